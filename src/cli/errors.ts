@@ -1,0 +1,13 @@
+import { UsageError } from '../errors.ts';
+
+/** One line `error: …` for people; the stack only with --debug. */
+export function formatError(error: unknown, { debug }: { debug: boolean }): string {
+  if (debug && error instanceof Error && error.stack) return `error: ${error.stack}`;
+  const message = error instanceof Error ? error.message : String(error);
+  return `error: ${message}`;
+}
+
+/** 2 for misuse, 1 for everything else. */
+export function exitCodeOf(error: unknown): number {
+  return error instanceof UsageError ? 2 : 1;
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { registerCommands } from './commands/index.ts';
+import { formatError, exitCodeOf } from './errors.ts';
+
+/** Builds the `perfcell` program; each subcommand lives in ./commands/. */
+export function createProgram(): Command {
+  const program = new Command('perfcell')
+    .description('what did this command cost: RAM, peak RAM, time, CPU and perf counters')
+    .option('--debug', 'print stack traces of errors')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  registerCommands(program);
+  return program;
+}
+
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  const program = createProgram();
+  try {
+    await program.parseAsync(argv as string[]);
+  } catch (error: unknown) {
+    if (error instanceof CommanderError) {
+      // commander already printed its message; help and version are success.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    process.stderr.write(formatError(error, { debug: program.opts<{ debug?: boolean }>().debug === true }) + '\n');
+    process.exitCode = exitCodeOf(error);
+  }
+}
+
+await main();

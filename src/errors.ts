@@ -1,0 +1,37 @@
+/**
+ * perfcell's few error classes. Each has a stable `code`, a one-line lower-case message that
+ * names the subject and the fix, and an optional `cause`.
+ */
+export type PerfErrorCode =
+  | 'PERF_NOT_FOUND'
+  | 'PERF_PARANOID'
+  | 'PERF_PERMISSION'
+  | 'PERF_UNKNOWN_EVENT'
+  | 'PERF_NO_SUCH_PROCESS'
+  | 'PERF_FAILED';
+
+/** perf could not count: not installed, refused, or asked for an event it does not know. */
+export class PerfError extends Error {
+  override readonly name = 'PerfError';
+  readonly code: PerfErrorCode;
+  constructor(code: PerfErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** Misuse of perfcell itself: bad option, missing argument, file that does not exist. Exit 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  readonly code = 'USAGE';
+}
+
+/** A target process problem: no such pid, or one we may not read. */
+export class TargetError extends Error {
+  override readonly name = 'TargetError';
+  readonly code: 'NO_SUCH_PROCESS' | 'NOT_PERMITTED';
+  constructor(code: 'NO_SUCH_PROCESS' | 'NOT_PERMITTED', message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
