@@ -1,0 +1,81 @@
+import type { EventAggregate } from '../../parsers/aggregate.ts';
+
+/** How the peak RSS was obtained; the report names it so a reader knows how exact it is. */
+export type PeakMethod =
+  | 'vmhwm-reset' // VmHWM reset through /proc/PID/clear_refs at begin, read at end: exact
+  | 'rusage-maxrss' // wait4() ru_maxrss of a fresh process tree: exact for its largest process
+  | 'sampled'; // /proc polled from outside: may miss short peaks
+
+export interface MemoryReport {
+  /** RSS of the target when the window opened, bytes; null when it did not exist yet (run). */
+  readonly rssBeforeBytes: number | null;
+  /** RSS at the end of the window, bytes; for a finished program, its RSS just before exit is unknowable, so null. */
+  readonly rssAfterBytes: number | null;
+  /** rssAfter − rssBefore for a living target; for `run`, the program's peak (it starts from nothing). */
+  readonly usedBytes: number | null;
+  /** Highest RSS during the window, bytes. */
+  readonly peakRssBytes: number | null;
+  /** peakRss − rssAfter (≥ 0); null when either is unknown. */
+  readonly peakAboveFinalBytes: number | null;
+  readonly peakMethod: PeakMethod;
+  /** Node heap view, only when perfcell measures its own process (REPL, cells). */
+  readonly heap?: HeapReport;
+}
+
+export interface HeapReport {
+  readonly heapUsedDeltaBytes: number;
+  readonly externalDeltaBytes: number;
+  readonly arrayBuffersDeltaBytes: number;
+  readonly heapUsedAfterBytes: number;
+}
+
+export interface CpuReport {
+  /** Mean busy % over all CPUs during the window, from /proc/stat deltas; null when the window was too short to tick. */
+  readonly systemMeanPct: number | null;
+  /** Busy % of the busiest CPU. */
+  readonly singleMaxPct: number | null;
+  readonly perCpuPct: readonly number[];
+  /** The target's own CPU time in the window, seconds. */
+  readonly userS: number | null;
+  readonly systemS: number | null;
+}
+
+export interface DerivedMetrics {
+  /** cache-misses / cache-references. */
+  readonly missRatio: number | null;
+  /** instructions / cycles. */
+  readonly ipc: number | null;
+  /** cache-misses per 1000 instructions. */
+  readonly missesPerKiloInstruction: number | null;
+}
+
+export interface UnsupportedEvent {
+  readonly event: string;
+  readonly reason: string;
+}
+
+export interface CountersReport {
+  readonly backend: 'perf' | 'cachegrind' | 'none';
+  /** True when the counts come from a simulated cache (cachegrind), not from hardware. */
+  readonly simulated: boolean;
+  readonly intervalMs: number | null;
+  readonly events: readonly EventAggregate[];
+  readonly unsupported: readonly UnsupportedEvent[];
+  readonly derived: DerivedMetrics;
+  /** Time spent after the command ended waiting for perf's sample; never part of durationS. */
+  readonly pauseS: number;
+}
+
+/** Everything perfcell knows about one command. Units are in the key names. */
+export interface CommandReport {
+  readonly label: string;
+  readonly command?: readonly string[];
+  readonly startedAt: string;
+  readonly durationS: number;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly memory: MemoryReport;
+  readonly cpu: CpuReport;
+  readonly counters: CountersReport;
+  readonly warnings: readonly string[];
+}
