@@ -1,0 +1,86 @@
+import type { RatioEstimate } from './statistics.ts';
+
+/**
+ * How a metric is spoken of: time is "slower"/"faster", a count has "more"/"fewer" of a noun
+ * ("D1 misses"), an amount has "more"/"less" of a noun ("peak RSS").
+ */
+export type MetricWording =
+  | { readonly kind: 'time' }
+  | { readonly kind: 'count'; readonly noun: string }
+  | { readonly kind: 'amount'; readonly noun: string };
+
+export interface VerdictInput {
+  readonly baselineName: string;
+  readonly alternativeName: string;
+  readonly wording: MetricWording;
+  readonly ratio: RatioEstimate;
+  /** null when the test could not run (fewer than two runs on a side). */
+  readonly pValue: number | null;
+  readonly isSignificant: boolean;
+  /** mean B > mean A: picks "slower"/"more" over "faster"/"fewer" when the ratio is unknown. */
+  readonly isLarger: boolean;
+}
+
+const DIRECTION_WORDS: Record<MetricWording['kind'], { readonly larger: string; readonly smaller: string; readonly verb: string }> = {
+  time: { larger: 'slower', smaller: 'faster', verb: 'is' },
+  count: { larger: 'more', smaller: 'fewer', verb: 'has' },
+  amount: { larger: 'more', smaller: 'less', verb: 'has' },
+};
+
+/** "p < 0.001", "p = 0.012", "p = 0.42". */
+export function formatPValue(pValue: number): string {
+  if (pValue < 0.001) return 'p < 0.001';
+  return `p = ${pValue < 0.1 ? pValue.toFixed(3) : pValue.toFixed(2)}`;
+}
+
+// As many decimals as the ± needs (one significant digit of it, 1 to 3 decimals), and never so
+// few that a real difference prints as "1.0×".
+function decimalsFor(factor: number, halfWidth: number | null): number {
+  let decimals = halfWidth !== null && halfWidth > 0 ? Math.min(3, Math.max(1, -Math.floor(Math.log10(halfWidth)))) : factor < 10 ? 2 : 1;
+  while (decimals < 4 && factor.toFixed(decimals) === (1).toFixed(decimals)) decimals++;
+  return decimals;
+}
+
+/**
+ * "3.1× ± 0.2" from B/A, inverted to A/B when B is the smaller so that the factor reads ≥ 1
+ * ("3.1× faster", not "0.32× slower"). The inverted ± is half the inverted interval; it is left out
+ * when the interval reaches zero and inverting it would be unbounded.
+ */
+function formatFactor(ratio: RatioEstimate, isLarger: boolean): string | null {
+  if (ratio.ratio === null || ratio.ratio === 0) return null;
+  const interval = ratio.interval;
+  let factor = ratio.ratio;
+  let halfWidth = interval?.halfWidth ?? null;
+  if (!isLarger) {
+    factor = 1 / ratio.ratio;
+    halfWidth = interval === null ? null : interval.low > 0 ? (1 / interval.low - 1 / interval.high) / 2 : null;
+  }
+  const decimals = decimalsFor(factor, halfWidth);
+  const plusMinus = halfWidth === null ? '' : ` ± ${halfWidth.toFixed(decimals)}`;
+  return `${factor.toFixed(decimals)}×${plusMinus}`;
+}
+
+/**
+ * The plain-language verdict of B against A:
+ * "col is 3.1× ± 0.2 slower; p < 0.001", "col has 8.0× ± 0.1 more D1 misses; p < 0.001",
+ * "no significant difference (p = 0.42)", or "too few runs to tell (…)".
+ */
+export function formatVerdict(input: VerdictInput): string {
+  const { alternativeName, baselineName, wording, ratio } = input;
+  if (input.pValue === null) {
+    const hint = ratio.ratio === null ? '' : `${alternativeName}/${baselineName} = ${ratio.ratio.toPrecision(3)}×; `;
+    return `too few runs to tell (${hint}run each at least twice)`;
+  }
+  if (!input.isSignificant) return `no significant difference (${formatPValue(input.pValue)})`;
+  const words = DIRECTION_WORDS[wording.kind];
+  const direction = input.isLarger ? words.larger : words.smaller;
+  const factor = formatFactor(ratio, input.isLarger);
+  const noun = wording.kind === 'time' ? '' : ` ${wording.noun}`;
+  if (factor === null) {
+    // Mean A or B is zero: a difference, but no finite factor.
+    const zeroName = ratio.ratio === 0 ? alternativeName : baselineName;
+    const subject = wording.kind === 'time' ? 'time' : wording.noun;
+    return `${alternativeName} ${words.verb} ${direction}${noun} than ${baselineName} (${zeroName}'s mean ${subject} is 0); ${formatPValue(input.pValue)}`;
+  }
+  return `${alternativeName} ${words.verb} ${factor} ${direction}${noun}; ${formatPValue(input.pValue)}`;
+}
