@@ -1,0 +1,226 @@
+import type { CounterStatus, PerfRecord } from './perf-stat-types.ts';
+
+/** One interval of one event: perf's timestamp (s) and the count over all aggregation columns. */
+export interface EventSample {
+  readonly timeS: number;
+  /** null when the event was not supported in that interval; `<not counted>` reads as 0. */
+  readonly value: number | null;
+}
+
+/** One event over one measurement window. */
+export interface EventAggregate {
+  readonly event: string;
+  readonly unit: string;
+  /** 'counted' if any interval (or totals row) counted; else 'not counted' if perf knew the event, else 'not supported'. */
+  readonly status: CounterStatus;
+  /** Sum of the counted interval values, or the totals rows when there were no intervals; null when never counted. */
+  readonly total: number | null;
+  /** Seconds covered by perf's own interval timestamps: last timestamp − startTimeS; null without intervals. */
+  readonly countedSeconds: number | null;
+  /** total / countedSeconds, from perf's timestamps, not a wall clock; null when either is missing or zero. */
+  readonly perSecond: number | null;
+  /** Interval samples in order (only the last `maxSamples` with `createAggregator`). */
+  readonly samples: readonly EventSample[];
+  /** Smallest and largest interval sample value (all samples, not only those kept); null without any. */
+  readonly min: number | null;
+  readonly max: number | null;
+  /** Lowest running percentage of a counted row (multiplexing); null when perf printed none. */
+  readonly lowestRunningPct: number | null;
+}
+
+export interface AggregatorOptions {
+  /** Raw samples kept per event (the most recent); running totals, min and max still see all. Default: all. */
+  readonly maxSamples?: number;
+  /** perf timestamp (s) at which counting started; perf's own timestamps count from its start. Default 0. */
+  readonly startTimeS?: number;
+}
+
+/** Aggregates a live stream of records with bounded memory. */
+export interface Aggregator {
+  add(record: PerfRecord): void;
+  /** The aggregates so far, events in the order first seen. Does not reset anything. */
+  result(): EventAggregate[];
+}
+
+/**
+ * Aggregates the records of one measurement window, per event. Rows of one timestamp that
+ * differ by aggregation column (cpu, core, socket, node, thread, cgroup) are summed into one
+ * sample; totals rows are used only when the window has no interval rows (`--summary` repeats them).
+ * @example
+ * aggregateRecords([
+ *   { time: 0.1, event: 'page-faults', value: 10, unit: '', status: 'counted', runningPct: null },
+ *   { time: 0.2, event: 'page-faults', value: 30, unit: '', status: 'counted', runningPct: null },
+ * ])
+ * // → [{ event: 'page-faults', total: 40, countedSeconds: 0.2, perSecond: 200, min: 10, max: 30, ... }]
+ */
+export function aggregateRecords(records: readonly PerfRecord[], options: { startTimeS?: number } = {}): EventAggregate[] {
+  const aggregator = createAggregator(options.startTimeS === undefined ? {} : { startTimeS: options.startTimeS });
+  for (const record of records) aggregator.add(record);
+  return aggregator.result();
+}
+
+/** The incremental form of `aggregateRecords`, for long watches. */
+export function createAggregator(options: AggregatorOptions = {}): Aggregator {
+  const wanted = options.maxSamples ?? Number.POSITIVE_INFINITY;
+  const maxSamples = Number.isNaN(wanted) ? Number.POSITIVE_INFINITY : Math.max(0, Math.floor(wanted));
+  const startTimeS = options.startTimeS ?? 0;
+  const events = new Map<string, EventState>();
+  return {
+    add(record) {
+      let state = events.get(record.event);
+      if (state === undefined) {
+        state = new EventState(record.event, maxSamples);
+        events.set(record.event, state);
+      }
+      state.add(record);
+    },
+    result() {
+      return [...events.values()].map((state) => state.toAggregate(startTimeS));
+    },
+  };
+}
+
+/** Rows of one event at one timestamp, summed. */
+interface OpenSample {
+  timeS: number;
+  value: number;
+  counted: boolean;
+  supported: boolean;
+}
+
+class EventState {
+  private unit = '';
+  private notCountedSeen = false;
+  // intervals
+  private open: OpenSample | undefined;
+  private intervalCounted = false;
+  private closedTotal = 0;
+  private closedMin = Number.POSITIVE_INFINITY;
+  private closedMax = Number.NEGATIVE_INFINITY;
+  private lowestIntervalPct: number | null = null;
+  private readonly times: number[] = [];
+  private readonly values: (number | null)[] = [];
+  private head = 0;
+  // totals rows
+  private totalsCounted = false;
+  private totalsSum = 0;
+  private lowestTotalsPct: number | null = null;
+
+  constructor(
+    private readonly event: string,
+    private readonly maxSamples: number,
+  ) {}
+
+  add(record: PerfRecord): void {
+    if (this.unit === '' && record.unit !== '') this.unit = record.unit;
+    const counted = record.status === 'counted' && record.value !== null;
+    if (record.status === 'not counted') this.notCountedSeen = true;
+    const pct = counted ? record.runningPct : null;
+
+    if (record.time === null) {
+      if (counted) {
+        this.totalsCounted = true;
+        this.totalsSum += record.value ?? 0;
+        if (pct !== null && (this.lowestTotalsPct === null || pct < this.lowestTotalsPct)) this.lowestTotalsPct = pct;
+      }
+      return;
+    }
+
+    let open = this.open;
+    if (open === undefined || open.timeS !== record.time) {
+      if (open !== undefined) this.close(open);
+      open = { timeS: record.time, value: 0, counted: false, supported: false };
+      this.open = open;
+    }
+    if (record.status !== 'not supported') open.supported = true;
+    if (counted) {
+      open.counted = true;
+      open.value += record.value ?? 0;
+      this.intervalCounted = true;
+      if (pct !== null && (this.lowestIntervalPct === null || pct < this.lowestIntervalPct)) this.lowestIntervalPct = pct;
+    }
+  }
+
+  toAggregate(startTimeS: number): EventAggregate {
+    const open = this.open;
+    const hasIntervals = open !== undefined;
+    if (!hasIntervals) {
+      const total = this.totalsCounted ? this.totalsSum : null;
+      return {
+        event: this.event,
+        unit: this.unit,
+        status: this.status(this.totalsCounted),
+        total,
+        countedSeconds: null,
+        perSecond: null,
+        samples: [],
+        min: null,
+        max: null,
+        lowestRunningPct: this.lowestTotalsPct,
+      };
+    }
+    const openValue = sampleValue(open);
+    let min = this.closedMin;
+    let max = this.closedMax;
+    if (openValue !== null) {
+      min = Math.min(min, openValue);
+      max = Math.max(max, openValue);
+    }
+    const total = this.intervalCounted ? this.closedTotal + (openValue ?? 0) : null;
+    const countedSeconds = open.timeS - startTimeS;
+    return {
+      event: this.event,
+      unit: this.unit,
+      status: this.status(this.intervalCounted),
+      total,
+      countedSeconds,
+      perSecond: total !== null && countedSeconds > 0 ? total / countedSeconds : null,
+      samples: this.samples(open, openValue),
+      min: Number.isFinite(min) ? min : null,
+      max: Number.isFinite(max) ? max : null,
+      lowestRunningPct: this.lowestIntervalPct,
+    };
+  }
+
+  private status(counted: boolean): CounterStatus {
+    if (counted) return 'counted';
+    return this.notCountedSeen ? 'not counted' : 'not supported';
+  }
+
+  private close(sample: OpenSample): void {
+    const value = sampleValue(sample);
+    if (value !== null) {
+      this.closedTotal += value;
+      if (value < this.closedMin) this.closedMin = value;
+      if (value > this.closedMax) this.closedMax = value;
+    }
+    if (this.maxSamples === 0) return;
+    if (this.times.length < this.maxSamples) {
+      this.times.push(sample.timeS);
+      this.values.push(value);
+    } else {
+      // a ring: overwrite the oldest kept sample
+      this.times[this.head] = sample.timeS;
+      this.values[this.head] = value;
+      this.head = (this.head + 1) % this.maxSamples;
+    }
+  }
+
+  /** Kept closed samples oldest first, then the open one, trimmed to maxSamples. */
+  private samples(open: OpenSample, openValue: number | null): EventSample[] {
+    const out: EventSample[] = [];
+    const kept = this.times.length;
+    for (let i = 0; i < kept; i++) {
+      const at = (this.head + i) % kept;
+      out.push({ timeS: this.times[at] ?? 0, value: this.values[at] ?? null });
+    }
+    out.push({ timeS: open.timeS, value: openValue });
+    return out.length > this.maxSamples ? out.slice(out.length - this.maxSamples) : out;
+  }
+}
+
+/** Counted rows summed; `<not counted>` alone counts as 0 while the event is supported. */
+function sampleValue(sample: OpenSample): number | null {
+  if (sample.counted) return sample.value;
+  return sample.supported ? 0 : null;
+}

@@ -1,0 +1,301 @@
+import { createLocaleHint, isDigitCode, isDigits, parseLocaleNumber, type LocaleHint } from './number.ts';
+import { cleanLine, isDecimalAt, readRunningPct, skipBlanks, type LineKind } from './perf-stat-line.ts';
+import {
+  classifyAggregationId,
+  hasAggregationCount,
+  isEventStart,
+  isThreadId,
+  KNOWN_UNITS,
+  makeRecord,
+  type MutableRecord,
+} from './perf-stat-record.ts';
+import type { AggregationKey, CounterStatus } from './perf-stat-types.ts';
+
+/*
+ * perf's default text output, one row (stat-display.c, perf 3.x to 6.x):
+ *
+ *   [interval "%6lu.%09lu "] [aggr id [cpus]] count [unit] event [cgroup] [# metric] [( +- n% )] [(run%)]
+ *
+ * count is `%'18.2f`/`%'18.0f` (locale grouping) or `<not counted>`/`<not supported>`; the unit is
+ * padded to the widest unit, so an empty unit leaves 2+ spaces before the event; perf <= 4.x put
+ * the unit in the name (`task-clock:u (msec)`) and perf 3.x had no unit column at all. Further
+ * metrics go on continuation lines (`# 0.27 stalled cycles per insn`), and the noise and running
+ * percentage come after the LAST metric, so they may sit on a continuation line.
+ */
+
+const MAX_TOKENS = 64;
+const tokenStarts = new Int32Array(MAX_TOKENS);
+const tokenEnds = new Int32Array(MAX_TOKENS);
+const MAX_WORDS = 4;
+const wordStarts = new Int32Array(MAX_WORDS);
+const wordEnds = new Int32Array(MAX_WORDS);
+
+/** Splits `text[0, end)` on spaces and tabs into the shared token arrays; returns the count. */
+function tokenize(text: string, end: number): number {
+  let count = 0;
+  let i = 0;
+  while (count < MAX_TOKENS) {
+    while (i < end) {
+      const code = text.charCodeAt(i);
+      if (code !== 32 && code !== 9) break;
+      i++;
+    }
+    if (i >= end) break;
+    tokenStarts[count] = i;
+    while (i < end) {
+      const code = text.charCodeAt(i);
+      if (code === 32 || code === 9) break;
+      i++;
+    }
+    tokenEnds[count++] = i;
+  }
+  return count;
+}
+
+function tokenText(text: string, k: number): string {
+  return text.slice(tokenStarts[k], tokenEnds[k]);
+}
+
+function tokenIs(text: string, k: number, word: string): boolean {
+  const start = tokenStarts[k] ?? 0;
+  return (tokenEnds[k] ?? 0) - start === word.length && text.startsWith(word, start);
+}
+
+/** A count starts with a digit, or is `<not counted>`/`<not supported>`. */
+function isCountStart(text: string, k: number, count: number): boolean {
+  if (k >= count) return false;
+  const code = text.charCodeAt(tokenStarts[k] ?? 0);
+  return isDigitCode(code) || (code === 60 && tokenIs(text, k, '<not'));
+}
+
+/** `(63.33%)`, `( +- 1.2% )`, `[69.13%]`, `(scaled from ...)`: the end of a row, not its name. */
+function isTailStart(text: string, k: number, count: number): boolean {
+  const start = tokenStarts[k] ?? 0;
+  const open = text.charCodeAt(start);
+  if (open !== 40 && open !== 91) return false;
+  let next: number;
+  let at: number;
+  if ((tokenEnds[k] ?? 0) - start === 1) {
+    if (k + 1 >= count) return true;
+    at = tokenStarts[k + 1] ?? 0;
+  } else {
+    at = start + 1;
+  }
+  next = text.charCodeAt(at);
+  return isDigitCode(next) || next === 43 || next === 45 || next === 46 || text.startsWith('scaled', at);
+}
+
+/** perf <= 4.x unit-in-name `(msec)`, possibly cut short by its 25-byte name buffer: `(ms`. */
+function unitInName(text: string, k: number): string | undefined {
+  const start = (tokenStarts[k] ?? 0) + 1;
+  let end = tokenEnds[k] ?? 0;
+  if (text.charCodeAt(end - 1) === 41) end--;
+  const inner = text.slice(start, end);
+  if (!/^[A-Za-z]*$/.test(inner)) return undefined;
+  if (end === tokenEnds[k]) return 'msec'.startsWith(inner) ? 'msec' : undefined;
+  return inner;
+}
+
+function looksLikeEventName(word: string): boolean {
+  return /[-:/_=.@]/.test(word);
+}
+
+/** Reads perf stat's default (human) format, one line at a time. */
+export class HumanLineParser {
+  /** Decimal point learnt from this stream; settles `1.234`. */
+  readonly locale: LocaleHint = createLocaleHint();
+  /** The row read by the last `parse` that returned `record`. */
+  record: MutableRecord | undefined;
+  /** False when the row printed a metric and nothing after it: a continuation line may follow. */
+  complete = false;
+  /** Running percentage found on the last line (row or continuation), else null. */
+  runningPct: number | null = null;
+  /** The last line ended with `-r` noise, which perf prints after the last metric. */
+  readonly tail = { noise: false };
+
+  parse(line: string): LineKind {
+    this.record = undefined;
+    this.runningPct = null;
+    this.tail.noise = false;
+    const text = cleanLine(line);
+    const hash = text.indexOf('#');
+    const count = tokenize(text, hash === -1 ? text.length : hash);
+    if (count === 0) return hash === -1 ? 'blank' : this.afterHash(text, hash);
+
+    let k = 0;
+    let time: number | null = null;
+    const decimals = isDecimalAt(text, tokenStarts[0] ?? 0, tokenEnds[0] ?? 0);
+    if (decimals > 0 && (decimals === 9 || this.startsRow(text, 1, count))) {
+      time = Number(tokenText(text, 0));
+      k = 1;
+    } else if (count > 1 && tokenIs(text, 0, 'summary')) {
+      k = 1;
+    }
+
+    let aggregation: AggregationKey | undefined;
+    let aggregationId = '';
+    if (k < count && !isCountStart(text, k, count) && !isTailStart(text, k, count)) {
+      const id = tokenText(text, k);
+      aggregation = classifyAggregationId(id);
+      if (aggregation !== undefined) {
+        aggregationId = id;
+        k++;
+        if (hasAggregationCount(aggregation) && k < count && isDigits(text, tokenStarts[k], tokenEnds[k])) {
+          // the cpus/ctrs count; on a continuation line nothing but the metric follows it
+          if (isCountStart(text, k + 1, count) || k + 1 === count) k++;
+        }
+      } else {
+        const last = this.threadEnd(text, k, count);
+        if (last === -1) return hash === -1 ? 'comment' : 'metric';
+        aggregation = 'thread';
+        aggregationId = text.slice(tokenStarts[k], tokenEnds[last]);
+        k = last + 1;
+      }
+    }
+
+    if (k >= count) {
+      if (hash !== -1) return this.afterHash(text, hash);
+      return time === null ? 'comment' : 'unreadable';
+    }
+    if (isTailStart(text, k, count)) {
+      // a metric line whose metric is empty still ends with the running percentage
+      this.readTail(text);
+      return this.runningPct !== null || this.tail.noise ? 'continuation' : 'comment';
+    }
+
+    let status: CounterStatus = 'counted';
+    let value: number | null = null;
+    let countEnd: number;
+    if (text.charCodeAt(tokenStarts[k] ?? 0) === 60) {
+      if (tokenIs(text, k + 1, 'counted>')) status = 'not counted';
+      else if (tokenIs(text, k + 1, 'supported>')) status = 'not supported';
+      else return 'unreadable';
+      countEnd = tokenEnds[k + 1] ?? 0;
+      k += 2;
+    } else {
+      let last = k;
+      // a locale grouping with plain spaces: `1 234 567`
+      if ((tokenEnds[k] ?? 0) - (tokenStarts[k] ?? 0) <= 3) {
+        while (last + 1 < count && tokenStarts[last + 1] === (tokenEnds[last] ?? 0) + 1 && this.isSpaceGroup(text, last + 1)) last++;
+      }
+      const countText = last === k ? tokenText(text, k) : text.slice(tokenStarts[k], tokenEnds[last]).replaceAll(' ', '');
+      value = parseLocaleNumber(countText, this.locale);
+      if (Number.isNaN(value)) return 'unreadable';
+      countEnd = tokenEnds[last] ?? 0;
+      k = last + 1;
+    }
+
+    if (k >= count) return 'unreadable';
+    // `1.068702673 seconds time elapsed`, `0.29003 +- 0.00568 seconds time elapsed`
+    if (tokenIs(text, k, 'seconds') || tokenIs(text, k, '+-')) return 'comment';
+
+    let words = 0;
+    let nameUnit: string | undefined;
+    let stop = k;
+    for (; stop < count && !isTailStart(text, stop, count); stop++) {
+      const code = text.charCodeAt(tokenStarts[stop] ?? 0);
+      if (words > 0 && code === 91) {
+        // perf --no-merge names an event `name [pmu]`
+        wordEnds[words - 1] = tokenEnds[stop] ?? 0;
+        continue;
+      }
+      if (words > 0 && code === 40 && nameUnit === undefined) {
+        nameUnit = unitInName(text, stop);
+        if (nameUnit !== undefined) continue;
+      }
+      if (words === MAX_WORDS) return 'unreadable';
+      wordStarts[words] = tokenStarts[stop] ?? 0;
+      wordEnds[words] = tokenEnds[stop] ?? 0;
+      words++;
+    }
+    if (words === 0) {
+      // `--table` rows: ` 5.2125 (+0.0123) ###`
+      return stop < count && /^\([+-]\d/.test(tokenText(text, stop)) ? 'comment' : 'unreadable';
+    }
+
+    const word = (w: number): string => text.slice(wordStarts[w], wordEnds[w]);
+    let unit = '';
+    let event: string;
+    let cgroup: string | undefined;
+    const gap = (wordStarts[0] ?? 0) - countEnd;
+    if (nameUnit !== undefined) {
+      if (words > 2) return 'unreadable';
+      unit = nameUnit;
+      event = word(0);
+      if (words === 2) cgroup = word(1);
+    } else if (words === 1) {
+      event = word(0);
+    } else if (gap >= 2) {
+      // the unit column is there but empty: event, then the cgroup
+      if (words > 2) return 'unreadable';
+      event = word(0);
+      cgroup = word(1);
+    } else if (words === 2) {
+      const first = word(0);
+      if (KNOWN_UNITS.has(first) || !looksLikeEventName(first)) {
+        unit = first;
+        event = word(1);
+      } else {
+        // perf 3.x had no unit column: event, then the cgroup
+        event = first;
+        cgroup = word(1);
+      }
+    } else if (words === 3) {
+      unit = word(0);
+      event = word(1);
+      cgroup = word(2);
+    } else {
+      return 'unreadable';
+    }
+    if (!isEventStart(event.charCodeAt(0)) || (unit !== '' && !isEventStart(unit.charCodeAt(0)) && unit !== '%')) {
+      return 'unreadable';
+    }
+
+    this.readTail(text);
+    this.complete = hash === -1 || this.runningPct !== null || this.tail.noise;
+    this.record = makeRecord(time, event, value, unit, status, this.runningPct, aggregation, aggregationId, cgroup);
+    return 'record';
+  }
+
+  /** After an interval timestamp comes a count or an aggregation id, never a unit or event. */
+  private startsRow(text: string, k: number, count: number): boolean {
+    if (k >= count) return false;
+    if (isCountStart(text, k, count)) return true;
+    const id = tokenText(text, k);
+    if (classifyAggregationId(id) !== undefined) return true;
+    return isThreadId(id) && isCountStart(text, k + 1, count);
+  }
+
+  /** `comm-pid` of --per-thread, where comm may hold spaces: the last token before the count. */
+  private threadEnd(text: string, k: number, count: number): number {
+    for (let j = k; j < count - 1 && j < k + 4; j++) {
+      if (isCountStart(text, j + 1, count) && isThreadId(tokenText(text, j))) return j;
+    }
+    return -1;
+  }
+
+  private isSpaceGroup(text: string, k: number): boolean {
+    const start = tokenStarts[k] ?? 0;
+    const end = tokenEnds[k] ?? 0;
+    if (end - start < 3 || !isDigits(text, start, start + 3)) return false;
+    if (end - start === 3) return true;
+    const code = text.charCodeAt(start + 3);
+    return (code === 44 || code === 46) && isDigits(text, start + 4, end);
+  }
+
+  /** A `#` line: a metric continuation (`#  0.27 stalled cycles per insn`) or a comment (`# time`). */
+  private afterHash(text: string, hash: number): LineKind {
+    const at = skipBlanks(text, hash + 1);
+    const code = text.charCodeAt(at);
+    const isMetric =
+      isDigitCode(code) || code === 45 || code === 43 || code === 46 || text.startsWith('nan', at) || text.startsWith('inf', at);
+    if (!isMetric) return 'comment';
+    this.readTail(text);
+    return 'continuation';
+  }
+
+  private readTail(text: string): void {
+    const pct = readRunningPct(text, this.tail);
+    this.runningPct = Number.isNaN(pct) ? null : pct;
+  }
+}

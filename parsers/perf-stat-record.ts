@@ -1,0 +1,81 @@
+import type { AggregationKey, CounterStatus, PerfRecord } from './perf-stat-types.ts';
+
+/** A record while its line parser still owns it: a human continuation line may add `runningPct`. */
+export type MutableRecord = { -readonly [K in keyof PerfRecord]: PerfRecord[K] };
+
+/**
+ * Builds a record with its keys in one order (time, event, value, unit, status, runningPct,
+ * aggregation column, cgroup), so every record of a stream has the same shape.
+ */
+export function makeRecord(
+  time: number | null,
+  event: string,
+  value: number | null,
+  unit: string,
+  status: CounterStatus,
+  runningPct: number | null,
+  aggregation: AggregationKey | undefined,
+  aggregationId: string,
+  cgroup: string | undefined,
+): MutableRecord {
+  const record: MutableRecord = { time, event, value, unit, status, runningPct };
+  if (aggregation !== undefined) {
+    if (aggregation === 'cpu') record.cpu = Number(aggregationId.startsWith('CPU') ? aggregationId.slice(3) : aggregationId);
+    else record[aggregation] = aggregationId;
+  }
+  if (cgroup !== undefined) record.cgroup = cgroup;
+  return record;
+}
+
+const SOCKET = /^S\d+$/;
+const DIE = /^S\d+-D\d+$/;
+// --per-core S0-D0-C0 (perf <= 5.1: S0-C0), --per-cache S0-D0-L3-ID0, --per-cluster S0-D0-CLS0
+const CORE = /^S\d+(?:-D\d+)?-(?:C|CLS|L\d+-ID)\d+$/;
+const NODE = /^N\d+$/;
+const CPU = /^CPU\d+$/;
+const THREAD = /-\d+$/;
+
+/**
+ * Which aggregation column an id printed before the count belongs to (`CPU3`, `S0`, `S0-D0`,
+ * `S0-D0-C1`, `N0`); undefined for anything else, threads included (see `isThreadId`).
+ * Cache and cluster ids are kept under `core`: they are groups of cores and name themselves.
+ */
+export function classifyAggregationId(id: string): AggregationKey | undefined {
+  switch (id.charCodeAt(0)) {
+    case 67: // C
+      return CPU.test(id) ? 'cpu' : undefined;
+    case 78: // N
+      return NODE.test(id) ? 'node' : undefined;
+    case 83: // S
+      if (SOCKET.test(id)) return 'socket';
+      if (DIE.test(id)) return 'die';
+      return CORE.test(id) ? 'core' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** `--per-thread` ids are `comm-pid`; comm itself may hold spaces and dashes. */
+export function isThreadId(id: string): boolean {
+  return THREAD.test(id);
+}
+
+/** Aggregation modes whose id is followed by the number of CPUs (or counters) aggregated. */
+export function hasAggregationCount(key: AggregationKey): boolean {
+  return key === 'socket' || key === 'die' || key === 'core' || key === 'node';
+}
+
+/** Units perf prints, from its own events and sysfs `*.unit` files; used only to break ties. */
+export const KNOWN_UNITS: ReadonlySet<string> = new Set([
+  'msec', 'ns', 'us', 'ms', 's', 'sec',
+  'Joules', 'J', 'mJ', 'uJ', 'W', 'Watts', 'mW',
+  'B', 'bytes', 'Bytes', 'KiB', 'MiB', 'GiB', 'kB', 'KB', 'MB', 'GB',
+  'MB/s', 'GB/s', 'MiB/s', 'GiB/s', 'KB/s',
+  'MHz', 'GHz', 'Hz', 'C', '%', 'capacity', 'pages', 'percent',
+]);
+
+/** First character of an event name: never a digit, `(`, `<`, `#`, `+`, `-` or `%`. */
+export function isEventStart(code: number): boolean {
+  if (code >= 48 && code <= 57) return false;
+  return code !== 40 && code !== 60 && code !== 35 && code !== 43 && code !== 45 && code !== 37 && !Number.isNaN(code);
+}

@@ -1,0 +1,241 @@
+import { COMMON_SEPARATORS, CsvLineParser } from './perf-stat-csv.ts';
+import { HumanLineParser } from './perf-stat-human.ts';
+import { JsonLineParser } from './perf-stat-json.ts';
+import type { LineKind } from './perf-stat-line.ts';
+import type { MutableRecord } from './perf-stat-record.ts';
+import type { PerfFormat, PerfRecord, PerfStatParser, PerfStatParserOptions } from './perf-stat-types.ts';
+
+export type { CounterStatus, PerfFormat, PerfRecord, PerfStatParser, PerfStatParserOptions } from './perf-stat-types.ts';
+
+/**
+ * A streaming reader of perf stat's output (stderr, or the file of `-o`), in any of its formats:
+ * human, CSV (`-x SEP`, any separator) or JSON (`-j`), perf 3.x to 6.x. Feed it one line at a
+ * time (split2 does the splitting); it never throws. With `format: 'auto'` (the default) it locks
+ * onto the first format that yields a record. A human row that printed a metric is held until the
+ * next line, which may be a continuation carrying the row's running percentage.
+ * @example
+ * const parser = createPerfStatParser();
+ * parser.push('     0.100150932,85.72,msec,task-clock,85720814,100.00,0.857,CPUs utilized');
+ * // → [{ time: 0.100150932, event: 'task-clock', value: 85.72, unit: 'msec', status: 'counted', runningPct: 100 }]
+ */
+export function createPerfStatParser(options: PerfStatParserOptions = {}): PerfStatParser {
+  return new StreamingPerfStatParser(options);
+}
+
+/** Reads a whole perf stat output at once. */
+export function parsePerfStat(
+  text: string,
+  options: PerfStatParserOptions = {},
+): { records: PerfRecord[]; skippedLines: number; format: PerfFormat | undefined } {
+  const parser = createPerfStatParser(options);
+  const records: PerfRecord[] = [];
+  for (const line of text.split('\n')) {
+    for (const record of parser.push(line)) records.push(record);
+  }
+  for (const record of parser.end()) records.push(record);
+  return { records, skippedLines: parser.skippedLines, format: parser.format };
+}
+
+/**
+ * Which format a perf stat output is in: the first line that reads as a record decides.
+ * Undefined when no line does.
+ * @example
+ * detectPerfFormat('{"counter-value" : "52.000000", "unit" : "", "event" : "context-switches"}') // → 'json'
+ */
+export function detectPerfFormat(text: string): PerfFormat | undefined {
+  return detect(text).format;
+}
+
+/**
+ * The separator of a CSV perf stat output (`-x SEP`); undefined when the text is not CSV.
+ * @example
+ * detectPerfStatSeparator('0.100144766;77.56;msec;task-clock;77563084;100.00;0.776;CPUs utilized') // → ';'
+ */
+export function detectPerfStatSeparator(text: string): string | undefined {
+  return detect(text).separator;
+}
+
+function detect(text: string): PerfStatParser {
+  const parser = createPerfStatParser();
+  let from = 0;
+  while (from <= text.length && parser.format === undefined) {
+    const newline = text.indexOf('\n', from);
+    const to = newline === -1 ? text.length : newline;
+    parser.push(text.slice(from, to));
+    from = to + 1;
+  }
+  return parser;
+}
+
+class StreamingPerfStatParser implements PerfStatParser {
+  private readonly wanted: PerfFormat | 'auto';
+  private locked: PerfFormat | undefined;
+  private csvSeparator: string | undefined;
+  private skipped = 0;
+  private pending: MutableRecord | undefined;
+  private readonly human = new HumanLineParser();
+  private readonly csv = new CsvLineParser();
+  private readonly json = new JsonLineParser();
+
+  constructor(options: PerfStatParserOptions) {
+    const format = options.format ?? 'auto';
+    this.csvSeparator = options.separator === '' ? undefined : options.separator;
+    this.wanted = format === 'auto' && this.csvSeparator !== undefined ? 'csv' : format;
+    if (this.wanted !== 'auto' && (this.wanted !== 'csv' || this.csvSeparator !== undefined)) this.locked = this.wanted;
+    if (this.wanted !== 'csv') this.csvSeparator = undefined;
+  }
+
+  get skippedLines(): number {
+    return this.skipped;
+  }
+
+  get format(): PerfFormat | undefined {
+    return this.locked;
+  }
+
+  get separator(): string | undefined {
+    return this.locked === 'csv' ? this.csvSeparator : undefined;
+  }
+
+  push(line: string): PerfRecord[] {
+    try {
+      switch (this.locked) {
+        case 'human':
+          return this.afterHuman(this.human.parse(line));
+        case 'csv':
+          return this.afterCsv(this.csv.parse(line, this.csvSeparator ?? ','));
+        case 'json':
+          return this.afterJson(this.json.parse(line));
+        default:
+          return this.detectFrom(line);
+      }
+    } catch {
+      // never throw on input; a line we choke on is a line we skip
+      this.skipped++;
+      return [];
+    }
+  }
+
+  end(): PerfRecord[] {
+    return this.takePending();
+  }
+
+  /** Before the format is known: try each reader; the first record locks the format. */
+  private detectFrom(line: string): PerfRecord[] {
+    const wanted = this.wanted;
+    const first = firstNonBlank(line);
+    if (first === -1) return [];
+    let unreadable = false;
+
+    if ((wanted === 'auto' || wanted === 'json') && line.charCodeAt(first) === 123) {
+      const kind = this.json.parse(line);
+      if (kind === 'record' || kind === 'metric') {
+        this.locked = 'json';
+        return this.afterJson(kind);
+      }
+      unreadable ||= kind === 'unreadable';
+    }
+    // a tab inside the line is -x '\t', never the human layout
+    const tabbed = line.indexOf('\t', first) !== -1;
+    if (wanted === 'auto' && !tabbed) {
+      const kind = this.human.parse(line);
+      if (kind === 'record') {
+        this.locked = 'human';
+        return this.afterHuman(kind);
+      }
+      unreadable ||= kind === 'unreadable';
+    }
+    if (wanted === 'auto' || wanted === 'csv') {
+      for (const separator of separatorsToTry(line, this.csvSeparator)) {
+        const kind = this.csv.parse(line, separator);
+        if (kind === 'record') {
+          this.locked = 'csv';
+          this.csvSeparator = separator;
+          return this.afterCsv(kind);
+        }
+        unreadable ||= kind === 'unreadable';
+      }
+    }
+    if (wanted === 'auto' && tabbed) {
+      const kind = this.human.parse(line);
+      if (kind === 'record') {
+        this.locked = 'human';
+        return this.afterHuman(kind);
+      }
+      unreadable ||= kind === 'unreadable';
+    }
+    if (wanted === 'human') {
+      const kind = this.human.parse(line);
+      if (kind === 'record') {
+        this.locked = 'human';
+        return this.afterHuman(kind);
+      }
+      unreadable ||= kind === 'unreadable';
+    }
+    if (unreadable) this.skipped++;
+    return [];
+  }
+
+  private afterHuman(kind: LineKind): PerfRecord[] {
+    const human = this.human;
+    if (kind === 'record') {
+      const record = human.record as MutableRecord;
+      const out: PerfRecord[] = this.pending === undefined ? [] : [this.pending];
+      this.pending = undefined;
+      if (human.complete) out.push(record);
+      else this.pending = record;
+      return out;
+    }
+    if (kind === 'continuation') {
+      const pending = this.pending;
+      if (pending === undefined) return [];
+      if (human.runningPct !== null && pending.runningPct === null) pending.runningPct = human.runningPct;
+      // perf prints the noise and the running percentage after the row's last metric
+      return human.runningPct !== null || human.tail.noise ? this.takePending() : [];
+    }
+    if (kind === 'unreadable') this.skipped++;
+    return this.takePending();
+  }
+
+  private afterCsv(kind: LineKind): PerfRecord[] {
+    if (kind === 'record') return [this.csv.record as MutableRecord];
+    if (kind === 'unreadable') this.skipped++;
+    return [];
+  }
+
+  private afterJson(kind: LineKind): PerfRecord[] {
+    if (kind === 'unreadable') this.skipped++;
+    const records = this.json.records;
+    if (records.length === 0) return [];
+    return records.slice();
+  }
+
+  private takePending(): PerfRecord[] {
+    const pending = this.pending;
+    if (pending === undefined) return [];
+    this.pending = undefined;
+    return [pending];
+  }
+}
+
+function firstNonBlank(line: string): number {
+  for (let i = 0; i < line.length; i++) {
+    const code = line.charCodeAt(i);
+    if (code !== 32 && code !== 9 && code !== 13) return i;
+  }
+  return -1;
+}
+
+/** The given separator, or the common ones present in the line plus the character after its count. */
+function separatorsToTry(line: string, given: string | undefined): string[] {
+  if (given !== undefined) return [given];
+  const candidates: string[] = [];
+  for (const separator of COMMON_SEPARATORS) {
+    if (line.indexOf(separator) !== -1) candidates.push(separator);
+  }
+  // an unusual -x: the first character after the leading number, `<not ...>` or id
+  const match = /^\s*(?:<not [a-z]+>|[\w.-]+)([^\w\s.<>-])/.exec(line);
+  const discovered = match?.[1];
+  if (discovered !== undefined && !candidates.includes(discovered)) candidates.push(discovered);
+  return candidates;
+}
