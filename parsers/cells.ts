@@ -1,0 +1,72 @@
+/**
+ * Splits a JS/TS file into cells on `// %%` lines, the percent format of Jupytext and VS Code:
+ *
+ *     // %% setup
+ *     const n = 1024;
+ *     // %% sum rows
+ *     …
+ */
+
+export interface Cell {
+  /** Text after `%%`, trimmed; `cell N` when empty (N counts markers from 1); `prelude` for code before the first marker. */
+  readonly title: string;
+  /** Position in the returned list, from 0. */
+  readonly index: number;
+  /** 1-based line of the `// %%` marker; null for the prelude. */
+  readonly markerLine: number | null;
+  /** 1-based file line of the cell's first code line: code line k is file line startLine + k − 1. */
+  readonly startLine: number;
+  /** The cell's lines, joined with '\n', the marker excluded. */
+  readonly code: string;
+  /** True when the cell has nothing but whitespace. */
+  readonly isBlank: boolean;
+}
+
+const CELL_MARKER = /^\s*\/\/\s*%%(.*)$/;
+
+/**
+ * The title of a `// %%` marker line, or undefined when the line is not a marker.
+ * @example parseCellMarker('// %% sum rows') // 'sum rows'
+ * @example parseCellMarker('//%%') // ''
+ */
+export function parseCellMarker(line: string): string | undefined {
+  return CELL_MARKER.exec(line)?.[1]?.trim();
+}
+
+/**
+ * The cells of a source file. Code before the first marker becomes a cell titled `prelude` only
+ * when it is not blank; a file without markers is one prelude cell (or none when blank).
+ * @example splitCells('// %% a\nx = 1\n// %%\ny = 2').map((c) => [c.title, c.startLine]) // [['a', 2], ['cell 2', 4]]
+ */
+export function splitCells(source: string): readonly Cell[] {
+  const lines = source.split(/\r?\n/);
+  const cells: Cell[] = [];
+  let title = 'prelude';
+  let markerLine: number | null = null;
+  let body: string[] = [];
+  let markerCount = 0;
+
+  const close = (): void => {
+    const code = body.join('\n');
+    const isBlank = code.trim() === '';
+    if (markerLine === null && isBlank) return;
+    cells.push({ title, index: cells.length, markerLine, startLine: (markerLine ?? 0) + 1, code, isBlank });
+  };
+
+  lines.forEach((line, index) => {
+    const markerTitle = parseCellMarker(line);
+    if (markerTitle === undefined) {
+      body.push(line);
+      return;
+    }
+    close();
+    markerCount++;
+    title = markerTitle === '' ? `cell ${markerCount}` : markerTitle;
+    markerLine = index + 1;
+    body = [];
+  });
+  // The empty string split() leaves after the final newline is not a code line.
+  if (source.endsWith('\n')) body.pop();
+  close();
+  return cells;
+}

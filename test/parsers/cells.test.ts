@@ -1,0 +1,131 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import vm from 'node:vm';
+import { transformSync } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseCellMarker, splitCells } from '../../parsers/cells.ts';
+
+const rowcolPath = join(import.meta.dirname, '../../samples/rowcol/rowcol.ts');
+const rowcolSource = readFileSync(rowcolPath, 'utf8');
+
+const tempDir = mkdtempSync(join(tmpdir(), 'perfcell-cells-'));
+afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
+
+/** Writes a real file and reads it back, so line endings and encodings are what a user's file has. */
+function viaFile(name: string, text: string): string {
+  const path = join(tempDir, name);
+  writeFileSync(path, text);
+  return readFileSync(path, 'utf8');
+}
+
+describe('parseCellMarker', () => {
+  it('reads the title of marker lines and nothing else', () => {
+    expect(parseCellMarker('// %% sum rows')).toBe('sum rows');
+    expect(parseCellMarker('  //%%   spaced title  ')).toBe('spaced title');
+    expect(parseCellMarker('//%%')).toBe('');
+    expect(parseCellMarker('// %% [markdown]')).toBe('[markdown]');
+    expect(parseCellMarker('// % not a cell')).toBeUndefined();
+    expect(parseCellMarker('x = 1; // %% trailing')).toBeUndefined();
+    expect(parseCellMarker('# %% python style')).toBeUndefined();
+    expect(parseCellMarker('/* %% */')).toBeUndefined();
+  });
+});
+
+describe('splitCells on samples/rowcol/rowcol.ts', () => {
+  const cells = splitCells(rowcolSource);
+  const fileLines = rowcolSource.split('\n');
+
+  it('finds the prelude comment and the four titled cells', () => {
+    expect(cells.map((cell) => cell.title)).toEqual(['prelude', 'setup', 'sum rows', 'sum columns', 'check']);
+    expect(cells.map((cell) => cell.index)).toEqual([0, 1, 2, 3, 4]);
+    expect(cells[0]!.markerLine).toBeNull();
+    expect(cells[0]!.startLine).toBe(1);
+  });
+
+  it('puts each marker on its line and each cell’s code at startLine', () => {
+    for (const cell of cells) {
+      if (cell.markerLine !== null) {
+        expect(fileLines[cell.markerLine - 1]).toMatch(new RegExp(`^// %% ${cell.title}$`));
+        expect(cell.startLine).toBe(cell.markerLine + 1);
+      }
+      const codeLines = cell.code.split('\n');
+      expect(fileLines.slice(cell.startLine - 1, cell.startLine - 1 + codeLines.length)).toEqual(codeLines);
+    }
+  });
+
+  it('loses no line: markers and code put back together give the file again', () => {
+    const rebuilt = cells
+      .flatMap((cell) => (cell.markerLine === null ? [cell.code] : [fileLines[cell.markerLine - 1]!, cell.code]))
+      .join('\n');
+    expect(rebuilt + '\n').toBe(rowcolSource);
+  });
+
+  it('runs as cells in one shared scope, each cell again and again, with errors on the file’s lines', () => {
+    const context = vm.createContext({});
+    const run = (title: string): unknown => {
+      const cell = cells.find((candidate) => candidate.title === title)!;
+      // Type stripping keeps line numbers, so the cell's startLine still maps its errors.
+      const { code } = transformSync(cell.code, { loader: 'ts', format: 'esm', sourcemap: false });
+      return new vm.Script(code, { filename: rowcolPath, lineOffset: cell.startLine - 1 }).runInContext(context);
+    };
+    for (const cell of cells) run(cell.title);
+    run('sum rows');
+    run('sum columns');
+    run('check');
+    expect(vm.runInContext('[rowSum, columnSum, expectedSum]', context)).toEqual([3145722, 3145722, 3145722]);
+
+    vm.runInContext('rowSum = -1', context);
+    const checkCell = cells.find((cell) => cell.title === 'check')!;
+    const throwLine = checkCell.startLine + checkCell.code.split('\n').findIndex((line) => line.includes('throw'));
+    expect(() => run('check')).toThrow('sums differ: rows -1, columns 3145722, expected 3145722');
+    const stack = (() => {
+      try {
+        run('check');
+      } catch (error: unknown) {
+        return String((error as Error).stack);
+      }
+      return 'did not throw';
+    })();
+    expect(stack).toContain(`${rowcolPath}:${throwLine}`);
+  });
+});
+
+describe('splitCells', () => {
+  it('numbers untitled cells by marker and keeps blank cells', () => {
+    const cells = splitCells(viaFile('untitled.js', 'let a = 1;\n// %%\na += 1;\n//%%   \n\n// %% last\n'));
+    expect(cells).toEqual([
+      { title: 'prelude', index: 0, markerLine: null, startLine: 1, code: 'let a = 1;', isBlank: false },
+      { title: 'cell 1', index: 1, markerLine: 2, startLine: 3, code: 'a += 1;', isBlank: false },
+      { title: 'cell 2', index: 2, markerLine: 4, startLine: 5, code: '', isBlank: true },
+      { title: 'last', index: 3, markerLine: 6, startLine: 7, code: '', isBlank: true },
+    ]);
+  });
+
+  it('drops a blank prelude, keeps a comment-only one', () => {
+    expect(splitCells(viaFile('blank.ts', '\n  \n// %% a\nx();\n')).map((cell) => cell.title)).toEqual(['a']);
+    expect(splitCells(viaFile('header.ts', '// header\n// %% a\nx();\n')).map((cell) => cell.title)).toEqual(['prelude', 'a']);
+  });
+
+  it('makes a file without markers one prelude cell, and a blank file no cells', () => {
+    expect(splitCells(viaFile('plain.js', 'console.log(1);\nconsole.log(2);\n'))).toEqual([
+      { title: 'prelude', index: 0, markerLine: null, startLine: 1, code: 'console.log(1);\nconsole.log(2);', isBlank: false },
+    ]);
+    expect(splitCells(viaFile('empty.js', ''))).toEqual([]);
+    expect(splitCells(viaFile('spaces.js', ' \n\t\n'))).toEqual([]);
+  });
+
+  it('accepts CRLF files and a last line without newline', () => {
+    const cells = splitCells(viaFile('crlf.ts', '// %% one\r\nconst x = 1;\r\n\r\n// %% two\r\nx + 1'));
+    expect(cells.map((cell) => [cell.title, cell.startLine, cell.code])).toEqual([
+      ['one', 2, 'const x = 1;\n'],
+      ['two', 5, 'x + 1'],
+    ]);
+  });
+
+  it('leaves markers inside strings and block comments alone only when not at line start', () => {
+    // A marker is any line that is one; this is the Jupytext rule, not a JS parser.
+    const cells = splitCells('const s = "// %% not a marker";\n/*\n// %% inside a comment\n*/');
+    expect(cells.map((cell) => cell.title)).toEqual(['prelude', 'inside a comment']);
+  });
+});
