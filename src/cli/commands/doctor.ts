@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { gatherFacts, type CapabilityFacts } from '../../perf/capabilities.ts';
+import { canCountHardware, canCountSoftware, diagnose, type Verdict } from '../../perf/diagnose.ts';
+import { renderDoctorText } from '../../render/doctor-text.ts';
+
+/** `perfcell doctor --json`: one document, stable keys. */
+export interface DoctorDocument {
+  readonly canCountHardware: boolean;
+  readonly canCountSoftware: boolean;
+  readonly verdicts: readonly Verdict[];
+  readonly facts: CapabilityFacts;
+}
+
+/**
+ * `perfcell doctor`: can perf count here, and what to run if not. Exit 0 when hardware counters
+ * work, 1 when they do not, 2 on misuse (commander).
+ */
+export function registerDoctor(program: Command, gather: () => Promise<CapabilityFacts> = gatherFacts): void {
+  program
+    .command('doctor')
+    .description('say whether perf can count hardware events here, and the command that fixes it if not')
+    .option('--json', 'print one JSON document instead of the screen')
+    .action(async (options: { json?: boolean }) => {
+      const facts = await gather();
+      const verdicts = diagnose(facts);
+      const document: DoctorDocument = {
+        canCountHardware: canCountHardware(facts),
+        canCountSoftware: canCountSoftware(facts),
+        verdicts,
+        facts,
+      };
+      const output =
+        options.json === true
+          ? `${JSON.stringify(document, null, 2)}\n`
+          : renderDoctorText(verdicts, { color: useColor(process.stdout), width: process.stdout.columns ?? 80 });
+      process.stdout.write(output);
+      process.exitCode = document.canCountHardware ? 0 : 1;
+    });
+}
+
+function useColor(stream: NodeJS.WriteStream): boolean {
+  if (process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '') return false;
+  if (process.env['FORCE_COLOR'] !== undefined && process.env['FORCE_COLOR'] !== '0') return true;
+  return stream.isTTY === true && stream.hasColors();
+}

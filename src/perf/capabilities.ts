@@ -1,0 +1,232 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { release } from 'node:os';
+import { execa } from 'execa';
+import { classifyPerfStderr, type PerfProblem } from '../../parsers/perf-errors.ts';
+
+/** The events perfcell counts by default, hardware first, as `perf stat -e` names them. */
+export const DEFAULT_EVENTS = [
+  'cache-misses',
+  'cache-references',
+  'instructions',
+  'cycles',
+  'page-faults',
+  'task-clock',
+  'context-switches',
+] as const;
+
+/** Events a hardware PMU counts; the rest are the kernel's software events. */
+export const HARDWARE_EVENTS: readonly string[] = ['cache-misses', 'cache-references', 'instructions', 'cycles'];
+
+export type EventStatus = 'counted' | 'not counted' | 'not supported' | 'unknown' | 'refused';
+
+/** One event tried for real with `perf stat -x, -e EVENT -- true`. */
+export interface EventProbe {
+  readonly event: string;
+  readonly status: EventStatus;
+  /** The count over `true`; null unless counted. */
+  readonly count: number | null;
+}
+
+/** What perfcell's doctor learns about this machine. Null where a source was missing. */
+export interface CapabilityFacts {
+  readonly kernelRelease: string;
+  /** `ID` and `ID_LIKE` of /etc/os-release, e.g. `['ubuntu', 'debian']`. */
+  readonly distroIds: readonly string[];
+  readonly perfVersion: string | null;
+  /** Why `perf --version` failed; null when it ran. */
+  readonly perfProblem: PerfProblem | null;
+  readonly paranoidLevel: number | null;
+  readonly uid: number;
+  /** CapEff of this process in hex, as /proc/self/status prints it. */
+  readonly capEffHex: string | null;
+  readonly hasCapPerfmon: boolean;
+  readonly hasCapSysAdmin: boolean;
+  /** Names under /sys/bus/event_source/devices: `cpu`, `cpu_core`, `software`, `msr`, ... */
+  readonly eventSources: readonly string[];
+  /** For core PMUs with a `cpus` file (hybrid CPUs): PMU name → cpu list, e.g. `cpu_core` → `0-15`. */
+  readonly pmuCpus: Readonly<Record<string, string>>;
+  readonly nmiWatchdog: number | null;
+  /** `GenuineIntel`, `AuthenticAMD`, `HygonGenuine`, or `arm:0x41` from the ARM implementer. */
+  readonly cpuVendor: string | null;
+  readonly cpuFamily: number | null;
+  readonly cpuModelName: string | null;
+  /** The `hypervisor` cpu flag: this is a virtual machine. */
+  readonly isVirtualMachine: boolean;
+  readonly events: readonly EventProbe[];
+  /** Why perf refused the whole probe; null when it ran. */
+  readonly eventsProblem: PerfProblem | null;
+  readonly valgrindVersion: string | null;
+}
+
+export interface RunResult {
+  readonly exitCode: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** The spawn error code (`ENOENT` when the program is not on PATH), else null. */
+  readonly spawnError: string | null;
+}
+
+/** Where facts come from; tests pass fakes. */
+export interface CapabilitySources {
+  readonly readText: (path: string) => Promise<string | null>;
+  readonly listDir: (path: string) => Promise<readonly string[] | null>;
+  readonly run: (file: string, args: readonly string[]) => Promise<RunResult>;
+  readonly uid: () => number;
+  readonly kernelRelease: () => string;
+}
+
+export const systemSources: CapabilitySources = {
+  readText: (path) => readFile(path, 'utf8').catch(() => null),
+  listDir: (path) => readdir(path).catch(() => null),
+  run: async (file, args) => {
+    // LC_ALL=C: perf's messages and number format must not follow the user's locale.
+    const result = await execa(file, args, { reject: false, timeout: 10_000, env: { LC_ALL: 'C' }, stdin: 'ignore' });
+    const spawnError = typeof result.code === 'string' ? result.code : null;
+    return { exitCode: result.exitCode ?? null, stdout: result.stdout, stderr: result.stderr, spawnError };
+  },
+  uid: () => process.getuid?.() ?? -1,
+  kernelRelease: release,
+};
+
+const CAP_SYS_ADMIN = 21n;
+const CAP_PERFMON = 38n;
+
+/** Reads everything the doctor needs; a few perf runs of `true`, well under a second. */
+export async function gatherFacts(sources: CapabilitySources = systemSources): Promise<CapabilityFacts> {
+  const [osRelease, paranoid, status, cpuinfo, watchdog, eventSources] = await Promise.all([
+    sources.readText('/etc/os-release'),
+    sources.readText('/proc/sys/kernel/perf_event_paranoid'),
+    sources.readText('/proc/self/status'),
+    sources.readText('/proc/cpuinfo'),
+    sources.readText('/proc/sys/kernel/nmi_watchdog'),
+    sources.listDir('/sys/bus/event_source/devices'),
+  ]);
+  const perf = await probePerfVersion(sources);
+  const probe = perf.perfVersion === null ? { events: [], eventsProblem: perf.perfProblem } : await probeEvents(sources);
+  const capEffHex = /^CapEff:\s*([0-9a-f]+)$/im.exec(status ?? '')?.[1] ?? null;
+  const capEff = capEffHex === null ? 0n : BigInt(`0x${capEffHex}`);
+  const cpu = readCpuInfo(cpuinfo ?? '');
+  const sourcesList = [...(eventSources ?? [])].sort();
+  return {
+    kernelRelease: sources.kernelRelease(),
+    distroIds: readDistroIds(osRelease ?? ''),
+    ...perf,
+    paranoidLevel: readInteger(paranoid),
+    uid: sources.uid(),
+    capEffHex,
+    hasCapPerfmon: ((capEff >> CAP_PERFMON) & 1n) === 1n,
+    hasCapSysAdmin: ((capEff >> CAP_SYS_ADMIN) & 1n) === 1n,
+    eventSources: sourcesList,
+    pmuCpus: await readPmuCpus(sources, sourcesList),
+    nmiWatchdog: readInteger(watchdog),
+    ...cpu,
+    ...probe,
+    valgrindVersion: await probeValgrind(sources),
+  };
+}
+
+async function probePerfVersion(sources: CapabilitySources): Promise<Pick<CapabilityFacts, 'perfVersion' | 'perfProblem'>> {
+  const result = await sources.run('perf', ['--version']);
+  const version = /^perf version (\S+)/m.exec(result.stdout)?.[1];
+  if (result.exitCode === 0 && version !== undefined) return { perfVersion: version, perfProblem: null };
+  const text = result.spawnError === 'ENOENT' ? 'spawn perf ENOENT' : `${result.stderr}\n${result.stdout}`;
+  const problem = classifyPerfStderr(text) ?? {
+    code: 'PERF_FAILED',
+    message: `perf --version failed with exit code ${result.exitCode ?? 'none'} (run it by hand to see why)`,
+  };
+  return { perfVersion: null, perfProblem: problem };
+}
+
+/**
+ * Tries the default events in one perf call. An event this perf does not know makes perf
+ * refuse the whole list, so it is marked `unknown` and the rest tried again.
+ */
+async function probeEvents(sources: CapabilitySources): Promise<Pick<CapabilityFacts, 'events' | 'eventsProblem'>> {
+  const unknown: EventProbe[] = [];
+  let remaining: string[] = [...DEFAULT_EVENTS];
+  while (remaining.length > 0) {
+    const result = await sources.run('perf', ['stat', '-x,', '-e', remaining.join(','), '--', 'true']);
+    const problem = result.exitCode === 0 ? undefined : classifyPerfStderr(result.stderr, { events: remaining });
+    if (problem?.code === 'PERF_UNKNOWN_EVENT' && problem.event !== undefined && remaining.includes(problem.event)) {
+      unknown.push({ event: problem.event, status: 'unknown', count: null });
+      remaining = remaining.filter((event) => event !== problem.event);
+      continue;
+    }
+    if (result.exitCode !== 0) {
+      const refused = remaining.map((event): EventProbe => ({ event, status: 'refused', count: null }));
+      const fallback = { code: 'PERF_FAILED' as const, message: `perf stat failed: ${firstLine(result.stderr)} (run: LC_ALL=C perf stat -e task-clock -- true)` };
+      return { events: order([...unknown, ...refused]), eventsProblem: problem ?? fallback };
+    }
+    const rows = readStatCsv(result.stderr);
+    const probes = remaining.map((event) => rows.find((row) => row.event === event) ?? { event, status: 'not counted' as const, count: null });
+    return { events: order([...unknown, ...probes]), eventsProblem: null };
+  }
+  return { events: order(unknown), eventsProblem: null };
+}
+
+/**
+ * Reads `perf stat -x,` rows: `count,unit,event,...`. Hybrid rows (`cpu_core/cycles/`) and the
+ * `:u` perf adds under paranoid 2 fold into the plain event name; any counted row counts.
+ * @example
+ * readStatCsv('<not supported>,,cycles,0,100.00,,\n0.64,msec,task-clock,641594,100.00,0.404,CPUs utilized')
+ * // → [{ event: 'cycles', status: 'not supported', count: null }, { event: 'task-clock', status: 'counted', count: 0.64 }]
+ */
+export function readStatCsv(text: string): EventProbe[] {
+  const byEvent = new Map<string, EventProbe>();
+  for (const line of text.split('\n')) {
+    const [value = '', , rawEvent = ''] = line.split(',');
+    if (rawEvent === '' || line.startsWith('#')) continue;
+    const event = rawEvent.replace(/^[\w.-]+\/([^/]+)\/$/, '$1').replace(/:[a-zA-Z]+$/, '');
+    const status: EventStatus =
+      value === '<not supported>' ? 'not supported' : value === '<not counted>' ? 'not counted' : 'counted';
+    const count = status === 'counted' ? Number(value) : null;
+    const seen = byEvent.get(event);
+    if (seen === undefined || (seen.status !== 'counted' && status === 'counted')) byEvent.set(event, { event, status, count });
+  }
+  return [...byEvent.values()];
+}
+
+/** The vendor, family and model of the first cpu in /proc/cpuinfo, and whether it runs under a hypervisor. */
+export function readCpuInfo(text: string): Pick<CapabilityFacts, 'cpuVendor' | 'cpuFamily' | 'cpuModelName' | 'isVirtualMachine'> {
+  const field = (name: string): string | undefined => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(text)?.[1]?.trim();
+  const implementer = field('CPU implementer');
+  const family = field('cpu family');
+  return {
+    cpuVendor: field('vendor_id') ?? (implementer === undefined ? null : `arm:${implementer}`),
+    cpuFamily: family === undefined ? null : Number(family),
+    cpuModelName: field('model name') ?? null,
+    isVirtualMachine: /^flags\s*:.*\bhypervisor\b/m.test(text),
+  };
+}
+
+function readDistroIds(osRelease: string): string[] {
+  const value = (key: string): string => new RegExp(`^${key}=(.*)$`, 'm').exec(osRelease)?.[1]?.replace(/["']/g, '') ?? '';
+  return [...value('ID').split(' '), ...value('ID_LIKE').split(' ')].filter((id) => id !== '');
+}
+
+async function readPmuCpus(sources: CapabilitySources, names: readonly string[]): Promise<Record<string, string>> {
+  const cpus: Record<string, string> = {};
+  for (const name of names.filter((pmu) => pmu.startsWith('cpu_'))) {
+    const list = await sources.readText(`/sys/bus/event_source/devices/${name}/cpus`);
+    if (list !== null) cpus[name] = list.trim();
+  }
+  return cpus;
+}
+
+async function probeValgrind(sources: CapabilitySources): Promise<string | null> {
+  const result = await sources.run('valgrind', ['--version']);
+  return result.exitCode === 0 ? (/valgrind-(\S+)/.exec(result.stdout)?.[1] ?? null) : null;
+}
+
+function readInteger(text: string | null): number | null {
+  const value = text === null ? NaN : Number.parseInt(text.trim(), 10);
+  return Number.isNaN(value) ? null : value;
+}
+
+function order(probes: readonly EventProbe[]): EventProbe[] {
+  return [...probes].sort((a, b) => DEFAULT_EVENTS.indexOf(a.event as never) - DEFAULT_EVENTS.indexOf(b.event as never));
+}
+
+function firstLine(text: string): string {
+  return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? 'no message';
+}

@@ -1,0 +1,74 @@
+import { styleText } from 'node:util';
+import type { CheckId, Verdict, VerdictStatus } from '../perf/diagnose.ts';
+
+export interface DoctorTextOptions {
+  readonly color: boolean;
+  /** Terminal columns; details wrap to it. */
+  readonly width: number;
+}
+
+type Style = Parameters<typeof styleText>[0];
+
+const STATUS: Record<VerdictStatus, { readonly label: string; readonly style: Style }> = {
+  ok: { label: 'ok', style: 'green' },
+  info: { label: 'info', style: 'cyan' },
+  warn: { label: 'warn', style: 'yellow' },
+  fail: { label: 'FAIL', style: ['bold', 'red'] },
+};
+
+const TITLE: Record<CheckId, string> = {
+  perf: 'perf',
+  privilege: 'privilege',
+  paranoid: 'paranoid',
+  pmu: 'hardware PMU',
+  hybrid: 'core types',
+  'nmi-watchdog': 'NMI watchdog',
+  events: 'events',
+  'cache-misses': 'cache-misses',
+  valgrind: 'valgrind',
+  'hardware-counting': 'result',
+};
+
+const TITLE_WIDTH = Math.max(...Object.values(TITLE).map((title) => title.length)) + 2;
+const INDENT = ' '.repeat(7 + TITLE_WIDTH);
+
+/**
+ * `perfcell doctor`'s screen: one block per verdict, status first, then details and the
+ * `fix:` command, the overall result last after a blank line.
+ */
+export function renderDoctorText(verdicts: readonly Verdict[], { color, width }: DoctorTextOptions): string {
+  const paint = (style: Style, text: string): string => (color ? styleText(style, text, { validateStream: false }) : text);
+  const block = (verdict: Verdict): string => {
+    const status = STATUS[verdict.status];
+    const label = paint(status.style, `[${status.label}]`.padEnd(7));
+    const head = `${label}${TITLE[verdict.check].padEnd(TITLE_WIDTH)}${verdict.summary}`;
+    const details = verdict.details.flatMap((line) => wrap(line, width - INDENT.length).map((part) => INDENT + part));
+    const fix = verdict.fix === null ? [] : [`${INDENT}${paint('bold', 'fix:')} ${verdict.fix}`];
+    return [head, ...details, ...fix].join('\n');
+  };
+  const checks = verdicts.filter((verdict) => verdict.check !== 'hardware-counting').map(block);
+  const results = verdicts.filter((verdict) => verdict.check === 'hardware-counting').map(block);
+  return [...checks, '', ...results].join('\n') + '\n';
+}
+
+/**
+ * Breaks at spaces to fit `columns`; a longer word stays whole. Continuation lines align under the
+ * text after a `-1  ` style marker, or under the line's own indent.
+ */
+function wrap(line: string, columns: number): string[] {
+  if (line.length <= columns || columns < 20) return [line];
+  const leading = /^\s*/.exec(line)?.[0] ?? '';
+  const hang = ' '.repeat(/^\s*\S+ {2}/.exec(line)?.[0].length ?? leading.length);
+  const lines: string[] = [];
+  let current = leading;
+  for (const word of line.slice(leading.length).split(' ')) {
+    if (current.trim() !== '' && current.length + 1 + word.length > columns) {
+      lines.push(current);
+      current = `${hang}${word}`;
+    } else {
+      current = current.trim() === '' ? `${current}${word}` : `${current} ${word}`;
+    }
+  }
+  lines.push(current);
+  return lines;
+}

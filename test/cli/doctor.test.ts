@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DoctorDocument } from '../../src/cli/commands/doctor.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const bin = `${root}dist/src/cli/main.js`;
+
+/** The built CLI, as a user runs it; every run is time-limited and killed if it overstays. */
+function doctor(args: readonly string[], options: { env?: Record<string, string>; user?: number } = {}) {
+  const env = { NO_COLOR: '1', ...options.env };
+  const command = options.user === undefined ? [process.execPath, bin] : ['setpriv', `--reuid=${options.user}`, `--regid=${options.user}`, '--clear-groups', process.execPath, bin];
+  const [file = '', ...rest] = command;
+  return execa(file, [...rest, 'doctor', ...args], { reject: false, timeout: 60_000, forceKillAfterDelay: 1_000, env, cwd: '/tmp' });
+}
+
+const perfCountsCycles = (): boolean => {
+  const result = spawnSync('perf', ['stat', '-x,', '-e', 'cycles', '--', 'true'], { encoding: 'utf8', timeout: 10_000, env: { ...process.env, LC_ALL: 'C' } });
+  return /^\d/.test(result.stderr ?? '');
+};
+
+beforeAll(async () => {
+  // The test runs the built bin, so build first (the emit does not depend on others' type errors).
+  await execa('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, reject: false, timeout: 120_000 });
+  expect(existsSync(bin), `${bin} was not built`).toBe(true);
+}, 130_000);
+
+describe('perfcell doctor', () => {
+  it('--json prints one document; exit 0 exactly when perf counts cycles here', async () => {
+    const result = await doctor(['--json']);
+    const document = JSON.parse(result.stdout) as DoctorDocument;
+    const hardware = perfCountsCycles();
+    expect(result.stderr).toBe('');
+    expect(document.canCountHardware).toBe(hardware);
+    expect(result.exitCode).toBe(hardware ? 0 : 1);
+    expect(document.verdicts.at(-1)).toMatchObject({ check: 'hardware-counting', status: hardware ? 'ok' : 'fail' });
+    expect(document.facts.events.find((probe) => probe.event === 'task-clock')?.status).toBe('counted');
+  });
+
+  it('the screen ends with the result, and every FAIL or warn with a fix', async () => {
+    const result = await doctor([]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).not.toContain('\u001b[');
+    const blocks = result.stdout.split(/\n(?=\[)/);
+    expect(blocks.at(-1)).toMatch(result.exitCode === 0 ? /^\[ok\] +result/ : /^\[FAIL\] result/);
+    for (const block of blocks.filter((text) => /^\[(FAIL|warn)\]/.test(text))) {
+      expect(block, block).toMatch(/\n +fix: \S/);
+    }
+  });
+
+  it('without perf on PATH: perf fails with an install command, exit 1', async () => {
+    const result = await doctor(['--json'], { env: { PATH: '/nonexistent' } });
+    const document = JSON.parse(result.stdout) as DoctorDocument;
+    expect(result.exitCode).toBe(1);
+    expect(document.facts.perfProblem?.code).toBe('PERF_NOT_FOUND');
+    expect(document.facts.valgrindVersion).toBeNull();
+    const perf = document.verdicts.find((verdict) => verdict.check === 'perf');
+    expect(perf?.status).toBe('fail');
+    expect(perf?.fix).toMatch(/install/);
+  });
+
+  it('misuse exits 2', async () => {
+    const extra = await doctor(['now']);
+    expect(extra.exitCode).toBe(2);
+    expect(extra.stderr).toBe("error: too many arguments for 'doctor'. Expected 0 arguments but got 1.");
+    const option = await doctor(['--bogus']);
+    expect(option.exitCode).toBe(2);
+    expect(option.stderr).toBe("error: unknown option '--bogus'");
+  });
+
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot) console.warn('doctor as nobody skipped: the test needs root to drop to uid 65534');
+  it.runIf(isRoot)('as an unprivileged user: says so, and paranoid decides', async () => {
+    const result = await doctor(['--json'], { user: 65534, env: { HOME: '/tmp', PATH: process.env['PATH'] ?? '' } });
+    const document = JSON.parse(result.stdout) as DoctorDocument;
+    expect(document.facts.uid).toBe(65534);
+    expect(document.facts.hasCapPerfmon).toBe(false);
+    const privilege = document.verdicts.find((verdict) => verdict.check === 'privilege');
+    expect(privilege?.summary).toBe('uid 65534, unprivileged: kernel.perf_event_paranoid decides what perf may count');
+    const paranoid = document.facts.paranoidLevel;
+    // Up to 2 the kernel lets anyone count their own processes' user space.
+    if (paranoid !== null && paranoid <= 2) {
+      expect(document.facts.events.find((probe) => probe.event === 'task-clock')?.status).toBe('counted');
+    }
+  });
+});

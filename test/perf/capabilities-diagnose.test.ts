@@ -1,0 +1,356 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { classifyPerfStderr } from '../../parsers/perf-errors.ts';
+import type { CapabilityFacts, EventProbe } from '../../src/perf/capabilities.ts';
+import { canCountHardware, describeCacheMisses, diagnose, type CheckId, type Verdict } from '../../src/perf/diagnose.ts';
+import { renderDoctorText } from '../../src/render/doctor-text.ts';
+
+const capture = (name: string): string =>
+  readFileSync(new URL(`../../samples/perf-errors/${name}.txt`, import.meta.url), 'utf8');
+
+/** Recorded with gatherFacts() on the helper VM (perf 6.1, KVM guest on AMD EPYC without a PMU). */
+const THIS_VM: CapabilityFacts = {
+  kernelRelease: '6.18.44-fc-v782',
+  distroIds: ['debian'],
+  perfVersion: '6.1.187',
+  perfProblem: null,
+  paranoidLevel: 2,
+  uid: 0,
+  capEffHex: '000001fffeffffff',
+  hasCapPerfmon: true,
+  hasCapSysAdmin: true,
+  eventSources: ['breakpoint', 'msr', 'software', 'tracepoint', 'uprobe'],
+  pmuCpus: {},
+  nmiWatchdog: 0,
+  cpuVendor: 'AuthenticAMD',
+  cpuFamily: 25,
+  cpuModelName: 'AMD EPYC',
+  isVirtualMachine: true,
+  events: [
+    { event: 'cache-misses', status: 'not supported', count: null },
+    { event: 'cache-references', status: 'not supported', count: null },
+    { event: 'instructions', status: 'not supported', count: null },
+    { event: 'cycles', status: 'not supported', count: null },
+    { event: 'page-faults', status: 'counted', count: 48 },
+    { event: 'task-clock', status: 'counted', count: 0.65 },
+    { event: 'context-switches', status: 'counted', count: 0 },
+  ],
+  eventsProblem: null,
+  valgrindVersion: '3.19.0',
+};
+
+const ALL_COUNTED: readonly EventProbe[] = THIS_VM.events.map((probe) => ({ ...probe, status: 'counted', count: 1000 }));
+const REFUSED: readonly EventProbe[] = THIS_VM.events.map((probe) => ({ ...probe, status: 'refused', count: null }));
+
+/** A bare-metal Intel box: the VM's facts with a `cpu` PMU whose events count. */
+const INTEL_METAL: CapabilityFacts = {
+  ...THIS_VM,
+  eventSources: ['breakpoint', 'cpu', 'cstate_core', 'msr', 'power', 'software', 'tracepoint', 'uncore_imc', 'uprobe'],
+  cpuVendor: 'GenuineIntel',
+  cpuFamily: 6,
+  cpuModelName: 'Intel(R) Core(TM) i7-8700 CPU @ 3.20GHz',
+  isVirtualMachine: false,
+  events: ALL_COUNTED,
+};
+
+const byCheck = (verdicts: readonly Verdict[], check: CheckId): Verdict => {
+  const found = verdicts.find((verdict) => verdict.check === check);
+  if (found === undefined) throw new Error(`no ${check} verdict`);
+  return found;
+};
+
+describe('diagnose on this VM (recorded facts)', () => {
+  const verdicts = diagnose(THIS_VM);
+
+  it('lists every check once, the overall result last', () => {
+    expect(verdicts.map((verdict) => verdict.check)).toEqual([
+      'perf',
+      'privilege',
+      'paranoid',
+      'pmu',
+      'hybrid',
+      'nmi-watchdog',
+      'events',
+      'cache-misses',
+      'valgrind',
+      'hardware-counting',
+    ]);
+  });
+
+  it('blames the missing PMU and says what to run on the host', () => {
+    const pmu = byCheck(verdicts, 'pmu');
+    expect(pmu.status).toBe('fail');
+    expect(pmu.summary).toBe("no hardware PMU: the kernel's event sources are breakpoint, msr, software, tracepoint, uprobe");
+    expect(pmu.fix).toBe('on the host: qemu -cpu host,pmu=on (libvirt: <pmu state="on"/>, VMware: "virtualize CPU performance counters")');
+    const result = byCheck(verdicts, 'hardware-counting');
+    expect(result).toEqual({
+      check: 'hardware-counting',
+      status: 'fail',
+      summary: 'hardware counting does not work here',
+      details: [`cause: ${pmu.summary}`, 'software events (task-clock, page-faults, context-switches) do count'],
+      fix: pmu.fix,
+    });
+  });
+
+  it('passes perf, privilege, paranoid, watchdog and valgrind', () => {
+    expect(byCheck(verdicts, 'perf')).toMatchObject({ status: 'ok', summary: 'perf 6.1.187' });
+    expect(byCheck(verdicts, 'privilege')).toMatchObject({
+      status: 'ok',
+      summary: 'root with CAP_PERFMON and CAP_SYS_ADMIN: perf_event_paranoid does not apply',
+    });
+    expect(byCheck(verdicts, 'paranoid')).toMatchObject({ status: 'ok', summary: 'kernel.perf_event_paranoid=2, which does not apply to this process' });
+    expect(byCheck(verdicts, 'nmi-watchdog')).toMatchObject({ status: 'ok' });
+    expect(byCheck(verdicts, 'valgrind')).toMatchObject({ status: 'ok', summary: 'valgrind 3.19.0: the simulated-cache backend (cachegrind) can run' });
+  });
+
+  it('lists the software events as counted and the hardware ones as explained by the PMU', () => {
+    expect(byCheck(verdicts, 'events')).toMatchObject({
+      status: 'info',
+      summary:
+        'counted: page-faults, task-clock, context-switches; not: cache-misses, cache-references, instructions, cycles (no hardware PMU, see above)',
+      fix: null,
+    });
+  });
+
+  it('renders one screen', () => {
+    const text = renderDoctorText(verdicts, { color: false, width: 100 });
+    expect(text).toMatchInlineSnapshot(`
+      "[ok]   perf          perf 6.1.187
+      [ok]   privilege     root with CAP_PERFMON and CAP_SYS_ADMIN: perf_event_paranoid does not apply
+      [ok]   paranoid      kernel.perf_event_paranoid=2, which does not apply to this process
+                           -1  every event, for every user
+                            0  no raw or ftrace tracepoints for unprivileged users
+                            1  unprivileged: own processes only, kernel included
+                            2  unprivileged: user space of own processes (default)
+                            3  Debian/Ubuntu kernels: no perf for unprivileged users
+                            4  Ubuntu kernels, their default: stricter still
+                               (a vanilla kernel treats 3 and 4 like 2)
+      [FAIL] hardware PMU  no hardware PMU: the kernel's event sources are breakpoint, msr, software, tracepoint, uprobe
+                           this is a virtual machine (hypervisor cpu flag) whose hypervisor gives it no
+                           PMU: cycles, instructions and cache-misses cannot be counted here; software
+                           events still count
+                           without a PMU, valgrind --tool=cachegrind can simulate the caches instead
+                           fix: on the host: qemu -cpu host,pmu=on (libvirt: <pmu state="on"/>, VMware: "virtualize CPU performance counters")
+      [ok]   core types    no hardware PMU, so no core types to tell apart
+      [ok]   NMI watchdog  NMI watchdog off: every hardware counter is free
+      [info] events        counted: page-faults, task-clock, context-switches; not: cache-misses, cache-references, instructions, cycles (no hardware PMU, see above)
+                           cache-misses      not supported
+                           cache-references  not supported
+                           instructions      not supported
+                           cycles            not supported
+                           page-faults       counted (48 over \`true\`)
+                           task-clock        counted (0.65 over \`true\`)
+                           context-switches  counted (0 over \`true\`)
+      [info] cache-misses  on AMD Zen, cache-misses counts L2 misses, not last-level (L3) misses as on Intel
+                           the kernel maps it to event 0x64 umask 0x09 (data-cache reads and instruction
+                           fetches that missed L2), and cache-references to 0x60 umask 0xff (all L2
+                           requests)
+                           so compare cache-misses only between machines of one vendor; L3 misses come
+                           from the separate amd_l3 PMU
+                           (not countable on this machine)
+      [ok]   valgrind      valgrind 3.19.0: the simulated-cache backend (cachegrind) can run
+
+      [FAIL] result        hardware counting does not work here
+                           cause: no hardware PMU: the kernel's event sources are breakpoint, msr,
+                           software, tracepoint, uprobe
+                           software events (task-clock, page-faults, context-switches) do count
+                           fix: on the host: qemu -cpu host,pmu=on (libvirt: <pmu state="on"/>, VMware: "virtualize CPU performance counters")
+      "
+    `);
+  });
+});
+
+describe('diagnose on other machines', () => {
+  it('paranoid 3 on a Debian kernel, unprivileged: perf refused (perf 4.19 text, reconstructed from source)', () => {
+    const eventsProblem = classifyPerfStderr(capture('reconstructed-perf4-debian-paranoid-3-eperm')) ?? null;
+    const facts: CapabilityFacts = {
+      ...INTEL_METAL,
+      uid: 1000,
+      capEffHex: '0000000000000000',
+      hasCapPerfmon: false,
+      hasCapSysAdmin: false,
+      paranoidLevel: 3,
+      events: REFUSED,
+      eventsProblem,
+    };
+    const verdicts = diagnose(facts);
+    expect(byCheck(verdicts, 'privilege')).toMatchObject({
+      status: 'info',
+      summary: 'uid 1000, unprivileged: kernel.perf_event_paranoid decides what perf may count',
+    });
+    expect(byCheck(verdicts, 'paranoid')).toMatchObject({
+      status: 'fail',
+      summary: 'kernel.perf_event_paranoid=3: unprivileged perf is refused',
+      fix: 'sudo sysctl kernel.perf_event_paranoid=1',
+    });
+    expect(byCheck(verdicts, 'events')).toMatchObject({
+      status: 'fail',
+      summary:
+        'perf stat failed: perf refused by kernel.perf_event_paranoid=3 (run: sudo sysctl kernel.perf_event_paranoid=1, or grant CAP_PERFMON)',
+      fix: 'sudo sysctl kernel.perf_event_paranoid=1',
+    });
+    expect(byCheck(verdicts, 'hardware-counting')).toMatchObject({
+      status: 'fail',
+      details: ['cause: kernel.perf_event_paranoid=3: unprivileged perf is refused', 'software events do not count either'],
+      fix: 'sudo sysctl kernel.perf_event_paranoid=1',
+    });
+  });
+
+  it('paranoid 4 on a kernel that ignores it (this VM as nobody): fine', () => {
+    const facts: CapabilityFacts = { ...THIS_VM, uid: 65534, hasCapPerfmon: false, hasCapSysAdmin: false, paranoidLevel: 4 };
+    expect(byCheck(diagnose(facts), 'paranoid')).toMatchObject({
+      status: 'ok',
+      summary: 'kernel.perf_event_paranoid=4, but this kernel let perf count anyway (it treats 4 like 2)',
+    });
+  });
+
+  it('perf missing behind the Ubuntu wrapper: installs the package the wrapper names', () => {
+    const perfProblem = classifyPerfStderr(capture('published-ubuntu-wrapper-perf-not-found')) ?? null;
+    const facts: CapabilityFacts = { ...THIS_VM, distroIds: ['ubuntu', 'debian'], perfVersion: null, perfProblem, events: [], eventsProblem: perfProblem };
+    const verdicts = diagnose(facts);
+    expect(byCheck(verdicts, 'perf')).toEqual({
+      check: 'perf',
+      status: 'fail',
+      summary: 'perf is not usable',
+      details: ['perf is not installed for kernel 4.4.0-186 (run: sudo apt-get install linux-tools-4.4.0-186-generic)'],
+      fix: 'sudo apt-get install linux-tools-4.4.0-186-generic',
+    });
+    expect(byCheck(verdicts, 'hardware-counting').fix).toBe('sudo apt-get install linux-tools-4.4.0-186-generic');
+  });
+
+  it('perf not on PATH: the install command of the distribution', () => {
+    const perfProblem = classifyPerfStderr('spawn perf ENOENT') ?? null;
+    const missing = { perfVersion: null, perfProblem, events: [], eventsProblem: perfProblem };
+    expect(byCheck(diagnose({ ...THIS_VM, ...missing }), 'perf').fix).toBe('sudo apt-get install linux-perf');
+    expect(byCheck(diagnose({ ...THIS_VM, ...missing, distroIds: ['ubuntu', 'debian'] }), 'perf').fix).toBe(
+      'sudo apt-get install linux-tools-6.18.44-fc-v782',
+    );
+    expect(byCheck(diagnose({ ...THIS_VM, ...missing, distroIds: ['fedora'] }), 'perf').fix).toBe('sudo dnf install perf');
+  });
+
+  it('Ubuntu 24.04 Intel VM without perf or valgrind (facts read by shell on the GPU helper machine)', () => {
+    // perf --version: "bash: perf: command not found" (exit 127); devices include RAPL's `power`, not a core PMU.
+    const perfProblem = classifyPerfStderr('bash: line 1: perf: command not found') ?? null;
+    const facts: CapabilityFacts = {
+      ...THIS_VM,
+      kernelRelease: '6.18.44-fc-v657-gpu',
+      distroIds: ['ubuntu', 'debian'],
+      perfVersion: null,
+      perfProblem,
+      eventSources: ['breakpoint', 'msr', 'power', 'software', 'tracepoint', 'uprobe'],
+      cpuVendor: 'GenuineIntel',
+      cpuFamily: 6,
+      cpuModelName: 'Intel(R) Xeon(R) Processor',
+      events: [],
+      eventsProblem: perfProblem,
+      valgrindVersion: null,
+    };
+    const verdicts = diagnose(facts);
+    const summary = verdicts.map(({ check, status, fix }) => ({ check, status, fix }));
+    expect(summary).toEqual([
+      { check: 'perf', status: 'fail', fix: 'sudo apt-get install linux-tools-6.18.44-fc-v657-gpu' },
+      { check: 'privilege', status: 'ok', fix: null },
+      { check: 'paranoid', status: 'ok', fix: null },
+      {
+        check: 'pmu',
+        status: 'fail',
+        fix: 'on the host: qemu -cpu host,pmu=on (libvirt: <pmu state="on"/>, VMware: "virtualize CPU performance counters")',
+      },
+      { check: 'hybrid', status: 'ok', fix: null },
+      { check: 'nmi-watchdog', status: 'ok', fix: null },
+      { check: 'events', status: 'fail', fix: 'sudo apt-get install linux-tools-6.18.44-fc-v657-gpu' },
+      { check: 'cache-misses', status: 'info', fix: null },
+      { check: 'valgrind', status: 'warn', fix: 'sudo apt-get install valgrind' },
+      { check: 'hardware-counting', status: 'fail', fix: 'sudo apt-get install linux-tools-6.18.44-fc-v657-gpu' },
+    ]);
+  });
+
+  it('hybrid Intel: counts split by core type, pin to the performance cores', () => {
+    const facts: CapabilityFacts = {
+      ...INTEL_METAL,
+      eventSources: ['breakpoint', 'cpu_atom', 'cpu_core', 'msr', 'software', 'tracepoint', 'uprobe'],
+      pmuCpus: { cpu_atom: '16-23', cpu_core: '0-15' },
+      cpuModelName: '12th Gen Intel(R) Core(TM) i9-12900K',
+    };
+    const verdicts = diagnose(facts);
+    expect(byCheck(verdicts, 'pmu')).toMatchObject({ status: 'ok', summary: 'hardware PMU: cpu_atom, cpu_core' });
+    expect(byCheck(verdicts, 'hybrid')).toMatchObject({
+      status: 'warn',
+      summary: 'hybrid cpu: performance cores (cpu_core, cpus 0-15) and efficiency cores (cpu_atom, cpus 16-23)',
+      fix: 'taskset -c 0-15 perfcell run -- ./prog',
+    });
+    expect(byCheck(verdicts, 'hardware-counting')).toMatchObject({ status: 'ok', summary: 'hardware counting works here', fix: null });
+  });
+
+  it('NMI watchdog on: frees a counter when there is a PMU', () => {
+    expect(byCheck(diagnose({ ...INTEL_METAL, nmiWatchdog: 1 }), 'nmi-watchdog')).toEqual({
+      check: 'nmi-watchdog',
+      status: 'warn',
+      summary: 'NMI watchdog on: it holds one hardware counter, so perf multiplexes one event sooner',
+      details: [],
+      fix: 'sudo sysctl kernel.nmi_watchdog=0',
+    });
+    expect(byCheck(diagnose({ ...THIS_VM, nmiWatchdog: 1 }), 'nmi-watchdog').status).toBe('info');
+  });
+
+  it('root in a container without CAP_PERFMON', () => {
+    const facts: CapabilityFacts = { ...THIS_VM, capEffHex: '00000000a80425fb', hasCapPerfmon: false, hasCapSysAdmin: false };
+    expect(byCheck(diagnose(facts), 'privilege')).toMatchObject({
+      status: 'warn',
+      fix: 'restart the container with: docker run --cap-add PERFMON ... (podman run takes the same option)',
+    });
+  });
+
+  it('no valgrind: how to install it', () => {
+    expect(byCheck(diagnose({ ...THIS_VM, valgrindVersion: null }), 'valgrind')).toMatchObject({
+      status: 'warn',
+      fix: 'sudo apt-get install valgrind',
+    });
+  });
+
+  it('an event that does not count on a machine with a PMU: perf -v tells why', () => {
+    const events = ALL_COUNTED.map((probe) => (probe.event === 'cache-misses' ? { ...probe, status: 'not supported' as const, count: null } : probe));
+    expect(byCheck(diagnose({ ...INTEL_METAL, events }), 'events')).toMatchObject({
+      status: 'warn',
+      fix: 'LC_ALL=C perf stat -v -e cache-misses -- true',
+    });
+  });
+
+  it('every fail and warn, in every case above, ends with a command', () => {
+    const cases: CapabilityFacts[] = [
+      THIS_VM,
+      { ...INTEL_METAL, nmiWatchdog: 1, valgrindVersion: null },
+      { ...THIS_VM, perfVersion: null, perfProblem: classifyPerfStderr('spawn perf ENOENT') ?? null, events: [] },
+      { ...INTEL_METAL, paranoidLevel: null, uid: 1000, hasCapPerfmon: false, hasCapSysAdmin: false, events: REFUSED },
+      { ...INTEL_METAL, isVirtualMachine: false, eventSources: ['software'], events: THIS_VM.events },
+      { ...INTEL_METAL, events: REFUSED, eventsProblem: classifyPerfStderr(capture('reconstructed-perf5-syscall-einval')) ?? null },
+    ];
+    for (const facts of cases) {
+      for (const found of diagnose(facts).filter((verdict) => verdict.status === 'fail' || verdict.status === 'warn')) {
+        expect(found.fix, `${found.check}: ${found.summary}`).not.toBeNull();
+      }
+    }
+  });
+});
+
+describe('what cache-misses means', () => {
+  it('per vendor', () => {
+    expect(describeCacheMisses('GenuineIntel', 6).summary).toBe('on Intel, cache-misses counts last-level cache misses');
+    expect(describeCacheMisses('AuthenticAMD', 0x19).summary).toBe(
+      'on AMD Zen, cache-misses counts L2 misses, not last-level (L3) misses as on Intel',
+    );
+    expect(describeCacheMisses('HygonGenuine', 0x18).summary).toBe(describeCacheMisses('AuthenticAMD', 0x17).summary);
+    expect(describeCacheMisses('AuthenticAMD', 0x15).summary).toBe(
+      'on AMD before Zen, cache-misses counts L2 misses (event 0x7e), not last-level misses',
+    );
+    expect(describeCacheMisses('arm:0x41', null).summary).toBe(
+      'on ARM, cache-misses counts L1 data-cache refills (L1D_CACHE_REFILL), not last-level misses',
+    );
+    expect(describeCacheMisses(null, null).summary).toBe("cache-misses counts whatever this cpu's PMU driver maps it to (vendor unknown)");
+  });
+
+  it('hardware counting needs a counted hardware event', () => {
+    expect(canCountHardware(THIS_VM)).toBe(false);
+    expect(canCountHardware(INTEL_METAL)).toBe(true);
+  });
+});
