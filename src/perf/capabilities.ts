@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { execa } from 'execa';
 import { classifyPerfStderr, type PerfProblem } from '../../parsers/perf-errors.ts';
+import { parsePerfStat } from '../../parsers/perf-stat.ts';
 
 /** The events perfcell counts by default, hardware first, as `perf stat -e` names them. */
 export const DEFAULT_EVENTS = [
@@ -165,23 +166,21 @@ async function probeEvents(sources: CapabilitySources): Promise<Pick<CapabilityF
 }
 
 /**
- * Reads `perf stat -x,` rows: `count,unit,event,...`. Hybrid rows (`cpu_core/cycles/`) and the
- * `:u` perf adds under paranoid 2 fold into the plain event name; any counted row counts.
+ * Reads `perf stat -x,` output with the project's perf stat parser, one probe per event.
+ * Hybrid rows (`cpu_core/cycles/`) and the `:u` perf adds under paranoid 2 fold into the plain
+ * event name; any counted row counts.
  * @example
  * readStatCsv('<not supported>,,cycles,0,100.00,,\n0.64,msec,task-clock,641594,100.00,0.404,CPUs utilized')
  * // → [{ event: 'cycles', status: 'not supported', count: null }, { event: 'task-clock', status: 'counted', count: 0.64 }]
  */
 export function readStatCsv(text: string): EventProbe[] {
   const byEvent = new Map<string, EventProbe>();
-  for (const line of text.split('\n')) {
-    const [value = '', , rawEvent = ''] = line.split(',');
-    if (rawEvent === '' || line.startsWith('#')) continue;
-    const event = rawEvent.replace(/^[\w.-]+\/([^/]+)\/$/, '$1').replace(/:[a-zA-Z]+$/, '');
-    const status: EventStatus =
-      value === '<not supported>' ? 'not supported' : value === '<not counted>' ? 'not counted' : 'counted';
-    const count = status === 'counted' ? Number(value) : null;
+  for (const record of parsePerfStat(text, { format: 'csv', separator: ',' }).records) {
+    const event = record.event.replace(/^[\w.-]+\/([^/]+)\/$/, '$1').replace(/:[a-zA-Z]+$/, '');
     const seen = byEvent.get(event);
-    if (seen === undefined || (seen.status !== 'counted' && status === 'counted')) byEvent.set(event, { event, status, count });
+    if (seen === undefined || (seen.status !== 'counted' && record.status === 'counted')) {
+      byEvent.set(event, { event, status: record.status, count: record.value });
+    }
   }
   return [...byEvent.values()];
 }
