@@ -1,0 +1,161 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../errors.ts';
+import { parseCachegrind, type CachegrindProfile } from '../../parsers/cachegrind.ts';
+import type { CountersReport } from '../session/report.ts';
+import { CachegrindError } from './cachegrind-error.ts';
+import { countersFromCachegrind } from './cachegrind-counters.ts';
+import { findExecutable } from './find-executable.ts';
+
+/** Where one of the program's standard streams goes: perfcell's own, nowhere, or an open fd. */
+export type StdioTarget = 'inherit' | 'ignore' | number;
+
+export interface CachegrindRunOptions {
+  /** The program's working directory; default process.cwd(). */
+  readonly cwd?: string;
+  /** Variables merged over process.env for valgrind and the program. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Folder for the temporary output and log files (removed afterwards); default os.tmpdir(). */
+  readonly outDir?: string;
+  /** Default 'valgrind', looked up on PATH. */
+  readonly valgrindPath?: string;
+  /** More cachegrind options before `--`, e.g. ['--D1=32768,8,64'] for another cache geometry. */
+  readonly valgrindArgs?: readonly string[];
+  /** stdin, stdout, stderr of the program; default all 'inherit'. valgrind's own messages never go there. */
+  readonly stdio?: readonly [StdioTarget, StdioTarget, StdioTarget];
+  /** Aborting kills valgrind and its program (SIGTERM) and rejects with the AbortError. */
+  readonly abortSignal?: AbortSignal;
+}
+
+export interface CachegrindRun {
+  /** The program's exit code; null when it died by a signal (valgrind re-raises it). */
+  readonly exitCode: number | null;
+  /** e.g. 'SIGSEGV'; null when the program exited. */
+  readonly signal: string | null;
+  /** Wall time of the whole valgrind run, seconds: valgrind slows a program 20–100×, so this is not its native time. */
+  readonly durationS: number;
+  /** backend 'cachegrind', simulated: true; see countersFromCachegrind for the events. */
+  readonly counters: CountersReport;
+  /** The parsed output file: raw totals per cachegrind event and the simulated cache geometry. */
+  readonly profile: CachegrindProfile;
+}
+
+interface ChildOutcome {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly error: (Error & { code?: string }) | undefined;
+}
+
+async function firstLogLine(logPath: string): Promise<string> {
+  try {
+    const log = await readFile(logPath, 'utf8');
+    // valgrind prefixes its lines with ==PID== or --PID--; its errors are the lines that are not its banner.
+    const lines = log.split('\n').map((line) => line.replace(/^(==|--)\d+(==|--)\s?/, '').trim());
+    return lines.find((line) => /error|fatal|cannot|can't|unknown|invalid|not /i.test(line)) ?? lines.filter(Boolean).at(-1) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+async function checkProgram(file: string, cwd: string, path: string | undefined): Promise<void> {
+  // valgrind reports a missing program on the program's stderr, mixed with its output; say it here instead.
+  const lookup = await findExecutable(file, { cwd, path });
+  if (lookup.kind === 'missing') {
+    throw new UsageError(
+      file.includes('/')
+        ? `${file}: no such program (check the path)`
+        : `${file}: not found on PATH (give its path, e.g. ./${file})`,
+    );
+  }
+  if (lookup.kind === 'not executable') throw new UsageError(`${file}: not executable (chmod +x ${lookup.path})`);
+}
+
+/**
+ * Runs `file args` under `valgrind --tool=cachegrind --cache-sim=yes` (no shell) and reports the
+ * simulated cache counts. The program keeps perfcell's stdin, stdout and stderr (or `stdio`);
+ * valgrind's own messages go to a temporary log file, read only to explain a failure.
+ * Throws UsageError when the program does not exist, CachegrindError when valgrind is missing or
+ * writes no output; the program's own failure is its exitCode or signal.
+ * @example const run = await runUnderCachegrind('./rowcol', ['col', '1024']);
+ *   run.counters.events[0] // { event: 'D1 misses', total: 1181432, … }
+ */
+export async function runUnderCachegrind(
+  file: string,
+  args: readonly string[],
+  options: CachegrindRunOptions = {},
+): Promise<CachegrindRun> {
+  const cwd = options.cwd ?? process.cwd();
+  const env = { ...process.env, ...options.env };
+  const valgrindPath = options.valgrindPath ?? 'valgrind';
+  await checkProgram(file, cwd, env['PATH']);
+
+  const tempDir = await mkdtemp(join(options.outDir ?? tmpdir(), 'perfcell-cachegrind-'));
+  try {
+    const outPath = join(tempDir, 'cachegrind.out');
+    const logPath = join(tempDir, 'valgrind.log');
+    const valgrindArgs = [
+      '--tool=cachegrind',
+      '--cache-sim=yes',
+      `--cachegrind-out-file=${outPath}`,
+      `--log-file=${logPath}`,
+      ...(options.valgrindArgs ?? []),
+      '--',
+      file,
+      ...args,
+    ];
+    const startedAt = process.hrtime.bigint();
+    const outcome = await new Promise<ChildOutcome>((resolve) => {
+      let spawnError: ChildOutcome['error'];
+      const child = spawn(valgrindPath, valgrindArgs, {
+        cwd,
+        env,
+        stdio: [...(options.stdio ?? ['inherit', 'inherit', 'inherit'])],
+        ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }),
+      });
+      // Node emits 'error' (not found, aborted) and then 'close'; wait for 'close' so the child is gone.
+      child.on('error', (error) => {
+        spawnError ??= error;
+      });
+      child.on('close', (code, signal) => resolve({ code, signal, error: spawnError }));
+    });
+    const durationS = Number(process.hrtime.bigint() - startedAt) / 1e9;
+
+    if (outcome.error !== undefined) {
+      if (outcome.error.code === 'ENOENT') {
+        throw new CachegrindError(
+          'VALGRIND_NOT_FOUND',
+          options.valgrindPath === undefined
+            ? 'valgrind not found on PATH (install it: sudo apt-get install valgrind)'
+            : `valgrind not found at ${valgrindPath} (check the path, or install it: sudo apt-get install valgrind)`,
+          { cause: outcome.error },
+        );
+      }
+      throw outcome.error;
+    }
+
+    let text: string;
+    try {
+      text = await readFile(outPath, 'utf8');
+    } catch (error: unknown) {
+      const reason = await firstLogLine(logPath);
+      const status = outcome.signal ?? `exit ${outcome.code}`;
+      throw new CachegrindError(
+        'VALGRIND_FAILED',
+        `valgrind wrote no cachegrind output (${status}${reason === '' ? '' : `: ${reason}`}); run valgrind --tool=cachegrind ${file} to see why`,
+        { cause: error },
+      );
+    }
+    const profile = parseCachegrind(text);
+    return {
+      exitCode: outcome.signal === null ? outcome.code : null,
+      signal: outcome.signal,
+      durationS,
+      counters: countersFromCachegrind(profile),
+      profile,
+    };
+  } finally {
+    await rm(tempDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,214 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CachegrindError } from '../../src/backends/cachegrind-error.ts';
+import { runUnderCachegrind, type CachegrindRun } from '../../src/backends/cachegrind.ts';
+import { UsageError } from '../../src/errors.ts';
+
+const hasTool = (command: string, args: string[]) => spawnSync(command, args, { stdio: 'ignore' }).status === 0;
+const canRun = hasTool('valgrind', ['--version']) && hasTool('cc', ['--version']);
+const rowcolSource = join(import.meta.dirname, '../../samples/rowcol/rowcol.c');
+
+/** valgrind's own end-of-run summary lines ("D1  misses: 74,095 (…)") as label → count. */
+function parseValgrindLog(log: string): Map<string, number> {
+  const summary = new Map<string, number>();
+  for (const match of log.matchAll(/^==\d+== (\S+)\s+(\S+):\s+([\d,]+)(?:\s+\(\s*([\d,]+) rd)?/gm)) {
+    summary.set(`${match[1]} ${match[2]}`, Number(match[3]!.replaceAll(',', '')));
+    if (match[4] !== undefined) summary.set(`${match[1]} ${match[2]} rd`, Number(match[4].replaceAll(',', '')));
+  }
+  return summary;
+}
+
+function totalOf(run: CachegrindRun, event: string): number | null | undefined {
+  return run.counters.events.find((aggregate) => aggregate.event === event)?.total;
+}
+
+describe.runIf(canRun)('runUnderCachegrind with real valgrind', () => {
+  let dir: string;
+  let outDir: string;
+  let rowcol: string;
+  let exiter: string;
+  let output: { stdout: string; stderr: string; open(): ['ignore', number, number]; close(): void };
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'perfcell-cachegrind-test-'));
+    // Static: no dynamic loader, so the counts are the same from run to run.
+    rowcol = join(dir, 'rowcol');
+    execFileSync('cc', ['-O2', '-static', '-o', rowcol, rowcolSource], { timeout: 60_000 });
+    exiter = join(dir, 'exiter');
+    writeFileSync(
+      `${exiter}.c`,
+      '#include <signal.h>\n#include <stdlib.h>\n#include <string.h>\n' +
+        'int main(int argc, char **argv) {\n' +
+        '  if (argc > 1 && strcmp(argv[1], "segv") == 0) raise(SIGSEGV);\n' +
+        '  return argc > 1 ? atoi(argv[1]) : 0;\n}\n',
+    );
+    execFileSync('cc', ['-O2', '-static', '-o', exiter, `${exiter}.c`], { timeout: 60_000 });
+    let fds: number[] = [];
+    output = {
+      stdout: join(dir, 'stdout.txt'),
+      stderr: join(dir, 'stderr.txt'),
+      open() {
+        fds = [openSync(this.stdout, 'w'), openSync(this.stderr, 'w')];
+        return ['ignore', fds[0]!, fds[1]!];
+      },
+      close() {
+        for (const fd of fds) closeSync(fd);
+        fds = [];
+      },
+    };
+  }, 120_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  beforeEach(() => {
+    outDir = mkdtempSync(join(dir, 'out-'));
+  });
+
+  it('reports the counts valgrind itself prints for the same run, and leaves no temp files', async () => {
+    const stdio = output.open();
+    const run = await runUnderCachegrind(rowcol, ['col', '256'], { outDir, stdio }).finally(() => output.close());
+    // The program's output reached its stdout; valgrind's chatter did not reach its stderr.
+    // Σ (k mod 7) over k < 256²: 21 per full cycle of 7, plus 0 + … + (r − 1).
+    const cells = 256 * 256;
+    const sum = 21 * Math.floor(cells / 7) + ((cells % 7) * ((cells % 7) - 1)) / 2;
+    expect(readFileSync(output.stdout, 'utf8')).toBe(`col N=256 reps=1 sum=${sum}\n`);
+    expect(readFileSync(output.stderr, 'utf8')).toBe('');
+    expect(readdirSync(outDir)).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(run.signal).toBeNull();
+    expect(run.durationS).toBeGreaterThan(0);
+
+    // The same run straight under valgrind, its output to files too: libc sets up stdout
+    // buffering differently for /dev/null, which shifts the counts by a few references.
+    const logPath = join(dir, 'direct.log');
+    const directStdio = output.open();
+    try {
+      execFileSync(
+      'valgrind',
+        ['--tool=cachegrind', '--cache-sim=yes', `--cachegrind-out-file=${join(dir, 'direct.out')}`, `--log-file=${logPath}`, rowcol, 'col', '256'],
+        { stdio: directStdio, timeout: 60_000 },
+      );
+    } finally {
+      output.close();
+    }
+    const direct = parseValgrindLog(readFileSync(logPath, 'utf8'));
+    for (const event of ['D1 misses', 'D refs', 'LLd misses', 'LL misses', 'LL refs', 'I refs', 'I1 misses', 'LLi misses']) {
+      expect({ event, total: totalOf(run, event) }).toEqual({ event, total: direct.get(event) });
+    }
+    expect(totalOf(run, 'D1 read misses')).toBe(direct.get('D1 misses rd'));
+
+    expect(run.counters).toMatchObject({ backend: 'cachegrind', simulated: true, intervalMs: null, unsupported: [], pauseS: 0 });
+    expect(run.counters.derived.missRatio).toBeCloseTo(direct.get('D1 misses')! / direct.get('D refs')!, 12);
+    expect(run.profile.caches.map((cache) => cache.level)).toEqual(['I1', 'D1', 'LL']);
+  }, 120_000);
+
+  it('sees the column walk read-miss D1 about 8× as often as the row walk', async () => {
+    const n = 512;
+    const row = await runUnderCachegrind(rowcol, ['row', String(n), '4'], { outDir, stdio: ['ignore', 'ignore', 'ignore'] });
+    const col = await runUnderCachegrind(rowcol, ['col', String(n), '4'], { outDir, stdio: ['ignore', 'ignore', 'ignore'] });
+    const rowReads = totalOf(row, 'D1 read misses')!;
+    const colReads = totalOf(col, 'D1 read misses')!;
+    // 4 sums of n² doubles: row-wise one miss per 64-byte line (8 doubles), column-wise every read.
+    expect(rowReads).toBeGreaterThanOrEqual((4 * n * n) / 8);
+    expect(colReads).toBeGreaterThanOrEqual(4 * n * n);
+    expect(colReads / rowReads).toBeGreaterThan(7.5);
+    expect(colReads / rowReads).toBeLessThan(8.1);
+    // Same fill loop, same writes.
+    expect(totalOf(col, 'D1 misses')! - colReads).toBe(totalOf(row, 'D1 misses')! - rowReads);
+  }, 120_000);
+
+  it('passes the program’s exit code, and its fatal signal with the counts so far', async () => {
+    const stdio = ['ignore', 'ignore', 'ignore'] as const;
+    const failed = await runUnderCachegrind(exiter, ['3'], { outDir, stdio });
+    expect(failed).toMatchObject({ exitCode: 3, signal: null });
+    const crashed = await runUnderCachegrind(exiter, ['segv'], { outDir, stdio });
+    expect(crashed).toMatchObject({ exitCode: null, signal: 'SIGSEGV' });
+    expect(totalOf(crashed, 'I refs')).toBeGreaterThan(0);
+    expect(readdirSync(outDir)).toEqual([]);
+  }, 120_000);
+
+  it('gives the program perfcell’s stdin, and finds a bare name on PATH', async () => {
+    const input = join(dir, 'input.txt');
+    writeFileSync(input, 'through valgrind\n');
+    const stdinFd = openSync(input, 'r');
+    const [, stdoutFd, stderrFd] = output.open();
+    const run = await runUnderCachegrind('cat', [], { outDir, stdio: [stdinFd, stdoutFd, stderrFd] }).finally(() => {
+      closeSync(stdinFd);
+      output.close();
+    });
+    expect(run.exitCode).toBe(0);
+    expect(readFileSync(output.stdout, 'utf8')).toBe('through valgrind\n');
+    expect(readFileSync(output.stderr, 'utf8')).toBe('');
+  }, 120_000);
+
+  it('runs in cwd, with env merged over perfcell’s, and passes valgrindArgs', async () => {
+    const [, stdoutFd, stderrFd] = output.open();
+    const run = await runUnderCachegrind('/bin/sh', ['-c', 'pwd; echo "$PERFCELL_TEST_VALUE"; test -n "$PATH"'], {
+      cwd: dir,
+      env: { PERFCELL_TEST_VALUE: 'merged' },
+      outDir,
+      stdio: ['ignore', stdoutFd, stderrFd],
+      valgrindArgs: ['--D1=8192,2,32'],
+    }).finally(() => output.close());
+    expect(run.exitCode).toBe(0);
+    expect(readFileSync(output.stdout, 'utf8')).toBe(`${dir}\nmerged\n`);
+    expect(run.profile.caches.find((cache) => cache.level === 'D1')).toEqual({
+      level: 'D1', sizeBytes: 8192, lineSizeBytes: 32, associativity: 2,
+    });
+  }, 120_000);
+
+  it('says clearly when valgrind is missing', async () => {
+    await expect(runUnderCachegrind(exiter, [], { outDir, env: { PATH: join(dir, 'no-such-dir') } })).rejects.toThrow(
+      new CachegrindError('VALGRIND_NOT_FOUND', 'valgrind not found on PATH (install it: sudo apt-get install valgrind)'),
+    );
+    await expect(runUnderCachegrind(exiter, [], { outDir, valgrindPath: '/no/such/valgrind' })).rejects.toMatchObject({
+      name: 'CachegrindError',
+      code: 'VALGRIND_NOT_FOUND',
+      message: 'valgrind not found at /no/such/valgrind (check the path, or install it: sudo apt-get install valgrind)',
+    });
+    expect(readdirSync(outDir)).toEqual([]);
+  }, 60_000);
+
+  it('says clearly when the program is missing or not executable, before starting valgrind', async () => {
+    await expect(runUnderCachegrind('./no-such-program', [], { cwd: dir, outDir })).rejects.toThrow(
+      new UsageError('./no-such-program: no such program (check the path)'),
+    );
+    await expect(runUnderCachegrind('no-such-program-xyz', [], { outDir })).rejects.toThrow(
+      new UsageError('no-such-program-xyz: not found on PATH (give its path, e.g. ./no-such-program-xyz)'),
+    );
+    await expect(runUnderCachegrind(`${exiter}.c`, [], { outDir })).rejects.toThrow(
+      new UsageError(`${exiter}.c: not executable (chmod +x ${exiter}.c)`),
+    );
+    expect(readdirSync(outDir)).toEqual([]);
+  }, 60_000);
+
+  it('explains a valgrind that wrote no output, and cleans up', async () => {
+    // A fake "valgrind" that logs an error and exits 1 without writing the out file.
+    const fake = join(dir, 'fake-valgrind');
+    writeFileSync(fake, '#!/bin/sh\nfor a; do case "$a" in --log-file=*) echo "==1== fatal: simulated failure" > "${a#--log-file=}";; esac; done\nexit 1\n', {
+      mode: 0o755,
+    });
+    await expect(runUnderCachegrind(exiter, [], { outDir, valgrindPath: fake })).rejects.toMatchObject({
+      code: 'VALGRIND_FAILED',
+      message: `valgrind wrote no cachegrind output (exit 1: fatal: simulated failure); run valgrind --tool=cachegrind ${exiter} to see why`,
+    });
+    expect(readdirSync(outDir)).toEqual([]);
+  }, 60_000);
+
+  it('kills valgrind and its program on abort, and cleans up', async () => {
+    const controller = new AbortController();
+    const started = performance.now();
+    setTimeout(() => controller.abort(), 500);
+    await expect(
+      runUnderCachegrind(rowcol, ['col', '2048', '1000'], { outDir, stdio: ['ignore', 'ignore', 'ignore'], abortSignal: controller.signal }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(readdirSync(outDir)).toEqual([]);
+    // No valgrind of ours is left running that program.
+    const survivors = spawnSync('pgrep', ['-f', `${rowcol} col 2048 1000`], { encoding: 'utf8' }).stdout.trim();
+    expect(survivors).toBe('');
+  }, 60_000);
+});
