@@ -8,6 +8,7 @@ export function createProgram(): Command {
   const program = new Command('perfcell')
     .description('what did this command cost: RAM, peak RAM, time, CPU and perf counters')
     .option('--debug', 'print stack traces of errors')
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   registerCommands(program);

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { registerDoctor } from './doctor.ts';
+import { registerRun } from './run.ts';
 
 /** Every subcommand registers itself here, one file each. */
 export function registerCommands(program: Command): void {
   void program;
   registerDoctor(program);
+  registerRun(program);
 }

@@ -1,0 +1,11 @@
+// Compiles the exec gate of `perfcell run` into dist/. Without a C compiler perfcell still runs
+// (a shell gate and sampled peaks, reported as such), so a missing cc is a warning, not a failure.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+
+mkdirSync('dist', { recursive: true });
+try {
+  execFileSync(process.env.CC ?? 'cc', ['-O2', '-Wall', '-Wextra', '-o', 'dist/perfcell-exec', 'native/perfcell-exec.c'], { stdio: 'inherit' });
+} catch (error) {
+  console.error(`warning: could not compile native/perfcell-exec.c (${error.message.split('\n')[0]}); perfcell run will sample peak RSS instead (install gcc: sudo apt-get install gcc)`);
+}

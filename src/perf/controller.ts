@@ -1,0 +1,234 @@
+import { execa } from 'execa';
+import split2 from 'split2';
+import type { Readable, Writable } from 'node:stream';
+import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.ts';
+import { classifyPerfStderr } from '../../parsers/perf-errors.ts';
+import { PerfError } from '../errors.ts';
+import { monotonicNs } from '../session/clock.ts';
+
+export interface PerfOptions {
+  readonly events: readonly string[];
+  readonly intervalMs: number;
+  /** perf binary; default `perf` on PATH. */
+  readonly perfPath?: string;
+}
+
+/** What one perf run saw inside its enabled window. */
+export interface PerfWindowResult {
+  /** Interval records that fall inside the enabled window (earlier and later ones dropped). */
+  readonly records: readonly PerfRecord[];
+  /** Where counting started and stopped on perf's own interval clock, seconds (null if unknown). */
+  readonly enabledFromS: number | null;
+  readonly enabledUntilS: number | null;
+  /** Lines perf printed that were neither data nor perf's own markers (warnings, errors). */
+  readonly messages: readonly string[];
+  readonly skippedLines: number;
+  /** Time from the disable ack until perf's last line arrived: the wait for the final sample. */
+  readonly pauseS: number;
+  /** A problem that stopped perf from counting, classified from its stderr. */
+  readonly problem: PerfError | null;
+}
+
+/**
+ * One `perf stat` attached to a pid, started with counting disabled (`-D -1`) and driven
+ * through `--control fd:3,4`, so counting covers exactly the command between enable() and
+ * disable(). Spawned detached: Ctrl-C in the terminal reaches the command, not perf.
+ */
+export interface PerfSession {
+  readonly perfPid: number | undefined;
+  enable(): Promise<void>;
+  disable(): Promise<void>;
+  /**
+   * SIGINT (only SIGINT makes perf print its last partial interval), then the window's records.
+   * Where the command's own start and end are known more exactly than the acks (our monotonic
+   * clock, ns), pass them: they bound the counted span used for per-second rates.
+   */
+  stop(window?: { startNs?: bigint; endNs?: bigint }): Promise<PerfWindowResult>;
+  /** Ends perf at once, losing its data; for error paths. */
+  kill(): void;
+}
+
+const live = new Set<{ kill(signal?: NodeJS.Signals): boolean }>();
+let exitHookInstalled = false;
+
+/** No perf may outlive perfcell: on exit, any still running is killed. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const subprocess of live) subprocess.kill('SIGKILL');
+  });
+}
+
+/** Builds perf's argument list; exported for tests and `--dry-run` style debugging. */
+export function perfArguments(pid: number, options: PerfOptions): string[] {
+  return [
+    'stat', '-x', ',', '-I', String(options.intervalMs), '--pid', String(pid),
+    '-e', options.events.join(','), '-D', '-1', '--control', 'fd:3,4',
+  ];
+}
+
+const MARKER_ENABLED = 'Events enabled';
+const MARKER_DISABLED = 'Events disabled';
+
+export function startPerf(pid: number, options: PerfOptions): PerfSession {
+  installExitHook();
+  const subprocess = execa(options.perfPath ?? 'perf', perfArguments(pid, options), {
+    env: { LC_ALL: 'C' },
+    extendEnv: true,
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+    detached: true,
+    reject: false,
+    buffer: false,
+    cleanup: true,
+  });
+  live.add(subprocess);
+
+  const parser = createPerfStatParser({ format: 'csv', separator: ',' });
+  const messages: string[] = [];
+  const records: PerfRecord[] = [];
+  // Window bookkeeping, in the order lines arrive on perf's stderr.
+  let phase: 'before' | 'enabled' | 'after' = 'before';
+  let tailTimeS: number | null = null;
+  let lastLineNs = 0n;
+  let perfZeroNs: bigint | null = null; // our monotonic clock at perf's interval time 0
+  let enableAckNs: bigint | null = null;
+  let disableAckNs: bigint | null = null;
+
+  const onRecord = (record: PerfRecord): void => {
+    if (record.time !== null) {
+      const estimate = lastLineNs - BigInt(Math.round(record.time * 1e9));
+      if (perfZeroNs === null || estimate < perfZeroNs) perfZeroNs = estimate;
+    }
+    if (phase === 'before') return;
+    if (phase === 'after' && record.time !== null) {
+      // The first interval after "Events disabled" holds the tail of the window; later ones are idle.
+      tailTimeS ??= record.time;
+      if (record.time > tailTimeS) return;
+    }
+    records.push(record);
+  };
+
+  const stderr = subprocess.stderr as Readable;
+  const lines = stderr.pipe(split2());
+  const done = new Promise<void>((resolve) => {
+    lines.on('data', (line: string) => {
+      lastLineNs = monotonicNs();
+      const text = line.trim();
+      if (text === MARKER_ENABLED) phase = 'enabled';
+      else if (text === MARKER_DISABLED) { if (phase === 'enabled') phase = 'after'; }
+      else {
+        const found = parser.push(line);
+        for (const record of found) onRecord(record);
+        if (found.length === 0 && text !== '' && !text.startsWith('#')) messages.push(text);
+      }
+    });
+    lines.on('end', () => {
+      for (const record of parser.end()) onRecord(record);
+      resolve();
+    });
+    lines.on('error', () => resolve());
+  });
+
+  // Acks arrive on fd 4, one "ack\n" per control command.
+  const waiting: Array<(ok: boolean) => void> = [];
+  let ackBuffer = '';
+  const ackStream = subprocess.stdio[4] as Readable;
+  ackStream.setEncoding('utf8');
+  ackStream.on('data', (chunk: string) => {
+    ackBuffer += chunk;
+    let newline;
+    while ((newline = ackBuffer.indexOf('\n')) !== -1) {
+      ackBuffer = ackBuffer.slice(newline + 1);
+      waiting.shift()?.(true);
+    }
+  });
+  ackStream.on('error', () => undefined);
+  let exited = false;
+  const exit = subprocess.then(() => {
+    exited = true;
+    live.delete(subprocess);
+    for (const resolve of waiting.splice(0)) resolve(false);
+  });
+  // Extra stdio pipes are socket pairs, writable from our side although execa types them as Readable.
+  const control = subprocess.stdio[3] as unknown as Writable;
+  control.on('error', () => undefined);
+
+  const send = (command: 'enable' | 'disable'): Promise<boolean> => {
+    if (exited) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      waiting.push(resolve);
+      control.write(`${command}\n`);
+    });
+  };
+
+  const problemFromOutput = async (): Promise<PerfError> => {
+    await exit;
+    await done;
+    const result = await subprocess;
+    const spawnError = result.failed ? (result.originalMessage ?? result.message) : '';
+    const text = [...messages, spawnError].join('\n');
+    const classified = classifyPerfStderr(text, { events: options.events, pid });
+    if (classified) return new PerfError(classified.code, classified.message);
+    return new PerfError('PERF_FAILED', `perf stopped before counting: ${messages[0] ?? (spawnError || 'no message')} (run: perfcell doctor)`);
+  };
+
+  let problem: PerfError | null = null;
+
+  return {
+    perfPid: subprocess.pid,
+    async enable() {
+      const ok = await send('enable');
+      enableAckNs = monotonicNs();
+      if (!ok) {
+        problem = await problemFromOutput();
+        throw problem;
+      }
+    },
+    async disable() {
+      // Never after the target has exited: perf then exits without printing the final interval.
+      const ok = await send('disable');
+      disableAckNs = monotonicNs();
+      // perf that ended by itself (its target exited) has already flushed its final interval.
+      if (!ok && !exited) problem = await problemFromOutput();
+    },
+    async stop(window = {}) {
+      const stopFromNs = window.endNs ?? disableAckNs ?? monotonicNs();
+      if (!exited) {
+        // Not sooner than 1 ms after the last ack: a SIGINT right after an ack sometimes loses the data line.
+        const sinceAckMs = Number(monotonicNs() - stopFromNs) / 1e6;
+        if (sinceAckMs < 1) await new Promise((resolve) => setTimeout(resolve, 1));
+        subprocess.kill('SIGINT');
+      }
+      const timer = setTimeout(() => subprocess.kill('SIGKILL'), 2000);
+      await exit;
+      await done;
+      clearTimeout(timer);
+      const toPerfS = (ns: bigint | null): number | null =>
+        ns === null || perfZeroNs === null ? null : Math.max(0, Number(ns - perfZeroNs) / 1e9);
+      if (problem === null && enableAckNs === null) problem = await problemFromOutput();
+      const enabledUntilS = toPerfS(window.endNs ?? disableAckNs);
+      return {
+        records: withinWindow(records, enabledUntilS),
+        enabledFromS: toPerfS(window.startNs ?? enableAckNs),
+        enabledUntilS,
+        messages,
+        skippedLines: parser.skippedLines,
+        pauseS: Math.max(0, Number(lastLineNs - stopFromNs) / 1e9),
+        problem,
+      };
+    },
+    kill() {
+      if (!exited) subprocess.kill('SIGKILL');
+    },
+  };
+}
+
+/** Keeps interval records up to the first interval that ends at or after the window's end (it holds the tail). */
+function withinWindow(records: readonly PerfRecord[], untilS: number | null): PerfRecord[] {
+  if (untilS === null) return [...records];
+  const tail = records.find((record) => record.time !== null && record.time >= untilS);
+  const tailS = tail?.time;
+  if (tailS === undefined || tailS === null) return [...records];
+  return records.filter((record) => record.time === null || record.time <= tailS);
+}

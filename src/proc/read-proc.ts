@@ -1,0 +1,44 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseProcStatus, type ProcMemory } from '../../parsers/proc-status.ts';
+import { parseProcStat, type CpuTicks } from '../../parsers/proc-stat.ts';
+
+export type ReadText = (path: string) => string;
+const readText: ReadText = (path) => readFileSync(path, 'utf8');
+
+/** RSS and VmHWM of a process; null fields once it has exited. Synchronous: it runs on the hot path around a command. */
+export function readProcMemory(pid: number, read: ReadText = readText): ProcMemory | null {
+  try {
+    return parseProcStatus(read(`/proc/${pid}/status`));
+  } catch {
+    return null;
+  }
+}
+
+/** Per-CPU busy/total ticks from /proc/stat. */
+export function readCpuTicks(read: ReadText = readText): CpuTicks[] {
+  try {
+    return parseProcStat(read('/proc/stat'));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Resets the kernel's RSS high-water mark (VmHWM) to the current RSS by writing 5 to
+ * /proc/PID/clear_refs. Returns false where that is refused (another user's process, no
+ * CAP_SYS_PTRACE), so the caller can fall back to sampling and say so.
+ */
+export function resetPeakRss(pid: number, write: (path: string, data: string) => void = writeFileSync): boolean {
+  try {
+    write(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a process exists (and is not a zombie: a zombie has no VmRSS). */
+export function isProcessAlive(pid: number, read: ReadText = readText): boolean {
+  const memory = readProcMemory(pid, read);
+  return memory !== null && memory.rssBytes !== null;
+}

@@ -1,0 +1,88 @@
+import type { EventAggregate } from '../../parsers/aggregate.ts';
+import type { CommandReport } from '../session/report.ts';
+import { sparkline } from './sparkline.ts';
+import { formatCount, formatMiB, formatPct, formatSeconds } from './units.ts';
+
+export interface RenderOptions {
+  readonly width?: number;
+  /** How many raw samples to print before eliding the middle. */
+  readonly maxSamples?: number;
+}
+
+/**
+ * The report as people read it: one sentence for RAM, time and CPU, then a line per counter.
+ * @example
+ * In [3] used 763.1 MiB RAM in 0.42s (system mean cpu 51%, single max cpu 100%), peaked 0.0 MiB above final usage, current RAM usage now 832.5 MiB
+ *        cache-misses  8,823/s  total 7,999  (4 samples: 6,273 382 441 1,103)  ▁▁▂▇
+ */
+export function renderReportText(report: CommandReport, options: RenderOptions = {}): string {
+  const indent = ' '.repeat(report.label.length + 1);
+  const lines = [headline(report)];
+  const heap = report.memory.heap;
+  if (heap) {
+    lines.push(
+      `${indent}heap used ${signedMiB(heap.heapUsedDeltaBytes)}, external ${signedMiB(heap.externalDeltaBytes)}, array buffers ${signedMiB(heap.arrayBuffersDeltaBytes)}`,
+    );
+  }
+  const events = report.counters.events;
+  const nameWidth = Math.max(0, ...events.map((event) => event.event.length));
+  for (const event of events) lines.push(indent + eventLine(event, nameWidth, options.maxSamples ?? 8));
+  const derived = derivedLine(report);
+  if (derived) lines.push(indent + derived);
+  if (report.counters.unsupported.length > 0) {
+    const names = report.counters.unsupported.map((event) => event.event).join(', ');
+    lines.push(`${indent}${names}: ${report.counters.unsupported[0]?.reason ?? 'not supported'}`);
+  }
+  return lines.join('\n');
+}
+
+function headline(report: CommandReport): string {
+  const { memory, cpu } = report;
+  const cpuText = `(system mean cpu ${formatPct(cpu.systemMeanPct)}, single max cpu ${formatPct(cpu.singleMaxPct)})`;
+  const time = formatSeconds(report.durationS);
+  if (report.command !== undefined) {
+    // A program starts from nothing and its memory is gone at exit: its peak is what it cost.
+    const atExit = memory.rssAfterBytes === null ? '' : `, ${formatMiB(memory.rssAfterBytes)} when last seen before exit`;
+    return `${report.label} peaked ${formatMiB(memory.peakRssBytes)} RAM in ${time} ${cpuText}${atExit}, ${ending(report)}`;
+  }
+  return (
+    `${report.label} used ${formatMiB(memory.usedBytes)} RAM in ${time} ${cpuText}, ` +
+    `peaked ${formatMiB(memory.peakAboveFinalBytes)} above final usage, current RAM usage now ${formatMiB(memory.rssAfterBytes)}`
+  );
+}
+
+function ending(report: CommandReport): string {
+  if (report.signal !== null) return `killed by ${report.signal}`;
+  return `exit code ${report.exitCode ?? '?'}`;
+}
+
+function eventLine(event: EventAggregate, nameWidth: number, maxSamples: number): string {
+  const name = event.event.padEnd(nameWidth);
+  if (event.status !== 'counted') return `${name}  <${event.status}>`;
+  const unit = event.unit === '' ? '' : ` ${event.unit}`;
+  const rate = event.perSecond === null ? '' : `  ${formatCount(event.perSecond)}${unit}/s`;
+  const values = event.samples.map((sample) => sample.value);
+  const samplesText = values.length === 0 ? '' : `  (${values.length} sample${values.length === 1 ? '' : 's'}: ${shorten(values, maxSamples)})`;
+  const spark = values.length > 1 ? `  ${sparkline(values)}` : '';
+  return `${name}${rate}  total ${formatCount(event.total)}${unit}${samplesText}${spark}`;
+}
+
+function shorten(values: readonly (number | null)[], max: number): string {
+  const text = (value: number | null): string => (value === null ? '-' : formatCount(value));
+  if (values.length <= max) return values.map(text).join(' ');
+  const half = Math.floor(max / 2);
+  return `${values.slice(0, half).map(text).join(' ')} … ${values.slice(-half).map(text).join(' ')}`;
+}
+
+function derivedLine(report: CommandReport): string | null {
+  const { missRatio, ipc, missesPerKiloInstruction } = report.counters.derived;
+  const parts: string[] = [];
+  if (missRatio !== null) parts.push(`miss ratio ${(100 * missRatio).toFixed(1)}%`);
+  if (ipc !== null) parts.push(`IPC ${ipc.toFixed(2)}`);
+  if (missesPerKiloInstruction !== null) parts.push(`MPKI ${missesPerKiloInstruction.toFixed(2)}`);
+  return parts.length === 0 ? null : parts.join('  ');
+}
+
+function signedMiB(bytes: number): string {
+  return `${bytes >= 0 ? '+' : ''}${formatMiB(bytes)}`;
+}

@@ -1,0 +1,26 @@
+const MIB = 1024 * 1024;
+
+/** 763.1 MiB; `?` for unknown. Reports always speak MiB, as the REPL line does. */
+export function formatMiB(bytes: number | null): string {
+  return bytes === null ? '? MiB' : `${(bytes / MIB).toFixed(1)} MiB`;
+}
+
+/** Seconds with a precision that keeps a 5 ms command readable: 0.005s, 0.42s, 12.3s. */
+export function formatSeconds(seconds: number): string {
+  if (seconds < 0.1) return `${seconds.toFixed(3)}s`;
+  if (seconds < 10) return `${seconds.toFixed(2)}s`;
+  return `${seconds.toFixed(1)}s`;
+}
+
+const grouping = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const decimals = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+
+/** 8,823 for counts; two decimals for small fractional values (task-clock msec). */
+export function formatCount(value: number | null): string {
+  if (value === null) return '?';
+  return Math.abs(value) >= 100 || Number.isInteger(value) ? grouping.format(value) : decimals.format(value);
+}
+
+export function formatPct(pct: number | null): string {
+  return pct === null ? '?%' : `${Math.round(pct)}%`;
+}

@@ -1,0 +1,91 @@
+import { aggregateRecords, type EventAggregate } from '../../parsers/aggregate.ts';
+import type { PerfWindowResult } from '../perf/controller.ts';
+import type { CountersReport, DerivedMetrics, UnsupportedEvent } from './report.ts';
+
+/** `cache-misses:u` → `cache-misses`; `cpu_core/cycles/` is kept as printed. */
+export function baseEventName(printed: string): string {
+  const colon = printed.lastIndexOf(':');
+  return colon > 0 && /^[ukhHGIpPSD]+$/.test(printed.slice(colon + 1)) ? printed.slice(0, colon) : printed;
+}
+
+/** What a perf event modifier restricts counting to, for the one-time note in a report. */
+export function describeModifier(printed: string): string | null {
+  const modifier = printed.slice(baseEventName(printed).length + 1);
+  if (modifier === 'u') {
+    return `${printed} counts user space only: perf excluded the kernel (kernel.perf_event_paranoid ≥ 2 for this user; run as root or lower it to count the kernel too)`;
+  }
+  if (modifier === 'k') return `${printed} counts the kernel only`;
+  return null;
+}
+
+function totalOf(events: readonly EventAggregate[], name: string): number | null {
+  const event = events.find((candidate) => baseEventName(candidate.event) === name);
+  return event?.status === 'counted' ? event.total : null;
+}
+
+function ratio(numerator: number | null, denominator: number | null, scale = 1): number | null {
+  return numerator === null || denominator === null || denominator === 0 ? null : (scale * numerator) / denominator;
+}
+
+/** Miss ratio, IPC and MPKI where their inputs were counted; null otherwise, never 0 for missing. */
+export function deriveMetrics(events: readonly EventAggregate[]): DerivedMetrics {
+  const misses = totalOf(events, 'cache-misses');
+  const instructions = totalOf(events, 'instructions');
+  return {
+    missRatio: ratio(misses, totalOf(events, 'cache-references')),
+    ipc: ratio(instructions, totalOf(events, 'cycles')),
+    missesPerKiloInstruction: ratio(misses, instructions, 1000),
+  };
+}
+
+const NOT_SUPPORTED_REASON = 'not supported on this machine (no hardware PMU exposed: a VM or a locked-down CPU; try --backend cachegrind)';
+const NOT_COUNTED_REASON = 'never counted (the command ran too briefly to be scheduled, or counters were taken by others)';
+
+/** Turns perf's window into the report's counter block. */
+export function buildPerfCounters(window: PerfWindowResult, intervalMs: number): { counters: CountersReport; notes: string[] } {
+  const aggregates = aggregateRecords(window.records, window.enabledFromS === null ? {} : { startTimeS: window.enabledFromS });
+  const events = aggregates.map((aggregate) => withEnabledSpan(aggregate, window));
+  const unsupported: UnsupportedEvent[] = events
+    .filter((event) => event.status === 'not supported')
+    .map((event) => ({ event: event.event, reason: NOT_SUPPORTED_REASON }));
+  const notes = [...new Set(events.map((event) => describeModifier(event.event)).filter((note): note is string => note !== null))];
+  for (const event of events) {
+    if (event.status === 'not counted') notes.push(`${event.event} ${NOT_COUNTED_REASON}`);
+  }
+  return {
+    counters: {
+      backend: 'perf',
+      simulated: false,
+      intervalMs,
+      events: events.filter((event) => event.status !== 'not supported'),
+      unsupported,
+      derived: deriveMetrics(events),
+      pauseS: window.pauseS,
+    },
+    notes,
+  };
+}
+
+/**
+ * perf's last interval is cut by our SIGINT a little after counting was disabled; the counted span
+ * ends at the disable, on perf's clock, so a 1 ms command is not divided by 3 ms.
+ */
+function withEnabledSpan(aggregate: EventAggregate, window: PerfWindowResult): EventAggregate {
+  if (window.enabledFromS === null || window.enabledUntilS === null || aggregate.total === null) return aggregate;
+  const lastSampleS = aggregate.samples.at(-1)?.timeS ?? window.enabledUntilS;
+  const countedSeconds = Math.max(0, Math.min(window.enabledUntilS, lastSampleS) - window.enabledFromS);
+  return { ...aggregate, countedSeconds, perSecond: countedSeconds > 0 ? aggregate.total / countedSeconds : null };
+}
+
+/** The counter block when perf is off or could not count. */
+export function noCounters(): CountersReport {
+  return {
+    backend: 'none',
+    simulated: false,
+    intervalMs: null,
+    events: [],
+    unsupported: [],
+    derived: { missRatio: null, ipc: null, missesPerKiloInstruction: null },
+    pauseS: 0,
+  };
+}

@@ -1,0 +1,33 @@
+/** The counters perfcell asks for when none are named: cache behaviour first, then the basics. */
+export const DEFAULT_EVENTS: readonly string[] = ['cache-misses', 'cache-references', 'instructions', 'cycles', 'page-faults'];
+export const DEFAULT_INTERVAL_MS = 100;
+
+export interface MeasureOptions {
+  /** perf events; default DEFAULT_EVENTS. An explicit list makes a perf failure an error, not a warning. */
+  readonly events?: readonly string[];
+  readonly intervalMs?: number;
+  /** false: RAM, time and CPU only. */
+  readonly perf?: boolean;
+  readonly perfPath?: string;
+  readonly label?: string;
+  /** 'cachegrind': simulated cache counters for external commands (valgrind). */
+  readonly backend?: 'perf' | 'cachegrind';
+}
+
+export interface ResolvedPerfOptions {
+  readonly events: readonly string[];
+  readonly intervalMs: number;
+  readonly explicit: boolean;
+  readonly enabled: boolean;
+  readonly perfPath?: string;
+}
+
+export function resolvePerfOptions(options: MeasureOptions): ResolvedPerfOptions {
+  return {
+    events: options.events && options.events.length > 0 ? options.events : DEFAULT_EVENTS,
+    intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_MS,
+    explicit: options.events !== undefined && options.events.length > 0,
+    enabled: options.perf !== false,
+    ...(options.perfPath === undefined ? {} : { perfPath: options.perfPath }),
+  };
+}

@@ -1,0 +1,161 @@
+import { execa } from 'execa';
+import split2 from 'split2';
+import type { Readable, Writable } from 'node:stream';
+import { constants as osConstants } from 'node:os';
+import { startPerf, type PerfSession } from '../perf/controller.ts';
+import { PerfError, UsageError } from '../errors.ts';
+import { readCpuTicks, readProcMemory } from '../proc/read-proc.ts';
+import { buildCpuReport } from './cpu.ts';
+import { buildPerfCounters, noCounters } from './counters.ts';
+import { findExecHelper } from './exec-helper.ts';
+import { resolvePerfOptions, type MeasureOptions } from './options.ts';
+import type { CommandReport, CountersReport, PeakMethod } from './report.ts';
+
+/** What the exec gate reports when the program has ended (see native/perfcell-exec.c). */
+interface ReaperResult {
+  readonly released: boolean;
+  readonly exited: boolean;
+  readonly exitCode: number;
+  readonly signal: number;
+  readonly startNs: number;
+  readonly endNs: number;
+  readonly userS: number;
+  readonly systemS: number;
+  readonly maxRssKiB: number;
+  readonly execErrno: number;
+  readonly execError: string;
+}
+
+const RSS_POLL_MS = 10;
+
+function signalName(signal: number): string | null {
+  if (signal === 0) return null;
+  const entry = Object.entries(osConstants.signals).find(([, number]) => number === signal);
+  return entry?.[0] ?? `signal ${signal}`;
+}
+
+/**
+ * Runs an external program (no shell) and measures it and its children from exec to exit.
+ * The program is forked and held before exec by the gate, perf is attached to its pid and
+ * enabled, and only then is it released.
+ */
+export async function runProgram(command: readonly string[], options: MeasureOptions = {}): Promise<CommandReport> {
+  const [file, ...args] = command;
+  if (file === undefined) throw new UsageError('no command to run (usage: perfcell run [options] -- CMD ARGS...)');
+  const helper = findExecHelper();
+  if (helper === null) {
+    throw new UsageError('the perfcell-exec helper is not built and no C compiler was found (install gcc, then npm run build)');
+  }
+  const perfOptions = resolvePerfOptions(options);
+  const warnings: string[] = [];
+  const startedAt = new Date().toISOString();
+
+  const reaper = execa(helper, ['3', '4', file, ...args], {
+    stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe'],
+    reject: false,
+    buffer: false,
+  });
+  // Extra stdio pipes are socket pairs, writable from our side although execa types them as Readable.
+  const gate = reaper.stdio[3] as unknown as Writable;
+  gate.on('error', () => undefined);
+  const reports = (reaper.stdio[4] as Readable).pipe(split2());
+  const lines: string[] = [];
+  let wake: (() => void) | undefined;
+  reports.on('data', (line: string) => {
+    lines.push(line);
+    wake?.();
+  });
+  const reaperDone = reaper.then(() => wake?.());
+  const nextLine = async (): Promise<string | undefined> => {
+    while (lines.length === 0) {
+      const settled = await Promise.race([new Promise<boolean>((resolve) => { wake = () => resolve(false); }), reaperDone.then(() => true)]);
+      if (settled && lines.length === 0) return undefined;
+    }
+    return lines.shift();
+  };
+
+  // Ctrl-C reaches the program (same process group); perfcell stays to report how it ended.
+  const onSigint = (): void => undefined;
+  process.on('SIGINT', onSigint);
+  let perf: PerfSession | null = null;
+  try {
+    const pidLine = await nextLine();
+    const pid = Number(pidLine?.replace(/^pid /, ''));
+    if (!Number.isInteger(pid) || pid <= 0) throw new Error(`perfcell-exec did not start the program (${pidLine ?? 'no output'})`);
+
+    if (perfOptions.enabled && options.backend !== 'cachegrind') {
+      perf = startPerf(pid, perfOptions);
+      try {
+        await perf.enable();
+      } catch (error: unknown) {
+        perf = null;
+        if (perfOptions.explicit || !(error instanceof PerfError)) {
+          closeGate(gate);
+          throw error;
+        }
+        warnings.push(`${error.message}; measuring RAM, time and CPU only`);
+      }
+    }
+
+    const cpuBefore = readCpuTicks();
+    let lastRssBytes: number | null = null;
+    const poll = setInterval(() => {
+      const memory = readProcMemory(pid);
+      if (memory?.rssBytes != null) lastRssBytes = memory.rssBytes;
+    }, RSS_POLL_MS);
+    gate.end('x');
+    const resultLine = await nextLine();
+    clearInterval(poll);
+    const cpuAfter = readCpuTicks();
+    await reaper;
+    if (resultLine === undefined) throw new Error('perfcell-exec ended without a report (was it killed?)');
+    const result = JSON.parse(resultLine) as ReaperResult;
+    if (result.execErrno !== 0) {
+      perf?.kill();
+      throw new UsageError(`cannot run ${file}: ${result.execError.toLowerCase()} (check the name, PATH and permissions)`);
+    }
+
+    let counters: CountersReport = noCounters();
+    if (perf !== null) {
+      // No disable: the program has exited, its counts are final, and perf prints the last
+      // interval only if it is still enabled when the target goes.
+      const window = await perf.stop({ startNs: BigInt(result.startNs), endNs: BigInt(result.endNs) });
+      if (window.problem) warnings.push(window.problem.message);
+      const built = buildPerfCounters(window, perfOptions.intervalMs);
+      counters = built.counters;
+      warnings.push(...built.notes);
+    }
+    const peakRssBytes = result.maxRssKiB * 1024;
+    const peakMethod: PeakMethod = 'rusage-maxrss';
+    return {
+      label: options.label ?? command.join(' '),
+      command,
+      startedAt,
+      durationS: (result.endNs - result.startNs) / 1e9,
+      exitCode: result.exited ? result.exitCode : null,
+      signal: signalName(result.signal),
+      memory: {
+        rssBeforeBytes: 0,
+        rssAfterBytes: lastRssBytes,
+        // A program starts from nothing, so what it used is its RSS when last seen before exit.
+        usedBytes: lastRssBytes,
+        peakRssBytes,
+        peakAboveFinalBytes: lastRssBytes === null ? null : Math.max(0, peakRssBytes - lastRssBytes),
+        peakMethod,
+      },
+      cpu: buildCpuReport(cpuBefore, cpuAfter, { userS: result.userS, systemS: result.systemS }),
+      counters,
+      warnings,
+    };
+  } finally {
+    process.off('SIGINT', onSigint);
+    perf?.kill();
+    closeGate(gate);
+  }
+}
+
+/** Closing the gate unreleased makes the held child exit without running the program. */
+function closeGate(gate: Writable): void {
+  if (!gate.writableEnded) gate.end();
+}
+
