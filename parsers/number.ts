@@ -1,7 +1,7 @@
 /**
  * Numbers as perf prints them. perf calls setlocale(LC_ALL, ""), so the human format groups
- * thousands with the locale's separator (`,` `.` `'` U+2019 U+00A0 U+202F) and `%f` uses its
- * decimal point; CSV and JSON never group but still use the locale's decimal point.
+ * thousands with the locale's separator (`,` `.` `'` U+2019 U+00A0 U+202F U+066C) and `%f` uses
+ * its decimal point (`.` `,` U+066B); CSV and JSON never group but still use the decimal point.
  */
 
 /** What a stream taught us about its locale; resolves `1.234` (grouping or decimal) later on. */
@@ -18,10 +18,27 @@ const DIGIT_0 = 48;
 const DIGIT_9 = 57;
 const COMMA = 44;
 const POINT = 46;
+/** U+066B ARABIC DECIMAL SEPARATOR (ps_AF): never anything but a decimal point. */
+const ARABIC_DECIMAL = 0x066b;
 
 function isGroupingMark(code: number): boolean {
-  // ' (de_CH), ’ (U+2019), no-break space (U+00A0), narrow no-break space (U+202F, fr_FR), thin space (U+2009)
-  return code === 39 || code === 0x2019 || code === 0xa0 || code === 0x202f || code === 0x2009;
+  // ' (de_CH), ’ (U+2019, de_CH), no-break space (U+00A0), narrow no-break space (U+202F, fr_FR),
+  // thin space (U+2009), Arabic thousands separator (U+066C, ps_AF)
+  return code === 39 || code === 0x2019 || code === 0xa0 || code === 0x202f || code === 0x2009 || code === 0x066c;
+}
+
+/** True for the characters a locale's `%f` may use as its decimal point: `.` `,` U+066B. */
+export function isDecimalPointCode(code: number): boolean {
+  return code === POINT || code === COMMA || code === ARABIC_DECIMAL;
+}
+
+/** Index of the decimal point of a plain number (`.`, U+066B, or `,` unless `allowComma` is false); -1 if none. */
+export function decimalPointIndex(text: string, allowComma = true): number {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === POINT || code === ARABIC_DECIMAL || (allowComma && code === COMMA)) return i;
+  }
+  return -1;
 }
 
 /** True for `0`-`9`. */
@@ -55,13 +72,13 @@ export function parsePlainNumber(text: string): number {
   for (let i = 0; i < length; i++) {
     const code = text.charCodeAt(i);
     if (code >= DIGIT_0 && code <= DIGIT_9) continue;
-    if ((code === POINT || code === COMMA) && separatorAt === -1 && i > 0 && i < length - 1) {
+    if (isDecimalPointCode(code) && separatorAt === -1 && i > 0 && i < length - 1) {
       separatorAt = i;
       continue;
     }
     return Number.NaN;
   }
-  if (separatorAt !== -1 && text.charCodeAt(separatorAt) === COMMA) {
+  if (separatorAt !== -1 && text.charCodeAt(separatorAt) !== POINT) {
     return Number(text.slice(0, separatorAt) + '.' + text.slice(separatorAt + 1));
   }
   return Number(text);
@@ -75,7 +92,8 @@ export function parsePlainNumber(text: string): number {
  *   because perf prints fractional counts with 2 (or, in perf <= 4.x, 6) decimals;
  * - once and followed by exactly 3 digits (`112.585`): grouping, unless the integer part is `0`,
  *   longer than 3 digits, or the stream already showed this character as its decimal point.
- * `'`, `’` and no-break spaces always group. Returns NaN when `text` is not a number.
+ * `'`, `’`, no-break spaces and U+066C always group; U+066B is always the decimal point.
+ * Returns NaN when `text` is not a number.
  * @example
  * parseLocaleNumber('112.585', createLocaleHint()) // → 112585
  * parseLocaleNumber('524,10', createLocaleHint()) // → 524.1
@@ -88,10 +106,13 @@ export function parseLocaleNumber(text: string, hint: LocaleHint): number {
   let lastPoint = -1;
   let digits = 0;
   let marks = 0;
+  let arabicDecimal = -1;
   for (let i = 0; i < length; i++) {
     const code = text.charCodeAt(i);
     if (code >= DIGIT_0 && code <= DIGIT_9) {
       digits++;
+    } else if (code === ARABIC_DECIMAL && arabicDecimal === -1) {
+      arabicDecimal = i;
     } else if (code === COMMA) {
       commas++;
       lastComma = i;
@@ -108,6 +129,10 @@ export function parseLocaleNumber(text: string, hint: LocaleHint): number {
   const first = text.charCodeAt(0);
   const last = text.charCodeAt(length - 1);
   if (!isDigitCode(first) || !isDigitCode(last)) return Number.NaN;
+  if (arabicDecimal !== -1) {
+    if (commas > 0 || points > 0) return Number.NaN;
+    return Number(stripAllBut(text, arabicDecimal));
+  }
   if (commas === 0 && points === 0) {
     return marks === 0 ? Number(text) : Number(stripAllBut(text, -1));
   }

@@ -1,4 +1,4 @@
-import { isDigitCode, isDigits, parsePlainNumber } from './number.ts';
+import { decimalPointIndex, isDigitCode, isDigits, parsePlainNumber } from './number.ts';
 import { cleanLine, isDecimalAt, skipBlanks, type LineKind } from './perf-stat-line.ts';
 import {
   classifyAggregationId,
@@ -102,9 +102,11 @@ export class CsvLineParser {
       unit = fields[base] ?? '';
       let nameEnd = runtimeAt;
       const beforeRuntime = fields[runtimeAt - 1] ?? '';
-      if (isVariance(beforeRuntime) && nameEnd - 1 > base + 1) nameEnd--;
-      else if (decimalCommaSplit && /^\d+%$/.test(beforeRuntime) && isDigits(fields[runtimeAt - 2] ?? '') && nameEnd - 2 > base + 1) {
+      if (decimalCommaSplit && /^\d\d%$/.test(beforeRuntime) && isDigits(fields[runtimeAt - 2] ?? '') && nameEnd - 2 > base + 1) {
+        // `-r` variance `0,78%` split in two by -x,
         nameEnd -= 2;
+      } else if (isVariance(beforeRuntime) && nameEnd - 1 > base + 1) {
+        nameEnd--;
       }
       const name = joinName(fields, base + 1, nameEnd, separator);
       event = name.event;
@@ -148,9 +150,12 @@ function isCountStart(field: string): boolean {
   return isDigitCode(code) || field.startsWith('<not ');
 }
 
-/** After an interval timestamp comes a count, an empty count (metric row) or an aggregation id. */
+/**
+ * After an interval timestamp comes a count or an aggregation id. (Or an empty count on a metric
+ * row, but `1.102484,,task-clock` is a count and an empty unit: perf's `%lu.%09lu` settles those.)
+ */
 function startsRow(field: string): boolean {
-  if (field === '' || isCountStart(field)) return true;
+  if (isCountStart(field)) return true;
   return classifyAggregationId(field) !== undefined || isThreadId(field);
 }
 
@@ -164,16 +169,16 @@ function isTail(fields: readonly string[], base: number, at: number, width: 1 | 
   if (!isDigits(fields[at] ?? '')) return false;
   const pct = fields[at + 1] ?? '';
   if (width === 1) {
-    const point = pct.indexOf('.') !== -1 ? pct.indexOf('.') : splitComma ? -1 : pct.indexOf(',');
+    const point = decimalPointIndex(pct, !splitComma);
     return point > 0 && isDigits(pct, 0, point) && isDigits(pct, point + 1);
   }
   const fraction = fields[at + 2] ?? '';
   return isDigits(pct) && fraction.length === 2 && isDigits(fraction);
 }
 
-/** `-r` variance `3.22%` (`-nan%` when a count is zero in every run). */
+/** `-r` variance, always `%.2f%%`: `3.22%` (`-nan%` when a count is zero in every run). */
 function isVariance(field: string): boolean {
-  return field.endsWith('%') && /^(?:\d+(?:[.,]\d+)?|-?nan)%$/.test(field);
+  return field.endsWith('%') && /^(?:\d+[.,\u066b]\d+|-?nan)%$/.test(field);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createLocaleHint, isDigitCode, isDigits, parseLocaleNumber, type LocaleHint } from './number.ts';
+import { createLocaleHint, isDecimalPointCode, isDigitCode, isDigits, parseLocaleNumber, type LocaleHint } from './number.ts';
 import { cleanLine, isDecimalAt, readRunningPct, skipBlanks, type LineKind } from './perf-stat-line.ts';
 import {
   classifyAggregationId,
@@ -279,8 +279,7 @@ export class HumanLineParser {
     const end = tokenEnds[k] ?? 0;
     if (end - start < 3 || !isDigits(text, start, start + 3)) return false;
     if (end - start === 3) return true;
-    const code = text.charCodeAt(start + 3);
-    return (code === 44 || code === 46) && isDigits(text, start + 4, end);
+    return isDecimalPointCode(text.charCodeAt(start + 3)) && isDigits(text, start + 4, end);
   }
 
   /** A `#` line: a metric continuation (`#  0.27 stalled cycles per insn`) or a comment (`# time`). */

@@ -1,3 +1,5 @@
+import { isDecimalPointCode, parsePlainNumber } from './number.ts';
+
 /** Helpers shared by the three line readers. */
 
 /** What one line turned out to be. Only `record` carries data; `unreadable` is counted as skipped. */
@@ -79,12 +81,11 @@ export function readRunningPct(text: string, tail: { noise: boolean }): number {
   }
   if (text.startsWith('scaled from ', i)) i += 12;
   const numberStart = i;
-  while (i < end && (isDigit(text.charCodeAt(i)) || text.charCodeAt(i) === 46 || text.charCodeAt(i) === 44)) i++;
+  while (i < end && (isDigit(text.charCodeAt(i)) || isDecimalPointCode(text.charCodeAt(i)))) i++;
   if (i === numberStart) return Number.NaN;
   const numberEnd = i;
   i = skipBlanks(text, i);
   if (text.charCodeAt(i) === 37) i = skipBlanks(text, i + 1);
   if (i !== end - 1) return Number.NaN;
-  const number = text.slice(numberStart, numberEnd).replace(',', '.');
-  return /^\d+(?:\.\d+)?$/.test(number) ? Number(number) : Number.NaN;
+  return parsePlainNumber(text.slice(numberStart, numberEnd));
 }
