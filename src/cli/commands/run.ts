@@ -1,6 +1,6 @@
 import { constants } from 'node:os';
 import { Option, type Command } from 'commander';
-import { runProgram } from '../../session/run-program.ts';
+import { measure } from '../../session/measure.ts';
 import { renderReportText } from '../../render/report-text.ts';
 import { parseEventList, parseIntervalMs } from '../options.ts';
 
@@ -25,7 +25,7 @@ export function registerRun(program: Command): void {
     .option('--json', 'print the whole report as one JSON document')
     .passThroughOptions()
     .action(async (command: string[], flags: RunFlags) => {
-      const report = await runProgram(command, {
+      const report = await measure(command, {
         ...(flags.events === undefined ? {} : { events: flags.events }),
         intervalMs: flags.interval,
         perf: flags.perf,

@@ -1,0 +1,20 @@
+/** perfcell's library API: the same engine the CLI uses. */
+export { measure } from './session/measure.ts';
+export { runProgram } from './session/run-program.ts';
+export { prepareWindow, type MeasurementWindow } from './session/window.ts';
+export { DEFAULT_EVENTS, DEFAULT_INTERVAL_MS, type MeasureOptions } from './session/options.ts';
+export type {
+  CommandReport,
+  CountersReport,
+  CpuReport,
+  DerivedMetrics,
+  HeapReport,
+  MemoryReport,
+  PeakMethod,
+  UnsupportedEvent,
+} from './session/report.ts';
+export { renderReportText, type RenderOptions } from './render/report-text.ts';
+export { createPerfStatParser, parsePerfStat, detectPerfFormat } from '../parsers/perf-stat.ts';
+export type { PerfRecord, PerfFormat, PerfStatParser, CounterStatus } from '../parsers/perf-stat.ts';
+export { aggregateRecords, createAggregator, type EventAggregate, type EventSample } from '../parsers/aggregate.ts';
+export { PerfError, UsageError, TargetError } from './errors.ts';

@@ -1,0 +1,55 @@
+import { UsageError } from '../errors.ts';
+import { runUnderCachegrind } from '../backends/cachegrind.ts';
+import { runProgram } from './run-program.ts';
+import { prepareWindow } from './window.ts';
+import type { MeasureOptions } from './options.ts';
+import type { CommandReport } from './report.ts';
+
+/**
+ * Measures one command and returns its report: a function run in this process (sync or async;
+ * the window closes when its promise settles), or an external program given as an argv array
+ * (no shell). A function that throws still gets its report: the error is rethrown with the
+ * report attached as `error.report`.
+ * @example const report = await measure(() => new Float64Array(1 << 24).fill(1), { events: ['page-faults'] });
+ */
+export async function measure(target: (() => unknown) | readonly string[], options: MeasureOptions = {}): Promise<CommandReport> {
+  if (typeof target !== 'function') {
+    if (options.backend === 'cachegrind') return runCachegrind(target, options);
+    return runProgram(target, options);
+  }
+  if (options.backend === 'cachegrind') throw new UsageError('the cachegrind backend measures external commands only (pass an argv array)');
+  const window = prepareWindow(process.pid, { label: target.name || 'function', ...options });
+  await window.begin();
+  let failure: { error: unknown } | null = null;
+  try {
+    await target();
+  } catch (error: unknown) {
+    failure = { error };
+  }
+  const report = await window.end({ exitCode: failure === null ? 0 : 1 });
+  if (failure !== null) {
+    if (failure.error instanceof Error) Object.assign(failure.error, { report });
+    throw failure.error;
+  }
+  return report;
+}
+
+async function runCachegrind(command: readonly string[], options: MeasureOptions): Promise<CommandReport> {
+  const [file, ...args] = command;
+  if (file === undefined) throw new UsageError('no command to run (usage: perfcell run [options] -- CMD ARGS...)');
+  const result = await runUnderCachegrind(file, args);
+  const unknownMemory = { rssBeforeBytes: null, rssAfterBytes: null, usedBytes: null, peakRssBytes: null, peakAboveFinalBytes: null } as const;
+  return {
+    label: options.label ?? command.join(' '),
+    command,
+    startedAt: new Date().toISOString(),
+    durationS: result.durationS,
+    exitCode: result.exitCode,
+    signal: result.signal,
+    // Under valgrind the program's RSS is valgrind's; it is not reported as the program's.
+    memory: { ...unknownMemory, peakMethod: 'sampled' },
+    cpu: { systemMeanPct: null, singleMaxPct: null, perCpuPct: [], userS: null, systemS: null },
+    counters: result.counters,
+    warnings: ['counts are from cachegrind\'s simulated caches and the time is under valgrind (20-100× slower than native)'],
+  };
+}

@@ -1,0 +1,132 @@
+import { startPerf, type PerfSession } from '../perf/controller.ts';
+import { PerfError } from '../errors.ts';
+import { readCpuTicks, readProcMemory, resetPeakRss } from '../proc/read-proc.ts';
+import type { CpuTicks } from '../../parsers/proc-stat.ts';
+import { monotonicNs } from './clock.ts';
+import { buildCpuReport } from './cpu.ts';
+import { buildPerfCounters, noCounters } from './counters.ts';
+import { resolvePerfOptions, type MeasureOptions } from './options.ts';
+import type { CommandReport, CountersReport, HeapReport, PeakMethod } from './report.ts';
+
+/**
+ * A measurement window over a living process (perfcell's own, for the REPL and cells).
+ * prepareWindow() attaches perf with counting disabled, which takes tens of ms, so it can be
+ * done while the person types; begin() only resets the peak, reads the starting point and
+ * enables perf; end() reads the end point at once, then collects perf's samples.
+ */
+export interface MeasurementWindow {
+  begin(): Promise<void>;
+  end(outcome?: { exitCode?: number | null; signal?: string | null }): Promise<CommandReport>;
+  /** Drops the window (perf stopped, nothing reported); safe to call twice. */
+  cancel(): void;
+}
+
+interface Start {
+  readonly ns: bigint;
+  readonly rssBytes: number | null;
+  readonly cpuTicks: readonly CpuTicks[];
+  readonly cpuUsage: NodeJS.CpuUsage | null;
+  readonly heap: NodeJS.MemoryUsage | null;
+  readonly peakMethod: PeakMethod;
+}
+
+export function prepareWindow(pid: number, options: MeasureOptions = {}): MeasurementWindow {
+  const perfOptions = resolvePerfOptions(options);
+  const isSelf = pid === process.pid;
+  const warnings: string[] = [];
+  let perf: PerfSession | null = perfOptions.enabled ? startPerf(pid, perfOptions) : null;
+  let start: Start | null = null;
+  const startedAt = new Date();
+
+  return {
+    async begin() {
+      if (perf !== null) {
+        try {
+          await perf.enable();
+        } catch (error: unknown) {
+          perf = null;
+          if (perfOptions.explicit || !(error instanceof PerfError)) throw error;
+          warnings.push(`${error.message}; measuring RAM, time and CPU only`);
+        }
+      }
+      // Reset the high-water mark last, right before the command, so nothing of ours is in the peak.
+      const peakMethod: PeakMethod = resetPeakRss(pid) ? 'vmhwm-reset' : 'sampled';
+      if (peakMethod === 'sampled') warnings.push(`cannot reset the peak RSS of pid ${pid} (not our process?); the peak is the larger of start and end`);
+      start = {
+        rssBytes: readProcMemory(pid)?.rssBytes ?? null,
+        cpuTicks: readCpuTicks(),
+        cpuUsage: isSelf ? process.cpuUsage() : null,
+        heap: isSelf ? process.memoryUsage() : null,
+        peakMethod,
+        ns: monotonicNs(),
+      };
+    },
+
+    async end(outcome = {}) {
+      const endNs = monotonicNs();
+      if (start === null) throw new Error('end() before begin()');
+      const memory = readProcMemory(pid);
+      const cpuTicks = readCpuTicks();
+      const cpuUsage = start.cpuUsage ? process.cpuUsage(start.cpuUsage) : null;
+      const heap = start.heap ? heapDelta(start.heap, process.memoryUsage()) : null;
+
+      let counters: CountersReport = noCounters();
+      if (perf !== null) {
+        await perf.disable();
+        const window = await perf.stop({ startNs: start.ns, endNs });
+        if (window.problem) warnings.push(window.problem.message);
+        const built = buildPerfCounters(window, perfOptions.intervalMs);
+        counters = built.counters;
+        warnings.push(...built.notes);
+        perf = null;
+      }
+      const rssAfterBytes = memory?.rssBytes ?? null;
+      const peakRssBytes =
+        start.peakMethod === 'vmhwm-reset'
+          ? (memory?.peakRssBytes ?? null)
+          : maxOrNull(start.rssBytes, rssAfterBytes);
+      return {
+        label: options.label ?? '',
+        startedAt: startedAt.toISOString(),
+        durationS: Number(endNs - start.ns) / 1e9,
+        exitCode: outcome.exitCode ?? null,
+        signal: outcome.signal ?? null,
+        memory: {
+          rssBeforeBytes: start.rssBytes,
+          rssAfterBytes,
+          usedBytes: rssAfterBytes === null || start.rssBytes === null ? null : rssAfterBytes - start.rssBytes,
+          peakRssBytes,
+          peakAboveFinalBytes: peakRssBytes === null || rssAfterBytes === null ? null : Math.max(0, peakRssBytes - rssAfterBytes),
+          peakMethod: start.peakMethod,
+          ...(heap === null ? {} : { heap }),
+        },
+        cpu: buildCpuReport(start.cpuTicks, cpuTicks, {
+          userS: cpuUsage === null ? null : cpuUsage.user / 1e6,
+          systemS: cpuUsage === null ? null : cpuUsage.system / 1e6,
+        }),
+        counters,
+        warnings,
+      };
+    },
+
+    cancel() {
+      perf?.kill();
+      perf = null;
+    },
+  };
+}
+
+function heapDelta(before: NodeJS.MemoryUsage, after: NodeJS.MemoryUsage): HeapReport {
+  return {
+    heapUsedDeltaBytes: after.heapUsed - before.heapUsed,
+    externalDeltaBytes: after.external - before.external,
+    arrayBuffersDeltaBytes: after.arrayBuffers - before.arrayBuffers,
+    heapUsedAfterBytes: after.heapUsed,
+  };
+}
+
+function maxOrNull(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.max(a, b);
+}
