@@ -1,0 +1,214 @@
+import { open } from 'node:fs/promises';
+import type { Readable, Writable } from 'node:stream';
+import { Option, type Command } from 'commander';
+import split2 from 'split2';
+import { createAggregator, type EventAggregate } from '../../../parsers/aggregate.ts';
+import { createPerfStatParser, type PerfFormat, type PerfRecord } from '../../../parsers/perf-stat.ts';
+import { UsageError } from '../../errors.ts';
+
+export interface ParseOptions {
+  readonly format: PerfFormat | 'auto';
+  readonly sep?: string;
+  readonly summary?: boolean;
+  readonly json?: boolean;
+  readonly ndjson?: boolean;
+  readonly csv?: boolean;
+}
+
+/** Where `parse` reads and writes; tests pass their own streams. */
+export interface ParseIo {
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly openFile: (path: string) => Promise<Readable>;
+}
+
+const defaultIo: ParseIo = {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  openFile: async (path) => (await open(path, 'r')).createReadStream(),
+};
+
+export function registerParse(program: Command): void {
+  program
+    .command('parse')
+    .description('read saved perf stat output (human, CSV from -x, JSON from -j) and print its counter rows')
+    .argument('[file]', 'a saved perf stat output, or - for stdin', '-')
+    .addOption(new Option('--format <format>', 'input format').choices(['auto', 'csv', 'human', 'json']).default('auto'))
+    .option('--sep <separator>', 'CSV separator, as given to perf stat -x (default: detected)')
+    .option('--summary', 'print one aggregate per event (total, per second, min, max) instead of the rows')
+    .addOption(new Option('--json', 'print one JSON document { records|events, skippedLines, format }').conflicts(['ndjson', 'csv']))
+    .addOption(new Option('--ndjson', 'print one JSON object per line (the default)').conflicts(['csv']))
+    .option('--csv', 'print a CSV table')
+    .action(async (file: string, options: ParseOptions) => {
+      await runParse(file, options);
+    });
+}
+
+/** Reads perf stat output from `file` (or stdin for `-`), line by line, and prints what it holds. */
+export async function runParse(file: string, options: ParseOptions, io: ParseIo = defaultIo): Promise<void> {
+  if (options.sep === '') throw new UsageError('--sep needs a separator (the one given to perf stat -x)');
+  if (options.sep !== undefined && options.format !== 'auto' && options.format !== 'csv') {
+    throw new UsageError(`--sep applies to csv input only (drop --sep or pass --format csv, not ${options.format})`);
+  }
+  const source = file === '-' ? io.stdin : await openInput(file, io);
+  const parser = createPerfStatParser({
+    format: options.format,
+    ...(options.sep === undefined ? {} : { separator: options.sep }),
+  });
+  const output = new BufferedOutput(io.stdout);
+  const mode: OutputMode = options.json === true ? 'json' : options.csv === true ? 'csv' : 'ndjson';
+  const printer = options.summary === true ? new SummaryPrinter(output, mode) : new RecordPrinter(output, mode);
+
+  const lines = source.pipe(
+    split2((line: string) => {
+      const records = parser.push(line);
+      return records.length === 0 ? undefined : records;
+    }),
+  );
+  source.on('error', (error) => lines.destroy(error));
+  try {
+    for await (const records of lines as AsyncIterable<PerfRecord[]>) {
+      for (const record of records) printer.record(record);
+      await output.drain();
+    }
+  } catch (error: unknown) {
+    throw new UsageError(`cannot read ${file === '-' ? 'stdin' : file}: ${describeError(error)} (pass a saved perf stat output or - for stdin)`, { cause: error });
+  }
+  for (const record of parser.end()) printer.record(record);
+  printer.finish(parser.skippedLines, parser.format);
+  await output.flush();
+
+  const name = file === '-' ? 'stdin' : file;
+  if (parser.skippedLines > 0) {
+    const lineWord = parser.skippedLines === 1 ? 'line' : 'lines';
+    io.stderr.write(
+      `warning: skipped ${parser.skippedLines} ${lineWord} of ${name} that looked like perf stat data but could not be read (check --format and --sep)\n`,
+    );
+  }
+  if (parser.format === undefined) {
+    io.stderr.write(`warning: no perf stat counter rows in ${name} (is it the output of perf stat? try --format)\n`);
+  }
+}
+
+async function openInput(file: string, io: ParseIo): Promise<Readable> {
+  try {
+    return await io.openFile(file);
+  } catch (error: unknown) {
+    throw new UsageError(`cannot read ${file}: ${describeError(error)} (pass a saved perf stat output or - for stdin)`, { cause: error });
+  }
+}
+
+function describeError(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    default:
+      return error instanceof Error ? error.message.toLowerCase() : String(error);
+  }
+}
+
+type OutputMode = 'json' | 'ndjson' | 'csv';
+
+/** Collects output and writes it in large pieces, waiting when stdout pushes back. */
+class BufferedOutput {
+  private buffer = '';
+
+  constructor(private readonly stream: Writable) {}
+
+  write(text: string): void {
+    this.buffer += text;
+  }
+
+  /** Writes once 64 KiB have gathered; resolves when the stream can take more. */
+  async drain(): Promise<void> {
+    if (this.buffer.length >= 65_536) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.buffer === '') return;
+    const text = this.buffer;
+    this.buffer = '';
+    if (!this.stream.write(text)) {
+      await new Promise<void>((resolve) => this.stream.once('drain', resolve));
+    }
+  }
+}
+
+const RECORD_COLUMNS = ['time', 'event', 'value', 'unit', 'status', 'runningPct', 'cpu', 'core', 'socket', 'die', 'node', 'thread', 'cgroup'] as const;
+const SUMMARY_COLUMNS = ['event', 'unit', 'status', 'total', 'countedSeconds', 'perSecond', 'min', 'max', 'lowestRunningPct', 'samples'] as const;
+
+/** Prints records as they come: NDJSON lines, CSV rows, or the `records` array of one document. */
+class RecordPrinter {
+  private count = 0;
+
+  constructor(
+    private readonly output: BufferedOutput,
+    private readonly mode: OutputMode,
+  ) {
+    if (mode === 'json') output.write('{"records":[');
+    if (mode === 'csv') output.write(RECORD_COLUMNS.join(',') + '\n');
+  }
+
+  record(record: PerfRecord): void {
+    if (this.mode === 'ndjson') {
+      this.output.write(JSON.stringify(record) + '\n');
+    } else if (this.mode === 'json') {
+      this.output.write((this.count === 0 ? '\n' : ',\n') + JSON.stringify(record));
+    } else {
+      this.output.write(RECORD_COLUMNS.map((column) => csvField(record[column])).join(',') + '\n');
+    }
+    this.count++;
+  }
+
+  finish(skippedLines: number, format: PerfFormat | undefined): void {
+    if (this.mode === 'json') {
+      this.output.write(`${this.count === 0 ? '' : '\n'}],"skippedLines":${skippedLines},"format":${JSON.stringify(format ?? null)}}\n`);
+    }
+  }
+}
+
+/** Aggregates every record, and prints one line (or object) per event at the end. */
+class SummaryPrinter {
+  private readonly aggregator = createAggregator();
+
+  constructor(
+    private readonly output: BufferedOutput,
+    private readonly mode: OutputMode,
+  ) {}
+
+  record(record: PerfRecord): void {
+    this.aggregator.add(record);
+  }
+
+  finish(skippedLines: number, format: PerfFormat | undefined): void {
+    const events = this.aggregator.result();
+    if (this.mode === 'json') {
+      const body = events.map((event) => JSON.stringify(event)).join(',\n');
+      this.output.write(`{"events":[${body === '' ? '' : `\n${body}\n`}],"skippedLines":${skippedLines},"format":${JSON.stringify(format ?? null)}}\n`);
+    } else if (this.mode === 'ndjson') {
+      for (const event of events) this.output.write(JSON.stringify(event) + '\n');
+    } else {
+      this.output.write(SUMMARY_COLUMNS.join(',') + '\n');
+      for (const event of events) this.output.write(SUMMARY_COLUMNS.map((column) => csvField(summaryCell(event, column))).join(',') + '\n');
+    }
+  }
+}
+
+function summaryCell(event: EventAggregate, column: (typeof SUMMARY_COLUMNS)[number]): string | number | null {
+  return column === 'samples' ? event.samples.length : event[column];
+}
+
+/** A CSV field: empty for null/undefined, quoted when it holds a comma, quote or line break. */
+function csvField(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
