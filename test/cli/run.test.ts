@@ -1,0 +1,92 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { cliPath, fixture } from '../support/fixtures.ts';
+import { livePerfPids, perfUsable } from '../support/perf.ts';
+
+const env = { NO_COLOR: '1' };
+const perfcell = (args: readonly string[], options: { env?: Record<string, string> } = {}) =>
+  execa(process.execPath, [cliPath, ...args], { reject: false, env: { ...env, ...options.env }, timeout: 30_000 });
+
+afterAll(() => expect(livePerfPids()).toEqual([]));
+
+describe('perfcell run', () => {
+  it('prints the report on stdout and exits with the program exit code', async () => {
+    const result = await perfcell(['run', '--no-perf', '--', 'sh', '-c', 'echo out; exit 7']);
+    expect(result.exitCode).toBe(7);
+    expect(result.stdout).toMatch(/^out\nsh -c echo out; exit 7 peaked \d+\.\d MiB RAM in \d\.\d+s \(system mean cpu \d+%, single max cpu \d+%\)/);
+    expect(result.stdout).toMatch(/exit code 7$/);
+  });
+
+  it('exits 128+n when the program is killed by signal n', async () => {
+    const result = await perfcell(['run', '--no-perf', '--', 'sh', '-c', 'kill -KILL $$']);
+    expect(result.exitCode).toBe(137);
+    expect(result.stdout).toMatch(/killed by SIGKILL$/);
+  });
+
+  it('passes arguments as given, without a shell', async () => {
+    const result = await perfcell(['run', '--no-perf', '--', 'printf', '%s|', 'a b', '$HOME', '*']);
+    expect(result.stdout.startsWith('a b|$HOME|*|')).toBe(true);
+  });
+
+  it('gives the whole report as JSON with units in the keys', async () => {
+    const result = await perfcell(['run', '--json', '--no-perf', '--', fixture('touch-pages'), '2560']);
+    const report = JSON.parse(result.stdout) as Record<string, any>;
+    expect(result.exitCode).toBe(0);
+    expect(report.memory.peakRssBytes).toBeGreaterThan(10 * 1024 * 1024);
+    expect(report.memory.peakMethod).toBe('rusage-maxrss');
+    expect(typeof report.durationS).toBe('number');
+    expect(report.counters.backend).toBe('none');
+  });
+
+  it('names a missing program in one line and exits 2', async () => {
+    const result = await perfcell(['run', '--no-perf', '--', 'no-such-program-xyz']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe('error: cannot run no-such-program-xyz: no such file or directory (check the name, PATH and permissions)');
+  });
+
+  it('rejects a too-small interval as misuse', async () => {
+    const result = await perfcell(['run', '-I', '5', '--', 'true']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('give a whole number of milliseconds ≥ 10, e.g. -I 100');
+  });
+});
+
+describe.runIf(perfUsable)('perfcell run with real perf', () => {
+  it('reports counted events, names unsupported ones once, with a sparkline', async () => {
+    const result = await perfcell(['run', '-e', 'page-faults,task-clock,cache-misses', '-I', '20', '--', fixture('spin'), '0.2']);
+    expect(result.exitCode).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines.find((line) => line.includes('page-faults'))).toMatch(/page-faults\s+[\d,]+\/s\s+total [\d,]+\s+\(\d+ samples: /);
+    expect(lines.find((line) => line.includes('task-clock'))).toMatch(/[▁▂▃▄▅▆▇█]{3,}/);
+    const unsupported = lines.filter((line) => line.includes('cache-misses'));
+    if (unsupported.length > 0) expect(unsupported).toEqual([expect.stringContaining('cache-misses: not supported on this machine')]);
+  });
+
+  it('stops before running anything when an explicitly asked event is unknown', async () => {
+    const result = await perfcell(['run', '-e', 'no-such-event', '--', 'sh', '-c', 'echo ran']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe("error: unknown perf event 'no-such-event' (see perf list, or drop it from -e)");
+  });
+
+  it('still measures RAM and time, with a warning, when perf is missing and no event was asked for', async () => {
+    const result = await perfcell(['run', '--', process.execPath, '-e', '0'], { env: { PATH: '/nonexistent' } });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(/^warning: perf .*not.*found.*; measuring RAM, time and CPU only$/m);
+    expect(result.stdout).toMatch(/peaked \d+\.\d MiB RAM/);
+  });
+
+  it('reports a program interrupted by Ctrl-C and leaves no perf behind', async () => {
+    const subprocess = execa(process.execPath, [cliPath, 'run', '-e', 'page-faults', '--', fixture('sleep-ms'), '5000'], {
+      reject: false, env, detached: true, timeout: 20_000,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    // Ctrl-C reaches the whole foreground process group.
+    process.kill(-(subprocess.pid ?? 0), 'SIGINT');
+    const result = await subprocess;
+    expect(result.exitCode).toBe(130);
+    expect(result.stdout).toMatch(/killed by SIGINT$/m);
+    expect(result.stdout).toContain('page-faults');
+    expect(livePerfPids()).toEqual([]);
+  });
+});

@@ -1,0 +1,77 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { runProgram } from '../../src/session/run-program.ts';
+import { fixture } from '../support/fixtures.ts';
+import { livePerfPids, perfStatPageFaults, perfUsable } from '../support/perf.ts';
+
+const MIB = 1024 * 1024;
+
+function pageFaultsOf(report: Awaited<ReturnType<typeof runProgram>>): number | null {
+  return report.counters.events.find((event) => event.event.startsWith('page-faults'))?.total ?? null;
+}
+
+describe.runIf(perfUsable)('runProgram counts exactly (real perf)', () => {
+  afterAll(() => expect(livePerfPids()).toEqual([]));
+
+  it.each([1_000, 25_000, 250_000])('counts the page-faults of touching %i pages as perf stat does, within 1%', async (pages) => {
+    const command = [fixture('touch-pages'), String(pages)];
+    const reference = perfStatPageFaults(command);
+    const report = await runProgram(command, { events: ['page-faults'] });
+    const counted = pageFaultsOf(report);
+    expect(counted).not.toBeNull();
+    expect(reference).toBeGreaterThanOrEqual(pages);
+    expect(Math.abs((counted ?? 0) - reference)).toBeLessThanOrEqual(0.01 * reference);
+    expect(report.exitCode).toBe(0);
+  }, 60_000);
+
+  it('reports a sample even for a command far shorter than the interval', async () => {
+    const report = await runProgram([fixture('touch-pages'), '10'], { events: ['page-faults'], intervalMs: 1000 });
+    const event = report.counters.events[0];
+    expect(event?.samples.length).toBeGreaterThanOrEqual(1);
+    expect(event?.total).toBeGreaterThanOrEqual(10);
+    // The wait for perf's last sample is reported apart and never counted into the time.
+    expect(report.durationS).toBeLessThan(0.05);
+    expect(report.counters.pauseS).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('runProgram memory and time (no perf needed)', () => {
+  it('shows the exact peak of 500 MiB freed after 2 ms, every time out of 10', async () => {
+    for (let run = 0; run < 10; run += 1) {
+      const report = await runProgram([fixture('peak-then-idle'), '500', '2', '100'], { perf: false });
+      expect(report.memory.peakMethod).toBe('rusage-maxrss');
+      const peakMiB = (report.memory.peakRssBytes ?? 0) / MIB;
+      expect(Math.abs(peakMiB - 500) / 500).toBeLessThan(0.02);
+      // It idles at low RSS afterwards: what was last seen is far below the peak.
+      expect(report.memory.rssAfterBytes ?? Infinity).toBeLessThan(50 * MIB);
+    }
+  }, 60_000);
+
+  it('times a 50 ms command as 50 ms ± 2 ms', async () => {
+    const durations: number[] = [];
+    for (let run = 0; run < 9; run += 1) {
+      durations.push((await runProgram([fixture('sleep-ms'), '50'], { perf: perfUsable, events: ['page-faults'] })).durationS);
+    }
+    durations.sort((a, b) => a - b);
+    const median = durations[4] ?? 0;
+    expect(Math.abs(median - 0.05)).toBeLessThan(0.002);
+  }, 30_000);
+
+  it('does not pad a 5 ms command with any pause', async () => {
+    const report = await runProgram([fixture('sleep-ms'), '5'], { perf: perfUsable, intervalMs: 100 });
+    expect(report.durationS).toBeGreaterThanOrEqual(0.005);
+    expect(report.durationS).toBeLessThan(0.007);
+  });
+
+  it('reports the exit code and the killing signal', async () => {
+    expect((await runProgram(['sh', '-c', 'exit 3'], { perf: false })).exitCode).toBe(3);
+    const killed = await runProgram(['sh', '-c', 'kill -TERM $$'], { perf: false });
+    expect(killed.exitCode).toBeNull();
+    expect(killed.signal).toBe('SIGTERM');
+  });
+
+  it('names a program that does not exist', async () => {
+    await expect(runProgram(['/nonexistent/prog'], { perf: false })).rejects.toThrow(
+      'cannot run /nonexistent/prog: no such file or directory (check the name, PATH and permissions)',
+    );
+  });
+});

@@ -1,0 +1,38 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+
+/** Whether real perf can count software events here; probed once. Tests that need it say why when it cannot. */
+export const perfUsable: boolean = (() => {
+  try {
+    execFileSync('perf', ['stat', '-x,', '-e', 'page-faults', '--', 'true'], {
+      env: { ...process.env, LC_ALL: 'C' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+if (!perfUsable) console.warn('perf cannot count software events here: perf tests are skipped (install linux-perf; see perfcell doctor)');
+
+/** perf processes still running (no perf may outlive the command it measured). */
+export function livePerfPids(): number[] {
+  try {
+    return execFileSync('pgrep', ['-x', 'perf']).toString().trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** page-faults of a program as plain `perf stat` counts them: the reference for exact counts. */
+export function perfStatPageFaults(command: readonly string[]): number {
+  const result = spawnSync('perf', ['stat', '-x,', '-e', 'page-faults', '--', ...command], {
+    env: { ...process.env, LC_ALL: 'C' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
+  const line = result.stderr.split('\n').find((text) => text.includes(',page-faults'));
+  const value = Number(line?.split(',')[0]);
+  if (!Number.isFinite(value)) throw new Error(`perf stat printed no page-faults: ${result.stderr}`);
+  return value;
+}
