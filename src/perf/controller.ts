@@ -20,6 +20,8 @@ export interface PerfWindowResult {
   /** Where counting started and stopped on perf's own interval clock, seconds (null if unknown). */
   readonly enabledFromS: number | null;
   readonly enabledUntilS: number | null;
+  /** How long counting covered the command, seconds, on our monotonic clock (exact, unlike the mapping above). */
+  readonly enabledS: number | null;
   /** Lines perf printed that were neither data nor perf's own markers (warnings, errors). */
   readonly messages: readonly string[];
   readonly skippedLines: number;
@@ -95,10 +97,25 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
   let enableAckNs: bigint | null = null;
   let disableAckNs: bigint | null = null;
 
+  // The final interval perf prints on SIGINT: once all its rows are in, stop() need not wait for
+  // perf's own exit (a few ms of teardown), which then happens in the background.
+  let sigintNs: bigint | null = null;
+  let groupTimeS: number | null = null;
+  let groupRows = 0;
+  let finalSeen: () => void = () => undefined;
+  const finalGroup = new Promise<void>((resolve) => { finalSeen = resolve; });
+  const noteGroup = (timeS: number): void => {
+    groupRows = timeS === groupTimeS ? groupRows + 1 : 1;
+    groupTimeS = timeS;
+    if (sigintNs === null || perfZeroNs === null || groupRows < options.events.length) return;
+    if (timeS >= Number(sigintNs - perfZeroNs) / 1e9) finalSeen();
+  };
+
   const onRecord = (record: PerfRecord): void => {
     if (record.time !== null) {
       const estimate = lastLineNs - BigInt(Math.round(record.time * 1e9));
       if (perfZeroNs === null || estimate < perfZeroNs) perfZeroNs = estimate;
+      noteGroup(record.time);
     }
     if (phase === 'before') return;
     if (phase === 'after' && record.time !== null) {
@@ -198,12 +215,17 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
         // Not sooner than 1 ms after the last ack: a SIGINT right after an ack sometimes loses the data line.
         const sinceAckMs = Number(monotonicNs() - stopFromNs) / 1e6;
         if (sinceAckMs < 1) await new Promise((resolve) => setTimeout(resolve, 1));
+        sigintNs = monotonicNs();
         subprocess.kill('SIGINT');
       }
       const timer = setTimeout(() => subprocess.kill('SIGKILL'), 2000);
-      await exit;
-      await done;
+      await Promise.race([finalGroup, exit.then(() => done)]);
       clearTimeout(timer);
+      // perf's exit is awaited elsewhere; should it hang after printing, it is not left behind.
+      if (!exited) void exit.then(() => undefined);
+      const reaper = setTimeout(() => subprocess.kill('SIGKILL'), 2000);
+      reaper.unref();
+      void exit.then(() => clearTimeout(reaper));
       const toPerfS = (ns: bigint | null): number | null =>
         ns === null || perfZeroNs === null ? null : Math.max(0, Number(ns - perfZeroNs) / 1e9);
       if (problem === null && enableAckNs === null) problem = await problemFromOutput();
@@ -212,6 +234,7 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
         records: withinWindow(records, enabledUntilS),
         enabledFromS: toPerfS(window.startNs ?? enableAckNs),
         enabledUntilS,
+        enabledS: enabledSpanS(window.startNs ?? enableAckNs, window.endNs ?? disableAckNs),
         messages,
         skippedLines: parser.skippedLines,
         pauseS: Math.max(0, Number(lastLineNs - stopFromNs) / 1e9),
@@ -231,4 +254,8 @@ function withinWindow(records: readonly PerfRecord[], untilS: number | null): Pe
   const tailS = tail?.time;
   if (tailS === undefined || tailS === null) return [...records];
   return records.filter((record) => record.time === null || record.time <= tailS);
+}
+
+function enabledSpanS(fromNs: bigint | null, untilNs: bigint | null): number | null {
+  return fromNs === null || untilNs === null ? null : Math.max(0, Number(untilNs - fromNs) / 1e9);
 }

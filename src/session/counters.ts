@@ -45,6 +45,14 @@ const NOT_COUNTED_REASON = 'never counted (the command ran too briefly to be sch
 export function buildPerfCounters(window: PerfWindowResult, intervalMs: number): { counters: CountersReport; notes: string[] } {
   const aggregates = aggregateRecords(window.records, window.enabledFromS === null ? {} : { startTimeS: window.enabledFromS });
   const events = aggregates.map((aggregate) => withEnabledSpan(aggregate, window));
+  return countersFromAggregates(events, { intervalMs, pauseS: window.pauseS });
+}
+
+/** The counter block from per-event aggregates (a live watch keeps them running rather than as records). */
+export function countersFromAggregates(
+  events: readonly EventAggregate[],
+  { intervalMs, pauseS }: { intervalMs: number; pauseS: number },
+): { counters: CountersReport; notes: string[] } {
   const unsupported: UnsupportedEvent[] = events
     .filter((event) => event.status === 'not supported')
     .map((event) => ({ event: event.event, reason: NOT_SUPPORTED_REASON }));
@@ -60,20 +68,20 @@ export function buildPerfCounters(window: PerfWindowResult, intervalMs: number):
       events: events.filter((event) => event.status !== 'not supported'),
       unsupported,
       derived: deriveMetrics(events),
-      pauseS: window.pauseS,
+      pauseS,
     },
     notes,
   };
 }
 
 /**
- * perf's last interval is cut by our SIGINT a little after counting was disabled; the counted span
- * ends at the disable, on perf's clock, so a 1 ms command is not divided by 3 ms.
+ * perf's last interval is cut by our SIGINT a little after the command ended, and its first one
+ * began before; the counted span is the command's own, on our monotonic clock, so a 1 ms command
+ * is not divided by perf's 3 ms.
  */
 function withEnabledSpan(aggregate: EventAggregate, window: PerfWindowResult): EventAggregate {
-  if (window.enabledFromS === null || window.enabledUntilS === null || aggregate.total === null) return aggregate;
-  const lastSampleS = aggregate.samples.at(-1)?.timeS ?? window.enabledUntilS;
-  const countedSeconds = Math.max(0, Math.min(window.enabledUntilS, lastSampleS) - window.enabledFromS);
+  if (window.enabledS === null || aggregate.total === null) return aggregate;
+  const countedSeconds = window.enabledS;
   return { ...aggregate, countedSeconds, perSecond: countedSeconds > 0 ? aggregate.total / countedSeconds : null };
 }
 
