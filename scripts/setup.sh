@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Everything perfcell and its tests need on a fresh Debian machine with Node 20: perf, valgrind,
+# a C compiler, Chromium (HTML report tests), then the npm packages and the build.
+# Installs only what is missing, so it is quick the second time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v perf >/dev/null 2>&1 && perf --version >/dev/null 2>&1 || missing+=(linux-perf)
+command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
+command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
+command -v pgrep >/dev/null 2>&1 || missing+=(procps)
+command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
+if [ "${PERFCELL_SETUP_BROWSER:-1}" = 1 ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  if [ "$(id -u)" = 0 ]; then sudo=(); else sudo=(sudo); fi
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run build --silent
