@@ -78,4 +78,16 @@ export interface CommandReport {
   readonly cpu: CpuReport;
   readonly counters: CountersReport;
   readonly warnings: readonly string[];
+  /**
+   * RSS over time, for charts: at most a few thousand points covering the whole command (thinned
+   * evenly when longer, see decimating-series.ts). Present for `run` and `attach` only.
+   */
+  readonly rssSeries?: readonly RssSample[];
+}
+
+/** One RSS reading of the series. */
+export interface RssSample {
+  /** Seconds since the command started (run) or the watch began (attach). */
+  readonly timeS: number;
+  readonly rssBytes: number;
 }

@@ -9,7 +9,9 @@ import { buildCpuReport } from './cpu.ts';
 import { buildPerfCounters, noCounters } from './counters.ts';
 import { findExecHelper } from './exec-helper.ts';
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
-import type { CommandReport, CountersReport, PeakMethod } from './report.ts';
+import type { CommandReport, CountersReport, PeakMethod, RssSample } from './report.ts';
+import { createDecimatingSeries } from './decimating-series.ts';
+import { monotonicNs } from './clock.ts';
 
 /** What the exec gate reports when the program has ended (see native/perfcell-exec.c). */
 interface ReaperResult {
@@ -27,6 +29,8 @@ interface ReaperResult {
 }
 
 const RSS_POLL_MS = 10;
+/** RSS points kept for the report's chart series (every poll for ~20 s, thinned evenly after). */
+const RSS_SERIES_POINTS = 2000;
 
 function signalName(signal: number): string | null {
   if (signal === 0) return null;
@@ -99,9 +103,14 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
 
     const cpuBefore = readCpuTicks();
     let lastRssBytes: number | null = null;
+    const rssSeries = createDecimatingSeries<RssSample>(RSS_SERIES_POINTS);
+    const releasedNs = monotonicNs();
     const poll = setInterval(() => {
       const memory = readProcMemory(pid);
-      if (memory?.rssBytes != null) lastRssBytes = memory.rssBytes;
+      if (memory?.rssBytes != null) {
+        lastRssBytes = memory.rssBytes;
+        rssSeries.push({ timeS: Number(monotonicNs() - releasedNs) / 1e9, rssBytes: memory.rssBytes });
+      }
     }, RSS_POLL_MS);
     gate.end('x');
     const resultLine = await nextLine();
@@ -146,6 +155,7 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
       cpu: buildCpuReport(cpuBefore, cpuAfter, { userS: result.userS, systemS: result.systemS }),
       counters,
       warnings,
+      rssSeries: rssSeries.points(),
     };
   } finally {
     process.off('SIGINT', onSigint);
