@@ -12,6 +12,8 @@ export interface MeasureOptions {
   readonly label?: string;
   /** 'cachegrind': simulated cache counters for external commands (valgrind). */
   readonly backend?: 'perf' | 'cachegrind';
+  /** External commands only: stdin from /dev/null and stdout discarded (compare runs them again and again); stderr stays. */
+  readonly quiet?: boolean;
 }
 
 export interface ResolvedPerfOptions {

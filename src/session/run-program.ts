@@ -55,7 +55,7 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
   const startedAt = new Date().toISOString();
 
   const reaper = execa(helper, ['3', '4', file, ...args], {
-    stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe'],
+    stdio: [options.quiet === true ? 'ignore' : 'inherit', options.quiet === true ? 'ignore' : 'inherit', 'inherit', 'pipe', 'pipe'],
     reject: false,
     buffer: false,
   });
