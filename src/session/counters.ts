@@ -8,14 +8,19 @@ export function baseEventName(printed: string): string {
   return colon > 0 && /^[ukhHGIpPSD]+$/.test(printed.slice(colon + 1)) ? printed.slice(0, colon) : printed;
 }
 
-/** What a perf event modifier restricts counting to, for the one-time note in a report. */
-export function describeModifier(printed: string): string | null {
-  const modifier = printed.slice(baseEventName(printed).length + 1);
-  if (modifier === 'u') {
-    return `${printed} counts user space only: perf excluded the kernel (kernel.perf_event_paranoid ≥ 2 for this user; run as root or lower it to count the kernel too)`;
-  }
-  if (modifier === 'k') return `${printed} counts the kernel only`;
-  return null;
+/** Events that happen only inside the kernel: counted user-only (`:u`), they always read 0. */
+const KERNEL_ONLY_EVENTS = new Set(['context-switches', 'cs', 'cpu-migrations', 'migrations']);
+
+/**
+ * One note for all events perf restricted to user space (`cache-misses:u`): what the modifier
+ * means, why perf added it, and which of them can only read 0 that way.
+ */
+export function describeUserOnly(printedNames: readonly string[]): string | null {
+  const userOnly = printedNames.filter((name) => name.endsWith(':u'));
+  if (userOnly.length === 0) return null;
+  const zero = userOnly.filter((name) => KERNEL_ONLY_EVENTS.has(baseEventName(name)));
+  const zeroText = zero.length === 0 ? '' : `; ${zero.join(', ')} always read 0 that way (they happen in the kernel)`;
+  return `${userOnly.join(', ')}: ':u' means user space only: perf excluded the kernel because kernel.perf_event_paranoid ≥ 2 for this user${zeroText} (run as root, or: sudo sysctl kernel.perf_event_paranoid=1)`;
 }
 
 function totalOf(events: readonly EventAggregate[], name: string): number | null {
@@ -56,7 +61,8 @@ export function countersFromAggregates(
   const unsupported: UnsupportedEvent[] = events
     .filter((event) => event.status === 'not supported')
     .map((event) => ({ event: event.event, reason: NOT_SUPPORTED_REASON }));
-  const notes = [...new Set(events.map((event) => describeModifier(event.event)).filter((note): note is string => note !== null))];
+  const userOnly = describeUserOnly(events.map((event) => event.event));
+  const notes = userOnly === null ? [] : [userOnly];
   for (const event of events) {
     if (event.status === 'not counted') notes.push(`${event.event} ${NOT_COUNTED_REASON}`);
   }

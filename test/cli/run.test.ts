@@ -10,6 +10,10 @@ const perfcell = (args: readonly string[], options: { env?: Record<string, strin
 
 afterAll(() => expect(livePerfPids()).toEqual([]));
 
+/** The ordinary-user test needs the user nobody to read this checkout (not so under a 0700 home). */
+const nobodyCanRun = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'test', '-r', cliPath]).status === 0;
+if (!nobodyCanRun) console.warn(`skipping the ordinary-user run test: user nobody cannot read ${cliPath} (clone into a world-readable folder to run it)`);
+
 describe('perfcell run', () => {
   it('prints the report on stdout and exits with the program exit code', async () => {
     const result = await perfcell(['run', '--no-perf', '--', 'sh', '-c', 'echo out; exit 7']);
@@ -75,6 +79,14 @@ describe.runIf(perfUsable)('perfcell run with real perf', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toMatch(/^warning: perf .*not.*found.*; measuring RAM, time and CPU only$/m);
     expect(result.stdout).toMatch(/peaked \d+\.\d MiB RAM/);
+  });
+
+  it.runIf(nobodyCanRun)('run as an ordinary user, matches cache-misses:u style names and says what :u means', async () => {
+    const asNobody = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cliPath, 'run', '-e', 'page-faults,context-switches', '--', fixture('touch-pages'), '100'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
+    if (asNobody.error) throw new Error(`cannot run as nobody here: ${asNobody.error.message}`);
+    expect(asNobody.status).toBe(0);
+    expect(asNobody.stdout).toMatch(/page-faults:u\s+[\d,]+\/s\s+total \d+/);
+    expect(asNobody.stderr).toContain("warning: page-faults:u, context-switches:u: ':u' means user space only");
   });
 
   it('reports a program interrupted by Ctrl-C and leaves no perf behind', async () => {
