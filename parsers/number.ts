@@ -2,6 +2,10 @@
  * Numbers as perf prints them. perf calls setlocale(LC_ALL, ""), so the human format groups
  * thousands with the locale's separator (`,` `.` `'` U+2019 U+00A0 U+202F U+066C) and `%f` uses
  * its decimal point (`.` `,` U+066B); CSV and JSON never group but still use the decimal point.
+ *
+ * The readers work on ranges of a line so that no substring is made for a number. Digits are
+ * accumulated into an integer mantissa: below 2^53, mantissa / 10^k is correctly rounded, the
+ * same double `Number()` gives for the text.
  */
 
 /** What a stream taught us about its locale; resolves `1.234` (grouping or decimal) later on. */
@@ -20,6 +24,9 @@ const COMMA = 44;
 const POINT = 46;
 /** U+066B ARABIC DECIMAL SEPARATOR (ps_AF): never anything but a decimal point. */
 const ARABIC_DECIMAL = 0x066b;
+/** Digits that always fit a double's 53-bit mantissa exactly. */
+const EXACT_DIGITS = 15;
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, power) => 10 ** power);
 
 function isGroupingMark(code: number): boolean {
   // ' (de_CH), ’ (U+2019, de_CH), no-break space (U+00A0), narrow no-break space (U+202F, fr_FR),
@@ -27,23 +34,14 @@ function isGroupingMark(code: number): boolean {
   return code === 39 || code === 0x2019 || code === 0xa0 || code === 0x202f || code === 0x2009 || code === 0x066c;
 }
 
-/** True for the characters a locale's `%f` may use as its decimal point: `.` `,` U+066B. */
-export function isDecimalPointCode(code: number): boolean {
-  return code === POINT || code === COMMA || code === ARABIC_DECIMAL;
-}
-
-/** Index of the decimal point of a plain number (`.`, U+066B, or `,` unless `allowComma` is false); -1 if none. */
-export function decimalPointIndex(text: string, allowComma = true): number {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === POINT || code === ARABIC_DECIMAL || (allowComma && code === COMMA)) return i;
-  }
-  return -1;
-}
-
 /** True for `0`-`9`. */
 export function isDigitCode(code: number): boolean {
   return code >= DIGIT_0 && code <= DIGIT_9;
+}
+
+/** True for the characters a locale's `%f` may use as its decimal point: `.` `,` U+066B. */
+export function isDecimalPointCode(code: number): boolean {
+  return code === POINT || code === COMMA || code === ARABIC_DECIMAL;
 }
 
 /** True when every character of `text[start, end)` is a digit and there is at least one. */
@@ -56,9 +54,18 @@ export function isDigits(text: string, start = 0, end = text.length): boolean {
   return true;
 }
 
+/** Index of the decimal point in `text[start, end)` (`.`, U+066B, or `,` unless `allowComma` is false); -1 if none. */
+export function decimalPointIndex(text: string, allowComma = true, start = 0, end = text.length): number {
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code === POINT || code === ARABIC_DECIMAL || (allowComma && code === COMMA)) return i;
+  }
+  return -1;
+}
+
 /**
- * A plain number as CSV and JSON print it: digits with at most one `.` or `,` as the decimal
- * point (perf's `%f` follows the locale). No sign, exponent, grouping, `nan` or `inf`.
+ * A plain number as CSV and JSON print it: digits with at most one `.` or `,` (or U+066B) as the
+ * decimal point (perf's `%f` follows the locale). No sign, exponent, grouping, `nan` or `inf`.
  * Returns NaN for anything else.
  * @example
  * parsePlainNumber('85.72') // → 85.72
@@ -66,28 +73,38 @@ export function isDigits(text: string, start = 0, end = text.length): boolean {
  * parsePlainNumber('<not counted>') // → NaN
  */
 export function parsePlainNumber(text: string): number {
-  const length = text.length;
-  if (length === 0) return Number.NaN;
-  let separatorAt = -1;
-  for (let i = 0; i < length; i++) {
+  return parsePlainNumberAt(text, 0, text.length);
+}
+
+/** `parsePlainNumber` on `text[start, end)`. */
+export function parsePlainNumberAt(text: string, start: number, end: number): number {
+  let mantissa = 0;
+  let digits = 0;
+  let pointAt = -1;
+  for (let i = start; i < end; i++) {
     const code = text.charCodeAt(i);
-    if (code >= DIGIT_0 && code <= DIGIT_9) continue;
-    if (isDecimalPointCode(code) && separatorAt === -1 && i > 0 && i < length - 1) {
-      separatorAt = i;
-      continue;
+    if (code >= DIGIT_0 && code <= DIGIT_9) {
+      mantissa = mantissa * 10 + (code - DIGIT_0);
+      digits++;
+    } else if (pointAt === -1 && i > start && i < end - 1 && (code === POINT || code === COMMA || code === ARABIC_DECIMAL)) {
+      pointAt = i;
+    } else {
+      return Number.NaN;
     }
-    return Number.NaN;
   }
-  if (separatorAt !== -1 && text.charCodeAt(separatorAt) !== POINT) {
-    return Number(text.slice(0, separatorAt) + '.' + text.slice(separatorAt + 1));
+  if (digits === 0) return Number.NaN;
+  const fraction = pointAt === -1 ? 0 : end - pointAt - 1;
+  if (digits > EXACT_DIGITS) {
+    const plain = pointAt === -1 ? text.slice(start, end) : `${text.slice(start, pointAt)}.${text.slice(pointAt + 1, end)}`;
+    return Number(plain);
   }
-  return Number(text);
+  return fraction === 0 ? mantissa : mantissa / (POWERS_OF_TEN[fraction] ?? 10 ** fraction);
 }
 
 /**
  * A count as the human format prints it, in any locale. Rules, from perf's formats:
  * - both `,` and `.` present: the last one is the decimal point (`18,003.70`, `1.068,06`);
- * - one of them, more than once: grouping (`93,026,790,157`, `1.234.567`);
+ * - one of them, more than once: grouping (`93,026,790,157`, `1.234.567`, en_IN `31,56,31,161`);
  * - one of them, once, followed by other than exactly 3 digits: decimal (`524,10`, `83723.452481`),
  *   because perf prints fractional counts with 2 (or, in perf <= 4.x, 6) decimals;
  * - once and followed by exactly 3 digits (`112.585`): grouping, unless the integer part is `0`,
@@ -99,86 +116,81 @@ export function parsePlainNumber(text: string): number {
  * parseLocaleNumber('524,10', createLocaleHint()) // → 524.1
  */
 export function parseLocaleNumber(text: string, hint: LocaleHint): number {
-  const length = text.length;
+  return parseLocaleNumberAt(text, 0, text.length, hint);
+}
+
+/** `parseLocaleNumber` on `text[start, end)`. */
+export function parseLocaleNumberAt(text: string, start: number, end: number, hint: LocaleHint): number {
+  if (end <= start) return Number.NaN;
+  const first = text.charCodeAt(start);
+  const last = text.charCodeAt(end - 1);
+  if (!isDigitCode(first) || !isDigitCode(last)) return Number.NaN;
+  let mantissa = 0;
+  let digits = 0;
   let commas = 0;
   let points = 0;
-  let lastComma = -1;
-  let lastPoint = -1;
-  let digits = 0;
   let marks = 0;
-  let arabicDecimal = -1;
-  for (let i = 0; i < length; i++) {
+  let arabicDecimals = 0;
+  // digits after the last `,`, `.`, U+066B
+  let afterComma = 0;
+  let afterPoint = 0;
+  let afterArabic = 0;
+  for (let i = start; i < end; i++) {
     const code = text.charCodeAt(i);
     if (code >= DIGIT_0 && code <= DIGIT_9) {
+      mantissa = mantissa * 10 + (code - DIGIT_0);
       digits++;
-    } else if (code === ARABIC_DECIMAL && arabicDecimal === -1) {
-      arabicDecimal = i;
+      afterComma++;
+      afterPoint++;
+      afterArabic++;
     } else if (code === COMMA) {
       commas++;
-      lastComma = i;
+      afterComma = 0;
     } else if (code === POINT) {
       points++;
-      lastPoint = i;
-    } else if (isGroupingMark(code) && i > 0 && i < length - 1) {
+      afterPoint = 0;
+    } else if (code === ARABIC_DECIMAL) {
+      arabicDecimals++;
+      afterArabic = 0;
+    } else if (isGroupingMark(code)) {
       marks++;
     } else {
       return Number.NaN;
     }
   }
-  if (digits === 0) return Number.NaN;
-  const first = text.charCodeAt(0);
-  const last = text.charCodeAt(length - 1);
-  if (!isDigitCode(first) || !isDigitCode(last)) return Number.NaN;
-  if (arabicDecimal !== -1) {
-    if (commas > 0 || points > 0) return Number.NaN;
-    return Number(stripAllBut(text, arabicDecimal));
-  }
-  if (commas === 0 && points === 0) {
-    return marks === 0 ? Number(text) : Number(stripAllBut(text, -1));
-  }
 
-  let decimalAt = -1;
-  if (commas > 0 && points > 0) {
-    decimalAt = Math.max(lastComma, lastPoint);
-    const decimalIsComma = decimalAt === lastComma;
-    if ((decimalIsComma ? commas : points) !== 1) return Number.NaN;
-    hint.decimal = decimalIsComma ? ',' : '.';
-  } else {
-    const count = commas + points;
-    const at = commas > 0 ? lastComma : lastPoint;
+  let fraction = 0;
+  if (arabicDecimals > 0) {
+    if (arabicDecimals > 1 || commas > 0 || points > 0) return Number.NaN;
+    fraction = afterArabic;
+  } else if (commas > 0 && points > 0) {
+    const commaIsDecimal = afterComma < afterPoint;
+    if ((commaIsDecimal ? commas : points) !== 1) return Number.NaN;
+    fraction = commaIsDecimal ? afterComma : afterPoint;
+    hint.decimal = commaIsDecimal ? ',' : '.';
+  } else if (commas > 0 || points > 0) {
     const char = commas > 0 ? ',' : '.';
-    if (count > 1) {
-      decimalAt = -1;
+    const after = commas > 0 ? afterComma : afterPoint;
+    if (commas + points > 1) {
       if (marks === 0) hint.decimal = char === ',' ? '.' : ',';
-    } else {
-      const after = length - at - 1;
-      const integerPart = at - marks;
-      if (after !== 3) {
-        decimalAt = at;
-        if (marks === 0) hint.decimal = char;
-      } else if (marks > 0) {
-        // 1'234.567: a grouping mark already groups, so this is the decimal point
-        decimalAt = at;
-      } else if (integerPart > 3 || first === DIGIT_0 || hint.decimal === char) {
-        decimalAt = at;
-      } else {
-        decimalAt = -1;
-      }
+    } else if (after !== 3) {
+      fraction = after;
+      if (marks === 0) hint.decimal = char;
+    } else if (marks > 0 || digits - after > 3 || first === DIGIT_0 || hint.decimal === char) {
+      // 1'234.567 (a mark already groups), 1234,567, 0,123, or the stream's known decimal point
+      fraction = after;
     }
   }
-  return Number(stripAllBut(text, decimalAt));
+  if (digits > EXACT_DIGITS) return Number(digitsOnly(text, start, end, fraction));
+  return fraction === 0 ? mantissa : mantissa / (POWERS_OF_TEN[fraction] ?? 10 ** fraction);
 }
 
-/** Keeps digits, and a `.` in place of the character at `decimalAt` (-1: none). */
-function stripAllBut(text: string, decimalAt: number): string {
+/** The digits of `text[start, end)` with a `.` before the last `fraction` of them. */
+function digitsOnly(text: string, start: number, end: number, fraction: number): string {
   let out = '';
-  let runStart = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = start; i < end; i++) {
     const code = text.charCodeAt(i);
-    if (code >= DIGIT_0 && code <= DIGIT_9) continue;
-    out += text.slice(runStart, i);
-    if (i === decimalAt) out += '.';
-    runStart = i + 1;
+    if (code >= DIGIT_0 && code <= DIGIT_9) out += text[i];
   }
-  return out + text.slice(runStart);
+  return fraction === 0 ? out : `${out.slice(0, out.length - fraction)}.${out.slice(out.length - fraction)}`;
 }

@@ -1,4 +1,4 @@
-import { decimalPointIndex, isDigitCode, isDigits, parsePlainNumber } from './number.ts';
+import { decimalPointIndex, isDigitCode, isDigits, parsePlainNumberAt } from './number.ts';
 import { cleanLine, isDecimalAt, skipBlanks, type LineKind } from './perf-stat-line.ts';
 import {
   classifyAggregationId,
@@ -26,6 +26,38 @@ import type { AggregationKey, CounterStatus } from './perf-stat-types.ts';
 /** The separators tried, in order, when none was given. */
 export const COMMON_SEPARATORS: readonly string[] = [',', ';', '\t', '|', ':'];
 
+const MAX_FIELDS = 128;
+// Field i of the current line is text[starts[i], ends[i]): no substring until a record keeps it.
+const starts = new Int32Array(MAX_FIELDS);
+const ends = new Int32Array(MAX_FIELDS);
+let fieldCount = 0;
+
+/** Splits at every `separator` into the shared field arrays; false when there are too many fields. */
+function splitFields(text: string, separator: string): boolean {
+  const width = separator.length;
+  let from = 0;
+  fieldCount = 0;
+  for (;;) {
+    if (fieldCount === MAX_FIELDS) return false;
+    const at = text.indexOf(separator, from);
+    starts[fieldCount] = from;
+    if (at === -1) {
+      ends[fieldCount++] = text.length;
+      return true;
+    }
+    ends[fieldCount++] = at;
+    from = at + width;
+  }
+}
+
+const start = (i: number): number => starts[i] ?? 0;
+const end = (i: number): number => ends[i] ?? 0;
+const isEmpty = (i: number): boolean => i >= fieldCount || end(i) === start(i);
+const length = (i: number): number => (i >= fieldCount ? 0 : end(i) - start(i));
+const digitsAt = (text: string, i: number): boolean => i < fieldCount && isDigits(text, start(i), end(i));
+const equals = (text: string, i: number, word: string): boolean => length(i) === word.length && text.startsWith(word, start(i));
+const fieldText = (text: string, i: number): string => (i >= fieldCount ? '' : text.slice(start(i), end(i)));
+
 /** Reads perf stat's CSV format (`-x SEP`), one line at a time. */
 export class CsvLineParser {
   /** The row read by the last `parse` that returned `record`. */
@@ -37,103 +69,104 @@ export class CsvLineParser {
     const first = skipBlanks(text, 0);
     if (first === text.length) return 'blank';
     if (text.charCodeAt(first) === 35) return 'comment';
-    if (text.indexOf(separator) === -1) return looksLikeData(text, first) ? 'unreadable' : 'comment';
-    const fields = text.split(separator);
-    const length = fields.length;
-    const decimalCommaSplit = separator === ',';
+    if (text.indexOf(separator, first) === -1) return looksLikeData(text, first) ? 'unreadable' : 'comment';
+    if (!splitFields(text, separator)) return 'unreadable';
+    const splitComma = separator === ',';
+    // only the first field is padded (perf <= 6.2 prints the time as %6lu.%09lu); authors indent lines
+    starts[0] = first;
+    while (end(0) > start(0) && text.charCodeAt(end(0) - 1) === 32) ends[0] = end(0) - 1;
 
     let i = 0;
     let time: number | null = null;
-    const head = (fields[0] ?? '').trim();
-    if (head === 'summary') {
+    if (equals(text, 0, 'summary')) {
       i = 1;
     } else {
-      const decimals = isDecimalAt(head, 0, head.length);
-      if (decimals > 0 && (decimals === 9 || startsRow((fields[1] ?? '').trim()))) {
-        time = Number(head);
+      const decimals = isDecimalAt(text, start(0), end(0));
+      if (decimals > 0 && (decimals === 9 || startsRow(text, 1))) {
+        time = parsePlainNumberAt(text, start(0), end(0));
         i = 1;
       }
     }
 
     let aggregation: AggregationKey | undefined;
     let aggregationId = '';
-    const idField = fields[i] ?? '';
-    if (idField !== '' && !isCountStart(idField)) {
-      aggregation = classifyAggregationId(idField) ?? (isThreadId(idField) ? 'thread' : undefined);
+    if (!isEmpty(i) && !isCountStart(text, i)) {
+      const id = fieldText(text, i);
+      aggregation = classifyAggregationId(id) ?? (isThreadId(id) ? 'thread' : undefined);
       if (aggregation === undefined) return time === null && i === 0 ? 'comment' : 'unreadable';
-      aggregationId = idField;
+      aggregationId = id;
       i++;
-      if (hasAggregationCount(aggregation) && isDigits(fields[i] ?? '') && isCountStart(fields[i + 1] ?? '')) i++;
+      if (hasAggregationCount(aggregation) && digitsAt(text, i) && isCountStart(text, i + 1)) i++;
     }
 
-    const countField = fields[i] ?? '';
-    if (countField === '') return 'metric';
+    if (isEmpty(i)) return 'metric';
     let status: CounterStatus = 'counted';
     let value: number | null = null;
-    if (countField === '<not counted>') status = 'not counted';
-    else if (countField === '<not supported>') status = 'not supported';
-    else if (decimalCommaSplit && isDigits(countField) && isDigits(fields[i + 1] ?? '')) {
-      // a unit is never all digits: this is the fraction of a decimal-comma count
-      value = Number(countField + '.' + fields[i + 1]);
+    if (equals(text, i, '<not counted>')) {
+      status = 'not counted';
+    } else if (equals(text, i, '<not supported>')) {
+      status = 'not supported';
+    } else if (splitComma && digitsAt(text, i) && digitsAt(text, i + 1)) {
+      // a unit is never all digits: this is the fraction of a decimal-comma count (`524,10`)
+      value = parsePlainNumberAt(text, start(i), end(i + 1));
       i++;
     } else {
-      value = parsePlainNumber(countField);
+      value = parsePlainNumberAt(text, start(i), end(i));
       if (Number.isNaN(value)) return 'unreadable';
     }
     i++;
-    if (i >= length) return 'unreadable';
+    if (i >= fieldCount) return 'unreadable';
 
     // find the runtime and the running percentage, counted from the end
     const base = i;
+    const last = fieldCount;
     let runtimeAt = -1;
-    let pctWidth = 1;
-    if (isTail(fields, base, length - 4, 1, decimalCommaSplit)) runtimeAt = length - 4;
-    else if (isTail(fields, base, length - 2, 1, decimalCommaSplit)) runtimeAt = length - 2;
-    else if (decimalCommaSplit && isTail(fields, base, length - 5, 2, true)) runtimeAt = length - 5;
-    else if (decimalCommaSplit && isTail(fields, base, length - 3, 2, true)) runtimeAt = length - 3;
-    if (runtimeAt !== -1 && runtimeAt === length - 5) pctWidth = 2;
-    else if (runtimeAt !== -1 && runtimeAt === length - 3) pctWidth = 2;
+    let pctWidth: 1 | 2 = 1;
+    if (isTail(text, base, last - 4, 1, splitComma)) runtimeAt = last - 4;
+    else if (isTail(text, base, last - 2, 1, splitComma)) runtimeAt = last - 2;
+    else if (splitComma && isTail(text, base, last - 5, 2, true)) [runtimeAt, pctWidth] = [last - 5, 2];
+    else if (splitComma && isTail(text, base, last - 3, 2, true)) [runtimeAt, pctWidth] = [last - 3, 2];
 
-    let unit = '';
-    let event: string;
-    let cgroup: string | undefined;
+    let unitField = -1;
+    let nameFrom: number;
+    let nameTo: number;
     let runningPct: number | null = null;
     if (runtimeAt !== -1) {
-      unit = fields[base] ?? '';
-      let nameEnd = runtimeAt;
-      const beforeRuntime = fields[runtimeAt - 1] ?? '';
-      if (decimalCommaSplit && /^\d\d%$/.test(beforeRuntime) && isDigits(fields[runtimeAt - 2] ?? '') && nameEnd - 2 > base + 1) {
+      unitField = base;
+      nameFrom = base + 1;
+      nameTo = runtimeAt;
+      if (splitComma && isSplitVariance(text, runtimeAt - 2) && nameTo - 2 > nameFrom) {
         // `-r` variance `0,78%` split in two by -x,
-        nameEnd -= 2;
-      } else if (isVariance(beforeRuntime) && nameEnd - 1 > base + 1) {
-        nameEnd--;
+        nameTo -= 2;
+      } else if (isVariance(text, runtimeAt - 1) && nameTo - 1 > nameFrom) {
+        nameTo--;
       }
-      const name = joinName(fields, base + 1, nameEnd, separator);
-      event = name.event;
-      cgroup = name.cgroup;
-      runningPct =
-        pctWidth === 1
-          ? parsePlainNumber(fields[runtimeAt + 1] ?? '')
-          : Number(`${fields[runtimeAt + 1] ?? ''}.${fields[runtimeAt + 2] ?? ''}`);
-    } else if (length - base === 1) {
+      runningPct = parsePlainNumberAt(text, start(runtimeAt + 1), end(runtimeAt + pctWidth));
+      if (Number.isNaN(runningPct)) runningPct = null;
+    } else if (last - base === 1) {
       // perf 3.x: count SEP event
-      event = fields[base] ?? '';
-    } else if (fields[base] === '' || KNOWN_UNITS.has(fields[base] ?? '')) {
-      // count SEP unit SEP event, no runtime (perf 3.x with a unit column, or a cut line)
-      unit = fields[base] ?? '';
-      const name = joinName(fields, base + 1, length, separator);
-      event = name.event;
-      if (name.cgroup !== undefined && !isVariance(name.cgroup)) cgroup = name.cgroup;
+      nameFrom = base;
+      nameTo = last;
+    } else if (isEmpty(base) || KNOWN_UNITS.has(fieldText(text, base))) {
+      // count SEP unit SEP event with no runtime (perf 3.x with a unit column, or a cut line)
+      unitField = base;
+      nameFrom = base + 1;
+      nameTo = isVariance(text, last - 1) && last - 1 > nameFrom ? last - 1 : last;
     } else {
       // perf 3.x: count SEP event [SEP cgroup] [SEP variance%]
-      const end = isVariance(fields[length - 1] ?? '') ? length - 1 : length;
-      const name = joinName(fields, base, end, separator);
-      event = name.event;
-      cgroup = name.cgroup;
+      nameFrom = base;
+      nameTo = isVariance(text, last - 1) && last - 1 > nameFrom ? last - 1 : last;
     }
-    if (event === '' || !isEventStart(event.charCodeAt(0)) || event.indexOf('#') !== -1) return 'unreadable';
+
+    // a PMU event spelt with terms (`cpu/event=0x3c,umask=0x0/`) holds `,`: rejoin until `/.../` closes
+    let nameLast = nameFrom;
+    while (nameLast + 1 < nameTo && isOpenPmuName(text, start(nameFrom), end(nameLast))) nameLast++;
+    if (isEmpty(nameFrom) || !isEventStart(text.charCodeAt(start(nameFrom)))) return 'unreadable';
+    const event = text.slice(start(nameFrom), end(nameLast));
+    if (event.indexOf('#') !== -1) return 'unreadable';
+    const cgroup = nameLast + 1 < nameTo ? text.slice(start(nameLast + 1), end(nameTo - 1)) : undefined;
+    const unit = unitField === -1 ? '' : fieldText(text, unitField);
     if (unit !== '' && isDigitCode(unit.charCodeAt(0))) return 'unreadable';
-    if (runningPct !== null && Number.isNaN(runningPct)) runningPct = null;
 
     this.record = makeRecord(time, event, value, unit, status, runningPct, aggregation, aggregationId, cgroup);
     return 'record';
@@ -145,55 +178,55 @@ function looksLikeData(text: string, first: number): boolean {
   return isDigitCode(code) || code === 60;
 }
 
-function isCountStart(field: string): boolean {
-  const code = field.charCodeAt(0);
-  return isDigitCode(code) || field.startsWith('<not ');
+function isCountStart(text: string, i: number): boolean {
+  if (isEmpty(i)) return false;
+  const code = text.charCodeAt(start(i));
+  return isDigitCode(code) || text.startsWith('<not ', start(i));
 }
 
 /**
  * After an interval timestamp comes a count or an aggregation id. (Or an empty count on a metric
  * row, but `1.102484,,task-clock` is a count and an empty unit: perf's `%lu.%09lu` settles those.)
  */
-function startsRow(field: string): boolean {
-  if (isCountStart(field)) return true;
-  return classifyAggregationId(field) !== undefined || isThreadId(field);
+function startsRow(text: string, i: number): boolean {
+  if (isCountStart(text, i)) return true;
+  if (isEmpty(i)) return false;
+  const id = fieldText(text, i);
+  return classifyAggregationId(id) !== undefined || isThreadId(id);
 }
 
 /**
- * Is `fields[at]` the runtime (an integer) followed by the running percentage, which is one field
+ * Is field `at` the runtime (an integer) followed by the running percentage, which is one field
  * (`100.00`) or, split by a decimal comma under `-x,`, two (`100`, `00`), and then nothing or the
  * metric value and unit?
  */
-function isTail(fields: readonly string[], base: number, at: number, width: 1 | 2, splitComma: boolean): boolean {
-  if (at < base + 2) return false;
-  if (!isDigits(fields[at] ?? '')) return false;
-  const pct = fields[at + 1] ?? '';
+function isTail(text: string, base: number, at: number, width: 1 | 2, splitComma: boolean): boolean {
+  if (at < base + 2 || !digitsAt(text, at)) return false;
+  const pct = at + 1;
   if (width === 1) {
-    const point = decimalPointIndex(pct, !splitComma);
-    return point > 0 && isDigits(pct, 0, point) && isDigits(pct, point + 1);
+    const point = decimalPointIndex(text, !splitComma, start(pct), end(pct));
+    return point > start(pct) && isDigits(text, start(pct), point) && isDigits(text, point + 1, end(pct));
   }
-  const fraction = fields[at + 2] ?? '';
-  return isDigits(pct) && fraction.length === 2 && isDigits(fraction);
+  return digitsAt(text, pct) && length(pct + 1) === 2 && digitsAt(text, pct + 1);
 }
 
 /** `-r` variance, always `%.2f%%`: `3.22%` (`-nan%` when a count is zero in every run). */
-function isVariance(field: string): boolean {
-  return field.endsWith('%') && /^(?:\d+[.,\u066b]\d+|-?nan)%$/.test(field);
+function isVariance(text: string, i: number): boolean {
+  if (i < 0 || isEmpty(i) || text.charCodeAt(end(i) - 1) !== 37) return false;
+  const point = decimalPointIndex(text, true, start(i), end(i) - 1);
+  if (point !== -1) return isDigits(text, start(i), point) && isDigits(text, point + 1, end(i) - 1);
+  return equals(text, i, 'nan%') || equals(text, i, '-nan%');
 }
 
-/**
- * The event name, and the cgroup after it. A PMU event spelt with terms (`cpu/event=0x3c,umask=0x0/`)
- * holds the separator when it is `,`: rejoin fields until its `/.../` closes.
- */
-function joinName(fields: readonly string[], from: number, to: number, separator: string): { event: string; cgroup: string | undefined } {
-  let event = fields[from] ?? '';
-  let j = from + 1;
-  while (j < to && isOpenPmuName(event)) event += separator + (fields[j++] ?? '');
-  const cgroup = j < to ? fields.slice(j, to).join(separator) : undefined;
-  return { event, cgroup };
+/** `0,78%` as two fields: digits, then exactly two digits and `%`. */
+function isSplitVariance(text: string, i: number): boolean {
+  return i >= 0 && digitsAt(text, i) && length(i + 1) === 3 && isDigits(text, start(i + 1), end(i + 1) - 1) && text.charCodeAt(end(i + 1) - 1) === 37;
 }
 
-function isOpenPmuName(name: string): boolean {
-  const slash = name.indexOf('/');
-  return slash > 0 && name.indexOf('/', slash + 1) === -1;
+/** `cpu/event=0x3c` (one `/`): the rest of the name is in the next fields. */
+function isOpenPmuName(text: string, from: number, to: number): boolean {
+  const slash = text.indexOf('/', from);
+  if (slash <= from || slash >= to) return false;
+  const second = text.indexOf('/', slash + 1);
+  return second === -1 || second >= to;
 }

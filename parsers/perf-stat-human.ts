@@ -1,4 +1,13 @@
-import { createLocaleHint, isDecimalPointCode, isDigitCode, isDigits, parseLocaleNumber, type LocaleHint } from './number.ts';
+import {
+  createLocaleHint,
+  isDecimalPointCode,
+  isDigitCode,
+  isDigits,
+  parseLocaleNumber,
+  parseLocaleNumberAt,
+  parsePlainNumberAt,
+  type LocaleHint,
+} from './number.ts';
 import { cleanLine, isDecimalAt, readRunningPct, skipBlanks, type LineKind } from './perf-stat-line.ts';
 import {
   classifyAggregationId,
@@ -30,11 +39,15 @@ const MAX_WORDS = 4;
 const wordStarts = new Int32Array(MAX_WORDS);
 const wordEnds = new Int32Array(MAX_WORDS);
 
+const EIGHT_SPACES = '        ';
+
 /** Splits `text[0, end)` on spaces and tabs into the shared token arrays; returns the count. */
 function tokenize(text: string, end: number): number {
   let count = 0;
   let i = 0;
   while (count < MAX_TOKENS) {
+    // perf pads with long runs of spaces: skip them eight at a time
+    while (i + 8 <= end && text.startsWith(EIGHT_SPACES, i)) i += 8;
     while (i < end) {
       const code = text.charCodeAt(i);
       if (code !== 32 && code !== 9) break;
@@ -96,9 +109,25 @@ function unitInName(text: string, k: number): string | undefined {
   return inner;
 }
 
+function word(text: string, w: number): string {
+  return text.slice(wordStarts[w], wordEnds[w]);
+}
+
 function looksLikeEventName(word: string): boolean {
   return /[-:/_=.@]/.test(word);
 }
+
+/** perf events spelt as one plain word; the rest carry `-`, `:`, `/`, `_` or `.`. */
+const PLAIN_EVENT_NAMES: ReadonlySet<string> = new Set([
+  'cycles', 'instructions', 'branches', 'faults', 'migrations', 'cs', 'slots', 'clockticks', 'dummy', 'tsc', 'aperf', 'mperf', 'smi',
+]);
+
+function isEventLike(word: string): boolean {
+  return looksLikeEventName(word) || PLAIN_EVENT_NAMES.has(word);
+}
+
+/** The count is printed `%18.0f`: on an unprefixed row it ends at column 18 (less if an author trimmed it). */
+const MIN_COUNT_END = 14;
 
 /** Reads perf stat's default (human) format, one line at a time. */
 export class HumanLineParser {
@@ -126,7 +155,7 @@ export class HumanLineParser {
     let time: number | null = null;
     const decimals = isDecimalAt(text, tokenStarts[0] ?? 0, tokenEnds[0] ?? 0);
     if (decimals > 0 && (decimals === 9 || this.startsRow(text, 1, count))) {
-      time = Number(tokenText(text, 0));
+      time = parsePlainNumberAt(text, tokenStarts[0] ?? 0, tokenEnds[0] ?? 0);
       k = 1;
     } else if (count > 1 && tokenIs(text, 0, 'summary')) {
       k = 1;
@@ -178,8 +207,10 @@ export class HumanLineParser {
       if ((tokenEnds[k] ?? 0) - (tokenStarts[k] ?? 0) <= 3) {
         while (last + 1 < count && tokenStarts[last + 1] === (tokenEnds[last] ?? 0) + 1 && this.isSpaceGroup(text, last + 1)) last++;
       }
-      const countText = last === k ? tokenText(text, k) : text.slice(tokenStarts[k], tokenEnds[last]).replaceAll(' ', '');
-      value = parseLocaleNumber(countText, this.locale);
+      value =
+        last === k
+          ? parseLocaleNumberAt(text, tokenStarts[k] ?? 0, tokenEnds[k] ?? 0, this.locale)
+          : parseLocaleNumber(text.slice(tokenStarts[k], tokenEnds[last]).replaceAll(' ', ''), this.locale);
       if (Number.isNaN(value)) return 'unreadable';
       countEnd = tokenEnds[last] ?? 0;
       k = last + 1;
@@ -213,37 +244,47 @@ export class HumanLineParser {
       return stop < count && /^\([+-]\d/.test(tokenText(text, stop)) ? 'comment' : 'unreadable';
     }
 
-    const word = (w: number): string => text.slice(wordStarts[w], wordEnds[w]);
     let unit = '';
     let event: string;
     let cgroup: string | undefined;
     const gap = (wordStarts[0] ?? 0) - countEnd;
+    // perf's signature: a prefix, a `<not ...>`, or the count right-aligned in 18 columns
+    const perfShaped = time !== null || aggregation !== undefined || status !== 'counted' || countEnd >= MIN_COUNT_END;
     if (nameUnit !== undefined) {
       if (words > 2) return 'unreadable';
       unit = nameUnit;
-      event = word(0);
-      if (words === 2) cgroup = word(1);
+      event = word(text, 0);
+      if (words === 2) cgroup = word(text, 1);
     } else if (words === 1) {
-      event = word(0);
+      event = word(text, 0);
+      if (gap === 1 && !perfShaped && !isEventLike(event)) return 'unreadable';
     } else if (gap >= 2) {
       // the unit column is there but empty: event, then the cgroup
       if (words > 2) return 'unreadable';
-      event = word(0);
-      cgroup = word(1);
+      event = word(text, 0);
+      cgroup = word(text, 1);
     } else if (words === 2) {
-      const first = word(0);
-      if (KNOWN_UNITS.has(first) || !looksLikeEventName(first)) {
+      const first = word(text, 0);
+      const second = word(text, 1);
+      if (KNOWN_UNITS.has(first)) {
         unit = first;
-        event = word(1);
-      } else {
+        event = second;
+      } else if (looksLikeEventName(first)) {
         // perf 3.x had no unit column: event, then the cgroup
         event = first;
-        cgroup = word(1);
+        cgroup = second;
+      } else if (isEventLike(second) || perfShaped) {
+        unit = first;
+        event = second;
+      } else {
+        // `100 iterations done`: someone else's line
+        return 'unreadable';
       }
     } else if (words === 3) {
-      unit = word(0);
-      event = word(1);
-      cgroup = word(2);
+      unit = word(text, 0);
+      event = word(text, 1);
+      cgroup = word(text, 2);
+      if (!KNOWN_UNITS.has(unit) && !isEventLike(event) && !perfShaped) return 'unreadable';
     } else {
       return 'unreadable';
     }

@@ -1,4 +1,4 @@
-import { parsePlainNumber } from './number.ts';
+import { isDigitCode, parsePlainNumberAt } from './number.ts';
 import { cleanLine, skipBlanks, type LineKind } from './perf-stat-line.ts';
 import { makeRecord, type MutableRecord } from './perf-stat-record.ts';
 import type { AggregationKey, CounterStatus } from './perf-stat-types.ts';
@@ -7,45 +7,75 @@ import type { AggregationKey, CounterStatus } from './perf-stat-types.ts';
  * perf stat -j: one object a line, but not always valid JSON, so this is a tolerant scanner, not
  * JSON.parse. Seen in the wild: `%f` under a decimal-comma locale (`"pcnt-running" : 100,00`),
  * bare `nan`, a missing comma after `"core" : "S0-D0-C0"` (--per-core without aggregation),
- * metric values quoted (6.5+) or not, blank lines between objects, and metric-only or
- * metricgroup objects with no `counter-value`.
+ * metric values quoted (6.5+) or not, blank lines between objects, several objects on a line
+ * (--metric-only), and metric-only or metricgroup objects with no `counter-value`.
  */
+
+/** The keys a record needs; everything else is skipped without a substring. */
+type Key = 'interval' | 'counter-value' | 'unit' | 'event' | 'pcnt-running' | AggregationKey | 'cgroup' | 'perf' | 'other';
+
+function keyAt(text: string, from: number, to: number): Key {
+  switch (to - from) {
+    case 3:
+      return text.startsWith('cpu', from) ? 'cpu' : text.startsWith('die', from) ? 'die' : 'other';
+    case 4:
+      if (text.startsWith('unit', from)) return 'unit';
+      if (text.startsWith('core', from)) return 'core';
+      return text.startsWith('node', from) ? 'node' : 'other';
+    case 5:
+      // --per-cache ids (S0-D0-L3-ID0) are kept under core, as in the other formats
+      return text.startsWith('event', from) ? 'event' : text.startsWith('cache', from) ? 'core' : 'other';
+    case 6:
+      if (text.startsWith('socket', from)) return 'socket';
+      if (text.startsWith('thread', from)) return 'thread';
+      return text.startsWith('cgroup', from) ? 'cgroup' : 'other';
+    case 7:
+      return text.startsWith('cluster', from) ? 'core' : 'other';
+    case 8:
+      return text.startsWith('interval', from) ? 'interval' : text.startsWith('variance', from) ? 'perf' : 'other';
+    case 11:
+      return text.startsWith('metric-unit', from) || text.startsWith('metricgroup', from) ? 'perf' : 'other';
+    case 12:
+      if (text.startsWith('pcnt-running', from)) return 'pcnt-running';
+      return text.startsWith('metric-value', from) ? 'perf' : 'other';
+    case 13:
+      if (text.startsWith('counter-value', from)) return 'counter-value';
+      return text.startsWith('event-runtime', from) ? 'perf' : 'other';
+    default:
+      return 'other';
+  }
+}
 
 /** Reads perf stat's JSON format, one line (one or more objects) at a time. */
 export class JsonLineParser {
-  /** Records of the last line that returned `record`. */
+  /** Records of the last line. */
   readonly records: MutableRecord[] = [];
   private pos = 0;
-  private text = '';
 
   parse(line: string): LineKind {
     this.records.length = 0;
     const text = cleanLine(line);
     const first = skipBlanks(text, 0);
     if (first === text.length) return 'blank';
-    if (text.charCodeAt(first) !== 123) {
-      const code = text.charCodeAt(first);
-      return code >= 48 && code <= 57 ? 'unreadable' : 'comment';
-    }
-    this.text = text;
+    if (text.charCodeAt(first) !== 123) return isDigitCode(text.charCodeAt(first)) ? 'unreadable' : 'comment';
     this.pos = first;
     let kind: LineKind = 'comment';
     while (this.pos < text.length) {
-      const found = this.readObject();
+      const found = this.readObject(text);
       if (found === 'unreadable') return this.records.length > 0 ? 'record' : 'unreadable';
       if (found === 'record' || (found === 'metric' && kind !== 'record')) kind = found;
       this.pos = skipBlanks(text, this.pos);
-      if (this.pos < text.length && text.charCodeAt(this.pos) !== 123) break;
+      if (text.charCodeAt(this.pos) !== 123) break;
     }
     return kind;
   }
 
-  /** Reads the object at `pos` (a `{`); returns what it was. */
-  private readObject(): LineKind {
-    const text = this.text;
+  /** Reads the object that starts at `pos` (a `{`); returns what it was. */
+  private readObject(text: string): LineKind {
     let i = this.pos + 1;
     let time: number | null = null;
-    let count: string | undefined;
+    let countFrom = -1;
+    let countTo = -1;
     let unit = '';
     let event: string | undefined;
     let runningPct: number | null = null;
@@ -64,87 +94,77 @@ export class JsonLineParser {
         i++;
         continue;
       }
-      if (code !== 34) {
-        this.pos = text.length;
-        return 'unreadable';
-      }
+      if (code !== 34) return this.fail(text);
       const keyEnd = text.indexOf('"', i + 1);
-      if (keyEnd === -1) return this.fail();
-      const key = text.slice(i + 1, keyEnd);
+      if (keyEnd === -1) return this.fail(text);
+      const key = keyAt(text, i + 1, keyEnd);
       i = skipBlanks(text, keyEnd + 1);
-      if (text.charCodeAt(i) !== 58) return this.fail();
+      if (text.charCodeAt(i) !== 58) return this.fail(text);
       i = skipBlanks(text, i + 1);
-      let value: string;
+      let from: number;
+      let to: number;
       if (text.charCodeAt(i) === 34) {
-        const end = closingQuote(text, i + 1);
-        if (end === -1) return this.fail();
-        value = text.slice(i + 1, end);
-        i = end + 1;
+        from = i + 1;
+        to = closingQuote(text, from);
+        if (to === -1) return this.fail(text);
+        i = to + 1;
       } else {
-        const end = bareEnd(text, i);
-        value = text.slice(i, end).trim();
-        i = end;
+        from = i;
+        i = bareEnd(text, i);
+        to = i;
+        while (to > from && text.charCodeAt(to - 1) === 32) to--;
       }
       switch (key) {
         case 'interval':
-          time = parsePlainNumber(value);
-          if (Number.isNaN(time)) return this.fail();
+          time = parsePlainNumberAt(text, from, to);
+          if (Number.isNaN(time)) return this.fail(text);
           perfKeys++;
           break;
         case 'counter-value':
-          count = value;
+          countFrom = from;
+          countTo = to;
           perfKeys++;
           break;
         case 'unit':
-          unit = value;
+          unit = text.slice(from, to);
           break;
         case 'event':
-          event = value;
+          event = text.slice(from, to);
           perfKeys++;
           break;
         case 'pcnt-running': {
-          const pct = parsePlainNumber(value);
+          const pct = parsePlainNumberAt(text, from, to);
           runningPct = Number.isNaN(pct) ? null : pct;
           perfKeys++;
+          // only metric-value, metric-unit and metric-threshold follow it: skip to the object's end
+          const close = text.indexOf('}', i);
+          if (close !== -1) i = close;
           break;
         }
-        case 'cpu':
-        case 'core':
-        case 'socket':
-        case 'die':
-        case 'node':
-        case 'thread':
-          aggregation = key;
-          aggregationId = value;
-          break;
-        case 'cache':
-        case 'cluster':
-          aggregation = 'core';
-          aggregationId = value;
-          break;
         case 'cgroup':
-          cgroup = value;
+          cgroup = text.slice(from, to);
           break;
-        case 'metric-value':
-        case 'metric-unit':
-        case 'metricgroup':
-        case 'event-runtime':
-        case 'variance':
+        case 'perf':
           perfKeys++;
           break;
-        default:
+        case 'other':
           break;
+        default:
+          aggregation = key;
+          aggregationId = text.slice(from, to);
       }
     }
     this.pos = i;
-    if (count === undefined) return perfKeys > 0 ? 'metric' : 'comment';
+    if (countFrom === -1) return perfKeys > 0 ? 'metric' : 'comment';
     if (event === undefined || event === '') return 'unreadable';
     let status: CounterStatus = 'counted';
     let value: number | null = null;
-    if (count === '<not counted>') status = 'not counted';
-    else if (count === '<not supported>') status = 'not supported';
-    else {
-      value = parsePlainNumber(count);
+    if (countTo - countFrom === 13 && text.startsWith('<not counted>', countFrom)) {
+      status = 'not counted';
+    } else if (countTo - countFrom === 15 && text.startsWith('<not supported>', countFrom)) {
+      status = 'not supported';
+    } else {
+      value = parsePlainNumberAt(text, countFrom, countTo);
       if (Number.isNaN(value)) return 'unreadable';
     }
     if (aggregation === 'cpu' && !/^\d+$/.test(aggregationId)) return 'unreadable';
@@ -152,8 +172,8 @@ export class JsonLineParser {
     return 'record';
   }
 
-  private fail(): LineKind {
-    this.pos = this.text.length;
+  private fail(text: string): LineKind {
+    this.pos = text.length;
     return 'unreadable';
   }
 }
@@ -169,18 +189,14 @@ function closingQuote(text: string, from: number): number {
 
 /**
  * End of an unquoted value: `}`, a `"` (a missing comma), or a `,` that starts the next pair.
- * A `,` followed by a digit is a decimal comma (`100,00`), not a separator.
+ * A `,` directly followed by a digit is a decimal comma (`100,00`), not a separator.
  */
 function bareEnd(text: string, from: number): number {
   let i = from;
   while (i < text.length) {
     const code = text.charCodeAt(i);
     if (code === 125 || code === 34) return i;
-    if (code === 44) {
-      const next = skipBlanks(text, i + 1);
-      const after = text.charCodeAt(next);
-      if (!(after >= 48 && after <= 57) || next !== i + 1) return i;
-    }
+    if (code === 44 && !isDigitCode(text.charCodeAt(i + 1))) return i;
     i++;
   }
   return i;

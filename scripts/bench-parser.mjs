@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// Parser throughput: lines/s through the streaming perf stat parser, in-process and through
+// `perfcell parse`, on generated files of a million interval lines (CSV, human, JSON).
+//
+//   npm run build && node scripts/bench-parser.mjs [--lines 1000000] [--runs 5]
+//
+// Plain .mjs on the build output (dist/): Node 20 cannot run the TypeScript sources directly.
+import { spawnSync } from 'node:child_process';
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import split2 from 'split2';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { createPerfStatParser } = await import(join(root, 'dist/parsers/perf-stat.js'));
+const cli = join(root, 'dist/src/cli/main.js');
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const at = args.indexOf(name);
+  return at === -1 ? fallback : Number(args[at + 1]);
+};
+const lineCount = option('--lines', 1_000_000);
+const runs = option('--runs', 5);
+
+/** A `perf stat -I 100 --pid` stream as perf 6.1 prints it, 12 events per interval. */
+const EVENTS = [
+  ['task-clock', 'msec'],
+  ['page-faults', ''],
+  ['context-switches', ''],
+  ['cpu-migrations', ''],
+  ['cycles', ''],
+  ['instructions', ''],
+  ['cache-references', ''],
+  ['cache-misses', ''],
+  ['branch-misses', ''],
+  ['L1-dcache-load-misses', ''],
+  ['LLC-load-misses', ''],
+  ['stalled-cycles-frontend', ''],
+];
+
+function generate(format) {
+  const lines = [];
+  let seed = 42;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (let i = 0; lines.length < lineCount; i++) {
+    const time = `${Math.floor((i + 1) / 10)}.${String(((i + 1) % 10) * 100000000 + Math.floor(random() * 99999)).padStart(9, '0')}`;
+    for (const [event, unit] of EVENTS) {
+      if (lines.length >= lineCount) break;
+      const count = unit === 'msec' ? (80 + random() * 20).toFixed(2) : String(Math.floor(random() * 5e9));
+      const runtime = String(Math.floor(80e6 + random() * 2e7));
+      const pct = random() < 0.2 ? (50 + random() * 50).toFixed(2) : '100.00';
+      if (format === 'csv') {
+        lines.push(`${time.padStart(16)},${count},${unit},${event},${runtime},${pct},1.23,insn per cycle`);
+      } else if (format === 'json') {
+        lines.push(
+          `{"interval" : ${time}, "counter-value" : "${Number(count).toFixed(6)}", "unit" : "${unit}", "event" : "${event}", "event-runtime" : ${runtime}, "pcnt-running" : ${pct}, "metric-value" : 1.230000, "metric-unit" : "insn per cycle"}`,
+        );
+      } else {
+        const grouped = unit === 'msec' ? count : Number(count).toLocaleString('en-US');
+        const running = pct === '100.00' ? '' : `  (${pct}%)`;
+        lines.push(`${time.padStart(16)} ${grouped.padStart(18)} ${unit.padEnd(4)} ${event.padEnd(32)} #    1.23  insn per cycle    ${running}`);
+      }
+    }
+  }
+  return lines;
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+function pushAll(lines) {
+  const parser = createPerfStatParser();
+  let records = 0;
+  const start = process.hrtime.bigint();
+  for (const line of lines) records += parser.push(line).length;
+  records += parser.end().length;
+  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, records, skipped: parser.skippedLines };
+}
+
+async function streamFile(path) {
+  const parser = createPerfStatParser();
+  let records = 0;
+  const start = process.hrtime.bigint();
+  const lines = createReadStream(path).pipe(
+    split2((line) => {
+      records += parser.push(line).length;
+      return undefined;
+    }),
+  );
+  for await (const _ of lines) void _;
+  records += parser.end().length;
+  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, records };
+}
+
+function runCli(path) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, [cli, 'parse', path], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  if (result.status !== 0) throw new Error(`perfcell parse failed: ${result.stderr}`);
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'perfcell-bench-'));
+const rate = (seconds) => Math.round(lineCount / seconds).toLocaleString('en-US');
+const rows = [];
+try {
+  for (const format of ['csv', 'human', 'json']) {
+    const lines = generate(format);
+    const path = join(dir, `stat.${format}.txt`);
+    writeFileSync(path, lines.join('\n') + '\n');
+    const warm = pushAll(lines);
+    if (warm.records !== lineCount || warm.skipped !== 0) throw new Error(`${format}: ${warm.records} records, ${warm.skipped} skipped of ${lineCount}`);
+    const push = [];
+    const stream = [];
+    const spawned = [];
+    for (let run = 0; run < runs; run++) {
+      push.push(pushAll(lines).seconds);
+      stream.push((await streamFile(path)).seconds);
+      spawned.push(runCli(path));
+    }
+    rows.push({ format, push: median(push), stream: median(stream), cli: median(spawned) });
+    process.stderr.write(`${format} done\n`);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+console.log(`node ${process.version}, ${lineCount.toLocaleString('en-US')} interval lines per format, median of ${runs} runs`);
+console.log('| format | push() lines/s | file → split2 → push() lines/s | `perfcell parse FILE > /dev/null` lines/s (wall) |');
+console.log('|---|---:|---:|---:|');
+for (const row of rows) console.log(`| ${row.format} | ${rate(row.push)} | ${rate(row.stream)} | ${rate(row.cli)} |`);
