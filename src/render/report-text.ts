@@ -40,6 +40,11 @@ function headline(report: CommandReport): string {
   const { memory, cpu } = report;
   const cpuText = `(system mean cpu ${formatPct(cpu.systemMeanPct)}, single max cpu ${formatPct(cpu.singleMaxPct)})`;
   const time = formatSeconds(report.durationS);
+  if (report.counters.backend === 'cachegrind') {
+    // Under valgrind the RSS and CPU are valgrind's, and the time is valgrind's slowed-down run:
+    // say what was measured rather than print '? MiB'.
+    return `${report.label} ran under valgrind in ${time} (counts simulated by cachegrind; RAM and CPU not measured: they would be valgrind's), ${ending(report)}`;
+  }
   if (report.command !== undefined) {
     // A program starts from nothing and its memory is gone at exit: its peak is what it cost.
     const atExit = memory.rssAfterBytes === null ? '' : `, ${formatMiB(memory.rssAfterBytes)} when last seen before exit`;

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { registerCells } from './cells.ts';
+import { registerCompare } from './compare.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerParse } from './parse.ts';
 import { registerRun } from './run.ts';
@@ -8,5 +10,7 @@ export function registerCommands(program: Command): void {
   void program;
   registerDoctor(program);
   registerRun(program);
+  registerCells(program);
+  registerCompare(program);
   registerParse(program);
 }

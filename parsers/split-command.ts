@@ -1,0 +1,72 @@
+/**
+ * Splits one command string into argv the way a POSIX shell splits words, without running a shell:
+ * blanks separate words; '…' keeps everything literally; "…" keeps everything but lets \ escape
+ * " \ $ and `; outside quotes \ escapes any character. Nothing is expanded ($VAR, *, ~ stay as typed).
+ */
+
+/** The argv, or the reason the text cannot be split (an unclosed quote, a trailing backslash). */
+export type SplitResult = { readonly argv: readonly string[] } | { readonly error: string };
+
+/**
+ * @example splitCommand(`./rowcol col 1024`) // { argv: ['./rowcol', 'col', '1024'] }
+ * @example splitCommand(`echo 'a b' "c \\"d\\""`) // { argv: ['echo', 'a b', 'c "d"'] }
+ * @example splitCommand(`echo 'a`) // { error: 'unclosed single quote' }
+ */
+export function splitCommand(text: string): SplitResult {
+  const argv: string[] = [];
+  let word = '';
+  let inWord = false;
+  let index = 0;
+  while (index < text.length) {
+    const char = text[index]!;
+    if (char === ' ' || char === '\t' || char === '\n') {
+      if (inWord) argv.push(word);
+      word = '';
+      inWord = false;
+      index++;
+      continue;
+    }
+    // A backslash-newline joins lines, as in a shell: it is no part of any word.
+    if (char === '\\' && text[index + 1] === '\n') {
+      index += 2;
+      continue;
+    }
+    inWord = true;
+    if (char === "'") {
+      const close = text.indexOf("'", index + 1);
+      if (close === -1) return { error: 'unclosed single quote' };
+      word += text.slice(index + 1, close);
+      index = close + 1;
+    } else if (char === '"') {
+      index++;
+      let closed = false;
+      while (index < text.length) {
+        const inner = text[index]!;
+        if (inner === '"') {
+          closed = true;
+          index++;
+          break;
+        }
+        const next = text[index + 1];
+        if (inner === '\\' && next !== undefined && '"\\$`'.includes(next)) {
+          word += next;
+          index += 2;
+        } else {
+          word += inner;
+          index++;
+        }
+      }
+      if (!closed) return { error: 'unclosed double quote' };
+    } else if (char === '\\') {
+      const next = text[index + 1];
+      if (next === undefined) return { error: 'backslash at the end' };
+      word += next;
+      index += 2;
+    } else {
+      word += char;
+      index++;
+    }
+  }
+  if (inWord) argv.push(word);
+  return { argv };
+}

@@ -1,0 +1,94 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { splitCells } from '../../../parsers/cells.ts';
+import { UsageError } from '../../errors.ts';
+import { createCellEvaluator } from '../../experiment/cell-evaluator.ts';
+import { isCommentOnlyPrelude, runCells, type CellRun } from '../../experiment/run-cells.ts';
+import { formatCellFailure } from '../../render/cell-failure.ts';
+import { renderCellsSummary } from '../../render/cells-summary.ts';
+import { renderReportText } from '../../render/report-text.ts';
+import { parseEventList, parseIntervalMs } from '../options.ts';
+
+interface CellsFlags {
+  readonly events?: readonly string[];
+  readonly interval: number;
+  readonly perf: boolean;
+  readonly json?: boolean;
+  readonly keepGoing?: boolean;
+}
+
+/** What `cells --json` prints: every cell's report, in file order. */
+export interface CellsDocument {
+  readonly file: string;
+  readonly cells: readonly CellRun[];
+  /** Titles of the cells not run because an earlier one failed. */
+  readonly skipped: readonly string[];
+  readonly ok: boolean;
+}
+
+/** Reads a cell file, or says which file could not be read and what to do. */
+export async function readCellFile(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error: unknown) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UsageError(`${file}: no such file (check the path)`);
+    if (code === 'EISDIR') throw new UsageError(`${file} is a directory (pass a .js or .ts file with // %% cells)`);
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message} (check its permissions)`);
+  }
+}
+
+/** `perfcell cells FILE`: every `// %%` cell in one scope, a report each, then a summary table. */
+export function registerCells(program: Command): void {
+  program
+    .command('cells')
+    .description('run a .js or .ts file cell by cell (// %% lines) in one scope and report each cell')
+    .argument('<file>', 'the cell file')
+    .option('-e, --events <list>', 'perf events, comma-separated (default: cache-misses,cache-references,instructions,cycles,page-faults)', parseEventList)
+    .option('-I, --interval <ms>', 'perf sampling interval in ms', parseIntervalMs, 100)
+    .option('--no-perf', 'RAM, time and CPU only')
+    .option('--keep-going', 'run the remaining cells after one fails (the exit code is still 1)')
+    .option('--json', 'print all reports as one JSON document')
+    .action(async (file: string, flags: CellsFlags, command: Command) => {
+      const debug = command.optsWithGlobals<{ debug?: boolean }>().debug === true;
+      const source = await readCellFile(file);
+      const cells = splitCells(source).filter((cell) => !isCommentOnlyPrelude(cell));
+      if (cells.length === 0) throw new UsageError(`${file} has no code (write cells separated by // %% lines)`);
+      const evaluator = createCellEvaluator(file);
+      const seenWarnings = new Set<string>();
+      let printed = 0;
+      try {
+        const prepared = cells.map((cell) => evaluator.prepare(cell));
+        const { runs, skipped } = await runCells(evaluator, prepared, {
+          ...(flags.events === undefined ? {} : { events: flags.events }),
+          intervalMs: flags.interval,
+          perf: flags.perf,
+          keepGoing: flags.keepGoing === true,
+          onCell: (run) => {
+            for (const warning of run.report.warnings) {
+              if (!seenWarnings.has(warning)) process.stderr.write(`warning: ${warning}\n`);
+              seenWarnings.add(warning);
+            }
+            if (flags.json !== true) process.stdout.write(`${printed++ === 0 ? '' : '\n'}${renderReportText(run.report)}\n`);
+            if (run.failure !== null) {
+              process.stderr.write(`error: ${formatCellFailure(file, run.title, run.failure)}\n`);
+              if (debug) process.stderr.write(`${run.failure.stack}\n`);
+            }
+          },
+        });
+        const ok = runs.every((run) => run.failure === null);
+        if (skipped.length > 0) {
+          process.stderr.write(`stopped: ${skipped.length} cell${skipped.length === 1 ? '' : 's'} not run (${skipped.join(', ')}); pass --keep-going to run them\n`);
+        }
+        if (flags.json === true) {
+          const document: CellsDocument = { file, cells: runs, skipped, ok };
+          process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+        } else {
+          process.stdout.write(`\n${renderCellsSummary(runs)}\n`);
+        }
+        if (!ok) process.exitCode = 1;
+      } finally {
+        evaluator.close();
+      }
+    });
+}

@@ -1,0 +1,223 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { splitCells } from '../../../parsers/cells.ts';
+import { UsageError } from '../../errors.ts';
+import { cellAlternatives, commandAlternatives, planCells, runOnce, type Measurable } from '../../experiment/alternatives.ts';
+import { compareWithBaseline } from '../../experiment/analyze.ts';
+import { createCellEvaluator, type CellEvaluator } from '../../experiment/cell-evaluator.ts';
+import { buildCompareDocument, type CompareDocument, type SavedAlternative } from '../../experiment/compare-document.ts';
+import { runInterleaved } from '../../experiment/interleave.ts';
+import { machineDifferences, readMachineInfo } from '../../experiment/machine.ts';
+import { metricsOfReport } from '../../experiment/metrics.ts';
+import { isCommentOnlyPrelude } from '../../experiment/run-cells.ts';
+import type { MeasureOptions } from '../../session/options.ts';
+import type { CommandReport } from '../../session/report.ts';
+import { renderCompareCsv } from '../../render/compare-csv.ts';
+import { renderCompareMarkdown } from '../../render/compare-markdown.ts';
+import { renderCompareText } from '../../render/compare-text.ts';
+import { renderProgressBar } from '../../render/progress-bar.ts';
+import { formatMetricValue } from '../../render/metric-units.ts';
+import { displayPath, loadBaseline, savePath, writeOutput } from '../compare-files.ts';
+import { parseEventList, parseIntervalMs } from '../options.ts';
+import { readCellFile } from './cells.ts';
+
+interface CompareFlags {
+  readonly cells?: readonly string[];
+  readonly names?: readonly string[];
+  readonly runs?: number;
+  readonly warmup?: number;
+  readonly minTime?: number;
+  readonly shell?: boolean;
+  readonly backend: 'perf' | 'cachegrind';
+  readonly events?: readonly string[];
+  readonly interval: number;
+  readonly perf: boolean;
+  readonly json?: boolean;
+  readonly exportJson?: string;
+  readonly exportCsv?: string;
+  readonly exportMarkdown?: string;
+  readonly save?: string;
+  readonly baseline?: string;
+  readonly progress: boolean;
+}
+
+function parseCount(minimum: number, example: string) {
+  return (value: string): number => {
+    const count = Number(value);
+    if (!Number.isInteger(count) || count < minimum) throw new InvalidArgumentError(`give a whole number ≥ ${minimum}, e.g. ${example}`);
+    return count;
+  };
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError('give a number of seconds > 0, e.g. --min-time 5');
+  return seconds;
+}
+
+/** Commands written after `--` are operands too; what they mean depends on --cells. */
+function checkCombination(targets: readonly string[], flags: CompareFlags): void {
+  const count = flags.cells?.length ?? targets.length;
+  if (flags.names !== undefined && flags.names.length !== count) {
+    throw new UsageError(`--names gave ${flags.names.length} name${flags.names.length === 1 ? '' : 's'} for ${count} alternative${count === 1 ? '' : 's'} (give one name each)`);
+  }
+  if (flags.names !== undefined && (new Set(flags.names).size !== count || flags.names.includes('noise floor'))) {
+    throw new UsageError("--names must differ from each other and from 'noise floor' (they key the results and a baseline)");
+  }
+  if (flags.cells !== undefined) {
+    if (targets.length !== 1) throw new UsageError(`--cells compares cells of one file (usage: perfcell compare FILE --cells "A" "B"; got ${targets.length} files)`);
+    if (flags.backend === 'cachegrind') throw new UsageError('--backend cachegrind measures external commands only (compare commands: perfcell compare --backend cachegrind -- "CMD A" "CMD B")');
+    if (flags.shell === true) throw new UsageError('--shell is for commands, not cells (drop --shell)');
+    return;
+  }
+  if (targets.length === 0) throw new UsageError('nothing to compare (usage: perfcell compare -- "CMD A" "CMD B", or perfcell compare FILE --cells "A" "B")');
+  if (flags.shell === true && flags.backend === 'cachegrind') {
+    throw new UsageError('--shell cannot be combined with --backend cachegrind: cachegrind would count the shell, not the command (drop --shell)');
+  }
+}
+
+const CACHE_EVENTS = /^(cache-misses|cache-references|L1-dcache|LLC)/;
+
+/** `perfcell compare`: alternatives run interleaved, summarized and compared against the first. */
+export function registerCompare(program: Command): void {
+  program
+    .command('compare')
+    .description('run alternatives (cells of a file, or commands) interleaved, many times, and say whether they differ')
+    .argument('[targets...]', 'FILE with --cells, else the commands, each one string (put -- before them)')
+    .option('--cells <titles...>', 'compare these cells of FILE; the other cells run once (set-up before, later cells after)')
+    .option('-n, --names <names...>', 'names for the alternatives, in order (default: the cell titles or the command strings)')
+    .option('--runs <n>', 'measured runs of each alternative (default 10; 3 with --backend cachegrind); with --min-time, at least this many', parseCount(1, '--runs 10'))
+    .option('--warmup <n>', 'rounds run first and not counted (default 1; 0 with --backend cachegrind)', parseCount(0, '--warmup 1'))
+    .option('--min-time <s>', 'keep adding rounds until this many seconds have passed', parseSeconds)
+    .option('--shell', 'run each command with sh -c (default: split it into argv, no shell)')
+    .addOption(new Option('--backend <name>', 'where counters come from (cachegrind: simulated caches, commands only)').choices(['perf', 'cachegrind']).default('perf'))
+    .option('-e, --events <list>', 'perf events, comma-separated (default: cache-misses,cache-references,instructions,cycles,page-faults)', parseEventList)
+    .option('-I, --interval <ms>', 'perf sampling interval in ms', parseIntervalMs, 100)
+    .option('--no-perf', 'RAM, time and CPU only')
+    .option('--json', 'print the whole comparison (every run\'s values too) as one JSON document')
+    .option('--export-json <file>', 'also write the JSON document to FILE')
+    .option('--export-csv <file>', 'also write the statistics as CSV to FILE')
+    .option('--export-markdown <file>', 'also write the statistics as a markdown table to FILE')
+    .option('--save <name>', `also save the runs as ${'.perfcell/NAME.json'}, for a later --baseline NAME`)
+    .option('--baseline <file>', 'compare each alternative with the same-named one in a saved comparison (a file, or a NAME given to --save)')
+    .option('--no-progress', 'no progress bar (it is drawn only when stderr is a terminal)')
+    .action(async (targets: string[], flags: CompareFlags) => {
+      checkCombination(targets, flags);
+      const isCachegrind = flags.backend === 'cachegrind';
+      const runs = flags.runs ?? (flags.minTime !== undefined ? 2 : isCachegrind ? 3 : 10);
+      const warmup = flags.warmup ?? (isCachegrind ? 0 : 1);
+      const baseline = flags.baseline === undefined ? null : await loadBaseline(flags.baseline);
+      const destination = flags.save === undefined ? null : savePath(flags.save);
+      const measureOptions: MeasureOptions = {
+        ...(flags.events === undefined ? {} : { events: flags.events }),
+        intervalMs: flags.interval,
+        perf: flags.perf,
+        backend: flags.backend,
+      };
+
+      let evaluator: CellEvaluator | null = null;
+      let after: () => Promise<void> = async () => undefined;
+      let plan: { alternatives: readonly Measurable[]; noiseFloor: Measurable };
+      const file = flags.cells === undefined ? null : (targets[0] ?? '');
+      try {
+        if (file !== null && flags.cells !== undefined) {
+          const cells = splitCells(await readCellFile(file)).filter((cell) => !isCommentOnlyPrelude(cell));
+          const cellPlan = planCells(cells, flags.cells, file);
+          evaluator = createCellEvaluator(file);
+          const cellEvaluator = evaluator;
+          const say = (what: string) => (run: { title: string; report: CommandReport }) =>
+            process.stderr.write(`${what}: ${run.title} (${formatMetricValue(run.report.durationS, 's')})\n`);
+          await runOnce(cellEvaluator, cellPlan.before, file, measureOptions, say('set-up'));
+          plan = cellAlternatives(cellEvaluator, cellPlan.alternatives, file, measureOptions);
+          after = () => runOnce(cellEvaluator, cellPlan.after, file, measureOptions, say('after'));
+        } else {
+          plan = commandAlternatives(targets, { shell: flags.shell === true, measureOptions });
+        }
+
+        plan = { ...plan, alternatives: renamed(plan.alternatives, flags.names) };
+        const slots = [...plan.alternatives, plan.noiseFloor].map((alternative) => ({ name: alternative.name, run: () => alternative.measure() }));
+        const showProgress = flags.progress && process.stderr.isTTY === true;
+        const reports = await runInterleaved(slots, { warmup, runs, minTimeS: flags.minTime ?? null }, (progress) => {
+          if (showProgress) process.stderr.write(`\r\x1b[K${renderProgressBar(progress)}`);
+        });
+        if (showProgress) process.stderr.write('\r\x1b[K');
+        await after();
+
+        const allReports = reports.flat();
+        const warnings = [...new Set(allReports.flatMap((report) => report.warnings))];
+        for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+        hintCachegrind(allReports, flags, file === null);
+
+        const saved = (alternative: Measurable, index: number): SavedAlternative => ({
+          name: alternative.name,
+          ...(alternative.command === undefined ? {} : { command: alternative.command }),
+          runs: (reports[index] ?? []).map(metricsOfReport),
+        });
+        const alternatives = plan.alternatives.map(saved);
+        const machine = readMachineInfo();
+        let document: CompareDocument = buildCompareDocument({
+          machine,
+          settings: {
+            source: file === null ? 'commands' : 'cells',
+            file,
+            shell: flags.shell === true,
+            backend: flags.backend,
+            events: flags.events ?? null,
+            perf: flags.perf,
+            intervalMs: flags.interval,
+            warmup,
+            rounds: reports[0]?.length ?? 0,
+            minTimeS: flags.minTime ?? null,
+            order: 'interleaved',
+          },
+          alternatives,
+          noiseFloor: saved(plan.noiseFloor, plan.alternatives.length),
+          warnings,
+        });
+        if (baseline !== null) {
+          const differences = machineDifferences(baseline.document.machine, machine);
+          if (differences.length > 0) process.stderr.write(`warning: the baseline ran on another machine or setup (${differences.join('; ')}); differences may be the machine's\n`);
+          document = {
+            ...document,
+            baseline: {
+              file: displayPath(baseline.path),
+              createdAt: baseline.document.createdAt,
+              machine: baseline.document.machine,
+              comparisons: compareWithBaseline(alternatives, baseline.document.alternatives),
+            },
+          };
+          const names = new Set(baseline.document.alternatives.map((alternative) => alternative.name));
+          const unmatched = alternatives.filter((alternative) => !names.has(alternative.name)).map((alternative) => alternative.name);
+          if (unmatched.length > 0) process.stderr.write(`warning: the baseline has no alternative named ${unmatched.map((name) => `'${name}'`).join(', ')}; only same-named alternatives are compared with it\n`);
+        }
+
+        const json = `${JSON.stringify(document, null, 2)}\n`;
+        process.stdout.write(flags.json === true ? json : `${renderCompareText(document)}\n`);
+        if (flags.exportJson !== undefined) await writeOutput(flags.exportJson, json);
+        if (flags.exportCsv !== undefined) await writeOutput(flags.exportCsv, renderCompareCsv(document));
+        if (flags.exportMarkdown !== undefined) await writeOutput(flags.exportMarkdown, renderCompareMarkdown(document));
+        if (destination !== null) {
+          await writeOutput(destination, json);
+          process.stderr.write(`saved to ${displayPath(destination)} (compare with it later: --baseline ${flags.save ?? ''})\n`);
+        }
+      } finally {
+        evaluator?.close();
+      }
+    });
+}
+
+/** The alternatives under the names given with --names (one each), which also key a baseline. */
+function renamed(alternatives: readonly Measurable[], names: readonly string[] | undefined): readonly Measurable[] {
+  if (names === undefined) return alternatives;
+  return alternatives.map((alternative, index) => ({ ...alternative, name: names[index] ?? alternative.name, measure: () => alternative.measure() }));
+}
+
+/** Cache events unsupported under perf (a VM): point at the backend that can count them. */
+function hintCachegrind(reports: readonly CommandReport[], flags: CompareFlags, isCommands: boolean): void {
+  if (flags.backend !== 'perf' || !flags.perf) return;
+  const missing = [...new Set(reports.flatMap((report) => report.counters.unsupported.map((event) => event.event)))].filter((event) => CACHE_EVENTS.test(event));
+  if (missing.length === 0) return;
+  const how = isCommands
+    ? 'add --backend cachegrind to count simulated cache misses'
+    : 'compare a native build of the code as commands with --backend cachegrind to count simulated cache misses';
+  process.stderr.write(`hint: ${missing.join(', ')} not supported here (no hardware counters, e.g. a VM); ${how}\n`);
+}

@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { UsageError } from '../errors.ts';
+import { parseCompareDocument, type CompareDocument } from '../experiment/compare-document.ts';
+
+/** Where `--save NAME` writes, relative to the working directory (git-ignored). */
+export const SAVE_DIR = '.perfcell';
+
+/** `.perfcell/NAME.json`; a NAME with a slash or odd characters is refused. */
+export function savePath(name: string, cwd = process.cwd()): string {
+  if (!/^[\w][\w.-]*$/.test(name)) throw new UsageError(`cannot save as '${name}' (use letters, digits, '.', '-' and '_', e.g. --save before-fix)`);
+  return join(cwd, SAVE_DIR, `${name}.json`);
+}
+
+/** A baseline given as a path, or as the NAME of an earlier --save. */
+export async function loadBaseline(fileOrName: string, cwd = process.cwd()): Promise<{ path: string; document: CompareDocument }> {
+  const candidates = [fileOrName, ...(/^[\w][\w.-]*$/.test(fileOrName) ? [join(cwd, SAVE_DIR, `${fileOrName}.json`)] : [])];
+  const path = candidates.find((candidate) => existsSync(candidate));
+  if (path === undefined) throw new UsageError(`no saved comparison at ${fileOrName} (save one first with --save NAME, then pass --baseline NAME)`);
+  return { path, document: parseCompareDocument(await readFile(path, 'utf8'), path) };
+}
+
+/** Writes text to a file, making its folder; the message names the file and the fix. */
+export async function writeOutput(path: string, text: string): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, text);
+  } catch (error: unknown) {
+    throw new UsageError(`cannot write ${path}: ${(error as Error).message} (check the path and its permissions)`);
+  }
+}
+
+/** A path as short as it can be said: relative to cwd when inside it. */
+export function displayPath(path: string, cwd = process.cwd()): string {
+  const inside = relative(cwd, path);
+  return inside.startsWith('..') || inside === '' ? path : inside;
+}

@@ -1,0 +1,118 @@
+import { splitCommand } from '../../parsers/split-command.ts';
+import type { Cell } from '../../parsers/cells.ts';
+import { UsageError } from '../errors.ts';
+import { measure } from '../session/measure.ts';
+import type { MeasureOptions } from '../session/options.ts';
+import type { CommandReport } from '../session/report.ts';
+import { formatCellFailure } from '../render/cell-failure.ts';
+import type { CellEvaluator, PreparedCell } from './cell-evaluator.ts';
+import { measureCell, type CellRun } from './run-cells.ts';
+
+/** Something compare runs again and again: a cell or a command, and the report of one run. */
+export interface Measurable {
+  readonly name: string;
+  /** The argv (commands); absent for cells. */
+  readonly command?: readonly string[];
+  measure(): Promise<CommandReport>;
+}
+
+/** A run of an alternative failed; compare stops, because its numbers would be a failure's. */
+export class AlternativeFailedError extends Error {
+  override readonly name = 'AlternativeFailedError';
+  readonly code = 'ALTERNATIVE_FAILED';
+}
+
+/** `"./rowcol row 64"` → ['./rowcol', 'row', '64']; with shell, ['sh', '-c', text]. */
+export function commandArgv(text: string, shell: boolean): string[] {
+  if (shell) return ['sh', '-c', text];
+  const split = splitCommand(text);
+  if ('error' in split) throw new UsageError(`cannot split the command "${text}": ${split.error} (close the quote, or pass --shell to run it with sh -c)`);
+  if (split.argv.length === 0) throw new UsageError('an alternative is an empty command (give each command as one non-empty string)');
+  return [...split.argv];
+}
+
+/**
+ * Command alternatives, each run without a shell (or under `sh -c` with shell), its stdout
+ * discarded; and the noise floor, `true` run the same way. A run that exits non-zero or dies
+ * stops the comparison.
+ */
+export function commandAlternatives(
+  texts: readonly string[],
+  options: { readonly shell: boolean; readonly measureOptions: MeasureOptions },
+): { readonly alternatives: readonly Measurable[]; readonly noiseFloor: Measurable } {
+  const make = (name: string, argv: readonly string[]): Measurable => ({
+    name,
+    command: argv,
+    async measure() {
+      const report = await measure(argv, { ...options.measureOptions, label: name, quiet: true });
+      if (report.signal !== null || report.exitCode !== 0) {
+        const how = report.signal !== null ? `was killed by ${report.signal}` : `exited with code ${report.exitCode ?? '?'}`;
+        throw new AlternativeFailedError(`'${name}' ${how} (run it alone to see why: perfcell run -- ${argv.join(' ')})`);
+      }
+      return report;
+    },
+  });
+  const alternatives = texts.map((text) => make(text, commandArgv(text, options.shell)));
+  return { alternatives, noiseFloor: make('noise floor', options.shell ? ['sh', '-c', 'true'] : ['true']) };
+}
+
+/** The cells a comparison names, and the others: run once before (set-up) or after (checks). */
+export interface CellPlan {
+  readonly alternatives: readonly Cell[];
+  /** Every other cell before the last alternative, in file order. */
+  readonly before: readonly Cell[];
+  /** Cells after the last alternative: they may check what the alternatives computed. */
+  readonly after: readonly Cell[];
+}
+
+/** Finds the named cells; a missing or repeated title is a usage error that lists the file's titles. */
+export function planCells(cells: readonly Cell[], titles: readonly string[], file: string): CellPlan {
+  const alternatives = titles.map((title) => {
+    const cell = cells.find((candidate) => candidate.title === title);
+    if (cell === undefined) {
+      throw new UsageError(`no cell titled '${title}' in ${file} (its cells: ${cells.map((candidate) => `'${candidate.title}'`).join(', ')})`);
+    }
+    return cell;
+  });
+  const repeated = titles.find((title, index) => titles.indexOf(title) !== index);
+  if (repeated !== undefined) throw new UsageError(`cell '${repeated}' is named twice (name each alternative once)`);
+  const last = Math.max(...alternatives.map((cell) => cell.index));
+  const others = cells.filter((cell) => !alternatives.includes(cell));
+  return { alternatives, before: others.filter((cell) => cell.index < last), after: others.filter((cell) => cell.index > last) };
+}
+
+/** Runs set-up or after cells once each; a failing one stops the comparison with its file line. */
+export async function runOnce(
+  evaluator: CellEvaluator,
+  cells: readonly Cell[],
+  file: string,
+  measureOptions: MeasureOptions,
+  onRun: (run: CellRun) => void = () => undefined,
+): Promise<void> {
+  for (const cell of cells) {
+    const run = await measureCell(evaluator, evaluator.prepare(cell), measureOptions);
+    onRun(run);
+    if (run.failure !== null) throw new AlternativeFailedError(formatCellFailure(file, cell.title, run.failure));
+  }
+}
+
+/** Cell alternatives and the noise floor, an empty cell, evaluated the same way in the same scope. */
+export function cellAlternatives(
+  evaluator: CellEvaluator,
+  cells: readonly Cell[],
+  file: string,
+  measureOptions: MeasureOptions,
+): { readonly alternatives: readonly Measurable[]; readonly noiseFloor: Measurable } {
+  const make = (name: string, prepared: PreparedCell): Measurable => ({
+    name,
+    async measure() {
+      const run = await measureCell(evaluator, prepared, { ...measureOptions, label: name });
+      if (run.failure !== null) throw new AlternativeFailedError(formatCellFailure(file, name, run.failure));
+      return run.report;
+    },
+  });
+  return {
+    alternatives: cells.map((cell) => make(cell.title, evaluator.prepare(cell))),
+    noiseFloor: make('noise floor', evaluator.prepare({ title: 'noise floor', code: '', startLine: 1 })),
+  };
+}

@@ -1,0 +1,182 @@
+import { Session } from 'node:inspector';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import vm from 'node:vm';
+import { transpileCell, type TranspiledCell } from './transpile-cell.ts';
+
+/** What a cell is: its code and where it sits in its file. */
+export interface CellSource {
+  readonly title: string;
+  readonly code: string;
+  /** 1-based file line of the cell's first code line. */
+  readonly startLine: number;
+}
+
+/** Why a cell failed, located in its file. */
+export interface CellFailure {
+  /** First line(s) of the error as Node prints it: `Error: sums differ`, `SyntaxError: …`, `Uncaught 'text'`. */
+  readonly message: string;
+  /** 1-based file line where it was thrown (or the syntax error is); null when no frame points into the file. */
+  readonly line: number | null;
+  readonly column: number | null;
+  /** The error's stack with cell positions rewritten to file positions. */
+  readonly stack: string;
+}
+
+export type CellOutcome = { readonly ok: true } | { readonly ok: false; readonly failure: CellFailure };
+
+/** A cell compiled ahead of its window, so the window holds only the evaluation. */
+export interface PreparedCell {
+  readonly source: CellSource;
+  readonly sourceUrl: string;
+  readonly compiled: TranspiledCell | null;
+  /** Set when the cell does not compile; running it reports this failure at once. */
+  readonly compileFailure: CellFailure | null;
+}
+
+export interface CellEvaluator {
+  prepare(cell: CellSource): PreparedCell;
+  /** Evaluates a prepared cell in the shared scope; settles when its top-level await does. */
+  run(cell: PreparedCell): Promise<CellOutcome>;
+  close(): void;
+}
+
+interface RemoteObject {
+  readonly type: string;
+  readonly value?: unknown;
+  readonly description?: string;
+}
+interface EvaluateResult {
+  readonly result: RemoteObject;
+  readonly exceptionDetails?: { readonly lineNumber: number; readonly columnNumber: number; readonly exception?: RemoteObject };
+}
+
+let contextCount = 0;
+const OBJECT_GROUP = 'perfcell-cells';
+
+/**
+ * One scope for all the cells of a file, like a REPL's: a fresh vm context holding Node's globals
+ * (plus require, module, __filename and __dirname of the file), evaluated through the inspector's
+ * REPL mode (the mode of the DevTools console). That mode, unlike vm.Script, gives cells
+ * top-level await and lets a cell that declares `const x` run again (compare repeats cells),
+ * while top-level const, let, class and function declarations stay visible to later cells.
+ */
+export function createCellEvaluator(file: string, options: { readonly typescript?: boolean } = {}): CellEvaluator {
+  const path = resolve(file);
+  const typescript = options.typescript ?? /\.[cm]?tsx?$/.test(path);
+  const session = new Session();
+  session.connect();
+  const post = <T>(method: string, params: object = {}): Promise<T> =>
+    new Promise((resolvePost, reject) => {
+      session.post(method, params, (error, result) => (error ? reject(error) : resolvePost(result as T)));
+    });
+
+  const name = `perfcell cells ${++contextCount}`;
+  let uniqueContextId: string | null = null;
+  const onContext = (message: { params: { context: { name: string; uniqueId: string } } }): void => {
+    if (message.params.context.name === name) uniqueContextId = message.params.context.uniqueId;
+  };
+  session.on('Runtime.executionContextCreated', onContext);
+  // Runtime.enable announces contexts synchronously; it is disabled again at once so that console
+  // calls in cells are not copied into the session.
+  session.post('Runtime.enable');
+  const context = vm.createContext({}, { name });
+  session.post('Runtime.disable');
+  session.off('Runtime.executionContextCreated', onContext);
+  if (uniqueContextId === null) throw new Error('the inspector did not announce the cells context (is node started with --inspect-brk elsewhere?)');
+  addNodeGlobals(context, path);
+
+  const mappers = new Map<string, TranspiledCell>();
+  const cellUrls = new Map<string, CellSource>();
+  let preparedCount = 0;
+
+  const toFilePosition = (url: string, line: number, column: number): { line: number; column: number } | null => {
+    const compiled = mappers.get(url);
+    const source = cellUrls.get(url);
+    if (compiled === undefined || source === undefined) return null;
+    const position = compiled.mapPosition(line, column);
+    return position === null ? null : { line: source.startLine + position.line - 1, column: position.column };
+  };
+
+  const rewriteStack = (stack: string): { stack: string; first: { line: number; column: number } | null } => {
+    let first: { line: number; column: number } | null = null;
+    const rewritten = stack.replace(/(\S+?#cell\d+):(\d+):(\d+)/g, (whole, url: string, line: string, column: string) => {
+      const position = toFilePosition(url, Number(line), Number(column));
+      if (position === null) return whole;
+      first ??= position;
+      return `${path}:${position.line}:${position.column}`;
+    });
+    // Frames below the cell are perfcell's own evaluation machinery.
+    const lines = rewritten.split('\n');
+    const ours = lines.findIndex((line) => /^\s+at (Session\.post|new Promise) |node:inspector/.test(line));
+    return { stack: (ours === -1 ? lines : lines.slice(0, ours)).join('\n'), first };
+  };
+
+  return {
+    prepare(source) {
+      const sourceUrl = `${path}#cell${++preparedCount}`;
+      const result = transpileCell(source.code, { typescript, sourcefile: path });
+      if ('problem' in result) {
+        const { problem } = result;
+        const line = problem.line === null ? null : source.startLine + problem.line - 1;
+        const where = line === null ? path : `${path}:${line}:${problem.column ?? 1}`;
+        return {
+          source,
+          sourceUrl,
+          compiled: null,
+          compileFailure: { message: problem.message, line, column: problem.column, stack: `${problem.message}\n    at ${where}` },
+        };
+      }
+      mappers.set(sourceUrl, result.cell);
+      cellUrls.set(sourceUrl, source);
+      return { source, sourceUrl, compiled: result.cell, compileFailure: null };
+    },
+
+    async run(cell) {
+      if (cell.compileFailure !== null) return { ok: false, failure: cell.compileFailure };
+      if (cell.compiled === null) throw new Error('run() of a cell that was not prepared');
+      const evaluation = await post<EvaluateResult>('Runtime.evaluate', {
+        expression: `${cell.compiled.code}\n//# sourceURL=${cell.sourceUrl}`,
+        replMode: true,
+        awaitPromise: true,
+        uniqueContextId,
+        objectGroup: OBJECT_GROUP,
+        silent: true,
+      });
+      // The inspector holds every result it hands out until its group is released.
+      void post('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP }).catch(() => undefined);
+      const details = evaluation.exceptionDetails;
+      if (details === undefined) return { ok: true };
+      const exception = details.exception ?? evaluation.result;
+      const description = exception.description ?? `Uncaught ${JSON.stringify(exception.value) ?? String(exception.value)}`;
+      const { stack, first } = rewriteStack(description);
+      // A syntax error V8 finds has no frame; the details point into the cell's generated code.
+      const position = first ?? toFilePosition(cell.sourceUrl, details.lineNumber + 1, details.columnNumber + 1);
+      const message = description.split(/\n\s+at /)[0] ?? description;
+      return { ok: false, failure: { message, line: position?.line ?? null, column: position?.column ?? null, stack } };
+    },
+
+    close() {
+      session.disconnect();
+    },
+  };
+}
+
+/** Node's globals in a new context, as Node's own REPL provides them, plus the file's require. */
+function addNodeGlobals(context: vm.Context, path: string): void {
+  const builtins = new Set(vm.runInContext('Object.getOwnPropertyNames(globalThis)', context) as string[]);
+  for (const key of Object.getOwnPropertyNames(globalThis)) {
+    if (builtins.has(key)) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(globalThis, key);
+    if (descriptor !== undefined) Object.defineProperty(context, key, descriptor);
+  }
+  const module = { exports: {} };
+  Object.assign(context, {
+    global: vm.runInContext('globalThis', context),
+    require: createRequire(path),
+    module,
+    exports: module.exports,
+    __filename: path,
+    __dirname: dirname(path),
+  });
+}

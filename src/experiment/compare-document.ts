@@ -1,0 +1,108 @@
+import { UsageError } from '../errors.ts';
+import { analyzeRuns, type AlternativeRuns, type BaselineComparison, type MetricResult } from './analyze.ts';
+import type { MachineInfo } from './machine.ts';
+import type { RunValues } from './metrics.ts';
+
+export const COMPARE_FORMAT = 'perfcell-compare';
+export const COMPARE_VERSION = 1;
+
+/** How the runs were taken; saved so a reader knows what the numbers mean. */
+export interface CompareSettings {
+  readonly source: 'cells' | 'commands';
+  /** The cell file (cells), else null. */
+  readonly file: string | null;
+  readonly shell: boolean;
+  readonly backend: 'perf' | 'cachegrind';
+  /** perf events asked for; null: the defaults. */
+  readonly events: readonly string[] | null;
+  readonly perf: boolean;
+  readonly intervalMs: number;
+  readonly warmup: number;
+  /** Measured rounds actually taken (each alternative ran this many times). */
+  readonly rounds: number;
+  readonly minTimeS: number | null;
+  readonly order: 'interleaved';
+}
+
+export interface SavedAlternative extends AlternativeRuns {
+  /** The argv that ran (commands); absent for cells. */
+  readonly command?: readonly string[];
+}
+
+/**
+ * What `compare --export-json` and `--save` write, version 1: every run's raw values (so the
+ * statistics can be recomputed) and the machine. `results` and `baseline` are derived from them.
+ */
+export interface CompareDocument {
+  readonly format: typeof COMPARE_FORMAT;
+  readonly version: typeof COMPARE_VERSION;
+  readonly createdAt: string;
+  readonly machine: MachineInfo;
+  readonly settings: CompareSettings;
+  readonly alternatives: readonly SavedAlternative[];
+  /** The empty alternative (an empty cell, `true`), measured the same way; null when left out. */
+  readonly noiseFloor: SavedAlternative | null;
+  readonly results: readonly MetricResult[];
+  readonly baseline?: {
+    readonly file: string;
+    readonly createdAt: string;
+    readonly machine: MachineInfo;
+    readonly comparisons: readonly BaselineComparison[];
+  };
+  readonly warnings: readonly string[];
+}
+
+export function buildCompareDocument(input: {
+  readonly machine: MachineInfo;
+  readonly settings: CompareSettings;
+  readonly alternatives: readonly SavedAlternative[];
+  readonly noiseFloor: SavedAlternative | null;
+  readonly warnings: readonly string[];
+  readonly createdAt?: string;
+}): CompareDocument {
+  return {
+    format: COMPARE_FORMAT,
+    version: COMPARE_VERSION,
+    createdAt: input.createdAt ?? new Date().toISOString(),
+    machine: input.machine,
+    settings: input.settings,
+    alternatives: input.alternatives,
+    noiseFloor: input.noiseFloor,
+    results: analyzeRuns(input.alternatives, input.noiseFloor),
+    warnings: input.warnings,
+  };
+}
+
+function isRunValues(value: unknown): value is RunValues {
+  return typeof value === 'object' && value !== null && Object.values(value).every((entry) => typeof entry === 'number');
+}
+
+function isAlternative(value: unknown): value is SavedAlternative {
+  if (typeof value !== 'object' || value === null) return false;
+  const { name, runs } = value as { name?: unknown; runs?: unknown };
+  return typeof name === 'string' && Array.isArray(runs) && runs.every(isRunValues);
+}
+
+/**
+ * Reads a saved comparison. Only the raw parts are trusted (format, version, machine,
+ * alternatives and their runs); results are recomputed by whoever needs them.
+ */
+export function parseCompareDocument(text: string, file: string): CompareDocument {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new UsageError(`${file} is not JSON (pass a file written by perfcell compare --save or --export-json)`);
+  }
+  const document = data as Partial<CompareDocument> | null;
+  if (typeof document !== 'object' || document === null || document.format !== COMPARE_FORMAT) {
+    throw new UsageError(`${file} is not a perfcell comparison (pass a file written by perfcell compare --save or --export-json)`);
+  }
+  if (document.version !== COMPARE_VERSION) {
+    throw new UsageError(`${file} is perfcell-compare version ${String(document.version)}; this perfcell reads version ${COMPARE_VERSION} (upgrade perfcell, or record the baseline again)`);
+  }
+  if (!Array.isArray(document.alternatives) || !document.alternatives.every(isAlternative) || typeof document.machine !== 'object') {
+    throw new UsageError(`${file} has no runs perfcell can read (record the baseline again with --save)`);
+  }
+  return document as CompareDocument;
+}

@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+
+/** The machine a comparison ran on, saved with its runs so a later comparison can tell if it moved. */
+export interface MachineInfo {
+  readonly hostname: string;
+  /** `model name` of /proc/cpuinfo's first CPU; null when it has none (some ARM kernels). */
+  readonly cpuModel: string | null;
+  readonly cpuCount: number;
+  /** uname -r */
+  readonly kernel: string;
+  /** `perf version 6.1.76`'s version; null when perf does not run. */
+  readonly perfVersion: string | null;
+  /** e.g. v20.19.0 */
+  readonly node: string;
+}
+
+export interface MachineSources {
+  readonly readCpuinfo?: () => string;
+  readonly perfVersionText?: () => string | null;
+}
+
+function defaultPerfVersion(): string | null {
+  const result = spawnSync('perf', ['--version'], { encoding: 'utf8', timeout: 5_000 });
+  return result.status === 0 ? result.stdout : null;
+}
+
+/**
+ * Reads hostname, CPU model, kernel, perf and Node versions.
+ * @example readMachineInfo() // { hostname: 'lab1', cpuModel: 'AMD EPYC 7B13', cpuCount: 2, kernel: '6.1.0-18-amd64', perfVersion: '6.1.76', node: 'v20.19.0' }
+ */
+export function readMachineInfo(sources: MachineSources = {}): MachineInfo {
+  const readCpuinfo = sources.readCpuinfo ?? (() => readFileSync('/proc/cpuinfo', 'utf8'));
+  let cpuinfo = '';
+  try {
+    cpuinfo = readCpuinfo();
+  } catch {
+    // Not Linux, or /proc not mounted: the model stays unknown.
+  }
+  const perfText = (sources.perfVersionText ?? defaultPerfVersion)();
+  return {
+    hostname: os.hostname(),
+    cpuModel: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? null,
+    cpuCount: os.cpus().length,
+    kernel: os.release(),
+    perfVersion: perfText === null ? null : (/version\s+(\S+)/.exec(perfText)?.[1] ?? perfText.trim()),
+    node: process.version,
+  };
+}
+
+/** What differs between two machines, for a warning: `kernel 6.1.0 → 6.5.0`; empty when none that matters. */
+export function machineDifferences(saved: MachineInfo, current: MachineInfo): string[] {
+  const keys = ['hostname', 'cpuModel', 'cpuCount', 'kernel', 'perfVersion', 'node'] as const;
+  return keys.filter((key) => saved[key] !== current[key]).map((key) => `${key} ${String(saved[key])} → ${String(current[key])}`);
+}

@@ -1,0 +1,86 @@
+import type { CommandReport } from '../session/report.ts';
+import type { MetricWording } from './verdict.ts';
+
+/** The unit a metric's values are in; renderers pick the display scale from it. */
+export type MetricUnit = 's' | 'bytes' | 'count' | 'per-s' | 'ratio';
+
+/** What a metric is called and how a verdict speaks of it. */
+export interface MetricInfo {
+  /** Key in a run's values: `durationS`, `peakRssBytes`, an event name (`D1 misses`), `page-faults/s`. */
+  readonly key: string;
+  /** For people: `time`, `peak RSS`, `D1 misses`, `page-faults per s`. */
+  readonly label: string;
+  readonly unit: MetricUnit;
+  readonly wording: MetricWording;
+}
+
+/** One run's values, metric key → value in the metric's unit; unknown metrics are absent, never null. */
+export type RunValues = Readonly<Record<string, number>>;
+
+const FIXED: readonly MetricInfo[] = [
+  { key: 'durationS', label: 'time', unit: 's', wording: { kind: 'time' } },
+  { key: 'peakRssBytes', label: 'peak RSS', unit: 'bytes', wording: { kind: 'amount', noun: 'peak RSS' } },
+  { key: 'usedBytes', label: 'RAM used', unit: 'bytes', wording: { kind: 'amount', noun: 'RAM used' } },
+  { key: 'peakAboveFinalBytes', label: 'peak above final', unit: 'bytes', wording: { kind: 'amount', noun: 'peak above final RAM' } },
+];
+const DERIVED: readonly MetricInfo[] = [
+  { key: 'missRatio', label: 'miss ratio', unit: 'ratio', wording: { kind: 'amount', noun: 'miss ratio' } },
+  { key: 'ipc', label: 'IPC', unit: 'ratio', wording: { kind: 'amount', noun: 'IPC' } },
+  { key: 'missesPerKiloInstruction', label: 'MPKI', unit: 'ratio', wording: { kind: 'amount', noun: 'misses per 1000 instructions' } },
+];
+const CPU: readonly MetricInfo[] = [
+  { key: 'userCpuS', label: 'user CPU', unit: 's', wording: { kind: 'amount', noun: 'user CPU time' } },
+  { key: 'systemCpuS', label: 'system CPU', unit: 's', wording: { kind: 'amount', noun: 'system CPU time' } },
+];
+const RATE_SUFFIX = '/s';
+
+/**
+ * The metrics of one report, in their units: time, RAM, every counted event's total and (when
+ * perf timed it) its rate per second, the derived ratios and CPU time. Unknown values are left out.
+ * @example metricsOfReport(report) // { durationS: 0.0121, peakRssBytes: 9650176, 'page-faults': 2112, 'page-faults/s': 174545, … }
+ */
+export function metricsOfReport(report: CommandReport): RunValues {
+  const values: Record<string, number> = { durationS: report.durationS };
+  const put = (key: string, value: number | null | undefined): void => {
+    if (value !== null && value !== undefined && Number.isFinite(value)) values[key] = value;
+  };
+  put('peakRssBytes', report.memory.peakRssBytes);
+  put('usedBytes', report.memory.usedBytes);
+  put('peakAboveFinalBytes', report.memory.peakAboveFinalBytes);
+  for (const event of report.counters.events) {
+    if (event.status !== 'counted') continue;
+    put(event.event, event.total);
+    put(`${event.event}${RATE_SUFFIX}`, event.perSecond);
+  }
+  put('missRatio', report.counters.derived.missRatio);
+  put('ipc', report.counters.derived.ipc);
+  put('missesPerKiloInstruction', report.counters.derived.missesPerKiloInstruction);
+  put('userCpuS', report.cpu.userS);
+  put('systemCpuS', report.cpu.systemS);
+  return values;
+}
+
+/** The description of a metric key; any key that is not a fixed one is an event total or rate. */
+export function describeMetric(key: string): MetricInfo {
+  const fixed = [...FIXED, ...DERIVED, ...CPU].find((metric) => metric.key === key);
+  if (fixed !== undefined) return fixed;
+  if (key.endsWith(RATE_SUFFIX)) {
+    const event = key.slice(0, -RATE_SUFFIX.length);
+    return { key, label: `${event} per s`, unit: 'per-s', wording: { kind: 'count', noun: `${event} per second` } };
+  }
+  return { key, label: key, unit: 'count', wording: { kind: 'count', noun: key } };
+}
+
+/**
+ * Every key seen in any run, in reading order: time, RAM, event totals (in the order the events
+ * were first seen, cache misses first as perf was asked), their rates, derived ratios, CPU time.
+ */
+export function orderMetricKeys(runs: readonly RunValues[]): string[] {
+  const seen: string[] = [];
+  for (const run of runs) for (const key of Object.keys(run)) if (!seen.includes(key)) seen.push(key);
+  const fixedKeys = new Set([...FIXED, ...DERIVED, ...CPU].map((metric) => metric.key));
+  const events = seen.filter((key) => !fixedKeys.has(key) && !key.endsWith(RATE_SUFFIX));
+  const rates = seen.filter((key) => !fixedKeys.has(key) && key.endsWith(RATE_SUFFIX));
+  const pick = (list: readonly MetricInfo[]): string[] => list.map((metric) => metric.key).filter((key) => seen.includes(key));
+  return [...pick(FIXED), ...events, ...rates, ...pick(DERIVED), ...pick(CPU)];
+}

@@ -1,0 +1,50 @@
+import { transformSync, type TransformFailure } from 'esbuild';
+import { createPositionMapper, type SourcePosition } from '../../parsers/source-map-lines.ts';
+
+/** A cell's code as it will run, and the way back from its positions to the cell's own lines. */
+export interface TranspiledCell {
+  readonly code: string;
+  /** Generated (1-based line, column) → the cell's own line and column (1-based); null when unmapped. */
+  mapPosition(line: number, column: number): SourcePosition | null;
+}
+
+/** The code cannot be compiled; line and column are the cell's own (1-based), null when unknown. */
+export interface CellCompileProblem {
+  readonly message: string;
+  readonly line: number | null;
+  readonly column: number | null;
+}
+
+export type TranspileResult = { readonly cell: TranspiledCell } | { readonly problem: CellCompileProblem };
+
+// esbuild prints each import or export statement at the start of a line of its output.
+const MODULE_SYNTAX = /^(import\s*[\w{*'"]|export\s)/m;
+
+/**
+ * Strips TypeScript types with esbuild (JavaScript passes through the same way, so both map their
+ * lines alike). A cell with `import … from` statements is compiled to CommonJS, because cells run
+ * as scripts: its imports become require() calls, which reach node: built-ins and CommonJS packages.
+ * @example transpileCell('const n: number = 1', { typescript: true }) // { cell: { code: 'const n = 1;\n', … } }
+ */
+export function transpileCell(code: string, options: { readonly typescript: boolean; readonly sourcefile?: string }): TranspileResult {
+  const base = { loader: options.typescript ? 'ts' : 'js', sourcemap: 'external', sourcefile: options.sourcefile ?? 'cell' } as const;
+  try {
+    let result = transformSync(code, base);
+    if (MODULE_SYNTAX.test(result.code)) result = transformSync(code, { ...base, format: 'cjs' });
+    const mapper = createPositionMapper((JSON.parse(result.map) as { mappings: string }).mappings);
+    return { cell: { code: result.code, mapPosition: (line, column) => mapper.map(line, column) } };
+  } catch (error: unknown) {
+    const first = (error as Partial<TransformFailure>).errors?.[0];
+    if (first === undefined) throw error;
+    const text = /top-level await/i.test(first.text)
+      ? 'a cell cannot mix import statements with top-level await (use require(), or move the imports to their own cell)'
+      : first.text.charAt(0).toLowerCase() + first.text.slice(1);
+    return {
+      problem: {
+        message: `SyntaxError: ${text}`,
+        line: first.location?.line ?? null,
+        column: first.location === null || first.location === undefined ? null : first.location.column + 1,
+      },
+    };
+  }
+}

@@ -1,0 +1,42 @@
+import type { CellRun } from '../experiment/run-cells.ts';
+import { alignColumns } from './align-columns.ts';
+import { formatCount, formatMiB } from './units.ts';
+import { formatMetricValue } from './metric-units.ts';
+
+/** How many counted events get a column; the first ones, which perf was asked for first (cache misses). */
+const MAIN_COUNTERS = 3;
+
+/**
+ * The table after a cell file: a row per cell run with its time, RAM used, peak above final
+ * RAM and main counters' totals, and whether it failed.
+ * @example
+ * cell         line    time  RAM used  peak above final  page-faults
+ * setup          9  52.1 ms   8.1 MiB           0.0 MiB        2,077
+ * sum rows      17  12.0 ms   0.0 MiB           0.0 MiB            0
+ */
+export function renderCellsSummary(runs: readonly CellRun[]): string {
+  const counters: string[] = [];
+  for (const run of runs) {
+    for (const event of run.report.counters.events) {
+      if (event.status === 'counted' && !counters.includes(event.event) && counters.length < MAIN_COUNTERS) counters.push(event.event);
+    }
+  }
+  const hasFailure = runs.some((run) => run.failure !== null);
+  const header = ['cell', 'line', 'time', 'RAM used', 'peak above final', ...counters, ...(hasFailure ? ['status'] : [])];
+  const rows = runs.map((run) => {
+    const { report } = run;
+    const totals = counters.map((name) => formatCount(report.counters.events.find((event) => event.event === name)?.total ?? null));
+    const status = run.failure === null ? 'ok' : `failed at line ${run.failure.line ?? '?'}`;
+    return [
+      run.title,
+      String(run.startLine),
+      formatMetricValue(report.durationS, 's'),
+      formatMiB(report.memory.usedBytes),
+      formatMiB(report.memory.peakAboveFinalBytes),
+      ...totals,
+      ...(hasFailure ? [status] : []),
+    ];
+  });
+  const align = header.map((_, index) => (index === 0 || (hasFailure && index === header.length - 1) ? 'left' : 'right') as 'left' | 'right');
+  return alignColumns([header, ...rows], align).join('\n');
+}

@@ -1,0 +1,48 @@
+import type { MetricUnit } from '../experiment/metrics.ts';
+import { formatCount } from './units.ts';
+
+const TIME_STEPS: readonly [number, string][] = [
+  [1, 's'],
+  [1e-3, 'ms'],
+  [1e-6, 'µs'],
+  [1e-9, 'ns'],
+];
+const BYTE_STEPS: readonly [number, string][] = [
+  [1024 ** 3, 'GiB'],
+  [1024 ** 2, 'MiB'],
+  [1024, 'KiB'],
+  [1, 'B'],
+];
+
+function threeDigits(value: number): string {
+  if (value === 0) return '0';
+  const magnitude = Math.abs(value);
+  return value.toFixed(magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : magnitude >= 1 ? 2 : 3);
+}
+
+function scaled(value: number, steps: readonly [number, string][], scale = Math.abs(value)): string {
+  const step = steps.find(([size]) => scale >= size) ?? steps[steps.length - 1]!;
+  return `${threeDigits(value / step[0])} ${step[1]}`;
+}
+
+/**
+ * A metric value for people, auto-scaled: 12.1 ms, 9.20 MiB, 1,181,432, 174,545/s, 0.552.
+ * `scaleOf` picks the unit from another value, so a σ prints in its mean's unit.
+ * @example formatMetricValue(0.0121, 's') // '12.1 ms'
+ */
+export function formatMetricValue(value: number | null, unit: MetricUnit, scaleOf: number | null = value): string {
+  if (value === null) return '-';
+  const scale = Math.abs(scaleOf ?? value);
+  switch (unit) {
+    case 's':
+      return scaled(value, TIME_STEPS, scale === 0 ? 1 : scale);
+    case 'bytes':
+      return scaled(value, BYTE_STEPS, scale === 0 ? 1 : scale);
+    case 'count':
+      return formatCount(value);
+    case 'per-s':
+      return `${formatCount(value)}/s`;
+    case 'ratio':
+      return value === 0 ? '0' : Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3);
+  }
+}
