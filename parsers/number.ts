@@ -119,8 +119,12 @@ export function parseLocaleNumber(text: string, hint: LocaleHint): number {
   return parseLocaleNumberAt(text, 0, text.length, hint);
 }
 
-/** `parseLocaleNumber` on `text[start, end)`. */
-export function parseLocaleNumberAt(text: string, start: number, end: number, hint: LocaleHint): number {
+/**
+ * `parseLocaleNumber` on `text[start, end)`. Reads the stream's decimal point from `hint` and
+ * writes what this number shows about it to `learnt` (by default `hint` itself): a reader that may
+ * still reject the line passes a scratch object and keeps the lesson only for a record.
+ */
+export function parseLocaleNumberAt(text: string, start: number, end: number, hint: LocaleHint, learnt: LocaleHint = hint): number {
   if (end <= start) return Number.NaN;
   const first = text.charCodeAt(start);
   const last = text.charCodeAt(end - 1);
@@ -167,15 +171,15 @@ export function parseLocaleNumberAt(text: string, start: number, end: number, hi
     const commaIsDecimal = afterComma < afterPoint;
     if ((commaIsDecimal ? commas : points) !== 1) return Number.NaN;
     fraction = commaIsDecimal ? afterComma : afterPoint;
-    hint.decimal = commaIsDecimal ? ',' : '.';
+    learnt.decimal = commaIsDecimal ? ',' : '.';
   } else if (commas > 0 || points > 0) {
     const char = commas > 0 ? ',' : '.';
     const after = commas > 0 ? afterComma : afterPoint;
     if (commas + points > 1) {
-      if (marks === 0) hint.decimal = char === ',' ? '.' : ',';
+      if (marks === 0) learnt.decimal = char === ',' ? '.' : ',';
     } else if (after !== 3) {
       fraction = after;
-      if (marks === 0) hint.decimal = char;
+      if (marks === 0) learnt.decimal = char;
     } else if (marks > 0 || digits - after > 3 || first === DIGIT_0 || hint.decimal === char) {
       // 1'234.567 (a mark already groups), 1234,567, 0,123, or the stream's known decimal point
       fraction = after;

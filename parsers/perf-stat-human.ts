@@ -3,7 +3,6 @@ import {
   isDecimalPointCode,
   isDigitCode,
   isDigits,
-  parseLocaleNumber,
   parseLocaleNumberAt,
   parsePlainNumberAt,
   type LocaleHint,
@@ -131,8 +130,10 @@ const MIN_COUNT_END = 14;
 
 /** Reads perf stat's default (human) format, one line at a time. */
 export class HumanLineParser {
-  /** Decimal point learnt from this stream; settles `1.234`. */
+  /** Decimal point learnt from this stream's records; settles `1.234`. */
   readonly locale: LocaleHint = createLocaleHint();
+  /** What the current line's count shows about the locale, kept only if the line is a record. */
+  private readonly lesson: LocaleHint = createLocaleHint();
   /** The row read by the last `parse` that returned `record`. */
   record: MutableRecord | undefined;
   /** False when the row printed a metric and nothing after it: a continuation line may follow. */
@@ -207,10 +208,13 @@ export class HumanLineParser {
       if ((tokenEnds[k] ?? 0) - (tokenStarts[k] ?? 0) <= 3) {
         while (last + 1 < count && tokenStarts[last + 1] === (tokenEnds[last] ?? 0) + 1 && this.isSpaceGroup(text, last + 1)) last++;
       }
-      value =
-        last === k
-          ? parseLocaleNumberAt(text, tokenStarts[k] ?? 0, tokenEnds[k] ?? 0, this.locale)
-          : parseLocaleNumber(text.slice(tokenStarts[k], tokenEnds[last]).replaceAll(' ', ''), this.locale);
+      this.lesson.decimal = undefined;
+      if (last === k) {
+        value = parseLocaleNumberAt(text, tokenStarts[k] ?? 0, tokenEnds[k] ?? 0, this.locale, this.lesson);
+      } else {
+        const grouped = text.slice(tokenStarts[k], tokenEnds[last]).replaceAll(' ', '');
+        value = parseLocaleNumberAt(grouped, 0, grouped.length, this.locale, this.lesson);
+      }
       if (Number.isNaN(value)) return 'unreadable';
       countEnd = tokenEnds[last] ?? 0;
       k = last + 1;
@@ -257,7 +261,6 @@ export class HumanLineParser {
       if (words === 2) cgroup = word(text, 1);
     } else if (words === 1) {
       event = word(text, 0);
-      if (gap === 1 && !perfShaped && !isEventLike(event)) return 'unreadable';
     } else if (gap >= 2) {
       // the unit column is there but empty: event, then the cgroup
       if (words > 2) return 'unreadable';
@@ -266,32 +269,28 @@ export class HumanLineParser {
     } else if (words === 2) {
       const first = word(text, 0);
       const second = word(text, 1);
-      if (KNOWN_UNITS.has(first)) {
-        unit = first;
-        event = second;
-      } else if (looksLikeEventName(first)) {
-        // perf 3.x had no unit column: event, then the cgroup
-        event = first;
-        cgroup = second;
-      } else if (isEventLike(second) || perfShaped) {
+      if (KNOWN_UNITS.has(first) || !looksLikeEventName(first)) {
         unit = first;
         event = second;
       } else {
-        // `100 iterations done`: someone else's line
-        return 'unreadable';
+        // perf 3.x had no unit column: event, then the cgroup
+        event = first;
+        cgroup = second;
       }
     } else if (words === 3) {
       unit = word(text, 0);
       event = word(text, 1);
       cgroup = word(text, 2);
-      if (!KNOWN_UNITS.has(unit) && !isEventLike(event) && !perfShaped) return 'unreadable';
     } else {
       return 'unreadable';
     }
+    // `100 iterations done`, `1.5 ms per op`: someone else's line, unless it is laid out like perf's
+    if (!perfShaped && nameUnit === undefined && !isEventLike(event)) return 'unreadable';
     if (!isEventStart(event.charCodeAt(0)) || (unit !== '' && !isEventStart(unit.charCodeAt(0)) && unit !== '%')) {
       return 'unreadable';
     }
 
+    if (this.lesson.decimal !== undefined && status === 'counted') this.locale.decimal = this.lesson.decimal;
     this.readTail(text);
     this.complete = hash === -1 || this.runningPct !== null || this.tail.noise;
     this.record = makeRecord(time, event, value, unit, status, this.runningPct, aggregation, aggregationId, cgroup);
