@@ -56,7 +56,7 @@ export function buildPerfCounters(window: PerfWindowResult, intervalMs: number):
 /** The counter block from per-event aggregates (a live watch keeps them running rather than as records). */
 export function countersFromAggregates(
   events: readonly EventAggregate[],
-  { intervalMs, pauseS }: { intervalMs: number; pauseS: number },
+  { intervalMs, pauseS, notCountedReason = NOT_COUNTED_REASON }: { intervalMs: number; pauseS: number; notCountedReason?: string },
 ): { counters: CountersReport; notes: string[] } {
   const unsupported: UnsupportedEvent[] = events
     .filter((event) => event.status === 'not supported')
@@ -64,7 +64,7 @@ export function countersFromAggregates(
   const userOnly = describeUserOnly(events.map((event) => event.event));
   const notes = userOnly === null ? [] : [userOnly];
   for (const event of events) {
-    if (event.status === 'not counted') notes.push(`${event.event} ${NOT_COUNTED_REASON}`);
+    if (event.status === 'not counted') notes.push(`${event.event} ${notCountedReason}`);
   }
   return {
     counters: {

@@ -1,0 +1,37 @@
+/** What perfcell reads from /proc/PID/stat: the command name, state and CPU time in clock ticks. */
+export interface ProcPidStat {
+  /** The command name (`comm`, at most 15 bytes), without its parentheses; it may hold spaces and `)`. */
+  readonly comm: string;
+  /** One letter: R running, S sleeping, D disk wait, Z zombie, T stopped, … */
+  readonly state: string;
+  /** CPU time of the process (all its threads) in user mode and in the kernel, clock ticks (USER_HZ, 100 per second on Linux). */
+  readonly utimeTicks: number;
+  readonly stimeTicks: number;
+}
+
+/**
+ * Reads /proc/PID/stat. The name is found between the first `(` and the last `)`, since a
+ * process may name itself `a) b`; undefined when the text is not a stat line.
+ * @example parsePidStat('42 (my prog) S 1 42 42 0 -1 4194304 100 0 0 0 7 3 0 0 20 0 1 0 170091 3133440 380') // { comm: 'my prog', state: 'S', utimeTicks: 7, stimeTicks: 3 }
+ */
+export function parsePidStat(text: string): ProcPidStat | undefined {
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open === -1 || close < open) return undefined;
+  // Fields after the name, numbered from 3 (state) as in proc(5): utime is 14, stime 15.
+  const rest = text.slice(close + 1).trim().split(/\s+/);
+  const utime = Number(rest[14 - 3]);
+  const stime = Number(rest[15 - 3]);
+  const state = rest[0];
+  if (state === undefined || !Number.isFinite(utime) || !Number.isFinite(stime) || rest.length < 13) return undefined;
+  return { comm: text.slice(open + 1, close), state, utimeTicks: utime, stimeTicks: stime };
+}
+
+/**
+ * The real uid of a process from /proc/PID/status text (`Uid:\treal\teffective\tsaved\tfs`); null when absent.
+ * @example parseStatusUid('Name:\tsleep\nUid:\t65534\t65534\t65534\t65534\n') // 65534
+ */
+export function parseStatusUid(text: string): number | null {
+  const match = /^Uid:\s+(\d+)/m.exec(text);
+  return match?.[1] === undefined ? null : Number(match[1]);
+}

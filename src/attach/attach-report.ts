@@ -1,0 +1,93 @@
+import { buildCpuReport } from '../session/cpu.ts';
+import { countersFromAggregates, noCounters } from '../session/counters.ts';
+import type { CommandReport, PeakMethod } from '../session/report.ts';
+import type { ProcPoint } from './interval-row.ts';
+import type { WatchState } from './watch-state.ts';
+
+/** Everything the end of a watch knows, gathered by the OS edge. */
+export interface AttachEnd {
+  readonly pid: number;
+  readonly comm: string;
+  readonly startedAt: string;
+  /** Our monotonic clock from attach to the end of the watch, seconds. */
+  readonly durationS: number;
+  /** Read at attach, right after VmHWM was reset. */
+  readonly start: ProcPoint;
+  /** Read at the end; its fields are null when the process had already exited. */
+  readonly end: ProcPoint;
+  /** The last reading taken while the process lived (equal to end when it still lives). */
+  readonly lastAlive: ProcPoint;
+  readonly peakMethod: PeakMethod;
+  readonly exited: boolean;
+  /** null when perf did not count (off, or failed with the default events). */
+  readonly intervalMs: number | null;
+  readonly ticksPerSecond?: number;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * The summary of a whole watch as a CommandReport, built from running aggregates only.
+ * RAM: used = RSS at end − RSS at attach; the peak is VmHWM (reset at attach) read at the end,
+ * or, when the process exited first, the largest VmHWM or RSS read while it lived.
+ * @example buildAttachReport(state, end).memory.peakAboveFinalBytes // ≥ 0
+ */
+export function buildAttachReport(state: WatchState, end: AttachEnd): CommandReport {
+  const warnings = [...end.warnings];
+  const rssBeforeBytes = end.start.rssBytes;
+  const rssAfterBytes = end.end.rssBytes ?? end.lastAlive.rssBytes ?? state.lastRssBytes;
+  // VmHWM counts from attach only when it was reset there; otherwise it is the lifetime peak.
+  const isReset = end.peakMethod === 'vmhwm-reset';
+  const peakRssBytes = maxOf([
+    isReset ? end.end.peakRssBytes : null,
+    isReset ? end.lastAlive.peakRssBytes : null,
+    state.maxRssBytes,
+    rssBeforeBytes,
+    rssAfterBytes,
+  ]);
+  if (end.exited) {
+    warnings.push(
+      `pid ${end.pid} exited during the watch; its RAM is as last seen alive, at most one interval before it exited`,
+    );
+  }
+  const ticksPerSecond = end.ticksPerSecond ?? 100;
+  const seconds = (after: number | null, before: number | null): number | null =>
+    after === null || before === null ? null : Math.max(0, after - before) / ticksPerSecond;
+
+  let counters = noCounters();
+  if (end.intervalMs !== null) {
+    const built = countersFromAggregates(state.aggregates(), {
+      intervalMs: end.intervalMs,
+      pauseS: 0,
+      notCountedReason: `never counted (pid ${end.pid} did not run on a CPU during the watch)`,
+    });
+    counters = built.counters;
+    warnings.push(...built.notes);
+  }
+  return {
+    label: `pid ${end.pid} (${end.comm})`,
+    startedAt: end.startedAt,
+    durationS: end.durationS,
+    exitCode: null,
+    signal: null,
+    memory: {
+      rssBeforeBytes,
+      rssAfterBytes,
+      usedBytes: rssAfterBytes === null || rssBeforeBytes === null ? null : rssAfterBytes - rssBeforeBytes,
+      peakRssBytes,
+      peakAboveFinalBytes: peakRssBytes === null || rssAfterBytes === null ? null : Math.max(0, peakRssBytes - rssAfterBytes),
+      peakMethod: end.peakMethod,
+    },
+    cpu: buildCpuReport(end.start.machineTicks, end.end.machineTicks, {
+      userS: seconds(end.lastAlive.utimeTicks, end.start.utimeTicks),
+      systemS: seconds(end.lastAlive.stimeTicks, end.start.stimeTicks),
+    }),
+    counters,
+    warnings,
+    rssSeries: state.rssSeries(),
+  };
+}
+
+function maxOf(values: readonly (number | null)[]): number | null {
+  const present = values.filter((value): value is number => value !== null);
+  return present.length === 0 ? null : Math.max(...present);
+}

@@ -1,0 +1,239 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { PerfRecord } from '../../parsers/perf-stat-types.ts';
+import { parseProcStat } from '../../parsers/proc-stat.ts';
+import { parseProcStatus } from '../../parsers/proc-status.ts';
+import { parsePidStat, parseStatusUid } from '../../parsers/proc-pid-stat.ts';
+import { PerfError, TargetError } from '../errors.ts';
+import { watchPerf, type PerfWatch } from '../perf/watch.ts';
+import { resetPeakRss } from '../proc/read-proc.ts';
+import { monotonicNs } from '../session/clock.ts';
+import { resolvePerfOptions, type MeasureOptions } from '../session/options.ts';
+import type { CommandReport, PeakMethod } from '../session/report.ts';
+import { buildAttachReport } from './attach-report.ts';
+import { buildIntervalRow, createIntervalAssembler, type IntervalRow, type PerfInterval, type ProcPoint } from './interval-row.ts';
+import { createWatchState, type AttachSeries, type WatchState, type WatchStateOptions } from './watch-state.ts';
+
+/** Where attach reads the system from; tests pass fakes for single parts. */
+export interface ProcSource {
+  readonly readText: (path: string) => string;
+  readonly writeText: (path: string, data: string) => void;
+  readonly getuid: () => number;
+  /** Monotonic clock, seconds. */
+  readonly nowS: () => number;
+}
+
+export const defaultProcSource: ProcSource = {
+  readText: (path) => readFileSync(path, 'utf8'),
+  writeText: (path, data) => writeFileSync(path, data),
+  getuid: () => process.getuid?.() ?? 0,
+  nowS: () => Number(monotonicNs()) / 1e9,
+};
+
+export interface AttachOptions extends Pick<MeasureOptions, 'events' | 'intervalMs' | 'perf' | 'perfPath'>, WatchStateOptions {
+  /** Stop after this many seconds; default: until the process exits or `signal` aborts. */
+  readonly durationS?: number;
+  /** Abort (Ctrl-C) ends the watch with its summary, like the end of the duration. */
+  readonly signal?: AbortSignal;
+  readonly onStart?: (info: AttachStart) => void;
+  /** Each interval as it completes, with the state it was added to (for the live table). */
+  readonly onRow?: (row: IntervalRow, state: WatchState) => void;
+}
+
+export interface AttachStart {
+  readonly pid: number;
+  readonly comm: string;
+  readonly intervalMs: number;
+  /** Events perf counts; empty when perf is off or could not start with the default events. */
+  readonly events: readonly string[];
+}
+
+export interface AttachResult {
+  readonly report: CommandReport;
+  readonly series: AttachSeries;
+  readonly rowCount: number;
+  /** Why the watch ended. */
+  readonly endedBy: 'duration' | 'signal' | 'exit';
+}
+
+/** The pid's name, refusing a pid that does not exist (or is a zombie) and another user's process when not root. */
+export function checkTarget(pid: number, source: ProcSource = defaultProcSource): { comm: string } {
+  let stat;
+  let status = '';
+  try {
+    stat = parsePidStat(source.readText(`/proc/${pid}/stat`));
+    status = source.readText(`/proc/${pid}/status`);
+  } catch {
+    stat = undefined;
+  }
+  if (stat === undefined || stat.state === 'Z' || stat.state === 'X') {
+    throw new TargetError('NO_SUCH_PROCESS', `no process with pid ${pid} (check the pid: the process may have exited)`);
+  }
+  const owner = parseStatusUid(status);
+  const uid = source.getuid();
+  if (uid !== 0 && owner !== null && owner !== uid) {
+    throw new TargetError(
+      'NOT_PERMITTED',
+      `cannot watch pid ${pid}: it belongs to uid ${owner} and perfcell runs as uid ${uid} (run as that user, or as root: sudo perfcell attach ${pid})`,
+    );
+  }
+  return { comm: stat.comm };
+}
+
+/** One reading of the target and the machine; the target's fields are null once it has gone. */
+export function readProcPoint(pid: number, source: ProcSource = defaultProcSource): ProcPoint {
+  const atS = source.nowS();
+  const attempt = <T>(read: () => T | undefined): T | undefined => {
+    try {
+      return read();
+    } catch {
+      return undefined;
+    }
+  };
+  const memory = attempt(() => parseProcStatus(source.readText(`/proc/${pid}/status`)));
+  const stat = attempt(() => parsePidStat(source.readText(`/proc/${pid}/stat`)));
+  const machineTicks = attempt(() => parseProcStat(source.readText('/proc/stat'))) ?? [];
+  // A zombie keeps its stat line but has no VmRSS: it has gone as far as the watch is concerned.
+  const alive = memory?.rssBytes != null && stat !== undefined;
+  return {
+    atS,
+    rssBytes: alive ? (memory?.rssBytes ?? null) : null,
+    peakRssBytes: alive ? (memory?.peakRssBytes ?? null) : null,
+    utimeTicks: alive ? (stat?.utimeTicks ?? null) : null,
+    stimeTicks: alive ? (stat?.stimeTicks ?? null) : null,
+    machineTicks,
+  };
+}
+
+/**
+ * Watches a running process until `durationS` passes, `signal` aborts or the process exits:
+ * one row per interval (perf's `-I` when perf counts, else a timer), then the summary report.
+ * VmHWM is reset at attach, so the summary's peak is the peak during the watch.
+ */
+export async function attachToProcess(pid: number, options: AttachOptions = {}, source: ProcSource = defaultProcSource): Promise<AttachResult> {
+  const { comm } = checkTarget(pid, source);
+  const perfOptions = resolvePerfOptions(options);
+  const intervalMs = perfOptions.intervalMs;
+  const warnings: string[] = [];
+  const state = createWatchState(options);
+  const assembler = createIntervalAssembler();
+  const startedAt = new Date().toISOString();
+
+  const peakMethod: PeakMethod = resetPeakRss(pid, source.writeText) ? 'vmhwm-reset' : 'sampled';
+  if (peakMethod === 'sampled') warnings.push(`cannot reset the peak RSS of pid ${pid}; the peak is the largest RSS seen each interval`);
+  const start = readProcPoint(pid, source);
+  let previous = start;
+  let lastAlive = start;
+  let previousTimeS = 0;
+  let finish: (endedBy: AttachResult['endedBy']) => void = () => undefined;
+  const finished = new Promise<AttachResult['endedBy']>((resolve) => {
+    finish = resolve;
+  });
+
+  const emit = (interval: PerfInterval): void => {
+    const point = readProcPoint(pid, source);
+    const row = buildIntervalRow(interval, previousTimeS, previous, point);
+    previousTimeS = interval.timeS;
+    if (point.rssBytes !== null) {
+      previous = point;
+      lastAlive = point;
+    }
+    state.addRow(row, peakMethod === 'vmhwm-reset' ? point.peakRssBytes : null);
+    options.onRow?.(row, state);
+    if (point.rssBytes === null) finish('exit');
+  };
+
+  // perf prints one interval as a burst of lines: a short quiet spell after a record ends the burst.
+  const quietMs = Math.min(30, Math.max(5, Math.floor(intervalMs / 4)));
+  let quietTimer: NodeJS.Timeout | undefined;
+  const flushQuiet = (): void => {
+    const interval = assembler.flush();
+    if (interval) emit(interval);
+  };
+  const onRecord = (record: PerfRecord): void => {
+    state.addRecord(record);
+    const done = assembler.add(record);
+    if (done) emit(done);
+    clearTimeout(quietTimer);
+    quietTimer = setTimeout(flushQuiet, quietMs);
+  };
+
+  let ticker: NodeJS.Timeout | undefined;
+  const startTicker = (): void => {
+    const zeroS = source.nowS();
+    ticker = setInterval(() => emit({ timeS: source.nowS() - zeroS, records: [] }), intervalMs);
+  };
+
+  let perf: PerfWatch | null = null;
+  let countedEvents: readonly string[] = [];
+  let stopping = false;
+  let failure: unknown = null;
+  if (perfOptions.enabled) {
+    const watch = watchPerf(pid, perfOptions, onRecord);
+    perf = watch;
+    countedEvents = perfOptions.events;
+    void watch.ended.then((end) => {
+      if (stopping) return;
+      if (end.problem === null) {
+        finish('exit'); // perf ends by itself when the target exits
+        return;
+      }
+      perf = null;
+      if (readProcPoint(pid, source).rssBytes === null) {
+        finish('exit');
+      } else if (perfOptions.explicit) {
+        failure = end.problem;
+        finish('exit');
+      } else {
+        warnings.push(`${end.problem.message}; watching RAM and CPU only`);
+        startTicker();
+      }
+    });
+  } else {
+    startTicker();
+  }
+  options.onStart?.({ pid, comm, intervalMs, events: countedEvents });
+
+  let durationTimer: NodeJS.Timeout | undefined;
+  if (options.durationS !== undefined) durationTimer = setTimeout(() => finish('duration'), options.durationS * 1000);
+  const onAbort = (): void => finish('signal');
+  if (options.signal?.aborted) finish('signal');
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  let endedBy: AttachResult['endedBy'];
+  let end: ProcPoint;
+  try {
+    endedBy = await finished;
+    end = readProcPoint(pid, source);
+    stopping = true;
+    clearTimeout(durationTimer);
+    clearInterval(ticker);
+    if (perf !== null) {
+      const watch: PerfWatch = perf;
+      await watch.stop();
+    }
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    clearTimeout(durationTimer);
+    clearInterval(ticker);
+    (perf as PerfWatch | null)?.kill();
+  }
+  clearTimeout(quietTimer);
+  flushQuiet();
+  if (failure !== null) throw failure instanceof PerfError ? failure : new Error(String(failure));
+  if (end.rssBytes !== null) lastAlive = end;
+
+  const report = buildAttachReport(state, {
+    pid,
+    comm,
+    startedAt,
+    durationS: end.atS - start.atS,
+    start,
+    end,
+    lastAlive,
+    peakMethod,
+    exited: end.rssBytes === null,
+    intervalMs: countedEvents.length > 0 && perf !== null ? intervalMs : null,
+    warnings,
+  });
+  return { report, series: state.series(), rowCount: state.rowCount, endedBy };
+}

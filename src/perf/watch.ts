@@ -1,0 +1,129 @@
+import { execa } from 'execa';
+import split2 from 'split2';
+import type { Readable } from 'node:stream';
+import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.ts';
+import { classifyPerfStderr } from '../../parsers/perf-errors.ts';
+import { PerfError } from '../errors.ts';
+
+export interface PerfWatchOptions {
+  readonly events: readonly string[];
+  readonly intervalMs: number;
+  /** perf binary; default `perf` on PATH. */
+  readonly perfPath?: string;
+}
+
+/** How a watch ended. */
+export interface PerfWatchEnd {
+  /** Lines perf printed that were neither data nor comments (warnings, errors). */
+  readonly messages: readonly string[];
+  readonly skippedLines: number;
+  /** Records perf delivered in all. */
+  readonly recordCount: number;
+  /** Set when perf exited without delivering a single record: the reason, classified from its stderr. */
+  readonly problem: PerfError | null;
+}
+
+/**
+ * A `perf stat -I` attached to a running pid that counts from the start and hands every record
+ * to `onRecord` as it arrives, keeping none: memory stays flat however long it runs. perf ends by
+ * itself when the target exits (after printing the last partial interval).
+ */
+export interface PerfWatch {
+  readonly perfPid: number | undefined;
+  /** Settles when perf has exited and its output is read, however it ended. */
+  readonly ended: Promise<PerfWatchEnd>;
+  /** SIGINT (only SIGINT makes perf print its last partial interval), SIGKILL after 2 s; then `ended`. */
+  stop(): Promise<PerfWatchEnd>;
+  /** Ends perf at once; for error paths. */
+  kill(): void;
+}
+
+/** perf's argument list for a watch; exported for tests. */
+export function perfWatchArguments(pid: number, options: PerfWatchOptions): string[] {
+  return ['stat', '-x', ',', '-I', String(options.intervalMs), '--pid', String(pid), '-e', options.events.join(',')];
+}
+
+const live = new Set<{ kill(signal?: NodeJS.Signals): boolean }>();
+let exitHookInstalled = false;
+
+/** No perf may outlive perfcell, even when it exits through an error. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const subprocess of live) subprocess.kill('SIGKILL');
+  });
+}
+
+export function watchPerf(pid: number, options: PerfWatchOptions, onRecord: (record: PerfRecord) => void): PerfWatch {
+  installExitHook();
+  const subprocess = execa(options.perfPath ?? 'perf', perfWatchArguments(pid, options), {
+    env: { LC_ALL: 'C' },
+    extendEnv: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    // Its own process group: Ctrl-C reaches perfcell, which then stops perf so it prints the last interval.
+    detached: true,
+    reject: false,
+    buffer: false,
+    cleanup: true,
+  });
+  live.add(subprocess);
+
+  const parser = createPerfStatParser({ format: 'csv', separator: ',' });
+  const messages: string[] = [];
+  let recordCount = 0;
+  const deliver = (records: readonly PerfRecord[]): void => {
+    for (const record of records) {
+      recordCount += 1;
+      onRecord(record);
+    }
+  };
+  const lines = (subprocess.stderr as Readable).pipe(split2());
+  const read = new Promise<void>((resolve) => {
+    lines.on('data', (line: string) => {
+      const found = parser.push(line);
+      deliver(found);
+      const text = line.trim();
+      // Bounded: a healthy perf prints no messages, a failing one a few before it exits.
+      if (found.length === 0 && text !== '' && !text.startsWith('#') && messages.length < 50) messages.push(text);
+    });
+    lines.on('end', () => {
+      deliver(parser.end());
+      resolve();
+    });
+    lines.on('error', () => resolve());
+  });
+
+  let exited = false;
+  const ended = (async (): Promise<PerfWatchEnd> => {
+    const result = await subprocess;
+    exited = true;
+    live.delete(subprocess);
+    await read;
+    let problem: PerfError | null = null;
+    if (recordCount === 0) {
+      const spawnError = result.failed && result.exitCode === undefined ? (result.originalMessage ?? result.message) : '';
+      const text = [...messages, spawnError].join('\n');
+      const classified = classifyPerfStderr(text, { events: options.events, pid });
+      problem = classified
+        ? new PerfError(classified.code, classified.message)
+        : new PerfError('PERF_FAILED', `perf stopped before counting: ${messages[0] ?? (spawnError || 'no message')} (run: perfcell doctor)`);
+    }
+    return { messages, skippedLines: parser.skippedLines, recordCount, problem };
+  })();
+
+  return {
+    perfPid: subprocess.pid,
+    ended,
+    async stop() {
+      if (!exited) subprocess.kill('SIGINT');
+      const timer = setTimeout(() => subprocess.kill('SIGKILL'), 2000);
+      const end = await ended;
+      clearTimeout(timer);
+      return end;
+    },
+    kill() {
+      if (!exited) subprocess.kill('SIGKILL');
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.ts';
+import { buildIntervalRow, createIntervalAssembler, type ProcPoint } from '../../src/attach/interval-row.ts';
+
+// Lines as perf 6.1 prints them for `perf stat -x, -I 200 --pid P -e task-clock,page-faults,cache-misses`.
+const LINES = [
+  '     0.200361870,<not counted>,msec,task-clock,0,100.00,,',
+  '     0.200361870,<not counted>,,page-faults,0,100.00,,',
+  '     0.200361870,<not supported>,,cache-misses,0,100.00,,',
+  '     0.400829930,199.87,msec,task-clock,199870410,100.00,0.999,CPUs utilized',
+  '     0.400829930,1024,,page-faults,199870410,100.00,5.123,K/sec',
+  '     0.400829930,<not supported>,,cache-misses,0,100.00,,',
+  '     0.501267683,50.20,msec,task-clock,50200000,100.00,0.501,CPUs utilized',
+];
+
+function records(): PerfRecord[] {
+  const parser = createPerfStatParser({ format: 'csv', separator: ',' });
+  return [...LINES.flatMap((line) => parser.push(line)), ...parser.end()];
+}
+
+const point = (atS: number, utimeTicks: number, rssBytes: number | null = 4096): ProcPoint => ({
+  atS,
+  rssBytes,
+  peakRssBytes: rssBytes,
+  utimeTicks,
+  stimeTicks: 0,
+  machineTicks: [{ busy: atS * 100, total: atS * 200 }],
+});
+
+describe('createIntervalAssembler', () => {
+  it('hands over an interval when the next timestamp starts, and the last one on flush', () => {
+    const assembler = createIntervalAssembler();
+    const intervals = records().flatMap((record) => assembler.add(record) ?? []);
+    expect(intervals.map((interval) => [interval.timeS, interval.records.length])).toEqual([
+      [0.20036187, 3],
+      [0.40082993, 3],
+    ]);
+    expect(assembler.flush()).toMatchObject({ timeS: 0.501267683, records: [{ event: 'task-clock', value: 50.2 }] });
+    expect(assembler.flush()).toBeUndefined();
+  });
+
+  it('ignores totals rows', () => {
+    const assembler = createIntervalAssembler();
+    expect(assembler.add({ time: null, event: 'x', value: 1, unit: '', status: 'counted', runningPct: null })).toBeUndefined();
+    expect(assembler.flush()).toBeUndefined();
+  });
+});
+
+describe('buildIntervalRow', () => {
+  it('gives per-second rates on perf clock and CPU % from ticks on ours', () => {
+    const assembler = createIntervalAssembler();
+    const [first, second] = records().flatMap((record) => assembler.add(record) ?? []);
+    if (first === undefined || second === undefined) throw new Error('expected two intervals');
+    const idle = buildIntervalRow(first, 0, point(10, 0), point(10.2, 0));
+    expect(idle.events).toEqual([
+      { event: 'task-clock', unit: 'msec', status: 'not counted', value: 0, perSecond: 0 },
+      { event: 'page-faults', unit: '', status: 'not counted', value: 0, perSecond: 0 },
+      { event: 'cache-misses', unit: '', status: 'not supported', value: null, perSecond: null },
+    ]);
+    expect(idle.cpuPct).toBe(0);
+
+    const busy = buildIntervalRow(second, first.timeS, point(10.2, 0), point(10.4, 20, 8192));
+    expect(busy.intervalS).toBeCloseTo(0.20046806, 8);
+    expect(busy.rssBytes).toBe(8192);
+    expect(busy.cpuPct).toBeCloseTo(100, 6); // 20 ticks = 0.2 s of CPU in 0.2 s
+    expect(busy.systemCpuPct).toBeCloseTo(50, 6);
+    expect(busy.events[0]?.perSecond).toBeCloseTo(199.87 / 0.20046806, 6);
+    expect(busy.events[1]?.perSecond).toBeCloseTo(1024 / 0.20046806, 6);
+  });
+
+  it('sums rows of one event that differ by an aggregation column', () => {
+    const row = buildIntervalRow(
+      {
+        timeS: 1,
+        records: [
+          { time: 1, event: 'page-faults', value: 3, unit: '', status: 'counted', runningPct: 100, cpu: 0 },
+          { time: 1, event: 'page-faults', value: 4, unit: '', status: 'counted', runningPct: 100, cpu: 1 },
+        ],
+      },
+      0.5,
+      point(0, 0),
+      point(0.5, 0),
+    );
+    expect(row.events).toEqual([{ event: 'page-faults', unit: '', status: 'counted', value: 7, perSecond: 14 }]);
+  });
+
+  it('reports a gone process as null RSS and unknown CPU', () => {
+    const row = buildIntervalRow({ timeS: 1, records: [] }, 0.9, point(0, 5), { ...point(0.1, 0, null), utimeTicks: null, stimeTicks: null });
+    expect(row.rssBytes).toBeNull();
+    expect(row.cpuPct).toBeNull();
+  });
+});
