@@ -3,6 +3,7 @@ import { cleanLine, isDecimalAt, skipBlanks, type LineKind } from './perf-stat-l
 import {
   classifyAggregationId,
   hasAggregationCount,
+  isEventName,
   isEventStart,
   isThreadId,
   KNOWN_UNITS,
@@ -163,7 +164,7 @@ export class CsvLineParser {
     while (nameLast + 1 < nameTo && isOpenPmuName(text, start(nameFrom), end(nameLast))) nameLast++;
     if (isEmpty(nameFrom) || !isEventStart(text.charCodeAt(start(nameFrom)))) return 'unreadable';
     const event = text.slice(start(nameFrom), end(nameLast));
-    if (event.indexOf('#') !== -1) return 'unreadable';
+    if (!isEventName(event)) return 'unreadable';
     const cgroup = nameLast + 1 < nameTo ? text.slice(start(nameLast + 1), end(nameTo - 1)) : undefined;
     const unit = unitField === -1 ? '' : fieldText(text, unitField);
     if (unit !== '' && isDigitCode(unit.charCodeAt(0))) return 'unreadable';

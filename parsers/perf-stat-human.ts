@@ -11,6 +11,7 @@ import { cleanLine, isDecimalAt, readRunningPct, skipBlanks, type LineKind } fro
 import {
   classifyAggregationId,
   hasAggregationCount,
+  isEventName,
   isEventStart,
   isThreadId,
   KNOWN_UNITS,
@@ -286,7 +287,7 @@ export class HumanLineParser {
     }
     // `100 iterations done`, `1.5 ms per op`: someone else's line, unless it is laid out like perf's
     if (!perfShaped && nameUnit === undefined && !isEventLike(event)) return 'unreadable';
-    if (!isEventStart(event.charCodeAt(0)) || (unit !== '' && !isEventStart(unit.charCodeAt(0)) && unit !== '%')) {
+    if (!isEventName(event) || (unit !== '' && !isEventStart(unit.charCodeAt(0)) && unit !== '%')) {
       return 'unreadable';
     }
 

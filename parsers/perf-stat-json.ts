@@ -1,6 +1,6 @@
 import { isDigitCode, parsePlainNumberAt } from './number.ts';
 import { cleanLine, skipBlanks, type LineKind } from './perf-stat-line.ts';
-import { makeRecord, type MutableRecord } from './perf-stat-record.ts';
+import { isEventName, makeRecord, type MutableRecord } from './perf-stat-record.ts';
 import type { AggregationKey, CounterStatus } from './perf-stat-types.ts';
 
 /*
@@ -156,7 +156,7 @@ export class JsonLineParser {
     }
     this.pos = i;
     if (countFrom === -1) return perfKeys > 0 ? 'metric' : 'comment';
-    if (event === undefined || event === '') return 'unreadable';
+    if (event === undefined || !isEventName(event)) return 'unreadable';
     let status: CounterStatus = 'counted';
     let value: number | null = null;
     if (countTo - countFrom === 13 && text.startsWith('<not counted>', countFrom)) {

@@ -74,6 +74,16 @@ export const KNOWN_UNITS: ReadonlySet<string> = new Set([
   'MHz', 'GHz', 'Hz', 'C', '%', 'capacity', 'pages', 'percent',
 ]);
 
+const BLANK_EDGE = /^\s|\s$/;
+
+/**
+ * Could this be an event name as perf prints it? Never starting with a digit, `(`, `<`, `#`, `+`,
+ * `-` or `%`, never starting or ending with white space (of any script), never holding `#`.
+ */
+export function isEventName(name: string): boolean {
+  return name.length > 0 && isEventStart(name.charCodeAt(0)) && !BLANK_EDGE.test(name) && name.indexOf('#') === -1;
+}
+
 /** First character of an event name: never a digit, `(`, `<`, `#`, `+`, `-` or `%`. */
 export function isEventStart(code: number): boolean {
   if (code >= 48 && code <= 57) return false;
