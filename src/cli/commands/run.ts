@@ -2,6 +2,8 @@ import { constants } from 'node:os';
 import { Option, type Command } from 'commander';
 import { measure } from '../../session/measure.ts';
 import { renderReportText } from '../../render/report-text.ts';
+import { renderReportsHtml } from '../../render/html.ts';
+import { writeHtmlFile } from '../html-file.ts';
 import { parseEventList, parseIntervalMs } from '../options.ts';
 
 interface RunFlags {
@@ -9,6 +11,7 @@ interface RunFlags {
   readonly interval: number;
   readonly perf: boolean;
   readonly json?: boolean;
+  readonly html?: string;
   readonly backend: 'perf' | 'cachegrind';
 }
 
@@ -23,6 +26,7 @@ export function registerRun(program: Command): void {
     .option('--no-perf', 'RAM, time and CPU only')
     .addOption(new Option('--backend <name>', 'where counters come from').choices(['perf', 'cachegrind']).default('perf'))
     .option('--json', 'print the whole report as one JSON document')
+    .option('--html <file>', 'also write a self-contained HTML page with charts of RSS and each counter')
     .passThroughOptions()
     .action(async (command: string[], flags: RunFlags) => {
       const report = await measure(command, {
@@ -33,6 +37,9 @@ export function registerRun(program: Command): void {
       });
       for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
       process.stdout.write(flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${renderReportText(report)}\n`);
+      if (flags.html !== undefined) {
+        writeHtmlFile(flags.html, renderReportsHtml('perfcell run', [report], { generatedAt: report.startedAt }));
+      }
       process.exitCode = report.signal !== null ? 128 + signalNumber(report.signal) : (report.exitCode ?? 1);
     });
 }

@@ -1,0 +1,78 @@
+import { summarizeRuns } from '../experiment/statistics.ts';
+import type { AttachSeries } from '../attach/watch-state.ts';
+import type { CommandReport } from '../session/report.ts';
+import type { ChartSpec, HtmlCompareInput, LineChartSpec, SpreadChartSpec } from './html-data.ts';
+
+const MIB = 1024 * 1024;
+
+/** RSS over time, then each counted event's count per perf interval, for one command's report. */
+export function commandCharts(report: CommandReport): LineChartSpec[] {
+  const charts: LineChartSpec[] = [];
+  const rss = report.rssSeries ?? [];
+  if (rss.length > 0) {
+    charts.push({
+      type: 'line',
+      title: 'RSS',
+      xLabel: 's',
+      yLabel: 'MiB',
+      x: rss.map((sample) => sample.timeS),
+      series: [{ label: 'RSS', values: rss.map((sample) => sample.rssBytes / MIB) }],
+    });
+  }
+  const interval = report.counters.intervalMs === null ? 'interval' : `${report.counters.intervalMs} ms interval`;
+  for (const event of report.counters.events) {
+    if (event.status !== 'counted' || event.samples.length === 0) continue;
+    const unit = event.unit === '' ? '' : ` (${event.unit})`;
+    charts.push({
+      type: 'line',
+      title: `${event.event} per ${interval}${unit}`,
+      xLabel: "s (perf's clock)",
+      yLabel: event.unit === '' ? 'count' : event.unit,
+      x: event.samples.map((sample) => sample.timeS),
+      series: [{ label: event.event, values: event.samples.map((sample) => sample.value) }],
+    });
+  }
+  return charts;
+}
+
+/** RSS, CPU % and each event per second over a whole watch. */
+export function attachCharts(series: AttachSeries): LineChartSpec[] {
+  const line = (title: string, yLabel: string, values: readonly (number | null)[]): LineChartSpec => ({
+    type: 'line',
+    title,
+    xLabel: 's since attach',
+    yLabel,
+    x: series.timeS,
+    series: [{ label: title, values }],
+  });
+  const charts = [
+    line('RSS', 'MiB', series.rssBytes.map((bytes) => (bytes === null ? null : bytes / MIB))),
+    line('CPU', '% of one CPU', series.cpuPct),
+  ];
+  for (const event of series.events) {
+    if (event.perSecond.every((value) => value === null)) continue;
+    charts.push(line(`${event.event} per second`, event.unit === '' ? 'per s' : `${event.unit}/s`, event.perSecond));
+  }
+  return series.timeS.length === 0 ? [] : charts;
+}
+
+/** One spread chart per compare metric: each alternative's runs, mean, ±σ and min–max. */
+export function compareCharts(compare: HtmlCompareInput): SpreadChartSpec[] {
+  return compare.metrics.map((metric) => {
+    const scale = metric.unit === 'bytes' ? 1 / MIB : 1;
+    const runs = metric.alternatives.map((alternative) => alternative.values.map((value) => value * scale));
+    return {
+      type: 'spread',
+      title: metric.metric,
+      yLabel: metric.unit === 'bytes' ? 'MiB' : metric.unit,
+      names: metric.alternatives.map((alternative) => alternative.name),
+      runs,
+      spread: runs.map((values) => {
+        const summary = summarizeRuns(values);
+        return { mean: summary.mean, stdDev: summary.stdDev, min: summary.min, max: summary.max };
+      }),
+    };
+  });
+}
+
+export type { ChartSpec };

@@ -1,0 +1,72 @@
+import type { AttachSeries } from '../attach/watch-state.ts';
+import type { CommandReport } from '../session/report.ts';
+
+/** One measured alternative of a compare metric: its name and the value of each run. */
+export interface HtmlCompareAlternative {
+  readonly name: string;
+  /** One value per run, in the metric's unit. */
+  readonly values: readonly number[];
+}
+
+/** One metric of a compare (time, peak RSS, cache-misses, …) over all alternatives. */
+export interface HtmlCompareMetric {
+  /** Shown as the chart title: `time`, `peak RSS`, `cache-misses`. */
+  readonly metric: string;
+  /** The values' unit: `s`, `bytes` (shown as MiB), or an event's unit; `''` for counts. */
+  readonly unit: string;
+  readonly alternatives: readonly HtmlCompareAlternative[];
+  /** The verdict line, e.g. "col is 3.1× ± 0.2 slower; p < 0.001". */
+  readonly verdict?: string;
+}
+
+/** What `compare` hands the HTML renderer: the minimum it needs, plain data. */
+export interface HtmlCompareInput {
+  readonly title: string;
+  readonly metrics: readonly HtmlCompareMetric[];
+  /** Notes printed under the title (warnings, the backend used). */
+  readonly notes?: readonly string[];
+  /** Reports of single runs to show under the comparison (optional; each gets its own charts). */
+  readonly reports?: readonly CommandReport[];
+}
+
+/** One part of the page. A new kind does not compile until html.ts can render it. */
+export type HtmlSection =
+  | { readonly kind: 'command'; readonly report: CommandReport }
+  | { readonly kind: 'attach'; readonly report: CommandReport; readonly series: AttachSeries }
+  | { readonly kind: 'compare'; readonly compare: HtmlCompareInput };
+
+export interface HtmlReportData {
+  /** Page title and heading (escaped). */
+  readonly title: string;
+  /** ISO time shown under the heading; omitted when absent (keeps output reproducible in tests). */
+  readonly generatedAt?: string;
+  readonly sections: readonly HtmlSection[];
+}
+
+/** A chart as the page script draws it; all numbers already in display units. */
+export type ChartSpec = LineChartSpec | SpreadChartSpec;
+
+export interface LineChartSpec {
+  readonly type: 'line';
+  readonly title: string;
+  readonly xLabel: string;
+  readonly yLabel: string;
+  readonly x: readonly number[];
+  readonly series: readonly { readonly label: string; readonly values: readonly (number | null)[] }[];
+}
+
+/** Runs of each alternative as dots, the mean as a bar, ±σ as a box and min–max as a whisker. */
+export interface SpreadChartSpec {
+  readonly type: 'spread';
+  readonly title: string;
+  readonly yLabel: string;
+  readonly names: readonly string[];
+  /** runs[alternative][run] */
+  readonly runs: readonly (readonly number[])[];
+  readonly spread: readonly {
+    readonly mean: number | null;
+    readonly stdDev: number | null;
+    readonly min: number | null;
+    readonly max: number | null;
+  }[];
+}

@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { renderCompareHtml } from '../../src/render/html.ts';
+import { CHROMIUM_MISSING, dumpDom, findChromium, screenshot } from '../support/chromium.ts';
+import { cliPath, fixture } from '../support/fixtures.ts';
+import { perfUsable } from '../support/perf.ts';
+import { countColor, decodePng } from '../support/png.ts';
+
+const HOSTILE = ['<script>alert(1)</script>', `"&'`];
+const ESCAPED_IN_DOM = '&lt;script&gt;alert(1)&lt;/script&gt;';
+/** uPlot's first series colour in our palette (#1f77b4): the lines, dots and mean bars. */
+const SERIES_BLUE = [0x1f, 0x77, 0xb4] as const;
+const outDir = join(tmpdir(), `perfcell-html-${process.pid}`);
+mkdirSync(outDir, { recursive: true });
+const chromium = findChromium();
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+/** Renders the page twice (DOM, screenshot) and checks that every chart drew, with no errors. */
+async function checkPage(html: string, name: string): Promise<{ dom: string; bluePixels: number }> {
+  if (chromium === null) throw new Error(CHROMIUM_MISSING);
+  const slots = readFileSync(html, 'utf8').match(/class="chart" id="chart-\d+"/g)?.length ?? 0;
+  expect(slots).toBeGreaterThan(0);
+  const { stdout: dom, stderr } = await dumpDom(chromium, html);
+  const root = /<html[^>]*>/.exec(dom)?.[0] ?? '';
+  expect(root, 'the page script never finished').toContain(`data-charts-drawn="${slots}"`);
+  expect(root, 'a chart canvas holds no coloured pixels').toContain(`data-charts-inked="${slots}"`);
+  expect(root, 'the page recorded a script error').not.toContain('data-errors');
+  expect(stderr).not.toMatch(/Uncaught|CONSOLE\(\d+\).*(error|Error)/);
+  const png = join(outDir, `${name}.png`);
+  await screenshot(chromium, html, png);
+  const bluePixels = countColor(decodePng(readFileSync(png)), SERIES_BLUE, 40);
+  console.log(`${name}: ${slots} charts drawn; screenshot ${png} has ${bluePixels} series-blue pixels`);
+  return { dom, bluePixels };
+}
+
+describe('HTML reports in headless Chromium', () => {
+  it('finds chromium (else says how to install it)', () => {
+    if (chromium === null) console.error(CHROMIUM_MISSING);
+    expect(chromium, CHROMIUM_MISSING).not.toBeNull();
+  });
+
+  it.runIf(perfUsable)('run --html: charts of RSS and counters, a hostile command line shown as text', async () => {
+    const html = join(outDir, 'run.html');
+    const result = await execa(process.execPath, [cliPath, 'run', '-e', 'task-clock,page-faults', '-I', '20', '--html', html, '--', fixture('peak-then-idle'), '64', '300', '200', ...HOSTILE], {
+      reject: false, timeout: 30_000, env: { NO_COLOR: '1' },
+    });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`wrote ${html}`);
+    const { dom, bluePixels } = await checkPage(html, 'run');
+    expect(dom).toContain(ESCAPED_IN_DOM);
+    expect(dom).toContain('"&amp;\'');
+    expect(dom).not.toContain('<script>alert(1)</script>');
+    expect(bluePixels).toBeGreaterThan(500);
+  }, 90_000);
+
+  it.runIf(perfUsable)('attach --html: RSS, CPU and each event per second over the watch', async () => {
+    const target = spawn(fixture('spin'), ['30'], { stdio: 'ignore' });
+    children.push(target);
+    const html = join(outDir, 'attach.html');
+    const result = await execa(process.execPath, [cliPath, 'attach', String(target.pid), '-I', '100', '-d', '1.5', '--json', '-e', 'task-clock,page-faults', '--html', html], {
+      reject: false, timeout: 30_000, env: { NO_COLOR: '1' },
+    });
+    target.kill('SIGKILL');
+    expect(result.exitCode, result.stderr).toBe(0);
+    const { dom, bluePixels } = await checkPage(html, 'attach');
+    expect(dom).toContain(`pid ${target.pid} (spin)`);
+    expect(bluePixels).toBeGreaterThan(500);
+  }, 90_000);
+
+  it('renderCompareHtml: a spread chart per metric, hostile alternative names as text', async () => {
+    const html = join(outDir, 'compare.html');
+    writeFileSync(
+      html,
+      renderCompareHtml({
+        title: `rows vs ${HOSTILE.join(' ')}`,
+        notes: ['counts from cachegrind'],
+        metrics: [
+          { metric: 'time', unit: 's', alternatives: [{ name: 'rows', values: [0.10, 0.12, 0.11, 0.105] }, { name: HOSTILE.join(' '), values: [0.31, 0.35, 0.29, 0.33] }], verdict: 'cols is 2.9× ± 0.3 slower; p < 0.001' },
+          { metric: 'peak RSS', unit: 'bytes', alternatives: [{ name: 'rows', values: [8e6, 8.2e6, 8.1e6] }, { name: HOSTILE.join(' '), values: [8e6, 8.3e6, 8.1e6] }] },
+          { metric: 'D1 misses', unit: '', alternatives: [{ name: 'rows', values: [1e5, 1.1e5] }, { name: HOSTILE.join(' '), values: [8e5, 8.2e5] }] },
+        ],
+      }),
+    );
+    const { dom, bluePixels } = await checkPage(html, 'compare');
+    expect(dom).toContain(ESCAPED_IN_DOM);
+    expect(dom).not.toContain('<script>alert(1)</script>');
+    expect(bluePixels).toBeGreaterThan(200);
+  }, 90_000);
+});

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import type { CommandReport } from '../../src/session/report.ts';
+import { escapeHtml, renderCompareHtml, renderHtmlReport, renderReportsHtml, scriptJson } from '../../src/render/html.ts';
+import { readChartAssets } from '../../src/render/chart-assets.ts';
+import type { ChartSpec, HtmlCompareInput } from '../../src/render/html-data.ts';
+
+const HOSTILE = '<script>alert(1)</script> "&\'';
+
+function report(overrides: Partial<CommandReport> = {}): CommandReport {
+  return {
+    label: `prog ${HOSTILE}`,
+    command: ['prog', HOSTILE],
+    startedAt: '2026-01-01T00:00:00.000Z',
+    durationS: 0.3,
+    exitCode: 0,
+    signal: null,
+    memory: { rssBeforeBytes: 0, rssAfterBytes: 1 << 20, usedBytes: 1 << 20, peakRssBytes: 2 << 20, peakAboveFinalBytes: 1 << 20, peakMethod: 'rusage-maxrss' },
+    cpu: { systemMeanPct: 50, singleMaxPct: 100, perCpuPct: [100, 0], userS: 0.3, systemS: 0 },
+    counters: {
+      backend: 'perf',
+      simulated: false,
+      intervalMs: 100,
+      events: [
+        {
+          event: `page-faults${HOSTILE}`, unit: '', status: 'counted', total: 30, countedSeconds: 0.3, perSecond: 100,
+          samples: [{ timeS: 0.1, value: 10 }, { timeS: 0.2, value: 15 }, { timeS: 0.3, value: 5 }], min: 5, max: 15, lowestRunningPct: 100,
+        },
+      ],
+      unsupported: [],
+      derived: { missRatio: null, ipc: null, missesPerKiloInstruction: null },
+      pauseS: 0,
+    },
+    warnings: [`warning with ${HOSTILE}`],
+    rssSeries: [{ timeS: 0.01, rssBytes: 1 << 20 }, { timeS: 0.02, rssBytes: 2 << 20 }],
+    ...overrides,
+  };
+}
+
+const compare: HtmlCompareInput = {
+  title: `rows vs ${HOSTILE}`,
+  metrics: [
+    {
+      metric: 'time', unit: 's',
+      alternatives: [{ name: 'rows', values: [0.1, 0.12, 0.11] }, { name: HOSTILE, values: [0.3, 0.33, 0.31] }],
+      verdict: `${HOSTILE} is 2.8× ± 0.2 slower; p < 0.001`,
+    },
+    { metric: 'peak RSS', unit: 'bytes', alternatives: [{ name: 'rows', values: [1 << 20] }, { name: HOSTILE, values: [2 << 20, 4 << 20] }] },
+  ],
+};
+
+const assets = { js: 'window.uPlot = function () {}; var s = "</script><script>alert(2)</script>";', css: '.u { color: red }' };
+// Inside a script element only `</script` ends it, so the number of closings is the number of elements.
+const scriptElements = (html: string): number => html.match(/<\/script/gi)?.length ?? 0;
+
+function chartData(html: string): ChartSpec[] {
+  const match = /<script type="application\/json" id="perfcell-charts">(.*?)<\/script>/s.exec(html);
+  return JSON.parse(match?.[1] ?? 'null') as ChartSpec[];
+}
+
+describe('escapeHtml and scriptJson', () => {
+  it('escape the five characters', () => {
+    expect(escapeHtml(HOSTILE)).toBe('&#60;script&#62;alert(1)&#60;/script&#62; &#34;&#38;&#39;');
+  });
+
+  it('JSON that cannot end its script element and parses back to the same value', () => {
+    const value = { text: `${HOSTILE}\u2028\u2029<!--` };
+    const text = scriptJson(value);
+    expect(text).not.toMatch(/[<>&\u2028\u2029]/);
+    expect(JSON.parse(text)).toEqual(value);
+  });
+});
+
+describe('renderHtmlReport', () => {
+  it('escapes everything from a command line, perf and warnings; only its own four scripts run', () => {
+    const html = renderReportsHtml(`perfcell run ${HOSTILE}`, [report()], {}, assets);
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html).not.toContain('</script><script>alert(2)');
+    expect(scriptElements(html)).toBe(4); // error recorder, chart data, uPlot, chart drawing
+    expect(html).toContain('<title>perfcell run &#60;script&#62;alert(1)&#60;/script&#62; &#34;&#38;&#39;</title>');
+    expect(html).toContain('<li>warning with &#60;script&#62;alert(1)&#60;/script&#62; &#34;&#38;&#39;</li>');
+    const charts = chartData(html);
+    expect(charts.map((chart) => chart.title)).toEqual(['RSS', `page-faults${HOSTILE} per 100 ms interval`]);
+    expect(charts[0]).toMatchObject({ type: 'line', yLabel: 'MiB', x: [0.01, 0.02], series: [{ values: [1, 2] }] });
+    expect(html.match(/class="chart" id="chart-\d+"/g)).toEqual(['class="chart" id="chart-0"', 'class="chart" id="chart-1"']);
+  });
+
+  it('is self-contained: the charting library inlined, nothing fetched', () => {
+    const html = renderHtmlReport({ title: 't', sections: [{ kind: 'command', report: report() }] });
+    const real = readChartAssets();
+    expect(html).toContain(real.js.slice(0, 200));
+    expect(html).toContain(real.css.slice(0, 100));
+    expect(html).not.toMatch(/<(link|img|iframe)\b|\ssrc=|@import|url\(\s*['"]?https?:/i);
+  });
+
+  it('says so when a report has nothing to chart', () => {
+    const bare = report({ counters: { ...report().counters, events: [] } });
+    const { rssSeries: _unused, ...withoutSeries } = bare;
+    const html = renderReportsHtml('t', [withoutSeries], {}, assets);
+    expect(html).toContain('no time series to chart');
+    expect(chartData(html)).toEqual([]);
+  });
+
+  it('numbers charts across sections so each slot gets its own spec', () => {
+    const html = renderHtmlReport(
+      {
+        title: 'two',
+        sections: [
+          { kind: 'command', report: report() },
+          { kind: 'attach', report: report(), series: { timeS: [1, 2], rssBytes: [1 << 20, null], cpuPct: [100, 50], events: [{ event: 'task-clock', unit: 'msec', perSecond: [1000, null] }] } },
+        ],
+      },
+      assets,
+    );
+    expect(chartData(html).map((chart) => chart.title)).toEqual(['RSS', `page-faults${HOSTILE} per 100 ms interval`, 'RSS', 'CPU', 'task-clock per second']);
+    expect(html.match(/id="chart-\d+"/g)).toHaveLength(5);
+  });
+});
+
+describe('renderCompareHtml', () => {
+  it('one spread chart per metric with mean, σ, min and max, a table and the verdicts', () => {
+    const html = renderCompareHtml(compare, {}, assets);
+    const charts = chartData(html);
+    expect(charts.map((chart) => chart.type)).toEqual(['spread', 'spread']);
+    const [time, peak] = charts;
+    if (time?.type !== 'spread' || peak?.type !== 'spread') throw new Error('expected spread charts');
+    expect(time.names).toEqual(['rows', HOSTILE]);
+    expect(time.spread[0]?.mean).toBeCloseTo(0.11, 12);
+    expect(time.spread[0]?.stdDev).toBeCloseTo(0.01, 12);
+    expect(time.spread[1]).toMatchObject({ min: 0.3, max: 0.33 });
+    expect(peak.yLabel).toBe('MiB');
+    expect(peak.runs).toEqual([[1], [2, 4]]);
+    expect(peak.spread[0]?.stdDev).toBeNull(); // one run: no σ
+    expect(html).toContain('<li><b>time</b>: &#60;script&#62;alert(1)&#60;/script&#62; &#34;&#38;&#39; is 2.8× ± 0.2 slower; p &#60; 0.001</li>');
+    expect(html).toMatch(/<tr><td>peak RSS<\/td><td>&#60;script&#62;alert\(1\)&#60;\/script&#62; &#34;&#38;&#39;<\/td><td>2<\/td><td>3\.0 MiB<\/td><td>± 1\.4 MiB<\/td><td>2\.0 MiB<\/td><td>4\.0 MiB<\/td><\/tr>/);
+    expect(html).not.toContain('<script>alert(1)');
+  });
+});
