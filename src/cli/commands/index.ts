@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAttach } from './attach.ts';
 import { registerCells } from './cells.ts';
 import { registerCompare } from './compare.ts';
 import { registerDoctor } from './doctor.ts';
@@ -13,4 +14,5 @@ export function registerCommands(program: Command): void {
   registerCells(program);
   registerCompare(program);
   registerParse(program);
+  registerAttach(program);
 }

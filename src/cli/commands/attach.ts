@@ -1,0 +1,148 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { attachToProcess, type AttachStart } from '../../attach/attach.ts';
+import type { IntervalRow } from '../../attach/interval-row.ts';
+import type { WatchState } from '../../attach/watch-state.ts';
+import { renderAttachFrame } from '../../render/attach-table.ts';
+import { renderHtmlReport } from '../../render/html.ts';
+import { renderReportText } from '../../render/report-text.ts';
+import { writeHtmlFile } from '../html-file.ts';
+import { parseEventList, parseIntervalMs } from '../options.ts';
+
+interface AttachFlags {
+  readonly events?: readonly string[];
+  readonly interval: number;
+  readonly duration?: number;
+  readonly perf: boolean;
+  readonly json?: boolean;
+  readonly ndjson?: boolean;
+  readonly html?: string;
+}
+
+/** A pid is a whole number > 0. */
+export function parsePid(value: string): number {
+  const pid = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(pid) || pid <= 0) {
+    throw new InvalidArgumentError('give the pid as a whole number, e.g. perfcell attach 1234');
+  }
+  return pid;
+}
+
+/** Seconds, fractions allowed: `--duration 2.5`. */
+export function parseDurationS(value: string): number {
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new InvalidArgumentError('give the duration in seconds, a number > 0, e.g. --duration 10');
+  }
+  return seconds;
+}
+
+const REDRAW_MS = 100;
+
+/**
+ * `perfcell attach PID`: watch a running process like `perf stat -I`, with RSS and CPU beside the
+ * counters. A live table on a terminal, else NDJSON (`kind`: start, interval, summary); the summary
+ * when Ctrl-C is pressed, the duration ends or the process exits. Exit 0 then; 1 when the pid does
+ * not exist or may not be watched; 2 on misuse.
+ */
+export function registerAttach(program: Command): void {
+  program
+    .command('attach')
+    .description('watch a running process: RSS, CPU and perf counters per interval, then a summary')
+    .argument('<pid>', 'the process to watch', parsePid)
+    .option('-d, --duration <seconds>', 'stop after this many seconds (default: until Ctrl-C or the process exits)', parseDurationS)
+    .option('-I, --interval <ms>', 'interval in ms', parseIntervalMs, 1000)
+    .option('-e, --events <list>', 'perf events, comma-separated (default: cache-misses,cache-references,instructions,cycles,page-faults)', parseEventList)
+    .option('--no-perf', 'RSS and CPU only')
+    .option('--ndjson', 'one JSON record per interval, then the summary (the default when stdout is not a terminal)')
+    .option('--json', 'print only the summary, as one JSON document')
+    .option('--html <file>', 'also write a self-contained HTML page with charts of the whole watch')
+    .action(async (pid: number, flags: AttachFlags) => {
+      const mode = flags.json === true ? 'json' : flags.ndjson === true || process.stdout.isTTY !== true ? 'ndjson' : 'table';
+      const out = (text: string): void => void process.stdout.write(text);
+      const abort = new AbortController();
+      let interrupts = 0;
+      const onSignal = (): void => {
+        interrupts += 1;
+        // A second Ctrl-C leaves at once (perf is killed by the exit hook).
+        if (interrupts > 1) process.exit(130);
+        abort.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      const table = mode === 'table' ? createLiveTable(out) : null;
+      try {
+        const result = await attachToProcess(pid, {
+          ...(flags.events === undefined ? {} : { events: flags.events }),
+          intervalMs: flags.interval,
+          perf: flags.perf,
+          ...(flags.duration === undefined ? {} : { durationS: flags.duration }),
+          signal: abort.signal,
+          onStart: (info) => {
+            if (mode === 'ndjson') out(`${JSON.stringify({ kind: 'start', ...info })}\n`);
+            table?.start(info);
+          },
+          onRow: (row, state) => {
+            if (mode === 'ndjson') out(`${JSON.stringify({ kind: 'interval', ...row })}\n`);
+            table?.update(row, state);
+          },
+        });
+        table?.finish();
+        const { report } = result;
+        for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
+        if (mode === 'ndjson') out(`${JSON.stringify({ kind: 'summary', endedBy: result.endedBy, report })}\n`);
+        else if (mode === 'json') out(`${JSON.stringify(report, null, 2)}\n`);
+        else out(`${renderReportText(report)}\n`);
+        if (flags.html !== undefined) {
+          writeHtmlFile(flags.html, renderHtmlReport({
+            title: `perfcell attach ${pid}`,
+            generatedAt: report.startedAt,
+            sections: [{ kind: 'attach', report, series: result.series }],
+          }));
+        }
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+}
+
+/** The live table on a terminal, redrawn in place at most every REDRAW_MS. */
+function createLiveTable(out: (text: string) => void) {
+  let info: AttachStart | null = null;
+  let state: WatchState | null = null;
+  let drawnLines = 0;
+  let lastDrawMs = 0;
+  let pending: NodeJS.Timeout | undefined;
+  const draw = (): void => {
+    pending = undefined;
+    if (info === null || state === null) return;
+    lastDrawMs = Date.now();
+    const frame = renderAttachFrame(state.recentRows(), {
+      pid: info.pid,
+      comm: info.comm,
+      intervalMs: info.intervalMs,
+      width: process.stdout.columns ?? 100,
+      height: Math.max(8, (process.stdout.rows ?? 24) - 2),
+    });
+    // Back to the first line of the previous frame, clear from there down, draw anew.
+    out(`${drawnLines > 0 ? `\u001b[${drawnLines}F\u001b[J` : ''}${frame}\n`);
+    drawnLines = frame.split('\n').length;
+  };
+  return {
+    start(started: AttachStart) {
+      info = started;
+      process.stderr.write(`watching pid ${started.pid} (${started.comm}) every ${started.intervalMs} ms; Ctrl-C ends the watch with a summary\n`);
+    },
+    update(_row: IntervalRow, current: WatchState) {
+      state = current;
+      if (pending !== undefined) return;
+      const waitMs = REDRAW_MS - (Date.now() - lastDrawMs);
+      if (waitMs <= 0) draw();
+      else pending = setTimeout(draw, waitMs);
+    },
+    finish() {
+      clearTimeout(pending);
+      draw();
+    },
+  };
+}

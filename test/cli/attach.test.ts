@@ -1,0 +1,241 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { execa } from 'execa';
+import pty from 'node-pty';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CommandReport } from '../../src/session/report.ts';
+import type { IntervalRow } from '../../src/attach/interval-row.ts';
+import { cliPath, fixture } from '../support/fixtures.ts';
+import { perfUsable } from '../support/perf.ts';
+
+const env = { NO_COLOR: '1' };
+const targets: ChildProcess[] = [];
+const watchers: { kill(signal?: NodeJS.Signals): unknown }[] = [];
+
+/** A process to watch, killed after each test. */
+function target(name: string, ...args: string[]): number {
+  const child = spawn(fixture(name), args, { stdio: 'ignore' });
+  targets.push(child);
+  if (child.pid === undefined) throw new Error(`could not start ${name}`);
+  return child.pid;
+}
+
+function perfcell(args: readonly string[], options: { timeoutMs?: number } = {}) {
+  const subprocess = execa(process.execPath, [cliPath, ...args], { reject: false, timeout: options.timeoutMs ?? 30_000, env, forceKillAfterDelay: 1_000 });
+  watchers.push(subprocess);
+  return subprocess;
+}
+
+/** perf processes counting a given pid: none may outlive the watch. */
+function perfWatching(pid: number): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (argv[0]?.endsWith('perf') && argv.includes('--pid') && argv[argv.indexOf('--pid') + 1] === String(pid)) found.push(Number(entry));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return found;
+}
+
+/** Resolves when a stdout line satisfies the test; lines are NDJSON records. */
+function waitForRecord(subprocess: ReturnType<typeof perfcell>, wanted: (record: Record<string, unknown>) => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const onData = (chunk: Buffer): void => {
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      if (lines.some((line) => line.trim() !== '' && wanted(JSON.parse(line) as Record<string, unknown>))) {
+        subprocess.stdout?.off('data', onData);
+        resolve();
+      }
+    };
+    subprocess.stdout?.on('data', onData);
+    void subprocess.then(() => reject(new Error('perfcell ended before the record appeared')));
+  });
+}
+
+interface Lines {
+  start: Record<string, unknown>;
+  intervals: IntervalRow[];
+  summary: { endedBy: string; report: CommandReport };
+}
+
+function parseNdjson(stdout: string): Lines {
+  const records = stdout.trim().split('\n').map((line) => JSON.parse(line) as { kind: string } & Record<string, unknown>);
+  expect(records[0]?.kind).toBe('start');
+  expect(records.at(-1)?.kind).toBe('summary');
+  return {
+    start: records[0] ?? {},
+    intervals: records.filter((record) => record.kind === 'interval') as unknown as IntervalRow[],
+    summary: records.at(-1) as unknown as Lines['summary'],
+  };
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+const perSecond = (row: IntervalRow, event: string): number | null => row.events.find((candidate) => candidate.event === event)?.perSecond ?? null;
+
+afterEach(() => {
+  for (const watcher of watchers.splice(0)) watcher.kill('SIGKILL');
+  const pids = targets.splice(0).map((child) => {
+    child.kill('SIGKILL');
+    return child.pid ?? 0;
+  });
+  for (const pid of pids) expect(perfWatching(pid), `perf still counting pid ${pid}`).toEqual([]);
+});
+
+describe('perfcell attach: errors', () => {
+  it('a pid that does not exist: one line, exit 1', async () => {
+    const gone = spawn('true');
+    await new Promise((resolve) => gone.on('exit', resolve));
+    const pid = gone.pid ?? 0;
+    const result = await perfcell(['attach', String(pid)]);
+    expect(result.stderr).toBe(`error: no process with pid ${pid} (check the pid: the process may have exited)`);
+    expect(result.stdout).toBe('');
+    expect(result.exitCode).toBe(1);
+  });
+
+  it("another user's process when not root: one line naming the fix, exit 1", async () => {
+    const isRoot = process.getuid?.() === 0;
+    // As root, perfcell runs as nobody against our (root's) process; otherwise as us against init.
+    const pid = isRoot ? target('sleep-ms', '30000') : 1;
+    const command = isRoot
+      ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cliPath, 'attach', String(pid)]
+      : [process.execPath, cliPath, 'attach', String(pid)];
+    const [file = '', ...args] = command;
+    const result = await execa(file, args, { reject: false, timeout: 30_000, env, cwd: '/tmp' });
+    const uid = isRoot ? 65534 : process.getuid?.();
+    expect(result.stderr).toBe(
+      `error: cannot watch pid ${pid}: it belongs to uid 0 and perfcell runs as uid ${uid} (run as that user, or as root: sudo perfcell attach ${pid})`,
+    );
+    expect(result.exitCode).toBe(1);
+  });
+
+  it('misuse exits 2', async () => {
+    const notPid = await perfcell(['attach', 'abc']);
+    expect(notPid.exitCode).toBe(2);
+    expect(notPid.stderr).toContain('give the pid as a whole number, e.g. perfcell attach 1234');
+    const noDuration = await perfcell(['attach', '1', '--duration', '0']);
+    expect(noDuration.exitCode).toBe(2);
+    expect(noDuration.stderr).toContain('give the duration in seconds, a number > 0, e.g. --duration 10');
+  });
+});
+
+describe('perfcell attach without perf', () => {
+  it('--no-perf: rows of RSS and CPU, no counters, no perf started', async () => {
+    const pid = target('sleep-ms', '30000');
+    const watch = perfcell(['attach', String(pid), '--no-perf', '-I', '100', '-d', '1', '--ndjson']);
+    await waitForRecord(watch, (record) => record.kind === 'interval');
+    expect(perfWatching(pid)).toEqual([]);
+    const result = await watch;
+    expect(result.exitCode).toBe(0);
+    const { intervals, summary } = parseNdjson(result.stdout);
+    expect(intervals.length).toBeGreaterThanOrEqual(5);
+    expect(intervals.every((row) => row.events.length === 0 && (row.rssBytes ?? 0) > 0)).toBe(true);
+    expect(summary.report.counters.backend).toBe('none');
+    expect(summary.report.memory.usedBytes).toBe(0); // a sleeping process cannot change its RSS
+  });
+});
+
+describe.runIf(perfUsable)('perfcell attach with real perf', () => {
+  it('a busy process: CPU near a full core, and task-clock agrees with /proc CPU time', async () => {
+    const pid = target('spin', '60');
+    const result = await perfcell(['attach', String(pid), '-I', '100', '-d', '2', '--ndjson', '-e', 'task-clock,page-faults,cache-misses']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const { start, intervals, summary } = parseNdjson(result.stdout);
+    expect(start).toMatchObject({ kind: 'start', pid, comm: 'spin', intervalMs: 100, events: ['task-clock', 'page-faults', 'cache-misses'] });
+    expect(intervals.length).toBeGreaterThanOrEqual(12);
+    // Busy: it runs whenever it can; on two shared cores that is well above half a CPU.
+    expect(median(intervals.map((row) => row.cpuPct ?? 0))).toBeGreaterThan(40);
+    expect(median(intervals.map((row) => perSecond(row, 'task-clock') ?? 0))).toBeGreaterThan(400); // msec/s
+    expect(summary.endedBy).toBe('duration');
+    const report = summary.report;
+    expect(report.label).toBe(`pid ${pid} (spin)`);
+    expect(report.memory.peakMethod).toBe('vmhwm-reset');
+    expect(report.memory.peakAboveFinalBytes).toBeGreaterThanOrEqual(0);
+    const taskClock = report.counters.events.find((event) => event.event === 'task-clock');
+    const cpuS = (report.cpu.userS ?? 0) + (report.cpu.systemS ?? 0);
+    // Two independent sources: perf's task-clock and the kernel's utime+stime ticks (10 ms each).
+    expect(Math.abs((taskClock?.total ?? 0) / 1000 - cpuS)).toBeLessThan(0.1 + 0.2 * cpuS);
+    const named = [...report.counters.events.map((event) => event.event), ...report.counters.unsupported.map((event) => event.event)];
+    expect(named).toContain('cache-misses');
+  });
+
+  it('an idle process: no CPU, no RSS change, counters say it never ran', async () => {
+    const pid = target('sleep-ms', '30000');
+    const result = await perfcell(['attach', String(pid), '-I', '100', '-d', '1.5', '--json', '-e', 'task-clock,context-switches']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as CommandReport;
+    expect((report.cpu.userS ?? 0) + (report.cpu.systemS ?? 0)).toBeLessThanOrEqual(0.01);
+    expect(report.memory.usedBytes).toBe(0);
+    expect(report.memory.peakAboveFinalBytes).toBe(0);
+    const taskClock = report.counters.events.find((event) => event.event === 'task-clock');
+    expect(taskClock?.status === 'not counted' || (taskClock?.total ?? 0) < 1).toBe(true);
+    if (taskClock?.status === 'not counted') {
+      expect(result.stderr).toContain(`warning: task-clock never counted (pid ${pid} did not run on a CPU during the watch)`);
+    }
+  });
+
+  it('a process that exits during the watch: summary at once, perf gone', async () => {
+    const pid = target('sleep-ms', '60000');
+    const watch = perfcell(['attach', String(pid), '-I', '100', '--ndjson', '-e', 'task-clock']);
+    await waitForRecord(watch, (record) => record.kind === 'interval');
+    const killedAt = Date.now();
+    process.kill(pid, 'SIGKILL');
+    const result = await watch;
+    expect(Date.now() - killedAt).toBeLessThan(5_000);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const { summary } = parseNdjson(result.stdout);
+    expect(summary.endedBy).toBe('exit');
+    expect(summary.report.memory.rssAfterBytes).toBeGreaterThan(0); // as last seen alive
+    expect(result.stderr).toContain(`warning: pid ${pid} exited during the watch; its RAM is as last seen alive, at most one interval before it exited`);
+    expect(perfWatching(pid)).toEqual([]);
+  });
+
+  it('Ctrl-C (SIGINT) ends the watch with its summary and leaves the target alone', async () => {
+    const pid = target('sleep-ms', '60000');
+    const watch = perfcell(['attach', String(pid), '-I', '100', '--ndjson', '-e', 'task-clock']);
+    await waitForRecord(watch, (record) => record.kind === 'interval');
+    watch.kill('SIGINT');
+    const result = await watch;
+    expect(result.exitCode, result.stderr).toBe(0);
+    const { intervals, summary } = parseNdjson(result.stdout);
+    expect(summary.endedBy).toBe('signal');
+    expect(summary.report.counters.events[0]?.samples.length).toBe(intervals.length);
+    expect(perfWatching(pid)).toEqual([]);
+    expect(() => process.kill(pid, 0)).not.toThrow();
+  });
+
+  it('on a terminal: a live table redrawn in place, then the summary on Ctrl-C', async () => {
+    const pid = target('spin', '60');
+    const terminal = pty.spawn(process.execPath, [cliPath, 'attach', String(pid), '-I', '100', '-e', 'task-clock,page-faults'], {
+      cols: 110,
+      rows: 30,
+      env: { ...process.env, ...env },
+    });
+    watchers.push({ kill: () => terminal.kill('SIGKILL') });
+    let screen = '';
+    terminal.onData((data) => {
+      screen += data;
+    });
+    const exited = new Promise<number>((resolve) => terminal.onExit(({ exitCode }) => resolve(exitCode)));
+    const redraws = (): number => screen.match(/\u001b\[\d+F\u001b\[J/g)?.length ?? 0;
+    const deadline = Date.now() + 20_000;
+    while (redraws() < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(redraws()).toBeGreaterThanOrEqual(3);
+    terminal.write('\u0003'); // Ctrl-C, as typed
+    expect(await exited).toBe(0);
+    expect(screen).toMatch(/ +time +RSS +CPU +task-clock msec\/s +page-faults\/s/);
+    expect(screen).toMatch(/\r\n +\d+\.\d\ds +\d+\.\d MiB +\d+%/);
+    expect(screen).toMatch(/\r\nCPU +[▁▂▃▄▅▆▇█]+ /);
+    expect(screen).toMatch(new RegExp(`pid ${pid} \\(spin\\) used -?\\d+\\.\\d MiB RAM in \\d+\\.\\d+s .*peaked \\d+\\.\\d MiB above final usage`));
+    expect(screen).toMatch(/ task-clock +[\d,.]+ msec\/s +total [\d,.]+ msec +\(\d+ samples: .*\) +[▁▂▃▄▅▆▇█]+/);
+  });
+});
