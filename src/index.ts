@@ -11,9 +11,15 @@ export type {
   HeapReport,
   MemoryReport,
   PeakMethod,
+  RssSample,
   UnsupportedEvent,
 } from './session/report.ts';
 export { renderReportText, type RenderOptions } from './render/report-text.ts';
+export { renderHtmlReport, renderCompareHtml, renderReportsHtml } from './render/html.ts';
+export type { HtmlReportData, HtmlSection, HtmlCompareInput, HtmlCompareMetric, HtmlCompareAlternative } from './render/html-data.ts';
+export { attachToProcess, type AttachOptions, type AttachResult, type AttachStart } from './attach/attach.ts';
+export type { IntervalRow, IntervalEvent } from './attach/interval-row.ts';
+export type { AttachSeries } from './attach/watch-state.ts';
 export { createPerfStatParser, parsePerfStat, detectPerfFormat } from '../parsers/perf-stat.ts';
 export type { PerfRecord, PerfFormat, PerfStatParser, CounterStatus } from '../parsers/perf-stat.ts';
 export { aggregateRecords, createAggregator, type EventAggregate, type EventSample } from '../parsers/aggregate.ts';

@@ -56,6 +56,17 @@ export function registerAttach(program: Command): void {
     .option('--ndjson', 'one JSON record per interval, then the summary (the default when stdout is not a terminal)')
     .option('--json', 'print only the summary, as one JSON document')
     .option('--html <file>', 'also write a self-contained HTML page with charts of the whole watch')
+    .addHelpText(
+      'after',
+      `
+Output: on a terminal, a live table redrawn in place; otherwise (or with --ndjson) one JSON
+record per line: {"kind":"start"}, then {"kind":"interval"} per interval, then {"kind":"summary"}.
+The summary covers the whole watch: RAM used since attach, the peak above the final RSS (VmHWM,
+reset at attach), CPU and each counter. Memory stays flat however long the watch runs.
+
+Exit status: 0 when the watch ends (Ctrl-C, --duration, or the process exits); 1 when the pid
+does not exist or belongs to another user (perfcell is not root); 2 on misuse.`,
+    )
     .action(async (pid: number, flags: AttachFlags) => {
       const mode = flags.json === true ? 'json' : flags.ndjson === true || process.stdout.isTTY !== true ? 'ndjson' : 'table';
       const out = (text: string): void => void process.stdout.write(text);
