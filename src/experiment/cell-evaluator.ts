@@ -80,7 +80,9 @@ export function createCellEvaluator(file: string, options: { readonly typescript
   // Runtime.enable announces contexts synchronously; it is disabled again at once so that console
   // calls in cells are not copied into the session.
   session.post('Runtime.enable');
-  const context = vm.createContext({}, { name });
+  // Held by the evaluator until close(): an unreferenced context is collected, and the
+  // inspector then forgets its id ("uniqueContextId not found").
+  let context: vm.Context | null = vm.createContext({}, { name });
   session.post('Runtime.disable');
   session.off('Runtime.executionContextCreated', onContext);
   if (uniqueContextId === null) throw new Error('the inspector did not announce the cells context (is node started with --inspect-brk elsewhere?)');
@@ -100,7 +102,7 @@ export function createCellEvaluator(file: string, options: { readonly typescript
 
   const rewriteStack = (stack: string): { stack: string; first: { line: number; column: number } | null } => {
     let first: { line: number; column: number } | null = null;
-    const rewritten = stack.replace(/(\S+?#cell\d+):(\d+):(\d+)/g, (whole, url: string, line: string, column: string) => {
+    const rewritten = stack.replace(/([^\s()]+?#cell\d+):(\d+):(\d+)/g, (whole, url: string, line: string, column: string) => {
       const position = toFilePosition(url, Number(line), Number(column));
       if (position === null) return whole;
       first ??= position;
@@ -135,6 +137,7 @@ export function createCellEvaluator(file: string, options: { readonly typescript
     async run(cell) {
       if (cell.compileFailure !== null) return { ok: false, failure: cell.compileFailure };
       if (cell.compiled === null) throw new Error('run() of a cell that was not prepared');
+      if (context === null) throw new Error('run() after close()');
       const evaluation = await post<EvaluateResult>('Runtime.evaluate', {
         expression: `${cell.compiled.code}\n//# sourceURL=${cell.sourceUrl}`,
         replMode: true,
@@ -158,6 +161,7 @@ export function createCellEvaluator(file: string, options: { readonly typescript
 
     close() {
       session.disconnect();
+      context = null;
     },
   };
 }

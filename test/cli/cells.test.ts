@@ -1,0 +1,128 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CellsDocument } from '../../src/cli/commands/cells.ts';
+import { cliPath } from '../support/fixtures.ts';
+import { livePerfPids, perfUsable } from '../support/perf.ts';
+
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'perfcell-cells-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  expect(livePerfPids()).toEqual([]);
+});
+
+function cellFile(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const perfcell = (args: readonly string[], env: Record<string, string> = {}) =>
+  execa(process.execPath, [cliPath, ...args], { reject: false, env: { NO_COLOR: '1', ...env }, cwd: dir, timeout: 60_000, forceKillAfterDelay: 1_000 });
+
+const threeCells = (log: string) => `// A file header: comments only, not a cell.
+// %% setup
+const { appendFileSync } = require('node:fs');
+const size: number = 1 << 20;
+let data = new Float64Array(size);
+appendFileSync(${JSON.stringify(log)}, 'setup\\n');
+// %% fill
+data.fill(1);
+appendFileSync(${JSON.stringify(log)}, 'fill\\n');
+// %% sum
+let sum = 0;
+for (let k = 0; k < size; k++) sum += data[k]!;
+if (sum !== size) throw new Error('sum is ' + sum);
+appendFileSync(${JSON.stringify(log)}, 'sum\\n');
+`;
+
+describe('perfcell cells', () => {
+  // The table's line is the cell's first code line, the line after its // %% marker.
+  it('prints a report per cell, titled by the cell, then the summary table; exit 0', async () => {
+    const log = join(dir, 'ok.log');
+    const file = cellFile('ok.ts', threeCells(log));
+    const result = await perfcell(['cells', '--no-perf', file]);
+    expect(result.exitCode).toBe(0);
+    expect(readFileSync(log, 'utf8')).toBe('setup\nfill\nsum\n');
+    const headlines = result.stdout.split('\n').filter((line) => / used \S+ MiB RAM in /.test(line));
+    expect(headlines.map((line) => line.split(' used ')[0])).toEqual(['setup', 'fill', 'sum']);
+    const table = result.stdout.slice(result.stdout.lastIndexOf('\ncell ') + 1).split('\n');
+    expect(table[0]).toMatch(/^cell +line +time +RAM used +peak above final$/);
+    expect(table.slice(1).map((line) => line.split(/\s+/).slice(0, 2))).toEqual([
+      ['setup', '3'],
+      ['fill', '8'],
+      ['sum', '11'],
+    ]);
+    // setup allocates 8 MiB of doubles, and the fill touches them: RAM used shows it.
+    expect(Number(/^fill +\d+ +\S+ \S+ +([\d.]+) MiB/m.exec(table.join('\n'))?.[1])).toBeGreaterThan(7);
+    expect(result.stderr).toBe('');
+  });
+
+  it('a failing cell: its report is printed, the error names the file line, the run stops with exit 1', async () => {
+    const log = join(dir, 'fail.log');
+    const file = cellFile('fail.ts', threeCells(log).replace('data.fill(1);', 'data.fill(2);'));
+    const result = await perfcell(['cells', '--no-perf', file]);
+    expect(result.exitCode).toBe(1);
+    expect(readFileSync(log, 'utf8')).toBe('setup\nfill\n');
+    expect(result.stderr).toBe(`error: cell 'sum' failed at ${file}:13:25: Error: sum is 2097152`);
+    expect(result.stdout).toMatch(/^sum used \S+ MiB RAM in /m);
+    expect(result.stdout).toMatch(/^sum +11 .* failed at line 13$/m);
+  });
+
+  it('--keep-going runs the cells after a failure, and still exits 1', async () => {
+    const log = join(dir, 'keep.log');
+    const source = threeCells(log).replace('// %% fill', '// %% broken\nthrow new Error("no");\n// %% fill');
+    const file = cellFile('keep.js', source.replace(': number', '').replace('data[k]!', 'data[k]'));
+    const stopped = await perfcell(['cells', '--no-perf', file]);
+    expect(stopped.exitCode).toBe(1);
+    expect(stopped.stderr).toBe(`error: cell 'broken' failed at ${file}:8:7: Error: no\nstopped: 2 cells not run (fill, sum); pass --keep-going to run them`);
+    writeFileSync(log, '');
+    const kept = await perfcell(['cells', '--no-perf', '--keep-going', file]);
+    expect(kept.exitCode).toBe(1);
+    expect(kept.stderr).toBe(`error: cell 'broken' failed at ${file}:8:7: Error: no`);
+    expect(readFileSync(log, 'utf8')).toBe('setup\nfill\nsum\n');
+  });
+
+  it('--json prints one document with every report; --debug adds the stack', async () => {
+    const file = cellFile('json.ts', '// %% one\nconst a = await Promise.resolve(1);\n// %% two\nconst b: number = a + 1;\n// %% three\nnull.x;\n');
+    const result = await perfcell(['--debug', 'cells', '--no-perf', '--json', file]);
+    expect(result.exitCode).toBe(1);
+    const document = JSON.parse(result.stdout) as CellsDocument;
+    expect(document.ok).toBe(false);
+    expect(document.cells.map((cell) => [cell.title, cell.startLine, cell.report.exitCode])).toEqual([
+      ['one', 2, 0],
+      ['two', 4, 0],
+      ['three', 6, 1],
+    ]);
+    expect(document.cells[2]?.failure?.message).toMatch(/^TypeError: Cannot read properties of null/);
+    expect(result.stderr.split('\n')[0]).toBe(`error: cell 'three' failed at ${file}:6:6: ${document.cells[2]?.failure?.message}`);
+    expect(result.stderr).toContain(`    at ${file}:6:6`);
+    for (const cell of document.cells) expect(cell.report.durationS).toBeGreaterThan(0);
+  });
+
+  it('misuse exits 2 with one line', async () => {
+    const missing = await perfcell(['cells', 'no-such-file.ts']);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toBe('error: no-such-file.ts: no such file (check the path)');
+    const empty = await perfcell(['cells', cellFile('empty.js', '\n')]);
+    expect(empty.exitCode).toBe(2);
+    expect(empty.stderr).toBe(`error: ${join(dir, 'empty.js')} has no code (write cells separated by // %% lines)`);
+  });
+
+  it.runIf(perfUsable)('counts perf software events per cell, and no perf outlives the run', async () => {
+    const file = cellFile('perf.js', '// %% touch\nconst pages = new Uint8Array(64 << 20).fill(1);\n// %% idle\n1 + 1;\n');
+    const result = await perfcell(['cells', '-e', 'page-faults', '--json', file]);
+    expect(result.exitCode).toBe(0);
+    const document = JSON.parse(result.stdout) as CellsDocument;
+    const faults = document.cells.map((cell) => cell.report.counters.events.find((event) => event.event.startsWith('page-faults'))?.total ?? 0);
+    // 64 MiB of fresh pages: at least one fault per 2 MiB huge page, usually one per 4 KiB page.
+    expect(faults[0]).toBeGreaterThan(32);
+    expect(faults[0]).toBeGreaterThan(10 * (faults[1] ?? 0));
+    expect(livePerfPids()).toEqual([]);
+  });
+});

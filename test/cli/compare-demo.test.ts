@@ -1,0 +1,56 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CompareDocument } from '../../src/experiment/compare-document.ts';
+import { livePerfPids } from '../support/perf.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const out = mkdtempSync(join(tmpdir(), 'perfcell-demo-'));
+afterAll(() => {
+  rmSync(out, { recursive: true, force: true });
+  expect(livePerfPids()).toEqual([]);
+});
+
+const comparisonOf = (name: string, key: string) => {
+  const document = JSON.parse(readFileSync(join(out, `${name}.json`), 'utf8')) as CompareDocument;
+  const comparison = document.results.find((result) => result.metric.key === key)?.comparisons[0];
+  if (comparison === undefined) throw new Error(`${name}.json has no ${key} comparison`);
+  return comparison;
+};
+
+describe('scripts/demo.sh (the README\'s main job)', () => {
+  it('shows col with several times the simulated D1 misses of row, and a significant native time difference', { timeout: 200_000 }, async () => {
+    const started = performance.now();
+    const result = await execa('bash', ['scripts/demo.sh'], {
+      cwd: root,
+      reject: false,
+      env: { NO_COLOR: '1', PERFCELL_DEMO_SKIP_SETUP: '1', PERFCELL_DEMO_OUT: out },
+      timeout: 180_000,
+      forceKillAfterDelay: 2_000,
+    });
+    const seconds = (performance.now() - started) / 1000;
+    expect(result.exitCode, result.stderr).toBe(0);
+
+    for (const key of ['D1 misses', 'D1 read misses']) {
+      const misses = comparisonOf('cachegrind', key);
+      expect([key, misses.alternativeName, misses.baselineName]).toEqual([key, 'col', 'row']);
+      expect(misses.ratio.ratio, key).toBeGreaterThanOrEqual(4);
+      expect(misses.isSignificant, key).toBe(true);
+    }
+    const time = comparisonOf('native', 'durationS');
+    expect(time.isSignificant).toBe(true);
+    expect(time.ratio.ratio).toBeGreaterThan(2);
+    expect(time.verdict).toMatch(/^col is [\d.]+× ± [\d.]+ slower; p [<=] /);
+
+    // The demo ends by saying what it showed, with the same verdicts.
+    const conclusion = result.stdout.trimEnd().split('\n').slice(-4);
+    expect(conclusion[0]).toBe(`cachegrind  ${comparisonOf('cachegrind', 'D1 read misses').verdict}`);
+    expect(conclusion[2]).toBe(`native      ${time.verdict}`);
+    expect(result.stderr).toMatch(/demo took \d+ s$/);
+    // "About a minute" on a 2-core VM, set-up excluded; generous for a loaded CI machine.
+    expect(seconds).toBeLessThan(120);
+  });
+});

@@ -1,0 +1,212 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CompareDocument } from '../../src/experiment/compare-document.ts';
+import { markdownNumber } from '../../src/render/compare-markdown.ts';
+import { cliPath } from '../support/fixtures.ts';
+import { livePerfPids } from '../support/perf.ts';
+
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'perfcell-compare-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  expect(livePerfPids()).toEqual([]);
+});
+
+const perfcell = (args: readonly string[]) =>
+  execa(process.execPath, [cliPath, ...args], { reject: false, env: { NO_COLOR: '1' }, cwd: dir, timeout: 120_000, forceKillAfterDelay: 1_000 });
+
+const lines = (path: string): string[] => readFileSync(path, 'utf8').split('\n').filter(Boolean);
+
+describe('perfcell compare: cells', () => {
+  it('runs the set-up cells once, the alternatives interleaved, the cells after them once at the end', async () => {
+    const log = join(dir, 'cells.log');
+    const file = join(dir, 'cells.ts');
+    writeFileSync(
+      file,
+      [
+        '// %% setup',
+        `const { appendFileSync } = require('node:fs');`,
+        `const log: string = ${JSON.stringify(log)};`,
+        `appendFileSync(log, 'setup\\n');`,
+        '// %% A',
+        `const a = new Array(2000).fill(0).map((_, k) => k * 2);`,
+        `appendFileSync(log, 'A\\n');`,
+        '// %% middle',
+        `appendFileSync(log, 'middle\\n');`,
+        '// %% B',
+        `const b = await Promise.resolve(new Array(20000).fill(0).map((_, k) => k * 2));`,
+        `appendFileSync(log, 'B\\n');`,
+        '// %% check',
+        `appendFileSync(log, 'check\\n');`,
+      ].join('\n'),
+    );
+    const result = await perfcell(['compare', file, '--cells', 'A', 'B', '--runs', '4', '--warmup', '2', '--no-perf', '--json']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const rounds = Array.from({ length: 6 }, () => ['A', 'B']).flat();
+    expect(lines(log)).toEqual(['setup', 'middle', ...rounds, 'check']);
+    expect(result.stderr).toMatch(/^set-up: setup \(.+\)\nset-up: middle \(.+\)\nafter: check \(.+\)$/);
+    const document = JSON.parse(result.stdout) as CompareDocument;
+    expect(document.settings).toMatchObject({ source: 'cells', file, rounds: 4, warmup: 2, order: 'interleaved' });
+    expect(document.alternatives.map((alternative) => [alternative.name, alternative.runs.length])).toEqual([
+      ['A', 4],
+      ['B', 4],
+    ]);
+    expect(document.noiseFloor?.runs).toHaveLength(4);
+    expect(document.results[0]?.metric.key).toBe('durationS');
+  });
+
+  it('a failing alternative stops the comparison with its file line, exit 1', async () => {
+    const file = join(dir, 'failing.js');
+    writeFileSync(file, '// %% setup\nlet count = 0;\n// %% fine\ncount++;\n// %% flaky\nif (++count > 3) throw new Error("third time");\n');
+    const result = await perfcell(['compare', file, '--cells', 'fine', 'flaky', '--runs', '5', '--no-perf']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toBe(`set-up: setup (${/set-up: setup \((.+)\)/.exec(result.stderr)?.[1]})\nerror: cell 'flaky' failed at ${file}:6:24: Error: third time`);
+    expect(result.stdout).toBe('');
+  });
+
+  it('names a missing cell and lists the titles there are, exit 2', async () => {
+    const file = join(dir, 'titles.js');
+    writeFileSync(file, '// %% one\n1;\n// %% two\n2;\n');
+    const result = await perfcell(['compare', file, '--cells', 'one', 'three']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe(`error: no cell titled 'three' in ${file} (its cells: 'one', 'two')`);
+  });
+});
+
+describe('perfcell compare: commands', () => {
+  it('runs commands interleaved A B A B, split without a shell or with --shell, stdout discarded', async () => {
+    const log = join(dir, 'commands.log');
+    const split = await perfcell(['compare', '--runs', '3', '--warmup', '1', '--no-perf', '--', `sh -c 'echo A >> ${log}; echo its-output'`, `sh -c "echo B >> ${log}"`]);
+    expect(split.exitCode, split.stderr).toBe(0);
+    expect(lines(log).join(' ')).toBe('A B A B A B A B');
+    expect(split.stdout.split('\n')).not.toContain('its-output');
+    expect(split.stdout).toMatch(/^3 runs of each, interleaved \(sh -c 'echo A/);
+    rmSync(log);
+    const shell = await perfcell(['compare', '--shell', '--runs', '2', '--warmup', '0', '--no-perf', '--json', '--', `echo A >> ${log}`, `echo B >> ${log}`]);
+    expect(lines(log).join(' ')).toBe('A B A B');
+    const document = JSON.parse(shell.stdout) as CompareDocument;
+    expect(document.alternatives.map((alternative) => alternative.command)).toEqual([
+      ['sh', '-c', `echo A >> ${log}`],
+      ['sh', '-c', `echo B >> ${log}`],
+    ]);
+    expect(document.noiseFloor?.command).toEqual(['sh', '-c', 'true']);
+  });
+
+  it('finds a real time difference significant, equal commands near 1×, the noise floor below both', async () => {
+    const result = await perfcell(['compare', '--names', 'short', 'long', 'same', '--runs', '8', '--no-perf', '--json', '--', 'sleep 0.02', 'sleep 0.1', 'sleep 0.02']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const document = JSON.parse(result.stdout) as CompareDocument;
+    const time = document.results.find((entry) => entry.metric.key === 'durationS');
+    expect(time?.comparisons.map((comparison) => comparison.alternativeName)).toEqual(['long', 'same']);
+    const [long, same] = time?.comparisons ?? [];
+    expect(long?.isSignificant).toBe(true);
+    expect(long?.ratio.ratio).toBeGreaterThan(3);
+    // Other work on a 2-core machine can stretch a run, so the p-value is not pinned, only significance.
+    expect(long?.verdict).toMatch(/^long is \d+\.\d+× ± \d+\.\d+ slower; p [<=] 0\.\d+$/);
+    // Two sleeps of 20 ms differ by scheduling noise only. (Not "p > 0.05": that fails one run in 20 by design.)
+    expect(same?.ratio.ratio).toBeGreaterThan(0.8);
+    expect(same?.ratio.ratio).toBeLessThan(1.25);
+    expect(time?.noiseFloor?.mean).toBeLessThan(time?.summaries[0]?.summary.mean ?? 0);
+    for (const key of ['mean', 'median', 'stdDev', 'min', 'max'] as const) expect(typeof time?.summaries[0]?.summary[key]).toBe('number');
+  });
+
+  it('exports JSON, CSV and markdown that read back to the same numbers', async () => {
+    const json = join(dir, 'out/compare.json');
+    const csv = join(dir, 'out/compare.csv');
+    const markdown = join(dir, 'out/compare.md');
+    const result = await perfcell(['compare', '--runs', '3', '--json', '--export-json', json, '--export-csv', csv, '--export-markdown', markdown, '--', 'sleep 0.01', 'sleep 0.03']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const document = JSON.parse(readFileSync(json, 'utf8')) as CompareDocument;
+    expect(document).toEqual(JSON.parse(result.stdout));
+    expect(document.format).toBe('perfcell-compare');
+    expect(document.version).toBe(1);
+    expect(Object.keys(document.machine).sort()).toEqual(['cpuCount', 'cpuModel', 'hostname', 'kernel', 'node', 'perfVersion']);
+
+    // The flat form both tables use, from the JSON, as [metric, name, n, mean, stddev, median, min, max, ratio, low, high, p].
+    const expected: (string | number | null)[][] = [];
+    for (const result of document.results) {
+      result.summaries.forEach(({ name, summary }, index) => {
+        const comparison = index === 0 ? undefined : result.comparisons[index - 1];
+        expected.push([result.metric.key, name, summary.n, summary.mean, summary.stdDev, summary.median, summary.min, summary.max,
+          comparison?.ratio.ratio ?? null, comparison?.ratio.interval?.low ?? null, comparison?.ratio.interval?.high ?? null, comparison?.welch?.pValue ?? null]);
+      });
+      const floor = result.noiseFloor;
+      if (floor !== null) expected.push([result.metric.key, 'noise floor', floor.n, floor.mean, floor.stdDev, floor.median, floor.min, floor.max, null, null, null, null]);
+    }
+    const pick = (cells: readonly string[], columns: readonly string[], read: (text: string) => number) => {
+      const at = (name: string) => cells[columns.indexOf(name)] ?? '';
+      const number = (name: string) => (at(name) === '' ? null : read(at(name)));
+      return [at('metric'), at('name'), Number(at('n')), number('mean'), number('stddev'), number('median'), number('min'), number('max'), number('ratio'), number('ratio_low'), number('ratio_high'), number('p_value')];
+    };
+
+    const [csvHeader = '', ...csvRows] = readFileSync(csv, 'utf8').trimEnd().split('\n');
+    const csvColumns = csvHeader.split(',');
+    // No field here holds a comma or quote except the verdict, which is last; the numbers come first.
+    expect(csvRows.map((row) => pick(row.split(','), csvColumns, Number))).toEqual(expected);
+
+    const markdownRows = readFileSync(markdown, 'utf8').split('\n').filter((line) => line.startsWith('| '));
+    const markdownColumns = markdownRows[0]!.slice(2, -2).split(' | ');
+    const rounded = expected.map((row) => row.map((cell, index) => (index >= 3 && typeof cell === 'number' ? Number(markdownNumber(cell)) : cell)));
+    expect(markdownRows[1]).toMatch(/^\|( -{3}:? \|)+$/);
+    expect(markdownRows.slice(2).map((row) => pick(row.slice(2, -2).split(' | '), markdownColumns, Number))).toEqual(rounded);
+  });
+
+  it('--save keeps the runs in .perfcell/NAME.json, and --baseline compares with them later', async () => {
+    const saved = await perfcell(['compare', '--names', 'work', '--runs', '4', '--no-perf', '--save', 'before', '--', 'sleep 0.02']);
+    expect(saved.exitCode, saved.stderr).toBe(0);
+    expect(saved.stderr).toBe('saved to .perfcell/before.json (compare with it later: --baseline before)');
+    const file = join(dir, '.perfcell', 'before.json');
+    const baseline = JSON.parse(readFileSync(file, 'utf8')) as CompareDocument;
+    expect(baseline.alternatives[0]?.runs).toHaveLength(4);
+    expect(baseline.alternatives[0]?.runs[0]?.['durationS']).toBeGreaterThan(0.015);
+
+    const later = await perfcell(['compare', '--names', 'work', '--runs', '4', '--no-perf', '--json', '--baseline', 'before', '--', 'sleep 0.1']);
+    expect(later.exitCode, later.stderr).toBe(0);
+    const document = JSON.parse(later.stdout) as CompareDocument;
+    expect(document.baseline?.file).toBe('.perfcell/before.json');
+    const time = document.baseline?.comparisons[0]?.metrics.find((entry) => entry.metric.key === 'durationS')?.comparison;
+    expect(time?.baseline.mean).toBe(document.baseline === undefined ? null : baseline.results[0]?.summaries[0]?.summary.mean);
+    expect(time?.verdict).toMatch(/^work \(now\) is \d+\.\d+× ± \d+\.\d+ slower; p < 0\.001$/);
+    const text = await perfcell(['compare', '--names', 'work', '--runs', '2', '--no-perf', '--baseline', file, '--', 'sleep 0.1']);
+    expect(text.stdout).toMatch(/against the baseline \.perfcell\/before\.json \(.+\)\n  work: time +work \(now\) is/);
+  });
+
+  it('refuses a file that is not a saved comparison, with the fix', async () => {
+    const other = join(dir, 'other.json');
+    writeFileSync(other, '{"format":"something-else"}');
+    const result = await perfcell(['compare', '--baseline', other, '--', 'true']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe(`error: ${other} is not a perfcell comparison (pass a file written by perfcell compare --save or --export-json)`);
+    expect(existsSync(join(dir, '.perfcell', 'nothing.json'))).toBe(false);
+    const missing = await perfcell(['compare', '--baseline', 'nothing', '--', 'true']);
+    expect(missing.stderr).toBe('error: no saved comparison at nothing (save one first with --save NAME, then pass --baseline NAME)');
+  });
+
+  it('a command that fails stops the comparison, exit 1', async () => {
+    const result = await perfcell(['compare', '--no-perf', '--', 'true', 'sh -c "exit 3"']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toBe(`error: 'sh -c "exit 3"' exited with code 3 (run it alone to see why: perfcell run -- sh -c exit 3)`);
+  });
+
+  it('misuse exits 2 with one line', async () => {
+    const cases: [string[], string][] = [
+      [['compare'], 'error: nothing to compare (usage: perfcell compare -- "CMD A" "CMD B", or perfcell compare FILE --cells "A" "B")'],
+      [['compare', '--shell', '--backend', 'cachegrind', '--', 'true'], 'error: --shell cannot be combined with --backend cachegrind: cachegrind would count the shell, not the command (drop --shell)'],
+      [['compare', 'a.ts', 'b.ts', '--cells', 'x'], 'error: --cells compares cells of one file (usage: perfcell compare FILE --cells "A" "B"; got 2 files)'],
+      [['compare', 'a.ts', '--cells', 'x', '--backend', 'cachegrind'], 'error: --backend cachegrind measures external commands only (compare commands: perfcell compare --backend cachegrind -- "CMD A" "CMD B")'],
+      [['compare', '--names', 'one', '--', 'true', 'false'], 'error: --names gave 1 name for 2 alternatives (give one name each)'],
+      [['compare', '--', "echo 'open"], `error: cannot split the command "echo 'open": unclosed single quote (close the quote, or pass --shell to run it with sh -c)`],
+      [['compare', '--runs', '0', '--', 'true'], "error: option '--runs <n>' argument '0' is invalid. give a whole number ≥ 1, e.g. --runs 10"],
+      [['compare', '--save', '../x', '--', 'true'], "error: cannot save as '../x' (use letters, digits, '.', '-' and '_', e.g. --save before-fix)"],
+    ];
+    for (const [args, message] of cases) {
+      const result = await perfcell(args);
+      expect([args.join(' '), result.exitCode, result.stderr]).toEqual([args.join(' '), 2, message]);
+    }
+  });
+});

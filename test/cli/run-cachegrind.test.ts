@@ -1,0 +1,51 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommandReport } from '../../src/session/report.ts';
+import { cliPath } from '../support/fixtures.ts';
+
+const hasValgrind = (() => {
+  try {
+    execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (!hasValgrind) console.warn('valgrind is not installed: the cachegrind run tests are skipped (apt-get install valgrind)');
+
+let dir = '';
+let rowcol = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'perfcell-run-cg-'));
+  rowcol = join(dir, 'rowcol');
+  execFileSync('cc', ['-O2', '-o', rowcol, join(import.meta.dirname, '..', '..', 'samples', 'rowcol', 'rowcol.c')]);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const perfcell = (args: readonly string[]) =>
+  execa(process.execPath, [cliPath, ...args], { reject: false, env: { NO_COLOR: '1' }, timeout: 60_000, forceKillAfterDelay: 1_000 });
+
+describe.runIf(hasValgrind)('perfcell run --backend cachegrind', () => {
+  it('says the counts are simulated and RAM is not measured, instead of "? MiB"', async () => {
+    const result = await perfcell(['run', '--backend', 'cachegrind', '--', rowcol, 'col', '64', '1']);
+    expect(result.exitCode).toBe(0);
+    const [output, headline = '', ...events] = result.stdout.split('\n');
+    expect(output).toBe('col N=64 reps=1 sum=12285');
+    expect(headline).toMatch(new RegExp(`^${rowcol} col 64 1 ran under valgrind in \\d+\\.\\d+s \\(counts simulated by cachegrind; RAM and CPU not measured: they would be valgrind's\\), exit code 0$`));
+    expect(result.stdout).not.toContain('?');
+    expect(events[0]).toMatch(/^ +D1 misses +total [\d,]+$/);
+    expect(result.stderr).toBe("warning: counts are from cachegrind's simulated caches and the time is under valgrind (20-100× slower than native)");
+  });
+
+  it('--json has the simulated counters and no RAM numbers', async () => {
+    const result = await perfcell(['run', '--backend', 'cachegrind', '--json', '--', rowcol, 'row', '64', '1']);
+    const report = JSON.parse(result.stdout.slice(result.stdout.indexOf('{'))) as CommandReport;
+    expect(report.counters).toMatchObject({ backend: 'cachegrind', simulated: true });
+    expect(report.memory.peakRssBytes).toBeNull();
+    expect(report.counters.events.find((event) => event.event === 'D1 read misses')?.total).toBeGreaterThan(0);
+  });
+});

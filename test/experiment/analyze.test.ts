@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeRuns, compareWithBaseline } from '../../src/experiment/analyze.ts';
+import { describeMetric, metricsOfReport, orderMetricKeys } from '../../src/experiment/metrics.ts';
+import { compareRuns } from '../../src/experiment/statistics.ts';
+import type { CommandReport } from '../../src/session/report.ts';
+
+const runs = (times: readonly number[], misses?: readonly number[]) =>
+  times.map((durationS, index) => ({ durationS, ...(misses === undefined ? {} : { 'D1 misses': misses[index]! }) }));
+
+describe('analyzeRuns', () => {
+  const row = { name: 'row', runs: runs([1.0, 1.1, 0.9, 1.0], [100, 100, 100, 100]) };
+  const col = { name: 'col', runs: runs([3.0, 3.2, 3.1, 2.9], [800, 800, 800, 800]) };
+  const floor = { name: 'noise floor', runs: runs([0.01, 0.02, 0.01, 0.02]) };
+  const results = analyzeRuns([row, col], floor);
+
+  it('has a result per metric, time first, with the noise floor where it has the metric', () => {
+    expect(results.map((result) => result.metric.key)).toEqual(['durationS', 'D1 misses']);
+    expect(results[0]?.noiseFloor?.mean).toBeCloseTo(0.015, 12);
+    expect(results[1]?.noiseFloor).toBeNull();
+  });
+
+  it('compares every alternative against the first exactly as compareRuns does', () => {
+    const time = results[0]!;
+    expect(time.summaries.map((entry) => entry.name)).toEqual(['row', 'col']);
+    expect(time.comparisons).toEqual([
+      compareRuns({ name: 'row', values: [1.0, 1.1, 0.9, 1.0] }, { name: 'col', values: [3.0, 3.2, 3.1, 2.9] }, { kind: 'time' }),
+    ]);
+    expect(time.comparisons[0]?.verdict).toMatch(/^col is 3\.\d+× ± [\d.]+ slower; p < 0\.001$/);
+    expect(results[1]?.comparisons[0]?.verdict).toBe('col has 8.00× ± 0.00 more D1 misses; p < 0.001');
+  });
+
+  it('says "no significant difference" for the same distribution', () => {
+    const same = analyzeRuns([row, { name: 'again', runs: runs([1.0, 0.9, 1.1, 1.0]) }], null);
+    expect(same[0]?.comparisons[0]?.verdict).toMatch(/^no significant difference \(p = /);
+  });
+
+  it('compares each alternative with the same-named one of a baseline', () => {
+    const now = [{ name: 'row', runs: runs([2.0, 2.1, 1.9, 2.0]) }, { name: 'new', runs: runs([1, 1]) }];
+    const comparisons = compareWithBaseline(now, [row, col]);
+    expect(comparisons.map((entry) => entry.name)).toEqual(['row']);
+    expect(comparisons[0]?.metrics[0]?.comparison.verdict).toMatch(/^row \(now\) is 2\.\d+× ± [\d.]+ slower; p < 0\.001$/);
+  });
+});
+
+describe('metrics', () => {
+  const report: CommandReport = {
+    label: 'x',
+    startedAt: '',
+    durationS: 0.5,
+    exitCode: 0,
+    signal: null,
+    memory: { rssBeforeBytes: 0, rssAfterBytes: null, usedBytes: null, peakRssBytes: 4096, peakAboveFinalBytes: null, peakMethod: 'rusage-maxrss' },
+    cpu: { systemMeanPct: null, singleMaxPct: null, perCpuPct: [], userS: 0.4, systemS: null },
+    counters: {
+      backend: 'perf',
+      simulated: false,
+      intervalMs: 100,
+      events: [
+        { event: 'page-faults', unit: '', status: 'counted', total: 50, countedSeconds: 0.5, perSecond: 100, samples: [], min: null, max: null, lowestRunningPct: null },
+        { event: 'cycles', unit: '', status: 'not counted', total: null, countedSeconds: null, perSecond: null, samples: [], min: null, max: null, lowestRunningPct: null },
+      ],
+      unsupported: [],
+      derived: { missRatio: null, ipc: null, missesPerKiloInstruction: null },
+      pauseS: 0,
+    },
+    warnings: [],
+  };
+
+  it('takes what the report knows and leaves out what it does not', () => {
+    expect(metricsOfReport(report)).toEqual({ durationS: 0.5, peakRssBytes: 4096, 'page-faults': 50, 'page-faults/s': 100, userCpuS: 0.4 });
+  });
+
+  it('orders keys time, RAM, totals, rates, ratios, CPU, and describes each', () => {
+    expect(orderMetricKeys([{ userCpuS: 1, 'a/s': 1, ipc: 1, a: 1, peakRssBytes: 1, durationS: 1 }])).toEqual(['durationS', 'peakRssBytes', 'a', 'a/s', 'ipc', 'userCpuS']);
+    expect(describeMetric('page-faults/s')).toEqual({ key: 'page-faults/s', label: 'page-faults per s', unit: 'per-s', wording: { kind: 'count', noun: 'page-faults per second' } });
+    expect(describeMetric('D1 misses').wording).toEqual({ kind: 'count', noun: 'D1 misses' });
+  });
+});

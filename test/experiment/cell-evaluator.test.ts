@@ -1,0 +1,108 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCellEvaluator, type CellEvaluator, type CellOutcome } from '../../src/experiment/cell-evaluator.ts';
+
+let evaluator: CellEvaluator | null = null;
+afterEach(() => evaluator?.close());
+
+/** Evaluates cells in order in one evaluator; each cell starts where the previous one ended, as in a file. */
+async function runAll(file: string, cells: readonly string[], options: { typescript?: boolean } = {}): Promise<CellOutcome[]> {
+  evaluator = createCellEvaluator(file, options);
+  const outcomes: CellOutcome[] = [];
+  let line = 2;
+  for (const [index, code] of cells.entries()) {
+    outcomes.push(await evaluator.run(evaluator.prepare({ title: `cell ${index + 1}`, code, startLine: line })));
+    line += code.split('\n').length + 1;
+  }
+  return outcomes;
+}
+
+function failureOf(outcome: CellOutcome | undefined) {
+  if (outcome === undefined || outcome.ok) throw new Error(`expected a failure, got ${JSON.stringify(outcome)}`);
+  return outcome.failure;
+}
+
+describe('createCellEvaluator', () => {
+  it('keeps top-level const, let, function and class across cells, and lets a repeated cell redeclare const', async () => {
+    const outcomes = await runAll('/tmp/cells.js', [
+      'const n = 3;\nlet total = 0;\nfunction double(x) { return 2 * x; }\nclass Box { constructor(v) { this.v = v; } }',
+      'total = double(n) + new Box(1).v;',
+      'const copy = total;',
+      'const copy = total + 1;\nif (copy !== 8) throw new Error(`copy is ${copy}`);',
+    ]);
+    expect(outcomes).toEqual([{ ok: true }, { ok: true }, { ok: true }, { ok: true }]);
+  });
+
+  it('runs top-level await and keeps what it declared', async () => {
+    const outcomes = await runAll('/tmp/cells.js', [
+      'const value = await new Promise((resolve) => setTimeout(() => resolve(42), 20));',
+      'if (value !== 42) throw new Error("lost");',
+    ]);
+    expect(outcomes).toEqual([{ ok: true }, { ok: true }]);
+  });
+
+  it('strips TypeScript types and reports a thrown error at its line in the file', async () => {
+    const outcomes = await runAll('/tmp/cells.ts', [
+      'interface Point { x: number }\nconst p: Point = { x: 1 };',
+      '// a comment\n\nconst q = p.x as number;\nif (q === 1) {\n  throw new Error("q is " + q);\n}',
+    ]);
+    expect(outcomes[0]).toEqual({ ok: true });
+    const failure = failureOf(outcomes[1]);
+    // Cell 2 starts at file line 5 (cell 1 has 2 lines from line 2, then its marker): the throw is on its 5th line.
+    expect(failure.message).toBe('Error: q is 1');
+    expect(failure.line).toBe(9);
+    expect(failure.column).toBe(9);
+    expect(failure.stack).toContain('/tmp/cells.ts:9:');
+  });
+
+  it('reports an error thrown inside a function from an earlier cell where that function is', async () => {
+    const outcomes = await runAll('/tmp/cells.ts', ['function fail(): never {\n  throw new TypeError("deep");\n}', 'fail();']);
+    const failure = failureOf(outcomes[1]);
+    expect(failure.message).toBe('TypeError: deep');
+    expect(failure.line).toBe(3);
+    expect(failure.stack).toMatch(/at fail \(\/tmp\/cells\.ts:3:\d+\)\n.*\/tmp\/cells\.ts:6:\d+/);
+  });
+
+  it('reports syntax errors with their line, from esbuild and from V8', async () => {
+    const outcomes = await runAll('/tmp/cells.js', ['const ok = 1;\nlet broken = ;', 'const ok = 2;\nreturn 1;']);
+    const esbuild = failureOf(outcomes[0]);
+    expect(esbuild.message).toMatch(/^SyntaxError: /);
+    expect(esbuild.line).toBe(3);
+    const v8 = failureOf(outcomes[1]);
+    expect(v8.message).toMatch(/^SyntaxError: /);
+    expect(v8.line).toBe(6);
+  });
+
+  it('reports a thrown non-error value and a rejected await', async () => {
+    const outcomes = await runAll('/tmp/cells.js', ['throw "plain text";', 'await Promise.reject(new RangeError("no"));']);
+    expect(failureOf(outcomes[0]).message).toBe('Uncaught "plain text"');
+    expect(failureOf(outcomes[1]).message).toBe('RangeError: no');
+    expect(failureOf(outcomes[1]).line).toBe(4);
+  });
+
+  it('turns import statements into require, and gives require, __filename and Node globals', async () => {
+    const outcomes = await runAll('/tmp/dir/cells.ts', [
+      'import { cpus } from "node:os";\nconst count: number = cpus().length;',
+      'if (!(count > 0) || __filename !== "/tmp/dir/cells.ts" || __dirname !== "/tmp/dir") throw new Error("globals");\nconst { join } = require("node:path");\nif (typeof Buffer !== "function" || typeof process.pid !== "number" || join("a", "b") !== "a/b") throw new Error("node");',
+    ]);
+    expect(outcomes).toEqual([{ ok: true }, { ok: true }]);
+  });
+
+  it('keeps its scope through a garbage collection (the context must stay referenced)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    evaluator = createCellEvaluator('/tmp/cells.js');
+    expect(await evaluator.run(evaluator.prepare({ title: 'a', code: 'const kept = 7;', startLine: 1 }))).toEqual({ ok: true });
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    gc();
+    expect(await evaluator.run(evaluator.prepare({ title: 'b', code: 'if (kept !== 7) throw new Error("lost");', startLine: 3 }))).toEqual({ ok: true });
+  });
+
+  it('keeps cells out of perfcell\'s own globals', async () => {
+    await runAll('/tmp/cells.js', ['var leaked = 1; globalThis.alsoLeaked = 2;']);
+    expect('leaked' in globalThis).toBe(false);
+    expect('alsoLeaked' in globalThis).toBe(false);
+  });
+});

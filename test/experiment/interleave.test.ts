@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { runInterleaved, type InterleaveProgress } from '../../src/experiment/interleave.ts';
+
+/** Slots that log their name in the order they ran, and a clock each run moves forward. */
+function recorder(names: readonly string[], secondsPerRun = 0) {
+  const order: string[] = [];
+  let clockS = 0;
+  const slots = names.map((name) => ({
+    name,
+    run: async () => {
+      order.push(name);
+      clockS += secondsPerRun;
+      return `${name}${order.filter((entry) => entry === name).length}`;
+    },
+  }));
+  return { slots, order, now: () => clockS };
+}
+
+describe('runInterleaved', () => {
+  it('runs warm-up rounds, then rounds of every slot in order, and keeps only the measured results', async () => {
+    const { slots, order } = recorder(['A', 'B', 'floor']);
+    const progress: InterleaveProgress[] = [];
+    const results = await runInterleaved(slots, { warmup: 1, runs: 3, minTimeS: null }, (step) => progress.push(step));
+    expect(order.join(' ')).toBe('A B floor A B floor A B floor A B floor');
+    expect(results).toEqual([
+      ['A2', 'A3', 'A4'],
+      ['B2', 'B3', 'B4'],
+      ['floor2', 'floor3', 'floor4'],
+    ]);
+    expect(progress[0]).toEqual({ phase: 'warmup', round: 1, rounds: 1, slot: 'A' });
+    expect(progress.at(-1)).toEqual({ phase: 'measure', round: 3, rounds: 3, slot: 'floor' });
+  });
+
+  it('with a minimum time, adds rounds until that much time has passed, and estimates the total', async () => {
+    const { slots, now } = recorder(['A', 'B'], 0.5);
+    const progress: InterleaveProgress[] = [];
+    const results = await runInterleaved(slots, { warmup: 0, runs: 2, minTimeS: 5, now }, (step) => progress.push(step));
+    // Each round takes 1 s: five rounds reach 5 s.
+    expect(results[0]).toHaveLength(5);
+    expect(progress.filter((step) => step.slot === 'A').map((step) => step.rounds)).toEqual([2, 5, 5, 5, 5]);
+  });
+
+  it('never stops before the number of runs, however much time has passed', async () => {
+    const { slots, now } = recorder(['A'], 10);
+    const results = await runInterleaved(slots, { warmup: 0, runs: 4, minTimeS: 1, now }, () => undefined);
+    expect(results[0]).toHaveLength(4);
+  });
+
+  it('stops at the first failing run and passes its error on', async () => {
+    const order: string[] = [];
+    const slots = [
+      { name: 'A', run: async () => { order.push('A'); } },
+      { name: 'B', run: async () => { order.push('B'); if (order.length > 3) throw new Error('B failed'); } },
+    ];
+    await expect(runInterleaved(slots, { warmup: 0, runs: 5, minTimeS: null })).rejects.toThrow('B failed');
+    expect(order).toEqual(['A', 'B', 'A', 'B']);
+  });
+});
