@@ -1,6 +1,8 @@
 import { Session } from 'node:inspector';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
+import { Console } from 'node:console';
+import { Writable } from 'node:stream';
 import vm from 'node:vm';
 import { transpileCell, type TranspiledCell } from './transpile-cell.ts';
 
@@ -61,7 +63,18 @@ const OBJECT_GROUP = 'perfcell-cells';
  * top-level await and lets a cell that declares `const x` run again (compare repeats cells),
  * while top-level const, let, class and function declarations stay visible to later cells.
  */
-export function createCellEvaluator(file: string, options: { readonly typescript?: boolean } = {}): CellEvaluator {
+export interface CellEvaluatorOptions {
+  /** Default: from the file's extension (.ts, .mts, .cts, .tsx). */
+  readonly typescript?: boolean;
+  /**
+   * Where the cells' console.log and console.info go: process.stdout by default, process.stderr
+   * when stdout carries a JSON document, null to discard (compare runs cells again and again).
+   * console.error and console.warn always go to stderr.
+   */
+  readonly consoleStdout?: Writable | null;
+}
+
+export function createCellEvaluator(file: string, options: CellEvaluatorOptions = {}): CellEvaluator {
   const path = resolve(file);
   const typescript = options.typescript ?? /\.[cm]?tsx?$/.test(path);
   const session = new Session();
@@ -86,7 +99,7 @@ export function createCellEvaluator(file: string, options: { readonly typescript
   session.post('Runtime.disable');
   session.off('Runtime.executionContextCreated', onContext);
   if (uniqueContextId === null) throw new Error('the inspector did not announce the cells context (is node started with --inspect-brk elsewhere?)');
-  addNodeGlobals(context, path);
+  addNodeGlobals(context, path, options.consoleStdout === undefined ? process.stdout : options.consoleStdout);
 
   const mappers = new Map<string, TranspiledCell>();
   const cellUrls = new Map<string, CellSource>();
@@ -166,8 +179,11 @@ export function createCellEvaluator(file: string, options: { readonly typescript
   };
 }
 
-/** Node's globals in a new context, as Node's own REPL provides them, plus the file's require. */
-function addNodeGlobals(context: vm.Context, path: string): void {
+/**
+ * Node's globals in a new context, as Node's own REPL provides them, plus the file's require, and
+ * a console of Node's (V8 gives every context a console of its own that only talks to the inspector).
+ */
+function addNodeGlobals(context: vm.Context, path: string, stdout: Writable | null): void {
   const builtins = new Set(vm.runInContext('Object.getOwnPropertyNames(globalThis)', context) as string[]);
   for (const key of Object.getOwnPropertyNames(globalThis)) {
     if (builtins.has(key)) continue;
@@ -175,7 +191,9 @@ function addNodeGlobals(context: vm.Context, path: string): void {
     if (descriptor !== undefined) Object.defineProperty(context, key, descriptor);
   }
   const module = { exports: {} };
+  const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
   Object.assign(context, {
+    console: new Console({ stdout: stdout ?? discard, stderr: process.stderr }),
     global: vm.runInContext('globalThis', context),
     require: createRequire(path),
     module,

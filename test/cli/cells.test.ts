@@ -105,6 +105,17 @@ describe('perfcell cells', () => {
     for (const cell of document.cells) expect(cell.report.durationS).toBeGreaterThan(0);
   });
 
+  it("a cell's console.log goes to stdout before its report, or to stderr with --json", async () => {
+    const file = cellFile('console.js', '// %% greet\nconst who = "cells";\nconsole.log("hello", who);\nconsole.error("to stderr");\n');
+    const result = await perfcell(['cells', '--no-perf', file]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^hello cells\ngreet used /);
+    expect(result.stderr).toBe('to stderr');
+    const json = await perfcell(['cells', '--no-perf', '--json', file]);
+    expect((JSON.parse(json.stdout) as CellsDocument).ok).toBe(true);
+    expect(json.stderr).toBe('hello cells\nto stderr');
+  });
+
   it('misuse exits 2 with one line', async () => {
     const missing = await perfcell(['cells', 'no-such-file.ts']);
     expect(missing.exitCode).toBe(2);

@@ -36,6 +36,7 @@ describe('perfcell compare: cells', () => {
         '// %% A',
         `const a = new Array(2000).fill(0).map((_, k) => k * 2);`,
         `appendFileSync(log, 'A\\n');`,
+        `console.log('printed by A');`,
         '// %% middle',
         `appendFileSync(log, 'middle\\n');`,
         '// %% B',
@@ -50,6 +51,8 @@ describe('perfcell compare: cells', () => {
     const rounds = Array.from({ length: 6 }, () => ['A', 'B']).flat();
     expect(lines(log)).toEqual(['setup', 'middle', ...rounds, 'check']);
     expect(result.stderr).toMatch(/^set-up: setup \(.+\)\nset-up: middle \(.+\)\nafter: check \(.+\)$/);
+    // What a cell prints is discarded, like a command's stdout: stdout is the JSON document alone.
+    expect(result.stdout).not.toContain('printed by A');
     const document = JSON.parse(result.stdout) as CompareDocument;
     expect(document.settings).toMatchObject({ source: 'cells', file, rounds: 4, warmup: 2, order: 'interleaved' });
     expect(document.alternatives.map((alternative) => [alternative.name, alternative.runs.length])).toEqual([

@@ -54,7 +54,8 @@ export function registerCells(program: Command): void {
       const source = await readCellFile(file);
       const cells = splitCells(source).filter((cell) => !isCommentOnlyPrelude(cell));
       if (cells.length === 0) throw new UsageError(`${file} has no code (write cells separated by // %% lines)`);
-      const evaluator = createCellEvaluator(file);
+      // With --json, stdout is the document: the cells' console output goes to stderr.
+      const evaluator = createCellEvaluator(file, flags.json === true ? { consoleStdout: process.stderr } : {});
       const seenWarnings = new Set<string>();
       let printed = 0;
       try {

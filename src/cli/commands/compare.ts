@@ -122,7 +122,8 @@ export function registerCompare(program: Command): void {
         if (file !== null && flags.cells !== undefined) {
           const cells = splitCells(await readCellFile(file)).filter((cell) => !isCommentOnlyPrelude(cell));
           const cellPlan = planCells(cells, flags.cells, file);
-          evaluator = createCellEvaluator(file);
+          // Like a command's stdout, what cells print is discarded: compare repeats them.
+          evaluator = createCellEvaluator(file, { consoleStdout: null });
           const cellEvaluator = evaluator;
           const say = (what: string) => (run: { title: string; report: CommandReport }) =>
             process.stderr.write(`${what}: ${run.title} (${formatMetricValue(run.report.durationS, 's')})\n`);
