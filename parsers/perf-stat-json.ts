@@ -57,7 +57,11 @@ export class JsonLineParser {
     const text = cleanLine(line);
     const first = skipBlanks(text, 0);
     if (first === text.length) return 'blank';
-    if (text.charCodeAt(first) !== 123) return isDigitCode(text.charCodeAt(first)) ? 'unreadable' : 'comment';
+    if (text.charCodeAt(first) !== 123) {
+      // a count or `<not counted>` outside an object: perf data, but not JSON
+      const code = text.charCodeAt(first);
+      return isDigitCode(code) || code === 60 ? 'unreadable' : 'comment';
+    }
     this.pos = first;
     let kind: LineKind = 'comment';
     while (this.pos < text.length) {

@@ -68,15 +68,20 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
     }),
   );
   source.on('error', (error) => lines.destroy(error));
+  let recordCount = 0;
   try {
     for await (const records of lines as AsyncIterable<PerfRecord[]>) {
       for (const record of records) printer.record(record);
+      recordCount += records.length;
       await output.drain();
     }
   } catch (error: unknown) {
     throw new UsageError(`cannot read ${file === '-' ? 'stdin' : file}: ${describeError(error)} (pass a saved perf stat output or - for stdin)`, { cause: error });
   }
-  for (const record of parser.end()) printer.record(record);
+  for (const record of parser.end()) {
+    printer.record(record);
+    recordCount++;
+  }
   printer.finish(parser.skippedLines, parser.format);
   await output.flush();
 
@@ -87,7 +92,7 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
       `warning: skipped ${parser.skippedLines} ${lineWord} of ${name} that looked like perf stat data but could not be read (check --format and --sep)\n`,
     );
   }
-  if (parser.format === undefined) {
+  if (recordCount === 0) {
     io.stderr.write(`warning: no perf stat counter rows in ${name} (is it the output of perf stat? try --format)\n`);
   }
 }

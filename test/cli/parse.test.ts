@@ -1,0 +1,143 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { EventAggregate } from '../../parsers/aggregate.ts';
+import { parsePerfStat, type PerfRecord } from '../../parsers/perf-stat.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const bin = `${root}dist/src/cli/main.js`;
+const sample = (name: string): string => `${root}samples/perf/${name}`;
+
+/** The built CLI as a user runs it, time-limited. execa strips the one final newline of stdout and stderr. */
+function perfcell(args: readonly string[], input?: string) {
+  return execa(process.execPath, [bin, ...args], {
+    reject: false,
+    timeout: 30_000,
+    forceKillAfterDelay: 1_000,
+    env: { NO_COLOR: '1' },
+    cwd: root,
+    ...(input === undefined ? {} : { input }),
+  });
+}
+
+const ndjson = (text: string): unknown[] =>
+  text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as unknown);
+
+beforeAll(async () => {
+  // The test runs the built bin, so build first (the emit does not depend on others' type errors).
+  await execa('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, reject: false, timeout: 120_000 });
+  expect(existsSync(bin), `${bin} was not built`).toBe(true);
+}, 130_000);
+
+describe('perfcell parse', () => {
+  it('prints one NDJSON record a line, keys in PerfRecord order', async () => {
+    const result = await perfcell(['parse', sample('local-perf61-vm-per-cpu-A.csv.txt')]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toBe('');
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('{"time":null,"event":"task-clock","value":469.08,"unit":"msec","status":"counted","runningPct":100,"cpu":0}');
+    const expected = parsePerfStat(readFileSync(sample('local-perf61-vm-per-cpu-A.csv.txt'), 'utf8')).records;
+    expect(ndjson(result.stdout)).toStrictEqual(expected);
+  });
+
+  it('reads stdin for - and with no file, in any format', async () => {
+    const text = readFileSync(sample('local-perf61-vm-pid-interval.json.txt'), 'utf8');
+    for (const args of [['parse', '-'], ['parse']]) {
+      const result = await perfcell(args, text);
+      expect(result.exitCode).toBe(0);
+      expect(ndjson(result.stdout)).toStrictEqual(parsePerfStat(text).records);
+    }
+  });
+
+  it('--json prints one document with the records, skipped lines and format', async () => {
+    const result = await perfcell(['parse', '--json', sample('kernel-doc-intel-hybrid-thread-mode.human.txt')]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toStrictEqual({
+      records: [
+        { time: null, event: 'cpu_core/cycles/', value: 233066666, unit: '', status: 'counted', runningPct: 0.43 },
+        { time: null, event: 'cpu_atom/cycles/', value: 604097080, unit: '', status: 'counted', runningPct: 99.57 },
+      ],
+      skippedLines: 0,
+      format: 'human',
+    });
+  });
+
+  it('--csv prints a table with every column, empty where a record has none', async () => {
+    const result = await perfcell(['parse', '--csv', sample('local-perf61-vm-cgroup-interval.csv.txt')]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.split('\n').slice(0, 4)).toEqual([
+      'time,event,value,unit,status,runningPct,cpu,core,socket,die,node,thread,cgroup',
+      '0.200223773,task-clock,164.64,msec,counted,100,,,,,,,benchgrp',
+      '0.200223773,context-switches,28,,counted,100,,,,,,,benchgrp',
+      '0.200223773,cycles,,,not supported,100,,,,,,,benchgrp',
+    ]);
+  });
+
+  it('--summary aggregates per event; with --json one document of events', async () => {
+    const path = sample('local-perf61-vm-pid-interval-comma.csv.txt');
+    const result = await perfcell(['parse', '--summary', '--json', path]);
+    expect(result.exitCode).toBe(0);
+    const document = JSON.parse(result.stdout) as { events: EventAggregate[]; skippedLines: number; format: string };
+    expect(document.skippedLines).toBe(0);
+    expect(document.format).toBe('csv');
+    const records = parsePerfStat(readFileSync(path, 'utf8')).records;
+    const faults = records.filter((record) => record.event === 'page-faults');
+    const pageFaults = document.events.find((event) => event.event === 'page-faults');
+    expect(pageFaults?.total).toBe(faults.reduce((sum, record) => sum + (record.value ?? 0), 0));
+    expect(pageFaults?.samples).toHaveLength(faults.length);
+    expect(document.events.map((event) => event.event)).toEqual([...new Set(records.map((record) => record.event))]);
+    expect(document.events.find((event) => event.event === 'cycles')?.status).toBe('not supported');
+
+    const table = await perfcell(['parse', '--summary', '--csv', path]);
+    const lastTime = records.at(-1)?.time;
+    const switches = records.filter((record) => record.event === 'context-switches').reduce((sum, record) => sum + (record.value ?? 0), 0);
+    expect(table.stdout.split('\n')[0]).toBe('event,unit,status,total,countedSeconds,perSecond,min,max,lowestRunningPct,samples');
+    expect(table.stdout.split('\n')[3]).toMatch(new RegExp(`^context-switches,,counted,${switches},${lastTime},[\\d.]+,\\d+,\\d+,100,${faults.length}$`));
+  });
+
+  it('--format and --sep read what auto-detection would not', async () => {
+    const text = '0.100144766!77.56!msec!task-clock!77563084!100.00!0.776!CPUs utilized\n';
+    const given = await perfcell(['parse', '--sep', '!'], text);
+    expect(ndjson(given.stdout)).toStrictEqual([
+      { time: 0.100144766, event: 'task-clock', value: 77.56, unit: 'msec', status: 'counted', runningPct: 100 } satisfies PerfRecord,
+    ]);
+    const asJson = await perfcell(['parse', '--format', 'json', sample('local-perf61-vm-totals.csv.txt')]);
+    expect(asJson.stdout).toBe('');
+    expect(asJson.stderr.split('\n')).toEqual([
+      `warning: skipped 12 lines of ${sample('local-perf61-vm-totals.csv.txt')} that looked like perf stat data but could not be read (check --format and --sep)`,
+      `warning: no perf stat counter rows in ${sample('local-perf61-vm-totals.csv.txt')} (is it the output of perf stat? try --format)`,
+    ]);
+    expect(asJson.exitCode).toBe(0);
+  });
+
+  it('warns on stderr about lines it could not read, and counts them in --json', async () => {
+    const text = ['     0.100150932,85.72,msec,task-clock,85720814,100.00,0.857,CPUs utilized', '     0.100150932,x1,,page-faults', '12,34'].join('\n');
+    const result = await perfcell(['parse', '--json', '-'], text);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toBe('warning: skipped 2 lines of stdin that looked like perf stat data but could not be read (check --format and --sep)');
+    expect(JSON.parse(result.stdout)).toMatchObject({ skippedLines: 2, format: 'csv' });
+  });
+
+  it('exits 2 with one line naming the file when it does not exist', async () => {
+    const result = await perfcell(['parse', 'no-such-capture.txt']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('error: cannot read no-such-capture.txt: no such file (pass a saved perf stat output or - for stdin)');
+  });
+
+  it('exits 2 on misuse: a directory, conflicting outputs, an unknown format, --sep for JSON', async () => {
+    const directory = await perfcell(['parse', 'samples']);
+    expect([directory.exitCode, directory.stderr]).toEqual([2, 'error: cannot read samples: is a directory (pass a saved perf stat output or - for stdin)']);
+    const both = await perfcell(['parse', '--json', '--csv', sample('local-perf61-vm-totals.csv.txt')]);
+    expect([both.exitCode, both.stderr]).toEqual([2, "error: option '--json' cannot be used with option '--csv'"]);
+    const format = await perfcell(['parse', '--format', 'xml', '-']);
+    expect([format.exitCode, format.stderr]).toEqual([2, "error: option '--format <format>' argument 'xml' is invalid. Allowed choices are auto, csv, human, json."]);
+    const sep = await perfcell(['parse', '--format', 'json', '--sep', ';', '-'], '');
+    expect([sep.exitCode, sep.stderr]).toEqual([2, 'error: --sep applies to csv input only (drop --sep or pass --format csv, not json)']);
+  });
+});
