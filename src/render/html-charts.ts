@@ -56,15 +56,27 @@ export function attachCharts(series: AttachSeries): LineChartSpec[] {
   return series.timeS.length === 0 ? [] : charts;
 }
 
-/** One spread chart per compare metric: each alternative's runs, mean, ±σ and min–max. */
+/**
+ * How a compare metric's unit is shown: bytes as MiB; the experiment's `count` and `ratio` bare,
+ * `per-s` as `/s`; any other unit as given.
+ * @example displayUnit('bytes') // { unit: 'MiB', scale: 1 / 1048576 }
+ */
+export function displayUnit(unit: string): { unit: string; scale: number } {
+  if (unit === 'bytes') return { unit: 'MiB', scale: 1 / MIB };
+  if (unit === 'count' || unit === 'ratio') return { unit: '', scale: 1 };
+  if (unit === 'per-s') return { unit: '/s', scale: 1 };
+  return { unit, scale: 1 };
+}
+
+/** One spread chart per compare metric: each alternative's runs, mean, ±σ and min–max, in display units. */
 export function compareCharts(compare: HtmlCompareInput): SpreadChartSpec[] {
   return compare.metrics.map((metric) => {
-    const scale = metric.unit === 'bytes' ? 1 / MIB : 1;
-    const runs = metric.alternatives.map((alternative) => alternative.values.map((value) => value * scale));
+    const shown = displayUnit(metric.unit);
+    const runs = metric.alternatives.map((alternative) => alternative.values.map((value) => value * shown.scale));
     return {
       type: 'spread',
       title: metric.metric,
-      yLabel: metric.unit === 'bytes' ? 'MiB' : metric.unit,
+      yLabel: shown.unit,
       names: metric.alternatives.map((alternative) => alternative.name),
       runs,
       spread: runs.map((values) => {

@@ -12,7 +12,10 @@ export interface HtmlCompareAlternative {
 export interface HtmlCompareMetric {
   /** Shown as the chart title: `time`, `peak RSS`, `cache-misses`. */
   readonly metric: string;
-  /** The values' unit: `s`, `bytes` (shown as MiB), or an event's unit; `''` for counts. */
+  /**
+   * The values' unit: the experiment's MetricUnit (`s`, `bytes` shown as MiB, `count`, `per-s`,
+   * `ratio`) or any other unit text, shown as given; `''` for a bare number.
+   */
   readonly unit: string;
   readonly alternatives: readonly HtmlCompareAlternative[];
   /** The verdict line, e.g. "col is 3.1× ± 0.2 slower; p < 0.001". */

@@ -1,6 +1,6 @@
 import type { CommandReport } from '../session/report.ts';
 import { readChartAssets, type ChartAssets } from './chart-assets.ts';
-import { attachCharts, commandCharts, compareCharts } from './html-charts.ts';
+import { attachCharts, commandCharts, compareCharts, displayUnit } from './html-charts.ts';
 import type { ChartSpec, HtmlCompareInput, HtmlReportData, HtmlSection } from './html-data.ts';
 import { CHART_SCRIPT, ERROR_SCRIPT } from './html-page-script.ts';
 import { renderReportText } from './report-text.ts';
@@ -113,7 +113,7 @@ function compareSection(compare: HtmlCompareInput, firstChart: number): Rendered
   const rows = compare.metrics.flatMap((metric, index) =>
     metric.alternatives.map((alternative, alternativeIndex) => {
       const spread = charts[index]?.spread[alternativeIndex];
-      const show = (value: number | null | undefined): string => formatValue(value ?? null, metric.unit === 'bytes' ? 'MiB' : metric.unit);
+      const show = (value: number | null | undefined): string => formatValue(value ?? null, displayUnit(metric.unit).unit);
       return `<tr><td>${escapeHtml(metric.metric)}</td><td>${escapeHtml(alternative.name)}</td><td>${alternative.values.length}</td><td>${show(spread?.mean)}</td><td>${spread?.stdDev == null ? '' : `± ${show(spread.stdDev)}`}</td><td>${show(spread?.min)}</td><td>${show(spread?.max)}</td></tr>`;
     }),
   );
@@ -138,7 +138,8 @@ function formatValue(value: number | null, unit: string): string {
   if (unit === 'MiB') return escapeHtml(formatMiB(value * 1024 * 1024));
   const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 1 ? 2 : 4;
   const text = value.toLocaleString('en-US', { maximumFractionDigits: digits });
-  return escapeHtml(unit === '' ? text : `${text} ${unit}`);
+  if (unit === '') return escapeHtml(text);
+  return escapeHtml(unit.startsWith('/') ? `${text}${unit}` : `${text} ${unit}`);
 }
 
 function inlineStyle(css: string): string {

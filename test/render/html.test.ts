@@ -45,6 +45,8 @@ const compare: HtmlCompareInput = {
       verdict: `${HOSTILE} is 2.8× ± 0.2 slower; p < 0.001`,
     },
     { metric: 'peak RSS', unit: 'bytes', alternatives: [{ name: 'rows', values: [1 << 20] }, { name: HOSTILE, values: [2 << 20, 4 << 20] }] },
+    { metric: 'page-faults per s', unit: 'per-s', alternatives: [{ name: 'rows', values: [1500, 2500] }, { name: HOSTILE, values: [10] }] },
+    { metric: 'D1 misses', unit: 'count', alternatives: [{ name: 'rows', values: [7] }, { name: HOSTILE, values: [9] }] },
   ],
 };
 
@@ -120,7 +122,10 @@ describe('renderCompareHtml', () => {
   it('one spread chart per metric with mean, σ, min and max, a table and the verdicts', () => {
     const html = renderCompareHtml(compare, {}, assets);
     const charts = chartData(html);
-    expect(charts.map((chart) => chart.type)).toEqual(['spread', 'spread']);
+    expect(charts.map((chart) => chart.type)).toEqual(['spread', 'spread', 'spread', 'spread']);
+    expect(charts.map((chart) => chart.type === 'spread' && chart.yLabel)).toEqual(['s', 'MiB', '/s', '']);
+    expect(html).toContain('<tr><td>page-faults per s</td><td>rows</td><td>2</td><td>2,000/s</td><td>± 707/s</td><td>1,500/s</td><td>2,500/s</td></tr>');
+    expect(html).toContain('<tr><td>D1 misses</td><td>rows</td><td>1</td><td>7</td><td></td><td>7</td><td>7</td></tr>');
     const [time, peak] = charts;
     if (time?.type !== 'spread' || peak?.type !== 'spread') throw new Error('expected spread charts');
     expect(time.names).toEqual(['rows', HOSTILE]);
