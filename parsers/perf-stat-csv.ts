@@ -107,7 +107,7 @@ export class CsvLineParser {
       status = 'not counted';
     } else if (equals(text, i, '<not supported>')) {
       status = 'not supported';
-    } else if (splitComma && digitsAt(text, i) && digitsAt(text, i + 1)) {
+    } else if (splitComma && digitsAt(text, i + 1) && digitsAt(text, i)) {
       // a unit is never all digits: this is the fraction of a decimal-comma count (`524,10`)
       value = parsePlainNumberAt(text, start(i), end(i + 1));
       i++;

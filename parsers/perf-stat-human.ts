@@ -39,15 +39,28 @@ const MAX_WORDS = 4;
 const wordStarts = new Int32Array(MAX_WORDS);
 const wordEnds = new Int32Array(MAX_WORDS);
 
-const EIGHT_SPACES = '        ';
-
 /** Splits `text[0, end)` on spaces and tabs into the shared token arrays; returns the count. */
 function tokenize(text: string, end: number): number {
+  if (text.indexOf('\t') !== -1) return tokenizeBlanks(text, end);
+  // perf's own lines hold no tabs: find each token's end natively
   let count = 0;
   let i = 0;
   while (count < MAX_TOKENS) {
-    // perf pads with long runs of spaces: skip them eight at a time
-    while (i + 8 <= end && text.startsWith(EIGHT_SPACES, i)) i += 8;
+    while (i < end && text.charCodeAt(i) === 32) i++;
+    if (i >= end) break;
+    tokenStarts[count] = i;
+    let next = text.indexOf(' ', i);
+    if (next === -1 || next > end) next = end;
+    tokenEnds[count++] = next;
+    i = next;
+  }
+  return count;
+}
+
+function tokenizeBlanks(text: string, end: number): number {
+  let count = 0;
+  let i = 0;
+  while (count < MAX_TOKENS) {
     while (i < end) {
       const code = text.charCodeAt(i);
       if (code !== 32 && code !== 9) break;

@@ -26,7 +26,7 @@ export function cleanLine(line: string): string {
   if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.indexOf('\x1b') !== -1) text = text.replace(ANSI, '');
-  if (text.indexOf('^C') !== -1) text = text.split('^C').join('');
+  if (text.indexOf('^') !== -1 && text.indexOf('^C') !== -1) text = text.split('^C').join('');
   return text;
 }
 

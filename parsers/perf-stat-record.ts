@@ -74,14 +74,24 @@ export const KNOWN_UNITS: ReadonlySet<string> = new Set([
   'MHz', 'GHz', 'Hz', 'C', '%', 'capacity', 'pages', 'percent',
 ]);
 
-const BLANK_EDGE = /^\s|\s$/;
+/** White space and controls of any script (what `\s` matches, and C0 controls). */
+function isBlankCode(code: number): boolean {
+  if (code <= 32 || code === 0x7f) return true;
+  if (code < 0x85) return false;
+  return (
+    code === 0x85 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 ||
+    code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  );
+}
 
 /**
  * Could this be an event name as perf prints it? Never starting with a digit, `(`, `<`, `#`, `+`,
  * `-` or `%`, never starting or ending with white space (of any script), never holding `#`.
  */
 export function isEventName(name: string): boolean {
-  return name.length > 0 && isEventStart(name.charCodeAt(0)) && !BLANK_EDGE.test(name) && name.indexOf('#') === -1;
+  if (name.length === 0) return false;
+  const first = name.charCodeAt(0);
+  return isEventStart(first) && !isBlankCode(first) && !isBlankCode(name.charCodeAt(name.length - 1)) && name.indexOf('#') === -1;
 }
 
 /** First character of an event name: never a digit, `(`, `<`, `#`, `+`, `-` or `%`. */
