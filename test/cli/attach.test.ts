@@ -145,16 +145,17 @@ describe('perfcell attach without perf', () => {
 });
 
 describe.runIf(perfUsable)('perfcell attach with real perf', () => {
-  it('a busy process: CPU near a full core, and task-clock agrees with /proc CPU time', async () => {
+  it('a busy process: CPU in every interval, and task-clock agrees with /proc CPU time', async () => {
     const pid = target('spin', '60');
     const result = await perfcell(['attach', String(pid), '-I', '100', '-d', '2', '--ndjson', '-e', 'task-clock,page-faults,cache-misses']);
     expect(result.exitCode, result.stderr).toBe(0);
     const { start, intervals, summary } = parseNdjson(result.stdout);
     expect(start).toMatchObject({ kind: 'start', pid, comm: 'spin', intervalMs: 100, events: ['task-clock', 'page-faults', 'cache-misses'] });
     expect(intervals.length).toBeGreaterThanOrEqual(12);
-    // Busy: it runs whenever it can; on two shared cores that is well above half a CPU.
-    expect(median(intervals.map((row) => row.cpuPct ?? 0))).toBeGreaterThan(40);
-    expect(median(intervals.map((row) => perSecond(row, 'task-clock') ?? 0))).toBeGreaterThan(400); // msec/s
+    // Busy: it runs whenever it gets a CPU. On two cores shared with other test runs (load 7 seen
+    // here) that was 40% of a CPU at worst; an idle process shows 0.
+    expect(median(intervals.map((row) => row.cpuPct ?? 0))).toBeGreaterThan(20);
+    expect(median(intervals.map((row) => perSecond(row, 'task-clock') ?? 0))).toBeGreaterThan(200); // msec/s
     expect(summary.endedBy).toBe('duration');
     const report = summary.report;
     expect(report.label).toBe(`pid ${pid} (spin)`);
