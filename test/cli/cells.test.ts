@@ -5,15 +5,17 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CellsDocument } from '../../src/cli/commands/cells.ts';
 import { cliPath } from '../support/fixtures.ts';
-import { livePerfPids, perfUsable } from '../support/perf.ts';
+import { perfUsable } from '../support/perf.ts';
+import { leakedPerfPids, perfPidsNow } from '../support/leaked-perf.ts';
 
 let dir = '';
+const perfBefore = perfPidsNow();
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'perfcell-cells-'));
 });
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
-  expect(livePerfPids()).toEqual([]);
+  expect(leakedPerfPids(perfBefore)).toEqual([]);
 });
 
 function cellFile(name: string, text: string): string {
@@ -134,6 +136,6 @@ describe('perfcell cells', () => {
     // 64 MiB of fresh pages: at least one fault per 2 MiB huge page, usually one per 4 KiB page.
     expect(faults[0]).toBeGreaterThan(32);
     expect(faults[0]).toBeGreaterThan(10 * (faults[1] ?? 0));
-    expect(livePerfPids()).toEqual([]);
+    expect(leakedPerfPids(perfBefore)).toEqual([]);
   });
 });

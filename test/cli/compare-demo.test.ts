@@ -5,13 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CompareDocument } from '../../src/experiment/compare-document.ts';
-import { livePerfPids } from '../support/perf.ts';
+import { leakedPerfPids, perfPidsNow } from '../support/leaked-perf.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'perfcell-demo-'));
+const perfBefore = perfPidsNow();
 afterAll(() => {
   rmSync(out, { recursive: true, force: true });
-  expect(livePerfPids()).toEqual([]);
+  expect(leakedPerfPids(perfBefore)).toEqual([]);
 });
 
 const comparisonOf = (name: string, key: string) => {

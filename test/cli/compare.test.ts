@@ -6,15 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompareDocument } from '../../src/experiment/compare-document.ts';
 import { markdownNumber } from '../../src/render/compare-markdown.ts';
 import { cliPath } from '../support/fixtures.ts';
-import { livePerfPids } from '../support/perf.ts';
+import { leakedPerfPids, perfPidsNow } from '../support/leaked-perf.ts';
 
 let dir = '';
+const perfBefore = perfPidsNow();
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'perfcell-compare-'));
 });
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
-  expect(livePerfPids()).toEqual([]);
+  expect(leakedPerfPids(perfBefore)).toEqual([]);
 });
 
 const perfcell = (args: readonly string[]) =>
@@ -160,21 +161,23 @@ describe('perfcell compare: commands', () => {
   });
 
   it('--save keeps the runs in .perfcell/NAME.json, and --baseline compares with them later', async () => {
-    const saved = await perfcell(['compare', '--names', 'work', '--runs', '4', '--no-perf', '--save', 'before', '--', 'sleep 0.02']);
+    const saved = await perfcell(['compare', '--names', 'work', '--runs', '6', '--no-perf', '--save', 'before', '--', 'sleep 0.02']);
     expect(saved.exitCode, saved.stderr).toBe(0);
     expect(saved.stderr).toBe('saved to .perfcell/before.json (compare with it later: --baseline before)');
     const file = join(dir, '.perfcell', 'before.json');
     const baseline = JSON.parse(readFileSync(file, 'utf8')) as CompareDocument;
-    expect(baseline.alternatives[0]?.runs).toHaveLength(4);
+    expect(baseline.alternatives[0]?.runs).toHaveLength(6);
     expect(baseline.alternatives[0]?.runs[0]?.['durationS']).toBeGreaterThan(0.015);
 
-    const later = await perfcell(['compare', '--names', 'work', '--runs', '4', '--no-perf', '--json', '--baseline', 'before', '--', 'sleep 0.1']);
+    const later = await perfcell(['compare', '--names', 'work', '--runs', '6', '--no-perf', '--json', '--baseline', 'before', '--', 'sleep 0.2']);
     expect(later.exitCode, later.stderr).toBe(0);
     const document = JSON.parse(later.stdout) as CompareDocument;
     expect(document.baseline?.file).toBe('.perfcell/before.json');
     const time = document.baseline?.comparisons[0]?.metrics.find((entry) => entry.metric.key === 'durationS')?.comparison;
     expect(time?.baseline.mean).toBe(document.baseline === undefined ? null : baseline.results[0]?.summaries[0]?.summary.mean);
-    expect(time?.verdict).toMatch(/^work \(now\) is \d+\.\d+× ± \d+\.\d+ slower; p < 0\.001$/);
+    expect(time?.isSignificant).toBe(true);
+    expect(time?.ratio.ratio).toBeGreaterThan(3);
+    expect(time?.verdict).toMatch(/^work \(now\) is \d+\.\d+× ± \d+\.\d+ slower; p [<=] 0\.\d+$/);
     const text = await perfcell(['compare', '--names', 'work', '--runs', '2', '--no-perf', '--baseline', file, '--', 'sleep 0.1']);
     expect(text.stdout).toMatch(/against the baseline \.perfcell\/before\.json \(.+\)\n  work: time +work \(now\) is/);
   });
