@@ -24,3 +24,7 @@ export { createPerfStatParser, parsePerfStat, detectPerfFormat } from '../parser
 export type { PerfRecord, PerfFormat, PerfStatParser, CounterStatus } from '../parsers/perf-stat.ts';
 export { aggregateRecords, createAggregator, type EventAggregate, type EventSample } from '../parsers/aggregate.ts';
 export { PerfError, UsageError, TargetError } from './errors.ts';
+export { createCellEvaluator, type CellEvaluator, type CellEvaluatorOptions, type CellFailure, type CellOutcome, type CellSource } from './experiment/cell-evaluator.ts';
+export { analyzeRuns, compareWithBaseline, type AlternativeRuns, type BaselineComparison, type MetricResult } from './experiment/analyze.ts';
+export { parseCompareDocument, type CompareDocument, type CompareSettings } from './experiment/compare-document.ts';
+export { metricsOfReport, type MetricInfo, type RunValues } from './experiment/metrics.ts';

@@ -100,6 +100,15 @@ export function registerCompare(program: Command): void {
     .option('--save <name>', `also save the runs as ${'.perfcell/NAME.json'}, for a later --baseline NAME`)
     .option('--baseline <file>', 'compare each alternative with the same-named one in a saved comparison (a file, or a NAME given to --save)')
     .option('--no-progress', 'no progress bar (it is drawn only when stderr is a terminal)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  perfcell compare samples/rowcol/rowcol.ts --cells "sum rows" "sum columns" --runs 10
+  perfcell compare --names row col -- "./rowcol row 1024 20" "./rowcol col 1024 20"
+  perfcell compare --backend cachegrind -- "./rowcol row 1024 1" "./rowcol col 1024 1"
+  perfcell compare --save before -- "./prog"    later:  perfcell compare --baseline before -- "./prog"`,
+    )
     .action(async (targets: string[], flags: CompareFlags) => {
       checkCombination(targets, flags);
       const isCachegrind = flags.backend === 'cachegrind';
