@@ -32,7 +32,7 @@ perfcell compare --names row col --runs 10 --export-json "$out/native.json" \
   -- "$rowcol row 1024 20" "$rowcol col 1024 20"
 
 step "3/3 cells: the same loops in Node, cells of samples/rowcol/rowcol.ts in one process"
-perfcell compare samples/rowcol/rowcol.ts --cells "sum rows" "sum columns" --runs 10 --export-json "$out/cells.json"
+perfcell compare samples/rowcol/rowcol.ts --cells "sum rows" "sum columns" --warmup 3 --runs 15 --export-json "$out/cells.json"
 
 step "conclusion"
 node --input-type=module - "$out" <<'JS'
