@@ -2,13 +2,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { spawnSync } from 'node:child_process';
 import { cliPath, fixture } from '../support/fixtures.ts';
-import { livePerfPids, perfUsable } from '../support/perf.ts';
+import { perfUsable } from '../support/perf.ts';
+import { leakedPerfPids, perfPidsNow } from '../support/leaked-perf.ts';
 
 const env = { NO_COLOR: '1' };
 const perfcell = (args: readonly string[], options: { env?: Record<string, string> } = {}) =>
   execa(process.execPath, [cliPath, ...args], { reject: false, env: { ...env, ...options.env }, timeout: 30_000 });
 
-afterAll(() => expect(livePerfPids()).toEqual([]));
+const perfBefore = perfPidsNow();
+afterAll(() => expect(leakedPerfPids(perfBefore)).toEqual([]));
 
 /** The ordinary-user test needs the user nobody to read this checkout (not so under a 0700 home). */
 const nobodyCanRun = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'test', '-r', cliPath]).status === 0;
@@ -101,7 +103,7 @@ describe.runIf(perfUsable)('perfcell run with real perf', () => {
     expect(result.exitCode).toBe(130);
     expect(result.stdout).toMatch(/killed by SIGINT$/m);
     expect(result.stdout).toContain('page-faults');
-    expect(livePerfPids()).toEqual([]);
+    expect(leakedPerfPids(perfBefore)).toEqual([]);
   });
 });
 

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runProgram } from '../../src/session/run-program.ts';
 import { fixture } from '../support/fixtures.ts';
-import { livePerfPids, perfStatPageFaults, perfUsable } from '../support/perf.ts';
+import { perfStatPageFaults, perfUsable } from '../support/perf.ts';
+import { leakedPerfPids, perfPidsNow } from '../support/leaked-perf.ts';
 
 const MIB = 1024 * 1024;
 
@@ -10,7 +11,8 @@ function pageFaultsOf(report: Awaited<ReturnType<typeof runProgram>>): number | 
 }
 
 describe.runIf(perfUsable)('runProgram counts exactly (real perf)', () => {
-  afterAll(() => expect(livePerfPids()).toEqual([]));
+  const perfBefore = perfPidsNow();
+  afterAll(() => expect(leakedPerfPids(perfBefore)).toEqual([]));
 
   it.each([1_000, 25_000, 250_000])('counts the page-faults of touching %i pages as perf stat does, within 1%', async (pages) => {
     const command = [fixture('touch-pages'), String(pages)];
