@@ -227,11 +227,10 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
       const timer = setTimeout(() => subprocess.kill('SIGKILL'), 2000);
       await Promise.race([finalGroup, exit.then(() => done)]);
       clearTimeout(timer);
-      // perf's exit is awaited elsewhere; should it hang after printing, it is not left behind.
-      if (!exited) void exit.then(() => undefined);
-      const reaper = setTimeout(() => subprocess.kill('SIGKILL'), 2000);
-      reaper.unref();
-      void exit.then(() => clearTimeout(reaper));
+      // Everything perf had to say is in: its own teardown takes a few more ms, which SIGKILL
+      // skips, and awaiting its exit means no perf outlives the window that started it.
+      if (!exited) subprocess.kill('SIGKILL');
+      await exit;
       const toPerfS = (ns: bigint | null): number | null =>
         ns === null || perfZeroNs === null ? null : Math.max(0, Number(ns - perfZeroNs) / 1e9);
       if (problem === null && enableAckNs === null) problem = await problemFromOutput();
