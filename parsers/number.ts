@@ -101,6 +101,34 @@ export function parsePlainNumberAt(text: string, start: number, end: number): nu
   return fraction === 0 ? mantissa : mantissa / (POWERS_OF_TEN[fraction] ?? 10 ** fraction);
 }
 
+/** Digits after the point of the number `parseFixedAt` last read. */
+export const fixedPoint = { decimals: 0 };
+
+/**
+ * `digits . digits` and nothing else in `text[start, end)`, as perf prints interval timestamps
+ * (`%lu.%09lu`, always a `.`) and percentages (`%.2f`: also `,` or U+066B when `localePoint`).
+ * Returns NaN otherwise; on success `fixedPoint.decimals` holds the number of decimals.
+ */
+export function parseFixedAt(text: string, start: number, end: number, localePoint: boolean): number {
+  let mantissa = 0;
+  let pointAt = -1;
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= DIGIT_0 && code <= DIGIT_9) {
+      mantissa = mantissa * 10 + (code - DIGIT_0);
+    } else if (pointAt === -1 && i > start && (code === POINT || (localePoint && (code === COMMA || code === ARABIC_DECIMAL)))) {
+      pointAt = i;
+    } else {
+      return Number.NaN;
+    }
+  }
+  if (pointAt === -1 || pointAt === end - 1) return Number.NaN;
+  const decimals = end - pointAt - 1;
+  fixedPoint.decimals = decimals;
+  if (end - start - 1 > EXACT_DIGITS) return Number(`${text.slice(start, pointAt)}.${text.slice(pointAt + 1, end)}`);
+  return mantissa / (POWERS_OF_TEN[decimals] ?? 10 ** decimals);
+}
+
 /**
  * A count as the human format prints it, in any locale. Rules, from perf's formats:
  * - both `,` and `.` present: the last one is the decimal point (`18,003.70`, `1.068,06`);

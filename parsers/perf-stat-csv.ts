@@ -1,5 +1,5 @@
-import { decimalPointIndex, isDigitCode, isDigits, parsePlainNumberAt } from './number.ts';
-import { cleanLine, isDecimalAt, skipBlanks, type LineKind } from './perf-stat-line.ts';
+import { decimalPointIndex, fixedPoint, isDigitCode, isDigits, parseFixedAt, parsePlainNumberAt } from './number.ts';
+import { cleanLine, skipBlanks, type LineKind } from './perf-stat-line.ts';
 import {
   classifyAggregationId,
   hasAggregationCount,
@@ -82,9 +82,9 @@ export class CsvLineParser {
     if (equals(text, 0, 'summary')) {
       i = 1;
     } else {
-      const decimals = isDecimalAt(text, start(0), end(0));
-      if (decimals > 0 && (decimals === 9 || startsRow(text, 1))) {
-        time = parsePlainNumberAt(text, start(0), end(0));
+      const stamp = parseFixedAt(text, start(0), end(0), false);
+      if (!Number.isNaN(stamp) && (fixedPoint.decimals === 9 || startsRow(text, 1))) {
+        time = stamp;
         i = 1;
       }
     }
@@ -122,16 +122,19 @@ export class CsvLineParser {
     const base = i;
     const last = fieldCount;
     let runtimeAt = -1;
-    let pctWidth: 1 | 2 = 1;
-    if (isTail(text, base, last - 4, 1, splitComma)) runtimeAt = last - 4;
-    else if (isTail(text, base, last - 2, 1, splitComma)) runtimeAt = last - 2;
-    else if (splitComma && isTail(text, base, last - 5, 2, true)) [runtimeAt, pctWidth] = [last - 5, 2];
-    else if (splitComma && isTail(text, base, last - 3, 2, true)) [runtimeAt, pctWidth] = [last - 3, 2];
+    let runningPct: number | null = null;
+    for (const [at, width] of splitComma ? TAILS_SPLIT_COMMA : TAILS) {
+      const pct = tailPct(text, base, last - at, width, splitComma);
+      if (!Number.isNaN(pct)) {
+        runtimeAt = last - at;
+        runningPct = pct;
+        break;
+      }
+    }
 
     let unitField = -1;
     let nameFrom: number;
     let nameTo: number;
-    let runningPct: number | null = null;
     if (runtimeAt !== -1) {
       unitField = base;
       nameFrom = base + 1;
@@ -142,8 +145,6 @@ export class CsvLineParser {
       } else if (isVariance(text, runtimeAt - 1) && nameTo - 1 > nameFrom) {
         nameTo--;
       }
-      runningPct = parsePlainNumberAt(text, start(runtimeAt + 1), end(runtimeAt + pctWidth));
-      if (Number.isNaN(runningPct)) runningPct = null;
     } else if (last - base === 1) {
       // perf 3.x: count SEP event
       nameFrom = base;
@@ -197,18 +198,26 @@ function startsRow(text: string, i: number): boolean {
 }
 
 /**
- * Is field `at` the runtime (an integer) followed by the running percentage, which is one field
- * (`100.00`) or, split by a decimal comma under `-x,`, two (`100`, `00`), and then nothing or the
- * metric value and unit?
+ * Where the runtime may sit, counted from the end, and how many fields the percentage takes:
+ * `runtime pct metric unit`, `runtime pct`, and under `-x,` with a decimal comma the percentage
+ * split in two (`100`, `00`).
  */
-function isTail(text: string, base: number, at: number, width: 1 | 2, splitComma: boolean): boolean {
-  if (at < base + 2 || !digitsAt(text, at)) return false;
+const TAILS: readonly (readonly [number, 1 | 2])[] = [
+  [4, 1],
+  [2, 1],
+];
+const TAILS_SPLIT_COMMA: readonly (readonly [number, 1 | 2])[] = [...TAILS, [5, 2], [3, 2]];
+
+/**
+ * The running percentage if field `at` is the runtime (an integer) followed by it: one field
+ * (`100.00`) or, split by a decimal comma under `-x,`, two (`100`, `00`). NaN otherwise.
+ */
+function tailPct(text: string, base: number, at: number, width: 1 | 2, splitComma: boolean): number {
+  if (at < base + 2 || !digitsAt(text, at)) return Number.NaN;
   const pct = at + 1;
-  if (width === 1) {
-    const point = decimalPointIndex(text, !splitComma, start(pct), end(pct));
-    return point > start(pct) && isDigits(text, start(pct), point) && isDigits(text, point + 1, end(pct));
-  }
-  return digitsAt(text, pct) && length(pct + 1) === 2 && digitsAt(text, pct + 1);
+  if (width === 1) return parseFixedAt(text, start(pct), end(pct), !splitComma);
+  if (!digitsAt(text, pct) || length(pct + 1) !== 2 || !digitsAt(text, pct + 1)) return Number.NaN;
+  return parsePlainNumberAt(text, start(pct), end(pct + 1));
 }
 
 /** `-r` variance, always `%.2f%%`: `3.22%` (`-nan%` when a count is zero in every run). */

@@ -3,11 +3,12 @@ import {
   isDecimalPointCode,
   isDigitCode,
   isDigits,
+  fixedPoint,
+  parseFixedAt,
   parseLocaleNumberAt,
-  parsePlainNumberAt,
   type LocaleHint,
 } from './number.ts';
-import { cleanLine, isDecimalAt, readRunningPct, skipBlanks, type LineKind } from './perf-stat-line.ts';
+import { cleanLine, readRunningPct, skipBlanks, type LineKind } from './perf-stat-line.ts';
 import {
   classifyAggregationId,
   hasAggregationCount,
@@ -168,9 +169,9 @@ export class HumanLineParser {
 
     let k = 0;
     let time: number | null = null;
-    const decimals = isDecimalAt(text, tokenStarts[0] ?? 0, tokenEnds[0] ?? 0);
-    if (decimals > 0 && (decimals === 9 || this.startsRow(text, 1, count))) {
-      time = parsePlainNumberAt(text, tokenStarts[0] ?? 0, tokenEnds[0] ?? 0);
+    const stamp = parseFixedAt(text, tokenStarts[0] ?? 0, tokenEnds[0] ?? 0, false);
+    if (!Number.isNaN(stamp) && (fixedPoint.decimals === 9 || this.startsRow(text, 1, count))) {
+      time = stamp;
       k = 1;
     } else if (count > 1 && tokenIs(text, 0, 'summary')) {
       k = 1;

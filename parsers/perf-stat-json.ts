@@ -14,46 +14,56 @@ import type { AggregationKey, CounterStatus } from './perf-stat-types.ts';
 /** The keys a record needs; everything else is skipped without a substring. */
 type Key = 'interval' | 'counter-value' | 'unit' | 'event' | 'pcnt-running' | AggregationKey | 'cgroup' | 'perf' | 'other';
 
+/**
+ * Which key `text[from, to)` is. perf's keys are a closed set in which no two share their length,
+ * first and last character, so those three tell them apart without comparing whole strings.
+ */
 function keyAt(text: string, from: number, to: number): Key {
+  const first = text.charCodeAt(from);
+  const last = text.charCodeAt(to - 1);
   switch (to - from) {
-    case 3:
-      return text.startsWith('cpu', from) ? 'cpu' : text.startsWith('die', from) ? 'die' : 'other';
-    case 4:
-      if (text.startsWith('unit', from)) return 'unit';
-      if (text.startsWith('core', from)) return 'core';
-      return text.startsWith('node', from) ? 'node' : 'other';
-    case 5:
-      // --per-cache ids (S0-D0-L3-ID0) are kept under core, as in the other formats
-      return text.startsWith('event', from) ? 'event' : text.startsWith('cache', from) ? 'core' : 'other';
-    case 6:
-      if (text.startsWith('socket', from)) return 'socket';
-      if (text.startsWith('thread', from)) return 'thread';
-      return text.startsWith('cgroup', from) ? 'cgroup' : 'other';
-    case 7:
-      return text.startsWith('cluster', from) ? 'core' : 'other';
-    case 8:
-      return text.startsWith('interval', from) ? 'interval' : text.startsWith('variance', from) ? 'perf' : 'other';
-    case 11:
-      return text.startsWith('metric-unit', from) || text.startsWith('metricgroup', from) ? 'perf' : 'other';
-    case 12:
-      if (text.startsWith('pcnt-running', from)) return 'pcnt-running';
-      return text.startsWith('metric-value', from) ? 'perf' : 'other';
-    case 13:
-      if (text.startsWith('counter-value', from)) return 'counter-value';
-      return text.startsWith('event-runtime', from) ? 'perf' : 'other';
+    case 3: // cpu, die
+      return first === 99 && last === 117 ? 'cpu' : first === 100 && last === 101 ? 'die' : 'other';
+    case 4: // unit, core, node
+      if (first === 117 && last === 116) return 'unit';
+      if (first === 99 && last === 101) return 'core';
+      return first === 110 && last === 101 ? 'node' : 'other';
+    case 5: // event, cache (--per-cache ids are kept under core, as in the other formats)
+      if (first === 101 && last === 116) return 'event';
+      return first === 99 && last === 101 ? 'core' : 'other';
+    case 6: // socket, thread, cgroup
+      if (first === 115 && last === 116) return 'socket';
+      if (first === 116 && last === 100) return 'thread';
+      return first === 99 && last === 112 ? 'cgroup' : 'other';
+    case 7: // cluster
+      return first === 99 && last === 114 ? 'core' : 'other';
+    case 8: // interval, variance (counters: other)
+      if (first === 105 && last === 108) return 'interval';
+      return first === 118 && last === 101 ? 'perf' : 'other';
+    case 11: // metric-unit, metricgroup
+      return first === 109 ? 'perf' : 'other';
+    case 12: // pcnt-running, metric-value
+      if (first === 112 && last === 103) return 'pcnt-running';
+      return first === 109 && last === 101 ? 'perf' : 'other';
+    case 13: // counter-value, event-runtime
+      if (first === 99 && last === 101) return 'counter-value';
+      return first === 101 && last === 101 ? 'perf' : 'other';
     default:
       return 'other';
   }
 }
 
+/** Shared and never written to: lines without records allocate nothing. */
+const NO_RECORDS: MutableRecord[] = [];
+
 /** Reads perf stat's JSON format, one line (one or more objects) at a time. */
 export class JsonLineParser {
-  /** Records of the last line. */
-  readonly records: MutableRecord[] = [];
+  /** Records of the last line: a new array for each line that has any, the caller may keep it. */
+  records: MutableRecord[] = NO_RECORDS;
   private pos = 0;
 
   parse(line: string): LineKind {
-    this.records.length = 0;
+    this.records = NO_RECORDS;
     const text = cleanLine(line);
     const first = skipBlanks(text, 0);
     if (first === text.length) return 'blank';
@@ -172,7 +182,9 @@ export class JsonLineParser {
       if (Number.isNaN(value)) return 'unreadable';
     }
     if (aggregation === 'cpu' && !/^\d+$/.test(aggregationId)) return 'unreadable';
-    this.records.push(makeRecord(time, event, value, unit, status, runningPct, aggregation, aggregationId, cgroup));
+    const record = makeRecord(time, event, value, unit, status, runningPct, aggregation, aggregationId, cgroup);
+    if (this.records === NO_RECORDS) this.records = [record];
+    else this.records.push(record);
     return 'record';
   }
 

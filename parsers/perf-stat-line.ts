@@ -41,19 +41,6 @@ export function skipBlanks(text: string, from: number): number {
   return i;
 }
 
-/** True when `text` starts, at `at`, with digits, a point and digits, and nothing else up to `end`. */
-export function isDecimalAt(text: string, at: number, end: number): number {
-  // returns the number of digits after the point, or -1
-  let i = at;
-  while (i < end && isDigit(text.charCodeAt(i))) i++;
-  if (i === at || i >= end || text.charCodeAt(i) !== 46) return -1;
-  const point = i;
-  i++;
-  while (i < end && isDigit(text.charCodeAt(i))) i++;
-  if (i !== end || i === point + 1) return -1;
-  return end - point - 1;
-}
-
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }

@@ -206,8 +206,8 @@ class StreamingPerfStatParser implements PerfStatParser {
   private afterJson(kind: LineKind): PerfRecord[] {
     if (kind === 'unreadable') this.skipped++;
     const records = this.json.records;
-    if (records.length === 0) return [];
-    return records.slice();
+    // a fresh array per line with records (the reader starts a new one for the next line)
+    return records.length === 0 ? [] : records;
   }
 
   private takePending(): PerfRecord[] {
