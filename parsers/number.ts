@@ -104,19 +104,25 @@ export function parsePlainNumberAt(text: string, start: number, end: number): nu
 /** Digits after the point of the number `parseFixedAt` last read. */
 export const fixedPoint = { decimals: 0 };
 
+/** Which characters `parseFixedAt` takes as the point. */
+export type PointStyle = 'dot' | 'locale' | 'locale-but-comma';
+
 /**
  * `digits . digits` and nothing else in `text[start, end)`, as perf prints interval timestamps
- * (`%lu.%09lu`, always a `.`) and percentages (`%.2f`: also `,` or U+066B when `localePoint`).
- * Returns NaN otherwise; on success `fixedPoint.decimals` holds the number of decimals.
+ * (`%lu.%09lu`: `dot` only) and percentages (`%.2f`: the `locale` point `.` `,` U+066B, or all but
+ * `,` under `-x,`, where a decimal comma splits the field). Returns NaN otherwise; on success
+ * `fixedPoint.decimals` holds the number of decimals.
  */
-export function parseFixedAt(text: string, start: number, end: number, localePoint: boolean): number {
+export function parseFixedAt(text: string, start: number, end: number, points: PointStyle): number {
+  const comma = points === 'locale';
+  const arabic = points !== 'dot';
   let mantissa = 0;
   let pointAt = -1;
   for (let i = start; i < end; i++) {
     const code = text.charCodeAt(i);
     if (code >= DIGIT_0 && code <= DIGIT_9) {
       mantissa = mantissa * 10 + (code - DIGIT_0);
-    } else if (pointAt === -1 && i > start && (code === POINT || (localePoint && (code === COMMA || code === ARABIC_DECIMAL)))) {
+    } else if (pointAt === -1 && i > start && (code === POINT || (comma && code === COMMA) || (arabic && code === ARABIC_DECIMAL))) {
       pointAt = i;
     } else {
       return Number.NaN;

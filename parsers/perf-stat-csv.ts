@@ -82,7 +82,7 @@ export class CsvLineParser {
     if (equals(text, 0, 'summary')) {
       i = 1;
     } else {
-      const stamp = parseFixedAt(text, start(0), end(0), false);
+      const stamp = parseFixedAt(text, start(0), end(0), 'dot');
       if (!Number.isNaN(stamp) && (fixedPoint.decimals === 9 || startsRow(text, 1))) {
         time = stamp;
         i = 1;
@@ -215,7 +215,7 @@ const TAILS_SPLIT_COMMA: readonly (readonly [number, 1 | 2])[] = [...TAILS, [5, 
 function tailPct(text: string, base: number, at: number, width: 1 | 2, splitComma: boolean): number {
   if (at < base + 2 || !digitsAt(text, at)) return Number.NaN;
   const pct = at + 1;
-  if (width === 1) return parseFixedAt(text, start(pct), end(pct), !splitComma);
+  if (width === 1) return parseFixedAt(text, start(pct), end(pct), splitComma ? 'locale-but-comma' : 'locale');
   if (!digitsAt(text, pct) || length(pct + 1) !== 2 || !digitsAt(text, pct + 1)) return Number.NaN;
   return parsePlainNumberAt(text, start(pct), end(pct + 1));
 }

@@ -169,7 +169,7 @@ export class HumanLineParser {
 
     let k = 0;
     let time: number | null = null;
-    const stamp = parseFixedAt(text, tokenStarts[0] ?? 0, tokenEnds[0] ?? 0, false);
+    const stamp = parseFixedAt(text, tokenStarts[0] ?? 0, tokenEnds[0] ?? 0, 'dot');
     if (!Number.isNaN(stamp) && (fixedPoint.decimals === 9 || this.startsRow(text, 1, count))) {
       time = stamp;
       k = 1;

@@ -55,9 +55,10 @@ describe('perf 6.1 on this VM in other locales (perf stat [-x S|-j] report of on
       row('task-clock', 462.48, { unit: 'msec', core: 'S0-D0-C0' }),
       row('page-faults', 59965, { core: 'S0-D0-C0' }),
     ]);
-    expect(read('924\u066b91;msec;task-clock;924914176;100\u066b00;2;CPUs utilized').records).toStrictEqual([
-      row('task-clock', 924.91, { unit: 'msec', runningPct: 100 }),
-    ]);
+    for (const separator of [';', ',']) {
+      const line = ['924\u066b91', 'msec', 'task-clock', '924914176', '100\u066b00', '2', 'CPUs utilized'].join(separator);
+      expect(read(line).records).toStrictEqual([row('task-clock', 924.91, { unit: 'msec', runningPct: 100 })]);
+    }
     const json =
       '{"counter-value" : "924\u066b914176", "unit" : "msec", "event" : "task-clock", "event-runtime" : 924914176, "pcnt-running" : 100\u066b00, "metric-value" : 2\u066b000176, "metric-unit" : "CPUs utilized"}';
     expect(read(json).records).toStrictEqual([row('task-clock', 924.914176, { unit: 'msec', runningPct: 100 })]);
