@@ -22,8 +22,8 @@ afterAll(() => {
   for (const child of children) child.kill('SIGKILL');
 });
 
-/** Renders the page twice (DOM, screenshot) and checks that every chart drew, with no errors. */
-async function checkPage(html: string, name: string): Promise<{ dom: string; bluePixels: number }> {
+/** Renders the page twice (DOM, screenshot of the top `screenHeight` px) and checks that every chart drew, with no errors. */
+async function checkPage(html: string, name: string, screenHeight?: number): Promise<{ dom: string; bluePixels: number }> {
   if (chromium === null) throw new Error(CHROMIUM_MISSING);
   const slots = readFileSync(html, 'utf8').match(/class="chart" id="chart-\d+"/g)?.length ?? 0;
   expect(slots).toBeGreaterThan(0);
@@ -34,7 +34,7 @@ async function checkPage(html: string, name: string): Promise<{ dom: string; blu
   expect(root, 'the page recorded a script error').not.toContain('data-errors');
   expect(stderr).not.toMatch(/Uncaught|CONSOLE\(\d+\).*(error|Error)/);
   const png = join(outDir, `${name}.png`);
-  await screenshot(chromium, html, png);
+  await screenshot(chromium, html, png, screenHeight);
   const bluePixels = countColor(decodePng(readFileSync(png)), SERIES_BLUE, 40);
   console.log(`${name}: ${slots} charts drawn; screenshot ${png} has ${bluePixels} series-blue pixels`);
   return { dom, bluePixels };
@@ -72,6 +72,63 @@ describe('HTML reports in headless Chromium', () => {
     const { dom, bluePixels } = await checkPage(html, 'attach');
     expect(dom).toContain(`pid ${target.pid} (spin)`);
     expect(bluePixels).toBeGreaterThan(500);
+  }, 90_000);
+
+  // The file's path holds the hostile text (a folder named `<script>alert(1)<` and a file
+  // `script>.ts`), so the page title, built from the command line, must escape it.
+  it.runIf(perfUsable)('cells --html: every cell\'s counter charts, written even though a cell fails (exit 1)', async () => {
+    const folder = join(outDir, '<script>alert(1)<');
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, 'script>.ts');
+    writeFileSync(
+      file,
+      `// %% setup ${HOSTILE.join(' ')}
+const data: number[] = [];
+// %% busy
+const end = Date.now() + 300;
+while (Date.now() < end) data.push(Math.random());
+// %% boom
+throw new Error('boom');
+// %% never run
+data.length = 0;
+`,
+    );
+    const html = join(outDir, 'cells.html');
+    const result = await execa(process.execPath, [cliPath, 'cells', '-e', 'task-clock,page-faults', '-I', '20', '--html', html, file], {
+      reject: false, timeout: 30_000, env: { NO_COLOR: '1' },
+    });
+    expect(result.exitCode, result.stderr).toBe(1);
+    expect(result.stderr).toContain(`wrote ${html}`);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain(`<title>perfcell cells ${outDir}/&#60;script&#62;alert(1)&#60;/script&#62;.ts</title>`);
+    expect(page.match(/<h2>[^<]*<\/h2>/g)).toEqual([
+      '<h2>setup &#60;script&#62;alert(1)&#60;/script&#62; &#34;&#38;&#39;</h2>',
+      '<h2>busy</h2>',
+      '<h2>boom</h2>',
+    ]);
+    const { dom, bluePixels } = await checkPage(html, 'cells');
+    expect(dom).toContain(ESCAPED_IN_DOM);
+    expect(dom).not.toContain('<script>alert(1)</script>');
+    // The 300 ms busy cell has ~15 task-clock samples: its line alone inks hundreds of pixels.
+    expect(bluePixels).toBeGreaterThan(500);
+  }, 90_000);
+
+  it('compare --html: a spread chart per metric, hostile names from --names as text', async () => {
+    const html = join(outDir, 'compare-cli.html');
+    const counters = perfUsable ? ['-e', 'page-faults', '-I', '20'] : ['--no-perf'];
+    const result = await execa(process.execPath, [cliPath, 'compare', '--runs', '3', '--warmup', '0', ...counters, '--names', ...HOSTILE, '--html', html, '--', 'true', 'sleep 0.05'], {
+      reject: false, timeout: 30_000, env: { NO_COLOR: '1' },
+    });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`wrote ${html}`);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('<title>perfcell compare: &#60;script&#62;alert(1)&#60;/script&#62; vs &#34;&#38;&#39;</title>');
+    expect(page).toMatch(/<li><b>time<\/b>: &#34;&#38;&#39; is \d+(\.\d+)?× ± [\d.]+ slower; p (&#60;|=) [\d.]+<\/li>/);
+    if (perfUsable) expect(page).toContain('<td>page-faults</td>');
+    const { dom, bluePixels } = await checkPage(html, 'compare-cli', 2600); // the table of 8 metrics fills the first 900 px
+    expect(dom).toContain(ESCAPED_IN_DOM);
+    expect(dom).not.toContain('<script>alert(1)</script>');
+    expect(bluePixels).toBeGreaterThan(200);
   }, 90_000);
 
   it('renderCompareHtml: a spread chart per metric, hostile alternative names as text', async () => {

@@ -49,6 +49,7 @@ export function dumpDom(chromium: string, html: string) {
   return runChromium(chromium, ['--dump-dom'], html);
 }
 
-export function screenshot(chromium: string, html: string, png: string) {
-  return runChromium(chromium, [`--screenshot=${png}`, '--window-size=1200,900', '--hide-scrollbars'], html);
+/** A PNG of the page's top `height` pixels, 1200 wide: make it tall enough to reach the charts. */
+export function screenshot(chromium: string, html: string, png: string, height = 900) {
+  return runChromium(chromium, [`--screenshot=${png}`, `--window-size=1200,${height}`, '--hide-scrollbars'], html);
 }

@@ -6,7 +6,9 @@ import { createCellEvaluator } from '../../experiment/cell-evaluator.ts';
 import { isCommentOnlyPrelude, runCells, type CellRun } from '../../experiment/run-cells.ts';
 import { formatCellFailure } from '../../render/cell-failure.ts';
 import { renderCellsSummary } from '../../render/cells-summary.ts';
+import { renderReportsHtml } from '../../render/html.ts';
 import { renderReportText } from '../../render/report-text.ts';
+import { writeHtmlFile } from '../html-file.ts';
 import { parseEventList, parseIntervalMs } from '../options.ts';
 
 interface CellsFlags {
@@ -15,6 +17,7 @@ interface CellsFlags {
   readonly perf: boolean;
   readonly json?: boolean;
   readonly keepGoing?: boolean;
+  readonly html?: string;
 }
 
 /** What `cells --json` prints: every cell's report, in file order. */
@@ -49,6 +52,7 @@ export function registerCells(program: Command): void {
     .option('--no-perf', 'RAM, time and CPU only')
     .option('--keep-going', 'run the remaining cells after one fails (the exit code is still 1)')
     .option('--json', 'print all reports as one JSON document')
+    .option('--html <file>', 'also write a self-contained HTML page with each cell\'s report and charts of its counters')
     .action(async (file: string, flags: CellsFlags, command: Command) => {
       const debug = command.optsWithGlobals<{ debug?: boolean }>().debug === true;
       const source = await readCellFile(file);
@@ -86,6 +90,11 @@ export function registerCells(program: Command): void {
           process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
         } else {
           process.stdout.write(`\n${renderCellsSummary(runs)}\n`);
+        }
+        // Written when a cell failed too: the page holds what was measured up to it.
+        if (flags.html !== undefined) {
+          const reports = runs.map((run) => run.report);
+          writeHtmlFile(flags.html, renderReportsHtml(`perfcell cells ${file}`, reports, { generatedAt: new Date().toISOString() }));
         }
         if (!ok) process.exitCode = 1;
       } finally {

@@ -12,11 +12,13 @@ import { isCommentOnlyPrelude } from '../../experiment/run-cells.ts';
 import type { MeasureOptions } from '../../session/options.ts';
 import type { CommandReport } from '../../session/report.ts';
 import { renderCompareCsv } from '../../render/compare-csv.ts';
+import { renderCompareDocumentHtml } from '../../render/compare-html.ts';
 import { renderCompareMarkdown } from '../../render/compare-markdown.ts';
 import { renderCompareText } from '../../render/compare-text.ts';
 import { renderProgressBar } from '../../render/progress-bar.ts';
 import { formatMetricValue } from '../../render/metric-units.ts';
 import { displayPath, loadBaseline, savePath, writeOutput } from '../compare-files.ts';
+import { writeHtmlFile } from '../html-file.ts';
 import { parseEventList, parseIntervalMs } from '../options.ts';
 import { readCellFile } from './cells.ts';
 
@@ -35,6 +37,7 @@ interface CompareFlags {
   readonly exportJson?: string;
   readonly exportCsv?: string;
   readonly exportMarkdown?: string;
+  readonly html?: string;
   readonly save?: string;
   readonly baseline?: string;
   readonly progress: boolean;
@@ -97,6 +100,7 @@ export function registerCompare(program: Command): void {
     .option('--export-json <file>', 'also write the JSON document to FILE')
     .option('--export-csv <file>', 'also write the statistics as CSV to FILE')
     .option('--export-markdown <file>', 'also write the statistics as a markdown table to FILE')
+    .option('--html <file>', 'also write a self-contained HTML page: a chart of every run per metric, the statistics and verdicts')
     .option('--save <name>', `also save the runs as ${'.perfcell/NAME.json'}, for a later --baseline NAME`)
     .option('--baseline <file>', 'compare each alternative with the same-named one in a saved comparison (a file, or a NAME given to --save)')
     .option('--no-progress', 'no progress bar (it is drawn only when stderr is a terminal)')
@@ -205,6 +209,7 @@ Examples:
         if (flags.exportJson !== undefined) await writeOutput(flags.exportJson, json);
         if (flags.exportCsv !== undefined) await writeOutput(flags.exportCsv, renderCompareCsv(document));
         if (flags.exportMarkdown !== undefined) await writeOutput(flags.exportMarkdown, renderCompareMarkdown(document));
+        if (flags.html !== undefined) writeHtmlFile(flags.html, renderCompareDocumentHtml(document));
         if (destination !== null) {
           await writeOutput(destination, json);
           process.stderr.write(`saved to ${displayPath(destination)} (compare with it later: --baseline ${flags.save ?? ''})\n`);

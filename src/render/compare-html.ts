@@ -1,0 +1,44 @@
+import { valuesOf } from '../experiment/analyze.ts';
+import type { CompareDocument } from '../experiment/compare-document.ts';
+import type { ChartAssets } from './chart-assets.ts';
+import { renderCompareHtml } from './html.ts';
+import type { HtmlCompareInput } from './html-data.ts';
+
+/**
+ * What the HTML page shows of a comparison: a spread chart and verdict per metric, and as notes
+ * how the runs were taken, the warnings and any verdicts against a baseline. Pure.
+ */
+export function compareHtmlInput(document: CompareDocument): HtmlCompareInput {
+  const { settings, machine, alternatives } = document;
+  const howRun =
+    `${settings.rounds} interleaved runs of each alternative after ${settings.warmup} warm-up round(s), ` +
+    `backend ${settings.backend}, on ${machine.hostname} (${machine.cpuModel ?? 'unknown CPU'}, kernel ${machine.kernel}, node ${machine.node})`;
+  const baseline = document.baseline;
+  const baselineNotes =
+    baseline === undefined
+      ? []
+      : baseline.comparisons.flatMap((alternative) =>
+          alternative.metrics.map(({ metric, comparison }) => `against the baseline ${baseline.file}: ${alternative.name}, ${metric.label}: ${comparison.verdict}`),
+        );
+  return {
+    title: `perfcell compare: ${alternatives.map((alternative) => alternative.name).join(' vs ')}`,
+    notes: [howRun, ...document.warnings, ...baselineNotes],
+    metrics: document.results.map((result) => {
+      const verdict = result.comparisons.map((comparison) => comparison.verdict).join('; ');
+      return {
+        metric: result.metric.label,
+        unit: result.metric.unit,
+        alternatives: alternatives.map((alternative) => ({ name: alternative.name, values: valuesOf(alternative.runs, result.metric.key) })),
+        ...(verdict === '' ? {} : { verdict }),
+      };
+    }),
+  };
+}
+
+/**
+ * The `compare --html` page of a comparison, stamped with the time it was made.
+ * @example writeHtmlFile(file, renderCompareDocumentHtml(document))
+ */
+export function renderCompareDocumentHtml(document: CompareDocument, assets?: ChartAssets): string {
+  return renderCompareHtml(compareHtmlInput(document), { generatedAt: document.createdAt }, assets);
+}
