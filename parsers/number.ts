@@ -30,8 +30,9 @@ const POWERS_OF_TEN = Array.from({ length: 23 }, (_, power) => 10 ** power);
 
 function isGroupingMark(code: number): boolean {
   // ' (de_CH), ’ (U+2019, de_CH), no-break space (U+00A0), narrow no-break space (U+202F, fr_FR),
-  // thin space (U+2009), Arabic thousands separator (U+066C, ps_AF)
-  return code === 39 || code === 0x2019 || code === 0xa0 || code === 0x202f || code === 0x2009 || code === 0x066c;
+  // thin space (U+2009), Arabic thousands separator (U+066C, ps_AF), and U+FFFD: a single-byte
+  // locale's grouping byte (0xA0 in fr_FR.ISO-8859-1) read as UTF-8; decimal points are ASCII there
+  return code === 39 || code === 0x2019 || code === 0xa0 || code === 0x202f || code === 0x2009 || code === 0x066c || code === 0xfffd;
 }
 
 /** True for `0`-`9`. */

@@ -17,9 +17,12 @@ export type LineKind =
 
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 
+const QUOTE_MARKERS = /^[ \t]*(?:>[ \t]?)+/;
+
 /**
  * Removes what is not perf's: a trailing CR, a byte-order mark, colour escapes (a captured
- * terminal), and `^C`, which the terminal echoes into perf's next line after SIGINT.
+ * terminal), `^C`, which the terminal echoes into perf's next line after SIGINT, and the `> `
+ * markers of a quoted mail (perf never starts a line with `>`).
  */
 export function cleanLine(line: string): string {
   let text = line;
@@ -27,6 +30,7 @@ export function cleanLine(line: string): string {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.indexOf('\x1b') !== -1) text = text.replace(ANSI, '');
   if (text.indexOf('^') !== -1 && text.indexOf('^C') !== -1) text = text.split('^C').join('');
+  if (text.charCodeAt(skipBlanks(text, 0)) === 62) text = text.replace(QUOTE_MARKERS, '');
   return text;
 }
 

@@ -237,6 +237,26 @@ describe('human format details', () => {
   });
 });
 
+describe('captures published elsewhere', () => {
+  it('reads a perf output quoted in a mail reply', () => {
+    const text = [
+      '> #           time             counts unit events',
+      '>      1.000389902          1,536,093      cycles',
+      '>>      1.000389902            420,226      instructions              #    0.27  insn per cycle',
+      '> ',
+    ].join('\n');
+    expect(read(text).records).toStrictEqual([
+      row('cycles', 1536093, { time: 1.000389902 }),
+      row('instructions', 420226, { time: 1.000389902 }),
+    ]);
+  });
+
+  it('reads fr_FR.ISO-8859-1 grouping (byte 0xA0) from a file read as UTF-8', () => {
+    const latin1 = Buffer.from('            33\xa0547      page-faults                      #   96,431 K/sec', 'latin1');
+    expect(read(latin1.toString('utf8')).records).toStrictEqual([row('page-faults', 33547)]);
+  });
+});
+
 describe('the parser object', () => {
   it('starts without a format and locks onto the first one that yields a record', () => {
     const parser = createPerfStatParser();
