@@ -123,6 +123,19 @@ describe('perfcell parse', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ skippedLines: 2, format: 'csv' });
   });
 
+  it('stops quietly, exit 0, when the reader of its output goes away', async () => {
+    const lines = Array.from({ length: 200_000 }, (_, i) => `     ${(i / 10).toFixed(9)},${i},,page-faults,85720814,100.00,,`).join('\n');
+    const result = await execa('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${bin}" parse - | head -n 2`], {
+      input: lines,
+      reject: false,
+      timeout: 30_000,
+      env: { NO_COLOR: '1' },
+    });
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(ndjson(result.stdout)).toHaveLength(2);
+  });
+
   it('exits 2 with one line naming the file when it does not exist', async () => {
     const result = await perfcell(['parse', 'no-such-capture.txt']);
     expect(result.exitCode).toBe(2);
