@@ -5,6 +5,7 @@ import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.t
 import { classifyPerfStderr } from '../../parsers/perf-errors.ts';
 import { PerfError } from '../errors.ts';
 import { monotonicNs } from '../session/clock.ts';
+import { untilPolling } from './poll-state.ts';
 
 export interface PerfOptions {
   readonly events: readonly string[];
@@ -44,8 +45,11 @@ export interface PerfSession {
    * SIGINT (only SIGINT makes perf print its last partial interval), then the window's records.
    * Where the command's own start and end are known more exactly than the acks (our monotonic
    * clock, ns), pass them: they bound the counted span used for per-second rates.
+   * `awaitExit: false` returns as soon as perf's last interval is in, while the SIGKILLed perf is
+   * still being torn down (the REPL: its next prompt should not wait for that; the exit hook still
+   * guarantees no perf outlives perfcell).
    */
-  stop(window?: { startNs?: bigint; endNs?: bigint }): Promise<PerfWindowResult>;
+  stop(window?: { startNs?: bigint; endNs?: bigint; awaitExit?: boolean }): Promise<PerfWindowResult>;
   /** Ends perf at once, losing its data; for error paths. */
   kill(): void;
 }
@@ -218,9 +222,10 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
     async stop(window = {}) {
       const stopFromNs = window.endNs ?? disableAckNs ?? monotonicNs();
       if (!exited) {
-        // Not sooner than 1 ms after the last ack: a SIGINT right after an ack sometimes loses the data line.
-        const sinceAckMs = Number(monotonicNs() - stopFromNs) / 1e6;
-        if (sinceAckMs < 1) await new Promise((resolve) => setTimeout(resolve, 1));
+        // Only once perf waits in poll() again after its last ack: a SIGINT that lands while it still
+        // handles a command ends it without the data line (the old fixed 1 ms wait was both slower
+        // and, on a loaded machine, not always enough).
+        if (subprocess.pid !== undefined) await untilPolling(subprocess.pid);
         sigintNs = monotonicNs();
         subprocess.kill('SIGINT');
       }
@@ -230,7 +235,7 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
       // Everything perf had to say is in: its own teardown takes a few more ms, which SIGKILL
       // skips, and awaiting its exit means no perf outlives the window that started it.
       if (!exited) subprocess.kill('SIGKILL');
-      await exit;
+      if (window.awaitExit !== false) await exit;
       const toPerfS = (ns: bigint | null): number | null =>
         ns === null || perfZeroNs === null ? null : Math.max(0, Number(ns - perfZeroNs) / 1e9);
       if (problem === null && enableAckNs === null) problem = await problemFromOutput();
