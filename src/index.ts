@@ -15,6 +15,11 @@ export type {
   UnsupportedEvent,
 } from './session/report.ts';
 export { renderReportText, type RenderOptions } from './render/report-text.ts';
+export { renderReplReport, type ReplRenderOptions } from './render/report-repl.ts';
+export { startRepl, type StartReplOptions, type StartedRepl, type ReplScopeApi } from './repl/start-repl.ts';
+export { createEvaluator, type Evaluator, type EvaluatorOptions } from './repl/evaluator.ts';
+export type { ReplMeasurement } from './repl/measured-eval.ts';
+export type { TypeScriptMode } from './repl/typescript.ts';
 export { renderHtmlReport, renderCompareHtml, renderReportsHtml } from './render/html.ts';
 export type { HtmlReportData, HtmlSection, HtmlCompareInput, HtmlCompareMetric, HtmlCompareAlternative } from './render/html-data.ts';
 export { attachToProcess, type AttachOptions, type AttachResult, type AttachStart } from './attach/attach.ts';

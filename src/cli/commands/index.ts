@@ -4,6 +4,7 @@ import { registerCells } from './cells.ts';
 import { registerCompare } from './compare.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerParse } from './parse.ts';
+import { registerRepl } from './repl.ts';
 import { registerRun } from './run.ts';
 
 /** Every subcommand registers itself here, one file each. */
@@ -14,5 +15,6 @@ export function registerCommands(program: Command): void {
   registerCells(program);
   registerCompare(program);
   registerParse(program);
+  registerRepl(program);
   registerAttach(program);
 }

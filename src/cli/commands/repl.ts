@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { parseEventList, parseIntervalMs } from '../options.ts';
+
+interface ReplFlags {
+  readonly events?: readonly string[];
+  readonly interval: number;
+  readonly perf: boolean;
+  readonly ts?: boolean;
+  readonly report: boolean;
+}
+
+/**
+ * `perfcell repl` (and plain `perfcell`): a Node REPL that reports every command. The REPL code
+ * is imported only when it starts, so other subcommands do not load it, and main.ts starts the
+ * REPL without loading the other subcommands: the REPL measures its own process, and every
+ * module loaded is RSS in its reports.
+ */
+export function registerRepl(program: Command): void {
+  program
+    .command('repl', { isDefault: true })
+    .description('a Node REPL that reports what every command cost (the default command)')
+    .option('-e, --events <list>', 'perf events, comma-separated (default: cache-misses,cache-references,instructions,cycles,page-faults)', parseEventList)
+    .option('-I, --interval <ms>', 'perf sampling interval in ms', parseIntervalMs, 100)
+    .option('--no-perf', 'RAM, time and CPU only')
+    .option('--ts', 'read every command as TypeScript (default: only commands that are not valid JavaScript)')
+    .option('--no-ts', 'never read commands as TypeScript')
+    .option('--no-report', 'start with reporting off (.start turns it on)')
+    .action(async (flags: ReplFlags) => {
+      const { startRepl } = await import('../../repl/start-repl.ts');
+      const { closed } = startRepl({
+        measure: {
+          ...(flags.events === undefined ? {} : { events: flags.events }),
+          intervalMs: flags.interval,
+          perf: flags.perf,
+        },
+        typescript: flags.ts ?? 'auto',
+        reporting: flags.report,
+      });
+      await closed;
+      // Like node's own REPL: leaving it ends the process (stdin and timers the session made would keep it alive).
+      process.exit(0);
+    });
+}
+
+/** Whether argv (after node and the script) starts the REPL, so main.ts can load only what it needs. */
+export function isReplInvocation(args: readonly string[]): boolean {
+  return args.length === 0 || args[0] === 'repl';
+}

@@ -1,0 +1,87 @@
+import type { EventAggregate } from '../../parsers/aggregate.ts';
+import type { CommandReport } from '../session/report.ts';
+import { baseEventName } from '../session/counters.ts';
+import { formatMiB, formatPct, formatSeconds } from './units.ts';
+
+export interface ReplRenderOptions {
+  /** The events as asked for, so counters print in that order (cache-misses first) whatever perf supports. */
+  readonly eventOrder?: readonly string[];
+  /** Extra lines under the report (outcome, one-time hints), already worded. */
+  readonly notes?: readonly string[];
+}
+
+/**
+ * A REPL command's report, compact: the RAM/time/CPU sentence, the JS heap view beside RSS, and
+ * all counters on one line, unsupported ones named in place.
+ * @example
+ * In [3] used 128.1 MiB RAM in 0.09s (system mean cpu 50%, single max cpu 100%), peaked 0.0 MiB above final usage, current RAM usage now 176.4 MiB
+ *        heap used +0.0 MiB, external +128.0 MiB, array buffers +128.0 MiB
+ *        cache-misses, cache-references <not supported on this machine>   page-faults 32,817 (364,633/s)
+ */
+export function renderReplReport(report: CommandReport, options: ReplRenderOptions = {}): string {
+  const indent = ' '.repeat(report.label.length + 1);
+  const { memory, cpu } = report;
+  const lines = [
+    `${report.label} used ${formatMiB(memory.usedBytes)} RAM in ${formatSeconds(report.durationS)} ` +
+      `(system mean cpu ${formatPct(cpu.systemMeanPct)}, single max cpu ${formatPct(cpu.singleMaxPct)}), ` +
+      `peaked ${formatMiB(memory.peakAboveFinalBytes)} above final usage, current RAM usage now ${formatMiB(memory.rssAfterBytes)}`,
+  ];
+  if (memory.heap) {
+    const heap = memory.heap;
+    lines.push(`${indent}heap used ${signedMiB(heap.heapUsedDeltaBytes)}, external ${signedMiB(heap.externalDeltaBytes)}, array buffers ${signedMiB(heap.arrayBuffersDeltaBytes)}`);
+  }
+  const counters = counterLine(report, options.eventOrder ?? []);
+  if (counters !== '') lines.push(indent + counters);
+  for (const note of options.notes ?? []) lines.push(indent + note);
+  return lines.join('\n');
+}
+
+type Item = { readonly name: string; readonly supported: true; readonly text: string } | { readonly name: string; readonly supported: false };
+
+function counterLine(report: CommandReport, order: readonly string[]): string {
+  const items: Item[] = [
+    ...report.counters.events.map((event): Item => ({ name: event.event, supported: true, text: eventText(event) })),
+    ...report.counters.unsupported.map((event): Item => ({ name: event.event, supported: false })),
+  ];
+  const rank = (name: string): number => {
+    const index = order.indexOf(baseEventName(name));
+    return index === -1 ? order.length : index;
+  };
+  items.sort((a, b) => rank(a.name) - rank(b.name));
+  const parts: string[] = [];
+  let unsupportedRun: string[] = [];
+  const flush = (): void => {
+    if (unsupportedRun.length > 0) parts.push(`${unsupportedRun.join(', ')} <not supported on this machine>`);
+    unsupportedRun = [];
+  };
+  for (const item of items) {
+    if (item.supported) {
+      flush();
+      parts.push(item.text);
+    } else unsupportedRun.push(item.name);
+  }
+  flush();
+  return parts.join('   ');
+}
+
+function eventText(event: EventAggregate): string {
+  if (event.status !== 'counted') return `${event.event} <${event.status}>`;
+  const unit = event.unit === '' ? '' : ` ${event.unit}`;
+  const rate = event.perSecond === null ? '' : ` (${formatCountPlain(event.perSecond)}${unit}/s)`;
+  return `${event.event} ${formatCountPlain(event.total)}${unit}${rate}`;
+}
+
+/**
+ * 8,823; 1.8 for small fractions: units.formatCount's output without Intl.NumberFormat, whose
+ * ICU data would add about 7 MiB to the RSS the REPL reports about itself.
+ */
+export function formatCountPlain(value: number | null): string {
+  if (value === null) return '?';
+  if (Math.abs(value) < 100 && !Number.isInteger(value)) return String(Number(value.toFixed(2)));
+  const rounded = Math.sign(value) * Math.round(Math.abs(value));
+  return String(rounded).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+function signedMiB(bytes: number): string {
+  return `${bytes >= 0 ? '+' : ''}${formatMiB(bytes)}`;
+}

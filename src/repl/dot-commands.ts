@@ -1,0 +1,85 @@
+import type { REPLServer } from 'node:repl';
+import { DEFAULT_EVENTS, DEFAULT_INTERVAL_MS } from '../session/options.ts';
+import type { ReplMeasurement } from './measured-eval.ts';
+
+/**
+ * `.start`, `.stop`, `.events` and `.interval`: reporting on and off (each safe to repeat) and
+ * the perf set-up, which takes effect from the next command (its perf is attached anew).
+ */
+export function defineDotCommands(server: REPLServer, measurement: ReplMeasurement): void {
+  const say = (text: string): void => {
+    server.output.write(`${text}\n`);
+    server.displayPrompt();
+  };
+
+  server.defineCommand('start', {
+    help: 'Report every command (RAM, peak, time, CPU, perf counters)',
+    action() {
+      say(measurement.start() ? 'reporting on' : 'reporting is already on');
+    },
+  });
+
+  server.defineCommand('stop', {
+    help: 'Stop reporting (perf is detached until .start)',
+    action() {
+      say(measurement.stop() ? 'reporting off' : 'reporting is already off');
+    },
+  });
+
+  server.defineCommand('events', {
+    help: 'Show or set the perf events: .events page-faults,task-clock (.events default resets)',
+    action(text: string) {
+      const wanted = text.trim();
+      if (wanted === '') {
+        const current = measurement.measure;
+        const events = current.events ?? DEFAULT_EVENTS;
+        say(`events: ${events.join(',')}${current.perf === false ? ' (perf off)' : ''}`);
+        return;
+      }
+      const events = wanted === 'default' ? undefined : splitEventList(wanted);
+      if (events !== undefined && events.length === 0) {
+        say('give events separated by commas, e.g. .events page-faults,task-clock');
+        return;
+      }
+      const { events: _dropped, ...rest } = measurement.measure;
+      void _dropped;
+      measurement.configure({ ...rest, ...(events === undefined ? {} : { events }), perf: true });
+      say(`events: ${(events ?? DEFAULT_EVENTS).join(',')} (from the next command)`);
+    },
+  });
+
+  server.defineCommand('interval', {
+    help: `Show or set perf's sampling interval in ms (≥ 10, default ${DEFAULT_INTERVAL_MS})`,
+    action(text: string) {
+      const wanted = text.trim();
+      if (wanted === '') {
+        say(`interval: ${measurement.measure.intervalMs ?? DEFAULT_INTERVAL_MS} ms`);
+        return;
+      }
+      const intervalMs = Number(wanted);
+      // perf stat refuses -I under 10 ms.
+      if (!Number.isInteger(intervalMs) || intervalMs < 10) {
+        say('give a whole number of milliseconds ≥ 10, e.g. .interval 50');
+        return;
+      }
+      measurement.configure({ ...measurement.measure, intervalMs });
+      say(`interval: ${intervalMs} ms (from the next command)`);
+    },
+  });
+}
+
+/** `a,b, c` → ['a', 'b', 'c']; commas inside `cpu/event=0x3c,umask=0/` stay inside the event. */
+export function splitEventList(text: string): string[] {
+  const events: string[] = [];
+  let insideSlashes = false;
+  let current = '';
+  for (const char of text) {
+    if (char === '/') insideSlashes = !insideSlashes;
+    if (char === ',' && !insideSlashes) {
+      events.push(current.trim());
+      current = '';
+    } else current += char;
+  }
+  events.push(current.trim());
+  return events.filter((event) => event !== '');
+}

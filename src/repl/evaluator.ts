@@ -1,0 +1,100 @@
+import repl, { Recoverable } from 'node:repl';
+import { PassThrough, Writable } from 'node:stream';
+import { exposeGc } from './expose-gc.ts';
+import { prepareSource, type TypeScriptMode } from './typescript.ts';
+
+type EvalCallback = (error: Error | null, result?: unknown) => void;
+
+export interface EvaluatorOptions {
+  /** `'auto'` (default): TypeScript only where the code does not parse as JavaScript. */
+  readonly typescript?: TypeScriptMode;
+  /** Name in stack traces (default `cell`). */
+  readonly filename?: string;
+  /** Where errors thrown later by callbacks of earlier code go (default stderr). */
+  readonly uncaughtOutput?: NodeJS.WritableStream;
+}
+
+/** The REPL's evaluation without the REPL: one process, one scope, one source string at a time. */
+export interface Evaluator {
+  /**
+   * Runs `code` in the shared (global) scope, as one REPL command: top-level const, let, class
+   * and function declarations stay for later calls, and top-level await works; resolves with the
+   * completion value once the awaited promise settles, rejects with exactly what the code threw
+   * (a SyntaxError where it does not parse). Calls queue: one evaluation at a time.
+   */
+  evaluate(code: string): Promise<unknown>;
+  close(): void;
+}
+
+/**
+ * The evaluation `perfcell repl` uses, for running cells in one persistent scope: node:repl's own
+ * eval (its top-level await rewriting, its scoping), driven directly. node:repl hands a thrown
+ * value to its domain's error handler rather than to the eval callback; that handler formats the
+ * value with the REPL's writer before printing it, which is where it is taken from here.
+ * @example
+ * const evaluator = createEvaluator();
+ * await evaluator.evaluate('const n: number = 20');
+ * await evaluator.evaluate('await Promise.resolve(n + 1)'); // 21
+ */
+export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
+  exposeGc();
+  const typescript = options.typescript ?? 'auto';
+  const filename = options.filename ?? 'cell';
+  const uncaughtOutput = options.uncaughtOutput ?? process.stderr;
+  let pending: { reject: (error: unknown) => void; thrown: { value: unknown } | null } | null = null;
+
+  // The REPL prints errors here: an evaluation's own error is its promise's rejection; anything
+  // else (a timer of an earlier cell throwing) is passed on.
+  const output = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      if (pending === null) uncaughtOutput.write(chunk);
+      done();
+    },
+  });
+  const server = repl.start({ prompt: '', input: new PassThrough(), output, terminal: false, useGlobal: true, ignoreUndefined: true });
+  const originalWriter = server.writer;
+  const originalEval = server.eval as (code: string, context: object, file: string, callback: EvalCallback) => void;
+  const originalDisplayPrompt = server.displayPrompt.bind(server);
+  Object.assign(server, {
+    writer: Object.assign((value: unknown): string => {
+      if (pending !== null && pending.thrown === null) pending.thrown = { value };
+      return originalWriter.call(server, value);
+    }, { options: (originalWriter as { options?: unknown }).options }),
+    // The REPL's error handler asks for a prompt once it has printed a throw: the evaluation failed.
+    displayPrompt(preserveCursor?: boolean): void {
+      const failed = pending;
+      if (failed === null) {
+        originalDisplayPrompt(preserveCursor);
+        return;
+      }
+      pending = null;
+      failed.reject(failed.thrown === null ? new Error('the code threw, and the REPL did not say what') : failed.thrown.value);
+    },
+  });
+
+  let queue: Promise<unknown> = Promise.resolve();
+  const run = async (code: string): Promise<unknown> => {
+    const source = await prepareSource(code, typescript);
+    if (source.kind !== 'javascript') throw new SyntaxError(source.message);
+    return new Promise((resolve, reject) => {
+      pending = { reject, thrown: null };
+      originalEval.call(server, source.code, server.context, filename, (error, result) => {
+        if (pending === null) return;
+        pending = null;
+        if (error === null) resolve(result);
+        else reject(error instanceof Recoverable ? new SyntaxError(`${error.message} (the code ends too early)`) : error);
+      });
+    });
+  };
+
+  return {
+    evaluate(code) {
+      const result = queue.then(() => run(code));
+      queue = result.catch(() => undefined);
+      return result;
+    },
+    close() {
+      server.close();
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { EventEmitter } from 'node:events';
+import type { ReadStream } from 'node:tty';
+
+const CTRL_C = 0x03;
+const CR = 0x0d;
+const LF = 0x0a;
+
+/**
+ * The REPL's input, passed through a gate: while a measured command runs (its window opens and
+ * closes asynchronously, around perf's acks), typed or pasted input waits here, a line at a time,
+ * so the next line is not evaluated before the previous report and prompt are out. Ctrl-C
+ * (byte 0x03, in raw mode) is let through at once: it is how a top-level await is interrupted.
+ * Looks enough like a TTY ReadStream for readline: `isTTY`, `isRaw`, `setRawMode`, pause/resume.
+ */
+export class InputGate extends EventEmitter {
+  readonly isTTY: boolean;
+  private readonly held: Buffer[] = [];
+  private closed = false;
+  private holding = false;
+  private paused = false;
+
+  constructor(private readonly source: NodeJS.ReadableStream & Partial<Pick<ReadStream, 'isTTY' | 'isRaw' | 'setRawMode'>>) {
+    super();
+    this.isTTY = source.isTTY === true;
+    source.on('data', (chunk: Buffer | string) => this.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
+    source.on('end', () => {
+      this.closed = true;
+      this.pump();
+    });
+    source.on('error', (error: unknown) => this.emit('error', error));
+  }
+
+  get isRaw(): boolean {
+    return this.source.isRaw === true;
+  }
+
+  setRawMode(mode: boolean): this {
+    this.source.setRawMode?.(mode);
+    return this;
+  }
+
+  /** Holds input from now on (a command started). */
+  hold(): void {
+    this.holding = true;
+  }
+
+  /** Lets held input through again, a line at a time (the prompt is out). */
+  release(): void {
+    this.holding = false;
+    this.pump();
+  }
+
+  pause(): this {
+    this.paused = true;
+    this.source.pause();
+    return this;
+  }
+
+  resume(): this {
+    this.paused = false;
+    this.source.resume();
+    this.pump();
+    return this;
+  }
+
+  private push(chunk: Buffer): void {
+    if (this.holding && chunk.includes(CTRL_C)) {
+      this.emit('data', Buffer.from([CTRL_C]));
+      chunk = Buffer.from(chunk.filter((byte) => byte !== CTRL_C));
+    }
+    if (chunk.length > 0) this.held.push(chunk);
+    this.pump();
+  }
+
+  /** Emits held data up to and including each line end, stopping as soon as a line starts a command. */
+  private pump(): void {
+    while (!this.paused && !this.holding && this.held.length > 0) {
+      const chunk = this.held[0] as Buffer;
+      const end = lineEnd(chunk);
+      if (end === chunk.length) this.held.shift();
+      else this.held[0] = chunk.subarray(end);
+      this.emit('data', chunk.subarray(0, end));
+    }
+    if (this.closed && this.held.length === 0 && !this.holding) {
+      this.closed = false;
+      this.emit('end');
+    }
+  }
+}
+
+/** Index just past the first line end (CR, LF or CR LF), or the chunk's length. */
+function lineEnd(chunk: Buffer): number {
+  for (let index = 0; index < chunk.length; index++) {
+    const byte = chunk[index];
+    if (byte === LF) return index + 1;
+    if (byte === CR) return chunk[index + 1] === LF ? index + 2 : index + 1;
+  }
+  return chunk.length;
+}

@@ -1,0 +1,384 @@
+import { Recoverable, type REPLServer } from 'node:repl';
+import type { Context } from 'node:vm';
+import { baseEventName } from '../session/counters.ts';
+import { prepareWindow, type MeasurementWindow } from '../session/window.ts';
+import { DEFAULT_EVENTS, type MeasureOptions } from '../session/options.ts';
+import type { CommandReport, UnsupportedEvent } from '../session/report.ts';
+import { classifyJavaScript, stripTypes, type TypeScriptMode } from './typescript.ts';
+
+const MIB = 1024 * 1024;
+/** A result holding at least this much new memory is worth the one-time `_` hint. */
+const KEPT_ALIVE_HINT_BYTES = MIB;
+
+type EvalCallback = (error: Error | null, result?: unknown) => void;
+type Eval = (this: REPLServer, code: string, context: Context, file: string, callback: EvalCallback) => void;
+
+/** What the REPL needs printed for one report: the report itself and the notes under it. */
+export interface ReplReportEvent {
+  readonly report: CommandReport;
+  readonly notes: readonly string[];
+  /** Warnings not printed before in this session. */
+  readonly newWarnings: readonly string[];
+}
+
+export interface MeasuredEvalOptions {
+  readonly measure?: MeasureOptions;
+  readonly typescript?: TypeScriptMode;
+  /** Reporting at start; `.stop`/`.start` flip it. Default true. */
+  readonly reporting?: boolean;
+  /** Input held while a command is measured (see InputGate). */
+  readonly gate?: { hold(): void; release(): void };
+  /** Prints a report; called before the prompt that follows the command. */
+  readonly onReport: (event: ReplReportEvent) => void;
+  /** One-line problems of perfcell itself (perf refused an explicit event, …). */
+  readonly onProblem: (message: string) => void;
+  readonly pid?: number;
+  readonly prepare?: typeof prepareWindow;
+}
+
+/** The REPL's measuring state, as dot-commands and `perfcell.*` see it. */
+export interface ReplMeasurement {
+  readonly reporting: boolean;
+  readonly measure: MeasureOptions;
+  readonly history: readonly CommandReport[];
+  readonly last: CommandReport | undefined;
+  /** The number the next command gets (`In [N]`). */
+  readonly commandNumber: number;
+  /** Turns reporting on; false when it already was. */
+  start(): boolean;
+  stop(): boolean;
+  /** Replaces the perf set-up from the next command on (the prepared perf is attached anew). */
+  configure(measure: MeasureOptions): void;
+  /** Stops the prepared perf; for exit. */
+  close(): void;
+}
+
+type Phase = 'preparing' | 'running' | 'ending' | 'handing-over' | 'done';
+type Outcome = { readonly exitCode: number | null; readonly signal?: string };
+
+interface Command {
+  phase: Phase;
+  window: MeasurementWindow | null;
+  /** The window closing (perf's last sample on its way); set once, when the command's end is known. */
+  ending: Promise<void> | null;
+  finishing: boolean;
+  /** A prompt the REPL asked for while the report was not out yet. */
+  prompt: { preserveCursor: boolean | undefined } | null;
+  report: CommandReport | null;
+  /** Whether code ran (syntax errors and unfinished input do not count as commands). */
+  ran: boolean;
+  notes: string[];
+}
+
+/**
+ * Measures every command of a node:repl server around the REPL's own eval, which keeps top-level
+ * await and Ctrl-C (breakEvalOnSigint). A window is prepared (perf attached, disabled) before
+ * the command is typed; the command's start only enables it. A command ends in one of two ways,
+ * both seen here: the eval callback (a value, an unfinished-input `Recoverable`, or a parse
+ * error), or — for a throw or a Ctrl-C, which node:repl sends to its domain and never to the
+ * callback — the REPL's error handler formatting the thrown value with its writer. The window's
+ * end point is read right then; while perf delivers its last sample the REPL prints the value or
+ * the error, and the prompt it then asks for waits until the report is printed. Tab
+ * completion's `try { … } catch {}` evals pass through unmeasured.
+ */
+export function measureReplCommands(server: REPLServer, options: MeasuredEvalOptions): ReplMeasurement {
+  const pid = options.pid ?? process.pid;
+  const prepare = options.prepare ?? prepareWindow;
+  const typescript = options.typescript ?? 'auto';
+  let measure: MeasureOptions = options.measure ?? {};
+  let reporting = options.reporting ?? true;
+  let commandNumber = 1;
+  let next: MeasurementWindow | null = null;
+  let active: Command | null = null;
+  let closed = false;
+  const history: CommandReport[] = [];
+  const said = new Set<string>();
+  // Events perf said it cannot count here: not asked for again (fewer rows for perf to print and
+  // for this process to read, every interval), but still named in every report.
+  const unsupported = new Map<string, UnsupportedEvent>();
+
+  const label = (): string => `In [${commandNumber}]`;
+  const windowOptions = (): MeasureOptions => {
+    const base = { ...measure, label: label() };
+    if (unsupported.size === 0 || measure.perf === false) return base;
+    const events = (measure.events ?? DEFAULT_EVENTS).filter((event) => !unsupported.has(baseEventName(event)));
+    return events.length === 0 ? { ...base, perf: false } : { ...base, events };
+  };
+  const prepareNext = (): void => {
+    if (reporting && !closed && next === null) next = prepare(pid, windowOptions());
+  };
+  const dropNext = (): void => {
+    next?.cancel();
+    next = null;
+  };
+  const takeWindow = (): MeasurementWindow => {
+    const window = next ?? prepare(pid, windowOptions());
+    next = null;
+    return window;
+  };
+
+  const originalEval = server.eval as Eval;
+  const originalDisplayPrompt = server.displayPrompt.bind(server);
+  const originalWriter = server.writer;
+
+  // The REPL's domain error handler formats a thrown value with the writer before it prints it:
+  // the first moment a throw or an interruption is visible (the eval callback never sees it).
+  const writer = Object.assign((value: unknown): string => {
+    const command = active;
+    if (command?.phase === 'running') startEnding(command, outcomeOfThrow(value), (report) => command.notes.push(throwNote(value, report)));
+    return originalWriter.call(server, value);
+  }, { options: (originalWriter as { options?: unknown }).options });
+
+  const measuredEval: Eval = function (code, context, file, callback) {
+    if (active !== null || closed || isCompletionProbe(code) || code.trim() === '') {
+      originalEval.call(server, code, context, file, callback);
+      return;
+    }
+    const command: Command = { phase: 'preparing', window: null, ending: null, finishing: false, prompt: null, report: null, ran: false, notes: [] };
+    active = command;
+    options.gate?.hold();
+    run(command, code, context, file, callback).catch((error: unknown) => {
+      if (command.phase === 'preparing') {
+        // Nothing ran (esbuild failed to load, say): the REPL prints the error as the command's.
+        handOver(command, () => callback(error instanceof Error ? error : new Error(String(error))));
+        return;
+      }
+      giveUp(command, error);
+    });
+  };
+
+  async function run(command: Command, code: string, context: Context, file: string, callback: EvalCallback): Promise<void> {
+    const verdict = typescript === true ? 'invalid' : classifyJavaScript(code);
+    let source = code;
+    if (verdict !== 'valid') {
+      // Unfinished or invalid input runs nothing: the REPL itself asks for more lines or prints its SyntaxError.
+      if (verdict === 'incomplete' || typescript === false) return passThrough(command, code, context, file, callback);
+      const stripped = await stripTypes(code);
+      if (stripped.kind === 'incomplete') return handOver(command, () => callback(new Recoverable(new SyntaxError(stripped.message))));
+      if (stripped.kind === 'invalid') {
+        if (typescript === 'auto') return passThrough(command, code, context, file, callback);
+        return handOver(command, () => callback(new SyntaxError(stripped.message)));
+      }
+      source = stripped.code;
+    }
+    if (reporting) command.window = await beginWindow();
+    command.phase = 'running';
+    command.ran = true;
+    originalEval.call(server, source, context, file, (error, result) => {
+      try {
+        settle(command, error, result, callback);
+      } catch (problem: unknown) {
+        giveUp(command, problem);
+      }
+    });
+  }
+
+  async function beginWindow(): Promise<MeasurementWindow> {
+    const window = takeWindow();
+    try {
+      await window.begin();
+      return window;
+    } catch (error: unknown) {
+      // An explicitly asked event perf refuses: say so once, and measure without perf until .events changes it.
+      window.cancel();
+      options.onProblem(`${error instanceof Error ? error.message : String(error)}; measuring RAM, time and CPU only (.events LIST to try again)`);
+      measure = { ...measure, perf: false };
+      const fallback = prepare(pid, { ...windowOptions(), perf: false });
+      await fallback.begin();
+      return fallback;
+    }
+  }
+
+  /** Hands the code to the REPL unmeasured; it settles through the callback or the REPL's error prompt. */
+  function passThrough(command: Command, code: string, context: Context, file: string, callback: EvalCallback): void {
+    handOver(command, () => originalEval.call(server, code, context, file, callback));
+  }
+
+  /** Nothing is measured: the REPL takes it from here, and its prompt ends the command. */
+  function handOver(command: Command, deliver: () => void): void {
+    command.window?.cancel();
+    command.window = null;
+    command.phase = 'handing-over';
+    deliver();
+    // The REPL normally asks for its prompt while handing over; if it did not, finish here.
+    if (!isDone(command)) complete(command);
+  }
+
+  function settle(command: Command, error: Error | null, result: unknown, callback: EvalCallback): void {
+    if (command.phase !== 'running') return;
+    // Unfinished input, or a parse error the REPL found where V8 alone did not (`{ …; await x }`):
+    // nothing ran, so there is nothing to report.
+    if (error instanceof Recoverable || error?.name === 'SyntaxError') {
+      command.ran = false;
+      handOver(command, () => callback(error));
+      return;
+    }
+    startEnding(command, { exitCode: error === null ? 0 : 1 }, (report) => {
+      if (error === null) keptAliveHint(command, report, result);
+    });
+    // The REPL prints the value (or the error) now and asks for its prompt, which waits for the report.
+    if (error === null) callback(null, result);
+    else callback(error);
+    finishWhenReported(command);
+  }
+
+  /** Reads the window's end point now; the report follows when perf has delivered its last sample. */
+  function startEnding(command: Command, outcome: Outcome, onReport: (report: CommandReport) => void = () => undefined): void {
+    if (command.ending !== null) return;
+    command.phase = 'ending';
+    const window = command.window;
+    command.window = null;
+    command.ending =
+      window === null
+        ? Promise.resolve()
+        : window.end(outcome).then(
+            (report) => {
+              command.report = withKnownUnsupported({ ...report, label: label() });
+              onReport(command.report);
+            },
+            (error: unknown) => {
+              options.onProblem(`perfcell could not finish this command's report: ${error instanceof Error ? error.message : String(error)}`);
+            },
+          );
+  }
+
+  function finishWhenReported(command: Command): void {
+    if (command.finishing || command.ending === null) return;
+    command.finishing = true;
+    command.ending.then(
+      () => complete(command),
+      (error: unknown) => giveUp(command, error),
+    );
+  }
+
+  /** perfcell itself failed mid-command: say so, drop the window, and keep the session usable. */
+  function giveUp(command: Command, error: unknown): void {
+    options.onProblem(`perfcell could not measure this command: ${error instanceof Error ? error.message : String(error)}`);
+    command.window?.cancel();
+    command.window = null;
+    command.report = null;
+    command.prompt ??= { preserveCursor: undefined };
+    if (!isDone(command)) complete(command);
+  }
+
+  function keptAliveHint(command: Command, report: CommandReport, result: unknown): void {
+    if (said.has('kept-alive') || server.underscoreAssigned) return;
+    if ((typeof result !== 'object' || result === null) && typeof result !== 'function') return;
+    const heap = report.memory.heap;
+    const grownBytes = Math.max(report.memory.usedBytes ?? 0, heap === undefined ? 0 : heap.heapUsedDeltaBytes + heap.externalDeltaBytes);
+    if (grownBytes < KEPT_ALIVE_HINT_BYTES) return;
+    said.add('kept-alive');
+    command.notes.push("the result is kept alive by the REPL's `_` until the next command, so its memory stays in current RAM (said once)");
+  }
+
+  function withKnownUnsupported(report: CommandReport): CommandReport {
+    const named = new Set(report.counters.unsupported.map((event) => baseEventName(event.event)));
+    const missing = [...unsupported.values()].filter((event) => !named.has(baseEventName(event.event)));
+    if (missing.length === 0) return report;
+    return { ...report, counters: { ...report.counters, unsupported: [...report.counters.unsupported, ...missing] } };
+  }
+
+  function complete(command: Command): void {
+    if (isDone(command)) return;
+    command.phase = 'done';
+    active = null;
+    const report = command.report;
+    if (report !== null) {
+      history.push(report);
+      const newWarnings = report.warnings.filter((warning) => !said.has(warning));
+      for (const warning of newWarnings) said.add(warning);
+      // perf that could not count once will not count next time either: stop starting it.
+      if (windowOptions().perf !== false && report.counters.backend === 'none') measure = { ...measure, perf: false };
+      for (const event of report.counters.unsupported) unsupported.set(baseEventName(event.event), event);
+      options.onReport({ report, notes: command.notes, newWarnings });
+    }
+    if (command.ran) commandNumber++;
+    server.setPrompt(`${label()}: `);
+    if (command.prompt !== null) originalDisplayPrompt(command.prompt.preserveCursor);
+    prepareNext();
+    options.gate?.release();
+  }
+
+  Object.assign(server, {
+    eval: measuredEval,
+    writer,
+    displayPrompt(preserveCursor?: boolean): void {
+      const command = active;
+      if (command === null) {
+        originalDisplayPrompt(preserveCursor);
+        return;
+      }
+      command.prompt = { preserveCursor };
+      // A prompt while the command runs ends it as failed (the writer normally saw the throw first).
+      if (command.phase === 'running') startEnding(command, { exitCode: 1 });
+      if (command.phase === 'ending') finishWhenReported(command);
+      else if (command.phase === 'handing-over') complete(command);
+      // 'preparing': the prompt waits for the command.
+    },
+  });
+  server.setPrompt(`${label()}: `);
+  prepareNext();
+
+  return {
+    get reporting() {
+      return reporting;
+    },
+    get measure() {
+      return measure;
+    },
+    history,
+    get last() {
+      return history.at(-1);
+    },
+    get commandNumber() {
+      return commandNumber;
+    },
+    start() {
+      if (reporting) return false;
+      reporting = true;
+      prepareNext();
+      return true;
+    },
+    stop() {
+      if (!reporting) return false;
+      reporting = false;
+      dropNext();
+      return true;
+    },
+    configure(replacement) {
+      measure = replacement;
+      unsupported.clear();
+      dropNext();
+      prepareNext();
+    },
+    close() {
+      closed = true;
+      dropNext();
+    },
+  };
+}
+
+function outcomeOfThrow(value: unknown): Outcome {
+  return isInterruption(value) ? { exitCode: null, signal: 'SIGINT' } : { exitCode: 1 };
+}
+
+function throwNote(value: unknown, report: CommandReport): string {
+  const seconds = report.durationS.toFixed(report.durationS < 0.1 ? 3 : 2);
+  return isInterruption(value)
+    ? `interrupted by Ctrl-C after ${seconds}s: the report covers the command up to the interruption`
+    : 'threw: the report covers the command up to the throw';
+}
+
+function isInterruption(value: unknown): boolean {
+  return (value as { code?: unknown } | null | undefined)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED';
+}
+
+/** Read through a function: TypeScript's narrowing does not know the REPL's calls change the phase. */
+function isDone(command: Command): boolean {
+  return command.phase === 'done';
+}
+
+/** node:repl's Tab completion evaluates `try { expr } catch {}` to list properties: not a command. */
+function isCompletionProbe(code: string): boolean {
+  return code.startsWith('try { ') && code.endsWith(' } catch {}');
+}

@@ -1,0 +1,130 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import repl, { type REPLServer } from 'node:repl';
+import { renderReplReport } from '../render/report-repl.ts';
+import { DEFAULT_EVENTS, type MeasureOptions } from '../session/options.ts';
+import type { CommandReport } from '../session/report.ts';
+import { defineDotCommands } from './dot-commands.ts';
+import { exposeGc } from './expose-gc.ts';
+import { InputGate } from './input-gate.ts';
+import { measureReplCommands, type ReplMeasurement } from './measured-eval.ts';
+import type { TypeScriptMode } from './typescript.ts';
+
+export interface StartReplOptions {
+  /** perf set-up (events, intervalMs, perf: false for RAM/time/CPU only). */
+  readonly measure?: MeasureOptions;
+  /** `'auto'` (default): TypeScript only where a command does not parse as JavaScript. */
+  readonly typescript?: TypeScriptMode;
+  /** Report from the first command (default true). */
+  readonly reporting?: boolean;
+  readonly input?: NodeJS.ReadableStream;
+  readonly output?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Warnings and problems (default stderr). */
+  readonly errorOutput?: NodeJS.WritableStream;
+  /** History file; '' or null for none. Default $PERFCELL_REPL_HISTORY, else ~/.perfcell_repl_history. */
+  readonly historyPath?: string | null;
+  /** One line on errorOutput saying how to drive the session (default true). */
+  readonly banner?: boolean;
+}
+
+export interface StartedRepl {
+  readonly server: REPLServer;
+  readonly measurement: ReplMeasurement;
+  /** Settles when the REPL exits (.exit, Ctrl-D, end of input); perf is stopped by then. */
+  readonly closed: Promise<void>;
+}
+
+/** What the REPL's scope sees as `perfcell`: the reports as data. */
+export interface ReplScopeApi {
+  readonly last: CommandReport | undefined;
+  readonly history: readonly CommandReport[];
+  readonly reporting: boolean;
+  start(): void;
+  stop(): void;
+}
+
+const NOT_SUPPORTED = /^not supported on this machine \((.*)\)$/;
+
+/**
+ * A node:repl session in which every command is measured in this very process: RAM (RSS and the
+ * JS heap), peak RAM, time, CPU busy % and perf counters, printed after the command's output.
+ * The scope is the global one (like `node`'s REPL), with `gc()` and `perfcell.last`/`.history`.
+ */
+export function startRepl(options: StartReplOptions = {}): StartedRepl {
+  exposeGc();
+  const output = options.output ?? process.stdout;
+  const errorOutput = options.errorOutput ?? process.stderr;
+  const gate = new InputGate(options.input ?? process.stdin);
+  if (options.banner !== false) {
+    errorOutput.write('perfcell repl: every command is measured; .stop/.start, .events LIST, .interval MS, perfcell.last, gc() (.help for all)\n');
+  }
+  const server = repl.start({
+    prompt: 'In [1]: ',
+    input: gate as unknown as NodeJS.ReadableStream,
+    output,
+    terminal: output.isTTY === true,
+    useGlobal: true,
+    breakEvalOnSigint: true,
+  });
+
+  const said = new Set<string>();
+  const measurement = measureReplCommands(server, {
+    ...(options.measure === undefined ? {} : { measure: options.measure }),
+    typescript: options.typescript ?? 'auto',
+    reporting: options.reporting ?? true,
+    gate,
+    onReport({ report, notes, newWarnings }) {
+      const allNotes = [...notes];
+      const unsupported = report.counters.unsupported[0];
+      if (unsupported !== undefined && !said.has('unsupported')) {
+        said.add('unsupported');
+        allNotes.push(`<not supported>: ${NOT_SUPPORTED.exec(unsupported.reason)?.[1] ?? unsupported.reason} (said once)`);
+      }
+      const eventOrder = measurement.measure.events ?? DEFAULT_EVENTS;
+      output.write(`${renderReplReport(report, { eventOrder, notes: allNotes })}\n`);
+      for (const warning of newWarnings) errorOutput.write(`warning: ${warning}\n`);
+    },
+    onProblem(message) {
+      errorOutput.write(`error: ${message}\n`);
+    },
+  });
+  defineDotCommands(server, measurement);
+
+  const api: ReplScopeApi = {
+    get last() {
+      return measurement.last;
+    },
+    get history() {
+      return [...measurement.history];
+    },
+    get reporting() {
+      return measurement.reporting;
+    },
+    start: () => void measurement.start(),
+    stop: () => void measurement.stop(),
+  };
+  const exposeApi = (context: object): void => {
+    Object.defineProperty(context, 'perfcell', { value: api, configurable: true, writable: true, enumerable: false });
+  };
+  exposeApi(server.context);
+  server.on('reset', exposeApi);
+
+  const historyPath = options.historyPath === undefined ? defaultHistoryPath() : options.historyPath;
+  if (historyPath !== null && historyPath !== '') {
+    server.setupHistory(historyPath, (error) => {
+      if (error) errorOutput.write(`warning: REPL history not kept: ${error.message} (set PERFCELL_REPL_HISTORY to a writable file, or '' for none)\n`);
+    });
+  }
+
+  const closed = new Promise<void>((resolve) => {
+    server.on('exit', () => {
+      measurement.close();
+      resolve();
+    });
+  });
+  return { server, measurement, closed };
+}
+
+function defaultHistoryPath(): string {
+  return process.env['PERFCELL_REPL_HISTORY'] ?? join(homedir(), '.perfcell_repl_history');
+}

@@ -1,0 +1,41 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { isInPoll, untilPolling } from '../../src/perf/poll-state.ts';
+import { perfUsable } from '../support/perf.ts';
+
+describe('isInPoll', () => {
+  it('reads the syscall number from /proc/PID/syscall', () => {
+    const read = (text: string) => () => text;
+    expect(isInPoll(1, read('7 0x55d0 0x2 0x64 0x0 0x0 0x0 0x7ffd 0x7f12'), 'x64')).toBe(true);
+    expect(isInPoll(1, read('271 0x1 0x2 0x3 0x0 0x8 0x0 0x7ffd 0x7f12'), 'x64')).toBe(true);
+    expect(isInPoll(1, read('0 0x5 0x7ffd 0x1 0x0 0x0 0x0 0x7ffd 0x7f12'), 'x64')).toBe(false);
+    expect(isInPoll(1, read('running'), 'x64')).toBe(false);
+    expect(isInPoll(1, read('7 0x0'), 'riscv64')).toBeNull();
+    expect(isInPoll(1, () => { throw new Error('EACCES'); }, 'x64')).toBeNull();
+  });
+
+  it('waits the fallback time where the state cannot be read', async () => {
+    const startMs = performance.now();
+    await untilPolling(1, { isPolling: () => null, fallbackMs: 20 });
+    expect(performance.now() - startMs).toBeGreaterThanOrEqual(15);
+  });
+
+  it('gives up after the limit when the process never polls', async () => {
+    const startMs = performance.now();
+    await untilPolling(1, { isPolling: () => false, limitMs: 30 });
+    expect(performance.now() - startMs).toBeGreaterThanOrEqual(30);
+  });
+});
+
+describe.runIf(perfUsable && process.arch === 'x64')('isInPoll on a real perf stat', () => {
+  it('is true while perf stat -I waits for its next interval', { timeout: 10_000 }, async () => {
+    const perf = spawn('perf', ['stat', '-x,', '-I', '1000', '-e', 'page-faults', '--pid', String(process.pid)], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(isInPoll(perf.pid ?? 0)).toBe(true);
+    } finally {
+      perf.kill('SIGKILL');
+      await new Promise((resolve) => perf.once('close', resolve));
+    }
+  });
+});

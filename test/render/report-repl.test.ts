@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { formatCountPlain, renderReplReport } from '../../src/render/report-repl.ts';
+import { formatCount } from '../../src/render/units.ts';
+import type { CommandReport } from '../../src/session/report.ts';
+
+const MIB = 1024 * 1024;
+const sample = (event: string, value: number, unit = '') => ({
+  event, unit, status: 'counted' as const, total: value, countedSeconds: 0.09, perSecond: value / 0.09,
+  samples: [{ timeS: 0.09, value }], min: value, max: value, lowestRunningPct: 100,
+});
+
+const report: CommandReport = {
+  label: 'In [3]',
+  startedAt: '2026-11-26T00:00:00.000Z',
+  durationS: 0.09,
+  exitCode: 0,
+  signal: null,
+  memory: {
+    rssBeforeBytes: 48.3 * MIB, rssAfterBytes: 176.4 * MIB, usedBytes: 128.1 * MIB, peakRssBytes: 176.4 * MIB,
+    peakAboveFinalBytes: 0, peakMethod: 'vmhwm-reset',
+    heap: { heapUsedDeltaBytes: 0, externalDeltaBytes: 128 * MIB, arrayBuffersDeltaBytes: 128 * MIB, heapUsedAfterBytes: 4 * MIB },
+  },
+  cpu: { systemMeanPct: 50, singleMaxPct: 100, perCpuPct: [0, 100], userS: 0.08, systemS: 0.01 },
+  counters: {
+    backend: 'perf', simulated: false, intervalMs: 100,
+    events: [sample('page-faults', 32_817), sample('task-clock', 88.5, 'msec')],
+    unsupported: [
+      { event: 'cache-misses', reason: 'not supported on this machine (no PMU)' },
+      { event: 'cache-references', reason: 'not supported on this machine (no PMU)' },
+    ],
+    derived: { missRatio: null, ipc: null, missesPerKiloInstruction: null },
+    pauseS: 0.001,
+  },
+  warnings: [],
+};
+
+describe('renderReplReport', () => {
+  it('prints RAM, heap and all counters in the asked order, unsupported ones named in place', () => {
+    expect(renderReplReport(report, { eventOrder: ['cache-misses', 'cache-references', 'page-faults', 'task-clock'], notes: ['a note'] })).toBe(
+      [
+        'In [3] used 128.1 MiB RAM in 0.090s (system mean cpu 50%, single max cpu 100%), peaked 0.0 MiB above final usage, current RAM usage now 176.4 MiB',
+        '       heap used +0.0 MiB, external +128.0 MiB, array buffers +128.0 MiB',
+        '       cache-misses, cache-references <not supported on this machine>   page-faults 32,817 (364,633/s)   task-clock 88.5 msec (983 msec/s)',
+        '       a note',
+      ].join('\n'),
+    );
+  });
+
+  it('puts counted events first when no order is given, and prints no counter line without counters', () => {
+    const bare = { ...report, counters: { ...report.counters, events: [], unsupported: [] } };
+    expect(renderReplReport(bare).split('\n')).toHaveLength(2);
+  });
+});
+
+describe('formatCountPlain', () => {
+  it('formats as units.formatCount does, without Intl', () => {
+    for (const value of [0, 7, 99.5, 1.8, 7.25, 0.125, 100, 999.5, 1000, 32_817, 364_633.3, 1_234_567_890, -4, -1500.5, 12.3456]) {
+      expect(formatCountPlain(value), String(value)).toBe(formatCount(value));
+    }
+  });
+});

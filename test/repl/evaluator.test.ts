@@ -1,0 +1,53 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createEvaluator } from '../../src/repl/evaluator.ts';
+
+describe('createEvaluator: the REPL evaluation, one scope for many sources', () => {
+  const evaluator = createEvaluator();
+  afterAll(() => evaluator.close());
+
+  it('keeps const, let, class and function declarations across sources', async () => {
+    await evaluator.evaluate('const base = 40; let step = 1');
+    await evaluator.evaluate('class Counter { constructor(n) { this.n = n } next() { return this.n + step } }');
+    await evaluator.evaluate('function make() { return new Counter(base + 1) }');
+    expect(await evaluator.evaluate('make().next()')).toBe(42);
+  });
+
+  it('reads TypeScript where the source needs it', async () => {
+    await evaluator.evaluate('const typed: number = 20; interface Shape { side: number }');
+    expect(await evaluator.evaluate('const square = (s: Shape): number => s.side * typed; square({ side: 2 })')).toBe(40);
+  });
+
+  it('settles with the awaited value only when a top-level await settles', async () => {
+    const startMs = performance.now();
+    expect(await evaluator.evaluate('const late = await new Promise((r) => setTimeout(() => r(7), 150)); late * 6')).toBe(42);
+    expect(performance.now() - startMs).toBeGreaterThanOrEqual(145);
+    expect(await evaluator.evaluate('late')).toBe(7);
+  });
+
+  it('rejects with exactly what the source threw, and goes on', async () => {
+    const thrown = await evaluator.evaluate('throw new RangeError("too far")').catch((error: unknown) => error);
+    expect(thrown).toBeInstanceOf(RangeError);
+    expect((thrown as Error).message).toBe('too far');
+    await expect(evaluator.evaluate('throw 42')).rejects.toBe(42);
+    await expect(evaluator.evaluate('await Promise.reject(new TypeError("later"))')).rejects.toThrow(TypeError);
+    expect(await evaluator.evaluate('base + 2')).toBe(42);
+  });
+
+  it('rejects source that does not parse with a SyntaxError', async () => {
+    await expect(evaluator.evaluate('function broken( {')).rejects.toThrow(SyntaxError);
+    await expect(evaluator.evaluate('let = = 1')).rejects.toThrow(SyntaxError);
+  });
+
+  it('runs queued sources one after another', async () => {
+    await evaluator.evaluate('globalThis.order = []');
+    await Promise.all([
+      evaluator.evaluate('await new Promise((r) => setTimeout(r, 50)); order.push(1)'),
+      evaluator.evaluate('order.push(2)'),
+    ]);
+    expect(await evaluator.evaluate('order.join()')).toBe('1,2');
+  });
+
+  it('has gc() in scope', async () => {
+    expect(await evaluator.evaluate('typeof gc')).toBe('function');
+  });
+});

@@ -1,0 +1,102 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { allGone, startPtyRepl, type PtyRepl } from '../support/pty-repl.ts';
+import { perfUsable } from '../support/perf.ts';
+
+const MIB = 1024 * 1024;
+let repl: PtyRepl | null = null;
+
+/** The numbers of a report line block: `In [N] used X MiB RAM in Ys …, peaked Z MiB above final usage …`. */
+function parseReport(printed: string): { number: number; usedMiB: number; seconds: number; peakAboveMiB: number; pageFaults: number | null } {
+  const head = /In \[(\d+)\] used (-?[\d.]+) MiB RAM in ([\d.]+)s .*peaked ([\d.]+) MiB above final usage/.exec(printed);
+  if (!head) throw new Error(`no report in ${JSON.stringify(printed)}`);
+  const faults = /page-faults ([\d,]+)/.exec(printed);
+  return {
+    number: Number(head[1]),
+    usedMiB: Number(head[2]),
+    seconds: Number(head[3]),
+    peakAboveMiB: Number(head[4]),
+    pageFaults: faults ? Number(faults[1]?.replaceAll(',', '')) : null,
+  };
+}
+
+afterEach(async () => {
+  if (repl === null) return;
+  const perf = repl.perfChildren();
+  repl.kill('SIGKILL');
+  await repl.exited;
+  expect(await allGone(perf, 3000)).toBe(true);
+  repl = null;
+});
+
+describe.runIf(perfUsable)('perfcell repl reports each command (real perf, through a pty)', () => {
+  it('counts the page-faults of touching N fresh pages as about N', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl(['repl', '-e', 'page-faults']);
+    await repl.send('1+1'); // warm the REPL's own code paths first
+    for (const pages of [5_000, 25_000]) {
+      const printed = await repl.send(`var pages${pages} = new Float64Array(${pages} * 512).fill(1); void 0`);
+      const report = parseReport(printed);
+      expect(report.pageFaults).not.toBeNull();
+      expect(Math.abs((report.pageFaults ?? 0) - pages) / pages).toBeLessThan(0.04);
+      expect(report.usedMiB).toBeGreaterThan((pages * 4096 * 0.95) / MIB);
+    }
+  });
+
+  it('reports the peak of memory released inside the command', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl();
+    // V8 frees ArrayBuffer memory on a background thread after gc(): the command waits for it.
+    const printed = await repl.send('void (() => { new Float64Array(200 * 1024 * 1024 / 8).fill(1) })(); gc(); await new Promise(r => setTimeout(r, 300))');
+    const report = parseReport(printed);
+    expect(report.peakAboveMiB).toBeGreaterThan(195);
+    expect(report.usedMiB).toBeLessThan(20);
+  });
+
+  it('times a top-level await by when its promise settles', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl();
+    const report = parseReport(await repl.send('await new Promise(r => setTimeout(r, 200))'));
+    expect(report.seconds).toBeGreaterThanOrEqual(0.19);
+    expect(report.seconds).toBeLessThan(0.4);
+  });
+
+  it('prints the report after the command output, and numbers the prompts', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl();
+    const printed = await repl.send('console.log("hello"); 6 * 7');
+    expect(printed).toMatch(/hello\n42\nIn \[1\] used [\s\S]*\nIn \[2\]: $/);
+    expect(parseReport(printed).number).toBe(1);
+    expect(printed).toMatch(/heap used [+-][\d.]+ MiB, external [+-][\d.]+ MiB, array buffers [+-][\d.]+ MiB/);
+  });
+
+  it('reports a command that throws, and goes on', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl();
+    const printed = await repl.send('throw new Error("boom")');
+    expect(printed).toContain('Uncaught Error: boom');
+    expect(printed.indexOf('Uncaught Error: boom')).toBeLessThan(printed.indexOf('In [1] used'));
+    expect(printed).toContain('threw: the report covers the command up to the throw');
+    expect(await repl.send('1+1')).toMatch(/\n2\nIn \[2\] used/);
+  });
+
+  it('interrupts a busy loop on Ctrl-C, reports it, and stays usable', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl();
+    const from = repl.text().length;
+    repl.write('while (true) {}\r');
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    repl.write('\x03');
+    const printed = await repl.waitFor(/interrupted by Ctrl-C[\s\S]*In \[2\]: $/, from);
+    const report = parseReport(printed);
+    expect(report.seconds).toBeGreaterThan(0.5);
+    expect(await repl.send('1+1')).toMatch(/\n2\nIn \[2\] used/);
+  });
+
+  it('reads TypeScript when the line needs it, keeping its bindings', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl();
+    expect(await repl.send('const x: number = 41; x + 1')).toMatch(/\n42\nIn \[1\] used/);
+    expect(await repl.send('x * 2')).toMatch(/\n82\nIn \[2\] used/);
+  });
+
+  it('says once that a big result is kept alive by `_`', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl();
+    const first = await repl.send('new Float64Array(4 * 1024 * 1024).fill(1).subarray(0, 2)');
+    expect(first).toContain("kept alive by the REPL's `_`");
+    const second = await repl.send('new Float64Array(4 * 1024 * 1024).fill(2).subarray(0, 2)');
+    expect(second).not.toContain('kept alive');
+  });
+});

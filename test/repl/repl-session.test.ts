@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { allGone, startPtyRepl, type PtyRepl } from '../support/pty-repl.ts';
+import { perfUsable } from '../support/perf.ts';
+
+let repl: PtyRepl | null = null;
+
+afterEach(async () => {
+  if (repl === null) return;
+  const perf = repl.perfChildren();
+  repl.kill('SIGKILL');
+  await repl.exited;
+  expect(await allGone(perf, 3000)).toBe(true);
+  repl = null;
+});
+
+describe('perfcell repl session control (through a pty)', () => {
+  it('starts on plain `perfcell`, with numbered prompts', { timeout: 30_000 }, async () => {
+    repl = await startPtyRepl([]);
+    expect(repl.text()).toMatch(/In \[1\]: $/);
+    expect(await repl.send('1+1')).toMatch(/\n2\n[\s\S]*In \[2\]: $/);
+  });
+
+  it('.stop and .start turn reporting off and on, each safe to repeat', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl();
+    expect(await repl.send('.stop')).toContain('reporting off');
+    expect(await repl.send('.stop')).toContain('reporting is already off');
+    const quiet = await repl.send('1+1');
+    expect(quiet).toMatch(/\n2\nIn \[2\]: $/);
+    expect(quiet).not.toContain(' used ');
+    expect(repl.perfChildren()).toEqual([]);
+    expect(await repl.send('.start')).toContain('reporting on');
+    expect(await repl.send('.start')).toContain('reporting is already on');
+    expect(await repl.send('2+2')).toMatch(/\n4\nIn \[2\] used [\s\S]*In \[3\]: $/);
+  });
+
+  it('keeps the reports as data in perfcell.last and perfcell.history', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl();
+    await repl.send('const t0 = 1');
+    await repl.send('await new Promise(r => setTimeout(r, 50))');
+    expect(await repl.send('perfcell.history.map(r => r.label).join("|")')).toContain("'In [1]|In [2]'");
+    expect(await repl.send('perfcell.last.label + " " + (perfcell.history[1].durationS >= 0.049)')).toContain("'In [3] true'");
+  });
+
+  it('joins unfinished lines into one command and evaluates pasted lines one after another', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl();
+    expect(await repl.send('function twice(n) {')).toMatch(/\.\.\. $/);
+    expect(await repl.send('return 2 * n }')).toMatch(/In \[1\] used[\s\S]*In \[2\]: $/);
+    const from = repl.text().length;
+    repl.write('const a = twice(3)\rconst b = a + 1\rb * 10\r');
+    const printed = await repl.waitFor(/\n70\nIn \[4\] used[\s\S]*In \[5\]: $/, from);
+    expect(printed.indexOf('In [2] used')).toBeLessThan(printed.indexOf('In [3] used'));
+  });
+
+  it('leaves no perf behind after .exit', { timeout: 30_000 }, async () => {
+    repl = await startPtyRepl();
+    await repl.send('1+1');
+    // The next command's perf, attached and waiting (started right after the prompt).
+    const perf = perfUsable ? await repl.waitForPerfChildren(1) : [];
+    repl.write('.exit\r');
+    expect((await repl.exited).exitCode).toBe(0);
+    expect(await allGone(perf, 2000)).toBe(true);
+    repl = null;
+  });
+
+  it('leaves no perf behind when the REPL is killed (perf --pid ends with its target)', { timeout: 30_000 }, async () => {
+    repl = await startPtyRepl();
+    await repl.send('1+1');
+    const perf = perfUsable ? await repl.waitForPerfChildren(1) : [];
+    if (!perfUsable) console.warn('perf cannot count here: only checking that the REPL dies');
+    repl.kill('SIGKILL');
+    await repl.exited;
+    expect(await allGone(perf, 2000)).toBe(true);
+    repl = null;
+  });
+});
+
+describe.runIf(perfUsable)('perfcell repl perf set-up (real perf)', () => {
+  it('.events and .interval change what the next command counts', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl();
+    const before = await repl.send('1+1');
+    expect(before).toMatch(/cache-misses.*page-faults \d/);
+    expect(await repl.send('.events page-faults,task-clock')).toContain('events: page-faults,task-clock');
+    const after = await repl.send('2+2');
+    expect(after).toMatch(/page-faults [\d,]+ \([\d,.]+\/s\)   task-clock [\d.,]+ msec/);
+    expect(after).not.toContain('cache-misses');
+    expect(await repl.send('.interval 5')).toContain('give a whole number of milliseconds ≥ 10');
+    expect(await repl.send('.interval 20')).toContain('interval: 20 ms');
+    const sampled = await repl.send('await new Promise(r => setTimeout(r, 150))');
+    expect(sampled).toMatch(/page-faults [\d,]+/);
+    expect(await repl.send('perfcell.last.counters.intervalMs')).toMatch(/\n20\n/);
+  });
+});

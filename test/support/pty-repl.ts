@@ -1,0 +1,134 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import pty, { type IPty } from 'node-pty';
+import { cliPath } from './fixtures.ts';
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+const PROMPT = /(?:^|\n)(?:In \[(\d+)\]: |\.\.\. )$/;
+
+/** A REPL driven through a pseudo-terminal, as a person would: type a line, read until the next prompt. */
+export interface PtyRepl {
+  readonly pid: number;
+  /** Everything printed so far, ANSI escapes removed, CR LF as LF. */
+  text(): string;
+  /** Types `line` and Enter; resolves with what was printed until the next prompt. */
+  send(line: string, timeoutMs?: number): Promise<string>;
+  /** Writes raw keys (e.g. '\x03' for Ctrl-C) without waiting. */
+  write(data: string): void;
+  /** Resolves with the text printed since `from` once it matches. */
+  waitFor(pattern: RegExp, from: number, timeoutMs?: number): Promise<string>;
+  /** perf processes this REPL started that are still running. */
+  perfChildren(): number[];
+  /** Waits until `count` perf children run (the REPL starts the next command's perf after its prompt). */
+  waitForPerfChildren(count: number, timeoutMs?: number): Promise<number[]>;
+  readonly exited: Promise<{ exitCode: number; signal?: number }>;
+  kill(signal?: string): void;
+}
+
+/** Starts `node dist/src/cli/main.js ARGS` (the built bin) in a pty and waits for its first prompt. */
+export async function startPtyRepl(args: readonly string[] = ['repl'], env: Record<string, string> = {}): Promise<PtyRepl> {
+  const child: IPty = pty.spawn(process.execPath, [cliPath, ...args], {
+    cols: 250,
+    rows: 50,
+    cwd: process.cwd(),
+    env: { ...process.env, NO_COLOR: '1', PERFCELL_REPL_HISTORY: '', ...env } as Record<string, string>,
+  });
+  let raw = '';
+  const waiters = new Set<() => void>();
+  child.onData((data) => {
+    raw += data;
+    for (const waiter of waiters) waiter();
+  });
+  const exited = new Promise<{ exitCode: number; signal?: number }>((resolve) => child.onExit(resolve));
+  const text = (): string => raw.replace(ANSI, '').replace(/\r\n?/g, '\n');
+
+  const waitFor = (pattern: RegExp, from: number, timeoutMs = 15_000): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        const since = text().slice(from);
+        if (!pattern.test(since)) return;
+        cleanup();
+        resolve(since);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`no ${pattern} within ${timeoutMs} ms; printed: ${JSON.stringify(text().slice(from))}`));
+      }, timeoutMs);
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        waiters.delete(check);
+      };
+      waiters.add(check);
+      check();
+    });
+
+  const repl: PtyRepl = {
+    pid: child.pid,
+    text,
+    async send(line, timeoutMs) {
+      const from = text().length;
+      child.write(`${line}\r`);
+      // The echo of the line itself ends with no prompt; wait for a prompt after it.
+      const printed = await waitFor(new RegExp(`${escapeRegExp(line.slice(-20))}[\\s\\S]*${PROMPT.source}`), from, timeoutMs);
+      return printed.slice(printed.indexOf(line.slice(-20)) + Math.min(20, line.length));
+    },
+    write: (data) => child.write(data),
+    waitFor,
+    perfChildren: () => perfChildrenOf(child.pid),
+    async waitForPerfChildren(count, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const pids = perfChildrenOf(child.pid);
+        if (pids.length === count) return pids;
+        if (Date.now() > deadline) throw new Error(`expected ${count} perf children of the REPL, found ${pids.length}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    exited,
+    kill: (signal = 'SIGKILL') => {
+      try {
+        process.kill(child.pid, signal);
+      } catch {
+        // already gone
+      }
+    },
+  };
+  await waitFor(PROMPT, 0, 20_000);
+  return repl;
+}
+
+/** Running (not zombie) perf processes whose parent is `pid`. */
+export function perfChildrenOf(pid: number): number[] {
+  let listed = '';
+  try {
+    listed = execFileSync('pgrep', ['-P', String(pid), '-x', 'perf']).toString();
+  } catch {
+    return [];
+  }
+  return listed.split('\n').filter(Boolean).map(Number).filter(isRunning);
+}
+
+/** Whether a process exists and is not a zombie. */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves true once none of `pids` runs, false after `timeoutMs`. */
+export async function allGone(pids: readonly number[], timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some(isRunning)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
