@@ -2,6 +2,7 @@ import { decimalPointIndex, fixedPoint, isDigitCode, isDigits, parseFixedAt, par
 import { cleanLine, skipBlanks, type LineKind } from './perf-stat-line.ts';
 import {
   classifyAggregationId,
+  EventNames,
   hasAggregationCount,
   isEventName,
   isEventStart,
@@ -63,6 +64,7 @@ const fieldText = (text: string, i: number): string => (i >= fieldCount ? '' : t
 export class CsvLineParser {
   /** The row read by the last `parse` that returned `record`. */
   record: MutableRecord | undefined;
+  private readonly events = new EventNames();
 
   parse(line: string, separator: string): LineKind {
     this.record = undefined;
@@ -164,8 +166,12 @@ export class CsvLineParser {
     let nameLast = nameFrom;
     while (nameLast + 1 < nameTo && isOpenPmuName(text, start(nameFrom), end(nameLast))) nameLast++;
     if (isEmpty(nameFrom) || !isEventStart(text.charCodeAt(start(nameFrom)))) return 'unreadable';
-    const event = text.slice(start(nameFrom), end(nameLast));
-    if (!isEventName(event)) return 'unreadable';
+    let event = this.events.find(text, start(nameFrom), end(nameLast));
+    if (event === undefined) {
+      const name = text.slice(start(nameFrom), end(nameLast));
+      if (!isEventName(name)) return 'unreadable';
+      event = this.events.add(name);
+    }
     const cgroup = nameLast + 1 < nameTo ? text.slice(start(nameLast + 1), end(nameTo - 1)) : undefined;
     const unit = unitField === -1 ? '' : fieldText(text, unitField);
     if (unit !== '' && isDigitCode(unit.charCodeAt(0))) return 'unreadable';

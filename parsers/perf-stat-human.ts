@@ -11,6 +11,7 @@ import {
 import { cleanLine, readRunningPct, skipBlanks, type LineKind } from './perf-stat-line.ts';
 import {
   classifyAggregationId,
+  EventNames,
   hasAggregationCount,
   isEventName,
   isEventStart,
@@ -157,6 +158,7 @@ export class HumanLineParser {
   runningPct: number | null = null;
   /** The last line ended with `-r` noise, which perf prints after the last metric. */
   readonly tail = { noise: false };
+  private readonly events = new EventNames();
 
   parse(line: string): LineKind {
     this.record = undefined;
@@ -264,7 +266,8 @@ export class HumanLineParser {
     }
 
     let unit = '';
-    let event: string;
+    // which word is the event; its name comes from the cache when the stream showed it before
+    let eventWord = 0;
     let cgroup: string | undefined;
     const gap = (wordStarts[0] ?? 0) - countEnd;
     // perf's signature: a prefix, a `<not ...>`, or the count right-aligned in 18 columns
@@ -272,37 +275,37 @@ export class HumanLineParser {
     if (nameUnit !== undefined) {
       if (words > 2) return 'unreadable';
       unit = nameUnit;
-      event = word(text, 0);
       if (words === 2) cgroup = word(text, 1);
     } else if (words === 1) {
-      event = word(text, 0);
+      // the event alone
     } else if (gap >= 2) {
       // the unit column is there but empty: event, then the cgroup
       if (words > 2) return 'unreadable';
-      event = word(text, 0);
       cgroup = word(text, 1);
     } else if (words === 2) {
       const first = word(text, 0);
-      const second = word(text, 1);
       if (KNOWN_UNITS.has(first) || !looksLikeEventName(first)) {
         unit = first;
-        event = second;
+        eventWord = 1;
       } else {
         // perf 3.x had no unit column: event, then the cgroup
-        event = first;
-        cgroup = second;
+        cgroup = word(text, 1);
       }
     } else if (words === 3) {
       unit = word(text, 0);
-      event = word(text, 1);
+      eventWord = 1;
       cgroup = word(text, 2);
     } else {
       return 'unreadable';
     }
-    // `100 iterations done`, `1.5 ms per op`: someone else's line, unless it is laid out like perf's
-    if (!perfShaped && nameUnit === undefined && !isEventLike(event)) return 'unreadable';
-    if (!isEventName(event) || (unit !== '' && !isEventStart(unit.charCodeAt(0)) && unit !== '%')) {
-      return 'unreadable';
+    if (unit !== '' && !isEventStart(unit.charCodeAt(0)) && unit !== '%') return 'unreadable';
+    let event = this.events.find(text, wordStarts[eventWord] ?? 0, wordEnds[eventWord] ?? 0);
+    if (event === undefined) {
+      const name = word(text, eventWord);
+      // `100 iterations done`, `1.5 ms per op`: someone else's line, unless it is laid out like perf's
+      if (!perfShaped && nameUnit === undefined && !isEventLike(name)) return 'unreadable';
+      if (!isEventName(name)) return 'unreadable';
+      event = this.events.add(name);
     }
 
     if (this.lesson.decimal !== undefined && status === 'counted') this.locale.decimal = this.lesson.decimal;

@@ -1,6 +1,6 @@
 import { isDigitCode, parsePlainNumberAt } from './number.ts';
 import { cleanLine, skipBlanks, type LineKind } from './perf-stat-line.ts';
-import { isEventName, makeRecord, type MutableRecord } from './perf-stat-record.ts';
+import { EventNames, isEventName, makeRecord, type MutableRecord } from './perf-stat-record.ts';
 import type { AggregationKey, CounterStatus } from './perf-stat-types.ts';
 
 /*
@@ -61,6 +61,7 @@ export class JsonLineParser {
   /** Records of the last line: a new array for each line that has any, the caller may keep it. */
   records: MutableRecord[] = NO_RECORDS;
   private pos = 0;
+  private readonly events = new EventNames();
 
   parse(line: string): LineKind {
     this.records = NO_RECORDS;
@@ -143,7 +144,11 @@ export class JsonLineParser {
           unit = text.slice(from, to);
           break;
         case 'event':
-          event = text.slice(from, to);
+          event = this.events.find(text, from, to);
+          if (event === undefined) {
+            const name = text.slice(from, to);
+            event = isEventName(name) ? this.events.add(name) : '';
+          }
           perfKeys++;
           break;
         case 'pcnt-running': {
@@ -170,7 +175,7 @@ export class JsonLineParser {
     }
     this.pos = i;
     if (countFrom === -1) return perfKeys > 0 ? 'metric' : 'comment';
-    if (event === undefined || !isEventName(event)) return 'unreadable';
+    if (event === undefined || event === '') return 'unreadable';
     let status: CounterStatus = 'counted';
     let value: number | null = null;
     if (countTo - countFrom === 13 && text.startsWith('<not counted>', countFrom)) {

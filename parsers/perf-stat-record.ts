@@ -99,3 +99,38 @@ export function isEventStart(code: number): boolean {
   if (code >= 48 && code <= 57) return false;
   return code !== 40 && code !== 60 && code !== 35 && code !== 43 && code !== 45 && code !== 37 && !Number.isNaN(code);
 }
+
+/**
+ * The event names a stream has shown, handed out again instead of a new substring per row. perf
+ * prints the same events in the same order every interval, so the next name is usually the one
+ * after the last. Besides saving an allocation, a cached name is a copy of its own: a substring
+ * of a line would keep split2's whole 64 KiB chunk alive for as long as someone keeps the record.
+ */
+export class EventNames {
+  private readonly names: string[] = [];
+  private cursor = 0;
+
+  constructor(private readonly capacity = 512) {}
+
+  /** The cached name equal to `text[start, end)`, or undefined. */
+  find(text: string, start: number, end: number): string | undefined {
+    const names = this.names;
+    const count = names.length;
+    const length = end - start;
+    for (let tries = 0; tries < count; tries++) {
+      const name = names[this.cursor] as string;
+      this.cursor = this.cursor + 1 === count ? 0 : this.cursor + 1;
+      if (name.length === length && text.startsWith(name, start)) return name;
+    }
+    return undefined;
+  }
+
+  /** Keeps a copy of `name` (already checked with isEventName) and returns it. */
+  add(name: string): string {
+    // a flat copy, not a view into the line
+    const own = (' ' + name).slice(1);
+    if (this.names.length < this.capacity) this.names.push(own);
+    else this.names[this.cursor] = own;
+    return own;
+  }
+}
