@@ -2,12 +2,14 @@
 // Parser throughput: lines/s through the streaming perf stat parser, in-process and through
 // `perfcell parse`, on generated files of a million interval lines (CSV, human, JSON).
 //
-//   npm run build && node scripts/bench-parser.mjs [--lines 1000000] [--runs 5]
+//   npm run build && node scripts/bench-parser.mjs [--lines 1000000] [--runs 5] [--write]
+//
+// --write replaces the `## Parser throughput` section of BENCHMARKS.md (or appends it).
 //
 // Plain .mjs on the build output (dist/): Node 20 cannot run the TypeScript sources directly.
 import { spawnSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import split2 from 'split2';
@@ -22,7 +24,7 @@ const option = (name, fallback) => {
   return at === -1 ? fallback : Number(args[at + 1]);
 };
 const lineCount = option('--lines', 1_000_000);
-const runs = option('--runs', 5);
+const runs = option('--runs', 7);
 
 /** A `perf stat -I 100 --pid` stream as perf 6.1 prints it, 12 events per interval. */
 const EVENTS = [
@@ -73,11 +75,17 @@ const median = (values) => {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-function pushAll(lines) {
+/** The parser alone: lines cut from the file's text as they are pushed, short-lived as in a stream. */
+function pushAll(text) {
   const parser = createPerfStatParser();
   let records = 0;
   const start = process.hrtime.bigint();
-  for (const line of lines) records += parser.push(line).length;
+  for (let from = 0; from < text.length; ) {
+    let to = text.indexOf('\n', from);
+    if (to === -1) to = text.length;
+    records += parser.push(text.slice(from, to)).length;
+    from = to + 1;
+  }
   records += parser.end().length;
   return { seconds: Number(process.hrtime.bigint() - start) / 1e9, records, skipped: parser.skippedLines };
 }
@@ -111,16 +119,14 @@ try {
   for (const format of ['csv', 'human', 'json']) {
     const path = join(dir, `stat.${format}.txt`);
     writeFileSync(path, generate(format).join('\n') + '\n');
-    // read back and split, so push() sees the flat strings split2 hands over
-    const lines = readFileSync(path, 'utf8').split('\n');
-    lines.pop();
-    const warm = pushAll(lines);
+    const text = readFileSync(path, 'utf8');
+    const warm = pushAll(text);
     if (warm.records !== lineCount || warm.skipped !== 0) throw new Error(`${format}: ${warm.records} records, ${warm.skipped} skipped of ${lineCount}`);
     const push = [];
     const stream = [];
     const spawned = [];
     for (let run = 0; run < runs; run++) {
-      push.push(pushAll(lines).seconds);
+      push.push(pushAll(text).seconds);
       stream.push((await streamFile(path)).seconds);
       spawned.push(runCli(path));
     }
@@ -132,9 +138,43 @@ try {
 }
 
 const [load1, load5] = loadavg();
-console.log(
-  `node ${process.version}, ${lineCount.toLocaleString('en-US')} interval lines per format, median of ${runs} runs, load average ${load1?.toFixed(2)} / ${load5?.toFixed(2)} (1 / 5 min) at the end`,
-);
-console.log('| format | push() lines/s | file → split2 → push() lines/s | `perfcell parse FILE > /dev/null` lines/s (wall) |');
-console.log('|---|---:|---:|---:|');
-for (const row of rows) console.log(`| ${row.format} | ${rate(row.push)} | ${rate(row.stream)} | ${rate(row.cli)} |`);
+const cpu = `${cpus().length}× ${cpus()[0]?.model.trim() ?? 'unknown CPU'}`;
+const date = new Date().toISOString().slice(0, 10);
+const table = [
+  '| format | `push()` lines/s | file → split2 → `push()` lines/s | `perfcell parse FILE > /dev/null` lines/s |',
+  '|---|---:|---:|---:|',
+  ...rows.map((row) => `| ${row.format} | ${rate(row.push)} | ${rate(row.stream)} | ${rate(row.cli)} |`),
+];
+const section = [
+  '## Parser throughput',
+  '',
+  `Command: \`npm run build && node scripts/bench-parser.mjs --write\` (${date}, ${cpu}, Node ${process.version}; load average ${load1?.toFixed(2)} / ${load5?.toFixed(2)} over 1 / 5 min at the end: the machine was shared).`,
+  '',
+  `Input: generated \`perf stat -I 100\` streams of 12 events per interval, ${lineCount.toLocaleString('en-US')} lines per format: CSV as perf 6.1 prints \`-x,\`, human with en_US grouping, a metric column and 20% of rows multiplexed, JSON as perf 6.1 prints \`-j\`. Wall clock, median of ${runs} runs.`,
+  '',
+  ...table,
+  '',
+  '`push()`: the streaming parser alone, in process, fed the file\'s lines one by one from memory. split2: reading the file and splitting it as well.',
+  '`perfcell parse`: the whole command as a user runs it, with its start-up (about 0.8 s here) and the NDJSON it prints.',
+  '',
+].join('\n');
+console.log(section);
+
+if (args.includes('--write')) {
+  const path = join(root, 'BENCHMARKS.md');
+  let text = '';
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    text = '# perfcell benchmarks\n';
+  }
+  const start = text.indexOf('\n## Parser throughput\n');
+  if (start === -1) {
+    text = `${text.trimEnd()}\n\n${section}`;
+  } else {
+    const next = text.indexOf('\n## ', start + 1);
+    text = `${text.slice(0, start + 1)}${section}${next === -1 ? '' : `\n${text.slice(next + 1)}`}`;
+  }
+  writeFileSync(path, text);
+  process.stderr.write(`wrote the Parser throughput section of ${path}\n`);
+}
