@@ -162,9 +162,11 @@ export class CsvLineParser {
       nameTo = isVariance(text, last - 1) && last - 1 > nameFrom ? last - 1 : last;
     }
 
-    // a PMU event spelt with terms (`cpu/event=0x3c,umask=0x0/`) holds `,`: rejoin until `/.../` closes
+    // a PMU event spelt with terms (`cpu/event=0x3c,umask=0x0/`) holds `,`: rejoin until `/.../` closes;
+    // under -x: the modifiers of `cycles:u` are a field of their own
     let nameLast = nameFrom;
     while (nameLast + 1 < nameTo && isOpenPmuName(text, start(nameFrom), end(nameLast))) nameLast++;
+    if (separator === ':') while (nameLast + 1 < nameTo && isModifiers(text, nameLast + 1)) nameLast++;
     if (isEmpty(nameFrom) || !isEventStart(text.charCodeAt(start(nameFrom)))) return 'unreadable';
     let event = this.events.find(text, start(nameFrom), end(nameLast));
     if (event === undefined) {
@@ -237,6 +239,15 @@ function isVariance(text: string, i: number): boolean {
 /** `0,78%` as two fields: digits, then exactly two digits and `%`. */
 function isSplitVariance(text: string, i: number): boolean {
   return i >= 0 && digitsAt(text, i) && length(i + 1) === 3 && isDigits(text, start(i + 1), end(i + 1) - 1) && text.charCodeAt(end(i + 1) - 1) === 37;
+}
+
+/** perf's event modifiers (`u`, `k`, `ppp`, `uk`, `S`, `D`, `G`, `H`, `I`, `W`, `e`, `b`, `R`, `P`). */
+function isModifiers(text: string, i: number): boolean {
+  if (isEmpty(i) || length(i) > 8) return false;
+  for (let at = start(i); at < end(i); at++) {
+    if ('ukhpPSDGHIWebR'.indexOf(text.charAt(at)) === -1) return false;
+  }
+  return true;
 }
 
 /** `cpu/event=0x3c` (one `/`): the rest of the name is in the next fields. */

@@ -115,6 +115,13 @@ describe('perf 6.1 on this VM in other locales (perf stat [-x S|-j] report of on
     ]);
   });
 
+  it('keeps event modifiers under -x: (cycles:u)', () => {
+    expect(read('1234::cycles:u:5678:100.00::', { separator: ':' }).records).toStrictEqual([row('cycles:u', 1234, { runningPct: 100 })]);
+    expect(read('1234::cycles:ppp:benchgrp:5678:100.00::').records).toStrictEqual([
+      row('cycles:ppp', 1234, { runningPct: 100, cgroup: 'benchgrp' }),
+    ]);
+  });
+
   it('finds the separator of -x with any character', () => {
     for (const separator of [';', '\t', '|', '!']) {
       const line = ['     0.100144766', '77.56', 'msec', 'task-clock', '77563084', '100.00', '0.776', 'CPUs utilized'].join(separator);
