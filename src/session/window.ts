@@ -65,6 +65,9 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}): Measur
     async end(outcome = {}) {
       const endNs = monotonicNs();
       if (start === null) throw new Error('end() before begin()');
+      // perf is asked to stop counting first (the request is written now) and /proc is read while
+      // it acks: the reads are counted only where perf is slower than they are, and not waited for.
+      const disabled = perf?.disable();
       const memory = readProcMemory(pid);
       const cpuTicks = readCpuTicks();
       const cpuUsage = start.cpuUsage ? process.cpuUsage(start.cpuUsage) : null;
@@ -72,7 +75,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}): Measur
 
       let counters: CountersReport = noCounters();
       if (perf !== null) {
-        await perf.disable();
+        await disabled;
         // The report need not wait for perf's teardown (a few ms, more on a loaded machine).
         const window = await perf.stop({ startNs: start.ns, endNs, awaitExit: false });
         if (window.problem) warnings.push(window.problem.message);
