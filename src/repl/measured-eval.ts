@@ -1,14 +1,12 @@
 import { Recoverable, type REPLServer } from 'node:repl';
 import type { Context } from 'node:vm';
-import { baseEventName } from '../session/counters.ts';
 import { prepareWindow, type MeasurementWindow } from '../session/window.ts';
-import { DEFAULT_EVENTS, type MeasureOptions } from '../session/options.ts';
-import type { CommandReport, UnsupportedEvent } from '../session/report.ts';
+import type { MeasureOptions } from '../session/options.ts';
+import type { CommandReport } from '../session/report.ts';
 import { classifyJavaScript, stripTypes, type TypeScriptMode } from './typescript.ts';
+import { keptAliveNote, outcomeOfThrow, throwNote } from './report-notes.ts';
+import { createWindowSlot } from './window-slot.ts';
 
-const MIB = 1024 * 1024;
-/** A result holding at least this much new memory is worth the one-time `_` hint. */
-const KEPT_ALIVE_HINT_BYTES = MIB;
 
 type EvalCallback = (error: Error | null, result?: unknown) => void;
 type Eval = (this: REPLServer, code: string, context: Context, file: string, callback: EvalCallback) => void;
@@ -82,39 +80,18 @@ interface Command {
  * completion's `try { … } catch {}` evals pass through unmeasured.
  */
 export function measureReplCommands(server: REPLServer, options: MeasuredEvalOptions): ReplMeasurement {
-  const pid = options.pid ?? process.pid;
-  const prepare = options.prepare ?? prepareWindow;
   const typescript = options.typescript ?? 'auto';
-  let measure: MeasureOptions = options.measure ?? {};
+  const slot = createWindowSlot(options.pid ?? process.pid, options.measure ?? {}, options.prepare);
   let reporting = options.reporting ?? true;
   let commandNumber = 1;
-  let next: MeasurementWindow | null = null;
   let active: Command | null = null;
   let closed = false;
   const history: CommandReport[] = [];
   const said = new Set<string>();
-  // Events perf said it cannot count here: not asked for again (fewer rows for perf to print and
-  // for this process to read, every interval), but still named in every report.
-  const unsupported = new Map<string, UnsupportedEvent>();
 
   const label = (): string => `In [${commandNumber}]`;
-  const windowOptions = (): MeasureOptions => {
-    const base = { ...measure, label: label() };
-    if (unsupported.size === 0 || measure.perf === false) return base;
-    const events = (measure.events ?? DEFAULT_EVENTS).filter((event) => !unsupported.has(baseEventName(event)));
-    return events.length === 0 ? { ...base, perf: false } : { ...base, events };
-  };
   const prepareNext = (): void => {
-    if (reporting && !closed && next === null) next = prepare(pid, windowOptions());
-  };
-  const dropNext = (): void => {
-    next?.cancel();
-    next = null;
-  };
-  const takeWindow = (): MeasurementWindow => {
-    const window = next ?? prepare(pid, windowOptions());
-    next = null;
-    return window;
+    if (reporting && !closed) slot.fill(label());
   };
 
   const originalEval = server.eval as Eval;
@@ -174,7 +151,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
   }
 
   async function beginWindow(): Promise<MeasurementWindow> {
-    const window = takeWindow();
+    const window = slot.take(label());
     try {
       await window.begin();
       return window;
@@ -182,8 +159,8 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
       // An explicitly asked event perf refuses: say so once, and measure without perf until .events changes it.
       window.cancel();
       options.onProblem(`${error instanceof Error ? error.message : String(error)}; measuring RAM, time and CPU only (.events LIST to try again)`);
-      measure = { ...measure, perf: false };
-      const fallback = prepare(pid, { ...windowOptions(), perf: false });
+      slot.turnPerfOff();
+      const fallback = slot.takeWithoutPerf(label());
       await fallback.begin();
       return fallback;
     }
@@ -233,7 +210,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
         ? Promise.resolve()
         : window.end(outcome).then(
             (report) => {
-              command.report = withKnownUnsupported({ ...report, label: label() });
+              command.report = slot.learn({ ...report, label: label() });
               onReport(command.report);
             },
             (error: unknown) => {
@@ -263,19 +240,10 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
 
   function keptAliveHint(command: Command, report: CommandReport, result: unknown): void {
     if (said.has('kept-alive') || server.underscoreAssigned) return;
-    if ((typeof result !== 'object' || result === null) && typeof result !== 'function') return;
-    const heap = report.memory.heap;
-    const grownBytes = Math.max(report.memory.usedBytes ?? 0, heap === undefined ? 0 : heap.heapUsedDeltaBytes + heap.externalDeltaBytes);
-    if (grownBytes < KEPT_ALIVE_HINT_BYTES) return;
+    const note = keptAliveNote(report, result);
+    if (note === null) return;
     said.add('kept-alive');
-    command.notes.push("the result is kept alive by the REPL's `_` until the next command, so its memory stays in current RAM (said once)");
-  }
-
-  function withKnownUnsupported(report: CommandReport): CommandReport {
-    const named = new Set(report.counters.unsupported.map((event) => baseEventName(event.event)));
-    const missing = [...unsupported.values()].filter((event) => !named.has(baseEventName(event.event)));
-    if (missing.length === 0) return report;
-    return { ...report, counters: { ...report.counters, unsupported: [...report.counters.unsupported, ...missing] } };
+    command.notes.push(note);
   }
 
   function complete(command: Command): void {
@@ -287,9 +255,6 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
       history.push(report);
       const newWarnings = report.warnings.filter((warning) => !said.has(warning));
       for (const warning of newWarnings) said.add(warning);
-      // perf that could not count once will not count next time either: stop starting it.
-      if (windowOptions().perf !== false && report.counters.backend === 'none') measure = { ...measure, perf: false };
-      for (const event of report.counters.unsupported) unsupported.set(baseEventName(event.event), event);
       options.onReport({ report, notes: command.notes, newWarnings });
     }
     if (command.ran) commandNumber++;
@@ -324,7 +289,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
       return reporting;
     },
     get measure() {
-      return measure;
+      return slot.measure;
     },
     history,
     get last() {
@@ -342,35 +307,18 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     stop() {
       if (!reporting) return false;
       reporting = false;
-      dropNext();
+      slot.drop();
       return true;
     },
     configure(replacement) {
-      measure = replacement;
-      unsupported.clear();
-      dropNext();
+      slot.configure(replacement);
       prepareNext();
     },
     close() {
       closed = true;
-      dropNext();
+      slot.drop();
     },
   };
-}
-
-function outcomeOfThrow(value: unknown): Outcome {
-  return isInterruption(value) ? { exitCode: null, signal: 'SIGINT' } : { exitCode: 1 };
-}
-
-function throwNote(value: unknown, report: CommandReport): string {
-  const seconds = report.durationS.toFixed(report.durationS < 0.1 ? 3 : 2);
-  return isInterruption(value)
-    ? `interrupted by Ctrl-C after ${seconds}s: the report covers the command up to the interruption`
-    : 'threw: the report covers the command up to the throw';
-}
-
-function isInterruption(value: unknown): boolean {
-  return (value as { code?: unknown } | null | undefined)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED';
 }
 
 /** Read through a function: TypeScript's narrowing does not know the REPL's calls change the phase. */
