@@ -40,26 +40,24 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}): Measur
 
   return {
     async begin() {
-      if (perf !== null) {
+      // The enable request is written now and the starting point read while perf acks it: nothing
+      // of ours runs between the reads and the command but the wait for the ack.
+      const enabled = perf?.enable();
+      const peakMethod: PeakMethod = resetPeakRss(pid) ? 'vmhwm-reset' : 'sampled';
+      if (peakMethod === 'sampled') warnings.push(`cannot reset the peak RSS of pid ${pid} (not our process?); the peak is the larger of start and end`);
+      const rssBytes = readProcMemory(pid)?.rssBytes ?? null;
+      const cpuTicks = readCpuTicks();
+      const heap = isSelf ? process.memoryUsage() : null;
+      if (enabled !== undefined) {
         try {
-          await perf.enable();
+          await enabled;
         } catch (error: unknown) {
           perf = null;
           if (perfOptions.explicit || !(error instanceof PerfError)) throw error;
           warnings.push(`${error.message}; measuring RAM, time and CPU only`);
         }
       }
-      // Reset the high-water mark last, right before the command, so nothing of ours is in the peak.
-      const peakMethod: PeakMethod = resetPeakRss(pid) ? 'vmhwm-reset' : 'sampled';
-      if (peakMethod === 'sampled') warnings.push(`cannot reset the peak RSS of pid ${pid} (not our process?); the peak is the larger of start and end`);
-      start = {
-        rssBytes: readProcMemory(pid)?.rssBytes ?? null,
-        cpuTicks: readCpuTicks(),
-        cpuUsage: isSelf ? process.cpuUsage() : null,
-        heap: isSelf ? process.memoryUsage() : null,
-        peakMethod,
-        ns: monotonicNs(),
-      };
+      start = { rssBytes, cpuTicks, cpuUsage: isSelf ? process.cpuUsage() : null, heap, peakMethod, ns: monotonicNs() };
     },
 
     async end(outcome = {}) {
