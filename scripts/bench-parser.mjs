@@ -99,7 +99,7 @@ async function streamFile(path) {
   let records = 0;
   const start = process.hrtime.bigint();
   const lines = createReadStream(path).pipe(
-    split2((line) => {
+    split2('\n', (line) => {
       records += parser.push(line).length;
       return undefined;
     }),
