@@ -5,7 +5,7 @@ import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.t
 import { classifyPerfStderr } from '../../parsers/perf-errors.ts';
 import { PerfError } from '../errors.ts';
 import { monotonicNs } from '../session/clock.ts';
-import { untilPolling } from './poll-state.ts';
+import { isInPoll, untilPolling } from './poll-state.ts';
 
 export interface PerfOptions {
   readonly events: readonly string[];
@@ -45,6 +45,8 @@ export interface PerfSession {
    * SIGINT (only SIGINT makes perf print its last partial interval), then the window's records.
    * Where the command's own start and end are known more exactly than the acks (our monotonic
    * clock, ns), pass them: they bound the counted span used for per-second rates.
+   * Without disable() first, counting ends with the SIGINT, which is sent before stop() first
+   * yields where perf is idle in poll() (one hand-over to perf instead of two).
    * `awaitExit: false` returns as soon as perf's last interval is in, while the SIGKILLed perf is
    * still being torn down (the REPL: its next prompt should not wait for that; the exit hook still
    * guarantees no perf outlives perfcell).
@@ -224,8 +226,10 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
       if (!exited) {
         // Only once perf waits in poll() again after its last ack: a SIGINT that lands while it still
         // handles a command ends it without the data line (the old fixed 1 ms wait was both slower
-        // and, on a loaded machine, not always enough).
-        if (subprocess.pid !== undefined) await untilPolling(subprocess.pid);
+        // and, on a loaded machine, not always enough). Where it already waits, the SIGINT goes now,
+        // in this synchronous step: a window stopped without disable() ends counting right here.
+        const pid = subprocess.pid;
+        if (pid !== undefined && isInPoll(pid) !== true) await untilPolling(pid);
         sigintNs = monotonicNs();
         subprocess.kill('SIGINT');
       }

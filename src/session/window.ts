@@ -63,19 +63,18 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}): Measur
     async end(outcome = {}) {
       const endNs = monotonicNs();
       if (start === null) throw new Error('end() before begin()');
-      // perf is asked to stop counting first (the request is written now) and /proc is read while
-      // it acks: the reads are counted only where perf is slower than they are, and not waited for.
-      const disabled = perf?.disable();
+      // perf is stopped first: its SIGINT goes out now (perf idle in poll() takes its last interval
+      // as soon as it runs, the same moment a disable would take effect, one hand-over sooner), and
+      // /proc is read meanwhile; the report does not wait for perf's teardown.
+      const stopped = perf?.stop({ startNs: start.ns, endNs, awaitExit: false });
       const memory = readProcMemory(pid);
       const cpuTicks = readCpuTicks();
       const cpuUsage = start.cpuUsage ? process.cpuUsage(start.cpuUsage) : null;
       const heap = start.heap ? heapDelta(start.heap, process.memoryUsage()) : null;
 
       let counters: CountersReport = noCounters();
-      if (perf !== null) {
-        await disabled;
-        // The report need not wait for perf's teardown (a few ms, more on a loaded machine).
-        const window = await perf.stop({ startNs: start.ns, endNs, awaitExit: false });
+      if (perf !== null && stopped !== undefined) {
+        const window = await stopped;
         if (window.problem) warnings.push(window.problem.message);
         const built = buildPerfCounters(window, perfOptions.intervalMs);
         counters = built.counters;
