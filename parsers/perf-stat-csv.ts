@@ -175,7 +175,8 @@ export class CsvLineParser {
       event = this.events.add(name);
     }
     const cgroup = nameLast + 1 < nameTo ? text.slice(start(nameLast + 1), end(nameTo - 1)) : undefined;
-    const unit = unitField === -1 ? '' : fieldText(text, unitField);
+    // `msec` on every task-clock row: no new string for it
+    const unit = unitField === -1 || isEmpty(unitField) ? '' : equals(text, unitField, 'msec') ? 'msec' : fieldText(text, unitField);
     if (unit !== '' && isDigitCode(unit.charCodeAt(0))) return 'unreadable';
 
     this.record = makeRecord(time, event, value, unit, status, runningPct, aggregation, aggregationId, cgroup);

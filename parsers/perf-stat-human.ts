@@ -125,7 +125,10 @@ function unitInName(text: string, k: number): string | undefined {
 }
 
 function word(text: string, w: number): string {
-  return text.slice(wordStarts[w], wordEnds[w]);
+  const start = wordStarts[w] ?? 0;
+  // `msec` on every task-clock row: no new string for it
+  if ((wordEnds[w] ?? 0) - start === 4 && text.startsWith('msec', start)) return 'msec';
+  return text.slice(start, wordEnds[w]);
 }
 
 function looksLikeEventName(word: string): boolean {
