@@ -18,6 +18,16 @@ let grouping: Intl.NumberFormat | undefined;
 let decimals: Intl.NumberFormat | undefined;
 
 /** 8,823 for counts; two decimals for small fractional values (task-clock msec). */
+/**
+ * Builds the number formatters now. Building one loads ICU data (about 25 ms and 7 MiB), so
+ * commands that print a report after an external program call this before it starts, keeping
+ * that cost out of the time from the program's end to its report.
+ */
+export function prepareFormatters(): void {
+  formatCount(1000);
+  formatCount(0.5);
+}
+
 export function formatCount(value: number | null): string {
   if (value === null) return '?';
   if (Math.abs(value) >= 100 || Number.isInteger(value)) {

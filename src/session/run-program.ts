@@ -116,19 +116,25 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
     const resultLine = await nextLine();
     clearInterval(poll);
     const cpuAfter = readCpuTicks();
-    await reaper;
-    if (resultLine === undefined) throw new Error('perfcell-exec ended without a report (was it killed?)');
+    if (resultLine === undefined) {
+      await reaper;
+      throw new Error('perfcell-exec ended without a report (was it killed?)');
+    }
     const result = JSON.parse(resultLine) as ReaperResult;
     if (result.execErrno !== 0) {
       perf?.kill();
+      await reaper;
       throw new UsageError(`cannot run ${file}: ${result.execError.toLowerCase()} (check the name, PATH and permissions)`);
     }
+    // perf is stopped while the gate process exits (a few ms), not after: the report waits for neither twice.
+    const stopped = perf?.stop({ startNs: BigInt(result.startNs), endNs: BigInt(result.endNs) });
+    await reaper;
 
     let counters: CountersReport = noCounters();
-    if (perf !== null) {
+    if (stopped !== undefined) {
       // No disable: the program has exited, its counts are final, and perf prints the last
       // interval only if it is still enabled when the target goes.
-      const window = await perf.stop({ startNs: BigInt(result.startNs), endNs: BigInt(result.endNs) });
+      const window = await stopped;
       if (window.problem) warnings.push(window.problem.message);
       const built = buildPerfCounters(window, perfOptions.intervalMs);
       counters = built.counters;

@@ -2,6 +2,7 @@ import { constants } from 'node:os';
 import { Option, type Command } from 'commander';
 import { measure } from '../../session/measure.ts';
 import { renderReportText } from '../../render/report-text.ts';
+import { prepareFormatters } from '../../render/units.ts';
 import { renderReportsHtml } from '../../render/html.ts';
 import { writeHtmlFile } from '../html-file.ts';
 import { parseEventList, parseIntervalMs } from '../options.ts';
@@ -29,6 +30,7 @@ export function registerRun(program: Command): void {
     .option('--html <file>', 'also write a self-contained HTML page with charts of RSS and each counter')
     .passThroughOptions()
     .action(async (command: string[], flags: RunFlags) => {
+      prepareFormatters();
       const report = await measure(command, {
         ...(flags.events === undefined ? {} : { events: flags.events }),
         intervalMs: flags.interval,
