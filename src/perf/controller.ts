@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import split2 from 'split2';
 import type { Readable, Writable } from 'node:stream';
 import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.ts';
-import { classifyPerfStderr } from '../../parsers/perf-errors.ts';
 import { PerfError } from '../errors.ts';
 import { monotonicNs } from '../session/clock.ts';
 import { isInPoll, untilPolling } from './poll-state.ts';
+import { perfProblem, trackPerf } from './perf-process.ts';
 
 export interface PerfOptions {
   readonly events: readonly string[];
@@ -56,18 +56,6 @@ export interface PerfSession {
   kill(): void;
 }
 
-const live = new Set<{ kill(signal?: NodeJS.Signals): boolean }>();
-let exitHookInstalled = false;
-
-/** No perf may outlive perfcell: on exit, any still running is killed. */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const subprocess of live) subprocess.kill('SIGKILL');
-  });
-}
-
 /** Builds perf's argument list; exported for tests and `--dry-run` style debugging. */
 export function perfArguments(pid: number, options: PerfOptions): string[] {
   return [
@@ -80,7 +68,6 @@ const MARKER_ENABLED = 'Events enabled';
 const MARKER_DISABLED = 'Events disabled';
 
 export function startPerf(pid: number, options: PerfOptions): PerfSession {
-  installExitHook();
   // node:child_process, not execa: this module runs inside the measured REPL process, where
   // loading execa alone adds about 12 MiB of RSS to every report's "current RAM usage".
   const subprocess = spawn(options.perfPath ?? 'perf', perfArguments(pid, options), {
@@ -88,7 +75,7 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
     detached: true,
   });
-  live.add(subprocess);
+  const untrack = trackPerf(subprocess);
 
   const parser = createPerfStatParser({ format: 'csv', separator: ',' });
   const messages: string[] = [];
@@ -170,7 +157,7 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
   const exit = new Promise<void>((resolve) => {
     const onExit = (): void => {
       exited = true;
-      live.delete(subprocess);
+      untrack();
       for (const waiter of waiting.splice(0)) waiter(false);
       resolve();
     };
@@ -195,11 +182,7 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
   const problemFromOutput = async (): Promise<PerfError> => {
     await exit;
     await done;
-    const spawnMessage = (spawnError as Error | null)?.message ?? '';
-    const text = [...messages, spawnMessage].join('\n');
-    const classified = classifyPerfStderr(text, { events: options.events, pid });
-    if (classified) return new PerfError(classified.code, classified.message);
-    return new PerfError('PERF_FAILED', `perf stopped before counting: ${messages[0] ?? (spawnMessage || 'no message')} (run: perfcell doctor)`);
+    return perfProblem(messages, (spawnError as Error | null)?.message ?? '', { events: options.events, pid });
   };
 
   let problem: PerfError | null = null;

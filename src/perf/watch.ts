@@ -2,15 +2,12 @@ import { execa } from 'execa';
 import split2 from 'split2';
 import type { Readable } from 'node:stream';
 import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.ts';
-import { classifyPerfStderr } from '../../parsers/perf-errors.ts';
-import { PerfError } from '../errors.ts';
+import type { PerfError } from '../errors.ts';
+import type { PerfOptions } from './controller.ts';
+import { perfProblem, trackPerf } from './perf-process.ts';
 
-export interface PerfWatchOptions {
-  readonly events: readonly string[];
-  readonly intervalMs: number;
-  /** perf binary; default `perf` on PATH. */
-  readonly perfPath?: string;
-}
+/** The same set-up as a window's perf: events, interval, perf binary. */
+export type PerfWatchOptions = PerfOptions;
 
 /** How a watch ended. */
 export interface PerfWatchEnd {
@@ -43,20 +40,7 @@ export function perfWatchArguments(pid: number, options: PerfWatchOptions): stri
   return ['stat', '-x', ',', '-I', String(options.intervalMs), '--pid', String(pid), '-e', options.events.join(',')];
 }
 
-const live = new Set<{ kill(signal?: NodeJS.Signals): boolean }>();
-let exitHookInstalled = false;
-
-/** No perf may outlive perfcell, even when it exits through an error. */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const subprocess of live) subprocess.kill('SIGKILL');
-  });
-}
-
 export function watchPerf(pid: number, options: PerfWatchOptions, onRecord: (record: PerfRecord) => void): PerfWatch {
-  installExitHook();
   const subprocess = execa(options.perfPath ?? 'perf', perfWatchArguments(pid, options), {
     env: { LC_ALL: 'C' },
     extendEnv: true,
@@ -67,7 +51,7 @@ export function watchPerf(pid: number, options: PerfWatchOptions, onRecord: (rec
     buffer: false,
     cleanup: true,
   });
-  live.add(subprocess);
+  const untrack = trackPerf(subprocess);
 
   const parser = createPerfStatParser({ format: 'csv', separator: ',' });
   const messages: string[] = [];
@@ -98,16 +82,12 @@ export function watchPerf(pid: number, options: PerfWatchOptions, onRecord: (rec
   const ended = (async (): Promise<PerfWatchEnd> => {
     const result = await subprocess;
     exited = true;
-    live.delete(subprocess);
+    untrack();
     await read;
     let problem: PerfError | null = null;
     if (recordCount === 0) {
       const spawnError = result.failed && result.exitCode === undefined ? (result.originalMessage ?? result.message) : '';
-      const text = [...messages, spawnError].join('\n');
-      const classified = classifyPerfStderr(text, { events: options.events, pid });
-      problem = classified
-        ? new PerfError(classified.code, classified.message)
-        : new PerfError('PERF_FAILED', `perf stopped before counting: ${messages[0] ?? (spawnError || 'no message')} (run: perfcell doctor)`);
+      problem = perfProblem(messages, spawnError ?? '', { events: options.events, pid });
     }
     return { messages, skippedLines: parser.skippedLines, recordCount, problem };
   })();
