@@ -1,3 +1,4 @@
+import { nobodyCanRun, warnNobodySkipped } from '../support/nobody.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execa } from 'execa';
@@ -102,7 +103,9 @@ describe('perfcell attach: errors', () => {
     expect(result.exitCode).toBe(1);
   });
 
-  it("another user's process when not root: one line naming the fix, exit 1", async () => {
+  // As root the test drops to nobody, which must be able to read this checkout.
+  if (process.getuid?.() === 0) warnNobodySkipped("attach to another user's process");
+  it.runIf(process.getuid?.() !== 0 || nobodyCanRun)("another user's process when not root: one line naming the fix, exit 1", async () => {
     const isRoot = process.getuid?.() === 0;
     // As root, perfcell runs as nobody against our (root's) process; otherwise as us against init.
     const pid = isRoot ? target('sleep-ms', '30000') : 1;

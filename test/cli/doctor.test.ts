@@ -1,3 +1,4 @@
+import { nobodyCanRun, warnNobodySkipped } from '../support/nobody.ts';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -70,9 +71,8 @@ describe('perfcell doctor', () => {
     expect(option.stderr).toBe("error: unknown option '--bogus'");
   });
 
-  const isRoot = process.getuid?.() === 0;
-  if (!isRoot) console.warn('doctor as nobody skipped: the test needs root to drop to uid 65534');
-  it.runIf(isRoot)('as an unprivileged user: says so, and paranoid decides', async () => {
+  warnNobodySkipped('doctor as nobody');
+  it.runIf(nobodyCanRun)('as an unprivileged user: says so, and paranoid decides', async () => {
     const result = await doctor(['--json'], { user: 65534, env: { HOME: '/tmp', PATH: process.env['PATH'] ?? '' } });
     const document = JSON.parse(result.stdout) as DoctorDocument;
     expect(document.facts.uid).toBe(65534);

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { cliPath, fixture } from '../support/fixtures.ts';
 import { perfUsable } from '../support/perf.ts';
 import { leakedPerfPids, perfPidsNow } from '../support/leaked-perf.ts';
+import { nobodyCanRun, warnNobodySkipped } from '../support/nobody.ts';
 
 const env = { NO_COLOR: '1' };
 const perfcell = (args: readonly string[], options: { env?: Record<string, string> } = {}) =>
@@ -12,9 +13,7 @@ const perfcell = (args: readonly string[], options: { env?: Record<string, strin
 const perfBefore = perfPidsNow();
 afterAll(() => expect(leakedPerfPids(perfBefore)).toEqual([]));
 
-/** The ordinary-user test needs the user nobody to read this checkout (not so under a 0700 home). */
-const nobodyCanRun = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'test', '-r', cliPath]).status === 0;
-if (!nobodyCanRun) console.warn(`skipping the ordinary-user run test: user nobody cannot read ${cliPath} (clone into a world-readable folder to run it)`);
+warnNobodySkipped('the ordinary-user run test');
 
 describe('perfcell run', () => {
   it('prints the report on stdout and exits with the program exit code', async () => {
