@@ -1,28 +1,82 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
-import { isReplInvocation, registerRepl } from './commands/repl.ts';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { UsageError } from '../errors.ts';
+import { version } from '../version.ts';
+import { commandTable, findCommand, suggestCommands } from './command-table.ts';
+import { readDefaults } from './defaults.ts';
 import { formatError, exitCodeOf } from './errors.ts';
+import { parseEventList, parseIntervalMs } from './options.ts';
+
+const globalFlags = new Set(['--debug']);
 
 /**
- * Builds the `perfcell` program; each subcommand lives in ./commands/. Starting the REPL loads
- * the repl command alone: the REPL measures its own process, and the other subcommands' modules
- * would add about 20 MiB to the RSS in its reports.
+ * Builds the `perfcell` program with only the subcommand that runs (see command-table.ts):
+ * `perfcell --help` lists every command without loading any of them.
  */
 export async function createProgram(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command('perfcell')
     .description('what did this command cost: RAM, peak RAM, time, CPU and perf counters')
+    .version(version, '-V, --version', 'print the version')
     .option('--debug', 'print stack traces of errors')
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  if (isReplInvocation(argv.slice(2))) registerRepl(program);
-  else (await import('./commands/index.ts')).registerCommands(program);
+  program.hook('preAction', (_program, action) => applyDefaults(action));
+
+  const args = argv.slice(2);
+  const first = args.find((arg) => !globalFlags.has(arg));
+  const wantsTopHelp = first === '-h' || first === '--help' || first === 'help';
+  if (wantsTopHelp) {
+    for (const entry of commandTable) program.command(`${entry.name}${entry.args ? ` ${entry.args}` : ''}`).description(entry.description);
+    program.addHelpText('after', '\nperfcell COMMAND --help tells more about one command. Defaults: PERFCELL_EVENTS, PERFCELL_INTERVAL, .perfcellrc.json');
+    if (first === 'help') args.splice(args.indexOf('help'), 1, '--help');
+    return program;
+  }
+  if (first === '-V' || first === '--version') return program;
+  const entry = first === undefined || first.startsWith('-') ? findCommand('repl') : findCommand(first);
+  if (entry === undefined) {
+    const suggestions = suggestCommands(first!);
+    const hint = suggestions.length > 0 ? `did you mean ${suggestions.join(' or ')}?` : 'perfcell --help lists the commands';
+    throw new UsageError(`unknown command '${first}' (${hint})`);
+  }
+  (await entry.load())(program);
+  if (entry.name === 'repl') program.commands[0]?.copyInheritedSettings(program);
   return program;
 }
 
-export async function main(argv: readonly string[] = process.argv): Promise<void> {
-  const program = await createProgram(argv);
+/**
+ * Fills `-e` and `-I` from the environment or a config file where the command line left them at
+ * their defaults (flag > env > file > built-in).
+ */
+function applyDefaults(command: Command): void {
+  const hasOption = (name: string) => command.options.some((option) => option.attributeName() === name);
+  const isUnset = (name: string) => {
+    const source = command.getOptionValueSource(name);
+    return source === undefined || source === 'default';
+  };
+  if (!hasOption('events') && !hasOption('interval')) return;
+  const defaults = readDefaults();
+  if (defaults.events !== undefined && hasOption('events') && isUnset('events')) {
+    command.setOptionValueWithSource('events', fromSource(() => parseEventList(defaults.events!.value), defaults.events.source), 'env');
+  }
+  if (defaults.intervalMs !== undefined && hasOption('interval') && isUnset('interval')) {
+    command.setOptionValueWithSource('interval', fromSource(() => parseIntervalMs(defaults.intervalMs!.value), defaults.intervalMs.source), 'env');
+  }
+}
+
+function fromSource<T>(parse: () => T, source: string): T {
   try {
+    return parse();
+  } catch (error: unknown) {
+    if (error instanceof InvalidArgumentError) throw new UsageError(`${source}: ${error.message}`);
+    throw error;
+  }
+}
+
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  let program: Command | undefined;
+  try {
+    program = await createProgram(argv);
     await program.parseAsync(argv as string[]);
   } catch (error: unknown) {
     if (error instanceof CommanderError) {
@@ -30,7 +84,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       process.exitCode = error.exitCode === 0 ? 0 : 2;
       return;
     }
-    process.stderr.write(formatError(error, { debug: program.opts<{ debug?: boolean }>().debug === true }) + '\n');
+    const debug = program?.opts<{ debug?: boolean }>().debug === true || argv.includes('--debug');
+    process.stderr.write(formatError(error, { debug }) + '\n');
     process.exitCode = exitCodeOf(error);
   }
 }

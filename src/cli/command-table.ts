@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+
+/** One subcommand: what `perfcell --help` lists, and how to load the module that registers it. */
+export interface CommandEntry {
+  readonly name: string;
+  /** Its arguments as commander spells them in a command name, for the top-level help. */
+  readonly args: string;
+  readonly description: string;
+  readonly load: () => Promise<(program: Command) => void>;
+}
+
+/**
+ * Every subcommand, loaded only when it runs: start-up pays for one command's modules, and the
+ * REPL, which measures its own process, carries no other command's code in its RSS.
+ */
+export const commandTable: readonly CommandEntry[] = [
+  { name: 'repl', args: '', description: 'a Node REPL that reports what every command cost (the default command)', load: async () => (await import('./commands/repl.ts')).registerRepl },
+  { name: 'run', args: '<command...>', description: 'run a program (no shell) and report what it cost; exits with its exit code', load: async () => (await import('./commands/run.ts')).registerRun },
+  { name: 'cells', args: '<file>', description: 'run a .js or .ts file cell by cell (// %% lines) in one scope and report each cell', load: async () => (await import('./commands/cells.ts')).registerCells },
+  { name: 'compare', args: '[targets...]', description: 'run alternatives (cells of a file, or commands) interleaved, many times, and say whether they differ', load: async () => (await import('./commands/compare.ts')).registerCompare },
+  { name: 'attach', args: '<pid>', description: 'watch a running process: RSS, CPU and perf counters per interval, then a summary', load: async () => (await import('./commands/attach.ts')).registerAttach },
+  { name: 'doctor', args: '', description: 'say whether perf can count hardware events here, and the command that fixes it if not', load: async () => (await import('./commands/doctor.ts')).registerDoctor },
+  { name: 'parse', args: '[file]', description: 'read saved perf stat output (human, CSV from -x, JSON from -j) and print its counter rows', load: async () => (await import('./commands/parse.ts')).registerParse },
+  { name: 'completion', args: '<shell>', description: 'print a completion script for bash, zsh or fish', load: async () => (await import('./commands/completion.ts')).registerCompletion },
+];
+
+/** The entry named `name`, or undefined. */
+export function findCommand(name: string): CommandEntry | undefined {
+  return commandTable.find((entry) => entry.name === name);
+}
+
+/** The command names closest to a mistyped one (edit distance ≤ 2, or a shared prefix of 3). */
+export function suggestCommands(typed: string): string[] {
+  return commandTable
+    .map((entry) => ({ name: entry.name, distance: editDistance(typed, entry.name) }))
+    .filter(({ name, distance }) => distance <= 2 || (typed.length >= 3 && name.startsWith(typed)))
+    .sort((a, b) => a.distance - b.distance)
+    .map(({ name }) => name);
+}
+
+/** Damerau–Levenshtein (optimal string alignment): a swapped pair of letters is one edit. */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i += 1) {
+    for (let j = 1; j <= b.length; j += 1) {
+      const row = rows[i]!;
+      const above = rows[i - 1]!;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min(above[j]! + 1, row[j - 1]! + 1, above[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, rows[i - 2]![j - 2]! + 1);
+    }
+  }
+  return rows[a.length]![b.length]!;
+}

@@ -1,0 +1,70 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { UsageError } from '../errors.ts';
+
+/**
+ * Defaults a person sets once instead of on every command line. Precedence: a flag, then the
+ * environment (PERFCELL_EVENTS, PERFCELL_INTERVAL), then the nearest `.perfcellrc.json` or
+ * `"perfcell"` key of a package.json (from the working folder up), then perfcell's own defaults.
+ */
+export interface Defaults {
+  /** Raw `-e` text, e.g. "cache,page-faults"; parsed like the flag. */
+  readonly events?: { readonly value: string; readonly source: string };
+  readonly intervalMs?: { readonly value: string; readonly source: string };
+}
+
+export function readDefaults(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Defaults {
+  const file = findConfigFile(cwd);
+  const fromFile = file === null ? {} : readConfig(file);
+  const events = env.PERFCELL_EVENTS ? { value: env.PERFCELL_EVENTS, source: 'PERFCELL_EVENTS' } : fromFile.events;
+  const intervalMs = env.PERFCELL_INTERVAL ? { value: env.PERFCELL_INTERVAL, source: 'PERFCELL_INTERVAL' } : fromFile.intervalMs;
+  return { ...(events === undefined ? {} : { events }), ...(intervalMs === undefined ? {} : { intervalMs }) };
+}
+
+interface ConfigFile {
+  readonly path: string;
+  /** The perfcell settings object inside it. */
+  readonly settings: unknown;
+}
+
+function findConfigFile(start: string): ConfigFile | null {
+  let dir = start;
+  for (;;) {
+    const rc = join(dir, '.perfcellrc.json');
+    if (existsSync(rc)) return { path: rc, settings: parseJson(rc) };
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      const json = parseJson(pkg) as { perfcell?: unknown } | null;
+      if (json !== null && typeof json === 'object' && json.perfcell !== undefined) return { path: `${pkg} ("perfcell" key)`, settings: json.perfcell };
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
+  }
+}
+
+function parseJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error: unknown) {
+    throw new UsageError(`cannot read ${path}: ${(error as Error).message} (fix the JSON or remove the file)`);
+  }
+}
+
+function readConfig({ path, settings }: ConfigFile): Defaults {
+  if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) {
+    throw new UsageError(`${path}: perfcell settings must be an object like {"events": "page-faults", "interval": 100}`);
+  }
+  const { events, interval } = settings as { events?: unknown; interval?: unknown };
+  const out: { events?: { value: string; source: string }; intervalMs?: { value: string; source: string } } = {};
+  if (events !== undefined) {
+    if (typeof events === 'string') out.events = { value: events, source: path };
+    else if (Array.isArray(events) && events.every((event) => typeof event === 'string')) out.events = { value: events.join(','), source: path };
+    else throw new UsageError(`${path}: "events" must be a string or a list of strings, e.g. "cache,page-faults"`);
+  }
+  if (interval !== undefined) {
+    if (typeof interval !== 'number' && typeof interval !== 'string') throw new UsageError(`${path}: "interval" must be a number of milliseconds, e.g. 100`);
+    out.intervalMs = { value: String(interval), source: path };
+  }
+  return out;
+}

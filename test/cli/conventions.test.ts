@@ -1,0 +1,105 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cliPath } from '../support/fixtures.ts';
+
+const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** The built CLI as a user runs it, from `cwd`, with only the environment given (plus PATH). */
+function perfcell(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
+  const result = spawnSync(process.execPath, [cliPath, ...args], {
+    cwd: options.cwd ?? tmpdir(),
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...options.env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { exitCode: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function has(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+}
+
+describe('perfcell speaks the shell conventions', () => {
+  it('prints its version with --version and -V, the one in package.json', () => {
+    for (const flag of ['--version', '-V']) {
+      const result = perfcell([flag]);
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout.trim()).toBe(packageVersion);
+    }
+  });
+
+  it('names a mistyped command and suggests the right one, exit 2', () => {
+    const result = perfcell(['comapre']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toBe("error: unknown command 'comapre' (did you mean compare?)");
+    const far = perfcell(['frobnicate']);
+    expect(far.exitCode).toBe(2);
+    expect(far.stderr.trim()).toBe("error: unknown command 'frobnicate' (perfcell --help lists the commands)");
+  });
+
+  it('lists every command in --help without loading them', () => {
+    const result = perfcell(['--help']);
+    expect(result.exitCode).toBe(0);
+    for (const name of ['repl', 'run', 'cells', 'compare', 'attach', 'doctor', 'parse', 'completion']) expect(result.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+  });
+
+  it('writes completion scripts that the shells accept and that know each command and its flags', () => {
+    const bash = perfcell(['completion', 'bash']);
+    expect(bash.exitCode).toBe(0);
+    expect(bash.stdout).toContain('complete -o default -F _perfcell perfcell');
+    expect(bash.stdout).toMatch(/run\) COMPREPLY=\(\$\(compgen -W "[^"]*--events/);
+    expect(spawnSync('bash', ['-n'], { input: bash.stdout }).status).toBe(0);
+    // Completing `perfcell comp` in a real bash offers both commands that start so.
+    const script = `${bash.stdout}\nCOMP_WORDS=(perfcell comp); COMP_CWORD=1; _perfcell; echo "\${COMPREPLY[*]}"`;
+    expect(spawnSync('bash', ['-c', script], { encoding: 'utf8' }).stdout.trim()).toBe('compare completion');
+    const fish = perfcell(['completion', 'fish']);
+    expect(fish.stdout).toContain("complete -c perfcell -n '__fish_seen_subcommand_from run' -s e -l events -r");
+    const zsh = perfcell(['completion', 'zsh']);
+    expect(zsh.stdout.startsWith('#compdef perfcell')).toBe(true);
+    if (has('zsh')) expect(spawnSync('zsh', ['-n'], { input: zsh.stdout }).status).toBe(0);
+    else console.warn('zsh is not installed: the zsh completion script is checked by content only, not parsed by zsh');
+    expect(perfcell(['completion', 'tcsh']).exitCode).toBe(2);
+  });
+});
+
+describe('defaults: flag > environment > config file > built-in', () => {
+  const folder = () => mkdtempSync(join(tmpdir(), 'perfcell-config-'));
+  const intervalOf = (stdout: string) => (JSON.parse(stdout) as { counters: { intervalMs: number } }).counters.intervalMs;
+  const eventsOf = (stdout: string) => (JSON.parse(stdout) as { counters: { events: { event: string }[] } }).counters.events.map((event) => event.event);
+  const runJson = (cwd: string, extra: readonly string[] = [], env: Record<string, string> = {}) => perfcell(['run', '--json', ...extra, '--', 'true'], { cwd, env });
+
+  it('takes events and interval from a package.json "perfcell" key', () => {
+    const cwd = folder();
+    writeFileSync(join(cwd, 'package.json'), JSON.stringify({ name: 'x', perfcell: { events: ['page-faults'], interval: 20 } }));
+    const result = runJson(cwd);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(intervalOf(result.stdout)).toBe(20);
+    expect(eventsOf(result.stdout)).toEqual(['page-faults']);
+  });
+
+  it('prefers .perfcellrc.json in a nearer folder, the environment over the file, and a flag over both', () => {
+    const cwd = folder();
+    writeFileSync(join(cwd, '.perfcellrc.json'), JSON.stringify({ events: 'context-switches', interval: 30 }));
+    expect(intervalOf(runJson(cwd).stdout)).toBe(30);
+    expect(eventsOf(runJson(cwd).stdout)).toEqual(['context-switches']);
+    const env = { PERFCELL_INTERVAL: '40', PERFCELL_EVENTS: 'page-faults' };
+    expect(intervalOf(runJson(cwd, [], env).stdout)).toBe(40);
+    expect(eventsOf(runJson(cwd, [], env).stdout)).toEqual(['page-faults']);
+    expect(intervalOf(runJson(cwd, ['-I', '50'], env).stdout)).toBe(50);
+    expect(eventsOf(runJson(cwd, ['-e', 'task-clock'], env).stdout)).toEqual(['task-clock']);
+  });
+
+  it('names the source of a bad default and the fix, exit 2', () => {
+    const env = perfcell(['run', '--', 'true'], { env: { PERFCELL_INTERVAL: '5' } });
+    expect(env.exitCode).toBe(2);
+    expect(env.stderr.trim()).toBe('error: PERFCELL_INTERVAL: give a whole number of milliseconds ≥ 10, e.g. -I 100');
+    const cwd = folder();
+    writeFileSync(join(cwd, '.perfcellrc.json'), '{ nope');
+    const file = perfcell(['run', '--', 'true'], { cwd });
+    expect(file.exitCode).toBe(2);
+    expect(file.stderr).toMatch(/^error: cannot read .*\.perfcellrc\.json: .* \(fix the JSON or remove the file\)\n$/);
+  });
+});
