@@ -1,3 +1,4 @@
+import { addToPart, emptyPart, foldParts, splitPmuEvent, type PmuPart } from './fold-hybrid.ts';
 import type { CounterStatus, PerfRecord } from './perf-stat-types.ts';
 
 /** One interval of one event: perf's timestamp (s) and the count over all aggregation columns. */
@@ -24,8 +25,32 @@ export interface EventAggregate {
   /** Smallest and largest interval sample value (all samples, not only those kept); null without any. */
   readonly min: number | null;
   readonly max: number | null;
-  /** Lowest running percentage of a counted row (multiplexing); null when perf printed none. */
+  /**
+   * Lowest running percentage of a counted row (multiplexing): the count was extrapolated from
+   * that share of the time; null when perf printed none. For a folded hybrid event, the lowest
+   * share of the time its PMUs together ran (null when they covered all of it).
+   */
   readonly lowestRunningPct: number | null;
+  /**
+   * Hybrid CPUs: the per-PMU split of an event perf printed once per core PMU
+   * (`cpu_core/cycles/` + `cpu_atom/cycles/` fold into `cycles`), in the order first seen;
+   * absent for an event perf printed once.
+   */
+  readonly pmus?: readonly PmuShare[];
+}
+
+/** What one core PMU took of a folded hybrid event. */
+export interface PmuShare {
+  /** `cpu_core`, `cpu_atom`. */
+  readonly pmu: string;
+  /** The row's name as perf printed it: `cpu_core/cycles/`. */
+  readonly event: string;
+  /** 'not counted' when no row of it ever counted: the task never ran on that core type. */
+  readonly status: CounterStatus;
+  /** The count taken on this PMU (value × running% / 100 per row and interval); null when it never counted. */
+  readonly total: number | null;
+  /** total / the folded total, 0..1; null when either is missing or the folded total is 0. */
+  readonly share: number | null;
 }
 
 export interface AggregatorOptions {
@@ -67,12 +92,14 @@ export function createAggregator(options: AggregatorOptions = {}): Aggregator {
   const events = new Map<string, EventState>();
   return {
     add(record) {
-      let state = events.get(record.event);
+      const perPmu = splitPmuEvent(record.event);
+      const name = perPmu === undefined ? record.event : perPmu.event;
+      let state = events.get(name);
       if (state === undefined) {
-        state = new EventState(record.event, maxSamples);
-        events.set(record.event, state);
+        state = new EventState(name, maxSamples);
+        events.set(name, state);
       }
-      state.add(record);
+      state.add(record, perPmu?.pmu);
     },
     result() {
       return [...events.values()].map((state) => state.toAggregate(startTimeS));
@@ -80,12 +107,22 @@ export function createAggregator(options: AggregatorOptions = {}): Aggregator {
   };
 }
 
-/** Rows of one event at one timestamp, summed. */
+/** Rows of one event at one timestamp, summed (or, for a hybrid event, summed per PMU). */
 interface OpenSample {
   timeS: number;
   value: number;
   counted: boolean;
   supported: boolean;
+  /** Hybrid events only: the rows of each PMU, folded when the sample is read. */
+  parts?: PmuPart[];
+}
+
+/** Per PMU of a hybrid event: its printed name and what it took in closed samples. */
+interface PmuTotal {
+  readonly pmu: string;
+  readonly event: string;
+  total: number;
+  counted: boolean;
 }
 
 class EventState {
@@ -105,14 +142,21 @@ class EventState {
   private totalsCounted = false;
   private totalsSum = 0;
   private lowestTotalsPct: number | null = null;
+  // hybrid events: PMUs in order first seen, their totals over closed samples, and the totals rows per PMU
+  private readonly pmus: PmuTotal[] = [];
+  private totalsParts: PmuPart[] | undefined;
 
   constructor(
     private readonly event: string,
     private readonly maxSamples: number,
   ) {}
 
-  add(record: PerfRecord): void {
+  add(record: PerfRecord, pmu?: string): void {
     if (this.unit === '' && record.unit !== '') this.unit = record.unit;
+    if (pmu !== undefined) {
+      this.addPerPmu(record, pmu);
+      return;
+    }
     const counted = record.status === 'counted' && record.value !== null;
     if (record.status === 'not counted') this.notCountedSeen = true;
     const pct = counted ? record.runningPct : null;
@@ -141,7 +185,34 @@ class EventState {
     }
   }
 
+  /** A row of one PMU of a hybrid event: kept per PMU until its sample is read. */
+  private addPerPmu(record: PerfRecord, pmu: string): void {
+    if (record.status === 'not counted') this.notCountedSeen = true;
+    if (!this.pmus.some((known) => known.pmu === pmu)) this.pmus.push({ pmu, event: record.event, total: 0, counted: false });
+    let parts: PmuPart[];
+    if (record.time === null) {
+      parts = this.totalsParts ??= [];
+    } else {
+      let open = this.open;
+      if (open === undefined || open.timeS !== record.time) {
+        if (open !== undefined) this.close(open);
+        open = { timeS: record.time, value: 0, counted: false, supported: false, parts: [] };
+        this.open = open;
+      }
+      parts = open.parts ??= [];
+    }
+    let part = parts.find((candidate) => candidate.pmu === pmu);
+    if (part === undefined) {
+      part = emptyPart(pmu);
+      parts.push(part);
+    }
+    addToPart(part, record.value, record.runningPct, record.status);
+    if (record.time === null && part.counted) this.totalsCounted = true;
+    if (record.time !== null && part.counted) this.intervalCounted = true;
+  }
+
   toAggregate(startTimeS: number): EventAggregate {
+    if (this.pmus.length > 0) return this.foldedAggregate(startTimeS);
     const open = this.open;
     const hasIntervals = open !== undefined;
     if (!hasIntervals) {
@@ -187,8 +258,80 @@ class EventState {
     return this.notCountedSeen ? 'not counted' : 'not supported';
   }
 
+  /** A hybrid event: its samples folded across PMUs, and the per-PMU split of the total. */
+  private foldedAggregate(startTimeS: number): EventAggregate {
+    const open = this.open;
+    if (open === undefined) {
+      const folded = foldParts(this.totalsParts ?? []);
+      const byPmu = new Map((this.totalsParts ?? []).map((part, index) => [part.pmu, folded.contributions[index] ?? null]));
+      return {
+        event: this.event,
+        unit: this.unit,
+        status: this.status(folded.value !== null && this.totalsCounted),
+        total: this.totalsCounted ? folded.value : null,
+        countedSeconds: null,
+        perSecond: null,
+        samples: [],
+        min: null,
+        max: null,
+        lowestRunningPct: folded.runningPct,
+        pmus: this.shares(this.totalsCounted ? folded.value : null, (pmu) => byPmu.get(pmu) ?? null, false),
+      };
+    }
+    const folded = foldParts(open.parts ?? []);
+    const openValue = folded.value;
+    const byPmu = new Map((open.parts ?? []).map((part, index) => [part.pmu, folded.contributions[index] ?? null]));
+    const min = openValue === null ? this.closedMin : Math.min(this.closedMin, openValue);
+    const max = openValue === null ? this.closedMax : Math.max(this.closedMax, openValue);
+    const total = this.intervalCounted ? this.closedTotal + (openValue ?? 0) : null;
+    const countedSeconds = open.timeS - startTimeS;
+    const lowest = lowerOf(this.lowestIntervalPct, folded.runningPct);
+    return {
+      event: this.event,
+      unit: this.unit,
+      status: this.status(this.intervalCounted),
+      total,
+      countedSeconds,
+      perSecond: total !== null && countedSeconds > 0 ? total / countedSeconds : null,
+      samples: this.samples(open, openValue),
+      min: Number.isFinite(min) ? min : null,
+      max: Number.isFinite(max) ? max : null,
+      lowestRunningPct: lowest,
+      pmus: this.shares(total, (pmu) => byPmu.get(pmu) ?? null, true),
+    };
+  }
+
+  /** Each PMU's total (closed samples, when `withClosed`, plus `extra`) and its share of `total`. */
+  private shares(total: number | null, extra: (pmu: string) => number | null, withClosed: boolean): PmuShare[] {
+    return this.pmus.map((known) => {
+      const more = extra(known.pmu);
+      const counted = (withClosed && known.counted) || more !== null;
+      const pmuTotal = counted ? (withClosed ? known.total : 0) + (more ?? 0) : null;
+      return {
+        pmu: known.pmu,
+        event: known.event,
+        status: counted ? 'counted' : this.notCountedSeen ? 'not counted' : 'not supported',
+        total: pmuTotal,
+        share: pmuTotal === null || total === null || total === 0 ? null : pmuTotal / total,
+      };
+    });
+  }
+
   private close(sample: OpenSample): void {
-    const value = sampleValue(sample);
+    let value: number | null;
+    if (sample.parts === undefined) value = sampleValue(sample);
+    else {
+      const folded = foldParts(sample.parts);
+      value = folded.value;
+      this.lowestIntervalPct = lowerOf(this.lowestIntervalPct, folded.runningPct);
+      sample.parts.forEach((part, index) => {
+        const contribution = folded.contributions[index] ?? null;
+        const known = this.pmus.find((candidate) => candidate.pmu === part.pmu);
+        if (known === undefined || contribution === null) return;
+        known.total += contribution;
+        known.counted = true;
+      });
+    }
     if (value !== null) {
       this.closedTotal += value;
       if (value < this.closedMin) this.closedMin = value;
@@ -217,6 +360,12 @@ class EventState {
     out.push({ timeS: open.timeS, value: openValue });
     return out.length > this.maxSamples ? out.slice(out.length - this.maxSamples) : out;
   }
+}
+
+function lowerOf(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.min(a, b);
 }
 
 /** Counted rows summed; `<not counted>` alone counts as 0 while the event is supported. */
