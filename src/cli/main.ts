@@ -35,6 +35,9 @@ export async function createProgram(argv: readonly string[] = process.argv): Pro
   if (first === '-V' || first === '--version') return program;
   const entry = first === undefined || first.startsWith('-') ? findCommand('repl') : findCommand(first);
   if (entry === undefined) {
+    // A command registered in commands/index.ts but not (yet) in the table still runs.
+    (await import('./commands/index.ts')).registerCommands(program);
+    if (program.commands.some((command) => command.name() === first)) return program;
     const suggestions = suggestCommands(first!);
     const hint = suggestions.length > 0 ? `did you mean ${suggestions.join(' or ')}?` : 'perfcell --help lists the commands';
     throw new UsageError(`unknown command '${first}' (${hint})`);
