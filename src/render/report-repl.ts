@@ -2,6 +2,7 @@ import type { EventAggregate } from '../../parsers/aggregate.ts';
 import type { CommandReport } from '../session/report.ts';
 import { baseEventName } from '../session/counters.ts';
 import { formatMiB, formatPct, formatSeconds } from './units.ts';
+import { renderGcLine } from './gc-line.ts';
 
 export interface ReplRenderOptions {
   /** The events as asked for, so counters print in that order (cache-misses first) whatever perf supports. */
@@ -30,6 +31,8 @@ export function renderReplReport(report: CommandReport, options: ReplRenderOptio
     const heap = memory.heap;
     lines.push(`${indent}heap used ${signedMiB(heap.heapUsedDeltaBytes)}, external ${signedMiB(heap.externalDeltaBytes)}, array buffers ${signedMiB(heap.arrayBuffersDeltaBytes)}`);
   }
+  const gcLine = renderGcLine(report.gc);
+  if (gcLine !== null) lines.push(indent + gcLine);
   const counters = counterLine(report, options.eventOrder ?? []);
   if (counters !== '') lines.push(indent + counters);
   for (const note of options.notes ?? []) lines.push(indent + note);

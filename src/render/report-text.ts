@@ -2,6 +2,7 @@ import type { EventAggregate } from '../../parsers/aggregate.ts';
 import type { CommandReport } from '../session/report.ts';
 import { sparkline } from './sparkline.ts';
 import { formatCount, formatMiB, formatPct, formatSeconds } from './units.ts';
+import { renderGcLine } from './gc-line.ts';
 
 export interface RenderOptions {
   readonly width?: number;
@@ -24,6 +25,8 @@ export function renderReportText(report: CommandReport, options: RenderOptions =
       `${indent}heap used ${signedMiB(heap.heapUsedDeltaBytes)}, external ${signedMiB(heap.externalDeltaBytes)}, array buffers ${signedMiB(heap.arrayBuffersDeltaBytes)}`,
     );
   }
+  const gcLine = renderGcLine(report.gc);
+  if (gcLine !== null) lines.push(indent + gcLine);
   const events = report.counters.events;
   const nameWidth = Math.max(0, ...events.map((event) => event.event.length));
   for (const event of events) lines.push(indent + eventLine(event, nameWidth, options.maxSamples ?? 8));

@@ -1,4 +1,5 @@
 import type { EventAggregate } from '../../parsers/aggregate.ts';
+import type { GcReport } from './gc.ts';
 
 /** How the peak RSS was obtained; the report names it so a reader knows how exact it is. */
 export type PeakMethod =
@@ -83,6 +84,8 @@ export interface CommandReport {
    * evenly when longer, see decimating-series.ts). Present for `run` and `attach` only.
    */
   readonly rssSeries?: readonly RssSample[];
+  /** Garbage collections inside the window: perfcell's own process (REPL, cells, measure(fn)), or a Node program run with --node-gc. */
+  readonly gc?: GcReport;
 }
 
 /** One RSS reading of the series. */

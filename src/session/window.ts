@@ -7,6 +7,7 @@ import { buildCpuReport } from './cpu.ts';
 import { buildPerfCounters, noCounters } from './counters.ts';
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
 import type { CommandReport, CountersReport, HeapReport, PeakMethod } from './report.ts';
+import { startGcWindow, type GcWindow } from './gc.ts';
 
 /**
  * A measurement window over a living process (perfcell's own, for the REPL and cells).
@@ -28,6 +29,8 @@ interface Start {
   readonly cpuUsage: NodeJS.CpuUsage | null;
   readonly heap: NodeJS.MemoryUsage | null;
   readonly peakMethod: PeakMethod;
+  /** This process's collections since the start (own process only). */
+  readonly gc: GcWindow | null;
 }
 
 export function prepareWindow(pid: number, options: MeasureOptions = {}): MeasurementWindow {
@@ -57,12 +60,14 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}): Measur
           warnings.push(`${error.message}; measuring RAM, time and CPU only`);
         }
       }
-      start = { rssBytes, cpuTicks, cpuUsage: isSelf ? process.cpuUsage() : null, heap, peakMethod, ns: monotonicNs() };
+      start = { rssBytes, cpuTicks, cpuUsage: isSelf ? process.cpuUsage() : null, heap, peakMethod, gc: isSelf ? startGcWindow() : null, ns: monotonicNs() };
     },
 
     async end(outcome = {}) {
       const endNs = monotonicNs();
       if (start === null) throw new Error('end() before begin()');
+      // Stopped first: only collections inside the window count, none perfcell causes after it.
+      const gc = start.gc?.stop();
       // perf is stopped first: its SIGINT goes out now (perf idle in poll() takes its last interval
       // as soon as it runs, the same moment a disable would take effect, one hand-over sooner), and
       // /proc is read meanwhile; the report does not wait for perf's teardown.
@@ -107,6 +112,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}): Measur
         }),
         counters,
         warnings,
+        ...(gc === undefined ? {} : { gc }),
       };
     },
 

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { addGc, gcKindOf, startGcWindow, summarizeGc, type GcStatistic } from '../../src/session/gc.ts';
+import { measure } from '../../src/session/measure.ts';
+import { exposeGc } from '../../src/repl/expose-gc.ts';
+import { renderGcLine } from '../../src/render/gc-line.ts';
+
+const statistic = (gcType: string, costUs: number, beforeBytes: number, afterBytes: number): GcStatistic => ({
+  gcType,
+  cost: costUs,
+  beforeGC: { heapStatistics: { usedHeapSize: beforeBytes } },
+  afterGC: { heapStatistics: { usedHeapSize: afterBytes } },
+});
+
+/** Three million small objects, none kept: the young generation fills and is scavenged many times. */
+function makeGarbage(): number {
+  // Each object escapes into a small ring, so the JIT cannot elide the allocation.
+  const ring: Array<{ index: number }> = new Array(1024);
+  for (let index = 0; index < 3_000_000; index++) ring[index & 1023] = { index };
+  return ring.length;
+}
+
+describe('summarizeGc (pure)', () => {
+  it('counts by kind, sums and maxes the pauses, and adds what each collection freed', () => {
+    const report = summarizeGc([
+      statistic('Scavenge', 1200, 10_000_000, 2_000_000),
+      statistic('Scavenge', 800, 9_000_000, 1_000_000),
+      statistic('MarkSweepCompact', 3100, 90_000_000, 4_000_000),
+      statistic('IncrementalMarking', 100, 5_000_000, 5_000_000),
+      statistic('ProcessWeakCallbacks', 100, 5_000_000, 5_100_000),
+    ]);
+    expect(report.counts).toEqual({ minor: 2, major: 1, incremental: 1, weak: 1 });
+    expect(report.collections).toBe(5);
+    expect(report.pauseTotalMs).toBeCloseTo(5.3, 9);
+    expect(report.pauseLongestMs).toBeCloseTo(3.1, 9);
+    expect(report.reclaimedBytes).toBe(8_000_000 + 8_000_000 + 86_000_000);
+    expect(renderGcLine(report)).toBe('gc  2 minor, 1 major, 1 incremental, 1 weak callbacks  pause 5.3 ms total, longest 3.1 ms  reclaimed 97.3 MiB');
+    expect(renderGcLine(summarizeGc([]))).toBeNull();
+    expect(addGc([report, report]).collections).toBe(10);
+    expect(addGc([report, report]).pauseLongestMs).toBeCloseTo(3.1, 9);
+  });
+
+  it('names the young-generation collectors minor, whatever V8 calls them', () => {
+    expect(['Scavenge', 'MinorMarkCompact', 'MinorMarkSweep', 'SomeFutureMinorThing'].map(gcKindOf)).toEqual(['minor', 'minor', 'minor', 'minor']);
+    expect(gcKindOf('MarkSweepCompact')).toBe('major');
+  });
+});
+
+describe('GC per command in this process (V8 GC callbacks, real collections)', () => {
+  it('measure(fn) of 3 million small objects reports collections and their pause; a command that makes none reports none', async () => {
+    expect(exposeGc()).toBe(true);
+    const garbage = await measure(makeGarbage, { perf: false });
+    expect(garbage.gc?.collections).toBeGreaterThanOrEqual(1);
+    expect(garbage.gc?.counts.minor).toBeGreaterThanOrEqual(1);
+    expect(garbage.gc?.pauseTotalMs).toBeGreaterThan(0);
+    expect(garbage.gc?.pauseLongestMs).toBeLessThanOrEqual(garbage.gc?.pauseTotalMs ?? 0);
+
+    (globalThis as { gc?: () => void }).gc?.(); // an empty young generation: nothing left to trigger a scavenge
+    const none = await measure(() => 1 + 1, { perf: false });
+    expect(none.gc).toEqual(summarizeGc([]));
+  });
+
+  it('does not count a collection forced after the window closed', () => {
+    const window = startGcWindow();
+    const report = window.stop();
+    (globalThis as { gc?: () => void }).gc?.();
+    expect(report.collections).toBe(0);
+    expect(window.stop().collections).toBe(0);
+  });
+});
