@@ -1,6 +1,7 @@
 import type { EventAggregate } from '../../parsers/aggregate.ts';
 import type { CommandReport } from '../session/report.ts';
 import { baseEventName } from '../session/counters.ts';
+import { derivedText, pmuSplitText, scaledFromText } from './running-pct.ts';
 import { formatMiB, formatPct, formatSeconds } from './units.ts';
 import { renderGcLine } from './gc-line.ts';
 
@@ -64,14 +65,20 @@ function counterLine(report: CommandReport, order: readonly string[]): string {
     } else unsupportedRun.push(item.name);
   }
   flush();
+  const derived = derivedText(report.counters.derived);
+  if (derived !== null) parts.push(derived);
   return parts.join('   ');
 }
 
 function eventText(event: EventAggregate): string {
   if (event.status !== 'counted') return `${event.event} <${event.status}>`;
   const unit = event.unit === '' ? '' : ` ${event.unit}`;
-  const rate = event.perSecond === null ? '' : ` (${formatCountPlain(event.perSecond)}${unit}/s)`;
-  return `${event.event} ${formatCountPlain(event.total)}${unit}${rate}`;
+  const details = [
+    event.perSecond === null ? null : `${formatCountPlain(event.perSecond)}${unit}/s`,
+    pmuSplitText(event),
+    scaledFromText(event.lowestRunningPct),
+  ].filter((text) => text !== null);
+  return `${event.event} ${formatCountPlain(event.total)}${unit}${details.length === 0 ? '' : ` (${details.join(', ')})`}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { EventAggregate } from '../../parsers/aggregate.ts';
 import type { CommandReport } from '../session/report.ts';
+import { derivedText, pmuSplitText, scaledFromText } from './running-pct.ts';
 import { sparkline } from './sparkline.ts';
 import { formatCount, formatMiB, formatPct, formatSeconds } from './units.ts';
 import { renderGcLine } from './gc-line.ts';
@@ -72,7 +73,10 @@ function eventLine(event: EventAggregate, nameWidth: number, maxSamples: number)
   const values = event.samples.map((sample) => sample.value);
   const samplesText = values.length === 0 ? '' : `  (${values.length} sample${values.length === 1 ? '' : 's'}: ${shorten(values, maxSamples)})`;
   const spark = values.length > 1 ? `  ${sparkline(values)}` : '';
-  return `${name}${rate}  total ${formatCount(event.total)}${unit}${samplesText}${spark}`;
+  const split = pmuSplitText(event);
+  const scaled = scaledFromText(event.lowestRunningPct);
+  const detail = [split, scaled].filter((text) => text !== null).join('; ');
+  return `${name}${rate}  total ${formatCount(event.total)}${unit}${detail === '' ? '' : ` (${detail})`}${samplesText}${spark}`;
 }
 
 function shorten(values: readonly (number | null)[], max: number): string {
@@ -83,12 +87,11 @@ function shorten(values: readonly (number | null)[], max: number): string {
 }
 
 function derivedLine(report: CommandReport): string | null {
-  const { missRatio, ipc, missesPerKiloInstruction } = report.counters.derived;
-  const parts: string[] = [];
-  if (missRatio !== null) parts.push(`miss ratio ${(100 * missRatio).toFixed(1)}%`);
-  if (ipc !== null) parts.push(`IPC ${ipc.toFixed(2)}`);
-  if (missesPerKiloInstruction !== null) parts.push(`MPKI ${missesPerKiloInstruction.toFixed(2)}`);
-  return parts.length === 0 ? null : parts.join('  ');
+  const derived = report.counters.derived;
+  const overall = derivedText(derived);
+  if (overall === null) return null;
+  const perPmu = Object.entries(derived.byPmu ?? {}).map(([pmu, metrics]) => `${pmu}: ${derivedText(metrics) ?? '-'}`);
+  return perPmu.length === 0 ? overall : `${overall}  (${perPmu.join('; ')})`;
 }
 
 function signedMiB(bytes: number): string {

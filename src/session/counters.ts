@@ -1,5 +1,6 @@
 import { aggregateRecords, type EventAggregate } from '../../parsers/aggregate.ts';
 import type { PerfWindowResult } from '../perf/controller.ts';
+import { formatRunningPct } from '../render/running-pct.ts';
 import type { CountersReport, DerivedMetrics, UnsupportedEvent } from './report.ts';
 
 /** `cache-misses:u` → `cache-misses`; `cpu_core/cycles/` is kept as printed. */
@@ -23,25 +24,81 @@ export function describeUserOnly(printedNames: readonly string[]): string | null
   return `${userOnly.join(', ')}: ':u' means user space only: perf excluded the kernel because kernel.perf_event_paranoid ≥ 2 for this user${zeroText} (run as root, or: sudo sysctl kernel.perf_event_paranoid=1)`;
 }
 
-function totalOf(events: readonly EventAggregate[], name: string): number | null {
+function totalOf(events: readonly EventAggregate[], name: string, pmu?: string): number | null {
   const event = events.find((candidate) => baseEventName(candidate.event) === name);
-  return event?.status === 'counted' ? event.total : null;
+  if (event?.status !== 'counted') return null;
+  if (pmu === undefined) return event.total;
+  const share = event.pmus?.find((candidate) => candidate.pmu === pmu);
+  return share?.status === 'counted' ? share.total : null;
 }
 
 function ratio(numerator: number | null, denominator: number | null, scale = 1): number | null {
   return numerator === null || denominator === null || denominator === 0 ? null : (scale * numerator) / denominator;
 }
 
-/** Miss ratio, IPC and MPKI where their inputs were counted; null otherwise, never 0 for missing. */
+/**
+ * Miss ratio, IPC and MPKI where their inputs were counted; null otherwise, never 0 for missing.
+ * Hybrid events are folded totals (see parsers/fold-hybrid.ts); `byPmu` holds the same ratios per
+ * core PMU where both halves of a ratio were counted on it.
+ */
 export function deriveMetrics(events: readonly EventAggregate[]): DerivedMetrics {
-  const misses = totalOf(events, 'cache-misses');
-  const instructions = totalOf(events, 'instructions');
+  const overall = metricsOf(events);
+  const pmus = [...new Set(events.flatMap((event) => (event.pmus ?? []).map((share) => share.pmu)))];
+  const byPmu: Record<string, DerivedMetrics> = {};
+  for (const pmu of pmus) {
+    const metrics = metricsOf(events, pmu);
+    if (metrics.missRatio !== null || metrics.ipc !== null || metrics.missesPerKiloInstruction !== null) byPmu[pmu] = metrics;
+  }
+  return Object.keys(byPmu).length === 0 ? overall : { ...overall, byPmu };
+}
+
+function metricsOf(events: readonly EventAggregate[], pmu?: string): DerivedMetrics {
+  const misses = totalOf(events, 'cache-misses', pmu);
+  const instructions = totalOf(events, 'instructions', pmu);
   return {
-    missRatio: ratio(misses, totalOf(events, 'cache-references')),
-    ipc: ratio(instructions, totalOf(events, 'cycles')),
+    missRatio: ratio(misses, totalOf(events, 'cache-references', pmu)),
+    ipc: ratio(instructions, totalOf(events, 'cycles', pmu)),
     missesPerKiloInstruction: ratio(misses, instructions, 1000),
   };
 }
+
+/**
+ * One note per core type a hybrid task never ran on: its rows are `<not counted>` for that
+ * reason, not because the command was brief.
+ * @example idlePmuNotes(events) // ['cpu_atom: the task never ran on cpu_atom cores; cycles, instructions were counted on cpu_core only']
+ */
+export function idlePmuNotes(events: readonly EventAggregate[]): string[] {
+  const byIdle = new Map<string, { events: string[]; ran: Set<string> }>();
+  for (const event of events) {
+    if (event.status !== 'counted' || event.pmus === undefined) continue;
+    const ran = event.pmus.filter((share) => share.status === 'counted').map((share) => share.pmu);
+    for (const share of event.pmus) {
+      if (share.status !== 'not counted') continue;
+      const entry = byIdle.get(share.pmu) ?? { events: [], ran: new Set<string>() };
+      entry.events.push(event.event);
+      for (const pmu of ran) entry.ran.add(pmu);
+      byIdle.set(share.pmu, entry);
+    }
+  }
+  return [...byIdle].map(
+    ([pmu, { events: names, ran }]) => `${pmu}: the task never ran on ${pmu} cores; ${names.join(', ')} ${names.length === 1 ? 'was' : 'were'} counted on ${[...ran].join(' and ')} only`,
+  );
+}
+
+/**
+ * The one warning for events perf counted only part of the time (more events than the PMU has
+ * counters, so perf took turns and scaled each up): which, from how much, and the fix. null when none.
+ */
+export function multiplexNote(events: readonly EventAggregate[]): string | null {
+  const scaled = events.filter((event) => event.status === 'counted' && event.lowestRunningPct !== null && event.lowestRunningPct < 100);
+  if (scaled.length === 0) return null;
+  const lowest = Math.min(...scaled.map((event) => event.lowestRunningPct ?? 100));
+  const names = scaled.map((event) => event.event);
+  const group = names.length >= 2 ? names.slice(0, 2) : ['cache-misses', 'cache-references'];
+  return (
+    `${names.join(', ')} ${names.length === 1 ? 'was' : 'were'} counted only part of the time and scaled up (down to ${formatRunningPct(lowest)} of the time): ` +
+    `perf multiplexed more events than the PMU has counters; ask for fewer events, or group them so ratios come from the same time slices, e.g. -e '{${group.join(',')}}'`
+  );}
 
 const NOT_SUPPORTED_REASON = 'not supported on this machine (no hardware PMU exposed: a VM or a locked-down CPU; try --backend cachegrind)';
 const NOT_COUNTED_REASON = 'never counted (the command ran too briefly to be scheduled, or counters were taken by others)';
@@ -66,6 +123,9 @@ export function countersFromAggregates(
   for (const event of events) {
     if (event.status === 'not counted') notes.push(`${event.event} ${notCountedReason}`);
   }
+  notes.push(...idlePmuNotes(events));
+  const multiplexed = multiplexNote(events);
+  if (multiplexed !== null) notes.push(multiplexed);
   return {
     counters: {
       backend: 'perf',

@@ -48,6 +48,8 @@ export interface DerivedMetrics {
   readonly ipc: number | null;
   /** cache-misses per 1000 instructions. */
   readonly missesPerKiloInstruction: number | null;
+  /** Hybrid CPUs: the same ratios per core PMU (`cpu_core`, `cpu_atom`) where both halves were counted on it; absent otherwise. */
+  readonly byPmu?: Readonly<Record<string, DerivedMetrics>>;
 }
 
 export interface UnsupportedEvent {

@@ -1,0 +1,43 @@
+/**
+ * A running percentage as reports print it, rounded down so that 99.57% never reads as 100%:
+ * 50%, 54%, 0.43%. (perf 6.1 prints it as a whole number anyway.)
+ * @example formatRunningPct(54.18) // '54%'
+ */
+export function formatRunningPct(pct: number): string {
+  const decimals = pct < 1 ? 2 : 0;
+  const factor = 10 ** decimals;
+  return `${Math.floor(pct * factor + 1e-9) / factor}%`;
+}
+
+/**
+ * What an event line adds when perf counted the event only part of the time and extrapolated
+ * (multiplexing): `scaled from 50% of the time`; null at 100% or when perf printed no percentage.
+ * @example scaledFromText(50) // 'scaled from 50% of the time'
+ */
+export function scaledFromText(lowestRunningPct: number | null): string | null {
+  return lowestRunningPct === null || lowestRunningPct >= 100 ? null : `scaled from ${formatRunningPct(lowestRunningPct)} of the time`;
+}
+
+/** Miss ratio, IPC and MPKI as one phrase (`miss ratio 25.0%  IPC 2.00  MPKI 0.50`); null when none is known. */
+export function derivedText(metrics: { missRatio: number | null; ipc: number | null; missesPerKiloInstruction: number | null }): string | null {
+  const parts: string[] = [];
+  if (metrics.missRatio !== null) parts.push(`miss ratio ${(100 * metrics.missRatio).toFixed(1)}%`);
+  if (metrics.ipc !== null) parts.push(`IPC ${metrics.ipc.toFixed(2)}`);
+  if (metrics.missesPerKiloInstruction !== null) parts.push(`MPKI ${metrics.missesPerKiloInstruction.toFixed(2)}`);
+  return parts.length === 0 ? null : parts.join('  ');
+}
+
+/**
+ * A folded hybrid event's split over core PMUs: `cpu_core 90%, cpu_atom 10%`, or `cpu_core only`
+ * when the task never ran on the others; null for an event perf printed once.
+ * @example pmuSplitText({ pmus: [{ pmu: 'cpu_core', share: 0.9, ... }, { pmu: 'cpu_atom', share: 0.1, ... }] }) // 'cpu_core 90%, cpu_atom 10%'
+ */
+export function pmuSplitText(event: { readonly pmus?: readonly { pmu: string; status: string; share: number | null }[] }): string | null {
+  const pmus = event.pmus;
+  if (pmus === undefined || pmus.length === 0) return null;
+  const counted = pmus.filter((share) => share.status === 'counted');
+  if (counted.length === 0) return null;
+  if (counted.length === 1 && pmus.length > 1) return `${counted[0]?.pmu} only`;
+  if (counted.length === 1) return null;
+  return counted.map((share) => `${share.pmu} ${share.share === null ? '?' : `${Math.round(100 * share.share)}%`}`).join(', ');
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { aggregateRecords } from '../../parsers/aggregate.ts';
+import { parsePerfStat } from '../../parsers/perf-stat.ts';
+import { renderReplReport } from '../../src/render/report-repl.ts';
+import { renderReportText } from '../../src/render/report-text.ts';
+import { formatRunningPct, scaledFromText } from '../../src/render/running-pct.ts';
+import { countersFromAggregates } from '../../src/session/counters.ts';
+import type { CommandReport } from '../../src/session/report.ts';
+
+/**
+ * Hardware rows in perf 6.1's `-x, -I 100` layout (samples/perf/local-perf61-vm-pid-interval-comma.csv.txt),
+ * counts written to a known truth: no machine here has a hardware PMU.
+ */
+const row = (timeS: number, count: string, event: string, pct = '100.00'): string =>
+  `${timeS.toFixed(9).padStart(15)},${count},,${event},${count.startsWith('<') ? 0 : 50_000_000},${pct},,`;
+
+function reportOf(lines: string[]): CommandReport {
+  const events = aggregateRecords(parsePerfStat(lines.join('\n')).records).map((event) => ({ ...event, countedSeconds: 0.5, perSecond: (event.total ?? 0) / 0.5 }));
+  const { counters, notes } = countersFromAggregates(events, { intervalMs: 100, pauseS: 0 });
+  return {
+    label: 'In [1]', startedAt: '2026-12-01T00:00:00.000Z', durationS: 0.5, exitCode: 0, signal: null,
+    memory: { rssBeforeBytes: 0, rssAfterBytes: 0, usedBytes: 0, peakRssBytes: 0, peakAboveFinalBytes: 0, peakMethod: 'vmhwm-reset' },
+    cpu: { systemMeanPct: 50, singleMaxPct: 100, perCpuPct: [], userS: 0.5, systemS: 0 },
+    counters,
+    warnings: notes,
+  };
+}
+
+// 0.5 s at cache-misses 1e6/s, cache-references 4e6/s, instructions 2e9/s, cycles 1e9/s; the first two multiplexed at 50%
+const multiplexed = Array.from({ length: 5 }, (_, i) => [
+  row((i + 1) / 10, '100000', 'cache-misses', '50.00'), row((i + 1) / 10, '400000', 'cache-references', '50.00'),
+  row((i + 1) / 10, '200000000', 'instructions'), row((i + 1) / 10, '100000000', 'cycles'),
+]).flat();
+
+describe('event lines show multiplexing and the derived metrics', () => {
+  it('the REPL line says "scaled from 50% of the time" and ends with miss ratio, IPC and MPKI', () => {
+    const line = renderReplReport(reportOf(multiplexed), { eventOrder: ['cache-misses', 'cache-references', 'instructions', 'cycles'] }).split('\n').at(-1);
+    expect(line).toBe(
+      '       cache-misses 500,000 (1,000,000/s, scaled from 50% of the time)   cache-references 2,000,000 (4,000,000/s, scaled from 50% of the time)   ' +
+        'instructions 1,000,000,000 (2,000,000,000/s)   cycles 500,000,000 (1,000,000,000/s)   miss ratio 25.0%  IPC 2.00  MPKI 0.50',
+    );
+  });
+
+  it('the run/cells text report says it on the event line, and the one warning names the fix', () => {
+    const report = reportOf(multiplexed);
+    const text = renderReportText(report);
+    expect(text).toMatch(/cache-misses +1,000,000\/s  total 500,000 \(scaled from 50% of the time\)  \(5 samples/);
+    expect(text).toMatch(/instructions +2,000,000,000\/s  total 1,000,000,000  \(5 samples/);
+    expect(text).toContain('miss ratio 25.0%  IPC 2.00  MPKI 0.50');
+    expect(report.warnings.filter((warning) => warning.includes('multiplexed'))).toHaveLength(1);
+    expect(report.warnings[0]).toContain("-e '{cache-misses,cache-references}'");
+  });
+
+  it('a folded hybrid event shows its split, and a core-only one which core type it ran on', () => {
+    const hybrid = reportOf([
+      row(0.1, '120000', 'cpu_core/cache-misses/', '75.00'), row(0.1, '40000', 'cpu_atom/cache-misses/', '25.00'),
+      row(0.1, '400000', 'cpu_core/cache-references/', '75.00'), row(0.1, '400000', 'cpu_atom/cache-references/', '25.00'),
+      row(0.1, '300000000', 'cpu_core/instructions/'), row(0.1, '<not counted>', 'cpu_atom/instructions/', '0.00'),
+    ]);
+    const text = renderReportText(hybrid);
+    expect(text).toMatch(/cache-misses +200,000\/s  total 100,000 \(cpu_core 90%, cpu_atom 10%\)/);
+    expect(text).toMatch(/instructions +600,000,000\/s  total 300,000,000 \(cpu_core only\)/);
+    expect(text).toContain('miss ratio 25.0%  MPKI 0.33  (cpu_core: miss ratio 30.0%  MPKI 0.30; cpu_atom: miss ratio 10.0%)');
+    expect(renderReplReport(hybrid)).toContain('instructions 300,000,000 (600,000,000/s, cpu_core only)');
+    expect(hybrid.warnings).toEqual(['cpu_atom: the task never ran on cpu_atom cores; instructions was counted on cpu_core only']);
+  });
+
+  it('formats running percentages rounded down, never as 100%', () => {
+    expect([formatRunningPct(50), formatRunningPct(99.57), formatRunningPct(0.43), formatRunningPct(54.18)]).toEqual(['50%', '99%', '0.43%', '54%']);
+    expect([scaledFromText(100), scaledFromText(null), scaledFromText(63.33)]).toEqual([null, null, 'scaled from 63% of the time']);
+  });
+});
