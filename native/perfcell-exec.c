@@ -3,23 +3,35 @@
  *
  *   perfcell-exec GATE_FD REPORT_FD COMMAND [ARG...]
  *
- * Forks the child that will become COMMAND and holds it before exec until a byte arrives on
- * GATE_FD, so perf can be attached to the child's pid and enabled first: counting starts at exec,
- * not at perfcell's start-up. On REPORT_FD it writes "pid N\n" once the child exists, then one
- * JSON line when the child has ended, from wait4(): exit status, user/system CPU seconds, and
- * ru_maxrss, the peak RSS of the child (and of its largest waited-for descendant), which Node
- * cannot get for a child. The wall clock runs from the gate's release to wait4's return, on
- * CLOCK_MONOTONIC, so neither perfcell's nor perf's start-up is in it.
+ * Forks the child that will become COMMAND and holds it before exec until perfcell releases it,
+ * so perf can be attached to the child's pid and enabled first: counting starts at exec, not at
+ * perfcell's start-up. On REPORT_FD it writes "pid N\n" once the child exists, then one JSON line
+ * when the child has ended, from wait4(): exit status, user/system CPU seconds, and ru_maxrss, the
+ * peak RSS of the child (and of its largest waited-for descendant), which Node cannot get for a
+ * child. The wall clock runs from the gate's release to wait4's return, on CLOCK_MONOTONIC, so
+ * neither perfcell's nor perf's start-up is in it.
  *
- * EOF on GATE_FD (perfcell died before releasing the gate) ends the child without running COMMAND.
+ * GATE_FD carries perfcell's requests, one line each: "perf N" (the perf counting the child: ended
+ * with the child if perfcell dies) and "go" (release the child). perfcell keeps GATE_FD open while
+ * the child runs, as a lifeline: EOF on it, or SIGUSR1 from PR_SET_PDEATHSIG, means perfcell died
+ * (SIGKILL, a crash). Then a held child exits without running COMMAND, and a running one gets
+ * SIGTERM (SIGKILL 1 s later) and perf SIGKILL, so nothing outlives perfcell under pid 1.
+ *
+ * Page faults are counted from exec, as perf stat counts them: everything the child touches between
+ * the release and execve (its stack, errno, the shared page, the vDSO, PATH's failed candidates) is
+ * touched or resolved before perf is enabled, so the gate adds no fault of its own to the count.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -34,6 +46,39 @@ struct shared {
 static double seconds(struct timeval tv) { return (double)tv.tv_sec + (double)tv.tv_usec / 1e6; }
 static long long nanos(struct timespec ts) { return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec; }
 
+static int wake_pipe[2] = {-1, -1};
+static volatile sig_atomic_t parent_died = 0;
+
+static void on_signal(int sig) {
+  int saved = errno;
+  if (sig == SIGUSR1) parent_died = 1;
+  char byte = (char)sig;
+  if (write(wake_pipe[1], &byte, 1) < 0) { /* the pipe is full: a wake-up is already pending */ }
+  errno = saved;
+}
+
+/* Writes to (and so copies on write) the stack pages the child uses after its release. */
+static __attribute__((noinline)) void touch_stack(void) {
+  volatile char pages[64 * 1024];
+  for (size_t i = 0; i < sizeof pages; i += 512) pages[i] = 0;
+}
+
+/* What execvp would run: the first PATH candidate that is an executable regular file, found now so
+   that execvp's failed attempts (each a write to errno) happen before counting starts. */
+static const char *resolve(const char *name, char *buffer, size_t size) {
+  if (strchr(name, '/') != NULL) return name;
+  const char *path = getenv("PATH");
+  if (path == NULL) path = "/usr/local/bin:/bin:/usr/bin";
+  for (const char *p = path;; p++) {
+    const char *end = strchrnul(p, ':');
+    int length = (int)(end - p);
+    if (snprintf(buffer, size, "%.*s%s%s", length, p, length == 0 ? "" : "/", name) < (int)size && access(buffer, X_OK) == 0) return buffer;
+    if (*end == '\0') break;
+    p = end;
+  }
+  return name; /* not found: execvp reports the error as it would */
+}
+
 int main(int argc, char **argv) {
   if (argc < 4) {
     fprintf(stderr, "usage: perfcell-exec GATE_FD REPORT_FD COMMAND [ARG...]\n");
@@ -43,40 +88,119 @@ int main(int argc, char **argv) {
   int report = atoi(argv[2]);
   FILE *out = fdopen(report, "w");
   if (out == NULL) return 2;
+  pid_t parent = getppid();
 
   struct shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (sh == MAP_FAILED) return 2;
   memset(sh, 0, sizeof *sh);
 
+  int release[2];
+  if (pipe(release) != 0 || pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return 2;
+
   pid_t child = fork();
   if (child < 0) return 2;
   if (child == 0) {
     fclose(out);
+    close(gate);
+    close(release[1]);
+    char path[PATH_MAX];
+    const char *file = resolve(argv[3], path, sizeof path);
+    /* Everything touched after the release, touched now. */
+    touch_stack();
+    sh->released = 0;
+    sh->exec_errno = 0;
+    clock_gettime(CLOCK_MONOTONIC, &sh->start);
+    errno = 0;
     char byte;
     ssize_t n;
-    do n = read(gate, &byte, 1); while (n < 0 && errno == EINTR);
+    do n = read(release[0], &byte, 1); while (n < 0 && errno == EINTR);
     if (n != 1) _exit(125); /* perfcell went away before the start: run nothing */
-    close(gate);
     sh->released = 1;
     clock_gettime(CLOCK_MONOTONIC, &sh->start);
-    execvp(argv[3], argv + 3);
+    if (file != argv[3]) execv(file, argv + 3);
+    /* Not found on PATH, a path, or a script without #! (ENOEXEC): execvp's own rules. */
+    if (file == argv[3] || errno == ENOEXEC) execvp(argv[3], argv + 3);
     sh->exec_errno = errno;
     _exit(errno == ENOENT ? 127 : 126);
   }
+  close(release[0]);
 
   /* The reaper outlives the child's signals (Ctrl-C reaches the whole foreground group) so it can
-     always report how the child ended; the child keeps default dispositions. */
+     always report how the child ended; perfcell forwards SIGTERM and SIGHUP to the child itself.
+     The child keeps default dispositions. */
   signal(SIGINT, SIG_IGN);
   signal(SIGQUIT, SIG_IGN);
   signal(SIGTERM, SIG_IGN);
-  close(gate);
+  signal(SIGHUP, SIG_IGN);
+  signal(SIGPIPE, SIG_IGN);
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGCHLD, &action, NULL);
+  sigaction(SIGUSR1, &action, NULL);
+  prctl(PR_SET_PDEATHSIG, SIGUSR1);
+  if (getppid() != parent) parent_died = 1; /* it died before the request took effect */
+
   fprintf(out, "pid %d\n", (int)child);
   fflush(out);
 
+  int released = 0;
+  int gate_open = 1;
+  pid_t perf = 0;
+  char line[64];
+  size_t used = 0;
   int status = 0;
   struct rusage usage;
-  pid_t got;
-  do got = wait4(child, &status, 0, &usage); while (got < 0 && errno == EINTR);
+  pid_t got = 0;
+  while (got == 0) {
+    if (parent_died || !gate_open) {
+      if (!released) {
+        close(release[1]); /* the held child exits with 125 */
+        released = -1;
+      } else if (released == 1) {
+        /* perfcell is gone: end what it started, as timeout(1) would, then SIGKILL a second later. */
+        if (perf > 0) kill(perf, SIGKILL);
+        kill(child, SIGTERM);
+        released = 2;
+      }
+    }
+    do got = wait4(child, &status, WNOHANG, &usage); while (got < 0 && errno == EINTR);
+    if (got != 0) break;
+    struct pollfd fds[2] = {{wake_pipe[0], POLLIN, 0}, {gate_open ? gate : -1, POLLIN, 0}};
+    int ready = poll(fds, 2, released == 2 ? 1000 : -1);
+    if (ready < 0 && errno != EINTR) break;
+    if (ready == 0 && released == 2) kill(child, SIGKILL);
+    if (fds[0].revents & POLLIN) {
+      char drain[64];
+      while (read(wake_pipe[0], drain, sizeof drain) > 0) {}
+    }
+    if (gate_open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+      ssize_t n = read(gate, line + used, sizeof line - 1 - used);
+      if (n <= 0) {
+        if (n < 0 && errno == EINTR) continue;
+        gate_open = 0;
+        continue;
+      }
+      used += (size_t)n;
+      line[used] = '\0';
+      char *newline;
+      while ((newline = strchr(line, '\n')) != NULL) {
+        *newline = '\0';
+        if (strncmp(line, "perf ", 5) == 0) perf = (pid_t)atoi(line + 5);
+        else if (strcmp(line, "go") == 0 && released == 0) {
+          char byte = 'x';
+          if (write(release[1], &byte, 1) == 1) released = 1;
+          close(release[1]);
+        }
+        size_t rest = used - (size_t)(newline + 1 - line);
+        memmove(line, newline + 1, rest);
+        used = rest;
+        line[used] = '\0';
+      }
+      if (used == sizeof line - 1) used = 0; /* an overlong request is not one of ours */
+    }
+  }
   struct timespec end;
   clock_gettime(CLOCK_MONOTONIC, &end);
   if (got < 0) return 2;

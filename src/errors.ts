@@ -8,7 +8,8 @@ export type PerfErrorCode =
   | 'PERF_PERMISSION'
   | 'PERF_UNKNOWN_EVENT'
   | 'PERF_NO_SUCH_PROCESS'
-  | 'PERF_FAILED';
+  | 'PERF_FAILED'
+  | 'PERF_NO_ACK';
 
 /** perf could not count: not installed, refused, or asked for an event it does not know. */
 export class PerfError extends Error {

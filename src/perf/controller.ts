@@ -171,10 +171,20 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
   const control = subprocess.stdio[3] as unknown as Writable;
   control.on('error', () => undefined);
 
+  // A perf that never acknowledges (hung, stopped, a broken build) would block the command
+  // forever: after ACK_TIMEOUT_MS it is killed, and enable() says so.
+  let ackTimedOut = false;
   const send = (command: 'enable' | 'disable'): Promise<boolean> => {
     if (exited) return Promise.resolve(false);
     return new Promise<boolean>((resolve) => {
-      waiting.push(resolve);
+      const timer = setTimeout(() => {
+        ackTimedOut = true;
+        subprocess.kill('SIGKILL');
+      }, ackTimeoutMs());
+      waiting.push((ok) => {
+        clearTimeout(timer);
+        resolve(ok);
+      });
       control.write(`${command}\n`);
     });
   };
@@ -192,6 +202,10 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
     async enable() {
       const ok = await send('enable');
       enableAckNs = monotonicNs();
+      if (!ok && ackTimedOut) {
+        problem = new PerfError('PERF_NO_ACK', `perf did not acknowledge within ${ackTimeoutMs() / 1000} s and was killed (check perf alone: perfcell doctor)`);
+        throw problem;
+      }
       if (!ok) {
         problem = await problemFromOutput();
         throw problem;
@@ -242,6 +256,12 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
       if (!exited) subprocess.kill('SIGKILL');
     },
   };
+}
+
+/** How long perf may take to acknowledge a control command; PERFCELL_PERF_ACK_TIMEOUT_S overrides the 5 s. */
+function ackTimeoutMs(): number {
+  const seconds = Number(process.env['PERFCELL_PERF_ACK_TIMEOUT_S']);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 5000;
 }
 
 /** Keeps interval records up to the first interval that ends at or after the window's end (it holds the tail). */

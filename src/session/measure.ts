@@ -37,7 +37,9 @@ export async function measure(target: (() => unknown) | readonly string[], optio
 async function runCachegrind(command: readonly string[], options: MeasureOptions): Promise<CommandReport> {
   const [file, ...args] = command;
   if (file === undefined) throw new UsageError('no command to run (usage: perfcell run [options] -- CMD ARGS...)');
-  const result = await runUnderCachegrind(file, args, options.quiet === true ? { stdio: ['ignore', 'ignore', 'inherit'] } : {});
+  const stdio = options.quiet === true ? { stdio: ['ignore', 'ignore', 'inherit'] as const }
+    : options.programStdout === 'stderr' ? { stdio: ['inherit', 2, 'inherit'] as const } : {};
+  const result = await runUnderCachegrind(file, args, stdio);
   const unknownMemory = { rssBeforeBytes: null, rssAfterBytes: null, usedBytes: null, peakRssBytes: null, peakAboveFinalBytes: null } as const;
   return {
     label: options.label ?? command.join(' '),

@@ -14,6 +14,8 @@ export interface MeasureOptions {
   readonly backend?: 'perf' | 'cachegrind';
   /** External commands only: stdin from /dev/null and stdout discarded (compare runs them again and again); stderr stays. */
   readonly quiet?: boolean;
+  /** External commands only: where the program's stdout goes; 'stderr' keeps perfcell's stdout for a JSON document. Default 'inherit'. */
+  readonly programStdout?: 'inherit' | 'stderr';
 }
 
 export interface ResolvedPerfOptions {
@@ -30,6 +32,9 @@ export function resolvePerfOptions(options: MeasureOptions): ResolvedPerfOptions
     intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_MS,
     explicit: options.events !== undefined && options.events.length > 0,
     enabled: options.perf !== false,
-    ...(options.perfPath === undefined ? {} : { perfPath: options.perfPath }),
+    // PERFCELL_PERF: another perf binary for every command (a newer build; the fault tests' fake perf).
+    ...(options.perfPath === undefined
+      ? process.env['PERFCELL_PERF'] ? { perfPath: process.env['PERFCELL_PERF'] } : {}
+      : { perfPath: options.perfPath }),
   };
 }

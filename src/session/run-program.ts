@@ -12,6 +12,8 @@ import { resolvePerfOptions, type MeasureOptions } from './options.ts';
 import type { CommandReport, CountersReport, PeakMethod, RssSample } from './report.ts';
 import { createDecimatingSeries } from './decimating-series.ts';
 import { monotonicNs } from './clock.ts';
+import { holdInterruptions, onInterruption } from './interruption.ts';
+import { describeExecFailure } from './exec-failure.ts';
 
 /** What the exec gate reports when the program has ended (see native/perfcell-exec.c). */
 interface ReaperResult {
@@ -55,7 +57,13 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
   const startedAt = new Date().toISOString();
 
   const reaper = execa(helper, ['3', '4', file, ...args], {
-    stdio: [options.quiet === true ? 'ignore' : 'inherit', options.quiet === true ? 'ignore' : 'inherit', 'inherit', 'pipe', 'pipe'],
+    // programStdout 'stderr': the program writes its stdout to perfcell's stderr (fd 2), so
+    // perfcell's own stdout carries nothing but the report document.
+    stdio: [
+      options.quiet === true ? 'ignore' : 'inherit',
+      options.quiet === true ? 'ignore' : options.programStdout === 'stderr' ? 2 : 'inherit',
+      'inherit', 'pipe', 'pipe',
+    ],
     reject: false,
     buffer: false,
   });
@@ -78,22 +86,33 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
     return lines.shift();
   };
 
-  // Ctrl-C reaches the program (same process group); perfcell stays to report how it ended.
-  const onSigint = (): void => undefined;
-  process.on('SIGINT', onSigint);
+  // SIGINT, SIGTERM and SIGHUP are passed on to the program, as timeout(1) does (Ctrl-C also
+  // reaches it through the terminal's process group); perfcell stays to report how it ended.
+  const releaseSignals = holdInterruptions();
+  let stopForwarding: () => void = () => undefined;
   let perf: PerfSession | null = null;
   try {
     const pidLine = await nextLine();
     const pid = Number(pidLine?.replace(/^pid /, ''));
     if (!Number.isInteger(pid) || pid <= 0) throw new Error(`perfcell-exec did not start the program (${pidLine ?? 'no output'})`);
+    stopForwarding = onInterruption(({ signal }) => {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // already gone
+      }
+    });
 
     if (perfOptions.enabled && options.backend !== 'cachegrind') {
       perf = startPerf(pid, perfOptions);
+      // The gate ends perf with the program should perfcell die (SIGKILL) while it runs.
+      if (perf.perfPid !== undefined) gate.write(`perf ${perf.perfPid}\n`);
       try {
         await perf.enable();
       } catch (error: unknown) {
         perf = null;
-        if (perfOptions.explicit || !(error instanceof PerfError)) {
+        const isNoAck = error instanceof PerfError && error.code === 'PERF_NO_ACK';
+        if (!isNoAck && (perfOptions.explicit || !(error instanceof PerfError))) {
           closeGate(gate);
           throw error;
         }
@@ -112,7 +131,8 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
         rssSeries.push({ timeS: Number(monotonicNs() - releasedNs) / 1e9, rssBytes: memory.rssBytes });
       }
     }, RSS_POLL_MS);
-    gate.end('x');
+    // The gate stays open while the program runs: its closing tells the gate that perfcell is gone.
+    gate.write('go\n');
     const resultLine = await nextLine();
     clearInterval(poll);
     const cpuAfter = readCpuTicks();
@@ -121,10 +141,11 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
       throw new Error('perfcell-exec ended without a report (was it killed?)');
     }
     const result = JSON.parse(resultLine) as ReaperResult;
+    closeGate(gate);
     if (result.execErrno !== 0) {
       perf?.kill();
       await reaper;
-      throw new UsageError(`cannot run ${file}: ${result.execError.toLowerCase()} (check the name, PATH and permissions)`);
+      throw new UsageError(describeExecFailure(file, result.execErrno, result.execError));
     }
     // perf is stopped while the gate process exits (a few ms), not after: the report waits for neither twice.
     const stopped = perf?.stop({ startNs: BigInt(result.startNs), endNs: BigInt(result.endNs) });
@@ -164,7 +185,8 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
       rssSeries: rssSeries.points(),
     };
   } finally {
-    process.off('SIGINT', onSigint);
+    stopForwarding();
+    releaseSignals();
     perf?.kill();
     closeGate(gate);
   }

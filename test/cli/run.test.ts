@@ -1,6 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { cliPath, fixture } from '../support/fixtures.ts';
 import { perfUsable } from '../support/perf.ts';
 import { leakedPerfPids, perfPidsNow } from '../support/leaked-perf.ts';
@@ -16,17 +19,55 @@ afterAll(() => expect(leakedPerfPids(perfBefore)).toEqual([]));
 warnNobodySkipped('the ordinary-user run test');
 
 describe('perfcell run', () => {
-  it('prints the report on stdout and exits with the program exit code', async () => {
+  it('prints the report on stderr, leaves stdout to the program and exits with its exit code', async () => {
     const result = await perfcell(['run', '--no-perf', '--', 'sh', '-c', 'echo out; exit 7']);
     expect(result.exitCode).toBe(7);
-    expect(result.stdout).toMatch(/^out\nsh -c echo out; exit 7 peaked \d+\.\d MiB RAM in \d+\.\d+s \(system mean cpu (\d+|\?)%, single max cpu (\d+|\?)%\)/);
-    expect(result.stdout).toMatch(/exit code 7$/);
+    expect(result.stdout).toBe('out');
+    expect(result.stderr).toMatch(/^sh -c echo out; exit 7 peaked \d+\.\d MiB RAM/);
+    expect(result.stderr).toMatch(/exit code 7$/);
+  });
+
+  it('--json prints exactly one JSON document on stdout; the program\'s stdout goes to stderr', async () => {
+    const result = await perfcell(['run', '--json', '--no-perf', '--', 'sh', '-c', 'echo hi; echo "{" ; exit 3']);
+    expect(result.exitCode).toBe(3);
+    const report = JSON.parse(result.stdout) as Record<string, any>;
+    expect(report.exitCode).toBe(3);
+    expect(result.stderr).toBe('hi\n{');
+  });
+
+  it('-o FILE writes the report there and the program keeps stdout', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-run-o-'));
+    try {
+      const file = join(dir, 'new', 'report.json');
+      const result = await perfcell(['run', '--json', '-o', file, '--no-perf', '--', 'sh', '-c', 'echo hi']);
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).toBe('hi');
+      expect((JSON.parse(readFileSync(file, 'utf8')) as { exitCode: number }).exitCode).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('hands a pipe exactly the program\'s stdout and ends with 141 when the reader goes (SIGPIPE)', async () => {
+    const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${cliPath}" run --no-perf -- seq 1 10000000 | head -1; echo "status \${PIPESTATUS:-}"`], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
+    expect(piped.stdout.split('\n')[0]).toBe('1');
+    expect(piped.stderr).toMatch(/killed by SIGPIPE$/m);
+    expect(piped.stderr).not.toMatch(/at .*\.js:\d+/);
+    const status = spawnSync('bash', ['-c', `"${process.execPath}" "${cliPath}" run --no-perf -- seq 1 10000000 | head -1 >/dev/null; echo \${PIPESTATUS[0]}`], { encoding: 'utf8', timeout: 30_000 });
+    expect(status.stdout.trim()).toBe('141');
+  });
+
+  it('a full stdout (/dev/full) ends quietly with the program\'s status and the report on stderr', async () => {
+    const full = spawnSync('bash', ['-c', `"${process.execPath}" "${cliPath}" run --json --no-perf -- true >/dev/full`], { encoding: 'utf8', timeout: 30_000 });
+    expect(full.status).toBe(0);
+    expect(full.stderr).toMatch(/^true peaked /m);
+    expect(full.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 
   it('exits 128+n when the program is killed by signal n', async () => {
     const result = await perfcell(['run', '--no-perf', '--', 'sh', '-c', 'kill -KILL $$']);
     expect(result.exitCode).toBe(137);
-    expect(result.stdout).toMatch(/killed by SIGKILL$/);
+    expect(result.stderr).toMatch(/killed by SIGKILL$/);
   });
 
   it('passes arguments as given, without a shell', async () => {
@@ -61,7 +102,7 @@ describe.runIf(perfUsable)('perfcell run with real perf', () => {
   it('reports counted events, names unsupported ones once, with a sparkline', async () => {
     const result = await perfcell(['run', '-e', 'page-faults,task-clock,cache-misses', '-I', '20', '--', fixture('spin'), '0.2']);
     expect(result.exitCode).toBe(0);
-    const lines = result.stdout.split('\n');
+    const lines = result.stderr.split('\n');
     expect(lines.find((line) => line.includes('page-faults'))).toMatch(/page-faults\s+[\d,]+\/s\s+total [\d,]+\s+\(\d+ samples: /);
     expect(lines.find((line) => line.includes('task-clock'))).toMatch(/[▁▂▃▄▅▆▇█]{3,}/);
     const unsupported = lines.filter((line) => line.includes('cache-misses'));
@@ -79,14 +120,14 @@ describe.runIf(perfUsable)('perfcell run with real perf', () => {
     const result = await perfcell(['run', '--', process.execPath, '-e', '0'], { env: { PATH: '/nonexistent' } });
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toMatch(/^warning: perf .*not.*found.*; measuring RAM, time and CPU only$/m);
-    expect(result.stdout).toMatch(/peaked \d+\.\d MiB RAM/);
+    expect(result.stderr).toMatch(/peaked \d+\.\d MiB RAM/);
   });
 
   it.runIf(nobodyCanRun)('run as an ordinary user, matches cache-misses:u style names and says what :u means', async () => {
     const asNobody = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cliPath, 'run', '-e', 'page-faults,context-switches', '--', fixture('touch-pages'), '100'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
     if (asNobody.error) throw new Error(`cannot run as nobody here: ${asNobody.error.message}`);
     expect(asNobody.status).toBe(0);
-    expect(asNobody.stdout).toMatch(/page-faults:u\s+[\d,]+\/s\s+total \d+/);
+    expect(asNobody.stderr).toMatch(/page-faults:u\s+[\d,]+\/s\s+total \d+/);
     expect(asNobody.stderr).toContain("warning: page-faults:u, context-switches:u: ':u' means user space only");
   });
 
@@ -100,8 +141,9 @@ describe.runIf(perfUsable)('perfcell run with real perf', () => {
     process.kill(-(subprocess.pid ?? 0), 'SIGINT');
     const result = await subprocess;
     expect(result.exitCode).toBe(130);
-    expect(result.stdout).toMatch(/killed by SIGINT$/m);
-    expect(result.stdout).toContain('page-faults');
+    expect(result.stderr).toMatch(/killed by SIGINT$/m);
+    expect(result.stderr).toContain('page-faults');
+    expect(result.stderr).toMatch(/^perfcell: interrupted by SIGINT/m);
     expect(leakedPerfPids(perfBefore)).toEqual([]);
   });
 });

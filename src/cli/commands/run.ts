@@ -1,10 +1,13 @@
+import { writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { Option, type Command } from 'commander';
 import { measure } from '../../session/measure.ts';
+import { holdInterruptions, interruption } from '../../session/interruption.ts';
 import { renderReportText } from '../../render/report-text.ts';
 import { prepareFormatters } from '../../render/units.ts';
 import { renderReportsHtml } from '../../render/html.ts';
-import { writeHtmlFile } from '../html-file.ts';
+import { ensureFolderOf, writeHtmlFile } from '../html-file.ts';
+import { writeStdout } from '../stdout-guard.ts';
 import { parseEventList, parseIntervalMs } from '../options.ts';
 
 interface RunFlags {
@@ -12,37 +15,92 @@ interface RunFlags {
   readonly interval: number;
   readonly perf: boolean;
   readonly json?: boolean;
+  readonly output?: string;
   readonly html?: string;
   readonly backend: 'perf' | 'cachegrind';
 }
 
-/** `perfcell run [options] -- CMD ARGS…`: measure one external program, exit with its exit code. */
+/**
+ * `perfcell run [options] -- CMD ARGS…`: measure one external program, exit with its exit code.
+ *
+ * The program's streams stay the program's, as under perf stat and time: the text report goes to
+ * stderr (or to `-o FILE`), so `perfcell run -- CMD | consumer` hands the consumer exactly CMD's
+ * stdout. With `--json`, stdout carries exactly one JSON document and nothing else: the program's
+ * stdout is sent to perfcell's stderr (with `-o FILE` the document goes to FILE and the program
+ * keeps stdout).
+ */
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description('run a program (no shell) and report what it cost; exits with its exit code')
+    .description('run a program (no shell) and report what it cost on stderr; exits with its exit code')
     .argument('<command...>', 'the program and its arguments (put -- before them)')
     .option('-e, --events <list>', 'perf events, comma-separated (default: cache-misses,cache-references,instructions,cycles,page-faults)', parseEventList)
     .option('-I, --interval <ms>', 'perf sampling interval in ms', parseIntervalMs, 100)
     .option('--no-perf', 'RAM, time and CPU only')
     .addOption(new Option('--backend <name>', 'where counters come from').choices(['perf', 'cachegrind']).default('perf'))
-    .option('--json', 'print the whole report as one JSON document')
+    .option('--json', 'print the report as one JSON document on stdout; the program\'s stdout then goes to stderr')
+    .option('-o, --output <file>', 'write the report (text, or JSON with --json) to FILE instead; the program keeps stdout')
     .option('--html <file>', 'also write a self-contained HTML page with charts of RSS and each counter')
     .passThroughOptions()
+    .addHelpText(
+      'after',
+      `
+Streams: the program's stdout, stderr and stdin are its own. The report goes to stderr, like
+perf stat's and time's; -o FILE writes it to FILE. With --json, stdout holds only the JSON
+document and the program's stdout goes to stderr. A closed stdout (| head) ends perfcell with
+the program's status (141 for SIGPIPE). SIGINT, SIGTERM and SIGHUP are passed on to the program;
+perfcell then reports and exits 128+n.`,
+    )
     .action(async (command: string[], flags: RunFlags) => {
       prepareFormatters();
-      const report = await measure(command, {
-        ...(flags.events === undefined ? {} : { events: flags.events }),
-        intervalMs: flags.interval,
-        perf: flags.perf,
-        backend: flags.backend,
-      });
-      for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
-      process.stdout.write(flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${renderReportText(report)}\n`);
-      if (flags.html !== undefined) {
-        writeHtmlFile(flags.html, renderReportsHtml('perfcell run', [report], { generatedAt: report.startedAt }));
+      const jsonOnStdout = flags.json === true && flags.output === undefined;
+      if (flags.output !== undefined) ensureFolderOf(flags.output);
+      const releaseSignals = holdInterruptions();
+      try {
+        const report = await measure(command, {
+          ...(flags.events === undefined ? {} : { events: flags.events }),
+          intervalMs: flags.interval,
+          perf: flags.perf,
+          backend: flags.backend,
+          ...(jsonOnStdout ? { programStdout: 'stderr' as const } : {}),
+        });
+        const programStatus = report.signal !== null ? 128 + signalNumber(report.signal) : (report.exitCode ?? 1);
+        process.exitCode = programStatus;
+        for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
+        const rendered = flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${renderReportText(report)}\n`;
+        const failures: string[] = [];
+        if (flags.output !== undefined) {
+          try {
+            writeFileSync(flags.output, rendered);
+          } catch (error: unknown) {
+            failures.push(`cannot write the report to ${flags.output}: ${(error as NodeJS.ErrnoException).code ?? 'write failed'} (check the path and its permissions); the report follows on stderr`);
+            process.stderr.write(renderReportText(report) + '\n');
+          }
+        } else if (jsonOnStdout) {
+          // stdout closed or full: the document cannot be delivered; the report still reaches stderr.
+          if (!(await writeStdout(rendered))) process.stderr.write(renderReportText(report) + '\n');
+        } else {
+          process.stderr.write(rendered);
+        }
+        if (flags.html !== undefined) {
+          try {
+            writeHtmlFile(flags.html, renderReportsHtml('perfcell run', [report], { generatedAt: report.startedAt }));
+          } catch (error: unknown) {
+            failures.push((error as Error).message);
+          }
+        }
+        // A report file that cannot be written is said, but the exit status stays the program's.
+        for (const failure of failures) process.stderr.write(`error: ${failure}\n`);
+        const stop = interruption();
+        if (stop !== null) {
+          process.stderr.write(`perfcell: interrupted by ${stop.signal}; passed it on to the program (${report.signal !== null ? `killed by ${report.signal}` : `exit code ${report.exitCode ?? '?'}`})\n`);
+          process.exitCode = 128 + stop.number;
+        } else if (failures.length > 0 && programStatus === 0) {
+          process.exitCode = 1;
+        }
+      } finally {
+        releaseSignals();
       }
-      process.exitCode = report.signal !== null ? 128 + signalNumber(report.signal) : (report.exitCode ?? 1);
     });
 }
 

@@ -1,0 +1,69 @@
+import { constants } from 'node:os';
+
+/** A signal that asked perfcell to stop: SIGINT (Ctrl-C), SIGTERM (kill, a CI cancel) or SIGHUP. */
+export interface Interruption {
+  readonly signal: NodeJS.Signals;
+  /** The signal's number; perfcell exits with 128 + this. */
+  readonly number: number;
+}
+
+/** A measurement stopped because perfcell was asked to stop; what finished before it is kept. */
+export class InterruptedError extends Error {
+  override readonly name = 'InterruptedError';
+  readonly code = 'INTERRUPTED';
+  constructor(readonly interruption: Interruption) {
+    super(`interrupted by ${interruption.signal}`);
+  }
+}
+
+const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const listeners = new Set<(interruption: Interruption) => void>();
+let received: Interruption | null = null;
+let holders = 0;
+
+const onSignal = (signal: NodeJS.Signals): void => {
+  received ??= { signal, number: (constants.signals as Record<string, number>)[signal] ?? 0 };
+  const interruption: Interruption = { signal, number: (constants.signals as Record<string, number>)[signal] ?? 0 };
+  for (const listener of [...listeners]) listener(interruption);
+};
+
+/**
+ * Catches SIGINT, SIGTERM and SIGHUP until the returned release is called (nested holds count),
+ * so that perfcell stops what it measures, reports what finished, and exits 128+n itself instead
+ * of dying with its results unprinted. The first signal is remembered: see `interruption()`.
+ */
+export function holdInterruptions(): () => void {
+  if (holders++ === 0) for (const signal of SIGNALS) process.on(signal, onSignal);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--holders === 0) for (const signal of SIGNALS) process.off(signal, onSignal);
+  };
+}
+
+/** The first interruption received while held, or null. */
+export function interruption(): Interruption | null {
+  return received;
+}
+
+/** Calls `listener` on every interruption signal until the returned function is called. */
+export function onInterruption(listener: (interruption: Interruption) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Throws InterruptedError when an interruption has been received. */
+export function throwIfInterrupted(): void {
+  if (received !== null) throw new InterruptedError(received);
+}
+
+/** Forgets a received interruption (tests, a REPL that goes on). */
+export function clearInterruption(): void {
+  received = null;
+}
+
+/** The exit status for an interruption: 128 + the signal's number (130 for SIGINT). */
+export function interruptionExitCode(interruption: Interruption): number {
+  return 128 + interruption.number;
+}
