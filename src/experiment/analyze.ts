@@ -1,5 +1,7 @@
-import { compareRuns, summarizeRuns, type Comparison, type RunSummary } from './statistics.ts';
+import { holmTestAlphas } from './holm.ts';
 import { describeMetric, orderMetricKeys, type MetricInfo, type RunValues } from './metrics.ts';
+import { countOutliers } from './outliers.ts';
+import { compareRuns, DEFAULT_MINIMUM_EFFECT, ratioTest, summarizeRuns, type Comparison, type RunSummary } from './statistics.ts';
 
 /** The raw runs of one alternative (or of the noise floor): each run's metric values. */
 export interface AlternativeRuns {
@@ -10,8 +12,8 @@ export interface AlternativeRuns {
 /** One metric across all alternatives. */
 export interface MetricResult {
   readonly metric: MetricInfo;
-  /** One per alternative, in the order given. */
-  readonly summaries: readonly { readonly name: string; readonly summary: RunSummary }[];
+  /** One per alternative, in the order given; `outliers`: runs beyond the modified z-score threshold (see outliers.ts). */
+  readonly summaries: readonly { readonly name: string; readonly summary: RunSummary; readonly outliers?: number }[];
   /** The same metric of the empty alternative; null when there was none or it lacks the metric. */
   readonly noiseFloor: RunSummary | null;
   /** Each alternative after the first against the first. */
@@ -24,28 +26,91 @@ export function valuesOf(runs: readonly RunValues[], key: string): number[] {
 }
 
 /**
+ * The smallest relative difference called meaningful: 1%, or the noise floor's σ as a fraction of
+ * the baseline's mean when that is larger (a difference smaller than the jitter of running nothing
+ * at all is not the programs').
+ */
+export function minimumEffectFor(baseline: RunSummary, noiseFloor: RunSummary | null): number {
+  const spread = noiseFloor?.stdDev ?? null;
+  if (spread === null || baseline.mean === null || baseline.mean <= 0) return DEFAULT_MINIMUM_EFFECT;
+  return Math.max(DEFAULT_MINIMUM_EFFECT, spread / baseline.mean);
+}
+
+interface MetricInput {
+  readonly metric: MetricInfo;
+  readonly baseline: readonly number[];
+  readonly alternative: readonly number[];
+  readonly noiseFloor: RunSummary | null;
+}
+
+/**
+ * One comparison (B against A) over all its metrics. Time is primary and tested at alpha; the other
+ * metrics are one family under Holm's correction, so that six or eight of them tested at once do
+ * not turn up a "difference" by chance one time in three; rates are not tested (they mirror time).
+ * Keeping time out of the family keeps its answer independent of how many events were asked for.
+ */
+function compareMetrics(baselineName: string, alternativeName: string, inputs: readonly MetricInput[], alpha: number): Comparison[] {
+  const pValues = inputs.map(({ metric, baseline, alternative }) => (metric.role === 'secondary' ? (ratioTest(baseline, alternative)?.pValue ?? null) : null));
+  const holm = holmTestAlphas(pValues, alpha);
+  return inputs.map(({ metric, baseline, alternative, noiseFloor }, index) =>
+    compareRuns({ name: baselineName, values: baseline }, { name: alternativeName, values: alternative }, metric.wording, {
+      alpha,
+      testAlpha: metric.role === 'secondary' ? (holm[index] ?? alpha) : alpha,
+      role: metric.role,
+      minimumEffect: minimumEffectFor(summarizeRuns(baseline), noiseFloor),
+    }),
+  );
+}
+
+/**
  * Summaries of every metric for every alternative, and each alternative against the first
- * (ratio of means with its 95% interval, Welch's t-test, verdict). Pure: the same runs give the
- * same result, so a saved document can be analysed again.
+ * (ratio with its interval, Welch's test on the same scale, Holm over the secondary metrics,
+ * verdict). Pure: the same runs give the same result, so a saved document can be analysed again.
  */
 export function analyzeRuns(alternatives: readonly AlternativeRuns[], noiseFloor: AlternativeRuns | null, alpha = 0.05): MetricResult[] {
   const keys = orderMetricKeys(alternatives.flatMap((alternative) => alternative.runs));
-  const [first, ...rest] = alternatives;
-  return keys.map((key) => {
-    const metric = describeMetric(key);
-    const floorValues = noiseFloor === null ? [] : valuesOf(noiseFloor.runs, key);
-    return {
-      metric,
-      summaries: alternatives.map((alternative) => ({ name: alternative.name, summary: summarizeRuns(valuesOf(alternative.runs, key)) })),
-      noiseFloor: floorValues.length === 0 ? null : summarizeRuns(floorValues),
-      comparisons:
-        first === undefined
-          ? []
-          : rest.map((alternative) =>
-              compareRuns({ name: first.name, values: valuesOf(first.runs, key) }, { name: alternative.name, values: valuesOf(alternative.runs, key) }, metric.wording, { alpha }),
-            ),
-    };
+  const metrics = keys.map(describeMetric);
+  const floors = keys.map((key) => {
+    const values = noiseFloor === null ? [] : valuesOf(noiseFloor.runs, key);
+    return values.length === 0 ? null : summarizeRuns(values);
   });
+  const [first, ...rest] = alternatives;
+  // comparisons[j][i]: alternative j + 1 against the first, metric i.
+  const comparisons =
+    first === undefined
+      ? []
+      : rest.map((alternative) =>
+          compareMetrics(
+            first.name,
+            alternative.name,
+            metrics.map((metric, index) => ({ metric, baseline: valuesOf(first.runs, metric.key), alternative: valuesOf(alternative.runs, metric.key), noiseFloor: floors[index] ?? null })),
+            alpha,
+          ),
+        );
+  return metrics.map((metric, index) => ({
+    metric,
+    summaries: alternatives.map((alternative) => {
+      const values = valuesOf(alternative.runs, metric.key);
+      return { name: alternative.name, summary: summarizeRuns(values), outliers: countOutliers(values) };
+    }),
+    noiseFloor: floors[index] ?? null,
+    comparisons: comparisons.map((perMetric) => perMetric[index]!),
+  }));
+}
+
+/**
+ * hyperfine's outlier warning for perfcell: the alternatives whose time has runs far from the rest
+ * (see outliers.ts), or null when none has.
+ */
+export function outlierWarning(results: readonly MetricResult[]): string | null {
+  const time = results.find((result) => result.metric.role === 'primary');
+  const flagged = (time?.summaries ?? []).filter((entry) => (entry.outliers ?? 0) > 0);
+  if (flagged.length === 0) return null;
+  const which = flagged.map((entry) => `'${entry.name}' ${entry.outliers} of ${entry.summary.n} runs`).join(', ');
+  return (
+    `statistical outliers in the time of ${which}: something else likely interfered ` +
+    '(re-run on a quiet machine, without other programs competing for the CPUs; if the first runs were the slow ones, add --warmup rounds or a --prepare command)'
+  );
 }
 
 /** One alternative of this run against the runs of the same name in a saved baseline. */
@@ -57,27 +122,24 @@ export interface BaselineComparison {
 
 /**
  * Each alternative (matched by name) now against the same alternative in the baseline: "sum rows
- * (now) is 1.1× ± 0.1 slower; p = 0.01" or "no significant difference". Unmatched names are left out.
+ * (now) is 1.1× ± 0.1 slower; p = 0.01" or "no significant difference", with the same primary,
+ * Holm and rate rules as analyzeRuns. Unmatched names are left out.
  */
 export function compareWithBaseline(current: readonly AlternativeRuns[], baseline: readonly AlternativeRuns[], alpha = 0.05): BaselineComparison[] {
   const result: BaselineComparison[] = [];
   for (const alternative of current) {
     const saved = baseline.find((candidate) => candidate.name === alternative.name);
     if (saved === undefined) continue;
-    const keys = orderMetricKeys(alternative.runs).filter((key) => valuesOf(saved.runs, key).length > 0);
-    result.push({
-      name: alternative.name,
-      metrics: keys.map((key) => {
-        const metric = describeMetric(key);
-        const comparison = compareRuns(
-          { name: `${alternative.name} (saved)`, values: valuesOf(saved.runs, key) },
-          { name: `${alternative.name} (now)`, values: valuesOf(alternative.runs, key) },
-          metric.wording,
-          { alpha },
-        );
-        return { metric, comparison };
-      }),
-    });
+    const metrics = orderMetricKeys(alternative.runs)
+      .filter((key) => valuesOf(saved.runs, key).length > 0)
+      .map(describeMetric);
+    const comparisons = compareMetrics(
+      `${alternative.name} (saved)`,
+      `${alternative.name} (now)`,
+      metrics.map((metric) => ({ metric, baseline: valuesOf(saved.runs, metric.key), alternative: valuesOf(alternative.runs, metric.key), noiseFloor: null })),
+      alpha,
+    );
+    result.push({ name: alternative.name, metrics: metrics.map((metric, index) => ({ metric, comparison: comparisons[index]! })) });
   }
   return result;
 }

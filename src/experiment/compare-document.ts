@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.ts';
-import { analyzeRuns, type AlternativeRuns, type BaselineComparison, type MetricResult } from './analyze.ts';
+import { analyzeRuns, outlierWarning, type AlternativeRuns, type BaselineComparison, type MetricResult } from './analyze.ts';
 import type { MachineInfo } from './machine.ts';
 import type { RunValues } from './metrics.ts';
 
@@ -24,9 +24,21 @@ export interface CompareSettings {
   readonly order: 'interleaved';
 }
 
+/** A run that failed and was kept under `--ignore-failure`: its values are in `runs` all the same. */
+export interface RunFailure {
+  readonly phase: 'warmup' | 'measure';
+  /** 1-based round within its phase. */
+  readonly round: number;
+  /** The exit code; null when it died by a signal or a cell threw. */
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+}
+
 export interface SavedAlternative extends AlternativeRuns {
   /** The argv that ran (commands); absent for cells. */
   readonly command?: readonly string[];
+  /** Runs that failed under --ignore-failure; absent when none did. */
+  readonly failures?: readonly RunFailure[];
 }
 
 /**
@@ -60,6 +72,8 @@ export function buildCompareDocument(input: {
   readonly warnings: readonly string[];
   readonly createdAt?: string;
 }): CompareDocument {
+  const results = analyzeRuns(input.alternatives, input.noiseFloor);
+  const outliers = outlierWarning(results);
   return {
     format: COMPARE_FORMAT,
     version: COMPARE_VERSION,
@@ -68,8 +82,8 @@ export function buildCompareDocument(input: {
     settings: input.settings,
     alternatives: input.alternatives,
     noiseFloor: input.noiseFloor,
-    results: analyzeRuns(input.alternatives, input.noiseFloor),
-    warnings: input.warnings,
+    results,
+    warnings: outliers === null ? input.warnings : [...input.warnings, outliers],
   };
 }
 

@@ -1,4 +1,5 @@
 import type { CommandReport } from '../session/report.ts';
+import type { MetricRole } from './statistics.ts';
 import type { MetricWording } from './verdict.ts';
 
 /** The unit a metric's values are in; renderers pick the display scale from it. */
@@ -12,25 +13,27 @@ export interface MetricInfo {
   readonly label: string;
   readonly unit: MetricUnit;
   readonly wording: MetricWording;
+  /** How it enters a comparison's verdicts: time is primary, a rate mirrors time (see MetricRole). */
+  readonly role: MetricRole;
 }
 
 /** One run's values, metric key → value in the metric's unit; unknown metrics are absent, never null. */
 export type RunValues = Readonly<Record<string, number>>;
 
 const FIXED: readonly MetricInfo[] = [
-  { key: 'durationS', label: 'time', unit: 's', wording: { kind: 'time' } },
-  { key: 'peakRssBytes', label: 'peak RSS', unit: 'bytes', wording: { kind: 'amount', noun: 'peak RSS' } },
-  { key: 'usedBytes', label: 'RAM used', unit: 'bytes', wording: { kind: 'amount', noun: 'RAM used' } },
-  { key: 'peakAboveFinalBytes', label: 'peak above final', unit: 'bytes', wording: { kind: 'amount', noun: 'peak above final RAM' } },
+  { key: 'durationS', label: 'time', unit: 's', wording: { kind: 'time' }, role: 'primary' },
+  { key: 'peakRssBytes', label: 'peak RSS', unit: 'bytes', wording: { kind: 'amount', noun: 'peak RSS' }, role: 'secondary' },
+  { key: 'usedBytes', label: 'RAM used', unit: 'bytes', wording: { kind: 'amount', noun: 'RAM used' }, role: 'secondary' },
+  { key: 'peakAboveFinalBytes', label: 'peak above final', unit: 'bytes', wording: { kind: 'amount', noun: 'peak above final RAM' }, role: 'secondary' },
 ];
 const DERIVED: readonly MetricInfo[] = [
-  { key: 'missRatio', label: 'miss ratio', unit: 'ratio', wording: { kind: 'amount', noun: 'miss ratio' } },
-  { key: 'ipc', label: 'IPC', unit: 'ratio', wording: { kind: 'amount', noun: 'IPC' } },
-  { key: 'missesPerKiloInstruction', label: 'MPKI', unit: 'ratio', wording: { kind: 'amount', noun: 'misses per 1000 instructions' } },
+  { key: 'missRatio', label: 'miss ratio', unit: 'ratio', wording: { kind: 'level', noun: 'miss ratio' }, role: 'secondary' },
+  { key: 'ipc', label: 'IPC', unit: 'ratio', wording: { kind: 'level', noun: 'IPC' }, role: 'secondary' },
+  { key: 'missesPerKiloInstruction', label: 'MPKI', unit: 'ratio', wording: { kind: 'level', noun: 'MPKI (misses per 1000 instructions)' }, role: 'secondary' },
 ];
 const CPU: readonly MetricInfo[] = [
-  { key: 'userCpuS', label: 'user CPU', unit: 's', wording: { kind: 'amount', noun: 'user CPU time' } },
-  { key: 'systemCpuS', label: 'system CPU', unit: 's', wording: { kind: 'amount', noun: 'system CPU time' } },
+  { key: 'userCpuS', label: 'user CPU', unit: 's', wording: { kind: 'amount', noun: 'user CPU time' }, role: 'secondary' },
+  { key: 'systemCpuS', label: 'system CPU', unit: 's', wording: { kind: 'amount', noun: 'system CPU time' }, role: 'secondary' },
 ];
 const RATE_SUFFIX = '/s';
 
@@ -66,9 +69,9 @@ export function describeMetric(key: string): MetricInfo {
   if (fixed !== undefined) return fixed;
   if (key.endsWith(RATE_SUFFIX)) {
     const event = key.slice(0, -RATE_SUFFIX.length);
-    return { key, label: `${event} per s`, unit: 'per-s', wording: { kind: 'count', noun: `${event} per second` } };
+    return { key, label: `${event} per s`, unit: 'per-s', wording: { kind: 'count', noun: `${event} per second` }, role: 'rate' };
   }
-  return { key, label: key, unit: 'count', wording: { kind: 'count', noun: key } };
+  return { key, label: key, unit: 'count', wording: { kind: 'count', noun: key }, role: 'secondary' };
 }
 
 /**

@@ -27,20 +27,41 @@ export interface WelchTest {
   readonly pValue: number;
 }
 
-/** Ratio of means B / A with its confidence interval, by the delta method (see ratioOfMeans). */
+/**
+ * Where a ratio is tested and its interval taken. `log`: every value of both samples is > 0, so
+ * Welch's test runs on ln(values) and the interval is exp(difference of log means ± t·se): it
+ * cannot go below 0 and the ratio is of geometric means. `linear`: some value is ≤ 0 (a count of
+ * 0, RAM given back), so Welch runs on the values and the interval is Fieller's for the ratio of
+ * means, the set of ratios the same test does not reject.
+ */
+export type RatioScale = 'log' | 'linear';
+
+/** Ratio B / A with its confidence interval, on the scale of its test (see RatioScale). */
 export interface RatioEstimate {
-  /** mean B / mean A; null when mean A is 0 or a sample is empty. */
+  /** log: geometric mean B / geometric mean A; linear: mean B / mean A. null when A's is 0 or a sample is empty. */
   readonly ratio: number | null;
-  /** The interval; null when a sample has fewer than two runs (its variance is unknown) or ratio is null. */
+  readonly scale: RatioScale;
+  /**
+   * null when a sample has fewer than two runs (its variance is unknown), ratio is null, Fieller's
+   * set is unbounded (A's mean is not clear of zero), or the metric is not tested (a rate).
+   * It excludes 1 exactly when the comparison is significant.
+   */
   readonly interval: {
     readonly low: number;
     readonly high: number;
-    /** (high − low) / 2; 0 when both samples are constant. */
+    /** (high − low) / 2, printed as "±"; 0 when both samples are constant. */
     readonly halfWidth: number;
-    /** e.g. 0.95 */
+    /** 1 − the alpha the metric was tested at, e.g. 0.95; higher after Holm's correction. */
     readonly confidence: number;
   } | null;
 }
+
+/**
+ * How a metric enters the verdicts of one comparison. `primary` (time): tested at alpha.
+ * `secondary`: tested at alpha with Holm's correction over the secondary metrics of the comparison.
+ * `rate`: a per-second rate, total ÷ time, only mirrors time and gets no test or verdict of its own.
+ */
+export type MetricRole = 'primary' | 'secondary' | 'rate';
 
 /** Everything `compare` says about one metric of B against A. */
 export interface Comparison {
@@ -49,11 +70,19 @@ export interface Comparison {
   readonly baseline: RunSummary;
   readonly alternative: RunSummary;
   readonly ratio: RatioEstimate;
-  /** null when either sample has fewer than two runs. */
+  /** On ratio.scale; null when either sample has fewer than two runs or the metric is a rate. */
   readonly welch: WelchTest | null;
-  /** welch.pValue < alpha; false when the test could not run. */
+  /** welch.pValue < testAlpha; false when the test could not run. Agrees with the interval excluding 1. */
   readonly isSignificant: boolean;
+  /** Significant and at least `minimumEffect` apart: what the verdict calls a difference. */
+  readonly isMeaningful: boolean;
+  /** The family's alpha, e.g. 0.05. */
   readonly alpha: number;
+  /** The alpha this metric was tested at: alpha for time, Holm's step for the others. */
+  readonly testAlpha: number;
+  readonly role: MetricRole;
+  /** Smallest relative difference called meaningful, e.g. 0.01 for 1% (or the noise floor's spread). */
+  readonly minimumEffect: number;
   /** e.g. "col is 3.1× ± 0.2 slower; p < 0.001" */
   readonly verdict: string;
 }
@@ -63,6 +92,9 @@ export interface Alternative {
   readonly name: string;
   readonly values: readonly number[];
 }
+
+/** The smallest relative difference a verdict calls a difference when nothing else says more. */
+export const DEFAULT_MINIMUM_EFFECT = 0.01;
 
 // A constant sample gets exactly zero variance and its own value as mean, so that identical
 // alternatives compare as exactly equal instead of as rounding noise over a zero standard error.
@@ -96,66 +128,120 @@ export function summarizeRuns(values: readonly number[]): RunSummary {
   };
 }
 
-/** Welch's t-test; null when either sample has fewer than two runs. */
-export function welchTTest(baseline: readonly number[], alternative: readonly number[]): WelchTest | null {
-  if (baseline.length < 2 || alternative.length < 2) return null;
-  const difference = meanOf(alternative) - meanOf(baseline);
+/** The parts of Welch's test that its interval needs too. */
+interface WelchParts {
+  readonly difference: number;
+  readonly squaredErrorA: number;
+  readonly squaredErrorB: number;
+  readonly df: number | null;
+}
+
+function welchParts(baseline: readonly number[], alternative: readonly number[]): WelchParts {
   const squaredErrorA = varianceOf(baseline) / baseline.length;
   const squaredErrorB = varianceOf(alternative) / alternative.length;
   const squaredError = squaredErrorA + squaredErrorB;
-  if (squaredError === 0) {
-    return difference === 0 ? { t: 0, df: null, pValue: 1 } : { t: null, df: null, pValue: 0 };
-  }
   const df =
-    (squaredError * squaredError) /
-    ((squaredErrorA * squaredErrorA) / (baseline.length - 1) +
-      (squaredErrorB * squaredErrorB) / (alternative.length - 1));
-  const t = difference / Math.sqrt(squaredError);
+    squaredError === 0
+      ? null
+      : (squaredError * squaredError) /
+        ((squaredErrorA * squaredErrorA) / (baseline.length - 1) + (squaredErrorB * squaredErrorB) / (alternative.length - 1));
+  return { difference: meanOf(alternative) - meanOf(baseline), squaredErrorA, squaredErrorB, df };
+}
+
+/** Welch's t-test on the values as given; null when either sample has fewer than two runs. */
+export function welchTTest(baseline: readonly number[], alternative: readonly number[]): WelchTest | null {
+  if (baseline.length < 2 || alternative.length < 2) return null;
+  const { difference, squaredErrorA, squaredErrorB, df } = welchParts(baseline, alternative);
+  if (df === null) return difference === 0 ? { t: 0, df: null, pValue: 1 } : { t: null, df: null, pValue: 0 };
+  const t = difference / Math.sqrt(squaredErrorA + squaredErrorB);
   return { t, df, pValue: studentTTwoSidedP(t, df) };
 }
 
-/**
- * mean B / mean A with a confidence interval by the delta method on independent samples:
- * Var(B̄/Ā) ≈ Var(B̄)/Ā² + B̄²·Var(Ā)/Ā⁴, with Var(X̄) = s²/n, and a Student t critical value on
- * Welch–Satterthwaite degrees of freedom for those two terms. Chosen over Fieller's theorem because
- * it always gives a finite interval; the two agree when Ā is many standard errors from zero, which
- * is the case for any measurement worth comparing.
- */
-export function ratioOfMeans(
-  baseline: readonly number[],
-  alternative: readonly number[],
-  confidence = 0.95,
-): RatioEstimate {
-  if (baseline.length === 0 || alternative.length === 0) return { ratio: null, interval: null };
-  const meanA = meanOf(baseline);
-  const meanB = meanOf(alternative);
-  if (meanA === 0) return { ratio: null, interval: null };
-  const ratio = meanB / meanA;
-  if (baseline.length < 2 || alternative.length < 2) return { ratio, interval: null };
-  const termB = varianceOf(alternative) / alternative.length / (meanA * meanA);
-  const termA = (ratio * ratio * (varianceOf(baseline) / baseline.length)) / (meanA * meanA);
-  const variance = termA + termB;
-  if (variance === 0) return { ratio, interval: { low: ratio, high: ratio, halfWidth: 0, confidence } };
-  const df = (variance * variance) / ((termA * termA) / (baseline.length - 1) + (termB * termB) / (alternative.length - 1));
-  const halfWidth = studentTQuantile(1 - (1 - confidence) / 2, df) * Math.sqrt(variance);
-  return { ratio, interval: { low: ratio - halfWidth, high: ratio + halfWidth, halfWidth, confidence } };
+/** `log` when every value of both samples is > 0 (see RatioScale). */
+export function ratioScaleOf(baseline: readonly number[], alternative: readonly number[]): RatioScale {
+  return baseline.every((value) => value > 0) && alternative.every((value) => value > 0) ? 'log' : 'linear';
+}
+
+const logs = (values: readonly number[]): number[] => values.map(Math.log);
+
+/** Welch's test of B against A on the ratio's scale: on ln(values) when all are > 0. */
+export function ratioTest(baseline: readonly number[], alternative: readonly number[]): WelchTest | null {
+  return ratioScaleOf(baseline, alternative) === 'log' ? welchTTest(logs(baseline), logs(alternative)) : welchTTest(baseline, alternative);
+}
+
+function makeInterval(low: number, high: number, confidence: number): NonNullable<RatioEstimate['interval']> {
+  return { low, high, halfWidth: (high - low) / 2, confidence };
 }
 
 /**
- * Compares alternative B against baseline A for one metric: summaries, ratio of means with a 95%
- * interval, Welch's t-test and a one-line verdict. Never produces NaN.
- * @example compareRuns({ name: 'row', values: [1, 1.1, 0.9] }, { name: 'col', values: [3, 3.2, 3.1] }, { kind: 'time' })
- *   // verdict: "col is 3.1× ± 0.7 slower; p < 0.001"
+ * B / A with a confidence interval that excludes 1 exactly when `ratioTest` rejects at
+ * 1 − confidence (same t, same Welch–Satterthwaite df). On the log scale: exp(d ± t·se) around
+ * exp(d), d the difference of log means. On the linear scale: Fieller's interval
+ * {θ : (B̄ − θĀ)² ≤ t²(s²B/nB + θ²s²A/nA)}, cut at 0 when no value is negative, and none when the
+ * set is unbounded.
  */
-export function compareRuns(
-  baseline: Alternative,
-  alternative: Alternative,
-  wording: MetricWording,
-  { alpha = 0.05 }: { readonly alpha?: number } = {},
-): Comparison {
-  const welch = welchTTest(baseline.values, alternative.values);
-  const ratio = ratioOfMeans(baseline.values, alternative.values, 1 - alpha);
-  const isSignificant = welch !== null && welch.pValue < alpha;
+export function ratioInterval(baseline: readonly number[], alternative: readonly number[], confidence = 0.95): RatioEstimate {
+  const scale = ratioScaleOf(baseline, alternative);
+  if (baseline.length === 0 || alternative.length === 0) return { ratio: null, scale, interval: null };
+  if (scale === 'log') {
+    const parts = welchParts(logs(baseline), logs(alternative));
+    // Two constant samples: their exact quotient, not exp(ln b − ln a) with its last-digit rounding.
+    const ratio = isConstant(baseline) && isConstant(alternative) ? alternative[0]! / baseline[0]! : Math.exp(parts.difference);
+    if (baseline.length < 2 || alternative.length < 2) return { ratio, scale, interval: null };
+    if (parts.df === null) return { ratio, scale, interval: makeInterval(ratio, ratio, confidence) };
+    const margin = studentTQuantile(1 - (1 - confidence) / 2, parts.df) * Math.sqrt(parts.squaredErrorA + parts.squaredErrorB);
+    return { ratio, scale, interval: makeInterval(Math.exp(parts.difference - margin), Math.exp(parts.difference + margin), confidence) };
+  }
+  const meanA = meanOf(baseline);
+  const meanB = meanOf(alternative);
+  if (meanA === 0) return { ratio: null, scale, interval: null };
+  const ratio = meanB / meanA;
+  if (baseline.length < 2 || alternative.length < 2) return { ratio, scale, interval: null };
+  const parts = welchParts(baseline, alternative);
+  if (parts.df === null) return { ratio, scale, interval: makeInterval(ratio, ratio, confidence) };
+  const tSquared = studentTQuantile(1 - (1 - confidence) / 2, parts.df) ** 2;
+  // aθ² − 2bθ + c ≤ 0 with a > 0 is a bounded interval; a ≤ 0 (Ā within t·se of 0) is not.
+  const a = meanA * meanA - tSquared * parts.squaredErrorA;
+  if (!(a > 0)) return { ratio, scale, interval: null };
+  const b = meanA * meanB;
+  const root = Math.sqrt(Math.max(0, b * b - a * (meanB * meanB - tSquared * parts.squaredErrorB)));
+  const floor = baseline.every((value) => value >= 0) && alternative.every((value) => value >= 0) ? 0 : -Infinity;
+  return { ratio, scale, interval: makeInterval(Math.max(floor, (b - root) / a), (b + root) / a, confidence) };
+}
+
+/** How far apart B and A are as a fraction: 0.5 for 1.5× or for 1/1.5×; Infinity when one is 0. */
+export function relativeEffect(ratio: number): number {
+  if (ratio === 0) return Infinity;
+  return Math.max(ratio, 1 / ratio) - 1;
+}
+
+export interface CompareOptions {
+  /** The family's alpha. */
+  readonly alpha?: number;
+  /** The alpha this metric is tested at (Holm's step for a secondary metric); default alpha. */
+  readonly testAlpha?: number;
+  readonly role?: MetricRole;
+  /** Smallest relative difference called meaningful; default DEFAULT_MINIMUM_EFFECT. */
+  readonly minimumEffect?: number;
+}
+
+/**
+ * Compares alternative B against baseline A for one metric: summaries, ratio with an interval
+ * at 1 − testAlpha, Welch's test on the same scale, and a one-line verdict. Never produces NaN.
+ * @example compareRuns({ name: 'row', values: [1, 1.1, 0.9] }, { name: 'col', values: [3, 3.2, 3.1] }, { kind: 'time' })
+ *   // verdict: "col is 3.1× ± 0.3 slower; p < 0.001"
+ */
+export function compareRuns(baseline: Alternative, alternative: Alternative, wording: MetricWording, options: CompareOptions = {}): Comparison {
+  const alpha = options.alpha ?? 0.05;
+  const testAlpha = options.testAlpha ?? alpha;
+  const role = options.role ?? 'primary';
+  const minimumEffect = options.minimumEffect ?? DEFAULT_MINIMUM_EFFECT;
+  const isRate = role === 'rate';
+  const welch = isRate ? null : ratioTest(baseline.values, alternative.values);
+  const estimate = ratioInterval(baseline.values, alternative.values, 1 - testAlpha);
+  const ratio = isRate ? { ...estimate, interval: null } : estimate;
+  const isSignificant = welch !== null && welch.pValue < testAlpha;
+  const isMeaningful = isSignificant && (ratio.ratio === null || relativeEffect(ratio.ratio) >= minimumEffect);
   const baselineSummary = summarizeRuns(baseline.values);
   const alternativeSummary = summarizeRuns(alternative.values);
   const verdict = formatVerdict({
@@ -165,7 +251,13 @@ export function compareRuns(
     ratio,
     pValue: welch?.pValue ?? null,
     isSignificant,
-    isLarger: (alternativeSummary.mean ?? 0) > (baselineSummary.mean ?? 0),
+    isMeaningful,
+    isRate,
+    alpha,
+    testAlpha,
+    minimumEffect,
+    // The direction of the tested ratio (geometric means on the log scale), else of the means.
+    isLarger: ratio.ratio !== null && ratio.ratio !== 0 ? ratio.ratio > 1 : (alternativeSummary.mean ?? 0) > (baselineSummary.mean ?? 0),
   });
   return {
     baselineName: baseline.name,
@@ -175,7 +267,11 @@ export function compareRuns(
     ratio,
     welch,
     isSignificant,
+    isMeaningful,
     alpha,
+    testAlpha,
+    role,
+    minimumEffect,
     verdict,
   };
 }

@@ -2,12 +2,14 @@ import type { RatioEstimate } from './statistics.ts';
 
 /**
  * How a metric is spoken of: time is "slower"/"faster", a count has "more"/"fewer" of a noun
- * ("D1 misses"), an amount has "more"/"less" of a noun ("peak RSS").
+ * ("D1 misses"), an amount has "more"/"less" of a noun ("peak RSS"), a level is "higher"/"lower"
+ * ("miss ratio", "IPC").
  */
 export type MetricWording =
   | { readonly kind: 'time' }
   | { readonly kind: 'count'; readonly noun: string }
-  | { readonly kind: 'amount'; readonly noun: string };
+  | { readonly kind: 'amount'; readonly noun: string }
+  | { readonly kind: 'level'; readonly noun: string };
 
 export interface VerdictInput {
   readonly baselineName: string;
@@ -17,6 +19,15 @@ export interface VerdictInput {
   /** null when the test could not run (fewer than two runs on a side). */
   readonly pValue: number | null;
   readonly isSignificant: boolean;
+  /** Significant and at least minimumEffect apart. */
+  readonly isMeaningful: boolean;
+  /** A per-second rate: no verdict of its own. */
+  readonly isRate?: boolean;
+  /** The family's alpha and the one this metric was tested at (Holm); both default 0.05. */
+  readonly alpha?: number;
+  readonly testAlpha?: number;
+  /** Smallest relative difference called meaningful, e.g. 0.01. */
+  readonly minimumEffect?: number;
   /** mean B > mean A: picks "slower"/"more" over "faster"/"fewer" when the ratio is unknown. */
   readonly isLarger: boolean;
 }
@@ -25,7 +36,19 @@ const DIRECTION_WORDS: Record<MetricWording['kind'], { readonly larger: string; 
   time: { larger: 'slower', smaller: 'faster', verb: 'is' },
   count: { larger: 'more', smaller: 'fewer', verb: 'has' },
   amount: { larger: 'more', smaller: 'less', verb: 'has' },
+  level: { larger: 'higher', smaller: 'lower', verb: 'has' },
 };
+
+/** "1%", "0.05%", "12%": a relative difference for people. */
+export function formatPercent(fraction: number): string {
+  const percent = fraction * 100;
+  return `${Number(percent.toPrecision(percent >= 1 ? 2 : 1))}%`;
+}
+
+/** "α 0.0125": the alpha a Holm step tested at, to three significant digits. */
+function formatAlpha(alpha: number): string {
+  return `α ${Number(alpha.toPrecision(3))}`;
+}
 
 /** "p < 0.001", "p = 0.012", "p = 0.42". */
 export function formatPValue(pValue: number): string {
@@ -63,15 +86,27 @@ function formatFactor(ratio: RatioEstimate, isLarger: boolean): string | null {
 /**
  * The plain-language verdict of B against A:
  * "col is 3.1× ± 0.2 slower; p < 0.001", "col has 8.0× ± 0.1 more D1 misses; p < 0.001",
- * "no significant difference (p = 0.42)", or "too few runs to tell (…)".
+ * "no significant difference (p = 0.42)", "no meaningful difference (0.05%, under the 1% minimum
+ * effect; p = 0.048)", "too few runs to tell (…)", or for a rate "no verdict of its own (…)".
  */
 export function formatVerdict(input: VerdictInput): string {
   const { alternativeName, baselineName, wording, ratio } = input;
+  if (input.isRate === true) return 'no verdict of its own (a rate: the total ÷ time; see both)';
   if (input.pValue === null) {
     const hint = ratio.ratio === null ? '' : `${alternativeName}/${baselineName} = ${ratio.ratio.toPrecision(3)}×; `;
     return `too few runs to tell (${hint}run each at least twice)`;
   }
-  if (!input.isSignificant) return `no significant difference (${formatPValue(input.pValue)})`;
+  const alpha = input.alpha ?? 0.05;
+  const testAlpha = input.testAlpha ?? alpha;
+  if (!input.isSignificant) {
+    // p under alpha yet not significant: Holm's correction asked for less; say so, or it reads as a contradiction.
+    const corrected = input.pValue < alpha && testAlpha < alpha ? ` > ${formatAlpha(testAlpha)}, Holm-corrected` : '';
+    return `no significant difference (${formatPValue(input.pValue)}${corrected})`;
+  }
+  if (!input.isMeaningful && ratio.ratio !== null && ratio.ratio !== 0) {
+    const apart = Math.max(ratio.ratio, 1 / ratio.ratio) - 1;
+    return `no meaningful difference (${formatPercent(apart)}, under the ${formatPercent(input.minimumEffect ?? 0.01)} minimum effect; ${formatPValue(input.pValue)})`;
+  }
   const words = DIRECTION_WORDS[wording.kind];
   const direction = input.isLarger ? words.larger : words.smaller;
   const factor = formatFactor(ratio, input.isLarger);

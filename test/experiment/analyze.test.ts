@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeRuns, compareWithBaseline } from '../../src/experiment/analyze.ts';
 import { describeMetric, metricsOfReport, orderMetricKeys } from '../../src/experiment/metrics.ts';
-import { compareRuns } from '../../src/experiment/statistics.ts';
+import { analyzeRuns as analyze, outlierWarning } from '../../src/experiment/analyze.ts';
+import { compareRuns, ratioTest } from '../../src/experiment/statistics.ts';
 import type { CommandReport } from '../../src/session/report.ts';
 
 const runs = (times: readonly number[], misses?: readonly number[]) =>
@@ -42,6 +43,51 @@ describe('analyzeRuns', () => {
   });
 });
 
+describe('analyzeRuns: primary, Holm, rates, minimum effect, outliers', () => {
+  // Time differs clearly; two events differ modestly (p between 0.0125 and 0.05 on their own); a rate.
+  const a = { name: 'a', runs: [0, 1, 2, 3, 4, 5].map((k) => ({ durationS: 1 + k * 0.01, x: 100 + (k % 3), y: 50 + (k % 2), 'x/s': 100 + k })) };
+  const b = { name: 'b', runs: [0, 1, 2, 3, 4, 5].map((k) => ({ durationS: 2 + k * 0.01, x: 102 + (k % 3), y: 51 + (k % 2) * 1.5, 'x/s': 51 + k })) };
+  const results = analyze([a, b], null);
+  const byKey = (key: string) => results.find((result) => result.metric.key === key)!.comparisons[0]!;
+
+  it('tests time at alpha and the other metrics under Holm’s correction', () => {
+    expect(byKey('durationS')).toMatchObject({ role: 'primary', testAlpha: 0.05, isSignificant: true });
+    const x = byKey('x');
+    const y = byKey('y');
+    const pX = ratioTest(a.runs.map((run) => run.x), b.runs.map((run) => run.x))!.pValue;
+    const pY = ratioTest(a.runs.map((run) => run.y), b.runs.map((run) => run.y))!.pValue;
+    expect([x.welch!.pValue, y.welch!.pValue]).toEqual([pX, pY]);
+    // Two secondary metrics: the smaller p at 0.025, the other at 0.05 if the first was rejected.
+    const [first, second] = pX <= pY ? [x, y] : [y, x];
+    expect(first.testAlpha).toBeCloseTo(0.025, 15);
+    expect(second.testAlpha).toBeCloseTo(first.isSignificant ? 0.05 : 0.025, 15);
+    expect(first.ratio.interval!.confidence).toBeCloseTo(1 - first.testAlpha, 15);
+  });
+
+  it('gives the rate no verdict of its own', () => {
+    expect(byKey('x/s')).toMatchObject({ role: 'rate', welch: null, isSignificant: false, isMeaningful: false });
+  });
+
+  it('raises the minimum effect to the noise floor’s spread relative to the baseline', () => {
+    const floor = { name: 'noise floor', runs: [0.1, 0.2, 0.3, 0.15].map((durationS) => ({ durationS })) };
+    const withFloor = analyze([a, b], floor)[0]!.comparisons[0]!;
+    const sigma = Math.sqrt([0.1, 0.2, 0.3, 0.15].reduce((s, v) => s + (v - 0.1875) ** 2, 0) / 3);
+    expect(withFloor.minimumEffect).toBeCloseTo(sigma / 1.025, 12);
+    expect(byKey('durationS').minimumEffect).toBe(0.01);
+  });
+
+  it('counts time outliers per alternative and words hyperfine’s warning for perfcell', () => {
+    const steady = [1, 1.01, 0.99, 1.02, 1, 0.98, 1.01, 1, 0.99, 1.01];
+    const noisy = { name: 'noisy', runs: [...steady.slice(0, 9), 3].map((durationS) => ({ durationS })) };
+    const quiet = analyze([{ name: 'quiet', runs: steady.map((durationS) => ({ durationS })) }, noisy], null);
+    expect(quiet[0]!.summaries.map((entry) => entry.outliers)).toEqual([0, 1]);
+    expect(outlierWarning(quiet)).toBe(
+      "statistical outliers in the time of 'noisy' 1 of 10 runs: something else likely interfered (re-run on a quiet machine, without other programs competing for the CPUs; if the first runs were the slow ones, add --warmup rounds or a --prepare command)",
+    );
+    expect(outlierWarning(results)).toBeNull();
+  });
+});
+
 describe('metrics', () => {
   const report: CommandReport = {
     label: 'x',
@@ -72,7 +118,9 @@ describe('metrics', () => {
 
   it('orders keys time, RAM, totals, rates, ratios, CPU, and describes each', () => {
     expect(orderMetricKeys([{ userCpuS: 1, 'a/s': 1, ipc: 1, a: 1, peakRssBytes: 1, durationS: 1 }])).toEqual(['durationS', 'peakRssBytes', 'a', 'a/s', 'ipc', 'userCpuS']);
-    expect(describeMetric('page-faults/s')).toEqual({ key: 'page-faults/s', label: 'page-faults per s', unit: 'per-s', wording: { kind: 'count', noun: 'page-faults per second' } });
+    expect(describeMetric('page-faults/s')).toEqual({ key: 'page-faults/s', label: 'page-faults per s', unit: 'per-s', wording: { kind: 'count', noun: 'page-faults per second' }, role: 'rate' });
+    expect(describeMetric('durationS').role).toBe('primary');
+    expect(describeMetric('missRatio').wording).toEqual({ kind: 'level', noun: 'miss ratio' });
     expect(describeMetric('D1 misses').wording).toEqual({ kind: 'count', noun: 'D1 misses' });
   });
 });

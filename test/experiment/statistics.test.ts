@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareRuns, ratioOfMeans, summarizeRuns, welchTTest } from '../../src/experiment/statistics.ts';
+import { compareRuns, ratioInterval, ratioScaleOf, ratioTest, summarizeRuns, welchTTest } from '../../src/experiment/statistics.ts';
 import { studentTQuantile } from '../../src/experiment/student-t.ts';
 
 // The three worked examples of Wikipedia's "Welch's t-test" article, with the published rounded
@@ -153,70 +153,176 @@ describe('welchTTest', () => {
   });
 });
 
-describe('ratioOfMeans', () => {
-  it('lies within Fieller’s intervals for the extreme Welch df when the baseline is far from zero', () => {
+const logsOf = (xs: readonly number[]) => xs.map(Math.log);
+
+function lognormalSampler(random: () => number): (logMean: number, logSd: number, n: number) => number[] {
+  const normal = normalSampler(random);
+  return (logMean, logSd, n) => normal(logMean, logSd, n).map(Math.exp);
+}
+
+describe('ratioTest and ratioInterval', () => {
+  // The published Welch examples above still check welchTTest itself: it is the test, and the log
+  // scale only changes what it is given (ln of each value), not how it computes t, df and p.
+  it('tests positive data on the log scale: Welch on ln(values)', () => {
+    for (const example of wikipediaExamples) {
+      expect(ratioScaleOf(example.a, example.b)).toBe('log');
+      expect(ratioTest(example.a, example.b)).toEqual(welchTTest(logsOf(example.a), logsOf(example.b)));
+    }
+  });
+
+  it('gives exp(difference of log means ± t·se), computed here by hand', () => {
     const a = [10.2, 9.8, 10.1, 9.9, 10.0, 10.3, 9.7];
     const b = [31.0, 29.5, 30.4, 30.9, 29.1, 30.2, 29.9];
-    const estimate = ratioOfMeans(a, b);
-    const interval = estimate.interval!;
-    // Fieller: (mB − θ·mA)² = t²(sB² + θ²·sA²), solved for θ, with sX² = var/n.
     const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
     const squaredError = (xs: readonly number[]) => {
       const m = mean(xs);
       return xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1) / xs.length;
     };
-    const [mA, mB, sA, sB] = [mean(a), mean(b), squaredError(a), squaredError(b)];
-    const fieller = (df: number) => {
-      const t = studentTQuantile(0.975, df);
-      const qa = mA * mA - t * t * sA;
-      const qb = -2 * mA * mB;
-      const qc = mB * mB - t * t * sB;
-      const root = Math.sqrt(qb * qb - 4 * qa * qc);
-      return { low: (-qb - root) / (2 * qa), high: (-qb + root) / (2 * qa) };
-    };
-    // Satterthwaite df always lies between min(n) − 1 = 6 and nA + nB − 2 = 12.
-    const narrow = fieller(12);
-    const wide = fieller(6);
-    expect(estimate.ratio).toBeCloseTo(mB / mA, 12);
-    // Fieller's interval leans upwards, the delta method's is symmetric: allow 5% of the half-width.
-    const slack = 0.05 * interval.halfWidth;
-    expect(interval.low).toBeGreaterThan(wide.low - slack);
-    expect(interval.low).toBeLessThan(narrow.low + slack);
-    expect(interval.high).toBeGreaterThan(narrow.high - slack);
-    expect(interval.high).toBeLessThan(wide.high + slack);
-    expect(interval.halfWidth).toBeCloseTo((interval.high - interval.low) / 2, 12);
-    expect(interval.confidence).toBe(0.95);
+    const [la, lb] = [logsOf(a), logsOf(b)];
+    const d = mean(lb) - mean(la);
+    const se2 = squaredError(la) + squaredError(lb);
+    const df = se2 ** 2 / (squaredError(la) ** 2 / (a.length - 1) + squaredError(lb) ** 2 / (b.length - 1));
+    const margin = studentTQuantile(0.975, df) * Math.sqrt(se2);
+    const estimate = ratioInterval(a, b);
+    expect(estimate.scale).toBe('log');
+    expect(estimate.ratio).toBeCloseTo(Math.exp(d), 12);
+    expect(estimate.interval!.low).toBeCloseTo(Math.exp(d - margin), 12);
+    expect(estimate.interval!.high).toBeCloseTo(Math.exp(d + margin), 12);
+    expect(estimate.interval!.halfWidth).toBeCloseTo((estimate.interval!.high - estimate.interval!.low) / 2, 12);
+    expect(estimate.interval!.confidence).toBe(0.95);
   });
 
-  it('covers the true ratio about 95% of the time (Monte Carlo, seeded)', () => {
-    const sample = normalSampler(seededRandom(7));
-    const trials = 3000;
-    let covered = 0;
-    for (let i = 0; i < trials; i++) {
-      const interval = ratioOfMeans(sample(10, 1, 10), sample(30, 4, 8)).interval!;
-      if (interval.low <= 3 && 3 <= interval.high) covered++;
+  it('never gives a negative bound, even for wild data (the 2.25× (95% CI -0.509–5.01) of issue 10)', () => {
+    const estimate = ratioInterval([1, 1.2, 0.9], [0.5, 6, 0.3]);
+    expect(estimate.interval!.low).toBeGreaterThan(0);
+    expect(estimate.interval!.low).toBeLessThan(1);
+    expect(estimate.interval!.high).toBeGreaterThan(1);
+  });
+
+  it('uses Fieller’s interval for data with zeros: exactly the ratios the Welch test does not reject', () => {
+    const a = [3, 0, 4, 5, 2, 3, 4];
+    const b = [9, 7, 0, 8, 10, 9, 8];
+    expect(ratioScaleOf(a, b)).toBe('linear');
+    const estimate = ratioInterval(a, b);
+    const interval = estimate.interval!;
+    expect(estimate.ratio).toBeCloseTo(51 / 21, 12);
+    // At each end, B − θ·A is exactly on the edge of significance for the same t and df.
+    const df = welchTTest(a, b)!.df!;
+    const t = studentTQuantile(0.975, df);
+    const moments = (xs: readonly number[]) => {
+      const m = xs.reduce((s, x) => s + x, 0) / xs.length;
+      return { m, se2: xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1) / xs.length };
+    };
+    const [A, B] = [moments(a), moments(b)];
+    for (const theta of [interval.low, interval.high]) {
+      expect((B.m - theta * A.m) ** 2).toBeCloseTo(t * t * (B.se2 + theta * theta * A.se2), 9);
     }
-    expect(covered / trials).toBeGreaterThan(0.93);
-    expect(covered / trials).toBeLessThan(0.97);
+    expect(interval.low).toBeGreaterThan(0);
+  });
+
+  it('cuts Fieller’s interval at 0 for non-negative data and has none when it is unbounded', () => {
+    const near = ratioInterval([0, 0, 1], [0, 5, 1]);
+    expect(near.ratio).toBe(6);
+    expect(near.interval).toBeNull();
+    const zeroB = ratioInterval([10, 11, 9], [0, 1, 0]);
+    expect(zeroB.interval!.low).toBe(0);
   });
 
   it('has no interval with one run, a zero-width one for constant samples, none for a zero baseline', () => {
-    expect(ratioOfMeans([2], [6, 6.5])).toEqual({ ratio: 3.125, interval: null });
-    expect(ratioOfMeans([4, 4, 4], [32, 32])).toEqual({
+    const one = ratioInterval([2], [6, 6.5]);
+    expect(one.ratio).toBeCloseTo(Math.sqrt(6 * 6.5) / 2, 12);
+    expect(one.interval).toBeNull();
+    expect(ratioInterval([4, 4, 4], [32, 32])).toEqual({
       ratio: 8,
+      scale: 'log',
       interval: { low: 8, high: 8, halfWidth: 0, confidence: 0.95 },
     });
-    expect(ratioOfMeans([0, 0], [1, 2])).toEqual({ ratio: null, interval: null });
-    expect(ratioOfMeans([], [1, 2])).toEqual({ ratio: null, interval: null });
+    expect(ratioInterval([0, 0], [1, 2])).toEqual({ ratio: null, scale: 'linear', interval: null });
+    expect(ratioInterval([], [1, 2])).toEqual({ ratio: null, scale: 'log', interval: null });
   });
 
   it('handles a zero alternative mean', () => {
-    const estimate = ratioOfMeans([1, 2, 3], [0, 0, 0]);
+    const estimate = ratioInterval([10, 11, 12], [0, 0, 0]);
     expect(estimate.ratio).toBe(0);
-    expect(estimate.interval!.halfWidth).toBe(0);
-    const noisy = ratioOfMeans([1, 2, 3], [-1, 0, 1]);
-    expect(noisy.ratio).toBe(0);
-    expect(noisy.interval!.halfWidth).toBeGreaterThan(0);
+    expect(estimate.interval!.low).toBe(0);
+  });
+
+  // Monte Carlo, seeded so it is reproducible: 95% intervals on lognormal data (the shape of run
+  // times) must hold the true ratio (of medians = of geometric means) 93–97% of the time, in each
+  // of several shapes: equal and unequal spreads and sizes, tight and wide.
+  const shapes = [
+    { nA: 10, nB: 10, sdA: 0.1, sdB: 0.1, ratio: 3 },
+    { nA: 6, nB: 11, sdA: 0.05, sdB: 0.3, ratio: 1 },
+    { nA: 20, nB: 20, sdA: 0.5, sdB: 0.5, ratio: 1.3 },
+    { nA: 30, nB: 8, sdA: 0.3, sdB: 0.1, ratio: 0.5 },
+  ] as const;
+  it.each(shapes)('covers the true ratio 93–97% of the time on lognormal data (nA $nA, nB $nB, σ $sdA/$sdB)', (shape) => {
+    const sample = lognormalSampler(seededRandom(1000 + shape.nA * 7 + shape.nB));
+    const trials = 4000;
+    let covered = 0;
+    for (let i = 0; i < trials; i++) {
+      const a = sample(Math.log(0.012), shape.sdA, shape.nA);
+      const b = sample(Math.log(0.012 * shape.ratio), shape.sdB, shape.nB);
+      const interval = ratioInterval(a, b).interval!;
+      if (interval.low <= shape.ratio && shape.ratio <= interval.high) covered++;
+    }
+    // Binomial(4000, 0.95): σ ≈ 0.34%; the 93–97% band is about ±6σ around 95%.
+    expect(covered / trials).toBeGreaterThan(0.93);
+    expect(covered / trials).toBeLessThan(0.97);
+  });
+});
+
+describe('significance and interval agree', () => {
+  // 10,000 random datasets of every kind compare sees: lognormal times, counts with zeros, RAM that
+  // can go negative, constant samples, two to fifteen runs, tested at alpha or at a Holm step.
+  it('on 10,000 random datasets with an interval, "significant" is exactly "the interval excludes 1"', () => {
+    const random = seededRandom(2026);
+    const normal = normalSampler(random);
+    const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    let checked = 0;
+    let significant = 0;
+    let unbounded = 0;
+    for (let i = 0; checked < 10_000; i++) {
+      const nA = 2 + Math.floor(random() * 14);
+      const nB = 2 + Math.floor(random() * 14);
+      const effect = pick([1, 1, 1.005, 1.02, 1.1, 1.5, 3]);
+      const kind = pick(['lognormal', 'lognormal', 'counts', 'signed', 'constant'] as const);
+      const make = (n: number, scale: number): number[] => {
+        switch (kind) {
+          case 'lognormal':
+            return normal(Math.log(scale), pick([0.01, 0.1, 0.5, 1]), n).map(Math.exp);
+          case 'counts':
+            return normal(3 * scale, 2, n).map((x) => Math.max(0, Math.round(x)));
+          case 'signed':
+            return normal(scale, 2, n);
+          case 'constant':
+            return Array.from({ length: n }, () => scale);
+        }
+      };
+      const a = make(nA, 1);
+      const b = make(nB, effect);
+      const testAlpha = pick([0.05, 0.05, 0.025, 0.0125, 0.01]);
+      const comparison = compareRuns({ name: 'a', values: a }, { name: 'b', values: b }, { kind: 'time' }, { testAlpha });
+      const interval = comparison.ratio.interval;
+      if (interval === null) {
+        // Only Fieller's set can be unbounded (the baseline's mean is not clear of zero): no interval printed.
+        expect(comparison.ratio.scale).toBe('linear');
+        unbounded++;
+        continue;
+      }
+      checked++;
+      if (comparison.isSignificant) significant++;
+      const excludesOne = interval.low > 1 || interval.high < 1;
+      if (comparison.isSignificant !== excludesOne) {
+        throw new Error(`disagree: p ${comparison.welch?.pValue} at ${testAlpha}, interval ${interval.low}–${interval.high}; a=${a} b=${b}`);
+      }
+      expect(interval.low).toBeGreaterThanOrEqual(kind === 'signed' ? -Infinity : 0);
+      expect(interval.confidence).toBeCloseTo(1 - testAlpha, 12);
+    }
+    // Both outcomes occur often enough for the agreement to mean something.
+    expect(unbounded).toBeLessThan(checked / 4);
+    expect(significant).toBeGreaterThan(2_000);
+    expect(checked - significant).toBeGreaterThan(2_000);
   });
 });
 
@@ -229,8 +335,11 @@ describe('compareRuns', () => {
       { name: 'col', values: [3.1, 3.3, 2.9, 3.2, 3.0] },
       time,
     );
-    expect(comparison.ratio.ratio).toBeCloseTo(3.1, 12);
+    // The ratio of geometric means: the log scale's estimate.
+    const geometric = (xs: readonly number[]) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+    expect(comparison.ratio.ratio).toBeCloseTo(geometric([3.1, 3.3, 2.9, 3.2, 3.0]) / geometric([1.0, 1.1, 0.9, 1.05, 0.95]), 12);
     expect(comparison.isSignificant).toBe(true);
+    expect(comparison.isMeaningful).toBe(true);
     const halfWidth = comparison.ratio.interval!.halfWidth;
     expect(comparison.verdict).toBe(`col is 3.1× ± ${halfWidth.toFixed(1)} slower; p < 0.001`);
   });
@@ -263,7 +372,47 @@ describe('compareRuns', () => {
     const example = wikipediaExamples[1];
     const comparison = compareRuns({ name: 'a', values: example.a }, { name: 'b', values: example.b }, time);
     expect(comparison.isSignificant).toBe(false);
-    expect(comparison.verdict).toBe('no significant difference (p = 0.15)');
+    // p of Welch on the logs (the published raw-scale p is 0.149).
+    const pValue = welchTTest(logsOf(example.a), logsOf(example.b))!.pValue;
+    expect(pValue).toBeGreaterThan(0.1);
+    expect(comparison.verdict).toBe(`no significant difference (p = ${pValue.toFixed(2)})`);
+  });
+
+  it('calls a significant but tiny difference no meaningful difference (1.0005× fewer page-faults, p = 0.048)', () => {
+    // 2,114 faults against 2,113: one fault in 2,114, steady enough to be "significant".
+    const comparison = compareRuns(
+      { name: 'a', values: [2114, 2114, 2115, 2113, 2114, 2114, 2115, 2114, 2113, 2114] },
+      { name: 'b', values: [2113, 2113, 2114, 2113, 2112, 2113, 2114, 2113, 2113, 2113] },
+      { kind: 'count', noun: 'page-faults' },
+    );
+    expect(comparison.isSignificant).toBe(true);
+    expect(comparison.isMeaningful).toBe(false);
+    expect(comparison.verdict).toMatch(/^no meaningful difference \(0\.04%, under the 1% minimum effect; p [<=] 0\.0\d\d\)$/);
+    const floor = compareRuns({ name: 'a', values: [10, 10.2, 9.9, 10.1] }, { name: 'b', values: [10.6, 10.7, 10.5, 10.6] }, time, { minimumEffect: 0.1 });
+    expect(floor.isSignificant).toBe(true);
+    expect(floor.verdict).toMatch(/^no meaningful difference \(5\.\d%, under the 10% minimum effect; p [<=] 0\.0\d\d\)$/);
+  });
+
+  it('says higher or lower of a level (a ratio of counts), not more', () => {
+    const comparison = compareRuns({ name: 'row', values: [0.1, 0.11, 0.09] }, { name: 'col', values: [0.5, 0.52, 0.48] }, { kind: 'level', noun: 'miss ratio' });
+    expect(comparison.verdict).toMatch(/^col has 5\.\d+× ± [\d.]+ higher miss ratio; p [<=] 0\.0\d+$/);
+  });
+
+  it('gives a per-second rate no test and no verdict of its own', () => {
+    const comparison = compareRuns({ name: 'a', values: [100, 101, 99] }, { name: 'b', values: [200, 201, 199] }, { kind: 'count', noun: 'page-faults per second' }, { role: 'rate' });
+    expect(comparison.welch).toBeNull();
+    expect(comparison.ratio.interval).toBeNull();
+    expect(comparison.ratio.ratio).toBeCloseTo(2, 2);
+    expect(comparison.isSignificant).toBe(false);
+    expect(comparison.verdict).toBe('no verdict of its own (a rate: the total ÷ time; see both)');
+  });
+
+  it('says when Holm’s correction is why a p under 0.05 is not significant', () => {
+    const example = wikipediaExamples[0];
+    const comparison = compareRuns({ name: 'a', values: example.a }, { name: 'b', values: example.b }, time, { testAlpha: 0.0125 });
+    expect(comparison.isSignificant).toBe(false);
+    expect(comparison.ratio.interval!.confidence).toBeCloseTo(0.9875, 12);
+    expect(comparison.verdict).toMatch(/^no significant difference \(p = 0\.0\d\d > α 0\.0125, Holm-corrected\)$/);
   });
 
   it('calls identical constant alternatives no different, with no NaN anywhere', () => {
@@ -296,8 +445,11 @@ describe('compareRuns', () => {
     const strict = compareRuns({ name: 'a', values: example.a }, { name: 'b', values: example.b }, time, { alpha: 0.01 });
     expect(strict.isSignificant).toBe(false);
     expect(strict.ratio.interval!.confidence).toBeCloseTo(0.99, 12);
+    expect(strict.ratio.interval!.low).toBeLessThan(1);
     const loose = compareRuns({ name: 'a', values: example.a }, { name: 'b', values: example.b }, time);
     expect(loose.isSignificant).toBe(true);
-    expect(loose.verdict).toMatch(/^b is 1\.\d+× ± 0\.\d+ slower; p = 0\.021$/);
+    expect(loose.ratio.interval!.low).toBeGreaterThan(1);
+    // Welch on the logs gives p = 0.017 here (0.021 on the raw values, as published).
+    expect(loose.verdict).toMatch(/^b is 1\.\d+× ± 0\.\d+ slower; p = 0\.017$/);
   });
 });

@@ -1,0 +1,31 @@
+import { median } from 'simple-statistics';
+
+/**
+ * Modified z-score above which a run is an outlier. hyperfine's threshold: far above the usual
+ * 3.5 (Iglewicz and Hoaglin), so that only runs something else clearly interfered with count,
+ * not the ordinary spread of a busy machine.
+ */
+export const OUTLIER_THRESHOLD = 14;
+
+/**
+ * Modified z-scores, 0.6745·(x − median) / MAD, robust to the outliers they look for. When the MAD
+ * is 0 (most runs equal, common for counts) the mean absolute deviation scaled by 1.2533 stands
+ * in for it; when that is 0 too every score is 0.
+ * @example modifiedZScores([10, 11, 10, 12, 11, 90]) // [-0.67, 0, -0.67, 0.67, 0, 53.3]
+ */
+export function modifiedZScores(values: readonly number[]): number[] {
+  if (values.length === 0) return [];
+  const center = median(values as number[]);
+  const deviations = values.map((value) => Math.abs(value - center));
+  const mad = median(deviations);
+  if (mad > 0) return values.map((value) => (0.6745 * (value - center)) / mad);
+  const meanDeviation = deviations.reduce((sum, deviation) => sum + deviation, 0) / values.length;
+  if (meanDeviation === 0) return values.map(() => 0);
+  return values.map((value) => (value - center) / (1.2533 * meanDeviation));
+}
+
+/** How many runs lie beyond OUTLIER_THRESHOLD; 0 under three runs (no robust center to judge from). */
+export function countOutliers(values: readonly number[], threshold = OUTLIER_THRESHOLD): number {
+  if (values.length < 3) return 0;
+  return modifiedZScores(values).filter((score) => Math.abs(score) > threshold).length;
+}
