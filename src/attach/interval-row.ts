@@ -1,3 +1,4 @@
+import { aggregateRecords } from '../../parsers/aggregate.ts';
 import type { CounterStatus, PerfRecord } from '../../parsers/perf-stat-types.ts';
 import { cpuBusyPct, type CpuTicks } from '../../parsers/proc-stat.ts';
 
@@ -32,6 +33,8 @@ export interface IntervalEvent {
   readonly value: number | null;
   /** value / intervalS; null when value is. */
   readonly perSecond: number | null;
+  /** perf counted the event only this % of the interval and scaled it up (multiplexing); absent at 100% or when perf printed none. */
+  readonly runningPct?: number;
 }
 
 /** One line of the live watch: what `perf stat -I` prints, with RSS and CPU beside it. */
@@ -100,23 +103,18 @@ export function buildIntervalRow(
   ticksPerSecond = 100,
 ): IntervalRow {
   const intervalS = Math.max(0, interval.timeS - previousTimeS);
-  const byEvent = new Map<string, { event: string; unit: string; status: CounterStatus; value: number | null }>();
-  for (const record of interval.records) {
-    const counted = record.status === 'counted' && record.value !== null;
-    const value = counted ? record.value : record.status === 'not counted' ? 0 : null;
-    const seen = byEvent.get(record.event);
-    if (seen === undefined) {
-      byEvent.set(record.event, { event: record.event, unit: record.unit, status: record.status, value });
-    } else {
-      if (value !== null) seen.value = (seen.value ?? 0) + value;
-      if (counted) seen.status = 'counted';
-      if (seen.unit === '') seen.unit = record.unit;
-    }
-  }
-  const events = [...byEvent.values()].map((event) => ({
-    ...event,
-    perSecond: event.value === null || intervalS <= 0 ? null : event.value / intervalS,
-  }));
+  // the summary's own reading of one timestamp: aggregation columns summed, hybrid PMUs folded
+  const events = aggregateRecords(interval.records).map((aggregate): IntervalEvent => {
+    const value = aggregate.samples[0]?.value ?? null;
+    return {
+      event: aggregate.event,
+      unit: aggregate.unit,
+      status: aggregate.status,
+      value,
+      perSecond: value === null || intervalS <= 0 ? null : value / intervalS,
+      ...(aggregate.lowestRunningPct === null || aggregate.lowestRunningPct >= 100 ? {} : { runningPct: aggregate.lowestRunningPct }),
+    };
+  });
   return {
     timeS: interval.timeS,
     intervalS,

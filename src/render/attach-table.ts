@@ -1,4 +1,5 @@
 import type { IntervalRow } from '../attach/interval-row.ts';
+import { formatRunningPct } from './running-pct.ts';
 import { sparkline } from './sparkline.ts';
 import { formatCount, formatMiB, formatPct } from './units.ts';
 
@@ -38,6 +39,8 @@ export function renderAttachFrame(rows: readonly IntervalRow[], options: AttachT
   const unsupported = unsupportedEvents(rows);
   const heading = [`pid ${options.pid} (${options.comm}), every ${options.intervalMs} ms; Ctrl-C ends the watch with a summary`];
   if (unsupported.length > 0) heading.push(`not supported here: ${unsupported.join(', ')} (perfcell doctor says why)`);
+  const scaled = multiplexHeading(rows);
+  if (scaled !== null) heading.push(scaled);
   const sparks = sparkLines(rows, options.sparkWidth ?? Math.min(40, Math.max(8, width - 44)));
   const room = Math.max(1, height - heading.length - 1 - sparks.length - 1);
   const shown = rows.slice(-room);
@@ -63,7 +66,8 @@ function columnsFor(rows: readonly IntervalRow[]): Column[] {
       width: Math.max(10, title.length),
       cell: (row) => {
         const found = row.events.find((candidate) => candidate.event === event);
-        return found?.perSecond == null ? '-' : formatCount(found.perSecond);
+        if (found?.perSecond == null) return '-';
+        return found.runningPct === undefined ? formatCount(found.perSecond) : `*${formatCount(found.perSecond)}`;
       },
     });
   }
@@ -79,6 +83,25 @@ function eventNames(rows: readonly IntervalRow[]): { event: string; unit: string
     }
   }
   return [...seen].map(([event, unit]) => ({ event, unit }));
+}
+
+/**
+ * One line when perf counted some event only part of an interval (multiplexing) in the rows shown
+ * or before: cells so scaled carry a `*`.
+ */
+function multiplexHeading(rows: readonly IntervalRow[]): string | null {
+  let lowest: number | null = null;
+  const names = new Set<string>();
+  for (const row of rows) {
+    for (const event of row.events) {
+      if (event.runningPct === undefined) continue;
+      names.add(event.event);
+      if (lowest === null || event.runningPct < lowest) lowest = event.runningPct;
+    }
+  }
+  if (lowest === null) return null;
+  const group = names.size >= 2 ? [...names].slice(0, 2) : ['cache-misses', 'cache-references'];
+  return `* scaled from as little as ${formatRunningPct(lowest)} of the time (${[...names].join(', ')}): perf multiplexed more events than the PMU has counters; ask for fewer, or group them: -e '{${group.join(',')}}'`;
 }
 
 function unsupportedEvents(rows: readonly IntervalRow[]): string[] {
