@@ -5,6 +5,8 @@ import { measure } from '../session/measure.ts';
 import type { MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
 import { formatCellFailure } from '../render/cell-failure.ts';
+import { shellQuote } from '../render/shell-quote.ts';
+import { InterruptedError, interruption, throwIfInterrupted } from '../session/interruption.ts';
 import type { CellEvaluator, PreparedCell } from './cell-evaluator.ts';
 import { measureCell, type CellRun } from './run-cells.ts';
 
@@ -44,10 +46,14 @@ export function commandAlternatives(
     name,
     command: argv,
     async measure() {
+      throwIfInterrupted();
       const report = await measure(argv, { ...options.measureOptions, label: name, quiet: true });
+      // A run cut short by Ctrl-C (or SIGTERM) is the interruption's, not the program's failure.
+      const stop = interruption();
+      if (stop !== null) throw new InterruptedError(stop);
       if (report.signal !== null || report.exitCode !== 0) {
         const how = report.signal !== null ? `was killed by ${report.signal}` : `exited with code ${report.exitCode ?? '?'}`;
-        throw new AlternativeFailedError(`'${name}' ${how} (run it alone to see why: perfcell run -- ${argv.join(' ')})`);
+        throw new AlternativeFailedError(`'${name}' ${how} (run it alone to see why: perfcell run -- ${shellQuote(argv)})`);
       }
       return report;
     },
@@ -106,7 +112,10 @@ export function cellAlternatives(
   const make = (name: string, prepared: PreparedCell): Measurable => ({
     name,
     async measure() {
+      throwIfInterrupted();
       const run = await measureCell(evaluator, prepared, { ...measureOptions, label: name });
+      const stop = interruption();
+      if (stop !== null) throw new InterruptedError(stop);
       if (run.failure !== null) throw new AlternativeFailedError(formatCellFailure(file, name, run.failure));
       return run.report;
     },

@@ -62,6 +62,24 @@ export interface CompareDocument {
     readonly comparisons: readonly BaselineComparison[];
   };
   readonly warnings: readonly string[];
+  /** Present when the runs stopped early (Ctrl-C, SIGTERM, a failing run): the document holds what finished. */
+  readonly partial?: PartialRun;
+}
+
+/** Why a comparison stopped before its schedule's end, and what it kept (see experiment/partial-run.ts). */
+export interface PartialRun {
+  /** 'interrupted' (a signal) or 'failed' (a run or a check cell failed). */
+  readonly reason: 'interrupted' | 'failed';
+  /** The signal's name when interrupted, else null. */
+  readonly signal: string | null;
+  /** One line: what stopped it and what the document holds. */
+  readonly message: string;
+  /** Measured rounds in which every alternative ran. */
+  readonly completedRounds: number;
+  /** Finished measured runs of each alternative (and the noise floor), by name. */
+  readonly runs: Readonly<Record<string, number>>;
+  /** Where it stopped: phase, 1-based round and the alternative running then (null between runs or after the rounds). */
+  readonly stoppedAt: { readonly phase: 'warmup' | 'measure' | 'after'; readonly round: number | null; readonly alternative: string | null };
 }
 
 export function buildCompareDocument(input: {

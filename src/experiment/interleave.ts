@@ -27,10 +27,32 @@ export interface InterleaveProgress {
 
 const defaultNow = (): number => performance.now() / 1000;
 
+/** Why the rounds stopped before the schedule's end: a run threw (a failure, or an interruption). */
+export interface InterleaveStop {
+  /** What the run threw, or what `shouldStop` returned. */
+  readonly error: unknown;
+  readonly phase: 'warmup' | 'measure';
+  /** 1-based round within its phase in which it stopped. */
+  readonly round: number;
+  /** The slot whose run stopped the rounds; null when stopped between runs. */
+  readonly slot: string | null;
+}
+
+/** Every finished run, however the rounds ended. */
+export interface InterleaveOutcome<T> {
+  /** Each slot's measured results, in slot order; after a stop, the runs finished before it. */
+  readonly results: T[][];
+  /** Measured rounds in which every slot ran. */
+  readonly completedRounds: number;
+  /** null when the schedule ran to its end. */
+  readonly stop: InterleaveStop | null;
+}
+
 /**
  * Runs the slots in rounds, each round every slot once in the given order (A B A B …), so slow
  * drift (thermal, other load, a growing heap) touches all alternatives alike. Returns each
- * slot's measured results, warm-up rounds left out.
+ * slot's measured results, warm-up rounds left out. A run that throws stops the rounds: this
+ * version throws it; `runInterleavedUntilStopped` returns what finished with it.
  * @example await runInterleaved([{ name: 'A', run: a }, { name: 'B', run: b }], { warmup: 1, runs: 3, minTimeS: null })
  *   // order: A B (warm-up), A B, A B, A B → [[a1, a2, a3], [b1, b2, b3]]
  */
@@ -39,14 +61,40 @@ export async function runInterleaved<T>(
   options: InterleaveOptions,
   onProgress: (progress: InterleaveProgress) => void = () => undefined,
 ): Promise<T[][]> {
+  const outcome = await runInterleavedUntilStopped(slots, options, onProgress);
+  if (outcome.stop !== null) throw outcome.stop.error;
+  return outcome.results;
+}
+
+/**
+ * Like runInterleaved, but a run that throws, or `shouldStop` returning an error before a run
+ * (Ctrl-C), ends the rounds without losing anything: every run finished before it is returned,
+ * with why and where it stopped. Partial results are results.
+ */
+export async function runInterleavedUntilStopped<T>(
+  slots: readonly Slot<T>[],
+  options: InterleaveOptions & { readonly shouldStop?: () => unknown },
+  onProgress: (progress: InterleaveProgress) => void = () => undefined,
+): Promise<InterleaveOutcome<T>> {
   const now = options.now ?? defaultNow;
+  const results: T[][] = slots.map(() => []);
+  let completedRounds = 0;
+  const stopBefore = (phase: 'warmup' | 'measure', round: number): InterleaveStop | null => {
+    const error = options.shouldStop?.();
+    return error === undefined || error === null ? null : { error, phase, round, slot: null };
+  };
   for (let round = 1; round <= options.warmup; round++) {
     for (const slot of slots) {
+      const stop = stopBefore('warmup', round);
+      if (stop !== null) return { results, completedRounds, stop };
       onProgress({ phase: 'warmup', round, rounds: options.warmup, slot: slot.name });
-      await slot.run();
+      try {
+        await slot.run();
+      } catch (error: unknown) {
+        return { results, completedRounds, stop: { error, phase: 'warmup', round, slot: slot.name } };
+      }
     }
   }
-  const results: T[][] = slots.map(() => []);
   const startS = now();
   const estimate = (round: number): number => {
     if (options.minTimeS === null || round <= 1) return Math.max(options.runs, round);
@@ -56,11 +104,18 @@ export async function runInterleaved<T>(
   for (let round = 1; ; round++) {
     const rounds = estimate(round);
     for (const [index, slot] of slots.entries()) {
+      const stop = stopBefore('measure', round);
+      if (stop !== null) return { results, completedRounds, stop };
       onProgress({ phase: 'measure', round, rounds, slot: slot.name });
-      results[index]!.push(await slot.run());
+      try {
+        results[index]!.push(await slot.run());
+      } catch (error: unknown) {
+        return { results, completedRounds, stop: { error, phase: 'measure', round, slot: slot.name } };
+      }
     }
+    completedRounds = round;
     const isEnoughRuns = round >= options.runs;
     const isEnoughTime = options.minTimeS === null || now() - startS >= options.minTimeS;
-    if (isEnoughRuns && isEnoughTime) return results;
+    if (isEnoughRuns && isEnoughTime) return { results, completedRounds, stop: null };
   }
 }

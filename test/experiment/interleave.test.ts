@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runInterleaved, type InterleaveProgress } from '../../src/experiment/interleave.ts';
+import { runInterleaved, runInterleavedUntilStopped, type InterleaveProgress } from '../../src/experiment/interleave.ts';
 
 /** Slots that log their name in the order they ran, and a clock each run moves forward. */
 function recorder(names: readonly string[], secondsPerRun = 0) {
@@ -54,5 +54,37 @@ describe('runInterleaved', () => {
     ];
     await expect(runInterleaved(slots, { warmup: 0, runs: 5, minTimeS: null })).rejects.toThrow('B failed');
     expect(order).toEqual(['A', 'B', 'A', 'B']);
+  });
+});
+
+describe('runInterleavedUntilStopped', () => {
+  it('keeps every run finished before a run throws, and says where it stopped', async () => {
+    const { slots, order } = recorder(['A', 'B']);
+    let calls = 0;
+    const failing = slots.map((slot) => ({ ...slot, run: async () => {
+      calls += 1;
+      if (calls === 8) throw new Error('B failed on its 4th call');
+      return slot.run();
+    } }));
+    const outcome = await runInterleavedUntilStopped(failing, { warmup: 1, runs: 10, minTimeS: null });
+    expect(order.join(' ')).toBe('A B A B A B A');
+    expect(outcome.results).toEqual([['A2', 'A3', 'A4'], ['B2', 'B3']]);
+    expect(outcome.completedRounds).toBe(2);
+    expect(outcome.stop).toMatchObject({ phase: 'measure', round: 3, slot: 'B', error: new Error('B failed on its 4th call') });
+  });
+
+  it('stops between runs when shouldStop returns a reason (Ctrl-C), keeping the rounds so far', async () => {
+    const { slots } = recorder(['A', 'B']);
+    let runsLeft = 5;
+    const counted = slots.map((slot) => ({ ...slot, run: async () => { runsLeft -= 1; return slot.run(); } }));
+    const outcome = await runInterleavedUntilStopped(counted, { warmup: 0, runs: 10, minTimeS: null, shouldStop: () => (runsLeft <= 0 ? 'SIGINT' : null) });
+    expect(outcome.results).toEqual([['A1', 'A2', 'A3'], ['B1', 'B2']]);
+    expect(outcome.completedRounds).toBe(2);
+    expect(outcome.stop).toEqual({ error: 'SIGINT', phase: 'measure', round: 3, slot: null });
+  });
+
+  it('runInterleaved still throws what stopped it', async () => {
+    const slots = [{ name: 'A', run: async () => { throw new Error('nope'); } }];
+    await expect(runInterleaved(slots, { warmup: 0, runs: 2, minTimeS: null })).rejects.toThrow('nope');
   });
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { splitCells } from '../../../parsers/cells.ts';
 import { UsageError } from '../../errors.ts';
@@ -5,7 +6,9 @@ import { cellAlternatives, commandAlternatives, planCells, runOnce, type Measura
 import { compareWithBaseline } from '../../experiment/analyze.ts';
 import { createCellEvaluator, type CellEvaluator } from '../../experiment/cell-evaluator.ts';
 import { buildCompareDocument, type CompareDocument, type SavedAlternative } from '../../experiment/compare-document.ts';
-import { runInterleaved } from '../../experiment/interleave.ts';
+import { runInterleavedUntilStopped } from '../../experiment/interleave.ts';
+import { describePartial } from '../../experiment/partial-run.ts';
+import { holdInterruptions, interruption, interruptionExitCode, InterruptedError } from '../../session/interruption.ts';
 import { machineDifferences, readMachineInfo } from '../../experiment/machine.ts';
 import { metricsOfReport } from '../../experiment/metrics.ts';
 import { isCommentOnlyPrelude } from '../../experiment/run-cells.ts';
@@ -72,6 +75,10 @@ function checkCombination(targets: readonly string[], flags: CompareFlags): void
     if (flags.shell === true) throw new UsageError('--shell is for commands, not cells (drop --shell)');
     return;
   }
+  const [only] = targets;
+  if (targets.length === 1 && only !== undefined && /\.[cm]?[jt]sx?$/.test(only) && existsSync(only)) {
+    throw new UsageError(`${only} is a cell file: name the cells to compare (perfcell compare ${only} --cells "A" "B"), or put -- before commands`);
+  }
   if (targets.length === 0) throw new UsageError('nothing to compare (usage: perfcell compare -- "CMD A" "CMD B", or perfcell compare FILE --cells "A" "B")');
   if (flags.shell === true && flags.backend === 'cachegrind') {
     throw new UsageError('--shell cannot be combined with --backend cachegrind: cachegrind would count the shell, not the command (drop --shell)');
@@ -131,6 +138,8 @@ Examples:
       let after: () => Promise<void> = async () => undefined;
       let plan: { alternatives: readonly Measurable[]; noiseFloor: Measurable };
       const file = flags.cells === undefined ? null : (targets[0] ?? '');
+      // Ctrl-C, SIGTERM and SIGHUP stop the current run; what finished is still reported.
+      const releaseSignals = holdInterruptions();
       try {
         if (file !== null && flags.cells !== undefined) {
           const cells = splitCells(await readCellFile(file)).filter((cell) => !isCommentOnlyPrelude(cell));
@@ -150,11 +159,28 @@ Examples:
         plan = { ...plan, alternatives: renamed(plan.alternatives, flags.names) };
         const slots = [...plan.alternatives, plan.noiseFloor].map((alternative) => ({ name: alternative.name, run: () => alternative.measure() }));
         const showProgress = flags.progress && process.stderr.isTTY === true;
-        const reports = await runInterleaved(slots, { warmup, runs, minTimeS: flags.minTime ?? null }, (progress) => {
+        const outcome = await runInterleavedUntilStopped(slots, {
+          warmup, runs, minTimeS: flags.minTime ?? null,
+          shouldStop: () => { const stop = interruption(); return stop === null ? null : new InterruptedError(stop); },
+        }, (progress) => {
           if (showProgress) process.stderr.write(`\r\x1b[K${renderProgressBar(progress)}`);
         });
         if (showProgress) process.stderr.write('\r\x1b[K');
-        await after();
+        const reports = outcome.results;
+        // A failing check cell (after the alternatives) keeps the measured runs: reported, then the error.
+        let stopError: unknown = outcome.stop?.error ?? null;
+        if (stopError === null) {
+          try {
+            await after();
+          } catch (error: unknown) {
+            stopError = error;
+          }
+        }
+        if (reports.some((runsOfOne) => runsOfOne.length === 0)) {
+          if (stopError === null) throw new Error('no runs were measured');
+          if (stopError instanceof InterruptedError) process.stderr.write('nothing finished before the interruption: no results to report\n');
+          return finishStopped(stopError);
+        }
 
         const allReports = reports.flat();
         const warnings = [...new Set(allReports.flatMap((report) => report.warnings))];
@@ -187,6 +213,8 @@ Examples:
           noiseFloor: saved(plan.noiseFloor, plan.alternatives.length),
           warnings,
         });
+        const partial = describePartial(outcome, stopError, [...plan.alternatives, plan.noiseFloor].map((alternative) => alternative.name));
+        if (partial !== null) document = { ...document, partial };
         if (baseline !== null) {
           const differences = machineDifferences(baseline.document.machine, machine);
           if (differences.length > 0) process.stderr.write(`warning: the baseline ran on another machine or setup (${differences.join('; ')}); differences may be the machine's\n`);
@@ -208,16 +236,25 @@ Examples:
         process.stdout.write(flags.json === true ? json : `${renderCompareText(document)}\n`);
         if (flags.exportJson !== undefined) await writeOutput(flags.exportJson, json);
         if (flags.exportCsv !== undefined) await writeOutput(flags.exportCsv, renderCompareCsv(document));
-        if (flags.exportMarkdown !== undefined) await writeOutput(flags.exportMarkdown, renderCompareMarkdown(document));
+        if (flags.exportMarkdown !== undefined) await writeOutput(flags.exportMarkdown, `${renderCompareMarkdown(document)}${partial === null ? '' : `\n> ${partial.message.replace(/^perfcell: /, '')}\n`}`);
         if (flags.html !== undefined) writeHtmlFile(flags.html, renderCompareDocumentHtml(document));
         if (destination !== null) {
           await writeOutput(destination, json);
           process.stderr.write(`saved to ${displayPath(destination)} (compare with it later: --baseline ${flags.save ?? ''})\n`);
         }
+        if (partial !== null) process.stderr.write(`${partial.message}\n`);
+        if (stopError !== null) finishStopped(stopError);
       } finally {
+        releaseSignals();
         evaluator?.close();
       }
     });
+}
+
+/** After a stop: an interruption exits 128+n (its message is already out), a failure is thrown for main() to print. */
+function finishStopped(error: unknown): void {
+  if (!(error instanceof InterruptedError)) throw error;
+  process.exitCode = interruptionExitCode(error.interruption);
 }
 
 /** The alternatives under the names given with --names (one each), which also key a baseline. */
