@@ -1,0 +1,44 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+/**
+ * The replaying perf (see README.md here): a test double that speaks perf 6.1's
+ * `stat -x, -I MS --pid PID -e EVENTS -D -1 --control fd:A,B` protocol as the real one does on
+ * this machine, and prints the hardware rows of a scenario instead of counting.
+ */
+export const replayPerfDir = import.meta.dirname;
+export const replayPerfPath = join(replayPerfDir, 'perf');
+
+/** Builds the replay once up front (the wrapper would on its first call), so no test times the compile. */
+export function buildReplayPerf(): void {
+  execFileSync(replayPerfPath, ['--version'], { stdio: 'ignore' });
+}
+
+/** One event's line of a scenario: a rate per second, or perf's <not counted> / <not supported>. */
+export type ScenarioValue = number | '<not counted>' | '<not supported>';
+
+export interface Scenario {
+  /** event → rate per second (task-clock: msec per second) or a status. */
+  readonly events: Readonly<Record<string, ScenarioValue>>;
+  /** Multiplexing: the share of the enabled time each hardware counter ran, percent (perf's running column). */
+  readonly runningPct?: number;
+  /** A hybrid Intel machine: the share of the time the task ran on cpu_core, percent; the rest on cpu_atom. */
+  readonly hybridCorePct?: number;
+}
+
+/** The scenario as the replay reads it from PERFCELL_REPLAY_SCENARIO. */
+export function scenarioText(scenario: Scenario): string {
+  const lines: string[] = [];
+  if (scenario.runningPct !== undefined) lines.push(`running ${scenario.runningPct}`);
+  if (scenario.hybridCorePct !== undefined) lines.push(`hybrid ${scenario.hybridCorePct}`);
+  for (const [event, value] of Object.entries(scenario.events)) lines.push(`${event} ${value}`);
+  return lines.join('\n');
+}
+
+/** Environment that makes `perf` on PATH the replay, playing `scenario`. */
+export function replayEnv(scenario: Scenario): Record<string, string> {
+  return {
+    PATH: `${replayPerfDir}:${process.env.PATH ?? ''}`,
+    PERFCELL_REPLAY_SCENARIO: scenarioText(scenario),
+  };
+}
