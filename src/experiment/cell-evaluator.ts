@@ -5,6 +5,7 @@ import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import vm from 'node:vm';
 import { transpileCell, type TranspiledCell } from './transpile-cell.ts';
+import { guardCells } from './cell-guard.ts';
 
 /** What a cell is: its code and where it sits in its file. */
 export interface CellSource {
@@ -23,6 +24,8 @@ export interface CellFailure {
   readonly column: number | null;
   /** The error's stack with cell positions rewritten to file positions. */
   readonly stack: string;
+  /** Set when the cell called process.exit(n): n (perfcell exits with it unless --keep-going). */
+  readonly exitCode?: number;
 }
 
 export type CellOutcome = { readonly ok: true } | { readonly ok: false; readonly failure: CellFailure };
@@ -72,6 +75,10 @@ export interface CellEvaluatorOptions {
    * console.error and console.warn always go to stderr.
    */
   readonly consoleStdout?: Writable | null;
+  /** Seconds a cell may run, its awaits included (`--cell-timeout`); default no limit. */
+  readonly timeoutS?: number | null;
+  /** Errors from timers or unhandled rejections between cells, given to the last cell (see cell-guard.ts). */
+  readonly onStrayFailure?: (failure: CellFailure, lastTitle: string | null) => void;
 }
 
 export function createCellEvaluator(file: string, options: CellEvaluatorOptions = {}): CellEvaluator {
@@ -127,7 +134,7 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
     return { stack: (ours === -1 ? lines : lines.slice(0, ours)).join('\n'), first };
   };
 
-  return {
+  const evaluator: CellEvaluator = {
     prepare(source) {
       const sourceUrl = `${path}#cell${++preparedCount}`;
       const result = transpileCell(source.code, { typescript, sourcefile: path });
@@ -177,6 +184,12 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
       context = null;
     },
   };
+  // process.exit(), throws in timers, unhandled rejections, Ctrl-C and --cell-timeout: the cell's failures.
+  return guardCells(evaluator, {
+    rewriteStack,
+    timeoutS: options.timeoutS ?? null,
+    ...(options.onStrayFailure === undefined ? {} : { onStrayFailure: options.onStrayFailure }),
+  });
 }
 
 /**

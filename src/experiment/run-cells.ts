@@ -4,6 +4,7 @@ import type { MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
 import type { CellEvaluator, CellFailure, PreparedCell } from './cell-evaluator.ts';
 import { transpileCell } from './transpile-cell.ts';
+import { interruption, type Interruption } from '../session/interruption.ts';
 
 /** One cell's measurement: its report, and why it failed (null when it did not). */
 export interface CellRun {
@@ -42,13 +43,18 @@ export async function runCells(
   evaluator: CellEvaluator,
   cells: readonly PreparedCell[],
   options: RunCellsOptions = {},
-): Promise<{ readonly runs: readonly CellRun[]; readonly skipped: readonly string[] }> {
+): Promise<{ readonly runs: readonly CellRun[]; readonly skipped: readonly string[]; readonly interruption?: Interruption }> {
   const { keepGoing = false, onCell, ...measureOptions } = options;
   const runs: CellRun[] = [];
   for (const [index, cell] of cells.entries()) {
+    // Ctrl-C, SIGTERM or SIGHUP: no further cell starts; the ones measured are kept.
+    const stop = interruption();
+    if (stop !== null) return { runs, skipped: cells.slice(index).map((rest) => rest.source.title), interruption: stop };
     const run = await measureCell(evaluator, cell, measureOptions);
     runs.push(run);
     onCell?.(run);
+    const stopped = interruption();
+    if (stopped !== null) return { runs, skipped: cells.slice(index + 1).map((rest) => rest.source.title), interruption: stopped };
     if (run.failure !== null && !keepGoing) return { runs, skipped: cells.slice(index + 1).map((rest) => rest.source.title) };
   }
   return { runs, skipped: [] };

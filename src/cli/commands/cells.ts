@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { splitCells } from '../../../parsers/cells.ts';
 import { UsageError } from '../../errors.ts';
 import { createCellEvaluator } from '../../experiment/cell-evaluator.ts';
 import { isCommentOnlyPrelude, runCells, type CellRun } from '../../experiment/run-cells.ts';
+import type { CellFailure } from '../../experiment/cell-evaluator.ts';
+import { holdInterruptions, interruptionExitCode } from '../../session/interruption.ts';
 import { formatCellFailure } from '../../render/cell-failure.ts';
 import { renderCellsSummary } from '../../render/cells-summary.ts';
 import { renderReportsHtml } from '../../render/html.ts';
@@ -17,6 +19,7 @@ interface CellsFlags {
   readonly perf: boolean;
   readonly json?: boolean;
   readonly keepGoing?: boolean;
+  readonly cellTimeout?: number;
   readonly html?: string;
 }
 
@@ -27,6 +30,14 @@ export interface CellsDocument {
   /** Titles of the cells not run because an earlier one failed. */
   readonly skipped: readonly string[];
   readonly ok: boolean;
+  /** Present when a signal stopped the cells: the document holds the cells measured before it. */
+  readonly partial?: { readonly reason: 'interrupted'; readonly signal: string; readonly message: string };
+}
+
+function parseCellTimeoutS(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError('give a number of seconds > 0, e.g. --cell-timeout 30');
+  return seconds;
 }
 
 /** Reads a cell file, or says which file could not be read and what to do. */
@@ -51,6 +62,7 @@ export function registerCells(program: Command): void {
     .option('-I, --interval <ms>', 'perf sampling interval in ms', parseIntervalMs, 100)
     .option('--no-perf', 'RAM, time and CPU only')
     .option('--keep-going', 'run the remaining cells after one fails (the exit code is still 1)')
+    .option('--cell-timeout <s>', 'fail a cell that runs (or awaits) longer than this many seconds', parseCellTimeoutS)
     .option('--json', 'print all reports as one JSON document')
     .option('--html <file>', 'also write a self-contained HTML page with each cell\'s report and charts of its counters')
     .action(async (file: string, flags: CellsFlags, command: Command) => {
@@ -59,12 +71,25 @@ export function registerCells(program: Command): void {
       const cells = splitCells(source).filter((cell) => !isCommentOnlyPrelude(cell));
       if (cells.length === 0) throw new UsageError(`${file} has no code (write cells separated by // %% lines)`);
       // With --json, stdout is the document: the cells' console output goes to stderr.
-      const evaluator = createCellEvaluator(file, flags.json === true ? { consoleStdout: process.stderr } : {});
+      // A throw in a timer or an unhandled rejection between cells is the last cell's failure.
+      let hasStrayFailure = false;
+      const onStrayFailure = (failure: CellFailure, title: string | null): void => {
+        hasStrayFailure = true;
+        process.stderr.write(`error: ${formatCellFailure(file, title ?? 'prelude', failure)} (after the cell had finished)\n`);
+        process.exitCode = 1;
+      };
+      const evaluator = createCellEvaluator(file, {
+        ...(flags.json === true ? { consoleStdout: process.stderr } : {}),
+        timeoutS: flags.cellTimeout ?? null,
+        onStrayFailure,
+      });
+      // Ctrl-C, SIGTERM and SIGHUP end the running cell; the cells measured are still reported.
+      const releaseSignals = holdInterruptions();
       const seenWarnings = new Set<string>();
       let printed = 0;
       try {
         const prepared = cells.map((cell) => evaluator.prepare(cell));
-        const { runs, skipped } = await runCells(evaluator, prepared, {
+        const { runs, skipped, interruption: stop } = await runCells(evaluator, prepared, {
           ...(flags.events === undefined ? {} : { events: flags.events }),
           intervalMs: flags.interval,
           perf: flags.perf,
@@ -81,12 +106,18 @@ export function registerCells(program: Command): void {
             }
           },
         });
-        const ok = runs.every((run) => run.failure === null);
-        if (skipped.length > 0) {
+        const ok = runs.every((run) => run.failure === null) && !hasStrayFailure && stop === undefined;
+        const partial = stop === undefined ? undefined : {
+          reason: 'interrupted' as const,
+          signal: stop.signal,
+          message: `perfcell: interrupted by ${stop.signal}; ${runs.length} cell${runs.length === 1 ? '' : 's'} reported, ${skipped.length} not run${skipped.length === 0 ? '' : ` (${skipped.join(', ')})`}`,
+        };
+        if (partial !== undefined) process.stderr.write(`${partial.message}\n`);
+        else if (skipped.length > 0) {
           process.stderr.write(`stopped: ${skipped.length} cell${skipped.length === 1 ? '' : 's'} not run (${skipped.join(', ')}); pass --keep-going to run them\n`);
         }
         if (flags.json === true) {
-          const document: CellsDocument = { file, cells: runs, skipped, ok };
+          const document: CellsDocument = { file, cells: runs, skipped, ok, ...(partial === undefined ? {} : { partial }) };
           process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
         } else {
           process.stdout.write(`\n${renderCellsSummary(runs)}\n`);
@@ -96,8 +127,13 @@ export function registerCells(program: Command): void {
           const reports = runs.map((run) => run.report);
           writeHtmlFile(flags.html, renderReportsHtml(`perfcell cells ${file}`, reports, { generatedAt: new Date().toISOString() }));
         }
-        if (!ok) process.exitCode = 1;
+        // A cell's process.exit(n) ends perfcell with n (after the reports), unless --keep-going.
+        const exited = runs.find((run) => run.failure?.exitCode !== undefined)?.failure?.exitCode;
+        if (stop !== undefined) process.exitCode = interruptionExitCode(stop);
+        else if (exited !== undefined && flags.keepGoing !== true) process.exitCode = exited;
+        else if (!ok) process.exitCode = 1;
       } finally {
+        releaseSignals();
         evaluator.close();
       }
     });
