@@ -1,5 +1,10 @@
 /** perfcell's library API: the same engine the CLI uses. */
 export { measure } from './session/measure.ts';
+export { timeit, type TimeitOptions, type TimeitResult, type PerCallCounter } from './session/timeit.ts';
+export { compareInProcess, type InProcessCompareOptions, type InProcessCompareResult, type InProcessAlternative } from './session/compare-inprocess.ts';
+export type { GcReport, GcKind } from './session/gc.ts';
+export { renderTimeit } from './render/timeit-text.ts';
+export { renderInProcessCompare } from './render/compare-inprocess-text.ts';
 export { runProgram } from './session/run-program.ts';
 export { prepareWindow, type MeasurementWindow } from './session/window.ts';
 export { DEFAULT_EVENTS, DEFAULT_INTERVAL_MS, type MeasureOptions } from './session/options.ts';

@@ -5,6 +5,7 @@ import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import vm from 'node:vm';
 import { transpileCell, type TranspiledCell } from './transpile-cell.ts';
+import { createScopeTools } from '../repl/scope-tools.ts';
 import { guardCells } from './cell-guard.ts';
 
 /** What a cell is: its code and where it sits in its file. */
@@ -107,6 +108,8 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
   session.off('Runtime.executionContextCreated', onContext);
   if (uniqueContextId === null) throw new Error('the inspector did not announce the cells context (is node started with --inspect-brk elsewhere?)');
   addNodeGlobals(context, path, options.consoleStdout === undefined ? process.stdout : options.consoleStdout);
+  // perfcell.timeit and perfcell.compare, as in the REPL.
+  Object.defineProperty(context, 'perfcell', { value: createScopeTools(), configurable: true, writable: true, enumerable: false });
 
   const mappers = new Map<string, TranspiledCell>();
   const cellUrls = new Map<string, CellSource>();

@@ -8,6 +8,7 @@ import { defineDotCommands } from './dot-commands.ts';
 import { exposeGc } from './expose-gc.ts';
 import { InputGate } from './input-gate.ts';
 import { measureReplCommands, type ReplMeasurement } from './measured-eval.ts';
+import { createScopeTools, type ScopeTools } from './scope-tools.ts';
 import type { TypeScriptMode } from './typescript.ts';
 
 export interface StartReplOptions {
@@ -41,6 +42,10 @@ export interface ReplScopeApi {
   readonly reporting: boolean;
   start(): void;
   stop(): void;
+  /** IPython's %timeit with counters and GC, in this process (see ScopeTools). */
+  readonly timeit: ScopeTools['timeit'];
+  /** compare's statistics and verdicts for functions, in this process. */
+  readonly compare: ScopeTools['compare'];
 }
 
 const NOT_SUPPORTED = /^not supported on this machine \((.*)\)$/;
@@ -102,6 +107,7 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
     },
     start: () => void measurement.start(),
     stop: () => void measurement.stop(),
+    ...createScopeTools(() => measurement.measure),
   };
   const exposeApi = (context: object): void => {
     Object.defineProperty(context, 'perfcell', { value: api, configurable: true, writable: true, enumerable: false });

@@ -1,0 +1,49 @@
+import { inspect } from 'node:util';
+import type { MeasureOptions } from '../session/options.ts';
+import type { TimeitOptions, TimeitResult } from '../session/timeit.ts';
+import type { InProcessCompareOptions, InProcessCompareResult } from '../session/compare-inprocess.ts';
+
+/** `perfcell.timeit` and `perfcell.compare` as the REPL, cells and the kernel offer them in scope. */
+export interface ScopeTools {
+  /** IPython's %timeit with counters and GC: `await perfcell.timeit(() => Math.sqrt(2), { runs: 7 })`. */
+  timeit(fn: () => unknown, options?: TimeitOptions): Promise<TimeitResult>;
+  /** compare's statistics and verdicts for functions, interleaved: `await perfcell.compare({ a, b }, { runs: 10 })`. */
+  compare(alternatives: Readonly<Record<string, () => unknown>>, options?: InProcessCompareOptions): Promise<InProcessCompareResult>;
+}
+
+/**
+ * The tools, bound to the session's perf set-up (`.events`, `.interval`) unless a call names its
+ * own. They are loaded on first use: the REPL's process keeps what it loads small. A result
+ * prints as its text (IPython's %timeit line plus the counters; the comparison's verdicts) and
+ * stays data for code.
+ */
+export function createScopeTools(measure: () => MeasureOptions = () => ({})): ScopeTools {
+  const defaults = (): Pick<MeasureOptions, 'events' | 'intervalMs' | 'perf' | 'perfPath'> => {
+    const current = measure();
+    return {
+      ...(current.events === undefined ? {} : { events: current.events }),
+      ...(current.intervalMs === undefined ? {} : { intervalMs: current.intervalMs }),
+      ...(current.perf === undefined ? {} : { perf: current.perf }),
+      ...(current.perfPath === undefined ? {} : { perfPath: current.perfPath }),
+    };
+  };
+  return {
+    async timeit(fn, options = {}) {
+      const [{ timeit }, { renderTimeit }] = await Promise.all([import('../session/timeit.ts'), import('../render/timeit-text.ts')]);
+      return printable(await timeit(fn, { ...defaults(), ...options }), renderTimeit);
+    },
+    async compare(alternatives, options = {}) {
+      const [{ compareInProcess }, { renderInProcessCompare }] = await Promise.all([
+        import('../session/compare-inprocess.ts'),
+        import('../render/compare-inprocess-text.ts'),
+      ]);
+      return printable(await compareInProcess(alternatives, { ...defaults(), ...options }), renderInProcessCompare);
+    },
+  };
+}
+
+/** The REPL's writer (util.inspect) prints the text; JSON.stringify and property reads see the data. */
+function printable<T extends object>(result: T, render: (result: T) => string): T {
+  Object.defineProperty(result, inspect.custom, { value: () => render(result), enumerable: false });
+  return result;
+}

@@ -1,0 +1,65 @@
+import { startPerf, type PerfSession } from '../perf/controller.ts';
+import { PerfError } from '../errors.ts';
+import { monotonicNs } from './clock.ts';
+import { buildPerfCounters, noCounters } from './counters.ts';
+import { startGcWindow } from './gc.ts';
+import type { GcReport } from './gc.ts';
+import { resolvePerfOptions, type MeasureOptions } from './options.ts';
+import type { CountersReport } from './report.ts';
+
+/** What one synchronous batch of calls cost: its time, perf's counters and the collections in it. */
+export interface BatchMeasurement {
+  readonly durationS: number;
+  readonly counters: CountersReport;
+  readonly gc: GcReport;
+  readonly warnings: readonly string[];
+  /** False when perf could not count here: callers stop asking for it. */
+  readonly perfWorked: boolean;
+}
+
+/**
+ * Times one synchronous body in this process between perf's enable ack and its SIGINT, with
+ * the collections V8 made meanwhile. Unlike prepareWindow() it leaves the peak RSS alone (no
+ * VmHWM reset, no /proc reads), so it may run inside an open REPL or cell window: timeit and
+ * in-process compare call it once per batch. The body is never awaited: a batch is synchronous.
+ */
+export async function measureBatch(body: () => void, options: MeasureOptions = {}): Promise<BatchMeasurement> {
+  const perfOptions = resolvePerfOptions(options);
+  const warnings: string[] = [];
+  let perf: PerfSession | null = perfOptions.enabled ? startPerf(process.pid, perfOptions) : null;
+  let perfWorked = perf !== null;
+  if (perf !== null) {
+    try {
+      await perf.enable();
+    } catch (error: unknown) {
+      perf.kill();
+      perf = null;
+      perfWorked = false;
+      if (perfOptions.explicit || !(error instanceof PerfError)) throw error;
+      warnings.push(`${error.message}; timing only`);
+    }
+  }
+  const gc = startGcWindow();
+  const startNs = monotonicNs();
+  let failure: { error: unknown } | null = null;
+  try {
+    body();
+  } catch (error: unknown) {
+    failure = { error };
+  }
+  const endNs = monotonicNs();
+  const gcReport = gc.stop();
+  let counters = noCounters();
+  if (perf !== null) {
+    const window = await perf.stop({ startNs, endNs, awaitExit: false });
+    if (window.problem) warnings.push(window.problem.message);
+    const built = buildPerfCounters(window, perfOptions.intervalMs);
+    counters = built.counters;
+    if (counters.events.length === 0 && counters.unsupported.length === 0) perfWorked = false;
+  }
+  if (failure !== null) {
+    perf?.kill();
+    throw failure.error;
+  }
+  return { durationS: Number(endNs - startNs) / 1e9, counters, gc: gcReport, warnings, perfWorked };
+}

@@ -1,0 +1,114 @@
+import { UsageError } from '../errors.ts';
+import { analyzeRuns, type AlternativeRuns, type MetricResult } from '../experiment/analyze.ts';
+import { runInterleaved } from '../experiment/interleave.ts';
+import type { RunValues } from '../experiment/metrics.ts';
+import { measureBatch, type BatchMeasurement } from './batch-window.ts';
+import { addGc, type GcReport } from './gc.ts';
+import type { MeasureOptions } from './options.ts';
+import { nextLoopCount } from './timeit.ts';
+
+export interface InProcessCompareOptions extends Pick<MeasureOptions, 'events' | 'intervalMs' | 'perf' | 'perfPath'> {
+  /** Measured rounds (each alternative once per round, interleaved); default 10. */
+  readonly runs?: number;
+  /** Untimed rounds first; default 1. */
+  readonly warmup?: number;
+  /** Keep adding rounds until this many seconds of measured rounds; default none. */
+  readonly minTime?: number;
+  /** Calls per run, the same for every alternative; default: calibrated per alternative so a run lasts ≥ 10 ms. */
+  readonly loops?: number;
+}
+
+/** One alternative's calls per run and its collections over the measured runs. */
+export interface InProcessAlternative {
+  readonly name: string;
+  readonly loops: number;
+  readonly gc: GcReport;
+}
+
+/** compare's analysis of functions run in this process: every metric per call, each alternative against the first. */
+export interface InProcessCompareResult {
+  readonly alternatives: readonly InProcessAlternative[];
+  /** Each run's values per call (durationS, each counter, its rate per second, gc collections). */
+  readonly runs: readonly AlternativeRuns[];
+  readonly metrics: readonly MetricResult[];
+  /** The time verdict of each alternative after the first against the first ("b is 4.9× ± 0.8 slower; p < 0.001"). */
+  readonly verdicts: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+const CALIBRATION_TARGET_S = 0.01;
+
+/** Pure: one measured batch → compare's run values, per call. */
+export function runValuesOfBatch(batch: Pick<BatchMeasurement, 'durationS' | 'counters' | 'gc'>, loops: number): RunValues {
+  const values: Record<string, number> = { durationS: batch.durationS / loops };
+  for (const event of batch.counters.events) {
+    if (event.status !== 'counted' || event.total === null) continue;
+    values[event.event] = event.total / loops;
+    if (batch.durationS > 0) values[`${event.event}/s`] = event.total / batch.durationS;
+  }
+  values['gc collections'] = batch.gc.collections / loops;
+  return values;
+}
+
+function calibrate(fn: () => unknown): number {
+  for (let loops = 1; ; loops = nextLoopCount(loops)) {
+    const startNs = process.hrtime.bigint();
+    for (let index = 0; index < loops; index++) fn();
+    if (Number(process.hrtime.bigint() - startNs) / 1e9 >= CALIBRATION_TARGET_S || loops >= 1e9) return loops;
+  }
+}
+
+/**
+ * `compare` for functions in this process: the alternatives run interleaved in rounds (A B A B …
+ * after the warm-up), each run a measured batch (time, perf's counters, V8's collections), then
+ * compare's own statistics (analyzeRuns): mean, σ, median, min, max per metric per call, and each
+ * alternative against the first with its interval, test and verdict. The functions must be synchronous.
+ * @example const result = await compareInProcess({ rows: sumRows, columns: sumColumns }); result.verdicts[0] // 'columns is 3.9× ± 0.4 slower; p < 0.001'
+ */
+export async function compareInProcess(alternatives: Readonly<Record<string, () => unknown>>, options: InProcessCompareOptions = {}): Promise<InProcessCompareResult> {
+  const entries = Object.entries(alternatives);
+  if (entries.length < 2) throw new UsageError('compare needs at least two named functions (e.g. perfcell.compare({ a: () => f(), b: () => g() }))');
+  for (const [name, fn] of entries) if (typeof fn !== 'function') throw new UsageError(`compare: ${name} is not a function`);
+  const measureOptions: MeasureOptions = {
+    ...(options.events === undefined ? {} : { events: options.events }),
+    ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }),
+    ...(options.perfPath === undefined ? {} : { perfPath: options.perfPath }),
+  };
+  let perf = options.perf !== false;
+  const warnings = new Set<string>();
+  const loopsOf = entries.map(([, fn]) => options.loops ?? calibrate(fn));
+  const gcOf: GcReport[][] = entries.map(() => []);
+  let measuring = false;
+  const slots = entries.map(([name, fn], index) => ({
+    name,
+    run: async (): Promise<RunValues> => {
+      const loops = loopsOf[index]!;
+      const batch = await measureBatch(() => {
+        for (let call = 0; call < loops; call++) fn();
+      }, { ...measureOptions, perf });
+      for (const warning of batch.warnings) warnings.add(warning);
+      if (!batch.perfWorked) perf = false;
+      if (measuring) gcOf[index]!.push(batch.gc);
+      return runValuesOfBatch(batch, loops);
+    },
+  }));
+  const warmup = options.warmup ?? 1;
+  // The warm-up rounds run through the same slots; their GC is not kept.
+  const results = await runInterleaved(
+    slots,
+    { warmup, runs: options.runs ?? 10, minTimeS: options.minTime ?? null },
+    (progress) => {
+      measuring = progress.phase === 'measure';
+    },
+  );
+  const runs: AlternativeRuns[] = entries.map(([name], index) => ({ name, runs: results[index] ?? [] }));
+  const metrics = analyzeRuns(runs, null);
+  const time = metrics.find((metric) => metric.metric.key === 'durationS');
+  return {
+    alternatives: entries.map(([name], index) => ({ name, loops: loopsOf[index]!, gc: addGc(gcOf[index]!) })),
+    runs,
+    metrics,
+    verdicts: time?.comparisons.map((comparison) => comparison.verdict) ?? [],
+    warnings: [...warnings],
+  };
+}

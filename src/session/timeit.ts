@@ -1,0 +1,147 @@
+import { UsageError } from '../errors.ts';
+import { summarizeRuns, type RunSummary } from '../experiment/statistics.ts';
+import { measureBatch, type BatchMeasurement } from './batch-window.ts';
+import { addGc, type GcReport } from './gc.ts';
+import type { MeasureOptions } from './options.ts';
+import { baseEventName } from './counters.ts';
+
+export interface TimeitOptions extends Pick<MeasureOptions, 'events' | 'intervalMs' | 'perf' | 'perfPath'> {
+  /** Measured batches (IPython's -r); default 7. */
+  readonly runs?: number;
+  /** Seconds one batch should last at least: the calibration target (IPython's 0.2 s); default 0.2. */
+  readonly minTime?: number;
+  /** Untimed batches after calibration (JIT, caches); default 1. */
+  readonly warmup?: number;
+  /** Calls per batch (IPython's -n); default: calibrated. */
+  readonly loops?: number;
+}
+
+/** A counter per call, averaged over the measured batches; null per call where perf could not count it. */
+export interface PerCallCounter {
+  readonly event: string;
+  readonly perCall: number | null;
+  readonly unit: string;
+}
+
+/** What `timeit` found: seconds per call over the batches, each counter per call, and the collections. */
+export interface TimeitResult {
+  readonly loops: number;
+  readonly runs: number;
+  /** Seconds per call: mean, σ (null under two runs), median, min and max over the batches. */
+  readonly perCallS: RunSummary;
+  /** Each batch's seconds per call. */
+  readonly batchPerCallS: readonly number[];
+  readonly counters: readonly PerCallCounter[];
+  /** Events perf cannot count here. */
+  readonly unsupported: readonly string[];
+  /** All collections of the measured batches together. */
+  readonly gc: GcReport;
+  /** Collections per call (all kinds). */
+  readonly gcPerCall: number;
+  readonly warnings: readonly string[];
+}
+
+/** IPython's %timeit calibration: 1, 2, 5, 10, 20, 50 … calls until a batch lasts minTime. */
+export function nextLoopCount(loops: number): number {
+  const magnitude = 10 ** Math.floor(Math.log10(loops));
+  const lead = loops / magnitude;
+  return lead < 2 ? 2 * magnitude : lead < 5 ? 5 * magnitude : 10 * magnitude;
+}
+
+type Loop = (fn: () => unknown, loops: number) => unknown;
+
+/**
+ * A loop compiled for this one function: a shared loop would see every timed function at one
+ * call site and, once it has seen a few, stop inlining any (IPython compiles its template per
+ * %timeit for the same reason).
+ */
+function compileLoop(): Loop {
+  // The result is not kept: holding a double across iterations would box it, one allocation per call.
+  return new Function('fn', 'loops', 'for (let i = 0; i < loops; i++) fn();') as Loop;
+}
+
+/**
+ * Runs `fn` in batches, each inside one measured window (time between perf's enable and its
+ * SIGINT, perf's counters, V8's collections), like IPython's %timeit: the batch size is
+ * calibrated until a batch lasts `minTime`, then `runs` batches are measured. fn must be
+ * synchronous (a promise it returns is not awaited).
+ * @example const result = await timeit(() => Math.sqrt(2)); result.perCallS.mean // ≈ 1e-9
+ */
+export async function timeit(fn: () => unknown, options: TimeitOptions = {}): Promise<TimeitResult> {
+  if (typeof fn !== 'function') throw new UsageError('timeit needs a function (e.g. perfcell.timeit(() => Math.sqrt(2)))');
+  const runs = options.runs ?? 7;
+  const minTimeS = options.minTime ?? 0.2;
+  const warmup = options.warmup ?? 1;
+  if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`runs must be a whole number ≥ 1, not ${runs}`);
+  if (!(minTimeS >= 0)) throw new UsageError(`minTime must be seconds ≥ 0, not ${minTimeS}`);
+  const loop = compileLoop();
+  const first = fn();
+  if (typeof (first as { then?: unknown } | null)?.then === 'function') {
+    throw new UsageError('timeit times synchronous functions (this one returned a promise; measure it with measure(fn) instead)');
+  }
+
+  let loops = options.loops ?? 0;
+  if (loops === 0) {
+    // Timing only, no perf: calibration should be quick, and it warms the JIT up as well.
+    for (loops = 1; ; loops = nextLoopCount(loops)) {
+      const startNs = process.hrtime.bigint();
+      loop(fn, loops);
+      if (Number(process.hrtime.bigint() - startNs) / 1e9 >= minTimeS || loops >= 1e10) break;
+    }
+  }
+  if (!Number.isInteger(loops) || loops < 1) throw new UsageError(`loops must be a whole number ≥ 1, not ${loops}`);
+  for (let index = 0; index < warmup; index++) loop(fn, loops);
+
+  const measureOptions: MeasureOptions = {
+    ...(options.events === undefined ? {} : { events: options.events }),
+    ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }),
+    ...(options.perfPath === undefined ? {} : { perfPath: options.perfPath }),
+    perf: options.perf !== false,
+  };
+  const batches: BatchMeasurement[] = [];
+  const warnings = new Set<string>();
+  let perf = measureOptions.perf !== false;
+  for (let index = 0; index < runs; index++) {
+    const batch = await measureBatch(() => void loop(fn, loops), { ...measureOptions, perf });
+    for (const warning of batch.warnings) warnings.add(warning);
+    // perf that cannot count here is not spawned again for every batch.
+    if (!batch.perfWorked) perf = false;
+    batches.push(batch);
+  }
+  return summarizeBatches(batches, loops, [...warnings]);
+}
+
+/** Pure: the batches of one timeit → per-call statistics. */
+export function summarizeBatches(batches: readonly Pick<BatchMeasurement, 'durationS' | 'counters' | 'gc'>[], loops: number, warnings: readonly string[] = []): TimeitResult {
+  const batchPerCallS = batches.map((batch) => batch.durationS / loops);
+  const events = new Map<string, { total: number; batches: number; unit: string }>();
+  const unsupported = new Set<string>();
+  for (const batch of batches) {
+    for (const event of batch.counters.events) {
+      const entry = events.get(event.event) ?? { total: 0, batches: 0, unit: event.unit };
+      if (event.status === 'counted' && event.total !== null) {
+        entry.total += event.total;
+        entry.batches++;
+      }
+      events.set(event.event, entry);
+    }
+    for (const event of batch.counters.unsupported) unsupported.add(baseEventName(event.event));
+  }
+  const gc = addGc(batches.map((batch) => batch.gc));
+  const calls = loops * batches.length;
+  return {
+    loops,
+    runs: batches.length,
+    perCallS: summarizeRuns(batchPerCallS),
+    batchPerCallS,
+    counters: [...events.entries()].map(([event, entry]) => ({
+      event,
+      perCall: entry.batches === 0 ? null : entry.total / (entry.batches * loops),
+      unit: entry.unit,
+    })),
+    unsupported: [...unsupported],
+    gc,
+    gcPerCall: calls === 0 ? 0 : gc.collections / calls,
+    warnings,
+  };
+}

@@ -1,0 +1,40 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { allGone, startPtyRepl, type PtyRepl } from '../support/pty-repl.ts';
+import { cliPath } from '../support/fixtures.ts';
+
+let repl: PtyRepl | null = null;
+
+afterEach(async () => {
+  if (repl === null) return;
+  const perf = repl.perfChildren();
+  repl.kill('SIGKILL');
+  await repl.exited;
+  expect(await allGone(perf, 3000)).toBe(true);
+  repl = null;
+});
+
+const TIMEIT_LINE = /[\d.]+ (?:ns|µs|ms|s) ± [\d.]+ (?:ns|µs|ms|s) per loop \(mean ± std\. dev\. of 3 runs, [\d,]+ loops each\)/;
+
+describe('perfcell.timeit and perfcell.compare in scope', () => {
+  it('the REPL prints timeit like IPython (and the command its own report); the result stays data', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl(['repl', '--no-perf']);
+    const printed = await repl.send('t = await perfcell.timeit(() => Math.sqrt(2), { runs: 3, minTime: 0.02 })');
+    expect(printed).toMatch(TIMEIT_LINE);
+    expect(printed).toMatch(/In \[1\] used/);
+    expect(await repl.send('t.runs * 10 + (t.perCallS.mean > 0 ? 1 : 0)')).toMatch(/\n31\n/);
+    const compared = await repl.send('await perfcell.compare({ fast: () => 1, slow: () => { let s = 0; for (let i = 0; i < 2e4; i++) s += Math.sqrt(i); return s } }, { runs: 4 })');
+    expect(compared).toMatch(/slow \/ fast: [\d.e+]+×[^\n]*slow is [\d.]+× [^\n]*slower/);
+  });
+
+  it('cells have perfcell.timeit too', { timeout: 60_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-timeit-'));
+    const file = join(dir, 'cells.js');
+    writeFileSync(file, "// %% time sqrt\nconst t = await perfcell.timeit(() => Math.sqrt(2), { runs: 3, minTime: 0.02 });\nconsole.log(require('node:util').inspect(t));\n");
+    const stdout = execFileSync(process.execPath, [cliPath, 'cells', '--no-perf', file], { env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 50_000 });
+    expect(stdout).toMatch(TIMEIT_LINE);
+  });
+});

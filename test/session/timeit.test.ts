@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { nextLoopCount, summarizeBatches, timeit } from '../../src/session/timeit.ts';
+import { compareInProcess } from '../../src/session/compare-inprocess.ts';
+import { noCounters } from '../../src/session/counters.ts';
+import { noGc } from '../../src/session/gc.ts';
+import { formatTimeit, renderTimeit } from '../../src/render/timeit-text.ts';
+import { renderInProcessCompare } from '../../src/render/compare-inprocess-text.ts';
+import { perfUsable } from '../support/perf.ts';
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+};
+
+describe('timeit pieces (pure)', () => {
+  it('calibrates like IPython: 1, 2, 5, 10, 20, 50 …', () => {
+    const counts = [1];
+    while (counts.length < 8) counts.push(nextLoopCount(counts.at(-1)!));
+    expect(counts).toEqual([1, 2, 5, 10, 20, 50, 100, 200]);
+  });
+
+  it('prints times as IPython does: three significant digits in s, ms, µs or ns', () => {
+    expect([1.234e-6, 5e-9, 0.0456, 2.5, 1.2e-10].map(formatTimeit)).toEqual(['1.23 µs', '5 ns', '45.6 ms', '2.5 s', '0.12 ns']);
+  });
+
+  it('turns batches into seconds and counters per call', () => {
+    const counters = noCounters();
+    const batch = (durationS: number, faults: number) => ({
+      durationS,
+      gc: { ...noGc(), counts: { minor: 1, major: 0, incremental: 0, weak: 0 }, collections: 1, pauseTotalMs: 0.5, pauseLongestMs: 0.5 },
+      counters: {
+        ...counters,
+        backend: 'perf' as const,
+        events: [{ event: 'page-faults', unit: '', status: 'counted' as const, total: faults, perSecond: null, countedSeconds: null, samples: [], runningPct: null }],
+        unsupported: [{ event: 'cache-misses', reason: 'x' }],
+      },
+    });
+    const result = summarizeBatches([batch(0.2, 10), batch(0.4, 30)] as never, 100_000);
+    expect(result.batchPerCallS).toEqual([2e-6, 4e-6]);
+    expect(result.perCallS.mean).toBeCloseTo(3e-6, 12);
+    expect(result.counters).toEqual([{ event: 'page-faults', perCall: 40 / 200_000, unit: '' }]);
+    expect(result.unsupported).toEqual(['cache-misses']);
+    expect(result.gc.collections).toBe(2);
+    expect(renderTimeit(result)).toBe(
+      [
+        '3 µs ± 1.41 µs per loop (mean ± std. dev. of 2 runs, 100,000 loops each)',
+        'page-faults 0.0002/call   cache-misses <not supported>',
+        'gc  2 minor  pause 1.0 ms total, longest 0.5 ms  reclaimed 0.0 MiB  (0.00001 per call)',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('timeit and in-process compare measure functions in this process', () => {
+  it('times Math.sqrt within 2× of a hand-written loop timed with performance.now()', { timeout: 60_000 }, async () => {
+    // A small Smi index over a typed array: a counter that grew past 2^30 would box a double per call.
+    const values = Float64Array.from({ length: 1024 }, (_, index) => index);
+    let at = 0;
+    const sqrt = (): number => Math.sqrt(values[(at = (at + 1) & 1023)]!);
+    const result = await timeit(sqrt, { runs: 7, perf: false });
+    expect(result.runs).toBe(7);
+    expect(result.loops).toBeGreaterThanOrEqual(1000);
+    const byHand: number[] = [];
+    for (let run = 0; run < 7; run++) {
+      const start = performance.now();
+      for (let index = 0; index < result.loops; index++) sqrt();
+      byHand.push((performance.now() - start) / 1000 / result.loops);
+    }
+    const ratio = (result.perCallS.median ?? 0) / median(byHand);
+    expect(ratio, `timeit ${result.perCallS.median} s/call, by hand ${median(byHand)} s/call`).toBeGreaterThan(0.5);
+    expect(ratio).toBeLessThan(2);
+    expect(result.perCallS.min).toBeLessThanOrEqual(result.perCallS.median ?? 0);
+    expect(result.perCallS.max).toBeGreaterThanOrEqual(result.perCallS.median ?? 0);
+  });
+
+  it('refuses an async function (a batch is synchronous)', async () => {
+    await expect(timeit(async () => 1)).rejects.toThrow(/timeit times synchronous functions/);
+  });
+
+  describe.runIf(perfUsable)('with real perf (software events)', () => {
+    it('gives each counter per call: 64 fresh pages per call fault above 0 and at most about 64 times per call', { timeout: 60_000 }, async () => {
+      const result = await timeit(() => new Float64Array(512 * 64).fill(1), { runs: 3, loops: 200, warmup: 0, events: ['page-faults'] });
+      const faults = result.counters.find((counter) => counter.event === 'page-faults');
+      expect(faults?.perCall).not.toBeNull();
+      // 64 pages per call, but malloc may reuse freed pages: at most ~64, clearly above 0
+      expect(faults?.perCall ?? 0).toBeGreaterThan(0);
+      expect(faults?.perCall ?? 0).toBeLessThan(80);
+      expect(renderTimeit(result)).toMatch(/per loop \(mean ± std\. dev\. of 3 runs, 200 loops each\)\npage-faults [\d.]+\/call/);
+    });
+  });
+
+  it('compare calls the column-wise sum of a 2048×2048 Float64Array slower than the row-wise one', { timeout: 120_000 }, async () => {
+    const size = 2048;
+    const matrix = new Float64Array(size * size).map((_, index) => index % 7);
+    const rows = (): number => {
+      let sum = 0;
+      for (let row = 0; row < size; row++) for (let column = 0; column < size; column++) sum += matrix[row * size + column]!;
+      return sum;
+    };
+    const columns = (): number => {
+      let sum = 0;
+      for (let column = 0; column < size; column++) for (let row = 0; row < size; row++) sum += matrix[row * size + column]!;
+      return sum;
+    };
+    const result = await compareInProcess({ rows, columns }, { runs: 6, warmup: 1, ...(perfUsable ? { events: ['page-faults', 'task-clock'] } : { perf: false }) });
+    expect(result.verdicts[0]).toMatch(/^columns is [\d.]+× .*slower/);
+    const time = result.metrics.find((metric) => metric.metric.key === 'durationS');
+    expect(time?.summaries.map((summary) => summary.summary.n)).toEqual([6, 6]);
+    expect(renderInProcessCompare(result)).toMatch(/^rows {5}[\d.]+ [mµ]?s ± [\s\S]*\ncolumns \/ rows: [\d.]+×/m);
+  });
+});
