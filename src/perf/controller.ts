@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import split2 from 'split2';
 import type { Readable, Writable } from 'node:stream';
 import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.ts';
@@ -128,7 +128,8 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
       else {
         const found = parser.push(line);
         for (const record of found) onRecord(record);
-        if (found.length === 0 && text !== '' && !text.startsWith('#')) messages.push(text);
+        // perf's caret under a rejected event keeps its indent: the column names the event.
+        if (found.length === 0 && text !== '' && !text.startsWith('#')) messages.push(text.startsWith('\\___') ? line.trimEnd() : text);
       }
     });
     lines.on('end', () => {
@@ -192,7 +193,7 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
   const problemFromOutput = async (): Promise<PerfError> => {
     await exit;
     await done;
-    return perfProblem(messages, (spawnError as Error | null)?.message ?? '', { events: options.events, pid });
+    return perfProblem(messages, (spawnError as Error | null)?.message ?? '', { events: options.events, pid }, (event) => probeEvent(options.perfPath ?? 'perf', event));
   };
 
   let problem: PerfError | null = null;
@@ -256,6 +257,12 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
       if (!exited) subprocess.kill('SIGKILL');
     },
   };
+}
+
+/** Whether perf accepts one event on its own (`perf stat -e EVENT -- true`); for naming the one it refused. */
+function probeEvent(perfPath: string, event: string): boolean {
+  const result = spawnSync(perfPath, ['stat', '-x', ',', '-e', event, '--', 'true'], { env: { ...process.env, LC_ALL: 'C' }, stdio: 'ignore', timeout: 5000 });
+  return result.status === 0;
 }
 
 /** How long perf may take to acknowledge a control command; PERFCELL_PERF_ACK_TIMEOUT_S overrides the 5 s. */
