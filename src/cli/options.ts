@@ -1,20 +1,15 @@
 import { InvalidArgumentError } from 'commander';
+import { expandEventPresets, splitEventList } from '../../parsers/event-list.ts';
 
-/** `-e a,b -e c` → ['a', 'b', 'c']; commas inside `cpu/event=0x3c,umask=0/` stay inside the event. */
+/**
+ * `-e a,b -e c` → ['a', 'b', 'c']; commas inside `cpu/event=0x3c,umask=0/` and inside a group
+ * `{cache-misses,cache-references}` stay inside it; presets (`cache`, `ipc`, `tlb`, `branch`)
+ * become their events.
+ */
 export function parseEventList(value: string, previous: readonly string[] = []): string[] {
-  const events: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const char of value) {
-    if (char === '/' ) depth = depth === 0 ? 1 : 0;
-    if (char === ',' && depth === 0) {
-      if (current.trim() !== '') events.push(current.trim());
-      current = '';
-    } else current += char;
-  }
-  if (current.trim() !== '') events.push(current.trim());
+  const events = splitEventList(value);
   if (events.length === 0) throw new InvalidArgumentError('give at least one event, e.g. -e page-faults');
-  return [...previous, ...events];
+  return expandEventPresets([...previous, ...events]);
 }
 
 /** perf's -I takes whole milliseconds and refuses under 10 (perf stat: "interval too small"). */

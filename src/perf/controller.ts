@@ -3,6 +3,7 @@ import split2 from 'split2';
 import type { Readable, Writable } from 'node:stream';
 import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.ts';
 import { PerfError } from '../errors.ts';
+import { countPerfEvents } from '../../parsers/event-list.ts';
 import { monotonicNs } from '../session/clock.ts';
 import { isInPoll, untilPolling } from './poll-state.ts';
 import { perfProblem, trackPerf } from './perf-process.ts';
@@ -95,10 +96,14 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
   let groupRows = 0;
   let finalSeen: () => void = () => undefined;
   const finalGroup = new Promise<void>((resolve) => { finalSeen = resolve; });
+  // Rows per interval: at least one per event (a group `{a,b}` is two), and as many as a whole
+  // interval had before: a hybrid CPU prints each event once per core PMU.
+  let rowsPerInterval = countPerfEvents(options.events);
   const noteGroup = (timeS: number): void => {
+    if (timeS !== groupTimeS && groupTimeS !== null && groupRows > rowsPerInterval) rowsPerInterval = groupRows;
     groupRows = timeS === groupTimeS ? groupRows + 1 : 1;
     groupTimeS = timeS;
-    if (sigintNs === null || perfZeroNs === null || groupRows < options.events.length) return;
+    if (sigintNs === null || perfZeroNs === null || groupRows < rowsPerInterval) return;
     if (timeS >= Number(sigintNs - perfZeroNs) / 1e9) finalSeen();
   };
 

@@ -1,4 +1,5 @@
 import type { REPLServer } from 'node:repl';
+import { expandEventPresets, splitEventList as splitEvents } from '../../parsers/event-list.ts';
 import { DEFAULT_EVENTS, DEFAULT_INTERVAL_MS } from '../session/options.ts';
 import type { ReplMeasurement } from './measured-eval.ts';
 
@@ -68,18 +69,10 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
   });
 }
 
-/** `a,b, c` → ['a', 'b', 'c']; commas inside `cpu/event=0x3c,umask=0/` stay inside the event. */
+/**
+ * `a,b, c` → ['a', 'b', 'c']; commas inside `cpu/event=0x3c,umask=0/` and inside a group
+ * `{a,b}` stay inside it; presets (`cache`, `ipc`, `tlb`, `branch`) become their events.
+ */
 export function splitEventList(text: string): string[] {
-  const events: string[] = [];
-  let insideSlashes = false;
-  let current = '';
-  for (const char of text) {
-    if (char === '/') insideSlashes = !insideSlashes;
-    if (char === ',' && !insideSlashes) {
-      events.push(current.trim());
-      current = '';
-    } else current += char;
-  }
-  events.push(current.trim());
-  return events.filter((event) => event !== '');
+  return expandEventPresets(splitEvents(text));
 }

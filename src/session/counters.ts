@@ -1,5 +1,6 @@
 import { aggregateRecords, type EventAggregate } from '../../parsers/aggregate.ts';
 import type { PerfWindowResult } from '../perf/controller.ts';
+import { takeDefaultEventsNote } from '../perf/default-events.ts';
 import { formatRunningPct } from '../render/running-pct.ts';
 import type { CountersReport, DerivedMetrics, UnsupportedEvent } from './report.ts';
 
@@ -124,6 +125,9 @@ export function countersFromAggregates(
     if (event.status === 'not counted') notes.push(`${event.event} ${notCountedReason}`);
   }
   notes.push(...idlePmuNotes(events));
+  // the software default set on a machine without hardware counters: said on the first report only
+  const defaultNote = takeDefaultEventsNote();
+  if (defaultNote !== null) notes.push(defaultNote);
   const multiplexed = multiplexNote(events);
   if (multiplexed !== null) notes.push(multiplexed);
   return {

@@ -1,9 +1,19 @@
-/** The counters perfcell asks for when none are named: cache behaviour first, then the basics. */
-export const DEFAULT_EVENTS: readonly string[] = ['cache-misses', 'cache-references', 'instructions', 'cycles', 'page-faults'];
+import { expandEventPresets } from '../../parsers/event-list.ts';
+import { defaultEventChoice, HARDWARE_DEFAULT_EVENTS, noteDefaultEvents } from '../perf/default-events.ts';
+
+/**
+ * The counters perfcell asks for when none are named, on a machine that counts them: cache
+ * behaviour first, then the basics. Where perf counts no hardware event the default is the
+ * software set instead (perf/default-events.ts).
+ */
+export const DEFAULT_EVENTS: readonly string[] = HARDWARE_DEFAULT_EVENTS;
 export const DEFAULT_INTERVAL_MS = 100;
 
 export interface MeasureOptions {
-  /** perf events; default DEFAULT_EVENTS. An explicit list makes a perf failure an error, not a warning. */
+  /**
+   * perf events, groups (`{cache-misses,cache-references}`) and presets (`cache`, `ipc`, `tlb`, `branch`);
+   * default: DEFAULT_EVENTS where this machine counts them. An explicit list makes a perf failure an error, not a warning.
+   */
   readonly events?: readonly string[];
   readonly intervalMs?: number;
   /** false: RAM, time and CPU only. */
@@ -26,15 +36,27 @@ export interface ResolvedPerfOptions {
   readonly perfPath?: string;
 }
 
+/**
+ * The perf set-up of one measurement: presets in `events` become their events, and without events
+ * the default set is the one this machine counts (see perf/default-events.ts; asked once per boot).
+ */
 export function resolvePerfOptions(options: MeasureOptions): ResolvedPerfOptions {
+  // PERFCELL_PERF: another perf binary for every command (a newer build; the fault tests' fake perf).
+  const perfPath = options.perfPath ?? (process.env['PERFCELL_PERF'] || undefined);
+  const explicit = options.events !== undefined && options.events.length > 0;
+  const enabled = options.perf !== false;
+  let events: readonly string[] = DEFAULT_EVENTS;
+  if (explicit) events = expandEventPresets(options.events ?? []);
+  else if (enabled) {
+    const choice = defaultEventChoice(perfPath);
+    noteDefaultEvents(choice);
+    events = choice.events;
+  }
   return {
-    events: options.events && options.events.length > 0 ? options.events : DEFAULT_EVENTS,
+    events,
     intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_MS,
-    explicit: options.events !== undefined && options.events.length > 0,
-    enabled: options.perf !== false,
-    // PERFCELL_PERF: another perf binary for every command (a newer build; the fault tests' fake perf).
-    ...(options.perfPath === undefined
-      ? process.env['PERFCELL_PERF'] ? { perfPath: process.env['PERFCELL_PERF'] } : {}
-      : { perfPath: options.perfPath }),
+    explicit,
+    enabled,
+    ...(perfPath === undefined ? {} : { perfPath }),
   };
 }

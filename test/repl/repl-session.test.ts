@@ -111,7 +111,8 @@ describe.runIf(perfUsable)('perfcell repl perf set-up (real perf)', () => {
   it('.events and .interval change what the next command counts', { timeout: 60_000 }, async () => {
     repl = await startPtyRepl();
     const before = await repl.send('1+1');
-    expect(before).toMatch(/cache-misses.*page-faults \d/);
+    // without -e, the default set is the one this machine counts (software events where there is no PMU)
+    expect(before).toMatch(/page-faults \d/);
     expect(await repl.send('.events page-faults,task-clock')).toContain('events: page-faults,task-clock');
     const after = await repl.send('2+2');
     expect(after).toMatch(/page-faults [\d,]+ \([\d,.]+\/s\)   task-clock [\d.,]+ msec/);

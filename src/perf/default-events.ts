@@ -1,0 +1,179 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parsePerfStat } from '../../parsers/perf-stat.ts';
+import type { CounterStatus } from '../../parsers/perf-stat-types.ts';
+
+/** The counters perfcell asks for when none are named: cache behaviour first, then the basics. */
+export const HARDWARE_DEFAULT_EVENTS: readonly string[] = ['cache-misses', 'cache-references', 'instructions', 'cycles', 'page-faults'];
+
+/** The default on a machine whose perf counts no hardware event (a VM without a PMU): kernel software events. */
+export const SOFTWARE_DEFAULT_EVENTS: readonly string[] = ['page-faults', 'context-switches'];
+
+/** One default event as perf counted it over `true`. */
+export interface DefaultEventProbe {
+  readonly event: string;
+  readonly status: CounterStatus;
+}
+
+/** The default set for this machine, and the one line that says why when it is not the usual one. */
+export interface DefaultEventChoice {
+  readonly events: readonly string[];
+  /** Why the set differs from HARDWARE_DEFAULT_EVENTS, and how to get hardware counts; null when it does not. */
+  readonly note: string | null;
+}
+
+/**
+ * Picks the default events from a probe of HARDWARE_DEFAULT_EVENTS: those perf can count, or the
+ * software set when it counts no hardware event; null probes (perf could not be asked) keep the
+ * usual set, so perf's own error is reported as before.
+ * @example
+ * chooseDefaultEvents([{ event: 'cache-misses', status: 'not supported' }, ...])
+ * // → { events: ['page-faults', 'context-switches'], note: 'no hardware counters here (...' }
+ */
+export function chooseDefaultEvents(probes: readonly DefaultEventProbe[] | null): DefaultEventChoice {
+  if (probes === null) return { events: HARDWARE_DEFAULT_EVENTS, note: null };
+  const usable = (event: string): boolean => {
+    const status = probes.find((probe) => probe.event === event)?.status;
+    // 'not counted' over `true`: the counter exists, perf just had no time slice for it
+    return status === 'counted' || status === 'not counted';
+  };
+  const hardware = HARDWARE_DEFAULT_EVENTS.filter((event) => event !== 'page-faults');
+  const missing = hardware.filter((event) => !usable(event));
+  if (missing.length === 0) return { events: HARDWARE_DEFAULT_EVENTS, note: null };
+  if (missing.length === hardware.length) {
+    return {
+      events: SOFTWARE_DEFAULT_EVENTS,
+      note:
+        `no hardware counters here (perf counts none of ${hardware.join(', ')}: no PMU exposed, as in most VMs), so the default events are ` +
+        `${SOFTWARE_DEFAULT_EVENTS.join(', ')}; for hardware counts see perfcell doctor, or use --backend cachegrind (simulated caches)`,
+    };
+  }
+  const events = HARDWARE_DEFAULT_EVENTS.filter((event) => usable(event));
+  return {
+    events,
+    note: `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not counted by perf here, so the default events are ${events.join(', ')} (perfcell doctor says why)`,
+  };
+}
+
+/** Where the probe comes from; tests pass fakes. */
+export interface DefaultEventSources {
+  readonly readText: (path: string) => string | null;
+  readonly writeText: (path: string, text: string) => void;
+  /** Runs `perf stat -x, -e EVENTS -- true` (LC_ALL=C); its stderr and exit code, null when it could not start. */
+  readonly probe: (perfPath: string, events: readonly string[]) => { exitCode: number | null; stderr: string } | null;
+  readonly cacheDir: () => string;
+  readonly uid: () => number;
+}
+
+export const systemDefaultEventSources: DefaultEventSources = {
+  readText: (path) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return null;
+    }
+  },
+  writeText: (path, text) => {
+    try {
+      mkdirSync(join(path, '..'), { recursive: true });
+      const temporary = `${path}.${process.pid}.tmp`;
+      writeFileSync(temporary, text);
+      renameSync(temporary, path);
+    } catch {
+      // an unwritable cache only costs the probe again next time
+    }
+  },
+  probe: (perfPath, events) => {
+    const result = spawnSync(perfPath, ['stat', '-x,', '-e', events.join(','), '--', 'true'], {
+      encoding: 'utf8',
+      env: { ...process.env, LC_ALL: 'C' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeout: 10_000,
+    });
+    if (result.error !== undefined) return null;
+    return { exitCode: result.status, stderr: result.stderr };
+  },
+  cacheDir: () => join(process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'perfcell'),
+  uid: () => process.getuid?.() ?? -1,
+};
+
+interface CacheFile {
+  readonly version: 1;
+  /** key (boot id, perf path, uid, paranoid level) → the probe */
+  readonly entries: Record<string, readonly DefaultEventProbe[]>;
+}
+
+const memo = new Map<string, DefaultEventChoice>();
+let noteSaid = false;
+let pendingNote: string | null = null;
+
+/**
+ * The default events for this machine: perf is asked once per boot (per perf binary, user and
+ * kernel.perf_event_paranoid level) which of HARDWARE_DEFAULT_EVENTS it counts, and the answer kept
+ * in `$XDG_CACHE_HOME/perfcell/default-events.json` (else `~/.cache/perfcell/`). Costs one
+ * `perf stat -- true` (about 20 ms) the first time after a boot, a file read after that.
+ */
+export function defaultEventChoice(perfPath = 'perf', sources: DefaultEventSources = systemDefaultEventSources): DefaultEventChoice {
+  const bootId = sources.readText('/proc/sys/kernel/random/boot_id')?.trim() ?? 'unknown-boot';
+  const paranoid = sources.readText('/proc/sys/kernel/perf_event_paranoid')?.trim() ?? '?';
+  const key = `${bootId} ${perfPath} uid=${sources.uid()} paranoid=${paranoid}`;
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  const cachePath = join(sources.cacheDir(), 'default-events.json');
+  const cache = readCache(sources.readText(cachePath));
+  let probes = cache.entries[key] ?? null;
+  if (probes === null) {
+    probes = probeDefaultEvents(perfPath, sources);
+    // only this boot's entries are kept: the file never grows past a few keys
+    const entries = Object.fromEntries(Object.entries(cache.entries).filter(([entry]) => entry.startsWith(`${bootId} `)));
+    if (probes !== null) sources.writeText(cachePath, `${JSON.stringify({ version: 1, entries: { ...entries, [key]: probes } } satisfies CacheFile)}\n`);
+  }
+  const choice = chooseDefaultEvents(probes);
+  memo.set(key, choice);
+  return choice;
+}
+
+/** Asks perf which default events it counts; null when perf did not run or refused the list. */
+export function probeDefaultEvents(perfPath: string, sources: DefaultEventSources): DefaultEventProbe[] | null {
+  const result = sources.probe(perfPath, HARDWARE_DEFAULT_EVENTS);
+  if (result === null || result.exitCode !== 0) return null;
+  const records = parsePerfStat(result.stderr, { format: 'csv', separator: ',' }).records;
+  if (records.length === 0) return null;
+  return HARDWARE_DEFAULT_EVENTS.map((event): DefaultEventProbe => {
+    // hybrid rows (cpu_core/cycles/) and the :u perf adds under paranoid 2 name the same event
+    const rows = records.filter((record) => record.event.replace(/^[\w.-]+\/([^/]+)\/$/, '$1').replace(/:[a-zA-Z]+$/, '') === event);
+    const status: CounterStatus = rows.some((row) => row.status === 'counted')
+      ? 'counted'
+      : rows.some((row) => row.status === 'not counted')
+        ? 'not counted'
+        : 'not supported';
+    return { event, status };
+  });
+}
+
+function readCache(text: string | null): CacheFile {
+  try {
+    const parsed = JSON.parse(text ?? '') as Partial<CacheFile>;
+    if (parsed.version === 1 && typeof parsed.entries === 'object' && parsed.entries !== null) return { version: 1, entries: parsed.entries };
+  } catch {
+    // a missing or damaged cache is probed again
+  }
+  return { version: 1, entries: {} };
+}
+
+/** Remembers that a measurement used a default set that needs saying (see takeDefaultEventsNote). */
+export function noteDefaultEvents(choice: DefaultEventChoice): void {
+  if (choice.note !== null && !noteSaid) pendingNote = choice.note;
+}
+
+/** The default set's note, the first time a report can carry it in this process; null after (said once). */
+export function takeDefaultEventsNote(): string | null {
+  const note = pendingNote;
+  if (note !== null) {
+    noteSaid = true;
+    pendingNote = null;
+  }
+  return note;
+}
