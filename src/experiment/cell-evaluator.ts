@@ -7,6 +7,7 @@ import vm from 'node:vm';
 import { transpileCell, type TranspiledCell } from './transpile-cell.ts';
 import { createScopeTools } from '../repl/scope-tools.ts';
 import { guardCells } from './cell-guard.ts';
+import { monotonicNs } from '../session/clock.ts';
 
 /** What a cell is: its code and where it sits in its file. */
 export interface CellSource {
@@ -29,7 +30,17 @@ export interface CellFailure {
   readonly exitCode?: number;
 }
 
-export type CellOutcome = { readonly ok: true } | { readonly ok: false; readonly failure: CellFailure };
+/**
+ * The cell's own first and last statement on the monotonic clock (ns), marked inside the cell so
+ * that a window can leave the inspector's round trip (about 1 ms) out of the cell's time. `endNs`
+ * is absent for a cell that threw: the window's end stands in for it.
+ */
+export interface CellMarks {
+  readonly startNs?: bigint;
+  readonly endNs?: bigint;
+}
+
+export type CellOutcome = ({ readonly ok: true } | { readonly ok: false; readonly failure: CellFailure }) & { readonly marks?: CellMarks };
 
 /** A cell compiled ahead of its window, so the window holds only the evaluation. */
 export interface PreparedCell {
@@ -59,6 +70,10 @@ interface EvaluateResult {
 
 let contextCount = 0;
 const OBJECT_GROUP = 'perfcell-cells';
+/** The host function a cell calls at its first and after its last statement; not enumerable in the cells' scope. */
+const MARK = '__perfcellMark';
+/** Put on the cell's first line, so file lines stay as they are; columns on that line are shifted back by its length. */
+const START_MARK = `${MARK}(0);`;
 
 /**
  * One scope for all the cells of a file, like a REPL's: a fresh vm context holding Node's globals
@@ -110,6 +125,14 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
   addNodeGlobals(context, path, options.consoleStdout === undefined ? process.stdout : options.consoleStdout);
   // perfcell.timeit and perfcell.compare, as in the REPL.
   Object.defineProperty(context, 'perfcell', { value: createScopeTools(), configurable: true, writable: true, enumerable: false });
+  let marks: { startNs?: bigint; endNs?: bigint } = {};
+  Object.defineProperty(context, MARK, {
+    value: (which: 0 | 1): void => {
+      if (which === 0) marks.startNs = monotonicNs();
+      else marks.endNs = monotonicNs();
+    },
+    enumerable: false,
+  });
 
   const mappers = new Map<string, TranspiledCell>();
   const cellUrls = new Map<string, CellSource>();
@@ -119,7 +142,8 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
     const compiled = mappers.get(url);
     const source = cellUrls.get(url);
     if (compiled === undefined || source === undefined) return null;
-    const position = compiled.mapPosition(line, column);
+    // The start mark sits before the cell's code on its first generated line.
+    const position = compiled.mapPosition(line, line === 1 ? Math.max(1, column - START_MARK.length) : column);
     return position === null ? null : { line: source.startLine + position.line - 1, column: position.column };
   };
 
@@ -161,8 +185,11 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
       if (cell.compileFailure !== null) return { ok: false, failure: cell.compileFailure };
       if (cell.compiled === null) throw new Error('run() of a cell that was not prepared');
       if (context === null) throw new Error('run() after close()');
+      marks = {};
+      // The end mark is a statement of its own after the cell's last one (the completion value
+      // changes, but cells' values are not used); a cell that throws never reaches it.
       const evaluation = await post<EvaluateResult>('Runtime.evaluate', {
-        expression: `${cell.compiled.code}\n//# sourceURL=${cell.sourceUrl}`,
+        expression: `${START_MARK}${cell.compiled.code}\n;${MARK}(1)\n//# sourceURL=${cell.sourceUrl}`,
         replMode: true,
         awaitPromise: true,
         uniqueContextId,
@@ -171,15 +198,16 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
       });
       // The inspector holds every result it hands out until its group is released.
       void post('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP }).catch(() => undefined);
+      const cellMarks: CellMarks = { ...marks };
       const details = evaluation.exceptionDetails;
-      if (details === undefined) return { ok: true };
+      if (details === undefined) return { ok: true, marks: cellMarks };
       const exception = details.exception ?? evaluation.result;
       const description = exception.description ?? `Uncaught ${JSON.stringify(exception.value) ?? String(exception.value)}`;
       const { stack, first } = rewriteStack(description);
       // A syntax error V8 finds has no frame; the details point into the cell's generated code.
       const position = first ?? toFilePosition(cell.sourceUrl, details.lineNumber + 1, details.columnNumber + 1);
       const message = description.split(/\n\s+at /)[0] ?? description;
-      return { ok: false, failure: { message, line: position?.line ?? null, column: position?.column ?? null, stack } };
+      return { ok: false, failure: { message, line: position?.line ?? null, column: position?.column ?? null, stack }, marks: cellMarks };
     },
 
     close() {

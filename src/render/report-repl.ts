@@ -2,8 +2,9 @@ import type { EventAggregate } from '../../parsers/aggregate.ts';
 import type { CommandReport } from '../session/report.ts';
 import { baseEventName } from '../session/counters.ts';
 import { derivedText, pmuSplitText, scaledFromText } from './running-pct.ts';
-import { formatMiB, formatPct, formatSeconds } from './units.ts';
+import { formatMiB, formatSeconds } from './units.ts';
 import { renderGcLine } from './gc-line.ts';
+import { cpuText, settleNote } from './cpu-text.ts';
 
 export interface ReplRenderOptions {
   /** The events as asked for, so counters print in that order (cache-misses first) whatever perf supports. */
@@ -16,7 +17,7 @@ export interface ReplRenderOptions {
  * A REPL command's report, compact: the RAM/time/CPU sentence, the JS heap view beside RSS, and
  * all counters on one line, unsupported ones named in place.
  * @example
- * In [3] used 128.1 MiB RAM in 0.09s (system mean cpu 50%, single max cpu 100%), peaked 0.0 MiB above final usage, current RAM usage now 176.4 MiB
+ * In [3] used 128.1 MiB RAM in 0.09s (cpu 0.09s = 100% of one cpu; machine-wide mean 50%, busiest cpu 100%), peaked 0.0 MiB above final usage, current RAM usage now 176.4 MiB
  *        heap used +0.0 MiB, external +128.0 MiB, array buffers +128.0 MiB
  *        cache-misses, cache-references <not supported on this machine>   page-faults 32,817 (364,633/s)
  */
@@ -24,12 +25,13 @@ export function renderReplReport(report: CommandReport, options: ReplRenderOptio
   const indent = ' '.repeat(report.label.length + 1);
   const { memory, cpu } = report;
   const lines = [
-    `${report.label} used ${formatMiB(memory.usedBytes)} RAM in ${formatSeconds(report.durationS)} ` +
-      `(system mean cpu ${formatPct(cpu.systemMeanPct)}, single max cpu ${formatPct(cpu.singleMaxPct)}), ` +
+    `${report.label} used ${formatMiB(memory.usedBytes)} RAM in ${formatSeconds(report.durationS)} ${cpuText(cpu)}, ` +
       `peaked ${formatMiB(memory.peakAboveFinalBytes)} above final usage, current RAM usage now ${formatMiB(memory.rssAfterBytes)}`,
   ];
   if (memory.heap) {
     const heap = memory.heap;
+  const settled = settleNote(memory);
+  if (settled !== null) lines.push(indent + settled);
     lines.push(`${indent}heap used ${signedMiB(heap.heapUsedDeltaBytes)}, external ${signedMiB(heap.externalDeltaBytes)}, array buffers ${signedMiB(heap.arrayBuffersDeltaBytes)}`);
   }
   const gcLine = renderGcLine(report.gc);

@@ -2,8 +2,9 @@ import type { EventAggregate } from '../../parsers/aggregate.ts';
 import type { CommandReport } from '../session/report.ts';
 import { derivedText, pmuSplitText, scaledFromText } from './running-pct.ts';
 import { sparkline } from './sparkline.ts';
-import { formatCount, formatMiB, formatPct, formatSeconds } from './units.ts';
+import { formatCount, formatMiB, formatSeconds } from './units.ts';
 import { renderGcLine } from './gc-line.ts';
+import { cpuText, peakMethodText, settleNote } from './cpu-text.ts';
 
 export interface RenderOptions {
   readonly width?: number;
@@ -14,12 +15,14 @@ export interface RenderOptions {
 /**
  * The report as people read it: one sentence for RAM, time and CPU, then a line per counter.
  * @example
- * In [3] used 763.1 MiB RAM in 0.42s (system mean cpu 51%, single max cpu 100%), peaked 0.0 MiB above final usage, current RAM usage now 832.5 MiB
+ * In [3] used 763.1 MiB RAM in 0.42s (cpu 0.42s = 100% of one cpu; machine-wide mean 51%, busiest cpu 100%), peaked 0.0 MiB above final usage, current RAM usage now 832.5 MiB
  *        cache-misses  8,823/s  total 7,999  (4 samples: 6,273 382 441 1,103)  ▁▁▂▇
  */
 export function renderReportText(report: CommandReport, options: RenderOptions = {}): string {
   const indent = ' '.repeat(report.label.length + 1);
   const lines = [headline(report)];
+  const settled = settleNote(report.memory);
+  if (settled !== null) lines.push(indent + settled);
   const heap = report.memory.heap;
   if (heap) {
     lines.push(
@@ -41,8 +44,8 @@ export function renderReportText(report: CommandReport, options: RenderOptions =
 }
 
 function headline(report: CommandReport): string {
-  const { memory, cpu } = report;
-  const cpuText = `(system mean cpu ${formatPct(cpu.systemMeanPct)}, single max cpu ${formatPct(cpu.singleMaxPct)})`;
+  const { memory } = report;
+  const cpu = cpuText(report.cpu);
   const time = formatSeconds(report.durationS);
   if (report.counters.backend === 'cachegrind') {
     // Under valgrind the RSS and CPU are valgrind's, and the time is valgrind's slowed-down run:
@@ -50,12 +53,14 @@ function headline(report: CommandReport): string {
     return `${report.label} ran under valgrind in ${time} (counts simulated by cachegrind; RAM and CPU not measured: they would be valgrind's), ${ending(report)}`;
   }
   if (report.command !== undefined) {
-    // A program starts from nothing and its memory is gone at exit: its peak is what it cost.
-    const atExit = memory.rssAfterBytes === null ? '' : `, ${formatMiB(memory.rssAfterBytes)} when last seen before exit`;
-    return `${report.label} peaked ${formatMiB(memory.peakRssBytes)} RAM in ${time} ${cpuText}${atExit}, ${ending(report)}`;
+    // A program starts from nothing and its memory is gone at exit: its peak is what it cost,
+    // named with how it was obtained (the tree's, or only the largest process's).
+    const largest = memory.largestProcessPeakBytes;
+    const largestText = largest === undefined || largest === null || memory.peakMethod === 'rusage-maxrss' ? '' : `; largest process ${formatMiB(largest)}`;
+    return `${report.label} peaked ${formatMiB(memory.peakRssBytes)} RAM (${peakMethodText(memory)}${largestText}) in ${time} ${cpu}, ${ending(report)}`;
   }
   return (
-    `${report.label} used ${formatMiB(memory.usedBytes)} RAM in ${time} ${cpuText}, ` +
+    `${report.label} used ${formatMiB(memory.usedBytes)} RAM in ${time} ${cpu}, ` +
     `peaked ${formatMiB(memory.peakAboveFinalBytes)} above final usage, current RAM usage now ${formatMiB(memory.rssAfterBytes)}`
   );
 }

@@ -4,8 +4,9 @@ import { DEFAULT_EVENTS, DEFAULT_INTERVAL_MS } from '../session/options.ts';
 import type { ReplMeasurement } from './measured-eval.ts';
 
 /**
- * `.start`, `.stop`, `.events` and `.interval`: reporting on and off (each safe to repeat) and
- * the perf set-up, which takes effect from the next command (its perf is attached anew).
+ * `.start`, `.stop`, `.events`, `.interval` and `.settle`: reporting on and off (each safe to
+ * repeat), the perf set-up and settling, which take effect from the next command (its perf is
+ * attached anew).
  */
 export function defineDotCommands(server: REPLServer, measurement: ReplMeasurement): void {
   const say = (text: string): void => {
@@ -46,6 +47,24 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
       void _dropped;
       measurement.configure({ ...rest, ...(events === undefined ? {} : { events }), perf: true });
       say(`events: ${(events ?? DEFAULT_EVENTS).join(',')} (from the next command)`);
+    },
+  });
+
+  server.defineCommand('settle', {
+    help: 'Show or set settling: .settle off reads final RAM at the end of a command, garbage and all; .settle on collects it first (default)',
+    action(text: string) {
+      const wanted = text.trim();
+      const settling = measurement.measure.settle !== false;
+      if (wanted === '') {
+        say(`settle: ${settling ? 'on' : 'off'}`);
+        return;
+      }
+      if (wanted !== 'on' && wanted !== 'off') {
+        say('give on or off, e.g. .settle off');
+        return;
+      }
+      measurement.configure({ ...measurement.measure, settle: wanted === 'on' });
+      say(`settle: ${wanted} (from the next command)`);
     },
   });
 

@@ -22,6 +22,12 @@ export interface MeasureOptions {
   readonly label?: string;
   /** 'cachegrind': simulated cache counters for external commands (valgrind). */
   readonly backend?: 'perf' | 'cachegrind';
+  /**
+   * In-process commands (REPL, cells, measure(fn)): false reads final memory at the window's end,
+   * as it is; by default (true) the command's garbage is collected after the window and RSS read
+   * until it stops falling (see session/settle.ts), so a dropped temporary is not reported as kept.
+   */
+  readonly settle?: boolean;
   /** External commands only: stdin from /dev/null and stdout discarded (compare runs them again and again); stderr stays. */
   readonly quiet?: boolean;
   /** External commands only: where the program's stdout goes; 'stderr' keeps perfcell's stdout for a JSON document. Default 'inherit'. */

@@ -1,24 +1,39 @@
 import type { EventAggregate } from '../../parsers/aggregate.ts';
 import type { GcReport } from './gc.ts';
+import type { SettleReport } from './settle.ts';
 
-/** How the peak RSS was obtained; the report names it so a reader knows how exact it is. */
+/** How the peak was obtained; the report names it so a reader knows how exact it is. */
 export type PeakMethod =
   | 'vmhwm-reset' // VmHWM reset through /proc/PID/clear_refs at begin, read at end: exact
-  | 'rusage-maxrss' // wait4() ru_maxrss of a fresh process tree: exact for its largest process
+  | 'memory-cgroup-v1' // run: the tree in its own memory cgroup, memory.max_usage_in_bytes: exact for the tree (RSS + page cache it caused)
+  | 'memory-cgroup-v2' // run: the same through cgroup v2's memory.peak
+  | 'sampled-tree' // run: RSS summed over the process tree every 10 ms, at least the largest process's ru_maxrss: may miss short peaks
+  | 'rusage-maxrss' // wait4() ru_maxrss: exact, but of the largest single process only
   | 'sampled'; // /proc polled from outside: may miss short peaks
 
 export interface MemoryReport {
-  /** RSS of the target when the window opened, bytes; null when it did not exist yet (run). */
+  /** RSS of the target when the window opened, bytes; 0 for `run` (the program starts from nothing); null when unknown. */
   readonly rssBeforeBytes: number | null;
-  /** RSS at the end of the window, bytes; for a finished program, its RSS just before exit is unknowable, so null. */
+  /**
+   * Final RSS, bytes: in-process (REPL, cells, measure(fn)) the settled reading after the window
+   * (see `settle`); `attach`, the last reading; null for `run` (a finished program holds nothing,
+   * and no reading just before its exit is exact).
+   */
   readonly rssAfterBytes: number | null;
-  /** rssAfter − rssBefore for a living target; for `run`, the program's peak (it starts from nothing). */
+  /** rssAfter − rssBefore (negative when the command freed memory); null for `run` and when either is unknown. */
   readonly usedBytes: number | null;
-  /** Highest RSS during the window, bytes. */
+  /**
+   * Highest memory during the window, bytes, obtained as `peakMethod` says: in-process, the
+   * process's VmHWM; `run`, the whole process tree's peak (memory cgroup, else sampled sum).
+   */
   readonly peakRssBytes: number | null;
-  /** peakRss − rssAfter (≥ 0); null when either is unknown. */
+  /** peakRss − rssAfter (≥ 0); null when either is unknown (always for `run`). */
   readonly peakAboveFinalBytes: number | null;
   readonly peakMethod: PeakMethod;
+  /** `run` only: ru_maxrss from wait4(), the peak RSS of the largest single process of the tree, bytes. */
+  readonly largestProcessPeakBytes?: number | null;
+  /** In-process only: how the final reading was settled (garbage collected, RSS read until it stopped falling). */
+  readonly settle?: SettleReport;
   /** Node heap view, only when perfcell measures its own process (REPL, cells). */
   readonly heap?: HeapReport;
 }
@@ -33,12 +48,20 @@ export interface HeapReport {
 export interface CpuReport {
   /** Mean busy % over all CPUs during the window, from /proc/stat deltas; null when the window was too short to tick. */
   readonly systemMeanPct: number | null;
-  /** Busy % of the busiest CPU. */
+  /** Machine-wide: busy % of the busiest CPU; null when the window was too short to tick. */
   readonly singleMaxPct: number | null;
+  /** Machine-wide: busy % per CPU (empty when the window was too short). */
   readonly perCpuPct: readonly number[];
-  /** The target's own CPU time in the window, seconds. */
+  /** The target's own CPU time in the window, seconds (`run`: the program and its waited-for children, from wait4()). */
   readonly userS: number | null;
   readonly systemS: number | null;
+  /** (userS + systemS) / wall time × 100: the command's own CPU as % of one CPU (may exceed 100 with threads); null when unknown. */
+  readonly ownPct?: number | null;
+  /**
+   * True when the window was shorter than a few /proc/stat ticks (USER_HZ 100: under ~30 ms), so
+   * the machine-wide figures are null rather than quantised to 0 % or 100 %.
+   */
+  readonly machineWindowTooShort?: boolean;
 }
 
 export interface DerivedMetrics {

@@ -4,14 +4,14 @@ import type { Readable, Writable } from 'node:stream';
 import { constants as osConstants } from 'node:os';
 import { startPerf, type PerfSession } from '../perf/controller.ts';
 import { PerfError, UsageError } from '../errors.ts';
-import { readCpuTicks, readProcMemory } from '../proc/read-proc.ts';
+import { readCpuTicks } from '../proc/read-proc.ts';
 import { buildCpuReport } from './cpu.ts';
 import { buildPerfCounters, noCounters } from './counters.ts';
 import { findExecHelper } from './exec-helper.ts';
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
-import type { CommandReport, CountersReport, PeakMethod, RssSample } from './report.ts';
-import { createDecimatingSeries } from './decimating-series.ts';
+import type { CommandReport, CountersReport } from './report.ts';
 import { monotonicNs } from './clock.ts';
+import { watchTreeMemory, type TreeMemory } from './tree-memory.ts';
 import { holdInterruptions, onInterruption } from './interruption.ts';
 import { describeExecFailure } from './exec-failure.ts';
 
@@ -30,9 +30,6 @@ interface ReaperResult {
   readonly execError: string;
 }
 
-const RSS_POLL_MS = 10;
-/** RSS points kept for the report's chart series (every poll for ~20 s, thinned evenly after). */
-const RSS_SERIES_POINTS = 2000;
 
 function signalName(signal: number): string | null {
   if (signal === 0) return null;
@@ -91,10 +88,14 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
   const releaseSignals = holdInterruptions();
   let stopForwarding: () => void = () => undefined;
   let perf: PerfSession | null = null;
+  let treeMemory: TreeMemory | null = null;
   try {
     const pidLine = await nextLine();
     const pid = Number(pidLine?.replace(/^pid /, ''));
     if (!Number.isInteger(pid) || pid <= 0) throw new Error(`perfcell-exec did not start the program (${pidLine ?? 'no output'})`);
+    // Into its own memory cgroup while the gate holds it before exec: the program and every
+    // descendant are charged there, and the kernel keeps the tree's exact peak.
+    treeMemory = watchTreeMemory(pid);
     stopForwarding = onInterruption(({ signal }) => {
       try {
         process.kill(pid, signal);
@@ -121,20 +122,10 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
     }
 
     const cpuBefore = readCpuTicks();
-    let lastRssBytes: number | null = null;
-    const rssSeries = createDecimatingSeries<RssSample>(RSS_SERIES_POINTS);
-    const releasedNs = monotonicNs();
-    const poll = setInterval(() => {
-      const memory = readProcMemory(pid);
-      if (memory?.rssBytes != null) {
-        lastRssBytes = memory.rssBytes;
-        rssSeries.push({ timeS: Number(monotonicNs() - releasedNs) / 1e9, rssBytes: memory.rssBytes });
-      }
-    }, RSS_POLL_MS);
+    treeMemory.start(monotonicNs());
     // The gate stays open while the program runs: its closing tells the gate that perfcell is gone.
     gate.write('go\n');
     const resultLine = await nextLine();
-    clearInterval(poll);
     const cpuAfter = readCpuTicks();
     if (resultLine === undefined) {
       await reaper;
@@ -161,30 +152,33 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
       counters = built.counters;
       warnings.push(...built.notes);
     }
-    const peakRssBytes = result.maxRssKiB * 1024;
-    const peakMethod: PeakMethod = 'rusage-maxrss';
+    const tree = treeMemory.finish(result.maxRssKiB);
+    const durationS = (result.endNs - result.startNs) / 1e9;
     return {
       label: options.label ?? command.join(' '),
       command,
       startedAt,
-      durationS: (result.endNs - result.startNs) / 1e9,
+      durationS,
       exitCode: result.exited ? result.exitCode : null,
       signal: signalName(result.signal),
+      // A program starts from nothing and holds nothing after exit: its peak is what it cost. No
+      // reading just before its exit is exact, so there is no "used" or "final" for a program.
       memory: {
         rssBeforeBytes: 0,
-        rssAfterBytes: lastRssBytes,
-        // A program starts from nothing, so what it used is its RSS when last seen before exit.
-        usedBytes: lastRssBytes,
-        peakRssBytes,
-        peakAboveFinalBytes: lastRssBytes === null ? null : Math.max(0, peakRssBytes - lastRssBytes),
-        peakMethod,
+        rssAfterBytes: null,
+        usedBytes: null,
+        peakRssBytes: tree.peakRssBytes,
+        peakAboveFinalBytes: null,
+        peakMethod: tree.peakMethod,
+        largestProcessPeakBytes: tree.largestProcessPeakBytes,
       },
-      cpu: buildCpuReport(cpuBefore, cpuAfter, { userS: result.userS, systemS: result.systemS }),
+      cpu: buildCpuReport(cpuBefore, cpuAfter, { userS: result.userS, systemS: result.systemS, wallS: durationS }),
       counters,
       warnings,
-      rssSeries: rssSeries.points(),
+      rssSeries: tree.series,
     };
   } finally {
+    treeMemory?.dispose();
     stopForwarding();
     releaseSignals();
     perf?.kill();

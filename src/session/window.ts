@@ -1,5 +1,5 @@
 import { startPerf, type PerfSession } from '../perf/controller.ts';
-import { PerfError } from '../errors.ts';
+import { PerfError, UsageError } from '../errors.ts';
 import { readCpuTicks, readProcMemory, resetPeakRss } from '../proc/read-proc.ts';
 import type { CpuTicks } from '../../parsers/proc-stat.ts';
 import { monotonicNs } from './clock.ts';
@@ -7,6 +7,7 @@ import { buildCpuReport } from './cpu.ts';
 import { buildPerfCounters, noCounters } from './counters.ts';
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
 import type { CommandReport, CountersReport, HeapReport, PeakMethod } from './report.ts';
+import { needsSettling, settleRss, SETTLE_THRESHOLD_BYTES, type SettleReport } from './settle.ts';
 import { startGcWindow, type GcWindow } from './gc.ts';
 
 /**
@@ -17,10 +18,29 @@ import { startGcWindow, type GcWindow } from './gc.ts';
  */
 export interface MeasurementWindow {
   begin(): Promise<void>;
-  end(outcome?: { exitCode?: number | null; signal?: string | null }): Promise<CommandReport>;
+  /**
+   * Closes the window. `marks` are the command's own start and end on the monotonic clock, where
+   * the caller knows them closer than begin()/end() (a cell marks its first and last statement,
+   * so the inspector's round trip stays out of its time).
+   */
+  end(outcome?: { exitCode?: number | null; signal?: string | null }, marks?: WindowMarks): Promise<CommandReport>;
   /** Drops the window (perf stopped, nothing reported); safe to call twice. */
   cancel(): void;
 }
+
+export interface WindowMarks {
+  readonly startNs?: bigint | undefined;
+  readonly endNs?: bigint | undefined;
+}
+
+/** The label of the window now open over this very process, if any: two at once would reset each other's peak. */
+let openSelfWindow: string | null = null;
+/**
+ * What the previous window over this process left in use, bytes. Memory a command kept can be let
+ * go by the next one without moving anything inside its window: the REPL's `_` holds the last
+ * result until the next command's value replaces it, after that command's window has closed.
+ */
+let previousSelfUsedBytes = 0;
 
 interface Start {
   readonly ns: bigint;
@@ -39,10 +59,25 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}): Measur
   const warnings: string[] = [];
   let perf: PerfSession | null = perfOptions.enabled ? startPerf(pid, perfOptions) : null;
   let start: Start | null = null;
+  let holdsSelf = false;
   const startedAt = new Date();
+  const label = options.label ?? '';
+  const releaseSelf = (): void => {
+    if (holdsSelf) openSelfWindow = null;
+    holdsSelf = false;
+  };
 
   return {
     async begin() {
+      if (isSelf) {
+        if (openSelfWindow !== null) {
+          throw new UsageError(
+            `a measurement of this process is already open (${openSelfWindow || 'unnamed'}); await it before measuring again (overlapping in-process windows would swap each other's RAM)`,
+          );
+        }
+        openSelfWindow = label;
+        holdsSelf = true;
+      }
       // The enable request is written now and the starting point read while perf acks it: nothing
       // of ours runs between the reads and the command but the wait for the ack.
       const enabled = perf?.enable();
@@ -56,71 +91,111 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}): Measur
           await enabled;
         } catch (error: unknown) {
           perf = null;
-          if (perfOptions.explicit || !(error instanceof PerfError)) throw error;
+          if (perfOptions.explicit || !(error instanceof PerfError)) {
+            releaseSelf();
+            throw error;
+          }
           warnings.push(`${error.message}; measuring RAM, time and CPU only`);
         }
       }
       start = { rssBytes, cpuTicks, cpuUsage: isSelf ? process.cpuUsage() : null, heap, peakMethod, gc: isSelf ? startGcWindow() : null, ns: monotonicNs() };
     },
 
-    async end(outcome = {}) {
+    async end(outcome = {}, marks = {}) {
       const endNs = monotonicNs();
       if (start === null) throw new Error('end() before begin()');
-      // Stopped first: only collections inside the window count, none perfcell causes after it.
-      const gc = start.gc?.stop();
-      // perf is stopped first: its SIGINT goes out now (perf idle in poll() takes its last interval
-      // as soon as it runs, the same moment a disable would take effect, one hand-over sooner), and
-      // /proc is read meanwhile; the report does not wait for perf's teardown.
-      const stopped = perf?.stop({ startNs: start.ns, endNs, awaitExit: false });
-      const memory = readProcMemory(pid);
-      const cpuTicks = readCpuTicks();
-      const cpuUsage = start.cpuUsage ? process.cpuUsage(start.cpuUsage) : null;
-      const heap = start.heap ? heapDelta(start.heap, process.memoryUsage()) : null;
-
-      let counters: CountersReport = noCounters();
-      if (perf !== null && stopped !== undefined) {
-        const window = await stopped;
-        if (window.problem) warnings.push(window.problem.message);
-        const built = buildPerfCounters(window, perfOptions.intervalMs);
-        counters = built.counters;
-        warnings.push(...built.notes);
-        perf = null;
+      try {
+        return await finish(start, endNs, outcome, marks);
+      } finally {
+        releaseSelf();
       }
-      const rssAfterBytes = memory?.rssBytes ?? null;
-      const peakRssBytes =
-        start.peakMethod === 'vmhwm-reset'
-          ? (memory?.peakRssBytes ?? null)
-          : maxOrNull(start.rssBytes, rssAfterBytes);
-      return {
-        label: options.label ?? '',
-        startedAt: startedAt.toISOString(),
-        durationS: Number(endNs - start.ns) / 1e9,
-        exitCode: outcome.exitCode ?? null,
-        signal: outcome.signal ?? null,
-        memory: {
-          rssBeforeBytes: start.rssBytes,
-          rssAfterBytes,
-          usedBytes: rssAfterBytes === null || start.rssBytes === null ? null : rssAfterBytes - start.rssBytes,
-          peakRssBytes,
-          peakAboveFinalBytes: peakRssBytes === null || rssAfterBytes === null ? null : Math.max(0, peakRssBytes - rssAfterBytes),
-          peakMethod: start.peakMethod,
-          ...(heap === null ? {} : { heap }),
-        },
-        cpu: buildCpuReport(start.cpuTicks, cpuTicks, {
-          userS: cpuUsage === null ? null : cpuUsage.user / 1e6,
-          systemS: cpuUsage === null ? null : cpuUsage.system / 1e6,
-        }),
-        counters,
-        warnings,
-        ...(gc === undefined ? {} : { gc }),
-      };
     },
 
     cancel() {
       perf?.kill();
       perf = null;
+      start?.gc?.stop();
+      releaseSelf();
     },
   };
+
+  async function finish(begun: Start, endNs: bigint, outcome: { exitCode?: number | null; signal?: string | null }, marks: WindowMarks): Promise<CommandReport> {
+    // perf is stopped first: its SIGINT goes out now (perf idle in poll() takes its last interval
+    // as soon as it runs, the same moment a disable would take effect, one hand-over sooner), and
+    // /proc is read meanwhile; the report does not wait for perf's teardown.
+    const stopped = perf?.stop({ startNs: begun.ns, endNs, awaitExit: false });
+    // The collections of the command only: the settling collection below comes after this stop.
+    const gc = begun.gc?.stop() ?? null;
+    const memory = readProcMemory(pid);
+    const cpuTicks = readCpuTicks();
+    const cpuUsage = begun.cpuUsage ? process.cpuUsage(begun.cpuUsage) : null;
+    const endUsage = begun.heap ? process.memoryUsage() : null;
+
+    let counters: CountersReport = noCounters();
+    if (perf !== null && stopped !== undefined) {
+      const window = await stopped;
+      if (window.problem) warnings.push(window.problem.message);
+      const built = buildPerfCounters(window, perfOptions.intervalMs);
+      counters = built.counters;
+      warnings.push(...built.notes);
+      perf = null;
+    }
+    // Settling runs only now, with perf gone: the collection and the reads are outside the counts.
+    const settled = await settleFinal(begun, endUsage, memory?.rssBytes ?? null);
+    const rssAfterBytes = settled.rssBytes;
+    if (isSelf) previousSelfUsedBytes = rssAfterBytes === null || begun.rssBytes === null ? 0 : rssAfterBytes - begun.rssBytes;
+    const peakRssBytes =
+      begun.peakMethod === 'vmhwm-reset'
+        ? maxOrNull(memory?.peakRssBytes ?? null, memory?.rssBytes ?? null)
+        : maxOrNull(begun.rssBytes, memory?.rssBytes ?? null);
+    const heap = begun.heap && settled.usage ? heapDelta(begun.heap, settled.usage) : null;
+    const startNs = marks.startNs !== undefined && marks.startNs >= begun.ns && marks.startNs <= endNs ? marks.startNs : begun.ns;
+    const commandEndNs = marks.endNs !== undefined && marks.endNs >= startNs && marks.endNs <= endNs ? marks.endNs : endNs;
+    const durationS = Number(commandEndNs - startNs) / 1e9;
+    return {
+      label,
+      startedAt: startedAt.toISOString(),
+      durationS,
+      exitCode: outcome.exitCode ?? null,
+      signal: outcome.signal ?? null,
+      memory: {
+        rssBeforeBytes: begun.rssBytes,
+        rssAfterBytes,
+        usedBytes: rssAfterBytes === null || begun.rssBytes === null ? null : rssAfterBytes - begun.rssBytes,
+        peakRssBytes,
+        peakAboveFinalBytes: peakRssBytes === null || rssAfterBytes === null ? null : Math.max(0, peakRssBytes - rssAfterBytes),
+        peakMethod: begun.peakMethod,
+        ...(heap === null ? {} : { heap }),
+        ...(settled.report === null ? {} : { settle: settled.report }),
+      },
+      cpu: buildCpuReport(begun.cpuTicks, cpuTicks, {
+        userS: cpuUsage === null ? null : cpuUsage.user / 1e6,
+        systemS: cpuUsage === null ? null : cpuUsage.system / 1e6,
+        wallS: Number(endNs - begun.ns) / 1e9,
+      }),
+      counters,
+      warnings,
+      ...(gc === null ? {} : { gc }),
+    };
+  }
+
+  /**
+   * The final memory of a command in this process: the end reading, or, where the command's
+   * garbage could still move RSS, the reading after V8 has collected it and RSS stopped falling.
+   */
+  async function settleFinal(
+    begun: Start,
+    endUsage: NodeJS.MemoryUsage | null,
+    endRssBytes: number | null,
+  ): Promise<{ rssBytes: number | null; usage: NodeJS.MemoryUsage | null; report: SettleReport | null }> {
+    if (!isSelf || begun.heap === null || endUsage === null) return { rssBytes: endRssBytes, usage: endUsage, report: null };
+    if (options.settle === false) return { rssBytes: endRssBytes, usage: endUsage, report: { status: 'off', durationMs: 0 } };
+    const pendingRelease = previousSelfUsedBytes >= SETTLE_THRESHOLD_BYTES;
+    if (!pendingRelease && !needsSettling(begun.heap, endUsage)) return { rssBytes: endRssBytes, usage: endUsage, report: { status: 'not-needed', durationMs: 0 } };
+    const settled = await settleRss();
+    const usage = process.memoryUsage();
+    return { rssBytes: settled.rssBytes, usage, report: settled.report };
+  }
 }
 
 function heapDelta(before: NodeJS.MemoryUsage, after: NodeJS.MemoryUsage): HeapReport {

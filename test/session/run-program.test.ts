@@ -40,11 +40,13 @@ describe('runProgram memory and time (no perf needed)', () => {
   it('shows the exact peak of 500 MiB freed after 2 ms, every time out of 10', async () => {
     for (let run = 0; run < 10; run += 1) {
       const report = await runProgram([fixture('peak-then-idle'), '500', '2', '100'], { perf: false });
-      expect(report.memory.peakMethod).toBe('rusage-maxrss');
+      expect(['memory-cgroup-v1', 'memory-cgroup-v2', 'sampled-tree']).toContain(report.memory.peakMethod);
       const peakMiB = (report.memory.peakRssBytes ?? 0) / MIB;
       expect(Math.abs(peakMiB - 500) / 500).toBeLessThan(0.02);
-      // It idles at low RSS afterwards: what was last seen is far below the peak.
-      expect(report.memory.rssAfterBytes ?? Infinity).toBeLessThan(50 * MIB);
+      // No reading just before exit is exact: a program has no "final" or "used" figure.
+      expect(report.memory.rssAfterBytes).toBeNull();
+      expect(report.memory.usedBytes).toBeNull();
+      expect(report.memory.peakAboveFinalBytes).toBeNull();
     }
   }, 60_000);
 

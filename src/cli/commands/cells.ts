@@ -17,6 +17,7 @@ interface CellsFlags {
   readonly events?: readonly string[];
   readonly interval: number;
   readonly perf: boolean;
+  readonly settle: boolean;
   readonly json?: boolean;
   readonly keepGoing?: boolean;
   readonly cellTimeout?: number;
@@ -61,6 +62,7 @@ export function registerCells(program: Command): void {
     .option('-e, --events <list>', 'perf events, comma-separated (default: cache-misses,cache-references,instructions,cycles,page-faults)', parseEventList)
     .option('-I, --interval <ms>', 'perf sampling interval in ms', parseIntervalMs, 100)
     .option('--no-perf', 'RAM, time and CPU only')
+    .option('--no-settle', 'read final RAM at the end of each command as it is, without collecting its garbage first')
     .option('--keep-going', 'run the remaining cells after one fails (the exit code is still 1)')
     .option('--cell-timeout <s>', 'fail a cell that runs (or awaits) longer than this many seconds', parseCellTimeoutS)
     .option('--json', 'print all reports as one JSON document')
@@ -93,6 +95,7 @@ export function registerCells(program: Command): void {
           ...(flags.events === undefined ? {} : { events: flags.events }),
           intervalMs: flags.interval,
           perf: flags.perf,
+          settle: flags.settle,
           keepGoing: flags.keepGoing === true,
           onCell: (run) => {
             for (const warning of run.report.warnings) {

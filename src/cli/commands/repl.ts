@@ -5,6 +5,7 @@ interface ReplFlags {
   readonly events?: readonly string[];
   readonly interval: number;
   readonly perf: boolean;
+  readonly settle: boolean;
   readonly ts?: boolean;
   readonly report: boolean;
 }
@@ -22,6 +23,7 @@ export function registerRepl(program: Command): void {
     .option('-e, --events <list>', 'perf events, comma-separated (default: cache-misses,cache-references,instructions,cycles,page-faults)', parseEventList)
     .option('-I, --interval <ms>', 'perf sampling interval in ms', parseIntervalMs, 100)
     .option('--no-perf', 'RAM, time and CPU only')
+    .option('--no-settle', 'read final RAM at the end of each command as it is, without collecting its garbage first')
     .option('--ts', 'read every command as TypeScript (default: only commands that are not valid JavaScript)')
     .option('--no-ts', 'never read commands as TypeScript')
     .option('--no-report', 'start with reporting off (.start turns it on)')
@@ -32,6 +34,7 @@ export function registerRepl(program: Command): void {
           ...(flags.events === undefined ? {} : { events: flags.events }),
           intervalMs: flags.interval,
           perf: flags.perf,
+          settle: flags.settle,
         },
         typescript: flags.ts ?? 'auto',
         reporting: flags.report,

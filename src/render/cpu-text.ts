@@ -1,0 +1,45 @@
+import type { CpuReport, MemoryReport } from '../session/report.ts';
+import { formatPct, formatSeconds } from './units.ts';
+
+/**
+ * The CPU part of a report's headline: the command's own CPU first (user + system seconds and %
+ * of one CPU over its wall time), then the machine-wide busy % labelled as such (it counts every
+ * other process too); a window shorter than a few /proc/stat ticks says so instead of 0 %/100 %.
+ * @example cpuText(cpu) // '(cpu 0.50s = 99% of one cpu; machine-wide mean 52%, busiest cpu 100%)'
+ */
+export function cpuText(cpu: CpuReport): string {
+  const parts: string[] = [];
+  if (cpu.userS !== null && cpu.systemS !== null) {
+    const own = `cpu ${formatSeconds(cpu.userS + cpu.systemS)}`;
+    parts.push(cpu.ownPct === null || cpu.ownPct === undefined ? own : `${own} = ${formatPct(cpu.ownPct)} of one cpu`);
+  }
+  if (cpu.machineWindowTooShort === true) parts.push('machine-wide: window too short to measure');
+  else parts.push(`machine-wide mean ${formatPct(cpu.systemMeanPct)}, busiest cpu ${formatPct(cpu.singleMaxPct)}`);
+  return `(${parts.join('; ')})`;
+}
+
+/** A line under the headline when the final memory reading is not settled; null when nothing needs saying. */
+export function settleNote(memory: MemoryReport): string | null {
+  if (memory.settle?.status === 'cut-short') {
+    return `RAM was still falling when settling stopped after ${Math.round(memory.settle.durationMs)} ms: final usage may read high`;
+  }
+  if (memory.settle?.status === 'unavailable') return 'final usage not settled (V8 refused gc()): it may include uncollected garbage';
+  return null;
+}
+
+/** How `run` got its peak, in words, for the text report. */
+export function peakMethodText(memory: MemoryReport): string {
+  switch (memory.peakMethod) {
+    case 'memory-cgroup-v1':
+    case 'memory-cgroup-v2':
+      return 'process tree, memory cgroup';
+    case 'sampled-tree':
+      return 'process tree, sampled every 10 ms';
+    case 'rusage-maxrss':
+      return 'largest process, ru_maxrss';
+    case 'vmhwm-reset':
+      return 'VmHWM';
+    case 'sampled':
+      return 'sampled';
+  }
+}

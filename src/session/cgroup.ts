@@ -1,0 +1,192 @@
+import { mkdirSync, readFileSync, rmdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Which cgroup interface gave the tree's peak. */
+export type CgroupMethod = 'memory-cgroup-v1' | 'memory-cgroup-v2';
+
+/**
+ * A memory cgroup made for one `run`: the gate's pid goes in before it execs, so the program and
+ * every descendant are charged to it, and the kernel keeps the whole tree's high-water mark
+ * (cgroup v1 memory.max_usage_in_bytes, v2 memory.peak): RSS plus the page cache and kernel
+ * memory the tree caused, exact, with no polling.
+ */
+export interface MemoryCgroup {
+  readonly method: CgroupMethod;
+  readonly path: string;
+  /** Moves a process into the cgroup; false where the kernel refuses. */
+  add(pid: number): boolean;
+  /** The tree's peak so far, bytes; null when unreadable. */
+  peakBytes(): number | null;
+  /** What is charged now, bytes (for the chart series); null when unreadable. */
+  usageBytes(): number | null;
+  /** Removes the cgroup; processes still in it (orphans) are moved to its parent first. */
+  remove(): void;
+}
+
+/** A mounted cgroup hierarchy, from /proc/self/mountinfo. */
+export interface CgroupMount {
+  readonly mountPoint: string;
+  readonly version: 1 | 2;
+  /** v1: the controllers of this hierarchy (`memory`); v2: empty. */
+  readonly controllers: readonly string[];
+}
+
+/**
+ * The cgroup hierarchies of a mountinfo text.
+ * @example parseCgroupMounts('35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory') // [{ mountPoint: '/sys/fs/cgroup/memory', version: 1, controllers: ['memory'] }]
+ */
+export function parseCgroupMounts(mountinfo: string): CgroupMount[] {
+  const mounts: CgroupMount[] = [];
+  for (const line of mountinfo.split('\n')) {
+    const [before, after] = line.split(' - ');
+    if (before === undefined || after === undefined) continue;
+    const mountPoint = before.split(' ')[4];
+    const [fsType, , superOptions = ''] = after.split(' ');
+    if (mountPoint === undefined) continue;
+    if (fsType === 'cgroup2') mounts.push({ mountPoint, version: 2, controllers: [] });
+    else if (fsType === 'cgroup') mounts.push({ mountPoint, version: 1, controllers: superOptions.split(',').filter((option) => option !== 'rw' && option !== 'ro') });
+  }
+  return mounts;
+}
+
+/**
+ * This process's cgroup path in the v1 hierarchy that holds `controller`, or in the v2 one
+ * (controller ''), from /proc/self/cgroup; null when absent.
+ * @example ownCgroupPath('4:memory:/user/42\n0::/user.slice\n', 'memory') // '/user/42'
+ */
+export function ownCgroupPath(procCgroup: string, controller: string): string | null {
+  for (const line of procCgroup.split('\n')) {
+    const first = line.indexOf(':');
+    const second = line.indexOf(':', first + 1);
+    if (first === -1 || second === -1) continue;
+    const controllers = line.slice(first + 1, second);
+    const path = line.slice(second + 1);
+    if (controller === '' ? line.startsWith('0::') : controllers.split(',').includes(controller)) return path;
+  }
+  return null;
+}
+
+/** The file system calls cgroup handling makes; replaceable in tests. */
+export interface CgroupFs {
+  readonly read: (path: string) => string;
+  readonly write: (path: string, data: string) => void;
+  readonly mkdir: (path: string) => void;
+  readonly rmdir: (path: string) => void;
+  readonly exists: (path: string) => boolean;
+}
+
+const realFs: CgroupFs = {
+  read: (path) => readFileSync(path, 'utf8'),
+  write: (path, data) => writeFileSync(path, data),
+  mkdir: (path) => mkdirSync(path),
+  rmdir: (path) => rmdirSync(path),
+  exists: (path) => existsSync(path),
+};
+
+let made = 0;
+
+/**
+ * Makes a memory cgroup for one run, below this process's own cgroup where allowed, else below
+ * the hierarchy's root: cgroup v1 with the memory controller, or cgroup v2 where memory.peak
+ * exists (kernel ≥ 5.19) and the memory controller is enabled for children. null where neither
+ * works (not root, no delegation, no memory controller): the caller samples the tree instead.
+ */
+export function createMemoryCgroup(fs: CgroupFs = realFs): MemoryCgroup | null {
+  let mountinfo: string;
+  let procCgroup: string;
+  try {
+    mountinfo = fs.read('/proc/self/mountinfo');
+    procCgroup = fs.read('/proc/self/cgroup');
+  } catch {
+    return null;
+  }
+  const name = `perfcell-${process.pid}-${++made}`;
+  const mounts = parseCgroupMounts(mountinfo);
+  const v1 = mounts.find((mount) => mount.version === 1 && mount.controllers.includes('memory'));
+  if (v1 !== undefined) {
+    const own = ownCgroupPath(procCgroup, 'memory');
+    for (const parent of candidateParents(v1.mountPoint, own)) {
+      const made = tryMake(fs, parent, name, 'memory.max_usage_in_bytes');
+      if (made !== null) return handle(fs, 'memory-cgroup-v1', parent, made, 'memory.max_usage_in_bytes', 'memory.usage_in_bytes');
+    }
+  }
+  const v2 = mounts.find((mount) => mount.version === 2);
+  if (v2 !== undefined) {
+    const own = ownCgroupPath(procCgroup, '');
+    for (const parent of candidateParents(v2.mountPoint, own)) {
+      const made = tryMake(fs, parent, name, 'memory.peak');
+      if (made !== null) return handle(fs, 'memory-cgroup-v2', parent, made, 'memory.peak', 'memory.current');
+    }
+  }
+  return null;
+}
+
+function candidateParents(mountPoint: string, own: string | null): string[] {
+  const parents = own !== null && own !== '/' ? [join(mountPoint, own)] : [];
+  parents.push(mountPoint);
+  return parents;
+}
+
+function tryMake(fs: CgroupFs, parent: string, name: string, peakFile: string): string | null {
+  const path = join(parent, name);
+  try {
+    fs.mkdir(path);
+  } catch {
+    return null;
+  }
+  if (fs.exists(join(path, peakFile))) return path;
+  try {
+    fs.rmdir(path);
+  } catch {
+    // left behind empty; nothing is charged to it
+  }
+  return null;
+}
+
+function handle(fs: CgroupFs, method: CgroupMethod, parent: string, path: string, peakFile: string, usageFile: string): MemoryCgroup {
+  const readBytes = (file: string): number | null => {
+    try {
+      const value = Number(fs.read(join(path, file)).trim());
+      return Number.isFinite(value) ? value : null;
+    } catch {
+      return null;
+    }
+  };
+  let removed = false;
+  return {
+    method,
+    path,
+    add(pid) {
+      try {
+        fs.write(join(path, 'cgroup.procs'), String(pid));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    peakBytes: () => readBytes(peakFile),
+    usageBytes: () => readBytes(usageFile),
+    remove() {
+      if (removed) return;
+      removed = true;
+      try {
+        fs.rmdir(path);
+        return;
+      } catch {
+        // Busy: a descendant outlived the program. It goes back to the parent, then the cgroup goes.
+      }
+      try {
+        for (const pid of fs.read(join(path, 'cgroup.procs')).split('\n').filter(Boolean)) {
+          try {
+            fs.write(join(parent, 'cgroup.procs'), pid);
+          } catch {
+            // exited meanwhile
+          }
+        }
+        fs.rmdir(path);
+      } catch {
+        // left behind; harmless, and named perfcell-PID-N so it can be found
+      }
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+/**
+ * How the final memory of an in-process command was read (REPL, cells, measure(fn)):
+ * - `settled`: after a full V8 collection, RSS read until it stopped falling;
+ * - `cut-short`: RSS was still falling when the time bound ran out, so final may read high;
+ * - `not-needed`: the command moved RSS, heap and external memory by under 1 MiB each, so there
+ *   was no garbage worth collecting and the end reading is final (nearly free: `1+1` pays nothing);
+ * - `off`: settling turned off (`.settle off`, `--no-settle`, `settle: false`): final is the
+ *   reading at the window's end, which counts garbage V8 has not collected yet;
+ * - `unavailable`: V8 refused to expose gc().
+ */
+export type SettleStatus = 'settled' | 'cut-short' | 'not-needed' | 'off' | 'unavailable';
+
+export interface SettleReport {
+  readonly status: SettleStatus;
+  /** Time spent settling after the window closed (collection and RSS reads), ms; never part of durationS. */
+  readonly durationMs: number;
+}
+
+/** A command that moved none of these by this much left no garbage that matters to RSS. */
+export const SETTLE_THRESHOLD_BYTES = 1024 * 1024;
+/** RSS that falls by less than this between two reads has stopped falling. */
+const STILL_BYTES = 256 * 1024;
+/** Bounds on the reads after the collection. */
+export const SETTLE_BUDGET_MS = 50;
+const MAX_READS = 8;
+const READ_GAP_MS = 1;
+
+/** What settling reads and does; defaulted to this process, replaceable in tests. */
+export interface SettleSource {
+  readonly collect: (() => void) | null;
+  readonly readRssBytes: () => number;
+  readonly nowMs: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Lets pending callbacks run first (the REPL moves `_` off the previous result in one). */
+  readonly yieldTurn: () => Promise<void>;
+}
+
+type MemorySnapshot = Pick<NodeJS.MemoryUsage, 'rss' | 'heapUsed' | 'external' | 'arrayBuffers'>;
+
+/**
+ * Whether a command's garbage can still change RSS: any of RSS, heap used, external or array
+ * buffer memory moved by at least `thresholdBytes` between the window's start and end.
+ * A dropped 512 MiB temporary reads +512 MiB RSS (not collected yet); `a = null; gc()` reads
+ * −128 MiB array buffers with RSS still high (backing stores freed in the background).
+ * @example needsSettling({ rss: 40e6, heapUsed: 4e6, external: 1e6, arrayBuffers: 0 }, { rss: 40.1e6, heapUsed: 4.1e6, external: 1e6, arrayBuffers: 0 }) // false
+ */
+export function needsSettling(start: MemorySnapshot, end: MemorySnapshot, thresholdBytes = SETTLE_THRESHOLD_BYTES): boolean {
+  return (
+    Math.abs(end.rss - start.rss) >= thresholdBytes ||
+    Math.abs(end.heapUsed - start.heapUsed) >= thresholdBytes ||
+    Math.abs(end.external - start.external) >= thresholdBytes ||
+    Math.abs(end.arrayBuffers - start.arrayBuffers) >= thresholdBytes
+  );
+}
+
+let cachedGc: (() => void) | null | undefined;
+
+/**
+ * V8's gc() without touching the global scope: a full (major, mark-compact) collection, which
+ * also waits for V8's background freeing of array buffer backing stores, so RSS drops at once.
+ * A minor or `execution: 'async'` collection leaves the backing stores to a background thread
+ * that frees them 30-50 ms later (measured: see settle.test.ts). null where V8 refuses.
+ */
+export function v8Collect(): (() => void) | null {
+  if (cachedGc !== undefined) return cachedGc;
+  const existing = (globalThis as { gc?: unknown }).gc;
+  if (typeof existing === 'function') return (cachedGc = existing as () => void);
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc: unknown = runInNewContext('gc');
+    cachedGc = typeof gc === 'function' ? (gc as () => void) : null;
+  } catch {
+    cachedGc = null;
+  }
+  return cachedGc;
+}
+
+const defaultSource = (): SettleSource => ({
+  collect: v8Collect(),
+  readRssBytes: () => process.memoryUsage.rss(),
+  nowMs: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  yieldTurn: () => new Promise((resolve) => setImmediate(resolve)),
+});
+
+/**
+ * Lets the command's garbage go, then reads RSS until it stops falling: one full collection,
+ * then reads 1 ms apart until two agree within 256 KiB, at most 8 reads and 50 ms. Call it
+ * after the counted window has closed (perf stopped), never inside it.
+ * Returns the settled RSS and how settling went.
+ */
+export async function settleRss(source: SettleSource = defaultSource()): Promise<{ rssBytes: number; report: SettleReport }> {
+  const startedMs = source.nowMs();
+  if (source.collect === null) return { rssBytes: source.readRssBytes(), report: { status: 'unavailable', durationMs: 0 } };
+  // What the REPL still holds for bookkeeping (the previous value in `_`) is let go in its callback.
+  await source.yieldTurn();
+  source.collect();
+  const afterCollectMs = source.nowMs();
+  let previous = source.readRssBytes();
+  let status: SettleStatus = 'cut-short';
+  for (let read = 1; read < MAX_READS && source.nowMs() - afterCollectMs < SETTLE_BUDGET_MS; read += 1) {
+    await source.sleep(READ_GAP_MS);
+    const current = source.readRssBytes();
+    const fell = previous - current;
+    previous = current;
+    if (fell < STILL_BYTES) {
+      status = 'settled';
+      break;
+    }
+  }
+  return { rssBytes: previous, report: { status, durationMs: source.nowMs() - startedMs } };
+}

@@ -1,0 +1,88 @@
+import { readTreeRssBytes } from '../proc/process-tree.ts';
+import { createMemoryCgroup, type MemoryCgroup } from './cgroup.ts';
+import { createDecimatingSeries } from './decimating-series.ts';
+import { monotonicNs } from './clock.ts';
+import type { PeakMethod, RssSample } from './report.ts';
+
+/** With a cgroup the peak is the kernel's: the series for the chart is read this seldom, one small file a time. */
+const CGROUP_SERIES_MS = 100;
+/** Without one, the tree is summed from /proc this often (a scan of every process: the fallback). */
+const SAMPLED_TREE_MS = 10;
+/** Points kept for the report's chart series (thinned evenly when longer). */
+const SERIES_POINTS = 2000;
+
+/** The memory figures of a finished `run`. */
+export interface TreeMemoryResult {
+  readonly peakRssBytes: number;
+  readonly peakMethod: PeakMethod;
+  /** ru_maxrss: the largest single process's peak. */
+  readonly largestProcessPeakBytes: number;
+  readonly series: RssSample[];
+}
+
+/**
+ * The memory of a process tree from exec to exit. Made while the gate holds the program before
+ * exec: where a memory cgroup can be made, the gate's pid goes in first, so the kernel keeps the
+ * exact peak of the whole tree and nothing needs polling (a chart point every 100 ms only);
+ * otherwise the RSS of the tree is summed from /proc every 10 ms, and the peak is at least the
+ * largest process's exact ru_maxrss.
+ */
+export interface TreeMemory {
+  readonly method: PeakMethod;
+  /** Starts the series (and the sampling, without a cgroup) when the program is released. */
+  start(releasedNs: bigint): void;
+  /** Stops reading and gives the figures; `maxRssKiB` is wait4()'s ru_maxrss. Removes the cgroup. */
+  finish(maxRssKiB: number): TreeMemoryResult;
+  /** Stops reading and removes the cgroup; safe after finish() and twice. */
+  dispose(): void;
+}
+
+export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = createMemoryCgroup): TreeMemory {
+  let cgroup = make();
+  if (cgroup !== null && !cgroup.add(pid)) {
+    cgroup.remove();
+    cgroup = null;
+  }
+  const series = createDecimatingSeries<RssSample>(SERIES_POINTS);
+  let sampledPeakBytes = 0;
+  let timer: NodeJS.Timeout | null = null;
+  const stop = (): void => {
+    if (timer !== null) clearInterval(timer);
+    timer = null;
+  };
+
+  return {
+    method: cgroup?.method ?? 'sampled-tree',
+    start(releasedNs) {
+      const current = cgroup;
+      const read = current === null ? () => readTreeRssBytes(pid) : () => current.usageBytes();
+      timer = setInterval(
+        () => {
+          const bytes = read();
+          if (bytes === null || bytes === 0) return;
+          sampledPeakBytes = Math.max(sampledPeakBytes, bytes);
+          series.push({ timeS: Number(monotonicNs() - releasedNs) / 1e9, rssBytes: bytes });
+        },
+        current === null ? SAMPLED_TREE_MS : CGROUP_SERIES_MS,
+      );
+    },
+    finish(maxRssKiB) {
+      stop();
+      const largestProcessPeakBytes = maxRssKiB * 1024;
+      const cgroupPeak = cgroup?.peakBytes() ?? null;
+      const method: PeakMethod = cgroup !== null && cgroupPeak !== null ? cgroup.method : 'sampled-tree';
+      cgroup?.remove();
+      cgroup = null;
+      // The tree held at least its largest process: a sampled sum that missed the peak is raised
+      // to it, and so is a cgroup's, which does not charge file pages another cgroup cached first
+      // (shared libraries) although they are in the process's RSS.
+      const peakRssBytes = Math.max(method === 'sampled-tree' ? sampledPeakBytes : (cgroupPeak ?? 0), largestProcessPeakBytes);
+      return { peakRssBytes, peakMethod: method, largestProcessPeakBytes, series: series.points() };
+    },
+    dispose() {
+      stop();
+      cgroup?.remove();
+      cgroup = null;
+    },
+  };
+}

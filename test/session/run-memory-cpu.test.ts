@@ -1,0 +1,61 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runProgram } from '../../src/session/run-program.ts';
+import { renderReportText } from '../../src/render/report-text.ts';
+import { createMemoryCgroup } from '../../src/session/cgroup.ts';
+import { fixture } from '../support/fixtures.ts';
+
+const MIB = 1024 * 1024;
+const fourChildren = join(import.meta.dirname, '..', 'fixtures', 'four-children.sh');
+
+// Where perfcell can make a memory cgroup (root, cgroup v1 memory controller or v2 with memory.peak).
+const probe = createMemoryCgroup();
+const cgroupUsable = probe !== null;
+probe?.remove();
+if (!cgroupUsable) console.warn('run-memory-cpu: no memory cgroup can be made here (not root, or no memory controller): the tree peak is sampled');
+
+describe('run: the process tree\'s peak (no perf needed)', () => {
+  it('reads 4 children holding 50 MiB at once as a tree peak of at least 190 MiB, with the largest process (~50 MiB) alongside', async () => {
+    const report = await runProgram(['sh', fourChildren, fixture('peak-then-idle')], { perf: false });
+    expect(report.exitCode).toBe(0);
+    const { memory } = report;
+    expect(memory.peakRssBytes ?? 0).toBeGreaterThanOrEqual(190 * MIB);
+    expect(memory.peakRssBytes ?? Infinity).toBeLessThan(260 * MIB);
+    expect(memory.largestProcessPeakBytes ?? 0).toBeGreaterThanOrEqual(50 * MIB);
+    expect(memory.largestProcessPeakBytes ?? Infinity).toBeLessThan(56 * MIB);
+    expect(memory.peakMethod).toBe(cgroupUsable ? 'memory-cgroup-v1' : 'sampled-tree');
+    const text = renderReportText(report);
+    // The method is named in the text report, and the largest process stands beside the tree.
+    expect(text).toMatch(cgroupUsable ? /peaked \d+\.\d MiB RAM \(process tree, memory cgroup; largest process 5\d\.\d MiB\)/ : /\(process tree, sampled every 10 ms; largest process/);
+    expect(text).not.toContain('last seen');
+  }, 30_000);
+
+  it.runIf(cgroupUsable)('removes its cgroup after the run', async () => {
+    await runProgram(['true'], { perf: false });
+    const own = readdirSync('/sys/fs/cgroup/memory', { recursive: true }).map(String).filter((path) => path.includes(`perfcell-${process.pid}-`));
+    expect(own).toEqual([]);
+    expect(existsSync('/sys/fs/cgroup/memory')).toBe(true);
+  });
+});
+
+describe('run: the command\'s own CPU', () => {
+  it('reads a 0.5 s spinner as 0.5 s of its own CPU (± 0.1) and the busiest CPU as at least 80 % busy', async () => {
+    // Spinning until it has used 0.5 s of its own CPU: on a shared machine a wall-clock spinner gets less.
+    const report = await runProgram([fixture('spin'), '0.5', 'cpu'], { perf: false });
+    const ownS = (report.cpu.userS ?? 0) + (report.cpu.systemS ?? 0);
+    expect(Math.abs(ownS - 0.5)).toBeLessThan(0.1);
+    expect(report.cpu.singleMaxPct ?? 0).toBeGreaterThanOrEqual(80);
+    expect(report.cpu.machineWindowTooShort).toBe(false);
+    expect(report.cpu.ownPct ?? 0).toBeGreaterThan(80);
+    expect(renderReportText(report)).toMatch(/\(cpu 0\.\d\ds = \d+% of one cpu; machine-wide mean \d+%, busiest cpu \d+%\)/);
+  }, 30_000);
+
+  it('says a 2 ms window is too short for machine-wide figures instead of printing 0 % or 100 %', async () => {
+    const report = await runProgram([fixture('sleep-ms'), '2'], { perf: false });
+    expect(report.cpu.machineWindowTooShort).toBe(true);
+    expect(report.cpu.systemMeanPct).toBeNull();
+    expect(report.cpu.singleMaxPct).toBeNull();
+    expect(renderReportText(report)).toContain('machine-wide: window too short to measure)');
+  });
+});
