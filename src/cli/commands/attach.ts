@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../../errors.ts';
 import { InvalidArgumentError, type Command } from 'commander';
 import { attachToProcess, type AttachStart } from '../../attach/attach.ts';
 import type { IntervalRow } from '../../attach/interval-row.ts';
@@ -68,6 +70,10 @@ Exit status: 0 when the watch ends (Ctrl-C, --duration, or the process exits); 1
 does not exist or belongs to another user (perfcell is not root); 2 on misuse.`,
     )
     .action(async (pid: number, flags: AttachFlags) => {
+      const kernelThread = kernelThreadName(pid);
+      if (kernelThread !== null) {
+        throw new UsageError(`pid ${pid} (${kernelThread}) is a kernel thread: it has no memory or program of its own to watch (attach to a user process, e.g. perfcell attach $(pgrep -n node))`);
+      }
       const mode = flags.json === true ? 'json' : flags.ndjson === true || process.stdout.isTTY !== true ? 'ndjson' : 'table';
       const out = (text: string): void => void process.stdout.write(text);
       const abort = new AbortController();
@@ -115,6 +121,21 @@ does not exist or belongs to another user (perfcell is not root); 2 on misuse.`,
         process.off('SIGTERM', onSignal);
       }
     });
+}
+
+/** PF_KTHREAD in /proc/PID/stat's flags: the pid is a kernel thread. */
+const PF_KTHREAD = 0x00200000;
+
+/** The command name of a kernel thread, or null for a user process (or a pid that is not there). */
+export function kernelThreadName(pid: number, read: (path: string) => string = (path) => readFileSync(path, 'utf8')): string | null {
+  try {
+    const stat = read(`/proc/${pid}/stat`);
+    const close = stat.lastIndexOf(')');
+    const flags = Number(stat.slice(close + 2).split(' ')[6]);
+    return (flags & PF_KTHREAD) !== 0 ? stat.slice(stat.indexOf('(') + 1, close) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The live table on a terminal, redrawn in place at most every REDRAW_MS. */
