@@ -40,7 +40,8 @@ export function commandArgv(text: string, shell: boolean): string[] {
  */
 export function commandAlternatives(
   texts: readonly string[],
-  options: { readonly shell: boolean; readonly measureOptions: MeasureOptions },
+  // ignoreFailure (compare -i): a non-zero exit or a death is the run's result, kept, not an error.
+  options: { readonly shell: boolean; readonly measureOptions: MeasureOptions; readonly ignoreFailure?: boolean },
 ): { readonly alternatives: readonly Measurable[]; readonly noiseFloor: Measurable } {
   const make = (name: string, argv: readonly string[]): Measurable => ({
     name,
@@ -51,7 +52,7 @@ export function commandAlternatives(
       // A run cut short by Ctrl-C (or SIGTERM) is the interruption's, not the program's failure.
       const stop = interruption();
       if (stop !== null) throw new InterruptedError(stop);
-      if (report.signal !== null || report.exitCode !== 0) {
+      if ((report.signal !== null || report.exitCode !== 0) && options.ignoreFailure !== true) {
         const how = report.signal !== null ? `was killed by ${report.signal}` : `exited with code ${report.exitCode ?? '?'}`;
         throw new AlternativeFailedError(`'${name}' ${how} (run it alone to see why: perfcell run -- ${shellQuote(argv)})`);
       }

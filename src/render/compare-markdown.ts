@@ -1,26 +1,125 @@
+import type { MetricResult } from '../experiment/analyze.ts';
 import type { CompareDocument } from '../experiment/compare-document.ts';
-import { COMPARE_COLUMNS, flattenComparison, rowCells } from './compare-table.ts';
+import type { MetricUnit } from '../experiment/metrics.ts';
+import type { Comparison, RunSummary } from '../experiment/statistics.ts';
 
 /** Six significant digits: exact enough to read back, short enough to read. */
 export function markdownNumber(value: number): string {
   return String(Number(value.toPrecision(6)));
 }
 
+/** A column's unit for people and what a value is divided by to be in it. */
+export interface DisplayScale {
+  /** 'ms', 'MiB', 'thousands', 'millions/s'; '' for plain numbers. */
+  readonly label: string;
+  readonly divisor: number;
+}
+
+const TIME_SCALES: readonly [number, string][] = [
+  [1, 's'],
+  [1e-3, 'ms'],
+  [1e-6, 'µs'],
+  [1e-9, 'ns'],
+];
+const BYTE_SCALES: readonly [number, string][] = [
+  [1024 ** 3, 'GiB'],
+  [1024 ** 2, 'MiB'],
+  [1024, 'KiB'],
+  [1, 'B'],
+];
+// Thousands from 10,000 on: 2,114 reads better whole than as 2.11 thousands.
+const COUNT_SCALES: readonly [number, string, number][] = [
+  [1e9, 'billions', 1e9],
+  [1e6, 'millions', 1e6],
+  [1e4, 'thousands', 1e3],
+  [1, '', 1],
+];
+
+/**
+ * The unit a metric's column is shown in, picked from its smallest mean so that every row reads in
+ * the same unit: seconds → ms, bytes → MiB, counts → thousands (from 10,000) or millions.
+ * @example displayScale('s', 0.0121) // { label: 'ms', divisor: 0.001 }
+ */
+export function displayScale(unit: MetricUnit, reference: number): DisplayScale {
+  const magnitude = Math.abs(reference);
+  const pick = (steps: readonly (readonly [number, string, number?])[], suffix = ''): DisplayScale => {
+    const [from, label, divisor = from] = steps.find(([size]) => magnitude >= size) ?? steps[steps.length - 1]!;
+    return { label: label === '' ? suffix.replace(/^\//, 'per ') : `${label}${suffix}`, divisor };
+  };
+  switch (unit) {
+    case 's':
+      return pick(TIME_SCALES);
+    case 'bytes':
+      return pick(BYTE_SCALES);
+    case 'count':
+      return pick(COUNT_SCALES);
+    case 'per-s':
+      return pick(COUNT_SCALES, '/s');
+    case 'ratio':
+      return { label: '', divisor: 1 };
+  }
+}
+
+/** Decimals that give the reference value three significant digits (0 to 3). */
+function decimalsFor(scaledReference: number): number {
+  if (scaledReference === 0) return 2;
+  return Math.min(3, Math.max(0, 2 - Math.floor(Math.log10(Math.abs(scaledReference)))));
+}
+
 function escapeCell(cell: string): string {
   return cell.replace(/\|/g, '\\|');
 }
 
+/** "1.52 ± 0.03" (B ÷ A ± half its interval), "1.00" for the first, "2.00" for a rate (no interval). */
+function relativeCell(comparison: Comparison | undefined, isFirst: boolean): string {
+  if (isFirst) return '1.00';
+  const value = comparison?.ratio.ratio ?? null;
+  if (value === null) return '–';
+  const halfWidth = comparison?.ratio.interval?.halfWidth ?? null;
+  const decimals = halfWidth !== null && halfWidth > 0 && halfWidth < 0.005 ? 3 : 2;
+  return halfWidth === null ? value.toFixed(decimals) : `${value.toFixed(decimals)} ± ${halfWidth.toFixed(decimals)}`;
+}
+
+function metricTable(document: CompareDocument, result: MetricResult): string {
+  const { metric } = result;
+  const means = result.summaries.map(({ summary }) => summary.mean).filter((mean): mean is number => mean !== null && mean !== 0);
+  const scale = displayScale(metric.unit, means.length === 0 ? 0 : Math.min(...means.map(Math.abs)));
+  const decimals = decimalsFor((means.length === 0 ? 0 : Math.min(...means.map(Math.abs))) / scale.divisor);
+  const format = new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+  const number = (value: number | null) => (value === null ? '–' : format.format(value / scale.divisor));
+  const unit = scale.label === '' ? '' : ` [${scale.label}]`;
+  const isCommands = document.settings.source === 'commands';
+  const nameCell = (name: string) => (isCommands ? `\`${name}\`` : name);
+  const row = (name: string, summary: RunSummary, relative: string) => {
+    const mean = summary.stdDev === null ? number(summary.mean) : `${number(summary.mean)} ± ${number(summary.stdDev)}`;
+    return `| ${[name, mean, number(summary.min), number(summary.max), relative].map(escapeCell).join(' | ')} |`;
+  };
+  const lines = [
+    `### ${metric.label}`,
+    '',
+    `| ${isCommands ? 'Command' : 'Cell'} | Mean${unit} | Min${unit} | Max${unit} | Relative |`,
+    '|:---|---:|---:|---:|---:|',
+    ...result.summaries.map(({ name, summary }, index) => row(nameCell(name), summary, relativeCell(result.comparisons[index - 1], index === 0))),
+  ];
+  if (result.noiseFloor !== null) lines.push(row('noise floor', result.noiseFloor, ''));
+  const verdicts = result.comparisons
+    .filter((comparison) => comparison.role !== 'rate')
+    .map((comparison) => (comparison.isMeaningful ? `${comparison.verdict}.` : `${comparison.alternativeName} against ${comparison.baselineName}: ${comparison.verdict}.`));
+  if (verdicts.length > 0) lines.push('', ...verdicts);
+  return lines.join('\n');
+}
+
 /**
- * The comparison as a GitHub markdown table, the same columns as the CSV with numbers to six
- * significant digits in the metric's unit, after a line that says how the runs were taken.
+ * The comparison as GitHub markdown, in the manner of hyperfine's --export-markdown: a table per
+ * metric in human units (ms, MiB, thousands) with mean ± σ, min, max and a Relative column (each
+ * alternative over the first, ± half its confidence interval), then that metric's verdicts.
  */
 export function renderCompareMarkdown(document: CompareDocument): string {
   const { settings, machine } = document;
   const intro =
     `${settings.rounds} interleaved runs of each alternative after ${settings.warmup} warm-up round(s), ` +
-    `backend ${settings.backend}, on ${machine.hostname} (${machine.cpuModel ?? 'unknown CPU'}, kernel ${machine.kernel}, node ${machine.node}).`;
-  const header = `| ${COMPARE_COLUMNS.join(' | ')} |`;
-  const rule = `|${COMPARE_COLUMNS.map((_, index) => (index >= 5 && index <= 14 ? ' ---: ' : ' --- ')).join('|')}|`;
-  const rows = flattenComparison(document).map((row) => `| ${rowCells(row, markdownNumber).map(escapeCell).join(' | ')} |`);
-  return `${intro}\n\n${[header, rule, ...rows].join('\n')}\n`;
+    `backend ${settings.backend}, on ${machine.hostname} (${machine.cpuModel ?? 'unknown CPU'}, kernel ${machine.kernel}, node ${machine.node}). ` +
+    'Relative: the ratio to the first alternative (of geometric means where every value is positive, as the tests take them), ' +
+    '± half its confidence interval: 95% for time, wider for the other metrics after Holm’s correction; rates get no verdict, they mirror time.';
+  return `${[intro, ...document.results.map((result) => metricTable(document, result))].join('\n\n')}\n`;
 }

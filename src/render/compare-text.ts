@@ -3,40 +3,111 @@ import type { CompareDocument } from '../experiment/compare-document.ts';
 import type { Comparison, RunSummary } from '../experiment/statistics.ts';
 import { formatPValue } from '../experiment/verdict.ts';
 import { alignColumns } from './align-columns.ts';
+import { fitTable, wrapLines } from './compare-fit.ts';
 import { formatMetricValue } from './metric-units.ts';
 
 const HEADER = ['', 'mean', 'σ', 'median', 'min', 'max', 'n'];
+/** Columns a narrow terminal loses first: median, then min and max (mean, σ and n stay). */
+const DROPPABLE = [3, 4, 5];
 
-/**
- * The comparison as people read it: a block per metric (mean, σ, median, min, max of every
- * alternative and of the noise floor, then each alternative against the first with its ratio,
- * 95% interval and p-value), and a closing summary of the verdicts.
- * @example
- * time               mean      σ   median      min      max   n
- *   row           12.1 ms  0.4 ms  12.0 ms  11.6 ms  13.0 ms  10
- *   col           27.9 ms  1.2 ms  27.5 ms  26.4 ms  30.2 ms  10
- *   noise floor    110 µs   12 µs   108 µs    96 µs   140 µs  10
- *   col / row: 2.31× (95% CI 2.23–2.39), p < 0.001: col is 2.31× ± 0.08 slower
- */
-export function renderCompareText(document: CompareDocument): string {
-  const blocks = [headline(document), ...document.results.map(renderMetric), summary(document)];
-  if (document.baseline !== undefined) blocks.push(baselineBlock(document));
-  return blocks.filter((block) => block !== '').join('\n\n');
+export interface CompareTextOptions {
+  /** Columns to fit; lines break at spaces, tables drop columns. Default 80. */
+  readonly width?: number;
+  /** Every metric's table and verdict (today's full report); default: the short summary. */
+  readonly verbose?: boolean;
 }
 
-function headline(document: CompareDocument): string {
+/**
+ * The comparison as people read it. By default a short summary in the manner of hyperfine: the
+ * time of each alternative (mean ± σ, min … max, runs), the noise floor, and the verdicts of the
+ * metrics that differ meaningfully. With `verbose`, a block per metric (mean, σ, median, min, max
+ * of every alternative and of the noise floor, then each alternative against the first with its
+ * ratio, interval and p-value) and every verdict. Fits `width` columns either way.
+ * @example
+ * Benchmark 1: row
+ *   Time (mean ± σ):     12.1 ms ±  0.40 ms
+ *   Range (min … max):   11.6 ms …  13.0 ms    10 runs
+ */
+export function renderCompareText(document: CompareDocument, options: CompareTextOptions = {}): string {
+  const width = Math.max(20, options.width ?? 80);
+  const blocks = options.verbose === true ? verboseBlocks(document, width) : summaryBlocks(document, width);
+  return blocks.filter((block) => block.length > 0).map((block) => block.join('\n')).join('\n\n');
+}
+
+const timeOf = (document: CompareDocument): MetricResult | undefined => document.results.find((result) => result.metric.role === 'primary');
+
+function summaryBlocks(document: CompareDocument, width: number): string[][] {
+  const time = timeOf(document);
+  const blocks: string[][] = [];
+  if (document.settings.backend === 'cachegrind') {
+    blocks.push(wrapLines(["Times are under valgrind's cachegrind: its time, not the program's."], width));
+  }
+  time?.summaries.forEach(({ name, summary }, index) => blocks.push(wrapLines([`Benchmark ${index + 1}: ${name}`, ...timeRows(summary)], width)));
+  if (time !== undefined && time.noiseFloor !== null) {
+    const floor = time.noiseFloor;
+    blocks.push(wrapLines([`Noise floor (${floorDescription(document)}): ${formatMetricValue(floor.mean, 's')} ± ${formatMetricValue(floor.stdDev, 's', floor.mean)}, ${floor.n} runs`], width));
+  }
+  blocks.push(wrapLines(verdictSummary(document), width));
+  if (document.baseline !== undefined) blocks.push(wrapLines(baselineLines(document, false), width));
+  return blocks;
+}
+
+/** hyperfine's two lines: `Time (mean ± σ):  12.1 ms ± 0.40 ms` and `Range (min … max):  11.6 ms … 13.0 ms  10 runs`. */
+function timeRows(summary: RunSummary): string[] {
+  const value = (seconds: number | null, scaleOf: number | null = seconds) => formatMetricValue(seconds, 's', scaleOf);
+  const rows = alignColumns(
+    [
+      ['  Time (mean ± σ):', value(summary.mean), '±', value(summary.stdDev, summary.mean)],
+      ['  Range (min … max):', value(summary.min), '…', value(summary.max)],
+    ],
+    ['left', 'right', 'left', 'right'],
+  );
+  return [rows[0]!, `${rows[1]!}    ${summary.n} run${summary.n === 1 ? '' : 's'}`];
+}
+
+/** The time verdict of each alternative and every other meaningful one; a count of the rest. */
+function verdictSummary(document: CompareDocument): string[] {
+  const first = document.alternatives[0];
+  if (first === undefined || document.alternatives.length < 2) return [];
+  const lines = [`Summary (against ${first.name})`];
+  const isMany = document.alternatives.length > 2;
+  let quiet = 0;
+  for (const [index] of document.alternatives.slice(1).entries()) {
+    for (const result of document.results) {
+      const comparison = result.comparisons[index];
+      if (comparison === undefined) continue;
+      if (result.metric.role === 'primary') {
+        lines.push(`  ${comparison.isMeaningful ? comparison.verdict : `${isMany ? `${comparison.alternativeName}, ` : ''}time: ${comparison.verdict}`}`);
+      } else if (comparison.isMeaningful) {
+        lines.push(`  ${comparison.verdict}`);
+      } else if (result.metric.role === 'secondary') {
+        quiet++;
+      }
+    }
+  }
+  if (quiet > 0) lines.push(`  ${quiet} more metric${quiet === 1 ? '' : 's'}: no meaningful difference (see --verbose)`);
+  return lines;
+}
+
+function verboseBlocks(document: CompareDocument, width: number): string[][] {
+  const blocks = [wrapLines(headline(document), width), ...document.results.map((result) => renderMetric(result, width)), verdictTable(document, width)];
+  if (document.baseline !== undefined) blocks.push(wrapLines(baselineLines(document, true), width));
+  return blocks;
+}
+
+function headline(document: CompareDocument): string[] {
   const { settings } = document;
   const names = document.alternatives.map((alternative) => alternative.name);
   const order = `${names.join(' ')} ${names.join(' ')} …`;
   const warmup = settings.warmup === 0 ? '' : `, after ${settings.warmup} warm-up round${settings.warmup === 1 ? '' : 's'}`;
   const counters =
     settings.backend === 'cachegrind'
-      ? 'counters simulated by cachegrind (each run under valgrind: its time is valgrind\'s, not the program\'s)'
+      ? "counters simulated by cachegrind (each run under valgrind: its time is valgrind's, not the program's)"
       : settings.perf
         ? 'counters from perf'
         : 'no counters (--no-perf)';
   const floor = document.noiseFloor === null ? 'no noise floor' : `noise floor: ${floorDescription(document)}, measured the same way`;
-  return [`${settings.rounds} run${settings.rounds === 1 ? '' : 's'} of each, interleaved (${order})${warmup}; ${counters}`, floor].join('\n');
+  return [`${settings.rounds} run${settings.rounds === 1 ? '' : 's'} of each, interleaved (${order})${warmup}; ${counters}`, floor];
 }
 
 function floorDescription(document: CompareDocument): string {
@@ -52,13 +123,16 @@ function summaryRow(name: string, summary: RunSummary, unit: MetricResult['metri
   return [`  ${name}`, format(summary.mean), spread, format(summary.median), format(summary.min), format(summary.max), String(summary.n)];
 }
 
-function renderMetric(result: MetricResult): string {
+function renderMetric(result: MetricResult, width: number): string[] {
   const { metric } = result;
   const rows = [[metric.label, ...HEADER.slice(1)], ...result.summaries.map(({ name, summary }) => summaryRow(name, summary, metric.unit))];
   if (result.noiseFloor !== null) rows.push(summaryRow('noise floor', result.noiseFloor, metric.unit));
-  const lines = alignColumns(rows);
-  for (const comparison of result.comparisons) lines.push(`  ${comparisonLine(comparison)}`);
-  return lines.join('\n');
+  return [...fitTable(rows, width, DROPPABLE), ...wrapLines(result.comparisons.map((comparison) => `  ${comparisonLine(comparison)}`), width)];
+}
+
+/** "95%", "98.75%": an interval's confidence. */
+function formatConfidence(confidence: number): string {
+  return `${Number((confidence * 100).toPrecision(4))}%`;
 }
 
 /** `col / row: 2.31× (95% CI 2.23–2.39), p < 0.001: col is 2.31× ± 0.08 slower` */
@@ -66,32 +140,42 @@ export function comparisonLine(comparison: Comparison): string {
   const { ratio, welch } = comparison;
   const parts: string[] = [];
   if (ratio.ratio !== null) {
-    const interval = ratio.interval === null ? '' : ` (95% CI ${ratio.interval.low.toPrecision(3)}–${ratio.interval.high.toPrecision(3)})`;
+    const interval = ratio.interval === null ? '' : ` (${formatConfidence(ratio.interval.confidence)} CI ${ratio.interval.low.toPrecision(3)}–${ratio.interval.high.toPrecision(3)})`;
     parts.push(`${ratio.ratio.toPrecision(3)}×${interval}`);
   }
   if (welch !== null) parts.push(formatPValue(welch.pValue));
-  const verdict = comparison.verdict.replace(/; p [<=] [\d.]+$/, '');
+  // The p-value is already in the line: leave it out of the verdict's end.
+  const verdict = comparison.verdict.replace(/; p [<=] [\d.]+$/, '').replace(/ \(p [<=] [\d.]+\)$/, '');
   return `${comparison.alternativeName} / ${comparison.baselineName}: ${parts.join(', ')}${parts.length === 0 ? '' : ': '}${verdict}`;
 }
 
-function summary(document: CompareDocument): string {
+/** Every verdict, aligned as a table where that fits, else as `label: verdict` lines broken at spaces. */
+function verdictTable(document: CompareDocument, width: number): string[] {
   const first = document.alternatives[0];
-  if (first === undefined || document.alternatives.length < 2) return '';
+  if (first === undefined || document.alternatives.length < 2) return [];
   const rows: string[][] = [];
   for (const result of document.results) {
     for (const comparison of result.comparisons) rows.push([`  ${result.metric.label}`, comparison.verdict]);
   }
-  return [`verdicts (against ${first.name}, 95% confidence)`, ...alignColumns(rows, ['left', 'left'])].join('\n');
+  const title = `verdicts (against ${first.name}; time at 95%, the other metrics Holm-corrected, rates none of their own)`;
+  return wrapLines([title, ...aligned(rows, width)], width);
 }
 
-function baselineBlock(document: CompareDocument): string {
+function aligned(rows: readonly (readonly string[])[], width: number): string[] {
+  const lines = alignColumns(rows, ['left', 'left']);
+  return lines.every((line) => [...line].length <= width) ? lines : rows.map((row) => `${row[0]}: ${row[1]}`);
+}
+
+function baselineLines(document: CompareDocument, verbose: boolean): string[] {
   const baseline = document.baseline;
-  if (baseline === undefined) return '';
+  if (baseline === undefined) return [];
   const lines = [`against the baseline ${baseline.file} (${baseline.createdAt})`];
   if (baseline.comparisons.length === 0) lines.push('  no alternative of this run has a name the baseline has');
   for (const alternative of baseline.comparisons) {
-    const rows = alternative.metrics.map(({ metric, comparison }) => [`  ${alternative.name}: ${metric.label}`, comparison.verdict]);
-    lines.push(...alignColumns(rows, ['left', 'left']));
+    const shown = alternative.metrics.filter(({ metric, comparison }) => verbose || metric.role === 'primary' || comparison.isMeaningful);
+    lines.push(...alignedLines(shown.map(({ metric, comparison }) => [`  ${alternative.name}: ${metric.label}`, comparison.verdict])));
   }
-  return lines.join('\n');
+  return lines;
 }
+
+const alignedLines = (rows: readonly (readonly string[])[]): string[] => alignColumns(rows, ['left', 'left']);

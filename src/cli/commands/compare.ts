@@ -5,8 +5,9 @@ import { UsageError } from '../../errors.ts';
 import { cellAlternatives, commandAlternatives, planCells, runOnce, type Measurable } from '../../experiment/alternatives.ts';
 import { compareWithBaseline } from '../../experiment/analyze.ts';
 import { createCellEvaluator, type CellEvaluator } from '../../experiment/cell-evaluator.ts';
-import { buildCompareDocument, type CompareDocument, type SavedAlternative } from '../../experiment/compare-document.ts';
-import { runInterleavedUntilStopped } from '../../experiment/interleave.ts';
+import { buildCompareDocument, type CompareDocument, type RunFailure, type SavedAlternative } from '../../experiment/compare-document.ts';
+import { runHook } from '../../experiment/hook-command.ts';
+import { runInterleavedUntilStopped, type InterleaveProgress } from '../../experiment/interleave.ts';
 import { describePartial } from '../../experiment/partial-run.ts';
 import { holdInterruptions, interruption, interruptionExitCode, InterruptedError } from '../../session/interruption.ts';
 import { machineDifferences, readMachineInfo } from '../../experiment/machine.ts';
@@ -18,7 +19,7 @@ import { renderCompareCsv } from '../../render/compare-csv.ts';
 import { renderCompareDocumentHtml } from '../../render/compare-html.ts';
 import { renderCompareMarkdown } from '../../render/compare-markdown.ts';
 import { renderCompareText } from '../../render/compare-text.ts';
-import { renderProgressBar } from '../../render/progress-bar.ts';
+import { renderProgressBar, type ProgressEstimate } from '../../render/progress-bar.ts';
 import { formatMetricValue } from '../../render/metric-units.ts';
 import { displayPath, loadBaseline, savePath, writeOutput } from '../compare-files.ts';
 import { writeHtmlFile } from '../html-file.ts';
@@ -44,6 +45,20 @@ interface CompareFlags {
   readonly save?: string;
   readonly baseline?: string;
   readonly progress: boolean;
+  readonly verbose?: boolean;
+  readonly prepare?: readonly string[];
+  readonly setup?: string;
+  readonly cleanup?: string;
+  readonly ignoreFailure?: boolean;
+}
+
+const collect = (value: string, previous: readonly string[] = []): string[] => [...previous, value];
+
+/** Columns to fit: $COLUMNS, else the terminal's, else 80 (a pipe). */
+function terminalWidth(stream: { readonly columns?: number; readonly isTTY?: boolean }): number {
+  const fromEnv = Number(process.env['COLUMNS']);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return stream.isTTY === true && stream.columns !== undefined && stream.columns > 0 ? stream.columns : 80;
 }
 
 function parseCount(minimum: number, example: string) {
@@ -69,7 +84,12 @@ function checkCombination(targets: readonly string[], flags: CompareFlags): void
   if (flags.names !== undefined && (new Set(flags.names).size !== count || flags.names.includes('noise floor'))) {
     throw new UsageError("--names must differ from each other and from 'noise floor' (they key the results and a baseline)");
   }
+  const prepares = flags.prepare?.length ?? 0;
+  if (prepares > 1 && prepares !== count) {
+    throw new UsageError(`--prepare was given ${prepares} times for ${count} alternatives (give it once for all, or once per alternative in order)`);
+  }
   if (flags.cells !== undefined) {
+    if (flags.ignoreFailure === true) throw new UsageError('--ignore-failure is for commands: a failing cell stops compare (fix the cell, or compare commands)');
     if (targets.length !== 1) throw new UsageError(`--cells compares cells of one file (usage: perfcell compare FILE --cells "A" "B"; got ${targets.length} files)`);
     if (flags.backend === 'cachegrind') throw new UsageError('--backend cachegrind measures external commands only (compare commands: perfcell compare --backend cachegrind -- "CMD A" "CMD B")');
     if (flags.shell === true) throw new UsageError('--shell is for commands, not cells (drop --shell)');
@@ -110,7 +130,12 @@ export function registerCompare(program: Command): void {
     .option('--html <file>', 'also write a self-contained HTML page: a chart of every run per metric, the statistics and verdicts')
     .option('--save <name>', `also save the runs as ${'.perfcell/NAME.json'}, for a later --baseline NAME`)
     .option('--baseline <file>', 'compare each alternative with the same-named one in a saved comparison (a file, or a NAME given to --save)')
-    .option('--no-progress', 'no progress bar (it is drawn only when stderr is a terminal)')
+    .option('--no-progress', 'no progress line (it is drawn only when stderr is a terminal)')
+    .option('-v, --verbose', 'print every metric\'s table and verdict (default: time and the metrics that differ meaningfully)')
+    .option('--prepare <cmd>', 'run CMD (sh -c) before each run of each alternative, warm-up too; once per alternative, in order, for one each', collect)
+    .option('--setup <cmd>', 'run CMD (sh -c) once per alternative before the first round (PERFCELL_ALTERNATIVE names it)')
+    .option('--cleanup <cmd>', 'run CMD (sh -c) once per alternative after the last round (PERFCELL_ALTERNATIVE names it)')
+    .option('-i, --ignore-failure', 'keep going when a command exits non-zero or dies: its runs are kept and listed as failures')
     .addHelpText(
       'after',
       `
@@ -153,19 +178,27 @@ Examples:
           plan = cellAlternatives(cellEvaluator, cellPlan.alternatives, file, measureOptions);
           after = () => runOnce(cellEvaluator, cellPlan.after, file, measureOptions, say('after'));
         } else {
-          plan = commandAlternatives(targets, { shell: flags.shell === true, measureOptions });
+          plan = commandAlternatives(targets, { shell: flags.shell === true, measureOptions, ignoreFailure: flags.ignoreFailure === true });
         }
 
         plan = { ...plan, alternatives: renamed(plan.alternatives, flags.names) };
-        const slots = [...plan.alternatives, plan.noiseFloor].map((alternative) => ({ name: alternative.name, run: () => alternative.measure() }));
+        const hooked = hookedSlots(plan, flags);
+        const { slots, failures } = hooked;
         const showProgress = flags.progress && process.stderr.isTTY === true;
-        const outcome = await runInterleavedUntilStopped(slots, {
-          warmup, runs, minTimeS: flags.minTime ?? null,
-          shouldStop: () => { const stop = interruption(); return stop === null ? null : new InterruptedError(stop); },
-        }, (progress) => {
-          if (showProgress) process.stderr.write(`\r\x1b[K${renderProgressBar(progress)}`);
-        });
-        if (showProgress) process.stderr.write('\r\x1b[K');
+        for (const alternative of plan.alternatives) if (flags.setup !== undefined) await runHook('setup', flags.setup, alternative.name);
+        let outcome: Awaited<ReturnType<typeof runInterleavedUntilStopped<CommandReport>>>;
+        try {
+          outcome = await runInterleavedUntilStopped(slots, {
+            warmup, runs, minTimeS: flags.minTime ?? null,
+            shouldStop: () => { const stop = interruption(); return stop === null ? null : new InterruptedError(stop); },
+          }, (progress) => {
+            hooked.onProgress(progress);
+            if (showProgress) process.stderr.write(`\r\x1b[K${renderProgressBar(progress, hooked.estimate(), terminalWidth(process.stderr) - 1)}`);
+          });
+        } finally {
+          if (showProgress) process.stderr.write('\r\x1b[K');
+        }
+        for (const alternative of plan.alternatives) if (flags.cleanup !== undefined) await runHook('cleanup', flags.cleanup, alternative.name);
         const reports = outcome.results;
         // A failing check cell (after the alternatives) keeps the measured runs: reported, then the error.
         let stopError: unknown = outcome.stop?.error ?? null;
@@ -191,6 +224,7 @@ Examples:
           name: alternative.name,
           ...(alternative.command === undefined ? {} : { command: alternative.command }),
           runs: (reports[index] ?? []).map(metricsOfReport),
+          ...((failures[index] ?? []).length === 0 ? {} : { failures: failures[index] }),
         });
         const alternatives = plan.alternatives.map(saved);
         const machine = readMachineInfo();
@@ -232,8 +266,10 @@ Examples:
           if (unmatched.length > 0) process.stderr.write(`warning: the baseline has no alternative named ${unmatched.map((name) => `'${name}'`).join(', ')}; only same-named alternatives are compared with it\n`);
         }
 
+        for (const warning of document.warnings) if (!warnings.includes(warning)) process.stderr.write(`warning: ${warning}\n`);
+        warnFailures(alternatives);
         const json = `${JSON.stringify(document, null, 2)}\n`;
-        process.stdout.write(flags.json === true ? json : `${renderCompareText(document)}\n`);
+        process.stdout.write(flags.json === true ? json : `${renderCompareText(document, { width: terminalWidth(process.stdout), verbose: flags.verbose === true })}\n`);
         if (flags.exportJson !== undefined) await writeOutput(flags.exportJson, json);
         if (flags.exportCsv !== undefined) await writeOutput(flags.exportCsv, renderCompareCsv(document));
         if (flags.exportMarkdown !== undefined) await writeOutput(flags.exportMarkdown, `${renderCompareMarkdown(document)}${partial === null ? '' : `\n> ${partial.message.replace(/^perfcell: /, '')}\n`}`);
@@ -249,6 +285,64 @@ Examples:
         evaluator?.close();
       }
     });
+}
+
+/**
+ * The slots compare runs: each alternative's run after its --prepare command, and a record of the
+ * runs that failed (kept under -i) and of each alternative's time so far for the progress line.
+ * The noise floor gets no --prepare: it measures running nothing.
+ */
+function hookedSlots(plan: { readonly alternatives: readonly Measurable[]; readonly noiseFloor: Measurable }, flags: CompareFlags) {
+  const all = [...plan.alternatives, plan.noiseFloor];
+  const failures: RunFailure[][] = all.map(() => []);
+  const timesS: number[][] = all.map(() => []);
+  let current: InterleaveProgress | null = null;
+  let measureStartS: number | null = null;
+  const slots = all.map((alternative, index) => ({
+    name: alternative.name,
+    run: async (): Promise<CommandReport> => {
+      const prepare = index < plan.alternatives.length ? (flags.prepare?.length === 1 ? flags.prepare[0] : flags.prepare?.[index]) : undefined;
+      if (prepare !== undefined) await runHook('prepare', prepare, alternative.name);
+      const phase = current?.phase ?? 'measure';
+      const round = current?.round ?? 0;
+      const report = await alternative.measure();
+      if (report.exitCode !== 0 || report.signal !== null) failures[index]!.push({ phase, round, exitCode: report.exitCode, signal: report.signal });
+      if (phase === 'measure') timesS[index]!.push(report.durationS);
+      return report;
+    },
+  }));
+  return {
+    slots,
+    failures,
+    onProgress(progress: InterleaveProgress): void {
+      current = progress;
+      if (progress.phase === 'measure' && measureStartS === null) measureStartS = performance.now() / 1000;
+    },
+    estimate(): ProgressEstimate {
+      return {
+        elapsedS: measureStartS === null ? null : performance.now() / 1000 - measureStartS,
+        runsDone: timesS.reduce((sum, times) => sum + times.length, 0),
+        slots: all.length,
+        means: plan.alternatives
+          .map((alternative, index) => ({ name: alternative.name, times: timesS[index]! }))
+          .filter(({ times }) => times.length > 0)
+          .map(({ name, times }) => ({ name, meanS: times.reduce((sum, time) => sum + time, 0) / times.length })),
+      };
+    },
+  };
+}
+
+/** -i kept failing runs: say which alternative failed how often and how, once each. */
+function warnFailures(alternatives: readonly SavedAlternative[]): void {
+  for (const alternative of alternatives) {
+    const failed = alternative.failures ?? [];
+    if (failed.length === 0) continue;
+    const measured = failed.filter((failure) => failure.phase === 'measure').length;
+    const how = [...new Set(failed.map((failure) => (failure.signal !== null ? `killed by ${failure.signal}` : `exit code ${failure.exitCode ?? '?'}`)))].join(', ');
+    process.stderr.write(
+      `warning: '${alternative.name}' failed in ${measured} of ${alternative.runs.length} measured runs${failed.length > measured ? ` and ${failed.length - measured} warm-up runs` : ''} (${how}); kept under --ignore-failure, its numbers include them\n`,
+    );
+  }
 }
 
 /** After a stop: an interruption exits 128+n (its message is already out), a failure is thrown for main() to print. */

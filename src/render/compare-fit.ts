@@ -1,0 +1,62 @@
+import { alignColumns } from './align-columns.ts';
+
+const length = (text: string): number => [...text].length;
+
+/**
+ * Breaks a line at spaces so that no piece is wider than `width`, never inside a word (a word
+ * longer than the width stays whole on its own line). Continuation lines are indented two more
+ * than the line's own indent, so they read as part of it.
+ * @example wrapLine('  col is 2.31× ± 0.08 slower; p < 0.001', 24) // ['  col is 2.31× ± 0.08', '    slower; p < 0.001']
+ */
+export function wrapLine(line: string, width: number): string[] {
+  if (length(line) <= width) return [line];
+  const indent = /^ */.exec(line)![0];
+  const hanging = `${indent}  `;
+  const words = line.slice(indent.length).split(/ +/);
+  const lines: string[] = [];
+  let current = indent;
+  let isStart = true;
+  for (const word of words) {
+    const candidate = isStart ? current + word : `${current} ${word}`;
+    if (!isStart && length(candidate) > width) {
+      lines.push(current);
+      current = hanging + word;
+    } else {
+      current = candidate;
+    }
+    isStart = false;
+  }
+  lines.push(current);
+  return lines;
+}
+
+/** Every line of a block wrapped at `width` (see wrapLine). */
+export function wrapLines(lines: readonly string[], width: number): string[] {
+  return lines.flatMap((line) => line.split('\n')).flatMap((line) => wrapLine(line, width));
+}
+
+/**
+ * Aligned table rows that fit `width`: drops the columns named in `droppable` (in that order) until
+ * the rows fit; if the first column (names) is still too wide, each row's name goes on its own
+ * line above its numbers, indented two more.
+ * @example fitTable([['time', 'mean', 'median'], ['  row', '12.1 ms', '12.0 ms']], 20, [2])
+ */
+export function fitTable(rows: readonly (readonly string[])[], width: number, droppable: readonly number[] = []): string[] {
+  let kept = rows[0]?.map((_, index) => index) ?? [];
+  const render = (columns: readonly number[]) => alignColumns(rows.map((row) => columns.map((index) => row[index] ?? '')));
+  const fits = (lines: readonly string[]) => lines.every((line) => length(line) <= width);
+  let lines = render(kept);
+  for (const column of droppable) {
+    if (fits(lines)) return lines;
+    kept = kept.filter((index) => index !== column);
+    lines = render(kept);
+  }
+  if (fits(lines)) return lines;
+  // Names on their own line; the numbers under them, all at one indent so their columns line up.
+  const numbers = kept.slice(1);
+  const numberRows = alignColumns(
+    rows.map((row) => numbers.map((index) => row[index] ?? '')),
+    numbers.map(() => 'right'),
+  );
+  return rows.flatMap((row, index) => [row[kept[0] ?? 0] ?? '', `    ${numberRows[index]!}`.trimEnd()]);
+}

@@ -1,0 +1,43 @@
+import { buildCompareDocument, type CompareDocument } from '../../src/experiment/compare-document.ts';
+
+/** mulberry32: deterministic runs, so the snapshots are stable. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 15), z | 1);
+    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A comparison of two commands the way compare records one: 10 runs each of `./rowcol row` and
+ * `./rowcol col` (col 2.3× slower, 1.5× more page-faults, the same peak RSS and cycles within
+ * 0.1%) and the noise floor `true`.
+ */
+export function rowColDocument(): CompareDocument {
+  const random = seededRandom(11);
+  const jitter = (value: number, spread: number) => value * (1 + spread * (random() - 0.5));
+  const runs = (timeS: number, faults: number, rssBytes: number) =>
+    Array.from({ length: 10 }, () => ({
+      durationS: jitter(timeS, 0.06),
+      peakRssBytes: Math.round(jitter(rssBytes, 0.002)),
+      'page-faults': Math.round(jitter(faults, 0.01)),
+      cycles: Math.round(jitter(41_000_000, 0.0002)),
+      'page-faults/s': Math.round(faults / timeS),
+      userCpuS: jitter(timeS * 0.9, 0.1),
+    }));
+  return buildCompareDocument({
+    createdAt: '2026-12-01T14:00:00.000Z',
+    machine: { hostname: 'box', cpuModel: 'Test CPU', cpuCount: 2, kernel: '6.1.0', perfVersion: '6.1', node: 'v20.19.0' },
+    settings: { source: 'commands', file: null, shell: false, backend: 'perf', events: null, perf: true, intervalMs: 100, warmup: 1, rounds: 10, minTimeS: null, order: 'interleaved' },
+    alternatives: [
+      { name: './rowcol row 1024 20', command: ['./rowcol', 'row', '1024', '20'], runs: runs(0.0121, 2114, 9_650_176) },
+      { name: './rowcol col 1024 20', command: ['./rowcol', 'col', '1024', '20'], runs: runs(0.0279, 3170, 9_650_176) },
+    ],
+    noiseFloor: { name: 'noise floor', command: ['true'], runs: runs(0.0011, 49, 1_200_000) },
+    warnings: [],
+  });
+}

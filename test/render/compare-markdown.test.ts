@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { displayScale, renderCompareMarkdown } from '../../src/render/compare-markdown.ts';
+import { rowColDocument } from './compare-fixture.ts';
+
+describe('renderCompareMarkdown', () => {
+  it('writes a hyperfine-style table per metric in human units with a Relative column', () => {
+    expect(renderCompareMarkdown(rowColDocument())).toMatchInlineSnapshot(`
+      "10 interleaved runs of each alternative after 1 warm-up round(s), backend perf, on box (Test CPU, kernel 6.1.0, node v20.19.0). Relative: the ratio to the first alternative (of geometric means where every value is positive, as the tests take them), ± half its confidence interval: 95% for time, wider for the other metrics after Holm’s correction; rates get no verdict, they mirror time.
+
+      ### time
+
+      | Command | Mean [ms] | Min [ms] | Max [ms] | Relative |
+      |:---|---:|---:|---:|---:|
+      | \`./rowcol row 1024 20\` | 12.1 ± 0.2 | 11.8 | 12.4 | 1.00 |
+      | \`./rowcol col 1024 20\` | 27.6 ± 0.4 | 27.1 | 28.3 | 2.29 ± 0.03 |
+      | noise floor | 1.1 ± 0.0 | 1.1 | 1.1 |  |
+
+      ./rowcol col 1024 20 is 2.29× ± 0.03 slower; p < 0.001.
+
+      ### peak RSS
+
+      | Command | Mean [MiB] | Min [MiB] | Max [MiB] | Relative |
+      |:---|---:|---:|---:|---:|
+      | \`./rowcol row 1024 20\` | 9.20 ± 0.01 | 9.19 | 9.21 | 1.00 |
+      | \`./rowcol col 1024 20\` | 9.20 ± 0.00 | 9.19 | 9.21 | 1.000 ± 0.001 |
+      | noise floor | 1.14 ± 0.00 | 1.14 | 1.15 |  |
+
+      ./rowcol col 1024 20 against ./rowcol row 1024 20: no significant difference (p = 0.95).
+
+      ### page-faults
+
+      | Command | Mean | Min | Max | Relative |
+      |:---|---:|---:|---:|---:|
+      | \`./rowcol row 1024 20\` | 2,116 ± 4 | 2,109 | 2,121 | 1.00 |
+      | \`./rowcol col 1024 20\` | 3,174 ± 8 | 3,156 | 3,184 | 1.500 ± 0.004 |
+      | noise floor | 49 ± 0 | 49 | 49 |  |
+
+      ./rowcol col 1024 20 has 1.500× ± 0.004 more page-faults; p < 0.001.
+
+      ### cycles
+
+      | Command | Mean [millions] | Min [millions] | Max [millions] | Relative |
+      |:---|---:|---:|---:|---:|
+      | \`./rowcol row 1024 20\` | 41.0 ± 0.0 | 41.0 | 41.0 | 1.00 |
+      | \`./rowcol col 1024 20\` | 41.0 ± 0.0 | 41.0 | 41.0 | 1.000 ± 0.000 |
+      | noise floor | 41.0 ± 0.0 | 41.0 | 41.0 |  |
+
+      ./rowcol col 1024 20 against ./rowcol row 1024 20: no significant difference (p = 0.85).
+
+      ### page-faults per s
+
+      | Command | Mean [thousands/s] | Min [thousands/s] | Max [thousands/s] | Relative |
+      |:---|---:|---:|---:|---:|
+      | \`./rowcol row 1024 20\` | 175 ± 0 | 175 | 175 | 1.00 |
+      | \`./rowcol col 1024 20\` | 114 ± 0 | 114 | 114 | 0.65 |
+      | noise floor | 45 ± 0 | 45 | 45 |  |
+
+      ### user CPU
+
+      | Command | Mean [ms] | Min [ms] | Max [ms] | Relative |
+      |:---|---:|---:|---:|---:|
+      | \`./rowcol row 1024 20\` | 10.9 ± 0.2 | 10.7 | 11.3 | 1.00 |
+      | \`./rowcol col 1024 20\` | 25.2 ± 0.6 | 24.2 | 26.3 | 2.31 ± 0.06 |
+      | noise floor | 1.0 ± 0.0 | 0.9 | 1.0 |  |
+
+      ./rowcol col 1024 20 has 2.31× ± 0.06 more user CPU time; p < 0.001.
+      "
+    `);
+  });
+});
+
+describe('displayScale', () => {
+  it('picks ms, MiB, thousands and millions from the smallest mean', () => {
+    expect(displayScale('s', 0.0121)).toEqual({ label: 'ms', divisor: 1e-3 });
+    expect(displayScale('s', 2.5)).toEqual({ label: 's', divisor: 1 });
+    expect(displayScale('bytes', 9_650_176)).toEqual({ label: 'MiB', divisor: 1024 ** 2 });
+    expect(displayScale('count', 2114)).toEqual({ label: '', divisor: 1 });
+    expect(displayScale('per-s', 2114)).toEqual({ label: 'per s', divisor: 1 });
+    expect(displayScale('count', 41_000_000)).toEqual({ label: 'millions', divisor: 1e6 });
+    expect(displayScale('count', 52_000)).toEqual({ label: 'thousands', divisor: 1e3 });
+    expect(displayScale('per-s', 174_711)).toEqual({ label: 'thousands/s', divisor: 1e3 });
+    expect(displayScale('ratio', 0.5)).toEqual({ label: '', divisor: 1 });
+  });
+});

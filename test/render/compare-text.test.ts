@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { renderCompareText } from '../../src/render/compare-text.ts';
+import { wrapLine } from '../../src/render/compare-fit.ts';
+import { rowColDocument } from './compare-fixture.ts';
+
+const widest = (text: string) => Math.max(...text.split('\n').map((line) => [...line].length));
+
+describe('renderCompareText', () => {
+  const document = rowColDocument();
+
+  it('summarises like hyperfine at 60 columns: time per alternative, the meaningful verdicts', () => {
+    const text = renderCompareText(document, { width: 60 });
+    expect(text).toMatchInlineSnapshot(`
+      "Benchmark 1: ./rowcol row 1024 20
+        Time (mean ± σ):    12.1 ms  ±  0.208 ms
+        Range (min … max):  11.8 ms  …   12.4 ms    10 runs
+
+      Benchmark 2: ./rowcol col 1024 20
+        Time (mean ± σ):    27.6 ms  ±  0.375 ms
+        Range (min … max):  27.1 ms  …   28.3 ms    10 runs
+
+      Noise floor (\`true\`): 1.10 ms ± 0.018 ms, 10 runs
+
+      Summary (against ./rowcol row 1024 20)
+        ./rowcol col 1024 20 is 2.29× ± 0.03 slower; p < 0.001
+        ./rowcol col 1024 20 has 1.500× ± 0.004 more page-faults;
+          p < 0.001
+        ./rowcol col 1024 20 has 2.31× ± 0.06 more user CPU time;
+          p < 0.001
+        2 more metrics: no meaningful difference (--verbose shows
+          all)"
+    `);
+    expect(widest(text)).toBeLessThanOrEqual(60);
+  });
+
+  it('summarises at 120 columns', () => {
+    const text = renderCompareText(document, { width: 120 });
+    expect(text).toMatchInlineSnapshot(`
+      "Benchmark 1: ./rowcol row 1024 20
+        Time (mean ± σ):    12.1 ms  ±  0.208 ms
+        Range (min … max):  11.8 ms  …   12.4 ms    10 runs
+
+      Benchmark 2: ./rowcol col 1024 20
+        Time (mean ± σ):    27.6 ms  ±  0.375 ms
+        Range (min … max):  27.1 ms  …   28.3 ms    10 runs
+
+      Noise floor (\`true\`): 1.10 ms ± 0.018 ms, 10 runs
+
+      Summary (against ./rowcol row 1024 20)
+        ./rowcol col 1024 20 is 2.29× ± 0.03 slower; p < 0.001
+        ./rowcol col 1024 20 has 1.500× ± 0.004 more page-faults; p < 0.001
+        ./rowcol col 1024 20 has 2.31× ± 0.06 more user CPU time; p < 0.001
+        2 more metrics: no meaningful difference (--verbose shows all)"
+    `);
+    expect(widest(text)).toBeLessThanOrEqual(120);
+    // hyperfine prints 11 lines for two commands; this adds the noise floor and the other metrics' verdicts.
+    expect(text.split('\n').length).toBeLessThanOrEqual(15);
+  });
+
+  it('shows every metric with --verbose, fitted to 60 columns by dropping columns and breaking at spaces', () => {
+    const text = renderCompareText(document, { width: 60, verbose: true });
+    expect(text).toMatchInlineSnapshot(`
+      "10 runs of each, interleaved (./rowcol row 1024 20 ./rowcol
+        col 1024 20 ./rowcol row 1024 20 ./rowcol col 1024 20 …),
+        after 1 warm-up round; counters from perf
+      noise floor: \`true\`, measured the same way
+
+      time                       mean         σ      max   n
+        ./rowcol row 1024 20  12.1 ms  0.208 ms  12.4 ms  10
+        ./rowcol col 1024 20  27.6 ms  0.375 ms  28.3 ms  10
+        noise floor           1.10 ms  0.018 ms  1.12 ms  10
+        ./rowcol col 1024 20 / ./rowcol row 1024 20: 2.29× (95% CI
+          2.26–2.32), p < 0.001: ./rowcol col 1024 20 is 2.29× ±
+          0.03 slower
+
+      peak RSS                    mean          σ       max   n
+        ./rowcol row 1024 20  9.20 MiB  0.006 MiB  9.21 MiB  10
+        ./rowcol col 1024 20  9.20 MiB  0.005 MiB  9.21 MiB  10
+        noise floor           1.14 MiB  0.001 MiB  1.15 MiB  10
+        ./rowcol col 1024 20 / ./rowcol row 1024 20: 1.00× (97.5%
+          CI 0.999–1.00), p = 0.95: no significant difference
+
+      page-faults              mean     σ    min    max   n
+        ./rowcol row 1024 20  2,116  4.29  2,109  2,121  10
+        ./rowcol col 1024 20  3,174  7.57  3,156  3,184  10
+        noise floor              49     0     49     49  10
+        ./rowcol col 1024 20 / ./rowcol row 1024 20: 1.50× (98.75%
+          CI 1.50–1.50), p < 0.001: ./rowcol col 1024 20 has
+          1.500× ± 0.004 more page-faults
+
+      cycles                        mean      σ         max   n
+        ./rowcol row 1024 20  41,000,826  1,572  41,003,917  10
+        ./rowcol col 1024 20  41,000,653  2,369  41,003,972  10
+        noise floor           40,999,478  2,286  41,002,520  10
+        ./rowcol col 1024 20 / ./rowcol row 1024 20: 1.00× (97.5%
+          CI 1.00–1.00), p = 0.85: no significant difference
+
+      page-faults per s            mean    σ        max   n
+        ./rowcol row 1024 20  174,711/s  0/s  174,711/s  10
+        ./rowcol col 1024 20  113,620/s  0/s  113,620/s  10
+        noise floor            44,545/s  0/s   44,545/s  10
+        ./rowcol col 1024 20 / ./rowcol row 1024 20: 0.650×: no
+          verdict of its own (a rate: the total ÷ time; see both)
+
+      user CPU                   mean         σ      max   n
+        ./rowcol row 1024 20  10.9 ms  0.183 ms  11.3 ms  10
+        ./rowcol col 1024 20  25.2 ms  0.625 ms  26.3 ms  10
+        noise floor            977 µs   33.9 µs  1.03 ms  10
+        ./rowcol col 1024 20 / ./rowcol row 1024 20: 2.31× (98.33%
+          CI 2.25–2.37), p < 0.001: ./rowcol col 1024 20 has 2.31×
+          ± 0.06 more user CPU time
+
+      verdicts (against ./rowcol row 1024 20; time at 95%, the
+        other metrics Holm-corrected, rates none of their own)
+        time: ./rowcol col 1024 20 is 2.29× ± 0.03 slower; p <
+          0.001
+        peak RSS: no significant difference (p = 0.95)
+        page-faults: ./rowcol col 1024 20 has 1.500× ± 0.004 more
+          page-faults; p < 0.001
+        cycles: no significant difference (p = 0.85)
+        page-faults per s: no verdict of its own (a rate: the
+          total ÷ time; see both)
+        user CPU: ./rowcol col 1024 20 has 2.31× ± 0.06 more user
+          CPU time; p < 0.001"
+    `);
+    expect(widest(text)).toBeLessThanOrEqual(60);
+  });
+
+  it('shows every metric with --verbose at 120 columns', () => {
+    const text = renderCompareText(document, { width: 120, verbose: true });
+    expect(text).toMatchInlineSnapshot(`
+      "10 runs of each, interleaved (./rowcol row 1024 20 ./rowcol col 1024 20 ./rowcol row 1024 20 ./rowcol col 1024 20 …),
+        after 1 warm-up round; counters from perf
+      noise floor: \`true\`, measured the same way
+
+      time                       mean         σ   median      min      max   n
+        ./rowcol row 1024 20  12.1 ms  0.208 ms  12.1 ms  11.8 ms  12.4 ms  10
+        ./rowcol col 1024 20  27.6 ms  0.375 ms  27.6 ms  27.1 ms  28.3 ms  10
+        noise floor           1.10 ms  0.018 ms  1.10 ms  1.07 ms  1.12 ms  10
+        ./rowcol col 1024 20 / ./rowcol row 1024 20: 2.29× (95% CI 2.26–2.32), p < 0.001: ./rowcol col 1024 20 is 2.29× ± 0.03
+          slower
+
+      peak RSS                    mean          σ    median       min       max   n
+        ./rowcol row 1024 20  9.20 MiB  0.006 MiB  9.20 MiB  9.19 MiB  9.21 MiB  10
+        ./rowcol col 1024 20  9.20 MiB  0.005 MiB  9.20 MiB  9.19 MiB  9.21 MiB  10
+        noise floor           1.14 MiB  0.001 MiB  1.14 MiB  1.14 MiB  1.15 MiB  10
+        ./rowcol col 1024 20 / ./rowcol row 1024 20: 1.00× (97.5% CI 0.999–1.00), p = 0.95: no significant difference
+
+      page-faults              mean     σ  median    min    max   n
+        ./rowcol row 1024 20  2,116  4.29   2,116  2,109  2,121  10
+        ./rowcol col 1024 20  3,174  7.57   3,174  3,156  3,184  10
+        noise floor              49     0      49     49     49  10
+        ./rowcol col 1024 20 / ./rowcol row 1024 20: 1.50× (98.75% CI 1.50–1.50), p < 0.001: ./rowcol col 1024 20 has 1.500× ±
+          0.004 more page-faults
+
+      cycles                        mean      σ      median         min         max   n
+        ./rowcol row 1024 20  41,000,826  1,572  41,000,684  40,998,504  41,003,917  10
+        ./rowcol col 1024 20  41,000,653  2,369  41,000,690  40,996,629  41,003,972  10
+        noise floor           40,999,478  2,286  40,999,459  40,995,941  41,002,520  10
+        ./rowcol col 1024 20 / ./rowcol row 1024 20: 1.00× (97.5% CI 1.00–1.00), p = 0.85: no significant difference
+
+      page-faults per s            mean    σ     median        min        max   n
+        ./rowcol row 1024 20  174,711/s  0/s  174,711/s  174,711/s  174,711/s  10
+        ./rowcol col 1024 20  113,620/s  0/s  113,620/s  113,620/s  113,620/s  10
+        noise floor            44,545/s  0/s   44,545/s   44,545/s   44,545/s  10
+        ./rowcol col 1024 20 / ./rowcol row 1024 20: 0.650×: no verdict of its own (a rate: the total ÷ time; see both)
+
+      user CPU                   mean         σ   median      min      max   n
+        ./rowcol row 1024 20  10.9 ms  0.183 ms  10.9 ms  10.7 ms  11.3 ms  10
+        ./rowcol col 1024 20  25.2 ms  0.625 ms  25.0 ms  24.2 ms  26.3 ms  10
+        noise floor            977 µs   33.9 µs   964 µs   941 µs  1.03 ms  10
+        ./rowcol col 1024 20 / ./rowcol row 1024 20: 2.31× (98.33% CI 2.25–2.37), p < 0.001: ./rowcol col 1024 20 has 2.31× ±
+          0.06 more user CPU time
+
+      verdicts (against ./rowcol row 1024 20; time at 95%, the other metrics Holm-corrected, rates none of their own)
+        time               ./rowcol col 1024 20 is 2.29× ± 0.03 slower; p < 0.001
+        peak RSS           no significant difference (p = 0.95)
+        page-faults        ./rowcol col 1024 20 has 1.500× ± 0.004 more page-faults; p < 0.001
+        cycles             no significant difference (p = 0.85)
+        page-faults per s  no verdict of its own (a rate: the total ÷ time; see both)
+        user CPU           ./rowcol col 1024 20 has 2.31× ± 0.06 more user CPU time; p < 0.001"
+    `);
+    expect(widest(text)).toBeLessThanOrEqual(120);
+  });
+});
+
+describe('wrapLine', () => {
+  it('breaks at spaces with a hanging indent, never inside a word', () => {
+    expect(wrapLine('  col is 2.31× ± 0.08 slower; p < 0.001', 24)).toEqual(['  col is 2.31× ± 0.08', '    slower; p < 0.001']);
+    expect(wrapLine('short', 24)).toEqual(['short']);
+    expect(wrapLine('a /a/very/long/path/that/cannot/break b', 10)).toEqual(['a', '  /a/very/long/path/that/cannot/break', '  b']);
+  });
+});
