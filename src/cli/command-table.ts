@@ -20,7 +20,9 @@ export const commandTable: readonly CommandEntry[] = [
   { name: 'compare', args: '[targets...]', description: 'run alternatives (cells of a file, or commands) interleaved, many times, and say whether they differ', load: async () => (await import('./commands/compare.ts')).registerCompare },
   { name: 'attach', args: '<pid>', description: 'watch a running process: RSS, CPU and perf counters per interval, then a summary', load: async () => (await import('./commands/attach.ts')).registerAttach },
   { name: 'doctor', args: '', description: 'say whether perf can count hardware events here, and the command that fixes it if not', load: async () => (await import('./commands/doctor.ts')).registerDoctor },
+  { name: 'events', args: '', description: 'list the -e presets (cache, ipc, tlb, branch) and events, and which of them count here', load: async () => (await import('./commands/events.ts')).registerEvents },
   { name: 'parse', args: '[file]', description: 'read saved perf stat output (human, CSV from -x, JSON from -j) and print its counter rows', load: async () => (await import('./commands/parse.ts')).registerParse },
+  { name: 'kernel', args: '[connection_file]', description: 'a Jupyter kernel that reports what every cell cost (kernel install | uninstall | list)', load: async () => (await import('./commands/kernel.ts')).registerKernel },
   { name: 'completion', args: '<shell>', description: 'print a completion script for bash, zsh or fish', load: async () => (await import('./commands/completion.ts')).registerCompletion },
 ];
 

@@ -1,0 +1,159 @@
+import repl, { type REPLServer } from 'node:repl';
+import { PassThrough, Writable } from 'node:stream';
+import { exposeGc } from '../repl/expose-gc.ts';
+import { measureReplCommands, type ReplMeasurement, type ReplReportEvent } from '../repl/measured-eval.ts';
+import type { MeasureOptions } from '../session/options.ts';
+
+type AsyncCompleter = (line: string, callback: (error: Error | null | undefined, result?: [string[], string]) => void) => void;
+type EvalCallback = (error: Error | null, result?: unknown) => void;
+type Eval = (this: REPLServer, code: string, context: object, file: string, callback: EvalCallback) => void;
+
+/** How a cell ended: its value, or what it threw (a SyntaxError, an interruption, …). */
+export type CellOutcome = { readonly kind: 'value'; readonly value: unknown } | { readonly kind: 'thrown'; readonly value: unknown };
+
+export interface EngineRun {
+  readonly outcome: CellOutcome;
+  /** The cell's report; null with reporting off, for code that did not run, or when perfcell failed. */
+  readonly report: ReplReportEvent | null;
+}
+
+export interface CellEngine {
+  /** Runs one cell in the shared scope, measured like a REPL command; settles once its report is ready. */
+  run(code: string): Promise<EngineRun>;
+  /**
+   * Interrupts a cell that waits on a top-level await (node:repl's own Ctrl-C path). A cell busy
+   * in synchronous code is stopped by SIGINT itself (breakEvalOnSigint); false when no cell waits.
+   */
+  interruptAwait(): boolean;
+  /** Completions of `line` as node:repl's Tab finds them: [names, the text they replace]. */
+  complete(line: string): Promise<readonly [readonly string[], string]>;
+  readonly measurement: ReplMeasurement;
+  readonly server: REPLServer;
+  close(): void;
+}
+
+export interface CellEngineOptions {
+  readonly measure?: MeasureOptions;
+  /** One-line problems of perfcell itself. */
+  readonly onProblem: (message: string) => void;
+  /** A SIGINT that found no cell to interrupt. */
+  readonly onIdleInterrupt?: () => void;
+}
+
+interface Pending {
+  readonly resolve: (run: EngineRun) => void;
+  outcome: CellOutcome | null;
+  thrown: { value: unknown } | null;
+  report: ReplReportEvent | null;
+  awaiting: boolean;
+}
+
+/**
+ * The notebook kernel's evaluation: the REPL's measured eval (measureReplCommands over a
+ * node:repl server), driven without a terminal. It keeps everything the REPL has — one global
+ * scope, top-level await, TypeScript, Ctrl-C by SIGINT, the window prepared before each
+ * command — and only changes where code comes from and where the report goes. The server's
+ * eval, writer and prompt are hooked underneath the measured ones: the eval callback brings a
+ * value or a parse error, the writer a throw (node:repl's domain formats it), and the prompt
+ * the measured eval asks for once the report is out is the end of the cell.
+ */
+export function createCellEngine(options: CellEngineOptions): CellEngine {
+  exposeGc();
+  const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const server = repl.start({ prompt: '', input: new PassThrough(), output: sink, terminal: false, useGlobal: true, ignoreUndefined: true, breakEvalOnSigint: true });
+  // Cells do not feed `_` (the notebook shows the value; nothing of the kernel keeps it), so the REPL's `_` hint does not apply.
+  Object.assign(server, { underscoreAssigned: true });
+  let pending: Pending | null = null;
+  let closed = false;
+
+  const replEval = server.eval as Eval;
+  const originalWriter = server.writer;
+  // SIGINT: while a cell's synchronous code runs, node:repl's watchdog (breakEvalOnSigint) takes
+  // it and stops the code. A process listener must not exist then: vm takes every SIGINT
+  // listener off around a breakOnSigint run, which resets the signal to its default (kill) over
+  // the watchdog node:repl started just before. Outside that, the listener interrupts a cell
+  // waiting on an await, and otherwise keeps the kernel alive.
+  const onSigint = (): void => {
+    if (!interruptAwait()) options.onIdleInterrupt?.();
+  };
+  process.on('SIGINT', onSigint);
+  const hookedEval: Eval = function (code, context, file, callback) {
+    const cell = pending;
+    process.off('SIGINT', onSigint);
+    try {
+      replEval.call(this, code, context, file, callback);
+    } finally {
+      if (!closed) process.on('SIGINT', onSigint);
+    }
+    // Still unsettled after the synchronous part: a top-level await is waiting (and listens for Ctrl-C).
+    if (cell !== null && cell.outcome === null && cell.thrown === null) cell.awaiting = true;
+  };
+  Object.assign(server, {
+    eval: hookedEval,
+    writer: Object.assign((value: unknown): string => {
+      if (pending !== null && pending.thrown === null) pending.thrown = { value };
+      return originalWriter.call(server, value);
+    }, { options: (originalWriter as { options?: unknown }).options }),
+    displayPrompt(): void {
+      const cell = pending;
+      if (cell === null) return;
+      pending = null;
+      const outcome: CellOutcome = cell.outcome ?? (cell.thrown !== null ? { kind: 'thrown', value: cell.thrown.value } : { kind: 'value', value: undefined });
+      cell.resolve({ outcome, report: cell.report });
+    },
+  });
+
+  const measurement = measureReplCommands(server, {
+    ...(options.measure === undefined ? {} : { measure: options.measure }),
+    typescript: 'auto',
+    onReport(event) {
+      if (pending !== null) pending.report = event;
+    },
+    onProblem: options.onProblem,
+  });
+
+  function interruptAwait(): boolean {
+    if (pending === null || !pending.awaiting || pending.outcome !== null || pending.thrown !== null) return false;
+    server.emit('SIGINT');
+    return true;
+  }
+
+  let queue: Promise<unknown> = Promise.resolve();
+  const runNow = (code: string): Promise<EngineRun> =>
+    new Promise((resolve) => {
+      const cell: Pending = { resolve, outcome: null, thrown: null, report: null, awaiting: false };
+      pending = cell;
+      server.eval(code, server.context, 'cell', (error, result) => {
+        if (cell.outcome === null) {
+          cell.outcome = error === null ? { kind: 'value', value: result } : { kind: 'thrown', value: error instanceof repl.Recoverable ? new SyntaxError(`${error.message} (the cell ends too early)`) : error };
+        }
+        // As node:repl does after printing a value: ask for the prompt, which the measured eval holds until the report is out.
+        server.displayPrompt();
+      });
+    });
+
+  return {
+    run(code) {
+      const result = queue.then(() => runNow(code));
+      queue = result.catch(() => undefined);
+      return result;
+    },
+    interruptAwait,
+    complete(line) {
+      return new Promise((resolve) => {
+        (server.completer as unknown as AsyncCompleter)(line, (error, result) => {
+          if (error || result === undefined) resolve([[], '']);
+          else resolve([result[0].filter((name) => name !== ''), result[1]]);
+        });
+      });
+    },
+    measurement,
+    server,
+    close() {
+      closed = true;
+      process.off('SIGINT', onSigint);
+      measurement.close();
+      server.close();
+    },
+  };
+}

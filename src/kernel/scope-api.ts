@@ -1,0 +1,54 @@
+import { splitEventList } from '../repl/dot-commands.ts';
+import type { ReplMeasurement } from '../repl/measured-eval.ts';
+import { DEFAULT_EVENTS, DEFAULT_INTERVAL_MS } from '../session/options.ts';
+import type { CommandReport } from '../session/report.ts';
+
+/** `perfcell` inside notebook cells: the REPL's dot-commands as calls (the original's %imu_start/%imu_stop). */
+export interface KernelScopeApi {
+  readonly last: CommandReport | undefined;
+  readonly history: readonly CommandReport[];
+  readonly reporting: boolean;
+  /** Reports from the next cell on; false when it already did. */
+  start(): boolean;
+  stop(): boolean;
+  /** The perf events; with arguments (names or one comma list), sets them from the next cell on; `events('default')` resets. */
+  events(...names: string[]): readonly string[];
+  /** perf's sampling interval in ms; with an argument (whole ms ≥ 10), sets it from the next cell on. */
+  interval(ms?: number): number;
+}
+
+export function createScopeApi(measurement: ReplMeasurement): KernelScopeApi {
+  return {
+    get last() {
+      return measurement.last;
+    },
+    get history() {
+      return [...measurement.history];
+    },
+    get reporting() {
+      return measurement.reporting;
+    },
+    start: () => measurement.start(),
+    stop: () => measurement.stop(),
+    events(...names) {
+      if (names.length === 0) return measurement.measure.events ?? DEFAULT_EVENTS;
+      const wanted = splitEventList(names.join(','));
+      const { events: _dropped, ...rest } = measurement.measure;
+      void _dropped;
+      if (wanted.length === 1 && wanted[0] === 'default') {
+        measurement.configure({ ...rest, perf: true });
+        return DEFAULT_EVENTS;
+      }
+      if (wanted.length === 0) throw new TypeError('give event names, e.g. perfcell.events("page-faults", "task-clock")');
+      measurement.configure({ ...rest, events: wanted, perf: true });
+      return wanted;
+    },
+    interval(ms) {
+      if (ms === undefined) return measurement.measure.intervalMs ?? DEFAULT_INTERVAL_MS;
+      // perf stat refuses -I under 10 ms.
+      if (!Number.isInteger(ms) || ms < 10) throw new RangeError('give a whole number of milliseconds ≥ 10, e.g. perfcell.interval(50)');
+      measurement.configure({ ...measurement.measure, intervalMs: ms });
+      return ms;
+    },
+  };
+}

@@ -1,0 +1,164 @@
+"""Drives `perfcell kernel` with jupyter_client's KernelManager (the real client) and prints one JSON
+line per scenario on stdout, for test/kernel/kernel-client.test.ts to assert on.
+
+Usage: /usr/bin/python3 drive_kernel.py KERNEL_NAME SCENARIO...
+Scenarios: basic, interrupt, restart, shutdown, badsig, complete
+JUPYTER_PATH must point at the share/jupyter holding the kernelspec.
+"""
+import json
+import os
+import signal
+import sys
+import time
+
+from jupyter_client.manager import KernelManager
+from jupyter_client.session import Session
+
+TIMEOUT_S = 60
+
+
+def run_cell(kc, code, timeout=TIMEOUT_S, **kwargs):
+    """Executes code; returns (reply content, [iopub messages of that request])."""
+    msg_id = kc.execute(code, **kwargs)
+    outputs = []
+    deadline = time.monotonic() + timeout
+    idle = False
+    while not idle:
+        msg = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "status":
+            idle = msg["content"]["execution_state"] == "idle"
+            continue
+        outputs.append({"type": msg["msg_type"], "content": msg["content"]})
+    reply = kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+    return reply["content"], outputs
+
+
+def shell_reply(kc, msg_id):
+    reply = kc.get_shell_msg(timeout=TIMEOUT_S)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kc.get_shell_msg(timeout=TIMEOUT_S)
+    return reply["content"]
+
+
+def summary(reply, outputs):
+    return {
+        "status": reply["status"],
+        "execution_count": reply.get("execution_count"),
+        "ename": reply.get("ename"),
+        "outputs": outputs,
+    }
+
+
+def start(name):
+    km = KernelManager(kernel_name=name)
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=TIMEOUT_S)
+    return km, kc
+
+
+def emit(scenario, **data):
+    print(json.dumps({"scenario": scenario, **data}), flush=True)
+
+
+def scenario_basic(km, kc):
+    info = kc.kernel_info(reply=True, timeout=TIMEOUT_S)["content"]
+    results = [summary(*run_cell(kc, "const n: number = 20; n + 22"))]
+    results.append(summary(*run_cell(kc, "throw new RangeError('too far')")))
+    results.append(summary(*run_cell(kc, "n * 2", silent=True)))
+    results.append(summary(*run_cell(kc, "n * 3")))
+    comp = shell_reply(kc, kc.is_complete("function f() {"))
+    comp2 = shell_reply(kc, kc.is_complete("const x: number = 1"))
+    completion = kc.complete("const nn = 1;\nn", 15, reply=True, timeout=TIMEOUT_S)["content"]
+    inspection = kc.inspect("n", 1, reply=True, timeout=TIMEOUT_S)["content"]
+    comm = kc.comm_info(reply=True, timeout=TIMEOUT_S)["content"]
+    emit("basic", info=info, results=results, is_complete=[comp, comp2], complete=completion, inspect=inspection, comm_info=comm)
+
+
+def scenario_interrupt(km, kc):
+    msg_id = kc.execute("let spins = 0; while (true) { spins++ }")
+    time.sleep(1.5)
+    km.interrupt_kernel()
+    deadline = time.monotonic() + TIMEOUT_S
+    reply = kc.get_shell_msg(timeout=TIMEOUT_S)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+    outputs = []
+    while True:
+        msg = kc.get_iopub_msg(timeout=TIMEOUT_S)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            break
+        if msg["msg_type"] != "status":
+            outputs.append({"type": msg["msg_type"], "content": msg["content"]})
+    after = summary(*run_cell(kc, "spins > 0 ? 'spun and went on' : 'never spun'"))
+    # An awaiting cell is interrupted too (node:repl's Ctrl-C path for top-level await).
+    msg_id = kc.execute("await new Promise(() => {})")
+    time.sleep(1.0)
+    km.interrupt_kernel()
+    awaited = kc.get_shell_msg(timeout=TIMEOUT_S)
+    while awaited["parent_header"].get("msg_id") != msg_id:
+        awaited = kc.get_shell_msg(timeout=TIMEOUT_S)
+    after_await = summary(*run_cell(kc, "1 + 1"))
+    emit("interrupt", interrupted=summary(reply["content"], outputs), after=after, awaited={"status": awaited["content"]["status"], "ename": awaited["content"].get("ename")}, after_await=after_await)
+
+
+def scenario_restart(km, kc):
+    before = summary(*run_cell(kc, "globalThis.mark = 'before restart'; process.pid"))
+    old_pid = km.provisioner.process.pid
+    km.restart_kernel(now=False)
+    kc.wait_for_ready(timeout=TIMEOUT_S)
+    after = summary(*run_cell(kc, "typeof mark"))
+    emit("restart", before=before, after=after, old_pid=old_pid, old_alive=alive(old_pid), new_pid=km.provisioner.process.pid)
+
+
+def scenario_shutdown(km, kc):
+    pid = km.provisioner.process.pid
+    run_cell(kc, "1")
+    km.shutdown_kernel(now=False)
+    emit("shutdown", pid=pid, alive=alive(pid), exit_code=None)
+
+
+def scenario_badsig(km, kc):
+    # A client signing with the wrong key: its execute must be dropped, never executed.
+    bad = Session(key=b"not-the-key", signature_scheme="hmac-sha256")
+    msg = bad.msg("execute_request", {"code": "globalThis.pwned = true; 'pwned'", "silent": False, "store_history": True, "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
+    bad.send(kc.shell_channel.socket, msg)
+    time.sleep(1.0)
+    check = summary(*run_cell(kc, "typeof pwned"))
+    emit("badsig", check=check)
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie (exited, not yet reaped) counts as gone.
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def main():
+    name = sys.argv[1]
+    for scenario in sys.argv[2:]:
+        km, kc = start(name)
+        try:
+            globals()[f"scenario_{scenario}"](km, kc)
+        finally:
+            kc.stop_channels()
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)
+
+
+if __name__ == "__main__":
+    main()
