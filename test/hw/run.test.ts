@@ -1,0 +1,129 @@
+/**
+ * `perfcell run` on hardware counters, end to end. A REPLAY: perf here is the replaying perf of
+ * test/support/replay-perf (this VM has no PMU), which prints the rows of a scenario in the
+ * layouts of the recorded captures gh-loop-unroll-multiplexed.csv.txt (multiplexing),
+ * lkml-2023-kanliang-adl-hybrid-default.human.txt / kernel-doc-intel-hybrid-thread-mode.human.txt
+ * (hybrid rows), lkml-2024-jclark-hybrid-not-counted-before.json.txt (the idle PMU) and
+ * local-perf61-vm-pid-interval-comma.csv.txt (perf 6.1's interval rows). The program is real:
+ * test/fixtures/spin.c busy for 0.5 s.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture } from '../support/fixtures.ts';
+import { leakedPerfPids, perfPidsNow } from '../support/leaked-perf.ts';
+import { buildReplayPerf } from '../support/replay-perf/replay-perf.ts';
+import {
+  EVENT_LIST, EVENTS, HYBRID_75_25, HYBRID_CORE_ONLY, MULTIPLEXED_50, ONE_NOT_COUNTED, PLAIN, RATES,
+  eventLine, expectNear, expectTrueDerived, expectTrueRates, lineRateAndTotal, perfcellOnReplay, type CountersJson,
+} from './hw-scenarios.ts';
+
+interface RunJson {
+  readonly durationS: number;
+  readonly exitCode: number | null;
+  readonly counters: CountersJson;
+  readonly warnings: readonly string[];
+}
+
+const spin = (): string[] => [fixture('spin'), '0.5'];
+const runJson = async (scenario: Parameters<typeof perfcellOnReplay>[1]): Promise<{ report: RunJson; stderr: string }> => {
+  const result = await perfcellOnReplay(['run', '--json', '-e', EVENT_LIST, '--', ...spin()], scenario);
+  expect(result.exitCode, result.stderr).toBe(0);
+  return { report: JSON.parse(result.stdout) as RunJson, stderr: result.stderr };
+};
+const runText = async (scenario: Parameters<typeof perfcellOnReplay>[1]): Promise<string> => {
+  const result = await perfcellOnReplay(['run', '-e', EVENT_LIST, '--', ...spin()], scenario);
+  expect(result.exitCode, result.stderr).toBe(0);
+  return result.stderr;
+};
+
+const perfBefore = perfPidsNow();
+beforeAll(() => buildReplayPerf());
+afterAll(() => expect(leakedPerfPids(perfBefore)).toEqual([]));
+
+describe('perfcell run on a replayed PMU (0.5 s program; cache-misses 1e6/s, cache-references 4e6/s, instructions 2e9/s, cycles 1e9/s)', () => {
+  it('--json: per-second averages and totals within 2%, miss ratio 0.25, IPC 2.00, MPKI 0.5', async () => {
+    const { report } = await runJson(PLAIN);
+    expect(report.durationS).toBeGreaterThanOrEqual(0.5);
+    expectTrueRates(report.counters, report.durationS);
+    expectTrueDerived(report.counters.derived);
+    for (const event of report.counters.events) expect(event.lowestRunningPct, event.event).toBe(100);
+  });
+
+  it('text: each event\'s rate and total within 2%, and the derived metrics line', async () => {
+    const text = await runText(PLAIN);
+    const durationS = Number(/ in (\d+\.\d+)s/.exec(text)?.[1]);
+    for (const event of EVENTS) {
+      const { perSecond, total } = lineRateAndTotal(eventLine(text, event));
+      expectNear(perSecond, RATES[event], `${event} per second`);
+      expectNear(total, RATES[event] * durationS, `${event} total`);
+      expect(eventLine(text, event)).not.toMatch(/scaled/);
+    }
+    expect(text).toMatch(/miss ratio 25\.0%\s+IPC 2\.00\s+MPKI 0\.50/);
+  });
+
+  it('50% multiplexing: the same true rates (perf scaled them), the percentage on every line and one warning naming the fix', async () => {
+    const { report, stderr } = await runJson(MULTIPLEXED_50);
+    expectTrueRates(report.counters, report.durationS);
+    expectTrueDerived(report.counters.derived);
+    for (const event of report.counters.events) expect(event.lowestRunningPct, event.event).toBe(50);
+    const warnings = [...report.warnings, stderr].join('\n');
+    expect(warnings).toMatch(/50% of the time/);
+    expect(warnings).toMatch(/fewer events|\{cache-misses,cache-references\}/);
+    const text = await runText(MULTIPLEXED_50);
+    for (const event of EVENTS) expect(eventLine(text, event)).toMatch(/scaled from 50% of the time/);
+    expect(text.match(/^warning: .*multiplex/gm)).toHaveLength(1);
+  });
+
+  it('hybrid 75% cpu_core / 25% cpu_atom: each event folds to its true total within 2%, split by PMU, with derived metrics', async () => {
+    const { report } = await runJson(HYBRID_75_25);
+    expectTrueRates(report.counters, report.durationS);
+    expectTrueDerived(report.counters.derived);
+    for (const name of EVENTS) {
+      const event = report.counters.events.find((candidate) => candidate.event === name);
+      expect(event?.pmus?.map((share) => [share.pmu, share.event, share.status])).toEqual([
+        ['cpu_core', `cpu_core/${name}/`, 'counted'],
+        ['cpu_atom', `cpu_atom/${name}/`, 'counted'],
+      ]);
+      expectNear(event?.pmus?.[0]?.total, 0.75 * (event?.total ?? 0), `${name} on cpu_core`);
+      expectNear(event?.pmus?.[1]?.total, 0.25 * (event?.total ?? 0), `${name} on cpu_atom`);
+    }
+    // No event of the printed names is left unfolded (adding the two rows would double the count).
+    expect(report.counters.events.map((event) => event.event).sort()).toEqual([...EVENTS].sort());
+    expect(report.counters.derived.byPmu?.cpu_core?.ipc).toBeCloseTo(2, 3);
+    expect(report.counters.derived.byPmu?.cpu_atom?.missRatio).toBeCloseTo(0.25, 3);
+    const text = await runText(HYBRID_75_25);
+    for (const event of EVENTS) {
+      expectNear(lineRateAndTotal(eventLine(text, event)).perSecond, RATES[event], `${event} per second (text)`);
+      expect(eventLine(text, event)).toMatch(/cpu_core 75%.*cpu_atom 25%/);
+    }
+    expect(text).toMatch(/miss ratio 25\.0%\s+IPC 2\.00\s+MPKI 0\.50/);
+  });
+
+  it('hybrid, core only: the true totals, and cpu_atom named as the PMU the task never ran on (not "ran too briefly")', async () => {
+    const { report, stderr } = await runJson(HYBRID_CORE_ONLY);
+    expectTrueRates(report.counters, report.durationS);
+    expectTrueDerived(report.counters.derived);
+    for (const name of EVENTS) {
+      const event = report.counters.events.find((candidate) => candidate.event === name);
+      expect(event?.pmus?.map((share) => [share.pmu, share.status])).toEqual([['cpu_core', 'counted'], ['cpu_atom', 'not counted']]);
+    }
+    const said = [...report.warnings, stderr].join('\n');
+    expect(said).toMatch(/never ran on cpu_atom/);
+    expect(said).not.toMatch(/too briefly/);
+  });
+
+  it('one <not counted> event leaves the others counted and their metric intact', async () => {
+    const { report } = await runJson(ONE_NOT_COUNTED);
+    const others = EVENTS.filter((event) => event !== 'cache-references');
+    expectTrueRates(report.counters, report.durationS, others);
+    const missing = report.counters.events.find((event) => event.event === 'cache-references');
+    expect(missing?.status).toBe('not counted');
+    expect(missing?.total).toBeNull();
+    expect(report.counters.derived.missRatio).toBeNull();
+    expect(report.counters.derived.ipc).toBeCloseTo(2, 3);
+    expect(report.counters.derived.missesPerKiloInstruction).toBeCloseTo(0.5, 3);
+    const text = await runText(ONE_NOT_COUNTED);
+    expect(eventLine(text, 'cache-references')).toMatch(/not counted/);
+    expectNear(lineRateAndTotal(eventLine(text, 'cache-misses')).perSecond, RATES['cache-misses'], 'cache-misses per second (text)');
+    expect(text).toMatch(/IPC 2\.00\s+MPKI 0\.50/);
+  });
+});
