@@ -1,0 +1,221 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliPath } from '../support/fixtures.ts';
+import { leakedPerfPids, perfPidsNow } from '../support/leaked-perf.ts';
+import { livePerfPids } from '../support/perf.ts';
+import { jupyterMissing, PYTHON } from './jupyter.ts';
+
+interface CellSummary {
+  readonly status: string;
+  readonly execution_count: number | null;
+  readonly ename: string | null;
+  readonly outputs: readonly { readonly type: string; readonly content: Record<string, unknown> }[];
+}
+
+const REPORT_MIME = 'application/vnd.perfcell.report+json';
+let dir = '';
+const perfBefore = perfPidsNow();
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'perfcell-kernel-client-'));
+  const install = spawnSync(process.execPath, [cliPath, 'kernel', 'install', '--prefix', dir, '--name', 'perfcell-client'], { encoding: 'utf8' });
+  expect(install.status, install.stderr).toBe(0);
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  expect(leakedPerfPids(perfBefore)).toEqual([]);
+});
+
+/** Runs drive_kernel.py's scenarios through jupyter_client's KernelManager; one JSON object each. */
+async function drive(...scenarios: string[]): Promise<Record<string, Record<string, unknown>>> {
+  const result = await execa(PYTHON, [join(import.meta.dirname, 'drive_kernel.py'), 'perfcell-client', ...scenarios], {
+    env: { JUPYTER_PATH: join(dir, 'share', 'jupyter') },
+    reject: false,
+    timeout: 150_000,
+    forceKillAfterDelay: 1_000,
+  });
+  expect(result.exitCode, result.stderr).toBe(0);
+  return Object.fromEntries(result.stdout.trim().split('\n').map((line) => {
+    const parsed = JSON.parse(line) as { scenario: string };
+    return [parsed.scenario, parsed as Record<string, unknown>];
+  }));
+}
+
+const reportText = (cell: CellSummary): string => {
+  const display = cell.outputs.find((output) => output.type === 'display_data');
+  return String((display?.content['data'] as Record<string, unknown> | undefined)?.['text/plain'] ?? '');
+};
+
+describe.skipIf(jupyterMissing !== null)('perfcell kernel driven by jupyter_client', () => {
+  it('answers kernel_info, execute (silent, errors), is_complete, complete, inspect and comm_info', async () => {
+    const { basic } = await drive('basic');
+    const info = basic!['info'] as Record<string, unknown>;
+    expect(info).toMatchObject({ status: 'ok', protocol_version: '5.3', implementation: 'perfcell', language_info: { name: 'typescript', file_extension: '.ts' } });
+    const [first, thrown, silent, after] = basic!['results'] as CellSummary[];
+    expect(first).toMatchObject({ status: 'ok', execution_count: 1 });
+    expect(reportText(first!)).toMatch(/^In \[1\] used /);
+    expect(thrown).toMatchObject({ status: 'error', execution_count: 2, ename: 'RangeError' });
+    expect(thrown!.outputs.map((output) => output.type)).toEqual(['execute_input', 'error', 'display_data']);
+    // silent: no outputs at all, and the count does not move.
+    expect(silent).toMatchObject({ status: 'ok', execution_count: 2, outputs: [] });
+    expect(after).toMatchObject({ status: 'ok', execution_count: 3 });
+    expect(after!.outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': '60' });
+    expect(basic!['is_complete']).toEqual([{ status: 'incomplete', indent: '' }, { status: 'complete' }]);
+    const completion = basic!['complete'] as { matches: string[]; cursor_start: number; cursor_end: number };
+    expect(completion.matches).toContain('n');
+    expect(completion.matches).toContain('Number');
+    expect(completion).toMatchObject({ cursor_start: 14, cursor_end: 15 });
+    expect(basic!['inspect']).toMatchObject({ status: 'ok', found: true, data: { 'text/plain': 'n: number\n20' } });
+    expect(basic!['comm_info']).toEqual({ status: 'ok', comms: {} });
+  }, 160_000);
+
+  it('interrupts `while (true) {}` by SIGINT, reports it up to the interruption, and goes on; an await is interrupted too', async () => {
+    const { interrupt } = await drive('interrupt');
+    const interrupted = interrupt!['interrupted'] as CellSummary;
+    expect(interrupted).toMatchObject({ status: 'error', ename: 'Interrupted' });
+    const display = interrupted.outputs.find((output) => output.type === 'display_data');
+    const report = (display!.content['data'] as Record<string, { signal: string; durationS: number }>)[REPORT_MIME]!;
+    expect(report.signal).toBe('SIGINT');
+    // The cell was interrupted about 1.5 s after it was sent.
+    expect(report.durationS).toBeGreaterThan(0.5);
+    expect(reportText(interrupted)).toContain('interrupted');
+    const after = interrupt!['after'] as CellSummary;
+    expect(after.outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': "'spun and went on'" });
+    expect(interrupt!['awaited']).toEqual({ status: 'error', ename: 'Interrupted' });
+    expect(interrupt!['after_await']).toMatchObject({ status: 'ok' });
+  }, 160_000);
+
+  it('restarts (a fresh scope in a new process, the old one gone) and shuts down', async () => {
+    const { restart, shutdown } = await drive('restart', 'shutdown');
+    expect(restart!['old_alive']).toBe(false);
+    expect(restart!['new_pid']).not.toBe(restart!['old_pid']);
+    expect((restart!['after'] as CellSummary).outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': "'undefined'" });
+    expect(shutdown!['alive']).toBe(false);
+  }, 160_000);
+
+  it('drops a message signed with the wrong key without executing it', async () => {
+    const { badsig } = await drive('badsig');
+    const check = badsig!['check'] as CellSummary;
+    expect(check.outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': "'undefined'" });
+    // The dropped message did not take an execution count.
+    expect(check.execution_count).toBe(1);
+  }, 160_000);
+
+  it('exits when the Jupyter that started it dies, and its perf with it', async () => {
+    const parent = spawn(PYTHON, [join(import.meta.dirname, 'parent_dies.py'), process.execPath, cliPath, join(dir, 'orphan.json')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const kernelPid = await new Promise<number>((resolve, reject) => {
+      parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+      parent.once('exit', () => reject(new Error('the launcher exited before starting the kernel')));
+    });
+    expect(isAlive(kernelPid)).toBe(true);
+    // Give it time to bind and prepare its first perf.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    parent.kill('SIGKILL');
+    const goneWithinMs = await waitUntil(() => !isAlive(kernelPid), 10_000);
+    expect(goneWithinMs).not.toBeNull();
+    await waitUntil(() => perfOf(kernelPid).length === 0, 5_000);
+    expect(perfOf(kernelPid)).toEqual([]);
+  }, 30_000);
+});
+
+describe('perfcell kernel: clear errors before Jupyter is involved', () => {
+  const perfcell = (args: readonly string[]) => execa(process.execPath, [cliPath, ...args], { reject: false, env: { NO_COLOR: '1' }, timeout: 30_000, forceKillAfterDelay: 1_000 });
+
+  it('says a missing connection file does not exist and how Jupyter passes it', async () => {
+    const result = await perfcell(['kernel', join(dir, 'nope.json')]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe(`error: connection file ${join(dir, 'nope.json')} does not exist (Jupyter passes it as {connection_file}: run perfcell kernel install, then pick "TypeScript (perfcell)" in Jupyter)`);
+  });
+
+  it('names what is wrong in a malformed connection file', async () => {
+    writeFileSync(join(dir, 'bad.json'), '{"ip": "127.0.0.1", "key": "k", "shell_port": 5}');
+    const result = await perfcell(['kernel', join(dir, 'bad.json')]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe(`error: connection file ${join(dir, 'bad.json')} has no valid "control_port" (a whole number 1-65535; got undefined)`);
+    writeFileSync(join(dir, 'notjson.json'), 'shell_port=5');
+    expect((await perfcell(['kernel', join(dir, 'notjson.json')])).stderr).toMatch(/^error: connection file .*notjson\.json is not JSON \(.*\); Jupyter writes it/);
+  });
+
+  it('names the channel whose port is in use, and exits', async () => {
+    const server: Server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const busy = (server.address() as { port: number }).port;
+    const ports = { shell_port: busy + 0, control_port: 0, iopub_port: 0, stdin_port: 0, hb_port: 0 };
+    // Free ports for the others: the shell one (bound first) is the taken one.
+    for (const name of ['control_port', 'iopub_port', 'stdin_port', 'hb_port'] as const) ports[name] = await freePort();
+    writeFileSync(join(dir, 'busy.json'), JSON.stringify({ transport: 'tcp', ip: '127.0.0.1', key: 'k', signature_scheme: 'hmac-sha256', ...ports }));
+    try {
+      const result = await perfcell(['kernel', join(dir, 'busy.json')]);
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toBe(`error: shell port tcp://127.0.0.1:${busy} is in use (another kernel on the same connection file? let Jupyter start the kernel with fresh ports)`);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('installs, lists and uninstalls its kernelspec with an absolute node and perfcell', async () => {
+    const prefix = join(dir, 'spec');
+    const installed = await perfcell(['kernel', 'install', '--prefix', prefix]);
+    expect(installed.exitCode).toBe(0);
+    const specDir = join(prefix, 'share', 'jupyter', 'kernels', 'perfcell');
+    expect(installed.stdout).toBe(`${specDir}\n`.trimEnd());
+    const spec = JSON.parse(readFileSync(join(specDir, 'kernel.json'), 'utf8')) as Record<string, unknown>;
+    expect(spec).toMatchObject({ argv: [process.execPath, cliPath, 'kernel', '{connection_file}'], display_name: 'TypeScript (perfcell)', language: 'typescript', interrupt_mode: 'signal' });
+    expect(readFileSync(join(specDir, 'logo-64x64.png')).subarray(1, 4).toString()).toBe('PNG');
+    const listed = await perfcell(['kernel', 'list', '--prefix', prefix]);
+    expect(listed.stdout).toContain(`perfcell\t${specDir}`);
+    expect((await perfcell(['kernel', 'uninstall', '--prefix', prefix])).exitCode).toBe(0);
+    const again = await perfcell(['kernel', 'uninstall', '--prefix', prefix]);
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toBe(`error: no kernelspec perfcell in ${join(prefix, 'share', 'jupyter', 'kernels')} (perfcell kernel list shows where they are)`);
+  });
+});
+
+if (jupyterMissing !== null) console.warn(jupyterMissing);
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    // A zombie has exited.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** perf processes attached to pid. */
+function perfOf(pid: number): number[] {
+  return livePerfPids().filter((perf) => {
+    try {
+      return readFileSync(`/proc/${perf}/cmdline`, 'utf8').split('\0').join(' ').includes(`--pid ${pid} `);
+    } catch {
+      return false;
+    }
+  });
+}
+
+async function waitUntil(done: () => boolean, limitMs: number): Promise<number | null> {
+  const start = Date.now();
+  while (Date.now() - start < limitMs) {
+    if (done()) return Date.now() - start;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return done() ? Date.now() - start : null;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
