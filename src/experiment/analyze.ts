@@ -1,3 +1,4 @@
+import { median } from 'simple-statistics';
 import { holmTestAlphas } from './holm.ts';
 import { describeMetric, orderMetricKeys, type MetricInfo, type RunValues } from './metrics.ts';
 import { countOutliers } from './outliers.ts';
@@ -26,13 +27,15 @@ export function valuesOf(runs: readonly RunValues[], key: string): number[] {
 }
 
 /**
- * The smallest relative difference called meaningful: 1%, or the noise floor's σ as a fraction of
- * the baseline's mean when that is larger (a difference smaller than the jitter of running nothing
- * at all is not the programs').
+ * The smallest relative difference called meaningful: 1%, or the noise floor's spread as a fraction
+ * of the baseline's mean when that is larger (a difference smaller than the jitter of running
+ * nothing at all is not the programs'). The spread is robust, 1.4826 × the median absolute
+ * deviation (σ for normal data), so one stretched run of the floor does not hide real differences.
  */
-export function minimumEffectFor(baseline: RunSummary, noiseFloor: RunSummary | null): number {
-  const spread = noiseFloor?.stdDev ?? null;
-  if (spread === null || baseline.mean === null || baseline.mean <= 0) return DEFAULT_MINIMUM_EFFECT;
+export function minimumEffectFor(baseline: RunSummary, floorValues: readonly number[]): number {
+  if (floorValues.length < 3 || baseline.mean === null || baseline.mean <= 0) return DEFAULT_MINIMUM_EFFECT;
+  const center = median(floorValues as number[]);
+  const spread = 1.4826 * median(floorValues.map((value) => Math.abs(value - center)));
   return Math.max(DEFAULT_MINIMUM_EFFECT, spread / baseline.mean);
 }
 
@@ -40,7 +43,8 @@ interface MetricInput {
   readonly metric: MetricInfo;
   readonly baseline: readonly number[];
   readonly alternative: readonly number[];
-  readonly noiseFloor: RunSummary | null;
+  /** The noise floor's runs of this metric; [] when none. */
+  readonly floorValues: readonly number[];
 }
 
 /**
@@ -52,12 +56,12 @@ interface MetricInput {
 function compareMetrics(baselineName: string, alternativeName: string, inputs: readonly MetricInput[], alpha: number): Comparison[] {
   const pValues = inputs.map(({ metric, baseline, alternative }) => (metric.role === 'secondary' ? (ratioTest(baseline, alternative)?.pValue ?? null) : null));
   const holm = holmTestAlphas(pValues, alpha);
-  return inputs.map(({ metric, baseline, alternative, noiseFloor }, index) =>
+  return inputs.map(({ metric, baseline, alternative, floorValues }, index) =>
     compareRuns({ name: baselineName, values: baseline }, { name: alternativeName, values: alternative }, metric.wording, {
       alpha,
       testAlpha: metric.role === 'secondary' ? (holm[index] ?? alpha) : alpha,
       role: metric.role,
-      minimumEffect: minimumEffectFor(summarizeRuns(baseline), noiseFloor),
+      minimumEffect: minimumEffectFor(summarizeRuns(baseline), floorValues),
     }),
   );
 }
@@ -70,10 +74,8 @@ function compareMetrics(baselineName: string, alternativeName: string, inputs: r
 export function analyzeRuns(alternatives: readonly AlternativeRuns[], noiseFloor: AlternativeRuns | null, alpha = 0.05): MetricResult[] {
   const keys = orderMetricKeys(alternatives.flatMap((alternative) => alternative.runs));
   const metrics = keys.map(describeMetric);
-  const floors = keys.map((key) => {
-    const values = noiseFloor === null ? [] : valuesOf(noiseFloor.runs, key);
-    return values.length === 0 ? null : summarizeRuns(values);
-  });
+  const floorValues = keys.map((key) => (noiseFloor === null ? [] : valuesOf(noiseFloor.runs, key)));
+  const floors = floorValues.map((values) => (values.length === 0 ? null : summarizeRuns(values)));
   const [first, ...rest] = alternatives;
   // comparisons[j][i]: alternative j + 1 against the first, metric i.
   const comparisons =
@@ -83,7 +85,7 @@ export function analyzeRuns(alternatives: readonly AlternativeRuns[], noiseFloor
           compareMetrics(
             first.name,
             alternative.name,
-            metrics.map((metric, index) => ({ metric, baseline: valuesOf(first.runs, metric.key), alternative: valuesOf(alternative.runs, metric.key), noiseFloor: floors[index] ?? null })),
+            metrics.map((metric, index) => ({ metric, baseline: valuesOf(first.runs, metric.key), alternative: valuesOf(alternative.runs, metric.key), floorValues: floorValues[index] ?? [] })),
             alpha,
           ),
         );
@@ -136,7 +138,7 @@ export function compareWithBaseline(current: readonly AlternativeRuns[], baselin
     const comparisons = compareMetrics(
       `${alternative.name} (saved)`,
       `${alternative.name} (now)`,
-      metrics.map((metric) => ({ metric, baseline: valuesOf(saved.runs, metric.key), alternative: valuesOf(alternative.runs, metric.key), noiseFloor: null })),
+      metrics.map((metric) => ({ metric, baseline: valuesOf(saved.runs, metric.key), alternative: valuesOf(alternative.runs, metric.key), floorValues: [] })),
       alpha,
     );
     result.push({ name: alternative.name, metrics: metrics.map((metric, index) => ({ metric, comparison: comparisons[index]! })) });

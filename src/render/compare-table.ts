@@ -16,6 +16,12 @@ export interface CompareRow {
   readonly ratioHigh: number | null;
   readonly pValue: number | null;
   readonly isSignificant: boolean | null;
+  /** Significant and above the minimum effect; null for the first and the noise floor. */
+  readonly isMeaningful: boolean | null;
+  /** 'log' or 'linear' (see RatioScale); null where there is no comparison. */
+  readonly scale: string | null;
+  /** The alpha the metric was tested at (Holm's step for secondary metrics); null without a test. */
+  readonly testAlpha: number | null;
   readonly verdict: string;
 }
 
@@ -36,17 +42,20 @@ export function flattenComparison(document: CompareDocument): CompareRow[] {
         ratioHigh: comparison?.ratio.interval?.high ?? null,
         pValue: comparison?.welch?.pValue ?? null,
         isSignificant: comparison?.isSignificant ?? null,
+        isMeaningful: comparison?.isMeaningful ?? null,
+        scale: comparison?.ratio.scale ?? null,
+        testAlpha: comparison === undefined || comparison.welch === null ? null : comparison.testAlpha,
         verdict: comparison?.verdict ?? '',
       });
     });
     if (result.noiseFloor !== null) {
-      rows.push({ ...base, role: 'noise-floor', name: document.noiseFloor?.name ?? 'noise floor', summary: result.noiseFloor, ratio: null, ratioLow: null, ratioHigh: null, pValue: null, isSignificant: null, verdict: '' });
+      rows.push({ ...base, role: 'noise-floor', name: document.noiseFloor?.name ?? 'noise floor', summary: result.noiseFloor, ratio: null, ratioLow: null, ratioHigh: null, pValue: null, isSignificant: null, isMeaningful: null, scale: null, testAlpha: null, verdict: '' });
     }
   }
   return rows;
 }
 
-export const COMPARE_COLUMNS = ['metric', 'label', 'unit', 'role', 'name', 'n', 'mean', 'stddev', 'median', 'min', 'max', 'ratio', 'ratio_low', 'ratio_high', 'p_value', 'significant', 'verdict'] as const;
+export const COMPARE_COLUMNS = ['metric', 'label', 'unit', 'role', 'name', 'n', 'mean', 'stddev', 'median', 'min', 'max', 'ratio', 'ratio_low', 'ratio_high', 'p_value', 'significant', 'meaningful', 'scale', 'test_alpha', 'verdict'] as const;
 
 /** The row's cells in COMPARE_COLUMNS order; numbers through `number`, missing values as ''. */
 export function rowCells(row: CompareRow, number: (value: number) => string): string[] {
@@ -69,6 +78,9 @@ export function rowCells(row: CompareRow, number: (value: number) => string): st
     num(row.ratioHigh),
     num(row.pValue),
     row.isSignificant === null ? '' : String(row.isSignificant),
+    row.isMeaningful === null ? '' : String(row.isMeaningful),
+    row.scale ?? '',
+    num(row.testAlpha),
     row.verdict,
   ];
 }

@@ -158,6 +158,13 @@ describe('perfcell compare: commands', () => {
     const csvColumns = csvHeader.split(',');
     // No field here holds a comma or quote except the verdict, which is last; the numbers come first.
     expect(csvRows.map((row) => pick(row.split(','), csvColumns, Number))).toEqual(expected);
+    // Wherever an interval is printed, "significant" is exactly "the interval excludes 1".
+    for (const row of csvRows.map((line) => line.split(','))) {
+      const at = (name: string) => row[csvColumns.indexOf(name)] ?? '';
+      if (at('ratio_low') === '') continue;
+      expect(at('significant')).toBe(String(Number(at('ratio_low')) > 1 || Number(at('ratio_high')) < 1));
+      expect(Number(at('test_alpha'))).toBeGreaterThan(0);
+    }
 
     // Markdown is for people: a table per metric in human units, read back to within its rounding.
     const markdownText = readFileSync(markdown, 'utf8');

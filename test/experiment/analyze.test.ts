@@ -68,11 +68,11 @@ describe('analyzeRuns: primary, Holm, rates, minimum effect, outliers', () => {
     expect(byKey('x/s')).toMatchObject({ role: 'rate', welch: null, isSignificant: false, isMeaningful: false });
   });
 
-  it('raises the minimum effect to the noise floor’s spread relative to the baseline', () => {
-    const floor = { name: 'noise floor', runs: [0.1, 0.2, 0.3, 0.15].map((durationS) => ({ durationS })) };
+  it('raises the minimum effect to the noise floor’s robust spread relative to the baseline', () => {
+    // median 0.2, absolute deviations 0.1 0 0.1 0.05 0.3 → MAD 0.1; the stretched run (0.5) barely counts.
+    const floor = { name: 'noise floor', runs: [0.1, 0.2, 0.3, 0.15, 0.5].map((durationS) => ({ durationS })) };
     const withFloor = analyze([a, b], floor)[0]!.comparisons[0]!;
-    const sigma = Math.sqrt([0.1, 0.2, 0.3, 0.15].reduce((s, v) => s + (v - 0.1875) ** 2, 0) / 3);
-    expect(withFloor.minimumEffect).toBeCloseTo(sigma / 1.025, 12);
+    expect(withFloor.minimumEffect).toBeCloseTo((1.4826 * 0.1) / 1.025, 12);
     expect(byKey('durationS').minimumEffect).toBe(0.01);
   });
 
