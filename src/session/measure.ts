@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.ts';
 import { runUnderCachegrind } from '../backends/cachegrind.ts';
 import { runProgram } from './run-program.ts';
-import { prepareWindow } from './window.ts';
+import { openSelfWindowLabel, overlapError, prepareWindow } from './window.ts';
 import type { MeasureOptions } from './options.ts';
 import type { CommandReport } from './report.ts';
 
@@ -9,7 +9,9 @@ import type { CommandReport } from './report.ts';
  * Measures one command and returns its report: a function run in this process (sync or async;
  * the window closes when its promise settles), or an external program given as an argv array
  * (no shell). A function that throws still gets its report: the error is rethrown with the
- * report attached as `error.report`.
+ * report attached as `error.report`. A function's final memory is settled after the window (its
+ * garbage collected; `settle: false` reads it as it is), and one function at a time is measured
+ * in a process: a call while another window is open is refused with a UsageError.
  * @example const report = await measure(() => new Float64Array(1 << 24).fill(1), { events: ['page-faults'] });
  */
 export async function measure(target: (() => unknown) | readonly string[], options: MeasureOptions = {}): Promise<CommandReport> {
@@ -18,8 +20,17 @@ export async function measure(target: (() => unknown) | readonly string[], optio
     return runProgram(target, options);
   }
   if (options.backend === 'cachegrind') throw new UsageError('the cachegrind backend measures external commands only (pass an argv array)');
+  // Refused before perf is started: two windows over one process would reset each other's peak
+  // and read each other's RAM.
+  const open = openSelfWindowLabel();
+  if (open !== null) throw overlapError(open);
   const window = prepareWindow(process.pid, { label: target.name || 'function', ...options });
-  await window.begin();
+  try {
+    await window.begin();
+  } catch (error: unknown) {
+    window.cancel();
+    throw error;
+  }
   let failure: { error: unknown } | null = null;
   try {
     await target();

@@ -42,6 +42,18 @@ let openSelfWindow: string | null = null;
  */
 let previousSelfUsedBytes = 0;
 
+/** The label of the in-process window now open, or null: measure(fn) refuses to open a second one. */
+export function openSelfWindowLabel(): string | null {
+  return openSelfWindow;
+}
+
+/** The error for a second window over this process while one is open. */
+export function overlapError(label: string): UsageError {
+  return new UsageError(
+    `a measurement of this process is already open (${label || 'unnamed'}); await it before measuring again (overlapping in-process windows would swap each other's RAM)`,
+  );
+}
+
 interface Start {
   readonly ns: bigint;
   readonly rssBytes: number | null;
@@ -70,11 +82,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}): Measur
   return {
     async begin() {
       if (isSelf) {
-        if (openSelfWindow !== null) {
-          throw new UsageError(
-            `a measurement of this process is already open (${openSelfWindow || 'unnamed'}); await it before measuring again (overlapping in-process windows would swap each other's RAM)`,
-          );
-        }
+        if (openSelfWindow !== null) throw overlapError(openSelfWindow);
         openSelfWindow = label;
         holdsSelf = true;
       }

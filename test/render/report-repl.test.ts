@@ -20,7 +20,7 @@ const report: CommandReport = {
     peakAboveFinalBytes: 0, peakMethod: 'vmhwm-reset',
     heap: { heapUsedDeltaBytes: 0, externalDeltaBytes: 128 * MIB, arrayBuffersDeltaBytes: 128 * MIB, heapUsedAfterBytes: 4 * MIB },
   },
-  cpu: { systemMeanPct: 50, singleMaxPct: 100, perCpuPct: [0, 100], userS: 0.08, systemS: 0.01 },
+  cpu: { systemMeanPct: 50, singleMaxPct: 100, perCpuPct: [0, 100], userS: 0.08, systemS: 0.01, ownPct: 100, machineWindowTooShort: false },
   counters: {
     backend: 'perf', simulated: false, intervalMs: 100,
     events: [sample('page-faults', 32_817), sample('task-clock', 88.5, 'msec')],
@@ -38,12 +38,19 @@ describe('renderReplReport', () => {
   it('prints RAM, heap and all counters in the asked order, unsupported ones named in place', () => {
     expect(renderReplReport(report, { eventOrder: ['cache-misses', 'cache-references', 'page-faults', 'task-clock'], notes: ['a note'] })).toBe(
       [
-        'In [3] used 128.1 MiB RAM in 0.090s (system mean cpu 50%, single max cpu 100%), peaked 0.0 MiB above final usage, current RAM usage now 176.4 MiB',
+        'In [3] used 128.1 MiB RAM in 0.090s (cpu 0.090s = 100% of one cpu; machine-wide mean 50%, busiest cpu 100%), peaked 0.0 MiB above final usage, current RAM usage now 176.4 MiB',
         '       heap used +0.0 MiB, external +128.0 MiB, array buffers +128.0 MiB',
         '       cache-misses, cache-references <not supported on this machine>   page-faults 32,817 (364,633/s)   task-clock 88.5 msec (983 msec/s)',
         '       a note',
       ].join('\n'),
     );
+  });
+
+  it('says when settling the final memory was cut short, and when the window was too short for machine-wide CPU', () => {
+    const cut = { ...report, memory: { ...report.memory, settle: { status: 'cut-short' as const, durationMs: 51 } } };
+    expect(renderReplReport(cut).split('\n')[1]).toBe('       RAM was still falling when settling stopped after 51 ms: final usage may read high');
+    const short = { ...report, cpu: { ...report.cpu, systemMeanPct: null, singleMaxPct: null, perCpuPct: [], machineWindowTooShort: true } };
+    expect(renderReplReport(short).split('\n')[0]).toContain('(cpu 0.090s = 100% of one cpu; machine-wide: window too short to measure)');
   });
 
   it('puts counted events first when no order is given, and prints no counter line without counters', () => {

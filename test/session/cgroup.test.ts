@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryCgroup, ownCgroupPath, parseCgroupMounts, type CgroupFs } from '../../src/session/cgroup.ts';
+
+// /proc/self/mountinfo and /proc/self/cgroup as recorded on this project's VM (cgroup v1 with a
+// memory hierarchy, the unified v2 hierarchy mounted beside it), and a systemd machine's pure v2.
+const V1_MOUNTINFO = [
+  '31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755',
+  '32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu',
+  '35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory',
+  '40 31 0:37 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup rw,name=systemd',
+  '41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw',
+].join('\n');
+const V1_CGROUP = '9:name=systemd:/\n4:memory:/process_api/60f11e02\n1:cpu:/\n0::/\n';
+const V2_MOUNTINFO = '30 23 0:26 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime shared:4 - cgroup2 cgroup2 rw,nsdelegate,memory_recursiveprot';
+const V2_CGROUP = '0::/user.slice/user-1000.slice/session-2.scope\n';
+
+describe('cgroup discovery (recorded /proc files)', () => {
+  it('finds the v1 memory hierarchy and the v2 one', () => {
+    expect(parseCgroupMounts(V1_MOUNTINFO)).toEqual([
+      { mountPoint: '/sys/fs/cgroup/cpu', version: 1, controllers: ['cpu'] },
+      { mountPoint: '/sys/fs/cgroup/memory', version: 1, controllers: ['memory'] },
+      { mountPoint: '/sys/fs/cgroup/systemd', version: 1, controllers: ['name=systemd'] },
+      { mountPoint: '/sys/fs/cgroup/unified', version: 2, controllers: [] },
+    ]);
+    expect(parseCgroupMounts(V2_MOUNTINFO)).toEqual([{ mountPoint: '/sys/fs/cgroup', version: 2, controllers: [] }]);
+  });
+
+  it('reads this process\'s own cgroup per hierarchy', () => {
+    expect(ownCgroupPath(V1_CGROUP, 'memory')).toBe('/process_api/60f11e02');
+    expect(ownCgroupPath(V1_CGROUP, '')).toBe('/');
+    expect(ownCgroupPath(V2_CGROUP, '')).toBe('/user.slice/user-1000.slice/session-2.scope');
+    expect(ownCgroupPath(V2_CGROUP, 'memory')).toBeNull();
+  });
+});
+
+/** A cgroup file system in memory; `refuse` lists directories where mkdir fails (not delegated). */
+function fakeFs(files: Record<string, string>, refuse: readonly string[] = []): CgroupFs & { files: Record<string, string> } {
+  return {
+    files,
+    read: (path) => {
+      const text = files[path];
+      if (text === undefined) throw new Error(`ENOENT ${path}`);
+      return text;
+    },
+    write: (path, data) => {
+      files[path] = data;
+    },
+    mkdir: (path) => {
+      if (refuse.some((parent) => path.startsWith(`${parent}/`))) throw new Error('EACCES');
+      files[`${path}/memory.peak`] = '0';
+    },
+    rmdir: (path) => {
+      for (const key of Object.keys(files)) if (key.startsWith(`${path}/`)) delete files[key];
+    },
+    exists: (path) => path in files,
+  };
+}
+
+describe('createMemoryCgroup (a file system in memory: making cgroups needs root)', () => {
+  it('makes a v2 cgroup under its own where allowed, puts the pid in, reads memory.peak and removes it', () => {
+    const fs = fakeFs({ '/proc/self/mountinfo': V2_MOUNTINFO, '/proc/self/cgroup': V2_CGROUP });
+    const cgroup = createMemoryCgroup(fs);
+    expect(cgroup?.method).toBe('memory-cgroup-v2');
+    expect(cgroup?.path).toMatch(/^\/sys\/fs\/cgroup\/user\.slice\/user-1000\.slice\/session-2\.scope\/perfcell-\d+-\d+$/);
+    expect(cgroup?.add(4242)).toBe(true);
+    expect(fs.files[`${cgroup?.path}/cgroup.procs`]).toBe('4242');
+    fs.files[`${cgroup?.path}/memory.peak`] = '209715200\n';
+    expect(cgroup?.peakBytes()).toBe(200 * 1024 * 1024);
+    cgroup?.remove();
+    expect(Object.keys(fs.files).some((path) => path.includes('perfcell-'))).toBe(false);
+  });
+
+  it('falls back to the hierarchy\'s root, and gives up (null) where no cgroup can be made', () => {
+    const fs = fakeFs({ '/proc/self/mountinfo': V2_MOUNTINFO, '/proc/self/cgroup': V2_CGROUP }, ['/sys/fs/cgroup/user.slice/user-1000.slice/session-2.scope']);
+    expect(createMemoryCgroup(fs)?.path).toMatch(/^\/sys\/fs\/cgroup\/perfcell-/);
+    expect(createMemoryCgroup(fakeFs({ '/proc/self/mountinfo': V2_MOUNTINFO, '/proc/self/cgroup': V2_CGROUP }, ['/sys/fs/cgroup']))).toBeNull();
+    expect(createMemoryCgroup(fakeFs({}))).toBeNull();
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { measure } from '../../src/session/measure.ts';
+
+const MIB = 1024 * 1024;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('measure(fn) in this process (RAM, time and CPU; no perf needed)', () => {
+  it('settles the final memory: a dropped 256 MiB temporary is a peak above final, not RAM used', async () => {
+    const report = await measure(() => {
+      const temporary = new Float64Array(32 * MIB).fill(1);
+      return temporary[5];
+    }, { perf: false });
+    expect(report.memory.settle?.status).toBe('settled');
+    expect(report.memory.peakAboveFinalBytes ?? 0).toBeGreaterThanOrEqual(240 * MIB);
+    expect(report.memory.usedBytes ?? Infinity).toBeLessThanOrEqual(20 * MIB);
+  });
+
+  it('pays no collection for a command that moved nothing', async () => {
+    const report = await measure(() => 1 + 1, { perf: false });
+    expect(report.memory.settle).toEqual({ status: 'not-needed', durationMs: 0 });
+  });
+
+  it('settle: false reads final memory at the window\'s end, as it is', async () => {
+    const kept: Float64Array[] = [];
+    const report = await measure(() => {
+      kept.push(new Float64Array(8 * MIB).fill(1));
+    }, { perf: false, settle: false });
+    expect(report.memory.settle?.status).toBe('off');
+    expect(report.memory.usedBytes ?? 0).toBeGreaterThanOrEqual(60 * MIB);
+    kept.length = 0;
+  });
+
+  it('refuses a second measurement while one is open, naming the open one, and measures again once it is done', async () => {
+    const first = measure(async function slow() {
+      await sleep(100);
+    }, { perf: false });
+    await expect(measure(() => 1, { perf: false })).rejects.toThrow(
+      "a measurement of this process is already open (slow); await it before measuring again (overlapping in-process windows would swap each other's RAM)",
+    );
+    const report = await first;
+    expect(report.durationS).toBeGreaterThanOrEqual(0.09);
+    expect((await measure(() => 1, { perf: false })).exitCode).toBe(0);
+  });
+
+  it('releases the window of a function that throws', async () => {
+    await expect(measure(() => {
+      throw new Error('boom');
+    }, { perf: false })).rejects.toThrow('boom');
+    expect((await measure(() => 1, { perf: false })).exitCode).toBe(0);
+  });
+});
