@@ -110,9 +110,21 @@ describe('perfcell parse', () => {
     expect(asJson.stdout).toBe('');
     expect(asJson.stderr.split('\n')).toEqual([
       `warning: skipped 12 lines of ${sample('local-perf61-vm-totals.csv.txt')} that looked like perf stat data but could not be read (check --format and --sep)`,
-      `warning: no perf stat counter rows in ${sample('local-perf61-vm-totals.csv.txt')} (is it the output of perf stat? try --format)`,
+      `error: no perf stat counter rows in ${sample('local-perf61-vm-totals.csv.txt')} (is it the output of perf stat? try --format)`,
     ]);
-    expect(asJson.exitCode).toBe(0);
+    expect(asJson.exitCode).toBe(1);
+  });
+
+  it('skips a line over 64 KiB with a count, and refuses binary input in one line, exit 1', async () => {
+    const row = '     0.100150932,85.72,msec,task-clock,85720814,100.00,0.857,CPUs utilized';
+    const long = await perfcell(['parse', '-'], `${row}\n${'x'.repeat(200_000)}\n${row}\n`);
+    expect(long.exitCode).toBe(0);
+    expect(ndjson(long.stdout)).toHaveLength(2);
+    expect(long.stderr).toBe('warning: skipped 1 line of stdin longer than 64 KiB (no perf stat line is that long; is it the right file?)');
+    const binary = await perfcell(['parse', '-'], Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 7919) % 256)) as unknown as string);
+    expect([binary.exitCode, binary.stderr]).toEqual([1, 'error: stdin is not text (mostly binary bytes), so not perf stat output (pass the file perf stat wrote, or its -o file)']);
+    const empty = await perfcell(['parse', '-'], 'hello\nworld\n');
+    expect([empty.exitCode, empty.stderr]).toEqual([1, 'error: no perf stat counter rows in stdin (is it the output of perf stat? try --format)']);
   });
 
   it('warns on stderr about lines it could not read, and counts them in --json', async () => {

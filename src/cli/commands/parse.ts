@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
-import split2 from 'split2';
+import { createBoundedLineSplitter, DEFAULT_MAX_LINE_BYTES, type BoundedLineSplitter } from '../../../parsers/bounded-lines.ts';
 import { createAggregator, type EventAggregate } from '../../../parsers/aggregate.ts';
 import { createPerfStatParser, type PerfFormat, type PerfRecord } from '../../../parsers/perf-stat.ts';
 import { UsageError } from '../../errors.ts';
@@ -62,24 +62,36 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
   const printer = options.summary === true ? new SummaryPrinter(output, mode) : new RecordPrinter(output, mode);
 
   let recordCount = 0;
-  // Records are printed inside split2's mapper, synchronously: no promise per line. Backpressure
+  // Lines are cut from the bytes by a bounded splitter (linear time; a line over 64 KiB is dropped
+  // as it passes, not gathered) and records printed synchronously as they come. Backpressure
   // comes from pausing the input while stdout drains.
-  // split on '\n' alone (a string splits faster than split2's /\r?\n/): the parser drops a CR itself
-  const lines = source.pipe(
-    split2('\n', (line: string) => {
+  const splitter = createBoundedLineSplitter(DEFAULT_MAX_LINE_BYTES);
+  const take = (lines: readonly string[]): void => {
+    for (const line of lines) {
       for (const record of parser.push(line)) {
         printer.record(record);
         recordCount++;
       }
-      output.spill(source);
-      return undefined;
-    }),
-  );
+    }
+  };
+  const name = file === '-' ? 'stdin' : file;
   try {
     await new Promise<void>((resolve, reject) => {
       source.on('error', reject);
-      lines.on('error', reject);
-      lines.on('end', resolve);
+      source.on('data', (chunk: Buffer | string) => {
+        take(splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
+        // Mostly control bytes in the first 64 KiB: not text at all, so not perf stat output.
+        if (isBinary(splitter)) {
+          source.destroy();
+          reject(new NotTextError(name));
+          return;
+        }
+        output.spill(source);
+      });
+      source.on('end', () => {
+        take(splitter.end());
+        resolve();
+      });
       // the reader went away (`| head`): stop reading, quietly
       io.stdout.on('error', (error: NodeJS.ErrnoException) => {
         if (error.code !== 'EPIPE') return reject(error);
@@ -87,9 +99,10 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
         source.destroy();
         resolve();
       });
-      lines.resume();
+      source.resume();
     });
   } catch (error: unknown) {
+    if (error instanceof NotTextError) throw error;
     throw new UsageError(`cannot read ${file === '-' ? 'stdin' : file}: ${describeError(error)} (pass a saved perf stat output or - for stdin)`, { cause: error });
   }
   for (const record of parser.end()) {
@@ -99,7 +112,11 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
   printer.finish(parser.skippedLines, parser.format);
   await output.flush();
 
-  const name = file === '-' ? 'stdin' : file;
+  if (splitter.longLines > 0) {
+    const lineWord = splitter.longLines === 1 ? 'line' : 'lines';
+    io.stderr.write(`warning: skipped ${splitter.longLines} ${lineWord} of ${name} longer than 64 KiB (no perf stat line is that long; is it the right file?)\n`);
+  }
+  if (isBinary(splitter, true)) throw new NotTextError(name);
   if (parser.skippedLines > 0) {
     const lineWord = parser.skippedLines === 1 ? 'line' : 'lines';
     io.stderr.write(
@@ -107,8 +124,23 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
     );
   }
   if (recordCount === 0) {
-    io.stderr.write(`warning: no perf stat counter rows in ${name} (is it the output of perf stat? try --format)\n`);
+    throw new Error(`no perf stat counter rows in ${name} (is it the output of perf stat? try --format)`);
   }
+}
+
+/** Input that is mostly not text: exit 1 with one line (main prints `error: …`). */
+class NotTextError extends Error {
+  override readonly name = 'NotTextError';
+  readonly code = 'NOT_TEXT';
+  constructor(name: string) {
+    super(`${name} is not text (mostly binary bytes), so not perf stat output (pass the file perf stat wrote, or its -o file)`);
+  }
+}
+
+/** Over 10% control bytes, judged once 64 KiB have come (or at the end for less). */
+function isBinary(splitter: BoundedLineSplitter, isEnd = false): boolean {
+  if (splitter.totalBytes === 0 || (!isEnd && splitter.totalBytes < 65_536)) return false;
+  return splitter.controlBytes / splitter.totalBytes > 0.1;
 }
 
 async function openInput(file: string, io: ParseIo): Promise<Readable> {
