@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { execa } from 'execa';
 import { classifyPerfStderr, type PerfProblem } from '../../parsers/perf-errors.ts';
+import { EVENT_PRESETS } from '../../parsers/event-list.ts';
 import { parsePerfStat } from '../../parsers/perf-stat.ts';
 
 /** The events perfcell counts by default, hardware first, as `perf stat -e` names them. */
@@ -143,10 +144,24 @@ async function probePerfVersion(sources: CapabilitySources): Promise<Pick<Capabi
  * refuse the whole list, so it is marked `unknown` and the rest tried again.
  */
 async function probeEvents(sources: CapabilitySources): Promise<Pick<CapabilityFacts, 'events' | 'eventsProblem'>> {
+  const probed = await probeEventList(sources, DEFAULT_EVENTS);
+  return { events: order(probed.events), eventsProblem: probed.eventsProblem };
+}
+
+/**
+ * Tries `events` for real in one `perf stat -x, -e EVENTS -- true` (again without any event this
+ * perf does not know, which makes it refuse the whole list); probes in the order asked.
+ */
+export async function probeEventList(
+  sources: CapabilitySources,
+  events: readonly string[],
+  perfPath = 'perf',
+): Promise<Pick<CapabilityFacts, 'events' | 'eventsProblem'>> {
   const unknown: EventProbe[] = [];
-  let remaining: string[] = [...DEFAULT_EVENTS];
+  let remaining: string[] = [...events];
+  const inOrder = (probes: readonly EventProbe[]): EventProbe[] => [...probes].sort((a, b) => events.indexOf(a.event) - events.indexOf(b.event));
   while (remaining.length > 0) {
-    const result = await sources.run('perf', ['stat', '-x,', '-e', remaining.join(','), '--', 'true']);
+    const result = await sources.run(perfPath, ['stat', '-x,', '-e', remaining.join(','), '--', 'true']);
     const problem = result.exitCode === 0 ? undefined : classifyPerfStderr(result.stderr, { events: remaining });
     if (problem?.code === 'PERF_UNKNOWN_EVENT' && problem.event !== undefined && remaining.includes(problem.event)) {
       unknown.push({ event: problem.event, status: 'unknown', count: null });
@@ -156,13 +171,45 @@ async function probeEvents(sources: CapabilitySources): Promise<Pick<CapabilityF
     if (result.exitCode !== 0) {
       const refused = remaining.map((event): EventProbe => ({ event, status: 'refused', count: null }));
       const fallback = { code: 'PERF_FAILED' as const, message: `perf stat failed: ${firstLine(result.stderr)} (run: LC_ALL=C perf stat -e task-clock -- true)` };
-      return { events: order([...unknown, ...refused]), eventsProblem: problem ?? fallback };
+      return { events: inOrder([...unknown, ...refused]), eventsProblem: problem ?? fallback };
     }
     const rows = readStatCsv(result.stderr);
     const probes = remaining.map((event) => rows.find((row) => row.event === event) ?? { event, status: 'not counted' as const, count: null });
-    return { events: order([...unknown, ...probes]), eventsProblem: null };
+    return { events: inOrder([...unknown, ...probes]), eventsProblem: null };
   }
-  return { events: order(unknown), eventsProblem: null };
+  return { events: inOrder(unknown), eventsProblem: null };
+}
+
+/** One `-e` preset and how its events fare on this machine. */
+export interface PresetProbe {
+  readonly name: string;
+  readonly events: readonly EventProbe[];
+  /** 'all' when every event counts ('counted' or 'not counted' over `true`), 'none' when none does. */
+  readonly counts: 'all' | 'some' | 'none';
+}
+
+/** Whether perf has the counter here: counted, or existing but not scheduled over `true`. */
+export function eventCounts(probe: EventProbe): boolean {
+  return probe.status === 'counted' || probe.status === 'not counted';
+}
+
+/**
+ * Which `-e` presets (cache, ipc, tlb, branch) count here: all their events tried in one perf call.
+ * @example
+ * await probePresets(systemSources) // → [{ name: 'cache', counts: 'none', events: [...] }, ...] on a VM
+ */
+export async function probePresets(
+  sources: CapabilitySources = systemSources,
+  perfPath = 'perf',
+): Promise<{ presets: PresetProbe[]; problem: PerfProblem | null }> {
+  const all = [...new Set(Object.values(EVENT_PRESETS).flat())];
+  const probed = await probeEventList(sources, all, perfPath);
+  const presets = Object.entries(EVENT_PRESETS).map(([name, members]): PresetProbe => {
+    const events = members.map((event) => probed.events.find((probe) => probe.event === event) ?? { event, status: 'refused' as const, count: null });
+    const counting = events.filter(eventCounts).length;
+    return { name, events, counts: counting === events.length ? 'all' : counting === 0 ? 'none' : 'some' };
+  });
+  return { presets, problem: probed.eventsProblem };
 }
 
 /**

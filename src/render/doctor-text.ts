@@ -1,10 +1,13 @@
 import { styleText } from 'node:util';
 import type { CheckId, Verdict, VerdictStatus } from '../perf/diagnose.ts';
+import { renderEventsText, type EventsOverview } from './events-text.ts';
 
 export interface DoctorTextOptions {
   readonly color: boolean;
   /** Terminal columns; details wrap to it. */
   readonly width: number;
+  /** Which -e presets and events count here, listed before the result (see `perfcell events`). */
+  readonly events?: EventsOverview;
 }
 
 type Style = Parameters<typeof styleText>[0];
@@ -36,7 +39,7 @@ const INDENT = ' '.repeat(7 + TITLE_WIDTH);
  * `perfcell doctor`'s screen: one block per verdict, status first, then details and the
  * `fix:` command, the overall result last after a blank line.
  */
-export function renderDoctorText(verdicts: readonly Verdict[], { color, width }: DoctorTextOptions): string {
+export function renderDoctorText(verdicts: readonly Verdict[], { color, width, events }: DoctorTextOptions): string {
   const paint = (style: Style, text: string): string => (color ? styleText(style, text, { validateStream: false }) : text);
   const block = (verdict: Verdict): string => {
     const status = STATUS[verdict.status];
@@ -48,7 +51,8 @@ export function renderDoctorText(verdicts: readonly Verdict[], { color, width }:
   };
   const checks = verdicts.filter((verdict) => verdict.check !== 'hardware-counting').map(block);
   const results = verdicts.filter((verdict) => verdict.check === 'hardware-counting').map(block);
-  return [...checks, '', ...results].join('\n') + '\n';
+  const presets = events === undefined ? [] : ['', 'events (-e NAME; perfcell events --json for details):', ...renderEventsText(events).trimEnd().split('\n').map((line) => (line === '' ? '' : `  ${line}`))];
+  return [...checks, ...presets, '', ...results].join('\n') + '\n';
 }
 
 /**

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { gatherFacts, type CapabilityFacts } from '../../perf/capabilities.ts';
 import { canCountHardware, canCountSoftware, diagnose, type Verdict } from '../../perf/diagnose.ts';
 import { renderDoctorText } from '../../render/doctor-text.ts';
+import type { EventsOverview } from '../../render/events-text.ts';
+import { gatherEventsOverview } from './events.ts';
 
 /** `perfcell doctor --json`: one document, stable keys. */
 export interface DoctorDocument {
@@ -9,13 +11,19 @@ export interface DoctorDocument {
   readonly canCountSoftware: boolean;
   readonly verdicts: readonly Verdict[];
   readonly facts: CapabilityFacts;
+  /** Which -e presets and events count here (as `perfcell events --json`). */
+  readonly events?: EventsOverview;
 }
 
 /**
  * `perfcell doctor`: can perf count here, and what to run if not. Exit 0 when hardware counters
  * work, 1 when they do not, 2 on misuse (commander).
  */
-export function registerDoctor(program: Command, gather: () => Promise<CapabilityFacts> = gatherFacts): void {
+export function registerDoctor(
+  program: Command,
+  gather: () => Promise<CapabilityFacts> = gatherFacts,
+  gatherEvents: () => Promise<EventsOverview> = gatherEventsOverview,
+): void {
   program
     .command('doctor')
     .description('say whether perf can count hardware events here, and the command that fixes it if not')
@@ -23,16 +31,18 @@ export function registerDoctor(program: Command, gather: () => Promise<Capabilit
     .action(async (options: { json?: boolean }) => {
       const facts = await gather();
       const verdicts = diagnose(facts);
+      const events = facts.perfVersion === null ? undefined : await gatherEvents();
       const document: DoctorDocument = {
         canCountHardware: canCountHardware(facts),
         canCountSoftware: canCountSoftware(facts),
         verdicts,
         facts,
+        ...(events === undefined ? {} : { events }),
       };
       const output =
         options.json === true
           ? `${JSON.stringify(document, null, 2)}\n`
-          : renderDoctorText(verdicts, { color: useColor(process.stdout), width: process.stdout.columns ?? 80 });
+          : renderDoctorText(verdicts, { color: useColor(process.stdout), width: process.stdout.columns ?? 80, ...(events === undefined ? {} : { events }) });
       process.stdout.write(output);
       process.exitCode = document.canCountHardware ? 0 : 1;
     });

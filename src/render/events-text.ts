@@ -1,0 +1,45 @@
+import type { EventProbe, PresetProbe } from '../perf/capabilities.ts';
+
+/** What `perfcell events` (and the doctor) say about the events on this machine. */
+export interface EventsOverview {
+  readonly presets: readonly PresetProbe[];
+  /** Kernel software events, which count wherever perf runs. */
+  readonly software: readonly EventProbe[];
+  /** What perfcell counts without -e here. */
+  readonly defaultEvents: readonly string[];
+  /** Why the default set is not the usual one; null when it is. */
+  readonly defaultNote: string | null;
+  /** Why perf refused the probe; null when it ran. */
+  readonly problem: string | null;
+}
+
+const VERDICT: Record<PresetProbe['counts'], string> = { all: 'counts here', some: 'partly', none: 'not here' };
+
+/**
+ * One line per preset (`-e cache` …) with which of its events count here, then the software
+ * events and the default set.
+ * @example
+ * // cache    not here     cache-references, cache-misses, …: not supported
+ * // ipc      counts here  instructions, cycles
+ */
+export function renderEventsText(overview: EventsOverview): string {
+  const width = Math.max(8, ...overview.presets.map((preset) => preset.name.length)) + 2;
+  const lines = overview.presets.map((preset) => `${preset.name.padEnd(width)}${VERDICT[preset.counts].padEnd(13)}${statusGroups(preset.events)}`);
+  lines.push(`${'software'.padEnd(width)}${'counts here'.padEnd(13)}${statusGroups(overview.software)}`);
+  lines.push('');
+  lines.push(`without -e: ${overview.defaultNote ?? overview.defaultEvents.join(', ')}`);
+  lines.push("use a preset by name (-e cache), mix it with events (-e ipc,page-faults), or group events so they count together: -e '{cache-misses,cache-references}'");
+  if (overview.problem !== null) lines.push(`perf refused the probe: ${overview.problem}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `a, b; c: not supported` — the events that count first, then the others by status. */
+function statusGroups(events: readonly EventProbe[]): string {
+  const counting = events.filter((probe) => probe.status === 'counted' || probe.status === 'not counted').map((probe) => probe.event);
+  const parts = counting.length === 0 ? [] : [counting.join(', ')];
+  for (const status of ['not supported', 'unknown', 'refused'] as const) {
+    const named = events.filter((probe) => probe.status === status).map((probe) => probe.event);
+    if (named.length > 0) parts.push(`${named.join(', ')}: ${status === 'unknown' ? 'unknown to this perf' : status}`);
+  }
+  return parts.join('; ');
+}
