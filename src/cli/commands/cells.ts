@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { splitCells } from '../../../parsers/cells.ts';
+import { splitNotebook, type ParsedNotebook } from '../../../parsers/notebook.ts';
 import { UsageError } from '../../errors.ts';
 import { createCellEvaluator } from '../../experiment/cell-evaluator.ts';
 import { isCommentOnlyPrelude, runCells, type CellRun } from '../../experiment/run-cells.ts';
@@ -12,16 +13,19 @@ import { renderReportsHtml } from '../../render/html.ts';
 import { renderReportText } from '../../render/report-text.ts';
 import { writeHtmlFile } from '../html-file.ts';
 import { parseEventList, parseIntervalMs } from '../options.ts';
+import { liveWanted } from '../../live/live-wanted.ts';
 
 interface CellsFlags {
   readonly events?: readonly string[];
   readonly interval: number;
   readonly perf: boolean;
+  readonly live: boolean;
   readonly settle: boolean;
   readonly json?: boolean;
   readonly keepGoing?: boolean;
   readonly cellTimeout?: number;
   readonly html?: string;
+  readonly write?: boolean;
 }
 
 /** What `cells --json` prints: every cell's report, in file order. */
@@ -62,15 +66,19 @@ export function registerCells(program: Command): void {
     .option('-e, --events <list>', 'perf events, comma-separated (default: cache-misses,cache-references,instructions,cycles,page-faults)', parseEventList)
     .option('-I, --interval <ms>', 'perf sampling interval in ms', parseIntervalMs, 100)
     .option('--no-perf', 'RAM, time and CPU only')
+    .option('--no-live', 'no live status line on stderr while a long cell runs (drawn only on a terminal, after 1 s)')
     .option('--no-settle', 'read final RAM at the end of each command as it is, without collecting its garbage first')
     .option('--keep-going', 'run the remaining cells after one fails (the exit code is still 1)')
     .option('--cell-timeout <s>', 'fail a cell that runs (or awaits) longer than this many seconds', parseCellTimeoutS)
     .option('--json', 'print all reports as one JSON document')
     .option('--html <file>', 'also write a self-contained HTML page with each cell\'s report and charts of its counters')
+    .option('--write', 'for a .ipynb notebook: store each cell\'s report (and error) in its outputs')
     .action(async (file: string, flags: CellsFlags, command: Command) => {
       const debug = command.optsWithGlobals<{ debug?: boolean }>().debug === true;
       const source = await readCellFile(file);
-      const cells = splitCells(source).filter((cell) => !isCommentOnlyPrelude(cell));
+      const notebook = file.endsWith('.ipynb') ? readNotebook(file, source) : null;
+      if (flags.write === true && notebook === null) throw new UsageError('--write stores reports in a notebook: pass a .ipynb file');
+      const cells = notebook?.cells ?? splitCells(source).filter((cell) => !isCommentOnlyPrelude(cell));
       if (cells.length === 0) throw new UsageError(`${file} has no code (write cells separated by // %% lines)`);
       // With --json, stdout is the document: the cells' console output goes to stderr.
       // A throw in a timer or an unhandled rejection between cells is the last cell's failure.
@@ -81,6 +89,7 @@ export function registerCells(program: Command): void {
         process.exitCode = 1;
       };
       const evaluator = createCellEvaluator(file, {
+        ...(notebook === null ? {} : { typescript: notebook.typescript }),
         ...(flags.json === true ? { consoleStdout: process.stderr } : {}),
         timeoutS: flags.cellTimeout ?? null,
         onStrayFailure,
@@ -96,6 +105,7 @@ export function registerCells(program: Command): void {
           intervalMs: flags.interval,
           perf: flags.perf,
           settle: flags.settle,
+          live: liveWanted(flags.live),
           keepGoing: flags.keepGoing === true,
           onCell: (run) => {
             for (const warning of run.report.warnings) {
@@ -130,6 +140,10 @@ export function registerCells(program: Command): void {
           const reports = runs.map((run) => run.report);
           writeHtmlFile(flags.html, renderReportsHtml(`perfcell cells ${file}`, reports, { generatedAt: new Date().toISOString() }));
         }
+        if (notebook !== null && flags.write === true) {
+          const { withReports } = await import('../../kernel/notebook-outputs.ts');
+          await writeFile(file, withReports(source, runs.map((run, index) => ({ ...run, notebookIndex: notebook.cells[index]!.notebookIndex }))));
+        }
         // A cell's process.exit(n) ends perfcell with n (after the reports), unless --keep-going.
         const exited = runs.find((run) => run.failure?.exitCode !== undefined)?.failure?.exitCode;
         if (stop !== undefined) process.exitCode = interruptionExitCode(stop);
@@ -140,4 +154,12 @@ export function registerCells(program: Command): void {
         evaluator.close();
       }
     });
+}
+
+/** A notebook's code cells, or a usage error saying why the file cannot be run. */
+function readNotebook(file: string, source: string): ParsedNotebook {
+  const parsed = splitNotebook(source);
+  if ('problem' in parsed) throw new UsageError(`${file} ${parsed.problem}`);
+  if (parsed.notebook.cells.length === 0) throw new UsageError(`${file} has no code cells (write JavaScript or TypeScript in its code cells)`);
+  return parsed.notebook;
 }

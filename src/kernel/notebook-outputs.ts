@@ -1,0 +1,34 @@
+import type { CellFailure } from '../experiment/cell-evaluator.ts';
+import type { CommandReport } from '../session/report.ts';
+import { reportBundle } from './display.ts';
+
+/** One measured notebook cell: where it is in the notebook, and what `cells` measured. */
+export interface NotebookRun {
+  readonly notebookIndex: number;
+  readonly report: CommandReport;
+  readonly failure: CellFailure | null;
+}
+
+/**
+ * The notebook's JSON with each run cell's outputs replaced by its error (if it failed) and its
+ * report, as the kernel shows them (display_data: text, HTML table, report JSON), numbered
+ * `In [N]` in run order. Cells not run keep their outputs. Indented by one space, as Jupyter saves.
+ */
+export function withReports(notebookText: string, runs: readonly NotebookRun[]): string {
+  const notebook = JSON.parse(notebookText) as { cells: Record<string, unknown>[] };
+  runs.forEach((run, position) => {
+    const cell = notebook.cells[run.notebookIndex];
+    if (cell === undefined) return;
+    const count = position + 1;
+    const report = { ...run.report, label: `In [${count}]` };
+    const outputs: Record<string, unknown>[] = [];
+    if (run.failure !== null) {
+      const [ename, ...rest] = run.failure.message.split(': ');
+      outputs.push({ output_type: 'error', ename: rest.length > 0 ? ename : 'Error', evalue: rest.length > 0 ? rest.join(': ') : run.failure.message, traceback: run.failure.stack.split('\n') });
+    }
+    outputs.push({ output_type: 'display_data', data: reportBundle(report), metadata: {} });
+    cell['outputs'] = outputs;
+    cell['execution_count'] = count;
+  });
+  return `${JSON.stringify(notebook, null, 1)}\n`;
+}
