@@ -1,0 +1,101 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { splitNotebook } from '../../parsers/notebook.ts';
+import { cliPath } from '../support/fixtures.ts';
+import { leakedPerfPids, perfPidsNow } from '../support/leaked-perf.ts';
+
+const notebookOf = (cells: readonly object[], metadata: object = { kernelspec: { name: 'perfcell', language: 'typescript' } }) => JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata, cells });
+
+describe('splitNotebook', () => {
+  it('takes the code cells with code, source as lines or one string, titled by position or // %%', () => {
+    const parsed = splitNotebook(
+      notebookOf([
+        { cell_type: 'markdown', source: ['# intro'] },
+        { cell_type: 'code', source: ['const a: number = 1;\n', 'a'] },
+        { cell_type: 'code', source: '   \n' },
+        { cell_type: 'code', source: '// %% double\na * 2' },
+      ]),
+    );
+    expect(parsed).toEqual({
+      notebook: {
+        language: 'typescript',
+        typescript: true,
+        cells: [
+          { title: 'cell 1', index: 0, markerLine: null, startLine: 1, code: 'const a: number = 1;\na', isBlank: false, notebookIndex: 1 },
+          { title: 'double', index: 1, markerLine: null, startLine: 2, code: 'a * 2', isBlank: false, notebookIndex: 3 },
+        ],
+      },
+    });
+  });
+
+  it('reads a JavaScript notebook as JavaScript, and refuses other languages and old formats with the fix', () => {
+    expect(splitNotebook(notebookOf([], { language_info: { name: 'javascript' } }))).toMatchObject({ notebook: { language: 'javascript', typescript: false } });
+    expect(splitNotebook(notebookOf([], { kernelspec: { language: 'python' } }))).toEqual({ problem: 'is a python notebook (perfcell runs JavaScript or TypeScript cells)' });
+    expect(splitNotebook(JSON.stringify({ nbformat: 3, worksheets: [], cells: [] }))).toEqual({ problem: 'is nbformat 3 (save it as nbformat 4, e.g. with jupyter nbconvert --to notebook)' });
+    expect(splitNotebook('{}')).toEqual({ problem: 'is not a notebook: no "cells" list' });
+    expect(splitNotebook('nope')).toMatchObject({ problem: expect.stringMatching(/^is not a notebook: not JSON/) });
+  });
+});
+
+describe('perfcell cells NOTEBOOK.ipynb', () => {
+  let dir = '';
+  const perfBefore = perfPidsNow();
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'perfcell-nb-cells-'));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    expect(leakedPerfPids(perfBefore)).toEqual([]);
+  });
+  const perfcell = (args: readonly string[]) => execa(process.execPath, [cliPath, ...args], { reject: false, env: { NO_COLOR: '1' }, cwd: dir, timeout: 60_000, forceKillAfterDelay: 1_000 });
+
+  it('runs the code cells in one scope with a report each, and --write stores the reports and the error in the outputs', async () => {
+    const path = join(dir, 'exp.ipynb');
+    const cells = [
+      { cell_type: 'markdown', metadata: {}, source: 'text' },
+      { cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: ['const size: number = 32 * 1024 * 1024;\n', 'const block = new Uint8Array(size).fill(7);'] },
+      { cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: 'if (block[0] === 7) throw new Error("seen " + block.length)' },
+      { cell_type: 'code', metadata: {}, execution_count: null, outputs: [{ output_type: 'stream', name: 'stdout', text: 'old' }], source: 'block.length' },
+    ];
+    writeFileSync(path, notebookOf(cells));
+    const result = await perfcell(['cells', path, '--json', '--write', '--no-perf']);
+    expect(result.exitCode, result.stderr).toBe(1);
+    const document = JSON.parse(result.stdout) as { cells: { title: string; report: { memory: { usedBytes: number } } }[]; skipped: string[] };
+    expect(document.cells.map((cell) => cell.title)).toEqual(['cell 1', 'cell 2']);
+    expect(document.cells[0]!.report.memory.usedBytes).toBeGreaterThan(30 * 1024 * 1024);
+    expect(document.skipped).toEqual(['cell 3']);
+    const written = JSON.parse(readFileSync(path, 'utf8')) as { cells: { outputs?: { output_type: string; data?: Record<string, unknown>; ename?: string; evalue?: string }[]; execution_count?: number | null }[] };
+    expect(written.cells[1]!.execution_count).toBe(1);
+    expect(written.cells[1]!.outputs!.map((output) => output.output_type)).toEqual(['display_data']);
+    expect(String(written.cells[1]!.outputs![0]!.data!['text/plain'])).toMatch(/^In \[1\] used [\d.]+ MiB RAM in /);
+    expect(written.cells[1]!.outputs![0]!.data!['application/vnd.perfcell.report+json']).toMatchObject({ label: 'In [1]' });
+    expect(written.cells[2]!.outputs!.map((output) => output.output_type)).toEqual(['error', 'display_data']);
+    expect(written.cells[2]!.outputs![0]).toMatchObject({ ename: 'Error', evalue: `seen ${32 * 1024 * 1024}` });
+    // Not run: its old outputs stay.
+    expect(written.cells[3]!.outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: 'old' }]);
+  });
+
+  it('says why a notebook cannot run, and that --write needs one', async () => {
+    writeFileSync(join(dir, 'py.ipynb'), notebookOf([{ cell_type: 'code', source: 'print(1)' }], { kernelspec: { language: 'python' } }));
+    const python = await perfcell(['cells', 'py.ipynb']);
+    expect(python.exitCode).toBe(2);
+    expect(python.stderr).toBe('error: py.ipynb is a python notebook (perfcell runs JavaScript or TypeScript cells)');
+    writeFileSync(join(dir, 'plain.ts'), '// %% a\n1');
+    const write = await perfcell(['cells', 'plain.ts', '--write']);
+    expect(write.exitCode).toBe(2);
+    expect(write.stderr).toBe('error: --write stores reports in a notebook: pass a .ipynb file');
+  });
+
+  it('runs the committed rowcol notebook, whose outputs the kernel made', async () => {
+    const sample = join(import.meta.dirname, '..', '..', 'samples', 'rowcol', 'rowcol.ipynb');
+    const committed = JSON.parse(readFileSync(sample, 'utf8')) as { cells: { cell_type: string; outputs?: { output_type: string; data?: Record<string, unknown> }[] }[] };
+    const code = committed.cells.filter((cell) => cell.cell_type === 'code');
+    for (const cell of code) expect(cell.outputs!.some((output) => output.data?.['application/vnd.perfcell.report+json'] !== undefined)).toBe(true);
+    const result = await perfcell(['cells', sample, '--json', '--no-perf']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect((JSON.parse(result.stdout) as { cells: { title: string }[] }).cells.map((cell) => cell.title)).toEqual(['setup', 'sum rows', 'sum columns', 'check', 'history']);
+  });
+});
