@@ -1,5 +1,6 @@
 import type { CellRun } from '../experiment/run-cells.ts';
 import { alignColumns } from './align-columns.ts';
+import { scaledFromText } from './running-pct.ts';
 import { formatCount, formatMiB } from './units.ts';
 import { formatMetricValue } from './metric-units.ts';
 
@@ -25,7 +26,12 @@ export function renderCellsSummary(runs: readonly CellRun[]): string {
   const header = ['cell', 'line', 'time', 'RAM used', 'peak above final', ...counters, ...(hasFailure ? ['status'] : [])];
   const rows = runs.map((run) => {
     const { report } = run;
-    const totals = counters.map((name) => formatCount(report.counters.events.find((event) => event.event === name)?.total ?? null));
+    const totals = counters.map((name) => {
+      const event = report.counters.events.find((candidate) => candidate.event === name);
+      // a multiplexed count is perf's extrapolation: marked, and the footnote says from how much
+      const scaled = event?.lowestRunningPct != null && event.lowestRunningPct < 100;
+      return `${scaled ? '*' : ''}${formatCount(event?.total ?? null)}`;
+    });
     const status = run.failure === null ? 'ok' : `failed at line ${run.failure.line ?? '?'}`;
     return [
       run.title,
@@ -38,5 +44,9 @@ export function renderCellsSummary(runs: readonly CellRun[]): string {
     ];
   });
   const align = header.map((_, index) => (index === 0 || (hasFailure && index === header.length - 1) ? 'left' : 'right') as 'left' | 'right');
-  return alignColumns([header, ...rows], align).join('\n');
+  const table = alignColumns([header, ...rows], align).join('\n');
+  const lowest = Math.min(
+    ...runs.flatMap((run) => run.report.counters.events.filter((event) => counters.includes(event.event)).map((event) => event.lowestRunningPct ?? 100)),
+  );
+  return lowest < 100 ? `${table}\n* ${scaledFromText(lowest) ?? ''} (perf multiplexed: ask for fewer events, or group them, e.g. -e '{cache-misses,cache-references}')` : table;
 }

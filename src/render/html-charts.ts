@@ -2,6 +2,7 @@ import { summarizeRuns } from '../experiment/statistics.ts';
 import type { AttachSeries } from '../attach/watch-state.ts';
 import type { CommandReport } from '../session/report.ts';
 import type { ChartSpec, HtmlCompareInput, LineChartSpec, SpreadChartSpec } from './html-data.ts';
+import { scaledFromText } from './running-pct.ts';
 
 const MIB = 1024 * 1024;
 
@@ -25,7 +26,8 @@ export function commandCharts(report: CommandReport): LineChartSpec[] {
     const unit = event.unit === '' ? '' : ` (${event.unit})`;
     charts.push({
       type: 'line',
-      title: `${event.event} per ${interval}${unit}`,
+      // a multiplexed count is perf's extrapolation: the chart says so as the text report does
+      title: `${event.event} per ${interval}${unit}${scaledSuffix(event.lowestRunningPct)}`,
       xLabel: "s (perf's clock)",
       yLabel: event.unit === '' ? 'count' : event.unit,
       x: event.samples.map((sample) => sample.timeS),
@@ -88,3 +90,9 @@ export function compareCharts(compare: HtmlCompareInput): SpreadChartSpec[] {
 }
 
 export type { ChartSpec };
+
+/** `, scaled from 50% of the time` for a multiplexed event's chart title; '' otherwise. */
+function scaledSuffix(lowestRunningPct: number | null): string {
+  const text = scaledFromText(lowestRunningPct);
+  return text === null ? '' : `, ${text}`;
+}

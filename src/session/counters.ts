@@ -93,13 +93,45 @@ export function idlePmuNotes(events: readonly EventAggregate[]): string[] {
 export function multiplexNote(events: readonly EventAggregate[]): string | null {
   const scaled = events.filter((event) => event.status === 'counted' && event.lowestRunningPct !== null && event.lowestRunningPct < 100);
   if (scaled.length === 0) return null;
-  const lowest = Math.min(...scaled.map((event) => event.lowestRunningPct ?? 100));
-  const names = scaled.map((event) => event.event);
+  return multiplexText(
+    scaled.map((event) => event.event),
+    Math.min(...scaled.map((event) => event.lowestRunningPct ?? 100)),
+  );
+}
+
+function multiplexText(names: readonly string[], lowestPct: number): string {
   const group = names.length >= 2 ? names.slice(0, 2) : ['cache-misses', 'cache-references'];
   return (
-    `${names.join(', ')} ${names.length === 1 ? 'was' : 'were'} counted only part of the time and scaled up (down to ${formatRunningPct(lowest)} of the time): ` +
+    `${names.join(', ')} ${names.length === 1 ? 'was' : 'were'} counted only part of the time and scaled up (down to ${formatRunningPct(lowestPct)} of the time): ` +
     `perf multiplexed more events than the PMU has counters; ask for fewer events, or group them so ratios come from the same time slices, e.g. -e '{${group.join(',')}}'`
-  );}
+  );
+}
+
+const MULTIPLEX_NOTE = /^(.+?) (?:was|were) counted only part of the time and scaled up \(down to ([\d.]+)% of the time\): /;
+
+/**
+ * The warnings of many reports (compare's runs, a file's cells) with their multiplexing notes
+ * merged into one: every event named, the lowest share; other warnings kept in order, once each.
+ */
+export function mergeMultiplexNotes(warnings: readonly string[]): string[] {
+  const names: string[] = [];
+  let lowest: number | null = null;
+  let at = -1;
+  const out: string[] = [];
+  for (const warning of warnings) {
+    const match = MULTIPLEX_NOTE.exec(warning);
+    if (match === null) {
+      if (!out.includes(warning)) out.push(warning);
+      continue;
+    }
+    if (at === -1) at = out.length;
+    for (const name of (match[1] ?? '').split(', ')) if (!names.includes(name)) names.push(name);
+    const pct = Number(match[2]);
+    if (lowest === null || pct < lowest) lowest = pct;
+  }
+  if (lowest !== null) out.splice(at, 0, multiplexText(names, lowest));
+  return out;
+}
 
 const NOT_SUPPORTED_REASON = 'not supported on this machine (no hardware PMU exposed: a VM or a locked-down CPU; try --backend cachegrind)';
 const NOT_COUNTED_REASON = 'never counted (the command ran too briefly to be scheduled, or counters were taken by others)';

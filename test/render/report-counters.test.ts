@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateRecords } from '../../parsers/aggregate.ts';
 import { parsePerfStat } from '../../parsers/perf-stat.ts';
+import { renderCellsSummary } from '../../src/render/cells-summary.ts';
+import { commandCharts } from '../../src/render/html-charts.ts';
 import { renderReplReport } from '../../src/render/report-repl.ts';
 import { renderReportText } from '../../src/render/report-text.ts';
 import { formatRunningPct, scaledFromText } from '../../src/render/running-pct.ts';
@@ -68,5 +70,15 @@ describe('event lines show multiplexing and the derived metrics', () => {
   it('formats running percentages rounded down, never as 100%', () => {
     expect([formatRunningPct(50), formatRunningPct(99.57), formatRunningPct(0.43), formatRunningPct(54.18)]).toEqual(['50%', '99%', '0.43%', '54%']);
     expect([scaledFromText(100), scaledFromText(null), scaledFromText(63.33)]).toEqual([null, null, 'scaled from 63% of the time']);
+  });
+
+  it('the cells table marks a scaled total and says from how much once; the HTML chart title says it', () => {
+    const report = reportOf(multiplexed);
+    const table = renderCellsSummary([{ title: 'sum rows', startLine: 3, report, failure: null }]);
+    expect(table).toMatch(/\*500,000/);
+    expect(table.split('\n').at(-1)).toBe("* scaled from 50% of the time (perf multiplexed: ask for fewer events, or group them, e.g. -e '{cache-misses,cache-references}')");
+    const titles = commandCharts(report).map((chart) => chart.title);
+    expect(titles).toContain('cache-misses per 100 ms interval, scaled from 50% of the time');
+    expect(titles.some((title) => title.startsWith('instructions') && !title.includes('scaled'))).toBe(true);
   });
 });

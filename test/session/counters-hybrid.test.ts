@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { aggregateRecords } from '../../parsers/aggregate.ts';
 import { parsePerfStat } from '../../parsers/perf-stat.ts';
-import { countersFromAggregates, deriveMetrics, idlePmuNotes, multiplexNote } from '../../src/session/counters.ts';
+import { countersFromAggregates, deriveMetrics, idlePmuNotes, mergeMultiplexNotes, multiplexNote } from '../../src/session/counters.ts';
 
 /**
  * Counter blocks built from perf 6.1 `-x, -I 100` rows (the layout of the local perf 6.1 capture
@@ -84,5 +84,17 @@ describe('counters on hybrid and multiplexed rows', () => {
     const { notes } = countersFromAggregates(events, { intervalMs: 100, pauseS: 0 });
     expect(notes.filter((note) => note.includes('multiplexed'))).toHaveLength(1);
     expect(multiplexNote(aggregate([row(0.1, '30', 'page-faults')]))).toBeNull();
+  });
+});
+
+describe('mergeMultiplexNotes', () => {
+  it('merges the multiplexing notes of many reports into one naming every event and the lowest share', () => {
+    const at = (pct: string, events: string[]) =>
+      multiplexNote(aggregate(events.map((event) => row(0.1, '1000', event, pct)))) ?? '';
+    const merged = mergeMultiplexNotes([at('50.00', ['cache-misses']), 'other', at('48.00', ['cache-misses', 'cycles']), 'other']);
+    expect(merged).toEqual([
+      "cache-misses, cycles were counted only part of the time and scaled up (down to 48% of the time): perf multiplexed more events than the PMU has counters; ask for fewer events, or group them so ratios come from the same time slices, e.g. -e '{cache-misses,cycles}'",
+      'other',
+    ]);
   });
 });

@@ -25,6 +25,7 @@ import { displayPath, loadBaseline, savePath, writeOutput } from '../compare-fil
 import { writeHtmlFile } from '../html-file.ts';
 import { parseEventList, parseIntervalMs } from '../options.ts';
 import { readCellFile } from './cells.ts';
+import { mergeMultiplexNotes } from '../../session/counters.ts';
 
 interface CompareFlags {
   readonly cells?: readonly string[];
@@ -216,7 +217,8 @@ Examples:
         }
 
         const allReports = reports.flat();
-        const warnings = [...new Set(allReports.flatMap((report) => report.warnings))];
+        // one multiplexing warning for all runs (each run's share differs a little), the lowest share named
+        const warnings = mergeMultiplexNotes(allReports.flatMap((report) => report.warnings));
         for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
         hintCachegrind(allReports, flags, file === null);
 
