@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderCompareText } from '../../src/render/compare-text.ts';
-import { wrapLine } from '../../src/render/compare-fit.ts';
+import { fitTable, wrapLine } from '../../src/render/compare-fit.ts';
 import { rowColDocument } from './compare-fixture.ts';
 
 const widest = (text: string) => Math.max(...text.split('\n').map((line) => [...line].length));
@@ -27,8 +27,7 @@ describe('renderCompareText', () => {
           p < 0.001
         ./rowcol col 1024 20 has 2.31× ± 0.06 more user CPU time;
           p < 0.001
-        2 more metrics: no meaningful difference (--verbose shows
-          all)"
+        2 more metrics: no meaningful difference (see --verbose)"
     `);
     expect(widest(text)).toBeLessThanOrEqual(60);
   });
@@ -50,7 +49,7 @@ describe('renderCompareText', () => {
         ./rowcol col 1024 20 is 2.29× ± 0.03 slower; p < 0.001
         ./rowcol col 1024 20 has 1.500× ± 0.004 more page-faults; p < 0.001
         ./rowcol col 1024 20 has 2.31× ± 0.06 more user CPU time; p < 0.001
-        2 more metrics: no meaningful difference (--verbose shows all)"
+        2 more metrics: no meaningful difference (see --verbose)"
     `);
     expect(widest(text)).toBeLessThanOrEqual(120);
     // hyperfine prints 11 lines for two commands; this adds the noise floor and the other metrics' verdicts.
@@ -189,5 +188,18 @@ describe('wrapLine', () => {
     expect(wrapLine('  col is 2.31× ± 0.08 slower; p < 0.001', 24)).toEqual(['  col is 2.31× ± 0.08', '    slower; p < 0.001']);
     expect(wrapLine('short', 24)).toEqual(['short']);
     expect(wrapLine('a /a/very/long/path/that/cannot/break b', 10)).toEqual(['a', '  /a/very/long/path/that/cannot/break', '  b']);
+  });
+});
+
+describe('fitTable', () => {
+  const rows = [
+    ['time', 'mean', 'σ', 'median', 'min', 'max', 'n'],
+    ['  a rather long alternative name', '12.1 ms', '0.4 ms', '12.0 ms', '11.6 ms', '13.0 ms', '10'],
+  ];
+
+  it('drops median, then min and max, and then puts names on their own line', () => {
+    expect(fitTable(rows, 80, [3, 4, 5])).toHaveLength(2);
+    expect(fitTable(rows, 62, [3, 4, 5])[0]).toBe('time                                 mean       σ      max   n');
+    expect(fitTable(rows, 40, [3, 4, 5])).toEqual(['time', '       mean       σ   n', '  a rather long alternative name', '    12.1 ms  0.4 ms  10']);
   });
 });
