@@ -1,6 +1,7 @@
 // perfcell against independent ground truth on the same commands: hyperfine (time, user/system
 // CPU), GNU time -v (wall, user/system, max RSS of the largest process, page faults) and perf stat
-// (page-faults, task-clock, wall). One run of each tool per command, in turn; ratios perfcell/tool.
+// (page-faults, task-clock, wall). One run of each tool per command in turn, for BENCH_ROUNDS rounds
+// (default 3); each figure is the median of its rounds; ratios perfcell/tool.
 // Run after `npm run build`:
 //   node scripts/bench-truth.mjs            (writes the "Truth" section of BENCHMARKS.md)
 //   BENCH_NO_WRITE=1 node scripts/bench-truth.mjs
@@ -10,7 +11,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg, tmpdir } from 'node:os';
-import { machineLine, writeSection } from './lib/benchmarks-md.mjs';
+import { machineLine, median, writeSection } from './lib/benchmarks-md.mjs';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 const MIB = 1024 * 1024;
 const MAIN = 'dist/src/cli/main.js';
@@ -96,16 +99,33 @@ const ms = (seconds) => (seconds == null || !Number.isFinite(seconds) ? '–' : 
 const mib = (value) => (value == null || !Number.isFinite(value) ? '–' : value.toFixed(1));
 const count = (value) => (value == null || !Number.isFinite(value) ? '–' : String(Math.round(value)));
 
-const rows = [];
-for (const command of commands) {
-  // Taking turns, one run each: whatever else loads the machine meets every tool alike.
-  const p = perfcell(command.argv);
-  const h = hyperfine(command.argv);
-  const t = gnuTime(command.argv);
-  const s = perfStat(command.argv);
-  rows.push({ command, p, h, t, s });
-  console.error(`${command.name}: perfcell ${ms(p.wallS)} ms, hyperfine ${ms(h?.wallS)} ms, time ${ms(t?.wallS)} ms, perf stat ${ms(s?.wallS)} ms`);
+/** Per field, the median over the rounds of the values that were read (null when none was). */
+function medianOf(results) {
+  const read = results.filter((result) => result !== null);
+  if (read.length === 0) return null;
+  const out = {};
+  for (const key of Object.keys(read[0])) {
+    const values = read.map((result) => result[key]).filter((value) => typeof value === 'number' && Number.isFinite(value) && value > 0);
+    out[key] = typeof read[0][key] === 'string' ? read[0][key] : values.length === 0 ? null : median(values);
+  }
+  return out;
 }
+
+const runs = commands.map(() => ({ p: [], h: [], t: [], s: [] }));
+for (let round = 0; round < ROUNDS; round += 1) {
+  for (const [index, command] of commands.entries()) {
+    // Taking turns, one run each: whatever else loads the machine meets every tool alike.
+    runs[index].p.push(perfcell(command.argv));
+    runs[index].h.push(hyperfine(command.argv));
+    runs[index].t.push(gnuTime(command.argv));
+    runs[index].s.push(perfStat(command.argv));
+  }
+}
+const rows = commands.map((command, index) => {
+  const row = { command, p: medianOf(runs[index].p), h: medianOf(runs[index].h), t: medianOf(runs[index].t), s: medianOf(runs[index].s) };
+  console.error(`${command.name}: perfcell ${ms(row.p.wallS)} ms, hyperfine ${ms(row.h?.wallS)} ms, time ${ms(row.t?.wallS)} ms, perf stat ${ms(row.s?.wallS)} ms`);
+  return row;
+});
 
 const timeTable = [
   '| command | perfcell ms | hyperfine ms | ratio | perf stat ms | ratio | time -v ms |',
@@ -126,11 +146,11 @@ const memoryTable = [
 const missing = Object.entries(tools).filter(([, ok]) => !ok).map(([tool]) => tool);
 const load = loadavg().map((value) => value.toFixed(2)).join(' / ');
 
-const body = `Command: \`npm run build && node scripts/bench-truth.mjs\` (one run of each tool per command, in turn; ${machineLine()}; load average ${load} over 1 / 5 / 15 min at the end: the machine was shared).
+const body = `Command: \`npm run build && node scripts/bench-truth.mjs\` (one run of each tool per command, in turn, ${ROUNDS} rounds; each figure the median of its rounds; ${machineLine()}; load average ${load} over 1 / 5 / 15 min at the end: the machine was shared).
 ${missing.length > 0 ? `\nNot installed here, so their columns are empty: ${missing.join(', ')} (apt-get install hyperfine time linux-perf).\n` : ''}
 Each tool runs the same program without a shell (hyperfine -N; GNU \`time -v\`; \`perf stat -e page-faults,task-clock\`;
-\`perfcell run --json -e page-faults\`). Ratios are perfcell / the other tool, one run each, so single figures carry
-the noise of a shared 2-vCPU VM; the method perfcell used for the peak is named beside it. GNU time prints wall and
+\`perfcell run --json -e page-faults\`). Ratios are perfcell / the other tool; with ${ROUNDS} runs each, figures still carry
+the noise of a shared 2-vCPU VM (see the load average); the method perfcell used for the peak is named beside it. GNU time prints wall and
 CPU times in 10 ms steps, so its short figures read 0 (no ratio).
 
 Wall time (perfcell: from the gate's release at exec to wait4's return; hyperfine: its own spawn-to-exit; perf stat and time: their whole run):
