@@ -127,7 +127,7 @@ export function registerCompare(program: Command): void {
     .option('--json', 'print the whole comparison (every run\'s values too) as one JSON document')
     .option('--export-json <file>', 'also write the JSON document to FILE')
     .option('--export-csv <file>', 'also write the statistics as CSV to FILE')
-    .option('--export-markdown <file>', 'also write the statistics as a markdown table to FILE')
+    .option('--export-markdown <file>', 'also write markdown tables to FILE, one per metric, in ms, MiB, thousands, with a Relative column like hyperfine\'s')
     .option('--html <file>', 'also write a self-contained HTML page: a chart of every run per metric, the statistics and verdicts')
     .option('--save <name>', `also save the runs as ${'.perfcell/NAME.json'}, for a later --baseline NAME`)
     .option('--baseline <file>', 'compare each alternative with the same-named one in a saved comparison (a file, or a NAME given to --save)')
