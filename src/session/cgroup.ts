@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Which cgroup interface gave the tree's peak. */
@@ -73,6 +73,10 @@ export interface CgroupFs {
   readonly mkdir: (path: string) => void;
   readonly rmdir: (path: string) => void;
   readonly exists: (path: string) => boolean;
+  /** Names in a folder; [] where it cannot be listed. */
+  readonly list?: (path: string) => string[];
+  /** Whether a pid runs. */
+  readonly isAlive?: (pid: number) => boolean;
 }
 
 const realFs: CgroupFs = {
@@ -81,6 +85,14 @@ const realFs: CgroupFs = {
   mkdir: (path) => mkdirSync(path),
   rmdir: (path) => rmdirSync(path),
   exists: (path) => existsSync(path),
+  list: (path) => {
+    try {
+      return readdirSync(path);
+    } catch {
+      return [];
+    }
+  },
+  isAlive: (pid) => existsSync(`/proc/${pid}`),
 };
 
 let made = 0;
@@ -127,7 +139,21 @@ function candidateParents(mountPoint: string, own: string | null): string[] {
   return parents;
 }
 
+/** Removes empty cgroups left by a perfcell that was killed mid-run (named perfcell-PID-N, PID gone). */
+function removeStale(fs: CgroupFs, parent: string): void {
+  for (const entry of fs.list?.(parent) ?? []) {
+    const match = /^perfcell-(\d+)-\d+$/.exec(entry);
+    if (match === null || fs.isAlive?.(Number(match[1])) !== false) continue;
+    try {
+      fs.rmdir(join(parent, entry));
+    } catch {
+      // still busy (an orphan lives on in it) or gone meanwhile
+    }
+  }
+}
+
 function tryMake(fs: CgroupFs, parent: string, name: string, peakFile: string): string | null {
+  removeStale(fs, parent);
   const path = join(parent, name);
   try {
     fs.mkdir(path);

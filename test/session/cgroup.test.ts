@@ -70,6 +70,23 @@ describe('createMemoryCgroup (a file system in memory: making cgroups needs root
     expect(Object.keys(fs.files).some((path) => path.includes('perfcell-'))).toBe(false);
   });
 
+  it('removes the empty cgroups of a perfcell that died mid-run, and leaves those of a living one', () => {
+    const root = '/sys/fs/cgroup/user.slice/user-1000.slice/session-2.scope';
+    const fs = fakeFs({ '/proc/self/mountinfo': V2_MOUNTINFO, '/proc/self/cgroup': V2_CGROUP, [`${root}/perfcell-7-1/memory.peak`]: '0', [`${root}/perfcell-8-1/memory.peak`]: '0' });
+    const removed: string[] = [];
+    const cgroup = createMemoryCgroup({
+      ...fs,
+      list: (path) => (path === root ? ['perfcell-7-1', 'perfcell-8-1', 'other'] : []),
+      isAlive: (pid) => pid === 8,
+      rmdir: (path) => {
+        removed.push(path);
+        fs.rmdir(path);
+      },
+    });
+    expect(cgroup).not.toBeNull();
+    expect(removed).toEqual([`${root}/perfcell-7-1`]);
+  });
+
   it('falls back to the hierarchy\'s root, and gives up (null) where no cgroup can be made', () => {
     const fs = fakeFs({ '/proc/self/mountinfo': V2_MOUNTINFO, '/proc/self/cgroup': V2_CGROUP }, ['/sys/fs/cgroup/user.slice/user-1000.slice/session-2.scope']);
     expect(createMemoryCgroup(fs)?.path).toMatch(/^\/sys\/fs\/cgroup\/perfcell-/);
