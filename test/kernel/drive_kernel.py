@@ -2,7 +2,7 @@
 line per scenario on stdout, for test/kernel/kernel-client.test.ts to assert on.
 
 Usage: /usr/bin/python3 drive_kernel.py KERNEL_NAME SCENARIO...
-Scenarios: basic, interrupt, restart, shutdown, badsig, complete
+Scenarios: basic, interrupt, restart, shutdown, badsig, api
 JUPYTER_PATH must point at the share/jupyter holding the kernelspec.
 """
 import json
@@ -135,6 +135,20 @@ def scenario_badsig(km, kc):
     emit("badsig", check=check)
 
 
+def scenario_api(km, kc):
+    cells = [
+        "perfcell.stop()",
+        "'unreported'",
+        "perfcell.start()",
+        "perfcell.events('page-faults', 'task-clock')",
+        "perfcell.interval(20)",
+        "await new Promise((resolve) => setTimeout(resolve, 120)); perfcell.last.label",
+        "({ _repr_html_: () => '<b>rich</b>', toString: () => 'plain' })",
+        "perfcell.history.length",
+    ]
+    emit("api", results=[summary(*run_cell(kc, code)) for code in cells])
+
+
 def alive(pid):
     try:
         os.kill(pid, 0)
@@ -157,7 +171,8 @@ def main():
         finally:
             kc.stop_channels()
             if km.has_kernel:
-                km.shutdown_kernel(now=True)
+                # As Jupyter does: shutdown_request first, a kill only if the kernel does not exit.
+                km.shutdown_kernel(now=False)
 
 
 if __name__ == "__main__":
