@@ -9,3 +9,9 @@ try {
 } catch (error) {
   console.error(`warning: could not compile native/perfcell-exec.c (${error.message.split('\n')[0]}); perfcell run will sample peak RSS instead (install gcc: sudo apt-get install gcc)`);
 }
+// The live view's relay (native/perfcell-live.c); without it there is no live status line.
+try {
+  execFileSync(process.env.CC ?? 'cc', ['-O2', '-Wall', '-Wextra', '-o', 'dist/perfcell-live', 'native/perfcell-live.c'], { stdio: 'inherit' });
+} catch (error) {
+  console.error(`warning: could not compile native/perfcell-live.c (${error.message.split('\n')[0]}); no live status line for long commands (install gcc: sudo apt-get install gcc)`);
+}

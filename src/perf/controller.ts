@@ -7,12 +7,15 @@ import { countPerfEvents } from '../../parsers/event-list.ts';
 import { monotonicNs } from '../session/clock.ts';
 import { isInPoll, untilPolling } from './poll-state.ts';
 import { perfProblem, trackPerf } from './perf-process.ts';
+import { LIVE_VISIBLE_AFTER_S, startLiveRelay } from '../live/relay.ts';
 
 export interface PerfOptions {
   readonly events: readonly string[];
   readonly intervalMs: number;
   /** perf binary; default `perf` on PATH. */
   readonly perfPath?: string;
+  /** perf's lines pass through the live view's relay, which draws a status line on this process's stderr (live/relay.ts); the CLI sets it on a terminal. */
+  readonly live?: boolean;
 }
 
 /** What one perf run saw inside its enabled window. */
@@ -71,11 +74,13 @@ const MARKER_DISABLED = 'Events disabled';
 export function startPerf(pid: number, options: PerfOptions): PerfSession {
   // node:child_process, not execa: this module runs inside the measured REPL process, where
   // loading execa alone adds about 12 MiB of RSS to every report's "current RAM usage".
+  const relay = options.live === true ? startLiveRelay(pid) : null;
   const subprocess = spawn(options.perfPath ?? 'perf', perfArguments(pid, options), {
     env: { ...process.env, LC_ALL: 'C' },
-    stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+    stdio: ['ignore', 'ignore', relay?.sink ?? 'pipe', 'pipe', 'pipe'],
     detached: true,
   });
+  relay?.detachSink();
   const untrack = trackPerf(subprocess);
 
   const parser = createPerfStatParser({ format: 'csv', separator: ',' });
@@ -122,7 +127,7 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
     records.push(record);
   };
 
-  const stderr = subprocess.stderr as Readable;
+  const stderr = (relay?.output ?? subprocess.stderr) as Readable;
   const lines = stderr.pipe(split2());
   const done = new Promise<void>((resolve) => {
     lines.on('data', (line: string) => {
@@ -226,6 +231,7 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
     },
     async stop(window = {}) {
       const stopFromNs = window.endNs ?? disableAckNs ?? monotonicNs();
+      const erased = relay?.end();
       if (!exited) {
         // Only once perf waits in poll() again after its last ack: a SIGINT that lands while it still
         // handles a command ends it without the data line (the old fixed 1 ms wait was both slower
@@ -239,6 +245,8 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
       const timer = setTimeout(() => subprocess.kill('SIGKILL'), 2000);
       await Promise.race([finalGroup, exit.then(() => done)]);
       clearTimeout(timer);
+      // The live line is off the terminal before the report prints (a shorter command never showed one).
+      if (erased !== undefined && (enabledSpanS(window.startNs ?? enableAckNs, stopFromNs) ?? Infinity) >= LIVE_VISIBLE_AFTER_S) await erased;
       // Everything perf had to say is in: its own teardown takes a few more ms, which SIGKILL
       // skips, and awaiting its exit means no perf outlives the window that started it.
       if (!exited) subprocess.kill('SIGKILL');
@@ -260,6 +268,7 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
     },
     kill() {
       if (!exited) subprocess.kill('SIGKILL');
+      relay?.kill();
     },
   };
 }

@@ -6,6 +6,8 @@ import type { CommandReport } from '../session/report.ts';
 import { classifyJavaScript, stripTypes, type TypeScriptMode } from './typescript.ts';
 import { keptAliveNote, outcomeOfThrow, throwNote } from './report-notes.ts';
 import { createWindowSlot } from './window-slot.ts';
+import { monotonicNs } from '../session/clock.ts';
+import { LIVE_VISIBLE_AFTER_S } from '../live/relay.ts';
 
 
 type EvalCallback = (error: Error | null, result?: unknown) => void;
@@ -66,6 +68,8 @@ interface Command {
   /** Whether code ran (syntax errors and unfinished input do not count as commands). */
   ran: boolean;
   notes: string[];
+  /** When the window began opening: how long the live view's line may have been up. */
+  beganNs?: bigint;
 }
 
 /**
@@ -138,6 +142,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
       }
       source = stripped.code;
     }
+    command.beganNs = monotonicNs();
     if (reporting) command.window = await beginWindow();
     command.phase = 'running';
     command.ran = true;
@@ -190,18 +195,23 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
       handOver(command, () => callback(error));
       return;
     }
+    const wasLive = mayShowLive(command);
     startEnding(command, { exitCode: error === null ? 0 : 1 }, (report) => {
       if (error === null) keptAliveHint(command, report, result);
     });
     // The REPL prints the value (or the error) now and asks for its prompt, which waits for the report.
-    if (error === null) callback(null, result);
-    else callback(error);
+    // After a command long enough to have shown the live line, the value waits until the relay has
+    // erased it (the report waits for that too), so it is not printed over the line.
+    const deliver = (): void => (error === null ? callback(null, result) : callback(error));
+    if (wasLive && command.ending !== null) void command.ending.then(deliver, deliver);
+    else deliver();
     finishWhenReported(command);
   }
 
   /** Reads the window's end point now; the report follows when perf has delivered its last sample. */
   function startEnding(command: Command, outcome: Outcome, onReport: (report: CommandReport) => void = () => undefined): void {
     if (command.ending !== null) return;
+    const wasLive = mayShowLive(command);
     command.phase = 'ending';
     const window = command.window;
     command.window = null;
@@ -217,6 +227,15 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
               options.onProblem(`perfcell could not finish this command's report: ${error instanceof Error ? error.message : String(error)}`);
             },
           );
+    // window.end() has told the relay to erase its line; a throw or Ctrl-C is printed right after
+    // this, so the line is cleared here as well.
+    if (wasLive) process.stderr.write('\r\x1b[K');
+  }
+
+  /** Whether the live view's relay may have drawn its line during this command (a long one, live on). */
+  function mayShowLive(command: Command): boolean {
+    if (slot.measure.live !== true || command.beganNs === undefined || command.window === null) return false;
+    return Number(monotonicNs() - command.beganNs) / 1e9 >= LIVE_VISIBLE_AFTER_S;
   }
 
   function finishWhenReported(command: Command): void {

@@ -20,6 +20,8 @@ export interface MeasureOptions {
   readonly perf?: boolean;
   readonly perfPath?: string;
   readonly label?: string;
+  /** A live status line on this process's stderr while perf counts (elapsed, RSS, peak, each counter's rate), drawn from outside the measured process; only where stderr is a terminal (the CLI decides). */
+  readonly live?: boolean;
   /** 'cachegrind': simulated cache counters for external commands (valgrind). */
   readonly backend?: 'perf' | 'cachegrind';
   /**
@@ -40,6 +42,7 @@ export interface ResolvedPerfOptions {
   readonly explicit: boolean;
   readonly enabled: boolean;
   readonly perfPath?: string;
+  readonly live?: boolean;
 }
 
 /**
@@ -64,5 +67,6 @@ export function resolvePerfOptions(options: MeasureOptions): ResolvedPerfOptions
     explicit,
     enabled,
     ...(perfPath === undefined ? {} : { perfPath }),
+    ...(options.live === true ? { live: true } : {}),
   };
 }

@@ -8,6 +8,7 @@ interface ReplFlags {
   readonly settle: boolean;
   readonly ts?: boolean;
   readonly report: boolean;
+  readonly live: boolean;
 }
 
 /**
@@ -27,14 +28,17 @@ export function registerRepl(program: Command): void {
     .option('--ts', 'read every command as TypeScript (default: only commands that are not valid JavaScript)')
     .option('--no-ts', 'never read commands as TypeScript')
     .option('--no-report', 'start with reporting off (.start turns it on)')
+    .option('--no-live', 'no live status line on stderr while a long command runs (drawn only on a terminal, after 1 s)')
     .action(async (flags: ReplFlags) => {
       const { startRepl } = await import('../../repl/start-repl.ts');
+      const { liveWanted } = await import('../../live/live-wanted.ts');
       const { closed } = startRepl({
         measure: {
           ...(flags.events === undefined ? {} : { events: flags.events }),
           intervalMs: flags.interval,
           perf: flags.perf,
           settle: flags.settle,
+          live: liveWanted(flags.live),
         },
         typescript: flags.ts ?? 'auto',
         reporting: flags.report,

@@ -9,6 +9,7 @@ import { renderReportsHtml } from '../../render/html.ts';
 import { ensureFolderOf, writeHtmlFile } from '../html-file.ts';
 import { writeStdout } from '../stdout-guard.ts';
 import { parseEventList, parseIntervalMs } from '../options.ts';
+import { liveWanted } from '../../live/live-wanted.ts';
 
 interface RunFlags {
   readonly events?: readonly string[];
@@ -18,6 +19,7 @@ interface RunFlags {
   readonly output?: string;
   readonly html?: string;
   readonly backend: 'perf' | 'cachegrind';
+  readonly live: boolean;
 }
 
 /**
@@ -37,6 +39,7 @@ export function registerRun(program: Command): void {
     .option('-e, --events <list>', 'perf events, comma-separated (default: cache-misses,cache-references,instructions,cycles,page-faults)', parseEventList)
     .option('-I, --interval <ms>', 'perf sampling interval in ms', parseIntervalMs, 100)
     .option('--no-perf', 'RAM, time and CPU only')
+    .option('--no-live', 'no live status line on stderr while the program runs (drawn only on a terminal, after 1 s)')
     .addOption(new Option('--backend <name>', 'where counters come from').choices(['perf', 'cachegrind']).default('perf'))
     .option('--json', 'print the report as one JSON document on stdout; the program\'s stdout then goes to stderr')
     .option('-o, --output <file>', 'write the report (text, or JSON with --json) to FILE instead; the program keeps stdout')
@@ -62,6 +65,7 @@ perfcell then reports and exits 128+n.`,
           intervalMs: flags.interval,
           perf: flags.perf,
           backend: flags.backend,
+          live: liveWanted(flags.live),
           ...(jsonOnStdout ? { programStdout: 'stderr' as const } : {}),
         });
         const programStatus = report.signal !== null ? 128 + signalNumber(report.signal) : (report.exitCode ?? 1);

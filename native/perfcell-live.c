@@ -1,0 +1,294 @@
+/*
+ * perfcell-live: the live view of a long command, drawn from OUTSIDE the measured process.
+ *
+ *   perfcell-live PID [DELAY_MS [REFRESH_MS]]
+ *
+ * perf stat's interval output (CSV, -x,) comes in on stdin and goes out on stdout unchanged, to
+ * perfcell, which reads it as it would read perf's own stderr. Meanwhile, from DELAY_MS (1000)
+ * after perf's "Events enabled" line, one status line is drawn on stderr (a terminal) every
+ * REFRESH_MS (250): elapsed time, PID's current and peak RSS (/proc/PID/status VmRSS, VmHWM) and
+ * each counter's rate in perf's latest interval. The measured process gets no thread, timer or
+ * allocation of it: when the REPL's own process is busy in a synchronous command, this process
+ * draws, and perf's lines wait in its buffer (not in a full pipe that would block perf).
+ *
+ * SIGUSR1 means "the command ended": the line is erased and "#perfcell-live erased" is forwarded
+ * after everything perf wrote so far, so perfcell can print its report on a clean line. At EOF
+ * (perf exited) the line is erased too, the buffer flushed, and the relay exits.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_EVENTS 32
+#define LINE_MAX_BYTES 4096
+
+struct event {
+  char name[64];
+  char unit[16];
+  double value;
+  double interval_s;
+  double last_time_s;
+  int valid;
+};
+
+static volatile sig_atomic_t ended = 0;
+static struct event events[MAX_EVENTS];
+static int event_count = 0;
+
+static char *out = NULL;
+static size_t out_len = 0, out_cap = 0;
+
+static void on_end(int signal_number) {
+  (void)signal_number;
+  ended = 1;
+}
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void append_out(const char *data, size_t length) {
+  if (out_len + length > out_cap) {
+    size_t cap = out_cap == 0 ? 65536 : out_cap;
+    while (cap < out_len + length) cap *= 2;
+    char *grown = realloc(out, cap);
+    if (grown == NULL) _exit(70);
+    out = grown;
+    out_cap = cap;
+  }
+  memcpy(out + out_len, data, length);
+  out_len += length;
+}
+
+/* Writes what stdout takes now; returns -1 when perfcell is gone. */
+static int flush_out(void) {
+  while (out_len > 0) {
+    ssize_t written = write(STDOUT_FILENO, out, out_len);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+      return -1;
+    }
+    memmove(out, out + written, out_len - (size_t)written);
+    out_len -= (size_t)written;
+  }
+  return 0;
+}
+
+static void write_all(int fd, const char *text, size_t length) {
+  while (length > 0) {
+    ssize_t written = write(fd, text, length);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    text += written;
+    length -= (size_t)written;
+  }
+}
+
+/* One CSV interval row: time,value,unit,event,... ; rows of other shapes are ignored. */
+static void take_row(const char *line) {
+  char copy[LINE_MAX_BYTES];
+  snprintf(copy, sizeof copy, "%s", line);
+  char *fields[5] = {0};
+  int count = 0;
+  char *cursor = copy;
+  while (count < 5) {
+    fields[count++] = cursor;
+    char *comma = strchr(cursor, ',');
+    if (comma == NULL) break;
+    *comma = '\0';
+    cursor = comma + 1;
+  }
+  if (count < 4) return;
+  char *end = NULL;
+  double time_s = strtod(fields[0], &end);
+  if (end == fields[0]) return;
+  const char *name = fields[3];
+  while (*name == ' ') name++;
+  if (*name == '\0') return;
+  struct event *event = NULL;
+  for (int index = 0; index < event_count; index++) {
+    if (strcmp(events[index].name, name) == 0) event = &events[index];
+  }
+  if (event == NULL) {
+    if (event_count == MAX_EVENTS) return;
+    event = &events[event_count++];
+    memset(event, 0, sizeof *event);
+    snprintf(event->name, sizeof event->name, "%s", name);
+  }
+  snprintf(event->unit, sizeof event->unit, "%s", fields[2]);
+  double value = strtod(fields[1], &end);
+  double interval_s = time_s - event->last_time_s;
+  event->last_time_s = time_s;
+  if (end == fields[1] || fields[1][0] == '<' || interval_s <= 0) {
+    event->valid = 0;
+    return;
+  }
+  event->value = value;
+  event->interval_s = interval_s;
+  event->valid = 1;
+}
+
+static void format_mib(char *buffer, size_t size, long kib) {
+  if (kib < 0) snprintf(buffer, size, "?");
+  else snprintf(buffer, size, "%.1f MiB", (double)kib / 1024.0);
+}
+
+static void format_rate(char *buffer, size_t size, double per_s) {
+  if (per_s >= 1e9) snprintf(buffer, size, "%.1fG", per_s / 1e9);
+  else if (per_s >= 1e6) snprintf(buffer, size, "%.1fM", per_s / 1e6);
+  else if (per_s >= 1e3) snprintf(buffer, size, "%.1fk", per_s / 1e3);
+  else snprintf(buffer, size, "%.0f", per_s);
+}
+
+static void read_rss(int pid, long *rss_kib, long *peak_kib) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/status", pid);
+  FILE *file = fopen(path, "r");
+  if (file == NULL) return;
+  char line[256];
+  while (fgets(line, sizeof line, file) != NULL) {
+    if (strncmp(line, "VmRSS:", 6) == 0) *rss_kib = strtol(line + 6, NULL, 10);
+    else if (strncmp(line, "VmHWM:", 6) == 0) *peak_kib = strtol(line + 6, NULL, 10);
+  }
+  fclose(file);
+}
+
+static int drawn = 0;
+
+static void draw(int pid, double elapsed_s, long *peak_seen_kib) {
+  long rss_kib = -1, hwm_kib = -1;
+  read_rss(pid, &rss_kib, &hwm_kib);
+  if (hwm_kib > *peak_seen_kib) *peak_seen_kib = hwm_kib;
+  if (rss_kib > *peak_seen_kib) *peak_seen_kib = rss_kib;
+  char rss[32], peak[32];
+  format_mib(rss, sizeof rss, rss_kib);
+  format_mib(peak, sizeof peak, *peak_seen_kib);
+  char text[1024];
+  int length = snprintf(text, sizeof text, "live %.1fs  RSS %s  peak %s", elapsed_s, rss, peak);
+  for (int index = 0; index < event_count && length < (int)sizeof text - 80; index++) {
+    const struct event *event = &events[index];
+    if (!event->valid) continue;
+    double per_s = event->value / event->interval_s;
+    if (strcmp(event->unit, "msec") == 0) {
+      length += snprintf(text + length, sizeof text - (size_t)length, "  %s %.2f CPUs", event->name, per_s / 1000.0);
+    } else {
+      char rate[32];
+      format_rate(rate, sizeof rate, per_s);
+      length += snprintf(text + length, sizeof text - (size_t)length, "  %s %s/s", event->name, rate);
+    }
+  }
+  /* Never wider than the terminal: a wrapped line could not be erased with one \r. */
+  struct winsize size;
+  int columns = 80;
+  if (ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) columns = size.ws_col;
+  else if (getenv("COLUMNS") != NULL && atoi(getenv("COLUMNS")) > 0) columns = atoi(getenv("COLUMNS"));
+  if (length > columns - 1) length = columns - 1;
+  if (length < 0) length = 0;
+  char line[1100];
+  int total = snprintf(line, sizeof line, "\r%.*s\033[K", length, text);
+  write_all(STDERR_FILENO, line, (size_t)total);
+  drawn = 1;
+}
+
+static void erase(void) {
+  if (!drawn) return;
+  write_all(STDERR_FILENO, "\r\033[K", 4);
+  drawn = 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "usage: perfcell-live PID [DELAY_MS [REFRESH_MS]]\n");
+    return 2;
+  }
+  int pid = atoi(argv[1]);
+  double delay_s = argc > 2 ? atof(argv[2]) / 1000.0 : 1.0;
+  double refresh_s = argc > 3 ? atof(argv[3]) / 1000.0 : 0.25;
+
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_handler = on_end;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGUSR1, &action, NULL); /* no SA_RESTART: poll() returns at once */
+  signal(SIGINT, SIG_IGN);           /* Ctrl-C belongs to the command */
+  signal(SIGPIPE, SIG_IGN);
+  fcntl(STDOUT_FILENO, F_SETFL, fcntl(STDOUT_FILENO, F_GETFL) | O_NONBLOCK);
+
+  char chunk[65536];
+  char pending[LINE_MAX_BYTES];
+  size_t pending_len = 0;
+  int input_open = 1, enabled = 0, acked = 0;
+  double enabled_at = 0, next_draw = 0;
+  long peak_seen_kib = -1;
+
+  for (;;) {
+    if (ended && !acked) {
+      erase();
+      static const char marker[] = "#perfcell-live erased\n";
+      append_out(marker, sizeof marker - 1);
+      acked = 1;
+    }
+    if (!input_open) {
+      erase();
+      /* perf is gone: hand over the rest, blocking now, and leave. */
+      fcntl(STDOUT_FILENO, F_SETFL, fcntl(STDOUT_FILENO, F_GETFL) & ~O_NONBLOCK);
+      flush_out();
+      return 0;
+    }
+    int drawing = enabled && !ended;
+    double now = now_s();
+    int timeout_ms = -1;
+    if (drawing) {
+      double due = next_draw > enabled_at + delay_s ? next_draw : enabled_at + delay_s;
+      timeout_ms = due <= now ? 0 : (int)((due - now) * 1000.0) + 1;
+    }
+    struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN}, {.fd = STDOUT_FILENO, .events = out_len > 0 ? POLLOUT : 0}};
+    int ready = poll(fds, 2, timeout_ms);
+    if (ready < 0 && errno != EINTR) return 71;
+    if (ready > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+      ssize_t got = read(STDIN_FILENO, chunk, sizeof chunk);
+      if (got == 0 || (got < 0 && errno != EINTR && errno != EAGAIN)) input_open = 0;
+      else if (got > 0) {
+        append_out(chunk, (size_t)got);
+        for (ssize_t index = 0; index < got; index++) {
+          char c = chunk[index];
+          if (c != '\n') {
+            if (pending_len < sizeof pending - 1) pending[pending_len++] = c;
+            continue;
+          }
+          pending[pending_len] = '\0';
+          const char *text = pending;
+          while (*text == ' ' || *text == '\t') text++;
+          if (strncmp(text, "Events enabled", 14) == 0) {
+            enabled = 1;
+            enabled_at = now_s();
+            next_draw = 0;
+          } else if (strncmp(text, "Events disabled", 15) == 0) {
+            enabled = 0;
+            erase();
+          } else take_row(text);
+          pending_len = 0;
+        }
+      }
+    }
+    if (out_len > 0 && flush_out() < 0) return 0; /* perfcell is gone */
+    now = now_s();
+    if (enabled && !ended && now >= enabled_at + delay_s && now >= next_draw) {
+      draw(pid, now - enabled_at, &peak_seen_kib);
+      next_draw = now + refresh_s;
+    }
+  }
+}

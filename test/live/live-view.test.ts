@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import pty from 'node-pty';
+import { allGone, startPtyRepl, type PtyRepl } from '../support/pty-repl.ts';
+import { cliPath } from '../support/fixtures.ts';
+import { perfUsable } from '../support/perf.ts';
+import { findLiveRelay } from '../../src/live/relay.ts';
+
+const THREE_SECONDS = '{ const end = Date.now() + 3000; let junk = []; while (Date.now() < end) { junk.push(new Array(64).fill(1)); if (junk.length > 1e4) junk = [] } 6 * 7 }';
+const LIVE_LINE = /live \d+\.\ds {2}RSS [\d.]+ MiB {2}peak [\d.]+ MiB {2}page-faults [\d.]+k?\/s/;
+
+let repl: PtyRepl | null = null;
+afterEach(async () => {
+  if (repl === null) return;
+  const perf = repl.perfChildren();
+  repl.kill('SIGKILL');
+  await repl.exited;
+  expect(await allGone(perf, 3000)).toBe(true);
+  repl = null;
+});
+
+const relayBuilt = findLiveRelay() !== null;
+if (!perfUsable) console.warn('perf cannot count here: the live view tests are skipped (its rates are perf\'s interval samples)');
+if (!relayBuilt) console.warn('no perfcell-live relay (no C compiler): the live view tests are skipped');
+
+describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf, real relay)', () => {
+  it('a pty shows the live line during a 3 s REPL command and erases it before the value and report; a short one shows none', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl(['repl', '-e', 'page-faults,task-clock']);
+    const printed = await repl.send(THREE_SECONDS, 30_000);
+    const lines = printed.split('\n');
+    const live = lines.filter((line) => LIVE_LINE.test(line));
+    // from ~1 s to 3 s at 4 per second: several redraws, the elapsed time growing
+    expect(live.length, printed).toBeGreaterThanOrEqual(3);
+    const seconds = live.map((line) => Number(/live (\d+\.\d)s/.exec(line)?.[1]));
+    expect(seconds[0]).toBeGreaterThanOrEqual(0.9);
+    expect(seconds.at(-1)).toBeGreaterThan(seconds[0]!);
+    // nothing printed over the line: the value and the report come after the last redraw, on lines of their own
+    const lastLive = lines.findLastIndex((line) => line.includes('live '));
+    expect(lines.findIndex((line) => line === '42')).toBeGreaterThan(lastLive);
+    expect(lines.slice(lastLive + 1).join('\n')).toMatch(/^\s*42\nIn \[1\] used/m);
+    expect(await repl.send('1+1')).not.toContain('live ');
+  });
+
+  it('--no-live shows none on the same pty', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl(['repl', '--no-live', '-e', 'page-faults,task-clock']);
+    const printed = await repl.send(THREE_SECONDS.replace('3000', '1500'), 30_000);
+    expect(printed).toMatch(/In \[1\] used/);
+    expect(printed).not.toContain('live ');
+  });
+
+  it('piped output never gets the live line (REPL on pipes)', { timeout: 60_000 }, async () => {
+    const child = spawn(process.execPath, [cliPath, 'repl', '-e', 'page-faults'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', PERFCELL_REPL_HISTORY: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdin.write(`${THREE_SECONDS.replace('3000', '1500')}\n`);
+    const deadline = Date.now() + 30_000;
+    while (!/In \[1\] used/.test(stdout) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.stdin.end();
+    await new Promise((resolve) => child.on('close', resolve));
+    expect(stdout).toMatch(/In \[1\] used/);
+    expect(stdout + stderr).not.toContain('live ');
+  });
+
+  it('perfcell run shows it on a pty, and not with stderr piped', { timeout: 60_000 }, async () => {
+    const program = ['-e', 'const end = Date.now() + 2000; while (Date.now() < end);'];
+    const onPty = await new Promise<string>((resolve) => {
+      const child = pty.spawn(process.execPath, [cliPath, 'run', '-e', 'page-faults,task-clock', '--', process.execPath, ...program], { cols: 200, rows: 30, env: { ...process.env, NO_COLOR: '1' } as Record<string, string> });
+      let text = '';
+      child.onData((data) => (text += data));
+      child.onExit(() => resolve(text));
+    });
+    expect(onPty).toMatch(/live \d+\.\ds {2}RSS [\d.]+ MiB {2}peak [\d.]+ MiB {2}page-faults [\d.]+k?\/s {2}task-clock [\d.]+ CPUs/);
+    // the report starts on a clean line: the last redraw is erased before it
+    expect(onPty).toMatch(/\r\x1b\[K[^]*peaked [\d.]+ MiB RAM/);
+
+    const piped = await new Promise<string>((resolve) => {
+      const child = spawn(process.execPath, [cliPath, 'run', '-e', 'page-faults', '--', process.execPath, ...program], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.on('close', () => resolve(text));
+    });
+    expect(piped).toMatch(/peaked [\d.]+ MiB RAM/);
+    expect(piped).not.toContain('live ');
+  });
+});

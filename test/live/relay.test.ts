@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { findLiveRelay } from '../../src/live/relay.ts';
+
+const relayPath = findLiveRelay();
+if (relayPath === null) console.warn('no C compiler and no dist/perfcell-live: the live relay tests are skipped (install gcc)');
+
+const ROWS = ['# started on Tue', 'Events enabled', '     0.100114,2000,,page-faults,100112345,100.00,,', '     0.100114,95.5,msec,task-clock,95500000,100.00,,'];
+
+/** Runs the relay with a 100 ms delay and 50 ms refresh, feeding `rows`; what it forwards and draws. */
+function runRelay(rows: readonly string[], { holdMs, usr1AtMs }: { holdMs: number; usr1AtMs?: number }): Promise<{ stdout: string; stderr: string; code: number | null }> {
+  return new Promise((resolve) => {
+    const child = spawn(relayPath!, [String(process.pid), '100', '50'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, COLUMNS: '200' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => resolve({ stdout, stderr, code }));
+    child.stdin.write(`${rows.join('\n')}\n`);
+    if (usr1AtMs !== undefined) setTimeout(() => child.kill('SIGUSR1'), usr1AtMs);
+    setTimeout(() => child.stdin.end(), holdMs);
+  });
+}
+
+describe.runIf(relayPath !== null)('perfcell-live relay (native/perfcell-live.c, a real process)', () => {
+  it('forwards perf\'s lines unchanged and draws elapsed, RSS, peak and each rate once the delay has passed', { timeout: 10_000 }, async () => {
+    const { stdout, stderr, code } = await runRelay(ROWS, { holdMs: 400 });
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${ROWS.join('\n')}\n`);
+    const drawn = stderr.split('\r').filter((part) => part.startsWith('live '));
+    expect(drawn.length).toBeGreaterThanOrEqual(2);
+    expect(drawn[0]).toMatch(/^live 0\.\ds {2}RSS [\d.]+ MiB {2}peak [\d.]+ MiB {2}page-faults 20\.0k\/s {2}task-clock 0\.95 CPUs\x1b\[K$/);
+    // erased at EOF: the last thing on the terminal is the erase
+    expect(stderr.endsWith('\r\x1b[K')).toBe(true);
+  });
+
+  it('draws nothing before perf enables counting, nor within the delay', { timeout: 10_000 }, async () => {
+    expect((await runRelay(ROWS.filter((row) => row !== 'Events enabled'), { holdMs: 300 })).stderr).toBe('');
+    expect((await runRelay(ROWS, { holdMs: 50 })).stderr).toBe('');
+  });
+
+  it('on SIGUSR1 erases the line and forwards the erased marker after what perf wrote, then draws no more', { timeout: 10_000 }, async () => {
+    const { stdout, stderr } = await runRelay(ROWS, { holdMs: 600, usr1AtMs: 300 });
+    expect(stdout).toBe(`${ROWS.join('\n')}\n#perfcell-live erased\n`);
+    const afterErase = stderr.slice(stderr.lastIndexOf('\r\x1b[K') + 4);
+    expect(stderr).toContain('live ');
+    expect(afterErase).toBe('');
+  });
+});
