@@ -28,10 +28,10 @@ export function renderReplReport(report: CommandReport, options: ReplRenderOptio
     `${report.label} used ${formatMiB(memory.usedBytes)} RAM in ${formatSeconds(report.durationS)} ${cpuText(cpu)}, ` +
       `peaked ${formatMiB(memory.peakAboveFinalBytes)} above final usage, current RAM usage now ${formatMiB(memory.rssAfterBytes)}`,
   ];
-  if (memory.heap) {
-    const heap = memory.heap;
   const settled = settleNote(memory);
   if (settled !== null) lines.push(indent + settled);
+  if (memory.heap) {
+    const heap = memory.heap;
     lines.push(`${indent}heap used ${signedMiB(heap.heapUsedDeltaBytes)}, external ${signedMiB(heap.externalDeltaBytes)}, array buffers ${signedMiB(heap.arrayBuffersDeltaBytes)}`);
   }
   const gcLine = renderGcLine(report.gc);
