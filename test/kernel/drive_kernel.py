@@ -77,7 +77,12 @@ def scenario_basic(km, kc):
     completion = kc.complete("const nn = 1;\nn", 15, reply=True, timeout=TIMEOUT_S)["content"]
     inspection = kc.inspect("n", 1, reply=True, timeout=TIMEOUT_S)["content"]
     comm = kc.comm_info(reply=True, timeout=TIMEOUT_S)["content"]
-    emit("basic", info=info, results=results, is_complete=[comp, comp2], complete=completion, inspect=inspection, comm_info=comm)
+    # stop_on_error: a request queued behind a failing cell is aborted, not run.
+    failing = kc.execute("await new Promise((resolve) => setTimeout(resolve, 300)); throw new Error('first fails')")
+    queued = kc.execute("globalThis.ranAfterFailure = true")
+    aborted = [shell_reply(kc, failing)["status"], shell_reply(kc, queued)["status"]]
+    ran_after = summary(*run_cell(kc, "typeof ranAfterFailure"))
+    emit("basic", info=info, results=results, is_complete=[comp, comp2], complete=completion, inspect=inspection, comm_info=comm, aborted=aborted, ran_after=ran_after)
 
 
 def scenario_interrupt(km, kc):

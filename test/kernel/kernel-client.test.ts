@@ -73,6 +73,8 @@ describe.skipIf(jupyterMissing !== null)('perfcell kernel driven by jupyter_clie
     expect(completion).toMatchObject({ cursor_start: 14, cursor_end: 15 });
     expect(basic!['inspect']).toMatchObject({ status: 'ok', found: true, data: { 'text/plain': 'n: number\n20' } });
     expect(basic!['comm_info']).toEqual({ status: 'ok', comms: {} });
+    expect(basic!['aborted']).toEqual(['error', 'aborted']);
+    expect((basic!['ran_after'] as CellSummary).outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': "'undefined'" });
   }, 160_000);
 
   it('interrupts `while (true) {}` by SIGINT, reports it up to the interruption, and goes on; an await is interrupted too', async () => {
