@@ -106,7 +106,9 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}): Measur
           warnings.push(`${error.message}; measuring RAM, time and CPU only`);
         }
       }
-      start = { rssBytes, cpuTicks, cpuUsage: isSelf ? process.cpuUsage() : null, heap, peakMethod, gc: isSelf ? startGcWindow() : null, ns: monotonicNs() };
+      const gc = isSelf ? startGcWindow() : null;
+      // The process's CPU and the clock last and together, so the own CPU % has one window.
+      start = { rssBytes, cpuTicks, heap, peakMethod, gc, cpuUsage: isSelf ? process.cpuUsage() : null, ns: monotonicNs() };
     },
 
     async end(outcome = {}, marks = {}) {
@@ -131,12 +133,14 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}): Measur
     // perf is stopped first: its SIGINT goes out now (perf idle in poll() takes its last interval
     // as soon as it runs, the same moment a disable would take effect, one hand-over sooner), and
     // /proc is read meanwhile; the report does not wait for perf's teardown.
+    // The process's CPU first (a getrusage, about 1 µs): read after the reads below, it would
+    // count them into a window they are not in.
+    const cpuUsage = begun.cpuUsage ? process.cpuUsage(begun.cpuUsage) : null;
     const stopped = perf?.stop({ startNs: begun.ns, endNs, awaitExit: false });
     // The collections of the command only: the settling collection below comes after this stop.
     const gc = begun.gc?.stop() ?? null;
     const memory = readProcMemory(pid);
     const cpuTicks = readCpuTicks();
-    const cpuUsage = begun.cpuUsage ? process.cpuUsage(begun.cpuUsage) : null;
     const endUsage = begun.heap ? process.memoryUsage() : null;
 
     let counters: CountersReport = noCounters();
