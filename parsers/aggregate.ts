@@ -37,6 +37,20 @@ export interface EventAggregate {
    * absent for an event perf printed once.
    */
   readonly pmus?: readonly PmuShare[];
+  /**
+   * perf's own metric for the event (`insn per cycle` on instructions, `of all branches` on
+   * branch-misses), over the whole window; absent when perf printed none (or the parser was not
+   * asked to keep them). Every such metric is the event's count over another quantity, so the
+   * window's value is Σ count / Σ (count / metric) over the rows, exact without knowing the other.
+   */
+  readonly perfMetric?: PerfMetric;
+}
+
+/** A metric perf printed beside a count. */
+export interface PerfMetric {
+  readonly value: number;
+  /** As perf printed it, a K/M/G prefix of `/sec` folded into the value: `insn per cycle`, `/sec`. */
+  readonly unit: string;
 }
 
 /** What one core PMU took of a folded hybrid event. */
@@ -142,6 +156,10 @@ class EventState {
   private totalsCounted = false;
   private totalsSum = 0;
   private lowestTotalsPct: number | null = null;
+  // perf's metric: Σ count and Σ count / metric over the rows that printed one
+  private metricUnit: string | undefined;
+  private metricCounts = 0;
+  private metricDenominator = 0;
   // hybrid events: PMUs in order first seen, their totals over closed samples, and the totals rows per PMU
   private readonly pmus: PmuTotal[] = [];
   private totalsParts: PmuPart[] | undefined;
@@ -157,6 +175,7 @@ class EventState {
       this.addPerPmu(record, pmu);
       return;
     }
+    if (record.metricValue !== undefined && record.metricUnit !== undefined) this.addMetric(record.value, record.metricValue, record.metricUnit);
     const counted = record.status === 'counted' && record.value !== null;
     if (record.status === 'not counted') this.notCountedSeen = true;
     const pct = counted ? record.runningPct : null;
@@ -183,6 +202,20 @@ class EventState {
       this.intervalCounted = true;
       if (pct !== null && (this.lowestIntervalPct === null || pct < this.lowestIntervalPct)) this.lowestIntervalPct = pct;
     }
+  }
+
+  private addMetric(count: number | null, metric: number, printedUnit: string): void {
+    const { value, unit } = normalizeMetric(metric, printedUnit);
+    if (count === null || count <= 0 || !(value > 0)) return;
+    if (this.metricUnit !== undefined && this.metricUnit !== unit) return;
+    this.metricUnit = unit;
+    this.metricCounts += count;
+    this.metricDenominator += count / value;
+  }
+
+  private withMetric(aggregate: EventAggregate): EventAggregate {
+    if (this.metricUnit === undefined || this.metricDenominator <= 0) return aggregate;
+    return { ...aggregate, perfMetric: { value: this.metricCounts / this.metricDenominator, unit: this.metricUnit } };
   }
 
   /** A row of one PMU of a hybrid event: kept per PMU until its sample is read. */
@@ -213,6 +246,10 @@ class EventState {
 
   toAggregate(startTimeS: number): EventAggregate {
     if (this.pmus.length > 0) return this.foldedAggregate(startTimeS);
+    return this.withMetric(this.plainAggregate(startTimeS));
+  }
+
+  private plainAggregate(startTimeS: number): EventAggregate {
     const open = this.open;
     const hasIntervals = open !== undefined;
     if (!hasIntervals) {
@@ -360,6 +397,14 @@ class EventState {
     out.push({ timeS: open.timeS, value: openValue });
     return out.length > this.maxSamples ? out.slice(out.length - this.maxSamples) : out;
   }
+}
+
+const RATE_PREFIX: Readonly<Record<string, number>> = { K: 1e3, M: 1e6, G: 1e9 };
+
+/** `89.506 K/sec` → `89506 /sec`: perf picks the prefix per row, so rows compare only without it. */
+function normalizeMetric(value: number, unit: string): PerfMetric {
+  const prefixed = /^([KMG])\/sec$/.exec(unit);
+  return prefixed === null ? { value, unit } : { value: value * (RATE_PREFIX[prefixed[1] ?? ''] ?? 1), unit: '/sec' };
 }
 
 function lowerOf(a: number | null, b: number | null): number | null {

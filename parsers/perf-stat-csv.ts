@@ -66,6 +66,9 @@ export class CsvLineParser {
   record: MutableRecord | undefined;
   private readonly events = new EventNames();
 
+  /** keepMetrics: read perf's `metric SEP metric-unit` tail into `metricValue`/`metricUnit`. */
+  constructor(private readonly keepMetrics = false) {}
+
   parse(line: string, separator: string): LineKind {
     this.record = undefined;
     const text = cleanLine(line);
@@ -180,6 +183,14 @@ export class CsvLineParser {
     if (unit !== '' && isDigitCode(unit.charCodeAt(0))) return 'unreadable';
 
     this.record = makeRecord(time, event, value, unit, status, runningPct, aggregation, aggregationId, cgroup);
+    // `runtime pct metric unit`: exactly two fields after the percentage (a decimal-comma metric would be three)
+    if (this.keepMetrics && runtimeAt !== -1 && runtimeAt + 4 === last && !isEmpty(runtimeAt + 2)) {
+      const metric = parseFixedAt(text, start(runtimeAt + 2), end(runtimeAt + 2), 'dot');
+      if (Number.isFinite(metric)) {
+        this.record.metricValue = metric;
+        this.record.metricUnit = fieldText(text, runtimeAt + 3).trim();
+      }
+    }
     return 'record';
   }
 }

@@ -31,6 +31,13 @@ export interface PerfRecord {
   readonly thread?: string;
   /** `-G`: the cgroup name. */
   readonly cgroup?: string;
+  /**
+   * perf's own metric on this row (`2.00` of `2.00,insn per cycle`), only when the parser was
+   * created with `metrics: true` (CSV rows) and perf printed one.
+   */
+  readonly metricValue?: number;
+  /** Its unit as printed: `insn per cycle`, `of all branches`, `K/sec`, `CPUs utilized`. */
+  readonly metricUnit?: string;
 }
 
 /** The three ways perf stat prints: default text, `-x SEP`, `-j`/`--json`. */
@@ -55,6 +62,8 @@ export interface PerfStatParserOptions {
   readonly format?: PerfFormat | 'auto';
   /** CSV separator as given to `perf stat -x`; detected when absent. Implies `csv` under `auto`. */
   readonly separator?: string;
+  /** Keep perf's metric columns (`metricValue`, `metricUnit`) of CSV rows. Default false. */
+  readonly metrics?: boolean;
 }
 
 /** Aggregation columns a row may carry, in the order records list them. */

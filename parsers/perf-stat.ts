@@ -74,10 +74,11 @@ class StreamingPerfStatParser implements PerfStatParser {
   private skipped = 0;
   private pending: MutableRecord | undefined;
   private readonly human = new HumanLineParser();
-  private readonly csv = new CsvLineParser();
+  private readonly csv: CsvLineParser;
   private readonly json = new JsonLineParser();
 
   constructor(options: PerfStatParserOptions) {
+    this.csv = new CsvLineParser(options.metrics === true);
     const format = options.format ?? 'auto';
     this.csvSeparator = options.separator === '' ? undefined : options.separator;
     this.wanted = format === 'auto' && this.csvSeparator !== undefined ? 'csv' : format;

@@ -83,7 +83,8 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
   relay?.detachSink();
   const untrack = trackPerf(subprocess);
 
-  const parser = createPerfStatParser({ format: 'csv', separator: ',' });
+  // metrics: perf's own metric columns (`2.00,insn per cycle`) go into the report
+  const parser = createPerfStatParser({ format: 'csv', separator: ',', metrics: true });
   const messages: string[] = [];
   const records: PerfRecord[] = [];
   // Window bookkeeping, in the order lines arrive on perf's stderr.

@@ -1,6 +1,6 @@
 import type { EventAggregate } from '../../parsers/aggregate.ts';
 import type { CommandReport } from '../session/report.ts';
-import { derivedText, pmuSplitText, scaledFromText } from './running-pct.ts';
+import { derivedText, perfMetricText, pmuSplitText, scaledFromText } from './running-pct.ts';
 import { sparkline } from './sparkline.ts';
 import { formatCount, formatMiB, formatSeconds } from './units.ts';
 import { renderGcLine } from './gc-line.ts';
@@ -80,7 +80,7 @@ function eventLine(event: EventAggregate, nameWidth: number, maxSamples: number)
   const spark = values.length > 1 ? `  ${sparkline(values)}` : '';
   const split = pmuSplitText(event);
   const scaled = scaledFromText(event.lowestRunningPct);
-  const detail = [split, scaled].filter((text) => text !== null).join('; ');
+  const detail = [split, scaled, perfMetricText(event)].filter((text) => text !== null).join('; ');
   return `${name}${rate}  total ${formatCount(event.total)}${unit}${detail === '' ? '' : ` (${detail})`}${samplesText}${spark}`;
 }
 

@@ -41,3 +41,15 @@ export function pmuSplitText(event: { readonly pmus?: readonly { pmu: string; st
   if (counted.length === 1) return null;
   return counted.map((share) => `${share.pmu} ${share.share === null ? '?' : `${Math.round(100 * share.share)}%`}`).join(', ');
 }
+
+/**
+ * perf's own metric of an event as the text report shows it (`perf: 2.00 insn per cycle`); null
+ * when perf printed none, or for the per-second and CPUs-utilized metrics of software events,
+ * which the report's own rate and CPU figures already give.
+ */
+export function perfMetricText(event: { readonly perfMetric?: { readonly value: number; readonly unit: string } }): string | null {
+  const metric = event.perfMetric;
+  if (metric === undefined || metric.unit === '/sec' || metric.unit === 'CPUs utilized') return null;
+  const value = Math.abs(metric.value) >= 100 ? String(Math.round(metric.value)) : metric.value.toFixed(2);
+  return `perf: ${value} ${metric.unit}`;
+}

@@ -81,4 +81,20 @@ describe('event lines show multiplexing and the derived metrics', () => {
     expect(titles).toContain('cache-misses per 100 ms interval, scaled from 50% of the time');
     expect(titles.some((title) => title.startsWith('instructions') && !title.includes('scaled'))).toBe(true);
   });
+
+  it("carries perf's own metric columns into the text report and JSON where perf printed them", () => {
+    const lines = [
+      '     0.100000000,200000000,,instructions,50000000,100.00,2.00,insn per cycle',
+      '     0.100000000,100000000,,cycles,50000000,100.00,1.000,GHz',
+      '     0.100000000,30,,page-faults,50000000,100.00,300.000,/sec',
+    ];
+    const events = aggregateRecords(parsePerfStat(lines.join('\n'), { metrics: true }).records);
+    const { counters } = countersFromAggregates(events, { intervalMs: 100, pauseS: 0 });
+    const report = { ...reportOf([]), counters };
+    const text = renderReportText(report);
+    expect(text).toMatch(/instructions +[\d,]+\/s  total 200,000,000 \(perf: 2\.00 insn per cycle\)/);
+    expect(text).toMatch(/cycles +[\d,]+\/s  total 100,000,000 \(perf: 1\.00 GHz\)/);
+    expect(text).not.toContain('/sec)');
+    expect(JSON.parse(JSON.stringify(report)).counters.events[0].perfMetric).toEqual({ value: 2, unit: 'insn per cycle' });
+  });
 });
