@@ -9,6 +9,7 @@ import { UsageError } from '../../src/errors.ts';
 
 const hasTool = (command: string, args: string[]) => spawnSync(command, args, { stdio: 'ignore' }).status === 0;
 const canRun = hasTool('valgrind', ['--version']) && hasTool('cc', ['--version']);
+if (!canRun) console.warn('valgrind or cc is missing: the runUnderCachegrind tests are skipped (apt-get install valgrind gcc)');
 const rowcolSource = join(import.meta.dirname, '../../samples/rowcol/rowcol.c');
 
 /** valgrind's own end-of-run summary lines ("D1  misses: 74,095 (…)") as label → count. */
