@@ -19,6 +19,13 @@ function parseReport(printed: string): { number: number; usedMiB: number; second
   };
 }
 
+/** The heap line: `heap used +X MiB, external +Y MiB, array buffers +Z MiB`. */
+function heapOf(printed: string): { heapUsedMiB: number; externalMiB: number; arrayBuffersMiB: number } {
+  const line = /heap used ([+-][\d.]+) MiB, external ([+-][\d.]+) MiB, array buffers ([+-][\d.]+) MiB/.exec(printed);
+  if (!line) throw new Error(`no heap line in ${JSON.stringify(printed)}`);
+  return { heapUsedMiB: Number(line[1]), externalMiB: Number(line[2]), arrayBuffersMiB: Number(line[3]) };
+}
+
 afterEach(async () => {
   if (repl === null) return;
   const perf = repl.perfChildren();
@@ -40,9 +47,43 @@ describe.runIf(perfUsable)('perfcell repl reports each command (real perf, throu
       expect(report.usedMiB).toBeGreaterThan((pages * 4096 * 0.95) / MIB);
     }
   });
+});
+
+// With perf where it can count here (the REPL as people use it), else RAM, time and CPU only: none of
+// these needs perf, so none waits on it.
+const perfArgs = perfUsable ? [] : ['--no-perf'];
+
+describe('perfcell repl reports each command (through a pty; no perf needed)', () => {
+  it('resets the peak per command: after a 128 MiB array is freed, the next command peaks at almost nothing (VmHWM reset)', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl(['repl', ...perfArgs]);
+    const kept = parseReport(await repl.send('a = new Float64Array(2**24).fill(1); void 0'));
+    expect(kept.usedMiB).toBeGreaterThanOrEqual(120);
+    const freed = parseReport(await repl.send('a = null; gc()'));
+    expect(freed.peakAboveMiB).toBeGreaterThanOrEqual(120);
+    // The process's lifetime peak is ≥ 128 MiB above its RSS now; a command that allocates nothing must
+    // not report it (it would if the high-water mark were not reset at the command's start).
+    const after = parseReport(await repl.send('1+1'));
+    expect(after.peakAboveMiB).toBeLessThan(5);
+    expect(Math.abs(after.usedMiB)).toBeLessThan(5);
+  });
+
+  it('reports heap deltas of known allocations: 128 MiB of array buffer, then 2^21 doubles (16 MiB) on the JS heap', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl(['repl', ...perfArgs]);
+    await repl.send('1+1');
+    const buffers = heapOf(await repl.send('a = new Float64Array(2**24).fill(1); void 0'));
+    expect(Math.abs(buffers.arrayBuffersMiB - 128)).toBeLessThan(1);
+    expect(Math.abs(buffers.externalMiB - 128)).toBeLessThan(2);
+    expect(Math.abs(buffers.heapUsedMiB)).toBeLessThan(4);
+    const heap = heapOf(await repl.send('b = Array.from({ length: 2**21 }, (_, i) => i + 0.5); void 0'));
+    expect(heap.heapUsedMiB).toBeGreaterThanOrEqual(15.5);
+    expect(heap.heapUsedMiB).toBeLessThan(18);
+    expect(Math.abs(heap.arrayBuffersMiB)).toBeLessThan(0.5);
+    const dropped = heapOf(await repl.send('b = null; gc()'));
+    expect(dropped.heapUsedMiB).toBeLessThanOrEqual(-15.5);
+  });
 
   it('reports the peak of memory released inside the command', { timeout: 60_000 }, async () => {
-    repl = await startPtyRepl();
+    repl = await startPtyRepl(['repl', ...perfArgs]);
     // V8 frees ArrayBuffer memory on a background thread after gc(): the command waits for it.
     const printed = await repl.send('void (() => { new Float64Array(200 * 1024 * 1024 / 8).fill(1) })(); gc(); await new Promise(r => setTimeout(r, 300))');
     const report = parseReport(printed);
@@ -51,14 +92,14 @@ describe.runIf(perfUsable)('perfcell repl reports each command (real perf, throu
   });
 
   it('times a top-level await by when its promise settles', { timeout: 60_000 }, async () => {
-    repl = await startPtyRepl();
+    repl = await startPtyRepl(['repl', ...perfArgs]);
     const report = parseReport(await repl.send('await new Promise(r => setTimeout(r, 200))'));
     expect(report.seconds).toBeGreaterThanOrEqual(0.19);
     expect(report.seconds).toBeLessThan(0.4);
   });
 
   it('prints the report after the command output, and numbers the prompts', { timeout: 60_000 }, async () => {
-    repl = await startPtyRepl();
+    repl = await startPtyRepl(['repl', ...perfArgs]);
     const printed = await repl.send('console.log("hello"); 6 * 7');
     expect(printed).toMatch(/hello\n42\nIn \[1\] used [\s\S]*\nIn \[2\]: $/);
     expect(parseReport(printed).number).toBe(1);
@@ -66,7 +107,7 @@ describe.runIf(perfUsable)('perfcell repl reports each command (real perf, throu
   });
 
   it('reports a command that throws, and goes on', { timeout: 60_000 }, async () => {
-    repl = await startPtyRepl();
+    repl = await startPtyRepl(['repl', ...perfArgs]);
     const printed = await repl.send('throw new Error("boom")');
     expect(printed).toContain('Uncaught Error: boom');
     expect(printed.indexOf('Uncaught Error: boom')).toBeLessThan(printed.indexOf('In [1] used'));
@@ -75,7 +116,7 @@ describe.runIf(perfUsable)('perfcell repl reports each command (real perf, throu
   });
 
   it('interrupts a busy loop on Ctrl-C, reports it, and stays usable', { timeout: 60_000 }, async () => {
-    repl = await startPtyRepl();
+    repl = await startPtyRepl(['repl', ...perfArgs]);
     const from = repl.text().length;
     repl.write('while (true) {}\r');
     await new Promise((resolve) => setTimeout(resolve, 700));
@@ -87,13 +128,13 @@ describe.runIf(perfUsable)('perfcell repl reports each command (real perf, throu
   });
 
   it('reads TypeScript when the line needs it, keeping its bindings', { timeout: 60_000 }, async () => {
-    repl = await startPtyRepl();
+    repl = await startPtyRepl(['repl', ...perfArgs]);
     expect(await repl.send('const x: number = 41; x + 1')).toMatch(/\n42\nIn \[1\] used/);
     expect(await repl.send('x * 2')).toMatch(/\n82\nIn \[2\] used/);
   });
 
   it('says once that a big result is kept alive by `_`', { timeout: 60_000 }, async () => {
-    repl = await startPtyRepl();
+    repl = await startPtyRepl(['repl', ...perfArgs]);
     const first = await repl.send('new Float64Array(4 * 1024 * 1024).fill(1).subarray(0, 2)');
     expect(first).toContain("kept alive by the REPL's `_`");
     const second = await repl.send('new Float64Array(4 * 1024 * 1024).fill(2).subarray(0, 2)');
