@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CellsDocument } from '../../src/cli/commands/cells.ts';
 import { cliPath } from '../support/fixtures.ts';
-import { perfUsable } from '../support/perf.ts';
+import { perfStatPageFaults, perfUsable } from '../support/perf.ts';
 import { leakedPerfPids, perfPidsNow } from '../support/leaked-perf.ts';
 
 let dir = '';
@@ -22,6 +22,12 @@ function cellFile(name: string, text: string): string {
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;
+}
+
+/** page-faults of `node -e CODE` as plain perf stat counts them, median of three. */
+function nodePageFaults(code: string): number {
+  const counts = [0, 1, 2].map(() => perfStatPageFaults([process.execPath, '-e', code])).sort((a, b) => a - b);
+  return counts[1] ?? NaN;
 }
 
 const perfcell = (args: readonly string[], env: Record<string, string> = {}) =>
@@ -133,8 +139,11 @@ describe('perfcell cells', () => {
     expect(result.exitCode).toBe(0);
     const document = JSON.parse(result.stdout) as CellsDocument;
     const faults = document.cells.map((cell) => cell.report.counters.events.find((event) => event.event.startsWith('page-faults'))?.total ?? 0);
-    // 64 MiB of fresh pages: at least one fault per 2 MiB huge page, usually one per 4 KiB page.
-    expect(faults[0]).toBeGreaterThan(32);
+    // Ground truth: plain perf stat of node doing the same fill, less node doing nothing (16,384 pages of
+    // 4 KiB, or fewer where transparent huge pages back the buffer): the cell within 3 % of it.
+    const reference = nodePageFaults('new Uint8Array(64 << 20).fill(1)') - nodePageFaults('new Uint8Array(0)');
+    expect(reference).toBeGreaterThan(0);
+    expect(Math.abs((faults[0] ?? 0) - reference)).toBeLessThanOrEqual(0.03 * reference);
     expect(faults[0]).toBeGreaterThan(10 * (faults[1] ?? 0));
     expect(leakedPerfPids(perfBefore)).toEqual([]);
   });
