@@ -3,6 +3,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { exposeGc } from '../repl/expose-gc.ts';
 import { measureReplCommands, type ReplMeasurement, type ReplReportEvent } from '../repl/measured-eval.ts';
 import type { MeasureOptions } from '../session/options.ts';
+import { prepareWindow, type MeasurementWindow } from '../session/window.ts';
 
 type AsyncCompleter = (line: string, callback: (error: Error | null | undefined, result?: [string[], string]) => void) => void;
 type EvalCallback = (error: Error | null, result?: unknown) => void;
@@ -27,6 +28,8 @@ export interface CellEngine {
   interruptAwait(): boolean;
   /** Completions of `line` as node:repl's Tab finds them: [names, the text they replace]. */
   complete(line: string): Promise<readonly [readonly string[], string]>;
+  /** Prepares the next cell's window now (perf attached); call once the cell's messages are out. */
+  preparedNow(): void;
   readonly measurement: ReplMeasurement;
   readonly server: REPLServer;
   close(): void;
@@ -103,8 +106,33 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
     },
   });
 
+  // The measured eval prepares the next cell's window (spawns perf, a few ms of this thread) as
+  // soon as a cell's report is out, which would be before the kernel has sent that report. The
+  // spawn waits here until the kernel calls preparedNow() (after its replies), or until the
+  // next cell begins, whichever comes first.
+  const heldBack = new Set<() => void>();
+  const prepareLater = (pid: number, measure: MeasureOptions = {}): MeasurementWindow => {
+    let window: MeasurementWindow | null = null;
+    const ready = (): MeasurementWindow => {
+      heldBack.delete(start);
+      window ??= prepareWindow(pid, measure);
+      return window;
+    };
+    const start = (): void => void ready();
+    heldBack.add(start);
+    return {
+      begin: () => ready().begin(),
+      end: (outcome) => ready().end(outcome),
+      cancel() {
+        heldBack.delete(start);
+        window?.cancel();
+      },
+    };
+  };
+
   const measurement = measureReplCommands(server, {
     ...(options.measure === undefined ? {} : { measure: options.measure }),
+    prepare: prepareLater,
     typescript: 'auto',
     onReport(event) {
       if (pending !== null) pending.report = event;
@@ -139,6 +167,9 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
       return result;
     },
     interruptAwait,
+    preparedNow() {
+      for (const start of [...heldBack]) start();
+    },
     complete(line) {
       return new Promise((resolve) => {
         (server.completer as unknown as AsyncCompleter)(line, (error, result) => {

@@ -200,6 +200,7 @@ export async function runKernel(options: KernelOptions): Promise<number> {
       }
     } finally {
       await publish('status', { execution_state: 'idle' }, request.header);
+      engine.preparedNow();
     }
   }
 
