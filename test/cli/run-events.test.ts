@@ -1,0 +1,65 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommandReport } from '../../src/session/report.ts';
+import { cliPath, fixture } from '../support/fixtures.ts';
+import { leakedPerfPidsSettled, perfPidsNow } from '../support/leaked-perf.ts';
+import { perfStatPageFaults, perfUsable } from '../support/perf.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const run = (args: readonly string[], env: Record<string, string> = {}) =>
+  execa(process.execPath, [cliPath, 'run', ...args], { reject: false, env: { NO_COLOR: '1', ...env }, timeout: 30_000 });
+
+const perfBefore = perfPidsNow();
+afterAll(async () => expect(await leakedPerfPidsSettled(perfBefore)).toEqual([]));
+beforeAll(async () => {
+  await execa('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, reject: false, timeout: 120_000 });
+  expect(existsSync(cliPath)).toBe(true);
+}, 130_000);
+
+describe.runIf(perfUsable)('perfcell run: event groups, presets and the default set (real perf, software events)', () => {
+  it('a group {a,b} reaches perf intact, and a 1 ms program still gets every row of its one interval', async () => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const result = await run(['--json', '-e', '{page-faults,context-switches},task-clock', '--', fixture('sleep-ms'), '1']);
+      expect(result.exitCode, result.stderr).toBe(0);
+      const report = JSON.parse(result.stdout) as CommandReport;
+      expect(report.counters.events.map((event) => event.event)).toEqual(['page-faults', 'context-switches', 'task-clock']);
+      for (const event of report.counters.events) expect(event.samples.length, event.event).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('page-faults in a group count as perf stat counts them alone (within 1%)', async () => {
+    const command = [fixture('touch-pages'), '2560'];
+    const result = await run(['--json', '-e', '{page-faults,context-switches}', '--', ...command]);
+    const report = JSON.parse(result.stdout) as CommandReport;
+    const ours = report.counters.events.find((event) => event.event === 'page-faults')?.total ?? 0;
+    const perfs = perfStatPageFaults(command);
+    expect(Math.abs(ours - perfs) / perfs).toBeLessThan(0.01);
+  });
+
+  it('without -e on a machine without a PMU: the software set, one line saying why, no "not supported" line', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'perfcell-run-default-'));
+    const result = await run(['--', fixture('sleep-ms'), '1'], { XDG_CACHE_HOME: cache });
+    expect(result.exitCode).toBe(0);
+    const hardware = existsSync('/sys/bus/event_source/devices/cpu') || existsSync('/sys/bus/event_source/devices/cpu_core');
+    if (hardware) {
+      console.log('this machine exposes a hardware PMU: the software fallback is not exercised here');
+      return;
+    }
+    const lines = result.stderr.split('\n');
+    expect(lines.filter((line) => line.includes('no hardware counters here'))).toHaveLength(1);
+    expect(result.stderr).toContain('perfcell doctor');
+    expect(result.stderr).not.toContain('not supported');
+    expect(result.stderr).toMatch(/page-faults +[\d,]+\/s/);
+  });
+
+  it('an explicit -e of an unsupported event still says so, and a preset expands', async () => {
+    const result = await run(['--json', '-e', 'ipc,page-faults', '--', fixture('sleep-ms'), '1']);
+    const report = JSON.parse(result.stdout) as CommandReport;
+    const named = [...report.counters.events.map((event) => event.event), ...report.counters.unsupported.map((event) => event.event)];
+    expect(named.sort()).toEqual(['cycles', 'instructions', 'page-faults']);
+  });
+});
