@@ -54,8 +54,10 @@ export interface PerfSession {
    * `awaitExit: false` returns as soon as perf's last interval is in, while the SIGKILLed perf is
    * still being torn down (the REPL: its next prompt should not wait for that; the exit hook still
    * guarantees no perf outlives perfcell).
+   * `sigintSent: true`: perf was sent its SIGINT already (the exec gate does, the moment it reaps
+   * the program, at `endNs`), so stop() only collects the last interval.
    */
-  stop(window?: { startNs?: bigint; endNs?: bigint; awaitExit?: boolean }): Promise<PerfWindowResult>;
+  stop(window?: { startNs?: bigint; endNs?: bigint; awaitExit?: boolean; sigintSent?: boolean }): Promise<PerfWindowResult>;
   /** Ends perf at once, losing its data; for error paths. */
   kill(): void;
 }
@@ -233,7 +235,12 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
     async stop(window = {}) {
       const stopFromNs = window.endNs ?? disableAckNs ?? monotonicNs();
       const erased = relay?.end();
-      if (!exited) {
+      if (window.sigintSent === true) {
+        sigintNs = window.endNs ?? monotonicNs();
+        // Its last interval may be in already (it raced the gate's report here): a whole group read
+        // after the SIGINT, inside the window, at or after its time.
+        if (phase !== 'before' && lastLineNs >= sigintNs && groupTimeS !== null && perfZeroNs !== null && groupRows >= rowsPerInterval && groupTimeS >= Number(sigintNs - perfZeroNs) / 1e9) finalSeen();
+      } else if (!exited) {
         // Only once perf waits in poll() again after its last ack: a SIGINT that lands while it still
         // handles a command ends it without the data line (the old fixed 1 ms wait was both slower
         // and, on a loaded machine, not always enough). Where it already waits, the SIGINT goes now,

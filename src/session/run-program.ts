@@ -1,14 +1,16 @@
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
 import split2 from 'split2';
 import type { Readable, Writable } from 'node:stream';
 import { constants as osConstants } from 'node:os';
 import { startPerf, type PerfSession } from '../perf/controller.ts';
+import { untilPolling } from '../perf/poll-state.ts';
 import { PerfError, UsageError } from '../errors.ts';
 import { readCpuTicks } from '../proc/read-proc.ts';
 import { buildCpuReport } from './cpu.ts';
 import { buildPerfCounters, noCounters } from './counters.ts';
 import { findExecHelper } from './exec-helper.ts';
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
+import { isNodeProgram, listenForNodeGc, nodeGcEnvironment } from './node-gc.ts';
 import type { CommandReport, CountersReport } from './report.ts';
 import { monotonicNs } from './clock.ts';
 import { watchTreeMemory, type TreeMemory } from './tree-memory.ts';
@@ -28,6 +30,8 @@ interface ReaperResult {
   readonly maxRssKiB: number;
   readonly execErrno: number;
   readonly execError: string;
+  /** The gate sent perf its SIGINT the moment it reaped the program (at endNs). */
+  readonly perfSignalled?: boolean;
 }
 
 
@@ -52,20 +56,29 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
   const perfOptions = resolvePerfOptions(options);
   const warnings: string[] = [];
   const startedAt = new Date().toISOString();
+  // A Node program reports its own collections through a preload, on fd 5 (session/node-gc.ts).
+  const nodeGc = options.nodeGc ?? isNodeProgram(file);
 
-  const reaper = execa(helper, ['3', '4', file, ...args], {
+  // node:child_process, not execa: the report waits for this process's lines, never for its exit
+  // (execa resolves only some ms after the gate has gone), and a run is cheaper to start.
+  const reaper = spawn(helper, ['3', '4', file, ...args], {
     // programStdout 'stderr': the program writes its stdout to perfcell's stderr (fd 2), so
     // perfcell's own stdout carries nothing but the report document.
     stdio: [
       options.quiet === true ? 'ignore' : 'inherit',
       options.quiet === true ? 'ignore' : options.programStdout === 'stderr' ? 2 : 'inherit',
       'inherit', 'pipe', 'pipe',
+      ...(nodeGc ? (['pipe'] as const) : []),
     ],
-    reject: false,
-    buffer: false,
+    ...(nodeGc ? { env: nodeGcEnvironment() } : {}),
+  });
+  const reaperExit = new Promise<void>((resolve) => {
+    reaper.once('exit', () => resolve());
+    reaper.once('error', () => resolve());
   });
   // Extra stdio pipes are socket pairs, writable from our side although execa types them as Readable.
   const gate = reaper.stdio[3] as unknown as Writable;
+  const readNodeGc = nodeGc ? listenForNodeGc((reaper.stdio as unknown as Readable[])[5]!) : null;
   gate.on('error', () => undefined);
   const reports = (reaper.stdio[4] as Readable).pipe(split2());
   const lines: string[] = [];
@@ -74,7 +87,12 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
     lines.push(line);
     wake?.();
   });
-  const reaperDone = reaper.then(() => wake?.());
+  // Its report pipe's end, not its exit, says that no more lines come ('exit' can precede the last data).
+  const reaperDone = new Promise<void>((resolve) => {
+    reports.once('end', resolve);
+    reports.once('error', () => resolve());
+    reaper.once('error', () => resolve());
+  }).then(() => wake?.());
   const nextLine = async (): Promise<string | undefined> => {
     while (lines.length === 0) {
       const settled = await Promise.race([new Promise<boolean>((resolve) => { wake = () => resolve(false); }), reaperDone.then(() => true)]);
@@ -110,6 +128,10 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
       if (perf.perfPid !== undefined) gate.write(`perf ${perf.perfPid}\n`);
       try {
         await perf.enable();
+        // perf checks that its target lives each time before it waits in poll(): released while perf
+        // is still on its way back from the ack, a short program can be gone by then, and perf
+        // quits without printing a line. Once it polls, only our SIGINT ends it, with its last interval.
+        if (perf.perfPid !== undefined) await untilPolling(perf.perfPid);
       } catch (error: unknown) {
         perf = null;
         const isNoAck = error instanceof PerfError && error.code === 'PERF_NO_ACK';
@@ -128,19 +150,19 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
     const resultLine = await nextLine();
     const cpuAfter = readCpuTicks();
     if (resultLine === undefined) {
-      await reaper;
+      await reaperExit;
       throw new Error('perfcell-exec ended without a report (was it killed?)');
     }
     const result = JSON.parse(resultLine) as ReaperResult;
     closeGate(gate);
     if (result.execErrno !== 0) {
       perf?.kill();
-      await reaper;
+      await reaperExit;
       throw new UsageError(describeExecFailure(file, result.execErrno, result.execError));
     }
-    // perf is stopped while the gate process exits (a few ms), not after: the report waits for neither twice.
-    const stopped = perf?.stop({ startNs: BigInt(result.startNs), endNs: BigInt(result.endNs) });
-    await reaper;
+    // The gate has sent perf its SIGINT already where it could (at the program's end); the report
+    // waits for perf's last interval only, neither for perf's teardown nor for the gate's exit.
+    const stopped = perf?.stop({ startNs: BigInt(result.startNs), endNs: BigInt(result.endNs), awaitExit: false, sigintSent: result.perfSignalled === true });
 
     let counters: CountersReport = noCounters();
     if (stopped !== undefined) {
@@ -152,6 +174,7 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
       counters = built.counters;
       warnings.push(...built.notes);
     }
+    const gc = readNodeGc === null ? null : await readNodeGc();
     const tree = treeMemory.finish(result.maxRssKiB);
     const durationS = (result.endNs - result.startNs) / 1e9;
     return {
@@ -176,6 +199,7 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
       counters,
       warnings,
       rssSeries: tree.series,
+      ...(gc === null ? {} : { gc }),
     };
   } finally {
     treeMemory?.dispose();

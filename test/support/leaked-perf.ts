@@ -32,3 +32,14 @@ export function leakedPerfPids(before: ReadonlySet<number>): number[] {
 export function perfPidsNow(): Set<number> {
   return new Set(livePerfPids());
 }
+
+/**
+ * The leaked perf processes once SIGKILLed ones have been reaped: a window that returns as soon as
+ * perf's last interval is in leaves perf's teardown to the background, so a perf may still be
+ * exiting when a test ends. Waits up to `limitMs` for the list to empty, then returns it.
+ */
+export async function leakedPerfPidsSettled(before: ReadonlySet<number>, limitMs = 2_000): Promise<number[]> {
+  const startMs = performance.now();
+  while (leakedPerfPids(before).length > 0 && performance.now() - startMs < limitMs) await new Promise((resolve) => setTimeout(resolve, 20));
+  return leakedPerfPids(before);
+}
