@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.ts';
 import { classifyJavaScript, stripTypes } from '../repl/typescript.ts';
 import { DEFAULT_EVENTS, type MeasureOptions } from '../session/options.ts';
+import type { CommandReport } from '../session/report.ts';
 import { version } from '../version.ts';
 import { createCellEngine, type CellEngine } from './cell-engine.ts';
 import { bindChannels, type Channels } from './channels.ts';
@@ -70,7 +71,8 @@ export async function runKernel(options: KernelOptions): Promise<number> {
   }
   const bound = channels;
   const engine: CellEngine = createCellEngine({ ...(options.measure === undefined ? {} : { measure: options.measure }), onProblem: (message) => log(`error: ${message}`), onIdleInterrupt: () => log('SIGINT while no cell runs: nothing to interrupt') });
-  const api = createScopeApi(engine.measurement);
+  const shown: CommandReport[] = [];
+  const api = createScopeApi(engine.measurement, () => shown);
   Object.defineProperty(engine.server.context, 'perfcell', { value: api, configurable: true, writable: true, enumerable: false });
 
   let executionCount = 0;
@@ -118,6 +120,7 @@ export async function runKernel(options: KernelOptions): Promise<number> {
     if (error !== null && !silent) await publish('error', error, request.header);
     if (run.report !== null && !silent) {
       const report = { ...run.report.report, label: `In [${count}]` };
+      shown.push(report);
       const notes = [...run.report.notes];
       const unsupported = report.counters.unsupported[0];
       if (unsupported !== undefined && !said.has('unsupported')) {

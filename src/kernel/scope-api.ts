@@ -17,13 +17,14 @@ export interface KernelScopeApi {
   interval(ms?: number): number;
 }
 
-export function createScopeApi(measurement: ReplMeasurement): KernelScopeApi {
+/** `history`: the reports as the notebook shows them (labelled `In [N]` by execution count); default the measured eval's own. */
+export function createScopeApi(measurement: ReplMeasurement, history: () => readonly CommandReport[] = () => measurement.history): KernelScopeApi {
   return {
     get last() {
-      return measurement.last;
+      return history().at(-1);
     },
     get history() {
-      return [...measurement.history];
+      return [...history()];
     },
     get reporting() {
       return measurement.reporting;

@@ -150,6 +150,7 @@ def scenario_api(km, kc):
         "await new Promise((resolve) => setTimeout(resolve, 120)); perfcell.last.label",
         "({ _repr_html_: () => '<b>rich</b>', toString: () => 'plain' })",
         "perfcell.history.length",
+        "perfcell.history.map((report) => report.label).join()",
     ]
     emit("api", results=[summary(*run_cell(kc, code)) for code in cells])
 

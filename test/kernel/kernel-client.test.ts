@@ -249,5 +249,7 @@ describe.skipIf(jupyterMissing !== null)('perfcell.* inside kernel cells', () =>
     expect(value(results[6]!)).toEqual({ 'text/plain': "{ _repr_html_: [Function: _repr_html_], toString: [Function: toString] }", 'text/html': '<b>rich</b>' });
     // Reported: cells 1, 4, 5, 6 and 7.
     expect(value(results[7]!)).toEqual({ 'text/plain': '5' });
+    // Labelled as the notebook shows them: by execution count.
+    expect(value(results[8]!)).toEqual({ 'text/plain': "'In [1],In [4],In [5],In [6],In [7],In [8]'" });
   }, 160_000);
 });

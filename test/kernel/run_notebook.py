@@ -21,6 +21,8 @@ def main():
         record_timing=False,
     )
     client.execute()
+    # The outputs the kernel sent (the report's MIME bundle included) must make a valid notebook.
+    nbformat.validate(notebook)
     nbformat.write(notebook, target)
 
 
