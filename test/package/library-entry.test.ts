@@ -1,0 +1,169 @@
+import { execa } from 'execa';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture } from '../support/fixtures.ts';
+import { leakedPerfPids, perfPidsNow } from '../support/leaked-perf.ts';
+import { perfStatPageFaults, perfUsable } from '../support/perf.ts';
+
+/**
+ * The library as a user gets it: `import … from 'perfcell'` in an .mjs file of another project,
+ * resolved through package.json's exports to the build (node_modules/perfcell is a link to this
+ * checkout, as `npm link` makes). Each script prints one JSON document; the reports are checked
+ * against ground truth (pages touched, plain perf stat, the program's own allocation).
+ */
+const MIB = 1024 * 1024;
+const root = fileURLToPath(new URL('../../', import.meta.url));
+let project = '';
+const perfBefore = perfPidsNow();
+
+beforeAll(() => {
+  project = mkdtempSync(join(tmpdir(), 'perfcell-user-'));
+  mkdirSync(join(project, 'node_modules'));
+  symlinkSync(root, join(project, 'node_modules', 'perfcell'), 'dir');
+  writeFileSync(join(project, 'package.json'), '{ "type": "module", "private": true }\n');
+});
+afterAll(() => {
+  rmSync(project, { recursive: true, force: true });
+  expect(leakedPerfPids(perfBefore)).toEqual([]);
+});
+
+/** Runs `code` as the user's script.mjs; returns what it printed as JSON. */
+async function userScript<T>(code: string, args: readonly string[] = []): Promise<T> {
+  const file = join(project, `script-${Math.random().toString(36).slice(2)}.mjs`);
+  writeFileSync(file, code);
+  const result = await execa(process.execPath, [file, ...args], { cwd: project, reject: false, timeout: 60_000, env: { NO_COLOR: '1' } });
+  expect(result.exitCode, `${result.stderr}\n${result.stdout}`).toBe(0);
+  return JSON.parse(result.stdout) as T;
+}
+
+const EVENTS = perfUsable ? "['page-faults']" : 'undefined';
+const PERF = perfUsable ? 'true' : 'false';
+
+describe("import from 'perfcell' (the package's exports, after the build)", () => {
+  it('exports what the README documents', async () => {
+    const names = await userScript<string[]>("import * as perfcell from 'perfcell';\nconsole.log(JSON.stringify(Object.keys(perfcell)));\n");
+    for (const name of ['measure', 'startRepl', 'attachToProcess', 'runProgram', 'timeit', 'parsePerfStat', 'renderReportText', 'PerfError', 'UsageError']) {
+      expect(names).toContain(name);
+    }
+  });
+
+  it('measure(fn): touching 16,384 fresh pages reads as that many page-faults and 64 MiB kept', async () => {
+    const report = await userScript<{ faults: number | null; usedBytes: number }>(`
+import { measure } from 'perfcell';
+let kept;
+await measure(() => 1, { events: ${EVENTS}, perf: ${PERF} }); // the first window also pays for loading perfcell's own code
+const report = await measure(() => { kept = new Float64Array(16384 * 512).fill(1); }, { events: ${EVENTS}, perf: ${PERF} });
+console.log(JSON.stringify({
+  faults: report.counters.events.find((event) => event.event.startsWith('page-faults'))?.total ?? null,
+  usedBytes: report.memory.usedBytes,
+  keptLength: kept.length,
+}));
+`);
+    expect(report.usedBytes / MIB).toBeGreaterThanOrEqual(63);
+    expect(report.usedBytes / MIB).toBeLessThan(72);
+    if (perfUsable) expect(Math.abs((report.faults ?? 0) - 16_384)).toBeLessThanOrEqual(0.04 * 16_384);
+  });
+
+  it('measure(argv): a program\'s page-faults as plain perf stat counts them (within 1 %), its peak as it allocated', async () => {
+    const command = [fixture('touch-pages'), '25600'];
+    const report = await userScript<{ faults: number | null; peakRssBytes: number; exitCode: number }>(`
+import { measure } from 'perfcell';
+const report = await measure(JSON.parse(process.argv[2]), { events: ${EVENTS}, perf: ${PERF}, quiet: true });
+console.log(JSON.stringify({
+  faults: report.counters.events.find((event) => event.event.startsWith('page-faults'))?.total ?? null,
+  peakRssBytes: report.memory.peakRssBytes,
+  exitCode: report.exitCode,
+}));
+`, [JSON.stringify(command)]);
+    expect(report.exitCode).toBe(0);
+    expect(report.peakRssBytes / MIB).toBeGreaterThanOrEqual(100);
+    expect(report.peakRssBytes / MIB).toBeLessThan(104);
+    if (perfUsable) {
+      const reference = perfStatPageFaults(command);
+      expect(Math.abs((report.faults ?? 0) - reference)).toBeLessThanOrEqual(0.01 * reference);
+    }
+  });
+
+  it('a failing function\'s error carries its report (error.report); a failing program\'s report has its exit code', async () => {
+    const out = await userScript<{ message: string; reportExit: number; reportUsed: number; programExit: number }>(`
+import { measure } from 'perfcell';
+let caught;
+try {
+  await measure(() => { globalThis.big = new Float64Array(4 * 1024 * 1024).fill(1); throw new Error('boom'); }, { perf: false });
+} catch (error) {
+  caught = error;
+}
+const program = await measure(['sh', '-c', 'exit 3'], { perf: false, quiet: true });
+console.log(JSON.stringify({ message: caught.message, reportExit: caught.report.exitCode, reportUsed: caught.report.memory.usedBytes, programExit: program.exitCode }));
+`);
+    expect(out.message).toBe('boom');
+    expect(out.reportExit).toBe(1);
+    // The 32 MiB it allocated before the throw is in the report.
+    expect(out.reportUsed / MIB).toBeGreaterThanOrEqual(31);
+    expect(out.programExit).toBe(3);
+  });
+
+  it('startRepl on the caller\'s own streams: evaluates, reports each command on them, and closes on .exit', async () => {
+    const out = await userScript<{ text: string }>(`
+import { startRepl } from 'perfcell';
+import { PassThrough } from 'node:stream';
+const input = new PassThrough();
+const output = new PassThrough();
+let text = '';
+output.on('data', (chunk) => { text += chunk; });
+const repl = startRepl({ input, output, errorOutput: output, historyPath: null, measure: { perf: ${PERF}, events: ${EVENTS} } });
+input.write('globalThis.kept = new Float64Array(2 ** 22).fill(1); 6 * 7\\n');
+const deadline = Date.now() + 20000;
+while (!/In \\[2\\]/.test(text) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+input.write('.exit\\n');
+await repl.closed;
+console.log(JSON.stringify({ text }));
+`);
+    expect(out.text).toMatch(/\b42\b/);
+    const head = /In \[1\] used ([\d.]+) MiB RAM in [\d.]+s/.exec(out.text);
+    expect(head, out.text).not.toBeNull();
+    // 2^22 doubles kept: 32 MiB
+    expect(Number(head?.[1])).toBeGreaterThanOrEqual(31);
+    expect(Number(head?.[1])).toBeLessThan(40);
+  });
+
+  it('attachToProcess after a process\'s peak reads the RSS it has now, not the peak it had (VmHWM reset)', async () => {
+    const out = await userScript<{ peakRssBytes: number; endedBy: string }>(`
+import { attachToProcess } from 'perfcell';
+import { spawn } from 'node:child_process';
+// 200 MiB touched, freed after 200 ms, then idle for 5 s: attach once it idles.
+const child = spawn(process.argv[2], ['200', '200', '5000'], { stdio: 'ignore' });
+await new Promise((resolve) => setTimeout(resolve, 1000));
+const result = await attachToProcess(child.pid, { durationS: 0.5, perf: ${PERF}, events: ${EVENTS} });
+child.kill('SIGKILL');
+console.log(JSON.stringify({ peakRssBytes: result.report.memory.peakRssBytes, endedBy: result.endedBy }));
+`, [fixture('peak-then-idle')]);
+    expect(out.endedBy).toBe('duration');
+    expect(out.peakRssBytes / MIB).toBeLessThan(10);
+  });
+
+  it('attachToProcess during a peak reads it, and counts the page-faults of touching it', async () => {
+    const out = await userScript<{ peakRssBytes: number; endedBy: string; faults: number | null }>(`
+import { attachToProcess } from 'perfcell';
+import { spawn } from 'node:child_process';
+// The pid is attached while it still sleeps; then it becomes the program that touches 200 MiB.
+const child = spawn('sh', ['-c', 'sleep 0.5; exec "$0" 200 400 300', process.argv[2]], { stdio: 'ignore' });
+const result = await attachToProcess(child.pid, { perf: ${PERF}, events: ${EVENTS} });
+console.log(JSON.stringify({
+  peakRssBytes: result.report.memory.peakRssBytes,
+  endedBy: result.endedBy,
+  faults: result.report.counters.events.find((event) => event.event.startsWith('page-faults'))?.total ?? null,
+}));
+`, [fixture('peak-then-idle')]);
+    expect(out.endedBy).toBe('exit');
+    expect(out.peakRssBytes / MIB).toBeGreaterThanOrEqual(200);
+    expect(out.peakRssBytes / MIB).toBeLessThan(206);
+    if (perfUsable) {
+      expect(out.faults).toBeGreaterThanOrEqual(51_200);
+      expect(out.faults).toBeLessThan(51_200 * 1.03);
+    }
+  });
+});
