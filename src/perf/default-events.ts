@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { parsePerfStat } from '../../parsers/perf-stat.ts';
 import type { CounterStatus } from '../../parsers/perf-stat-types.ts';
 
@@ -65,6 +65,8 @@ export interface DefaultEventSources {
   readonly probe: (perfPath: string, events: readonly string[]) => { exitCode: number | null; stderr: string } | null;
   readonly cacheDir: () => string;
   readonly uid: () => number;
+  /** The binary `perfPath` names (searched on PATH) and its mtime, so another perf (a test double first on PATH) gets its own answer. */
+  readonly identify: (perfPath: string) => string;
 }
 
 export const systemDefaultEventSources: DefaultEventSources = {
@@ -97,6 +99,18 @@ export const systemDefaultEventSources: DefaultEventSources = {
   },
   cacheDir: () => join(process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'perfcell'),
   uid: () => process.getuid?.() ?? -1,
+  identify: (perfPath) => {
+    const candidates = perfPath.includes('/') ? [perfPath] : (process.env['PATH'] ?? '').split(delimiter).filter((dir) => dir !== '').map((dir) => join(dir, perfPath));
+    for (const candidate of candidates) {
+      try {
+        const stat = statSync(candidate);
+        if (stat.isFile()) return `${candidate}@${Math.round(stat.mtimeMs)}`;
+      } catch {
+        // not here: the next directory of PATH
+      }
+    }
+    return perfPath;
+  },
 };
 
 interface CacheFile {
@@ -110,15 +124,15 @@ let noteSaid = false;
 let pendingNote: string | null = null;
 
 /**
- * The default events for this machine: perf is asked once per boot (per perf binary, user and
- * kernel.perf_event_paranoid level) which of HARDWARE_DEFAULT_EVENTS it counts, and the answer kept
+ * The default events for this machine: perf is asked once per boot (per perf binary as found on
+ * PATH and its mtime, user and kernel.perf_event_paranoid level) which of HARDWARE_DEFAULT_EVENTS it counts, and the answer kept
  * in `$XDG_CACHE_HOME/perfcell/default-events.json` (else `~/.cache/perfcell/`). Costs one
  * `perf stat -- true` (about 20 ms) the first time after a boot, a file read after that.
  */
 export function defaultEventChoice(perfPath = 'perf', sources: DefaultEventSources = systemDefaultEventSources): DefaultEventChoice {
   const bootId = sources.readText('/proc/sys/kernel/random/boot_id')?.trim() ?? 'unknown-boot';
   const paranoid = sources.readText('/proc/sys/kernel/perf_event_paranoid')?.trim() ?? '?';
-  const key = `${bootId} ${perfPath} uid=${sources.uid()} paranoid=${paranoid}`;
+  const key = `${bootId} ${sources.identify(perfPath)} uid=${sources.uid()} paranoid=${paranoid}`;
   const known = memo.get(key);
   if (known !== undefined) return known;
   const cachePath = join(sources.cacheDir(), 'default-events.json');

@@ -32,6 +32,7 @@ function fakeSources(answer: string | null, files = new Map<string, string>()): 
     },
     cacheDir: () => '/cache/perfcell',
     uid: () => 1000,
+    identify: (perfPath: string) => perfPath,
   };
   return sources;
 }
@@ -84,6 +85,9 @@ describe('the adaptive default event set', () => {
     const hardwareCounts = probes?.some((probe) => probe.event === 'cycles' && probe.status === 'counted') === true;
     console.log(`default events on this machine: ${choice.events.join(',')} (${hardwareCounts ? 'hardware PMU' : 'no hardware PMU'})`);
     expect(choice.events).toEqual(hardwareCounts ? HARDWARE_DEFAULT_EVENTS : SOFTWARE_DEFAULT_EVENTS);
-    expect(readFileSync(join(dir, 'default-events.json'), 'utf8')).toContain('"page-faults"');
+    const file = readFileSync(join(dir, 'default-events.json'), 'utf8');
+    expect(file).toContain('"page-faults"');
+    // keyed by the perf binary found on PATH, so a test double first on PATH gets its own entry
+    expect(file).toMatch(/ \/\S*\/perf@\d+ uid=/);
   });
 });
