@@ -30,6 +30,8 @@ export interface MeasureOptions {
    * until it stops falling (see session/settle.ts), so a dropped temporary is not reported as kept.
    */
   readonly settle?: boolean;
+  /** External commands only: report a Node program's garbage collections through a preload (NODE_OPTIONS=--require); default: when the program's basename is `node`. */
+  readonly nodeGc?: boolean;
   /** External commands only: stdin from /dev/null and stdout discarded (compare runs them again and again); stderr stays. */
   readonly quiet?: boolean;
   /** External commands only: where the program's stdout goes; 'stderr' keeps perfcell's stdout for a JSON document. Default 'inherit'. */

@@ -20,6 +20,7 @@ interface RunFlags {
   readonly html?: string;
   readonly backend: 'perf' | 'cachegrind';
   readonly live: boolean;
+  readonly nodeGc?: boolean;
 }
 
 /**
@@ -40,6 +41,8 @@ export function registerRun(program: Command): void {
     .option('-I, --interval <ms>', 'perf sampling interval in ms', parseIntervalMs, 100)
     .option('--no-perf', 'RAM, time and CPU only')
     .option('--no-live', 'no live status line on stderr while the program runs (drawn only on a terminal, after 1 s)')
+    .option('--node-gc', 'report a Node program\'s garbage collections (a preload via NODE_OPTIONS; default when the program is `node`)')
+    .option('--no-node-gc', 'do not inject the GC preload into a `node` program')
     .addOption(new Option('--backend <name>', 'where counters come from').choices(['perf', 'cachegrind']).default('perf'))
     .option('--json', 'print the report as one JSON document on stdout; the program\'s stdout then goes to stderr')
     .option('-o, --output <file>', 'write the report (text, or JSON with --json) to FILE instead; the program keeps stdout')
@@ -66,6 +69,7 @@ perfcell then reports and exits 128+n.`,
           perf: flags.perf,
           backend: flags.backend,
           live: liveWanted(flags.live),
+          ...(flags.nodeGc === undefined ? {} : { nodeGc: flags.nodeGc }),
           ...(jsonOnStdout ? { programStdout: 'stderr' as const } : {}),
         });
         const programStatus = report.signal !== null ? 128 + signalNumber(report.signal) : (report.exitCode ?? 1);

@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { gcKindOf, noGc, type GcKind, type GcReport } from './gc.ts';
+
+/** The program's fd on which the preload writes its one line (the exec gate's own are 3 and 4). */
+export const NODE_GC_FD = 5;
+
+/** Whether `run` reports a program's GC by default: its basename is `node` (or it is this very node). */
+export function isNodeProgram(file: string): boolean {
+  const name = basename(file);
+  return name === 'node' || name === 'nodejs' || file === process.execPath;
+}
+
+/** The preload shipped in dist (session/gc-preload.cts compiled to .cjs). */
+export function gcPreloadPath(from: string = fileURLToPath(import.meta.url)): string {
+  const sibling = join(dirname(from), 'gc-preload.cjs');
+  if (existsSync(sibling)) return sibling;
+  // Running from src/ (tests): the build's copy.
+  return join(dirname(from), '..', '..', 'dist', 'src', 'session', 'gc-preload.cjs');
+}
+
+/** The program's environment: the preload added to NODE_OPTIONS, and where to write. */
+export function nodeGcEnvironment(env: NodeJS.ProcessEnv = process.env, preload: string = gcPreloadPath()): NodeJS.ProcessEnv {
+  const require = `--require ${JSON.stringify(preload)}`;
+  return {
+    ...env,
+    NODE_OPTIONS: [env['NODE_OPTIONS'] ?? '', require].join(' ').trim(),
+    PERFCELL_GC_FD: String(NODE_GC_FD),
+    PERFCELL_GC_PRELOAD: preload,
+  };
+}
+
+interface TypeTotals {
+  readonly count: number;
+  readonly costUs: number;
+  readonly longestUs: number;
+  readonly reclaimedBytes: number;
+}
+
+/**
+ * The preload's line → the report's GcReport; null for any other line.
+ * @example parseNodeGcLine('{"perfcellGc":1,"byType":{"Scavenge":{"count":3,"costUs":1500,"longestUs":700,"reclaimedBytes":4096}}}')
+ *   // { counts: { minor: 3, major: 0, incremental: 0, weak: 0 }, collections: 3, pauseTotalMs: 1.5, pauseLongestMs: 0.7, reclaimedBytes: 4096 }
+ */
+export function parseNodeGcLine(line: string): GcReport | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  const byType = (data as { perfcellGc?: unknown; byType?: unknown } | null)?.byType;
+  if ((data as { perfcellGc?: unknown }).perfcellGc !== 1 || typeof byType !== 'object' || byType === null) return null;
+  const report = noGc();
+  const counts: Record<GcKind, number> = { ...report.counts };
+  let collections = 0;
+  let pauseTotalMs = 0;
+  let pauseLongestMs = 0;
+  let reclaimedBytes = 0;
+  for (const [gcType, totals] of Object.entries(byType as Record<string, TypeTotals>)) {
+    counts[gcKindOf(gcType)] += totals.count;
+    collections += totals.count;
+    pauseTotalMs += totals.costUs / 1000;
+    pauseLongestMs = Math.max(pauseLongestMs, totals.longestUs / 1000);
+    reclaimedBytes += totals.reclaimedBytes;
+  }
+  return { counts, collections, pauseTotalMs, pauseLongestMs, reclaimedBytes };
+}
+
+/**
+ * Listens on the program's GC pipe; the returned function, called once the program has ended,
+ * resolves with its GC (null when the program wrote none: it was not Node, or died by a signal).
+ * The line is written at the program's exit, so it is in the pipe by then: the wait is for this
+ * process to read it, at most `graceMs`.
+ */
+export function listenForNodeGc(stream: Readable): (graceMs?: number) => Promise<GcReport | null> {
+  let text = '';
+  let found: GcReport | null = null;
+  let wake: () => void = () => undefined;
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    text += chunk;
+    const newline = text.indexOf('\n');
+    if (newline !== -1 && found === null) {
+      found = parseNodeGcLine(text.slice(0, newline));
+      wake();
+    }
+  });
+  stream.on('error', () => undefined);
+  const ended = new Promise<void>((resolve) => stream.once('end', resolve));
+  return async (graceMs = 200) => {
+    if (found !== null) return found;
+    await Promise.race([new Promise<void>((resolve) => (wake = resolve)), ended, new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref())]);
+    stream.destroy();
+    return found;
+  };
+}

@@ -1,0 +1,66 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { isNodeProgram, nodeGcEnvironment, parseNodeGcLine } from '../../src/session/node-gc.ts';
+import { cliPath } from '../support/fixtures.ts';
+
+const GARBAGE = 'const ring = new Array(1024); for (let i = 0; i < 3e6; i++) ring[i & 1023] = { i };';
+
+interface RunJson {
+  readonly exitCode: number;
+  readonly gc?: { collections: number; counts: { minor: number }; pauseTotalMs: number; reclaimedBytes: number };
+}
+
+function runJson(args: readonly string[]): RunJson {
+  const stdout = execFileSync(process.execPath, [cliPath, 'run', '--json', '--no-perf', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+  return JSON.parse(stdout) as RunJson;
+}
+
+describe('--node-gc: a Node program reports its collections through a preload (pure parts)', () => {
+  it('reads the preload\'s line into the report\'s gc, and nothing else', () => {
+    const line = JSON.stringify({
+      perfcellGc: 1,
+      byType: {
+        Scavenge: { count: 3, costUs: 1500, longestUs: 700, reclaimedBytes: 4096 },
+        MarkSweepCompact: { count: 1, costUs: 3000, longestUs: 3000, reclaimedBytes: 1_000_000 },
+      },
+    });
+    expect(parseNodeGcLine(line)).toEqual({
+      counts: { minor: 3, major: 1, incremental: 0, weak: 0 },
+      collections: 4,
+      pauseTotalMs: 4.5,
+      pauseLongestMs: 3,
+      reclaimedBytes: 1_004_096,
+    });
+    expect(parseNodeGcLine('{"other":1}')).toBeNull();
+    expect(parseNodeGcLine('not json')).toBeNull();
+  });
+
+  it('is automatic for node by basename only, and adds its preload to NODE_OPTIONS after the user\'s', () => {
+    expect([isNodeProgram('/usr/bin/node'), isNodeProgram('node'), isNodeProgram(process.execPath), isNodeProgram('/usr/bin/python3'), isNodeProgram('./nodejs-tool')]).toEqual([true, true, true, false, false]);
+    const env = nodeGcEnvironment({ NODE_OPTIONS: '--max-old-space-size=100' }, '/p/gc-preload.cjs');
+    expect(env['NODE_OPTIONS']).toBe('--max-old-space-size=100 --require "/p/gc-preload.cjs"');
+    expect(env['PERFCELL_GC_FD']).toBe('5');
+  });
+});
+
+describe('perfcell run of a real node program (built CLI, real preload)', () => {
+  it('reports the collections of 3 million small objects in --json; none asked with --no-node-gc; none for a program that is not node', { timeout: 120_000 }, () => {
+    const garbage = runJson(['--', process.execPath, '-e', GARBAGE]);
+    expect(garbage.exitCode).toBe(0);
+    expect(garbage.gc?.collections).toBeGreaterThanOrEqual(1);
+    expect(garbage.gc?.counts.minor).toBeGreaterThanOrEqual(1);
+    expect(garbage.gc?.pauseTotalMs).toBeGreaterThan(0);
+    expect(garbage.gc?.reclaimedBytes).toBeGreaterThan(0);
+
+    expect(runJson(['--no-node-gc', '--', process.execPath, '-e', GARBAGE]).gc).toBeUndefined();
+    expect(runJson(['--', 'true']).gc).toBeUndefined();
+  });
+
+  it('prints the GC line in the text report, keeps the program\'s stdout its own, and leaves its children\'s environment alone', { timeout: 60_000 }, () => {
+    const program = `${GARBAGE} console.log(JSON.stringify([process.env.NODE_OPTIONS ?? '', process.env.PERFCELL_GC_FD ?? '']))`;
+    const result = spawnSync(process.execPath, [cliPath, 'run', '--no-perf', '--', process.execPath, '-e', program], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: '' }, timeout: 60_000 });
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout.trim())).toEqual(['', '']);
+    expect(result.stderr).toMatch(/\n\s+gc {2}\d+ minor[^\n]* {2}pause [\d.]+ ms total, longest [\d.]+ ms {2}reclaimed [\d.]+ MiB/);
+  });
+});
