@@ -17,7 +17,8 @@
  * enabled and the target was alive (wall time, not the target's CPU time), from the moment the
  * target first runs or waits to run after counting was enabled: a target blocked since before the
  * enable (perfcell run's exec gate holding the program, a sleeping process) counts nothing until
- * released, as a PMU counts nothing for a task that is not scheduled. That moment is the first
+ * released, as a PMU counts nothing for a task that is not scheduled; a program held by the gate
+ * (comm perfcell-exec) counts from its exec. That moment is the first
  * look, every millisecond, that finds the target runnable (state R) or its run and wait time
  * (/proc/PID/schedstat) moved, back-dated by that run and wait time where the replay itself was
  * late to look. The
@@ -74,6 +75,9 @@ static int row_count;
 static const char *sep = NULL;
 static long interval_ms = 0;
 static volatile sig_atomic_t got_sigint = 0;
+/* PERFCELL_REPLAY_TRACE=FILE: appended, every control command, SIGINT, each interval's counted
+ * seconds (`counted S s`) and its rows: what the replay "counted", for tests to hold reports to */
+static FILE *trace = NULL;
 
 static double now_s(void) {
   struct timespec ts;
@@ -298,6 +302,7 @@ static void metric_columns(const struct row *row, char *out, size_t size, double
  * scaled from part of the time). `counted_s`: seconds enabled while the target lived. */
 static void print_rows(const char *prefix, double counted_s, double interval_s) {
   uint64_t enabled_ns = (uint64_t)llround(counted_s * 1e9);
+  if (trace) fprintf(trace, "counted %.9f s\n", counted_s);
   for (int i = 0; i < row_count; i++) {
     struct row *row = &rows[i];
     enum status status = row->source ? row->source->status : (row->hardware ? NOT_SUPPORTED : COUNTED);
@@ -335,6 +340,7 @@ static void print_rows(const char *prefix, double counted_s, double interval_s) 
       snprintf(line, sizeof line, "%s%s%s%s%s%s%s%" PRIu64 "%s%.2f%s\n", prefix, value, sep, unit, sep, row->name, sep, run_ns, sep, enabled_percent, metrics);
     }
     fputs(line, stderr);
+    if (trace) fputs(line, trace);
   }
 }
 
@@ -343,6 +349,17 @@ static int target_present(pid_t pid) {
   struct stat st;
   snprintf(path, sizeof path, "/proc/%d", (int)pid);
   return stat(path, &st) == 0;
+}
+
+/* Whether the target is perfcell run's exec gate still holding the program before its exec. */
+static int is_held_by_gate(pid_t pid) {
+  char path[64], comm[64] = "";
+  snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+  FILE *in = fopen(path, "r");
+  if (!in) return 0;
+  if (!fgets(comm, sizeof comm, in)) comm[0] = 0;
+  fclose(in);
+  return strncmp(comm, "perfcell-exec", 13) == 0;
 }
 
 /* Whether the target is running or runnable now (state R in /proc/PID/stat). */
@@ -399,6 +416,10 @@ int main(int argc, char **argv) {
   }
   if (argc < 2 || strcmp(argv[1], "stat") != 0) return usage("no stat command");
   load_scenario();
+  if (getenv("PERFCELL_REPLAY_TRACE")) {
+    trace = fopen(getenv("PERFCELL_REPLAY_TRACE"), "a");
+    if (trace) setvbuf(trace, NULL, _IOLBF, 0);
+  }
 
   pid_t pid = 0;
   int start_disabled = 0, control_fd = -1, ack_fd = -1;
@@ -491,7 +512,12 @@ int main(int argc, char **argv) {
     double now = now_s();
     if (enabled && alive && running) counted_s += now - mark;
     mark = now;
-    if (enabled && !running) {
+    if (enabled && !running && is_held_by_gate(pid)) {
+      /* perfcell run's gate: the program starts at its exec (the gate's own few instructions
+       * before it are nothing on a PMU, but its wait for a CPU on a busy machine would count here
+       * as wall time) */
+      cpu_baseline = runnable_ns(pid);
+    } else if (enabled && !running) {
       long long ns = runnable_ns(pid);
       running = ns < 0 || ns != cpu_baseline || is_runnable(pid);
       /* Seen late when the replay itself waited for a CPU: count from when the target became
@@ -501,7 +527,8 @@ int main(int argc, char **argv) {
         if (since < last_look) since = last_look;
         counted_s += now - since;
       } else if (running && alive && ns < 0) {
-        counted_s += now - last_look; /* ran and was reaped between two looks (`true`) */
+        /* ran and was reaped between two looks (`true`): at most the 1 ms between looks */
+        counted_s += now - last_look < 0.001 ? now - last_look : 0.001;
       }
     }
     last_look = now;
@@ -509,6 +536,7 @@ int main(int argc, char **argv) {
     if (ready < 0 && errno == EINTR && got_sigint) {
       char prefix[64];
       double t = now - zero;
+      if (trace) fprintf(trace, "SIGINT at %.9f\n", t);
       snprintf(prefix, sizeof prefix, "%6lu.%09lu%s", (unsigned long)t, (unsigned long)((t - floor(t)) * 1e9), sep);
       print_rows(prefix, counted_s, interval_ms / 1000.0);
       /* perf's sig_atexit(): the default action, so it ends killed by SIGINT as the real one does */
@@ -540,6 +568,7 @@ int main(int argc, char **argv) {
       while ((newline = memchr(control_buffer, '\n', control_length)) != NULL) {
         *newline = 0;
         int known = 1;
+        if (trace) fprintf(trace, "%s at %.9f\n", control_buffer, now - zero);
         if (strcmp(control_buffer, "enable") == 0) {
           if (!enabled) { running = 0; cpu_baseline = runnable_ns(pid); }
           enabled = 1;

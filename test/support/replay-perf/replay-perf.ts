@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
@@ -40,5 +42,33 @@ export function replayEnv(scenario: Scenario): Record<string, string> {
   return {
     PATH: `${replayPerfDir}:${process.env.PATH ?? ''}`,
     PERFCELL_REPLAY_SCENARIO: scenarioText(scenario),
+  };
+}
+
+/** A trace file for PERFCELL_REPLAY_TRACE, fresh for each call, and what the replays wrote into it. */
+export interface ReplayTrace {
+  readonly env: Record<string, string>;
+  /** Seconds counted in all, over every replay run that wrote to this trace. */
+  countedS(): number;
+  /** Every line written (rows, `counted S s`, `enable at T`, `SIGINT at T`). */
+  lines(): string[];
+  remove(): void;
+}
+
+export function replayTrace(): ReplayTrace {
+  const dir = mkdtempSync(join(tmpdir(), 'perfcell-replay-trace-'));
+  const file = join(dir, 'trace');
+  const lines = (): string[] => {
+    try {
+      return readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    } catch {
+      return [];
+    }
+  };
+  return {
+    env: { PERFCELL_REPLAY_TRACE: file },
+    countedS: () => lines().reduce((sum, line) => sum + Number(/^counted (\S+) s$/.exec(line)?.[1] ?? 0), 0),
+    lines,
+    remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -1,0 +1,117 @@
+/**
+ * `perfcell cells` and `perfcell compare` on hardware counters, end to end. A REPLAY: perf here is
+ * the replaying perf of test/support/replay-perf (this VM has no PMU), printing rows in the
+ * layouts of gh-loop-unroll-multiplexed.csv.txt (multiplexing),
+ * lkml-2023-kanliang-adl-hybrid-default.human.txt (hybrid rows) and
+ * local-perf61-vm-pid-interval-comma.csv.txt (perf 6.1's interval rows). The work is real: a
+ * 0.5 s JavaScript busy loop in a cell (perfcell's own process, watched by its perf), and the
+ * test/fixtures/spin.c program busy for 0.5 s under compare.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture } from '../support/fixtures.ts';
+import { perfPidsNow } from '../support/leaked-perf.ts';
+import { buildReplayPerf } from '../support/replay-perf/replay-perf.ts';
+import {
+  EVENT_LIST, EVENTS, HYBRID_75_25, IN_PROCESS_BAND, LOAD_BAND, MULTIPLEXED_50, PLAIN, RATES,
+  eventLine, expectNear, expectNominalRates, expectTrueDerived, lineRateAndTotal, perfcellOnReplay,
+  leftRunningPerf,
+} from './hw-scenarios.ts';
+import { BUSY_HALF_SECOND, busyCell } from './in-process.ts';
+
+const perfBefore = perfPidsNow();
+beforeAll(() => buildReplayPerf());
+afterAll(async () => expect(await leftRunningPerf(perfBefore)).toEqual([]));
+
+describe('perfcell cells on a replayed PMU (a 0.5 s cell; cache-misses 1e6/s, cache-references 4e6/s, instructions 2e9/s, cycles 1e9/s)', () => {
+  // Counts held to IN_PROCESS_BAND (why: hw-scenarios.ts); the derived metrics exactly.
+  it('--json: the cell\'s rates and totals, miss ratio 0.25, IPC 2.00, MPKI 0.5', async () => {
+    const cell = await busyCell(PLAIN);
+    expectNominalRates(cell.counters, cell.durationS, IN_PROCESS_BAND);
+    expectTrueDerived(cell.counters.derived);
+  });
+
+  it('text at 50% multiplexing: "scaled from 50% of the time" on each counter line, and the derived metrics', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-hw-cells-'));
+    try {
+      const file = join(dir, 'busy.js');
+      writeFileSync(file, `// %% busy\n${BUSY_HALF_SECOND}\n`);
+      const result = await perfcellOnReplay(['cells', '-e', EVENT_LIST, file], MULTIPLEXED_50);
+      expect(result.exitCode, result.stderr).toBe(0);
+      const text = `${result.stdout}\n${result.stderr}`;
+      for (const event of EVENTS) {
+        const line = eventLine(text, event);
+        expectNear(lineRateAndTotal(line).perSecond, RATES[event], `${event} per second`, IN_PROCESS_BAND);
+        expect(line).toMatch(/scaled from 50% of the time/);
+      }
+      expect(text).toMatch(/miss ratio 25\.0%\s+IPC 2\.00\s+MPKI 0\.50/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('hybrid 75/25: the cell\'s counters fold to the true totals, 75% and 25% of them per PMU, with derived metrics', async () => {
+    const cell = await busyCell(HYBRID_75_25);
+    expectNominalRates(cell.counters, cell.durationS, IN_PROCESS_BAND);
+    expectTrueDerived(cell.counters.derived);
+    for (const event of cell.counters.events) {
+      expect(event.pmus?.map((share) => share.pmu), event.event).toEqual(['cpu_core', 'cpu_atom']);
+      expect((event.pmus?.[0]?.total ?? 0) / (event.total ?? 1), event.event).toBeCloseTo(0.75, 2);
+    }
+  });
+});
+
+interface CompareJson {
+  readonly alternatives: ReadonlyArray<{ readonly name: string; readonly runs: ReadonlyArray<Record<string, number | null>> }>;
+  readonly warnings: readonly string[];
+}
+
+describe('perfcell compare on a replayed PMU (test/fixtures/spin 0.5 against itself)', () => {
+  const compare = async (scenario: Parameters<typeof perfcellOnReplay>[1], extra: readonly string[] = []) => {
+    const result = await perfcellOnReplay(['compare', '--runs', '2', '--warmup', '0', '-e', EVENT_LIST, ...extra, '--names', 'a', 'b', '--', `${fixture('spin')} 0.5`, `${fixture('spin')} 0.5`], scenario, { timeoutMs: 120_000 });
+    expect(result.exitCode, result.stderr).toBe(0);
+    return result;
+  };
+
+  /** Every run of both alternatives: counts and rates within 2% of the truth, derived metrics exact. */
+  const expectTrueRuns = (document: CompareJson): void => {
+    for (const alternative of document.alternatives) {
+      expect(alternative.runs.length, alternative.name).toBe(2);
+      for (const run of alternative.runs) {
+        const durationS = run.durationS ?? 0;
+        // Several perf runs share one trace here, so each run is held to the nominal rates (LOAD_BAND, hw-scenarios.ts).
+        for (const event of EVENTS) {
+          expectNear(run[`${event}/s`], RATES[event], `${alternative.name}: ${event}/s`, LOAD_BAND);
+          expectNear(run[event], RATES[event] * durationS, `${alternative.name}: ${event}`, LOAD_BAND);
+        }
+        expect(run.missRatio).toBeCloseTo(0.25, 3);
+        expect(run.ipc).toBeCloseTo(2, 3);
+        expect(run.missesPerKiloInstruction).toBeCloseTo(0.5, 3);
+      }
+    }
+  };
+
+  it('--json: every run\'s counts and rates near the truth, derived metrics exact', async () => {
+    expectTrueRuns(JSON.parse((await compare(PLAIN, ['--json'])).stdout) as CompareJson);
+  });
+
+  it('at 50% multiplexing: the same true values and the multiplexing warning in the document', async () => {
+    const document = JSON.parse((await compare(MULTIPLEXED_50, ['--json'])).stdout) as CompareJson;
+    expectTrueRuns(document);
+    expect(document.warnings.join('\n')).toMatch(/50% of the time/);
+  });
+
+  it('hybrid 75/25: every run folded to the true counts with derived metrics', async () => {
+    expectTrueRuns(JSON.parse((await compare(HYBRID_75_25, ['--json'])).stdout) as CompareJson);
+  });
+
+  it('text: the counter tables show each alternative\'s rate near the truth', async () => {
+    const result = await compare(PLAIN, ['--verbose']);
+    const text = result.stdout;
+    const table = text.slice(text.indexOf('cache-misses per s'));
+    const row = /^\s+a\s+([\d,]+)\/s/m.exec(table);
+    expectNear(Number(row?.[1]?.replace(/,/g, '')), RATES['cache-misses'], 'cache-misses per s, mean of a', LOAD_BAND);
+  });
+});
