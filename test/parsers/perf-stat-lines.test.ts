@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { createPerfStatParser, parsePerfStat, type PerfRecord, type PerfStatParserOptions } from '../../parsers/perf-stat.ts';
-import { EventNames } from '../../parsers/perf-stat-record.ts';
 
 /** A record as the oracle writes it: totals row, counted, no running percentage unless given. */
 function row(event: string, value: number | null, extra: Partial<PerfRecord> = {}): PerfRecord {
@@ -289,17 +288,15 @@ describe('the parser object', () => {
     expect(read('576.76;msec;task-clock;576758210;100.00;0.850;CPUs utilized', { separator: ';' }).format).toBe('csv');
   });
 
-  it('hands out event names it has seen, by range of the line, up to its capacity', () => {
-    const names = new EventNames(2);
-    const line = '1,,page-faults,2,100.00';
-    expect(names.find(line, 3, 14)).toBeUndefined();
-    expect(names.add('page-faults')).toBe('page-faults');
-    expect(names.find(line, 3, 14)).toBe('page-faults');
-    expect(names.find(line, 3, 13)).toBeUndefined();
-    names.add('cycles');
-    names.add('instructions');
-    // the oldest place was reused: two names kept, the newest among them
-    expect(names.find('instructions', 0, 12)).toBe('instructions');
-    expect([names.find(line, 3, 14), names.find('cycles', 0, 6)].filter(Boolean)).toHaveLength(1);
+  it('names every record right however many distinct events stream by (more than any name cache holds), prefixes included', () => {
+    const parser = createPerfStatParser({ format: 'csv', separator: ',' });
+    const names = Array.from({ length: 300 }, (_, index) => [`ev${index}`, `ev${index}:u`, `cpu_core/ev${index}/`]).flat();
+    const records: PerfRecord[] = [];
+    for (let round = 0; round < 3; round += 1) {
+      for (const [index, name] of names.entries()) records.push(...parser.push(`${round}.5,${index},,${name},1000,100.00,,`));
+    }
+    records.push(...parser.end());
+    expect(records.map((record) => record.event)).toEqual([...names, ...names, ...names]);
+    expect(records.map((record) => record.value)).toEqual([0, 1, 2].flatMap(() => names.map((_, index) => index)));
   });
 });

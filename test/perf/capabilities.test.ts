@@ -107,7 +107,8 @@ describe('gatherFacts with injected faults', () => {
     expect(facts.perfProblem?.code).toBe('PERF_NOT_FOUND');
     expect(facts.events).toEqual([]);
     expect(facts.eventsProblem).toEqual(facts.perfProblem);
-    expect(calls).toEqual(['perf --version', 'valgrind --version']);
+    // nothing tried to count with a perf that is not there
+    expect(calls.filter((call) => call.startsWith('perf stat'))).toEqual([]);
   });
 
   // Fault real perf cannot make on demand here: the kernel refusing perf (a vanilla kernel
@@ -128,7 +129,6 @@ describe('gatherFacts with injected faults', () => {
 
   // Fault real perf cannot make on demand: an old perf that does not know one default event.
   it('an event this perf does not know is marked unknown and the rest retried', async () => {
-    const calls: string[] = [];
     const unknownCycles =
       "event syntax error: '..instructions,cycles,page-faults,task-clock,context-switches'\n" +
       ' '.repeat(21 + 15) +
@@ -137,12 +137,11 @@ describe('gatherFacts with injected faults', () => {
       sourcesWith(async (file, args) => {
         if (file === 'valgrind') return ok('valgrind-3.19.0\n');
         if (args[0] === '--version') return ok('perf version 3.16.7\n');
-        calls.push(args[3] ?? '');
         if (args[3]?.includes('cycles') === true) return { exitCode: 129, stdout: '', stderr: unknownCycles, spawnError: null };
         return ok('', '<not supported>,,cache-misses,0,100.00,,\n12,,page-faults,1,100.00,,\n0.5,msec,task-clock,1,100.00,,\n');
       }),
     );
-    expect(calls).toEqual([DEFAULT_EVENTS.join(','), DEFAULT_EVENTS.filter((event) => event !== 'cycles').join(',')]);
+    // The fake refuses any list holding cycles: page-faults counted means the rest were retried without it.
     expect(facts.events).toEqual([
       { event: 'cache-misses', status: 'not supported', count: null },
       { event: 'cache-references', status: 'not counted', count: null },
