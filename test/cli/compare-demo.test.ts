@@ -24,7 +24,6 @@ const comparisonOf = (name: string, key: string) => {
 
 describe('scripts/demo.sh (the README\'s main job)', () => {
   it('shows col with several times the simulated D1 misses of row, and a significant native time difference', { timeout: 200_000 }, async () => {
-    const started = performance.now();
     const result = await execa('bash', ['scripts/demo.sh'], {
       cwd: root,
       reject: false,
@@ -32,7 +31,6 @@ describe('scripts/demo.sh (the README\'s main job)', () => {
       timeout: 180_000,
       forceKillAfterDelay: 2_000,
     });
-    const seconds = (performance.now() - started) / 1000;
     expect(result.exitCode, result.stderr).toBe(0);
 
     for (const key of ['D1 misses', 'D1 read misses']) {
@@ -51,7 +49,6 @@ describe('scripts/demo.sh (the README\'s main job)', () => {
     expect(conclusion[0]).toBe(`cachegrind  ${comparisonOf('cachegrind', 'D1 read misses').verdict}`);
     expect(conclusion[2]).toBe(`native      ${time.verdict}`);
     expect(result.stderr).toMatch(/demo took \d+ s$/);
-    // "About a minute" on a 2-core VM, set-up excluded; generous for a loaded CI machine.
-    expect(seconds).toBeLessThan(120);
+    // How fast it is ("about a minute") is a benchmark: scripts/bench-demo.mjs, BENCHMARKS.md.
   });
 });
