@@ -2,6 +2,7 @@
  * `-e` lists as people write them: perf events, event groups `{a,b}` (counted together, so their
  * ratios come from the same time slices) and perfcell's named presets, mixed freely.
  */
+import { isGenericEvent } from './fold-hybrid.ts';
 
 /** Named sets of events `-e` accepts besides raw perf events. */
 export const EVENT_PRESETS: Readonly<Record<string, readonly string[]>> = {
@@ -50,13 +51,16 @@ export function expandEventPresets(events: readonly string[]): string[] {
 }
 
 /**
- * How many counters a list asks perf for: a group counts its members, `cpu/event=0x3c,umask=0/`
- * is one. perf prints at least this many rows per interval (a hybrid CPU prints more).
- * @example countPerfEvents(['{cache-misses,cache-references}', 'cycles']) // → 3
+ * How many rows perf prints per interval for a list: a group counts its members,
+ * `cpu/event=0x3c,umask=0/` is one, and on a hybrid CPU (`corePmus` 2: cpu_core and cpu_atom) each
+ * generic hardware event is printed once per core PMU.
+ * @example countPerfEvents(['{cache-misses,cache-references}', 'page-faults'], 2) // → 5
  */
-export function countPerfEvents(events: readonly string[]): number {
+export function countPerfEvents(events: readonly string[], corePmus = 1): number {
   let count = 0;
-  for (const event of events) count += groupMembers(event).length;
+  for (const event of events) {
+    for (const member of groupMembers(event)) count += isGenericEvent(member.replace(/:[a-zA-Z]+$/, '')) ? Math.max(1, corePmus) : 1;
+  }
   return count;
 }
 

@@ -4,6 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.ts';
 import { PerfError } from '../errors.ts';
 import { countPerfEvents } from '../../parsers/event-list.ts';
+import { corePmuCount } from './default-events.ts';
 import { monotonicNs } from '../session/clock.ts';
 import { isInPoll, untilPolling } from './poll-state.ts';
 import { perfProblem, trackPerf } from './perf-process.ts';
@@ -104,9 +105,9 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
   let groupRows = 0;
   let finalSeen: () => void = () => undefined;
   const finalGroup = new Promise<void>((resolve) => { finalSeen = resolve; });
-  // Rows per interval: at least one per event (a group `{a,b}` is two), and as many as a whole
-  // interval had before: a hybrid CPU prints each event once per core PMU.
-  let rowsPerInterval = countPerfEvents(options.events);
+  // Rows per interval: one per event (a group `{a,b}` is two; a hybrid CPU prints each generic
+  // event once per core PMU), or as many as a whole interval had before, if more.
+  let rowsPerInterval = countPerfEvents(options.events, corePmuCount());
   const noteGroup = (timeS: number): void => {
     if (timeS !== groupTimeS && groupTimeS !== null && groupRows > rowsPerInterval) rowsPerInterval = groupRows;
     groupRows = timeS === groupTimeS ? groupRows + 1 : 1;

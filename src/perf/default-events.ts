@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parsePerfStat } from '../../parsers/perf-stat.ts';
@@ -190,4 +190,20 @@ export function takeDefaultEventsNote(): string | null {
     pendingNote = null;
   }
   return note;
+}
+
+let corePmus: number | undefined;
+
+/**
+ * How many core PMUs print each generic event: 2 on a hybrid CPU (`cpu_core`, `cpu_atom` under
+ * /sys/bus/event_source/devices), else 1. Read once per process.
+ */
+export function corePmuCount(listDir: (path: string) => readonly string[] = readdirSync): number {
+  if (corePmus !== undefined) return corePmus;
+  try {
+    corePmus = Math.max(1, listDir('/sys/bus/event_source/devices').filter((name) => /^cpu_[a-z]+$/.test(name)).length);
+  } catch {
+    corePmus = 1;
+  }
+  return corePmus;
 }

@@ -24,5 +24,7 @@ describe('-e lists', () => {
   it('counts a group as its members', () => {
     expect(countPerfEvents(['{cache-misses,cache-references}', 'cycles', 'cpu/event=0x3c,umask=0/'])).toBe(4);
     expect(groupMembers('{a,b}:S')).toEqual(['a', 'b']);
+    // a hybrid CPU prints each generic hardware event on cpu_core and cpu_atom
+    expect(countPerfEvents(['{cache-misses,cache-references}', 'page-faults', 'cycles:u', 'cpu_core/cycles/'], 2)).toBe(8);
   });
 });
