@@ -39,6 +39,8 @@ export interface CellEngineOptions {
   readonly measure?: MeasureOptions;
   /** One-line problems of perfcell itself. */
   readonly onProblem: (message: string) => void;
+  /** node:repl's report of an error thrown while no cell runs (a timer or promise of an earlier cell). */
+  readonly onStrayOutput?: (text: string) => void;
   /** A SIGINT that found no cell to interrupt. */
   readonly onIdleInterrupt?: () => void;
 }
@@ -62,11 +64,19 @@ interface Pending {
  */
 export function createCellEngine(options: CellEngineOptions): CellEngine {
   exposeGc();
-  const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+  // What node:repl prints: a cell's own throw is its outcome; anything printed while no cell runs
+  // (a timer of an earlier cell throwing, an unhandled rejection) goes to onStrayOutput.
+  let pending: Pending | null = null;
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      // Once a cell's outcome is known, what follows is not its own (a timer firing before its report is out).
+      if ((pending === null || pending.outcome !== null) && chunk.length > 0) options.onStrayOutput?.(chunk.toString());
+      done();
+    },
+  });
   const server = repl.start({ prompt: '', input: new PassThrough(), output: sink, terminal: false, useGlobal: true, ignoreUndefined: true, breakEvalOnSigint: true });
   // Cells do not feed `_` (the notebook shows the value; nothing of the kernel keeps it), so the REPL's `_` hint does not apply.
   Object.assign(server, { underscoreAssigned: true });
-  let pending: Pending | null = null;
   let closed = false;
 
   const replEval = server.eval as Eval;

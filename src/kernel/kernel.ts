@@ -70,7 +70,10 @@ export async function runKernel(options: KernelOptions): Promise<number> {
     throw error;
   }
   const bound = channels;
-  const engine: CellEngine = createCellEngine({ ...(options.measure === undefined ? {} : { measure: options.measure }), onProblem: (message) => log(`error: ${message}`), onIdleInterrupt: () => log('SIGINT while no cell runs: nothing to interrupt') });
+  const engine: CellEngine = createCellEngine({ ...(options.measure === undefined ? {} : { measure: options.measure }), onProblem: (message) => log(`error: ${message}`), onIdleInterrupt: () => log('SIGINT while no cell runs: nothing to interrupt'),
+    // Shown under the last cell, as the stderr it is.
+    onStrayOutput: (text) => void process.stderr.write(text),
+  });
   const shown: CommandReport[] = [];
   const api = createScopeApi(engine.measurement, () => shown);
   Object.defineProperty(engine.server.context, 'perfcell', { value: api, configurable: true, writable: true, enumerable: false });
@@ -158,7 +161,7 @@ export async function runKernel(options: KernelOptions): Promise<number> {
   async function handle(channel: 'shell' | 'control', request: JupyterMessage): Promise<void> {
     const type = request.header.msg_type;
     const content = request.content;
-    current = request.header;
+    if (type === 'execute_request') current = request.header;
     await publish('status', { execution_state: 'busy' }, request.header);
     try {
       switch (type) {
@@ -201,6 +204,9 @@ export async function runKernel(options: KernelOptions): Promise<number> {
         default:
           log(`ignored a ${type} on ${channel} (not supported)`);
       }
+    } catch (error: unknown) {
+      // perfcell's own failure: logged, and the kernel stays up for the next request.
+      log(`error: could not handle ${type}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     } finally {
       await publish('status', { execution_state: 'idle' }, request.header);
       engine.preparedNow();

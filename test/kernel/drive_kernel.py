@@ -152,7 +152,19 @@ def scenario_api(km, kc):
         "perfcell.history.length",
         "perfcell.history.map((report) => report.label).join()",
     ]
-    emit("api", results=[summary(*run_cell(kc, code)) for code in cells])
+    results = [summary(*run_cell(kc, code)) for code in cells]
+    # An earlier cell's timer throwing after the cell ended: shown as stderr, and the kernel goes on.
+    stray = summary(*run_cell(kc, "setTimeout(() => { throw new Error('thrown by a timer') }, 0); 'scheduled'"))
+    late = []
+    try:
+        while True:
+            msg = kc.get_iopub_msg(timeout=1.0)
+            if msg["msg_type"] == "stream":
+                late.append(msg["content"]["text"])
+    except Exception:
+        pass
+    after_stray = summary(*run_cell(kc, "'still here'"))
+    emit("api", results=results, stray=stray, late_stderr="".join(late), after_stray=after_stray)
 
 
 def alive(pid):

@@ -251,5 +251,11 @@ describe.skipIf(jupyterMissing !== null)('perfcell.* inside kernel cells', () =>
     expect(value(results[7]!)).toEqual({ 'text/plain': '5' });
     // Labelled as the notebook shows them: by execution count.
     expect(value(results[8]!)).toEqual({ 'text/plain': "'In [1],In [4],In [5],In [6],In [7],In [8]'" });
+    // The timer fires after the cell's code, before or after its report is out: stderr under that cell either way.
+    const stray = api!['stray'] as CellSummary;
+    expect(value(stray)).toEqual({ 'text/plain': "'scheduled'" });
+    const strayText = stray.outputs.filter((output) => output.type === 'stream').map((output) => String(output.content['text'])).join('') + String(api!['late_stderr']);
+    expect(strayText).toContain('Uncaught Error: thrown by a timer');
+    expect(value(api!['after_stray'] as CellSummary)).toEqual({ 'text/plain': "'still here'" });
   }, 160_000);
 });
