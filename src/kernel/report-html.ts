@@ -27,7 +27,7 @@ export function renderReportHtml(report: CommandReport, notes: readonly string[]
   if (memory.heap) {
     rows.push(`<tr>${cell('JS heap')}${cell(`heap used ${signedMiB(memory.heap.heapUsedDeltaBytes)}, external ${signedMiB(memory.heap.externalDeltaBytes)}, array buffers ${signedMiB(memory.heap.arrayBuffersDeltaBytes)}`)}${cell('')}${cell('')}</tr>`);
   }
-  rows.push(`<tr>${cell('time')}${cell(`${formatSeconds(report.durationS)} (system mean cpu ${formatPct(cpu.systemMeanPct)}, single max cpu ${formatPct(cpu.singleMaxPct)})`)}${cell('')}${cell('')}</tr>`);
+  rows.push(`<tr>${cell('time')}${cell(`${formatSeconds(report.durationS)}; ${cpuText(cpu)}`)}${cell('')}${cell('')}</tr>`);
   for (const event of report.counters.events) {
     const unit = event.unit === '' ? '' : ` ${event.unit}`;
     const text =
@@ -45,6 +45,14 @@ export function renderReportHtml(report: CommandReport, notes: readonly string[]
     `<caption style="text-align:left;font-weight:bold;padding:1px 8px">${escapeHtml(report.label)} · perfcell</caption>` +
     `${rows.join('')}</table>`
   );
+}
+
+/** The command's own CPU first, then the machine-wide figures (unless the window was too short for /proc/stat). */
+function cpuText(cpu: CommandReport['cpu']): string {
+  const ownS = cpu.userS === null || cpu.systemS === null ? null : cpu.userS + cpu.systemS;
+  const own = ownS === null ? '' : `cpu ${formatSeconds(ownS)}${cpu.ownPct == null ? '' : ` = ${formatPct(cpu.ownPct)} of one cpu`}; `;
+  const machine = cpu.systemMeanPct === null ? 'machine-wide: window too short to measure' : `machine-wide mean ${formatPct(cpu.systemMeanPct)}, busiest cpu ${formatPct(cpu.singleMaxPct)}`;
+  return own + machine;
 }
 
 function signedMiB(bytes: number): string {

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { errorContent, REPORT_MIME, reportBundle, valueBundle } from '../../src/kernel/display.ts';
+import { escapeHtml, renderReportHtml } from '../../src/kernel/report-html.ts';
+import type { CommandReport } from '../../src/session/report.ts';
+
+const MIB = 1024 * 1024;
+const report: CommandReport = {
+  label: 'In [3]',
+  startedAt: '2026-12-01T00:00:00.000Z',
+  durationS: 0.25,
+  exitCode: 0,
+  signal: null,
+  memory: { rssBeforeBytes: 50 * MIB, rssAfterBytes: 178 * MIB, usedBytes: 128 * MIB, peakRssBytes: 180 * MIB, peakAboveFinalBytes: 2 * MIB, peakMethod: 'vmhwm-reset' },
+  cpu: { systemMeanPct: 50, singleMaxPct: 100, perCpuPct: [50, 50], userS: 0.2, systemS: 0.05 } as CommandReport['cpu'],
+  counters: {
+    backend: 'perf',
+    simulated: false,
+    intervalMs: 100,
+    events: [
+      { event: 'page-faults', unit: '', status: 'counted', total: 32817, countedSeconds: 0.25, perSecond: 131268, samples: [{ timeS: 0.1, value: 10000 }, { timeS: 0.2, value: 20000 }, { timeS: 0.25, value: 2817 }], min: 2817, max: 20000, lowestRunningPct: 100 },
+    ],
+    unsupported: [{ event: 'cache-misses', reason: 'not supported on this machine (no PMU)' }],
+    derived: { missRatio: null, ipc: null, missesPerKiloInstruction: null },
+    pauseS: 0,
+  } as CommandReport['counters'],
+  warnings: [],
+};
+
+describe('the report under a notebook cell', () => {
+  it('has the REPL text, an HTML table with sparklines, and the JSON', () => {
+    const bundle = reportBundle(report, { eventOrder: ['cache-misses', 'page-faults'], notes: ['a <note>'] });
+    expect(String(bundle['text/plain']).split('\n')[0]).toMatch(/^In \[3\] used 128\.0 MiB RAM in 0\.25s .*peaked 2\.0 MiB above final usage, current RAM usage now 178\.0 MiB$/);
+    expect(bundle[REPORT_MIME]).toBe(report);
+    const html = String(bundle['text/html']);
+    expect(html).toContain('<caption style="text-align:left;font-weight:bold;padding:1px 8px">In [3] · perfcell</caption>');
+    // RSS at start, peak, end; page-faults per interval.
+    expect(html).toContain('▃██');
+    expect(html).toContain('▅█▂');
+    expect(html).toContain('0.25s; cpu 0.25s; machine-wide mean 50%, busiest cpu 100%');
+    expect(html).toContain('32,817 (131,268/s)');
+    expect(html).toContain('cache-misses');
+    expect(html).toContain('a &lt;note&gt;');
+    expect(renderReportHtml({ ...report, label: '<script>' })).not.toContain('<script>');
+  });
+
+  it('escapes HTML', () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+  });
+});
+
+describe('values and errors as Jupyter outputs', () => {
+  it('shows a value as util.inspect text, plus what it offers (_repr_html_, toHTML, _repr_markdown_)', () => {
+    expect(valueBundle(42)).toEqual({ 'text/plain': '42' });
+    expect(valueBundle('text')).toEqual({ 'text/plain': "'text'" });
+    expect(valueBundle({ toHTML: () => '<i>x</i>' })['text/html']).toBe('<i>x</i>');
+    expect(valueBundle({ _repr_markdown_: () => '**x**', _repr_html_: () => 7 })).toEqual({ 'text/plain': '{ _repr_markdown_: [Function: _repr_markdown_], _repr_html_: [Function: _repr_html_] }', 'text/markdown': '**x**' });
+    expect(valueBundle({ toHTML: () => { throw new Error('broken'); } })).not.toHaveProperty('text/html');
+  });
+
+  it('turns a throw into ename, evalue and the traceback without perfcell frames', () => {
+    const error = new RangeError('too far');
+    error.stack = 'RangeError: too far\n    at cell:1:7\n    at Script.runInThisContext (node:vm:137:12)\n    at REPLServer.defaultEval (node:repl:598:29)';
+    expect(errorContent(error)).toEqual({ ename: 'RangeError', evalue: 'too far', traceback: ['RangeError: too far', '    at cell:1:7'] });
+    expect(errorContent('plain')).toEqual({ ename: 'Uncaught', evalue: "'plain'", traceback: ["Uncaught 'plain'"] });
+    const interrupted = Object.assign(new Error('Script execution was interrupted by `SIGINT`'), { code: 'ERR_SCRIPT_EXECUTION_INTERRUPTED' });
+    expect(errorContent(interrupted).ename).toBe('Interrupted');
+  });
+});
