@@ -1,6 +1,6 @@
 import type { REPLServer } from 'node:repl';
 import { expandEventPresets, splitEventList as splitEvents } from '../../parsers/event-list.ts';
-import { DEFAULT_EVENTS, DEFAULT_INTERVAL_MS } from '../session/options.ts';
+import { DEFAULT_INTERVAL_MS, resolvePerfOptions } from '../session/options.ts';
 import type { ReplMeasurement } from './measured-eval.ts';
 
 /**
@@ -34,7 +34,7 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
       const wanted = text.trim();
       if (wanted === '') {
         const current = measurement.measure;
-        const events = current.events ?? DEFAULT_EVENTS;
+        const events = current.events ?? resolvePerfOptions({ ...current, perf: true }).events;
         say(`events: ${events.join(',')}${current.perf === false ? ' (perf off)' : ''}`);
         return;
       }
@@ -46,7 +46,7 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
       const { events: _dropped, ...rest } = measurement.measure;
       void _dropped;
       measurement.configure({ ...rest, ...(events === undefined ? {} : { events }), perf: true });
-      say(`events: ${(events ?? DEFAULT_EVENTS).join(',')} (from the next command)`);
+      say(`events: ${(events ?? resolvePerfOptions({ ...rest, perf: true }).events).join(',')} (from the next command)`);
     },
   });
 

@@ -1,5 +1,5 @@
 import { baseEventName } from '../session/counters.ts';
-import { DEFAULT_EVENTS, type MeasureOptions } from '../session/options.ts';
+import { resolvePerfOptions, type MeasureOptions } from '../session/options.ts';
 import type { CommandReport, UnsupportedEvent } from '../session/report.ts';
 import { prepareWindow, type MeasurementWindow } from '../session/window.ts';
 
@@ -38,7 +38,8 @@ export function createWindowSlot(pid: number, initial: MeasureOptions, prepare: 
   const windowOptions = (label: string): MeasureOptions => {
     const base = { ...measure, label };
     if (unsupported.size === 0 || measure.perf === false) return base;
-    const events = (measure.events ?? DEFAULT_EVENTS).filter((event) => !unsupported.has(baseEventName(event)));
+    // the default set is this machine's (software events where there is no PMU), not the hardware list
+    const events = (measure.events ?? resolvePerfOptions(measure).events).filter((event) => !unsupported.has(baseEventName(event)));
     return events.length === 0 ? { ...base, perf: false } : { ...base, events };
   };
   const drop = (): void => {
