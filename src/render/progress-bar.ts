@@ -40,10 +40,12 @@ export function formatEta(seconds: number): string {
  * the line fits.
  * @example renderProgressBar({ phase: 'measure', round: 3, rounds: 10, slot: 'col' }) // '[████░░░░░░░░░░░░░░░░] 3/10  col'
  */
-export function renderProgressBar(progress: InterleaveProgress, estimate?: ProgressEstimate, width = 80): string {
+export function renderProgressBar(progress: InterleaveProgress, estimate?: ProgressEstimate, width = 80, live?: string): string {
   const fits = (line: string) => [...line].length <= width;
   if (progress.phase === 'warmup') {
     const line = `warm-up ${progress.round}/${progress.rounds}  ${progress.slot}`;
+    const withLive = live === undefined || live === '' ? null : `${line}  ${live}`;
+    if (withLive !== null && fits(withLive)) return withLive;
     return fits(line) ? line : `warm-up ${progress.round}/${progress.rounds}`;
   }
   const remainingS = estimate === undefined ? null : estimateRemainingS(progress, estimate);
@@ -53,7 +55,10 @@ export function renderProgressBar(progress: InterleaveProgress, estimate?: Progr
     const done = Math.min(barWidth, Math.round(((progress.round - 1) / Math.max(1, progress.rounds)) * barWidth));
     return `[${'█'.repeat(done)}${'░'.repeat(barWidth - done)}] ${progress.round}/${progress.rounds}`;
   };
+  // `live`: the running run's own figures (`run 2.3s  RSS 41.2 MiB`), kept before the estimates while it runs long.
+  const liveCandidates = live === undefined || live === '' ? [] : [`${bar(20)}  ${progress.slot}${eta}  ${live}`, `${bar(10)}  ${progress.slot}  ${live}`, `${bar(10)}  ${live}`];
   const candidates = [
+    ...liveCandidates,
     `${bar(20)}  ${progress.slot}${eta}${means}`,
     `${bar(20)}${eta}${means}`,
     `${bar(20)}  ${progress.slot}${eta}`,

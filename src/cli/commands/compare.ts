@@ -25,6 +25,8 @@ import { displayPath, loadBaseline, savePath, writeOutput } from '../compare-fil
 import { writeHtmlFile } from '../html-file.ts';
 import { parseEventList, parseIntervalMs } from '../options.ts';
 import { readCellFile } from './cells.ts';
+import { liveWanted } from '../../live/live-wanted.ts';
+import { startProgressTicker } from '../../live/progress-ticker.ts';
 import { mergeMultiplexNotes } from '../../session/counters.ts';
 
 interface CompareFlags {
@@ -46,6 +48,7 @@ interface CompareFlags {
   readonly save?: string;
   readonly baseline?: string;
   readonly progress: boolean;
+  readonly live: boolean;
   readonly verbose?: boolean;
   readonly prepare?: readonly string[];
   readonly setup?: string;
@@ -132,6 +135,7 @@ export function registerCompare(program: Command): void {
     .option('--save <name>', `also save the runs as ${'.perfcell/NAME.json'}, for a later --baseline NAME`)
     .option('--baseline <file>', 'compare each alternative with the same-named one in a saved comparison (a file, or a NAME given to --save)')
     .option('--no-progress', 'no progress line (it is drawn only when stderr is a terminal)')
+    .option('--no-live', 'no live part in the progress line during a long run (elapsed and RSS of a command; a cell gets the live view\'s own line)')
     .option('-v, --verbose', 'print every metric\'s table and verdict (default: time and the metrics that differ meaningfully)')
     .option('--prepare <cmd>', 'run CMD (sh -c) before each run of each alternative, warm-up too; once per alternative, in order, for one each', collect)
     .option('--setup <cmd>', 'run CMD (sh -c) once per alternative before the first round (PERFCELL_ALTERNATIVE names it)')
@@ -158,6 +162,8 @@ Examples:
         intervalMs: flags.interval,
         perf: flags.perf,
         backend: flags.backend,
+        // A cell runs in this very process: its live view is the relay's line, drawn from outside.
+        ...(flags.cells !== undefined && flags.progress && liveWanted(flags.live) ? { live: true } : {}),
       };
 
       let evaluator: CellEvaluator | null = null;
@@ -186,6 +192,14 @@ Examples:
         const hooked = hookedSlots(plan, flags);
         const { slots, failures } = hooked;
         const showProgress = flags.progress && process.stderr.isTTY === true;
+        // Commands run in other processes: this one is idle meanwhile, so a timer here can redraw the line.
+        let lastProgress: InterleaveProgress | null = null;
+        const ticker =
+          showProgress && flags.cells === undefined && liveWanted(flags.live)
+            ? startProgressTicker((live) => {
+                if (lastProgress !== null) process.stderr.write(`\r\x1b[K${renderProgressBar(lastProgress, hooked.estimate(), terminalWidth(process.stderr) - 1, live)}`);
+              })
+            : null;
         for (const alternative of plan.alternatives) if (flags.setup !== undefined) await runHook('setup', flags.setup, alternative.name);
         let outcome: Awaited<ReturnType<typeof runInterleavedUntilStopped<CommandReport>>>;
         try {
@@ -194,9 +208,12 @@ Examples:
             shouldStop: () => { const stop = interruption(); return stop === null ? null : new InterruptedError(stop); },
           }, (progress) => {
             hooked.onProgress(progress);
+            lastProgress = progress;
+            ticker?.runStarted();
             if (showProgress) process.stderr.write(`\r\x1b[K${renderProgressBar(progress, hooked.estimate(), terminalWidth(process.stderr) - 1)}`);
           });
         } finally {
+          ticker?.stop();
           if (showProgress) process.stderr.write('\r\x1b[K');
         }
         for (const alternative of plan.alternatives) if (flags.cleanup !== undefined) await runHook('cleanup', flags.cleanup, alternative.name);

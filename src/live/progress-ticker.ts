@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { LIVE_DELAY_MS, LIVE_REFRESH_MS } from './relay.ts';
+
+/**
+ * The live part of compare's progress line, for runs of external commands (perfcell's own process
+ * is idle while they run, so a timer here measures nothing): from 1 s into a run, every 250 ms,
+ * `draw` gets `run 2.3s  RSS 41.2 MiB` (the programs perfcell started, summed). In-process cells
+ * have the relay's line instead (their process is the measured one).
+ */
+export interface ProgressTicker {
+  /** A run begins now (compare's progress callback). */
+  runStarted(): void;
+  stop(): void;
+}
+
+/** Processes of perfcell's own machinery, not of the measured program. */
+const OWN = new Set(['perf', 'perfcell-live', 'perfcell-exec']);
+
+/**
+ * RSS of every descendant of `pid`, bytes, perf and perfcell's helpers left out; null when /proc
+ * has no children lists (kernels without CONFIG_PROC_CHILDREN).
+ */
+export function readTreeRssBytes(pid: number, read: (path: string) => string = (path) => readFileSync(path, 'utf8')): number | null {
+  let total = 0;
+  const visit = (parent: number): boolean => {
+    let children: string;
+    try {
+      children = read(`/proc/${parent}/task/${parent}/children`);
+    } catch {
+      return false;
+    }
+    for (const child of children.split(' ').filter(Boolean).map(Number)) {
+      try {
+        const status = read(`/proc/${child}/status`);
+        const name = /^Name:\s+(.*)$/m.exec(status)?.[1] ?? '';
+        if (!OWN.has(name)) total += Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0) * 1024;
+      } catch {
+        // gone meanwhile
+      }
+      visit(child);
+    }
+    return true;
+  };
+  return visit(pid) ? total : null;
+}
+
+/** `run 2.3s  RSS 41.2 MiB`; the RSS part only where known. */
+export function formatRunLive(elapsedS: number, rssBytes: number | null): string {
+  return `run ${elapsedS.toFixed(1)}s${rssBytes === null || rssBytes === 0 ? '' : `  RSS ${(rssBytes / 1024 / 1024).toFixed(1)} MiB`}`;
+}
+
+export function startProgressTicker(draw: (live: string) => void, now: () => number = () => performance.now() / 1000): ProgressTicker {
+  let runStartS: number | null = null;
+  const timer = setInterval(() => {
+    if (runStartS === null) return;
+    const elapsedS = now() - runStartS;
+    if (elapsedS * 1000 >= LIVE_DELAY_MS) draw(formatRunLive(elapsedS, readTreeRssBytes(process.pid)));
+  }, LIVE_REFRESH_MS);
+  timer.unref();
+  return {
+    runStarted() {
+      runStartS = now();
+    },
+    stop() {
+      clearInterval(timer);
+      runStartS = null;
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import pty from 'node-pty';
+import { renderProgressBar } from '../../src/render/progress-bar.ts';
+import { formatRunLive, readTreeRssBytes } from '../../src/live/progress-ticker.ts';
+import { cliPath } from '../support/fixtures.ts';
+
+describe('compare\'s progress line with the live part (pure)', () => {
+  it('puts the running run\'s figures after the bar, and drops them before the bar when narrow', () => {
+    const progress = { phase: 'measure' as const, round: 3, rounds: 10, slot: 'col' };
+    const live = formatRunLive(2.34, 41.2 * 1024 * 1024);
+    expect(live).toBe('run 2.3s  RSS 41.2 MiB');
+    expect(renderProgressBar(progress, undefined, 80, live)).toBe('[████░░░░░░░░░░░░░░░░] 3/10  col  run 2.3s  RSS 41.2 MiB');
+    expect(renderProgressBar(progress, undefined, 46, live)).toBe('[██░░░░░░░░] 3/10  col  run 2.3s  RSS 41.2 MiB');
+    expect(renderProgressBar(progress, undefined, 41, live)).toBe('[██░░░░░░░░] 3/10  run 2.3s  RSS 41.2 MiB');
+    expect(renderProgressBar(progress, undefined, 20, live)).toBe(renderProgressBar(progress, undefined, 20));
+    expect(renderProgressBar({ ...progress, phase: 'warmup', round: 1, rounds: 1 }, undefined, 80, live)).toBe('warm-up 1/1  col  run 2.3s  RSS 41.2 MiB');
+    expect(formatRunLive(1.05, null)).toBe('run 1.1s');
+  });
+
+  it('sums the RSS of the program tree and leaves perf and perfcell\'s helpers out', () => {
+    const files: Record<string, string> = {
+      '/proc/1/task/1/children': '2 3 ',
+      '/proc/2/status': 'Name:\tperfcell-exec\nVmRSS:\t   1000 kB\n',
+      '/proc/2/task/2/children': '4',
+      '/proc/4/status': 'Name:\tnode\nVmRSS:\t  40000 kB\n',
+      '/proc/4/task/4/children': '',
+      '/proc/3/status': 'Name:\tperf\nVmRSS:\t   9000 kB\n',
+      '/proc/3/task/3/children': '',
+    };
+    const read = (path: string): string => {
+      const text = files[path];
+      if (text === undefined) throw new Error(`ENOENT ${path}`);
+      return text;
+    };
+    expect(readTreeRssBytes(1, read)).toBe(40000 * 1024);
+    expect(readTreeRssBytes(99, read)).toBeNull();
+  });
+});
+
+describe('compare of commands draws the live part on a terminal only (built CLI)', () => {
+  const args = [cliPath, 'compare', '--no-perf', '--runs', '1', '--warmup', '0', '--names', 'slow', 'fast', '--', 'sleep 1.7', 'true'];
+
+  it('shows `run N.Ns` in the progress line on a pty, and not on a pipe', { timeout: 60_000 }, async () => {
+    const onPty = await new Promise<string>((resolve) => {
+      const child = pty.spawn(process.execPath, args, { cols: 200, rows: 30, env: { ...process.env, NO_COLOR: '1' } as Record<string, string> });
+      let text = '';
+      child.onData((data) => (text += data));
+      child.onExit(() => resolve(text));
+    });
+    expect(onPty).toMatch(/\] 1\/1 {2}slow {2}run 1\.\ds/);
+    const piped = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 50_000 });
+    expect(piped.status).toBe(0);
+    expect(piped.stdout + piped.stderr).not.toMatch(/run \d\.\ds/);
+  });
+});
