@@ -94,7 +94,26 @@ export function parsePlainNumberAt(text: string, start: number, end: number): nu
     }
   }
   if (digits === 0) return Number.NaN;
-  const fraction = pointAt === -1 ? 0 : end - pointAt - 1;
+  let fraction = pointAt === -1 ? 0 : end - pointAt - 1;
+  if (digits > EXACT_DIGITS && fraction > 0) {
+    // perf's `%f` pads with zeros (JSON's "4123456789.000000"): they change no value, and without
+    // them the mantissa is often exact again (one division instead of a string and Number())
+    let last = end - 1;
+    while (fraction > 0 && text.charCodeAt(last) === DIGIT_0) {
+      last--;
+      fraction--;
+      digits--;
+    }
+    if (digits <= EXACT_DIGITS) {
+      mantissa = 0;
+      for (let i = start; i <= last; i++) {
+        const code = text.charCodeAt(i);
+        if (code >= DIGIT_0 && code <= DIGIT_9) mantissa = mantissa * 10 + (code - DIGIT_0);
+      }
+      end = last + 1;
+      if (fraction === 0) pointAt = -1;
+    }
+  }
   if (digits > EXACT_DIGITS) {
     const plain = pointAt === -1 ? text.slice(start, end) : `${text.slice(start, pointAt)}.${text.slice(pointAt + 1, end)}`;
     return Number(plain);

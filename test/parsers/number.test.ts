@@ -86,3 +86,13 @@ describe('parseLocaleNumber (human counts, any locale)', () => {
     expect(parseLocaleNumber(text, createLocaleHint())).toBeNaN();
   });
 });
+
+describe('parsePlainNumber on perf %f counts of more than 15 digits', () => {
+  // JSON prints counts as "%f": 4123456789.000000 has 16 digits, 6 of them padding zeros
+  it.each(['4123456789.000000', '1234567890123.000000', '999999999999999.000', '1234567890123456.000', '12345678901.500000', '98765432109876543.210000', '100000000000000000.0'])(
+    '%s reads as Number() reads it',
+    (text) => {
+      expect(parsePlainNumber(text)).toBe(Number(text));
+    },
+  );
+});
