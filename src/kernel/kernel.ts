@@ -70,7 +70,10 @@ export async function runKernel(options: KernelOptions): Promise<number> {
     throw error;
   }
   const bound = channels;
-  const engine: CellEngine = createCellEngine({ ...(options.measure === undefined ? {} : { measure: options.measure }), onProblem: (message) => log(`error: ${message}`), onIdleInterrupt: () => log('SIGINT while no cell runs: nothing to interrupt'),
+  const engine: CellEngine = createCellEngine({
+    ...(options.measure === undefined ? {} : { measure: options.measure }),
+    onProblem: (message) => log(`error: ${message}`),
+    onIdleInterrupt: () => log('SIGINT while no cell runs: nothing to interrupt'),
     // Shown under the last cell, as the stderr it is.
     onStrayOutput: (text) => void process.stderr.write(text),
   });
