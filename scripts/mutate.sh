@@ -2,15 +2,16 @@
 # scripts/mutate.sh: does the test suite notice when the numbers users read are wrong?
 #
 # Copies the committed tree (git archive HEAD, so others' uncommitted edits stay out) to a temp
-# folder with node_modules linked, checks that the relevant tests pass there unmutated, then for
-# each deliberate fault below: applies it (a one-line sed that must change the file), rebuilds
-# (npm run build: tsc and the native gate; a failed build fails this script), runs only the test
-# files that should catch it, and prints whether they failed ("killed") or passed ("SURVIVED").
-# Exit status: 0 when every mutant is killed, 1 otherwise.
+# folder with node_modules linked and builds it; runs each mutant's tests there unmutated (they
+# must pass, or the mutant's result would mean nothing); then for each deliberate fault below:
+# applies it (a one-line sed that must change the file), rebuilds (npm run build: tsc and the
+# native gate; a failed build is reported, not counted as a kill), runs only the tests that
+# should catch it, and prints whether they failed ("killed") or passed ("SURVIVED").
+# Exit status: 0 when every mutant is killed, 1 when one is not, 2 when the unmutated copy fails.
 #
 #   bash scripts/mutate.sh                 all mutants
 #   bash scripts/mutate.sh vmhwm cpu       only these (by name)
-#   MUTATE_KEEP=1 bash scripts/mutate.sh   keep the temp copy (its path is printed)
+#   MUTATE_KEEP=1 bash scripts/mutate.sh   keep the temp copy and its logs (the path is printed)
 #
 # The result is recorded in docs/mutation.md.
 set -uo pipefail
@@ -22,15 +23,35 @@ copy="$work/tree"
 mkdir -p "$log" "$copy"
 if [[ "${MUTATE_KEEP:-}" != 1 ]]; then trap 'rm -rf "$work"' EXIT; else echo "mutate: keeping $work" >&2; fi
 
-# name | file | sed expression (must change the file) | test files that must fail | what the fault is
-mutants=(
-  "vmhwm|src/proc/read-proc.ts|s#clear_refs\`, '5')#clear_refs\`, '4')#|test/repl/repl-reports.test.ts test/package/library-entry.test.ts|the VmHWM reset written as soft-dirty clearing (4, not 5, to clear_refs)"
-  "cpu|src/session/cpu.ts|s#cpuBusyPct(before, after).filter((pct): pct is number => pct !== null)#cpuBusyPct(before, after).filter((pct): pct is number => pct !== null).map(() => 0)#|test/session/cpu.test.ts test/cli/run-truth.test.ts|every CPU's busy % forced to 0"
-  "hybrid|parsers/aggregate.ts|s#if (this.pmus.length > 0) return this.foldedAggregate(startTimeS);#// hybrid fold dropped#|test/parsers/fold-hybrid.test.ts test/session/counters-hybrid.test.ts|the hybrid fold dropped (cpu_core/cpu_atom rows not folded)"
-  "derived|src/session/counters.ts|s#derived: deriveMetrics(events),#derived: { missRatio: null, ipc: null, missesPerKiloInstruction: null },#|test/session/counters.test.ts test/session/counters-hybrid.test.ts|the derived metrics (miss ratio, IPC, MPKI) dropped"
-  "pause|src/session/counters.ts|s#const countedSeconds = window.enabledS;#const countedSeconds = window.enabledS + window.pauseS;#|test/cli/run-truth.test.ts test/session/run-program.test.ts|the wait for perf's final sample counted into the counted time"
-  "noise-floor|src/experiment/analyze.ts|s#minimumEffect: minimumEffectFor(summarizeRuns(baseline), floorValues),#minimumEffect: minimumEffectFor(summarizeRuns(baseline), []),#|test/experiment/analyze.test.ts|the noise floor omitted from the minimum effect"
-)
+names=() files=() seds=() tests=() patterns=() faults=()
+# mutant NAME FILE SED TEST_FILES TEST_NAME_PATTERN (vitest -t; '' for all) FAULT
+mutant() {
+  names+=("$1") files+=("$2") seds+=("$3") tests+=("$4") patterns+=("$5") faults+=("$6")
+}
+mutant vmhwm src/proc/read-proc.ts \
+  "s#clear_refs\`, '5')#clear_refs\`, '4')#" \
+  "test/repl/repl-reports.test.ts test/package/library-entry.test.ts" 'VmHWM' \
+  'the VmHWM reset written as soft-dirty clearing (4, not 5, to clear_refs)'
+mutant cpu src/session/cpu.ts \
+  's#cpuBusyPct(before, after).filter((pct): pct is number => pct !== null)#cpuBusyPct(before, after).filter((pct): pct is number => pct !== null).map(() => 0)#' \
+  "test/session/cpu.test.ts test/cli/run-truth.test.ts" 'busy' \
+  "every CPU's busy % forced to 0"
+mutant hybrid parsers/aggregate.ts \
+  's#if (this.pmus.length > 0) return this.foldedAggregate(startTimeS);#// hybrid fold dropped#' \
+  "test/parsers/fold-hybrid.test.ts test/session/counters-hybrid.test.ts" '' \
+  'the hybrid fold dropped (cpu_core/cpu_atom rows not folded into one event)'
+mutant derived src/session/counters.ts \
+  's#derived: deriveMetrics(events),#derived: { missRatio: null, ipc: null, missesPerKiloInstruction: null },#' \
+  "test/session/counters.test.ts test/session/counters-hybrid.test.ts" '' \
+  'the derived metrics (miss ratio, IPC, MPKI) dropped'
+mutant pause src/session/counters.ts \
+  's#const countedSeconds = window.enabledS;#const countedSeconds = window.enabledS + window.pauseS;#' \
+  "test/cli/run-truth.test.ts test/session/run-program.test.ts" 'counted seconds|own clock' \
+  "the wait for perf's final sample (pauseS) counted into the counted time"
+mutant noise-floor src/experiment/analyze.ts \
+  's#minimumEffect: minimumEffectFor(summarizeRuns(baseline), floorValues),#minimumEffect: minimumEffectFor(summarizeRuns(baseline), []),#' \
+  "test/experiment/analyze.test.ts" '' \
+  "the noise floor omitted from compare's minimum effect"
 
 wanted=("$@")
 selected() {
@@ -40,68 +61,61 @@ selected() {
   return 1
 }
 
+build() {
+  (cd "$copy" && npm run build --silent) >"$log/build-$1.txt" 2>&1
+}
+run_tests() { # LOGNAME INDEX
+  local -a args
+  read -r -a args <<<"${tests[$2]}"
+  [[ -n "${patterns[$2]}" ]] && args+=(-t "${patterns[$2]}")
+  (cd "$copy" && timeout 900 npx vitest run "${args[@]}") >"$log/test-$1.txt" 2>&1
+}
+
 echo "mutate: copying HEAD ($(git -C "$repo" rev-parse --short HEAD)) to $copy" >&2
 git -C "$repo" archive HEAD | tar -x -C "$copy"
 ln -s "$repo/node_modules" "$copy/node_modules"
 
-build() {
-  (cd "$copy" && npm run build --silent) >"$log/build-$1.txt" 2>&1
-}
-run_tests() { # name files...
-  local name=$1
-  shift
-  (cd "$copy" && timeout 900 npx vitest run "$@") >"$log/test-$name.txt" 2>&1
-}
-
-# Baseline: the files every selected mutant relies on must pass on the unmutated copy.
-files=()
-for entry in "${mutants[@]}"; do
-  IFS='|' read -r name _ _ tests _ <<<"$entry"
-  selected "$name" || continue
-  for test in $tests; do [[ " ${files[*]} " == *" $test "* ]] || files+=("$test"); done
-done
-echo "mutate: building and running the baseline (${#files[@]} test files)" >&2
 if ! build baseline; then
-  echo "mutate: the unmutated build fails:" >&2
+  echo "mutate: the unmutated copy does not build:" >&2
   tail -20 "$log/build-baseline.txt" >&2
   exit 2
 fi
-if ! run_tests baseline "${files[@]}"; then
-  echo "mutate: the unmutated copy fails its tests, so no mutant result would mean anything:" >&2
-  grep -E "FAIL|×|AssertionError" "$log/test-baseline.txt" | head -20 >&2
-  exit 2
-fi
+for index in "${!names[@]}"; do
+  selected "${names[$index]}" || continue
+  if ! run_tests "baseline-${names[$index]}" "$index"; then
+    echo "mutate: ${names[$index]}'s tests fail on the unmutated copy, so its result would mean nothing:" >&2
+    grep -E "FAIL|×|AssertionError" "$log/test-baseline-${names[$index]}.txt" | head -20 >&2
+    exit 2
+  fi
+  echo "mutate: ${names[$index]}: its tests pass unmutated" >&2
+done
 
 rows=()
 survivors=0
-for entry in "${mutants[@]}"; do
-  IFS='|' read -r name file expression tests what <<<"$entry"
+for index in "${!names[@]}"; do
+  name=${names[$index]} file=${files[$index]}
   selected "$name" || continue
   cp "$copy/$file" "$work/original"
-  sed -i "$expression" "$copy/$file"
-  if cmp -s "$copy/$file" "$work/original"; then
-    echo "mutate: $name: the sed did not change $file (the code moved?): fix the mutant" >&2
-    rows+=("| $name | $what | not applied | - |")
-    survivors=$((survivors + 1))
-    continue
-  fi
+  sed -i "${seds[$index]}" "$copy/$file"
   started=$SECONDS
-  if ! build "$name"; then
-    result="build failed (not a test result)"
+  if cmp -s "$copy/$file" "$work/original"; then
+    result="not applied (the sed no longer matches $file)"
     survivors=$((survivors + 1))
-  elif run_tests "$name" $tests; then
+  elif ! build "$name"; then
+    result="build failed (not a kill)"
+    survivors=$((survivors + 1))
+  elif run_tests "$name" "$index"; then
     result="**SURVIVED**"
     survivors=$((survivors + 1))
   else
-    failed=$(grep -cE "^\s+(×|✗)|^ FAIL " "$log/test-$name.txt" || true)
-    result="killed"
-    [[ "$failed" != 0 ]] && result="killed ($(grep -E '^ FAIL ' "$log/test-$name.txt" | wc -l) failing tests)"
+    result="killed ($(grep -cE '^ FAIL ' "$log/test-$name.txt") failing)"
   fi
   cp "$work/original" "$copy/$file"
   echo "mutate: $name: $result ($((SECONDS - started)) s)" >&2
-  rows+=("| $name | $what | $result | ${tests// /, } |")
+  selection=${tests[$index]// /, }
+  [[ -n "${patterns[$index]}" ]] && selection="$selection (-t '${patterns[$index]}')"
+  rows+=("| $name | ${faults[$index]} | $result | $selection |")
 done
-# The copy's dist/ is left mutated by the last build; rebuild nothing: the copy is thrown away.
 
 echo
 echo "| mutant | fault | result | tests run |"
@@ -112,5 +126,5 @@ if [[ $survivors -eq 0 ]]; then
   echo "every mutant killed"
   exit 0
 fi
-echo "$survivors mutant(s) not killed (logs: $log, kept with MUTATE_KEEP=1)"
+echo "$survivors mutant(s) not killed (logs under $log; keep them with MUTATE_KEEP=1)"
 exit 1

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CachegrindError } from '../../src/backends/cachegrind-error.ts';
 import { runUnderCachegrind, type CachegrindRun } from '../../src/backends/cachegrind.ts';
 import { UsageError } from '../../src/errors.ts';
+import { runsWith } from '../support/tools.ts';
 
 const hasTool = (command: string, args: string[]) => spawnSync(command, args, { stdio: 'ignore' }).status === 0;
 const canRun = hasTool('valgrind', ['--version']) && hasTool('cc', ['--version']);
-if (!canRun) console.warn('valgrind or cc is missing: the runUnderCachegrind tests are skipped (apt-get install valgrind gcc)');
 const rowcolSource = join(import.meta.dirname, '../../samples/rowcol/rowcol.c');
 
 /** valgrind's own end-of-run summary lines ("D1  misses: 74,095 (…)") as label → count. */
@@ -26,7 +26,8 @@ function totalOf(run: CachegrindRun, event: string): number | null | undefined {
   return run.counters.events.find((aggregate) => aggregate.event === event)?.total;
 }
 
-describe.runIf(canRun)('runUnderCachegrind with real valgrind', () => {
+// Without valgrind these fail (naming it) unless PERFCELL_TEST_ALLOW_MISSING waives it; then they say they are skipped.
+describe.runIf(runsWith('valgrind', canRun, 'the runUnderCachegrind tests'))('runUnderCachegrind with real valgrind', () => {
   let dir: string;
   let outDir: string;
   let rowcol: string;

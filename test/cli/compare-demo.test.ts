@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CompareDocument } from '../../src/experiment/compare-document.ts';
 import { leakedPerfPids, perfPidsNow } from '../support/leaked-perf.ts';
+import { hasValgrind, runsWith } from '../support/tools.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'perfcell-demo-'));
@@ -22,7 +23,8 @@ const comparisonOf = (name: string, key: string) => {
   return comparison;
 };
 
-describe('scripts/demo.sh (the README\'s main job)', () => {
+// The demo's first part runs under valgrind (cachegrind).
+describe.runIf(runsWith('valgrind', hasValgrind, "scripts/demo.sh (its cachegrind part needs valgrind)"))('scripts/demo.sh (the README\'s main job)', () => {
   it('shows col with several times the simulated D1 misses of row, and a significant native time difference', { timeout: 200_000 }, async () => {
     const result = await execa('bash', ['scripts/demo.sh'], {
       cwd: root,

@@ -6,16 +6,8 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandReport } from '../../src/session/report.ts';
 import { cliPath } from '../support/fixtures.ts';
+import { hasValgrind, runsWith } from '../support/tools.ts';
 
-const hasValgrind = (() => {
-  try {
-    execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!hasValgrind) console.warn('valgrind is not installed: the cachegrind run tests are skipped (apt-get install valgrind)');
 
 let dir = '';
 let rowcol = '';
@@ -29,7 +21,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const perfcell = (args: readonly string[]) =>
   execa(process.execPath, [cliPath, ...args], { reject: false, env: { NO_COLOR: '1' }, timeout: 60_000, forceKillAfterDelay: 1_000 });
 
-describe.runIf(hasValgrind)('perfcell run --backend cachegrind', () => {
+// Without valgrind these fail unless PERFCELL_TEST_ALLOW_MISSING waives it; then they say they are skipped.
+describe.runIf(runsWith('valgrind', hasValgrind, 'the cachegrind run tests'))('perfcell run --backend cachegrind', () => {
   it('says the counts are simulated and RAM is not measured, instead of "? MiB"', async () => {
     const result = await perfcell(['run', '--backend', 'cachegrind', '--', rowcol, 'col', '64', '1']);
     expect(result.exitCode).toBe(0);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliPath, fixture } from '../support/fixtures.ts';
-import { leakedPerfPids, perfPidsNow } from '../support/leaked-perf.ts';
+import { leakedPerfPidsSettled, perfPidsNow } from '../support/leaked-perf.ts';
 import { perfStatPageFaults, perfUsable } from '../support/perf.ts';
 
 /**
@@ -14,9 +14,9 @@ import { perfStatPageFaults, perfUsable } from '../support/perf.ts';
 const MIB = 1024 * 1024;
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-run-truth-'));
 const perfBefore = perfPidsNow();
-afterAll(() => {
+afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
-  expect(leakedPerfPids(perfBefore)).toEqual([]);
+  expect(await leakedPerfPidsSettled(perfBefore)).toEqual([]);
 });
 
 interface RunJson {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../support/fixtures.ts';
-import { leakedPerfPids, perfPidsNow } from '../support/leaked-perf.ts';
+import { leakedPerfPidsSettled, perfPidsNow } from '../support/leaked-perf.ts';
 import { perfStatPageFaults, perfUsable } from '../support/perf.ts';
 
 /**
@@ -25,9 +25,9 @@ beforeAll(() => {
   symlinkSync(root, join(project, 'node_modules', 'perfcell'), 'dir');
   writeFileSync(join(project, 'package.json'), '{ "type": "module", "private": true }\n');
 });
-afterAll(() => {
+afterAll(async () => {
   rmSync(project, { recursive: true, force: true });
-  expect(leakedPerfPids(perfBefore)).toEqual([]);
+  expect(await leakedPerfPidsSettled(perfBefore)).toEqual([]);
 });
 
 /** Runs `code` as the user's script.mjs; returns what it printed as JSON. */
@@ -134,9 +134,13 @@ console.log(JSON.stringify({ text }));
     const out = await userScript<{ peakRssBytes: number; endedBy: string }>(`
 import { attachToProcess } from 'perfcell';
 import { spawn } from 'node:child_process';
-// 200 MiB touched, freed after 200 ms, then idle for 5 s: attach once it idles.
-const child = spawn(process.argv[2], ['200', '200', '5000'], { stdio: 'ignore' });
-await new Promise((resolve) => setTimeout(resolve, 1000));
+import { readFileSync } from 'node:fs';
+// 200 MiB touched, freed after 200 ms, then idle for 10 s: attach once it idles.
+const child = spawn(process.argv[2], ['200', '200', '10000'], { stdio: 'ignore' });
+const rssMiB = () => Number(/VmRSS:\\s+(\\d+)/.exec(readFileSync(\`/proc/\${child.pid}/status\`, 'utf8'))?.[1] ?? NaN) / 1024;
+const hwmMiB = () => Number(/VmHWM:\\s+(\\d+)/.exec(readFileSync(\`/proc/\${child.pid}/status\`, 'utf8'))?.[1] ?? NaN) / 1024;
+// Once it has peaked and freed (however slow a loaded machine makes the 200 MiB memset).
+while (!(hwmMiB() >= 200 && rssMiB() < 10)) await new Promise((resolve) => setTimeout(resolve, 20));
 const result = await attachToProcess(child.pid, { durationS: 0.5, perf: ${PERF}, events: ${EVENTS} });
 child.kill('SIGKILL');
 console.log(JSON.stringify({ peakRssBytes: result.report.memory.peakRssBytes, endedBy: result.endedBy }));

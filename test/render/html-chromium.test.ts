@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderCompareHtml } from '../../src/render/html.ts';
 import { CHROMIUM_MISSING, dumpDom, findChromium, screenshot } from '../support/chromium.ts';
+import { runsWith } from '../support/tools.ts';
 import { cliPath, fixture } from '../support/fixtures.ts';
 import { perfUsable } from '../support/perf.ts';
 import { countColor, decodePng } from '../support/png.ts';
@@ -40,7 +41,7 @@ async function checkPage(html: string, name: string, screenHeight?: number): Pro
   return { dom, bluePixels };
 }
 
-describe('HTML reports in headless Chromium', () => {
+describe.runIf(runsWith('chromium', chromium !== null, 'the HTML reports in headless Chromium'))('HTML reports in headless Chromium', () => {
   it('finds chromium (else says how to install it)', () => {
     if (chromium === null) console.error(CHROMIUM_MISSING);
     expect(chromium, CHROMIUM_MISSING).not.toBeNull();
