@@ -2,6 +2,7 @@ import type { REPLServer } from 'node:repl';
 import { expandEventPresets, splitEventList as splitEvents } from '../../parsers/event-list.ts';
 import { DEFAULT_INTERVAL_MS, resolvePerfOptions } from '../session/options.ts';
 import type { ReplMeasurement } from './measured-eval.ts';
+import { defineTimingCommands } from './timing-commands.ts';
 
 /**
  * `.start`, `.stop`, `.events`, `.interval` and `.settle`: reporting on and off (each safe to
@@ -86,6 +87,8 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
       say(`interval: ${intervalMs} ms (from the next command)`);
     },
   });
+
+  defineTimingCommands(server, measurement);
 }
 
 /**

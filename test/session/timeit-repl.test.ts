@@ -17,6 +17,7 @@ afterEach(async () => {
   repl = null;
 });
 
+const TIMEIT_LINE_7 = /[\d.]+ (?:ns|µs|ms|s) ± [\d.]+ (?:ns|µs|ms|s) per loop \(mean ± std\. dev\. of 7 runs, [\d,]+ loops each\)/;
 const TIMEIT_LINE = /[\d.]+ (?:ns|µs|ms|s) ± [\d.]+ (?:ns|µs|ms|s) per loop \(mean ± std\. dev\. of 3 runs, [\d,]+ loops each\)/;
 
 describe('perfcell.timeit and perfcell.compare in scope', () => {
@@ -28,6 +29,16 @@ describe('perfcell.timeit and perfcell.compare in scope', () => {
     expect(await repl.send('t.runs * 10 + (t.perCallS.mean > 0 ? 1 : 0)')).toMatch(/\n31\n/);
     const compared = await repl.send('await perfcell.compare({ fast: () => 1, slow: () => { let s = 0; for (let i = 0; i < 2e4; i++) s += Math.sqrt(i); return s } }, { runs: 4 })');
     expect(compared).toMatch(/slow \/ fast: [\d.e+]+×[^\n]*slow is [\d.]+× [^\n]*slower/);
+  });
+
+  it('.timeit CODE prints the same line (7 runs by default), .live shows and switches the live view', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl(['repl', '--no-perf']);
+    expect(await repl.send('.timeit Math.sqrt(2)', 30_000)).toMatch(TIMEIT_LINE_7);
+    expect(await repl.send('.timeit let s = 0; for (let i = 0; i < 100; i++) s += i', 30_000)).toMatch(TIMEIT_LINE_7);
+    expect(await repl.send('.timeit')).toContain('give code to time, e.g. .timeit Math.sqrt(2)');
+    expect(await repl.send('.live')).toContain('live: on');
+    expect(await repl.send('.live off')).toContain('live: off (from the next command)');
+    expect(await repl.send('.live')).toContain('live: off');
   });
 
   it('cells have perfcell.timeit too', { timeout: 60_000 }, () => {

@@ -1,0 +1,71 @@
+import type { REPLServer } from 'node:repl';
+import { inspect } from 'node:util';
+import vm from 'node:vm';
+import type { ReplMeasurement } from './measured-eval.ts';
+import { createScopeTools } from './scope-tools.ts';
+
+/**
+ * `.timeit CODE` (IPython's %timeit line magic: the code run as a function, in batches, with each
+ * counter and the GC per call) and `.live on|off` (the live status line of long commands).
+ */
+export function defineTimingCommands(server: REPLServer, measurement: ReplMeasurement, stderrIsTty: boolean = process.stderr.isTTY === true): void {
+  const say = (text: string): void => {
+    server.output.write(`${text}\n`);
+    server.displayPrompt();
+  };
+  const tools = createScopeTools(() => measurement.measure);
+
+  server.defineCommand('timeit', {
+    help: 'Time code like IPython\'s %timeit, with each counter and the GC per call: .timeit Math.sqrt(2)',
+    action(text: string) {
+      const code = text.trim();
+      if (code === '') {
+        say('give code to time, e.g. .timeit Math.sqrt(2)');
+        return;
+      }
+      let fn: () => unknown;
+      try {
+        fn = compile(code, server);
+      } catch (error: unknown) {
+        say(`.timeit: ${error instanceof Error ? error.message : String(error)}`);
+        return;
+      }
+      tools.timeit(fn).then(
+        (result) => say(inspect(result)),
+        (error: unknown) => say(`.timeit: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    },
+  });
+
+  server.defineCommand('live', {
+    help: 'Show or turn the live status line of long commands on or off: .live off',
+    action(text: string) {
+      const wanted = text.trim();
+      if (wanted === '') {
+        say(`live: ${measurement.measure.live === true ? 'on' : 'off'}${stderrIsTty ? '' : ' (stderr is not a terminal)'}`);
+        return;
+      }
+      if (wanted !== 'on' && wanted !== 'off') {
+        say('give on or off, e.g. .live off');
+        return;
+      }
+      if (wanted === 'on' && !stderrIsTty) {
+        say('live: off (it is drawn only when stderr is a terminal)');
+        return;
+      }
+      measurement.configure({ ...measurement.measure, live: wanted === 'on' });
+      say(`live: ${wanted} (from the next command)`);
+    },
+  });
+}
+
+/** The code as a function in the REPL's scope: an expression if it is one, else a block of statements. */
+function compile(code: string, server: REPLServer): () => unknown {
+  const run = (source: string): unknown => (server.useGlobal ? vm.runInThisContext(source) : vm.runInContext(source, server.context));
+  try {
+    return run(`(() => (${code}\n))`) as () => unknown;
+  } catch (error: unknown) {
+    if (!(error instanceof SyntaxError)) throw error;
+    return run(`(() => {${code}\n})`) as () => unknown;
+  }
+}
