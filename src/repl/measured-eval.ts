@@ -196,6 +196,10 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
       return;
     }
     const wasLive = mayShowLive(command);
+    // The value takes the previous one's place in `_` now, as the REPL will when it prints it (later,
+    // after a live line): the window's settled final memory must not count a previous result that
+    // only `_` still held.
+    if (error === null && !server.underscoreAssigned) (server as unknown as { last: unknown }).last = result;
     startEnding(command, { exitCode: error === null ? 0 : 1 }, (report) => {
       if (error === null) keptAliveHint(command, report, result);
     });

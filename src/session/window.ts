@@ -7,7 +7,7 @@ import { buildCpuReport } from './cpu.ts';
 import { buildPerfCounters, noCounters } from './counters.ts';
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
 import type { CommandReport, CountersReport, HeapReport, PeakMethod } from './report.ts';
-import { needsSettling, settleRss, SETTLE_THRESHOLD_BYTES, type SettleReport } from './settle.ts';
+import { needsSettling, settleRss, settleTargetOf, SETTLE_THRESHOLD_BYTES, type SettleReport } from './settle.ts';
 import { startGcWindow, type GcWindow } from './gc.ts';
 
 /**
@@ -65,11 +65,12 @@ interface Start {
   readonly gc: GcWindow | null;
 }
 
-export function prepareWindow(pid: number, options: MeasureOptions = {}): MeasurementWindow {
+/** `attachPerf`: where the window's perf comes from (cells take one armed ahead from a pool). */
+export function prepareWindow(pid: number, options: MeasureOptions = {}, attachPerf: typeof startPerf = startPerf): MeasurementWindow {
   const perfOptions = resolvePerfOptions(options);
   const isSelf = pid === process.pid;
   const warnings: string[] = [];
-  let perf: PerfSession | null = perfOptions.enabled ? startPerf(pid, perfOptions) : null;
+  let perf: PerfSession | null = perfOptions.enabled ? attachPerf(pid, perfOptions) : null;
   let start: Start | null = null;
   let holdsSelf = false;
   const startedAt = new Date();
@@ -204,7 +205,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}): Measur
     if (options.settle === false) return { rssBytes: endRssBytes, usage: endUsage, report: { status: 'off', durationMs: 0 } };
     const pendingRelease = previousSelfUsedBytes >= SETTLE_THRESHOLD_BYTES;
     if (!pendingRelease && !needsSettling(begun.heap, endUsage)) return { rssBytes: endRssBytes, usage: endUsage, report: { status: 'not-needed', durationMs: 0 } };
-    const settled = await settleRss();
+    const settled = await settleRss(undefined, settleTargetOf(begun.heap));
     const usage = process.memoryUsage();
     return { rssBytes: settled.rssBytes, usage, report: settled.report };
   }
