@@ -6,7 +6,8 @@ export type DriveEvent =
   | { readonly kind: 'line'; readonly atMs: number; readonly text: string }
   | { readonly kind: 'ack'; readonly atMs: number; readonly bytes: string }
   | { readonly kind: 'sent'; readonly atMs: number; readonly what: 'enable' | 'disable' | 'SIGINT' }
-  | { readonly kind: 'exit'; readonly atMs: number; readonly code: number | null; readonly signal: string | null };
+  | { readonly kind: 'exit'; readonly atMs: number; readonly code: number | null; readonly signal: string | null }
+  | { readonly kind: 'target-exit'; readonly atMs: number };
 
 export interface DrivePlan {
   readonly pid: number;
@@ -17,6 +18,8 @@ export interface DrivePlan {
   readonly env?: Readonly<Record<string, string>>;
   /** Sends `disable` the moment this process (the target) has exited and been reaped. */
   readonly disableOnExitOf?: ChildProcess;
+  /** The target, when it is our child: its exit is recorded as a `target-exit` event. */
+  readonly target?: ChildProcess;
   /** Give up (SIGKILL) after this long; default 5000 ms. */
   readonly limitMs?: number;
 }
@@ -57,6 +60,7 @@ export async function drivePerf(perfPath: string, plan: DrivePlan): Promise<Driv
   const limit = setTimeout(() => child.kill('SIGKILL'), plan.limitMs ?? 5000);
   let done = false;
   void exited.then(() => { done = true; });
+  plan.target?.once('exit', () => events.push({ kind: 'target-exit', atMs: at() }));
   plan.disableOnExitOf?.once('exit', () => {
     if (done) return;
     events.push({ kind: 'sent', atMs: at(), what: 'disable' });
