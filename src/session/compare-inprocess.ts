@@ -5,7 +5,7 @@ import type { RunValues } from '../experiment/metrics.ts';
 import { measureBatch, type BatchMeasurement } from './batch-window.ts';
 import { addGc, type GcReport } from './gc.ts';
 import type { MeasureOptions } from './options.ts';
-import { nextLoopCount } from './timeit.ts';
+import { compileLoop, nextLoopCount, type Loop } from './timeit.ts';
 
 export interface InProcessCompareOptions extends Pick<MeasureOptions, 'events' | 'intervalMs' | 'perf' | 'perfPath'> {
   /** Measured rounds (each alternative once per round, interleaved); default 10. */
@@ -50,12 +50,20 @@ export function runValuesOfBatch(batch: Pick<BatchMeasurement, 'durationS' | 'co
   return values;
 }
 
-function calibrate(fn: () => unknown): number {
-  for (let loops = 1; ; loops = nextLoopCount(loops)) {
+function calibrateFrom(loop: Loop, fn: () => unknown, first: number): number {
+  for (let loops = first; ; loops = nextLoopCount(loops)) {
     const startNs = process.hrtime.bigint();
-    for (let index = 0; index < loops; index++) fn();
+    loop(fn, loops);
     if (Number(process.hrtime.bigint() - startNs) / 1e9 >= CALIBRATION_TARGET_S || loops >= 1e9) return loops;
   }
+}
+
+/**
+ * Calls per run so that a run lasts CALIBRATION_TARGET_S: twice, because the first pass times
+ * cold (interpreted) code and under-counts what the optimised function does in that time.
+ */
+function calibrate(loop: Loop, fn: () => unknown): number {
+  return calibrateFrom(loop, fn, calibrateFrom(loop, fn, 1));
 }
 
 /**
@@ -76,16 +84,17 @@ export async function compareInProcess(alternatives: Readonly<Record<string, () 
   };
   let perf = options.perf !== false;
   const warnings = new Set<string>();
-  const loopsOf = entries.map(([, fn]) => options.loops ?? calibrate(fn));
+  // A loop compiled per alternative: one shared call site would stop inlining after a few functions.
+  const loopOf = entries.map(() => compileLoop());
+  const loopsOf = entries.map(([, fn], index) => options.loops ?? calibrate(loopOf[index]!, fn));
   const gcOf: GcReport[][] = entries.map(() => []);
   let measuring = false;
   const slots = entries.map(([name, fn], index) => ({
     name,
     run: async (): Promise<RunValues> => {
       const loops = loopsOf[index]!;
-      const batch = await measureBatch(() => {
-        for (let call = 0; call < loops; call++) fn();
-      }, { ...measureOptions, perf });
+      const loop = loopOf[index]!;
+      const batch = await measureBatch(() => void loop(fn, loops), { ...measureOptions, perf });
       for (const warning of batch.warnings) warnings.add(warning);
       if (!batch.perfWorked) perf = false;
       if (measuring) gcOf[index]!.push(batch.gc);

@@ -48,14 +48,15 @@ export function nextLoopCount(loops: number): number {
   return lead < 2 ? 2 * magnitude : lead < 5 ? 5 * magnitude : 10 * magnitude;
 }
 
-type Loop = (fn: () => unknown, loops: number) => unknown;
+/** Calls fn `loops` times. */
+export type Loop = (fn: () => unknown, loops: number) => unknown;
 
 /**
  * A loop compiled for this one function: a shared loop would see every timed function at one
  * call site and, once it has seen a few, stop inlining any (IPython compiles its template per
  * %timeit for the same reason).
  */
-function compileLoop(): Loop {
+export function compileLoop(): Loop {
   // The result is not kept: holding a double across iterations would box it, one allocation per call.
   return new Function('fn', 'loops', 'for (let i = 0; i < loops; i++) fn();') as Loop;
 }
