@@ -83,8 +83,8 @@ const [off, on] = sessions.map((session) => median(session.latenciesMs));
 const body = `
 Command: \`npm run build && node scripts/bench-settle.mjs\` (${machineLine()}; load average ${loadavg().map((load) => load.toFixed(1)).join(' ')} at the end).
 
-After a command's window closes, perfcell lets its garbage go (one full V8 collection) and reads RSS until it stops
-falling (≤ 50 ms, ≤ 8 reads), so that final, used and peak above final come from a settled reading. A command that
+After a command's window closes, perfcell lets its garbage go (two full V8 collections: the second finishes V8's
+background freeing of array buffers the first found dead) and reads RSS until it stops falling (≤ 50 ms of reads), so that final, used and peak above final come from a settled reading. A command that
 moved RSS, heap, external and array buffer memory by under 1 MiB each (and followed one that kept under 1 MiB) has
 nothing to settle and skips it.
 
