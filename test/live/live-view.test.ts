@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import pty from 'node-pty';
 import { allGone, startPtyRepl, type PtyRepl } from '../support/pty-repl.ts';
@@ -61,6 +64,25 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
     await new Promise((resolve) => child.on('close', resolve));
     expect(stdout).toMatch(/In \[1\] used/);
     expect(stdout + stderr).not.toContain('live ');
+  });
+
+  it('perfcell cells shows it for a long cell on a pty, erased before the cell\'s report', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-live-cells-'));
+    const file = join(dir, 'long.js');
+    writeFileSync(file, `// %% long cell\n${THREE_SECONDS.replace('3000', '2000')}\n// %% short cell\n1 + 1\n`);
+    const printed = await new Promise<string>((resolve) => {
+      const child = pty.spawn(process.execPath, [cliPath, 'cells', '-e', 'page-faults,task-clock', file], { cols: 200, rows: 30, env: { ...process.env, NO_COLOR: '1' } as Record<string, string> });
+      let text = '';
+      child.onData((data) => (text += data));
+      child.onExit(() => resolve(text));
+    });
+    expect(printed).toMatch(LIVE_LINE);
+    // erased (\r ESC[K) after the last redraw and before the long cell's report
+    const lastLive = printed.lastIndexOf('live ');
+    const erase = printed.indexOf('\r\x1b[K', lastLive);
+    const report = printed.indexOf('long cell', lastLive);
+    expect(erase).toBeGreaterThan(lastLive);
+    expect(report).toBeGreaterThan(erase);
   });
 
   it('perfcell run shows it on a pty, and not with stderr piped', { timeout: 60_000 }, async () => {
