@@ -1,6 +1,7 @@
 import repl, { type REPLServer } from 'node:repl';
 import { PassThrough, Writable } from 'node:stream';
 import { exposeGc } from '../repl/expose-gc.ts';
+import { createScopeTools } from '../repl/scope-tools.ts';
 import { measureReplCommands, type ReplMeasurement, type ReplReportEvent } from '../repl/measured-eval.ts';
 import type { MeasureOptions } from '../session/options.ts';
 import { prepareWindow, type MeasurementWindow } from '../session/window.ts';
@@ -148,6 +149,21 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
       if (pending !== null) pending.report = event;
     },
     onProblem: options.onProblem,
+  });
+  // perfcell.timeit / perfcell.compare and the reports as data, as in the REPL.
+  Object.defineProperty(server.context, 'perfcell', {
+    value: {
+      ...createScopeTools(() => measurement.measure),
+      get last() {
+        return measurement.last;
+      },
+      get history() {
+        return [...measurement.history];
+      },
+    },
+    configurable: true,
+    writable: true,
+    enumerable: false,
   });
 
   function interruptAwait(): boolean {

@@ -1,0 +1,26 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCellEngine, type CellEngine } from '../../src/kernel/cell-engine.ts';
+import type { TimeitResult } from '../../src/session/timeit.ts';
+
+let engine: CellEngine | null = null;
+afterEach(() => {
+  engine?.close();
+  engine = null;
+});
+
+// The notebook kernel's engine in this process, perf off (timing and GC need no perf).
+describe('the notebook kernel has perfcell.timeit and the GC per cell', () => {
+  it('a cell can await perfcell.timeit, and a cell that makes garbage reports its collections', { timeout: 60_000 }, async () => {
+    engine = createCellEngine({ measure: { perf: false }, onProblem: (message) => console.warn(message) });
+    const timed = await engine.run('await perfcell.timeit(() => Math.sqrt(2), { runs: 3, minTime: 0.01 })');
+    expect(timed.outcome.kind).toBe('value');
+    const result = timed.outcome.value as TimeitResult;
+    expect(result.runs).toBe(3);
+    expect(result.perCallS.mean).toBeGreaterThan(0);
+
+    const garbage = await engine.run('{ const ring = new Array(1024); for (let i = 0; i < 3e6; i++) ring[i & 1023] = { i } }');
+    expect(garbage.report?.report.gc?.collections).toBeGreaterThanOrEqual(1);
+    const last = await engine.run('perfcell.last.gc.collections');
+    expect(last.outcome.value).toBe(garbage.report?.report.gc?.collections);
+  });
+});
