@@ -103,6 +103,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: perfcell-exec GATE_FD REPORT_FD COMMAND [ARG...]\n");
     return 2;
   }
+  /* First of all: a Ctrl-C to the process group right after perfcell spawned the gate must not
+     end the gate before it can report (the child gets default dispositions back before exec). */
+  static const int stop_signals[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE};
+  for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) signal(stop_signals[i], SIG_IGN);
   int gate = atoi(argv[1]);
   int report = atoi(argv[2]);
   FILE *out = fdopen(report, "w");
@@ -122,6 +126,7 @@ int main(int argc, char **argv) {
     fclose(out);
     close(gate);
     close(release[1]);
+    for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) signal(stop_signals[i], SIG_DFL);
     char path[PATH_MAX];
     const char *file = resolve(argv[3], path, sizeof path);
     /* Everything touched after the release, touched now. */
@@ -147,11 +152,6 @@ int main(int argc, char **argv) {
   /* The reaper outlives the child's signals (Ctrl-C reaches the whole foreground group) so it can
      always report how the child ended; perfcell forwards SIGTERM and SIGHUP to the child itself.
      The child keeps default dispositions. */
-  signal(SIGINT, SIG_IGN);
-  signal(SIGQUIT, SIG_IGN);
-  signal(SIGTERM, SIG_IGN);
-  signal(SIGHUP, SIG_IGN);
-  signal(SIGPIPE, SIG_IGN);
   struct sigaction action;
   memset(&action, 0, sizeof action);
   action.sa_handler = on_signal;

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { UsageError } from '../errors.ts';
+import { ensureFolderOf } from './html-file.ts';
 import { parseCompareDocument, type CompareDocument } from '../experiment/compare-document.ts';
 
 /** Where `--save NAME` writes, relative to the working directory (git-ignored). */
@@ -24,7 +25,7 @@ export async function loadBaseline(fileOrName: string, cwd = process.cwd()): Pro
 /** Writes text to a file, making its folder; the message names the file and the fix. */
 export async function writeOutput(path: string, text: string): Promise<void> {
   try {
-    await mkdir(dirname(path), { recursive: true });
+    ensureFolderOf(path);
     await writeFile(path, text);
   } catch (error: unknown) {
     throw new UsageError(`cannot write ${path}: ${(error as Error).message} (check the path and its permissions)`);

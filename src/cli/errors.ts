@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.ts';
+import { InterruptedError, interruptionExitCode } from '../session/interruption.ts';
 
 /** One line `error: …` for people; the stack only with --debug. */
 export function formatError(error: unknown, { debug }: { debug: boolean }): string {
@@ -7,7 +8,8 @@ export function formatError(error: unknown, { debug }: { debug: boolean }): stri
   return `error: ${message}`;
 }
 
-/** 2 for misuse, 1 for everything else. */
+/** 2 for misuse, 128+n for an interruption by signal n (130 for Ctrl-C), 1 for everything else. */
 export function exitCodeOf(error: unknown): number {
+  if (error instanceof InterruptedError) return interruptionExitCode(error.interruption);
   return error instanceof UsageError ? 2 : 1;
 }

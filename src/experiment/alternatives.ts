@@ -6,7 +6,7 @@ import type { MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
 import { formatCellFailure } from '../render/cell-failure.ts';
 import { shellQuote } from '../render/shell-quote.ts';
-import { InterruptedError, interruption, throwIfInterrupted } from '../session/interruption.ts';
+import { InterruptedError, interruption, settleInterruption, throwIfInterrupted } from '../session/interruption.ts';
 import type { CellEvaluator, PreparedCell } from './cell-evaluator.ts';
 import { measureCell, type CellRun } from './run-cells.ts';
 
@@ -50,7 +50,8 @@ export function commandAlternatives(
       throwIfInterrupted();
       const report = await measure(argv, { ...options.measureOptions, label: name, quiet: true });
       // A run cut short by Ctrl-C (or SIGTERM) is the interruption's, not the program's failure.
-      const stop = interruption();
+      const isStopSignal = report.signal === 'SIGINT' || report.signal === 'SIGTERM' || report.signal === 'SIGHUP';
+      const stop = isStopSignal ? await settleInterruption() : interruption();
       if (stop !== null) throw new InterruptedError(stop);
       if ((report.signal !== null || report.exitCode !== 0) && options.ignoreFailure !== true) {
         const how = report.signal !== null ? `was killed by ${report.signal}` : `exited with code ${report.exitCode ?? '?'}`;

@@ -53,6 +53,18 @@ export function onInterruption(listener: (interruption: Interruption) => void): 
   return () => listeners.delete(listener);
 }
 
+/**
+ * Waits up to `ms` for an interruption to be received. A program killed by Ctrl-C dies at the
+ * same moment perfcell gets its own SIGINT, whose handler runs a few event-loop turns later:
+ * asking too early would blame the program for the user's Ctrl-C.
+ */
+export async function settleInterruption(ms = 100): Promise<Interruption | null> {
+  for (const deadline = Date.now() + ms; received === null && Date.now() < deadline;) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return received;
+}
+
 /** Throws InterruptedError when an interruption has been received. */
 export function throwIfInterrupted(): void {
   if (received !== null) throw new InterruptedError(received);

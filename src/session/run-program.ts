@@ -14,7 +14,7 @@ import { isNodeProgram, listenForNodeGc, nodeGcEnvironment } from './node-gc.ts'
 import type { CommandReport, CountersReport } from './report.ts';
 import { monotonicNs } from './clock.ts';
 import { watchTreeMemory, type TreeMemory } from './tree-memory.ts';
-import { holdInterruptions, onInterruption } from './interruption.ts';
+import { holdInterruptions, InterruptedError, interruption, onInterruption, settleInterruption } from './interruption.ts';
 import { describeExecFailure } from './exec-failure.ts';
 
 /** What the exec gate reports when the program has ended (see native/perfcell-exec.c). */
@@ -110,7 +110,12 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
   try {
     const pidLine = await nextLine();
     const pid = Number(pidLine?.replace(/^pid /, ''));
-    if (!Number.isInteger(pid) || pid <= 0) throw new Error(`perfcell-exec did not start the program (${pidLine ?? 'no output'})`);
+    if (!Number.isInteger(pid) || pid <= 0) {
+      // Ctrl-C to the group can reach the gate before it ignores SIGINT: the interruption's, not a failure.
+      const stop = await settleInterruption();
+      if (stop !== null) throw new InterruptedError(stop);
+      throw new Error(`perfcell-exec did not start the program (${pidLine ?? 'no output'})`);
+    }
     // Into its own memory cgroup while the gate holds it before exec: the program and every
     // descendant are charged there, and the kernel keeps the tree's exact peak.
     treeMemory = watchTreeMemory(pid);
@@ -145,6 +150,13 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
 
     const cpuBefore = readCpuTicks();
     treeMemory.start(monotonicNs());
+    // Asked to stop before the program started: it never runs (the held child exits 125).
+    const early = interruption();
+    if (early !== null) {
+      closeGate(gate);
+      await reaper;
+      throw new InterruptedError(early);
+    }
     // The gate stays open while the program runs: its closing tells the gate that perfcell is gone.
     gate.write('go\n');
     const resultLine = await nextLine();

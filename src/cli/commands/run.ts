@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { Option, type Command } from 'commander';
 import { measure } from '../../session/measure.ts';
-import { holdInterruptions, interruption } from '../../session/interruption.ts';
+import { holdInterruptions, interruption, settleInterruption } from '../../session/interruption.ts';
 import { renderReportText } from '../../render/report-text.ts';
 import { prepareFormatters } from '../../render/units.ts';
 import { renderReportsHtml } from '../../render/html.ts';
@@ -99,7 +99,8 @@ perfcell then reports and exits 128+n.`,
         }
         // A report file that cannot be written is said, but the exit status stays the program's.
         for (const failure of failures) process.stderr.write(`error: ${failure}\n`);
-        const stop = interruption();
+        const isStopSignal = report.signal === 'SIGINT' || report.signal === 'SIGTERM' || report.signal === 'SIGHUP';
+        const stop = isStopSignal ? await settleInterruption() : interruption();
         if (stop !== null) {
           process.stderr.write(`perfcell: interrupted by ${stop.signal}; passed it on to the program (${report.signal !== null ? `killed by ${report.signal}` : `exit code ${report.exitCode ?? '?'}`})\n`);
           process.exitCode = 128 + stop.number;

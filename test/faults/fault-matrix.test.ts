@@ -1,0 +1,345 @@
+/**
+ * The fault matrix: perfcell interrupted, killed, fed bad input, or given a perf that misbehaves.
+ * Every case asserts the exit status, a one-line message naming the cause and the fix (no stack
+ * trace), that no process perfcell started outlives it (the descendants of the spawned perfcell,
+ * tracked by pid and start time while it ran, not by name), and that what was measured before the
+ * fault is still reported. Cases run concurrently: each has its own files and process group.
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cliPath } from '../support/fixtures.ts';
+import { perfUsable } from '../support/perf.ts';
+import { hasSeen, survivors, watchDescendants } from './process-tree.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'perfcell-faults-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const fakePerf = join(import.meta.dirname, 'fake-perf.sh');
+const file = (name: string, text: string, mode?: number): string => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  if (mode !== undefined) chmodSync(path, mode);
+  return path;
+};
+
+interface Signal {
+  readonly name: NodeJS.Signals;
+  /** true: to perfcell's whole process group (Ctrl-C in a terminal); false: to perfcell alone (kill PID). */
+  readonly toGroup: boolean;
+  /** Send once a descendant runs exactly this command line, or after this many ms. */
+  readonly when: string | number;
+  /** Then wait this much longer (so some runs finish first). */
+  readonly thenMs?: number;
+}
+
+interface Outcome {
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly left: readonly string[];
+}
+
+/** Runs `perfcell ARGS` (or a bash line using $PERFCELL) in its own process group and watches its tree. */
+async function perfcell(args: readonly string[], options: { env?: Record<string, string>; signal?: Signal; bash?: string } = {}): Promise<Outcome> {
+  const env = { ...process.env, NO_COLOR: '1', PERFCELL: `"${process.execPath}" "${cliPath}"`, ...options.env };
+  const child = options.bash === undefined
+    ? spawn(process.execPath, [cliPath, ...args], { detached: true, env, stdio: ['ignore', 'pipe', 'pipe'], cwd: dir })
+    : spawn('bash', ['-c', options.bash], { detached: true, env, stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+  const tree = watchDescendants(child.pid!);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const guard = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 40_000);
+  if (options.signal !== undefined) {
+    const { name, toGroup, when } = options.signal;
+    if (typeof when === 'number') await new Promise((resolve) => setTimeout(resolve, when));
+    else for (let tries = 0; tries < 400 && !hasSeen(tree.seen, when); tries++) await new Promise((resolve) => setTimeout(resolve, 25));
+    await new Promise((resolve) => setTimeout(resolve, options.signal.thenMs ?? 0));
+    try {
+      process.kill(toGroup ? -child.pid! : child.pid!, name);
+    } catch {
+      // already ended
+    }
+  }
+  const { code, signal } = await ended;
+  clearTimeout(guard);
+  tree.poll();
+  tree.stop();
+  const left = await survivors(tree.seen, 2000);
+  for (const entry of left) {
+    try {
+      process.kill(Number(entry.split(' ')[0]), 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+  return { exitCode: code, signal, stdout: stdout.trimEnd(), stderr: stderr.trimEnd(), left };
+}
+
+/** The exit status, the one-line message, nothing left behind, no stack trace. */
+function expectOutcome(outcome: Outcome, status: number | NodeJS.Signals, message?: RegExp): void {
+  const context = `stderr:\n${outcome.stderr}\nstdout:\n${outcome.stdout.slice(0, 2000)}`;
+  if (typeof status === 'number') expect(outcome.exitCode, context).toBe(status);
+  else expect(outcome.signal, context).toBe(status);
+  if (message !== undefined) expect(outcome.stderr.split('\n').some((line) => message.test(line)), context).toBe(true);
+  expect(outcome.stderr, context).not.toMatch(/^\s+at .*:\d+:\d+\)?$/m);
+  expect(outcome.left, context).toEqual([]);
+}
+
+const json = (text: string): any => JSON.parse(text);
+const sleepCell = file('hang.js', '// %% set-up\nconst a = 1;\n// %% hang\nawait new Promise(() => {});\n// %% never\nconsole.log("never");\n');
+const exitCell = file('exit.js', '// %% one\nconst a = 1;\n// %% two\nprocess.exit(4);\n// %% three\nconsole.log("three ran");\n');
+const timerCell = file('timer.js', '// %% one\nsetTimeout(() => { throw new Error("timer boom"); }, 1);\n// %% two\nawait new Promise((r) => setTimeout(r, 100));\n// %% three\nconsole.log("three ran");\n');
+const rejectCell = file('reject.js', '// %% one\nPromise.reject(new Error("nobody waits"));\nawait new Promise((r) => setTimeout(r, 50));\n// %% two\nconsole.log("two ran");\n');
+const syntaxCell = file('syntax.js', '// %% one\nconst a = 1;\n// %% two\nconst = ;\n');
+const compareCells = file('alts.js', '// %% set-up\nlet n = 0;\n// %% fast\nn += 1;\n// %% slow\nfor (let i = 0; i < 1e5; i++) n += 1;\n// %% check\nif (n > 0) throw new Error("check failed on purpose");\n');
+const slowCells = file('slowalts.js', '// %% a\nawait new Promise((r) => setTimeout(r, 100));\n// %% b\nawait new Promise((r) => setTimeout(r, 120));\n');
+const notExecutable = file('not-executable', 'echo hi\n', 0o644);
+const counter = join(dir, 'count');
+const failsFifth = `n=$(cat ${counter} 2>/dev/null || echo 0); echo $((n+1)) > ${counter}; [ $n -lt 4 ]`;
+file('binary.bin', Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7919) % 256)) as unknown as string);
+file('words.txt', 'hello\nworld\n');
+file('long.txt', `${'x'.repeat(100_000)}\n`);
+
+describe.concurrent('fault matrix: run', () => {
+  it('a missing program: exit 2, named', async () => {
+    expectOutcome(await perfcell(['run', '--no-perf', '--', 'no-such-program-xyz']), 2, /^error: cannot run no-such-program-xyz: no such file or directory \(check the name, PATH and permissions\)$/);
+  });
+  it('a directory: exit 2, said to be a directory', async () => {
+    expectOutcome(await perfcell(['run', '--no-perf', '--', '/tmp']), 2, /^error: cannot run \/tmp: it is a directory \(give a program, e\.g\. perfcell run -- ls \/tmp\)$/);
+  });
+  it('a file without the execute bit: exit 2, chmod +x', async () => {
+    expectOutcome(await perfcell(['run', '--no-perf', '--', notExecutable]), 2, /^error: cannot run .*not-executable: permission denied \(make it executable: chmod \+x .*\)$/);
+  });
+  it('the program\'s exit code is perfcell\'s', async () => {
+    const outcome = await perfcell(['run', '--no-perf', '--', 'sh', '-c', 'exit 3']);
+    expectOutcome(outcome, 3, /exit code 3$/);
+  });
+  it('a program killed by SIGKILL: 137, reported', async () => {
+    expectOutcome(await perfcell(['run', '--no-perf', '--', 'sh', '-c', 'kill -KILL $$']), 137, /killed by SIGKILL$/);
+  });
+  it('--json -- sh -c "echo hi" is exactly one JSON document on stdout', async () => {
+    const outcome = await perfcell(['run', '--json', '--no-perf', '--', 'sh', '-c', 'echo hi']);
+    expectOutcome(outcome, 0);
+    expect(json(outcome.stdout).exitCode).toBe(0);
+    expect(outcome.stderr).toBe('hi');
+  });
+  it('| head -1 hands the reader the program\'s output and ends with 141 (SIGPIPE), report on stderr', async () => {
+    const outcome = await perfcell([], { bash: 'eval "$PERFCELL run --no-perf -- seq 1 10000000" | head -1; echo "status ${PIPESTATUS[0]}" >&2' });
+    expectOutcome(outcome, 0, /^status 141$/);
+    expect(outcome.stdout).toBe('1');
+    expect(outcome.stderr).toMatch(/killed by SIGPIPE$/m);
+  });
+  it('--json into /dev/full ends quietly with the program\'s status, the report on stderr', async () => {
+    const outcome = await perfcell([], { bash: 'eval "$PERFCELL run --json --no-perf -- true" >/dev/full' });
+    expectOutcome(outcome, 0, /^true peaked /);
+  });
+  it('an --html file that cannot be written keeps the program\'s exit code', async () => {
+    expectOutcome(await perfcell(['run', '--no-perf', '--html', '/proc/perfcell/x.html', '--', 'sh', '-c', 'exit 3']), 3, /^error: cannot write the HTML report to \/proc\/perfcell\/x\.html: \w+ \(check that the path is a writable file, not a folder\)$/);
+  });
+  it('--html and -o make missing folders, like --export-*', async () => {
+    const html = join(dir, 'run-html', 'deep', 'r.html');
+    const report = join(dir, 'run-o', 'deep', 'r.json');
+    const outcome = await perfcell(['run', '--no-perf', '--json', '-o', report, '--html', html, '--', 'true']);
+    expectOutcome(outcome, 0, /^wrote .*r\.html$/);
+    expect(existsSync(html)).toBe(true);
+    expect(json(readFileSync(report, 'utf8')).exitCode).toBe(0);
+  });
+  it('-o to a file that cannot be written: the report on stderr, exit 1 for a program that succeeded', async () => {
+    expectOutcome(await perfcell(['run', '--no-perf', '-o', '/proc/perfcell/r.txt', '--', 'true']), 1, /^error: cannot write the report to \/proc\/perfcell\/r\.txt: \w+ \(check the path and its permissions\); the report follows on stderr$/);
+  });
+  for (const [name, number] of [['SIGTERM', 15], ['SIGHUP', 1], ['SIGINT', 2]] as const) {
+    it(`${name} to perfcell alone during run -- sleep 30: passed on, reported, exit ${128 + number}, nothing left`, async () => {
+      const outcome = await perfcell(['run', '--no-perf', '--', 'sleep', '30'], { signal: { name, toGroup: false, when: 'sleep 30' } });
+      expectOutcome(outcome, 128 + number, new RegExp(`^perfcell: interrupted by ${name}; passed it on to the program \\(killed by ${name}\\)$`));
+      expect(outcome.stderr).toMatch(new RegExp(`^sleep 30 peaked .*killed by ${name}$`, 'm'));
+    });
+  }
+  it('SIGKILL of perfcell during run -- sleep 30: the gate ends the program; nothing left within 2 s', async () => {
+    const outcome = await perfcell(['run', '--no-perf', '--', 'sleep', '30'], { signal: { name: 'SIGKILL', toGroup: false, when: 'sleep 30' } });
+    expectOutcome(outcome, 'SIGKILL');
+  });
+  it('Ctrl-C (SIGINT to the group) during run: 130, reported', async () => {
+    const outcome = await perfcell(['run', '--no-perf', '--', 'sleep', '30'], { signal: { name: 'SIGINT', toGroup: true, when: 'sleep 30' } });
+    // The program and perfcell get the SIGINT at once; perfcell's own line may come or not, the report says it.
+    expectOutcome(outcome, 130, /^sleep 30 peaked .*killed by SIGINT$/);
+  });
+  it('a program that ignores SIGTERM is still reported once it ends', async () => {
+    const outcome = await perfcell(['run', '--no-perf', '--', 'sh', '-c', 'trap "" TERM; sleep 1'], { signal: { name: 'SIGTERM', toGroup: false, when: 'sleep 1' } });
+    expectOutcome(outcome, 143, /^perfcell: interrupted by SIGTERM; passed it on to the program \(exit code 0\)$/);
+  });
+});
+
+describe.concurrent('fault matrix: perf faults (a fake perf through PERFCELL_PERF: real perf cannot fail on cue)', () => {
+  const fake = (mode: string) => ({ PERFCELL_PERF: fakePerf, FAKE_PERF_MODE: mode, PERFCELL_PERF_ACK_TIMEOUT_S: '1' });
+  it('perf that never acknowledges: killed after the timeout, the command measured without counters, with a warning', async () => {
+    const outcome = await perfcell(['run', '-e', 'page-faults', '--', 'sh', '-c', 'exit 0'], { env: fake('no-ack') });
+    expectOutcome(outcome, 0, /^warning: perf did not acknowledge within 1 s and was killed \(check perf alone: perfcell doctor\); measuring RAM, time and CPU only$/);
+    expect(outcome.stderr).toMatch(/^sh -c exit 0 peaked /m);
+  });
+  it('perf that dies mid-window: the program is still measured and reported', async () => {
+    const outcome = await perfcell(['run', '-e', 'page-faults', '--', 'sleep', '0.3'], { env: fake('die') });
+    expectOutcome(outcome, 0, /^sleep 0\.3 peaked /);
+  });
+  it('perf that ignores SIGINT: SIGKILLed after its grace, nothing left', async () => {
+    const outcome = await perfcell(['run', '-e', 'page-faults', '--', 'true'], { env: fake('ignore-int') });
+    expectOutcome(outcome, 0, /^true peaked /);
+  });
+  it('perf refused by perf_event_paranoid, events asked for: exit 1 naming the sysctl', async () => {
+    expectOutcome(await perfcell(['run', '-e', 'page-faults', '--', 'true'], { env: fake('refuse') }), 1, /^error: perf refused by kernel\.perf_event_paranoid=3 \(run: sudo sysctl kernel\.perf_event_paranoid=1, or grant CAP_PERFMON\)$/);
+  });
+  it('perf refused, default events: measured without counters, with the fix as a warning', async () => {
+    expectOutcome(await perfcell(['run', '--', 'true'], { env: fake('refuse') }), 0, /^warning: perf refused by kernel\.perf_event_paranoid=3 .*; measuring RAM, time and CPU only$/);
+  });
+  it('a perf path that does not exist: exit 1, named', async () => {
+    expectOutcome(await perfcell(['run', '-e', 'page-faults', '--', 'true'], { env: { PERFCELL_PERF: '/nonexistent/perf' } }), 1, /^error: perf not found/);
+  });
+  it('compare with a perf that never acks: every run measured without counters', async () => {
+    const outcome = await perfcell(['compare', '--runs', '2', '--warmup', '0', '--json', '-e', 'page-faults', '--', 'true'], { env: fake('no-ack') });
+    expectOutcome(outcome, 0, /^warning: perf did not acknowledge within 1 s/);
+    expect(json(outcome.stdout).alternatives[0].runs).toHaveLength(2);
+  }, 30_000);
+});
+
+describe.runIf(perfUsable).concurrent('fault matrix: perf event messages (real perf)', () => {
+  it('-e page-faults,nope names nope', async () => {
+    expectOutcome(await perfcell(['run', '-e', 'page-faults,nope', '--', 'true']), 1, /^error: unknown perf event 'nope' \(see perf list, or drop it from -e\)$/);
+  });
+  it('-e nope,page-faults names nope', async () => {
+    expectOutcome(await perfcell(['run', '-e', 'nope,page-faults', '--', 'true']), 1, /^error: unknown perf event 'nope' \(see perf list, or drop it from -e\)$/);
+  });
+  it('SIGTERM with real perf counting: reported with its counts, no perf left', async () => {
+    const outcome = await perfcell(['run', '-e', 'page-faults', '--', 'sleep', '30'], { signal: { name: 'SIGTERM', toGroup: false, when: 'sleep 30' } });
+    expectOutcome(outcome, 143, /^perfcell: interrupted by SIGTERM/);
+    expect(outcome.stderr).toMatch(/page-faults/);
+  }, 45_000);
+  it('SIGKILL with real perf counting: the gate ends the program and perf', async () => {
+    expectOutcome(await perfcell(['run', '-e', 'page-faults', '--', 'sleep', '30'], { signal: { name: 'SIGKILL', toGroup: false, when: 'sleep 30' } }), 'SIGKILL');
+  });
+});
+if (!perfUsable) console.warn('fault matrix: the real-perf message cases are skipped (perf cannot count software events here)');
+
+describe.concurrent('fault matrix: compare', () => {
+  it('SIGINT to the group after 3 s of compare --runs 60: exit 130, finished rounds printed and exported', async () => {
+    const exported = join(dir, 'cmp-int', 'new', 'a.json');
+    const markdown = join(dir, 'cmp-int', 'a.md');
+    const outcome = await perfcell(['compare', '--no-perf', '--runs', '60', '--export-json', exported, '--export-markdown', markdown, '--', 'sleep 0.1', 'sleep 0.12'], { signal: { name: 'SIGINT', toGroup: true, when: 3000 } });
+    expectOutcome(outcome, 130, /^perfcell: interrupted by SIGINT after \d+ complete rounds?; the results above are partial/);
+    const document = json(readFileSync(exported, 'utf8'));
+    expect(document.partial).toMatchObject({ reason: 'interrupted', signal: 'SIGINT' });
+    expect(document.partial.completedRounds).toBeGreaterThanOrEqual(3);
+    expect(document.alternatives[0].runs.length).toBeGreaterThanOrEqual(document.partial.completedRounds);
+    expect(outcome.stdout).toMatch(/sleep 0\.12/);
+    expect(readFileSync(markdown, 'utf8')).toMatch(/> interrupted by SIGINT/);
+  }, 30_000);
+  it('SIGTERM to perfcell alone: exit 143, partial JSON on stdout', async () => {
+    const outcome = await perfcell(['compare', '--no-perf', '--json', '--runs', '60', '--', 'sleep 0.1'], { signal: { name: 'SIGTERM', toGroup: false, when: 'sleep 0.1', thenMs: 1000 } });
+    expectOutcome(outcome, 143, /^perfcell: interrupted by SIGTERM/);
+    expect(json(outcome.stdout).partial.runs['sleep 0.1']).toBeGreaterThan(0);
+  }, 30_000);
+  it('SIGHUP: exit 129', async () => {
+    const outcome = await perfcell(['compare', '--no-perf', '--json', '--runs', '60', '--', 'sleep 0.1'], { signal: { name: 'SIGHUP', toGroup: false, when: 'sleep 0.1', thenMs: 1000 } });
+    expectOutcome(outcome, 129, /^perfcell: interrupted by SIGHUP/);
+    expect(json(outcome.stdout).partial.signal).toBe('SIGHUP');
+  }, 30_000);
+  it('an alternative failing on its 5th call keeps the finished rounds (printed, exported), then fails with the cause', async () => {
+    const exported = join(dir, 'cmp-fail.json');
+    const outcome = await perfcell(['compare', '--no-perf', '--shell', '--warmup', '0', '--runs', '10', '--export-json', exported, '--', 'true', failsFifth]);
+    expectOutcome(outcome, 1, /^error: '.*' exited with code 1 \(run it alone to see why: perfcell run -- sh -c '.*'\)$/);
+    const document = json(readFileSync(exported, 'utf8'));
+    expect(document.partial).toMatchObject({ reason: 'failed', completedRounds: 4 });
+    expect(document.alternatives[1].runs).toHaveLength(4);
+  }, 30_000);
+  it('a failing first run: nothing to keep, the cause in one line with a shell-quoted hint', async () => {
+    expectOutcome(await perfcell(['compare', '--no-perf', '--', "sh -c 'exit 3'"]), 1, /^error: 'sh -c 'exit 3'' exited with code 3 \(run it alone to see why: perfcell run -- sh -c 'exit 3'\)$/);
+  });
+  it('a command that does not exist: exit 2', async () => {
+    expectOutcome(await perfcell(['compare', '--no-perf', '--', 'no-such-command-xyz']), 2, /^error: cannot run no-such-command-xyz: no such file or directory/);
+  });
+  it('a cell file without --cells: exit 2, says to name the cells', async () => {
+    expectOutcome(await perfcell(['compare', compareCells]), 2, /^error: .*alts\.js is a cell file: name the cells to compare \(perfcell compare .*alts\.js --cells "A" "B"\), or put -- before commands$/);
+  });
+  it('a failing check cell keeps the measured runs', async () => {
+    const exported = join(dir, 'cmp-check', 'x.json');
+    const outcome = await perfcell(['compare', '--no-perf', compareCells, '--cells', 'fast', 'slow', '--runs', '3', '--export-json', exported]);
+    expectOutcome(outcome, 1, /^error: cell 'check' failed at .*alts\.js:8:\d+: Error: check failed on purpose$/);
+    const document = json(readFileSync(exported, 'utf8'));
+    expect(document.alternatives.map((alternative: { runs: unknown[] }) => alternative.runs.length)).toEqual([3, 3]);
+    expect(document.partial).toMatchObject({ reason: 'failed', stoppedAt: { phase: 'after' } });
+  }, 30_000);
+  it('cells compared, interrupted by SIGINT: 130 with the rounds so far', async () => {
+    const outcome = await perfcell(['compare', '--no-perf', '--json', slowCells, '--cells', 'a', 'b', '--runs', '60'], { signal: { name: 'SIGINT', toGroup: true, when: 4000 } });
+    expectOutcome(outcome, 130, /^perfcell: interrupted by SIGINT/);
+    expect(json(outcome.stdout).partial.completedRounds).toBeGreaterThan(0);
+  }, 30_000);
+  it('--html and --export-* all make missing folders', async () => {
+    const html = join(dir, 'cmp-out', 'h', 'c.html');
+    const csv = join(dir, 'cmp-out', 'c', 'c.csv');
+    const outcome = await perfcell(['compare', '--no-perf', '--runs', '2', '--html', html, '--export-csv', csv, '--', 'true']);
+    expectOutcome(outcome, 0);
+    expect([existsSync(html), existsSync(csv)]).toEqual([true, true]);
+  }, 30_000);
+});
+
+describe.concurrent('fault matrix: cells', () => {
+  it('process.exit(4) in a cell: reports and outputs written, exit 4, later cells named as not run', async () => {
+    const html = join(dir, 'cells-exit', 'x.html');
+    const outcome = await perfcell(['cells', '--no-perf', '--json', '--html', html, exitCell]);
+    expectOutcome(outcome, 4, /^error: cell 'two' failed at .*exit\.js:4:\d+: the cell called process\.exit\(4\) \(perfcell stops there and exits 4; --keep-going runs the other cells\)$/);
+    const document = json(outcome.stdout);
+    expect(document.cells.map((cell: { title: string }) => cell.title)).toEqual(['one', 'two']);
+    expect(document.skipped).toEqual(['three']);
+    expect(existsSync(html)).toBe(true);
+  });
+  it('process.exit(4) with --keep-going: every cell runs, exit 1', async () => {
+    const outcome = await perfcell(['cells', '--no-perf', '--keep-going', exitCell]);
+    expectOutcome(outcome, 1, /the cell called process\.exit\(4\)/);
+    expect(outcome.stdout).toMatch(/three ran/);
+  });
+  it('a throw inside a timer fails the cell that is running, with its file line', async () => {
+    expectOutcome(await perfcell(['cells', '--no-perf', timerCell]), 1, /^error: cell 'two' failed at .*timer\.js:2:\d+: Error: timer boom$/);
+  });
+  it('an unhandled rejection fails its cell; --keep-going goes on', async () => {
+    const outcome = await perfcell(['cells', '--no-perf', '--keep-going', rejectCell]);
+    expectOutcome(outcome, 1, /^error: cell 'one' failed at .*reject\.js:2:\d+: Error: nobody waits/);
+    expect(outcome.stdout).toMatch(/two ran/);
+  });
+  it('an await that never settles ends at --cell-timeout', async () => {
+    expectOutcome(await perfcell(['cells', '--no-perf', '--cell-timeout', '0.5', sleepCell]), 1, /^error: cell 'hang' failed in .*hang\.js: the cell did not finish within 0\.5 s \(--cell-timeout 0\.5\)$/);
+  });
+  for (const [name, number, toGroup] of [['SIGINT', 2, true], ['SIGTERM', 15, false], ['SIGHUP', 1, false]] as const) {
+    it(`${name} during a never-settling await: exit ${128 + number}, the cells measured in --json, marked partial`, async () => {
+      const outcome = await perfcell(['cells', '--no-perf', '--json', sleepCell], { signal: { name, toGroup, when: 3000 } });
+      expectOutcome(outcome, 128 + number, new RegExp(`^perfcell: interrupted by ${name}; 2 cells reported, 1 not run \\(never\\)$`));
+      const document = json(outcome.stdout);
+      expect(document.partial).toMatchObject({ reason: 'interrupted', signal: name });
+      expect(document.cells[0].report.durationS).toBeGreaterThanOrEqual(0);
+    });
+  }
+  it('a syntax error names the file line, exit 1', async () => {
+    expectOutcome(await perfcell(['cells', '--no-perf', syntaxCell]), 1, /^error: cell 'two' failed at .*syntax\.js:4:\d+: /);
+  });
+  it('a missing cell file: exit 2', async () => {
+    expectOutcome(await perfcell(['cells', 'no-such-cells.js']), 2, /^error: no-such-cells\.js: no such file \(check the path\)$/);
+  });
+});
+
+describe.concurrent('fault matrix: parse and attach', () => {
+  it('parse of binary bytes: exit 1, one line', async () => {
+    expectOutcome(await perfcell(['parse', 'binary.bin']), 1, /^error: binary\.bin is not text \(mostly binary bytes\), so not perf stat output/);
+  });
+  it('parse of text without perf rows: exit 1, one line', async () => {
+    expectOutcome(await perfcell(['parse', 'words.txt']), 1, /^error: no perf stat counter rows in words\.txt \(is it the output of perf stat\? try --format\)$/);
+  });
+  it('parse of a line over 64 KiB: skipped with a count', async () => {
+    expectOutcome(await perfcell(['parse', 'long.txt']), 1, /^warning: skipped 1 line of long\.txt longer than 64 KiB/);
+  });
+  it('attach to a kernel thread (pid 2): exit 2, named', async () => {
+    expectOutcome(await perfcell(['attach', '2']), 2, /^error: pid 2 \(kthreadd\) is a kernel thread/);
+  });
+});
