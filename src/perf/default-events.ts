@@ -130,6 +130,19 @@ let pendingNote: string | null = null;
  * `perf stat -- true` (about 20 ms) the first time after a boot, a file read after that.
  */
 export function defaultEventChoice(perfPath = 'perf', sources: DefaultEventSources = systemDefaultEventSources): DefaultEventChoice {
+  // a process keeps its answer: the REPL resolves its options before every command
+  let byPath = perProcess.get(sources);
+  if (byPath === undefined) perProcess.set(sources, (byPath = new Map()));
+  const decided = byPath.get(perfPath);
+  if (decided !== undefined) return decided;
+  const choice = decideDefaultEvents(perfPath, sources);
+  byPath.set(perfPath, choice);
+  return choice;
+}
+
+const perProcess = new WeakMap<DefaultEventSources, Map<string, DefaultEventChoice>>();
+
+function decideDefaultEvents(perfPath: string, sources: DefaultEventSources): DefaultEventChoice {
   const bootId = sources.readText('/proc/sys/kernel/random/boot_id')?.trim() ?? 'unknown-boot';
   const paranoid = sources.readText('/proc/sys/kernel/perf_event_paranoid')?.trim() ?? '?';
   const key = `${bootId} ${sources.identify(perfPath)} uid=${sources.uid()} paranoid=${paranoid}`;
