@@ -28,6 +28,15 @@ describe.runIf(perfUsable)('runProgram counts exactly (real perf)', () => {
     expect(report.exitCode).toBe(0);
   }, 60_000);
 
+  it('counts page-faults from exec, as perf stat does: `true` within 3 of perf stat\'s count (the gate adds none of its own)', async () => {
+    // Medians of 5 on both sides: one run of either may take a fault or two more on a busy machine.
+    const median = (values: number[]) => values.sort((a, b) => a - b)[2] ?? NaN;
+    const reference = median([0, 1, 2, 3, 4].map(() => perfStatPageFaults(['true'])));
+    const counted: number[] = [];
+    for (let run = 0; run < 5; run += 1) counted.push(pageFaultsOf(await runProgram(['true'], { events: ['page-faults'] })) ?? NaN);
+    expect(Math.abs(median(counted) - reference)).toBeLessThanOrEqual(3);
+  }, 60_000);
+
   it('reports a sample even for a command far shorter than the interval', async () => {
     const report = await runProgram([fixture('touch-pages'), '10'], { events: ['page-faults'], intervalMs: 1000 });
     const event = report.counters.events[0];
