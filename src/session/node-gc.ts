@@ -73,7 +73,7 @@ export function parseNodeGcLine(line: string): GcReport | null {
  * Listens on the program's GC pipe; the returned function, called once the program has ended,
  * resolves with its GC (null when the program wrote none: it was not Node, or died by a signal).
  * The line is written at the program's exit, so it is in the pipe by then: the wait is for this
- * process to read it, at most `graceMs`.
+ * process to read it, or for the pipe's end, at most `graceMs`.
  */
 export function listenForNodeGc(stream: Readable): (graceMs?: number) => Promise<GcReport | null> {
   let text = '';
@@ -90,9 +90,13 @@ export function listenForNodeGc(stream: Readable): (graceMs?: number) => Promise
   });
   stream.on('error', () => undefined);
   const ended = new Promise<void>((resolve) => stream.once('end', resolve));
-  return async (graceMs = 200) => {
+  return async (graceMs = 2000) => {
     if (found !== null) return found;
+    // The pipe ends once the program and the gate have closed it (soon after the exit); the grace
+    // is for a descendant that keeps it open. A timer that fires first on a busy machine gets one
+    // more turn of the event loop, in which a line already in the pipe is read.
     await Promise.race([new Promise<void>((resolve) => (wake = resolve)), ended, new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref())]);
+    if (found === null) await new Promise<void>((resolve) => setImmediate(resolve));
     stream.destroy();
     return found;
   };
