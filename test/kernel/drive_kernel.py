@@ -182,8 +182,10 @@ def alive(pid):
 
 def main():
     name = sys.argv[1]
+    pids = []
     for scenario in sys.argv[2:]:
         km, kc = start(name)
+        pids.append(km.provisioner.process.pid)
         try:
             globals()[f"scenario_{scenario}"](km, kc)
         finally:
@@ -191,6 +193,8 @@ def main():
             if km.has_kernel:
                 # As Jupyter does: shutdown_request first, a kill only if the kernel does not exit.
                 km.shutdown_kernel(now=False)
+    # Every kernel started (a restart's new one is in its scenario's data), for the leaked-perf check.
+    emit("_pids", pids=pids)
 
 
 if __name__ == "__main__":

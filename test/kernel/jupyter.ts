@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { livePerfPids } from '../support/perf.ts';
 
 /** Debian's python: a pyenv python3 may come first on PATH and lack Jupyter. */
 export const PYTHON = '/usr/bin/python3';
@@ -9,3 +11,29 @@ export const jupyterMissing: string | null = (() => {
   if (probe.status === 0) return null;
   return `the Jupyter kernel tests need ${PYTHON} with jupyter_client and nbclient, which it lacks (${(probe.stderr || probe.error?.message || '').trim().split('\n').at(-1)}); run scripts/setup.sh or apt-get install -y python3-jupyter-client python3-nbclient`;
 })();
+
+/**
+ * perf processes attached (`--pid P`) to one of these kernel pids. The kernel tests check these
+ * rather than every orphaned perf: other people's tests on this shared machine may leave theirs.
+ */
+export function perfAttachedTo(kernelPids: ReadonlySet<number>): number[] {
+  return livePerfPids().filter((perf) => {
+    try {
+      const args = readFileSync(`/proc/${perf}/cmdline`, 'utf8').split('\0');
+      const at = args.indexOf('--pid');
+      return at !== -1 && kernelPids.has(Number(args[at + 1]));
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Polls until done() or the limit; resolves with the ms it took, or null. */
+export async function waitUntil(done: () => boolean, limitMs: number): Promise<number | null> {
+  const start = Date.now();
+  while (Date.now() - start < limitMs) {
+    if (done()) return Date.now() - start;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return done() ? Date.now() - start : null;
+}

@@ -6,9 +6,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliPath } from '../support/fixtures.ts';
-import { leakedPerfPids, perfPidsNow } from '../support/leaked-perf.ts';
-import { livePerfPids } from '../support/perf.ts';
-import { jupyterMissing, PYTHON } from './jupyter.ts';
+import { jupyterMissing, perfAttachedTo, PYTHON, waitUntil } from './jupyter.ts';
 
 interface CellSummary {
   readonly status: string;
@@ -19,7 +17,7 @@ interface CellSummary {
 
 const REPORT_MIME = 'application/vnd.perfcell.report+json';
 let dir = '';
-const perfBefore = perfPidsNow();
+const kernelPids = new Set<number>();
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'perfcell-kernel-client-'));
   const install = spawnSync(process.execPath, [cliPath, 'kernel', 'install', '--prefix', dir, '--name', 'perfcell-client'], { encoding: 'utf8' });
@@ -27,9 +25,9 @@ beforeAll(() => {
 });
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
-  // A kernel killed by the tests leaves its perf to notice that its target is gone (within its interval).
-  await waitUntil(() => leakedPerfPids(perfBefore).length === 0, 5_000);
-  expect(leakedPerfPids(perfBefore)).toEqual([]);
+  // No perf of any kernel these tests started outlives it (a killed one's perf notices within its interval).
+  await waitUntil(() => perfAttachedTo(kernelPids).length === 0, 5_000);
+  expect(perfAttachedTo(kernelPids)).toEqual([]);
 });
 
 /** Runs drive_kernel.py's scenarios through jupyter_client's KernelManager; one JSON object each. */
@@ -41,10 +39,14 @@ async function drive(...scenarios: string[]): Promise<Record<string, Record<stri
     forceKillAfterDelay: 1_000,
   });
   expect(result.exitCode, result.stderr).toBe(0);
-  return Object.fromEntries(result.stdout.trim().split('\n').map((line) => {
+  const byName: Record<string, Record<string, unknown>> = Object.fromEntries(result.stdout.trim().split('\n').map((line) => {
     const parsed = JSON.parse(line) as { scenario: string };
     return [parsed.scenario, parsed as Record<string, unknown>];
   }));
+  for (const pid of (byName['_pids']?.['pids'] as number[] | undefined) ?? []) kernelPids.add(pid);
+  const restarted = byName['restart']?.['new_pid'];
+  if (typeof restarted === 'number') kernelPids.add(restarted);
+  return byName;
 }
 
 const reportText = (cell: CellSummary): string => {
@@ -115,14 +117,15 @@ describe.skipIf(jupyterMissing !== null)('perfcell kernel driven by jupyter_clie
       parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
       parent.once('exit', () => reject(new Error('the launcher exited before starting the kernel')));
     });
+    kernelPids.add(kernelPid);
     expect(isAlive(kernelPid)).toBe(true);
     // Give it time to bind and prepare its first perf.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     parent.kill('SIGKILL');
     const goneWithinMs = await waitUntil(() => !isAlive(kernelPid), 10_000);
     expect(goneWithinMs).not.toBeNull();
-    await waitUntil(() => perfOf(kernelPid).length === 0, 5_000);
-    expect(perfOf(kernelPid)).toEqual([]);
+    await waitUntil(() => perfAttachedTo(new Set([kernelPid])).length === 0, 5_000);
+    expect(perfAttachedTo(new Set([kernelPid]))).toEqual([]);
   }, 30_000);
 });
 
@@ -194,26 +197,6 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** perf processes attached to pid. */
-function perfOf(pid: number): number[] {
-  return livePerfPids().filter((perf) => {
-    try {
-      return readFileSync(`/proc/${perf}/cmdline`, 'utf8').split('\0').join(' ').includes(`--pid ${pid} `);
-    } catch {
-      return false;
-    }
-  });
-}
-
-async function waitUntil(done: () => boolean, limitMs: number): Promise<number | null> {
-  const start = Date.now();
-  while (Date.now() - start < limitMs) {
-    if (done()) return Date.now() - start;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return done() ? Date.now() - start : null;
 }
 
 async function freePort(): Promise<number> {

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliPath } from '../support/fixtures.ts';
-import { leakedPerfPids, perfPidsNow } from '../support/leaked-perf.ts';
-import { jupyterMissing, PYTHON } from './jupyter.ts';
+import { jupyterMissing, perfAttachedTo, PYTHON, waitUntil } from './jupyter.ts';
 
 const REPORT_MIME = 'application/vnd.perfcell.report+json';
 const MIB = 1024 * 1024;
@@ -32,12 +31,12 @@ const cells = [
   "console.log('before the await');\nawait new Promise((resolve) => setTimeout(resolve, 50));\nconsole.error('after the await');\n'awaited'",
   "throw new RangeError('this cell fails on purpose')",
   'perfcell.history.length',
+  'process.pid',
 ];
 
 describe.skipIf(jupyterMissing !== null)('perfcell kernel under nbclient (the real Jupyter client)', () => {
   let dir = '';
   let executed: Cell[] = [];
-  const perfBefore = perfPidsNow();
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'perfcell-kernel-nb-'));
@@ -63,9 +62,13 @@ describe.skipIf(jupyterMissing !== null)('perfcell kernel under nbclient (the re
     executed = (JSON.parse(readFileSync(join(dir, 'out.ipynb'), 'utf8'), (key, value: unknown) => (Array.isArray(value) && MULTILINE.has(key) ? value.join('') : value)) as { cells: Cell[] }).cells.filter((cell) => cell.cell_type === 'code');
   }, 200_000);
 
-  afterAll(() => {
+  afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
-    expect(leakedPerfPids(perfBefore)).toEqual([]);
+    // The kernel said its pid in the last cell: none of its perf outlives it.
+    const pid = Number(executed.at(-1)?.outputs?.find((output) => output.output_type === 'execute_result')?.data?.['text/plain']);
+    const kernel = new Set([pid]);
+    await waitUntil(() => perfAttachedTo(kernel).length === 0, 5_000);
+    expect(perfAttachedTo(kernel)).toEqual([]);
   });
 
   const reportOf = (cell: Cell): { label: string; memory: { usedBytes: number; heap?: { arrayBuffersDeltaBytes: number } }; exitCode: number | null } => {

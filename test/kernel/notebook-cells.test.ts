@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitNotebook } from '../../parsers/notebook.ts';
 import { cliPath } from '../support/fixtures.ts';
-import { leakedPerfPids, perfPidsNow } from '../support/leaked-perf.ts';
+import { perfAttachedTo, waitUntil } from './jupyter.ts';
 
 const notebookOf = (cells: readonly object[], metadata: object = { kernelspec: { name: 'perfcell', language: 'typescript' } }) => JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata, cells });
 
@@ -42,15 +42,21 @@ describe('splitNotebook', () => {
 
 describe('perfcell cells NOTEBOOK.ipynb', () => {
   let dir = '';
-  const perfBefore = perfPidsNow();
+  const perfcellPids = new Set<number>();
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'perfcell-nb-cells-'));
   });
-  afterAll(() => {
+  afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
-    expect(leakedPerfPids(perfBefore)).toEqual([]);
+    // No perf of the perfcell processes these tests ran outlives them.
+    await waitUntil(() => perfAttachedTo(perfcellPids).length === 0, 5_000);
+    expect(perfAttachedTo(perfcellPids)).toEqual([]);
   });
-  const perfcell = (args: readonly string[]) => execa(process.execPath, [cliPath, ...args], { reject: false, env: { NO_COLOR: '1' }, cwd: dir, timeout: 60_000, forceKillAfterDelay: 1_000 });
+  const perfcell = (args: readonly string[]) => {
+    const child = execa(process.execPath, [cliPath, ...args], { reject: false, env: { NO_COLOR: '1' }, cwd: dir, timeout: 60_000, forceKillAfterDelay: 1_000 });
+    if (child.pid !== undefined) perfcellPids.add(child.pid);
+    return child;
+  };
 
   it('runs the code cells in one scope with a report each, and --write stores the reports and the error in the outputs', async () => {
     const path = join(dir, 'exp.ipynb');
