@@ -37,7 +37,7 @@ mutant cpu src/session/cpu.ts \
   "test/session/cpu.test.ts test/cli/run-truth.test.ts" 'busy' \
   "every CPU's busy % forced to 0"
 mutant hybrid parsers/aggregate.ts \
-  's#if (this.pmus.length > 0) return this.foldedAggregate(startTimeS);#// hybrid fold dropped#' \
+  's#if (this.pmus.length > 0) return this.foldedAggregate(startTimeS);#if (this.pmus.length < 0) return this.foldedAggregate(startTimeS);#' \
   "test/parsers/fold-hybrid.test.ts test/session/counters-hybrid.test.ts" '' \
   'the hybrid fold dropped (cpu_core/cpu_atom rows not folded into one event)'
 mutant derived src/session/counters.ts \
@@ -49,7 +49,7 @@ mutant pause src/session/counters.ts \
   "test/cli/run-truth.test.ts test/session/run-program.test.ts" 'counted seconds|own clock' \
   "the wait for perf's final sample (pauseS) counted into the counted time"
 mutant noise-floor src/experiment/analyze.ts \
-  's#minimumEffect: minimumEffectFor(summarizeRuns(baseline), floorValues),#minimumEffect: minimumEffectFor(summarizeRuns(baseline), []),#' \
+  's#minimumEffect: minimumEffectFor(summarizeRuns(baseline), floorValues),#minimumEffect: minimumEffectFor(summarizeRuns(baseline), floorValues.slice(0, 0)),#' \
   "test/experiment/analyze.test.ts" '' \
   "the noise floor omitted from compare's minimum effect"
 
@@ -68,7 +68,7 @@ run_tests() { # LOGNAME INDEX
   local -a args
   read -r -a args <<<"${tests[$2]}"
   [[ -n "${patterns[$2]}" ]] && args+=(-t "${patterns[$2]}")
-  (cd "$copy" && timeout 900 npx vitest run "${args[@]}") >"$log/test-$1.txt" 2>&1
+  (cd "$copy" && NO_COLOR=1 timeout 900 npx vitest run "${args[@]}") >"$log/test-$1.txt" 2>&1
 }
 
 echo "mutate: copying HEAD ($(git -C "$repo" rev-parse --short HEAD)) to $copy" >&2
@@ -108,7 +108,7 @@ for index in "${!names[@]}"; do
     result="**SURVIVED**"
     survivors=$((survivors + 1))
   else
-    result="killed ($(grep -cE '^ FAIL ' "$log/test-$name.txt") failing)"
+    result="killed ($(sed 's/\x1b\[[0-9;]*m//g' "$log/test-$name.txt" | grep -c '^ FAIL ') failing tests)"
   fi
   cp "$work/original" "$copy/$file"
   echo "mutate: $name: $result ($((SECONDS - started)) s)" >&2
