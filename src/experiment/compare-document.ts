@@ -64,6 +64,21 @@ export interface CompareDocument {
   readonly warnings: readonly string[];
   /** Present when the runs stopped early (Ctrl-C, SIGTERM, a failing run): the document holds what finished. */
   readonly partial?: PartialRun;
+  /** What the runs cost in wall time, the noise floor's apart (absent in documents saved before it existed). */
+  readonly cost?: CompareCost;
+}
+
+/**
+ * Wall seconds spent running each alternative, warm-up included and with every run's hand-overs to
+ * perf: the noise floor's share is what it cost to know which differences are noise.
+ */
+export interface CompareCost {
+  /** Every alternative's runs and the noise floor's. */
+  readonly totalS: number;
+  /** Per alternative, by name, in order. */
+  readonly alternativesS: Readonly<Record<string, number>>;
+  /** The noise floor's runs; null when it was left out. */
+  readonly noiseFloorS: number | null;
 }
 
 /** Why a comparison stopped before its schedule's end, and what it kept (see experiment/partial-run.ts). */
@@ -89,6 +104,7 @@ export function buildCompareDocument(input: {
   readonly noiseFloor: SavedAlternative | null;
   readonly warnings: readonly string[];
   readonly createdAt?: string;
+  readonly cost?: CompareCost;
 }): CompareDocument {
   const results = analyzeRuns(input.alternatives, input.noiseFloor);
   const outliers = outlierWarning(results);
@@ -102,6 +118,7 @@ export function buildCompareDocument(input: {
     noiseFloor: input.noiseFloor,
     results,
     warnings: outliers === null ? input.warnings : [...input.warnings, outliers],
+    ...(input.cost === undefined ? {} : { cost: input.cost }),
   };
 }
 

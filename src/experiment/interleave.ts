@@ -46,6 +46,8 @@ export interface InterleaveOutcome<T> {
   readonly completedRounds: number;
   /** null when the schedule ran to its end. */
   readonly stop: InterleaveStop | null;
+  /** Wall seconds each slot's runs took, warm-up included (what a slot, e.g. the noise floor, cost), in slot order. */
+  readonly spentS: readonly number[];
 }
 
 /**
@@ -78,20 +80,29 @@ export async function runInterleavedUntilStopped<T>(
 ): Promise<InterleaveOutcome<T>> {
   const now = options.now ?? defaultNow;
   const results: T[][] = slots.map(() => []);
+  const spentS = slots.map(() => 0);
+  const timed = async (index: number, slot: Slot<T>): Promise<T> => {
+    const fromS = now();
+    try {
+      return await slot.run();
+    } finally {
+      spentS[index]! += now() - fromS;
+    }
+  };
   let completedRounds = 0;
   const stopBefore = (phase: 'warmup' | 'measure', round: number): InterleaveStop | null => {
     const error = options.shouldStop?.();
     return error === undefined || error === null ? null : { error, phase, round, slot: null };
   };
   for (let round = 1; round <= options.warmup; round++) {
-    for (const slot of slots) {
+    for (const [index, slot] of slots.entries()) {
       const stop = stopBefore('warmup', round);
-      if (stop !== null) return { results, completedRounds, stop };
+      if (stop !== null) return { results, completedRounds, stop, spentS };
       onProgress({ phase: 'warmup', round, rounds: options.warmup, slot: slot.name });
       try {
-        await slot.run();
+        await timed(index, slot);
       } catch (error: unknown) {
-        return { results, completedRounds, stop: { error, phase: 'warmup', round, slot: slot.name } };
+        return { results, completedRounds, spentS, stop: { error, phase: 'warmup', round, slot: slot.name } };
       }
     }
   }
@@ -105,17 +116,17 @@ export async function runInterleavedUntilStopped<T>(
     const rounds = estimate(round);
     for (const [index, slot] of slots.entries()) {
       const stop = stopBefore('measure', round);
-      if (stop !== null) return { results, completedRounds, stop };
+      if (stop !== null) return { results, completedRounds, stop, spentS };
       onProgress({ phase: 'measure', round, rounds, slot: slot.name });
       try {
-        results[index]!.push(await slot.run());
+        results[index]!.push(await timed(index, slot));
       } catch (error: unknown) {
-        return { results, completedRounds, stop: { error, phase: 'measure', round, slot: slot.name } };
+        return { results, completedRounds, spentS, stop: { error, phase: 'measure', round, slot: slot.name } };
       }
     }
     completedRounds = round;
     const isEnoughRuns = round >= options.runs;
     const isEnoughTime = options.minTimeS === null || now() - startS >= options.minTimeS;
-    if (isEnoughRuns && isEnoughTime) return { results, completedRounds, stop: null };
+    if (isEnoughRuns && isEnoughTime) return { results, completedRounds, stop: null, spentS };
   }
 }

@@ -1,5 +1,7 @@
 import type { Cell } from '../../parsers/cells.ts';
 import { prepareWindow } from '../session/window.ts';
+import type { PerfOptions } from '../perf/controller.ts';
+import { createPerfPool, prearmDepth, type PerfPool } from '../perf/perf-pool.ts';
 import type { MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
 import type { CellEvaluator, CellFailure, PreparedCell } from './cell-evaluator.ts';
@@ -19,17 +21,46 @@ export interface CellRun {
  * the window opens, and the window holds nothing but the evaluation. A cell that throws is still
  * reported, with exit code 1.
  */
-export async function measureCell(evaluator: CellEvaluator, cell: PreparedCell, options: MeasureOptions = {}): Promise<CellRun> {
-  const window = prepareWindow(process.pid, { ...options, label: options.label ?? cell.source.title });
+export async function measureCell(evaluator: CellEvaluator, cell: PreparedCell, options: MeasureOptions = {}, armNext = true): Promise<CellRun> {
+  const pool = poolOf(evaluator);
+  let perfOptions: PerfOptions | null = null;
+  const window = prepareWindow(process.pid, { ...options, label: options.label ?? cell.source.title }, (pid, wanted) => {
+    perfOptions = wanted;
+    return pool.take(pid, wanted);
+  });
   try {
     await window.begin();
     const outcome = await evaluator.run(cell);
     // The cell's own marks keep the inspector's round trip out of its time.
-    const report = await window.end({ exitCode: outcome.ok ? 0 : 1 }, outcome.marks);
+    const ending = window.end({ exitCode: outcome.ok ? 0 : 1 }, outcome.marks);
+    // This cell's perf has had its SIGINT (end() sends it before it first waits): the next cell's
+    // perf starts now, while this one prints its last interval and the report is written, and
+    // never while a cell runs. (PERFCELL_PREARM_DEPTH > 1 arms further ahead, for the benchmark.)
+    if (armNext && perfOptions !== null) {
+      const depth = prearmDepth();
+      for (let armedNow = pool.armedCount(process.pid, perfOptions); armedNow < depth; armedNow++) pool.arm(process.pid, perfOptions);
+    }
+    const report = await ending;
     return { title: cell.source.title, startLine: cell.source.startLine, report, failure: outcome.ok ? null : outcome.failure };
   } finally {
     window.cancel();
   }
+}
+
+/** One pool of armed perf per cell file (its evaluator): later cells and compare's runs take from it. */
+const pools = new WeakMap<CellEvaluator, PerfPool>();
+function poolOf(evaluator: CellEvaluator): PerfPool {
+  let pool = pools.get(evaluator);
+  if (pool === undefined) {
+    pool = createPerfPool();
+    pools.set(evaluator, pool);
+  }
+  return pool;
+}
+
+/** Stops the perf armed for a file's next cell (when no cell follows). */
+export function releaseArmedPerf(evaluator: CellEvaluator): void {
+  pools.get(evaluator)?.close();
 }
 
 export interface RunCellsOptions extends MeasureOptions {
@@ -51,7 +82,7 @@ export async function runCells(
     // Ctrl-C, SIGTERM or SIGHUP: no further cell starts; the ones measured are kept.
     const stop = interruption();
     if (stop !== null) return { runs, skipped: cells.slice(index).map((rest) => rest.source.title), interruption: stop };
-    const run = await measureCell(evaluator, cell, measureOptions);
+    const run = await measureCell(evaluator, cell, measureOptions, index < cells.length - 1);
     runs.push(run);
     onCell?.(run);
     const stopped = interruption();

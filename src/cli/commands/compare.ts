@@ -6,6 +6,7 @@ import { cellAlternatives, commandAlternatives, planCells, runOnce, type Measura
 import { compareWithBaseline } from '../../experiment/analyze.ts';
 import { createCellEvaluator, type CellEvaluator } from '../../experiment/cell-evaluator.ts';
 import { buildCompareDocument, type CompareDocument, type RunFailure, type SavedAlternative } from '../../experiment/compare-document.ts';
+import { costOf } from '../../experiment/compare-cost.ts';
 import { runHook } from '../../experiment/hook-command.ts';
 import { runInterleavedUntilStopped, type InterleaveProgress } from '../../experiment/interleave.ts';
 import { describePartial } from '../../experiment/partial-run.ts';
@@ -265,6 +266,7 @@ Examples:
           alternatives,
           noiseFloor: saved(plan.noiseFloor, plan.alternatives.length),
           warnings,
+          cost: costOf(outcome.spentS, plan.alternatives.map((alternative) => alternative.name)),
         });
         const partial = describePartial(outcome, stopError, [...plan.alternatives, plan.noiseFloor].map((alternative) => alternative.name));
         if (partial !== null) document = { ...document, partial };
