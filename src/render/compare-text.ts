@@ -5,6 +5,7 @@ import { formatPValue } from '../experiment/verdict.ts';
 import { alignColumns } from './align-columns.ts';
 import { fitTable, wrapLines } from './compare-fit.ts';
 import { formatMetricValue } from './metric-units.ts';
+import { scaledFromText } from './running-pct.ts';
 
 const HEADER = ['', 'mean', 'σ', 'median', 'min', 'max', 'n'];
 /** Columns a narrow terminal loses first: median, then min and max (mean, σ and n stay). */
@@ -15,6 +16,8 @@ export interface CompareTextOptions {
   readonly width?: number;
   /** Every metric's table and verdict (today's full report); default: the short summary. */
   readonly verbose?: boolean;
+  /** Lowest running % per event that perf multiplexed in any run (see session/counters.ts lowestRunningPcts): its tables say `scaled from N% of the time`. */
+  readonly runningPct?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -30,7 +33,12 @@ export interface CompareTextOptions {
  */
 export function renderCompareText(document: CompareDocument, options: CompareTextOptions = {}): string {
   const width = Math.max(20, options.width ?? 80);
-  const blocks = options.verbose === true ? verboseBlocks(document, width) : summaryBlocks(document, width);
+  const shown = options.runningPct === undefined ? document : withScaledLabels(document, options.runningPct);
+  const blocks = options.verbose === true ? verboseBlocks(shown, width) : summaryBlocks(shown, width);
+  // the footnote only where a marked metric is on screen (the short summary may show none)
+  const marked = shown.results.filter((result, index) => result !== document.results[index]).map((result) => result.metric.label);
+  const footnote = options.runningPct === undefined ? null : scaledFootnote(shown, options.runningPct);
+  if (footnote !== null && blocks.some((block) => block.some((line) => marked.some((label) => line.includes(label))))) blocks.push(wrapLines([footnote], width));
   return blocks.filter((block) => block.length > 0).map((block) => block.join('\n')).join('\n\n');
 }
 
@@ -179,3 +187,20 @@ function baselineLines(document: CompareDocument, verbose: boolean): string[] {
 }
 
 const alignedLines = (rows: readonly (readonly string[])[]): string[] => alignColumns(rows, ['left', 'left']);
+
+/** The document with a `*` after the label of each multiplexed event's total and rate (the footnote says from how much). */
+function withScaledLabels(document: CompareDocument, runningPct: Readonly<Record<string, number>>): CompareDocument {
+  const results = document.results.map((result) => {
+    const event = result.metric.key.endsWith('/s') ? result.metric.key.slice(0, -2) : result.metric.key;
+    return Object.hasOwn(runningPct, event) ? { ...result, metric: { ...result.metric, label: `${result.metric.label}*` } } : result;
+  });
+  return { ...document, results };
+}
+
+/** `* scaled from 50% of the time (cache-misses, cycles): …` when a shown metric was marked; null otherwise. */
+function scaledFootnote(document: CompareDocument, runningPct: Readonly<Record<string, number>>): string | null {
+  const events = Object.keys(runningPct).filter((event) => document.results.some((result) => result.metric.key === event || result.metric.key === `${event}/s`));
+  if (events.length === 0) return null;
+  const lowest = Math.min(...events.map((event) => runningPct[event] ?? 100));
+  return `* ${scaledFromText(lowest) ?? ''} in some runs (${events.join(', ')}): perf multiplexed more events than the PMU has counters`;
+}

@@ -133,6 +133,19 @@ export function mergeMultiplexNotes(warnings: readonly string[]): string[] {
   return out;
 }
 
+/** Per event perf multiplexed in any of `reports`, its lowest running %: for tables of many runs (compare). */
+export function lowestRunningPcts(reports: readonly { readonly counters: CountersReport }[]): Record<string, number> {
+  const lowest: Record<string, number> = {};
+  for (const report of reports) {
+    for (const event of report.counters.events) {
+      const pct = event.lowestRunningPct;
+      if (event.status !== 'counted' || pct === null || pct >= 100) continue;
+      if (!Object.hasOwn(lowest, event.event) || pct < (lowest[event.event] ?? 100)) lowest[event.event] = pct;
+    }
+  }
+  return lowest;
+}
+
 const NOT_SUPPORTED_REASON = 'not supported on this machine (no hardware PMU exposed: a VM or a locked-down CPU; try --backend cachegrind)';
 const NOT_COUNTED_REASON = 'never counted (the command ran too briefly to be scheduled, or counters were taken by others)';
 

@@ -28,7 +28,7 @@ import { parseEventList, parseIntervalMs } from '../options.ts';
 import { readCellFile } from './cells.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
 import { startProgressTicker } from '../../live/progress-ticker.ts';
-import { mergeMultiplexNotes } from '../../session/counters.ts';
+import { lowestRunningPcts, mergeMultiplexNotes } from '../../session/counters.ts';
 
 interface CompareFlags {
   readonly cells?: readonly string[];
@@ -290,7 +290,7 @@ Examples:
         for (const warning of document.warnings) if (!warnings.includes(warning)) process.stderr.write(`warning: ${warning}\n`);
         warnFailures(alternatives);
         const json = `${JSON.stringify(document, null, 2)}\n`;
-        process.stdout.write(flags.json === true ? json : `${renderCompareText(document, { width: terminalWidth(process.stdout), verbose: flags.verbose === true })}\n`);
+        process.stdout.write(flags.json === true ? json : `${renderCompareText(document, { width: terminalWidth(process.stdout), verbose: flags.verbose === true, runningPct: lowestRunningPcts(reports.flat()) })}\n`);
         if (flags.exportJson !== undefined) await writeOutput(flags.exportJson, json);
         if (flags.exportCsv !== undefined) await writeOutput(flags.exportCsv, renderCompareCsv(document));
         if (flags.exportMarkdown !== undefined) await writeOutput(flags.exportMarkdown, `${renderCompareMarkdown(document)}${partial === null ? '' : `\n> ${partial.message.replace(/^perfcell: /, '')}\n`}`);
