@@ -28,7 +28,7 @@ for (let run = 0; run < RUNS; run += 1) {
 }
 const mid = median(seconds);
 writeSection('Demo wall time', `
-Command: \`npm run build && node scripts/bench-demo.mjs\` (${RUNS} runs; ${machineLine()}).
+Command: \`npm run build && node scripts/bench-demo.mjs\` (${RUNS} run${RUNS === 1 ? "" : "s"}; ${machineLine()}).
 
 \`bash scripts/demo.sh\` with set-up skipped, start to exit: median **${mid.toFixed(1)} s**, range
 ${Math.min(...seconds).toFixed(1)}–${Math.max(...seconds).toFixed(1)} s; goal ≤ ${GOAL_S} s (${((100 * mid) / GOAL_S).toFixed(0)}% of it).
