@@ -47,6 +47,21 @@ describe.runIf(perfUsable)('perfcell repl reports each command (real perf, throu
       expect(report.usedMiB).toBeGreaterThan((pages * 4096 * 0.95) / MIB);
     }
   });
+
+  it('gives each rate as the total over the command\'s own seconds (perf\'s final wait not counted in)', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl(['repl', '-e', 'page-faults,context-switches']);
+    await repl.send('var pages = new Float64Array(5000 * 512).fill(1); await new Promise(r => setTimeout(r, 50))');
+    // perfcell.last is the command before this one
+    const printed = await repl.send('JSON.stringify([perfcell.last.durationS, perfcell.last.counters.events.map(e => [e.total, e.countedSeconds, e.perSecond])])');
+    // the REPL shows the string quoted: '[…]' (numbers only, so nothing inside is escaped)
+    const [durationS, events] = JSON.parse(/'(\[.*\])'/.exec(printed)?.[1] ?? 'null') as [number, [number, number, number][]];
+    expect(durationS).toBeGreaterThanOrEqual(0.05);
+    expect(events).toHaveLength(2);
+    for (const [total, countedS, perSecond] of events) {
+      expect(Math.abs(countedS - durationS)).toBeLessThan(1e-6);
+      expect(perSecond).toBeCloseTo(total / countedS, 6);
+    }
+  });
 });
 
 // With perf where it can count here (the REPL as people use it), else RAM, time and CPU only: none of
