@@ -46,7 +46,7 @@ mutant derived src/session/counters.ts \
   'the derived metrics (miss ratio, IPC, MPKI) dropped'
 mutant pause src/session/counters.ts \
   's#const countedSeconds = window.enabledS;#const countedSeconds = window.enabledS + window.pauseS;#' \
-  "test/cli/run-truth.test.ts test/session/run-program.test.ts" 'counted seconds|own clock' \
+  "test/cli/run-truth.test.ts test/session/run-program.test.ts test/repl/repl-reports.test.ts" 'counted seconds|own clock|own seconds' \
   "the wait for perf's final sample (pauseS) counted into the counted time"
 mutant noise-floor src/experiment/analyze.ts \
   's#minimumEffect: minimumEffectFor(summarizeRuns(baseline), floorValues),#minimumEffect: minimumEffectFor(summarizeRuns(baseline), floorValues.slice(0, 0)),#' \
