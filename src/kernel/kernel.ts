@@ -64,7 +64,10 @@ export async function runKernel(options: KernelOptions): Promise<number> {
   });
 
   try {
-    channels = await bindChannels(info, (channel: Channel, problem) => log(`dropped a message on ${channel}: ${problem} (not executed)`));
+    channels = await bindChannels(info, session, {
+      onDropped: (channel: Channel, problem) => log(`dropped a message on ${channel}: ${problem} (not executed)`),
+      onInterruptRequest: () => log('interrupt_request: SIGINT sent to the running cell'),
+    });
   } catch (error: unknown) {
     capture.restore();
     throw error;
@@ -190,7 +193,8 @@ export async function runKernel(options: KernelOptions): Promise<number> {
           await reply(channel, request, 'history_reply', { status: 'ok', history: [] });
           break;
         case 'interrupt_request':
-          log(engine.interruptAwait() ? 'interrupt_request: the waiting cell is interrupted' : 'interrupt_request: no cell waits on an await (a busy cell needs the SIGINT of interrupt_mode signal)');
+          // Normally answered by the control thread (control-worker.ts); on shell, it interrupts a waiting cell.
+          engine.interruptAwait();
           await reply(channel, request, 'interrupt_reply', { status: 'ok' });
           break;
         case 'shutdown_request': {
@@ -226,7 +230,7 @@ export async function runKernel(options: KernelOptions): Promise<number> {
     capture.restore();
     // Let the last replies leave before the sockets close.
     await new Promise((resolve) => setTimeout(resolve, 20));
-    bound.close();
+    await bound.close();
     finish(code);
   }
 

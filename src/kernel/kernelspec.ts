@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.ts';
+import { packageRoot } from '../session/exec-helper.ts';
 
 export const DEFAULT_KERNEL_NAME = 'perfcell';
 export const DISPLAY_NAME = 'TypeScript (perfcell)';
@@ -31,11 +32,9 @@ export function buildKernelSpec(kernelName: string, node = process.execPath, cli
   };
 }
 
-/** dist/src/cli/main.js next to this module (built), whether run from dist or from src. */
+/** The bundled CLI (dist/app/cli.js, the package's bin), whether this module runs from the bundle, dist/src or src. */
 export function builtCliPath(): string {
-  const here = fileURLToPath(new URL('.', import.meta.url));
-  const fromDist = resolve(here, '../cli/main.js');
-  return here.includes(`${join('dist', 'src', 'kernel')}`) ? fromDist : resolve(here, '../../dist/src/cli/main.js');
+  return join(packageRoot(fileURLToPath(import.meta.url)), 'dist', 'app', 'cli.js');
 }
 
 /** Jupyter's user data dir, as jupyter_core finds it on Linux. */
@@ -126,6 +125,7 @@ function checkName(name: string): void {
 }
 
 function findLogo(): string | null {
+  // Beside this module (src/kernel, and the bundle's copy in dist/app), or the source's from dist/src/kernel.
   const candidates = [new URL('./logo-64x64.png', import.meta.url), new URL('../../../src/kernel/logo-64x64.png', import.meta.url)];
   for (const candidate of candidates) {
     const path = fileURLToPath(candidate);

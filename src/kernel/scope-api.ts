@@ -2,9 +2,10 @@ import { splitEventList } from '../repl/dot-commands.ts';
 import type { ReplMeasurement } from '../repl/measured-eval.ts';
 import { DEFAULT_EVENTS, DEFAULT_INTERVAL_MS } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
+import { createScopeTools, type ScopeTools } from '../repl/scope-tools.ts';
 
 /** `perfcell` inside notebook cells: the REPL's dot-commands as calls (the original's %imu_start/%imu_stop). */
-export interface KernelScopeApi {
+export interface KernelScopeApi extends ScopeTools {
   readonly last: CommandReport | undefined;
   readonly history: readonly CommandReport[];
   readonly reporting: boolean;
@@ -20,6 +21,8 @@ export interface KernelScopeApi {
 /** `history`: the reports as the notebook shows them (labelled `In [N]` by execution count); default the measured eval's own. */
 export function createScopeApi(measurement: ReplMeasurement, history: () => readonly CommandReport[] = () => measurement.history): KernelScopeApi {
   return {
+    // perfcell.timeit and perfcell.compare, as in the REPL (issue 14).
+    ...createScopeTools(() => measurement.measure),
     get last() {
       return history().at(-1);
     },

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,11 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'perfcell-kernel-client-'));
   const install = spawnSync(process.execPath, [cliPath, 'kernel', 'install', '--prefix', dir, '--name', 'perfcell-client'], { encoding: 'utf8' });
   expect(install.status, install.stderr).toBe(0);
+  // The same kernel for clients that interrupt with an interrupt_request message instead of SIGINT.
+  const kernels = join(dir, 'share', 'jupyter', 'kernels');
+  const spec = JSON.parse(readFileSync(join(kernels, 'perfcell-client', 'kernel.json'), 'utf8')) as Record<string, unknown>;
+  mkdirSync(join(kernels, 'perfcell-client-message'));
+  writeFileSync(join(kernels, 'perfcell-client-message', 'kernel.json'), JSON.stringify({ ...spec, interrupt_mode: 'message' }));
 });
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
@@ -32,7 +37,11 @@ afterAll(async () => {
 
 /** Runs drive_kernel.py's scenarios through jupyter_client's KernelManager; one JSON object each. */
 async function drive(...scenarios: string[]): Promise<Record<string, Record<string, unknown>>> {
-  const result = await execa(PYTHON, [join(import.meta.dirname, 'drive_kernel.py'), 'perfcell-client', ...scenarios], {
+  return driveKernel('perfcell-client', ...scenarios);
+}
+
+async function driveKernel(kernel: string, ...scenarios: string[]): Promise<Record<string, Record<string, unknown>>> {
+  const result = await execa(PYTHON, [join(import.meta.dirname, 'drive_kernel.py'), kernel, ...scenarios], {
     env: { JUPYTER_PATH: join(dir, 'share', 'jupyter') },
     reject: false,
     timeout: 150_000,
@@ -93,6 +102,13 @@ describe.skipIf(jupyterMissing !== null)('perfcell kernel driven by jupyter_clie
     expect(after.outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': "'spun and went on'" });
     expect(interrupt!['awaited']).toEqual({ status: 'error', ename: 'Interrupted' });
     expect(interrupt!['after_await']).toMatchObject({ status: 'ok' });
+  }, 160_000);
+
+  it('interrupts `while (true) {}` and an await by interrupt_request too (interrupt_mode message), answered by the control thread', async () => {
+    const { interrupt } = await driveKernel('perfcell-client-message', 'interrupt');
+    expect(interrupt!['interrupted']).toMatchObject({ status: 'error', ename: 'Interrupted' });
+    expect(interrupt!['awaited']).toEqual({ status: 'error', ename: 'Interrupted' });
+    expect((interrupt!['after'] as CellSummary).outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': "'spun and went on'" });
   }, 160_000);
 
   it('restarts (a fresh scope in a new process, the old one gone) and shuts down', async () => {

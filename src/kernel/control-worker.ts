@@ -1,0 +1,88 @@
+/**
+ * The control and heartbeat channels on a thread of their own, so that they answer while a cell
+ * holds the main thread in synchronous code: an interrupt_request becomes a SIGINT to this
+ * process (which node:repl's breakEvalOnSigint watchdog turns into the cell's interruption, as
+ * for interrupt_mode signal), and heartbeat pings are echoed. Every other control message is
+ * passed to the main thread, which answers through this thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Reply, Router } from 'zeromq';
+import { createHeader, decodeMessage, encodeMessage } from './wire.ts';
+
+/** What the main thread gives the worker. */
+export interface ControlWorkerData {
+  readonly controlEndpoint: string;
+  readonly hbEndpoint: string;
+  readonly key: string;
+  readonly session: string;
+}
+
+/** Messages from the worker to the main thread. */
+export type FromControlWorker =
+  | { readonly kind: 'bound' }
+  | { readonly kind: 'bind-failed'; readonly channel: 'control' | 'hb'; readonly endpoint: string; readonly inUse: boolean; readonly message: string }
+  | { readonly kind: 'dropped'; readonly problem: string }
+  | { readonly kind: 'interrupted' }
+  | { readonly kind: 'message'; readonly frames: readonly Uint8Array[] };
+
+/** Messages from the main thread: frames to send on control. */
+export type ToControlWorker = { readonly kind: 'send'; readonly frames: readonly Uint8Array[] } | { readonly kind: 'close' };
+
+async function main(): Promise<void> {
+  const port = parentPort;
+  if (port === null) return;
+  const data = workerData as ControlWorkerData;
+  const control = new Router();
+  const hb = new Reply();
+  control.linger = 0;
+  hb.linger = 0;
+  for (const [channel, socket, endpoint] of [['control', control, data.controlEndpoint], ['hb', hb, data.hbEndpoint]] as const) {
+    try {
+      await socket.bind(endpoint);
+    } catch (error: unknown) {
+      control.close();
+      hb.close();
+      const message: FromControlWorker = { kind: 'bind-failed', channel, endpoint, inUse: (error as { code?: string }).code === 'EADDRINUSE', message: (error as Error).message };
+      port.postMessage(message);
+      return;
+    }
+  }
+  port.postMessage({ kind: 'bound' } satisfies FromControlWorker);
+
+  let sending: Promise<unknown> = Promise.resolve();
+  const send = (frames: readonly Uint8Array[]): void => {
+    sending = sending.then(() => control.send(frames.map((frame) => Buffer.from(frame)))).catch(() => undefined);
+  };
+  port.on('message', (message: ToControlWorker) => {
+    if (message.kind === 'send') send(message.frames);
+    // Closed here, after the last replies are out: sockets left open when the process exits abort it.
+    else
+      void sending.then(() => {
+        control.linger = 200;
+        control.close();
+        hb.close();
+        port.close();
+      });
+  });
+  void (async () => {
+    for await (const frames of hb) await hb.send(frames);
+  })().catch(() => undefined);
+
+  for await (const frames of control) {
+    const decoded = decodeMessage(frames, data.key);
+    if ('problem' in decoded) {
+      port.postMessage({ kind: 'dropped', problem: decoded.problem } satisfies FromControlWorker);
+      continue;
+    }
+    const request = decoded.message;
+    if (request.header.msg_type === 'interrupt_request') {
+      process.kill(process.pid, 'SIGINT');
+      send(encodeMessage(data.key, { identities: request.identities, header: createHeader('interrupt_reply', data.session), parentHeader: request.header, metadata: {}, content: { status: 'ok' } }));
+      port.postMessage({ kind: 'interrupted' } satisfies FromControlWorker);
+      continue;
+    }
+    port.postMessage({ kind: 'message', frames } satisfies FromControlWorker);
+  }
+}
+
+void main();
