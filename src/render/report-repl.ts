@@ -20,6 +20,8 @@ export interface ReplRenderOptions {
  * In [3] used 128.1 MiB RAM in 0.09s (cpu 0.09s = 100% of one cpu; machine-wide mean 50%, busiest cpu 100%), peaked 0.0 MiB above final usage, current RAM usage now 176.4 MiB
  *        heap used +0.0 MiB, external +128.0 MiB, array buffers +128.0 MiB
  *        cache-misses, cache-references <not supported on this machine>   page-faults 32,817 (364,633/s)
+ * With hardware counters the line ends with the derived metrics, and an event perf multiplexed says so:
+ *        cache-misses 500,000 (1,000,000/s, scaled from 50% of the time)   cache-references 2,000,000 (4,000,000/s)   miss ratio 25.0%
  */
 export function renderReplReport(report: CommandReport, options: ReplRenderOptions = {}): string {
   const indent = ' '.repeat(report.label.length + 1);
