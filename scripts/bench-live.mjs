@@ -23,7 +23,7 @@ const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 150);
 const PROMPT = /(?:^|\n|\x1b\[0J)(?:> |In \[\d+\]: )(?:\x1b\[\d+G)?$/;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
-const MAIN = 'dist/src/cli/main.js';
+const MAIN = 'dist/app/cli.js';
 const EVENTS = 'page-faults,task-clock';
 
 const variants = [

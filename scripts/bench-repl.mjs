@@ -19,7 +19,7 @@ const PROMPT = /(?:^|\n|\x1b\[0J)(?:> |In \[\d+\]: )(?:\x1b\[\d+G)?$/;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
-const MAIN = process.env.BENCH_PERFCELL_MAIN ?? 'dist/src/cli/main.js';
+const MAIN = process.env.BENCH_PERFCELL_MAIN ?? 'dist/app/cli.js';
 const variants = [
   { name: 'node (bare REPL)', file: process.execPath, args: [] },
   { name: 'perfcell repl --no-perf', file: process.execPath, args: [MAIN, 'repl', '--no-perf'] },

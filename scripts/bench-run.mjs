@@ -20,7 +20,7 @@ const peak = build('peak-then-idle');
 const sleepMs = build('sleep-ms');
 const work = build('work');
 const endStamp = build('end-stamp');
-const cli = 'dist/src/cli/main.js';
+const cli = 'dist/app/cli.js';
 const pct = (x) => `${(100 * x).toFixed(2)}%`;
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 

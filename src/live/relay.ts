@@ -1,9 +1,7 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { findNativeHelper, packageRoot } from '../session/exec-helper.ts';
 
 /** When the line first shows and how often it is redrawn. */
 export const LIVE_DELAY_MS = 1000;
@@ -38,18 +36,8 @@ let cachedPath: string | null | undefined;
  */
 export function findLiveRelay(from: string = fileURLToPath(import.meta.url)): string | null {
   if (cachedPath !== undefined) return cachedPath;
-  let root = dirname(from);
-  while (!existsSync(join(root, 'package.json')) && dirname(root) !== root) root = dirname(root);
-  const built = join(root, 'dist', 'perfcell-live');
-  const source = join(root, 'native', 'perfcell-live.c');
-  const cached = join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'perfcell', 'perfcell-live');
-  if (existsSync(built)) cachedPath = built;
-  else if (existsSync(cached)) cachedPath = cached;
-  else if (existsSync(source)) {
-    mkdirSync(dirname(cached), { recursive: true });
-    const compiled = spawnSync(process.env['CC'] ?? 'cc', ['-O2', '-o', cached, source], { stdio: 'ignore' });
-    cachedPath = compiled.status === 0 ? cached : null;
-  } else cachedPath = null;
+  // A relay built for another architecture (a tarball made elsewhere) is compiled anew for this one.
+  cachedPath = findNativeHelper('perfcell-live', packageRoot(from));
   return cachedPath;
 }
 

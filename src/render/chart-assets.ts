@@ -7,12 +7,12 @@ export interface ChartAssets {
   readonly css: string;
 }
 
-const require = createRequire(import.meta.url);
+const requireHere = createRequire(import.meta.url);
 
 /** Reads uPlot's minified browser build and stylesheet from node_modules. */
 export function readChartAssets(
   read: (path: string) => string = (path) => readFileSync(path, 'utf8'),
-  resolve: (specifier: string) => string = (specifier) => require.resolve(specifier),
+  resolve: (specifier: string) => string = (specifier) => requireHere.resolve(specifier),
 ): ChartAssets {
   return {
     js: read(resolve('uplot/dist/uPlot.iife.min.js')),

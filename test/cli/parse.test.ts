@@ -6,7 +6,7 @@ import type { EventAggregate } from '../../parsers/aggregate.ts';
 import { parsePerfStat, type PerfRecord } from '../../parsers/perf-stat.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const bin = `${root}dist/src/cli/main.js`;
+const bin = `${root}dist/app/cli.js`;
 const sample = (name: string): string => `${root}samples/perf/${name}`;
 
 /** The built CLI as a user runs it, time-limited. execa strips the one final newline of stdout and stderr. */

@@ -1,0 +1,88 @@
+// perfcell's build (npm run build):
+//   1. tsc: the .d.ts files (the package's types) and dist/src, dist/parsers (per-file output that
+//      some tests import); no source maps (the package ships no sources for them to point at);
+//   2. esbuild: one bundle per entry in dist/app/ (cli.js, index.js) whose commands load as
+//      chunks of their own, so `perfcell run` reads run's code and not the kernel's; the GC
+//      preload that runs inside another process is a file of its own (dist/app/gc-preload.cjs);
+//   3. the native gate and the live relay (scripts/build-native.mjs);
+//   4. dist/.build-stamp, LAST: test/global-setup.ts rebuilds when any input is newer than it.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+process.chdir(root);
+const started = Date.now();
+
+// 1. Declarations and the per-file output.
+execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+for (const dir of ['dist/src', 'dist/parsers']) {
+  for (const file of walk(dir)) {
+    // Maps of an earlier build that wrote them; no sources ship for them to point at.
+    if (file.endsWith('.js.map') || file.endsWith('.cjs.map')) rmSync(file, { force: true });
+    // The sources import './x.ts' (rewriteRelativeImportExtensions); .d.ts files keep that, which
+    // resolves under no consumer's moduleResolution but bundler's: the emitted .js is named .js.
+    else if (file.endsWith('.d.ts') || file.endsWith('.d.cts')) {
+      const text = readFileSync(file, 'utf8');
+      const fixed = text.replace(/((?:from|import)\s*\(?\s*['"])(\.{1,2}\/[^'"]+?)\.(c?)ts(['"])/g, (_, head, path, c, quote) => `${head}${path}.${c}js${quote}`);
+      if (fixed !== text) writeFileSync(file, fixed);
+    }
+  }
+}
+
+// 2. The bundles.
+const app = 'dist/app';
+mkdirSync(app, { recursive: true });
+const external = ['esbuild', 'zeromq', 'node-pty', 'typescript', '*.node'];
+const result = await build({
+  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts' },
+  outdir: app,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external,
+  chunkNames: 'chunk-[hash]',
+  minifySyntax: true,
+  minifyWhitespace: true,
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning',
+  // Bundled CommonJS dependencies (commander, split2) require() node's modules.
+  banner: { js: "import { createRequire as __perfcellCreateRequire } from 'node:module'; const require = __perfcellCreateRequire(import.meta.url);" },
+});
+const gcPreload = await build({
+  entryPoints: { 'gc-preload': 'src/session/gc-preload.cts' },
+  outdir: app,
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  metafile: true,
+  logLevel: 'warning',
+});
+copyFileSync('src/kernel/logo-64x64.png', join(app, 'logo-64x64.png'));
+// Chunks of earlier builds: gone once no process that started before this build can still load them.
+const written = new Set([...Object.keys(result.metafile.outputs), ...Object.keys(gcPreload.metafile.outputs)].map((path) => relative(root, join(root, path))));
+written.add(join(app, 'logo-64x64.png'));
+for (const file of walk(app)) {
+  if (!written.has(file) && Date.now() - statSync(file).mtimeMs > 10 * 60_000) rmSync(file, { force: true });
+}
+
+// 3. The native gate and the live relay.
+execFileSync(process.execPath, ['scripts/build-native.mjs'], { stdio: 'inherit' });
+
+// 4. Last.
+writeFileSync('dist/.build-stamp', `${new Date().toISOString()} ${Date.now() - started} ms\n`);
+
+function walk(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? walk(path) : [path];
+  });
+}

@@ -1,0 +1,143 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { startPerf, type PerfSession } from '../perf/controller.ts';
+import { PerfError, UsageError } from '../errors.ts';
+import { readCpuTicks } from '../proc/read-proc.ts';
+import { buildCpuReport } from './cpu.ts';
+import { buildPerfCounters, noCounters } from './counters.ts';
+import { resolvePerfOptions, type MeasureOptions } from './options.ts';
+import type { CommandReport, CountersReport } from './report.ts';
+import { monotonicNs } from './clock.ts';
+import { watchTreeMemory } from './tree-memory.ts';
+import { holdInterruptions, onInterruption } from './interruption.ts';
+
+/** Said once per process, on stderr, the first time a program runs without the gate. */
+export const UNGATED_WARNING =
+  'perfcell-exec (the exec gate) is not built for this machine and no C compiler was found: programs run without it, so ' +
+  'counting starts when perf attaches (a short program can end before), the peak RSS is sampled every 10 ms rather than ' +
+  "the kernel's, and CPU time is in 10 ms steps; install gcc (sudo apt-get install gcc) and perfcell compiles the gate on its next run";
+
+let warned = false;
+
+/** The children's CPU of this process (utime, stime of waited-for children), seconds: /proc/self/stat fields 16, 17. */
+function childrenCpuS(): { userS: number; systemS: number } {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is field 3 (state): cutime is field 16, cstime field 17; USER_HZ is 100 on Linux.
+    return { userS: Number(fields[13]) / 100, systemS: Number(fields[14]) / 100 };
+  } catch {
+    return { userS: 0, systemS: 0 };
+  }
+}
+
+/**
+ * `run` where no exec gate can run (no binary for this architecture, no C compiler): the program
+ * is spawned directly and perf attaches to it while it runs. Less exact than the gate, and said so.
+ */
+export async function runUngated(command: readonly string[], options: MeasureOptions = {}): Promise<CommandReport> {
+  const [file, ...args] = command;
+  if (file === undefined) throw new UsageError('no command to run (usage: perfcell run [options] -- CMD ARGS...)');
+  if (!warned) {
+    warned = true;
+    process.stderr.write(`warning: ${UNGATED_WARNING}\n`);
+  }
+  const perfOptions = resolvePerfOptions(options);
+  const warnings: string[] = [];
+  const startedAt = new Date().toISOString();
+  const cpuChildrenBefore = childrenCpuS();
+  const cpuBefore = readCpuTicks();
+  const startNs = monotonicNs();
+  const child = spawn(file, args, {
+    stdio: [
+      options.quiet === true ? 'ignore' : 'inherit',
+      options.quiet === true ? 'ignore' : options.programStdout === 'stderr' ? 2 : 'inherit',
+      'inherit',
+    ],
+  });
+  let endNs = startNs;
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: NodeJS.ErrnoException }>((resolve) => {
+    child.once('exit', (code, signal) => {
+      endNs = monotonicNs();
+      resolve({ code, signal });
+    });
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      endNs = monotonicNs();
+      resolve({ code: null, signal: null, error });
+    });
+  });
+  const releaseSignals = holdInterruptions();
+  const pid = child.pid;
+  const stopForwarding = pid === undefined ? () => undefined : onInterruption(({ signal }) => {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  });
+  const treeMemory = pid === undefined ? null : watchTreeMemory(pid, () => null);
+  let perf: PerfSession | null = null;
+  try {
+    treeMemory?.start(startNs);
+    if (pid !== undefined && perfOptions.enabled && options.backend !== 'cachegrind') {
+      perf = startPerf(pid, perfOptions);
+      try {
+        await Promise.race([perf.enable(), ended]);
+      } catch (error: unknown) {
+        perf.kill();
+        perf = null;
+        warnings.push(`${error instanceof PerfError ? error.message : String(error)}; measuring RAM, time and CPU only`);
+      }
+    }
+    const exit = await ended;
+    const cpuAfter = readCpuTicks();
+    const cpuChildrenAfter = childrenCpuS();
+    if (exit.error !== undefined) {
+      perf?.kill();
+      const reason = exit.error.code === 'ENOENT' ? 'not found (check the name and PATH)' : exit.error.code === 'EACCES' ? 'not executable (chmod +x it)' : exit.error.message;
+      throw new UsageError(`cannot run ${file}: ${reason}`);
+    }
+    let counters: CountersReport = noCounters();
+    if (perf !== null) {
+      const window = await perf.stop({ startNs, endNs, awaitExit: false });
+      if (window.problem) warnings.push(window.problem.message);
+      const built = buildPerfCounters(window, perfOptions.intervalMs);
+      counters = built.counters;
+      warnings.push(...built.notes);
+    }
+    warnings.push('no exec gate: counters from perf\'s attach, peak RSS sampled every 10 ms (install gcc for exact figures)');
+    const memory = treeMemory!.finish(0);
+    const durationS = Number(endNs - startNs) / 1e9;
+    return {
+      label: options.label ?? command.join(' '),
+      command,
+      startedAt,
+      durationS,
+      exitCode: exit.code,
+      signal: exit.signal,
+      memory: {
+        rssBeforeBytes: 0,
+        rssAfterBytes: null,
+        usedBytes: null,
+        peakRssBytes: memory.peakRssBytes,
+        peakAboveFinalBytes: null,
+        peakMethod: memory.peakMethod,
+        largestProcessPeakBytes: memory.peakRssBytes,
+      },
+      cpu: buildCpuReport(cpuBefore, cpuAfter, {
+        userS: cpuChildrenAfter.userS - cpuChildrenBefore.userS,
+        systemS: cpuChildrenAfter.systemS - cpuChildrenBefore.systemS,
+        wallS: durationS,
+      }),
+      counters,
+      warnings,
+      rssSeries: memory.series,
+    };
+  } finally {
+    treeMemory?.dispose();
+    stopForwarding();
+    releaseSignals();
+    perf?.kill();
+  }
+}
+
