@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCellEngine, type CellEngine } from '../../src/kernel/cell-engine.ts';
 import type { TimeitResult } from '../../src/session/timeit.ts';
+import { createScopeApi } from '../../src/kernel/scope-api.ts';
 
 let engine: CellEngine | null = null;
 afterEach(() => {
@@ -22,5 +23,14 @@ describe('the notebook kernel has perfcell.timeit and the GC per cell', () => {
     expect(garbage.report?.report.gc?.collections).toBeGreaterThanOrEqual(1);
     const last = await engine.run('perfcell.last.gc.collections');
     expect(last.outcome.value).toBe(garbage.report?.report.gc?.collections);
+  });
+
+  it('the kernel\'s own perfcell object (scope-api) has timeit and compare too', { timeout: 60_000 }, async () => {
+    engine = createCellEngine({ measure: { perf: false }, onProblem: (message) => console.warn(message) });
+    const api = createScopeApi(engine.measurement);
+    const result = await api.timeit(() => Math.sqrt(2), { runs: 2, minTime: 0.01 });
+    expect(result.runs).toBe(2);
+    const compared = await api.compare({ a: () => 1, b: () => 2 }, { runs: 3, loops: 1000 });
+    expect(compared.alternatives.map((alternative) => alternative.name)).toEqual(['a', 'b']);
   });
 });
