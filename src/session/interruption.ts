@@ -32,13 +32,23 @@ const onSignal = (signal: NodeJS.Signals): void => {
  * so that perfcell stops what it measures, reports what finished, and exits 128+n itself instead
  * of dying with its results unprinted. The first signal is remembered: see `interruption()`.
  */
-export function holdInterruptions(): () => void {
-  if (holders++ === 0) for (const signal of SIGNALS) process.on(signal, onSignal);
+export function holdInterruptions(options: { readonly isLibrary?: boolean } = {}): () => void {
+  const isOutermost = holders++ === 0;
+  if (isOutermost) for (const signal of SIGNALS) process.on(signal, onSignal);
   let released = false;
   return () => {
     if (released) return;
     released = true;
-    if (--holders === 0) for (const signal of SIGNALS) process.off(signal, onSignal);
+    if (--holders !== 0) return;
+    for (const signal of SIGNALS) process.off(signal, onSignal);
+    const stop = received;
+    received = null;
+    // measure() in someone else's program (no perfcell command holds the signals): after passing
+    // SIGTERM or SIGHUP on to the child, the host gets it too, as it would have without perfcell
+    // (Ctrl-C stays absorbed, as a REPL's does, when the host has no handler of its own).
+    if (isOutermost && options.isLibrary === true && stop !== null && stop.signal !== 'SIGINT' && process.listenerCount(stop.signal) === 0) {
+      process.kill(process.pid, stop.signal);
+    }
   };
 }
 

@@ -56,10 +56,10 @@ async function perfcell(args: readonly string[], options: { env?: Record<string,
   const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   const guard = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 40_000);
   if (options.signal !== undefined) {
-    const { name, toGroup, when } = options.signal;
+    const { name, toGroup, when, thenMs = 0 } = options.signal;
     if (typeof when === 'number') await new Promise((resolve) => setTimeout(resolve, when));
     else for (let tries = 0; tries < 400 && !hasSeen(tree.seen, when); tries++) await new Promise((resolve) => setTimeout(resolve, 25));
-    await new Promise((resolve) => setTimeout(resolve, options.signal.thenMs ?? 0));
+    await new Promise((resolve) => setTimeout(resolve, thenMs));
     try {
       process.kill(toGroup ? -child.pid! : child.pid!, name);
     } catch {
