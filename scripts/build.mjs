@@ -37,7 +37,8 @@ const app = 'dist/app';
 mkdirSync(app, { recursive: true });
 const external = ['esbuild', 'zeromq', 'node-pty', 'typescript', '*.node'];
 const result = await build({
-  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts' },
+  // The kernel's control/heartbeat thread is a Worker: a file of its own (src/kernel/channels.ts).
+  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', 'control-worker': 'src/kernel/control-worker.ts' },
   outdir: app,
   bundle: true,
   splitting: true,

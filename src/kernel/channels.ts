@@ -1,5 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import { Publisher, Router } from 'zeromq';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Publisher, Reply, Router } from 'zeromq';
 import { endpointOf, type Channel, type ConnectionInfo } from './connection.ts';
 import type { ControlWorkerData, FromControlWorker, ToControlWorker } from './control-worker.ts';
 import { decodeMessage, encodeMessage, type JupyterMessage, type WireProblem } from './wire.ts';
@@ -23,6 +25,65 @@ export interface ChannelEvents {
   readonly onDropped: (channel: Channel, problem: WireProblem) => void;
   /** The control thread turned an interrupt_request into a SIGINT (and answered it). */
   readonly onInterruptRequest?: () => void;
+  readonly onProblem?: (message: string) => void;
+}
+
+/**
+ * The worker's file: beside this module (the bundle's dist/app/control-worker.js, tsc's
+ * dist/src/kernel, or the .ts source under a TypeScript loader), else tsc's output next to the
+ * bundle; null when the build has neither.
+ */
+function findControlWorker(): URL | null {
+  const candidates = [import.meta.url.endsWith('.ts') ? './control-worker.ts' : './control-worker.js', '../src/kernel/control-worker.js'];
+  for (const candidate of candidates) {
+    const url = new URL(candidate, import.meta.url);
+    if (existsSync(fileURLToPath(url))) return url;
+  }
+  return null;
+}
+
+type MainSockets = { readonly shell: Router; readonly stdin: Router; readonly iopub: Publisher };
+
+/** Control and heartbeat on this thread: answered between cells only. The fallback when the worker's file is missing. */
+async function withMainThreadControl(info: ConnectionInfo, main: MainSockets, events: ChannelEvents): Promise<Channels> {
+  const sockets = { ...main, control: new Router(), hb: new Reply() };
+  for (const channel of ['control', 'hb'] as const) {
+    const endpoint = endpointOf(info, channel);
+    sockets[channel].linger = 0;
+    try {
+      await sockets[channel].bind(endpoint);
+    } catch (error: unknown) {
+      for (const socket of Object.values(sockets)) socket.close();
+      throw bindFailure(channel, endpoint, (error as { code?: string }).code === 'EADDRINUSE', (error as Error).message);
+    }
+  }
+  void (async () => {
+    for await (const frames of sockets.hb) await sockets.hb.send(frames);
+  })().catch(() => undefined);
+  const queues = new Map<string, Promise<void>>();
+  return {
+    send(channel, message) {
+      const socket = sockets[channel];
+      const next = (queues.get(channel) ?? Promise.resolve()).then(() => socket.send(encodeMessage(info.key, message))).catch(() => undefined);
+      queues.set(channel, next);
+      return next;
+    },
+    async listen(channel, handle) {
+      const socket = sockets[channel];
+      try {
+        for await (const frames of socket) {
+          const decoded = decodeMessage(frames, info.key);
+          if ('problem' in decoded) events.onDropped(channel, decoded.problem);
+          else await handle(decoded.message);
+        }
+      } catch (error: unknown) {
+        if (!socket.closed) throw error;
+      }
+    },
+    async close() {
+      for (const socket of Object.values(sockets)) socket.close();
+    },
+  };
 }
 
 const bindFailure = (channel: Channel, endpoint: string, inUse: boolean, message: string): ChannelBindError =>
@@ -51,7 +112,11 @@ export async function bindChannels(info: ConnectionInfo, session: string, events
   }
 
   const data: ControlWorkerData = { controlEndpoint: endpointOf(info, 'control'), hbEndpoint: endpointOf(info, 'hb'), key: info.key, session };
-  const workerFile = new URL(import.meta.url.endsWith('.ts') ? './control-worker.ts' : './control-worker.js', import.meta.url);
+  const workerFile = findControlWorker();
+  if (workerFile === null) {
+    events.onProblem?.('the control thread (control-worker.js) is missing from this build: control and heartbeat are read between cells, and only SIGINT stops a busy cell');
+    return withMainThreadControl(info, sockets, events);
+  }
   const worker = new Worker(workerFile, { workerData: data });
   worker.unref();
   let controlHandler: ((message: JupyterMessage) => Promise<void> | void) | null = null;

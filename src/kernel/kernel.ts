@@ -67,6 +67,7 @@ export async function runKernel(options: KernelOptions): Promise<number> {
     channels = await bindChannels(info, session, {
       onDropped: (channel: Channel, problem) => log(`dropped a message on ${channel}: ${problem} (not executed)`),
       onInterruptRequest: () => log('interrupt_request: SIGINT sent to the running cell'),
+      onProblem: (message) => log(`warning: ${message}`),
     });
   } catch (error: unknown) {
     capture.restore();
