@@ -85,9 +85,25 @@ def scenario_basic(km, kc):
     emit("basic", info=info, results=results, is_complete=[comp, comp2], complete=completion, inspect=inspection, comm_info=comm, aborted=aborted, ran_after=ran_after)
 
 
+def heartbeat(km):
+    """One ping on the heartbeat channel; True when echoed within 2 s."""
+    import zmq
+    context = zmq.Context.instance()
+    socket = context.socket(zmq.REQ)
+    socket.linger = 0
+    socket.connect(f"{km.transport}://{km.ip}:{km.hb_port}")
+    try:
+        socket.send(b"ping")
+        return socket.poll(2000) != 0 and socket.recv() == b"ping"
+    finally:
+        socket.close()
+
+
 def scenario_interrupt(km, kc):
     msg_id = kc.execute("let spins = 0; while (true) { spins++ }")
-    time.sleep(1.5)
+    time.sleep(1.0)
+    hb_busy = heartbeat(km)
+    time.sleep(0.5)
     km.interrupt_kernel()
     deadline = time.monotonic() + TIMEOUT_S
     reply = kc.get_shell_msg(timeout=TIMEOUT_S)
@@ -111,7 +127,7 @@ def scenario_interrupt(km, kc):
     while awaited["parent_header"].get("msg_id") != msg_id:
         awaited = kc.get_shell_msg(timeout=TIMEOUT_S)
     after_await = summary(*run_cell(kc, "1 + 1"))
-    emit("interrupt", interrupted=summary(reply["content"], outputs), after=after, awaited={"status": awaited["content"]["status"], "ename": awaited["content"].get("ename")}, after_await=after_await)
+    emit("interrupt", hb_during_busy_cell=hb_busy, interrupted=summary(reply["content"], outputs), after=after, awaited={"status": awaited["content"]["status"], "ename": awaited["content"].get("ename")}, after_await=after_await)
 
 
 def scenario_restart(km, kc):

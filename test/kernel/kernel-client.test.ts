@@ -90,6 +90,8 @@ describe.skipIf(jupyterMissing !== null)('perfcell kernel driven by jupyter_clie
 
   it('interrupts `while (true) {}` by SIGINT, reports it up to the interruption, and goes on; an await is interrupted too', async () => {
     const { interrupt } = await drive('interrupt');
+    // The heartbeat (on the control thread) answers while the cell holds the main thread.
+    expect(interrupt!['hb_during_busy_cell']).toBe(true);
     const interrupted = interrupt!['interrupted'] as CellSummary;
     expect(interrupted).toMatchObject({ status: 'error', ename: 'Interrupted' });
     const display = interrupted.outputs.find((output) => output.type === 'display_data');
