@@ -1,5 +1,9 @@
 /** perfcell's library API: the same engine the CLI uses. */
-export { measure } from './session/measure.ts';
+export { measure, type MeasuredReport } from './session/measure.ts';
+/** perfcell's version (package.json), as `perfcell --version` prints it and every JSON document's `perfcell` field holds. */
+export { version } from './version.ts';
+export { toJsonDocument, JSON_FORMATS, type JsonFormat, type JsonDocumentHeader } from './json-document.ts';
+export { summarizeRuns, type RepeatStat } from './session/run-repeat.ts';
 export { timeit, type TimeitOptions, type TimeitResult, type PerCallCounter } from './session/timeit.ts';
 export { compareInProcess, type InProcessCompareOptions, type InProcessCompareResult, type InProcessAlternative } from './session/compare-inprocess.ts';
 export type { GcReport, GcKind } from './session/gc.ts';

@@ -3,6 +3,7 @@ import { inspect } from 'node:util';
 import { renderReplReport } from '../render/report-repl.ts';
 import type { CommandReport } from '../session/report.ts';
 import { renderReportHtml } from './report-html.ts';
+import { toJsonDocument } from '../json-document.ts';
 
 /** The MIME type under which a cell's report JSON is kept in the notebook. */
 export const REPORT_MIME = 'application/vnd.perfcell.report+json';
@@ -15,7 +16,7 @@ export function reportBundle(report: CommandReport, options: { readonly eventOrd
   return {
     'text/plain': renderReplReport(report, options),
     'text/html': renderReportHtml(report, options.notes ?? []),
-    [REPORT_MIME]: report,
+    [REPORT_MIME]: toJsonDocument('perfcell-report', report),
   };
 }
 

@@ -12,8 +12,14 @@ import type { CommandReport } from './report.ts';
  * report attached as `error.report`. A function's final memory is settled after the window (its
  * garbage collected; `settle: false` reads it as it is), and one function at a time is measured
  * in a process: a call while another window is open is refused with a UsageError.
+ * A function's report also holds what it returned (awaited) as `value`, a non-enumerable property:
+ * `const { value } = await measure(fn)` reads it, while JSON.stringify(report) and spreads leave it out.
  * @example const report = await measure(() => new Float64Array(1 << 24).fill(1), { events: ['page-faults'] });
+ * @example const { value, durationS } = await measure(async () => (await fetch(url)).status);
  */
+export async function measure<T>(target: () => T, options?: MeasureOptions): Promise<MeasuredReport<Awaited<T>>>;
+export async function measure(target: readonly string[], options?: MeasureOptions): Promise<CommandReport>;
+export async function measure(target: (() => unknown) | readonly string[], options?: MeasureOptions): Promise<CommandReport>;
 export async function measure(target: (() => unknown) | readonly string[], options: MeasureOptions = {}): Promise<CommandReport> {
   if (typeof target !== 'function') {
     if (options.backend === 'cachegrind') return runCachegrind(target, options);
@@ -32,8 +38,9 @@ export async function measure(target: (() => unknown) | readonly string[], optio
     throw error;
   }
   let failure: { error: unknown } | null = null;
+  let value: unknown;
   try {
-    await target();
+    value = await target();
   } catch (error: unknown) {
     failure = { error };
   }
@@ -42,8 +49,11 @@ export async function measure(target: (() => unknown) | readonly string[], optio
     if (failure.error instanceof Error) Object.assign(failure.error, { report });
     throw failure.error;
   }
-  return report;
+  return Object.defineProperty(report, 'value', { value, enumerable: false, writable: false, configurable: true });
 }
+
+/** What `measure(fn)` resolves with: the report, and fn's (awaited) result as the non-enumerable `value`. */
+export type MeasuredReport<T> = CommandReport & { readonly value: T };
 
 async function runCachegrind(command: readonly string[], options: MeasureOptions): Promise<CommandReport> {
   const [file, ...args] = command;

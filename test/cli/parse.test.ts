@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EventAggregate } from '../../parsers/aggregate.ts';
 import { parsePerfStat, type PerfRecord } from '../../parsers/perf-stat.ts';
+import { version } from '../../src/version.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = `${root}dist/app/cli.js`;
@@ -52,17 +53,20 @@ describe('perfcell parse', () => {
     }
   });
 
-  it('--json prints one document with the records, skipped lines and format', async () => {
+  it('--json prints one document (format perfcell-parse-records) with the records, skipped lines and the format perf wrote', async () => {
     const result = await perfcell(['parse', '--json', sample('kernel-doc-intel-hybrid-thread-mode.human.txt')]);
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toStrictEqual({
+      format: 'perfcell-parse-records',
+      version: 1,
+      perfcell: version,
       records: [
         { time: null, event: 'cpu_core/cycles/', value: 233066666, unit: '', status: 'counted', runningPct: 0.43 },
         { time: null, event: 'cpu_atom/cycles/', value: 604097080, unit: '', status: 'counted', runningPct: 99.57 },
       ],
       skippedLines: 0,
-      format: 'human',
+      perfFormat: 'human',
     });
   });
 
@@ -81,9 +85,10 @@ describe('perfcell parse', () => {
     const path = sample('local-perf61-vm-pid-interval-comma.csv.txt');
     const result = await perfcell(['parse', '--summary', '--json', path]);
     expect(result.exitCode).toBe(0);
-    const document = JSON.parse(result.stdout) as { events: EventAggregate[]; skippedLines: number; format: string };
+    const document = JSON.parse(result.stdout) as { events: EventAggregate[]; skippedLines: number; perfFormat: string; format: string };
     expect(document.skippedLines).toBe(0);
-    expect(document.format).toBe('csv');
+    expect(document.format).toBe('perfcell-parse-summary');
+    expect(document.perfFormat).toBe('csv');
     const records = parsePerfStat(readFileSync(path, 'utf8')).records;
     const faults = records.filter((record) => record.event === 'page-faults');
     const pageFaults = document.events.find((event) => event.event === 'page-faults');
@@ -131,7 +136,7 @@ describe('perfcell parse', () => {
     const result = await perfcell(['parse', '--json', '-'], text);
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe('warning: skipped 2 lines of stdin that looked like perf stat data but could not be read (check --format and --sep)');
-    expect(JSON.parse(result.stdout)).toMatchObject({ skippedLines: 2, format: 'csv' });
+    expect(JSON.parse(result.stdout)).toMatchObject({ skippedLines: 2, perfFormat: 'csv' });
   });
 
   it('stops quietly, exit 0, when the reader of its output goes away', async () => {

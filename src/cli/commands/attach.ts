@@ -9,6 +9,7 @@ import { renderHtmlReport } from '../../render/html.ts';
 import { renderReportText } from '../../render/report-text.ts';
 import { writeHtmlFile } from '../html-file.ts';
 import { parseEventList, parseIntervalMs } from '../options.ts';
+import { toJsonDocument } from '../../json-document.ts';
 
 interface AttachFlags {
   readonly events?: readonly string[];
@@ -107,7 +108,7 @@ does not exist or belongs to another user (perfcell is not root); 2 on misuse.`,
         const { report } = result;
         for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
         if (mode === 'ndjson') out(`${JSON.stringify({ kind: 'summary', endedBy: result.endedBy, report })}\n`);
-        else if (mode === 'json') out(`${JSON.stringify(report, null, 2)}\n`);
+        else if (mode === 'json') out(`${JSON.stringify(toJsonDocument('perfcell-attach', { ...report, endedBy: result.endedBy }), null, 2)}\n`);
         else out(`${renderReportText(report)}\n`);
         if (flags.html !== undefined) {
           writeHtmlFile(flags.html, renderHtmlReport({

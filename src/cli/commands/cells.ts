@@ -14,6 +14,7 @@ import { renderReportText } from '../../render/report-text.ts';
 import { writeHtmlFile } from '../html-file.ts';
 import { parseEventList, parseIntervalMs } from '../options.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
+import { toJsonDocument } from '../../json-document.ts';
 
 interface CellsFlags {
   readonly events?: readonly string[];
@@ -131,7 +132,7 @@ export function registerCells(program: Command): void {
         }
         if (flags.json === true) {
           const document: CellsDocument = { file, cells: runs, skipped, ok, ...(partial === undefined ? {} : { partial }) };
-          process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+          process.stdout.write(`${JSON.stringify(toJsonDocument('perfcell-cells', document), null, 2)}\n`);
         } else {
           process.stdout.write(`\n${renderCellsSummary(runs)}\n`);
         }

@@ -29,6 +29,7 @@ import { readCellFile } from './cells.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
 import { startProgressTicker } from '../../live/progress-ticker.ts';
 import { lowestRunningPcts, mergeMultiplexNotes } from '../../session/counters.ts';
+import { toJsonDocument } from '../../json-document.ts';
 
 interface CompareFlags {
   readonly cells?: readonly string[];
@@ -289,7 +290,7 @@ Examples:
 
         for (const warning of document.warnings) if (!warnings.includes(warning)) process.stderr.write(`warning: ${warning}\n`);
         warnFailures(alternatives);
-        const json = `${JSON.stringify(document, null, 2)}\n`;
+        const json = `${JSON.stringify(toJsonDocument('perfcell-compare', document), null, 2)}\n`;
         process.stdout.write(flags.json === true ? json : `${renderCompareText(document, { width: terminalWidth(process.stdout), verbose: flags.verbose === true, runningPct: lowestRunningPcts(reports.flat()) })}\n`);
         if (flags.exportJson !== undefined) await writeOutput(flags.exportJson, json);
         if (flags.exportCsv !== undefined) await writeOutput(flags.exportCsv, renderCompareCsv(document));

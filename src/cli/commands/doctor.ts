@@ -4,6 +4,7 @@ import { canCountHardware, canCountSoftware, diagnose, type Verdict } from '../.
 import { renderDoctorText } from '../../render/doctor-text.ts';
 import type { EventsOverview } from '../../render/events-text.ts';
 import { gatherEventsOverview } from './events.ts';
+import { toJsonDocument } from '../../json-document.ts';
 
 /** `perfcell doctor --json`: one document, stable keys. */
 export interface DoctorDocument {
@@ -41,7 +42,7 @@ export function registerDoctor(
       };
       const output =
         options.json === true
-          ? `${JSON.stringify(document, null, 2)}\n`
+          ? `${JSON.stringify(toJsonDocument('perfcell-doctor', document), null, 2)}\n`
           : renderDoctorText(verdicts, { color: useColor(process.stdout), width: process.stdout.columns ?? 80, ...(events === undefined ? {} : { events }) });
       process.stdout.write(output);
       process.exitCode = document.canCountHardware ? 0 : 1;

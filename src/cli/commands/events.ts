@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { probeEventList, probePresets, systemSources, type CapabilitySources } from '../../perf/capabilities.ts';
 import { defaultEventChoice } from '../../perf/default-events.ts';
 import { renderEventsText, type EventsOverview } from '../../render/events-text.ts';
+import { toJsonDocument } from '../../json-document.ts';
 
 /** Software events worth listing: they count wherever perf runs. */
 const SOFTWARE_EVENTS = ['page-faults', 'minor-faults', 'major-faults', 'context-switches', 'cpu-migrations', 'task-clock'];
@@ -29,6 +30,6 @@ export function registerEvents(program: Command, gather: () => Promise<EventsOve
     .option('--json', 'print one JSON document instead of the list')
     .action(async (options: { json?: boolean }) => {
       const overview = await gather();
-      process.stdout.write(options.json === true ? `${JSON.stringify(overview, null, 2)}\n` : renderEventsText(overview));
+      process.stdout.write(options.json === true ? `${JSON.stringify(toJsonDocument('perfcell-events', overview), null, 2)}\n` : renderEventsText(overview));
     });
 }

@@ -5,6 +5,7 @@ import { createBoundedLineSplitter, DEFAULT_MAX_LINE_BYTES, type BoundedLineSpli
 import { createAggregator, type EventAggregate } from '../../../parsers/aggregate.ts';
 import { createPerfStatParser, type PerfFormat, type PerfRecord } from '../../../parsers/perf-stat.ts';
 import { UsageError } from '../../errors.ts';
+import { jsonHeaderFields } from '../../json-document.ts';
 
 export interface ParseOptions {
   readonly format: PerfFormat | 'auto';
@@ -38,7 +39,7 @@ export function registerParse(program: Command): void {
     .addOption(new Option('--format <format>', 'input format').choices(['auto', 'csv', 'human', 'json']).default('auto'))
     .option('--sep <separator>', 'CSV separator, as given to perf stat -x (default: detected)')
     .option('--summary', 'print one aggregate per event (total, per second, min, max) instead of the rows')
-    .addOption(new Option('--json', 'print one JSON document { records|events, skippedLines, format }').conflicts(['ndjson', 'csv']))
+    .addOption(new Option('--json', 'print one JSON document { format, version, perfcell, records|events, skippedLines, perfFormat }').conflicts(['ndjson', 'csv']))
     .addOption(new Option('--ndjson', 'print one JSON object per line (the default)').conflicts(['csv']))
     .option('--csv', 'print a CSV table')
     .action(async (file: string, options: ParseOptions) => {
@@ -217,7 +218,7 @@ class RecordPrinter {
     private readonly output: BufferedOutput,
     private readonly mode: OutputMode,
   ) {
-    if (mode === 'json') output.write('{"records":[');
+    if (mode === 'json') output.write(`{${jsonHeaderFields('perfcell-parse-records')}"records":[`);
     if (mode === 'csv') output.write(RECORD_COLUMNS.join(',') + '\n');
   }
 
@@ -234,7 +235,7 @@ class RecordPrinter {
 
   finish(skippedLines: number, format: PerfFormat | undefined): void {
     if (this.mode === 'json') {
-      this.output.write(`${this.count === 0 ? '' : '\n'}],"skippedLines":${skippedLines},"format":${JSON.stringify(format ?? null)}}\n`);
+      this.output.write(`${this.count === 0 ? '' : '\n'}],"skippedLines":${skippedLines},"perfFormat":${JSON.stringify(format ?? null)}}\n`);
     }
   }
 }
@@ -256,7 +257,7 @@ class SummaryPrinter {
     const events = this.aggregator.result();
     if (this.mode === 'json') {
       const body = events.map((event) => JSON.stringify(event)).join(',\n');
-      this.output.write(`{"events":[${body === '' ? '' : `\n${body}\n`}],"skippedLines":${skippedLines},"format":${JSON.stringify(format ?? null)}}\n`);
+      this.output.write(`{${jsonHeaderFields('perfcell-parse-summary')}"events":[${body === '' ? '' : `\n${body}\n`}],"skippedLines":${skippedLines},"perfFormat":${JSON.stringify(format ?? null)}}\n`);
     } else if (this.mode === 'ndjson') {
       for (const event of events) this.output.write(JSON.stringify(event) + '\n');
     } else {

@@ -10,6 +10,10 @@ import { ensureFolderOf, writeHtmlFile } from '../html-file.ts';
 import { writeStdout } from '../stdout-guard.ts';
 import { parseEventList, parseIntervalMs } from '../options.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
+import { toJsonDocument } from '../../json-document.ts';
+import type { MeasureOptions } from '../../session/options.ts';
+import type { CommandReport } from '../../session/report.ts';
+import { parseRepeat, writeRepeatedRuns } from '../run-repeat-output.ts';
 
 interface RunFlags {
   readonly events?: readonly string[];
@@ -21,6 +25,7 @@ interface RunFlags {
   readonly backend: 'perf' | 'cachegrind';
   readonly live: boolean;
   readonly nodeGc?: boolean;
+  readonly repeat: number;
 }
 
 /**
@@ -47,6 +52,7 @@ export function registerRun(program: Command): void {
     .option('--json', 'print the report as one JSON document on stdout; the program\'s stdout then goes to stderr')
     .option('-o, --output <file>', 'write the report (text, or JSON with --json) to FILE instead; the program keeps stdout')
     .option('--html <file>', 'also write a self-contained HTML page with charts of RSS and each counter')
+    .option('-r, --repeat <n>', 'run it N times and report each metric\'s mean ± standard deviation (as perf stat -r)', parseRepeat, 1)
     .passThroughOptions()
     .addHelpText(
       'after',
@@ -63,7 +69,7 @@ perfcell then reports and exits 128+n.`,
       if (flags.output !== undefined) ensureFolderOf(flags.output);
       const releaseSignals = holdInterruptions();
       try {
-        const report = await measure(command, {
+        const measureOptions: MeasureOptions = {
           ...(flags.events === undefined ? {} : { events: flags.events }),
           intervalMs: flags.interval,
           perf: flags.perf,
@@ -71,11 +77,19 @@ perfcell then reports and exits 128+n.`,
           live: liveWanted(flags.live),
           ...(flags.nodeGc === undefined ? {} : { nodeGc: flags.nodeGc }),
           ...(jsonOnStdout ? { programStdout: 'stderr' as const } : {}),
-        });
+        };
+        // -r N: N runs one after another, mean ± σ of each metric (as perf stat -r); an interruption ends the series.
+        if (flags.repeat > 1) {
+          const reports: CommandReport[] = [];
+          for (let round = 0; round < flags.repeat && interruption() === null; round += 1) reports.push(await measure(command, measureOptions));
+          await writeRepeatedRuns(command, reports, { json: flags.json === true, ...(flags.output === undefined ? {} : { output: flags.output }), ...(flags.html === undefined ? {} : { html: flags.html }) });
+          return;
+        }
+        const report = await measure(command, measureOptions);
         const programStatus = report.signal !== null ? 128 + signalNumber(report.signal) : (report.exitCode ?? 1);
         process.exitCode = programStatus;
         for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
-        const rendered = flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${renderReportText(report)}\n`;
+        const rendered = flags.json === true ? `${JSON.stringify(toJsonDocument('perfcell-report', report), null, 2)}\n` : `${renderReportText(report)}\n`;
         const failures: string[] = [];
         if (flags.output !== undefined) {
           try {

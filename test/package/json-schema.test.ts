@@ -1,0 +1,112 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JSON_FORMATS } from '../../src/json-document.ts';
+import { reportBundle, REPORT_MIME } from '../../src/kernel/display.ts';
+import { parseCompareDocument } from '../../src/experiment/compare-document.ts';
+import { version } from '../../src/version.ts';
+import { cliPath } from '../support/fixtures.ts';
+
+/**
+ * Every JSON document perfcell writes, taken from the built CLI (real perf, real programs), is
+ * valid against its schema in schema/ and says its format, version and perfcell's version.
+ */
+const schemaDir = join(import.meta.dirname, '..', '..', 'schema');
+const samples = join(import.meta.dirname, '..', '..', 'samples', 'perf');
+const run = promisify(execFile);
+const perfcell = async (args: readonly string[], cwd?: string) => (await run(process.execPath, [cliPath, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 60_000, ...(cwd === undefined ? {} : { cwd }) })).stdout;
+
+const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, validateFormats: false });
+for (const file of readdirSync(schemaDir).filter((name) => name.endsWith('.schema.json'))) ajv.addSchema(JSON.parse(readFileSync(join(schemaDir, file), 'utf8')) as object);
+
+function expectValid(format: string, document: unknown): void {
+  const validate = ajv.getSchema(`https://github.com/perfcell/perfcell/schema/${format}.schema.json`);
+  expect(validate, `schema/${format}.schema.json`).toBeDefined();
+  const valid = validate!(document);
+  expect(valid ? [] : validate!.errors).toEqual([]);
+  expect(document).toMatchObject({ format, version: JSON_FORMATS[format as keyof typeof JSON_FORMATS], perfcell: version });
+}
+
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'perfcell-schema-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('JSON documents and their schemas', () => {
+  it('ships one schema per format, each draft 2020-12 and compiled by ajv in strict mode', () => {
+    const files = readdirSync(schemaDir).filter((name) => name.endsWith('.schema.json')).sort();
+    expect(files).toEqual(Object.keys(JSON_FORMATS).map((format) => `${format}.schema.json`).sort());
+    for (const file of files) expect((JSON.parse(readFileSync(join(schemaDir, file), 'utf8')) as { $schema: string }).$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+  });
+
+  it('run --json is a perfcell-report, and the kernel\'s report MIME holds the same', async () => {
+    const document = JSON.parse(await perfcell(['run', '--json', '--', 'sh', '-c', 'true'])) as Record<string, unknown>;
+    expectValid('perfcell-report', document);
+    const { format, version: _version, perfcell: _perfcell, ...report } = document;
+    void format;
+    expectValid('perfcell-report', reportBundle(report as never)[REPORT_MIME]);
+  });
+
+  it('run -r 3 --json is a perfcell-run-repeat whose means and σ are those of its runs', async () => {
+    const document = JSON.parse(await perfcell(['run', '-r', '3', '--json', '--', 'true'])) as { runs: Array<{ durationS: number }>; metrics: Record<string, { mean: number; stddev: number; n: number }> };
+    expectValid('perfcell-run-repeat', document);
+    expect(document.runs).toHaveLength(3);
+    const times = document.runs.map((report) => report.durationS);
+    const mean = times.reduce((a, b) => a + b, 0) / 3;
+    expect(document.metrics['time']!.n).toBe(3);
+    expect(document.metrics['time']!.mean).toBeCloseTo(mean, 12);
+    expect(document.metrics['time']!.stddev).toBeCloseTo(Math.sqrt(times.reduce((sum, t) => sum + (t - mean) ** 2, 0) / 2), 12);
+  });
+
+  it('run -r 3 prints mean ± σ per metric on stderr, and exits with the first failed run\'s status', async () => {
+    const failed = await run(process.execPath, [cliPath, 'run', '-r', '3', '--', 'sh', '-c', 'exit 3'], { encoding: 'utf8' }).then(() => null, (error: { code: number; stderr: string }) => error);
+    expect(failed?.code).toBe(3);
+    expect(failed?.stderr).toMatch(/^sh -c exit 3: 3 runs \(mean ± sample standard deviation\)$/m);
+    expect(failed?.stderr).toMatch(/^ {2}time +\d\.\d+s ± \d\.\d+s/m);
+    expect(failed?.stderr).toMatch(/^ {2}peak RSS +\d+\.\d MiB ± \d+\.\d MiB/m);
+  });
+
+  it('cells --json is a perfcell-cells', async () => {
+    const file = join(dir, 'cells.js');
+    writeFileSync(file, '// %% make\nconst rows = Array.from({ length: 1000 }, (_, i) => i);\n// %% sum\nrows.reduce((a, b) => a + b, 0);\n');
+    expectValid('perfcell-cells', JSON.parse(await perfcell(['cells', '--json', file])));
+  });
+
+  it('compare --json, --export-json and --save are one perfcell-compare, and a saved one is read back as a baseline', async () => {
+    const exported = join(dir, 'export.json');
+    const stdout = await perfcell(['compare', '--json', '--runs', '3', '--warmup', '0', '--export-json', exported, '--save', 'base', '--', 'true', 'sh -c true'], dir);
+    const document = JSON.parse(stdout) as object;
+    expectValid('perfcell-compare', document);
+    expect(JSON.parse(readFileSync(exported, 'utf8'))).toEqual(document);
+    const saved = join(dir, '.perfcell', 'base.json');
+    expectValid('perfcell-compare', JSON.parse(readFileSync(saved, 'utf8')));
+    expect(parseCompareDocument(readFileSync(saved, 'utf8'), saved).alternatives).toHaveLength(2);
+  });
+
+  it('attach --json is a perfcell-attach', async () => {
+    const { spawn } = await import('node:child_process');
+    const sleeper = spawn('sleep', ['5'], { stdio: 'ignore' });
+    try {
+      expectValid('perfcell-attach', JSON.parse(await perfcell(['attach', '--json', '--duration', '0.5', String(sleeper.pid)])));
+    } finally {
+      sleeper.kill();
+    }
+  });
+
+  it('parse --json and parse --summary --json are perfcell-parse-records and perfcell-parse-summary', async () => {
+    const file = join(samples, 'local-perf61-vm-pid-interval-comma.csv.txt');
+    expectValid('perfcell-parse-records', JSON.parse(await perfcell(['parse', '--json', file])));
+    expectValid('perfcell-parse-summary', JSON.parse(await perfcell(['parse', '--summary', '--json', file])));
+  });
+
+  it('doctor --json and events --json are perfcell-doctor and perfcell-events', async () => {
+    const doctor = await run(process.execPath, [cliPath, 'doctor', '--json'], { encoding: 'utf8' }).then((result) => result.stdout, (error: { stdout: string }) => error.stdout);
+    expectValid('perfcell-doctor', JSON.parse(doctor));
+    expectValid('perfcell-events', JSON.parse(await perfcell(['events', '--json'])));
+  });
+});
