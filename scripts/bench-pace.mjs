@@ -1,0 +1,222 @@
+#!/usr/bin/env node
+// Experiments at hyperfine's pace (issue 15): one run writes the `## Pace` section of BENCHMARKS.md.
+//
+//   npm run build && node scripts/bench-pace.mjs [--rounds 3] [--no-write]
+//
+// 1. compare of two short programs, and of `true` vs `true`, against hyperfine -N with the same
+//    warm-up and runs: wall time of each tool (perfcell's with and without its Node start-up, and
+//    what its runs alone took, from the document's cost block), and the mean times each reports.
+// 2. cells: a file of 200 trivial cells with perf (perf armed 0, 1 and 2 windows ahead) and
+//    without; what perf adds per cell. And whether arming further ahead disturbs a measured cell:
+//    the median time of 5 ms busy cells with perf armed 1 and 2 ahead.
+// 3. run: from the program's end (its own last CLOCK_MONOTONIC reading) to the report on stderr.
+// 4. the parser: push() and `perfcell parse` per format (scripts/bench-parser.mjs), and parse's
+//    start-up apart, so its own throughput shows.
+// Rounds alternate the variants, so slow drift of the load touches all alike; medians over rounds.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { machineLine, median, writeSection } from './lib/benchmarks-md.mjs';
+
+const args = process.argv.slice(2);
+const at = args.indexOf('--rounds');
+const ROUNDS = at === -1 ? 3 : Number(args[at + 1]);
+process.on('exit', (code) => {
+  if (code === 13) process.stderr.write('bench-pace: a stage never finished (a child that neither reported nor closed)\n');
+});
+const WARMUP = 2;
+const RUNS = 10;
+const cli = 'dist/src/cli/main.js';
+const dir = mkdtempSync(join(tmpdir(), 'perfcell-pace-'));
+const log = (text) => process.stderr.write(`${text}\n`);
+
+function build(name) {
+  const binary = join(dir, name);
+  execFileSync('cc', ['-O2', '-o', binary, `test/fixtures/${name}.c`]);
+  return binary;
+}
+const sleepMs = build('sleep-ms');
+const endStamp = build('end-stamp');
+
+const nowS = () => Number(process.hrtime.bigint()) / 1e9;
+function timed(file, argv, env = {}) {
+  const startS = nowS();
+  const result = spawnSync(file, argv, { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1', ...env } });
+  const wallS = nowS() - startS;
+  if (result.status !== 0) throw new Error(`${file} ${argv.join(' ')} failed (${result.status}): ${result.stderr.slice(-400)}`);
+  return { wallS, stdout: result.stdout, stderr: result.stderr };
+}
+const ms = (seconds) => `${(seconds * 1000).toFixed(1)} ms`;
+const pct = (ratio) => `${ratio >= 0 ? '+' : ''}${(100 * ratio).toFixed(1)}%`;
+
+// --- 1. compare against hyperfine -------------------------------------------------------------
+const startupS = [];
+for (let round = 0; round < ROUNDS * 2; round++) startupS.push(timed('node', [cli, '--version']).wallS);
+
+function hyperfine(commands) {
+  const file = join(dir, 'hyperfine.json');
+  const { wallS } = timed('hyperfine', ['-N', '-w', String(WARMUP), '-r', String(RUNS), '--style', 'none', '--export-json', file, ...commands]);
+  const means = JSON.parse(readFileSync(file, 'utf8')).results.map((result) => result.mean);
+  return { wallS, means };
+}
+function perfcellCompare(commands, perf) {
+  const { wallS, stdout } = timed('node', [cli, 'compare', '--warmup', String(WARMUP), '--runs', String(RUNS), '--json', ...(perf ? [] : ['--no-perf']), '--', ...commands]);
+  const document = JSON.parse(stdout);
+  const time = document.results.find((result) => result.metric.key === 'durationS');
+  return { wallS, runsS: document.cost?.totalS ?? Number.NaN, noiseFloorS: document.cost?.noiseFloorS ?? Number.NaN, means: time.summaries.map((summary) => summary.summary.mean) };
+}
+const pairs = [
+  { name: 'sleep-ms 7 vs sleep-ms 6', commands: [`${sleepMs} 7`, `${sleepMs} 6`] },
+  { name: 'true vs true', commands: ['true', 'true'] },
+];
+const compareRows = [];
+for (const pair of pairs) {
+  const samples = { hyperfine: [], perf: [], noPerf: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    samples.hyperfine.push(hyperfine(pair.commands));
+    samples.perf.push(perfcellCompare(pair.commands, true));
+    samples.noPerf.push(perfcellCompare(pair.commands, false));
+  }
+  const wall = (list) => median(list.map((sample) => sample.wallS));
+  const runs = (list) => median(list.map((sample) => sample.runsS));
+  const meanOf = (list, index) => median(list.map((sample) => sample.means[index]));
+  compareRows.push({
+    ...pair,
+    hyperfineS: wall(samples.hyperfine),
+    perfS: wall(samples.perf),
+    perfRunsS: runs(samples.perf),
+    noPerfS: wall(samples.noPerf),
+    noPerfRunsS: runs(samples.noPerf),
+    floorS: median(samples.perf.map((sample) => sample.noiseFloorS)),
+    means: [0, 1].map((index) => ({ hyperfine: meanOf(samples.hyperfine, index), perfcell: meanOf(samples.perf, index) })),
+  });
+  log(`compare ${pair.name} done`);
+}
+
+// --- 2. cells -----------------------------------------------------------------------------------
+const trivial = join(dir, 'trivial.js');
+writeFileSync(trivial, Array.from({ length: 200 }, (_, index) => `// %% cell ${index}\nglobalThis.x${index % 7} = ${index} + 1;`).join('\n'));
+const busy = join(dir, 'busy.js');
+writeFileSync(busy, Array.from({ length: 40 }, (_, index) => `// %% busy ${index}\n{ const until = performance.now() + 5; let n = 0; while (performance.now() < until) n++; }`).join('\n'));
+const cellVariants = [
+  { name: '--no-perf', flags: ['--no-perf'], depth: '1' },
+  { name: 'perf, not armed ahead', flags: ['-e', 'page-faults'], depth: '0' },
+  { name: 'perf armed 1 ahead (default)', flags: ['-e', 'page-faults'], depth: '1' },
+  { name: 'perf armed 2 ahead', flags: ['-e', 'page-faults'], depth: '2' },
+];
+const cellWall = cellVariants.map(() => []);
+const busyMedians = { 1: [], 2: [] };
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [index, variant] of cellVariants.entries()) {
+    cellWall[index].push(timed('node', [cli, 'cells', ...variant.flags, trivial], { PERFCELL_PREARM_DEPTH: variant.depth }).wallS);
+  }
+  for (const depth of [1, 2]) {
+    const { stdout } = timed('node', [cli, 'cells', '-e', 'page-faults', '--json', busy], { PERFCELL_PREARM_DEPTH: String(depth) });
+    busyMedians[depth].push(median(JSON.parse(stdout).cells.map((cell) => cell.report.durationS)));
+  }
+}
+const cellRows = cellVariants.map((variant, index) => ({ name: variant.name, wallS: median(cellWall[index]) }));
+const noPerfCellsS = cellRows[0].wallS;
+log('cells done');
+
+// --- 3. run: end to report ------------------------------------------------------------------------
+function endToReport() {
+  return new Promise((resolve) => {
+    const child = spawn('node', [cli, 'run', '-e', 'page-faults', '--', endStamp], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let endNs = null;
+    let done = false;
+    const check = () => {
+      if (done || endNs === null || !err.includes('page-faults')) return;
+      done = true;
+      resolve(Number(process.hrtime.bigint() - endNs) / 1e6);
+    };
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (endNs === null && out.includes('\n')) endNs = BigInt(out.split('\n')[0]);
+      check();
+    });
+    child.stderr.on('data', (chunk) => {
+      err += chunk;
+      check();
+    });
+    // A run whose report has no page-faults line (perf could not count under load) is left out.
+    child.on('close', () => {
+      if (!done) resolve(null);
+      done = true;
+    });
+  });
+}
+const latencies = [];
+let latencyMisses = 0;
+for (let run = 0; run < 10 * ROUNDS; run++) {
+  const latency = await endToReport();
+  if (latency === null) latencyMisses++;
+  else latencies.push(latency);
+}
+latencies.sort((a, b) => a - b);
+log('run latency done');
+
+// --- 4. parser ---------------------------------------------------------------------------------
+const parser = timed('node', ['scripts/bench-parser.mjs', '--runs', String(ROUNDS)]).stdout;
+const parserRows = parser.split('\n').filter((line) => /^\| (csv|human|json) \|/.test(line)).map((line) => {
+  const cells = line.split('|').map((cell) => cell.trim());
+  const number = (text) => Number(text.replace(/,/g, ''));
+  return { format: cells[1], push: number(cells[2]), pushCpu: number(cells[3]), cli: number(cells[5]) };
+});
+const oneLine = join(dir, 'one.csv');
+writeFileSync(oneLine, '     1.000000000,1,,page-faults,1000,100.00,,\n');
+const parseStartS = median(Array.from({ length: 5 }, () => timed('node', [cli, 'parse', oneLine]).wallS));
+log('parser done');
+
+rmSync(dir, { recursive: true, force: true });
+
+// --- the section ----------------------------------------------------------------------------------
+const [load1, load5] = loadavg();
+const startup = median(startupS);
+const compareTable = [
+  '| alternatives | hyperfine -N wall | perfcell compare wall | its runs alone | ratio of runs to hyperfine | --no-perf wall | --no-perf runs | noise floor cost | mean A: hyperfine / perfcell | mean B: hyperfine / perfcell |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...compareRows.map((row) =>
+    `| ${row.name.replace(sleepMs, 'sleep-ms')} | ${ms(row.hyperfineS)} | ${ms(row.perfS)} | ${ms(row.perfRunsS)} | ${(row.perfRunsS / row.hyperfineS).toFixed(2)}× | ${ms(row.noPerfS)} | ${ms(row.noPerfRunsS)} | ${ms(row.floorS)} | ${ms(row.means[0].hyperfine)} / ${ms(row.means[0].perfcell)} (${pct(row.means[0].perfcell / row.means[0].hyperfine - 1)}) | ${ms(row.means[1].hyperfine)} / ${ms(row.means[1].perfcell)} (${pct(row.means[1].perfcell / row.means[1].hyperfine - 1)}) |`),
+];
+const cellTable = [
+  '| cells of a 200-cell file | wall | added per cell vs --no-perf |',
+  '|---|---:|---:|',
+  ...cellRows.map((row, index) => `| ${row.name} | ${ms(row.wallS)} | ${index === 0 ? '—' : ms((row.wallS - noPerfCellsS) / 200)} |`),
+];
+const parserTable = [
+  '| format | `push()` lines/s | per CPU-second | `perfcell parse` lines/s | parse without its start-up | parse ÷ push() |',
+  '|---|---:|---:|---:|---:|---:|',
+  ...parserRows.map((row) => {
+    const cliS = 1_000_000 / row.cli;
+    const ownRate = 1_000_000 / Math.max(1e-9, cliS - parseStartS);
+    return `| ${row.format} | ${row.push.toLocaleString('en-US')} | ${row.pushCpu.toLocaleString('en-US')} | ${row.cli.toLocaleString('en-US')} | ${Math.round(ownRate).toLocaleString('en-US')} | ${(ownRate / row.push).toFixed(2)} |`;
+  }),
+];
+const section = `
+Command: \`npm run build && node scripts/bench-pace.mjs\` (${ROUNDS} rounds, medians; ${machineLine()}; load average ${load1.toFixed(1)} / ${load5.toFixed(1)} over 1 / 5 min at the end: the 2 vCPUs were shared with other work).
+
+**compare vs hyperfine** (\`hyperfine -N -w ${WARMUP} -r ${RUNS}\` and \`perfcell compare --warmup ${WARMUP} --runs ${RUNS}\`, default events; perfcell also runs the noise floor, \`true\`, as many times). perfcell's wall includes Node's start-up and loading the CLI (\`perfcell --version\`: ${ms(startup)}); "its runs alone" is the document's \`cost.totalS\`, every run's wall time with its hand-overs to perf. Target: within 2× of hyperfine's wall, means within 2%.
+
+${compareTable.join('\n')}
+
+**cells**: what perf adds per cell of a file of 200 one-line cells (target ≤ 3 ms).
+
+${cellTable.join('\n')}
+
+Arming further ahead starts the next windows' perf while a cell runs. A 5 ms busy cell (40 of them, median time per cell): armed 1 ahead ${ms(median(busyMedians[1]))}, armed 2 ahead ${ms(median(busyMedians[2]))} (${pct(median(busyMedians[2]) / median(busyMedians[1]) - 1)}).
+
+**run**: from the program's end (its last CLOCK_MONOTONIC reading) to the report on stderr, ${latencies.length} runs: median **${ms(median(latencies) / 1000)}**, best ${ms(latencies[0] / 1000)}, p90 ${ms(latencies[Math.floor(latencies.length * 0.9)] / 1000)} (target ≤ 5 ms median)${latencyMisses === 0 ? '' : `; ${latencyMisses} runs without a page-faults line left out`}.
+
+**parser** (scripts/bench-parser.mjs, 1,000,000 lines per format, median of ${ROUNDS}; \`perfcell parse\` start-up on a one-line file: ${ms(parseStartS)}). Target: push() ≥ 1M lines/s per format on a quiet machine, parse ≥ 70% of push().
+
+${parserTable.join('\n')}
+`;
+console.log(section);
+if (!args.includes('--no-write')) {
+  writeSection('Pace', section);
+  log('wrote the Pace section of BENCHMARKS.md');
+}
