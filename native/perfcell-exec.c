@@ -127,6 +127,12 @@ int main(int argc, char **argv) {
     close(gate);
     close(release[1]);
     for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) signal(stop_signals[i], SIG_DFL);
+    /* Node may have made a shared stdio pipe non-blocking (O_NONBLOCK lives on the open file, which
+       the program shares): a program expects blocking stdio, or `seq … | head` fails with EAGAIN. */
+    for (int fd = 0; fd <= 2; fd++) {
+      int flags = fcntl(fd, F_GETFL);
+      if (flags >= 0 && (flags & O_NONBLOCK)) fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    }
     char path[PATH_MAX];
     const char *file = resolve(argv[3], path, sizeof path);
     /* Everything touched after the release, touched now. */

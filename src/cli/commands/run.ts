@@ -65,6 +65,11 @@ perfcell then reports and exits 128+n.`,
     )
     .action(async (command: string[], flags: RunFlags) => {
       prepareFormatters();
+      // Node makes a pipe non-blocking (O_NONBLOCK, on the open file the program shares) the first
+      // time process.stdout or process.stderr is touched: done now, before the program starts (its
+      // spawn gives it blocking stdio), not while it runs, where `seq … | head` would fail with EAGAIN.
+      void process.stdout.writable;
+      void process.stderr.writable;
       const jsonOnStdout = flags.json === true && flags.output === undefined;
       if (flags.output !== undefined) ensureFolderOf(flags.output);
       const releaseSignals = holdInterruptions();
