@@ -11,7 +11,7 @@ import { monotonicNs } from './clock.ts';
 import { watchTreeMemory } from './tree-memory.ts';
 import { holdInterruptions, onInterruption } from './interruption.ts';
 
-/** Said once per process, on stderr, the first time a program runs without the gate. */
+/** Said once per process, in the first ungated report's warnings (which the commands print on stderr). */
 export const UNGATED_WARNING =
   'perfcell-exec (the exec gate) is not built for this machine and no C compiler was found: programs run without it, so ' +
   'counting starts when perf attaches (a short program can end before), the peak RSS is sampled every 10 ms rather than ' +
@@ -38,10 +38,6 @@ function childrenCpuS(): { userS: number; systemS: number } {
 export async function runUngated(command: readonly string[], options: MeasureOptions = {}): Promise<CommandReport> {
   const [file, ...args] = command;
   if (file === undefined) throw new UsageError('no command to run (usage: perfcell run [options] -- CMD ARGS...)');
-  if (!warned) {
-    warned = true;
-    process.stderr.write(`warning: ${UNGATED_WARNING}\n`);
-  }
   const perfOptions = resolvePerfOptions(options);
   const warnings: string[] = [];
   const startedAt = new Date().toISOString();
@@ -105,7 +101,11 @@ export async function runUngated(command: readonly string[], options: MeasureOpt
       counters = built.counters;
       warnings.push(...built.notes);
     }
-    warnings.push('no exec gate: counters from perf\'s attach, peak RSS sampled every 10 ms (install gcc for exact figures)');
+    // Once per process (a compare or a REPL session runs many): its peakMethod says it for every report.
+    if (!warned) {
+      warned = true;
+      warnings.push(UNGATED_WARNING);
+    }
     const memory = treeMemory!.finish(0);
     const durationS = Number(endNs - startNs) / 1e9;
     return {
