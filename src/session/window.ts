@@ -100,7 +100,9 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
           await enabled;
         } catch (error: unknown) {
           perf = null;
-          if (perfOptions.explicit || !(error instanceof PerfError)) {
+          // A perf that never acknowledged was killed: the command goes on without counters, even with -e.
+          const isNoAck = error instanceof PerfError && error.code === 'PERF_NO_ACK';
+          if (!isNoAck && (perfOptions.explicit || !(error instanceof PerfError))) {
             releaseSelf();
             throw error;
           }

@@ -13,10 +13,17 @@
 mode=${FAKE_PERF_MODE:-ok}
 [ "$1" = stat ] || exit 1
 events=page-faults
+control=no
 while [ $# -gt 0 ]; do
   [ "$1" = -e ] && events=$2
+  [ "$1" = --control ] && control=yes
+  if [ "$1" = -- ]; then shift; break; fi
   shift
 done
+if [ $control = no ]; then
+  # perfcell's probes (perf stat -e EVENT -- true): count nothing, run the command.
+  [ "$mode" = refuse ] || { "$@"; exit $?; }
+fi
 if [ "$mode" = refuse ]; then
   printf 'Error:\nAccess to performance monitoring and observability operations is limited.\nConsider adjusting /proc/sys/kernel/perf_event_paranoid setting to open\naccess to performance monitoring and observability operations for processes\nwithout CAP_PERFMON, CAP_SYS_PTRACE or CAP_SYS_ADMIN Linux capability.\nThe current value is 3:\n' >&2
   exit 255

@@ -199,6 +199,11 @@ describe.concurrent('fault matrix: perf faults (a fake perf through PERFCELL_PER
   it('a perf path that does not exist: exit 1, named', async () => {
     expectOutcome(await perfcell(['run', '-e', 'page-faults', '--', 'true'], { env: { PERFCELL_PERF: '/nonexistent/perf' } }), 1, /^error: perf not found/);
   });
+  it('cells with a perf that never acks, events asked for: every cell measured without counters, with a warning', async () => {
+    const outcome = await perfcell(['cells', '--json', '-e', 'page-faults', exitCell.replace('exit.js', 'alts.js')], { env: fake('no-ack') });
+    expectOutcome(outcome, 1, /^warning: perf did not acknowledge within 1 s and was killed \(check perf alone: perfcell doctor\); measuring RAM, time and CPU only$/);
+    expect(json(outcome.stdout).cells.map((cell: { title: string }) => cell.title)).toEqual(['set-up', 'fast', 'slow', 'check']);
+  }, 30_000);
   it('compare with a perf that never acks: every run measured without counters', async () => {
     const outcome = await perfcell(['compare', '--runs', '2', '--warmup', '0', '--json', '-e', 'page-faults', '--', 'true'], { env: fake('no-ack') });
     expectOutcome(outcome, 0, /^warning: perf did not acknowledge within 1 s/);
