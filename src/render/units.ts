@@ -12,30 +12,19 @@ export function formatSeconds(seconds: number): string {
   return `${seconds.toFixed(1)}s`;
 }
 
-// Made on first use: a NumberFormat loads ICU data, about 7 MiB of RSS, which importing this
-// module for formatMiB must not cost the measured REPL process.
-let grouping: Intl.NumberFormat | undefined;
-let decimals: Intl.NumberFormat | undefined;
-
-/** 8,823 for counts; two decimals for small fractional values (task-clock msec). */
 /**
- * Builds the number formatters now. Building one loads ICU data (about 25 ms and 7 MiB), so
- * commands that print a report after an external program call this before it starts, keeping
- * that cost out of the time from the program's end to its report.
+ * Kept for callers that prepared Intl formatters before a program started: formatCount no longer
+ * uses Intl.NumberFormat (building one loaded ICU data, ~25 ms and ~7 MiB, on every `run`'s start).
  */
-export function prepareFormatters(): void {
-  formatCount(1000);
-  formatCount(0.5);
-}
+export function prepareFormatters(): void {}
 
+/** 8,823 for counts; up to two decimals for small fractional values (task-clock msec): en-US grouping, rounded half away from zero. */
 export function formatCount(value: number | null): string {
   if (value === null) return '?';
-  if (Math.abs(value) >= 100 || Number.isInteger(value)) {
-    grouping ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-    return grouping.format(value);
-  }
-  decimals ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
-  return decimals.format(value);
+  if (!Number.isFinite(value)) return String(value);
+  if (Math.abs(value) < 100 && !Number.isInteger(value)) return String(Number(value.toFixed(2)));
+  const rounded = Math.sign(value) * Math.round(Math.abs(value));
+  return String(rounded === 0 ? 0 : rounded).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 export function formatPct(pct: number | null): string {
