@@ -195,6 +195,8 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
         uniqueContextId,
         objectGroup: OBJECT_GROUP,
         silent: true,
+        // --cell-timeout also ends a synchronous endless loop: V8 terminates the evaluation.
+        ...(options.timeoutS == null ? {} : { timeout: Math.max(1, Math.round(options.timeoutS * 1000)) }),
       });
       // The inspector holds every result it hands out until its group is released.
       void post('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP }).catch(() => undefined);

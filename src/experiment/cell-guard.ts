@@ -88,10 +88,14 @@ export function guardCells(inner: CellEvaluator, options: CellGuardOptions): Cel
         cleanups.push(onInterruption(({ signal }) => finish({ ok: false, failure: plainFailure(`interrupted by ${signal} while the cell ran`) })));
         if (options.timeoutS != null) {
           const timeoutS = options.timeoutS;
-          const timer = setTimeout(() => finish({ ok: false, failure: plainFailure(`the cell did not finish within ${timeoutS} s (--cell-timeout ${timeoutS})`) }), timeoutS * 1000);
+          const timer = setTimeout(() => finish({ ok: false, failure: timeoutFailure(timeoutS) }), timeoutS * 1000);
           cleanups.push(() => clearTimeout(timer));
         }
-        inner.run(cell).then(finish, (error: unknown) => finish({ ok: false, failure: failureOf(error, 'the cell failed') }));
+        inner.run(cell).then(finish, (error: unknown) => {
+          // The inspector's own timeout ended a synchronous loop: the same failure as the timer's.
+          const isTerminated = options.timeoutS != null && error instanceof Error && /Execution was terminated/.test(error.message);
+          finish({ ok: false, failure: isTerminated ? timeoutFailure(options.timeoutS ?? 0) : failureOf(error, 'the cell failed') });
+        });
       });
     },
     close() {
@@ -112,6 +116,10 @@ export function guardCells(inner: CellEvaluator, options: CellGuardOptions): Cel
 
 function exitMessage(code: number): string {
   return `the cell called process.exit(${code}) (perfcell stops there and exits ${code}; --keep-going runs the other cells)`;
+}
+
+function timeoutFailure(timeoutS: number): CellFailure {
+  return plainFailure(`the cell did not finish within ${timeoutS} s (--cell-timeout ${timeoutS})`);
 }
 
 function plainFailure(message: string): CellFailure {

@@ -55,3 +55,14 @@ describe('guarded cells own their failures', () => {
     expect(next.ok).toBe(true);
   });
 });
+
+describe('--cell-timeout and a synchronous endless loop', () => {
+  it('ends the loop (V8 terminates the evaluation) and the scope goes on', async () => {
+    evaluator = createCellEvaluator('/tmp/guard.js', { timeoutS: 0.3 });
+    const outcome = await evaluator.run(evaluator.prepare(cell('const kept = 5;\nwhile (true) {}')));
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.failure.message).toBe('the cell did not finish within 0.3 s (--cell-timeout 0.3)');
+    const next = await evaluator.run(evaluator.prepare(cell('if (typeof kept !== "undefined" && kept !== 5) throw new Error("scope");')));
+    expect(next.ok).toBe(true);
+  });
+});
