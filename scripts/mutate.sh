@@ -113,7 +113,7 @@ for index in "${!names[@]}"; do
   cp "$work/original" "$copy/$file"
   echo "mutate: $name: $result ($((SECONDS - started)) s)" >&2
   selection=${tests[$index]// /, }
-  [[ -n "${patterns[$index]}" ]] && selection="$selection (-t '${patterns[$index]}')"
+  [[ -n "${patterns[$index]}" ]] && selection="$selection (-t '${patterns[$index]//|/\\|}')"
   rows+=("| $name | ${faults[$index]} | $result | $selection |")
 done
 
