@@ -118,7 +118,10 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
   session.post('Runtime.enable');
   // Held by the evaluator until close(): an unreferenced context is collected, and the
   // inspector then forgets its id ("uniqueContextId not found").
-  let context: vm.Context | null = vm.createContext({}, { name });
+  // `await import('x')` in a cell: node's own loader, as for the main script (a callback of our own
+  // would need --experimental-vm-modules); node flags that constant experimental, said here once instead.
+  silenceWarning(/USE_MAIN_CONTEXT_DEFAULT_LOADER/);
+  let context: vm.Context | null = vm.createContext({}, { name, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
   session.post('Runtime.disable');
   session.off('Runtime.executionContextCreated', onContext);
   if (uniqueContextId === null) throw new Error('the inspector did not announce the cells context (is node started with --inspect-brk elsewhere?)');
@@ -247,4 +250,20 @@ function addNodeGlobals(context: vm.Context, path: string, stdout: Writable | nu
     __filename: path,
     __dirname: dirname(path),
   });
+}
+
+const silenced: RegExp[] = [];
+
+/** Leaves node's process warnings whose message matches `pattern` unsaid from now on (node warns on the first dynamic import of a cell). */
+function silenceWarning(pattern: RegExp): void {
+  if (silenced.some((known) => known.source === pattern.source)) return;
+  if (silenced.length === 0) {
+    const original = process.emitWarning;
+    process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+      const message = typeof warning === 'string' ? warning : warning.message;
+      if (silenced.some((known) => known.test(message))) return;
+      (original as (...args: unknown[]) => void).call(process, warning, ...rest);
+    }) as typeof process.emitWarning;
+  }
+  silenced.push(pattern);
 }

@@ -2,6 +2,7 @@ import repl, { Recoverable } from 'node:repl';
 import { PassThrough, Writable } from 'node:stream';
 import { exposeGc } from './expose-gc.ts';
 import { prepareSource, type TypeScriptMode } from './typescript.ts';
+import { rewriteStaticImports } from './static-imports.ts';
 
 type EvalCallback = (error: Error | null, result?: unknown) => void;
 
@@ -74,7 +75,7 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
 
   let queue: Promise<unknown> = Promise.resolve();
   const run = async (code: string): Promise<unknown> => {
-    const source = await prepareSource(code, typescript);
+    const source = await prepareSource(rewriteStaticImports(code), typescript);
     if (source.kind !== 'javascript') throw new SyntaxError(source.message);
     return new Promise((resolve, reject) => {
       pending = { reject, thrown: null };

@@ -4,6 +4,7 @@ import { prepareWindow, type MeasurementWindow } from '../session/window.ts';
 import type { MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
 import { classifyJavaScript, stripTypes, type TypeScriptMode } from './typescript.ts';
+import { rewriteStaticImports } from './static-imports.ts';
 import { keptAliveNote, outcomeOfThrow, throwNote } from './report-notes.ts';
 import { createWindowSlot } from './window-slot.ts';
 import { monotonicNs } from '../session/clock.ts';
@@ -128,7 +129,9 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     });
   };
 
-  async function run(command: Command, code: string, context: Context, file: string, callback: EvalCallback): Promise<void> {
+  async function run(command: Command, typed: string, context: Context, file: string, callback: EvalCallback): Promise<void> {
+    // `import … from` as the REPL can run it (await import()), before V8 or esbuild read it.
+    const code = rewriteStaticImports(typed);
     const verdict = typescript === true ? 'invalid' : classifyJavaScript(code);
     let source = code;
     if (verdict !== 'valid') {
