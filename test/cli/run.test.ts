@@ -91,6 +91,14 @@ describe('perfcell run', () => {
     expect(report.counters.backend).toBe('none');
   });
 
+  // needs no perf: it hides perf from the PATH
+  it('still measures RAM and time, with a warning, when perf is missing and no event was asked for', async () => {
+    const result = await perfcell(['run', '--', process.execPath, '-e', '0'], { env: { PATH: '/nonexistent' } });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(/^warning: perf .*not.*found.*; measuring RAM, time and CPU only$/m);
+    expect(result.stderr).toMatch(/peaked \d+\.\d MiB RAM/);
+  });
+
   it('names a missing program in one line and exits 2', async () => {
     const result = await perfcell(['run', '--no-perf', '--', 'no-such-program-xyz']);
     expect(result.exitCode).toBe(2);
@@ -123,13 +131,6 @@ describe.runIf(perfUsable)('perfcell run with real perf', () => {
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe("error: unknown perf event 'no-such-event' (see perf list, or drop it from -e)");
-  });
-
-  it('still measures RAM and time, with a warning, when perf is missing and no event was asked for', async () => {
-    const result = await perfcell(['run', '--', process.execPath, '-e', '0'], { env: { PATH: '/nonexistent' } });
-    expect(result.exitCode).toBe(0);
-    expect(result.stderr).toMatch(/^warning: perf .*not.*found.*; measuring RAM, time and CPU only$/m);
-    expect(result.stderr).toMatch(/peaked \d+\.\d MiB RAM/);
   });
 
   it.runIf(nobodyCanRun)('run as an ordinary user, matches cache-misses:u style names and says what :u means', async () => {
