@@ -27,7 +27,14 @@ process.on('exit', (code) => {
 });
 const WARMUP = 2;
 const RUNS = 10;
-const cli = 'dist/src/cli/main.js';
+// The CLI as users get it: package.json's bin (the bundle where the build makes one).
+const cli = (() => {
+  try {
+    return JSON.parse(readFileSync('package.json', 'utf8')).bin?.perfcell?.replace(/^\.\//, '') ?? 'dist/src/cli/main.js';
+  } catch {
+    return 'dist/src/cli/main.js';
+  }
+})();
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-pace-'));
 const log = (text) => process.stderr.write(`${text}\n`);
 
@@ -160,7 +167,14 @@ latencies.sort((a, b) => a - b);
 log('run latency done');
 
 // --- 4. parser ---------------------------------------------------------------------------------
-const parser = timed('node', ['scripts/bench-parser.mjs', '--runs', String(ROUNDS)]).stdout;
+let parser = '';
+let parserProblem = null;
+try {
+  parser = timed('node', ['scripts/bench-parser.mjs', '--runs', String(ROUNDS)]).stdout;
+} catch (error) {
+  parserProblem = String(error.message).split('\n')[0];
+  log(`parser stage failed: ${parserProblem}`);
+}
 const parserRows = parser.split('\n').filter((line) => /^\| (csv|human|json) \|/.test(line)).map((line) => {
   const cells = line.split('|').map((cell) => cell.trim());
   const number = (text) => Number(text.replace(/,/g, ''));
@@ -199,7 +213,7 @@ const parserTable = [
 const section = `
 Command: \`npm run build && node scripts/bench-pace.mjs\` (${ROUNDS} rounds, medians; ${machineLine()}; load average ${load1.toFixed(1)} / ${load5.toFixed(1)} over 1 / 5 min at the end: the 2 vCPUs were shared with other work).
 
-**compare vs hyperfine** (\`hyperfine -N -w ${WARMUP} -r ${RUNS}\` and \`perfcell compare --warmup ${WARMUP} --runs ${RUNS}\`, default events; perfcell also runs the noise floor, \`true\`, as many times). perfcell's wall includes Node's start-up and loading the CLI (\`perfcell --version\`: ${ms(startup)}); "its runs alone" is the document's \`cost.totalS\`, every run's wall time with its hand-overs to perf. Target: within 2× of hyperfine's wall, means within 2%.
+**compare vs hyperfine** (\`hyperfine -N -w ${WARMUP} -r ${RUNS}\` and \`perfcell compare --warmup ${WARMUP} --runs ${RUNS}\`, default events; perfcell also runs the noise floor, \`true\`, as many times). perfcell's wall includes Node's start-up and loading the CLI (\`${cli}\`; \`perfcell --version\`: ${ms(startup)}); "its runs alone" is the document's \`cost.totalS\`, every run's wall time with its hand-overs to perf. Target: within 2× of hyperfine's wall, means within 2%.
 
 ${compareTable.join('\n')}
 
@@ -213,7 +227,7 @@ Arming further ahead starts the next windows' perf while a cell runs. A 5 ms bus
 
 **parser** (scripts/bench-parser.mjs, 1,000,000 lines per format, median of ${ROUNDS}; \`perfcell parse\` start-up on a one-line file: ${ms(parseStartS)}). Target: push() ≥ 1M lines/s per format on a quiet machine, parse ≥ 70% of push().
 
-${parserTable.join('\n')}
+${parserProblem === null ? parserTable.join('\n') : `not measured this run: ${parserProblem}`}
 `;
 console.log(section);
 if (!args.includes('--no-write')) {
