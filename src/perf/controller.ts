@@ -138,7 +138,14 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
       lastLineNs = monotonicNs();
       const text = line.trim();
       if (text === MARKER_ENABLED) phase = 'enabled';
-      else if (text === MARKER_DISABLED) { if (phase === 'enabled') phase = 'after'; }
+      else if (text === MARKER_DISABLED) {
+        if (phase === 'enabled') phase = 'after';
+        // perf -D -1 prints this at its interval clock's zero, before any command of ours, while we
+        // wait for it (idle): its arrival bounds perf's zero tightly. Interval lines alone would not
+        // when a command blocks the event loop from its start: all arrive late, the zero comes out
+        // late, and the window's last intervals were cut (a 16,384-page fill read as 9,502).
+        else if (phase === 'before' && (perfZeroNs === null || lastLineNs < perfZeroNs)) perfZeroNs = lastLineNs;
+      }
       else {
         const found = parser.push(line);
         for (const record of found) onRecord(record);
