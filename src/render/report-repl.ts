@@ -11,6 +11,10 @@ export interface ReplRenderOptions {
   readonly eventOrder?: readonly string[];
   /** Extra lines under the report (outcome, one-time hints), already worded. */
   readonly notes?: readonly string[];
+  /** Columns to fit (the terminal's width): longer lines wrap at a word, continued under the indent. */
+  readonly width?: number;
+  /** One line per command, as ipython-memory-usage prints it: used, time, peak above final, current RAM. */
+  readonly compact?: boolean;
 }
 
 /**
@@ -24,6 +28,15 @@ export interface ReplRenderOptions {
  *        cache-misses 500,000 (1,000,000/s, scaled from 50% of the time)   cache-references 2,000,000 (4,000,000/s)   miss ratio 25.0%
  */
 export function renderReplReport(report: CommandReport, options: ReplRenderOptions = {}): string {
+  const { memory } = report;
+  if (options.compact === true) {
+    return `${report.label} used ${formatMiB(memory.usedBytes)} RAM in ${formatSeconds(report.durationS)}, peaked ${formatMiB(memory.peakAboveFinalBytes)} above final usage, current RAM usage now ${formatMiB(memory.rssAfterBytes)}`;
+  }
+  const full = renderFullReport(report, options);
+  return options.width === undefined ? full : fitToWidth(full, options.width, report.label.length + 1);
+}
+
+function renderFullReport(report: CommandReport, options: ReplRenderOptions): string {
   const indent = ' '.repeat(report.label.length + 1);
   const { memory, cpu } = report;
   const lines = [
@@ -98,4 +111,46 @@ export function formatCountPlain(value: number | null): string {
 
 function signedMiB(bytes: number): string {
   return `${bytes >= 0 ? '+' : ''}${formatMiB(bytes)}`;
+}
+
+/**
+ * Each line of `text` wrapped to `width` columns at a space (never inside a word; a single word
+ * longer than a line stays whole), its continuations indented by `indent` (at most half the width).
+ * The counters' three-space gaps are preferred break points: an event and its figures stay together.
+ * @example fitToWidth('In [1] used 1.0 MiB RAM in 0.01s', 20, 7) // 'In [1] used 1.0 MiB\n       RAM in 0.01s'
+ */
+export function fitToWidth(text: string, width: number, indent: number): string {
+  const pad = ' '.repeat(Math.min(indent, Math.floor(width / 2)));
+  return text
+    .split('\n')
+    .flatMap((line) => {
+      if (line.length <= width) return [line];
+      const out: string[] = [];
+      let current = /^ */.exec(line)![0];
+      const hasText = (): boolean => current.trim() !== '';
+      const newLine = (): void => {
+        out.push(current.trimEnd());
+        current = pad;
+      };
+      // Groups are separated by three or more spaces; each keeps the spaces before it.
+      for (const group of line.slice(current.length).match(/(?:^| {3,})\S(?:.*?\S)?(?= {3,}|$)/g) ?? []) {
+        if (current.length + group.length <= width) {
+          current += hasText() ? group : group.trimStart();
+          continue;
+        }
+        if (hasText() && pad.length + group.trimStart().length <= width) {
+          newLine();
+          current += group.trimStart();
+          continue;
+        }
+        // A group longer than a line: word by word, each word with the spaces before it.
+        for (const word of group.match(/\s*\S+/g) ?? []) {
+          if (hasText() && current.length + word.length > width) newLine();
+          current += hasText() ? word : word.trimStart();
+        }
+      }
+      out.push(current.trimEnd());
+      return out;
+    })
+    .join('\n');
 }

@@ -5,6 +5,7 @@ import { sparkline } from './sparkline.ts';
 import { formatCount, formatMiB, formatSeconds } from './units.ts';
 import { renderGcLine } from './gc-line.ts';
 import { cpuText, peakMethodText, settleNote } from './cpu-text.ts';
+import { fitToWidth } from './report-repl.ts';
 
 export interface RenderOptions {
   readonly width?: number;
@@ -19,7 +20,10 @@ export interface RenderOptions {
  *        cache-misses  8,823/s  total 7,999  (4 samples: 6,273 382 441 1,103)  ▁▁▂▇
  */
 export function renderReportText(report: CommandReport, options: RenderOptions = {}): string {
-  const indent = ' '.repeat(report.label.length + 1);
+  const { width } = options;
+  // Fitted to a width: a label longer than a third of it does not push every line to the right.
+  const indentWidth = width === undefined || report.label.length + 1 <= Math.floor(width / 3) ? report.label.length + 1 : 2;
+  const indent = ' '.repeat(indentWidth);
   const lines = [headline(report)];
   const settled = settleNote(report.memory);
   if (settled !== null) lines.push(indent + settled);
@@ -33,14 +37,22 @@ export function renderReportText(report: CommandReport, options: RenderOptions =
   if (gcLine !== null) lines.push(indent + gcLine);
   const events = report.counters.events;
   const nameWidth = Math.max(0, ...events.map((event) => event.event.length));
-  for (const event of events) lines.push(indent + eventLine(event, nameWidth, options.maxSamples ?? 8));
+  for (const event of events) {
+    const aligned = indent + eventLine(event, nameWidth, options.maxSamples ?? 8);
+    // Too long for the width: the names' alignment padding goes first.
+    const line = width !== undefined && aligned.length > width ? aligned.replace(/^(\s*\S+) {3,}/, '$1  ') : aligned;
+    // Narrow: the sparkline goes on its own line, under the event's name.
+    const spark = / {2}([▁▂▃▄▅▆▇█]+)$/.exec(line);
+    if (width !== undefined && line.length > width && spark !== null) lines.push(line.slice(0, spark.index), `${indent}  ${spark[1]}`);
+    else lines.push(line);
+  }
   const derived = derivedLine(report);
   if (derived) lines.push(indent + derived);
   if (report.counters.unsupported.length > 0) {
     const names = report.counters.unsupported.map((event) => event.event).join(', ');
     lines.push(`${indent}${names}: ${report.counters.unsupported[0]?.reason ?? 'not supported'}`);
   }
-  return lines.join('\n');
+  return width === undefined ? lines.join('\n') : fitToWidth(lines.join('\n'), width, indentWidth);
 }
 
 function headline(report: CommandReport): string {

@@ -10,6 +10,7 @@ import { InputGate } from './input-gate.ts';
 import { measureReplCommands, type ReplMeasurement } from './measured-eval.ts';
 import { createScopeTools, type ScopeTools } from './scope-tools.ts';
 import type { TypeScriptMode } from './typescript.ts';
+import { outputWidth } from '../render/terminal-width.ts';
 
 export interface StartReplOptions {
   /** perf set-up (events, intervalMs, perf: false for RAM/time/CPU only). */
@@ -26,6 +27,10 @@ export interface StartReplOptions {
   readonly historyPath?: string | null;
   /** One line on errorOutput saying how to drive the session (default true). */
   readonly banner?: boolean;
+  /** One report line per command, as ipython-memory-usage (default false). */
+  readonly compact?: boolean;
+  /** Columns the reports fit (default $COLUMNS, else the terminal's width; a pipe gets whole lines). */
+  readonly width?: number;
 }
 
 export interface StartedRepl {
@@ -86,7 +91,8 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
         allNotes.push(`<not supported>: ${NOT_SUPPORTED.exec(unsupported.reason)?.[1] ?? unsupported.reason} (said once)`);
       }
       const eventOrder = measurement.measure.events ?? DEFAULT_EVENTS;
-      output.write(`${renderReplReport(report, { eventOrder, notes: allNotes })}\n`);
+      const width = options.width ?? outputWidth(output as { isTTY?: boolean; columns?: number });
+      output.write(`${renderReplReport(report, { eventOrder, notes: allNotes, compact: options.compact === true, ...(width === undefined ? {} : { width }) })}\n`);
       for (const warning of newWarnings) errorOutput.write(`warning: ${warning}\n`);
     },
     onProblem(message) {

@@ -15,6 +15,10 @@ import { writeHtmlFile } from '../html-file.ts';
 import { parseEventList, parseIntervalMs } from '../options.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
 import { toJsonDocument } from '../../json-document.ts';
+import { outputWidth } from '../../render/terminal-width.ts';
+
+/** Columns the cells' reports fit on stdout. */
+const textWidth = outputWidth(process.stdout);
 
 interface CellsFlags {
   readonly events?: readonly string[];
@@ -113,7 +117,7 @@ export function registerCells(program: Command): void {
               if (!seenWarnings.has(warning)) process.stderr.write(`warning: ${warning}\n`);
               seenWarnings.add(warning);
             }
-            if (flags.json !== true) process.stdout.write(`${printed++ === 0 ? '' : '\n'}${renderReportText(run.report)}\n`);
+            if (flags.json !== true) process.stdout.write(`${printed++ === 0 ? '' : '\n'}${renderReportText(run.report, textWidth === undefined ? {} : { width: textWidth })}\n`);
             if (run.failure !== null) {
               process.stderr.write(`error: ${formatCellFailure(file, run.title, run.failure)}\n`);
               if (debug) process.stderr.write(`${run.failure.stack}\n`);

@@ -9,6 +9,7 @@ interface ReplFlags {
   readonly ts?: boolean;
   readonly report: boolean;
   readonly live: boolean;
+  readonly compact?: boolean;
 }
 
 /**
@@ -29,6 +30,7 @@ export function registerRepl(program: Command): void {
     .option('--no-ts', 'never read commands as TypeScript')
     .option('--no-report', 'start with reporting off (.start turns it on)')
     .option('--no-live', 'no live status line on stderr while a long command runs (drawn only on a terminal, after 1 s)')
+    .option('--compact', 'one report line per command (used, time, peak above final, current RAM), as ipython-memory-usage prints it')
     .action(async (flags: ReplFlags) => {
       const { startRepl } = await import('../../repl/start-repl.ts');
       const { liveWanted } = await import('../../live/live-wanted.ts');
@@ -42,6 +44,7 @@ export function registerRepl(program: Command): void {
         },
         typescript: flags.ts ?? 'auto',
         reporting: flags.report,
+        compact: flags.compact === true,
       });
       await closed;
       // Like node's own REPL: leaving it ends the process (stdin and timers the session made would keep it alive).

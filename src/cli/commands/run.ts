@@ -11,6 +11,7 @@ import { writeStdout } from '../stdout-guard.ts';
 import { parseEventList, parseIntervalMs } from '../options.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
 import { toJsonDocument } from '../../json-document.ts';
+import { outputWidth } from '../../render/terminal-width.ts';
 import type { MeasureOptions } from '../../session/options.ts';
 import type { CommandReport } from '../../session/report.ts';
 import { parseRepeat, writeRepeatedRuns } from '../run-repeat-output.ts';
@@ -94,7 +95,7 @@ perfcell then reports and exits 128+n.`,
         const programStatus = report.signal !== null ? 128 + signalNumber(report.signal) : (report.exitCode ?? 1);
         process.exitCode = programStatus;
         for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
-        const rendered = flags.json === true ? `${JSON.stringify(toJsonDocument('perfcell-report', report), null, 2)}\n` : `${renderReportText(report)}\n`;
+        const rendered = flags.json === true ? `${JSON.stringify(toJsonDocument('perfcell-report', report), null, 2)}\n` : `${renderReportText(report, flags.output === undefined ? fitted(process.stderr) : {})}\n`;
         const failures: string[] = [];
         if (flags.output !== undefined) {
           try {
@@ -134,4 +135,10 @@ perfcell then reports and exits 128+n.`,
 
 function signalNumber(name: string): number {
   return (constants.signals as Record<string, number | undefined>)[name] ?? 0;
+}
+
+/** Render options that fit `stream` ($COLUMNS, else the terminal's width; nothing for a pipe). */
+function fitted(stream: NodeJS.WriteStream): { width?: number } {
+  const width = outputWidth(stream);
+  return width === undefined ? {} : { width };
 }

@@ -1,0 +1,10 @@
+/**
+ * Columns a report should fit: $COLUMNS when it is a positive whole number, else the terminal's
+ * width when `stream` is one; undefined for a pipe or file (lines are left whole for programs).
+ * @example outputWidth({ isTTY: false }, { COLUMNS: '60' }) // 60
+ */
+export function outputWidth(stream: { readonly isTTY?: boolean; readonly columns?: number }, env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const fromEnv = Number(env['COLUMNS']);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return stream.isTTY === true && typeof stream.columns === 'number' && stream.columns > 0 ? stream.columns : undefined;
+}

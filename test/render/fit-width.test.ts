@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { fitToWidth, renderReplReport } from '../../src/render/report-repl.ts';
+import { renderReportText } from '../../src/render/report-text.ts';
+import type { CommandReport } from '../../src/session/report.ts';
+
+const MIB = 1024 * 1024;
+const event = (name: string, values: number[], unit = '') => ({
+  event: name, unit, status: 'counted' as const, total: values.reduce((a, b) => a + b, 0), countedSeconds: 0.4, perSecond: values.reduce((a, b) => a + b, 0) / 0.4,
+  samples: values.map((value, index) => ({ timeS: 0.1 * (index + 1), value })), min: Math.min(...values), max: Math.max(...values), lowestRunningPct: 100,
+});
+const report = (label: string): CommandReport => ({
+  label,
+  startedAt: '2026-12-01T00:00:00.000Z',
+  durationS: 0.41,
+  exitCode: 0,
+  signal: null,
+  memory: {
+    rssBeforeBytes: 48.3 * MIB, rssAfterBytes: 176.4 * MIB, usedBytes: 128.1 * MIB, peakRssBytes: 176.4 * MIB, peakAboveFinalBytes: 0, peakMethod: 'vmhwm-reset',
+    heap: { heapUsedDeltaBytes: 0, externalDeltaBytes: 128 * MIB, arrayBuffersDeltaBytes: 128 * MIB, heapUsedAfterBytes: 4 * MIB },
+  },
+  cpu: { systemMeanPct: 50, singleMaxPct: 100, perCpuPct: [0, 100], userS: 0.38, systemS: 0.02, ownPct: 98, machineWindowTooShort: false },
+  counters: {
+    backend: 'perf', simulated: false, intervalMs: 100,
+    events: [event('page-faults', [8_871, 449, 12_004, 3_310]), event('context-switches', [169, 14, 40, 2])],
+    unsupported: [{ event: 'cache-misses', reason: 'not supported on this machine (no PMU)' }],
+    derived: { missRatio: null, ipc: null, missesPerKiloInstruction: null },
+    pauseS: 0.001,
+  },
+  warnings: [],
+});
+const words = (text: string) => text.split(/\s+/).filter(Boolean);
+
+describe('reports fit the width (issue 13)', () => {
+  for (const width of [60, 120]) {
+    it(`the REPL's report at ${width} columns: every line fits, wrapped at spaces only (the words are the unwrapped report's)`, () => {
+      const whole = renderReplReport(report('In [12]'), { eventOrder: ['cache-misses', 'page-faults'] });
+      const fitted = renderReplReport(report('In [12]'), { eventOrder: ['cache-misses', 'page-faults'], width });
+      expect(whole.split('\n')[0]!.length).toBeGreaterThan(120);
+      for (const line of fitted.split('\n')) expect(line.length, line).toBeLessThanOrEqual(width);
+      expect(words(fitted)).toEqual(words(whole));
+      expect(fitted.split('\n').slice(1).every((line) => line.startsWith(' '))).toBe(true);
+    });
+
+    it(`run's report at ${width} columns: every line fits, a long label does not indent the rest, sparklines on their own line when narrow`, () => {
+      const label = 'node -e let a=[];for(let i=0;i<3e5;i++)a.push({i})';
+      const whole = renderReportText(report(label));
+      const fitted = renderReportText(report(label), { width });
+      for (const line of fitted.split('\n')) expect(line.length, line).toBeLessThanOrEqual(width);
+      expect(words(fitted)).toEqual(words(whole));
+      const sparkLines = fitted.split('\n').filter((line) => /[▁▂▃▄▅▆▇█]/.test(line));
+      expect(sparkLines).toHaveLength(2);
+      if (width === 60) for (const line of sparkLines) expect(line).toMatch(/^ +[▁▂▃▄▅▆▇█]+$/);
+      else for (const line of sparkLines) expect(line).toMatch(/total .*[▁▂▃▄▅▆▇█]+$/);
+    });
+  }
+
+  it('--compact is one line per command, as ipython-memory-usage prints it', () => {
+    expect(renderReplReport(report('In [3]'), { compact: true, width: 60 })).toBe('In [3] used 128.1 MiB RAM in 0.41s, peaked 0.0 MiB above final usage, current RAM usage now 176.4 MiB');
+  });
+
+  it('a word longer than the line stays whole', () => {
+    expect(fitToWidth('a verylongwordthatdoesnotfit b', 10, 2)).toBe('a\n  verylongwordthatdoesnotfit\n  b');
+  });
+});
