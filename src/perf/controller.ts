@@ -105,6 +105,9 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
   let groupRows = 0;
   let finalSeen: () => void = () => undefined;
   const finalGroup = new Promise<void>((resolve) => { finalSeen = resolve; });
+  // perf's "Events disabled" line, read: its arrival is our bound on perf's interval clock zero.
+  let zeroSeen: () => void = () => undefined;
+  const zeroLine = new Promise<void>((resolve) => { zeroSeen = resolve; });
   // Rows per interval: one per event (a group `{a,b}` is two; a hybrid CPU prints each generic
   // event once per core PMU), or as many as a whole interval had before, if more.
   let rowsPerInterval = countPerfEvents(options.events, corePmuCount());
@@ -144,7 +147,10 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
         // wait for it (idle): its arrival bounds perf's zero tightly. Interval lines alone would not
         // when a command blocks the event loop from its start: all arrive late, the zero comes out
         // late, and the window's last intervals were cut (a 16,384-page fill read as 9,502).
-        else if (phase === 'before' && (perfZeroNs === null || lastLineNs < perfZeroNs)) perfZeroNs = lastLineNs;
+        else if (phase === 'before') {
+          if (perfZeroNs === null || lastLineNs < perfZeroNs) perfZeroNs = lastLineNs;
+          zeroSeen();
+        }
       }
       else {
         const found = parser.push(line);
@@ -223,6 +229,13 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
     perfPid: subprocess.pid,
     async enable() {
       const ok = await send('enable');
+      // The ack (fd 4) and "Events disabled" (stderr, printed long before) can be handed to us in
+      // either order within one turn of the event loop. Were the command started first, a command
+      // that blocks the loop would delay that line, perf's zero would come out late, and stop()
+      // would take a normal tick for the final interval and cut the window (seen: 11,583 of 16,384
+      // page-faults). So the line is read before the command starts; it is there already, or
+      // within microseconds: only a perf that never prints it waits the 100 ms.
+      if (ok) await Promise.race([zeroLine, exit, new Promise((resolve) => setTimeout(resolve, 100).unref())]);
       enableAckNs = monotonicNs();
       if (!ok && ackTimedOut) {
         problem = new PerfError('PERF_NO_ACK', `perf did not acknowledge within ${ackTimeoutMs() / 1000} s and was killed (check perf alone: perfcell doctor)`);
