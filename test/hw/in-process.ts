@@ -1,6 +1,6 @@
 /**
  * Drivers of the in-process front ends (the REPL through a pty, `perfcell cells`, the library's
- * measure(fn)) against the replaying perf, shared by the committed tests and the pending 2% ones.
+ * measure(fn)) against the replaying perf, shared by the tests in test/hw.
  * A REPLAY: see hw-scenarios.ts for the captures its rows follow.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
