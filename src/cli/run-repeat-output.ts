@@ -8,6 +8,7 @@ import type { CommandReport } from '../session/report.ts';
 import { summarizeRuns } from '../session/run-repeat.ts';
 import { writeHtmlFile } from './html-file.ts';
 import { writeStdout } from './stdout-guard.ts';
+import { warningText } from '../render/terminal-width.ts';
 
 /** `-r N`: a whole number from 1. */
 export function parseRepeat(text: string): number {
@@ -30,7 +31,7 @@ function statusOf(report: CommandReport): number {
 export async function writeRepeatedRuns(command: readonly string[], reports: readonly CommandReport[], flags: { readonly json: boolean; readonly output?: string; readonly html?: string }): Promise<void> {
   const metrics = summarizeRuns(reports);
   const warnings = [...new Set(reports.flatMap((report) => report.warnings))];
-  for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+  for (const warning of warnings) process.stderr.write(warningText(warning, process.stderr));
   const failed = reports.find((report) => statusOf(report) !== 0);
   process.exitCode = failed === undefined ? 0 : statusOf(failed);
   const text = `${renderRepeatText(reports[0]?.label ?? command.join(' '), reports.length, metrics)}\n`;

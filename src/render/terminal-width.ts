@@ -1,3 +1,5 @@
+import { fitToWidth } from './report-repl.ts';
+
 /**
  * Columns a report should fit: $COLUMNS when it is a positive whole number, else the terminal's
  * width when `stream` is one; undefined for a pipe or file (lines are left whole for programs).
@@ -7,4 +9,15 @@ export function outputWidth(stream: { readonly isTTY?: boolean; readonly columns
   const fromEnv = Number(env['COLUMNS']);
   if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
   return stream.isTTY === true && typeof stream.columns === 'number' && stream.columns > 0 ? stream.columns : undefined;
+}
+
+/**
+ * `warning: TEXT` and a newline, wrapped at spaces to the stream's width (continuations indented
+ * under the text), or whole on a pipe.
+ * @example warningText('no hardware counters here', { isTTY: false }, { COLUMNS: '20' }) // 'warning: no hardware\n         counters here\n'
+ */
+export function warningText(text: string, stream: { readonly isTTY?: boolean; readonly columns?: number }, env: NodeJS.ProcessEnv = process.env): string {
+  const line = `warning: ${text}`;
+  const width = outputWidth(stream, env);
+  return `${width === undefined ? line : fitToWidth(line, width, 'warning: '.length)}\n`;
 }

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import repl, { type REPLServer } from 'node:repl';
-import { renderReplReport } from '../render/report-repl.ts';
+import { fitToWidth, renderReplReport } from '../render/report-repl.ts';
 import { DEFAULT_EVENTS, type MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
 import { defineDotCommands } from './dot-commands.ts';
@@ -10,7 +10,7 @@ import { InputGate } from './input-gate.ts';
 import { measureReplCommands, type ReplMeasurement } from './measured-eval.ts';
 import { createScopeTools, type ScopeTools } from './scope-tools.ts';
 import type { TypeScriptMode } from './typescript.ts';
-import { outputWidth } from '../render/terminal-width.ts';
+import { outputWidth, warningText } from '../render/terminal-width.ts';
 
 export interface StartReplOptions {
   /** perf set-up (events, intervalMs, perf: false for RAM/time/CPU only). */
@@ -66,7 +66,9 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
   const errorOutput = options.errorOutput ?? process.stderr;
   const gate = new InputGate(options.input ?? process.stdin);
   if (options.banner !== false) {
-    errorOutput.write('perfcell repl: every command is measured; .stop/.start, .events LIST, .interval MS, perfcell.last, gc() (.help for all)\n');
+    const banner = 'perfcell repl: every command is measured; .stop/.start, .events LIST, .interval MS, perfcell.last, gc() (.help for all)';
+    const bannerWidth = outputWidth(errorOutput as { isTTY?: boolean; columns?: number });
+    errorOutput.write(`${bannerWidth === undefined ? banner : fitToWidth(banner, bannerWidth, 2)}\n`);
   }
   const server = repl.start({
     prompt: 'In [1]: ',
@@ -93,7 +95,7 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
       const eventOrder = measurement.measure.events ?? DEFAULT_EVENTS;
       const width = options.width ?? outputWidth(output as { isTTY?: boolean; columns?: number });
       output.write(`${renderReplReport(report, { eventOrder, notes: allNotes, compact: options.compact === true, ...(width === undefined ? {} : { width }) })}\n`);
-      for (const warning of newWarnings) errorOutput.write(`warning: ${warning}\n`);
+      for (const warning of newWarnings) errorOutput.write(warningText(warning, errorOutput as { isTTY?: boolean; columns?: number }));
     },
     onProblem(message) {
       errorOutput.write(`error: ${message}\n`);

@@ -15,7 +15,7 @@ import { writeHtmlFile } from '../html-file.ts';
 import { parseEventList, parseIntervalMs } from '../options.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
 import { toJsonDocument } from '../../json-document.ts';
-import { outputWidth } from '../../render/terminal-width.ts';
+import { outputWidth, warningText } from '../../render/terminal-width.ts';
 
 /** Columns the cells' reports fit on stdout. */
 const textWidth = outputWidth(process.stdout);
@@ -114,7 +114,7 @@ export function registerCells(program: Command): void {
           keepGoing: flags.keepGoing === true,
           onCell: (run) => {
             for (const warning of run.report.warnings) {
-              if (!seenWarnings.has(warning)) process.stderr.write(`warning: ${warning}\n`);
+              if (!seenWarnings.has(warning)) process.stderr.write(warningText(warning, process.stderr));
               seenWarnings.add(warning);
             }
             if (flags.json !== true) process.stdout.write(`${printed++ === 0 ? '' : '\n'}${renderReportText(run.report, textWidth === undefined ? {} : { width: textWidth })}\n`);

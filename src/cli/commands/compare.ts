@@ -30,6 +30,7 @@ import { liveWanted } from '../../live/live-wanted.ts';
 import { startProgressTicker } from '../../live/progress-ticker.ts';
 import { lowestRunningPcts, mergeMultiplexNotes } from '../../session/counters.ts';
 import { toJsonDocument } from '../../json-document.ts';
+import { warningText } from '../../render/terminal-width.ts';
 
 interface CompareFlags {
   readonly cells?: readonly string[];
@@ -238,7 +239,7 @@ Examples:
         const allReports = reports.flat();
         // one multiplexing warning for all runs (each run's share differs a little), the lowest share named
         const warnings = mergeMultiplexNotes(allReports.flatMap((report) => report.warnings));
-        for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+        for (const warning of warnings) process.stderr.write(warningText(warning, process.stderr));
         hintCachegrind(allReports, flags, file === null);
 
         const saved = (alternative: Measurable, index: number): SavedAlternative => ({
@@ -288,7 +289,7 @@ Examples:
           if (unmatched.length > 0) process.stderr.write(`warning: the baseline has no alternative named ${unmatched.map((name) => `'${name}'`).join(', ')}; only same-named alternatives are compared with it\n`);
         }
 
-        for (const warning of document.warnings) if (!warnings.includes(warning)) process.stderr.write(`warning: ${warning}\n`);
+        for (const warning of document.warnings) if (!warnings.includes(warning)) process.stderr.write(warningText(warning, process.stderr));
         warnFailures(alternatives);
         const json = `${JSON.stringify(toJsonDocument('perfcell-compare', document), null, 2)}\n`;
         process.stdout.write(flags.json === true ? json : `${renderCompareText(document, { width: terminalWidth(process.stdout), verbose: flags.verbose === true, runningPct: lowestRunningPcts(reports.flat()) })}\n`);

@@ -11,7 +11,7 @@ import { writeStdout } from '../stdout-guard.ts';
 import { parseEventList, parseIntervalMs } from '../options.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
 import { toJsonDocument } from '../../json-document.ts';
-import { outputWidth } from '../../render/terminal-width.ts';
+import { outputWidth, warningText } from '../../render/terminal-width.ts';
 import type { MeasureOptions } from '../../session/options.ts';
 import type { CommandReport } from '../../session/report.ts';
 import { parseRepeat, writeRepeatedRuns } from '../run-repeat-output.ts';
@@ -94,7 +94,7 @@ perfcell then reports and exits 128+n.`,
         const report = await measure(command, measureOptions);
         const programStatus = report.signal !== null ? 128 + signalNumber(report.signal) : (report.exitCode ?? 1);
         process.exitCode = programStatus;
-        for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
+        for (const warning of report.warnings) process.stderr.write(warningText(warning, process.stderr));
         const rendered = flags.json === true ? `${JSON.stringify(toJsonDocument('perfcell-report', report), null, 2)}\n` : `${renderReportText(report, flags.output === undefined ? fitted(process.stderr) : {})}\n`;
         const failures: string[] = [];
         if (flags.output !== undefined) {
