@@ -6,7 +6,7 @@
 //      preload that runs inside another process is a file of its own (dist/app/gc-preload.cjs);
 //   3. the native gate and the live relay (scripts/build-native.mjs);
 //   4. dist/.build-stamp, LAST: test/global-setup.ts rebuilds when any input is newer than it.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,9 @@ process.chdir(root);
 const started = Date.now();
 
 // 1. Declarations and the per-file output.
-execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+// tsc emits even where it reports type errors: the bundles are still built from the sources, but
+// no stamp is written and the build fails at the end, so the tests never take such a build as good.
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 for (const dir of ['dist/src', 'dist/parsers']) {
   for (const file of walk(dir)) {
     // Maps of an earlier build that wrote them; no sources ship for them to point at.
@@ -78,6 +80,10 @@ for (const file of walk(app)) {
 execFileSync(process.execPath, ['scripts/build-native.mjs'], { stdio: 'inherit' });
 
 // 4. Last.
+if (tsc.status !== 0) {
+  console.error('build: tsc reported errors (above); dist/app is built, but dist/.build-stamp is not written');
+  process.exit(1);
+}
 writeFileSync('dist/.build-stamp', `${new Date().toISOString()} ${Date.now() - started} ms\n`);
 
 function walk(dir) {
