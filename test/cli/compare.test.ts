@@ -158,6 +158,9 @@ describe('perfcell compare: commands', () => {
     const csvColumns = csvHeader.split(',');
     // No field here holds a comma or quote except the verdict, which is last; the numbers come first.
     expect(csvRows.map((row) => pick(row.split(','), csvColumns, Number))).toEqual(expected);
+    // A comparison that ran to its end leaves the last column, partial, empty.
+    expect(csvColumns.at(-1)).toBe('partial');
+    for (const row of csvRows) expect(row.endsWith(','), row).toBe(true);
     // Wherever an interval is printed, "significant" is exactly "the interval excludes 1".
     for (const row of csvRows.map((line) => line.split(','))) {
       const at = (name: string) => row[csvColumns.indexOf(name)] ?? '';

@@ -233,7 +233,8 @@ describe.concurrent('fault matrix: compare', () => {
   it('SIGINT to the group after 3 s of compare --runs 60: exit 130, finished rounds printed and exported', async () => {
     const exported = join(dir, 'cmp-int', 'new', 'a.json');
     const markdown = join(dir, 'cmp-int', 'a.md');
-    const outcome = await perfcell(['compare', '--no-perf', '--runs', '60', '--export-json', exported, '--export-markdown', markdown, '--', 'sleep 0.1', 'sleep 0.12'], { signal: { name: 'SIGINT', toGroup: true, when: 3000 } });
+    const csv = join(dir, 'cmp-int', 'a.csv');
+    const outcome = await perfcell(['compare', '--no-perf', '--runs', '60', '--export-json', exported, '--export-markdown', markdown, '--export-csv', csv, '--', 'sleep 0.1', 'sleep 0.12'], { signal: { name: 'SIGINT', toGroup: true, when: 3000 } });
     expectOutcome(outcome, 130, /^perfcell: interrupted by SIGINT after \d+ complete rounds?; the results above are partial/);
     const document = json(readFileSync(exported, 'utf8'));
     expect(document.partial).toMatchObject({ reason: 'interrupted', signal: 'SIGINT' });
@@ -241,6 +242,11 @@ describe.concurrent('fault matrix: compare', () => {
     expect(document.alternatives[0].runs.length).toBeGreaterThanOrEqual(document.partial.completedRounds);
     expect(outcome.stdout).toMatch(/sleep 0\.12/);
     expect(readFileSync(markdown, 'utf8')).toMatch(/> interrupted by SIGINT/);
+    // CSV: a last column `partial` on every row (no comment line a CSV reader would take for the header).
+    const [header = '', ...rows] = readFileSync(csv, 'utf8').trimEnd().split('\n');
+    expect(header.split(',').at(-1)).toBe('partial');
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row.endsWith(`,interrupted by SIGINT after ${document.partial.completedRounds} complete round${document.partial.completedRounds === 1 ? '' : 's'}`), row).toBe(true);
   }, 30_000);
   it('SIGTERM to perfcell alone: exit 143, partial JSON on stdout', async () => {
     const outcome = await perfcell(['compare', '--no-perf', '--json', '--runs', '60', '--', 'sleep 0.1'], { signal: { name: 'SIGTERM', toGroup: false, when: 'sleep 0.1', thenMs: 1000 } });
