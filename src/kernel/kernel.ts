@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.ts';
 import { classifyJavaScript, stripTypes } from '../repl/typescript.ts';
-import { DEFAULT_EVENTS, type MeasureOptions } from '../session/options.ts';
+import { resolvePerfOptions, type MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
 import { version } from '../version.ts';
 import { createCellEngine, type CellEngine } from './cell-engine.ts';
@@ -138,7 +138,7 @@ export async function runKernel(options: KernelOptions): Promise<number> {
         notes.push(`<not supported>: ${NOT_SUPPORTED.exec(unsupported.reason)?.[1] ?? unsupported.reason} (said once)`);
       }
       for (const warning of run.report.newWarnings) notes.push(`warning: ${warning}`);
-      const eventOrder = engine.measurement.measure.events ?? DEFAULT_EVENTS;
+      const eventOrder = engine.measurement.measure.events ?? resolvePerfOptions({ ...engine.measurement.measure, perf: true }).events;
       await publish('display_data', { data: reportBundle(report, { eventOrder, notes }), metadata: {}, transient: {} }, request.header);
     }
     if (error === null) {

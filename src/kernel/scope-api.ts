@@ -1,6 +1,6 @@
 import { splitEventList } from '../repl/dot-commands.ts';
 import type { ReplMeasurement } from '../repl/measured-eval.ts';
-import { DEFAULT_EVENTS, DEFAULT_INTERVAL_MS } from '../session/options.ts';
+import { DEFAULT_INTERVAL_MS, resolvePerfOptions, type MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
 import { createScopeTools, type ScopeTools } from '../repl/scope-tools.ts';
 
@@ -16,6 +16,11 @@ export interface KernelScopeApi extends ScopeTools {
   events(...names: string[]): readonly string[];
   /** perf's sampling interval in ms; with an argument (whole ms ≥ 10), sets it from the next cell on. */
   interval(ms?: number): number;
+}
+
+/** The default set the next cell would count: the one this machine counts (perf/default-events.ts), as the REPL's `.events` says. */
+function defaultEvents(measure: MeasureOptions): readonly string[] {
+  return resolvePerfOptions({ ...measure, perf: true }).events;
 }
 
 /** `history`: the reports as the notebook shows them (labelled `In [N]` by execution count); default the measured eval's own. */
@@ -35,13 +40,13 @@ export function createScopeApi(measurement: ReplMeasurement, history: () => read
     start: () => measurement.start(),
     stop: () => measurement.stop(),
     events(...names) {
-      if (names.length === 0) return measurement.measure.events ?? DEFAULT_EVENTS;
+      if (names.length === 0) return measurement.measure.events ?? defaultEvents(measurement.measure);
       const wanted = splitEventList(names.join(','));
       const { events: _dropped, ...rest } = measurement.measure;
       void _dropped;
       if (wanted.length === 1 && wanted[0] === 'default') {
         measurement.configure({ ...rest, perf: true });
-        return DEFAULT_EVENTS;
+        return defaultEvents(rest);
       }
       if (wanted.length === 0) throw new TypeError('give event names, e.g. perfcell.events("page-faults", "task-clock")');
       measurement.configure({ ...rest, events: wanted, perf: true });

@@ -167,6 +167,8 @@ def scenario_api(km, kc):
         "({ _repr_html_: () => '<b>rich</b>', toString: () => 'plain' })",
         "perfcell.history.length",
         "perfcell.history.map((report) => report.label).join()",
+        "perfcell.events('default')",
+        "perfcell.events()",
     ]
     results = [summary(*run_cell(kc, code)) for code in cells]
     # An earlier cell's timer throwing after the cell ended: shown as stderr, and the kernel goes on.

@@ -3,8 +3,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultEventChoice } from '../../src/perf/default-events.ts';
 import { cliPath } from '../support/fixtures.ts';
 import { jupyterMissing, perfAttachedTo, PYTHON, waitUntil } from './jupyter.ts';
 
@@ -252,6 +254,11 @@ describe.skipIf(jupyterMissing !== null)('perfcell.* inside kernel cells', () =>
     expect(value(results[7]!)).toEqual({ 'text/plain': '5' });
     // Labelled as the notebook shows them: by execution count.
     expect(value(results[8]!)).toEqual({ 'text/plain': "'In [1],In [4],In [5],In [6],In [7],In [8]'" });
+    // events('default') and events() name the default set this machine counts (the REPL's), not the hardware list:
+    // on a machine without a PMU that is the software set.
+    const adaptive = { 'text/plain': inspect(defaultEventChoice(process.env['PERFCELL_PERF'] || undefined).events) };
+    expect(value(results[9]!)).toEqual(adaptive);
+    expect(value(results[10]!)).toEqual(adaptive);
     // The timer fires after the cell's code, before or after its report is out: stderr under that cell either way.
     const stray = api!['stray'] as CellSummary;
     expect(value(stray)).toEqual({ 'text/plain': "'scheduled'" });
