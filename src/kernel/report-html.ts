@@ -1,3 +1,4 @@
+import { ownCpuText } from '../render/cpu-text.ts';
 import { formatCountPlain } from '../render/report-repl.ts';
 import { sparkline } from '../render/sparkline.ts';
 import { formatMiB, formatPct, formatSeconds } from '../render/units.ts';
@@ -49,8 +50,8 @@ export function renderReportHtml(report: CommandReport, notes: readonly string[]
 
 /** The command's own CPU first, then the machine-wide figures (unless the window was too short for /proc/stat). */
 function cpuText(cpu: CommandReport['cpu']): string {
-  const ownS = cpu.userS === null || cpu.systemS === null ? null : cpu.userS + cpu.systemS;
-  const own = ownS === null ? '' : `cpu ${formatSeconds(ownS)}${cpu.ownPct == null ? '' : ` = ${formatPct(cpu.ownPct)} of one cpu`}; `;
+  const ownText = ownCpuText(cpu);
+  const own = ownText === null ? '' : `${ownText}; `;
   const machine = cpu.systemMeanPct === null ? 'machine-wide: window too short to measure' : `machine-wide mean ${formatPct(cpu.systemMeanPct)}, busiest cpu ${formatPct(cpu.singleMaxPct)}`;
   return own + machine;
 }

@@ -6,16 +6,33 @@ import { formatPct, formatSeconds } from './units.ts';
  * of one CPU over its wall time), then the machine-wide busy % labelled as such (it counts every
  * other process too); a window shorter than a few /proc/stat ticks says so instead of 0 %/100 %.
  * @example cpuText(cpu) // '(cpu 0.50s = 99% of one cpu; machine-wide mean 52%, busiest cpu 100%)'
+ * @example cpuText(cpu) // '(cpu 0.41ms, too short a window for a %; machine-wide: window too short to measure)'
  */
 export function cpuText(cpu: CpuReport): string {
   const parts: string[] = [];
-  if (cpu.userS !== null && cpu.systemS !== null) {
-    const own = `cpu ${formatSeconds(cpu.userS + cpu.systemS)}`;
-    parts.push(cpu.ownPct === null || cpu.ownPct === undefined ? own : `${own} = ${formatPct(cpu.ownPct)} of one cpu`);
-  }
+  const own = ownCpuText(cpu);
+  if (own !== null) parts.push(own);
   if (cpu.machineWindowTooShort === true) parts.push('machine-wide: window too short to measure');
   else parts.push(`machine-wide mean ${formatPct(cpu.systemMeanPct)}, busiest cpu ${formatPct(cpu.singleMaxPct)}`);
   return `(${parts.join('; ')})`;
+}
+
+/**
+ * The command's own CPU in words, null when unknown (cachegrind, attach without a wall time):
+ * seconds and % of one CPU; over 100 % it says that several threads ran at once (the only way to
+ * get there); under 10 ms of wall time, or above every CPU's worth, the seconds without a %.
+ * @example ownCpuText(cpu) // 'cpu 0.60s = 196% of one cpu, several threads at once'
+ */
+export function ownCpuText(cpu: CpuReport): string | null {
+  if (cpu.userS === null || cpu.systemS === null) return null;
+  const ownS = cpu.userS + cpu.systemS;
+  // Under a ms, "0.000s" would hide what little there is.
+  const seconds = `cpu ${ownS < 0.001 ? `${(ownS * 1e3).toFixed(2)}ms` : formatSeconds(ownS)}`;
+  if (cpu.ownPctWithheld === 'window-too-short') return `${seconds}, too short a window for a %`;
+  if (cpu.ownPctWithheld === 'more-than-every-cpu') return `${seconds}, more than every cpu could give in the time (no %)`;
+  if (cpu.ownPct === null || cpu.ownPct === undefined) return seconds;
+  const share = `${seconds} = ${formatPct(cpu.ownPct)} of one cpu`;
+  return Math.round(cpu.ownPct) > 100 ? `${share}, several threads at once` : share;
 }
 
 /** A line under the headline when the final memory reading is not settled; null when nothing needs saying. */

@@ -58,6 +58,12 @@ export interface CpuReport {
   /** (userS + systemS) / wall time × 100: the command's own CPU as % of one CPU (may exceed 100 with threads); null when unknown. */
   readonly ownPct?: number | null;
   /**
+   * Why ownPct is null although userS and systemS are known: `window-too-short` under 10 ms of wall
+   * time (helper threads' bursts would be the figure), `more-than-every-cpu` above what all CPUs
+   * could give (a measuring error). Absent when ownPct is there or the own CPU is unknown.
+   */
+  readonly ownPctWithheld?: 'window-too-short' | 'more-than-every-cpu';
+  /**
    * True when the window was shorter than a few /proc/stat ticks (USER_HZ 100: under ~30 ms), so
    * the machine-wide figures are null rather than quantised to 0 % or 100 %.
    */

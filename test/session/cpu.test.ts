@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseProcStat } from '../../parsers/proc-stat.ts';
-import { buildCpuReport, isWindowTooShort } from '../../src/session/cpu.ts';
+import { buildCpuReport, isWindowTooShort, MIN_OWN_PCT_WALL_S, ownShare } from '../../src/session/cpu.ts';
 import { cpuText } from '../../src/render/cpu-text.ts';
 
 // /proc/stat recorded on this project's 2-CPU VM (USER_HZ 100) around `spin 0.3` (both CPUs
@@ -32,8 +32,10 @@ describe('buildCpuReport on recorded /proc/stat', () => {
     expect(isWindowTooShort(before, after)).toBe(true);
     const report = buildCpuReport(before, after, { userS: 0.001, systemS: 0, wallS: 0.005 });
     expect(report).toMatchObject({ systemMeanPct: null, singleMaxPct: null, perCpuPct: [], machineWindowTooShort: true });
-    expect(report.ownPct).toBeCloseTo(20, 6);
-    expect(cpuText(report)).toBe('(cpu 0.001s = 20% of one cpu; machine-wide: window too short to measure)');
+    // 5 ms of wall time is also under MIN_OWN_PCT_WALL_S: the seconds, no percentage.
+    expect(report.ownPct).toBeNull();
+    expect(report.ownPctWithheld).toBe('window-too-short');
+    expect(cpuText(report)).toBe('(cpu 0.001s, too short a window for a %; machine-wide: window too short to measure)');
   });
 
   it('needs 3 ticks on every CPU, and says too short when nothing was read', () => {
@@ -47,5 +49,42 @@ describe('buildCpuReport on recorded /proc/stat', () => {
     const report = buildCpuReport([], [], { userS: null, systemS: null });
     expect(report.ownPct).toBeNull();
     expect(cpuText(report)).toBe('(machine-wide: window too short to measure)');
+  });
+});
+
+describe('the own CPU as % of one cpu', () => {
+  const ticks = (total: number) => [{ busy: total, total }, { busy: total, total }];
+  const report = (userS: number, wallS: number) => buildCpuReport(ticks(0), ticks(100), { userS, systemS: 0, wallS });
+
+  it('has no % for the REPL\'s 1+1: 0.41 ms of CPU in 0.18 ms (a helper thread\'s burst) reads as seconds only', () => {
+    // What `1+1` read before: 222% of one cpu.
+    const short = report(0.00041, 0.00018);
+    expect(short).toMatchObject({ ownPct: null, ownPctWithheld: 'window-too-short', userS: 0.00041 });
+    expect(cpuText(short)).toBe('(cpu 0.41ms, too short a window for a %; machine-wide mean 100%, busiest cpu 100%)');
+  });
+
+  it('gives a % from MIN_OWN_PCT_WALL_S of wall time on, however little the CPU', () => {
+    expect(MIN_OWN_PCT_WALL_S).toBe(0.01);
+    expect(ownShare(0.0049, MIN_OWN_PCT_WALL_S - 1e-6, 2)).toEqual({ ownPct: null, withheld: 'window-too-short' });
+    expect(ownShare(0.005, MIN_OWN_PCT_WALL_S, 2).ownPct).toBeCloseTo(50, 9);
+    const idle = report(0.00002, 0.05);
+    expect(idle.ownPct).toBeCloseTo(0.04, 9);
+    expect(idle).not.toHaveProperty('ownPctWithheld');
+    expect(cpuText(idle)).toBe('(cpu 0.02ms = 0% of one cpu; machine-wide mean 100%, busiest cpu 100%)');
+  });
+
+  it('says several threads ran where the CPU time is more than the wall time, up to every CPU of the machine', () => {
+    const twoThreads = report(0.59, 0.3);
+    expect(twoThreads.ownPct).toBeCloseTo(196.67, 1);
+    expect(cpuText(twoThreads)).toBe('(cpu 0.59s = 197% of one cpu, several threads at once; machine-wide mean 100%, busiest cpu 100%)');
+    // 100.4 % rounds to 100: one thread and the reads around the window, no talk of threads.
+    expect(cpuText(report(0.1004, 0.1))).toBe('(cpu 0.10s = 100% of one cpu; machine-wide mean 100%, busiest cpu 100%)');
+  });
+
+  it('gives no % above what every CPU could give (2 CPUs here: 204 % is the most), a measuring error', () => {
+    const impossible = report(0.75, 0.3);
+    expect(impossible).toMatchObject({ ownPct: null, ownPctWithheld: 'more-than-every-cpu' });
+    expect(cpuText(impossible)).toBe('(cpu 0.75s, more than every cpu could give in the time (no %); machine-wide mean 100%, busiest cpu 100%)');
+    expect(ownShare(0.75, 0.3, 4).ownPct).toBeCloseTo(250, 9);
   });
 });
