@@ -106,6 +106,8 @@ export function createAggregator(options: AggregatorOptions = {}): Aggregator {
   const events = new Map<string, EventState>();
   return {
     add(record) {
+      // perf's metric-only rows (`-M`) are not counters: session/counters.ts keeps them apart
+      if (record.isMetricRow === true) return;
       const perPmu = splitPmuEvent(record.event);
       const name = perPmu === undefined ? record.event : perPmu.event;
       let state = events.get(name);

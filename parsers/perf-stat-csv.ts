@@ -105,7 +105,7 @@ export class CsvLineParser {
       if (hasAggregationCount(aggregation) && digitsAt(text, i) && isCountStart(text, i + 1)) i++;
     }
 
-    if (isEmpty(i)) return 'metric';
+    if (isEmpty(i)) return this.keepMetrics && this.readMetricRow(text, time, i) ? 'record' : 'metric';
     let status: CounterStatus = 'counted';
     let value: number | null = null;
     if (equals(text, i, '<not counted>')) {
@@ -192,6 +192,24 @@ export class CsvLineParser {
       }
     }
     return 'record';
+  }
+
+  /** A metric-only row: empty fields from `from` up to the last two, which hold the value and `UNIT  NAME` (or `NAME`). */
+  private readMetricRow(text: string, time: number | null, from: number): boolean {
+    const valueAt = fieldCount - 2;
+    if (valueAt <= from) return false;
+    for (let at = from; at < valueAt; at++) if (!isEmpty(at)) return false;
+    const value = parseFixedAt(text, start(valueAt), end(valueAt), 'dot');
+    const label = fieldText(text, valueAt + 1).trim();
+    if (!Number.isFinite(value) || label === '') return false;
+    // perf prints the metric's unit and name in one field, two spaces apart: `%  tma_retiring`
+    const split = /^(\S+) {2,}(\S.*)$/.exec(label);
+    const record = makeRecord(time, split?.[2] ?? label, null, '', 'counted', null, undefined, '', undefined);
+    record.metricValue = value;
+    record.metricUnit = split?.[1] ?? '';
+    record.isMetricRow = true;
+    this.record = record;
+    return true;
   }
 }
 

@@ -38,6 +38,12 @@ export interface PerfRecord {
   readonly metricValue?: number;
   /** Its unit as printed: `insn per cycle`, `of all branches`, `K/sec`, `CPUs utilized`. */
   readonly metricUnit?: string;
+  /**
+   * A metric-only row (perf's `-M` metrics and topdown: `,,,,,70.1,%  tma_backend_bound`), only
+   * with `metrics: true`: `event` is the metric's name, `value` null, `metricValue`/`metricUnit`
+   * its value and unit (`%`; `''` when perf printed only a name). Counter aggregation skips it.
+   */
+  readonly isMetricRow?: true;
 }
 
 /** The three ways perf stat prints: default text, `-x SEP`, `-j`/`--json`. */
@@ -62,7 +68,7 @@ export interface PerfStatParserOptions {
   readonly format?: PerfFormat | 'auto';
   /** CSV separator as given to `perf stat -x`; detected when absent. Implies `csv` under `auto`. */
   readonly separator?: string;
-  /** Keep perf's metric columns (`metricValue`, `metricUnit`) of CSV rows. Default false. */
+  /** Keep perf's metric columns (`metricValue`, `metricUnit`) of CSV rows, and metric-only rows as records with `isMetricRow`. Default false. */
   readonly metrics?: boolean;
 }
 

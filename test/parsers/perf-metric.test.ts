@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { aggregateRecords } from '../../parsers/aggregate.ts';
+import { summarizeMetricRows } from '../../parsers/metric-rows.ts';
 import { parsePerfStat } from '../../parsers/perf-stat.ts';
 
 const sample = (name: string): string => readFileSync(new URL(`../../samples/perf/${name}`, import.meta.url), 'utf8');
@@ -38,5 +39,50 @@ describe("perf's own metric columns", () => {
     const faults = aggregates.find((a) => a.event === 'page-faults')?.perfMetric;
     expect(faults?.unit).toBe('/sec');
     expect(faults?.value).toBeCloseTo(1000 / (900 / 9000 + 100 / 1_000_000), 6);
+  });
+});
+
+describe("perf's metric-only rows (-M metric groups, topdown)", () => {
+  // Real capture: lkml-2023-kanliang-spr-default-topdown.csv.txt (perf stat -x, on Sapphire Rapids):
+  // metric-only rows `,,,,,70.1,%  tma_backend_bound` and metricgroup rows `,225849327050,100.00,,,,TopdownL1`.
+  const text = sample('lkml-2023-kanliang-spr-default-topdown.csv.txt');
+
+  it('become records with isMetricRow only when asked; group rows and counters stay as they were', () => {
+    expect(parsePerfStat(text).records.some((record) => record.isMetricRow === true)).toBe(false);
+    const parsed = parsePerfStat(text, { metrics: true });
+    const metricRows = parsed.records.filter((record) => record.isMetricRow === true);
+    // an independent reading: lines of five empty fields, then value and `UNIT  NAME`
+    const expected = text.split('\n').filter((line) => line.startsWith(',,,,,')).map((line) => {
+      const [value = '', label = ''] = line.slice(5).split(',');
+      const [unit, name] = label.split(/ {2,}/);
+      return [name, Number(value), unit];
+    });
+    expect(expected.length).toBe(12);
+    expect(metricRows.map((record) => [record.event, record.metricValue, record.metricUnit])).toEqual(expected);
+    expect(metricRows.every((record) => record.value === null && record.time === null)).toBe(true);
+    expect(parsed.skippedLines).toBe(0);
+    // the counters are the same records as without metrics, and aggregation ignores the metric rows
+    const counters = parsed.records.filter((record) => record.isMetricRow !== true);
+    expect(counters.map((record) => record.event)).toEqual(parsePerfStat(text).records.map((record) => record.event));
+    expect(aggregateRecords(parsed.records).map((aggregate) => aggregate.event)).toEqual(counters.map((record) => record.event));
+  });
+
+  it('are summed up per metric: the mean of the intervals perf printed, with their unit', () => {
+    // perf 6.1 interval layout of the same rows (-I): the timestamp first, then the empty columns
+    const interval = [
+      '     0.100000000,5,,page-faults,100000000,100.00,50.000,/sec',
+      '     0.100000000,,,,,,60.0,%  tma_backend_bound',
+      '     0.100000000,,,,,,1.50,IPC',
+      '     0.200000000,7,,page-faults,100000000,100.00,70.000,/sec',
+      '     0.200000000,,,,,,80.0,%  tma_backend_bound',
+      '     0.200000000,,,,,,2.50,IPC',
+    ].join('\n');
+    const records = parsePerfStat(interval, { format: 'csv', separator: ',', metrics: true }).records;
+    expect(records.filter((record) => record.isMetricRow === true).map((record) => record.time)).toEqual([0.1, 0.1, 0.2, 0.2]);
+    expect(summarizeMetricRows(records)).toEqual([
+      { name: 'tma_backend_bound', value: 70, unit: '%', readings: 2 },
+      { name: 'IPC', value: 2, unit: '', readings: 2 },
+    ]);
+    expect(summarizeMetricRows(parsePerfStat(text, { metrics: true }).records).find((metric) => metric.name === 'tma_memory_bound')).toEqual({ name: 'tma_memory_bound', value: 50.5, unit: '%', readings: 1 });
   });
 });
