@@ -47,6 +47,9 @@ describe('npm pack and install', () => {
     expect(listing.filter((path) => path.startsWith('samples/') || path.startsWith('test/') || path.startsWith('src/'))).toEqual([]);
     expect(listing.filter((path) => path.endsWith('.map'))).toEqual([]);
     expect(listing.filter((path) => path.startsWith('dist/src/') && !path.endsWith('.d.ts') && !path.endsWith('.d.cts'))).toEqual([]);
+    // One build: the chunks the last build wrote, none of an earlier one (prepack prunes them).
+    const manifest = JSON.parse(readFileSync(join(root, 'dist', 'app', '.manifest.json'), 'utf8')) as string[];
+    expect(listing.filter((path) => path.startsWith('dist/app/')).map((path) => path.slice('dist/app/'.length)).sort()).toEqual([...manifest, '.manifest.json'].sort());
   });
 
   it('perfcell --version and perfcell run -- true work from the installed bin', () => {
