@@ -17,6 +17,8 @@ export interface PerfOptions {
   readonly perfPath?: string;
   /** perf's lines pass through the live view's relay, which draws a status line on this process's stderr (live/relay.ts); the CLI sets it on a terminal. */
   readonly live?: boolean;
+  /** perf's metric groups or metrics, `-M a,b`; their metric-only rows come back as records with `isMetricRow`. */
+  readonly metricGroups?: readonly string[];
 }
 
 /** What one perf run saw inside its enabled window. */
@@ -67,7 +69,9 @@ export interface PerfSession {
 export function perfArguments(pid: number, options: PerfOptions): string[] {
   return [
     'stat', '-x', ',', '-I', String(options.intervalMs), '--pid', String(pid),
-    '-e', options.events.join(','), '-D', '-1', '--control', 'fd:3,4',
+    '-e', options.events.join(','),
+    ...(options.metricGroups !== undefined && options.metricGroups.length > 0 ? ['-M', options.metricGroups.join(',')] : []),
+    '-D', '-1', '--control', 'fd:3,4',
   ];
 }
 
@@ -120,7 +124,8 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
   };
 
   const onRecord = (record: PerfRecord): void => {
-    if (record.time !== null) {
+    // a metric-only row (-M) is no counter: it neither sets the clock nor counts toward an interval's rows
+    if (record.time !== null && record.isMetricRow !== true) {
       const estimate = lastLineNs - BigInt(Math.round(record.time * 1e9));
       if (perfZeroNs === null || estimate < perfZeroNs) perfZeroNs = estimate;
       noteGroup(record.time);

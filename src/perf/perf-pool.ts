@@ -26,7 +26,7 @@ interface Armed {
 const IDLE_LIMIT_MS = 2000;
 
 function keyOf(pid: number, options: PerfOptions): string {
-  return JSON.stringify([pid, options.events, options.intervalMs, options.perfPath ?? null, options.live === true]);
+  return JSON.stringify([pid, options.events, options.intervalMs, options.perfPath ?? null, options.live === true, options.metricGroups ?? null]);
 }
 
 export function createPerfPool(start: (pid: number, options: PerfOptions) => PerfSession = startPerf): PerfPool {

@@ -1,7 +1,7 @@
 import type { EventAggregate } from '../../parsers/aggregate.ts';
 import type { CommandReport } from '../session/report.ts';
 import { baseEventName } from '../session/counters.ts';
-import { derivedText, pmuSplitText, scaledFromText } from './running-pct.ts';
+import { derivedText, perfMetricsText, perfMetricText, pmuSplitText, scaledFromText } from './running-pct.ts';
 import { formatMiB, formatSeconds } from './units.ts';
 import { renderGcLine } from './gc-line.ts';
 import { cpuText, settleNote } from './cpu-text.ts';
@@ -84,6 +84,8 @@ function counterLine(report: CommandReport, order: readonly string[]): string {
   flush();
   const derived = derivedText(report.counters.derived);
   if (derived !== null) parts.push(derived);
+  const metrics = perfMetricsText(report.counters.metrics);
+  if (metrics !== null) parts.push(metrics);
   return parts.join('   ');
 }
 
@@ -94,6 +96,7 @@ function eventText(event: EventAggregate): string {
     event.perSecond === null ? null : `${formatCountPlain(event.perSecond)}${unit}/s`,
     pmuSplitText(event),
     scaledFromText(event.lowestRunningPct),
+    perfMetricText(event),
   ].filter((text) => text !== null);
   return `${event.event} ${formatCountPlain(event.total)}${unit}${details.length === 0 ? '' : ` (${details.join(', ')})`}`;
 }

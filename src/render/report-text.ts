@@ -1,6 +1,6 @@
 import type { EventAggregate } from '../../parsers/aggregate.ts';
 import type { CommandReport } from '../session/report.ts';
-import { derivedText, perfMetricText, pmuSplitText, scaledFromText } from './running-pct.ts';
+import { derivedText, perfMetricsText, perfMetricText, pmuSplitText, scaledFromText } from './running-pct.ts';
 import { sparkline } from './sparkline.ts';
 import { formatCount, formatMiB, formatSeconds } from './units.ts';
 import { renderGcLine } from './gc-line.ts';
@@ -48,6 +48,8 @@ export function renderReportText(report: CommandReport, options: RenderOptions =
   }
   const derived = derivedLine(report);
   if (derived) lines.push(indent + derived);
+  const perfMetrics = perfMetricsText(report.counters.metrics);
+  if (perfMetrics !== null) lines.push(indent + perfMetrics);
   if (report.counters.unsupported.length > 0) {
     const names = report.counters.unsupported.map((event) => event.event).join(', ');
     lines.push(`${indent}${names}: ${report.counters.unsupported[0]?.reason ?? 'not supported'}`);

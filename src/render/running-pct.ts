@@ -50,6 +50,19 @@ export function pmuSplitText(event: { readonly pmus?: readonly { pmu: string; st
 export function perfMetricText(event: { readonly perfMetric?: { readonly value: number; readonly unit: string } }): string | null {
   const metric = event.perfMetric;
   if (metric === undefined || metric.unit === '/sec' || metric.unit === 'CPUs utilized') return null;
-  const value = Math.abs(metric.value) >= 100 ? String(Math.round(metric.value)) : metric.value.toFixed(2);
-  return `perf: ${value} ${metric.unit}`;
+  return `perf: ${metricValueText(metric.value)} ${metric.unit}`;
+}
+
+function metricValueText(value: number): string {
+  return Math.abs(value) >= 100 ? String(Math.round(value)) : value.toFixed(2);
+}
+
+/**
+ * perf's own metrics from `-M` (its metric-only rows) in one phrase; null when there are none.
+ * @example perfMetricsText([{ name: 'tma_backend_bound', value: 70.1, unit: '%' }, { name: 'IPC', value: 2, unit: '' }]) // 'perf metrics: tma_backend_bound 70.10%, IPC 2.00'
+ */
+export function perfMetricsText(metrics: readonly { readonly name: string; readonly value: number; readonly unit: string }[] | undefined): string | null {
+  if (metrics === undefined || metrics.length === 0) return null;
+  const unitText = (unit: string): string => (unit === '' ? '' : unit === '%' ? '%' : ` ${unit}`);
+  return `perf metrics: ${metrics.map((metric) => `${metric.name} ${metricValueText(metric.value)}${unitText(metric.unit)}`).join(', ')}`;
 }

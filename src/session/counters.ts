@@ -1,4 +1,5 @@
 import { aggregateRecords, type EventAggregate } from '../../parsers/aggregate.ts';
+import { summarizeMetricRows } from '../../parsers/metric-rows.ts';
 import type { PerfWindowResult } from '../perf/controller.ts';
 import { takeDefaultEventsNote } from '../perf/default-events.ts';
 import { formatRunningPct } from '../render/running-pct.ts';
@@ -153,7 +154,9 @@ const NOT_COUNTED_REASON = 'never counted (the command ran too briefly to be sch
 export function buildPerfCounters(window: PerfWindowResult, intervalMs: number): { counters: CountersReport; notes: string[] } {
   const aggregates = aggregateRecords(window.records, window.enabledFromS === null ? {} : { startTimeS: window.enabledFromS });
   const events = aggregates.map((aggregate) => withEnabledSpan(aggregate, window));
-  return countersFromAggregates(events, { intervalMs, pauseS: window.pauseS });
+  const built = countersFromAggregates(events, { intervalMs, pauseS: window.pauseS });
+  const metrics = summarizeMetricRows(window.records);
+  return metrics.length === 0 ? built : { ...built, counters: { ...built.counters, metrics } };
 }
 
 /** The counter block from per-event aggregates (a live watch keeps them running rather than as records). */

@@ -16,6 +16,8 @@ export interface MeasureOptions {
    */
   readonly events?: readonly string[];
   readonly intervalMs?: number;
+  /** perf's own metric groups or metrics (`perf stat -M`, see `perf list metricgroups`), passed through; their metric-only rows become `counters.metrics`. */
+  readonly metricGroups?: readonly string[];
   /** false: RAM, time and CPU only. */
   readonly perf?: boolean;
   readonly perfPath?: string;
@@ -45,6 +47,8 @@ export interface ResolvedPerfOptions {
   readonly enabled: boolean;
   readonly perfPath?: string;
   readonly live?: boolean;
+  /** `perf stat -M`: absent when none were asked for. */
+  readonly metricGroups?: readonly string[];
 }
 
 /**
@@ -70,5 +74,6 @@ export function resolvePerfOptions(options: MeasureOptions): ResolvedPerfOptions
     enabled,
     ...(perfPath === undefined ? {} : { perfPath }),
     ...(options.live === true ? { live: true } : {}),
+    ...(options.metricGroups !== undefined && options.metricGroups.length > 0 ? { metricGroups: options.metricGroups } : {}),
   };
 }

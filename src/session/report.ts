@@ -1,4 +1,5 @@
 import type { EventAggregate } from '../../parsers/aggregate.ts';
+import type { PerfMetricReading } from '../../parsers/metric-rows.ts';
 import type { GcReport } from './gc.ts';
 import type { SettleReport } from './settle.ts';
 
@@ -96,6 +97,8 @@ export interface CountersReport {
   readonly derived: DerivedMetrics;
   /** Time spent after the command ended waiting for perf's sample; never part of durationS. */
   readonly pauseS: number;
+  /** perf's own metrics from `-M` (metric-only rows: `tma_backend_bound 70.1 %`), mean over the window's intervals; absent when perf printed none. */
+  readonly metrics?: readonly PerfMetricReading[];
 }
 
 /** Everything perfcell knows about one command. Units are in the key names. */

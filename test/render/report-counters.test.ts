@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateRecords } from '../../parsers/aggregate.ts';
+import { summarizeMetricRows } from '../../parsers/metric-rows.ts';
 import { parsePerfStat } from '../../parsers/perf-stat.ts';
 import { renderCellsSummary } from '../../src/render/cells-summary.ts';
 import { commandCharts } from '../../src/render/html-charts.ts';
@@ -96,5 +97,32 @@ describe('event lines show multiplexing and the derived metrics', () => {
     expect(text).toMatch(/cycles +[\d,]+\/s  total 100,000,000 \(perf: 1\.00 GHz\)/);
     expect(text).not.toContain('/sec)');
     expect(JSON.parse(JSON.stringify(report)).counters.events[0].perfMetric).toEqual({ value: 2, unit: 'insn per cycle' });
+  });
+});
+
+describe("perf's own metrics on the REPL's counters line and in the text report", () => {
+  // perf 6.1 -x, -I rows with metric columns (`2.00,insn per cycle`, as gh-loop-unroll-multiplexed.csv.txt) and
+  // metric-only rows of `-M` (`,,,,,70.1,%  tma_backend_bound`, as lkml-2023-kanliang-spr-default-topdown.csv.txt)
+  const lines = [1, 2].flatMap((i) => [
+    `${(i / 10).toFixed(9).padStart(15)},200000000,,instructions,50000000,100.00,2.00,insn per cycle`,
+    `${(i / 10).toFixed(9).padStart(15)},100000000,,cycles,50000000,100.00,1.000,GHz`,
+    `${(i / 10).toFixed(9).padStart(15)},,,,,,${i === 1 ? '60.0' : '80.0'},%  tma_backend_bound`,
+  ]);
+  const records = parsePerfStat(lines.join('\n'), { format: 'csv', separator: ',', metrics: true }).records;
+  const events = aggregateRecords(records).map((event) => ({ ...event, countedSeconds: 0.2, perSecond: (event.total ?? 0) / 0.2 }));
+  const { counters } = countersFromAggregates(events, { intervalMs: 100, pauseS: 0 });
+  const report: CommandReport = { ...reportOf([]), counters: { ...counters, metrics: summarizeMetricRows(records) } };
+
+  it("the REPL line carries perf's metric column per event and the -M metrics at its end", () => {
+    const line = renderReplReport(report, { eventOrder: ['instructions', 'cycles'] }).split('\n').at(-1);
+    expect(line).toBe(
+      '       instructions 400,000,000 (2,000,000,000/s, perf: 2.00 insn per cycle)   cycles 200,000,000 (1,000,000,000/s, perf: 1.00 GHz)   ' +
+        'IPC 2.00   perf metrics: tma_backend_bound 70.00%',
+    );
+  });
+
+  it("run's text report prints the -M metrics on their own line", () => {
+    expect(renderReportText(report)).toContain('\n       perf metrics: tma_backend_bound 70.00%');
+    expect(renderReportText(reportOf(multiplexed))).not.toContain('perf metrics');
   });
 });
