@@ -2,7 +2,6 @@ import { writeFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 import { constants } from 'node:os';
 import { toJsonDocument } from '../json-document.ts';
-import { renderReportsHtml } from '../render/html.ts';
 import { renderRepeatText } from '../render/run-repeat-text.ts';
 import type { CommandReport } from '../session/report.ts';
 import { summarizeRuns } from '../session/run-repeat.ts';
@@ -48,5 +47,5 @@ export async function writeRepeatedRuns(command: readonly string[], reports: rea
   } else {
     process.stderr.write(rendered);
   }
-  if (flags.html !== undefined) writeHtmlFile(flags.html, renderReportsHtml('perfcell run', [...reports], { generatedAt: reports[0]?.startedAt ?? new Date().toISOString() }));
+  if (flags.html !== undefined) writeHtmlFile(flags.html, (await import('../render/html.ts')).renderReportsHtml('perfcell run', [...reports], { generatedAt: reports[0]?.startedAt ?? new Date().toISOString() }));
 }

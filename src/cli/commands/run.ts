@@ -5,7 +5,6 @@ import { measure } from '../../session/measure.ts';
 import { holdInterruptions, interruption, settleInterruption } from '../../session/interruption.ts';
 import { renderReportText } from '../../render/report-text.ts';
 import { prepareFormatters } from '../../render/units.ts';
-import { renderReportsHtml } from '../../render/html.ts';
 import { ensureFolderOf, writeHtmlFile } from '../html-file.ts';
 import { writeStdout } from '../stdout-guard.ts';
 import { parseEventList, parseIntervalMs } from '../options.ts';
@@ -112,6 +111,8 @@ perfcell then reports and exits 128+n.`,
         }
         if (flags.html !== undefined) {
           try {
+            // Loaded only for --html: the page's charts and statistics are no part of a plain run's start-up.
+            const { renderReportsHtml } = await import('../../render/html.ts');
             writeHtmlFile(flags.html, renderReportsHtml('perfcell run', [report], { generatedAt: report.startedAt }));
           } catch (error: unknown) {
             failures.push((error as Error).message);
