@@ -8,7 +8,7 @@
 import { loadavg } from 'node:os';
 import pty from 'node-pty';
 import { machineLine, median, writeSection } from './lib/benchmarks-md.mjs';
-import { measure } from '../dist/src/index.js';
+import { measure } from '../dist/app/index.js';
 
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 40);
 const MIB = 1024 * 1024;
