@@ -2,6 +2,8 @@ import { splitCommand } from '../../parsers/split-command.ts';
 import type { Cell } from '../../parsers/cells.ts';
 import { UsageError } from '../errors.ts';
 import { measure } from '../session/measure.ts';
+import { armProgram, type ArmedProgram } from '../session/run-program.ts';
+import { prearmDepth } from '../perf/perf-pool.ts';
 import type { MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
 import { formatCellFailure } from '../render/cell-failure.ts';
@@ -15,7 +17,17 @@ export interface Measurable {
   readonly name: string;
   /** The argv (commands); absent for cells. */
   readonly command?: readonly string[];
-  measure(): Promise<CommandReport>;
+  /** `onEnded` (commands): called once the program has ended, before its report is complete. */
+  measure(hooks?: RunHooks): Promise<CommandReport>;
+  /** Prepares the next measure() ahead (commands: the gate holding the program, and its perf). */
+  arm?(): void;
+  /** Ends what arm() prepared and no measure() used (stop, interruption, the last round). */
+  disarm?(): Promise<void>;
+}
+
+/** Calls a run makes to its scheduler: `onEnded` when the timed part is over (the next run may be armed then). */
+export interface RunHooks {
+  readonly onEnded?: () => void;
 }
 
 /** A run of an alternative failed; compare stops, because its numbers would be a failure's. */
@@ -43,12 +55,32 @@ export function commandAlternatives(
   // ignoreFailure (compare -i): a non-zero exit or a death is the run's result, kept, not an error.
   options: { readonly shell: boolean; readonly measureOptions: MeasureOptions; readonly ignoreFailure?: boolean },
 ): { readonly alternatives: readonly Measurable[]; readonly noiseFloor: Measurable } {
-  const make = (name: string, argv: readonly string[]): Measurable => ({
+  const make = (name: string, argv: readonly string[]): Measurable => {
+    const runOptions: MeasureOptions = { ...options.measureOptions, label: name, quiet: true };
+    // cachegrind runs no gate: nothing to arm ahead.
+    const canArm = runOptions.backend !== 'cachegrind' && prearmDepth() > 0;
+    let armed: Promise<ArmedProgram> | null = null;
+    return {
     name,
     command: argv,
-    async measure() {
+    arm() {
+      if (!canArm || armed !== null) return;
+      armed = armProgram(argv, runOptions);
+      // A failed arm is the next run's failure, thrown by measure(); never an unhandled rejection.
+      armed.catch(() => undefined);
+    },
+    async disarm() {
+      const pending = armed;
+      armed = null;
+      if (pending !== null) await pending.then((program) => program.cancel(), () => undefined);
+    },
+    async measure(hooks = {}) {
       throwIfInterrupted();
-      const report = await measure(argv, { ...options.measureOptions, label: name, quiet: true });
+      const pending = armed;
+      armed = null;
+      const report = canArm
+        ? await (await (pending ?? armProgram(argv, runOptions))).run(hooks)
+        : await measure(argv, runOptions);
       // A run cut short by Ctrl-C (or SIGTERM) is the interruption's, not the program's failure.
       const isStopSignal = report.signal === 'SIGINT' || report.signal === 'SIGTERM' || report.signal === 'SIGHUP';
       const stop = isStopSignal ? await settleInterruption() : interruption();
@@ -59,7 +91,8 @@ export function commandAlternatives(
       }
       return report;
     },
-  });
+    };
+  };
   const alternatives = texts.map((text) => make(text, commandArgv(text, options.shell)));
   return { alternatives, noiseFloor: make('noise floor', options.shell ? ['sh', '-c', 'true'] : ['true']) };
 }

@@ -23,6 +23,17 @@ export function describeNoiseFloorCost(cost: CompareCost): string {
   return `noise floor: cost ${formatSeconds(cost.noiseFloorS)} of ${formatSeconds(cost.totalS)} (${share}%; an alternative's runs took ${formatSeconds(mean)} on average, the cheapest ${formatSeconds(Math.min(...each))})`;
 }
 
+/**
+ * The noise floor's cost as a line under its time in compare's summary, warm-up included; null
+ * when the document has no cost block (saved before it existed) or no noise floor.
+ * @example noiseFloorCostLine(costOf([0.12, 0.10, 0.03], ['row', 'col'])) // '  Cost: 30 ms, 12% of the runs\' 250 ms'
+ */
+export function noiseFloorCostLine(cost: CompareCost | undefined): string | null {
+  if (cost === undefined || cost.noiseFloorS === null) return null;
+  const share = cost.totalS > 0 ? Math.round((100 * cost.noiseFloorS) / cost.totalS) : 0;
+  return `  Cost: ${formatSeconds(cost.noiseFloorS)}, ${share}% of the runs' ${formatSeconds(cost.totalS)}`;
+}
+
 function formatSeconds(seconds: number): string {
   return seconds < 1 ? `${(seconds * 1000).toFixed(0)} ms` : `${seconds.toFixed(2)} s`;
 }

@@ -1,7 +1,12 @@
 /** One thing to run repeatedly: an alternative, or the empty one that measures the noise floor. */
 export interface Slot<T> {
   readonly name: string;
-  readonly run: () => Promise<T>;
+  /** `onEnded`: the run's timed part is over (a command's program has ended); the next run is armed then. */
+  readonly run: (hooks?: { readonly onEnded?: () => void }) => Promise<T>;
+  /** Prepares this slot's next run ahead, outside any timed run (compare's commands: gate and perf). */
+  readonly arm?: () => void;
+  /** Ends what arm() prepared that no run used; awaited before the rounds return. */
+  readonly disarm?: () => Promise<void>;
 }
 
 export interface InterleaveOptions {
@@ -78,13 +83,44 @@ export async function runInterleavedUntilStopped<T>(
   options: InterleaveOptions & { readonly shouldStop?: () => unknown },
   onProgress: (progress: InterleaveProgress) => void = () => undefined,
 ): Promise<InterleaveOutcome<T>> {
+  try {
+    return await runRounds(slots, options, onProgress);
+  } finally {
+    // Nothing armed outlives the rounds: an armed gate holds a forked child, and its perf is attached.
+    await Promise.all(slots.map((slot) => slot.disarm?.()));
+  }
+}
+
+async function runRounds<T>(
+  slots: readonly Slot<T>[],
+  options: InterleaveOptions & { readonly shouldStop?: () => unknown },
+  onProgress: (progress: InterleaveProgress) => void,
+): Promise<InterleaveOutcome<T>> {
   const now = options.now ?? defaultNow;
   const results: T[][] = slots.map(() => []);
   const spentS = slots.map(() => 0);
-  const timed = async (index: number, slot: Slot<T>): Promise<T> => {
+  // The slot that runs after this one, if the schedule surely has one: the last measured round of a
+  // fixed count has none (with min-time it may, so it is armed; disarm() ends it if unused).
+  const nextSlot = (phase: 'warmup' | 'measure', round: number, index: number): Slot<T> | undefined => {
+    if (index + 1 < slots.length) return slots[index + 1];
+    const isLastRound = phase === 'measure' ? options.minTimeS === null && round >= options.runs : round >= options.warmup && options.runs <= 0;
+    return isLastRound ? undefined : slots[0];
+  };
+  const timed = async (index: number, slot: Slot<T>, phase: 'warmup' | 'measure', round: number): Promise<T> => {
     const fromS = now();
+    // Armed once this run's timed part is over, so the arming never shares the CPUs with a timed
+    // run: while this run's last interval is read and its results recorded.
+    let isArmed = false;
+    const armNext = (): void => {
+      if (isArmed) return;
+      isArmed = true;
+      const stop = options.shouldStop?.();
+      if (stop === undefined || stop === null) nextSlot(phase, round, index)?.arm?.();
+    };
     try {
-      return await slot.run();
+      const result = await slot.run({ onEnded: armNext });
+      armNext();
+      return result;
     } finally {
       spentS[index]! += now() - fromS;
     }
@@ -100,7 +136,7 @@ export async function runInterleavedUntilStopped<T>(
       if (stop !== null) return { results, completedRounds, stop, spentS };
       onProgress({ phase: 'warmup', round, rounds: options.warmup, slot: slot.name });
       try {
-        await timed(index, slot);
+        await timed(index, slot, 'warmup', round);
       } catch (error: unknown) {
         return { results, completedRounds, spentS, stop: { error, phase: 'warmup', round, slot: slot.name } };
       }
@@ -119,7 +155,7 @@ export async function runInterleavedUntilStopped<T>(
       if (stop !== null) return { results, completedRounds, stop, spentS };
       onProgress({ phase: 'measure', round, rounds, slot: slot.name });
       try {
-        results[index]!.push(await timed(index, slot));
+        results[index]!.push(await timed(index, slot, 'measure', round));
       } catch (error: unknown) {
         return { results, completedRounds, spentS, stop: { error, phase: 'measure', round, slot: slot.name } };
       }

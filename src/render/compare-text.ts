@@ -2,6 +2,7 @@ import type { MetricResult } from '../experiment/analyze.ts';
 import type { CompareDocument } from '../experiment/compare-document.ts';
 import type { Comparison, RunSummary } from '../experiment/statistics.ts';
 import { formatPValue } from '../experiment/verdict.ts';
+import { noiseFloorCostLine } from '../experiment/compare-cost.ts';
 import { alignColumns } from './align-columns.ts';
 import { fitTable, wrapLines } from './compare-fit.ts';
 import { formatMetricValue } from './metric-units.ts';
@@ -53,7 +54,9 @@ function summaryBlocks(document: CompareDocument, width: number): string[][] {
   time?.summaries.forEach(({ name, summary }, index) => blocks.push(wrapLines([`Benchmark ${index + 1}: ${name}`, ...timeRows(summary)], width)));
   if (time !== undefined && time.noiseFloor !== null) {
     const floor = time.noiseFloor;
-    blocks.push(wrapLines([`Noise floor (${floorDescription(document)}): ${formatMetricValue(floor.mean, 's')} ± ${formatMetricValue(floor.stdDev, 's', floor.mean)}, ${floor.n} runs`], width));
+    // What knowing the noise cost, warm-up included (issue 15: no more than one alternative's runs).
+    const cost = noiseFloorCostLine(document.cost);
+    blocks.push(wrapLines([`Noise floor (${floorDescription(document)}): ${formatMetricValue(floor.mean, 's')} ± ${formatMetricValue(floor.stdDev, 's', floor.mean)}, ${floor.n} runs`, ...(cost === null ? [] : [cost])], width));
   }
   blocks.push(wrapLines(verdictSummary(document), width));
   if (document.baseline !== undefined) blocks.push(wrapLines(baselineLines(document, false), width));

@@ -16,6 +16,7 @@ import { monotonicNs } from './clock.ts';
 import { watchTreeMemory, type TreeMemory } from './tree-memory.ts';
 import { holdInterruptions, InterruptedError, interruption, onInterruption, settleInterruption } from './interruption.ts';
 import { describeExecFailure } from './exec-failure.ts';
+import { startRunTrace } from './run-trace.ts';
 
 /** What the exec gate reports when the program has ended (see native/perfcell-exec.c). */
 interface ReaperResult {
@@ -47,14 +48,38 @@ function signalName(signal: number): string | null {
  * enabled, and only then is it released.
  */
 export async function runProgram(command: readonly string[], options: MeasureOptions = {}): Promise<CommandReport> {
+  return (await armProgram(command, options)).run();
+}
+
+/** A program forked and held before exec by the gate, with its perf started and disabled: ready to run. */
+export interface ArmedProgram {
+  /**
+   * Releases the program and measures it (at most once). `onEnded` is called the moment the gate
+   * reports the program's end, before perf's last interval is read: the timed part is over then.
+   */
+  run(hooks?: { readonly onEnded?: () => void }): Promise<CommandReport>;
+  /** Ends an armed program that will not run: the held child exits without exec, its perf is killed. Safe twice, and after run(). */
+  cancel(): Promise<void>;
+}
+
+/**
+ * Arms a program: spawns the gate, which forks the child and holds it before exec, and starts perf
+ * attached to it, counting disabled. Nothing of the program runs until run(): compare arms the
+ * next run while this one's results are recorded, so its run waits for perf's enable ack only.
+ */
+export async function armProgram(command: readonly string[], options: MeasureOptions = {}): Promise<ArmedProgram> {
   const [file, ...args] = command;
   if (file === undefined) throw new UsageError('no command to run (usage: perfcell run [options] -- CMD ARGS...)');
   const helper = findExecHelper();
   // No gate runs here and none can be compiled: spawned directly, less exactly, and said so once.
-  if (helper === null) return (await import('./run-ungated.ts')).runUngated(command, options);
+  if (helper === null) {
+    const { runUngated } = await import('./run-ungated.ts');
+    return { run: () => runUngated(command, options), cancel: async () => undefined };
+  }
+  const trace = startRunTrace();
+  trace.mark('arm');
   const perfOptions = resolvePerfOptions(options);
   const warnings: string[] = [];
-  const startedAt = new Date().toISOString();
   // A Node program reports its own collections through a preload, on fd 5 (session/node-gc.ts).
   const nodeGc = options.nodeGc ?? isNodeProgram(file);
 
@@ -71,6 +96,7 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
     ],
     ...(nodeGc ? { env: nodeGcEnvironment() } : {}),
   });
+  trace.mark('gate-spawned');
   const reaperExit = new Promise<void>((resolve) => {
     reaper.once('exit', () => resolve());
     reaper.once('error', () => resolve());
@@ -103,12 +129,22 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
   // SIGINT, SIGTERM and SIGHUP are passed on to the program, as timeout(1) does (Ctrl-C also
   // reaches it through the terminal's process group); perfcell stays to report how it ended.
   const releaseSignals = holdInterruptions({ isLibrary: true });
-  let stopForwarding: () => void = () => undefined;
   let perf: PerfSession | null = null;
   let treeMemory: TreeMemory | null = null;
+  let isSettled = false;
+  const dispose = (): void => {
+    if (isSettled) return;
+    isSettled = true;
+    treeMemory?.dispose();
+    releaseSignals();
+    perf?.kill();
+    closeGate(gate);
+  };
+  let pid: number;
   try {
     const pidLine = await nextLine();
-    const pid = Number(pidLine?.replace(/^pid /, ''));
+    trace.mark('gate-pid');
+    pid = Number(pidLine?.replace(/^pid /, ''));
     if (!Number.isInteger(pid) || pid <= 0) {
       // Ctrl-C to the group can reach the gate before it ignores SIGINT: the interruption's, not a failure.
       const stop = await settleInterruption();
@@ -118,107 +154,136 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
     // Into its own memory cgroup while the gate holds it before exec: the program and every
     // descendant are charged there, and the kernel keeps the tree's exact peak.
     treeMemory = watchTreeMemory(pid);
-    stopForwarding = onInterruption(({ signal }) => {
-      try {
-        process.kill(pid, signal);
-      } catch {
-        // already gone
-      }
-    });
-
     if (perfOptions.enabled && options.backend !== 'cachegrind') {
       perf = startPerf(pid, perfOptions);
+      trace.mark('perf-spawned');
       // The gate ends perf with the program should perfcell die (SIGKILL) while it runs.
       if (perf.perfPid !== undefined) gate.write(`perf ${perf.perfPid}\n`);
-      try {
-        await perf.enable();
-        // perf checks that its target lives each time before it waits in poll(): released while perf
-        // is still on its way back from the ack, a short program can be gone by then, and perf
-        // quits without printing a line. Once it polls, only our SIGINT ends it, with its last interval.
-        if (perf.perfPid !== undefined) await untilPolling(perf.perfPid);
-      } catch (error: unknown) {
-        perf = null;
-        const isNoAck = error instanceof PerfError && error.code === 'PERF_NO_ACK';
-        if (!isNoAck && (perfOptions.explicit || !(error instanceof PerfError))) {
-          closeGate(gate);
-          throw error;
-        }
-        warnings.push(`${error.message}; measuring RAM, time and CPU only`);
-      }
     }
-
-    const cpuBefore = readCpuTicks();
-    treeMemory.start(monotonicNs());
-    // Asked to stop before the program started: it never runs (the held child exits 125).
-    const early = interruption();
-    if (early !== null) {
-      closeGate(gate);
-      await reaper;
-      throw new InterruptedError(early);
-    }
-    // The gate stays open while the program runs: its closing tells the gate that perfcell is gone.
-    gate.write('go\n');
-    const resultLine = await nextLine();
-    const cpuAfter = readCpuTicks();
-    if (resultLine === undefined) {
-      await reaperExit;
-      throw new Error('perfcell-exec ended without a report (was it killed?)');
-    }
-    const result = JSON.parse(resultLine) as ReaperResult;
-    closeGate(gate);
-    if (result.execErrno !== 0) {
-      perf?.kill();
-      await reaperExit;
-      throw new UsageError(describeExecFailure(file, result.execErrno, result.execError));
-    }
-    // The gate has sent perf its SIGINT already where it could (at the program's end); the report
-    // waits for perf's last interval only, neither for perf's teardown nor for the gate's exit.
-    const stopped = perf?.stop({ startNs: BigInt(result.startNs), endNs: BigInt(result.endNs), awaitExit: false, sigintSent: result.perfSignalled === true });
-
-    let counters: CountersReport = noCounters();
-    if (stopped !== undefined) {
-      // No disable: the program has exited, its counts are final, and perf prints the last
-      // interval only if it is still enabled when the target goes.
-      const window = await stopped;
-      if (window.problem) warnings.push(window.problem.message);
-      const built = buildPerfCounters(window, perfOptions.intervalMs);
-      counters = built.counters;
-      warnings.push(...built.notes);
-    }
-    const gc = readNodeGc === null ? null : await readNodeGc();
-    const tree = treeMemory.finish(result.maxRssKiB);
-    const durationS = (result.endNs - result.startNs) / 1e9;
-    return {
-      label: options.label ?? command.join(' '),
-      command,
-      startedAt,
-      durationS,
-      exitCode: result.exited ? result.exitCode : null,
-      signal: signalName(result.signal),
-      // A program starts from nothing and holds nothing after exit: its peak is what it cost. No
-      // reading just before its exit is exact, so there is no "used" or "final" for a program.
-      memory: {
-        rssBeforeBytes: 0,
-        rssAfterBytes: null,
-        usedBytes: null,
-        peakRssBytes: tree.peakRssBytes,
-        peakAboveFinalBytes: null,
-        peakMethod: tree.peakMethod,
-        largestProcessPeakBytes: tree.largestProcessPeakBytes,
-      },
-      cpu: buildCpuReport(cpuBefore, cpuAfter, { userS: result.userS, systemS: result.systemS, wallS: durationS }),
-      counters,
-      warnings,
-      rssSeries: tree.series,
-      ...(gc === null ? {} : { gc }),
-    };
-  } finally {
-    treeMemory?.dispose();
-    stopForwarding();
-    releaseSignals();
-    perf?.kill();
-    closeGate(gate);
+  } catch (error: unknown) {
+    dispose();
+    throw error;
   }
+  const heldPid = pid;
+
+  let hasRun = false;
+  return {
+    async cancel() {
+      if (isSettled) return;
+      // Closing the gate unreleased: the held child exits 125 without running the program.
+      dispose();
+      await reaperExit;
+    },
+    async run(hooks = {}) {
+      if (hasRun || isSettled) throw new Error('an armed program runs once (arm it again)');
+      hasRun = true;
+      trace.mark('run');
+      const startedAt = new Date().toISOString();
+      let stopForwarding: () => void = () => undefined;
+      try {
+        stopForwarding = onInterruption(({ signal }) => {
+          try {
+            process.kill(heldPid, signal);
+          } catch {
+            // already gone
+          }
+        });
+        if (perf !== null) {
+          try {
+            await perf.enable();
+            trace.mark('perf-enabled');
+            // perf checks that its target lives each time before it waits in poll(): released while perf
+            // is still on its way back from the ack, a short program can be gone by then, and perf
+            // quits without printing a line. Once it polls, only our SIGINT ends it, with its last interval.
+            if (perf.perfPid !== undefined) await untilPolling(perf.perfPid);
+            trace.mark('perf-polling');
+          } catch (error: unknown) {
+            perf = null;
+            const isNoAck = error instanceof PerfError && error.code === 'PERF_NO_ACK';
+            if (!isNoAck && (perfOptions.explicit || !(error instanceof PerfError))) {
+              closeGate(gate);
+              throw error;
+            }
+            warnings.push(`${error.message}; measuring RAM, time and CPU only`);
+          }
+        }
+
+        const cpuBefore = readCpuTicks();
+        treeMemory!.start(monotonicNs());
+        // Asked to stop before the program started: it never runs (the held child exits 125).
+        const early = interruption();
+        if (early !== null) {
+          closeGate(gate);
+          await reaper;
+          throw new InterruptedError(early);
+        }
+        // The gate stays open while the program runs: its closing tells the gate that perfcell is gone.
+        gate.write('go\n');
+        trace.mark('go');
+        const resultLine = await nextLine();
+        trace.mark('ended');
+        const cpuAfter = readCpuTicks();
+        hooks.onEnded?.();
+        if (resultLine === undefined) {
+          await reaperExit;
+          throw new Error('perfcell-exec ended without a report (was it killed?)');
+        }
+        const result = JSON.parse(resultLine) as ReaperResult;
+        closeGate(gate);
+        if (result.execErrno !== 0) {
+          perf?.kill();
+          await reaperExit;
+          throw new UsageError(describeExecFailure(file, result.execErrno, result.execError));
+        }
+        // The gate has sent perf its SIGINT already where it could (at the program's end); the report
+        // waits for perf's last interval only, neither for perf's teardown nor for the gate's exit.
+        const stopped = perf?.stop({ startNs: BigInt(result.startNs), endNs: BigInt(result.endNs), awaitExit: false, sigintSent: result.perfSignalled === true });
+
+        let counters: CountersReport = noCounters();
+        if (stopped !== undefined) {
+          // No disable: the program has exited, its counts are final, and perf prints the last
+          // interval only if it is still enabled when the target goes.
+          const window = await stopped;
+          trace.mark('perf-final');
+          if (window.problem) warnings.push(window.problem.message);
+          const built = buildPerfCounters(window, perfOptions.intervalMs);
+          counters = built.counters;
+          warnings.push(...built.notes);
+        }
+        const gc = readNodeGc === null ? null : await readNodeGc();
+        const tree = treeMemory!.finish(result.maxRssKiB);
+        const durationS = (result.endNs - result.startNs) / 1e9;
+        trace.mark('report');
+        return {
+          label: options.label ?? command.join(' '),
+          command,
+          startedAt,
+          durationS,
+          exitCode: result.exited ? result.exitCode : null,
+          signal: signalName(result.signal),
+          // A program starts from nothing and holds nothing after exit: its peak is what it cost. No
+          // reading just before its exit is exact, so there is no "used" or "final" for a program.
+          memory: {
+            rssBeforeBytes: 0,
+            rssAfterBytes: null,
+            usedBytes: null,
+            peakRssBytes: tree.peakRssBytes,
+            peakAboveFinalBytes: null,
+            peakMethod: tree.peakMethod,
+            largestProcessPeakBytes: tree.largestProcessPeakBytes,
+          },
+          cpu: buildCpuReport(cpuBefore, cpuAfter, { userS: result.userS, systemS: result.systemS, wallS: durationS }),
+          counters,
+          warnings,
+          rssSeries: tree.series,
+          ...(gc === null ? {} : { gc }),
+        };
+      } finally {
+        stopForwarding();
+        dispose();
+      }
+    },
+  };
 }
 
 /** Closing the gate unreleased makes the held child exit without running the program. */

@@ -202,4 +202,9 @@ describe('fitTable', () => {
     expect(fitTable(rows, 62, [3, 4, 5])[0]).toBe('time                                 mean       σ      max   n');
     expect(fitTable(rows, 40, [3, 4, 5])).toEqual(['time', '       mean       σ   n', '  a rather long alternative name', '    12.1 ms  0.4 ms  10']);
   });
+
+  it('says under the noise floor what it cost, when the document has a cost block', () => {
+    const text = renderCompareText({ ...rowColDocument(), cost: { totalS: 1.3, alternativesS: { a: 0.6, b: 0.58 }, noiseFloorS: 0.12 } }, { width: 60 });
+    expect(text).toContain("Noise floor (`true`): 1.10 ms ± 0.018 ms, 10 runs\n  Cost: 120 ms, 9% of the runs' 1.30 s\n\nSummary");
+  });
 });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { splitCells } from '../../../parsers/cells.ts';
 import { UsageError } from '../../errors.ts';
-import { cellAlternatives, commandAlternatives, planCells, runOnce, type Measurable } from '../../experiment/alternatives.ts';
+import { cellAlternatives, commandAlternatives, planCells, runOnce, type Measurable, type RunHooks } from '../../experiment/alternatives.ts';
 import { compareWithBaseline } from '../../experiment/analyze.ts';
 import { createCellEvaluator, type CellEvaluator } from '../../experiment/cell-evaluator.ts';
 import { buildCompareDocument, type CompareDocument, type RunFailure, type SavedAlternative } from '../../experiment/compare-document.ts';
@@ -323,12 +323,16 @@ function hookedSlots(plan: { readonly alternatives: readonly Measurable[]; reado
   let measureStartS: number | null = null;
   const slots = all.map((alternative, index) => ({
     name: alternative.name,
-    run: async (): Promise<CommandReport> => {
+    // The next run's program is armed (forked, held before exec) ahead of its --prepare: it is not
+    // exec'd until its run, so --prepare still runs before the program does.
+    ...(alternative.arm === undefined ? {} : { arm: () => alternative.arm?.() }),
+    ...(alternative.disarm === undefined ? {} : { disarm: () => alternative.disarm?.() ?? Promise.resolve() }),
+    run: async (hooks?: RunHooks): Promise<CommandReport> => {
       const prepare = index < plan.alternatives.length ? (flags.prepare?.length === 1 ? flags.prepare[0] : flags.prepare?.[index]) : undefined;
       if (prepare !== undefined) await runHook('prepare', prepare, alternative.name);
       const phase = current?.phase ?? 'measure';
       const round = current?.round ?? 0;
-      const report = await alternative.measure();
+      const report = await alternative.measure(hooks);
       if (report.exitCode !== 0 || report.signal !== null) failures[index]!.push({ phase, round, exitCode: report.exitCode, signal: report.signal });
       if (phase === 'measure') timesS[index]!.push(report.durationS);
       return report;
@@ -377,7 +381,7 @@ function finishStopped(error: unknown): void {
 /** The alternatives under the names given with --names (one each), which also key a baseline. */
 function renamed(alternatives: readonly Measurable[], names: readonly string[] | undefined): readonly Measurable[] {
   if (names === undefined) return alternatives;
-  return alternatives.map((alternative, index) => ({ ...alternative, name: names[index] ?? alternative.name, measure: () => alternative.measure() }));
+  return alternatives.map((alternative, index) => ({ ...alternative, name: names[index] ?? alternative.name, measure: (hooks?: RunHooks) => alternative.measure(hooks) }));
 }
 
 /** Cache events unsupported under perf (a VM): point at the backend that can count them. */
