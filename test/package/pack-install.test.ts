@@ -59,6 +59,10 @@ describe('npm pack and install', () => {
     const run = sh(bin, ['run', '--', 'true']);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/^true peaked .* exit code 0$/m);
+    // A node program gets the GC preload, a file of its own beside the bundle, from the installed package.
+    const node = sh(bin, ['run', '--', process.execPath, '-e', 'let a = []; for (let i = 0; i < 3e5; i++) a.push({ i })']);
+    expect(node.status, node.stderr).toBe(0);
+    expect(node.stderr).toMatch(/^ +gc +\d+ minor/m);
   });
 
   it('with no gate in the package, compiles one on first use into the cache for this machine', () => {
