@@ -226,6 +226,18 @@ describe.runIf(perfUsable).concurrent('fault matrix: perf event messages (real p
   it('SIGKILL with real perf counting: the gate ends the program and perf', async () => {
     expectOutcome(await perfcell(['run', '-e', 'page-faults', '--', 'sleep', '30'], { signal: { name: 'SIGKILL', toGroup: false, when: 'sleep 30' } }), 'SIGKILL');
   });
+  // compare arms the next run (its gate holding the program before exec, and its perf) while the
+  // current one ends: a stop must end that armed pair too, whether the signal reaches the group or
+  // perfcell alone (then the held child never sees it), or perfcell dies (the gate's lifeline).
+  it.each([
+    ['SIGINT', true, 130],
+    ['SIGTERM', false, 143],
+    ['SIGKILL', false, 'SIGKILL'],
+  ] as const)('compare with perf and a run armed ahead, %s (to the group: %s): no armed gate, held program or perf left', async (name, toGroup, status) => {
+    const outcome = await perfcell(['compare', '-e', 'page-faults', '--json', '--warmup', '0', '--runs', '200', '--', 'sleep 0.03', 'sleep 0.04'], { signal: { name, toGroup, when: 'sleep 0.04', thenMs: 1500 } });
+    expectOutcome(outcome, status, name === 'SIGKILL' ? undefined : new RegExp(`^perfcell: interrupted by ${name}`));
+    if (name !== 'SIGKILL') expect(json(outcome.stdout).partial.completedRounds).toBeGreaterThan(0);
+  }, 45_000);
 });
 if (!perfUsable) console.warn('fault matrix: the real-perf message cases are skipped (perf cannot count software events here)');
 
