@@ -23,15 +23,24 @@ export interface PerfMetricReading {
  * // → [{ name: 'tma_backend_bound', value: 70.1, unit: '%', readings: 1 }]
  */
 export function summarizeMetricRows(records: readonly PerfRecord[]): PerfMetricReading[] {
+  const summary = createMetricSummary();
+  for (const record of records) summary.add(record);
+  return summary.result();
+}
+
+/** summarizeMetricRows one record at a time, keeping only a sum per metric (attach's endless watch). */
+export function createMetricSummary(): { add(record: PerfRecord): void; result(): PerfMetricReading[] } {
   const byName = new Map<string, { unit: string; sum: number; readings: number }>();
-  for (const record of records) {
-    if (record.isMetricRow !== true || record.metricValue === undefined) continue;
-    const seen = byName.get(record.event);
-    if (seen === undefined) byName.set(record.event, { unit: record.metricUnit ?? '', sum: record.metricValue, readings: 1 });
-    else {
-      seen.sum += record.metricValue;
-      seen.readings++;
-    }
-  }
-  return [...byName].map(([name, { unit, sum, readings }]) => ({ name, value: sum / readings, unit, readings }));
+  return {
+    add(record) {
+      if (record.isMetricRow !== true || record.metricValue === undefined) return;
+      const seen = byName.get(record.event);
+      if (seen === undefined) byName.set(record.event, { unit: record.metricUnit ?? '', sum: record.metricValue, readings: 1 });
+      else {
+        seen.sum += record.metricValue;
+        seen.readings++;
+      }
+    },
+    result: () => [...byName].map(([name, { unit, sum, readings }]) => ({ name, value: sum / readings, unit, readings })),
+  };
 }

@@ -60,7 +60,8 @@ export function buildAttachReport(state: WatchState, end: AttachEnd): CommandRep
       pauseS: 0,
       notCountedReason: `never counted (pid ${end.pid} did not run on a CPU during the watch)`,
     });
-    counters = built.counters;
+    const metrics = state.metrics();
+    counters = metrics.length === 0 ? built.counters : { ...built.counters, metrics };
     warnings.push(...built.notes);
   }
   return {

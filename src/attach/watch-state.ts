@@ -1,4 +1,5 @@
 import { createAggregator, type EventAggregate } from '../../parsers/aggregate.ts';
+import { createMetricSummary, type PerfMetricReading } from '../../parsers/metric-rows.ts';
 import type { PerfRecord } from '../../parsers/perf-stat-types.ts';
 import { createDecimatingSeries } from '../session/decimating-series.ts';
 import type { RssSample } from '../session/report.ts';
@@ -33,6 +34,8 @@ export interface WatchState {
   /** The most recent rows, oldest first. */
   recentRows(): IntervalRow[];
   aggregates(): EventAggregate[];
+  /** perf's -M metrics seen so far (mean per metric over the intervals). */
+  metrics(): PerfMetricReading[];
   series(): AttachSeries;
   rssSeries(): RssSample[];
   readonly rowCount: number;
@@ -44,6 +47,7 @@ export interface WatchState {
 
 export function createWatchState(options: WatchStateOptions = {}): WatchState {
   const aggregator = createAggregator({ maxSamples: options.maxSamples ?? 600 });
+  const metricSummary = createMetricSummary();
   const recentLimit = Math.max(1, options.recentRows ?? 120);
   const recent: IntervalRow[] = [];
   let recentHead = 0;
@@ -56,7 +60,11 @@ export function createWatchState(options: WatchStateOptions = {}): WatchState {
   };
 
   return {
-    addRecord: (record) => aggregator.add(record),
+    addRecord(record) {
+      aggregator.add(record);
+      metricSummary.add(record);
+    },
+    metrics: () => metricSummary.result(),
     addRow(row, peakRssBytes) {
       rowCount += 1;
       raise(row.rssBytes);

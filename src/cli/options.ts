@@ -12,6 +12,16 @@ export function parseEventList(value: string, previous: readonly string[] = []):
   return expandEventPresets([...previous, ...events]);
 }
 
+/** `-M a,b -M c` → ['a', 'b', 'c']: perf's metric groups or metrics, passed to `perf stat -M` as they are. */
+export function parseMetricList(value: string, previous: readonly string[] = []): string[] {
+  const metrics = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  if (metrics.length === 0) throw new InvalidArgumentError('give at least one metric group or metric, e.g. -M TopdownL1 (perf list metricgroups)');
+  return [...previous, ...metrics];
+}
+
+/** The help text of `-M, --metrics` wherever perf counts. */
+export const METRICS_HELP = "perf's own metric groups or metrics, comma-separated, passed to perf stat -M (see perf list metricgroups); their values are printed with the counters";
+
 /** perf's -I takes whole milliseconds and refuses under 10 (perf stat: "interval too small"). */
 export function parseIntervalMs(value: string): number {
   const ms = Number(value);

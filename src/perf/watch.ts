@@ -37,7 +37,8 @@ export interface PerfWatch {
 
 /** perf's argument list for a watch; exported for tests. */
 export function perfWatchArguments(pid: number, options: PerfWatchOptions): string[] {
-  return ['stat', '-x', ',', '-I', String(options.intervalMs), '--pid', String(pid), '-e', options.events.join(',')];
+  const metrics = options.metricGroups !== undefined && options.metricGroups.length > 0 ? ['-M', options.metricGroups.join(',')] : [];
+  return ['stat', '-x', ',', '-I', String(options.intervalMs), '--pid', String(pid), '-e', options.events.join(','), ...metrics];
 }
 
 export function watchPerf(pid: number, options: PerfWatchOptions, onRecord: (record: PerfRecord) => void): PerfWatch {
@@ -53,7 +54,8 @@ export function watchPerf(pid: number, options: PerfWatchOptions, onRecord: (rec
   });
   const untrack = trackPerf(subprocess);
 
-  const parser = createPerfStatParser({ format: 'csv', separator: ',' });
+  // with -M, perf's metric-only rows come through as records (isMetricRow) for the summary
+  const parser = createPerfStatParser({ format: 'csv', separator: ',', metrics: options.metricGroups !== undefined && options.metricGroups.length > 0 });
   const messages: string[] = [];
   let recordCount = 0;
   const deliver = (records: readonly PerfRecord[]): void => {

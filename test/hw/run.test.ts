@@ -128,3 +128,30 @@ describe('perfcell run on a replayed PMU (0.5 s program; cache-misses 1e6/s, cac
     expect(text).toMatch(/IPC 2\.00\s+MPKI 0\.50/);
   });
 });
+
+describe("perfcell run -M on a replayed PMU: perf's own metric groups", () => {
+  // A REPLAY: the metric-only rows follow samples/perf/lkml-2023-kanliang-spr-default-topdown.csv.txt
+  // (`,,,,,70.1,%  tma_backend_bound`); no metric group counts on this VM (perf list metricgroups: all need PMU events it lacks).
+  const scenario = { ...PLAIN, metrics: [{ name: 'tma_backend_bound', value: 70.1, unit: '%' }, { name: 'IPC', value: 2 }] };
+
+  it('-M is passed to perf; its metrics are in the JSON and on the text report, and absent without -M', async () => {
+    const json = await perfcellOnReplay(['run', '--json', '-e', EVENT_LIST, '-M', 'TopdownL1', '--', ...spin()], scenario);
+    expect(json.exitCode, json.stderr).toBe(0);
+    const report = JSON.parse(json.stdout) as RunJson & { counters: { metrics?: { name: string; value: number; unit: string; readings: number }[] } };
+    expect(report.counters.metrics?.map(({ name, value, unit }) => ({ name, value, unit }))).toEqual([
+      { name: 'tma_backend_bound', value: 70.1, unit: '%' },
+      { name: 'IPC', value: 2, unit: '' },
+    ]);
+    // 0.5 s at -I 100: one reading per counted interval
+    expect(report.counters.metrics?.[0]?.readings).toBeGreaterThanOrEqual(5);
+    // the counters are untouched by the metric rows
+    expectTrueCounts(report.counters, report.durationS, json.countedS);
+
+    const text = await perfcellOnReplay(['run', '-e', EVENT_LIST, '--metrics', 'TopdownL1', '--', ...spin()], scenario);
+    expect(text.exitCode, text.stderr).toBe(0);
+    expect(text.stderr).toMatch(/^\s+perf metrics: tma_backend_bound 70\.10%, IPC 2\.00$/m);
+
+    const without = await perfcellOnReplay(['run', '--json', '-e', EVENT_LIST, '--', ...spin()], scenario);
+    expect((JSON.parse(without.stdout) as { counters: { metrics?: unknown } }).counters.metrics).toBeUndefined();
+  });
+});

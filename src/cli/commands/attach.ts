@@ -8,11 +8,12 @@ import { renderAttachFrame } from '../../render/attach-table.ts';
 import { renderHtmlReport } from '../../render/html.ts';
 import { renderReportText } from '../../render/report-text.ts';
 import { writeHtmlFile } from '../html-file.ts';
-import { parseEventList, parseIntervalMs } from '../options.ts';
+import { METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList } from '../options.ts';
 import { toJsonDocument } from '../../json-document.ts';
 
 interface AttachFlags {
   readonly events?: readonly string[];
+  readonly metrics?: readonly string[];
   readonly interval: number;
   readonly duration?: number;
   readonly perf: boolean;
@@ -55,6 +56,7 @@ export function registerAttach(program: Command): void {
     .option('-d, --duration <seconds>', 'stop after this many seconds (default: until Ctrl-C or the process exits)', parseDurationS)
     .option('-I, --interval <ms>', 'interval in ms', parseIntervalMs, 1000)
     .option('-e, --events <list>', 'perf events, comma-separated (default: cache-misses,cache-references,instructions,cycles,page-faults)', parseEventList)
+    .option('-M, --metrics <list>', METRICS_HELP, parseMetricList)
     .option('--no-perf', 'RSS and CPU only')
     .option('--ndjson', 'one JSON record per interval, then the summary (the default when stdout is not a terminal)')
     .option('--json', 'print only the summary, as one JSON document')
@@ -91,6 +93,7 @@ does not exist or belongs to another user (perfcell is not root); 2 on misuse.`,
       try {
         const result = await attachToProcess(pid, {
           ...(flags.events === undefined ? {} : { events: flags.events }),
+          ...(flags.metrics === undefined ? {} : { metricGroups: flags.metrics }),
           intervalMs: flags.interval,
           perf: flags.perf,
           ...(flags.duration === undefined ? {} : { durationS: flags.duration }),

@@ -12,7 +12,7 @@ import { renderCellsSummary } from '../../render/cells-summary.ts';
 import { renderReportsHtml } from '../../render/html.ts';
 import { renderReportText } from '../../render/report-text.ts';
 import { writeHtmlFile } from '../html-file.ts';
-import { parseEventList, parseIntervalMs } from '../options.ts';
+import { METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList } from '../options.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
 import { toJsonDocument } from '../../json-document.ts';
 import { outputWidth, warningText } from '../../render/terminal-width.ts';
@@ -22,6 +22,7 @@ const textWidth = outputWidth(process.stdout);
 
 interface CellsFlags {
   readonly events?: readonly string[];
+  readonly metrics?: readonly string[];
   readonly interval: number;
   readonly perf: boolean;
   readonly live: boolean;
@@ -69,6 +70,7 @@ export function registerCells(program: Command): void {
     .description('run a .js or .ts file cell by cell (// %% lines) in one scope and report each cell')
     .argument('<file>', 'the cell file')
     .option('-e, --events <list>', 'perf events, comma-separated (default: cache-misses,cache-references,instructions,cycles,page-faults)', parseEventList)
+    .option('-M, --metrics <list>', METRICS_HELP, parseMetricList)
     .option('-I, --interval <ms>', 'perf sampling interval in ms', parseIntervalMs, 100)
     .option('--no-perf', 'RAM, time and CPU only')
     .option('--no-live', 'no live status line on stderr while a long cell runs (drawn only on a terminal, after 1 s)')
@@ -107,6 +109,7 @@ export function registerCells(program: Command): void {
         const prepared = cells.map((cell) => evaluator.prepare(cell));
         const { runs, skipped, interruption: stop } = await runCells(evaluator, prepared, {
           ...(flags.events === undefined ? {} : { events: flags.events }),
+          ...(flags.metrics === undefined ? {} : { metricGroups: flags.metrics }),
           intervalMs: flags.interval,
           perf: flags.perf,
           settle: flags.settle,

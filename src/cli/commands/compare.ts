@@ -24,7 +24,7 @@ import { renderProgressBar, type ProgressEstimate } from '../../render/progress-
 import { formatMetricValue } from '../../render/metric-units.ts';
 import { displayPath, loadBaseline, savePath, writeOutput } from '../compare-files.ts';
 import { writeHtmlFile } from '../html-file.ts';
-import { parseEventList, parseIntervalMs } from '../options.ts';
+import { METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList } from '../options.ts';
 import { readCellFile } from './cells.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
 import { startProgressTicker } from '../../live/progress-ticker.ts';
@@ -41,6 +41,7 @@ interface CompareFlags {
   readonly shell?: boolean;
   readonly backend: 'perf' | 'cachegrind';
   readonly events?: readonly string[];
+  readonly metrics?: readonly string[];
   readonly interval: number;
   readonly perf: boolean;
   readonly json?: boolean;
@@ -128,6 +129,7 @@ export function registerCompare(program: Command): void {
     .option('--shell', 'run each command with sh -c (default: split it into argv, no shell)')
     .addOption(new Option('--backend <name>', 'where counters come from (cachegrind: simulated caches, commands only)').choices(['perf', 'cachegrind']).default('perf'))
     .option('-e, --events <list>', 'perf events, comma-separated (default: cache-misses,cache-references,instructions,cycles,page-faults)', parseEventList)
+    .option('-M, --metrics <list>', METRICS_HELP, parseMetricList)
     .option('-I, --interval <ms>', 'perf sampling interval in ms', parseIntervalMs, 100)
     .option('--no-perf', 'RAM, time and CPU only')
     .option('--json', 'print the whole comparison (every run\'s values too) as one JSON document')
@@ -162,6 +164,7 @@ Examples:
       const destination = flags.save === undefined ? null : savePath(flags.save);
       const measureOptions: MeasureOptions = {
         ...(flags.events === undefined ? {} : { events: flags.events }),
+        ...(flags.metrics === undefined ? {} : { metricGroups: flags.metrics }),
         intervalMs: flags.interval,
         perf: flags.perf,
         backend: flags.backend,

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { parseEventList, parseIntervalMs } from '../options.ts';
+import { METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList } from '../options.ts';
 
 interface ReplFlags {
   readonly events?: readonly string[];
+  readonly metrics?: readonly string[];
   readonly interval: number;
   readonly perf: boolean;
   readonly settle: boolean;
@@ -23,6 +24,7 @@ export function registerRepl(program: Command): void {
     .command('repl', { isDefault: true })
     .description('a Node REPL that reports what every command cost (the default command)')
     .option('-e, --events <list>', 'perf events, comma-separated (default: cache-misses,cache-references,instructions,cycles,page-faults)', parseEventList)
+    .option('-M, --metrics <list>', METRICS_HELP, parseMetricList)
     .option('-I, --interval <ms>', 'perf sampling interval in ms', parseIntervalMs, 100)
     .option('--no-perf', 'RAM, time and CPU only')
     .option('--no-settle', 'read final RAM at the end of each command as it is, without collecting its garbage first')
@@ -37,6 +39,7 @@ export function registerRepl(program: Command): void {
       const { closed } = startRepl({
         measure: {
           ...(flags.events === undefined ? {} : { events: flags.events }),
+          ...(flags.metrics === undefined ? {} : { metricGroups: flags.metrics }),
           intervalMs: flags.interval,
           perf: flags.perf,
           settle: flags.settle,

@@ -7,7 +7,7 @@ import { renderReportText } from '../../render/report-text.ts';
 import { prepareFormatters } from '../../render/units.ts';
 import { ensureFolderOf, writeHtmlFile } from '../html-file.ts';
 import { writeStdout } from '../stdout-guard.ts';
-import { parseEventList, parseIntervalMs } from '../options.ts';
+import { METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList } from '../options.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
 import { toJsonDocument } from '../../json-document.ts';
 import { outputWidth, warningText } from '../../render/terminal-width.ts';
@@ -17,6 +17,7 @@ import { parseRepeat, writeRepeatedRuns } from '../run-repeat-output.ts';
 
 interface RunFlags {
   readonly events?: readonly string[];
+  readonly metrics?: readonly string[];
   readonly interval: number;
   readonly perf: boolean;
   readonly json?: boolean;
@@ -43,6 +44,7 @@ export function registerRun(program: Command): void {
     .description('run a program (no shell) and report what it cost on stderr; exits with its exit code')
     .argument('<command...>', 'the program and its arguments (put -- before them)')
     .option('-e, --events <list>', 'perf events, comma-separated (default: cache-misses,cache-references,instructions,cycles,page-faults)', parseEventList)
+    .option('-M, --metrics <list>', METRICS_HELP, parseMetricList)
     .option('-I, --interval <ms>', 'perf sampling interval in ms', parseIntervalMs, 100)
     .option('--no-perf', 'RAM, time and CPU only')
     .option('--no-live', 'no live status line on stderr while the program runs (drawn only on a terminal, after 1 s)')
@@ -76,6 +78,7 @@ perfcell then reports and exits 128+n.`,
       try {
         const measureOptions: MeasureOptions = {
           ...(flags.events === undefined ? {} : { events: flags.events }),
+          ...(flags.metrics === undefined ? {} : { metricGroups: flags.metrics }),
           intervalMs: flags.interval,
           perf: flags.perf,
           backend: flags.backend,

@@ -69,6 +69,17 @@ static int scenario_count;
 static double global_running_pct = 100; /* multiplexing: share of the enabled time a hardware counter ran */
 static double hybrid_core_pct = -1;     /* < 0: not a hybrid machine */
 
+/* `metric NAME VALUE [UNIT]`: a metric-only row each counted interval, printed only under -M */
+#define MAX_METRICS 16
+struct scenario_metric {
+  char name[96];
+  char unit[32];
+  double value;
+};
+static struct scenario_metric metrics_rows[MAX_METRICS];
+static int metric_count;
+static int metrics_requested; /* -M was given */
+
 static struct row rows[MAX_EVENTS * 2];
 static int row_count;
 
@@ -134,6 +145,17 @@ static void parse_scenario_line(char *line) {
   }
   if (strcmp(name, "running") == 0) { global_running_pct = atof(rest); return; }
   if (strcmp(name, "hybrid") == 0) { hybrid_core_pct = atof(rest); return; }
+  if (strcmp(name, "metric") == 0) {
+    if (metric_count == MAX_METRICS) return;
+    struct scenario_metric *metric = &metrics_rows[metric_count++];
+    char unit[32] = "";
+    if (sscanf(rest, "%95s %lf %31s", metric->name, &metric->value, unit) < 2) {
+      fprintf(stderr, "replay-perf: scenario line 'metric %s' wants NAME VALUE [UNIT]\n", rest);
+      exit(2);
+    }
+    snprintf(metric->unit, sizeof metric->unit, "%s", unit);
+    return;
+  }
   if (scenario_count == MAX_SCENARIO) return;
   struct scenario_event *event = &scenario[scenario_count++];
   snprintf(event->name, sizeof event->name, "%s", name);
@@ -342,6 +364,18 @@ static void print_rows(const char *prefix, double counted_s, double interval_s) 
     fputs(line, stderr);
     if (trace) fputs(line, trace);
   }
+  /* -M's metric-only rows after the counters: five empty columns, the value, then `UNIT  NAME`
+   * (samples/perf/lkml-2023-kanliang-spr-default-topdown.csv.txt: `,,,,,70.1,%  tma_backend_bound`),
+   * behind the interval's prefix; none while counting was off */
+  if (!metrics_requested || enabled_ns == 0) return;
+  for (int i = 0; i < metric_count; i++) {
+    const struct scenario_metric *metric = &metrics_rows[i];
+    char line[512];
+    snprintf(line, sizeof line, "%s%s%s%s%s%s%.*f%s%s%s%s\n", prefix, sep, sep, sep, sep, sep, metric->unit[0] == '%' ? 1 : 2, metric->value, sep,
+             metric->unit, metric->unit[0] ? "  " : "", metric->name);
+    fputs(line, stderr);
+    if (trace) fputs(line, trace);
+  }
 }
 
 static int target_present(pid_t pid) {
@@ -440,7 +474,7 @@ int main(int argc, char **argv) {
     else if ((value = VALUE("-p", "--pid"))) pid = (pid_t)atol(value);
     else if ((value = VALUE("-e", "--event"))) { if (event_lists < MAX_EVENTS) events[event_lists++] = value; }
     else if ((value = VALUE("-D", "--delay"))) start_disabled = atol(value) < 0;
-    else if ((value = VALUE("-M", "--metrics"))) {}
+    else if ((value = VALUE("-M", "--metrics"))) metrics_requested = 1;
     else if (strncmp(arg, "--control", 9) == 0) {
       const char *spec = arg[9] == '=' ? arg + 10 : (i++, next);
       if (!spec || sscanf(spec, "fd:%d,%d", &control_fd, &ack_fd) < 1) return usage("--control takes fd:CTL,ACK");

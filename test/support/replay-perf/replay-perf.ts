@@ -26,6 +26,8 @@ export interface Scenario {
   readonly runningPct?: number;
   /** A hybrid Intel machine: the share of the time the task ran on cpu_core, percent; the rest on cpu_atom. */
   readonly hybridCorePct?: number;
+  /** perf's metric-only rows, printed each counted interval when perfcell passes -M (`,,,,,70.1,%  tma_backend_bound`). */
+  readonly metrics?: readonly { readonly name: string; readonly value: number; readonly unit?: string }[];
 }
 
 /** The scenario as the replay reads it from PERFCELL_REPLAY_SCENARIO. */
@@ -34,6 +36,7 @@ export function scenarioText(scenario: Scenario): string {
   if (scenario.runningPct !== undefined) lines.push(`running ${scenario.runningPct}`);
   if (scenario.hybridCorePct !== undefined) lines.push(`hybrid ${scenario.hybridCorePct}`);
   for (const [event, value] of Object.entries(scenario.events)) lines.push(`${event} ${value}`);
+  for (const metric of scenario.metrics ?? []) lines.push(`metric ${metric.name} ${metric.value}${metric.unit === undefined ? '' : ` ${metric.unit}`}`);
   return lines.join('\n');
 }
 
