@@ -37,8 +37,11 @@ export function commandCharts(report: CommandReport): LineChartSpec[] {
   return charts;
 }
 
-/** RSS, CPU % and each event per second over a whole watch. */
-export function attachCharts(series: AttachSeries): LineChartSpec[] {
+/**
+ * RSS, CPU % and each event per second over a whole watch. `counted`: the summary's events, whose
+ * lowest running % marks a multiplexed event's chart title as run's charts do.
+ */
+export function attachCharts(series: AttachSeries, counted: readonly { readonly event: string; readonly lowestRunningPct: number | null }[] = []): LineChartSpec[] {
   const line = (title: string, yLabel: string, values: readonly (number | null)[]): LineChartSpec => ({
     type: 'line',
     title,
@@ -53,7 +56,8 @@ export function attachCharts(series: AttachSeries): LineChartSpec[] {
   ];
   for (const event of series.events) {
     if (event.perSecond.every((value) => value === null)) continue;
-    charts.push(line(`${event.event} per second`, event.unit === '' ? 'per s' : `${event.unit}/s`, event.perSecond));
+    const scaled = scaledSuffix(counted.find((summary) => summary.event === event.event)?.lowestRunningPct ?? null);
+    charts.push(line(`${event.event} per second${scaled}`, event.unit === '' ? 'per s' : `${event.unit}/s`, event.perSecond));
   }
   return series.timeS.length === 0 ? [] : charts;
 }

@@ -30,7 +30,7 @@ type SectionRenderer<K extends HtmlSection['kind']> = (section: Extract<HtmlSect
 
 const SECTION_RENDERERS: { [K in HtmlSection['kind']]: SectionRenderer<K> } = {
   command: (section, firstChart) => reportSection(section.report, commandCharts(section.report), firstChart, 'command'),
-  attach: (section, firstChart) => reportSection(section.report, attachCharts(section.series), firstChart, 'attach'),
+  attach: (section, firstChart) => reportSection(section.report, attachCharts(section.series, section.report.counters.events), firstChart, 'attach'),
   compare: (section, firstChart) => compareSection(section.compare, firstChart),
 };
 

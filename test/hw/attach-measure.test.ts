@@ -7,6 +7,9 @@
  * test/fixtures/spin.c, and a JavaScript busy loop for measure(fn).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import pty from 'node-pty';
 import { cliPath, fixture } from '../support/fixtures.ts';
@@ -111,5 +114,26 @@ describe('measure() from the library on a replayed PMU (perfPath: the replay)', 
     expectTrueDerived(report.counters.derived);
     for (const event of report.counters.events) expect(event.lowestRunningPct, event.event).toBe(50);
     expectNear(report.counters.events.find((event) => event.event === 'cycles')?.perSecond, RATES.cycles, 'cycles per second', IN_PROCESS_BAND);
+  });
+});
+
+describe('perfcell attach --html and -M on a replayed PMU', () => {
+  it("marks a multiplexed event's chart title as run's charts do, and carries -M's metrics in its summary", async () => {
+    // A REPLAY: multiplexing as gh-loop-unroll-multiplexed.csv.txt, -M's metric-only rows as lkml-2023-kanliang-spr-default-topdown.csv.txt.
+    const target = spawn(fixture('spin'), ['10'], { stdio: 'ignore' });
+    targets.push(target);
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-attach-html-'));
+    try {
+      const html = join(dir, 'attach.html');
+      const scenario = { ...MULTIPLEXED_50, metrics: [{ name: 'tma_retiring', value: 14.6, unit: '%' }] };
+      const result = await perfcellOnReplay(['attach', '-d', '0.5', '-I', '100', '-e', EVENT_LIST, '-M', 'TopdownL1', '--json', '--html', html, String(target.pid)], scenario);
+      expect(result.exitCode, result.stderr).toBe(0);
+      const page = readFileSync(html, 'utf8');
+      for (const event of EVENTS) expect(page, event).toContain(`${event} per second, scaled from 50% of the time`);
+      const report = JSON.parse(result.stdout) as { counters: { metrics?: { name: string; value: number; unit: string }[] } };
+      expect(report.counters.metrics?.map(({ name, value, unit }) => ({ name, value, unit }))).toEqual([{ name: 'tma_retiring', value: 14.6, unit: '%' }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
