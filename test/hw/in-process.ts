@@ -25,9 +25,9 @@ export function killRepls(): void {
  * as perfcell.history holds it. `pauseMs`: how long a person takes to type after the prompt (the
  * REPL's next perf is attached and ticking meanwhile).
  */
-export async function replReport(scenario: Scenario, pauseMs: number): Promise<{ report: string; durationS: number; countedS: number }> {
+export async function replReport(scenario: Scenario, pauseMs: number, extraArgs: readonly string[] = []): Promise<{ report: string; durationS: number; countedS: number }> {
   const trace = replayTrace();
-  const repl = await startPtyRepl(['repl', '-e', EVENT_LIST], { ...replayEnv(scenario), ...trace.env });
+  const repl = await startPtyRepl(['repl', '-e', EVENT_LIST, ...extraArgs], { ...replayEnv(scenario), ...trace.env });
   repls.add(repl);
   await new Promise((resolve) => setTimeout(resolve, pauseMs));
   const report = await repl.send(BUSY_HALF_SECOND, 20_000);

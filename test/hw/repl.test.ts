@@ -22,7 +22,20 @@ describe('the REPL\'s printed line on a replayed PMU (0.5 s busy loop; cache-mis
   it('prints each counter\'s total and rate and the derived metrics: miss ratio 25.0%, IPC 2.00, MPKI 0.50', async () => {
     const { report, durationS } = await replReport(PLAIN, TYPING_PAUSE_MS);
     expectTrueReplLine(report, durationS, IN_PROCESS_BAND);
-    for (const event of EVENTS) expect(counterOnReplLine(report, event).notes).toBe('');
+    // perf's own metric columns, as the replay prints them (gh-loop-unroll-multiplexed.csv.txt's layout), and nothing else
+    const perfMetric: Record<(typeof EVENTS)[number], RegExp> = {
+      'cache-misses': /^, perf: 25\.00 of all cache refs$/,
+      'cache-references': /^$/,
+      instructions: /^, perf: 2\.00 insn per cycle$/,
+      cycles: /^$/, // the replay prints GHz only beside a task-clock row
+    };
+    for (const event of EVENTS) expect(counterOnReplLine(report, event).notes, event).toMatch(perfMetric[event]);
+  });
+
+  it('-M: perf\'s metric-only rows at the end of the counters line (rows as lkml-2023-kanliang-spr-default-topdown.csv.txt)', async () => {
+    const scenario = { ...PLAIN, metrics: [{ name: 'tma_backend_bound', value: 70.1, unit: '%' }, { name: 'IPC', value: 2 }] };
+    const { report } = await replReport(scenario, TYPING_PAUSE_MS, ['-M', 'TopdownL1']);
+    expect(report).toMatch(/MPKI 0\.50\s+perf metrics: tma_backend_bound 70\.10%, IPC 2\.00/);
   });
 
   it('at 50% multiplexing: the true values, "scaled from 50% of the time" on each counter, and one warning', async () => {
