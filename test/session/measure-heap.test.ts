@@ -9,7 +9,8 @@ import { v8Collect } from '../../src/session/settle.ts';
  * first, so the start reading holds none that settling would take off the delta. No perf needed.
  */
 const MIB = 1024 * 1024;
-let kept: unknown = null;
+// Holds what a command keeps, so it is still referenced when the window reads the heap.
+const holder: { kept: unknown } = { kept: null };
 
 function collect(): void {
   const gc = v8Collect();
@@ -20,11 +21,11 @@ function collect(): void {
 
 describe('measure(fn) heap deltas', () => {
   it('reads 2^21 doubles kept in a regular Array as +16 MiB of JS heap, nothing in array buffers', async () => {
-    kept = null;
+    holder.kept = null;
     collect();
     const report = await measure(() => {
       // A FixedDoubleArray of 2^21 × 8 bytes on V8's heap.
-      kept = new Array(2 ** 21).fill(0.5);
+      holder.kept = new Array(2 ** 21).fill(0.5);
     }, { perf: false });
     const heap = report.memory.heap;
     expect(heap).toBeDefined();
@@ -35,10 +36,10 @@ describe('measure(fn) heap deltas', () => {
   });
 
   it('reads a kept 128 MiB Float64Array as +128 MiB of array buffers and external memory, the JS heap unmoved', async () => {
-    kept = null;
+    holder.kept = null;
     collect();
     const report = await measure(() => {
-      kept = new Float64Array(16 * MIB).fill(1);
+      holder.kept = new Float64Array(16 * MIB).fill(1);
     }, { perf: false });
     const heap = report.memory.heap;
     expect(heap?.arrayBuffersDeltaBytes).toBeGreaterThanOrEqual(127.5 * MIB);
@@ -50,12 +51,12 @@ describe('measure(fn) heap deltas', () => {
   });
 
   it('reads the same 128 MiB dropped before the window ends as no array buffers kept (the delta is after settling)', async () => {
-    kept = null;
+    holder.kept = null;
     collect();
     const report = await measure(() => new Float64Array(16 * MIB).fill(1)[3], { perf: false });
     expect(report.memory.settle?.status).toBe('settled');
     expect(Math.abs(report.memory.heap?.arrayBuffersDeltaBytes ?? Infinity)).toBeLessThan(1 * MIB);
     expect(Math.abs(report.memory.heap?.heapUsedDeltaBytes ?? Infinity)).toBeLessThan(2 * MIB);
-    kept = null;
+    holder.kept = null;
   });
 });
