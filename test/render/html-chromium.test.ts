@@ -8,7 +8,7 @@ import { renderCompareHtml } from '../../src/render/html.ts';
 import { CHROMIUM_MISSING, dumpDom, findChromium, screenshot } from '../support/chromium.ts';
 import { runsWith } from '../support/tools.ts';
 import { cliPath, fixture } from '../support/fixtures.ts';
-import { perfUsable } from '../support/perf.ts';
+import { perfUsable, runsWithPerf } from '../support/perf.ts';
 import { countColor, decodePng } from '../support/png.ts';
 
 const HOSTILE = ['<script>alert(1)</script>', `"&'`];
@@ -47,7 +47,7 @@ describe.runIf(runsWith('chromium', chromium !== null, 'the HTML reports in head
     expect(chromium, CHROMIUM_MISSING).not.toBeNull();
   });
 
-  it.runIf(perfUsable)('run --html: charts of RSS and counters, a hostile command line shown as text', async () => {
+  it.runIf(runsWithPerf('run --html in Chromium'))('run --html: charts of RSS and counters, a hostile command line shown as text', async () => {
     const html = join(outDir, 'run.html');
     const result = await execa(process.execPath, [cliPath, 'run', '-e', 'task-clock,page-faults', '-I', '20', '--html', html, '--', fixture('peak-then-idle'), '64', '300', '200', ...HOSTILE], {
       reject: false, timeout: 30_000, env: { NO_COLOR: '1' },
@@ -61,7 +61,7 @@ describe.runIf(runsWith('chromium', chromium !== null, 'the HTML reports in head
     expect(bluePixels).toBeGreaterThan(500);
   }, 90_000);
 
-  it.runIf(perfUsable)('attach --html: RSS, CPU and each event per second over the watch', async () => {
+  it.runIf(runsWithPerf('attach --html in Chromium'))('attach --html: RSS, CPU and each event per second over the watch', async () => {
     const target = spawn(fixture('spin'), ['30'], { stdio: 'ignore' });
     children.push(target);
     const html = join(outDir, 'attach.html');
@@ -77,7 +77,7 @@ describe.runIf(runsWith('chromium', chromium !== null, 'the HTML reports in head
 
   // The file's path holds the hostile text (a folder named `<script>alert(1)<` and a file
   // `script>.ts`), so the page title, built from the command line, must escape it.
-  it.runIf(perfUsable)('cells --html: every cell\'s counter charts, written even though a cell fails (exit 1)', async () => {
+  it.runIf(runsWithPerf('cells --html in Chromium'))('cells --html: every cell\'s counter charts, written even though a cell fails (exit 1)', async () => {
     const folder = join(outDir, '<script>alert(1)<');
     mkdirSync(folder, { recursive: true });
     const file = join(folder, 'script>.ts');

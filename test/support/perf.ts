@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { isWaived, runsWith } from './tools.ts';
 
 /** Whether real perf can count software events here; probed once. Tests that need it say why when it cannot. */
 export const perfUsable: boolean = (() => {
@@ -13,7 +14,22 @@ export const perfUsable: boolean = (() => {
   }
 })();
 
-if (!perfUsable) console.warn('perf cannot count software events here: perf tests are skipped (install linux-perf; see perfcell doctor)');
+if (!perfUsable) {
+  console.warn(
+    isWaived('perf')
+      ? 'perf cannot count software events here, waived by PERFCELL_TEST_ALLOW_MISSING=perf: the tests that need it are skipped, each saying so (install linux-perf, perf_event_paranoid ≤ 2; see perfcell doctor)'
+      : 'perf cannot count software events here and PERFCELL_TEST_ALLOW_MISSING does not waive it: the tests that need it fail (install linux-perf, perf_event_paranoid ≤ 2, see perfcell doctor; or waive with PERFCELL_TEST_ALLOW_MISSING=perf)',
+  );
+}
+
+/**
+ * Whether tests that need perf should run (runsWith's rule: present, or missing and not waived,
+ * then they fail); a waived skip prints `skipping WHAT: perf is missing (waived …)` once.
+ * @example describe.runIf(runsWithPerf('attach with real perf'))('…', () => { … })
+ */
+export function runsWithPerf(what: string): boolean {
+  return runsWith('perf', perfUsable, what);
+}
 
 /** perf processes still running (no perf may outlive the command it measured). */
 export function livePerfPids(): number[] {
