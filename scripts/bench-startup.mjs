@@ -28,16 +28,18 @@ const commands = [
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-startup-'));
 const times = new Map(commands.map(({ name }) => [name, []]));
 const cpu = new Map(commands.map(({ name }) => [name, []]));
+const failures = new Map(commands.map(({ name }) => [name, 0]));
 const loadBefore = loadavg()[0];
 try {
   for (let round = 0; round < ROUNDS; round += 1) {
     const file = join(dir, `round-${round}.json`);
-    execFileSync('hyperfine', ['-N', '--warmup', '3', '--runs', String(RUNS), '--export-json', file, ...commands.map(({ command }) => command)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('hyperfine', ['-N', '--ignore-failure', '--warmup', '3', '--runs', String(RUNS), '--export-json', file, ...commands.map(({ command }) => command)], { stdio: ['ignore', 'ignore', 'inherit'] });
     const results = JSON.parse(readFileSync(file, 'utf8')).results;
     results.forEach((result, index) => {
       const { name } = commands[index];
       times.get(name).push(...result.times);
       cpu.get(name).push(result.user + result.system);
+      failures.set(name, failures.get(name) + (result.exit_codes ?? []).filter((code) => code !== 0).length);
     });
   }
 } finally {
@@ -47,24 +49,26 @@ const loadAfter = loadavg()[0];
 
 const ms = (seconds) => `${(seconds * 1000).toFixed(1)} ms`;
 const medianOf = (name) => median(times.get(name));
+const cpuOf = (name) => median(cpu.get(name));
 const nodeS = medianOf('node -e 0');
 const perfS = medianOf('perf stat -- true');
 const runS = medianOf('perfcell run -- true');
 const budget = nodeS + perfS + 0.040;
-const rows = commands.map(({ name }) => `| ${name} | ${ms(medianOf(name))} | ${(medianOf(name) / nodeS).toFixed(2)}× | ${ms(median(cpu.get(name)))} |`);
+const rows = commands.map(({ name }) => `| ${name} | ${ms(medianOf(name))} | ${(medianOf(name) / nodeS).toFixed(2)}× | ${ms(median(cpu.get(name)))} | ${failures.get(name)} |`);
 const over = runS - nodeS - perfS;
 const body = `
 Command: \`npm run build && node scripts/bench-startup.mjs ${RUNS} ${ROUNDS}\` (hyperfine -N, ${ROUNDS} rounds × ${RUNS} runs of every command, 3 warm-ups each; ${machineLine()}; load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after).
 
-| command | median wall | × node -e 0 | user+sys (median of the rounds' means) |
-|---|---:|---:|---:|
+| command | median wall | × node -e 0 | user+sys (median of the rounds' means) | failed runs |
+|---|---:|---:|---:|---:|
 ${rows.join('\n')}
 
 \`perfcell run -- true\` − (\`node -e 0\` + \`perf stat -- true\`) = **${ms(over)}** (target ≤ 40 ms: ${over <= 0.040 ? 'met' : 'not met'}; budget ${ms(budget)}).
 \`perfcell --version\` − \`node -e 0\` = ${ms(medianOf('perfcell --version') - nodeS)}; \`--help\` − node = ${ms(medianOf('perfcell --help') - nodeS)}.
+In CPU time (user+sys, steadier than wall time on a loaded machine): \`run -- true\` − (node + perf stat) = ${ms(cpuOf('perfcell run -- true') - cpuOf('node -e 0') - cpuOf('perf stat -- true'))}; \`--version\` − node = ${ms(cpuOf('perfcell --version') - cpuOf('node -e 0'))}; \`parse\` − node = ${ms(cpuOf(commands[5].name) - cpuOf('node -e 0'))}; the per-file build's \`run\` − the bundle's = ${ms(cpuOf(commands[6].name) - cpuOf('perfcell run -- true'))}.
 
-What \`run\` loads: the bundle's entry, commander and run's chunks (about 220 KB of JavaScript in 33 files, none of execa,
-the compare, cells, REPL or kernel code); \`--version\` loads the entry and commander only (73 KB).
+What \`run\` loads: the bundle's entry, commander and run's chunks (none of execa, the HTML
+renderer, compare, cells, REPL or kernel code); \`--version\` loads the entry and commander only.
 Its remaining cost over node + perf stat is mostly the measurement itself: perf started on the
 program the gate holds, with counting disabled (perf's own start-up, as in perf stat), the enable
 ack, perf back in poll() before the program is released, and perf's last interval read after the
