@@ -36,6 +36,8 @@ const CPU: readonly MetricInfo[] = [
   { key: 'systemCpuS', label: 'system CPU', unit: 's', wording: { kind: 'amount', noun: 'system CPU time' }, role: 'secondary' },
 ];
 const RATE_SUFFIX = '/s';
+/** perf's own metrics from -M (`counters.metrics`): `perf:tma_backend_bound`. */
+const PERF_METRIC_PREFIX = 'perf:';
 
 /**
  * The metrics of one report, in their units: time, RAM, every counted event's total and (when
@@ -58,6 +60,7 @@ export function metricsOfReport(report: CommandReport): RunValues {
   put('missRatio', report.counters.derived.missRatio);
   put('ipc', report.counters.derived.ipc);
   put('missesPerKiloInstruction', report.counters.derived.missesPerKiloInstruction);
+  for (const metric of report.counters.metrics ?? []) put(`${PERF_METRIC_PREFIX}${metric.name}`, metric.value);
   put('userCpuS', report.cpu.userS);
   put('systemCpuS', report.cpu.systemS);
   return values;
@@ -67,6 +70,11 @@ export function metricsOfReport(report: CommandReport): RunValues {
 export function describeMetric(key: string): MetricInfo {
   const fixed = [...FIXED, ...DERIVED, ...CPU].find((metric) => metric.key === key);
   if (fixed !== undefined) return fixed;
+  if (key.startsWith(PERF_METRIC_PREFIX)) {
+    // perf's value as printed (a percentage, a ratio): compared as a level, in its own unit
+    const name = key.slice(PERF_METRIC_PREFIX.length);
+    return { key, label: `${name} (perf)`, unit: 'ratio', wording: { kind: 'level', noun: `perf's ${name}` }, role: 'secondary' };
+  }
   if (key.endsWith(RATE_SUFFIX)) {
     const event = key.slice(0, -RATE_SUFFIX.length);
     return { key, label: `${event} per s`, unit: 'per-s', wording: { kind: 'count', noun: `${event} per second` }, role: 'rate' };
@@ -82,8 +90,9 @@ export function orderMetricKeys(runs: readonly RunValues[]): string[] {
   const seen: string[] = [];
   for (const run of runs) for (const key of Object.keys(run)) if (!seen.includes(key)) seen.push(key);
   const fixedKeys = new Set([...FIXED, ...DERIVED, ...CPU].map((metric) => metric.key));
-  const events = seen.filter((key) => !fixedKeys.has(key) && !key.endsWith(RATE_SUFFIX));
-  const rates = seen.filter((key) => !fixedKeys.has(key) && key.endsWith(RATE_SUFFIX));
+  const perfMetrics = seen.filter((key) => key.startsWith(PERF_METRIC_PREFIX));
+  const events = seen.filter((key) => !fixedKeys.has(key) && !key.endsWith(RATE_SUFFIX) && !key.startsWith(PERF_METRIC_PREFIX));
+  const rates = seen.filter((key) => !fixedKeys.has(key) && key.endsWith(RATE_SUFFIX) && !key.startsWith(PERF_METRIC_PREFIX));
   const pick = (list: readonly MetricInfo[]): string[] => list.map((metric) => metric.key).filter((key) => seen.includes(key));
-  return [...pick(FIXED), ...events, ...rates, ...pick(DERIVED), ...pick(CPU)];
+  return [...pick(FIXED), ...events, ...rates, ...pick(DERIVED), ...perfMetrics, ...pick(CPU)];
 }

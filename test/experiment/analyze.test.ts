@@ -123,4 +123,11 @@ describe('metrics', () => {
     expect(describeMetric('missRatio').wording).toEqual({ kind: 'level', noun: 'miss ratio' });
     expect(describeMetric('D1 misses').wording).toEqual({ kind: 'count', noun: 'D1 misses' });
   });
+
+  it("carries perf's -M metrics (counters.metrics) as perf:NAME levels, after the derived ratios", () => {
+    const withMetrics = { ...report, counters: { ...report.counters, metrics: [{ name: 'tma_retiring', value: 14.6, unit: '%', readings: 5 }] } };
+    expect(metricsOfReport(withMetrics)).toMatchObject({ 'perf:tma_retiring': 14.6 });
+    expect(orderMetricKeys([{ userCpuS: 1, 'perf:tma_retiring': 1, ipc: 1, 'a/s': 1, a: 1, durationS: 1 }])).toEqual(['durationS', 'a', 'a/s', 'ipc', 'perf:tma_retiring', 'userCpuS']);
+    expect(describeMetric('perf:tma_retiring')).toEqual({ key: 'perf:tma_retiring', label: 'tma_retiring (perf)', unit: 'ratio', wording: { kind: 'level', noun: "perf's tma_retiring" }, role: 'secondary' });
+  });
 });

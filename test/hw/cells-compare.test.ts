@@ -61,6 +61,10 @@ describe('perfcell cells on a replayed PMU (a 0.5 s cell; cache-misses 1e6/s, ca
       expect((event.pmus?.[0]?.total ?? 0) / (event.total ?? 1), event.event).toBeCloseTo(0.75, 2);
     }
   });
+  it("-M: perf's metric-only rows (as lkml-2023-kanliang-spr-default-topdown.csv.txt) in the cell's counters.metrics", async () => {
+    const { counters } = await busyCell({ ...PLAIN, metrics: [{ name: 'tma_retiring', value: 14.6, unit: '%' }] }, ['-M', 'TopdownL1']);
+    expect((counters as { metrics?: { name: string; value: number; unit: string }[] }).metrics?.map(({ name, value, unit }) => ({ name, value, unit }))).toEqual([{ name: 'tma_retiring', value: 14.6, unit: '%' }]);
+  });
 });
 
 interface CompareJson {
@@ -113,5 +117,10 @@ describe('perfcell compare on a replayed PMU (test/fixtures/spin 0.5 against its
     const table = text.slice(text.indexOf('cache-misses per s'));
     const row = /^\s+a\s+([\d,]+)\/s/m.exec(table);
     expectNear(Number(row?.[1]?.replace(/,/g, '')), RATES['cache-misses'], 'cache-misses per s, mean of a', LOAD_BAND);
+  });
+
+  it("-M: perf's metric-only rows (as lkml-2023-kanliang-spr-default-topdown.csv.txt) are compared as perf:NAME in every run", async () => {
+    const document = JSON.parse((await compare({ ...PLAIN, metrics: [{ name: 'tma_retiring', value: 14.6, unit: '%' }] }, ['--json', '-M', 'TopdownL1'])).stdout) as CompareJson;
+    for (const alternative of document.alternatives) for (const run of alternative.runs) expect(run['perf:tma_retiring'], alternative.name).toBeCloseTo(14.6, 6);
   });
 });

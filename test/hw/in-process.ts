@@ -62,12 +62,12 @@ interface CellsJson {
 }
 
 /** `perfcell cells --json` of one 0.5 s busy cell; the cell's report. */
-export async function busyCell(scenario: Scenario): Promise<{ durationS: number; counters: CountersJson; countedS: number }> {
+export async function busyCell(scenario: Scenario, extraArgs: readonly string[] = []): Promise<{ durationS: number; counters: CountersJson; countedS: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'perfcell-hw-cells-'));
   try {
     const file = join(dir, 'busy.js');
     writeFileSync(file, `// %% busy\n${BUSY_HALF_SECOND}\n`);
-    const result = await perfcellOnReplay(['cells', '--json', '-e', EVENT_LIST, file], scenario);
+    const result = await perfcellOnReplay(['cells', '--json', '-e', EVENT_LIST, ...extraArgs, file], scenario);
     expect(result.exitCode, result.stderr).toBe(0);
     const cell = (JSON.parse(result.stdout) as CellsJson).cells[0];
     expect(cell?.title).toBe('busy');
