@@ -1,6 +1,7 @@
 import { aggregateRecords, type EventAggregate } from '../../parsers/aggregate.ts';
 import { summarizeMetricRows } from '../../parsers/metric-rows.ts';
 import type { PerfWindowResult } from '../perf/controller.ts';
+import { metricGroupNotes } from '../perf/metric-group-notes.ts';
 import { takeDefaultEventsNote } from '../perf/default-events.ts';
 import { formatRunningPct } from '../render/running-pct.ts';
 import type { CountersReport, DerivedMetrics, UnsupportedEvent } from './report.ts';
@@ -155,6 +156,7 @@ export function buildPerfCounters(window: PerfWindowResult, intervalMs: number):
   const aggregates = aggregateRecords(window.records, window.enabledFromS === null ? {} : { startTimeS: window.enabledFromS });
   const events = aggregates.map((aggregate) => withEnabledSpan(aggregate, window));
   const built = countersFromAggregates(events, { intervalMs, pauseS: window.pauseS });
+  built.notes.push(...metricGroupNotes(window.messages));
   const metrics = summarizeMetricRows(window.records);
   return metrics.length === 0 ? built : { ...built, counters: { ...built.counters, metrics } };
 }
