@@ -18,6 +18,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { machineLine, median, writeSection } from './lib/benchmarks-md.mjs';
+import { SPANS, traceCompare } from './lib/compare-trace.mjs';
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--rounds');
@@ -67,8 +68,8 @@ function hyperfine(commands) {
   const means = JSON.parse(readFileSync(file, 'utf8')).results.map((result) => result.mean);
   return { wallS, means };
 }
-function perfcellCompare(commands, perf) {
-  const { wallS, stdout } = timed('node', [cli, 'compare', '--warmup', String(WARMUP), '--runs', String(RUNS), '--json', ...(perf ? [] : ['--no-perf']), '--', ...commands]);
+function perfcellCompare(commands, perf, env = {}) {
+  const { wallS, stdout } = timed('node', [cli, 'compare', '--warmup', String(WARMUP), '--runs', String(RUNS), '--json', ...(perf ? [] : ['--no-perf']), '--', ...commands], env);
   const document = JSON.parse(stdout);
   const time = document.results.find((result) => result.metric.key === 'durationS');
   return { wallS, runsS: document.cost?.totalS ?? Number.NaN, noiseFloorS: document.cost?.noiseFloorS ?? Number.NaN, means: time.summaries.map((summary) => summary.summary.mean) };
@@ -79,10 +80,12 @@ const pairs = [
 ];
 const compareRows = [];
 for (const pair of pairs) {
-  const samples = { hyperfine: [], perf: [], noPerf: [] };
+  const samples = { hyperfine: [], perf: [], unarmed: [], noPerf: [] };
   for (let round = 0; round < ROUNDS; round++) {
     samples.hyperfine.push(hyperfine(pair.commands));
     samples.perf.push(perfcellCompare(pair.commands, true));
+    // before issue 15's arming: every run spawns its gate and perf when it starts
+    samples.unarmed.push(perfcellCompare(pair.commands, true, { PERFCELL_PREARM_DEPTH: '0' }));
     samples.noPerf.push(perfcellCompare(pair.commands, false));
   }
   const wall = (list) => median(list.map((sample) => sample.wallS));
@@ -93,13 +96,31 @@ for (const pair of pairs) {
     hyperfineS: wall(samples.hyperfine),
     perfS: wall(samples.perf),
     perfRunsS: runs(samples.perf),
+    unarmedS: wall(samples.unarmed),
+    unarmedRunsS: runs(samples.unarmed),
     noPerfS: wall(samples.noPerf),
     noPerfRunsS: runs(samples.noPerf),
     floorS: median(samples.perf.map((sample) => sample.noiseFloorS)),
-    means: [0, 1].map((index) => ({ hyperfine: meanOf(samples.hyperfine, index), perfcell: meanOf(samples.perf, index) })),
+    means: [0, 1].map((index) => ({ hyperfine: meanOf(samples.hyperfine, index), perfcell: meanOf(samples.perf, index), unarmed: meanOf(samples.unarmed, index) })),
   });
   log(`compare ${pair.name} done`);
 }
+
+// --- 1b. where a compare run's time goes (PERFCELL_TRACE_RUN=1 stage marks) -------------------
+const traceVariants = [
+  { name: 'not armed ahead', env: { PERFCELL_PREARM_DEPTH: '0' } },
+  { name: 'armed when the previous program ends (default)', env: {} },
+  { name: 'armed while the previous program runs', env: { PERFCELL_PREARM_DURING: '1' } },
+];
+const traces = traceVariants.map(() => []);
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [index, variant] of traceVariants.entries()) traces[index].push(traceCompare(cli, pairs[0].commands, variant.env));
+}
+const traceRows = traceVariants.map((variant, index) => {
+  const of = (pick) => median(traces[index].map(pick));
+  return { name: variant.name, spans: SPANS.map((_, spanIndex) => of((trace) => trace.spans[spanIndex].ms)), runMs: of((trace) => trace.runMs), betweenMs: of((trace) => trace.betweenMs) };
+});
+log('compare trace done');
 
 // --- 2. cells -----------------------------------------------------------------------------------
 const trivial = join(dir, 'trivial.js');
@@ -191,10 +212,10 @@ rmSync(dir, { recursive: true, force: true });
 const [load1, load5] = loadavg();
 const startup = median(startupS);
 const compareTable = [
-  '| alternatives | hyperfine -N wall | perfcell compare wall | its runs alone | ratio of runs to hyperfine | --no-perf wall | --no-perf runs | noise floor cost | mean A: hyperfine / perfcell | mean B: hyperfine / perfcell |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| alternatives | hyperfine -N wall | perfcell compare wall | its runs alone | ratio of runs to hyperfine | not armed ahead: wall | not armed: runs | --no-perf wall | --no-perf runs | noise floor cost | mean A: hyperfine / perfcell | mean B: hyperfine / perfcell | mean A / B, not armed |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...compareRows.map((row) =>
-    `| ${row.name.replace(sleepMs, 'sleep-ms')} | ${ms(row.hyperfineS)} | ${ms(row.perfS)} | ${ms(row.perfRunsS)} | ${(row.perfRunsS / row.hyperfineS).toFixed(2)}× | ${ms(row.noPerfS)} | ${ms(row.noPerfRunsS)} | ${ms(row.floorS)} | ${ms(row.means[0].hyperfine)} / ${ms(row.means[0].perfcell)} (${pct(row.means[0].perfcell / row.means[0].hyperfine - 1)}) | ${ms(row.means[1].hyperfine)} / ${ms(row.means[1].perfcell)} (${pct(row.means[1].perfcell / row.means[1].hyperfine - 1)}) |`),
+    `| ${row.name.replace(sleepMs, 'sleep-ms')} | ${ms(row.hyperfineS)} | ${ms(row.perfS)} | ${ms(row.perfRunsS)} | ${(row.perfRunsS / row.hyperfineS).toFixed(2)}× | ${ms(row.unarmedS)} | ${ms(row.unarmedRunsS)} | ${ms(row.noPerfS)} | ${ms(row.noPerfRunsS)} | ${ms(row.floorS)} | ${ms(row.means[0].hyperfine)} / ${ms(row.means[0].perfcell)} (${pct(row.means[0].perfcell / row.means[0].hyperfine - 1)}) | ${ms(row.means[1].hyperfine)} / ${ms(row.means[1].perfcell)} (${pct(row.means[1].perfcell / row.means[1].hyperfine - 1)}) | ${ms(row.means[0].unarmed)} / ${ms(row.means[1].unarmed)} |`),
 ];
 const cellTable = [
   '| cells of a 200-cell file | wall | added per cell vs --no-perf |',
@@ -210,12 +231,24 @@ const parserTable = [
     return `| ${row.format} | ${row.push.toLocaleString('en-US')} | ${row.pushCpu.toLocaleString('en-US')} | ${row.cli.toLocaleString('en-US')} | ${Math.round(ownRate).toLocaleString('en-US')} | ${(ownRate / row.push).toFixed(2)} |`;
   }),
 ];
+const traceTable = [
+  `| stage (median ms per run, ${ROUNDS} compares of sleep-ms 7 vs 6 each) | ${traceRows.map((row) => row.name).join(' | ')} |`,
+  `|---|${traceRows.map(() => '---:').join('|')}|`,
+  ...SPANS.map(([from, to, what], index) => `| ${from} → ${to}: ${what} | ${traceRows.map((row) => row.spans[index].toFixed(1)).join(' | ')} |`),
+  `| **run → report** (one run in compare, from its start to its report) | ${traceRows.map((row) => `**${row.runMs.toFixed(1)}**`).join(' | ')} |`,
+  `| report → the next run's start (the interleaver, --prepare, and, not armed, the next gate and perf spawned) | ${traceRows.map((row) => row.betweenMs.toFixed(1)).join(' | ')} |`,
+  `| **per run in all** | ${traceRows.map((row) => `**${(row.runMs + row.betweenMs).toFixed(1)}**`).join(' | ')} |`,
+];
 const section = `
 Command: \`npm run build && node scripts/bench-pace.mjs\` (${ROUNDS} rounds, medians; ${machineLine()}; load average ${load1.toFixed(1)} / ${load5.toFixed(1)} over 1 / 5 min at the end: the 2 vCPUs were shared with other work).
 
 **compare vs hyperfine** (\`hyperfine -N -w ${WARMUP} -r ${RUNS}\` and \`perfcell compare --warmup ${WARMUP} --runs ${RUNS}\`, default events; perfcell also runs the noise floor, \`true\`, as many times). perfcell's wall includes Node's start-up and loading the CLI (\`${cli}\`; \`perfcell --version\`: ${ms(startup)}); "its runs alone" is the document's \`cost.totalS\`, every run's wall time with its hand-overs to perf. Target: within 2× of hyperfine's wall, means within 2%.
 
 ${compareTable.join('\n')}
+
+**Where a compare run's time goes** (\`PERFCELL_TRACE_RUN=1\` stage marks, src/session/run-trace.ts; \`node scripts/lib/compare-trace.mjs -- CMD...\` prints one compare's). "Not armed ahead" is compare before issue 15's arming (every run spawns its gate and perf when it starts); the default arms the next run's gate and perf (counting disabled) the moment the current program has ended; "while the previous program runs" (\`PERFCELL_PREARM_DURING=1\`, for this measurement only) arms it as soon as the current program is released, so perf's start-up shares the 2 CPUs with the timed program: compare its "the program's run" row with the others'.
+
+${traceTable.join('\n')}
 
 **cells**: what perf adds per cell of a file of 200 one-line cells (target ≤ 3 ms).
 

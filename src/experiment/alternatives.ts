@@ -28,6 +28,8 @@ export interface Measurable {
 /** Calls a run makes to its scheduler: `onEnded` when the timed part is over (the next run may be armed then). */
 export interface RunHooks {
   readonly onEnded?: () => void;
+  /** Called once the program has been released (benchmarks only: arming during a timed run, see interleave.ts). */
+  readonly onStarted?: () => void;
 }
 
 /** A run of an alternative failed; compare stops, because its numbers would be a failure's. */

@@ -2,7 +2,7 @@
 export interface Slot<T> {
   readonly name: string;
   /** `onEnded`: the run's timed part is over (a command's program has ended); the next run is armed then. */
-  readonly run: (hooks?: { readonly onEnded?: () => void }) => Promise<T>;
+  readonly run: (hooks?: { readonly onEnded?: () => void; readonly onStarted?: () => void }) => Promise<T>;
   /** Prepares this slot's next run ahead, outside any timed run (compare's commands: gate and perf). */
   readonly arm?: () => void;
   /** Ends what arm() prepared that no run used; awaited before the rounds return. */
@@ -118,7 +118,9 @@ async function runRounds<T>(
       if (stop === undefined || stop === null) nextSlot(phase, round, index)?.arm?.();
     };
     try {
-      const result = await slot.run({ onEnded: armNext });
+      // PERFCELL_PREARM_DURING=1 arms while this run is timed instead: only to measure what that
+      // costs the run on 2 CPUs (BENCHMARKS.md, pace); never the default.
+      const result = await slot.run(isArmedDuringRun() ? { onStarted: armNext, onEnded: armNext } : { onEnded: armNext });
       armNext();
       return result;
     } finally {
@@ -165,4 +167,8 @@ async function runRounds<T>(
     const isEnoughTime = options.minTimeS === null || now() - startS >= options.minTimeS;
     if (isEnoughRuns && isEnoughTime) return { results, completedRounds, stop: null, spentS };
   }
+}
+
+function isArmedDuringRun(environment: NodeJS.ProcessEnv = process.env): boolean {
+  return environment['PERFCELL_PREARM_DURING'] === '1';
 }

@@ -57,7 +57,7 @@ export interface ArmedProgram {
    * Releases the program and measures it (at most once). `onEnded` is called the moment the gate
    * reports the program's end, before perf's last interval is read: the timed part is over then.
    */
-  run(hooks?: { readonly onEnded?: () => void }): Promise<CommandReport>;
+  run(hooks?: { readonly onEnded?: () => void; readonly onStarted?: () => void }): Promise<CommandReport>;
   /** Ends an armed program that will not run: the held child exits without exec, its perf is killed. Safe twice, and after run(). */
   cancel(): Promise<void>;
 }
@@ -198,6 +198,10 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
             if (perf.perfPid !== undefined) await untilPolling(perf.perfPid);
             trace.mark('perf-polling');
           } catch (error: unknown) {
+            // A stop signal that reached the held child (Ctrl-C to the group, or passed on to it)
+            // ends it before exec, and perf with it: the interruption's, not perf's failure.
+            const stop = await settleInterruption();
+            if (stop !== null) throw new InterruptedError(stop);
             perf = null;
             const isNoAck = error instanceof PerfError && error.code === 'PERF_NO_ACK';
             if (!isNoAck && (perfOptions.explicit || !(error instanceof PerfError))) {
@@ -220,6 +224,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
         // The gate stays open while the program runs: its closing tells the gate that perfcell is gone.
         gate.write('go\n');
         trace.mark('go');
+        hooks.onStarted?.();
         const resultLine = await nextLine();
         trace.mark('ended');
         const cpuAfter = readCpuTicks();
