@@ -131,7 +131,7 @@ describe('perfcell attach --html and -M on a replayed PMU', () => {
       const page = readFileSync(html, 'utf8');
       for (const event of EVENTS) expect(page, event).toContain(`${event} per second, scaled from 50% of the time`);
       const report = JSON.parse(result.stdout) as { counters: { metrics?: { name: string; value: number; unit: string }[] } };
-      expect(report.counters.metrics?.map(({ name, value, unit }) => ({ name, value, unit }))).toEqual([{ name: 'tma_retiring', value: 14.6, unit: '%' }]);
+      expect(report.counters.metrics?.map(({ name, value, unit }) => ({ name, value: Number(value.toFixed(9)), unit }))).toEqual([{ name: 'tma_retiring', value: 14.6, unit: '%' }]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

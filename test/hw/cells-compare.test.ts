@@ -63,7 +63,7 @@ describe('perfcell cells on a replayed PMU (a 0.5 s cell; cache-misses 1e6/s, ca
   });
   it("-M: perf's metric-only rows (as lkml-2023-kanliang-spr-default-topdown.csv.txt) in the cell's counters.metrics", async () => {
     const { counters } = await busyCell({ ...PLAIN, metrics: [{ name: 'tma_retiring', value: 14.6, unit: '%' }] }, ['-M', 'TopdownL1']);
-    expect((counters as { metrics?: { name: string; value: number; unit: string }[] }).metrics?.map(({ name, value, unit }) => ({ name, value, unit }))).toEqual([{ name: 'tma_retiring', value: 14.6, unit: '%' }]);
+    expect((counters as { metrics?: { name: string; value: number; unit: string }[] }).metrics?.map(({ name, value, unit }) => ({ name, value: Number(value.toFixed(9)), unit }))).toEqual([{ name: 'tma_retiring', value: 14.6, unit: '%' }]);
   });
 });
 
