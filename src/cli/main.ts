@@ -76,9 +76,21 @@ function fromSource<T>(parse: () => T, source: string): T {
   }
 }
 
+/**
+ * `perfcell --help | head -1`: a reader that went away ends perfcell quietly, as it ends GNU tools,
+ * instead of with a stack trace. Not for `run`, whose program may still be running and which
+ * handles its own stdout (stdout-guard.ts); perf processes are killed on exit (perf-process.ts).
+ */
+function endQuietlyWhenStdoutCloses(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
+}
+
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   let program: Command | undefined;
   try {
+    if (argv.slice(2).find((arg) => !globalFlags.has(arg)) !== 'run') endQuietlyWhenStdoutCloses();
     program = await createProgram(argv);
     await program.parseAsync(argv as string[]);
   } catch (error: unknown) {
