@@ -65,6 +65,18 @@ describe('perfcell speaks the shell conventions', () => {
   });
 });
 
+describe('a reader that goes away', () => {
+  it('ends perfcell quietly, like GNU tools: no stack trace when `| head -1` closes the pipe', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-pipe-'));
+    const file = join(dir, 'many.csv');
+    // 200,000 perf stat rows: far more output than a pipe holds, so perfcell writes after head left
+    writeFileSync(file, 'S0,1,,page-faults,100,100.00,,\n'.repeat(200_000));
+    const result = spawnSync('bash', ['-c', `node ${cliPath} parse ${file} | head -1; echo "status \${PIPESTATUS[0]}" >&2`], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(result.stderr.trim()).toBe('status 0');
+  });
+});
+
 describe('defaults: flag > environment > config file > built-in', () => {
   const folder = () => mkdtempSync(join(tmpdir(), 'perfcell-config-'));
   const intervalOf = (stdout: string) => (JSON.parse(stdout) as { counters: { intervalMs: number } }).counters.intervalMs;
