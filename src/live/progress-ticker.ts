@@ -4,13 +4,45 @@ import { LIVE_DELAY_MS, LIVE_REFRESH_MS } from './relay.ts';
 /**
  * The live part of compare's progress line, for runs of external commands (perfcell's own process
  * is idle while they run, so a timer here measures nothing): from 1 s into a run, every 250 ms,
- * `draw` gets `run 2.3s  RSS 41.2 MiB` (the programs perfcell started, summed). In-process cells
+ * `draw` gets `run 2.3s  RSS 41.2 MiB  page-faults 12.3k/s` (the programs perfcell started,
+ * summed, and each counter's rate over perf's latest interval). In-process cells
  * have the relay's line instead (their process is the measured one).
  */
 export interface ProgressTicker {
   /** A run begins now (compare's progress callback). */
   runStarted(): void;
+  /** One of perf's interval records of the running window: its rate joins the line. */
+  record(record: { readonly time: number | null; readonly event: string; readonly value: number | null }): void;
   stop(): void;
+}
+
+/**
+ * Each counter's rate over perf's latest interval: `value / (time − the event's previous time)`,
+ * the first interval of a run over `intervalS`.
+ */
+export function createRateTracker(intervalS: number) {
+  const last = new Map<string, { timeS: number; perSecond: number | null }>();
+  return {
+    reset(): void {
+      last.clear();
+    },
+    add(record: { readonly time: number | null; readonly event: string; readonly value: number | null }): void {
+      if (record.time === null) return;
+      const previous = last.get(record.event);
+      const spanS = previous === undefined ? intervalS : record.time - previous.timeS;
+      last.set(record.event, { timeS: record.time, perSecond: record.value === null || spanS <= 0 ? null : record.value / spanS });
+    },
+    /** `page-faults 12.3k/s  context-switches 210/s`, in the order events first came. */
+    text(): string {
+      return [...last].filter(([, { perSecond }]) => perSecond !== null).map(([event, { perSecond }]) => `${event} ${compactRate(perSecond!)}/s`).join('  ');
+    },
+  };
+}
+
+function compactRate(perSecond: number): string {
+  const units: readonly [number, string][] = [[1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+  for (const [size, suffix] of units) if (perSecond >= size) return `${(perSecond / size).toFixed(perSecond / size < 10 ? 1 : 0)}${suffix}`;
+  return perSecond.toFixed(0);
 }
 
 /** Processes of perfcell's own machinery, not of the measured program. */
@@ -49,17 +81,23 @@ export function formatRunLive(elapsedS: number, rssBytes: number | null): string
   return `run ${elapsedS.toFixed(1)}s${rssBytes === null || rssBytes === 0 ? '' : `  RSS ${(rssBytes / 1024 / 1024).toFixed(1)} MiB`}`;
 }
 
-export function startProgressTicker(draw: (live: string) => void, now: () => number = () => performance.now() / 1000): ProgressTicker {
+export function startProgressTicker(draw: (live: string) => void, now: () => number = () => performance.now() / 1000, intervalS = 0.1): ProgressTicker {
   let runStartS: number | null = null;
+  const rates = createRateTracker(intervalS);
   const timer = setInterval(() => {
     if (runStartS === null) return;
     const elapsedS = now() - runStartS;
-    if (elapsedS * 1000 >= LIVE_DELAY_MS) draw(formatRunLive(elapsedS, readTreeRssBytes(process.pid)));
+    const counters = rates.text();
+    if (elapsedS * 1000 >= LIVE_DELAY_MS) draw(`${formatRunLive(elapsedS, readTreeRssBytes(process.pid))}${counters === '' ? '' : `  ${counters}`}`);
   }, LIVE_REFRESH_MS);
   timer.unref();
   return {
     runStarted() {
       runStartS = now();
+      rates.reset();
+    },
+    record(record) {
+      rates.add(record);
     },
     stop() {
       clearInterval(timer);

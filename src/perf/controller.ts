@@ -10,6 +10,19 @@ import { isInPoll, untilPolling } from './poll-state.ts';
 import { perfProblem, trackPerf } from './perf-process.ts';
 import { LIVE_VISIBLE_AFTER_S, startLiveRelay } from '../live/relay.ts';
 
+
+/**
+ * One listener for the interval records of running windows, as they arrive: compare's progress
+ * line shows each counter's current rate while a command runs in another process (perfcell's own
+ * process is idle then, so reading perf's lines costs the measured program nothing).
+ */
+let liveRecordListener: ((record: PerfRecord) => void) | null = null;
+
+/** Sets (or, with null, clears) the listener for interval records of running windows. */
+export function onLiveRecord(listener: ((record: PerfRecord) => void) | null): void {
+  liveRecordListener = listener;
+}
+
 export interface PerfOptions {
   readonly events: readonly string[];
   readonly intervalMs: number;
@@ -137,6 +150,7 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
       if (record.time > tailTimeS) return;
     }
     records.push(record);
+    if (phase === 'enabled') liveRecordListener?.(record);
   };
 
   const stderr = (relay?.output ?? subprocess.stderr) as Readable;

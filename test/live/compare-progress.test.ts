@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import pty from 'node-pty';
 import { renderProgressBar } from '../../src/render/progress-bar.ts';
-import { formatRunLive, readTreeRssBytes } from '../../src/live/progress-ticker.ts';
+import { createRateTracker, formatRunLive, readTreeRssBytes } from '../../src/live/progress-ticker.ts';
+import { fixture } from '../support/fixtures.ts';
+import { runsWithPerf } from '../support/perf.ts';
 import { cliPath } from '../support/fixtures.ts';
 
 describe('compare\'s progress line with the live part (pure)', () => {
@@ -16,6 +18,19 @@ describe('compare\'s progress line with the live part (pure)', () => {
     expect(renderProgressBar(progress, undefined, 20, live)).toBe(renderProgressBar(progress, undefined, 20));
     expect(renderProgressBar({ ...progress, phase: 'warmup', round: 1, rounds: 1 }, undefined, 80, live)).toBe('warm-up 1/1  col  run 2.3s  RSS 41.2 MiB');
     expect(formatRunLive(1.05, null)).toBe('run 1.1s');
+  });
+
+  it('gives each counter its rate over perf\'s latest interval, the first over the -I interval', () => {
+    const rates = createRateTracker(0.1);
+    rates.add({ time: 0.1, event: 'page-faults', value: 1_234 });
+    rates.add({ time: 0.1, event: 'context-switches', value: 21 });
+    expect(rates.text()).toBe('page-faults 12k/s  context-switches 210/s');
+    rates.add({ time: 0.35, event: 'page-faults', value: 500_000 });
+    expect(rates.text()).toBe('page-faults 2.0M/s  context-switches 210/s');
+    rates.add({ time: null, event: 'page-faults', value: 9 });
+    expect(rates.text()).toBe('page-faults 2.0M/s  context-switches 210/s');
+    rates.reset();
+    expect(rates.text()).toBe('');
   });
 
   it('sums the RSS of the program tree and leaves perf and perfcell\'s helpers out', () => {
@@ -52,5 +67,17 @@ describe('compare of commands draws the live part on a terminal only (built CLI)
     const piped = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 50_000 });
     expect(piped.status).toBe(0);
     expect(piped.stdout + piped.stderr).not.toMatch(/run \d\.\ds/);
+  });
+
+  it.runIf(runsWithPerf('compare\'s live counter rates'))('adds each counter\'s current rate from perf\'s intervals while a command runs', { timeout: 60_000 }, async () => {
+    // a spinner counts task-clock in every interval, and runs past the live part's 1 s delay
+    const liveArgs = [cliPath, 'compare', '-e', 'task-clock', '--runs', '1', '--warmup', '0', '--names', 'spin', 'fast', '--', `${fixture('spin')} 1.7`, 'true'];
+    const onPty = await new Promise<string>((resolve) => {
+      const child = pty.spawn(process.execPath, liveArgs, { cols: 200, rows: 30, env: { ...process.env, NO_COLOR: '1' } as Record<string, string> });
+      let text = '';
+      child.onData((data) => (text += data));
+      child.onExit(() => resolve(text));
+    });
+    expect(onPty).toMatch(/\] 1\/1 {2}spin {2}run 1\.\ds(  RSS [\d.]+ MiB)?  task-clock \d+(\.\d)?[kMG]?\/s/);
   });
 });

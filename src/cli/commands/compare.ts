@@ -28,6 +28,7 @@ import { METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList } from '
 import { readCellFile } from './cells.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
 import { startProgressTicker } from '../../live/progress-ticker.ts';
+import { onLiveRecord } from '../../perf/controller.ts';
 import { lowestRunningPcts, mergeMultiplexNotes } from '../../session/counters.ts';
 import { toJsonDocument } from '../../json-document.ts';
 import { warningText } from '../../render/terminal-width.ts';
@@ -204,8 +205,9 @@ Examples:
           showProgress && flags.cells === undefined && liveWanted(flags.live)
             ? startProgressTicker((live) => {
                 if (lastProgress !== null) process.stderr.write(`\r\x1b[K${renderProgressBar(lastProgress, hooked.estimate(), terminalWidth(process.stderr) - 1, live)}`);
-              })
+              }, undefined, flags.interval / 1000)
             : null;
+        if (ticker !== null) onLiveRecord((record) => ticker.record(record));
         for (const alternative of plan.alternatives) if (flags.setup !== undefined) await runHook('setup', flags.setup, alternative.name);
         let outcome: Awaited<ReturnType<typeof runInterleavedUntilStopped<CommandReport>>>;
         try {
@@ -220,6 +222,7 @@ Examples:
           });
         } finally {
           ticker?.stop();
+          onLiveRecord(null);
           if (showProgress) process.stderr.write('\r\x1b[K');
         }
         for (const alternative of plan.alternatives) if (flags.cleanup !== undefined) await runHook('cleanup', flags.cleanup, alternative.name);
