@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import pty from 'node-pty';
-import { allGone, startPtyRepl, type PtyRepl } from '../support/pty-repl.ts';
+import { startPtyRepl, type PtyRepl, endRepl } from '../support/pty-repl.ts';
 import { cliPath } from '../support/fixtures.ts';
 import { perfUsable } from '../support/perf.ts';
 import { findLiveRelay } from '../../src/live/relay.ts';
@@ -14,11 +14,7 @@ const LIVE_LINE = /live \d+\.\ds {2}RSS [\d.]+ MiB {2}peak [\d.]+ MiB {2}page-fa
 
 let repl: PtyRepl | null = null;
 afterEach(async () => {
-  if (repl === null) return;
-  const perf = repl.perfChildren();
-  repl.kill('SIGKILL');
-  await repl.exited;
-  expect(await allGone(perf, 3000)).toBe(true);
+  await endRepl(repl);
   repl = null;
 });
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { allGone, startPtyRepl, type PtyRepl } from '../support/pty-repl.ts';
+import { startPtyRepl, type PtyRepl, endRepl } from '../support/pty-repl.ts';
 import { perfUsable } from '../support/perf.ts';
 
 const MIB = 1024 * 1024;
@@ -27,11 +27,7 @@ function heapOf(printed: string): { heapUsedMiB: number; externalMiB: number; ar
 }
 
 afterEach(async () => {
-  if (repl === null) return;
-  const perf = repl.perfChildren();
-  repl.kill('SIGKILL');
-  await repl.exited;
-  expect(await allGone(perf, 3000)).toBe(true);
+  await endRepl(repl);
   repl = null;
 });
 

@@ -1,15 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { allGone, startPtyRepl, type PtyRepl } from '../support/pty-repl.ts';
+import { allGone, startPtyRepl, type PtyRepl, endRepl } from '../support/pty-repl.ts';
 import { perfUsable } from '../support/perf.ts';
 
 let repl: PtyRepl | null = null;
 
 afterEach(async () => {
-  if (repl === null) return;
-  const perf = repl.perfChildren();
-  repl.kill('SIGKILL');
-  await repl.exited;
-  expect(await allGone(perf, 3000)).toBe(true);
+  await endRepl(repl);
   repl = null;
 });
 

@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliPath } from '../support/fixtures.ts';
 import { perfUsable } from '../support/perf.ts';
-import { allGone, startPtyRepl, type PtyRepl } from '../support/pty-repl.ts';
+import { startPtyRepl, type PtyRepl, endRepl } from '../support/pty-repl.ts';
 
 // What a user sees of input typed while a command still runs: it waits for that command, runs in
 // order, each line with its own report; Ctrl-C is not queued behind it; piped input that ends
@@ -11,11 +11,7 @@ const perfArgs = perfUsable ? [] : ['--no-perf'];
 let repl: PtyRepl | null = null;
 
 afterEach(async () => {
-  if (repl === null) return;
-  const perf = repl.perfChildren();
-  repl.kill('SIGKILL');
-  await repl.exited;
-  expect(await allGone(perf, 3000)).toBe(true);
+  await endRepl(repl);
   repl = null;
 });
 

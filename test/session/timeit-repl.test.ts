@@ -3,17 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { allGone, startPtyRepl, type PtyRepl } from '../support/pty-repl.ts';
+import { startPtyRepl, type PtyRepl, endRepl } from '../support/pty-repl.ts';
 import { cliPath } from '../support/fixtures.ts';
 
 let repl: PtyRepl | null = null;
 
 afterEach(async () => {
-  if (repl === null) return;
-  const perf = repl.perfChildren();
-  repl.kill('SIGKILL');
-  await repl.exited;
-  expect(await allGone(perf, 3000)).toBe(true);
+  await endRepl(repl);
   repl = null;
 });
 

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import pty, { type IPty } from 'node-pty';
@@ -131,4 +132,16 @@ export async function allGone(pids: readonly number[], timeoutMs: number): Promi
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Ends a test's REPL (SIGKILL) and checks that none of its perf processes outlives it: every REPL
+ * test's afterEach.
+ */
+export async function endRepl(repl: PtyRepl | null): Promise<void> {
+  if (repl === null) return;
+  const perf = repl.perfChildren();
+  repl.kill('SIGKILL');
+  await repl.exited;
+  expect(await allGone(perf, 3000), `perf processes ${perf.join(', ')} outlived the REPL`).toBe(true);
 }
