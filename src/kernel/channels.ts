@@ -69,16 +69,7 @@ async function withMainThreadControl(info: ConnectionInfo, main: MainSockets, ev
       return next;
     },
     async listen(channel, handle) {
-      const socket = sockets[channel];
-      try {
-        for await (const frames of socket) {
-          const decoded = decodeMessage(frames, info.key);
-          if ('problem' in decoded) events.onDropped(channel, decoded.problem);
-          else await handle(decoded.message);
-        }
-      } catch (error: unknown) {
-        if (!socket.closed) throw error;
-      }
+      await readSigned(sockets[channel], channel, info.key, events, handle);
     },
     async close() {
       for (const socket of Object.values(sockets)) socket.close();
@@ -171,17 +162,7 @@ export async function bindChannels(info: ConnectionInfo, session: string, events
         controlHandler = handle;
         return;
       }
-      const socket = sockets[channel];
-      try {
-        for await (const frames of socket) {
-          const decoded = decodeMessage(frames, info.key);
-          if ('problem' in decoded) events.onDropped(channel, decoded.problem);
-          else await handle(decoded.message);
-        }
-      } catch (error: unknown) {
-        // Closing the socket ends the loop.
-        if (!socket.closed) throw error;
-      }
+      await readSigned(sockets[channel], channel, info.key, events, handle);
     },
     async close() {
       closeAll();
@@ -192,4 +173,26 @@ export async function bindChannels(info: ConnectionInfo, session: string, events
       await worker.terminate();
     },
   };
+}
+
+/**
+ * Hands each correctly signed message of `socket` to `handle`, in order; a badly signed one is
+ * dropped and reported, never handled. Closing the socket ends the loop.
+ */
+async function readSigned(
+  socket: AsyncIterable<Buffer[]> & { readonly closed: boolean },
+  channel: Channel,
+  key: string,
+  events: { onDropped(channel: Channel, problem: string): void },
+  handle: (message: JupyterMessage) => Promise<void> | void,
+): Promise<void> {
+  try {
+    for await (const frames of socket) {
+      const decoded = decodeMessage(frames, key);
+      if ('problem' in decoded) events.onDropped(channel, decoded.problem);
+      else await handle(decoded.message);
+    }
+  } catch (error: unknown) {
+    if (!socket.closed) throw error;
+  }
 }
