@@ -2,7 +2,7 @@ import type { EventAggregate } from '../../parsers/aggregate.ts';
 import type { CommandReport } from '../session/report.ts';
 import { baseEventName } from '../session/counters.ts';
 import { derivedText, perfMetricsText, perfMetricText, pmuSplitText, scaledFromText } from './running-pct.ts';
-import { formatMiB, formatSeconds } from './units.ts';
+import { formatMiB, formatSeconds, formatSignedMiB } from './units.ts';
 import { renderGcLine } from './gc-line.ts';
 import { cpuText, settleNote } from './cpu-text.ts';
 
@@ -47,7 +47,7 @@ function renderFullReport(report: CommandReport, options: ReplRenderOptions): st
   if (settled !== null) lines.push(indent + settled);
   if (memory.heap) {
     const heap = memory.heap;
-    lines.push(`${indent}heap used ${signedMiB(heap.heapUsedDeltaBytes)}, external ${signedMiB(heap.externalDeltaBytes)}, array buffers ${signedMiB(heap.arrayBuffersDeltaBytes)}`);
+    lines.push(`${indent}heap used ${formatSignedMiB(heap.heapUsedDeltaBytes)}, external ${formatSignedMiB(heap.externalDeltaBytes)}, array buffers ${formatSignedMiB(heap.arrayBuffersDeltaBytes)}`);
   }
   const gcLine = renderGcLine(report.gc);
   if (gcLine !== null) lines.push(indent + gcLine);
@@ -112,9 +112,6 @@ export function formatCountPlain(value: number | null): string {
   return String(rounded).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-function signedMiB(bytes: number): string {
-  return `${bytes >= 0 ? '+' : ''}${formatMiB(bytes)}`;
-}
 
 /**
  * Each line of `text` wrapped to `width` columns at a space (never inside a word; a single word

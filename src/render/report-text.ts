@@ -2,7 +2,7 @@ import type { EventAggregate } from '../../parsers/aggregate.ts';
 import type { CommandReport } from '../session/report.ts';
 import { derivedText, perfMetricsText, perfMetricText, pmuSplitText, scaledFromText } from './running-pct.ts';
 import { sparkline } from './sparkline.ts';
-import { formatCount, formatMiB, formatSeconds } from './units.ts';
+import { formatCount, formatMiB, formatSeconds, formatSignedMiB } from './units.ts';
 import { renderGcLine } from './gc-line.ts';
 import { cpuText, peakMethodText, settleNote } from './cpu-text.ts';
 import { fitToWidth } from './report-repl.ts';
@@ -30,7 +30,7 @@ export function renderReportText(report: CommandReport, options: RenderOptions =
   const heap = report.memory.heap;
   if (heap) {
     lines.push(
-      `${indent}heap used ${signedMiB(heap.heapUsedDeltaBytes)}, external ${signedMiB(heap.externalDeltaBytes)}, array buffers ${signedMiB(heap.arrayBuffersDeltaBytes)}`,
+      `${indent}heap used ${formatSignedMiB(heap.heapUsedDeltaBytes)}, external ${formatSignedMiB(heap.externalDeltaBytes)}, array buffers ${formatSignedMiB(heap.arrayBuffersDeltaBytes)}`,
     );
   }
   const gcLine = renderGcLine(report.gc);
@@ -113,6 +113,3 @@ function derivedLine(report: CommandReport): string | null {
   return perPmu.length === 0 ? overall : `${overall}  (${perPmu.join('; ')})`;
 }
 
-function signedMiB(bytes: number): string {
-  return `${bytes >= 0 ? '+' : ''}${formatMiB(bytes)}`;
-}

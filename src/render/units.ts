@@ -5,6 +5,12 @@ export function formatMiB(bytes: number | null): string {
   return bytes === null ? '? MiB' : `${(bytes / MIB).toFixed(1)} MiB`;
 }
 
+/** A change in MiB with its sign: `+128.0 MiB`, `-6.3 MiB`; what rounds to zero reads `+0.0 MiB`, never `-0.0`. */
+export function formatSignedMiB(bytes: number): string {
+  const text = (bytes / MIB).toFixed(1);
+  return text.startsWith('-') && Number(text) !== 0 ? `${text} MiB` : `+${text.replace('-', '')} MiB`;
+}
+
 /** Seconds with a precision that keeps a 5 ms command readable: 0.005s, 0.42s, 12.3s. */
 export function formatSeconds(seconds: number): string {
   if (seconds < 0.1) return `${seconds.toFixed(3)}s`;
