@@ -62,7 +62,8 @@ console.log(JSON.stringify({
   keptLength: kept.length,
 }));
 `);
-    expect(report.usedBytes / MIB).toBeGreaterThanOrEqual(63);
+    // 64 MiB kept; the settling collection may hand back a few MiB of the script's own garbage
+    expect(report.usedBytes / MIB).toBeGreaterThanOrEqual(60);
     expect(report.usedBytes / MIB).toBeLessThan(72);
     if (perfUsable) expect(Math.abs((report.faults ?? 0) - 16_384)).toBeLessThanOrEqual(0.04 * 16_384);
   });
@@ -88,7 +89,7 @@ console.log(JSON.stringify({
   });
 
   it('a failing function\'s error carries its report (error.report); a failing program\'s report has its exit code', async () => {
-    const out = await userScript<{ message: string; reportExit: number; reportUsed: number; programExit: number }>(`
+    const out = await userScript<{ message: string; reportExit: number; reportUsed: number; reportBuffers: number; programExit: number }>(`
 import { measure } from 'perfcell';
 let caught;
 try {
@@ -97,12 +98,17 @@ try {
   caught = error;
 }
 const program = await measure(['sh', '-c', 'exit 3'], { perf: false, quiet: true });
-console.log(JSON.stringify({ message: caught.message, reportExit: caught.report.exitCode, reportUsed: caught.report.memory.usedBytes, programExit: program.exitCode }));
+console.log(JSON.stringify({ message: caught.message, reportExit: caught.report.exitCode, reportUsed: caught.report.memory.usedBytes, reportBuffers: caught.report.memory.heap.arrayBuffersDeltaBytes, programExit: program.exitCode }));
 `);
     expect(out.message).toBe('boom');
     expect(out.reportExit).toBe(1);
-    // The 32 MiB it allocated before the throw is in the report.
-    expect(out.reportUsed / MIB).toBeGreaterThanOrEqual(31);
+    // The 32 MiB it allocated before the throw is in the report: as array buffers (exact, less
+    // what the settling collection frees of others) and in RSS (settled after a full collection,
+    // which also hands back some of the script's own start-up garbage)
+    expect(out.reportBuffers / MIB).toBeGreaterThanOrEqual(31);
+    expect(out.reportBuffers / MIB).toBeLessThanOrEqual(33);
+    expect(out.reportUsed / MIB).toBeGreaterThanOrEqual(28);
+    expect(out.reportUsed / MIB).toBeLessThan(40);
     expect(out.programExit).toBe(3);
   });
 
