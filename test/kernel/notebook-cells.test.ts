@@ -71,7 +71,9 @@ describe('perfcell cells NOTEBOOK.ipynb', () => {
     expect(result.exitCode, result.stderr).toBe(1);
     const document = JSON.parse(result.stdout) as { cells: { title: string; report: { memory: { usedBytes: number } } }[]; skipped: string[] };
     expect(document.cells.map((cell) => cell.title)).toEqual(['cell 1', 'cell 2']);
-    expect(document.cells[0]!.report.memory.usedBytes).toBeGreaterThan(30 * 1024 * 1024);
+    // 32 MiB kept; the settling collection may also hand back a few MiB of start-up garbage
+    expect(document.cells[0]!.report.memory.usedBytes).toBeGreaterThan(27 * 1024 * 1024);
+    expect(document.cells[0]!.report.memory.usedBytes).toBeLessThan(40 * 1024 * 1024);
     expect(document.skipped).toEqual(['cell 3']);
     const written = JSON.parse(readFileSync(path, 'utf8')) as { cells: { outputs?: { output_type: string; data?: Record<string, unknown>; ename?: string; evalue?: string }[]; execution_count?: number | null }[] };
     expect(written.cells[1]!.execution_count).toBe(1);
