@@ -28,3 +28,21 @@ export function parseIntervalMs(value: string): number {
   if (!Number.isInteger(ms) || ms < 10) throw new InvalidArgumentError('give a whole number of milliseconds ≥ 10, e.g. -I 100');
   return ms;
 }
+
+/** The perf flags every measuring command shares (-e, -M, -I, --no-perf). */
+export interface PerfFlags {
+  readonly events?: readonly string[];
+  readonly metrics?: readonly string[];
+  readonly interval: number;
+  readonly perf: boolean;
+}
+
+/** -e, -M, -I and --no-perf as measure options: events and metricGroups only where given. */
+export function perfFlagOptions(flags: PerfFlags): { events?: readonly string[]; metricGroups?: readonly string[]; intervalMs: number; perf: boolean } {
+  return {
+    ...(flags.events === undefined ? {} : { events: flags.events }),
+    ...(flags.metrics === undefined ? {} : { metricGroups: flags.metrics }),
+    intervalMs: flags.interval,
+    perf: flags.perf,
+  };
+}

@@ -2,6 +2,7 @@ import type { MetricResult } from '../experiment/analyze.ts';
 import type { CompareDocument } from '../experiment/compare-document.ts';
 import type { MetricUnit } from '../experiment/metrics.ts';
 import type { Comparison, RunSummary } from '../experiment/statistics.ts';
+import { BYTE_STEPS, TIME_STEPS } from './metric-units.ts';
 
 /** Six significant digits: exact enough to read back, short enough to read. */
 export function markdownNumber(value: number): string {
@@ -15,18 +16,6 @@ export interface DisplayScale {
   readonly divisor: number;
 }
 
-const TIME_SCALES: readonly [number, string][] = [
-  [1, 's'],
-  [1e-3, 'ms'],
-  [1e-6, 'µs'],
-  [1e-9, 'ns'],
-];
-const BYTE_SCALES: readonly [number, string][] = [
-  [1024 ** 3, 'GiB'],
-  [1024 ** 2, 'MiB'],
-  [1024, 'KiB'],
-  [1, 'B'],
-];
 // Thousands from 10,000 on: 2,114 reads better whole than as 2.11 thousands.
 const COUNT_SCALES: readonly [number, string, number][] = [
   [1e9, 'billions', 1e9],
@@ -48,9 +37,9 @@ export function displayScale(unit: MetricUnit, reference: number): DisplayScale 
   };
   switch (unit) {
     case 's':
-      return pick(TIME_SCALES);
+      return pick(TIME_STEPS);
     case 'bytes':
-      return pick(BYTE_SCALES);
+      return pick(BYTE_STEPS);
     case 'count':
       return pick(COUNT_SCALES);
     case 'per-s':

@@ -1,13 +1,15 @@
 import type { MetricUnit } from '../experiment/metrics.ts';
 import { formatCount } from './units.ts';
 
-const TIME_STEPS: readonly [number, string][] = [
+/** Time units, largest first, by their size in seconds. */
+export const TIME_STEPS: readonly [number, string][] = [
   [1, 's'],
   [1e-3, 'ms'],
   [1e-6, 'µs'],
   [1e-9, 'ns'],
 ];
-const BYTE_STEPS: readonly [number, string][] = [
+/** Byte units, largest first, by their size in bytes. */
+export const BYTE_STEPS: readonly [number, string][] = [
   [1024 ** 3, 'GiB'],
   [1024 ** 2, 'MiB'],
   [1024, 'KiB'],

@@ -8,7 +8,7 @@ import { renderAttachFrame } from '../../render/attach-table.ts';
 import { renderHtmlReport } from '../../render/html.ts';
 import { renderReportText } from '../../render/report-text.ts';
 import { writeHtmlFile } from '../html-file.ts';
-import { METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList } from '../options.ts';
+import { METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions } from '../options.ts';
 import { toJsonDocument } from '../../json-document.ts';
 
 interface AttachFlags {
@@ -92,10 +92,7 @@ does not exist or belongs to another user (perfcell is not root); 2 on misuse.`,
       const table = mode === 'table' ? createLiveTable(out) : null;
       try {
         const result = await attachToProcess(pid, {
-          ...(flags.events === undefined ? {} : { events: flags.events }),
-          ...(flags.metrics === undefined ? {} : { metricGroups: flags.metrics }),
-          intervalMs: flags.interval,
-          perf: flags.perf,
+          ...perfFlagOptions(flags),
           ...(flags.duration === undefined ? {} : { durationS: flags.duration }),
           signal: abort.signal,
           onStart: (info) => {

@@ -12,7 +12,7 @@ import { renderCellsSummary } from '../../render/cells-summary.ts';
 import { renderReportsHtml } from '../../render/html.ts';
 import { renderReportText } from '../../render/report-text.ts';
 import { writeHtmlFile } from '../html-file.ts';
-import { METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList } from '../options.ts';
+import { METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions } from '../options.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
 import { toJsonDocument } from '../../json-document.ts';
 import { outputWidth, warningText } from '../../render/terminal-width.ts';
@@ -108,10 +108,7 @@ export function registerCells(program: Command): void {
       try {
         const prepared = cells.map((cell) => evaluator.prepare(cell));
         const { runs, skipped, interruption: stop } = await runCells(evaluator, prepared, {
-          ...(flags.events === undefined ? {} : { events: flags.events }),
-          ...(flags.metrics === undefined ? {} : { metricGroups: flags.metrics }),
-          intervalMs: flags.interval,
-          perf: flags.perf,
+          ...perfFlagOptions(flags),
           settle: flags.settle,
           live: liveWanted(flags.live),
           keepGoing: flags.keepGoing === true,

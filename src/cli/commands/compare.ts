@@ -24,7 +24,7 @@ import { renderProgressBar, type ProgressEstimate } from '../../render/progress-
 import { formatMetricValue } from '../../render/metric-units.ts';
 import { displayPath, loadBaseline, savePath, writeOutput } from '../compare-files.ts';
 import { writeHtmlFile } from '../html-file.ts';
-import { METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList } from '../options.ts';
+import { METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions } from '../options.ts';
 import { readCellFile } from './cells.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
 import { startProgressTicker } from '../../live/progress-ticker.ts';
@@ -164,10 +164,7 @@ Examples:
       const baseline = flags.baseline === undefined ? null : await loadBaseline(flags.baseline);
       const destination = flags.save === undefined ? null : savePath(flags.save);
       const measureOptions: MeasureOptions = {
-        ...(flags.events === undefined ? {} : { events: flags.events }),
-        ...(flags.metrics === undefined ? {} : { metricGroups: flags.metrics }),
-        intervalMs: flags.interval,
-        perf: flags.perf,
+        ...perfFlagOptions(flags),
         backend: flags.backend,
         // A cell runs in this very process: its live view is the relay's line, drawn from outside.
         ...(flags.cells !== undefined && flags.progress && liveWanted(flags.live) ? { live: true } : {}),

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList } from '../options.ts';
+import { METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions } from '../options.ts';
 
 interface ReplFlags {
   readonly events?: readonly string[];
@@ -38,10 +38,7 @@ export function registerRepl(program: Command): void {
       const { liveWanted } = await import('../../live/live-wanted.ts');
       const { closed } = startRepl({
         measure: {
-          ...(flags.events === undefined ? {} : { events: flags.events }),
-          ...(flags.metrics === undefined ? {} : { metricGroups: flags.metrics }),
-          intervalMs: flags.interval,
-          perf: flags.perf,
+          ...perfFlagOptions(flags),
           settle: flags.settle,
           live: liveWanted(flags.live),
         },

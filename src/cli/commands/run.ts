@@ -7,7 +7,7 @@ import { renderReportText } from '../../render/report-text.ts';
 import { prepareFormatters } from '../../render/units.ts';
 import { ensureFolderOf, writeHtmlFile } from '../html-file.ts';
 import { writeStdout } from '../stdout-guard.ts';
-import { METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList } from '../options.ts';
+import { METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions } from '../options.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
 import { toJsonDocument } from '../../json-document.ts';
 import { outputWidth, warningText } from '../../render/terminal-width.ts';
@@ -77,10 +77,7 @@ perfcell then reports and exits 128+n.`,
       const releaseSignals = holdInterruptions();
       try {
         const measureOptions: MeasureOptions = {
-          ...(flags.events === undefined ? {} : { events: flags.events }),
-          ...(flags.metrics === undefined ? {} : { metricGroups: flags.metrics }),
-          intervalMs: flags.interval,
-          perf: flags.perf,
+          ...perfFlagOptions(flags),
           backend: flags.backend,
           live: liveWanted(flags.live),
           ...(flags.nodeGc === undefined ? {} : { nodeGc: flags.nodeGc }),
