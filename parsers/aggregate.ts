@@ -269,13 +269,13 @@ class EventState {
         lowestRunningPct: this.lowestTotalsPct,
       };
     }
-    const openValue = sampleValue(open);
-    let min = this.closedMin;
-    let max = this.closedMax;
-    if (openValue !== null) {
-      min = Math.min(min, openValue);
-      max = Math.max(max, openValue);
-    }
+    return this.intervalAggregate(open, sampleValue(open), startTimeS, this.lowestIntervalPct);
+  }
+
+  /** The aggregate of the interval samples, the open one's value being `openValue` (plain or folded). */
+  private intervalAggregate(open: OpenSample, openValue: number | null, startTimeS: number, lowestRunningPct: number | null): EventAggregate {
+    const min = openValue === null ? this.closedMin : Math.min(this.closedMin, openValue);
+    const max = openValue === null ? this.closedMax : Math.max(this.closedMax, openValue);
     const total = this.intervalCounted ? this.closedTotal + (openValue ?? 0) : null;
     const countedSeconds = open.timeS - startTimeS;
     return {
@@ -288,7 +288,7 @@ class EventState {
       samples: this.samples(open, openValue),
       min: Number.isFinite(min) ? min : null,
       max: Number.isFinite(max) ? max : null,
-      lowestRunningPct: this.lowestIntervalPct,
+      lowestRunningPct,
     };
   }
 
@@ -320,24 +320,8 @@ class EventState {
     const folded = foldParts(open.parts ?? []);
     const openValue = folded.value;
     const byPmu = new Map((open.parts ?? []).map((part, index) => [part.pmu, folded.contributions[index] ?? null]));
-    const min = openValue === null ? this.closedMin : Math.min(this.closedMin, openValue);
-    const max = openValue === null ? this.closedMax : Math.max(this.closedMax, openValue);
-    const total = this.intervalCounted ? this.closedTotal + (openValue ?? 0) : null;
-    const countedSeconds = open.timeS - startTimeS;
-    const lowest = lowerOf(this.lowestIntervalPct, folded.runningPct);
-    return {
-      event: this.event,
-      unit: this.unit,
-      status: this.status(this.intervalCounted),
-      total,
-      countedSeconds,
-      perSecond: total !== null && countedSeconds > 0 ? total / countedSeconds : null,
-      samples: this.samples(open, openValue),
-      min: Number.isFinite(min) ? min : null,
-      max: Number.isFinite(max) ? max : null,
-      lowestRunningPct: lowest,
-      pmus: this.shares(total, (pmu) => byPmu.get(pmu) ?? null, true),
-    };
+    const aggregate = this.intervalAggregate(open, openValue, startTimeS, lowerOf(this.lowestIntervalPct, folded.runningPct));
+    return { ...aggregate, pmus: this.shares(aggregate.total, (pmu) => byPmu.get(pmu) ?? null, true) };
   }
 
   /** Each PMU's total (closed samples, when `withClosed`, plus `extra`) and its share of `total`. */
