@@ -153,6 +153,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
     }
     // Into its own memory cgroup while the gate holds it before exec: the program and every
     // descendant are charged there, and the kernel keeps the tree's exact peak.
+    // The move into the cgroup runs off the event loop while perf starts; awaited before the release.
     treeMemory = watchTreeMemory(pid);
     if (perfOptions.enabled && options.backend !== 'cachegrind') {
       perf = startPerf(pid, perfOptions);
@@ -212,6 +213,8 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
           }
         }
 
+        await treeMemory!.ready;
+        trace.mark('cgroup-ready');
         const cpuBefore = readCpuTicks();
         treeMemory!.start(monotonicNs());
         // Asked to stop before the program started: it never runs (the held child exits 125).

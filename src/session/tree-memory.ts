@@ -28,7 +28,13 @@ export interface TreeMemoryResult {
  * largest process's exact ru_maxrss.
  */
 export interface TreeMemory {
+  /** How the peak will be known; final once `ready` has settled. */
   readonly method: PeakMethod;
+  /**
+   * Settles once the pid is in its cgroup (or that failed and the tree is sampled instead): the
+   * program must not be released before. The move runs off the event loop, alongside perf's start.
+   */
+  readonly ready: Promise<void>;
   /** Starts the series (and the sampling, without a cgroup) when the program is released. */
   start(releasedNs: bigint): void;
   /** Stops reading and gives the figures; `maxRssKiB` is wait4()'s ru_maxrss. Removes the cgroup. */
@@ -39,10 +45,14 @@ export interface TreeMemory {
 
 export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = createMemoryCgroup): TreeMemory {
   let cgroup = make();
-  if (cgroup !== null && !cgroup.add(pid)) {
-    cgroup.remove();
-    cgroup = null;
-  }
+  let isDisposed = false;
+  const made = cgroup;
+  const ready: Promise<void> = made === null ? Promise.resolve() : made.add(pid).then((added) => {
+    if (added && !isDisposed) return;
+    // refused, or disposed while the move was under way: removed now that no write is pending
+    made.remove();
+    if (cgroup === made) cgroup = null;
+  });
   const series = createDecimatingSeries<RssSample>(SERIES_POINTS);
   let sampledPeakBytes = 0;
   let timer: NodeJS.Timeout | null = null;
@@ -52,7 +62,10 @@ export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = c
   };
 
   return {
-    method: cgroup?.method ?? 'sampled-tree',
+    get method() {
+      return cgroup?.method ?? 'sampled-tree';
+    },
+    ready,
     start(releasedNs) {
       const current = cgroup;
       const read = current === null ? () => readTreeRssBytes(pid) : () => current.usageBytes();
@@ -81,8 +94,11 @@ export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = c
     },
     dispose() {
       stop();
-      cgroup?.remove();
+      isDisposed = true;
+      // Removed once no move is under way (rmdir would race the pending write).
+      const current = cgroup;
       cgroup = null;
+      if (current !== null) void ready.then(() => current.remove());
     },
   };
 }

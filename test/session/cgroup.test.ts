@@ -57,12 +57,12 @@ function fakeFs(files: Record<string, string>, refuse: readonly string[] = []): 
 }
 
 describe('createMemoryCgroup (a file system in memory: making cgroups needs root)', () => {
-  it('makes a v2 cgroup under its own where allowed, puts the pid in, reads memory.peak and removes it', () => {
+  it('makes a v2 cgroup under its own where allowed, puts the pid in, reads memory.peak and removes it', async () => {
     const fs = fakeFs({ '/proc/self/mountinfo': V2_MOUNTINFO, '/proc/self/cgroup': V2_CGROUP });
     const cgroup = createMemoryCgroup(fs);
     expect(cgroup?.method).toBe('memory-cgroup-v2');
     expect(cgroup?.path).toMatch(/^\/sys\/fs\/cgroup\/user\.slice\/user-1000\.slice\/session-2\.scope\/perfcell-\d+-\d+$/);
-    expect(cgroup?.add(4242)).toBe(true);
+    expect(await cgroup?.add(4242)).toBe(true);
     expect(fs.files[`${cgroup?.path}/cgroup.procs`]).toBe('4242');
     fs.files[`${cgroup?.path}/memory.peak`] = '209715200\n';
     expect(cgroup?.peakBytes()).toBe(200 * 1024 * 1024);
