@@ -5,7 +5,7 @@ import { version as perfcellVersion } from './version.ts';
  * Schema ships as schema/FORMAT.schema.json), `version` (that format's version: a whole number
  * raised only when a reader of the old one would misread the new one; added fields keep it), and
  * `perfcell` (the version of perfcell that wrote it). NDJSON streams (attach --ndjson, parse
- * --ndjson) are records, not documents, and carry none of these.
+ * --ndjson) are records, not documents: they say the same in a header line first (NDJSON_FORMATS).
  */
 export const JSON_FORMATS = {
   /** One command's report: run --json, measure(), the kernel's report MIME. */
@@ -26,6 +26,8 @@ export const JSON_FORMATS = {
   'perfcell-doctor': 1,
   /** events --json. */
   'perfcell-events': 1,
+  /** kernel list --json: the perfcell kernelspecs Jupyter would find. */
+  'perfcell-kernel-list': 1,
 } as const;
 
 export type JsonFormat = keyof typeof JSON_FORMATS;
@@ -51,4 +53,31 @@ export function toJsonDocument<F extends JsonFormat, T extends object>(format: F
 export function jsonHeaderFields(format: JsonFormat): string {
   const text = JSON.stringify({ format, version: JSON_FORMATS[format], perfcell: perfcellVersion });
   return `${text.slice(1, -1)},`;
+}
+
+/**
+ * The NDJSON streams perfcell writes. Each stream's first line is a header, `{"format":…,
+ * "version":…,"perfcell":…}` and nothing else (the only line with a `format`), written with the
+ * first record (a run that fails before any record prints nothing); every later line is a record,
+ * exactly as before headers existed. Like asciicast v2's header line, it lets a reader check what
+ * it reads without costing each of parse's millions of lines a field. Each stream's schema
+ * (schema/FORMAT.schema.json) has `$defs` `header` and `record`; the root takes either.
+ */
+export const NDJSON_FORMATS = {
+  /** attach --ndjson (attach's default off a terminal): records `kind` start, interval…, summary. */
+  'perfcell-attach-ndjson': 1,
+  /** parse (--ndjson, the default): one perf stat record a line. */
+  'perfcell-parse-records-ndjson': 1,
+  /** parse --summary (--ndjson, the default): one aggregate per event a line. */
+  'perfcell-parse-summary-ndjson': 1,
+} as const;
+
+export type NdjsonFormat = keyof typeof NDJSON_FORMATS;
+
+/**
+ * The header line of an NDJSON stream, newline included.
+ * @example ndjsonHeaderLine('perfcell-attach-ndjson') // '{"format":"perfcell-attach-ndjson","version":1,"perfcell":"0.1.0"}\n'
+ */
+export function ndjsonHeaderLine(format: NdjsonFormat): string {
+  return `${JSON.stringify({ format, version: NDJSON_FORMATS[format], perfcell: perfcellVersion })}\n`;
 }

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandReport } from '../../src/session/report.ts';
 import type { IntervalRow } from '../../src/attach/interval-row.ts';
 import { cliPath, fixture } from '../support/fixtures.ts';
+import { version } from '../../src/version.ts';
 import { runsWithPerf } from '../support/perf.ts';
 
 const env = { NO_COLOR: '1' };
@@ -67,7 +68,9 @@ interface Lines {
 }
 
 function parseNdjson(stdout: string): Lines {
-  const records = stdout.trim().split('\n').map((line) => JSON.parse(line) as { kind: string } & Record<string, unknown>);
+  const [header, ...records] = stdout.trim().split('\n').map((line) => JSON.parse(line) as { kind: string } & Record<string, unknown>);
+  // The stream's header line (schema/perfcell-attach-ndjson.schema.json), then the records.
+  expect(header).toEqual({ format: 'perfcell-attach-ndjson', version: 1, perfcell: version });
   expect(records[0]?.kind).toBe('start');
   expect(records.at(-1)?.kind).toBe('summary');
   return {

@@ -22,11 +22,15 @@ function perfcell(args: readonly string[], input?: string) {
   });
 }
 
-const ndjson = (text: string): unknown[] =>
-  text
+/** The records of parse's NDJSON stream, after checking its header line (json-document.ts, NDJSON_FORMATS). */
+const ndjson = (text: string, format = 'perfcell-parse-records-ndjson'): unknown[] => {
+  const [header, ...records] = text
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as unknown);
+  expect(header).toEqual({ format, version: 1, perfcell: version });
+  return records;
+};
 
 beforeAll(() => {
   // test/global-setup.ts builds once (or fails the run); each file only checks the bin is there.
@@ -34,12 +38,13 @@ beforeAll(() => {
 });
 
 describe('perfcell parse', () => {
-  it('prints one NDJSON record a line, keys in PerfRecord order', async () => {
+  it('prints a header line, then one NDJSON record a line, keys in PerfRecord order', async () => {
     const result = await perfcell(['parse', sample('local-perf61-vm-per-cpu-A.csv.txt')]);
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe('');
     const lines = result.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('{"time":null,"event":"task-clock","value":469.08,"unit":"msec","status":"counted","runningPct":100,"cpu":0}');
+    expect(lines[0]).toBe(`{"format":"perfcell-parse-records-ndjson","version":1,"perfcell":"${version}"}`);
+    expect(lines[1]).toBe('{"time":null,"event":"task-clock","value":469.08,"unit":"msec","status":"counted","runningPct":100,"cpu":0}');
     const expected = parsePerfStat(readFileSync(sample('local-perf61-vm-per-cpu-A.csv.txt'), 'utf8')).records;
     expect(ndjson(result.stdout)).toStrictEqual(expected);
   });
@@ -141,7 +146,7 @@ describe('perfcell parse', () => {
 
   it('stops quietly, exit 0, when the reader of its output goes away', async () => {
     const lines = Array.from({ length: 200_000 }, (_, i) => `     ${(i / 10).toFixed(9)},${i},,page-faults,85720814,100.00,,`).join('\n');
-    const result = await execa('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${bin}" parse - | head -n 2`], {
+    const result = await execa('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${bin}" parse - | head -n 3`], {
       input: lines,
       reject: false,
       timeout: 30_000,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JSON_FORMATS } from '../../src/json-document.ts';
+import { JSON_FORMATS, NDJSON_FORMATS } from '../../src/json-document.ts';
 import { reportBundle, REPORT_MIME } from '../../src/kernel/display.ts';
 import { parseCompareDocument } from '../../src/experiment/compare-document.ts';
 import { version } from '../../src/version.ts';
@@ -38,9 +38,9 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('JSON documents and their schemas', () => {
-  it('ships one schema per format, each draft 2020-12 and compiled by ajv in strict mode', () => {
+  it('ships one schema per format (documents and NDJSON streams), each draft 2020-12 and compiled by ajv in strict mode', () => {
     const files = readdirSync(schemaDir).filter((name) => name.endsWith('.schema.json')).sort();
-    expect(files).toEqual(Object.keys(JSON_FORMATS).map((format) => `${format}.schema.json`).sort());
+    expect(files).toEqual([...Object.keys(JSON_FORMATS), ...Object.keys(NDJSON_FORMATS)].map((format) => `${format}.schema.json`).sort());
     for (const file of files) expect((JSON.parse(readFileSync(join(schemaDir, file), 'utf8')) as { $schema: string }).$schema).toBe('https://json-schema.org/draft/2020-12/schema');
   });
 
@@ -102,6 +102,22 @@ describe('JSON documents and their schemas', () => {
     const file = join(samples, 'local-perf61-vm-pid-interval-comma.csv.txt');
     expectValid('perfcell-parse-records', JSON.parse(await perfcell(['parse', '--json', file])));
     expectValid('perfcell-parse-summary', JSON.parse(await perfcell(['parse', '--summary', '--json', file])));
+  });
+
+  it('kernel list --json is a perfcell-kernel-list, empty or holding a spec kernel install wrote', async () => {
+    const prefix = join(dir, 'jupyter-prefix');
+    // An empty JUPYTER_DATA_DIR and JUPYTER_PATH: only the system dirs and --prefix are searched.
+    const env = { ...process.env, JUPYTER_DATA_DIR: join(dir, 'jupyter-data'), JUPYTER_PATH: '' };
+    const list = async () => (await run(process.execPath, [cliPath, 'kernel', 'list', '--json', '--prefix', prefix], { encoding: 'utf8', env })).stdout;
+    const before = JSON.parse(await list()) as { kernelspecs: Array<{ dir: string }> };
+    expectValid('perfcell-kernel-list', before);
+    expect(before.kernelspecs.filter((spec) => spec.dir.startsWith(prefix))).toEqual([]);
+    await run(process.execPath, [cliPath, 'kernel', 'install', '--prefix', prefix, '--name', 'schema-test'], { env });
+    const after = JSON.parse(await list()) as { kernelspecs: Array<{ dir: string }> };
+    expectValid('perfcell-kernel-list', after);
+    expect(after.kernelspecs.filter((spec) => spec.dir.startsWith(prefix))).toEqual([
+      { name: 'schema-test', dir: join(prefix, 'share', 'jupyter', 'kernels', 'schema-test'), argv: [process.execPath, cliPath, 'kernel', '{connection_file}'] },
+    ]);
   });
 
   it('doctor --json and events --json are perfcell-doctor and perfcell-events', async () => {

@@ -9,7 +9,7 @@ import { renderHtmlReport } from '../../render/html.ts';
 import { renderReportText } from '../../render/report-text.ts';
 import { writeHtmlFile } from '../html-file.ts';
 import { METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions } from '../options.ts';
-import { toJsonDocument } from '../../json-document.ts';
+import { ndjsonHeaderLine, toJsonDocument } from '../../json-document.ts';
 
 interface AttachFlags {
   readonly events?: readonly string[];
@@ -64,8 +64,9 @@ export function registerAttach(program: Command): void {
     .addHelpText(
       'after',
       `
-Output: on a terminal, a live table redrawn in place; otherwise (or with --ndjson) one JSON
-record per line: {"kind":"start"}, then {"kind":"interval"} per interval, then {"kind":"summary"}.
+Output: on a terminal, a live table redrawn in place; otherwise (or with --ndjson) a header line
+{"format":"perfcell-attach-ndjson","version":1,"perfcell":…}, then one JSON record per line:
+{"kind":"start"}, then {"kind":"interval"} per interval, then {"kind":"summary"}.
 The summary covers the whole watch: RAM used since attach, the peak above the final RSS (VmHWM,
 reset at attach), CPU and each counter. Memory stays flat however long the watch runs.
 
@@ -96,7 +97,8 @@ does not exist or belongs to another user (perfcell is not root); 2 on misuse.`,
           ...(flags.duration === undefined ? {} : { durationS: flags.duration }),
           signal: abort.signal,
           onStart: (info) => {
-            if (mode === 'ndjson') out(`${JSON.stringify({ kind: 'start', ...info })}\n`);
+            // The stream's header line first (json-document.ts, NDJSON_FORMATS), then the records.
+            if (mode === 'ndjson') out(`${ndjsonHeaderLine('perfcell-attach-ndjson')}${JSON.stringify({ kind: 'start', ...info })}\n`);
             table?.start(info);
           },
           onRow: (row, state) => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.ts';
+import { toJsonDocument } from '../../json-document.ts';
 import { parseEventList, parseIntervalMs } from '../options.ts';
 
 interface RunFlags {
@@ -63,11 +64,12 @@ export function registerKernel(program: Command): void {
     .command('list')
     .description('show where perfcell kernelspecs are installed')
     .option('--prefix <dir>', 'also look in DIR/share/jupyter/kernels')
-    .option('--json', 'print them as JSON')
+    .option('--json', 'print one JSON document { format, version, perfcell, kernelspecs: [{ name, dir, argv }] }')
     .action(async (flags: { prefix?: string; json?: boolean }) => {
       const { listKernelSpecs } = await import('../../kernel/kernelspec.ts');
       const found = listKernelSpecs(flags.prefix === undefined ? [] : [flags.prefix]);
-      if (flags.json === true) process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
+      // kernelspecs, as `jupyter kernelspec list --json` names its own; an empty list is still a document.
+      if (flags.json === true) process.stdout.write(`${JSON.stringify(toJsonDocument('perfcell-kernel-list', { kernelspecs: found }), null, 2)}\n`);
       else if (found.length === 0) process.stderr.write('no perfcell kernelspec found (perfcell kernel install writes one)\n');
       else for (const spec of found) process.stdout.write(`${spec.name}\t${spec.dir}\n`);
     });

@@ -5,7 +5,7 @@ import { createBoundedLineSplitter, DEFAULT_MAX_LINE_BYTES, type BoundedLineSpli
 import { createAggregator, type EventAggregate } from '../../../parsers/aggregate.ts';
 import { createPerfStatParser, type PerfFormat, type PerfRecord } from '../../../parsers/perf-stat.ts';
 import { UsageError } from '../../errors.ts';
-import { jsonHeaderFields } from '../../json-document.ts';
+import { jsonHeaderFields, ndjsonHeaderLine } from '../../json-document.ts';
 
 export interface ParseOptions {
   readonly format: PerfFormat | 'auto';
@@ -40,7 +40,7 @@ export function registerParse(program: Command): void {
     .option('--sep <separator>', 'CSV separator, as given to perf stat -x (default: detected)')
     .option('--summary', 'print one aggregate per event (total, per second, min, max) instead of the rows')
     .addOption(new Option('--json', 'print one JSON document { format, version, perfcell, records|events, skippedLines, perfFormat }').conflicts(['ndjson', 'csv']))
-    .addOption(new Option('--ndjson', 'print one JSON object per line (the default)').conflicts(['csv']))
+    .addOption(new Option('--ndjson', 'print a header line { format, version, perfcell }, then one JSON object per line (the default)').conflicts(['csv']))
     .option('--csv', 'print a CSV table')
     .action(async (file: string, options: ParseOptions) => {
       await runParse(file, options);
@@ -224,7 +224,8 @@ class RecordPrinter {
 
   record(record: PerfRecord): void {
     if (this.mode === 'ndjson') {
-      this.output.write(recordJson(record) + '\n');
+      // The stream's header line comes with its first record (json-document.ts, NDJSON_FORMATS).
+      this.output.write((this.count === 0 ? ndjsonHeaderLine('perfcell-parse-records-ndjson') : '') + recordJson(record) + '\n');
     } else if (this.mode === 'json') {
       this.output.write((this.count === 0 ? '\n' : ',\n') + recordJson(record));
     } else {
@@ -259,6 +260,7 @@ class SummaryPrinter {
       const body = events.map((event) => JSON.stringify(event)).join(',\n');
       this.output.write(`{${jsonHeaderFields('perfcell-parse-summary')}"events":[${body === '' ? '' : `\n${body}\n`}],"skippedLines":${skippedLines},"perfFormat":${JSON.stringify(format ?? null)}}\n`);
     } else if (this.mode === 'ndjson') {
+      if (events.length > 0) this.output.write(ndjsonHeaderLine('perfcell-parse-summary-ndjson'));
       for (const event of events) this.output.write(JSON.stringify(event) + '\n');
     } else {
       this.output.write(SUMMARY_COLUMNS.join(',') + '\n');
