@@ -31,9 +31,9 @@ const RUNS = 10;
 // The CLI as users get it: package.json's bin (the bundle where the build makes one).
 const cli = (() => {
   try {
-    return JSON.parse(readFileSync('package.json', 'utf8')).bin?.perfcell?.replace(/^\.\//, '') ?? 'dist/src/cli/main.js';
+    return JSON.parse(readFileSync('package.json', 'utf8')).bin?.perfcell?.replace(/^\.\//, '') ?? 'dist/app/cli.js';
   } catch {
-    return 'dist/src/cli/main.js';
+    return 'dist/app/cli.js';
   }
 })();
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-pace-'));

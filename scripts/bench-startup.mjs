@@ -22,7 +22,7 @@ const commands = [
   { name: 'perfcell --help', command: `${node} ${cli} --help` },
   { name: 'perfcell run -- true', command: `${node} ${cli} run -- true` },
   { name: `perfcell parse (${Math.round(readFileSync(small).length / 1024)} KiB CSV)`, command: `${node} ${cli} parse ${small}` },
-  { name: 'perfcell run -- true, per-file dist/src of the same sources (what bundling saves)', command: `${node} dist/src/cli/main.js run -- true` },
+  { name: 'perfcell run -- true, per-file dist/src of the same sources (what bundling saves)', command: `${node} dist/src/cli/bin.js run -- true` },
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-startup-'));

@@ -2,8 +2,11 @@
 //   1. tsc: the .d.ts files (the package's types) and dist/src, dist/parsers (per-file output that
 //      some tests import); no source maps (the package ships no sources for them to point at);
 //   2. esbuild: one bundle per entry in dist/app/ (cli.js, index.js) whose commands load as
-//      chunks of their own, so `perfcell run` reads run's code and not the kernel's; the GC
-//      preload that runs inside another process is a file of its own (dist/app/gc-preload.cjs);
+//      chunks of their own, so `perfcell run` reads run's code and not the kernel's; `run` and
+//      `parse` also get a lane each (lane-run.js, lane-parse.js: src/cli/lanes/), built apart so
+//      their modules sit in a few files (ESM loads each file on its own: 33 shared chunks cost run
+//      some 25 ms of CPU); the GC preload that runs inside another process is a file of its own
+//      (dist/app/gc-preload.cjs);
 //   3. the native gate and the live relay (scripts/build-native.mjs);
 //   4. dist/.build-stamp, LAST: test/global-setup.ts rebuilds when any input is newer than it.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -38,9 +41,8 @@ for (const dir of ['dist/src', 'dist/parsers']) {
 const app = 'dist/app';
 mkdirSync(app, { recursive: true });
 const external = ['esbuild', 'zeromq', 'node-pty', 'typescript', '*.node'];
-const result = await build({
-  // The kernel's control/heartbeat thread is a Worker: a file of its own (src/kernel/channels.ts).
-  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', 'control-worker': 'src/kernel/control-worker.ts' },
+const lanes = ['run', 'parse'];
+const esm = {
   outdir: app,
   bundle: true,
   splitting: true,
@@ -48,7 +50,6 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   external,
-  chunkNames: 'chunk-[hash]',
   minifySyntax: true,
   minifyWhitespace: true,
   legalComments: 'none',
@@ -56,7 +57,20 @@ const result = await build({
   logLevel: 'warning',
   // Bundled CommonJS dependencies (commander, split2) require() node's modules.
   banner: { js: "import { createRequire as __perfcellCreateRequire } from 'node:module'; const require = __perfcellCreateRequire(import.meta.url);" },
+};
+const main = await build({
+  ...esm,
+  // The kernel's control/heartbeat thread is a Worker: a file of its own (src/kernel/channels.ts).
+  entryPoints: { cli: 'src/cli/bin.ts', index: 'src/index.ts', 'control-worker': 'src/kernel/control-worker.ts' },
+  chunkNames: 'chunk-[hash]',
+  define: { __PERFCELL_LANES__: JSON.stringify(lanes) },
 });
+const laneBuild = await build({
+  ...esm,
+  entryPoints: Object.fromEntries(lanes.map((lane) => [`lane-${lane}`, `src/cli/lanes/${lane}.ts`])),
+  chunkNames: 'lane-chunk-[hash]',
+});
+const result = { metafile: { outputs: { ...main.metafile.outputs, ...laneBuild.metafile.outputs } } };
 const gcPreload = await build({
   entryPoints: { 'gc-preload': 'src/session/gc-preload.cts' },
   outdir: app,

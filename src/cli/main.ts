@@ -1,19 +1,19 @@
-#!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { UsageError } from '../errors.ts';
 import { version } from '../version.ts';
 import { commandTable, findCommand, suggestCommands } from './command-table.ts';
+import type { LoadCommand } from './command-loaders.ts';
+import { firstCommandWord } from './argv.ts';
 import { readDefaults } from './defaults.ts';
 import { formatError, exitCodeOf } from './errors.ts';
 import { parseEventList, parseIntervalMs } from './options.ts';
 
-const globalFlags = new Set(['--debug']);
-
 /**
- * Builds the `perfcell` program with only the subcommand that runs (see command-table.ts):
- * `perfcell --help` lists every command without loading any of them.
+ * Builds the `perfcell` program with only the subcommand that runs, loaded by `load`
+ * (command-loaders.ts; a lane's entry passes its one command): `perfcell --help` lists every
+ * command without loading any of them.
  */
-export async function createProgram(argv: readonly string[] = process.argv): Promise<Command> {
+export async function createProgram(argv: readonly string[], load: LoadCommand): Promise<Command> {
   const program = new Command('perfcell')
     .description('what did this command cost: RAM, peak RAM, time, CPU and perf counters')
     .version(version, '-V, --version', 'print the version')
@@ -24,7 +24,7 @@ export async function createProgram(argv: readonly string[] = process.argv): Pro
   program.hook('preAction', (_program, action) => applyDefaults(action));
 
   const args = argv.slice(2);
-  const first = args.find((arg) => !globalFlags.has(arg));
+  const first = firstCommandWord(argv);
   const wantsTopHelp = first === '-h' || first === '--help' || first === 'help';
   if (wantsTopHelp) {
     for (const entry of commandTable) program.command(`${entry.name}${entry.args ? ` ${entry.args}` : ''}`).description(entry.description);
@@ -34,15 +34,13 @@ export async function createProgram(argv: readonly string[] = process.argv): Pro
   }
   if (first === '-V' || first === '--version') return program;
   const entry = first === undefined || first.startsWith('-') ? findCommand('repl') : findCommand(first);
-  if (entry === undefined) {
-    // A command registered in commands/index.ts but not (yet) in the table still runs.
-    (await import('./commands/index.ts')).registerCommands(program);
-    if (program.commands.some((command) => command.name() === first)) return program;
+  const register = entry === undefined ? undefined : await load(entry.name);
+  if (entry === undefined || register === undefined) {
     const suggestions = suggestCommands(first!);
     const hint = suggestions.length > 0 ? `did you mean ${suggestions.join(' or ')}?` : 'perfcell --help lists the commands';
     throw new UsageError(`unknown command '${first}' (${hint})`);
   }
-  (await entry.load())(program);
+  register(program);
   if (entry.name === 'repl') program.commands[0]?.copyInheritedSettings(program);
   return program;
 }
@@ -87,11 +85,12 @@ function endQuietlyWhenStdoutCloses(): void {
   });
 }
 
-export async function main(argv: readonly string[] = process.argv): Promise<void> {
+/** The `perfcell` command line: parses argv and runs the command that `load` gives. */
+export async function main(argv: readonly string[], load: LoadCommand): Promise<void> {
   let program: Command | undefined;
   try {
-    if (argv.slice(2).find((arg) => !globalFlags.has(arg)) !== 'run') endQuietlyWhenStdoutCloses();
-    program = await createProgram(argv);
+    if (firstCommandWord(argv) !== 'run') endQuietlyWhenStdoutCloses();
+    program = await createProgram(argv, load);
     await program.parseAsync(argv as string[]);
   } catch (error: unknown) {
     if (error instanceof CommanderError) {
@@ -104,5 +103,3 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     process.exitCode = exitCodeOf(error);
   }
 }
-
-await main();

@@ -151,16 +151,18 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
       if (stop !== null) throw new InterruptedError(stop);
       throw new Error(`perfcell-exec did not start the program (${pidLine ?? 'no output'})`);
     }
-    // Into its own memory cgroup while the gate holds it before exec: the program and every
-    // descendant are charged there, and the kernel keeps the tree's exact peak.
-    // The move into the cgroup runs off the event loop while perf starts; awaited before the release.
-    treeMemory = watchTreeMemory(pid);
     if (perfOptions.enabled && options.backend !== 'cachegrind') {
       perf = startPerf(pid, perfOptions);
       trace.mark('perf-spawned');
       // The gate ends perf with the program should perfcell die (SIGKILL) while it runs.
       if (perf.perfPid !== undefined) gate.write(`perf ${perf.perfPid}\n`);
     }
+    // Into its own memory cgroup while the gate holds it before exec: the program and every
+    // descendant are charged there, and the kernel keeps the tree's exact peak. The move runs off
+    // the event loop while perf starts, and only after perf's spawn: on cgroup v1 it holds the
+    // kernel's fork lock through an RCU grace period (10-20 ms here), and a fork started meanwhile
+    // (perf's) waits it out. The release waits for it (ready).
+    treeMemory = watchTreeMemory(pid);
   } catch (error: unknown) {
     dispose();
     throw error;

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { renderCompletion, shells, type CompletionCommand, type Shell } from '../../render/completion.ts';
 import { commandTable } from '../command-table.ts';
+import { loadCommand } from '../command-loaders.ts';
 
 const fileCommands = new Set(['cells', 'compare', 'parse', 'run']);
 
@@ -21,7 +22,7 @@ export function registerCompletion(program: Command): void {
 /** Every subcommand's flags, read from the commands themselves (all loaded, once, for this). */
 async function describeCommands(): Promise<CompletionCommand[]> {
   const all = new Command('perfcell').enablePositionalOptions();
-  for (const entry of commandTable) (await entry.load())(all);
+  for (const entry of commandTable) (await loadCommand(entry.name))?.(all);
   return all.commands.map((command) => ({
     name: command.name(),
     description: command.description(),
