@@ -2,6 +2,15 @@
  * perfcell-exec: the exec gate and reaper behind `perfcell run`.
  *
  *   perfcell-exec GATE_FD REPORT_FD COMMAND [ARG...]
+ *   perfcell-exec GATE_FD REPORT_FD -
+ *
+ * With "-" the gate starts before perfcell knows the command (`perfcell run` spawns it first thing,
+ * so that its move into the run's memory cgroup, an RCU grace period on cgroup v1, overlaps
+ * perfcell's own start-up): it waits for one request "cmd LEN\n" and LEN bytes of NUL-ended fields,
+ * "stdout=stderr" (the child's stdout goes to fd 2), "gc" (the child keeps fd 5, the Node GC
+ * preload's channel; otherwise it is closed), "env=NAME=VALUE" (set for the child), then "--" and
+ * the command's argv, and only then forks the child, which is born in the gate's cgroup. EOF
+ * before the request (perfcell stopped) ends the gate quietly.
  *
  * Forks the child that will become COMMAND and holds it before exec until perfcell releases it,
  * so perf can be attached to the child's pid and enabled first: counting starts at exec, not at
@@ -98,9 +107,58 @@ static const char *resolve(const char *name, char *buffer, size_t size) {
   return name; /* not found: execvp reports the error as it would */
 }
 
+/* Reads exactly `size` bytes from fd (blocking through EINTR/EAGAIN); 0 at EOF or error. */
+static int read_exactly(int fd, char *buffer, size_t size) {
+  size_t got = 0;
+  while (got < size) {
+    ssize_t n = read(fd, buffer + got, size - got);
+    if (n > 0) got += (size_t)n;
+    else if (n == 0) return 0;
+    else if (errno == EAGAIN) {
+      struct pollfd wait = {fd, POLLIN, 0};
+      poll(&wait, 1, -1);
+    } else if (errno != EINTR) return 0;
+  }
+  return 1;
+}
+
+/* The late command ("-" mode): an argv laid out as the other form's (the command from index 3, after
+   the gate's own three words), or NULL when perfcell went away first. */
+static char **read_command(char **own, int gate, int *stdout_to_stderr, int *keep_gc_fd) {
+  char header[32];
+  size_t used = 0;
+  for (;;) { /* "cmd LEN\n", a byte at a time: nothing of the payload is read with it */
+    if (used == sizeof header - 1 || !read_exactly(gate, header + used, 1)) return NULL;
+    if (header[used++] == '\n') break;
+  }
+  header[used] = '\0';
+  if (strncmp(header, "cmd ", 4) != 0) return NULL;
+  size_t length = strtoul(header + 4, NULL, 10);
+  if (length == 0 || length > (1u << 24)) return NULL;
+  char *payload = malloc(length + 1);
+  if (payload == NULL || !read_exactly(gate, payload, length)) return NULL;
+  payload[length] = '\0';
+  size_t fields = 0;
+  for (size_t i = 0; i < length; i++) fields += payload[i] == '\0';
+  char **command = calloc(fields + 4, sizeof *command);
+  if (command == NULL) return NULL;
+  size_t count = 3;
+  memcpy(command, own, 3 * sizeof *command);
+  int in_command = 0;
+  for (char *field = payload; field < payload + length; field += strlen(field) + 1) {
+    if (in_command) command[count++] = field;
+    else if (strcmp(field, "--") == 0) in_command = 1;
+    else if (strcmp(field, "stdout=stderr") == 0) *stdout_to_stderr = 1;
+    else if (strcmp(field, "gc") == 0) *keep_gc_fd = 1;
+    else if (strncmp(field, "env=", 4) == 0) putenv(field + 4);
+  }
+  command[count] = NULL;
+  return count > 3 ? command : NULL;
+}
+
 int main(int argc, char **argv) {
   if (argc < 4) {
-    fprintf(stderr, "usage: perfcell-exec GATE_FD REPORT_FD COMMAND [ARG...]\n");
+    fprintf(stderr, "usage: perfcell-exec GATE_FD REPORT_FD COMMAND [ARG...] | -\n");
     return 2;
   }
   /* First of all: a Ctrl-C to the process group right after perfcell spawned the gate must not
@@ -112,6 +170,13 @@ int main(int argc, char **argv) {
   FILE *out = fdopen(report, "w");
   if (out == NULL) return 2;
   pid_t parent = getppid();
+  int late = strcmp(argv[3], "-") == 0 && argc == 4;
+  int stdout_to_stderr = 0, keep_gc_fd = !late;
+  if (late) {
+    char **command = read_command(argv, gate, &stdout_to_stderr, &keep_gc_fd);
+    if (command == NULL) return 0; /* perfcell stopped before it had a command to run */
+    argv = command;
+  }
 
   struct shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (sh == MAP_FAILED) return 2;
@@ -127,6 +192,8 @@ int main(int argc, char **argv) {
     close(gate);
     close(release[1]);
     for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) signal(stop_signals[i], SIG_DFL);
+    if (stdout_to_stderr) dup2(2, 1);
+    if (!keep_gc_fd) close(5);
     /* Node may have made a shared stdio pipe non-blocking (O_NONBLOCK lives on the open file, which
        the program shares): a program expects blocking stdio, or `seq … | head` fails with EAGAIN. */
     for (int fd = 0; fd <= 2; fd++) {

@@ -65,12 +65,9 @@ const main = await build({
   chunkNames: 'chunk-[hash]',
   define: { __PERFCELL_LANES__: JSON.stringify(lanes) },
 });
-const laneBuild = await build({
-  ...esm,
-  entryPoints: Object.fromEntries(lanes.map((lane) => [`lane-${lane}`, `src/cli/lanes/${lane}.ts`])),
-  chunkNames: 'lane-chunk-[hash]',
-});
-const result = { metafile: { outputs: { ...main.metafile.outputs, ...laneBuild.metafile.outputs } } };
+// One build per lane: lanes built together would share chunks again.
+const laneBuilds = await Promise.all(lanes.map((lane) => build({ ...esm, entryPoints: { [`lane-${lane}`]: `src/cli/lanes/${lane}.ts` }, chunkNames: `lane-${lane}-[hash]` })));
+const result = { metafile: { outputs: Object.assign({}, main.metafile.outputs, ...laneBuilds.map((lane) => lane.metafile.outputs)) } };
 const gcPreload = await build({
   entryPoints: { 'gc-preload': 'src/session/gc-preload.cts' },
   outdir: app,

@@ -26,6 +26,8 @@ export interface MemoryCgroup {
   usageBytes(): number | null;
   /** Removes the cgroup; processes still in it (orphans) are moved to its parent first. */
   remove(): void;
+  /** Removes the cgroup if nothing is in it; whether it is gone. */
+  removeIfEmpty(): boolean;
 }
 
 /** A mounted cgroup hierarchy, from /proc/self/mountinfo. */
@@ -199,6 +201,16 @@ function handle(fs: CgroupFs, method: CgroupMethod, parent: string, path: string
       } catch {
         return false;
       }
+    },
+    removeIfEmpty() {
+      if (removed) return true;
+      try {
+        fs.rmdir(path);
+        removed = true;
+      } catch {
+        // still populated
+      }
+      return removed;
     },
     peakBytes: () => readBytes(peakFile),
     usageBytes: () => readBytes(usageFile),

@@ -17,6 +17,7 @@ import { watchTreeMemory, type TreeMemory } from './tree-memory.ts';
 import { holdInterruptions, InterruptedError, interruption, onInterruption, settleInterruption } from './interruption.ts';
 import { describeExecFailure } from './exec-failure.ts';
 import { startRunTrace } from './run-trace.ts';
+import { gateCommandRequest, sendGateCommand, takeEarlyGate } from './early-gate.ts';
 
 /** What the exec gate reports when the program has ended (see native/perfcell-exec.c). */
 interface ReaperResult {
@@ -83,9 +84,12 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
   // A Node program reports its own collections through a preload, on fd 5 (session/node-gc.ts).
   const nodeGc = options.nodeGc ?? isNodeProgram(file);
 
+  // `perfcell run` spawned its gate first thing, in the run's cgroup (early-gate.ts): it takes
+  // the command now. Not for a quiet run (library use), whose stdio the early gate does not have.
+  const early = options.quiet === true ? null : takeEarlyGate();
   // node:child_process, not execa: the report waits for this process's lines, never for its exit
   // (execa resolves only some ms after the gate has gone), and a run is cheaper to start.
-  const reaper = spawn(helper, ['3', '4', file, ...args], {
+  const reaper = early?.process ?? spawn(helper, ['3', '4', file, ...args], {
     // programStdout 'stderr': the program writes its stdout to perfcell's stderr (fd 2), so
     // perfcell's own stdout carries nothing but the report document.
     stdio: [
@@ -100,10 +104,14 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
   const reaperExit = new Promise<void>((resolve) => {
     reaper.once('exit', () => resolve());
     reaper.once('error', () => resolve());
+    // an early gate that has gone already (killed while perfcell started)
+    if (reaper.exitCode !== null || reaper.signalCode !== null) resolve();
   });
   // Extra stdio pipes are socket pairs, writable from our side although execa types them as Readable.
   const gate = reaper.stdio[3] as unknown as Writable;
   const readNodeGc = nodeGc ? listenForNodeGc((reaper.stdio as unknown as Readable[])[5]!) : null;
+  // the early gate always has the GC channel; a program that is not Node gets none (the gate closes it)
+  if (!nodeGc) (reaper.stdio as unknown as Array<Readable | null>)[5]?.destroy();
   gate.on('error', () => undefined);
   const reports = (reaper.stdio[4] as Readable).pipe(split2());
   const lines: string[] = [];
@@ -141,7 +149,14 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
     closeGate(gate);
   };
   let pid: number;
+  let inCgroup = false;
   try {
+    if (early !== null) {
+      // The child is forked on this request, so in the cgroup only once the gate has moved there.
+      inCgroup = await early.moved;
+      const environment = nodeGc ? addedEnvironment(nodeGcEnvironment()) : {};
+      sendGateCommand(early, gateCommandRequest(command, { stdoutToStderr: options.programStdout === 'stderr', nodeGc, environment }));
+    }
     const pidLine = await nextLine();
     trace.mark('gate-pid');
     pid = Number(pidLine?.replace(/^pid /, ''));
@@ -162,7 +177,9 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
     // the event loop while perf starts, and only after perf's spawn: on cgroup v1 it holds the
     // kernel's fork lock through an RCU grace period (10-20 ms here), and a fork started meanwhile
     // (perf's) waits it out. The release waits for it (ready).
-    treeMemory = watchTreeMemory(pid);
+    treeMemory = early === null
+      ? watchTreeMemory(pid)
+      : watchTreeMemory(pid, () => early.cgroup, { inCgroup, removeAfter: reaperExit });
   } catch (error: unknown) {
     dispose();
     throw error;
@@ -294,6 +311,11 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
       }
     },
   };
+}
+
+/** The variables `full` sets or changes against this process's environment. */
+function addedEnvironment(full: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(full).filter((entry): entry is [string, string] => entry[1] !== undefined && process.env[entry[0]] !== entry[1]));
 }
 
 /** Closing the gate unreleased makes the held child exit without running the program. */

@@ -43,11 +43,26 @@ export interface TreeMemory {
   dispose(): void;
 }
 
-export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = createMemoryCgroup): TreeMemory {
+/**
+ * Where the cgroup stands: `inCgroup`, the pid is in it already (born there: the early gate's
+ * child); `removeAfter`, the cgroup holds another process (that gate) until this settles, and is
+ * removed then rather than at finish() (rmdir of a populated cgroup fails, and moving the process
+ * out would wait out another RCU grace period).
+ */
+export interface CgroupPlacement {
+  readonly inCgroup?: boolean;
+  readonly removeAfter?: Promise<unknown>;
+}
+
+export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = createMemoryCgroup, placement: CgroupPlacement = {}): TreeMemory {
   let cgroup = make();
   let isDisposed = false;
   const made = cgroup;
-  const ready: Promise<void> = made === null ? Promise.resolve() : made.add(pid).then((added) => {
+  const remove = (target: MemoryCgroup): void => {
+    if (placement.removeAfter === undefined) target.remove();
+    else void placement.removeAfter.then(() => target.remove(), () => target.remove());
+  };
+  const ready: Promise<void> = made === null || placement.inCgroup === true ? Promise.resolve() : made.add(pid).then((added) => {
     if (added && !isDisposed) return;
     // refused, or disposed while the move was under way: removed now that no write is pending
     made.remove();
@@ -84,7 +99,7 @@ export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = c
       const largestProcessPeakBytes = maxRssKiB * 1024;
       const cgroupPeak = cgroup?.peakBytes() ?? null;
       const method: PeakMethod = cgroup !== null && cgroupPeak !== null ? cgroup.method : 'sampled-tree';
-      cgroup?.remove();
+      if (cgroup !== null) remove(cgroup);
       cgroup = null;
       // The tree held at least its largest process: a sampled sum that missed the peak is raised
       // to it, and so is a cgroup's, which does not charge file pages another cgroup cached first
@@ -98,7 +113,7 @@ export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = c
       // Removed once no move is under way (rmdir would race the pending write).
       const current = cgroup;
       cgroup = null;
-      if (current !== null) void ready.then(() => current.remove());
+      if (current !== null) void ready.then(() => remove(current));
     },
   };
 }

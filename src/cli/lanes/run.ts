@@ -1,5 +1,9 @@
-/** `perfcell run`'s lane (see bin.ts): the command line with the run command only. */
-import { main } from '../main.ts';
-import { registerRun } from '../commands/run.ts';
+/**
+ * `perfcell run`'s lane (see bin.ts): the command line with the run command only. Its first act is
+ * to spawn the exec gate and start its move into the run's memory cgroup (session/early-gate.ts),
+ * which then overlaps the loading of everything else (one import: ./run-main.ts).
+ */
+import { armEarlyGate } from '../../session/early-gate.ts';
 
-await main(process.argv, async (name) => (name === 'run' ? registerRun : undefined));
+armEarlyGate();
+await import('./run-main.ts');
