@@ -82,11 +82,22 @@ export function parsePlainNumberAt(text: string, start: number, end: number): nu
   let mantissa = 0;
   let digits = 0;
   let pointAt = -1;
+  // The number without the zeros that pad its fraction (perf's `%f`: JSON's "4123456789.000000"):
+  // they change no value, and without them the mantissa is often exact again, so one pass and one
+  // division read it instead of a string and Number().
+  let keptMantissa = 0;
+  let keptDigits = 0;
+  let keptEnd = start;
   for (let i = start; i < end; i++) {
     const code = text.charCodeAt(i);
     if (code >= DIGIT_0 && code <= DIGIT_9) {
       mantissa = mantissa * 10 + (code - DIGIT_0);
       digits++;
+      if (pointAt === -1 || code !== DIGIT_0) {
+        keptMantissa = mantissa;
+        keptDigits = digits;
+        keptEnd = i + 1;
+      }
     } else if (pointAt === -1 && i > start && i < end - 1 && (code === POINT || code === COMMA || code === ARABIC_DECIMAL)) {
       pointAt = i;
     } else {
@@ -94,31 +105,13 @@ export function parsePlainNumberAt(text: string, start: number, end: number): nu
     }
   }
   if (digits === 0) return Number.NaN;
-  let fraction = pointAt === -1 ? 0 : end - pointAt - 1;
-  if (digits > EXACT_DIGITS && fraction > 0) {
-    // perf's `%f` pads with zeros (JSON's "4123456789.000000"): they change no value, and without
-    // them the mantissa is often exact again (one division instead of a string and Number())
-    let last = end - 1;
-    while (fraction > 0 && text.charCodeAt(last) === DIGIT_0) {
-      last--;
-      fraction--;
-      digits--;
-    }
-    if (digits <= EXACT_DIGITS) {
-      mantissa = 0;
-      for (let i = start; i <= last; i++) {
-        const code = text.charCodeAt(i);
-        if (code >= DIGIT_0 && code <= DIGIT_9) mantissa = mantissa * 10 + (code - DIGIT_0);
-      }
-      end = last + 1;
-      if (fraction === 0) pointAt = -1;
-    }
-  }
-  if (digits > EXACT_DIGITS) {
+  if (keptDigits > EXACT_DIGITS) {
     const plain = pointAt === -1 ? text.slice(start, end) : `${text.slice(start, pointAt)}.${text.slice(pointAt + 1, end)}`;
     return Number(plain);
   }
-  return fraction === 0 ? mantissa : mantissa / (POWERS_OF_TEN[fraction] ?? 10 ** fraction);
+  // below 2^53 the mantissa is exact and mantissa / 10^k is correctly rounded: the double Number() gives
+  const fraction = pointAt === -1 || keptEnd <= pointAt ? 0 : keptEnd - pointAt - 1;
+  return fraction === 0 ? keptMantissa : keptMantissa / (POWERS_OF_TEN[fraction] ?? 10 ** fraction);
 }
 
 /** Digits after the point of the number `parseFixedAt` last read. */
