@@ -12,6 +12,15 @@
  * the command's argv, and only then forks the child, which is born in the gate's cgroup. EOF
  * before the request (perfcell stopped) ends the gate quietly.
  *
+ * In this form the gate first forks a perf launcher (launcher_main), then writes "ready": perfcell
+ * moves the gate into the cgroup after that, so the launcher stays out of it. With "perf=ARG"
+ * fields (perf's argv, "{pid}" standing for the child's pid) the launcher becomes perf on the held
+ * child, a fork of a small process where perfcell's would copy Node's page tables: perf's stderr,
+ * control and ack fds are the gate's fds 6, 7 and 8 (pipes from perfcell), it runs in a session of
+ * its own (Ctrl-C reaches the program, not perf) with LC_ALL=C, and the pid line says
+ * "pid N perf M", or "pid N perferr ERRNO" where perf could not be executed. Without them the
+ * launcher exits unused.
+ *
  * Forks the child that will become COMMAND and holds it before exec until perfcell releases it,
  * so perf can be attached to the child's pid and enabled first: counting starts at exec, not at
  * perfcell's start-up. On REPORT_FD it writes "pid N\n" once the child exists, then one JSON line
@@ -124,7 +133,7 @@ static int read_exactly(int fd, char *buffer, size_t size) {
 
 /* The late command ("-" mode): an argv laid out as the other form's (the command from index 3, after
    the gate's own three words), or NULL when perfcell went away first. */
-static char **read_command(char **own, int gate, int *stdout_to_stderr, int *keep_gc_fd) {
+static char **read_command(char **own, int gate, int *stdout_to_stderr, int *keep_gc_fd, char ***perf_argv) {
   char header[32];
   size_t used = 0;
   for (;;) { /* "cmd LEN\n", a byte at a time: nothing of the payload is read with it */
@@ -144,6 +153,9 @@ static char **read_command(char **own, int gate, int *stdout_to_stderr, int *kee
   if (command == NULL) return NULL;
   size_t count = 3;
   memcpy(command, own, 3 * sizeof *command);
+  char **perf = calloc(fields + 1, sizeof *perf);
+  if (perf == NULL) return NULL;
+  size_t perf_count = 0;
   int in_command = 0;
   for (char *field = payload; field < payload + length; field += strlen(field) + 1) {
     if (in_command) command[count++] = field;
@@ -151,9 +163,85 @@ static char **read_command(char **own, int gate, int *stdout_to_stderr, int *kee
     else if (strcmp(field, "stdout=stderr") == 0) *stdout_to_stderr = 1;
     else if (strcmp(field, "gc") == 0) *keep_gc_fd = 1;
     else if (strncmp(field, "env=", 4) == 0) putenv(field + 4);
+    else if (strncmp(field, "perf=", 5) == 0) perf[perf_count++] = field + 5;
   }
   command[count] = NULL;
+  perf[perf_count] = NULL;
+  *perf_argv = perf_count > 0 ? perf : NULL;
   return count > 3 ? command : NULL;
+}
+
+/*
+ * The perf launcher ("-" form): forked first thing, before perfcell moves the gate into the run's
+ * cgroup, so the perf it becomes is charged to no cgroup of the program's. It waits for perf's
+ * argv ("LEN\n" and LEN bytes of NUL-ended fields) on `requests`, then execs perf on fds 6-8 in a
+ * session of its own with LC_ALL=C; where exec fails it writes errno on `failed`. EOF first: no
+ * perf is wanted, and it exits.
+ */
+static void launcher_main(int requests, int failed) {
+  static const int reset[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD, SIGUSR1};
+  for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++) signal(reset[i], SIG_DFL);
+  prctl(PR_SET_PDEATHSIG, SIGKILL); /* the gate gone before perf was wanted: nothing to launch */
+  char header[24];
+  size_t used = 0;
+  for (;;) {
+    if (used == sizeof header - 1 || !read_exactly(requests, header + used, 1)) _exit(0);
+    if (header[used++] == '\n') break;
+  }
+  header[used] = '\0';
+  size_t length = strtoul(header, NULL, 10);
+  char *payload = length == 0 || length > (1u << 20) ? NULL : malloc(length + 1);
+  if (payload == NULL || !read_exactly(requests, payload, length)) _exit(0);
+  payload[length] = '\0';
+  size_t fields = 0;
+  for (size_t i = 0; i < length; i++) fields += payload[i] == '\0';
+  char **perf_argv = calloc(fields + 1, sizeof *perf_argv);
+  if (perf_argv == NULL) _exit(0);
+  size_t count = 0;
+  for (char *field = payload; field < payload + length; field += strlen(field) + 1) perf_argv[count++] = field;
+  perf_argv[count] = NULL;
+  prctl(PR_SET_PDEATHSIG, 0); /* perf now: the gate ends it with SIGKILL where perfcell dies */
+  setsid();
+  int null = open("/dev/null", O_RDWR);
+  if (null >= 0) {
+    dup2(null, 0);
+    dup2(null, 1);
+  }
+  dup2(6, 2);
+  dup2(7, 3);
+  dup2(8, 4);
+  for (int fd = 5; fd < 1024; fd++) if (fd != failed) close(fd);
+  setenv("LC_ALL", "C", 1);
+  execvp(perf_argv[0], perf_argv);
+  int error = errno;
+  if (write(failed, &error, sizeof error) < 0) { /* the gate then reports perf as started */ }
+  _exit(127);
+}
+
+/* Hands perf's argv ("{pid}" replaced by `child`) to the launcher; 0 once perf runs, else errno. */
+static int launch_perf(int requests, int failed, char **perf_argv, pid_t child) {
+  char pid_text[24];
+  snprintf(pid_text, sizeof pid_text, "%d", (int)child);
+  size_t length = 0;
+  for (char **arg = perf_argv; *arg != NULL; arg++) length += strlen(strcmp(*arg, "{pid}") == 0 ? pid_text : *arg) + 1;
+  char *payload = malloc(length + 24);
+  if (payload == NULL) return ENOMEM;
+  int offset = snprintf(payload, 24, "%zu\n", length);
+  for (char **arg = perf_argv; *arg != NULL; arg++) {
+    const char *text = strcmp(*arg, "{pid}") == 0 ? pid_text : *arg;
+    size_t size = strlen(text) + 1;
+    memcpy(payload + offset, text, size);
+    offset += (int)size;
+  }
+  ssize_t written = write(requests, payload, (size_t)offset);
+  free(payload);
+  close(requests);
+  if (written != offset) return EPIPE;
+  int error = 0;
+  ssize_t n;
+  do n = read(failed, &error, sizeof error); while (n < 0 && errno == EINTR);
+  close(failed);
+  return n == (ssize_t)sizeof error ? error : 0; /* EOF: exec closed the pipe (O_CLOEXEC), perf runs */
 }
 
 int main(int argc, char **argv) {
@@ -172,8 +260,32 @@ int main(int argc, char **argv) {
   pid_t parent = getppid();
   int late = strcmp(argv[3], "-") == 0 && argc == 4;
   int stdout_to_stderr = 0, keep_gc_fd = !late;
+  char **perf_argv = NULL;
+  pid_t launcher = 0;
+  int launch_requests = -1, launch_failed = -1;
   if (late) {
-    char **command = read_command(argv, gate, &stdout_to_stderr, &keep_gc_fd);
+    /* The perf launcher first, then "ready": perfcell moves the gate into the cgroup only then. */
+    int requests[2], failed[2];
+    if (pipe(requests) != 0 || pipe2(failed, O_CLOEXEC) != 0) return 2;
+    launcher = fork();
+    if (launcher < 0) return 2;
+    if (launcher == 0) {
+      close(requests[1]);
+      close(failed[0]);
+      fclose(out);
+      close(gate);
+      launcher_main(requests[0], failed[1]);
+    }
+    close(requests[0]);
+    close(failed[1]);
+    launch_requests = requests[1];
+    launch_failed = failed[0];
+    fcntl(launch_requests, F_SETFD, FD_CLOEXEC);
+    fcntl(launch_failed, F_SETFD, FD_CLOEXEC);
+    for (int fd = 6; fd <= 8; fd++) close(fd); /* perf's (the launcher's) alone */
+    fprintf(out, "ready\n");
+    fflush(out);
+    char **command = read_command(argv, gate, &stdout_to_stderr, &keep_gc_fd, &perf_argv);
     if (command == NULL) return 0; /* perfcell stopped before it had a command to run */
     argv = command;
   }
@@ -194,6 +306,10 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) signal(stop_signals[i], SIG_DFL);
     if (stdout_to_stderr) dup2(2, 1);
     if (!keep_gc_fd) close(5);
+    if (late) {
+      close(launch_requests);
+      close(launch_failed);
+    }
     /* Node may have made a shared stdio pipe non-blocking (O_NONBLOCK lives on the open file, which
        the program shares): a program expects blocking stdio, or `seq … | head` fails with EAGAIN. */
     for (int fd = 0; fd <= 2; fd++) {
@@ -234,12 +350,28 @@ int main(int argc, char **argv) {
   prctl(PR_SET_PDEATHSIG, SIGUSR1);
   if (getppid() != parent) parent_died = 1; /* it died before the request took effect */
 
-  fprintf(out, "pid %d\n", (int)child);
+  pid_t perf = 0;
+  if (perf_argv != NULL) {
+    int error = launch_perf(launch_requests, launch_failed, perf_argv, child);
+    if (error == 0) {
+      perf = launcher;
+      fprintf(out, "pid %d perf %d\n", (int)child, (int)perf);
+    } else {
+      waitpid(launcher, NULL, 0);
+      fprintf(out, "pid %d perferr %d\n", (int)child, error);
+    }
+  } else {
+    if (late) {
+      close(launch_requests); /* no perf wanted: the launcher reads EOF and exits */
+      close(launch_failed);
+      waitpid(launcher, NULL, 0);
+    }
+    fprintf(out, "pid %d\n", (int)child);
+  }
   fflush(out);
 
   int released = 0;
   int gate_open = 1;
-  pid_t perf = 0;
   char line[64];
   size_t used = 0;
   int status = 0;

@@ -78,8 +78,8 @@ export interface PerfSession {
   kill(): void;
 }
 
-/** Builds perf's argument list; exported for tests and `--dry-run` style debugging. */
-export function perfArguments(pid: number, options: PerfOptions): string[] {
+/** Builds perf's argument list (`pid` may be the gate's "{pid}" placeholder); exported for tests and `--dry-run` style debugging. */
+export function perfArguments(pid: number | string, options: PerfOptions): string[] {
   return [
     'stat', '-x', ',', '-I', String(options.intervalMs), '--pid', String(pid),
     '-e', options.events.join(','),
@@ -91,16 +91,120 @@ export function perfArguments(pid: number, options: PerfOptions): string[] {
 const MARKER_ENABLED = 'Events enabled';
 const MARKER_DISABLED = 'Events disabled';
 
-export function startPerf(pid: number, options: PerfOptions): PerfSession {
+/**
+ * A running perf as the controller drives it: its stderr (interval lines), control (fd 3) and ack
+ * (fd 4) streams. Spawned here, or forked by the exec gate (native/perfcell-exec.c, "perf=" fields)
+ * on pipes this process holds, where Node is not its parent.
+ */
+export interface PerfChild {
+  readonly pid: number | undefined;
+  readonly stderr: Readable;
+  readonly control: Writable;
+  readonly ack: Readable;
+  kill(signal?: NodeJS.Signals): boolean;
+  /** Once perf has gone and its streams are closed; with the error where it never ran. */
+  onClose(listener: (error: Error | null) => void): void;
+}
+
+/** perf forked by the exec gate: its pid (or why it could not be executed) and this process's ends of its fds 2, 3, 4. */
+export interface GateForkedPerf {
+  readonly pid: number | null;
+  readonly execErrno: number | null;
+  readonly stderr: Readable;
+  readonly control: Writable;
+  readonly ack: Readable;
+}
+
+function gatePerfChild(forked: GateForkedPerf, perfPath: string): PerfChild {
+  const { pid } = forked;
+  let closed = 0;
+  let listener: ((error: Error | null) => void) | null = null;
+  let error: Error | null = null;
+  let done = false;
+  const closeOne = (): void => {
+    closed += 1;
+    if (closed === 2 && !done) {
+      done = true;
+      listener?.(error);
+    }
+  };
+  // perf's exit is EOF on both of its output pipes (only perf holds their other ends)
+  const onceEnded = (stream: Readable): void => {
+    let counted = false;
+    const count = (): void => {
+      if (counted) return;
+      counted = true;
+      closeOne();
+    };
+    // perf may have come and gone before these listeners (a perf that could not start): a socket
+    // that read EOF with nothing buffered has ended and closed already, silently
+    if (stream.readableEnded || stream.destroyed) count();
+    stream.once('end', count);
+    stream.once('close', count);
+  };
+  onceEnded(forked.stderr);
+  onceEnded(forked.ack);
+  if (pid === null) {
+    // As Node's spawn would have failed: "spawn perf ENOENT" is what the error classifier knows.
+    const code = forked.execErrno === 2 ? 'ENOENT' : forked.execErrno === 13 ? 'EACCES' : `errno ${forked.execErrno ?? '?'}`;
+    error = Object.assign(new Error(`spawn ${perfPath} ${code}`), { code, path: perfPath, syscall: `spawn ${perfPath}` });
+  }
+  return {
+    pid: pid ?? undefined,
+    stderr: forked.stderr,
+    control: forked.control,
+    ack: forked.ack,
+    kill(signal = 'SIGTERM') {
+      if (pid === null || done) return false;
+      try {
+        return process.kill(pid, signal);
+      } catch {
+        return false;
+      }
+    },
+    onClose(next) {
+      listener = next;
+      if (done) next(error);
+    },
+  };
+}
+
+function spawnedPerfChild(pid: number, options: PerfOptions, relay: ReturnType<typeof startLiveRelay>): PerfChild {
   // node:child_process, not execa: this module runs inside the measured REPL process, where
   // loading execa alone adds about 12 MiB of RSS to every report's "current RAM usage".
-  const relay = options.live === true ? startLiveRelay(pid) : null;
   const subprocess = spawn(options.perfPath ?? 'perf', perfArguments(pid, options), {
     env: { ...process.env, LC_ALL: 'C' },
     stdio: ['ignore', 'ignore', relay?.sink ?? 'pipe', 'pipe', 'pipe'],
     detached: true,
   });
   relay?.detachSink();
+  return {
+    pid: subprocess.pid,
+    stderr: (relay?.output ?? subprocess.stderr) as Readable,
+    // Extra stdio pipes are socket pairs, writable from our side although typed as Readable.
+    control: subprocess.stdio[3] as unknown as Writable,
+    ack: subprocess.stdio[4] as Readable,
+    kill: (signal) => subprocess.kill(signal),
+    onClose(listener) {
+      let called = false;
+      const once = (error: Error | null): void => {
+        if (called) return;
+        called = true;
+        listener(error);
+      };
+      subprocess.once('close', () => once(null));
+      subprocess.once('error', (error) => once(error));
+    },
+  };
+}
+
+/**
+ * Starts perf on `pid` with counting disabled, or takes the perf the exec gate forked for it
+ * (`forked`: no live relay then, which needs perf's stderr first).
+ */
+export function startPerf(pid: number, options: PerfOptions, forked?: GateForkedPerf): PerfSession {
+  const relay = forked === undefined && options.live === true ? startLiveRelay(pid) : null;
+  const subprocess = forked === undefined ? spawnedPerfChild(pid, options, relay) : gatePerfChild(forked, options.perfPath ?? 'perf');
   const untrack = trackPerf(subprocess);
 
   // metrics: perf's own metric columns (`2.00,insn per cycle`) go into the report
@@ -153,8 +257,9 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
     if (phase === 'enabled') liveRecordListener?.(record);
   };
 
-  const stderr = (relay?.output ?? subprocess.stderr) as Readable;
-  const lines = stderr.pipe(split2());
+  const lines = subprocess.stderr.pipe(split2());
+  // (ended before it was piped, it would never end the line splitter: see gatePerfChild)
+  if (subprocess.stderr.readableEnded || subprocess.stderr.destroyed) lines.end();
   const done = new Promise<void>((resolve) => {
     lines.on('data', (line: string) => {
       lastLineNs = monotonicNs();
@@ -188,7 +293,7 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
   // Acks arrive on fd 4, one "ack\n" per control command.
   const waiting: Array<(ok: boolean) => void> = [];
   let ackBuffer = '';
-  const ackStream = subprocess.stdio[4] as Readable;
+  const ackStream = subprocess.ack;
   ackStream.setEncoding('utf8');
   ackStream.on('data', (chunk: string) => {
     ackBuffer += chunk;
@@ -208,14 +313,12 @@ export function startPerf(pid: number, options: PerfOptions): PerfSession {
       for (const waiter of waiting.splice(0)) waiter(false);
       resolve();
     };
-    subprocess.once('close', onExit);
-    subprocess.once('error', (error) => {
+    subprocess.onClose((error) => {
       spawnError = error;
       onExit();
     });
   });
-  // Extra stdio pipes are socket pairs, writable from our side although execa types them as Readable.
-  const control = subprocess.stdio[3] as unknown as Writable;
+  const control = subprocess.control;
   control.on('error', () => undefined);
 
   // A perf that never acknowledges (hung, stopped, a broken build) would block the command

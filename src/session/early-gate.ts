@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import split2 from 'split2';
 import type { Readable, Writable } from 'node:stream';
 import { createMemoryCgroup, type MemoryCgroup } from './cgroup.ts';
 import { findExecHelper } from './exec-helper.ts';
@@ -12,6 +13,8 @@ import { findExecHelper } from './exec-helper.ts';
  */
 export interface EarlyGate {
   readonly process: ChildProcess;
+  /** The gate's report lines (fd 4) after its "ready", paused: the run reads them (resume() first). */
+  readonly reports: Readable;
   /** The run's cgroup, with the gate in it once `moved` resolves true; null without one. */
   readonly cgroup: MemoryCgroup | null;
   readonly moved: Promise<boolean>;
@@ -24,15 +27,25 @@ export function armEarlyGate(): void {
   if (waiting !== null) return;
   const helper = findExecHelper();
   if (helper === null) return;
-  const gate = spawn(helper, ['3', '4', '-'], { stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe', 'pipe'] });
+  // fd 3 requests, 4 reports, 5 the Node GC channel, 6-8 perf's stderr, control and ack when the gate starts perf
+  const gate = spawn(helper, ['3', '4', '-'], { stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'] });
   if (gate.pid === undefined) return;
   gate.on('error', () => undefined);
   // Until a run takes it, it keeps nothing alive: a usage error ends perfcell, and the gate reads EOF and exits.
   gate.unref();
   for (const stream of gate.stdio.slice(3)) (stream as unknown as { unref?: () => void } | null)?.unref?.();
   const cgroup = createMemoryCgroup();
-  const moved = cgroup === null ? Promise.resolve(false) : cgroup.add(gate.pid);
-  waiting = { process: gate, cgroup, moved };
+  const reports = (gate.stdio[4] as Readable).pipe(split2());
+  // "ready": the gate has forked its perf launcher, which must stay out of the cgroup; then it moves.
+  const moved = new Promise<boolean>((resolve) => {
+    reports.once('data', (line: string) => {
+      reports.pause();
+      resolve(line === 'ready' && cgroup !== null ? cgroup.add(gate.pid!) : false);
+    });
+    reports.once('end', () => resolve(false));
+    reports.once('error', () => resolve(false));
+  });
+  waiting = { process: gate, reports, cgroup, moved };
   process.once('exit', () => discardUntaken(gate.pid!));
 }
 
@@ -59,11 +72,12 @@ export function takeEarlyGate(): EarlyGate | null {
 }
 
 /** What the gate needs to run `command`: its "cmd" request (see native/perfcell-exec.c). */
-export function gateCommandRequest(command: readonly string[], options: { readonly stdoutToStderr: boolean; readonly nodeGc: boolean; readonly environment: Readonly<Record<string, string>> }): Buffer {
+export function gateCommandRequest(command: readonly string[], options: { readonly stdoutToStderr: boolean; readonly nodeGc: boolean; readonly environment: Readonly<Record<string, string>>; readonly perf?: readonly string[] }): Buffer {
   const fields = [
     ...(options.stdoutToStderr ? ['stdout=stderr'] : []),
     ...(options.nodeGc ? ['gc'] : []),
     ...Object.entries(options.environment).map(([name, value]) => `env=${name}=${value}`),
+    ...(options.perf ?? []).map((arg) => `perf=${arg}`),
     '--',
     ...command,
   ];
@@ -76,7 +90,15 @@ export function sendGateCommand(gate: EarlyGate, request: Buffer): void {
   (gate.process.stdio[3] as unknown as Writable).write(request);
 }
 
-/** The gate's report pipe (fd 4) and the Node GC channel (fd 5). */
-export function gateStreams(gate: EarlyGate): { readonly reports: Readable; readonly gc: Readable } {
-  return { reports: gate.process.stdio[4] as Readable, gc: (gate.process.stdio as unknown as Readable[])[5]! };
+/** This process's ends of the fds the gate hands to the perf it starts: perf's stderr, control and ack. */
+export function gatePerfStreams(gate: EarlyGate): { readonly stderr: Readable; readonly control: Writable; readonly ack: Readable } {
+  const stdio = gate.process.stdio as unknown as Array<Readable & Writable>;
+  return { stderr: stdio[6]!, control: stdio[7]!, ack: stdio[8]! };
+}
+
+/** The pid line "pid N", "pid N perf M" or "pid N perferr ERRNO", read. */
+export function parsePidLine(line: string | undefined): { readonly pid: number; readonly perfPid: number | null; readonly perfErrno: number | null } | null {
+  const match = /^pid (\d+)(?: perf (\d+)| perferr (\d+))?$/.exec(line ?? '');
+  if (match === null) return null;
+  return { pid: Number(match[1]), perfPid: match[2] === undefined ? null : Number(match[2]), perfErrno: match[3] === undefined ? null : Number(match[3]) };
 }

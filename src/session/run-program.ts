@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import split2 from 'split2';
 import type { Readable, Writable } from 'node:stream';
 import { constants as osConstants } from 'node:os';
-import { startPerf, type PerfSession } from '../perf/controller.ts';
+import { perfArguments, startPerf, type PerfSession } from '../perf/controller.ts';
 import { untilPolling } from '../perf/poll-state.ts';
 import { PerfError, UsageError } from '../errors.ts';
 import { readCpuTicks } from '../proc/read-proc.ts';
@@ -17,7 +17,7 @@ import { watchTreeMemory, type TreeMemory } from './tree-memory.ts';
 import { holdInterruptions, InterruptedError, interruption, onInterruption, settleInterruption } from './interruption.ts';
 import { describeExecFailure } from './exec-failure.ts';
 import { startRunTrace } from './run-trace.ts';
-import { gateCommandRequest, sendGateCommand, takeEarlyGate } from './early-gate.ts';
+import { gateCommandRequest, gatePerfStreams, parsePidLine, sendGateCommand, takeEarlyGate } from './early-gate.ts';
 
 /** What the exec gate reports when the program has ended (see native/perfcell-exec.c). */
 interface ReaperResult {
@@ -113,13 +113,14 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
   // the early gate always has the GC channel; a program that is not Node gets none (the gate closes it)
   if (!nodeGc) (reaper.stdio as unknown as Array<Readable | null>)[5]?.destroy();
   gate.on('error', () => undefined);
-  const reports = (reaper.stdio[4] as Readable).pipe(split2());
+  const reports = early?.reports ?? (reaper.stdio[4] as Readable).pipe(split2());
   const lines: string[] = [];
   let wake: (() => void) | undefined;
   reports.on('data', (line: string) => {
     lines.push(line);
     wake?.();
   });
+  reports.resume(); // an early gate's lines were paused after its ready
   // Its report pipe's end, not its exit, says that no more lines come ('exit' can precede the last data).
   const reaperDone = new Promise<void>((resolve) => {
     reports.once('end', resolve);
@@ -150,23 +151,33 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
   };
   let pid: number;
   let inCgroup = false;
+  const wantsPerf = perfOptions.enabled && options.backend !== 'cachegrind';
+  // The early gate starts perf itself where no live relay needs perf's stderr first (a terminal's).
+  const gateStartsPerf = early !== null && wantsPerf && perfOptions.live !== true;
   try {
     if (early !== null) {
       // The child is forked on this request, so in the cgroup only once the gate has moved there.
       inCgroup = await early.moved;
       const environment = nodeGc ? addedEnvironment(nodeGcEnvironment()) : {};
-      sendGateCommand(early, gateCommandRequest(command, { stdoutToStderr: options.programStdout === 'stderr', nodeGc, environment }));
+      const perfArgv = gateStartsPerf ? [perfOptions.perfPath ?? 'perf', ...perfArguments('{pid}', perfOptions)] : undefined;
+      sendGateCommand(early, gateCommandRequest(command, { stdoutToStderr: options.programStdout === 'stderr', nodeGc, environment, ...(perfArgv === undefined ? {} : { perf: perfArgv }) }));
+      if (!gateStartsPerf) for (const stream of Object.values(gatePerfStreams(early))) stream.destroy();
     }
     const pidLine = await nextLine();
     trace.mark('gate-pid');
-    pid = Number(pidLine?.replace(/^pid /, ''));
-    if (!Number.isInteger(pid) || pid <= 0) {
+    const held = parsePidLine(pidLine);
+    pid = held?.pid ?? NaN;
+    if (held === null || pid <= 0) {
       // Ctrl-C to the group can reach the gate before it ignores SIGINT: the interruption's, not a failure.
       const stop = await settleInterruption();
       if (stop !== null) throw new InterruptedError(stop);
       throw new Error(`perfcell-exec did not start the program (${pidLine ?? 'no output'})`);
     }
-    if (perfOptions.enabled && options.backend !== 'cachegrind') {
+    if (gateStartsPerf) {
+      // The gate has forked perf on the held child (and ends it should perfcell die).
+      perf = startPerf(pid, perfOptions, { pid: held.perfPid, execErrno: held.perfErrno, ...gatePerfStreams(early) });
+      trace.mark('perf-spawned');
+    } else if (wantsPerf) {
       perf = startPerf(pid, perfOptions);
       trace.mark('perf-spawned');
       // The gate ends perf with the program should perfcell die (SIGKILL) while it runs.
