@@ -1,8 +1,10 @@
+import { isAscii } from 'node:buffer';
+
 /**
  * Splits a byte stream into text lines in time linear in its size and memory bounded by
  * `maxLineBytes`: a line longer than that (no perf line comes near 64 KiB) is dropped as it
  * streams past and counted, never gathered. It also counts the bytes that no text holds (NUL and
- * other control bytes), so a caller can refuse binary input.
+ * other control bytes) in the first `SNIFF_BYTES` of the input, so a caller can refuse binary input.
  * @example
  * const lines = createBoundedLineSplitter(8);
  * lines.push(Buffer.from('a,1\n0123456789\nb,2')); // ['a,1']
@@ -11,18 +13,26 @@
 export interface BoundedLineSplitter {
   /** The complete lines in this chunk (a CR before the newline is kept: the perf parser drops it). */
   push(chunk: Buffer): string[];
+  /** `push`, handing each line to `onLine` as it is cut instead of gathering them (no array per chunk). */
+  pushEach(chunk: Buffer, onLine: (line: string) => void): void;
   /** The last line, if the input did not end with a newline. */
   end(): string[];
   /** Lines dropped for being longer than maxLineBytes. */
   readonly longLines: number;
   readonly totalBytes: number;
-  /** Bytes < 0x20 other than tab, LF, CR, FF, and 0x7f. */
+  /** Bytes < 0x20 other than tab, LF, CR, FF, and 0x7f, among the first `sniffedBytes`. */
   readonly controlBytes: number;
+  /** How many bytes `controlBytes` looked at: the first SNIFF_BYTES of the input, or all of a shorter one. */
+  readonly sniffedBytes: number;
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
 
+/** Text or not is judged on the first 64 KiB: counting every byte of a 200 MB file would cost more than parsing it. */
+export const SNIFF_BYTES = 64 * 1024;
+
 export function createBoundedLineSplitter(maxLineBytes = DEFAULT_MAX_LINE_BYTES): BoundedLineSplitter {
+  // the unfinished line: its bytes so far (a line is decoded whole, so a character cut by a chunk border stays whole)
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let isSkipping = false;
@@ -31,47 +41,88 @@ export function createBoundedLineSplitter(maxLineBytes = DEFAULT_MAX_LINE_BYTES)
   let controlBytes = 0;
 
   const countControl = (chunk: Buffer): void => {
-    for (let index = 0; index < chunk.length; index++) {
+    const end = Math.min(chunk.length, SNIFF_BYTES - totalBytes);
+    for (let index = 0; index < end; index++) {
       const byte = chunk[index]!;
       if ((byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0x0c) || byte === 0x7f) controlBytes++;
     }
   };
-  const take = (piece: Buffer): void => {
-    if (isSkipping) return;
-    if (pendingBytes + piece.length > maxLineBytes) {
+  /** Adds `chunk[from, to)` to the unfinished line; `copy` when it is the chunk's tail (a kept subarray would pin the whole chunk). */
+  const take = (chunk: Buffer, from: number, to: number, copy: boolean): void => {
+    if (isSkipping || from === to) return;
+    if (pendingBytes + (to - from) > maxLineBytes) {
       isSkipping = true;
       longLines++;
       pending = [];
       pendingBytes = 0;
       return;
     }
-    pending.push(piece);
-    pendingBytes += piece.length;
+    const piece = chunk.subarray(from, to);
+    pending.push(copy ? Buffer.from(piece) : piece);
+    pendingBytes += to - from;
   };
   const finishLine = (): string | null => {
     const wasSkipping = isSkipping;
     isSkipping = false;
-    const line = wasSkipping ? null : Buffer.concat(pending, pendingBytes).toString('utf8');
+    const line = wasSkipping ? null : pending.length === 1 ? pending[0]!.toString('utf8') : Buffer.concat(pending, pendingBytes).toString('utf8');
     pending = [];
     pendingBytes = 0;
     return line;
   };
 
+  /**
+   * The lines of `chunk[from, to)`, whole lines only (`to` is a newline): decoded at once, then cut,
+   * which gives the strings decoding each line apart would (a newline byte ends any UTF-8 sequence).
+   */
+  const splitWhole = (chunk: Buffer, from: number, to: number, onLine: (line: string) => void): void => {
+    const bytes = chunk.subarray(from, to);
+    const ascii = isAscii(bytes);
+    // latin1 copies bytes as they are: the same string as UTF-8 for ASCII, at a fraction of the cost
+    const text = bytes.toString(ascii ? 'latin1' : 'utf8');
+    // where the line that starts at character `lineAt` starts in bytes; only followed when a line may be too long
+    let byteAt = from;
+    let lineAt = 0;
+    const maxChars = ascii ? maxLineBytes : Math.floor(maxLineBytes / 3);
+    let start = 0;
+    for (;;) {
+      const newline = text.indexOf('\n', start);
+      const end = newline === -1 ? text.length : newline;
+      let isLong = end - start > maxChars;
+      if (isLong && !ascii) {
+        // UTF-8 takes 1 to 3 bytes per character here (4 for a pair): count this line's bytes
+        while (lineAt < start) {
+          byteAt = chunk.indexOf(0x0a, byteAt) + 1;
+          lineAt = text.indexOf('\n', lineAt) + 1;
+        }
+        isLong = (newline === -1 ? to : chunk.indexOf(0x0a, byteAt)) - byteAt > maxLineBytes;
+      }
+      if (isLong) longLines++;
+      else onLine(text.slice(start, end));
+      if (newline === -1) return;
+      start = newline + 1;
+    }
+  };
+
   return {
     push(chunk) {
-      totalBytes += chunk.length;
-      countControl(chunk);
       const lines: string[] = [];
-      let start = 0;
-      for (let newline = chunk.indexOf(0x0a, start); newline !== -1; newline = chunk.indexOf(0x0a, start)) {
-        take(chunk.subarray(start, newline));
-        const line = finishLine();
-        if (line !== null) lines.push(line);
-        start = newline + 1;
-      }
-      // Copied: a kept subarray would pin the whole chunk.
-      if (start < chunk.length) take(Buffer.from(chunk.subarray(start)));
+      this.pushEach(chunk, (line) => lines.push(line));
       return lines;
+    },
+    pushEach(chunk, onLine) {
+      if (totalBytes < SNIFF_BYTES) countControl(chunk);
+      totalBytes += chunk.length;
+      const first = chunk.indexOf(0x0a);
+      if (first === -1) {
+        take(chunk, 0, chunk.length, true);
+        return;
+      }
+      take(chunk, 0, first, false);
+      const line = finishLine();
+      if (line !== null) onLine(line);
+      const last = chunk.lastIndexOf(0x0a);
+      if (last > first) splitWhole(chunk, first + 1, last, onLine);
+      take(chunk, last + 1, chunk.length, true);
     },
     end() {
       if (pendingBytes === 0 && !isSkipping) return [];
@@ -86,6 +137,9 @@ export function createBoundedLineSplitter(maxLineBytes = DEFAULT_MAX_LINE_BYTES)
     },
     get controlBytes() {
       return controlBytes;
+    },
+    get sniffedBytes() {
+      return Math.min(totalBytes, SNIFF_BYTES);
     },
   };
 }

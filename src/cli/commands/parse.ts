@@ -1,11 +1,12 @@
-import { open } from 'node:fs/promises';
-import type { Readable, Writable } from 'node:stream';
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
-import { createBoundedLineSplitter, DEFAULT_MAX_LINE_BYTES, type BoundedLineSplitter } from '../../../parsers/bounded-lines.ts';
+import { createBoundedLineSplitter, DEFAULT_MAX_LINE_BYTES, SNIFF_BYTES, type BoundedLineSplitter } from '../../../parsers/bounded-lines.ts';
 import { createAggregator, type EventAggregate } from '../../../parsers/aggregate.ts';
 import { createPerfStatParser, type PerfFormat, type PerfRecord } from '../../../parsers/perf-stat.ts';
 import { UsageError } from '../../errors.ts';
 import { jsonHeaderFields, ndjsonHeaderLine } from '../../json-document.ts';
+import { RecordJson } from '../../render/perf-record-json.ts';
 
 export interface ParseOptions {
   readonly format: PerfFormat | 'auto';
@@ -16,20 +17,44 @@ export interface ParseOptions {
   readonly csv?: boolean;
 }
 
+/** The pieces of an input, each handled before the next is asked for (so a file's reader may reuse its buffer). */
+export type ParseInput = AsyncIterable<Buffer | string>;
+
 /** Where `parse` reads and writes; tests pass their own streams. */
 export interface ParseIo {
-  readonly stdin: Readable;
+  readonly stdin: ParseInput;
   readonly stdout: Writable;
   readonly stderr: Writable;
-  readonly openFile: (path: string) => Promise<Readable>;
+  /** Opens `path` (throwing ENOENT and the like here); reading errors come from the iteration. */
+  readonly openFile: (path: string) => Promise<ParseInput>;
 }
+
+const READ_CHUNK_BYTES = 1 << 17;
 
 const defaultIo: ParseIo = {
   stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
-  openFile: async (path) => (await open(path, 'r')).createReadStream(),
+  openFile: async (path) => readFileChunks(openSync(path, 'r')),
 };
+
+/**
+ * A file's bytes in 128 KiB pieces, read synchronously into one buffer: a stream's reads would
+ * leave the CPU idle between pieces (the next read starts only once a piece is handled) and
+ * allocate a buffer per piece. The caller handles each piece before asking for the next.
+ */
+async function* readFileChunks(fd: number): AsyncGenerator<Buffer> {
+  try {
+    const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    for (;;) {
+      const length = readSync(fd, buffer, 0, buffer.length, null);
+      if (length === 0) return;
+      yield buffer.subarray(0, length);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export function registerParse(program: Command): void {
   program
@@ -67,41 +92,30 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
   // as it passes, not gathered) and records printed synchronously as they come. Backpressure
   // comes from pausing the input while stdout drains.
   const splitter = createBoundedLineSplitter(DEFAULT_MAX_LINE_BYTES);
-  const take = (lines: readonly string[]): void => {
-    for (const line of lines) {
-      for (const record of parser.push(line)) {
-        printer.record(record);
-        recordCount++;
-      }
-    }
+  const takeLine = (line: string): void => {
+    const records = parser.push(line);
+    for (let index = 0; index < records.length; index++) printer.record(records[index]!);
+    recordCount += records.length;
   };
   const name = file === '-' ? 'stdin' : file;
+  let writeError: unknown;
+  // the reader went away (`| head`): stop reading, quietly
+  const onWriteError = (error: NodeJS.ErrnoException): void => {
+    if (error.code !== 'EPIPE') writeError ??= error;
+    output.close();
+  };
+  io.stdout.on('error', onWriteError);
   try {
-    await new Promise<void>((resolve, reject) => {
-      source.on('error', reject);
-      source.on('data', (chunk: Buffer | string) => {
-        take(splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
-        // Mostly control bytes in the first 64 KiB: not text at all, so not perf stat output.
-        if (isBinary(splitter)) {
-          source.destroy();
-          reject(new NotTextError(name));
-          return;
-        }
-        output.spill(source);
-      });
-      source.on('end', () => {
-        take(splitter.end());
-        resolve();
-      });
-      // the reader went away (`| head`): stop reading, quietly
-      io.stdout.on('error', (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EPIPE') return reject(error);
-        output.close();
-        source.destroy();
-        resolve();
-      });
-      source.resume();
-    });
+    for await (const chunk of source) {
+      splitter.pushEach(typeof chunk === 'string' ? Buffer.from(chunk) : chunk, takeLine);
+      // Mostly control bytes in the first 64 KiB: not text at all, so not perf stat output.
+      if (isBinary(splitter)) throw new NotTextError(name);
+      // backpressure: the next piece is read once stdout has taken this one's output
+      await output.drained();
+      if (output.isClosed) break;
+    }
+    if (!output.isClosed) for (const line of splitter.end()) takeLine(line);
+    if (writeError !== undefined) throw writeError;
   } catch (error: unknown) {
     if (error instanceof NotTextError) throw error;
     throw new UsageError(`cannot read ${file === '-' ? 'stdin' : file}: ${describeError(error)} (pass a saved perf stat output or - for stdin)`, { cause: error });
@@ -112,6 +126,7 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
   }
   printer.finish(parser.skippedLines, parser.format);
   await output.flush();
+  if (writeError !== undefined) throw writeError;
 
   if (splitter.longLines > 0) {
     const lineWord = splitter.longLines === 1 ? 'line' : 'lines';
@@ -138,13 +153,13 @@ class NotTextError extends Error {
   }
 }
 
-/** Over 10% control bytes, judged once 64 KiB have come (or at the end for less). */
+/** Over 10% control bytes in the first 64 KiB, judged once they have come (or at the end for less). */
 function isBinary(splitter: BoundedLineSplitter, isEnd = false): boolean {
-  if (splitter.totalBytes === 0 || (!isEnd && splitter.totalBytes < 65_536)) return false;
-  return splitter.controlBytes / splitter.totalBytes > 0.1;
+  if (splitter.sniffedBytes === 0 || (!isEnd && splitter.sniffedBytes < SNIFF_BYTES)) return false;
+  return splitter.controlBytes / splitter.sniffedBytes > 0.1;
 }
 
-async function openInput(file: string, io: ParseIo): Promise<Readable> {
+async function openInput(file: string, io: ParseIo): Promise<ParseInput> {
   try {
     return await io.openFile(file);
   } catch (error: unknown) {
@@ -169,15 +184,30 @@ function describeError(error: unknown): string {
 
 type OutputMode = 'json' | 'ndjson' | 'csv';
 
-/** Collects output and writes it in large pieces, waiting when stdout pushes back. */
+/** Output is written in pieces of this many characters: few writes, and little of it kept alive between them. */
+const SPILL_CHARS = 65_536;
+
+/** Collects output and writes it in large pieces; the input waits while stdout pushes back. */
 class BufferedOutput {
   private buffer = '';
+  /** Everything in `buffer` is ASCII, so it can be written as latin1 (a copy) rather than encoded as UTF-8. */
+  private isAscii = true;
   private closed = false;
+  /** The stream asked to wait (write returned false) and has not drained yet. */
+  private isFull = false;
 
   constructor(private readonly stream: Writable) {}
 
-  write(text: string): void {
-    if (!this.closed) this.buffer += text;
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** `ascii`: the caller knows `text` is ASCII. */
+  write(text: string, ascii = false): void {
+    if (this.closed) return;
+    this.buffer += text;
+    if (!ascii) this.isAscii = false;
+    if (this.buffer.length >= SPILL_CHARS) this.spill();
   }
 
   /** The stream is gone: drop everything from now on. */
@@ -186,24 +216,34 @@ class BufferedOutput {
     this.buffer = '';
   }
 
-  /** Writes once 64 KiB have gathered; pauses `input` until the stream can take more. */
-  spill(input: Readable): void {
-    if (this.buffer.length < 65_536 || this.closed) return;
-    const text = this.buffer;
-    this.buffer = '';
-    if (!this.stream.write(text)) {
-      input.pause();
-      this.stream.once('drain', () => input.resume());
-    }
+  /** Resolves once the stream has taken what was written (at once unless it pushed back), or is gone. */
+  async drained(): Promise<void> {
+    if (!this.isFull || this.closed) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.stream.off('drain', done);
+        this.stream.off('close', done);
+        this.stream.off('error', done);
+        resolve();
+      };
+      this.stream.on('drain', done);
+      this.stream.on('close', done);
+      this.stream.on('error', done);
+    });
+    this.isFull = false;
   }
 
   async flush(): Promise<void> {
-    if (this.buffer === '' || this.closed) return;
+    if (this.buffer !== '' && !this.closed) this.spill();
+    await this.drained();
+  }
+
+  private spill(): void {
     const text = this.buffer;
+    const ascii = this.isAscii;
     this.buffer = '';
-    if (!this.stream.write(text)) {
-      await new Promise<void>((resolve) => this.stream.once('drain', resolve));
-    }
+    this.isAscii = true;
+    if (!this.stream.write(ascii ? Buffer.from(text, 'latin1') : text)) this.isFull = true;
   }
 }
 
@@ -218,16 +258,20 @@ class RecordPrinter {
     private readonly output: BufferedOutput,
     private readonly mode: OutputMode,
   ) {
+    this.json = new RecordJson(mode === 'ndjson' ? '}\n' : '}');
     if (mode === 'json') output.write(`{${jsonHeaderFields('perfcell-parse-records')}"records":[`);
     if (mode === 'csv') output.write(RECORD_COLUMNS.join(',') + '\n');
   }
 
+  private readonly json: RecordJson;
+
   record(record: PerfRecord): void {
     if (this.mode === 'ndjson') {
       // The stream's header line comes with its first record (json-document.ts, NDJSON_FORMATS).
-      this.output.write((this.count === 0 ? ndjsonHeaderLine('perfcell-parse-records-ndjson') : '') + recordJson(record) + '\n');
+      if (this.count === 0) this.output.write(ndjsonHeaderLine('perfcell-parse-records-ndjson'));
+      this.output.write(this.json.line(record), this.json.isAscii);
     } else if (this.mode === 'json') {
-      this.output.write((this.count === 0 ? '\n' : ',\n') + recordJson(record));
+      this.output.write((this.count === 0 ? '\n' : ',\n') + this.json.line(record), this.json.isAscii);
     } else {
       this.output.write(RECORD_COLUMNS.map((column) => csvField(record[column])).join(',') + '\n');
     }
@@ -271,29 +315,6 @@ class SummaryPrinter {
 
 function summaryCell(event: EventAggregate, column: (typeof SUMMARY_COLUMNS)[number]): string | number | null {
   return column === 'samples' ? event.samples.length : event[column];
-}
-
-const PLAIN_JSON_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-
-/** `JSON.stringify(text)`, without its cost for the printable ASCII that event names are. */
-function jsonString(text: string): string {
-  return PLAIN_JSON_STRING.test(text) ? `"${text}"` : JSON.stringify(text);
-}
-
-/**
- * `JSON.stringify(record)` for a record as the parser makes them (keys in PerfRecord order),
- * byte for byte, at a fraction of the cost: `perfcell parse` prints millions of them.
- */
-function recordJson(record: PerfRecord): string {
-  let json = `{"time":${record.time},"event":${jsonString(record.event)},"value":${record.value},"unit":${jsonString(record.unit)},"status":"${record.status}","runningPct":${record.runningPct}`;
-  if (record.cpu !== undefined) json += `,"cpu":${record.cpu}`;
-  if (record.core !== undefined) json += `,"core":${jsonString(record.core)}`;
-  if (record.socket !== undefined) json += `,"socket":${jsonString(record.socket)}`;
-  if (record.die !== undefined) json += `,"die":${jsonString(record.die)}`;
-  if (record.node !== undefined) json += `,"node":${jsonString(record.node)}`;
-  if (record.thread !== undefined) json += `,"thread":${jsonString(record.thread)}`;
-  if (record.cgroup !== undefined) json += `,"cgroup":${jsonString(record.cgroup)}`;
-  return json + '}';
 }
 
 /** A CSV field: empty for null/undefined, quoted when it holds a comma, quote or line break. */

@@ -1,0 +1,73 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parsePerfStat, type PerfRecord } from '../../parsers/perf-stat.ts';
+import { jsonNumber, RecordJson } from '../../src/render/perf-record-json.ts';
+
+/** Every recorded capture of samples/ that reads as perf stat output. */
+function captures(): { name: string; text: string }[] {
+  const found: { name: string; text: string }[] = [];
+  for (const dir of ['perf', 'rowcol', 'perf-errors', 'device-check']) {
+    const base = new URL(`../../samples/${dir}/`, import.meta.url);
+    for (const name of readdirSync(base)) {
+      if (!name.endsWith('.txt')) continue;
+      found.push({ name: `${dir}/${name}`, text: readFileSync(new URL(name, base), 'utf8') });
+    }
+  }
+  return found;
+}
+
+function random(seed: number): () => number {
+  let state = seed;
+  return () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+}
+
+describe('jsonNumber', () => {
+  it('writes what JSON.stringify writes, for perf-shaped and other numbers', () => {
+    const next = random(3);
+    const values: (number | null)[] = [
+      null, 0, -0, 1, 100, 0.5, 67.54, 0.10005823, 85.72, 1e-6, 1.5e-6, 9.99e-7, 1e-7, 0.1 + 0.2, 1 / 3, 123456789.123456,
+      999999999999999.9, 1e15, 1e15 + 0.5, 1e21, 1.7976931348623157e308, 5e-324, -67.54, Number.NaN, Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY, 4123456789, 2 ** 53 + 2,
+    ];
+    for (let i = 0; i < 200_000; i++) {
+      const decimals = Math.floor(next() * 10);
+      values.push(Number((next() * 10 ** Math.floor(next() * 13)).toFixed(decimals)), next() * 10 ** (Math.floor(next() * 40) - 20));
+    }
+    for (const value of values) expect(jsonNumber(value), String(value)).toBe(JSON.stringify(value));
+  });
+});
+
+describe('RecordJson', () => {
+  it('writes JSON.stringify(record) of every record of every capture, byte for byte', () => {
+    let records = 0;
+    for (const { name, text } of captures()) {
+      const json = new RecordJson('}\n');
+      for (const record of parsePerfStat(text).records) {
+        expect(json.line(record), name).toBe(JSON.stringify(record) + '\n');
+        records++;
+      }
+    }
+    expect(records).toBeGreaterThan(500);
+  });
+
+  it('keeps pieces per event but writes each record as it is (status, unit and running percentage change)', () => {
+    const json = new RecordJson('}');
+    const rows: PerfRecord[] = [
+      { time: 0.1, event: 'cycles', value: 12, unit: '', status: 'counted', runningPct: 100 },
+      { time: 0.1, event: 'cycles', value: null, unit: '', status: 'not counted', runningPct: null },
+      { time: 0.2, event: 'cycles', value: 3.25, unit: 'msec', status: 'counted', runningPct: 67.5 },
+      { time: 0.2, event: 'cycles', value: 4, unit: 'msec', status: 'counted', runningPct: 67.5, cpu: 3, cgroup: 'a"b' },
+      { time: null, event: 'uncore_imc/cas_count_read/', value: 7, unit: 'MiB', status: 'counted', runningPct: 100, socket: 'S0' },
+      { time: null, event: 'cycles', value: 7, unit: '', status: 'counted', runningPct: 100, core: 'S0-D0-C1', die: 'S0-D0', node: 'N0', thread: 'perf-12' },
+    ];
+    for (const row of rows) expect(json.line(row)).toBe(JSON.stringify(row));
+    expect(json.isAscii).toBe(true);
+  });
+
+  it('says when a line held a character outside ASCII (output written as latin1 must not)', () => {
+    const json = new RecordJson('}\n');
+    const row: PerfRecord = { time: null, event: 'événement', value: 1, unit: '', status: 'counted', runningPct: 100 };
+    expect(json.line(row)).toBe(JSON.stringify(row) + '\n');
+    expect(json.isAscii).toBe(false);
+  });
+});
