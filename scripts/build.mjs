@@ -64,7 +64,8 @@ const main = await build({
   // The kernel's control/heartbeat thread is a Worker: a file of its own (src/kernel/channels.ts).
   entryPoints: { cli: 'src/cli/bin.ts', index: 'src/index.ts', 'control-worker': 'src/kernel/control-worker.ts' },
   chunkNames: 'chunk-[hash]',
-  define: { __PERFCELL_LANES__: JSON.stringify(lanes) },
+  // a string: an array would be injected as a module of its own, one more file to load
+  define: { __PERFCELL_LANES__: JSON.stringify(lanes.join(',')) },
 });
 // One build per lane: lanes built together would share chunks again.
 const laneBuilds = await Promise.all(lanes.map((lane) => build({ ...esm, entryPoints: { [`lane-${lane}`]: `src/cli/lanes/${lane}.ts` }, chunkNames: `lane-${lane}-[hash]` })));

@@ -8,9 +8,9 @@
  */
 import { firstCommandWord } from './argv.ts';
 
-/** The commands that have a lane bundle next to this file (scripts/build.mjs defines it; none when run from dist/src). */
-declare const __PERFCELL_LANES__: readonly string[] | undefined;
-const lanes: readonly string[] = typeof __PERFCELL_LANES__ === 'undefined' ? [] : __PERFCELL_LANES__;
+/** The commands that have a lane bundle next to this file, comma-separated (scripts/build.mjs defines it; none when run from dist/src). */
+declare const __PERFCELL_LANES__: string | undefined;
+const lanes: readonly string[] = typeof __PERFCELL_LANES__ === 'undefined' ? [] : __PERFCELL_LANES__.split(',');
 
 const first = firstCommandWord(process.argv);
 if (first === '-V' || first === '--version') {
