@@ -136,7 +136,12 @@ function runCli(path) {
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-bench-'));
 const rate = (seconds) => Math.round(lineCount / seconds).toLocaleString('en-US');
 const rows = [];
+let startS = 0;
 try {
+  // `perfcell parse` of a one-line file: its start-up, taken off its time for the ratio to push()
+  const oneLine = join(dir, 'one.csv');
+  writeFileSync(oneLine, '     1.000000000,1,,page-faults,1000,100.00,,\n');
+  startS = median(Array.from({ length: 5 }, () => runCli(oneLine)));
   for (const format of ['csv', 'human', 'json']) {
     const path = join(dir, `stat.${format}.txt`);
     writeFileSync(path, generate(format).join('\n') + '\n');
@@ -165,10 +170,12 @@ try {
 const [load1, load5] = loadavg();
 const cpu = `${cpus().length}× ${cpus()[0]?.model.trim() ?? 'unknown CPU'}`;
 const date = new Date().toISOString().slice(0, 10);
+/** `push()`'s time over parse's without its start-up: 0.7 means parse runs at 70% of push()'s rate. */
+const ratio = (row) => row.push / Math.max(1e-9, row.cli - startS);
 const table = [
-  '| format | `push()` lines/s | `push()` lines per CPU-second | file → split2 → `push()` lines/s | `perfcell parse FILE > /dev/null` lines/s |',
-  '|---|---:|---:|---:|---:|',
-  ...rows.map((row) => `| ${row.format} | ${rate(row.push)} | ${rate(row.pushCpu)} | ${rate(row.stream)} | ${rate(row.cli)} |`),
+  '| format | `push()` lines/s | `push()` lines per CPU-second | file → split2 → `push()` lines/s | `perfcell parse FILE > /dev/null` lines/s | parse without its start-up ÷ `push()` |',
+  '|---|---:|---:|---:|---:|---:|',
+  ...rows.map((row) => `| ${row.format} | ${rate(row.push)} | ${rate(row.pushCpu)} | ${rate(row.stream)} | ${rate(row.cli)} | ${ratio(row).toFixed(2)} |`),
 ];
 const section = [
   '## Parser throughput',
@@ -182,11 +189,10 @@ const section = [
   "`push()`: the streaming parser alone, in process, fed the file's lines one by one from memory; per CPU-second: the same",
   'work over the CPU time the process used (its GC threads included), less swayed than wall clock by other jobs on the cores.',
   'split2: reading the file and splitting it as well.',
-  '`perfcell parse`: the whole command as a user runs it, with its start-up (about 0.8 s here) and the NDJSON it prints.',
+  `\`perfcell parse\`: the whole command as a user runs it, with its start-up (${(startS * 1000).toFixed(0)} ms on a one-line file, median of 5, taken off for the last column) and the NDJSON it prints.`,
   '',
-  `Target: at least 1,000,000 lines/s through \`push()\` for CSV and human. This run: ${rows
-    .filter((row) => row.format !== 'json')
-    .map((row) => `${row.format} ${lineCount / row.push >= 1_000_000 ? 'met' : 'not met'}`)
+  `Target (issue 15): at least 1,000,000 lines/s through \`push()\` in every format, and \`perfcell parse\` at least 70% of push()'s rate. This run: ${rows
+    .map((row) => `${row.format} ${lineCount / row.push >= 1_000_000 ? 'met' : 'not met'} / ${ratio(row) >= 0.7 ? 'met' : 'not met'}`)
     .join(', ')}.`,
   '',
 ].join('\n');
