@@ -50,6 +50,14 @@ export function jsonNumber(value: number | null): string {
   return String(value);
 }
 
+/**
+ * `text` as one piece: a string built by `+` is a tree of its parts, copied part by part each
+ * time it is written out, so a piece used on many lines is made flat once (slicing flattens).
+ */
+function flat(text: string): string {
+  return (' ' + text).slice(1);
+}
+
 /** How many distinct strings a RecordJson keeps the JSON of (event names, units, ids): bounded for odd inputs. */
 const MAX_CACHED = 4096;
 
@@ -89,15 +97,15 @@ export class RecordJson {
   line(record: PerfRecord): string {
     if (record.time !== this.time) {
       this.time = record.time;
-      this.timeHead = `{"time":${jsonNumber(record.time)}`;
+      this.timeHead = flat(`{"time":${jsonNumber(record.time)}`);
     }
     const event = this.event(record.event);
     if (event.unit !== record.unit || event.status !== record.status || event.runningPct !== record.runningPct) {
       event.unit = record.unit;
       event.status = record.status;
       event.runningPct = record.runningPct;
-      event.tail = `,"unit":${this.string(record.unit)},"status":"${record.status}","runningPct":${jsonNumber(record.runningPct)}`;
-      event.tailEnd = event.tail + this.end;
+      event.tail = flat(`,"unit":${this.string(record.unit)},"status":"${record.status}","runningPct":${jsonNumber(record.runningPct)}`);
+      event.tailEnd = flat(event.tail + this.end);
     }
     const head = this.timeHead + event.head + jsonNumber(record.value);
     if (
@@ -121,7 +129,7 @@ export class RecordJson {
     let event = this.events.get(name);
     if (event === undefined) {
       // status '' matches no record: the first one writes the tail
-      event = { head: `,"event":${this.checked(jsonString(name))},"value":`, unit: '', status: '', runningPct: null, tail: '', tailEnd: '' };
+      event = { head: flat(`,"event":${this.checked(jsonString(name))},"value":`), unit: '', status: '', runningPct: null, tail: '', tailEnd: '' };
       if (this.events.size < MAX_CACHED) this.events.set(name, event);
     }
     return event;
