@@ -39,7 +39,8 @@ export function armEarlyGate(): void {
   // "ready": the gate has forked its perf launcher, which must stay out of the cgroup; then it moves.
   const moved = new Promise<boolean>((resolve) => {
     reports.once('data', (line: string) => {
-      reports.pause();
+      // paused until a run takes the gate (it resumes); a run that took it first reads on (and skips this line)
+      if (waiting?.process === gate) reports.pause();
       resolve(line === 'ready' && cgroup !== null ? cgroup.add(gate.pid!) : false);
     });
     reports.once('end', () => resolve(false));

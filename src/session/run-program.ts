@@ -115,8 +115,14 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
   gate.on('error', () => undefined);
   const reports = early?.reports ?? (reaper.stdio[4] as Readable).pipe(split2());
   const lines: string[] = [];
+  let sawReady = false;
   let wake: (() => void) | undefined;
   reports.on('data', (line: string) => {
+    // the early gate's first line, "ready", is its own (early-gate.ts), also when it comes after this listener
+    if (early !== null && line === 'ready' && lines.length === 0 && !sawReady) {
+      sawReady = true;
+      return;
+    }
     lines.push(line);
     wake?.();
   });
