@@ -22,7 +22,8 @@ const commands = [
   { name: 'perfcell --help', command: `${node} ${cli} --help` },
   { name: 'perfcell run -- true', command: `${node} ${cli} run -- true` },
   { name: `perfcell parse (${Math.round(readFileSync(small).length / 1024)} KiB CSV)`, command: `${node} ${cli} parse ${small}` },
-  { name: 'perfcell run -- true, per-file dist/src of the same sources (what bundling saves)', command: `${node} dist/src/cli/bin.js run -- true` },
+  { name: 'perfcell run -- true, per-file dist/src of the same sources (no bundle, no lane, no early gate: what they save)', command: `${node} dist/src/cli/bin.js run -- true` },
+  { name: 'perfcell run --no-perf -- true', command: `${node} ${cli} run --no-perf -- true` },
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-startup-'));
@@ -65,16 +66,20 @@ ${rows.join('\n')}
 
 \`perfcell run -- true\` − (\`node -e 0\` + \`perf stat -- true\`) = **${ms(over)}** (target ≤ 40 ms: ${over <= 0.040 ? 'met' : 'not met'}; budget ${ms(budget)}).
 \`perfcell --version\` − \`node -e 0\` = ${ms(medianOf('perfcell --version') - nodeS)}; \`--help\` − node = ${ms(medianOf('perfcell --help') - nodeS)}.
-In CPU time (user+sys, steadier than wall time on a loaded machine): \`run -- true\` − (node + perf stat) = ${ms(cpuOf('perfcell run -- true') - cpuOf('node -e 0') - cpuOf('perf stat -- true'))}; \`--version\` − node = ${ms(cpuOf('perfcell --version') - cpuOf('node -e 0'))}; \`parse\` − node = ${ms(cpuOf(commands[5].name) - cpuOf('node -e 0'))}; the per-file build's \`run\` − the bundle's = ${ms(cpuOf(commands[6].name) - cpuOf('perfcell run -- true'))}.
+In CPU time (user+sys, steadier than wall time on a loaded machine): \`run -- true\` − (node + perf stat) = ${ms(cpuOf('perfcell run -- true') - cpuOf('node -e 0') - cpuOf('perf stat -- true'))}; \`--version\` − node = ${ms(cpuOf('perfcell --version') - cpuOf('node -e 0'))}; \`parse\` − node = ${ms(cpuOf(commands[5].name) - cpuOf('node -e 0'))}; the per-file build's \`run\` − the bundle's = ${ms(cpuOf(commands[6].name) - cpuOf('perfcell run -- true'))}; \`run -- true\` − \`run --no-perf -- true\` = ${ms(medianOf('perfcell run -- true') - medianOf('perfcell run --no-perf -- true'))} of wall.
 
-What \`run\` loads: the bundle's entry, commander and run's chunks (none of execa, the HTML
-renderer, compare, cells, REPL or kernel code); \`--version\` loads the entry and commander only.
-Its remaining cost over node + perf stat is mostly the measurement itself: perf started on the
-program the gate holds, with counting disabled (perf's own start-up, as in perf stat), the enable
-ack, perf back in poll() before the program is released, and perf's last interval read after the
-program's end; \`perf stat -- true\` has none of these hand-overs (it counts from exec). Before this
-work (issue 13, per-file modules, execa and Intl on the path) the issue measured 270 ms for
-\`run -- true\` against 68 ms for \`node -e 0\` and 13 ms for perf stat on a quieter machine.
+What \`run\` loads: \`cli.js\` and two small chunks, then its lane (\`lane-run.js\`, built apart:
+a handful of files with commander and run's code, none of execa, the HTML renderer, compare,
+cells, REPL or kernel code); \`--version\` reads package.json and loads nothing else. The lane's
+first act spawns the exec gate, which forks a perf launcher and is moved into the run's memory
+cgroup while the rest loads (on cgroup v1 the move waits out an RCU grace period, 10-20 ms here,
+and holds the kernel's fork lock meanwhile); told the command, the gate forks the program in the
+cgroup and the launcher execs perf on it, so Node forks nothing on the way. What is left over
+node + perf stat: loading the lane and parsing the options, perf's start-up and enable ack before
+the release (perf stat counts from exec and has no hand-over), perf's last interval after the
+program's end, the report, and Node's exit. Before issue 13 the issue measured 270 ms for
+\`run -- true\` against 68 ms for \`node -e 0\` and 13 ms for perf stat on a quieter machine; the
+previous version of this section (same machine, load 2.2) had 159 ms, +83 ms.
 `;
 writeSection('Start-up', body);
 console.log(body);
