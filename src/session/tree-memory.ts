@@ -59,8 +59,18 @@ export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = c
   let isDisposed = false;
   const made = cgroup;
   const remove = (target: MemoryCgroup): void => {
-    if (placement.removeAfter === undefined) target.remove();
-    else void placement.removeAfter.then(() => target.remove(), () => target.remove());
+    if (placement.removeAfter === undefined) {
+      target.remove();
+      return;
+    }
+    void placement.removeAfter.then(() => target.remove(), () => target.remove());
+    // perfcell may exit before that settles (the CLI ends once its report is out): the gate has
+    // gone by then, or is going, so the empty cgroup is removed on the way out; one still busy
+    // is left to the next run's cleanup rather than waiting out a move (removeStale, cgroup.ts).
+    process.once('exit', () => {
+      const pause = new Int32Array(new SharedArrayBuffer(4));
+      for (let attempt = 0; attempt < 25 && !target.removeIfEmpty(); attempt += 1) Atomics.wait(pause, 0, 0, 0.2);
+    });
   };
   const ready: Promise<void> = made === null || placement.inCgroup === true ? Promise.resolve() : made.add(pid).then((added) => {
     if (added && !isDisposed) return;
