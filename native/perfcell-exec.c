@@ -4,20 +4,21 @@
  *   perfcell-exec GATE_FD REPORT_FD COMMAND [ARG...]
  *   perfcell-exec GATE_FD REPORT_FD -
  *
- * With "-" the gate starts before perfcell knows the command (`perfcell run` spawns it first thing,
- * so that its move into the run's memory cgroup, an RCU grace period on cgroup v1, overlaps
- * perfcell's own start-up): it waits for one request "cmd LEN\n" and LEN bytes of NUL-ended fields,
+ * With "-" the gate starts before perfcell knows the command (`perfcell run` spawns it first thing):
+ * it forks a perf launcher (launcher_main) and the held child at once, and writes "ready PID", the
+ * child's pid, so that perfcell moves the child (alone: not the gate, not the launcher) into the
+ * run's memory cgroup while perfcell itself still loads (on cgroup v1 a move waits out an RCU grace
+ * period). Then it waits for one request "cmd LEN\n" and LEN bytes of NUL-ended fields:
  * "stdout=stderr" (the child's stdout goes to fd 2), "gc" (the child keeps fd 5, the Node GC
- * preload's channel; otherwise it is closed), "env=NAME=VALUE" (set for the child), then "--" and
- * the command's argv, and only then forks the child, which is born in the gate's cgroup. EOF
- * before the request (perfcell stopped) ends the gate quietly.
+ * preload's channel; otherwise it is closed), "env=NAME=VALUE" (set for the child), "perf=ARG"
+ * (below), then "--" and the command's argv. The held child reads the same request from a pipe of
+ * its own. EOF before the request (perfcell stopped) ends the gate quietly, and the held child
+ * with it, unreleased.
  *
- * In this form the gate first forks a perf launcher (launcher_main), then writes "ready": perfcell
- * moves the gate into the cgroup after that, so the launcher stays out of it. With "perf=ARG"
- * fields (perf's argv, "{pid}" standing for the child's pid) the launcher becomes perf on the held
- * child, a fork of a small process where perfcell's would copy Node's page tables: perf's stderr,
- * control and ack fds are the gate's fds 6, 7 and 8 (pipes from perfcell), it runs in a session of
- * its own (Ctrl-C reaches the program, not perf) with LC_ALL=C, and the pid line says
+ * With "perf=ARG" fields (perf's argv, "{pid}" standing for the child's pid) the launcher becomes
+ * perf on the held child, a fork of a small process where perfcell's would copy Node's page tables:
+ * perf's stderr, control and ack fds are the gate's fds 6, 7 and 8 (pipes from perfcell), it runs in
+ * a session of its own (Ctrl-C reaches the program, not perf) with LC_ALL=C, and the pid line says
  * "pid N perf M", or "pid N perferr ERRNO" where perf could not be executed. Without them the
  * launcher exits unused.
  *
@@ -133,7 +134,7 @@ static int read_exactly(int fd, char *buffer, size_t size) {
 
 /* The late command ("-" mode): an argv laid out as the other form's (the command from index 3, after
    the gate's own three words), or NULL when perfcell went away first. */
-static char **read_command(char **own, int gate, int *stdout_to_stderr, int *keep_gc_fd, char ***perf_argv) {
+static char **read_command(char **own, int gate, int *stdout_to_stderr, int *keep_gc_fd, char ***perf_argv, int forward) {
   char header[32];
   size_t used = 0;
   for (;;) { /* "cmd LEN\n", a byte at a time: nothing of the payload is read with it */
@@ -147,6 +148,8 @@ static char **read_command(char **own, int gate, int *stdout_to_stderr, int *kee
   char *payload = malloc(length + 1);
   if (payload == NULL || !read_exactly(gate, payload, length)) return NULL;
   payload[length] = '\0';
+  /* the held child reads the same request (it was forked before the request came) */
+  if (forward >= 0 && (write(forward, header, used) != (ssize_t)used || write(forward, payload, length) != (ssize_t)length)) return NULL;
   size_t fields = 0;
   for (size_t i = 0; i < length; i++) fields += payload[i] == '\0';
   char **command = calloc(fields + 4, sizeof *command);
@@ -244,6 +247,44 @@ static int launch_perf(int requests, int failed, char **perf_argv, pid_t child) 
   return n == (ssize_t)sizeof error ? error : 0; /* EOF: exec closed the pipe (O_CLOEXEC), perf runs */
 }
 
+static const int stop_signals[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE};
+
+/* The held child: gives itself the program's stdio, resolves it on PATH and touches what it will
+   touch after the release, waits for the release, execs. Never returns. */
+static void run_child(char **argv, FILE *out, int gate, const int release[2], struct shared *sh, int stdout_to_stderr, int keep_gc_fd) {
+  fclose(out);
+  close(gate);
+  close(release[1]);
+  for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) signal(stop_signals[i], SIG_DFL);
+  if (stdout_to_stderr) dup2(2, 1);
+  if (!keep_gc_fd) close(5);
+  /* Node may have made a shared stdio pipe non-blocking (O_NONBLOCK lives on the open file, which
+     the program shares): a program expects blocking stdio, or `seq … | head` fails with EAGAIN. */
+  for (int fd = 0; fd <= 2; fd++) {
+    int flags = fcntl(fd, F_GETFL);
+    if (flags >= 0 && (flags & O_NONBLOCK)) fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+  }
+  char path[PATH_MAX];
+  const char *file = resolve(argv[3], path, sizeof path);
+  /* Everything touched after the release, touched now. */
+  touch_stack();
+  sh->released = 0;
+  sh->exec_errno = 0;
+  clock_gettime(CLOCK_MONOTONIC, &sh->start);
+  errno = 0;
+  char byte;
+  ssize_t n;
+  do n = read(release[0], &byte, 1); while (n < 0 && errno == EINTR);
+  if (n != 1) _exit(125); /* perfcell went away before the start: run nothing */
+  sh->released = 1;
+  clock_gettime(CLOCK_MONOTONIC, &sh->start);
+  if (file != argv[3]) execv(file, argv + 3);
+  /* Not found on PATH, a path, or a script without #! (ENOEXEC): execvp's own rules. */
+  if (file == argv[3] || errno == ENOEXEC) execvp(argv[3], argv + 3);
+  sh->exec_errno = errno;
+  _exit(errno == ENOENT ? 127 : 126);
+}
+
 int main(int argc, char **argv) {
   if (argc < 4) {
     fprintf(stderr, "usage: perfcell-exec GATE_FD REPORT_FD COMMAND [ARG...] | -\n");
@@ -251,7 +292,6 @@ int main(int argc, char **argv) {
   }
   /* First of all: a Ctrl-C to the process group right after perfcell spawned the gate must not
      end the gate before it can report (the child gets default dispositions back before exec). */
-  static const int stop_signals[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE};
   for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) signal(stop_signals[i], SIG_IGN);
   int gate = atoi(argv[1]);
   int report = atoi(argv[2]);
@@ -263,15 +303,28 @@ int main(int argc, char **argv) {
   char **perf_argv = NULL;
   pid_t launcher = 0;
   int launch_requests = -1, launch_failed = -1;
+
+  struct shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (sh == MAP_FAILED) return 2;
+  memset(sh, 0, sizeof *sh);
+  int release[2];
+  if (pipe(release) != 0 || pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return 2;
+
+  pid_t child;
   if (late) {
-    /* The perf launcher first, then "ready": perfcell moves the gate into the cgroup only then. */
-    int requests[2], failed[2];
-    if (pipe(requests) != 0 || pipe2(failed, O_CLOEXEC) != 0) return 2;
+    /* The perf launcher, then the held child, which waits for its command on a pipe of its own;
+       then "ready PID": perfcell moves the child (alone) into the run's cgroup meanwhile. */
+    int requests[2], failed[2], commands[2];
+    if (pipe(requests) != 0 || pipe2(failed, O_CLOEXEC) != 0 || pipe(commands) != 0) return 2;
     launcher = fork();
     if (launcher < 0) return 2;
     if (launcher == 0) {
       close(requests[1]);
       close(failed[0]);
+      close(commands[0]);
+      close(commands[1]);
+      close(release[0]);
+      close(release[1]);
       fclose(out);
       close(gate);
       launcher_main(requests[0], failed[1]);
@@ -283,58 +336,29 @@ int main(int argc, char **argv) {
     fcntl(launch_requests, F_SETFD, FD_CLOEXEC);
     fcntl(launch_failed, F_SETFD, FD_CLOEXEC);
     for (int fd = 6; fd <= 8; fd++) close(fd); /* perf's (the launcher's) alone */
-    fprintf(out, "ready\n");
-    fflush(out);
-    char **command = read_command(argv, gate, &stdout_to_stderr, &keep_gc_fd, &perf_argv);
-    if (command == NULL) return 0; /* perfcell stopped before it had a command to run */
-    argv = command;
-  }
-
-  struct shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (sh == MAP_FAILED) return 2;
-  memset(sh, 0, sizeof *sh);
-
-  int release[2];
-  if (pipe(release) != 0 || pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return 2;
-
-  pid_t child = fork();
-  if (child < 0) return 2;
-  if (child == 0) {
-    fclose(out);
-    close(gate);
-    close(release[1]);
-    for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) signal(stop_signals[i], SIG_DFL);
-    if (stdout_to_stderr) dup2(2, 1);
-    if (!keep_gc_fd) close(5);
-    if (late) {
+    child = fork();
+    if (child < 0) return 2;
+    if (child == 0) {
+      close(commands[1]);
       close(launch_requests);
       close(launch_failed);
+      char **unused = NULL;
+      char **command = read_command(argv, commands[0], &stdout_to_stderr, &keep_gc_fd, &unused, -1);
+      close(commands[0]);
+      if (command == NULL) _exit(125); /* perfcell went away before it had a command to run */
+      run_child(command, out, gate, release, sh, stdout_to_stderr, keep_gc_fd);
     }
-    /* Node may have made a shared stdio pipe non-blocking (O_NONBLOCK lives on the open file, which
-       the program shares): a program expects blocking stdio, or `seq … | head` fails with EAGAIN. */
-    for (int fd = 0; fd <= 2; fd++) {
-      int flags = fcntl(fd, F_GETFL);
-      if (flags >= 0 && (flags & O_NONBLOCK)) fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-    }
-    char path[PATH_MAX];
-    const char *file = resolve(argv[3], path, sizeof path);
-    /* Everything touched after the release, touched now. */
-    touch_stack();
-    sh->released = 0;
-    sh->exec_errno = 0;
-    clock_gettime(CLOCK_MONOTONIC, &sh->start);
-    errno = 0;
-    char byte;
-    ssize_t n;
-    do n = read(release[0], &byte, 1); while (n < 0 && errno == EINTR);
-    if (n != 1) _exit(125); /* perfcell went away before the start: run nothing */
-    sh->released = 1;
-    clock_gettime(CLOCK_MONOTONIC, &sh->start);
-    if (file != argv[3]) execv(file, argv + 3);
-    /* Not found on PATH, a path, or a script without #! (ENOEXEC): execvp's own rules. */
-    if (file == argv[3] || errno == ENOEXEC) execvp(argv[3], argv + 3);
-    sh->exec_errno = errno;
-    _exit(errno == ENOENT ? 127 : 126);
+    close(commands[0]);
+    fprintf(out, "ready %d\n", (int)child);
+    fflush(out);
+    char **command = read_command(argv, gate, &stdout_to_stderr, &keep_gc_fd, &perf_argv, commands[1]);
+    close(commands[1]);
+    if (command == NULL) return 0; /* perfcell stopped first: the held child reads EOF and exits 125 */
+    argv = command;
+  } else {
+    child = fork();
+    if (child < 0) return 2;
+    if (child == 0) run_child(argv, out, gate, release, sh, stdout_to_stderr, keep_gc_fd);
   }
   close(release[0]);
 

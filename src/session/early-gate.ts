@@ -6,16 +6,19 @@ import { findExecHelper } from './exec-helper.ts';
 
 /**
  * The exec gate of `perfcell run`, spawned first thing, before perfcell has parsed its options or
- * loaded the code that measures (src/cli/lanes/run.ts): it waits for its command ("-" form of
- * native/perfcell-exec.c) inside the run's memory cgroup. On cgroup v1 moving a process into a
- * cgroup waits out an RCU grace period (10-20 ms measured here): begun this early, it overlaps
- * perfcell's own start-up instead of delaying the program, and the child is born in the cgroup.
+ * loaded the code that measures (src/cli/lanes/run.ts), in its "-" form (native/perfcell-exec.c):
+ * it forks its perf launcher and the held child at once, and the child waits for its command. The
+ * child is moved into the run's memory cgroup straight away: on cgroup v1 a move waits out an RCU
+ * grace period (10-20 ms measured here), which then overlaps perfcell's own start-up instead of
+ * delaying the program.
  */
 export interface EarlyGate {
   readonly process: ChildProcess;
   /** The gate's report lines (fd 4) after its "ready", paused: the run reads them (resume() first). */
   readonly reports: Readable;
-  /** The run's cgroup, with the gate in it once `moved` resolves true; null without one. */
+  /** The held child's pid, once the gate has said "ready PID". */
+  readonly heldPid: Promise<number | null>;
+  /** The run's cgroup, with the held child in it once `moved` resolves true; null without one. */
   readonly cgroup: MemoryCgroup | null;
   readonly moved: Promise<boolean>;
 }
@@ -36,17 +39,19 @@ export function armEarlyGate(): void {
   for (const stream of gate.stdio.slice(3)) (stream as unknown as { unref?: () => void } | null)?.unref?.();
   const cgroup = createMemoryCgroup();
   const reports = (gate.stdio[4] as Readable).pipe(split2());
-  // "ready": the gate has forked its perf launcher, which must stay out of the cgroup; then it moves.
-  const moved = new Promise<boolean>((resolve) => {
+  // "ready PID": the gate has forked its perf launcher and the held child; the child (alone) moves.
+  const heldPid = new Promise<number | null>((resolve) => {
     reports.once('data', (line: string) => {
       // paused until a run takes the gate (it resumes); a run that took it first reads on (and skips this line)
       if (waiting?.process === gate) reports.pause();
-      resolve(line === 'ready' && cgroup !== null ? cgroup.add(gate.pid!) : false);
+      const ready = /^ready (\d+)$/.exec(line);
+      resolve(ready === null ? null : Number(ready[1]));
     });
-    reports.once('end', () => resolve(false));
-    reports.once('error', () => resolve(false));
+    reports.once('end', () => resolve(null));
+    reports.once('error', () => resolve(null));
   });
-  waiting = { process: gate, reports, cgroup, moved };
+  const moved = heldPid.then((pid) => (pid !== null && cgroup !== null ? cgroup.add(pid) : false));
+  waiting = { process: gate, reports, heldPid, cgroup, moved };
   process.once('exit', () => discardUntaken(gate.pid!));
 }
 
@@ -57,7 +62,7 @@ function discardUntaken(pid: number): void {
   waiting = null;
   untaken.process.kill('SIGKILL');
   if (untaken.cgroup === null) return;
-  // rmdir succeeds once the killed gate has left the cgroup, microseconds after the signal
+  // rmdir succeeds once the held child, unreleased when the killed gate goes, has left the cgroup
   const pause = new Int32Array(new SharedArrayBuffer(4));
   for (let attempt = 0; attempt < 50 && !untaken.cgroup.removeIfEmpty(); attempt += 1) Atomics.wait(pause, 0, 0, 0.2);
 }

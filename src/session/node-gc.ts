@@ -21,6 +21,11 @@ export function gcPreloadPath(from: string = fileURLToPath(import.meta.url)): st
   return join(dirname(from), '..', '..', 'dist', 'src', 'session', 'gc-preload.cjs');
 }
 
+/** The variables `full` sets or changes against this process's environment (what a spawn with `full` adds). */
+export function addedEnvironment(full: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(full).filter((entry): entry is [string, string] => entry[1] !== undefined && process.env[entry[0]] !== entry[1]));
+}
+
 /** The program's environment: the preload added to NODE_OPTIONS, and where to write. */
 export function nodeGcEnvironment(env: NodeJS.ProcessEnv = process.env, preload: string = gcPreloadPath()): NodeJS.ProcessEnv {
   const require = `--require ${JSON.stringify(preload)}`;

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import split2 from 'split2';
 import type { Readable, Writable } from 'node:stream';
 import { constants as osConstants } from 'node:os';
-import { perfArguments, startPerf, type PerfSession } from '../perf/controller.ts';
+import { startPerf, type PerfSession } from '../perf/controller.ts';
 import { untilPolling } from '../perf/poll-state.ts';
 import { PerfError, UsageError } from '../errors.ts';
 import { readCpuTicks } from '../proc/read-proc.ts';
@@ -17,7 +17,8 @@ import { watchTreeMemory, type TreeMemory } from './tree-memory.ts';
 import { holdInterruptions, InterruptedError, interruption, onInterruption, settleInterruption } from './interruption.ts';
 import { describeExecFailure } from './exec-failure.ts';
 import { startRunTrace } from './run-trace.ts';
-import { gateCommandRequest, gatePerfStreams, parsePidLine, sendGateCommand, takeEarlyGate } from './early-gate.ts';
+import { gatePerfStreams, parsePidLine, sendGateCommand, takeEarlyGate } from './early-gate.ts';
+import { planGateRequest } from './gate-request.ts';
 
 /** What the exec gate reports when the program has ended (see native/perfcell-exec.c). */
 interface ReaperResult {
@@ -87,6 +88,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
   // `perfcell run` spawned its gate first thing, in the run's cgroup (early-gate.ts): it takes
   // the command now. Not for a quiet run (library use), whose stdio the early gate does not have.
   const early = options.quiet === true ? null : takeEarlyGate();
+  const plan = early === null ? null : planGateRequest(command, options, perfOptions, nodeGc);
   // node:child_process, not execa: the report waits for this process's lines, never for its exit
   // (execa resolves only some ms after the gate has gone), and a run is cheaper to start.
   const reaper = early?.process ?? spawn(helper, ['3', '4', file, ...args], {
@@ -156,17 +158,11 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
     closeGate(gate);
   };
   let pid: number;
-  let inCgroup = false;
   const wantsPerf = perfOptions.enabled && options.backend !== 'cachegrind';
-  // The early gate starts perf itself where no live relay needs perf's stderr first (a terminal's).
-  const gateStartsPerf = early !== null && wantsPerf && perfOptions.live !== true;
+  const gateStartsPerf = early !== null && plan !== null && plan.gateStartsPerf;
   try {
-    if (early !== null) {
-      // The child is forked on this request, so in the cgroup only once the gate has moved there.
-      inCgroup = await early.moved;
-      const environment = nodeGc ? addedEnvironment(nodeGcEnvironment()) : {};
-      const perfArgv = gateStartsPerf ? [perfOptions.perfPath ?? 'perf', ...perfArguments('{pid}', perfOptions)] : undefined;
-      sendGateCommand(early, gateCommandRequest(command, { stdoutToStderr: options.programStdout === 'stderr', nodeGc, environment, ...(perfArgv === undefined ? {} : { perf: perfArgv }) }));
+    if (early !== null && plan !== null) {
+      sendGateCommand(early, plan.request);
       if (!gateStartsPerf) for (const stream of Object.values(gatePerfStreams(early))) stream.destroy();
     }
     const pidLine = await nextLine();
@@ -179,7 +175,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
       if (stop !== null) throw new InterruptedError(stop);
       throw new Error(`perfcell-exec did not start the program (${pidLine ?? 'no output'})`);
     }
-    if (gateStartsPerf) {
+    if (gateStartsPerf && early !== null) {
       // The gate has forked perf on the held child (and ends it should perfcell die).
       perf = startPerf(pid, perfOptions, { pid: held.perfPid, execErrno: held.perfErrno, ...gatePerfStreams(early) });
       trace.mark('perf-spawned');
@@ -194,9 +190,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
     // the event loop while perf starts, and only after perf's spawn: on cgroup v1 it holds the
     // kernel's fork lock through an RCU grace period (10-20 ms here), and a fork started meanwhile
     // (perf's) waits it out. The release waits for it (ready).
-    treeMemory = early === null
-      ? watchTreeMemory(pid)
-      : watchTreeMemory(pid, () => early.cgroup, { inCgroup, removeAfter: reaperExit });
+    treeMemory = early === null ? watchTreeMemory(pid) : watchTreeMemory(pid, () => early.cgroup, { moving: early.moved });
   } catch (error: unknown) {
     dispose();
     throw error;
@@ -328,11 +322,6 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
       }
     },
   };
-}
-
-/** The variables `full` sets or changes against this process's environment. */
-function addedEnvironment(full: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(full).filter((entry): entry is [string, string] => entry[1] !== undefined && process.env[entry[0]] !== entry[1]));
 }
 
 /** Closing the gate unreleased makes the held child exit without running the program. */

@@ -44,35 +44,19 @@ export interface TreeMemory {
 }
 
 /**
- * Where the cgroup stands: `inCgroup`, the pid is in it already (born there: the early gate's
- * child); `removeAfter`, the cgroup holds another process (that gate) until this settles, and is
- * removed then rather than at finish() (rmdir of a populated cgroup fails, and moving the process
- * out would wait out another RCU grace period).
+ * Where the cgroup stands: `moving`, the pid's move into it is under way already (the early gate's
+ * held child, moved from the moment it was forked: early-gate.ts), resolving whether it got in.
  */
 export interface CgroupPlacement {
-  readonly inCgroup?: boolean;
-  readonly removeAfter?: Promise<unknown>;
+  readonly moving?: Promise<boolean>;
 }
 
 export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = createMemoryCgroup, placement: CgroupPlacement = {}): TreeMemory {
   let cgroup = make();
   let isDisposed = false;
   const made = cgroup;
-  const remove = (target: MemoryCgroup): void => {
-    if (placement.removeAfter === undefined) {
-      target.remove();
-      return;
-    }
-    void placement.removeAfter.then(() => target.remove(), () => target.remove());
-    // perfcell may exit before that settles (the CLI ends once its report is out): the gate has
-    // gone by then, or is going, so the empty cgroup is removed on the way out; one still busy
-    // is left to the next run's cleanup rather than waiting out a move (removeStale, cgroup.ts).
-    process.once('exit', () => {
-      const pause = new Int32Array(new SharedArrayBuffer(4));
-      for (let attempt = 0; attempt < 25 && !target.removeIfEmpty(); attempt += 1) Atomics.wait(pause, 0, 0, 0.2);
-    });
-  };
-  const ready: Promise<void> = made === null || placement.inCgroup === true ? Promise.resolve() : made.add(pid).then((added) => {
+  const remove = (target: MemoryCgroup): void => target.remove();
+  const ready: Promise<void> = made === null ? Promise.resolve() : (placement.moving ?? made.add(pid)).then((added) => {
     if (added && !isDisposed) return;
     // refused, or disposed while the move was under way: removed now that no write is pending
     made.remove();
