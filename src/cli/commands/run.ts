@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { Option, type Command } from 'commander';
-import { measure } from '../../session/measure.ts';
+import { runProgram } from '../../session/run-program.ts';
 import { holdInterruptions, interruption, settleInterruption } from '../../session/interruption.ts';
 import { renderReportText } from '../../render/report-text.ts';
 import { prepareFormatters } from '../../render/units.ts';
@@ -86,11 +86,11 @@ perfcell then reports and exits 128+n.`,
         // -r N: N runs one after another, mean ± σ of each metric (as perf stat -r); an interruption ends the series.
         if (flags.repeat > 1) {
           const reports: CommandReport[] = [];
-          for (let round = 0; round < flags.repeat && interruption() === null; round += 1) reports.push(await measure(command, measureOptions));
+          for (let round = 0; round < flags.repeat && interruption() === null; round += 1) reports.push(await measureProgram(command, measureOptions));
           await writeRepeatedRuns(command, reports, { json: flags.json === true, ...(flags.output === undefined ? {} : { output: flags.output }), ...(flags.html === undefined ? {} : { html: flags.html }) });
           return;
         }
-        const report = await measure(command, measureOptions);
+        const report = await measureProgram(command, measureOptions);
         const programStatus = report.signal !== null ? 128 + signalNumber(report.signal) : (report.exitCode ?? 1);
         process.exitCode = programStatus;
         for (const warning of report.warnings) process.stderr.write(warningText(warning, process.stderr));
@@ -132,6 +132,13 @@ perfcell then reports and exits 128+n.`,
         releaseSignals();
       }
     });
+}
+
+/** One run of the program: perf's through the exec gate, or under cachegrind (loaded only for --backend cachegrind). */
+async function measureProgram(command: readonly string[], options: MeasureOptions): Promise<CommandReport> {
+  if (options.backend !== 'cachegrind') return runProgram(command, options);
+  const { measure } = await import('../../session/measure.ts');
+  return measure(command, options);
 }
 
 function signalNumber(name: string): number {
