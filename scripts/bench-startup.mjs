@@ -71,10 +71,10 @@ In CPU time (user+sys, steadier than wall time on a loaded machine): \`run -- tr
 What \`run\` loads: \`cli.js\` and two small chunks, then its lane (\`lane-run.js\`, built apart:
 a handful of files with commander and run's code, none of execa, the HTML renderer, compare,
 cells, REPL or kernel code); \`--version\` reads package.json and loads nothing else. The lane's
-first act spawns the exec gate, which forks a perf launcher and is moved into the run's memory
-cgroup while the rest loads (on cgroup v1 the move waits out an RCU grace period, 10-20 ms here,
-and holds the kernel's fork lock meanwhile); told the command, the gate forks the program in the
-cgroup and the launcher execs perf on it, so Node forks nothing on the way. What is left over
+first act spawns the exec gate, which forks a perf launcher and the held child at once; the child
+is moved into the run's memory cgroup while the rest loads (on cgroup v1 the move waits out an RCU
+grace period, 10-20 ms here, and holds the kernel's fork lock meanwhile); told the command, the
+child readies it and the launcher execs perf on it, so Node forks nothing on the way. What is left over
 node + perf stat: loading the lane and parsing the options, perf's start-up and enable ack before
 the release (perf stat counts from exec and has no hand-over), perf's last interval after the
 program's end, the report, and Node's exit. Before issue 13 the issue measured 270 ms for
