@@ -120,8 +120,8 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
   let sawReady = false;
   let wake: (() => void) | undefined;
   reports.on('data', (line: string) => {
-    // the early gate's first line, "ready", is its own (early-gate.ts), also when it comes after this listener
-    if (early !== null && line === 'ready' && lines.length === 0 && !sawReady) {
+    // the early gate's first line, "ready PID", is its own (early-gate.ts), also when it comes after this listener
+    if (early !== null && !sawReady && lines.length === 0 && /^ready \d+$/.test(line)) {
       sawReady = true;
       return;
     }
