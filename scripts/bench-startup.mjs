@@ -68,9 +68,10 @@ ${rows.join('\n')}
 \`perfcell --version\` − \`node -e 0\` = ${ms(medianOf('perfcell --version') - nodeS)}; \`--help\` − node = ${ms(medianOf('perfcell --help') - nodeS)}.
 In CPU time (user+sys, steadier than wall time on a loaded machine): \`run -- true\` − (node + perf stat) = ${ms(cpuOf('perfcell run -- true') - cpuOf('node -e 0') - cpuOf('perf stat -- true'))}; \`--version\` − node = ${ms(cpuOf('perfcell --version') - cpuOf('node -e 0'))}; \`parse\` − node = ${ms(cpuOf(commands[5].name) - cpuOf('node -e 0'))}; the per-file build's \`run\` − the bundle's = ${ms(cpuOf(commands[6].name) - cpuOf('perfcell run -- true'))}; \`run -- true\` − \`run --no-perf -- true\` = ${ms(medianOf('perfcell run -- true') - medianOf('perfcell run --no-perf -- true'))} of wall.
 
-What \`run\` loads: \`cli.js\` and two small chunks, then its lane (\`lane-run.js\`, built apart:
-a handful of files with commander and run's code, none of execa, the HTML renderer, compare,
-cells, REPL or kernel code); \`--version\` reads package.json and loads nothing else. The lane's
+What \`run\` loads: \`cli.js\` and two small chunks, then its lane (\`lane-run.cjs\`, built apart:
+one CommonJS file with commander and run's code, none of execa, the HTML renderer, compare,
+cells, REPL or kernel code, compiled with a V8 code cache made by the first run after a build:
+src/cli/lane-loader.ts); \`--version\` reads package.json and loads nothing else. The lane's
 first act spawns the exec gate, which forks a perf launcher and the held child at once; the child
 is moved into the run's memory cgroup while the rest loads (on cgroup v1 the move waits out an RCU
 grace period, 10-20 ms here, and holds the kernel's fork lock meanwhile); told the command, the

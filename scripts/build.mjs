@@ -3,10 +3,11 @@
 //      some tests import); no source maps (the package ships no sources for them to point at);
 //   2. esbuild: one bundle per entry in dist/app/ (cli.js, index.js) whose commands load as
 //      chunks of their own, so `perfcell run` reads run's code and not the kernel's; `run` and
-//      `parse` also get a lane each (lane-run.js, lane-parse.js: src/cli/lanes/), built apart so
-//      their modules sit in a few files (ESM loads each file on its own: 33 shared chunks cost run
-//      some 25 ms of CPU); the GC preload that runs inside another process is a file of its own
-//      (dist/app/gc-preload.cjs);
+//      `parse` also get a lane each (lane-run.cjs, lane-parse.cjs: src/cli/lanes/), one CommonJS
+//      file apiece that src/cli/lane-loader.ts compiles with a V8 code cache (ESM loads each chunk
+//      on its own and compiles it anew every start: 33 shared chunks cost run some 25 ms of CPU, and
+//      compiling its lane ~15 ms more); the GC preload that runs inside another process is a file of
+//      its own (dist/app/gc-preload.cjs);
 //   3. the native gate and the live relay (scripts/build-native.mjs);
 //   4. dist/.build-stamp, LAST: test/global-setup.ts rebuilds when any input is newer than it.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -67,8 +68,18 @@ const main = await build({
   // a string: an array would be injected as a module of its own, one more file to load
   define: { __PERFCELL_LANES__: JSON.stringify(lanes.join(',')) },
 });
-// One build per lane: lanes built together would share chunks again.
-const laneBuilds = await Promise.all(lanes.map((lane) => build({ ...esm, entryPoints: { [`lane-${lane}`]: `src/cli/lanes/${lane}.ts` }, chunkNames: `lane-${lane}-[hash]` })));
+// One CommonJS file per lane, run by src/cli/lane-loader.ts with a V8 code cache (vm.Script's
+// cachedData works for scripts, not ES modules). Its code that runs elsewhere by import.meta.url
+// (the package root, the GC preload) gets the lane file's own URL.
+const laneBuilds = await Promise.all(lanes.map((lane) => build({
+  ...esm,
+  entryPoints: { [`lane-${lane}`]: `src/cli/lanes/${lane}.ts` },
+  splitting: false,
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  define: { 'import.meta.url': '__perfcellLaneUrl' },
+  banner: { js: "const __perfcellLaneUrl = require('node:url').pathToFileURL(__filename).href;" },
+})));
 const result = { metafile: { outputs: Object.assign({}, main.metafile.outputs, ...laneBuilds.map((lane) => lane.metafile.outputs)) } };
 const gcPreload = await build({
   entryPoints: { 'gc-preload': 'src/session/gc-preload.cts' },

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { homedir } from 'node:os';
+import { cacheDir } from '../cache-dir.ts';
 
 /** The package root: the nearest folder above this file with a package.json (works from src/, dist/src and the bundle in dist/app). */
 export function packageRoot(from: string = fileURLToPath(import.meta.url)): string {
@@ -39,10 +39,7 @@ export function isNativeExecutable(path: string, arch: string = process.arch): b
   return ELF_MACHINE[arch] === machine;
 }
 
-/** perfcell's cache folder for binaries compiled on first use. */
-export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'perfcell');
-}
+export { cacheDir } from '../cache-dir.ts';
 
 /**
  * A native helper (native/NAME.c): dist/NAME from the build when it runs on this machine, else

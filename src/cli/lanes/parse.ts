@@ -1,5 +1,5 @@
-/** `perfcell parse`'s lane (see bin.ts): the command line with the parse command only. */
+/** `perfcell parse`'s lane (see bin.ts and lane-loader.ts): the command line with the parse command only. */
 import { main } from '../main.ts';
 import { registerParse } from '../commands/parse.ts';
 
-await main(process.argv, async (name) => (name === 'parse' ? registerParse : undefined));
+void main(process.argv, async (name) => (name === 'parse' ? registerParse : undefined));

@@ -1,10 +1,16 @@
 /**
- * `perfcell run`'s lane (see bin.ts): the command line with the run command only. Its first act is
- * to spawn the exec gate, which forks the held child at once, and to start the child's move into
- * the run's memory cgroup (session/early-gate.ts), which then overlaps the loading of everything
- * else (./run-main.ts).
+ * `perfcell run`'s lane (see bin.ts and lane-loader.ts): the command line with the run command only,
+ * built into one CommonJS file. Its first module spawns the exec gate, which forks the held child at
+ * once, and starts the child's move into the run's memory cgroup (./run-early.ts), which then
+ * overlaps the rest of perfcell's start-up.
  */
-import { armEarlyGate } from '../../session/early-gate.ts';
+import './run-early.ts';
+import { main } from '../main.ts';
+import { registerRun } from '../commands/run.ts';
 
-armEarlyGate();
-await import('./run-main.ts');
+void main(process.argv, async (name) => (name === 'run' ? registerRun : undefined)).then(() => {
+  // The report is out (stdio writes to pipes and files are synchronous on Linux): perfcell ends now
+  // rather than when perf's and the gate's pipes close after their SIGKILL and exit (about 2 ms);
+  // perf is killed by its exit hook.
+  process.exit();
+});

@@ -1,0 +1,61 @@
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+import { cacheDir } from '../cache-dir.ts';
+
+type CommonJsBody = (exports: object, require: NodeJS.Require, module: { exports: object }, filename: string, dirname: string) => void;
+
+/**
+ * Runs a command's lane (dist/app/lane-NAME.cjs, one CommonJS file: see scripts/build.mjs) with a
+ * V8 code cache: on this VM compiling the lane's code was most of what `perfcell run` costs over
+ * `node -e 0` (Node 20 has no module compile cache of its own). The cache is V8's, made at the
+ * exit of the first run after each build (so it holds the functions that run actually compiled),
+ * kept under the cache folder and named for the lane file's size and mtime, Node's version and the
+ * architecture; V8 rejects one that does not fit its own build, and a new one is made. Set
+ * PERFCELL_NO_CODE_CACHE=1 to compile without it.
+ */
+export function runLane(name: string, from: string): void {
+  const file = join(dirname(fileURLToPath(from)), `lane-${name}.cjs`);
+  const source = readFileSync(file, 'utf8');
+  const useCache = process.env['PERFCELL_NO_CODE_CACHE'] !== '1';
+  const cacheFile = useCache ? codeCachePath(file, name) : null;
+  let cachedData: Buffer | undefined;
+  if (cacheFile !== null) {
+    try {
+      cachedData = readFileSync(cacheFile);
+    } catch {
+      // none yet: made at exit
+    }
+  }
+  const script = new vm.Script(Module.wrap(source), { filename: file, ...(cachedData === undefined ? {} : { cachedData }) });
+  if (cacheFile !== null && (cachedData === undefined || script.cachedDataRejected === true)) process.once('exit', () => writeCodeCache(cacheFile, script));
+  const body = script.runInThisContext() as CommonJsBody;
+  const module = { exports: {} };
+  body.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+}
+
+function codeCachePath(file: string, name: string): string | null {
+  try {
+    const { size, mtimeMs } = statSync(file);
+    return join(cacheDir(), 'code-cache', `lane-${name}-${process.version}-${process.arch}-${size}-${Math.round(mtimeMs)}.v8`);
+  } catch {
+    return null;
+  }
+}
+
+/** Writes the cache (atomically) and removes the lane's caches of earlier builds. */
+function writeCodeCache(cacheFile: string, script: vm.Script): void {
+  try {
+    const folder = dirname(cacheFile);
+    mkdirSync(folder, { recursive: true });
+    const prefix = basename(cacheFile).replace(/-v\d.*$/, '-');
+    for (const old of readdirSync(folder)) if (old.startsWith(prefix) && old !== basename(cacheFile)) rmSync(join(folder, old), { force: true });
+    const temporary = `${cacheFile}.${process.pid}.tmp`;
+    writeFileSync(temporary, script.createCachedData());
+    renameSync(temporary, cacheFile);
+  } catch {
+    // a read-only or full cache folder: the next run compiles again
+  }
+}
