@@ -24,6 +24,7 @@ const commands = [
   { name: `perfcell parse (${Math.round(readFileSync(small).length / 1024)} KiB CSV)`, command: `${node} ${cli} parse ${small}` },
   { name: 'perfcell run -- true, per-file dist/src of the same sources (no bundle, no lane, no early gate: what they save)', command: `${node} dist/src/cli/bin.js run -- true` },
   { name: 'perfcell run --no-perf -- true', command: `${node} ${cli} run --no-perf -- true` },
+  { name: 'perfcell run -- true without its code cache (env PERFCELL_NO_CODE_CACHE=1)', command: `env PERFCELL_NO_CODE_CACHE=1 ${node} ${cli} run -- true` },
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-startup-'));
