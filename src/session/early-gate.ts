@@ -14,10 +14,8 @@ import { findExecHelper } from './exec-helper.ts';
  */
 export interface EarlyGate {
   readonly process: ChildProcess;
-  /** The gate's report lines (fd 4) after its "ready", paused: the run reads them (resume() first). */
+  /** The gate's report lines (fd 4) after its "ready PID", paused: the run reads them (resume() first). */
   readonly reports: Readable;
-  /** The held child's pid, once the gate has said "ready PID". */
-  readonly heldPid: Promise<number | null>;
   /** The run's cgroup, with the held child in it once `moved` resolves true; null without one. */
   readonly cgroup: MemoryCgroup | null;
   readonly moved: Promise<boolean>;
@@ -51,7 +49,7 @@ export function armEarlyGate(): void {
     reports.once('error', () => resolve(null));
   });
   const moved = heldPid.then((pid) => (pid !== null && cgroup !== null ? cgroup.add(pid) : false));
-  waiting = { process: gate, reports, heldPid, cgroup, moved };
+  waiting = { process: gate, reports, cgroup, moved };
   process.once('exit', () => discardUntaken(gate.pid!));
 }
 

@@ -55,7 +55,6 @@ export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = c
   let cgroup = make();
   let isDisposed = false;
   const made = cgroup;
-  const remove = (target: MemoryCgroup): void => target.remove();
   const ready: Promise<void> = made === null ? Promise.resolve() : (placement.moving ?? made.add(pid)).then((added) => {
     if (added && !isDisposed) return;
     // refused, or disposed while the move was under way: removed now that no write is pending
@@ -93,7 +92,7 @@ export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = c
       const largestProcessPeakBytes = maxRssKiB * 1024;
       const cgroupPeak = cgroup?.peakBytes() ?? null;
       const method: PeakMethod = cgroup !== null && cgroupPeak !== null ? cgroup.method : 'sampled-tree';
-      if (cgroup !== null) remove(cgroup);
+      cgroup?.remove();
       cgroup = null;
       // The tree held at least its largest process: a sampled sum that missed the peak is raised
       // to it, and so is a cgroup's, which does not charge file pages another cgroup cached first
@@ -107,7 +106,7 @@ export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = c
       // Removed once no move is under way (rmdir would race the pending write).
       const current = cgroup;
       cgroup = null;
-      if (current !== null) void ready.then(() => remove(current));
+      if (current !== null) void ready.then(() => current.remove());
     },
   };
 }
