@@ -85,8 +85,9 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
   // A Node program reports its own collections through a preload, on fd 5 (session/node-gc.ts).
   const nodeGc = options.nodeGc ?? isNodeProgram(file);
 
-  // `perfcell run` spawned its gate first thing, in the run's cgroup (early-gate.ts): it takes
-  // the command now. Not for a quiet run (library use), whose stdio the early gate does not have.
+  // `perfcell run` spawned its gate first thing (early-gate.ts), whose held child is in the run's
+  // cgroup or on its way there: it takes the command now. Not for a quiet run (library use),
+  // whose stdio the early gate does not have.
   const early = options.quiet === true ? null : takeEarlyGate();
   const plan = early === null ? null : planGateRequest(command, options, perfOptions, nodeGc);
   // node:child_process, not execa: the report waits for this process's lines, never for its exit
