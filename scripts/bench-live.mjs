@@ -13,16 +13,14 @@
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import pty from 'node-pty';
+import { nowMs, openPtySession, waitForPrompt as waitPrompt } from './lib/pty-repl.mjs';
 import { machineLine, median, writeSection } from './lib/benchmarks-md.mjs';
 
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 60);
 const BUSY_RUNS = Number(process.env.BENCH_BUSY_RUNS ?? 5);
 const WARMUP = 5;
 const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 150);
-const PROMPT = /(?:^|\n|\x1b\[0J)(?:> |In \[\d+\]: )(?:\x1b\[\d+G)?$/;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 const MAIN = 'dist/app/cli.js';
 const EVENTS = 'page-faults,task-clock';
 
@@ -33,31 +31,10 @@ const variants = [
 ];
 
 function open(variant) {
-  const child = pty.spawn(process.execPath, variant.args, {
-    cols: 200,
-    rows: 50,
-    cwd: process.cwd(),
-    env: { ...process.env, NODE_REPL_HISTORY: '', PERFCELL_REPL_HISTORY: '', NO_COLOR: '1' },
-  });
-  const session = { ...variant, child, output: '', waiters: [], latenciesMs: [], work: [], relayCpuMs: [], liveLines: 0 };
-  child.onData((data) => {
-    session.output += data;
-    for (const waiter of session.waiters.splice(0)) waiter();
-  });
-  return session;
+  return openPtySession(process.execPath, variant.args, { ...variant, latenciesMs: [], work: [], relayCpuMs: [], liveLines: 0 });
 }
 
-async function waitForPrompt(session, from, timeoutMs = 20_000) {
-  const deadline = nowMs() + timeoutMs;
-  while (!PROMPT.test(session.output.slice(from))) {
-    if (nowMs() > deadline) throw new Error(`${session.name}: no prompt after ${timeoutMs} ms; output: ${JSON.stringify(session.output.slice(from))}`);
-    await new Promise((resolve) => {
-      session.waiters.push(resolve);
-      setTimeout(resolve, 50);
-    });
-  }
-  return nowMs();
-}
+const waitForPrompt = (session, from, timeoutMs = 20_000) => waitPrompt(session, from, timeoutMs);
 
 /** CPU ms (user + system) of the REPL's perfcell-live children, grandchildren of nobody else. */
 function relayCpuMs(replPid) {

@@ -13,10 +13,11 @@
 // 4. the parser: push() and `perfcell parse` per format (scripts/bench-parser.mjs), and parse's
 //    start-up apart, so its own throughput shows.
 // Rounds alternate the variants, so slow drift of the load touches all alike; medians over rounds.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { endToReportMs } from './lib/end-to-report.mjs';
 import { machineLine, median, writeSection } from './lib/benchmarks-md.mjs';
 import { SPANS, traceCompare } from './lib/compare-trace.mjs';
 
@@ -149,38 +150,10 @@ const noPerfCellsS = cellRows[0].wallS;
 log('cells done');
 
 // --- 3. run: end to report ------------------------------------------------------------------------
-function endToReport() {
-  return new Promise((resolve) => {
-    const child = spawn('node', [cli, 'run', '-e', 'page-faults', '--', endStamp], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let endNs = null;
-    let done = false;
-    const check = () => {
-      if (done || endNs === null || !err.includes('page-faults')) return;
-      done = true;
-      resolve(Number(process.hrtime.bigint() - endNs) / 1e6);
-    };
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      if (endNs === null && out.includes('\n')) endNs = BigInt(out.split('\n')[0]);
-      check();
-    });
-    child.stderr.on('data', (chunk) => {
-      err += chunk;
-      check();
-    });
-    // A run whose report has no page-faults line (perf could not count under load) is left out.
-    child.on('close', () => {
-      if (!done) resolve(null);
-      done = true;
-    });
-  });
-}
 const latencies = [];
 let latencyMisses = 0;
 for (let run = 0; run < 10 * ROUNDS; run++) {
-  const latency = await endToReport();
+  const latency = await endToReportMs(cli, endStamp);
   if (latency === null) latencyMisses++;
   else latencies.push(latency);
 }

@@ -9,15 +9,13 @@
 // RSS: VmRSS of the REPL process itself at its first prompt (perf runs in its own process).
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import pty from 'node-pty';
+import { nowMs, openPtySession, waitForPrompt as waitPrompt } from './lib/pty-repl.mjs';
 import { machineLine, median, writeSection } from './lib/benchmarks-md.mjs';
 
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 60);
 const WARMUP = 5;
 const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 150);
-const PROMPT = /(?:^|\n|\x1b\[0J)(?:> |In \[\d+\]: )(?:\x1b\[\d+G)?$/;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 const MAIN = process.env.BENCH_PERFCELL_MAIN ?? 'dist/app/cli.js';
 const variants = [
@@ -27,31 +25,10 @@ const variants = [
 ];
 
 function open(variant) {
-  const child = pty.spawn(variant.file, variant.args, {
-    cols: 200,
-    rows: 50,
-    cwd: process.cwd(),
-    env: { ...process.env, NODE_REPL_HISTORY: '', PERFCELL_REPL_HISTORY: '', NO_COLOR: '1' },
-  });
-  const session = { ...variant, child, output: '', waiters: [], latenciesMs: [], reports: 0, missingCounters: 0 };
-  child.onData((data) => {
-    session.output += data;
-    for (const waiter of session.waiters.splice(0)) waiter();
-  });
-  return session;
+  return openPtySession(variant.file, variant.args, { ...variant, latenciesMs: [], reports: 0, missingCounters: 0 });
 }
 
-async function waitForPrompt(session, from, timeoutMs = 10_000) {
-  const deadline = nowMs() + timeoutMs;
-  while (!PROMPT.test(session.output.slice(from))) {
-    if (nowMs() > deadline) throw new Error(`${session.name}: no prompt after ${timeoutMs} ms; output: ${JSON.stringify(session.output.slice(from))}`);
-    await new Promise((resolve) => {
-      session.waiters.push(resolve);
-      setTimeout(resolve, 50);
-    });
-  }
-  return nowMs();
-}
+const waitForPrompt = (session, from, timeoutMs = 10_000) => waitPrompt(session, from, timeoutMs);
 
 function rssMiB(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -1,11 +1,12 @@
 // Benchmarks of `perfcell run` (issue: measure one command exactly). Run after `npm run build`:
 //   node scripts/bench-run.mjs
 // Writes the "perfcell run" section of BENCHMARKS.md.
-import { execFileSync, spawnSync, spawn } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProgram } from '../dist/src/session/run-program.js';
+import { endToReportMs } from './lib/end-to-report.mjs';
 import { machineLine, median, writeSection } from './lib/benchmarks-md.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -84,34 +85,7 @@ for (let run = 0; run < RUNS; run += 1) {
 // 6. From the command's end (its own last clock reading) to perfcell's report arriving on our pipe.
 const latencies = [];
 for (let run = 0; run < RUNS * 2; run += 1) {
-  latencies.push(
-    await new Promise((resolve) => {
-      // The program's stdout is its own (its end stamp); the report comes on stderr.
-      const child = spawn('node', [cli, 'run', '-e', 'page-faults', '--', endStamp], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let text = '';
-      let report = '';
-      let endNs = null;
-      let done = false;
-      const check = () => {
-        if (done || endNs === null || !report.includes('page-faults')) return;
-        done = true;
-        resolve(Number(process.hrtime.bigint() - endNs) / 1e6);
-      };
-      child.stdout.on('data', (chunk) => {
-        text += chunk;
-        if (endNs === null && text.includes('\n')) endNs = BigInt(text.split('\n')[0]);
-        check();
-      });
-      child.stderr.on('data', (chunk) => {
-        report += chunk;
-        check();
-      });
-      child.on('close', () => {
-        if (!done) resolve(Number.NaN);
-        done = true;
-      });
-    }),
-  );
+  latencies.push((await endToReportMs(cli, endStamp)) ?? Number.NaN);
 }
 
 const reported = latencies.filter((latency) => !Number.isNaN(latency));

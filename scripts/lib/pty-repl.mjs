@@ -1,0 +1,37 @@
+// A REPL driven through a pseudo-terminal (node-pty), for the benchmarks that time a REPL the way a
+// person meets it: bench-repl.mjs (latency per command) and bench-live.mjs (the live view's cost).
+import pty from 'node-pty';
+
+/** The REPL's prompt at the end of its output: node's `> ` or perfcell's `In [n]: `. */
+export const PROMPT = /(?:^|\n|\x1b\[0J)(?:> |In \[\d+\]: )(?:\x1b\[\d+G)?$/;
+
+export const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+
+/** Starts `file args` on a 200×50 terminal without history or colour; `fields` go onto the session. */
+export function openPtySession(file, args, fields = {}) {
+  const child = pty.spawn(file, args, {
+    cols: 200,
+    rows: 50,
+    cwd: process.cwd(),
+    env: { ...process.env, NODE_REPL_HISTORY: '', PERFCELL_REPL_HISTORY: '', NO_COLOR: '1' },
+  });
+  const session = { ...fields, child, output: '', waiters: [] };
+  child.onData((data) => {
+    session.output += data;
+    for (const waiter of session.waiters.splice(0)) waiter();
+  });
+  return session;
+}
+
+/** Waits until the output after `from` ends in a prompt; the time it did, on nowMs()'s clock. */
+export async function waitForPrompt(session, from, timeoutMs) {
+  const deadline = nowMs() + timeoutMs;
+  while (!PROMPT.test(session.output.slice(from))) {
+    if (nowMs() > deadline) throw new Error(`${session.name}: no prompt after ${timeoutMs} ms; output: ${JSON.stringify(session.output.slice(from))}`);
+    await new Promise((resolve) => {
+      session.waiters.push(resolve);
+      setTimeout(resolve, 50);
+    });
+  }
+  return nowMs();
+}
