@@ -1,11 +1,12 @@
 import { nobodyCanRun, warnNobodySkipped } from '../support/nobody.ts';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execa } from 'execa';
 import pty from 'node-pty';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandReport } from '../../src/session/report.ts';
 import type { IntervalRow } from '../../src/attach/interval-row.ts';
+import { pidsWhose } from '../support/proc-scan.ts';
 import { cliPath, fixture } from '../support/fixtures.ts';
 import { version } from '../../src/version.ts';
 import { runsWithPerf } from '../support/perf.ts';
@@ -30,17 +31,10 @@ function perfcell(args: readonly string[], options: { timeoutMs?: number } = {})
 
 /** perf processes counting a given pid: none may outlive the watch. */
 function perfWatching(pid: number): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (argv[0]?.endsWith('perf') && argv.includes('--pid') && argv[argv.indexOf('--pid') + 1] === String(pid)) found.push(Number(entry));
-    } catch {
-      // exited while we looked
-    }
-  }
-  return found;
+  return pidsWhose('cmdline', (text) => {
+    const argv = text.split('\0');
+    return argv[0]?.endsWith('perf') === true && argv.includes('--pid') && argv[argv.indexOf('--pid') + 1] === String(pid);
+  });
 }
 
 /** Resolves when a stdout line satisfies the test; lines are NDJSON records. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCgroupMounts } from '../../src/session/cgroup.ts';
 import { cliPath, fixture } from '../support/fixtures.ts';
+import { pidsWhose } from '../support/proc-scan.ts';
 
 /**
  * `perfcell run` spawns its exec gate first thing and moves it into the run's memory cgroup while
@@ -36,16 +37,7 @@ function cgroupsOf(pid: number): string[] {
 
 /** Processes still in a cgroup named for perfcell process `pid` (its gate, had it been left behind). */
 function processesInCgroupsOf(pid: number): number[] {
-  const left: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cgroup`, 'utf8').includes(`/perfcell-${pid}-`)) left.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return left;
+  return pidsWhose('cgroup', (text) => text.includes(`/perfcell-${pid}-`));
 }
 
 describe('perfcell run: the gate spawned before the options are read', () => {
