@@ -117,55 +117,36 @@ export interface GateForkedPerf {
 
 function gatePerfChild(forked: GateForkedPerf, perfPath: string): PerfChild {
   const { pid } = forked;
-  let closed = 0;
-  let listener: ((error: Error | null) => void) | null = null;
-  let error: Error | null = null;
-  let done = false;
-  const closeOne = (): void => {
-    closed += 1;
-    if (closed === 2 && !done) {
-      done = true;
-      listener?.(error);
-    }
-  };
-  // perf's exit is EOF on both of its output pipes (only perf holds their other ends)
-  const onceEnded = (stream: Readable): void => {
-    let counted = false;
-    const count = (): void => {
-      if (counted) return;
-      counted = true;
-      closeOne();
-    };
-    // perf may have come and gone before these listeners (a perf that could not start): a socket
-    // that read EOF with nothing buffered has ended and closed already, silently
-    if (stream.readableEnded || stream.destroyed) count();
-    stream.once('end', count);
-    stream.once('close', count);
-  };
-  onceEnded(forked.stderr);
-  onceEnded(forked.ack);
-  if (pid === null) {
-    // As Node's spawn would have failed: "spawn perf ENOENT" is what the error classifier knows.
-    const code = forked.execErrno === 2 ? 'ENOENT' : forked.execErrno === 13 ? 'EACCES' : `errno ${forked.execErrno ?? '?'}`;
-    error = Object.assign(new Error(`spawn ${perfPath} ${code}`), { code, path: perfPath, syscall: `spawn ${perfPath}` });
-  }
+  // perf's exit is EOF on both of its output pipes (only perf holds their other ends). A perf that
+  // came and went before these listeners (one that could not start) left a socket that read EOF
+  // with nothing buffered: it has ended and closed already, silently.
+  const ended = (stream: Readable): Promise<void> =>
+    new Promise((resolve) => {
+      if (stream.readableEnded || stream.destroyed) resolve();
+      stream.once('end', resolve);
+      stream.once('close', resolve);
+    });
+  let isGone = false;
+  const gone = Promise.all([ended(forked.stderr), ended(forked.ack)]).then(() => {
+    isGone = true;
+  });
+  // As Node's spawn would have failed: "spawn perf ENOENT" is what the error classifier knows.
+  const code = forked.execErrno === 2 ? 'ENOENT' : forked.execErrno === 13 ? 'EACCES' : `errno ${forked.execErrno ?? '?'}`;
+  const error = pid === null ? Object.assign(new Error(`spawn ${perfPath} ${code}`), { code, path: perfPath, syscall: `spawn ${perfPath}` }) : null;
   return {
     pid: pid ?? undefined,
     stderr: forked.stderr,
     control: forked.control,
     ack: forked.ack,
     kill(signal = 'SIGTERM') {
-      if (pid === null || done) return false;
+      if (pid === null || isGone) return false;
       try {
         return process.kill(pid, signal);
       } catch {
         return false;
       }
     },
-    onClose(next) {
-      listener = next;
-      if (done) next(error);
-    },
+    onClose: (listener) => void gone.then(() => listener(error)),
   };
 }
 

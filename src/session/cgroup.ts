@@ -77,8 +77,8 @@ export function ownCgroupPath(procCgroup: string, controller: string): string | 
 export interface CgroupFs {
   readonly read: (path: string) => string;
   readonly write: (path: string, data: string) => void;
-  /** The same write off the event loop (libuv's thread pool); `write` where absent. */
-  readonly writeAsync?: (path: string, data: string) => Promise<void>;
+  /** The same write off the event loop (libuv's thread pool). */
+  readonly writeAsync: (path: string, data: string) => Promise<void>;
   readonly mkdir: (path: string) => void;
   readonly rmdir: (path: string) => void;
   readonly exists: (path: string) => boolean;
@@ -194,9 +194,7 @@ function handle(fs: CgroupFs, method: CgroupMethod, parent: string, path: string
     path,
     async add(pid) {
       try {
-        const target = join(path, 'cgroup.procs');
-        if (fs.writeAsync === undefined) fs.write(target, String(pid));
-        else await fs.writeAsync(target, String(pid));
+        await fs.writeAsync(join(path, 'cgroup.procs'), String(pid));
         return true;
       } catch {
         return false;

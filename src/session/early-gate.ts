@@ -14,7 +14,7 @@ import { findExecHelper } from './exec-helper.ts';
  */
 export interface EarlyGate {
   readonly process: ChildProcess;
-  /** The gate's report lines (fd 4) after its "ready PID", paused: the run reads them (resume() first). */
+  /** The gate's report lines (fd 4) after its "ready PID". */
   readonly reports: Readable;
   /** The run's cgroup, with the held child in it once `moved` resolves true; null without one. */
   readonly cgroup: MemoryCgroup | null;
@@ -36,18 +36,23 @@ export function armEarlyGate(): void {
   gate.unref();
   for (const stream of gate.stdio.slice(3)) (stream as unknown as { unref?: () => void } | null)?.unref?.();
   const cgroup = createMemoryCgroup();
-  const reports = (gate.stdio[4] as Readable).pipe(split2());
-  // "ready PID": the gate has forked its perf launcher and the held child; the child (alone) moves.
+  // "ready PID", the gate's first line, is this module's: the gate has forked its perf launcher and
+  // the held child, and the child (alone) moves into the cgroup. The run reads the lines after it.
+  let readHeldPid: (pid: number | null) => void = () => undefined;
   const heldPid = new Promise<number | null>((resolve) => {
-    reports.once('data', (line: string) => {
-      // paused until a run takes the gate (it resumes); a run that took it first reads on (and skips this line)
-      if (waiting?.process === gate) reports.pause();
-      const ready = /^ready (\d+)$/.exec(line);
-      resolve(ready === null ? null : Number(ready[1]));
-    });
-    reports.once('end', () => resolve(null));
-    reports.once('error', () => resolve(null));
+    readHeldPid = resolve;
   });
+  let isFirst = true;
+  const reports = (gate.stdio[4] as Readable).pipe(
+    split2((line: string) => {
+      if (!isFirst) return line;
+      isFirst = false;
+      const ready = /^ready (\d+)$/.exec(line);
+      readHeldPid(ready === null ? null : Number(ready[1]));
+      return ready === null ? line : undefined;
+    }),
+  );
+  (gate.stdio[4] as Readable).once('close', () => readHeldPid(null));
   const moved = heldPid.then((pid) => (pid !== null && cgroup !== null ? cgroup.add(pid) : false));
   waiting = { process: gate, reports, cgroup, moved };
   process.once('exit', () => discardUntaken(gate.pid!));
@@ -73,20 +78,6 @@ export function takeEarlyGate(): EarlyGate | null {
   taken.process.ref();
   for (const stream of taken.process.stdio.slice(3)) (stream as unknown as { ref?: () => void } | null)?.ref?.();
   return taken;
-}
-
-/** What the gate needs to run `command`: its "cmd" request (see native/perfcell-exec.c). */
-export function gateCommandRequest(command: readonly string[], options: { readonly stdoutToStderr: boolean; readonly nodeGc: boolean; readonly environment: Readonly<Record<string, string>>; readonly perf?: readonly string[] }): Buffer {
-  const fields = [
-    ...(options.stdoutToStderr ? ['stdout=stderr'] : []),
-    ...(options.nodeGc ? ['gc'] : []),
-    ...Object.entries(options.environment).map(([name, value]) => `env=${name}=${value}`),
-    ...(options.perf ?? []).map((arg) => `perf=${arg}`),
-    '--',
-    ...command,
-  ];
-  const payload = Buffer.from(fields.map((field) => `${field}\0`).join(''), 'utf8');
-  return Buffer.concat([Buffer.from(`cmd ${payload.length}\n`), payload]);
 }
 
 /** Writes the request on the gate's request pipe (fd 3). */

@@ -1,20 +1,22 @@
 import { perfArguments } from '../perf/controller.ts';
 import { addedEnvironment, nodeGcEnvironment } from './node-gc.ts';
 import type { MeasureOptions, ResolvedPerfOptions } from './options.ts';
-import { gateCommandRequest } from './early-gate.ts';
 
-/** What the early gate is told for one run, and whether it starts perf itself. */
-export interface GateRequestPlan {
-  readonly request: Buffer;
-  /** The gate's launcher execs perf: where perf counts and no live relay needs its stderr first (a terminal's). */
-  readonly gateStartsPerf: boolean;
-}
-
-/** The early gate's "cmd" request for `command` under these options (native/perfcell-exec.c, "-" form). */
-export function planGateRequest(command: readonly string[], options: MeasureOptions, perfOptions: ResolvedPerfOptions, nodeGc: boolean): GateRequestPlan {
-  const gateStartsPerf = perfOptions.enabled && options.backend !== 'cachegrind' && perfOptions.live !== true;
+/**
+ * The early gate's "cmd" request for `command` under these options (native/perfcell-exec.c, "-"
+ * form: "cmd LEN\n" and NUL-ended fields); with `startsPerf`, the gate's launcher execs perf on the
+ * held child too ("{pid}" stands for the child's pid).
+ */
+export function gateRequest(command: readonly string[], options: MeasureOptions, perfOptions: ResolvedPerfOptions, nodeGc: boolean, startsPerf: boolean): Buffer {
   const environment = nodeGc ? addedEnvironment(nodeGcEnvironment()) : {};
-  const perfArgv = gateStartsPerf ? [perfOptions.perfPath ?? 'perf', ...perfArguments('{pid}', perfOptions)] : undefined;
-  const request = gateCommandRequest(command, { stdoutToStderr: options.programStdout === 'stderr', nodeGc, environment, ...(perfArgv === undefined ? {} : { perf: perfArgv }) });
-  return { request, gateStartsPerf };
+  const fields = [
+    ...(options.programStdout === 'stderr' ? ['stdout=stderr'] : []),
+    ...(nodeGc ? ['gc'] : []),
+    ...Object.entries(environment).map(([name, value]) => `env=${name}=${value}`),
+    ...(startsPerf ? [perfOptions.perfPath ?? 'perf', ...perfArguments('{pid}', perfOptions)].map((arg) => `perf=${arg}`) : []),
+    '--',
+    ...command,
+  ];
+  const payload = Buffer.from(fields.map((field) => `${field}\0`).join(''), 'utf8');
+  return Buffer.concat([Buffer.from(`cmd ${payload.length}\n`), payload]);
 }

@@ -18,7 +18,7 @@ import { holdInterruptions, InterruptedError, interruption, onInterruption, sett
 import { describeExecFailure } from './exec-failure.ts';
 import { startRunTrace } from './run-trace.ts';
 import { gatePerfStreams, parsePidLine, sendGateCommand, takeEarlyGate } from './early-gate.ts';
-import { planGateRequest } from './gate-request.ts';
+import { gateRequest } from './gate-request.ts';
 
 /** What the exec gate reports when the program has ended (see native/perfcell-exec.c). */
 interface ReaperResult {
@@ -89,7 +89,9 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
   // cgroup or on its way there: it takes the command now. Not for a quiet run (library use),
   // whose stdio the early gate does not have.
   const early = options.quiet === true ? null : takeEarlyGate();
-  const plan = early === null ? null : planGateRequest(command, options, perfOptions, nodeGc);
+  const wantsPerf = perfOptions.enabled && options.backend !== 'cachegrind';
+  // The early gate starts perf itself where no live relay needs perf's stderr first (a terminal's).
+  const gateStartsPerf = early !== null && wantsPerf && perfOptions.live !== true;
   // node:child_process, not execa: the report waits for this process's lines, never for its exit
   // (execa resolves only some ms after the gate has gone), and a run is cheaper to start.
   const reaper = early?.process ?? spawn(helper, ['3', '4', file, ...args], {
@@ -118,18 +120,11 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
   gate.on('error', () => undefined);
   const reports = early?.reports ?? (reaper.stdio[4] as Readable).pipe(split2());
   const lines: string[] = [];
-  let sawReady = false;
   let wake: (() => void) | undefined;
   reports.on('data', (line: string) => {
-    // the early gate's first line, "ready PID", is its own (early-gate.ts), also when it comes after this listener
-    if (early !== null && !sawReady && lines.length === 0 && /^ready \d+$/.test(line)) {
-      sawReady = true;
-      return;
-    }
     lines.push(line);
     wake?.();
   });
-  reports.resume(); // an early gate's lines were paused after its ready
   // Its report pipe's end, not its exit, says that no more lines come ('exit' can precede the last data).
   const reaperDone = new Promise<void>((resolve) => {
     reports.once('end', resolve);
@@ -159,11 +154,9 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
     closeGate(gate);
   };
   let pid: number;
-  const wantsPerf = perfOptions.enabled && options.backend !== 'cachegrind';
-  const gateStartsPerf = early !== null && plan !== null && plan.gateStartsPerf;
   try {
-    if (early !== null && plan !== null) {
-      sendGateCommand(early, plan.request);
+    if (early !== null) {
+      sendGateCommand(early, gateRequest(command, options, perfOptions, nodeGc, gateStartsPerf));
       if (!gateStartsPerf) for (const stream of Object.values(gatePerfStreams(early))) stream.destroy();
     }
     const pidLine = await nextLine();

@@ -45,6 +45,9 @@ function fakeFs(files: Record<string, string>, refuse: readonly string[] = []): 
     write: (path, data) => {
       files[path] = data;
     },
+    writeAsync: async (path, data) => {
+      files[path] = data;
+    },
     mkdir: (path) => {
       if (refuse.some((parent) => path.startsWith(`${parent}/`))) throw new Error('EACCES');
       files[`${path}/memory.peak`] = '0';
