@@ -13,7 +13,7 @@ import { resolvePerfOptions, type MeasureOptions } from './options.ts';
 import { isNodeProgram, listenForNodeGc, nodeGcEnvironment } from './node-gc.ts';
 import type { CommandReport, CountersReport } from './report.ts';
 import { monotonicNs } from './clock.ts';
-import { watchTreeMemory, type TreeMemory } from './tree-memory.ts';
+import { programMemory, watchTreeMemory, type TreeMemory } from './tree-memory.ts';
 import { holdInterruptions, InterruptedError, interruption, onInterruption, settleInterruption } from './interruption.ts';
 import { describeExecFailure } from './exec-failure.ts';
 import { startRunTrace } from './run-trace.ts';
@@ -277,7 +277,6 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
           // interval only if it is still enabled when the target goes.
           const window = await stopped;
           trace.mark('perf-final');
-          if (window.problem) warnings.push(window.problem.message);
           const built = buildPerfCounters(window, perfOptions.intervalMs);
           counters = built.counters;
           warnings.push(...built.notes);
@@ -293,17 +292,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
           durationS,
           exitCode: result.exited ? result.exitCode : null,
           signal: signalName(result.signal),
-          // A program starts from nothing and holds nothing after exit: its peak is what it cost. No
-          // reading just before its exit is exact, so there is no "used" or "final" for a program.
-          memory: {
-            rssBeforeBytes: 0,
-            rssAfterBytes: null,
-            usedBytes: null,
-            peakRssBytes: tree.peakRssBytes,
-            peakAboveFinalBytes: null,
-            peakMethod: tree.peakMethod,
-            largestProcessPeakBytes: tree.largestProcessPeakBytes,
-          },
+          memory: programMemory(tree),
           cpu: buildCpuReport(cpuBefore, cpuAfter, { userS: result.userS, systemS: result.systemS, wallS: durationS }),
           counters,
           warnings,

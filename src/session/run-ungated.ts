@@ -8,7 +8,7 @@ import { buildPerfCounters, noCounters } from './counters.ts';
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
 import type { CommandReport, CountersReport } from './report.ts';
 import { monotonicNs } from './clock.ts';
-import { watchTreeMemory } from './tree-memory.ts';
+import { programMemory, watchTreeMemory } from './tree-memory.ts';
 import { holdInterruptions, onInterruption } from './interruption.ts';
 
 /** Said once per process, in the first ungated report's warnings (which the commands print on stderr). */
@@ -96,7 +96,6 @@ export async function runUngated(command: readonly string[], options: MeasureOpt
     let counters: CountersReport = noCounters();
     if (perf !== null) {
       const window = await perf.stop({ startNs, endNs, awaitExit: false });
-      if (window.problem) warnings.push(window.problem.message);
       const built = buildPerfCounters(window, perfOptions.intervalMs);
       counters = built.counters;
       warnings.push(...built.notes);
@@ -115,15 +114,8 @@ export async function runUngated(command: readonly string[], options: MeasureOpt
       durationS,
       exitCode: exit.code,
       signal: exit.signal,
-      memory: {
-        rssBeforeBytes: 0,
-        rssAfterBytes: null,
-        usedBytes: null,
-        peakRssBytes: memory.peakRssBytes,
-        peakAboveFinalBytes: null,
-        peakMethod: memory.peakMethod,
-        largestProcessPeakBytes: memory.peakRssBytes,
-      },
+      // no wait4() here: the largest process's peak is not known apart from the tree's
+      memory: programMemory({ ...memory, largestProcessPeakBytes: memory.peakRssBytes }),
       cpu: buildCpuReport(cpuBefore, cpuAfter, {
         userS: cpuChildrenAfter.userS - cpuChildrenBefore.userS,
         systemS: cpuChildrenAfter.systemS - cpuChildrenBefore.systemS,

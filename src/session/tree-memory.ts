@@ -2,7 +2,7 @@ import { readTreeRssBytes } from '../proc/process-tree.ts';
 import { createMemoryCgroup, type MemoryCgroup } from './cgroup.ts';
 import { createDecimatingSeries } from './decimating-series.ts';
 import { monotonicNs } from './clock.ts';
-import type { PeakMethod, RssSample } from './report.ts';
+import type { MemoryReport, PeakMethod, RssSample } from './report.ts';
 
 /** With a cgroup the peak is the kernel's: the series for the chart is read this seldom, one small file a time. */
 const CGROUP_SERIES_MS = 100;
@@ -108,5 +108,21 @@ export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = c
       cgroup = null;
       if (current !== null) void ready.then(() => current.remove());
     },
+  };
+}
+
+/**
+ * A program's memory block: it starts from nothing and holds nothing after its exit, so its peak is
+ * what it cost. No reading just before its exit is exact, so there is no "used" or "final" figure.
+ */
+export function programMemory(tree: TreeMemoryResult): MemoryReport {
+  return {
+    rssBeforeBytes: 0,
+    rssAfterBytes: null,
+    usedBytes: null,
+    peakRssBytes: tree.peakRssBytes,
+    peakAboveFinalBytes: null,
+    peakMethod: tree.peakMethod,
+    largestProcessPeakBytes: tree.largestProcessPeakBytes,
   };
 }

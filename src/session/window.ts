@@ -149,7 +149,6 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
     let counters: CountersReport = noCounters();
     if (perf !== null && stopped !== undefined) {
       const window = await stopped;
-      if (window.problem) warnings.push(window.problem.message);
       const built = buildPerfCounters(window, perfOptions.intervalMs);
       counters = built.counters;
       warnings.push(...built.notes);
