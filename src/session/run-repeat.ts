@@ -1,3 +1,4 @@
+import { summarizeRuns as summarizeValues } from '../experiment/statistics.ts';
 import type { CommandReport } from './report.ts';
 
 /** One metric over the runs of `run -r N`: mean, sample standard deviation (0 for one run), range. */
@@ -39,10 +40,9 @@ export function summarizeRuns(reports: readonly CommandReport[]): Record<string,
   }
   const result: Record<string, RepeatStat> = {};
   for (const [name, { unit, values }] of byName) {
-    const n = values.length;
-    const mean = values.reduce((sum, value) => sum + value, 0) / n;
-    const variance = n < 2 ? 0 : values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (n - 1);
-    result[name] = { mean, stddev: Math.sqrt(variance), n, min: Math.min(...values), max: Math.max(...values), unit };
+    // the same n, mean, σ, min and max compare reports (a single run's σ is 0 here, as perf stat -r says)
+    const summary = summarizeValues(values);
+    result[name] = { mean: summary.mean!, stddev: summary.stdDev ?? 0, n: summary.n, min: summary.min!, max: summary.max!, unit };
   }
   return result;
 }
