@@ -132,35 +132,52 @@ static int read_exactly(int fd, char *buffer, size_t size) {
   return 1;
 }
 
-/* The late command ("-" mode): an argv laid out as the other form's (the command from index 3, after
-   the gate's own three words), or NULL when perfcell went away first. */
-static char **read_command(char **own, int gate, int *stdout_to_stderr, int *keep_gc_fd, char ***perf_argv, int forward) {
+/* One request: a line "PREFIXLEN\n" (read a byte at a time, so nothing after it is consumed), then
+   LEN bytes of NUL-ended fields, at most `max_length`. Its fields as a NULL-ended array, or NULL at
+   EOF or for a request that is not one. With forward >= 0 the request is also written there as it came. */
+static char **read_fields(int fd, const char *prefix, size_t max_length, int forward) {
   char header[32];
   size_t used = 0;
-  for (;;) { /* "cmd LEN\n", a byte at a time: nothing of the payload is read with it */
-    if (used == sizeof header - 1 || !read_exactly(gate, header + used, 1)) return NULL;
+  for (;;) {
+    if (used == sizeof header - 1 || !read_exactly(fd, header + used, 1)) return NULL;
     if (header[used++] == '\n') break;
   }
   header[used] = '\0';
-  if (strncmp(header, "cmd ", 4) != 0) return NULL;
-  size_t length = strtoul(header + 4, NULL, 10);
-  if (length == 0 || length > (1u << 24)) return NULL;
+  size_t prefix_length = strlen(prefix);
+  if (strncmp(header, prefix, prefix_length) != 0) return NULL;
+  size_t length = strtoul(header + prefix_length, NULL, 10);
+  if (length == 0 || length > max_length) return NULL;
   char *payload = malloc(length + 1);
-  if (payload == NULL || !read_exactly(gate, payload, length)) return NULL;
+  if (payload == NULL || !read_exactly(fd, payload, length)) return NULL;
   payload[length] = '\0';
-  /* the held child reads the same request (it was forked before the request came) */
   if (forward >= 0 && (write(forward, header, used) != (ssize_t)used || write(forward, payload, length) != (ssize_t)length)) return NULL;
-  size_t fields = 0;
-  for (size_t i = 0; i < length; i++) fields += payload[i] == '\0';
-  char **command = calloc(fields + 4, sizeof *command);
-  if (command == NULL) return NULL;
+  size_t count = 0;
+  for (size_t i = 0; i < length; i++) count += payload[i] == '\0';
+  char **fields = calloc(count + 1, sizeof *fields);
+  if (fields == NULL) return NULL;
+  size_t at = 0;
+  for (char *field = payload; field < payload + length; field += strlen(field) + 1) fields[at++] = field;
+  fields[at] = NULL;
+  return fields;
+}
+
+/* The late command ("-" mode): an argv laid out as the other form's (the command from index 3, after
+   the gate's own three words), or NULL when perfcell went away first. The held child reads the same
+   request, which the gate forwards to it (`forward`: it was forked before the request came). */
+static char **read_command(char **own, int gate, int *stdout_to_stderr, int *keep_gc_fd, char ***perf_argv, int forward) {
+  char **fields = read_fields(gate, "cmd ", 1u << 24, forward);
+  if (fields == NULL) return NULL;
+  size_t total = 0;
+  while (fields[total] != NULL) total++;
+  char **command = calloc(total + 4, sizeof *command);
+  char **perf = calloc(total + 1, sizeof *perf);
+  if (command == NULL || perf == NULL) return NULL;
   size_t count = 3;
   memcpy(command, own, 3 * sizeof *command);
-  char **perf = calloc(fields + 1, sizeof *perf);
-  if (perf == NULL) return NULL;
   size_t perf_count = 0;
   int in_command = 0;
-  for (char *field = payload; field < payload + length; field += strlen(field) + 1) {
+  for (char **at = fields; *at != NULL; at++) {
+    char *field = *at;
     if (in_command) command[count++] = field;
     else if (strcmp(field, "--") == 0) in_command = 1;
     else if (strcmp(field, "stdout=stderr") == 0) *stdout_to_stderr = 1;
@@ -185,24 +202,8 @@ static void launcher_main(int requests, int failed) {
   static const int reset[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD, SIGUSR1};
   for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++) signal(reset[i], SIG_DFL);
   prctl(PR_SET_PDEATHSIG, SIGKILL); /* the gate gone before perf was wanted: nothing to launch */
-  char header[24];
-  size_t used = 0;
-  for (;;) {
-    if (used == sizeof header - 1 || !read_exactly(requests, header + used, 1)) _exit(0);
-    if (header[used++] == '\n') break;
-  }
-  header[used] = '\0';
-  size_t length = strtoul(header, NULL, 10);
-  char *payload = length == 0 || length > (1u << 20) ? NULL : malloc(length + 1);
-  if (payload == NULL || !read_exactly(requests, payload, length)) _exit(0);
-  payload[length] = '\0';
-  size_t fields = 0;
-  for (size_t i = 0; i < length; i++) fields += payload[i] == '\0';
-  char **perf_argv = calloc(fields + 1, sizeof *perf_argv);
+  char **perf_argv = read_fields(requests, "", 1u << 20, -1);
   if (perf_argv == NULL) _exit(0);
-  size_t count = 0;
-  for (char *field = payload; field < payload + length; field += strlen(field) + 1) perf_argv[count++] = field;
-  perf_argv[count] = NULL;
   prctl(PR_SET_PDEATHSIG, 0); /* perf now: the gate ends it with SIGKILL where perfcell dies */
   setsid();
   int null = open("/dev/null", O_RDWR);
