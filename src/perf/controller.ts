@@ -9,6 +9,7 @@ import { monotonicNs } from '../session/clock.ts';
 import { isInPoll, untilPolling } from './poll-state.ts';
 import { perfProblem, trackPerf } from './perf-process.ts';
 import { LIVE_VISIBLE_AFTER_S, startLiveRelay } from '../live/relay.ts';
+import { createPerfOutputFile } from './output-file.ts';
 
 
 /**
@@ -153,15 +154,22 @@ function gatePerfChild(forked: GateForkedPerf, perfPath: string): PerfChild {
 function spawnedPerfChild(pid: number, options: PerfOptions, relay: ReturnType<typeof startLiveRelay>): PerfChild {
   // node:child_process, not execa: this module runs inside the measured REPL process, where
   // loading execa alone adds about 12 MiB of RSS to every report's "current RAM usage".
+  // Without the live relay, perf writes to a file (output-file.ts: a pipe would block perf while a
+  // synchronous command keeps this process from reading it).
+  const file = relay === null ? createPerfOutputFile() : null;
   const subprocess = spawn(options.perfPath ?? 'perf', perfArguments(pid, options), {
     env: { ...process.env, LC_ALL: 'C' },
-    stdio: ['ignore', 'ignore', relay?.sink ?? 'pipe', 'pipe', 'pipe'],
+    stdio: ['ignore', 'ignore', relay?.sink ?? file?.fd ?? 'pipe', 'pipe', 'pipe'],
     detached: true,
   });
   relay?.detachSink();
+  if (file !== null) {
+    subprocess.once('close', () => file.finish());
+    subprocess.once('error', () => file.finish());
+  }
   return {
     pid: subprocess.pid,
-    stderr: (relay?.output ?? subprocess.stderr) as Readable,
+    stderr: (relay?.output ?? file?.stream ?? subprocess.stderr) as Readable,
     // Extra stdio pipes are socket pairs, writable from our side although typed as Readable.
     control: subprocess.stdio[3] as unknown as Writable,
     ack: subprocess.stdio[4] as Readable,
