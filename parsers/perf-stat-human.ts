@@ -162,6 +162,11 @@ export class HumanLineParser {
   /** The last line ended with `-r` noise, which perf prints after the last metric. */
   readonly tail = { noise: false };
   private readonly events = new EventNames();
+  /**
+   * Rows read so far whose outcome the stream's history may decide: not laid out like perf's, so
+   * an event name the stream showed before is taken and an unknown one must look like an event.
+   */
+  historyRows = 0;
 
   parse(line: string): LineKind {
     this.record = undefined;
@@ -302,6 +307,7 @@ export class HumanLineParser {
       return 'unreadable';
     }
     if (unit !== '' && !isEventStart(unit.charCodeAt(0)) && unit !== '%') return 'unreadable';
+    if (!perfShaped && nameUnit === undefined) this.historyRows++;
     let event = this.events.find(text, wordStarts[eventWord] ?? 0, wordEnds[eventWord] ?? 0);
     if (event === undefined) {
       const name = word(text, eventWord);

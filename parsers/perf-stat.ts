@@ -55,6 +55,82 @@ export function detectPerfStatSeparator(text: string): string | undefined {
   return detect(text).separator;
 }
 
+/**
+ * What a parser has learnt from its stream that the lines after a resume point depend on, once
+ * its format is known. A parser resumed from it reads the lines from a resume point on as the
+ * original would (unless `historyDependentLines` says otherwise), so a long stream can be read in
+ * pieces, each by a parser of its own. Undefined before the format is known.
+ */
+export interface PerfStatResumeState {
+  readonly format: PerfFormat;
+  /** csv: the separator */
+  readonly separator: string | undefined;
+  /** human: the decimal point the stream has shown (`1.234` reads by it) */
+  readonly decimal: ',' | '.' | undefined;
+}
+
+export function perfStatResumeState(parser: PerfStatParser): PerfStatResumeState | undefined {
+  return parser instanceof StreamingPerfStatParser ? parser.resumeState() : undefined;
+}
+
+/** A parser in `state`, holding no row: what a parser in that state is at a resume point. */
+export function resumePerfStatParser(state: PerfStatResumeState): PerfStatParser {
+  const parser = new StreamingPerfStatParser({ format: state.format, ...(state.separator === undefined ? {} : { separator: state.separator }) });
+  parser.learnDecimal(state.decimal);
+  return parser;
+}
+
+/**
+ * Lines whose reading the parser's history decided (human rows not laid out like perf's: an
+ * event name the stream showed before is taken, an unknown one must look like an event). A
+ * resumed parser has another history, so where this is not 0 it may have read them otherwise.
+ */
+export function historyDependentLines(parser: PerfStatParser): number {
+  return parser instanceof StreamingPerfStatParser ? parser.historyRows : 0;
+}
+
+/**
+ * Whether `line` is a resume point for a stream in `format`: a line at which a parser in that
+ * format holds nothing from the lines before it. Every line of CSV and JSON (one row or object a
+ * line); in human, a counter row (it emits a row held for its continuation line before its own).
+ * Its `historyDependentLines` counts the lines it could not judge without the stream's history.
+ */
+export interface ResumePoints {
+  test(line: string): boolean;
+  readonly historyDependentLines: number;
+}
+
+/**
+ * `history`: judge with that parser's own reader, which has the stream's history, so no line is
+ * in doubt (it learns from the resume point it finds, as it will again when given that line).
+ */
+export function createResumePoints(format: PerfFormat, history?: PerfStatParser): ResumePoints {
+  if (format !== 'human') return { test: () => true, historyDependentLines: 0 };
+  if (history instanceof StreamingPerfStatParser) {
+    const reader = history.humanReader;
+    return {
+      test: (line) => isHumanRow(reader, line),
+      historyDependentLines: 0,
+    };
+  }
+  const human = new HumanLineParser();
+  return {
+    test: (line) => isHumanRow(human, line),
+    get historyDependentLines() {
+      return human.historyRows;
+    },
+  };
+}
+
+function isHumanRow(human: HumanLineParser, line: string): boolean {
+  try {
+    return human.parse(line) === 'record';
+  } catch {
+    // the parser skips a line it chokes on, holding what it held
+    return false;
+  }
+}
+
 function detect(text: string): PerfStatParser {
   const parser = createPerfStatParser();
   let from = 0;
@@ -96,6 +172,23 @@ class StreamingPerfStatParser implements PerfStatParser {
 
   get separator(): string | undefined {
     return this.locked === 'csv' ? this.csvSeparator : undefined;
+  }
+
+  get humanReader(): HumanLineParser {
+    return this.human;
+  }
+
+  get historyRows(): number {
+    return this.human.historyRows;
+  }
+
+  resumeState(): PerfStatResumeState | undefined {
+    if (this.locked === undefined) return undefined;
+    return { format: this.locked, separator: this.separator, decimal: this.human.locale.decimal };
+  }
+
+  learnDecimal(decimal: ',' | '.' | undefined): void {
+    this.human.locale.decimal = decimal;
   }
 
   push(line: string): PerfRecord[] {

@@ -1,4 +1,5 @@
 import type { PerfRecord } from '../../parsers/perf-stat.ts';
+import { copyBytes, type ByteBuffer } from './byte-buffer.ts';
 
 /*
  * `perfcell parse` prints millions of records as NDJSON: JSON.stringify's text, byte for byte, at a
@@ -147,5 +148,172 @@ export class RecordJson {
   private checked(json: string): string {
     if (this.isAscii && !ASCII.test(json)) this.isAscii = false;
     return json;
+  }
+}
+
+const DIGIT_0 = 48;
+/** Integers below this are written from their digits (exact: every one is a double). */
+const SAFE_BELOW = 2 ** 53;
+
+/** `n`'s decimal digits at `at` (0 ≤ n < 2^53, an integer); returns the end. */
+function writeDigits(bytes: Uint8Array, at: number, n: number): number {
+  if (n < 2147483648) return writeSmallDigits(bytes, at, n);
+  let length = 1;
+  while (length < 16 && n >= POWERS_OF_TEN_16[length]!) length++;
+  const end = at + length;
+  let rest = n;
+  for (let position = end - 1; position > at; position--) {
+    const quotient = Math.floor(rest / 10);
+    bytes[position] = DIGIT_0 + (rest - quotient * 10);
+    rest = quotient;
+  }
+  bytes[at] = DIGIT_0 + rest;
+  return end;
+}
+
+/** writeDigits for n < 2^31, in integer arithmetic. */
+function writeSmallDigits(bytes: Uint8Array, at: number, n: number): number {
+  let length = 1;
+  while (length < 10 && n >= POWERS_OF_TEN_16[length]!) length++;
+  const end = at + length;
+  let rest = n | 0;
+  for (let position = end - 1; position > at; position--) {
+    const quotient = (rest / 10) | 0;
+    bytes[position] = DIGIT_0 + rest - quotient * 10;
+    rest = quotient;
+  }
+  bytes[at] = DIGIT_0 + rest;
+  return end;
+}
+
+const POWERS_OF_TEN_16 = Array.from({ length: 17 }, (_, power) => 10 ** power);
+
+/** `n` as exactly `width` digits, zeros first; returns the end. */
+function writeFixedDigits(bytes: Uint8Array, at: number, n: number, width: number): number {
+  let rest = n;
+  for (let position = at + width - 1; position >= at; position--) {
+    const quotient = Math.floor(rest / 10);
+    bytes[position] = DIGIT_0 + (rest - quotient * 10);
+    rest = quotient;
+  }
+  return at + width;
+}
+
+/** The most bytes writeJsonNumber writes (`-1.2345678901234567e-308`). */
+export const MAX_NUMBER_BYTES = 32;
+
+/**
+ * `jsonNumber(value)` written as bytes at `at` (room for MAX_NUMBER_BYTES); returns the end. An
+ * integer below 2^53 and a perf-shaped fraction are written from their digits, anything else from
+ * jsonNumber's text.
+ */
+export function writeJsonNumber(bytes: Uint8Array, at: number, value: number | null): number {
+  if (value !== null) {
+    if (Number.isInteger(value)) {
+      if (value >= 0 && value < SAFE_BELOW) return writeDigits(bytes, at, value);
+      if (value < 0 && value > -SAFE_BELOW) {
+        bytes[at] = 45;
+        return writeDigits(bytes, at + 1, -value);
+      }
+    } else if (value >= 1e-6 && value < EXACT_BELOW) {
+      // as jsonNumber: the first k for which c / 10^k gives the value back
+      for (let decimals = 1; decimals <= 9; decimals++) {
+        const power = POWERS_OF_TEN[decimals]!;
+        const scaled = Math.round(value * power);
+        if (scaled >= EXACT_BELOW) break;
+        if (scaled / power === value) {
+          const fraction = scaled % power;
+          if (fraction % 10 === 0) break;
+          const end = writeDigits(bytes, at, (scaled - fraction) / power);
+          bytes[end] = 46;
+          return writeFixedDigits(bytes, end + 1, fraction, decimals);
+        }
+      }
+    }
+  }
+  const text = jsonNumber(value);
+  for (let index = 0; index < text.length; index++) bytes[at + index] = text.charCodeAt(index);
+  return at + text.length;
+}
+
+/** An event's part of its records' bytes. */
+interface EventBytes {
+  /** `,"event":"NAME","value":` */
+  readonly head: Uint8Array;
+  unit: string;
+  status: string;
+  /** `,"unit":…,"status":…,"runningPct":` of that unit and status */
+  tail: Uint8Array;
+}
+
+/** A Buffer like every piece, so that copying them sees one kind of array. */
+const NO_BYTES: Uint8Array = Buffer.alloc(0);
+
+/**
+ * RecordJson written as bytes into a ByteBuffer: no string per line, numbers written from their
+ * digits. A record with aggregation columns or a cgroup goes through RecordJson.
+ * @example
+ * new RecordJsonBytes('}\n').write({ time: 0.1, event: 'page-faults', value: 12, unit: '', status: 'counted', runningPct: 100 }, out)
+ * // out gets '{"time":0.1,"event":"page-faults","value":12,"unit":"","status":"counted","runningPct":100}\n'
+ */
+export class RecordJsonBytes {
+  private readonly text: RecordJson;
+  private readonly end: Uint8Array;
+  private readonly events = new Map<string, EventBytes>();
+  private time: number | null | undefined = undefined;
+  /** `{"time":…` */
+  private timeHead: Uint8Array = NO_BYTES;
+
+  /** @param end what follows each record: `}\n` for NDJSON, `}` inside a document */
+  constructor(end: string) {
+    this.text = new RecordJson(end);
+    this.end = Buffer.from(end, 'latin1');
+  }
+
+  /** Writes `prefix` (ASCII), then the record's JSON. */
+  write(record: PerfRecord, out: ByteBuffer, prefix: Uint8Array = NO_BYTES): void {
+    if (
+      record.cpu !== undefined || record.core !== undefined || record.socket !== undefined || record.die !== undefined ||
+      record.node !== undefined || record.thread !== undefined || record.cgroup !== undefined
+    ) {
+      out.reserve(prefix.length);
+      out.length = copyBytes(out.bytes, out.length, prefix);
+      out.writeText(this.text.line(record), false);
+      return;
+    }
+    if (record.time !== this.time) {
+      this.time = record.time;
+      this.timeHead = Buffer.from(`{"time":${jsonNumber(record.time)}`, 'latin1');
+    }
+    const event = this.event(record.event);
+    if (event.unit !== record.unit || event.status !== record.status) {
+      event.unit = record.unit;
+      event.status = record.status;
+      event.tail = Buffer.from(`,"unit":${jsonString(record.unit)},"status":"${record.status}","runningPct":`, 'utf8');
+    }
+    const timeHead = this.timeHead;
+    const end = this.end;
+    out.reserve(prefix.length + timeHead.length + event.head.length + event.tail.length + end.length + 2 * MAX_NUMBER_BYTES);
+    const bytes = out.bytes;
+    let at = out.length;
+    if (prefix.length > 0) at = copyBytes(bytes, at, prefix);
+    // set(): a native copy, some 17 ns a piece, where a loop takes ~1.6 ns a byte
+    bytes.set(timeHead, at);
+    at += timeHead.length;
+    bytes.set(event.head, at);
+    at = writeJsonNumber(bytes, at + event.head.length, record.value);
+    bytes.set(event.tail, at);
+    at = writeJsonNumber(bytes, at + event.tail.length, record.runningPct);
+    out.length = copyBytes(bytes, at, end);
+  }
+
+  private event(name: string): EventBytes {
+    let event = this.events.get(name);
+    if (event === undefined) {
+      // status '' matches no record: the first one writes the tail
+      event = { head: Buffer.from(`,"event":${jsonString(name)},"value":`, 'utf8'), unit: '', status: '', tail: NO_BYTES };
+      if (this.events.size < MAX_CACHED) this.events.set(name, event);
+    }
+    return event;
   }
 }

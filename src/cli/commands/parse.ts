@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
 import { createBoundedLineSplitter, DEFAULT_MAX_LINE_BYTES, SNIFF_BYTES, type BoundedLineSplitter } from '../../../parsers/bounded-lines.ts';
@@ -6,7 +6,10 @@ import { createAggregator, type EventAggregate } from '../../../parsers/aggregat
 import { createPerfStatParser, type PerfFormat, type PerfRecord } from '../../../parsers/perf-stat.ts';
 import { UsageError } from '../../errors.ts';
 import { jsonHeaderFields, ndjsonHeaderLine } from '../../json-document.ts';
-import { RecordJson } from '../../render/perf-record-json.ts';
+import { parseInSegments, SEGMENT_BYTES, type SegmentOutput, type SegmentTally } from '../parse-parallel.ts';
+import { ByteBuffer } from '../../render/byte-buffer.ts';
+import { csvField, RecordPrinter, type OutputMode } from '../parse-record-printer.ts';
+import { finishFirstPiece } from '../parse-segments.ts';
 
 export interface ParseOptions {
   readonly format: PerfFormat | 'auto';
@@ -27,32 +30,87 @@ export interface ParseIo {
   readonly stderr: Writable;
   /** Opens `path` (throwing ENOENT and the like here); reading errors come from the iteration. */
   readonly openFile: (path: string) => Promise<ParseInput>;
+  /** Read a large file's records in segments (parse-parallel.ts); absent: in sequence. */
+  readonly segments?: SegmentPolicy | undefined;
+}
+
+/** When and how a file is read in segments: printing records only, from a regular file (openFileChunks). */
+export interface SegmentPolicy {
+  /** Only when this many bytes are left after the first piece (the stream's start, read in sequence). */
+  readonly minBytes: number;
+  readonly segmentBytes: number;
+  /** The worker thread's file; none: this thread reads the segments (tests). */
+  readonly workerUrl: URL | undefined;
+  /** Told how a file was read in segments, when it was (tests check that it was). */
+  readonly onSegmented?: (report: SegmentTally & { readonly from: number }) => void;
 }
 
 const READ_CHUNK_BYTES = 1 << 17;
+
+/**
+ * A worker thread costs ~20 ms to start and some 4 MiB of records to earn that back, so only a
+ * file with more than this left after its first piece is read on two threads.
+ */
+const SEGMENTED_MIN_BYTES = 8 << 20;
+
+let defaultSegments: SegmentPolicy | undefined;
+
+/** The parse lane (lanes/parse.ts) reads large files on two threads, the second running `workerUrl`. */
+export function readLargeFilesOnTwoThreads(workerUrl: URL): void {
+  defaultSegments = { minBytes: SEGMENTED_MIN_BYTES, segmentBytes: SEGMENT_BYTES, workerUrl };
+}
 
 const defaultIo: ParseIo = {
   stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
-  openFile: async (path) => readFileChunks(openSync(path, 'r')),
+  openFile: openFileChunks,
+  get segments() {
+    return defaultSegments;
+  },
 };
+
+export async function openFileChunks(path: string): Promise<ParseInput> {
+  return new FileChunks(openSync(path, 'r'));
+}
 
 /**
  * A file's bytes in 128 KiB pieces, read synchronously into one buffer: a stream's reads would
  * leave the CPU idle between pieces (the next read starts only once a piece is handled) and
  * allocate a buffer per piece. The caller handles each piece before asking for the next.
  */
-async function* readFileChunks(fd: number): AsyncGenerator<Buffer> {
-  try {
-    const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-    for (;;) {
-      const length = readSync(fd, buffer, 0, buffer.length, null);
-      if (length === 0) return;
-      yield buffer.subarray(0, length);
+class FileChunks implements AsyncIterable<Buffer> {
+  /** Bytes read so far. */
+  position = 0;
+  /** The last byte read was a newline (or none was read). */
+  endsLine = true;
+  /** A regular file's size when opened; 0 for anything else (a FIFO, a device), which is read in sequence. */
+  readonly size: number;
+
+  constructor(readonly fd: number) {
+    let size = 0;
+    try {
+      const stats = fstatSync(fd);
+      if (stats.isFile()) size = stats.size;
+    } catch {
+      // reading will say what is wrong
     }
-  } finally {
-    closeSync(fd);
+    this.size = size;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+    try {
+      const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+      for (;;) {
+        const length = readSync(this.fd, buffer, 0, buffer.length, null);
+        if (length === 0) return;
+        this.position += length;
+        this.endsLine = buffer[length - 1] === 0x0a;
+        yield buffer.subarray(0, length);
+      }
+    } finally {
+      closeSync(this.fd);
+    }
   }
 }
 
@@ -85,7 +143,7 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
   });
   const output = new BufferedOutput(io.stdout);
   const mode: OutputMode = options.json === true ? 'json' : options.csv === true ? 'csv' : 'ndjson';
-  const printer = options.summary === true ? new SummaryPrinter(output, mode) : new RecordPrinter(output, mode);
+  const printer = options.summary === true ? new SummaryPrinter(output, mode) : new RecordPrinter(output.out, mode);
 
   let recordCount = 0;
   // Lines are cut from the bytes by a bounded splitter (linear time; a line over 64 KiB is dropped
@@ -98,6 +156,11 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
     recordCount += records.length;
   };
   const name = file === '-' ? 'stdin' : file;
+  const segments = io.segments;
+  const fileInput = segments !== undefined && source instanceof FileChunks && printer instanceof RecordPrinter ? source : undefined;
+  /** What the segments after the first piece held, when the file was read in segments. */
+  let segmented: SegmentTally | undefined;
+  let firstSkipped = 0;
   let writeError: unknown;
   // the reader went away (`| head`): stop reading, quietly
   const onWriteError = (error: NodeJS.ErrnoException): void => {
@@ -113,30 +176,65 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
       // backpressure: the next piece is read once stdout has taken this one's output
       await output.drained();
       if (output.isClosed) break;
+      // a large file, its start read (format known, records printed, judged text): the rest in segments
+      if (
+        fileInput !== undefined && segments !== undefined && recordCount > 0 && parser.format !== undefined &&
+        splitter.sniffedBytes >= SNIFF_BYTES && writeError === undefined && fileInput.size - fileInput.position >= segments.minBytes
+      ) {
+        const first = finishFirstPiece(fileInput.fd, fileInput.position, fileInput.endsLine, splitter, parser, takeLine);
+        for (const record of parser.end()) {
+          printer.record(record);
+          recordCount++;
+        }
+        firstSkipped = parser.skippedLines;
+        segmented = { records: 0, skippedLines: 0, longLines: 0, segments: 0, inSequenceFrom: undefined };
+        if (first.next !== -1) {
+          segmented = await parseInSegments({
+            fd: fileInput.fd,
+            from: first.next,
+            size: fileInput.size,
+            state: first.state,
+            mode,
+            segmentBytes: segments.segmentBytes,
+            workerUrl: segments.workerUrl,
+            parser,
+            onRecord: (record) => printer.record(record),
+            output,
+          });
+        }
+        segments.onSegmented?.({ ...segmented, from: first.next });
+        recordCount += segmented.records;
+        break;
+      }
     }
-    if (!output.isClosed) for (const line of splitter.end()) takeLine(line);
+    if (!output.isClosed && segmented === undefined) for (const line of splitter.end()) takeLine(line);
     if (writeError !== undefined) throw writeError;
   } catch (error: unknown) {
     if (error instanceof NotTextError) throw error;
     throw new UsageError(`cannot read ${file === '-' ? 'stdin' : file}: ${describeError(error)} (pass a saved perf stat output or - for stdin)`, { cause: error });
   }
-  for (const record of parser.end()) {
-    printer.record(record);
-    recordCount++;
+  if (segmented === undefined) {
+    for (const record of parser.end()) {
+      printer.record(record);
+      recordCount++;
+    }
   }
-  printer.finish(parser.skippedLines, parser.format);
+  // read in segments, the main parser may have read some lines twice (parse-parallel.ts): count each once
+  const skippedLines = segmented === undefined ? parser.skippedLines : firstSkipped + segmented.skippedLines;
+  const longLines = splitter.longLines + (segmented?.longLines ?? 0);
+  printer.finish(skippedLines, parser.format);
   await output.flush();
   if (writeError !== undefined) throw writeError;
 
-  if (splitter.longLines > 0) {
-    const lineWord = splitter.longLines === 1 ? 'line' : 'lines';
-    io.stderr.write(`warning: skipped ${splitter.longLines} ${lineWord} of ${name} longer than 64 KiB (no perf stat line is that long; is it the right file?)\n`);
+  if (longLines > 0) {
+    const lineWord = longLines === 1 ? 'line' : 'lines';
+    io.stderr.write(`warning: skipped ${longLines} ${lineWord} of ${name} longer than 64 KiB (no perf stat line is that long; is it the right file?)\n`);
   }
   if (isBinary(splitter, true)) throw new NotTextError(name);
-  if (parser.skippedLines > 0) {
-    const lineWord = parser.skippedLines === 1 ? 'line' : 'lines';
+  if (skippedLines > 0) {
+    const lineWord = skippedLines === 1 ? 'line' : 'lines';
     io.stderr.write(
-      `warning: skipped ${parser.skippedLines} ${lineWord} of ${name} that looked like perf stat data but could not be read (check --format and --sep)\n`,
+      `warning: skipped ${skippedLines} ${lineWord} of ${name} that looked like perf stat data but could not be read (check --format and --sep)\n`,
     );
   }
   if (recordCount === 0) {
@@ -182,16 +280,12 @@ function describeError(error: unknown): string {
   }
 }
 
-type OutputMode = 'json' | 'ndjson' | 'csv';
-
-/** Output is written in pieces of this many characters: few writes, and little of it kept alive between them. */
-const SPILL_CHARS = 65_536;
-
-/** Collects output and writes it in large pieces; the input waits while stdout pushes back. */
-class BufferedOutput {
-  private buffer = '';
-  /** Everything in `buffer` is ASCII, so it can be written as latin1 (a copy) rather than encoded as UTF-8. */
-  private isAscii = true;
+/**
+ * Collects output as bytes (ByteBuffer: records are written into it directly) and writes it in
+ * 64 KiB pieces; the input waits while stdout pushes back.
+ */
+class BufferedOutput implements SegmentOutput {
+  readonly out = new ByteBuffer((piece) => this.emit(piece));
   private closed = false;
   /** The stream asked to wait (write returned false) and has not drained yet. */
   private isFull = false;
@@ -205,15 +299,20 @@ class BufferedOutput {
   /** `ascii`: the caller knows `text` is ASCII. */
   write(text: string, ascii = false): void {
     if (this.closed) return;
-    this.buffer += text;
-    if (!ascii) this.isAscii = false;
-    if (this.buffer.length >= SPILL_CHARS) this.spill();
+    this.out.writeText(text, ascii);
+  }
+
+  /** Bytes printed elsewhere (a segment's records), after what was written so far. */
+  writeBytes(pieces: readonly Uint8Array[]): void {
+    if (this.closed) return;
+    this.out.spill();
+    for (const piece of pieces) this.emit(piece);
   }
 
   /** The stream is gone: drop everything from now on. */
   close(): void {
     this.closed = true;
-    this.buffer = '';
+    this.out.clear();
   }
 
   /** Resolves once the stream has taken what was written (at once unless it pushed back), or is gone. */
@@ -234,56 +333,17 @@ class BufferedOutput {
   }
 
   async flush(): Promise<void> {
-    if (this.buffer !== '' && !this.closed) this.spill();
+    if (!this.closed) this.out.spill();
     await this.drained();
   }
 
-  private spill(): void {
-    const text = this.buffer;
-    const ascii = this.isAscii;
-    this.buffer = '';
-    this.isAscii = true;
-    if (!this.stream.write(ascii ? Buffer.from(text, 'latin1') : text)) this.isFull = true;
+  private emit(piece: Uint8Array): void {
+    if (this.closed || piece.length === 0) return;
+    if (!this.stream.write(piece)) this.isFull = true;
   }
 }
 
-const RECORD_COLUMNS = ['time', 'event', 'value', 'unit', 'status', 'runningPct', 'cpu', 'core', 'socket', 'die', 'node', 'thread', 'cgroup'] as const;
 const SUMMARY_COLUMNS = ['event', 'unit', 'status', 'total', 'countedSeconds', 'perSecond', 'min', 'max', 'lowestRunningPct', 'samples'] as const;
-
-/** Prints records as they come: NDJSON lines, CSV rows, or the `records` array of one document. */
-class RecordPrinter {
-  private count = 0;
-
-  constructor(
-    private readonly output: BufferedOutput,
-    private readonly mode: OutputMode,
-  ) {
-    this.json = new RecordJson(mode === 'ndjson' ? '}\n' : '}');
-    if (mode === 'json') output.write(`{${jsonHeaderFields('perfcell-parse-records')}"records":[`);
-    if (mode === 'csv') output.write(RECORD_COLUMNS.join(',') + '\n');
-  }
-
-  private readonly json: RecordJson;
-
-  record(record: PerfRecord): void {
-    if (this.mode === 'ndjson') {
-      // The stream's header line comes with its first record (json-document.ts, NDJSON_FORMATS).
-      if (this.count === 0) this.output.write(ndjsonHeaderLine('perfcell-parse-records-ndjson'));
-      this.output.write(this.json.line(record), this.json.isAscii);
-    } else if (this.mode === 'json') {
-      this.output.write((this.count === 0 ? '\n' : ',\n') + this.json.line(record), this.json.isAscii);
-    } else {
-      this.output.write(RECORD_COLUMNS.map((column) => csvField(record[column])).join(',') + '\n');
-    }
-    this.count++;
-  }
-
-  finish(skippedLines: number, format: PerfFormat | undefined): void {
-    if (this.mode === 'json') {
-      this.output.write(`${this.count === 0 ? '' : '\n'}],"skippedLines":${skippedLines},"perfFormat":${JSON.stringify(format ?? null)}}\n`);
-    }
-  }
-}
 
 /** Aggregates every record, and prints one line (or object) per event at the end. */
 class SummaryPrinter {
@@ -315,11 +375,4 @@ class SummaryPrinter {
 
 function summaryCell(event: EventAggregate, column: (typeof SUMMARY_COLUMNS)[number]): string | number | null {
   return column === 'samples' ? event.samples.length : event[column];
-}
-
-/** A CSV field: empty for null/undefined, quoted when it holds a comma, quote or line break. */
-function csvField(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

@@ -1,0 +1,225 @@
+import type { Worker } from 'node:worker_threads';
+import { createResumePoints, type PerfRecord, type PerfStatParser, type PerfStatResumeState } from '../../parsers/perf-stat.ts';
+import type { OutputMode } from './parse-record-printer.ts';
+import { readPiece, readSegment, sameResumeState, type SegmentResult, type SegmentTask } from './parse-segments.ts';
+import { PARSE_WORKER_FLAG, workerThreads, type ParseWorkerData, type ParseWorkerReply } from './parse-worker.ts';
+
+/*
+ * `perfcell parse` of a large file on two threads: the rest of the file after its first piece is
+ * cut into segments (parse-segments.ts), which this thread and a worker read as they come free;
+ * their printed bytes are written in the file's order. Output as in sequence, byte for byte: each
+ * segment's parser starts in the state the previous one ended in, checked as results are written;
+ * where one did not, or a line's reading depended on the stream's history, the main parser reads
+ * the segments before it again (printing nothing) and the rest of the file in sequence.
+ */
+
+/** How many bytes of input a segment holds: some 25,000 lines, tens of milliseconds of work. */
+export const SEGMENT_BYTES = 2 << 20;
+/** Results kept before they are written: bounds the memory whichever thread runs ahead. */
+const MAX_AHEAD = 8;
+/** Segments sent to the worker before it answers: one to read, one waiting. */
+const WORKER_QUEUE = 2;
+
+export interface SegmentedInput {
+  readonly fd: number;
+  /** Where the first segment starts (a line start: the first piece's end). */
+  readonly from: number;
+  /** The file's size when it was opened: the last segment reads on to the file's end. */
+  readonly size: number;
+  readonly state: PerfStatResumeState;
+  readonly mode: OutputMode;
+  readonly segmentBytes?: number;
+  /** The file a worker thread runs (the parse lane); none: this thread reads every segment. */
+  readonly workerUrl: URL | undefined;
+  /** The parser of the first piece, which reads the rest in sequence when segments cannot be read apart. */
+  readonly parser: PerfStatParser;
+  /** Prints a record of that sequential reading (the records printed so far precede it). */
+  readonly onRecord: (record: PerfRecord) => void;
+  readonly output: SegmentOutput;
+}
+
+export interface SegmentOutput {
+  writeBytes(pieces: readonly Uint8Array[]): void;
+  readonly isClosed: boolean;
+  drained(): Promise<void>;
+}
+
+export interface SegmentTally {
+  records: number;
+  skippedLines: number;
+  longLines: number;
+  /** How many segments the file was cut into. */
+  segments: number;
+  /** The first segment that was read in sequence (with the rest) because it could not be read apart. */
+  inSequenceFrom: number | undefined;
+}
+
+export async function parseInSegments(input: SegmentedInput): Promise<SegmentTally> {
+  const segmentBytes = input.segmentBytes ?? SEGMENT_BYTES;
+  const count = Math.max(1, Math.ceil((input.size - input.from) / segmentBytes));
+  const tasks: SegmentTask[] = Array.from({ length: count }, (_, index) => ({
+    index,
+    from: input.from + index * segmentBytes,
+    to: index === count - 1 ? -1 : input.from + (index + 1) * segmentBytes,
+    state: input.state,
+    mode: input.mode,
+  }));
+  const tally: SegmentTally = { records: 0, skippedLines: 0, longLines: 0, segments: count, inSequenceFrom: undefined };
+  const results = new Map<number, SegmentResult>();
+  const helper = startHelper(input.workerUrl, input.fd, results);
+  let nextTask = 0;
+  let nextWrite = 0;
+  let expected = input.state;
+  try {
+    while (nextWrite < count) {
+      helper?.throwIfFailed();
+      const ready = results.get(nextWrite);
+      if (ready !== undefined) {
+        results.delete(nextWrite);
+        if (ready.historyDependent || !sameResumeState(ready.state, expected)) {
+          await helper?.stop();
+          readOnInSequence(input, tasks, nextWrite, tally);
+          return tally;
+        }
+        input.output.writeBytes(ready.output);
+        tally.records += ready.records;
+        tally.skippedLines += ready.skippedLines;
+        tally.longLines += ready.longLines;
+        expected = ready.endState;
+        nextWrite++;
+        await input.output.drained();
+        if (input.output.isClosed) break;
+        continue;
+      }
+      const lost = helper?.takeLost();
+      if (lost !== undefined) {
+        results.set(lost, readSegment(input.fd, tasks[lost]!));
+        continue;
+      }
+      const canRunAhead = nextTask < count && nextTask - nextWrite < MAX_AHEAD;
+      if (canRunAhead && helper !== undefined && helper.isAlive && helper.queued < WORKER_QUEUE) {
+        helper.send(tasks[nextTask++]!);
+        continue;
+      }
+      if (canRunAhead) {
+        const task = tasks[nextTask++]!;
+        results.set(task.index, readSegment(input.fd, task));
+        // let the worker's answers in
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        continue;
+      }
+      if (helper === undefined) throw new Error('parse: no segment to read and none coming (a bug in parse-parallel.ts)');
+      await helper.next();
+    }
+  } finally {
+    await helper?.stop();
+  }
+  return tally;
+}
+
+/**
+ * Segment `from` could not be read apart: the main parser reads the segments before it again,
+ * printing nothing (they were printed), so that it has the history the sequential reading would
+ * have, then the rest of the file in sequence, printing it.
+ */
+function readOnInSequence(input: SegmentedInput, tasks: readonly SegmentTask[], from: number, tally: SegmentTally): void {
+  const { parser } = input;
+  const format = input.state.format;
+  tally.inSequenceFrom = from;
+  const ignore = (): void => {};
+  for (let index = 0; index < from; index++) {
+    const task = tasks[index]!;
+    readPiece(input.fd, task.from, task.to, parser, createResumePoints(format, parser), ignore, true);
+  }
+  const skippedBefore = parser.skippedLines;
+  tally.longLines += readPiece(
+    input.fd,
+    tasks[from]!.from,
+    -1,
+    parser,
+    createResumePoints(format, parser),
+    (record) => {
+      input.onRecord(record);
+      tally.records++;
+    },
+    true,
+  );
+  tally.skippedLines += parser.skippedLines - skippedBefore;
+}
+
+/** The worker thread, seen from here. */
+interface Helper {
+  readonly isAlive: boolean;
+  readonly queued: number;
+  send(task: SegmentTask): void;
+  /** A segment it was sent but will not answer (it died): this thread reads it. */
+  takeLost(): number | undefined;
+  /** Resolves at its next answer (or death). */
+  next(): Promise<void>;
+  throwIfFailed(): void;
+  stop(): Promise<void>;
+}
+
+function startHelper(url: URL | undefined, fd: number, results: Map<number, SegmentResult>): Helper | undefined {
+  if (url === undefined) return undefined;
+  let worker: Worker;
+  try {
+    const { Worker } = workerThreads();
+    const workerData: ParseWorkerData = { fd };
+    worker = new Worker(url, { argv: [PARSE_WORKER_FLAG], workerData, stdout: true, stderr: true });
+  } catch {
+    // no thread to be had: this one reads everything
+    return undefined;
+  }
+  worker.unref();
+  const sent = new Set<number>();
+  const lost: number[] = [];
+  let isAlive = true;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const wakeUp = (): void => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+  const die = (): void => {
+    if (!isAlive) return;
+    isAlive = false;
+    lost.push(...[...sent].sort((a, b) => a - b));
+    sent.clear();
+    wakeUp();
+  };
+  worker.on('message', (reply: ParseWorkerReply) => {
+    sent.delete(reply.index);
+    if ('error' in reply) {
+      failure ??= Object.assign(new Error(reply.error.message), reply.error.code === undefined ? {} : { code: reply.error.code });
+    } else {
+      results.set(reply.index, reply);
+    }
+    wakeUp();
+  });
+  worker.on('error', die);
+  worker.on('exit', die);
+  return {
+    get isAlive() {
+      return isAlive;
+    },
+    get queued() {
+      return sent.size;
+    },
+    send(task) {
+      sent.add(task.index);
+      worker.postMessage(task);
+    },
+    takeLost: () => lost.shift(),
+    next: () => new Promise<void>((resolve) => (wake = resolve)),
+    throwIfFailed() {
+      if (failure !== undefined) throw failure;
+    },
+    async stop() {
+      if (!isAlive) return;
+      isAlive = false;
+      await worker.terminate();
+    },
+  };
+}

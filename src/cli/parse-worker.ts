@@ -1,0 +1,56 @@
+import { createRequire } from 'node:module';
+import type { MessagePort } from 'node:worker_threads';
+import { readSegment, type SegmentResult, type SegmentTask } from './parse-segments.ts';
+
+/*
+ * The second thread of `perfcell parse` on a large file (parse-parallel.ts): it reads the segments
+ * it is sent from the file descriptor it was given and sends back their printed bytes. It runs the
+ * parse lane's own file (src/cli/lanes/parse.ts), which starts it instead of the command line
+ * when it finds PARSE_WORKER_FLAG among a worker thread's arguments.
+ */
+
+/** In a worker thread's process.argv: this thread reads segments (set by parse-parallel.ts). */
+export const PARSE_WORKER_FLAG = '--perfcell-parse-worker';
+
+export interface ParseWorkerData {
+  readonly fd: number;
+}
+
+/** What the worker sends back: a segment's result, or why it could not read it. */
+export type ParseWorkerReply = SegmentResult | { readonly index: number; readonly error: { readonly message: string; readonly code?: string } };
+
+const requireHere = createRequire(import.meta.url);
+
+/**
+ * node:worker_threads, loaded on first use (~1.5 ms that a small file's parse need not pay), with
+ * require: the lane runs as a vm.Script, in which a dynamic import() fails.
+ */
+export function workerThreads(): typeof import('node:worker_threads') {
+  return requireHere('node:worker_threads') as typeof import('node:worker_threads');
+}
+
+/** Whether this is a segment-reading thread (checked before anything loads: the flag first, then the thread). */
+export function isParseWorker(): boolean {
+  if (!process.argv.includes(PARSE_WORKER_FLAG)) return false;
+  const { isMainThread } = workerThreads();
+  return !isMainThread;
+}
+
+export function runParseWorker(): void {
+  const { parentPort, workerData } = workerThreads();
+  const port = parentPort as MessagePort;
+  const { fd } = workerData as ParseWorkerData;
+  port.on('message', (task: SegmentTask) => {
+    let reply: ParseWorkerReply;
+    try {
+      reply = readSegment(fd, task);
+    } catch (error: unknown) {
+      const code = (error as { code?: unknown } | null)?.code;
+      reply = { index: task.index, error: { message: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { code } : {}) } };
+      port.postMessage(reply);
+      return;
+    }
+    // each piece has an ArrayBuffer of its own (ByteBuffer): handed over, not copied
+    port.postMessage(reply, reply.output.map((piece) => piece.buffer as ArrayBuffer));
+  });
+}

@@ -1,0 +1,226 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createPerfStatParser } from '../../parsers/perf-stat.ts';
+import { openFileChunks, runParse, type ParseOptions, type SegmentPolicy } from '../../src/cli/commands/parse.ts';
+import type { SegmentTally } from '../../src/cli/parse-parallel.ts';
+import { ndjsonHeaderLine } from '../../src/json-document.ts';
+
+/*
+ * `perfcell parse` reads a large file in segments, on two threads (parse-parallel.ts). Its output
+ * must be what reading it in sequence prints, byte for byte: checked here against the
+ * straightforward path (JSON.stringify of each record createPerfStatParser gives) on the recorded
+ * captures of samples/perf, and against parse's own sequential reading for --json, --csv and the
+ * warnings. The captures are a few KiB and segments start after the first 128 KiB read, so each
+ * is repeated to some 200 KiB and cut into small segments (every boundary lands somewhere new).
+ */
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const bin = `${root}dist/app/cli.js`;
+const dir = mkdtempSync(join(tmpdir(), 'perfcell-parse-segments-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function captures(): { name: string; text: string }[] {
+  const base = join(root, 'samples/perf');
+  return readdirSync(base)
+    .filter((name) => name.endsWith('.txt'))
+    .map((name) => ({ name, text: readFileSync(join(base, name), 'utf8') }));
+}
+
+/** `text` repeated to at least `bytes` (each copy ending with a newline, as a file of appended runs would). */
+function repeated(text: string, bytes: number): string {
+  const unit = text.endsWith('\n') ? text : `${text}\n`;
+  return unit.repeat(Math.ceil(bytes / Buffer.byteLength(unit)));
+}
+
+let files = 0;
+function fileOf(text: string): string {
+  const path = join(dir, `input-${files++}.txt`);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** The straightforward path: a header line, then JSON.stringify of each record, one a line. */
+function straightforward(text: string): string {
+  const parser = createPerfStatParser();
+  const lines: string[] = [];
+  const input = text.split('\n');
+  if (input.at(-1) === '') input.pop();
+  for (const line of input) for (const record of parser.push(line)) lines.push(JSON.stringify(record));
+  for (const record of parser.end()) lines.push(JSON.stringify(record));
+  return lines.length === 0 ? '' : ndjsonHeaderLine('perfcell-parse-records-ndjson') + lines.map((line) => `${line}\n`).join('');
+}
+
+interface Printed {
+  stdout: string;
+  stderr: string;
+  error: string | undefined;
+  report: (SegmentTally & { from: number }) | undefined;
+}
+
+class Collect extends Writable {
+  readonly chunks: Buffer[] = [];
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.chunks.push(Buffer.from(chunk));
+    done();
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+/** runParse on `path`, in sequence or (with `segmentBytes`) in segments of that size on this thread. */
+async function parse(path: string, options: Partial<ParseOptions> = {}, segmentBytes?: number): Promise<Printed> {
+  const stdout = new Collect();
+  const stderr = new Collect();
+  let report: Printed['report'];
+  const segments: SegmentPolicy | undefined =
+    segmentBytes === undefined ? undefined : { minBytes: 1, segmentBytes, workerUrl: undefined, onSegmented: (tally) => (report = tally) };
+  let error: string | undefined;
+  try {
+    await runParse(path, { format: 'auto', ...options }, { stdin: (async function* () {})(), stdout, stderr, openFile: openFileChunks, segments });
+  } catch (caught: unknown) {
+    error = String(caught);
+  }
+  return { stdout: stdout.text(), stderr: stderr.text(), error, report };
+}
+
+describe('parse in segments', () => {
+  it('prints what JSON.stringify of each record gives, for every capture of samples/perf, at any segment size', async () => {
+    let segmented = 0;
+    const all = captures();
+    expect(all.length).toBeGreaterThan(40);
+    for (const { name, text } of all) {
+      const input = repeated(text, 200_000);
+      const path = fileOf(input);
+      const expected = straightforward(input);
+      const sequential = await parse(path);
+      expect(sequential.stdout, name).toBe(expected);
+      for (const segmentBytes of [1500, 9000, 40_000]) {
+        const result = await parse(path, {}, segmentBytes);
+        expect(result.stdout, `${name}, segments of ${segmentBytes} bytes`).toBe(expected);
+        expect(result.stderr, name).toBe(sequential.stderr);
+        expect(result.error, name).toBe(sequential.error);
+        if (result.report !== undefined) {
+          segmented++;
+          expect(result.report.segments, name).toBeGreaterThan(1);
+        }
+      }
+    }
+    // every capture with a record is read in segments (the ones without fail before)
+    expect(segmented).toBeGreaterThan(40 * 3);
+  });
+
+  it('prints --json and --csv documents as in sequence, and the same warnings', async () => {
+    const picks = captures().filter(({ name }) => /interval|per-cpu|json|multiplexed|hybrid/.test(name));
+    expect(picks.length).toBeGreaterThan(4);
+    for (const { name, text } of picks) {
+      const path = fileOf(repeated(text, 200_000));
+      for (const options of [{ json: true }, { csv: true }]) {
+        const sequential = await parse(path, options);
+        const result = await parse(path, options, 7000);
+        expect(result.report, name).toBeDefined();
+        expect(result.stdout, `${name} ${JSON.stringify(options)}`).toBe(sequential.stdout);
+        expect(result.stderr, name).toBe(sequential.stderr);
+      }
+    }
+  });
+
+  it('reads long lines, CRLF, a last line without newline and unreadable lines across boundaries as in sequence', async () => {
+    const csv = readFileSync(join(root, 'samples/perf/local-perf61-vm-pid-interval-comma.csv.txt'), 'utf8');
+    const body = repeated(csv, 150_000);
+    const long = `${'x'.repeat(70_000)}\n`;
+    const odd = '     1.000000000,<bogus>,,cycles,1000,100.00,,\n12345\n';
+    const text = `${body}${long}${odd}${body.replaceAll('\n', '\r\n')}${long}${body}${odd}${body.trimEnd()}`;
+    const path = fileOf(text);
+    const sequential = await parse(path);
+    expect(sequential.stderr).toMatch(/skipped 2 lines .* longer than 64 KiB/);
+    expect(sequential.stderr).toMatch(/skipped \d+ lines? .* could not be read/);
+    for (const segmentBytes of [1000, 33_333, 100_000]) {
+      const result = await parse(path, {}, segmentBytes);
+      expect(result.report).toBeDefined();
+      expect(result.report?.inSequenceFrom).toBeUndefined();
+      expect(result.stdout).toBe(sequential.stdout);
+      expect(result.stderr).toBe(sequential.stderr);
+    }
+    expect(sequential.stdout).toBe(straightforward(text.replaceAll(long.trimEnd(), '')));
+  });
+
+  it('gives a human row held past a segment end the running percentage of its continuation line', async () => {
+    // perf prints a row's running percentage after its last metric: on the next line when it has two
+    let text = '';
+    for (let interval = 1; text.length < 400_000; interval++) {
+      const time = (interval / 10).toFixed(9).padStart(16);
+      const pct = (50 + (interval % 50)).toFixed(2);
+      text +=
+        `${time} ${'123,456,789'.padStart(18)}      instructions              #    1.23  insn per cycle\n` +
+        `${time}${' '.repeat(50)}#    0.45  stalled cycles per insn  (${pct}%)\n` +
+        `${time} ${'5,789'.padStart(18)}      cycles                    #    1.23  GHz\n`;
+    }
+    const path = fileOf(text);
+    const expected = straightforward(text);
+    expect(expected).toContain('"event":"instructions","value":123456789,"unit":"","status":"counted","runningPct":75}');
+    for (const segmentBytes of [1000, 7777, 50_000]) {
+      const result = await parse(path, {}, segmentBytes);
+      expect(result.report?.inSequenceFrom).toBeUndefined();
+      expect(result.stdout).toBe(expected);
+    }
+  });
+
+  it('reads the rest in sequence where a segment learns another decimal point than the stream start taught', async () => {
+    // human rows: `1,234.56` teaches '.', `1.234,56` teaches ','; `112.585` reads by what was taught
+    const row = (time: number, count: string, event: string): string => `${time.toFixed(9).padStart(16)} ${count.padStart(18)}      ${event}\n`;
+    let text = '';
+    let time = 0;
+    while (text.length < 300_000) text += row((time += 0.1), '1,234.56', 'cycles') + row(time, '112.585', 'instructions');
+    while (text.length < 400_000) text += row((time += 0.1), '1.234,56', 'cycles') + row(time, '112.585', 'instructions');
+    while (text.length < 600_000) text += row((time += 0.1), '112.585', 'instructions');
+    const path = fileOf(text);
+    const expected = straightforward(text);
+    // the later rows do read otherwise: the test would not notice a segment reading them with '.'
+    expect(expected).toContain('"event":"instructions","value":112.585');
+    expect(expected).toContain('"event":"instructions","value":112585');
+    for (const segmentBytes of [5000, 64_000]) {
+      const result = await parse(path, {}, segmentBytes);
+      expect(result.report?.inSequenceFrom).toBeDefined();
+      expect(result.stdout).toBe(expected);
+    }
+  });
+
+  it('reads the rest in sequence where a row not laid out like perf\'s is read by the names the stream showed', async () => {
+    const human = readFileSync(join(root, 'samples/perf/local-perf61-vm-pid-interval-en_US.human.txt'), 'utf8');
+    // `12 widgets` alone (no time, the count not right-aligned, a plain word): a row only because
+    // the stream showed `widgets` as an event before, in a row laid out like perf's
+    const shaped = '     0.100151921                 42      widgets\n';
+    const text = `${shaped}${repeated(human, 200_000)}12 widgets\n${repeated(human, 200_000)}`;
+    const path = fileOf(text);
+    const expected = straightforward(text);
+    expect(expected).toContain('{"time":null,"event":"widgets","value":12,');
+    for (const segmentBytes of [4000, 50_000]) {
+      const result = await parse(path, {}, segmentBytes);
+      expect(result.report?.inSequenceFrom).toBeDefined();
+      expect(result.stdout).toBe(expected);
+    }
+  });
+});
+
+describe('perfcell parse on a large file (two threads)', () => {
+  it('prints what JSON.stringify of each record gives, in every format, past many segments', async () => {
+    for (const name of ['local-perf61-vm-pid-interval-comma.csv.txt', 'local-perf61-vm-pid-interval-en_US.human.txt', 'local-perf61-vm-per-cpu-A-interval.json.txt']) {
+      const text = repeated(readFileSync(join(root, 'samples/perf', name), 'utf8'), 14 << 20);
+      const path = fileOf(text);
+      const result = await execa(process.execPath, [bin, 'parse', path], { reject: false, stripFinalNewline: false, encoding: 'buffer', maxBuffer: 1 << 30 });
+      expect(result.exitCode, name).toBe(0);
+      const stdout = Buffer.from(result.stdout).toString('utf8');
+      // one comparison of ~30 MB: toBe would print both on a failure
+      const expected = straightforward(text);
+      expect(stdout.length, name).toBe(expected.length);
+      expect(stdout === expected, name).toBe(true);
+      rmSync(path);
+    }
+  }, 120_000);
+});
