@@ -58,9 +58,9 @@ function poolOf(evaluator: CellEvaluator): PerfPool {
   return pool;
 }
 
-/** Stops the perf armed for a file's next cell (when no cell follows). */
-export function releaseArmedPerf(evaluator: CellEvaluator): void {
-  pools.get(evaluator)?.close();
+/** Stops the perf armed for a file's cells (or shared by them) once none follows, and waits until it has exited. */
+export async function releaseArmedPerf(evaluator: CellEvaluator): Promise<void> {
+  await pools.get(evaluator)?.closeAndWait();
 }
 
 export interface RunCellsOptions extends MeasureOptions {
@@ -75,6 +75,19 @@ export async function runCells(
   evaluator: CellEvaluator,
   cells: readonly PreparedCell[],
   options: RunCellsOptions = {},
+): Promise<{ readonly runs: readonly CellRun[]; readonly skipped: readonly string[]; readonly interruption?: Interruption }> {
+  try {
+    return await runEach(evaluator, cells, options);
+  } finally {
+    // no perf outlives the file's cells
+    await releaseArmedPerf(evaluator);
+  }
+}
+
+async function runEach(
+  evaluator: CellEvaluator,
+  cells: readonly PreparedCell[],
+  options: RunCellsOptions,
 ): Promise<{ readonly runs: readonly CellRun[]; readonly skipped: readonly string[]; readonly interruption?: Interruption }> {
   const { keepGoing = false, onCell, ...measureOptions } = options;
   const runs: CellRun[] = [];

@@ -414,13 +414,13 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
 }
 
 /** Whether perf accepts one event on its own (`perf stat -e EVENT -- true`); for naming the one it refused. */
-function probeEvent(perfPath: string, event: string): boolean {
+export function probeEvent(perfPath: string, event: string): boolean {
   const result = spawnSync(perfPath, ['stat', '-x', ',', '-e', event, '--', 'true'], { env: { ...process.env, LC_ALL: 'C' }, stdio: 'ignore', timeout: 5000 });
   return result.status === 0;
 }
 
 /** How long perf may take to acknowledge a control command; PERFCELL_PERF_ACK_TIMEOUT_S overrides the 5 s. */
-function ackTimeoutMs(): number {
+export function ackTimeoutMs(): number {
   const seconds = Number(process.env['PERFCELL_PERF_ACK_TIMEOUT_S']);
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 5000;
 }

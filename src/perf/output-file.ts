@@ -1,10 +1,11 @@
-import { closeSync, existsSync, openSync, readSync, unlinkSync, watch, type FSWatcher } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, openSync, readSync, unlinkSync, watch, type FSWatcher } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 
 /**
- * A file perf writes its interval lines to, read back as a stream as it grows.
+ * A file perf writes its interval lines to, read back as it grows.
  *
  * perf's stderr as a pipe (a socket pair, as Node makes them) holds a few dozen of perf's writes:
  * while a synchronous command blocks this process's event loop, nobody reads it, perf blocks in
@@ -13,15 +14,20 @@ import { Readable } from 'node:stream';
  * grew, as readable data on a pipe would, and what piled up is read once the loop is free.
  *
  * The file is unlinked as soon as it is open (perf gets the descriptor), so nothing is left
- * behind, even by a perfcell that is killed.
+ * behind, even by a perfcell that is killed. It is opened for appending, so it can be emptied
+ * between windows while perf keeps writing (a shared perf: shared-perf.ts).
  */
 export interface PerfOutputFile {
   /** The descriptor to give perf as its stderr. */
   readonly fd: number;
-  /** What perf has written, in order, as text. */
+  /** What perf has written, in order, as text (with `watch`: fed on each inotify event). */
   readonly stream: Readable;
-  /** Reads what is there now into the stream (done on each inotify event; callers may read sooner). */
+  /** Reads what is there now into the stream. */
   readNow(): void;
+  /** The text written since the last read (for callers that read on demand, without the stream). */
+  readText(): string;
+  /** Empties the file: what perf writes next starts it again. */
+  truncate(): void;
   /** perf has exited: reads the rest and ends the stream. */
   finish(): void;
 }
@@ -35,36 +41,51 @@ function outputDirectory(): string {
 
 let sequence = 0;
 
-export function createPerfOutputFile(): PerfOutputFile {
+/** `watch: false`: no inotify (its wake-ups would land inside the windows a shared perf counts); read with readText(). */
+export function createPerfOutputFile({ watch: watching = true }: { watch?: boolean } = {}): PerfOutputFile {
   const path = join(outputDirectory(), `perfcell-${process.pid}-${Date.now()}-${sequence++}.perf`);
-  const fd = openSync(path, 'w+', 0o600);
+  const fd = openSync(path, 'a+', 0o600);
   let watcher: FSWatcher | null = null;
   try {
-    watcher = watch(path, { persistent: false }, () => readNow());
-    watcher.on('error', () => undefined);
+    if (watching) {
+      watcher = watch(path, { persistent: false }, () => readNow());
+      watcher.on('error', () => undefined);
+    }
   } finally {
     unlinkSync(path);
   }
   let offset = 0;
   let ended = false;
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-  const stream = new Readable({ read() {} });
-  stream.setEncoding('utf8');
+  const decoder = new StringDecoder('utf8');
+  const stream = new Readable({ read() {}, encoding: 'utf8' });
 
-  function readNow(): void {
-    if (ended) return;
+  function readText(): string {
+    if (ended) return '';
+    let text = '';
     for (;;) {
       const bytes = readSync(fd, buffer, 0, CHUNK_BYTES, offset);
-      if (bytes <= 0) return;
+      if (bytes <= 0) return text;
       offset += bytes;
-      stream.push(Buffer.from(buffer.subarray(0, bytes)));
+      text += decoder.write(buffer.subarray(0, bytes));
     }
+  }
+
+  function readNow(): void {
+    const text = readText();
+    if (text !== '') stream.push(text);
   }
 
   return {
     fd,
     stream,
     readNow,
+    readText,
+    truncate() {
+      if (ended) return;
+      ftruncateSync(fd, 0);
+      offset = 0;
+    },
     finish() {
       if (ended) return;
       readNow();

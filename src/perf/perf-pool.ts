@@ -1,20 +1,27 @@
 import { startPerf, type PerfOptions, type PerfSession } from './controller.ts';
+import { canSharePerf, startSharedPerf, type SharedPerf } from './shared-perf.ts';
 
 /**
  * perf sessions started ahead of the window that will use them (cells: the next cell's perf is
  * attached, counting disabled, while this cell's last interval is awaited and its report written),
  * so a window's begin() waits for perf's enable ack only, not for its start-up (about 10 ms of CPU
  * on a 2-vCPU VM: perf loads some 28 libraries before it reads an event).
+ *
+ * Where the windows' set-up allows (shared-perf.ts canSharePerf), one perf serves them all, each
+ * window an enable and a disable: no perf starts between two windows at all.
+ * PERFCELL_SHARED_PERF=0 turns that off (one perf per window, armed ahead).
  */
 export interface PerfPool {
   /** The armed session for this pid and set-up, or a freshly started one. */
   take(pid: number, options: PerfOptions): PerfSession;
   /** Starts a session that a later take() with the same pid and set-up gets. */
   arm(pid: number, options: PerfOptions): void;
-  /** Sessions armed for this pid and set-up, not taken yet. */
+  /** Sessions armed for this pid and set-up, not taken yet (Infinity where one shared perf serves them all). */
   armedCount(pid: number, options: PerfOptions): number;
-  /** Kills the armed sessions nobody took. */
+  /** Kills the armed sessions nobody took, and the shared perf. */
   close(): void;
+  /** close(), then waits until every perf of the pool has exited. */
+  closeAndWait(): Promise<void>;
 }
 
 interface Armed {
@@ -29,22 +36,47 @@ function keyOf(pid: number, options: PerfOptions): string {
   return JSON.stringify([pid, options.events, options.intervalMs, options.perfPath ?? null, options.live === true, options.metricGroups ?? null]);
 }
 
-export function createPerfPool(start: (pid: number, options: PerfOptions) => PerfSession = startPerf): PerfPool {
+export function createPerfPool(
+  start: (pid: number, options: PerfOptions) => PerfSession = startPerf,
+  share: ((pid: number, options: PerfOptions) => SharedPerf) | null = sharedPerfWanted() ? startSharedPerf : null,
+): PerfPool {
   let armed: Armed[] = [];
+  const shared = new Map<string, SharedPerf>();
   let idleTimer: NodeJS.Timeout | null = null;
   const close = (): void => {
     for (const entry of armed) entry.session.kill();
     armed = [];
+    for (const perf of shared.values()) perf.close();
+    shared.clear();
     if (idleTimer !== null) clearTimeout(idleTimer);
     idleTimer = null;
   };
   const refreshIdleTimer = (): void => {
     if (idleTimer !== null) clearTimeout(idleTimer);
-    idleTimer = armed.length === 0 ? null : setTimeout(close, IDLE_LIMIT_MS);
+    idleTimer = armed.length === 0 && shared.size === 0 ? null : setTimeout(onIdle, IDLE_LIMIT_MS);
     idleTimer?.unref();
+  };
+  // a shared perf still counting a window (a long cell) is kept: only idle ones go
+  const onIdle = (): void => {
+    if ([...shared.values()].some((perf) => perf.busy)) refreshIdleTimer();
+    else close();
+  };
+  const sharedFor = (pid: number, options: PerfOptions): SharedPerf | null => {
+    if (share === null || !canSharePerf(options)) return null;
+    const key = keyOf(pid, options);
+    let perf = shared.get(key);
+    if (perf === undefined || (perf.exited && !perf.broken)) {
+      perf = share(pid, options);
+      shared.set(key, perf);
+    }
+    refreshIdleTimer();
+    // a shared perf that could not start stays in the map, so windows go on with one perf each
+    return perf.broken ? null : perf;
   };
   return {
     take(pid, options) {
+      const perf = sharedFor(pid, options);
+      if (perf !== null) return perf.session();
       const key = keyOf(pid, options);
       const index = armed.findIndex((entry) => entry.key === key);
       if (index === -1) return start(pid, options);
@@ -53,15 +85,28 @@ export function createPerfPool(start: (pid: number, options: PerfOptions) => Per
       return entry?.session ?? start(pid, options);
     },
     arm(pid, options) {
+      if (sharedFor(pid, options) !== null) return;
       armed.push({ key: keyOf(pid, options), session: start(pid, options) });
       refreshIdleTimer();
     },
     armedCount(pid, options) {
       const key = keyOf(pid, options);
+      const perf = shared.get(key);
+      if (perf !== undefined && !perf.exited) return Number.POSITIVE_INFINITY;
       return armed.filter((entry) => entry.key === key).length;
     },
     close,
+    async closeAndWait() {
+      const sharedPerfs = [...shared.values()];
+      close();
+      await Promise.all(sharedPerfs.map((perf) => perf.closeAndWait()));
+    },
   };
+}
+
+/** PERFCELL_SHARED_PERF=0: one perf per window (armed ahead) instead of one shared perf. */
+export function sharedPerfWanted(environment: NodeJS.ProcessEnv = process.env): boolean {
+  return environment['PERFCELL_SHARED_PERF'] !== '0';
 }
 
 /**

@@ -25,7 +25,7 @@ const clock: PerfOptions = { events: ['task-clock'], intervalMs: 100 };
 describe('perf pool (sessions armed ahead of their window)', () => {
   it('hands out the session armed for the same pid and set-up, else starts one', () => {
     const { start, started } = fakeStart();
-    const pool = createPerfPool(start);
+    const pool = createPerfPool(start, null);
     pool.arm(7, faults);
     expect(pool.armedCount(7, faults)).toBe(1);
     expect(pool.take(7, faults).perfPid).toBe(1);
@@ -42,5 +42,37 @@ describe('perf pool (sessions armed ahead of their window)', () => {
     expect(prearmDepth({ PERFCELL_PREARM_DEPTH: '0' })).toBe(0);
     expect(prearmDepth({ PERFCELL_PREARM_DEPTH: '2' })).toBe(2);
     expect(prearmDepth({ PERFCELL_PREARM_DEPTH: 'x' })).toBe(1);
+  });
+});
+
+describe('perf pool with a shared perf', () => {
+  it('gives every window of a shareable set-up a session of one shared perf, and the rest one perf each', () => {
+    const { start, started } = fakeStart();
+    const shares: number[] = [];
+    const closed: number[] = [];
+    const share = (pid: number) => {
+      shares.push(pid);
+      const id = shares.length;
+      return {
+        session: () => ({ perfPid: 100 + id, enable: async () => undefined, disable: async () => undefined, stop: async () => { throw new Error('not used'); }, kill: () => undefined }),
+        exited: false,
+        busy: false,
+        broken: false,
+        close: () => { closed.push(id); },
+        closeAndWait: async () => { closed.push(id); },
+      };
+    };
+    const pool = createPerfPool(start, share);
+    pool.arm(7, faults);
+    expect(pool.armedCount(7, faults)).toBe(Number.POSITIVE_INFINITY);
+    expect(pool.take(7, faults).perfPid).toBe(101);
+    expect(pool.take(7, faults).perfPid).toBe(101);
+    expect(shares).toEqual([7]);
+    // the live view needs perf's own stderr, -M rows cannot be regrouped: one perf each
+    expect(pool.take(7, { ...faults, live: true }).perfPid).toBe(1);
+    expect(pool.take(7, { ...faults, metricGroups: ['TopdownL1'] }).perfPid).toBe(2);
+    expect(started).toHaveLength(2);
+    pool.close();
+    expect(closed).toEqual([1]);
   });
 });

@@ -13,7 +13,7 @@ import { describePartial } from '../../experiment/partial-run.ts';
 import { holdInterruptions, interruption, interruptionExitCode, InterruptedError } from '../../session/interruption.ts';
 import { machineDifferences, readMachineInfo } from '../../experiment/machine.ts';
 import { metricsOfReport } from '../../experiment/metrics.ts';
-import { isCommentOnlyPrelude } from '../../experiment/run-cells.ts';
+import { isCommentOnlyPrelude, releaseArmedPerf } from '../../experiment/run-cells.ts';
 import type { MeasureOptions } from '../../session/options.ts';
 import type { CommandReport } from '../../session/report.ts';
 import { renderCompareCsv } from '../../render/compare-csv.ts';
@@ -308,6 +308,8 @@ Examples:
         if (stopError !== null) finishStopped(stopError);
       } finally {
         releaseSignals();
+        // the perf its cells shared has exited before compare ends
+        if (evaluator !== null) await releaseArmedPerf(evaluator);
         evaluator?.close();
       }
     });

@@ -1,0 +1,122 @@
+import type { CounterStatus, PerfRecord } from './perf-stat-types.ts';
+
+/**
+ * Interval rows of a fine tick (a shared perf ticking every few ms, so that a window's last count
+ * arrives soon after the window ends) regrouped into the intervals the person asked for.
+ *
+ * Interval k of the window holds the ticks that end in (fromS + k·intervalS, fromS + (k+1)·intervalS];
+ * a tick that ends after the window (its tail: perf printed the counts up to the disable there) is
+ * placed at the window's end. Each regrouped row carries the time of the last tick in it, so the
+ * samples keep perf's own timestamps.
+ *
+ * Per event (and aggregation column): counts add up; the status is 'counted' if any tick counted;
+ * the running share is the count-weighted mean of the ticks' shares (the share of the enabled time
+ * the counter ran, when the event's rate is steady across ticks); perf's metric on the row is
+ * Σ count / Σ (count / metric), exact for every metric perf prints beside a count (it is the count
+ * over another quantity). Metric-only rows (`-M`) cannot be regrouped and are dropped: a shared
+ * perf is not used with metric groups.
+ */
+export interface RegroupOptions {
+  /** The interval asked for, seconds. */
+  readonly intervalS: number;
+  /** Where the window starts on perf's interval clock, seconds; null: at its first tick. */
+  readonly fromS: number | null;
+  /** Where the window ends on perf's interval clock, seconds; null: no clamp. */
+  readonly untilS: number | null;
+}
+
+interface Sum {
+  readonly first: PerfRecord;
+  value: number | null;
+  status: CounterStatus;
+  /** Σ value·share over counted ticks with a share, and the Σ value under it. */
+  shareWeighted: number;
+  shareWeight: number;
+  lowestShare: number | null;
+  metricCount: number;
+  metricBase: number;
+  metricUnit: string | undefined;
+}
+
+function keyOf(record: PerfRecord): string {
+  return `${record.event}\u0000${record.cpu ?? ''}\u0000${record.core ?? ''}\u0000${record.socket ?? ''}\u0000${record.die ?? ''}\u0000${record.node ?? ''}\u0000${record.thread ?? ''}\u0000${record.cgroup ?? ''}`;
+}
+
+function mergedStatus(a: CounterStatus, b: CounterStatus): CounterStatus {
+  if (a === 'counted' || b === 'counted') return 'counted';
+  return a === 'not counted' || b === 'not counted' ? 'not counted' : 'not supported';
+}
+
+export function regroupIntervals(records: readonly PerfRecord[], options: RegroupOptions): PerfRecord[] {
+  const ticks = records.filter((record) => record.time !== null && record.isMetricRow !== true);
+  if (ticks.length === 0) return records.filter((record) => record.time === null && record.isMetricRow !== true);
+  const firstTimeS = ticks[0]?.time ?? 0;
+  const baseS = options.fromS ?? firstTimeS;
+  const groupOf = (timeS: number): number => {
+    const clamped = options.untilS === null ? timeS : Math.min(timeS, options.untilS);
+    // a tick that ends exactly on a boundary belongs to the interval it closes
+    return Math.max(0, Math.ceil((clamped - baseS) / options.intervalS - 1e-9) - 1);
+  };
+
+  const out: PerfRecord[] = [];
+  let group = -1;
+  let lastTimeS = 0;
+  let sums = new Map<string, Sum>();
+  const flush = (): void => {
+    for (const sum of sums.values()) out.push(recordOf(sum, lastTimeS));
+    sums = new Map();
+  };
+  for (const record of ticks) {
+    const timeS = record.time ?? 0;
+    const recordGroup = groupOf(timeS);
+    if (recordGroup !== group && sums.size > 0) flush();
+    group = recordGroup;
+    lastTimeS = timeS;
+    const key = keyOf(record);
+    let sum = sums.get(key);
+    if (sum === undefined) {
+      sum = { first: record, value: null, status: record.status, shareWeighted: 0, shareWeight: 0, lowestShare: null, metricCount: 0, metricBase: 0, metricUnit: undefined };
+      sums.set(key, sum);
+    }
+    add(sum, record);
+  }
+  flush();
+  return out;
+}
+
+function add(sum: Sum, record: PerfRecord): void {
+  sum.status = mergedStatus(sum.status, record.status);
+  if (record.status !== 'counted' || record.value === null) return;
+  sum.value = (sum.value ?? 0) + record.value;
+  if (record.runningPct !== null) {
+    sum.shareWeighted += record.value * record.runningPct;
+    sum.shareWeight += record.value;
+    sum.lowestShare = sum.lowestShare === null ? record.runningPct : Math.min(sum.lowestShare, record.runningPct);
+  }
+  const metric = record.metricValue;
+  if (metric !== undefined && metric !== 0 && Number.isFinite(metric) && record.value !== 0) {
+    sum.metricCount += record.value;
+    sum.metricBase += record.value / metric;
+    sum.metricUnit ??= record.metricUnit;
+  }
+}
+
+function recordOf(sum: Sum, timeS: number): PerfRecord {
+  const { first } = sum;
+  // to perf's two decimals: 100 stays 100 exactly, not 99.99999 of floating-point sums
+  const weighted = sum.shareWeight > 0 ? Math.round((100 * sum.shareWeighted) / sum.shareWeight) / 100 : null;
+  const runningPct = weighted ?? sum.lowestShare ?? (sum.status === 'counted' ? first.runningPct : null);
+  const {
+    metricValue: _metricValue,
+    metricUnit: _metricUnit,
+    ...rest
+  } = first;
+  return {
+    ...rest,
+    time: timeS,
+    value: sum.status === 'counted' ? sum.value ?? 0 : null,
+    status: sum.status,
+    runningPct: sum.status === 'counted' ? runningPct : first.runningPct,
+    ...(sum.metricBase > 0 ? { metricValue: sum.metricCount / sum.metricBase, metricUnit: sum.metricUnit ?? '' } : {}),
+  };
+}

@@ -1,0 +1,92 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { startSharedPerf, TICK_MS } from '../../src/perf/shared-perf.ts';
+import { monotonicNs } from '../../src/session/clock.ts';
+import { buildPerfCounters } from '../../src/session/counters.ts';
+import { leakedPerfPidsSettled, perfPidsNow } from '../support/leaked-perf.ts';
+import { perfUsable } from '../support/perf.ts';
+
+const PAGE_BYTES = 4096;
+let kept: Uint8Array[] = [];
+/** Touches `pages` fresh 4 KiB pages (about one page-fault each). */
+function touch(pages: number): void {
+  const bytes = new Uint8Array(pages * PAGE_BYTES);
+  for (let offset = 0; offset < bytes.length; offset += PAGE_BYTES) bytes[offset] = 1;
+  kept.push(bytes);
+}
+
+describe.runIf(perfUsable)('one perf shared by many windows over this process (real perf)', () => {
+  const perfBefore = perfPidsNow();
+  afterAll(async () => expect(await leakedPerfPidsSettled(perfBefore)).toEqual([]));
+
+  // Ground truth: each window touches N fresh pages, about N page-faults. Back to back on the
+  // shared perfs, windows of thousands of pages alternate with empty ones: a window cut short would
+  // read fewer than N, and an empty one after a big one would read its thousands if a window's
+  // counts leaked into the next. V8's own work (a collection now and then) adds up to a few hundred
+  // faults to any window, whichever perf counts it.
+  it('back-to-back windows: N fresh pages read as N page-faults, none cut, none leaking into the next', async () => {
+    const options = { events: ['page-faults'], intervalMs: 100 };
+    const shared = startSharedPerf(process.pid, options);
+    const sizes = [16_384, 0, 4000, 0, 2000, 0, 1000, 0, 16_384, 0, 8000, 0];
+    const read = async (pages: number): Promise<number> => {
+      const session = shared.session();
+      await session.enable();
+      const startNs = monotonicNs();
+      if (pages > 0) touch(pages);
+      const endNs = monotonicNs();
+      const window = await session.stop({ startNs, endNs });
+      return buildPerfCounters(window, 100).counters.events.find((event) => event.event === 'page-faults')?.total ?? Number.NaN;
+    };
+    try {
+      await read(1); // the first window also loads this test's code
+      const counts: number[] = [];
+      for (const pages of sizes) counts.push(await read(pages));
+      const said = counts.map((count, index) => `${sizes[index]} pages: ${count}`).join('; ');
+      for (const [index, pages] of sizes.entries()) {
+        const got = counts[index] ?? Number.NaN;
+        if (pages === 0) expect(got, said).toBeLessThan(250);
+        else {
+          expect(got, said).toBeGreaterThanOrEqual(pages);
+          expect(got - pages, said).toBeLessThanOrEqual(Math.max(0.05 * pages, 500));
+        }
+      }
+    } finally {
+      kept = [];
+      await shared.closeAndWait();
+    }
+  }, 60_000);
+
+  it(`a 1 ms window gets its sample; a 250 ms one comes back in 100 ms samples, not ${TICK_MS} ms ticks`, async () => {
+    const shared = startSharedPerf(process.pid, { events: ['task-clock', 'page-faults'], intervalMs: 100 });
+    const busy = async (ms: number) => {
+      const session = shared.session();
+      await session.enable();
+      const startNs = monotonicNs();
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+      const endNs = monotonicNs();
+      return buildPerfCounters(await session.stop({ startNs, endNs }), 100).counters.events.find((event) => event.event === 'task-clock');
+    };
+    try {
+      const brief = await busy(1);
+      expect(brief?.status).toBe('counted');
+      expect(brief?.samples).toHaveLength(1);
+      expect(brief?.total ?? 0).toBeGreaterThan(0.5); // msec
+      const long = await busy(250);
+      expect(long?.samples.map((sample) => sample.timeS).length).toBe(3);
+      const spans = long?.samples.slice(1).map((sample, index) => sample.timeS - (long.samples[index]?.timeS ?? 0)) ?? [];
+      // 100 ms apart, give or take the ticks around them
+      for (const span of spans.slice(0, 1)) expect(Math.abs(span - 0.1)).toBeLessThan(0.02);
+      expect(long?.total ?? 0).toBeGreaterThan(200);
+    } finally {
+      await shared.closeAndWait();
+    }
+  }, 30_000);
+
+  it('a perf that cannot start: the window gets a perf of its own, which says why as before', async () => {
+    const shared = startSharedPerf(process.pid, { events: ['page-faults'], intervalMs: 100, perfPath: '/nonexistent/perf' });
+    const session = shared.session();
+    await expect(session.enable()).rejects.toThrow(/perf not found/);
+    expect(shared.broken).toBe(true);
+    await shared.closeAndWait();
+  });
+});
