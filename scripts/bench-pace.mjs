@@ -6,9 +6,9 @@
 // 1. compare of two short programs, and of `true` vs `true`, against hyperfine -N with the same
 //    warm-up and runs: wall time of each tool (perfcell's with and without its Node start-up, and
 //    what its runs alone took, from the document's cost block), and the mean times each reports.
-// 2. cells: a file of 200 trivial cells with perf (perf armed 0, 1 and 2 windows ahead) and
-//    without; what perf adds per cell. And whether arming further ahead disturbs a measured cell:
-//    the median time of 5 ms busy cells with perf armed 1 and 2 ahead.
+// 2. cells: a file of 200 trivial cells without perf, with one perf per cell (armed 0 and 1 ahead)
+//    and with the shared perfs (the default); what perf adds per cell. And what perf's presence
+//    costs a measured cell: the median time of 5 ms busy cells under each.
 // 3. run: from the program's end (its own last CLOCK_MONOTONIC reading) to the report on stderr.
 // 4. the parser: push() and `perfcell parse` per format (scripts/bench-parser.mjs), and parse's
 //    start-up apart, so its own throughput shows.
@@ -129,20 +129,26 @@ writeFileSync(trivial, Array.from({ length: 200 }, (_, index) => `// %% cell ${i
 const busy = join(dir, 'busy.js');
 writeFileSync(busy, Array.from({ length: 40 }, (_, index) => `// %% busy ${index}\n{ const until = performance.now() + 5; let n = 0; while (performance.now() < until) n++; }`).join('\n'));
 const cellVariants = [
-  { name: '--no-perf', flags: ['--no-perf'], depth: '1' },
-  { name: 'perf, not armed ahead', flags: ['-e', 'page-faults'], depth: '0' },
-  { name: 'perf armed 1 ahead (default)', flags: ['-e', 'page-faults'], depth: '1' },
-  { name: 'perf armed 2 ahead', flags: ['-e', 'page-faults'], depth: '2' },
+  { name: '--no-perf', flags: ['--no-perf'], env: {} },
+  { name: 'one perf per cell, not armed ahead', flags: ['-e', 'page-faults'], env: { PERFCELL_SHARED_PERF: '0', PERFCELL_PREARM_DEPTH: '0' } },
+  { name: 'one perf per cell, armed 1 ahead', flags: ['-e', 'page-faults'], env: { PERFCELL_SHARED_PERF: '0', PERFCELL_PREARM_DEPTH: '1' } },
+  { name: 'shared perfs (default)', flags: ['-e', 'page-faults'], env: {} },
+];
+// what perf's presence costs a measured cell: the median time of 5 ms busy cells under each
+const busyVariants = [
+  { name: '--no-perf', flags: ['--no-perf'], env: {} },
+  { name: 'one perf per cell (-I 100)', flags: ['-e', 'page-faults'], env: { PERFCELL_SHARED_PERF: '0' } },
+  { name: 'shared perfs (4-7 ms ticks)', flags: ['-e', 'page-faults'], env: {} },
 ];
 const cellWall = cellVariants.map(() => []);
-const busyMedians = { 1: [], 2: [] };
+const busyMedians = busyVariants.map(() => []);
 for (let round = 0; round < ROUNDS; round++) {
   for (const [index, variant] of cellVariants.entries()) {
-    cellWall[index].push(timed('node', [cli, 'cells', ...variant.flags, trivial], { PERFCELL_PREARM_DEPTH: variant.depth }).wallS);
+    cellWall[index].push(timed('node', [cli, 'cells', ...variant.flags, trivial], variant.env).wallS);
   }
-  for (const depth of [1, 2]) {
-    const { stdout } = timed('node', [cli, 'cells', '-e', 'page-faults', '--json', busy], { PERFCELL_PREARM_DEPTH: String(depth) });
-    busyMedians[depth].push(median(JSON.parse(stdout).cells.map((cell) => cell.report.durationS)));
+  for (const [index, variant] of busyVariants.entries()) {
+    const { stdout } = timed('node', [cli, 'cells', ...variant.flags, '--json', busy], variant.env);
+    busyMedians[index].push(median(JSON.parse(stdout).cells.map((cell) => cell.report.durationS)));
   }
 }
 const cellRows = cellVariants.map((variant, index) => ({ name: variant.name, wallS: median(cellWall[index]) }));
@@ -227,7 +233,7 @@ ${traceTable.join('\n')}
 
 ${cellTable.join('\n')}
 
-Arming further ahead starts the next windows' perf while a cell runs. A 5 ms busy cell (40 of them, median time per cell): armed 1 ahead ${ms(median(busyMedians[1]))}, armed 2 ahead ${ms(median(busyMedians[2]))} (${pct(median(busyMedians[2]) / median(busyMedians[1]) - 1)}).
+A 5 ms busy cell (40 of them, median time per cell, median of the rounds): ${busyVariants.map((variant, index) => `${variant.name} ${ms(median(busyMedians[index]))}${index === 0 ? '' : ` (${pct(median(busyMedians[index]) / median(busyMedians[0]) - 1)})`}`).join(', ')}: what perf's presence costs the code it measures.
 
 **run**: from the program's end (its last CLOCK_MONOTONIC reading) to the report on stderr, ${latencies.length} runs: median **${ms(median(latencies) / 1000)}**, best ${ms(latencies[0] / 1000)}, p90 ${ms(latencies[Math.floor(latencies.length * 0.9)] / 1000)} (target ≤ 5 ms median)${latencyMisses === 0 ? '' : `; ${latencyMisses} runs without a page-faults line left out`}.
 
