@@ -9,7 +9,7 @@ import { monotonicNs } from '../session/clock.ts';
 import { isInPoll, untilPolling } from './poll-state.ts';
 import { perfProblem, trackPerf } from './perf-process.ts';
 import { LIVE_VISIBLE_AFTER_S, startLiveRelay } from '../live/relay.ts';
-import { createPerfOutputFile } from './output-file.ts';
+import { createPerfOutputFile, type PerfOutputFile } from './output-file.ts';
 
 
 /**
@@ -156,7 +156,7 @@ function spawnedPerfChild(pid: number, options: PerfOptions, relay: ReturnType<t
   // loading execa alone adds about 12 MiB of RSS to every report's "current RAM usage".
   // Without the live relay, perf writes to a file (output-file.ts: a pipe would block perf while a
   // synchronous command keeps this process from reading it).
-  const file = relay === null ? createPerfOutputFile() : null;
+  const file = relay === null ? outputFileOrNull() : null;
   const subprocess = spawn(options.perfPath ?? 'perf', perfArguments(pid, options), {
     env: { ...process.env, LC_ALL: 'C' },
     stdio: ['ignore', 'ignore', relay?.sink ?? file?.fd ?? 'pipe', 'pipe', 'pipe'],
@@ -185,6 +185,15 @@ function spawnedPerfChild(pid: number, options: PerfOptions, relay: ReturnType<t
       subprocess.once('error', (error) => once(error));
     },
   };
+}
+
+/** A file for perf's lines, or null where none can be made (a read-only /dev/shm and tmp, no inotify left): a pipe then. */
+function outputFileOrNull(): PerfOutputFile | null {
+  try {
+    return createPerfOutputFile();
+  } catch {
+    return null;
+  }
 }
 
 /**

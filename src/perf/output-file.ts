@@ -34,26 +34,40 @@ export interface PerfOutputFile {
 
 const CHUNK_BYTES = 64 * 1024;
 
-/** tmpfs where there is one: the file never touches a disk. */
-function outputDirectory(): string {
-  return existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+/** tmpfs where there is one (the file never touches a disk), else the temporary directory. */
+function outputDirectories(): string[] {
+  return existsSync('/dev/shm') ? ['/dev/shm', tmpdir()] : [tmpdir()];
 }
 
 let sequence = 0;
 
-/** `watch: false`: no inotify (its wake-ups would land inside the windows a shared perf counts); read with readText(). */
-export function createPerfOutputFile({ watch: watching = true }: { watch?: boolean } = {}): PerfOutputFile {
-  const path = join(outputDirectory(), `perfcell-${process.pid}-${Date.now()}-${sequence++}.perf`);
-  const fd = openSync(path, 'a+', 0o600);
-  let watcher: FSWatcher | null = null;
-  try {
-    if (watching) {
-      watcher = watch(path, { persistent: false }, () => readNow());
-      watcher.on('error', () => undefined);
+/** An open, already unlinked file in the first directory that takes one, watched if asked; throws where none does. */
+function openUnlinked(watching: boolean, onChange: () => void): { fd: number; watcher: FSWatcher | null } {
+  let failure: unknown = null;
+  for (const directory of outputDirectories()) {
+    const path = join(directory, `perfcell-${process.pid}-${Date.now()}-${sequence++}.perf`);
+    let fd: number | null = null;
+    try {
+      fd = openSync(path, 'a+', 0o600);
+      const watcher = watching ? watch(path, { persistent: false }, onChange) : null;
+      watcher?.on('error', () => undefined);
+      return { fd, watcher };
+    } catch (error: unknown) {
+      failure = error;
+      if (fd !== null) closeSync(fd);
+    } finally {
+      if (fd !== null) unlinkSync(path);
     }
-  } finally {
-    unlinkSync(path);
   }
+  throw failure;
+}
+
+/**
+ * `watch: false`: no inotify (its wake-ups would land inside the windows a shared perf counts);
+ * read with readText(). Throws where no file can be made or watched (callers fall back to a pipe).
+ */
+export function createPerfOutputFile({ watch: watching = true }: { watch?: boolean } = {}): PerfOutputFile {
+  const { fd, watcher } = openUnlinked(watching, () => readNow());
   let offset = 0;
   let ended = false;
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);

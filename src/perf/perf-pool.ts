@@ -66,7 +66,11 @@ export function createPerfPool(
     const key = keyOf(pid, options);
     let perf = shared.get(key);
     if (perf === undefined || (perf.exited && !perf.broken)) {
-      perf = share(pid, options);
+      try {
+        perf = share(pid, options);
+      } catch {
+        return null; // no file for its output here: one perf per window, as before
+      }
       shared.set(key, perf);
     }
     refreshIdleTimer();

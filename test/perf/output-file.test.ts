@@ -1,0 +1,34 @@
+import { readdirSync, writeSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createPerfOutputFile } from '../../src/perf/output-file.ts';
+
+const leftovers = (): string[] => readdirSync('/dev/shm').filter((name) => name.startsWith(`perfcell-${process.pid}-`));
+
+describe("perf's output file (what perf writes, read back as it grows)", () => {
+  it('streams what is written through its descriptor as inotify reports it, and ends when told', async () => {
+    const file = createPerfOutputFile();
+    expect(leftovers()).toEqual([]); // unlinked at once: nothing is left behind, even by a killed perfcell
+    const chunks: string[] = [];
+    file.stream.on('data', (chunk: string) => chunks.push(chunk));
+    const ended = new Promise((resolve) => file.stream.on('end', resolve));
+    writeSync(file.fd, '     0.100,5,,page-faults,100,100.00,,\n');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(chunks.join('')).toBe('     0.100,5,,page-faults,100,100.00,,\n');
+    writeSync(file.fd, 'Events disabled\n');
+    file.finish(); // what came after the last inotify event is read too
+    await ended;
+    expect(chunks.join('')).toBe('     0.100,5,,page-faults,100,100.00,,\nEvents disabled\n');
+  });
+
+  it('on demand: reads only what is new, and starts again when emptied while the writer goes on', () => {
+    const file = createPerfOutputFile({ watch: false });
+    writeSync(file.fd, 'a\nb\n');
+    expect(file.readText()).toBe('a\nb\n');
+    expect(file.readText()).toBe('');
+    file.truncate();
+    // opened for appending: the writer's next line lands at the new start, not at its old offset
+    writeSync(file.fd, 'c\n');
+    expect(file.readText()).toBe('c\n');
+    file.finish();
+  });
+});
