@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { createResumePoints, type PerfRecord, type PerfStatParser, type PerfStatResumeState } from '../../parsers/perf-stat.ts';
+import type { ByteBuffer } from '../render/byte-buffer.ts';
 import type { OutputMode } from './parse-record-printer.ts';
 import { readPiece, readSegment, sameResumeState, type SegmentResult, type SegmentTask } from './parse-segments.ts';
 import { PARSE_WORKER_FLAG, workerThreads, type ParseWorkerData, type ParseWorkerReply } from './parse-worker.ts';
@@ -13,10 +14,10 @@ import { PARSE_WORKER_FLAG, workerThreads, type ParseWorkerData, type ParseWorke
  * the segments before it again (printing nothing) and the rest of the file in sequence.
  */
 
-/** How many bytes of input a segment holds: some 25,000 lines, tens of milliseconds of work. */
-export const SEGMENT_BYTES = 2 << 20;
+/** How many bytes of input a segment holds: some 10,000 lines, ~10 ms of work (larger ones keep more output waiting, on fresh memory). */
+export const SEGMENT_BYTES = 1 << 20;
 /** Results kept before they are written: bounds the memory whichever thread runs ahead. */
-const MAX_AHEAD = 8;
+const MAX_AHEAD = 4;
 /** Segments sent to the worker before it answers: one to read, one waiting. */
 const WORKER_QUEUE = 2;
 
@@ -39,6 +40,8 @@ export interface SegmentedInput {
 }
 
 export interface SegmentOutput {
+  /** Where the segment to write next may print directly. */
+  readonly out: ByteBuffer;
   writeBytes(pieces: readonly Uint8Array[]): void;
   readonly isClosed: boolean;
   drained(): Promise<void>;
@@ -67,9 +70,24 @@ export async function parseInSegments(input: SegmentedInput): Promise<SegmentTal
   const tally: SegmentTally = { records: 0, skippedLines: 0, longLines: 0, segments: count, inSequenceFrom: undefined };
   const results = new Map<number, SegmentResult>();
   const helper = startHelper(input.workerUrl, input.fd, results);
-  let nextTask = 0;
+  const isTaken = new Uint8Array(count);
+  /** The first segment from `from` on that no thread has taken, within MAX_AHEAD of the next to write; -1: none. */
+  const untaken = (from: number): number => {
+    for (let index = from; index < count && index < nextWrite + MAX_AHEAD; index++) if (isTaken[index] === 0) return index;
+    return -1;
+  };
+  // CSV and JSON segments never depend on what came before them (the state does not change and
+  // no line reads by history), so the next one to write can print straight into the output
+  const canPrintDirect = input.state.format !== 'human';
   let nextWrite = 0;
   let expected = input.state;
+  const account = (result: SegmentResult): void => {
+    tally.records += result.records;
+    tally.skippedLines += result.skippedLines;
+    tally.longLines += result.longLines;
+    expected = result.endState;
+    nextWrite++;
+  };
   try {
     while (nextWrite < count) {
       helper?.throwIfFailed();
@@ -82,11 +100,7 @@ export async function parseInSegments(input: SegmentedInput): Promise<SegmentTal
           return tally;
         }
         input.output.writeBytes(ready.output);
-        tally.records += ready.records;
-        tally.skippedLines += ready.skippedLines;
-        tally.longLines += ready.longLines;
-        expected = ready.endState;
-        nextWrite++;
+        account(ready);
         await input.output.drained();
         if (input.output.isClosed) break;
         continue;
@@ -96,14 +110,27 @@ export async function parseInSegments(input: SegmentedInput): Promise<SegmentTal
         results.set(lost, readSegment(input.fd, tasks[lost]!));
         continue;
       }
-      const canRunAhead = nextTask < count && nextTask - nextWrite < MAX_AHEAD;
-      if (canRunAhead && helper !== undefined && helper.isAlive && helper.queued < WORKER_QUEUE) {
-        helper.send(tasks[nextTask++]!);
+      // the worker reads ahead (its answers wait here); this thread takes the next to write
+      if (helper !== undefined && helper.isAlive && helper.queued < WORKER_QUEUE) {
+        const index = untaken(nextWrite + 1);
+        if (index !== -1) {
+          isTaken[index] = 1;
+          helper.send(tasks[index]!);
+          continue;
+        }
+      }
+      if (canPrintDirect && isTaken[nextWrite] === 0) {
+        isTaken[nextWrite] = 1;
+        account(readSegment(input.fd, { ...tasks[nextWrite]!, state: expected }, input.output.out));
+        await input.output.drained();
+        if (input.output.isClosed) break;
+        await new Promise<void>((resolve) => setImmediate(resolve));
         continue;
       }
-      if (canRunAhead) {
-        const task = tasks[nextTask++]!;
-        results.set(task.index, readSegment(input.fd, task));
+      const index = untaken(nextWrite);
+      if (index !== -1) {
+        isTaken[index] = 1;
+        results.set(index, readSegment(input.fd, tasks[index]!));
         // let the worker's answers in
         await new Promise<void>((resolve) => setImmediate(resolve));
         continue;
@@ -126,7 +153,7 @@ function readOnInSequence(input: SegmentedInput, tasks: readonly SegmentTask[], 
   const { parser } = input;
   const format = input.state.format;
   tally.inSequenceFrom = from;
-  const ignore = (): void => {};
+  const ignore = { record: (): void => {} };
   for (let index = 0; index < from; index++) {
     const task = tasks[index]!;
     readPiece(input.fd, task.from, task.to, parser, createResumePoints(format, parser), ignore, true);
@@ -138,9 +165,11 @@ function readOnInSequence(input: SegmentedInput, tasks: readonly SegmentTask[], 
     -1,
     parser,
     createResumePoints(format, parser),
-    (record) => {
-      input.onRecord(record);
-      tally.records++;
+    {
+      record(record) {
+        input.onRecord(record);
+        tally.records++;
+      },
     },
     true,
   );

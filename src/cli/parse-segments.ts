@@ -61,8 +61,9 @@ const chunkBytes = (): Buffer => (chunkBuffer ??= Buffer.allocUnsafe(CHUNK_BYTES
 export function lineStartAtOrAfter(fd: number, at: number): number {
   if (at === 0) return 0;
   const buffer = chunkBytes();
-  for (let position = at - 1; ; ) {
-    const length = readSync(fd, buffer, 0, buffer.length, position);
+  // the newline is usually within the first bytes: read a little first
+  for (let position = at - 1, size = EXTENSION_CHUNK_BYTES; ; size = buffer.length) {
+    const length = readSync(fd, buffer, 0, size, position);
     if (length === 0) return -1;
     const newline = buffer.subarray(0, length).indexOf(0x0a);
     if (newline !== -1) return position + newline + 1;
@@ -130,7 +131,7 @@ export function readPiece(
   to: number,
   parser: PerfStatParser,
   points: ResumePoints,
-  onRecord: (record: PerfRecord) => void,
+  sink: RecordSink,
   awaitResumePoint: boolean,
 ): number {
   const start = lineStartAtOrAfter(fd, from);
@@ -138,21 +139,32 @@ export function readPiece(
   let isResumed = !awaitResumePoint;
   const push = (line: string): void => {
     const records = parser.push(line);
-    for (let index = 0; index < records.length; index++) onRecord(records[index]!);
+    for (let index = 0; index < records.length; index++) sink.record(records[index]!);
   };
   const take = (line: string): void => {
     if (!isResumed) {
       if (!points.test(line)) return;
       isResumed = true;
     }
-    push(line);
+    const records = parser.push(line);
+    for (let index = 0; index < records.length; index++) sink.record(records[index]!);
   };
-  const splitter = createBoundedLineSplitter(DEFAULT_MAX_LINE_BYTES);
+  // one splitter a thread: it holds nothing between pieces (each ends after a newline, or at the
+  // file's end, which ends its last line), and only its first 64 KiB are sniffed for binary bytes
+  const splitter = (threadSplitter ??= createBoundedLineSplitter(DEFAULT_MAX_LINE_BYTES));
+  const longLinesBefore = splitter.longLines;
   const end = readLinesTo(fd, start, to, splitter, take);
   if (isResumed && end !== -1 && parser.format === 'human') readToResumePoint(fd, end, points, push);
-  for (const record of parser.end()) onRecord(record);
-  return splitter.longLines;
+  for (const record of parser.end()) sink.record(record);
+  return splitter.longLines - longLinesBefore;
 }
+
+/** Where a piece's records go. */
+export interface RecordSink {
+  record(record: PerfRecord): void;
+}
+
+let threadSplitter: BoundedLineSplitter | undefined;
 
 /**
  * Ends the stream's first piece, read in sequence through `splitter` and `parser` up to
@@ -176,27 +188,20 @@ export function finishFirstPiece(
   return { next, state };
 }
 
-/** Reads one segment with a parser of its own (resumed from task.state), printing its records into bytes. */
-export function readSegment(fd: number, task: SegmentTask): SegmentResult {
+/**
+ * Reads one segment with a parser of its own (resumed from task.state), printing its records into
+ * bytes: its own pieces, or `into` (then its output is empty).
+ */
+export function readSegment(fd: number, task: SegmentTask, into?: ByteBuffer): SegmentResult {
   const output: Uint8Array[] = [];
-  const sink = new ByteBuffer((piece) => output.push(piece));
+  const sink = into ?? new ByteBuffer((piece) => output.push(piece));
   const printer = new RecordPrinter(sink, task.mode, true);
   const parser = resumePerfStatParser(task.state);
   const points = createResumePoints(task.state.format);
-  let records = 0;
-  const longLines = readPiece(
-    fd,
-    task.from,
-    task.to,
-    parser,
-    points,
-    (record) => {
-      printer.record(record);
-      records++;
-    },
-    true,
-  );
-  sink.spill();
+  const longLines = readPiece(fd, task.from, task.to, parser, points, printer, true);
+  // a continuing printer counts from 1
+  const records = printer.printed - 1;
+  if (into === undefined) sink.spill();
   return {
     index: task.index,
     output,
