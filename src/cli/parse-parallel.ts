@@ -1,9 +1,9 @@
 import type { Worker } from 'node:worker_threads';
 import { createResumePoints, type PerfRecord, type PerfStatParser, type PerfStatResumeState } from '../../parsers/perf-stat.ts';
-import type { ByteBuffer } from '../render/byte-buffer.ts';
+import { PiecePool, type ByteBuffer } from '../render/byte-buffer.ts';
 import type { OutputMode } from './parse-record-printer.ts';
 import { readPiece, readSegment, sameResumeState, type SegmentResult, type SegmentTask } from './parse-segments.ts';
-import { PARSE_WORKER_FLAG, workerThreads, type ParseWorkerData, type ParseWorkerReply } from './parse-worker.ts';
+import { PARSE_WORKER_FLAG, workerThreads, type ParseWorkerData, type ParseWorkerReply, type ParseWorkerRequest } from './parse-worker.ts';
 
 /*
  * `perfcell parse` of a large file on two threads: the rest of the file after its first piece is
@@ -42,7 +42,10 @@ export interface SegmentedInput {
 export interface SegmentOutput {
   /** Where the segment to write next may print directly. */
   readonly out: ByteBuffer;
-  writeBytes(pieces: readonly Uint8Array[]): void;
+  /** Pieces that held written bytes and may be filled again (the output's own, and the ones writeBytes says it took). */
+  readonly pool: PiecePool;
+  /** Writes the pieces; true when the stream took them at once and keeps none, so they may be filled again. */
+  writeBytes(pieces: readonly Uint8Array[]): boolean;
   readonly isClosed: boolean;
   drained(): Promise<void>;
 }
@@ -99,7 +102,11 @@ export async function parseInSegments(input: SegmentedInput): Promise<SegmentTal
           readOnInSequence(input, tasks, nextWrite, tally);
           return tally;
         }
-        input.output.writeBytes(ready.output);
+        if (input.output.writeBytes(ready.output)) {
+          // written out: the thread that filled them fills them again
+          if (helper?.answered(nextWrite) === true) helper.recycle(ready.output);
+          else for (const piece of ready.output) input.output.pool.give(piece.buffer);
+        }
         account(ready);
         await input.output.drained();
         if (input.output.isClosed) break;
@@ -107,7 +114,7 @@ export async function parseInSegments(input: SegmentedInput): Promise<SegmentTal
       }
       const lost = helper?.takeLost();
       if (lost !== undefined) {
-        results.set(lost, readSegment(input.fd, tasks[lost]!));
+        results.set(lost, readSegment(input.fd, tasks[lost]!, undefined, input.output.pool));
         continue;
       }
       // the worker reads ahead (its answers wait here); this thread takes the next to write
@@ -130,7 +137,7 @@ export async function parseInSegments(input: SegmentedInput): Promise<SegmentTal
       const index = untaken(nextWrite);
       if (index !== -1) {
         isTaken[index] = 1;
-        results.set(index, readSegment(input.fd, tasks[index]!));
+        results.set(index, readSegment(input.fd, tasks[index]!, undefined, input.output.pool));
         // let the worker's answers in
         await new Promise<void>((resolve) => setImmediate(resolve));
         continue;
@@ -181,6 +188,10 @@ interface Helper {
   readonly isAlive: boolean;
   readonly queued: number;
   send(task: SegmentTask): void;
+  /** Whether segment `index`'s result came from it. */
+  answered(index: number): boolean;
+  /** Hands back pieces it sent, written out, to fill again. */
+  recycle(pieces: readonly Uint8Array[]): void;
   /** A segment it was sent but will not answer (it died): this thread reads it. */
   takeLost(): number | undefined;
   /** Resolves at its next answer (or death). */
@@ -202,6 +213,7 @@ function startHelper(url: URL | undefined, fd: number, results: Map<number, Segm
   }
   worker.unref();
   const sent = new Set<number>();
+  const answered = new Set<number>();
   const lost: number[] = [];
   let isAlive = true;
   let failure: Error | undefined;
@@ -223,6 +235,7 @@ function startHelper(url: URL | undefined, fd: number, results: Map<number, Segm
     if ('error' in reply) {
       failure ??= Object.assign(new Error(reply.error.message), reply.error.code === undefined ? {} : { code: reply.error.code });
     } else {
+      answered.add(reply.index);
       results.set(reply.index, reply);
     }
     wakeUp();
@@ -238,7 +251,13 @@ function startHelper(url: URL | undefined, fd: number, results: Map<number, Segm
     },
     send(task) {
       sent.add(task.index);
-      worker.postMessage(task);
+      worker.postMessage(task satisfies ParseWorkerRequest);
+    },
+    answered: (index) => answered.delete(index),
+    recycle(pieces) {
+      if (!isAlive) return;
+      const buffers = pieces.map((piece) => piece.buffer as ArrayBuffer);
+      worker.postMessage({ recycle: buffers } satisfies ParseWorkerRequest, buffers);
     },
     takeLost: () => lost.shift(),
     next: () => new Promise<void>((resolve) => (wake = resolve)),

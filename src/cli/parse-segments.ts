@@ -10,7 +10,7 @@ import {
   type PerfStatResumeState,
   type ResumePoints,
 } from '../../parsers/perf-stat.ts';
-import { ByteBuffer } from '../render/byte-buffer.ts';
+import { ByteBuffer, type PiecePool } from '../render/byte-buffer.ts';
 import { RecordPrinter, type OutputMode } from './parse-record-printer.ts';
 
 /*
@@ -190,11 +190,11 @@ export function finishFirstPiece(
 
 /**
  * Reads one segment with a parser of its own (resumed from task.state), printing its records into
- * bytes: its own pieces, or `into` (then its output is empty).
+ * bytes: pieces of its own (taken from `pool` where it has some), or `into` (then its output is empty).
  */
-export function readSegment(fd: number, task: SegmentTask, into?: ByteBuffer): SegmentResult {
+export function readSegment(fd: number, task: SegmentTask, into?: ByteBuffer, pool?: PiecePool): SegmentResult {
   const output: Uint8Array[] = [];
-  const sink = into ?? new ByteBuffer((piece) => output.push(piece));
+  const sink = into ?? new ByteBuffer((piece) => output.push(piece), undefined, pool);
   const printer = new RecordPrinter(sink, task.mode, true);
   const parser = resumePerfStatParser(task.state);
   const points = createResumePoints(task.state.format);

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { MessagePort } from 'node:worker_threads';
+import { PiecePool } from '../render/byte-buffer.ts';
 import { readSegment, type SegmentResult, type SegmentTask } from './parse-segments.ts';
 
 /*
@@ -15,6 +16,9 @@ export const PARSE_WORKER_FLAG = '--perfcell-parse-worker';
 export interface ParseWorkerData {
   readonly fd: number;
 }
+
+/** What the worker is sent: a segment to read, or pieces it sent that were written out, to fill again. */
+export type ParseWorkerRequest = SegmentTask | { readonly recycle: readonly ArrayBuffer[] };
 
 /** What the worker sends back: a segment's result, or why it could not read it. */
 export type ParseWorkerReply = SegmentResult | { readonly index: number; readonly error: { readonly message: string; readonly code?: string } };
@@ -40,10 +44,16 @@ export function runParseWorker(): void {
   const { parentPort, workerData } = workerThreads();
   const port = parentPort as MessagePort;
   const { fd } = workerData as ParseWorkerData;
-  port.on('message', (task: SegmentTask) => {
+  const pool = new PiecePool();
+  port.on('message', (request: ParseWorkerRequest) => {
+    if ('recycle' in request) {
+      for (const buffer of request.recycle) pool.give(buffer);
+      return;
+    }
+    const task = request;
     let reply: ParseWorkerReply;
     try {
-      reply = readSegment(fd, task);
+      reply = readSegment(fd, task, undefined, pool);
     } catch (error: unknown) {
       const code = (error as { code?: unknown } | null)?.code;
       reply = { index: task.index, error: { message: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { code } : {}) } };

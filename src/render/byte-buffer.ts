@@ -7,16 +7,40 @@
  * out.writeText('{"a":1}\n', true);
  * out.spill();
  */
+const PIECE_BYTES = 1 << 16;
+
+/**
+ * Pieces whose bytes were written out and may be filled again: a piece held until a thread
+ * writes it is freed late, and fresh memory costs a page fault per 4 KiB (a fifth of the time
+ * spent writing the records into it). Only whole 64 KiB pieces, at most `capacity` of them.
+ */
+export class PiecePool {
+  private readonly free: Buffer[] = [];
+
+  constructor(private readonly capacity = 64) {}
+
+  take(): Buffer | undefined {
+    return this.free.pop();
+  }
+
+  /** `piece`: a view of a whole 64 KiB ArrayBuffer that nothing reads any more. */
+  give(buffer: ArrayBufferLike): void {
+    if (buffer.byteLength === PIECE_BYTES && this.free.length < this.capacity) this.free.push(Buffer.from(buffer, 0, PIECE_BYTES));
+  }
+}
+
 export class ByteBuffer {
   bytes: Buffer;
   /** Bytes of `bytes` written so far. */
   length = 0;
 
+  /** @param pool where new pieces come from (recycled ones), else freshly allocated */
   constructor(
     private readonly onPiece: (piece: Buffer) => void,
-    private readonly pieceBytes = 1 << 16,
+    private readonly pieceBytes = PIECE_BYTES,
+    private readonly pool?: PiecePool,
   ) {
-    this.bytes = Buffer.allocUnsafe(pieceBytes);
+    this.bytes = this.newPiece(pieceBytes);
   }
 
   /** Makes room for `count` more bytes at `length`, handing on what is written when they would not fit. */
@@ -35,8 +59,12 @@ export class ByteBuffer {
     if (this.length === 0 && room <= this.bytes.length) return;
     if (this.length > 0) this.onPiece(this.bytes.subarray(0, this.length));
     // a new piece each time: the one handed on may still be queued in a stream
-    this.bytes = Buffer.allocUnsafe(Math.max(this.pieceBytes, room));
+    this.bytes = this.newPiece(Math.max(this.pieceBytes, room));
     this.length = 0;
+  }
+
+  private newPiece(size: number): Buffer {
+    return (size === PIECE_BYTES ? this.pool?.take() : undefined) ?? Buffer.allocUnsafe(size);
   }
 
   /** Drops what is written and not handed on. */

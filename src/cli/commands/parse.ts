@@ -7,7 +7,7 @@ import { createPerfStatParser, type PerfFormat, type PerfRecord } from '../../..
 import { UsageError } from '../../errors.ts';
 import { jsonHeaderFields, ndjsonHeaderLine } from '../../json-document.ts';
 import { parseInSegments, SEGMENT_BYTES, type SegmentOutput, type SegmentTally } from '../parse-parallel.ts';
-import { ByteBuffer } from '../../render/byte-buffer.ts';
+import { ByteBuffer, PiecePool } from '../../render/byte-buffer.ts';
 import { csvField, RecordPrinter, type OutputMode } from '../parse-record-printer.ts';
 import { finishFirstPiece } from '../parse-segments.ts';
 
@@ -285,12 +285,28 @@ function describeError(error: unknown): string {
  * 64 KiB pieces; the input waits while stdout pushes back.
  */
 class BufferedOutput implements SegmentOutput {
-  readonly out = new ByteBuffer((piece) => this.emit(piece));
+  readonly pool = new PiecePool();
+  readonly out: ByteBuffer;
   private closed = false;
   /** The stream asked to wait (write returned false) and has not drained yet. */
   private isFull = false;
+  /**
+   * process.stdout writes synchronously on Linux (a file, a pipe, a terminal): a piece it took
+   * with nothing left queued is written out and may be filled again. Another stream may keep it.
+   */
+  private readonly canReuse: boolean;
 
-  constructor(private readonly stream: Writable) {}
+  constructor(private readonly stream: Writable) {
+    this.canReuse = stream === process.stdout;
+    this.out = new ByteBuffer(
+      (piece) => {
+        this.emit(piece);
+        if (this.isTaken()) this.pool.give(piece.buffer);
+      },
+      undefined,
+      this.pool,
+    );
+  }
 
   get isClosed(): boolean {
     return this.closed;
@@ -303,10 +319,16 @@ class BufferedOutput implements SegmentOutput {
   }
 
   /** Bytes printed elsewhere (a segment's records), after what was written so far. */
-  writeBytes(pieces: readonly Uint8Array[]): void {
-    if (this.closed) return;
+  writeBytes(pieces: readonly Uint8Array[]): boolean {
+    if (this.closed) return false;
     this.out.spill();
     for (const piece of pieces) this.emit(piece);
+    return this.isTaken();
+  }
+
+  /** The stream wrote everything it was given, keeping no piece. */
+  private isTaken(): boolean {
+    return this.canReuse && !this.closed && this.stream.writableLength === 0;
   }
 
   /** The stream is gone: drop everything from now on. */
