@@ -3,7 +3,7 @@ import { createResumePoints, type PerfRecord, type PerfStatParser, type PerfStat
 import { PiecePool, type ByteBuffer } from '../render/byte-buffer.ts';
 import type { OutputMode } from './parse-record-printer.ts';
 import { readPiece, readSegment, sameResumeState, type SegmentResult, type SegmentTask } from './parse-segments.ts';
-import { PARSE_WORKER_FLAG, workerThreads, type ParseWorkerData, type ParseWorkerReply, type ParseWorkerRequest } from './parse-worker.ts';
+import { PARSE_WORKER_FLAG, workerThreads, type ParseWorkerReply, type ParseWorkerRequest } from './parse-worker.ts';
 
 /*
  * `perfcell parse` of a large file on two threads: the rest of the file after its first piece is
@@ -16,8 +16,8 @@ import { PARSE_WORKER_FLAG, workerThreads, type ParseWorkerData, type ParseWorke
 
 /** How many bytes of input a segment holds: some 10,000 lines, ~10 ms of work (larger ones keep more output waiting, on fresh memory). */
 export const SEGMENT_BYTES = 1 << 20;
-/** Results kept before they are written: bounds the memory whichever thread runs ahead. */
-const MAX_AHEAD = 4;
+/** Results kept before they are written (8 segments, ~12 MB of output): bounds the memory whichever thread runs ahead. */
+const MAX_AHEAD = 8;
 /** Segments sent to the worker before it answers: one to read, one waiting. */
 const WORKER_QUEUE = 2;
 
@@ -200,18 +200,49 @@ interface Helper {
   stop(): Promise<void>;
 }
 
-function startHelper(url: URL | undefined, fd: number, results: Map<number, SegmentResult>): Helper | undefined {
-  if (url === undefined) return undefined;
-  let worker: Worker;
+/** A worker thread started ahead of its file, and whether it has exited since. */
+let early: { readonly worker: Worker; hasExited: boolean } | undefined;
+
+/**
+ * Starts the worker thread now, before the command has opened its file: its start-up (~30 ms,
+ * and longer to warm up) then overlaps the command's own. parseInSegments takes it.
+ */
+export function startSegmentWorkerEarly(url: URL): void {
+  const worker = spawnWorker(url);
+  if (worker === undefined) return;
+  const started = { worker, hasExited: false };
+  worker.once('exit', () => (started.hasExited = true));
+  early = started;
+}
+
+/** Stops a worker started early that parseInSegments did not take (the file was not read in segments). */
+export function stopEarlySegmentWorker(): void {
+  const started = early;
+  early = undefined;
+  if (started !== undefined) void started.worker.terminate();
+}
+
+function spawnWorker(url: URL): Worker | undefined {
   try {
     const { Worker } = workerThreads();
-    const workerData: ParseWorkerData = { fd };
-    worker = new Worker(url, { argv: [PARSE_WORKER_FLAG], workerData, stdout: true, stderr: true });
+    const worker = new Worker(url, { argv: [PARSE_WORKER_FLAG], stdout: true, stderr: true });
+    worker.unref();
+    // until a helper listens: a thread that fails to start is a thread not had, not a crash
+    worker.on('error', () => {});
+    return worker;
   } catch {
     // no thread to be had: this one reads everything
     return undefined;
   }
-  worker.unref();
+}
+
+function startHelper(url: URL | undefined, fd: number, results: Map<number, SegmentResult>): Helper | undefined {
+  if (url === undefined) return undefined;
+  const started = early;
+  early = undefined;
+  const worker = started !== undefined && !started.hasExited ? started.worker : spawnWorker(url);
+  if (worker === undefined) return undefined;
+  worker.postMessage({ fd } satisfies ParseWorkerRequest);
   const sent = new Set<number>();
   const answered = new Set<number>();
   const lost: number[] = [];

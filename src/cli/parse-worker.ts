@@ -13,12 +13,11 @@ import { readSegment, type SegmentResult, type SegmentTask } from './parse-segme
 /** In a worker thread's process.argv: this thread reads segments (set by parse-parallel.ts). */
 export const PARSE_WORKER_FLAG = '--perfcell-parse-worker';
 
-export interface ParseWorkerData {
-  readonly fd: number;
-}
-
-/** What the worker is sent: a segment to read, or pieces it sent that were written out, to fill again. */
-export type ParseWorkerRequest = SegmentTask | { readonly recycle: readonly ArrayBuffer[] };
+/**
+ * What the worker is sent: first the file descriptor it reads (it may start before the file is
+ * open), then segments to read, and pieces it sent that were written out, to fill again.
+ */
+export type ParseWorkerRequest = { readonly fd: number } | SegmentTask | { readonly recycle: readonly ArrayBuffer[] };
 
 /** What the worker sends back: a segment's result, or why it could not read it. */
 export type ParseWorkerReply = SegmentResult | { readonly index: number; readonly error: { readonly message: string; readonly code?: string } };
@@ -41,13 +40,16 @@ export function isParseWorker(): boolean {
 }
 
 export function runParseWorker(): void {
-  const { parentPort, workerData } = workerThreads();
-  const port = parentPort as MessagePort;
-  const { fd } = workerData as ParseWorkerData;
+  const port = workerThreads().parentPort as MessagePort;
+  let fd = -1;
   const pool = new PiecePool();
   port.on('message', (request: ParseWorkerRequest) => {
     if ('recycle' in request) {
       for (const buffer of request.recycle) pool.give(buffer);
+      return;
+    }
+    if (!('index' in request)) {
+      fd = request.fd;
       return;
     }
     const task = request;

@@ -12,12 +12,12 @@ const PIECE_BYTES = 1 << 16;
 /**
  * Pieces whose bytes were written out and may be filled again: a piece held until a thread
  * writes it is freed late, and fresh memory costs a page fault per 4 KiB (a fifth of the time
- * spent writing the records into it). Only whole 64 KiB pieces, at most `capacity` of them.
+ * spent writing the records into it). Only whole 64 KiB pieces, at most `capacity` of them (16 MiB).
  */
 export class PiecePool {
   private readonly free: Buffer[] = [];
 
-  constructor(private readonly capacity = 64) {}
+  constructor(private readonly capacity = 256) {}
 
   take(): Buffer | undefined {
     return this.free.pop();

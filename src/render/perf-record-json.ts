@@ -248,6 +248,7 @@ interface EventBytes {
 
 /** A Buffer like every piece, so that copying them sees one kind of array. */
 const NO_BYTES: Uint8Array = Buffer.alloc(0);
+const TIME_KEY = '{"time":';
 
 /**
  * RecordJson written as bytes into a ByteBuffer: no string per line, numbers written from their
@@ -261,11 +262,13 @@ export class RecordJsonBytes {
   private readonly end: Uint8Array;
   private readonly events = new Map<string, EventBytes>();
   private time: number | null | undefined = undefined;
-  /** `{"time":…` */
-  private timeHead: Uint8Array = NO_BYTES;
+  /** `{"time":…` in its first `timeHeadLength` bytes, written over when the time changes (no new buffer) */
+  private readonly timeHead = Buffer.alloc(TIME_KEY.length + MAX_NUMBER_BYTES);
+  private timeHeadLength = 0;
 
   /** @param end what follows each record: `}\n` for NDJSON, `}` inside a document */
   constructor(end: string) {
+    this.timeHead.write(TIME_KEY, 0, 'latin1');
     this.text = new RecordJson(end);
     this.end = Buffer.from(end, 'latin1');
   }
@@ -283,7 +286,7 @@ export class RecordJsonBytes {
     }
     if (record.time !== this.time) {
       this.time = record.time;
-      this.timeHead = Buffer.from(`{"time":${jsonNumber(record.time)}`, 'latin1');
+      this.timeHeadLength = writeJsonNumber(this.timeHead, TIME_KEY.length, record.time);
     }
     const event = this.event(record.event);
     if (event.unit !== record.unit || event.status !== record.status) {
@@ -297,9 +300,10 @@ export class RecordJsonBytes {
     const bytes = out.bytes;
     let at = out.length;
     if (prefix.length > 0) at = copyBytes(bytes, at, prefix);
-    // set(): a native copy, some 17 ns a piece, where a loop takes ~1.6 ns a byte
+    // set(): a native copy, some 17 ns a piece, where a loop takes ~1.6 ns a byte; the whole time
+    // head is copied (one call) and what follows its text written over the rest
     bytes.set(timeHead, at);
-    at += timeHead.length;
+    at += this.timeHeadLength;
     bytes.set(event.head, at);
     at = writeJsonNumber(bytes, at + event.head.length, record.value);
     bytes.set(event.tail, at);

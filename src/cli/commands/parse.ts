@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
 import { createBoundedLineSplitter, DEFAULT_MAX_LINE_BYTES, SNIFF_BYTES, type BoundedLineSplitter } from '../../../parsers/bounded-lines.ts';
@@ -6,7 +6,8 @@ import { createAggregator, type EventAggregate } from '../../../parsers/aggregat
 import { createPerfStatParser, type PerfFormat, type PerfRecord } from '../../../parsers/perf-stat.ts';
 import { UsageError } from '../../errors.ts';
 import { jsonHeaderFields, ndjsonHeaderLine } from '../../json-document.ts';
-import { parseInSegments, SEGMENT_BYTES, type SegmentOutput, type SegmentTally } from '../parse-parallel.ts';
+import { globalFlags } from '../argv.ts';
+import { parseInSegments, SEGMENT_BYTES, stopEarlySegmentWorker, type SegmentOutput, type SegmentTally } from '../parse-parallel.ts';
 import { ByteBuffer, PiecePool } from '../../render/byte-buffer.ts';
 import { csvField, RecordPrinter, type OutputMode } from '../parse-record-printer.ts';
 import { finishFirstPiece } from '../parse-segments.ts';
@@ -58,6 +59,32 @@ let defaultSegments: SegmentPolicy | undefined;
 /** The parse lane (lanes/parse.ts) reads large files on two threads, the second running `workerUrl`. */
 export function readLargeFilesOnTwoThreads(workerUrl: URL): void {
   defaultSegments = { minBytes: SEGMENTED_MIN_BYTES, segmentBytes: SEGMENT_BYTES, workerUrl };
+}
+
+/**
+ * Whether argv is `parse FILE` (with --format, --sep, --json, --ndjson or --csv at most) of a
+ * regular file large enough to be read on two threads: then the lane starts the second thread at
+ * once. A guess made before commander reads argv: a wrong one costs a thread started for nothing.
+ */
+export function isLargeFileParse(argv: readonly string[]): boolean {
+  const args = argv.slice(2).filter((arg) => !globalFlags.has(arg));
+  if (args[0] !== 'parse') return false;
+  let file: string | undefined;
+  for (let index = 1; index < args.length; index++) {
+    const arg = args[index]!;
+    if (arg === '--format' || arg === '--sep') index++;
+    else if (arg.startsWith('--format=') || arg.startsWith('--sep=') || arg === '--json' || arg === '--ndjson' || arg === '--csv') continue;
+    // --summary, stdin (-), help, a second file: not a large file's records
+    else if (arg.startsWith('-') || file !== undefined) return false;
+    else file = arg;
+  }
+  if (file === undefined) return false;
+  try {
+    const stats = statSync(file);
+    return stats.isFile() && stats.size >= SEGMENTED_MIN_BYTES + READ_CHUNK_BYTES;
+  } catch {
+    return false;
+  }
 }
 
 const defaultIo: ParseIo = {
@@ -207,6 +234,7 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
         break;
       }
     }
+    stopEarlySegmentWorker();
     if (!output.isClosed && segmented === undefined) for (const line of splitter.end()) takeLine(line);
     if (writeError !== undefined) throw writeError;
   } catch (error: unknown) {

@@ -4,12 +4,16 @@
  * file's segments (parse-parallel.ts), so the second thread loads the code the first one runs.
  */
 import { main } from '../main.ts';
-import { readLargeFilesOnTwoThreads, registerParse } from '../commands/parse.ts';
+import { isLargeFileParse, readLargeFilesOnTwoThreads, registerParse } from '../commands/parse.ts';
+import { startSegmentWorkerEarly } from '../parse-parallel.ts';
 import { isParseWorker, runParseWorker } from '../parse-worker.ts';
 
 if (isParseWorker()) {
   runParseWorker();
 } else {
-  readLargeFilesOnTwoThreads(new URL(import.meta.url));
+  const lane = new URL(import.meta.url);
+  readLargeFilesOnTwoThreads(lane);
+  // the second thread starts while the command line is read and the file opened
+  if (isLargeFileParse(process.argv)) startSegmentWorkerEarly(lane);
   void main(process.argv, async (name) => (name === 'parse' ? registerParse : undefined));
 }
