@@ -190,6 +190,9 @@ const section = [
   'work over the CPU time the process used (its GC threads included), less swayed than wall clock by other jobs on the cores.',
   'split2: reading the file and splitting it as well.',
   `\`perfcell parse\`: the whole command as a user runs it, with its start-up (${(startS * 1000).toFixed(0)} ms on a one-line file, median of 5, taken off for the last column) and the NDJSON it prints.`,
+  'A file this large is read on two threads (src/cli/parse-parallel.ts: the rest after its first 128 KiB in 1 MiB segments, one thread',
+  'printing while the other reads ahead), so this column is wall time over two cores against `push()` on one; with another job on the',
+  'second core it falls towards the single-thread rate.',
   '',
   `Target (issue 15): at least 1,000,000 lines/s through \`push()\` in every format, and \`perfcell parse\` at least 70% of push()'s rate. This run: ${rows
     .map((row) => `${row.format} ${lineCount / row.push >= 1_000_000 ? 'met' : 'not met'} / ${ratio(row) >= 0.7 ? 'met' : 'not met'}`)
