@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPerfStatParser } from '../../parsers/perf-stat.ts';
-import { openFileChunks, runParse, type ParseOptions, type SegmentPolicy } from '../../src/cli/commands/parse.ts';
+import { isLargeFileParse, openFileChunks, runParse, type ParseOptions, type SegmentPolicy } from '../../src/cli/commands/parse.ts';
 import type { SegmentTally } from '../../src/cli/parse-parallel.ts';
 import { ndjsonHeaderLine } from '../../src/json-document.ts';
 
@@ -209,6 +209,32 @@ describe('parse in segments', () => {
 });
 
 describe('perfcell parse on a large file (two threads)', () => {
+  it('starts the second thread early only for parse FILE of a large regular file, printing records', () => {
+    const large = fileOf('x'.repeat(9 << 20));
+    const small = fileOf('x'.repeat(4096));
+    const argv = (...args: string[]): string[] => [process.execPath, bin, ...args];
+    expect(isLargeFileParse(argv('parse', large))).toBe(true);
+    expect(isLargeFileParse(argv('--debug', 'parse', '--format', 'csv', '--sep', ';', large, '--json'))).toBe(true);
+    expect(isLargeFileParse(argv('parse', '--format=json', '--csv', large))).toBe(true);
+    expect(isLargeFileParse(argv('parse', small))).toBe(false);
+    expect(isLargeFileParse(argv('parse', '--summary', large))).toBe(false);
+    expect(isLargeFileParse(argv('parse', large, large))).toBe(false);
+    expect(isLargeFileParse(argv('parse', '-'))).toBe(false);
+    expect(isLargeFileParse(argv('parse', dir))).toBe(false);
+    expect(isLargeFileParse(argv('parse', join(dir, 'missing')))).toBe(false);
+    expect(isLargeFileParse(argv('run', '--', 'cat', large))).toBe(false);
+    rmSync(large);
+  });
+
+  it('says a large file holds no perf rows as a small one does (the thread started early is stopped)', async () => {
+    const path = fileOf('hello, world\n'.repeat(800_000));
+    const result = await execa(process.execPath, [bin, 'parse', path], { reject: false, timeout: 30_000 });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`error: no perf stat counter rows in ${path} (is it the output of perf stat? try --format)`);
+    rmSync(path);
+  });
+
   it('prints what JSON.stringify of each record gives, in every format, past many segments', async () => {
     for (const name of ['local-perf61-vm-pid-interval-comma.csv.txt', 'local-perf61-vm-pid-interval-en_US.human.txt', 'local-perf61-vm-per-cpu-A-interval.json.txt']) {
       const text = repeated(readFileSync(join(root, 'samples/perf', name), 'utf8'), 14 << 20);
