@@ -37,6 +37,12 @@ function repeated(text: string, bytes: number): string {
   return unit.repeat(Math.ceil(bytes / Buffer.byteLength(unit)));
 }
 
+/** `text` repeated to at least `count` lines: the CLI reads a file on two threads from 400,000 lines on (commands/parse.ts). */
+function repeatedLines(text: string, count: number): string {
+  const unit = text.endsWith('\n') ? text : `${text}\n`;
+  return unit.repeat(Math.ceil(count / unit.split('\n').length) + 1);
+}
+
 let files = 0;
 function fileOf(text: string): string {
   const path = join(dir, `input-${files++}.txt`);
@@ -79,7 +85,7 @@ async function parse(path: string, options: Partial<ParseOptions> = {}, segmentB
   const stderr = new Collect();
   let report: Printed['report'];
   const segments: SegmentPolicy | undefined =
-    segmentBytes === undefined ? undefined : { minBytes: 1, segmentBytes, workerUrl: undefined, onSegmented: (tally) => (report = tally) };
+    segmentBytes === undefined ? undefined : { minLines: 1, segmentBytes, workerUrl: undefined, onSegmented: (tally) => (report = tally) };
   let error: string | undefined;
   try {
     await runParse(path, { format: 'auto', ...options }, { stdin: (async function* () {})(), stdout, stderr, openFile: openFileChunks, segments });
@@ -210,7 +216,7 @@ describe('parse in segments', () => {
 
 describe('perfcell parse on a large file (two threads)', () => {
   it('starts the second thread early only for parse FILE of a large regular file, printing records', () => {
-    const large = fileOf('x'.repeat(9 << 20));
+    const large = fileOf('x'.repeat(33 << 20));
     const small = fileOf('x'.repeat(4096));
     const argv = (...args: string[]): string[] => [process.execPath, bin, ...args];
     expect(isLargeFileParse(argv('parse', large))).toBe(true);
@@ -227,7 +233,7 @@ describe('perfcell parse on a large file (two threads)', () => {
   });
 
   it('says a large file holds no perf rows as a small one does (the thread started early is stopped)', async () => {
-    const path = fileOf('hello, world\n'.repeat(800_000));
+    const path = fileOf('hello, world\n'.repeat(2_700_000));
     const result = await execa(process.execPath, [bin, 'parse', path], { reject: false, timeout: 30_000 });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe('');
@@ -237,7 +243,7 @@ describe('perfcell parse on a large file (two threads)', () => {
 
   it('prints what JSON.stringify of each record gives, in every format, past many segments', async () => {
     for (const name of ['local-perf61-vm-pid-interval-comma.csv.txt', 'local-perf61-vm-pid-interval-en_US.human.txt', 'local-perf61-vm-per-cpu-A-interval.json.txt']) {
-      const text = repeated(readFileSync(join(root, 'samples/perf', name), 'utf8'), 14 << 20);
+      const text = repeatedLines(readFileSync(join(root, 'samples/perf', name), 'utf8'), 450_000);
       const path = fileOf(text);
       // into a file: its writes are synchronous, so the pieces written are filled again (a pipe's may queue)
       const outPath = `${path}.out`;
@@ -255,7 +261,7 @@ describe('perfcell parse on a large file (two threads)', () => {
   }, 120_000);
 
   it('prints the same through a pipe (whose writes may queue, so no piece is filled again while queued)', async () => {
-    const text = repeated(readFileSync(join(root, 'samples/perf/local-perf61-vm-per-cpu-A-interval.json.txt'), 'utf8'), 12 << 20);
+    const text = repeatedLines(readFileSync(join(root, 'samples/perf/local-perf61-vm-per-cpu-A-interval.json.txt'), 'utf8'), 450_000);
     const path = fileOf(text);
     const result = await execa(process.execPath, [bin, 'parse', path], { reject: false, stripFinalNewline: false, encoding: 'buffer', maxBuffer: 1 << 30 });
     expect(result.exitCode).toBe(0);

@@ -37,8 +37,8 @@ export interface ParseIo {
 
 /** When and how a file is read in segments: printing records only, from a regular file (openFileChunks). */
 export interface SegmentPolicy {
-  /** Only when this many bytes are left after the first piece (the stream's start, read in sequence). */
-  readonly minBytes: number;
+  /** Only when some this many lines are left after the first piece (the stream's start, read in sequence), judged by its lines per byte. */
+  readonly minLines: number;
   readonly segmentBytes: number;
   /** The worker thread's file; none: this thread reads the segments (tests). */
   readonly workerUrl: URL | undefined;
@@ -49,16 +49,20 @@ export interface SegmentPolicy {
 const READ_CHUNK_BYTES = 1 << 17;
 
 /**
- * A worker thread costs ~20 ms to start and some 4 MiB of records to earn that back, so only a
- * file with more than this left after its first piece is read on two threads.
+ * A worker thread costs ~30 ms to start and then runs cold (its code not yet optimized) for some
+ * 100,000 lines: on this VM it earned that back on 400,000 lines of the benchmark's streams but
+ * not on 330,000 of captures of every kind one after another, so only a file with more than this
+ * left after its first piece is read on two threads.
  */
-const SEGMENTED_MIN_BYTES = 8 << 20;
+const SEGMENTED_MIN_LINES = 400_000;
+/** The second thread is started before the file is read when it is this large (400,000 lines of CSV's 80 bytes). */
+const EARLY_WORKER_MIN_BYTES = 32 << 20;
 
 let defaultSegments: SegmentPolicy | undefined;
 
 /** The parse lane (lanes/parse.ts) reads large files on two threads, the second running `workerUrl`. */
 export function readLargeFilesOnTwoThreads(workerUrl: URL): void {
-  defaultSegments = { minBytes: SEGMENTED_MIN_BYTES, segmentBytes: SEGMENT_BYTES, workerUrl };
+  defaultSegments = { minLines: SEGMENTED_MIN_LINES, segmentBytes: SEGMENT_BYTES, workerUrl };
 }
 
 /**
@@ -81,7 +85,7 @@ export function isLargeFileParse(argv: readonly string[]): boolean {
   if (file === undefined) return false;
   try {
     const stats = statSync(file);
-    return stats.isFile() && stats.size >= SEGMENTED_MIN_BYTES + READ_CHUNK_BYTES;
+    return stats.isFile() && stats.size >= EARLY_WORKER_MIN_BYTES;
   } catch {
     return false;
   }
@@ -177,7 +181,9 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
   // as it passes, not gathered) and records printed synchronously as they come. Backpressure
   // comes from pausing the input while stdout drains.
   const splitter = createBoundedLineSplitter(DEFAULT_MAX_LINE_BYTES);
+  let lineCount = 0;
   const takeLine = (line: string): void => {
+    lineCount++;
     const records = parser.push(line);
     for (let index = 0; index < records.length; index++) printer.record(records[index]!);
     recordCount += records.length;
@@ -206,7 +212,8 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
       // a large file, its start read (format known, records printed, judged text): the rest in segments
       if (
         fileInput !== undefined && segments !== undefined && recordCount > 0 && parser.format !== undefined &&
-        splitter.sniffedBytes >= SNIFF_BYTES && writeError === undefined && fileInput.size - fileInput.position >= segments.minBytes
+        splitter.sniffedBytes >= SNIFF_BYTES && writeError === undefined &&
+        ((fileInput.size - fileInput.position) * lineCount) / fileInput.position >= segments.minLines
       ) {
         const first = finishFirstPiece(fileInput.fd, fileInput.position, fileInput.endsLine, splitter, parser, takeLine);
         for (const record of parser.end()) {
