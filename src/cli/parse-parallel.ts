@@ -1,17 +1,19 @@
 import type { Worker } from 'node:worker_threads';
 import { createResumePoints, type PerfRecord, type PerfStatParser, type PerfStatResumeState } from '../../parsers/perf-stat.ts';
-import { PiecePool, type ByteBuffer } from '../render/byte-buffer.ts';
+import type { ByteBuffer, PiecePool } from '../render/byte-buffer.ts';
 import type { OutputMode } from './parse-record-printer.ts';
 import { readPiece, readSegment, sameResumeState, type SegmentResult, type SegmentTask } from './parse-segments.ts';
 import { PARSE_WORKER_FLAG, workerThreads, type ParseWorkerReply, type ParseWorkerRequest } from './parse-worker.ts';
 
 /*
  * `perfcell parse` of a large file on two threads: the rest of the file after its first piece is
- * cut into segments (parse-segments.ts), which this thread and a worker read as they come free;
- * their printed bytes are written in the file's order. Output as in sequence, byte for byte: each
- * segment's parser starts in the state the previous one ended in, checked as results are written;
- * where one did not, or a line's reading depended on the stream's history, the main parser reads
- * the segments before it again (printing nothing) and the rest of the file in sequence.
+ * cut into segments (parse-segments.ts). A worker thread reads ahead, two segments at a time; this
+ * one takes the next segment to write (CSV and JSON print straight into the output) or, while the
+ * worker holds it, one further on; printed bytes are written in the file's order. Output as in
+ * sequence, byte for byte: each segment's parser starts in the state the previous one ended in,
+ * checked as results are written; where one did not, or a line's reading depended on the
+ * stream's history, the main parser reads the segments before it again (printing nothing) and the
+ * rest of the file in sequence.
  */
 
 /** How many bytes of input a segment holds: some 10,000 lines, ~10 ms of work (larger ones keep more output waiting, on fresh memory). */

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
 import { createBoundedLineSplitter, DEFAULT_MAX_LINE_BYTES, SNIFF_BYTES, type BoundedLineSplitter } from '../../../parsers/bounded-lines.ts';
@@ -7,8 +7,8 @@ import { createPerfStatParser, type PerfFormat, type PerfRecord } from '../../..
 import { UsageError } from '../../errors.ts';
 import { jsonHeaderFields, ndjsonHeaderLine } from '../../json-document.ts';
 import { globalFlags } from '../argv.ts';
-import { parseInSegments, SEGMENT_BYTES, stopEarlySegmentWorker, type SegmentOutput, type SegmentTally } from '../parse-parallel.ts';
-import { ByteBuffer, PiecePool } from '../../render/byte-buffer.ts';
+import { parseInSegments, SEGMENT_BYTES, stopEarlySegmentWorker, type SegmentTally } from '../parse-parallel.ts';
+import { BufferedOutput, FileChunks, openFileChunks } from '../parse-io.ts';
 import { csvField, RecordPrinter, type OutputMode } from '../parse-record-printer.ts';
 import { finishFirstPiece } from '../parse-segments.ts';
 
@@ -23,6 +23,8 @@ export interface ParseOptions {
 
 /** The pieces of an input, each handled before the next is asked for (so a file's reader may reuse its buffer). */
 export type ParseInput = AsyncIterable<Buffer | string>;
+
+export { openFileChunks } from '../parse-io.ts';
 
 /** Where `parse` reads and writes; tests pass their own streams. */
 export interface ParseIo {
@@ -45,8 +47,6 @@ export interface SegmentPolicy {
   /** Told how a file was read in segments, when it was (tests check that it was). */
   readonly onSegmented?: (report: SegmentTally & { readonly from: number }) => void;
 }
-
-const READ_CHUNK_BYTES = 1 << 17;
 
 /**
  * A worker thread costs ~30 ms to start and then runs cold (its code not yet optimized) for some
@@ -100,50 +100,6 @@ const defaultIo: ParseIo = {
     return defaultSegments;
   },
 };
-
-export async function openFileChunks(path: string): Promise<ParseInput> {
-  return new FileChunks(openSync(path, 'r'));
-}
-
-/**
- * A file's bytes in 128 KiB pieces, read synchronously into one buffer: a stream's reads would
- * leave the CPU idle between pieces (the next read starts only once a piece is handled) and
- * allocate a buffer per piece. The caller handles each piece before asking for the next.
- */
-class FileChunks implements AsyncIterable<Buffer> {
-  /** Bytes read so far. */
-  position = 0;
-  /** The last byte read was a newline (or none was read). */
-  endsLine = true;
-  /** A regular file's size when opened; 0 for anything else (a FIFO, a device), which is read in sequence. */
-  readonly size: number;
-
-  constructor(readonly fd: number) {
-    let size = 0;
-    try {
-      const stats = fstatSync(fd);
-      if (stats.isFile()) size = stats.size;
-    } catch {
-      // reading will say what is wrong
-    }
-    this.size = size;
-  }
-
-  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
-    try {
-      const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-      for (;;) {
-        const length = readSync(this.fd, buffer, 0, buffer.length, null);
-        if (length === 0) return;
-        this.position += length;
-        this.endsLine = buffer[length - 1] === 0x0a;
-        yield buffer.subarray(0, length);
-      }
-    } finally {
-      closeSync(this.fd);
-    }
-  }
-}
 
 export function registerParse(program: Command): void {
   program
@@ -312,91 +268,6 @@ function describeError(error: unknown): string {
       return 'permission denied';
     default:
       return error instanceof Error ? error.message.toLowerCase() : String(error);
-  }
-}
-
-/**
- * Collects output as bytes (ByteBuffer: records are written into it directly) and writes it in
- * 64 KiB pieces; the input waits while stdout pushes back.
- */
-class BufferedOutput implements SegmentOutput {
-  readonly pool = new PiecePool();
-  readonly out: ByteBuffer;
-  private closed = false;
-  /** The stream asked to wait (write returned false) and has not drained yet. */
-  private isFull = false;
-  /**
-   * process.stdout writes synchronously on Linux (a file, a pipe, a terminal): a piece it took
-   * with nothing left queued is written out and may be filled again. Another stream may keep it.
-   */
-  private readonly canReuse: boolean;
-
-  constructor(private readonly stream: Writable) {
-    this.canReuse = stream === process.stdout;
-    this.out = new ByteBuffer(
-      (piece) => {
-        this.emit(piece);
-        if (this.isTaken()) this.pool.give(piece.buffer);
-      },
-      undefined,
-      this.pool,
-    );
-  }
-
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
-  /** `ascii`: the caller knows `text` is ASCII. */
-  write(text: string, ascii = false): void {
-    if (this.closed) return;
-    this.out.writeText(text, ascii);
-  }
-
-  /** Bytes printed elsewhere (a segment's records), after what was written so far. */
-  writeBytes(pieces: readonly Uint8Array[]): boolean {
-    if (this.closed) return false;
-    this.out.spill();
-    for (const piece of pieces) this.emit(piece);
-    return this.isTaken();
-  }
-
-  /** The stream wrote everything it was given, keeping no piece. */
-  private isTaken(): boolean {
-    return this.canReuse && !this.closed && this.stream.writableLength === 0;
-  }
-
-  /** The stream is gone: drop everything from now on. */
-  close(): void {
-    this.closed = true;
-    this.out.clear();
-  }
-
-  /** Resolves once the stream has taken what was written (at once unless it pushed back), or is gone. */
-  async drained(): Promise<void> {
-    if (!this.isFull || this.closed) return;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        this.stream.off('drain', done);
-        this.stream.off('close', done);
-        this.stream.off('error', done);
-        resolve();
-      };
-      this.stream.on('drain', done);
-      this.stream.on('close', done);
-      this.stream.on('error', done);
-    });
-    this.isFull = false;
-  }
-
-  async flush(): Promise<void> {
-    if (!this.closed) this.out.spill();
-    await this.drained();
-  }
-
-  private emit(piece: Uint8Array): void {
-    if (this.closed || piece.length === 0) return;
-    if (!this.stream.write(piece)) this.isFull = true;
   }
 }
 
