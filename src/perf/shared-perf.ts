@@ -156,6 +156,22 @@ function startMember(pid: number, options: PerfOptions, tickMs: number): Member 
     }
   };
   const read = (): void => consume(file.readText());
+  /**
+   * While no window is open, only when perf ticks next matters: the time of the last whole line
+   * is taken, and the idle rows (`<not counted>`) are left unparsed.
+   */
+  const skim = (): void => {
+    const text = partial + file.readText();
+    const end = text.lastIndexOf('\n');
+    if (end === -1) {
+      partial = text;
+      return;
+    }
+    partial = text.slice(end + 1);
+    // '     0.104507747,<not counted>,,page-faults,0,100.00,,' → 0.104507747 (a marker line → NaN)
+    const timeS = Number.parseFloat(text.slice(text.lastIndexOf('\n', end - 1) + 1, end));
+    if (Number.isFinite(timeS)) lastTickS = timeS;
+  };
 
   // ---- perf's exit ----
   let exited = false;
@@ -325,7 +341,7 @@ function startMember(pid: number, options: PerfOptions, tickMs: number): Member 
           throw error;
         }
         // what perf printed while idle is of no window: it goes, and the file starts again
-        read();
+        skim();
         file.truncate();
         partial = '';
         phase = 'idle';
@@ -387,7 +403,7 @@ function startMember(pid: number, options: PerfOptions, tickMs: number): Member 
     ready,
     tickMs,
     msUntilTick() {
-      if (openWindows === 0) read();
+      if (openWindows === 0) skim();
       if (perfZeroNs === null || lastTickS === null) return Number.POSITIVE_INFINITY;
       const nowNs = monotonicNs();
       let dueNs = perfZeroNs + BigInt(Math.round((lastTickS + tickMs / 1000) * 1e9));
@@ -427,7 +443,7 @@ function startMember(pid: number, options: PerfOptions, tickMs: number): Member 
 export const SHARED_MEMBERS = 4;
 
 /** The nearest tick worth aiming a window at: one due sooner would likely come before the window ends. */
-const MIN_LEAD_MS = 1;
+const MIN_LEAD_MS = 0.5;
 
 export function startSharedPerf(pid: number, options: PerfOptions, count = SHARED_MEMBERS): SharedPerf {
   // Periods of TICK_MS, TICK_MS + 1, …: perfs started together tick together, and would stay so;
