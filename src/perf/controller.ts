@@ -10,6 +10,7 @@ import { isInPoll, untilPolling } from './poll-state.ts';
 import { perfProblem, trackPerf } from './perf-process.ts';
 import { LIVE_VISIBLE_AFTER_S, startLiveRelay } from '../live/relay.ts';
 import { createPerfOutputFile, type PerfOutputFile } from './output-file.ts';
+import { createControlChannel, noAckError } from './control-channel.ts';
 
 
 /**
@@ -288,54 +289,20 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
     lines.on('error', () => resolve());
   });
 
-  // Acks arrive on fd 4, one "ack\n" per control command.
-  const waiting: Array<(ok: boolean) => void> = [];
-  let ackBuffer = '';
-  const ackStream = subprocess.ack;
-  ackStream.setEncoding('utf8');
-  ackStream.on('data', (chunk: string) => {
-    ackBuffer += chunk;
-    let newline;
-    while ((newline = ackBuffer.indexOf('\n')) !== -1) {
-      ackBuffer = ackBuffer.slice(newline + 1);
-      waiting.shift()?.(true);
-    }
-  });
-  ackStream.on('error', () => undefined);
+  // perf's commands on fd 3, its acks on fd 4; a perf that never acknowledges is killed
+  const channel = createControlChannel(subprocess.control, subprocess.ack, { kill: () => subprocess.kill('SIGKILL') });
+  const send = channel.send;
   let exited = false;
   let spawnError: Error | null = null;
   const exit = new Promise<void>((resolve) => {
-    const onExit = (): void => {
-      exited = true;
-      untrack();
-      for (const waiter of waiting.splice(0)) waiter(false);
-      resolve();
-    };
     subprocess.onClose((error) => {
       spawnError = error;
-      onExit();
+      exited = true;
+      untrack();
+      channel.close();
+      resolve();
     });
   });
-  const control = subprocess.control;
-  control.on('error', () => undefined);
-
-  // A perf that never acknowledges (hung, stopped, a broken build) would block the command
-  // forever: after ACK_TIMEOUT_MS it is killed, and enable() says so.
-  let ackTimedOut = false;
-  const send = (command: 'enable' | 'disable'): Promise<boolean> => {
-    if (exited) return Promise.resolve(false);
-    return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => {
-        ackTimedOut = true;
-        subprocess.kill('SIGKILL');
-      }, ackTimeoutMs());
-      waiting.push((ok) => {
-        clearTimeout(timer);
-        resolve(ok);
-      });
-      control.write(`${command}\n`);
-    });
-  };
 
   const problemFromOutput = async (): Promise<PerfError> => {
     await exit;
@@ -357,8 +324,8 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
       // within microseconds: only a perf that never prints it waits the 100 ms.
       if (ok) await Promise.race([zeroLine, exit, new Promise((resolve) => setTimeout(resolve, 100).unref())]);
       enableAckNs = monotonicNs();
-      if (!ok && ackTimedOut) {
-        problem = new PerfError('PERF_NO_ACK', `perf did not acknowledge within ${ackTimeoutMs() / 1000} s and was killed (check perf alone: perfcell doctor)`);
+      if (!ok && channel.timedOut) {
+        problem = noAckError();
         throw problem;
       }
       if (!ok) {
@@ -428,11 +395,6 @@ export function probeEvent(perfPath: string, event: string): boolean {
   return result.status === 0;
 }
 
-/** How long perf may take to acknowledge a control command; PERFCELL_PERF_ACK_TIMEOUT_S overrides the 5 s. */
-export function ackTimeoutMs(): number {
-  const seconds = Number(process.env['PERFCELL_PERF_ACK_TIMEOUT_S']);
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 5000;
-}
 
 /** Keeps interval records up to the first interval that ends at or after the window's end (it holds the tail). */
 function withinWindow(records: readonly PerfRecord[], untilS: number | null): PerfRecord[] {

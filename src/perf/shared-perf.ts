@@ -5,7 +5,8 @@ import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.t
 import { regroupIntervals } from '../../parsers/regroup-intervals.ts';
 import { PerfError } from '../errors.ts';
 import { monotonicNs } from '../session/clock.ts';
-import { ackTimeoutMs, perfArguments, probeEvent, startPerf, type PerfOptions, type PerfSession, type PerfWindowResult } from './controller.ts';
+import { perfArguments, probeEvent, startPerf, type PerfOptions, type PerfSession, type PerfWindowResult } from './controller.ts';
+import { ackTimeoutMs, createControlChannel, noAckError } from './control-channel.ts';
 import { corePmuCount } from './default-events.ts';
 import { createPerfOutputFile } from './output-file.ts';
 import { perfProblem, trackPerf } from './perf-process.ts';
@@ -173,44 +174,11 @@ function startMember(pid: number, options: PerfOptions, tickMs: number): Member 
     if (Number.isFinite(timeS)) lastTickS = timeS;
   };
 
-  // ---- perf's exit ----
-  let exited = false;
-  let spawnError: Error | null = null;
-  const waiting: Array<(ok: boolean) => void> = [];
-  const exit = new Promise<void>((resolve) => {
-    const onExit = (error: Error | null): void => {
-      if (exited) return;
-      exited = true;
-      spawnError = error;
-      untrack();
-      consume(file.readText());
-      file.finish();
-      for (const waiter of waiting.splice(0)) waiter(false);
-      resolve();
-    };
-    subprocess.once('close', () => onExit(null));
-    subprocess.once('error', (error) => onExit(error));
-  });
-
-  // ---- control: one "ack\n" per command on fd 4 ----
-  let ackBuffer = '';
-  // extra stdio pipes are socket pairs: fd 4 is read, fd 3 written, whatever their declared types
+  // ---- control: commands on fd 3, acks on fd 4 (extra stdio pipes are socket pairs, both ways) ----
   const ackStream = subprocess.stdio[4] as Readable | null;
-  ackStream?.setEncoding('utf8');
-  ackStream?.on('data', (chunk: string) => {
-    ackBuffer += chunk;
-    let newline;
-    while ((newline = ackBuffer.indexOf('\n')) !== -1) {
-      ackBuffer = ackBuffer.slice(newline + 1);
-      waiting.shift()?.(true);
-    }
-    if (waiting.length === 0) holdLoop(false);
-  });
-  ackStream?.on('error', () => undefined);
   const control = subprocess.stdio[3] as unknown as Writable | null;
-  control?.on('error', () => undefined);
   // An idle shared perf keeps nothing alive: this process may end with it waiting for a window
-  // (the exit hook kills it). Its ack pipe holds the event loop only while a command awaits an ack.
+  // (the exit hook kills it). Its pipes hold the event loop only while a command awaits its ack.
   subprocess.unref();
   const holdLoop = (on: boolean): void => {
     for (const stream of [ackStream, control] as unknown as Array<{ ref?: () => void; unref?: () => void } | null>) {
@@ -219,25 +187,30 @@ function startMember(pid: number, options: PerfOptions, tickMs: number): Member 
     }
   };
   holdLoop(false);
-  let ackTimedOut = false;
-  const send = (command: 'enable' | 'disable'): Promise<boolean> => {
-    if (exited || control === null) return Promise.resolve(false);
-    return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => {
-        ackTimedOut = true;
-        subprocess.kill('SIGKILL');
-      }, ackTimeoutMs());
-      waiting.push((ok) => {
-        clearTimeout(timer);
-        resolve(ok);
-      });
-      holdLoop(true);
-      control.write(`${command}\n`);
-    });
-  };
+  const channel = createControlChannel(control, ackStream, { kill: () => subprocess.kill('SIGKILL'), onWaiting: holdLoop });
+  const send = channel.send;
+  let readyTimedOut = false;
+
+  // ---- perf's exit ----
+  let exited = false;
+  let spawnError: Error | null = null;
+  const exit = new Promise<void>((resolve) => {
+    const onExit = (error: Error | null): void => {
+      if (exited) return;
+      exited = true;
+      spawnError = error;
+      untrack();
+      consume(file.readText());
+      file.finish();
+      channel.close();
+      resolve();
+    };
+    subprocess.once('close', () => onExit(null));
+    subprocess.once('error', (error) => onExit(error));
+  });
 
   const problemNow = async (): Promise<PerfError> => {
-    if (ackTimedOut) return new PerfError('PERF_NO_ACK', `perf did not acknowledge within ${ackTimeoutMs() / 1000} s and was killed (check perf alone: perfcell doctor)`);
+    if (channel.timedOut || readyTimedOut) return noAckError();
     if (!exited) {
       subprocess.ref();
       holdLoop(true);
@@ -278,7 +251,7 @@ function startMember(pid: number, options: PerfOptions, tickMs: number): Member 
       const ok = await readUntil(() => zeroSeen && rowsPerTick !== null, ackTimeoutMs());
       if (!ok) {
         if (!exited) {
-          ackTimedOut = true;
+          readyTimedOut = true;
           subprocess.kill('SIGKILL');
         }
         throw await problemNow();
