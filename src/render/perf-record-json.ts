@@ -36,19 +36,28 @@ const EXACT_BELOW = 1e15;
 export function jsonNumber(value: number | null): string {
   if (value === null) return 'null';
   if (Number.isInteger(value) || !(value >= 1e-6 && value < EXACT_BELOW)) return Number.isFinite(value) ? String(value) : 'null';
+  const decimals = exactDecimals(value);
+  if (decimals === 0) return String(value);
+  const power = POWERS_OF_TEN[decimals]!;
+  const scaled = Math.round(value * power);
+  const fraction = scaled % power;
+  const digits = String(fraction);
+  return `${String((scaled - fraction) / power)}.${ZEROS[decimals - digits.length]!}${digits}`;
+}
+
+/**
+ * For a non-integer 1e-6 ≤ value < 2^53: the fewest decimals k (1 to 9) for which c / 10^k, c the
+ * value × 10^k rounded, gives the value back, which is then what `String()` prints; 0 where none
+ * does, or where that k's last digit is 0 (k - 1 would have fitted: a case String() keeps).
+ */
+function exactDecimals(value: number): number {
   for (let decimals = 1; decimals <= 9; decimals++) {
     const power = POWERS_OF_TEN[decimals]!;
     const scaled = Math.round(value * power);
-    if (scaled >= EXACT_BELOW) break;
-    if (scaled / power === value) {
-      const fraction = scaled % power;
-      // the first k that fits ends in a digit other than 0 (else k - 1 fitted); String() keeps the odd case
-      if (fraction % 10 === 0) break;
-      const digits = String(fraction);
-      return `${String((scaled - fraction) / power)}.${ZEROS[decimals - digits.length]!}${digits}`;
-    }
+    if (scaled >= EXACT_BELOW) return 0;
+    if (scaled / power === value) return (scaled % power) % 10 === 0 ? 0 : decimals;
   }
-  return String(value);
+  return 0;
 }
 
 /**
@@ -216,18 +225,15 @@ export function writeJsonNumber(bytes: Uint8Array, at: number, value: number | n
         return writeDigits(bytes, at + 1, -value);
       }
     } else if (value >= 1e-6 && value < EXACT_BELOW) {
-      // as jsonNumber: the first k for which c / 10^k gives the value back
-      for (let decimals = 1; decimals <= 9; decimals++) {
+      // as jsonNumber
+      const decimals = exactDecimals(value);
+      if (decimals > 0) {
         const power = POWERS_OF_TEN[decimals]!;
         const scaled = Math.round(value * power);
-        if (scaled >= EXACT_BELOW) break;
-        if (scaled / power === value) {
-          const fraction = scaled % power;
-          if (fraction % 10 === 0) break;
-          const end = writeDigits(bytes, at, (scaled - fraction) / power);
-          bytes[end] = 46;
-          return writeFixedDigits(bytes, end + 1, fraction, decimals);
-        }
+        const fraction = scaled % power;
+        const end = writeDigits(bytes, at, (scaled - fraction) / power);
+        bytes[end] = 46;
+        return writeFixedDigits(bytes, end + 1, fraction, decimals);
       }
     }
   }
