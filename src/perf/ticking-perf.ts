@@ -1,0 +1,387 @@
+import { spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { countPerfEvents } from '../../parsers/event-list.ts';
+import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.ts';
+import { regroupIntervals } from '../../parsers/regroup-intervals.ts';
+import { PerfError } from '../errors.ts';
+import { monotonicNs } from '../session/clock.ts';
+import { perfArguments, probeEvent, type PerfOptions, type PerfSession, type PerfWindowResult } from './controller.ts';
+import { ackTimeoutMs, createControlChannel, noAckError } from './control-channel.ts';
+import { corePmuCount } from './default-events.ts';
+import { createPerfOutputFile } from './output-file.ts';
+import { perfProblem, trackPerf } from './perf-process.ts';
+
+/**
+ * One long-lived perf over a process that counts many windows, one after the other:
+ * `perf stat -I TICK -D -1 --control` started once, each window an enable and a disable.
+ *
+ * perf 6.1 prints nothing on a disable: the window's last counts come with perf's next tick, so
+ * it ticks every few ms, and the window's ticks are regrouped into the interval the person asked
+ * for (parsers/regroup-intervals.ts). A window's session releases perf only once the tick after its
+ * disable is read, so no tick holds counts of two windows. Counts are exact: perf reads the
+ * kernel's counters, which count only while enabled.
+ *
+ * perf writes to a file read on demand (output-file.ts, no inotify): nothing of perf's reaches
+ * this process while a window is open; its ticks are read once the window is disabled.
+ * A group of these shares a file's windows: shared-perf.ts.
+ */
+export interface TickingPerf {
+  /** A session for one window: enable() waits until perf is free and ready. */
+  session(): PerfSession;
+  /** perf has printed its first whole tick (rejects with why perf could not start). */
+  ready(): Promise<void>;
+  /** Milliseconds until perf's next tick is due (reads what it printed); Infinity while unknown. */
+  msUntilTick(): number;
+  readonly tickMs: number;
+  /** Whether perf has exited. */
+  readonly exited: boolean;
+  /** Whether a window is open on it or waits for it. */
+  readonly busy: boolean;
+  /** Ends perf; a window open on it is lost. */
+  close(): void;
+  /** Ends perf and resolves once it has exited. */
+  closeAndWait(): Promise<void>;
+}
+
+/** How long past a tick's due time its reader keeps reading at every turn of the loop before it sleeps between reads. */
+const SPIN_PAST_DUE_MS = 2;
+
+/** How long a tick may be late before the window gives up on it (a stopped or wedged perf). */
+const TAIL_LIMIT_MS = 2000;
+
+const MARKER_ENABLED = 'Events enabled';
+const MARKER_DISABLED = 'Events disabled';
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function startTickingPerf(pid: number, options: PerfOptions, tickMs: number): TickingPerf {
+  const file = createPerfOutputFile({ watch: false });
+  const subprocess = spawn(options.perfPath ?? 'perf', perfArguments(pid, { ...options, intervalMs: tickMs }), {
+    env: { ...process.env, LC_ALL: 'C' },
+    stdio: ['ignore', 'ignore', file.fd, 'pipe', 'pipe'],
+    detached: true,
+  });
+  const untrack = trackPerf(subprocess);
+  const parser = createPerfStatParser({ format: 'csv', separator: ',', metrics: true });
+
+  // ---- what perf printed, read on demand ----
+  let partial = '';
+  let zeroSeen = false;
+  /** Our monotonic clock at perf's interval time 0: the least (read time − tick time) seen. */
+  let perfZeroNs: bigint | null = null;
+  let tickTimeS: number | null = null;
+  let tickRows = 0;
+  /** Rows of one whole tick, learned from the first tick perf completes (null until then). */
+  let rowsPerTick: number | null = null;
+  let lastTickS: number | null = null;
+  const startupMessages: string[] = [];
+
+  // the window being read: everything from "Events enabled" to the first whole tick after "Events disabled"
+  let phase: 'idle' | 'enabled' | 'after' | 'tail-done' = 'idle';
+  let windowRecords: PerfRecord[] = [];
+  let windowMessages: string[] = [];
+  let tailTimeS: number | null = null;
+  let tailRows = 0;
+  let tailReadNs = 0n;
+
+  const expectedRows = countPerfEvents(options.events, corePmuCount());
+  const tailComplete = (): boolean => tailTimeS !== null && tailRows >= (rowsPerTick ?? expectedRows);
+
+  const onTickRow = (record: PerfRecord, readNs: bigint): void => {
+    const timeS = record.time ?? 0;
+    const estimate = readNs - BigInt(Math.round(timeS * 1e9));
+    if (perfZeroNs === null || estimate < perfZeroNs) perfZeroNs = estimate;
+    if (timeS !== tickTimeS) {
+      if (tickTimeS !== null) rowsPerTick = Math.max(rowsPerTick ?? 0, tickRows);
+      tickTimeS = timeS;
+      tickRows = 0;
+    }
+    tickRows += 1;
+    lastTickS = timeS;
+    if (phase === 'enabled') windowRecords.push(record);
+    else if (phase === 'after') {
+      if (tailTimeS === null) tailTimeS = timeS;
+      if (timeS === tailTimeS) {
+        windowRecords.push(record);
+        tailRows += 1;
+        tailReadNs = readNs;
+      } else phase = 'tail-done'; // a later tick began: the tail was whole
+      if (phase === 'after' && tailComplete()) phase = 'tail-done';
+    }
+  };
+
+  const consume = (text: string): void => {
+    if (text === '') return;
+    const readNs = monotonicNs();
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const trimmed = line.trim();
+      if (trimmed === MARKER_ENABLED) {
+        if (phase === 'idle') phase = 'enabled';
+        continue;
+      }
+      if (trimmed === MARKER_DISABLED) {
+        if (phase === 'enabled') phase = 'after';
+        else if (!zeroSeen) {
+          zeroSeen = true;
+          if (perfZeroNs === null || readNs < perfZeroNs) perfZeroNs = readNs;
+        }
+        continue;
+      }
+      const found = parser.push(line);
+      for (const record of found) if (record.time !== null && record.isMetricRow !== true) onTickRow(record, readNs);
+      if (found.length === 0 && trimmed !== '' && !trimmed.startsWith('#')) {
+        const message = trimmed.startsWith('\\___') ? line.trimEnd() : trimmed;
+        if (phase === 'idle' && !zeroSeen) startupMessages.push(message);
+        else if (phase !== 'idle') windowMessages.push(message);
+      }
+    }
+  };
+  const read = (): void => consume(file.readText());
+  /**
+   * While no window is open, only when perf ticks next matters: the time of the last whole line
+   * is taken, and the idle rows (`<not counted>`) are left unparsed.
+   */
+  const skim = (): void => {
+    const text = partial + file.readText();
+    const end = text.lastIndexOf('\n');
+    if (end === -1) {
+      partial = text;
+      return;
+    }
+    partial = text.slice(end + 1);
+    // '     0.104507747,<not counted>,,page-faults,0,100.00,,' → 0.104507747 (a marker line → NaN)
+    const timeS = Number.parseFloat(text.slice(text.lastIndexOf('\n', end - 1) + 1, end));
+    if (Number.isFinite(timeS)) lastTickS = timeS;
+  };
+
+  // ---- control: commands on fd 3, acks on fd 4 (extra stdio pipes are socket pairs, both ways) ----
+  const ackStream = subprocess.stdio[4] as Readable | null;
+  const control = subprocess.stdio[3] as unknown as Writable | null;
+  // An idle shared perf keeps nothing alive: this process may end with it waiting for a window
+  // (the exit hook kills it). Its pipes hold the event loop only while a command awaits its ack.
+  subprocess.unref();
+  const holdLoop = (on: boolean): void => {
+    for (const stream of [ackStream, control] as unknown as Array<{ ref?: () => void; unref?: () => void } | null>) {
+      if (on) stream?.ref?.();
+      else stream?.unref?.();
+    }
+  };
+  holdLoop(false);
+  const channel = createControlChannel(control, ackStream, { kill: () => subprocess.kill('SIGKILL'), onWaiting: holdLoop });
+  const send = channel.send;
+  let readyTimedOut = false;
+
+  // ---- perf's exit ----
+  let exited = false;
+  let spawnError: Error | null = null;
+  const exit = new Promise<void>((resolve) => {
+    const onExit = (error: Error | null): void => {
+      if (exited) return;
+      exited = true;
+      spawnError = error;
+      untrack();
+      consume(file.readText());
+      file.finish();
+      channel.close();
+      resolve();
+    };
+    subprocess.once('close', () => onExit(null));
+    subprocess.once('error', (error) => onExit(error));
+  });
+
+  const problemNow = async (): Promise<PerfError> => {
+    if (channel.timedOut || readyTimedOut) return noAckError();
+    if (!exited) {
+      subprocess.ref();
+      holdLoop(true);
+    }
+    await exit;
+    return perfProblem([...startupMessages, ...windowMessages], spawnError?.message ?? '', { events: options.events, pid }, (event) => probeEvent(options.perfPath ?? 'perf', event));
+  };
+
+  /**
+   * Reads until `done()` holds or perf has gone: asleep until about a millisecond before perf's
+   * next tick is due, then reading at every turn of the event loop (a timer would add up to a
+   * millisecond of lateness to every window), and asleep again if the tick is late.
+   */
+  const readUntil = async (done: () => boolean, limitMs: number): Promise<boolean> => {
+    const giveUpNs = monotonicNs() + BigInt(limitMs) * 1_000_000n;
+    for (;;) {
+      read();
+      if (done()) return true;
+      const nowNs = monotonicNs();
+      if (exited || nowNs > giveUpNs) return false;
+      if (perfZeroNs === null || lastTickS === null) {
+        await sleep(1);
+        continue;
+      }
+      const dueNs = perfZeroNs + BigInt(Math.round((lastTickS + tickMs / 1000) * 1e9));
+      const untilDueMs = Number(dueNs - nowNs) / 1e6;
+      if (untilDueMs > 1.5) await sleep(Math.floor(untilDueMs - 1));
+      else if (untilDueMs > -SPIN_PAST_DUE_MS) await new Promise<void>((resolve) => setImmediate(resolve));
+      else await sleep(1);
+    }
+  };
+
+  // Ready once perf has printed its "Events disabled" and one whole tick: the rows of a tick are known.
+  let readyPromise: Promise<void> | null = null;
+  const ready = (): Promise<void> => {
+    readyPromise ??= (async () => {
+      // perf that has not printed its first tick within the ack timeout is treated as one that never acks
+      const ok = await readUntil(() => zeroSeen && rowsPerTick !== null, ackTimeoutMs());
+      if (!ok) {
+        if (!exited) {
+          readyTimedOut = true;
+          subprocess.kill('SIGKILL');
+        }
+        throw await problemNow();
+      }
+    })();
+    return readyPromise;
+  };
+  // A window's tail must be read before the next window enables: until then perf is not free.
+  let free: Promise<void> = Promise.resolve();
+  let openWindows = 0;
+
+  const toPerfS = (ns: bigint | null | undefined): number | null =>
+    ns === null || ns === undefined || perfZeroNs === null ? null : Math.max(0, Number(ns - perfZeroNs) / 1e9);
+
+  function session(): PerfSession {
+    let state: 'new' | 'enabled' | 'disabled' | 'done' = 'new';
+    let release: () => void = () => undefined;
+    let enableAckNs: bigint | null = null;
+    let disableAckNs: bigint | null = null;
+    let disabling: Promise<boolean> | null = null;
+    let problem: PerfError | null = null;
+
+    const disable = (): Promise<boolean> => {
+      disabling ??= send('disable').then((ok) => {
+        disableAckNs = monotonicNs();
+        state = 'disabled';
+        return ok;
+      });
+      return disabling;
+    };
+    /** The tail of this window read (or perf gone), then perf is free for the next. */
+    const finish = async (): Promise<void> => {
+      await readUntil(() => phase === 'tail-done', TAIL_LIMIT_MS);
+      state = 'done';
+      release();
+    };
+
+    return {
+      get perfPid() {
+        return subprocess.pid;
+      },
+      async enable() {
+        const previous = free;
+        openWindows += 1;
+        free = new Promise<void>((resolve) => {
+          let released = false;
+          release = () => {
+            if (released) return;
+            released = true;
+            openWindows -= 1;
+            resolve();
+          };
+        });
+        await previous;
+        try {
+          await ready();
+        } catch (error: unknown) {
+          problem = error as PerfError;
+          release();
+          throw error;
+        }
+        // what perf printed while idle is of no window: it goes, and the file starts again
+        skim();
+        file.truncate();
+        partial = '';
+        phase = 'idle';
+        windowRecords = [];
+        windowMessages = [];
+        tailTimeS = null;
+        tailRows = 0;
+        state = 'enabled';
+        const ok = await send('enable');
+        enableAckNs = monotonicNs();
+        if (!ok) {
+          state = 'done';
+          problem = await problemNow();
+          release();
+          throw problem;
+        }
+      },
+      async disable() {
+        if (state !== 'enabled') return;
+        const ok = await disable();
+        if (!ok && !exited) problem = await problemNow();
+      },
+      async stop(window = {}) {
+        // the disable goes out now, in this synchronous step, as the SIGINT of a perf of one window does
+        const disabled = state === 'enabled' ? disable() : Promise.resolve(true);
+        const ok = await disabled;
+        const stopFromNs = window.endNs ?? disableAckNs ?? monotonicNs();
+        if (state !== 'new') await finish();
+        if (!ok && problem === null && enableAckNs === null) problem = await problemNow();
+        const fromS = toPerfS(window.startNs ?? enableAckNs);
+        const untilS = toPerfS(window.endNs ?? disableAckNs);
+        const startNs = window.startNs ?? enableAckNs;
+        const endNs = window.endNs ?? disableAckNs;
+        const result: PerfWindowResult = {
+          records: regroupIntervals(windowRecords, { intervalS: options.intervalMs / 1000, fromS, untilS }),
+          enabledFromS: fromS,
+          enabledUntilS: untilS,
+          enabledS: startNs === null || endNs === null ? null : Math.max(0, Number(endNs - startNs) / 1e9),
+          messages: [...windowMessages],
+          skippedLines: 0,
+          pauseS: tailReadNs > stopFromNs ? Number(tailReadNs - stopFromNs) / 1e9 : 0,
+          problem,
+        };
+        windowRecords = [];
+        return result;
+      },
+      kill() {
+        // the window is dropped; perf goes on for the next (it must still see this one's tail first)
+        if (state === 'enabled') {
+          void disable().then(() => finish());
+        } else if (state === 'disabled') void finish();
+        else if (state === 'new') release();
+      },
+    };
+  }
+
+  return {
+    session,
+    ready,
+    tickMs,
+    msUntilTick() {
+      if (openWindows === 0) skim();
+      if (perfZeroNs === null || lastTickS === null) return Number.POSITIVE_INFINITY;
+      const nowNs = monotonicNs();
+      let dueNs = perfZeroNs + BigInt(Math.round((lastTickS + tickMs / 1000) * 1e9));
+      while (dueNs < nowNs) dueNs += BigInt(tickMs * 1_000_000);
+      return Number(dueNs - nowNs) / 1e6;
+    },
+    get exited() {
+      return exited;
+    },
+    get busy() {
+      return openWindows > 0;
+    },
+    close() {
+      if (!exited) subprocess.kill('SIGKILL');
+    },
+    async closeAndWait() {
+      if (exited) return;
+      // awaited, its exit holds the event loop again (unreferenced, this process would end first)
+      subprocess.ref();
+      holdLoop(true);
+      subprocess.kill('SIGKILL');
+      await exit;
+    },
+  };
+}
+
