@@ -48,16 +48,31 @@ function mergedStatus(a: CounterStatus, b: CounterStatus): CounterStatus {
 }
 
 export function regroupIntervals(records: readonly PerfRecord[], options: RegroupOptions): PerfRecord[] {
-  const ticks = records.filter((record) => record.time !== null && record.isMetricRow !== true);
-  if (ticks.length === 0) return records.filter((record) => record.time === null && record.isMetricRow !== true);
-  const firstTimeS = ticks[0]?.time ?? 0;
-  const baseS = options.fromS ?? firstTimeS;
-  const groupOf = (timeS: number): number => {
+  const regrouper = createRegrouper(options);
+  for (const record of records) regrouper.add(record);
+  const out = regrouper.end();
+  // no interval rows at all: the totals rows, as they were
+  return out.length > 0 ? out : records.filter((record) => record.time === null && record.isMetricRow !== true);
+}
+
+/**
+ * The same, fed one row at a time: only the interval being filled is held, so a long window's
+ * thousands of ticks never sit in memory at once (a 10-minute cell at 4 ms ticks is 150,000).
+ */
+export interface Regrouper {
+  /** One row, in perf's order; rows without a time and metric-only rows are passed over. */
+  add(record: PerfRecord): void;
+  /** The regrouped rows, the interval being filled closed. */
+  end(): PerfRecord[];
+}
+
+export function createRegrouper(options: RegroupOptions): Regrouper {
+  let baseS = options.fromS;
+  const groupOf = (timeS: number, base: number): number => {
     const clamped = options.untilS === null ? timeS : Math.min(timeS, options.untilS);
     // a tick that ends exactly on a boundary belongs to the interval it closes
-    return Math.max(0, Math.ceil((clamped - baseS) / options.intervalS - 1e-9) - 1);
+    return Math.max(0, Math.ceil((clamped - base) / options.intervalS - 1e-9) - 1);
   };
-
   const out: PerfRecord[] = [];
   let group = -1;
   let lastTimeS = 0;
@@ -66,22 +81,28 @@ export function regroupIntervals(records: readonly PerfRecord[], options: Regrou
     for (const sum of sums.values()) out.push(recordOf(sum, lastTimeS));
     sums = new Map();
   };
-  for (const record of ticks) {
-    const timeS = record.time ?? 0;
-    const recordGroup = groupOf(timeS);
-    if (recordGroup !== group && sums.size > 0) flush();
-    group = recordGroup;
-    lastTimeS = timeS;
-    const key = keyOf(record);
-    let sum = sums.get(key);
-    if (sum === undefined) {
-      sum = { first: record, value: null, status: record.status, shareWeighted: 0, shareWeight: 0, lowestShare: null, metricCount: 0, metricBase: 0, metricUnit: undefined };
-      sums.set(key, sum);
-    }
-    add(sum, record);
-  }
-  flush();
-  return out;
+  return {
+    add(record) {
+      if (record.time === null || record.isMetricRow === true) return;
+      const timeS = record.time;
+      baseS ??= timeS;
+      const recordGroup = groupOf(timeS, baseS);
+      if (recordGroup !== group && sums.size > 0) flush();
+      group = recordGroup;
+      lastTimeS = timeS;
+      const key = keyOf(record);
+      let sum = sums.get(key);
+      if (sum === undefined) {
+        sum = { first: record, value: null, status: record.status, shareWeighted: 0, shareWeight: 0, lowestShare: null, metricCount: 0, metricBase: 0, metricUnit: undefined };
+        sums.set(key, sum);
+      }
+      add(sum, record);
+    },
+    end() {
+      flush();
+      return out;
+    },
+  };
 }
 
 function add(sum: Sum, record: PerfRecord): void {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { countPerfEvents } from '../../parsers/event-list.ts';
 import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.ts';
-import { regroupIntervals } from '../../parsers/regroup-intervals.ts';
+import { createRegrouper, type Regrouper } from '../../parsers/regroup-intervals.ts';
 import { PerfError } from '../errors.ts';
 import { monotonicNs } from '../session/clock.ts';
 import { perfArguments, probeEvent, type PerfOptions, type PerfSession, type PerfWindowResult } from './controller.ts';
@@ -78,7 +78,14 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
 
   // the window being read: everything from "Events enabled" to the first whole tick after "Events disabled"
   let phase: 'idle' | 'enabled' | 'after' | 'tail-done' = 'idle';
-  let windowRecords: PerfRecord[] = [];
+  /** The window's rows, regrouped as they are read (set up by stop(), before the window's lines are read). */
+  let collector: Regrouper | null = null;
+  /** Rows of the window read before stop() set the collector up (perf's last lines when it dies mid-window). */
+  let early: PerfRecord[] = [];
+  const collect = (record: PerfRecord): void => {
+    if (collector === null) early.push(record);
+    else collector.add(record);
+  };
   let windowMessages: string[] = [];
   let tailTimeS: number | null = null;
   let tailRows = 0;
@@ -98,11 +105,11 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
     }
     tickRows += 1;
     lastTickS = timeS;
-    if (phase === 'enabled') windowRecords.push(record);
+    if (phase === 'enabled') collect(record);
     else if (phase === 'after') {
       if (tailTimeS === null) tailTimeS = timeS;
       if (timeS === tailTimeS) {
-        windowRecords.push(record);
+        collect(record);
         tailRows += 1;
         tailReadNs = readNs;
       } else phase = 'tail-done'; // a later tick began: the tail was whole
@@ -300,7 +307,8 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
         file.truncate();
         partial = '';
         phase = 'idle';
-        windowRecords = [];
+        collector = null;
+        early = [];
         windowMessages = [];
         tailTimeS = null;
         tailRows = 0;
@@ -324,14 +332,20 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
         const disabled = state === 'enabled' ? disable() : Promise.resolve(true);
         const ok = await disabled;
         const stopFromNs = window.endNs ?? disableAckNs ?? monotonicNs();
-        if (state !== 'new') await finish();
-        if (!ok && problem === null && enableAckNs === null) problem = await problemNow();
         const fromS = toPerfS(window.startNs ?? enableAckNs);
         const untilS = toPerfS(window.endNs ?? disableAckNs);
+        // the window's lines are read only now: its ticks go straight into the asked-for intervals
+        const regrouper = createRegrouper({ intervalS: options.intervalMs / 1000, fromS, untilS });
+        for (const record of early) regrouper.add(record);
+        early = [];
+        collector = regrouper;
+        if (state !== 'new') await finish();
+        collector = null;
+        if (!ok && problem === null && enableAckNs === null) problem = await problemNow();
         const startNs = window.startNs ?? enableAckNs;
         const endNs = window.endNs ?? disableAckNs;
         const result: PerfWindowResult = {
-          records: regroupIntervals(windowRecords, { intervalS: options.intervalMs / 1000, fromS, untilS }),
+          records: regrouper.end(),
           enabledFromS: fromS,
           enabledUntilS: untilS,
           enabledS: startNs === null || endNs === null ? null : Math.max(0, Number(endNs - startNs) / 1e9),
@@ -340,7 +354,6 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
           pauseS: tailReadNs > stopFromNs ? Number(tailReadNs - stopFromNs) / 1e9 : 0,
           problem,
         };
-        windowRecords = [];
         return result;
       },
       kill() {
