@@ -34,17 +34,22 @@ export interface PerfOutputFile {
 
 const CHUNK_BYTES = 64 * 1024;
 
-/** tmpfs where there is one (the file never touches a disk), else the temporary directory. */
-function outputDirectories(): string[] {
-  return existsSync('/dev/shm') ? ['/dev/shm', tmpdir()] : [tmpdir()];
+/**
+ * tmpfs where there is one (the file never touches a disk), else the temporary directory; `onDisk`
+ * the other way round: a file that may grow large (a ticking perf writes some 50 KB/s during a long
+ * window) belongs in the page cache, which the kernel can write out and reclaim, not in tmpfs RAM.
+ */
+function outputDirectories(onDisk: boolean): string[] {
+  const shm = existsSync('/dev/shm') ? ['/dev/shm'] : [];
+  return onDisk ? [tmpdir(), ...shm] : [...shm, tmpdir()];
 }
 
 let sequence = 0;
 
 /** An open, already unlinked file in the first directory that takes one, watched if asked; throws where none does. */
-function openUnlinked(watching: boolean, onChange: () => void): { fd: number; watcher: FSWatcher | null } {
+function openUnlinked(watching: boolean, onDisk: boolean, onChange: () => void): { fd: number; watcher: FSWatcher | null } {
   let failure: unknown = null;
-  for (const directory of outputDirectories()) {
+  for (const directory of outputDirectories(onDisk)) {
     const path = join(directory, `perfcell-${process.pid}-${Date.now()}-${sequence++}.perf`);
     let fd: number | null = null;
     try {
@@ -64,10 +69,11 @@ function openUnlinked(watching: boolean, onChange: () => void): { fd: number; wa
 
 /**
  * `watch: false`: no inotify (its wake-ups would land inside the windows a shared perf counts);
- * read with readText(). Throws where no file can be made or watched (callers fall back to a pipe).
+ * read with readText(). `onDisk`: in the temporary directory first (see outputDirectories).
+ * Throws where no file can be made or watched (callers fall back to a pipe).
  */
-export function createPerfOutputFile({ watch: watching = true }: { watch?: boolean } = {}): PerfOutputFile {
-  const { fd, watcher } = openUnlinked(watching, () => readNow());
+export function createPerfOutputFile({ watch: watching = true, onDisk = false }: { watch?: boolean; onDisk?: boolean } = {}): PerfOutputFile {
+  const { fd, watcher } = openUnlinked(watching, onDisk, () => readNow());
   let offset = 0;
   let ended = false;
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);

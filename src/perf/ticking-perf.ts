@@ -55,7 +55,9 @@ const MARKER_DISABLED = 'Events disabled';
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function startTickingPerf(pid: number, options: PerfOptions, tickMs: number): TickingPerf {
-  const file = createPerfOutputFile({ watch: false });
+  // Its ticks add up to some 50 KB/s of text (four events) whether or not a window is open, and
+  // nothing is read while one is: on disk, and emptied at every window's start (its own) or pick (idle).
+  const file = createPerfOutputFile({ watch: false, onDisk: true });
   const subprocess = spawn(options.perfPath ?? 'perf', perfArguments(pid, { ...options, intervalMs: tickMs }), {
     env: { ...process.env, LC_ALL: 'C' },
     stdio: ['ignore', 'ignore', file.fd, 'pipe', 'pipe'],
@@ -371,7 +373,12 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
     ready,
     tickMs,
     msUntilTick() {
-      if (openWindows === 0) skim();
+      if (openWindows === 0) {
+        // idle: what it printed is of no window; the file starts again
+        skim();
+        file.truncate();
+        partial = '';
+      }
       if (perfZeroNs === null || lastTickS === null) return Number.POSITIVE_INFINITY;
       const nowNs = monotonicNs();
       let dueNs = perfZeroNs + BigInt(Math.round((lastTickS + tickMs / 1000) * 1e9));
