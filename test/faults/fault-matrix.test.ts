@@ -228,6 +228,12 @@ describe.runIf(perfUsable).concurrent('fault matrix: perf event messages (real p
   it('SIGKILL with real perf counting: the gate ends the program and perf', async () => {
     expectOutcome(await perfcell(['run', '-e', 'page-faults', '--', 'sleep', '30'], { signal: { name: 'SIGKILL', toGroup: false, when: 'sleep 30' } }), 'SIGKILL');
   });
+  // cells share four long-lived perfs (src/perf/shared-perf.ts) that nobody stops when perfcell is
+  // killed: each must notice that its target is gone and end by itself. At 2 s perfcell waits in the
+  // file's second cell (an await that never settles), its perfs started by the first.
+  it('SIGKILL of perfcell during a cell counted by the shared perfs: none of them is left', async () => {
+    expectOutcome(await perfcell(['cells', '-e', 'page-faults', sleepCell], { signal: { name: 'SIGKILL', toGroup: false, when: 2000 } }), 'SIGKILL');
+  });
   // compare arms the next run (its gate holding the program before exec, and its perf) while the
   // current one ends: a stop must end that armed pair too, whether the signal reaches the group or
   // perfcell alone (then the held child never sees it), or perfcell dies (the gate's lifeline).
