@@ -314,6 +314,7 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
         windowMessages = [];
         tailTimeS = null;
         tailRows = 0;
+        tailReadNs = 0n;
         state = 'enabled';
         const ok = await send('enable');
         enableAckNs = monotonicNs();
