@@ -1,6 +1,6 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import split2 from 'split2';
-import type { Readable, Writable } from 'node:stream';
+import type { Readable, Stream, Writable } from 'node:stream';
 import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.ts';
 import { PerfError } from '../errors.ts';
 import { countPerfEvents } from '../../parsers/event-list.ts';
@@ -90,8 +90,20 @@ export function perfArguments(pid: number | string, options: PerfOptions): strin
   ];
 }
 
-const MARKER_ENABLED = 'Events enabled';
-const MARKER_DISABLED = 'Events disabled';
+/** What perf -D -1 prints on its stderr when counting is turned on and off (and off at its start). */
+export const MARKER_ENABLED = 'Events enabled';
+export const MARKER_DISABLED = 'Events disabled';
+
+/**
+ * A line of perf's that is neither a counter row nor a marker, as a message (a warning, an error),
+ * or null for a blank line or a `#` comment. perf's caret under a rejected event keeps its indent:
+ * the column names the event.
+ */
+export function perfMessageOf(line: string): string | null {
+  const text = line.trim();
+  if (text === '' || text.startsWith('#')) return null;
+  return text.startsWith('\\___') ? line.trimEnd() : text;
+}
 
 /**
  * A running perf as the controller drives it: its stderr (interval lines), control (fd 3) and ack
@@ -152,17 +164,25 @@ function gatePerfChild(forked: GateForkedPerf, perfPath: string): PerfChild {
   };
 }
 
-function spawnedPerfChild(pid: number, options: PerfOptions, relay: ReturnType<typeof startLiveRelay>): PerfChild {
+/**
+ * Spawns `perf stat` on `pid` (perfArguments) with its stderr on `stderr`, its control on fd 3 and
+ * its acks on fd 4, in the C locale, detached: Ctrl-C in the terminal reaches the command, not perf.
+ */
+export function spawnPerf(pid: number, options: PerfOptions, stderr: 'pipe' | number | Stream): ChildProcess {
   // node:child_process, not execa: this module runs inside the measured REPL process, where
   // loading execa alone adds about 12 MiB of RSS to every report's "current RAM usage".
+  return spawn(options.perfPath ?? 'perf', perfArguments(pid, options), {
+    env: { ...process.env, LC_ALL: 'C' },
+    stdio: ['ignore', 'ignore', stderr, 'pipe', 'pipe'],
+    detached: true,
+  });
+}
+
+function spawnedPerfChild(pid: number, options: PerfOptions, relay: ReturnType<typeof startLiveRelay>): PerfChild {
   // Without the live relay, perf writes to a file (output-file.ts: a pipe would block perf while a
   // synchronous command keeps this process from reading it).
   const file = relay === null ? outputFileOrNull() : null;
-  const subprocess = spawn(options.perfPath ?? 'perf', perfArguments(pid, options), {
-    env: { ...process.env, LC_ALL: 'C' },
-    stdio: ['ignore', 'ignore', relay?.sink ?? file?.fd ?? 'pipe', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const subprocess = spawnPerf(pid, options, relay?.sink ?? file?.fd ?? 'pipe');
   relay?.detachSink();
   if (file !== null) {
     subprocess.once('close', () => file.finish());
@@ -278,8 +298,8 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
       else {
         const found = parser.push(line);
         for (const record of found) onRecord(record);
-        // perf's caret under a rejected event keeps its indent: the column names the event.
-        if (found.length === 0 && text !== '' && !text.startsWith('#')) messages.push(text.startsWith('\\___') ? line.trimEnd() : text);
+        const message = found.length === 0 ? perfMessageOf(line) : null;
+        if (message !== null) messages.push(message);
       }
     });
     lines.on('end', () => {

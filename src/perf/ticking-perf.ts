@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { countPerfEvents } from '../../parsers/event-list.ts';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.ts';
 import { createRegrouper, type Regrouper } from '../../parsers/regroup-intervals.ts';
 import { PerfError } from '../errors.ts';
 import { monotonicNs } from '../session/clock.ts';
-import { perfArguments, probeEvent, type PerfOptions, type PerfSession, type PerfWindowResult } from './controller.ts';
+import { MARKER_DISABLED, MARKER_ENABLED, perfMessageOf, probeEvent, spawnPerf, type PerfOptions, type PerfSession, type PerfWindowResult } from './controller.ts';
 import { ackTimeoutMs, createControlChannel, noAckError } from './control-channel.ts';
-import { corePmuCount } from './default-events.ts';
 import { createPerfOutputFile } from './output-file.ts';
 import { perfProblem, trackPerf } from './perf-process.ts';
 
@@ -49,20 +47,11 @@ const SPIN_PAST_DUE_MS = 2;
 /** How long a tick may be late before the window gives up on it (a stopped or wedged perf). */
 const TAIL_LIMIT_MS = 2000;
 
-const MARKER_ENABLED = 'Events enabled';
-const MARKER_DISABLED = 'Events disabled';
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 export function startTickingPerf(pid: number, options: PerfOptions, tickMs: number): TickingPerf {
   // Its ticks add up to some 50 KB/s of text (four events) whether or not a window is open, and
   // nothing is read while one is: on disk, and emptied at every window's start (its own) or pick (idle).
   const file = createPerfOutputFile({ watch: false, onDisk: true });
-  const subprocess = spawn(options.perfPath ?? 'perf', perfArguments(pid, { ...options, intervalMs: tickMs }), {
-    env: { ...process.env, LC_ALL: 'C' },
-    stdio: ['ignore', 'ignore', file.fd, 'pipe', 'pipe'],
-    detached: true,
-  });
+  const subprocess = spawnPerf(pid, { ...options, intervalMs: tickMs }, file.fd);
   const untrack = trackPerf(subprocess);
   const parser = createPerfStatParser({ format: 'csv', separator: ',', metrics: true });
 
@@ -73,7 +62,7 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
   let perfZeroNs: bigint | null = null;
   let tickTimeS: number | null = null;
   let tickRows = 0;
-  /** Rows of one whole tick, learned from the first tick perf completes (null until then). */
+  /** Rows of one whole tick, learned from the first tick perf completes (null until then: not ready). */
   let rowsPerTick: number | null = null;
   let lastTickS: number | null = null;
   const startupMessages: string[] = [];
@@ -93,8 +82,8 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
   let tailRows = 0;
   let tailReadNs = 0n;
 
-  const expectedRows = countPerfEvents(options.events, corePmuCount());
-  const tailComplete = (): boolean => tailTimeS !== null && tailRows >= (rowsPerTick ?? expectedRows);
+  // windows open only once perf is ready, when the rows of a tick are known
+  const tailComplete = (): boolean => tailTimeS !== null && rowsPerTick !== null && tailRows >= rowsPerTick;
 
   const onTickRow = (record: PerfRecord, readNs: bigint): void => {
     const timeS = record.time ?? 0;
@@ -140,11 +129,10 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
       }
       const found = parser.push(line);
       for (const record of found) if (record.time !== null && record.isMetricRow !== true) onTickRow(record, readNs);
-      if (found.length === 0 && trimmed !== '' && !trimmed.startsWith('#')) {
-        const message = trimmed.startsWith('\\___') ? line.trimEnd() : trimmed;
-        if (phase === 'idle' && !zeroSeen) startupMessages.push(message);
-        else if (phase !== 'idle') windowMessages.push(message);
-      }
+      const message = found.length === 0 ? perfMessageOf(line) : null;
+      if (message === null) continue;
+      if (phase === 'idle' && !zeroSeen) startupMessages.push(message);
+      else if (phase !== 'idle') windowMessages.push(message);
     }
   };
   const read = (): void => consume(file.readText());
@@ -179,6 +167,11 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
   };
   holdLoop(false);
   const channel = createControlChannel(control, ackStream, { kill: () => subprocess.kill('SIGKILL'), onWaiting: holdLoop });
+  /** Awaited, perf's exit holds the event loop again (unreferenced, this process could end first). */
+  const holdUntilExit = (): void => {
+    subprocess.ref();
+    holdLoop(true);
+  };
   const send = channel.send;
   let readyTimedOut = false;
 
@@ -202,13 +195,14 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
 
   const problemNow = async (): Promise<PerfError> => {
     if (channel.timedOut || readyTimedOut) return noAckError();
-    if (!exited) {
-      subprocess.ref();
-      holdLoop(true);
-    }
+    if (!exited) holdUntilExit();
     await exit;
     return perfProblem([...startupMessages, ...windowMessages], spawnError?.message ?? '', { events: options.events, pid }, (event) => probeEvent(options.perfPath ?? 'perf', event));
   };
+
+  /** When perf's next tick is due on our clock, from the last one read; null while unknown. */
+  const nextTickDueNs = (): bigint | null =>
+    perfZeroNs === null || lastTickS === null ? null : perfZeroNs + BigInt(Math.round((lastTickS + tickMs / 1000) * 1e9));
 
   /**
    * Reads until `done()` holds or perf has gone: asleep until about a millisecond before perf's
@@ -222,14 +216,10 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
       if (done()) return true;
       const nowNs = monotonicNs();
       if (exited || nowNs > giveUpNs) return false;
-      if (perfZeroNs === null || lastTickS === null) {
-        await sleep(1);
-        continue;
-      }
-      const dueNs = perfZeroNs + BigInt(Math.round((lastTickS + tickMs / 1000) * 1e9));
-      const untilDueMs = Number(dueNs - nowNs) / 1e6;
+      const dueNs = nextTickDueNs();
+      const untilDueMs = dueNs === null ? Number.NEGATIVE_INFINITY : Number(dueNs - nowNs) / 1e6;
       if (untilDueMs > 1.5) await sleep(Math.floor(untilDueMs - 1));
-      else if (untilDueMs > -SPIN_PAST_DUE_MS) await new Promise<void>((resolve) => setImmediate(resolve));
+      else if (untilDueMs > -SPIN_PAST_DUE_MS) await nextTurn();
       else await sleep(1);
     }
   };
@@ -380,9 +370,9 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
         file.truncate();
         partial = '';
       }
-      if (perfZeroNs === null || lastTickS === null) return Number.POSITIVE_INFINITY;
+      let dueNs = nextTickDueNs();
+      if (dueNs === null) return Number.POSITIVE_INFINITY;
       const nowNs = monotonicNs();
-      let dueNs = perfZeroNs + BigInt(Math.round((lastTickS + tickMs / 1000) * 1e9));
       while (dueNs < nowNs) dueNs += BigInt(tickMs * 1_000_000);
       return Number(dueNs - nowNs) / 1e6;
     },
@@ -397,9 +387,7 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
     },
     async closeAndWait() {
       if (exited) return;
-      // awaited, its exit holds the event loop again (unreferenced, this process would end first)
-      subprocess.ref();
-      holdLoop(true);
+      holdUntilExit();
       subprocess.kill('SIGKILL');
       await exit;
     },
