@@ -146,8 +146,7 @@ export function readPiece(
       if (!points.test(line)) return;
       isResumed = true;
     }
-    const records = parser.push(line);
-    for (let index = 0; index < records.length; index++) sink.record(records[index]!);
+    push(line);
   };
   // one splitter a thread: it holds nothing between pieces (each ends after a newline, or at the
   // file's end, which ends its last line), and only its first 64 KiB are sniffed for binary bytes
