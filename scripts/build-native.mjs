@@ -15,3 +15,9 @@ try {
 } catch (error) {
   console.error(`warning: could not compile native/perfcell-live.c (${error.message.split('\n')[0]}); no live status line for long commands (install gcc: sudo apt-get install gcc)`);
 }
+// compare's long-lived gate (native/perfcell-serve.c); without it each run gets a gate of its own.
+try {
+  execFileSync(process.env.CC ?? 'cc', ['-O2', '-Wall', '-Wextra', '-o', 'dist/perfcell-serve', 'native/perfcell-serve.c'], { stdio: 'inherit' });
+} catch (error) {
+  console.error(`warning: could not compile native/perfcell-serve.c (${error.message.split('\n')[0]}); compare will start a gate and a perf for every run (install gcc: sudo apt-get install gcc)`);
+}

@@ -1,0 +1,339 @@
+/*
+ * perfcell-serve: one long-lived exec gate for many runs (compare's), so that one long-lived perf
+ * counts them all, each run an enable and a disable, instead of a gate and a perf spawned per run.
+ *
+ *   perfcell-serve CTL_FD REPORT_FD
+ *
+ * The server S forks the forker F once and writes "ready F" on REPORT_FD. perfcell attaches perf
+ * (`perf stat -I N -D -1 --control … --pid F`, inherited by F's children) to F, and puts F in the
+ * memory cgroup of the runs. For each run F clones the held child C with CLONE_PARENT: C is S's
+ * child (S reaps it: exit status and rusage, as perfcell-exec's gate does), but it was forked by F
+ * and so inherits F's counters, which perf's enable and disable switch for F and its children at
+ * once. F only ever forks, outside the windows (perfcell arms the next run after the disable ack),
+ * and is asleep in read() while a window is open: a window counts C alone.
+ *
+ * Requests on CTL_FD, from perfcell:
+ *   "cmd LEN\n" and LEN bytes of NUL-ended fields ("env=NAME=VALUE", "stdout=stderr", then "--"
+ *     and the argv): arm a run. F resolves the command on PATH and clones C, which touches what it
+ *     will touch after its release and waits. Answer: "pid C" (or "pid 0" if F is gone).
+ *   "go\n": release C (a futex in memory shared with it), which execs at once.
+ *   "cancel\n": end the armed C unreleased (SIGKILL); answer "cancelled".
+ * Once C has ended: one JSON line, as perfcell-exec's (without perfSignalled): released, exit
+ * status, CPU seconds and ru_maxrss from wait4(), and the wall clock from the release to wait4's
+ * return on CLOCK_MONOTONIC.
+ *
+ * CTL_FD is the lifeline: at its EOF, or at SIGUSR1 from PR_SET_PDEATHSIG (perfcell died), S ends
+ * a held C, SIGTERMs a running one (SIGKILL a second later), SIGKILLs F and exits; perf, attached
+ * to F, ends when F has gone. Each C has PR_SET_PDEATHSIG until it is released.
+ *
+ * Page faults are counted from the release as perf stat counts from exec: C has touched its stack,
+ * errno, the shared page and the code it runs after the release before it waits, and F resolved
+ * the command before the clone, so the server adds no fault of its own to a window.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* What S and each C share (MAP_SHARED: F's clones share it too). One C at a time. */
+struct slot {
+  struct timespec start;
+  int exec_errno;
+  int released;
+  uint32_t go; /* a futex word: S adds one to release the C that saw the old value */
+};
+
+static struct slot *slot;
+static int wake_pipe[2] = {-1, -1};
+static volatile sig_atomic_t parent_died = 0;
+static const int stop_signals[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE};
+
+static double seconds(struct timeval tv) { return (double)tv.tv_sec + (double)tv.tv_usec / 1e6; }
+static long long nanos(struct timespec ts) { return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec; }
+
+static void on_signal(int sig) {
+  int saved = errno;
+  if (sig == SIGUSR1) parent_died = 1;
+  char byte = (char)sig;
+  if (write(wake_pipe[1], &byte, 1) < 0) { /* full: a wake-up is pending already */ }
+  errno = saved;
+}
+
+static long futex(uint32_t *word, int op, uint32_t value) { return syscall(SYS_futex, word, op, value, NULL, NULL, 0); }
+
+/* Reads exactly `size` bytes (through EINTR); 0 at EOF or error. */
+static int read_exactly(int fd, void *buffer, size_t size) {
+  size_t got = 0;
+  while (got < size) {
+    ssize_t n = read(fd, (char *)buffer + got, size - got);
+    if (n > 0) got += (size_t)n;
+    else if (n == 0 || errno != EINTR) return 0;
+  }
+  return 1;
+}
+
+static int write_all(int fd, const void *buffer, size_t size) {
+  size_t done = 0;
+  while (done < size) {
+    ssize_t n = write(fd, (const char *)buffer + done, size - done);
+    if (n > 0) done += (size_t)n;
+    else if (n < 0 && errno != EINTR) return 0;
+  }
+  return 1;
+}
+
+/* A line up to '\n' (read a byte at a time: nothing after it is consumed), without the '\n'; 0 at EOF or for an overlong line. */
+static int read_line(int fd, char *line, size_t size) {
+  size_t used = 0;
+  for (;;) {
+    if (used == size - 1 || !read_exactly(fd, line + used, 1)) return 0;
+    if (line[used] == '\n') break;
+    used++;
+  }
+  line[used] = '\0';
+  return 1;
+}
+
+/* Writes to (and so copies on write) the stack pages C uses after its release. */
+static __attribute__((noinline)) void touch_stack(void) {
+  volatile char pages[64 * 1024];
+  for (size_t i = 0; i < sizeof pages; i += 512) pages[i] = 0;
+}
+
+/* What execvp would run: the first PATH candidate that is an executable regular file. */
+static const char *resolve(const char *name, char *buffer, size_t size) {
+  if (strchr(name, '/') != NULL) return name;
+  const char *path = getenv("PATH");
+  if (path == NULL) path = "/usr/local/bin:/bin:/usr/bin";
+  for (const char *p = path;; p++) {
+    const char *end = strchrnul(p, ':');
+    int length = (int)(end - p);
+    if (snprintf(buffer, size, "%.*s%s%s", length, p, length == 0 ? "" : "/", name) < (int)size && access(buffer, X_OK) == 0) return buffer;
+    if (*end == '\0') break;
+    p = end;
+  }
+  return name;
+}
+
+/*
+ * The held child: default signals, stdio, its environment; touches what it touches after the
+ * release; waits for `go` to move past `seen`; execs. Never returns.
+ */
+static void run_child(pid_t server, char **argv, char **env, int stdout_to_stderr, const char *file, uint32_t seen) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != server) _exit(125);
+  for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) signal(stop_signals[i], SIG_DFL);
+  signal(SIGCHLD, SIG_DFL);
+  signal(SIGUSR1, SIG_DFL);
+  for (char **at = env; *at != NULL; at++) putenv(*at);
+  if (stdout_to_stderr) dup2(2, 1);
+  for (int fd = 0; fd <= 2; fd++) {
+    int flags = fcntl(fd, F_GETFL);
+    if (flags >= 0 && (flags & O_NONBLOCK)) fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+  }
+  touch_stack();
+  slot->released = 0;
+  slot->exec_errno = 0;
+  clock_gettime(CLOCK_MONOTONIC, &slot->start);
+  errno = 0;
+  /* the calls after the release, made once now so that their code is mapped in this process */
+  prctl(PR_GET_PDEATHSIG, &(int){0});
+  execv("", argv); /* ENOENT: only its code is wanted */
+  errno = 0;
+  while (__atomic_load_n(&slot->go, __ATOMIC_ACQUIRE) == seen) {
+    futex(&slot->go, FUTEX_WAIT, seen);
+    if (getppid() != server) _exit(125);
+  }
+  slot->released = 1;
+  clock_gettime(CLOCK_MONOTONIC, &slot->start);
+  prctl(PR_SET_PDEATHSIG, 0); /* from here on the program is the server's to end, as the gate's is */
+  if (file != argv[0]) execv(file, argv);
+  if (file == argv[0] || errno == ENOEXEC) execvp(argv[0], argv);
+  slot->exec_errno = errno;
+  _exit(errno == ENOENT ? 127 : 126);
+}
+
+/* F: reads each run's request from S, resolves its command, clones C and answers its pid. */
+static void forker_main(pid_t server, int requests, int answers) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != server) _exit(0);
+  signal(SIGCHLD, SIG_DFL);
+  signal(SIGUSR1, SIG_DFL);
+  for (;;) {
+    uint32_t length;
+    if (!read_exactly(requests, &length, sizeof length)) _exit(0);
+    char *payload = malloc(length + 1);
+    if (payload == NULL || !read_exactly(requests, payload, length)) _exit(0);
+    payload[length] = '\0';
+    size_t count = 0;
+    for (size_t i = 0; i < length; i++) count += payload[i] == '\0';
+    char **argv = calloc(count + 1, sizeof *argv);
+    char **env = calloc(count + 1, sizeof *env);
+    if (argv == NULL || env == NULL) _exit(0);
+    size_t argc = 0, envc = 0;
+    int in_command = 0, stdout_to_stderr = 0;
+    for (char *field = payload; field < payload + length; field += strlen(field) + 1) {
+      if (in_command) argv[argc++] = field;
+      else if (strcmp(field, "--") == 0) in_command = 1;
+      else if (strcmp(field, "stdout=stderr") == 0) stdout_to_stderr = 1;
+      else if (strncmp(field, "env=", 4) == 0) env[envc++] = field + 4;
+    }
+    pid_t child = 0;
+    if (argc > 0) {
+      static char path[PATH_MAX];
+      const char *file = resolve(argv[0], path, sizeof path);
+      uint32_t seen = __atomic_load_n(&slot->go, __ATOMIC_ACQUIRE);
+      child = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, 0);
+      if (child == 0) run_child(server, argv, env, stdout_to_stderr, file, seen);
+      if (child < 0) child = 0;
+    }
+    free(argv);
+    free(env);
+    free(payload);
+    if (!write_all(answers, &child, sizeof child)) _exit(0);
+  }
+}
+
+int main(int argc, char **argv) {
+  if (argc != 3) {
+    fprintf(stderr, "usage: perfcell-serve CTL_FD REPORT_FD\n");
+    return 2;
+  }
+  for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) signal(stop_signals[i], SIG_IGN);
+  int control = atoi(argv[1]);
+  FILE *out = fdopen(atoi(argv[2]), "w");
+  if (out == NULL) return 2;
+  pid_t parent = getppid();
+  pid_t server = getpid();
+  slot = mmap(NULL, sizeof *slot, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (slot == MAP_FAILED) return 2;
+  memset(slot, 0, sizeof *slot);
+  int requests[2], answers[2];
+  if (pipe2(requests, O_CLOEXEC) != 0 || pipe2(answers, O_CLOEXEC) != 0 || pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return 2;
+  fcntl(control, F_SETFD, FD_CLOEXEC);
+  fcntl(fileno(out), F_SETFD, FD_CLOEXEC);
+
+  pid_t forker = fork();
+  if (forker < 0) return 2;
+  if (forker == 0) {
+    close(requests[1]);
+    close(answers[0]);
+    close(control);
+    fclose(out);
+    forker_main(server, requests[0], answers[1]);
+  }
+  close(requests[0]);
+  close(answers[1]);
+
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGCHLD, &action, NULL);
+  sigaction(SIGUSR1, &action, NULL);
+  prctl(PR_SET_PDEATHSIG, SIGUSR1);
+  if (getppid() != parent) parent_died = 1;
+
+  fprintf(out, "ready %d\n", (int)forker);
+  fflush(out);
+
+  pid_t child = 0;     /* the armed or running C; 0 when none */
+  int released = 0;    /* 0 held, 1 running, 2 SIGTERMed after perfcell went */
+  int open = 1;
+  for (;;) {
+    if (parent_died || !open) {
+      if (child > 0 && released == 0) {
+        kill(child, SIGKILL);
+        released = 2;
+      } else if (child > 0 && released == 1) {
+        kill(child, SIGTERM);
+        released = 2;
+      }
+      if (child == 0) break;
+    }
+    if (child > 0) {
+      int status = 0;
+      struct rusage usage;
+      pid_t got;
+      do got = wait4(child, &status, WNOHANG, &usage); while (got < 0 && errno == EINTR);
+      if (got == child) {
+        struct timespec end;
+        clock_gettime(CLOCK_MONOTONIC, &end);
+        fprintf(out,
+                "{\"released\":%s,\"exited\":%s,\"exitCode\":%d,\"signal\":%d,\"startNs\":%lld,\"endNs\":%lld,"
+                "\"userS\":%.6f,\"systemS\":%.6f,\"maxRssKiB\":%ld,\"execErrno\":%d,\"execError\":\"%s\"}\n",
+                slot->released ? "true" : "false", WIFEXITED(status) ? "true" : "false",
+                WIFEXITED(status) ? WEXITSTATUS(status) : -1, WIFSIGNALED(status) ? WTERMSIG(status) : 0,
+                nanos(slot->start), nanos(end), seconds(usage.ru_utime), seconds(usage.ru_stime), usage.ru_maxrss,
+                slot->exec_errno, slot->exec_errno ? strerror(slot->exec_errno) : "");
+        fflush(out);
+        child = 0;
+        continue;
+      }
+      if (got < 0) child = 0;
+    }
+    struct pollfd fds[2] = {{wake_pipe[0], POLLIN, 0}, {open ? control : -1, POLLIN, 0}};
+    int ready = poll(fds, 2, released == 2 && child > 0 ? 1000 : -1);
+    if (ready < 0 && errno != EINTR) break;
+    if (ready == 0 && released == 2 && child > 0) kill(child, SIGKILL);
+    if (fds[0].revents & POLLIN) {
+      char drain[64];
+      while (read(wake_pipe[0], drain, sizeof drain) > 0) {}
+    }
+    if (!open || !(fds[1].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+    char line[64];
+    if (!read_line(control, line, sizeof line)) {
+      open = 0;
+      continue;
+    }
+    if (strncmp(line, "cmd ", 4) == 0) {
+      unsigned long length = strtoul(line + 4, NULL, 10);
+      char *payload = length > 0 && length < (1u << 24) ? malloc(length) : NULL;
+      if (payload == NULL || !read_exactly(control, payload, length)) {
+        open = 0;
+        continue;
+      }
+      pid_t armed = 0;
+      uint32_t size = (uint32_t)length;
+      if (child == 0 && write_all(requests[1], &size, sizeof size) && write_all(requests[1], payload, length) &&
+          read_exactly(answers[0], &armed, sizeof armed) && armed > 0) {
+        child = armed;
+        released = 0;
+      } else armed = 0;
+      free(payload);
+      fprintf(out, "pid %d\n", (int)armed);
+      fflush(out);
+    } else if (strcmp(line, "go") == 0 && child > 0 && released == 0) {
+      released = 1;
+      __atomic_add_fetch(&slot->go, 1, __ATOMIC_RELEASE);
+      futex(&slot->go, FUTEX_WAKE, INT_MAX);
+    } else if (strcmp(line, "cancel") == 0) {
+      if (child > 0 && released == 0) {
+        kill(child, SIGKILL);
+        int status;
+        while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
+        child = 0;
+      }
+      fprintf(out, "cancelled\n");
+      fflush(out);
+    }
+  }
+  kill(forker, SIGKILL);
+  while (waitpid(forker, NULL, 0) < 0 && errno == EINTR) {}
+  return 0;
+}
