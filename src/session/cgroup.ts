@@ -24,6 +24,12 @@ export interface MemoryCgroup {
   peakBytes(): number | null;
   /** What is charged now, bytes (for the chart series); null when unreadable. */
   usageBytes(): number | null;
+  /**
+   * Sets the peak to what is charged now, so that one cgroup can give the peaks of many runs, one
+   * after the other (compare's served runs); false where the kernel cannot: cgroup v2's memory.peak
+   * resets only for the descriptor that wrote it (kernel 6.12 and later).
+   */
+  resetPeak?(): boolean;
   /** Removes the cgroup; processes still in it (orphans) are moved to its parent first. */
   remove(): void;
   /** Removes the cgroup if nothing is in it; whether it is gone. */
@@ -212,6 +218,16 @@ function handle(fs: CgroupFs, method: CgroupMethod, parent: string, path: string
     },
     peakBytes: () => readBytes(peakFile),
     usageBytes: () => readBytes(usageFile),
+    resetPeak() {
+      if (method !== 'memory-cgroup-v1') return false;
+      try {
+        // v1: any write to memory.max_usage_in_bytes sets it to memory.usage_in_bytes
+        fs.write(join(path, peakFile), '0');
+        return true;
+      } catch {
+        return false;
+      }
+    },
     remove() {
       if (removed) return;
       removed = true;

@@ -13,15 +13,15 @@ import { resolvePerfOptions, type MeasureOptions } from './options.ts';
 import { isNodeProgram, listenForNodeGc, nodeGcEnvironment } from './node-gc.ts';
 import type { CommandReport, CountersReport } from './report.ts';
 import { monotonicNs } from './clock.ts';
-import { programMemory, watchTreeMemory, type TreeMemory } from './tree-memory.ts';
+import { programMemory, watchTreeMemory, type TreeMemory, type TreeMemoryResult } from './tree-memory.ts';
 import { holdInterruptions, InterruptedError, interruption, onInterruption, settleInterruption } from './interruption.ts';
 import { describeExecFailure } from './exec-failure.ts';
 import { startRunTrace } from './run-trace.ts';
 import { gatePerfStreams, parsePidLine, sendGateCommand, takeEarlyGate } from './early-gate.ts';
 import { gateRequest } from './gate-request.ts';
 
-/** What the exec gate reports when the program has ended (see native/perfcell-exec.c). */
-interface ReaperResult {
+/** What the exec gate reports when the program has ended (see native/perfcell-exec.c and perfcell-serve.c). */
+export interface ReaperResult {
   readonly released: boolean;
   readonly exited: boolean;
   readonly exitCode: number;
@@ -282,23 +282,8 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
           warnings.push(...built.notes);
         }
         const gc = readNodeGc === null ? null : await readNodeGc();
-        const tree = treeMemory!.finish(result.maxRssKiB);
-        const durationS = (result.endNs - result.startNs) / 1e9;
         trace.mark('report');
-        return {
-          label: options.label ?? command.join(' '),
-          command,
-          startedAt,
-          durationS,
-          exitCode: result.exited ? result.exitCode : null,
-          signal: signalName(result.signal),
-          memory: programMemory(tree),
-          cpu: buildCpuReport(cpuBefore, cpuAfter, { userS: result.userS, systemS: result.systemS, wallS: durationS }),
-          counters,
-          warnings,
-          rssSeries: tree.series,
-          ...(gc === null ? {} : { gc }),
-        };
+        return programReport({ label: options.label ?? command.join(' '), command, startedAt, result, cpuBefore, cpuAfter, counters, warnings, tree: treeMemory!.finish(result.maxRssKiB), gc });
       } finally {
         stopForwarding();
         dispose();
@@ -312,3 +297,34 @@ function closeGate(gate: Writable): void {
   if (!gate.writableEnded) gate.end();
 }
 
+
+/** A program's report from what its gate said at its end and what perfcell read around it. */
+export function programReport(input: {
+  readonly label: string;
+  readonly command: readonly string[];
+  readonly startedAt: string;
+  readonly result: ReaperResult;
+  readonly cpuBefore: ReturnType<typeof readCpuTicks>;
+  readonly cpuAfter: ReturnType<typeof readCpuTicks>;
+  readonly counters: CountersReport;
+  readonly warnings: readonly string[];
+  readonly tree: TreeMemoryResult;
+  readonly gc: CommandReport['gc'] | null;
+}): CommandReport {
+  const { result } = input;
+  const durationS = (result.endNs - result.startNs) / 1e9;
+  return {
+    label: input.label,
+    command: input.command,
+    startedAt: input.startedAt,
+    durationS,
+    exitCode: result.exited ? result.exitCode : null,
+    signal: signalName(result.signal),
+    memory: programMemory(input.tree),
+    cpu: buildCpuReport(input.cpuBefore, input.cpuAfter, { userS: result.userS, systemS: result.systemS, wallS: durationS }),
+    counters: input.counters,
+    warnings: [...input.warnings],
+    rssSeries: input.tree.series,
+    ...(input.gc === null || input.gc === undefined ? {} : { gc: input.gc }),
+  };
+}
