@@ -25,6 +25,11 @@ export function onLiveRecord(listener: ((record: PerfRecord) => void) | null): v
   liveRecordListener = listener;
 }
 
+/** The listener for running windows' records, if one is set (shared perfs read their ticks for it only when asked: PerfSession.peek). */
+export function currentLiveListener(): ((record: PerfRecord) => void) | null {
+  return liveRecordListener;
+}
+
 export interface PerfOptions {
   readonly events: readonly string[];
   readonly intervalMs: number;
@@ -78,6 +83,12 @@ export interface PerfSession {
   stop(window?: { startNs?: bigint; endNs?: bigint; awaitExit?: boolean; sigintSent?: boolean }): Promise<PerfWindowResult>;
   /** Ends perf at once, losing its data; for error paths. */
   kill(): void;
+  /**
+   * Reads what perf has printed of the open window so far and hands it to the live listener
+   * (currentLiveListener), for perfs that are not read while a window is open (ticking-perf.ts);
+   * others deliver their rows as they come, and need no peek.
+   */
+  peek?(): void;
 }
 
 /** Builds perf's argument list (`pid` may be the gate's "{pid}" placeholder); exported for tests and `--dry-run` style debugging. */

@@ -103,6 +103,9 @@ export function startSharedPerf(pid: number, options: PerfOptions, count = SHARE
         kill() {
           inner?.kill();
         },
+        peek() {
+          inner?.peek?.();
+        },
       };
     },
     get exited() {

@@ -4,7 +4,7 @@ import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.t
 import { createRegrouper, type Regrouper } from '../../parsers/regroup-intervals.ts';
 import { PerfError } from '../errors.ts';
 import { monotonicNs } from '../session/clock.ts';
-import { MARKER_DISABLED, MARKER_ENABLED, perfMessageOf, probeEvent, spawnPerf, type PerfOptions, type PerfSession, type PerfWindowResult } from './controller.ts';
+import { currentLiveListener, MARKER_DISABLED, MARKER_ENABLED, perfMessageOf, probeEvent, spawnPerf, type PerfOptions, type PerfSession, type PerfWindowResult } from './controller.ts';
 import { ackTimeoutMs, createControlChannel, noAckError } from './control-channel.ts';
 import { createPerfOutputFile } from './output-file.ts';
 import { perfProblem, trackPerf } from './perf-process.ts';
@@ -96,8 +96,10 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
     }
     tickRows += 1;
     lastTickS = timeS;
-    if (phase === 'enabled') collect(record);
-    else if (phase === 'after') {
+    if (phase === 'enabled') {
+      collect(record);
+      if (liveSums !== null) addLive(record);
+    } else if (phase === 'after') {
       if (tailTimeS === null) tailTimeS = timeS;
       if (timeS === tailTimeS) {
         collect(record);
@@ -106,6 +108,14 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
       } else phase = 'tail-done'; // a later tick began: the tail was whole
       if (phase === 'after' && tailComplete()) phase = 'tail-done';
     }
+  };
+
+  /** The open window's counts per event since the last peek, for the live listener (null: nobody listens). */
+  let liveSums: Map<string, PerfRecord> | null = null;
+  const addLive = (record: PerfRecord): void => {
+    const sum = liveSums?.get(record.event);
+    if (record.value === null) return;
+    liveSums?.set(record.event, sum === undefined || sum.value === null ? record : { ...record, value: sum.value + record.value });
   };
 
   const consume = (text: string): void => {
@@ -244,6 +254,16 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
   let free: Promise<void> = Promise.resolve();
   let openWindows = 0;
 
+  /**
+   * When perf printed the window's last tick, on our clock: its own time stamp, so a tail read
+   * later (compare reads a run's tail once the next program has ended) says how long the sample
+   * took to come, not when it was read; never later than the read.
+   */
+  const tailAtNs = (readNs: bigint): bigint => {
+    if (tailTimeS === null || perfZeroNs === null) return readNs;
+    const printedNs = perfZeroNs + BigInt(Math.round(tailTimeS * 1e9));
+    return printedNs < readNs ? printedNs : readNs;
+  };
   const toPerfS = (ns: bigint | null | undefined): number | null =>
     ns === null || ns === undefined || perfZeroNs === null ? null : Math.max(0, Number(ns - perfZeroNs) / 1e9);
 
@@ -254,6 +274,8 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
     let disableAckNs: bigint | null = null;
     let disabling: Promise<boolean> | null = null;
     let problem: PerfError | null = null;
+    /** When the window's last tick was printed (tailAtNs), taken before perf is free for the next window. */
+    let tailNs = 0n;
 
     const disable = (): Promise<boolean> => {
       disabling ??= send('disable').then((ok) => {
@@ -266,6 +288,7 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
     /** The tail of this window read (or perf gone), then perf is free for the next. */
     const finish = async (): Promise<void> => {
       await readUntil(() => phase === 'tail-done', TAIL_LIMIT_MS);
+      tailNs = tailAtNs(tailReadNs);
       state = 'done';
       release();
     };
@@ -305,6 +328,7 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
         tailTimeS = null;
         tailRows = 0;
         tailReadNs = 0n;
+        liveSums = currentLiveListener() === null ? null : new Map();
         state = 'enabled';
         const ok = await send('enable');
         enableAckNs = monotonicNs();
@@ -344,10 +368,22 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
           enabledS: startNs === null || endNs === null ? null : Math.max(0, Number(endNs - startNs) / 1e9),
           messages: [...windowMessages],
           skippedLines: 0,
-          pauseS: tailReadNs > stopFromNs ? Number(tailReadNs - stopFromNs) / 1e9 : 0,
+          pauseS: tailNs > stopFromNs ? Number(tailNs - stopFromNs) / 1e9 : 0,
           problem,
         };
         return result;
+      },
+      peek() {
+        const listener = currentLiveListener();
+        if (state !== 'enabled' || listener === null || liveSums === null) return;
+        read();
+        // one record per event for the ticks since the last peek, timed on this process's clock:
+        // each perf of a group has its own zero, and the listener takes rates from time differences
+        for (const record of liveSums.values()) {
+          const atNs = perfZeroNs === null || record.time === null ? null : perfZeroNs + BigInt(Math.round(record.time * 1e9));
+          listener({ ...record, time: atNs === null ? null : Number(atNs) / 1e9 });
+        }
+        liveSums.clear();
       },
       kill() {
         // the window is dropped; perf goes on for the next (it must still see this one's tail first)
