@@ -3,6 +3,8 @@ import type { Cell } from '../../parsers/cells.ts';
 import { UsageError } from '../errors.ts';
 import { measure } from '../session/measure.ts';
 import { armProgram, type ArmedProgram } from '../session/run-program.ts';
+import { startProgramServer, type ProgramServer } from '../session/program-server.ts';
+import { isNodeProgram } from '../session/node-gc.ts';
 import { prearmDepth } from '../perf/perf-pool.ts';
 import type { MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
@@ -51,23 +53,35 @@ export function commandArgv(text: string, shell: boolean): string[] {
  * Command alternatives, each run without a shell (or under `sh -c` with shell), its stdout
  * discarded; and the noise floor, `true` run the same way. A run that exits non-zero or dies
  * stops the comparison.
+ *
+ * Their runs go through one long-lived gate and perf (session/program-server.ts) where the options
+ * allow, else each through a gate of its own, armed ahead (`served: false` asks for the latter).
+ * A served run's counters are complete once settle() has resolved (session/program-server.ts);
+ * release() ends what the runs share: call it once they are over.
  */
 export function commandAlternatives(
   texts: readonly string[],
   // ignoreFailure (compare -i): a non-zero exit or a death is the run's result, kept, not an error.
-  options: { readonly shell: boolean; readonly measureOptions: MeasureOptions; readonly ignoreFailure?: boolean },
-): { readonly alternatives: readonly Measurable[]; readonly noiseFloor: Measurable } {
+  options: { readonly shell: boolean; readonly measureOptions: MeasureOptions; readonly ignoreFailure?: boolean; readonly served?: boolean },
+): { readonly alternatives: readonly Measurable[]; readonly noiseFloor: Measurable; settle(): Promise<void>; release(): Promise<void> } {
+  const quietOptions: MeasureOptions = { ...options.measureOptions, quiet: true };
+  // every command split before the server starts: a usage error leaves nothing running
+  const argvs = texts.map((text) => commandArgv(text, options.shell));
+  // A Node program reports its collections on a channel of its own gate: those runs are not served.
+  const server: ProgramServer | null = options.served === false ? null : startProgramServer(quietOptions);
   const make = (name: string, argv: readonly string[]): Measurable => {
-    const runOptions: MeasureOptions = { ...options.measureOptions, label: name, quiet: true };
+    const runOptions: MeasureOptions = { ...quietOptions, label: name };
+    const served = server !== null && options.measureOptions.nodeGc !== true && !isNodeProgram(argv[0] ?? '') ? server : null;
     // cachegrind runs no gate: nothing to arm ahead.
-    const canArm = runOptions.backend !== 'cachegrind' && prearmDepth() > 0;
+    const canArm = served !== null || (runOptions.backend !== 'cachegrind' && prearmDepth() > 0);
+    const armOne = (): Promise<ArmedProgram> => (served === null ? armProgram(argv, runOptions) : served.arm(argv, name));
     let armed: Promise<ArmedProgram> | null = null;
     return {
     name,
     command: argv,
     arm() {
       if (!canArm || armed !== null) return;
-      armed = armProgram(argv, runOptions);
+      armed = armOne();
       // A failed arm is the next run's failure, thrown by measure(); never an unhandled rejection.
       armed.catch(() => undefined);
     },
@@ -81,7 +95,7 @@ export function commandAlternatives(
       const pending = armed;
       armed = null;
       const report = canArm
-        ? await (await (pending ?? armProgram(argv, runOptions))).run(hooks)
+        ? await (await (pending ?? armOne())).run(hooks)
         : await measure(argv, runOptions);
       // A run cut short by Ctrl-C (or SIGTERM) is the interruption's, not the program's failure.
       const isStopSignal = report.signal === 'SIGINT' || report.signal === 'SIGTERM' || report.signal === 'SIGHUP';
@@ -95,8 +109,13 @@ export function commandAlternatives(
     },
     };
   };
-  const alternatives = texts.map((text) => make(text, commandArgv(text, options.shell)));
-  return { alternatives, noiseFloor: make('noise floor', options.shell ? ['sh', '-c', 'true'] : ['true']) };
+  const alternatives = texts.map((text, index) => make(text, argvs[index] ?? []));
+  return {
+    alternatives,
+    noiseFloor: make('noise floor', options.shell ? ['sh', '-c', 'true'] : ['true']),
+    settle: async () => server?.settle(),
+    release: async () => server?.close(),
+  };
 }
 
 /** The cells a comparison names, and the others: run once before (set-up) or after (checks). */

@@ -79,7 +79,7 @@ describe.runIf(perfUsable)('armed programs with real perf and the real gate', ()
   it('a compare stopped with a run armed ahead leaves nothing behind, and the armed runs count page-faults as perf stat does (within 1%)', async () => {
     const pages = 25_000;
     const command = `${fixture('touch-pages')} ${pages}`;
-    const { alternatives, noiseFloor } = commandAlternatives([command], { shell: false, measureOptions: { events: ['page-faults'], intervalMs: 1000 } });
+    const { alternatives, noiseFloor } = commandAlternatives([command], { shell: false, served: false, measureOptions: { events: ['page-faults'], intervalMs: 1000 } });
     const tree = watchDescendants(process.pid, 5);
     let finished = 0;
     let armedGates = 0;

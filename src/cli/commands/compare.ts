@@ -172,6 +172,10 @@ Examples:
 
       let evaluator: CellEvaluator | null = null;
       let after: () => Promise<void> = async () => undefined;
+      // the gate and perfs that served the commands' runs end with compare
+      let releaseRuns: () => Promise<void> = async () => undefined;
+      // and the counters of their last runs are read once the rounds are over
+      let settleRuns: () => Promise<void> = async () => undefined;
       let plan: { alternatives: readonly Measurable[]; noiseFloor: Measurable };
       const file = flags.cells === undefined ? null : (targets[0] ?? '');
       // Ctrl-C, SIGTERM and SIGHUP stop the current run; what finished is still reported.
@@ -189,7 +193,10 @@ Examples:
           plan = cellAlternatives(cellEvaluator, cellPlan.alternatives, file, measureOptions);
           after = () => runOnce(cellEvaluator, cellPlan.after, file, measureOptions, say('after'));
         } else {
-          plan = commandAlternatives(targets, { shell: flags.shell === true, measureOptions, ignoreFailure: flags.ignoreFailure === true });
+          const commands = commandAlternatives(targets, { shell: flags.shell === true, measureOptions, ignoreFailure: flags.ignoreFailure === true });
+          releaseRuns = commands.release;
+          settleRuns = commands.settle;
+          plan = commands;
         }
 
         plan = { ...plan, alternatives: renamed(plan.alternatives, flags.names) };
@@ -218,6 +225,7 @@ Examples:
             if (showProgress) process.stderr.write(`\r\x1b[K${renderProgressBar(progress, hooked.estimate(), terminalWidth(process.stderr) - 1)}`);
           });
         } finally {
+          await settleRuns();
           ticker?.stop();
           onLiveRecord(null);
           if (showProgress) process.stderr.write('\r\x1b[K');
@@ -308,6 +316,7 @@ Examples:
         if (stopError !== null) finishStopped(stopError);
       } finally {
         releaseSignals();
+        await releaseRuns();
         // the perf its cells shared has exited before compare ends
         if (evaluator !== null) await releaseArmedPerf(evaluator);
         evaluator?.close();

@@ -1,0 +1,290 @@
+import { spawn } from 'node:child_process';
+import split2 from 'split2';
+import type { Readable, Writable } from 'node:stream';
+import { PerfError, UsageError } from '../errors.ts';
+import { canSharePerf, startSharedPerf, type SharedPerf } from '../perf/shared-perf.ts';
+import { sharedPerfWanted } from '../perf/perf-pool.ts';
+import { currentLiveListener, type PerfSession } from '../perf/controller.ts';
+import { readCpuTicks } from '../proc/read-proc.ts';
+import { createMemoryCgroup, type MemoryCgroup } from './cgroup.ts';
+import { monotonicNs } from './clock.ts';
+import { buildPerfCounters, noCounters } from './counters.ts';
+import { describeExecFailure } from './exec-failure.ts';
+import { findNativeHelper } from './exec-helper.ts';
+import { gateRequest } from './gate-request.ts';
+import { holdInterruptions, InterruptedError, interruption, onInterruption, settleInterruption } from './interruption.ts';
+import { resolvePerfOptions, type MeasureOptions } from './options.ts';
+import { programReport, type ArmedProgram, type ReaperResult } from './run-program.ts';
+import { startRunTrace } from './run-trace.ts';
+import { watchTreeMemory } from './tree-memory.ts';
+
+/**
+ * Many runs of external programs (compare's) through one long-lived gate (native/perfcell-serve.c)
+ * and one long-lived group of perfs (shared-perf.ts) attached to the gate's forker, whose clones
+ * inherit its counters: a run is a clone, an enable, a release and a disable, with no process
+ * spawned for it but the program. The forker sits in one memory cgroup whose peak is reset before
+ * each run (cgroup v1), so no run waits for a cgroup move either.
+ *
+ * Each run's counts are its program's alone: the forker forks only between windows (an arm waits
+ * for the previous window's disable ack) and sleeps while one is open, and the held child touches
+ * before its release what it touches after.
+ */
+export interface ProgramServer {
+  /** Clones the held program (after the previous window is closed); run() releases and measures it. */
+  arm(command: readonly string[], label?: string): Promise<ArmedProgram>;
+  /**
+   * Completes the counters of the reports run() returned: a run's report comes back as soon as its
+   * program has ended and its window is closed, its counters once perf's tick after the window is
+   * read (at the next run's end, or here). Call it before reading the last report's counters.
+   */
+  settle(): Promise<void>;
+  /** settle(), then ends the gate, its forker and the perfs, and removes the cgroup; resolves once they have exited. */
+  close(): Promise<void>;
+}
+
+/** PERFCELL_SERVED_RUNS=0: compare spawns a gate (and a perf) per run, as before the server. */
+export function servedRunsWanted(environment: NodeJS.ProcessEnv = process.env): boolean {
+  return environment['PERFCELL_SERVED_RUNS'] !== '0';
+}
+
+/**
+ * A server for runs with these options (their output discarded: `quiet`), or null where runs
+ * need a gate each: served runs are off, cachegrind, perf that cannot be shared (the live view,
+ * `-M`), no gate can be built here, or a cgroup v2 machine (its peak cannot be reset between runs).
+ */
+export function startProgramServer(options: MeasureOptions): ProgramServer | null {
+  if (!servedRunsWanted() || options.quiet !== true || options.backend === 'cachegrind') return null;
+  const perfOptions = resolvePerfOptions(options);
+  if (perfOptions.enabled && !(sharedPerfWanted() && canSharePerf(perfOptions))) return null;
+  const helper = findNativeHelper('perfcell-serve');
+  if (helper === null) return null;
+  let cgroup: MemoryCgroup | null = createMemoryCgroup();
+  if (cgroup !== null && cgroup.resetPeak?.() !== true) {
+    cgroup.remove();
+    return null;
+  }
+
+  const server = spawn(helper, ['3', '4'], { stdio: ['ignore', 'ignore', 'inherit', 'pipe', 'pipe'] });
+  const control = server.stdio[3] as unknown as Writable;
+  control.on('error', () => undefined);
+  const exit = new Promise<void>((resolve) => {
+    server.once('exit', () => resolve());
+    server.once('error', () => resolve());
+  });
+  const lines: string[] = [];
+  let wake: (() => void) | undefined;
+  const reports = (server.stdio[4] as Readable).pipe(split2());
+  reports.on('data', (line: string) => {
+    lines.push(line);
+    wake?.();
+  });
+  let ended = false;
+  void new Promise<void>((resolve) => {
+    reports.once('end', resolve);
+    reports.once('error', () => resolve());
+    server.once('error', () => resolve());
+  }).then(() => {
+    ended = true;
+    wake?.();
+  });
+  const nextLine = async (): Promise<string | undefined> => {
+    while (lines.length === 0) {
+      if (ended) return undefined;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+    return lines.shift();
+  };
+  /** The next line that starts with `prefix`; lines of a held program that died meanwhile (Ctrl-C reached it) are passed over. */
+  const answer = async (prefix: string): Promise<string | undefined> => {
+    for (;;) {
+      const line = await nextLine();
+      if (line === undefined || line.startsWith(prefix)) return line;
+    }
+  };
+
+  let shared: SharedPerf | null = null;
+  let closed = false;
+  const started = (async () => {
+    const ready = await nextLine();
+    const forker = Number(/^ready (\d+)$/.exec(ready ?? '')?.[1] ?? NaN);
+    if (!(forker > 0)) throw new Error(`perfcell-serve did not start (${ready ?? 'no output'})`);
+    // once, before any run: the forker's clones are charged to it from their first page
+    if (cgroup !== null && !(await cgroup.add(forker))) {
+      cgroup.remove();
+      cgroup = null;
+    }
+    if (perfOptions.enabled) shared = startSharedPerf(forker, perfOptions);
+  })();
+  started.catch(() => undefined);
+  /** Reading of the last tick of windows already closed (the runs' counters): see run(). */
+  let tails: Array<() => Promise<void>> = [];
+  const settle = async (): Promise<void> => {
+    while (tails.length > 0) {
+      const due = tails;
+      tails = [];
+      for (const tail of due) await tail();
+    }
+  };
+  /** Settles once the last window's disable is acknowledged: no clone may happen while one is open. */
+  let windowClosed: Promise<void> = Promise.resolve();
+
+  const arm = async (command: readonly string[], label = command.join(' ')): Promise<ArmedProgram> => {
+    await started;
+    await windowClosed;
+    if (closed) throw new Error('the program server is closed');
+    const trace = startRunTrace();
+    trace.mark('arm');
+    control.write(gateRequest(command, { quiet: true }, perfOptions, false, false));
+    const pidLine = await answer('pid ');
+    trace.mark('gate-pid');
+    const pid = Number(/^pid (\d+)$/.exec(pidLine ?? '')?.[1] ?? NaN);
+    if (!(pid > 0)) throw new Error(`perfcell-serve did not start the program (${pidLine ?? 'it has ended'})`);
+    let state: 'held' | 'running' | 'done' = 'held';
+    const cancel = async (): Promise<void> => {
+      if (state !== 'held') return;
+      state = 'done';
+      control.write('cancel\n');
+      await answer('cancelled');
+    };
+    return {
+      cancel,
+      async run(hooks = {}) {
+        if (state !== 'held') throw new Error('an armed program runs once (arm it again)');
+        state = 'running';
+        trace.mark('run');
+        const startedAt = new Date().toISOString();
+        const warnings: string[] = [];
+        const releaseSignals = holdInterruptions({ isLibrary: true });
+        const stopForwarding = onInterruption(({ signal }) => {
+          try {
+            process.kill(pid, signal);
+          } catch {
+            // already gone
+          }
+        });
+        let session: PerfSession | null = shared?.session() ?? null;
+        const closeWindow = (): Promise<void> => {
+          const disabled = session?.disable() ?? Promise.resolve();
+          windowClosed = disabled.catch(() => undefined);
+          return disabled;
+        };
+        const tree = cgroup === null ? null : runView(cgroup);
+        const treeMemory = watchTreeMemory(pid, () => tree, { moving: Promise.resolve(true) });
+        try {
+          if (session !== null) {
+            try {
+              await session.enable();
+              trace.mark('perf-enabled');
+            } catch (error: unknown) {
+              const stop = await settleInterruption();
+              if (stop !== null) throw new InterruptedError(stop);
+              session = null;
+              const isNoAck = error instanceof PerfError && error.code === 'PERF_NO_ACK';
+              if (!isNoAck && (perfOptions.explicit || !(error instanceof PerfError))) throw error;
+              warnings.push(`${(error as Error).message}; measuring RAM, time and CPU only`);
+            }
+          }
+          await treeMemory.ready;
+          const cpuBefore = readCpuTicks();
+          treeMemory.start(monotonicNs());
+          const stop = interruption();
+          if (stop !== null) throw new InterruptedError(stop);
+          control.write('go\n');
+          trace.mark('go');
+          hooks.onStarted?.();
+          // compare's progress line shows the counters' rates while a program runs (this process is idle then)
+          const liveSession = session;
+          const live = liveSession !== null && currentLiveListener() !== null ? setInterval(() => liveSession.peek?.(), perfOptions.intervalMs) : null;
+          const resultLine = await answer('{').finally(() => {
+            if (live !== null) clearInterval(live);
+          });
+          trace.mark('ended');
+          const cpuAfter = readCpuTicks();
+          state = 'done';
+          const disabled = closeWindow();
+          hooks.onEnded?.();
+          if (resultLine === undefined) throw new Error('perfcell-serve ended without a report (was it killed?)');
+          const result = JSON.parse(resultLine) as ReaperResult;
+          if (result.execErrno !== 0) throw new UsageError(describeExecFailure(command[0] ?? '', result.execErrno, result.execError));
+          const report = programReport({
+            label, command, startedAt, result, cpuBefore, cpuAfter, counters: noCounters(), warnings,
+            tree: treeMemory.finish(result.maxRssKiB), gc: null,
+          });
+          if (session !== null) {
+            await disabled;
+            // The previous run's last tick is read now that this program has ended (it is in perf's
+            // file by now, unless this program was shorter than a tick), and this run's at the next
+            // run's end or at settle(): no read of perf's output shares the CPUs with a program.
+            await settle();
+            const windowSession = session;
+            const endNs = BigInt(result.endNs);
+            tails.push(async () => {
+              try {
+                const window = await windowSession.stop({ startNs: BigInt(result.startNs), endNs });
+                trace.mark('perf-final');
+                const built = buildPerfCounters(window, perfOptions.intervalMs);
+                Object.assign(report, { counters: built.counters });
+                (report.warnings as string[]).push(...built.notes);
+              } catch (error: unknown) {
+                (report.warnings as string[]).push(`perf's last interval could not be read (${(error as Error).message}); measuring RAM, time and CPU only`);
+              }
+            });
+          }
+          trace.mark('report');
+          return report;
+        } catch (error: unknown) {
+          // a window left open is closed, and a program left held is ended
+          if (state === 'running') {
+            state = 'held';
+            await cancel();
+          }
+          void closeWindow();
+          session?.kill();
+          throw error;
+        } finally {
+          treeMemory.dispose();
+          stopForwarding();
+          releaseSignals();
+        }
+      },
+    };
+  };
+
+  return {
+    arm,
+    settle,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await started.catch(() => undefined);
+      await windowClosed;
+      await settle().catch(() => undefined);
+      control.end();
+      await exit;
+      await (shared as SharedPerf | null)?.closeAndWait();
+      cgroup?.remove();
+    },
+  };
+}
+
+/**
+ * One run's view of the runs' cgroup: its peak reset now, the usage already charged (the forker,
+ * the held program's own pages, earlier runs' page cache) taken off what it reads.
+ */
+function runView(cgroup: MemoryCgroup): MemoryCgroup | null {
+  if (cgroup.resetPeak?.() !== true) return null;
+  const baseBytes = cgroup.usageBytes() ?? 0;
+  const above = (bytes: number | null): number | null => (bytes === null ? null : Math.max(0, bytes - baseBytes));
+  return {
+    method: cgroup.method,
+    path: cgroup.path,
+    add: async () => true,
+    peakBytes: () => above(cgroup.peakBytes()),
+    usageBytes: () => above(cgroup.usageBytes()),
+    // the runs' cgroup outlives each run: close() removes it
+    remove: () => undefined,
+    removeIfEmpty: () => false,
+  };
+}

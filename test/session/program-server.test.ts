@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { commandAlternatives } from '../../src/experiment/alternatives.ts';
+import { runInterleavedUntilStopped } from '../../src/experiment/interleave.ts';
+import { startProgramServer } from '../../src/session/program-server.ts';
+import type { CommandReport } from '../../src/session/report.ts';
+import { fixture } from '../support/fixtures.ts';
+import { perfStatPageFaults, runsWithPerf } from '../support/perf.ts';
+import { survivors, watchDescendants } from '../faults/process-tree.ts';
+
+// Real perf, the real server (native/perfcell-serve.c) and real programs: compare's runs through
+// one long-lived gate and one long-lived group of perfs attached to its forker.
+
+const pageFaults = (report: CommandReport): number => report.counters.events.find((event) => event.event.startsWith('page-faults'))?.total ?? Number.NaN;
+const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+/** Runs the alternatives interleaved (no warm-up), settled: every report complete. */
+async function compareRuns(texts: readonly string[], runs: number, events = ['page-faults']) {
+  const plan = commandAlternatives(texts, { shell: false, measureOptions: { events, intervalMs: 100 } });
+  const tree = watchDescendants(process.pid, 5);
+  try {
+    const slots = [...plan.alternatives, plan.noiseFloor].map((alternative) => ({
+      name: alternative.name,
+      run: (hooks?: { readonly onEnded?: () => void }) => alternative.measure(hooks),
+      arm: () => alternative.arm?.(),
+      disarm: () => alternative.disarm?.() ?? Promise.resolve(),
+    }));
+    const outcome = await runInterleavedUntilStopped(slots, { warmup: 0, runs, minTimeS: null });
+    await plan.settle();
+    tree.poll();
+    return { outcome, seen: [...tree.seen.values()] };
+  } finally {
+    await plan.release();
+    tree.stop();
+  }
+}
+
+describe.runIf(runsWithPerf('served compare runs'))('served runs: one gate and one group of perfs for all of compare', () => {
+  it('counts each run exactly as perf stat counts the program alone: large and small runs alternating, nothing leaking from one into the next', async () => {
+    const pages = 20_000;
+    const { outcome, seen } = await compareRuns([`${fixture('touch-pages')} ${pages}`, 'true'], 6);
+    expect(outcome.stop).toBeNull();
+    const [large, small, floor] = outcome.results as CommandReport[][];
+    const expectedLarge = perfStatPageFaults([fixture('touch-pages'), String(pages)]);
+    const expectedSmall = median([1, 2, 3, 4, 5].map(() => perfStatPageFaults(['true'])));
+    for (const report of large!) expect(Math.abs(pageFaults(report) - expectedLarge) / expectedLarge, `${pageFaults(report)} vs perf stat's ${expectedLarge}`).toBeLessThan(0.01);
+    // `true` right after 20,000 faults: its own ~50, within a few of perf stat's (a leak would add thousands)
+    for (const report of [...small!, ...floor!]) expect(Math.abs(pageFaults(report) - expectedSmall), `${pageFaults(report)} vs perf stat's ${expectedSmall}`).toBeLessThanOrEqual(25);
+    // served, not one gate and perf per run: 18 runs, one server (and its forker), four perfs
+    const perfs = seen.filter((entry) => /^perf stat/.test(entry.command));
+    expect(perfs.length, perfs.map((entry) => entry.command).join('\n')).toBe(4);
+    // all four attached to the server's forker, whose parent is the server, a child of this process
+    const targets = new Set(perfs.map((entry) => Number(/--pid (\d+)/.exec(entry.command)?.[1])));
+    expect(targets.size).toBe(1);
+    const forker = seen.find((entry) => targets.has(entry.pid));
+    const server = seen.find((entry) => entry.pid === forker?.parent);
+    expect([forker?.command, server?.command, server?.parent]).toEqual([expect.stringContaining('perfcell-serve'), expect.stringContaining('perfcell-serve'), process.pid]);
+    expect(seen.some((entry) => entry.command.includes('perfcell-exec'))).toBe(false);
+    expect(await survivors(new Map(seen.map((entry) => [entry.pid, entry])), 2000)).toEqual([]);
+  }, 60_000);
+
+  it("each run's peak is its own: the cgroup's peak is reset before every run", async () => {
+    const pages = 25_000; // 100 MB
+    const { outcome } = await compareRuns([`${fixture('touch-pages')} ${pages}`, 'true'], 3, ['task-clock']);
+    const [large, small] = outcome.results as CommandReport[][];
+    for (const report of large!) {
+      expect(report.memory.peakMethod).toBe('memory-cgroup-v1');
+      expect(report.memory.peakRssBytes).toBeGreaterThan(pages * 4096);
+      expect(report.memory.peakRssBytes).toBeLessThan(pages * 4096 * 1.2);
+    }
+    // `true` after a 100 MB run: a few MB at most, not the run before's peak
+    for (const report of small!) expect(report.memory.peakRssBytes, String(report.memory.peakRssBytes)).toBeLessThan(8 * 1024 * 1024);
+  }, 60_000);
+
+  it('a program that cannot be run is the usage error it is for a gate of its own', async () => {
+    const plan = commandAlternatives(['no-such-command-xyz'], { shell: false, measureOptions: { events: ['page-faults'] } });
+    try {
+      await expect(plan.alternatives[0]!.measure()).rejects.toThrow(/^cannot run no-such-command-xyz: no such file or directory/);
+      // the server goes on: the next run works
+      const report = await plan.noiseFloor.measure();
+      await plan.settle();
+      expect(report.exitCode).toBe(0);
+      expect(pageFaults(report)).toBeGreaterThan(0);
+    } finally {
+      await plan.release();
+    }
+  }, 30_000);
+
+  it('an armed run that never runs, and the server, leave nothing behind once released', async () => {
+    const server = startProgramServer({ events: ['page-faults'], quiet: true });
+    expect(server).not.toBeNull();
+    const tree = watchDescendants(process.pid, 5);
+    const armed = await server!.arm([fixture('touch-pages'), '10']);
+    tree.poll();
+    const held = [...tree.seen.values()];
+    expect(held.filter((entry) => entry.command.includes('perfcell-serve')).length, held.map((entry) => entry.command).join('\n')).toBeGreaterThanOrEqual(3);
+    await armed.cancel();
+    await server!.close();
+    tree.stop();
+    expect(await survivors(tree.seen, 2000)).toEqual([]);
+    expect(held.every((entry) => !existsSync(`/proc/${entry.pid}`) || entry.pid === process.pid)).toBe(true);
+  }, 30_000);
+});
+
+describe('served runs are not used where a run needs a gate of its own', () => {
+  it('cachegrind, the live view, output kept, or PERFCELL_SERVED_RUNS=0', () => {
+    expect(startProgramServer({ quiet: true, backend: 'cachegrind' })).toBeNull();
+    expect(startProgramServer({ quiet: true, events: ['page-faults'], live: true })).toBeNull();
+    expect(startProgramServer({ events: ['page-faults'] })).toBeNull();
+    const saved = process.env['PERFCELL_SERVED_RUNS'];
+    process.env['PERFCELL_SERVED_RUNS'] = '0';
+    try {
+      expect(startProgramServer({ quiet: true, events: ['page-faults'] })).toBeNull();
+    } finally {
+      if (saved === undefined) delete process.env['PERFCELL_SERVED_RUNS'];
+      else process.env['PERFCELL_SERVED_RUNS'] = saved;
+    }
+  });
+});
