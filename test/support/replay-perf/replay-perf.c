@@ -18,7 +18,9 @@
  * target first runs or waits to run after counting was enabled: a target blocked since before the
  * enable (perfcell run's exec gate holding the program, a sleeping process) counts nothing until
  * released, as a PMU counts nothing for a task that is not scheduled; a program held by the gate
- * (comm perfcell-exec) counts from its exec. That moment is the first
+ * (comm perfcell-exec) counts from its exec; compare's served-run forker (comm perfcell-serve),
+ * whose clones inherit its counters, counts while one of them runs a program, from its exec to its
+ * exit. That moment is the first
  * look, every millisecond, that finds the target runnable (state R) or its run and wait time
  * (/proc/PID/schedstat) moved, back-dated by that run and wait time where the replay itself was
  * late to look. The
@@ -385,14 +387,65 @@ static int target_present(pid_t pid) {
   return stat(path, &st) == 0;
 }
 
-/* Whether the target is perfcell run's exec gate still holding the program before its exec. */
-static int is_held_by_gate(pid_t pid) {
-  char path[64], comm[64] = "";
+/* A process's comm (without its newline) into `comm`; "" where it is gone. */
+static void read_comm(pid_t pid, char *comm, size_t size) {
+  char path[64];
   snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+  comm[0] = 0;
+  FILE *in = fopen(path, "r");
+  if (!in) return;
+  if (!fgets(comm, (int)size, in)) comm[0] = 0;
+  fclose(in);
+  comm[strcspn(comm, "\n")] = 0;
+}
+
+/* Whether the target is compare's served-run forker (native/perfcell-serve.c): its clones, children
+ * of its parent, inherit its counters, so the target's counters count their programs. */
+static int is_served_forker(pid_t pid) {
+  char comm[64];
+  read_comm(pid, comm, sizeof comm);
+  return strcmp(comm, "perfcell-serve") == 0;
+}
+
+/* Whether a served program runs: a child of the forker's parent, other than the forker, that has
+ * exec'd (its comm is no longer perfcell-serve) and has not exited (state Z or X). */
+static int served_program_runs(pid_t forker) {
+  char path[96], text[512];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)forker);
   FILE *in = fopen(path, "r");
   if (!in) return 0;
-  if (!fgets(comm, sizeof comm, in)) comm[0] = 0;
+  size_t n = fread(text, 1, sizeof text - 1, in);
   fclose(in);
+  text[n] = 0;
+  char *paren = strrchr(text, ')');
+  int server = 0;
+  if (!paren || sscanf(paren + 2, "%*c %d", &server) != 1) return 0;
+  snprintf(path, sizeof path, "/proc/%d/task/%d/children", server, server);
+  in = fopen(path, "r");
+  if (!in) return 0;
+  int child, runs = 0;
+  while (!runs && fscanf(in, "%d", &child) == 1) {
+    if (child == (int)forker) continue;
+    char comm[64];
+    read_comm(child, comm, sizeof comm);
+    if (comm[0] == 0 || strcmp(comm, "perfcell-serve") == 0) continue;
+    snprintf(path, sizeof path, "/proc/%d/stat", child);
+    FILE *stat_in = fopen(path, "r");
+    if (!stat_in) continue;
+    size_t got = fread(text, 1, sizeof text - 1, stat_in);
+    fclose(stat_in);
+    text[got] = 0;
+    char *close = strrchr(text, ')');
+    runs = close && close[1] == ' ' && close[2] != 'Z' && close[2] != 'X';
+  }
+  fclose(in);
+  return runs;
+}
+
+/* Whether the target is perfcell run's exec gate still holding the program before its exec. */
+static int is_held_by_gate(pid_t pid) {
+  char comm[64];
+  read_comm(pid, comm, sizeof comm);
   return strncmp(comm, "perfcell-exec", 13) == 0;
 }
 
@@ -519,6 +572,7 @@ int main(int argc, char **argv) {
   int alive = 1;
   /* counting waits for the target to run (see the counting model above) */
   int running = 0;
+  int serving = is_served_forker(pid);
   long long cpu_baseline = runnable_ns(pid);
   if (start_disabled) fputs("Events disabled\n", stderr);
   double mark = zero, counted_s = 0, last_look = zero;
@@ -540,13 +594,17 @@ int main(int argc, char **argv) {
     if (pidfd >= 0 && alive) { pid_slot = count; fds[count++] = (struct pollfd){ .fd = pidfd, .events = POLLIN }; }
     double wait_s = deadline - now_s();
     if (wait_s < 0) wait_s = 0;
-    if (enabled && !running && wait_s > 0.001) wait_s = 0.001;
+    if (enabled && (!running || serving) && wait_s > 0.001) wait_s = 0.001;
     struct timespec timeout = { (time_t)wait_s, (long)((wait_s - (time_t)wait_s) * 1e9) };
     int ready = ppoll(fds, (nfds_t)count, &timeout, &waiting);
     double now = now_s();
     if (enabled && alive && running) counted_s += now - mark;
     mark = now;
-    if (enabled && !running && is_held_by_gate(pid)) {
+    if (serving) {
+      /* compare's served runs: what counts is a program between its exec and its exit, looked at
+       * every millisecond while counting is on (the forker itself only ever sleeps) */
+      running = enabled && served_program_runs(pid);
+    } else if (enabled && !running && is_held_by_gate(pid)) {
       /* perfcell run's gate: the program starts at its exec (the gate's own few instructions
        * before it are nothing on a PMU, but its wait for a CPU on a busy machine would count here
        * as wall time) */
