@@ -22,6 +22,11 @@ export function canSharePerf(options: PerfOptions): boolean {
 export interface SharedPerf {
   /** A session for one window: enable() waits until the shared perf is free and ready. */
   session(): PerfSession;
+  /**
+   * Settles once every perf of the group has its counters open (or could not start): a process
+   * forked from the target before then inherits no counter of the perfs not yet attached.
+   */
+  ready(): Promise<void>;
   /** Whether perf has exited (a new SharedPerf is needed). */
   readonly exited: boolean;
   /** Whether a window is open on it or waits for it. */
@@ -71,7 +76,19 @@ export function startSharedPerf(pid: number, options: PerfOptions, count = SHARE
     }
     return best;
   };
+  const whenAllReady = (): Promise<void> => {
+    allReady ??= Promise.all(
+      members.map((member, index) =>
+        member.ready().then(
+          () => { isReady[index] = true; },
+          () => undefined,
+        ),
+      ),
+    ).then(() => { settled = true; });
+    return allReady;
+  };
   return {
+    ready: whenAllReady,
     session() {
       let inner: PerfSession | null = null;
       return {
@@ -79,15 +96,7 @@ export function startSharedPerf(pid: number, options: PerfOptions, count = SHARE
           return inner?.perfPid;
         },
         async enable() {
-          allReady ??= Promise.all(
-            members.map((member, index) =>
-              member.ready().then(
-                () => { isReady[index] = true; },
-                () => undefined,
-              ),
-            ),
-          ).then(() => { settled = true; });
-          await allReady;
+          await whenAllReady();
           // none could start (a perf that hangs, or one that refuses the events): this window gets a
           // perf of its own, which says why as it always has
           inner = broken() ? startPerf(pid, options) : pick().session();

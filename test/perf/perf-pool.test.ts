@@ -58,6 +58,7 @@ describe('perf pool with a shared perf', () => {
         exited: false,
         busy: false,
         broken: false,
+        ready: async () => undefined,
         close: () => { closed.push(id); },
         closeAndWait: async () => { closed.push(id); },
       };
