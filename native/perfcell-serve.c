@@ -15,12 +15,13 @@
  * Requests on CTL_FD, from perfcell:
  *   "cmd LEN\n" and LEN bytes of NUL-ended fields ("env=NAME=VALUE", "stdout=stderr", then "--"
  *     and the argv): arm a run. F resolves the command on PATH and clones C, which touches what it
- *     will touch after its release and waits. Answer: "pid C" (or "pid 0" if F is gone).
+ *     will touch after its release and waits. Answer, once C waits: "pid C" (or "pid 0" if F is gone).
  *   "go\n": release C (a futex in memory shared with it), which execs at once.
  *   "cancel\n": end the armed C unreleased (SIGKILL); answer "cancelled".
  * Once C has ended: one JSON line, as perfcell-exec's (without perfSignalled): released, exit
  * status, CPU seconds and ru_maxrss from wait4(), and the wall clock from the release to wait4's
- * return on CLOCK_MONOTONIC.
+ * return on CLOCK_MONOTONIC; and "strays", how many processes the program left running (S is the
+ * subreaper of its orphans): they inherited the counters too, and count in later windows.
  *
  * CTL_FD is the lifeline: at its EOF, or at SIGUSR1 from PR_SET_PDEATHSIG (perfcell died), S ends
  * a held C, SIGTERMs a running one (SIGKILL a second later), SIGKILLs F and exits; perf, attached
@@ -55,7 +56,8 @@ struct slot {
   struct timespec start;
   int exec_errno;
   int released;
-  uint32_t go; /* a futex word: S adds one to release the C that saw the old value */
+  uint32_t go;     /* a futex word: S adds one to release the C that saw the old value */
+  uint32_t parked; /* a futex word: C sets it once it has touched everything and waits for go */
 };
 
 static struct slot *slot;
@@ -72,6 +74,29 @@ static void on_signal(int sig) {
   char byte = (char)sig;
   if (write(wake_pipe[1], &byte, 1) < 0) { /* full: a wake-up is pending already */ }
   errno = saved;
+}
+
+/* Processes the last program left running after its exit (the server is the subreaper of their
+   orphans): its children other than the forker and than strays reported before, zombies among them
+   reaped here and not counted. */
+static int count_strays(pid_t forker) {
+  static pid_t known[256];
+  static size_t known_count = 0;
+  char path[64];
+  snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
+  FILE *in = fopen(path, "r");
+  if (in == NULL) return 0;
+  int pid, strays = 0;
+  while (fscanf(in, "%d", &pid) == 1) {
+    if (pid == (int)forker || waitpid(pid, NULL, WNOHANG) != 0) continue;
+    int seen = 0;
+    for (size_t i = 0; i < known_count && !seen; i++) seen = known[i] == pid;
+    if (seen) continue;
+    strays++;
+    if (known_count < sizeof known / sizeof known[0]) known[known_count++] = pid;
+  }
+  fclose(in);
+  return strays;
 }
 
 static long futex(uint32_t *word, int op, uint32_t value) { return syscall(SYS_futex, word, op, value, NULL, NULL, 0); }
@@ -155,6 +180,10 @@ static void run_child(pid_t server, char **argv, char **env, int stdout_to_stder
   prctl(PR_GET_PDEATHSIG, &(int){0});
   execv("", argv); /* ENOENT: only its code is wanted */
   errno = 0;
+  /* ready: F answers the pid only now, so that perf is never enabled while this child still
+     prepares (on a busy machine it may not have run at all yet); the wake's code is the wait's */
+  __atomic_store_n(&slot->parked, 1, __ATOMIC_RELEASE);
+  futex(&slot->parked, FUTEX_WAKE, 1);
   while (__atomic_load_n(&slot->go, __ATOMIC_ACQUIRE) == seen) {
     futex(&slot->go, FUTEX_WAIT, seen);
     if (getppid() != server) _exit(125);
@@ -198,9 +227,14 @@ static void forker_main(pid_t server, int requests, int answers) {
       static char path[PATH_MAX];
       const char *file = resolve(argv[0], path, sizeof path);
       uint32_t seen = __atomic_load_n(&slot->go, __ATOMIC_ACQUIRE);
+      __atomic_store_n(&slot->parked, 0, __ATOMIC_RELEASE);
       child = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, 0);
       if (child == 0) run_child(server, argv, env, stdout_to_stderr, file, seen);
       if (child < 0) child = 0;
+      /* until the child waits for its release (a second at most: a child that died first) */
+      struct timespec step = {0, 10 * 1000 * 1000};
+      for (int tries = 0; child > 0 && tries < 100 && __atomic_load_n(&slot->parked, __ATOMIC_ACQUIRE) == 0; tries++)
+        syscall(SYS_futex, &slot->parked, FUTEX_WAIT, 0, &step, NULL, 0);
     }
     free(argv);
     free(env);
@@ -248,6 +282,8 @@ int main(int argc, char **argv) {
   sigaction(SIGUSR1, &action, NULL);
   prctl(PR_SET_PDEATHSIG, SIGUSR1);
   if (getppid() != parent) parent_died = 1;
+  /* a program's orphans become the server's children: each report says how many still run */
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
 
   fprintf(out, "ready %d\n", (int)forker);
   fflush(out);
@@ -274,13 +310,14 @@ int main(int argc, char **argv) {
       if (got == child) {
         struct timespec end;
         clock_gettime(CLOCK_MONOTONIC, &end);
+        int strays = count_strays(forker);
         fprintf(out,
                 "{\"released\":%s,\"exited\":%s,\"exitCode\":%d,\"signal\":%d,\"startNs\":%lld,\"endNs\":%lld,"
-                "\"userS\":%.6f,\"systemS\":%.6f,\"maxRssKiB\":%ld,\"execErrno\":%d,\"execError\":\"%s\"}\n",
+                "\"userS\":%.6f,\"systemS\":%.6f,\"maxRssKiB\":%ld,\"execErrno\":%d,\"execError\":\"%s\",\"strays\":%d}\n",
                 slot->released ? "true" : "false", WIFEXITED(status) ? "true" : "false",
                 WIFEXITED(status) ? WEXITSTATUS(status) : -1, WIFSIGNALED(status) ? WTERMSIG(status) : 0,
                 nanos(slot->start), nanos(end), seconds(usage.ru_utime), seconds(usage.ru_stime), usage.ru_maxrss,
-                slot->exec_errno, slot->exec_errno ? strerror(slot->exec_errno) : "");
+                slot->exec_errno, slot->exec_errno ? strerror(slot->exec_errno) : "", strays);
         fflush(out);
         child = 0;
         continue;

@@ -115,7 +115,12 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
       cgroup.remove();
       cgroup = null;
     }
-    if (perfOptions.enabled) shared = startSharedPerf(forker, perfOptions);
+    if (perfOptions.enabled) {
+      // attached before the first clone: a program inherits only the counters its forker had then
+      const perf = startSharedPerf(forker, perfOptions);
+      shared = perf;
+      await perf.ready();
+    }
   })();
   started.catch(() => undefined);
   /** Reading of the last tick of windows already closed (the runs' counters): see run(). */
@@ -208,6 +213,11 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           if (resultLine === undefined) throw new Error('perfcell-serve ended without a report (was it killed?)');
           const result = JSON.parse(resultLine) as ReaperResult;
           if (result.execErrno !== 0) throw new UsageError(describeExecFailure(command[0] ?? '', result.execErrno, result.execError));
+          if ((result.strays ?? 0) > 0) {
+            warnings.push(
+              `'${label}' left ${result.strays} process${result.strays === 1 ? '' : 'es'} running after it ended: ${result.strays === 1 ? 'it shares' : 'they share'} the runs' perf and may be counted in later runs (PERFCELL_SERVED_RUNS=0 gives each run a perf of its own)`,
+            );
+          }
           const report = programReport({
             label, command, startedAt, result, cpuBefore, cpuAfter, counters: noCounters(), warnings,
             tree: treeMemory.finish(result.maxRssKiB), gc: null,

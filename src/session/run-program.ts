@@ -35,6 +35,8 @@ export interface ReaperResult {
   readonly execError: string;
   /** The gate sent perf its SIGINT the moment it reaped the program (at endNs). */
   readonly perfSignalled?: boolean;
+  /** perfcell-serve: processes the program left running after it ended (they inherited the runs' counters). */
+  readonly strays?: number;
 }
 
 

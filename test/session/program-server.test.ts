@@ -44,8 +44,10 @@ describe.runIf(runsWithPerf('served compare runs'))('served runs: one gate and o
     const expectedLarge = perfStatPageFaults([fixture('touch-pages'), String(pages)]);
     const expectedSmall = median([1, 2, 3, 4, 5].map(() => perfStatPageFaults(['true'])));
     for (const report of large!) expect(Math.abs(pageFaults(report) - expectedLarge) / expectedLarge, `${pageFaults(report)} vs perf stat's ${expectedLarge}`).toBeLessThan(0.01);
-    // `true` right after 20,000 faults: its own ~50, within a few of perf stat's (a leak would add thousands)
-    for (const report of [...small!, ...floor!]) expect(Math.abs(pageFaults(report) - expectedSmall), `${pageFaults(report)} vs perf stat's ${expectedSmall}`).toBeLessThanOrEqual(25);
+    // `true` right after 20,000 faults: its own ~50, within a few of perf stat's (47-51 here, under load
+    // too). A leak of the previous run would add thousands; the next run's held child counted while it
+    // still prepares (on a busy machine, when the pid was answered before it waited) adds some 40.
+    for (const report of [...small!, ...floor!]) expect(Math.abs(pageFaults(report) - expectedSmall), `${pageFaults(report)} vs perf stat's ${expectedSmall}`).toBeLessThanOrEqual(10);
     // served, not one gate and perf per run: 18 runs, one server (and its forker), four perfs
     const perfs = seen.filter((entry) => /^perf stat/.test(entry.command));
     expect(perfs.length, perfs.map((entry) => entry.command).join('\n')).toBe(4);
@@ -81,6 +83,21 @@ describe.runIf(runsWithPerf('served compare runs'))('served runs: one gate and o
       await plan.settle();
       expect(report.exitCode).toBe(0);
       expect(pageFaults(report)).toBeGreaterThan(0);
+    } finally {
+      await plan.release();
+    }
+  }, 30_000);
+
+  it('a program that leaves a process running is said to, once: that process shares the runs\' perf', async () => {
+    const plan = commandAlternatives(['sh -c "sleep 0.3 & true"', 'true'], { shell: false, measureOptions: { events: ['page-faults'] } });
+    try {
+      const [leaves, clean] = plan.alternatives;
+      const first = await leaves!.measure();
+      const after = await clean!.measure();
+      await plan.settle();
+      expect(first.warnings.filter((warning) => /left 1 process running after it ended/.test(warning))).toHaveLength(1);
+      // the same stray is not blamed on the next run
+      expect(after.warnings.filter((warning) => /left \d+ process/.test(warning))).toEqual([]);
     } finally {
       await plan.release();
     }
