@@ -85,8 +85,8 @@ for (const pair of pairs) {
   for (let round = 0; round < ROUNDS; round++) {
     samples.hyperfine.push(hyperfine(pair.commands));
     samples.perf.push(perfcellCompare(pair.commands, true));
-    // before issue 15's arming: every run spawns its gate and perf when it starts
-    samples.unarmed.push(perfcellCompare(pair.commands, true, { PERFCELL_PREARM_DEPTH: '0' }));
+    // before the served runs: every run a gate and a perf of its own, armed while the previous run's results are read
+    samples.unarmed.push(perfcellCompare(pair.commands, true, { PERFCELL_SERVED_RUNS: '0' }));
     samples.noPerf.push(perfcellCompare(pair.commands, false));
   }
   const wall = (list) => median(list.map((sample) => sample.wallS));
@@ -109,9 +109,9 @@ for (const pair of pairs) {
 
 // --- 1b. where a compare run's time goes (PERFCELL_TRACE_RUN=1 stage marks) -------------------
 const traceVariants = [
-  { name: 'not armed ahead', env: { PERFCELL_PREARM_DEPTH: '0' } },
-  { name: 'armed when the previous program ends (default)', env: {} },
-  { name: 'armed while the previous program runs', env: { PERFCELL_PREARM_DURING: '1' } },
+  { name: 'a gate and perf per run, not armed ahead', env: { PERFCELL_SERVED_RUNS: '0', PERFCELL_PREARM_DEPTH: '0' } },
+  { name: 'a gate and perf per run, armed when the previous program ends', env: { PERFCELL_SERVED_RUNS: '0' } },
+  { name: 'served: one gate and one group of perfs (default)', env: {} },
 ];
 const traces = traceVariants.map(() => []);
 for (let round = 0; round < ROUNDS; round++) {
@@ -119,7 +119,7 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const traceRows = traceVariants.map((variant, index) => {
   const of = (pick) => median(traces[index].map(pick));
-  return { name: variant.name, spans: SPANS.map((_, spanIndex) => of((trace) => trace.spans[spanIndex].ms)), runMs: of((trace) => trace.runMs), betweenMs: of((trace) => trace.betweenMs) };
+  return { name: variant.name, spans: SPANS.map((_, spanIndex) => of((trace) => trace.spans[spanIndex].ms)), runMs: of((trace) => trace.runMs), betweenMs: of((trace) => trace.betweenMs), endedToReportMs: of((trace) => trace.endedToReportMs) };
 });
 log('compare trace done');
 
@@ -191,10 +191,10 @@ rmSync(dir, { recursive: true, force: true });
 const [load1, load5] = loadavg();
 const startup = median(startupS);
 const compareTable = [
-  '| alternatives | hyperfine -N wall | perfcell compare wall | its runs alone | ratio of runs to hyperfine | not armed ahead: wall | not armed: runs | --no-perf wall | --no-perf runs | noise floor cost | mean A: hyperfine / perfcell | mean B: hyperfine / perfcell | mean A / B, not armed |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| alternatives | hyperfine -N wall | perfcell compare wall | ratio of walls | its runs alone | ratio of runs to hyperfine | a gate and perf per run: wall | a gate and perf per run: runs | --no-perf wall | --no-perf runs | noise floor cost | mean A: hyperfine / perfcell | mean B: hyperfine / perfcell | mean A / B, a gate and perf per run |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...compareRows.map((row) =>
-    `| ${row.name.replace(sleepMs, 'sleep-ms')} | ${ms(row.hyperfineS)} | ${ms(row.perfS)} | ${ms(row.perfRunsS)} | ${(row.perfRunsS / row.hyperfineS).toFixed(2)}× | ${ms(row.unarmedS)} | ${ms(row.unarmedRunsS)} | ${ms(row.noPerfS)} | ${ms(row.noPerfRunsS)} | ${ms(row.floorS)} | ${ms(row.means[0].hyperfine)} / ${ms(row.means[0].perfcell)} (${pct(row.means[0].perfcell / row.means[0].hyperfine - 1)}) | ${ms(row.means[1].hyperfine)} / ${ms(row.means[1].perfcell)} (${pct(row.means[1].perfcell / row.means[1].hyperfine - 1)}) | ${ms(row.means[0].unarmed)} / ${ms(row.means[1].unarmed)} |`),
+    `| ${row.name.replace(sleepMs, 'sleep-ms')} | ${ms(row.hyperfineS)} | ${ms(row.perfS)} | ${(row.perfS / row.hyperfineS).toFixed(2)}× | ${ms(row.perfRunsS)} | ${(row.perfRunsS / row.hyperfineS).toFixed(2)}× | ${ms(row.unarmedS)} | ${ms(row.unarmedRunsS)} | ${ms(row.noPerfS)} | ${ms(row.noPerfRunsS)} | ${ms(row.floorS)} | ${ms(row.means[0].hyperfine)} / ${ms(row.means[0].perfcell)} (${pct(row.means[0].perfcell / row.means[0].hyperfine - 1)}) | ${ms(row.means[1].hyperfine)} / ${ms(row.means[1].perfcell)} (${pct(row.means[1].perfcell / row.means[1].hyperfine - 1)}) | ${ms(row.means[0].unarmed)} / ${ms(row.means[1].unarmed)} |`),
 ];
 const cellTable = [
   '| cells of a 200-cell file | wall | added per cell vs --no-perf |',
@@ -213,7 +213,8 @@ const parserTable = [
 const traceTable = [
   `| stage (median ms per run, ${ROUNDS} compares of sleep-ms 7 vs 6 each) | ${traceRows.map((row) => row.name).join(' | ')} |`,
   `|---|${traceRows.map(() => '---:').join('|')}|`,
-  ...SPANS.map(([from, to, what], index) => `| ${from} → ${to}: ${what} | ${traceRows.map((row) => row.spans[index].toFixed(1)).join(' | ')} |`),
+  ...SPANS.map(([from, to, what], index) => `| ${from} → ${to}: ${what} | ${traceRows.map((row) => (Number.isFinite(row.spans[index]) ? row.spans[index].toFixed(1) : '')).join(' | ')} |`),
+  `| ended → report: the program's end → its report (served: the window's disable ack, the previous run's last tick read; its own is read at the next run's end) | ${traceRows.map((row) => row.endedToReportMs.toFixed(1)).join(' | ')} |`,
   `| **run → report** (one run in compare, from its start to its report) | ${traceRows.map((row) => `**${row.runMs.toFixed(1)}**`).join(' | ')} |`,
   `| report → the next run's start (the interleaver, --prepare, and, not armed, the next gate and perf spawned) | ${traceRows.map((row) => row.betweenMs.toFixed(1)).join(' | ')} |`,
   `| **per run in all** | ${traceRows.map((row) => `**${(row.runMs + row.betweenMs).toFixed(1)}**`).join(' | ')} |`,
@@ -225,7 +226,7 @@ Command: \`npm run build && node scripts/bench-pace.mjs\` (${ROUNDS} rounds, med
 
 ${compareTable.join('\n')}
 
-**Where a compare run's time goes** (\`PERFCELL_TRACE_RUN=1\` stage marks, src/session/run-trace.ts; \`node scripts/lib/compare-trace.mjs -- CMD...\` prints one compare's). "Not armed ahead" is compare before issue 15's arming (every run spawns its gate and perf when it starts); the default arms the next run's gate and perf (counting disabled) the moment the current program has ended; "while the previous program runs" (\`PERFCELL_PREARM_DURING=1\`, for this measurement only) arms it as soon as the current program is released, so perf's start-up shares the 2 CPUs with the timed program: compare its "the program's run" row with the others'.
+**Where a compare run's time goes** (\`PERFCELL_TRACE_RUN=1\` stage marks, src/session/run-trace.ts; \`node scripts/lib/compare-trace.mjs -- CMD...\` prints one compare's). "A gate and perf per run" is compare before its served runs (\`PERFCELL_SERVED_RUNS=0\`): every run spawns a gate and a perf, "not armed ahead" when the run starts (\`PERFCELL_PREARM_DEPTH=0\`), else the moment the previous program has ended. "Served" (the default, src/session/program-server.ts): one long-lived gate clones each run's program from a forker that one group of long-lived perfs counts, each run an enable and a disable; "arm → gate-pid" is the clone, and a run's last tick is read once the next program has ended. A blank cell: the stage has no mark in that design.
 
 ${traceTable.join('\n')}
 

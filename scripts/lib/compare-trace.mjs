@@ -46,6 +46,7 @@ export function summarizeTrace(runs) {
     spans,
     runMs: median(runs.map((run) => run.get('report') - run.get('run'))),
     betweenMs: median(gaps),
+    endedToReportMs: median(runs.filter((run) => run.has('ended')).map((run) => run.get('report') - run.get('ended'))),
     armBeforeRunMs: median(ordered.slice(1).map((run) => run.get('run') - run.get('perf-spawned'))),
   };
 }

@@ -233,7 +233,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
             tails.push(async () => {
               try {
                 const window = await windowSession.stop({ startNs: BigInt(result.startNs), endNs });
-                trace.mark('perf-final');
+                trace.mark('tail-read');
                 const built = buildPerfCounters(window, perfOptions.intervalMs);
                 Object.assign(report, { counters: built.counters });
                 (report.warnings as string[]).push(...built.notes);
