@@ -2,7 +2,8 @@
 /**
  * The `perfcell` executable. It loads as little as the command needs before it starts working:
  * `--version` reads package.json and nothing else; `run` and `parse` (whose start-up is measured
- * against perf stat's, BENCHMARKS.md "Start-up") run a bundle of their own, a "lane": one CommonJS
+ * against perf stat's, BENCHMARKS.md "Start-up") and `compare` (against hyperfine's, "Pace") run a
+ * bundle of their own, a "lane": one CommonJS
  * file built apart from the other commands and compiled with a V8 code cache (lane-loader.ts); any
  * other command goes through main.ts, loading its module.
  */

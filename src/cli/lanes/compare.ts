@@ -1,0 +1,10 @@
+/**
+ * `perfcell compare`'s lane (see bin.ts and lane-loader.ts): the command line with the compare
+ * command only, built into one CommonJS file and compiled with a V8 code cache. Loaded as chunks,
+ * compare's modules cost some 90 ms before its first run (compare --help: 160 ms against 70 ms
+ * for --version on this VM), more than the runs of a short comparison.
+ */
+import { main } from '../main.ts';
+import { registerCompare } from '../commands/compare.ts';
+
+void main(process.argv, async (name) => (name === 'compare' ? registerCompare : undefined));
