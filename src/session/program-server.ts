@@ -110,16 +110,17 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     const ready = await nextLine();
     const forker = Number(/^ready (\d+)$/.exec(ready ?? '')?.[1] ?? NaN);
     if (!(forker > 0)) throw new Error(`perfcell-serve did not start (${ready ?? 'no output'})`);
-    // once, before any run: the forker's clones are charged to it from their first page
-    if (cgroup !== null && !(await cgroup.add(forker))) {
+    // attached before the first clone: a program inherits only the counters its forker had then
+    const perf = perfOptions.enabled ? startSharedPerf(forker, perfOptions) : null;
+    shared = perf;
+    // Once, before any run: the forker's clones are charged to the cgroup from their first page.
+    // After perf's spawns (a fork waits out a cgroup v1 move's RCU grace period), alongside perf's
+    // start-up.
+    const moved = cgroup === null ? Promise.resolve(true) : cgroup.add(forker);
+    const [added] = await Promise.all([moved, perf?.ready()]);
+    if (!added && cgroup !== null) {
       cgroup.remove();
       cgroup = null;
-    }
-    if (perfOptions.enabled) {
-      // attached before the first clone: a program inherits only the counters its forker had then
-      const perf = startSharedPerf(forker, perfOptions);
-      shared = perf;
-      await perf.ready();
     }
   })();
   started.catch(() => undefined);
