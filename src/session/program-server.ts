@@ -42,6 +42,9 @@ export interface ProgramServer {
   close(): Promise<void>;
 }
 
+/** Windows whose last tick may stay unread while the next runs go on (each holds one perf of the shared group). */
+const UNREAD_TAILS = 2;
+
 /** PERFCELL_SERVED_RUNS=0: compare spawns a gate (and a perf) per run, as before the server. */
 export function servedRunsWanted(environment: NodeJS.ProcessEnv = process.env): boolean {
   return environment['PERFCELL_SERVED_RUNS'] !== '0';
@@ -126,13 +129,11 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
   started.catch(() => undefined);
   /** Reading of the last tick of windows already closed (the runs' counters): see run(). */
   let tails: Array<() => Promise<void>> = [];
-  const settle = async (): Promise<void> => {
-    while (tails.length > 0) {
-      const due = tails;
-      tails = [];
-      for (const tail of due) await tail();
-    }
+  /** Reads the oldest windows' tails until at most `keep` are left unread. */
+  const settleTo = async (keep: number): Promise<void> => {
+    while (tails.length > keep) await tails.shift()?.();
   };
+  const settle = (): Promise<void> => settleTo(0);
   /** Settles once the last window's disable is acknowledged: no clone may happen while one is open. */
   let windowClosed: Promise<void> = Promise.resolve();
 
@@ -225,10 +226,11 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           });
           if (session !== null) {
             await disabled;
-            // The previous run's last tick is read now that this program has ended (it is in perf's
-            // file by now, unless this program was shorter than a tick), and this run's at the next
-            // run's end or at settle(): no read of perf's output shares the CPUs with a program.
-            await settle();
+            // A window's last tick is read once two more programs have ended (it is in perf's file
+            // by then, even after programs shorter than a tick), or at settle(): no read of perf's
+            // output shares the CPUs with a program, and a run rarely waits for a tick. Each unread
+            // tail keeps its perf of the group busy: two, with this run's, leave one of four free.
+            await settleTo(UNREAD_TAILS - 1);
             const windowSession = session;
             const endNs = BigInt(result.endNs);
             tails.push(async () => {
