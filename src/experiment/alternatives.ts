@@ -67,14 +67,15 @@ export function commandAlternatives(
   const quietOptions: MeasureOptions = { ...options.measureOptions, quiet: true };
   // every command split before the server starts: a usage error leaves nothing running
   const argvs = texts.map((text) => commandArgv(text, options.shell));
-  // A Node program reports its collections on a channel of its own gate: those runs are not served.
-  const server: ProgramServer | null = options.served === false ? null : startProgramServer(quietOptions);
+  // A Node program reports its collections on a channel of its own gate: where one is compared,
+  // every run (the noise floor's too) gets a gate of its own, so that all are measured alike.
+  const servable = options.served !== false && options.measureOptions.nodeGc !== true && !argvs.some((argv) => isNodeProgram(argv[0] ?? ''));
+  const server: ProgramServer | null = servable ? startProgramServer(quietOptions) : null;
   const make = (name: string, argv: readonly string[]): Measurable => {
     const runOptions: MeasureOptions = { ...quietOptions, label: name };
-    const served = server !== null && options.measureOptions.nodeGc !== true && !isNodeProgram(argv[0] ?? '') ? server : null;
     // cachegrind runs no gate: nothing to arm ahead.
-    const canArm = served !== null || (runOptions.backend !== 'cachegrind' && prearmDepth() > 0);
-    const armOne = (): Promise<ArmedProgram> => (served === null ? armProgram(argv, runOptions) : served.arm(argv, name));
+    const canArm = server !== null || (runOptions.backend !== 'cachegrind' && prearmDepth() > 0);
+    const armOne = (): Promise<ArmedProgram> => (server === null ? armProgram(argv, runOptions) : server.arm(argv, name));
     let armed: Promise<ArmedProgram> | null = null;
     return {
     name,

@@ -103,6 +103,22 @@ describe.runIf(runsWithPerf('served compare runs'))('served runs: one gate and o
     }
   }, 30_000);
 
+  it('a Node program compared: every run, the noise floor\'s too, gets a gate of its own (its GC channel), none is served', async () => {
+    const plan = commandAlternatives([`${process.execPath} -e 0`, 'true'], { shell: false, measureOptions: { events: ['page-faults'] } });
+    const tree = watchDescendants(process.pid, 5);
+    try {
+      for (const alternative of [...plan.alternatives, plan.noiseFloor]) await alternative.measure();
+      await plan.settle();
+      tree.poll();
+      const commands = [...tree.seen.values()].map((entry) => entry.command);
+      expect(commands.some((command) => command.includes('perfcell-serve')), commands.join('\n')).toBe(false);
+      expect(commands.filter((command) => command.includes('perfcell-exec')).length, commands.join('\n')).toBeGreaterThanOrEqual(3);
+    } finally {
+      tree.stop();
+      await plan.release();
+    }
+  }, 30_000);
+
   it('an armed run that never runs, and the server, leave nothing behind once released', async () => {
     const server = startProgramServer({ events: ['page-faults'], quiet: true });
     expect(server).not.toBeNull();
