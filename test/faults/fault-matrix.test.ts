@@ -234,9 +234,11 @@ describe.runIf(perfUsable).concurrent('fault matrix: perf event messages (real p
   it('SIGKILL of perfcell during a cell counted by the shared perfs: none of them is left', async () => {
     expectOutcome(await perfcell(['cells', '-e', 'page-faults', sleepCell], { signal: { name: 'SIGKILL', toGroup: false, when: 2000 } }), 'SIGKILL');
   });
-  // compare arms the next run (its gate holding the program before exec, and its perf) while the
-  // current one ends: a stop must end that armed pair too, whether the signal reaches the group or
-  // perfcell alone (then the held child never sees it), or perfcell dies (the gate's lifeline).
+  // compare serves its runs (src/session/program-server.ts): one long-lived gate, its forker, the
+  // next run's program cloned and held before exec while the current one ends, and four perfs
+  // attached to the forker. A stop must end all of them, whether the signal reaches the group or
+  // perfcell alone (then the held child never sees it), or perfcell dies (the server's lifeline, and
+  // the perfs end once the forker is gone). PERFCELL_SERVED_RUNS=0 (a gate and a perf per run) below.
   it.each([
     ['SIGINT', true, 130],
     ['SIGTERM', false, 143],
@@ -245,6 +247,17 @@ describe.runIf(perfUsable).concurrent('fault matrix: perf event messages (real p
     const outcome = await perfcell(['compare', '-e', 'page-faults', '--json', '--warmup', '0', '--runs', '200', '--', 'sleep 0.03', 'sleep 0.04'], { signal: { name, toGroup, when: 'sleep 0.04', thenMs: 1500 } });
     expectOutcome(outcome, status, name === 'SIGKILL' ? undefined : new RegExp(`^perfcell: interrupted by ${name}`));
     if (name !== 'SIGKILL') expect(json(outcome.stdout).partial.completedRounds).toBeGreaterThan(0);
+  }, 45_000);
+  it('served compare, SIGKILL of perfcell while a 30 s program runs: the server ends it, then its forker; the perfs end with the forker', async () => {
+    const startedMs = performance.now();
+    const outcome = await perfcell(['compare', '-e', 'page-faults', '--json', '--warmup', '0', '--runs', '2', '--', 'sleep 30', 'sleep 31'], { signal: { name: 'SIGKILL', toGroup: false, when: 'sleep 30', thenMs: 300 } });
+    expectOutcome(outcome, 'SIGKILL');
+    // perfcell's stderr is the program's too: it closes when the program has gone, not 30 s later
+    expect(performance.now() - startedMs).toBeLessThan(15_000);
+  }, 45_000);
+  it('compare with a gate and a perf per run (PERFCELL_SERVED_RUNS=0), SIGKILL: no armed gate, held program or perf left', async () => {
+    const outcome = await perfcell(['compare', '-e', 'page-faults', '--json', '--warmup', '0', '--runs', '200', '--', 'sleep 0.03', 'sleep 0.04'], { env: { PERFCELL_SERVED_RUNS: '0' }, signal: { name: 'SIGKILL', toGroup: false, when: 'sleep 0.04', thenMs: 1500 } });
+    expectOutcome(outcome, 'SIGKILL');
   }, 45_000);
 });
 if (!perfUsable) console.warn('fault matrix: the real-perf message cases are skipped (perf cannot count software events here)');
