@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commandAlternatives } from '../../src/experiment/alternatives.ts';
 import { runInterleavedUntilStopped } from '../../src/experiment/interleave.ts';
@@ -73,6 +75,23 @@ describe.runIf(runsWithPerf('served compare runs'))('served runs: one gate and o
     // `true` after a 100 MB run: a few MB at most, not the run before's peak
     for (const report of small!) expect(report.memory.peakRssBytes, String(report.memory.peakRssBytes)).toBeLessThan(8 * 1024 * 1024);
   }, 60_000);
+
+  it('the first program is cloned only once every perf is attached to the forker (a perf slow to start: 300 ms)', async () => {
+    // a program inherits only the counters its forker had when it was cloned: cloned before perf
+    // attached, the first run would count nothing
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-slow-perf-'));
+    const slowPerf = join(dir, 'perf');
+    writeFileSync(slowPerf, '#!/bin/sh\nsleep 0.3\nexec perf "$@"\n', { mode: 0o755 });
+    const plan = commandAlternatives(['true'], { shell: false, measureOptions: { events: ['page-faults'], perfPath: slowPerf } });
+    try {
+      const report = await plan.alternatives[0]!.measure();
+      await plan.settle();
+      expect(pageFaults(report), JSON.stringify(report.warnings)).toBeGreaterThan(20);
+    } finally {
+      await plan.release();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 
   it('a program that cannot be run is the usage error it is for a gate of its own', async () => {
     const plan = commandAlternatives(['no-such-command-xyz'], { shell: false, measureOptions: { events: ['page-faults'] } });
