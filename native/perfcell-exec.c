@@ -57,25 +57,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gate-common.h"
+
 struct shared {
   struct timespec start;
   int exec_errno;
   int released;
 };
-
-static double seconds(struct timeval tv) { return (double)tv.tv_sec + (double)tv.tv_usec / 1e6; }
-static long long nanos(struct timespec ts) { return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec; }
-
-static int wake_pipe[2] = {-1, -1};
-static volatile sig_atomic_t parent_died = 0;
-
-static void on_signal(int sig) {
-  int saved = errno;
-  if (sig == SIGUSR1) parent_died = 1;
-  char byte = (char)sig;
-  if (write(wake_pipe[1], &byte, 1) < 0) { /* the pipe is full: a wake-up is already pending */ }
-  errno = saved;
-}
 
 /* Whether a process waits in poll()/ppoll() now, from /proc/PID/syscall (perf stat between ticks). */
 static int perf_in_poll(pid_t pid) {
@@ -93,28 +81,6 @@ static int perf_in_poll(pid_t pid) {
   if (number == SYS_poll) return 1;
 #endif
   return number == SYS_ppoll;
-}
-
-/* Writes to (and so copies on write) the stack pages the child uses after its release. */
-static __attribute__((noinline)) void touch_stack(void) {
-  volatile char pages[64 * 1024];
-  for (size_t i = 0; i < sizeof pages; i += 512) pages[i] = 0;
-}
-
-/* What execvp would run: the first PATH candidate that is an executable regular file, found now so
-   that execvp's failed attempts (each a write to errno) happen before counting starts. */
-static const char *resolve(const char *name, char *buffer, size_t size) {
-  if (strchr(name, '/') != NULL) return name;
-  const char *path = getenv("PATH");
-  if (path == NULL) path = "/usr/local/bin:/bin:/usr/bin";
-  for (const char *p = path;; p++) {
-    const char *end = strchrnul(p, ':');
-    int length = (int)(end - p);
-    if (snprintf(buffer, size, "%.*s%s%s", length, p, length == 0 ? "" : "/", name) < (int)size && access(buffer, X_OK) == 0) return buffer;
-    if (*end == '\0') break;
-    p = end;
-  }
-  return name; /* not found: execvp reports the error as it would */
 }
 
 /* Reads exactly `size` bytes from fd (blocking through EINTR/EAGAIN); 0 at EOF or error. */
@@ -248,8 +214,6 @@ static int launch_perf(int requests, int failed, char **perf_argv, pid_t child) 
   return n == (ssize_t)sizeof error ? error : 0; /* EOF: exec closed the pipe (O_CLOEXEC), perf runs */
 }
 
-static const int stop_signals[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE};
-
 /* The held child: gives itself the program's stdio, resolves it on PATH and touches what it will
    touch after the release, waits for the release, execs. Never returns. */
 static void run_child(char **argv, FILE *out, int gate, const int release[2], struct shared *sh, int stdout_to_stderr, int keep_gc_fd) {
@@ -259,12 +223,7 @@ static void run_child(char **argv, FILE *out, int gate, const int release[2], st
   for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) signal(stop_signals[i], SIG_DFL);
   if (stdout_to_stderr) dup2(2, 1);
   if (!keep_gc_fd) close(5);
-  /* Node may have made a shared stdio pipe non-blocking (O_NONBLOCK lives on the open file, which
-     the program shares): a program expects blocking stdio, or `seq … | head` fails with EAGAIN. */
-  for (int fd = 0; fd <= 2; fd++) {
-    int flags = fcntl(fd, F_GETFL);
-    if (flags >= 0 && (flags & O_NONBLOCK)) fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-  }
+  make_stdio_blocking();
   char path[PATH_MAX];
   const char *file = resolve(argv[3], path, sizeof path);
   /* Everything touched after the release, touched now. */
@@ -366,14 +325,7 @@ int main(int argc, char **argv) {
   /* The reaper outlives the child's signals (Ctrl-C reaches the whole foreground group) so it can
      always report how the child ended; perfcell forwards SIGTERM and SIGHUP to the child itself.
      The child keeps default dispositions. */
-  struct sigaction action;
-  memset(&action, 0, sizeof action);
-  action.sa_handler = on_signal;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGCHLD, &action, NULL);
-  sigaction(SIGUSR1, &action, NULL);
-  prctl(PR_SET_PDEATHSIG, SIGUSR1);
-  if (getppid() != parent) parent_died = 1; /* it died before the request took effect */
+  watch_children_and_parent(parent);
 
   pid_t perf = 0;
   if (perf_argv != NULL) {

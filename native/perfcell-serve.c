@@ -51,6 +51,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gate-common.h"
+
 /* What S and each C share (MAP_SHARED: F's clones share it too). One C at a time. */
 struct slot {
   struct timespec start;
@@ -61,20 +63,6 @@ struct slot {
 };
 
 static struct slot *slot;
-static int wake_pipe[2] = {-1, -1};
-static volatile sig_atomic_t parent_died = 0;
-static const int stop_signals[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE};
-
-static double seconds(struct timeval tv) { return (double)tv.tv_sec + (double)tv.tv_usec / 1e6; }
-static long long nanos(struct timespec ts) { return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec; }
-
-static void on_signal(int sig) {
-  int saved = errno;
-  if (sig == SIGUSR1) parent_died = 1;
-  char byte = (char)sig;
-  if (write(wake_pipe[1], &byte, 1) < 0) { /* full: a wake-up is pending already */ }
-  errno = saved;
-}
 
 /* Processes the last program left running after its exit (the server is the subreaper of their
    orphans): its children other than the forker and than strays reported before, zombies among them
@@ -134,27 +122,6 @@ static int read_line(int fd, char *line, size_t size) {
   return 1;
 }
 
-/* Writes to (and so copies on write) the stack pages C uses after its release. */
-static __attribute__((noinline)) void touch_stack(void) {
-  volatile char pages[64 * 1024];
-  for (size_t i = 0; i < sizeof pages; i += 512) pages[i] = 0;
-}
-
-/* What execvp would run: the first PATH candidate that is an executable regular file. */
-static const char *resolve(const char *name, char *buffer, size_t size) {
-  if (strchr(name, '/') != NULL) return name;
-  const char *path = getenv("PATH");
-  if (path == NULL) path = "/usr/local/bin:/bin:/usr/bin";
-  for (const char *p = path;; p++) {
-    const char *end = strchrnul(p, ':');
-    int length = (int)(end - p);
-    if (snprintf(buffer, size, "%.*s%s%s", length, p, length == 0 ? "" : "/", name) < (int)size && access(buffer, X_OK) == 0) return buffer;
-    if (*end == '\0') break;
-    p = end;
-  }
-  return name;
-}
-
 /*
  * The held child: default signals, stdio, its environment; touches what it touches after the
  * release; waits for `go` to move past `seen`; execs. Never returns.
@@ -167,10 +134,7 @@ static void run_child(pid_t server, char **argv, char **env, int stdout_to_stder
   signal(SIGUSR1, SIG_DFL);
   for (char **at = env; *at != NULL; at++) putenv(*at);
   if (stdout_to_stderr) dup2(2, 1);
-  for (int fd = 0; fd <= 2; fd++) {
-    int flags = fcntl(fd, F_GETFL);
-    if (flags >= 0 && (flags & O_NONBLOCK)) fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-  }
+  make_stdio_blocking();
   touch_stack();
   slot->released = 0;
   slot->exec_errno = 0;
@@ -274,14 +238,7 @@ int main(int argc, char **argv) {
   close(requests[0]);
   close(answers[1]);
 
-  struct sigaction action;
-  memset(&action, 0, sizeof action);
-  action.sa_handler = on_signal;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGCHLD, &action, NULL);
-  sigaction(SIGUSR1, &action, NULL);
-  prctl(PR_SET_PDEATHSIG, SIGUSR1);
-  if (getppid() != parent) parent_died = 1;
+  watch_children_and_parent(parent);
   /* a program's orphans become the server's children: each report says how many still run */
   prctl(PR_SET_CHILD_SUBREAPER, 1);
 

@@ -41,7 +41,7 @@ afterAll(() => {
 describe('npm pack and install', () => {
   it('the tarball holds what runs: the bundle, .d.ts, native sources, schemas, README and LICENSE; no captures, no source maps', () => {
     const listing = sh('tar', ['-tzf', tarball]).stdout.split('\n').filter(Boolean).map((path) => path.replace(/^package\//, ''));
-    for (const wanted of ['dist/app/cli.js', 'dist/app/index.js', 'dist/app/gc-preload.cjs', 'dist/src/index.d.ts', 'native/perfcell-exec.c', 'native/perfcell-live.c', 'schema/perfcell-report.schema.json', 'README.md', 'LICENSE', 'package.json']) {
+    for (const wanted of ['dist/app/cli.js', 'dist/app/index.js', 'dist/app/gc-preload.cjs', 'dist/src/index.d.ts', 'native/perfcell-exec.c', 'native/perfcell-serve.c', 'native/gate-common.h', 'native/perfcell-live.c', 'schema/perfcell-report.schema.json', 'README.md', 'LICENSE', 'package.json']) {
       expect(listing, wanted).toContain(wanted);
     }
     expect(listing.filter((path) => path.startsWith('samples/') || path.startsWith('test/') || path.startsWith('src/'))).toEqual([]);
@@ -72,6 +72,14 @@ describe('npm pack and install', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).not.toMatch(/exec gate/);
     expect(readdirSync(join(cache, 'perfcell')).filter((name) => name.startsWith(`perfcell-exec-${pkg.version}-${process.arch}`))).toHaveLength(1);
+  });
+
+  it("with no served-run gate in the package, compare compiles one (its header included) on first use", () => {
+    unlinkSync(join(installed, 'dist', 'perfcell-serve'));
+    const cache = join(work, 'cache-cc-serve');
+    const compare = sh(bin, ['compare', '--json', '--runs', '2', '--warmup', '0', '--', 'true'], { env: { XDG_CACHE_HOME: cache } });
+    expect(compare.status, compare.stderr).toBe(0);
+    expect(readdirSync(join(cache, 'perfcell')).filter((name) => name.startsWith(`perfcell-serve-${pkg.version}-${process.arch}`))).toHaveLength(1);
   });
 
   it('with no gate and no C compiler, runs the program ungated with one warning that says what is less exact and to install gcc', () => {

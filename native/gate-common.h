@@ -1,0 +1,83 @@
+/*
+ * What perfcell's two exec gates share (perfcell-exec.c: one program; perfcell-serve.c: compare's
+ * runs): the stop signals a gate ignores and its program gets back, the signal handler that wakes
+ * the gate's poll() (SIGCHLD; SIGUSR1 from PR_SET_PDEATHSIG: perfcell died), the report's number
+ * formats, and what a held child does before its release so that nothing after it faults a page.
+ * Each function is static: each gate is one file compiled on its own (with `cc -O2`, or at run time
+ * into the cache folder where no build is there). Included after _GNU_SOURCE (strchrnul).
+ */
+#ifndef PERFCELL_GATE_COMMON_H
+#define PERFCELL_GATE_COMMON_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+static const int stop_signals[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE};
+
+static int wake_pipe[2] = {-1, -1};
+static volatile sig_atomic_t parent_died = 0;
+
+static void on_signal(int sig) {
+  int saved = errno;
+  if (sig == SIGUSR1) parent_died = 1;
+  char byte = (char)sig;
+  if (write(wake_pipe[1], &byte, 1) < 0) { /* the pipe is full: a wake-up is already pending */ }
+  errno = saved;
+}
+
+/* SIGCHLD and SIGUSR1 wake the gate's poll(); SIGUSR1 comes from PR_SET_PDEATHSIG when perfcell (its
+   parent, `parent` before this call) dies, and a parent already gone sets parent_died at once. */
+static void watch_children_and_parent(pid_t parent) {
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGCHLD, &action, NULL);
+  sigaction(SIGUSR1, &action, NULL);
+  prctl(PR_SET_PDEATHSIG, SIGUSR1);
+  if (getppid() != parent) parent_died = 1; /* it died before the request took effect */
+}
+
+/* Node may have made a shared stdio pipe non-blocking (O_NONBLOCK lives on the open file, which the
+   program shares): a program expects blocking stdio, or `seq … | head` fails with EAGAIN. */
+static void make_stdio_blocking(void) {
+  for (int fd = 0; fd <= 2; fd++) {
+    int flags = fcntl(fd, F_GETFL);
+    if (flags >= 0 && (flags & O_NONBLOCK)) fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+  }
+}
+
+static double seconds(struct timeval tv) { return (double)tv.tv_sec + (double)tv.tv_usec / 1e6; }
+static long long nanos(struct timespec ts) { return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec; }
+
+/* Writes to (and so copies on write) the stack pages the child uses after its release. */
+static __attribute__((noinline)) void touch_stack(void) {
+  volatile char pages[64 * 1024];
+  for (size_t i = 0; i < sizeof pages; i += 512) pages[i] = 0;
+}
+
+/* What execvp would run: the first PATH candidate that is an executable regular file, found now so
+   that execvp's failed attempts (each a write to errno) happen before counting starts. */
+static const char *resolve(const char *name, char *buffer, size_t size) {
+  if (strchr(name, '/') != NULL) return name;
+  const char *path = getenv("PATH");
+  if (path == NULL) path = "/usr/local/bin:/bin:/usr/bin";
+  for (const char *p = path;; p++) {
+    const char *end = strchrnul(p, ':');
+    int length = (int)(end - p);
+    if (snprintf(buffer, size, "%.*s%s%s", length, p, length == 0 ? "" : "/", name) < (int)size && access(buffer, X_OK) == 0) return buffer;
+    if (*end == '\0') break;
+    p = end;
+  }
+  return name; /* not found: execvp reports the error as it would */
+}
+
+#endif
