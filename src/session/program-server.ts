@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import split2 from 'split2';
 import type { Readable, Writable } from 'node:stream';
-import { PerfError, UsageError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
 import { canSharePerf, startSharedPerf, type SharedPerf } from '../perf/shared-perf.ts';
 import { sharedPerfWanted } from '../perf/perf-pool.ts';
 import { currentLiveListener, type PerfSession } from '../perf/controller.ts';
@@ -12,9 +12,9 @@ import { buildPerfCounters, noCounters } from './counters.ts';
 import { describeExecFailure } from './exec-failure.ts';
 import { findNativeHelper } from './exec-helper.ts';
 import { gateRequest } from './gate-request.ts';
-import { holdInterruptions, InterruptedError, interruption, onInterruption, settleInterruption } from './interruption.ts';
+import { holdInterruptions, InterruptedError, interruption, onInterruption } from './interruption.ts';
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
-import { programReport, type ArmedProgram, type ReaperResult } from './run-program.ts';
+import { enableFailureNote, programReport, type ArmedProgram, type ReaperResult } from './run-program.ts';
 import { startRunTrace } from './run-trace.ts';
 import { watchTreeMemory } from './tree-memory.ts';
 
@@ -185,12 +185,8 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
               await session.enable();
               trace.mark('perf-enabled');
             } catch (error: unknown) {
-              const stop = await settleInterruption();
-              if (stop !== null) throw new InterruptedError(stop);
               session = null;
-              const isNoAck = error instanceof PerfError && error.code === 'PERF_NO_ACK';
-              if (!isNoAck && (perfOptions.explicit || !(error instanceof PerfError))) throw error;
-              warnings.push(`${(error as Error).message}; measuring RAM, time and CPU only`);
+              warnings.push(await enableFailureNote(error, perfOptions.explicit));
             }
           }
           await treeMemory.ready;

@@ -225,17 +225,13 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
             if (perf.perfPid !== undefined) await untilPolling(perf.perfPid);
             trace.mark('perf-polling');
           } catch (error: unknown) {
-            // A stop signal that reached the held child (Ctrl-C to the group, or passed on to it)
-            // ends it before exec, and perf with it: the interruption's, not perf's failure.
-            const stop = await settleInterruption();
-            if (stop !== null) throw new InterruptedError(stop);
             perf = null;
-            const isNoAck = error instanceof PerfError && error.code === 'PERF_NO_ACK';
-            if (!isNoAck && (perfOptions.explicit || !(error instanceof PerfError))) {
-              closeGate(gate);
-              throw error;
+            try {
+              warnings.push(await enableFailureNote(error, perfOptions.explicit));
+            } catch (fatal: unknown) {
+              if (!(fatal instanceof InterruptedError)) closeGate(gate);
+              throw fatal;
             }
-            warnings.push(`${error.message}; measuring RAM, time and CPU only`);
           }
         }
 
@@ -299,6 +295,21 @@ function closeGate(gate: Writable): void {
   if (!gate.writableEnded) gate.end();
 }
 
+
+/**
+ * What a run does when perf's enable failed before its program started: a stop signal that reached
+ * the held child (Ctrl-C to the group, or passed on to it) ended it before exec, and perf with it:
+ * thrown as the interruption's, not perf's failure. A perf that never acknowledged, or default
+ * events perf refused, become the note returned (the run goes on without counters); an explicit
+ * `-e` perf refused, or an error that is not perf's, is thrown.
+ */
+export async function enableFailureNote(error: unknown, explicitEvents: boolean): Promise<string> {
+  const stop = await settleInterruption();
+  if (stop !== null) throw new InterruptedError(stop);
+  const isNoAck = error instanceof PerfError && error.code === 'PERF_NO_ACK';
+  if (!isNoAck && (explicitEvents || !(error instanceof PerfError))) throw error;
+  return `${error.message}; measuring RAM, time and CPU only`;
+}
 
 /** A program's report from what its gate said at its end and what perfcell read around it. */
 export function programReport(input: {
