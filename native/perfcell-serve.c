@@ -21,7 +21,8 @@
  * Once C has ended: one JSON line, as perfcell-exec's (without perfSignalled): released, exit
  * status, CPU seconds and ru_maxrss from wait4(), and the wall clock from the release to wait4's
  * return on CLOCK_MONOTONIC; and "strays", how many processes the program left running (S is the
- * subreaper of its orphans): they inherited the counters too, and count in later windows.
+ * subreaper of its orphans): they inherited the counters too, so perfcell replaces its perfs before
+ * the next clone (closing a perf frees the counters every process inherited from it).
  *
  * CTL_FD is the lifeline: at its EOF, or at SIGUSR1 from PR_SET_PDEATHSIG (perfcell died), S ends
  * a held C, SIGTERMs a running one (SIGKILL a second later), SIGKILLs F and exits; perf, attached

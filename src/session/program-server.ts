@@ -108,11 +108,13 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
   };
 
   let shared: SharedPerf | null = null;
+  let forkerPid: number | null = null;
   let closed = false;
   const started = (async () => {
     const ready = await nextLine();
     const forker = Number(/^ready (\d+)$/.exec(ready ?? '')?.[1] ?? NaN);
     if (!(forker > 0)) throw new Error(`perfcell-serve did not start (${ready ?? 'no output'})`);
+    forkerPid = forker;
     // attached before the first clone: a program inherits only the counters its forker had then
     const perf = perfOptions.enabled ? startSharedPerf(forker, perfOptions) : null;
     shared = perf;
@@ -127,6 +129,16 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     }
   })();
   started.catch(() => undefined);
+  /** A new group of perfs on the forker, ready, in place of the old one (whose windows are all read). */
+  const restartPerfs = async (): Promise<void> => {
+    const forker = forkerPid;
+    const old = shared;
+    if (forker === null || old === null) return;
+    await old.closeAndWait();
+    const perf = startSharedPerf(forker, perfOptions);
+    shared = perf;
+    await perf.ready();
+  };
   /** Reading of the last tick of windows already closed (the runs' counters): see run(). */
   let tails: Array<() => Promise<void>> = [];
   /** Reads the oldest windows' tails until at most `keep` are left unread. */
@@ -172,9 +184,15 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           }
         });
         let session: PerfSession | null = shared?.session() ?? null;
-        const closeWindow = (): Promise<void> => {
+        /** Opens the way for the next clone, where closeWindow() held it for a restart of the perfs. */
+        let reopen: () => void = () => undefined;
+        const closeWindow = (holdForRestart = false): Promise<void> => {
           const disabled = session?.disable() ?? Promise.resolve();
-          windowClosed = disabled.catch(() => undefined);
+          windowClosed = holdForRestart
+            ? new Promise<void>((resolve) => {
+                reopen = resolve;
+              })
+            : disabled.catch(() => undefined);
           return disabled;
         };
         const tree = cgroup === null ? null : runView(cgroup);
@@ -206,14 +224,19 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           trace.mark('ended');
           const cpuAfter = readCpuTicks();
           state = 'done';
-          const disabled = closeWindow();
+          const result = resultLine === undefined ? null : (JSON.parse(resultLine) as ReaperResult);
+          const strays = result?.strays ?? 0;
+          // Processes the program left running inherited the perfs' counters: the perfs are replaced
+          // (closing a perf frees its counters in every process that inherited them) before the
+          // next program is cloned, so nothing of theirs counts in a later window.
+          const restart = strays > 0 && session !== null;
+          const disabled = closeWindow(restart);
           hooks.onEnded?.();
-          if (resultLine === undefined) throw new Error('perfcell-serve ended without a report (was it killed?)');
-          const result = JSON.parse(resultLine) as ReaperResult;
+          if (result === null) throw new Error('perfcell-serve ended without a report (was it killed?)');
           if (result.execErrno !== 0) throw new UsageError(describeExecFailure(command[0] ?? '', result.execErrno, result.execError));
-          if ((result.strays ?? 0) > 0) {
+          if (strays > 0) {
             warnings.push(
-              `'${label}' left ${result.strays} process${result.strays === 1 ? '' : 'es'} running after it ended: ${result.strays === 1 ? 'it shares' : 'they share'} the runs' perf and may be counted in later runs (PERFCELL_SERVED_RUNS=0 gives each run a perf of its own)`,
+              `'${label}' left ${strays} process${strays === 1 ? '' : 'es'} running after it ended; ${strays === 1 ? 'it was' : 'they were'} not counted after that (compare started its perfs anew)`,
             );
           }
           const report = programReport({
@@ -241,6 +264,11 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
               }
             });
           }
+          if (restart) {
+            await settle();
+            await restartPerfs();
+            reopen();
+          }
           trace.mark('report');
           return report;
         } catch (error: unknown) {
@@ -253,6 +281,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           session?.kill();
           throw error;
         } finally {
+          reopen();
           treeMemory.dispose();
           stopForwarding();
           releaseSignals();

@@ -107,16 +107,21 @@ describe.runIf(runsWithPerf('served compare runs'))('served runs: one gate and o
     }
   }, 30_000);
 
-  it('a program that leaves a process running is said to, once: that process shares the runs\' perf', async () => {
-    const plan = commandAlternatives(['sh -c "sleep 0.3 & true"', 'true'], { shell: false, measureOptions: { events: ['page-faults'] } });
+  it('a process a program leaves running is said, and not counted in later runs: the perfs are started anew', async () => {
+    // the stray touches 3,000 pages 50 ms after its program ended, while the next run (150 ms) is counted
+    const stray = `sh -c "(sleep 0.05; ${fixture('touch-pages')} 3000) & true"`;
+    const plan = commandAlternatives([stray, `${fixture('sleep-ms')} 150`], { shell: false, measureOptions: { events: ['page-faults'] } });
     try {
-      const [leaves, clean] = plan.alternatives;
+      const [leaves, next] = plan.alternatives;
       const first = await leaves!.measure();
-      const after = await clean!.measure();
+      const after = await next!.measure();
+      const again = await next!.measure();
       await plan.settle();
-      expect(first.warnings.filter((warning) => /left 1 process running after it ended/.test(warning))).toHaveLength(1);
-      // the same stray is not blamed on the next run
+      expect(first.warnings.filter((warning) => /left 1 process running after it ended; it was not counted after that/.test(warning))).toHaveLength(1);
+      // the same stray is not blamed on the next run, and its 3,000 faults are in no run's count
       expect(after.warnings.filter((warning) => /left \d+ process/.test(warning))).toEqual([]);
+      for (const report of [after, again]) expect(pageFaults(report), JSON.stringify(report.warnings)).toBeLessThan(200);
+      expect(pageFaults(first)).toBeLessThan(1000);
     } finally {
       await plan.release();
     }
