@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
@@ -24,6 +24,17 @@ export interface MachineSources {
 function defaultPerfVersion(): string | null {
   const result = spawnSync('perf', ['--version'], { encoding: 'utf8', timeout: 5_000 });
   return result.status === 0 ? result.stdout : null;
+}
+
+/**
+ * `perf --version`'s text, read without blocking (null when perf does not run): started early, it
+ * costs nothing at the end, where the synchronous read took some 10 ms (perf's start-up) before
+ * compare's report.
+ */
+export function perfVersionText(): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile('perf', ['--version'], { encoding: 'utf8', timeout: 5_000 }, (error, stdout) => resolve(error === null ? stdout : null));
+  });
 }
 
 /**

@@ -299,9 +299,9 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
       await started.catch(() => undefined);
       await windowClosed;
       await settle().catch(() => undefined);
+      // the gate ends its forker; the perfs are killed meanwhile (they would end with the forker)
       control.end();
-      await exit;
-      await (shared as SharedPerf | null)?.closeAndWait();
+      await Promise.all([exit, (shared as SharedPerf | null)?.closeAndWait()]);
       cgroup?.remove();
     },
   };

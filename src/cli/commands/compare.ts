@@ -11,7 +11,7 @@ import { runHook } from '../../experiment/hook-command.ts';
 import { runInterleavedUntilStopped, type InterleaveProgress } from '../../experiment/interleave.ts';
 import { describePartial } from '../../experiment/partial-run.ts';
 import { holdInterruptions, interruption, interruptionExitCode, InterruptedError } from '../../session/interruption.ts';
-import { machineDifferences, readMachineInfo } from '../../experiment/machine.ts';
+import { machineDifferences, perfVersionText, readMachineInfo } from '../../experiment/machine.ts';
 import { metricsOfReport } from '../../experiment/metrics.ts';
 import { isCommentOnlyPrelude, releaseArmedPerf } from '../../experiment/run-cells.ts';
 import type { MeasureOptions } from '../../session/options.ts';
@@ -176,6 +176,7 @@ Examples:
       let releaseRuns: () => Promise<void> = async () => undefined;
       // and the counters of their last runs are read once the rounds are over
       let settleRuns: () => Promise<void> = async () => undefined;
+      let perfVersion: Promise<string | null> | null = null;
       let plan: { alternatives: readonly Measurable[]; noiseFloor: Measurable };
       const file = flags.cells === undefined ? null : (targets[0] ?? '');
       // Ctrl-C, SIGTERM and SIGHUP stop the current run; what finished is still reported.
@@ -193,6 +194,9 @@ Examples:
           plan = cellAlternatives(cellEvaluator, cellPlan.alternatives, file, measureOptions);
           after = () => runOnce(cellEvaluator, cellPlan.after, file, measureOptions, say('after'));
         } else {
+          // perf's version for the document, read while the runs' gate and perfs start (commands run in
+          // other processes: it shares no CPU with a measured cell)
+          perfVersion = perfVersionText();
           const commands = commandAlternatives(targets, { shell: flags.shell === true, measureOptions, ignoreFailure: flags.ignoreFailure === true });
           releaseRuns = commands.release;
           settleRuns = commands.settle;
@@ -260,7 +264,8 @@ Examples:
           ...((failures[index] ?? []).length === 0 ? {} : { failures: failures[index] }),
         });
         const alternatives = plan.alternatives.map(saved);
-        const machine = readMachineInfo();
+        const perfText = perfVersion === null ? undefined : await perfVersion;
+        const machine = readMachineInfo(perfText === undefined ? {} : { perfVersionText: () => perfText });
         let document: CompareDocument = buildCompareDocument({
           machine,
           settings: {
