@@ -35,7 +35,7 @@ export interface ProgramServer {
   /**
    * Completes the counters of the reports run() returned: a run's report comes back as soon as its
    * program has ended and its window is closed, its counters once perf's tick after the window is
-   * read (at the next run's end, or here). Call it before reading the last report's counters.
+   * read (once two more programs have ended, or here). Call it before reading the last reports' counters.
    */
   settle(): Promise<void>;
   /** settle(), then ends the gate, its forker and the perfs, and removes the cgroup; resolves once they have exited. */
