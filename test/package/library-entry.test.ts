@@ -65,7 +65,10 @@ console.log(JSON.stringify({
     // 64 MiB kept; the settling collection may hand back a few MiB of the script's own garbage
     expect(report.usedBytes / MIB).toBeGreaterThanOrEqual(60);
     expect(report.usedBytes / MIB).toBeLessThan(72);
-    if (perfUsable) expect(Math.abs((report.faults ?? 0) - 16_384)).toBeLessThanOrEqual(0.04 * 16_384);
+    // In-process, perf counts every thread of the process: V8's own work in the window adds faults,
+    // typically 100-130 here, 795 once in a fresh-clone run (a collection the 64 MiB of external
+    // memory set off inside the window, its helper threads faulting their pages)
+    if (perfUsable) expect(Math.abs((report.faults ?? 0) - 16_384)).toBeLessThanOrEqual(0.06 * 16_384);
   });
 
   it('measure(argv): a program\'s page-faults as plain perf stat counts them (within 1 %), its peak as it allocated', async () => {
