@@ -12,6 +12,7 @@ import { buildPerfCounters, noCounters } from './counters.ts';
 import { describeExecFailure } from './exec-failure.ts';
 import { findNativeHelper } from './exec-helper.ts';
 import { gateRequest } from './gate-request.ts';
+import { readGateLines } from './gate-lines.ts';
 import { holdInterruptions, InterruptedError, interruption, onInterruption } from './interruption.ts';
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
 import { enableFailureNote, programReport, type ArmedProgram, type ReaperResult } from './run-program.ts';
@@ -74,31 +75,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     server.once('exit', () => resolve());
     server.once('error', () => resolve());
   });
-  const lines: string[] = [];
-  let wake: (() => void) | undefined;
-  const reports = (server.stdio[4] as Readable).pipe(split2());
-  reports.on('data', (line: string) => {
-    lines.push(line);
-    wake?.();
-  });
-  let ended = false;
-  void new Promise<void>((resolve) => {
-    reports.once('end', resolve);
-    reports.once('error', () => resolve());
-    server.once('error', () => resolve());
-  }).then(() => {
-    ended = true;
-    wake?.();
-  });
-  const nextLine = async (): Promise<string | undefined> => {
-    while (lines.length === 0) {
-      if (ended) return undefined;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-    }
-    return lines.shift();
-  };
+  const nextLine = readGateLines((server.stdio[4] as Readable).pipe(split2()), server).next;
   /** The next line that starts with `prefix`; lines of a held program that died meanwhile (Ctrl-C reached it) are passed over. */
   const answer = async (prefix: string): Promise<string | undefined> => {
     for (;;) {

@@ -19,6 +19,7 @@ import { describeExecFailure } from './exec-failure.ts';
 import { startRunTrace } from './run-trace.ts';
 import { gatePerfStreams, parsePidLine, sendGateCommand, takeEarlyGate } from './early-gate.ts';
 import { gateRequest } from './gate-request.ts';
+import { readGateLines } from './gate-lines.ts';
 
 /** What the exec gate reports when the program has ended (see native/perfcell-exec.c and perfcell-serve.c). */
 export interface ReaperResult {
@@ -121,25 +122,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
   if (!nodeGc) (reaper.stdio as unknown as Array<Readable | null>)[5]?.destroy();
   gate.on('error', () => undefined);
   const reports = early?.reports ?? (reaper.stdio[4] as Readable).pipe(split2());
-  const lines: string[] = [];
-  let wake: (() => void) | undefined;
-  reports.on('data', (line: string) => {
-    lines.push(line);
-    wake?.();
-  });
-  // Its report pipe's end, not its exit, says that no more lines come ('exit' can precede the last data).
-  const reaperDone = new Promise<void>((resolve) => {
-    reports.once('end', resolve);
-    reports.once('error', () => resolve());
-    reaper.once('error', () => resolve());
-  }).then(() => wake?.());
-  const nextLine = async (): Promise<string | undefined> => {
-    while (lines.length === 0) {
-      const settled = await Promise.race([new Promise<boolean>((resolve) => { wake = () => resolve(false); }), reaperDone.then(() => true)]);
-      if (settled && lines.length === 0) return undefined;
-    }
-    return lines.shift();
-  };
+  const nextLine = readGateLines(reports, reaper).next;
 
   // SIGINT, SIGTERM and SIGHUP are passed on to the program, as timeout(1) does (Ctrl-C also
   // reaches it through the terminal's process group); perfcell stays to report how it ended.
