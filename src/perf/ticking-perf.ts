@@ -210,9 +210,14 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
     return perfProblem([...startupMessages, ...windowMessages], spawnError?.message ?? '', { events: options.events, pid }, (event) => probeEvent(options.perfPath ?? 'perf', event));
   };
 
+  /** A time on perf's interval clock (seconds since its start) on our monotonic clock; null while perf's zero is unknown. */
+  const fromPerfS = (timeS: number): bigint | null => (perfZeroNs === null ? null : perfZeroNs + BigInt(Math.round(timeS * 1e9)));
+  /** Our monotonic clock on perf's interval clock, the inverse of fromPerfS. */
+  const toPerfS = (ns: bigint | null | undefined): number | null =>
+    ns === null || ns === undefined || perfZeroNs === null ? null : Math.max(0, Number(ns - perfZeroNs) / 1e9);
+
   /** When perf's next tick is due on our clock, from the last one read; null while unknown. */
-  const nextTickDueNs = (): bigint | null =>
-    perfZeroNs === null || lastTickS === null ? null : perfZeroNs + BigInt(Math.round((lastTickS + tickMs / 1000) * 1e9));
+  const nextTickDueNs = (): bigint | null => (lastTickS === null ? null : fromPerfS(lastTickS + tickMs / 1000));
 
   /**
    * Reads until `done()` holds or perf has gone: asleep until about a millisecond before perf's
@@ -256,16 +261,13 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
 
   /**
    * When perf printed the window's last tick, on our clock: its own time stamp, so a tail read
-   * later (compare reads a run's tail once the next program has ended) says how long the sample
+   * later (compare reads a run's tail once two more programs have ended) says how long the sample
    * took to come, not when it was read; never later than the read.
    */
   const tailAtNs = (readNs: bigint): bigint => {
-    if (tailTimeS === null || perfZeroNs === null) return readNs;
-    const printedNs = perfZeroNs + BigInt(Math.round(tailTimeS * 1e9));
-    return printedNs < readNs ? printedNs : readNs;
+    const printedNs = tailTimeS === null ? null : fromPerfS(tailTimeS);
+    return printedNs !== null && printedNs < readNs ? printedNs : readNs;
   };
-  const toPerfS = (ns: bigint | null | undefined): number | null =>
-    ns === null || ns === undefined || perfZeroNs === null ? null : Math.max(0, Number(ns - perfZeroNs) / 1e9);
 
   function session(): PerfSession {
     let state: 'new' | 'enabled' | 'disabled' | 'done' = 'new';
@@ -380,7 +382,7 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
         // one record per event for the ticks since the last peek, timed on this process's clock:
         // each perf of a group has its own zero, and the listener takes rates from time differences
         for (const record of liveSums.values()) {
-          const atNs = perfZeroNs === null || record.time === null ? null : perfZeroNs + BigInt(Math.round(record.time * 1e9));
+          const atNs = record.time === null ? null : fromPerfS(record.time);
           listener({ ...record, time: atNs === null ? null : Number(atNs) / 1e9 });
         }
         liveSums.clear();
