@@ -2,7 +2,8 @@
  * What perfcell's two exec gates share (perfcell-exec.c: one program; perfcell-serve.c: compare's
  * runs): the stop signals a gate ignores and its program gets back, the signal handler that wakes
  * the gate's poll() (SIGCHLD; SIGUSR1 from PR_SET_PDEATHSIG: perfcell died), the report's number
- * formats, and what a held child does before its release so that nothing after it faults a page.
+ * formats and end-of-program line, exact reads, and what a held child does before its release so
+ * that nothing after it faults a page.
  * Each function is static: each gate is one file compiled on its own (with `cc -O2`, or at run time
  * into the cache folder where no build is there). Included after _GNU_SOURCE (strchrnul).
  */
@@ -11,12 +12,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -57,6 +61,36 @@ static void make_stdio_blocking(void) {
 
 static double seconds(struct timeval tv) { return (double)tv.tv_sec + (double)tv.tv_usec / 1e6; }
 static long long nanos(struct timespec ts) { return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec; }
+
+/* The line a gate writes once the program has ended (ReaperResult in src/session/run-program.ts):
+   whether it was released, how it ended, its release-to-reap wall clock (start, end), wait4()'s
+   CPU seconds and ru_maxrss, exec's errno; `extra` is one more `"key":value` of the gate's own. */
+static void print_end_report(FILE *out, int released, int status, struct timespec start, struct timespec end,
+                             const struct rusage *usage, int exec_errno, const char *extra) {
+  fprintf(out,
+          "{\"released\":%s,\"exited\":%s,\"exitCode\":%d,\"signal\":%d,\"startNs\":%lld,\"endNs\":%lld,"
+          "\"userS\":%.6f,\"systemS\":%.6f,\"maxRssKiB\":%ld,\"execErrno\":%d,\"execError\":\"%s\",%s}\n",
+          released ? "true" : "false", WIFEXITED(status) ? "true" : "false",
+          WIFEXITED(status) ? WEXITSTATUS(status) : -1, WIFSIGNALED(status) ? WTERMSIG(status) : 0,
+          nanos(start), nanos(end), seconds(usage->ru_utime), seconds(usage->ru_stime), usage->ru_maxrss,
+          exec_errno, exec_errno ? strerror(exec_errno) : "", extra);
+  fflush(out);
+}
+
+/* Reads exactly `size` bytes (through EINTR, and EAGAIN on a descriptor left non-blocking); 0 at EOF or error. */
+static int read_exactly(int fd, void *buffer, size_t size) {
+  size_t got = 0;
+  while (got < size) {
+    ssize_t n = read(fd, (char *)buffer + got, size - got);
+    if (n > 0) got += (size_t)n;
+    else if (n == 0) return 0;
+    else if (errno == EAGAIN) {
+      struct pollfd wait = {fd, POLLIN, 0};
+      poll(&wait, 1, -1);
+    } else if (errno != EINTR) return 0;
+  }
+  return 1;
+}
 
 /* Writes to (and so copies on write) the stack pages the child uses after its release. */
 static __attribute__((noinline)) void touch_stack(void) {

@@ -83,21 +83,6 @@ static int perf_in_poll(pid_t pid) {
   return number == SYS_ppoll;
 }
 
-/* Reads exactly `size` bytes from fd (blocking through EINTR/EAGAIN); 0 at EOF or error. */
-static int read_exactly(int fd, char *buffer, size_t size) {
-  size_t got = 0;
-  while (got < size) {
-    ssize_t n = read(fd, buffer + got, size - got);
-    if (n > 0) got += (size_t)n;
-    else if (n == 0) return 0;
-    else if (errno == EAGAIN) {
-      struct pollfd wait = {fd, POLLIN, 0};
-      poll(&wait, 1, -1);
-    } else if (errno != EINTR) return 0;
-  }
-  return 1;
-}
-
 /* One request: a line "PREFIXLEN\n" (read a byte at a time, so nothing after it is consumed), then
    LEN bytes of NUL-ended fields, at most `max_length`. Its fields as a NULL-ended array, or NULL at
    EOF or for a request that is not one. With forward >= 0 the request is also written there as it came. */
@@ -411,13 +396,7 @@ int main(int argc, char **argv) {
      ends it without that line, and then perfcell sends it once perf is back in poll(). */
   int perf_signalled = perf > 0 && released == 1 && perf_in_poll(perf) && kill(perf, SIGINT) == 0;
 
-  fprintf(out,
-          "{\"released\":%s,\"exited\":%s,\"exitCode\":%d,\"signal\":%d,\"startNs\":%lld,\"endNs\":%lld,"
-          "\"userS\":%.6f,\"systemS\":%.6f,\"maxRssKiB\":%ld,\"execErrno\":%d,\"execError\":\"%s\",\"perfSignalled\":%s}\n",
-          sh->released ? "true" : "false", WIFEXITED(status) ? "true" : "false",
-          WIFEXITED(status) ? WEXITSTATUS(status) : -1, WIFSIGNALED(status) ? WTERMSIG(status) : 0,
-          nanos(sh->start), nanos(end), seconds(usage.ru_utime), seconds(usage.ru_stime), usage.ru_maxrss,
-          sh->exec_errno, sh->exec_errno ? strerror(sh->exec_errno) : "", perf_signalled ? "true" : "false");
-  fflush(out);
+  print_end_report(out, sh->released, status, sh->start, end, &usage, sh->exec_errno,
+                   perf_signalled ? "\"perfSignalled\":true" : "\"perfSignalled\":false");
   return 0;
 }

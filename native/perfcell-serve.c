@@ -90,17 +90,6 @@ static int count_strays(pid_t forker) {
 
 static long futex(uint32_t *word, int op, uint32_t value) { return syscall(SYS_futex, word, op, value, NULL, NULL, 0); }
 
-/* Reads exactly `size` bytes (through EINTR); 0 at EOF or error. */
-static int read_exactly(int fd, void *buffer, size_t size) {
-  size_t got = 0;
-  while (got < size) {
-    ssize_t n = read(fd, (char *)buffer + got, size - got);
-    if (n > 0) got += (size_t)n;
-    else if (n == 0 || errno != EINTR) return 0;
-  }
-  return 1;
-}
-
 static int write_all(int fd, const void *buffer, size_t size) {
   size_t done = 0;
   while (done < size) {
@@ -268,15 +257,9 @@ int main(int argc, char **argv) {
       if (got == child) {
         struct timespec end;
         clock_gettime(CLOCK_MONOTONIC, &end);
-        int strays = count_strays(forker);
-        fprintf(out,
-                "{\"released\":%s,\"exited\":%s,\"exitCode\":%d,\"signal\":%d,\"startNs\":%lld,\"endNs\":%lld,"
-                "\"userS\":%.6f,\"systemS\":%.6f,\"maxRssKiB\":%ld,\"execErrno\":%d,\"execError\":\"%s\",\"strays\":%d}\n",
-                slot->released ? "true" : "false", WIFEXITED(status) ? "true" : "false",
-                WIFEXITED(status) ? WEXITSTATUS(status) : -1, WIFSIGNALED(status) ? WTERMSIG(status) : 0,
-                nanos(slot->start), nanos(end), seconds(usage.ru_utime), seconds(usage.ru_stime), usage.ru_maxrss,
-                slot->exec_errno, slot->exec_errno ? strerror(slot->exec_errno) : "", strays);
-        fflush(out);
+        char extra[32];
+        snprintf(extra, sizeof extra, "\"strays\":%d", count_strays(forker));
+        print_end_report(out, slot->released, status, slot->start, end, &usage, slot->exec_errno, extra);
         child = 0;
         continue;
       }
