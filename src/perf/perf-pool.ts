@@ -101,7 +101,9 @@ export function createPerfPool(
     },
     close,
     async closeAndWait() {
+      // the shared perfs are ended by their own closeAndWait (one kill each, awaited), not by close()
       const sharedPerfs = [...shared.values()];
+      shared.clear();
       close();
       await Promise.all(sharedPerfs.map((perf) => perf.closeAndWait()));
     },
