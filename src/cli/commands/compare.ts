@@ -172,10 +172,9 @@ Examples:
 
       let evaluator: CellEvaluator | null = null;
       let after: () => Promise<void> = async () => undefined;
-      // the gate and perfs that served the commands' runs end with compare
-      let releaseRuns: () => Promise<void> = async () => undefined;
-      // and the counters of their last runs are read once the rounds are over
-      let settleRuns: () => Promise<void> = async () => undefined;
+      // commands' runs: the counters of their last runs are read once the rounds are over, and the
+      // gate and perfs that served them end with compare
+      let commandRuns: ReturnType<typeof commandAlternatives> | null = null;
       let perfVersion: Promise<string | null> | null = null;
       let plan: { alternatives: readonly Measurable[]; noiseFloor: Measurable };
       const file = flags.cells === undefined ? null : (targets[0] ?? '');
@@ -197,10 +196,8 @@ Examples:
           // perf's version for the document, read while the runs' gate and perfs start (commands run in
           // other processes: it shares no CPU with a measured cell)
           perfVersion = perfVersionText();
-          const commands = commandAlternatives(targets, { shell: flags.shell === true, measureOptions, ignoreFailure: flags.ignoreFailure === true });
-          releaseRuns = commands.release;
-          settleRuns = commands.settle;
-          plan = commands;
+          commandRuns = commandAlternatives(targets, { shell: flags.shell === true, measureOptions, ignoreFailure: flags.ignoreFailure === true });
+          plan = commandRuns;
         }
 
         plan = { ...plan, alternatives: renamed(plan.alternatives, flags.names) };
@@ -229,7 +226,7 @@ Examples:
             if (showProgress) process.stderr.write(`\r\x1b[K${renderProgressBar(progress, hooked.estimate(), terminalWidth(process.stderr) - 1)}`);
           });
         } finally {
-          await settleRuns();
+          await commandRuns?.settle();
           ticker?.stop();
           onLiveRecord(null);
           if (showProgress) process.stderr.write('\r\x1b[K');
@@ -321,7 +318,7 @@ Examples:
         if (stopError !== null) finishStopped(stopError);
       } finally {
         releaseSignals();
-        await releaseRuns();
+        await commandRuns?.release();
         // the perf its cells shared has exited before compare ends
         if (evaluator !== null) await releaseArmedPerf(evaluator);
         evaluator?.close();
