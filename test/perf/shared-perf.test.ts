@@ -21,12 +21,14 @@ describe.runIf(perfUsable)('one perf shared by many windows over this process (r
   // Ground truth: each window touches N fresh pages, about N page-faults. Back to back on the
   // shared perfs, windows of thousands of pages alternate with empty ones: a window cut short would
   // read fewer than N, and an empty one after a big one would read its thousands if a window's
-  // counts leaked into the next. V8's own work (a collection now and then) adds up to a few hundred
-  // faults to any window, whichever perf counts it.
+  // counts leaked into the next. V8's own work (a collection now and then, most often just after a
+  // big window) adds up to a few hundred faults to any window, whichever perf counts it: 251 in an
+  // empty window after 4000 pages was seen in CI. So every empty window follows at least 2400 pages,
+  // and the bound for it (600) stays well under what a leak would read.
   it('back-to-back windows: N fresh pages read as N page-faults, none cut, none leaking into the next', async () => {
     const options = { events: ['page-faults'], intervalMs: 100 };
     const shared = startSharedPerf(process.pid, options);
-    const sizes = [16_384, 0, 4000, 0, 2000, 0, 1000, 0, 16_384, 0, 8000, 0];
+    const sizes = [16_384, 0, 4000, 0, 3000, 0, 2400, 0, 16_384, 0, 8000, 0];
     const read = async (pages: number): Promise<number> => {
       const session = shared.session();
       await session.enable();
@@ -43,7 +45,7 @@ describe.runIf(perfUsable)('one perf shared by many windows over this process (r
       const said = counts.map((count, index) => `${sizes[index]} pages: ${count}`).join('; ');
       for (const [index, pages] of sizes.entries()) {
         const got = counts[index] ?? Number.NaN;
-        if (pages === 0) expect(got, said).toBeLessThan(250);
+        if (pages === 0) expect(got, said).toBeLessThan(600);
         else {
           expect(got, said).toBeGreaterThanOrEqual(pages);
           expect(got - pages, said).toBeLessThanOrEqual(Math.max(0.05 * pages, 500));
