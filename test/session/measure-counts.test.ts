@@ -13,8 +13,11 @@ describe.runIf(perfUsable)('measure(fn) counts a synchronous command whole (real
   // leaves perf's interval lines unread until it ends. Every interval perf printed inside the
   // window must still count: 16,384 fresh pages are 16,384 page-faults (+ ~1 % of V8's own), in
   // every one of 8 windows at -I 20 (several intervals each). Found losing the window's last
-  // intervals (9,502 of 16,500) when perf's clock was mapped from lines read late.
-  it('touching 16,384 fresh pages reads as 16,384 page-faults (within 3 %) in each of 8 windows at -I 20', async () => {
+  // intervals (9,502 of 16,500) when perf's clock was mapped from lines read late. The bound is 5 %:
+  // perf counts every thread of this process, and a collection V8 had under way as a window opened
+  // added 795 faults to such a window once (test/package/library-entry.test.ts); a lost interval
+  // is thousands.
+  it('touching 16,384 fresh pages reads as 16,384 page-faults (within 5 %) in each of 8 windows at -I 20', async () => {
     let kept: Float64Array | null = null;
     await measure(() => 1, { events: ['page-faults'], intervalMs: 20 }); // the first window also loads perfcell's own code
     const totals: number[] = [];
@@ -25,6 +28,6 @@ describe.runIf(perfUsable)('measure(fn) counts a synchronous command whole (real
       totals.push(report.counters.events.find((event) => event.event.startsWith('page-faults'))?.total ?? NaN);
     }
     expect(kept).not.toBeNull();
-    for (const total of totals) expect(Math.abs(total - PAGES), `page-faults per window: ${totals.join(', ')}`).toBeLessThanOrEqual(0.03 * PAGES);
+    for (const total of totals) expect(Math.abs(total - PAGES), `page-faults per window: ${totals.join(', ')}`).toBeLessThanOrEqual(0.05 * PAGES);
   }, 60_000);
 });
