@@ -21,8 +21,11 @@ export interface Measurable {
   readonly command?: readonly string[];
   /** `onEnded` (commands): called once the program has ended, before its report is complete. */
   measure(hooks?: RunHooks): Promise<CommandReport>;
-  /** Prepares the next measure() ahead (commands: the gate holding the program, and its perf). */
-  arm?(): void;
+  /**
+   * Prepares the next measure() ahead (commands: the gate holding the program, and its perf);
+   * `warmup`: for a warm-up run (see RunHooks).
+   */
+  arm?(options?: { readonly warmup?: boolean }): void;
   /** Ends what arm() prepared and no measure() used (stop, interruption, the last round). */
   disarm?(): Promise<void>;
 }
@@ -32,6 +35,11 @@ export interface RunHooks {
   readonly onEnded?: () => void;
   /** Called once the program has been released (benchmarks only: arming during a timed run, see interleave.ts). */
   readonly onStarted?: () => void;
+  /**
+   * A warm-up run: its result is thrown away, so a served one does not wait for perf's counters
+   * (compare's first warm-up runs go while its perfs start up).
+   */
+  readonly warmup?: boolean;
 }
 
 /** A run of an alternative failed; compare stops, because its numbers would be a failure's. */
@@ -75,14 +83,17 @@ export function commandAlternatives(
     const runOptions: MeasureOptions = { ...quietOptions, label: name };
     // cachegrind runs no gate: nothing to arm ahead.
     const canArm = server !== null || (runOptions.backend !== 'cachegrind' && prearmDepth() > 0);
-    const armOne = (): Promise<ArmedProgram> => (server === null ? armProgram(argv, runOptions) : server.arm(argv, name));
+    const armOne = (warmup: boolean): Promise<ArmedProgram> => (server === null ? armProgram(argv, runOptions) : server.arm(argv, name, { counted: !warmup }));
     let armed: Promise<ArmedProgram> | null = null;
+    /** What `armed` was armed for: a warm-up run's program may have been cloned before perf counted. */
+    let armedForWarmup = false;
     return {
     name,
     command: argv,
-    arm() {
+    arm(armOptions = {}) {
       if (!canArm || armed !== null) return;
-      armed = armOne();
+      armedForWarmup = armOptions.warmup === true;
+      armed = armOne(armedForWarmup);
       // A failed arm is the next run's failure, thrown by measure(); never an unhandled rejection.
       armed.catch(() => undefined);
     },
@@ -93,10 +104,16 @@ export function commandAlternatives(
     },
     async measure(hooks = {}) {
       throwIfInterrupted();
-      const pending = armed;
+      const warmup = hooks.warmup === true;
+      let pending = armed;
       armed = null;
+      if (pending !== null && armedForWarmup && !warmup) {
+        // armed for a warm-up, run for a result: armed anew, to be counted
+        await pending.then((program) => program.cancel(), () => undefined);
+        pending = null;
+      }
       const report = canArm
-        ? await (await (pending ?? armOne())).run(hooks)
+        ? await (await (pending ?? armOne(warmup))).run(hooks)
         : await measure(argv, runOptions);
       // A run cut short by Ctrl-C (or SIGTERM) is the interruption's, not the program's failure.
       const isStopSignal = report.signal === 'SIGINT' || report.signal === 'SIGTERM' || report.signal === 'SIGHUP';

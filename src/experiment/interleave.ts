@@ -1,10 +1,13 @@
 /** One thing to run repeatedly: an alternative, or the empty one that measures the noise floor. */
 export interface Slot<T> {
   readonly name: string;
-  /** `onEnded`: the run's timed part is over (a command's program has ended); the next run is armed then. */
-  readonly run: (hooks?: { readonly onEnded?: () => void; readonly onStarted?: () => void }) => Promise<T>;
-  /** Prepares this slot's next run ahead, outside any timed run (compare's commands: gate and perf). */
-  readonly arm?: () => void;
+  /**
+   * `onEnded`: the run's timed part is over (a command's program has ended); the next run is armed
+   * then. `warmup`: a warm-up run, whose result is thrown away (it need not wait for perf's counters).
+   */
+  readonly run: (hooks?: { readonly onEnded?: () => void; readonly onStarted?: () => void; readonly warmup?: boolean }) => Promise<T>;
+  /** Prepares this slot's next run ahead, outside any timed run (compare's commands: gate and perf); `warmup` as run()'s. */
+  readonly arm?: (options?: { readonly warmup?: boolean }) => void;
   /** Ends what arm() prepared that no run used; awaited before the rounds return. */
   readonly disarm?: () => Promise<void>;
 }
@@ -99,12 +102,12 @@ async function runRounds<T>(
   const now = options.now ?? defaultNow;
   const results: T[][] = slots.map(() => []);
   const spentS = slots.map(() => 0);
-  // The slot that runs after this one, if the schedule surely has one: the last measured round of a
-  // fixed count has none (with min-time it may, so it is armed; disarm() ends it if unused).
-  const nextSlot = (phase: 'warmup' | 'measure', round: number, index: number): Slot<T> | undefined => {
-    if (index + 1 < slots.length) return slots[index + 1];
+  // The run after this one, if the schedule surely has one: the last measured round of a fixed
+  // count has none (with min-time it may, so it is armed; disarm() ends it if unused).
+  const nextRun = (phase: 'warmup' | 'measure', round: number, index: number): { slot: Slot<T>; warmup: boolean } | undefined => {
+    if (index + 1 < slots.length) return { slot: slots[index + 1]!, warmup: phase === 'warmup' };
     const isLastRound = phase === 'measure' ? options.minTimeS === null && round >= options.runs : round >= options.warmup && options.runs <= 0;
-    return isLastRound ? undefined : slots[0];
+    return isLastRound ? undefined : { slot: slots[0]!, warmup: phase === 'warmup' && round < options.warmup };
   };
   const timed = async (index: number, slot: Slot<T>, phase: 'warmup' | 'measure', round: number): Promise<T> => {
     const fromS = now();
@@ -115,12 +118,14 @@ async function runRounds<T>(
       if (isArmed) return;
       isArmed = true;
       const stop = options.shouldStop?.();
-      if (stop === undefined || stop === null) nextSlot(phase, round, index)?.arm?.();
+      const next = stop === undefined || stop === null ? nextRun(phase, round, index) : undefined;
+      next?.slot.arm?.({ warmup: next.warmup });
     };
     try {
       // PERFCELL_PREARM_DURING=1 arms while this run is timed instead: only to measure what that
       // costs the run on 2 CPUs (BENCHMARKS.md, pace); never the default.
-      const result = await slot.run(isArmedDuringRun() ? { onStarted: armNext, onEnded: armNext } : { onEnded: armNext });
+      const warmup = phase === 'warmup';
+      const result = await slot.run(isArmedDuringRun() ? { onStarted: armNext, onEnded: armNext, warmup } : { onEnded: armNext, warmup });
       armNext();
       return result;
     } finally {

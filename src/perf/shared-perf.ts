@@ -51,11 +51,38 @@ export const SHARED_MEMBERS = 4;
 /** The nearest tick worth aiming a window at: one due sooner would likely come before the window ends. */
 const MIN_LEAD_MS = 0.5;
 
-export function startSharedPerf(pid: number, options: PerfOptions, count = SHARED_MEMBERS): SharedPerf {
+/**
+ * `staggered`: each perf is spawned in a turn of the event loop of its own, not all in this call.
+ * A spawn holds this process 3-6 ms (Node forks itself, then waits for perf's exec); staggered,
+ * what waits on the event loop meanwhile (compare's warm-up runs) goes on between them.
+ */
+export function startSharedPerf(pid: number, options: PerfOptions, count = SHARED_MEMBERS, start: { readonly staggered?: boolean } = {}): SharedPerf {
   // Periods of TICK_MS, TICK_MS + 1, …: perfs started together tick together, and would stay so;
   // with periods apart their phases keep turning, so one of them is always close to a tick.
-  const members = Array.from({ length: Math.max(1, count) }, (_, index) => startTickingPerf(pid, options, TICK_MS + index));
-  const isReady = members.map(() => false);
+  const total = Math.max(1, count);
+  const members: TickingPerf[] = [];
+  let closing = false;
+  const spawnMember = (): void => {
+    members.push(startTickingPerf(pid, options, TICK_MS + members.length));
+  };
+  /** Resolves once every member is spawned (at once unless staggered); none is spawned after close(). */
+  const spawned = start.staggered === true
+    ? new Promise<void>((resolve) => {
+        const next = (): void => {
+          if (closing || members.length >= total) {
+            resolve();
+            return;
+          }
+          spawnMember();
+          setImmediate(next);
+        };
+        next();
+      })
+    : (() => {
+        while (members.length < total) spawnMember();
+        return Promise.resolve();
+      })();
+  const isReady = Array.from({ length: total }, () => false);
   // All are started at once and awaited before the first window: no perf starts while one is open.
   let allReady: Promise<void> | null = null;
   let settled = false;
@@ -77,14 +104,18 @@ export function startSharedPerf(pid: number, options: PerfOptions, count = SHARE
     return best;
   };
   const whenAllReady = (): Promise<void> => {
-    allReady ??= Promise.all(
-      members.map((member, index) =>
-        member.ready().then(
-          () => { isReady[index] = true; },
-          () => undefined,
+    allReady ??= spawned
+      .then(() =>
+        Promise.all(
+          members.map((member, index) =>
+            member.ready().then(
+              () => { isReady[index] = true; },
+              () => undefined,
+            ),
+          ),
         ),
-      ),
-    ).then(() => { settled = true; });
+      )
+      .then(() => { settled = true; });
     return allReady;
   };
   return {
@@ -118,7 +149,7 @@ export function startSharedPerf(pid: number, options: PerfOptions, count = SHARE
       };
     },
     get exited() {
-      return members.every((member) => member.exited);
+      return (closing || members.length === total) && members.every((member) => member.exited);
     },
     get busy() {
       return members.some((member) => member.busy);
@@ -127,9 +158,11 @@ export function startSharedPerf(pid: number, options: PerfOptions, count = SHARE
       return broken();
     },
     close() {
+      closing = true;
       for (const member of members) member.close();
     },
     async closeAndWait() {
+      closing = true;
       await Promise.all(members.map((member) => member.closeAndWait()));
     },
   };

@@ -31,8 +31,13 @@ import { watchTreeMemory } from './tree-memory.ts';
  * before its release what it touches after.
  */
 export interface ProgramServer {
-  /** Clones the held program (after the previous window is closed); run() releases and measures it. */
-  arm(command: readonly string[], label?: string): Promise<ArmedProgram>;
+  /**
+   * Clones the held program (after the previous window is closed); run() releases and measures it.
+   * `counted: false` (a warm-up run, whose result is thrown away): cloned without waiting for the
+   * perfs to start or the cgroup move, and run without a window; its report has no counters and
+   * its peak is the program's own (ru_maxrss).
+   */
+  arm(command: readonly string[], label?: string, options?: { readonly counted?: boolean }): Promise<ArmedProgram>;
   /**
    * Completes the counters of the reports run() returned: a run's report comes back as soon as its
    * program has ended and its window is closed, its counters once perf's tick after the window is
@@ -87,17 +92,24 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
   let shared: SharedPerf | null = null;
   let forkerPid: number | null = null;
   let closed = false;
-  const started = (async () => {
+  /** The forker is there and its perfs are starting: a program that needs no counters may be cloned. */
+  const forking = (async () => {
     const ready = await nextLine();
     const forker = Number(/^ready (\d+)$/.exec(ready ?? '')?.[1] ?? NaN);
     if (!(forker > 0)) throw new Error(`perfcell-serve did not start (${ready ?? 'no output'})`);
     forkerPid = forker;
-    // attached before the first clone: a program inherits only the counters its forker had then
-    const perf = perfOptions.enabled ? startSharedPerf(forker, perfOptions) : null;
-    shared = perf;
-    // Once, before any run: the forker's clones are charged to the cgroup from their first page.
-    // After perf's spawns (a fork waits out a cgroup v1 move's RCU grace period), alongside perf's
-    // start-up.
+    // attached before the first counted clone: a program inherits only the counters its forker had then
+    // staggered: the first warm-up runs (which wait for no perf) go on between the perfs' spawns
+    shared = perfOptions.enabled ? startSharedPerf(forker, perfOptions, undefined, { staggered: true }) : null;
+    return forker;
+  })();
+  /** Every perf counts on the forker, and the forker is in the cgroup: counted runs may be cloned. */
+  const started = (async () => {
+    const forker = await forking;
+    const perf = shared as SharedPerf | null;
+    // Once, before any counted run: the forker's clones are charged to the cgroup from their first
+    // page. After perf's spawns (a fork waits out a cgroup v1 move's RCU grace period), alongside
+    // perf's start-up.
     const moved = cgroup === null ? Promise.resolve(true) : cgroup.add(forker);
     const [added] = await Promise.all([moved, perf?.ready()]);
     if (!added && cgroup !== null) {
@@ -126,8 +138,9 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
   /** Settles once the last window's disable is acknowledged: no clone may happen while one is open. */
   let windowClosed: Promise<void> = Promise.resolve();
 
-  const arm = async (command: readonly string[], label = command.join(' ')): Promise<ArmedProgram> => {
-    await started;
+  const arm = async (command: readonly string[], label = command.join(' '), armOptions: { readonly counted?: boolean } = {}): Promise<ArmedProgram> => {
+    const counted = armOptions.counted !== false;
+    await (counted ? started : forking);
     await windowClosed;
     if (closed) throw new Error('the program server is closed');
     const trace = startRunTrace();
@@ -160,7 +173,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
             // already gone
           }
         });
-        let session: PerfSession | null = shared?.session() ?? null;
+        let session: PerfSession | null = counted ? (shared?.session() ?? null) : null;
         /** Opens the way for the next clone, where closeWindow() held it for a restart of the perfs. */
         let reopen: () => void = () => undefined;
         const closeWindow = (holdForRestart = false): Promise<void> => {
@@ -172,7 +185,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
             : disabled.catch(() => undefined);
           return disabled;
         };
-        const tree = cgroup === null ? null : runView(cgroup);
+        const tree = cgroup === null || !counted ? null : runView(cgroup);
         const treeMemory = watchTreeMemory(pid, () => tree, { moving: Promise.resolve(true) });
         try {
           if (session !== null) {
@@ -205,8 +218,9 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           const strays = result?.strays ?? 0;
           // Processes the program left running inherited the perfs' counters: the perfs are replaced
           // (closing a perf frees its counters in every process that inherited them) before the
-          // next program is cloned, so nothing of theirs counts in a later window.
-          const restart = strays > 0 && session !== null;
+          // next program is cloned, so nothing of theirs counts in a later window. An uncounted
+          // program may have been cloned after the perfs opened their counters: the same.
+          const restart = strays > 0 && shared !== null;
           const disabled = closeWindow(restart);
           hooks.onEnded?.();
           if (result === null) throw new Error('perfcell-serve ended without a report (was it killed?)');
@@ -243,6 +257,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           }
           if (restart) {
             await settle();
+            await started;
             await restartPerfs();
             reopen();
           }

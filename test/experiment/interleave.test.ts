@@ -83,6 +83,26 @@ describe('runInterleavedUntilStopped', () => {
     expect(outcome.stop).toEqual({ error: 'SIGINT', phase: 'measure', round: 3, slot: null });
   });
 
+  it('tells each run, and each arm ahead of one, whether it is a warm-up (served warm-ups wait for no perf)', async () => {
+    const events: string[] = [];
+    const slots = ['A', 'B'].map((name) => ({
+      name,
+      arm: (options?: { readonly warmup?: boolean }) => events.push(`arm ${name}${options?.warmup === true ? ' warm-up' : ''}`),
+      run: async (hooks?: { readonly onEnded?: () => void; readonly warmup?: boolean }) => {
+        events.push(`run ${name}${hooks?.warmup === true ? ' warm-up' : ''}`);
+        hooks?.onEnded?.();
+        return name;
+      },
+    }));
+    await runInterleaved(slots, { warmup: 2, runs: 1, minTimeS: null });
+    // each run arms the next; the last warm-up run arms the first measured one, the last run none
+    expect(events).toEqual([
+      'run A warm-up', 'arm B warm-up', 'run B warm-up', 'arm A warm-up',
+      'run A warm-up', 'arm B warm-up', 'run B warm-up', 'arm A',
+      'run A', 'arm B', 'run B',
+    ]);
+  });
+
   it('runInterleaved still throws what stopped it', async () => {
     const slots = [{ name: 'A', run: async () => { throw new Error('nope'); } }];
     await expect(runInterleaved(slots, { warmup: 0, runs: 2, minTimeS: null })).rejects.toThrow('nope');

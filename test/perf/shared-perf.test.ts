@@ -84,6 +84,25 @@ describe.runIf(perfUsable)('one perf shared by many windows over this process (r
     }
   }, 30_000);
 
+  it('staggered (compare\'s served runs): one perf spawned at once, the rest in later turns; ready() waits for all; closed meanwhile, no more are spawned', async () => {
+    const options = { events: ['page-faults'], intervalMs: 100 };
+    const before = perfPidsNow();
+    const shared = startSharedPerf(process.pid, options, 4, { staggered: true });
+    // the first now, no more in this turn of the event loop
+    expect([...perfPidsNow()].filter((pid) => !before.has(pid))).toHaveLength(1);
+    await shared.ready();
+    expect(shared.broken).toBe(false);
+    expect([...perfPidsNow()].filter((pid) => !before.has(pid))).toHaveLength(4);
+    await shared.closeAndWait();
+    expect(await leakedPerfPidsSettled(before)).toEqual([]);
+
+    const closedEarly = startSharedPerf(process.pid, options, 4, { staggered: true });
+    await closedEarly.closeAndWait();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // turns in which further spawns would have come
+    expect(await leakedPerfPidsSettled(before)).toEqual([]);
+    expect(closedEarly.exited).toBe(true);
+  }, 30_000);
+
   it('a perf that cannot start: the window gets a perf of its own, which says why as before', async () => {
     const shared = startSharedPerf(process.pid, { events: ['page-faults'], intervalMs: 100, perfPath: '/nonexistent/perf' });
     const session = shared.session();

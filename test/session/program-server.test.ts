@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -90,6 +90,43 @@ describe.runIf(runsWithPerf('served compare runs'))('served runs: one gate and o
     } finally {
       await plan.release();
       rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('a warm-up run goes while the perfs still start (its result is thrown away); the first counted run waits for them and counts', async () => {
+    // The slow perf marks when it really starts; the warm-up program lists the marks it can see.
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-warmup-'));
+    const slowPerf = join(dir, 'perf');
+    writeFileSync(slowPerf, `#!/bin/sh\nsleep 0.3\ntouch "${dir}/perf-started-$$"\nexec perf "$@"\n`, { mode: 0o755 });
+    const seen = join(dir, 'seen-by-warm-up');
+    const plan = commandAlternatives([`sh -c "ls ${dir} > ${seen}"`, 'true'], { shell: false, measureOptions: { events: ['page-faults'], perfPath: slowPerf } });
+    try {
+      const [warm, counted] = plan.alternatives;
+      const warmReport = await warm!.measure({ warmup: true });
+      const report = await counted!.measure();
+      await plan.settle();
+      // the warm-up ran before any perf had started, and has no counters to show
+      expect(readFileSync(seen, 'utf8')).not.toMatch(/perf-started/);
+      expect(warmReport.exitCode).toBe(0);
+      expect(warmReport.counters.events.every((event) => event.total === null || event.total === undefined), JSON.stringify(warmReport.counters)).toBe(true);
+      // the counted run was cloned once every perf was attached: counted as ever
+      expect(pageFaults(report), JSON.stringify(report.warnings)).toBeGreaterThan(20);
+    } finally {
+      await plan.release();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('a warm-up armed ahead of a counted run is armed anew, to be counted', async () => {
+    const plan = commandAlternatives(['true'], { shell: false, measureOptions: { events: ['page-faults'] } });
+    try {
+      const [alternative] = plan.alternatives;
+      alternative!.arm?.({ warmup: true });
+      const report = await alternative!.measure();
+      await plan.settle();
+      expect(pageFaults(report), JSON.stringify(report.warnings)).toBeGreaterThan(20);
+    } finally {
+      await plan.release();
     }
   }, 30_000);
 
