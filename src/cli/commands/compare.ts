@@ -175,6 +175,8 @@ Examples:
       // commands' runs: the counters of their last runs are read once the rounds are over, and the
       // gate and perfs that served them end with compare
       let commandRuns: ReturnType<typeof commandAlternatives> | null = null;
+      /** The runs' gate and perfs ending: begun once the runs are over, awaited before compare ends. */
+      let released: Promise<void> | null = null;
       let perfVersion: Promise<string | null> | null = null;
       let plan: { alternatives: readonly Measurable[]; noiseFloor: Measurable };
       const file = flags.cells === undefined ? null : (targets[0] ?? '');
@@ -193,10 +195,10 @@ Examples:
           plan = cellAlternatives(cellEvaluator, cellPlan.alternatives, file, measureOptions);
           after = () => runOnce(cellEvaluator, cellPlan.after, file, measureOptions, say('after'));
         } else {
-          // perf's version for the document, read while the runs' gate and perfs start (commands run in
-          // other processes: it shares no CPU with a measured cell)
-          perfVersion = perfVersionText();
           commandRuns = commandAlternatives(targets, { shell: flags.shell === true, measureOptions, ignoreFailure: flags.ignoreFailure === true });
+          // perf's version for the document, read while the runs' gate starts (its spawn holds this
+          // process some 4 ms: after the gate's, before the perfs', which wait for the gate)
+          perfVersion = perfVersionText();
           plan = commandRuns;
         }
 
@@ -227,6 +229,9 @@ Examples:
           });
         } finally {
           await commandRuns?.settle();
+          // nothing more is measured: the gate and perfs end while the results are analysed and written
+          released = commandRuns?.release() ?? null;
+          released?.catch(() => undefined);
           ticker?.stop();
           onLiveRecord(null);
           if (showProgress) process.stderr.write('\r\x1b[K');
@@ -318,7 +323,7 @@ Examples:
         if (stopError !== null) finishStopped(stopError);
       } finally {
         releaseSignals();
-        await commandRuns?.release();
+        await (released ?? commandRuns?.release());
         // the perf its cells shared has exited before compare ends
         if (evaluator !== null) await releaseArmedPerf(evaluator);
         evaluator?.close();
@@ -341,7 +346,7 @@ function hookedSlots(plan: { readonly alternatives: readonly Measurable[]; reado
     name: alternative.name,
     // The next run's program is armed (forked, held before exec) ahead of its --prepare: it is not
     // exec'd until its run, so --prepare still runs before the program does.
-    ...(alternative.arm === undefined ? {} : { arm: () => alternative.arm?.() }),
+    ...(alternative.arm === undefined ? {} : { arm: (options?: { readonly warmup?: boolean }) => alternative.arm?.(options) }),
     ...(alternative.disarm === undefined ? {} : { disarm: () => alternative.disarm?.() ?? Promise.resolve() }),
     run: async (hooks?: RunHooks): Promise<CommandReport> => {
       const prepare = index < plan.alternatives.length ? (flags.prepare?.length === 1 ? flags.prepare[0] : flags.prepare?.[index]) : undefined;
