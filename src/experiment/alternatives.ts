@@ -79,11 +79,13 @@ export function commandAlternatives(
   // every run (the noise floor's too) gets a gate of its own, so that all are measured alike.
   const servable = options.served !== false && options.measureOptions.nodeGc !== true && !argvs.some((argv) => isNodeProgram(argv[0] ?? ''));
   const server: ProgramServer | null = servable ? startProgramServer(quietOptions) : null;
+  // PERFCELL_WARMUP_UNCOUNTED=0: warm-ups wait for the perfs as counted runs do (the benchmark's baseline, BENCHMARKS.md pace)
+  const warmupsUncounted = process.env['PERFCELL_WARMUP_UNCOUNTED'] !== '0';
   const make = (name: string, argv: readonly string[]): Measurable => {
     const runOptions: MeasureOptions = { ...quietOptions, label: name };
     // cachegrind runs no gate: nothing to arm ahead.
     const canArm = server !== null || (runOptions.backend !== 'cachegrind' && prearmDepth() > 0);
-    const armOne = (warmup: boolean): Promise<ArmedProgram> => (server === null ? armProgram(argv, runOptions) : server.arm(argv, name, { counted: !warmup }));
+    const armOne = (warmup: boolean): Promise<ArmedProgram> => (server === null ? armProgram(argv, runOptions) : server.arm(argv, name, { counted: !(warmup && warmupsUncounted) }));
     let armed: Promise<ArmedProgram> | null = null;
     /** What `armed` was armed for: a warm-up run's program may have been cloned before perf counted. */
     let armedForWarmup = false;
