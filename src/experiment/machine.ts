@@ -1,6 +1,8 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
+import { systemDefaultEventSources, type DefaultEventSources } from '../perf/default-events.ts';
 
 /** The machine a comparison ran on, saved with its runs so a later comparison can tell if it moved. */
 export interface MachineInfo {
@@ -29,12 +31,31 @@ function defaultPerfVersion(): string | null {
 /**
  * `perf --version`'s text, read without blocking (null when perf does not run): started early, it
  * costs nothing at the end, where the synchronous read took some 10 ms (perf's start-up) before
- * compare's report.
+ * compare's report. Asked once per perf binary; kept in the cache folder after that.
  */
-export function perfVersionText(): Promise<string | null> {
+export function perfVersionText(sources: DefaultEventSources = systemDefaultEventSources): Promise<string | null> {
+  // Kept per perf binary (its path on PATH and mtime) in the cache folder: the spawn holds compare's
+  // event loop some 4 ms while its runs' gate and perfs start.
+  const binary = sources.identify('perf');
+  const cachePath = join(sources.cacheDir(), 'perf-version.json');
+  const known = knownPerfVersion(sources.readText(cachePath), binary);
+  if (known !== null) return Promise.resolve(known);
   return new Promise((resolve) => {
-    execFile('perf', ['--version'], { encoding: 'utf8', timeout: 5_000 }, (error, stdout) => resolve(error === null ? stdout : null));
+    execFile('perf', ['--version'], { encoding: 'utf8', timeout: 5_000 }, (error, stdout) => {
+      if (error === null && binary.includes('/')) sources.writeText(cachePath, `${JSON.stringify({ binary, text: stdout })}\n`);
+      resolve(error === null ? stdout : null);
+    });
   });
+}
+
+/** The version text the cache file holds for this perf binary, else null. */
+function knownPerfVersion(text: string | null, binary: string): string | null {
+  try {
+    const entry = JSON.parse(text ?? '') as { binary?: unknown; text?: unknown };
+    return entry.binary === binary && typeof entry.text === 'string' ? entry.text : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
