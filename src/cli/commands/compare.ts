@@ -232,6 +232,9 @@ Examples:
           // nothing more is measured: the gate and perfs end while the results are analysed and written
           released = commandRuns?.release() ?? null;
           released?.catch(() => undefined);
+          // a turn of the event loop: the release's first steps (a few awaits away) send the gate its
+          // end and the perfs their signals now, not once the synchronous analysis is over
+          if (released !== null) await new Promise((resolve) => setImmediate(resolve));
           ticker?.stop();
           onLiveRecord(null);
           if (showProgress) process.stderr.write('\r\x1b[K');
