@@ -33,6 +33,8 @@ export interface SharedPerf {
   readonly busy: boolean;
   /** No perf of it became ready (a hung or broken perf, or one that cannot start): windows fall back to one perf each. */
   readonly broken: boolean;
+  /** Settles once every perf of the group has been spawned (at once, unless started `staggered`). */
+  readonly spawned: Promise<void>;
   /** Ends perf; a window open on it is lost. */
   close(): void;
   /** Ends perf and resolves once it has exited: no perf outlives the command that measured with it. */
@@ -157,6 +159,7 @@ export function startSharedPerf(pid: number, options: PerfOptions, count = SHARE
     get broken() {
       return broken();
     },
+    spawned,
     close() {
       closing = true;
       for (const member of members) member.close();

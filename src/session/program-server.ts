@@ -108,8 +108,9 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     const forker = await forking;
     const perf = shared as SharedPerf | null;
     // Once, before any counted run: the forker's clones are charged to the cgroup from their first
-    // page. After perf's spawns (a fork waits out a cgroup v1 move's RCU grace period), alongside
-    // perf's start-up.
+    // page. After all of perf's spawns (a fork, Node's too, waits out a cgroup v1 move's RCU grace
+    // period), alongside perf's start-up.
+    await perf?.spawned;
     const moved = cgroup === null ? Promise.resolve(true) : cgroup.add(forker);
     const [added] = await Promise.all([moved, perf?.ready()]);
     if (!added && cgroup !== null) {

@@ -59,6 +59,7 @@ describe('perf pool with a shared perf', () => {
         busy: false,
         broken: false,
         ready: async () => undefined,
+        spawned: Promise.resolve(),
         close: () => { closed.push(id); },
         closeAndWait: async () => { closed.push(id); },
       };

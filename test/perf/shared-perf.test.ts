@@ -84,12 +84,14 @@ describe.runIf(perfUsable)('one perf shared by many windows over this process (r
     }
   }, 30_000);
 
-  it('staggered (compare\'s served runs): one perf spawned at once, the rest in later turns; ready() waits for all; closed meanwhile, no more are spawned', async () => {
+  it('staggered (compare\'s served runs): one perf spawned at once, the rest in later turns (`spawned`); ready() waits for all; closed meanwhile, no more are spawned', async () => {
     const options = { events: ['page-faults'], intervalMs: 100 };
     const before = perfPidsNow();
     const shared = startSharedPerf(process.pid, options, 4, { staggered: true });
     // the first now, no more in this turn of the event loop
     expect([...perfPidsNow()].filter((pid) => !before.has(pid))).toHaveLength(1);
+    await shared.spawned;
+    expect([...perfPidsNow()].filter((pid) => !before.has(pid))).toHaveLength(4);
     await shared.ready();
     expect(shared.broken).toBe(false);
     expect([...perfPidsNow()].filter((pid) => !before.has(pid))).toHaveLength(4);
