@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -20,12 +20,6 @@ export interface MachineInfo {
 
 export interface MachineSources {
   readonly readCpuinfo?: () => string;
-  readonly perfVersionText?: () => string | null;
-}
-
-function defaultPerfVersion(): string | null {
-  const result = spawnSync('perf', ['--version'], { encoding: 'utf8', timeout: 5_000 });
-  return result.status === 0 ? result.stdout : null;
 }
 
 /**
@@ -59,10 +53,10 @@ function knownPerfVersion(text: string | null, binary: string): string | null {
 }
 
 /**
- * Reads hostname, CPU model, kernel, perf and Node versions.
- * @example readMachineInfo() // { hostname: 'lab1', cpuModel: 'AMD EPYC 7B13', cpuCount: 2, kernel: '6.1.0-18-amd64', perfVersion: '6.1.76', node: 'v20.19.0' }
+ * Reads hostname, CPU model, kernel and Node version; perf's from `perfText` (perfVersionText's).
+ * @example readMachineInfo(await perfVersionText()) // { hostname: 'lab1', cpuModel: 'AMD EPYC 7B13', cpuCount: 2, kernel: '6.1.0-18-amd64', perfVersion: '6.1.76', node: 'v20.19.0' }
  */
-export function readMachineInfo(sources: MachineSources = {}): MachineInfo {
+export function readMachineInfo(perfText: string | null, sources: MachineSources = {}): MachineInfo {
   const readCpuinfo = sources.readCpuinfo ?? (() => readFileSync('/proc/cpuinfo', 'utf8'));
   let cpuinfo = '';
   try {
@@ -70,7 +64,6 @@ export function readMachineInfo(sources: MachineSources = {}): MachineInfo {
   } catch {
     // Not Linux, or /proc not mounted: the model stays unknown.
   }
-  const perfText = (sources.perfVersionText ?? defaultPerfVersion)();
   return {
     hostname: os.hostname(),
     cpuModel: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? null,

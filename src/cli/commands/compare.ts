@@ -269,8 +269,8 @@ Examples:
           ...((failures[index] ?? []).length === 0 ? {} : { failures: failures[index] }),
         });
         const alternatives = plan.alternatives.map(saved);
-        const perfText = perfVersion === null ? undefined : await perfVersion;
-        const machine = readMachineInfo(perfText === undefined ? {} : { perfVersionText: () => perfText });
+        // cells: asked now, after every measured cell (a file read once perf's version is cached)
+        const machine = readMachineInfo(await (perfVersion ?? perfVersionText()));
         let document: CompareDocument = buildCompareDocument({
           machine,
           settings: {
