@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { startPerf, type PerfOptions, type PerfSession } from './controller.ts';
 import { startTickingPerf, type TickingPerf } from './ticking-perf.ts';
 
@@ -64,26 +65,14 @@ export function startSharedPerf(pid: number, options: PerfOptions, count = SHARE
   const total = Math.max(1, count);
   const members: TickingPerf[] = [];
   let closing = false;
-  const spawnMember = (): void => {
-    members.push(startTickingPerf(pid, options, TICK_MS + members.length));
+  /** Resolves once every member is spawned (all in this call unless staggered); none is spawned after close(). */
+  const spawnAll = async (): Promise<void> => {
+    while (!closing && members.length < total) {
+      members.push(startTickingPerf(pid, options, TICK_MS + members.length));
+      if (start.staggered === true) await nextTurn();
+    }
   };
-  /** Resolves once every member is spawned (at once unless staggered); none is spawned after close(). */
-  const spawned = start.staggered === true
-    ? new Promise<void>((resolve) => {
-        const next = (): void => {
-          if (closing || members.length >= total) {
-            resolve();
-            return;
-          }
-          spawnMember();
-          setImmediate(next);
-        };
-        next();
-      })
-    : (() => {
-        while (members.length < total) spawnMember();
-        return Promise.resolve();
-      })();
+  const spawned = spawnAll();
   const isReady = Array.from({ length: total }, () => false);
   // All are started at once and awaited before the first window: no perf starts while one is open.
   let allReady: Promise<void> | null = null;
