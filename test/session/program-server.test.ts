@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { commandAlternatives } from '../../src/experiment/alternatives.ts';
 import { runInterleavedUntilStopped } from '../../src/experiment/interleave.ts';
 import { startProgramServer } from '../../src/session/program-server.ts';
@@ -34,6 +34,23 @@ async function compareRuns(texts: readonly string[], runs: number, events = ['pa
   } finally {
     await plan.release();
     tree.stop();
+  }
+}
+
+/** A perf that starts 300 ms late, and marks in its folder when it really starts (perf-started-PID). */
+const slowPerfDir = mkdtempSync(join(tmpdir(), 'perfcell-slow-perf-'));
+const slowPerf = join(slowPerfDir, 'perf');
+writeFileSync(slowPerf, `#!/bin/sh\nsleep 0.3\ntouch "${slowPerfDir}/perf-started-$$"\nexec perf "$@"\n`, { mode: 0o755 });
+afterAll(() => rmSync(slowPerfDir, { recursive: true, force: true }));
+
+/** Served runs of `texts` counted by the slow perf, released (and the slow perf's marks cleared) after `use`. */
+async function withSlowPerf(texts: readonly string[], use: (plan: ReturnType<typeof commandAlternatives>) => Promise<void>): Promise<void> {
+  const plan = commandAlternatives(texts, { shell: false, measureOptions: { events: ['page-faults'], perfPath: slowPerf } });
+  try {
+    await use(plan);
+  } finally {
+    await plan.release();
+    for (const name of readdirSync(slowPerfDir)) if (name !== 'perf') rmSync(join(slowPerfDir, name), { force: true });
   }
 }
 
@@ -79,28 +96,17 @@ describe.runIf(runsWithPerf('served compare runs'))('served runs: one gate and o
   it('the first program is cloned only once every perf is attached to the forker (a perf slow to start: 300 ms)', async () => {
     // a program inherits only the counters its forker had when it was cloned: cloned before perf
     // attached, the first run would count nothing
-    const dir = mkdtempSync(join(tmpdir(), 'perfcell-slow-perf-'));
-    const slowPerf = join(dir, 'perf');
-    writeFileSync(slowPerf, '#!/bin/sh\nsleep 0.3\nexec perf "$@"\n', { mode: 0o755 });
-    const plan = commandAlternatives(['true'], { shell: false, measureOptions: { events: ['page-faults'], perfPath: slowPerf } });
-    try {
+    await withSlowPerf(['true'], async (plan) => {
       const report = await plan.alternatives[0]!.measure();
       await plan.settle();
       expect(pageFaults(report), JSON.stringify(report.warnings)).toBeGreaterThan(20);
-    } finally {
-      await plan.release();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }, 30_000);
 
   it('a warm-up run goes while the perfs still start (its result is thrown away); the first counted run waits for them and counts', async () => {
     // The slow perf marks when it really starts; the warm-up program lists the marks it can see.
-    const dir = mkdtempSync(join(tmpdir(), 'perfcell-warmup-'));
-    const slowPerf = join(dir, 'perf');
-    writeFileSync(slowPerf, `#!/bin/sh\nsleep 0.3\ntouch "${dir}/perf-started-$$"\nexec perf "$@"\n`, { mode: 0o755 });
-    const seen = join(dir, 'seen-by-warm-up');
-    const plan = commandAlternatives([`sh -c "ls ${dir} > ${seen}"`, 'true'], { shell: false, measureOptions: { events: ['page-faults'], perfPath: slowPerf } });
-    try {
+    const seen = join(slowPerfDir, 'seen-by-warm-up');
+    await withSlowPerf([`sh -c "ls ${slowPerfDir} > ${seen}"`, 'true'], async (plan) => {
       const [warm, counted] = plan.alternatives;
       const warmReport = await warm!.measure({ warmup: true });
       const report = await counted!.measure();
@@ -111,10 +117,7 @@ describe.runIf(runsWithPerf('served compare runs'))('served runs: one gate and o
       expect(warmReport.counters.events.every((event) => event.total === null || event.total === undefined), JSON.stringify(warmReport.counters)).toBe(true);
       // the counted run was cloned once every perf was attached: counted as ever
       expect(pageFaults(report), JSON.stringify(report.warnings)).toBeGreaterThan(20);
-    } finally {
-      await plan.release();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }, 30_000);
 
   it('a warm-up armed ahead of a counted run is armed anew, to be counted', async () => {
