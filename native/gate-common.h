@@ -92,6 +92,30 @@ static int read_exactly(int fd, void *buffer, size_t size) {
   return 1;
 }
 
+/* A line up to '\n' (read a byte at a time: nothing after it is consumed), without the '\n'; 0 at EOF or for an overlong line. */
+static int read_line(int fd, char *line, size_t size) {
+  size_t used = 0;
+  for (;;) {
+    if (used == size - 1 || !read_exactly(fd, line + used, 1)) return 0;
+    if (line[used] == '\n') break;
+    used++;
+  }
+  line[used] = '\0';
+  return 1;
+}
+
+/* A request's payload, `length` bytes of NUL-ended fields, as a NULL-ended array pointing into it; NULL when out of memory. */
+static char **split_fields(char *payload, size_t length) {
+  size_t count = 0;
+  for (size_t i = 0; i < length; i++) count += payload[i] == '\0';
+  char **fields = calloc(count + 1, sizeof *fields);
+  if (fields == NULL) return NULL;
+  size_t at = 0;
+  for (char *field = payload; field < payload + length; field += strlen(field) + 1) fields[at++] = field;
+  fields[at] = NULL;
+  return fields;
+}
+
 /* Writes to (and so copies on write) the stack pages the child uses after its release. */
 static __attribute__((noinline)) void touch_stack(void) {
   volatile char pages[64 * 1024];

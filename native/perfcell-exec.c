@@ -88,12 +88,8 @@ static int perf_in_poll(pid_t pid) {
    EOF or for a request that is not one. With forward >= 0 the request is also written there as it came. */
 static char **read_fields(int fd, const char *prefix, size_t max_length, int forward) {
   char header[32];
-  size_t used = 0;
-  for (;;) {
-    if (used == sizeof header - 1 || !read_exactly(fd, header + used, 1)) return NULL;
-    if (header[used++] == '\n') break;
-  }
-  header[used] = '\0';
+  if (!read_line(fd, header, sizeof header)) return NULL;
+  size_t used = strlen(header);
   size_t prefix_length = strlen(prefix);
   if (strncmp(header, prefix, prefix_length) != 0) return NULL;
   size_t length = strtoul(header + prefix_length, NULL, 10);
@@ -101,15 +97,9 @@ static char **read_fields(int fd, const char *prefix, size_t max_length, int for
   char *payload = malloc(length + 1);
   if (payload == NULL || !read_exactly(fd, payload, length)) return NULL;
   payload[length] = '\0';
+  header[used++] = '\n'; /* forwarded as it came */
   if (forward >= 0 && (write(forward, header, used) != (ssize_t)used || write(forward, payload, length) != (ssize_t)length)) return NULL;
-  size_t count = 0;
-  for (size_t i = 0; i < length; i++) count += payload[i] == '\0';
-  char **fields = calloc(count + 1, sizeof *fields);
-  if (fields == NULL) return NULL;
-  size_t at = 0;
-  for (char *field = payload; field < payload + length; field += strlen(field) + 1) fields[at++] = field;
-  fields[at] = NULL;
-  return fields;
+  return split_fields(payload, length);
 }
 
 /* The late command ("-" mode): an argv laid out as the other form's (the command from index 3, after

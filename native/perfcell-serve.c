@@ -100,18 +100,6 @@ static int write_all(int fd, const void *buffer, size_t size) {
   return 1;
 }
 
-/* A line up to '\n' (read a byte at a time: nothing after it is consumed), without the '\n'; 0 at EOF or for an overlong line. */
-static int read_line(int fd, char *line, size_t size) {
-  size_t used = 0;
-  for (;;) {
-    if (used == size - 1 || !read_exactly(fd, line + used, 1)) return 0;
-    if (line[used] == '\n') break;
-    used++;
-  }
-  line[used] = '\0';
-  return 1;
-}
-
 /*
  * The held child: default signals, stdio, its environment; touches what it touches after the
  * release; waits for `go` to move past `seen`; execs. Never returns.
@@ -163,14 +151,16 @@ static void forker_main(pid_t server, int requests, int answers) {
     char *payload = malloc(length + 1);
     if (payload == NULL || !read_exactly(requests, payload, length)) _exit(0);
     payload[length] = '\0';
+    char **fields = split_fields(payload, length);
     size_t count = 0;
-    for (size_t i = 0; i < length; i++) count += payload[i] == '\0';
+    while (fields != NULL && fields[count] != NULL) count++;
     char **argv = calloc(count + 1, sizeof *argv);
     char **env = calloc(count + 1, sizeof *env);
-    if (argv == NULL || env == NULL) _exit(0);
+    if (fields == NULL || argv == NULL || env == NULL) _exit(0);
     size_t argc = 0, envc = 0;
     int in_command = 0, stdout_to_stderr = 0;
-    for (char *field = payload; field < payload + length; field += strlen(field) + 1) {
+    for (char **at = fields; *at != NULL; at++) {
+      char *field = *at;
       if (in_command) argv[argc++] = field;
       else if (strcmp(field, "--") == 0) in_command = 1;
       else if (strcmp(field, "stdout=stderr") == 0) stdout_to_stderr = 1;
@@ -192,6 +182,7 @@ static void forker_main(pid_t server, int requests, int answers) {
     }
     free(argv);
     free(env);
+    free(fields);
     free(payload);
     if (!write_all(answers, &child, sizeof child)) _exit(0);
   }
