@@ -63,7 +63,9 @@ console.log(JSON.stringify({
 }));
 `);
     // 64 MiB kept; the settling collection may hand back a few MiB of the script's own garbage
-    expect(report.usedBytes / MIB).toBeGreaterThanOrEqual(60);
+    // (63.8-64.2 in 20 quiet runs; 58.7 once in a fresh-clone CI run under load, with the same
+    // V8 work under way that adds the faults below: RSS, not the exact array-buffer figure)
+    expect(report.usedBytes / MIB).toBeGreaterThanOrEqual(56);
     expect(report.usedBytes / MIB).toBeLessThan(72);
     // In-process, perf counts every thread of the process: V8's own work in the window adds faults,
     // typically 100-130 here, 795 once in a fresh-clone run (--trace-gc shows incremental marking
