@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runProgram } from '../../src/session/run-program.ts';
@@ -57,7 +57,11 @@ describe('run: the process tree\'s peak (no perf needed)', () => {
 describe('run: the command\'s own CPU', () => {
   it('reads a 0.5 s spinner as 0.5 s of its own CPU (± 0.1) and the busiest CPU as at least 80 % busy', async () => {
     // Spinning until it has used 0.5 s of its own CPU: on a shared machine a wall-clock spinner gets less.
-    const report = await runProgram([fixture('spin'), '0.5', 'cpu'], { perf: false });
+    // Held to one CPU (taskset execs the spinner in its place): moved between the two CPUs under
+    // load, it left each 50-65 % busy (63.6 % in a fresh-clone CI run), while a CPU it stays on is
+    // busy whenever it runs or anything preempts it.
+    const firstCpu = /^Cpus_allowed_list:\s*(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0';
+    const report = await runProgram(['taskset', '-c', firstCpu, fixture('spin'), '0.5', 'cpu'], { perf: false });
     const ownS = (report.cpu.userS ?? 0) + (report.cpu.systemS ?? 0);
     expect(Math.abs(ownS - 0.5)).toBeLessThan(0.1);
     expect(report.cpu.singleMaxPct ?? 0).toBeGreaterThanOrEqual(80);
