@@ -94,9 +94,10 @@ function expectOutcome(outcome: Outcome, status: number | NodeJS.Signals, messag
 const json = (text: string): any => JSON.parse(text);
 const sleepCell = file('hang.js', '// %% set-up\nconst a = 1;\n// %% hang\nawait new Promise(() => {});\n// %% never\nconsole.log("never");\n');
 const exitCell = file('exit.js', '// %% one\nconst a = 1;\n// %% two\nprocess.exit(4);\n// %% three\nconsole.log("three ran");\n');
-// The timer fires 30 ms after cell one, inside cell two's 100 ms await: not at 1 ms, which under
-// load could land in the hand-over between the two cells (and count, rightly, against cell one).
-const timerCell = file('timer.js', '// %% one\nsetTimeout(() => { throw new Error("timer boom"); }, 30);\n// %% two\nawait new Promise((r) => setTimeout(r, 100));\n// %% three\nconsole.log("three ran");\n');
+// The timer fires 150 ms after cell one, inside cell two's 1 s await: not at 1 ms, nor at 30 ms,
+// which under load landed in the hand-over between the two cells (and counted, rightly, against
+// cell one: "after the cell had finished", once in a fresh-clone CI run).
+const timerCell = file('timer.js', '// %% one\nsetTimeout(() => { throw new Error("timer boom"); }, 150);\n// %% two\nawait new Promise((r) => setTimeout(r, 1000));\n// %% three\nconsole.log("three ran");\n');
 const rejectCell = file('reject.js', '// %% one\nPromise.reject(new Error("nobody waits"));\nawait new Promise((r) => setTimeout(r, 50));\n// %% two\nconsole.log("two ran");\n');
 const syntaxCell = file('syntax.js', '// %% one\nconst a = 1;\n// %% two\nconst = ;\n');
 const compareCells = file('alts.js', '// %% set-up\nlet n = 0;\n// %% fast\nn += 1;\n// %% slow\nfor (let i = 0; i < 1e5; i++) n += 1;\n// %% check\nif (n > 0) throw new Error("check failed on purpose");\n');
