@@ -62,6 +62,17 @@ const pct = (ratio) => `${ratio >= 0 ? '+' : ''}${(100 * ratio).toFixed(1)}%`;
 // --- 1. compare against hyperfine -------------------------------------------------------------
 const startupS = [];
 for (let round = 0; round < ROUNDS * 2; round++) startupS.push(timed('node', [cli, '--version']).wallS);
+// Node reads NODE_EXTRA_CA_CERTS's file and builds its whole root store before it runs any code
+// (Node 20), so where it is set (this sandbox sets it; workstations mostly do not) every Node start
+// pays for it, perfcell's included, and hyperfine does not. Measured here both ways.
+const extraCaCerts = process.env.NODE_EXTRA_CA_CERTS ?? '';
+const withoutCa = extraCaCerts === '' ? null : { NODE_EXTRA_CA_CERTS: undefined };
+const nodeS = [];
+const nodeWithoutCaS = [];
+for (let round = 0; round < ROUNDS * 2; round++) {
+  nodeS.push(timed('node', ['-e', '0']).wallS);
+  if (withoutCa !== null) nodeWithoutCaS.push(timed('node', ['-e', '0'], withoutCa).wallS);
+}
 
 function hyperfine(commands) {
   const file = join(dir, 'hyperfine.json');
@@ -81,10 +92,11 @@ const pairs = [
 ];
 const compareRows = [];
 for (const pair of pairs) {
-  const samples = { hyperfine: [], perf: [], warmupsWait: [], unarmed: [], noPerf: [] };
+  const samples = { hyperfine: [], perf: [], perfWithoutCa: [], warmupsWait: [], unarmed: [], noPerf: [] };
   for (let round = 0; round < ROUNDS; round++) {
     samples.hyperfine.push(hyperfine(pair.commands));
     samples.perf.push(perfcellCompare(pair.commands, true));
+    if (withoutCa !== null) samples.perfWithoutCa.push(perfcellCompare(pair.commands, true, withoutCa));
     // served, but the warm-up runs wait for the perfs' start-up as counted runs do (as before 2026-12-01 23:50)
     samples.warmupsWait.push(perfcellCompare(pair.commands, true, { PERFCELL_WARMUP_UNCOUNTED: '0' }));
     // before the served runs: every run a gate and a perf of its own, armed while the previous run's results are read
@@ -99,6 +111,7 @@ for (const pair of pairs) {
     hyperfineS: wall(samples.hyperfine),
     perfS: wall(samples.perf),
     perfRunsS: runs(samples.perf),
+    perfWithoutCaS: withoutCa === null ? Number.NaN : wall(samples.perfWithoutCa),
     warmupsWaitS: wall(samples.warmupsWait),
     unarmedS: wall(samples.unarmed),
     unarmedRunsS: runs(samples.unarmed),
@@ -194,10 +207,10 @@ rmSync(dir, { recursive: true, force: true });
 const [load1, load5] = loadavg();
 const startup = median(startupS);
 const compareTable = [
-  '| alternatives | hyperfine -N wall | perfcell compare wall | ratio of walls | its runs alone | ratio of runs to hyperfine | warm-ups wait for the perfs: wall | a gate and perf per run: wall | a gate and perf per run: runs | --no-perf wall | --no-perf runs | noise floor cost | mean A: hyperfine / perfcell | mean B: hyperfine / perfcell | mean A / B, a gate and perf per run |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| alternatives | hyperfine -N wall | perfcell compare wall | ratio of walls | NODE_EXTRA_CA_CERTS unset: wall, ratio | its runs alone | ratio of runs to hyperfine | warm-ups wait for the perfs: wall | a gate and perf per run: wall | a gate and perf per run: runs | --no-perf wall | --no-perf runs | noise floor cost | mean A: hyperfine / perfcell | mean B: hyperfine / perfcell | mean A / B, a gate and perf per run |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...compareRows.map((row) =>
-    `| ${row.name.replace(sleepMs, 'sleep-ms')} | ${ms(row.hyperfineS)} | ${ms(row.perfS)} | ${(row.perfS / row.hyperfineS).toFixed(2)}× | ${ms(row.perfRunsS)} | ${(row.perfRunsS / row.hyperfineS).toFixed(2)}× | ${ms(row.warmupsWaitS)} | ${ms(row.unarmedS)} | ${ms(row.unarmedRunsS)} | ${ms(row.noPerfS)} | ${ms(row.noPerfRunsS)} | ${ms(row.floorS)} | ${ms(row.means[0].hyperfine)} / ${ms(row.means[0].perfcell)} (${pct(row.means[0].perfcell / row.means[0].hyperfine - 1)}) | ${ms(row.means[1].hyperfine)} / ${ms(row.means[1].perfcell)} (${pct(row.means[1].perfcell / row.means[1].hyperfine - 1)}) | ${ms(row.means[0].unarmed)} / ${ms(row.means[1].unarmed)} |`),
+    `| ${row.name.replace(sleepMs, 'sleep-ms')} | ${ms(row.hyperfineS)} | ${ms(row.perfS)} | ${(row.perfS / row.hyperfineS).toFixed(2)}× | ${withoutCa === null ? '— (not set)' : `${ms(row.perfWithoutCaS)}, ${(row.perfWithoutCaS / row.hyperfineS).toFixed(2)}×`} | ${ms(row.perfRunsS)} | ${(row.perfRunsS / row.hyperfineS).toFixed(2)}× | ${ms(row.warmupsWaitS)} | ${ms(row.unarmedS)} | ${ms(row.unarmedRunsS)} | ${ms(row.noPerfS)} | ${ms(row.noPerfRunsS)} | ${ms(row.floorS)} | ${ms(row.means[0].hyperfine)} / ${ms(row.means[0].perfcell)} (${pct(row.means[0].perfcell / row.means[0].hyperfine - 1)}) | ${ms(row.means[1].hyperfine)} / ${ms(row.means[1].perfcell)} (${pct(row.means[1].perfcell / row.means[1].hyperfine - 1)}) | ${ms(row.means[0].unarmed)} / ${ms(row.means[1].unarmed)} |`),
 ];
 const cellTable = [
   '| cells of a 200-cell file | wall | added per cell vs --no-perf |',
@@ -225,7 +238,7 @@ const traceTable = [
 const section = `
 Command: \`npm run build && node scripts/bench-pace.mjs\` (${ROUNDS} rounds, medians; ${machineLine()}; load average ${load1.toFixed(1)} / ${load5.toFixed(1)} over 1 / 5 min at the end: the 2 vCPUs were shared with other work).
 
-**compare vs hyperfine** (\`hyperfine -N -w ${WARMUP} -r ${RUNS}\` and \`perfcell compare --warmup ${WARMUP} --runs ${RUNS}\`, default events; perfcell also runs the noise floor, \`true\`, as many times). perfcell's wall includes Node's start-up and loading the CLI (\`${cli}\`; \`perfcell --version\`: ${ms(startup)}); "its runs alone" is the document's \`cost.totalS\`, every run's wall time with its hand-overs to perf. The warm-up runs need no counters: they go while the perfs start; "warm-ups wait for the perfs" is compare as it was before that (\`PERFCELL_WARMUP_UNCOUNTED=0\`). Target: within 2× of hyperfine's wall, means within 2%.
+**compare vs hyperfine** (\`hyperfine -N -w ${WARMUP} -r ${RUNS}\` and \`perfcell compare --warmup ${WARMUP} --runs ${RUNS}\`, default events; perfcell also runs the noise floor, \`true\`, as many times). perfcell's wall includes Node's start-up and loading the CLI (\`${cli}\`; \`perfcell --version\`: ${ms(startup)}; \`node -e 0\`: ${ms(median(nodeS))}${withoutCa === null ? '' : `, ${ms(median(nodeWithoutCaS))} with NODE_EXTRA_CA_CERTS unset`}); "its runs alone" is the document's \`cost.totalS\`, every run's wall time with its hand-overs to perf. The warm-up runs need no counters: they go while the perfs start; "warm-ups wait for the perfs" is compare as it was before that (\`PERFCELL_WARMUP_UNCOUNTED=0\`). Target: within 2× of hyperfine's wall, means within 2%.${withoutCa === null ? '' : ` NODE_EXTRA_CA_CERTS is set in this environment (to ${extraCaCerts}): Node 20 loads that file and its whole root store at every start, before any of perfcell's code, ${ms(median(nodeS) - median(nodeWithoutCaS))} here; perfcell makes no TLS connection and cannot skip it. The column "NODE_EXTRA_CA_CERTS unset" is the same compare with the variable removed, as on a workstation that does not set it (the programs measured do not read it).`}
 
 ${compareTable.join('\n')}
 
