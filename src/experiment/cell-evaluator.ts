@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import vm from 'node:vm';
-import { transpileCell, type TranspiledCell } from './transpile-cell.ts';
+import { transpileCell, transpileCells, type TranspiledCell, type TranspileResult } from './transpile-cell.ts';
 import { createScopeTools } from '../repl/scope-tools.ts';
 import { guardCells } from './cell-guard.ts';
 import { monotonicNs } from '../session/clock.ts';
@@ -53,6 +53,8 @@ export interface PreparedCell {
 
 export interface CellEvaluator {
   prepare(cell: CellSource): PreparedCell;
+  /** prepare() for a file's cells at once, in order (their compilation goes side by side). */
+  prepareAll(cells: readonly CellSource[]): Promise<PreparedCell[]>;
   /** Evaluates a prepared cell in the shared scope; settles when its top-level await does. */
   run(cell: PreparedCell): Promise<CellOutcome>;
   close(): void;
@@ -164,24 +166,35 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
     return { stack: (ours === -1 ? lines : lines.slice(0, ours)).join('\n'), first };
   };
 
+  /** A compiled cell (or its compile failure) under its cell URL. */
+  const prepared = (source: CellSource, sourceUrl: string, result: TranspileResult): PreparedCell => {
+    if ('problem' in result) {
+      const { problem } = result;
+      const line = problem.line === null ? null : source.startLine + problem.line - 1;
+      const where = line === null ? path : `${path}:${line}:${problem.column ?? 1}`;
+      return {
+        source,
+        sourceUrl,
+        compiled: null,
+        compileFailure: { message: problem.message, line, column: problem.column, stack: `${problem.message}\n    at ${where}` },
+      };
+    }
+    mappers.set(sourceUrl, result.cell);
+    cellUrls.set(sourceUrl, source);
+    return { source, sourceUrl, compiled: result.cell, compileFailure: null };
+  };
+
   const evaluator: CellEvaluator = {
     prepare(source) {
       const sourceUrl = `${path}#cell${++preparedCount}`;
-      const result = transpileCell(source.code, { typescript, sourcefile: path });
-      if ('problem' in result) {
-        const { problem } = result;
-        const line = problem.line === null ? null : source.startLine + problem.line - 1;
-        const where = line === null ? path : `${path}:${line}:${problem.column ?? 1}`;
-        return {
-          source,
-          sourceUrl,
-          compiled: null,
-          compileFailure: { message: problem.message, line, column: problem.column, stack: `${problem.message}\n    at ${where}` },
-        };
-      }
-      mappers.set(sourceUrl, result.cell);
-      cellUrls.set(sourceUrl, source);
-      return { source, sourceUrl, compiled: result.cell, compileFailure: null };
+      return prepared(source, sourceUrl, transpileCell(source.code, { typescript, sourcefile: path }));
+    },
+
+    async prepareAll(sources) {
+      // URLs numbered now, in order, as prepare() one by one would
+      const urls = sources.map(() => `${path}#cell${++preparedCount}`);
+      const results = await transpileCells(sources.map((source) => source.code), { typescript, sourcefile: path });
+      return sources.map((source, index) => prepared(source, urls[index] as string, results[index] as TranspileResult));
     },
 
     async run(cell) {

@@ -64,6 +64,7 @@ export function guardCells(inner: CellEvaluator, options: CellGuardOptions): Cel
 
   return {
     prepare: (cell) => inner.prepare(cell),
+    prepareAll: (cells) => inner.prepareAll(cells),
     run(cell: PreparedCell): Promise<CellOutcome> {
       lastTitle = cell.source.title;
       exitCode = null;

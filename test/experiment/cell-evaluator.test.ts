@@ -107,4 +107,31 @@ describe('createCellEvaluator', () => {
     expect('leaked' in globalThis).toBe(false);
     expect('alsoLeaked' in globalThis).toBe(false);
   });
+
+  it('prepares a file\'s cells at once (prepareAll) exactly as one by one: code, URLs, compile failures, error lines', async () => {
+    const sources = [
+      { title: 'types', code: 'const n: number = 2;\ninterface P { x: number }', startLine: 2 },
+      { title: 'import', code: "import { basename } from 'node:path';\nconst base = basename('/a/b');", startLine: 5 },
+      { title: 'broken', code: 'const = 1;', startLine: 8 },
+      { title: 'import and await', code: "import { sep } from 'node:path';\nawait sep;", startLine: 10 },
+      { title: 'throws', code: 'const m = n * 2;\n\nif (base === "b") throw new Error(`m is ${m}`);', startLine: 13 },
+    ];
+    const oneByOne = createCellEvaluator('/tmp/cells.ts', { typescript: true });
+    const single = sources.map((source) => oneByOne.prepare(source));
+    oneByOne.close();
+    evaluator = createCellEvaluator('/tmp/cells.ts', { typescript: true });
+    const batch = await evaluator.prepareAll(sources);
+    const shape = (cell: (typeof batch)[number]) => ({ title: cell.source.title, url: cell.sourceUrl, code: cell.compiled?.code ?? null, failure: cell.compileFailure });
+    expect(batch.map(shape)).toEqual(single.map(shape));
+    expect(batch.map((cell) => cell.sourceUrl)).toEqual(sources.map((_, index) => `/tmp/cells.ts#cell${index + 1}`));
+    expect(batch[2]?.compileFailure?.line).toBe(8);
+    expect(batch[3]?.compileFailure?.message).toMatch(/cannot mix import statements with top-level await/);
+    const outcomes = [];
+    for (const cell of batch) outcomes.push(await evaluator.run(cell));
+    expect(outcomes.map((outcome) => outcome.ok)).toEqual([true, true, false, false, false]);
+    // mapped back through the batch's own source map: the throw is on the cell's third line
+    const thrown = failureOf(outcomes[4]);
+    expect(thrown.message).toMatch(/m is 4/);
+    expect(thrown.line).toBe(15);
+  });
 });

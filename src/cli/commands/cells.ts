@@ -106,7 +106,7 @@ export function registerCells(program: Command): void {
       const seenWarnings = new Set<string>();
       let printed = 0;
       try {
-        const prepared = cells.map((cell) => evaluator.prepare(cell));
+        const prepared = await evaluator.prepareAll(cells);
         const { runs, skipped, interruption: stop } = await runCells(evaluator, prepared, {
           ...perfFlagOptions(flags),
           settle: flags.settle,
