@@ -1,4 +1,5 @@
-import { transform, transformSync, type TransformFailure, type TransformResult } from 'esbuild';
+import { createRequire } from 'node:module';
+import type { TransformFailure, TransformResult } from 'esbuild';
 import { createPositionMapper, type SourcePosition } from '../../parsers/source-map-lines.ts';
 
 /** A cell's code as it will run, and the way back from its positions to the cell's own lines. */
@@ -17,6 +18,18 @@ export interface CellCompileProblem {
 
 export type TranspileResult = { readonly cell: TranspiledCell } | { readonly problem: CellCompileProblem };
 
+type Esbuild = typeof import('esbuild');
+let esbuild: Esbuild | null = null;
+/**
+ * esbuild, loaded on first use with require (the lanes run as a vm.Script, where a dynamic import()
+ * fails): `compare` of commands bundles the cells' code but never compiles a cell, and loading
+ * esbuild with the node: modules it needs (crypto, worker_threads, …) cost its start-up ~8 ms.
+ */
+function loadEsbuild(): Esbuild {
+  esbuild ??= createRequire(import.meta.url)('esbuild') as Esbuild;
+  return esbuild;
+}
+
 // esbuild prints each import or export statement at the start of a line of its output.
 const MODULE_SYNTAX = /^(import\s*[\w{*'"]|export\s)/m;
 
@@ -29,6 +42,7 @@ const MODULE_SYNTAX = /^(import\s*[\w{*'"]|export\s)/m;
 export function transpileCell(code: string, options: TranspileOptions): TranspileResult {
   const base = baseOptions(options);
   try {
+    const { transformSync } = loadEsbuild();
     let result = transformSync(code, base);
     if (MODULE_SYNTAX.test(result.code)) result = transformSync(code, { ...base, format: 'cjs' });
     return compiled(result);
@@ -43,6 +57,7 @@ export function transpileCell(code: string, options: TranspileOptions): Transpil
  */
 export function transpileCells(codes: readonly string[], options: TranspileOptions): Promise<TranspileResult[]> {
   const base = baseOptions(options);
+  const { transform } = loadEsbuild();
   return Promise.all(
     codes.map(async (code) => {
       try {
