@@ -1,7 +1,8 @@
 import type { Cell } from '../../parsers/cells.ts';
 import { prepareWindow } from '../session/window.ts';
 import type { PerfOptions } from '../perf/controller.ts';
-import { createPerfPool, prearmDepth, type PerfPool } from '../perf/perf-pool.ts';
+import { createPerfPool, prearmDepth, sharedPerfWanted, type PerfPool } from '../perf/perf-pool.ts';
+import { SHARED_MEMBERS, startSharedPerf } from '../perf/shared-perf.ts';
 import type { MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
 import type { CellEvaluator, CellFailure, PreparedCell } from './cell-evaluator.ts';
@@ -49,10 +50,16 @@ export async function measureCell(evaluator: CellEvaluator, cell: PreparedCell, 
 
 /** One pool of armed perf per cell file (its evaluator): later cells and compare's runs take from it. */
 const pools = new WeakMap<CellEvaluator, PerfPool>();
-function poolOf(evaluator: CellEvaluator): PerfPool {
+/**
+ * `windows`: how many windows the pool will ever serve, where that is known (a file's cells, run
+ * once each): its shared group has no more perfs than that. Each perf is ~10 ms of CPU to start,
+ * and the first window waits for all of them: a one-cell file spent ~35 ms more on four.
+ */
+function poolOf(evaluator: CellEvaluator, windows?: number): PerfPool {
   let pool = pools.get(evaluator);
   if (pool === undefined) {
-    pool = createPerfPool();
+    const members = Math.max(1, Math.min(SHARED_MEMBERS, windows ?? SHARED_MEMBERS));
+    pool = createPerfPool(undefined, sharedPerfWanted() ? (pid, options) => startSharedPerf(pid, options, members) : null);
     pools.set(evaluator, pool);
   }
   return pool;
@@ -76,6 +83,8 @@ export async function runCells(
   cells: readonly PreparedCell[],
   options: RunCellsOptions = {},
 ): Promise<{ readonly runs: readonly CellRun[]; readonly skipped: readonly string[]; readonly interruption?: Interruption }> {
+  // every cell once: a shared group of perfs no larger than the number of cells
+  poolOf(evaluator, cells.length);
   try {
     return await runEach(evaluator, cells, options);
   } finally {

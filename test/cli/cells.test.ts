@@ -147,4 +147,24 @@ describe('perfcell cells', () => {
     expect(faults[0]).toBeGreaterThan(10 * (faults[1] ?? 0));
     expect(leakedPerfPids(perfBefore)).toEqual([]);
   });
+
+  it.runIf(perfUsable)("starts no more perfs than the file has cells (a one-cell file: one perf, not a group of four)", async () => {
+    // Each cell counts, while its window is open, the perfs attached to this process.
+    const counter = (log: string) => `const { readdirSync, readFileSync, appendFileSync } = require('node:fs');
+appendFileSync(${JSON.stringify(log)}, readdirSync('/proc').filter((entry) => {
+  try {
+    const argv = readFileSync('/proc/' + entry + '/cmdline', 'utf8').split('\\0');
+    return argv[0].endsWith('perf') && argv[argv.indexOf('--pid') + 1] === String(process.pid);
+  } catch { return false; }
+}).length + '\\n');`;
+    for (const cells of [1, 2, 6]) {
+      const log = join(dir, `perfs-${cells}.log`);
+      const file = cellFile(`perfs-${cells}.js`, Array.from({ length: cells }, (_, index) => `// %% cell ${index}\n{ ${counter(log)} }`).join('\n'));
+      const result = await perfcell(['cells', '-e', 'page-faults', file]);
+      expect(result.exitCode, result.stderr).toBe(0);
+      const counts = readFileSync(log, 'utf8').trim().split('\n').map(Number);
+      expect(counts).toEqual(Array.from({ length: cells }, () => Math.min(cells, 4)));
+    }
+    expect(leakedPerfPids(perfBefore)).toEqual([]);
+  });
 });
