@@ -3,7 +3,7 @@
 //      some tests import); no source maps (the package ships no sources for them to point at);
 //   2. esbuild: one bundle per entry in dist/app/ (cli.js, index.js) whose commands load as
 //      chunks of their own, so `perfcell run` reads run's code and not the kernel's; `run`,
-//      `parse` and `compare` also get a lane each (lane-NAME.cjs: src/cli/lanes/), one CommonJS
+//      `parse`, `compare` and `cells` also get a lane each (lane-NAME.cjs: src/cli/lanes/), one CommonJS
 //      file apiece that src/cli/lane-loader.ts compiles with a V8 code cache (ESM loads each chunk
 //      on its own and compiles it anew every start: 33 shared chunks cost run some 25 ms of CPU, and
 //      compiling its lane ~15 ms more); the GC preload that runs inside another process is a file of
@@ -42,7 +42,7 @@ for (const dir of ['dist/src', 'dist/parsers']) {
 const app = 'dist/app';
 mkdirSync(app, { recursive: true });
 const external = ['esbuild', 'zeromq', 'node-pty', 'typescript', '*.node'];
-const lanes = ['run', 'parse', 'compare'];
+const lanes = ['run', 'parse', 'compare', 'cells'];
 const esm = {
   outdir: app,
   bundle: true,
