@@ -5,7 +5,7 @@
 // see the load of their moment: ROUNDS rounds each run every command, and medians pool the rounds.
 // Usage: npm run build && node scripts/bench-startup.mjs [runs-per-round=10] [rounds=3]
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { machineLine, median, writeSection } from './lib/benchmarks-md.mjs';
@@ -15,6 +15,10 @@ const ROUNDS = Number(process.argv[3] ?? 3);
 const cli = 'dist/app/cli.js';
 const small = 'samples/perf/local-perf61-vm-pid-interval-comma.csv.txt';
 const node = process.execPath;
+const dir = mkdtempSync(join(tmpdir(), 'perfcell-startup-'));
+const oneCell = join(dir, 'one-cell.js');
+writeFileSync(oneCell, '// %% one\nglobalThis.x = 1;\n');
+const extraCaCerts = process.env.NODE_EXTRA_CA_CERTS ?? '';
 const commands = [
   { name: 'node -e 0', command: `${node} -e 0` },
   { name: 'perf stat -- true', command: 'perf stat -- true' },
@@ -25,9 +29,12 @@ const commands = [
   { name: 'perfcell run -- true, per-file dist/src of the same sources (no bundle, no lane, no early gate: what they save)', command: `${node} dist/src/cli/bin.js run -- true` },
   { name: 'perfcell run --no-perf -- true', command: `${node} ${cli} run --no-perf -- true` },
   { name: 'perfcell run -- true without its code cache (env PERFCELL_NO_CODE_CACHE=1)', command: `env PERFCELL_NO_CODE_CACHE=1 ${node} ${cli} run -- true` },
+  { name: 'perfcell cells (a one-cell file)', command: `${node} ${cli} cells ${oneCell}` },
+  { name: 'perfcell cells --no-perf (a one-cell file)', command: `${node} ${cli} cells --no-perf ${oneCell}` },
+  // Node 20 loads NODE_EXTRA_CA_CERTS's file (and its whole root store) at every start, before any code
+  { name: 'node -e 0 with NODE_EXTRA_CA_CERTS unset', command: `env -u NODE_EXTRA_CA_CERTS ${node} -e 0` },
 ];
 
-const dir = mkdtempSync(join(tmpdir(), 'perfcell-startup-'));
 const times = new Map(commands.map(({ name }) => [name, []]));
 const cpu = new Map(commands.map(({ name }) => [name, []]));
 const failures = new Map(commands.map(({ name }) => [name, 0]));
@@ -66,7 +73,8 @@ Command: \`npm run build && node scripts/bench-startup.mjs ${RUNS} ${ROUNDS}\` (
 ${rows.join('\n')}
 
 \`perfcell run -- true\` − (\`node -e 0\` + \`perf stat -- true\`) = **${ms(over)}** (target ≤ 40 ms: ${over <= 0.040 ? 'met' : 'not met'}; budget ${ms(budget)}).
-\`perfcell --version\` − \`node -e 0\` = ${ms(medianOf('perfcell --version') - nodeS)}; \`--help\` − node = ${ms(medianOf('perfcell --help') - nodeS)}.
+\`perfcell --version\` − \`node -e 0\` = ${ms(medianOf('perfcell --version') - nodeS)}; \`--help\` − node = ${ms(medianOf('perfcell --help') - nodeS)}; \`cells\` of a one-cell file − node = ${ms(medianOf('perfcell cells (a one-cell file)') - nodeS)} (\`--no-perf\`: ${ms(medianOf('perfcell cells --no-perf (a one-cell file)') - nodeS)}; cells runs from a lane of its own since 2026-12-02, and its shared perfs are no more than its cells).
+${extraCaCerts === '' ? 'NODE_EXTRA_CA_CERTS is not set here.' : `NODE_EXTRA_CA_CERTS is set in this environment (${extraCaCerts}): Node loads it at every start, before any of perfcell's code, so every row that starts Node pays ${ms(nodeS - medianOf('node -e 0 with NODE_EXTRA_CA_CERTS unset'))} for it here (\`node -e 0\` with it unset: ${ms(medianOf('node -e 0 with NODE_EXTRA_CA_CERTS unset'))}). The differences above take it out.`}
 In CPU time (user+sys, steadier than wall time on a loaded machine): \`run -- true\` − (node + perf stat) = ${ms(cpuOf('perfcell run -- true') - cpuOf('node -e 0') - cpuOf('perf stat -- true'))}; \`--version\` − node = ${ms(cpuOf('perfcell --version') - cpuOf('node -e 0'))}; \`parse\` − node = ${ms(cpuOf(commands[5].name) - cpuOf('node -e 0'))}; the per-file build's \`run\` − the bundle's = ${ms(cpuOf(commands[6].name) - cpuOf('perfcell run -- true'))}; \`run -- true\` − \`run --no-perf -- true\` = ${ms(medianOf('perfcell run -- true') - medianOf('perfcell run --no-perf -- true'))} of wall.
 
 What \`run\` loads: \`cli.js\` and two small chunks, then its lane (\`lane-run.cjs\`, built apart:
