@@ -67,7 +67,8 @@ describe('createCellEvaluator', () => {
   });
 
   it('reports syntax errors with their line, from esbuild and from V8', async () => {
-    const outcomes = await runAll('/tmp/cells.js', ['const ok = 1;\nlet broken = ;', 'const ok = 2;\nreturn 1;']);
+    // TypeScript goes through esbuild, which finds the first; the second passes it and V8 refuses it
+    const outcomes = await runAll('/tmp/cells.ts', ['const ok: number = 1;\nlet broken = ;', 'const ok = 2;\nreturn 1;']);
     const esbuild = failureOf(outcomes[0]);
     expect(esbuild.message).toMatch(/^SyntaxError: /);
     expect(esbuild.line).toBe(3);
@@ -133,5 +134,28 @@ describe('createCellEvaluator', () => {
     const thrown = failureOf(outcomes[4]);
     expect(thrown.message).toMatch(/m is 4/);
     expect(thrown.line).toBe(15);
+  });
+
+  it('runs JavaScript without import or export as written, not through esbuild; its syntax errors come from V8 at their file line', async () => {
+    evaluator = createCellEvaluator('/tmp/cells.js');
+    const plain = evaluator.prepare({ title: 'plain', code: 'const spaced  =  1   // kept as typed', startLine: 2 });
+    expect(plain.compiled?.code).toBe('const spaced  =  1   // kept as typed');
+    const [batchPlain, withImport] = await evaluator.prepareAll([
+      { title: 'plain', code: 'let total = spaced + 1', startLine: 4 },
+      { title: 'import', code: "import { sep } from 'node:path';\nconst s = sep;", startLine: 6 },
+    ]);
+    expect(batchPlain?.compiled?.code).toBe('let total = spaced + 1');
+    expect(withImport?.compiled?.code).toMatch(/require\("node:path"\)/);
+    const broken = evaluator.prepare({ title: 'broken', code: 'const fine = 1;\nlet broken = ;', startLine: 9 });
+    expect(broken.compileFailure).toBeNull();
+    const outcomes = [];
+    for (const cell of [plain, batchPlain, withImport, broken]) {
+      const { marks: _marks, ...outcome } = await evaluator.run(cell as NonNullable<typeof cell>);
+      outcomes.push(outcome);
+    }
+    expect(outcomes.slice(0, 3)).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
+    const failure = failureOf(outcomes[3]);
+    expect(failure.message).toMatch(/^SyntaxError: /);
+    expect(failure.line).toBe(10);
   });
 });
