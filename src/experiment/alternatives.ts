@@ -163,25 +163,45 @@ export function planCells(cells: readonly Cell[], titles: readonly string[], fil
   return { alternatives, before: others.filter((cell) => cell.index < last), after: others.filter((cell) => cell.index > last) };
 }
 
+/** A plan's cells and the noise floor, compiled at once (prepareAll), in the plan's groups. */
+export async function prepareCellPlan(
+  evaluator: CellEvaluator,
+  plan: CellPlan,
+): Promise<{ readonly before: PreparedCell[]; readonly alternatives: PreparedCell[]; readonly after: PreparedCell[]; readonly noiseFloor: PreparedCell }> {
+  const prepared = await evaluator.prepareAll([...plan.before, ...plan.alternatives, ...plan.after, NOISE_FLOOR_CELL]);
+  const alternativesEnd = plan.before.length + plan.alternatives.length;
+  const afterEnd = alternativesEnd + plan.after.length;
+  return {
+    before: prepared.slice(0, plan.before.length),
+    alternatives: prepared.slice(plan.before.length, alternativesEnd),
+    after: prepared.slice(alternativesEnd, afterEnd),
+    noiseFloor: prepared[afterEnd] as PreparedCell,
+  };
+}
+
 /** Runs set-up or after cells once each; a failing one stops the comparison with its file line. */
 export async function runOnce(
   evaluator: CellEvaluator,
-  cells: readonly Cell[],
+  cells: readonly PreparedCell[],
   file: string,
   measureOptions: MeasureOptions,
   onRun: (run: CellRun) => void = () => undefined,
 ): Promise<void> {
   for (const cell of cells) {
-    const run = await measureCell(evaluator, evaluator.prepare(cell), measureOptions);
+    const run = await measureCell(evaluator, cell, measureOptions);
     onRun(run);
-    if (run.failure !== null) throw new AlternativeFailedError(formatCellFailure(file, cell.title, run.failure));
+    if (run.failure !== null) throw new AlternativeFailedError(formatCellFailure(file, cell.source.title, run.failure));
   }
 }
 
-/** Cell alternatives and the noise floor, an empty cell, evaluated the same way in the same scope. */
+/** The noise floor of cell alternatives: an empty cell, evaluated the same way in the same scope. */
+export const NOISE_FLOOR_CELL = { title: 'noise floor', code: '', startLine: 1 } as const;
+
+/** Cell alternatives and the noise floor (NOISE_FLOOR_CELL, prepared), all prepared before any window. */
 export function cellAlternatives(
   evaluator: CellEvaluator,
-  cells: readonly Cell[],
+  cells: readonly PreparedCell[],
+  noiseFloor: PreparedCell,
   file: string,
   measureOptions: MeasureOptions,
 ): { readonly alternatives: readonly Measurable[]; readonly noiseFloor: Measurable } {
@@ -197,7 +217,7 @@ export function cellAlternatives(
     },
   });
   return {
-    alternatives: cells.map((cell) => make(cell.title, evaluator.prepare(cell))),
-    noiseFloor: make('noise floor', evaluator.prepare({ title: 'noise floor', code: '', startLine: 1 })),
+    alternatives: cells.map((cell) => make(cell.source.title, cell)),
+    noiseFloor: make(noiseFloor.source.title, noiseFloor),
   };
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { splitCells } from '../../../parsers/cells.ts';
 import { UsageError } from '../../errors.ts';
-import { cellAlternatives, commandAlternatives, planCells, runOnce, type Measurable, type RunHooks } from '../../experiment/alternatives.ts';
+import { cellAlternatives, commandAlternatives, planCells, prepareCellPlan, runOnce, type Measurable, type RunHooks } from '../../experiment/alternatives.ts';
 import { compareWithBaseline } from '../../experiment/analyze.ts';
 import { createCellEvaluator, type CellEvaluator } from '../../experiment/cell-evaluator.ts';
 import { buildCompareDocument, type CompareDocument, type RunFailure, type SavedAlternative } from '../../experiment/compare-document.ts';
@@ -191,9 +191,12 @@ Examples:
           const cellEvaluator = evaluator;
           const say = (what: string) => (run: { title: string; report: CommandReport }) =>
             process.stderr.write(`${what}: ${run.title} (${formatMetricValue(run.report.durationS, 's')})\n`);
-          await runOnce(cellEvaluator, cellPlan.before, file, measureOptions, say('set-up'));
-          plan = cellAlternatives(cellEvaluator, cellPlan.alternatives, file, measureOptions);
-          after = () => runOnce(cellEvaluator, cellPlan.after, file, measureOptions, say('after'));
+          // Every cell is compiled before the first window: esbuild's compiler, where a cell needs it,
+          // is a process of its own, and one started once perf counts this process would inherit its counters.
+          const { before, alternatives, after: afterCells, noiseFloor } = await prepareCellPlan(cellEvaluator, cellPlan);
+          await runOnce(cellEvaluator, before, file, measureOptions, say('set-up'));
+          plan = cellAlternatives(cellEvaluator, alternatives, noiseFloor, file, measureOptions);
+          after = () => runOnce(cellEvaluator, afterCells, file, measureOptions, say('after'));
         } else {
           commandRuns = commandAlternatives(targets, { shell: flags.shell === true, measureOptions, ignoreFailure: flags.ignoreFailure === true });
           // perf's version for the document, read while the runs' gate starts (its spawn holds this
