@@ -3,7 +3,7 @@ import type { Context } from 'node:vm';
 import { prepareWindow, type MeasurementWindow } from '../session/window.ts';
 import type { MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
-import { classifyJavaScript, stripTypes, type TypeScriptMode } from './typescript.ts';
+import { classifyJavaScript, onCompilerStart, stripTypes, type TypeScriptMode } from './typescript.ts';
 import { rewriteStaticImports } from './static-imports.ts';
 import { keptAliveNote, outcomeOfThrow, throwNote } from './report-notes.ts';
 import { createWindowSlot } from './window-slot.ts';
@@ -98,6 +98,8 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
   const prepareNext = (): void => {
     if (reporting && !closed) slot.fill(label());
   };
+  // esbuild's service starting now would inherit the armed perf's counters: the command gets a perf attached after it
+  const stopWatchingCompiler = onCompilerStart(() => slot.drop());
 
   const originalEval = server.eval as Eval;
   const originalDisplayPrompt = server.displayPrompt.bind(server);
@@ -342,6 +344,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     },
     close() {
       closed = true;
+      stopWatchingCompiler();
       slot.drop();
     },
   };

@@ -42,6 +42,24 @@ interface EsbuildMessage {
 type Transform = (code: string, options: { loader: 'ts'; sourcefile: string }) => Promise<{ code: string }>;
 let esbuild: { transform: Transform; stop: () => Promise<void> | void } | null = null;
 
+/** Whether esbuild's service process is running (started by the first transform, again after stop()). */
+let compilerRunning = false;
+const beforeCompilerStarts = new Set<() => void>();
+
+/**
+ * Calls `listener` just before esbuild's service process starts (on first use, or again after it
+ * died). That process is a child of this one: started while a perf armed ahead counts this process
+ * (counting off until the next command enables it), it would inherit that perf's counters, and its
+ * own idle wake-ups (some 30 context switches a second here) would be counted in the command. The
+ * REPL drops such an armed window, so the command's perf attaches after the service is there.
+ */
+export function onCompilerStart(listener: () => void): () => void {
+  beforeCompilerStarts.add(listener);
+  return () => {
+    beforeCompilerStarts.delete(listener);
+  };
+}
+
 /**
  * Strips TypeScript types with esbuild's transform (loader 'ts'), which keeps top-level const,
  * let and class as they are (so they persist across REPL lines) and leaves top-level await to
@@ -53,6 +71,10 @@ export async function stripTypes(code: string, sourcefile = 'REPL'): Promise<Pre
   esbuild ??= (await import('esbuild')) as unknown as NonNullable<typeof esbuild>;
   for (let attempt = 0; ; attempt++) {
     try {
+      if (!compilerRunning) {
+        compilerRunning = true;
+        for (const listener of beforeCompilerStarts) listener();
+      }
       const result = await esbuild.transform(code, { loader: 'ts', sourcefile });
       return { kind: 'javascript', code: result.code, transformed: true };
     } catch (error: unknown) {
@@ -62,6 +84,7 @@ export async function stripTypes(code: string, sourcefile = 'REPL'): Promise<Pre
         // The service died (Ctrl-C reaches it too: it shares our process group); start it again once.
         if (attempt === 0) {
           await esbuild.stop();
+          compilerRunning = false;
           continue;
         }
         throw error;

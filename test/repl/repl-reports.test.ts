@@ -60,6 +60,29 @@ describe.runIf(perfUsable)('perfcell repl reports each command (real perf, throu
   });
 });
 
+describe.runIf(perfUsable)("perfcell repl and esbuild's service (real perf, through a pty)", () => {
+  it("attaches the first TypeScript command's perf after esbuild's service starts, so the service never inherits its counters", { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl(['repl', '-e', 'context-switches']);
+    await repl.send('1+1'); // a command before: the next one's perf is armed while this prompt waits
+    // TypeScript (the annotation), so esbuild's service starts for this very command. Inside it,
+    // the pids of this process's esbuild children and of the perfs counting it: pids grow, so a
+    // service started after the perf has the larger pid.
+    const probe =
+      "const probe: string = (() => { const fs = require('node:fs'); const own = String(process.pid); const kids = [], perfs = [];" +
+      " for (const e of fs.readdirSync('/proc')) { if (!/^\\d+$/.test(e)) continue; try {" +
+      " const argv = fs.readFileSync('/proc/' + e + '/cmdline', 'utf8').split('\\0'); const ppid = fs.readFileSync('/proc/' + e + '/stat', 'utf8').split(') ')[1].split(' ')[1];" +
+      " if (ppid === own && argv.some((a) => a.includes('esbuild'))) kids.push(+e); if (argv[0].endsWith('perf') && argv[argv.indexOf('--pid') + 1] === own) perfs.push(+e);" +
+      " } catch {} } return JSON.stringify({ kids, perfs }); })(); probe";
+    const printed = await repl.send(probe);
+    const seen = JSON.parse(/'(\{.*\})'/.exec(printed)?.[1] ?? 'null') as { kids: number[]; perfs: number[] } | null;
+    expect(seen, printed).not.toBeNull();
+    expect(seen?.perfs.length, printed).toBeGreaterThan(0);
+    expect(seen?.kids.length, printed).toBeGreaterThan(0);
+    expect(Math.max(...(seen?.kids ?? [])), printed).toBeLessThan(Math.min(...(seen?.perfs ?? [])));
+    expect(parseReport(printed).number).toBe(2);
+  });
+});
+
 // With perf where it can count here (the REPL as people use it), else RAM, time and CPU only: none of
 // these needs perf, so none waits on it.
 const perfArgs = perfUsable ? [] : ['--no-perf'];
