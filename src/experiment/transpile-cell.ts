@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type { TransformFailure, TransformResult } from 'esbuild';
+import { loadEsbuild } from '../esbuild-on-demand.ts';
 import { createPositionMapper, type SourcePosition } from '../../parsers/source-map-lines.ts';
 
 /** A cell's code as it will run, and the way back from its positions to the cell's own lines. */
@@ -17,18 +17,6 @@ export interface CellCompileProblem {
 }
 
 export type TranspileResult = { readonly cell: TranspiledCell } | { readonly problem: CellCompileProblem };
-
-type Esbuild = typeof import('esbuild');
-let esbuild: Esbuild | null = null;
-/**
- * esbuild, loaded on first use with require (the lanes run as a vm.Script, where a dynamic import()
- * fails): `compare` of commands bundles the cells' code but never compiles a cell, and loading
- * esbuild with the node: modules it needs (crypto, worker_threads, …) cost its start-up ~8 ms.
- */
-function loadEsbuild(): Esbuild {
-  esbuild ??= createRequire(import.meta.url)('esbuild') as Esbuild;
-  return esbuild;
-}
 
 // esbuild prints each import or export statement at the start of a line of its output.
 const MODULE_SYNTAX = /^(import\s*[\w{*'"]|export\s)/m;
@@ -58,13 +46,12 @@ export function transpileCell(code: string, options: TranspileOptions): Transpil
  * side instead of one round trip each (200 one-line cells: ~100 ms against ~250 ms on this 2-CPU VM).
  */
 export function transpileCells(codes: readonly string[], options: TranspileOptions): Promise<TranspileResult[]> {
-  if (codes.every((code) => runsAsWritten(code, options))) return Promise.resolve(codes.map(asWritten));
   const base = baseOptions(options);
-  const { transform } = loadEsbuild();
   return Promise.all(
     codes.map(async (code) => {
       if (runsAsWritten(code, options)) return asWritten(code);
       try {
+        const { transform } = loadEsbuild();
         let result = await transform(code, base);
         if (MODULE_SYNTAX.test(result.code)) result = await transform(code, { ...base, format: 'cjs' });
         return compiled(result);

@@ -1,4 +1,5 @@
 import vm from 'node:vm';
+import { loadEsbuild } from '../esbuild-on-demand.ts';
 
 /** `true`: every command is TypeScript; `false`: plain JavaScript; `'auto'`: TypeScript only where JavaScript does not parse. */
 export type TypeScriptMode = boolean | 'auto';
@@ -39,8 +40,6 @@ export function classifyJavaScript(code: string): JavaScriptVerdict {
 interface EsbuildMessage {
   readonly text: string;
 }
-type Transform = (code: string, options: { loader: 'ts'; sourcefile: string }) => Promise<{ code: string }>;
-let esbuild: { transform: Transform; stop: () => Promise<void> | void } | null = null;
 
 /** Whether esbuild's service process is running (started by the first transform, again after stop()). */
 let compilerRunning = false;
@@ -68,7 +67,7 @@ export function onCompilerStart(listener: () => void): () => void {
  * worker thread inside the measured process.
  */
 export async function stripTypes(code: string, sourcefile = 'REPL'): Promise<PreparedSource> {
-  esbuild ??= (await import('esbuild')) as unknown as NonNullable<typeof esbuild>;
+  const esbuild = loadEsbuild();
   for (let attempt = 0; ; attempt++) {
     try {
       if (!compilerRunning) {
