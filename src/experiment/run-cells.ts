@@ -1,8 +1,8 @@
 import type { Cell } from '../../parsers/cells.ts';
 import { prepareWindow } from '../session/window.ts';
 import type { PerfOptions } from '../perf/controller.ts';
-import { createPerfPool, prearmDepth, sharedPerfWanted, type PerfPool } from '../perf/perf-pool.ts';
-import { SHARED_MEMBERS, startSharedPerf } from '../perf/shared-perf.ts';
+import { createPerfPool, prearmDepth, sharedPerfStarter, type PerfPool } from '../perf/perf-pool.ts';
+import { SHARED_MEMBERS } from '../perf/shared-perf.ts';
 import type { MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
 import type { CellEvaluator, CellFailure, PreparedCell } from './cell-evaluator.ts';
@@ -58,8 +58,7 @@ const pools = new WeakMap<CellEvaluator, PerfPool>();
 function poolOf(evaluator: CellEvaluator, windows?: number): PerfPool {
   let pool = pools.get(evaluator);
   if (pool === undefined) {
-    const members = Math.max(1, Math.min(SHARED_MEMBERS, windows ?? SHARED_MEMBERS));
-    pool = createPerfPool(undefined, sharedPerfWanted() ? (pid, options) => startSharedPerf(pid, options, members) : null);
+    pool = createPerfPool(undefined, sharedPerfStarter(Math.max(1, Math.min(SHARED_MEMBERS, windows ?? SHARED_MEMBERS))));
     pools.set(evaluator, pool);
   }
   return pool;

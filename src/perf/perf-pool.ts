@@ -1,5 +1,5 @@
 import { startPerf, type PerfOptions, type PerfSession } from './controller.ts';
-import { canSharePerf, startSharedPerf, type SharedPerf } from './shared-perf.ts';
+import { canSharePerf, SHARED_MEMBERS, startSharedPerf, type SharedPerf } from './shared-perf.ts';
 
 /**
  * perf sessions started ahead of the window that will use them (cells: the next cell's perf is
@@ -38,7 +38,7 @@ function keyOf(pid: number, options: PerfOptions): string {
 
 export function createPerfPool(
   start: (pid: number, options: PerfOptions) => PerfSession = startPerf,
-  share: ((pid: number, options: PerfOptions) => SharedPerf) | null = sharedPerfWanted() ? startSharedPerf : null,
+  share: ((pid: number, options: PerfOptions) => SharedPerf) | null = sharedPerfStarter(),
 ): PerfPool {
   let armed: Armed[] = [];
   const shared = new Map<string, SharedPerf>();
@@ -108,6 +108,15 @@ export function createPerfPool(
       await Promise.all(sharedPerfs.map((perf) => perf.closeAndWait()));
     },
   };
+}
+
+/**
+ * What starts a pool's shared group of `members` perfs, or null where windows are not to share
+ * (PERFCELL_SHARED_PERF=0). A pool that will serve fewer windows than SHARED_MEMBERS (a file of
+ * fewer cells) asks for fewer: the first window waits for every member's start-up.
+ */
+export function sharedPerfStarter(members = SHARED_MEMBERS): ((pid: number, options: PerfOptions) => SharedPerf) | null {
+  return sharedPerfWanted() ? (pid, options) => startSharedPerf(pid, options, members) : null;
 }
 
 /** PERFCELL_SHARED_PERF=0: one perf per window (armed ahead) instead of one shared perf. */
