@@ -7,6 +7,7 @@ import type { CellsDocument } from '../../src/cli/commands/cells.ts';
 import { cliPath } from '../support/fixtures.ts';
 import { perfStatPageFaults, perfUsable } from '../support/perf.ts';
 import { leakedPerfPids, perfPidsNow } from '../support/leaked-perf.ts';
+import { OWN_PIDS_PROBE } from '../support/own-pids-probe.ts';
 
 let dir = '';
 const perfBefore = perfPidsNow();
@@ -150,13 +151,7 @@ describe('perfcell cells', () => {
 
   it.runIf(perfUsable)("starts no more perfs than the file has cells (a one-cell file: one perf, not a group of four)", async () => {
     // Each cell counts, while its window is open, the perfs attached to this process.
-    const counter = (log: string) => `const { readdirSync, readFileSync, appendFileSync } = require('node:fs');
-appendFileSync(${JSON.stringify(log)}, readdirSync('/proc').filter((entry) => {
-  try {
-    const argv = readFileSync('/proc/' + entry + '/cmdline', 'utf8').split('\\0');
-    return argv[0].endsWith('perf') && argv[argv.indexOf('--pid') + 1] === String(process.pid);
-  } catch { return false; }
-}).length + '\\n');`;
+    const counter = (log: string) => `require('node:fs').appendFileSync(${JSON.stringify(log)}, JSON.parse(${OWN_PIDS_PROBE}).perfs.length + '\\n');`;
     for (const cells of [1, 2, 6]) {
       const log = join(dir, `perfs-${cells}.log`);
       const file = cellFile(`perfs-${cells}.js`, Array.from({ length: cells }, (_, index) => `// %% cell ${index}\n{ ${counter(log)} }`).join('\n'));

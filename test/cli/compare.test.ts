@@ -7,6 +7,7 @@ import type { CompareDocument } from '../../src/experiment/compare-document.ts';
 import { cliPath } from '../support/fixtures.ts';
 import { leakedPerfPids, perfPidsNow } from '../support/leaked-perf.ts';
 import { perfUsable } from '../support/perf.ts';
+import { OWN_PIDS_PROBE } from '../support/own-pids-probe.ts';
 
 let dir = '';
 const perfBefore = perfPidsNow();
@@ -88,33 +89,19 @@ describe('perfcell compare: cells', () => {
   it.runIf(perfUsable)("compiles every cell before perf attaches: esbuild's compiler, a child process, never inherits perf's counters", async () => {
     // The set-up cell is plain JavaScript (it runs as written, no compiler); the alternatives import,
     // so esbuild is needed. Each alternative writes the pids of this process's esbuild children and
-    // of the perfs counting it: pids grow, so a compiler started after the perfs has a larger pid.
+    // of the perfs counting it (OWN_PIDS_PROBE).
     const log = join(dir, 'compiler.log');
-    const snapshot = `{
-  const { readdirSync, readFileSync, appendFileSync } = require('node:fs');
-  const own = String(process.pid);
-  const children = [], perfs = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\\d+$/.test(entry)) continue;
-    try {
-      const argv = readFileSync('/proc/' + entry + '/cmdline', 'utf8').split('\\0');
-      const ppid = readFileSync('/proc/' + entry + '/stat', 'utf8').split(') ')[1].split(' ')[1];
-      if (ppid === own && argv.some((arg) => arg.includes('esbuild'))) children.push(Number(entry));
-      if (argv[0].endsWith('perf') && argv[argv.indexOf('--pid') + 1] === own) perfs.push(Number(entry));
-    } catch {}
-  }
-  appendFileSync(${JSON.stringify(log)}, JSON.stringify({ children, perfs }) + '\\n');
-}`;
+    const snapshot = `require('node:fs').appendFileSync(${JSON.stringify(log)}, ${OWN_PIDS_PROBE} + '\\n');`;
     const file = join(dir, 'compiler.js');
     writeFileSync(file, ['// %% setup', 'globalThis.n = 1;', '// %% A', "import { sep } from 'node:path';", snapshot, '// %% B', "import { join } from 'node:path';", snapshot].join('\n'));
     const result = await perfcell(['compare', file, '--cells', 'A', 'B', '--runs', '2', '--warmup', '0', '-e', 'page-faults']);
     expect(result.exitCode, result.stderr).toBe(0);
-    const seen = lines(log).map((line) => JSON.parse(line) as { children: number[]; perfs: number[] });
+    const seen = lines(log).map((line) => JSON.parse(line) as { compilers: number[]; perfs: number[] });
     expect(seen.length).toBeGreaterThanOrEqual(4);
-    for (const { children, perfs } of seen) {
+    for (const { compilers, perfs } of seen) {
       expect(perfs.length).toBeGreaterThan(0);
-      expect(children.length).toBeGreaterThan(0);
-      expect(Math.max(...children)).toBeLessThan(Math.min(...perfs));
+      expect(compilers.length).toBeGreaterThan(0);
+      expect(Math.max(...compilers)).toBeLessThan(Math.min(...perfs));
     }
   });
 });

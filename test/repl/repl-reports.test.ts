@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPtyRepl, type PtyRepl, endRepl } from '../support/pty-repl.ts';
 import { perfUsable } from '../support/perf.ts';
+import { OWN_PIDS_PROBE } from '../support/own-pids-probe.ts';
 
 const MIB = 1024 * 1024;
 let repl: PtyRepl | null = null;
@@ -65,20 +66,14 @@ describe.runIf(perfUsable)("perfcell repl and esbuild's service (real perf, thro
     repl = await startPtyRepl(['repl', '-e', 'context-switches']);
     await repl.send('1+1'); // a command before: the next one's perf is armed while this prompt waits
     // TypeScript (the annotation), so esbuild's service starts for this very command. Inside it,
-    // the pids of this process's esbuild children and of the perfs counting it: pids grow, so a
-    // service started after the perf has the larger pid.
-    const probe =
-      "const probe: string = (() => { const fs = require('node:fs'); const own = String(process.pid); const kids = [], perfs = [];" +
-      " for (const e of fs.readdirSync('/proc')) { if (!/^\\d+$/.test(e)) continue; try {" +
-      " const argv = fs.readFileSync('/proc/' + e + '/cmdline', 'utf8').split('\\0'); const ppid = fs.readFileSync('/proc/' + e + '/stat', 'utf8').split(') ')[1].split(' ')[1];" +
-      " if (ppid === own && argv.some((a) => a.includes('esbuild'))) kids.push(+e); if (argv[0].endsWith('perf') && argv[argv.indexOf('--pid') + 1] === own) perfs.push(+e);" +
-      " } catch {} } return JSON.stringify({ kids, perfs }); })(); probe";
+    // the pids of this process's esbuild children and of the perfs counting it (OWN_PIDS_PROBE).
+    const probe = `const probe: string = ${OWN_PIDS_PROBE}; probe`;
     const printed = await repl.send(probe);
-    const seen = JSON.parse(/'(\{.*\})'/.exec(printed)?.[1] ?? 'null') as { kids: number[]; perfs: number[] } | null;
+    const seen = JSON.parse(/'(\{.*\})'/.exec(printed)?.[1] ?? 'null') as { compilers: number[]; perfs: number[] } | null;
     expect(seen, printed).not.toBeNull();
     expect(seen?.perfs.length, printed).toBeGreaterThan(0);
-    expect(seen?.kids.length, printed).toBeGreaterThan(0);
-    expect(Math.max(...(seen?.kids ?? [])), printed).toBeLessThan(Math.min(...(seen?.perfs ?? [])));
+    expect(seen?.compilers.length, printed).toBeGreaterThan(0);
+    expect(Math.max(...(seen?.compilers ?? [])), printed).toBeLessThan(Math.min(...(seen?.perfs ?? [])));
     expect(parseReport(printed).number).toBe(2);
   });
 });
