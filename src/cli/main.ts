@@ -85,11 +85,22 @@ function endQuietlyWhenStdoutCloses(): void {
   });
 }
 
+/**
+ * `perfcell cells x.js 2>&1 >results | head -1`: stderr's reader may go while the results still go
+ * to stdout. That is not perfcell's failure: what it (or a cell) writes to stderr from then on is
+ * dropped, and nothing measured is lost. Without a listener Node throws the EPIPE as an uncaught
+ * exception, which the cells' guard reported on stderr, which failed again: a loop at 100% CPU.
+ */
+function dropMessagesWhenStderrCloses(): void {
+  process.stderr.on('error', () => undefined);
+}
+
 /** The `perfcell` command line: parses argv and runs the command that `load` gives. */
 export async function main(argv: readonly string[], load: LoadCommand): Promise<void> {
   let program: Command | undefined;
   try {
     if (firstCommandWord(argv) !== 'run') endQuietlyWhenStdoutCloses();
+    dropMessagesWhenStderrCloses();
     program = await createProgram(argv, load);
     await program.parseAsync(argv as string[]);
   } catch (error: unknown) {

@@ -75,6 +75,22 @@ describe('a reader that goes away', () => {
     expect(result.stdout.split('\n').filter(Boolean)).toHaveLength(1);
     expect(result.stderr.trim()).toBe('status 0');
   });
+
+  it('of stderr (`2>&1 >out | head -1`) loses none of the results on stdout and ends: the messages after it are dropped', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-pipe-'));
+    const cells = join(dir, 'noisy.js');
+    const out = join(dir, 'out.txt');
+    // the middle cell writes far more to stderr than a pipe holds, after head has left (with
+    // process.stderr.write: console.error drops a write's error, a stream does not)
+    writeFileSync(cells, ['// %% before', 'let a = 1;', '// %% noisy', "for (let i = 0; i < 20000; i++) process.stderr.write(`line ${i}\\n`);", '// %% after', 'let b = 2;', ''].join('\n'));
+    // Before the fix, stderr's EPIPE reached the cells' guard as an uncaught exception, which it
+    // reported on stderr, which failed again: perfcell spun at 100% CPU for ever (hence the KILL).
+    const script = `timeout -s KILL 50 node ${cliPath} cells ${cells} 2>&1 >${out} | head -1 >/dev/null; echo "status \${PIPESTATUS[0]}" >&2`;
+    const result = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.stderr.trim()).toBe('status 0');
+    const reports = readFileSync(out, 'utf8');
+    for (const title of ['before', 'noisy', 'after']) expect(reports).toMatch(new RegExp(`^${title} used -?[\\d.]+ MiB RAM in`, 'm'));
+  });
 });
 
 describe('defaults: flag > environment > config file > built-in', () => {
