@@ -80,8 +80,11 @@ function fromSource<T>(parse: () => T, source: string): T {
  * handles its own stdout (stdout-guard.ts); perf processes are killed on exit (perf-process.ts).
  */
 function endQuietlyWhenStdoutCloses(): void {
+  // Node's own exit: the cells' guard replaces process.exit while cells run (a cell's exit ends
+  // only that cell), and took this one for a cell's, which made every later cell fail.
+  const exit = process.exit.bind(process);
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    if (error.code === 'EPIPE') exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
   });
 }
 

@@ -76,6 +76,18 @@ describe('a reader that goes away', () => {
     expect(result.stderr.trim()).toBe('status 0');
   });
 
+  it('of the cells\' reports (`perfcell cells FILE | head -1`) ends perfcell quietly too, though the cells\' guard holds process.exit', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-pipe-'));
+    const cells = join(dir, 'many.js');
+    // 300 reports of some 300 bytes: more than a pipe holds, so perfcell writes after head left
+    writeFileSync(cells, Array.from({ length: 300 }, (_, index) => `// %% cell ${index}\nlet x${index} = ${index};\n`).join(''));
+    const script = `timeout -s KILL 50 node ${cliPath} cells --no-perf ${cells} | head -1; echo "status \${PIPESTATUS[0]}" >&2`;
+    const result = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.stdout).toMatch(/^cell 0 used -?[\d.]+ MiB RAM in/);
+    // before the fix: "error: cell 'cell 1' failed …: the cell called process.exit(0)", for each cell after, and status 1
+    expect(result.stderr.trim()).toBe('status 0');
+  });
+
   it('of stderr (`2>&1 >out | head -1`) loses none of the results on stdout and ends: the messages after it are dropped', () => {
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-pipe-'));
     const cells = join(dir, 'noisy.js');
