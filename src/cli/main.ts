@@ -85,6 +85,10 @@ function endQuietlyWhenStdoutCloses(): void {
   const exit = process.exit.bind(process);
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    // a full disk (`> /dev/full`), a terminal gone: the results cannot be written, so say so and
+    // fail, as GNU tools do, instead of ending 0 with nothing written
+    process.stderr.write(`error: could not write the results to stdout (${error.code ?? error.message}): check where stdout goes (a full disk?)\n`);
+    exit(1);
   });
 }
 

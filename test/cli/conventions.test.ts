@@ -88,6 +88,15 @@ describe('a reader that goes away', () => {
     expect(result.stderr.trim()).toBe('status 0');
   });
 
+  it('says so and fails when stdout cannot be written (`> /dev/full`), instead of ending 0 with nothing written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-full-'));
+    const cells = join(dir, 'one.js');
+    writeFileSync(cells, '// %% only\nlet x = 1;\n');
+    const result = spawnSync('bash', ['-c', `timeout -s KILL 50 node ${cliPath} cells --no-perf ${cells} > /dev/full`], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe('error: could not write the results to stdout (ENOSPC): check where stdout goes (a full disk?)');
+  });
+
   it('of stderr (`2>&1 >out | head -1`) loses none of the results on stdout and ends: the messages after it are dropped', () => {
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-pipe-'));
     const cells = join(dir, 'noisy.js');
