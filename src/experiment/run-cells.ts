@@ -8,6 +8,7 @@ import type { CommandReport } from '../session/report.ts';
 import type { CellEvaluator, CellFailure, PreparedCell } from './cell-evaluator.ts';
 import { transpileCell } from './transpile-cell.ts';
 import { interruption, type Interruption } from '../session/interruption.ts';
+import { startRunTrace } from '../session/run-trace.ts';
 
 /** One cell's measurement: its report, and why it failed (null when it did not). */
 export interface CellRun {
@@ -29,9 +30,13 @@ export async function measureCell(evaluator: CellEvaluator, cell: PreparedCell, 
     perfOptions = wanted;
     return pool.take(pid, wanted);
   });
+  const trace = startRunTrace();
   try {
+    trace.mark('run');
     await window.begin();
+    trace.mark('perf-enabled');
     const outcome = await evaluator.run(cell);
+    trace.mark('ended');
     // The cell's own marks keep the inspector's round trip out of its time.
     const ending = window.end({ exitCode: outcome.ok ? 0 : 1 }, outcome.marks);
     // This cell's perf has had its SIGINT (end() sends it before it first waits): the next cell's
@@ -42,6 +47,7 @@ export async function measureCell(evaluator: CellEvaluator, cell: PreparedCell, 
       for (let armedNow = pool.armedCount(process.pid, perfOptions); armedNow < depth; armedNow++) pool.arm(process.pid, perfOptions);
     }
     const report = await ending;
+    trace.mark('report');
     return { title: cell.source.title, startLine: cell.source.startLine, report, failure: outcome.ok ? null : outcome.failure };
   } finally {
     window.cancel();
