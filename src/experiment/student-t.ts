@@ -105,8 +105,17 @@ export function studentTCdf(t: number, df: number): number {
   return t >= 0 ? 1 - tail : tail;
 }
 
+/** The density of Student's t with `df` degrees of freedom at t. */
+export function studentTPdf(t: number, df: number): number {
+  const logScale = logGamma((df + 1) / 2) - logGamma(df / 2) - 0.5 * Math.log(df * Math.PI);
+  return Math.exp(logScale - ((df + 1) / 2) * Math.log1p((t * t) / df));
+}
+
 /**
- * The t with P(T ≤ t) = p, found by bisection on the CDF (monotone, so always converges).
+ * The t with P(T ≤ t) = p: Newton's method on the CDF (its derivative is the density), kept
+ * inside a bracket that each step narrows, and bisecting where a step would leave it, so it
+ * always converges. A compare's confidence intervals ask for one per metric: bisection alone took
+ * some 50 CDF evaluations each, a third of the time it took to analyse 36 runs.
  * @example studentTQuantile(0.975, 10) // ≈ 2.228
  */
 export function studentTQuantile(p: number, df: number): number {
@@ -120,10 +129,17 @@ export function studentTQuantile(p: number, df: number): number {
     high *= 2;
     if (high > 1e300) return Infinity;
   }
-  for (let i = 0; i < 200 && high - low > 1e-13 * high; i++) {
-    const middle = (low + high) / 2;
-    if (studentTCdf(middle, df) < p) low = middle;
-    else high = middle;
+  let t = (low + high) / 2;
+  for (let i = 0; i < 200; i++) {
+    const excess = studentTCdf(t, df) - p;
+    if (excess === 0) return t;
+    if (excess < 0) low = t;
+    else high = t;
+    const density = studentTPdf(t, df);
+    const newton = density > 0 ? t - excess / density : Number.NaN;
+    const next = newton > low && newton < high ? newton : (low + high) / 2;
+    if (Math.abs(next - t) <= 1e-13 * Math.abs(next) || high - low <= 1e-13 * high) return next;
+    t = next;
   }
-  return (low + high) / 2;
+  return t;
 }

@@ -3,6 +3,7 @@ import {
   logGamma,
   regularizedIncompleteBeta,
   studentTCdf,
+  studentTPdf,
   studentTQuantile,
   studentTTwoSidedP,
 } from '../../src/experiment/student-t.ts';
@@ -74,6 +75,22 @@ describe('Student t', () => {
       expect(studentTQuantile(p, df)).toBeCloseTo(t, 3);
       expect(studentTCdf(t, df)).toBeCloseTo(p, 4);
       expect(studentTQuantile(1 - p, df)).toBeCloseTo(-t, 3);
+    }
+  });
+
+  it('has the Cauchy density for df = 1 and the closed form for df = 2', () => {
+    for (const t of [-30, -2, -0.5, 0, 0.3, 1, 4, 100]) {
+      expect(studentTPdf(t, 1)).toBeCloseTo(1 / (Math.PI * (1 + t * t)), 14);
+      expect(studentTPdf(t, 2)).toBeCloseTo((2 + t * t) ** -1.5, 14);
+    }
+  });
+
+  it('inverts its own CDF to 12 digits, fractional df included (Newton steps, kept in a bracket)', () => {
+    for (const p of [0.5000001, 0.6, 0.9, 0.975, 0.995, 0.9995, 0.999999, 0.025]) {
+      for (const df of [0.3, 1, 1.7, 3.5, 9.5, 30, 120, 1e4]) {
+        const t = studentTQuantile(p, df);
+        expect(Math.abs(studentTCdf(t, df) - p)).toBeLessThan(1e-12);
+      }
     }
   });
 
