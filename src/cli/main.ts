@@ -76,10 +76,11 @@ function fromSource<T>(parse: () => T, source: string): T {
 
 /**
  * `perfcell --help | head -1`: a reader that went away ends perfcell quietly, as it ends GNU tools,
- * instead of with a stack trace. Not for `run`, whose program may still be running and which
- * handles its own stdout (stdout-guard.ts); perf processes are killed on exit (perf-process.ts).
+ * instead of with a stack trace; a stdout that cannot be written (`> /dev/full`) ends it with an
+ * error. Not for `run`, whose program may still be running and which handles its own stdout
+ * (stdout-guard.ts); perf processes are killed on exit (perf-process.ts).
  */
-function endQuietlyWhenStdoutCloses(): void {
+function endWhenStdoutFails(): void {
   // Node's own exit: the cells' guard replaces process.exit while cells run (a cell's exit ends
   // only that cell), and took this one for a cell's, which made every later cell fail.
   const exit = process.exit.bind(process);
@@ -106,7 +107,7 @@ function dropMessagesWhenStderrCloses(): void {
 export async function main(argv: readonly string[], load: LoadCommand): Promise<void> {
   let program: Command | undefined;
   try {
-    if (firstCommandWord(argv) !== 'run') endQuietlyWhenStdoutCloses();
+    if (firstCommandWord(argv) !== 'run') endWhenStdoutFails();
     dropMessagesWhenStderrCloses();
     program = await createProgram(argv, load);
     await program.parseAsync(argv as string[]);
