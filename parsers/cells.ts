@@ -70,3 +70,34 @@ export function splitCells(source: string): readonly Cell[] {
   close();
   return cells;
 }
+
+const WHITE_SPACE = /\s/;
+const LINE_END = /[\n\r\u2028\u2029]/;
+
+/**
+ * True when `code` is nothing but comments and white space, as JavaScript and TypeScript read
+ * them: `//` and `/* *\/` comments, and the HTML-like `<!--` and `-->` that scripts also take for
+ * line comments (where only comments come before them, as here). A file's header before its first
+ * marker is such a prelude, and is not reported as a cell. Deciding that needs no compiler, so a
+ * .js file with a header starts none (see src/experiment/transpile-cell.ts).
+ * @example isCommentsOnly('// row against column\n/* 2048² doubles *\/') // true
+ * @example isCommentsOnly('/* setup *\/ const n = 2048;') // false
+ */
+export function isCommentsOnly(code: string): boolean {
+  let i = 0;
+  while (i < code.length) {
+    if (WHITE_SPACE.test(code.charAt(i))) {
+      i++;
+    } else if (code.startsWith('//', i) || code.startsWith('<!--', i) || code.startsWith('-->', i)) {
+      const lineEnd = code.slice(i).search(LINE_END);
+      i = lineEnd === -1 ? code.length : i + lineEnd;
+    } else if (code.startsWith('/*', i)) {
+      const end = code.indexOf('*/', i + 2);
+      if (end === -1) return false;
+      i = end + 2;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}

@@ -1,4 +1,4 @@
-import type { Cell } from '../../parsers/cells.ts';
+import { isCommentsOnly, type Cell } from '../../parsers/cells.ts';
 import { prepareWindow } from '../session/window.ts';
 import type { PerfOptions } from '../perf/controller.ts';
 import { createPerfPool, prearmDepth, sharedPerfStarter, type PerfPool } from '../perf/perf-pool.ts';
@@ -120,11 +120,14 @@ async function runEach(
 }
 
 /**
- * True for the text before a file's first `// %%` when it holds only comments (a file's header):
- * it is not reported as a cell. A prelude with code is, under the title `prelude`.
+ * True for the text before a file's first `// %%` when it holds only comments (a file's header),
+ * or only what compiling as TypeScript erases (`type T = number;`): it is not reported as a cell.
+ * A prelude with code is, under the title `prelude`. Comments are told apart without esbuild, so
+ * a .js file with a header starts no compiler (~60 ms here); only other text is compiled to see.
  */
 export function isCommentOnlyPrelude(cell: Cell): boolean {
   if (cell.markerLine !== null) return false;
+  if (isCommentsOnly(cell.code)) return true;
   const result = transpileCell(cell.code, { typescript: true });
   return 'cell' in result && result.cell.code.trim() === '';
 }

@@ -162,4 +162,16 @@ describe('perfcell cells', () => {
     }
     expect(leakedPerfPids(perfBefore)).toEqual([]);
   });
+
+  it('starts no compiler for a JavaScript file whose header comment comes before its cells', async () => {
+    // The header (not a cell) was compiled as TypeScript to see that it was only comments, which
+    // started esbuild's service for a file that needs none (~60 ms of a one-cell run).
+    const log = join(dir, 'compilers.log');
+    const file = cellFile('header.js', `// Row against column: a header, comments only.\n/* more of it */\n// %% only\nrequire('node:fs').writeFileSync(${JSON.stringify(log)}, ${OWN_PIDS_PROBE});\n`);
+    const result = await perfcell(['cells', '--no-perf', file]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).not.toMatch(/^prelude /m);
+    expect(result.stdout).toMatch(/^only used /m);
+    expect(JSON.parse(readFileSync(log, 'utf8')).compilers).toEqual([]);
+  });
 });

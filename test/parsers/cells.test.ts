@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import vm from 'node:vm';
 import { transformSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseCellMarker, splitCells } from '../../parsers/cells.ts';
+import { isCommentsOnly, parseCellMarker, splitCells } from '../../parsers/cells.ts';
 
 const rowcolPath = join(import.meta.dirname, '../../samples/rowcol/rowcol.ts');
 const rowcolSource = readFileSync(rowcolPath, 'utf8');
@@ -127,5 +127,29 @@ describe('splitCells', () => {
     // A marker is any line that is one; this is the Jupytext rule, not a JS parser.
     const cells = splitCells('const s = "// %% not a marker";\n/*\n// %% inside a comment\n*/');
     expect(cells.map((cell) => cell.title)).toEqual(['prelude', 'inside a comment']);
+  });
+});
+
+describe('isCommentsOnly', () => {
+  // esbuild decided this before (a prelude compiled as TypeScript, empty once compiled): the
+  // scanner must agree with it on every kind of comment and white space, and on what is code
+  const esbuildSaysCommentsOnly = (code: string): boolean => {
+    try {
+      return transformSync(code, { loader: 'ts' }).code.trim() === '';
+    } catch {
+      return false;
+    }
+  };
+  const cases = [
+    '', ' \n\t', '// header', '// a\r\n// b\r\n', '/* a */', '/** @file\n * rows\n */\n\n// b', '/* a', '/*/ */', '//a\n/*\n*/ //c',
+    '<!-- old', '--> old', ' /* a */ --> x', '\u00a0// a\n\ufeff', '\u2028// x\u2029', '#!/usr/bin/env node\n// x', ';', '"use strict"',
+    '/* a */ x', '// a\nconst n = 1;', 'x // trailing', '/* unterminated */ */', '//\n',
+  ];
+  it.each(cases)('agrees with esbuild on %j', (code) => {
+    expect(isCommentsOnly(code)).toBe(esbuildSaysCommentsOnly(code));
+  });
+  it('leaves what TypeScript erases (types only) to the compiler: not comments', () => {
+    expect(esbuildSaysCommentsOnly('type T = number;')).toBe(true);
+    expect(isCommentsOnly('type T = number;')).toBe(false);
   });
 });
