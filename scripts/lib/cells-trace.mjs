@@ -3,18 +3,13 @@
 //
 //   npm run build && node scripts/lib/cells-trace.mjs FILE     (--no-perf and other flags pass through)
 import { spawnSync } from 'node:child_process';
-import { parseTrace } from './compare-trace.mjs';
+import { median, parseTrace } from './compare-trace.mjs';
 
 const SPANS = [
   ['run', 'perf-enabled', "the cell's window opens: pick a perf of the shared group, its enable ack"],
   ['perf-enabled', 'ended', 'the cell runs'],
   ['ended', 'report', "the cell's end → its report: the disable ack, then perf's next tick (the window's last counts)"],
 ];
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0 ? Number.NaN : sorted[sorted.length >> 1];
-};
 
 const args = process.argv.slice(2);
 const result = spawnSync('node', ['dist/app/cli.js', 'cells', ...args], { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, PERFCELL_TRACE_RUN: '1' } });

@@ -16,7 +16,7 @@ export const SPANS = [
   ['perf-final', 'report', 'build the report'],
 ];
 
-function median(values) {
+export function median(values) {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
