@@ -14,7 +14,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 100);
 const WARMUP = 10;
 const CODE = '1+1';
 const TARGET_ADDED_MS = 5;
-const cli = join(process.cwd(), 'dist', 'app', 'cli.js');
+const cli = join(process.cwd(), 'dist', 'app', 'cli.cjs');
 
 const work = mkdtempSync(join(tmpdir(), 'perfcell-bench-kernel-'));
 try {

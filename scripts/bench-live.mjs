@@ -21,7 +21,7 @@ const BUSY_RUNS = Number(process.env.BENCH_BUSY_RUNS ?? 5);
 const WARMUP = 5;
 const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 150);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const MAIN = 'dist/app/cli.js';
+const MAIN = 'dist/app/cli.cjs';
 const EVENTS = 'page-faults,task-clock';
 
 const variants = [

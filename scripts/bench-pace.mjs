@@ -32,9 +32,9 @@ const RUNS = 10;
 // The CLI as users get it: package.json's bin (the bundle where the build makes one).
 const cli = (() => {
   try {
-    return JSON.parse(readFileSync('package.json', 'utf8')).bin?.perfcell?.replace(/^\.\//, '') ?? 'dist/app/cli.js';
+    return JSON.parse(readFileSync('package.json', 'utf8')).bin?.perfcell?.replace(/^\.\//, '') ?? 'dist/app/cli.cjs';
   } catch {
-    return 'dist/app/cli.js';
+    return 'dist/app/cli.cjs';
   }
 })();
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-pace-'));

@@ -16,7 +16,7 @@ import split2 from 'split2';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { createPerfStatParser } = await import(join(root, 'dist/parsers/perf-stat.js'));
-const cli = join(root, 'dist/app/cli.js');
+const cli = join(root, 'dist/app/cli.cjs');
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {

@@ -17,7 +17,7 @@ const WARMUP = 5;
 const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 150);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const MAIN = process.env.BENCH_PERFCELL_MAIN ?? 'dist/app/cli.js';
+const MAIN = process.env.BENCH_PERFCELL_MAIN ?? 'dist/app/cli.cjs';
 const variants = [
   { name: 'node (bare REPL)', file: process.execPath, args: [] },
   { name: 'perfcell repl --no-perf', file: process.execPath, args: [MAIN, 'repl', '--no-perf'] },

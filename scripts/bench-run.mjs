@@ -21,7 +21,7 @@ const peak = build('peak-then-idle');
 const sleepMs = build('sleep-ms');
 const work = build('work');
 const endStamp = build('end-stamp');
-const cli = 'dist/app/cli.js';
+const cli = 'dist/app/cli.cjs';
 const pct = (x) => `${(100 * x).toFixed(2)}%`;
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 

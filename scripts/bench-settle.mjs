@@ -48,7 +48,7 @@ for (const [name, fn, runs] of [['1+1', trivial, 200], ['64 MiB temporary', temp
 // Through a pty: `1+1⏎` to the next prompt, perf on (the REPL as people use it), sessions in turn.
 const PROMPT = /(?:^|\n|\x1b\[0J)In \[\d+\]: (?:\x1b\[\d+G)?$/;
 function open(name, args) {
-  const child = pty.spawn(process.execPath, ['dist/app/cli.js', 'repl', ...args], {
+  const child = pty.spawn(process.execPath, ['dist/app/cli.cjs', 'repl', ...args], {
     cols: 200, rows: 50, cwd: process.cwd(), env: { ...process.env, PERFCELL_REPL_HISTORY: '', NO_COLOR: '1' },
   });
   const session = { name, child, output: '', latenciesMs: [] };

@@ -12,7 +12,7 @@ import { machineLine, median, writeSection } from './lib/benchmarks-md.mjs';
 
 const RUNS = Number(process.argv[2] ?? 10);
 const ROUNDS = Number(process.argv[3] ?? 3);
-const cli = 'dist/app/cli.js';
+const cli = 'dist/app/cli.cjs';
 const small = 'samples/perf/local-perf61-vm-pid-interval-comma.csv.txt';
 const node = process.execPath;
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-startup-'));
@@ -77,7 +77,7 @@ ${rows.join('\n')}
 ${extraCaCerts === '' ? 'NODE_EXTRA_CA_CERTS is not set here.' : `NODE_EXTRA_CA_CERTS is set in this environment (${extraCaCerts}): Node loads it at every start, before any of perfcell's code, so every row that starts Node pays ${ms(nodeS - medianOf('node -e 0 with NODE_EXTRA_CA_CERTS unset'))} for it here (\`node -e 0\` with it unset: ${ms(medianOf('node -e 0 with NODE_EXTRA_CA_CERTS unset'))}). The differences above take it out.`}
 In CPU time (user+sys, steadier than wall time on a loaded machine): \`run -- true\` − (node + perf stat) = ${ms(cpuOf('perfcell run -- true') - cpuOf('node -e 0') - cpuOf('perf stat -- true'))}; \`--version\` − node = ${ms(cpuOf('perfcell --version') - cpuOf('node -e 0'))}; \`parse\` − node = ${ms(cpuOf(commands[5].name) - cpuOf('node -e 0'))}; the per-file build's \`run\` − the bundle's = ${ms(cpuOf(commands[6].name) - cpuOf('perfcell run -- true'))}; \`run -- true\` − \`run --no-perf -- true\` = ${ms(medianOf('perfcell run -- true') - medianOf('perfcell run --no-perf -- true'))} of wall.
 
-What \`run\` loads: \`cli.js\` and two small chunks, then its lane (\`lane-run.cjs\`, built apart:
+What \`run\` loads: \`cli.cjs\` (the bin: one small CommonJS file that imports nothing, src/cli/bin.ts), then its lane (\`lane-run.cjs\`, built apart:
 one CommonJS file with commander and run's code, none of execa, the HTML renderer, compare,
 cells, REPL or kernel code, compiled with a V8 code cache made by the first run after a build:
 src/cli/lane-loader.ts); \`--version\` reads package.json and loads nothing else. The lane's

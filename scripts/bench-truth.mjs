@@ -16,7 +16,7 @@ import { machineLine, median, writeSection } from './lib/benchmarks-md.mjs';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 const MIB = 1024 * 1024;
-const MAIN = 'dist/app/cli.js';
+const MAIN = 'dist/app/cli.cjs';
 const fixtures = join(tmpdir(), `perfcell-fixtures-${process.getuid?.() ?? 0}`);
 
 function fixture(name) {

@@ -1,7 +1,8 @@
 // perfcell's build (npm run build):
 //   1. tsc: the .d.ts files (the package's types) and dist/src, dist/parsers (per-file output that
 //      some tests import); no source maps (the package ships no sources for them to point at);
-//   2. esbuild: one bundle per entry in dist/app/ (cli.js, index.js) whose commands load as
+//   2. esbuild: the bin (dist/app/cli.cjs, one CommonJS file), and one bundle per entry in dist/app/
+//      (full-cli.js, index.js) whose commands load as
 //      chunks of their own, so `perfcell run` reads run's code and not the kernel's; `run`,
 //      `parse`, `compare` and `cells` also get a lane each (lane-NAME.cjs: src/cli/lanes/), one CommonJS
 //      file apiece that src/cli/lane-loader.ts compiles with a V8 code cache (ESM loads each chunk
@@ -63,10 +64,20 @@ const esm = {
 const main = await build({
   ...esm,
   // The kernel's control/heartbeat thread is a Worker: a file of its own (src/kernel/channels.ts).
-  entryPoints: { cli: 'src/cli/bin.ts', index: 'src/index.ts', 'control-worker': 'src/kernel/control-worker.ts' },
+  // full-cli: the command line the bin imports for commands without a lane.
+  entryPoints: { 'full-cli': 'src/cli/full-cli.ts', index: 'src/index.ts', 'control-worker': 'src/kernel/control-worker.ts' },
   chunkNames: 'chunk-[hash]',
-  // a string: an array would be injected as a module of its own, one more file to load
-  define: { __PERFCELL_LANES__: JSON.stringify(lanes.join(',')) },
+});
+// The bin: one CommonJS file that imports nothing of its own before it runs a lane (src/cli/bin.ts).
+const bin = await build({
+  ...esm,
+  entryPoints: { cli: 'src/cli/bin.ts' },
+  splitting: false,
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  // a string: an array would be injected as a module of its own
+  define: { __PERFCELL_LANES__: JSON.stringify(lanes.join(',')), 'import.meta.url': '__perfcellBinUrl' },
+  banner: { js: "const __perfcellBinUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 // One CommonJS file per lane, run by src/cli/lane-loader.ts with a V8 code cache (vm.Script's
 // cachedData works for scripts, not ES modules). Its code that runs elsewhere by import.meta.url
@@ -80,7 +91,7 @@ const laneBuilds = await Promise.all(lanes.map((lane) => build({
   define: { 'import.meta.url': '__perfcellLaneUrl' },
   banner: { js: "const __perfcellLaneUrl = require('node:url').pathToFileURL(__filename).href;" },
 })));
-const result = { metafile: { outputs: Object.assign({}, main.metafile.outputs, ...laneBuilds.map((lane) => lane.metafile.outputs)) } };
+const result = { metafile: { outputs: Object.assign({}, main.metafile.outputs, bin.metafile.outputs, ...laneBuilds.map((lane) => lane.metafile.outputs)) } };
 const gcPreload = await build({
   entryPoints: { 'gc-preload': 'src/session/gc-preload.cts' },
   outdir: app,

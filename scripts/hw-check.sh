@@ -20,11 +20,11 @@ out=${HW_CHECK_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/perfcell-hw-check.XXXXXX")}
 mkdir -p "$out"
 [ -n "${HW_CHECK_OUT:-}" ] || trap 'rm -rf "$out"' EXIT
 
-if [ ! -f dist/app/cli.js ]; then
+if [ ! -f dist/app/cli.cjs ]; then
   echo "hw-check: perfcell is not built (run: npm ci && npm run build)" >&2
   exit 1
 fi
-perfcell() { node dist/app/cli.js "$@"; }
+perfcell() { node dist/app/cli.cjs "$@"; }
 cc -O2 -o "$out/rowcol" samples/rowcol/rowcol.c
 
 for mode in row col; do

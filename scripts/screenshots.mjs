@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const root = resolve(import.meta.dirname, '..');
 const docs = join(root, 'docs');
 mkdirSync(docs, { recursive: true });
-const cli = `node ${join(root, 'dist', 'app', 'cli.js')}`;
+const cli = `node ${join(root, 'dist', 'app', 'cli.cjs')}`;
 const tmux = (...args) => execFileSync('tmux', args, { encoding: 'utf8' });
 const work = mkdtempSync(join(tmpdir(), 'perfcell-shots-'));
 

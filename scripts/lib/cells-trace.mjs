@@ -12,7 +12,7 @@ const SPANS = [
 ];
 
 const args = process.argv.slice(2);
-const result = spawnSync('node', ['dist/app/cli.js', 'cells', ...args], { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, PERFCELL_TRACE_RUN: '1' } });
+const result = spawnSync('node', ['dist/app/cli.cjs', 'cells', ...args], { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, PERFCELL_TRACE_RUN: '1' } });
 if (result.status !== 0) throw new Error(`cells failed (${result.status}): ${result.stderr.slice(-400)}`);
 // the first cells wait for the group's perfs to start: left out
 const runs = parseTrace(result.stderr).sort((a, b) => a.get('run') - b.get('run')).slice(3);

@@ -59,7 +59,7 @@ export function traceCompare(cli, commands, env = {}, flags = ['--warmup', '2', 
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const commands = process.argv.slice(process.argv.indexOf('--') + 1);
-  const summary = traceCompare('dist/app/cli.js', commands);
+  const summary = traceCompare('dist/app/cli.cjs', commands);
   for (const span of summary.spans) console.log(`${span.ms.toFixed(2).padStart(8)} ms  ${span.from} → ${span.to}: ${span.what}`);
   console.log(`${summary.runMs.toFixed(2).padStart(8)} ms  run → report\n${summary.betweenMs.toFixed(2).padStart(8)} ms  report → next run\n${summary.armBeforeRunMs.toFixed(2).padStart(8)} ms  perf spawned → its run (armed ahead when positive)\n(${summary.runs} runs)`);
 }

@@ -2,10 +2,16 @@
 /**
  * The `perfcell` executable. It loads as little as the command needs before it starts working:
  * `--version` reads package.json and nothing else; `run` and `parse` (whose start-up is measured
- * against perf stat's, BENCHMARKS.md "Start-up") and `compare` (against hyperfine's, "Pace") run a
- * bundle of their own, a "lane": one CommonJS
- * file built apart from the other commands and compiled with a V8 code cache (lane-loader.ts); any
- * other command goes through main.ts, loading its module.
+ * against perf stat's, BENCHMARKS.md "Start-up"), `compare` (against hyperfine's, "Pace") and
+ * `cells` run a bundle of their own, a "lane": one CommonJS file built apart from the other
+ * commands and compiled with a V8 code cache (lane-loader.ts); any other command goes through
+ * full-cli.ts, loading its module.
+ *
+ * Built as one CommonJS file (dist/app/cli.cjs, scripts/build.mjs) with nothing to import: Node
+ * loads an ES module entry, and each chunk it imports, through its ESM loader, some 7 ms a start
+ * on this VM before a lane's first line runs (an empty .mjs 4.6 ms slower than an empty .cjs, and
+ * four imported chunks 3 ms more). So no top-level await here, and the full command line is an
+ * import() of an ES module found next to this file.
  */
 import { firstCommandWord } from './argv.ts';
 import { runLane } from './lane-loader.ts';
@@ -16,11 +22,11 @@ const lanes: readonly string[] = typeof __PERFCELL_LANES__ === 'undefined' ? [] 
 
 const first = firstCommandWord(process.argv);
 if (first === '-V' || first === '--version') {
-  const { version } = await import('../version.ts');
-  process.stdout.write(`${version}\n`);
+  void import('../version.ts').then(({ version }) => process.stdout.write(`${version}\n`));
 } else if (first !== undefined && lanes.includes(first)) {
   runLane(first, import.meta.url);
 } else {
-  const [{ main }, { loadCommand }] = await Promise.all([import('./main.ts'), import('./command-loaders.ts')]);
-  await main(process.argv, loadCommand);
+  // by URL: the bundle leaves the ES module where it is, next to this file in dist/app/ as in dist/src/cli/
+  const fullCli = import(new URL('./full-cli.js', import.meta.url).href) as Promise<typeof import('./full-cli.ts')>;
+  void fullCli.then(({ runFullCli }) => runFullCli(process.argv));
 }

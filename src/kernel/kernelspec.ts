@@ -32,9 +32,9 @@ export function buildKernelSpec(kernelName: string, node = process.execPath, cli
   };
 }
 
-/** The bundled CLI (dist/app/cli.js, the package's bin), whether this module runs from the bundle, dist/src or src. */
+/** The bundled CLI (dist/app/cli.cjs, the package's bin), whether this module runs from the bundle, dist/src or src. */
 export function builtCliPath(): string {
-  return join(packageRoot(fileURLToPath(import.meta.url)), 'dist', 'app', 'cli.js');
+  return join(packageRoot(fileURLToPath(import.meta.url)), 'dist', 'app', 'cli.cjs');
 }
 
 /** Jupyter's user data dir, as jupyter_core finds it on Linux. */

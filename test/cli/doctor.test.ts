@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorDocument } from '../../src/cli/commands/doctor.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const bin = `${root}dist/app/cli.js`;
+const bin = `${root}dist/app/cli.cjs`;
 
 /** The built CLI, as a user runs it; every run is time-limited and killed if it overstays. */
 function doctor(args: readonly string[], options: { env?: Record<string, string>; user?: number } = {}) {

@@ -10,7 +10,7 @@ import { renderEventsText } from '../../src/render/events-text.ts';
 import { perfUsable } from '../support/perf.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const bin = `${root}dist/app/cli.js`;
+const bin = `${root}dist/app/cli.cjs`;
 
 /** What perf itself says of one event over `true`: 'counted' or the <status> it printed. */
 function perfSays(event: string): string {

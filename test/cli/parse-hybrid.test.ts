@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const bin = `${root}dist/app/cli.js`;
+const bin = `${root}dist/app/cli.cjs`;
 
 beforeAll(async () => {
   await execa('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, reject: false, timeout: 120_000 });

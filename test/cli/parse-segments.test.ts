@@ -20,7 +20,7 @@ import { ndjsonHeaderLine } from '../../src/json-document.ts';
  */
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const bin = `${root}dist/app/cli.js`;
+const bin = `${root}dist/app/cli.cjs`;
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-parse-segments-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

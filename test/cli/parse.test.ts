@@ -7,7 +7,7 @@ import { parsePerfStat, type PerfRecord } from '../../parsers/perf-stat.ts';
 import { version } from '../../src/version.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const bin = `${root}dist/app/cli.js`;
+const bin = `${root}dist/app/cli.cjs`;
 const sample = (name: string): string => `${root}samples/perf/${name}`;
 
 /** The built CLI as a user runs it, time-limited. execa strips the one final newline of stdout and stderr. */

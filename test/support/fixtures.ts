@@ -18,4 +18,4 @@ export function fixture(name: string): string {
 }
 
 /** The built CLI (npm test builds before vitest runs). */
-export const cliPath = join(import.meta.dirname, '..', '..', 'dist', 'app', 'cli.js');
+export const cliPath = join(import.meta.dirname, '..', '..', 'dist', 'app', 'cli.cjs');

@@ -27,7 +27,7 @@ export interface PtyRepl {
   kill(signal?: string): void;
 }
 
-/** Starts `node dist/app/cli.js ARGS` (the built bin) in a pty and waits for its first prompt. */
+/** Starts `node dist/app/cli.cjs ARGS` (the built bin) in a pty and waits for its first prompt. */
 export async function startPtyRepl(args: readonly string[] = ['repl'], env: Record<string, string> = {}): Promise<PtyRepl> {
   const child: IPty = pty.spawn(process.execPath, [cliPath, ...args], {
     cols: 250,
