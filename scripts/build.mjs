@@ -104,11 +104,15 @@ const gcPreload = await build({
   logLevel: 'warning',
 });
 copyFileSync('src/kernel/logo-64x64.png', join(app, 'logo-64x64.png'));
+// The bin's earlier name: kernelspecs installed by `perfcell kernel install` before the bin was
+// CommonJS run `node …/dist/app/cli.js kernel …`, and go on working through this.
+writeFileSync(join(app, 'cli.js'), "#!/usr/bin/env node\n// perfcell's bin is cli.cjs; this is its earlier name, which kernelspecs installed before still run\nimport './cli.cjs';\n");
 // What this build wrote: `npm pack` (prepack: scripts/prune-app.mjs) ships these and no older chunk.
-writeFileSync(join(app, '.manifest.json'), `${JSON.stringify([...Object.keys(result.metafile.outputs), ...Object.keys(gcPreload.metafile.outputs), join(app, 'logo-64x64.png')].map((path) => relative(app, join(root, path))).sort(), null, 1)}\n`);
+writeFileSync(join(app, '.manifest.json'), `${JSON.stringify([...Object.keys(result.metafile.outputs), ...Object.keys(gcPreload.metafile.outputs), join(app, 'logo-64x64.png'), join(app, 'cli.js')].map((path) => relative(app, join(root, path))).sort(), null, 1)}\n`);
 // Chunks of earlier builds: gone once no process that started before this build can still load them.
 const written = new Set([...Object.keys(result.metafile.outputs), ...Object.keys(gcPreload.metafile.outputs)].map((path) => relative(root, join(root, path))));
 written.add(join(app, 'logo-64x64.png'));
+written.add(join(app, 'cli.js'));
 written.add(join(app, '.manifest.json'));
 for (const file of walk(app)) {
   if (!written.has(file) && Date.now() - statSync(file).mtimeMs > 10 * 60_000) rmSync(file, { force: true });

@@ -39,6 +39,12 @@ describe('the bin', () => {
     expect(esmLines(result.stderr)).toEqual([]);
   });
 
+  it('answers to its earlier name, dist/app/cli.js, which kernelspecs installed before still run', async () => {
+    const result = await execa(process.execPath, [join(root, 'dist', 'app', 'cli.js'), 'kernel', 'list', '--json'], { reject: false });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toBeTypeOf('object');
+  });
+
   it('loads the other commands as ES modules, through full-cli.js', async () => {
     const result = await perfcell(['events', '--json']);
     expect(result.exitCode, result.stderr).toBe(0);
