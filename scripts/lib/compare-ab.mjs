@@ -1,0 +1,54 @@
+// Two builds of perfcell, taking turns, on one compare (sleep-ms 7 vs 6, NODE_EXTRA_CA_CERTS unset):
+// medians of the wall, the first warm-up's release, the first counted run's release and the last
+// report (ms since perfcell started, PERFCELL_TRACE_RUN marks), and each alternative's mean.
+// For a change to compare's start or hand-overs that is too small for one bench-pace round.
+//
+//   cp -r dist /tmp/A/ && cp package.json /tmp/A/     (the build before the change)
+//   npm run build && node scripts/lib/compare-ab.mjs /tmp/A/dist/app/cli.cjs dist/app/cli.cjs [warmup=2] [pairs=20]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { median } from './compare-trace.mjs';
+
+const [a, b, warmup = '2', pairs = '20'] = process.argv.slice(2);
+if (a === undefined || b === undefined) {
+  process.stderr.write('usage: node scripts/lib/compare-ab.mjs BIN_A BIN_B [warmup=2] [pairs=20]\n');
+  process.exit(2);
+}
+const dir = mkdtempSync(join(tmpdir(), 'perfcell-ab-'));
+const sleepMs = join(dir, 'sleep-ms');
+execFileSync('cc', ['-O2', '-o', sleepMs, 'test/fixtures/sleep-ms.c']);
+const env = { ...process.env, PERFCELL_TRACE_RUN: '1', NO_COLOR: '1' };
+delete env.NODE_EXTRA_CA_CERTS;
+const firstCounted = Number(warmup) * 3 + 1;
+const results = { A: [], B: [] };
+try {
+  for (let pair = 0; pair < Number(pairs); pair++) {
+    for (const which of pair % 2 === 0 ? ['A', 'B'] : ['B', 'A']) {
+      const startMs = performance.now();
+      const run = spawnSync('node', [which === 'A' ? a : b, 'compare', '--warmup', warmup, '--runs', '10', '--json', '--', `${sleepMs} 7`, `${sleepMs} 6`], { encoding: 'utf8', env });
+      const wallMs = performance.now() - startMs;
+      if (run.status !== 0) throw new Error(`${which} failed (${run.status}): ${run.stderr.slice(-400)}`);
+      const marks = [...run.stderr.matchAll(/^trace-run (\d+) (\S+) ([\d.]+)$/gm)].map((match) => ({ run: Number(match[1]), stage: match[2], ms: Number(match[3]) }));
+      const at = (runNumber, stage) => marks.find((mark) => mark.run === runNumber && mark.stage === stage)?.ms ?? Number.NaN;
+      const document = JSON.parse(run.stdout);
+      results[which].push({
+        wallMs,
+        firstGoMs: at(1, 'go'),
+        countedGoMs: at(firstCounted, 'go'),
+        lastReportMs: Math.max(...marks.filter((mark) => mark.stage === 'report').map((mark) => mark.ms)),
+        meansMs: document.alternatives.map((alternative) => (1000 * alternative.runs.reduce((sum, r) => sum + r.durationS, 0)) / alternative.runs.length),
+      });
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+const ms = (values) => median(values).toFixed(1);
+for (const which of ['A', 'B']) {
+  const rows = results[which];
+  console.log(
+    `${which} (${which === 'A' ? a : b}): wall ${ms(rows.map((row) => row.wallMs))} ms, first go ${ms(rows.map((row) => row.firstGoMs))}, first counted go ${ms(rows.map((row) => row.countedGoMs))}, last report ${ms(rows.map((row) => row.lastReportMs))}, means ${ms(rows.map((row) => row.meansMs[0]))} / ${ms(rows.map((row) => row.meansMs[1]))} ms (medians of ${rows.length})`,
+  );
+}
