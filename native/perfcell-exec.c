@@ -3,6 +3,15 @@
  *
  *   perfcell-exec GATE_FD REPORT_FD COMMAND [ARG...]
  *   perfcell-exec GATE_FD REPORT_FD -
+ *   perfcell-exec --die-with PID COMMAND [ARG...]
+ *
+ * "--die-with PID": becomes COMMAND (PATH searched, as Node's spawn does) with PR_SET_PDEATHSIG
+ * SIGKILL, so that the kernel kills it when its parent, PID, dies: how perfcell spawns the perfs
+ * that count perfcell itself (cells, the REPL, the kernel). perf ends when its --pid target has
+ * gone, but a perfcell killed by a signal stays a zombie until its parent reaps it, and perf takes a
+ * zombie for alive (it stats /proc/PID); such a perf would go on ticking into its file. PID is
+ * checked after the prctl: a parent that died before it leaves nothing to run. Where COMMAND
+ * cannot be executed: "perfcell-exec: COMMAND: not found" (or the error) on stderr, exit 127 (126).
  *
  * With "-" the gate starts before perfcell knows the command (`perfcell run` spawns it first thing):
  * it forks a perf launcher (launcher_main) and the held child at once, and writes "ready PID", the
@@ -220,7 +229,19 @@ static void run_child(char **argv, FILE *out, int gate, const int release[2], st
   _exit(errno == ENOENT ? 127 : 126);
 }
 
+/* "--die-with PID COMMAND [ARG...]" (see the top of this file). Never returns. */
+static void exec_dying_with(pid_t parent, char **argv) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(125);
+  execvp(argv[0], argv);
+  int error = errno;
+  if (error == ENOENT) fprintf(stderr, "perfcell-exec: %s: not found\n", argv[0]);
+  else fprintf(stderr, "perfcell-exec: %s: %s\n", argv[0], strerror(error));
+  _exit(error == ENOENT ? 127 : 126);
+}
+
 int main(int argc, char **argv) {
+  if (argc >= 4 && strcmp(argv[1], "--die-with") == 0) exec_dying_with((pid_t)atol(argv[2]), argv + 3);
   if (argc < 4) {
     fprintf(stderr, "usage: perfcell-exec GATE_FD REPORT_FD COMMAND [ARG...] | -\n");
     return 2;

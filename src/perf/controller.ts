@@ -11,6 +11,7 @@ import { perfProblem, trackPerf } from './perf-process.ts';
 import { LIVE_VISIBLE_AFTER_S, startLiveRelay } from '../live/relay.ts';
 import { createPerfOutputFile, type PerfOutputFile } from './output-file.ts';
 import { createControlChannel, noAckError } from './control-channel.ts';
+import { dyingWithPerfcell } from './die-with-perfcell.ts';
 
 
 /**
@@ -180,9 +181,11 @@ function gatePerfChild(forked: GateForkedPerf, perfPath: string): PerfChild {
  * its acks on fd 4, in the C locale, detached: Ctrl-C in the terminal reaches the command, not perf.
  */
 export function spawnPerf(pid: number, options: PerfOptions, stderr: 'pipe' | number | Stream): ChildProcess {
+  // it dies with this process, even one killed and left unreaped (die-with-perfcell.ts)
+  const { file, args } = dyingWithPerfcell(options.perfPath ?? 'perf', perfArguments(pid, options));
   // node:child_process, not execa: this module runs inside the measured REPL process, where
   // loading execa alone adds about 12 MiB of RSS to every report's "current RAM usage".
-  return spawn(options.perfPath ?? 'perf', perfArguments(pid, options), {
+  return spawn(file, args, {
     env: { ...process.env, LC_ALL: 'C' },
     stdio: ['ignore', 'ignore', stderr, 'pipe', 'pipe'],
     detached: true,

@@ -1,0 +1,43 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { findExecHelper } from '../session/exec-helper.ts';
+
+/*
+ * A perf that counts perfcell's own process (cells, the REPL, the kernel) ends when its --pid
+ * target has gone. But a perfcell killed by a signal stays a zombie until its parent reaps it, and
+ * perf takes a zombie for alive (it stats /proc/PID): nobody would end it, and it would go on
+ * ticking into its file. So perf is started through the exec gate's "--die-with" form
+ * (native/perfcell-exec.c), which sets PR_SET_PDEATHSIG before it becomes perf: the kernel kills
+ * perf the moment this process dies, however it dies. The parent that counts is the thread that
+ * spawned perf: perf is spawned from the main thread only.
+ */
+
+let helper: string | null | undefined;
+
+/**
+ * `file ARGS` as spawned so that it dies with this process: the gate's --die-with form where the
+ * gate is built and `file` is found as execvp would find it; else `file ARGS` as they are (a perf
+ * that cannot be found then fails to spawn as before, with the error perfcell explains).
+ * @example dyingWithPerfcell('perf', ['stat', '-p', '42']) // { file: '/…/dist/perfcell-exec', args: ['--die-with', '1234', 'perf', 'stat', '-p', '42'] }
+ */
+export function dyingWithPerfcell(file: string, args: readonly string[], path: string | undefined = process.env['PATH']): { file: string; args: string[] } {
+  helper ??= findExecHelper();
+  if (helper === null || !isOnPath(file, path)) return { file, args: [...args] };
+  return { file: helper, args: ['--die-with', String(process.pid), file, ...args] };
+}
+
+/** Whether execvp would find an executable file `file` (a name with a slash: that path). */
+export function isOnPath(file: string, path: string | undefined): boolean {
+  if (file.includes('/')) return isExecutableFile(file);
+  return (path ?? '').split(delimiter).some((directory) => directory !== '' && isExecutableFile(join(directory, file)));
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
