@@ -10,7 +10,8 @@
  * that count perfcell itself (cells, the REPL, the kernel). perf ends when its --pid target has
  * gone, but a perfcell killed by a signal stays a zombie until its parent reaps it, and perf takes a
  * zombie for alive (it stats /proc/PID); such a perf would go on ticking into its file. PID is
- * checked after the prctl: a parent that died before it leaves nothing to run. Where COMMAND
+ * checked after the prctl: a parent that died before it leaves nothing to run. (The kernel clears
+ * the setting for a COMMAND with file capabilities, e.g. a perf given cap_perfmon by setcap.) Where COMMAND
  * cannot be executed: "perfcell-exec: COMMAND: not found" (or the error) on stderr, exit 127 (126).
  *
  * With "-" the gate starts before perfcell knows the command (`perfcell run` spawns it first thing):

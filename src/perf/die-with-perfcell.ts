@@ -9,7 +9,9 @@ import { findExecHelper } from '../session/exec-helper.ts';
  * ticking into its file. So perf is started through the exec gate's "--die-with" form
  * (native/perfcell-exec.c), which sets PR_SET_PDEATHSIG before it becomes perf: the kernel kills
  * perf the moment this process dies, however it dies. The parent that counts is the thread that
- * spawned perf: perf is spawned from the main thread only.
+ * spawned perf: perf is spawned from the main thread only. The kernel clears the setting when it
+ * executes a binary with file capabilities (a perf given cap_perfmon with setcap for non-root
+ * users): such a perf ends as it did before, when its target is reaped.
  */
 
 let helper: string | null | undefined;
