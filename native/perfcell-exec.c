@@ -4,6 +4,7 @@
  *   perfcell-exec GATE_FD REPORT_FD COMMAND [ARG...]
  *   perfcell-exec GATE_FD REPORT_FD -
  *   perfcell-exec --die-with PID COMMAND [ARG...]
+ *   perfcell-exec --perf-group PID TICKS PERF [ARG...]
  *
  * "--die-with PID": becomes COMMAND (PATH searched, as Node's spawn does) with PR_SET_PDEATHSIG
  * SIGKILL, so that the kernel kills it when its parent, PID, dies: how perfcell spawns the perfs
@@ -13,6 +14,17 @@
  * checked after the prctl: a parent that died before it leaves nothing to run. (The kernel clears
  * the setting for a COMMAND with file capabilities, e.g. a perf given cap_perfmon by setcap.) Where COMMAND
  * cannot be executed: "perfcell-exec: COMMAND: not found" (or the error) on stderr, exit 127 (126).
+ *
+ * "--perf-group PID TICKS PERF [ARG...]": starts the long-lived perfs that share the windows over
+ * PID (perfcell's own process: cells) at once, one per tick of TICKS ("4,5,6,7": "{tick}" in the
+ * arguments stands for it). perf counts with inherit: a process PID forks after a perf has opened
+ * its counters carries copies of them, so a perf of the group that perfcell spawned after another
+ * one had started counted, in each of that one's windows, its own ticks. Forked here, by a process
+ * that PID forked before any of them started, none carries another's. Member i's stderr, control
+ * and ack are this process's fds 3+3i, 4+3i and 5+3i (perfcell's output file and socket pairs);
+ * each perf runs in a session of its own with LC_ALL=C and PR_SET_PDEATHSIG SIGKILL, as this
+ * process has for PID, its parent: none outlives perfcell. On stdout: "perf I PID" once member I
+ * has exec'd, or "perferr I ERRNO", and "exit I" once it has ended; this process ends after the last.
  *
  * With "-" the gate starts before perfcell knows the command (`perfcell run` spawns it first thing):
  * it forks a perf launcher (launcher_main) and the held child at once, and writes "ready PID", the
@@ -241,8 +253,84 @@ static void exec_dying_with(pid_t parent, char **argv) {
   _exit(error == ENOENT ? 127 : 126);
 }
 
+#define MAX_GROUP 16
+
+/* "--perf-group PID TICKS PERF [ARG...]" (see the top of this file). */
+static int launch_perf_group(pid_t parent, const char *ticks, char **argv) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) return 125;
+  int tick[MAX_GROUP], count = 0;
+  for (const char *at = ticks; *at != '\0' && count < MAX_GROUP;) {
+    tick[count++] = atoi(at);
+    while (*at != '\0' && *at != ',') at++;
+    if (*at == ',') at++;
+  }
+  int argc = 0;
+  while (argv[argc] != NULL) argc++;
+  pid_t self = getpid(), pids[MAX_GROUP];
+  int failed[MAX_GROUP];
+  for (int i = 0; i < count; i++) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) return 2;
+    pid_t pid = fork();
+    if (pid < 0) return 2;
+    if (pid == 0) {
+      close(report[0]);
+      setsid();
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != self) _exit(125);
+      int base = 3 + 3 * i;
+      /* in this order: for member 0 each fd is read before it is written over */
+      if (dup2(base, 2) < 0 || dup2(base + 1, 3) < 0 || dup2(base + 2, 4) < 0) _exit(126);
+      int null = open("/dev/null", O_WRONLY);
+      if (null < 0 || dup2(null, 1) < 0) _exit(126);
+      /* the other members' fds, and /dev/null's own */
+      for (int fd = 5; fd < 3 + 3 * MAX_GROUP + 8; fd++) if (fd != report[1]) close(fd);
+      char value[16], **args = calloc((size_t)argc + 1, sizeof *args);
+      if (args == NULL) _exit(126);
+      snprintf(value, sizeof value, "%d", tick[i]);
+      for (int a = 0; a < argc; a++) args[a] = strcmp(argv[a], "{tick}") == 0 ? value : argv[a];
+      setenv("LC_ALL", "C", 1);
+      execvp(args[0], args);
+      int error = errno;
+      if (write(report[1], &error, sizeof error) < 0) _exit(127);
+      _exit(127);
+    }
+    close(report[1]);
+    pids[i] = pid;
+    failed[i] = report[0];
+  }
+  for (int fd = 3; fd < 3 + 3 * count; fd++) close(fd);
+  /* exec closed a member's report pipe (CLOEXEC) empty; a failed exec wrote its errno first */
+  for (int i = 0; i < count; i++) {
+    int error = 0;
+    ssize_t got;
+    do got = read(failed[i], &error, sizeof error); while (got < 0 && errno == EINTR);
+    close(failed[i]);
+    if (got == (ssize_t)sizeof error) printf("perferr %d %d\n", i, error);
+    else printf("perf %d %d\n", i, (int)pids[i]);
+  }
+  fflush(stdout);
+  for (int alive = count; alive > 0;) {
+    int status;
+    pid_t ended = wait(&status);
+    if (ended < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    for (int i = 0; i < count; i++) {
+      if (pids[i] != ended) continue;
+      printf("exit %d\n", i);
+      fflush(stdout);
+      alive--;
+    }
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc >= 4 && strcmp(argv[1], "--die-with") == 0) exec_dying_with((pid_t)atol(argv[2]), argv + 3);
+  if (argc >= 5 && strcmp(argv[1], "--perf-group") == 0) return launch_perf_group((pid_t)atol(argv[2]), argv[3], argv + 4);
   if (argc < 4) {
     fprintf(stderr, "usage: perfcell-exec GATE_FD REPORT_FD COMMAND [ARG...] | -\n");
     return 2;

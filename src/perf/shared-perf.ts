@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { startPerf, type PerfOptions, type PerfSession } from './controller.ts';
+import { launchPerfGroup } from './perf-group-launcher.ts';
 import { startTickingPerf, type TickingPerf } from './ticking-perf.ts';
 
 /**
@@ -67,6 +68,14 @@ export function startSharedPerf(pid: number, options: PerfOptions, count = SHARE
   let closing = false;
   /** Resolves once every member is spawned (all in this call unless staggered); none is spawned after close(). */
   const spawnAll = async (): Promise<void> => {
+    // Counting this process: all at once, by one launcher (where there is one), so that none carries
+    // another's counters (perf-group-launcher.ts). Another process (compare's forker) inherits no
+    // counter of this one's: its perfs are spawned here, staggered or not.
+    const launched = pid === process.pid ? launchPerfGroup(pid, options, Array.from({ length: total }, (_, index) => TICK_MS + index)) : null;
+    if (launched !== null) {
+      launched.forEach((perf, index) => members.push(startTickingPerf(pid, options, TICK_MS + index, perf)));
+      return;
+    }
     while (!closing && members.length < total) {
       members.push(startTickingPerf(pid, options, TICK_MS + members.length));
       if (start.staggered === true) await nextTurn();

@@ -1,4 +1,3 @@
-import type { Readable, Writable } from 'node:stream';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.ts';
 import { createRegrouper, type Regrouper } from '../../parsers/regroup-intervals.ts';
@@ -7,6 +6,7 @@ import { monotonicNs } from '../session/clock.ts';
 import { currentLiveListener, MARKER_DISABLED, MARKER_ENABLED, perfMessageOf, probeEvent, spawnPerf, type PerfOptions, type PerfSession, type PerfWindowResult } from './controller.ts';
 import { ackTimeoutMs, createControlChannel, noAckError } from './control-channel.ts';
 import { createPerfOutputFile } from './output-file.ts';
+import { spawnedPerfProcess, type LaunchedPerf } from './perf-group-launcher.ts';
 import { perfProblem, trackPerf } from './perf-process.ts';
 
 /**
@@ -47,11 +47,12 @@ const SPIN_PAST_DUE_MS = 2;
 /** How long a tick may be late before the window gives up on it (a stopped or wedged perf). */
 const TAIL_LIMIT_MS = 2000;
 
-export function startTickingPerf(pid: number, options: PerfOptions, tickMs: number): TickingPerf {
+export function startTickingPerf(pid: number, options: PerfOptions, tickMs: number, launched?: LaunchedPerf): TickingPerf {
   // Its ticks add up to some 50 KB/s of text (four events) whether or not a window is open, and
   // nothing is read while one is: on disk, and emptied at every window's start (its own) or pick (idle).
-  const file = createPerfOutputFile({ watch: false, onDisk: true });
-  const subprocess = spawnPerf(pid, { ...options, intervalMs: tickMs }, file.fd);
+  // `launched`: started with the rest of its group by one launcher (perf-group-launcher.ts), else spawned here.
+  const file = launched?.file ?? createPerfOutputFile({ watch: false, onDisk: true });
+  const subprocess = launched?.process ?? spawnedPerfProcess(spawnPerf(pid, { ...options, intervalMs: tickMs }, file.fd));
   const untrack = trackPerf(subprocess);
   const parser = createPerfStatParser({ format: 'csv', separator: ',', metrics: true });
 
@@ -164,8 +165,8 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
   };
 
   // ---- control: commands on fd 3, acks on fd 4 (extra stdio pipes are socket pairs, both ways) ----
-  const ackStream = subprocess.stdio[4] as Readable | null;
-  const control = subprocess.stdio[3] as unknown as Writable | null;
+  const ackStream = subprocess.ack;
+  const control = subprocess.control;
   // An idle shared perf keeps nothing alive: this process may end with it waiting for a window
   // (the exit hook kills it). Its pipes hold the event loop only while a command awaits its ack.
   subprocess.unref();
@@ -199,8 +200,7 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
       channel.close();
       resolve();
     };
-    subprocess.once('close', () => onExit(null));
-    subprocess.once('error', (error) => onExit(error));
+    subprocess.onClose((error) => onExit(error));
   });
 
   const problemNow = async (): Promise<PerfError> => {

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSharedPerf, TICK_MS } from '../../src/perf/shared-perf.ts';
 import { monotonicNs } from '../../src/session/clock.ts';
@@ -6,6 +8,14 @@ import { leakedPerfPidsSettled, perfPidsNow } from '../support/leaked-perf.ts';
 import { perfUsable } from '../support/perf.ts';
 
 const PAGE_BYTES = 4096;
+const parentOf = (pid: number | undefined): number | undefined => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+};
 let kept: Uint8Array[] = [];
 /** Touches `pages` fresh 4 KiB pages (about one page-fault each). */
 function touch(pages: number): void {
@@ -84,10 +94,12 @@ describe.runIf(perfUsable)('one perf shared by many windows over this process (r
     }
   }, 30_000);
 
-  it('staggered (compare\'s served runs): one perf spawned at once, the rest in later turns (`spawned`); ready() waits for all; closed meanwhile, no more are spawned', async () => {
+  it('staggered (compare\'s served runs, over another process): one perf spawned at once, the rest in later turns (`spawned`); ready() waits for all; closed meanwhile, no more are spawned', async () => {
     const options = { events: ['page-faults'], intervalMs: 100 };
     const before = perfPidsNow();
-    const shared = startSharedPerf(process.pid, options, 4, { staggered: true });
+    const target = spawn('sleep', ['60'], { stdio: 'ignore' });
+    afterAll(() => target.kill('SIGKILL'));
+    const shared = startSharedPerf(target.pid!, options, 4, { staggered: true });
     // the first now, no more in this turn of the event loop
     expect([...perfPidsNow()].filter((pid) => !before.has(pid))).toHaveLength(1);
     await shared.spawned;
@@ -98,9 +110,32 @@ describe.runIf(perfUsable)('one perf shared by many windows over this process (r
     await shared.closeAndWait();
     expect(await leakedPerfPidsSettled(before)).toEqual([]);
 
-    const closedEarly = startSharedPerf(process.pid, options, 4, { staggered: true });
+    const closedEarly = startSharedPerf(target.pid!, options, 4, { staggered: true });
     await closedEarly.closeAndWait();
     await new Promise((resolve) => setTimeout(resolve, 50)); // turns in which further spawns would have come
+    expect(await leakedPerfPidsSettled(before)).toEqual([]);
+    expect(closedEarly.exited).toBe(true);
+  }, 30_000);
+
+  it('over this process: all started at once by one launcher that this process forked (none carries another\'s counters); closed at once or later, none is left', async () => {
+    const options = { events: ['page-faults'], intervalMs: 100 };
+    const before = perfPidsNow();
+    const shared = startSharedPerf(process.pid, options, 4);
+    await shared.ready();
+    expect(shared.broken).toBe(false);
+    const perfs = [...perfPidsNow()].filter((pid) => !before.has(pid));
+    expect(perfs).toHaveLength(4);
+    const parents = new Set(perfs.map(parentOf));
+    expect(parents.size).toBe(1);
+    const [launcher] = [...parents];
+    expect(readFileSync(`/proc/${launcher}/comm`, 'utf8').trim()).toBe('perfcell-exec');
+    expect(parentOf(launcher!)).toBe(process.pid);
+    await shared.closeAndWait();
+    expect(await leakedPerfPidsSettled(before)).toEqual([]);
+
+    // closed before the launcher has said which pids its perfs have
+    const closedEarly = startSharedPerf(process.pid, options, 4);
+    await closedEarly.closeAndWait();
     expect(await leakedPerfPidsSettled(before)).toEqual([]);
     expect(closedEarly.exited).toBe(true);
   }, 30_000);

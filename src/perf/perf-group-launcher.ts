@@ -1,0 +1,187 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import split2 from 'split2';
+import { findExecHelper } from '../session/exec-helper.ts';
+import { perfArguments, type PerfOptions } from './controller.ts';
+import { isOnPath } from './die-with-perfcell.ts';
+import { createPerfOutputFile, type PerfOutputFile } from './output-file.ts';
+
+/*
+ * The long-lived perfs that share the windows over one process (shared-perf.ts) started by one
+ * launcher, the exec gate's "--perf-group" form (native/perfcell-exec.c), not spawned here one
+ * after the other. perf counts with inherit, and where the process it counts is this one (cells),
+ * a perf spawned here after another had opened its counters carried copies of them: in each of
+ * that one's windows its own ticks were counted too (a cell that slept 50 ms read 8-12
+ * context-switches instead of 1-3). The launcher is forked before any of them starts, and forks
+ * them all, so none carries another's; it also spares this process three of four spawns.
+ */
+
+/** A perf as TickingPerf drives it, whoever started it. */
+export interface PerfProcess {
+  /** Undefined until known (a launched perf: its "perf I PID" line). */
+  readonly pid: number | undefined;
+  /** Its fds 3 and 4, socket pairs: commands go out on control, acks come in on ack. */
+  readonly control: Writable | null;
+  readonly ack: Readable | null;
+  kill(signal: NodeJS.Signals): boolean;
+  /** Whether its end holds this process's event loop (unreferenced, the exit hook kills it). */
+  ref(): void;
+  unref(): void;
+  /** Once perf has ended; with the error where it never ran. */
+  onClose(listener: (error: Error | null) => void): void;
+}
+
+/** A perf of a launched group, and the file it writes to. */
+export interface LaunchedPerf {
+  readonly process: PerfProcess;
+  readonly file: PerfOutputFile;
+}
+
+/** The most perfs one launcher starts (MAX_GROUP in perfcell-exec.c). */
+const MAX_GROUP = 16;
+
+/** A perf spawned by Node, as a PerfProcess. */
+export function spawnedPerfProcess(child: ChildProcess): PerfProcess {
+  return {
+    get pid() {
+      return child.pid;
+    },
+    // extra stdio pipes are socket pairs, writable from this side although typed as Readable
+    control: child.stdio[3] as unknown as Writable | null,
+    ack: child.stdio[4] as Readable | null,
+    kill: (signal) => child.kill(signal),
+    ref: () => child.ref(),
+    unref: () => child.unref(),
+    onClose(listener) {
+      let called = false;
+      const once = (error: Error | null): void => {
+        if (called) return;
+        called = true;
+        listener(error);
+      };
+      child.once('close', () => once(null));
+      child.once('error', (error) => once(error));
+    },
+  };
+}
+
+/**
+ * perf on `pid` once per tick of `ticksMs` (its -I), all started by one launcher; null where there
+ * is none to be had (no gate built, perf not found on PATH, no output file): the caller spawns them.
+ */
+export function launchPerfGroup(pid: number, options: PerfOptions, ticksMs: readonly number[]): LaunchedPerf[] | null {
+  const perf = options.perfPath ?? 'perf';
+  if (ticksMs.length === 0 || ticksMs.length > MAX_GROUP || !isOnPath(perf, process.env['PATH'])) return null;
+  const helper = findExecHelper();
+  if (helper === null) return null;
+  const files: PerfOutputFile[] = [];
+  try {
+    for (let index = 0; index < ticksMs.length; index++) files.push(createPerfOutputFile({ watch: false, onDisk: true }));
+  } catch {
+    for (const file of files) file.finish();
+    return null;
+  }
+  const args = perfArguments(pid, options);
+  args[args.indexOf('-I') + 1] = '{tick}';
+  // detached: Ctrl-C in the terminal reaches the command, not the launcher (whose end ends the perfs)
+  const launcher = spawn(helper, ['--perf-group', String(process.pid), ticksMs.join(','), perf, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit', ...files.flatMap((file) => [file.fd, 'pipe' as const, 'pipe' as const])],
+    detached: true,
+  });
+  const reports = launcher.stdout as Readable;
+  // the launcher and its report pipe hold the event loop only while a member asks (ref)
+  let refs = 0;
+  const holdLoop = (): void => {
+    const handle = reports as unknown as { ref?: () => void; unref?: () => void };
+    if (refs > 0) {
+      launcher.ref();
+      handle.ref?.();
+    } else {
+      launcher.unref();
+      handle.unref?.();
+    }
+  };
+  holdLoop();
+
+  const members = files.map((file, index) => {
+    let memberPid: number | undefined;
+    let ended = false;
+    let pendingSignal: NodeJS.Signals | null = null;
+    let failure: Error | null = null;
+    let isHolding = false;
+    const listeners: Array<(error: Error | null) => void> = [];
+    const perfProcess: PerfProcess = {
+      get pid() {
+        return memberPid;
+      },
+      control: launcher.stdio[4 + 3 * index] as unknown as Writable | null,
+      ack: launcher.stdio[5 + 3 * index] as Readable | null,
+      kill(signal) {
+        if (ended) return false;
+        if (memberPid === undefined) {
+          pendingSignal = signal;
+          return true;
+        }
+        try {
+          return process.kill(memberPid, signal);
+        } catch {
+          return false;
+        }
+      },
+      ref() {
+        if (ended || isHolding) return;
+        isHolding = true;
+        refs += 1;
+        holdLoop();
+      },
+      unref() {
+        if (!isHolding) return;
+        isHolding = false;
+        refs -= 1;
+        holdLoop();
+      },
+      onClose(listener) {
+        if (ended) listener(failure);
+        else listeners.push(listener);
+      },
+    };
+    return {
+      file,
+      process: perfProcess,
+      started(startedPid: number): void {
+        memberPid = startedPid;
+        if (pendingSignal !== null) perfProcess.kill(pendingSignal);
+      },
+      end(why: Error | null): void {
+        if (ended) return;
+        perfProcess.unref();
+        ended = true;
+        failure = why;
+        for (const listener of listeners.splice(0)) listener(failure);
+      },
+    };
+  });
+
+  reports.pipe(split2()).on('data', (line: string) => {
+    const match = /^(perf|perferr|exit) (\d+)(?: (\d+))?$/.exec(line);
+    const member = match === null ? undefined : members[Number(match[2])];
+    if (match === null || member === undefined) return;
+    if (match[1] === 'perf') member.started(Number(match[3]));
+    else if (match[1] === 'exit') member.end(null);
+    else member.end(execError(perf, Number(match[3])));
+  });
+  // a launcher that ended (or never ran) ends whatever it had not reported
+  launcher.once('close', () => {
+    for (const member of members) member.end(null);
+  });
+  launcher.once('error', (error) => {
+    for (const member of members) member.end(error);
+  });
+  return members.map(({ file, process: perfProcess }) => ({ file, process: perfProcess }));
+}
+
+/** What Node's spawn would have said of a perf that could not be executed ("spawn perf ENOENT": perfcell explains it). */
+function execError(perf: string, errno: number): Error {
+  const code = errno === 2 ? 'ENOENT' : errno === 13 ? 'EACCES' : `errno ${errno}`;
+  return Object.assign(new Error(`spawn ${perf} ${code}`), { code, path: perf, syscall: `spawn ${perf}` });
+}
