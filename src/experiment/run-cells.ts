@@ -9,6 +9,7 @@ import type { CellEvaluator, CellFailure, PreparedCell } from './cell-evaluator.
 import { transpileCell } from './transpile-cell.ts';
 import { interruption, type Interruption } from '../session/interruption.ts';
 import { startRunTrace } from '../session/run-trace.ts';
+import { StrayChildren } from '../proc/child-processes.ts';
 
 /** One cell's measurement: its report, and why it failed (null when it did not). */
 export interface CellRun {
@@ -31,7 +32,10 @@ export async function measureCell(evaluator: CellEvaluator, cell: PreparedCell, 
     return pool.take(pid, wanted);
   });
   const trace = startRunTrace();
+  const strays = straysOf(evaluator);
   try {
+    // read outside the window: processes of earlier cells that still run, and so count in this one
+    const warnings = strays.beforeCell();
     trace.mark('run');
     await window.begin();
     trace.mark('perf-enabled');
@@ -39,6 +43,8 @@ export async function measureCell(evaluator: CellEvaluator, cell: PreparedCell, 
     trace.mark('ended');
     // The cell's own marks keep the inspector's round trip out of its time.
     const ending = window.end({ exitCode: outcome.ok ? 0 : 1 }, outcome.marks);
+    // the disable is out: what this cell left running, read before anything of perfcell's is spawned
+    warnings.push(...strays.afterCell(cell.source.title));
     // This cell's perf has had its SIGINT (end() sends it before it first waits): the next cell's
     // perf starts now, while this one prints its last interval and the report is written, and
     // never while a cell runs. (PERFCELL_PREARM_DEPTH > 1 arms further ahead, for the benchmark.)
@@ -46,12 +52,25 @@ export async function measureCell(evaluator: CellEvaluator, cell: PreparedCell, 
       const depth = prearmDepth();
       for (let armedNow = pool.armedCount(process.pid, perfOptions); armedNow < depth; armedNow++) pool.arm(process.pid, perfOptions);
     }
-    const report = await ending;
+    const ended = await ending;
+    // only perf counts a cell's children (RAM and CPU are this process's own)
+    const report = warnings.length === 0 || perfOptions === null ? ended : { ...ended, warnings: [...ended.warnings, ...warnings] };
     trace.mark('report');
     return { title: cell.source.title, startLine: cell.source.startLine, report, failure: outcome.ok ? null : outcome.failure };
   } finally {
     window.cancel();
   }
+}
+
+/** The processes a file's cells leave running (its evaluator's), which perf counts in the cells after them. */
+const strayChildren = new WeakMap<CellEvaluator, StrayChildren>();
+function straysOf(evaluator: CellEvaluator): StrayChildren {
+  let strays = strayChildren.get(evaluator);
+  if (strays === undefined) {
+    strays = new StrayChildren();
+    strayChildren.set(evaluator, strays);
+  }
+  return strays;
 }
 
 /** One pool of armed perf per cell file (its evaluator): later cells and compare's runs take from it. */

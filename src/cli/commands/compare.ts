@@ -30,6 +30,7 @@ import { liveWanted } from '../../live/live-wanted.ts';
 import { startProgressTicker } from '../../live/progress-ticker.ts';
 import { onLiveRecord } from '../../perf/controller.ts';
 import { lowestRunningPcts, mergeMultiplexNotes } from '../../session/counters.ts';
+import { mergeStrayNotes } from '../../proc/child-processes.ts';
 import { toJsonDocument } from '../../json-document.ts';
 import { warningText } from '../../render/terminal-width.ts';
 
@@ -261,7 +262,8 @@ Examples:
 
         const allReports = reports.flat();
         // one multiplexing warning for all runs (each run's share differs a little), the lowest share named
-        const warnings = mergeMultiplexNotes(allReports.flatMap((report) => report.warnings));
+        // and one line per cell that left processes running, not one per run
+        const warnings = mergeStrayNotes(mergeMultiplexNotes(allReports.flatMap((report) => report.warnings)));
         for (const warning of warnings) process.stderr.write(warningText(warning, process.stderr));
         hintCachegrind(allReports, flags, file === null);
 

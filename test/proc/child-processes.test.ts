@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { isRunning, mergeStrayNotes, readChildPids, StrayChildren } from '../../src/proc/child-processes.ts';
+
+/** The processes cells leave running (src/proc/child-processes.ts). Real processes and /proc. */
+describe('readChildPids and isRunning', () => {
+  it('list a child of this process while it runs, and not once it has been reaped', async () => {
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    expect(readChildPids()).toContain(child.pid);
+    expect(isRunning(child.pid!)).toBe(true);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(readChildPids()).not.toContain(child.pid);
+    expect(isRunning(child.pid!)).toBe(false);
+  });
+});
+
+describe('StrayChildren', () => {
+  it('names what a cell left running in its report, and in each later cell while it runs', () => {
+    let children: number[] = [];
+    const strays = new StrayChildren(() => children);
+    expect(strays.beforeCell()).toEqual([]);
+    children = [process.pid]; // a process that runs: this one, standing for a child the cell started
+    expect(strays.afterCell('spawn')).toEqual([`cell 'spawn' left a process running (pid ${process.pid}): perf counts it in the cells after it while it runs`]);
+    expect(strays.beforeCell()).toEqual([`a process that cell 'spawn' started (pid ${process.pid}) ran during this cell: perf counts it here too (a cell's child processes inherit its counters)`]);
+    expect(strays.afterCell('next')).toEqual([]);
+    children = [];
+    expect(strays.beforeCell()).toEqual([]);
+  });
+});
+
+describe('mergeStrayNotes', () => {
+  it("makes compare's runs' notes one line per cell, and keeps the other warnings in order", () => {
+    const notes = [
+      'first',
+      "cell 'a' left a process running (pid 7): perf counts it in the cells after it while it runs",
+      "a process that cell 'a' started (pid 7) ran during this cell: perf counts it here too (a cell's child processes inherit its counters)",
+      "cell 'a' left a process running (pid 8): perf counts it in the cells after it while it runs",
+      "2 processes that cell 'a' started (pid 7, 8) ran during this cell: perf counts them here too (a cell's child processes inherit its counters)",
+      'second',
+    ];
+    expect(mergeStrayNotes(notes)).toEqual([
+      'first',
+      'second',
+      "cell 'a' left 2 processes running in its runs (pid 7, 8): perf counted them in the runs after it while they ran (a cell's child processes inherit its counters)",
+    ]);
+    expect(mergeStrayNotes(['only'])).toEqual(['only']);
+  });
+});
