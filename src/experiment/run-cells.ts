@@ -1,8 +1,8 @@
 import { isCommentsOnly, type Cell } from '../../parsers/cells.ts';
 import { prepareWindow } from '../session/window.ts';
 import type { PerfOptions } from '../perf/controller.ts';
-import { createPerfPool, prearmDepth, sharedPerfStarter, type PerfPool } from '../perf/perf-pool.ts';
-import { SHARED_MEMBERS } from '../perf/shared-perf.ts';
+import { createPerfPool, prearmDepth, sharedPerfStarter, sharedPerfWanted, type PerfPool } from '../perf/perf-pool.ts';
+import { canSharePerf, SHARED_MEMBERS } from '../perf/shared-perf.ts';
 import type { MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
 import type { CellEvaluator, CellFailure, PreparedCell } from './cell-evaluator.ts';
@@ -53,8 +53,12 @@ export async function measureCell(evaluator: CellEvaluator, cell: PreparedCell, 
       for (let armedNow = pool.armedCount(process.pid, perfOptions); armedNow < depth; armedNow++) pool.arm(process.pid, perfOptions);
     }
     const ended = await ending;
-    // only perf counts a cell's children (RAM and CPU are this process's own)
-    const report = warnings.length === 0 || perfOptions === null ? ended : { ...ended, warnings: [...ended.warnings, ...warnings] };
+    // Only perf counts a cell's children (RAM and CPU are this process's own), and only a perf that
+    // was counting when the child was forked: the shared perfs, which count every cell. (With one
+    // perf per window, PERFCELL_SHARED_PERF=0 or the live view, the next cell's perf, armed before
+    // this cell ran, would count such a child too, and no later one: not said.)
+    const counts = perfOptions !== null && sharedPerfWanted() && canSharePerf(perfOptions);
+    const report = warnings.length === 0 || !counts ? ended : { ...ended, warnings: [...ended.warnings, ...warnings] };
     trace.mark('report');
     return { title: cell.source.title, startLine: cell.source.startLine, report, failure: outcome.ok ? null : outcome.failure };
   } finally {

@@ -25,8 +25,8 @@ writeFileSync(
     '// %% after\n2;',
   ].join('\n') + '\n',
 );
-const warningsOf = async (args: readonly string[]): Promise<Record<string, readonly string[]>> => {
-  const result = await execa(process.execPath, [cliPath, 'cells', ...args, '--json', file], { reject: false });
+const warningsOf = async (args: readonly string[], env: Record<string, string> = {}): Promise<Record<string, readonly string[]>> => {
+  const result = await execa(process.execPath, [cliPath, 'cells', ...args, '--json', file], { reject: false, env });
   expect(result.exitCode, result.stderr).toBe(0);
   const cells = (JSON.parse(result.stdout) as { cells: Array<{ title: string; report: { warnings: string[] } }> }).cells;
   return Object.fromEntries(cells.map((cell) => [cell.title, cell.report.warnings.filter((warning) => /process/.test(warning))]));
@@ -61,6 +61,11 @@ describe('a process a cell leaves running', () => {
 
   it('is not named without perf, which alone counts a cell\'s children', async () => {
     const warnings = await warningsOf(['--no-perf']);
+    expect(Object.values(warnings).flat()).toEqual([]);
+  });
+
+  it('is not named with one perf per window (PERFCELL_SHARED_PERF=0), which no later cell\'s perf counts in all', async () => {
+    const warnings = await warningsOf(['-e', 'task-clock'], { PERFCELL_SHARED_PERF: '0' });
     expect(Object.values(warnings).flat()).toEqual([]);
   });
 });
