@@ -7,7 +7,7 @@ import { countPerfEvents } from '../../parsers/event-list.ts';
 import { corePmuCount } from './default-events.ts';
 import { monotonicNs } from '../session/clock.ts';
 import { isInPoll, untilPolling } from './poll-state.ts';
-import { perfProblem, trackPerf } from './perf-process.ts';
+import { perfExecError, perfProblem, spawnedPerfProcess, trackPerf } from './perf-process.ts';
 import { LIVE_VISIBLE_AFTER_S, startLiveRelay } from '../live/relay.ts';
 import { createPerfOutputFile, type PerfOutputFile } from './output-file.ts';
 import { createControlChannel, noAckError } from './control-channel.ts';
@@ -156,9 +156,7 @@ function gatePerfChild(forked: GateForkedPerf, perfPath: string): PerfChild {
   const gone = Promise.all([ended(forked.stderr), ended(forked.ack)]).then(() => {
     isGone = true;
   });
-  // As Node's spawn would have failed: "spawn perf ENOENT" is what the error classifier knows.
-  const code = forked.execErrno === 2 ? 'ENOENT' : forked.execErrno === 13 ? 'EACCES' : `errno ${forked.execErrno ?? '?'}`;
-  const error = pid === null ? Object.assign(new Error(`spawn ${perfPath} ${code}`), { code, path: perfPath, syscall: `spawn ${perfPath}` }) : null;
+  const error = pid === null ? perfExecError(perfPath, forked.execErrno) : null;
   return {
     pid: pid ?? undefined,
     stderr: forked.stderr,
@@ -202,23 +200,15 @@ function spawnedPerfChild(pid: number, options: PerfOptions, relay: ReturnType<t
     subprocess.once('close', () => file.finish());
     subprocess.once('error', () => file.finish());
   }
+  const perf = spawnedPerfProcess(subprocess);
   return {
     pid: subprocess.pid,
     stderr: (relay?.output ?? file?.stream ?? subprocess.stderr) as Readable,
-    // Extra stdio pipes are socket pairs, writable from our side although typed as Readable.
-    control: subprocess.stdio[3] as unknown as Writable,
-    ack: subprocess.stdio[4] as Readable,
-    kill: (signal) => subprocess.kill(signal),
-    onClose(listener) {
-      let called = false;
-      const once = (error: Error | null): void => {
-        if (called) return;
-        called = true;
-        listener(error);
-      };
-      subprocess.once('close', () => once(null));
-      subprocess.once('error', (error) => once(error));
-    },
+    // stdio 'pipe': never null
+    control: perf.control as Writable,
+    ack: perf.ack as Readable,
+    kill: (signal) => perf.kill(signal ?? 'SIGTERM'),
+    onClose: (listener) => perf.onClose(listener),
   };
 }
 

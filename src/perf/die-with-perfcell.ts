@@ -16,6 +16,12 @@ import { findExecHelper } from '../session/exec-helper.ts';
 
 let helper: string | null | undefined;
 
+/** perfcell-exec, looked up once (null where it is neither built nor can be). */
+export function execHelper(): string | null {
+  helper ??= findExecHelper();
+  return helper;
+}
+
 /**
  * `file ARGS` as spawned so that it dies with this process: the gate's --die-with form where the
  * gate is built and `file` is found as execvp would find it; else `file ARGS` as they are (a perf
@@ -23,9 +29,9 @@ let helper: string | null | undefined;
  * @example dyingWithPerfcell('perf', ['stat', '-p', '42']) // { file: '/…/dist/perfcell-exec', args: ['--die-with', '1234', 'perf', 'stat', '-p', '42'] }
  */
 export function dyingWithPerfcell(file: string, args: readonly string[], path: string | undefined = process.env['PATH']): { file: string; args: string[] } {
-  helper ??= findExecHelper();
-  if (helper === null || !isOnPath(file, path)) return { file, args: [...args] };
-  return { file: helper, args: ['--die-with', String(process.pid), file, ...args] };
+  const gate = execHelper();
+  if (gate === null || !isOnPath(file, path)) return { file, args: [...args] };
+  return { file: gate, args: ['--die-with', String(process.pid), file, ...args] };
 }
 
 /** Whether execvp would find an executable file `file` (a name with a slash: that path). */

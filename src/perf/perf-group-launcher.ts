@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import split2 from 'split2';
-import { findExecHelper } from '../session/exec-helper.ts';
 import { perfArguments, type PerfOptions } from './controller.ts';
-import { isOnPath } from './die-with-perfcell.ts';
+import { execHelper, isOnPath } from './die-with-perfcell.ts';
 import { createPerfOutputFile, type PerfOutputFile } from './output-file.ts';
+import { perfExecError, type PerfProcess } from './perf-process.ts';
 
 /*
  * The long-lived perfs that share the windows over one process (shared-perf.ts) started by one
@@ -16,21 +16,6 @@ import { createPerfOutputFile, type PerfOutputFile } from './output-file.ts';
  * them all, so none carries another's; it also spares this process three of four spawns.
  */
 
-/** A perf as TickingPerf drives it, whoever started it. */
-export interface PerfProcess {
-  /** Undefined until known (a launched perf: its "perf I PID" line). */
-  readonly pid: number | undefined;
-  /** Its fds 3 and 4, socket pairs: commands go out on control, acks come in on ack. */
-  readonly control: Writable | null;
-  readonly ack: Readable | null;
-  kill(signal: NodeJS.Signals): boolean;
-  /** Whether its end holds this process's event loop (unreferenced, the exit hook kills it). */
-  ref(): void;
-  unref(): void;
-  /** Once perf has ended; with the error where it never ran. */
-  onClose(listener: (error: Error | null) => void): void;
-}
-
 /** A perf of a launched group, and the file it writes to. */
 export interface LaunchedPerf {
   readonly process: PerfProcess;
@@ -40,31 +25,6 @@ export interface LaunchedPerf {
 /** The most perfs one launcher starts (MAX_GROUP in perfcell-exec.c). */
 const MAX_GROUP = 16;
 
-/** A perf spawned by Node, as a PerfProcess. */
-export function spawnedPerfProcess(child: ChildProcess): PerfProcess {
-  return {
-    get pid() {
-      return child.pid;
-    },
-    // extra stdio pipes are socket pairs, writable from this side although typed as Readable
-    control: child.stdio[3] as unknown as Writable | null,
-    ack: child.stdio[4] as Readable | null,
-    kill: (signal) => child.kill(signal),
-    ref: () => child.ref(),
-    unref: () => child.unref(),
-    onClose(listener) {
-      let called = false;
-      const once = (error: Error | null): void => {
-        if (called) return;
-        called = true;
-        listener(error);
-      };
-      child.once('close', () => once(null));
-      child.once('error', (error) => once(error));
-    },
-  };
-}
-
 /**
  * perf on `pid` once per tick of `ticksMs` (its -I), all started by one launcher; null where there
  * is none to be had (no gate built, perf not found on PATH, no output file): the caller spawns them.
@@ -72,7 +32,7 @@ export function spawnedPerfProcess(child: ChildProcess): PerfProcess {
 export function launchPerfGroup(pid: number, options: PerfOptions, ticksMs: readonly number[]): LaunchedPerf[] | null {
   const perf = options.perfPath ?? 'perf';
   if (ticksMs.length === 0 || ticksMs.length > MAX_GROUP || !isOnPath(perf, process.env['PATH'])) return null;
-  const helper = findExecHelper();
+  const helper = execHelper();
   if (helper === null) return null;
   const files: PerfOutputFile[] = [];
   try {
@@ -168,7 +128,7 @@ export function launchPerfGroup(pid: number, options: PerfOptions, ticksMs: read
     if (match === null || member === undefined) return;
     if (match[1] === 'perf') member.started(Number(match[3]));
     else if (match[1] === 'exit') member.end(null);
-    else member.end(execError(perf, Number(match[3])));
+    else member.end(perfExecError(perf, Number(match[3])));
   });
   // a launcher that ended (or never ran) ends whatever it had not reported
   launcher.once('close', () => {
@@ -178,10 +138,4 @@ export function launchPerfGroup(pid: number, options: PerfOptions, ticksMs: read
     for (const member of members) member.end(error);
   });
   return members.map(({ file, process: perfProcess }) => ({ file, process: perfProcess }));
-}
-
-/** What Node's spawn would have said of a perf that could not be executed ("spawn perf ENOENT": perfcell explains it). */
-function execError(perf: string, errno: number): Error {
-  const code = errno === 2 ? 'ENOENT' : errno === 13 ? 'EACCES' : `errno ${errno}`;
-  return Object.assign(new Error(`spawn ${perf} ${code}`), { code, path: perf, syscall: `spawn ${perf}` });
 }

@@ -1,5 +1,56 @@
+import type { ChildProcess } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { classifyPerfStderr, type PerfErrorContext } from '../../parsers/perf-errors.ts';
 import { PerfError } from '../errors.ts';
+
+/** A perf as TickingPerf drives it, whoever started it (Node, or perf-group-launcher.ts). */
+export interface PerfProcess {
+  /** Undefined until known (a launched perf: its "perf I PID" line). */
+  readonly pid: number | undefined;
+  /** Its fds 3 and 4, socket pairs: commands go out on control, acks come in on ack. */
+  readonly control: Writable | null;
+  readonly ack: Readable | null;
+  kill(signal: NodeJS.Signals): boolean;
+  /** Whether its end holds this process's event loop (unreferenced, the exit hook kills it). */
+  ref(): void;
+  unref(): void;
+  /** Once perf has ended (once); with the error where it never ran. */
+  onClose(listener: (error: Error | null) => void): void;
+}
+
+/** A perf spawned by Node, as a PerfProcess. */
+export function spawnedPerfProcess(child: ChildProcess): PerfProcess {
+  return {
+    get pid() {
+      return child.pid;
+    },
+    // extra stdio pipes are socket pairs, writable from this side although typed as Readable
+    control: child.stdio[3] as unknown as Writable | null,
+    ack: child.stdio[4] as Readable | null,
+    kill: (signal) => child.kill(signal),
+    ref: () => child.ref(),
+    unref: () => child.unref(),
+    onClose(listener) {
+      let called = false;
+      const once = (error: Error | null): void => {
+        if (called) return;
+        called = true;
+        listener(error);
+      };
+      child.once('close', () => once(null));
+      child.once('error', (error) => once(error));
+    },
+  };
+}
+
+/**
+ * A perf that a helper (the exec gate, the group launcher) could not execute, as the error Node's
+ * spawn would have given: "spawn perf ENOENT" is what the error classifier knows.
+ */
+export function perfExecError(perfPath: string, errno: number | null): Error {
+  const code = errno === 2 ? 'ENOENT' : errno === 13 ? 'EACCES' : `errno ${errno ?? '?'}`;
+  return Object.assign(new Error(`spawn ${perfPath} ${code}`), { code, path: perfPath, syscall: `spawn ${perfPath}` });
+}
 
 interface Killable {
   kill(signal?: NodeJS.Signals): boolean;

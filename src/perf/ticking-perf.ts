@@ -6,8 +6,8 @@ import { monotonicNs } from '../session/clock.ts';
 import { currentLiveListener, MARKER_DISABLED, MARKER_ENABLED, perfMessageOf, probeEvent, spawnPerf, type PerfOptions, type PerfSession, type PerfWindowResult } from './controller.ts';
 import { ackTimeoutMs, createControlChannel, noAckError } from './control-channel.ts';
 import { createPerfOutputFile } from './output-file.ts';
-import { spawnedPerfProcess, type LaunchedPerf } from './perf-group-launcher.ts';
-import { perfProblem, trackPerf } from './perf-process.ts';
+import type { LaunchedPerf } from './perf-group-launcher.ts';
+import { perfProblem, spawnedPerfProcess, trackPerf } from './perf-process.ts';
 
 /**
  * One long-lived perf over a process that counts many windows, one after the other:
