@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import vm from 'node:vm';
-import { transpileCell, transpileCells, type TranspiledCell, type TranspileResult } from './transpile-cell.ts';
+import { CELL_IMPORT, transpileCell, transpileCells, type TranspiledCell, type TranspileResult } from './transpile-cell.ts';
 import { createScopeTools } from '../repl/scope-tools.ts';
 import { guardCells } from './cell-guard.ts';
 import { monotonicNs } from '../session/clock.ts';
@@ -253,16 +253,41 @@ function addNodeGlobals(context: vm.Context, path: string, stdout: Writable | nu
     if (descriptor !== undefined) Object.defineProperty(context, key, descriptor);
   }
   const module = { exports: {} };
+  const require = createRequire(path);
+  Object.defineProperty(context, CELL_IMPORT, { value: cellImport(require), enumerable: false });
   const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
   Object.assign(context, {
     console: new Console({ stdout: stdout ?? discard, stderr: process.stderr }),
     global: vm.runInContext('globalThis', context),
-    require: createRequire(path),
+    require,
     module,
     exports: module.exports,
     __filename: path,
     __dirname: dirname(path),
   });
+}
+
+/**
+ * What a cell's `import … from 'x'` loads (transpile-cell.ts): `require('x')` from the cell file as
+ * a namespace, its `default` the module itself unless the module was compiled from ES module syntax
+ * (`__esModule`), as esbuild's and TypeScript's CommonJS interop have it. An ES module that
+ * require() cannot load (before Node 20.19, or one with top-level await): the error says what to write instead.
+ */
+function cellImport(require: NodeJS.Require): (specifier: string) => unknown {
+  return (specifier) => {
+    let loaded: unknown;
+    try {
+      loaded = require(specifier);
+    } catch (error: unknown) {
+      const code = (error as { code?: unknown }).code;
+      if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') throw error;
+      throw new Error(`'${specifier}' is an ES module that require() cannot load here, and a cell's import statements go through require(): load it with \`await import('${specifier}')\` (resolved from the working directory)`);
+    }
+    const isEsModule = typeof loaded === 'object' && loaded !== null && (loaded as { __esModule?: unknown }).__esModule === true;
+    if (isEsModule) return loaded;
+    // the module's own properties (named imports) through the prototype, `default` the module
+    return (typeof loaded === 'object' || typeof loaded === 'function') && loaded !== null ? Object.create(loaded, { default: { value: loaded, enumerable: true } }) : { default: loaded };
+  };
 }
 
 const silenced: RegExp[] = [];

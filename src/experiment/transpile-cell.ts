@@ -1,6 +1,22 @@
 import type { TransformFailure, TransformResult } from 'esbuild';
 import { loadEsbuild } from '../esbuild-on-demand.ts';
 import { createPositionMapper, type SourcePosition } from '../../parsers/source-map-lines.ts';
+import { rewriteImportStatements } from '../repl/static-imports.ts';
+
+/**
+ * The function a cell's import statements load through (cell-evaluator.ts puts it in the cells'
+ * scope): the module as `require()` from the cell file gives it, as a namespace with `default`.
+ */
+export const CELL_IMPORT = '__perfcellImport';
+
+/**
+ * A cell's `import … from 'x'` statements as consts loaded by CELL_IMPORT: the names stay in the
+ * cells' scope, so later cells see them as they see any top-level const (esbuild's CommonJS
+ * output would rename them: `import path from 'path'` becomes `import_path.default`).
+ */
+function withCellImports(code: string): string {
+  return rewriteImportStatements(code, (specifier) => `${CELL_IMPORT}(${specifier})`);
+}
 
 /** A cell's code as it will run, and the way back from its positions to the cell's own lines. */
 export interface TranspiledCell {
@@ -22,13 +38,16 @@ export type TranspileResult = { readonly cell: TranspiledCell } | { readonly pro
 const MODULE_SYNTAX = /^(import\s*[\w{*'"]|export\s)/m;
 
 /**
- * Strips TypeScript types with esbuild (JavaScript with import or export passes through the same
- * way, so both map their lines alike; other JavaScript runs as written). A cell with `import … from`
- * statements is compiled to CommonJS, because cells run as scripts: its imports become require()
- * calls, which reach node: built-ins and CommonJS packages.
+ * Strips TypeScript types with esbuild (JavaScript with export statements or imports that are not
+ * whole lines passes through the same way, so both map their lines alike; other JavaScript runs as
+ * written). Import statements at the start of a line become consts first (withCellImports), with
+ * their lines kept; a TypeScript import is kept even where the cell does not use its names (later
+ * cells may), as under `verbatimModuleSyntax`: an import of types alone wants `import type`. A cell
+ * with other module syntax is compiled to CommonJS, because cells run as scripts.
  * @example transpileCell('const n: number = 1', { typescript: true }) // { cell: { code: 'const n = 1;\n', … } }
  */
-export function transpileCell(code: string, options: TranspileOptions): TranspileResult {
+export function transpileCell(source: string, options: TranspileOptions): TranspileResult {
+  const code = withCellImports(source);
   if (runsAsWritten(code, options)) return asWritten(code);
   const base = baseOptions(options);
   try {
@@ -48,7 +67,8 @@ export function transpileCell(code: string, options: TranspileOptions): Transpil
 export function transpileCells(codes: readonly string[], options: TranspileOptions): Promise<TranspileResult[]> {
   const base = baseOptions(options);
   return Promise.all(
-    codes.map(async (code) => {
+    codes.map(async (source) => {
+      const code = withCellImports(source);
       if (runsAsWritten(code, options)) return asWritten(code);
       try {
         const { transform } = loadEsbuild();
@@ -94,7 +114,7 @@ function failed(error: unknown): TranspileResult {
   const first = (error as Partial<TransformFailure>).errors?.[0];
   if (first === undefined) throw error;
   const text = /top-level await/i.test(first.text)
-    ? 'a cell cannot mix import statements with top-level await (use require(), or move the imports to their own cell)'
+    ? 'a cell cannot mix export statements (or an import that does not start its line) with top-level await (move them to a cell of their own)'
     : first.text.charAt(0).toLowerCase() + first.text.slice(1);
   return {
     problem: {

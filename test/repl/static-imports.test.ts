@@ -14,7 +14,8 @@ describe('import … from in the REPL and await import() in cells (issue 13)', (
     expect(rewriteStaticImports('import { join, basename as base } from "node:path";')).toBe('const { join, basename: base } = await import("node:path");');
     expect(rewriteStaticImports("import * as os from 'node:os'")).toBe("const os = await import('node:os');");
     expect(rewriteStaticImports("import def, * as ns from './m.js'")).toBe("const ns = await import('./m.js'); const def = ns.default;");
-    expect(rewriteStaticImports("import def, {\n  a,\n  type T,\n} from 'm'")).toBe("const { default: def, a } = await import('m');");
+    // a statement over several lines keeps them, so the lines after it keep their numbers
+    expect(rewriteStaticImports("import def, {\n  a,\n  type T,\n} from 'm'\nthrow 1")).toBe("const { default: def, a } = await import('m');\n\n\n\nthrow 1");
     expect(rewriteStaticImports("import type { T } from 'm'\nconst x = 1")).toBe('\nconst x = 1');
     expect(rewriteStaticImports("import 'side-effect'")).toBe("await import('side-effect');");
     expect(rewriteStaticImports("import data from './d.json' with { type: 'json' }")).toBe("const { default: data } = await import('./d.json', { with: { type: 'json' } });");
