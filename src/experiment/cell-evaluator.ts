@@ -28,6 +28,8 @@ export interface CellFailure {
   readonly stack: string;
   /** Set when the cell called process.exit(n): n (perfcell exits with it unless --keep-going). */
   readonly exitCode?: number;
+  /** Set when the cell was stopped from outside rather than failing by itself: --cell-timeout, or Ctrl-C (SIGTERM, SIGHUP). */
+  readonly reason?: 'timeout' | 'interrupted';
 }
 
 /**
@@ -152,18 +154,22 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
     return position === null ? null : { line: source.startLine + position.line - 1, column: position.column };
   };
 
-  const rewriteStack = (stack: string): { stack: string; first: { line: number; column: number } | null } => {
+  const rewriteStack = (stack: string): { stack: string; first: { line: number; column: number } | null; cellTitle: string | null } => {
     let first: { line: number; column: number } | null = null;
+    let cellTitle: string | null = null;
     const rewritten = stack.replace(/([^\s()]+?#cell\d+):(\d+):(\d+)/g, (whole, url: string, line: string, column: string) => {
       const position = toFilePosition(url, Number(line), Number(column));
       if (position === null) return whole;
-      first ??= position;
+      if (first === null) {
+        first = position;
+        cellTitle = cellUrls.get(url)?.title ?? null;
+      }
       return `${path}:${position.line}:${position.column}`;
     });
     // Frames below the cell are perfcell's own evaluation machinery.
     const lines = rewritten.split('\n');
     const ours = lines.findIndex((line) => /^\s+at (Session\.post|new Promise) |node:inspector/.test(line));
-    return { stack: (ours === -1 ? lines : lines.slice(0, ours)).join('\n'), first };
+    return { stack: (ours === -1 ? lines : lines.slice(0, ours)).join('\n'), first, cellTitle };
   };
 
   /** A compiled cell (or its compile failure) under its cell URL. */

@@ -3,13 +3,13 @@ import type { CellEvaluator, CellFailure, CellOutcome, PreparedCell } from './ce
 
 /** How a guarded evaluator turns a JavaScript error into a failure located in the cell file. */
 export interface CellGuardOptions {
-  /** Rewrites cell positions in a stack to file positions; returns the first one found. */
-  readonly rewriteStack: (stack: string) => { stack: string; first: { line: number; column: number } | null };
+  /** Rewrites cell positions in a stack to file positions; returns the first one found, and the title of the cell it is in. */
+  readonly rewriteStack: (stack: string) => { stack: string; first: { line: number; column: number } | null; cellTitle?: string | null };
   /** Seconds a cell may take, its awaits included; null: no limit. */
   readonly timeoutS?: number | null;
   /**
-   * An error thrown by a timer or an unhandled rejection while no cell runs is the last cell's:
-   * it is passed here (cells prints it and exits 1). Called with the last cell's title.
+   * An error thrown by a timer or an unhandled rejection while no cell runs is passed here (cells
+   * prints it and exits 1), with the title of the cell its stack points into, else the last cell's.
    */
   readonly onStrayFailure?: (failure: CellFailure, lastTitle: string | null) => void;
 }
@@ -37,20 +37,22 @@ export function guardCells(inner: CellEvaluator, options: CellGuardOptions): Cel
   let exitCode: number | null = null;
   let isClosed = false;
 
-  const failureOf = (error: unknown, fallback: string): CellFailure => {
+  /** The failure, and the title of the cell its stack points into (null: none does). */
+  const failureOf = (error: unknown, fallback: string): { failure: CellFailure; cellTitle: string | null } => {
     if (error instanceof CellExit) exitCode = error.exitCode;
     // Errors made in the cells' context are of another realm: not `instanceof Error`, but error-like.
     const isErrorLike = typeof error === 'object' && error !== null && typeof (error as Error).message === 'string' && typeof (error as Error).name === 'string';
     const raw = isErrorLike ? ((error as Error).stack ?? `${(error as Error).name}: ${(error as Error).message}`) : `Uncaught ${safeString(error)}`;
-    const { stack, first } = options.rewriteStack(raw);
+    const { stack, first, cellTitle } = options.rewriteStack(raw);
     const message = error instanceof CellExit ? exitMessage(error.exitCode) : (raw.split(/\n\s+at /)[0] ?? fallback);
-    return { message, line: first?.line ?? null, column: first?.column ?? null, stack, ...(exitCode === null ? {} : { exitCode }) };
+    const failure = { message, line: first?.line ?? null, column: first?.column ?? null, stack, ...(exitCode === null ? {} : { exitCode }) };
+    return { failure, cellTitle: cellTitle ?? null };
   };
 
   const onUncaught = (error: unknown): void => {
-    const failure = failureOf(error, 'uncaught exception');
+    const { failure, cellTitle } = failureOf(error, 'uncaught exception');
     if (failRunning !== null) failRunning(failure);
-    else options.onStrayFailure?.(failure, lastTitle);
+    else options.onStrayFailure?.(failure, cellTitle ?? lastTitle);
   };
   const realExit = process.exit;
   const guardedExit = ((code?: number | string | null) => {
@@ -86,17 +88,26 @@ export function guardCells(inner: CellEvaluator, options: CellGuardOptions): Cel
         // nothing reported. This timer keeps the loop alive until the cell ends or is stopped.
         const keepAlive = setInterval(() => undefined, 1 << 30);
         cleanups.push(() => clearInterval(keepAlive));
-        cleanups.push(onInterruption(({ signal }) => finish({ ok: false, failure: plainFailure(`interrupted by ${signal} while the cell ran`) })));
+        cleanups.push(onInterruption(({ signal }) => finish({ ok: false, failure: plainFailure(`interrupted by ${signal} while the cell ran`, 'interrupted') })));
         if (options.timeoutS != null) {
           const timeoutS = options.timeoutS;
           const timer = setTimeout(() => finish({ ok: false, failure: timeoutFailure(timeoutS) }), timeoutS * 1000);
           cleanups.push(() => clearTimeout(timer));
         }
-        inner.run(cell).then(finish, (error: unknown) => {
-          // The inspector's own timeout ended a synchronous loop: the same failure as the timer's.
-          const isTerminated = options.timeoutS != null && error instanceof Error && /Execution was terminated/.test(error.message);
-          finish({ ok: false, failure: isTerminated ? timeoutFailure(options.timeoutS ?? 0) : failureOf(error, 'the cell failed') });
-        });
+        inner.run(cell).then(
+          (outcome) => {
+            // A promise the cell rejected and left unhandled is only reported by Node after a turn of
+            // the event loop (not at once after an inspector evaluation): the cell ends after one, so
+            // the rejection fails this cell, not a later one, with the cell's own marks kept.
+            failRunning = (failure) => finish({ ok: false, failure, ...(outcome.marks === undefined ? {} : { marks: outcome.marks }) });
+            setImmediate(() => finish(outcome));
+          },
+          (error: unknown) => {
+            // The inspector's own timeout ended a synchronous loop: the same failure as the timer's.
+            const isTerminated = options.timeoutS != null && error instanceof Error && /Execution was terminated/.test(error.message);
+            finish({ ok: false, failure: isTerminated ? timeoutFailure(options.timeoutS ?? 0) : failureOf(error, 'the cell failed').failure });
+          },
+        );
       });
     },
     close() {
@@ -115,16 +126,17 @@ export function guardCells(inner: CellEvaluator, options: CellGuardOptions): Cel
   };
 }
 
+/** What the cells CLI says next (cells not run, --keep-going, the exit code) is not repeated here. */
 function exitMessage(code: number): string {
-  return `the cell called process.exit(${code}) (perfcell stops there and exits ${code}; --keep-going runs the other cells)`;
+  return `the cell called process.exit(${code})`;
 }
 
 function timeoutFailure(timeoutS: number): CellFailure {
-  return plainFailure(`the cell did not finish within ${timeoutS} s (--cell-timeout ${timeoutS})`);
+  return plainFailure(`the cell did not finish within ${timeoutS} s (--cell-timeout ${timeoutS})`, 'timeout');
 }
 
-function plainFailure(message: string): CellFailure {
-  return { message, line: null, column: null, stack: message };
+function plainFailure(message: string, reason: NonNullable<CellFailure['reason']>): CellFailure {
+  return { message, line: null, column: null, stack: message, reason };
 }
 
 function safeString(value: unknown): string {

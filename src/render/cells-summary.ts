@@ -1,4 +1,5 @@
 import type { CellRun } from '../experiment/run-cells.ts';
+import type { CellFailure } from '../experiment/cell-evaluator.ts';
 import { alignColumns } from './align-columns.ts';
 import { scaledFromText } from './running-pct.ts';
 import { formatCount, formatMiB } from './units.ts';
@@ -32,7 +33,7 @@ export function renderCellsSummary(runs: readonly CellRun[]): string {
       const scaled = event?.lowestRunningPct != null && event.lowestRunningPct < 100;
       return `${scaled ? '*' : ''}${formatCount(event?.total ?? null)}`;
     });
-    const status = run.failure === null ? 'ok' : `failed at line ${run.failure.line ?? '?'}`;
+    const status = run.failure === null ? 'ok' : failureStatus(run.failure);
     return [
       run.title,
       String(run.startLine),
@@ -49,4 +50,12 @@ export function renderCellsSummary(runs: readonly CellRun[]): string {
     ...runs.flatMap((run) => run.report.counters.events.filter((event) => counters.includes(event.event)).map((event) => event.lowestRunningPct ?? 100)),
   );
   return lowest < 100 ? `${table}\n* ${scaledFromText(lowest) ?? ''} (perf multiplexed: ask for fewer events, or group them, e.g. -e '{cache-misses,cache-references}')` : table;
+}
+
+/** A failed cell's status: where it failed, or how it was stopped where no line says it. */
+function failureStatus(failure: CellFailure): string {
+  if (failure.reason === 'timeout') return 'timed out';
+  if (failure.reason === 'interrupted') return 'interrupted';
+  if (failure.exitCode !== undefined) return `process.exit(${failure.exitCode})${failure.line === null ? '' : ` at line ${failure.line}`}`;
+  return failure.line === null ? 'failed' : `failed at line ${failure.line}`;
 }

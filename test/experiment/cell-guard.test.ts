@@ -16,7 +16,7 @@ describe('guarded cells own their failures', () => {
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.failure.exitCode).toBe(3);
-    expect(outcome.failure.message).toBe('the cell called process.exit(3) (perfcell stops there and exits 3; --keep-going runs the other cells)');
+    expect(outcome.failure.message).toBe('the cell called process.exit(3)');
     expect(outcome.failure.line).toBe(3);
     const next = await evaluator.run(evaluator.prepare(cell('if (before !== 1) throw new Error("lost scope");')));
     expect(next.ok).toBe(true);

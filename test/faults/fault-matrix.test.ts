@@ -98,6 +98,8 @@ const exitCell = file('exit.js', '// %% one\nconst a = 1;\n// %% two\nprocess.ex
 // which under load landed in the hand-over between the two cells (and counted, rightly, against
 // cell one: "after the cell had finished", once in a fresh-clone CI run).
 const timerCell = file('timer.js', '// %% one\nsetTimeout(() => { throw new Error("timer boom"); }, 150);\n// %% two\nawait new Promise((r) => setTimeout(r, 1000));\n// %% three\nconsole.log("three ran");\n');
+const rejectNowCell = file('reject-now.js', '// %% one\nconst a = 1;\n// %% reject\nPromise.reject(new Error("left"));\n// %% mid\nconst b = 2;\n// %% last\nconsole.log("last ran");\n');
+const lateTimerCell = file('late-timer.js', '// %% one\nsetTimeout(() => { throw new Error("late"); }, 300);\n// %% two\nconst x = 1;\n');
 const rejectCell = file('reject.js', '// %% one\nPromise.reject(new Error("nobody waits"));\nawait new Promise((r) => setTimeout(r, 50));\n// %% two\nconsole.log("two ran");\n');
 const syntaxCell = file('syntax.js', '// %% one\nconst a = 1;\n// %% two\nconst = ;\n');
 const compareCells = file('alts.js', '// %% set-up\nlet n = 0;\n// %% fast\nn += 1;\n// %% slow\nfor (let i = 0; i < 1e5; i++) n += 1;\n// %% check\nif (n > 0) throw new Error("check failed on purpose");\n');
@@ -339,7 +341,9 @@ describe.concurrent('fault matrix: cells', () => {
   it('process.exit(4) in a cell: reports and outputs written, exit 4, later cells named as not run', async () => {
     const html = join(dir, 'cells-exit', 'x.html');
     const outcome = await perfcell(['cells', '--no-perf', '--json', '--html', html, exitCell]);
-    expectOutcome(outcome, 4, /^error: cell 'two' failed at .*exit\.js:4:\d+: the cell called process\.exit\(4\) \(perfcell stops there and exits 4; --keep-going runs the other cells\)$/);
+    expectOutcome(outcome, 4, /^error: cell 'two' failed at .*exit\.js:4:\d+: the cell called process\.exit\(4\)$/);
+    // said once: the next line names the cells not run and --keep-going
+    expect(outcome.stderr).toMatch(/^stopped: 1 cell not run \(three\); pass --keep-going to run them$/m);
     const document = json(outcome.stdout);
     expect(document.cells.map((cell: { title: string }) => cell.title)).toEqual(['one', 'two']);
     expect(document.skipped).toEqual(['three']);
@@ -358,8 +362,26 @@ describe.concurrent('fault matrix: cells', () => {
     expectOutcome(outcome, 1, /^error: cell 'one' failed at .*reject\.js:2:\d+: Error: nobody waits/);
     expect(outcome.stdout).toMatch(/two ran/);
   });
+  it('a promise a cell rejects and leaves, with nothing awaited after it, fails that cell, not a later one (--json says so)', async () => {
+    // without perf nothing between two cells takes a turn of the event loop, where Node reports the
+    // rejection: before the fix it came after the last cell, named it, and the document said ok
+    const outcome = await perfcell(['cells', '--no-perf', '--json', rejectNowCell]);
+    expectOutcome(outcome, 1, /^error: cell 'reject' failed at .*reject-now\.js:4:\d+: Error: left$/);
+    const document = json(outcome.stdout);
+    expect(document.ok).toBe(false);
+    expect(document.cells.map((cell: { title: string; failure: unknown }) => [cell.title, cell.failure === null])).toEqual([['one', true], ['reject', false]]);
+    expect(document.skipped).toEqual(['mid', 'last']);
+  });
+  it('a timer that throws after the last cell names the cell it was set in', async () => {
+    const outcome = await perfcell(['cells', '--no-perf', lateTimerCell]);
+    expectOutcome(outcome, 1, /^error: cell 'one' failed at .*late-timer\.js:2:\d+: Error: late \(after the cell had finished\)$/);
+  });
   it('an await that never settles ends at --cell-timeout', async () => {
     expectOutcome(await perfcell(['cells', '--no-perf', '--cell-timeout', '0.5', sleepCell]), 1, /^error: cell 'hang' failed in .*hang\.js: the cell did not finish within 0\.5 s \(--cell-timeout 0\.5\)$/);
+  });
+  it('the summary says how a cell with no failing line ended: timed out', async () => {
+    const outcome = await perfcell(['cells', '--no-perf', '--cell-timeout', '0.5', sleepCell]);
+    expect(outcome.stdout).toMatch(/^hang +4 .* timed out$/m);
   });
   for (const [name, number, toGroup] of [['SIGINT', 2, true], ['SIGTERM', 15, false], ['SIGHUP', 1, false]] as const) {
     it(`${name} during a never-settling await: exit ${128 + number}, the cells measured in --json, marked partial`, async () => {
