@@ -64,28 +64,68 @@ function decimalsFor(factor: number, halfWidth: number | null): number {
   return decimals;
 }
 
+/** How far an end of "center ± half-width" may be from the interval's own end, as a fraction of the half-width. */
+const SYMMETRY_TOLERANCE = 0.1;
+
+/**
+ * Whether "center ± h", h = (high − low) / 2, describes [low, high] honestly: center − h and
+ * center + h each lie within 10% of h of low and high. An interval taken on the log scale is
+ * lopsided once exponentiated and wide (1.9 in 1.13–3.16), and its ± would read as 1.9 − 1.0,
+ * "maybe fewer"; a narrow one (3.10 in 2.81–3.43) reads right as 3.1 ± 0.3.
+ * @example isNearlySymmetric(1.9, 1.13, 3.16) // false
+ */
+export function isNearlySymmetric(center: number, low: number, high: number): boolean {
+  const halfWidth = (high - low) / 2;
+  // center − h is off from low by exactly as much as center + h is from high: half the sides' difference
+  return Math.abs(high - center - (center - low)) / 2 <= SYMMETRY_TOLERANCE * halfWidth;
+}
+
+/** "95%", "98.75%": an interval's confidence. */
+export function formatConfidence(confidence: number): string {
+  return `${Number((confidence * 100).toPrecision(4))}%`;
+}
+
+/**
+ * A ratio or an interval's end for people: three significant digits, thousands grouped, ∞ for an
+ * unbounded end; with `isNotOne`, more digits until a value other than 1 no longer prints as 1.
+ * @example formatRatioNumber(3.1623) // '3.16'
+ * @example formatRatioNumber(20546.1) // '20,500'
+ */
+export function formatRatioNumber(value: number, isNotOne = false): string {
+  if (value === Infinity) return '∞';
+  if (Math.abs(value) >= 1000 && Number.isFinite(value)) return Number(value.toPrecision(3)).toLocaleString('en-US');
+  let digits = 3;
+  while (isNotOne && value !== 1 && digits < 7 && Number(value.toPrecision(digits)) === 1) digits++;
+  return value.toPrecision(digits);
+}
+
 /**
  * "3.1× ± 0.2" from B/A, inverted to A/B when B is the smaller so that the factor reads ≥ 1
- * ("3.1× faster", not "0.32× slower"). The inverted ± is half the inverted interval; it is left out
- * when the interval reaches zero and inverting it would be unbounded.
+ * ("3.1× faster", not "0.32× slower"). Where the interval (inverted too) is lopsided around the
+ * factor, as one taken on the log scale is once it is wide, the interval itself instead:
+ * "1.89× (95% CI 1.13–3.16)"; an inverted interval that reaches zero ends at ∞.
  */
 function formatFactor(ratio: RatioEstimate, isLarger: boolean): string | null {
   if (ratio.ratio === null || ratio.ratio === 0) return null;
   const interval = ratio.interval;
-  let factor = ratio.ratio;
-  let halfWidth = interval?.halfWidth ?? null;
-  if (!isLarger) {
-    factor = 1 / ratio.ratio;
-    halfWidth = interval === null ? null : interval.low > 0 ? (1 / interval.low - 1 / interval.high) / 2 : null;
+  const factor = isLarger ? ratio.ratio : 1 / ratio.ratio;
+  if (interval === null) return `${factor.toFixed(decimalsFor(factor, null))}×`;
+  const low = isLarger ? interval.low : 1 / interval.high;
+  const high = isLarger ? interval.high : interval.low > 0 ? 1 / interval.low : Infinity;
+  // A significant interval lies beyond 1; its ± must not read as reaching back to 1 either.
+  if (Number.isFinite(high) && isNearlySymmetric(factor, low, high) && factor - (high - low) / 2 > 1) {
+    const halfWidth = (high - low) / 2;
+    const decimals = decimalsFor(factor, halfWidth);
+    return `${factor.toFixed(decimals)}× ± ${halfWidth.toFixed(decimals)}`;
   }
-  const decimals = decimalsFor(factor, halfWidth);
-  const plusMinus = halfWidth === null ? '' : ` ± ${halfWidth.toFixed(decimals)}`;
-  return `${factor.toFixed(decimals)}×${plusMinus}`;
+  const bounds = `${formatRatioNumber(low, true)}–${formatRatioNumber(high, true)}`;
+  return `${formatRatioNumber(factor, true)}× (${formatConfidence(interval.confidence)} CI ${bounds})`;
 }
 
 /**
  * The plain-language verdict of B against A:
  * "col is 3.1× ± 0.2 slower; p < 0.001", "col has 8.0× ± 0.1 more D1 misses; p < 0.001",
+ * "col has 1.89× (95% CI 1.13–3.16) more context-switches; p = 0.007" (a lopsided interval),
  * "no significant difference (p = 0.42)", "no meaningful difference (0.05%, under the 1% minimum
  * effect; p = 0.048)", "too few runs to tell (…)", or for a rate "no verdict of its own (…)".
  */

@@ -2,6 +2,7 @@ import type { MetricResult } from '../experiment/analyze.ts';
 import type { CompareDocument } from '../experiment/compare-document.ts';
 import type { MetricUnit } from '../experiment/metrics.ts';
 import type { Comparison, RunSummary } from '../experiment/statistics.ts';
+import { formatRatioNumber, isNearlySymmetric } from '../experiment/verdict.ts';
 import { BYTE_STEPS, TIME_STEPS } from './metric-units.ts';
 
 /** Six significant digits: exact enough to read back, short enough to read. */
@@ -59,14 +60,20 @@ function escapeCell(cell: string): string {
   return cell.replace(/\|/g, '\\|');
 }
 
-/** "1.52 ± 0.03" (B ÷ A ± half its interval), "1.00" for the first, "2.00" for a rate (no interval). */
+/**
+ * "1.52 ± 0.03" (B ÷ A ± half its interval), or where the interval is lopsided around the ratio
+ * (see isNearlySymmetric) the interval itself, "1.89 (1.13–3.16)"; "1.00" for the first, "2.00"
+ * for a rate (no interval).
+ */
 function relativeCell(comparison: Comparison | undefined, isFirst: boolean): string {
   if (isFirst) return '1.00';
   const value = comparison?.ratio.ratio ?? null;
   if (value === null) return '–';
-  const halfWidth = comparison?.ratio.interval?.halfWidth ?? null;
-  const decimals = halfWidth !== null && halfWidth > 0 && halfWidth < 0.005 ? 3 : 2;
-  return halfWidth === null ? value.toFixed(decimals) : `${value.toFixed(decimals)} ± ${halfWidth.toFixed(decimals)}`;
+  const interval = comparison?.ratio.interval ?? null;
+  if (interval === null) return value.toFixed(2);
+  if (!isNearlySymmetric(value, interval.low, interval.high)) return `${value.toFixed(2)} (${formatRatioNumber(interval.low)}–${formatRatioNumber(interval.high)})`;
+  const decimals = interval.halfWidth > 0 && interval.halfWidth < 0.005 ? 3 : 2;
+  return `${value.toFixed(decimals)} ± ${interval.halfWidth.toFixed(decimals)}`;
 }
 
 function metricTable(document: CompareDocument, result: MetricResult): string {
@@ -101,7 +108,8 @@ function metricTable(document: CompareDocument, result: MetricResult): string {
 /**
  * The comparison as GitHub markdown, in the manner of hyperfine's --export-markdown: a table per
  * metric in human units (ms, MiB, thousands) with mean ± σ, min, max and a Relative column (each
- * alternative over the first, ± half its confidence interval), then that metric's verdicts.
+ * alternative over the first, ± half its confidence interval, or the interval where it is lopsided),
+ * then that metric's verdicts.
  */
 export function renderCompareMarkdown(document: CompareDocument): string {
   const { settings, machine } = document;
@@ -109,6 +117,7 @@ export function renderCompareMarkdown(document: CompareDocument): string {
     `${settings.rounds} interleaved runs of each alternative after ${settings.warmup} warm-up round(s), ` +
     `backend ${settings.backend}, on ${machine.hostname} (${machine.cpuModel ?? 'unknown CPU'}, kernel ${machine.kernel}, node ${machine.node}). ` +
     'Relative: the ratio to the first alternative (of geometric means where every value is positive, as the tests take them), ' +
-    '± half its confidence interval: 95% for time, wider for the other metrics after Holm’s correction; rates get no verdict, they mirror time.';
+    '± half its confidence interval, or the interval itself (low–high) where it is lopsided around the ratio: ' +
+    '95% for time, wider for the other metrics after Holm’s correction; rates get no verdict, they mirror time.';
   return `${[intro, ...document.results.map((result) => metricTable(document, result))].join('\n\n')}\n`;
 }

@@ -1,7 +1,7 @@
 import type { MetricResult } from '../experiment/analyze.ts';
 import type { CompareDocument } from '../experiment/compare-document.ts';
 import type { Comparison, RunSummary } from '../experiment/statistics.ts';
-import { formatPValue } from '../experiment/verdict.ts';
+import { formatConfidence, formatPValue, formatRatioNumber } from '../experiment/verdict.ts';
 import { noiseFloorCostLine } from '../experiment/compare-cost.ts';
 import { alignColumns } from './align-columns.ts';
 import { fitTable, wrapLines } from './compare-fit.ts';
@@ -141,22 +141,20 @@ function renderMetric(result: MetricResult, width: number): string[] {
   return [...fitTable(rows, width, DROPPABLE), ...wrapLines(result.comparisons.map((comparison) => `  ${comparisonLine(comparison)}`), width)];
 }
 
-/** "95%", "98.75%": an interval's confidence. */
-function formatConfidence(confidence: number): string {
-  return `${Number((confidence * 100).toPrecision(4))}%`;
-}
-
 /** `col / row: 2.31× (95% CI 2.23–2.39), p < 0.001: col is 2.31× ± 0.08 slower` */
 export function comparisonLine(comparison: Comparison): string {
   const { ratio, welch } = comparison;
   const parts: string[] = [];
   if (ratio.ratio !== null) {
-    const interval = ratio.interval === null ? '' : ` (${formatConfidence(ratio.interval.confidence)} CI ${ratio.interval.low.toPrecision(3)}–${ratio.interval.high.toPrecision(3)})`;
-    parts.push(`${ratio.ratio.toPrecision(3)}×${interval}`);
+    const interval = ratio.interval === null ? '' : ` (${formatConfidence(ratio.interval.confidence)} CI ${formatRatioNumber(ratio.interval.low)}–${formatRatioNumber(ratio.interval.high)})`;
+    parts.push(`${formatRatioNumber(ratio.ratio)}×${interval}`);
   }
   if (welch !== null) parts.push(formatPValue(welch.pValue));
-  // The p-value is already in the line: leave it out of the verdict's end.
-  const verdict = comparison.verdict.replace(/; p [<=] [\d.]+$/, '').replace(/ \(p [<=] [\d.]+\)$/, '');
+  // The p-value and the interval are already in the line: leave them out of the verdict.
+  const verdict = comparison.verdict
+    .replace(/; p [<=] [\d.]+$/, '')
+    .replace(/ \(p [<=] [\d.]+\)$/, '')
+    .replace(/ \([\d.]+% CI [^)]*\)/, '');
   return `${comparison.alternativeName} / ${comparison.baselineName}: ${parts.join(', ')}${parts.length === 0 ? '' : ': '}${verdict}`;
 }
 

@@ -41,3 +41,21 @@ export function rowColDocument(): CompareDocument {
     warnings: [],
   });
 }
+
+/**
+ * A comparison of two commands `a` and `b` from the given runs (each a record of metric values),
+ * with the noise floor `true` when `floor` is given; `rounds` is the longest side's run count.
+ */
+export function documentOfRuns(runsA: readonly Record<string, number>[], runsB: readonly Record<string, number>[], floor?: readonly Record<string, number>[]): CompareDocument {
+  return buildCompareDocument({
+    createdAt: '2026-12-01T14:00:00.000Z',
+    machine: { hostname: 'box', cpuModel: 'Test CPU', cpuCount: 2, kernel: '6.1.0', perfVersion: '6.1', node: 'v20.19.0' },
+    settings: { source: 'commands', file: null, shell: false, backend: 'perf', events: null, perf: true, intervalMs: 100, warmup: 0, rounds: Math.max(runsA.length, runsB.length), minTimeS: null, order: 'interleaved' },
+    alternatives: [
+      { name: 'a', command: ['a'], runs: runsA },
+      { name: 'b', command: ['b'], runs: runsB },
+    ],
+    noiseFloor: floor === undefined ? null : { name: 'noise floor', command: ['true'], runs: floor },
+    warnings: [],
+  });
+}

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { displayScale, renderCompareMarkdown } from '../../src/render/compare-markdown.ts';
-import { rowColDocument } from './compare-fixture.ts';
+import { documentOfRuns, rowColDocument } from './compare-fixture.ts';
 
 describe('renderCompareMarkdown', () => {
   it('writes a hyperfine-style table per metric in human units with a Relative column', () => {
     expect(renderCompareMarkdown(rowColDocument())).toMatchInlineSnapshot(`
-      "10 interleaved runs of each alternative after 1 warm-up round(s), backend perf, on box (Test CPU, kernel 6.1.0, node v20.19.0). Relative: the ratio to the first alternative (of geometric means where every value is positive, as the tests take them), ± half its confidence interval: 95% for time, wider for the other metrics after Holm’s correction; rates get no verdict, they mirror time.
+      "10 interleaved runs of each alternative after 1 warm-up round(s), backend perf, on box (Test CPU, kernel 6.1.0, node v20.19.0). Relative: the ratio to the first alternative (of geometric means where every value is positive, as the tests take them), ± half its confidence interval, or the interval itself (low–high) where it is lopsided around the ratio: 95% for time, wider for the other metrics after Holm’s correction; rates get no verdict, they mirror time.
 
       ### time
 
@@ -80,5 +80,22 @@ describe('displayScale', () => {
     expect(displayScale('count', 52_000)).toEqual({ label: 'thousands', divisor: 1e3 });
     expect(displayScale('per-s', 174_711)).toEqual({ label: 'thousands/s', divisor: 1e3 });
     expect(displayScale('ratio', 0.5)).toEqual({ label: '', divisor: 1 });
+  });
+});
+
+describe('renderCompareMarkdown: the Relative column', () => {
+  it('gives a lopsided interval as low–high, not as a ± that runs below its low end', () => {
+    // wide log-normal-ish spread: the log-scale interval is far from symmetric once exponentiated
+    const durations = (scale: number) => [1, 3, 0.4, 2.2, 0.7].map((factor) => ({ durationS: 0.01 * scale * factor }));
+    const document = documentOfRuns(durations(1), durations(4));
+    const { ratio } = document.results[0]!.comparisons[0]!;
+    const { low, high } = ratio.interval!;
+    // the case at hand: r ± h would put the low end off by more than 10% of h
+    expect(Math.abs(ratio.ratio! - (high - low) / 2 - low)).toBeGreaterThan(0.1 * ((high - low) / 2));
+    const row = renderCompareMarkdown(document)
+      .split('\n')
+      .find((line) => line.startsWith('| `b`'))!;
+    expect(row.endsWith(`| ${ratio.ratio!.toFixed(2)} (${low.toPrecision(3)}–${high.toPrecision(3)}) |`)).toBe(true);
+    expect(row.split(' | ').at(-1)).not.toContain('±');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderCompareText } from '../../src/render/compare-text.ts';
 import { fitTable, wrapLine } from '../../src/render/compare-fit.ts';
-import { rowColDocument } from './compare-fixture.ts';
+import { documentOfRuns, rowColDocument } from './compare-fixture.ts';
 
 const widest = (text: string) => Math.max(...text.split('\n').map((line) => [...line].length));
 
@@ -206,5 +206,25 @@ describe('fitTable', () => {
   it('says under the noise floor what it cost, when the document has a cost block', () => {
     const text = renderCompareText({ ...rowColDocument(), cost: { totalS: 1.3, alternativesS: { a: 0.6, b: 0.58 }, noiseFloorS: 0.12 } }, { width: 60 });
     expect(text).toContain("Noise floor (`true`): 1.10 ms ± 0.018 ms, 10 runs\n  Cost: 120 ms, 9% of the runs' 1.30 s\n\nSummary");
+  });
+});
+
+describe('renderCompareText: lopsided intervals', () => {
+  const durations = (scale: number) => [1, 3, 0.4, 2.2, 0.7].map((factor) => ({ durationS: 0.01 * scale * factor }));
+  const document = documentOfRuns(durations(1), durations(4));
+  const { ratio } = document.results[0]!.comparisons[0]!;
+  const bounds = `${ratio.interval!.low.toPrecision(3)}–${ratio.interval!.high.toPrecision(3)}`;
+
+  it('gives the interval in the verdict of the summary, not a ± that runs below its low end', () => {
+    const text = renderCompareText(document, { width: 120 });
+    expect(text).toContain(`b is ${ratio.ratio!.toPrecision(3)}× (95% CI ${bounds}) slower; p = `);
+    expect(text).not.toMatch(/× ±/);
+  });
+
+  it('says the interval once in a --verbose comparison line', () => {
+    const text = renderCompareText(document, { width: 200, verbose: true });
+    const line = text.split('\n').find((candidate) => candidate.startsWith('  b / a: '))!;
+    expect(line.split('CI').length - 1).toBe(1);
+    expect(line).toMatch(new RegExp(`^  b / a: ${ratio.ratio!.toPrecision(3)}× \\(95% CI ${bounds}\\), p = 0\\.\\d+: b is ${ratio.ratio!.toPrecision(3)}× slower$`));
   });
 });

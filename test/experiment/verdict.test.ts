@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { compareRuns, type RatioEstimate } from '../../src/experiment/statistics.ts';
+import { formatRatioNumber, formatVerdict, isNearlySymmetric, type VerdictInput } from '../../src/experiment/verdict.ts';
+
+/** mulberry32, so the random data sets are the same on every run. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 15), z | 1);
+    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function interval(low: number, high: number, confidence = 0.95): NonNullable<RatioEstimate['interval']> {
+  return { low, high, halfWidth: (high - low) / 2, confidence };
+}
+
+function verdict(ratio: RatioEstimate, overrides: Partial<VerdictInput> = {}): string {
+  return formatVerdict({
+    baselineName: 'a',
+    alternativeName: 'b',
+    wording: { kind: 'count', noun: 'context-switches' },
+    ratio,
+    pValue: 0.007,
+    isSignificant: true,
+    isMeaningful: true,
+    isLarger: (ratio.ratio ?? 1) > 1,
+    ...overrides,
+  });
+}
+
+describe('isNearlySymmetric', () => {
+  it('takes an interval whose ± ends land within 10% of the half-width of its own ends', () => {
+    expect(isNearlySymmetric(2, 1.5, 2.5)).toBe(true);
+    expect(isNearlySymmetric(8, 8, 8)).toBe(true);
+    // 3.10 in 2.81–3.43: 3.10 ± 0.31 ends 0.02 from either end, under 0.031
+    expect(isNearlySymmetric(3.1, 2.81, 3.43)).toBe(true);
+  });
+
+  it('refuses a lopsided one: 1.9 in 1.13–3.16 (compare -v, context-switches, issue from QA)', () => {
+    expect(isNearlySymmetric(1.9, 1.13, 3.16)).toBe(false);
+    expect(isNearlySymmetric(5.04, 3.74, 6.8)).toBe(false);
+  });
+});
+
+describe('formatRatioNumber', () => {
+  it('gives three significant digits, grouped thousands and ∞, never 1 for a value other than 1 when asked', () => {
+    expect(formatRatioNumber(3.1623)).toBe('3.16');
+    expect(formatRatioNumber(0.9996)).toBe('1.00');
+    expect(formatRatioNumber(1.0004, true)).toBe('1.0004');
+    expect(formatRatioNumber(20546.1)).toBe('20,500');
+    expect(formatRatioNumber(Infinity)).toBe('∞');
+  });
+});
+
+describe('formatVerdict: the factor and its interval', () => {
+  it('gives the interval itself where it is lopsided around the factor, not a ± that reads as "maybe fewer"', () => {
+    const text = verdict({ ratio: 1.9, scale: 'log', interval: interval(1.13, 3.16) });
+    expect(text).toBe('b has 1.90× (95% CI 1.13–3.16) more context-switches; p = 0.007');
+  });
+
+  it('keeps the ± where the interval is close to symmetric', () => {
+    expect(verdict({ ratio: 2, scale: 'log', interval: interval(1.9, 2.1) })).toBe('b has 2.0× ± 0.1 more context-switches; p = 0.007');
+  });
+
+  it('says the confidence the metric was tested at (Holm), not always 95%', () => {
+    expect(verdict({ ratio: 5.04, scale: 'log', interval: interval(3.74, 6.8, 1 - 0.05 / 3) })).toBe('b has 5.04× (98.33% CI 3.74–6.80) more context-switches; p = 0.007');
+  });
+
+  it('inverts the interval with the factor ("less"), and ends it at ∞ when it reaches zero', () => {
+    const wording = { kind: 'amount', noun: 'system CPU time' } as const;
+    // B/A = 1/7.1 in 0.025–0.47: A/B = 7.1 in 2.13–40, lopsided (7.1 ± 18.9 before)
+    const inverted = verdict({ ratio: 1 / 7.1, scale: 'linear', interval: interval(0.025, 0.47) }, { wording });
+    expect(inverted).toBe('b has 7.10× (95% CI 2.13–40.0) less system CPU time; p = 0.007');
+    const unbounded = verdict({ ratio: 1 / 7.1, scale: 'linear', interval: interval(0, 0.47) }, { wording });
+    expect(unbounded).toBe('b has 7.10× (95% CI 2.13–∞) less system CPU time; p = 0.007');
+  });
+
+  it('never prints a ± whose lower end reaches back to 1 for a significant difference', () => {
+    // 1.5 in 1.01–2.03 is symmetric within 10%, but 1.5 ± 0.51 would read as 0.99–2.01: "maybe no more"
+    expect(isNearlySymmetric(1.5, 1.01, 2.03)).toBe(true);
+    expect(verdict({ ratio: 1.5, scale: 'log', interval: interval(1.01, 2.03) })).toBe('b has 1.50× (95% CI 1.01–2.03) more context-switches; p = 0.007');
+  });
+
+  it('on seeded random data: every ± it prints ends within 10% of the half-width of the real interval, above 1; else it prints the interval', () => {
+    const random = seededRandom(7);
+    const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    let plusMinus = 0;
+    let intervals = 0;
+    for (let trial = 0; trial < 2_000; trial++) {
+      const n = 3 + Math.floor(random() * 18);
+      const spread = [0.02, 0.1, 0.3, 0.8, 2][trial % 5]!;
+      const shift = Math.log([1.05, 1.3, 2, 5][Math.floor(trial / 5) % 4]!) * (trial % 2 === 0 ? 1 : -1);
+      const a = Array.from({ length: n }, () => Math.exp(spread * normal()));
+      const b = Array.from({ length: n }, () => Math.exp(shift + spread * normal()));
+      const comparison = compareRuns({ name: 'a', values: a }, { name: 'b', values: b }, { kind: 'time' });
+      if (!comparison.isMeaningful || comparison.ratio.interval === null) continue;
+      const { low, high } = comparison.ratio.interval;
+      const isLarger = comparison.ratio.ratio! > 1;
+      const factor = isLarger ? comparison.ratio.ratio! : 1 / comparison.ratio.ratio!;
+      const [shownLow, shownHigh] = isLarger ? [low, high] : [1 / high, 1 / low];
+      const halfWidth = (shownHigh - shownLow) / 2;
+      const match = / ([\d.]+)× ± ([\d.]+) /.exec(comparison.verdict);
+      if (match !== null) {
+        plusMinus++;
+        expect(Math.abs(factor - halfWidth - shownLow), comparison.verdict).toBeLessThanOrEqual(0.1 * halfWidth + 1e-12);
+        expect(Math.abs(factor + halfWidth - shownHigh), comparison.verdict).toBeLessThanOrEqual(0.1 * halfWidth + 1e-12);
+        expect(factor - halfWidth, comparison.verdict).toBeGreaterThan(1);
+      } else {
+        intervals++;
+        expect(comparison.verdict).toContain(`(95% CI ${formatRatioNumber(shownLow, true)}–${formatRatioNumber(shownHigh, true)})`);
+      }
+    }
+    // both forms were exercised
+    expect(plusMinus).toBeGreaterThan(100);
+    expect(intervals).toBeGreaterThan(100);
+  });
+});
