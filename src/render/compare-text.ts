@@ -56,33 +56,49 @@ function summaryBlocks(document: CompareDocument, width: number): string[][] {
     const floor = time.noiseFloor;
     // What knowing the noise cost, warm-up included (issue 15: no more than one alternative's runs).
     const cost = noiseFloorCostLine(document.cost);
-    blocks.push(wrapLines([`Noise floor (${floorDescription(document)}): ${formatMetricValue(floor.mean, 's')} ± ${formatMetricValue(floor.stdDev, 's', floor.mean)}, ${floor.n} runs`, ...(cost === null ? [] : [cost])], width));
+    blocks.push(wrapLines([`Noise floor (${floorDescription(document)}): ${meanAndSpread(floor)}, ${runCount(floor.n)}`, ...(cost === null ? [] : [cost])], width));
   }
   blocks.push(wrapLines(verdictSummary(document), width));
   if (document.baseline !== undefined) blocks.push(wrapLines(baselineLines(document, false), width));
   return blocks;
 }
 
-/** hyperfine's two lines: `Time (mean ± σ):  12.1 ms ± 0.40 ms` and `Range (min … max):  11.6 ms … 13.0 ms  10 runs`. */
+/** "12.1 ms ± 0.40 ms", or "12.1 ms" where σ is unknown (one run). */
+function meanAndSpread(summary: RunSummary): string {
+  const mean = formatMetricValue(summary.mean, 's');
+  return summary.stdDev === null ? mean : `${mean} ± ${formatMetricValue(summary.stdDev, 's', summary.mean)}`;
+}
+
+const runCount = (n: number): string => `${n} run${n === 1 ? '' : 's'}`;
+
+/**
+ * hyperfine's two lines: `Time (mean ± σ):  12.1 ms ± 0.40 ms` and `Range (min … max):  11.6 ms … 13.0 ms  10 runs`;
+ * `Time (mean):  12.1 ms` where σ is unknown (one run).
+ */
 function timeRows(summary: RunSummary): string[] {
   const value = (seconds: number | null, scaleOf: number | null = seconds) => formatMetricValue(seconds, 's', scaleOf);
+  const hasSpread = summary.stdDev !== null;
   const rows = alignColumns(
     [
-      ['  Time (mean ± σ):', value(summary.mean), '±', value(summary.stdDev, summary.mean)],
+      hasSpread ? ['  Time (mean ± σ):', value(summary.mean), '±', value(summary.stdDev, summary.mean)] : ['  Time (mean):', value(summary.mean)],
       ['  Range (min … max):', value(summary.min), '…', value(summary.max)],
     ],
     ['left', 'right', 'left', 'right'],
   );
-  return [rows[0]!, `${rows[1]!}    ${summary.n} run${summary.n === 1 ? '' : 's'}`];
+  return [rows[0]!, `${rows[1]!}    ${runCount(summary.n)}`];
 }
 
-/** The time verdict of each alternative and every other meaningful one; a count of the rest. */
+/**
+ * The time verdict of each alternative and every other meaningful one; a count of the rest, apart
+ * from those that could not be tested (a side with fewer than two runs), which are not "no difference".
+ */
 function verdictSummary(document: CompareDocument): string[] {
   const first = document.alternatives[0];
   if (first === undefined || document.alternatives.length < 2) return [];
   const lines = [`Summary (against ${first.name})`];
   const isMany = document.alternatives.length > 2;
   let quiet = 0;
+  let untested = 0;
   for (const [index] of document.alternatives.slice(1).entries()) {
     for (const result of document.results) {
       const comparison = result.comparisons[index];
@@ -92,12 +108,27 @@ function verdictSummary(document: CompareDocument): string[] {
       } else if (comparison.isMeaningful) {
         lines.push(`  ${comparison.verdict}`);
       } else if (result.metric.role === 'secondary') {
-        quiet++;
+        if (comparison.welch === null) untested++;
+        else quiet++;
       }
     }
   }
-  if (quiet > 0) lines.push(`  ${quiet} more metric${quiet === 1 ? '' : 's'}: no meaningful difference (see --verbose)`);
+  const rest = quietLine(quiet, untested);
+  if (rest !== null) lines.push(`  ${rest}`);
   return lines;
+}
+
+/** `5 more metrics: no meaningful difference (see --verbose)`, or too few runs to tell, or both with their counts; null for none. */
+function quietLine(quiet: number, untested: number): string | null {
+  const total = quiet + untested;
+  if (total === 0) return null;
+  const what =
+    untested === 0
+      ? 'no meaningful difference'
+      : quiet === 0
+        ? 'too few runs to tell'
+        : `no meaningful difference in ${quiet}, too few runs to tell for ${untested}`;
+  return `${total} more metric${total === 1 ? '' : 's'}: ${what} (see --verbose)`;
 }
 
 function verboseBlocks(document: CompareDocument, width: number): string[][] {

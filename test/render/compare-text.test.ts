@@ -228,3 +228,25 @@ describe('renderCompareText: lopsided intervals', () => {
     expect(line).toMatch(new RegExp(`^  b / a: ${ratio.ratio!.toPrecision(3)}× \\(95% CI ${bounds}\\), p = 0\\.\\d+: b is ${ratio.ratio!.toPrecision(3)}× slower$`));
   });
 });
+
+describe('renderCompareText: metrics that could not be tested', () => {
+  it('with one run each, says too few runs to tell for the other metrics, and gives the noise floor without a σ', () => {
+    const run = (durationS: number) => [{ durationS, peakRssBytes: 3_000_000, 'page-faults': 500, userCpuS: durationS / 2 }];
+    const document = documentOfRuns(run(0.0034), run(0.0084), run(0.000999));
+    const text = renderCompareText(document, { width: 120 });
+    const secondary = document.results.filter((result) => result.metric.role === 'secondary');
+    expect(secondary.every((result) => result.comparisons[0]!.welch === null)).toBe(true);
+    expect(text).toContain(`  ${secondary.length} more metrics: too few runs to tell (see --verbose)`);
+    expect(text).not.toContain('no meaningful difference');
+    expect(text).toContain('Noise floor (`true`): 999 µs, 1 run\n');
+    expect(text).not.toMatch(/± *-/);
+    expect(text).toContain('  Time (mean):        3.40 ms\n  Range (min … max):  3.40 ms  …  3.40 ms    1 run\n');
+  });
+
+  it('counts the metrics it tested apart from those it could not', () => {
+    // page-faults: tested, the same on both sides; cycles: in one run of each only, so untested
+    const runs = (durationS: number) => [0.9, 1, 1.1].map((factor, index) => ({ durationS: durationS * factor, 'page-faults': 500 + index, ...(index === 0 ? { cycles: 1_000_000 } : {}) }));
+    const text = renderCompareText(documentOfRuns(runs(0.01), runs(0.03)), { width: 120 });
+    expect(text).toContain('  2 more metrics: no meaningful difference in 1, too few runs to tell for 1 (see --verbose)');
+  });
+});
