@@ -65,6 +65,14 @@ interface Pending {
  */
 export function createCellEngine(options: CellEngineOptions): CellEngine {
   exposeGc();
+  // process.exit(n) in a cell ends the cell, not the kernel, as IPython takes sys.exit(): a real
+  // exit aborted the kernel (its ZeroMQ sockets still open: "terminate called after throwing an
+  // instance of 'Napi::Error'"), with no reply, so Jupyter only saw it die.
+  const realExit = process.exit;
+  const cellExit = ((code?: number | string | null) => {
+    throw new Error(`process.exit(${code ?? ''}) in a cell: the kernel goes on (restart the kernel to start afresh)`);
+  }) as typeof process.exit;
+  process.exit = cellExit;
   // What node:repl prints: a cell's own throw is its outcome; anything printed while no cell runs
   // (a timer of an earlier cell throwing, an unhandled rejection) goes to onStrayOutput.
   let pending: Pending | null = null;
@@ -208,6 +216,7 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
     server,
     close() {
       closed = true;
+      if (process.exit === cellExit) process.exit = realExit;
       process.off('SIGINT', onSigint);
       measurement.close();
       server.close();

@@ -2,7 +2,7 @@
 line per scenario on stdout, for test/kernel/kernel-client.test.ts to assert on.
 
 Usage: /usr/bin/python3 drive_kernel.py KERNEL_NAME SCENARIO...
-Scenarios: basic, interrupt, restart, shutdown, badsig, api
+Scenarios: basic, exit, interrupt, restart, shutdown, badsig, api
 JUPYTER_PATH must point at the share/jupyter holding the kernelspec.
 """
 import json
@@ -83,6 +83,13 @@ def scenario_basic(km, kc):
     aborted = [shell_reply(kc, failing)["status"], shell_reply(kc, queued)["status"]]
     ran_after = summary(*run_cell(kc, "typeof ranAfterFailure"))
     emit("basic", info=info, results=results, is_complete=[comp, comp2], complete=completion, inspect=inspection, comm_info=comm, aborted=aborted, ran_after=ran_after)
+
+
+def scenario_exit(km, kc):
+    # process.exit in a cell: an error under the cell, and the kernel goes on
+    exited = summary(*run_cell(kc, "console.log('bye'); process.exit(2)"))
+    after = summary(*run_cell(kc, "21 * 2"))
+    emit("exit", exited=exited, after=after, alive=km.is_alive())
 
 
 def heartbeat(km):

@@ -90,6 +90,18 @@ describe.skipIf(jupyterMissing !== null)('perfcell kernel driven by jupyter_clie
     expect((basic!['ran_after'] as CellSummary).outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': "'undefined'" });
   }, 160_000);
 
+  it('takes process.exit(2) in a cell as that cell\'s error, and goes on', async () => {
+    // before: the kernel aborted (its sockets open at exit), with no reply to the cell
+    const { exit } = await drive('exit');
+    const exited = exit!['exited'] as CellSummary;
+    expect(exited).toMatchObject({ status: 'error', ename: 'Error' });
+    const error = exited.outputs.find((output) => output.type === 'error')?.content;
+    expect(error?.['evalue']).toMatch(/^process\.exit\(2\) in a cell: the kernel goes on/);
+    expect(exited.outputs.find((output) => output.type === 'stream')?.content['text']).toBe('bye\n');
+    expect((exit!['after'] as CellSummary).outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': '42' });
+    expect(exit!['alive']).toBe(true);
+  }, 160_000);
+
   it('interrupts `while (true) {}` by SIGINT, reports it up to the interruption, and goes on; an await is interrupted too', async () => {
     const { interrupt } = await drive('interrupt');
     // The heartbeat (on the control thread) answers while the cell holds the main thread.
