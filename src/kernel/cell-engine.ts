@@ -5,6 +5,7 @@ import { createScopeTools } from '../repl/scope-tools.ts';
 import { measureReplCommands, type ReplMeasurement, type ReplReportEvent } from '../repl/measured-eval.ts';
 import type { MeasureOptions } from '../session/options.ts';
 import { prepareWindow, type MeasurementWindow } from '../session/window.ts';
+import { redeclarableTopLevel } from './redeclarable.ts';
 
 type AsyncCompleter = (line: string, callback: (error: Error | null | undefined, result?: [string[], string]) => void) => void;
 type EvalCallback = (error: Error | null, result?: unknown) => void;
@@ -153,6 +154,8 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
     ...(options.measure === undefined ? {} : { measure: options.measure }),
     prepare: prepareLater,
     typescript: 'auto',
+    // a notebook runs its cells again: a cell's top-level const, let and class may be declared again
+    beforeRun: redeclarableTopLevel,
     onReport(event) {
       if (pending !== null) pending.report = event;
     },

@@ -35,6 +35,8 @@ export interface MeasuredEvalOptions {
   readonly onProblem: (message: string) => void;
   readonly pid?: number;
   readonly prepare?: typeof prepareWindow;
+  /** A last change to a command's JavaScript before it runs (the kernel's: cells that may run again). */
+  readonly beforeRun?: (code: string) => string;
 }
 
 /** The REPL's measuring state, as dot-commands and `perfcell.*` see it. */
@@ -147,6 +149,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
       }
       source = stripped.code;
     }
+    if (options.beforeRun !== undefined) source = options.beforeRun(source);
     command.beganNs = monotonicNs();
     if (reporting) command.window = await beginWindow();
     command.phase = 'running';

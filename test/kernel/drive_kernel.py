@@ -2,7 +2,7 @@
 line per scenario on stdout, for test/kernel/kernel-client.test.ts to assert on.
 
 Usage: /usr/bin/python3 drive_kernel.py KERNEL_NAME SCENARIO...
-Scenarios: basic, exit, interrupt, restart, shutdown, badsig, api
+Scenarios: basic, exit, rerun, interrupt, restart, shutdown, badsig, api
 JUPYTER_PATH must point at the share/jupyter holding the kernelspec.
 """
 import json
@@ -90,6 +90,14 @@ def scenario_exit(km, kc):
     exited = summary(*run_cell(kc, "console.log('bye'); process.exit(2)"))
     after = summary(*run_cell(kc, "21 * 2"))
     emit("exit", exited=exited, after=after, alive=km.is_alive())
+
+
+def scenario_rerun(km, kc):
+    # a cell run again, as notebooks do: its const, let and class are declared again
+    cell = "const a: number = 20; let b; class K { v() { return a + 1; } }\nb = new K().v(); [a, b]"
+    first = summary(*run_cell(kc, cell))
+    again = summary(*run_cell(kc, cell))
+    emit("rerun", first=first, again=again)
 
 
 def heartbeat(km):

@@ -102,6 +102,15 @@ describe.skipIf(jupyterMissing !== null)('perfcell kernel driven by jupyter_clie
     expect(exit!['alive']).toBe(true);
   }, 160_000);
 
+  it('runs a cell again that declares const, let and class (a notebook\'s way), each time with its value', async () => {
+    // before: "SyntaxError: Identifier 'a' has already been declared" the second time
+    const { rerun } = await drive('rerun');
+    for (const run of [rerun!['first'], rerun!['again']] as CellSummary[]) {
+      expect(run).toMatchObject({ status: 'ok' });
+      expect(run.outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': '[ 20, 21 ]' });
+    }
+  }, 160_000);
+
   it('interrupts `while (true) {}` by SIGINT, reports it up to the interruption, and goes on; an await is interrupted too', async () => {
     const { interrupt } = await drive('interrupt');
     // The heartbeat (on the control thread) answers while the cell holds the main thread.
