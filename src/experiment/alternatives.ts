@@ -129,13 +129,36 @@ export function commandAlternatives(
     },
     };
   };
-  const alternatives = texts.map((text, index) => make(text, argvs[index] ?? []));
+  const names = distinctNames(texts);
+  const alternatives = texts.map((text, index) => make(names[index] ?? text, argvs[index] ?? []));
   return {
     alternatives,
     noiseFloor: make('noise floor', options.shell ? ['sh', '-c', 'true'] : ['true']),
     settle: async () => server?.settle(),
     release: async () => server?.close(),
   };
+}
+
+/**
+ * Names for command alternatives: each command's text, and `TEXT #2`, `TEXT #3`… for a command
+ * given again. Names key the results (the JSON, a baseline), and the same command twice is the
+ * plain way to compare a program with itself (an A/A run: how far apart the noise puts it).
+ * @example distinctNames(['./prog', './prog', 'true']) // ['./prog', './prog #2', 'true']
+ */
+export function distinctNames(texts: readonly string[]): string[] {
+  const taken = new Set(['noise floor', ...texts]);
+  const seen = new Set<string>();
+  return texts.map((text) => {
+    if (!seen.has(text)) {
+      seen.add(text);
+      return text;
+    }
+    let number = 2;
+    while (taken.has(`${text} #${number}`)) number++;
+    const name = `${text} #${number}`;
+    taken.add(name);
+    return name;
+  });
 }
 
 /** The cells a comparison names, and the others: run once before (set-up) or after (checks). */
