@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { splitCells } from '../../../parsers/cells.ts';
 import { UsageError } from '../../errors.ts';
-import { cellAlternatives, commandAlternatives, planCells, prepareCellPlan, runOnce, type Measurable, type RunHooks } from '../../experiment/alternatives.ts';
+import { cellAlternatives, commandAlternatives, distinctNames, planCells, prepareCellPlan, runOnce, type Measurable, type RunHooks } from '../../experiment/alternatives.ts';
 import { compareWithBaseline } from '../../experiment/analyze.ts';
 import { createCellEvaluator, type CellEvaluator } from '../../experiment/cell-evaluator.ts';
 import { buildCompareDocument, type CompareDocument, type RunFailure, type SavedAlternative } from '../../experiment/compare-document.ts';
@@ -10,7 +10,7 @@ import { costOf } from '../../experiment/compare-cost.ts';
 import { runHook } from '../../experiment/hook-command.ts';
 import { runInterleavedUntilStopped, type InterleaveProgress } from '../../experiment/interleave.ts';
 import { describePartial } from '../../experiment/partial-run.ts';
-import { holdInterruptions, interruption, interruptionExitCode, InterruptedError } from '../../session/interruption.ts';
+import { holdInterruptions, interruption, interruptionExitCode, InterruptedError, throwIfInterrupted } from '../../session/interruption.ts';
 import { machineDifferences, perfVersionText, readMachineInfo } from '../../experiment/machine.ts';
 import { metricsOfReport } from '../../experiment/metrics.ts';
 import { isCommentOnlyPrelude, releaseArmedPerf } from '../../experiment/run-cells.ts';
@@ -21,6 +21,7 @@ import { renderCompareDocumentHtml } from '../../render/compare-html.ts';
 import { renderCompareMarkdown } from '../../render/compare-markdown.ts';
 import { renderCompareText } from '../../render/compare-text.ts';
 import { renderProgressBar, type ProgressEstimate } from '../../render/progress-bar.ts';
+import { shellQuote } from '../../render/shell-quote.ts';
 import { formatMetricValue } from '../../render/metric-units.ts';
 import { displayPath, loadBaseline, savePath, writeOutput } from '../compare-files.ts';
 import { writeHtmlFile } from '../html-file.ts';
@@ -86,7 +87,7 @@ function parseSeconds(value: string): number {
 }
 
 /** Commands written after `--` are operands too; what they mean depends on --cells. */
-function checkCombination(targets: readonly string[], flags: CompareFlags): void {
+function checkCombination(targets: readonly string[], flags: CompareFlags, afterDashes: ReadonlySet<string>): void {
   const count = flags.cells?.length ?? targets.length;
   if (flags.names !== undefined && flags.names.length !== count) {
     throw new UsageError(`--names gave ${flags.names.length} name${flags.names.length === 1 ? '' : 's'} for ${count} alternative${count === 1 ? '' : 's'} (give one name each)`);
@@ -105,9 +106,11 @@ function checkCombination(targets: readonly string[], flags: CompareFlags): void
     if (flags.shell === true) throw new UsageError('--shell is for commands, not cells (drop --shell)');
     return;
   }
-  const [only] = targets;
-  if (targets.length === 1 && only !== undefined && /\.[cm]?[jt]sx?$/.test(only) && existsSync(only)) {
-    throw new UsageError(`${only} is a cell file: name the cells to compare (perfcell compare ${only} --cells "A" "B"), or put -- before commands`);
+  // A cell file given where commands go (before any --) was meant for --cells: as a command it
+  // would be looked up on PATH and draw "no such file or directory" for a file that is right here.
+  const cellFile = targets.find((target) => !afterDashes.has(target) && /\.[cm]?[jt]sx?$/.test(target) && existsSync(target));
+  if (cellFile !== undefined) {
+    throw new UsageError(`${cellFile} is a cell file: name the cells to compare (perfcell compare ${cellFile} --cells "A" "B"), or put -- before commands`);
   }
   if (targets.length === 0) throw new UsageError('nothing to compare (usage: perfcell compare -- "CMD A" "CMD B", or perfcell compare FILE --cells "A" "B")');
   if (flags.shell === true && flags.backend === 'cachegrind') {
@@ -157,12 +160,17 @@ Examples:
   perfcell compare --backend cachegrind -- "./rowcol row 1024 1" "./rowcol col 1024 1"
   perfcell compare --save before -- "./prog"    later:  perfcell compare --baseline before -- "./prog"`,
     )
-    .action(async (targets: string[], flags: CompareFlags) => {
-      checkCombination(targets, flags);
+    .action(async (targets: string[], flags: CompareFlags, command: Command) => {
+      checkCombination(targets, flags, operandsAfterDashes(command));
       const isCachegrind = flags.backend === 'cachegrind';
-      const runs = flags.runs ?? (flags.minTime !== undefined ? 2 : isCachegrind ? 3 : 10);
+      // --min-time adds rounds to these, as hyperfine's --min-runs (default 10) does: two runs
+      // would give a t-test with one degree of freedom per alternative
+      const runs = flags.runs ?? (isCachegrind ? 3 : 10);
       const warmup = flags.warmup ?? (isCachegrind ? 0 : 1);
+      // what keys the results: the names given, else the cell titles, else the commands (a repeated one numbered)
+      const alternativeNames = flags.names ?? flags.cells ?? distinctNames(targets);
       const baseline = flags.baseline === undefined ? null : await loadBaseline(flags.baseline);
+      if (baseline !== null) checkBaselineNames(alternativeNames, baseline.document.alternatives.map((alternative) => alternative.name), flags.baseline ?? '');
       const destination = flags.save === undefined ? null : savePath(flags.save);
       const measureOptions: MeasureOptions = {
         ...perfFlagOptions(flags),
@@ -207,6 +215,18 @@ Examples:
         }
 
         plan = { ...plan, alternatives: renamed(plan.alternatives, flags.names) };
+        if (flags.setup !== undefined) {
+          try {
+            for (const alternative of plan.alternatives) {
+              throwIfInterrupted();
+              await runHook('setup', flags.setup, alternative.name);
+            }
+          } catch (error: unknown) {
+            if (!(error instanceof InterruptedError)) throw error;
+            process.stderr.write('nothing finished before the interruption: no results to report\n');
+            return finishStopped(error);
+          }
+        }
         const hooked = hookedSlots(plan, flags);
         const { slots, failures } = hooked;
         const showProgress = flags.progress && process.stderr.isTTY === true;
@@ -219,7 +239,6 @@ Examples:
               }, undefined, flags.interval / 1000)
             : null;
         if (ticker !== null) onLiveRecord((record) => ticker.record(record));
-        for (const alternative of plan.alternatives) if (flags.setup !== undefined) await runHook('setup', flags.setup, alternative.name);
         let outcome: Awaited<ReturnType<typeof runInterleavedUntilStopped<CommandReport>>>;
         try {
           outcome = await runInterleavedUntilStopped(slots, {
@@ -243,10 +262,11 @@ Examples:
           onLiveRecord(null);
           if (showProgress) process.stderr.write('\r\x1b[K');
         }
-        for (const alternative of plan.alternatives) if (flags.cleanup !== undefined) await runHook('cleanup', flags.cleanup, alternative.name);
         const reports = outcome.results;
-        // A failing check cell (after the alternatives) keeps the measured runs: reported, then the error.
+        // A failing --cleanup or check cell (after the alternatives) keeps the measured runs:
+        // reported, then the error; so does Ctrl-C during a --cleanup.
         let stopError: unknown = outcome.stop?.error ?? null;
+        stopError = await runCleanups(flags.cleanup, plan.alternatives, stopError);
         if (stopError === null) {
           try {
             await after();
@@ -263,7 +283,7 @@ Examples:
         const allReports = reports.flat();
         // one multiplexing warning for all runs (each run's share differs a little), the lowest share named
         // and one line per cell that left processes running, not one per run
-        const warnings = mergeStrayNotes(mergeMultiplexNotes(allReports.flatMap((report) => report.warnings)));
+        const warnings = [...mergeStrayNotes(mergeMultiplexNotes(allReports.flatMap((report) => report.warnings))), ...unsupportedEventNotes(allReports, flags, file === null)];
         for (const warning of warnings) process.stderr.write(warningText(warning, process.stderr));
         hintCachegrind(allReports, flags, file === null);
 
@@ -407,15 +427,74 @@ function finishStopped(error: unknown): void {
   process.exitCode = interruptionExitCode(error.interruption);
 }
 
+/**
+ * Runs --cleanup once per alternative after the rounds. Each runs even where another failed (each
+ * undoes its own --setup); an interruption during one ends them. Returns what stops compare:
+ * `stopError` where something already had (a later failure is then a warning), else the first
+ * cleanup's failure or interruption.
+ */
+async function runCleanups(command: string | undefined, alternatives: readonly Measurable[], stopError: unknown): Promise<unknown> {
+  if (command === undefined) return stopError;
+  let stop = stopError;
+  for (const alternative of alternatives) {
+    try {
+      await runHook('cleanup', command, alternative.name);
+    } catch (error: unknown) {
+      if (stop === null) stop = error;
+      else if (!(error instanceof InterruptedError)) process.stderr.write(`warning: ${error instanceof Error ? error.message : String(error)}\n`);
+      if (error instanceof InterruptedError) break;
+    }
+  }
+  return stop;
+}
+
+/** The operands written after `--`: commands, whatever they look like. */
+function operandsAfterDashes(command: Command): ReadonlySet<string> {
+  let root = command;
+  while (root.parent !== null) root = root.parent;
+  // commander drops the `--` from the operands; the argv it parsed is its rawArgs (not in its types)
+  const raw = (root as unknown as { readonly rawArgs?: unknown }).rawArgs;
+  const argv = Array.isArray(raw) ? raw.map(String) : process.argv;
+  const dashes = argv.indexOf('--');
+  return new Set(dashes === -1 ? [] : argv.slice(dashes + 1));
+}
+
+/**
+ * A baseline that has none of this run's names would compare nothing, and say so only after every
+ * run: refused before the first, with its names.
+ */
+function checkBaselineNames(names: readonly string[], baselineNames: readonly string[], given: string): void {
+  if (names.some((name) => baselineNames.includes(name))) return;
+  const quoted = (list: readonly string[]): string => list.map((name) => `'${name}'`).join(', ');
+  const fix = names.length <= baselineNames.length
+    ? `pass --names ${shellQuote(baselineNames.slice(0, names.length))} to compare with them in order`
+    : 'pass --names with names it has';
+  throw new UsageError(`the baseline ${given} has no alternative named ${quoted(names)} (its alternatives: ${quoted(baselineNames)}; ${fix})`);
+}
+
 /** The alternatives under the names given with --names (one each), which also key a baseline. */
 function renamed(alternatives: readonly Measurable[], names: readonly string[] | undefined): readonly Measurable[] {
   if (names === undefined) return alternatives;
   return alternatives.map((alternative, index) => ({ ...alternative, name: names[index] ?? alternative.name, measure: (hooks?: RunHooks) => alternative.measure(hooks) }));
 }
 
-/** Cache events unsupported under perf (a VM): point at the backend that can count them. */
+/**
+ * Events asked for with -e that perf could not count here: said once, as `run` says them on its
+ * report, rather than left out of the comparison without a word.
+ */
+function unsupportedEventNotes(reports: readonly CommandReport[], flags: CompareFlags, isCommands: boolean): string[] {
+  if (flags.events === undefined || flags.backend !== 'perf' || !flags.perf) return [];
+  const missing = [...new Set(reports.flatMap((report) => report.counters.unsupported.map((event) => event.event)))];
+  if (missing.length === 0) return [];
+  const cachegrind = isCommands && missing.some((event) => CACHE_EVENTS.test(event)) ? '; --backend cachegrind counts simulated cache misses' : '';
+  return [
+    `${missing.join(', ')}: not supported on this machine (no hardware PMU exposed: a VM or a locked-down CPU), so not compared (drop ${missing.length === 1 ? 'it' : 'them'} from -e; perfcell doctor says what counts here${cachegrind})`,
+  ];
+}
+
+/** Cache events unsupported under perf (a VM), not asked for with -e (those have their warning): point at the backend that can count them. */
 function hintCachegrind(reports: readonly CommandReport[], flags: CompareFlags, isCommands: boolean): void {
-  if (flags.backend !== 'perf' || !flags.perf) return;
+  if (flags.backend !== 'perf' || !flags.perf || flags.events !== undefined) return;
   const missing = [...new Set(reports.flatMap((report) => report.counters.unsupported.map((event) => event.event)))].filter((event) => CACHE_EVENTS.test(event));
   if (missing.length === 0) return;
   const how = isCommands

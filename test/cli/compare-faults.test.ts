@@ -1,0 +1,226 @@
+/**
+ * compare under faults and odd input: Ctrl-C (or a signal to perfcell alone) during its --setup,
+ * --prepare and --cleanup commands, a failing --cleanup, an -e event perf cannot count, a baseline
+ * with none of the run's names, the same command twice, --min-time alone, and a cell file among
+ * commands. Real processes, each perfcell in its own process group so that a signal to the group
+ * is a terminal's Ctrl-C.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CompareDocument } from '../../src/experiment/compare-document.ts';
+import { cliPath, fixture } from '../support/fixtures.ts';
+import { leakedPerfPids, perfPidsNow } from '../support/leaked-perf.ts';
+import { perfUsable } from '../support/perf.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'perfcell-compare-faults-'));
+const perfBefore = perfPidsNow();
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  expect(leakedPerfPids(perfBefore)).toEqual([]);
+});
+
+const perfcell = (args: readonly string[]) =>
+  execa(process.execPath, [cliPath, ...args], { reject: false, env: { NO_COLOR: '1' }, cwd: dir, timeout: 120_000, forceKillAfterDelay: 1_000 });
+
+interface Outcome {
+  readonly exitCode: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly seconds: number;
+}
+
+/**
+ * Runs `perfcell ARGS` in a process group of its own; once `marker` exists (a hook writes it when
+ * it starts) and a little later, sends `signal` to the group (Ctrl-C in a terminal) or to perfcell alone.
+ */
+async function interrupted(args: readonly string[], marker: string, signal: { readonly name: NodeJS.Signals; readonly toGroup: boolean }): Promise<Outcome> {
+  const startedS = performance.now() / 1000;
+  const child = spawn(process.execPath, [cliPath, ...args], { detached: true, cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  const ended = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const guard = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 60_000);
+  let isEnded = false;
+  void ended.then(() => { isEnded = true; });
+  while (!existsSync(marker) && !isEnded) await new Promise((resolve) => setTimeout(resolve, 20));
+  // the hook's `sleep` started: a signal between its `touch` and the fork reaches a shell that
+  // defers it until its next command ends
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  try {
+    process.kill(signal.toGroup ? -child.pid! : child.pid!, signal.name);
+  } catch {
+    // already ended
+  }
+  const exitCode = await ended;
+  clearTimeout(guard);
+  try {
+    // whatever a hook left (a sleep that outlived its shell) ends with the test
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    // none left
+  }
+  return { exitCode, stdout: stdout.trimEnd(), stderr: stderr.trimEnd(), seconds: performance.now() / 1000 - startedS };
+}
+
+const lastLine = (text: string): string => text.split('\n').at(-1) ?? '';
+const readDocument = (path: string): CompareDocument => JSON.parse(readFileSync(path, 'utf8')) as CompareDocument;
+
+describe.concurrent('perfcell compare: Ctrl-C during its hook commands', () => {
+  it('Ctrl-C during --cleanup: exit 130, every round printed and exported, the next --cleanup skipped', async () => {
+    const exported = join(dir, 'cleanup-int.json');
+    const marker = join(dir, 'cleanup-int-started');
+    const outcome = await interrupted(
+      ['compare', '--no-perf', '--runs', '3', '--export-json', exported, '--names', 'a', 'b', '--cleanup', `touch ${marker}-$PERFCELL_ALTERNATIVE; sleep 5`, '--', 'true', 'sleep 0.001'],
+      `${marker}-a`,
+      { name: 'SIGINT', toGroup: true },
+    );
+    expect(outcome.exitCode, outcome.stderr).toBe(130);
+    expect(outcome.stdout).toMatch(/^Benchmark 1: a\n/);
+    expect(lastLine(outcome.stderr)).toBe("perfcell: interrupted by SIGINT in the --cleanup command for 'a' after 3 complete rounds; the results above hold every run");
+    expect(outcome.stderr).not.toContain('error:');
+    const { partial } = readDocument(exported);
+    expect(partial).toEqual({
+      reason: 'interrupted',
+      signal: 'SIGINT',
+      message: lastLine(outcome.stderr),
+      completedRounds: 3,
+      runs: { a: 3, b: 3, 'noise floor': 3 },
+      stoppedAt: { phase: 'after', round: null, alternative: 'a' },
+    });
+    expect(existsSync(`${marker}-b`)).toBe(false);
+  });
+
+  it('SIGINT to perfcell alone during --cleanup: passed on to the cleanup, exit 130 at once with the results', async () => {
+    const exported = join(dir, 'cleanup-alone.json');
+    const marker = join(dir, 'cleanup-alone-started');
+    const outcome = await interrupted(
+      ['compare', '--no-perf', '--runs', '3', '--export-json', exported, '--cleanup', `touch ${marker}; sleep 5`, '--', 'true'],
+      marker,
+      { name: 'SIGINT', toGroup: false },
+    );
+    expect(outcome.exitCode, outcome.stderr).toBe(130);
+    expect(outcome.seconds).toBeLessThan(4.5);
+    expect(outcome.stdout).toMatch(/^Benchmark 1: true\n/);
+    expect(lastLine(outcome.stderr)).toBe("perfcell: interrupted by SIGINT in the --cleanup command for 'true' after 3 complete rounds; the results above hold every run");
+    expect(readDocument(exported).partial?.signal).toBe('SIGINT');
+  });
+
+  it('Ctrl-C during --prepare: exit 130, the finished rounds kept, the interruption (not the hook) named', async () => {
+    const exported = join(dir, 'prepare-int.json');
+    const marker = join(dir, 'prepare-int-started');
+    // the 5th prepare (2 in the warm-up round, 2 in measured round 1: the noise floor gets none),
+    // 'true''s in round 2, writes the marker and waits
+    const prepare = `n=$(cat ${marker}-count 2>/dev/null || echo 0); n=$((n + 1)); echo $n > ${marker}-count; if [ $n -ge 5 ]; then touch ${marker}; sleep 5; fi`;
+    const outcome = await interrupted(['compare', '--no-perf', '--runs', '50', '--export-json', exported, '--prepare', prepare, '--', 'true', 'sleep 0.001'], marker, { name: 'SIGINT', toGroup: true });
+    expect(outcome.exitCode, outcome.stderr).toBe(130);
+    expect(outcome.stdout).toMatch(/^Benchmark 1: true\n/);
+    expect(lastLine(outcome.stderr)).toBe("perfcell: interrupted by SIGINT in the --prepare command for 'true' after 1 complete round; the results above are partial (the run in progress was dropped)");
+    expect(outcome.stderr).not.toContain('error:');
+    expect(readDocument(exported).partial).toMatchObject({ reason: 'interrupted', signal: 'SIGINT', completedRounds: 1, stoppedAt: { phase: 'measure', round: 2, alternative: 'true' } });
+  });
+
+  it('Ctrl-C during --setup: exit 130, nothing measured, said in one line', async () => {
+    const marker = join(dir, 'setup-int-started');
+    const outcome = await interrupted(['compare', '--no-perf', '--runs', '3', '--setup', `touch ${marker}; sleep 5`, '--', 'true'], marker, { name: 'SIGINT', toGroup: true });
+    expect([outcome.exitCode, outcome.stdout, outcome.stderr]).toEqual([130, '', 'nothing finished before the interruption: no results to report']);
+  });
+});
+
+describe('perfcell compare: a failing --cleanup', () => {
+  it('keeps the complete comparison: printed and exported, then the error, exit 1', async () => {
+    const exported = join(dir, 'cleanup-fails.json');
+    const result = await perfcell(['compare', '--no-perf', '--runs', '3', '--export-json', exported, '--names', 'a', 'b', '--cleanup', 'echo disk full >&2; exit 4', '--', 'true', 'sleep 0.001']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/^Benchmark 1: a\n/);
+    const lines = result.stderr.split('\n').filter((line) => !line.startsWith('warning: statistical outliers'));
+    expect(lines).toEqual([
+      "warning: the --cleanup command 'echo disk full >&2; exit 4' for 'b' exited with code 4: disk full (fix it, or try it alone: sh -c 'echo disk full >&2; exit 4')",
+      "the --cleanup command for 'a' failed after the rounds (3 complete rounds); the results above hold every run",
+      "error: the --cleanup command 'echo disk full >&2; exit 4' for 'a' exited with code 4: disk full (fix it, or try it alone: sh -c 'echo disk full >&2; exit 4')",
+    ]);
+    const document = readDocument(exported);
+    expect(document.alternatives.map((alternative) => alternative.runs.length)).toEqual([3, 3]);
+    expect(document.partial).toMatchObject({ reason: 'failed', signal: null, completedRounds: 3, stoppedAt: { phase: 'after', round: null, alternative: 'a' } });
+  });
+});
+
+/** What perf itself says of `event` here: counted, or the <status> it printed. */
+async function perfSays(event: string): Promise<string> {
+  const result = await execa('perf', ['stat', '-x,', '-e', event, '--', 'true'], { reject: false, env: { LC_ALL: 'C' } });
+  const line = result.stderr.split('\n').find((text) => text.includes(`,${event},`)) ?? '';
+  return /^\d/.test(line) ? 'counted' : (/^<([^>]+)>/.exec(line)?.[1] ?? 'no row');
+}
+
+describe.runIf(perfUsable)('perfcell compare: an -e event perf cannot count', () => {
+  it('cycles: named once on stderr and in the JSON warnings where perf says not supported (no PMU, as on this VM), else compared', async () => {
+    const says = await perfSays('cycles');
+    const result = await perfcell(['compare', '--runs', '3', '-e', 'cycles,page-faults', '--json', '--', 'true', `${fixture('touch-pages')} 10`]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const document = JSON.parse(result.stdout) as CompareDocument;
+    const cycleWarnings = document.warnings.filter((warning) => /\bcycles\b/.test(warning));
+    const cycleLines = result.stderr.split('\n').filter((line) => /\bcycles\b/.test(line));
+    if (says === 'not supported') {
+      const warning = 'cycles: not supported on this machine (no hardware PMU exposed: a VM or a locked-down CPU), so not compared (drop it from -e; perfcell doctor says what counts here)';
+      expect(cycleWarnings).toEqual([warning]);
+      expect(cycleLines).toEqual([`warning: ${warning}`]);
+    } else {
+      expect(says).toBe('counted');
+      expect(cycleWarnings).toEqual([]);
+      expect(Object.keys(document.alternatives[0]?.runs[0] ?? {})).toContain('cycles');
+    }
+  });
+});
+
+describe('perfcell compare: names, run counts and operands', () => {
+  it('a --baseline with none of the run\'s names is refused before the first run, naming its names and the fix', async () => {
+    const saved = await perfcell(['compare', '--no-perf', '--runs', '2', '--save', 'named', '--names', 'fast', 'slow', '--', 'true', 'sleep 0.001']);
+    expect(saved.exitCode, saved.stderr).toBe(0);
+    const marker = join(dir, 'baseline-ran');
+    const refused = await perfcell(['compare', '--no-perf', '--runs', '2', '--baseline', 'named', '--', 'true', `sh -c "touch ${marker}"`]);
+    expect([refused.exitCode, refused.stdout, refused.stderr]).toEqual([
+      2,
+      '',
+      `error: the baseline named has no alternative named 'true', 'sh -c "touch ${marker}"' (its alternatives: 'fast', 'slow'; pass --names fast slow to compare with them in order)`,
+    ]);
+    expect(existsSync(marker)).toBe(false);
+    const matched = await perfcell(['compare', '--no-perf', '--runs', '2', '--json', '--baseline', 'named', '--names', 'fast', 'slow', '--', 'true', 'sleep 0.001']);
+    expect(matched.exitCode, matched.stderr).toBe(0);
+  });
+
+  it('the same command twice is named CMD and CMD #2, each with its own runs, cost and baseline entry', async () => {
+    const result = await perfcell(['compare', '--no-perf', '--runs', '3', '--json', '--save', 'twice', '--', 'sleep 0.001', 'sleep 0.001']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const document = JSON.parse(result.stdout) as CompareDocument;
+    expect(document.alternatives.map((alternative) => [alternative.name, alternative.runs.length])).toEqual([['sleep 0.001', 3], ['sleep 0.001 #2', 3]]);
+    expect(Object.keys(document.cost?.alternativesS ?? {})).toEqual(['sleep 0.001', 'sleep 0.001 #2']);
+    const again = await perfcell(['compare', '--no-perf', '--runs', '3', '--json', '--baseline', 'twice', '--', 'sleep 0.001', 'sleep 0.001']);
+    expect(again.exitCode, again.stderr).toBe(0);
+    const comparisons = (JSON.parse(again.stdout) as CompareDocument).baseline?.comparisons ?? [];
+    expect(comparisons.map((comparison) => comparison.name)).toEqual(['sleep 0.001', 'sleep 0.001 #2']);
+  });
+
+  it('--min-time alone still runs at least the default 10 rounds, as --help says', async () => {
+    const result = await perfcell(['compare', '--no-perf', '--min-time', '0.05', '--warmup', '0', '--json', '--', 'true']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const document = JSON.parse(result.stdout) as CompareDocument;
+    expect(document.settings.rounds).toBeGreaterThanOrEqual(10);
+    expect(document.alternatives[0]?.runs.length).toBe(document.settings.rounds);
+  });
+
+  it('a cell file among commands draws the cell-file error; after -- it is a command', async () => {
+    writeFileSync(join(dir, 'slow.ts'), '// %% a\nlet x = 1;\n// %% b\nx += 1;\n');
+    const cellFile = 'error: slow.ts is a cell file: name the cells to compare (perfcell compare slow.ts --cells "A" "B"), or put -- before commands';
+    for (const args of [['slow.ts', 'true'], ['true', 'slow.ts'], ['slow.ts']]) {
+      const result = await perfcell(['compare', '--no-perf', ...args]);
+      expect([args.join(' '), result.exitCode, result.stderr]).toEqual([args.join(' '), 2, cellFile]);
+    }
+    const asCommand = await perfcell(['compare', '--no-perf', '--runs', '1', '--', 'slow.ts', 'true']);
+    expect(asCommand.stderr).toMatch(/^error: cannot run slow\.ts: /);
+  });
+});
