@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import vm from 'node:vm';
 import { CELL_IMPORT, transpileCell, transpileCells, type TranspiledCell, type TranspileResult } from './transpile-cell.ts';
 import { createScopeTools } from '../repl/scope-tools.ts';
+import { classifyJavaScript } from '../repl/typescript.ts';
 import { guardCells } from './cell-guard.ts';
 import { monotonicNs } from '../session/clock.ts';
 
@@ -227,6 +228,13 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
       if (details === undefined) return { ok: true, marks: cellMarks };
       const exception = details.exception ?? evaluation.result;
       const description = exception.description ?? `Uncaught ${JSON.stringify(exception.value) ?? String(exception.value)}`;
+      // Code that ends too early (`const y = (`) meets the end mark appended after it, and V8 would
+      // blame the mark's ';' on the next cell's marker line: said as what it is, at the cell's last line.
+      if (description.startsWith('SyntaxError') && classifyJavaScript(cell.compiled.code) === 'incomplete') {
+        const message = 'SyntaxError: unexpected end of input (the cell ends too early)';
+        const line = cell.source.startLine + cell.source.code.replace(/\s+$/, '').split('\n').length - 1;
+        return { ok: false, failure: { message, line, column: null, stack: `${message}\n    at ${path}:${line}` }, marks: cellMarks };
+      }
       const { stack, first } = rewriteStack(description);
       // A syntax error V8 finds has no frame; the details point into the cell's generated code.
       const position = first ?? toFilePosition(cell.sourceUrl, details.lineNumber + 1, details.columnNumber + 1);

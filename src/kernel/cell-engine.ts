@@ -6,6 +6,7 @@ import { measureReplCommands, type ReplMeasurement, type ReplReportEvent } from 
 import type { MeasureOptions } from '../session/options.ts';
 import { prepareWindow, type MeasurementWindow } from '../session/window.ts';
 import { redeclarableTopLevel } from './redeclarable.ts';
+import { endedTooEarly } from '../repl/recoverable-error.ts';
 
 type AsyncCompleter = (line: string, callback: (error: Error | null | undefined, result?: [string[], string]) => void) => void;
 type EvalCallback = (error: Error | null, result?: unknown) => void;
@@ -190,7 +191,7 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
       pending = cell;
       server.eval(code, server.context, 'cell', (error, result) => {
         if (cell.outcome === null) {
-          cell.outcome = error === null ? { kind: 'value', value: result } : { kind: 'thrown', value: error instanceof repl.Recoverable ? new SyntaxError(`${error.message} (the cell ends too early)`) : error };
+          cell.outcome = error === null ? { kind: 'value', value: result } : { kind: 'thrown', value: error instanceof repl.Recoverable ? endedTooEarly(error, 'the cell') : error };
         }
         // As node:repl does after printing a value: ask for the prompt, which the measured eval holds until the report is out.
         server.displayPrompt();

@@ -3,6 +3,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { exposeGc } from './expose-gc.ts';
 import { prepareSource, type TypeScriptMode } from './typescript.ts';
 import { rewriteStaticImports } from './static-imports.ts';
+import { endedTooEarly } from './recoverable-error.ts';
 
 type EvalCallback = (error: Error | null, result?: unknown) => void;
 
@@ -83,7 +84,7 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
         if (pending === null) return;
         pending = null;
         if (error === null) resolve(result);
-        else reject(error instanceof Recoverable ? new SyntaxError(`${error.message} (the code ends too early)`) : error);
+        else reject(error instanceof Recoverable ? endedTooEarly(error, 'the code') : error);
       });
     });
   };

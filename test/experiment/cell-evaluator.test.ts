@@ -123,6 +123,14 @@ describe('createCellEvaluator', () => {
     }
   });
 
+  it('says a JavaScript cell that ends too early does, at its own last line, not at the next cell\'s marker', async () => {
+    // before: "SyntaxError: Unexpected token ';'" at the line after the cell (the end mark's ';')
+    const outcomes = await runAll('/tmp/cells.js', ['const fine = 1;\nconst y = (', 'function f( {', 'const ok = 2;']);
+    expect(failureOf(outcomes[0])).toMatchObject({ message: 'SyntaxError: unexpected end of input (the cell ends too early)', line: 3 });
+    expect(failureOf(outcomes[1])).toMatchObject({ message: 'SyntaxError: unexpected end of input (the cell ends too early)', line: 5 });
+    expect(outcomes[2]).toEqual({ ok: true });
+  });
+
   it('keeps its scope through a garbage collection (the context must stay referenced)', async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
