@@ -132,6 +132,10 @@ describe('perfcell cells', () => {
     const empty = await perfcell(['cells', cellFile('empty.js', '\n')]);
     expect(empty.exitCode).toBe(2);
     expect(empty.stderr).toBe(`error: ${join(dir, 'empty.js')} has no code (write cells separated by // %% lines)`);
+    // before: a Python file ran as JavaScript and failed on its first line (ReferenceError: print is not defined)
+    const python = await perfcell(['cells', cellFile('script.py', '# %%\nprint(1)\n')]);
+    expect(python.exitCode).toBe(2);
+    expect(python.stderr).toBe(`error: ${join(dir, 'script.py')}: cells runs JavaScript or TypeScript (.js, .ts, .mjs, .mts, …) and .ipynb notebooks, not .py files`);
   });
 
   it.runIf(perfUsable)('counts perf software events per cell, and no perf outlives the run', async () => {

@@ -51,6 +51,16 @@ function parseCellTimeoutS(value: string): number {
   return seconds;
 }
 
+/**
+ * A file whose extension names another language (a .py notebook script, a shell script) is refused
+ * before it runs as JavaScript and fails on its first line; a file with no extension runs as JavaScript.
+ */
+function refuseOtherLanguage(file: string): void {
+  const extension = /\.([^./]+)$/.exec(file)?.[1]?.toLowerCase();
+  if (extension === undefined || /^(?:[cm]?[jt]sx?|ipynb)$/.test(extension)) return;
+  throw new UsageError(`${file}: cells runs JavaScript or TypeScript (.js, .ts, .mjs, .mts, …) and .ipynb notebooks, not .${extension} files`);
+}
+
 /** Reads a cell file, or says which file could not be read and what to do. */
 export async function readCellFile(file: string): Promise<string> {
   try {
@@ -82,6 +92,7 @@ export function registerCells(program: Command): void {
     .option('--write', 'for a .ipynb notebook: store each cell\'s report (and error) in its outputs')
     .action(async (file: string, flags: CellsFlags, command: Command) => {
       const debug = command.optsWithGlobals<{ debug?: boolean }>().debug === true;
+      refuseOtherLanguage(file);
       const source = await readCellFile(file);
       const notebook = file.endsWith('.ipynb') ? readNotebook(file, source) : null;
       if (flags.write === true && notebook === null) throw new UsageError('--write stores reports in a notebook: pass a .ipynb file');
