@@ -2,8 +2,12 @@ import type { CommandReport } from '../session/report.ts';
 import type { MetricRole } from './statistics.ts';
 import type { MetricWording } from './verdict.ts';
 
-/** The unit a metric's values are in; renderers pick the display scale from it. */
-export type MetricUnit = 's' | 'bytes' | 'count' | 'per-s' | 'ratio';
+/**
+ * The unit a metric's values are in; renderers pick the display scale from it. `ms`: milliseconds,
+ * as perf gives its clock events (task-clock, cpu-clock: time spent on a CPU); `ms-per-s`: such a
+ * clock's milliseconds per second of time, i.e. 1000 × the CPUs used.
+ */
+export type MetricUnit = 's' | 'ms' | 'bytes' | 'count' | 'per-s' | 'ms-per-s' | 'ratio';
 
 /** What a metric is called and how a verdict speaks of it. */
 export interface MetricInfo {
@@ -38,6 +42,12 @@ const CPU: readonly MetricInfo[] = [
 const RATE_SUFFIX = '/s';
 /** perf's own metrics from -M (`counters.metrics`): `perf:tma_backend_bound`. */
 const PERF_METRIC_PREFIX = 'perf:';
+/**
+ * perf's clock events, which it counts in ns and prints in msec (evsel__is_clock in perf's
+ * stat-display.c: exactly the software task-clock and cpu-clock), with any modifier (`task-clock:u`).
+ * Known by name because a run's values keep only numbers, and a saved document must read back the same.
+ */
+const CLOCK_EVENT = /^(?:task-clock|cpu-clock)(?::[a-zA-Z]+)?$/;
 
 /**
  * The metrics of one report, in their units: time, RAM, every counted event's total and (when
@@ -77,8 +87,10 @@ export function describeMetric(key: string): MetricInfo {
   }
   if (key.endsWith(RATE_SUFFIX)) {
     const event = key.slice(0, -RATE_SUFFIX.length);
+    if (CLOCK_EVENT.test(event)) return { key, label: `${event} utilization`, unit: 'ms-per-s', wording: { kind: 'usage', noun: `${event} per second` }, role: 'rate' };
     return { key, label: `${event} per s`, unit: 'per-s', wording: { kind: 'count', noun: `${event} per second` }, role: 'rate' };
   }
+  if (CLOCK_EVENT.test(key)) return { key, label: key, unit: 'ms', wording: { kind: 'usage', noun: key }, role: 'secondary' };
   return { key, label: key, unit: 'count', wording: { kind: 'count', noun: key }, role: 'secondary' };
 }
 

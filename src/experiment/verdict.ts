@@ -3,13 +3,14 @@ import type { RatioEstimate } from './statistics.ts';
 /**
  * How a metric is spoken of: time is "slower"/"faster", a count has "more"/"fewer" of a noun
  * ("D1 misses"), an amount has "more"/"less" of a noun ("peak RSS"), a level is "higher"/"lower"
- * ("miss ratio", "IPC").
+ * ("miss ratio", "IPC"), a usage is what a program uses "more"/"less" of ("task-clock": CPU time).
  */
 export type MetricWording =
   | { readonly kind: 'time' }
   | { readonly kind: 'count'; readonly noun: string }
   | { readonly kind: 'amount'; readonly noun: string }
-  | { readonly kind: 'level'; readonly noun: string };
+  | { readonly kind: 'level'; readonly noun: string }
+  | { readonly kind: 'usage'; readonly noun: string };
 
 export interface VerdictInput {
   readonly baselineName: string;
@@ -37,6 +38,7 @@ const DIRECTION_WORDS: Record<MetricWording['kind'], { readonly larger: string; 
   count: { larger: 'more', smaller: 'fewer', verb: 'has' },
   amount: { larger: 'more', smaller: 'less', verb: 'has' },
   level: { larger: 'higher', smaller: 'lower', verb: 'has' },
+  usage: { larger: 'more', smaller: 'less', verb: 'uses' },
 };
 
 /** "1%", "0.05%", "12%": a relative difference for people. */

@@ -25,10 +25,15 @@ export function compareHtmlInput(document: CompareDocument): HtmlCompareInput {
     notes: [howRun, ...document.warnings, ...baselineNotes],
     metrics: document.results.map((result) => {
       const verdict = result.comparisons.map((comparison) => comparison.verdict).join('; ');
+      // a clock's ms per second is charted as what it means, the CPUs it kept busy
+      const isCpus = result.metric.unit === 'ms-per-s';
       return {
         metric: result.metric.label,
-        unit: result.metric.unit,
-        alternatives: alternatives.map((alternative) => ({ name: alternative.name, values: valuesOf(alternative.runs, result.metric.key) })),
+        unit: isCpus ? 'CPUs' : result.metric.unit,
+        alternatives: alternatives.map((alternative) => ({
+          name: alternative.name,
+          values: valuesOf(alternative.runs, result.metric.key).map((value) => (isCpus ? value / 1000 : value)),
+        })),
         ...(verdict === '' ? {} : { verdict }),
       };
     }),

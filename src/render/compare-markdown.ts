@@ -27,7 +27,8 @@ const COUNT_SCALES: readonly [number, string, number][] = [
 
 /**
  * The unit a metric's column is shown in, picked from its smallest mean so that every row reads in
- * the same unit: seconds → ms, bytes → MiB, counts → thousands (from 10,000) or millions.
+ * the same unit: seconds → ms, bytes → MiB, counts → thousands (from 10,000) or millions, a
+ * clock's ms per second → CPUs.
  * @example displayScale('s', 0.0121) // { label: 'ms', divisor: 0.001 }
  */
 export function displayScale(unit: MetricUnit, reference: number): DisplayScale {
@@ -39,6 +40,13 @@ export function displayScale(unit: MetricUnit, reference: number): DisplayScale 
   switch (unit) {
     case 's':
       return pick(TIME_STEPS);
+    case 'ms': {
+      // a time in milliseconds: the step of its size in seconds
+      const [size, label] = TIME_STEPS.find(([step]) => magnitude / 1000 >= step) ?? TIME_STEPS[TIME_STEPS.length - 1]!;
+      return { label, divisor: size * 1000 };
+    }
+    case 'ms-per-s':
+      return { label: 'CPUs', divisor: 1000 };
     case 'bytes':
       return pick(BYTE_STEPS);
     case 'count':

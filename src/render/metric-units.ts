@@ -28,7 +28,8 @@ function scaled(value: number, steps: readonly [number, string][], scale = Math.
 }
 
 /**
- * A metric value for people, auto-scaled: 12.1 ms, 9.20 MiB, 1,181,432, 174,545/s, 0.552.
+ * A metric value for people, auto-scaled: 12.1 ms, 9.20 MiB, 1,181,432, 174,545/s, 0.552, and a
+ * clock's ms per second as the CPUs it kept busy, 0.867 CPUs.
  * `scaleOf` picks the unit from another value, so a σ prints in its mean's unit.
  * @example formatMetricValue(0.0121, 's') // '12.1 ms'
  */
@@ -38,12 +39,16 @@ export function formatMetricValue(value: number | null, unit: MetricUnit, scaleO
   switch (unit) {
     case 's':
       return scaled(value, TIME_STEPS, scale === 0 ? 1 : scale);
+    case 'ms':
+      return scaled(value / 1000, TIME_STEPS, scale === 0 ? 1 : scale / 1000);
     case 'bytes':
       return scaled(value, BYTE_STEPS, scale === 0 ? 1 : scale);
     case 'count':
       return formatCount(value);
     case 'per-s':
       return `${formatCount(value)}/s`;
+    case 'ms-per-s':
+      return `${threeDigits(value / 1000)} CPUs`;
     case 'ratio':
       return value === 0 ? '0' : Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3);
   }

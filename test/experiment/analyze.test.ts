@@ -124,6 +124,22 @@ describe('metrics', () => {
     expect(describeMetric('D1 misses').wording).toEqual({ kind: 'count', noun: 'D1 misses' });
   });
 
+  it("gives perf's clock events their unit, msec, and their rate as CPUs used; a program uses more or less of them", () => {
+    // perf prints task-clock and cpu-clock in msec: `1.84 msec task-clock  #  0.867 CPUs utilized`
+    expect(describeMetric('task-clock')).toEqual({ key: 'task-clock', label: 'task-clock', unit: 'ms', wording: { kind: 'usage', noun: 'task-clock' }, role: 'secondary' });
+    expect(describeMetric('task-clock/s')).toEqual({ key: 'task-clock/s', label: 'task-clock utilization', unit: 'ms-per-s', wording: { kind: 'usage', noun: 'task-clock per second' }, role: 'rate' });
+    expect(describeMetric('cpu-clock').unit).toBe('ms');
+    expect(describeMetric('cpu-clock:u').unit).toBe('ms');
+    expect(describeMetric('cpu-clock:u/s').unit).toBe('ms-per-s');
+    // only those two: other events stay counts
+    expect(describeMetric('task-clocks').unit).toBe('count');
+    expect(describeMetric('context-switches').unit).toBe('count');
+    const comparison = compareRuns({ name: 'a', values: [1.8, 1.9, 1.85, 1.82] }, { name: 'b', values: [9, 9.2, 8.9, 9.1] }, describeMetric('task-clock').wording);
+    expect(comparison.verdict).toMatch(/^b uses [\d.]+× ± [\d.]+ more task-clock; p < 0\.001$/);
+    const fewer = compareRuns({ name: 'b', values: [9, 9.2, 8.9, 9.1] }, { name: 'a', values: [1.8, 1.9, 1.85, 1.82] }, describeMetric('task-clock').wording);
+    expect(fewer.verdict).toMatch(/^a uses [\d.]+× ± [\d.]+ less task-clock; p < 0\.001$/);
+  });
+
   it("carries perf's -M metrics (counters.metrics) as perf:NAME levels, after the derived ratios", () => {
     const withMetrics = { ...report, counters: { ...report.counters, metrics: [{ name: 'tma_retiring', value: 14.6, unit: '%', readings: 5 }] } };
     expect(metricsOfReport(withMetrics)).toMatchObject({ 'perf:tma_retiring': 14.6 });

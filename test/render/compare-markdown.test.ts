@@ -80,6 +80,11 @@ describe('displayScale', () => {
     expect(displayScale('count', 52_000)).toEqual({ label: 'thousands', divisor: 1e3 });
     expect(displayScale('per-s', 174_711)).toEqual({ label: 'thousands/s', divisor: 1e3 });
     expect(displayScale('ratio', 0.5)).toEqual({ label: '', divisor: 1 });
+    // perf's clock events are in msec: shown as a time; their ms per second as CPUs
+    expect(displayScale('ms', 1.84)).toEqual({ label: 'ms', divisor: 1 });
+    expect(displayScale('ms', 0.742)).toEqual({ label: 'µs', divisor: 1e-3 });
+    expect(displayScale('ms', 2500)).toEqual({ label: 's', divisor: 1000 });
+    expect(displayScale('ms-per-s', 867)).toEqual({ label: 'CPUs', divisor: 1000 });
   });
 });
 

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { formatMetricValue } from '../../src/render/metric-units.ts';
+import { compareHtmlInput } from '../../src/render/compare-html.ts';
+import { renderCompareText } from '../../src/render/compare-text.ts';
+import { documentOfRuns } from './compare-fixture.ts';
+
+describe('formatMetricValue: perf clock events (msec)', () => {
+  it('scales milliseconds as a time and a clock’s ms per second as CPUs', () => {
+    expect(formatMetricValue(1.84, 'ms')).toBe('1.84 ms');
+    expect(formatMetricValue(1840, 'ms')).toBe('1.84 s');
+    expect(formatMetricValue(0.742, 'ms')).toBe('742 µs');
+    // σ in its mean's scale
+    expect(formatMetricValue(0.0426, 'ms', 0.742)).toBe('42.6 µs');
+    expect(formatMetricValue(867, 'ms-per-s')).toBe('0.867 CPUs');
+    expect(formatMetricValue(1980, 'ms-per-s')).toBe('1.98 CPUs');
+  });
+});
+
+describe('compare of task-clock', () => {
+  // task-clock in msec as perf prints it, and its rate, msec per second of time
+  const runs = (clockMs: number) =>
+    [0.95, 1, 1.05, 1.02].map((factor) => ({ durationS: (clockMs * factor) / 900, 'task-clock': clockMs * factor, 'task-clock/s': 900 * factor }));
+  const document = documentOfRuns(runs(1.84), runs(9.1));
+
+  it('shows it in ms, its rate in CPUs, and says how much more one uses', () => {
+    const text = renderCompareText(document, { width: 120, verbose: true });
+    expect(text).toMatch(/\ntask-clock +mean[^\n]*\n {2}a +1\.8\d ms +0\.0\d\d ms /);
+    expect(text).toMatch(/\ntask-clock utilization +mean/);
+    expect(text).toMatch(/\n {2}a +0\.9\d\d CPUs/);
+    expect(text).toMatch(/b uses [\d.]+× (± [\d.]+|\(\d+(\.\d+)?% CI [\d.]+–[\d.]+\)) more task-clock/);
+    expect(text).not.toContain('/s');
+  });
+
+  it('charts the rate in CPUs on the HTML page', () => {
+    const rate = compareHtmlInput(document).metrics.find((metric) => metric.metric === 'task-clock utilization')!;
+    expect(rate.unit).toBe('CPUs');
+    expect(rate.alternatives[0]!.values).toEqual(document.alternatives[0]!.runs.map((run) => run['task-clock/s']! / 1000));
+    expect(compareHtmlInput(document).metrics.find((metric) => metric.metric === 'task-clock')!.unit).toBe('ms');
+  });
+});
