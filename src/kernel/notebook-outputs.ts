@@ -1,6 +1,6 @@
 import type { CellFailure } from '../experiment/cell-evaluator.ts';
 import type { CommandReport } from '../session/report.ts';
-import { reportBundle } from './display.ts';
+import { REPORT_MIME, reportBundle } from './display.ts';
 
 /** One measured notebook cell: where it is in the notebook, and what `cells` measured. */
 export interface NotebookRun {
@@ -10,9 +10,10 @@ export interface NotebookRun {
 }
 
 /**
- * The notebook's JSON with each run cell's outputs replaced by its error (if it failed) and its
- * report, as the kernel shows them (display_data: text, HTML table, report JSON), numbered
- * `In [N]` in run order. Cells not run keep their outputs. Indented by one space, as Jupyter saves.
+ * The notebook's JSON with each run cell's error (if it failed) and report, as the kernel shows
+ * them (display_data: text, HTML table, report JSON), numbered `In [N]` in run order, in place of
+ * its earlier report and error. Its other outputs (values and prints a kernel made: `cells` does
+ * not capture them) stay, renumbered; cells not run keep all theirs. Indented by one space, as Jupyter saves.
  */
 export function withReports(notebookText: string, runs: readonly NotebookRun[]): string {
   const notebook = JSON.parse(notebookText) as { cells: Record<string, unknown>[] };
@@ -21,7 +22,10 @@ export function withReports(notebookText: string, runs: readonly NotebookRun[]):
     if (cell === undefined) return;
     const count = position + 1;
     const report = { ...run.report, label: `In [${count}]` };
-    const outputs: Record<string, unknown>[] = [];
+    const isOurs = (output: Record<string, unknown>): boolean =>
+      output['output_type'] === 'error' || (typeof output['data'] === 'object' && output['data'] !== null && REPORT_MIME in output['data']);
+    const kept = Array.isArray(cell['outputs']) ? (cell['outputs'] as Record<string, unknown>[]).filter((output) => !isOurs(output)) : [];
+    const outputs: Record<string, unknown>[] = kept.map((output) => (output['output_type'] === 'execute_result' ? { ...output, execution_count: count } : output));
     if (run.failure !== null) {
       const [ename, ...rest] = run.failure.message.split(': ');
       outputs.push({ output_type: 'error', ename: rest.length > 0 ? ename : 'Error', evalue: rest.length > 0 ? rest.join(': ') : run.failure.message, traceback: run.failure.stack.split('\n') });

@@ -62,7 +62,17 @@ describe('perfcell cells NOTEBOOK.ipynb', () => {
     const path = join(dir, 'exp.ipynb');
     const cells = [
       { cell_type: 'markdown', metadata: {}, source: 'text' },
-      { cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: ['const size: number = 32 * 1024 * 1024;\n', 'const block = new Uint8Array(size).fill(7);'] },
+      // a kernel's earlier outputs: its value stays (cells does not make one), its report is replaced
+      {
+        cell_type: 'code',
+        metadata: {},
+        execution_count: 7,
+        outputs: [
+          { output_type: 'execute_result', execution_count: 7, data: { 'text/plain': "'kept'" }, metadata: {} },
+          { output_type: 'display_data', data: { 'text/plain': 'In [7] old report', 'application/vnd.perfcell.report+json': { label: 'In [7]' } }, metadata: {} },
+        ],
+        source: ['const size: number = 32 * 1024 * 1024;\n', 'const block = new Uint8Array(size).fill(7);'],
+      },
       { cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: 'if (block[0] === 7) throw new Error("seen " + block.length)' },
       { cell_type: 'code', metadata: {}, execution_count: null, outputs: [{ output_type: 'stream', name: 'stdout', text: 'old' }], source: 'block.length' },
     ];
@@ -77,9 +87,11 @@ describe('perfcell cells NOTEBOOK.ipynb', () => {
     expect(document.skipped).toEqual(['cell 3']);
     const written = JSON.parse(readFileSync(path, 'utf8')) as { cells: { outputs?: { output_type: string; data?: Record<string, unknown>; ename?: string; evalue?: string }[]; execution_count?: number | null }[] };
     expect(written.cells[1]!.execution_count).toBe(1);
-    expect(written.cells[1]!.outputs!.map((output) => output.output_type)).toEqual(['display_data']);
-    expect(String(written.cells[1]!.outputs![0]!.data!['text/plain'])).toMatch(/^In \[1\] used [\d.]+ MiB RAM in /);
-    expect(written.cells[1]!.outputs![0]!.data!['application/vnd.perfcell.report+json']).toMatchObject({ label: 'In [1]' });
+    // before: every earlier output was dropped, the value too
+    expect(written.cells[1]!.outputs!.map((output) => output.output_type)).toEqual(['execute_result', 'display_data']);
+    expect(written.cells[1]!.outputs![0]).toMatchObject({ execution_count: 1, data: { 'text/plain': "'kept'" } });
+    expect(String(written.cells[1]!.outputs![1]!.data!['text/plain'])).toMatch(/^In \[1\] used [\d.]+ MiB RAM in /);
+    expect(written.cells[1]!.outputs![1]!.data!['application/vnd.perfcell.report+json']).toMatchObject({ label: 'In [1]' });
     expect(written.cells[2]!.outputs!.map((output) => output.output_type)).toEqual(['error', 'display_data']);
     expect(written.cells[2]!.outputs![0]).toMatchObject({ ename: 'Error', evalue: `seen ${32 * 1024 * 1024}` });
     // Not run: its old outputs stay.
