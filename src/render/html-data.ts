@@ -43,6 +43,10 @@ export interface HtmlReportData {
   readonly title: string;
   /** ISO time shown under the heading; omitted when absent (keeps output reproducible in tests). */
   readonly generatedAt?: string;
+  /** Lines said about the whole page before its sections (a failed cell, an interruption), escaped. */
+  readonly notes?: readonly string[];
+  /** A plain-text table after the notes (cells' summary), escaped, in a <pre>. */
+  readonly summaryText?: string;
   readonly sections: readonly HtmlSection[];
 }
 

@@ -50,6 +50,8 @@ export function renderHtmlReport(data: HtmlReportData, assets: ChartAssets = rea
     bodies.push(rendered.html);
   }
   const generated = data.generatedAt === undefined ? '' : `<p class="meta">generated ${escapeHtml(data.generatedAt)} by perfcell</p>\n`;
+  const notes = (data.notes ?? []).map((note) => `<li>${escapeHtml(note)}</li>`).join('');
+  const overview = `${notes === '' ? '' : `<ul class="warnings page-notes">${notes}</ul>\n`}${data.summaryText === undefined ? '' : `<pre class="text summary">${escapeHtml(data.summaryText)}</pre>\n`}`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -62,7 +64,7 @@ export function renderHtmlReport(data: HtmlReportData, assets: ChartAssets = rea
 </head>
 <body>
 <h1>${escapeHtml(data.title)}</h1>
-${generated}${bodies.join('\n')}
+${generated}${overview}${bodies.join('\n')}
 <script type="application/json" id="perfcell-charts">${scriptJson(charts)}</script>
 <script>${inlineScript(assets.js)}</script>
 <script>${CHART_SCRIPT}</script>
@@ -85,7 +87,12 @@ export function renderCompareHtml(compare: HtmlCompareInput, options: { generate
 }
 
 /** The page for a list of command reports (run, cells): each report's text and its charts. */
-export function renderReportsHtml(title: string, reports: readonly CommandReport[], options: { generatedAt?: string } = {}, assets?: ChartAssets): string {
+export function renderReportsHtml(
+  title: string,
+  reports: readonly CommandReport[],
+  options: { readonly generatedAt?: string; readonly notes?: readonly string[]; readonly summaryText?: string } = {},
+  assets?: ChartAssets,
+): string {
   return renderHtmlReport({ title, sections: reports.map((report) => ({ kind: 'command', report })), ...options }, assets);
 }
 

@@ -347,7 +347,11 @@ describe.concurrent('fault matrix: cells', () => {
     const document = json(outcome.stdout);
     expect(document.cells.map((cell: { title: string }) => cell.title)).toEqual(['one', 'two']);
     expect(document.skipped).toEqual(['three']);
-    expect(existsSync(html)).toBe(true);
+    // the page says which cell failed, why, and what was not run (before: a failed cell looked like any other)
+    const page = readFileSync(html, 'utf8');
+    expect(page).toMatch(/<li>error: cell &#39;two&#39; failed at .*exit\.js:4:\d+: the cell called process\.exit\(4\)<\/li>/);
+    expect(page).toMatch(/<li>stopped: 1 cell not run \(three\)<\/li>/);
+    expect(page).toMatch(/<pre class="text summary">cell +line .*\ntwo +4 .* process\.exit\(4\) at line 4/s);
   });
   it('process.exit(4) with --keep-going: every cell runs, exit 1', async () => {
     const outcome = await perfcell(['cells', '--no-perf', '--keep-going', exitCell]);

@@ -153,8 +153,14 @@ export function registerCells(program: Command): void {
         }
         // Written when a cell failed too: the page holds what was measured up to it.
         if (flags.html !== undefined) {
-          const reports = runs.map((run) => run.report);
-          writeHtmlFile(flags.html, renderReportsHtml(`perfcell cells ${file}`, reports, { generatedAt: new Date().toISOString() }));
+          // a failed cell says why in its own section, and the page says what stopped the file
+          const reports = runs.map((run) => (run.failure === null ? run.report : { ...run.report, warnings: [`error: ${formatCellFailure(file, run.title, run.failure)}`, ...run.report.warnings] }));
+          const notes = [
+            ...(partial === undefined ? [] : [partial.message]),
+            ...(partial === undefined && skipped.length > 0 ? [`stopped: ${skipped.length} cell${skipped.length === 1 ? '' : 's'} not run (${skipped.join(', ')})`] : []),
+            ...(hasStrayFailure ? ['a cell failed after it had finished (a timer or an unhandled rejection): see stderr'] : []),
+          ];
+          writeHtmlFile(flags.html, renderReportsHtml(`perfcell cells ${file}`, reports, { generatedAt: new Date().toISOString(), notes, summaryText: renderCellsSummary(runs) }));
         }
         if (notebook !== null && flags.write === true) {
           const { withReports } = await import('../../kernel/notebook-outputs.ts');
