@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync, existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { kernelBytesV2, parseMemoryStat, unmappedFileCacheBytes } from '../../parsers/memory-stat.ts';
 
 /** Which cgroup interface gave the tree's peak. */
 export type CgroupMethod = 'memory-cgroup-v1' | 'memory-cgroup-v2';
@@ -9,7 +10,8 @@ export type CgroupMethod = 'memory-cgroup-v1' | 'memory-cgroup-v2';
  * A memory cgroup made for one `run`: the gate's pid goes in before it execs, so the program and
  * every descendant are charged to it, and the kernel keeps the whole tree's high-water mark
  * (cgroup v1 memory.max_usage_in_bytes, v2 memory.peak): RSS plus the page cache and kernel
- * memory the tree caused, exact, with no polling.
+ * memory the tree caused, exact, with no polling. The cache and kernel memory are in no process's
+ * RSS: tree-memory.ts takes them off with `outsideRssBytes`.
  */
 export interface MemoryCgroup {
   readonly method: CgroupMethod;
@@ -24,6 +26,13 @@ export interface MemoryCgroup {
   peakBytes(): number | null;
   /** What is charged now, bytes (for the chart series); null when unreadable. */
   usageBytes(): number | null;
+  /**
+   * What is charged now that is in no process's RSS, bytes: the unmapped file page cache (file
+   * pages read or written that no process maps) and kernel memory (slab, page tables, stacks);
+   * null when memory.stat is unreadable. tree-memory.ts takes what the tree adds to it off the
+   * peak, so that the peak is the tree's RSS, as the largest process's and the sampled peak are.
+   */
+  outsideRssBytes?(): number | null;
   /**
    * Sets the peak to what is charged now, so that one cgroup can give the peaks of many runs, one
    * after the other (compare's served runs); false where the kernel cannot: cgroup v2's memory.peak
@@ -218,6 +227,21 @@ function handle(fs: CgroupFs, method: CgroupMethod, parent: string, path: string
     },
     peakBytes: () => readBytes(peakFile),
     usageBytes: () => readBytes(usageFile),
+    outsideRssBytes() {
+      let stat: Record<string, number>;
+      try {
+        stat = parseMemoryStat(fs.read(join(path, 'memory.stat')));
+      } catch {
+        return null;
+      }
+      if (method === 'memory-cgroup-v2') {
+        const cache = unmappedFileCacheBytes(stat, 2);
+        return cache === null ? null : cache + kernelBytesV2(stat);
+      }
+      const cache = unmappedFileCacheBytes(stat, 1);
+      // absent where the kernel does not account kernel memory (cgroup.memory=nokmem): none is charged then
+      return cache === null ? null : cache + (readBytes('memory.kmem.usage_in_bytes') ?? 0);
+    },
     resetPeak() {
       if (method !== 'memory-cgroup-v1') return false;
       try {

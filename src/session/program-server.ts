@@ -314,6 +314,8 @@ function runView(cgroup: MemoryCgroup): MemoryCgroup | null {
     add: async () => true,
     peakBytes: () => above(cgroup.peakBytes()),
     usageBytes: () => above(cgroup.usageBytes()),
+    // tree-memory takes off what is gained from the run's release on, so earlier runs' page cache stays out
+    outsideRssBytes: () => cgroup.outsideRssBytes?.() ?? null,
     // the runs' cgroup outlives each run: close() removes it
     remove: () => undefined,
     removeIfEmpty: () => false,

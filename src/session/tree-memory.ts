@@ -4,8 +4,15 @@ import { createDecimatingSeries } from './decimating-series.ts';
 import { monotonicNs } from './clock.ts';
 import type { MemoryReport, PeakMethod, RssSample } from './report.ts';
 
-/** With a cgroup the peak is the kernel's: the series for the chart is read this seldom, one small file a time. */
+/**
+ * With a cgroup the peak is the kernel's, and the chart series and what the tree holds outside RSS
+ * (memory.stat, ~55 µs a read) are read this seldom; for the first second, every 10 ms instead,
+ * so that a short program's page cache is seen before it is freed or its mapped files, unmapped
+ * at exit, are seen as cache (tree-memory's limits, in finish()).
+ */
 const CGROUP_SERIES_MS = 100;
+const CGROUP_EARLY_MS = 10;
+const CGROUP_EARLY_READS = 100;
 /** Without one, the tree is summed from /proc this often (a scan of every process: the fallback). */
 const SAMPLED_TREE_MS = 10;
 /** Points kept for the report's chart series (thinned evenly when longer). */
@@ -23,7 +30,8 @@ export interface TreeMemoryResult {
 /**
  * The memory of a process tree from exec to exit. Made while the gate holds the program before
  * exec: where a memory cgroup can be made, the gate's pid goes in first, so the kernel keeps the
- * exact peak of the whole tree and nothing needs polling (a chart point every 100 ms only);
+ * peak of the whole tree and nothing needs polling (a chart point and a memory.stat read every
+ * 100 ms only; the page cache and kernel memory the tree added are taken off, as no RSS holds them);
  * otherwise the RSS of the tree is summed from /proc every 10 ms, and the peak is at least the
  * largest process's exact ru_maxrss.
  */
@@ -63,6 +71,23 @@ export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = c
   });
   const series = createDecimatingSeries<RssSample>(SERIES_POINTS);
   let sampledPeakBytes = 0;
+  /** What the cgroup held outside any RSS when the program was released; null where memory.stat cannot be read (nothing is taken off). */
+  let outsideBaseBytes: number | null = null;
+  /** The most the tree has added outside RSS since, by any read. */
+  let mostOutsideGainedBytes = 0;
+  /**
+   * The usage less what the tree added outside RSS since the release: what its processes hold in
+   * their RSS (anon, shared memory, mapped files), counted once. Page cache is charged to the
+   * cgroup of the process that first reads or writes a page (cat of a 150 MiB file put 150 MiB
+   * there) and kernel memory to the process it serves (dd writing 200 MiB: 5.8 MiB of file system
+   * structures), yet neither is in any RSS, and the cache is dropped whenever memory is wanted.
+   */
+  const insideRss = (current: MemoryCgroup, usageBytes: number | null): number | null => {
+    const outsideBytes = outsideBaseBytes === null ? null : (current.outsideRssBytes?.() ?? null);
+    const gainedBytes = outsideBytes === null || outsideBaseBytes === null ? 0 : Math.max(0, outsideBytes - outsideBaseBytes);
+    mostOutsideGainedBytes = Math.max(mostOutsideGainedBytes, gainedBytes);
+    return usageBytes === null ? null : Math.max(0, usageBytes - gainedBytes);
+  };
   let timer: NodeJS.Timeout | null = null;
   const stop = (): void => {
     if (timer !== null) clearInterval(timer);
@@ -76,28 +101,48 @@ export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = c
     ready,
     start(releasedNs) {
       const current = cgroup;
-      const read = current === null ? () => readTreeRssBytes(pid) : () => current.usageBytes();
-      timer = setInterval(
-        () => {
-          const bytes = read();
-          if (bytes === null || bytes === 0) return;
-          sampledPeakBytes = Math.max(sampledPeakBytes, bytes);
-          series.push({ timeS: Number(monotonicNs() - releasedNs) / 1e9, rssBytes: bytes });
-        },
-        current === null ? SAMPLED_TREE_MS : CGROUP_SERIES_MS,
-      );
+      outsideBaseBytes = current?.outsideRssBytes?.() ?? null;
+      const read = current === null ? () => readTreeRssBytes(pid) : () => insideRss(current, current.usageBytes());
+      const sample = (): void => {
+        const bytes = read();
+        if (bytes === null || bytes === 0) return;
+        sampledPeakBytes = Math.max(sampledPeakBytes, bytes);
+        series.push({ timeS: Number(monotonicNs() - releasedNs) / 1e9, rssBytes: bytes });
+      };
+      if (current === null) {
+        timer = setInterval(sample, SAMPLED_TREE_MS);
+        return;
+      }
+      let earlyReads = 0;
+      timer = setInterval(() => {
+        sample();
+        if (++earlyReads < CGROUP_EARLY_READS || timer === null) return;
+        clearInterval(timer);
+        timer = setInterval(sample, CGROUP_SERIES_MS);
+      }, CGROUP_EARLY_MS);
     },
     finish(maxRssKiB) {
       stop();
       const largestProcessPeakBytes = maxRssKiB * 1024;
+      // what was gained by the end counts too: a file read after the last chart point
+      if (cgroup !== null) insideRss(cgroup, null);
       const cgroupPeak = cgroup?.peakBytes() ?? null;
       const method: PeakMethod = cgroup !== null && cgroupPeak !== null ? cgroup.method : 'sampled-tree';
       cgroup?.remove();
       cgroup = null;
+      // The kernel's peak P was, at some moment, the tree's RSS R plus what it held outside RSS, O
+      // (see insideRss). O then was at most the most the reads saw, Omax, so P - Omax <= R then,
+      // which is at most the tree's RSS peak: the figure is never above it, and equals it when O
+      // was largest at the peak (a file read or written and kept, the common case). Limits: cache
+      // freed between two reads 100 ms apart (a temporary file deleted, reclaim) is not seen and
+      // stays in; file pages still mapped when the program exited count as cache in the last
+      // read, which can lower the figure, though never below what the reads saw (usage less O
+      // every 100 ms) nor below the largest process's exact peak.
+      const cgroupRssPeak = cgroupPeak === null ? null : outsideBaseBytes === null ? cgroupPeak : Math.max(0, cgroupPeak - mostOutsideGainedBytes, sampledPeakBytes);
       // The tree held at least its largest process: a sampled sum that missed the peak is raised
       // to it, and so is a cgroup's, which does not charge file pages another cgroup cached first
       // (shared libraries) although they are in the process's RSS.
-      const peakRssBytes = Math.max(method === 'sampled-tree' ? sampledPeakBytes : (cgroupPeak ?? 0), largestProcessPeakBytes);
+      const peakRssBytes = Math.max(method === 'sampled-tree' ? sampledPeakBytes : (cgroupRssPeak ?? 0), largestProcessPeakBytes);
       return { peakRssBytes, peakMethod: method, largestProcessPeakBytes, series: series.points() };
     },
     dispose() {
