@@ -4,12 +4,14 @@ import { parseProcStat } from '../../parsers/proc-stat.ts';
 import { parseProcStatus } from '../../parsers/proc-status.ts';
 import { parsePidStat, parseStatusUid } from '../../parsers/proc-pid-stat.ts';
 import { PerfError, TargetError } from '../errors.ts';
+import { metricGroupNotes } from '../perf/metric-group-notes.ts';
 import { watchPerf, type PerfWatch } from '../perf/watch.ts';
 import { resetPeakRss } from '../proc/read-proc.ts';
 import { monotonicNs } from '../session/clock.ts';
 import { resolvePerfOptions, type MeasureOptions } from '../session/options.ts';
 import type { CommandReport, PeakMethod } from '../session/report.ts';
 import { buildAttachReport } from './attach-report.ts';
+import { checkPerfEvents } from './perf-preflight.ts';
 import { buildIntervalRow, createIntervalAssembler, type IntervalRow, type PerfInterval, type ProcPoint } from './interval-row.ts';
 import { createWatchState, type AttachSeries, type WatchState, type WatchStateOptions } from './watch-state.ts';
 
@@ -29,7 +31,7 @@ export const defaultProcSource: ProcSource = {
   nowS: () => Number(monotonicNs()) / 1e9,
 };
 
-export interface AttachOptions extends Pick<MeasureOptions, 'events' | 'intervalMs' | 'perf' | 'perfPath'>, WatchStateOptions {
+export interface AttachOptions extends Pick<MeasureOptions, 'events' | 'metricGroups' | 'intervalMs' | 'perf' | 'perfPath'>, WatchStateOptions {
   /** Stop after this many seconds; default: until the process exits or `signal` aborts. */
   readonly durationS?: number;
   /** Abort (Ctrl-C) ends the watch with its summary, like the end of the duration. */
@@ -37,6 +39,8 @@ export interface AttachOptions extends Pick<MeasureOptions, 'events' | 'interval
   readonly onStart?: (info: AttachStart) => void;
   /** Each interval as it completes, with the state it was added to (for the live table). */
   readonly onRow?: (row: IntervalRow, state: WatchState) => void;
+  /** Checks an explicit `-e` list before anything starts (perf-preflight.ts); tests pass a fake. */
+  readonly checkEvents?: typeof checkPerfEvents;
 }
 
 export interface AttachStart {
@@ -112,6 +116,12 @@ export function readProcPoint(pid: number, source: ProcSource = defaultProcSourc
 export async function attachToProcess(pid: number, options: AttachOptions = {}, source: ProcSource = defaultProcSource): Promise<AttachResult> {
   const { comm } = checkTarget(pid, source);
   const perfOptions = resolvePerfOptions(options);
+  // An -e list perf refuses is an error before the first record (onStart) and before VmHWM is
+  // reset; without -e (the default events) perf's failure is a warning and RAM and CPU go on.
+  if (perfOptions.enabled && perfOptions.explicit) {
+    const refused = await (options.checkEvents ?? checkPerfEvents)(perfOptions);
+    if (refused !== null) throw refused;
+  }
   const intervalMs = perfOptions.intervalMs;
   const warnings: string[] = [];
   const state = createWatchState(options);
@@ -164,12 +174,15 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
   };
 
   let perf: PerfWatch | null = null;
+  /** The watch's perf, kept after `perf` is cleared: what it said about -M groups goes in the report. */
+  let started: PerfWatch | null = null;
   let countedEvents: readonly string[] = [];
   let stopping = false;
   let failure: unknown = null;
   if (perfOptions.enabled) {
     const watch = watchPerf(pid, perfOptions, onRecord);
     perf = watch;
+    started = watch;
     countedEvents = perfOptions.events;
     void watch.ended.then((end) => {
       if (stopping) return;
@@ -219,6 +232,8 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
   }
   clearTimeout(quietTimer);
   flushQuiet();
+  // perf does not fail on an -M group it lacks: it says so and counts the -e events alone
+  if (started !== null) warnings.push(...metricGroupNotes((await (started as PerfWatch).ended).messages));
   if (failure !== null) throw failure instanceof PerfError ? failure : new Error(String(failure));
   if (end.rssBytes !== null) lastAlive = end;
 
