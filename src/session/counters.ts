@@ -17,14 +17,21 @@ const KERNEL_ONLY_EVENTS = new Set(['context-switches', 'cs', 'cpu-migrations', 
 
 /**
  * One note for all events perf restricted to user space (`cache-misses:u`): what the modifier
- * means, why perf added it, and which of them can only read 0 that way.
+ * means, why perf added it, and which of them can only read 0 that way. Events the user asked
+ * for with `:u` themselves (`requestedEvents`, as given to -e) are theirs, not perf's doing: only a
+ * kernel-only one of them gets a note, that it reads 0.
  */
-export function describeUserOnly(printedNames: readonly string[]): string | null {
+export function describeUserOnly(printedNames: readonly string[], requestedEvents: readonly string[] = []): string | null {
+  const asked = new Set(requestedEvents.flatMap((list) => list.split(/[{},]/)).map((name) => name.trim()).filter((name) => /:[ukhHGIpPSD]*u[ukhHGIpPSD]*$/.test(name)).map(baseEventName));
   const userOnly = printedNames.filter((name) => name.endsWith(':u'));
-  if (userOnly.length === 0) return null;
-  const zero = userOnly.filter((name) => KERNEL_ONLY_EVENTS.has(baseEventName(name)));
+  const added = userOnly.filter((name) => !asked.has(baseEventName(name)));
+  if (added.length === 0) {
+    const zeroAsked = userOnly.filter((name) => KERNEL_ONLY_EVENTS.has(baseEventName(name)));
+    return zeroAsked.length === 0 ? null : `${zeroAsked.join(', ')}: always read 0 with ':u' (user space only; they happen in the kernel: drop the ':u' to count them)`;
+  }
+  const zero = added.filter((name) => KERNEL_ONLY_EVENTS.has(baseEventName(name)));
   const zeroText = zero.length === 0 ? '' : `; ${zero.join(', ')} always read 0 that way (they happen in the kernel)`;
-  return `${userOnly.join(', ')}: ':u' means user space only: perf excluded the kernel because kernel.perf_event_paranoid ≥ 2 for this user${zeroText} (run as root, or: sudo sysctl kernel.perf_event_paranoid=1)`;
+  return `${added.join(', ')}: ':u' means user space only: perf excluded the kernel because kernel.perf_event_paranoid ≥ 2 for this user${zeroText} (run as root, or: sudo sysctl kernel.perf_event_paranoid=1)`;
 }
 
 function totalOf(events: readonly EventAggregate[], name: string, pmu?: string): number | null {
@@ -152,10 +159,10 @@ const NOT_SUPPORTED_REASON = 'not supported on this machine (no hardware PMU exp
 const NOT_COUNTED_REASON = 'never counted (the command ran too briefly to be scheduled, or counters were taken by others)';
 
 /** Turns perf's window into the report's counter block, and the notes for the report's warnings (what stopped perf, if anything, first). */
-export function buildPerfCounters(window: PerfWindowResult, intervalMs: number): { counters: CountersReport; notes: string[] } {
+export function buildPerfCounters(window: PerfWindowResult, intervalMs: number, requestedEvents: readonly string[] = []): { counters: CountersReport; notes: string[] } {
   const aggregates = aggregateRecords(window.records, window.enabledFromS === null ? {} : { startTimeS: window.enabledFromS });
   const events = aggregates.map((aggregate) => withEnabledSpan(aggregate, window));
-  const built = countersFromAggregates(events, { intervalMs, pauseS: window.pauseS });
+  const built = countersFromAggregates(events, { intervalMs, pauseS: window.pauseS, requestedEvents });
   // what stopped perf from counting, first
   if (window.problem) built.notes.unshift(window.problem.message);
   built.notes.push(...metricGroupNotes(window.messages));
@@ -166,12 +173,12 @@ export function buildPerfCounters(window: PerfWindowResult, intervalMs: number):
 /** The counter block from per-event aggregates (a live watch keeps them running rather than as records). */
 export function countersFromAggregates(
   events: readonly EventAggregate[],
-  { intervalMs, pauseS, notCountedReason = NOT_COUNTED_REASON }: { intervalMs: number; pauseS: number; notCountedReason?: string },
+  { intervalMs, pauseS, notCountedReason = NOT_COUNTED_REASON, requestedEvents = [] }: { intervalMs: number; pauseS: number; notCountedReason?: string; readonly requestedEvents?: readonly string[] },
 ): { counters: CountersReport; notes: string[] } {
   const unsupported: UnsupportedEvent[] = events
     .filter((event) => event.status === 'not supported')
     .map((event) => ({ event: event.event, reason: NOT_SUPPORTED_REASON }));
-  const userOnly = describeUserOnly(events.map((event) => event.event));
+  const userOnly = describeUserOnly(events.map((event) => event.event), requestedEvents);
   const notes = userOnly === null ? [] : [userOnly];
   for (const event of events) {
     if (event.status === 'not counted') notes.push(`${event.event} ${notCountedReason}`);

@@ -27,4 +27,14 @@ describe('counters', () => {
       "page-faults:u, context-switches:u: ':u' means user space only: perf excluded the kernel because kernel.perf_event_paranoid ≥ 2 for this user; context-switches:u always read 0 that way (they happen in the kernel) (run as root, or: sudo sysctl kernel.perf_event_paranoid=1)",
     );
   });
+
+  it('says nothing of perf_event_paranoid for a :u the user wrote (as root too); only that a kernel-only one reads 0', () => {
+    expect(describeUserOnly(['page-faults:u'], ['page-faults:u'])).toBeNull();
+    expect(describeUserOnly(['page-faults:u', 'cycles:u'], ['{page-faults:u,cycles}'])).toBe(
+      "cycles:u: ':u' means user space only: perf excluded the kernel because kernel.perf_event_paranoid ≥ 2 for this user (run as root, or: sudo sysctl kernel.perf_event_paranoid=1)",
+    );
+    expect(describeUserOnly(['page-faults:u', 'context-switches:u'], ['page-faults:u', 'context-switches:uk', 'context-switches:u'])).toBe(
+      "context-switches:u: always read 0 with ':u' (user space only; they happen in the kernel: drop the ':u' to count them)",
+    );
+  });
 });
