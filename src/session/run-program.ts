@@ -15,7 +15,7 @@ import type { CommandReport, CountersReport } from './report.ts';
 import { monotonicNs } from './clock.ts';
 import { programMemory, watchTreeMemory, type TreeMemory, type TreeMemoryResult } from './tree-memory.ts';
 import { holdInterruptions, InterruptedError, interruption, onInterruption, settleInterruption } from './interruption.ts';
-import { describeExecFailure } from './exec-failure.ts';
+import { emptyProgramError, launchError } from './exec-failure.ts';
 import { startRunTrace } from './run-trace.ts';
 import { gatePerfStreams, parsePidLine, sendGateCommand, takeEarlyGate } from './early-gate.ts';
 import { gateRequest } from './gate-request.ts';
@@ -75,6 +75,7 @@ export interface ArmedProgram {
 export async function armProgram(command: readonly string[], options: MeasureOptions = {}): Promise<ArmedProgram> {
   const [file, ...args] = command;
   if (file === undefined) throw new UsageError('no command to run (usage: perfcell run [options] -- CMD ARGS...)');
+  if (file === '') throw emptyProgramError();
   const helper = findExecHelper();
   // No gate runs here and none can be compiled: spawned directly, less exactly, and said so once.
   if (helper === null) {
@@ -246,7 +247,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
         if (result.execErrno !== 0) {
           perf?.kill();
           await reaperExit;
-          throw new UsageError(describeExecFailure(file, result.execErrno, result.execError));
+          throw launchError(file, result.execErrno, result.execError);
         }
         // The gate has sent perf its SIGINT already where it could (at the program's end); the report
         // waits for perf's last interval only, neither for perf's teardown nor for the gate's exit.
@@ -258,7 +259,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
           // interval only if it is still enabled when the target goes.
           const window = await stopped;
           trace.mark('perf-final');
-          const built = buildPerfCounters(window, perfOptions.intervalMs);
+          const built = buildPerfCounters(window, perfOptions.intervalMs, perfOptions.events);
           counters = built.counters;
           warnings.push(...built.notes);
         }

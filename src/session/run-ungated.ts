@@ -10,6 +10,7 @@ import type { CommandReport, CountersReport } from './report.ts';
 import { monotonicNs } from './clock.ts';
 import { programMemory, watchTreeMemory } from './tree-memory.ts';
 import { holdInterruptions, onInterruption } from './interruption.ts';
+import { emptyProgramError, launchError } from './exec-failure.ts';
 
 /** Said once per process, in the first ungated report's warnings (which the commands print on stderr). */
 export const UNGATED_WARNING =
@@ -38,6 +39,7 @@ function childrenCpuS(): { userS: number; systemS: number } {
 export async function runUngated(command: readonly string[], options: MeasureOptions = {}): Promise<CommandReport> {
   const [file, ...args] = command;
   if (file === undefined) throw new UsageError('no command to run (usage: perfcell run [options] -- CMD ARGS...)');
+  if (file === '') throw emptyProgramError();
   const perfOptions = resolvePerfOptions(options);
   const warnings: string[] = [];
   const startedAt = new Date().toISOString();
@@ -90,13 +92,13 @@ export async function runUngated(command: readonly string[], options: MeasureOpt
     const cpuChildrenAfter = childrenCpuS();
     if (exit.error !== undefined) {
       perf?.kill();
-      const reason = exit.error.code === 'ENOENT' ? 'not found (check the name and PATH)' : exit.error.code === 'EACCES' ? 'not executable (chmod +x it)' : exit.error.message;
-      throw new UsageError(`cannot run ${file}: ${reason}`);
+      // the gate's messages and statuses (127 not found, 126 found but not runnable)
+      throw launchError(file, exit.error.errno === undefined ? 0 : -exit.error.errno, exit.error.message.replace(/^spawn \S+ /, ''));
     }
     let counters: CountersReport = noCounters();
     if (perf !== null) {
       const window = await perf.stop({ startNs, endNs, awaitExit: false });
-      const built = buildPerfCounters(window, perfOptions.intervalMs);
+      const built = buildPerfCounters(window, perfOptions.intervalMs, perfOptions.events);
       counters = built.counters;
       warnings.push(...built.notes);
     }
