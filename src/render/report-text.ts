@@ -7,6 +7,9 @@ import { renderGcLine } from './gc-line.ts';
 import { cpuText, peakMethodText, settleNote } from './cpu-text.ts';
 import { fitToWidth } from './report-repl.ts';
 
+/** The width the indent is capped at when none is given: a label up to 32 characters still aligns the counters under it. */
+const UNKNOWN_WIDTH = 100;
+
 export interface RenderOptions {
   readonly width?: number;
   /** How many raw samples to print before eliding the middle. */
@@ -21,8 +24,9 @@ export interface RenderOptions {
  */
 export function renderReportText(report: CommandReport, options: RenderOptions = {}): string {
   const { width } = options;
-  // Fitted to a width: a label longer than a third of it does not push every line to the right.
-  const indentWidth = width === undefined || report.label.length + 1 <= Math.floor(width / 3) ? report.label.length + 1 : 2;
+  // A label longer than a third of the width does not push every line to the right. With no width
+  // (a pipe, a file) lines stay whole, but the indent is capped as at UNKNOWN_WIDTH columns.
+  const indentWidth = report.label.length + 1 <= Math.floor((width ?? UNKNOWN_WIDTH) / 3) ? report.label.length + 1 : 2;
   const indent = ' '.repeat(indentWidth);
   const lines = [headline(report)];
   const settled = settleNote(report.memory);

@@ -54,6 +54,14 @@ describe('reports fit the width (issue 13)', () => {
     });
   }
 
+  it('with no width (a pipe, a file) lines stay whole, and a long label indents the rest 2 columns, a short one under itself', () => {
+    const long = renderReportText(report(`sh -c true ${'x'.repeat(150)}`)).split('\n');
+    expect(long[0]!.length).toBeGreaterThan(160);
+    expect(long.slice(1).every((line) => line.startsWith('  ') && !line.startsWith('   '))).toBe(true);
+    const short = renderReportText(report('true')).split('\n');
+    expect(short.slice(1).every((line) => line.startsWith('     ') && !line.startsWith('      '))).toBe(true);
+  });
+
   it('--compact is one line per command, as ipython-memory-usage prints it', () => {
     expect(renderReplReport(report('In [3]'), { compact: true, width: 60 })).toBe('In [3] used 128.1 MiB RAM in 0.41s, peaked 0.0 MiB above final usage, current RAM usage now 176.4 MiB');
   });
