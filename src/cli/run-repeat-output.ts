@@ -8,6 +8,8 @@ import { summarizeRuns } from '../session/run-repeat.ts';
 import { writeHtmlFile } from './html-file.ts';
 import { writeStdout } from './stdout-guard.ts';
 import { warningText } from '../render/terminal-width.ts';
+import { renderReportText } from '../render/report-text.ts';
+import type { Interruption } from '../session/interruption.ts';
 
 /** `-r N`: a whole number from 1. */
 export function parseRepeat(text: string): number {
@@ -23,18 +25,65 @@ function statusOf(report: CommandReport): number {
 }
 
 /**
+ * Why a `run -r N` series stopped before its N-th run, in the perfcell-run-repeat document (the
+ * shape of compare's `partial`, with runs for rounds): only complete runs are in `runs` and the
+ * statistics; the run the signal cut short is `droppedRun`.
+ */
+export interface RepeatPartial {
+  readonly reason: 'interrupted';
+  readonly signal: string;
+  /** One line: what stopped the series and what the statistics hold (also printed on stderr). */
+  readonly message: string;
+  readonly completedRuns: number;
+  readonly requestedRuns: number;
+  /** The 1-based run the signal came during; null when it came between runs (or before the next one started). */
+  readonly stoppedAt: { readonly run: number | null };
+  /** The report of the run cut short, left out of the statistics; absent when none had started. */
+  readonly droppedRun?: CommandReport;
+}
+
+/** The `partial` block for a series that `stop` ended after `completed` complete runs; `cut` is the run it cut short, if one ran. */
+export function describeInterruptedSeries(stop: Interruption, completed: number, requested: number, cut: CommandReport | null): RepeatPartial {
+  const runs = `${completed} complete run${completed === 1 ? '' : 's'}`;
+  const kept = completed === 0
+    ? `no run finished, so there are no statistics${cut === null ? '' : ' (the report above is the run cut short)'}`
+    : `the statistics hold the ${runs}${cut === null ? '' : ' (the run cut short is left out)'}`;
+  const when = cut === null ? `after ${completed} of ${requested} runs` : `during run ${completed + 1} of ${requested}`;
+  return {
+    reason: 'interrupted',
+    signal: stop.signal,
+    message: `perfcell: interrupted by ${stop.signal} ${when}; ${kept}`,
+    completedRuns: completed,
+    requestedRuns: requested,
+    stoppedAt: { run: cut === null ? null : completed + 1 },
+    ...(cut === null ? {} : { droppedRun: cut }),
+  };
+}
+
+/**
  * `run -r N`'s output: the text summary on stderr (or -o FILE), or one perfcell-run-repeat
  * document with every run's report on stdout (or -o FILE); each warning once. The exit status is
- * the first failed run's, else 0.
+ * the first failed run's, else 0. An interrupted series (`partial`) is summarised over its complete
+ * runs, says so on stderr and in the document, and exits with the first failed complete run's
+ * status, else the cut run's own when it failed, else 128+n.
  */
-export async function writeRepeatedRuns(command: readonly string[], reports: readonly CommandReport[], flags: { readonly json: boolean; readonly output?: string; readonly html?: string }): Promise<void> {
+export async function writeRepeatedRuns(command: readonly string[], reports: readonly CommandReport[], flags: { readonly json: boolean; readonly output?: string; readonly html?: string }, partial: RepeatPartial | null = null): Promise<void> {
   const metrics = summarizeRuns(reports);
-  const warnings = [...new Set(reports.flatMap((report) => report.warnings))];
+  const dropped = partial?.droppedRun;
+  const warnings = [...new Set([...reports, ...(dropped === undefined ? [] : [dropped])].flatMap((report) => report.warnings))];
   for (const warning of warnings) process.stderr.write(warningText(warning, process.stderr));
   const failed = reports.find((report) => statusOf(report) !== 0);
-  process.exitCode = failed === undefined ? 0 : statusOf(failed);
-  const text = `${renderRepeatText(reports[0]?.label ?? command.join(' '), reports.length, metrics)}\n`;
-  const rendered = flags.json ? `${JSON.stringify(toJsonDocument('perfcell-run-repeat', { command, runs: reports, metrics }), null, 2)}\n` : text;
+  process.exitCode = failed !== undefined ? statusOf(failed)
+    : partial === null ? 0
+    : dropped !== undefined && statusOf(dropped) !== 0 ? statusOf(dropped)
+    : 128 + ((constants.signals as Record<string, number | undefined>)[partial.signal] ?? 0);
+  const label = reports[0]?.label ?? dropped?.label ?? command.join(' ');
+  // No complete run: no statistics, but what the cut run measured is still shown.
+  const summary = reports.length > 0 || dropped === undefined
+    ? renderRepeatText(label, reports.length, metrics, partial === null ? {} : { requested: partial.requestedRuns, signal: partial.signal })
+    : renderReportText(dropped);
+  const text = `${summary}\n`;
+  const rendered = flags.json ? `${JSON.stringify(toJsonDocument('perfcell-run-repeat', { command, runs: reports, metrics, ...(partial === null ? {} : { partial }) }), null, 2)}\n` : text;
   if (flags.output !== undefined) {
     try {
       writeFileSync(flags.output, rendered);
@@ -48,4 +97,5 @@ export async function writeRepeatedRuns(command: readonly string[], reports: rea
     process.stderr.write(rendered);
   }
   if (flags.html !== undefined) writeHtmlFile(flags.html, (await import('../render/html.ts')).renderReportsHtml('perfcell run', [...reports], { generatedAt: reports[0]?.startedAt ?? new Date().toISOString() }));
+  if (partial !== null) process.stderr.write(`${partial.message}\n`);
 }

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 
 /** A signal that asked perfcell to stop: SIGINT (Ctrl-C), SIGTERM (kill, a CI cancel) or SIGHUP. */
@@ -72,6 +73,46 @@ export async function settleInterruption(ms = 100): Promise<Interruption | null>
   for (const deadline = Date.now() + ms; received === null && Date.now() < deadline;) {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+  return received;
+}
+
+/** SIGHUP (1), SIGINT (2) and SIGTERM (15) as bits of a /proc pending-signal mask. */
+const STOP_SIGNAL_BITS = (1n << 0n) | (1n << 1n) | (1n << 14n);
+
+/**
+ * Whether SIGINT, SIGTERM or SIGHUP has been sent to this process but no thread has taken it yet
+ * (/proc/self/status ShdPnd, each thread's SigPnd): on a loaded machine the thread the kernel
+ * picked may not have run when the program, which got the same Ctrl-C, has already exited.
+ */
+export function isStopSignalPending(read = (path: string): string => readFileSync(path, 'utf8'), listThreads = (): string[] => readdirSync('/proc/self/task')): boolean {
+  const pendingIn = (status: string, field: string): boolean => {
+    const hex = new RegExp(`^${field}:\\s*([0-9a-f]+)$`, 'm').exec(status)?.[1];
+    return hex !== undefined && (BigInt(`0x${hex}`) & STOP_SIGNAL_BITS) !== 0n;
+  };
+  try {
+    if (pendingIn(read('/proc/self/status'), 'ShdPnd')) return true;
+    return listThreads().some((thread) => {
+      try {
+        return pendingIn(read(`/proc/self/task/${thread}/status`), 'SigPnd');
+      } catch {
+        return false; // a thread that has gone
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The interruption that came while a program ran that has now exited by itself (a program that
+ * catches Ctrl-C and exits at once): the user's signal reached perfcell too, but its handler may
+ * not have run yet. Waits as settleInterruption() does while such a signal is still queued; else
+ * two event-loop turns, in which libuv reads the byte its signal handler wrote (from any thread).
+ */
+export async function settleAfterExit(ms = 100): Promise<Interruption | null> {
+  if (received !== null) return received;
+  if (isStopSignalPending()) return settleInterruption(ms);
+  for (let turn = 0; turn < 2 && received === null; turn += 1) await new Promise((resolve) => setImmediate(resolve));
   return received;
 }
 

@@ -99,9 +99,9 @@ describe('perfcell run', () => {
     expect(result.stderr).toMatch(/peaked \d+\.\d MiB RAM/);
   });
 
-  it('names a missing program in one line and exits 2', async () => {
+  it('names a missing program in one line and exits 127, as timeout and env do', async () => {
     const result = await perfcell(['run', '--no-perf', '--', 'no-such-program-xyz']);
-    expect(result.exitCode).toBe(2);
+    expect(result.exitCode).toBe(127);
     expect(result.stderr).toBe('error: cannot run no-such-program-xyz: no such file or directory (check the name, PATH and permissions)');
   });
 

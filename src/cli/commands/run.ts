@@ -2,7 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { Option, type Command } from 'commander';
 import { runProgram } from '../../session/run-program.ts';
-import { holdInterruptions, interruption, settleInterruption } from '../../session/interruption.ts';
+import { holdInterruptions, InterruptedError, interruption, settleAfterExit, settleInterruption, type Interruption } from '../../session/interruption.ts';
+import { LaunchError } from '../../session/exec-failure.ts';
+import { formatError } from '../errors.ts';
 import { renderReportText } from '../../render/report-text.ts';
 import { prepareFormatters } from '../../render/units.ts';
 import { ensureFolderOf, writeHtmlFile } from '../html-file.ts';
@@ -13,7 +15,7 @@ import { toJsonDocument } from '../../json-document.ts';
 import { outputWidth, warningText } from '../../render/terminal-width.ts';
 import type { MeasureOptions } from '../../session/options.ts';
 import type { CommandReport } from '../../session/report.ts';
-import { parseRepeat, writeRepeatedRuns } from '../run-repeat-output.ts';
+import { describeInterruptedSeries, parseRepeat, writeRepeatedRuns, type RepeatPartial } from '../run-repeat-output.ts';
 
 interface RunFlags {
   readonly events?: readonly string[];
@@ -63,9 +65,11 @@ Streams: the program's stdout, stderr and stdin are its own. The report goes to 
 perf stat's and time's; -o FILE writes it to FILE. With --json, stdout holds only the JSON
 document and the program's stdout goes to stderr. A closed stdout (| head) ends perfcell with
 the program's status (141 for SIGPIPE). SIGINT, SIGTERM and SIGHUP are passed on to the program;
-perfcell then reports and exits 128+n.`,
+perfcell then reports and exits with its status (128+n when the signal killed it). With -r N an
+interruption ends the series: the run it cut short is left out of the statistics. A program that
+cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
     )
-    .action(async (command: string[], flags: RunFlags) => {
+    .action(async (command: string[], flags: RunFlags, cmd: Command) => {
       prepareFormatters();
       // Node makes a pipe non-blocking (O_NONBLOCK, on the open file the program shares) the first
       // time process.stdout or process.stderr is touched: done now, before the program starts (its
@@ -85,16 +89,32 @@ perfcell then reports and exits 128+n.`,
         };
         // -r N: N runs one after another, mean ± σ of each metric (as perf stat -r); an interruption ends the series.
         if (flags.repeat > 1) {
-          const reports: CommandReport[] = [];
-          for (let round = 0; round < flags.repeat && interruption() === null; round += 1) reports.push(await measureProgram(command, measureOptions));
-          await writeRepeatedRuns(command, reports, { json: flags.json === true, ...(flags.output === undefined ? {} : { output: flags.output }), ...(flags.html === undefined ? {} : { html: flags.html }) });
+          const series = await measureSeries(command, measureOptions, flags.repeat);
+          if (series.launchFailure !== null && series.reports.length === 0 && series.partial === null) {
+            failLaunch(series.launchFailure, cmd);
+            return;
+          }
+          await writeRepeatedRuns(command, series.reports, { json: flags.json === true, ...(flags.output === undefined ? {} : { output: flags.output }), ...(flags.html === undefined ? {} : { html: flags.html }) }, series.partial);
+          if (series.launchFailure !== null) failLaunch(series.launchFailure, cmd);
           return;
         }
-        const report = await measureProgram(command, measureOptions);
-        const programStatus = report.signal !== null ? 128 + signalNumber(report.signal) : (report.exitCode ?? 1);
+        let report: CommandReport;
+        try {
+          report = await measureProgram(command, measureOptions);
+        } catch (error: unknown) {
+          if (!(error instanceof LaunchError)) throw error;
+          failLaunch(error, cmd);
+          return;
+        }
+        // The program's own status, as timeout(1) and perf stat exit with it: 128+n only when it
+        // died by signal n. A program that catches Ctrl-C and exits 5 ends perfcell with 5.
+        const programStatus = statusOf(report);
         process.exitCode = programStatus;
+        const stop = await stopDuring(report);
+        const interruptedLine = stop === null ? null : `perfcell: interrupted by ${stop.signal}; passed it on to the program (${report.signal !== null ? `killed by ${report.signal}` : `exit code ${report.exitCode ?? '?'}`})`;
         for (const warning of report.warnings) process.stderr.write(warningText(warning, process.stderr));
-        const rendered = flags.json === true ? `${JSON.stringify(toJsonDocument('perfcell-report', report), null, 2)}\n` : `${renderReportText(report, flags.output === undefined ? fitted(process.stderr) : {})}\n`;
+        const document = stop === null ? report : { ...report, interruption: { signal: stop.signal, message: interruptedLine } };
+        const rendered = flags.json === true ? `${JSON.stringify(toJsonDocument('perfcell-report', document), null, 2)}\n` : `${renderReportText(report, flags.output === undefined ? fitted(process.stderr) : {})}\n`;
         const failures: string[] = [];
         if (flags.output !== undefined) {
           try {
@@ -120,14 +140,8 @@ perfcell then reports and exits 128+n.`,
         }
         // A report file that cannot be written is said, but the exit status stays the program's.
         for (const failure of failures) process.stderr.write(`error: ${failure}\n`);
-        const isStopSignal = report.signal === 'SIGINT' || report.signal === 'SIGTERM' || report.signal === 'SIGHUP';
-        const stop = isStopSignal ? await settleInterruption() : interruption();
-        if (stop !== null) {
-          process.stderr.write(`perfcell: interrupted by ${stop.signal}; passed it on to the program (${report.signal !== null ? `killed by ${report.signal}` : `exit code ${report.exitCode ?? '?'}`})\n`);
-          process.exitCode = 128 + stop.number;
-        } else if (failures.length > 0 && programStatus === 0) {
-          process.exitCode = 1;
-        }
+        if (interruptedLine !== null) process.stderr.write(`${interruptedLine}\n`);
+        else if (failures.length > 0 && programStatus === 0) process.exitCode = 1;
       } finally {
         releaseSignals();
       }
@@ -141,8 +155,49 @@ async function measureProgram(command: readonly string[], options: MeasureOption
   return measure(command, options);
 }
 
-function signalNumber(name: string): number {
-  return (constants.signals as Record<string, number | undefined>)[name] ?? 0;
+/** A report's exit status as a shell sees it: the exit code, or 128+n when signal n killed the program. */
+function statusOf(report: CommandReport): number {
+  if (report.signal !== null) return 128 + ((constants.signals as Record<string, number | undefined>)[report.signal] ?? 0);
+  return report.exitCode ?? 1;
+}
+
+/**
+ * The interruption that reached perfcell while `report`'s program ran, or null. A program killed
+ * by Ctrl-C dies at the moment perfcell gets its own SIGINT, whose handler may run some turns
+ * later; one that caught it and exited at once may be reported before that handler has run.
+ */
+async function stopDuring(report: CommandReport): Promise<Interruption | null> {
+  const isStopSignal = report.signal === 'SIGINT' || report.signal === 'SIGTERM' || report.signal === 'SIGHUP';
+  return isStopSignal ? settleInterruption() : settleAfterExit();
+}
+
+/**
+ * `-r N`'s runs until the N-th or an interruption: only complete runs are kept for the statistics;
+ * a run the signal cut short (its program killed, or ended early by its own handler) is set apart.
+ * A program that cannot be started stops the series with what finished before.
+ */
+async function measureSeries(command: readonly string[], options: MeasureOptions, requested: number): Promise<{ reports: CommandReport[]; partial: RepeatPartial | null; launchFailure: LaunchError | null }> {
+  const reports: CommandReport[] = [];
+  for (let round = 1; round <= requested; round += 1) {
+    let report: CommandReport | null = null;
+    try {
+      if (interruption() === null) report = await measureProgram(command, options);
+    } catch (error: unknown) {
+      if (error instanceof LaunchError) return { reports, partial: null, launchFailure: error };
+      // asked to stop while the next run was being set up: it never ran
+      if (!(error instanceof InterruptedError)) throw error;
+    }
+    const stop = report === null ? interruption() : await stopDuring(report);
+    if (stop !== null) return { reports, partial: describeInterruptedSeries(stop, reports.length, requested, report), launchFailure: null };
+    if (report !== null) reports.push(report);
+  }
+  return { reports, partial: null, launchFailure: null };
+}
+
+/** A program that could not be started: its one-line error, and 127 or 126 as timeout and env exit. */
+function failLaunch(error: LaunchError, cmd: Command): void {
+  process.stderr.write(`${formatError(error, { debug: cmd.optsWithGlobals<{ debug?: boolean }>().debug === true })}\n`);
+  process.exitCode = error.exitStatus;
 }
 
 /** Render options that fit `stream` ($COLUMNS, else the terminal's width; nothing for a pipe). */

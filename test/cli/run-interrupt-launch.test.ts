@@ -1,0 +1,153 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { cliPath, fixture } from '../support/fixtures.ts';
+import { perfUsable } from '../support/perf.ts';
+import { leakedPerfPidsSettled, perfPidsNow } from '../support/leaked-perf.ts';
+
+/**
+ * `run` interrupted (a program that handles Ctrl-C, a -r series cut short), a program that cannot
+ * be started (127/126, as timeout and env), a long label on a pipe, and an explicit :u.
+ */
+const env = { NO_COLOR: '1', COLUMNS: '' };
+const perfcell = (args: readonly string[]) => execa(process.execPath, [cliPath, ...args], { reject: false, env, timeout: 30_000 });
+
+const schemaDir = join(import.meta.dirname, '..', '..', 'schema');
+const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, validateFormats: false });
+for (const file of readdirSync(schemaDir).filter((name) => name.endsWith('.schema.json'))) ajv.addSchema(JSON.parse(readFileSync(join(schemaDir, file), 'utf8')) as object);
+function schemaErrors(format: string, document: unknown): unknown {
+  const validate = ajv.getSchema(`https://github.com/perfcell/perfcell/schema/${format}.schema.json`)!;
+  return validate(document) ? [] : validate.errors;
+}
+
+const perfBefore = perfPidsNow();
+afterAll(async () => expect(await leakedPerfPidsSettled(perfBefore)).toEqual([]));
+
+/** The pids of processes of this exact name. */
+function pidsOf(name: string): number[] {
+  const found = spawnSync('pgrep', ['-x', name], { encoding: 'utf8' });
+  return found.stdout.split('\n').filter(Boolean).map(Number);
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let tries = 0; tries < 400; tries += 1) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('perfcell run interrupted', () => {
+  it('exits with the status of a program that caught Ctrl-C and exited by itself, and says so in --json', async () => {
+    const program = fixture('trap-int');
+    const subprocess = execa(process.execPath, [cliPath, 'run', '--json', '--no-perf', '--', program, '5'], { reject: false, env, detached: true, timeout: 20_000 });
+    await until(() => pidsOf('trap-int').length > 0, 'trap-int to run');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    process.kill(-(subprocess.pid ?? 0), 'SIGINT');
+    const result = await subprocess;
+    expect(result.exitCode).toBe(5);
+    expect(result.stderr).toMatch(/^perfcell: interrupted by SIGINT; passed it on to the program \(exit code 5\)$/m);
+    const document = JSON.parse(result.stdout) as { exitCode: number; signal: string | null; interruption?: { signal: string; message: string } };
+    expect(schemaErrors('perfcell-report', document)).toEqual([]);
+    expect(document.exitCode).toBe(5);
+    expect(document.signal).toBeNull();
+    expect(document.interruption).toEqual({ signal: 'SIGINT', message: 'perfcell: interrupted by SIGINT; passed it on to the program (exit code 5)' });
+  });
+
+  it('-r N keeps only the complete runs in the statistics, says so, and marks the document partial', async () => {
+    const program = fixture('sleep-ms');
+    const subprocess = execa(process.execPath, [cliPath, 'run', '-r', '5', '--json', '--no-perf', '--', program, '400'], { reject: false, env, detached: true, timeout: 20_000 });
+    // Ctrl-C 100 ms into the second run: the first is complete, the second is cut short.
+    const seen = new Set<number>();
+    await until(() => {
+      for (const pid of pidsOf('sleep-ms')) seen.add(pid);
+      return seen.size >= 2;
+    }, 'the second run');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    process.kill(-(subprocess.pid ?? 0), 'SIGINT');
+    const result = await subprocess;
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr).toMatch(/^perfcell: interrupted by SIGINT during run 2 of 5; the statistics hold the 1 complete run \(the run cut short is left out\)$/m);
+    type Run = { durationS: number; signal: string | null };
+    const document = JSON.parse(result.stdout) as { runs: Run[]; metrics: { time: { n: number; min: number } }; partial: { reason: string; signal: string; completedRuns: number; requestedRuns: number; stoppedAt: { run: number | null }; droppedRun: Run } };
+    expect(schemaErrors('perfcell-run-repeat', document)).toEqual([]);
+    expect(document.runs).toHaveLength(1);
+    expect(document.metrics.time.n).toBe(1);
+    expect(document.metrics.time.min).toBeGreaterThanOrEqual(0.4);
+    expect(document.partial).toMatchObject({ reason: 'interrupted', signal: 'SIGINT', completedRuns: 1, requestedRuns: 5, stoppedAt: { run: 2 } });
+    expect(document.partial.droppedRun.signal).toBe('SIGINT');
+    expect(document.partial.droppedRun.durationS).toBeLessThan(0.4);
+  });
+
+  it('-r N in text: the header counts the complete runs of those asked for', async () => {
+    const program = fixture('sleep-ms');
+    const subprocess = execa(process.execPath, [cliPath, 'run', '-r', '4', '--no-perf', '--', program, '300'], { reject: false, env, detached: true, timeout: 20_000 });
+    const seen = new Set<number>();
+    await until(() => {
+      for (const pid of pidsOf('sleep-ms')) seen.add(pid);
+      return seen.size >= 3;
+    }, 'the third run');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    process.kill(-(subprocess.pid ?? 0), 'SIGINT');
+    const result = await subprocess;
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr).toContain(`${program} 300: 2 complete runs of 4, interrupted by SIGINT (mean ± sample standard deviation)`);
+    expect(result.stderr.trimEnd().split('\n').at(-1)).toBe('perfcell: interrupted by SIGINT during run 3 of 4; the statistics hold the 2 complete runs (the run cut short is left out)');
+  });
+});
+
+describe('perfcell run with a program that cannot be started', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'perfcell-launch-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('exits 127 for a program not found and 126 for one found but not runnable, as timeout and env do', async () => {
+    const missing = await perfcell(['run', '--no-perf', '--', 'no-such-program-xyz']);
+    expect([missing.exitCode, missing.stderr]).toEqual([127, 'error: cannot run no-such-program-xyz: no such file or directory (check the name, PATH and permissions)']);
+    const notExecutable = join(dir, 'notes.txt');
+    writeFileSync(notExecutable, 'echo hi\n');
+    chmodSync(notExecutable, 0o644);
+    const denied = await perfcell(['run', '--no-perf', '--', notExecutable]);
+    expect([denied.exitCode, denied.stderr]).toEqual([126, `error: cannot run ${notExecutable}: permission denied (make it executable: chmod +x ${notExecutable})`]);
+    const directory = await perfcell(['run', '--no-perf', '--', dir]);
+    expect([directory.exitCode, directory.stderr]).toEqual([126, `error: cannot run ${dir}: it is a directory (give a program, e.g. perfcell run -- ls ${dir})`]);
+  });
+
+  it('names a script\'s missing #! interpreter, and an empty program name', async () => {
+    const script = join(dir, 'old-script');
+    writeFileSync(script, '#!/nonexistent/python2 -u\nprint 1\n');
+    chmodSync(script, 0o755);
+    const result = await perfcell(['run', '--no-perf', '--', script]);
+    expect([result.exitCode, result.stderr]).toEqual([127, `error: cannot run ${script}: its interpreter /nonexistent/python2 (named on its #! line) was not found (install it, or correct the #! line of ${script})`]);
+    const empty = await perfcell(['run', '--no-perf', '--', '']);
+    expect([empty.exitCode, empty.stderr]).toEqual([127, 'error: cannot run a program with an empty name (the word after -- is ""; give a program, e.g. perfcell run -- ls)']);
+    const repeated = await perfcell(['run', '-r', '3', '--no-perf', '--', 'no-such-program-xyz']);
+    expect([repeated.exitCode, repeated.stderr]).toEqual([127, 'error: cannot run no-such-program-xyz: no such file or directory (check the name, PATH and permissions)']);
+  });
+});
+
+describe.runIf(perfUsable)('perfcell run with real perf: labels and :u', () => {
+  it('on a pipe, a long label does not push every counter line right', async () => {
+    const long = 'x'.repeat(150);
+    const result = await perfcell(['run', '-e', 'page-faults', '--', 'sh', '-c', `true ${long}`]);
+    expect(result.exitCode).toBe(0);
+    const line = result.stderr.split('\n').find((text) => /^\s+page-faults/.test(text));
+    expect(line).toMatch(/^ {2}page-faults\s+[\d,.]+\/s\s+total /);
+    // a short label still aligns the counters under it
+    const short = await perfcell(['run', '-e', 'page-faults', '--', 'true']);
+    expect(short.stderr).toMatch(/^ {5}page-faults\s+[\d,.]+\/s/m);
+  });
+
+  it('says nothing about perf_event_paranoid for a :u the user wrote; a kernel-only event with :u reads 0, said once', async () => {
+    const result = await perfcell(['run', '-e', 'page-faults:u', '--', 'true']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(/^ +page-faults:u\s+[\d,.]+\/s\s+total /m);
+    expect(result.stderr).not.toContain('perf_event_paranoid');
+    const zero = await perfcell(['run', '-e', 'page-faults:u,context-switches:u', '--', 'true']);
+    expect(zero.stderr).not.toContain('perf_event_paranoid');
+    expect(zero.stderr).toContain("warning: context-switches:u: always read 0 with ':u' (user space only; they happen in the kernel: drop the ':u' to count them)");
+  });
+});
