@@ -12,7 +12,11 @@ export interface PreflightRun {
 
 const runPerf = async (file: string, args: readonly string[]): Promise<PreflightRun> => {
   // LC_ALL=C: perf's messages must not follow the user's locale (they are classified)
-  const result = await execa(file, args, { reject: false, timeout: 10_000, env: { LC_ALL: 'C' }, stdin: 'ignore', stdout: 'ignore' });
+  // perf stat -- true prints a few lines; one that goes on printing counts (a stand-in perf over
+  // a long stream) took the events: it is stopped at 1 MiB, not buffered whole (the attach soak ran
+  // out of a 64 MiB heap on 36 MB of it)
+  const result = await execa(file, args, { reject: false, timeout: 10_000, env: { LC_ALL: 'C' }, stdin: 'ignore', stdout: 'ignore', maxBuffer: 1 << 20 });
+  if (result.isMaxBuffer) return { exitCode: 0, stderr: '', spawnMessage: '' };
   return { exitCode: result.exitCode ?? null, stderr: result.stderr ?? '', spawnMessage: result.exitCode === undefined ? (result.originalMessage ?? result.message ?? '') : '' };
 };
 
