@@ -45,7 +45,7 @@ export interface HtmlReportData {
   readonly generatedAt?: string;
   /** Lines said about the whole page before its sections (a failed cell, an interruption), escaped. */
   readonly notes?: readonly string[];
-  /** A plain-text table after the notes (cells' summary), escaped, in a <pre>. */
+  /** A plain-text table after the sections (cells' summary), escaped, in a <pre>. */
   readonly summaryText?: string;
   readonly sections: readonly HtmlSection[];
 }

@@ -51,7 +51,9 @@ export function renderHtmlReport(data: HtmlReportData, assets: ChartAssets = rea
   }
   const generated = data.generatedAt === undefined ? '' : `<p class="meta">generated ${escapeHtml(data.generatedAt)} by perfcell</p>\n`;
   const notes = (data.notes ?? []).map((note) => `<li>${escapeHtml(note)}</li>`).join('');
-  const overview = `${notes === '' ? '' : `<ul class="warnings page-notes">${notes}</ul>\n`}${data.summaryText === undefined ? '' : `<pre class="text summary">${escapeHtml(data.summaryText)}</pre>\n`}`;
+  const overview = notes === '' ? '' : `<ul class="warnings page-notes">${notes}</ul>\n`;
+  // after the sections, as on the terminal: at the top it pushed the first charts out of view
+  const summary = data.summaryText === undefined ? '' : `\n<pre class="text summary">${escapeHtml(data.summaryText)}</pre>`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -64,7 +66,7 @@ export function renderHtmlReport(data: HtmlReportData, assets: ChartAssets = rea
 </head>
 <body>
 <h1>${escapeHtml(data.title)}</h1>
-${generated}${overview}${bodies.join('\n')}
+${generated}${overview}${bodies.join('\n')}${summary}
 <script type="application/json" id="perfcell-charts">${scriptJson(charts)}</script>
 <script>${inlineScript(assets.js)}</script>
 <script>${CHART_SCRIPT}</script>
