@@ -117,6 +117,8 @@ function formatFactor(ratio: RatioEstimate, isLarger: boolean): string | null {
   // A significant interval lies beyond 1; its ± must not read as reaching back to 1 either.
   if (Number.isFinite(high) && isNearlySymmetric(factor, low, high) && factor - (high - low) / 2 > 1) {
     const halfWidth = (high - low) / 2;
+    // thousands as the ratio and interval lines print them ("7,260× ± 873", not "7257.6× ± 872.9")
+    if (factor >= 1000) return `${formatRatioNumber(factor)}× ± ${formatRatioNumber(halfWidth)}`;
     const decimals = decimalsFor(factor, halfWidth);
     return `${factor.toFixed(decimals)}× ± ${halfWidth.toFixed(decimals)}`;
   }

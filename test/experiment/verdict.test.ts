@@ -32,6 +32,12 @@ function verdict(ratio: RatioEstimate, overrides: Partial<VerdictInput> = {}): s
   });
 }
 
+describe('formatVerdict: a large factor', () => {
+  it('groups its thousands as the ratio line does: 7,260× ± 873, not 7257.6× ± 872.9', () => {
+    expect(verdict({ ratio: 7257.6, interval: interval(6384.7, 8130.5) }, { wording: { kind: 'time' } })).toMatch(/^b is 7,260× ± 873 slower; p = 0\.007$/);
+  });
+});
+
 describe('isNearlySymmetric', () => {
   it('takes an interval whose ± ends land within 10% of the half-width of its own ends', () => {
     expect(isNearlySymmetric(2, 1.5, 2.5)).toBe(true);

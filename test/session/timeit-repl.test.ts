@@ -24,7 +24,8 @@ describe('perfcell.timeit and perfcell.compare in scope', () => {
     expect(printed).toMatch(/In \[1\] used/);
     expect(await repl.send('t.runs * 10 + (t.perCallS.mean > 0 ? 1 : 0)')).toMatch(/\n31\n/);
     const compared = await repl.send('await perfcell.compare({ fast: () => 1, slow: () => { let s = 0; for (let i = 0; i < 2e4; i++) s += Math.sqrt(i); return s } }, { runs: 4 })');
-    expect(compared).toMatch(/slow \/ fast: [\d.e+]+×[^\n]*slow is [\d.]+× [^\n]*slower/);
+    // thousands with commas, in the ratio and in the verdict alike
+    expect(compared).toMatch(/slow \/ fast: [\d.,]+×[^\n]*slow is [\d.,]+× [^\n]*slower/);
   });
 
   it('.timeit CODE prints the same line (7 runs by default), .live shows and switches the live view', { timeout: 60_000 }, async () => {
