@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareRuns, ratioInterval, ratioScaleOf, ratioTest, summarizeRuns, welchTTest } from '../../src/experiment/statistics.ts';
 import { studentTQuantile } from '../../src/experiment/student-t.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 // The three worked examples of Wikipedia's "Welch's t-test" article, with the published rounded
 // t, df and p (https://en.wikipedia.org/wiki/Welch%27s_t-test#Examples).
@@ -38,18 +39,6 @@ function handWelch(a: readonly number[], b: readonly number[]): { t: number; df:
   const df =
     (A.s2 / A.n + B.s2 / B.n) ** 2 / (A.s2 ** 2 / (A.n ** 2 * (A.n - 1)) + B.s2 ** 2 / (B.n ** 2 * (B.n - 1)));
   return { t, df };
-}
-
-/** mulberry32: a seeded PRNG so the Monte Carlo tests are reproducible. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function normalSampler(random: () => number): (mean: number, sd: number, n: number) => number[] {

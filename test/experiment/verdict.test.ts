@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareRuns, type RatioEstimate } from '../../src/experiment/statistics.ts';
 import { formatRatioNumber, formatVerdict, isNearlySymmetric, type VerdictInput } from '../../src/experiment/verdict.ts';
-
-/** mulberry32, so the random data sets are the same on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../support/seeded-random.ts';
 
 function interval(low: number, high: number, confidence = 0.95): NonNullable<RatioEstimate['interval']> {
   return { low, high, halfWidth: (high - low) / 2, confidence };
@@ -34,7 +23,7 @@ function verdict(ratio: RatioEstimate, overrides: Partial<VerdictInput> = {}): s
 
 describe('formatVerdict: a large factor', () => {
   it('groups its thousands as the ratio line does: 7,260× ± 873, not 7257.6× ± 872.9', () => {
-    expect(verdict({ ratio: 7257.6, interval: interval(6384.7, 8130.5) }, { wording: { kind: 'time' } })).toMatch(/^b is 7,260× ± 873 slower; p = 0\.007$/);
+    expect(verdict({ ratio: 7257.6, scale: 'log', interval: interval(6384.7, 8130.5) }, { wording: { kind: 'time' } })).toMatch(/^b is 7,260× ± 873 slower; p = 0\.007$/);
   });
 });
 

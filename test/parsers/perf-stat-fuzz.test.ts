@@ -4,22 +4,11 @@ import { createPerfStatParser, type PerfRecord, type PerfStatParser } from '../.
 import { CsvLineParser } from '../../parsers/perf-stat-csv.ts';
 import { HumanLineParser } from '../../parsers/perf-stat-human.ts';
 import { JsonLineParser } from '../../parsers/perf-stat-json.ts';
+import { seededRandom as prng } from '../support/seeded-random.ts';
 
 const LINES = 1_000_000;
 /** FUZZ_SEED=n replays (or explores) another sequence. */
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20251126);
-
-/** mulberry32: a small seeded PRNG, so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const samples = new URL('../../samples/perf/', import.meta.url);
 const corpusLines = readdirSync(samples)

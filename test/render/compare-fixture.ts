@@ -1,16 +1,5 @@
 import { buildCompareDocument, type CompareDocument } from '../../src/experiment/compare-document.ts';
-
-/** mulberry32: deterministic runs, so the snapshots are stable. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../support/seeded-random.ts';
 
 /**
  * A comparison of two commands the way compare records one: 10 runs each of `./rowcol row` and
