@@ -104,7 +104,9 @@ describe('perfcell repl reports each command (through a pty; no perf needed)', (
     expect(Math.abs(buffers.externalMiB - 128)).toBeLessThan(2);
     expect(Math.abs(buffers.heapUsedMiB)).toBeLessThan(4);
     const heap = heapOf(await repl.send('b = Array.from({ length: 2**21 }, (_, i) => i + 0.5); void 0'));
-    expect(heap.heapUsedMiB).toBeGreaterThanOrEqual(15.5);
+    // 16 MiB of doubles, less what the settling collection took of garbage made before the command
+    // (0.6 MiB once in a fresh-clone CI run; 15.5 failed it)
+    expect(heap.heapUsedMiB).toBeGreaterThanOrEqual(15);
     expect(heap.heapUsedMiB).toBeLessThan(18);
     expect(Math.abs(heap.arrayBuffersMiB)).toBeLessThan(0.5);
     const dropped = heapOf(await repl.send('b = null; gc()'));
