@@ -110,10 +110,15 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
         // died by signal n. A program that catches Ctrl-C and exits 5 ends perfcell with 5.
         const programStatus = statusOf(report);
         process.exitCode = programStatus;
-        const stop = await stopDuring(report);
-        const interruptedLine = stop === null ? null : `perfcell: interrupted by ${stop.signal}; passed it on to the program (${report.signal !== null ? `killed by ${report.signal}` : `exit code ${report.exitCode ?? '?'}`})`;
+        const interruptedLineOf = (stop: Interruption): string =>
+          `perfcell: interrupted by ${stop.signal}; passed it on to the program (${report.signal !== null ? `killed by ${report.signal}` : `exit code ${report.exitCode ?? '?'}`})`;
+        // Whether perfcell was interrupted takes some loop turns to know (stopDuring), in which the
+        // gate's and perf's exits are handled: 1-3 ms here. The JSON document says it, so it waits;
+        // the text report does not (the interrupted line follows it), so it goes out first.
+        const isDocument = flags.json === true;
+        let stop = isDocument ? await stopDuring(report) : null;
         for (const warning of report.warnings) process.stderr.write(warningText(warning, process.stderr));
-        const document = stop === null ? report : { ...report, interruption: { signal: stop.signal, message: interruptedLine } };
+        const document = stop === null ? report : { ...report, interruption: { signal: stop.signal, message: interruptedLineOf(stop) } };
         const rendered = flags.json === true ? `${JSON.stringify(toJsonDocument('perfcell-report', document), null, 2)}\n` : `${renderReportText(report, flags.output === undefined ? fitted(process.stderr) : {})}\n`;
         const failures: string[] = [];
         if (flags.output !== undefined) {
@@ -129,6 +134,7 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
         } else {
           process.stderr.write(rendered);
         }
+        if (!isDocument) stop = await stopDuring(report);
         if (flags.html !== undefined) {
           try {
             // Loaded only for --html: the page's charts and statistics are no part of a plain run's start-up.
@@ -140,7 +146,7 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
         }
         // A report file that cannot be written is said, but the exit status stays the program's.
         for (const failure of failures) process.stderr.write(`error: ${failure}\n`);
-        if (interruptedLine !== null) process.stderr.write(`${interruptedLine}\n`);
+        if (stop !== null) process.stderr.write(`${interruptedLineOf(stop)}\n`);
         else if (failures.length > 0 && programStatus === 0) process.exitCode = 1;
       } finally {
         releaseSignals();
