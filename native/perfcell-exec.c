@@ -217,6 +217,8 @@ static void run_child(char **argv, FILE *out, int gate, const int release[2], st
   fclose(out);
   close(gate);
   close(release[1]);
+  /* The release pipe is the child's until its exec, not the program's (it saw an extra open fd). */
+  fcntl(release[0], F_SETFD, FD_CLOEXEC);
   for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) signal(stop_signals[i], SIG_DFL);
   if (stdout_to_stderr) dup2(2, 1);
   if (!keep_gc_fd) close(5);

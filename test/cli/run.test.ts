@@ -27,6 +27,17 @@ describe('perfcell run', () => {
     expect(result.stderr).toMatch(/exit code 7$/);
   });
 
+  it('hands the program the descriptors a direct run has, and none of the gate\'s', () => {
+    // before: the held child's release pipe (fd 9) stayed open across its exec
+    const fds = (text: string) => text.split('\n').filter((line) => line !== '').sort();
+    const direct = fds(spawnSync('ls', ['/proc/self/fd'], { encoding: 'utf8' }).stdout);
+    for (const flags of [['--no-perf'], ['-e', 'page-faults']]) {
+      const measured = spawnSync(process.execPath, [cliPath, 'run', ...flags, '--', 'ls', '/proc/self/fd'], { encoding: 'utf8' });
+      expect(measured.status, measured.stderr).toBe(0);
+      expect(fds(measured.stdout)).toEqual(direct);
+    }
+  });
+
   it('--json prints exactly one JSON document on stdout; the program\'s stdout goes to stderr', async () => {
     const result = await perfcell(['run', '--json', '--no-perf', '--', 'sh', '-c', 'echo hi; echo "{" ; exit 3']);
     expect(result.exitCode).toBe(3);
