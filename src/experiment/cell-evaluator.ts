@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import vm from 'node:vm';
+import { fileRelativeDynamicImports } from './cell-dynamic-imports.ts';
 import { CELL_IMPORT, transpileCell, transpileCells, type TranspiledCell, type TranspileResult } from './transpile-cell.ts';
 import { createScopeTools } from '../repl/scope-tools.ts';
 import { classifyJavaScript } from '../repl/typescript.ts';
@@ -186,9 +187,10 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
         compileFailure: { message: problem.message, line, column: problem.column, stack: `${problem.message}\n    at ${where}` },
       };
     }
-    mappers.set(sourceUrl, result.cell);
+    const cell = { ...result.cell, code: fileRelativeDynamicImports(result.cell.code, dirname(path)) };
+    mappers.set(sourceUrl, cell);
     cellUrls.set(sourceUrl, source);
-    return { source, sourceUrl, compiled: result.cell, compileFailure: null };
+    return { source, sourceUrl, compiled: cell, compileFailure: null };
   };
 
   const evaluator: CellEvaluator = {

@@ -40,9 +40,12 @@ describe('import … from in the REPL and await import() in cells (issue 13)', (
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-import-'));
     try {
       const file = join(dir, 'imports.js');
-      writeFileSync(file, "// %% dynamic\nconst path = await import('node:path');\nconsole.log(path.basename('/a/b.txt'));\n// %% static\nimport { join } from 'node:path';\nconsole.log(join('x', 'y'));\n");
-      const { stdout, stderr } = await promisify(execFile)(process.execPath, [cliPath, 'cells', '--no-perf', file], { encoding: 'utf8' });
+      writeFileSync(join(dir, 'beside.mjs'), 'export const where = "beside the cell file";\n');
+      // a relative dynamic import is the cell file's, as its import statements are (perfcell runs in another folder here)
+      writeFileSync(file, "// %% dynamic\nconst path = await import('node:path');\nconsole.log(path.basename('/a/b.txt'));\nconsole.log((await import('./beside.mjs')).where);\n// %% static\nimport { join } from 'node:path';\nconsole.log(join('x', 'y'));\n");
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [cliPath, 'cells', '--no-perf', file], { encoding: 'utf8', cwd: tmpdir() });
       expect(stdout).toMatch(/^b\.txt$/m);
+      expect(stdout).toMatch(/^beside the cell file$/m);
       expect(stdout).toMatch(/^x\/y$/m);
       expect(stderr).not.toMatch(/ExperimentalWarning|failed/);
     } finally {
