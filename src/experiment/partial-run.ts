@@ -3,11 +3,19 @@ import type { PartialRun } from './compare-document.ts';
 import { HookFailedError, HookInterruptedError } from './hook-command.ts';
 import type { InterleaveOutcome } from './interleave.ts';
 
+// What the results hold, the message's last clause (after '; '). partialCause() cuts these off, so
+// they are written here once.
+const HOLDS_EVERY_RUN = 'the results above hold every run';
+const HOLDS_FINISHED_RUNS = 'the results above hold the runs that finished';
+const HOLDS_PARTIAL = 'the results above are partial (the run in progress was dropped)';
+const LEADS = ['perfcell: ', 'partial: '] as const;
+
 /**
  * What a comparison that stopped early says about itself, in its JSON and on stderr; null when
  * it ran to its end. `error` is what stopped it: an InterruptedError, or a failure (a run, a
- * --prepare command, or after the rounds, when `outcome.stop` is null, a check cell or a --cleanup
- * command: then every round is in, and the message says so).
+ * --setup or --prepare command, or after the rounds, when `outcome.stop` is null, a check cell or a
+ * --cleanup command: then every round is in, and the message says so). The message is what stopped
+ * compare, then `; ` and what the results hold (partialCause() gives the first part).
  */
 export function describePartial(outcome: InterleaveOutcome<unknown>, error: unknown, names: readonly string[]): PartialRun | null {
   if (error === null || error === undefined) return null;
@@ -20,27 +28,42 @@ export function describePartial(outcome: InterleaveOutcome<unknown>, error: unkn
   const rounds = `${outcome.completedRounds} complete round${outcome.completedRounds === 1 ? '' : 's'}`;
   const inHook = hook === null ? '' : ` in the --${hook.kind} command for '${hook.alternative}'`;
   // after the rounds (a check cell, a --cleanup command) nothing measured was lost
-  const kept = stop === null ? 'the results above hold every run' : null;
+  const kept = stop === null ? HOLDS_EVERY_RUN : null;
   if (error instanceof InterruptedError) {
     const signal = error.interruption.signal;
     return {
       reason: 'interrupted',
       signal,
-      message: `perfcell: interrupted by ${signal}${inHook} after ${rounds}; ${kept ?? 'the results above are partial (the run in progress was dropped)'}`,
+      message: `perfcell: interrupted by ${signal}${inHook} after ${rounds}; ${kept ?? HOLDS_PARTIAL}`,
       completedRounds: outcome.completedRounds,
       runs,
       stoppedAt,
     };
   }
-  const what = hook === null ? 'a run' : `the --${hook.kind} command for '${hook.alternative}'`;
+  // after the rounds only a --cleanup command (a hook) or a check cell runs
+  const what = hook !== null ? `the --${hook.kind} command for '${hook.alternative}'` : stop === null ? 'a check cell' : 'a run';
   return {
     reason: 'failed',
     signal: null,
     message: stop === null
-      ? `${what} failed after the rounds (${rounds}); ${kept}`
-      : `partial: ${what} failed in ${stop.phase === 'warmup' ? 'warm-up ' : ''}round ${stop.round}, after ${rounds}; the results above hold the runs that finished`,
+      ? `${what} failed after the rounds (${rounds}); ${HOLDS_EVERY_RUN}`
+      : `partial: ${what} failed in ${stop.phase === 'warmup' ? 'warm-up ' : ''}round ${stop.round}, after ${rounds}; ${HOLDS_FINISHED_RUNS}`,
     completedRounds: outcome.completedRounds,
     runs,
     stoppedAt,
   };
+}
+
+/**
+ * What stopped a comparison, from its partial block's message, without what the results hold
+ * (which speaks of "the results above"): for a place with no results above it, such as a CSV cell.
+ * @example partialCause(partial) // "the --cleanup command for 'a' failed after the rounds (3 complete rounds)"
+ */
+export function partialCause(partial: PartialRun): string {
+  const lead = LEADS.find((prefix) => partial.message.startsWith(prefix));
+  let cause = lead === undefined ? partial.message : partial.message.slice(lead.length);
+  for (const holds of [HOLDS_EVERY_RUN, HOLDS_FINISHED_RUNS, HOLDS_PARTIAL]) {
+    if (cause.endsWith(`; ${holds}`)) cause = cause.slice(0, -`; ${holds}`.length);
+  }
+  return cause;
 }

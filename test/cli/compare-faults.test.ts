@@ -135,7 +135,9 @@ describe.concurrent('perfcell compare: Ctrl-C during its hook commands', () => {
 describe('perfcell compare: a failing --cleanup', () => {
   it('keeps the complete comparison: printed and exported, then the error, exit 1', async () => {
     const exported = join(dir, 'cleanup-fails.json');
-    const result = await perfcell(['compare', '--no-perf', '--runs', '3', '--export-json', exported, '--names', 'a', 'b', '--cleanup', 'echo disk full >&2; exit 4', '--', 'true', 'sleep 0.001']);
+    const csv = join(dir, 'cleanup-fails.csv');
+    const markdown = join(dir, 'cleanup-fails.md');
+    const result = await perfcell(['compare', '--no-perf', '--runs', '3', '--export-json', exported, '--export-csv', csv, '--export-markdown', markdown, '--names', 'a', 'b', '--cleanup', 'echo disk full >&2; exit 4', '--', 'true', 'sleep 0.001']);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(/^Benchmark 1: a\n/);
     const lines = result.stderr.split('\n').filter((line) => !line.startsWith('warning: statistical outliers'));
@@ -147,6 +149,12 @@ describe('perfcell compare: a failing --cleanup', () => {
     const document = readDocument(exported);
     expect(document.alternatives.map((alternative) => alternative.runs.length)).toEqual([3, 3]);
     expect(document.partial).toMatchObject({ reason: 'failed', signal: null, completedRounds: 3, stoppedAt: { phase: 'after', round: null, alternative: 'a' } });
+    // the exports name the --cleanup too, not a run: every round is in
+    const [header, ...rows] = readFileSync(csv, 'utf8').trimEnd().split('\n');
+    expect(header?.split(',').at(-1)).toBe('partial');
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row.endsWith(`,the --cleanup command for 'a' failed after the rounds (3 complete rounds)`), row).toBe(true);
+    expect(lastLine(readFileSync(markdown, 'utf8').trimEnd())).toBe("> the --cleanup command for 'a' failed after the rounds (3 complete rounds); the results above hold every run");
   });
 });
 
