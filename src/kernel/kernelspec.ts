@@ -21,11 +21,16 @@ export interface KernelSpec {
   readonly metadata: { readonly perfcell: { readonly kernelName: string } };
 }
 
+/** What Jupyter lists the kernel as: DISPLAY_NAME, with the kernelspec name after it unless it is the default. */
+export function displayNameOf(kernelName: string): string {
+  return kernelName === DEFAULT_KERNEL_NAME ? DISPLAY_NAME : `${DISPLAY_NAME}: ${kernelName}`;
+}
+
 /** The spec for this very perfcell: absolute node and absolute built CLI, so PATH does not matter. */
 export function buildKernelSpec(kernelName: string, node = process.execPath, cli = builtCliPath()): KernelSpec {
   return {
     argv: [node, cli, 'kernel', '{connection_file}'],
-    display_name: kernelName === DEFAULT_KERNEL_NAME ? DISPLAY_NAME : `${DISPLAY_NAME}: ${kernelName}`,
+    display_name: displayNameOf(kernelName),
     language: 'typescript',
     interrupt_mode: 'signal',
     metadata: { perfcell: { kernelName } },

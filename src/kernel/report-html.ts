@@ -1,4 +1,5 @@
 import { ownCpuText } from '../render/cpu-text.ts';
+import { renderGcLine } from '../render/gc-line.ts';
 import { formatCountPlain } from '../render/report-repl.ts';
 import { sparkline } from '../render/sparkline.ts';
 import { formatMiB, formatPct, formatSeconds } from '../render/units.ts';
@@ -13,8 +14,9 @@ export function escapeHtml(text: string): string {
 /**
  * A cell's report as a compact HTML table for the notebook: one row for RAM (with a sparkline of
  * RSS at the window's start, its peak and its end — perfcell reads RSS at those points for
- * in-process windows), time and CPU, then one row per perf counter with its total, rate and a
- * sparkline of its interval samples. Inline styles only: notebooks strip <style> in some viewers.
+ * in-process windows), the JS heap, GC (when anything collected), time and CPU, then one row per
+ * perf counter with its total, rate and a sparkline of its interval samples. Inline styles only:
+ * notebooks strip <style> in some viewers.
  */
 export function renderReportHtml(report: CommandReport, notes: readonly string[] = []): string {
   const { memory, cpu } = report;
@@ -28,6 +30,8 @@ export function renderReportHtml(report: CommandReport, notes: readonly string[]
   if (memory.heap) {
     rows.push(`<tr>${cell('JS heap')}${cell(`heap used ${signedMiB(memory.heap.heapUsedDeltaBytes)}, external ${signedMiB(memory.heap.externalDeltaBytes)}, array buffers ${signedMiB(memory.heap.arrayBuffersDeltaBytes)}`)}${cell('')}${cell('')}</tr>`);
   }
+  const gc = gcText(report.gc);
+  if (gc !== null) rows.push(`<tr>${cell('gc')}${cell(gc)}${cell('')}${cell('')}</tr>`);
   rows.push(`<tr>${cell('time')}${cell(`${formatSeconds(report.durationS)}; ${cpuText(cpu)}`)}${cell('')}${cell('')}</tr>`);
   for (const event of report.counters.events) {
     const unit = event.unit === '' ? '' : ` ${event.unit}`;
@@ -54,6 +58,12 @@ function cpuText(cpu: CommandReport['cpu']): string {
   const own = ownText === null ? '' : `${ownText}; `;
   const machine = cpu.systemMeanPct === null ? 'machine-wide: window too short to measure' : `machine-wide mean ${formatPct(cpu.systemMeanPct)}, busiest cpu ${formatPct(cpu.singleMaxPct)}`;
   return own + machine;
+}
+
+/** The text report's gc line (the same figures) without its name, its double-space gaps as '; ' (HTML collapses spaces); null when nothing collected. */
+function gcText(gc: CommandReport['gc']): string | null {
+  const line = renderGcLine(gc);
+  return line === null ? null : line.replace(/^gc {2}/, '').split('  ').join('; ');
 }
 
 function signedMiB(bytes: number): string {

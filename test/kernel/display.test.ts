@@ -44,6 +44,15 @@ describe('the report under a notebook cell', () => {
     expect(renderReportHtml({ ...report, label: '<script>' })).not.toContain('<script>');
   });
 
+  it('has the text report\'s gc line as a row of the HTML table, the same figures', () => {
+    const gc = { counts: { minor: 12, major: 1, incremental: 0, weak: 0 }, collections: 13, pauseTotalMs: 3.14, pauseLongestMs: 0.6, reclaimedBytes: 91.9 * MIB };
+    const bundle = reportBundle({ ...report, gc });
+    expect(String(bundle['text/plain'])).toContain('gc  12 minor, 1 major  pause 3.1 ms total, longest 0.6 ms  reclaimed 91.9 MiB');
+    expect(String(bundle['text/html'])).toContain('>gc</td><td style="padding:1px 8px;text-align:left;">12 minor, 1 major; pause 3.1 ms total, longest 0.6 ms; reclaimed 91.9 MiB</td>');
+    // nothing collected: no row, as the text has no line
+    expect(String(reportBundle(report)['text/html'])).not.toContain('>gc</td>');
+  });
+
   it('escapes HTML', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });

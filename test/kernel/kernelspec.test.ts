@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,5 +36,16 @@ describe('kernelspec locations and contents', () => {
     expect(listKernelSpecs([], env).filter((spec) => spec.dir.startsWith(dir))).toEqual([{ name: 'perfcell', dir: installed, argv: buildKernelSpec('perfcell').argv }]);
     expect(uninstallKernelSpec({ kind: 'user' }, 'perfcell', env)).toBe(installed);
     expect(() => installKernelSpec({ kind: 'user' }, '../escape', env)).toThrow('kernel name "../escape" is not valid (use letters, digits, ., _ and -)');
+  });
+
+  it('kernel install names the display name it installed, with --name too', () => {
+    const prefix = join(dir, 'named');
+    const specDir = join(prefix, 'share', 'jupyter', 'kernels', 'perfcellqa');
+    const installed = spawnSync(process.execPath, [cliPath, 'kernel', 'install', '--prefix', prefix, '--name', 'perfcellqa'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+    expect([installed.status, installed.stdout, installed.stderr]).toEqual([0, `${specDir}\n`, 'installed kernelspec perfcellqa (pick "TypeScript (perfcell): perfcellqa" in JupyterLab or VS Code)\n']);
+    // what Jupyter lists is what it said
+    expect((JSON.parse(readFileSync(join(specDir, 'kernel.json'), 'utf8')) as { display_name: string }).display_name).toBe('TypeScript (perfcell): perfcellqa');
+    const plain = spawnSync(process.execPath, [cliPath, 'kernel', 'install', '--prefix', prefix], { encoding: 'utf8', timeout: 60_000 });
+    expect(plain.stderr).toBe('installed kernelspec perfcell (pick "TypeScript (perfcell)" in JupyterLab or VS Code)\n');
   });
 });

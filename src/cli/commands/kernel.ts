@@ -48,11 +48,11 @@ export function registerKernel(program: Command): void {
       .option('--python <path>', 'the python whose sys.prefix --sys-prefix uses', 'python3')
       .option('--name <name>', 'kernelspec name', 'perfcell');
 
-  where(kernel.command('install').description('write the kernelspec (kernels/NAME/kernel.json) so Jupyter offers "TypeScript (perfcell)"')).action(async (flags: SpecFlags) => {
-    const { installKernelSpec } = await import('../../kernel/kernelspec.ts');
+  where(kernel.command('install').description('write the kernelspec (kernels/NAME/kernel.json) so Jupyter offers "TypeScript (perfcell)" (with --name N: "TypeScript (perfcell): N")')).action(async (flags: SpecFlags) => {
+    const { displayNameOf, installKernelSpec } = await import('../../kernel/kernelspec.ts');
     const dir = installKernelSpec(locationOf(flags), flags.name);
     process.stdout.write(`${dir}\n`);
-    process.stderr.write(`installed kernelspec ${flags.name} (pick "TypeScript (perfcell)" in JupyterLab or VS Code)\n`);
+    process.stderr.write(`installed kernelspec ${flags.name} (pick "${displayNameOf(flags.name)}" in JupyterLab or VS Code)\n`);
   });
 
   where(kernel.command('uninstall').description('remove the kernelspec')).action(async (flags: SpecFlags) => {
