@@ -21,6 +21,8 @@ export interface AttachEnd {
   readonly exited: boolean;
   /** null when perf did not count (off, or failed with the default events). */
   readonly intervalMs: number | null;
+  /** The -e list perf was given (see describeUserOnly: a `:u` written there is the user's, not perf's doing). */
+  readonly requestedEvents?: readonly string[];
   readonly ticksPerSecond?: number;
   readonly warnings: readonly string[];
 }
@@ -58,6 +60,7 @@ export function buildAttachReport(state: WatchState, end: AttachEnd): CommandRep
     const built = countersFromAggregates(state.aggregates(), {
       intervalMs: end.intervalMs,
       pauseS: 0,
+      ...(end.requestedEvents === undefined ? {} : { requestedEvents: end.requestedEvents }),
       notCountedReason: `never counted (pid ${end.pid} did not run on a CPU during the watch)`,
     });
     const metrics = state.metrics();

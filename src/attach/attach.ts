@@ -248,6 +248,7 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
     peakMethod,
     exited: end.rssBytes === null,
     intervalMs: countedEvents.length > 0 && perf !== null ? intervalMs : null,
+    requestedEvents: countedEvents,
     warnings,
   });
   return { report, series: state.series(), rowCount: state.rowCount, endedBy };

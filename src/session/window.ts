@@ -149,7 +149,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
     let counters: CountersReport = noCounters();
     if (perf !== null && stopped !== undefined) {
       const window = await stopped;
-      const built = buildPerfCounters(window, perfOptions.intervalMs);
+      const built = buildPerfCounters(window, perfOptions.intervalMs, perfOptions.events);
       counters = built.counters;
       warnings.push(...built.notes);
       perf = null;
