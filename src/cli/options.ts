@@ -19,6 +19,15 @@ export function parseMetricList(value: string, previous: readonly string[] = [])
   return [...previous, ...metrics];
 }
 
+/**
+ * The help text of `-e, --events` wherever perf counts. The default depends on the machine
+ * (perf/default-events.ts), and --help must not run perf to learn it, so it names both sets;
+ * written out rather than imported, to keep --help from loading the prober (a test checks the two agree).
+ */
+export const EVENTS_HELP =
+  'perf events or presets (cache, ipc, tlb, branch), comma-separated (default: cache-misses,cache-references,instructions,cycles,page-faults ' +
+  'where the CPU counts them, else page-faults,context-switches, or page-faults alone where perf counts user space only; perfcell events says which here)';
+
 /** The help text of `-M, --metrics` wherever perf counts. */
 export const METRICS_HELP = "perf's own metric groups or metrics, comma-separated, passed to perf stat -M (see perf list metricgroups); their values are printed with the counters";
 

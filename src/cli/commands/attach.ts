@@ -8,7 +8,7 @@ import { renderAttachFrame } from '../../render/attach-table.ts';
 import { renderHtmlReport } from '../../render/html.ts';
 import { renderReportText } from '../../render/report-text.ts';
 import { writeHtmlFile } from '../html-file.ts';
-import { METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions } from '../options.ts';
+import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions } from '../options.ts';
 import { ndjsonHeaderLine, toJsonDocument } from '../../json-document.ts';
 
 interface AttachFlags {
@@ -55,7 +55,7 @@ export function registerAttach(program: Command): void {
     .argument('<pid>', 'the process to watch', parsePid)
     .option('-d, --duration <seconds>', 'stop after this many seconds (default: until Ctrl-C or the process exits)', parseDurationS)
     .option('-I, --interval <ms>', 'interval in ms', parseIntervalMs, 1000)
-    .option('-e, --events <list>', 'perf events, comma-separated (default: cache-misses,cache-references,instructions,cycles,page-faults)', parseEventList)
+    .option('-e, --events <list>', EVENTS_HELP, parseEventList)
     .option('-M, --metrics <list>', METRICS_HELP, parseMetricList)
     .option('--no-perf', 'RSS and CPU only')
     .option('--ndjson', 'one JSON record per interval, then the summary (the default when stdout is not a terminal)')

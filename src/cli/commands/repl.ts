@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions } from '../options.ts';
+import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions } from '../options.ts';
 
 interface ReplFlags {
   readonly events?: readonly string[];
@@ -23,7 +23,7 @@ export function registerRepl(program: Command): void {
   program
     .command('repl', { isDefault: true })
     .description('a Node REPL that reports what every command cost (the default command)')
-    .option('-e, --events <list>', 'perf events, comma-separated (default: cache-misses,cache-references,instructions,cycles,page-faults)', parseEventList)
+    .option('-e, --events <list>', EVENTS_HELP, parseEventList)
     .option('-M, --metrics <list>', METRICS_HELP, parseMetricList)
     .option('-I, --interval <ms>', 'perf sampling interval in ms', parseIntervalMs, 100)
     .option('--no-perf', 'RAM, time and CPU only')
