@@ -9,7 +9,7 @@ import { renderReportText } from '../../render/report-text.ts';
 import { prepareFormatters } from '../../render/units.ts';
 import { ensureFolderOf, writeHtmlFile } from '../html-file.ts';
 import { writeStdout } from '../stdout-guard.ts';
-import { METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions } from '../options.ts';
+import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions } from '../options.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
 import { toJsonDocument } from '../../json-document.ts';
 import { outputWidth, warningText } from '../../render/terminal-width.ts';
@@ -45,7 +45,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run a program (no shell) and report what it cost on stderr; exits with its exit code')
     .argument('<command...>', 'the program and its arguments (put -- before them)')
-    .option('-e, --events <list>', 'perf events, comma-separated (default: cache-misses,cache-references,instructions,cycles,page-faults)', parseEventList)
+    .option('-e, --events <list>', EVENTS_HELP, parseEventList)
     .option('-M, --metrics <list>', METRICS_HELP, parseMetricList)
     .option('-I, --interval <ms>', 'perf sampling interval in ms', parseIntervalMs, 100)
     .option('--no-perf', 'RAM, time and CPU only')
