@@ -11,10 +11,20 @@ export const HARDWARE_DEFAULT_EVENTS: readonly string[] = ['cache-misses', 'cach
 /** The default on a machine whose perf counts no hardware event (a VM without a PMU): kernel software events. */
 export const SOFTWARE_DEFAULT_EVENTS: readonly string[] = ['page-faults', 'context-switches'];
 
+/** Events that happen only inside the kernel: counted in user space only (`:u`), they always read 0. */
+const KERNEL_ONLY_EVENTS: ReadonlySet<string> = new Set(['context-switches', 'cs', 'cpu-migrations', 'migrations']);
+
+/** True for a software event that happens only in the kernel (`context-switches`), so reads 0 when counted with `:u`. */
+export function isKernelOnlyEvent(event: string): boolean {
+  return KERNEL_ONLY_EVENTS.has(event);
+}
+
 /** One default event as perf counted it over `true`. */
 export interface DefaultEventProbe {
   readonly event: string;
   readonly status: CounterStatus;
+  /** perf printed it with `:u`: it counts this user's user space only (kernel.perf_event_paranoid ≥ 2, unprivileged). */
+  readonly userOnly?: boolean;
 }
 
 /** The default set for this machine, and the one line that says why when it is not the usual one. */
@@ -43,11 +53,19 @@ export function chooseDefaultEvents(probes: readonly DefaultEventProbe[] | null)
   const missing = hardware.filter((event) => !usable(event));
   if (missing.length === 0) return { events: HARDWARE_DEFAULT_EVENTS, note: null };
   if (missing.length === hardware.length) {
+    // perf that counts user space only (it printed ':u') would read 0 for context-switches on every command
+    const isUserOnly = probes.some((probe) => probe.userOnly === true);
+    const events = isUserOnly ? SOFTWARE_DEFAULT_EVENTS.filter((event) => !isKernelOnlyEvent(event)) : SOFTWARE_DEFAULT_EVENTS;
+    const left = SOFTWARE_DEFAULT_EVENTS.filter((event) => !events.includes(event));
+    const leftOut =
+      left.length === 0
+        ? ''
+        : ` (not ${left.join(', ')}: perf counts only this user's user space here, kernel.perf_event_paranoid ≥ 2, where ${left.length === 1 ? 'it always reads' : 'they always read'} 0; run as root, or: sudo sysctl kernel.perf_event_paranoid=1)`;
     return {
-      events: SOFTWARE_DEFAULT_EVENTS,
+      events,
       note:
         `no hardware counters here (perf counts none of ${hardware.join(', ')}: no PMU exposed, as in most VMs), so the default events are ` +
-        `${SOFTWARE_DEFAULT_EVENTS.join(', ')}; for hardware counts see perfcell doctor, or use --backend cachegrind (simulated caches)`,
+        `${events.join(', ')}${leftOut}; for hardware counts see perfcell doctor, or use --backend cachegrind (simulated caches)`,
     };
   }
   const events = HARDWARE_DEFAULT_EVENTS.filter((event) => usable(event));
@@ -100,21 +118,32 @@ export const systemDefaultEventSources: DefaultEventSources = {
   cacheDir: () => join(process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'perfcell'),
   uid: () => process.getuid?.() ?? -1,
   identify: (perfPath) => {
-    const candidates = perfPath.includes('/') ? [perfPath] : (process.env['PATH'] ?? '').split(delimiter).filter((dir) => dir !== '').map((dir) => join(dir, perfPath));
-    for (const candidate of candidates) {
-      try {
-        const stat = statSync(candidate);
-        if (stat.isFile()) return `${candidate}@${Math.round(stat.mtimeMs)}`;
-      } catch {
-        // not here: the next directory of PATH
-      }
-    }
-    return perfPath;
+    const found = findProgram(perfPath);
+    return found === null ? perfPath : `${found.path}@${Math.round(found.mtimeMs)}`;
   },
 };
 
+/**
+ * The file a program name runs, as a shell finds it: a name with a `/` is that path, a bare name
+ * the first file of that name on PATH; null when there is none.
+ * @example findProgram('perf') // → { path: '/usr/bin/perf', mtimeMs: 1733126400000 }
+ */
+export function findProgram(name: string, path: string = process.env['PATH'] ?? ''): { path: string; mtimeMs: number } | null {
+  const candidates = name.includes('/') ? [name] : path.split(delimiter).filter((dir) => dir !== '').map((dir) => join(dir, name));
+  for (const candidate of candidates) {
+    try {
+      const stat = statSync(candidate);
+      if (stat.isFile()) return { path: candidate, mtimeMs: stat.mtimeMs };
+    } catch {
+      // not here: the next directory of PATH
+    }
+  }
+  return null;
+}
+
 interface CacheFile {
-  readonly version: 1;
+  /** 2 since probes say whether perf counted user space only (1's entries would keep context-switches:u until a reboot). */
+  readonly version: 2;
   /** key (boot id, perf path, uid, paranoid level) → the probe */
   readonly entries: Record<string, readonly DefaultEventProbe[]>;
 }
@@ -155,7 +184,7 @@ function decideDefaultEvents(perfPath: string, sources: DefaultEventSources): De
     probes = probeDefaultEvents(perfPath, sources);
     // only this boot's entries are kept: the file never grows past a few keys
     const entries = Object.fromEntries(Object.entries(cache.entries).filter(([entry]) => entry.startsWith(`${bootId} `)));
-    if (probes !== null) sources.writeText(cachePath, `${JSON.stringify({ version: 1, entries: { ...entries, [key]: probes } } satisfies CacheFile)}\n`);
+    if (probes !== null) sources.writeText(cachePath, `${JSON.stringify({ version: 2, entries: { ...entries, [key]: probes } } satisfies CacheFile)}\n`);
   }
   const choice = chooseDefaultEvents(probes);
   memo.set(key, choice);
@@ -176,18 +205,18 @@ export function probeDefaultEvents(perfPath: string, sources: DefaultEventSource
       : rows.some((row) => row.status === 'not counted')
         ? 'not counted'
         : 'not supported';
-    return { event, status };
+    return rows.some((row) => row.event.endsWith(':u')) ? { event, status, userOnly: true } : { event, status };
   });
 }
 
 function readCache(text: string | null): CacheFile {
   try {
     const parsed = JSON.parse(text ?? '') as Partial<CacheFile>;
-    if (parsed.version === 1 && typeof parsed.entries === 'object' && parsed.entries !== null) return { version: 1, entries: parsed.entries };
+    if (parsed.version === 2 && typeof parsed.entries === 'object' && parsed.entries !== null) return { version: 2, entries: parsed.entries };
   } catch {
-    // a missing or damaged cache is probed again
+    // a missing, damaged or older cache is probed again
   }
-  return { version: 1, entries: {} };
+  return { version: 2, entries: {} };
 }
 
 /** Remembers that a measurement used a default set that needs saying (see takeDefaultEventsNote). */

@@ -2,7 +2,7 @@ import { aggregateRecords, type EventAggregate } from '../../parsers/aggregate.t
 import { summarizeMetricRows } from '../../parsers/metric-rows.ts';
 import type { PerfWindowResult } from '../perf/controller.ts';
 import { metricGroupNotes } from '../perf/metric-group-notes.ts';
-import { takeDefaultEventsNote } from '../perf/default-events.ts';
+import { isKernelOnlyEvent, takeDefaultEventsNote } from '../perf/default-events.ts';
 import { formatRunningPct } from '../render/running-pct.ts';
 import type { CountersReport, DerivedMetrics, UnsupportedEvent } from './report.ts';
 
@@ -11,9 +11,6 @@ export function baseEventName(printed: string): string {
   const colon = printed.lastIndexOf(':');
   return colon > 0 && /^[ukhHGIpPSD]+$/.test(printed.slice(colon + 1)) ? printed.slice(0, colon) : printed;
 }
-
-/** Events that happen only inside the kernel: counted user-only (`:u`), they always read 0. */
-const KERNEL_ONLY_EVENTS = new Set(['context-switches', 'cs', 'cpu-migrations', 'migrations']);
 
 /**
  * One note for all events perf restricted to user space (`cache-misses:u`): what the modifier
@@ -26,10 +23,10 @@ export function describeUserOnly(printedNames: readonly string[], requestedEvent
   const userOnly = printedNames.filter((name) => name.endsWith(':u'));
   const added = userOnly.filter((name) => !asked.has(baseEventName(name)));
   if (added.length === 0) {
-    const zeroAsked = userOnly.filter((name) => KERNEL_ONLY_EVENTS.has(baseEventName(name)));
+    const zeroAsked = userOnly.filter((name) => isKernelOnlyEvent(baseEventName(name)));
     return zeroAsked.length === 0 ? null : `${zeroAsked.join(', ')}: always read 0 with ':u' (user space only; they happen in the kernel: drop the ':u' to count them)`;
   }
-  const zero = added.filter((name) => KERNEL_ONLY_EVENTS.has(baseEventName(name)));
+  const zero = added.filter((name) => isKernelOnlyEvent(baseEventName(name)));
   const zeroText = zero.length === 0 ? '' : `; ${zero.join(', ')} always read 0 that way (they happen in the kernel)`;
   return `${added.join(', ')}: ':u' means user space only: perf excluded the kernel because kernel.perf_event_paranoid ≥ 2 for this user${zeroText} (run as root, or: sudo sysctl kernel.perf_event_paranoid=1)`;
 }

@@ -47,6 +47,27 @@ describe('the adaptive default event set', () => {
     );
   });
 
+  it('leaves out context-switches where perf counts user space only (it printed :u), since it would always read 0', () => {
+    // the same VM's answer for an unprivileged user at kernel.perf_event_paranoid=2
+    const userOnly = VM_ANSWER.replace(/,,([a-z-]+),/g, ',,$1:u,');
+    const probes = probeDefaultEvents('perf', fakeSources(userOnly));
+    expect(probes?.every((probe) => probe.userOnly === true)).toBe(true);
+    const choice = chooseDefaultEvents(probes);
+    expect(choice.events).toEqual(['page-faults']);
+    expect(choice.note).toBe(
+      'no hardware counters here (perf counts none of cache-misses, cache-references, instructions, cycles: no PMU exposed, as in most VMs), ' +
+        "so the default events are page-faults (not context-switches: perf counts only this user's user space here, kernel.perf_event_paranoid ≥ 2, " +
+        'where it always reads 0; run as root, or: sudo sysctl kernel.perf_event_paranoid=1); for hardware counts see perfcell doctor, or use --backend cachegrind (simulated caches)',
+    );
+  });
+
+  it('probes again over a cache written before probes said whether perf counts user space only', () => {
+    const files = new Map([['/cache/perfcell/default-events.json', JSON.stringify({ version: 1, entries: { 'boot-1 /opt/perf-old uid=1000 paranoid=2': [{ event: 'page-faults', status: 'counted' }] } })]]);
+    const sources = fakeSources(VM_ANSWER.replace(/,,([a-z-]+),/g, ',,$1:u,'), files);
+    expect(defaultEventChoice('/opt/perf-old', sources).events).toEqual(['page-faults']);
+    expect(sources.probes).toBe(1);
+  });
+
   it('keeps the hardware set where it counts, hybrid rows included', () => {
     expect(chooseDefaultEvents(probeDefaultEvents('perf', fakeSources(HYBRID_ANSWER)))).toEqual({ events: HARDWARE_DEFAULT_EVENTS, note: null });
     expect(chooseDefaultEvents(null)).toEqual({ events: HARDWARE_DEFAULT_EVENTS, note: null });
