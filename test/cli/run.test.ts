@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliPath, fixture } from '../support/fixtures.ts';
@@ -114,6 +114,21 @@ describe('perfcell run', () => {
     const result = await perfcell(['run', '--no-perf', '--', 'no-such-program-xyz']);
     expect(result.exitCode).toBe(127);
     expect(result.stderr).toBe('error: cannot run no-such-program-xyz: no such file or directory (check the name, PATH and permissions)');
+  });
+
+  it('refuses -o or --html followed by -- (commander took it for the file), exit 2, and writes no file named --', async () => {
+    // before: `run -o -- true` wrote the report to ./-- and exited 0
+    const cwd = mkdtempSync(join(tmpdir(), 'perfcell-run-o-'));
+    try {
+      for (const [option, example] of [['-o', 'report.txt'], ['--html', 'report.html']] as const) {
+        const result = await execa(process.execPath, [cliPath, 'run', '--no-perf', option, '--', 'true'], { reject: false, env, cwd, timeout: 30_000 });
+        const name = option === '-o' ? '-o, --output <file>' : '--html <file>';
+        expect([result.exitCode, result.stdout, result.stderr]).toEqual([2, '', `error: option '${name}' argument '--' is invalid. it is the -- before the command: put ${option} FILE before -- (perfcell run ${option} ${example} -- CMD)`]);
+        expect(existsSync(join(cwd, '--'))).toBe(false);
+      }
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 
   it('rejects a too-small interval as misuse', async () => {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { runProgram } from '../../session/run-program.ts';
 import { holdInterruptions, InterruptedError, interruption, settleAfterExit, settleInterruption, type Interruption } from '../../session/interruption.ts';
 import { LaunchError } from '../../session/exec-failure.ts';
@@ -40,6 +40,17 @@ interface RunFlags {
  * stdout is sent to perfcell's stderr (with `-o FILE` the document goes to FILE and the program
  * keeps stdout).
  */
+/**
+ * A report file's name, refusing `--`: commander takes the word after `-o` as its value even when
+ * it is the `--` before the command, so `run -o -- CMD` wrote the report to a file named `--`.
+ */
+function reportFile(option: '-o' | '--html'): (text: string) => string {
+  return (text) => {
+    if (text === '--') throw new InvalidArgumentError(`it is the -- before the command: put ${option} FILE before -- (perfcell run ${option} report.${option === '-o' ? 'txt' : 'html'} -- CMD)`);
+    return text;
+  };
+}
+
 export function registerRun(program: Command): void {
   program
     .command('run')
@@ -54,8 +65,8 @@ export function registerRun(program: Command): void {
     .option('--no-node-gc', 'do not inject the GC preload into a `node` program')
     .addOption(new Option('--backend <name>', 'where counters come from').choices(['perf', 'cachegrind']).default('perf'))
     .option('--json', 'print the report as one JSON document on stdout; the program\'s stdout then goes to stderr')
-    .option('-o, --output <file>', 'write the report (text, or JSON with --json) to FILE instead; the program keeps stdout')
-    .option('--html <file>', 'also write a self-contained HTML page with charts of RSS and each counter')
+    .option('-o, --output <file>', 'write the report (text, or JSON with --json) to FILE instead; the program keeps stdout', reportFile('-o'))
+    .option('--html <file>', 'also write a self-contained HTML page with charts of RSS and each counter', reportFile('--html'))
     .option('-r, --repeat <n>', 'run it N times and report each metric\'s mean ± standard deviation (as perf stat -r)', parseRepeat, 1)
     .passThroughOptions()
     .addHelpText(
