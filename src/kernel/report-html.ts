@@ -1,6 +1,7 @@
 import { ownCpuText } from '../render/cpu-text.ts';
 import { renderGcLine } from '../render/gc-line.ts';
 import { formatCountPlain } from '../render/report-repl.ts';
+import { peakText } from '../render/report-text.ts';
 import { sparkline } from '../render/sparkline.ts';
 import { formatMiB, formatPct, formatSeconds } from '../render/units.ts';
 import type { CommandReport } from '../session/report.ts';
@@ -25,7 +26,7 @@ export function renderReportHtml(report: CommandReport, notes: readonly string[]
   const rows: string[] = [];
   const rssPoints = [memory.rssBeforeBytes, memory.peakRssBytes, memory.rssAfterBytes];
   rows.push(
-    `<tr>${cell('RAM')}${cell(`used ${formatMiB(memory.usedBytes)}, peaked ${formatMiB(memory.peakAboveFinalBytes)} above final, now ${formatMiB(memory.rssAfterBytes)}`)}${spark(sparkline(rssPoints))}${cell('RSS start, peak, end', 'color:#888')}</tr>`,
+    `<tr>${cell('RAM')}${cell(`used ${formatMiB(memory.usedBytes)}, ${peakText(memory)}, now ${formatMiB(memory.rssAfterBytes)}`)}${spark(sparkline(rssPoints))}${cell('RSS start, peak, end', 'color:#888')}</tr>`,
   );
   if (memory.heap) {
     rows.push(`<tr>${cell('JS heap')}${cell(`heap used ${signedMiB(memory.heap.heapUsedDeltaBytes)}, external ${signedMiB(memory.heap.externalDeltaBytes)}, array buffers ${signedMiB(memory.heap.arrayBuffersDeltaBytes)}`)}${cell('')}${cell('')}</tr>`);

@@ -77,10 +77,22 @@ function headline(report: CommandReport): string {
     const largestText = largest === undefined || largest === null || memory.peakMethod === 'rusage-maxrss' ? '' : `; largest process ${formatMiB(largest)}`;
     return `${report.label} peaked ${formatMiB(memory.peakRssBytes)} RAM (${peakMethodText(memory)}${largestText}) in ${time} ${cpu}, ${ending(report)}`;
   }
-  return (
-    `${report.label} used ${formatMiB(memory.usedBytes)} RAM in ${time} ${cpu}, ` +
-    `peaked ${formatMiB(memory.peakAboveFinalBytes)} above final usage, current RAM usage now ${formatMiB(memory.rssAfterBytes)}`
-  );
+  return `${report.label} used ${formatMiB(memory.usedBytes)} RAM in ${time} ${cpu}, ${peakText(memory)}, current RAM usage now ${formatMiB(memory.rssAfterBytes)}`;
+}
+
+/** How close to the starting RSS a peak is taken to be the start itself (RSS moves by a few pages while nothing is allocated), and how far RAM must fall. */
+const AT_START_BYTES = 0.1 * 1024 * 1024;
+
+/**
+ * The peak of an in-process window against its final RSS. A command that only freed memory peaks
+ * where it started (VmHWM is reset to the RSS at the start), so its "peak above final" is what it
+ * freed, not a transient spike, and is said that way (where RAM fell by more than a few pages).
+ * @example peakText(memory) // 'peaked 2.0 MiB above final usage', or 'peaked at its start, 49.9 MiB above final usage'
+ */
+export function peakText(memory: CommandReport['memory']): string {
+  const { rssBeforeBytes, peakRssBytes, usedBytes } = memory;
+  const isPeakAtStart = rssBeforeBytes !== null && peakRssBytes !== null && usedBytes !== null && usedBytes < -AT_START_BYTES && Math.abs(peakRssBytes - rssBeforeBytes) <= AT_START_BYTES;
+  return `peaked ${isPeakAtStart ? 'at its start, ' : ''}${formatMiB(memory.peakAboveFinalBytes)} above final usage`;
 }
 
 function ending(report: CommandReport): string {

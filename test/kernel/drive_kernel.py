@@ -2,7 +2,7 @@
 line per scenario on stdout, for test/kernel/kernel-client.test.ts to assert on.
 
 Usage: /usr/bin/python3 drive_kernel.py KERNEL_NAME SCENARIO...
-Scenarios: basic, exit, rerun, interrupt, restart, shutdown, badsig, api
+Scenarios: basic, gc, exit, rerun, interrupt, restart, shutdown, badsig, api
 JUPYTER_PATH must point at the share/jupyter holding the kernelspec.
 """
 import json
@@ -83,6 +83,14 @@ def scenario_basic(km, kc):
     aborted = [shell_reply(kc, failing)["status"], shell_reply(kc, queued)["status"]]
     ran_after = summary(*run_cell(kc, "typeof ranAfterFailure"))
     emit("basic", info=info, results=results, is_complete=[comp, comp2], complete=completion, inspect=inspection, comm_info=comm, aborted=aborted, ran_after=ran_after)
+
+
+def scenario_gc(km, kc):
+    # garbage made and collected in the window; then memory kept, then freed (a peak at the start)
+    garbage = summary(*run_cell(kc, "{ const ring = new Array(1024); for (let i = 0; i < 3e6; i++) ring[i & 1023] = { i } }"))
+    run_cell(kc, "globalThis.kept = Buffer.alloc(64 * 1024 * 1024, 1); 0")
+    freed = summary(*run_cell(kc, "globalThis.kept = null; 0"))
+    emit("gc", garbage=garbage, freed=freed)
 
 
 def scenario_exit(km, kc):

@@ -90,6 +90,22 @@ describe.skipIf(jupyterMissing !== null)('perfcell kernel driven by jupyter_clie
     expect((basic!['ran_after'] as CellSummary).outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': "'undefined'" });
   }, 160_000);
 
+  it('puts the gc line of the text report in the HTML table too, with the same figures; a cell that only frees memory peaked at its start', async () => {
+    const { gc } = await drive('gc');
+    const display = (cell: CellSummary) => (cell.outputs.find((output) => output.type === 'display_data')?.content['data'] ?? {}) as Record<string, string>;
+    const garbage = display(gc!['garbage'] as CellSummary);
+    const gcLine = /^ +gc {2}(.+) {2}(pause .+) {2}(reclaimed .+)$/m.exec(garbage['text/plain'] ?? '');
+    expect(gcLine, garbage['text/plain']).not.toBeNull();
+    // before: the HTML table had no gc row
+    expect(garbage['text/html']).toMatch(new RegExp(`>gc</td><td [^>]*>${[gcLine![1], gcLine![2], gcLine![3]].join('; ').replace(/[.()]/g, '\\$&')}</td>`));
+    const freed = display(gc!['freed'] as CellSummary);
+    const used = /used (-\d+\.\d) MiB, peaked (at its start, )?(\d+\.\d) MiB above final usage/.exec(freed['text/html'] ?? '');
+    expect(used, freed['text/html']).not.toBeNull();
+    expect(Number(used![1])).toBeLessThan(-32);
+    // before: 'peaked 64.0 MiB above final', which reads like a spike
+    expect(used![2]).toBe('at its start, ');
+  }, 160_000);
+
   it('takes process.exit(2) in a cell as that cell\'s error, and goes on', async () => {
     // before: the kernel aborted (its sockets open at exit), with no reply to the cell
     const { exit } = await drive('exit');
