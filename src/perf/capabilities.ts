@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { classifyPerfStderr, type PerfProblem } from '../../parsers/perf-errors.ts';
 import { EVENT_PRESETS } from '../../parsers/event-list.ts';
 import { parsePerfStat } from '../../parsers/perf-stat.ts';
+import { findProgram } from './default-events.ts';
 
 /** The events perfcell counts by default, hardware first, as `perf stat -e` names them. */
 export const DEFAULT_EVENTS = [
@@ -27,6 +28,13 @@ export interface EventProbe {
   readonly status: EventStatus;
   /** The count over `true`; null unless counted. */
   readonly count: number | null;
+  /** perf counted it in this user's user space only (it printed `:u`: kernel.perf_event_paranoid ≥ 2, unprivileged); a kernel-only event such as context-switches then reads 0. */
+  readonly userOnly?: boolean;
+}
+
+/** The perf perfcell runs: PERFCELL_PERF where set (a path, or a name looked up on PATH), else `perf` on PATH. */
+export function perfcellPerfPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env['PERFCELL_PERF'] || 'perf';
 }
 
 /** What perfcell's doctor learns about this machine. Null where a source was missing. */
@@ -34,6 +42,10 @@ export interface CapabilityFacts {
   readonly kernelRelease: string;
   /** `ID` and `ID_LIKE` of /etc/os-release, e.g. `['ubuntu', 'debian']`. */
   readonly distroIds: readonly string[];
+  /** The perf perfcell runs, as the file found (`/usr/bin/perf`), or as named where there is none. */
+  readonly perfPath: string;
+  /** perfPath comes from PERFCELL_PERF, not from PATH. */
+  readonly perfFromEnv: boolean;
   readonly perfVersion: string | null;
   /** Why `perf --version` failed; null when it ran. */
   readonly perfProblem: PerfProblem | null;
@@ -75,6 +87,8 @@ export interface CapabilitySources {
   readonly run: (file: string, args: readonly string[]) => Promise<RunResult>;
   readonly uid: () => number;
   readonly kernelRelease: () => string;
+  /** The file a program name runs (a path as is, a bare name on PATH); null when there is none. */
+  readonly locate: (name: string) => string | null;
 }
 
 export const systemSources: CapabilitySources = {
@@ -88,13 +102,17 @@ export const systemSources: CapabilitySources = {
   },
   uid: () => process.getuid?.() ?? -1,
   kernelRelease: release,
+  locate: (name) => findProgram(name)?.path ?? null,
 };
 
 const CAP_SYS_ADMIN = 21n;
 const CAP_PERFMON = 38n;
 
-/** Reads everything the doctor needs; a few perf runs of `true`, well under a second. */
-export async function gatherFacts(sources: CapabilitySources = systemSources): Promise<CapabilityFacts> {
+/**
+ * Reads everything the doctor needs; a few perf runs of `true`, well under a second. `perfPath` is
+ * the perf every other command runs (PERFCELL_PERF, else perf on PATH), so the doctor's answer is theirs.
+ */
+export async function gatherFacts(sources: CapabilitySources = systemSources, perfPath: string = perfcellPerfPath()): Promise<CapabilityFacts> {
   const [osRelease, paranoid, status, cpuinfo, watchdog, eventSources] = await Promise.all([
     sources.readText('/etc/os-release'),
     sources.readText('/proc/sys/kernel/perf_event_paranoid'),
@@ -103,8 +121,9 @@ export async function gatherFacts(sources: CapabilitySources = systemSources): P
     sources.readText('/proc/sys/kernel/nmi_watchdog'),
     sources.listDir('/sys/bus/event_source/devices'),
   ]);
-  const perf = await probePerfVersion(sources);
-  const probe = perf.perfVersion === null ? { events: [], eventsProblem: perf.perfProblem } : await probeEvents(sources);
+  const perfFromEnv = perfPath !== 'perf';
+  const perf = await probePerfVersion(sources, perfPath, perfFromEnv);
+  const probe = perf.perfVersion === null ? { events: [], eventsProblem: perf.perfProblem } : await probeEvents(sources, perfPath);
   const capEffHex = /^CapEff:\s*([0-9a-f]+)$/im.exec(status ?? '')?.[1] ?? null;
   const capEff = capEffHex === null ? 0n : BigInt(`0x${capEffHex}`);
   const cpu = readCpuInfo(cpuinfo ?? '');
@@ -112,6 +131,8 @@ export async function gatherFacts(sources: CapabilitySources = systemSources): P
   return {
     kernelRelease: sources.kernelRelease(),
     distroIds: readDistroIds(osRelease ?? ''),
+    perfPath: sources.locate(perfPath) ?? perfPath,
+    perfFromEnv,
     ...perf,
     paranoidLevel: readInteger(paranoid),
     uid: sources.uid(),
@@ -127,14 +148,31 @@ export async function gatherFacts(sources: CapabilitySources = systemSources): P
   };
 }
 
-async function probePerfVersion(sources: CapabilitySources): Promise<Pick<CapabilityFacts, 'perfVersion' | 'perfProblem'>> {
-  const result = await sources.run('perf', ['--version']);
+/**
+ * Runs `perfPath --version`. A perf that PERFCELL_PERF names (`fromEnv`) and that is missing or
+ * cannot be run is named with the variable, since the fix is there, not in installing perf.
+ */
+export async function probePerfVersion(
+  sources: CapabilitySources,
+  perfPath = 'perf',
+  fromEnv = perfPath !== 'perf',
+): Promise<Pick<CapabilityFacts, 'perfVersion' | 'perfProblem'>> {
+  const result = await sources.run(perfPath, ['--version']);
   const version = /^perf version (\S+)/m.exec(result.stdout)?.[1];
   if (result.exitCode === 0 && version !== undefined) return { perfVersion: version, perfProblem: null };
+  const fix = 'run: unset PERFCELL_PERF, or point it at a perf binary: export PERFCELL_PERF=/path/to/perf';
+  if (fromEnv && result.spawnError === 'ENOENT') {
+    return { perfVersion: null, perfProblem: { code: 'PERF_NOT_FOUND', message: `perf not found at ${perfPath}, which PERFCELL_PERF names (${fix})` } };
+  }
+  if (fromEnv && result.spawnError === 'EACCES') {
+    return { perfVersion: null, perfProblem: { code: 'PERF_NOT_FOUND', message: `${perfPath}, which PERFCELL_PERF names, cannot be run: permission denied (${fix})` } };
+  }
   const text = result.spawnError === 'ENOENT' ? 'spawn perf ENOENT' : `${result.stderr}\n${result.stdout}`;
   const problem = classifyPerfStderr(text) ?? {
     code: 'PERF_FAILED',
-    message: `perf --version failed with exit code ${result.exitCode ?? 'none'} (run it by hand to see why)`,
+    message: fromEnv
+      ? `${perfPath} --version, the perf PERFCELL_PERF names, failed with exit code ${result.exitCode ?? 'none'} (run it by hand to see why, or unset PERFCELL_PERF)`
+      : `perf --version failed with exit code ${result.exitCode ?? 'none'} (run it by hand to see why)`,
   };
   return { perfVersion: null, perfProblem: problem };
 }
@@ -143,8 +181,8 @@ async function probePerfVersion(sources: CapabilitySources): Promise<Pick<Capabi
  * Tries the default events in one perf call. An event this perf does not know makes perf
  * refuse the whole list, so it is marked `unknown` and the rest tried again.
  */
-async function probeEvents(sources: CapabilitySources): Promise<Pick<CapabilityFacts, 'events' | 'eventsProblem'>> {
-  const probed = await probeEventList(sources, DEFAULT_EVENTS);
+async function probeEvents(sources: CapabilitySources, perfPath: string): Promise<Pick<CapabilityFacts, 'events' | 'eventsProblem'>> {
+  const probed = await probeEventList(sources, DEFAULT_EVENTS, perfPath);
   return { events: order(probed.events), eventsProblem: probed.eventsProblem };
 }
 
@@ -170,7 +208,7 @@ export async function probeEventList(
     }
     if (result.exitCode !== 0) {
       const refused = remaining.map((event): EventProbe => ({ event, status: 'refused', count: null }));
-      const fallback = { code: 'PERF_FAILED' as const, message: `perf stat failed: ${firstLine(result.stderr)} (run: LC_ALL=C perf stat -e task-clock -- true)` };
+      const fallback = { code: 'PERF_FAILED' as const, message: `perf stat failed: ${firstLine(result.stderr)} (run: LC_ALL=C ${perfPath} stat -e task-clock -- true)` };
       return { events: inOrder([...unknown, ...refused]), eventsProblem: problem ?? fallback };
     }
     const rows = readStatCsv(result.stderr);
@@ -226,7 +264,8 @@ export function readStatCsv(text: string): EventProbe[] {
     const event = record.event.replace(/^[\w.-]+\/([^/]+)\/$/, '$1').replace(/:[a-zA-Z]+$/, '');
     const seen = byEvent.get(event);
     if (seen === undefined || (seen.status !== 'counted' && record.status === 'counted')) {
-      byEvent.set(event, { event, status: record.status, count: record.value });
+      const probe: EventProbe = { event, status: record.status, count: record.value };
+      byEvent.set(event, record.event.endsWith(':u') ? { ...probe, userOnly: true } : probe);
     }
   }
   return [...byEvent.values()];

@@ -1,5 +1,6 @@
 import type { CapabilityFacts, EventProbe } from './capabilities.ts';
 import { HARDWARE_EVENTS } from './capabilities.ts';
+import { isKernelOnlyEvent } from './default-events.ts';
 
 export type CheckId =
   | 'perf'
@@ -73,6 +74,8 @@ function perfFix(facts: CapabilityFacts): string {
   const problem = facts.perfProblem;
   const fromMessage = problem === null ? null : runCommandOf(problem.message);
   if (problem?.code === 'PERF_NOT_FOUND' && fromMessage !== null && !fromMessage.includes(' on Debian')) return fromMessage;
+  // a perf that PERFCELL_PERF names but that does not run: the variable is the thing to fix
+  if (facts.perfFromEnv) return 'unset PERFCELL_PERF';
   return installCommand(facts, {
     apt: facts.distroIds.includes('ubuntu') ? `linux-tools-${facts.kernelRelease}` : 'linux-perf',
     dnf: 'perf',
@@ -80,10 +83,21 @@ function perfFix(facts: CapabilityFacts): string {
   });
 }
 
+/** Which perf: its file, and PERFCELL_PERF where that named it (the perf every command runs). */
+function perfOrigin(facts: CapabilityFacts): string {
+  return facts.perfFromEnv ? `${facts.perfPath}, from PERFCELL_PERF` : facts.perfPath;
+}
+
+/** How to run that perf by hand: `perf`, or the path PERFCELL_PERF gave. */
+function perfCommand(facts: CapabilityFacts): string {
+  return facts.perfFromEnv ? facts.perfPath : 'perf';
+}
+
 function perf(facts: CapabilityFacts): Verdict {
-  if (facts.perfVersion !== null) return verdict('perf', 'ok', `perf ${facts.perfVersion}`);
+  if (facts.perfVersion !== null) return verdict('perf', 'ok', `perf ${facts.perfVersion} (${perfOrigin(facts)})`);
   const details = facts.perfProblem === null ? [] : [facts.perfProblem.message];
-  return verdict('perf', 'fail', 'perf is not usable', details, perfFix(facts));
+  const summary = facts.perfFromEnv ? `perf is not usable (${perfOrigin(facts)})` : 'perf is not usable';
+  return verdict('perf', 'fail', summary, details, perfFix(facts));
 }
 
 function privilege(facts: CapabilityFacts): Verdict {
@@ -195,21 +209,22 @@ function nmiWatchdog(facts: CapabilityFacts): Verdict {
 
 function describeProbe(probe: EventProbe): string {
   const count = probe.count === null ? '' : ` (${probe.count} over \`true\`)`;
-  return `${probe.event.padEnd(18)}${probe.status}${count}`;
+  const zero = probe.userOnly === true && isKernelOnlyEvent(probe.event) ? ', but always 0 for this user (user space only; it happens in the kernel)' : '';
+  return `${probe.event.padEnd(18)}${probe.status}${count}${zero}`;
 }
 
 function events(facts: CapabilityFacts): Verdict {
   const lines = facts.events.map(describeProbe);
   if (facts.perfVersion === null) return verdict('events', 'fail', 'not tried: perf is not usable', [], perfFix(facts));
   if (facts.eventsProblem !== null) {
-    const fix = runCommandOf(facts.eventsProblem.message) ?? `LC_ALL=C perf stat -v -e ${facts.events.map((probe) => probe.event).join(',')} -- true`;
+    const fix = runCommandOf(facts.eventsProblem.message) ?? `LC_ALL=C ${perfCommand(facts)} stat -v -e ${facts.events.map((probe) => probe.event).join(',')} -- true`;
     return verdict('events', 'fail', `perf stat failed: ${facts.eventsProblem.message}`, lines, fix);
   }
   const counted = facts.events.filter((probe) => probe.status === 'counted');
   const missing = facts.events.filter((probe) => probe.status !== 'counted').map((probe) => probe.event);
   if (missing.length === 0) return verdict('events', 'ok', 'every default event counts', lines);
   // perf -v prints the kernel's reason for each event it could not open.
-  const explain = `LC_ALL=C perf stat -v -e ${missing.join(',')} -- true`;
+  const explain = `LC_ALL=C ${perfCommand(facts)} stat -v -e ${missing.join(',')} -- true`;
   if (counted.length === 0) return verdict('events', 'fail', 'no default event counts', lines, explain);
   const summary = `counted: ${counted.map((probe) => probe.event).join(', ')}; not: ${missing.join(', ')}`;
   const onlyHardwareMissing = missing.every((event) => HARDWARE_EVENTS.includes(event));
@@ -274,8 +289,12 @@ function valgrind(facts: CapabilityFacts): Verdict {
 function hardwareCounting(facts: CapabilityFacts, checks: readonly Verdict[]): Verdict {
   if (canCountHardware(facts)) return verdict('hardware-counting', 'ok', 'hardware counting works here');
   const cause = checks.find((check) => check.status === 'fail' && check.fix !== null) ?? checks.find((check) => check.status === 'fail');
+  // the software events that count for real here: not one perf can count only in user space where it happens in the kernel
+  const counting = facts.events
+    .filter((probe) => !HARDWARE_EVENTS.includes(probe.event) && probe.status === 'counted' && !(probe.userOnly === true && isKernelOnlyEvent(probe.event)))
+    .map((probe) => probe.event);
   const software = canCountSoftware(facts)
-    ? ['software events (task-clock, page-faults, context-switches) do count']
+    ? [`software events (${counting.join(', ')}) do count`]
     : ['software events do not count either'];
   const why = cause === undefined ? [] : [`cause: ${cause.summary}`];
   return verdict('hardware-counting', 'fail', 'hardware counting does not work here', [...why, ...software], cause?.fix ?? null);

@@ -1,4 +1,5 @@
 import type { EventProbe, PresetProbe } from '../perf/capabilities.ts';
+import { isKernelOnlyEvent } from '../perf/default-events.ts';
 
 /** What `perfcell events` (and the doctor) say about the events on this machine. */
 export interface EventsOverview {
@@ -17,16 +18,19 @@ const VERDICT: Record<PresetProbe['counts'], string> = { all: 'counts here', som
 
 /**
  * One line per preset (`-e cache` …) with which of its events count here, then the software
- * events and the default set.
+ * events (named one by one: they are no preset, so they are not in the presets' table) and the
+ * default set.
  * @example
  * // cache    not here     cache-references, cache-misses, …: not supported
  * // ipc      counts here  instructions, cycles
+ * //
+ * // software events, each by its name (-e page-faults,task-clock): page-faults, task-clock
  */
 export function renderEventsText(overview: EventsOverview): string {
   const width = Math.max(8, ...overview.presets.map((preset) => preset.name.length)) + 2;
   const lines = overview.presets.map((preset) => `${preset.name.padEnd(width)}${VERDICT[preset.counts].padEnd(13)}${statusGroups(preset.events)}`);
-  lines.push(`${'software'.padEnd(width)}${'counts here'.padEnd(13)}${statusGroups(overview.software)}`);
   lines.push('');
+  lines.push(`software events, each by its name (-e page-faults,task-clock): ${statusGroups(overview.software)}`);
   lines.push(`without -e: ${overview.defaultNote ?? overview.defaultEvents.join(', ')}`);
   lines.push("use a preset by name (-e cache), mix it with events (-e ipc,page-faults), or group events so they count together: -e '{cache-misses,cache-references}'");
   if (overview.problem !== null) lines.push(`perf refused the probe: ${overview.problem}`);
@@ -35,8 +39,16 @@ export function renderEventsText(overview: EventsOverview): string {
 
 /** `a, b; c: not supported` — the events that count first, then the others by status. */
 function statusGroups(events: readonly EventProbe[]): string {
-  const counting = events.filter((probe) => probe.status === 'counted' || probe.status === 'not counted').map((probe) => probe.event);
+  // perf counts this user's user space only (`:u`), where a kernel-only event is counted but always 0
+  const readsZero = (probe: EventProbe): boolean => probe.userOnly === true && isKernelOnlyEvent(probe.event);
+  const counting = events.filter((probe) => (probe.status === 'counted' || probe.status === 'not counted') && !readsZero(probe)).map((probe) => probe.event);
   const parts = counting.length === 0 ? [] : [counting.join(', ')];
+  const zero = events.filter(readsZero).map((probe) => probe.event);
+  if (zero.length > 0) {
+    parts.push(
+      `${zero.join(', ')}: always 0 for this user (perf counts only its user space, kernel.perf_event_paranoid ≥ 2, and ${zero.length === 1 ? 'it happens' : 'they happen'} in the kernel; run as root, or: sudo sysctl kernel.perf_event_paranoid=1)`,
+    );
+  }
   for (const status of ['not supported', 'unknown', 'refused'] as const) {
     const named = events.filter((probe) => probe.status === status).map((probe) => probe.event);
     if (named.length > 0) parts.push(`${named.join(', ')}: ${status === 'unknown' ? 'unknown to this perf' : status}`);

@@ -1,6 +1,8 @@
 import { nobodyCanRun, warnNobodySkipped } from '../support/nobody.ts';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +61,35 @@ describe('perfcell doctor', () => {
     const perf = document.verdicts.find((verdict) => verdict.check === 'perf');
     expect(perf?.status).toBe('fail');
     expect(perf?.fix).toMatch(/install/);
+  });
+
+  it('checks the perf PERFCELL_PERF names, as run and events use it: missing, it says so and how to fix it', async () => {
+    const result = await doctor(['--json'], { env: { PERFCELL_PERF: '/nonexistent/perf', PATH: process.env['PATH'] ?? '' } });
+    const document = JSON.parse(result.stdout) as DoctorDocument;
+    expect(result.exitCode).toBe(1);
+    expect(document.facts).toMatchObject({ perfPath: '/nonexistent/perf', perfFromEnv: true, perfVersion: null, perfProblem: { code: 'PERF_NOT_FOUND' } });
+    expect(document.verdicts.find((verdict) => verdict.check === 'perf')).toEqual({
+      check: 'perf',
+      status: 'fail',
+      summary: 'perf is not usable (/nonexistent/perf, from PERFCELL_PERF)',
+      details: ['perf not found at /nonexistent/perf, which PERFCELL_PERF names (run: unset PERFCELL_PERF, or point it at a perf binary: export PERFCELL_PERF=/path/to/perf)'],
+      fix: 'unset PERFCELL_PERF',
+    });
+    expect(document.verdicts.at(-1)?.fix).toBe('unset PERFCELL_PERF');
+  });
+
+  it.runIf(spawnSync('perf', ['--version']).status === 0)('names the perf it checked: the one on PATH, or the one PERFCELL_PERF names', async () => {
+    const onPath = JSON.parse((await doctor(['--json'], { env: { PATH: process.env['PATH'] ?? '' } })).stdout) as DoctorDocument;
+    const perfFile = spawnSync('sh', ['-c', 'command -v perf'], { encoding: 'utf8' }).stdout.trim();
+    expect(onPath.facts).toMatchObject({ perfPath: perfFile, perfFromEnv: false });
+    expect(onPath.verdicts[0]?.summary).toBe(`perf ${onPath.facts.perfVersion} (${perfFile})`);
+    // a wrapper that says it is another perf: the doctor must ask it, not the perf on PATH
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-doctor-perf-'));
+    const wrapper = join(dir, 'perf-wrapper');
+    writeFileSync(wrapper, `#!/bin/sh\nif [ "$1" = --version ]; then echo 'perf version 9.9.9-wrapped'; exit 0; fi\nexec ${perfFile} "$@"\n`, { mode: 0o755 });
+    const wrapped = JSON.parse((await doctor(['--json'], { env: { PERFCELL_PERF: wrapper, PATH: process.env['PATH'] ?? '' } })).stdout) as DoctorDocument;
+    expect(wrapped.facts).toMatchObject({ perfPath: wrapper, perfFromEnv: true, perfVersion: '9.9.9-wrapped' });
+    expect(wrapped.verdicts[0]?.summary).toBe(`perf 9.9.9-wrapped (${wrapper}, from PERFCELL_PERF)`);
   });
 
   it('misuse exits 2', async () => {

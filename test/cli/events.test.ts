@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EventsOverview } from '../../src/render/events-text.ts';
 import { renderEventsText } from '../../src/render/events-text.ts';
+import { nobodyCanRun, warnNobodySkipped } from '../support/nobody.ts';
 import { perfUsable } from '../support/perf.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -42,7 +43,7 @@ describe.runIf(perfUsable)('perfcell events (real perf)', () => {
   it('prints one line per preset on stdout, nothing on stderr', async () => {
     const result = await execa(process.execPath, [bin, 'events'], { reject: false, timeout: 60_000, env: { NO_COLOR: '1' } });
     expect(result.stderr).toBe('');
-    expect(result.stdout.split('\n').slice(0, 5).map((line) => line.split(/\s+/)[0])).toEqual(['cache', 'ipc', 'tlb', 'branch', 'software']);
+    expect(result.stdout.split('\n').slice(0, 6).map((line) => line.split(/\s+/)[0])).toEqual(['cache', 'ipc', 'tlb', 'branch', '', 'software']);
   });
 });
 
@@ -61,9 +62,85 @@ describe('renderEventsText', () => {
     expect(text.split('\n').slice(0, 5)).toEqual([
       'ipc       counts here  instructions, cycles',
       'tlb       partly       dTLB-loads; iTLB-load-misses: not supported',
-      'software  counts here  page-faults',
       '',
+      'software events, each by its name (-e page-faults,task-clock): page-faults',
       'without -e: cache-misses',
     ]);
+  });
+
+  it('says which software events read 0 for a user perf counts in user space only, and lists refused ones as refused', () => {
+    const userOnly = (event: string) => ({ event, status: 'counted' as const, count: event === 'page-faults' ? 44 : 0, userOnly: true });
+    const text = renderEventsText({
+      presets: [],
+      software: ['page-faults', 'context-switches', 'cpu-migrations', 'task-clock'].map(userOnly),
+      defaultEvents: ['page-faults'],
+      defaultNote: null,
+      problem: null,
+    });
+    expect(text.split('\n')[1]).toBe(
+      'software events, each by its name (-e page-faults,task-clock): page-faults, task-clock; context-switches, cpu-migrations: always 0 for this user ' +
+        '(perf counts only its user space, kernel.perf_event_paranoid ≥ 2, and they happen in the kernel; run as root, or: sudo sysctl kernel.perf_event_paranoid=1)',
+    );
+    const refused = renderEventsText({ presets: [], software: [{ event: 'page-faults', status: 'refused', count: null }], defaultEvents: [], defaultNote: null, problem: 'perf refused' });
+    expect(refused.split('\n')[1]).toBe('software events, each by its name (-e page-faults,task-clock): page-faults: refused');
+  });
+});
+
+describe.runIf(perfUsable)('the presets table lists presets only', () => {
+  it('every name in it is one run -e takes', async () => {
+    const listed = await execa(process.execPath, [bin, 'events'], { reject: false, timeout: 60_000, env: { NO_COLOR: '1' } });
+    const table = listed.stdout.split('\n\n')[0]?.split('\n') ?? [];
+    const names = table.map((line) => line.split(/\s+/)[0] ?? '');
+    expect(names).toEqual(['cache', 'ipc', 'tlb', 'branch']);
+    for (const name of names) {
+      const run = await execa(process.execPath, [bin, 'run', '--json', '-e', name, '--', 'true'], { reject: false, timeout: 60_000, env: { NO_COLOR: '1' } });
+      expect(run.stderr, name).not.toContain('unknown perf event');
+      expect(run.exitCode, name).toBe(0);
+    }
+  });
+});
+
+describe('perfcell events with PERFCELL_PERF naming a perf that is not there', () => {
+  it('says so, names the variable and the fix, exit 1', async () => {
+    for (const args of [['events'], ['events', '--json']]) {
+      const result = await execa(process.execPath, [bin, ...args], { reject: false, timeout: 60_000, env: { NO_COLOR: '1', PERFCELL_PERF: '/nonexistent/perf' } });
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(
+        'error: perf not found at /nonexistent/perf, which PERFCELL_PERF names (run: unset PERFCELL_PERF, or point it at a perf binary: export PERFCELL_PERF=/path/to/perf)',
+      );
+      expect(result.exitCode).toBe(1);
+    }
+  });
+});
+
+/** perf_event_paranoid as the kernel has it: 2 makes perf count an unprivileged user's user space only. */
+const paranoidLevel = Number(readFileSync('/proc/sys/kernel/perf_event_paranoid', 'utf8'));
+
+warnNobodySkipped('events and run as nobody');
+describe.runIf(perfUsable && nobodyCanRun && paranoidLevel === 2)('as an unprivileged user at kernel.perf_event_paranoid=2 (perf adds :u)', () => {
+  const asNobody = (args: readonly string[]) => {
+    const home = mkdtempSync(join(tmpdir(), 'perfcell-nobody-'));
+    chmodSync(home, 0o777);
+    const command = ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', `HOME=${home}`, 'NO_COLOR=1', `PATH=${process.env['PATH'] ?? ''}`, process.execPath, bin, ...args];
+    return execa('setpriv', command, { reject: false, timeout: 60_000, cwd: '/tmp', env: {} });
+  };
+
+  it('events says context-switches reads 0 for this user, and the default set leaves it out', async () => {
+    const result = await asNobody(['events', '--json']);
+    expect(result.exitCode).toBe(0);
+    const overview = JSON.parse(result.stdout) as EventsOverview;
+    expect(overview.software.find((probe) => probe.event === 'context-switches')).toMatchObject({ status: 'counted', count: 0, userOnly: true });
+    expect(overview.defaultEvents).not.toContain('context-switches');
+    const text = await asNobody(['events']);
+    expect(text.stdout).toMatch(/^software events, each by its name .*; context-switches, cpu-migrations: always 0 for this user /m);
+  });
+
+  it('run without -e counts no event that can only read 0 for this user', async () => {
+    const result = await asNobody(['run', '--json', '--', 'true']);
+    expect(result.exitCode).toBe(0);
+    const report = JSON.parse(result.stdout) as { counters: { events: { event: string }[] }; warnings: string[] };
+    expect(report.counters.events.map((event) => event.event)).not.toContain('context-switches:u');
+    expect(report.warnings.join('\n')).not.toContain('always read 0');
+    expect(result.stderr).not.toContain('always read 0');
   });
 });

@@ -12,6 +12,8 @@ const capture = (name: string): string =>
 const THIS_VM: CapabilityFacts = {
   kernelRelease: '6.18.44-fc-v782',
   distroIds: ['debian'],
+  perfPath: '/usr/bin/perf',
+  perfFromEnv: false,
   perfVersion: '6.1.187',
   perfProblem: null,
   paranoidLevel: 2,
@@ -87,13 +89,13 @@ describe('diagnose on this VM (recorded facts)', () => {
       check: 'hardware-counting',
       status: 'fail',
       summary: 'hardware counting does not work here',
-      details: [`cause: ${pmu.summary}`, 'software events (task-clock, page-faults, context-switches) do count'],
+      details: [`cause: ${pmu.summary}`, 'software events (page-faults, task-clock, context-switches) do count'],
       fix: pmu.fix,
     });
   });
 
   it('passes perf, privilege, paranoid, watchdog and valgrind', () => {
-    expect(byCheck(verdicts, 'perf')).toMatchObject({ status: 'ok', summary: 'perf 6.1.187' });
+    expect(byCheck(verdicts, 'perf')).toMatchObject({ status: 'ok', summary: 'perf 6.1.187 (/usr/bin/perf)' });
     expect(byCheck(verdicts, 'privilege')).toMatchObject({
       status: 'ok',
       summary: 'root with CAP_PERFMON and CAP_SYS_ADMIN: perf_event_paranoid does not apply',
@@ -115,7 +117,7 @@ describe('diagnose on this VM (recorded facts)', () => {
   it('renders one screen', () => {
     const text = renderDoctorText(verdicts, { color: false, width: 100 });
     expect(text).toMatchInlineSnapshot(`
-      "[ok]   perf          perf 6.1.187
+      "[ok]   perf          perf 6.1.187 (/usr/bin/perf)
       [ok]   privilege     root with CAP_PERFMON and CAP_SYS_ADMIN: perf_event_paranoid does not apply
       [ok]   paranoid      kernel.perf_event_paranoid=2, which does not apply to this process
                            -1  every event, for every user
@@ -153,7 +155,7 @@ describe('diagnose on this VM (recorded facts)', () => {
       [FAIL] result        hardware counting does not work here
                            cause: no hardware PMU: the kernel's event sources are breakpoint, msr,
                            software, tracepoint, uprobe
-                           software events (task-clock, page-faults, context-switches) do count
+                           software events (page-faults, task-clock, context-switches) do count
                            fix: on the host: qemu -cpu host,pmu=on (libvirt: <pmu state="on"/>, VMware: "virtualize CPU performance counters")
       "
     `);

@@ -173,7 +173,7 @@ describe('readStatCsv', () => {
     ].join('\n');
     expect(readStatCsv(text)).toEqual([
       { event: 'branch-misses', status: 'counted', count: 6326 },
-      { event: 'cycles', status: 'not supported', count: null },
+      { event: 'cycles', status: 'not supported', count: null, userOnly: true },
     ]);
   });
 });

@@ -1,15 +1,21 @@
 import type { Command } from 'commander';
-import { probeEventList, probePresets, systemSources, type CapabilitySources } from '../../perf/capabilities.ts';
+import { perfcellPerfPath, probeEventList, probePerfVersion, probePresets, systemSources, type CapabilitySources } from '../../perf/capabilities.ts';
 import { defaultEventChoice } from '../../perf/default-events.ts';
+import { PerfError } from '../../errors.ts';
 import { renderEventsText, type EventsOverview } from '../../render/events-text.ts';
 import { toJsonDocument } from '../../json-document.ts';
 
 /** Software events worth listing: they count wherever perf runs. */
 const SOFTWARE_EVENTS = ['page-faults', 'minor-faults', 'major-faults', 'context-switches', 'cpu-migrations', 'task-clock'];
 
-/** Probes the presets, the software events and the default set (a few `perf stat -- true` runs). */
-export async function gatherEventsOverview(sources: CapabilitySources = systemSources): Promise<EventsOverview> {
-  const perfPath = process.env['PERFCELL_PERF'] || 'perf';
+/**
+ * Probes the presets, the software events and the default set (a few `perf stat -- true` runs)
+ * with the perf every command runs (PERFCELL_PERF, else perf on PATH). A perf that cannot run
+ * is a PerfError naming it and the fix: without it there is nothing to list.
+ */
+export async function gatherEventsOverview(sources: CapabilitySources = systemSources, perfPath: string = perfcellPerfPath()): Promise<EventsOverview> {
+  const perf = await probePerfVersion(sources, perfPath);
+  if (perf.perfProblem !== null) throw new PerfError(perf.perfProblem.code, perf.perfProblem.message);
   const presets = await probePresets(sources, perfPath);
   const software = await probeEventList(sources, SOFTWARE_EVENTS, perfPath);
   const choice = defaultEventChoice(perfPath);
@@ -22,7 +28,7 @@ export async function gatherEventsOverview(sources: CapabilitySources = systemSo
   };
 }
 
-/** `perfcell events`: which -e presets and events count on this machine; `--json` for one document. Exit 0. */
+/** `perfcell events`: which -e presets and events count on this machine; `--json` for one document. Exit 0; 1 when perf cannot run. */
 export function registerEvents(program: Command, gather: () => Promise<EventsOverview> = gatherEventsOverview): void {
   program
     .command('events')
