@@ -1,7 +1,7 @@
 import { ownCpuText } from '../render/cpu-text.ts';
 import { renderGcLine } from '../render/gc-line.ts';
 import { formatCountPlain } from '../render/report-repl.ts';
-import { peakText } from '../render/report-text.ts';
+import { peakText } from '../render/peak-text.ts';
 import { sparkline } from '../render/sparkline.ts';
 import { formatMiB, formatPct, formatSeconds } from '../render/units.ts';
 import type { CommandReport } from '../session/report.ts';

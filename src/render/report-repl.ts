@@ -5,6 +5,7 @@ import { derivedText, perfMetricsText, perfMetricText, pmuSplitText, scaledFromT
 import { formatMiB, formatSeconds, formatSignedMiB } from './units.ts';
 import { renderGcLine } from './gc-line.ts';
 import { cpuText, settleNote } from './cpu-text.ts';
+import { peakText } from './peak-text.ts';
 
 export interface ReplRenderOptions {
   /** The events as asked for, so counters print in that order (cache-misses first) whatever perf supports. */
@@ -30,7 +31,7 @@ export interface ReplRenderOptions {
 export function renderReplReport(report: CommandReport, options: ReplRenderOptions = {}): string {
   const { memory } = report;
   if (options.compact === true) {
-    return `${report.label} used ${formatMiB(memory.usedBytes)} RAM in ${formatSeconds(report.durationS)}, peaked ${formatMiB(memory.peakAboveFinalBytes)} above final usage, current RAM usage now ${formatMiB(memory.rssAfterBytes)}`;
+    return `${report.label} used ${formatMiB(memory.usedBytes)} RAM in ${formatSeconds(report.durationS)}, ${peakText(memory)}, current RAM usage now ${formatMiB(memory.rssAfterBytes)}`;
   }
   const full = renderFullReport(report, options);
   return options.width === undefined ? full : fitToWidth(full, options.width, report.label.length + 1);
@@ -41,7 +42,7 @@ function renderFullReport(report: CommandReport, options: ReplRenderOptions): st
   const { memory, cpu } = report;
   const lines = [
     `${report.label} used ${formatMiB(memory.usedBytes)} RAM in ${formatSeconds(report.durationS)} ${cpuText(cpu)}, ` +
-      `peaked ${formatMiB(memory.peakAboveFinalBytes)} above final usage, current RAM usage now ${formatMiB(memory.rssAfterBytes)}`,
+      `${peakText(memory)}, current RAM usage now ${formatMiB(memory.rssAfterBytes)}`,
   ];
   const settled = settleNote(memory);
   if (settled !== null) lines.push(indent + settled);

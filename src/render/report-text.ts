@@ -6,6 +6,7 @@ import { formatCount, formatMiB, formatSeconds, formatSignedMiB } from './units.
 import { renderGcLine } from './gc-line.ts';
 import { cpuText, peakMethodText, settleNote } from './cpu-text.ts';
 import { fitToWidth } from './report-repl.ts';
+import { peakText } from './peak-text.ts';
 
 /** The width the indent is capped at when none is given: a label up to 32 characters still aligns the counters under it. */
 const UNKNOWN_WIDTH = 100;
@@ -78,21 +79,6 @@ function headline(report: CommandReport): string {
     return `${report.label} peaked ${formatMiB(memory.peakRssBytes)} RAM (${peakMethodText(memory)}${largestText}) in ${time} ${cpu}, ${ending(report)}`;
   }
   return `${report.label} used ${formatMiB(memory.usedBytes)} RAM in ${time} ${cpu}, ${peakText(memory)}, current RAM usage now ${formatMiB(memory.rssAfterBytes)}`;
-}
-
-/** How close to the starting RSS a peak is taken to be the start itself (RSS moves by a few pages while nothing is allocated), and how far RAM must fall. */
-const AT_START_BYTES = 0.1 * 1024 * 1024;
-
-/**
- * The peak of an in-process window against its final RSS. A command that only freed memory peaks
- * where it started (VmHWM is reset to the RSS at the start), so its "peak above final" is what it
- * freed, not a transient spike, and is said that way (where RAM fell by more than a few pages).
- * @example peakText(memory) // 'peaked 2.0 MiB above final usage', or 'peaked at its start, 49.9 MiB above final usage'
- */
-export function peakText(memory: CommandReport['memory']): string {
-  const { rssBeforeBytes, peakRssBytes, usedBytes } = memory;
-  const isPeakAtStart = rssBeforeBytes !== null && peakRssBytes !== null && usedBytes !== null && usedBytes < -AT_START_BYTES && Math.abs(peakRssBytes - rssBeforeBytes) <= AT_START_BYTES;
-  return `peaked ${isPeakAtStart ? 'at its start, ' : ''}${formatMiB(memory.peakAboveFinalBytes)} above final usage`;
 }
 
 function ending(report: CommandReport): string {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderReportText } from '../../src/render/report-text.ts';
+import { renderReplReport } from '../../src/render/report-repl.ts';
 import type { CommandReport } from '../../src/session/report.ts';
 import { cliPath } from '../support/fixtures.ts';
 
@@ -35,6 +36,8 @@ const headline = (text: string): string => text.split('\n')[0] ?? '';
 describe('the headline of a command that only frees memory', () => {
   it('says the peak was at its start when it is the starting RSS (within 0.1 MiB) and RAM fell', () => {
     expect(headline(renderReportText(report(102.5, 102.55, 52.6)))).toMatch(/, peaked at its start, 49\.9 MiB above final usage, current RAM usage now 52\.6 MiB$/);
+    // the REPL's report (and the notebook's text/plain) says it the same way
+    expect(renderReplReport(report(102.5, 102.55, 52.6))).toMatch(/peaked at its start, 49\.9 MiB above final usage, current RAM usage now 52\.6 MiB/);
   });
 
   it('keeps "peaked X above final usage" for a spike above the start, or RAM that did not fall', () => {
