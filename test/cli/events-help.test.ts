@@ -20,14 +20,14 @@ describe('-e help', () => {
     expect(EVENTS_HELP).toContain(`default: ${HARDWARE_DEFAULT_EVENTS.join(',')} where the CPU counts them, else ${SOFTWARE_DEFAULT_EVENTS.join(',')}`);
   });
 
-  it('is what run, cells, compare, attach and repl print, and --help runs no perf to say it', async () => {
+  it('is what run, cells, compare, attach, repl and kernel print, and --help runs no perf to say it', async () => {
     // a perf that leaves a mark when run: --help must not probe the machine
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-help-'));
     const mark = join(dir, 'perf-ran');
     const perf = join(dir, 'perf');
     writeFileSync(perf, `#!/bin/sh\ntouch ${mark}\nexit 1\n`);
     chmodSync(perf, 0o755);
-    for (const command of ['run', 'cells', 'compare', 'attach', 'repl']) {
+    for (const command of ['run', 'cells', 'compare', 'attach', 'repl', 'kernel']) {
       const result = await execa(process.execPath, [bin, command, '--help'], {
         reject: false,
         timeout: 60_000,

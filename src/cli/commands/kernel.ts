@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.ts';
 import { toJsonDocument } from '../../json-document.ts';
-import { parseEventList, parseIntervalMs } from '../options.ts';
+import { EVENTS_HELP, parseEventList, parseIntervalMs } from '../options.ts';
 
 interface RunFlags {
   readonly events?: readonly string[];
@@ -27,7 +27,7 @@ export function registerKernel(program: Command): void {
     .command('kernel')
     .description('a Jupyter kernel (TypeScript/JavaScript) that reports what every cell cost; install it with perfcell kernel install')
     .argument('[connection_file]', 'the connection file Jupyter passes as {connection_file}')
-    .option('-e, --events <list>', 'perf events, comma-separated (default: cache-misses,cache-references,instructions,cycles,page-faults)', parseEventList)
+    .option('-e, --events <list>', EVENTS_HELP, parseEventList)
     .option('-I, --interval <ms>', 'perf sampling interval in ms', parseIntervalMs, 100)
     .option('--no-perf', 'RAM, time and CPU only')
     .action(async (connectionFile: string | undefined, flags: RunFlags) => {
