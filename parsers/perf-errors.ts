@@ -48,6 +48,10 @@ const perfMissing: Rule = (text) => {
     const kernel = debian[2] === undefined ? 'this kernel' : `kernel ${debian[2]}`;
     return notFound(`perf is not installed for ${kernel} (run: sudo apt-get install ${debian[1]})`);
   }
+  // A perf given by its path (PERFCELL_PERF, a library's perfPath) that is not there: that path is
+  // the problem, not PATH, and installing perf would not fix it.
+  const byPath = /spawn (\S*\/\S*) ENOENT/.exec(text);
+  if (byPath) return notFound(`perf not found at ${byPath[1]} (PERFCELL_PERF names it: unset PERFCELL_PERF, or point it at a perf binary)`);
   if (/(^|[\s/])perf: (command )?not found|spawn \S*perf ENOENT/m.test(text)) {
     return notFound(`perf not found on PATH (${ANY_PERF_FIX})`);
   }

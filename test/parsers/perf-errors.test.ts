@@ -169,6 +169,14 @@ describe('classifyPerfStderr context', () => {
   it('recognises execa failing to spawn perf', () => {
     expect(classifyPerfStderr('Command failed with ENOENT: perf stat true\nspawn perf ENOENT')?.code).toBe('PERF_NOT_FOUND');
   });
+
+  it('names the path of a perf given by its path that is not there, not PATH (PERFCELL_PERF)', () => {
+    // before: "perf not found on PATH (run: sudo apt-get install linux-perf …)", with perf on PATH
+    expect(classifyPerfStderr('spawn /nonexistent/perf ENOENT')).toEqual({
+      code: 'PERF_NOT_FOUND',
+      message: 'perf not found at /nonexistent/perf (PERFCELL_PERF names it: unset PERFCELL_PERF, or point it at a perf binary)',
+    });
+  });
 });
 
 // Live check: today's perf still words these errors the way the captures do.
