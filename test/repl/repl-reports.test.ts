@@ -8,7 +8,7 @@ let repl: PtyRepl | null = null;
 
 /** The numbers of a report line block: `In [N] used X MiB RAM in Ys …, peaked Z MiB above final usage …`. */
 function parseReport(printed: string): { number: number; usedMiB: number; seconds: number; peakAboveMiB: number; pageFaults: number | null } {
-  const head = /In \[(\d+)\] used (-?[\d.]+) MiB RAM in ([\d.]+)s .*peaked ([\d.]+) MiB above final usage/.exec(printed);
+  const head = /In \[(\d+)\] used (-?[\d.]+) MiB RAM in ([\d.]+)s .*peaked (?:at its start, )?([\d.]+) MiB above final usage/.exec(printed);
   if (!head) throw new Error(`no report in ${JSON.stringify(printed)}`);
   const faults = /page-faults ([\d,]+)/.exec(printed);
   return {

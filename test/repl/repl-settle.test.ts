@@ -4,9 +4,9 @@ import { perfUsable } from '../support/perf.ts';
 
 let repl: PtyRepl | null = null;
 
-/** `In [N] used X MiB RAM in Ys (…), peaked Z MiB above final usage, current RAM usage now W MiB` → numbers. */
+/** `In [N] used X MiB RAM in Ys (…), peaked [at its start, ]Z MiB above final usage, current RAM usage now W MiB` → numbers. */
 function parseReport(printed: string): { usedMiB: number; peakAboveMiB: number; currentMiB: number } {
-  const head = /In \[\d+\] used (-?[\d.]+) MiB RAM in [\d.]+s \(.*\), peaked ([\d.]+) MiB above final usage, current RAM usage now ([\d.]+) MiB/.exec(printed);
+  const head = /In \[\d+\] used (-?[\d.]+) MiB RAM in [\d.]+s \(.*\), peaked (?:at its start, )?([\d.]+) MiB above final usage, current RAM usage now ([\d.]+) MiB/.exec(printed);
   if (!head) throw new Error(`no report in ${JSON.stringify(printed)}`);
   return { usedMiB: Number(head[1]), peakAboveMiB: Number(head[2]), currentMiB: Number(head[3]) };
 }
