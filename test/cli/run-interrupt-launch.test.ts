@@ -58,18 +58,22 @@ describe('perfcell run interrupted', () => {
     expect(document.interruption).toEqual({ signal: 'SIGINT', message: 'perfcell: interrupted by SIGINT; passed it on to the program (exit code 5)' });
   });
 
-  it('-r N keeps only the complete runs in the statistics, says so, and marks the document partial', async () => {
-    const program = fixture('sleep-ms');
-    const subprocess = execa(process.execPath, [cliPath, 'run', '-r', '5', '--json', '--no-perf', '--', program, '400'], { reject: false, env, detached: true, timeout: 20_000 });
-    // Ctrl-C 100 ms into the second run: the first is complete, the second is cut short.
+  /** `perfcell run ARGS` of sleep-ms, Ctrl-C to its group 100 ms after the run-th sleep-ms has started. */
+  async function interruptDuringRun(args: readonly string[], run: number) {
+    const subprocess = execa(process.execPath, [cliPath, 'run', ...args], { reject: false, env, detached: true, timeout: 20_000 });
     const seen = new Set<number>();
     await until(() => {
       for (const pid of pidsOf('sleep-ms')) seen.add(pid);
-      return seen.size >= 2;
-    }, 'the second run');
+      return seen.size >= run;
+    }, `run ${run}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
     process.kill(-(subprocess.pid ?? 0), 'SIGINT');
-    const result = await subprocess;
+    return subprocess;
+  }
+
+  it('-r N keeps only the complete runs in the statistics, says so, and marks the document partial', async () => {
+    // Ctrl-C 100 ms into the second run: the first is complete, the second is cut short.
+    const result = await interruptDuringRun(['-r', '5', '--json', '--no-perf', '--', fixture('sleep-ms'), '400'], 2);
     expect(result.exitCode).toBe(130);
     expect(result.stderr).toMatch(/^perfcell: interrupted by SIGINT during run 2 of 5; the statistics hold the 1 complete run \(the run cut short is left out\)$/m);
     type Run = { durationS: number; signal: string | null };
@@ -85,15 +89,7 @@ describe('perfcell run interrupted', () => {
 
   it('-r N in text: the header counts the complete runs of those asked for', async () => {
     const program = fixture('sleep-ms');
-    const subprocess = execa(process.execPath, [cliPath, 'run', '-r', '4', '--no-perf', '--', program, '300'], { reject: false, env, detached: true, timeout: 20_000 });
-    const seen = new Set<number>();
-    await until(() => {
-      for (const pid of pidsOf('sleep-ms')) seen.add(pid);
-      return seen.size >= 3;
-    }, 'the third run');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    process.kill(-(subprocess.pid ?? 0), 'SIGINT');
-    const result = await subprocess;
+    const result = await interruptDuringRun(['-r', '4', '--no-perf', '--', program, '300'], 3);
     expect(result.exitCode).toBe(130);
     expect(result.stderr).toContain(`${program} 300: 2 complete runs of 4, interrupted by SIGINT (mean ± sample standard deviation)`);
     expect(result.stderr.trimEnd().split('\n').at(-1)).toBe('perfcell: interrupted by SIGINT during run 3 of 4; the statistics hold the 2 complete runs (the run cut short is left out)');
