@@ -220,13 +220,20 @@ function events(facts: CapabilityFacts): Verdict {
     const fix = runCommandOf(facts.eventsProblem.message) ?? `LC_ALL=C ${perfCommand(facts)} stat -v -e ${facts.events.map((probe) => probe.event).join(',')} -- true`;
     return verdict('events', 'fail', `perf stat failed: ${facts.eventsProblem.message}`, lines, fix);
   }
-  const counted = facts.events.filter((probe) => probe.status === 'counted');
+  // perf opens a kernel-only event with :u for a user it counts in user space only: it "counts",
+  // but always 0, so it is named apart rather than among the events counted
+  const readsZero = facts.events.filter((probe) => probe.status === 'counted' && probe.userOnly === true && isKernelOnlyEvent(probe.event)).map((probe) => probe.event);
+  const counted = facts.events.filter((probe) => probe.status === 'counted' && !readsZero.includes(probe.event));
   const missing = facts.events.filter((probe) => probe.status !== 'counted').map((probe) => probe.event);
-  if (missing.length === 0) return verdict('events', 'ok', 'every default event counts', lines);
+  const zeroText = readsZero.length === 0 ? '' : `; always 0 for this user (user space only): ${readsZero.join(', ')}`;
+  if (missing.length === 0) {
+    if (readsZero.length === 0) return verdict('events', 'ok', 'every default event counts', lines);
+    return verdict('events', 'info', `counted: ${counted.map((probe) => probe.event).join(', ')}${zeroText}`, lines);
+  }
   // perf -v prints the kernel's reason for each event it could not open.
   const explain = `LC_ALL=C ${perfCommand(facts)} stat -v -e ${missing.join(',')} -- true`;
   if (counted.length === 0) return verdict('events', 'fail', 'no default event counts', lines, explain);
-  const summary = `counted: ${counted.map((probe) => probe.event).join(', ')}; not: ${missing.join(', ')}`;
+  const summary = `counted: ${counted.map((probe) => probe.event).join(', ')}${zeroText}; not: ${missing.join(', ')}`;
   const onlyHardwareMissing = missing.every((event) => HARDWARE_EVENTS.includes(event));
   if (onlyHardwareMissing && hardwarePmus(facts).length === 0) {
     return verdict('events', 'info', `${summary} (no hardware PMU, see above)`, lines);

@@ -114,5 +114,11 @@ describe('perfcell doctor', () => {
     if (paranoid !== null && paranoid <= 2) {
       expect(document.facts.events.find((probe) => probe.event === 'task-clock')?.status).toBe('counted');
     }
+    // perf adds :u for this user at paranoid 2, so context-switches reads 0: not among the events counted
+    if (document.facts.events.find((probe) => probe.event === 'context-switches')?.userOnly === true) {
+      const summary = document.verdicts.find((verdict) => verdict.check === 'events')?.summary ?? '';
+      expect(summary).toMatch(/^counted: [^;]*; always 0 for this user \(user space only\): context-switches(;|$)/);
+      expect(summary.split(';')[0]).not.toContain('context-switches');
+    }
   });
 });

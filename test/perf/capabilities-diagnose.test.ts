@@ -206,6 +206,24 @@ describe('diagnose on other machines', () => {
     });
   });
 
+  it('unprivileged at paranoid 2 (this VM as nobody): the summary does not count context-switches, which perf opens with :u and always reads 0', () => {
+    const events = THIS_VM.events.map((probe) => (probe.status === 'counted' ? { ...probe, userOnly: true } : probe));
+    const facts: CapabilityFacts = { ...THIS_VM, uid: 65534, hasCapPerfmon: false, hasCapSysAdmin: false, events };
+    const verdicts = diagnose(facts);
+    expect(byCheck(verdicts, 'events')).toMatchObject({
+      status: 'info',
+      summary:
+        'counted: page-faults, task-clock; always 0 for this user (user space only): context-switches; not: cache-misses, cache-references, instructions, cycles (no hardware PMU, see above)',
+    });
+    expect(byCheck(verdicts, 'hardware-counting').details).toContain('software events (page-faults, task-clock) do count');
+    // with a PMU, every event opens: still not "every default event counts"
+    const metal = diagnose({ ...INTEL_METAL, uid: 65534, hasCapPerfmon: false, hasCapSysAdmin: false, events: ALL_COUNTED.map((probe) => ({ ...probe, userOnly: true })) });
+    expect(byCheck(metal, 'events')).toMatchObject({
+      status: 'info',
+      summary: 'counted: cache-misses, cache-references, instructions, cycles, page-faults, task-clock; always 0 for this user (user space only): context-switches',
+    });
+  });
+
   it('perf missing behind the Ubuntu wrapper: installs the package the wrapper names', () => {
     const perfProblem = classifyPerfStderr(capture('published-ubuntu-wrapper-perf-not-found')) ?? null;
     const facts: CapabilityFacts = { ...THIS_VM, distroIds: ['ubuntu', 'debian'], perfVersion: null, perfProblem, events: [], eventsProblem: perfProblem };
