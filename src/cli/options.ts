@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { expandEventPresets, splitEventList } from '../../parsers/event-list.ts';
+import { UsageError } from '../errors.ts';
 
 /**
  * `-e a,b -e c` → ['a', 'b', 'c']; commas inside `cpu/event=0x3c,umask=0/` and inside a group
@@ -46,8 +47,21 @@ export interface PerfFlags {
   readonly perf: boolean;
 }
 
-/** -e, -M, -I and --no-perf as measure options: events and metricGroups only where given. */
+/**
+ * -e and -M name what perf counts, so with --no-perf they would be dropped without a word: a usage
+ * error naming the fix instead, e.g. `-e needs perf (drop --no-perf, or drop -e)`.
+ */
+export function refusePerfFlagsWithoutPerf(flags: PerfFlags): void {
+  if (flags.perf) return;
+  const given = [...(flags.events === undefined ? [] : ['-e']), ...(flags.metrics === undefined ? [] : ['-M'])];
+  if (given.length === 0) return;
+  const named = given.join(' and ');
+  throw new UsageError(`${named} need${given.length === 1 ? 's' : ''} perf, which --no-perf turns off (drop --no-perf, or drop ${named})`);
+}
+
+/** -e, -M, -I and --no-perf as measure options: events and metricGroups only where given; -e or -M with --no-perf is a UsageError. */
 export function perfFlagOptions(flags: PerfFlags): { events?: readonly string[]; metricGroups?: readonly string[]; intervalMs: number; perf: boolean } {
+  refusePerfFlagsWithoutPerf(flags);
   return {
     ...(flags.events === undefined ? {} : { events: flags.events }),
     ...(flags.metrics === undefined ? {} : { metricGroups: flags.metrics }),
