@@ -3,6 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { constants } from 'node:os';
 import { toJsonDocument } from '../json-document.ts';
 import { renderRepeatText } from '../render/run-repeat-text.ts';
+import { shellQuote } from '../render/shell-quote.ts';
 import type { CommandReport } from '../session/report.ts';
 import { summarizeRuns } from '../session/run-repeat.ts';
 import { writeHtmlFile } from './html-file.ts';
@@ -77,7 +78,7 @@ export async function writeRepeatedRuns(command: readonly string[], reports: rea
     : partial === null ? 0
     : dropped !== undefined && statusOf(dropped) !== 0 ? statusOf(dropped)
     : 128 + ((constants.signals as Record<string, number | undefined>)[partial.signal] ?? 0);
-  const label = reports[0]?.label ?? dropped?.label ?? command.join(' ');
+  const label = reports[0]?.label ?? dropped?.label ?? shellQuote(command);
   // No complete run: no statistics, but what the cut run measured is still shown.
   const summary = reports.length > 0 || dropped === undefined
     ? renderRepeatText(label, reports.length, metrics, partial === null ? {} : { requested: partial.requestedRuns, signal: partial.signal })

@@ -5,6 +5,7 @@ import type { ChartSpec, HtmlCompareInput, HtmlReportData, HtmlSection } from '.
 import { CHART_SCRIPT, ERROR_SCRIPT } from './html-page-script.ts';
 import { renderReportText } from './report-text.ts';
 import { formatMiB } from './units.ts';
+import { shellQuote } from './shell-quote.ts';
 
 /** Text for HTML content and attribute values: the five characters that matter escaped. */
 export function escapeHtml(text: string): string {
@@ -106,7 +107,7 @@ function chartSlots(count: number, firstChart: number): string {
 
 function reportSection(report: CommandReport, charts: readonly ChartSpec[], firstChart: number, kind: string): RenderedSection {
   const warnings = report.warnings.map((warning) => `<li>${escapeHtml(warning)}</li>`).join('');
-  const argv = report.command?.join(' ');
+  const argv = report.command === undefined ? undefined : shellQuote(report.command);
   const command = argv === undefined || argv === report.label ? '' : `<p class="command">command: <code>${escapeHtml(argv)}</code></p>`;
   const html = `<section class="report" data-kind="${kind}">
 <h2>${escapeHtml(report.label)}</h2>

@@ -4,6 +4,7 @@ import { runProgram } from './run-program.ts';
 import { openSelfWindowLabel, overlapError, prepareWindow } from './window.ts';
 import type { MeasureOptions } from './options.ts';
 import type { CommandReport } from './report.ts';
+import { shellQuote } from '../render/shell-quote.ts';
 
 /**
  * Measures one command and returns its report: a function run in this process (sync or async;
@@ -63,7 +64,7 @@ async function runCachegrind(command: readonly string[], options: MeasureOptions
   const result = await runUnderCachegrind(file, args, stdio);
   const unknownMemory = { rssBeforeBytes: null, rssAfterBytes: null, usedBytes: null, peakRssBytes: null, peakAboveFinalBytes: null } as const;
   return {
-    label: options.label ?? command.join(' '),
+    label: options.label ?? shellQuote(command),
     command,
     startedAt: new Date().toISOString(),
     durationS: result.durationS,

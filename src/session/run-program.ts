@@ -20,6 +20,7 @@ import { startRunTrace } from './run-trace.ts';
 import { gatePerfStreams, parsePidLine, sendGateCommand, takeEarlyGate } from './early-gate.ts';
 import { gateRequest } from './gate-request.ts';
 import { readGateLines } from './gate-lines.ts';
+import { shellQuote } from '../render/shell-quote.ts';
 
 /** What the exec gate reports when the program has ended (see native/perfcell-exec.c and perfcell-serve.c). */
 export interface ReaperResult {
@@ -265,7 +266,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
         }
         const gc = readNodeGc === null ? null : await readNodeGc();
         trace.mark('report');
-        return programReport({ label: options.label ?? command.join(' '), command, startedAt, result, cpuBefore, cpuAfter, counters, warnings, tree: treeMemory!.finish(result.maxRssKiB), gc });
+        return programReport({ label: options.label ?? shellQuote(command), command, startedAt, result, cpuBefore, cpuAfter, counters, warnings, tree: treeMemory!.finish(result.maxRssKiB), gc });
       } finally {
         stopForwarding();
         dispose();

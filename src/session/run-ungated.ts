@@ -11,6 +11,7 @@ import { monotonicNs } from './clock.ts';
 import { programMemory, watchTreeMemory } from './tree-memory.ts';
 import { holdInterruptions, onInterruption } from './interruption.ts';
 import { emptyProgramError, launchError } from './exec-failure.ts';
+import { shellQuote } from '../render/shell-quote.ts';
 
 /** Said once per process, in the first ungated report's warnings (which the commands print on stderr). */
 export const UNGATED_WARNING =
@@ -110,7 +111,7 @@ export async function runUngated(command: readonly string[], options: MeasureOpt
     const memory = treeMemory!.finish(0);
     const durationS = Number(endNs - startNs) / 1e9;
     return {
-      label: options.label ?? command.join(' '),
+      label: options.label ?? shellQuote(command),
       command,
       startedAt,
       durationS,

@@ -23,7 +23,7 @@ describe('perfcell run', () => {
     const result = await perfcell(['run', '--no-perf', '--', 'sh', '-c', 'echo out; exit 7']);
     expect(result.exitCode).toBe(7);
     expect(result.stdout).toBe('out');
-    expect(result.stderr).toMatch(/^sh -c echo out; exit 7 peaked \d+\.\d MiB RAM/);
+    expect(result.stderr).toMatch(/^sh -c 'echo out; exit 7' peaked \d+\.\d MiB RAM/);
     expect(result.stderr).toMatch(/exit code 7$/);
   });
 

@@ -185,7 +185,7 @@ describe.concurrent('fault matrix: perf faults (a fake perf through PERFCELL_PER
   it('perf that never acknowledges: killed after the timeout, the command measured without counters, with a warning', async () => {
     const outcome = await perfcell(['run', '-e', 'page-faults', '--', 'sh', '-c', 'exit 0'], { env: fake('no-ack') });
     expectOutcome(outcome, 0, /^warning: perf did not acknowledge within 1 s and was killed \(check perf alone: perfcell doctor\); measuring RAM, time and CPU only$/);
-    expect(outcome.stderr).toMatch(/^sh -c exit 0 peaked /m);
+    expect(outcome.stderr).toMatch(/^sh -c 'exit 0' peaked /m);
   });
   it('perf that dies mid-window: the program is still measured and reported', async () => {
     const outcome = await perfcell(['run', '-e', 'page-faults', '--', 'sleep', '0.3'], { env: fake('die') });

@@ -66,7 +66,7 @@ describe('JSON documents and their schemas', () => {
   it('run -r 3 prints mean ± σ per metric on stderr, and exits with the first failed run\'s status', async () => {
     const failed = await run(process.execPath, [cliPath, 'run', '-r', '3', '--', 'sh', '-c', 'exit 3'], { encoding: 'utf8' }).then(() => null, (error: { code: number; stderr: string }) => error);
     expect(failed?.code).toBe(3);
-    expect(failed?.stderr).toMatch(/^sh -c exit 3: 3 runs \(mean ± sample standard deviation\)$/m);
+    expect(failed?.stderr).toMatch(/^sh -c 'exit 3': 3 runs \(mean ± sample standard deviation\)$/m);
     expect(failed?.stderr).toMatch(/^ {2}time +\d\.\d+s ± \d\.\d+s/m);
     expect(failed?.stderr).toMatch(/^ {2}peak RSS +\d+\.\d MiB ± \d+\.\d MiB/m);
   });

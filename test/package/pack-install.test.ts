@@ -90,7 +90,7 @@ describe('npm pack and install', () => {
     const warnings = run.stderr.split('\n').filter((line) => line.includes('exec gate') && line.includes('install gcc'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/counting starts when perf attaches.*peak RSS is sampled/);
-    expect(run.stderr).toMatch(/^sh -c exit 0: 2 runs/m);
+    expect(run.stderr).toMatch(/^sh -c 'exit 0': 2 runs/m);
   });
 
   it('a gate built for another architecture is not run: it is compiled anew for this one', () => {

@@ -1,0 +1,55 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runUngated } from '../../src/session/run-ungated.ts';
+import type { CommandReport } from '../../src/session/report.ts';
+import { cliPath } from '../support/fixtures.ts';
+import { hasValgrind, runsWith } from '../support/tools.ts';
+
+const perfcell = (args: readonly string[]) =>
+  execa(process.execPath, [cliPath, ...args], { reject: false, env: { NO_COLOR: '1' }, timeout: 60_000, forceKillAfterDelay: 1_000 });
+
+const dir = mkdtempSync(join(tmpdir(), 'perfcell-run-label-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// The command label is what a shell would need to run it again: an argument with a space is quoted
+// (before: `sh -c echo a b`, which a shell reads as sh -c echo with $0=a, $1=b). JSON keeps argv.
+const LABEL = "sh -c 'echo a b'";
+
+describe('run labels the command as a shell would write it', () => {
+  it('the text report, the JSON label (argv kept as an array) and the HTML page', async () => {
+    const text = await perfcell(['run', '--no-perf', '--', 'sh', '-c', 'echo a b']);
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toBe('a b');
+    expect(text.stderr.split('\n')[0]).toMatch(/^sh -c 'echo a b' peaked /);
+
+    const html = join(dir, 'run.html');
+    const json = await perfcell(['run', '--json', '--no-perf', '--html', html, '--', 'sh', '-c', "echo it's"]);
+    const report = JSON.parse(json.stdout) as CommandReport;
+    expect(report.label).toBe(`sh -c 'echo it'\\''s'`);
+    expect(report.command).toEqual(['sh', '-c', "echo it's"]);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('<h2>sh -c &#39;echo it&#39;\\&#39;&#39;s&#39;</h2>');
+    // the label is the command: no second "command:" line repeating it unquoted
+    expect(page).not.toContain('class="command"');
+  });
+
+  it('-r N: the statistics header', async () => {
+    const result = await perfcell(['run', '-r', '2', '--no-perf', '--', 'sh', '-c', 'echo a b']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(new RegExp(`^${LABEL.replaceAll("'", "\\'")}: 2 runs \\(mean ± sample standard deviation\\)$`, 'm'));
+  });
+
+  it('without the exec gate (runUngated, as where no C compiler can build it)', async () => {
+    const report = await runUngated(['sh', '-c', 'exit 0'], { perf: false });
+    expect(report.label).toBe("sh -c 'exit 0'");
+  });
+
+  it.runIf(runsWith('valgrind', hasValgrind, 'the cachegrind label test'))('--backend cachegrind', async () => {
+    const result = await perfcell(['run', '--backend', 'cachegrind', '--json', '--', 'sh', '-c', 'echo a b']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect((JSON.parse(result.stdout) as CommandReport).label).toBe(LABEL);
+  });
+});
