@@ -25,6 +25,7 @@ import { shellQuote } from '../../render/shell-quote.ts';
 import { formatMetricValue } from '../../render/metric-units.ts';
 import { displayPath, loadBaseline, savePath, writeOutput } from '../compare-files.ts';
 import { writeHtmlFile } from '../html-file.ts';
+import { checkOutputPaths } from '../output-paths.ts';
 import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions, refusePerfFlagsWithoutPerf } from '../options.ts';
 import { readCellFile } from './cells.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
@@ -173,6 +174,14 @@ Examples:
       const baseline = flags.baseline === undefined ? null : await loadBaseline(flags.baseline);
       if (baseline !== null) checkBaselineNames(alternativeNames, baseline.document.alternatives.map((alternative) => alternative.name), flags.baseline ?? '');
       const destination = flags.save === undefined ? null : savePath(flags.save);
+      // every file written after the runs is checked before the first: a typo must not cost the comparison
+      checkOutputPaths([
+        ...(flags.exportJson === undefined ? [] : [{ flag: '--export-json', path: flags.exportJson }]),
+        ...(flags.exportCsv === undefined ? [] : [{ flag: '--export-csv', path: flags.exportCsv }]),
+        ...(flags.exportMarkdown === undefined ? [] : [{ flag: '--export-markdown', path: flags.exportMarkdown }]),
+        ...(flags.html === undefined ? [] : [{ flag: '--html', path: flags.html }]),
+        ...(destination === null ? [] : [{ flag: '--save', path: destination }]),
+      ]);
       const measureOptions: MeasureOptions = {
         ...perfFlagOptions(flags),
         backend: flags.backend,

@@ -1,0 +1,86 @@
+import { accessSync, constants, statSync, type Stats } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { UsageError } from '../errors.ts';
+
+/** An output file a flag names: `{ flag: '--export-csv', path: 'out/stats.csv' }`. */
+export interface OutputPath {
+  readonly flag: string;
+  readonly path: string;
+}
+
+/** The file system calls the check makes; tests pass the real ones. */
+export interface PathProbe {
+  /** The path's stat, or null when nothing is there. */
+  readonly stat: (path: string) => Stats | null;
+  /** Whether this process may write (and, for a folder, create files in) the path. */
+  readonly isWritable: (path: string, isFolder: boolean) => boolean;
+}
+
+const realProbe: PathProbe = {
+  stat: (path) => {
+    try {
+      return statSync(path);
+    } catch {
+      return null;
+    }
+  },
+  isWritable: (path, isFolder) => {
+    try {
+      accessSync(path, isFolder ? constants.W_OK | constants.X_OK : constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+};
+
+/**
+ * Why `output` could not be written once the work is done, or null when it can: the path is a
+ * folder, a folder on its way is a file, or the file or the nearest existing folder (missing
+ * folders are made at write time, as every output flag does) is not writable. Nothing is created.
+ * @example outputPathProblem({ flag: '--export-csv', path: '/tmp' }) // '--export-csv /tmp is a folder (give a file name in it, e.g. --export-csv /tmp/compare.csv)'
+ */
+export function outputPathProblem(output: OutputPath, probe: PathProbe = realProbe): string | null {
+  const { flag, path } = output;
+  if (path === '') return `${flag} was given an empty file name (give a file, e.g. ${flag} ${exampleIn('.', flag)})`;
+  const stat = probe.stat(path);
+  if (stat === null && path.endsWith('/')) return `${flag} ${path} names a folder (give a file name in it, e.g. ${flag} ${exampleIn(path, flag)})`;
+  if (stat !== null) {
+    if (stat.isDirectory()) return `${flag} ${path} is a folder (give a file name in it, e.g. ${flag} ${exampleIn(path, flag)})`;
+    if (!probe.isWritable(path, false)) return `${flag} ${path} exists and may not be written (pick another file, or make it writable)`;
+    return null;
+  }
+  // the nearest folder that exists: the file (and any folders missing before it) are made in it
+  let folder = dirname(resolve(path));
+  let above = probe.stat(folder);
+  while (above === null && dirname(folder) !== folder) {
+    folder = dirname(folder);
+    above = probe.stat(folder);
+  }
+  if (above === null) return null; // nothing exists, not even /: let the write say why
+  if (!above.isDirectory()) return `${flag} ${path} cannot be written: ${folder} is a file, not a folder (check the path)`;
+  if (!probe.isWritable(folder, true)) return `${flag} ${path} cannot be written: no permission to create files in ${folder} (pick a folder you can write to)`;
+  return null;
+}
+
+function exampleIn(folder: string, flag: string): string {
+  const extension = flag === '--html' ? 'html' : flag === '--export-csv' ? 'csv' : flag === '--export-markdown' ? 'md' : 'json';
+  return `${folder.replace(/\/+$/, '')}/compare.${extension}`;
+}
+
+/**
+ * Refuses outputs that could not be written after the runs, before the first run: a usage error
+ * (exit 2) naming the flag, the path and the fix, rather than a long comparison measured and then
+ * lost to a typo. Two flags naming the same file are refused too (the second would overwrite the first).
+ */
+export function checkOutputPaths(outputs: readonly OutputPath[], probe: PathProbe = realProbe): void {
+  const seen = new Map<string, string>();
+  for (const output of outputs) {
+    const problem = outputPathProblem(output, probe);
+    if (problem !== null) throw new UsageError(problem);
+    const key = resolve(output.path);
+    const earlier = seen.get(key);
+    if (earlier !== undefined) throw new UsageError(`${earlier} and ${output.flag} both name ${output.path} (give each its own file)`);
+    seen.set(key, output.flag);
+  }
+}

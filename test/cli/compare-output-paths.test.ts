@@ -1,0 +1,106 @@
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkOutputPaths, outputPathProblem } from '../../src/cli/output-paths.ts';
+import { cliPath } from '../support/fixtures.ts';
+import { nobodyCanRun, warnNobodySkipped } from '../support/nobody.ts';
+
+// compare writes its exports (--export-json/-csv/-markdown, --html, --save) after every run: a path
+// that cannot be written used to be found only then, the comparison's time lost. They are checked
+// before the first run (usage error, exit 2, one line naming the fix), and nothing is created early.
+
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'perfcell-outputs-'));
+  // the user nobody runs compare in here (the permission test): it may read, not write
+  chmodSync(dir, 0o755);
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const perfcell = (args: readonly string[], asNobody = false) =>
+  asNobody
+    ? execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cliPath, ...args], { reject: false, env: { NO_COLOR: '1' }, cwd: dir, timeout: 60_000, forceKillAfterDelay: 1_000 })
+    : execa(process.execPath, [cliPath, ...args], { reject: false, env: { NO_COLOR: '1' }, cwd: dir, timeout: 60_000, forceKillAfterDelay: 1_000 });
+
+/** A compare whose first alternative appends a line to `log` each run: the log says whether anything ran. */
+const compareArgs = (log: string, ...outputs: string[]) => ['compare', '--no-perf', '--runs', '2', '--warmup', '0', '--shell', ...outputs, '--', `echo ran >> ${log}`, 'true'];
+
+describe('compare checks its output paths before the first run', () => {
+  it('a folder given as --export-csv is refused, nothing runs', async () => {
+    const log = join(dir, 'folder.log');
+    const folder = join(dir, 'results');
+    mkdirSync(folder);
+    const result = await perfcell(compareArgs(log, '--export-json', join(dir, 'fine.json'), '--export-csv', folder));
+    expect(result.stderr).toBe(`error: --export-csv ${folder} is a folder (give a file name in it, e.g. --export-csv ${folder}/compare.csv)`);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(existsSync(log)).toBe(false);
+    // the good path was not created empty up front either
+    expect(existsSync(join(dir, 'fine.json'))).toBe(false);
+  });
+
+  it('a file where a folder should be (--html notes.txt/page.html) is refused, nothing runs', async () => {
+    const log = join(dir, 'file-parent.log');
+    const notes = join(dir, 'notes.txt');
+    writeFileSync(notes, 'kept\n');
+    const page = join(notes, 'sub', 'page.html');
+    const result = await perfcell(compareArgs(log, '--html', page));
+    expect(result.stderr).toBe(`error: --html ${page} cannot be written: ${notes} is a file, not a folder (check the path)`);
+    expect(result.exitCode).toBe(2);
+    expect(existsSync(log)).toBe(false);
+    expect(readFileSync(notes, 'utf8')).toBe('kept\n');
+  });
+
+  it('two exports naming one file are refused', async () => {
+    const log = join(dir, 'same.log');
+    const result = await perfcell(compareArgs(log, '--export-json', 'out.txt', '--export-markdown', 'out.txt'));
+    expect(result.stderr).toBe('error: --export-json and --export-markdown both name out.txt (give each its own file)');
+    expect(result.exitCode).toBe(2);
+    expect(existsSync(log)).toBe(false);
+  });
+
+  it.runIf(nobodyCanRun)('a folder the user may not write to is refused, nothing runs (as nobody)', async () => {
+    const log = join(dir, 'nobody.log');
+    writeFileSync(log, '');
+    chmodSync(log, 0o666);
+    const locked = join(dir, 'locked');
+    mkdirSync(locked, { mode: 0o755 });
+    const result = await perfcell(compareArgs(log, '--export-markdown', join(locked, 'new', 'table.md')), true);
+    expect(result.stderr).toBe(`error: --export-markdown ${join(locked, 'new', 'table.md')} cannot be written: no permission to create files in ${locked} (pick a folder you can write to)`);
+    expect(result.exitCode).toBe(2);
+    expect(readFileSync(log, 'utf8')).toBe('');
+    expect(existsSync(join(locked, 'new'))).toBe(false);
+  });
+  if (!nobodyCanRun) warnNobodySkipped('the compare export permission test');
+
+  it('missing folders are still made, and every export written', async () => {
+    const log = join(dir, 'fine.log');
+    const out = join(dir, 'new', 'deeper');
+    const result = await perfcell(compareArgs(log, '--export-json', join(out, 'c.json'), '--export-csv', join(out, 'c.csv'), '--export-markdown', join(out, 'c.md'), '--html', join(out, 'c.html')));
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(readFileSync(log, 'utf8')).toBe('ran\nran\n');
+    for (const file of ['c.json', 'c.csv', 'c.md', 'c.html']) expect(readFileSync(join(out, file), 'utf8').length).toBeGreaterThan(0);
+  });
+});
+
+describe('outputPathProblem (real files)', () => {
+  it('names a folder path, a trailing slash, an empty name, and accepts a new file in a new folder', () => {
+    expect(outputPathProblem({ flag: '--export-json', path: dir })).toBe(`--export-json ${dir} is a folder (give a file name in it, e.g. --export-json ${dir}/compare.json)`);
+    expect(outputPathProblem({ flag: '--html', path: join(dir, 'not-there/') })).toBe(`--html ${join(dir, 'not-there')}/ names a folder (give a file name in it, e.g. --html ${join(dir, 'not-there')}/compare.html)`);
+    expect(outputPathProblem({ flag: '--export-csv', path: '' })).toBe('--export-csv was given an empty file name (give a file, e.g. --export-csv ./compare.csv)');
+    expect(outputPathProblem({ flag: '--export-csv', path: join(dir, 'a', 'b', 'c.csv') })).toBeNull();
+    expect(existsSync(join(dir, 'a'))).toBe(false);
+  });
+
+  it('an existing file that may not be written is named (checked through the probe: root may write any file)', () => {
+    const file = join(dir, 'existing.json');
+    writeFileSync(file, '{}');
+    const probe = { stat: (path: string) => (path === file ? ({ isDirectory: () => false } as import('node:fs').Stats) : null), isWritable: () => false };
+    expect(outputPathProblem({ flag: '--export-json', path: file }, probe)).toBe(`--export-json ${file} exists and may not be written (pick another file, or make it writable)`);
+    expect(() => checkOutputPaths([{ flag: '--export-json', path: file }])).not.toThrow();
+  });
+});
