@@ -61,7 +61,7 @@ const pct = (ratio) => `${ratio >= 0 ? '+' : ''}${(100 * ratio).toFixed(1)}%`;
 
 // --- 1. compare against hyperfine -------------------------------------------------------------
 const startupS = [];
-for (let round = 0; round < ROUNDS * 2; round++) startupS.push(timed('node', [cli, '--version']).wallS);
+for (let round = 0; round < ROUNDS * 2; round++) startupS.push(timed(cli, ['--version']).wallS);
 // Node reads NODE_EXTRA_CA_CERTS's file and builds its whole root store before it runs any code
 // (Node 20), so where it is set (this sandbox sets it; workstations mostly do not) every Node start
 // pays for it, perfcell's included, and hyperfine does not. Measured here both ways.
@@ -80,8 +80,10 @@ function hyperfine(commands) {
   const means = JSON.parse(readFileSync(file, 'utf8')).results.map((result) => result.mean);
   return { wallS, means };
 }
-function perfcellCompare(commands, perf, env = {}) {
-  const { wallS, stdout } = timed('node', [cli, 'compare', '--warmup', String(WARMUP), '--runs', String(RUNS), '--json', ...(perf ? [] : ['--no-perf']), '--', ...commands], env);
+// The bin run as users run it (its own first line, a shell launcher that starts compare without
+// NODE_EXTRA_CA_CERTS: scripts/lib/bin-launcher.mjs), or as `node cli.cjs` (asNode), which loads it.
+function perfcellCompare(commands, perf, env = {}, asNode = false) {
+  const { wallS, stdout } = timed(asNode ? 'node' : cli, [...(asNode ? [cli] : []), 'compare', '--warmup', String(WARMUP), '--runs', String(RUNS), '--json', ...(perf ? [] : ['--no-perf']), '--', ...commands], env);
   const document = JSON.parse(stdout);
   const time = document.results.find((result) => result.metric.key === 'durationS');
   return { wallS, runsS: document.cost?.totalS ?? Number.NaN, noiseFloorS: document.cost?.noiseFloorS ?? Number.NaN, means: time.summaries.map((summary) => summary.summary.mean) };
@@ -96,7 +98,7 @@ for (const pair of pairs) {
   for (let round = 0; round < ROUNDS; round++) {
     samples.hyperfine.push(hyperfine(pair.commands));
     samples.perf.push(perfcellCompare(pair.commands, true));
-    if (withoutCa !== null) samples.perfWithoutCa.push(perfcellCompare(pair.commands, true, withoutCa));
+    if (withoutCa !== null) samples.perfWithoutCa.push(perfcellCompare(pair.commands, true, {}, true));
     // served, but the warm-up runs wait for the perfs' start-up as counted runs do (as before 2026-12-01 23:50)
     samples.warmupsWait.push(perfcellCompare(pair.commands, true, { PERFCELL_WARMUP_UNCOUNTED: '0' }));
     // before the served runs: every run a gate and a perf of its own, armed while the previous run's results are read
@@ -198,7 +200,7 @@ const parserRows = parser.split('\n').filter((line) => /^\| (csv|human|json) \|/
 });
 const oneLine = join(dir, 'one.csv');
 writeFileSync(oneLine, '     1.000000000,1,,page-faults,1000,100.00,,\n');
-const parseStartS = median(Array.from({ length: 5 }, () => timed('node', [cli, 'parse', oneLine]).wallS));
+const parseStartS = median(Array.from({ length: 5 }, () => timed(cli, ['parse', oneLine]).wallS));
 log('parser done');
 
 rmSync(dir, { recursive: true, force: true });
@@ -207,7 +209,7 @@ rmSync(dir, { recursive: true, force: true });
 const [load1, load5] = loadavg();
 const startup = median(startupS);
 const compareTable = [
-  '| alternatives | hyperfine -N wall | perfcell compare wall | ratio of walls | NODE_EXTRA_CA_CERTS unset: wall, ratio | its runs alone | ratio of runs to hyperfine | warm-ups wait for the perfs: wall | a gate and perf per run: wall | a gate and perf per run: runs | --no-perf wall | --no-perf runs | noise floor cost | mean A: hyperfine / perfcell | mean B: hyperfine / perfcell | mean A / B, a gate and perf per run |',
+  '| alternatives | hyperfine -N wall | perfcell compare wall | ratio of walls | as `node cli.cjs` (Node loads NODE_EXTRA_CA_CERTS): wall, ratio | its runs alone | ratio of runs to hyperfine | warm-ups wait for the perfs: wall | a gate and perf per run: wall | a gate and perf per run: runs | --no-perf wall | --no-perf runs | noise floor cost | mean A: hyperfine / perfcell | mean B: hyperfine / perfcell | mean A / B, a gate and perf per run |',
   '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...compareRows.map((row) =>
     `| ${row.name.replace(sleepMs, 'sleep-ms')} | ${ms(row.hyperfineS)} | ${ms(row.perfS)} | ${(row.perfS / row.hyperfineS).toFixed(2)}× | ${withoutCa === null ? '— (not set)' : `${ms(row.perfWithoutCaS)}, ${(row.perfWithoutCaS / row.hyperfineS).toFixed(2)}×`} | ${ms(row.perfRunsS)} | ${(row.perfRunsS / row.hyperfineS).toFixed(2)}× | ${ms(row.warmupsWaitS)} | ${ms(row.unarmedS)} | ${ms(row.unarmedRunsS)} | ${ms(row.noPerfS)} | ${ms(row.noPerfRunsS)} | ${ms(row.floorS)} | ${ms(row.means[0].hyperfine)} / ${ms(row.means[0].perfcell)} (${pct(row.means[0].perfcell / row.means[0].hyperfine - 1)}) | ${ms(row.means[1].hyperfine)} / ${ms(row.means[1].perfcell)} (${pct(row.means[1].perfcell / row.means[1].hyperfine - 1)}) | ${ms(row.means[0].unarmed)} / ${ms(row.means[1].unarmed)} |`),
@@ -238,7 +240,7 @@ const traceTable = [
 const section = `
 Command: \`npm run build && node scripts/bench-pace.mjs\` (${ROUNDS} rounds, medians; ${machineLine()}; load average ${load1.toFixed(1)} / ${load5.toFixed(1)} over 1 / 5 min at the end: the 2 vCPUs were shared with other work).
 
-**compare vs hyperfine** (\`hyperfine -N -w ${WARMUP} -r ${RUNS}\` and \`perfcell compare --warmup ${WARMUP} --runs ${RUNS}\`, default events; perfcell also runs the noise floor, \`true\`, as many times). perfcell's wall includes Node's start-up and loading the CLI (\`${cli}\`; \`perfcell --version\`: ${ms(startup)}; \`node -e 0\`: ${ms(median(nodeS))}${withoutCa === null ? '' : `, ${ms(median(nodeWithoutCaS))} with NODE_EXTRA_CA_CERTS unset`}); "its runs alone" is the document's \`cost.totalS\`, every run's wall time with its hand-overs to perf. The warm-up runs need no counters: they go while the perfs start; "warm-ups wait for the perfs" is compare as it was before that (\`PERFCELL_WARMUP_UNCOUNTED=0\`). Target: within 2× of hyperfine's wall, means within 2%.${withoutCa === null ? '' : ` NODE_EXTRA_CA_CERTS is set in this environment (to ${extraCaCerts}): Node 20 loads that file and its whole root store at every start, before any of perfcell's code, ${ms(median(nodeS) - median(nodeWithoutCaS))} here; perfcell makes no TLS connection and cannot skip it. The column "NODE_EXTRA_CA_CERTS unset" is the same compare with the variable removed, as on a workstation that does not set it (the programs measured do not read it).`}
+**compare vs hyperfine** (\`hyperfine -N -w ${WARMUP} -r ${RUNS}\` and \`perfcell compare --warmup ${WARMUP} --runs ${RUNS}\`, default events; perfcell also runs the noise floor, \`true\`, as many times). perfcell's wall includes Node's start-up and loading the CLI (\`${cli}\`, run as users run it, by its first line; \`perfcell --version\`: ${ms(startup)}; \`node -e 0\`: ${ms(median(nodeS))}${withoutCa === null ? '' : `, ${ms(median(nodeWithoutCaS))} with NODE_EXTRA_CA_CERTS unset`}); "its runs alone" is the document's \`cost.totalS\`, every run's wall time with its hand-overs to perf. The warm-up runs need no counters: they go while the perfs start; "warm-ups wait for the perfs" is compare as it was before that (\`PERFCELL_WARMUP_UNCOUNTED=0\`). Target: within 2× of hyperfine's wall, means within 2%.${withoutCa === null ? '' : ` NODE_EXTRA_CA_CERTS is set in this environment (to ${extraCaCerts}): Node 20 loads that file and its whole root store at every start, before any of perfcell's code, ${ms(median(nodeS) - median(nodeWithoutCaS))} here. The bin's first line is a shell launcher (scripts/lib/bin-launcher.mjs) that starts compare of programs, run, parse and the other commands that run none of the user's code in perfcell's process without it, and hands it back to the programs they run; the column "as \`node cli.cjs\`" is the same compare started by node directly, which loads it.`}
 
 ${compareTable.join('\n')}
 

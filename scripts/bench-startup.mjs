@@ -13,6 +13,8 @@ import { machineLine, median, writeSection } from './lib/benchmarks-md.mjs';
 const RUNS = Number(process.argv[2] ?? 10);
 const ROUNDS = Number(process.argv[3] ?? 3);
 const cli = 'dist/app/cli.cjs';
+// the bin as users run it: by its first line, a shell launcher (scripts/lib/bin-launcher.mjs)
+const bin = join(process.cwd(), cli);
 const small = 'samples/perf/local-perf61-vm-pid-interval-comma.csv.txt';
 const node = process.execPath;
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-startup-'));
@@ -22,15 +24,16 @@ const extraCaCerts = process.env.NODE_EXTRA_CA_CERTS ?? '';
 const commands = [
   { name: 'node -e 0', command: `${node} -e 0` },
   { name: 'perf stat -- true', command: 'perf stat -- true' },
-  { name: 'perfcell --version', command: `${node} ${cli} --version` },
-  { name: 'perfcell --help', command: `${node} ${cli} --help` },
-  { name: 'perfcell run -- true', command: `${node} ${cli} run -- true` },
-  { name: `perfcell parse (${Math.round(readFileSync(small).length / 1024)} KiB CSV)`, command: `${node} ${cli} parse ${small}` },
+  { name: 'perfcell --version', command: `${bin} --version` },
+  { name: 'perfcell --help', command: `${bin} --help` },
+  { name: 'perfcell run -- true', command: `${bin} run -- true` },
+  { name: `perfcell parse (${Math.round(readFileSync(small).length / 1024)} KiB CSV)`, command: `${bin} parse ${small}` },
   { name: 'perfcell run -- true, per-file dist/src of the same sources (no bundle, no lane, no early gate: what they save)', command: `${node} dist/src/cli/bin.js run -- true` },
-  { name: 'perfcell run --no-perf -- true', command: `${node} ${cli} run --no-perf -- true` },
-  { name: 'perfcell run -- true without its code cache (env PERFCELL_NO_CODE_CACHE=1)', command: `env PERFCELL_NO_CODE_CACHE=1 ${node} ${cli} run -- true` },
-  { name: 'perfcell cells (a one-cell file)', command: `${node} ${cli} cells ${oneCell}` },
-  { name: 'perfcell cells --no-perf (a one-cell file)', command: `${node} ${cli} cells --no-perf ${oneCell}` },
+  { name: 'perfcell run --no-perf -- true', command: `${bin} run --no-perf -- true` },
+  { name: 'perfcell run -- true started as node cli.cjs (no launcher: Node loads NODE_EXTRA_CA_CERTS where it is set)', command: `${node} ${cli} run -- true` },
+  { name: 'perfcell run -- true without its code cache (env PERFCELL_NO_CODE_CACHE=1)', command: `env PERFCELL_NO_CODE_CACHE=1 ${bin} run -- true` },
+  { name: 'perfcell cells (a one-cell file)', command: `${bin} cells ${oneCell}` },
+  { name: 'perfcell cells --no-perf (a one-cell file)', command: `${bin} cells --no-perf ${oneCell}` },
   // Node 20 loads NODE_EXTRA_CA_CERTS's file (and its whole root store) at every start, before any code
   { name: 'node -e 0 with NODE_EXTRA_CA_CERTS unset', command: `env -u NODE_EXTRA_CA_CERTS ${node} -e 0` },
 ];
@@ -62,9 +65,14 @@ const cpuOf = (name) => median(cpu.get(name));
 const nodeS = medianOf('node -e 0');
 const perfS = medianOf('perf stat -- true');
 const runS = medianOf('perfcell run -- true');
-const budget = nodeS + perfS + 0.040;
+// The launcher starts --version, --help, run and parse without NODE_EXTRA_CA_CERTS (cells keeps it):
+// their node to take off is node without it.
+const withoutCaName = 'node -e 0 with NODE_EXTRA_CA_CERTS unset';
+const nodeBaseS = extraCaCerts === '' ? nodeS : medianOf(withoutCaName);
+const nodeBaseCpuS = extraCaCerts === '' ? cpuOf('node -e 0') : cpuOf(withoutCaName);
+const budget = nodeBaseS + perfS + 0.040;
 const rows = commands.map(({ name }) => `| ${name} | ${ms(medianOf(name))} | ${(medianOf(name) / nodeS).toFixed(2)}× | ${ms(median(cpu.get(name)))} | ${failures.get(name)} |`);
-const over = runS - nodeS - perfS;
+const over = runS - nodeBaseS - perfS;
 const body = `
 Command: \`npm run build && node scripts/bench-startup.mjs ${RUNS} ${ROUNDS}\` (hyperfine -N, ${ROUNDS} rounds × ${RUNS} runs of every command, 3 warm-ups each; ${machineLine()}; load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after).
 
@@ -73,9 +81,9 @@ Command: \`npm run build && node scripts/bench-startup.mjs ${RUNS} ${ROUNDS}\` (
 ${rows.join('\n')}
 
 \`perfcell run -- true\` − (\`node -e 0\` + \`perf stat -- true\`) = **${ms(over)}** (target ≤ 40 ms: ${over <= 0.040 ? 'met' : 'not met'}; budget ${ms(budget)}).
-\`perfcell --version\` − \`node -e 0\` = ${ms(medianOf('perfcell --version') - nodeS)}; \`--help\` − node = ${ms(medianOf('perfcell --help') - nodeS)}; \`cells\` of a one-cell file − node = ${ms(medianOf('perfcell cells (a one-cell file)') - nodeS)} (\`--no-perf\`: ${ms(medianOf('perfcell cells --no-perf (a one-cell file)') - nodeS)}; cells runs from a lane of its own since 2026-12-02, and its shared perfs are no more than its cells).
-${extraCaCerts === '' ? 'NODE_EXTRA_CA_CERTS is not set here.' : `NODE_EXTRA_CA_CERTS is set in this environment (${extraCaCerts}): Node loads it at every start, before any of perfcell's code, so every row that starts Node pays ${ms(nodeS - medianOf('node -e 0 with NODE_EXTRA_CA_CERTS unset'))} for it here (\`node -e 0\` with it unset: ${ms(medianOf('node -e 0 with NODE_EXTRA_CA_CERTS unset'))}). The differences above take it out.`}
-In CPU time (user+sys, steadier than wall time on a loaded machine): \`run -- true\` − (node + perf stat) = ${ms(cpuOf('perfcell run -- true') - cpuOf('node -e 0') - cpuOf('perf stat -- true'))}; \`--version\` − node = ${ms(cpuOf('perfcell --version') - cpuOf('node -e 0'))}; \`parse\` − node = ${ms(cpuOf(commands[5].name) - cpuOf('node -e 0'))}; the per-file build's \`run\` − the bundle's = ${ms(cpuOf(commands[6].name) - cpuOf('perfcell run -- true'))}; \`run -- true\` − \`run --no-perf -- true\` = ${ms(medianOf('perfcell run -- true') - medianOf('perfcell run --no-perf -- true'))} of wall.
+\`perfcell --version\` − \`node -e 0\` = ${ms(medianOf('perfcell --version') - nodeBaseS)}; \`--help\` − node = ${ms(medianOf('perfcell --help') - nodeBaseS)}; \`cells\` of a one-cell file − node = ${ms(medianOf('perfcell cells (a one-cell file)') - nodeS)} (\`--no-perf\`: ${ms(medianOf('perfcell cells --no-perf (a one-cell file)') - nodeS)}; cells runs from a lane of its own since 2026-12-02, and its shared perfs are no more than its cells).
+${extraCaCerts === '' ? 'NODE_EXTRA_CA_CERTS is not set here.' : `NODE_EXTRA_CA_CERTS is set in this environment (${extraCaCerts}): Node loads it at every start, before any of perfcell's code, ${ms(nodeS - nodeBaseS)} here (\`node -e 0\` with it unset: ${ms(nodeBaseS)}). The bin's first line, a shell launcher (scripts/lib/bin-launcher.mjs), starts \`--version\`, \`--help\`, \`run\`, \`parse\` (and compare of programs, attach, doctor, events) without it and hands it back to the programs they run; \`cells\` runs the user's code in its own process and keeps it. So the differences for the launched commands take off \`node -e 0\` with it unset, and those for \`cells\` \`node -e 0\` as it is; the row "started as node cli.cjs" is \`run\` without the launcher.`}
+In CPU time (user+sys, steadier than wall time on a loaded machine): \`run -- true\` − (node + perf stat) = ${ms(cpuOf('perfcell run -- true') - nodeBaseCpuS - cpuOf('perf stat -- true'))}; \`--version\` − node = ${ms(cpuOf('perfcell --version') - nodeBaseCpuS)}; \`parse\` − node = ${ms(cpuOf(commands[5].name) - nodeBaseCpuS)}; the per-file build's \`run\` − the bundle's, both started by node = ${ms(cpuOf(commands[6].name) - cpuOf(commands[8].name))}; \`run -- true\` − \`run --no-perf -- true\` = ${ms(medianOf('perfcell run -- true') - medianOf('perfcell run --no-perf -- true'))} of wall.
 
 What \`run\` loads: \`cli.cjs\` (the bin: one small CommonJS file that imports nothing, src/cli/bin.ts), then its lane (\`lane-run.cjs\`, built apart:
 one CommonJS file with commander and run's code, none of execa, the HTML renderer, compare,

@@ -16,6 +16,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { binLauncher } from './lib/bin-launcher.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
@@ -77,7 +78,8 @@ const bin = await build({
   outExtension: { '.js': '.cjs' },
   // a string: an array would be injected as a module of its own
   define: { __PERFCELL_LANES__: JSON.stringify(lanes.join(',')), 'import.meta.url': '__perfcellBinUrl' },
-  banner: { js: "const __perfcellBinUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // first the shell launcher, then the bin's own URL
+  banner: { js: `${binLauncher}const __perfcellBinUrl = require('node:url').pathToFileURL(__filename).href;` },
 });
 // One CommonJS file per lane, run by src/cli/lane-loader.ts with a V8 code cache (vm.Script's
 // cachedData works for scripts, not ES modules). Its code that runs elsewhere by import.meta.url

@@ -21,7 +21,7 @@ out=${PERFCELL_DEMO_OUT:-.perfcell/demo}
 mkdir -p "$out"
 rowcol="$out/rowcol"
 cc -O2 -o "$rowcol" samples/rowcol/rowcol.c
-perfcell() { node dist/app/cli.cjs "$@"; }
+perfcell() { ./dist/app/cli.cjs "$@"; } # the bin as users run it (its first line is a shell launcher)
 
 step "1/3 cachegrind: simulated D1 misses of one row-wise and one column-wise sum of a 1024×1024 matrix"
 perfcell compare --backend cachegrind --names row col --export-json "$out/cachegrind.json" \

@@ -24,7 +24,7 @@ if [ ! -f dist/app/cli.cjs ]; then
   echo "hw-check: perfcell is not built (run: npm ci && npm run build)" >&2
   exit 1
 fi
-perfcell() { node dist/app/cli.cjs "$@"; }
+perfcell() { ./dist/app/cli.cjs "$@"; } # the bin as users run it (its first line is a shell launcher)
 cc -O2 -o "$out/rowcol" samples/rowcol/rowcol.c
 
 for mode in row col; do

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * The `perfcell` executable. It loads as little as the command needs before it starts working:
  * `--version` reads package.json and nothing else; `run` and `parse` (whose start-up is measured
@@ -12,7 +11,12 @@
  * on this VM before a lane's first line runs (an empty .mjs 4.6 ms slower than an empty .cjs, and
  * four imported chunks 3 ms more). So no top-level await here, and the full command line is an
  * import() of an ES module found next to this file.
+ *
+ * Its first two lines are a shell launcher (scripts/lib/bin-launcher.mjs, added by the build): the
+ * kernel runs it by `#!/bin/sh`, and the shell execs node on this file, without NODE_EXTRA_CA_CERTS
+ * for the commands that need no TLS; restoreLauncherEnv puts it back before anything else runs.
  */
+import { restoreLauncherEnv } from './launcher-env.ts';
 import { firstCommandWord } from './argv.ts';
 import { runLane } from './lane-loader.ts';
 
@@ -20,6 +24,7 @@ import { runLane } from './lane-loader.ts';
 declare const __PERFCELL_LANES__: string | undefined;
 const lanes: readonly string[] = typeof __PERFCELL_LANES__ === 'undefined' ? [] : __PERFCELL_LANES__.split(',');
 
+restoreLauncherEnv(process.env);
 const first = firstCommandWord(process.argv);
 if (first === '-V' || first === '--version') {
   void import('../version.ts').then(({ version }) => process.stdout.write(`${version}\n`));

@@ -1,0 +1,22 @@
+// The first two lines of the bin (dist/app/cli.cjs), written by scripts/build.mjs: a file that is
+// a shell script and CommonJS at once. The kernel runs it by its `#!/bin/sh` line; the shell line
+// then execs node on the same file, for which the first line is a hashbang comment and the second
+// the string ":" and a comment. Why: Node 20 loads the file NODE_EXTRA_CA_CERTS names, and its
+// whole root store, at every start, before any of perfcell's code (57 ms here); commands that run
+// none of the user's code in perfcell's process and make no TLS connection start without it, its
+// value kept in PERFCELL_NODE_EXTRA_CA_CERTS for src/cli/launcher-env.ts to put back before
+// anything is spawned. `compare … --cells` and `cells`, `repl`, `kernel` run the user's code in
+// perfcell's process and keep it. A copy of PERFCELL_NODE_EXTRA_CA_CERTS from elsewhere is
+// dropped first: its presence means this line took the variable out.
+const commands = 'run|compare|parse|attach|doctor|events|completion|help|-h|--help|-V|--version';
+const shell = [
+  'unset PERFCELL_NODE_EXTRA_CA_CERTS',
+  // the command's name: the first word that is not --debug (src/cli/argv.ts's globalFlags)
+  'c=; for a; do [ "$a" = --debug ] || { c=$a; break; }; done',
+  // compare's --cells runs the file's cells in this process
+  'case $c in compare) for a; do case $a in --cells|--cells=*) c=; esac; done; esac',
+  `case $c in ${commands}) [ "\${NODE_EXTRA_CA_CERTS+set}" ] && { PERFCELL_NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS; export PERFCELL_NODE_EXTRA_CA_CERTS; unset NODE_EXTRA_CA_CERTS; }; esac`,
+  'exec node "$0" "$@"',
+].join('; ');
+
+export const binLauncher = `#!/bin/sh\n":" //; ${shell}\n`;

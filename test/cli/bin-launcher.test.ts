@@ -1,0 +1,89 @@
+// The bin's shell launcher (scripts/lib/bin-launcher.mjs, src/cli/launcher-env.ts): commands that
+// run none of the user's code in perfcell's process start node without NODE_EXTRA_CA_CERTS (Node 20
+// loads that file and its whole root store at every start, BENCHMARKS.md "Start-up"), and the
+// programs they measure still see the variable exactly as the user set it. The bin is executed as
+// users run it, by its own first line, not as `node cli.cjs`. Node itself is the witness of what it
+// loaded: a NODE_EXTRA_CA_CERTS naming a missing file makes it warn at start-up.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { restoreLauncherEnv } from '../../src/cli/launcher-env.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const bin = `${root}dist/app/cli.cjs`;
+const missingCa = '/nonexistent/perfcell-test-ca.pem';
+const nodeLoadedIt = /Ignoring extra certs from/;
+
+beforeAll(() => {
+  expect(existsSync(bin), `${bin} is missing: run npm run build (vitest's global setup builds it)`).toBe(true);
+});
+
+/** The environment without either variable, plus `extra`. */
+function envWith(extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = { NO_COLOR: '1' };
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && key !== 'NODE_EXTRA_CA_CERTS' && key !== 'PERFCELL_NODE_EXTRA_CA_CERTS') env[key] = value;
+  }
+  return { ...env, ...extra };
+}
+
+// what the measured program sees: the variable (or "unset"), and whether the launcher's copy leaked
+const showEnv = 'printf "[%s] [%s]" "${NODE_EXTRA_CA_CERTS-unset}" "${PERFCELL_NODE_EXTRA_CA_CERTS-unset}"';
+
+async function runBin(args: string[], env: Record<string, string>) {
+  return execa(bin, args, { reject: false, timeout: 60_000, extendEnv: false, env });
+}
+
+describe('the bin launcher', () => {
+  it('starts run without the CA file and hands the variable to the program as the user set it', async () => {
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ NODE_EXTRA_CA_CERTS: missingCa }, `[${missingCa}] [unset]`],
+      [{ NODE_EXTRA_CA_CERTS: '' }, '[] [unset]'],
+      [{}, '[unset] [unset]'],
+      // a stray copy of the launcher's variable is not taken for the user's
+      [{ PERFCELL_NODE_EXTRA_CA_CERTS: missingCa }, '[unset] [unset]'],
+    ];
+    for (const [extra, seen] of cases) {
+      for (const args of [['run', '--no-perf'], ['--debug', 'run', '--no-perf']]) {
+        const result = await runBin([...args, '--', 'sh', '-c', showEnv], envWith(extra));
+        expect(result.exitCode, `${JSON.stringify(extra)} ${result.stderr}`).toBe(0);
+        expect(result.stdout, JSON.stringify(extra)).toBe(seen);
+        expect(result.stderr, JSON.stringify(extra)).not.toMatch(nodeLoadedIt);
+      }
+    }
+  });
+
+  it('keeps the variable for cells, whose code runs in perfcell\'s process, and for compare --cells', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-launcher-'));
+    const file = join(dir, 'cells.js');
+    const seen = join(dir, 'seen.txt');
+    writeFileSync(file, `// %% a\nrequire('node:fs').writeFileSync(${JSON.stringify(seen)}, String(process.env.NODE_EXTRA_CA_CERTS) + ' ' + String(process.env.PERFCELL_NODE_EXTRA_CA_CERTS))\n`);
+    for (const args of [['cells', '--no-perf', file], ['compare', '--no-perf', '--runs', '2', '--warmup', '0', file, '--cells', 'a']]) {
+      const result = await runBin(args, envWith({ NODE_EXTRA_CA_CERTS: missingCa }));
+      expect(result.exitCode, `${args[0]}: ${result.stderr}`).toBe(0);
+      expect(result.stderr, args[0]).toMatch(nodeLoadedIt);
+      expect(readFileSync(seen, 'utf8'), args[0]).toBe(`${missingCa} undefined`);
+    }
+  });
+
+  it('starts compare of programs without it, and the programs see it', async () => {
+    const result = await runBin(['compare', '--no-perf', '--runs', '2', '--warmup', '0', '--json', '--shell', '--', `${showEnv} >&2`, 'true'], envWith({ NODE_EXTRA_CA_CERTS: missingCa }));
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).not.toMatch(nodeLoadedIt);
+    expect(result.stderr).toContain(`[${missingCa}] [unset]`);
+  });
+});
+
+describe('restoreLauncherEnv', () => {
+  it('puts back what the launcher kept, empty too, and leaves an environment it did not touch alone', () => {
+    const kept: NodeJS.ProcessEnv = { PERFCELL_NODE_EXTRA_CA_CERTS: '', PATH: '/bin' };
+    restoreLauncherEnv(kept);
+    expect(kept).toEqual({ NODE_EXTRA_CA_CERTS: '', PATH: '/bin' });
+    const untouched: NodeJS.ProcessEnv = { NODE_EXTRA_CA_CERTS: '/a.pem' };
+    restoreLauncherEnv(untouched);
+    expect(untouched).toEqual({ NODE_EXTRA_CA_CERTS: '/a.pem' });
+  });
+});
