@@ -13,7 +13,7 @@ export type PeakMethod =
   | 'sampled'; // /proc polled from outside: may miss short peaks
 
 export interface MemoryReport {
-  /** RSS of the target when the window opened, bytes; 0 for `run` (the program starts from nothing); null when unknown. */
+  /** RSS of the target when the window opened, bytes; null when not measured (always for `run`: the program is read at no start). */
   readonly rssBeforeBytes: number | null;
   /**
    * Final RSS, bytes: in-process (REPL, cells, measure(fn)) the settled reading after the window

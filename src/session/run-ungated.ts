@@ -117,8 +117,9 @@ export async function runUngated(command: readonly string[], options: MeasureOpt
       durationS,
       exitCode: exit.code,
       signal: exit.signal,
-      // no wait4() here: the largest process's peak is not known apart from the tree's
-      memory: programMemory({ ...memory, largestProcessPeakBytes: memory.peakRssBytes }),
+      // no wait4() here: the largest process's peak is not known apart from the tree's; and a
+      // program that ended before the first 10 ms sample has no peak at all (null, not 0)
+      memory: { ...programMemory({ ...memory, largestProcessPeakBytes: memory.peakRssBytes }), ...(memory.peakRssBytes > 0 ? {} : { peakRssBytes: null, largestProcessPeakBytes: null }) },
       cpu: buildCpuReport(cpuBefore, cpuAfter, {
         userS: cpuChildrenAfter.userS - cpuChildrenBefore.userS,
         systemS: cpuChildrenAfter.systemS - cpuChildrenBefore.systemS,

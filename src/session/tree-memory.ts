@@ -157,12 +157,13 @@ export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = c
 }
 
 /**
- * A program's memory block: it starts from nothing and holds nothing after its exit, so its peak is
- * what it cost. No reading just before its exit is exact, so there is no "used" or "final" figure.
+ * A program's memory block: its peak is what it cost. No RSS is read at its start (it is held
+ * before exec) nor just before its exit (no such reading is exact), so the start, "used" and
+ * "final" figures are null: not measured, as everywhere in a report, rather than 0.
  */
 export function programMemory(tree: TreeMemoryResult): MemoryReport {
   return {
-    rssBeforeBytes: 0,
+    rssBeforeBytes: null,
     rssAfterBytes: null,
     usedBytes: null,
     peakRssBytes: tree.peakRssBytes,
