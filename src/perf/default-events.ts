@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parsePerfStat } from '../../parsers/perf-stat.ts';
+import { makeCacheFolder } from '../cache-dir.ts';
 import type { CounterStatus } from '../../parsers/perf-stat-types.ts';
 
 /** The counters perfcell asks for when none are named: cache behaviour first, then the basics. */
@@ -97,7 +98,7 @@ export const systemDefaultEventSources: DefaultEventSources = {
   },
   writeText: (path, text) => {
     try {
-      mkdirSync(join(path, '..'), { recursive: true });
+      if (!makeCacheFolder(join(path, '..'))) return;
       const temporary = `${path}.${process.pid}.tmp`;
       writeFileSync(temporary, text);
       renameSync(temporary, path);
