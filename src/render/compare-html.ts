@@ -1,8 +1,20 @@
 import { valuesOf } from '../experiment/analyze.ts';
 import type { CompareDocument } from '../experiment/compare-document.ts';
+import type { MetricUnit } from '../experiment/metrics.ts';
 import type { ChartAssets } from './chart-assets.ts';
 import { renderCompareHtml } from './html.ts';
 import type { HtmlCompareInput } from './html-data.ts';
+
+/**
+ * The unit a metric is charted in and what its values are divided by: a clock's ms per second as
+ * what it means, the CPUs it kept busy; perf's ns (duration_time, user_time) in ms, their rate in ms/s.
+ */
+function chartUnit(unit: MetricUnit): { unit: string; divisor: number } {
+  if (unit === 'ms-per-s') return { unit: 'CPUs', divisor: 1000 };
+  if (unit === 'ns') return { unit: 'ms', divisor: 1e6 };
+  if (unit === 'ns-per-s') return { unit: 'ms/s', divisor: 1e6 };
+  return { unit, divisor: 1 };
+}
 
 /**
  * What the HTML page shows of a comparison: a spread chart and verdict per metric, and as notes
@@ -25,14 +37,13 @@ export function compareHtmlInput(document: CompareDocument): HtmlCompareInput {
     notes: [howRun, ...document.warnings, ...baselineNotes],
     metrics: document.results.map((result) => {
       const verdict = result.comparisons.map((comparison) => comparison.verdict).join('; ');
-      // a clock's ms per second is charted as what it means, the CPUs it kept busy
-      const isCpus = result.metric.unit === 'ms-per-s';
+      const shown = chartUnit(result.metric.unit);
       return {
         metric: result.metric.label,
-        unit: isCpus ? 'CPUs' : result.metric.unit,
+        unit: shown.unit,
         alternatives: alternatives.map((alternative) => ({
           name: alternative.name,
-          values: valuesOf(alternative.runs, result.metric.key).map((value) => (isCpus ? value / 1000 : value)),
+          values: valuesOf(alternative.runs, result.metric.key).map((value) => value / shown.divisor),
         })),
         ...(verdict === '' ? {} : { verdict }),
       };

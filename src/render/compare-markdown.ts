@@ -28,7 +28,7 @@ const COUNT_SCALES: readonly [number, string, number][] = [
 /**
  * The unit a metric's column is shown in, picked from its smallest mean so that every row reads in
  * the same unit: seconds → ms, bytes → MiB, counts → thousands (from 10,000) or millions, a
- * clock's ms per second → CPUs.
+ * clock's ms per second → CPUs, perf's ns → ms (or the step of their size), ns per second → ms/s.
  * @example displayScale('s', 0.0121) // { label: 'ms', divisor: 0.001 }
  */
 export function displayScale(unit: MetricUnit, reference: number): DisplayScale {
@@ -44,6 +44,12 @@ export function displayScale(unit: MetricUnit, reference: number): DisplayScale 
       // a time in milliseconds: the step of its size in seconds
       const [size, label] = TIME_STEPS.find(([step]) => magnitude / 1000 >= step) ?? TIME_STEPS[TIME_STEPS.length - 1]!;
       return { label, divisor: size * 1000 };
+    }
+    case 'ns':
+    case 'ns-per-s': {
+      // a time in nanoseconds (perf's duration_time, user_time): the step of its size in seconds
+      const [size, label] = TIME_STEPS.find(([step]) => magnitude / 1e9 >= step) ?? TIME_STEPS[TIME_STEPS.length - 1]!;
+      return { label: unit === 'ns' ? label : `${label}/s`, divisor: size * 1e9 };
     }
     case 'ms-per-s':
       return { label: 'CPUs', divisor: 1000 };

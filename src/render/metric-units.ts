@@ -28,8 +28,9 @@ function scaled(value: number, steps: readonly [number, string][], scale = Math.
 }
 
 /**
- * A metric value for people, auto-scaled: 12.1 ms, 9.20 MiB, 1,181,432, 174,545/s, 0.552, and a
- * clock's ms per second as the CPUs it kept busy, 0.867 CPUs.
+ * A metric value for people, auto-scaled: 12.1 ms, 9.20 MiB, 1,181,432, 174,545/s, 0.552, a
+ * clock's ms per second as the CPUs it kept busy, 0.867 CPUs, and perf's ns (duration_time) as time,
+ * 31.0 ms, their rate as time per second, 955 ms/s.
  * `scaleOf` picks the unit from another value, so a σ prints in its mean's unit.
  * @example formatMetricValue(0.0121, 's') // '12.1 ms'
  */
@@ -41,6 +42,8 @@ export function formatMetricValue(value: number | null, unit: MetricUnit, scaleO
       return scaled(value, TIME_STEPS, scale === 0 ? 1 : scale);
     case 'ms':
       return scaled(value / 1000, TIME_STEPS, scale === 0 ? 1 : scale / 1000);
+    case 'ns':
+      return scaled(value / 1e9, TIME_STEPS, scale === 0 ? 1 : scale / 1e9);
     case 'bytes':
       return scaled(value, BYTE_STEPS, scale === 0 ? 1 : scale);
     case 'count':
@@ -49,6 +52,9 @@ export function formatMetricValue(value: number | null, unit: MetricUnit, scaleO
       return `${formatCount(value)}/s`;
     case 'ms-per-s':
       return `${threeDigits(value / 1000)} CPUs`;
+    case 'ns-per-s':
+      // a time per second of time: user_time's CPU seconds, duration_time's wall seconds, per second
+      return `${scaled(value / 1e9, TIME_STEPS, scale === 0 ? 1 : scale / 1e9)}/s`;
     case 'ratio':
       return value === 0 ? '0' : Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3);
   }
