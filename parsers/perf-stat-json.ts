@@ -91,6 +91,7 @@ export class JsonLineParser {
     let time: number | null = null;
     let countFrom = -1;
     let countTo = -1;
+    let countValue = Number.NaN;
     let unit = '';
     let event: string | undefined;
     let runningPct: number | null = null;
@@ -118,26 +119,42 @@ export class JsonLineParser {
       i = skipBlanks(text, i + 1);
       let from: number;
       let to: number;
+      // most values are plain numbers: read as they are scanned (NaN: not one, or not ending as
+      // bareEnd or closingQuote would end it), otherwise found first and read from their range
+      let number = Number.NaN;
       if (text.charCodeAt(i) === 34) {
         from = i + 1;
-        to = closingQuote(text, from);
-        if (to === -1) return this.fail(text);
+        number = scanNumber(text, from);
+        if (!Number.isNaN(number) && text.charCodeAt(scan.end) === 34) {
+          to = scan.end;
+        } else {
+          number = Number.NaN;
+          to = closingQuote(text, from);
+          if (to === -1) return this.fail(text);
+        }
         i = to + 1;
       } else {
         from = i;
-        i = bareEnd(text, i);
-        to = i;
-        while (to > from && text.charCodeAt(to - 1) === 32) to--;
+        number = scanNumber(text, from);
+        if (!Number.isNaN(number)) {
+          i = scan.end;
+          to = i;
+        } else {
+          i = bareEnd(text, i);
+          to = i;
+          while (to > from && text.charCodeAt(to - 1) === 32) to--;
+        }
       }
       switch (key) {
         case 'interval':
-          time = parsePlainNumberAt(text, from, to);
+          time = Number.isNaN(number) ? parsePlainNumberAt(text, from, to) : number;
           if (Number.isNaN(time)) return this.fail(text);
           perfKeys++;
           break;
         case 'counter-value':
           countFrom = from;
           countTo = to;
+          countValue = number;
           perfKeys++;
           break;
         case 'unit':
@@ -152,7 +169,7 @@ export class JsonLineParser {
           perfKeys++;
           break;
         case 'pcnt-running': {
-          const pct = parsePlainNumberAt(text, from, to);
+          const pct = Number.isNaN(number) ? parsePlainNumberAt(text, from, to) : number;
           runningPct = Number.isNaN(pct) ? null : pct;
           perfKeys++;
           // only metric-value, metric-unit and metric-threshold follow it: skip to the object's end
@@ -178,7 +195,9 @@ export class JsonLineParser {
     if (event === undefined || event === '') return 'unreadable';
     let status: CounterStatus = 'counted';
     let value: number | null = null;
-    if (countTo - countFrom === 13 && text.startsWith('<not counted>', countFrom)) {
+    if (!Number.isNaN(countValue)) {
+      value = countValue;
+    } else if (countTo - countFrom === 13 && text.startsWith('<not counted>', countFrom)) {
       status = 'not counted';
     } else if (countTo - countFrom === 15 && text.startsWith('<not supported>', countFrom)) {
       status = 'not supported';
@@ -198,6 +217,55 @@ export class JsonLineParser {
     return 'unreadable';
   }
 }
+
+/** Where the number scanNumber last read ends. */
+const scan = { end: 0 };
+
+/**
+ * The plain number at `from` (parsePlainNumberAt's reading of it), read in one pass, when it ends
+ * at `,` (not before a digit: that is a decimal comma), `}`, `"` or the line's end: where
+ * bareEnd ends a value that holds nothing but it. NaN otherwise, and for over 15 digits (the
+ * caller then reads the value the long way). Sets `scan.end`.
+ */
+function scanNumber(text: string, from: number): number {
+  const length = text.length;
+  let mantissa = 0;
+  let i = from;
+  for (; i < length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) break;
+    mantissa = mantissa * 10 + digit;
+  }
+  const digits = i - from;
+  if (digits === 0) return Number.NaN;
+  let code = text.charCodeAt(i);
+  let fraction = 0;
+  if (code === 46 || code === 0x066b || (code === 44 && isDigitCode(text.charCodeAt(i + 1)))) {
+    // the zeros that pad perf's `%f` change no value: the mantissa is kept as of the last other digit
+    let kept = mantissa;
+    const fractionFrom = ++i;
+    for (; i < length; i++) {
+      const digit = text.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) break;
+      mantissa = mantissa * 10 + digit;
+      if (digit !== 0) {
+        kept = mantissa;
+        fraction = i + 1 - fractionFrom;
+      }
+    }
+    if (i === fractionFrom) return Number.NaN;
+    mantissa = kept;
+    code = text.charCodeAt(i);
+  }
+  const isEnd = i === length || code === 125 || code === 34 || (code === 44 && !isDigitCode(text.charCodeAt(i + 1)));
+  if (!isEnd) return Number.NaN;
+  // below 2^53 the mantissa is exact and mantissa / 10^k is correctly rounded: what Number() gives
+  if (digits + fraction > 15) return Number.NaN;
+  scan.end = i;
+  return fraction === 0 ? mantissa : mantissa / (POWERS_OF_TEN[fraction] as number);
+}
+
+const POWERS_OF_TEN = Array.from({ length: 16 }, (_, power) => 10 ** power);
 
 function closingQuote(text: string, from: number): number {
   let i = from;
