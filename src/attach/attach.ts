@@ -108,6 +108,11 @@ export function readProcPoint(pid: number, source: ProcSource = defaultProcSourc
   };
 }
 
+/** An interval of perf's with events in which none counted (the target never ran in it). */
+function isTrailingInterval(interval: PerfInterval): boolean {
+  return interval.records.length > 0 && interval.records.every((record) => record.status === 'not counted');
+}
+
 /**
  * Watches a running process until `durationS` passes, `signal` aborts or the process exits:
  * one row per interval (perf's `-I` when perf counts, else a timer), then the summary report.
@@ -141,6 +146,14 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
 
   const emit = (interval: PerfInterval): void => {
     const point = readProcPoint(pid, source);
+    // perf prints one more interval once the target has gone, in which nothing ran: every event
+    // <not counted>. It is no part of the watch: as a row it read 0/s and dragged each event's
+    // minimum in the summary to 0.
+    if (point.rssBytes === null && isTrailingInterval(interval)) {
+      finish('exit');
+      return;
+    }
+    for (const record of interval.records) state.addRecord(record);
     const row = buildIntervalRow(interval, previousTimeS, previous, point);
     previousTimeS = interval.timeS;
     if (point.rssBytes !== null) {
@@ -160,7 +173,8 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
     if (interval) emit(interval);
   };
   const onRecord = (record: PerfRecord): void => {
-    state.addRecord(record);
+    // an interval's records reach the summary with its row (emit), once it is known whether the target still lived
+    if (record.time === null) state.addRecord(record);
     const done = assembler.add(record);
     if (done) emit(done);
     clearTimeout(quietTimer);
