@@ -59,6 +59,18 @@ export function refusePerfFlagsWithoutPerf(flags: PerfFlags): void {
   throw new UsageError(`${named} need${given.length === 1 ? 's' : ''} perf, which --no-perf turns off (drop --no-perf, or drop ${named})`);
 }
 
+/**
+ * -e and -M name perf's events, which cachegrind does not count (it simulates the caches): with
+ * --backend cachegrind they would be dropped without a word, so a usage error naming the fix.
+ */
+export function refusePerfFlagsWithBackend(flags: PerfFlags, backend: string): void {
+  if (backend !== 'cachegrind') return;
+  const given = [...(flags.events === undefined ? [] : ['-e']), ...(flags.metrics === undefined ? [] : ['-M'])];
+  if (given.length === 0) return;
+  const named = given.join(' and ');
+  throw new UsageError(`${named} pick${given.length === 1 ? 's' : ''} perf's events, which --backend cachegrind does not count (drop ${named}, or drop --backend cachegrind)`);
+}
+
 /** -e, -M, -I and --no-perf as measure options: events and metricGroups only where given; -e or -M with --no-perf is a UsageError. */
 export function perfFlagOptions(flags: PerfFlags): { events?: readonly string[]; metricGroups?: readonly string[]; intervalMs: number; perf: boolean } {
   refusePerfFlagsWithoutPerf(flags);

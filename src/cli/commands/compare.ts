@@ -26,7 +26,7 @@ import { formatMetricValue } from '../../render/metric-units.ts';
 import { displayPath, loadBaseline, savePath, writeOutput } from '../compare-files.ts';
 import { writeHtmlFile } from '../html-file.ts';
 import { checkOutputPaths } from '../output-paths.ts';
-import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions, refusePerfFlagsWithoutPerf } from '../options.ts';
+import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions, refusePerfFlagsWithBackend, refusePerfFlagsWithoutPerf } from '../options.ts';
 import { readCellFile } from './cells.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
 import { startProgressTicker } from '../../live/progress-ticker.ts';
@@ -90,6 +90,7 @@ function parseSeconds(value: string): number {
 /** Commands written after `--` are operands too; what they mean depends on --cells. */
 function checkCombination(targets: readonly string[], flags: CompareFlags, afterDashes: ReadonlySet<string>): void {
   refusePerfFlagsWithoutPerf(flags);
+  refusePerfFlagsWithBackend(flags, flags.backend);
   const count = flags.cells?.length ?? targets.length;
   if (flags.names !== undefined && flags.names.length !== count) {
     throw new UsageError(`--names gave ${flags.names.length} name${flags.names.length === 1 ? '' : 's'} for ${count} alternative${count === 1 ? '' : 's'} (give one name each)`);

@@ -9,7 +9,7 @@ import { renderReportText } from '../../render/report-text.ts';
 import { prepareFormatters } from '../../render/units.ts';
 import { ensureFolderOf, writeHtmlFile } from '../html-file.ts';
 import { writeStdout } from '../stdout-guard.ts';
-import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions } from '../options.ts';
+import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions, refusePerfFlagsWithBackend } from '../options.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
 import { toJsonDocument } from '../../json-document.ts';
 import { outputWidth, warningText } from '../../render/terminal-width.ts';
@@ -89,6 +89,7 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
       void process.stderr.writable;
       const jsonOnStdout = flags.json === true && flags.output === undefined;
       if (flags.output !== undefined) ensureFolderOf(flags.output);
+      refusePerfFlagsWithBackend(flags, flags.backend);
       const releaseSignals = holdInterruptions();
       try {
         const measureOptions: MeasureOptions = {
