@@ -65,6 +65,15 @@ describe('-e or -M with --no-perf is a usage error, before anything runs', () =>
     expect(existsSync(marker)).toBe(false);
   });
 
+  it('cells: said before the file is read or compiled', async () => {
+    for (const file of [join(dir, 'missing.js'), join(dir, 'broken.ts')]) {
+      if (file.endsWith('.ts')) writeFileSync(file, '// %% broken\nconst = ;\n');
+      const result = await perfcell(['cells', file, '--no-perf', '-e', 'page-faults']);
+      expect(result.stderr, file).toBe(E_LINE);
+      expect(result.exitCode, file).toBe(2);
+    }
+  });
+
   it('repl: no prompt, no session', async () => {
     const result = await perfcell(['repl', '--no-perf', '-e', 'page-faults']);
     expect(result.stderr).toBe(E_LINE);

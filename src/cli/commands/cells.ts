@@ -92,6 +92,8 @@ export function registerCells(program: Command): void {
     .option('--write', 'for a .ipynb notebook: store each cell\'s report (and error) in its outputs')
     .action(async (file: string, flags: CellsFlags, command: Command) => {
       const debug = command.optsWithGlobals<{ debug?: boolean }>().debug === true;
+      // before the file is read and compiled: -e or -M with --no-perf is a usage error
+      const perfFlags = perfFlagOptions(flags);
       refuseOtherLanguage(file);
       const source = await readCellFile(file);
       const notebook = file.endsWith('.ipynb') ? readNotebook(file, source) : null;
@@ -119,7 +121,7 @@ export function registerCells(program: Command): void {
       try {
         const prepared = await evaluator.prepareAll(cells);
         const { runs, skipped, interruption: stop } = await runCells(evaluator, prepared, {
-          ...perfFlagOptions(flags),
+          ...perfFlags,
           settle: flags.settle,
           live: liveWanted(flags.live),
           keepGoing: flags.keepGoing === true,
