@@ -400,7 +400,14 @@ int main(int argc, char **argv) {
     fflush(out);
     char **command = read_command(argv, gate, &stdout_to_stderr, &keep_gc_fd, &perf_argv, commands[1]);
     close(commands[1]);
-    if (command == NULL) return 0; /* perfcell stopped first: the held child reads EOF and exits 125 */
+    if (command == NULL) {
+      /* perfcell stopped first (a usage error): the held child reads EOF and exits 125, and the
+         launcher, EOF on its requests, 0; reaped here, so neither outlives perfcell as a zombie */
+      close(launch_requests);
+      waitpid(child, NULL, 0);
+      waitpid(launcher, NULL, 0);
+      return 0;
+    }
     argv = command;
   } else {
     child = fork();

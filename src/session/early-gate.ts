@@ -70,6 +70,28 @@ function discardUntaken(pid: number): void {
   for (let attempt = 0; attempt < 50 && !untaken.cgroup.removeIfEmpty(); attempt += 1) Atomics.wait(pause, 0, 0, 0.2);
 }
 
+/**
+ * perfcell is done and no run took the gate (a usage error, --help): its request pipe is closed, so
+ * the gate reads EOF, reaps its held child and perf launcher, and exits; it is waited for (SIGKILL
+ * after `graceMs`) and its cgroup removed, so that none of them outlives perfcell, not even as a
+ * zombie (the exit hook's SIGKILL left all three to init to reap).
+ */
+export async function discardEarlyGate(graceMs = 1000): Promise<void> {
+  const untaken = waiting;
+  if (untaken === null) return;
+  waiting = null;
+  const gate = untaken.process;
+  const exited = gate.exitCode !== null || gate.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => gate.once('exit', () => resolve()));
+  (gate.stdio[3] as unknown as Writable).end();
+  const timer = setTimeout(() => gate.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+  if (untaken.cgroup === null) return;
+  // rmdir once no move is under way and the held child has left
+  await untaken.moved;
+  for (let attempt = 0; attempt < 50 && !untaken.cgroup.removeIfEmpty(); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 1));
+}
+
 /** The early gate, once (a second run spawns its own); null where none was armed. */
 export function takeEarlyGate(): EarlyGate | null {
   const taken = waiting;
