@@ -167,17 +167,15 @@ const SAFE_BELOW = 2 ** 53;
 /** `n`'s decimal digits at `at` (0 ≤ n < 2^53, an integer); returns the end. */
 function writeDigits(bytes: Uint8Array, at: number, n: number): number {
   if (n < 2147483648) return writeSmallDigits(bytes, at, n);
-  let length = 1;
-  while (length < 16 && n >= POWERS_OF_TEN_16[length]!) length++;
-  const end = at + length;
-  let rest = n;
-  for (let position = end - 1; position > at; position--) {
-    const quotient = Math.floor(rest / 10);
-    bytes[position] = DIGIT_0 + (rest - quotient * 10);
-    rest = quotient;
+  // two halves in integer arithmetic (a division by 10 in doubles costs several times more): the
+  // last 8 digits and the rest, below 2^53 / 10^8 < 2^31; n / 10^8 may round up to the next integer
+  let high = Math.floor(n / 1e8);
+  let low = n - high * 1e8;
+  if (low < 0) {
+    high--;
+    low += 1e8;
   }
-  bytes[at] = DIGIT_0 + rest;
-  return end;
+  return writeFixedDigits(bytes, writeSmallDigits(bytes, at, high), low, 8);
 }
 
 /** writeDigits for n < 2^31, in integer arithmetic. */
@@ -197,12 +195,12 @@ function writeSmallDigits(bytes: Uint8Array, at: number, n: number): number {
 
 const POWERS_OF_TEN_16 = Array.from({ length: 17 }, (_, power) => 10 ** power);
 
-/** `n` as exactly `width` digits, zeros first; returns the end. */
+/** `n` (< 10^9) as exactly `width` digits, zeros first, in integer arithmetic; returns the end. */
 function writeFixedDigits(bytes: Uint8Array, at: number, n: number, width: number): number {
-  let rest = n;
+  let rest = n | 0;
   for (let position = at + width - 1; position >= at; position--) {
-    const quotient = Math.floor(rest / 10);
-    bytes[position] = DIGIT_0 + (rest - quotient * 10);
+    const quotient = (rest / 10) | 0;
+    bytes[position] = DIGIT_0 + rest - quotient * 10;
     rest = quotient;
   }
   return at + width;
@@ -244,12 +242,21 @@ export function writeJsonNumber(bytes: Uint8Array, at: number, value: number | n
 
 /** An event's part of its records' bytes. */
 interface EventBytes {
+  readonly name: string;
   /** `,"event":"NAME","value":` */
   readonly head: Uint8Array;
   unit: string;
   status: string;
   /** `,"unit":…,"status":…,"runningPct":` of that unit and status */
   tail: Uint8Array;
+  /** The tail, that running percentage and the record's end: a record with `pct` copies it whole. */
+  tailEnd: Uint8Array;
+  /** The running percentage of `tailEnd` (undefined: none yet, so no record has it). */
+  pct: number | null | undefined;
+  /** The last record's running percentage, when it was not `pct`: a second record with it makes it `pct`. */
+  lastPct: number | null | undefined;
+  /** The event whose record followed this one's last time: perf prints its events in the same order every interval. */
+  next: EventBytes | undefined;
 }
 
 /** A Buffer like every piece, so that copying them sees one kind of array. */
@@ -267,6 +274,7 @@ export class RecordJsonBytes {
   private readonly text: RecordJson;
   private readonly end: Uint8Array;
   private readonly events = new Map<string, EventBytes>();
+  private lastEvent: EventBytes | undefined;
   private time: number | null | undefined = undefined;
   /** `{"time":…` in its first `timeHeadLength` bytes, written over when the time changes (no new buffer) */
   private readonly timeHead = Buffer.alloc(TIME_KEY.length + MAX_NUMBER_BYTES);
@@ -295,14 +303,20 @@ export class RecordJsonBytes {
       this.timeHeadLength = writeJsonNumber(this.timeHead, TIME_KEY.length, record.time);
     }
     const event = this.event(record.event);
+    const pct = record.runningPct;
     if (event.unit !== record.unit || event.status !== record.status) {
       event.unit = record.unit;
       event.status = record.status;
       event.tail = Buffer.from(`,"unit":${jsonString(record.unit)},"status":"${record.status}","runningPct":`, 'utf8');
+      this.keepTailEnd(event, pct);
+    } else if (pct !== event.pct) {
+      // a percentage that changes row by row (multiplexing) is written each time; one that repeats is kept
+      if (pct === event.lastPct) this.keepTailEnd(event, pct);
+      else event.lastPct = pct;
     }
     const timeHead = this.timeHead;
     const end = this.end;
-    out.reserve(prefix.length + timeHead.length + event.head.length + event.tail.length + end.length + 2 * MAX_NUMBER_BYTES);
+    out.reserve(prefix.length + timeHead.length + event.head.length + event.tailEnd.length + end.length + 2 * MAX_NUMBER_BYTES);
     const bytes = out.bytes;
     let at = out.length;
     if (prefix.length > 0) at = copyBytes(bytes, at, prefix);
@@ -312,18 +326,49 @@ export class RecordJsonBytes {
     at += this.timeHeadLength;
     bytes.set(event.head, at);
     at = writeJsonNumber(bytes, at + event.head.length, record.value);
+    if (pct === event.pct) {
+      bytes.set(event.tailEnd, at);
+      out.length = at + event.tailEnd.length;
+      return;
+    }
     bytes.set(event.tail, at);
-    at = writeJsonNumber(bytes, at + event.tail.length, record.runningPct);
+    at = writeJsonNumber(bytes, at + event.tail.length, pct);
     out.length = copyBytes(bytes, at, end);
   }
 
+  /** Makes `pct` the event's kept running percentage: its tail, that and the end as one piece. */
+  private keepTailEnd(event: EventBytes, pct: number | null): void {
+    const tail = event.tail;
+    const tailEnd = Buffer.allocUnsafe(tail.length + MAX_NUMBER_BYTES + this.end.length);
+    tailEnd.set(tail, 0);
+    const at = writeJsonNumber(tailEnd, tail.length, pct);
+    event.tailEnd = tailEnd.subarray(0, copyBytes(tailEnd, at, this.end));
+    event.pct = pct;
+    event.lastPct = undefined;
+  }
+
+  /** The event's bytes: usually the one after the last record's event, else found by name. */
   private event(name: string): EventBytes {
+    const last = this.lastEvent;
+    const next = last?.next;
+    if (next !== undefined && next.name === name) return (this.lastEvent = next);
     let event = this.events.get(name);
     if (event === undefined) {
       // status '' matches no record: the first one writes the tail
-      event = { head: Buffer.from(`,"event":${jsonString(name)},"value":`, 'utf8'), unit: '', status: '', tail: NO_BYTES };
+      event = {
+        name,
+        head: Buffer.from(`,"event":${jsonString(name)},"value":`, 'utf8'),
+        unit: '',
+        status: '',
+        tail: NO_BYTES,
+        tailEnd: NO_BYTES,
+        pct: undefined,
+        lastPct: undefined,
+        next: undefined,
+      };
       if (this.events.size < MAX_CACHED) this.events.set(name, event);
     }
-    return event;
+    if (last !== undefined) last.next = event;
+    return (this.lastEvent = event);
   }
 }

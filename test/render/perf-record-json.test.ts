@@ -103,6 +103,51 @@ describe('RecordJsonBytes', () => {
   });
 });
 
+describe('RecordJsonBytes keeps what repeats and writes what changes', () => {
+  it('events in a changing order, running percentages that repeat, change, come back or are null, units and statuses that change', () => {
+    const next = random(11);
+    const events = ['task-clock', 'page-faults', 'cycles', 'instructions', 'cache-misses'];
+    const pcts = [100, 100, 100, 63.5, 63.5, 0.01, null, 99.99];
+    const rows: PerfRecord[] = [];
+    for (let interval = 1; interval <= 400; interval++) {
+      // mostly perf's fixed order, sometimes another (an event missing, two swapped, a new one)
+      const order = next() < 0.7 ? events : [...events].sort(() => next() - 0.5).slice(0, 2 + Math.floor(next() * 4));
+      if (next() < 0.05) order.splice(Math.floor(next() * order.length), 0, `new-event-${interval}`);
+      for (const event of order) {
+        const status = next() < 0.05 ? 'not counted' : 'counted';
+        rows.push({
+          time: interval / 10,
+          event,
+          value: status === 'counted' ? Math.floor(next() * 2 ** (next() * 53)) : null,
+          unit: next() < 0.1 ? 'msec' : '',
+          status,
+          runningPct: status === 'counted' ? pcts[Math.floor(next() * pcts.length)]! : null,
+        });
+      }
+    }
+    const pieces: Buffer[] = [];
+    const out = new ByteBuffer((piece) => pieces.push(piece), 512);
+    const json = new RecordJsonBytes('}\n');
+    for (const row of rows) json.write(row, out);
+    out.spill();
+    expect(Buffer.concat(pieces).toString('utf8')).toBe(rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
+  });
+
+  it('writes integers of 10 to 16 digits (written in two halves) as JSON.stringify does', () => {
+    const bytes = Buffer.alloc(64);
+    const values: number[] = [];
+    for (let digits = 10; digits <= 16; digits++) {
+      const power = 10 ** digits;
+      values.push(power / 10, power - 1, power + 1, power - 1e8, power - 1e8 + 1, power + 99999999);
+    }
+    values.push(2 ** 31, 2 ** 31 + 1, 2 ** 53 - 1, 2 ** 53 - 1e8, 8999999999999999, 4123456789, 100000000000000);
+    for (const value of values.filter((value) => value < 2 ** 53)) {
+      expect(bytes.toString('latin1', 0, writeJsonNumber(bytes, 0, value)), String(value)).toBe(JSON.stringify(value));
+      expect(bytes.toString('latin1', 0, writeJsonNumber(bytes, 0, -value)), String(-value)).toBe(JSON.stringify(-value));
+    }
+  });
+});
+
 describe('RecordJson', () => {
   it('writes JSON.stringify(record) of every record of every capture, byte for byte', () => {
     let records = 0;
