@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../errors.ts';
+import { LaunchError } from '../session/exec-failure.ts';
 import { parseCachegrind, type CachegrindProfile } from '../../parsers/cachegrind.ts';
 import type { CountersReport } from '../session/report.ts';
 import { CachegrindError } from './cachegrind-error.ts';
@@ -59,25 +59,43 @@ async function firstLogLine(logPath: string): Promise<string> {
   }
 }
 
+/**
+ * valgrind missing is this machine's failure, not the command line's: a CachegrindError (perfcell
+ * exits 1), asked first, so that a PATH without valgrind says so whatever the program.
+ */
+async function checkValgrind(valgrindPath: string, isGiven: boolean, cwd: string, path: string | undefined): Promise<void> {
+  const lookup = await findExecutable(valgrindPath, { cwd, path });
+  if (lookup.kind === 'found') return;
+  const message = lookup.kind === 'not executable'
+    ? `valgrind at ${lookup.path} is not executable (chmod +x ${lookup.path}, or install it: sudo apt-get install valgrind)`
+    : isGiven
+      ? `valgrind not found at ${valgrindPath} (check the path, or install it: sudo apt-get install valgrind)`
+      : 'valgrind not found on PATH (install it: sudo apt-get install valgrind)';
+  throw new CachegrindError('VALGRIND_NOT_FOUND', message);
+}
+
+/** A program that cannot be started: a LaunchError, so `run` exits 127 or 126 as with perf (and as timeout and env do). */
 async function checkProgram(file: string, cwd: string, path: string | undefined): Promise<void> {
   // valgrind reports a missing program on the program's stderr, mixed with its output; say it here instead.
   const lookup = await findExecutable(file, { cwd, path });
   if (lookup.kind === 'missing') {
-    throw new UsageError(
+    throw new LaunchError(
       file.includes('/')
         ? `${file}: no such program (check the path)`
         : `${file}: not found on PATH (give its path, e.g. ./${file})`,
+      127,
     );
   }
-  if (lookup.kind === 'not executable') throw new UsageError(`${file}: not executable (chmod +x ${lookup.path})`);
+  if (lookup.kind === 'not executable') throw new LaunchError(`${file}: not executable (chmod +x ${lookup.path})`, 126);
 }
 
 /**
  * Runs `file args` under `valgrind --tool=cachegrind --cache-sim=yes` (no shell) and reports the
  * simulated cache counts. The program keeps perfcell's stdin, stdout and stderr (or `stdio`);
  * valgrind's own messages go to a temporary log file, read only to explain a failure.
- * Throws UsageError when the program does not exist, CachegrindError when valgrind is missing or
- * writes no output; the program's own failure is its exitCode or signal.
+ * Throws CachegrindError when valgrind is missing or writes no output, LaunchError (a UsageError;
+ * `run` exits 127 or 126) when the program does not exist or cannot be run; the program's own
+ * failure is its exitCode or signal.
  * @example const run = await runUnderCachegrind('./rowcol', ['col', '1024']);
  *   run.counters.events[0] // { event: 'D1 misses', total: 1181432, … }
  */
@@ -89,6 +107,7 @@ export async function runUnderCachegrind(
   const cwd = options.cwd ?? process.cwd();
   const env = { ...process.env, ...options.env };
   const valgrindPath = options.valgrindPath ?? 'valgrind';
+  await checkValgrind(valgrindPath, options.valgrindPath !== undefined, cwd, env['PATH']);
   await checkProgram(file, cwd, env['PATH']);
 
   const tempDir = await mkdtemp(join(options.outDir ?? tmpdir(), 'perfcell-cachegrind-'));

@@ -5,6 +5,7 @@ import { openSelfWindowLabel, overlapError, prepareWindow } from './window.ts';
 import type { MeasureOptions } from './options.ts';
 import type { CommandReport } from './report.ts';
 import { shellQuote } from '../render/shell-quote.ts';
+import { emptyProgramError } from './exec-failure.ts';
 
 /**
  * Measures one command and returns its report: a function run in this process (sync or async;
@@ -59,6 +60,7 @@ export type MeasuredReport<T> = CommandReport & { readonly value: T };
 async function runCachegrind(command: readonly string[], options: MeasureOptions): Promise<CommandReport> {
   const [file, ...args] = command;
   if (file === undefined) throw new UsageError('no command to run (usage: perfcell run [options] -- CMD ARGS...)');
+  if (file === '') throw emptyProgramError();
   const stdio = options.quiet === true ? { stdio: ['ignore', 'ignore', 'inherit'] as const }
     : options.programStdout === 'stderr' ? { stdio: ['inherit', 2, 'inherit'] as const } : {};
   const result = await runUnderCachegrind(file, args, stdio);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CachegrindError } from '../../src/backends/cachegrind-error.ts';
 import { runUnderCachegrind, type CachegrindRun } from '../../src/backends/cachegrind.ts';
 import { UsageError } from '../../src/errors.ts';
+import { LaunchError } from '../../src/session/exec-failure.ts';
 import { runsWith } from '../support/tools.ts';
 
 const hasTool = (command: string, args: string[]) => spawnSync(command, args, { stdio: 'ignore' }).status === 0;
@@ -174,16 +175,31 @@ describe.runIf(runsWith('valgrind', canRun, 'the runUnderCachegrind tests'))('ru
     expect(readdirSync(outDir)).toEqual([]);
   }, 60_000);
 
-  it('says clearly when the program is missing or not executable, before starting valgrind', async () => {
+  it('says clearly when the program is missing or not executable, before starting valgrind: a launch failure, 127 or 126 as with perf', async () => {
     await expect(runUnderCachegrind('./no-such-program', [], { cwd: dir, outDir })).rejects.toThrow(
-      new UsageError('./no-such-program: no such program (check the path)'),
+      new LaunchError('./no-such-program: no such program (check the path)', 127),
     );
     await expect(runUnderCachegrind('no-such-program-xyz', [], { outDir })).rejects.toThrow(
-      new UsageError('no-such-program-xyz: not found on PATH (give its path, e.g. ./no-such-program-xyz)'),
+      new LaunchError('no-such-program-xyz: not found on PATH (give its path, e.g. ./no-such-program-xyz)', 127),
     );
+    // still a UsageError to callers that only tell misuse apart (compare)
+    await expect(runUnderCachegrind('no-such-program-xyz', [], { outDir })).rejects.toBeInstanceOf(UsageError);
     await expect(runUnderCachegrind(`${exiter}.c`, [], { outDir })).rejects.toThrow(
-      new UsageError(`${exiter}.c: not executable (chmod +x ${exiter}.c)`),
+      new LaunchError(`${exiter}.c: not executable (chmod +x ${exiter}.c)`, 126),
     );
+    expect(readdirSync(outDir)).toEqual([]);
+  }, 60_000);
+
+  it('a PATH without valgrind says valgrind is missing, whatever the program (asked before it)', async () => {
+    await expect(runUnderCachegrind('no-such-program-xyz', [], { outDir, env: { PATH: join(dir, 'no-such-dir') } })).rejects.toMatchObject({
+      name: 'CachegrindError',
+      code: 'VALGRIND_NOT_FOUND',
+      message: 'valgrind not found on PATH (install it: sudo apt-get install valgrind)',
+    });
+    await expect(runUnderCachegrind(exiter, [], { outDir, valgrindPath: `${exiter}.c` })).rejects.toMatchObject({
+      code: 'VALGRIND_NOT_FOUND',
+      message: `valgrind at ${exiter}.c is not executable (chmod +x ${exiter}.c, or install it: sudo apt-get install valgrind)`,
+    });
     expect(readdirSync(outDir)).toEqual([]);
   }, 60_000);
 

@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cliPath } from '../support/fixtures.ts';
+import { hasValgrind, runsWith } from '../support/tools.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'perfcell-cg-launch-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const perfcell = (args: readonly string[], env: Record<string, string> = {}) =>
+  execa(process.execPath, [cliPath, ...args], { reject: false, env: { NO_COLOR: '1', ...env }, extendEnv: true, timeout: 60_000, forceKillAfterDelay: 1_000 });
+
+/**
+ * README: run exits 127 when the program is not found and 126 when it cannot be run; a machine that
+ * lacks what perfcell needs is a failure (1), not misuse (2). Under --backend cachegrind both were 2:
+ * the program was checked first, with a UsageError, so a PATH without valgrind (and so without the
+ * program's folder) said `true: not found on PATH` and exited 2.
+ */
+describe('run --backend cachegrind: what cannot be launched', () => {
+  it('valgrind missing from PATH: one line naming the fix, exit 1, whatever the program', async () => {
+    const empty = join(dir, 'empty');
+    for (const program of ['true', '/bin/true']) {
+      const result = await perfcell(['run', '--backend', 'cachegrind', '--', program], { PATH: empty });
+      expect(result.stderr).toBe('error: valgrind not found on PATH (install it: sudo apt-get install valgrind)');
+      expect(result.exitCode).toBe(1);
+      expect(result.stdout).toBe('');
+    }
+  });
+
+  it.runIf(runsWith('valgrind', hasValgrind, 'the cachegrind launch-status test'))('a program not found exits 127, one not runnable 126, as with perf', async () => {
+    const notFound = await perfcell(['run', '--backend', 'cachegrind', '--', join(dir, 'no-such-program')]);
+    expect(notFound.stderr).toBe(`error: ${join(dir, 'no-such-program')}: no such program (check the path)`);
+    expect(notFound.exitCode).toBe(127);
+    const script = join(dir, 'script.sh');
+    writeFileSync(script, '#!/bin/sh\n', { mode: 0o644 });
+    const notRunnable = await perfcell(['run', '--backend', 'cachegrind', '--json', '--', script]);
+    expect(notRunnable.stderr).toBe(`error: ${script}: not executable (chmod +x ${script})`);
+    expect(notRunnable.exitCode).toBe(126);
+    expect(notRunnable.stdout).toBe('');
+    const empty = await perfcell(['run', '--backend', 'cachegrind', '--', '']);
+    expect(empty.stderr).toBe('error: cannot run a program with an empty name (the word after -- is ""; give a program, e.g. perfcell run -- ls)');
+    expect(empty.exitCode).toBe(127);
+    const repeated = await perfcell(['run', '-r', '2', '--backend', 'cachegrind', '--', join(dir, 'no-such-program')]);
+    expect(repeated.exitCode).toBe(127);
+  });
+});
