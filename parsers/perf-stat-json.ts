@@ -135,7 +135,8 @@ export class JsonLineParser {
         i = to + 1;
       } else {
         from = i;
-        number = scanNumber(text, from);
+        // a value no record keeps (event-runtime): only where it ends is wanted
+        number = key === 'perf' ? skipNumber(text, from) : scanNumber(text, from);
         if (!Number.isNaN(number)) {
           i = scan.end;
           to = i;
@@ -263,6 +264,25 @@ function scanNumber(text: string, from: number): number {
   if (digits + fraction > 15) return Number.NaN;
   scan.end = i;
   return fraction === 0 ? mantissa : mantissa / (POWERS_OF_TEN[fraction] as number);
+}
+
+/** scanNumber's end for a number whose value is not wanted: 0 where scanNumber would read one (of any length), else NaN. */
+function skipNumber(text: string, from: number): number {
+  const length = text.length;
+  let i = from;
+  while (i < length && isDigitCode(text.charCodeAt(i))) i++;
+  if (i === from) return Number.NaN;
+  let code = text.charCodeAt(i);
+  if (code === 46 || code === 0x066b || (code === 44 && isDigitCode(text.charCodeAt(i + 1)))) {
+    const fractionFrom = ++i;
+    while (i < length && isDigitCode(text.charCodeAt(i))) i++;
+    if (i === fractionFrom) return Number.NaN;
+    code = text.charCodeAt(i);
+  }
+  const isEnd = i === length || code === 125 || code === 34 || (code === 44 && !isDigitCode(text.charCodeAt(i + 1)));
+  if (!isEnd) return Number.NaN;
+  scan.end = i;
+  return 0;
 }
 
 const POWERS_OF_TEN = Array.from({ length: 16 }, (_, power) => 10 ** power);
