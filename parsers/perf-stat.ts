@@ -73,6 +73,23 @@ export function perfStatResumeState(parser: PerfStatParser): PerfStatResumeState
   return parser instanceof StreamingPerfStatParser ? parser.resumeState() : undefined;
 }
 
+/** Where pushRecordsTo hands records. */
+export interface PerfRecordSink {
+  record(record: PerfRecord): void;
+}
+
+/**
+ * `parser.push(line)`, its records handed to `sink` in order instead of returned; returns how
+ * many. A CSV row's record comes without the array push() makes for it: one allocation a line
+ * fewer, which `perfcell parse` of a large file pays a million times.
+ */
+export function pushRecordsTo(parser: PerfStatParser, line: string, sink: PerfRecordSink): number {
+  if (parser instanceof StreamingPerfStatParser) return parser.pushTo(line, sink);
+  const records = parser.push(line);
+  for (let index = 0; index < records.length; index++) sink.record(records[index]!);
+  return records.length;
+}
+
 /** A parser in `state`, holding no row: what a parser in that state is at a resume point. */
 export function resumePerfStatParser(state: PerfStatResumeState): PerfStatParser {
   const parser = new StreamingPerfStatParser({ format: state.format, ...(state.separator === undefined ? {} : { separator: state.separator }) });
@@ -212,6 +229,28 @@ class StreamingPerfStatParser implements PerfStatParser {
 
   end(): PerfRecord[] {
     return this.takePending();
+  }
+
+  /** See pushRecordsTo. */
+  pushTo(line: string, sink: PerfRecordSink): number {
+    if (this.locked !== 'csv') {
+      const records = this.push(line);
+      for (let index = 0; index < records.length; index++) sink.record(records[index]!);
+      return records.length;
+    }
+    let record: PerfRecord | undefined;
+    try {
+      const kind = this.csv.parse(line, this.csvSeparator ?? ',');
+      if (kind === 'record') record = this.csv.record;
+      else if (kind === 'unreadable') this.skipped++;
+    } catch {
+      // as push(): a line we choke on is a line we skip
+      this.skipped++;
+    }
+    if (record === undefined) return 0;
+    // outside the try: the sink's errors are its own, as they are for push()'s caller
+    sink.record(record);
+    return 1;
   }
 
   /** Before the format is known: try each reader; the first record locks the format. */

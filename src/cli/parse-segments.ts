@@ -4,6 +4,7 @@ import {
   createResumePoints,
   historyDependentLines,
   perfStatResumeState,
+  pushRecordsTo,
   resumePerfStatParser,
   type PerfRecord,
   type PerfStatParser,
@@ -138,8 +139,7 @@ export function readPiece(
   if (start === -1 || (to !== -1 && start >= to)) return 0;
   let isResumed = !awaitResumePoint;
   const push = (line: string): void => {
-    const records = parser.push(line);
-    for (let index = 0; index < records.length; index++) sink.record(records[index]!);
+    pushRecordsTo(parser, line, sink);
   };
   const take = (line: string): void => {
     if (!isResumed) {

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
 import { createBoundedLineSplitter, DEFAULT_MAX_LINE_BYTES, SNIFF_BYTES, type BoundedLineSplitter } from '../../../parsers/bounded-lines.ts';
 import { createAggregator, type EventAggregate } from '../../../parsers/aggregate.ts';
-import { createPerfStatParser, type PerfFormat, type PerfRecord } from '../../../parsers/perf-stat.ts';
+import { createPerfStatParser, pushRecordsTo, type PerfFormat, type PerfRecord } from '../../../parsers/perf-stat.ts';
 import { UsageError } from '../../errors.ts';
 import { jsonHeaderFields, ndjsonHeaderLine } from '../../json-document.ts';
 import { globalFlags } from '../argv.ts';
@@ -140,9 +140,7 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
   let lineCount = 0;
   const takeLine = (line: string): void => {
     lineCount++;
-    const records = parser.push(line);
-    for (let index = 0; index < records.length; index++) printer.record(records[index]!);
-    recordCount += records.length;
+    recordCount += pushRecordsTo(parser, line, printer);
   };
   const name = file === '-' ? 'stdin' : file;
   const segments = io.segments;
