@@ -12,7 +12,7 @@
 //   3. the native gate and the live relay (scripts/build-native.mjs);
 //   4. dist/.build-stamp, LAST: test/global-setup.ts rebuilds when any input is newer than it.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -81,6 +81,9 @@ const bin = await build({
   // first the shell launcher, then the bin's own URL
   banner: { js: `${binLauncher}const __perfcellBinUrl = require('node:url').pathToFileURL(__filename).href;` },
 });
+// Run by its first line, as npm's bin link and the scripts run it: esbuild marks a file executable
+// only where its entry has a hashbang, and this one's comes in the banner (the shell launcher).
+chmodSync(join(app, 'cli.cjs'), 0o755);
 // One CommonJS file per lane, run by src/cli/lane-loader.ts with a V8 code cache (vm.Script's
 // cachedData works for scripts, not ES modules). Its code that runs elsewhere by import.meta.url
 // (the package root, the GC preload) gets the lane file's own URL.
