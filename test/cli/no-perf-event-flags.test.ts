@@ -74,6 +74,12 @@ describe('-e or -M with --no-perf is a usage error, before anything runs', () =>
     }
   });
 
+  it('kernel: said before the connection file is read, so Jupyter shows why the kernel died', async () => {
+    const result = await perfcell(['kernel', '--no-perf', '-e', 'page-faults', join(dir, 'missing-connection.json')]);
+    expect(result.stderr).toBe(E_LINE);
+    expect(result.exitCode).toBe(2);
+  });
+
   it('repl: no prompt, no session', async () => {
     const result = await perfcell(['repl', '--no-perf', '-e', 'page-faults']);
     expect(result.stderr).toBe(E_LINE);

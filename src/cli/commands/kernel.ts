@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.ts';
 import { toJsonDocument } from '../../json-document.ts';
-import { EVENTS_HELP, parseEventList, parseIntervalMs } from '../options.ts';
+import { EVENTS_HELP, parseEventList, parseIntervalMs, perfFlagOptions } from '../options.ts';
 
 interface RunFlags {
   readonly events?: readonly string[];
@@ -31,11 +31,13 @@ export function registerKernel(program: Command): void {
     .option('-I, --interval <ms>', 'perf sampling interval in ms', parseIntervalMs, 100)
     .option('--no-perf', 'RAM, time and CPU only')
     .action(async (connectionFile: string | undefined, flags: RunFlags) => {
+      // -e with --no-perf is a usage error here too, before the kernel starts
+      const measure = perfFlagOptions(flags);
       if (connectionFile === undefined) throw new UsageError('give the connection file (Jupyter runs perfcell kernel {connection_file}; run perfcell kernel install first)');
       const { runKernel } = await import('../../kernel/kernel.ts');
       const code = await runKernel({
         connectionFile,
-        measure: { ...(flags.events === undefined ? {} : { events: flags.events }), intervalMs: flags.interval, perf: flags.perf },
+        measure,
       });
       process.exit(code);
     });
