@@ -506,6 +506,14 @@ int main(int argc, char **argv) {
   if (getenv("PERFCELL_REPLAY_TRACE")) {
     trace = fopen(getenv("PERFCELL_REPLAY_TRACE"), "a");
     if (trace) setvbuf(trace, NULL, _IOLBF, 0);
+    /* `run ARGS`: each replay's lines start with its arguments, so a test can tell the perf that
+     * measured from a probe (`perf stat -e EVENTS -- true`, which perfcell runs to check events) */
+    if (trace) {
+      char line[4096];
+      size_t used = (size_t)snprintf(line, sizeof line, "run");
+      for (int i = 1; i < argc && used < sizeof line; i++) used += (size_t)snprintf(line + used, sizeof line - used, " %s", argv[i]);
+      fprintf(trace, "%s\n", line);
+    }
   }
 
   pid_t pid = 0;

@@ -51,7 +51,11 @@ export function replayEnv(scenario: Scenario): Record<string, string> {
 /** A trace file for PERFCELL_REPLAY_TRACE, fresh for each call, and what the replays wrote into it. */
 export interface ReplayTrace {
   readonly env: Record<string, string>;
-  /** Seconds counted in all, over every replay run that wrote to this trace. */
+  /**
+   * Seconds counted in all, over every replay run that wrote to this trace and counted in
+   * intervals (-I): what perfcell measures with. A run without -I is a probe (attach's check of
+   * -e runs `perf stat -e EVENTS -- true`), whose counts no report holds.
+   */
   countedS(): number;
   /** Every line written (rows, `counted S s`, `enable at T`, `SIGINT at T`). */
   lines(): string[];
@@ -70,7 +74,15 @@ export function replayTrace(): ReplayTrace {
   };
   return {
     env: { PERFCELL_REPLAY_TRACE: file },
-    countedS: () => lines().reduce((sum, line) => sum + Number(/^counted (\S+) s$/.exec(line)?.[1] ?? 0), 0),
+    countedS: () => {
+      let measuring = true;
+      let sum = 0;
+      for (const line of lines()) {
+        if (line.startsWith('run ')) measuring = / -I /.test(`${line} `);
+        else if (measuring) sum += Number(/^counted (\S+) s$/.exec(line)?.[1] ?? 0);
+      }
+      return sum;
+    },
     lines,
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
