@@ -28,6 +28,22 @@ export function parsePidStat(text: string): ProcPidStat | undefined {
 }
 
 /**
+ * The CPU time of a process's waited-for children (cutime and cstime, fields 16 and 17 of
+ * /proc/PID/stat), clock ticks; undefined when the text is not a stat line. The kernel adds a
+ * child's time (and its own waited-for children's) when it is reaped.
+ * @example parseChildrenCpuTicks('42 (node) S 1 42 42 0 -1 4194304 100 0 0 0 7 3 120 8 20 0 1 0 170091 3133440 380') // { userTicks: 120, systemTicks: 8 }
+ */
+export function parseChildrenCpuTicks(text: string): { userTicks: number; systemTicks: number } | undefined {
+  const close = text.lastIndexOf(')');
+  if (close === -1) return undefined;
+  const rest = text.slice(close + 1).trim().split(/\s+/);
+  const user = Number(rest[16 - 3]);
+  const system = Number(rest[17 - 3]);
+  if (rest[16 - 3] === undefined || rest[17 - 3] === undefined || !Number.isInteger(user) || !Number.isInteger(system)) return undefined;
+  return { userTicks: user, systemTicks: system };
+}
+
+/**
  * The real uid of a process from /proc/PID/status text (`Uid:\treal\teffective\tsaved\tfs`); null when absent.
  * @example parseStatusUid('Name:\tsleep\nUid:\t65534\t65534\t65534\t65534\n') // 65534
  */

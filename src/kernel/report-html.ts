@@ -1,4 +1,4 @@
-import { ownCpuText } from '../render/cpu-text.ts';
+import { childrenCpuText, ownCpuText } from '../render/cpu-text.ts';
 import { renderGcLine } from '../render/gc-line.ts';
 import { formatCountPlain } from '../render/report-repl.ts';
 import { peakText } from '../render/peak-text.ts';
@@ -56,7 +56,8 @@ export function renderReportHtml(report: CommandReport, notes: readonly string[]
 /** The command's own CPU first, then the machine-wide figures (unless the window was too short for /proc/stat). */
 function cpuText(cpu: CommandReport['cpu']): string {
   const ownText = ownCpuText(cpu);
-  const own = ownText === null ? '' : `${ownText}; `;
+  const childrenText = childrenCpuText(cpu);
+  const own = [ownText, childrenText].filter((text) => text !== null).map((text) => `${text}; `).join('');
   const machine = cpu.systemMeanPct === null ? 'machine-wide: window too short to measure' : `machine-wide mean ${formatPct(cpu.systemMeanPct)}, busiest cpu ${formatPct(cpu.singleMaxPct)}`;
   return own + machine;
 }

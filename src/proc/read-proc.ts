@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseProcStatus, type ProcMemory } from '../../parsers/proc-status.ts';
 import { parseProcStat, type CpuTicks } from '../../parsers/proc-stat.ts';
+import { parseChildrenCpuTicks } from '../../parsers/proc-pid-stat.ts';
 
 export type ReadText = (path: string) => string;
 const readText: ReadText = (path) => readFileSync(path, 'utf8');
@@ -20,6 +21,22 @@ export function readCpuTicks(read: ReadText = readText): CpuTicks[] {
     return parseProcStat(read('/proc/stat'));
   } catch {
     return [];
+  }
+}
+
+/** USER_HZ: the unit of /proc's CPU times, 100 on every Linux perfcell runs on. */
+const USER_HZ = 100;
+
+/**
+ * The CPU time of this process's waited-for children, seconds in 10 ms steps (/proc/self/stat's
+ * cutime and cstime): what a child adds once it is reaped. Null where it cannot be read.
+ */
+export function readChildrenCpuS(read: ReadText = readText): { userS: number; systemS: number } | null {
+  try {
+    const ticks = parseChildrenCpuTicks(read('/proc/self/stat'));
+    return ticks === undefined ? null : { userS: ticks.userTicks / USER_HZ, systemS: ticks.systemTicks / USER_HZ };
+  } catch {
+    return null;
   }
 }
 

@@ -12,6 +12,8 @@ export function cpuText(cpu: CpuReport): string {
   const parts: string[] = [];
   const own = ownCpuText(cpu);
   if (own !== null) parts.push(own);
+  const children = childrenCpuText(cpu);
+  if (children !== null) parts.push(children);
   if (cpu.machineWindowTooShort === true) parts.push('machine-wide: window too short to measure');
   else parts.push(`machine-wide mean ${formatPct(cpu.systemMeanPct)}, busiest cpu ${formatPct(cpu.singleMaxPct)}`);
   return `(${parts.join('; ')})`;
@@ -33,6 +35,14 @@ export function ownCpuText(cpu: CpuReport): string | null {
   if (cpu.ownPct === null || cpu.ownPct === undefined) return seconds;
   const share = `${seconds} = ${formatPct(cpu.ownPct)} of one cpu`;
   return Math.round(cpu.ownPct) > 100 ? `${share}, several threads at once` : share;
+}
+
+/**
+ * The CPU of the child processes an in-process command waited for, in words; null when none.
+ * @example childrenCpuText({ ...cpu, childrenS: 1.2 }) // 'child processes cpu 1.20s'
+ */
+export function childrenCpuText(cpu: CpuReport): string | null {
+  return cpu.childrenS === undefined ? null : `child processes cpu ${formatSeconds(cpu.childrenS)}`;
 }
 
 /** A line under the headline when the final memory reading is not settled; null when nothing needs saying. */

@@ -34,7 +34,7 @@ export type OwnPctWithheld = NonNullable<CpuReport['ownPctWithheld']>;
 export function buildCpuReport(
   before: readonly CpuTicks[],
   after: readonly CpuTicks[],
-  own: { userS: number | null; systemS: number | null; wallS?: number | null },
+  own: { userS: number | null; systemS: number | null; wallS?: number | null; childrenS?: number | null },
 ): CpuReport {
   const tooShort = isWindowTooShort(before, after);
   const perCpu = tooShort ? [] : cpuBusyPct(before, after).filter((pct): pct is number => pct !== null);
@@ -50,6 +50,7 @@ export function buildCpuReport(
     ownPct,
     ...(withheld === null ? {} : { ownPctWithheld: withheld }),
     machineWindowTooShort: tooShort,
+    ...(own.childrenS === null || own.childrenS === undefined || own.childrenS <= 0 ? {} : { childrenS: own.childrenS }),
   };
 }
 

@@ -69,6 +69,14 @@ export interface CpuReport {
    * the machine-wide figures are null rather than quantised to 0 % or 100 %.
    */
   readonly machineWindowTooShort?: boolean;
+  /**
+   * In-process windows (cells, the REPL, the kernel, measure(fn)): the CPU of the child processes
+   * this process waited for in the window, seconds in 10 ms steps (/proc/self/stat's cutime and
+   * cstime, added when a child is reaped). Not in userS/systemS, which are this process's own; perf
+   * counts such children too. Absent when none was reaped, and for `run` (whose userS and systemS
+   * include its program's children).
+   */
+  readonly childrenS?: number;
 }
 
 export interface DerivedMetrics {

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { startPerf, type PerfSession } from '../perf/controller.ts';
 import { PerfError, UsageError } from '../errors.ts';
-import { readCpuTicks } from '../proc/read-proc.ts';
+import { readChildrenCpuS, readCpuTicks } from '../proc/read-proc.ts';
 import { buildCpuReport } from './cpu.ts';
 import { buildPerfCounters, noCounters } from './counters.ts';
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
@@ -21,16 +20,9 @@ export const UNGATED_WARNING =
 
 let warned = false;
 
-/** The children's CPU of this process (utime, stime of waited-for children), seconds: /proc/self/stat fields 16, 17. */
+/** The children's CPU of this process (utime, stime of waited-for children), seconds. */
 function childrenCpuS(): { userS: number; systemS: number } {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is field 3 (state): cutime is field 16, cstime field 17; USER_HZ is 100 on Linux.
-    return { userS: Number(fields[13]) / 100, systemS: Number(fields[14]) / 100 };
-  } catch {
-    return { userS: 0, systemS: 0 };
-  }
+  return readChildrenCpuS() ?? { userS: 0, systemS: 0 };
 }
 
 /**

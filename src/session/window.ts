@@ -1,6 +1,6 @@
 import { startPerf, type PerfSession } from '../perf/controller.ts';
 import { PerfError, UsageError } from '../errors.ts';
-import { readCpuTicks, readProcMemory, resetPeakRss } from '../proc/read-proc.ts';
+import { readChildrenCpuS, readCpuTicks, readProcMemory, resetPeakRss } from '../proc/read-proc.ts';
 import type { CpuTicks } from '../../parsers/proc-stat.ts';
 import { monotonicNs } from './clock.ts';
 import { buildCpuReport } from './cpu.ts';
@@ -59,6 +59,8 @@ interface Start {
   readonly rssBytes: number | null;
   readonly cpuTicks: readonly CpuTicks[];
   readonly cpuUsage: NodeJS.CpuUsage | null;
+  /** This process's waited-for children's CPU at the start (own process only). */
+  readonly childrenCpu: { userS: number; systemS: number } | null;
   readonly heap: NodeJS.MemoryUsage | null;
   readonly peakMethod: PeakMethod;
   /** This process's collections since the start (own process only). */
@@ -95,6 +97,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
       const rssBytes = readProcMemory(pid)?.rssBytes ?? null;
       const cpuTicks = readCpuTicks();
       const heap = isSelf ? process.memoryUsage() : null;
+      const childrenCpu = isSelf ? readChildrenCpuS() : null;
       if (enabled !== undefined) {
         try {
           await enabled;
@@ -111,7 +114,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
       }
       const gc = isSelf ? startGcWindow() : null;
       // The process's CPU and the clock last and together, so the own CPU % has one window.
-      start = { rssBytes, cpuTicks, heap, peakMethod, gc, cpuUsage: isSelf ? process.cpuUsage() : null, ns: monotonicNs() };
+      start = { rssBytes, cpuTicks, heap, peakMethod, gc, childrenCpu, cpuUsage: isSelf ? process.cpuUsage() : null, ns: monotonicNs() };
     },
 
     async end(outcome = {}, marks = {}) {
@@ -140,6 +143,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
     // count them into a window they are not in.
     const cpuUsage = begun.cpuUsage ? process.cpuUsage(begun.cpuUsage) : null;
     const stopped = perf?.stop({ startNs: begun.ns, endNs, awaitExit: false });
+    const childrenCpu = begun.childrenCpu === null ? null : readChildrenCpuS();
     // The collections of the command only: the settling collection below comes after this stop.
     const gc = begun.gc?.stop() ?? null;
     const memory = readProcMemory(pid);
@@ -186,6 +190,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
         userS: cpuUsage === null ? null : cpuUsage.user / 1e6,
         systemS: cpuUsage === null ? null : cpuUsage.system / 1e6,
         wallS: Number(endNs - begun.ns) / 1e9,
+        childrenS: childrenCpuDelta(begun.childrenCpu, childrenCpu),
       }),
       counters,
       warnings,
@@ -210,6 +215,13 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
     const usage = process.memoryUsage();
     return { rssBytes: settled.rssBytes, usage, report: settled.report };
   }
+}
+
+/** The CPU the children this process reaped in the window used, seconds; null when unread. */
+function childrenCpuDelta(before: { userS: number; systemS: number } | null, after: { userS: number; systemS: number } | null): number | null {
+  if (before === null || after === null) return null;
+  // whole 10 ms ticks: the seconds' difference carries float residue (0.31 - 0.3 - 0.01 is not 0)
+  return Math.max(0, Math.round((after.userS + after.systemS - before.userS - before.systemS) * 100) / 100);
 }
 
 function heapDelta(before: NodeJS.MemoryUsage, after: NodeJS.MemoryUsage): HeapReport {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parsePidStat, parseStatusUid } from '../../parsers/proc-pid-stat.ts';
+import { parseChildrenCpuTicks, parsePidStat, parseStatusUid } from '../../parsers/proc-pid-stat.ts';
 
 describe('parsePidStat', () => {
   it('reads a real line of this process', () => {
@@ -18,6 +18,19 @@ describe('parsePidStat', () => {
   it('gives undefined for text that is not a stat line', () => {
     expect(parsePidStat('')).toBeUndefined();
     expect(parsePidStat('42 (x) S 1 2')).toBeUndefined();
+  });
+});
+
+describe('parseChildrenCpuTicks', () => {
+  it('reads cutime and cstime (fields 16, 17) after a name with spaces and parens', () => {
+    const line = '42 (a) b (c)) S 1 42 42 0 -1 4194304 100 0 0 0 7 3 120 8 20 0 1 0 170091 3133440 380 18446744073709551615';
+    expect(parseChildrenCpuTicks(line)).toEqual({ userTicks: 120, systemTicks: 8 });
+  });
+
+  it('reads a real line of this process, and gives undefined for a short or foreign one', () => {
+    expect(parseChildrenCpuTicks(readFileSync('/proc/self/stat', 'utf8'))?.userTicks).toBeGreaterThanOrEqual(0);
+    expect(parseChildrenCpuTicks('42 (x) S 1 2 3 4 5 6 7 8 9 10 11 12')).toBeUndefined();
+    expect(parseChildrenCpuTicks('not a stat line')).toBeUndefined();
   });
 });
 
