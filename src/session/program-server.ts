@@ -51,6 +51,15 @@ export interface ProgramServer {
 /** Windows whose last tick may stay unread while the next runs go on (each holds one perf of the shared group). */
 const UNREAD_TAILS = 2;
 
+/**
+ * The perfs of the runs' group: one for each unread tail and one for the run itself, no more
+ * (fewer would deadlock: a run waits for a free perf, a tail is read once more programs end).
+ * Three, not the four cells use: each perf ticks every few ms on the two vCPUs the programs run
+ * on, and a compare of sleep-ms 7 vs 6 took 19, 30 and 13 ms less wall time with three (15-24
+ * alternations each, 2026-12-02, BENCHMARKS.md "Pace notes"); cells' windows were slower with three.
+ */
+const SERVED_PERFS = UNREAD_TAILS + 1;
+
 /** PERFCELL_SERVED_RUNS=0: compare spawns a gate (and a perf) per run, as before the server. */
 export function servedRunsWanted(environment: NodeJS.ProcessEnv = process.env): boolean {
   return environment['PERFCELL_SERVED_RUNS'] !== '0';
@@ -100,7 +109,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     forkerPid = forker;
     // attached before the first counted clone: a program inherits only the counters its forker had then
     // staggered: the first warm-up runs (which wait for no perf) go on between the perfs' spawns
-    shared = perfOptions.enabled ? startSharedPerf(forker, perfOptions, undefined, { staggered: true }) : null;
+    shared = perfOptions.enabled ? startSharedPerf(forker, perfOptions, SERVED_PERFS, { staggered: true }) : null;
     return forker;
   })();
   /** Every perf counts on the forker, and the forker is in the cgroup: counted runs may be cloned. */
@@ -125,7 +134,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     const old = shared;
     if (forker === null || old === null) return;
     await old.closeAndWait();
-    const perf = startSharedPerf(forker, perfOptions);
+    const perf = startSharedPerf(forker, perfOptions, SERVED_PERFS);
     shared = perf;
     await perf.ready();
   };
@@ -240,7 +249,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
             // A window's last tick is read once two more programs have ended (it is in perf's file
             // by then, even after programs shorter than a tick), or at settle(): no read of perf's
             // output shares the CPUs with a program, and a run rarely waits for a tick. Each unread
-            // tail keeps its perf of the group busy: two, with this run's, leave one of four free.
+            // tail keeps its perf of the group busy: two, with this run's, leave the third free.
             await settleTo(UNREAD_TAILS - 1);
             const windowSession = session;
             const endNs = BigInt(result.endNs);
