@@ -59,3 +59,23 @@ export function formatMetricValue(value: number | null, unit: MetricUnit, scaleO
       return value === 0 ? '0' : Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3);
   }
 }
+
+/**
+ * A perf event's amount with perf's unit, as the text reports print it: nanoseconds (perf's tool
+ * events duration_time, user_time and system_time) as a time, as compare shows them; any other
+ * unit as perf gives it, after the number `format` writes.
+ * @example perfAmountText(256_239_648, 'ns', formatCount) // '256 ms'
+ * @example perfAmountText(2.04, 'msec', formatCount) // '2.04 msec'
+ */
+export function perfAmountText(value: number | null, unit: string, format: (value: number | null) => string): string {
+  return unit === 'ns' && value !== null ? formatMetricValue(value, 'ns') : `${format(value)}${unit === '' ? '' : ` ${unit}`}`;
+}
+
+/**
+ * A perf event's rate per second: for nanoseconds a time per second, e.g. `1.01 s/s` (duration_time
+ * over one second of wall time), else perf's unit per second.
+ * @example perfRateText(1_014_514_590, 'ns', formatCount) // '1.01 s/s'
+ */
+export function perfRateText(value: number, unit: string, format: (value: number) => string): string {
+  return unit === 'ns' ? formatMetricValue(value, 'ns-per-s') : `${format(value)}${unit === '' ? '' : ` ${unit}`}/s`;
+}

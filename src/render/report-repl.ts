@@ -3,6 +3,7 @@ import type { CommandReport } from '../session/report.ts';
 import { baseEventName } from '../session/counters.ts';
 import { derivedText, perfMetricsText, perfMetricText, pmuSplitText, scaledFromText } from './running-pct.ts';
 import { formatMiB, formatSeconds, formatSignedMiB } from './units.ts';
+import { perfAmountText, perfRateText } from './metric-units.ts';
 import { renderGcLine } from './gc-line.ts';
 import { cpuText, settleNote } from './cpu-text.ts';
 import { peakText } from './peak-text.ts';
@@ -92,14 +93,13 @@ function counterLine(report: CommandReport, order: readonly string[]): string {
 
 function eventText(event: EventAggregate): string {
   if (event.status !== 'counted') return `${event.event} <${event.status}>`;
-  const unit = event.unit === '' ? '' : ` ${event.unit}`;
   const details = [
-    event.perSecond === null ? null : `${formatCountPlain(event.perSecond)}${unit}/s`,
+    event.perSecond === null ? null : perfRateText(event.perSecond, event.unit, formatCountPlain),
     pmuSplitText(event),
     scaledFromText(event.lowestRunningPct),
     perfMetricText(event),
   ].filter((text) => text !== null);
-  return `${event.event} ${formatCountPlain(event.total)}${unit}${details.length === 0 ? '' : ` (${details.join(', ')})`}`;
+  return `${event.event} ${perfAmountText(event.total, event.unit, formatCountPlain)}${details.length === 0 ? '' : ` (${details.join(', ')})`}`;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { EventAggregate } from '../../parsers/aggregate.ts';
 import type { CommandReport } from '../session/report.ts';
 import { derivedText, perfMetricsText, perfMetricText, pmuSplitText, scaledFromText } from './running-pct.ts';
 import { sparkline } from './sparkline.ts';
+import { formatMetricValue, perfAmountText, perfRateText } from './metric-units.ts';
 import { formatCount, formatMiB, formatSeconds, formatSignedMiB } from './units.ts';
 import { renderGcLine } from './gc-line.ts';
 import { cpuText, peakMethodText, settleNote } from './cpu-text.ts';
@@ -89,19 +90,20 @@ function ending(report: CommandReport): string {
 function eventLine(event: EventAggregate, nameWidth: number, maxSamples: number): string {
   const name = event.event.padEnd(nameWidth);
   if (event.status !== 'counted') return `${name}  <${event.status}>`;
-  const unit = event.unit === '' ? '' : ` ${event.unit}`;
-  const rate = event.perSecond === null ? '' : `  ${formatCount(event.perSecond)}${unit}/s`;
+  const rate = event.perSecond === null ? '' : `  ${perfRateText(event.perSecond, event.unit, formatCount)}`;
   const values = event.samples.map((sample) => sample.value);
-  const samplesText = values.length === 0 ? '' : `  (${values.length} sample${values.length === 1 ? '' : 's'}: ${shorten(values, maxSamples)})`;
+  // nanoseconds (perf's tool events) as times, as the total is
+  const sampleText = event.unit === 'ns' ? (value: number) => formatMetricValue(value, 'ns').replace(' ', '') : formatCount;
+  const samplesText = values.length === 0 ? '' : `  (${values.length} sample${values.length === 1 ? '' : 's'}: ${shorten(values, maxSamples, sampleText)})`;
   const spark = values.length > 1 ? `  ${sparkline(values)}` : '';
   const split = pmuSplitText(event);
   const scaled = scaledFromText(event.lowestRunningPct);
   const detail = [split, scaled, perfMetricText(event)].filter((text) => text !== null).join('; ');
-  return `${name}${rate}  total ${formatCount(event.total)}${unit}${detail === '' ? '' : ` (${detail})`}${samplesText}${spark}`;
+  return `${name}${rate}  total ${perfAmountText(event.total, event.unit, formatCount)}${detail === '' ? '' : ` (${detail})`}${samplesText}${spark}`;
 }
 
-function shorten(values: readonly (number | null)[], max: number): string {
-  const text = (value: number | null): string => (value === null ? '-' : formatCount(value));
+function shorten(values: readonly (number | null)[], max: number, format: (value: number) => string = formatCount): string {
+  const text = (value: number | null): string => (value === null ? '-' : format(value));
   if (values.length <= max) return values.map(text).join(' ');
   const half = Math.floor(max / 2);
   return `${values.slice(0, half).map(text).join(' ')} … ${values.slice(-half).map(text).join(' ')}`;
