@@ -52,11 +52,9 @@ export interface PerfFlags {
  * error naming the fix instead, e.g. `-e needs perf (drop --no-perf, or drop -e)`.
  */
 export function refusePerfFlagsWithoutPerf(flags: PerfFlags): void {
-  if (flags.perf) return;
-  const given = [...(flags.events === undefined ? [] : ['-e']), ...(flags.metrics === undefined ? [] : ['-M'])];
-  if (given.length === 0) return;
-  const named = given.join(' and ');
-  throw new UsageError(`${named} need${given.length === 1 ? 's' : ''} perf, which --no-perf turns off (drop --no-perf, or drop ${named})`);
+  const given = flags.perf ? null : perfOnlyFlags(flags);
+  if (given === null) return;
+  throw new UsageError(`${given.named} need${given.count === 1 ? 's' : ''} perf, which --no-perf turns off (drop --no-perf, or drop ${given.named})`);
 }
 
 /**
@@ -64,11 +62,15 @@ export function refusePerfFlagsWithoutPerf(flags: PerfFlags): void {
  * --backend cachegrind they would be dropped without a word, so a usage error naming the fix.
  */
 export function refusePerfFlagsWithBackend(flags: PerfFlags, backend: string): void {
-  if (backend !== 'cachegrind') return;
+  const given = backend === 'cachegrind' ? perfOnlyFlags(flags) : null;
+  if (given === null) return;
+  throw new UsageError(`${given.named} pick${given.count === 1 ? 's' : ''} perf's events, which --backend cachegrind does not count (drop ${given.named}, or drop --backend cachegrind)`);
+}
+
+/** The flags given that only perf reads, as the errors name them (`-e`, `-M`, `-e and -M`); null when none. */
+function perfOnlyFlags(flags: PerfFlags): { named: string; count: number } | null {
   const given = [...(flags.events === undefined ? [] : ['-e']), ...(flags.metrics === undefined ? [] : ['-M'])];
-  if (given.length === 0) return;
-  const named = given.join(' and ');
-  throw new UsageError(`${named} pick${given.length === 1 ? 's' : ''} perf's events, which --backend cachegrind does not count (drop ${named}, or drop --backend cachegrind)`);
+  return given.length === 0 ? null : { named: given.join(' and '), count: given.length };
 }
 
 /** -e, -M, -I and --no-perf as measure options: events and metricGroups only where given; -e or -M with --no-perf is a UsageError. */
