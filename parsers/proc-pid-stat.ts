@@ -17,13 +17,12 @@ export interface ProcPidStat {
 export function parsePidStat(text: string): ProcPidStat | undefined {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
-  if (open === -1 || close < open) return undefined;
-  // Fields after the name, numbered from 3 (state) as in proc(5): utime is 14, stime 15.
-  const rest = text.slice(close + 1).trim().split(/\s+/);
-  const utime = Number(rest[14 - 3]);
-  const stime = Number(rest[15 - 3]);
-  const state = rest[0];
-  if (state === undefined || !Number.isFinite(utime) || !Number.isFinite(stime) || rest.length < 13) return undefined;
+  const field = fieldsAfterName(text);
+  if (open === -1 || close < open || field === undefined) return undefined;
+  const utime = Number(field(14));
+  const stime = Number(field(15));
+  const state = field(3);
+  if (state === undefined || !Number.isFinite(utime) || !Number.isFinite(stime) || field(15) === undefined) return undefined;
   return { comm: text.slice(open + 1, close), state, utimeTicks: utime, stimeTicks: stime };
 }
 
@@ -34,13 +33,23 @@ export function parsePidStat(text: string): ProcPidStat | undefined {
  * @example parseChildrenCpuTicks('42 (node) S 1 42 42 0 -1 4194304 100 0 0 0 7 3 120 8 20 0 1 0 170091 3133440 380') // { userTicks: 120, systemTicks: 8 }
  */
 export function parseChildrenCpuTicks(text: string): { userTicks: number; systemTicks: number } | undefined {
+  const field = fieldsAfterName(text);
+  if (field === undefined || field(16) === undefined || field(17) === undefined) return undefined;
+  const user = Number(field(16));
+  const system = Number(field(17));
+  if (!Number.isInteger(user) || !Number.isInteger(system)) return undefined;
+  return { userTicks: user, systemTicks: system };
+}
+
+/**
+ * The fields of a /proc/PID/stat line after the name (which ends at the last `)`, since a process
+ * may name itself `a) b`), by their number in proc(5): 3 is the state, 14 utime; undefined without a name.
+ */
+function fieldsAfterName(text: string): ((number: number) => string | undefined) | undefined {
   const close = text.lastIndexOf(')');
   if (close === -1) return undefined;
   const rest = text.slice(close + 1).trim().split(/\s+/);
-  const user = Number(rest[16 - 3]);
-  const system = Number(rest[17 - 3]);
-  if (rest[16 - 3] === undefined || rest[17 - 3] === undefined || !Number.isInteger(user) || !Number.isInteger(system)) return undefined;
-  return { userTicks: user, systemTicks: system };
+  return (number) => rest[number - 3];
 }
 
 /**

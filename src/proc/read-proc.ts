@@ -25,16 +25,15 @@ export function readCpuTicks(read: ReadText = readText): CpuTicks[] {
 }
 
 /** USER_HZ: the unit of /proc's CPU times, 100 on every Linux perfcell runs on. */
-const USER_HZ = 100;
+export const USER_HZ = 100;
 
 /**
- * The CPU time of this process's waited-for children, seconds in 10 ms steps (/proc/self/stat's
+ * The CPU time of this process's waited-for children in clock ticks (1/USER_HZ s; /proc/self/stat's
  * cutime and cstime): what a child adds once it is reaped. Null where it cannot be read.
  */
-export function readChildrenCpuS(read: ReadText = readText): { userS: number; systemS: number } | null {
+export function readChildrenCpuTicks(read: ReadText = readText): { userTicks: number; systemTicks: number } | null {
   try {
-    const ticks = parseChildrenCpuTicks(read('/proc/self/stat'));
-    return ticks === undefined ? null : { userS: ticks.userTicks / USER_HZ, systemS: ticks.systemTicks / USER_HZ };
+    return parseChildrenCpuTicks(read('/proc/self/stat')) ?? null;
   } catch {
     return null;
   }

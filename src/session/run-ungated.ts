@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { startPerf, type PerfSession } from '../perf/controller.ts';
 import { PerfError, UsageError } from '../errors.ts';
-import { readChildrenCpuS, readCpuTicks } from '../proc/read-proc.ts';
+import { readChildrenCpuTicks, readCpuTicks, USER_HZ } from '../proc/read-proc.ts';
 import { buildCpuReport } from './cpu.ts';
 import { buildPerfCounters, noCounters } from './counters.ts';
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
@@ -22,7 +22,8 @@ let warned = false;
 
 /** The children's CPU of this process (utime, stime of waited-for children), seconds. */
 function childrenCpuS(): { userS: number; systemS: number } {
-  return readChildrenCpuS() ?? { userS: 0, systemS: 0 };
+  const ticks = readChildrenCpuTicks();
+  return ticks === null ? { userS: 0, systemS: 0 } : { userS: ticks.userTicks / USER_HZ, systemS: ticks.systemTicks / USER_HZ };
 }
 
 /**

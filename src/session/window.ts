@@ -1,6 +1,6 @@
 import { startPerf, type PerfSession } from '../perf/controller.ts';
 import { PerfError, UsageError } from '../errors.ts';
-import { readChildrenCpuS, readCpuTicks, readProcMemory, resetPeakRss } from '../proc/read-proc.ts';
+import { readChildrenCpuTicks, readCpuTicks, readProcMemory, resetPeakRss, USER_HZ } from '../proc/read-proc.ts';
 import type { CpuTicks } from '../../parsers/proc-stat.ts';
 import { monotonicNs } from './clock.ts';
 import { buildCpuReport } from './cpu.ts';
@@ -59,8 +59,8 @@ interface Start {
   readonly rssBytes: number | null;
   readonly cpuTicks: readonly CpuTicks[];
   readonly cpuUsage: NodeJS.CpuUsage | null;
-  /** This process's waited-for children's CPU at the start (own process only). */
-  readonly childrenCpu: { userS: number; systemS: number } | null;
+  /** This process's waited-for children's CPU at the start, clock ticks (own process only). */
+  readonly childrenCpu: { userTicks: number; systemTicks: number } | null;
   readonly heap: NodeJS.MemoryUsage | null;
   readonly peakMethod: PeakMethod;
   /** This process's collections since the start (own process only). */
@@ -97,7 +97,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
       const rssBytes = readProcMemory(pid)?.rssBytes ?? null;
       const cpuTicks = readCpuTicks();
       const heap = isSelf ? process.memoryUsage() : null;
-      const childrenCpu = isSelf ? readChildrenCpuS() : null;
+      const childrenCpu = isSelf ? readChildrenCpuTicks() : null;
       if (enabled !== undefined) {
         try {
           await enabled;
@@ -143,7 +143,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
     // count them into a window they are not in.
     const cpuUsage = begun.cpuUsage ? process.cpuUsage(begun.cpuUsage) : null;
     const stopped = perf?.stop({ startNs: begun.ns, endNs, awaitExit: false });
-    const childrenCpu = begun.childrenCpu === null ? null : readChildrenCpuS();
+    const childrenCpu = begun.childrenCpu === null ? null : readChildrenCpuTicks();
     // The collections of the command only: the settling collection below comes after this stop.
     const gc = begun.gc?.stop() ?? null;
     const memory = readProcMemory(pid);
@@ -217,11 +217,10 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
   }
 }
 
-/** The CPU the children this process reaped in the window used, seconds; null when unread. */
-function childrenCpuDelta(before: { userS: number; systemS: number } | null, after: { userS: number; systemS: number } | null): number | null {
+/** The CPU the children this process reaped in the window used, seconds (counted in whole ticks); null when unread. */
+function childrenCpuDelta(before: { userTicks: number; systemTicks: number } | null, after: { userTicks: number; systemTicks: number } | null): number | null {
   if (before === null || after === null) return null;
-  // whole 10 ms ticks: the seconds' difference carries float residue (0.31 - 0.3 - 0.01 is not 0)
-  return Math.max(0, Math.round((after.userS + after.systemS - before.userS - before.systemS) * 100) / 100);
+  return Math.max(0, after.userTicks + after.systemTicks - before.userTicks - before.systemTicks) / USER_HZ;
 }
 
 function heapDelta(before: NodeJS.MemoryUsage, after: NodeJS.MemoryUsage): HeapReport {
