@@ -1,25 +1,14 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeFolders } from '../make-folders.ts';
 
 /**
  * Makes the folder of an output file (`--html`, `--export-*`, `-o`), as every output flag does:
  * a missing folder is created, never an error of its own.
  */
-export function ensureFolderOf(file: string, make: (path: string) => void = (path) => mkdirSync(path)): void {
-  // Folder by folder, not mkdirSync's recursive mode: under /proc that mode never returns
-  // (Node retries ENOENT forever), and `--html /proc/x/y.html` must fail, not hang.
-  const missing: string[] = [];
-  for (let folder = dirname(file); !existsSync(folder); folder = dirname(folder)) {
-    if (missing.includes(folder) || missing.length > 64) break;
-    missing.unshift(folder);
-  }
-  for (const folder of missing) {
-    try {
-      make(folder);
-    } catch {
-      return; // The write that follows names the file and the reason.
-    }
-  }
+export function ensureFolderOf(file: string): void {
+  // a folder that cannot be made is said by the write that follows, which names the file and the reason
+  makeFolders(dirname(file));
 }
 
 /**

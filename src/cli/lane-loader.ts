@@ -3,7 +3,8 @@ import Module, { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
-import { cacheDir, makeCacheFolder } from '../cache-dir.ts';
+import { cacheDir } from '../cache-dir.ts';
+import { makeFolders } from '../make-folders.ts';
 
 type CommonJsBody = (exports: object, require: NodeJS.Require, module: { exports: object }, filename: string, dirname: string) => void;
 
@@ -49,7 +50,7 @@ function codeCachePath(file: string, name: string): string | null {
 function writeCodeCache(cacheFile: string, script: vm.Script): void {
   try {
     const folder = dirname(cacheFile);
-    if (!makeCacheFolder(folder)) return;
+    if (!makeFolders(folder)) return;
     const prefix = basename(cacheFile).replace(/-v\d.*$/, '-');
     for (const old of readdirSync(folder)) if (old.startsWith(prefix) && old !== basename(cacheFile)) rmSync(join(folder, old), { force: true });
     const temporary = `${cacheFile}.${process.pid}.tmp`;

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from '
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parsePerfStat } from '../../parsers/perf-stat.ts';
-import { makeCacheFolder } from '../cache-dir.ts';
+import { makeFolders } from '../make-folders.ts';
 import type { CounterStatus } from '../../parsers/perf-stat-types.ts';
 
 /** The counters perfcell asks for when none are named: cache behaviour first, then the basics. */
@@ -98,7 +98,7 @@ export const systemDefaultEventSources: DefaultEventSources = {
   },
   writeText: (path, text) => {
     try {
-      if (!makeCacheFolder(join(path, '..'))) return;
+      if (!makeFolders(join(path, '..'))) return;
       const temporary = `${path}.${process.pid}.tmp`;
       writeFileSync(temporary, text);
       renameSync(temporary, path);

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheDir, makeCacheFolder } from '../cache-dir.ts';
+import { cacheDir } from '../cache-dir.ts';
+import { makeFolders } from '../make-folders.ts';
 
 /** The package root: the nearest folder above this file with a package.json (works from src/, dist/src and the bundle in dist/app). */
 export function packageRoot(from: string = fileURLToPath(import.meta.url)): string {
@@ -54,7 +55,7 @@ export function findNativeHelper(name: string, root: string = packageRoot()): st
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? '0';
   const cached = join(cacheDir(), `${name}-${version}-${process.arch}`);
   if (existsSync(cached) && isNativeExecutable(cached)) return cached;
-  if (!makeCacheFolder(dirname(cached))) return null;
+  if (!makeFolders(dirname(cached))) return null;
   // Compiled beside its final name and renamed: two perfcells starting at once never run half a file.
   const partial = `${cached}.${process.pid}.tmp`;
   const compiled = spawnSync(process.env['CC'] || 'cc', ['-O2', '-o', partial, source], { stdio: 'ignore' });

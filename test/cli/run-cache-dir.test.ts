@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeCacheFolder } from '../../src/cache-dir.ts';
+import { makeFolders } from '../../src/make-folders.ts';
 import { cliPath } from '../support/fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-cache-dir-'));
@@ -12,13 +12,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the cache folder', () => {
   it('is made folder by folder; false, at once, where it cannot be (under /proc, under a file)', () => {
     const nested = join(dir, 'a', 'b', 'perfcell');
-    expect(makeCacheFolder(nested)).toBe(true);
+    expect(makeFolders(nested)).toBe(true);
     expect(statSync(nested).isDirectory()).toBe(true);
-    expect(makeCacheFolder(nested)).toBe(true);
+    expect(makeFolders(nested)).toBe(true);
     // mkdir under /proc fails with ENOENT though /proc exists: Node's recursive mode retried it forever
-    expect(makeCacheFolder('/proc/x/perfcell/code-cache')).toBe(false);
+    expect(makeFolders('/proc/x/perfcell/code-cache')).toBe(false);
     writeFileSync(join(dir, 'file'), '');
-    expect(makeCacheFolder(join(dir, 'file', 'perfcell'))).toBe(false);
+    expect(makeFolders(join(dir, 'file', 'perfcell'))).toBe(false);
   });
 
   // Before: the lane's code cache and the default-events probe made their folder with mkdirSync's
