@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parsePerfStat } from '../../parsers/perf-stat.ts';
+import { cacheDir } from '../cache-dir.ts';
 import { makeFolders } from '../make-folders.ts';
 import type { CounterStatus } from '../../parsers/perf-stat-types.ts';
 
@@ -116,7 +116,7 @@ export const systemDefaultEventSources: DefaultEventSources = {
     if (result.error !== undefined) return null;
     return { exitCode: result.status, stderr: result.stderr };
   },
-  cacheDir: () => join(process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'perfcell'),
+  cacheDir: () => cacheDir(),
   uid: () => process.getuid?.() ?? -1,
   identify: (perfPath) => {
     const found = findProgram(perfPath);
