@@ -1,6 +1,7 @@
 import { childrenCpuText, ownCpuText } from '../render/cpu-text.ts';
 import { renderGcLine } from '../render/gc-line.ts';
 import { formatCountPlain } from '../render/report-repl.ts';
+import { perfAmountText, perfRateText } from '../render/metric-units.ts';
 import { peakText } from '../render/peak-text.ts';
 import { sparkline } from '../render/sparkline.ts';
 import { formatMiB, formatPct, formatSeconds } from '../render/units.ts';
@@ -35,10 +36,9 @@ export function renderReportHtml(report: CommandReport, notes: readonly string[]
   if (gc !== null) rows.push(`<tr>${cell('gc')}${cell(gc)}${cell('')}${cell('')}</tr>`);
   rows.push(`<tr>${cell('time')}${cell(`${formatSeconds(report.durationS)}; ${cpuText(cpu)}`)}${cell('')}${cell('')}</tr>`);
   for (const event of report.counters.events) {
-    const unit = event.unit === '' ? '' : ` ${event.unit}`;
     const text =
       event.status === 'counted'
-        ? `${formatCountPlain(event.total)}${unit}${event.perSecond === null ? '' : ` (${formatCountPlain(event.perSecond)}${unit}/s)`}`
+        ? `${perfAmountText(event.total, event.unit, formatCountPlain)}${event.perSecond === null ? '' : ` (${perfRateText(event.perSecond, event.unit, formatCountPlain)})`}`
         : `<${event.status}>`;
     const samples = event.samples.map((sample) => sample.value);
     rows.push(`<tr>${cell(event.event)}${cell(text)}${spark(samples.length > 1 ? sparkline(samples, 30) : '')}${cell(samples.length > 1 ? `${samples.length} × ${report.counters.intervalMs ?? '?'} ms` : '', 'color:#888')}</tr>`);

@@ -44,6 +44,13 @@ describe('the report under a notebook cell', () => {
     expect(renderReportHtml({ ...report, label: '<script>' })).not.toContain('<script>');
   });
 
+  it("shows perf's ns events (duration_time) as times, as the text reports do", () => {
+    const durationTime = { event: 'duration_time', unit: 'ns', status: 'counted', total: 256_239_648, countedSeconds: 0.25, perSecond: 1_014_514_590, samples: [], min: null, max: null, lowestRunningPct: 100 };
+    const html = renderReportHtml({ ...report, counters: { ...report.counters, events: [durationTime] } as CommandReport['counters'] });
+    expect(html).toContain('256 ms (1.01 s/s)');
+    expect(html).not.toContain('256,239,648');
+  });
+
   it('has the text report\'s gc line as a row of the HTML table, the same figures', () => {
     const gc = { counts: { minor: 12, major: 1, incremental: 0, weak: 0 }, collections: 13, pauseTotalMs: 3.14, pauseLongestMs: 0.6, reclaimedBytes: 91.9 * MIB };
     const bundle = reportBundle({ ...report, gc });
