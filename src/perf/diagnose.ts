@@ -207,9 +207,14 @@ function nmiWatchdog(facts: CapabilityFacts): Verdict {
   );
 }
 
+/** perf opened it with `:u` for a user it counts in user space only, and it happens in the kernel: it always reads 0. */
+function readsZeroForUser(probe: EventProbe): boolean {
+  return probe.userOnly === true && isKernelOnlyEvent(probe.event);
+}
+
 function describeProbe(probe: EventProbe): string {
   const count = probe.count === null ? '' : ` (${probe.count} over \`true\`)`;
-  const zero = probe.userOnly === true && isKernelOnlyEvent(probe.event) ? ', but always 0 for this user (user space only; it happens in the kernel)' : '';
+  const zero = readsZeroForUser(probe) ? ', but always 0 for this user (user space only; it happens in the kernel)' : '';
   return `${probe.event.padEnd(18)}${probe.status}${count}${zero}`;
 }
 
@@ -222,7 +227,7 @@ function events(facts: CapabilityFacts): Verdict {
   }
   // perf opens a kernel-only event with :u for a user it counts in user space only: it "counts",
   // but always 0, so it is named apart rather than among the events counted
-  const readsZero = facts.events.filter((probe) => probe.status === 'counted' && probe.userOnly === true && isKernelOnlyEvent(probe.event)).map((probe) => probe.event);
+  const readsZero = facts.events.filter((probe) => probe.status === 'counted' && readsZeroForUser(probe)).map((probe) => probe.event);
   const counted = facts.events.filter((probe) => probe.status === 'counted' && !readsZero.includes(probe.event));
   const missing = facts.events.filter((probe) => probe.status !== 'counted').map((probe) => probe.event);
   const zeroText = readsZero.length === 0 ? '' : `; always 0 for this user (user space only): ${readsZero.join(', ')}`;
