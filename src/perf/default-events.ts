@@ -20,6 +20,11 @@ export function isKernelOnlyEvent(event: string): boolean {
   return KERNEL_ONLY_EVENTS.has(event);
 }
 
+/** A probed event perf opened with `:u` for a user it counts in user space only, and that happens in the kernel: it always reads 0. */
+export function readsZeroForUser(probe: { readonly event: string; readonly userOnly?: boolean }): boolean {
+  return probe.userOnly === true && isKernelOnlyEvent(probe.event);
+}
+
 /** One default event as perf counted it over `true`. */
 export interface DefaultEventProbe {
   readonly event: string;

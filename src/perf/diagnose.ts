@@ -1,6 +1,6 @@
 import type { CapabilityFacts, EventProbe } from './capabilities.ts';
 import { HARDWARE_EVENTS } from './capabilities.ts';
-import { isKernelOnlyEvent } from './default-events.ts';
+import { readsZeroForUser } from './default-events.ts';
 
 export type CheckId =
   | 'perf'
@@ -207,11 +207,6 @@ function nmiWatchdog(facts: CapabilityFacts): Verdict {
   );
 }
 
-/** perf opened it with `:u` for a user it counts in user space only, and it happens in the kernel: it always reads 0. */
-function readsZeroForUser(probe: EventProbe): boolean {
-  return probe.userOnly === true && isKernelOnlyEvent(probe.event);
-}
-
 function describeProbe(probe: EventProbe): string {
   const count = probe.count === null ? '' : ` (${probe.count} over \`true\`)`;
   const zero = readsZeroForUser(probe) ? ', but always 0 for this user (user space only; it happens in the kernel)' : '';
@@ -303,7 +298,7 @@ function hardwareCounting(facts: CapabilityFacts, checks: readonly Verdict[]): V
   const cause = checks.find((check) => check.status === 'fail' && check.fix !== null) ?? checks.find((check) => check.status === 'fail');
   // the software events that count for real here: not one perf can count only in user space where it happens in the kernel
   const counting = facts.events
-    .filter((probe) => !HARDWARE_EVENTS.includes(probe.event) && probe.status === 'counted' && !(probe.userOnly === true && isKernelOnlyEvent(probe.event)))
+    .filter((probe) => !HARDWARE_EVENTS.includes(probe.event) && probe.status === 'counted' && !readsZeroForUser(probe))
     .map((probe) => probe.event);
   const software = canCountSoftware(facts)
     ? [`software events (${counting.join(', ')}) do count`]

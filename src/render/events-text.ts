@@ -1,5 +1,5 @@
 import type { EventProbe, PresetProbe } from '../perf/capabilities.ts';
-import { isKernelOnlyEvent } from '../perf/default-events.ts';
+import { readsZeroForUser } from '../perf/default-events.ts';
 
 /** What `perfcell events` (and the doctor) say about the events on this machine. */
 export interface EventsOverview {
@@ -40,10 +40,9 @@ export function renderEventsText(overview: EventsOverview): string {
 /** `a, b; c: not supported` — the events that count first, then the others by status. */
 function statusGroups(events: readonly EventProbe[]): string {
   // perf counts this user's user space only (`:u`), where a kernel-only event is counted but always 0
-  const readsZero = (probe: EventProbe): boolean => probe.userOnly === true && isKernelOnlyEvent(probe.event);
-  const counting = events.filter((probe) => (probe.status === 'counted' || probe.status === 'not counted') && !readsZero(probe)).map((probe) => probe.event);
+  const counting = events.filter((probe) => (probe.status === 'counted' || probe.status === 'not counted') && !readsZeroForUser(probe)).map((probe) => probe.event);
   const parts = counting.length === 0 ? [] : [counting.join(', ')];
-  const zero = events.filter(readsZero).map((probe) => probe.event);
+  const zero = events.filter(readsZeroForUser).map((probe) => probe.event);
   if (zero.length > 0) {
     parts.push(
       `${zero.join(', ')}: always 0 for this user (perf counts only its user space, kernel.perf_event_paranoid ≥ 2, and ${zero.length === 1 ? 'it happens' : 'they happen'} in the kernel; run as root, or: sudo sysctl kernel.perf_event_paranoid=1)`,
