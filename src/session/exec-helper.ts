@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheDir } from '../cache-dir.ts';
@@ -42,31 +42,69 @@ export function isNativeExecutable(path: string, arch: string = process.arch): b
 
 export { cacheDir } from '../cache-dir.ts';
 
-/**
- * A native helper (native/NAME.c): dist/NAME from the build when it runs on this machine, else
- * compiled once into the cache folder (per version and architecture) with $CC or cc. Null when
- * there is no usable binary and no C compiler.
- */
-export function findNativeHelper(name: string, root: string = packageRoot()): string | null {
-  const built = join(root, 'dist', name);
-  if (existsSync(built) && isNativeExecutable(built)) return built;
-  const source = join(root, 'native', `${name}.c`);
-  if (!existsSync(source)) return null;
-  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? '0';
-  const cached = join(cacheDir(), `${name}-${version}-${process.arch}`);
-  if (existsSync(cached) && isNativeExecutable(cached)) return cached;
-  if (!makeFolders(dirname(cached))) return null;
-  // Compiled beside its final name and renamed: two perfcells starting at once never run half a file.
-  const partial = `${cached}.${process.pid}.tmp`;
-  const compiled = spawnSync(process.env['CC'] || 'cc', ['-O2', '-o', partial, source], { stdio: 'ignore' });
-  if (compiled.status !== 0 || !existsSync(partial)) return null;
-  renameSync(partial, cached);
-  return cached;
+/** Why no native helper runs here, and what the person can do about it. */
+export interface HelperProblem {
+  /** What is missing, as a clause: "no C compiler was found". */
+  readonly cause: string;
+  /** What makes perfcell compile it on its next run. */
+  readonly fix: string;
 }
 
 /**
- * Path of the exec gate (native/perfcell-exec.c); null when none runs here and no C compiler is
- * there: `run` then spawns the program without the gate (see run-ungated.ts) and says so once.
+ * A native helper (native/NAME.c): dist/NAME from the build when it runs on this machine, else
+ * compiled once into the cache folder (per version and architecture) with $CC or cc. Where there
+ * is none, why: no C compiler, a cache folder that cannot be made or written, a compile that failed.
+ */
+export function locateNativeHelper(name: string, root: string = packageRoot(), env: NodeJS.ProcessEnv = process.env): { readonly path: string } | { readonly path: null; readonly problem: HelperProblem } {
+  const built = join(root, 'dist', name);
+  if (existsSync(built) && isNativeExecutable(built)) return { path: built };
+  const source = join(root, 'native', `${name}.c`);
+  if (!existsSync(source)) return { path: null, problem: { cause: `native/${name}.c is missing from the package`, fix: 'reinstall perfcell' } };
+  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? '0';
+  const folder = cacheDir(env);
+  const cached = join(folder, `${name}-${version}-${process.arch}`);
+  if (existsSync(cached) && isNativeExecutable(cached)) return { path: cached };
+  const cacheFix = 'set XDG_CACHE_HOME to a folder you can write, and perfcell compiles it there on its next run';
+  if (!makeFolders(folder)) return { path: null, problem: { cause: `its cache folder ${folder} cannot be made`, fix: cacheFix } };
+  // Compiled beside its final name and renamed: two perfcells starting at once never run half a file.
+  const partial = `${cached}.${process.pid}.tmp`;
+  const compiler = env['CC'] || 'cc';
+  const compiled = spawnSync(compiler, ['-O2', '-o', partial, source], { stdio: 'ignore', env });
+  if (compiled.error !== undefined) {
+    return { path: null, problem: noCompiler(`${compiler}: ${(compiled.error as NodeJS.ErrnoException).code ?? compiled.error.message}`) };
+  }
+  if (compiled.status === 0 && existsSync(partial)) {
+    renameSync(partial, cached);
+    return { path: cached };
+  }
+  rmSync(partial, { force: true });
+  if (!canWrite(folder)) return { path: null, problem: { cause: `its cache folder ${folder} is not writable`, fix: cacheFix } };
+  const how = compiled.status === null ? `was killed by ${compiled.signal ?? 'a signal'}` : `exited with code ${compiled.status}`;
+  return { path: null, problem: { cause: `compiling it failed (${compiler} -O2 -o FILE ${source} ${how})`, fix: 'run that command to see why' } };
+}
+
+/** No C compiler ran (`detail`: which, and how it failed). */
+export function noCompiler(detail: string): HelperProblem {
+  return { cause: `no C compiler was found (${detail})`, fix: 'install gcc (sudo apt-get install gcc), and perfcell compiles it on its next run' };
+}
+
+function canWrite(folder: string): boolean {
+  try {
+    accessSync(folder, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** locateNativeHelper's path: null where there is none. */
+export function findNativeHelper(name: string, root: string = packageRoot()): string | null {
+  return locateNativeHelper(name, root).path;
+}
+
+/**
+ * Path of the exec gate (native/perfcell-exec.c); null when none runs here and none can be
+ * compiled: `run` then spawns the program without the gate (see run-ungated.ts) and says why once.
  */
 export function findExecHelper(root: string = packageRoot()): string | null {
   return findNativeHelper('perfcell-exec', root);

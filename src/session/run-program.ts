@@ -8,7 +8,7 @@ import { PerfError, UsageError } from '../errors.ts';
 import { readCpuTicks } from '../proc/read-proc.ts';
 import { buildCpuReport } from './cpu.ts';
 import { buildPerfCounters, noCounters } from './counters.ts';
-import { findExecHelper } from './exec-helper.ts';
+import { locateNativeHelper } from './exec-helper.ts';
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
 import { isNodeProgram, listenForNodeGc, nodeGcEnvironment } from './node-gc.ts';
 import type { CommandReport, CountersReport } from './report.ts';
@@ -77,12 +77,13 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
   const [file, ...args] = command;
   if (file === undefined) throw new UsageError('no command to run (usage: perfcell run [options] -- CMD ARGS...)');
   if (file === '') throw emptyProgramError();
-  const helper = findExecHelper();
-  // No gate runs here and none can be compiled: spawned directly, less exactly, and said so once.
-  if (helper === null) {
+  const located = locateNativeHelper('perfcell-exec');
+  // No gate runs here and none can be compiled: spawned directly, less exactly, and said (with why) once.
+  if (located.path === null) {
     const { runUngated } = await import('./run-ungated.ts');
-    return { run: () => runUngated(command, options), cancel: async () => undefined };
+    return { run: () => runUngated(command, options, located.problem), cancel: async () => undefined };
   }
+  const helper = located.path;
   const trace = startRunTrace();
   trace.mark('arm');
   const perfOptions = resolvePerfOptions(options);

@@ -11,12 +11,19 @@ import { programMemory, watchTreeMemory } from './tree-memory.ts';
 import { holdInterruptions, onInterruption } from './interruption.ts';
 import { emptyProgramError, launchError } from './exec-failure.ts';
 import { shellQuote } from '../render/shell-quote.ts';
+import type { HelperProblem } from './exec-helper.ts';
 
-/** Said once per process, in the first ungated report's warnings (which the commands print on stderr). */
-export const UNGATED_WARNING =
-  'perfcell-exec (the exec gate) is not built for this machine and no C compiler was found: programs run without it, so ' +
-  'counting starts when perf attaches (a short program can end before), the peak RSS is sampled every 10 ms rather than ' +
-  "the kernel's, and CPU time is in 10 ms steps; install gcc (sudo apt-get install gcc) and perfcell compiles the gate on its next run";
+/**
+ * Said once per process, in the first ungated report's warnings (which the commands print on
+ * stderr): what is less exact without the gate, why there is none, and what brings it.
+ */
+export function ungatedWarning(problem: HelperProblem): string {
+  return (
+    `perfcell-exec (the exec gate) is not built for this machine and ${problem.cause}: programs run without it, so ` +
+    'counting starts when perf attaches (a short program can end before), the peak RSS is sampled every 10 ms rather than ' +
+    `the kernel's, and CPU time is in 10 ms steps; ${problem.fix}`
+  );
+}
 
 let warned = false;
 
@@ -27,10 +34,11 @@ function childrenCpuS(): { userS: number; systemS: number } {
 }
 
 /**
- * `run` where no exec gate can run (no binary for this architecture, no C compiler): the program
- * is spawned directly and perf attaches to it while it runs. Less exact than the gate, and said so.
+ * `run` where no exec gate can run (no binary for this architecture, and none compiled: `problem`
+ * says why): the program is spawned directly and perf attaches to it while it runs. Less exact
+ * than the gate, and said so.
  */
-export async function runUngated(command: readonly string[], options: MeasureOptions = {}): Promise<CommandReport> {
+export async function runUngated(command: readonly string[], options: MeasureOptions, problem: HelperProblem): Promise<CommandReport> {
   const [file, ...args] = command;
   if (file === undefined) throw new UsageError('no command to run (usage: perfcell run [options] -- CMD ARGS...)');
   if (file === '') throw emptyProgramError();
@@ -99,7 +107,7 @@ export async function runUngated(command: readonly string[], options: MeasureOpt
     // Once per process (a compare or a REPL session runs many): its peakMethod says it for every report.
     if (!warned) {
       warned = true;
-      warnings.push(UNGATED_WARNING);
+      warnings.push(ungatedWarning(problem));
     }
     const memory = treeMemory!.finish(0);
     const durationS = Number(endNs - startNs) / 1e9;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
+import { noCompiler } from '../../src/session/exec-helper.ts';
 import { runUngated } from '../../src/session/run-ungated.ts';
 import type { CommandReport } from '../../src/session/report.ts';
 import { cliPath } from '../support/fixtures.ts';
@@ -43,7 +44,7 @@ describe('run labels the command as a shell would write it', () => {
   });
 
   it('without the exec gate (runUngated, as where no C compiler can build it)', async () => {
-    const report = await runUngated(['sh', '-c', 'exit 0'], { perf: false });
+    const report = await runUngated(['sh', '-c', 'exit 0'], { perf: false }, noCompiler('cc: ENOENT'));
     expect(report.label).toBe("sh -c 'exit 0'");
   });
 

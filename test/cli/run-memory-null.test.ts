@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { noCompiler } from '../../src/session/exec-helper.ts';
 import { runUngated } from '../../src/session/run-ungated.ts';
 import type { CommandReport, MemoryReport } from '../../src/session/report.ts';
 import { cliPath } from '../support/fixtures.ts';
@@ -30,11 +31,11 @@ describe('run --json: a figure not measured is null, not 0', () => {
   }
 
   it('without the exec gate (runUngated) too, where a program gone before the first 10 ms sample has no peak (null, not 0)', async () => {
-    const { memory } = await runUngated(['true'], { perf: false });
+    const { memory } = await runUngated(['true'], { perf: false }, noCompiler('cc: ENOENT'));
     expect(memory).toMatchObject({ rssBeforeBytes: null, rssAfterBytes: null, usedBytes: null, peakAboveFinalBytes: null });
     expect(Object.entries(memory).filter(([, value]) => value === 0), 'a 0 that stands for "not measured"').toEqual([]);
     // one that lives past a sample has its sampled peak
-    const slept = await runUngated(['sleep', '0.2'], { perf: false });
+    const slept = await runUngated(['sleep', '0.2'], { perf: false }, noCompiler('cc: ENOENT'));
     expect(slept.memory.peakRssBytes).toBeGreaterThan(0);
   });
 });

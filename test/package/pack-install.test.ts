@@ -93,6 +93,19 @@ describe('npm pack and install', () => {
     expect(run.stderr).toMatch(/^sh -c 'exit 0': 2 runs/m);
   });
 
+  // Before: the warning said "no C compiler was found; install gcc" here too, with gcc installed.
+  it('with no gate and a cache folder that cannot be made, the warning names the folder and XDG_CACHE_HOME, not gcc', () => {
+    const gate = join(installed, 'dist', 'perfcell-exec');
+    if (existsSync(gate)) unlinkSync(gate);
+    const run = sh(bin, ['run', '--', 'true'], { env: { XDG_CACHE_HOME: '/proc/x' } });
+    expect(run.status, run.stderr).toBe(0);
+    const warnings = run.stderr.split('\n').filter((line) => line.includes('exec gate'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('its cache folder /proc/x/perfcell cannot be made');
+    expect(warnings[0]).toMatch(/set XDG_CACHE_HOME to a folder you can write/);
+    expect(warnings[0]).not.toMatch(/gcc|compiler/);
+  });
+
   it('a gate built for another architecture is not run: it is compiled anew for this one', () => {
     const gate = join(installed, 'dist', 'perfcell-exec');
     // An ELF header for a machine this is not (x86-64 ↔ aarch64), as a tarball built elsewhere would ship.
