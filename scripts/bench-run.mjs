@@ -21,6 +21,7 @@ const peak = build('peak-then-idle');
 const sleepMs = build('sleep-ms');
 const work = build('work');
 const endStamp = build('end-stamp');
+// the bin, run as users run it: by its first line (scripts/lib/bin-launcher.mjs)
 const cli = 'dist/app/cli.cjs';
 const pct = (x) => `${(100 * x).toFixed(2)}%`;
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
@@ -63,7 +64,7 @@ const bare = [];
 const measured = [];
 for (let run = 0; run < RUNS; run += 1) {
   bare.push(Number(execFileSync(work, [iterations]).toString()));
-  measured.push(Number(execFileSync('node', [cli, 'run', '-e', 'task-clock,page-faults,context-switches', '--', work, iterations], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().split('\n')[0]));
+  measured.push(Number(execFileSync(cli, ['run', '-e', 'task-clock,page-faults,context-switches', '--', work, iterations], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().split('\n')[0]));
 }
 const slowdown = median(measured) / median(bare) - 1;
 
@@ -79,7 +80,7 @@ const bareWall = [];
 for (let run = 0; run < RUNS; run += 1) {
   bareWall.push(wall([sleepMs, '50']));
   perfStatWall.push(wall(['perf', 'stat', '-x,', '-I', '100', '-e', 'page-faults', '--', sleepMs, '50']));
-  perfcellWall.push(wall(['node', cli, 'run', '-e', 'page-faults', '--', sleepMs, '50']));
+  perfcellWall.push(wall([cli, 'run', '-e', 'page-faults', '--', sleepMs, '50']));
 }
 
 // 6. From the command's end (its own last clock reading) to perfcell's report arriving on our pipe.
@@ -113,7 +114,7 @@ bare median ${median(bare).toFixed(4)} s, under \`perfcell run\` ${median(measur
 
 Wall time of the whole tool around a 50 ms sleep (start to exit, median): bare ${median(bareWall).toFixed(1)} ms,
 \`perf stat -I 100\` ${median(perfStatWall).toFixed(1)} ms, \`perfcell run\` ${median(perfcellWall).toFixed(1)} ms
-(perfcell − perf stat = ${(median(perfcellWall) - median(perfStatWall)).toFixed(1)} ms: Node's start-up and loading the CLI).
+(perfcell − perf stat = ${(median(perfcellWall) - median(perfStatWall)).toFixed(1)} ms: Node's start-up and loading the CLI; \`${cli}\` run as users run it, by its first line).
 
 From the command's end to its report on stdout (the program prints its CLOCK_MONOTONIC last; the reader stamps the report's arrival):
 median **${median(reported).toFixed(2)} ms**, range ${Math.min(...reported).toFixed(2)}–${Math.max(...reported).toFixed(2)} ms (target ≤ 5 ms median)${reported.length === latencies.length ? '' : `; ${latencies.length - reported.length} runs without a page-faults line left out`}.

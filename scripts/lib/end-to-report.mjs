@@ -5,8 +5,9 @@ import { spawn } from 'node:child_process';
 /** Milliseconds from `endStamp`'s end to the report's page-faults line on stderr; null for a run without one. */
 export function endToReportMs(cli, endStamp) {
   return new Promise((resolve) => {
-    // The program's stdout is its own (its end stamp); the report comes on stderr.
-    const child = spawn('node', [cli, 'run', '-e', 'page-faults', '--', endStamp], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The program's stdout is its own (its end stamp); the report comes on stderr. The bin runs as
+    // users run it, by its first line (scripts/lib/bin-launcher.mjs).
+    const child = spawn(cli, ['run', '-e', 'page-faults', '--', endStamp], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     let endNs = null;
