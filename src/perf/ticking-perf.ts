@@ -44,6 +44,19 @@ export interface TickingPerf {
 /** How long past a tick's due time its reader keeps reading at every turn of the loop before it sleeps between reads. */
 const SPIN_PAST_DUE_MS = 2;
 
+/**
+ * How long this process sleeps between two reads of a tick that is due: Atomics.wait, a futex
+ * with a timeout far below a timer's 1 ms, then a turn of the event loop. Reading at every turn
+ * without it held one of the 2 vCPUs through every tail, which perf needs to print the tick:
+ * 200 trivial cells took 892.5 ms spinning against 843.5 ms napping 0.05 ms (853.4 at 0.1 ms;
+ * 10 alternations), 1029.7 against 964.5 ms (20, against the build before), and a compare of
+ * sleep-ms 7 vs 6 365.7 against 357.9 ms (14; 2026-12-02, BENCHMARKS.md "Pace notes"). The
+ * tick after a disable comes whole milliseconds after it (perf 6.1 takes a command's time off its
+ * poll() timeout in whole ms), so 0.05 ms is late by little next to it.
+ */
+const NAP_MS = 0.05;
+const napCell = new Int32Array(new SharedArrayBuffer(4));
+
 /** How long a tick may be late before the window gives up on it (a stopped or wedged perf). */
 const TAIL_LIMIT_MS = 2000;
 
@@ -221,8 +234,8 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
 
   /**
    * Reads until `done()` holds or perf has gone: asleep until about a millisecond before perf's
-   * next tick is due, then reading at every turn of the event loop (a timer would add up to a
-   * millisecond of lateness to every window), and asleep again if the tick is late.
+   * next tick is due, then reading every NAP_MS and at every turn of the event loop (a timer would
+   * add up to a millisecond of lateness to every window), and asleep again if the tick is late.
    */
   const readUntil = async (done: () => boolean, limitMs: number): Promise<boolean> => {
     const giveUpNs = monotonicNs() + BigInt(limitMs) * 1_000_000n;
@@ -234,7 +247,10 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
       const dueNs = nextTickDueNs();
       const untilDueMs = dueNs === null ? Number.NEGATIVE_INFINITY : Number(dueNs - nowNs) / 1e6;
       if (untilDueMs > 1.5) await sleep(Math.floor(untilDueMs - 1));
-      else if (untilDueMs > -SPIN_PAST_DUE_MS) await nextTurn();
+      else if (untilDueMs > -SPIN_PAST_DUE_MS) {
+        Atomics.wait(napCell, 0, 0, NAP_MS);
+        await nextTurn();
+      }
       else await sleep(1);
     }
   };
