@@ -80,7 +80,8 @@ export function locateNativeHelper(name: string, root: string = packageRoot(), e
   rmSync(partial, { force: true });
   if (!canWrite(folder)) return { path: null, problem: { cause: `its cache folder ${folder} is not writable`, fix: cacheFix } };
   const how = compiled.status === null ? `was killed by ${compiled.signal ?? 'a signal'}` : `exited with code ${compiled.status}`;
-  return { path: null, problem: { cause: `compiling it failed (${compiler} -O2 -o FILE ${source} ${how})`, fix: 'run that command to see why' } };
+  // the command as it can be run by hand: what it prints says why, and what it makes is used next time
+  return { path: null, problem: { cause: `compiling it failed (\`${compiler} -O2 -o ${cached} ${source}\` ${how})`, fix: 'run that command to see why' } };
 }
 
 /** No C compiler ran (`detail`: which, and how it failed). */

@@ -56,7 +56,8 @@ describe('locateNativeHelper', () => {
     const found = locateNativeHelper('perfcell-exec', packageRoot, env({ XDG_CACHE_HOME: cache, CC: 'false' }));
     expect(found.path).toBeNull();
     if (found.path !== null) return;
-    expect(found.problem.cause).toBe(`compiling it failed (false -O2 -o FILE ${join(packageRoot, 'native', 'perfcell-exec.c')} exited with code 1)`);
+    const cached = join(cache, 'perfcell', `perfcell-exec-0.0.0-exec-helper-test-${process.arch}`);
+    expect(found.problem.cause).toBe(`compiling it failed (\`false -O2 -o ${cached} ${join(packageRoot, 'native', 'perfcell-exec.c')}\` exited with code 1)`);
     expect(found.problem.fix).toBe('run that command to see why');
     expect(readdirSync(join(cache, 'perfcell'))).toEqual([]);
   });
