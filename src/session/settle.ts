@@ -5,8 +5,9 @@ import { runInNewContext } from 'node:vm';
  * How the final memory of an in-process command was read (REPL, cells, measure(fn)):
  * - `settled`: after a full V8 collection, RSS read until it stopped falling;
  * - `cut-short`: RSS was still falling when the time bound ran out, so final may read high;
- * - `not-needed`: the command moved RSS, heap and external memory by under 1 MiB each, so there
- *   was no garbage worth collecting and the end reading is final (nearly free: `1+1` pays nothing);
+ * - `not-needed`: the command moved RSS, heap and external memory by under 1 MiB each (or only
+ *   V8's heap in use fell: a collection ran inside the window), so there was no garbage worth
+ *   collecting and the end reading is final (nearly free: `1+1` pays nothing);
  * - `off`: settling turned off (`.settle off`, `--no-settle`, `settle: false`): final is the
  *   reading at the window's end, which counts garbage V8 has not collected yet;
  * - `unavailable`: V8 refused to expose gc().
@@ -42,19 +43,27 @@ export interface SettleSource {
   readonly yieldTurn: () => Promise<void>;
 }
 
-type MemorySnapshot = Pick<NodeJS.MemoryUsage, 'rss' | 'heapUsed' | 'external' | 'arrayBuffers'>;
+type MemorySnapshot = Pick<NodeJS.MemoryUsage, 'rss' | 'heapUsed' | 'heapTotal' | 'external' | 'arrayBuffers'>;
 
 /**
- * Whether a command's garbage can still change RSS: any of RSS, heap used, external or array
- * buffer memory moved by at least `thresholdBytes` between the window's start and end.
- * A dropped 512 MiB temporary reads +512 MiB RSS (not collected yet); `a = null; gc()` reads
- * −128 MiB array buffers with RSS still high (backing stores freed in the background).
- * @example needsSettling({ rss: 40e6, heapUsed: 4e6, external: 1e6, arrayBuffers: 0 }, { rss: 40.1e6, heapUsed: 4.1e6, external: 1e6, arrayBuffers: 0 }) // false
+ * Whether a command's garbage can still change RSS: RSS, external or array buffer memory moved by
+ * at least `thresholdBytes` between the window's start and end, V8's heap in use grew by that
+ * much (garbage it has not collected yet), or its committed heap shrank by that much (pages let go
+ * that RSS has yet to follow). A dropped 512 MiB temporary reads +512 MiB RSS (not collected yet);
+ * `a = null; gc()` reads −128 MiB array buffers with RSS still high (backing stores freed in the
+ * background).
+ *
+ * Heap in use that only fell, with the committed heap and RSS where they were, needs nothing: a
+ * collection ran inside the window and V8 kept its pages. A young-generation collection does that
+ * every few megabytes of allocation (perfcell's own too): 200 trivial cells settled four to five
+ * times for it, 11-14 ms each (two full collections and RSS reads), and RSS moved by 0.06-0.32 MiB.
+ * @example needsSettling({ rss: 40e6, heapUsed: 4e6, heapTotal: 8e6, external: 1e6, arrayBuffers: 0 }, { rss: 40.1e6, heapUsed: 4.1e6, heapTotal: 8e6, external: 1e6, arrayBuffers: 0 }) // false
  */
 export function needsSettling(start: MemorySnapshot, end: MemorySnapshot, thresholdBytes = SETTLE_THRESHOLD_BYTES): boolean {
   return (
     Math.abs(end.rss - start.rss) >= thresholdBytes ||
-    Math.abs(end.heapUsed - start.heapUsed) >= thresholdBytes ||
+    end.heapUsed - start.heapUsed >= thresholdBytes ||
+    start.heapTotal - end.heapTotal >= thresholdBytes ||
     Math.abs(end.external - start.external) >= thresholdBytes ||
     Math.abs(end.arrayBuffers - start.arrayBuffers) >= thresholdBytes
   );

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { needsSettling, settleRss, v8Collect, type SettleSource } from '../../src/session/settle.ts';
 
 const MIB = 1024 * 1024;
-const usage = (rss: number, heapUsed = 4 * MIB, external = MIB, arrayBuffers = 0) => ({ rss, heapUsed, external, arrayBuffers });
+const usage = (rss: number, heapUsed = 4 * MIB, external = MIB, arrayBuffers = 0, heapTotal = 8 * MIB) => ({ rss, heapUsed, heapTotal, external, arrayBuffers });
 
 /** A fake process whose RSS falls along `readings` (one per read) on a fake clock that moves `stepMs` per read. */
 function fakeSource(readings: number[], stepMs = 1): SettleSource & { collected: number } {
@@ -27,6 +27,15 @@ function fakeSource(readings: number[], stepMs = 1): SettleSource & { collected:
 describe('needsSettling', () => {
   it('skips a command that moved nothing by 1 MiB (1+1 pays no collection)', () => {
     expect(needsSettling(usage(40 * MIB), usage(40.3 * MIB, 4.5 * MIB))).toBe(false);
+  });
+  // Before: any move of the heap in use settled, so a young-generation collection inside a trivial
+  // cell cost it two full collections and RSS reads (11-14 ms) for RSS that moved 0.06-0.32 MiB.
+  it('skips a command inside which V8 collected (heap in use fell; committed heap and RSS held)', () => {
+    expect(needsSettling(usage(54 * MIB, 7 * MIB), usage(54.1 * MIB, 5.5 * MIB))).toBe(false);
+  });
+  it('settles heap in use that grew (garbage not collected yet) and a committed heap that shrank (RSS to follow)', () => {
+    expect(needsSettling(usage(54 * MIB, 7 * MIB), usage(54.1 * MIB, 8.5 * MIB))).toBe(true);
+    expect(needsSettling(usage(154 * MIB, 100 * MIB, MIB, 0, 110 * MIB), usage(154 * MIB, 5 * MIB, MIB, 0, 12 * MIB))).toBe(true);
   });
   it('settles a dropped temporary (RSS up, not collected yet) and a released one (array buffers down, RSS not yet)', () => {
     expect(needsSettling(usage(40 * MIB, 4 * MIB, MIB), usage(552 * MIB, 4 * MIB, 513 * MIB, 512 * MIB))).toBe(true);
