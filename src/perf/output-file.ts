@@ -26,6 +26,8 @@ export interface PerfOutputFile {
   readNow(): void;
   /** The text written since the last read (for callers that read on demand, without the stream). */
   readText(): string;
+  /** Bytes read since the file was opened or last emptied. */
+  readonly readBytes: number;
   /** Empties the file: what perf writes next starts it again. */
   truncate(): void;
   /** perf has exited: reads the rest and ends the stream. */
@@ -101,6 +103,9 @@ export function createPerfOutputFile({ watch: watching = true, onDisk = false }:
     stream,
     readNow,
     readText,
+    get readBytes() {
+      return offset;
+    },
     truncate() {
       if (ended) return;
       ftruncateSync(fd, 0);

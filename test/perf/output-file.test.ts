@@ -25,10 +25,14 @@ describe("perf's output file (what perf writes, read back as it grows)", () => {
     writeSync(file.fd, 'a\nb\n');
     expect(file.readText()).toBe('a\nb\n');
     expect(file.readText()).toBe('');
+    // what was read so far, which a shared perf empties the file by (ticking-perf.ts, dropIdle)
+    expect(file.readBytes).toBe(4);
     file.truncate();
+    expect(file.readBytes).toBe(0);
     // opened for appending: the writer's next line lands at the new start, not at its old offset
     writeSync(file.fd, 'c\n');
     expect(file.readText()).toBe('c\n');
+    expect(file.readBytes).toBe(2);
     file.finish();
   });
 });
