@@ -54,7 +54,8 @@ type MemorySnapshot = Pick<NodeJS.MemoryUsage, 'rss' | 'heapUsed' | 'heapTotal' 
  * background).
  *
  * Heap in use that only fell, with the committed heap and RSS where they were, needs nothing: a
- * collection ran inside the window and V8 kept its pages. A young-generation collection does that
+ * collection ran inside the window and V8 kept its pages (unless an earlier window left garbage
+ * behind, which its caller knows: window.ts, selfGarbageMayRemain). A young-generation collection does that
  * every few megabytes of allocation (perfcell's own too): 200 trivial cells settled four to five
  * times for it, 11-14 ms each (two full collections and RSS reads), and RSS moved by 0.06-0.32 MiB.
  * @example needsSettling({ rss: 40e6, heapUsed: 4e6, heapTotal: 8e6, external: 1e6, arrayBuffers: 0 }, { rss: 40.1e6, heapUsed: 4.1e6, heapTotal: 8e6, external: 1e6, arrayBuffers: 0 }) // false

@@ -41,6 +41,13 @@ let openSelfWindow: string | null = null;
  * result until the next command's value replaces it, after that command's window has closed.
  */
 let previousSelfUsedBytes = 0;
+/**
+ * Whether garbage may be left from an earlier window over this process: one that ended without a
+ * collection (settling off, cut short, or unavailable). A later command's allocations can then set
+ * off the collection that lets that garbage go and leave its own in its place, moving nothing: it
+ * settles whatever it moved, until a window ends settled.
+ */
+let selfGarbageMayRemain = false;
 
 /** The label of the in-process window now open, or null: measure(fn) refuses to open a second one. */
 export function openSelfWindowLabel(): string | null {
@@ -208,10 +215,14 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
     endRssBytes: number | null,
   ): Promise<{ rssBytes: number | null; usage: NodeJS.MemoryUsage | null; report: SettleReport | null }> {
     if (!isSelf || begun.heap === null || endUsage === null) return { rssBytes: endRssBytes, usage: endUsage, report: null };
-    if (options.settle === false) return { rssBytes: endRssBytes, usage: endUsage, report: { status: 'off', durationMs: 0 } };
+    if (options.settle === false) {
+      selfGarbageMayRemain = true;
+      return { rssBytes: endRssBytes, usage: endUsage, report: { status: 'off', durationMs: 0 } };
+    }
     const pendingRelease = previousSelfUsedBytes >= SETTLE_THRESHOLD_BYTES;
-    if (!pendingRelease && !needsSettling(begun.heap, endUsage)) return { rssBytes: endRssBytes, usage: endUsage, report: { status: 'not-needed', durationMs: 0 } };
+    if (!pendingRelease && !selfGarbageMayRemain && !needsSettling(begun.heap, endUsage)) return { rssBytes: endRssBytes, usage: endUsage, report: { status: 'not-needed', durationMs: 0 } };
     const settled = await settleRss(undefined, settleTargetOf(begun.heap));
+    selfGarbageMayRemain = settled.report.status !== 'settled';
     const usage = process.memoryUsage();
     return { rssBytes: settled.rssBytes, usage, report: settled.report };
   }
