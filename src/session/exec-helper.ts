@@ -46,7 +46,7 @@ export { cacheDir } from '../cache-dir.ts';
 export interface HelperProblem {
   /** What is missing, as a clause: "no C compiler was found". */
   readonly cause: string;
-  /** What makes perfcell compile it on its next run. */
+  /** What the person can do about it: install gcc, set XDG_CACHE_HOME, run the failed compile by hand, reinstall. */
   readonly fix: string;
 }
 

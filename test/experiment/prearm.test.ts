@@ -66,8 +66,14 @@ describe.runIf(perfUsable)('armed programs with real perf and the real gate', ()
   it('an armed program that never runs leaves neither its gate, its held child nor its perf behind', async () => {
     const tree = watchDescendants(process.pid, 5);
     const armed = await armProgram([fixture('touch-pages'), '10'], { events: ['page-faults'], quiet: true });
-    tree.poll();
-    const held = [...tree.seen.values()].map((entry) => entry.command);
+    // perf is spawned as the program is armed, and on a slow host may still be between its fork and
+    // its exec (showing Node's command line) when armProgram resolves: looked for until it shows
+    let held: string[] = [];
+    for (const deadline = Date.now() + 3000; ; await new Promise((resolve) => setTimeout(resolve, 20))) {
+      tree.poll();
+      held = [...tree.seen.values()].map((entry) => entry.command);
+      if (held.some((command) => /^perf stat/.test(command)) || Date.now() > deadline) break;
+    }
     // the gate, the child it holds before exec (still the gate's image), and perf attached to it
     expect(held.filter((command) => command.includes('perfcell-exec')).length, held.join('\n')).toBeGreaterThanOrEqual(2);
     expect(held.some((command) => /^perf stat/.test(command)), held.join('\n')).toBe(true);
@@ -91,8 +97,14 @@ describe.runIf(perfUsable)('armed programs with real perf and the real gate', ()
         // Asked to stop once the 3rd run has ended: the 4th run is armed by then and must be ended.
         if (++finished === 3) {
           stop = new Error('stop');
-          tree.poll();
-          armedGates = [...tree.seen.values()].filter((entry) => entry.parent === process.pid && entry.command.includes('perfcell-exec') && existsSync(`/proc/${entry.pid}`)).length;
+          // the 3rd run's gate exits once its program's report is out; on a slow host it may still
+          // be there (or not yet reaped) now: counted until only armed gates are left, for up to 2 s
+          const gatesAlive = (): number => {
+            tree.poll();
+            return [...tree.seen.values()].filter((entry) => entry.parent === process.pid && entry.command.includes('perfcell-exec') && existsSync(`/proc/${entry.pid}`)).length;
+          };
+          armedGates = gatesAlive();
+          for (const deadline = Date.now() + 2000; armedGates > 1 && Date.now() < deadline; armedGates = gatesAlive()) await new Promise((resolve) => setTimeout(resolve, 20));
         }
         return report;
       },
