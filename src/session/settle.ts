@@ -6,8 +6,9 @@ import { runInNewContext } from 'node:vm';
  * - `settled`: after a full V8 collection, RSS read until it stopped falling;
  * - `cut-short`: RSS was still falling when the time bound ran out, so final may read high;
  * - `not-needed`: the command moved RSS, heap and external memory by under 1 MiB each (or only
- *   V8's heap in use fell: a collection ran inside the window), so there was no garbage worth
- *   collecting and the end reading is final (nearly free: `1+1` pays nothing);
+ *   V8's heap in use fell: a collection ran inside the window), and no earlier window left garbage
+ *   behind, so there was none worth collecting and the end reading is final (nearly free: `1+1`
+ *   pays nothing);
  * - `off`: settling turned off (`.settle off`, `--no-settle`, `settle: false`): final is the
  *   reading at the window's end, which counts garbage V8 has not collected yet;
  * - `unavailable`: V8 refused to expose gc().
@@ -55,9 +56,10 @@ type MemorySnapshot = Pick<NodeJS.MemoryUsage, 'rss' | 'heapUsed' | 'heapTotal' 
  *
  * Heap in use that only fell, with the committed heap and RSS where they were, needs nothing: a
  * collection ran inside the window and V8 kept its pages (unless an earlier window left garbage
- * behind, which its caller knows: window.ts, selfGarbageMayRemain). A young-generation collection does that
- * every few megabytes of allocation (perfcell's own too): 200 trivial cells settled four to five
- * times for it, 11-14 ms each (two full collections and RSS reads), and RSS moved by 0.06-0.32 MiB.
+ * behind, which its caller knows: window.ts, selfGarbageMayRemain). A young-generation collection
+ * does that every few megabytes of allocation (perfcell's own too): 200 trivial cells settled four
+ * to five times for it, 11-14 ms each (two full collections and RSS reads), and RSS moved by
+ * 0.06-0.32 MiB.
  * @example needsSettling({ rss: 40e6, heapUsed: 4e6, heapTotal: 8e6, external: 1e6, arrayBuffers: 0 }, { rss: 40.1e6, heapUsed: 4.1e6, heapTotal: 8e6, external: 1e6, arrayBuffers: 0 }) // false
  */
 export function needsSettling(start: MemorySnapshot, end: MemorySnapshot, thresholdBytes = SETTLE_THRESHOLD_BYTES): boolean {

@@ -42,10 +42,10 @@ let openSelfWindow: string | null = null;
  */
 let previousSelfUsedBytes = 0;
 /**
- * Whether garbage may be left from an earlier window over this process: one that ended without a
- * collection (settling off, cut short, or unavailable). A later command's allocations can then set
- * off the collection that lets that garbage go and leave its own in its place, moving nothing: it
- * settles whatever it moved, until a window ends settled.
+ * Whether garbage may be left from an earlier window over this process: one that ended with
+ * settling off or cut short. A later command's allocations can then set off the collection that
+ * lets that garbage go and leave its own in its place, moving nothing: it settles whatever it
+ * moved, until a window ends settled.
  */
 let selfGarbageMayRemain = false;
 
@@ -222,7 +222,8 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
     const pendingRelease = previousSelfUsedBytes >= SETTLE_THRESHOLD_BYTES;
     if (!pendingRelease && !selfGarbageMayRemain && !needsSettling(begun.heap, endUsage)) return { rssBytes: endRssBytes, usage: endUsage, report: { status: 'not-needed', durationMs: 0 } };
     const settled = await settleRss(undefined, settleTargetOf(begun.heap));
-    selfGarbageMayRemain = settled.report.status !== 'settled';
+    // where V8 refuses gc() ('unavailable') no window can let garbage go: nothing to carry over
+    selfGarbageMayRemain = settled.report.status === 'cut-short';
     const usage = process.memoryUsage();
     return { rssBytes: settled.rssBytes, usage, report: settled.report };
   }
