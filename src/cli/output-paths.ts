@@ -1,6 +1,7 @@
-import { accessSync, constants, statSync, type Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
+import { isWritable } from '../is-writable.ts';
 
 /** An output file a flag names: `{ flag: '--export-csv', path: 'out/stats.csv' }`. */
 export interface OutputPath {
@@ -24,14 +25,7 @@ const realProbe: PathProbe = {
       return null;
     }
   },
-  isWritable: (path, isFolder) => {
-    try {
-      accessSync(path, isFolder ? constants.W_OK | constants.X_OK : constants.W_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  },
+  isWritable,
 };
 
 /**

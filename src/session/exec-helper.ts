@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheDir } from '../cache-dir.ts';
+import { isWritable } from '../is-writable.ts';
 import { makeFolders } from '../make-folders.ts';
 
 /** The package root: the nearest folder above this file with a package.json (works from src/, dist/src and the bundle in dist/app). */
@@ -78,7 +79,7 @@ export function locateNativeHelper(name: string, root: string = packageRoot(), e
     return { path: cached };
   }
   rmSync(partial, { force: true });
-  if (!canWrite(folder)) return { path: null, problem: { cause: `its cache folder ${folder} is not writable`, fix: cacheFix } };
+  if (!isWritable(folder, true)) return { path: null, problem: { cause: `its cache folder ${folder} is not writable`, fix: cacheFix } };
   const how = compiled.status === null ? `was killed by ${compiled.signal ?? 'a signal'}` : `exited with code ${compiled.status}`;
   // the command as it can be run by hand: what it prints says why, and what it makes is used next time
   return { path: null, problem: { cause: `compiling it failed (\`${compiler} -O2 -o ${cached} ${source}\` ${how})`, fix: 'run that command to see why' } };
@@ -87,15 +88,6 @@ export function locateNativeHelper(name: string, root: string = packageRoot(), e
 /** No C compiler ran (`detail`: which, and how it failed). */
 export function noCompiler(detail: string): HelperProblem {
   return { cause: `no C compiler was found (${detail})`, fix: 'install gcc (sudo apt-get install gcc), and perfcell compiles it on its next run' };
-}
-
-function canWrite(folder: string): boolean {
-  try {
-    accessSync(folder, constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** locateNativeHelper's path: null where there is none. */
