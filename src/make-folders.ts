@@ -28,7 +28,8 @@ export function makeFolders(folder: string, make: (path: string) => void = (path
   return true;
 }
 
-function isFolder(path: string): boolean {
+/** Whether `path` is a folder (following links); false where nothing, or something else, is there. */
+export function isFolder(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {

@@ -1,6 +1,7 @@
 import { accessSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { UsageError } from '../errors.ts';
+import { isFolder } from '../make-folders.ts';
 
 const ENOENT = 2;
 const EACCES = 13;
@@ -40,7 +41,7 @@ export type ReadProgramHead = (file: string) => { readonly path: string; readonl
  * ELF whose dynamic loader is missing), which is named.
  * @example describeExecFailure('/tmp', 13, 'Permission denied') // 'cannot run /tmp: it is a directory (give a program, e.g. perfcell run -- ls /tmp)'
  */
-export function describeExecFailure(file: string, errno: number, message: string, isDirectory = isDirectoryPath, readHead: ReadProgramHead = readProgramHead): string {
+export function describeExecFailure(file: string, errno: number, message: string, isDirectory = isFolder, readHead: ReadProgramHead = readProgramHead): string {
   if (file === '') return emptyProgramError().message;
   if (errno === EACCES && file.includes('/') && isDirectory(file)) {
     return `cannot run ${file}: it is a directory (give a program, e.g. perfcell run -- ls ${file})`;
@@ -114,12 +115,4 @@ function readProgramHead(file: string): { path: string; head: Buffer } | null {
     }
   }
   return null;
-}
-
-function isDirectoryPath(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
