@@ -81,12 +81,6 @@
 
 #include "gate-common.h"
 
-/* Writes to (and so copies on write) the stack pages the child uses after its release. */
-static __attribute__((noinline)) void touch_stack(void) {
-  volatile char pages[64 * 1024];
-  for (size_t i = 0; i < sizeof pages; i += 512) pages[i] = 0;
-}
-
 struct shared {
   struct timespec start;
   int exec_errno;

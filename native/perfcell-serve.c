@@ -9,10 +9,16 @@
  * memory cgroup of the runs. For each run F clones the held child C with CLONE_PARENT: C is S's
  * child (S reaps it: exit status and rusage, as perfcell-exec's gate does), but it was forked by F
  * and so inherits F's counters, which perf's enable and disable switch for F and its children at
- * once. C shares F's memory until its exec (CLONE_VM, as posix_spawn does), on a stack of its own
- * that F touched once: a clone copies no page tables, and C copies no page on write. On a VM where
- * a page fault costs tens of µs, a run's arm took 0.37 ms this way against 1.7 ms with a fork, and
- * the program's exec 0.45 ms less, with no old copy of F to tear down (scripts/lib/serve-arm.c). F only ever forks, outside the windows (perfcell arms the next run after the disable ack),
+ * once.
+ *
+ * Built static (-DPERFCELL_SERVE_STATIC, native/compile-flags.json), C shares F's memory until its
+ * exec (CLONE_VM, as posix_spawn does): the clone copies no page tables, and C copies no page on
+ * write. On a VM where a page fault costs tens of µs, a run's arm took 0.34 ms this way against
+ * 1.7 ms with a fork, and the program's exec 0.3 ms less, with no copy of F to tear down
+ * (scripts/lib/serve-arm.c). It takes a static F: the kernel keeps, as a process's peak RSS, the
+ * larger of its memory's before the exec and the program's, and a dynamically linked F holds some
+ * 1.2 MB (ld.so and libc), more than `true` (1.0 MB), where a static one holds 0.5 MB. Built
+ * dynamically (no static libc here), F forks C, which copies only the pages it writes. F only ever forks, outside the windows (perfcell arms the next run after the disable ack),
  * and is asleep in read() while a window is open: a window counts C alone.
  *
  * Requests on CTL_FD, from perfcell:
@@ -105,9 +111,9 @@ static int write_all(int fd, const void *buffer, size_t size) {
 }
 
 /*
- * The held child: default signals, stdio; makes the calls it makes after the release; waits for
- * `go` to move past `seen`; execs with `env`. Never returns. It runs in F's memory (CLONE_VM), so
- * it makes system calls only: no allocation, no write to memory F uses but the slot and its stack.
+ * The held child: default signals, stdio; touches what it touches after the release; waits for
+ * `go` to move past `seen`; execs with `env`. Never returns. It may run in F's memory (CLONE_VM),
+ * so it makes system calls only: no allocation, no write to memory F uses but the slot and its stack.
  */
 static void run_child(pid_t server, char **argv, char **env, int stdout_to_stderr, const char *file, uint32_t seen) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -117,6 +123,7 @@ static void run_child(pid_t server, char **argv, char **env, int stdout_to_stder
   signal(SIGUSR1, SIG_DFL);
   if (stdout_to_stderr) dup2(2, 1);
   make_stdio_blocking();
+  touch_stack();
   slot->released = 0;
   slot->exec_errno = 0;
   clock_gettime(CLOCK_MONOTONIC, &slot->start);
@@ -157,8 +164,28 @@ static int child_main(void *start) {
   return 0;
 }
 
-/* C's stack, every page of it present (F writes it once): C's frames and libc's take a few KiB. */
-#define CHILD_STACK_BYTES (256 * 1024)
+#ifdef PERFCELL_SERVE_STATIC
+#define CHILD_CLONE_FLAGS (CLONE_VM | CLONE_PARENT | SIGCHLD)
+#else
+#define CHILD_CLONE_FLAGS (CLONE_PARENT | SIGCHLD)
+#endif
+
+/* C's stack, every page of it present (F writes it): touch_stack's 64 KiB, C's frames and libc's
+   (a few KiB), and the argv that execvpe copies onto it to run a script through /bin/sh. */
+static char *stack = NULL;
+static size_t stack_bytes = 0;
+
+static int make_stack(size_t argc) {
+  size_t needed = (128 * 1024 + (argc + 2) * sizeof(char *) + 4095) & ~(size_t)4095;
+  if (needed <= stack_bytes) return 1;
+  char *fresh = mmap(NULL, needed, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (fresh == MAP_FAILED) return 0;
+  memset(fresh, 0, needed);
+  if (stack != NULL) munmap(stack, stack_bytes);
+  stack = fresh;
+  stack_bytes = needed;
+  return 1;
+}
 
 extern char **environ;
 
@@ -189,9 +216,6 @@ static void forker_main(pid_t server, int requests, int answers) {
   if (getppid() != server) _exit(0);
   signal(SIGCHLD, SIG_DFL);
   signal(SIGUSR1, SIG_DFL);
-  char *stack = mmap(NULL, CHILD_STACK_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (stack == MAP_FAILED) _exit(0);
-  memset(stack, 0, CHILD_STACK_BYTES); /* its pages, present before any C runs on them */
   char *last_payload = NULL;
   char **last_fields = NULL, **last_argv = NULL, **last_added = NULL, **last_env = NULL;
   for (;;) {
@@ -221,7 +245,7 @@ static void forker_main(pid_t server, int requests, int answers) {
       else if (strncmp(field, "env=", 4) == 0) added[addedc++] = field + 4;
     }
     char **env = child_environment(added, addedc);
-    if (env == NULL) _exit(0);
+    if (env == NULL || !make_stack(argc)) _exit(0);
     pid_t child = 0;
     if (argc > 0) {
       static char path[PATH_MAX];
@@ -230,7 +254,7 @@ static void forker_main(pid_t server, int requests, int answers) {
       __atomic_store_n(&slot->parked, 0, __ATOMIC_RELEASE);
       static struct child_start start;
       start = (struct child_start){server, argv, env, stdout_to_stderr, file, seen};
-      child = clone(child_main, stack + CHILD_STACK_BYTES, CLONE_VM | CLONE_PARENT | SIGCHLD, &start);
+      child = clone(child_main, stack + stack_bytes, CHILD_CLONE_FLAGS, &start);
       if (child < 0) child = 0;
       /* until the child waits for its release (a second at most: a child that died first) */
       struct timespec step = {0, 10 * 1000 * 1000};

@@ -1,23 +1,29 @@
-// Compiles the exec gate of `perfcell run` into dist/. Without a C compiler perfcell still runs
-// (a shell gate and sampled peaks, reported as such), so a missing cc is a warning, not a failure.
+// Compiles the native helpers into dist/. Without a C compiler perfcell still runs (a shell gate
+// and sampled peaks, reported as such), so a missing cc is a warning, not a failure. A helper with
+// flags in native/compile-flags.json is compiled with the first of them that works (the
+// on-demand compile in src/session/exec-helper.ts reads the same file).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+
+const flagChoices = JSON.parse(readFileSync('native/compile-flags.json', 'utf8'));
+
+function compile(name, without) {
+  const choices = flagChoices[name] ?? [[]];
+  for (const [index, flags] of choices.entries()) {
+    const isLast = index === choices.length - 1;
+    try {
+      // a choice before the last fails quietly (e.g. -static without a static libc): the next is tried
+      execFileSync(process.env.CC ?? 'cc', ['-O2', '-Wall', '-Wextra', ...flags, '-o', `dist/${name}`, `native/${name}.c`], { stdio: isLast ? 'inherit' : 'pipe' });
+      return;
+    } catch (error) {
+      if (isLast) console.error(`warning: could not compile native/${name}.c (${error.message.split('\n')[0]}); ${without} (install gcc: sudo apt-get install gcc)`);
+    }
+  }
+}
 
 mkdirSync('dist', { recursive: true });
-try {
-  execFileSync(process.env.CC ?? 'cc', ['-O2', '-Wall', '-Wextra', '-o', 'dist/perfcell-exec', 'native/perfcell-exec.c'], { stdio: 'inherit' });
-} catch (error) {
-  console.error(`warning: could not compile native/perfcell-exec.c (${error.message.split('\n')[0]}); perfcell run will sample peak RSS instead (install gcc: sudo apt-get install gcc)`);
-}
-// The live view's relay (native/perfcell-live.c); without it there is no live status line.
-try {
-  execFileSync(process.env.CC ?? 'cc', ['-O2', '-Wall', '-Wextra', '-o', 'dist/perfcell-live', 'native/perfcell-live.c'], { stdio: 'inherit' });
-} catch (error) {
-  console.error(`warning: could not compile native/perfcell-live.c (${error.message.split('\n')[0]}); no live status line for long commands (install gcc: sudo apt-get install gcc)`);
-}
-// compare's long-lived gate (native/perfcell-serve.c); without it each run gets a gate of its own.
-try {
-  execFileSync(process.env.CC ?? 'cc', ['-O2', '-Wall', '-Wextra', '-o', 'dist/perfcell-serve', 'native/perfcell-serve.c'], { stdio: 'inherit' });
-} catch (error) {
-  console.error(`warning: could not compile native/perfcell-serve.c (${error.message.split('\n')[0]}); compare will start a gate and a perf for every run (install gcc: sudo apt-get install gcc)`);
-}
+compile('perfcell-exec', 'perfcell run will sample peak RSS instead');
+// The live view's relay; without it there is no live status line.
+compile('perfcell-live', 'no live status line for long commands');
+// compare's long-lived gate; without it each run gets a gate of its own.
+compile('perfcell-serve', 'compare will start a gate and a perf for every run');

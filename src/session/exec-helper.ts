@@ -70,19 +70,40 @@ export function locateNativeHelper(name: string, root: string = packageRoot(), e
   // Compiled beside its final name and renamed: two perfcells starting at once never run half a file.
   const partial = `${cached}.${process.pid}.tmp`;
   const compiler = env['CC'] || 'cc';
-  const compiled = spawnSync(compiler, ['-O2', '-o', partial, source], { stdio: 'ignore', env });
-  if (compiled.error !== undefined) {
-    return { path: null, problem: noCompiler(`${compiler}: ${(compiled.error as NodeJS.ErrnoException).code ?? compiled.error.message}`) };
+  const choices = compileFlagChoices(root, name);
+  let how = '';
+  let flags: readonly string[] = [];
+  for (flags of choices) {
+    const compiled = spawnSync(compiler, ['-O2', ...flags, '-o', partial, source], { stdio: 'ignore', env });
+    if (compiled.error !== undefined) {
+      return { path: null, problem: noCompiler(`${compiler}: ${(compiled.error as NodeJS.ErrnoException).code ?? compiled.error.message}`) };
+    }
+    if (compiled.status === 0 && existsSync(partial)) {
+      renameSync(partial, cached);
+      return { path: cached };
+    }
+    rmSync(partial, { force: true });
+    how = compiled.status === null ? `was killed by ${compiled.signal ?? 'a signal'}` : `exited with code ${compiled.status}`;
   }
-  if (compiled.status === 0 && existsSync(partial)) {
-    renameSync(partial, cached);
-    return { path: cached };
-  }
-  rmSync(partial, { force: true });
   if (!isWritable(folder, true)) return { path: null, problem: { cause: `its cache folder ${folder} is not writable`, fix: cacheFix } };
-  const how = compiled.status === null ? `was killed by ${compiled.signal ?? 'a signal'}` : `exited with code ${compiled.status}`;
-  // the command as it can be run by hand: what it prints says why, and what it makes is used next time
-  return { path: null, problem: { cause: `compiling it failed (\`${compiler} -O2 -o ${cached} ${source}\` ${how})`, fix: 'run that command to see why' } };
+  // the command as it can be run by hand (the last choice of flags): what it prints says why, and what it makes is used next time
+  const command = [compiler, '-O2', ...flags, '-o', cached, source].join(' ');
+  return { path: null, problem: { cause: `compiling it failed (\`${command}\` ${how})`, fix: 'run that command to see why' } };
+}
+
+/**
+ * The flags to compile native/NAME.c with, in order of preference (native/compile-flags.json,
+ * which scripts/build-native.mjs reads too): the first that compiles is used. One choice, no
+ * flags, for a helper it does not name.
+ */
+export function compileFlagChoices(root: string, name: string): ReadonlyArray<readonly string[]> {
+  try {
+    const choices = (JSON.parse(readFileSync(join(root, 'native', 'compile-flags.json'), 'utf8')) as Record<string, string[][]>)[name];
+    if (Array.isArray(choices) && choices.length > 0 && choices.every((flags) => Array.isArray(flags) && flags.every((flag) => typeof flag === 'string'))) return choices;
+  } catch {
+    // none, or unreadable: plain flags
+  }
+  return [[]];
 }
 
 /** No C compiler ran (`detail`: which, and how it failed). */

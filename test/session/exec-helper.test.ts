@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const packageRoot = join(work, 'package');
 mkdirSync(join(packageRoot, 'native'), { recursive: true });
 writeFileSync(join(packageRoot, 'package.json'), '{ "name": "perfcell", "version": "0.0.0-exec-helper-test" }\n');
-for (const file of ['perfcell-exec.c', 'gate-common.h']) copyFileSync(join(root, 'native', file), join(packageRoot, 'native', file));
+for (const file of ['perfcell-exec.c', 'perfcell-serve.c', 'gate-common.h', 'compile-flags.json']) copyFileSync(join(root, 'native', file), join(packageRoot, 'native', file));
 const env = (extra: Record<string, string>): NodeJS.ProcessEnv => {
   const base = { ...process.env };
   delete base['CC'];
@@ -62,6 +62,33 @@ describe('locateNativeHelper', () => {
     expect(readdirSync(join(cache, 'perfcell'))).toEqual([]);
   });
 
+  // compare's server is built static where it can be (native/compile-flags.json): its held programs
+  // then share its memory until their exec, which a dynamically linked server's 1.2 MB would inflate
+  // into their peaks (perfcell-serve.c)
+  it('compiles with the first flags of native/compile-flags.json that work: perfcell-serve static', () => {
+    const found = locateNativeHelper('perfcell-serve', packageRoot, env({ XDG_CACHE_HOME: join(work, 'cache-serve') }));
+    expect(found.path).not.toBeNull();
+    expect(hasInterpreter(found.path!)).toBe(false);
+  });
+
+  it('falls back to the next flags where the first fail (no static libc: a dynamically linked server)', () => {
+    const noStatic = join(work, 'cc-no-static');
+    writeFileSync(noStatic, '#!/bin/sh\nfor arg; do [ "$arg" = -static ] && exit 1; done\nexec cc "$@"\n', { mode: 0o755 });
+    const found = locateNativeHelper('perfcell-serve', packageRoot, env({ XDG_CACHE_HOME: join(work, 'cache-serve-dynamic'), CC: noStatic }));
+    expect(found.path).not.toBeNull();
+    expect(hasInterpreter(found.path!)).toBe(true);
+  });
+
+  it('where every choice fails, gives the last one as the command to run by hand', () => {
+    const cache = join(work, 'cache-serve-false');
+    const found = locateNativeHelper('perfcell-serve', packageRoot, env({ XDG_CACHE_HOME: cache, CC: 'false' }));
+    expect(found.path).toBeNull();
+    if (found.path !== null) return;
+    const cached = join(cache, 'perfcell', `perfcell-serve-0.0.0-exec-helper-test-${process.arch}`);
+    expect(found.problem.cause).toBe(`compiling it failed (\`false -O2 -o ${cached} ${join(packageRoot, 'native', 'perfcell-serve.c')}\` exited with code 1)`);
+    expect(readdirSync(join(cache, 'perfcell'))).toEqual([]);
+  });
+
   it('no source in the package: says to reinstall', () => {
     const found = locateNativeHelper('perfcell-nothing', packageRoot, env({ XDG_CACHE_HOME: join(work, 'cache-none') }));
     expect(found.path).toBeNull();
@@ -69,3 +96,12 @@ describe('locateNativeHelper', () => {
     expect(found.problem).toEqual({ cause: 'native/perfcell-nothing.c is missing from the package', fix: 'reinstall perfcell' });
   });
 });
+
+/** Whether an ELF64 executable names a program interpreter (PT_INTERP): dynamically linked. */
+function hasInterpreter(path: string): boolean {
+  const elf = readFileSync(path);
+  const at = Number(elf.readBigUInt64LE(0x20));
+  const size = elf.readUInt16LE(0x36);
+  for (let index = 0; index < elf.readUInt16LE(0x38); index++) if (elf.readUInt32LE(at + index * size) === 3) return true;
+  return false;
+}
