@@ -146,6 +146,26 @@ describe.runIf(runsWithPerf('served compare runs'))('served runs: one gate and o
     }
   }, 30_000);
 
+  // execvpe runs a script without `#!` through /bin/sh with its argv copied onto the held child's
+  // stack, which the forker sizes for it (perfcell-serve.c, make_stack): 60,000 arguments, 480 KB.
+  it('a script without #! runs, with 60,000 arguments', async () => {
+    const script = join(slowPerfDir, 'no-shebang');
+    const out = join(slowPerfDir, 'no-shebang.out');
+    writeFileSync(script, `echo "$#" > '${out}'\n`, { mode: 0o755 });
+    const words = Array.from({ length: 60_000 }, (_, index) => `a${index}`);
+    const plan = commandAlternatives([[script, ...words].join(' ')], { shell: false, measureOptions: { events: ['page-faults'] } });
+    try {
+      const report = await plan.alternatives[0]!.measure();
+      await plan.settle();
+      expect(report.exitCode).toBe(0);
+      expect(readFileSync(out, 'utf8')).toBe('60000\n');
+    } finally {
+      await plan.release();
+      rmSync(out, { force: true });
+      rmSync(script, { force: true });
+    }
+  }, 30_000);
+
   it('a program that cannot be run is the usage error it is for a gate of its own', async () => {
     const plan = commandAlternatives(['no-such-command-xyz'], { shell: false, measureOptions: { events: ['page-faults'] } });
     try {
