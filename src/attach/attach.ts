@@ -247,7 +247,7 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
   clearTimeout(quietTimer);
   flushQuiet();
   // perf does not fail on an -M group it lacks: it says so and counts the -e events alone
-  if (started !== null) warnings.push(...metricGroupNotes((await (started as PerfWatch).ended).messages));
+  if (started !== null) warnings.push(...metricGroupNotes((await (started as PerfWatch).ended).messages, options.metricGroups ?? [], state.metrics().length > 0));
   if (failure !== null) throw failure instanceof PerfError ? failure : new Error(String(failure));
   if (end.rssBytes !== null) lastAlive = end;
 

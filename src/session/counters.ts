@@ -156,14 +156,19 @@ const NOT_SUPPORTED_REASON = 'not supported on this machine (no hardware PMU exp
 const NOT_COUNTED_REASON = 'never counted (the command ran too briefly to be scheduled, or counters were taken by others)';
 
 /** Turns perf's window into the report's counter block, and the notes for the report's warnings (what stopped perf, if anything, first). */
-export function buildPerfCounters(window: PerfWindowResult, intervalMs: number, requestedEvents: readonly string[] = []): { counters: CountersReport; notes: string[] } {
+export function buildPerfCounters(
+  window: PerfWindowResult,
+  intervalMs: number,
+  requestedEvents: readonly string[] = [],
+  requestedMetricGroups: readonly string[] = [],
+): { counters: CountersReport; notes: string[] } {
   const aggregates = aggregateRecords(window.records, window.enabledFromS === null ? {} : { startTimeS: window.enabledFromS });
   const events = aggregates.map((aggregate) => withEnabledSpan(aggregate, window));
   const built = countersFromAggregates(events, { intervalMs, pauseS: window.pauseS, requestedEvents });
   // what stopped perf from counting, first
   if (window.problem) built.notes.unshift(window.problem.message);
-  built.notes.push(...metricGroupNotes(window.messages));
   const metrics = summarizeMetricRows(window.records);
+  built.notes.push(...metricGroupNotes(window.messages, requestedMetricGroups, metrics.length > 0));
   return metrics.length === 0 ? built : { ...built, counters: { ...built.counters, metrics } };
 }
 

@@ -257,7 +257,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
               try {
                 const window = await windowSession.stop({ startNs: BigInt(result.startNs), endNs });
                 trace.mark('tail-read');
-                const built = buildPerfCounters(window, perfOptions.intervalMs, perfOptions.events);
+                const built = buildPerfCounters(window, perfOptions.intervalMs, perfOptions.events, perfOptions.metricGroups);
                 Object.assign(report, { counters: built.counters });
                 (report.warnings as string[]).push(...built.notes);
               } catch (error: unknown) {

@@ -261,7 +261,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
           // interval only if it is still enabled when the target goes.
           const window = await stopped;
           trace.mark('perf-final');
-          const built = buildPerfCounters(window, perfOptions.intervalMs, perfOptions.events);
+          const built = buildPerfCounters(window, perfOptions.intervalMs, perfOptions.events, perfOptions.metricGroups);
           counters = built.counters;
           warnings.push(...built.notes);
         }

@@ -160,7 +160,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
     let counters: CountersReport = noCounters();
     if (perf !== null && stopped !== undefined) {
       const window = await stopped;
-      const built = buildPerfCounters(window, perfOptions.intervalMs, perfOptions.events);
+      const built = buildPerfCounters(window, perfOptions.intervalMs, perfOptions.events, perfOptions.metricGroups);
       counters = built.counters;
       warnings.push(...built.notes);
       perf = null;

@@ -21,6 +21,16 @@ describe('-M metric groups perf cannot use here', () => {
     expect(metricGroupNotes(['Events disabled', "event syntax error: 'nope'"])).toEqual([]);
   });
 
+  // perf 6.1 on a CPU it has no metric table for (this VM's "AMD EPYC" of 2026-12-02): -M of any
+  // name prints nothing and exits 0, so the group that gave no row is named all the same
+  it('names the requested groups where perf said nothing and printed no metric row', () => {
+    const note = (group: string) => `perf has no metric or group '${group}' here, so -M ${group} gave nothing (perf list metricgroups names those it has)`;
+    expect(metricGroupNotes([], ['TopdownL1', 'Branches'], false)).toEqual([note('TopdownL1'), note('Branches')]);
+    expect(metricGroupNotes([], ['TopdownL1'], true)).toEqual([]);
+    expect(metricGroupNotes(["Cannot find metric or group `Nope'"], ['TopdownL1', 'Nope'], true)).toEqual([note('Nope')]);
+    expect(metricGroupNotes([], [], false)).toEqual([]);
+  });
+
   it.skipIf(!perfUsable)('run -M of an unknown group: the -e events counted, one warning naming the group and the fix', async () => {
     const result = await execa(process.execPath, [cliPath, 'run', '--json', '-e', 'page-faults', '-M', 'NoSuchGroupXyz', '--', 'true'], { reject: false, env: { NO_COLOR: '1' } });
     expect(result.exitCode, result.stderr).toBe(0);
