@@ -17,9 +17,11 @@
  * 1.7 ms with a fork, and the program's exec 0.3 ms less, with no copy of F to tear down
  * (scripts/lib/serve-arm.c). It takes a static F: the kernel keeps, as a process's peak RSS, the
  * larger of its memory's before the exec and the program's, and a dynamically linked F holds some
- * 1.2 MB (ld.so and libc), more than `true` (1.0 MB), where a static one holds 0.5 MB. Built
- * dynamically (no static libc here), F forks C, which copies only the pages it writes. F only ever forks, outside the windows (perfcell arms the next run after the disable ack),
- * and is asleep in read() while a window is open: a window counts C alone.
+ * 1.2 MB (ld.so and libc), more than `true` (1.0 MB), where a static one holds 0.65 MB. Built
+ * dynamically (no static libc here), F forks C, which copies only the pages it writes.
+ *
+ * F only ever forks, outside the windows (perfcell arms the next run after the disable ack), and
+ * is asleep in read() while a window is open: a window counts C alone.
  *
  * Requests on CTL_FD, from perfcell:
  *   "cmd LEN\n" and LEN bytes of NUL-ended fields ("env=NAME=VALUE", "stdout=stderr", then "--"
