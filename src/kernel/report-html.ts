@@ -1,10 +1,10 @@
-import { childrenCpuText, ownCpuText } from '../render/cpu-text.ts';
+import { cpuParts } from '../render/cpu-text.ts';
 import { renderGcLine } from '../render/gc-line.ts';
 import { formatCountPlain } from '../render/report-repl.ts';
 import { perfAmountText, perfRateText } from '../render/metric-units.ts';
 import { peakText } from '../render/peak-text.ts';
 import { sparkline } from '../render/sparkline.ts';
-import { formatMiB, formatPct, formatSeconds } from '../render/units.ts';
+import { formatMiB, formatSeconds } from '../render/units.ts';
 import type { CommandReport } from '../session/report.ts';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -34,7 +34,7 @@ export function renderReportHtml(report: CommandReport, notes: readonly string[]
   }
   const gc = gcText(report.gc);
   if (gc !== null) rows.push(`<tr>${cell('gc')}${cell(gc)}${cell('')}${cell('')}</tr>`);
-  rows.push(`<tr>${cell('time')}${cell(`${formatSeconds(report.durationS)}; ${cpuText(cpu)}`)}${cell('')}${cell('')}</tr>`);
+  rows.push(`<tr>${cell('time')}${cell(`${formatSeconds(report.durationS)}; ${cpuParts(cpu)}`)}${cell('')}${cell('')}</tr>`);
   for (const event of report.counters.events) {
     const text =
       event.status === 'counted'
@@ -51,15 +51,6 @@ export function renderReportHtml(report: CommandReport, notes: readonly string[]
     `<caption style="text-align:left;font-weight:bold;padding:1px 8px">${escapeHtml(report.label)} · perfcell</caption>` +
     `${rows.join('')}</table>`
   );
-}
-
-/** The command's own CPU first, then the machine-wide figures (unless the window was too short for /proc/stat). */
-function cpuText(cpu: CommandReport['cpu']): string {
-  const ownText = ownCpuText(cpu);
-  const childrenText = childrenCpuText(cpu);
-  const own = [ownText, childrenText].filter((text) => text !== null).map((text) => `${text}; `).join('');
-  const machine = cpu.systemMeanPct === null ? 'machine-wide: window too short to measure' : `machine-wide mean ${formatPct(cpu.systemMeanPct)}, busiest cpu ${formatPct(cpu.singleMaxPct)}`;
-  return own + machine;
 }
 
 /** The text report's gc line (the same figures) without its name, its double-space gaps as '; ' (HTML collapses spaces); null when nothing collected. */

@@ -9,6 +9,14 @@ import { formatPct, formatSeconds } from './units.ts';
  * @example cpuText(cpu) // '(cpu 0.41ms, too short a window for a %; machine-wide: window too short to measure)'
  */
 export function cpuText(cpu: CpuReport): string {
+  return `(${cpuParts(cpu)})`;
+}
+
+/**
+ * cpuText without its parentheses: the notebook's HTML report puts it in a table cell.
+ * @example cpuParts(cpu) // 'cpu 0.50s = 99% of one cpu; machine-wide mean 52%, busiest cpu 100%'
+ */
+export function cpuParts(cpu: CpuReport): string {
   const parts: string[] = [];
   const own = ownCpuText(cpu);
   if (own !== null) parts.push(own);
@@ -16,7 +24,7 @@ export function cpuText(cpu: CpuReport): string {
   if (children !== null) parts.push(children);
   if (cpu.machineWindowTooShort === true) parts.push('machine-wide: window too short to measure');
   else parts.push(`machine-wide mean ${formatPct(cpu.systemMeanPct)}, busiest cpu ${formatPct(cpu.singleMaxPct)}`);
-  return `(${parts.join('; ')})`;
+  return parts.join('; ');
 }
 
 /**

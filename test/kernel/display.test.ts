@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { errorContent, REPORT_MIME, reportBundle, valueBundle } from '../../src/kernel/display.ts';
 import { escapeHtml, renderReportHtml } from '../../src/kernel/report-html.ts';
 import type { CommandReport } from '../../src/session/report.ts';
+import { cpuText } from '../../src/render/cpu-text.ts';
 
 const MIB = 1024 * 1024;
 const report: CommandReport = {
@@ -42,6 +43,23 @@ describe('the report under a notebook cell', () => {
     expect(html).toContain('cache-misses');
     expect(html).toContain('a &lt;note&gt;');
     expect(renderReportHtml({ ...report, label: '<script>' })).not.toContain('<script>');
+  });
+
+  // The HTML table's time row was a second copy of the text's CPU words, and told a window too short
+  // for /proc/stat by a null machine-wide mean instead of the report's own flag.
+  it("has the text report's CPU words in its time row, whatever the window", () => {
+    const shapes: CommandReport['cpu'][] = [
+      { ...report.cpu, ownPct: 99.5 },
+      { ...report.cpu, systemMeanPct: null, singleMaxPct: null, perCpuPct: [], machineWindowTooShort: true, ownPctWithheld: 'window-too-short' },
+      { ...report.cpu, childrenS: 1.2 },
+      { ...report.cpu, userS: null, systemS: null },
+      // /proc/stat unreadable: no machine-wide figure, and not for a short window
+      { ...report.cpu, systemMeanPct: null, singleMaxPct: null, perCpuPct: [], machineWindowTooShort: false },
+    ] as CommandReport['cpu'][];
+    for (const cpu of shapes) {
+      const text = cpuText(cpu);
+      expect(renderReportHtml({ ...report, cpu })).toContain(`0.25s; ${escapeHtml(text.slice(1, -1))}</td>`);
+    }
   });
 
   it("shows perf's ns events (duration_time) as times, as the text reports do", () => {
