@@ -154,13 +154,6 @@ static char **read_command(char **own, int gate, int *stdout_to_stderr, int *kee
   return count > 3 ? command : NULL;
 }
 
-/*
- * The perf launcher ("-" form): forked first thing, before perfcell moves the gate into the run's
- * cgroup, so the perf it becomes is charged to no cgroup of the program's. It waits for perf's
- * argv ("LEN\n" and LEN bytes of NUL-ended fields) on `requests`, then execs perf on fds 6-8 in a
- * session of its own with LC_ALL=C; where exec fails it writes errno on `failed`. EOF first: no
- * perf is wanted, and it exits.
- */
 /* Closes every fd from `from` on but `keep`: two close_range() calls (Linux 5.9), else one close()
    each below 1024, which took 1.2 ms on this VM, on the way from the request to perf's exec. */
 static void close_fds_from(int from, int keep) {
@@ -174,6 +167,13 @@ static void close_fds_from(int from, int keep) {
   for (int fd = from; fd < 1024; fd++) if (fd != keep) close(fd);
 }
 
+/*
+ * The perf launcher ("-" form): forked first thing, before perfcell moves the gate into the run's
+ * cgroup, so the perf it becomes is charged to no cgroup of the program's. It waits for perf's
+ * argv ("LEN\n" and LEN bytes of NUL-ended fields) on `requests`, then execs perf on fds 6-8 in a
+ * session of its own with LC_ALL=C; where exec fails it writes errno on `failed`. EOF first: no
+ * perf is wanted, and it exits.
+ */
 static void launcher_main(int requests, int failed) {
   static const int reset[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD, SIGUSR1};
   for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++) signal(reset[i], SIG_DFL);
@@ -300,7 +300,7 @@ static int launch_perf_group(pid_t parent, const char *ticks, char **argv) {
       int null = open("/dev/null", O_WRONLY);
       if (null < 0 || dup2(null, 1) < 0) _exit(126);
       /* the other members' fds, and /dev/null's own */
-      for (int fd = 5; fd < 3 + 3 * MAX_GROUP + 8; fd++) if (fd != report[1]) close(fd);
+      close_fds_from(5, report[1]);
       char value[16], **args = calloc((size_t)argc + 1, sizeof *args);
       if (args == NULL) _exit(126);
       snprintf(value, sizeof value, "%d", tick[i]);
