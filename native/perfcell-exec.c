@@ -25,6 +25,13 @@
  * each perf runs in a session of its own with LC_ALL=C and PR_SET_PDEATHSIG SIGKILL, as this
  * process has for PID, its parent: none outlives perfcell. On stdout: "perf I PID" once member I
  * has exec'd, or "perferr I ERRNO", and "exit I" once it has ended; this process ends after the last.
+ * It is also the members' watchdog: perfcell waits for some of their acks in a blocking read (a
+ * cell's window switched from inside the cell, where no turn of its event loop may run). Its stdin
+ * is then a file of one 8-byte slot per member: while perfcell waits for member I's ack, slot I
+ * holds when the wait began (CLOCK_MONOTONIC ns, little-endian), else 0. Read every 200 ms, a
+ * member that has kept perfcell waiting longer than PERFCELL_ACK_TIMEOUT_MS (5000) is killed, which
+ * ends perfcell's read (end of file): a hung perf cannot hang perfcell. A file, not a pipe: a wait
+ * costs perfcell two writes and wakes nobody.
  *
  * With "-" the gate starts before perfcell knows the command (`perfcell run` spawns it first thing):
  * it forks a perf launcher (launcher_main) and the held child at once, and writes "ready PID", the
@@ -74,6 +81,8 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -316,6 +325,12 @@ static int launch_perf_group(pid_t parent, const char *ticks, char **argv) {
     failed[i] = report[0];
   }
   for (int fd = 3; fd < 3 + 3 * count; fd++) close(fd);
+  /* after the forks: blocked, SIGCHLD would be blocked in the perfs too */
+  sigset_t child_ended;
+  sigemptyset(&child_ended);
+  sigaddset(&child_ended, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &child_ended, NULL);
+  int ended_fd = signalfd(-1, &child_ended, SFD_CLOEXEC | SFD_NONBLOCK);
   /* exec closed a member's report pipe (CLOEXEC) empty; a failed exec wrote its errno first */
   for (int i = 0; i < count; i++) {
     int error = 0;
@@ -326,18 +341,40 @@ static int launch_perf_group(pid_t parent, const char *ticks, char **argv) {
     else printf("perf %d %d\n", i, (int)pids[i]);
   }
   fflush(stdout);
+  const char *limit = getenv("PERFCELL_ACK_TIMEOUT_MS");
+  long long watch_ns = (limit != NULL && atol(limit) > 0 ? atol(limit) : 5000) * 1000000LL;
+  struct stat watch_stat;
+  int watching = fstat(0, &watch_stat) == 0 && S_ISREG(watch_stat.st_mode);
   for (int alive = count; alive > 0;) {
     int status;
-    pid_t ended = wait(&status);
-    if (ended < 0) {
-      if (errno == EINTR) continue;
-      break;
+    pid_t ended;
+    while ((ended = waitpid(-1, &status, WNOHANG)) > 0) {
+      for (int i = 0; i < count; i++) {
+        if (pids[i] != ended) continue;
+        printf("exit %d\n", i);
+        fflush(stdout);
+        pids[i] = 0;
+        alive--;
+      }
     }
+    if ((ended < 0 && errno == ECHILD) || alive == 0) break;
+    /* without a signalfd, ends are looked for every 50 ms */
+    struct pollfd child_ends = {.fd = ended_fd, .events = POLLIN};
+    int ready = poll(&child_ends, 1, watching ? 200 : ended_fd < 0 ? 50 : -1);
+    if (ready < 0 && errno != EINTR) break;
+    if (ready > 0) {
+      struct signalfd_siginfo info;
+      while (read(ended_fd, &info, sizeof info) > 0) continue;
+    }
+    unsigned char slots[8 * MAX_GROUP];
+    if (!watching || pread(0, slots, (size_t)(8 * count), 0) != (ssize_t)(8 * count)) continue;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long now_ns = (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
     for (int i = 0; i < count; i++) {
-      if (pids[i] != ended) continue;
-      printf("exit %d\n", i);
-      fflush(stdout);
-      alive--;
+      unsigned long long since = 0;
+      for (int b = 7; b >= 0; b--) since = (since << 8) | slots[8 * i + b];
+      if (since != 0 && pids[i] > 0 && now_ns - (long long)since > watch_ns) kill(pids[i], SIGKILL);
     }
   }
   return 0;

@@ -10,6 +10,7 @@ import { createScopeTools } from '../repl/scope-tools.ts';
 import { classifyJavaScript } from '../repl/typescript.ts';
 import { guardCells } from './cell-guard.ts';
 import { monotonicNs } from '../session/clock.ts';
+import type { CountingSwitch } from '../perf/controller.ts';
 
 /** What a cell is: its code and where it sits in its file. */
 export interface CellSource {
@@ -59,8 +60,11 @@ export interface CellEvaluator {
   prepare(cell: CellSource): PreparedCell;
   /** prepare() for a file's cells at once, in order (their compilation goes side by side). */
   prepareAll(cells: readonly CellSource[]): Promise<PreparedCell[]>;
-  /** Evaluates a prepared cell in the shared scope; settles when its top-level await does. */
-  run(cell: PreparedCell): Promise<CellOutcome>;
+  /**
+   * Evaluates a prepared cell in the shared scope; settles when its top-level await does.
+   * `counting` is turned on by the cell's first statement and off by its last (window.ts).
+   */
+  run(cell: PreparedCell, counting?: CountingSwitch): Promise<CellOutcome>;
   close(): void;
 }
 
@@ -135,10 +139,16 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
   // perfcell.timeit and perfcell.compare, as in the REPL.
   Object.defineProperty(context, 'perfcell', { value: createScopeTools(), configurable: true, writable: true, enumerable: false });
   let marks: { startNs?: bigint; endNs?: bigint } = {};
+  let counting: CountingSwitch | undefined;
   Object.defineProperty(context, MARK, {
     value: (which: 0 | 1): void => {
-      if (which === 0) marks.startNs = monotonicNs();
-      else marks.endNs = monotonicNs();
+      if (which === 0) {
+        counting?.on();
+        marks.startNs = monotonicNs();
+      } else {
+        marks.endNs = monotonicNs();
+        counting?.off();
+      }
     },
     enumerable: false,
   });
@@ -206,11 +216,12 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
       return sources.map((source, index) => prepared(source, urls[index] as string, results[index] as TranspileResult));
     },
 
-    async run(cell) {
+    async run(cell, switchedBy) {
       if (cell.compileFailure !== null) return { ok: false, failure: cell.compileFailure };
       if (cell.compiled === null) throw new Error('run() of a cell that was not prepared');
       if (context === null) throw new Error('run() after close()');
       marks = {};
+      counting = switchedBy;
       // The end mark is a statement of its own after the cell's last one (the completion value
       // changes, but cells' values are not used); a cell that throws never reaches it.
       const evaluation = await post<EvaluateResult>('Runtime.evaluate', {
@@ -223,6 +234,7 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
         // --cell-timeout also ends a synchronous endless loop: V8 terminates the evaluation.
         ...(options.timeoutS == null ? {} : { timeout: Math.max(1, Math.round(options.timeoutS * 1000)) }),
       });
+      counting = undefined;
       // The inspector holds every result it hands out until its group is released.
       void post('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP }).catch(() => undefined);
       const cellMarks: CellMarks = { ...marks };

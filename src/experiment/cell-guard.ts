@@ -1,4 +1,5 @@
 import { onInterruption } from '../session/interruption.ts';
+import type { CountingSwitch } from '../perf/controller.ts';
 import type { CellEvaluator, CellFailure, CellOutcome, PreparedCell } from './cell-evaluator.ts';
 
 /** How a guarded evaluator turns a JavaScript error into a failure located in the cell file. */
@@ -67,7 +68,7 @@ export function guardCells(inner: CellEvaluator, options: CellGuardOptions): Cel
   return {
     prepare: (cell) => inner.prepare(cell),
     prepareAll: (cells) => inner.prepareAll(cells),
-    run(cell: PreparedCell): Promise<CellOutcome> {
+    run(cell: PreparedCell, counting?: CountingSwitch): Promise<CellOutcome> {
       lastTitle = cell.source.title;
       exitCode = null;
       return new Promise<CellOutcome>((resolve) => {
@@ -94,7 +95,7 @@ export function guardCells(inner: CellEvaluator, options: CellGuardOptions): Cel
           const timer = setTimeout(() => finish({ ok: false, failure: timeoutFailure(timeoutS) }), timeoutS * 1000);
           cleanups.push(() => clearTimeout(timer));
         }
-        inner.run(cell).then(
+        inner.run(cell, counting).then(
           (outcome) => {
             // A promise the cell rejected and left unhandled is only reported by Node after a turn of
             // the event loop (not at once after an inspector evaluation): the cell ends after one, so

@@ -37,9 +37,12 @@ export async function measureCell(evaluator: CellEvaluator, cell: PreparedCell, 
     // read outside the window: processes of earlier cells that still run, and so count in this one
     const warnings = strays.beforeCell();
     trace.mark('run');
-    await window.begin();
+    // perf is switched on by the cell's first statement and off by its last, where it can be
+    // (shared perfs): the inspector's round trip and this process's turns of the event loop are
+    // then outside the counts, as they are outside the cell's time
+    const counting = await window.begin({ switchInCommand: true });
     trace.mark('perf-enabled');
-    const outcome = await evaluator.run(cell);
+    const outcome = await evaluator.run(cell, counting ?? undefined);
     trace.mark('ended');
     // The cell's own marks keep the inspector's round trip out of its time.
     const ending = window.end({ exitCode: outcome.ok ? 0 : 1 }, outcome.marks);

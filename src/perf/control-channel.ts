@@ -1,5 +1,7 @@
+import { readSync, writeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { PerfError } from '../errors.ts';
+import { monotonicNs } from '../session/clock.ts';
 
 /**
  * perf's `--control fd:CTL,ACK`: commands written to CTL, one `ack` line back on ACK for each.
@@ -9,6 +11,15 @@ import { PerfError } from '../errors.ts';
 export interface ControlChannel {
   /** Sends the command; true once perf acknowledged it, false where perf had gone or was killed for not answering. */
   send(command: 'enable' | 'disable'): Promise<boolean>;
+  /**
+   * Sends the command and waits for its ack in this synchronous step, in a blocking read: no turn
+   * of the event loop (a window switched from inside a cell, where whatever this process does
+   * between perf's enable and disable is counted), and asleep until the ack comes. Only under a
+   * watchdog, which kills a perf that does not answer in time (that ends the read). Same answer as send().
+   */
+  sendSync(command: 'enable' | 'disable'): boolean;
+  /** Whether sendSync() can be used now: a watchdog, both fds known, and no send() waiting for its ack. */
+  readonly canSendSync: boolean;
   /** Whether a command went unanswered past the ack timeout (and perf was killed for it). */
   readonly timedOut: boolean;
   /** perf has gone: commands waiting answer false, later ones at once. */
@@ -20,6 +31,17 @@ export interface ControlChannelOptions {
   readonly kill: () => void;
   /** Called with true when a command starts waiting for its ack and false when none waits any more (to hold the event loop only then). */
   readonly onWaiting?: (waiting: boolean) => void;
+  /** Kills perf when sendSync() waits too long for its ack; none: no sendSync(). */
+  readonly watchdog?: AckWatchdog | null;
+}
+
+/**
+ * Another process's watch over a blocking wait for perf's ack (the perf group's launcher,
+ * perfcell-exec.c): armed, it kills perf after the ack timeout; a blocking read cannot time out.
+ */
+export interface AckWatchdog {
+  arm(): void;
+  disarm(): void;
 }
 
 export function createControlChannel(control: Writable | null, ack: Readable | null, options: ControlChannelOptions): ControlChannel {
@@ -39,6 +61,11 @@ export function createControlChannel(control: Writable | null, ack: Readable | n
   });
   ack?.on('error', () => undefined);
   control?.on('error', () => undefined);
+  const controlFd = fdOf(control);
+  const ackFd = fdOf(ack);
+  const ackHandle = (ack as { _handle?: { setBlocking?: (blocking: boolean) => number } } | null)?._handle;
+  const watchdog = options.watchdog ?? null;
+  const canSendSync = (): boolean => !closed && watchdog !== null && controlFd !== null && ackFd !== null && typeof ackHandle?.setBlocking === 'function' && waiting.length === 0;
   return {
     send(command) {
       if (closed || control === null) return Promise.resolve(false);
@@ -55,6 +82,36 @@ export function createControlChannel(control: Writable | null, ack: Readable | n
         control.write(`${command}\n`);
       });
     },
+    sendSync(command) {
+      if (!canSendSync()) return false;
+      const startNs = monotonicNs();
+      watchdog?.arm();
+      // Node's end of the socket pair does not block; libuv expects it so again before the loop runs
+      ackHandle?.setBlocking?.(true);
+      try {
+        writeSync(controlFd as number, `${command}\n`);
+        for (;;) {
+          const length = readSync(ackFd as number, ackBytes, 0, ackBytes.length, null);
+          if (length === 0) {
+            // perf has gone: killed by the watchdog when the wait reached the ack timeout
+            if (Number(monotonicNs() - startNs) / 1e6 >= ackTimeoutMs()) timedOut = true;
+            return false;
+          }
+          if (ackBytes.subarray(0, length).includes(0x0a)) return true;
+        }
+      } catch {
+        // a write or read that failed (a socket that would not block): perf may or may not have taken
+        // the command, and will not be asked again; killed, it ends, and its window says so
+        options.kill();
+        return false;
+      } finally {
+        ackHandle?.setBlocking?.(false);
+        watchdog?.disarm();
+      }
+    },
+    get canSendSync() {
+      return canSendSync();
+    },
     get timedOut() {
       return timedOut;
     },
@@ -63,6 +120,14 @@ export function createControlChannel(control: Writable | null, ack: Readable | n
       for (const waiter of waiting.splice(0)) waiter(false);
     },
   };
+}
+
+const ackBytes = Buffer.alloc(64);
+
+/** The file descriptor under a socket or pipe Node opened (a child's stdio); null where it has none. */
+function fdOf(stream: Readable | Writable | null): number | null {
+  const fd = (stream as { _handle?: { fd?: unknown } } | null)?._handle?.fd;
+  return typeof fd === 'number' && fd >= 0 ? fd : null;
 }
 
 /** How long perf may take to acknowledge a control command; PERFCELL_PERF_ACK_TIMEOUT_S overrides the 5 s. */

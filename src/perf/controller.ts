@@ -67,7 +67,20 @@ export interface PerfWindowResult {
  */
 export interface PerfSession {
   readonly perfPid: number | undefined;
-  enable(): Promise<void>;
+  /**
+   * Turns counting on and resolves with perf's ack. `beforeEnable` runs once perf is ready and
+   * free for this window, right before the enable goes out: a window over perfcell's own process
+   * reads its starting point there, where perf does not count it yet (nor a wait for a perf still
+   * starting or busy with the window before).
+   */
+  enable(beforeEnable?: () => void): Promise<void>;
+  /**
+   * enable() for a window switched on and off from inside the command (a cell's first and last
+   * statements): waits until perf is ready and free, runs `beforeEnable`, and returns the switch;
+   * null where this perf has none (use enable()). stop() ends the window as after enable(), and
+   * disables it where the switch was not turned off (a cell that threw).
+   */
+  prepareSwitch?(beforeEnable?: () => void): Promise<CountingSwitch | null>;
   disable(): Promise<void>;
   /**
    * SIGINT (only SIGINT makes perf print its last partial interval), then the window's records.
@@ -82,6 +95,12 @@ export interface PerfSession {
    * the program, at `endNs`), so stop() only collects the last interval.
    */
   stop(window?: { startNs?: bigint; endNs?: bigint; awaitExit?: boolean; sigintSent?: boolean }): Promise<PerfWindowResult>;
+  /**
+   * After stop(): settles once perf counts no more (a disable's ack), before stop()'s result, which
+   * waits for perf's next tick as well. Null where counting ends only with that result (a perf
+   * stopped by its SIGINT: it reads its counters as it prints its last interval).
+   */
+  countingEnded?(): Promise<void> | null;
   /** Ends perf at once, losing its data; for error paths. */
   kill(): void;
   /**
@@ -90,6 +109,18 @@ export interface PerfSession {
    * others deliver their rows as they come, and need no peek.
    */
   peek?(): void;
+}
+
+/**
+ * Counting turned on and off in a synchronous step each, waiting for perf's ack asleep: nothing of
+ * perfcell's runs between perf's enable and the command's first statement, nor between its last
+ * and perf's disable.
+ */
+export interface CountingSwitch {
+  /** Turns counting on; false where perf did not acknowledge (stop() then says why). */
+  on(): boolean;
+  /** Turns counting off; false where it was not on, or perf did not acknowledge. */
+  off(): boolean;
 }
 
 /** Builds perf's argument list (`pid` may be the gate's "{pid}" placeholder); exported for tests and `--dry-run` style debugging. */
@@ -338,7 +369,8 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
 
   return {
     perfPid: subprocess.pid,
-    async enable() {
+    async enable(beforeEnable) {
+      beforeEnable?.();
       const ok = await send('enable');
       // The ack (fd 4) and "Events disabled" (stderr, printed long before) can be handed to us in
       // either order within one turn of the event loop. Were the command started first, a command

@@ -1,6 +1,10 @@
 import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import split2 from 'split2';
+import { ackTimeoutMs, type AckWatchdog } from './control-channel.ts';
 import { perfArguments, type PerfOptions } from './controller.ts';
 import { execHelper, isOnPath } from './die-with-perfcell.ts';
 import { createPerfOutputFile, type PerfOutputFile } from './output-file.ts';
@@ -16,10 +20,12 @@ import { perfExecError, type PerfProcess } from './perf-process.ts';
  * them all, so none carries another's; it also spares this process three of four spawns.
  */
 
-/** A perf of a launched group, and the file it writes to. */
+/** A perf of a launched group, the file it writes to, and the launcher's watch over its acks. */
 export interface LaunchedPerf {
   readonly process: PerfProcess;
   readonly file: PerfOutputFile;
+  /** Null where no watch file could be made (then no ack is waited for in a blocking read). */
+  readonly watchdog: AckWatchdog | null;
 }
 
 /** The most perfs one launcher starts (MAX_GROUP in perfcell-exec.c). */
@@ -44,10 +50,24 @@ export function launchPerfGroup(pid: number, options: PerfOptions, ticksMs: read
   const args = perfArguments(pid, options);
   args[args.indexOf('-I') + 1] = '{tick}';
   // detached: Ctrl-C in the terminal reaches the command, not the launcher (whose end ends the perfs)
+  // its stdin: the watch file (perfcell-exec.c), member I's slot the start of a blocking wait for its ack
+  const watchFd = openWatchFile(ticksMs.length);
   const launcher = spawn(helper, ['--perf-group', String(process.pid), ticksMs.join(','), perf, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit', ...files.flatMap((file) => [file.fd, 'pipe' as const, 'pipe' as const])],
+    stdio: [watchFd ?? 'ignore', 'pipe', 'inherit', ...files.flatMap((file) => [file.fd, 'pipe' as const, 'pipe' as const])],
     detached: true,
+    env: { ...process.env, PERFCELL_ACK_TIMEOUT_MS: String(ackTimeoutMs()) },
   });
+  const slot = Buffer.alloc(8);
+  let watchOpen = watchFd !== null;
+  const mark = (index: number, sinceNs: bigint): void => {
+    if (!watchOpen || watchFd === null) return;
+    slot.writeBigInt64LE(sinceNs);
+    try {
+      writeSync(watchFd, slot, 0, 8, 8 * index);
+    } catch {
+      // nothing to watch with: a launcher that has gone took its perfs with it, and a read of their acks ends
+    }
+  };
   const reports = launcher.stdout as Readable;
   // the launcher and its report pipe hold the event loop only while a member asks (ref)
   let refs = 0;
@@ -133,9 +153,34 @@ export function launchPerfGroup(pid: number, options: PerfOptions, ticksMs: read
   // a launcher that ended (or never ran) ends whatever it had not reported
   launcher.once('close', () => {
     for (const member of members) member.end(null);
+    if (watchOpen && watchFd !== null) closeSync(watchFd);
+    watchOpen = false;
   });
   launcher.once('error', (error) => {
     for (const member of members) member.end(error);
   });
-  return members.map(({ file, process: perfProcess }) => ({ file, process: perfProcess }));
+  return members.map(({ file, process: perfProcess }, index) => ({
+    file,
+    process: perfProcess,
+    watchdog: watchFd === null ? null : { arm: () => mark(index, process.hrtime.bigint()), disarm: () => mark(index, 0n) },
+  }));
+}
+
+/**
+ * The watchdog's file: one 8-byte slot per member, zeroed, unlinked once open (in tmpfs where there
+ * is one); null where none can be made.
+ */
+function openWatchFile(members: number): number | null {
+  for (const directory of [...(existsSync('/dev/shm') ? ['/dev/shm'] : []), tmpdir()]) {
+    const path = join(directory, `perfcell-${process.pid}-${Date.now()}-watch`);
+    try {
+      const fd = openSync(path, 'w+', 0o600);
+      unlinkSync(path);
+      writeSync(fd, Buffer.alloc(8 * members), 0, 8 * members, 0);
+      return fd;
+    } catch {
+      // the next directory
+    }
+  }
+  return null;
 }

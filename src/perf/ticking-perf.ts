@@ -205,7 +205,8 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
     }
   };
   holdLoop(false);
-  const channel = createControlChannel(control, ackStream, { kill: () => subprocess.kill('SIGKILL'), onWaiting: holdLoop });
+  // a launched perf's acks may be waited for in a blocking read (a cell's switch): its launcher watches over that
+  const channel = createControlChannel(control, ackStream, { kill: () => subprocess.kill('SIGKILL'), onWaiting: holdLoop, watchdog: launched?.watchdog ?? null });
   /** Awaited, perf's exit holds the event loop again (unreferenced, this process could end first). */
   const holdUntilExit = (): void => {
     subprocess.ref();
@@ -307,6 +308,8 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
     let disableAckNs: bigint | null = null;
     let disabling: Promise<boolean> | null = null;
     let problem: PerfError | null = null;
+    /** The switch's enable went unanswered (perf gone or killed): stop() says why. */
+    let switchFailed = false;
     /** When the window's last tick was printed (tailAtNs), taken before perf is free for the next window. */
     let tailNs = 0n;
 
@@ -326,40 +329,51 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
       release();
     };
 
+    /** Waits until perf is free and ready for this window, and sets it up (the enable is the caller's). */
+    const claim = async (beforeEnable: (() => void) | undefined): Promise<void> => {
+      const previous = free;
+      openWindows += 1;
+      free = new Promise<void>((resolve) => {
+        let released = false;
+        release = () => {
+          if (released) return;
+          released = true;
+          openWindows -= 1;
+          resolve();
+        };
+      });
+      await previous;
+      try {
+        await ready();
+      } catch (error: unknown) {
+        problem = error as PerfError;
+        release();
+        throw error;
+      }
+      // what perf printed while idle is of no window
+      dropIdle();
+      phase = 'idle';
+      collector = null;
+      early = [];
+      windowMessages = [];
+      tailTimeS = null;
+      tailRows = 0;
+      tailReadNs = 0n;
+      liveSums = currentLiveListener() === null ? null : new Map();
+      try {
+        beforeEnable?.();
+      } catch (error: unknown) {
+        release();
+        throw error;
+      }
+    };
+
     return {
       get perfPid() {
         return subprocess.pid;
       },
-      async enable() {
-        const previous = free;
-        openWindows += 1;
-        free = new Promise<void>((resolve) => {
-          let released = false;
-          release = () => {
-            if (released) return;
-            released = true;
-            openWindows -= 1;
-            resolve();
-          };
-        });
-        await previous;
-        try {
-          await ready();
-        } catch (error: unknown) {
-          problem = error as PerfError;
-          release();
-          throw error;
-        }
-        // what perf printed while idle is of no window
-        dropIdle();
-        phase = 'idle';
-        collector = null;
-        early = [];
-        windowMessages = [];
-        tailTimeS = null;
-        tailRows = 0;
-        tailReadNs = 0n;
-        liveSums = currentLiveListener() === null ? null : new Map();
+      async enable(beforeEnable) {
+        await claim(beforeEnable);
         state = 'enabled';
         const ok = await send('enable');
         enableAckNs = monotonicNs();
@@ -370,14 +384,42 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
           throw problem;
         }
       },
+      async prepareSwitch(beforeEnable) {
+        if (!channel.canSendSync) return null;
+        await claim(beforeEnable);
+        return {
+          on() {
+            if (state !== 'new') return false;
+            state = 'enabled';
+            const ok = channel.sendSync('enable');
+            enableAckNs = monotonicNs();
+            // stop() says why (problemNow: it waits for perf's exit)
+            if (!ok) {
+              state = 'done';
+              switchFailed = true;
+            }
+            return ok;
+          },
+          off() {
+            if (state !== 'enabled') return false;
+            const ok = channel.sendSync('disable');
+            disableAckNs = monotonicNs();
+            state = 'disabled';
+            disabling = Promise.resolve(ok);
+            return ok;
+          },
+        };
+      },
       async disable() {
         if (state !== 'enabled') return;
         const ok = await disable();
         if (!ok && !exited) problem = await problemNow();
       },
       async stop(window = {}) {
+        // a window claimed but never switched on (its cell never started) frees perf at once
+        if (state === 'new') release();
         // the disable goes out now, in this synchronous step, as the SIGINT of a perf of one window does
-        const disabled = state === 'enabled' ? disable() : Promise.resolve(true);
+        const disabled = state === 'enabled' ? disable() : (disabling ?? Promise.resolve(true));
         const ok = await disabled;
         const stopFromNs = window.endNs ?? disableAckNs ?? monotonicNs();
         const fromS = toPerfS(window.startNs ?? enableAckNs);
@@ -389,7 +431,7 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
         collector = regrouper;
         if (state !== 'new') await finish();
         collector = null;
-        if (!ok && problem === null && enableAckNs === null) problem = await problemNow();
+        if (problem === null && ((!ok && enableAckNs === null) || switchFailed)) problem = await problemNow();
         const startNs = window.startNs ?? enableAckNs;
         const endNs = window.endNs ?? disableAckNs;
         const result: PerfWindowResult = {
@@ -403,6 +445,9 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
           problem,
         };
         return result;
+      },
+      countingEnded() {
+        return disabling === null ? null : disabling.then(() => undefined);
       },
       peek() {
         const listener = currentLiveListener();

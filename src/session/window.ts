@@ -1,4 +1,4 @@
-import { startPerf, type PerfSession } from '../perf/controller.ts';
+import { startPerf, type CountingSwitch, type PerfSession } from '../perf/controller.ts';
 import { PerfError, UsageError } from '../errors.ts';
 import { readChildrenCpuTicks, readCpuTicks, readProcMemory, resetPeakRss, USER_HZ } from '../proc/read-proc.ts';
 import type { CpuTicks } from '../../parsers/proc-stat.ts';
@@ -17,7 +17,12 @@ import { startGcWindow, type GcWindow } from './gc.ts';
  * enables perf; end() reads the end point at once, then collects perf's samples.
  */
 export interface MeasurementWindow {
-  begin(): Promise<void>;
+  /**
+   * Opens the window: perf counts from its end. With `switchInCommand` (a cell), where perf can be
+   * switched synchronously, it returns the switch instead, and perf counts from `on()` to `off()`,
+   * called by the command's first and last statements: nothing of perfcell's between them.
+   */
+  begin(how?: { switchInCommand?: boolean }): Promise<CountingSwitch | null>;
   /**
    * Closes the window. `marks` are the command's own start and end on the monotonic clock, where
    * the caller knows them closer than begin()/end() (a cell marks its first and last statement,
@@ -74,6 +79,9 @@ interface Start {
   readonly gc: GcWindow | null;
 }
 
+/** What begin() reads before perf counts. */
+type StartReads = Omit<Start, 'gc' | 'cpuUsage' | 'ns'>;
+
 /** `attachPerf`: where the window's perf comes from (cells take one armed ahead from a pool). */
 export function prepareWindow(pid: number, options: MeasureOptions = {}, attachPerf: typeof startPerf = startPerf): MeasurementWindow {
   const perfOptions = resolvePerfOptions(options);
@@ -90,24 +98,24 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
   };
 
   return {
-    async begin() {
+    async begin(how = {}) {
       if (isSelf) {
         if (openSelfWindow !== null) throw overlapError(openSelfWindow);
         openSelfWindow = label;
         holdsSelf = true;
       }
-      // The enable request is written now and the starting point read while perf acks it: nothing
-      // of ours runs between the reads and the command but the wait for the ack.
-      const enabled = perf?.enable();
-      const peakMethod: PeakMethod = resetPeakRss(pid) ? 'vmhwm-reset' : 'sampled';
-      if (peakMethod === 'sampled') warnings.push(`cannot reset the peak RSS of pid ${pid} (not our process?); the peak is the larger of start and end`);
-      const rssBytes = readProcMemory(pid)?.rssBytes ?? null;
-      const cpuTicks = readCpuTicks();
-      const heap = isSelf ? process.memoryUsage() : null;
-      const childrenCpu = isSelf ? readChildrenCpuTicks() : null;
-      if (enabled !== undefined) {
+      // The starting point is read once perf is ready, right before the enable goes out: perf
+      // counts from the moment it takes the enable, and over perfcell's own process it counts
+      // perfcell's work too, so reads made while it acks would be counted into the command.
+      let read: StartReads | null = null;
+      const readStart = (): void => {
+        read = readStartPoint();
+      };
+      let counting: CountingSwitch | null = null;
+      if (perf !== null) {
         try {
-          await enabled;
+          if (how.switchInCommand === true) counting = (await perf.prepareSwitch?.(readStart)) ?? null;
+          if (counting === null) await perf.enable(readStart);
         } catch (error: unknown) {
           perf = null;
           // A perf that never acknowledged was killed: the command goes on without counters, even with -e.
@@ -119,9 +127,13 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
           warnings.push(`${error.message}; measuring RAM, time and CPU only`);
         }
       }
+      // without perf, or where perf failed before it was ready
+      const reads: StartReads = read ?? readStartPoint();
+      if (reads.peakMethod === 'sampled') warnings.push(`cannot reset the peak RSS of pid ${pid} (not our process?); the peak is the larger of start and end`);
       const gc = isSelf ? startGcWindow() : null;
       // The process's CPU and the clock last and together, so the own CPU % has one window.
-      start = { rssBytes, cpuTicks, heap, peakMethod, gc, childrenCpu, cpuUsage: isSelf ? process.cpuUsage() : null, ns: monotonicNs() };
+      start = { ...reads, gc, cpuUsage: isSelf ? process.cpuUsage() : null, ns: monotonicNs() };
+      return counting;
     },
 
     async end(outcome = {}, marks = {}) {
@@ -142,14 +154,30 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
     },
   };
 
+  /** The window's starting point in /proc: the peak reset, RSS, the machine's CPU, the heap. */
+  function readStartPoint(): StartReads {
+    return {
+      peakMethod: resetPeakRss(pid) ? 'vmhwm-reset' : 'sampled',
+      rssBytes: readProcMemory(pid)?.rssBytes ?? null,
+      cpuTicks: readCpuTicks(),
+      heap: isSelf ? process.memoryUsage() : null,
+      childrenCpu: isSelf ? readChildrenCpuTicks() : null,
+    };
+  }
+
   async function finish(begun: Start, endNs: bigint, outcome: { exitCode?: number | null; signal?: string | null }, marks: WindowMarks): Promise<CommandReport> {
-    // perf is stopped first: its SIGINT goes out now (perf idle in poll() takes its last interval
-    // as soon as it runs, the same moment a disable would take effect, one hand-over sooner), and
-    // /proc is read meanwhile; the report does not wait for perf's teardown.
+    // perf is stopped first: its SIGINT or disable goes out now (perf idle in poll() takes it as
+    // soon as it runs), and the report does not wait for perf's teardown. /proc is read once perf
+    // counts no more: over perfcell's own process it counts perfcell's work too, and reads made
+    // while it takes the disable would be counted into the command (a SIGINTed perf reads its
+    // counters as it prints: its last interval is awaited only where its teardown needs it).
     // The process's CPU first (a getrusage, about 1 µs): read after the reads below, it would
     // count them into a window they are not in.
     const cpuUsage = begun.cpuUsage ? process.cpuUsage(begun.cpuUsage) : null;
     const stopped = perf?.stop({ startNs: begun.ns, endNs, awaitExit: false });
+    const countingEnded = perf?.countingEnded?.() ?? null;
+    // errors are stopped's, thrown below
+    if (countingEnded !== null) await countingEnded.catch(() => undefined);
     const childrenCpu = begun.childrenCpu === null ? null : readChildrenCpuTicks();
     // The collections of the command only: the settling collection below comes after this stop.
     const gc = begun.gc?.stop() ?? null;

@@ -67,6 +67,55 @@ describe.runIf(perfUsable)('one perf shared by many windows over this process (r
     }
   }, 60_000);
 
+  // A window switched from inside a cell waits for perf's acks in a blocking read, which no timer of
+  // this process can end: the group's launcher (perfcell-exec.c) kills a perf that keeps it waiting
+  // past the ack timeout, and the read ends. A stopped perf stands in for a hung one (real perf
+  // always answers at once). Should the launcher not kill it, the backstop below does after 6 s, and
+  // the time taken fails the test instead of hanging the suite.
+  it('a perf that stops answering while a switch waits for its ack is killed after the ack timeout, and the window says so', async () => {
+    const saved = process.env['PERFCELL_PERF_ACK_TIMEOUT_S'];
+    process.env['PERFCELL_PERF_ACK_TIMEOUT_S'] = '1';
+    const shared = startSharedPerf(process.pid, { events: ['page-faults'], intervalMs: 100 });
+    let group: number[] = [];
+    let backstop: ReturnType<typeof spawn> | null = null;
+    try {
+      const first = shared.session();
+      const counting = await first.prepareSwitch?.();
+      expect(counting, 'a launched group has switches').toBeTruthy();
+      expect(counting?.on()).toBe(true);
+      touch(100);
+      expect(counting?.off()).toBe(true);
+      expect((await first.stop()).problem).toBeNull();
+
+      group = [...perfPidsNow()].filter((pid) => parentOf(parentOf(pid)) === process.pid);
+      expect(group.length).toBeGreaterThan(0);
+      for (const pid of group) process.kill(pid, 'SIGSTOP');
+      backstop = spawn('sh', ['-c', `sleep 6; kill -KILL ${group.join(' ')}`], { stdio: 'ignore' });
+      const second = shared.session();
+      const stuck = await second.prepareSwitch?.();
+      const startNs = monotonicNs();
+      const answered = stuck?.on();
+      const waitedS = Number(monotonicNs() - startNs) / 1e9;
+      expect(answered).toBe(false);
+      expect(waitedS).toBeGreaterThanOrEqual(0.9);
+      expect(waitedS).toBeLessThan(4);
+      expect((await second.stop()).problem?.code).toBe('PERF_NO_ACK');
+    } finally {
+      backstop?.kill('SIGKILL');
+      for (const pid of group) {
+        try {
+          process.kill(pid, 'SIGCONT');
+        } catch {
+          // killed
+        }
+      }
+      if (saved === undefined) delete process.env['PERFCELL_PERF_ACK_TIMEOUT_S'];
+      else process.env['PERFCELL_PERF_ACK_TIMEOUT_S'] = saved;
+      kept = [];
+      await shared.closeAndWait();
+    }
+  }, 30_000);
+
   it(`a 1 ms window gets its sample; a 250 ms one comes back in 100 ms samples, not ${TICK_MS} ms ticks`, async () => {
     const shared = startSharedPerf(process.pid, { events: ['task-clock', 'page-faults'], intervalMs: 100 });
     const busy = async (ms: number) => {

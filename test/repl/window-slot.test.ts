@@ -11,7 +11,7 @@ function fakePrepare(): { prepare: (pid: number, options?: MeasureOptions) => Me
   let cancelled = 0;
   const prepare = (_pid: number, options: MeasureOptions = {}): MeasurementWindow => {
     asked.push(options);
-    return { begin: async () => undefined, end: async () => { throw new Error('not used'); }, cancel: () => void cancelled++ };
+    return { begin: async () => null, end: async () => { throw new Error('not used'); }, cancel: () => void cancelled++ };
   };
   return { prepare, asked, cancelled: () => cancelled };
 }
