@@ -16,7 +16,8 @@
  * cannot be executed: "perfcell-exec: COMMAND: not found" (or the error) on stderr, exit 127 (126).
  *
  * "--perf-group PID TICKS PERF [ARG...]": starts the long-lived perfs that share the windows over
- * PID (perfcell's own process: cells) at once, one per tick of TICKS ("4,5,6,7": "{tick}" in the
+ * PID (perfcell's own process: cells) at once, or the one perf of a REPL line or notebook cell (a
+ * group of one: its watchdog is what it needs), one per tick of TICKS ("4,5,6,7": "{tick}" in the
  * arguments stands for it). perf counts with inherit: a process PID forks after a perf has opened
  * its counters carries copies of them, so a perf of the group that perfcell spawned after another
  * one had started counted, in each of that one's windows, its own ticks. Forked here, by a process

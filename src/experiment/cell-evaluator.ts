@@ -11,6 +11,7 @@ import { classifyJavaScript } from '../repl/typescript.ts';
 import { guardCells } from './cell-guard.ts';
 import { monotonicNs } from '../session/clock.ts';
 import type { CountingSwitch } from '../perf/controller.ts';
+import { MARK, START_MARK } from '../repl/command-marks.ts';
 
 /** What a cell is: its code and where it sits in its file. */
 export interface CellSource {
@@ -43,6 +44,9 @@ export interface CellFailure {
 export interface CellMarks {
   readonly startNs?: bigint;
   readonly endNs?: bigint;
+  /** This process's CPU at the cell's start and end. */
+  readonly startCpu?: NodeJS.CpuUsage;
+  readonly endCpu?: NodeJS.CpuUsage;
 }
 
 export type CellOutcome = ({ readonly ok: true } | { readonly ok: false; readonly failure: CellFailure }) & { readonly marks?: CellMarks };
@@ -80,10 +84,6 @@ interface EvaluateResult {
 
 let contextCount = 0;
 const OBJECT_GROUP = 'perfcell-cells';
-/** The host function a cell calls at its first and after its last statement; not enumerable in the cells' scope. */
-const MARK = '__perfcellMark';
-/** Put on the cell's first line, so file lines stay as they are; columns on that line are shifted back by its length. */
-const START_MARK = `${MARK}(0);`;
 
 /**
  * One scope for all the cells of a file, like a REPL's: a fresh vm context holding Node's globals
@@ -138,17 +138,20 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
   addNodeGlobals(context, path, options.consoleStdout === undefined ? process.stdout : options.consoleStdout);
   // perfcell.timeit and perfcell.compare, as in the REPL.
   Object.defineProperty(context, 'perfcell', { value: createScopeTools(), configurable: true, writable: true, enumerable: false });
-  let marks: { startNs?: bigint; endNs?: bigint } = {};
+  let marks: { startNs?: bigint; endNs?: bigint; startCpu?: NodeJS.CpuUsage; endCpu?: NodeJS.CpuUsage } = {};
   let counting: CountingSwitch | undefined;
   Object.defineProperty(context, MARK, {
-    value: (which: 0 | 1): void => {
+    value: (which: 0 | 1): 0 => {
       if (which === 0) {
         counting?.on();
+        marks.startCpu = process.cpuUsage();
         marks.startNs = monotonicNs();
       } else {
         marks.endNs = monotonicNs();
+        marks.endCpu = process.cpuUsage();
         counting?.off();
       }
+      return 0;
     },
     enumerable: false,
   });

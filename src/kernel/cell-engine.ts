@@ -142,8 +142,8 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
     const start = (): void => void ready();
     heldBack.add(start);
     return {
-      begin: () => ready().begin(),
-      end: (outcome) => ready().end(outcome),
+      begin: (how) => ready().begin(how),
+      end: (outcome, marks) => ready().end(outcome, marks),
       cancel() {
         heldBack.delete(start);
         window?.cancel();

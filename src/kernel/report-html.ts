@@ -1,7 +1,7 @@
 import { cpuParts } from '../render/cpu-text.ts';
 import { renderGcLine } from '../render/gc-line.ts';
 import { formatCountPlain } from '../render/report-repl.ts';
-import { perfAmountText, perfRateText } from '../render/metric-units.ts';
+import { perfAmountText, perfRateText, shownRate } from '../render/metric-units.ts';
 import { peakText } from '../render/peak-text.ts';
 import { sparkline } from '../render/sparkline.ts';
 import { formatMiB, formatSeconds } from '../render/units.ts';
@@ -36,9 +36,10 @@ export function renderReportHtml(report: CommandReport, notes: readonly string[]
   if (gc !== null) rows.push(`<tr>${cell('gc')}${cell(gc)}${cell('')}${cell('')}</tr>`);
   rows.push(`<tr>${cell('time')}${cell(`${formatSeconds(report.durationS)}; ${cpuParts(cpu)}`)}${cell('')}${cell('')}</tr>`);
   for (const event of report.counters.events) {
+    const perSecond = shownRate(event);
     const text =
       event.status === 'counted'
-        ? `${perfAmountText(event.total, event.unit, formatCountPlain)}${event.perSecond === null ? '' : ` (${perfRateText(event.perSecond, event.unit, formatCountPlain)})`}`
+        ? `${perfAmountText(event.total, event.unit, formatCountPlain)}${perSecond === null ? '' : ` (${perfRateText(perSecond, event.unit, formatCountPlain)})`}`
         : `<${event.status}>`;
     const samples = event.samples.map((sample) => sample.value);
     rows.push(`<tr>${cell(event.event)}${cell(text)}${spark(samples.length > 1 ? sparkline(samples, 30) : '')}${cell(samples.length > 1 ? `${samples.length} × ${report.counters.intervalMs ?? '?'} ms` : '', 'color:#888')}</tr>`);

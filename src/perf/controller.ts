@@ -10,7 +10,8 @@ import { isInPoll, untilPolling } from './poll-state.ts';
 import { perfExecError, perfProblem, spawnedPerfProcess, trackPerf } from './perf-process.ts';
 import { LIVE_VISIBLE_AFTER_S, startLiveRelay } from '../live/relay.ts';
 import { createPerfOutputFile, type PerfOutputFile } from './output-file.ts';
-import { createControlChannel, noAckError } from './control-channel.ts';
+import { ackTimeoutMs, createControlChannel, noAckError, type AckWatchdog } from './control-channel.ts';
+import { launchPerf } from './perf-group-launcher.ts';
 import { dyingWithPerfcell } from './die-with-perfcell.ts';
 
 
@@ -161,6 +162,8 @@ export interface PerfChild {
   kill(signal?: NodeJS.Signals): boolean;
   /** Once perf has gone and its streams are closed; with the error where it never ran. */
   onClose(listener: (error: Error | null) => void): void;
+  /** Another process's watch over a blocking wait for perf's ack (its launcher); none: acks are awaited on the event loop only. */
+  readonly watchdog?: AckWatchdog | null;
 }
 
 /** perf forked by the exec gate: its pid (or why it could not be executed) and this process's ends of its fds 2, 3, 4. */
@@ -225,21 +228,27 @@ function spawnedPerfChild(pid: number, options: PerfOptions, relay: ReturnType<t
   // Without the live relay, perf writes to a file (output-file.ts: a pipe would block perf while a
   // synchronous command keeps this process from reading it).
   const file = relay === null ? outputFileOrNull() : null;
-  const subprocess = spawnPerf(pid, options, relay?.sink ?? file?.fd ?? 'pipe');
+  const stderr = relay?.sink ?? file?.fd ?? 'pipe';
+  // A perf counting this very process is started by a launcher (perfcell-exec --perf-group), which
+  // watches over its acks: the command may then switch it on and off itself (prepareSwitch).
+  const launched = pid === process.pid ? launchPerf(pid, options, stderr) : null;
+  const spawned = launched === null ? spawnPerf(pid, options, stderr) : null;
+  const perf = launched?.process ?? spawnedPerfProcess(spawned as ChildProcess);
+  // held like a perf Node spawned: the event loop waits for its end
+  launched?.process.ref();
   relay?.detachSink();
-  if (file !== null) {
-    subprocess.once('close', () => file.finish());
-    subprocess.once('error', () => file.finish());
-  }
-  const perf = spawnedPerfProcess(subprocess);
+  if (file !== null) perf.onClose(() => file.finish());
   return {
-    pid: subprocess.pid,
-    stderr: (relay?.output ?? file?.stream ?? subprocess.stderr) as Readable,
+    get pid() {
+      return perf.pid;
+    },
+    stderr: (relay?.output ?? file?.stream ?? launched?.stderr ?? spawned?.stderr) as Readable,
     // stdio 'pipe': never null
     control: perf.control as Writable,
     ack: perf.ack as Readable,
     kill: (signal) => perf.kill(signal ?? 'SIGTERM'),
     onClose: (listener) => perf.onClose(listener),
+    watchdog: launched?.watchdog ?? null,
   };
 }
 
@@ -345,7 +354,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
   });
 
   // perf's commands on fd 3, its acks on fd 4; a perf that never acknowledges is killed
-  const channel = createControlChannel(subprocess.control, subprocess.ack, { kill: () => subprocess.kill('SIGKILL') });
+  const channel = createControlChannel(subprocess.control, subprocess.ack, { kill: () => subprocess.kill('SIGKILL'), watchdog: subprocess.watchdog ?? null });
   const send = channel.send;
   let exited = false;
   let spawnError: Error | null = null;
@@ -366,9 +375,13 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
   };
 
   let problem: PerfError | null = null;
+  /** The window's switch (prepareSwitch), where the command turns counting on and off itself. */
+  let switched: 'none' | 'prepared' | 'on' | 'off' = 'none';
 
   return {
-    perfPid: subprocess.pid,
+    get perfPid() {
+      return subprocess.pid;
+    },
     async enable(beforeEnable) {
       beforeEnable?.();
       const ok = await send('enable');
@@ -388,6 +401,36 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
         problem = await problemFromOutput();
         throw problem;
       }
+    },
+    async prepareSwitch(beforeEnable) {
+      if (!channel.canSendSync || switched !== 'none' || enableAckNs !== null) return null;
+      // perf is ready once it has said "Events disabled" (it then waits for commands): the command's
+      // on() waits for the ack alone, not for perf's start. A perf that never says it gets enable().
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise((resolve) => { timer = setTimeout(resolve, ackTimeoutMs()); });
+      await Promise.race([zeroLine, exit, late]);
+      clearTimeout(timer);
+      if (exited || !channel.canSendSync || perfZeroNs === null) return null;
+      beforeEnable?.();
+      switched = 'prepared';
+      return {
+        on() {
+          if (switched !== 'prepared') return false;
+          switched = 'on';
+          const ok = channel.sendSync('enable');
+          // unanswered: stop() says why (from perf's output, once it has gone)
+          if (ok) enableAckNs = monotonicNs();
+          else if (channel.timedOut) problem = noAckError();
+          return ok;
+        },
+        off() {
+          if (switched !== 'on' || enableAckNs === null) return false;
+          switched = 'off';
+          const ok = channel.sendSync('disable');
+          disableAckNs = monotonicNs();
+          return ok;
+        },
+      };
     },
     async disable() {
       // Never after the target has exited: perf then exits without printing the final interval.
@@ -425,7 +468,8 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
       if (window.awaitExit !== false) await exit;
       const toPerfS = (ns: bigint | null): number | null =>
         ns === null || perfZeroNs === null ? null : Math.max(0, Number(ns - perfZeroNs) / 1e9);
-      if (problem === null && enableAckNs === null) problem = await problemFromOutput();
+      // (a switch never turned on counted nothing, and nothing went wrong)
+      if (problem === null && enableAckNs === null && switched !== 'prepared') problem = await problemFromOutput();
       const enabledUntilS = toPerfS(window.endNs ?? disableAckNs);
       return {
         records: withinWindow(records, enabledUntilS),

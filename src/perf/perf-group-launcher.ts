@@ -11,9 +11,10 @@ import { createPerfOutputFile, type PerfOutputFile } from './output-file.ts';
 import { perfExecError, type PerfProcess } from './perf-process.ts';
 
 /*
- * The long-lived perfs that share the windows over one process (shared-perf.ts) started by one
- * launcher, the exec gate's "--perf-group" form (native/perfcell-exec.c), not spawned here one
- * after the other. perf counts with inherit, and where the process it counts is this one (cells),
+ * The perfs that count perfcell's own process, started by the exec gate's "--perf-group" form
+ * (native/perfcell-exec.c): the REPL's and the kernel's one perf per command (launchPerf), for the
+ * launcher's watch over its acks, and the long-lived perfs that share the windows over one process
+ * (shared-perf.ts), all by one launcher, not spawned here one after the other. perf counts with inherit, and where the process it counts is this one (cells),
  * a perf spawned here after another had opened its counters carried copies of them: in each of
  * that one's windows its own ticks were counted too (a cell that slept 50 ms read 8-12
  * context-switches instead of 1-3). The launcher is forked before any of them starts, and forks
@@ -31,15 +32,20 @@ export interface LaunchedPerf {
 /** The most perfs one launcher starts (MAX_GROUP in perfcell-exec.c). */
 const MAX_GROUP = 16;
 
+/** A launched perf and the launcher's watch over its acks (null where no watch file could be made). */
+interface Member {
+  readonly process: PerfProcess;
+  /** perf's stderr where it was asked for as a pipe. */
+  readonly stderr: Readable | null;
+  readonly watchdog: AckWatchdog | null;
+}
+
 /**
  * perf on `pid` once per tick of `ticksMs` (its -I), all started by one launcher; null where there
  * is none to be had (no gate built, perf not found on PATH, no output file): the caller spawns them.
  */
 export function launchPerfGroup(pid: number, options: PerfOptions, ticksMs: readonly number[]): LaunchedPerf[] | null {
-  const perf = options.perfPath ?? 'perf';
-  if (ticksMs.length === 0 || ticksMs.length > MAX_GROUP || !isOnPath(perf, process.env['PATH'])) return null;
-  const helper = execHelper();
-  if (helper === null) return null;
+  if (ticksMs.length === 0 || ticksMs.length > MAX_GROUP || !canLaunch(options)) return null;
   const files: PerfOutputFile[] = [];
   try {
     for (let index = 0; index < ticksMs.length; index++) files.push(createPerfOutputFile({ watch: false, onDisk: true }));
@@ -47,13 +53,34 @@ export function launchPerfGroup(pid: number, options: PerfOptions, ticksMs: read
     for (const file of files) file.finish();
     return null;
   }
+  const members = launch(pid, options, ticksMs, files.map((file) => file.fd));
+  return members.map((member, index) => ({ process: member.process, watchdog: member.watchdog, file: files[index] as PerfOutputFile }));
+}
+
+/**
+ * One perf on `pid` at its own interval, started by a launcher, with its stderr on `stderr`: a perf
+ * whose acks may be awaited in a blocking read (the REPL's and the kernel's, switched from inside
+ * the command), as its launcher watches over them. Null where there is no launcher.
+ */
+export function launchPerf(pid: number, options: PerfOptions, stderr: number | Writable | 'pipe'): Member | null {
+  if (!canLaunch(options)) return null;
+  return launch(pid, options, [options.intervalMs], [stderr])[0] ?? null;
+}
+
+function canLaunch(options: PerfOptions): boolean {
+  return isOnPath(options.perfPath ?? 'perf', process.env['PATH']) && execHelper() !== null;
+}
+
+function launch(pid: number, options: PerfOptions, ticksMs: readonly number[], stderrs: ReadonlyArray<number | Writable | 'pipe'>): Member[] {
+  const perf = options.perfPath ?? 'perf';
+  const helper = execHelper() as string;
   const args = perfArguments(pid, options);
   args[args.indexOf('-I') + 1] = '{tick}';
   // detached: Ctrl-C in the terminal reaches the command, not the launcher (whose end ends the perfs)
   // its stdin: the watch file (perfcell-exec.c), member I's slot the start of a blocking wait for its ack
   const watchFd = openWatchFile(ticksMs.length);
   const launcher = spawn(helper, ['--perf-group', String(process.pid), ticksMs.join(','), perf, ...args], {
-    stdio: [watchFd ?? 'ignore', 'pipe', 'inherit', ...files.flatMap((file) => [file.fd, 'pipe' as const, 'pipe' as const])],
+    stdio: [watchFd ?? 'ignore', 'pipe', 'inherit', ...stderrs.flatMap((stderr) => [stderr, 'pipe' as const, 'pipe' as const])],
     detached: true,
     env: { ...process.env, PERFCELL_ACK_TIMEOUT_MS: String(ackTimeoutMs()) },
   });
@@ -83,7 +110,7 @@ export function launchPerfGroup(pid: number, options: PerfOptions, ticksMs: read
   };
   holdLoop();
 
-  const members = files.map((file, index) => {
+  const members = stderrs.map((_, index) => {
     let memberPid: number | undefined;
     let ended = false;
     let pendingSignal: NodeJS.Signals | null = null;
@@ -126,7 +153,6 @@ export function launchPerfGroup(pid: number, options: PerfOptions, ticksMs: read
       },
     };
     return {
-      file,
       process: perfProcess,
       started(startedPid: number): void {
         memberPid = startedPid;
@@ -159,9 +185,9 @@ export function launchPerfGroup(pid: number, options: PerfOptions, ticksMs: read
   launcher.once('error', (error) => {
     for (const member of members) member.end(error);
   });
-  return members.map(({ file, process: perfProcess }, index) => ({
-    file,
+  return members.map(({ process: perfProcess }, index) => ({
     process: perfProcess,
+    stderr: stderrs[index] === 'pipe' ? (launcher.stdio[3 + 3 * index] as Readable) : null,
     watchdog: watchFd === null ? null : { arm: () => mark(index, process.hrtime.bigint()), disarm: () => mark(index, 0n) },
   }));
 }

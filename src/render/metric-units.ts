@@ -79,3 +79,15 @@ export function perfAmountText(value: number | null, unit: string, format: (valu
 export function perfRateText(value: number, unit: string, format: (value: number) => string): string {
   return unit === 'ns' ? formatMetricValue(value, 'ns-per-s') : `${format(value)}${unit === '' ? '' : ` ${unit}`}/s`;
 }
+
+/**
+ * The shortest counted span whose rate per second is shown: over a few µs (a REPL line, an empty
+ * cell) the switch's own microseconds and a burst of one of Node's other threads move a rate by
+ * orders of magnitude (a `void 0` read 129,765 msec/s). The total is shown; the JSON keeps the rate.
+ */
+export const MIN_RATE_SPAN_S = 0.001;
+
+/** The event's rate per second where it is worth showing, else null. */
+export function shownRate(event: { readonly perSecond: number | null; readonly countedSeconds?: number | null }): number | null {
+  return event.countedSeconds != null && event.countedSeconds < MIN_RATE_SPAN_S ? null : event.perSecond;
+}

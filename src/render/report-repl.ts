@@ -3,7 +3,7 @@ import type { CommandReport } from '../session/report.ts';
 import { baseEventName } from '../session/counters.ts';
 import { derivedText, perfMetricsText, perfMetricText, pmuSplitText, scaledFromText } from './running-pct.ts';
 import { formatMiB, formatSeconds, formatSignedMiB } from './units.ts';
-import { perfAmountText, perfRateText } from './metric-units.ts';
+import { perfAmountText, perfRateText, shownRate } from './metric-units.ts';
 import { renderGcLine } from './gc-line.ts';
 import { cpuText, settleNote } from './cpu-text.ts';
 import { peakText } from './peak-text.ts';
@@ -93,8 +93,9 @@ function counterLine(report: CommandReport, order: readonly string[]): string {
 
 function eventText(event: EventAggregate): string {
   if (event.status !== 'counted') return `${event.event} <${event.status}>`;
+  const perSecond = shownRate(event);
   const details = [
-    event.perSecond === null ? null : perfRateText(event.perSecond, event.unit, formatCountPlain),
+    perSecond === null ? null : perfRateText(perSecond, event.unit, formatCountPlain),
     pmuSplitText(event),
     scaledFromText(event.lowestRunningPct),
     perfMetricText(event),

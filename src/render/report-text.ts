@@ -2,7 +2,7 @@ import type { EventAggregate } from '../../parsers/aggregate.ts';
 import type { CommandReport } from '../session/report.ts';
 import { derivedText, perfMetricsText, perfMetricText, pmuSplitText, scaledFromText } from './running-pct.ts';
 import { sparkline } from './sparkline.ts';
-import { formatMetricValue, perfAmountText, perfRateText } from './metric-units.ts';
+import { formatMetricValue, perfAmountText, perfRateText, shownRate } from './metric-units.ts';
 import { formatCount, formatMiB, formatSeconds, formatSignedMiB } from './units.ts';
 import { renderGcLine } from './gc-line.ts';
 import { cpuText, peakMethodText, settleNote } from './cpu-text.ts';
@@ -90,7 +90,8 @@ function ending(report: CommandReport): string {
 function eventLine(event: EventAggregate, nameWidth: number, maxSamples: number): string {
   const name = event.event.padEnd(nameWidth);
   if (event.status !== 'counted') return `${name}  <${event.status}>`;
-  const rate = event.perSecond === null ? '' : `  ${perfRateText(event.perSecond, event.unit, formatCount)}`;
+  const perSecond = shownRate(event);
+  const rate = perSecond === null ? '' : `  ${perfRateText(perSecond, event.unit, formatCount)}`;
   const values = event.samples.map((sample) => sample.value);
   // nanoseconds (perf's tool events) as times, as the total is
   const sampleText = event.unit === 'ns' ? (value: number) => formatMetricValue(value, 'ns').replace(' ', '') : formatCount;

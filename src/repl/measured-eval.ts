@@ -1,6 +1,8 @@
 import { Recoverable, type REPLServer } from 'node:repl';
 import type { Context } from 'node:vm';
-import { prepareWindow, type MeasurementWindow } from '../session/window.ts';
+import { prepareWindow, type MeasurementWindow, type WindowMarks } from '../session/window.ts';
+import type { CountingSwitch } from '../perf/controller.ts';
+import { markCommand, MARK, unmarkStack } from './command-marks.ts';
 import type { MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
 import { classifyJavaScript, onCompilerStart, stripTypes, type TypeScriptMode } from './typescript.ts';
@@ -73,6 +75,15 @@ interface Command {
   notes: string[];
   /** When the window began opening: how long the live view's line may have been up. */
   beganNs?: bigint;
+  /** The command's own start and end, set by its marks (command-marks.ts). */
+  marks: Marks;
+}
+
+interface Marks {
+  startNs?: bigint;
+  endNs?: bigint;
+  startCpu?: NodeJS.CpuUsage;
+  endCpu?: NodeJS.CpuUsage;
 }
 
 /**
@@ -107,11 +118,36 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
   const originalDisplayPrompt = server.displayPrompt.bind(server);
   const originalWriter = server.writer;
 
+  // The command's marks (command-marks.ts) call this; it turns perf on and off where the window has
+  // a switch. Named files are those of marked commands: their first lines' columns are moved back.
+  let marking: { marks: Marks; counting: CountingSwitch | null } | null = null;
+  const markedFiles = new Set<string>();
+  const mark = (which: 0 | 1): 0 => {
+    const current = marking;
+    if (current === null) return 0;
+    if (which === 0) {
+      current.counting?.on();
+      current.marks.startCpu = process.cpuUsage();
+      current.marks.startNs = monotonicNs();
+    } else {
+      current.marks.endNs = monotonicNs();
+      current.marks.endCpu = process.cpuUsage();
+      current.counting?.off();
+      marking = null;
+    }
+    return 0;
+  };
+  const unmarked = new WeakSet<object>();
+
   // The REPL's domain error handler formats a thrown value with the writer before it prints it:
   // the first moment a throw or an interruption is visible (the eval callback never sees it).
   const writer = Object.assign((value: unknown): string => {
     const command = active;
     if (command?.phase === 'running') startEnding(command, outcomeOfThrow(value), (report) => command.notes.push(throwNote(value, report)));
+    if (value instanceof Error && typeof value.stack === 'string' && !unmarked.has(value)) {
+      unmarked.add(value);
+      value.stack = unmarkStack(value.stack, markedFiles);
+    }
     return originalWriter.call(server, value);
   }, { options: (originalWriter as { options?: unknown }).options });
 
@@ -120,7 +156,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
       originalEval.call(server, code, context, file, callback);
       return;
     }
-    const command: Command = { phase: 'preparing', window: null, ending: null, finishing: false, prompt: null, report: null, ran: false, notes: [] };
+    const command: Command = { phase: 'preparing', window: null, ending: null, finishing: false, prompt: null, report: null, ran: false, notes: [], marks: {} };
     active = command;
     options.gate?.hold();
     run(command, code, context, file, callback).catch((error: unknown) => {
@@ -150,11 +186,18 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
       source = stripped.code;
     }
     if (options.beforeRun !== undefined) source = options.beforeRun(source);
+    const marked = markCommand(source);
+    if (marked.started) {
+      markedFiles.add(file);
+      if (!Object.hasOwn(context, MARK)) Object.defineProperty(context, MARK, { value: mark, enumerable: false });
+    }
     command.beganNs = monotonicNs();
-    if (reporting) command.window = await beginWindow();
+    let counting: CountingSwitch | null = null;
+    if (reporting) [command.window, counting] = await beginWindow(marked.ended);
     command.phase = 'running';
     command.ran = true;
-    originalEval.call(server, source, context, file, (error, result) => {
+    marking = marked.started ? { marks: command.marks, counting } : null;
+    originalEval.call(server, marked.code, context, file, (error, result) => {
       try {
         settle(command, error, result, callback);
       } catch (problem: unknown) {
@@ -163,11 +206,11 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     });
   }
 
-  async function beginWindow(): Promise<MeasurementWindow> {
+  /** The command's window, opened; with its switch where the command turns perf on and off itself (`switchInCommand`). */
+  async function beginWindow(switchInCommand: boolean): Promise<[MeasurementWindow, CountingSwitch | null]> {
     const window = slot.take(label());
     try {
-      await window.begin();
-      return window;
+      return [window, await window.begin({ switchInCommand })];
     } catch (error: unknown) {
       // An explicitly asked event perf refuses: say so once, and measure without perf until .events changes it.
       window.cancel();
@@ -175,7 +218,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
       slot.turnPerfOff();
       const fallback = slot.takeWithoutPerf(label());
       await fallback.begin();
-      return fallback;
+      return [fallback, null];
     }
   }
 
@@ -230,7 +273,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     command.ending =
       window === null
         ? Promise.resolve()
-        : window.end(outcome).then(
+        : window.end(outcome, windowMarks(command.marks)).then(
             (report) => {
               command.report = slot.learn({ ...report, label: label() });
               onReport(command.report);
@@ -351,6 +394,11 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
       slot.drop();
     },
   };
+}
+
+/** The marks the window takes: the command's start and end, and its process's CPU at each. */
+function windowMarks(marks: Marks): WindowMarks {
+  return { startNs: marks.startNs, endNs: marks.endNs, startCpu: marks.startCpu, endCpu: marks.endCpu };
 }
 
 /** Read through a function: TypeScript's narrowing does not know the REPL's calls change the phase. */

@@ -36,6 +36,9 @@ export interface MeasurementWindow {
 export interface WindowMarks {
   readonly startNs?: bigint | undefined;
   readonly endNs?: bigint | undefined;
+  /** This process's CPU at the command's start and end (own process only), read with the marks. */
+  readonly startCpu?: NodeJS.CpuUsage | undefined;
+  readonly endCpu?: NodeJS.CpuUsage | undefined;
 }
 
 /** The label of the window now open over this very process, if any: two at once would reset each other's peak. */
@@ -173,8 +176,16 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
     // counters as it prints: its last interval is awaited only where its teardown needs it).
     // The process's CPU first (a getrusage, about 1 µs): read after the reads below, it would
     // count them into a window they are not in.
-    const cpuUsage = begun.cpuUsage ? process.cpuUsage(begun.cpuUsage) : null;
-    const stopped = perf?.stop({ startNs: begun.ns, endNs, awaitExit: false });
+    const windowCpu = begun.cpuUsage ? process.cpuUsage(begun.cpuUsage) : null;
+    // The command's own span: its marks where it gave them, else the window's. perf's counted
+    // seconds (the rates) are the same span.
+    const startNs = marks.startNs !== undefined && marks.startNs >= begun.ns && marks.startNs <= endNs ? marks.startNs : begun.ns;
+    const commandEndNs = marks.endNs !== undefined && marks.endNs >= startNs && marks.endNs <= endNs ? marks.endNs : endNs;
+    // and the process's CPU over that span, where the marks read it at both ends
+    const markedCpu = begun.cpuUsage !== null && startNs !== begun.ns && commandEndNs !== endNs && marks.startCpu !== undefined && marks.endCpu !== undefined;
+    const cpuUsage = markedCpu ? { user: marks.endCpu.user - marks.startCpu.user, system: marks.endCpu.system - marks.startCpu.system } : windowCpu;
+    const cpuWallNs = markedCpu ? commandEndNs - startNs : endNs - begun.ns;
+    const stopped = perf?.stop({ startNs, endNs: commandEndNs, awaitExit: false });
     const countingEnded = perf?.countingEnded?.() ?? null;
     // errors are stopped's, thrown below
     if (countingEnded !== null) await countingEnded.catch(() => undefined);
@@ -202,8 +213,6 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
         ? maxOrNull(memory?.peakRssBytes ?? null, memory?.rssBytes ?? null)
         : maxOrNull(begun.rssBytes, memory?.rssBytes ?? null);
     const heap = begun.heap && settled.usage ? heapDelta(begun.heap, settled.usage) : null;
-    const startNs = marks.startNs !== undefined && marks.startNs >= begun.ns && marks.startNs <= endNs ? marks.startNs : begun.ns;
-    const commandEndNs = marks.endNs !== undefined && marks.endNs >= startNs && marks.endNs <= endNs ? marks.endNs : endNs;
     const durationS = Number(commandEndNs - startNs) / 1e9;
     return {
       label,
@@ -224,7 +233,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
       cpu: buildCpuReport(begun.cpuTicks, cpuTicks, {
         userS: cpuUsage === null ? null : cpuUsage.user / 1e6,
         systemS: cpuUsage === null ? null : cpuUsage.system / 1e6,
-        wallS: Number(endNs - begun.ns) / 1e9,
+        wallS: Number(cpuWallNs) / 1e9,
         childrenS: childrenCpuDelta(begun.childrenCpu, childrenCpu),
       }),
       counters,

@@ -2,7 +2,7 @@
 line per scenario on stdout, for test/kernel/kernel-client.test.ts to assert on.
 
 Usage: /usr/bin/python3 drive_kernel.py KERNEL_NAME SCENARIO...
-Scenarios: basic, gc, exit, rerun, interrupt, restart, shutdown, badsig, api
+Scenarios: basic, gc, exit, rerun, interrupt, restart, shutdown, badsig, api, empty
 JUPYTER_PATH must point at the share/jupyter holding the kernelspec.
 """
 import json
@@ -206,6 +206,16 @@ def scenario_api(km, kc):
         pass
     after_stray = summary(*run_cell(kc, "'still here'"))
     emit("api", results=results, stray=stray, late_stderr="".join(late), after_stray=after_stray)
+
+
+def scenario_empty(km, kc):
+    # cells that do nothing: what perf counts in them is the kernel's own work; then a throw's column
+    run_cell(kc, "perfcell.events('task-clock', 'page-faults')")
+    for _ in range(25):
+        run_cell(kc, "void 0")
+    history = summary(*run_cell(kc, "JSON.stringify(perfcell.history.slice(6).map((r) => [r.durationS, ...r.counters.events.map((e) => e.total)]))"))
+    thrown = summary(*run_cell(kc, "function f() { throw new Error('boom') }\nf()"))
+    emit("empty", history=history, thrown=thrown)
 
 
 def alive(pid):

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { livePerfPids } from '../support/perf.ts';
+import { perfsCounting } from '../support/perf.ts';
 
 /** Debian's python: a pyenv python3 may come first on PATH and lack Jupyter. */
 export const PYTHON = '/usr/bin/python3';
@@ -17,15 +16,7 @@ export const jupyterMissing: string | null = (() => {
  * rather than every orphaned perf: other people's tests on this shared machine may leave theirs.
  */
 export function perfAttachedTo(kernelPids: ReadonlySet<number>): number[] {
-  return livePerfPids().filter((perf) => {
-    try {
-      const args = readFileSync(`/proc/${perf}/cmdline`, 'utf8').split('\0');
-      const at = args.indexOf('--pid');
-      return at !== -1 && kernelPids.has(Number(args[at + 1]));
-    } catch {
-      return false;
-    }
-  });
+  return perfsCounting(kernelPids);
 }
 
 /** Polls until done() or the limit; resolves with the ms it took, or null. */

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { isWaived, runsWith } from './tools.ts';
 
 /** Whether real perf can count software events here; probed once. Tests that need it say why when it cannot. */
@@ -38,6 +39,24 @@ export function livePerfPids(): number[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * perf processes counting one of `pids` (`--pid P` on their command line), whoever started them:
+ * perfcell's perfs over its own process are children of their launcher (perfcell-exec --perf-group),
+ * not of perfcell. Zombies are not counted.
+ */
+export function perfsCounting(pids: ReadonlySet<number>): number[] {
+  return livePerfPids().filter((perf) => {
+    try {
+      const args = readFileSync(`/proc/${perf}/cmdline`, 'utf8').split('\0');
+      const at = args.indexOf('--pid');
+      const stat = readFileSync(`/proc/${perf}/stat`, 'utf8');
+      return at !== -1 && pids.has(Number(args[at + 1])) && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** page-faults of a program as plain `perf stat` counts them: the reference for exact counts. */

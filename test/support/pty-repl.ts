@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import pty, { type IPty } from 'node-pty';
 import { cliPath } from './fixtures.ts';
+import { perfsCounting } from './perf.ts';
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
@@ -99,15 +99,9 @@ export async function startPtyRepl(args: readonly string[] = ['repl'], env: Reco
   return repl;
 }
 
-/** Running (not zombie) perf processes whose parent is `pid`. */
+/** The perf processes counting `pid` (perfcell's own perfs run under their launcher, not as its children). */
 export function perfChildrenOf(pid: number): number[] {
-  let listed = '';
-  try {
-    listed = execFileSync('pgrep', ['-P', String(pid), '-x', 'perf']).toString();
-  } catch {
-    return [];
-  }
-  return listed.split('\n').filter(Boolean).map(Number).filter(isRunning);
+  return perfsCounting(new Set([pid]));
 }
 
 /** Whether a process exists and is not a zombie. */

@@ -1,0 +1,70 @@
+import vm from 'node:vm';
+
+/**
+ * A REPL command (or notebook cell) with calls to a host function around it, as the cells of a file
+ * have them (cell-evaluator.ts): its first statement marks the command's start (and turns perf on),
+ * one after its last marks its end (and turns perf off). So neither the command's time nor its
+ * counts hold node:repl's own work around it: the compile, the SIGINT watchdog thread that
+ * breakEvalOnSigint starts and joins, the turn of the event loop that reads perf's ack, perfcell's
+ * reads. A `1+1` read 1.4-2.0 ms of task-clock and 14-26 page-faults without them.
+ */
+export const MARK = '__perfcellMark';
+
+/**
+ * On the command's first line, so its lines stay as typed; columns on that line shift by its length.
+ * Both marks are declarations whose pattern binds nothing: they leave the completion value, which
+ * the REPL prints, as the command makes it (a call statement would set it: `const q = 5` would
+ * print the mark's value), and declare no name. The host function returns 0 (the pattern needs
+ * a value it can destructure).
+ */
+export const START_MARK = `var {} = ${MARK}(0);`;
+
+/** After the command's last statement, on a line of its own (the command may end in a comment). */
+export const END_MARK = `\n;var {} = ${MARK}(1);`;
+
+export interface MarkedCommand {
+  readonly code: string;
+  /** Whether the start mark was put in. */
+  readonly started: boolean;
+  /** Whether the end mark was put in (not after top-level await: the command ends when its promise settles). */
+  readonly ended: boolean;
+}
+
+/**
+ * `code` (valid JavaScript) with the marks around it. node:repl reads `{ a: 1 }` as an object, not a
+ * block, and would no longer see one behind the start mark: that wrap is made here first, as node:repl
+ * makes it. Code that opens with a directive (`'use strict'`) is left as it is: a call before it would
+ * make it a plain string.
+ */
+export function markCommand(code: string): MarkedCommand {
+  if (/^\s*(['"])use strict\1/.test(code)) return { code, started: false, ended: false };
+  const hasAwait = code.includes('await');
+  const source = isObjectLiteral(code, hasAwait) ? `(${code.trim()})\n` : code;
+  return hasAwait ? { code: `${START_MARK}${source}`, started: true, ended: false } : { code: `${START_MARK}${source}${END_MARK}`, started: true, ended: true };
+}
+
+/** node:repl's test (lib/internal/repl/utils.js): opens with `{`, does not end with `;`, and parses in parentheses. */
+function isObjectLiteral(code: string, hasAwait: boolean): boolean {
+  if (!/^\s*{/.test(code) || /;\s*$/.test(code)) return false;
+  const wrapped = `(${code.trim()})`;
+  return compiles(hasAwait ? `(async () => ${wrapped})` : wrapped);
+}
+
+function compiles(source: string): boolean {
+  try {
+    new vm.Script(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A stack with the columns of the marked commands' first lines (frames `FILE:1:COLUMN` of the
+ * given files) moved back by the start mark's length: the columns as typed.
+ */
+export function unmarkStack(stack: string, markedFiles: ReadonlySet<string>): string {
+  return stack.replace(/([^\s()]+):1:(\d+)/g, (whole, file: string, column: string) =>
+    markedFiles.has(file) ? `${file}:1:${Math.max(1, Number(column) - START_MARK.length)}` : whole,
+  );
+}
