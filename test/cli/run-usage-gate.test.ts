@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { cliPath } from '../support/fixtures.ts';
+import { runsWithPerf } from '../support/perf.ts';
 
 /**
  * `perfcell run` spawns its exec gate before it reads its options (session/early-gate.ts); the gate
@@ -59,5 +60,17 @@ describe('run: the early gate never outlives perfcell', () => {
     const outcome = underSubreaper(['run', '--no-perf', '--', 'true']);
     expect(outcome.status, outcome.stderr).toBe(0);
     expect(outcome.left).toEqual([]);
+  });
+
+  // The gate forks the perf that counts the program; it used to exit right after its report, so
+  // that perf (killed by perfcell once its last interval was read) was left to init to reap: a
+  // zombie under this sandbox's init, in every run. Now the gate waits for its perf before exiting.
+  it.runIf(runsWithPerf('run under a subreaper, with perf'))('a run with perf leaves nothing behind: the gate reaps its perf', () => {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const outcome = underSubreaper(['run', '-e', 'page-faults', '--', 'true']);
+      expect(outcome.status, outcome.stderr).toBe(0);
+      expect(outcome.stderr).toMatch(/page-faults .*total \d/);
+      expect(outcome.left, "processes of perfcell's left when it had exited").toEqual([]);
+    }
   });
 });
