@@ -9,9 +9,8 @@ import { CELL_IMPORT, transpileCell, transpileCells, type TranspiledCell, type T
 import { createScopeTools } from '../repl/scope-tools.ts';
 import { classifyJavaScript } from '../repl/typescript.ts';
 import { guardCells } from './cell-guard.ts';
-import { monotonicNs } from '../session/clock.ts';
 import type { CountingSwitch } from '../perf/controller.ts';
-import { MARK, START_MARK } from '../repl/command-marks.ts';
+import { MARK, recordMark, START_MARK, type CommandMarks } from '../repl/command-marks.ts';
 
 /** What a cell is: its code and where it sits in its file. */
 export interface CellSource {
@@ -37,17 +36,12 @@ export interface CellFailure {
 }
 
 /**
- * The cell's own first and last statement on the monotonic clock (ns), marked inside the cell so
- * that a window can leave the inspector's round trip (about 1 ms) out of the cell's time. `endNs`
- * is absent for a cell that threw: the window's end stands in for it.
+ * The cell's own first and last statement on the monotonic clock (ns), and the process's CPU at
+ * each, marked inside the cell so that a window can leave the inspector's round trip (about 1 ms)
+ * out of the cell's time and CPU. `endNs` is absent for a cell that threw: the window's end stands
+ * in for it.
  */
-export interface CellMarks {
-  readonly startNs?: bigint;
-  readonly endNs?: bigint;
-  /** This process's CPU at the cell's start and end. */
-  readonly startCpu?: NodeJS.CpuUsage;
-  readonly endCpu?: NodeJS.CpuUsage;
-}
+export type CellMarks = Readonly<CommandMarks>;
 
 export type CellOutcome = ({ readonly ok: true } | { readonly ok: false; readonly failure: CellFailure }) & { readonly marks?: CellMarks };
 
@@ -138,19 +132,11 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
   addNodeGlobals(context, path, options.consoleStdout === undefined ? process.stdout : options.consoleStdout);
   // perfcell.timeit and perfcell.compare, as in the REPL.
   Object.defineProperty(context, 'perfcell', { value: createScopeTools(), configurable: true, writable: true, enumerable: false });
-  let marks: { startNs?: bigint; endNs?: bigint; startCpu?: NodeJS.CpuUsage; endCpu?: NodeJS.CpuUsage } = {};
+  let marks: CommandMarks = {};
   let counting: CountingSwitch | undefined;
   Object.defineProperty(context, MARK, {
     value: (which: 0 | 1): 0 => {
-      if (which === 0) {
-        counting?.on();
-        marks.startCpu = process.cpuUsage();
-        marks.startNs = monotonicNs();
-      } else {
-        marks.endNs = monotonicNs();
-        marks.endCpu = process.cpuUsage();
-        counting?.off();
-      }
+      recordMark(which, marks, counting);
       return 0;
     },
     enumerable: false,

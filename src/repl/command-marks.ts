@@ -1,4 +1,6 @@
 import vm from 'node:vm';
+import type { CountingSwitch } from '../perf/controller.ts';
+import { monotonicNs } from '../session/clock.ts';
 
 /**
  * A REPL command (or notebook cell) with calls to a host function around it, as the cells of a file
@@ -21,6 +23,31 @@ export const START_MARK = `var {} = ${MARK}(0);`;
 
 /** After the command's last statement, on a line of its own (the command may end in a comment). */
 export const END_MARK = `\n;var {} = ${MARK}(1);`;
+
+/** What the marks read: the command's start and end on the monotonic clock, and its process's CPU at each. */
+export interface CommandMarks {
+  startNs?: bigint;
+  endNs?: bigint;
+  startCpu?: NodeJS.CpuUsage;
+  endCpu?: NodeJS.CpuUsage;
+}
+
+/**
+ * What the host function does at a mark (a REPL line's, a notebook cell's, a file's cell's), in this
+ * order: perf on, then the CPU and the clock; at the end the clock, the CPU, then perf off. The
+ * marks' own reads (a few µs) are the only work of perfcell's inside the command's counts and time.
+ */
+export function recordMark(which: 0 | 1, marks: CommandMarks, counting: CountingSwitch | null | undefined): void {
+  if (which === 0) {
+    counting?.on();
+    marks.startCpu = process.cpuUsage();
+    marks.startNs = monotonicNs();
+  } else {
+    marks.endNs = monotonicNs();
+    marks.endCpu = process.cpuUsage();
+    counting?.off();
+  }
+}
 
 export interface MarkedCommand {
   readonly code: string;

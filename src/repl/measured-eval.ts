@@ -1,8 +1,8 @@
 import { Recoverable, type REPLServer } from 'node:repl';
 import type { Context } from 'node:vm';
-import { prepareWindow, type MeasurementWindow, type WindowMarks } from '../session/window.ts';
+import { prepareWindow, type MeasurementWindow } from '../session/window.ts';
 import type { CountingSwitch } from '../perf/controller.ts';
-import { markCommand, MARK, unmarkStack } from './command-marks.ts';
+import { markCommand, MARK, recordMark, unmarkStack, type CommandMarks } from './command-marks.ts';
 import type { MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
 import { classifyJavaScript, onCompilerStart, stripTypes, type TypeScriptMode } from './typescript.ts';
@@ -76,14 +76,7 @@ interface Command {
   /** When the window began opening: how long the live view's line may have been up. */
   beganNs?: bigint;
   /** The command's own start and end, set by its marks (command-marks.ts). */
-  marks: Marks;
-}
-
-interface Marks {
-  startNs?: bigint;
-  endNs?: bigint;
-  startCpu?: NodeJS.CpuUsage;
-  endCpu?: NodeJS.CpuUsage;
+  marks: CommandMarks;
 }
 
 /**
@@ -120,21 +113,12 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
 
   // The command's marks (command-marks.ts) call this; it turns perf on and off where the window has
   // a switch. Named files are those of marked commands: their first lines' columns are moved back.
-  let marking: { marks: Marks; counting: CountingSwitch | null } | null = null;
+  let marking: { marks: CommandMarks; counting: CountingSwitch | null } | null = null;
   const markedFiles = new Set<string>();
   const mark = (which: 0 | 1): 0 => {
-    const current = marking;
-    if (current === null) return 0;
-    if (which === 0) {
-      current.counting?.on();
-      current.marks.startCpu = process.cpuUsage();
-      current.marks.startNs = monotonicNs();
-    } else {
-      current.marks.endNs = monotonicNs();
-      current.marks.endCpu = process.cpuUsage();
-      current.counting?.off();
-      marking = null;
-    }
+    if (marking === null) return 0;
+    recordMark(which, marking.marks, marking.counting);
+    if (which === 1) marking = null;
     return 0;
   };
   const unmarked = new WeakSet<object>();
@@ -273,7 +257,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     command.ending =
       window === null
         ? Promise.resolve()
-        : window.end(outcome, windowMarks(command.marks)).then(
+        : window.end(outcome, command.marks).then(
             (report) => {
               command.report = slot.learn({ ...report, label: label() });
               onReport(command.report);
@@ -394,11 +378,6 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
       slot.drop();
     },
   };
-}
-
-/** The marks the window takes: the command's start and end, and its process's CPU at each. */
-function windowMarks(marks: Marks): WindowMarks {
-  return { startNs: marks.startNs, endNs: marks.endNs, startCpu: marks.startCpu, endCpu: marks.endCpu };
 }
 
 /** Read through a function: TypeScript's narrowing does not know the REPL's calls change the phase. */
