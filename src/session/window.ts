@@ -174,16 +174,19 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
     // counts no more: over perfcell's own process it counts perfcell's work too, and reads made
     // while it takes the disable would be counted into the command (a SIGINTed perf reads its
     // counters as it prints: its last interval is awaited only where its teardown needs it).
-    // The process's CPU first (a getrusage, about 1 µs): read after the reads below, it would
-    // count them into a window they are not in.
-    const windowCpu = begun.cpuUsage ? process.cpuUsage(begun.cpuUsage) : null;
-    // The command's own span: its marks where it gave them, else the window's. perf's counted
-    // seconds (the rates) are the same span.
-    const startNs = marks.startNs !== undefined && marks.startNs >= begun.ns && marks.startNs <= endNs ? marks.startNs : begun.ns;
-    const commandEndNs = marks.endNs !== undefined && marks.endNs >= startNs && marks.endNs <= endNs ? marks.endNs : endNs;
-    // and the process's CPU over that span, where the marks read it at both ends
-    const markedCpu = begun.cpuUsage !== null && startNs !== begun.ns && commandEndNs !== endNs && marks.startCpu !== undefined && marks.endCpu !== undefined;
-    const cpuUsage = markedCpu ? { user: marks.endCpu.user - marks.startCpu.user, system: marks.endCpu.system - marks.startCpu.system } : windowCpu;
+    // The command's own span: its marks where it gave them (inside the window), else the window's.
+    // perf's counted seconds (the rates) are the same span.
+    const startMarked = marks.startNs !== undefined && marks.startNs >= begun.ns && marks.startNs <= endNs;
+    const startNs = startMarked ? marks.startNs : begun.ns;
+    const endMarked = marks.endNs !== undefined && marks.endNs >= startNs && marks.endNs <= endNs;
+    const commandEndNs = endMarked ? marks.endNs : endNs;
+    // and the process's CPU over that span where both marks read it, else over the window's, read
+    // first (a getrusage, about 1 µs): read after the reads below, it would count them into a window
+    // they are not in.
+    const markedCpu = begun.cpuUsage !== null && startMarked && endMarked && marks.startCpu !== undefined && marks.endCpu !== undefined;
+    const cpuUsage = markedCpu
+      ? { user: marks.endCpu.user - marks.startCpu.user, system: marks.endCpu.system - marks.startCpu.system }
+      : begun.cpuUsage === null ? null : process.cpuUsage(begun.cpuUsage);
     const cpuWallNs = markedCpu ? commandEndNs - startNs : endNs - begun.ns;
     const stopped = perf?.stop({ startNs, endNs: commandEndNs, awaitExit: false });
     const countingEnded = perf?.countingEnded?.() ?? null;
