@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultEventChoice } from '../../src/perf/default-events.ts';
 import { cliPath } from '../support/fixtures.ts';
 import { perfUsable } from '../support/perf.ts';
+import { isRunning } from '../../src/proc/child-processes.ts';
 import { jupyterMissing, perfAttachedTo, PYTHON, waitUntil } from './jupyter.ts';
 
 interface CellSummary {
@@ -176,11 +177,11 @@ describe.skipIf(jupyterMissing !== null)('perfcell kernel driven by jupyter_clie
       parent.once('exit', () => reject(new Error('the launcher exited before starting the kernel')));
     });
     kernelPids.add(kernelPid);
-    expect(isAlive(kernelPid)).toBe(true);
+    expect(isRunning(kernelPid)).toBe(true);
     // Give it time to bind and prepare its first perf.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     parent.kill('SIGKILL');
-    const goneWithinMs = await waitUntil(() => !isAlive(kernelPid), 10_000);
+    const goneWithinMs = await waitUntil(() => !isRunning(kernelPid), 10_000);
     expect(goneWithinMs).not.toBeNull();
     await waitUntil(() => perfAttachedTo(new Set([kernelPid])).length === 0, 5_000);
     expect(perfAttachedTo(new Set([kernelPid]))).toEqual([]);
@@ -241,21 +242,6 @@ describe('perfcell kernel: clear errors before Jupyter is involved', () => {
 });
 
 if (jupyterMissing !== null) console.warn(jupyterMissing);
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    // A zombie has exited.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 async function freePort(): Promise<number> {
   const server = createServer();

@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { isRunning } from '../../src/proc/child-processes.ts';
 import { isWaived, runsWith } from './tools.ts';
 
 /** Whether real perf can count software events here; probed once. Tests that need it say why when it cannot. */
@@ -51,8 +52,7 @@ export function perfsCounting(pids: ReadonlySet<number>): number[] {
     try {
       const args = readFileSync(`/proc/${perf}/cmdline`, 'utf8').split('\0');
       const at = args.indexOf('--pid');
-      const stat = readFileSync(`/proc/${perf}/stat`, 'utf8');
-      return at !== -1 && pids.has(Number(args[at + 1])) && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+      return at !== -1 && pids.has(Number(args[at + 1])) && isRunning(perf);
     } catch {
       return false;
     }

@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
-import { readFileSync } from 'node:fs';
 import pty, { type IPty } from 'node-pty';
 import { cliPath } from './fixtures.ts';
 import { perfsCounting } from './perf.ts';
+import { isRunning } from '../../src/proc/child-processes.ts';
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
@@ -104,15 +104,8 @@ export function perfChildrenOf(pid: number): number[] {
   return perfsCounting(new Set([pid]));
 }
 
-/** Whether a process exists and is not a zombie. */
-export function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
+/** Whether a process exists and is not a zombie: perfcell's own check, for the tests that import it from here. */
+export { isRunning };
 
 /** Resolves true once none of `pids` runs, false after `timeoutMs`. */
 export async function allGone(pids: readonly number[], timeoutMs: number): Promise<boolean> {
