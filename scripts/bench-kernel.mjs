@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { machineLine, median, writeSection } from './lib/benchmarks-md.mjs';
+import { machineLine, median, quantile, writeSection } from './lib/benchmarks-md.mjs';
 
 const PYTHON = '/usr/bin/python3';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 100);
@@ -44,7 +44,6 @@ try {
   const { latenciesMs, outputs } = JSON.parse(out.toString());
 
   const fmt = (ms) => ms.toFixed(2);
-  const quantile = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
   const base = median(latenciesMs.tslab);
   const label = { tslab: `tslab ${tslabVersion} (no measurement)`, 'perfcell-no-perf': 'perfcell kernel --no-perf', perfcell: 'perfcell kernel' };
   const rows = names.map((name) => {

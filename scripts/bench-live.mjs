@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { nowMs, openPtySession, waitForPrompt as waitPrompt } from './lib/pty-repl.mjs';
-import { machineLine, median, writeSection } from './lib/benchmarks-md.mjs';
+import { machineLine, median, quantile, writeSection } from './lib/benchmarks-md.mjs';
 
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 60);
 const BUSY_RUNS = Number(process.env.BENCH_BUSY_RUNS ?? 5);
@@ -92,7 +92,6 @@ for (const session of sessions) session.child.kill('SIGKILL');
 
 const [bare, off, on] = sessions;
 const fmt = (ms) => ms.toFixed(2);
-const quantile = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
 const latencyRows = sessions.map((session) => {
   const med = median(session.latenciesMs);
   const added = session === bare ? '—' : `+${fmt(med - median(bare.latenciesMs))} ms`;

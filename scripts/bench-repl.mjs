@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { nowMs, openPtySession, waitForPrompt as waitPrompt } from './lib/pty-repl.mjs';
-import { machineLine, median, writeSection } from './lib/benchmarks-md.mjs';
+import { machineLine, median, quantile, writeSection } from './lib/benchmarks-md.mjs';
 
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 60);
 const WARMUP = 5;
@@ -62,7 +62,6 @@ for (const session of sessions) session.child.kill('SIGKILL');
 
 const bare = sessions[0];
 const fmt = (ms) => ms.toFixed(2);
-const quantile = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
 const rows = sessions.map((session) => {
   const med = median(session.latenciesMs);
   const best = Math.min(...session.latenciesMs);

@@ -35,3 +35,8 @@ export function median(values) {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
+
+/** The value at quantile q (0..1) of `values`, nearest rank below: the p10 / p90 the benches print. */
+export function quantile(values, q) {
+  return [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
+}

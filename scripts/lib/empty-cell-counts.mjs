@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { quantile } from './benchmarks-md.mjs';
 
 const bin = process.argv[2] ?? 'dist/app/cli.cjs';
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-empty-cells-'));
@@ -16,7 +17,6 @@ try {
   const result = spawnSync('node', [bin, 'cells', '--json', '-e', 'task-clock,page-faults', file], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, NODE_EXTRA_CA_CERTS: '' } });
   if (result.status !== 0) throw new Error(`cells failed (${result.status}): ${result.stderr.slice(-400)}`);
   const cells = JSON.parse(result.stdout).cells.slice(5);
-  const quantile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(p * values.length))];
   for (const name of ['task-clock', 'page-faults']) {
     const values = cells.map((cell) => cell.report.counters.events.find((event) => event.event === name)?.total ?? Number.NaN);
     console.log(`${name.padEnd(12)} p10 ${quantile(values, 0.1)}  median ${quantile(values, 0.5)}  p90 ${quantile(values, 0.9)}  (${cells.length} cells)`);

@@ -6,6 +6,7 @@
 //   npm run build && node scripts/lib/empty-repl-counts.mjs [BIN]     (BIN: dist/app/cli.cjs)
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { quantile } from './benchmarks-md.mjs';
 
 const bin = process.argv[2] ?? 'dist/app/cli.cjs';
 const LINES = 40;
@@ -23,7 +24,6 @@ await new Promise((resolve) => child.once('close', resolve));
 const found = new RegExp(`In \\[${LINES + 1}\\]: '(\\[.*\\])'`).exec(out);
 if (found === null) throw new Error(`no history line in: ${out.slice(-400)}`);
 const rows = JSON.parse(found[1]);
-const quantile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(p * values.length))];
 for (const [index, name] of [[1, 'task-clock'], [2, 'page-faults'], [0, 'time (s)']]) {
   const values = rows.map((row) => row[index]);
   console.log(`${name.padEnd(12)} p10 ${quantile(values, 0.1)}  median ${quantile(values, 0.5)}  p90 ${quantile(values, 0.9)}  (${rows.length} lines)`);
