@@ -45,7 +45,8 @@ interface Member {
  * is none to be had (no gate built, perf not found on PATH, no output file): the caller spawns them.
  */
 export function launchPerfGroup(pid: number, options: PerfOptions, ticksMs: readonly number[]): LaunchedPerf[] | null {
-  if (ticksMs.length === 0 || ticksMs.length > MAX_GROUP || !canLaunch(options)) return null;
+  const helper = ticksMs.length === 0 || ticksMs.length > MAX_GROUP ? null : launcherFor(options);
+  if (helper === null) return null;
   const files: PerfOutputFile[] = [];
   try {
     for (let index = 0; index < ticksMs.length; index++) files.push(createPerfOutputFile({ watch: false, onDisk: true }));
@@ -53,7 +54,7 @@ export function launchPerfGroup(pid: number, options: PerfOptions, ticksMs: read
     for (const file of files) file.finish();
     return null;
   }
-  const members = launch(pid, options, ticksMs, files.map((file) => file.fd));
+  const members = launch(helper, pid, options, ticksMs, files.map((file) => file.fd));
   return members.map((member, index) => ({ process: member.process, watchdog: member.watchdog, file: files[index] as PerfOutputFile }));
 }
 
@@ -63,17 +64,17 @@ export function launchPerfGroup(pid: number, options: PerfOptions, ticksMs: read
  * the command), as its launcher watches over them. Null where there is no launcher.
  */
 export function launchPerf(pid: number, options: PerfOptions, stderr: number | Writable | 'pipe'): Member | null {
-  if (!canLaunch(options)) return null;
-  return launch(pid, options, [options.intervalMs], [stderr])[0] ?? null;
+  const helper = launcherFor(options);
+  return helper === null ? null : (launch(helper, pid, options, [options.intervalMs], [stderr])[0] ?? null);
 }
 
-function canLaunch(options: PerfOptions): boolean {
-  return isOnPath(options.perfPath ?? 'perf', process.env['PATH']) && execHelper() !== null;
+/** The launcher (the exec gate) where there is one and perf can be found on PATH, else null. */
+function launcherFor(options: PerfOptions): string | null {
+  return isOnPath(options.perfPath ?? 'perf', process.env['PATH']) ? execHelper() : null;
 }
 
-function launch(pid: number, options: PerfOptions, ticksMs: readonly number[], stderrs: ReadonlyArray<number | Writable | 'pipe'>): Member[] {
+function launch(helper: string, pid: number, options: PerfOptions, ticksMs: readonly number[], stderrs: ReadonlyArray<number | Writable | 'pipe'>): Member[] {
   const perf = options.perfPath ?? 'perf';
-  const helper = execHelper() as string;
   const args = perfArguments(pid, options);
   args[args.indexOf('-I') + 1] = '{tick}';
   // detached: Ctrl-C in the terminal reaches the command, not the launcher (whose end ends the perfs)
