@@ -563,12 +563,10 @@ int main(int argc, char **argv) {
      the gate's own teardown took the CPU perf needed to print that interval, and perfcell handled
      the end of the gate's pipes before perf's line: 1.5-2 ms of `run`'s hand-over on 2 vCPUs. And
      perf is reaped here, not left to init. (perf forked by perfcell, not by this gate: ECHILD.) */
-  if (perf > 0) {
-    /* perfcell gone (now, or before the wait began: its SIGUSR1 handled already) kills nobody's perf */
+  /* perfcell gone (before the wait began, or during it: its SIGUSR1 ends waitpid) leaves perf to the gate */
+  for (int waiting = perf > 0; waiting;) {
     if (parent_died) kill(perf, SIGKILL);
-    while (waitpid(perf, NULL, 0) < 0 && errno == EINTR) {
-      if (parent_died) kill(perf, SIGKILL);
-    }
+    waiting = waitpid(perf, NULL, 0) < 0 && errno == EINTR;
   }
   return 0;
 }
