@@ -77,6 +77,8 @@ interface Command {
   beganNs?: bigint;
   /** The command's own start and end, set by its marks (command-marks.ts). */
   marks: CommandMarks;
+  /** Whether the command carries a start mark: then a throw before it ran means none of its code ran. */
+  isMarked: boolean;
 }
 
 /**
@@ -127,7 +129,12 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
   // the first moment a throw or an interruption is visible (the eval callback never sees it).
   const writer = Object.assign((value: unknown): string => {
     const command = active;
-    if (command?.phase === 'running') startEnding(command, outcomeOfThrow(value), (report) => command.notes.push(throwNote(value, report)));
+    if (command?.phase === 'running') {
+      // V8 refused the line before its first statement (a `let` declared twice): none of it ran, so,
+      // as with a syntax error, nothing is reported and the prompt keeps its number
+      if (command.isMarked && command.marks.startNs === undefined) refused(command);
+      else startEnding(command, outcomeOfThrow(value), (report) => command.notes.push(throwNote(value, report)));
+    }
     if (value instanceof Error && typeof value.stack === 'string' && !unmarked.has(value)) {
       unmarked.add(value);
       value.stack = unmarkStack(value.stack, markedFiles);
@@ -140,7 +147,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
       originalEval.call(server, code, context, file, callback);
       return;
     }
-    const command: Command = { phase: 'preparing', window: null, ending: null, finishing: false, prompt: null, report: null, ran: false, notes: [], marks: {} };
+    const command: Command = { phase: 'preparing', window: null, ending: null, finishing: false, prompt: null, report: null, ran: false, notes: [], marks: {}, isMarked: false };
     active = command;
     options.gate?.hold();
     run(command, code, context, file, callback).catch((error: unknown) => {
@@ -171,6 +178,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     }
     if (options.beforeRun !== undefined) source = options.beforeRun(source);
     const marked = markCommand(source);
+    command.isMarked = marked.started;
     if (marked.started) {
       markedFiles.add(file);
       if (!Object.hasOwn(context, MARK)) Object.defineProperty(context, MARK, { value: mark, enumerable: false });
@@ -209,6 +217,15 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
   /** Hands the code to the REPL unmeasured; it settles through the callback or the REPL's error prompt. */
   function passThrough(command: Command, code: string, context: Context, file: string, callback: EvalCallback): void {
     handOver(command, () => originalEval.call(server, code, context, file, callback));
+  }
+
+  /** A command none of whose code ran: its window is dropped unread, and the REPL's prompt ends it. */
+  function refused(command: Command): void {
+    marking = null;
+    command.ran = false;
+    command.window?.cancel();
+    command.window = null;
+    command.phase = 'handing-over';
   }
 
   /** Nothing is measured: the REPL takes it from here, and its prompt ends the command. */

@@ -168,6 +168,16 @@ describe('perfcell repl reports each command (through a pty; no perf needed)', (
     expect(await repl.send('1+1')).toMatch(/\n2\nIn \[2\] used/);
   });
 
+  it('reports nothing for a line V8 refuses before its first statement (a `let` declared twice): none of it ran, so the prompt keeps its number', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl(['repl', ...perfArgs]);
+    await repl.send('let x = 1');
+    const refused = await repl.send('let x = 2');
+    expect(refused).toContain("Identifier 'x' has already been declared");
+    expect(refused).not.toContain('In [2] used');
+    expect(refused).toMatch(/In \[2\]: $/);
+    expect(await repl.send('x + 1')).toMatch(/\n2\nIn \[2\] used[\s\S]*In \[3\]: $/);
+  });
+
   it('interrupts a busy loop on Ctrl-C, reports it, and stays usable', { timeout: 60_000 }, async () => {
     repl = await startPtyRepl(['repl', ...perfArgs]);
     const from = repl.text().length;
