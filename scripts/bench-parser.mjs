@@ -13,6 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import split2 from 'split2';
+import { generate } from './lib/perf-stat-lines.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { createPerfStatParser } = await import(join(root, 'dist/parsers/perf-stat.js'));
@@ -37,48 +38,6 @@ if (args[0] === '--measure') {
 }
 
 /** A `perf stat -I 100 --pid` stream as perf 6.1 prints it, 12 events per interval. */
-const EVENTS = [
-  ['task-clock', 'msec'],
-  ['page-faults', ''],
-  ['context-switches', ''],
-  ['cpu-migrations', ''],
-  ['cycles', ''],
-  ['instructions', ''],
-  ['cache-references', ''],
-  ['cache-misses', ''],
-  ['branch-misses', ''],
-  ['L1-dcache-load-misses', ''],
-  ['LLC-load-misses', ''],
-  ['stalled-cycles-frontend', ''],
-];
-
-function generate(format) {
-  const lines = [];
-  let seed = 42;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-  for (let i = 0; lines.length < lineCount; i++) {
-    const time = `${Math.floor((i + 1) / 10)}.${String(((i + 1) % 10) * 100000000 + Math.floor(random() * 99999)).padStart(9, '0')}`;
-    for (const [event, unit] of EVENTS) {
-      if (lines.length >= lineCount) break;
-      const count = unit === 'msec' ? (80 + random() * 20).toFixed(2) : String(Math.floor(random() * 5e9));
-      const runtime = String(Math.floor(80e6 + random() * 2e7));
-      const pct = random() < 0.2 ? (50 + random() * 50).toFixed(2) : '100.00';
-      if (format === 'csv') {
-        lines.push(`${time.padStart(16)},${count},${unit},${event},${runtime},${pct},1.23,insn per cycle`);
-      } else if (format === 'json') {
-        lines.push(
-          `{"interval" : ${time}, "counter-value" : "${Number(count).toFixed(6)}", "unit" : "${unit}", "event" : "${event}", "event-runtime" : ${runtime}, "pcnt-running" : ${pct}, "metric-value" : 1.230000, "metric-unit" : "insn per cycle"}`,
-        );
-      } else {
-        const grouped = unit === 'msec' ? count : Number(count).toLocaleString('en-US');
-        const running = pct === '100.00' ? '' : `  (${pct}%)`;
-        lines.push(`${time.padStart(16)} ${grouped.padStart(18)} ${unit.padEnd(4)} ${event.padEnd(32)} #    1.23  insn per cycle    ${running}`);
-      }
-    }
-  }
-  return lines;
-}
-
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -144,7 +103,7 @@ try {
   startS = median(Array.from({ length: 5 }, () => runCli(oneLine)));
   for (const format of ['csv', 'human', 'json']) {
     const path = join(dir, `stat.${format}.txt`);
-    writeFileSync(path, generate(format).join('\n') + '\n');
+    writeFileSync(path, generate(format, lineCount).join('\n') + '\n');
     const push = [];
     const pushCpu = [];
     const stream = [];
