@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { expandEventPresets, splitEventList } from '../../parsers/event-list.ts';
 import { UsageError } from '../errors.ts';
+import { toolEventProblem } from '../perf/tool-events.ts';
 
 /**
  * `-e a,b -e c` → ['a', 'b', 'c']; commas inside `cpu/event=0x3c,umask=0/` and inside a group
@@ -73,9 +74,14 @@ function perfOnlyFlags(flags: PerfFlags): { named: string; count: number } | nul
   return given.length === 0 ? null : { named: given.join(' and '), count: given.length };
 }
 
-/** -e, -M, -I and --no-perf as measure options: events and metricGroups only where given; -e or -M with --no-perf is a UsageError. */
+/**
+ * -e, -M, -I and --no-perf as measure options: events and metricGroups only where given; -e or -M
+ * with --no-perf is a UsageError, and so is a perf tool event (perf/tool-events.ts).
+ */
 export function perfFlagOptions(flags: PerfFlags): { events?: readonly string[]; metricGroups?: readonly string[]; intervalMs: number; perf: boolean } {
   refusePerfFlagsWithoutPerf(flags);
+  const problem = flags.events === undefined ? null : toolEventProblem(flags.events);
+  if (problem !== null) throw new UsageError(problem);
   return {
     ...(flags.events === undefined ? {} : { events: flags.events }),
     ...(flags.metrics === undefined ? {} : { metricGroups: flags.metrics }),

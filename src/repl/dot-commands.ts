@@ -1,5 +1,6 @@
 import type { REPLServer } from 'node:repl';
 import { expandEventPresets, splitEventList as splitEvents } from '../../parsers/event-list.ts';
+import { toolEventProblem } from '../perf/tool-events.ts';
 import { DEFAULT_INTERVAL_MS, resolvePerfOptions } from '../session/options.ts';
 import type { ReplMeasurement } from './measured-eval.ts';
 import { defineTimingCommands } from './timing-commands.ts';
@@ -42,6 +43,11 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
       const events = wanted === 'default' ? undefined : splitEventList(wanted);
       if (events !== undefined && events.length === 0) {
         say('give events separated by commas, e.g. .events page-faults,task-clock');
+        return;
+      }
+      const problem = events === undefined ? null : toolEventProblem(events);
+      if (problem !== null) {
+        say(problem);
         return;
       }
       const { events: _dropped, ...rest } = measurement.measure;

@@ -9,9 +9,9 @@ import { documentOfRuns } from './compare-fixture.ts';
 
 // perf's tool events duration_time, user_time and system_time are times in ns (perf 6.1 prints
 // `1830655,ns,duration_time,…`). compare showed them as counts: 'duration_time 31,009,070', a rate
-// of '1,430,034,506/s', JSON unit 'count'. Pure tests here; test/cli/compare-tool-time.test.ts
-// runs real perf (which counts duration_time here; user_time and system_time read <not counted>
-// under perf's -I on perf 6.1, so their rendering is checked on recorded values).
+// of '1,430,034,506/s', JSON unit 'count'. perfcell now refuses them (src/perf/tool-events.ts:
+// over an attached pid perf 6.1 gets them wrong), but saved documents (--baseline) may hold them,
+// so their rendering is checked here on recorded values.
 
 describe('describeMetric: perf tool events are times in ns', () => {
   it('gives the totals unit ns and their rates ns-per-s; keys stay the event names', () => {

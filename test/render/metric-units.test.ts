@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatMetricValue } from '../../src/render/metric-units.ts';
+import { formatMetricValue, perfAmountText, perfRateText } from '../../src/render/metric-units.ts';
+import { formatCount } from '../../src/render/units.ts';
 import { compareHtmlInput } from '../../src/render/compare-html.ts';
 import { renderCompareText } from '../../src/render/compare-text.ts';
 import { documentOfRuns } from './compare-fixture.ts';
@@ -36,5 +37,19 @@ describe('compare of task-clock', () => {
     expect(rate.unit).toBe('CPUs');
     expect(rate.alternatives[0]!.values).toEqual(document.alternatives[0]!.runs.map((run) => run['task-clock/s']! / 1000));
     expect(compareHtmlInput(document).metrics.find((metric) => metric.metric === 'task-clock')!.unit).toBe('ms');
+  });
+});
+
+// perf counts its tool event duration_time in ns; run's report printed it raw ('1,014,514,590 ns/s
+// total 256,239,648 ns'). perfcell no longer counts tool events (src/perf/tool-events.ts), but
+// `parse` and saved documents still carry them.
+describe("the reports' text of perf's ns events", () => {
+  it('prints ns as a time and its rate as time per second; keeps other units as perf gives them, and an unknown total as ?', () => {
+    expect(perfAmountText(2.04, 'msec', formatCount)).toBe('2.04 msec');
+    expect(perfAmountText(1200, '', formatCount)).toBe('1,200');
+    expect(perfAmountText(null, 'ns', formatCount)).toBe('? ns');
+    expect(perfAmountText(256_239_648, 'ns', formatCount)).toBe('256 ms');
+    expect(perfRateText(1_014_514_590, 'ns', formatCount)).toBe('1.01 s/s');
+    expect(perfRateText(8.08, 'msec', formatCount)).toBe('8.08 msec/s');
   });
 });
