@@ -3,6 +3,7 @@ import type { ReplMeasurement } from '../repl/measured-eval.ts';
 import { DEFAULT_INTERVAL_MS, resolvePerfOptions, type MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
 import { createScopeTools, type ScopeTools } from '../repl/scope-tools.ts';
+import { toolEventProblem } from '../perf/tool-events.ts';
 
 /** `perfcell` inside notebook cells: the REPL's dot-commands as calls (the original's %imu_start/%imu_stop). */
 export interface KernelScopeApi extends ScopeTools {
@@ -49,6 +50,8 @@ export function createScopeApi(measurement: ReplMeasurement, history: () => read
         return defaultEvents(rest);
       }
       if (wanted.length === 0) throw new TypeError('give event names, e.g. perfcell.events("page-faults", "task-clock")');
+      const problem = toolEventProblem(wanted);
+      if (problem !== null) throw new TypeError(problem);
       measurement.configure({ ...rest, events: wanted, perf: true });
       return wanted;
     },

@@ -33,4 +33,12 @@ describe('the notebook kernel has perfcell.timeit and the GC per cell', () => {
     const compared = await api.compare({ a: () => 1, b: () => 2 }, { runs: 3, loops: 1000 });
     expect(compared.alternatives.map((alternative) => alternative.name)).toEqual(['a', 'b']);
   });
+
+  it("the kernel's perfcell.events refuses perf's tool events and keeps the events it had (src/perf/tool-events.ts)", () => {
+    engine = createCellEngine({ measure: { perf: false }, onProblem: (message) => console.warn(message) });
+    const api = createScopeApi(engine.measurement);
+    api.events('page-faults');
+    expect(() => api.events('duration_time', 'task-clock')).toThrow(/^duration_time is perf's own wall clock, not a counter/);
+    expect(api.events()).toEqual(['page-faults']);
+  });
 });
