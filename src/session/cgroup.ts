@@ -26,6 +26,8 @@ export interface MemoryCgroup {
   peakBytes(): number | null;
   /** What is charged now, bytes (for the chart series); null when unreadable. */
   usageBytes(): number | null;
+  /** The processes in it now (exited ones have left it, zombies too); null when unreadable. */
+  pids(): number[] | null;
   /**
    * What is charged now that is in no process's RSS, bytes: the unmapped file page cache (file
    * pages read or written that no process maps) and kernel memory (slab, page tables, stacks);
@@ -227,6 +229,13 @@ function handle(fs: CgroupFs, method: CgroupMethod, parent: string, path: string
     },
     peakBytes: () => readBytes(peakFile),
     usageBytes: () => readBytes(usageFile),
+    pids() {
+      try {
+        return fs.read(join(path, 'cgroup.procs')).split('\n').filter(Boolean).map(Number);
+      } catch {
+        return null;
+      }
+    },
     outsideRssBytes() {
       let stat: Record<string, number>;
       try {

@@ -325,6 +325,8 @@ function runView(cgroup: MemoryCgroup): MemoryCgroup | null {
     usageBytes: () => above(cgroup.usageBytes()),
     // tree-memory takes off what is gained from the run's release on, so earlier runs' page cache stays out
     outsideRssBytes: () => cgroup.outsideRssBytes?.() ?? null,
+    // the forker is in it too: the server counts what a run left running (strays)
+    pids: () => null,
     // the runs' cgroup outlives each run: close() removes it
     remove: () => undefined,
     removeIfEmpty: () => false,

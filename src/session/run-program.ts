@@ -267,7 +267,10 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
         }
         const gc = readNodeGc === null ? null : await readNodeGc();
         trace.mark('report');
-        return programReport({ label: options.label ?? shellQuote(command), command, startedAt, result, cpuBefore, cpuAfter, counters, warnings, tree: treeMemory!.finish(result.maxRssKiB), gc });
+        const label = options.label ?? shellQuote(command);
+        const tree = treeMemory!.finish(result.maxRssKiB);
+        if ((tree.leftRunningPids?.length ?? 0) > 0) warnings.push(leftRunningNote(label, tree.leftRunningPids ?? []));
+        return programReport({ label, command, startedAt, result, cpuBefore, cpuAfter, counters, warnings, tree, gc });
       } finally {
         stopForwarding();
         dispose();
@@ -326,4 +329,16 @@ export function programReport(input: {
     rssSeries: input.tree.series,
     ...(input.gc === null || input.gc === undefined ? {} : { gc: input.gc }),
   };
+}
+
+/**
+ * What a program left running when it ended (found in its cgroup): perf counted those processes,
+ * and the peak held them, only until the program's end, so its counts hold part of their work.
+ * @example leftRunningNote("sh -c 'sleep 9 &'", [4242])
+ * // → "'sh -c 'sleep 9 &'' left a process running after it ended (pid 4242): its counts and peak hold that process's work only up to the end"
+ */
+export function leftRunningNote(label: string, pids: readonly number[]): string {
+  const one = pids.length === 1;
+  const shown = pids.length > 5 ? `${pids.slice(0, 5).join(', ')}, …` : pids.join(', ');
+  return `'${label}' left ${one ? 'a process' : `${pids.length} processes`} running after it ended (pid ${shown}): its counts and peak hold ${one ? "that process's" : 'their'} work only up to the end`;
 }

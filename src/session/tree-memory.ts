@@ -25,6 +25,8 @@ export interface TreeMemoryResult {
   /** ru_maxrss: the largest single process's peak. */
   readonly largestProcessPeakBytes: number;
   readonly series: RssSample[];
+  /** Processes of the tree still running once the program had ended (from its cgroup); null where unknown (no cgroup). */
+  readonly leftRunningPids: readonly number[] | null;
 }
 
 /**
@@ -128,6 +130,7 @@ export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = c
       if (cgroup !== null) insideRss(cgroup, null);
       const cgroupPeak = cgroup?.peakBytes() ?? null;
       const method: PeakMethod = cgroup !== null && cgroupPeak !== null ? cgroup.method : 'sampled-tree';
+      const leftRunningPids = cgroup?.pids() ?? null;
       cgroup?.remove();
       cgroup = null;
       // The kernel's peak P was, at some moment, the tree's RSS R plus what it held outside RSS, O
@@ -143,7 +146,7 @@ export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = c
       // to it, and so is a cgroup's, which does not charge file pages another cgroup cached first
       // (shared libraries) although they are in the process's RSS.
       const peakRssBytes = Math.max(method === 'sampled-tree' ? sampledPeakBytes : (cgroupRssPeak ?? 0), largestProcessPeakBytes);
-      return { peakRssBytes, peakMethod: method, largestProcessPeakBytes, series: series.points() };
+      return { peakRssBytes, peakMethod: method, largestProcessPeakBytes, series: series.points(), leftRunningPids };
     },
     dispose() {
       stop();

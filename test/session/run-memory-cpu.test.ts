@@ -34,6 +34,19 @@ describe('run: the process tree\'s peak (no perf needed)', () => {
     expect(text).not.toContain('last seen');
   }, 30_000);
 
+  // A QA pass: `run -- sh -c '(./touch 5000 3 &) ; ./touch 1000'` printed a plain report holding part
+  // of the background process's page-faults, where compare warns of what a run leaves running.
+  it.runIf(cgroupUsable)("says what the program left running when it ended (found in its cgroup), and nothing when it waited for it", async () => {
+    const left = await runProgram(['sh', '-c', 'sleep 3 & exit 0'], { perf: false });
+    const note = left.warnings.find((warning) => warning.includes('left a process running'));
+    expect(note, left.warnings.join('\n')).toMatch(/^'sh -c 'sleep 3 & exit 0'' left a process running after it ended \(pid (\d+)\): its counts and peak hold that process's work only up to the end$/);
+    const pid = Number(/\(pid (\d+)\)/.exec(note ?? '')?.[1]);
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toBe('sleep\x003\x00');
+    process.kill(pid, 'SIGKILL');
+    const waited = await runProgram(['sh', '-c', 'sleep 0.05 & wait'], { perf: false });
+    expect(waited.warnings.filter((warning) => warning.includes('running after it ended'))).toEqual([]);
+  }, 30_000);
+
   it('without a cgroup, sums the tree from /proc every 10 ms (the fallback)', async () => {
     const child = spawn('sh', [fourChildren, fixture('peak-then-idle')], { stdio: 'ignore' });
     const tree = watchTreeMemory(child.pid ?? 0, () => null);
