@@ -13,6 +13,24 @@ export const EVENT_PRESETS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
+ * Why an `-e` list cannot be what was meant, or null: a `{` or `}` without its other half would
+ * leave perf a name it does not know (`page-faults}`) or run a group on to the list's end.
+ * @example
+ * eventListProblem('{cycles,instructions') // → "unbalanced { } in '{cycles,instructions': a group is written {a,b}"
+ */
+export function eventListProblem(text: string): string | null {
+  let insideSlashes = false;
+  let depth = 0;
+  for (const char of text) {
+    if (char === '/') insideSlashes = !insideSlashes;
+    else if (insideSlashes) continue;
+    else if (char === '{') depth += 1;
+    else if (char === '}' && --depth < 0) break;
+  }
+  return depth === 0 ? null : `unbalanced { } in '${text}': a group is written {a,b}`;
+}
+
+/**
  * Splits an `-e` list on the commas between events: commas inside `cpu/event=0x3c,umask=0/`
  * and inside a group `{cache-misses,cache-references}` stay where they are, so perf gets both intact.
  * @example

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { expandEventPresets, splitEventList } from '../../parsers/event-list.ts';
+import { eventListProblem, expandEventPresets, splitEventList } from '../../parsers/event-list.ts';
 import { UsageError } from '../errors.ts';
 import { toolEventProblem } from '../perf/tool-events.ts';
 
@@ -9,6 +9,8 @@ import { toolEventProblem } from '../perf/tool-events.ts';
  * become their events.
  */
 export function parseEventList(value: string, previous: readonly string[] = []): string[] {
+  const problem = eventListProblem(value);
+  if (problem !== null) throw new InvalidArgumentError(problem);
   const events = splitEventList(value);
   if (events.length === 0) throw new InvalidArgumentError('give at least one event, e.g. -e page-faults');
   return expandEventPresets([...previous, ...events]);

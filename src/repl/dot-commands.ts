@@ -1,5 +1,5 @@
 import type { REPLServer } from 'node:repl';
-import { expandEventPresets, splitEventList as splitEvents } from '../../parsers/event-list.ts';
+import { eventListProblem, expandEventPresets, splitEventList as splitEvents } from '../../parsers/event-list.ts';
 import { toolEventProblem } from '../perf/tool-events.ts';
 import { DEFAULT_INTERVAL_MS, resolvePerfOptions } from '../session/options.ts';
 import type { ReplMeasurement } from './measured-eval.ts';
@@ -38,6 +38,11 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
         const current = measurement.measure;
         const events = current.events ?? resolvePerfOptions({ ...current, perf: true }).events;
         say(`events: ${events.join(',')}${current.perf === false ? ' (perf off)' : ''}`);
+        return;
+      }
+      const listProblem = wanted === 'default' ? null : eventListProblem(wanted);
+      if (listProblem !== null) {
+        say(listProblem);
         return;
       }
       const events = wanted === 'default' ? undefined : splitEventList(wanted);

@@ -128,7 +128,7 @@ describe.concurrent('perfcell compare: Ctrl-C during its hook commands', () => {
   it('Ctrl-C during --setup: exit 130, nothing measured, said in one line', async () => {
     const marker = join(dir, 'setup-int-started');
     const outcome = await interrupted(['compare', '--no-perf', '--runs', '3', '--setup', `touch ${marker}; sleep 5`, '--', 'true'], marker, { name: 'SIGINT', toGroup: true });
-    expect([outcome.exitCode, outcome.stdout, outcome.stderr]).toEqual([130, '', 'nothing finished before the interruption: no results to report']);
+    expect([outcome.exitCode, outcome.stdout, outcome.stderr]).toEqual([130, '', 'perfcell: interrupted by SIGINT before any round finished: no results to report']);
   });
 });
 

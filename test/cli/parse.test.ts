@@ -119,7 +119,7 @@ describe('perfcell parse', () => {
     expect(asJson.stdout).toBe('');
     expect(asJson.stderr.split('\n')).toEqual([
       `warning: skipped 12 lines of ${sample('local-perf61-vm-totals.csv.txt')} that looked like perf stat data but could not be read (check --format and --sep)`,
-      `error: no perf stat counter rows in ${sample('local-perf61-vm-totals.csv.txt')} (is it the output of perf stat? try --format)`,
+      `error: no perf stat counter rows in ${sample('local-perf61-vm-totals.csv.txt')} (is it the output of perf stat? it was read as --format json: try --format auto)`,
     ]);
     expect(asJson.exitCode).toBe(1);
   });

@@ -260,7 +260,7 @@ describe.runIf(perfUsable).concurrent('fault matrix: perf event messages (real p
   }, 45_000);
   it('served compare, Ctrl-C in its first warm-up run (which goes while the perfs still start): exit 130, no perf, server or program left', async () => {
     const outcome = await perfcell(['compare', '-e', 'page-faults', '--json', '--warmup', '2', '--runs', '5', '--', 'sleep 0.5', 'sleep 0.6'], { signal: { name: 'SIGINT', toGroup: true, when: 'sleep 0.5' } });
-    expectOutcome(outcome, 130, /^nothing finished before the interruption: no results to report$/);
+    expectOutcome(outcome, 130, /^perfcell: interrupted by SIGINT before any round finished: no results to report$/);
   }, 45_000);
   it('compare with a gate and a perf per run (PERFCELL_SERVED_RUNS=0), SIGKILL: no armed gate, held program or perf left', async () => {
     const outcome = await perfcell(['compare', '-e', 'page-faults', '--json', '--warmup', '0', '--runs', '200', '--', 'sleep 0.03', 'sleep 0.04'], { env: { PERFCELL_SERVED_RUNS: '0' }, signal: { name: 'SIGKILL', toGroup: false, when: 'sleep 0.04', thenMs: 1500 } });

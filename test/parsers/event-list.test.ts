@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countPerfEvents, EVENT_PRESETS, expandEventPresets, groupMembers, splitEventList } from '../../parsers/event-list.ts';
+import { countPerfEvents, EVENT_PRESETS, eventListProblem, expandEventPresets, groupMembers, splitEventList } from '../../parsers/event-list.ts';
 import { parseEventList } from '../../src/cli/options.ts';
 
 describe('-e lists', () => {
@@ -9,6 +9,16 @@ describe('-e lists', () => {
     ]);
     expect(splitEventList('{cycles,instructions}:S,page-faults')).toEqual(['{cycles,instructions}:S', 'page-faults']);
     expect(splitEventList(' , ')).toEqual([]);
+  });
+
+  // A QA pass: `-e 'page-faults}'` drew "unknown perf event 'page-faults'", and `-e '{page-faults,task-clock'` ran.
+  it('refuses a { or } without its other half, naming how a group is written; braces inside a raw event are not a group', () => {
+    expect(eventListProblem('page-faults}')).toBe("unbalanced { } in 'page-faults}': a group is written {a,b}");
+    expect(eventListProblem('{page-faults,task-clock')).toBe("unbalanced { } in '{page-faults,task-clock': a group is written {a,b}");
+    expect(eventListProblem('}page-faults{')).not.toBeNull();
+    expect(eventListProblem('{cycles,instructions}:S,page-faults')).toBeNull();
+    expect(eventListProblem('cpu/config={1},name=x/,cycles')).toBeNull();
+    expect(() => parseEventList('page-faults}')).toThrow(/unbalanced \{ \}/);
   });
 
   it('expands presets, mixed with raw events and groups, without repeats', () => {

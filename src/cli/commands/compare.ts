@@ -234,7 +234,7 @@ Examples:
             }
           } catch (error: unknown) {
             if (!(error instanceof InterruptedError)) throw error;
-            process.stderr.write('nothing finished before the interruption: no results to report\n');
+            process.stderr.write(nothingFinished(error));
             return finishStopped(error);
           }
         }
@@ -287,7 +287,7 @@ Examples:
         }
         if (reports.some((runsOfOne) => runsOfOne.length === 0)) {
           if (stopError === null) throw new Error('no runs were measured');
-          if (stopError instanceof InterruptedError) process.stderr.write('nothing finished before the interruption: no results to report\n');
+          if (stopError instanceof InterruptedError) process.stderr.write(nothingFinished(stopError));
           return finishStopped(stopError);
         }
 
@@ -512,4 +512,9 @@ function hintCachegrind(reports: readonly CommandReport[], flags: CompareFlags, 
     ? 'add --backend cachegrind to count simulated cache misses'
     : 'compare a native build of the code as commands with --backend cachegrind to count simulated cache misses';
   process.stderr.write(`hint: ${missing.join(', ')} not supported here (no hardware counters, e.g. a VM); ${how}\n`);
+}
+
+/** An interruption before any alternative had a finished run: which signal, and that nothing is lost. */
+function nothingFinished(error: InterruptedError): string {
+  return `perfcell: interrupted by ${error.interruption.signal} before any round finished: no results to report\n`;
 }

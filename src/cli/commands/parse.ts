@@ -227,7 +227,8 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
     );
   }
   if (recordCount === 0) {
-    throw new Error(`no perf stat counter rows in ${name} (is it the output of perf stat? try --format)`);
+    const fix = options.format === 'auto' ? 'try --format' : `it was read as --format ${options.format}: try --format auto`;
+    throw new Error(`no perf stat counter rows in ${name} (is it the output of perf stat? ${fix})`);
   }
 }
 
