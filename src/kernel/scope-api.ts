@@ -4,6 +4,7 @@ import { DEFAULT_INTERVAL_MS, resolvePerfOptions, type MeasureOptions } from '..
 import type { CommandReport } from '../session/report.ts';
 import { createScopeTools, type ScopeTools } from '../repl/scope-tools.ts';
 import { toolEventProblem } from '../perf/tool-events.ts';
+import { eventListProblem } from '../../parsers/event-list.ts';
 
 /** `perfcell` inside notebook cells: the REPL's dot-commands as calls (the original's %imu_start/%imu_stop). */
 export interface KernelScopeApi extends ScopeTools {
@@ -42,6 +43,8 @@ export function createScopeApi(measurement: ReplMeasurement, history: () => read
     stop: () => measurement.stop(),
     events(...names) {
       if (names.length === 0) return measurement.measure.events ?? defaultEvents(measurement.measure);
+      const listProblem = eventListProblem(names.join(','));
+      if (listProblem !== null) throw new TypeError(listProblem);
       const wanted = splitEventList(names.join(','));
       const { events: _dropped, ...rest } = measurement.measure;
       void _dropped;

@@ -39,6 +39,7 @@ describe('the notebook kernel has perfcell.timeit and the GC per cell', () => {
     const api = createScopeApi(engine.measurement);
     api.events('page-faults');
     expect(() => api.events('duration_time', 'task-clock')).toThrow(/^duration_time is perf's own wall clock, not a counter/);
+    expect(() => api.events('{page-faults', 'task-clock')).toThrow(/^unbalanced \{ \} in '\{page-faults,task-clock'/);
     expect(api.events()).toEqual(['page-faults']);
   });
 });
