@@ -163,7 +163,7 @@ export function buildPerfCounters(
   requestedMetricGroups: readonly string[] = [],
 ): { counters: CountersReport; notes: string[] } {
   const aggregates = aggregateRecords(window.records, window.enabledFromS === null ? {} : { startTimeS: window.enabledFromS });
-  const events = aggregates.map((aggregate) => withEnabledSpan(aggregate, window));
+  const events = aggregates.map((aggregate) => fromCountingStart(withEnabledSpan(aggregate, window), window.enabledFromS));
   const built = countersFromAggregates(events, { intervalMs, pauseS: window.pauseS, requestedEvents });
   // what stopped perf from counting, first
   if (window.problem) built.notes.unshift(window.problem.message);
@@ -214,6 +214,17 @@ function withEnabledSpan(aggregate: EventAggregate, window: PerfWindowResult): E
   if (window.enabledS === null || aggregate.total === null) return aggregate;
   const countedSeconds = window.enabledS;
   return { ...aggregate, countedSeconds, perSecond: countedSeconds > 0 ? aggregate.total / countedSeconds : null };
+}
+
+/**
+ * Samples timed from where counting started, as the RSS series is from the command's start: perf
+ * times its intervals from its own start, which for a perf armed while the REPL's next line was
+ * typed, or shared by a file's cells, is long before the command (a 0.25 s REPL line had samples
+ * at 1.31-1.51 s, a 3 ms cell one at 0.35 s).
+ */
+function fromCountingStart(aggregate: EventAggregate, enabledFromS: number | null): EventAggregate {
+  if (enabledFromS === null || enabledFromS === 0) return aggregate;
+  return { ...aggregate, samples: aggregate.samples.map((sample) => ({ ...sample, timeS: Math.max(0, sample.timeS - enabledFromS) })) };
 }
 
 /** The counter block when perf is off or could not count. */

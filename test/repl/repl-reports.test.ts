@@ -33,6 +33,22 @@ afterEach(async () => {
 });
 
 describe.runIf(perfUsable)('perfcell repl reports each command (real perf, through a pty)', () => {
+  // A QA pass: the samples were timed from perf's own start, and a line's perf is attached while
+  // the line before it is typed, so a 0.25 s line had samples at 1.31, 1.41, 1.51 s.
+  it("times a line's samples from its own start, not from when its perf was attached", { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl(['repl', '-e', 'task-clock', '-I', '100']);
+    await repl.send('1+1');
+    // the next line's perf is attached and ticking meanwhile
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    await repl.send('{ const t = performance.now(); while (performance.now() - t < 250) {} }');
+    const printed = await repl.send('JSON.stringify([perfcell.last.durationS, perfcell.last.counters.events[0].samples.map((s) => s.timeS)])');
+    const [durationS, times] = JSON.parse(/'(\[.*\])'/.exec(printed)?.[1] ?? 'null') as [number, number[]];
+    expect(times.length, printed).toBeGreaterThanOrEqual(2);
+    // -I 100: the first tick within 0.1 s of the line's start, the last (after its end) within one more
+    expect(times[0], printed).toBeLessThanOrEqual(0.11);
+    expect(times.at(-1), printed).toBeLessThanOrEqual(durationS + 0.11);
+  });
+
   it('counts the page-faults of touching N fresh pages as about N', { timeout: 60_000 }, async () => {
     repl = await startPtyRepl(['repl', '-e', 'page-faults']);
     await repl.send('1+1'); // warm the REPL's own code paths first
