@@ -76,5 +76,7 @@ export function peakMethodText(memory: MemoryReport): string {
       return 'VmHWM';
     case 'sampled':
       return 'sampled';
+    case 'none':
+      return 'not measured';
   }
 }

@@ -73,7 +73,7 @@ async function runCachegrind(command: readonly string[], options: MeasureOptions
     exitCode: result.exitCode,
     signal: result.signal,
     // Under valgrind the program's RSS is valgrind's; it is not reported as the program's.
-    memory: { ...unknownMemory, peakMethod: 'sampled' },
+    memory: { ...unknownMemory, peakMethod: 'none' },
     cpu: { systemMeanPct: null, singleMaxPct: null, perCpuPct: [], userS: null, systemS: null },
     counters: result.counters,
     warnings: ['counts are from cachegrind\'s simulated caches and the time is under valgrind (20-100× slower than native)'],

@@ -10,7 +10,8 @@ export type PeakMethod =
   | 'memory-cgroup-v2' // run: the same through cgroup v2's memory.peak
   | 'sampled-tree' // run: RSS summed over the process tree every 10 ms, at least the largest process's ru_maxrss: may miss short peaks
   | 'rusage-maxrss' // wait4() ru_maxrss: exact, but of the largest single process only
-  | 'sampled'; // /proc polled from outside: may miss short peaks
+  | 'sampled' // /proc polled from outside: may miss short peaks
+  | 'none'; // no peak measured (under valgrind the program's RSS is valgrind's)
 
 export interface MemoryReport {
   /** RSS of the target when the window opened, bytes; null when not measured (always for `run`: the program is read at no start). */
