@@ -118,6 +118,8 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
     // an early gate that has gone already (killed while perfcell started)
     if (reaper.exitCode !== null || reaper.signalCode !== null) resolve();
   });
+  liveGates.add(reaperExit);
+  void reaperExit.then(() => liveGates.delete(reaperExit));
   // Extra stdio pipes are socket pairs, writable from our side although execa types them as Readable.
   const gate = reaper.stdio[3] as unknown as Writable;
   const readNodeGc = nodeGc ? listenForNodeGc((reaper.stdio as unknown as Readable[])[5]!) : null;
@@ -277,6 +279,21 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
       }
     },
   };
+}
+
+/** The exits of this process's gates that have not exited yet. */
+const liveGates = new Set<Promise<void>>();
+
+/**
+ * Resolves once every gate of this process's runs has exited, or after `capMs`. A gate stays until
+ * the perf it forked has gone (perfcell kills it once its last line is read), so it exits a moment
+ * after the report; a perfcell that ended first left it to init, or to a subreaper, as a zombie.
+ */
+export async function untilGatesExit(capMs = 200): Promise<void> {
+  if (liveGates.size === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(liveGates), new Promise<void>((resolve) => (timer = setTimeout(resolve, capMs)))]);
+  clearTimeout(timer);
 }
 
 /** Closing the gate unreleased makes the held child exit without running the program. */

@@ -8,12 +8,14 @@ import './run-early.ts';
 import { main } from '../main.ts';
 import { registerRun } from '../commands/run.ts';
 import { discardEarlyGate } from '../../session/early-gate.ts';
+import { untilGatesExit } from '../../session/run-program.ts';
 
 void main(process.argv, async (name) => (name === 'run' ? registerRun : undefined)).then(async () => {
   // a usage error or --help: no run took the gate, which ends (reaped) before perfcell does
   await discardEarlyGate();
-  // The report is out (stdio writes to pipes and files are synchronous on Linux): perfcell ends now
-  // rather than when perf's and the gate's pipes close after their SIGKILL and exit (about 2 ms);
-  // perf is killed by its exit hook.
+  // The report is out (stdio writes to pipes and files are synchronous on Linux): perfcell ends once
+  // its gates have (each a moment after the perf it reaps), not when perf's and the gate's pipes
+  // close (about 2 ms more); perf is killed by its exit hook.
+  await untilGatesExit();
   process.exit();
 });
