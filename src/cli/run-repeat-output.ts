@@ -81,7 +81,10 @@ export async function writeRepeatedRuns(command: readonly string[], reports: rea
   const label = reports[0]?.label ?? dropped?.label ?? shellQuote(command);
   // No complete run: no statistics, but what the cut run measured is still shown.
   const summary = reports.length > 0 || dropped === undefined
-    ? renderRepeatText(label, reports.length, metrics, partial === null ? {} : { requested: partial.requestedRuns, signal: partial.signal })
+    ? renderRepeatText(
+      label, reports.length, metrics, partial === null ? {} : { requested: partial.requestedRuns, signal: partial.signal },
+      reports.filter((report) => statusOf(report) !== 0).map((report) => (report.signal !== null ? `killed by ${report.signal}` : `exit code ${report.exitCode ?? '?'}`)),
+    )
     : renderReportText(dropped);
   const text = `${summary}\n`;
   const rendered = flags.json ? `${JSON.stringify(toJsonDocument('perfcell-run-repeat', { command, runs: reports, metrics, ...(partial === null ? {} : { partial }) }), null, 2)}\n` : text;

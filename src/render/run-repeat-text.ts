@@ -1,11 +1,19 @@
 import type { RepeatStat } from '../session/run-repeat.ts';
 import { formatCount, formatMiB, formatSeconds } from './units.ts';
 
-function formatValue(value: number, unit: string): string {
-  if (unit === 's') return formatSeconds(value);
-  if (unit === 'bytes') return formatMiB(value);
+/**
+ * `value` in `unit`; seconds and MiB with as many decimals as `precise` (the σ) needs to show two
+ * significant digits: `0.002s ± 0.000s (± 20.6%)` read as no spread at all (a QA pass).
+ */
+function formatValue(value: number, unit: string, precise = value): string {
+  const decimalsFor = (scaled: number, least: number): number =>
+    scaled <= 0 || !Number.isFinite(scaled) ? least : Math.min(6, Math.max(least, Math.ceil(-Math.log10(scaled)) + 1));
+  if (unit === 's') return precise >= 0.01 ? formatSeconds(value) : `${value.toFixed(decimalsFor(precise, 3))}s`;
+  if (unit === 'bytes') return precise / MIB >= 0.1 ? formatMiB(value) : `${(value / MIB).toFixed(decimalsFor(precise / MIB, 1))} MiB`;
   return `${formatCount(value)}${unit === '' ? '' : ` ${unit}`}`;
 }
+
+const MIB = 1024 * 1024;
 
 /**
  * `run -r N`'s text: one line per metric, mean ± σ and σ as a share of the mean, as perf stat -r;
@@ -13,15 +21,31 @@ function formatValue(value: number, unit: string): string {
  * @example renderRepeatText('true', 5, { time: { mean: 0.001, stddev: 0.0001, n: 5, min: 0.0009, max: 0.0012, unit: 's' } })
  *   // 'true: 5 runs (mean ± sample standard deviation)\n  time  0.001s ± 0.000s  (± 10.0%)'
  */
-export function renderRepeatText(label: string, runs: number, metrics: Readonly<Record<string, RepeatStat>>, interrupted: { readonly requested?: number; readonly signal?: string } = {}): string {
+export function renderRepeatText(
+  label: string,
+  runs: number,
+  metrics: Readonly<Record<string, RepeatStat>>,
+  interrupted: { readonly requested?: number; readonly signal?: string } = {},
+  failures: readonly string[] = [],
+): string {
   const names = Object.keys(metrics);
   const width = Math.max(0, ...names.map((name) => name.length));
   const lines = names.map((name) => {
     const stat = metrics[name]!;
     const share = stat.mean === 0 ? '' : `  (± ${((stat.stddev / Math.abs(stat.mean)) * 100).toFixed(1)}%)`;
-    return `  ${name.padEnd(width)}  ${formatValue(stat.mean, stat.unit)} ± ${formatValue(stat.stddev, stat.unit)}${share}`;
+    const precise = stat.stddev > 0 ? Math.min(stat.stddev, Math.abs(stat.mean)) : Math.abs(stat.mean);
+    return `  ${name.padEnd(width)}  ${formatValue(stat.mean, stat.unit, precise)} ± ${formatValue(stat.stddev, stat.unit, precise)}${share}`;
   });
   // An interrupted series says how many of the runs asked for finished: the statistics hold only those.
   const count = interrupted.signal === undefined ? `${runs} runs` : `${runs} complete run${runs === 1 ? '' : 's'} of ${interrupted.requested ?? '?'}, interrupted by ${interrupted.signal}`;
-  return [`${label}: ${count} (mean ± sample standard deviation)`, ...lines].join('\n');
+  // Failed runs are in the figures, as perf stat -r keeps them: said, so they are not taken for a clean series.
+  const failed = failures.length === 0 ? [] : [`  ${failures.length} of ${runs} runs failed (${countedOutcomes(failures)}): the figures above include them`];
+  return [`${label}: ${count} (mean ± sample standard deviation)`, ...lines, ...failed].join('\n');
+}
+
+/** `['exit code 1', 'exit code 1', 'killed by SIGSEGV']` → `exit code 1 ×2, killed by SIGSEGV`. */
+function countedOutcomes(outcomes: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const outcome of outcomes) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+  return [...counts].map(([outcome, count]) => (count === 1 ? outcome : `${outcome} ×${count}`)).join(', ');
 }

@@ -68,7 +68,17 @@ describe('JSON documents and their schemas', () => {
     expect(failed?.code).toBe(3);
     expect(failed?.stderr).toMatch(/^sh -c 'exit 3': 3 runs \(mean ± sample standard deviation\)$/m);
     expect(failed?.stderr).toMatch(/^ {2}time +\d\.\d+s ± \d\.\d+s/m);
-    expect(failed?.stderr).toMatch(/^ {2}peak RSS +\d+\.\d MiB ± \d+\.\d MiB/m);
+    expect(failed?.stderr).toMatch(/^ {2}peak RSS +\d+\.\d+ MiB ± \d+\.\d+ MiB/m);
+    // the failed runs are in the figures, and said to be (a QA pass: the text never said any failed)
+    expect(failed?.stderr).toMatch(/^ {2}3 of 3 runs failed \(exit code 3 ×3\): the figures above include them$/m);
+  });
+
+  it('run -r shows σ with the digits it has: a 0.2 ms spread is not 0.000s', async () => {
+    const { stderr } = await run(process.execPath, [cliPath, 'run', '-r', '4', '--no-perf', '--', 'true'], { encoding: 'utf8' });
+    const time = /^ {2}time +(\d\.\d+)s ± (\d\.\d+)s {2}\(± ([\d.]+)%\)$/m.exec(stderr);
+    expect(time, stderr).not.toBeNull();
+    // the σ shown agrees with the share shown, to the share's own rounding
+    expect(Math.abs((100 * Number(time![2])) / Number(time![1]) - Number(time![3]))).toBeLessThan(Number(time![3]) * 0.1 + 0.1);
   });
 
   it('cells --json is a perfcell-cells', async () => {
