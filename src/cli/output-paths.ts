@@ -7,6 +7,8 @@ import { isWritable } from '../is-writable.ts';
 export interface OutputPath {
   readonly flag: string;
   readonly path: string;
+  /** The command, for the file name an error suggests (`run.html`); compare's by default. */
+  readonly command?: string;
 }
 
 /** The file system calls the check makes; tests pass the real ones. */
@@ -36,6 +38,7 @@ const realProbe: PathProbe = {
  */
 export function outputPathProblem(output: OutputPath, probe: PathProbe = realProbe): string | null {
   const { flag, path } = output;
+  const exampleIn = (folder: string, flagName: string): string => exampleFile(folder, flagName, output.command ?? 'compare');
   if (path === '') return `${flag} was given an empty file name (give a file, e.g. ${flag} ${exampleIn('.', flag)})`;
   const stat = probe.stat(path);
   if (stat === null && path.endsWith('/')) return `${flag} ${path} names a folder (give a file name in it, e.g. ${flag} ${exampleIn(path, flag)})`;
@@ -57,13 +60,13 @@ export function outputPathProblem(output: OutputPath, probe: PathProbe = realPro
   return null;
 }
 
-function exampleIn(folder: string, flag: string): string {
-  const extension = flag === '--html' ? 'html' : flag === '--export-csv' ? 'csv' : flag === '--export-markdown' ? 'md' : 'json';
-  return `${folder.replace(/\/+$/, '')}/compare.${extension}`;
+function exampleFile(folder: string, flag: string, command: string): string {
+  const extension = flag === '--html' ? 'html' : flag === '--export-csv' ? 'csv' : flag === '--export-markdown' ? 'md' : flag === '-o' ? 'txt' : 'json';
+  return `${folder.replace(/\/+$/, '')}/${command}.${extension}`;
 }
 
 /**
- * Refuses outputs that could not be written after the runs, before the first run: a usage error
+ * Refuses outputs that could not be written after the work, before it starts: a usage error
  * (exit 2) naming the flag, the path and the fix, rather than a long comparison measured and then
  * lost to a typo. Two flags naming the same file are refused too (the second would overwrite the first).
  */

@@ -104,3 +104,37 @@ describe('outputPathProblem (real files)', () => {
     expect(() => checkOutputPaths([{ flag: '--export-json', path: file }])).not.toThrow();
   });
 });
+
+// A QA pass: `run --html out -- sleep 2` ran the whole 2 s, then said it could not write to the
+// folder `out`; cells ran every cell first, and attach watched to the end. compare refused it up
+// front. All four now check their output files before the work.
+describe('run, cells and attach check their output files before the work', () => {
+  it.each([
+    ['run --html', (folder: string, log: string) => ['run', '--no-perf', '--html', folder, '--', 'sh', '-c', `echo ran >> ${log}`], 'run.html'],
+    ['run -o', (folder: string, log: string) => ['run', '--no-perf', '-o', folder, '--', 'sh', '-c', `echo ran >> ${log}`], 'run.txt'],
+    ['cells --html', (folder: string, log: string) => {
+      const cells = join(dir, 'log-cell.js');
+      writeFileSync(cells, `// %% log\nrequire('node:fs').appendFileSync(${JSON.stringify(log)}, 'ran\\n');\n`);
+      return ['cells', '--no-perf', '--html', folder, cells];
+    }, 'cells.html'],
+  ] as const)('%s FOLDER: refused in one line, exit 2, nothing run', async (name, args, example) => {
+    const folder = join(dir, `out-${name.replace(/\W+/g, '-')}`);
+    mkdirSync(folder);
+    const log = join(dir, `${name.replace(/\W+/g, '-')}.log`);
+    const result = await perfcell(args(folder, log));
+    const flag = name.split(' ')[1];
+    expect(result.stderr).toBe(`error: ${flag} ${folder} is a folder (give a file name in it, e.g. ${flag} ${folder}/${example})`);
+    expect(result.exitCode).toBe(2);
+    expect(existsSync(log)).toBe(false);
+  });
+
+  it('attach --html FOLDER: refused before the watch', async () => {
+    const folder = join(dir, 'out-attach');
+    mkdirSync(folder);
+    const started = performance.now();
+    const result = await perfcell(['attach', String(process.pid), '-d', '5', '--no-perf', '--html', folder]);
+    expect(result.stderr).toBe(`error: --html ${folder} is a folder (give a file name in it, e.g. --html ${folder}/attach.html)`);
+    expect(result.exitCode).toBe(2);
+    expect(performance.now() - started).toBeLessThan(4000);
+  });
+});

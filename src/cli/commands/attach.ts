@@ -10,6 +10,7 @@ import { renderReportText } from '../../render/report-text.ts';
 import { writeHtmlFile } from '../html-file.ts';
 import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions } from '../options.ts';
 import { ndjsonHeaderLine, toJsonDocument } from '../../json-document.ts';
+import { checkOutputPaths } from '../output-paths.ts';
 
 interface AttachFlags {
   readonly events?: readonly string[];
@@ -78,6 +79,8 @@ does not exist or belongs to another user (perfcell is not root); 2 on misuse.`,
       if (kernelThread !== null) {
         throw new UsageError(`pid ${pid} (${kernelThread}) is a kernel thread: it has no memory or program of its own to watch (attach to a user process, e.g. perfcell attach $(pgrep -n node))`);
       }
+      // the page is written after the watch: a path it cannot be written to is refused before it
+      if (flags.html !== undefined) checkOutputPaths([{ flag: '--html', path: flags.html, command: 'attach' }]);
       const mode = flags.json === true ? 'json' : flags.ndjson === true || process.stdout.isTTY !== true ? 'ndjson' : 'table';
       const out = (text: string): void => void process.stdout.write(text);
       const abort = new AbortController();

@@ -16,6 +16,7 @@ import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetric
 import { liveWanted } from '../../live/live-wanted.ts';
 import { toJsonDocument } from '../../json-document.ts';
 import { outputWidth, warningText } from '../../render/terminal-width.ts';
+import { checkOutputPaths } from '../output-paths.ts';
 
 /** Columns the cells' reports fit on stdout. */
 const textWidth = outputWidth(process.stdout);
@@ -95,6 +96,8 @@ export function registerCells(program: Command): void {
       // before the file is read and compiled: -e or -M with --no-perf is a usage error
       const perfFlags = perfFlagOptions(flags);
       refuseOtherLanguage(file);
+      // the page is written after the cells: a path it cannot be written to is refused before them
+      if (flags.html !== undefined) checkOutputPaths([{ flag: '--html', path: flags.html, command: 'cells' }]);
       const source = await readCellFile(file);
       const notebook = file.endsWith('.ipynb') ? readNotebook(file, source) : null;
       if (flags.write === true && notebook === null) throw new UsageError('--write stores reports in a notebook: pass a .ipynb file');

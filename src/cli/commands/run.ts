@@ -16,6 +16,7 @@ import { outputWidth, warningText } from '../../render/terminal-width.ts';
 import type { MeasureOptions } from '../../session/options.ts';
 import type { CommandReport } from '../../session/report.ts';
 import { describeInterruptedSeries, parseRepeat, writeRepeatedRuns, type RepeatPartial } from '../run-repeat-output.ts';
+import { checkOutputPaths } from '../output-paths.ts';
 
 interface RunFlags {
   readonly events?: readonly string[];
@@ -88,6 +89,11 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
       void process.stdout.writable;
       void process.stderr.writable;
       const jsonOnStdout = flags.json === true && flags.output === undefined;
+      // the files written after the program are checked before it: a typo must not cost the run
+      checkOutputPaths([
+        ...(flags.output === undefined ? [] : [{ flag: '-o', path: flags.output, command: 'run' }]),
+        ...(flags.html === undefined ? [] : [{ flag: '--html', path: flags.html, command: 'run' }]),
+      ]);
       if (flags.output !== undefined) ensureFolderOf(flags.output);
       refusePerfFlagsWithBackend(flags, flags.backend);
       const releaseSignals = holdInterruptions();
