@@ -156,7 +156,7 @@ interface CacheFile {
 
 const memo = new Map<string, DefaultEventChoice>();
 let noteSaid = false;
-let pendingNote: string | null = null;
+let pendingNote: { readonly text: string; readonly events: readonly string[] } | null = null;
 
 /**
  * The default events for this machine: perf is asked once per boot (per perf binary as found on
@@ -227,17 +227,21 @@ function readCache(text: string | null): CacheFile {
 
 /** Remembers that a measurement used a default set that needs saying (see takeDefaultEventsNote). */
 export function noteDefaultEvents(choice: DefaultEventChoice): void {
-  if (choice.note !== null && !noteSaid) pendingNote = choice.note;
+  if (choice.note !== null && !noteSaid) pendingNote = { text: choice.note, events: choice.events };
 }
 
-/** The default set's note, the first time a report can carry it in this process; null after (said once). */
-export function takeDefaultEventsNote(): string | null {
+/**
+ * The default set's note, the first time a report of that set can carry it in this process; null
+ * after (said once), and for a report of other events: a REPL whose next line was armed with the
+ * defaults before `.events` named others said "the default events are …" under a line that counted
+ * the ones named (a QA pass).
+ */
+export function takeDefaultEventsNote(counted: readonly string[]): string | null {
   const note = pendingNote;
-  if (note !== null) {
-    noteSaid = true;
-    pendingNote = null;
-  }
-  return note;
+  if (note === null || counted.length !== note.events.length || counted.some((event, index) => event !== note.events[index])) return null;
+  noteSaid = true;
+  pendingNote = null;
+  return note.text;
 }
 
 let corePmus: number | undefined;

@@ -187,7 +187,7 @@ export function countersFromAggregates(
   }
   notes.push(...idlePmuNotes(events));
   // the software default set on a machine without hardware counters: said on the first report only
-  const defaultNote = takeDefaultEventsNote();
+  const defaultNote = takeDefaultEventsNote(requestedEvents.length > 0 ? requestedEvents : events.map((event) => event.event));
   if (defaultNote !== null) notes.push(defaultNote);
   const multiplexed = multiplexNote(events);
   if (multiplexed !== null) notes.push(multiplexed);

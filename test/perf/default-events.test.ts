@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  chooseDefaultEvents, defaultEventChoice, HARDWARE_DEFAULT_EVENTS, probeDefaultEvents, SOFTWARE_DEFAULT_EVENTS,
-  systemDefaultEventSources, type DefaultEventSources,
+  chooseDefaultEvents, defaultEventChoice, HARDWARE_DEFAULT_EVENTS, noteDefaultEvents, probeDefaultEvents, SOFTWARE_DEFAULT_EVENTS,
+  systemDefaultEventSources, takeDefaultEventsNote, type DefaultEventSources,
 } from '../../src/perf/default-events.ts';
 import { perfUsable } from '../support/perf.ts';
 
@@ -45,6 +45,16 @@ describe('the adaptive default event set', () => {
       'no hardware counters here (perf counts none of cache-misses, cache-references, instructions, cycles: no PMU exposed, as in most VMs), ' +
         'so the default events are page-faults, context-switches; for hardware counts see perfcell doctor, or use --backend cachegrind (simulated caches)',
     );
+  });
+
+  // A QA pass: a REPL whose next line was armed with the defaults before `.events cycles,page-faults`
+  // said "so the default events are page-faults, context-switches" under that line's cycles and page-faults.
+  it('says its note under a report of the default set only, once', () => {
+    const choice = chooseDefaultEvents(probeDefaultEvents('perf', fakeSources(VM_ANSWER)));
+    noteDefaultEvents(choice);
+    expect(takeDefaultEventsNote(['cycles', 'page-faults'])).toBeNull();
+    expect(takeDefaultEventsNote([...SOFTWARE_DEFAULT_EVENTS])).toBe(choice.note);
+    expect(takeDefaultEventsNote([...SOFTWARE_DEFAULT_EVENTS])).toBeNull();
   });
 
   it('leaves out context-switches where perf counts user space only (it printed :u), since it would always read 0', () => {
