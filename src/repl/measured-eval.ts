@@ -11,6 +11,7 @@ import { keptAliveNote, outcomeOfThrow, throwNote } from './report-notes.ts';
 import { createWindowSlot } from './window-slot.ts';
 import { monotonicNs } from '../session/clock.ts';
 import { LIVE_VISIBLE_AFTER_S } from '../live/relay.ts';
+import { untilEndedLaunchersExit } from '../perf/perf-group-launcher.ts';
 
 
 type EvalCallback = (error: Error | null, result?: unknown) => void;
@@ -183,6 +184,8 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
       markedFiles.add(file);
       if (!Object.hasOwn(context, MARK)) Object.defineProperty(context, MARK, { value: mark, enumerable: false });
     }
+    // the line before's perf launcher is reaped outside this line's window (its perf's CPU is not the line's)
+    await untilEndedLaunchersExit();
     command.beganNs = monotonicNs();
     let counting: CountingSwitch | null = null;
     if (reporting) [command.window, counting] = await beginWindow(marked.ended);

@@ -35,6 +35,18 @@ afterEach(async () => {
 describe.runIf(perfUsable)('perfcell repl reports each command (real perf, through a pty)', () => {
   // A QA pass: the samples were timed from perf's own start, and a line's perf is attached while
   // the line before it is typed, so a 0.25 s line had samples at 1.31, 1.41, 1.51 s.
+  // A QA pass: lines that await, typed one after another, read "child processes cpu 0.030s": the
+  // line before's perf launcher, reaped while the line awaited, added its perf's start-up to this
+  // process's children's CPU. Its reaping is now waited for before a line's window opens.
+  it("does not count the line before's perf launcher as the line's child processes", { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl(['repl', '-e', 'page-faults']);
+    await repl.send('1+1');
+    let printed = '';
+    for (let line = 0; line < 5; line++) printed += await repl.send('await new Promise((resolve) => setTimeout(resolve, 150))');
+    expect(printed.match(/In \[\d+\] used /g)?.length, printed).toBe(5);
+    expect(printed).not.toContain('child processes cpu');
+  });
+
   it("times a line's samples from its own start, not from when its perf was attached", { timeout: 60_000 }, async () => {
     repl = await startPtyRepl(['repl', '-e', 'task-clock', '-I', '100']);
     await repl.send('1+1');
