@@ -28,7 +28,8 @@ export function commandCharts(report: CommandReport): LineChartSpec[] {
       type: 'line',
       // a multiplexed count is perf's extrapolation: the chart says so as the text report does
       title: `${event.event} per ${interval}${unit}${scaledSuffix(event.lowestRunningPct)}`,
-      xLabel: "s (perf's clock)",
+      // timed from where counting started, as the RSS chart is from the command's start (counters.ts)
+      xLabel: 's',
       yLabel: event.unit === '' ? 'count' : event.unit,
       x: event.samples.map((sample) => sample.timeS),
       series: [{ label: event.event, values: event.samples.map((sample) => sample.value) }],
