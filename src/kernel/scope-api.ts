@@ -1,10 +1,8 @@
-import { splitEventList } from '../repl/dot-commands.ts';
+import { readEventList } from '../repl/dot-commands.ts';
 import type { ReplMeasurement } from '../repl/measured-eval.ts';
 import { DEFAULT_INTERVAL_MS, resolvePerfOptions, type MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
 import { createScopeTools, type ScopeTools } from '../repl/scope-tools.ts';
-import { toolEventProblem } from '../perf/tool-events.ts';
-import { eventListProblem } from '../../parsers/event-list.ts';
 
 /** `perfcell` inside notebook cells: the REPL's dot-commands as calls (the original's %imu_start/%imu_stop). */
 export interface KernelScopeApi extends ScopeTools {
@@ -43,18 +41,15 @@ export function createScopeApi(measurement: ReplMeasurement, history: () => read
     stop: () => measurement.stop(),
     events(...names) {
       if (names.length === 0) return measurement.measure.events ?? defaultEvents(measurement.measure);
-      const listProblem = eventListProblem(names.join(','));
-      if (listProblem !== null) throw new TypeError(listProblem);
-      const wanted = splitEventList(names.join(','));
       const { events: _dropped, ...rest } = measurement.measure;
       void _dropped;
-      if (wanted.length === 1 && wanted[0] === 'default') {
+      if (names.length === 1 && names[0]?.trim() === 'default') {
         measurement.configure({ ...rest, perf: true });
         return defaultEvents(rest);
       }
-      if (wanted.length === 0) throw new TypeError('give event names, e.g. perfcell.events("page-faults", "task-clock")');
-      const problem = toolEventProblem(wanted);
-      if (problem !== null) throw new TypeError(problem);
+      const read = readEventList(names.join(','));
+      if ('problem' in read) throw new TypeError(read.problem ?? 'give event names, e.g. perfcell.events("page-faults", "task-clock")');
+      const wanted = read.events;
       measurement.configure({ ...rest, events: wanted, perf: true });
       return wanted;
     },

@@ -9,6 +9,7 @@ import { perfArguments, type PerfOptions } from './controller.ts';
 import { execHelper, isOnPath } from './die-with-perfcell.ts';
 import { createPerfOutputFile, type PerfOutputFile } from './output-file.ts';
 import { perfExecError, type PerfProcess } from './perf-process.ts';
+import { exitedWithin } from '../proc/child-processes.ts';
 
 /*
  * The perfs that count perfcell's own process, started by the exec gate's "--perf-group" form
@@ -222,11 +223,8 @@ const endingLaunchers = new Set<Promise<void>>();
  * awaited while the line before it's launcher was reaped read "child processes cpu 0.030s", and its
  * counts held the reaping (a QA pass). The REPL waits for them before a line's window opens.
  */
-export async function untilEndedLaunchersExit(capMs = 100): Promise<void> {
-  if (endingLaunchers.size === 0) return;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([Promise.all(endingLaunchers), new Promise<void>((resolve) => (timer = setTimeout(resolve, capMs)))]);
-  clearTimeout(timer);
+export function untilEndedLaunchersExit(capMs = 100): Promise<void> {
+  return exitedWithin(endingLaunchers, capMs);
 }
 
 /**

@@ -8,6 +8,18 @@ import { readFileSync } from 'node:fs';
  * (/proc/PID/task/PID/children, CONFIG_PROC_CHILDREN) are where they show.
  */
 
+/**
+ * Resolves once every one of `exits` (child processes' exits) has, or after `capMs`: for waiting on
+ * children that are on their way out without ever hanging on one that is not.
+ */
+export async function exitedWithin(exits: Iterable<Promise<void>>, capMs: number): Promise<void> {
+  const waiting = [...exits];
+  if (waiting.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(waiting), new Promise<void>((resolve) => (timer = setTimeout(resolve, capMs)))]);
+  clearTimeout(timer);
+}
+
 /** The children of `pid`'s main thread, zombies too (isRunning tells); empty where the kernel does not list them. */
 export function readChildPids(pid: number = process.pid): number[] {
   let text: string;

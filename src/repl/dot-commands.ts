@@ -40,21 +40,12 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
         say(`events: ${events.join(',')}${current.perf === false ? ' (perf off)' : ''}`);
         return;
       }
-      const listProblem = wanted === 'default' ? null : eventListProblem(wanted);
-      if (listProblem !== null) {
-        say(listProblem);
+      const read = wanted === 'default' ? { events: undefined } : readEventList(wanted);
+      if ('problem' in read) {
+        say(read.problem ?? 'give events separated by commas, e.g. .events page-faults,task-clock');
         return;
       }
-      const events = wanted === 'default' ? undefined : splitEventList(wanted);
-      if (events !== undefined && events.length === 0) {
-        say('give events separated by commas, e.g. .events page-faults,task-clock');
-        return;
-      }
-      const problem = events === undefined ? null : toolEventProblem(events);
-      if (problem !== null) {
-        say(problem);
-        return;
-      }
+      const { events } = read;
       const { events: _dropped, ...rest } = measurement.measure;
       void _dropped;
       measurement.configure({ ...rest, ...(events === undefined ? {} : { events }), perf: true });
@@ -103,9 +94,23 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
 }
 
 /**
+ * An event list typed in the REPL or a notebook (`.events`, `perfcell.events()`): its events, or why
+ * it cannot be counted (an unbalanced group, a perf tool event: perf/tool-events.ts), or
+ * `problem: null` for a list with no event in it.
+ */
+export function readEventList(text: string): { readonly events: string[] } | { readonly problem: string | null } {
+  const listProblem = eventListProblem(text);
+  if (listProblem !== null) return { problem: listProblem };
+  const events = splitEventList(text);
+  if (events.length === 0) return { problem: null };
+  const toolProblem = toolEventProblem(events);
+  return toolProblem === null ? { events } : { problem: toolProblem };
+}
+
+/**
  * `a,b, c` → ['a', 'b', 'c']; commas inside `cpu/event=0x3c,umask=0/` and inside a group
  * `{a,b}` stay inside it; presets (`cache`, `ipc`, `tlb`, `branch`) become their events.
  */
-export function splitEventList(text: string): string[] {
+function splitEventList(text: string): string[] {
   return expandEventPresets(splitEvents(text));
 }

@@ -21,6 +21,7 @@ import { gatePerfStreams, parsePidLine, sendGateCommand, takeEarlyGate } from '.
 import { gateRequest } from './gate-request.ts';
 import { readGateLines } from './gate-lines.ts';
 import { shellQuote } from '../render/shell-quote.ts';
+import { exitedWithin } from '../proc/child-processes.ts';
 
 /** What the exec gate reports when the program has ended (see native/perfcell-exec.c and perfcell-serve.c). */
 export interface ReaperResult {
@@ -289,11 +290,8 @@ const liveGates = new Set<Promise<void>>();
  * the perf it forked has gone (perfcell kills it once its last line is read), so it exits a moment
  * after the report; a perfcell that ended first left it to init, or to a subreaper, as a zombie.
  */
-export async function untilGatesExit(capMs = 200): Promise<void> {
-  if (liveGates.size === 0) return;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([Promise.all(liveGates), new Promise<void>((resolve) => (timer = setTimeout(resolve, capMs)))]);
-  clearTimeout(timer);
+export function untilGatesExit(capMs = 200): Promise<void> {
+  return exitedWithin(liveGates, capMs);
 }
 
 /** Closing the gate unreleased makes the held child exit without running the program. */
