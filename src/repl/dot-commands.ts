@@ -10,7 +10,7 @@ import { defineTimingCommands } from './timing-commands.ts';
  * repeat), the perf set-up and settling, which take effect from the next command (its perf is
  * attached anew).
  */
-export function defineDotCommands(server: REPLServer, measurement: ReplMeasurement): void {
+export function defineDotCommands(server: REPLServer, measurement: ReplMeasurement, gate?: { hold(): void; release(): void }): void {
   const say = (text: string): void => {
     server.output.write(`${text}\n`);
     server.displayPrompt();
@@ -90,7 +90,7 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
     },
   });
 
-  defineTimingCommands(server, measurement);
+  defineTimingCommands(server, measurement, undefined, gate);
 }
 
 /**

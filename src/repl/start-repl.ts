@@ -101,7 +101,7 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
       errorOutput.write(`error: ${message}\n`);
     },
   });
-  defineDotCommands(server, measurement);
+  defineDotCommands(server, measurement, gate);
 
   const api: ReplScopeApi = {
     get last() {

@@ -8,7 +8,12 @@ import { createScopeTools } from './scope-tools.ts';
  * `.timeit CODE` (IPython's %timeit line magic: the code run as a function, in batches, with each
  * counter and the GC per call) and `.live on|off` (the live status line of long commands).
  */
-export function defineTimingCommands(server: REPLServer, measurement: ReplMeasurement, stderrIsTty: boolean = process.stderr.isTTY === true): void {
+export function defineTimingCommands(
+  server: REPLServer,
+  measurement: ReplMeasurement,
+  stderrIsTty: boolean = process.stderr.isTTY === true,
+  gate?: { hold(): void; release(): void },
+): void {
   const say = (text: string): void => {
     server.output.write(`${text}\n`);
     server.displayPrompt();
@@ -30,10 +35,14 @@ export function defineTimingCommands(server: REPLServer, measurement: ReplMeasur
         say(`.timeit: ${error instanceof Error ? error.message : String(error)}`);
         return;
       }
+      // The input waits until the timing is out, as it does for a command: a line typed or piped
+      // meanwhile ran during the timing (and was counted with its work), and input that ended
+      // meanwhile ended the REPL before the timing was printed (a QA pass).
+      gate?.hold();
       tools.timeit(fn).then(
         (result) => say(inspect(result)),
         (error: unknown) => say(`.timeit: ${error instanceof Error ? error.message : String(error)}`),
-      );
+      ).finally(() => gate?.release());
     },
   });
 

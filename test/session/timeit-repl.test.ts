@@ -38,6 +38,19 @@ describe('perfcell.timeit and perfcell.compare in scope', () => {
     expect(await repl.send('.live')).toContain('live: off');
   });
 
+  // A QA pass: `.timeit` ran in the background. Piped with nothing after it, the REPL ended before
+  // the timing was printed; a line after it ran during the timing, counted with its work.
+  it('.timeit holds the input until its line is out: piped input waits for it, and so does its end', { timeout: 60_000 }, () => {
+    const printed = execFileSync(process.execPath, [cliPath, 'repl', '--no-perf'], { input: '.timeit Math.sqrt(2)\n1+1\n', encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
+    const timed = printed.search(TIMEIT_LINE_7);
+    expect(timed, printed).toBeGreaterThan(-1);
+    // the value of 1+1 comes after the timing (In [1]: the timing is not a command)
+    expect(printed.slice(timed), printed).toMatch(/In \[1\]: 2\n/);
+    expect(printed.slice(0, timed), printed).not.toMatch(/In \[1\]: 2\n/);
+    const alone = execFileSync(process.execPath, [cliPath, 'repl', '--no-perf'], { input: '.timeit Math.sqrt(2)\n', encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
+    expect(alone).toMatch(TIMEIT_LINE_7);
+  });
+
   it('cells have perfcell.timeit too', { timeout: 60_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-timeit-'));
     const file = join(dir, 'cells.js');
