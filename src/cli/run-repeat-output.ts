@@ -9,7 +9,7 @@ import { summarizeRuns } from '../session/run-repeat.ts';
 import { writeHtmlFile } from './html-file.ts';
 import { writeStdout } from './stdout-guard.ts';
 import { warningText } from '../render/terminal-width.ts';
-import { renderReportText } from '../render/report-text.ts';
+import { endingText, renderReportText } from '../render/report-text.ts';
 import type { Interruption } from '../session/interruption.ts';
 
 /** `-r N`: a whole number from 1. */
@@ -83,7 +83,7 @@ export async function writeRepeatedRuns(command: readonly string[], reports: rea
   const summary = reports.length > 0 || dropped === undefined
     ? renderRepeatText(
       label, reports.length, metrics, partial === null ? {} : { requested: partial.requestedRuns, signal: partial.signal },
-      reports.filter((report) => statusOf(report) !== 0).map((report) => (report.signal !== null ? `killed by ${report.signal}` : `exit code ${report.exitCode ?? '?'}`)),
+      reports.filter((report) => statusOf(report) !== 0).map(endingText),
     )
     : renderReportText(dropped);
   const text = `${summary}\n`;

@@ -70,21 +70,22 @@ function headline(report: CommandReport): string {
   if (report.counters.backend === 'cachegrind') {
     // Under valgrind the RSS and CPU are valgrind's, and the time is valgrind's slowed-down run:
     // say what was measured rather than print '? MiB'.
-    return `${report.label} ran under valgrind in ${time} (counts simulated by cachegrind; RAM and CPU not measured: they would be valgrind's), ${ending(report)}`;
+    return `${report.label} ran under valgrind in ${time} (counts simulated by cachegrind; RAM and CPU not measured: they would be valgrind's), ${endingText(report)}`;
   }
   if (report.command !== undefined) {
     // A program starts from nothing and its memory is gone at exit: its peak is what it cost,
     // named with how it was obtained (the tree's, or only the largest process's).
     const largest = memory.largestProcessPeakBytes;
     const largestText = largest === undefined || largest === null || memory.peakMethod === 'rusage-maxrss' ? '' : `; largest process ${formatMiB(largest)}`;
-    return `${report.label} peaked ${formatMiB(memory.peakRssBytes)} RAM (${peakMethodText(memory)}${largestText}) in ${time} ${cpu}, ${ending(report)}`;
+    return `${report.label} peaked ${formatMiB(memory.peakRssBytes)} RAM (${peakMethodText(memory)}${largestText}) in ${time} ${cpu}, ${endingText(report)}`;
   }
   return `${report.label} used ${formatMiB(memory.usedBytes)} RAM in ${time} ${cpu}, ${peakText(memory)}, current RAM usage now ${formatMiB(memory.rssAfterBytes)}`;
 }
 
-function ending(report: CommandReport): string {
-  if (report.signal !== null) return `killed by ${report.signal}`;
-  return `exit code ${report.exitCode ?? '?'}`;
+/** How a program ended: `exit code 3`, or `killed by SIGSEGV`. */
+export function endingText(ended: { readonly signal: string | null; readonly exitCode: number | null }): string {
+  if (ended.signal !== null) return `killed by ${ended.signal}`;
+  return `exit code ${ended.exitCode ?? '?'}`;
 }
 
 function eventLine(event: EventAggregate, nameWidth: number, maxSamples: number): string {

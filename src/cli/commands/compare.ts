@@ -35,6 +35,7 @@ import { lowestRunningPcts, mergeMultiplexNotes } from '../../session/counters.t
 import { mergeStrayNotes } from '../../proc/child-processes.ts';
 import { toJsonDocument } from '../../json-document.ts';
 import { warningText } from '../../render/terminal-width.ts';
+import { endingText } from '../../render/report-text.ts';
 
 interface CompareFlags {
   readonly cells?: readonly string[];
@@ -425,7 +426,7 @@ function warnFailures(alternatives: readonly SavedAlternative[]): void {
     const failed = alternative.failures ?? [];
     if (failed.length === 0) continue;
     const measured = failed.filter((failure) => failure.phase === 'measure').length;
-    const how = [...new Set(failed.map((failure) => (failure.signal !== null ? `killed by ${failure.signal}` : `exit code ${failure.exitCode ?? '?'}`)))].join(', ');
+    const how = [...new Set(failed.map(endingText))].join(', ');
     process.stderr.write(
       `warning: '${alternative.name}' failed in ${measured} of ${alternative.runs.length} measured runs${failed.length > measured ? ` and ${failed.length - measured} warm-up runs` : ''} (${how}); kept under --ignore-failure, its numbers include them\n`,
     );

@@ -5,7 +5,7 @@ import { runProgram } from '../../session/run-program.ts';
 import { holdInterruptions, InterruptedError, interruption, settleAfterExit, settleInterruption, type Interruption } from '../../session/interruption.ts';
 import { LaunchError } from '../../session/exec-failure.ts';
 import { formatError } from '../errors.ts';
-import { renderReportText } from '../../render/report-text.ts';
+import { endingText, renderReportText } from '../../render/report-text.ts';
 import { prepareFormatters } from '../../render/units.ts';
 import { ensureFolderOf, writeHtmlFile } from '../html-file.ts';
 import { writeStdout } from '../stdout-guard.ts';
@@ -129,7 +129,7 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
         const programStatus = statusOf(report);
         process.exitCode = programStatus;
         const interruptedLineOf = (stop: Interruption): string =>
-          `perfcell: interrupted by ${stop.signal}; passed it on to the program (${report.signal !== null ? `killed by ${report.signal}` : `exit code ${report.exitCode ?? '?'}`})`;
+          `perfcell: interrupted by ${stop.signal}; passed it on to the program (${endingText(report)})`;
         // Whether perfcell was interrupted takes some loop turns to know (stopDuring), in which the
         // gate's and perf's exits are handled: 1-3 ms here. The JSON document says it, so it waits;
         // the text report does not (the interrupted line follows it), so it goes out first.
