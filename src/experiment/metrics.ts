@@ -2,6 +2,7 @@ import type { CommandReport } from '../session/report.ts';
 import type { MetricRole } from './statistics.ts';
 import type { MetricWording } from './verdict.ts';
 import { shownRate } from '../render/metric-units.ts';
+import { TOOL_EVENT } from '../perf/tool-events.ts';
 
 /**
  * The unit a metric's values are in; renderers pick the display scale from it. `ms`: milliseconds,
@@ -50,12 +51,12 @@ const PERF_METRIC_PREFIX = 'perf:';
  * Known by name because a run's values keep only numbers, and a saved document must read back the same.
  */
 const CLOCK_EVENT = /^(?:task-clock|cpu-clock)(?::[a-zA-Z]+)?$/;
-/**
- * perf's tool events, times it counts in ns and prints with the unit `ns` (perf 6.1:
- * `1830655,ns,duration_time,…`): the wall time perf counted, and the user and system CPU time of
- * the command (rusage). Known by name for the same reason as the clocks.
+/*
+ * perf's tool events (TOOL_EVENT, perf/tool-events.ts) are times it counts in ns and prints with
+ * the unit `ns` (perf 6.1: `1830655,ns,duration_time,…`): the wall time perf counted, and the user
+ * and system CPU time of the command (rusage). Known by name for the same reason as the clocks:
+ * perfcell no longer counts them, but saved documents and `parse` hold them.
  */
-const TOOL_TIME_EVENT = /^(?:duration_time|user_time|system_time)(?::[a-zA-Z]+)?$/;
 
 /**
  * The metrics of one report, in their units: time, RAM, every counted event's total and (when
@@ -97,12 +98,12 @@ export function describeMetric(key: string): MetricInfo {
   if (key.endsWith(RATE_SUFFIX)) {
     const event = key.slice(0, -RATE_SUFFIX.length);
     if (CLOCK_EVENT.test(event)) return { key, label: `${event} utilization`, unit: 'ms-per-s', wording: { kind: 'usage', noun: `${event} per second` }, role: 'rate' };
-    if (TOOL_TIME_EVENT.test(event)) return { key, label: `${event} per s`, unit: 'ns-per-s', wording: { kind: 'usage', noun: `${event} per second` }, role: 'rate' };
+    if (TOOL_EVENT.test(event)) return { key, label: `${event} per s`, unit: 'ns-per-s', wording: { kind: 'usage', noun: `${event} per second` }, role: 'rate' };
     return { key, label: `${event} per s`, unit: 'per-s', wording: { kind: 'count', noun: `${event} per second` }, role: 'rate' };
   }
   if (CLOCK_EVENT.test(key)) return { key, label: key, unit: 'ms', wording: { kind: 'usage', noun: key }, role: 'secondary' };
   // duration_time is elapsed time: "b is 1.7× slower", as time says it; user and system time are used, as the clocks
-  if (TOOL_TIME_EVENT.test(key)) return { key, label: key, unit: 'ns', wording: key.startsWith('duration_time') ? { kind: 'time' } : { kind: 'usage', noun: key }, role: 'secondary' };
+  if (TOOL_EVENT.test(key)) return { key, label: key, unit: 'ns', wording: key.startsWith('duration_time') ? { kind: 'time' } : { kind: 'usage', noun: key }, role: 'secondary' };
   return { key, label: key, unit: 'count', wording: { kind: 'count', noun: key }, role: 'secondary' };
 }
 

@@ -9,7 +9,8 @@
  * So they are refused, with the figure the report already has in their place.
  */
 
-const TOOL_EVENT = /^(duration_time|user_time|system_time)(?::[a-zA-Z]+)?$/;
+/** A tool event's name, with a modifier (`user_time:u`); its first group is the name without it. */
+export const TOOL_EVENT = /^(duration_time|user_time|system_time)(?::[a-zA-Z]+)?$/;
 
 /** The tool events among `events` (inside `{…}` groups too), by name. */
 export function toolEventsIn(events: readonly string[]): string[] {
