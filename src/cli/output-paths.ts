@@ -38,12 +38,12 @@ const realProbe: PathProbe = {
  */
 export function outputPathProblem(output: OutputPath, probe: PathProbe = realProbe): string | null {
   const { flag, path } = output;
-  const exampleIn = (folder: string, flagName: string): string => exampleFile(folder, flagName, output.command ?? 'compare');
-  if (path === '') return `${flag} was given an empty file name (give a file, e.g. ${flag} ${exampleIn('.', flag)})`;
+  const exampleIn = (folder: string): string => exampleFile(folder, flag, output.command ?? 'compare');
+  if (path === '') return `${flag} was given an empty file name (give a file, e.g. ${flag} ${exampleIn('.')})`;
   const stat = probe.stat(path);
-  if (stat === null && path.endsWith('/')) return `${flag} ${path} names a folder (give a file name in it, e.g. ${flag} ${exampleIn(path, flag)})`;
+  if (stat === null && path.endsWith('/')) return `${flag} ${path} names a folder (give a file name in it, e.g. ${flag} ${exampleIn(path)})`;
   if (stat !== null) {
-    if (stat.isDirectory()) return `${flag} ${path} is a folder (give a file name in it, e.g. ${flag} ${exampleIn(path, flag)})`;
+    if (stat.isDirectory()) return `${flag} ${path} is a folder (give a file name in it, e.g. ${flag} ${exampleIn(path)})`;
     if (!probe.isWritable(path, false)) return `${flag} ${path} exists and may not be written (pick another file, or make it writable)`;
     return null;
   }
