@@ -118,9 +118,11 @@ function launch(helper: string, pid: number, options: PerfOptions, ticksMs: read
     launcher.once('error', () => resolve());
   });
   // a member is done once it has ended or been sent SIGKILL (its end is then on its way)
-  let doneMembers = 0;
-  const memberDone = (): void => {
-    if (++doneMembers !== stderrs.length) return;
+  const doneMembers = new Set<number>();
+  const memberDone = (index: number): void => {
+    if (doneMembers.has(index)) return;
+    doneMembers.add(index);
+    if (doneMembers.size !== stderrs.length) return;
     endingLaunchers.add(launcherExit);
     void launcherExit.then(() => endingLaunchers.delete(launcherExit));
   };
@@ -130,12 +132,6 @@ function launch(helper: string, pid: number, options: PerfOptions, ticksMs: read
     let pendingSignal: NodeJS.Signals | null = null;
     let failure: Error | null = null;
     let isHolding = false;
-    let isDone = false;
-    const done = (): void => {
-      if (isDone) return;
-      isDone = true;
-      memberDone();
-    };
     const listeners: Array<(error: Error | null) => void> = [];
     const perfProcess: PerfProcess = {
       get pid() {
@@ -145,7 +141,7 @@ function launch(helper: string, pid: number, options: PerfOptions, ticksMs: read
       ack: launcher.stdio[5 + 3 * index] as Readable | null,
       kill(signal) {
         if (ended) return false;
-        if (signal === 'SIGKILL') done();
+        if (signal === 'SIGKILL') memberDone(index);
         if (memberPid === undefined) {
           pendingSignal = signal;
           return true;
@@ -185,7 +181,7 @@ function launch(helper: string, pid: number, options: PerfOptions, ticksMs: read
         ended = true;
         failure = why;
         for (const listener of listeners.splice(0)) listener(failure);
-        done();
+        memberDone(index);
       },
     };
   });
