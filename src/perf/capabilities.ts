@@ -28,6 +28,8 @@ export interface EventProbe {
   readonly status: EventStatus;
   /** The count over `true`; null unless counted. */
   readonly count: number | null;
+  /** The count's unit as perf printed it (`msec` for task-clock); absent for a plain count. */
+  readonly unit?: string;
   /** perf counted it in this user's user space only (it printed `:u`: kernel.perf_event_paranoid ≥ 2, unprivileged); a kernel-only event such as context-switches then reads 0. */
   readonly userOnly?: boolean;
 }
@@ -256,7 +258,7 @@ export async function probePresets(
  * event name; any counted row counts.
  * @example
  * readStatCsv('<not supported>,,cycles,0,100.00,,\n0.64,msec,task-clock,641594,100.00,0.404,CPUs utilized')
- * // → [{ event: 'cycles', status: 'not supported', count: null }, { event: 'task-clock', status: 'counted', count: 0.64 }]
+ * // → [{ event: 'cycles', status: 'not supported', count: null }, { event: 'task-clock', status: 'counted', count: 0.64, unit: 'msec' }]
  */
 export function readStatCsv(text: string): EventProbe[] {
   const byEvent = new Map<string, EventProbe>();
@@ -264,7 +266,8 @@ export function readStatCsv(text: string): EventProbe[] {
     const event = record.event.replace(/^[\w.-]+\/([^/]+)\/$/, '$1').replace(/:[a-zA-Z]+$/, '');
     const seen = byEvent.get(event);
     if (seen === undefined || (seen.status !== 'counted' && record.status === 'counted')) {
-      const probe: EventProbe = { event, status: record.status, count: record.value };
+      const counted: EventProbe = { event, status: record.status, count: record.value };
+      const probe = record.status === 'counted' && record.unit !== '' ? { ...counted, unit: record.unit } : counted;
       byEvent.set(event, record.event.endsWith(':u') ? { ...probe, userOnly: true } : probe);
     }
   }

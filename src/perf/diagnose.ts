@@ -208,7 +208,7 @@ function nmiWatchdog(facts: CapabilityFacts): Verdict {
 }
 
 function describeProbe(probe: EventProbe): string {
-  const count = probe.count === null ? '' : ` (${probe.count} over \`true\`)`;
+  const count = probe.count === null ? '' : ` (${probe.count}${probe.unit === undefined ? '' : ` ${probe.unit}`} over \`true\`)`;
   const zero = readsZeroForUser(probe) ? ', but always 0 for this user (user space only; it happens in the kernel)' : '';
   return `${probe.event.padEnd(18)}${probe.status}${count}${zero}`;
 }

@@ -18,13 +18,16 @@ const MAIN_COUNTERS = 3;
  */
 export function renderCellsSummary(runs: readonly CellRun[]): string {
   const counters: string[] = [];
+  /** Each counter's column heading: its name, and its unit where perf printed one (`task-clock (msec)`). */
+  const headings = new Map<string, string>();
   for (const run of runs) {
     for (const event of run.report.counters.events) {
       if (event.status === 'counted' && !counters.includes(event.event) && counters.length < MAIN_COUNTERS) counters.push(event.event);
+      if (counters.includes(event.event) && !headings.has(event.event) && event.unit !== '') headings.set(event.event, `${event.event} (${event.unit})`);
     }
   }
   const hasFailure = runs.some((run) => run.failure !== null);
-  const header = ['cell', 'line', 'time', 'RAM used', 'peak above final', ...counters, ...(hasFailure ? ['status'] : [])];
+  const header = ['cell', 'line', 'time', 'RAM used', 'peak above final', ...counters.map((name) => headings.get(name) ?? name), ...(hasFailure ? ['status'] : [])];
   const rows = runs.map((run) => {
     const { report } = run;
     const totals = counters.map((name) => {

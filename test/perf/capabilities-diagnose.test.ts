@@ -34,7 +34,7 @@ const THIS_VM: CapabilityFacts = {
     { event: 'instructions', status: 'not supported', count: null },
     { event: 'cycles', status: 'not supported', count: null },
     { event: 'page-faults', status: 'counted', count: 48 },
-    { event: 'task-clock', status: 'counted', count: 0.65 },
+    { event: 'task-clock', status: 'counted', count: 0.65, unit: 'msec' },
     { event: 'context-switches', status: 'counted', count: 0 },
   ],
   eventsProblem: null,
@@ -141,7 +141,7 @@ describe('diagnose on this VM (recorded facts)', () => {
                            instructions      not supported
                            cycles            not supported
                            page-faults       counted (48 over \`true\`)
-                           task-clock        counted (0.65 over \`true\`)
+                           task-clock        counted (0.65 msec over \`true\`)
                            context-switches  counted (0 over \`true\`)
       [info] cache-misses  on AMD Zen, cache-misses counts L2 misses, not last-level (L3) misses as on Intel
                            the kernel maps it to event 0x64 umask 0x09 (data-cache reads and instruction

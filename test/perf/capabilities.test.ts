@@ -148,7 +148,7 @@ describe('gatherFacts with injected faults', () => {
       { event: 'instructions', status: 'not counted', count: null },
       { event: 'cycles', status: 'unknown', count: null },
       { event: 'page-faults', status: 'counted', count: 12 },
-      { event: 'task-clock', status: 'counted', count: 0.5 },
+      { event: 'task-clock', status: 'counted', count: 0.5, unit: 'msec' },
       { event: 'context-switches', status: 'not counted', count: null },
     ]);
   });
@@ -161,6 +161,8 @@ describe('readStatCsv', () => {
     expect(rows.map((row) => row.event)).toEqual(['task-clock', 'page-faults', 'cycles']);
     expect(rows[0]?.status).toBe('counted');
     expect(rows[0]?.count).toBeGreaterThan(0);
+    expect(rows[0]?.unit).toBe('msec');
+    expect(rows[1]?.unit).toBeUndefined();
   });
 
   it('folds hybrid rows and :u into the plain event, counted wins', () => {

@@ -83,6 +83,13 @@ describe('event lines show multiplexing and the derived metrics', () => {
     expect(titles.some((title) => title.startsWith('instructions') && !title.includes('scaled'))).toBe(true);
   });
 
+  it("the cells table heads a counter's column with perf's unit where it printed one", () => {
+    const lines = ['     0.100000000,23.90,msec,task-clock,23900000,100.00,0.239,CPUs utilized', '     0.100000000,1957,,page-faults,23900000,100.00,,'];
+    const table = renderCellsSummary([{ title: 'cell 1', startLine: 2, report: reportOf(lines), failure: null }]);
+    expect(table.split('\n')[0]).toMatch(/ task-clock \(msec\)  page-faults$/);
+    expect(table.split('\n')[1]).toMatch(/ 23\.9 +1,957$/);
+  });
+
   it("carries perf's own metric columns into the text report and JSON where perf printed them", () => {
     const lines = [
       '     0.100000000,200000000,,instructions,50000000,100.00,2.00,insn per cycle',
