@@ -100,6 +100,18 @@ export async function writeRepeatedRuns(command: readonly string[], reports: rea
   } else {
     process.stderr.write(rendered);
   }
-  if (flags.html !== undefined) writeHtmlFile(flags.html, (await import('../render/html.ts')).renderReportsHtml('perfcell run', [...reports], { generatedAt: reports[0]?.startedAt ?? new Date().toISOString() }));
+  if (flags.html !== undefined) {
+    // Each run's section says which run it is, and the page ends with the statistics the terminal shows.
+    const requested = partial?.requestedRuns ?? reports.length;
+    const sections = [
+      ...reports.map((report, index) => ({ ...report, label: `${report.label} (run ${index + 1} of ${requested})` })),
+      ...(dropped === undefined ? [] : [{ ...dropped, label: `${dropped.label} (run ${reports.length + 1} of ${requested}, cut short: not in the statistics)` }]),
+    ];
+    const { renderReportsHtml } = await import('../render/html.ts');
+    writeHtmlFile(flags.html, renderReportsHtml(`perfcell run -r ${requested}`, sections, {
+      generatedAt: reports[0]?.startedAt ?? dropped?.startedAt ?? new Date().toISOString(),
+      summaryText: partial === null ? summary : `${summary}\n${partial.message}`,
+    }));
+  }
   if (partial !== null) process.stderr.write(`${partial.message}\n`);
 }

@@ -108,7 +108,8 @@ function chartSlots(count: number, firstChart: number): string {
 function reportSection(report: CommandReport, charts: readonly ChartSpec[], firstChart: number, kind: string): RenderedSection {
   const warnings = report.warnings.map((warning) => `<li>${escapeHtml(warning)}</li>`).join('');
   const argv = report.command === undefined ? undefined : shellQuote(report.command);
-  const command = argv === undefined || argv === report.label ? '' : `<p class="command">command: <code>${escapeHtml(argv)}</code></p>`;
+  // a label that starts with the command (`true (run 2 of 5)`) already shows it
+  const command = argv === undefined || report.label.startsWith(argv) ? '' : `<p class="command">command: <code>${escapeHtml(argv)}</code></p>`;
   const html = `<section class="report" data-kind="${kind}">
 <h2>${escapeHtml(report.label)}</h2>
 ${command}<pre class="text">${escapeHtml(renderReportText(report))}</pre>

@@ -37,10 +37,20 @@ describe('run labels the command as a shell would write it', () => {
     expect(page).not.toContain('class="command"');
   });
 
-  it('-r N: the statistics header', async () => {
-    const result = await perfcell(['run', '-r', '2', '--no-perf', '--', 'sh', '-c', 'echo a b']);
+  it('-r N: the statistics header, and the HTML page names each run and ends with the statistics', async () => {
+    const html = join(dir, 'repeat.html');
+    const result = await perfcell(['run', '-r', '2', '--no-perf', '--html', html, '--', 'sh', '-c', 'echo a b']);
     expect(result.exitCode).toBe(0);
-    expect(result.stderr).toMatch(new RegExp(`^${LABEL.replaceAll("'", "\\'")}: 2 runs \\(mean ± sample standard deviation\\)$`, 'm'));
+    const header = `${LABEL}: 2 runs (mean ± sample standard deviation)`;
+    expect(result.stderr.split('\n')).toContain(header);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('<title>perfcell run -r 2</title>');
+    expect(page).toContain('<h2>sh -c &#39;echo a b&#39; (run 1 of 2)</h2>');
+    expect(page).toContain('<h2>sh -c &#39;echo a b&#39; (run 2 of 2)</h2>');
+    expect(page).not.toContain('class="command"');
+    const summary = /<pre class="text summary">([^<]*)<\/pre>/.exec(page)?.[1] ?? '';
+    expect(summary.split('\n')[0]).toBe(header.replaceAll("'", '&#39;'));
+    expect(summary).toMatch(/^  time +[\d.]+s ± [\d.]+s/m);
   });
 
   it('without the exec gate (runUngated, as where no C compiler can build it)', async () => {
