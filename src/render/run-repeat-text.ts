@@ -32,9 +32,13 @@ export function renderRepeatText(
   const width = Math.max(0, ...names.map((name) => name.length));
   const lines = names.map((name) => {
     const stat = metrics[name]!;
+    // a metric perf did not count in every run is summarised over the runs that have it: said
+    const over = stat.n < runs ? `  (over ${stat.n} of ${runs} runs)` : '';
+    // one value has no spread to show: `± 0.000s (± 0.0%)` read as a perfectly steady series
+    if (stat.n < 2) return `  ${name.padEnd(width)}  ${formatValue(stat.mean, stat.unit)}  (${stat.n} run: no σ)${over}`;
     const share = stat.mean === 0 ? '' : `  (± ${((stat.stddev / Math.abs(stat.mean)) * 100).toFixed(1)}%)`;
     const precise = stat.stddev > 0 ? Math.min(stat.stddev, Math.abs(stat.mean)) : Math.abs(stat.mean);
-    return `  ${name.padEnd(width)}  ${formatValue(stat.mean, stat.unit, precise)} ± ${formatValue(stat.stddev, stat.unit, precise)}${share}`;
+    return `  ${name.padEnd(width)}  ${formatValue(stat.mean, stat.unit, precise)} ± ${formatValue(stat.stddev, stat.unit, precise)}${share}${over}`;
   });
   // An interrupted series says how many of the runs asked for finished: the statistics hold only those.
   const count = interrupted.signal === undefined ? `${runs} runs` : `${runs} complete run${runs === 1 ? '' : 's'} of ${interrupted.requested ?? '?'}, interrupted by ${interrupted.signal}`;
