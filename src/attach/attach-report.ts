@@ -15,10 +15,14 @@ export interface AttachEnd {
   readonly start: ProcPoint;
   /** Read at the end; its fields are null when the process had already exited. */
   readonly end: ProcPoint;
-  /** The last reading taken while the process lived (equal to end when it still lives). */
+  /** The last reading that found the process's memory (equal to end when it still lives). */
   readonly lastAlive: ProcPoint;
+  /** The last reading of its CPU times, up to its exit (a zombie's are final); lastAlive's when absent. */
+  readonly lastTimes?: ProcPoint;
   readonly peakMethod: PeakMethod;
   readonly exited: boolean;
+  /** At most how long before its exit the target was last read alive (its RAM and CPU time are that reading's); absent unless it exited. */
+  readonly lastSeenBeforeExitS?: number;
   /** null when perf did not count (off, or failed with the default events). */
   readonly intervalMs: number | null;
   /** The -e list perf was given (see describeUserOnly: a `:u` written there is the user's, not perf's doing). */
@@ -47,9 +51,8 @@ export function buildAttachReport(state: WatchState, end: AttachEnd): CommandRep
     rssAfterBytes,
   ]);
   if (end.exited) {
-    warnings.push(
-      `pid ${end.pid} exited during the watch; its RAM is as last seen alive, at most one interval before it exited`,
-    );
+    const before = end.lastSeenBeforeExitS === undefined ? 'at most one interval' : `${formatMs(end.lastSeenBeforeExitS)} or less`;
+    warnings.push(`pid ${end.pid} exited during the watch; its RAM and CPU time are as last seen alive, ${before} before it exited`);
   }
   const ticksPerSecond = end.ticksPerSecond ?? 100;
   const seconds = (after: number | null, before: number | null): number | null =>
@@ -80,15 +83,21 @@ export function buildAttachReport(state: WatchState, end: AttachEnd): CommandRep
       peakRssBytes,
       peakAboveFinalBytes: peakRssBytes === null || rssAfterBytes === null ? null : Math.max(0, peakRssBytes - rssAfterBytes),
       peakMethod: end.peakMethod,
+      ...(end.exited && end.lastSeenBeforeExitS !== undefined ? { lastSeenBeforeExitS: end.lastSeenBeforeExitS } : {}),
     },
     cpu: buildCpuReport(end.start.machineTicks, end.end.machineTicks, {
-      userS: seconds(end.lastAlive.utimeTicks, end.start.utimeTicks),
-      systemS: seconds(end.lastAlive.stimeTicks, end.start.stimeTicks),
+      userS: seconds((end.lastTimes ?? end.lastAlive).utimeTicks, end.start.utimeTicks),
+      systemS: seconds((end.lastTimes ?? end.lastAlive).stimeTicks, end.start.stimeTicks),
     }),
     counters,
     warnings,
     rssSeries: state.rssSeries(),
   };
+}
+
+/** `12 ms`, rounded up: a bound. */
+function formatMs(seconds: number): string {
+  return `${Math.max(1, Math.ceil(seconds * 1000))} ms`;
 }
 
 function maxOf(values: readonly (number | null)[]): number | null {

@@ -96,16 +96,34 @@ export function readProcPoint(pid: number, source: ProcSource = defaultProcSourc
   const memory = attempt(() => parseProcStatus(source.readText(`/proc/${pid}/status`)));
   const stat = attempt(() => parsePidStat(source.readText(`/proc/${pid}/stat`)));
   const machineTicks = attempt(() => parseProcStat(source.readText('/proc/stat'))) ?? [];
-  // A zombie keeps its stat line but has no VmRSS: it has gone as far as the watch is concerned.
-  const alive = memory?.rssBytes != null && stat !== undefined;
+  // An exiting process drops its VmRSS line when it releases its memory, then runs on while the
+  // kernel frees it (25 ms for 300 MiB here) before it is a zombie: its stat line, CPU times
+  // included, stays to the end; a zombie's are its final ones.
+  const hasMemory = memory?.rssBytes != null && stat !== undefined;
   return {
     atS,
-    rssBytes: alive ? (memory?.rssBytes ?? null) : null,
-    peakRssBytes: alive ? (memory?.peakRssBytes ?? null) : null,
-    utimeTicks: alive ? (stat?.utimeTicks ?? null) : null,
-    stimeTicks: alive ? (stat?.stimeTicks ?? null) : null,
+    rssBytes: hasMemory ? (memory?.rssBytes ?? null) : null,
+    peakRssBytes: hasMemory ? (memory?.peakRssBytes ?? null) : null,
+    utimeTicks: stat?.utimeTicks ?? null,
+    stimeTicks: stat?.stimeTicks ?? null,
     machineTicks,
+    exited: stat === undefined || stat.state === 'Z' || stat.state === 'X',
   };
+}
+
+/** How often a watch looks whether its target still lives, in ms (at most every interval). */
+export const EXIT_POLL_MS = 20;
+
+/**
+ * The interval in which the target exited, ended at its exit: perf stamps it when it prints it
+ * (at its next tick, or when stopped), but the target ran only until it exited, so its counts are
+ * over that span and its rates per second of it. `exitS` is the exit on perf's clock.
+ * @example endedAtExit({ timeS: 2.0, records }, 1.0, 1.4).timeS // 1.4, and each record's time with it
+ */
+export function endedAtExit(interval: PerfInterval, previousTimeS: number, exitS: number): PerfInterval {
+  const timeS = Math.min(interval.timeS, Math.max(previousTimeS, exitS));
+  if (timeS === interval.timeS) return interval;
+  return { timeS, records: interval.records.map((record) => (record.time === null ? record : { ...record, time: timeS })) };
 }
 
 /** An interval of perf's with events in which none counted (the target never ran in it). */
@@ -137,32 +155,48 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
   if (peakMethod === 'sampled') warnings.push(`cannot reset the peak RSS of pid ${pid}; the peak is the largest RSS seen each interval`);
   const start = readProcPoint(pid, source);
   let previous = start;
+  /** The last reading with the target's memory (its RAM as last seen). */
   let lastAlive = start;
+  /** The last reading before it exited (its CPU times as last seen); a zombie's are final. */
+  let lastTimes = start;
+  /**
+   * When the target exited, on our clock: the first reading that found it gone, at most
+   * EXIT_POLL_MS late (so its last interval's rates are, if anything, low: put midway, a 6 ms
+   * last slice read 2,297 msec/s of task-clock for one thread); `lastSeenBeforeS` bounds how long
+   * before its exit its memory was last read.
+   */
+  let exit: { readonly atS: number; readonly lastSeenBeforeS: number } | null = null;
+  function noteGone(point: ProcPoint): void {
+    if (exit === null) exit = { atS: point.atS, lastSeenBeforeS: point.atS - lastAlive.atS };
+  }
+  const look = (point: ProcPoint): void => {
+    if (point.rssBytes !== null) lastAlive = point;
+    if (point.utimeTicks !== null) lastTimes = point;
+    if (point.exited) noteGone(point);
+  };
   let previousTimeS = 0;
   let finish: (endedBy: AttachResult['endedBy']) => void = () => undefined;
   const finished = new Promise<AttachResult['endedBy']>((resolve) => {
     finish = resolve;
   });
-
-  const emit = (interval: PerfInterval): void => {
+  const emit = (arrived: PerfInterval): void => {
     const point = readProcPoint(pid, source);
+    look(point);
     // perf prints one more interval once the target has gone, in which nothing ran: every event
     // <not counted>. It is no part of the watch: as a row it read 0/s and dragged each event's
     // minimum in the summary to 0.
-    if (point.rssBytes === null && isTrailingInterval(interval)) {
+    if (point.exited && isTrailingInterval(arrived)) {
       finish('exit');
       return;
     }
+    const interval = exit === null ? arrived : endedAtExit(arrived, previousTimeS, exit.atS - (perfClockOffsetS ?? start.atS));
     for (const record of interval.records) state.addRecord(record);
     const row = buildIntervalRow(interval, previousTimeS, previous, point);
     previousTimeS = interval.timeS;
-    if (point.rssBytes !== null) {
-      previous = point;
-      lastAlive = point;
-    }
+    if (!point.exited) previous = point;
     state.addRow(row, peakMethod === 'vmhwm-reset' ? point.peakRssBytes : null);
     options.onRow?.(row, state);
-    if (point.rssBytes === null) finish('exit');
+    if (point.exited) finish('exit');
   };
 
   // perf prints one interval as a burst of lines: a short quiet spell after a record ends the burst.
@@ -172,7 +206,19 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
     const interval = assembler.flush();
     if (interval) emit(interval);
   };
+  /**
+   * Our clock minus perf's (its interval timestamps count from its own start): the least of the
+   * differences between when an interval's first line arrived and its timestamp, perf printing
+   * each interval as it stamps it. null before the first.
+   */
+  let perfClockOffsetS: number | null = null;
+  let stampedS: number | null = null;
   const onRecord = (record: PerfRecord): void => {
+    if (record.time !== null && record.time !== stampedS) {
+      stampedS = record.time;
+      const offsetS = source.nowS() - record.time;
+      if (perfClockOffsetS === null || offsetS < perfClockOffsetS) perfClockOffsetS = offsetS;
+    }
     // an interval's records reach the summary with its row (emit), once it is known whether the target still lived
     if (record.time === null) state.addRecord(record);
     const done = assembler.add(record);
@@ -180,6 +226,15 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
     clearTimeout(quietTimer);
     quietTimer = setTimeout(flushQuiet, quietMs);
   };
+
+  // The target is looked at every EXIT_POLL_MS between intervals: its exit ends the watch at once
+  // (perf would notice only at its next tick, up to an interval later), and its CPU time and RAM
+  // are as read at most that long before it exited, not up to an interval before.
+  const exitPoll = setInterval(() => {
+    const point = readProcPoint(pid, source);
+    look(point);
+    if (point.exited) finish('exit');
+  }, Math.min(EXIT_POLL_MS, intervalMs));
 
   let ticker: NodeJS.Timeout | undefined;
   const startTicker = (): void => {
@@ -205,7 +260,7 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
         return;
       }
       perf = null;
-      if (readProcPoint(pid, source).rssBytes === null) {
+      if (readProcPoint(pid, source).exited) {
         finish('exit');
       } else if (perfOptions.explicit) {
         failure = end.problem;
@@ -230,7 +285,9 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
   let end: ProcPoint;
   try {
     endedBy = await finished;
+    clearInterval(exitPoll);
     end = readProcPoint(pid, source);
+    look(end);
     stopping = true;
     clearTimeout(durationTimer);
     clearInterval(ticker);
@@ -239,6 +296,7 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
       await watch.stop();
     }
   } finally {
+    clearInterval(exitPoll);
     options.signal?.removeEventListener('abort', onAbort);
     clearTimeout(durationTimer);
     clearInterval(ticker);
@@ -249,18 +307,21 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
   // perf does not fail on an -M group it lacks: it says so and counts the -e events alone
   if (started !== null) warnings.push(...metricGroupNotes((await (started as PerfWatch).ended).messages, options.metricGroups ?? [], state.metrics().length > 0));
   if (failure !== null) throw failure instanceof PerfError ? failure : new Error(String(failure));
-  if (end.rssBytes !== null) lastAlive = end;
 
+  const exited = exit as { readonly atS: number; readonly lastSeenBeforeS: number } | null;
   const report = buildAttachReport(state, {
     pid,
     comm,
     startedAt,
-    durationS: end.atS - start.atS,
+    // a watch the target's exit ended lasted until that exit, not until perfcell noticed it
+    durationS: (end.exited && exited !== null ? exited.atS : end.atS) - start.atS,
+    ...(end.exited && exited !== null ? { lastSeenBeforeExitS: exited.lastSeenBeforeS } : {}),
     start,
     end,
     lastAlive,
+    lastTimes,
     peakMethod,
-    exited: end.rssBytes === null,
+    exited: end.exited,
     intervalMs: countedEvents.length > 0 && perf !== null ? intervalMs : null,
     requestedEvents: countedEvents,
     warnings,

@@ -13,13 +13,18 @@ export interface PerfInterval {
 export interface ProcPoint {
   /** Our monotonic clock, seconds. */
   readonly atS: number;
-  /** null once the process has gone. */
+  /** null once the process has released its memory (it is exiting, or has exited). */
   readonly rssBytes: number | null;
-  /** VmHWM, bytes; null once the process has gone. */
+  /** VmHWM, bytes; null with rssBytes. */
   readonly peakRssBytes: number | null;
-  /** CPU time of the target in user mode and in the kernel, clock ticks; null once it has gone. */
+  /** CPU time of the target in user mode and in the kernel, clock ticks (a zombie's are its final ones); null once it has gone. */
   readonly utimeTicks: number | null;
   readonly stimeTicks: number | null;
+  /**
+   * The process has exited: no /proc entry, or a zombie. Not the same as rssBytes === null: a
+   * process that exits releases its memory first and goes on running (freeing it) for a while.
+   */
+  readonly exited: boolean;
   /** Per-CPU busy/total ticks of the whole machine (/proc/stat). */
   readonly machineTicks: readonly CpuTicks[];
 }

@@ -79,7 +79,11 @@ function headline(report: CommandReport): string {
     const largestText = largest === undefined || largest === null || memory.peakMethod === 'rusage-maxrss' ? '' : `; largest process ${formatMiB(largest)}`;
     return `${report.label} peaked ${formatMiB(memory.peakRssBytes)} RAM (${peakMethodText(memory)}${largestText}) in ${time} ${cpu}, ${endingText(report)}`;
   }
-  return `${report.label} used ${formatMiB(memory.usedBytes)} RAM in ${time} ${cpu}, ${peakText(memory)}, current RAM usage now ${formatMiB(memory.rssAfterBytes)}`;
+  // a watched process that exited has no current RAM: its last reading, and when
+  const final = memory.lastSeenBeforeExitS === undefined
+    ? `current RAM usage now ${formatMiB(memory.rssAfterBytes)}`
+    : `RAM last seen ${formatMiB(memory.rssAfterBytes)} before it exited`;
+  return `${report.label} used ${formatMiB(memory.usedBytes)} RAM in ${time} ${cpu}, ${peakText(memory)}, ${final}`;
 }
 
 /** How a program ended: `exit code 3`, or `killed by SIGSEGV`. */

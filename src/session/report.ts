@@ -34,6 +34,8 @@ export interface MemoryReport {
   readonly peakMethod: PeakMethod;
   /** `run` only: ru_maxrss from wait4(), the peak RSS of the largest single process of the tree, bytes. */
   readonly largestProcessPeakBytes?: number | null;
+  /** attach, the target exited during the watch: rssAfterBytes is its last reading alive, taken at most this long before it exited. */
+  readonly lastSeenBeforeExitS?: number;
   /** In-process only: how the final reading was settled (garbage collected, RSS read until it stopped falling). */
   readonly settle?: SettleReport;
   /** Node heap view, only when perfcell measures its own process (REPL, cells). */

@@ -11,7 +11,7 @@ import { renderAttachFrame } from '../../src/render/attach-table.ts';
  */
 const row = (timeS: number, count: string, event: string, pct = '100.00'): string =>
   `${timeS.toFixed(9).padStart(15)},${count},,${event},${count.startsWith('<') ? 0 : 50_000_000},${pct},,`;
-const point = (atS: number): ProcPoint => ({ atS, rssBytes: 4096, peakRssBytes: 4096, utimeTicks: 0, stimeTicks: 0, machineTicks: [] });
+const point = (atS: number): ProcPoint => ({ atS, rssBytes: 4096, peakRssBytes: 4096, utimeTicks: 0, stimeTicks: 0, machineTicks: [], exited: false });
 
 describe('attach interval rows on hybrid and multiplexed counters', () => {
   it('folds cpu_core/cpu_atom rows into one event per interval, and marks a multiplexed one', () => {

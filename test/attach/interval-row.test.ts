@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { endedAtExit } from '../../src/attach/attach.ts';
 import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.ts';
 import { buildIntervalRow, createIntervalAssembler, type ProcPoint } from '../../src/attach/interval-row.ts';
 
@@ -25,6 +26,7 @@ const point = (atS: number, utimeTicks: number, rssBytes: number | null = 4096):
   utimeTicks,
   stimeTicks: 0,
   machineTicks: [{ busy: atS * 100, total: atS * 200 }],
+  exited: rssBytes === null,
 });
 
 describe('createIntervalAssembler', () => {
@@ -88,5 +90,17 @@ describe('buildIntervalRow', () => {
     const row = buildIntervalRow({ timeS: 1, records: [] }, 0.9, point(0, 5), { ...point(0.1, 0, null), utimeTicks: null, stimeTicks: null });
     expect(row.rssBytes).toBeNull();
     expect(row.cpuPct).toBeNull();
+  });
+});
+
+describe('endedAtExit', () => {
+  it('ends the interval the target exited in at its exit, records and all; an exit after the stamp changes nothing', () => {
+    const interval = { timeS: 3, records: records().slice(0, 2) };
+    const ended = endedAtExit(interval, 1, 1.4);
+    expect(ended.timeS).toBe(1.4);
+    expect(ended.records.map((record) => record.time)).toEqual([1.4, 1.4]);
+    expect(endedAtExit(interval, 1, 3.2)).toBe(interval);
+    // an exit estimated before the previous stamp (clocks a little apart) gives an empty interval, not a negative one
+    expect(endedAtExit(interval, 1, 0.9).timeS).toBe(1);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { IntervalRow, ProcPoint } from '../../src/attach/interval-row.ts';
 import { buildAttachReport, type AttachEnd } from '../../src/attach/attach-report.ts';
 import { createWatchState } from '../../src/attach/watch-state.ts';
+import { renderReportText } from '../../src/render/report-text.ts';
 
 const MIB = 1024 * 1024;
 
@@ -23,6 +24,7 @@ const point = (atS: number, rssMiB: number | null, peakMiB: number | null = rssM
   utimeTicks: rssMiB === null ? null : atS * 100,
   stimeTicks: rssMiB === null ? null : 0,
   machineTicks: [{ busy: atS * 100, total: atS * 200 }],
+  exited: rssMiB === null,
 });
 
 function feed(rssMiB: readonly (number | null)[], options = {}) {
@@ -78,7 +80,18 @@ describe('buildAttachReport', () => {
   it('after an exit, uses what was last seen alive and says so', () => {
     const report = buildAttachReport(feed([10, 30, null]), base({ end: point(3, null), lastAlive: point(2, 30, 35), exited: true }));
     expect(report.memory).toMatchObject({ rssAfterBytes: 30 * MIB, peakRssBytes: 35 * MIB, peakAboveFinalBytes: 5 * MIB });
-    expect(report.warnings).toEqual(['pid 7 exited during the watch; its RAM is as last seen alive, at most one interval before it exited']);
+    expect(report.warnings).toEqual(['pid 7 exited during the watch; its RAM and CPU time are as last seen alive, at most one interval before it exited']);
+  });
+
+  it('after an exit the watch saw within 20 ms: CPU time to its last reading, and no "current RAM" of a gone process', () => {
+    const exitedEnd = base({ end: point(3, null), lastAlive: point(2.98, 30, 35), lastTimes: { ...point(2.99, null), utimeTicks: 290, stimeTicks: 5 }, exited: true, lastSeenBeforeExitS: 0.0193 });
+    const report = buildAttachReport(feed([10, 30, null]), exitedEnd);
+    expect([report.cpu.userS, report.cpu.systemS]).toEqual([2.9, 0.05]);
+    expect(report.memory.lastSeenBeforeExitS).toBe(0.0193);
+    expect(report.warnings).toEqual(['pid 7 exited during the watch; its RAM and CPU time are as last seen alive, 20 ms or less before it exited']);
+    const headline = renderReportText(report).split('\n')[0]!;
+    expect(headline).toMatch(/, RAM last seen 30\.0 MiB before it exited$/);
+    expect(headline).not.toContain('current RAM');
   });
 
   it('ignores a VmHWM that was not reset (a lifetime peak), using sampled RSS', () => {

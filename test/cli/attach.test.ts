@@ -257,8 +257,33 @@ describe.runIf(runsWithPerf('perfcell attach with real perf (5 tests)'))('perfce
     const { summary } = parseNdjson(result.stdout);
     expect(summary.endedBy).toBe('exit');
     expect(summary.report.memory.rssAfterBytes).toBeGreaterThan(0); // as last seen alive
-    expect(result.stderr).toContain(`warning: pid ${pid} exited during the watch; its RAM is as last seen alive, at most one interval before it exited`);
+    expect(result.stderr).toMatch(new RegExp(`warning: pid ${pid} exited during the watch; its RAM and CPU time are as last seen alive, \\d+ ms or less before it exited`));
+    expect(summary.report.memory.lastSeenBeforeExitS).toBeLessThan(1);
     expect(perfWatching(pid)).toEqual([]);
+  });
+
+  it('a process that exits mid-interval: the watch ends at its exit, its last rates are over the time it lived, its CPU time is whole', async () => {
+    // sh sleeps, then becomes a spinner (one thread, 0.3 s of its own CPU) in the same pid, and exits
+    // long before perf's first 3 s tick, which is when perf alone would notice the exit.
+    const child = spawn('sh', ['-c', `sleep 0.3; exec ${fixture('spin')} 0.3 cpu`], { stdio: 'ignore' });
+    targets.push(child);
+    const pid = child.pid!;
+    const result = await perfcell(['attach', String(pid), '-I', '3000', '--ndjson', '-e', 'task-clock']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const { intervals, summary } = parseNdjson(result.stdout);
+    expect(summary.endedBy).toBe('exit');
+    const last = intervals.at(-1)!;
+    // Before: the row was stamped at perf's tick (3 s), so 0.3 s of CPU read 100 msec/s for a busy thread.
+    expect(last.intervalS).toBeLessThan(2.5);
+    const taskClock = last.events.find((event) => event.event === 'task-clock')!;
+    expect(taskClock.value).toBeGreaterThan(250);
+    expect(taskClock.perSecond).toBeLessThanOrEqual(1000 * 1.02); // one thread: at most one CPU
+    expect(summary.report.counters.events[0]?.countedSeconds).toBeCloseTo(last.timeS, 6);
+    // The CPU time read from /proc within 20 ms of the exit, against perf's count of the same life.
+    // Before: as read at the last row (here none: 0.00 s) against 300 ms of task-clock.
+    const { userS, systemS } = summary.report.cpu;
+    expect(Math.abs((userS ?? 0) + (systemS ?? 0) - (taskClock.value ?? 0) / 1000)).toBeLessThan(0.05);
+    expect(summary.report.durationS).toBeLessThan(2.5);
   });
 
   it('Ctrl-C (SIGINT) ends the watch with its summary and leaves the target alone', async () => {
