@@ -22,6 +22,24 @@ export async function loadBaseline(fileOrName: string, cwd = process.cwd()): Pro
   return { path, document: parseCompareDocument(await readFile(path, 'utf8'), path) };
 }
 
+/**
+ * What `--save` replaces at `path`: `the comparison saved there at 2026-12-03T06:25:00.000Z` (its
+ * createdAt), `a file` when it is no comparison perfcell can read, null when nothing is there.
+ */
+export async function replacedSave(path: string): Promise<string | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    return `the comparison saved there at ${parseCompareDocument(text, path).createdAt}`;
+  } catch {
+    return 'a file that was there';
+  }
+}
+
 /** Writes text to a file, making its folder; the message names the file and the fix. */
 export async function writeOutput(path: string, text: string): Promise<void> {
   try {

@@ -236,6 +236,9 @@ describe('perfcell compare: commands', () => {
     expect(time?.verdict).toMatch(/^work \(now\) is [\d.]+× (?:± [\d.]+|\([\d.]+% CI [\d.]+–[\d.]+\)) slower; p [<=] 0\.\d+$/);
     const text = await perfcell(['compare', '--names', 'work', '--runs', '2', '--no-perf', '--baseline', file, '--', 'sleep 0.1']);
     expect(text.stdout).toMatch(/against the baseline \.perfcell\/before\.json \(.+\)\n  work: time +work \(now\) is/);
+    // saving again under the same name replaces the earlier save: said, with when that one was made
+    const again = await perfcell(['compare', '--names', 'work', '--runs', '2', '--no-perf', '--save', 'before', '--', 'sleep 0.01']);
+    expect(withoutOutlierWarning(again.stderr)).toBe(`saved to .perfcell/before.json, replacing the comparison saved there at ${baseline.createdAt} (compare with it later: --baseline before)`);
   });
 
   it('refuses a file that is not a saved comparison, with the fix', async () => {

@@ -23,7 +23,7 @@ import { renderCompareText } from '../../render/compare-text.ts';
 import { renderProgressBar, type ProgressEstimate } from '../../render/progress-bar.ts';
 import { shellQuote } from '../../render/shell-quote.ts';
 import { formatMetricValue } from '../../render/metric-units.ts';
-import { displayPath, loadBaseline, savePath, writeOutput } from '../compare-files.ts';
+import { displayPath, loadBaseline, replacedSave, savePath, writeOutput } from '../compare-files.ts';
 import { writeHtmlFile } from '../html-file.ts';
 import { checkOutputPaths } from '../output-paths.ts';
 import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions, refusePerfFlagsWithBackend, refusePerfFlagsWithoutPerf } from '../options.ts';
@@ -356,8 +356,10 @@ Examples:
         if (flags.exportMarkdown !== undefined) await writeOutput(flags.exportMarkdown, `${renderCompareMarkdown(document)}${partial === null ? '' : `\n> ${partial.message.replace(/^perfcell: /, '')}\n`}`);
         if (flags.html !== undefined) writeHtmlFile(flags.html, renderCompareDocumentHtml(document));
         if (destination !== null) {
+          // an earlier save of the same name is replaced: said, with when it was made
+          const replaced = await replacedSave(destination);
           await writeOutput(destination, json);
-          process.stderr.write(`saved to ${displayPath(destination)} (compare with it later: --baseline ${flags.save ?? ''})\n`);
+          process.stderr.write(`saved to ${displayPath(destination)}${replaced === null ? '' : `, replacing ${replaced}`} (compare with it later: --baseline ${flags.save ?? ''})\n`);
         }
         if (partial !== null) process.stderr.write(`${partial.message}\n`);
         if (stopError !== null) finishStopped(stopError);
