@@ -194,7 +194,9 @@ export function ratioInterval(baseline: readonly number[], alternative: readonly
   }
   const meanA = meanOf(baseline);
   const meanB = meanOf(alternative);
-  if (meanA === 0) return { ratio: null, scale, interval: null };
+  // Means of opposite signs (RAM used: one freed, one grew) have no factor between them: -1.01×
+  // read as "about the same", and its effect as under the minimum.
+  if (meanA === 0 || hasOppositeSigns(meanA, meanB)) return { ratio: null, scale, interval: null };
   const ratio = meanB / meanA;
   if (baseline.length < 2 || alternative.length < 2) return { ratio, scale, interval: null };
   const parts = welchParts(baseline, alternative);
@@ -207,6 +209,11 @@ export function ratioInterval(baseline: readonly number[], alternative: readonly
   const root = Math.sqrt(Math.max(0, b * b - a * (meanB * meanB - tSquared * parts.squaredErrorB)));
   const floor = baseline.every((value) => value >= 0) && alternative.every((value) => value >= 0) ? 0 : -Infinity;
   return { ratio, scale, interval: makeInterval(Math.max(floor, (b - root) / a), (b + root) / a, confidence) };
+}
+
+/** One mean below 0 and the other above it. */
+export function hasOppositeSigns(meanA: number, meanB: number): boolean {
+  return (meanA < 0 && meanB > 0) || (meanA > 0 && meanB < 0);
 }
 
 /** How far apart B and A are as a fraction: 0.5 for 1.5× or for 1/1.5×; Infinity when one is 0. */
@@ -258,6 +265,7 @@ export function compareRuns(baseline: Alternative, alternative: Alternative, wor
     minimumEffect,
     // The direction of the tested ratio (geometric means on the log scale), else of the means.
     isLarger: ratio.ratio !== null && ratio.ratio !== 0 ? ratio.ratio > 1 : (alternativeSummary.mean ?? 0) > (baselineSummary.mean ?? 0),
+    hasOppositeSigns: hasOppositeSigns(baselineSummary.mean ?? 0, alternativeSummary.mean ?? 0),
   });
   return {
     baselineName: baseline.name,

@@ -31,6 +31,8 @@ export interface VerdictInput {
   readonly minimumEffect?: number;
   /** mean B > mean A: picks "slower"/"more" over "faster"/"fewer" when the ratio is unknown. */
   readonly isLarger: boolean;
+  /** The means have opposite signs (no ratio between them). */
+  readonly hasOppositeSigns?: boolean;
 }
 
 const DIRECTION_WORDS: Record<MetricWording['kind'], { readonly larger: string; readonly smaller: string; readonly verb: string }> = {
@@ -156,9 +158,10 @@ export function formatVerdict(input: VerdictInput): string {
   const factor = formatFactor(ratio, input.isLarger);
   const noun = wording.kind === 'time' ? '' : ` ${wording.noun}`;
   if (factor === null) {
+    const subject = wording.kind === 'time' ? 'time' : wording.noun;
+    if (input.hasOppositeSigns === true) return `${alternativeName} ${words.verb} ${direction}${noun} than ${baselineName} (their mean ${subject} has opposite signs: no factor); ${formatPValue(input.pValue)}`;
     // Mean A or B is zero: a difference, but no finite factor.
     const zeroName = ratio.ratio === 0 ? alternativeName : baselineName;
-    const subject = wording.kind === 'time' ? 'time' : wording.noun;
     return `${alternativeName} ${words.verb} ${direction}${noun} than ${baselineName} (${zeroName}'s mean ${subject} is 0); ${formatPValue(input.pValue)}`;
   }
   return `${alternativeName} ${words.verb} ${factor} ${direction}${noun}; ${formatPValue(input.pValue)}`;

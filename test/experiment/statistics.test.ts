@@ -230,6 +230,18 @@ describe('ratioTest and ratioInterval', () => {
     expect(ratioInterval([], [1, 2])).toEqual({ ratio: null, scale: 'log', interval: null });
   });
 
+  it('has no ratio between means of opposite signs, and calls the difference meaningful when significant (a QA pass: RAM used -77.5 against +78.1 MiB read "no meaningful difference (-200%, under the 1% minimum effect)")', () => {
+    const freed = [-77.4, -77.6, -77.5, -77.5, -77.6];
+    const grew = [78.0, 78.2, 78.1, 78.1, 78.0];
+    expect(ratioInterval(freed, grew)).toEqual({ ratio: null, scale: 'linear', interval: null });
+    const comparison = compareRuns({ name: 'small', values: freed }, { name: 'big', values: grew }, { kind: 'amount', noun: 'RAM used' });
+    expect(comparison.isSignificant).toBe(true);
+    expect(comparison.isMeaningful).toBe(true);
+    expect(comparison.verdict).toBe('big has more RAM used than small (their mean RAM used has opposite signs: no factor); p < 0.001');
+    const back = compareRuns({ name: 'big', values: grew }, { name: 'small', values: freed }, { kind: 'amount', noun: 'RAM used' });
+    expect(back.verdict).toMatch(/^small has less RAM used than big \(their mean RAM used has opposite signs: no factor\); p < 0\.001$/);
+  });
+
   it('handles a zero alternative mean', () => {
     const estimate = ratioInterval([10, 11, 12], [0, 0, 0]);
     expect(estimate.ratio).toBe(0);
