@@ -1,5 +1,6 @@
 import { valuesOf } from '../experiment/analyze.ts';
 import type { CompareDocument } from '../experiment/compare-document.ts';
+import { runCountsText } from './compare-run-counts.ts';
 import type { MetricUnit } from '../experiment/metrics.ts';
 import type { ChartAssets } from './chart-assets.ts';
 import { renderCompareHtml } from './html.ts';
@@ -23,7 +24,7 @@ function chartUnit(unit: MetricUnit): { unit: string; divisor: number } {
 export function compareHtmlInput(document: CompareDocument): HtmlCompareInput {
   const { settings, machine, alternatives } = document;
   const howRun =
-    `${settings.rounds} interleaved runs of each alternative after ${settings.warmup} warm-up round(s), ` +
+    `${runCountsText(document)} after ${settings.warmup} warm-up round(s), ` +
     `backend ${settings.backend}, on ${machine.hostname} (${machine.cpuModel ?? 'unknown CPU'}, kernel ${machine.kernel}, node ${machine.node})`;
   const baseline = document.baseline;
   const baselineNotes =

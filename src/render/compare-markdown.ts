@@ -1,5 +1,6 @@
 import type { MetricResult } from '../experiment/analyze.ts';
 import type { CompareDocument } from '../experiment/compare-document.ts';
+import { runCountsText } from './compare-run-counts.ts';
 import type { MetricUnit } from '../experiment/metrics.ts';
 import type { Comparison, RunSummary } from '../experiment/statistics.ts';
 import { formatRatioNumber, isNearlySymmetric } from '../experiment/verdict.ts';
@@ -128,7 +129,7 @@ function metricTable(document: CompareDocument, result: MetricResult): string {
 export function renderCompareMarkdown(document: CompareDocument): string {
   const { settings, machine } = document;
   const intro =
-    `${settings.rounds} interleaved runs of each alternative after ${settings.warmup} warm-up round(s), ` +
+    `${runCountsText(document)} after ${settings.warmup} warm-up round(s), ` +
     `backend ${settings.backend}, on ${machine.hostname} (${machine.cpuModel ?? 'unknown CPU'}, kernel ${machine.kernel}, node ${machine.node}). ` +
     'Relative: the ratio to the first alternative (of geometric means where every value is positive, as the tests take them), ' +
     '± half its confidence interval, or the interval itself (low–high) where it is lopsided around the ratio: ' +

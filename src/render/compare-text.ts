@@ -1,4 +1,5 @@
 import type { MetricResult } from '../experiment/analyze.ts';
+import { runCountsText } from './compare-run-counts.ts';
 import type { CompareDocument } from '../experiment/compare-document.ts';
 import type { Comparison, RunSummary } from '../experiment/statistics.ts';
 import { formatConfidence, formatPValue, formatRatioNumber } from '../experiment/verdict.ts';
@@ -149,7 +150,9 @@ function headline(document: CompareDocument): string[] {
         ? 'counters from perf'
         : 'no counters (--no-perf)';
   const floor = document.noiseFloor === null ? 'no noise floor' : `noise floor: ${floorDescription(document)}, measured the same way`;
-  return [`${settings.rounds} run${settings.rounds === 1 ? '' : 's'} of each, interleaved (${order})${warmup}; ${counters}`, floor];
+  // uneven counts (a comparison cut short) are each said, with what stopped it
+  const runs = document.partial === undefined ? `${settings.rounds} run${settings.rounds === 1 ? '' : 's'} of each, interleaved` : runCountsText(document);
+  return [`${runs} (${order})${warmup}; ${counters}`, floor];
 }
 
 function floorDescription(document: CompareDocument): string {
