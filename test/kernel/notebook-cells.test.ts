@@ -118,4 +118,15 @@ describe('perfcell cells NOTEBOOK.ipynb', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     expect((JSON.parse(result.stdout) as { cells: { title: string }[] }).cells.map((cell) => cell.title)).toEqual(['setup', 'sum rows', 'sum columns', 'check', 'history']);
   });
+
+  it('compare reads a notebook\'s cells as cells does (before: its JSON ran as JavaScript, a SyntaxError), and a python one is refused the same way', async () => {
+    const sample = join(import.meta.dirname, '..', '..', 'samples', 'rowcol', 'rowcol.ipynb');
+    const result = await perfcell(['compare', sample, '--cells', 'sum rows', 'sum columns', '--runs', '2', '--warmup', '0', '--no-perf', '--json']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const document = JSON.parse(result.stdout) as { alternatives: { name: string; runs: unknown[] }[] };
+    expect(document.alternatives.map((alternative) => [alternative.name, alternative.runs.length])).toEqual([['sum rows', 2], ['sum columns', 2]]);
+    writeFileSync(join(dir, 'py2.ipynb'), notebookOf([{ cell_type: 'code', source: '# %% a\nprint(1)' }], { kernelspec: { language: 'python' } }));
+    const python = await perfcell(['compare', 'py2.ipynb', '--cells', 'a', 'a']);
+    expect([python.exitCode, python.stderr]).toEqual([2, 'error: py2.ipynb is a python notebook (perfcell runs JavaScript or TypeScript cells)']);
+  });
 });

@@ -184,7 +184,7 @@ export function registerCells(program: Command): void {
 }
 
 /** A notebook's code cells, or a usage error saying why the file cannot be run. */
-function readNotebook(file: string, source: string): ParsedNotebook {
+export function readNotebook(file: string, source: string): ParsedNotebook {
   const parsed = splitNotebook(source);
   if ('problem' in parsed) throw new UsageError(`${file} ${parsed.problem}`);
   if (parsed.notebook.cells.length === 0) throw new UsageError(`${file} has no code cells (write JavaScript or TypeScript in its code cells)`);

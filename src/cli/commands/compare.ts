@@ -27,7 +27,7 @@ import { displayPath, loadBaseline, replacedSave, savePath, writeOutput } from '
 import { writeHtmlFile } from '../html-file.ts';
 import { checkOutputPaths } from '../output-paths.ts';
 import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions, refusePerfFlagsWithBackend, refusePerfFlagsWithoutPerf } from '../options.ts';
-import { readCellFile } from './cells.ts';
+import { readCellFile, readNotebook } from './cells.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
 import { startProgressTicker } from '../../live/progress-ticker.ts';
 import { onLiveRecord } from '../../perf/controller.ts';
@@ -205,10 +205,13 @@ Examples:
       const releaseSignals = holdInterruptions();
       try {
         if (file !== null && flags.cells !== undefined) {
-          const cells = splitCells(await readCellFile(file)).filter((cell) => !isCommentOnlyPrelude(cell));
+          // a notebook's code cells, as `cells` reads them (its JSON run as JavaScript was a SyntaxError)
+          const source = await readCellFile(file);
+          const notebook = file.endsWith('.ipynb') ? readNotebook(file, source) : null;
+          const cells = notebook?.cells ?? splitCells(source).filter((cell) => !isCommentOnlyPrelude(cell));
           const cellPlan = planCells(cells, flags.cells, file);
           // Like a command's stdout, what cells print is discarded: compare repeats them.
-          evaluator = createCellEvaluator(file, { consoleStdout: null });
+          evaluator = createCellEvaluator(file, { consoleStdout: null, ...(notebook === null ? {} : { typescript: notebook.typescript }) });
           const cellEvaluator = evaluator;
           const say = (what: string) => (run: { title: string; report: CommandReport }) =>
             process.stderr.write(`${what}: ${run.title} (${formatMetricValue(run.report.durationS, 's')})\n`);
