@@ -201,6 +201,28 @@ describe('perfcell compare: names, run counts and operands', () => {
     expect(matched.exitCode, matched.stderr).toBe(0);
   });
 
+  it('a --baseline measured another way is refused before the first run; one cut short is said (before: "a (now) is 26.9× faster" against a cachegrind baseline)', async () => {
+    const saved = await perfcell(['compare', '--no-perf', '--runs', '2', '--save', 'kind', '--names', 'fast', 'slow', '--', 'true', 'sleep 0.001']);
+    expect(saved.exitCode, saved.stderr).toBe(0);
+    const file = join(dir, '.perfcell', 'kind.json');
+    const document = JSON.parse(readFileSync(file, 'utf8')) as CompareDocument;
+    const marker = join(dir, 'kind-ran');
+    const program = ['--', 'true', `sh -c "touch ${marker}"`];
+    // what --backend cachegrind writes there (valgrind may be missing here: the field is what is read)
+    writeFileSync(join(dir, 'under-valgrind.json'), JSON.stringify({ ...document, settings: { ...document.settings, backend: 'cachegrind' } }));
+    const valgrind = await perfcell(['compare', '--no-perf', '--runs', '2', '--names', 'fast', 'slow', '--baseline', join(dir, 'under-valgrind.json'), ...program]);
+    expect([valgrind.exitCode, valgrind.stderr]).toEqual([2, `error: the baseline ${join(dir, 'under-valgrind.json')} was measured with the cachegrind backend and this comparison with perf: their times and RAM are not comparable (add --backend cachegrind, or save a new baseline with --save)`]);
+    writeFileSync(join(dir, 'cells.js'), '// %% fast\n1;\n// %% slow\n2;\n');
+    const cells = await perfcell(['compare', 'cells.js', '--cells', 'fast', 'slow', '--no-perf', '--runs', '2', '--baseline', 'kind']);
+    expect([cells.exitCode, cells.stderr]).toEqual([2, "error: the baseline kind measured programs and this comparison cells of a file (a window in perfcell's process): their time and RAM mean different things (compare like with like, or save a new baseline with --save)"]);
+    expect(existsSync(marker)).toBe(false);
+    const message = 'perfcell: interrupted by SIGINT after 1 complete round; the results above are partial (the run in progress was dropped)';
+    writeFileSync(join(dir, 'cut.json'), JSON.stringify({ ...document, partial: { reason: 'interrupted', signal: 'SIGINT', message, completedRounds: 1, runs: { fast: 2, slow: 1, 'noise floor': 1 }, stoppedAt: { phase: 'measure', round: 2, alternative: 'slow' } } }));
+    const cut = await perfcell(['compare', '--no-perf', '--runs', '2', '--names', 'fast', 'slow', '--baseline', join(dir, 'cut.json'), '--', 'true', 'sleep 0.001']);
+    expect(cut.exitCode, cut.stderr).toBe(0);
+    expect(cut.stderr.split('\n')).toContain(`warning: the baseline ${join(dir, 'cut.json')} was cut short (interrupted by SIGINT after 1 complete round); it holds only the runs that finished`);
+  });
+
   it('the same command twice is named CMD and CMD #2, each with its own runs, cost and baseline entry', async () => {
     const result = await perfcell(['compare', '--no-perf', '--runs', '3', '--json', '--save', 'twice', '--', 'sleep 0.001', 'sleep 0.001']);
     expect(result.exitCode, result.stderr).toBe(0);

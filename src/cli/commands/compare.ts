@@ -5,11 +5,11 @@ import { UsageError } from '../../errors.ts';
 import { cellAlternatives, commandAlternatives, distinctNames, planCells, prepareCellPlan, runOnce, type Measurable, type RunHooks } from '../../experiment/alternatives.ts';
 import { compareWithBaseline } from '../../experiment/analyze.ts';
 import { createCellEvaluator, type CellEvaluator } from '../../experiment/cell-evaluator.ts';
-import { buildCompareDocument, type CompareDocument, type RunFailure, type SavedAlternative } from '../../experiment/compare-document.ts';
+import { buildCompareDocument, type CompareDocument, type CompareSettings, type RunFailure, type SavedAlternative } from '../../experiment/compare-document.ts';
 import { costOf } from '../../experiment/compare-cost.ts';
 import { runHook } from '../../experiment/hook-command.ts';
 import { runInterleavedUntilStopped, type InterleaveProgress } from '../../experiment/interleave.ts';
-import { describePartial } from '../../experiment/partial-run.ts';
+import { describePartial, partialCause } from '../../experiment/partial-run.ts';
 import { holdInterruptions, interruption, interruptionExitCode, InterruptedError, throwIfInterrupted } from '../../session/interruption.ts';
 import { machineDifferences, perfVersionText, readMachineInfo } from '../../experiment/machine.ts';
 import { metricsOfReport } from '../../experiment/metrics.ts';
@@ -174,7 +174,12 @@ Examples:
       // what keys the results: the names given, else the cell titles, else the commands (a repeated one numbered)
       const alternativeNames = flags.names ?? flags.cells ?? distinctNames(targets);
       const baseline = flags.baseline === undefined ? null : await loadBaseline(flags.baseline);
-      if (baseline !== null) checkBaselineNames(alternativeNames, baseline.document.alternatives.map((alternative) => alternative.name), flags.baseline ?? '');
+      if (baseline !== null) {
+        checkBaselineNames(alternativeNames, baseline.document.alternatives.map((alternative) => alternative.name), flags.baseline ?? '');
+        checkBaselineKind((baseline.document.settings as Partial<CompareSettings> | undefined) ?? {}, { backend: flags.backend, source: flags.cells === undefined ? 'commands' : 'cells' }, flags.baseline ?? '');
+        // a baseline cut short holds fewer runs than it was asked for: said, as its own output said
+        if (baseline.document.partial !== undefined) process.stderr.write(`warning: the baseline ${flags.baseline ?? ''} was cut short (${partialCause(baseline.document.partial)}); it holds only the runs that finished\n`);
+      }
       const destination = flags.save === undefined ? null : savePath(flags.save);
       // every file written after the runs is checked before the first: a typo must not cost the comparison
       checkOutputPaths([
@@ -487,6 +492,22 @@ function checkBaselineNames(names: readonly string[], baselineNames: readonly st
     ? `pass --names ${shellQuote(baselineNames.slice(0, names.length))} to compare with them in order`
     : 'pass --names with names it has';
   throw new UsageError(`the baseline ${given} has no alternative named ${quoted(names)} (its alternatives: ${quoted(baselineNames)}; ${fix})`);
+}
+
+/**
+ * A baseline measured another way has nothing to compare with: under valgrind (cachegrind) time
+ * and RAM are valgrind's, and a cell's are its window in perfcell's process, not a program's.
+ * Refused before the first run (it had read "a (now) is 26.9× faster" against a cachegrind baseline).
+ */
+function checkBaselineKind(saved: Partial<Pick<CompareSettings, 'backend' | 'source'>>, now: Pick<CompareSettings, 'backend' | 'source'>, given: string): void {
+  if (saved.backend !== undefined && saved.backend !== now.backend) {
+    const fix = saved.backend === 'cachegrind' ? 'add --backend cachegrind' : 'leave out --backend cachegrind';
+    throw new UsageError(`the baseline ${given} was measured with the ${saved.backend} backend and this comparison with ${now.backend}: their times and RAM are not comparable (${fix}, or save a new baseline with --save)`);
+  }
+  if (saved.source !== undefined && saved.source !== now.source) {
+    const what = (source: CompareSettings['source']): string => (source === 'cells' ? "cells of a file (a window in perfcell's process)" : 'programs');
+    throw new UsageError(`the baseline ${given} measured ${what(saved.source)} and this comparison ${what(now.source)}: their time and RAM mean different things (compare like with like, or save a new baseline with --save)`);
+  }
 }
 
 /** The alternatives under the names given with --names (one each), which also key a baseline. */
