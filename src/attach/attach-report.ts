@@ -19,6 +19,8 @@ export interface AttachEnd {
   readonly lastAlive: ProcPoint;
   /** The last reading of its CPU times, up to its exit (a zombie's are final); lastAlive's when absent. */
   readonly lastTimes?: ProcPoint;
+  /** A reading found a child process of the target. */
+  readonly sawChildren?: boolean;
   readonly peakMethod: PeakMethod;
   readonly exited: boolean;
   /** At most how long before its exit the target was last read alive (its RAM and CPU time are that reading's); absent unless it exited. */
@@ -54,6 +56,12 @@ export function buildAttachReport(state: WatchState, end: AttachEnd): CommandRep
     const before = end.lastSeenBeforeExitS === undefined ? 'at most one interval' : `${formatMs(end.lastSeenBeforeExitS)} or less`;
     warnings.push(`pid ${end.pid} exited during the watch; its RAM and CPU time are as last seen alive, ${before} before it exited`);
   }
+  // perf follows the children the target starts; /proc's RAM and CPU time are the pid's own (CPU
+  // adds a child's when the target has waited for it)
+  if (end.sawChildren === true) {
+    warnings.push(`pid ${end.pid} had child processes during the watch: the counters count those it started (perf follows new children), its RAM is its own, and its CPU time adds theirs only once it has waited for them (child processes cpu)`);
+  }
+  const lastTimes = end.lastTimes ?? end.lastAlive;
   const ticksPerSecond = end.ticksPerSecond ?? 100;
   const seconds = (after: number | null, before: number | null): number | null =>
     after === null || before === null ? null : Math.max(0, after - before) / ticksPerSecond;
@@ -86,8 +94,10 @@ export function buildAttachReport(state: WatchState, end: AttachEnd): CommandRep
       ...(end.exited && end.lastSeenBeforeExitS !== undefined ? { lastSeenBeforeExitS: end.lastSeenBeforeExitS } : {}),
     },
     cpu: buildCpuReport(end.start.machineTicks, end.end.machineTicks, {
-      userS: seconds((end.lastTimes ?? end.lastAlive).utimeTicks, end.start.utimeTicks),
-      systemS: seconds((end.lastTimes ?? end.lastAlive).stimeTicks, end.start.stimeTicks),
+      userS: seconds(lastTimes.utimeTicks, end.start.utimeTicks),
+      systemS: seconds(lastTimes.stimeTicks, end.start.stimeTicks),
+      wallS: end.durationS,
+      childrenS: seconds(lastTimes.childrenTicks ?? null, end.start.childrenTicks ?? null),
     }),
     counters,
     warnings,

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { PerfRecord } from '../../parsers/perf-stat-types.ts';
 import { parseProcStat } from '../../parsers/proc-stat.ts';
 import { parseProcStatus } from '../../parsers/proc-status.ts';
-import { parsePidStat, parseStatusUid } from '../../parsers/proc-pid-stat.ts';
+import { parseChildrenCpuTicks, parsePidStat, parseStatusUid } from '../../parsers/proc-pid-stat.ts';
 import { PerfError, TargetError } from '../errors.ts';
 import { metricGroupNotes } from '../perf/metric-group-notes.ts';
 import { watchPerf, type PerfWatch } from '../perf/watch.ts';
@@ -94,7 +94,10 @@ export function readProcPoint(pid: number, source: ProcSource = defaultProcSourc
     }
   };
   const memory = attempt(() => parseProcStatus(source.readText(`/proc/${pid}/status`)));
-  const stat = attempt(() => parsePidStat(source.readText(`/proc/${pid}/stat`)));
+  const statText = attempt(() => source.readText(`/proc/${pid}/stat`));
+  const stat = statText === undefined ? undefined : parsePidStat(statText);
+  const children = statText === undefined ? undefined : parseChildrenCpuTicks(statText);
+  const childList = attempt(() => source.readText(`/proc/${pid}/task/${pid}/children`));
   const machineTicks = attempt(() => parseProcStat(source.readText('/proc/stat'))) ?? [];
   // An exiting process drops its VmRSS line when it releases its memory, then runs on while the
   // kernel frees it (25 ms for 300 MiB here) before it is a zombie: its stat line, CPU times
@@ -108,6 +111,8 @@ export function readProcPoint(pid: number, source: ProcSource = defaultProcSourc
     stimeTicks: stat?.stimeTicks ?? null,
     machineTicks,
     exited: stat === undefined || stat.state === 'Z' || stat.state === 'X',
+    childrenTicks: children === undefined ? null : children.userTicks + children.systemTicks,
+    ...(childList === undefined ? {} : { hasChildren: childList.trim() !== '' }),
   };
 }
 
@@ -169,7 +174,10 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
   function noteGone(point: ProcPoint): void {
     if (exit === null) exit = { atS: point.atS, lastSeenBeforeS: point.atS - lastAlive.atS };
   }
+  /** Whether any reading found a child of the target: perf counts children (it follows new ones), RAM and CPU time do not. */
+  let sawChildren = start.hasChildren === true;
   const look = (point: ProcPoint): void => {
+    if (point.hasChildren === true) sawChildren = true;
     if (point.rssBytes !== null) lastAlive = point;
     if (point.utimeTicks !== null) lastTimes = point;
     if (point.exited) noteGone(point);
@@ -320,6 +328,7 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
     end,
     lastAlive,
     lastTimes,
+    sawChildren,
     peakMethod,
     exited: end.exited,
     intervalMs: countedEvents.length > 0 && perf !== null ? intervalMs : null,

@@ -25,6 +25,10 @@ export interface ProcPoint {
    * process that exits releases its memory first and goes on running (freeing it) for a while.
    */
   readonly exited: boolean;
+  /** CPU time of the children it has waited for (cutime + cstime), clock ticks; absent or null when not read. */
+  readonly childrenTicks?: number | null;
+  /** Whether it had a child process at this reading (/proc/PID/task/PID/children); absent when not read. */
+  readonly hasChildren?: boolean;
   /** Per-CPU busy/total ticks of the whole machine (/proc/stat). */
   readonly machineTicks: readonly CpuTicks[];
 }

@@ -286,6 +286,22 @@ describe.runIf(runsWithPerf('perfcell attach with real perf (5 tests)'))('perfce
     expect(summary.report.durationS).toBeLessThan(2.5);
   });
 
+  it('a target that runs child processes: their CPU time is added once reaped, as perf counts them, and the report says RAM is its own', async () => {
+    // the last sleep: a child reaped in the last 20 ms before the target's own exit is not read (its parent reaps the target at once)
+    const child = spawn('sh', ['-c', `sleep 0.3; for i in 1 2 3; do ${fixture('spin')} 0.1 cpu; done; sleep 0.1`], { stdio: 'ignore' });
+    targets.push(child);
+    const pid = child.pid!;
+    const result = await perfcell(['attach', String(pid), '--json', '-e', 'task-clock']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as CommandReport;
+    expect(report.warnings).toContain(`pid ${pid} had child processes during the watch: the counters count those it started (perf follows new children), its RAM is its own, and its CPU time adds theirs only once it has waited for them (child processes cpu)`);
+    const taskClockS = (report.counters.events.find((event) => event.event === 'task-clock')?.total ?? 0) / 1000;
+    expect(taskClockS).toBeGreaterThan(0.25);
+    // Before: the shell's own 0.00 s against 0.3 s of task-clock, its three spinners'.
+    const { userS, systemS, childrenS } = report.cpu;
+    expect(Math.abs((userS ?? 0) + (systemS ?? 0) + (childrenS ?? 0) - taskClockS)).toBeLessThan(0.05);
+  });
+
   it('Ctrl-C (SIGINT) ends the watch with its summary and leaves the target alone', async () => {
     const pid = target('sleep-ms', '60000');
     const watch = perfcell(['attach', String(pid), '-I', '100', '--ndjson', '-e', 'task-clock']);
