@@ -73,6 +73,8 @@ export function buildAttachReport(state: WatchState, end: AttachEnd): CommandRep
       pauseS: 0,
       ...(end.requestedEvents === undefined ? {} : { requestedEvents: end.requestedEvents }),
       notCountedReason: `never counted (pid ${end.pid} did not run on a CPU during the watch)`,
+      // cachegrind runs a program from its start: attach has no --backend to point to
+      hasCachegrind: false,
     });
     const metrics = state.metrics();
     counters = metrics.length === 0 ? built.counters : { ...built.counters, metrics };

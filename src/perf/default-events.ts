@@ -71,7 +71,7 @@ export function chooseDefaultEvents(probes: readonly DefaultEventProbe[] | null)
       events,
       note:
         `no hardware counters here (perf counts none of ${hardware.join(', ')}: no PMU exposed, as in most VMs), so the default events are ` +
-        `${events.join(', ')}${leftOut}; for hardware counts see perfcell doctor, or use --backend cachegrind (simulated caches)`,
+        `${events.join(', ')}${leftOut}; for hardware counts see perfcell doctor${DEFAULT_NOTE_CACHEGRIND}`,
     };
   }
   const events = HARDWARE_DEFAULT_EVENTS.filter((event) => usable(event));
@@ -80,6 +80,9 @@ export function chooseDefaultEvents(probes: readonly DefaultEventProbe[] | null)
     note: `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not counted by perf here, so the default events are ${events.join(', ')} (perfcell doctor says why)`,
   };
 }
+
+/** The default-events note's pointer to simulated caches, left out by commands without --backend (attach). */
+export const DEFAULT_NOTE_CACHEGRIND = ', or use --backend cachegrind (simulated caches)';
 
 /** Where the probe comes from; tests pass fakes. */
 export interface DefaultEventSources {

@@ -2,7 +2,7 @@ import { aggregateRecords, type EventAggregate } from '../../parsers/aggregate.t
 import { summarizeMetricRows } from '../../parsers/metric-rows.ts';
 import type { PerfWindowResult } from '../perf/controller.ts';
 import { metricGroupNotes } from '../perf/metric-group-notes.ts';
-import { isKernelOnlyEvent, takeDefaultEventsNote } from '../perf/default-events.ts';
+import { DEFAULT_NOTE_CACHEGRIND, isKernelOnlyEvent, takeDefaultEventsNote } from '../perf/default-events.ts';
 import { formatRunningPct } from '../render/running-pct.ts';
 import type { CountersReport, DerivedMetrics, UnsupportedEvent } from './report.ts';
 
@@ -152,7 +152,9 @@ export function lowestRunningPcts(reports: readonly { readonly counters: Counter
   return lowest;
 }
 
-const NOT_SUPPORTED_REASON = 'not supported on this machine (no hardware PMU exposed: a VM or a locked-down CPU; try --backend cachegrind)';
+/** The hint to simulated caches, left out where the command has no --backend (attach: cachegrind cannot join a running process). */
+const CACHEGRIND_TRY = '; try --backend cachegrind';
+const NOT_SUPPORTED_REASON = `not supported on this machine (no hardware PMU exposed: a VM or a locked-down CPU${CACHEGRIND_TRY})`;
 const NOT_COUNTED_REASON = 'never counted (the command ran too briefly to be scheduled, or counters were taken by others)';
 
 /** Turns perf's window into the report's counter block, and the notes for the report's warnings (what stopped perf, if anything, first). */
@@ -175,11 +177,12 @@ export function buildPerfCounters(
 /** The counter block from per-event aggregates (a live watch keeps them running rather than as records). */
 export function countersFromAggregates(
   events: readonly EventAggregate[],
-  { intervalMs, pauseS, notCountedReason = NOT_COUNTED_REASON, requestedEvents = [] }: { intervalMs: number; pauseS: number; notCountedReason?: string; readonly requestedEvents?: readonly string[] },
+  { intervalMs, pauseS, notCountedReason = NOT_COUNTED_REASON, requestedEvents = [], hasCachegrind = true }: { intervalMs: number; pauseS: number; notCountedReason?: string; readonly requestedEvents?: readonly string[]; readonly hasCachegrind?: boolean },
 ): { counters: CountersReport; notes: string[] } {
+  const notSupported = hasCachegrind ? NOT_SUPPORTED_REASON : NOT_SUPPORTED_REASON.replace(CACHEGRIND_TRY, '');
   const unsupported: UnsupportedEvent[] = events
     .filter((event) => event.status === 'not supported')
-    .map((event) => ({ event: event.event, reason: NOT_SUPPORTED_REASON }));
+    .map((event) => ({ event: event.event, reason: notSupported }));
   const userOnly = describeUserOnly(events.map((event) => event.event), requestedEvents);
   const notes = userOnly === null ? [] : [userOnly];
   for (const event of events) {
@@ -188,7 +191,7 @@ export function countersFromAggregates(
   notes.push(...idlePmuNotes(events));
   // the software default set on a machine without hardware counters: said on the first report only
   const defaultNote = takeDefaultEventsNote(requestedEvents.length > 0 ? requestedEvents : events.map((event) => event.event));
-  if (defaultNote !== null) notes.push(defaultNote);
+  if (defaultNote !== null) notes.push(hasCachegrind ? defaultNote : defaultNote.replace(DEFAULT_NOTE_CACHEGRIND, ''));
   const multiplexed = multiplexNote(events);
   if (multiplexed !== null) notes.push(multiplexed);
   return {

@@ -94,6 +94,13 @@ describe('buildAttachReport', () => {
     expect(headline).not.toContain('current RAM');
   });
 
+  it('an event not supported here points nowhere: attach has no --backend (it pointed to --backend cachegrind, which attach refuses)', () => {
+    const state = feed([10, 12]);
+    state.addRecord({ time: 1, event: 'cycles', value: null, unit: '', status: 'not supported', runningPct: null });
+    const report = buildAttachReport(state, base({}));
+    expect(report.counters.unsupported).toEqual([{ event: 'cycles', reason: 'not supported on this machine (no hardware PMU exposed: a VM or a locked-down CPU)' }]);
+  });
+
   it('ignores a VmHWM that was not reset (a lifetime peak), using sampled RSS', () => {
     const state = createWatchState();
     state.addRow(row(0, 20));
