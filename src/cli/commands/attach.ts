@@ -11,6 +11,7 @@ import { writeHtmlFile } from '../html-file.ts';
 import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions } from '../options.ts';
 import { ndjsonHeaderLine, toJsonDocument } from '../../json-document.ts';
 import { checkOutputPaths } from '../output-paths.ts';
+import { outputWidth } from '../../render/terminal-width.ts';
 
 interface AttachFlags {
   readonly events?: readonly string[];
@@ -159,7 +160,8 @@ function createLiveTable(out: (text: string) => void) {
       pid: info.pid,
       comm: info.comm,
       intervalMs: info.intervalMs,
-      width: process.stdout.columns ?? 100,
+      // $COLUMNS first: a terminal that says 0 columns (script's pty) cut every line to 20 characters
+      width: outputWidth(process.stdout) ?? 100,
       height: Math.max(8, (process.stdout.rows ?? 24) - 2),
     });
     // Back to the first line of the previous frame, clear from there down, draw anew.

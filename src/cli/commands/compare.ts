@@ -34,7 +34,7 @@ import { onLiveRecord } from '../../perf/controller.ts';
 import { lowestRunningPcts, mergeMultiplexNotes } from '../../session/counters.ts';
 import { mergeStrayNotes } from '../../proc/child-processes.ts';
 import { toJsonDocument } from '../../json-document.ts';
-import { warningText } from '../../render/terminal-width.ts';
+import { outputWidth, warningText } from '../../render/terminal-width.ts';
 import { endingText } from '../../render/report-text.ts';
 
 interface CompareFlags {
@@ -69,9 +69,7 @@ const collect = (value: string, previous: readonly string[] = []): string[] => [
 
 /** Columns to fit: $COLUMNS, else the terminal's, else 80 (a pipe). */
 function terminalWidth(stream: { readonly columns?: number; readonly isTTY?: boolean }): number {
-  const fromEnv = Number(process.env['COLUMNS']);
-  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
-  return stream.isTTY === true && stream.columns !== undefined && stream.columns > 0 ? stream.columns : 80;
+  return outputWidth(stream) ?? 80;
 }
 
 function parseCount(minimum: number, example: string) {
