@@ -164,6 +164,8 @@ export interface PerfChild {
   onClose(listener: (error: Error | null) => void): void;
   /** Another process's watch over a blocking wait for perf's ack (its launcher); none: acks are awaited on the event loop only. */
   readonly watchdog?: AckWatchdog | null;
+  /** Where perf writes to a file: leave its lines there while on (see PerfOutputFile.defer). */
+  readonly deferReading?: (on: boolean) => void;
 }
 
 /** perf forked by the exec gate: its pid (or why it could not be executed) and this process's ends of its fds 2, 3, 4. */
@@ -249,7 +251,18 @@ function spawnedPerfChild(pid: number, options: PerfOptions, relay: ReturnType<t
     kill: (signal) => perf.kill(signal ?? 'SIGTERM'),
     onClose: (listener) => perf.onClose(listener),
     watchdog: launched?.watchdog ?? null,
+    ...(file !== null ? { deferReading: (on: boolean) => file.defer(on) } : relay !== null ? { deferReading: (on: boolean) => deferRelayOutput(relay.output, on) } : {}),
   };
+}
+
+/**
+ * The live relay holds perf's lines in a buffer of its own while perfcell does not read them
+ * (native/perfcell-live.c): its output is paused while the window counts. A paused pipe is still
+ * read into Node's buffer until that holds 16 KiB, without parsing a line of it.
+ */
+function deferRelayOutput(output: Readable, on: boolean): void {
+  if (on) output.pause();
+  else output.resume();
 }
 
 /** A file for perf's lines, or null where none can be made (a read-only /dev/shm and tmp, no inotify left): a pipe then. */
@@ -374,6 +387,15 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
     return perfProblem(messages, (spawnError as Error | null)?.message ?? '', { events: options.events, pid }, (event) => probeEvent(options.perfPath ?? 'perf', event));
   };
 
+  /**
+   * While the window counts, perf's interval lines wait in its file, read at stop(): reading them
+   * as they come is this process's own work, and perf counts this process (perf writing to a file
+   * only; not while a live listener wants each record as it comes).
+   */
+  const readAfterWindow = (): void => {
+    if (liveRecordListener === null) subprocess.deferReading?.(true);
+  };
+
   let problem: PerfError | null = null;
   /** The window's switch (prepareSwitch), where the command turns counting on and off itself. */
   let switched: 'none' | 'prepared' | 'on' | 'off' = 'none';
@@ -393,6 +415,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
       // within microseconds: only a perf that never prints it waits the 100 ms.
       if (ok) await Promise.race([zeroLine, exit, new Promise((resolve) => setTimeout(resolve, 100).unref())]);
       enableAckNs = monotonicNs();
+      if (ok) readAfterWindow();
       if (!ok && channel.timedOut) {
         problem = noAckError();
         throw problem;
@@ -419,7 +442,10 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
           switched = 'on';
           const ok = channel.sendSync('enable');
           // unanswered: stop() says why (from perf's output, once it has gone)
-          if (ok) enableAckNs = monotonicNs();
+          if (ok) {
+            enableAckNs = monotonicNs();
+            readAfterWindow();
+          }
           else if (channel.timedOut) problem = noAckError();
           return ok;
         },
@@ -441,6 +467,8 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
     },
     async stop(window = {}) {
       const stopFromNs = window.endNs ?? disableAckNs ?? monotonicNs();
+      // what perf wrote while the window was open, read once it no longer counts (in order: the final interval comes after)
+      if (disableAckNs !== null || window.sigintSent === true) subprocess.deferReading?.(false);
       const erased = relay?.end();
       if (window.sigintSent === true) {
         sigintNs = window.endNs ?? monotonicNs();
@@ -457,6 +485,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
         sigintNs = monotonicNs();
         subprocess.kill('SIGINT');
       }
+      subprocess.deferReading?.(false);
       const timer = setTimeout(() => subprocess.kill('SIGKILL'), 2000);
       await Promise.race([finalGroup, exit.then(() => done)]);
       clearTimeout(timer);

@@ -125,6 +125,15 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     return 0;
   };
   const unmarked = new WeakSet<object>();
+  /**
+   * The command's end as its end mark would read it, first thing where node:repl hands back a line
+   * whose end mark did not run (top-level await, a throw): perf goes off before perfcell's own work
+   * (the eval's settling, the window's end reads). An `await` of 1 s had read 4-5 ms of task-clock
+   * over that work and node:repl's own parse of the line.
+   */
+  const endOwnCount = (command: Command): void => {
+    if (marking !== null && marking.marks === command.marks && command.marks.startNs !== undefined) mark(1);
+  };
 
   // The REPL's domain error handler formats a thrown value with the writer before it prints it:
   // the first moment a throw or an interruption is visible (the eval callback never sees it).
@@ -134,7 +143,10 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
       // V8 refused the line before its first statement (a `let` declared twice): none of it ran, so,
       // as with a syntax error, nothing is reported and the prompt keeps its number
       if (command.isMarked && command.marks.startNs === undefined) refused(command);
-      else startEnding(command, outcomeOfThrow(value), (report) => command.notes.push(throwNote(value, report)));
+      else {
+        endOwnCount(command);
+        startEnding(command, outcomeOfThrow(value), (report) => command.notes.push(throwNote(value, report)));
+      }
     }
     if (value instanceof Error && typeof value.stack === 'string' && !unmarked.has(value)) {
       unmarked.add(value);
@@ -188,11 +200,14 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     await untilEndedLaunchersExit();
     command.beganNs = monotonicNs();
     let counting: CountingSwitch | null = null;
-    if (reporting) [command.window, counting] = await beginWindow(marked.ended);
+    // perf is switched by the command's own start mark; a line with top-level await has no end
+    // mark (it would become the line's value), so its switch goes off as its promise settles (endOwnCount)
+    if (reporting) [command.window, counting] = await beginWindow(marked.started);
     command.phase = 'running';
     command.ran = true;
     marking = marked.started ? { marks: command.marks, counting } : null;
     originalEval.call(server, marked.code, context, file, (error, result) => {
+      endOwnCount(command);
       try {
         settle(command, error, result, callback);
       } catch (problem: unknown) {
