@@ -60,10 +60,10 @@ export function formatPValue(pValue: number): string {
   return `p = ${pValue < 0.1 ? pValue.toFixed(3) : pValue.toFixed(2)}`;
 }
 
-// As many decimals as the ± needs (one significant digit of it, 1 to 3 decimals), and never so
-// few that a real difference prints as "1.0×".
+// As many decimals as the ± needs (one significant digit of it, 1 to 4 decimals: at 3, a spread
+// of 0.0002 printed as "1.997× ± 0.000"), and never so few that a real difference prints as "1.0×".
 function decimalsFor(factor: number, halfWidth: number | null): number {
-  let decimals = halfWidth !== null && halfWidth > 0 ? Math.min(3, Math.max(1, -Math.floor(Math.log10(halfWidth)))) : factor < 10 ? 2 : 1;
+  let decimals = halfWidth !== null && halfWidth > 0 ? Math.min(4, Math.max(1, -Math.floor(Math.log10(halfWidth)))) : factor < 10 ? 2 : 1;
   while (decimals < 4 && factor.toFixed(decimals) === (1).toFixed(decimals)) decimals++;
   return decimals;
 }

@@ -27,6 +27,12 @@ describe('formatVerdict: a large factor', () => {
   });
 });
 
+describe('formatVerdict: a narrow interval', () => {
+  it('gives its ± a digit that is not 0: 1.9970× ± 0.0002, not 1.997× ± 0.000 (a QA pass)', () => {
+    expect(verdict({ ratio: 1.997, scale: 'log', interval: interval(1.9968, 1.9972) }, { wording: { kind: 'time' } })).toBe('b is 1.9970× ± 0.0002 slower; p = 0.007');
+  });
+});
+
 describe('isNearlySymmetric', () => {
   it('takes an interval whose ± ends land within 10% of the half-width of its own ends', () => {
     expect(isNearlySymmetric(2, 1.5, 2.5)).toBe(true);
