@@ -109,6 +109,19 @@ describe.runIf(perfUsable)('perfcell repl reports each command (real perf, throu
     expect(rows!.every((row) => row[0] >= 0.5 && row[0] < 0.6), JSON.stringify(rows)).toBe(true);
   });
 
+  it('a line that throws: its counts and CPU end where its time does, at the throw (a QA pass: `throw 5` read 4.28 ms of task-clock in 1.05 ms)', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl(['repl', '-e', 'task-clock', '--no-live']);
+    await repl.send('1');
+    for (let line = 0; line < 5; line++) await repl.send('throw 5');
+    const printed = await repl.send('JSON.stringify(perfcell.history.slice(1).map((r) => [r.durationS, r.cpu.userS + r.cpu.systemS, r.counters.events[0].total]))');
+    const rows = JSON.parse(/'(\[.*\])'/.exec(printed)?.[1] ?? 'null') as [number, number, number][] | null;
+    expect(rows?.length, printed).toBe(5);
+    const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+    // one thread: the CPU and task-clock of a throw are within its own time (and a little for perf's reads)
+    expect(median(rows!.map(([seconds, , taskClockMs]) => taskClockMs - seconds * 1000)), JSON.stringify(rows)).toBeLessThan(0.5);
+    expect(median(rows!.map(([seconds, cpuS]) => cpuS - seconds)), JSON.stringify(rows)).toBeLessThan(0.0005);
+  });
+
   it('gives each rate as the total over the command\'s own seconds (perf\'s final wait not counted in)', { timeout: 60_000 }, async () => {
     repl = await startPtyRepl(['repl', '-e', 'page-faults,context-switches']);
     await repl.send('var pages = new Float64Array(5000 * 512).fill(1); await new Promise(r => setTimeout(r, 50))');
