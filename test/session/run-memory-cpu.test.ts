@@ -47,6 +47,16 @@ describe('run: the process tree\'s peak (no perf needed)', () => {
     expect(waited.warnings.filter((warning) => warning.includes('running after it ended'))).toEqual([]);
   }, 30_000);
 
+  // A QA pass: with a cgroup the chart was its charge alone, which leaves out file pages another
+  // cgroup cached first (node's binary and libraries): 7.2 MiB at most under a 42.1 MiB peak.
+  it('charts the RSS the peak speaks of: the series reaches the largest process\'s RSS', async () => {
+    const report = await runProgram([process.execPath, '-e', 'setTimeout(() => {}, 300)'], { perf: false });
+    expect(report.exitCode).toBe(0);
+    const chartMaxBytes = Math.max(...(report.rssSeries ?? []).map((sample) => sample.rssBytes));
+    expect(chartMaxBytes).toBeGreaterThan(0.8 * (report.memory.largestProcessPeakBytes ?? Infinity));
+    expect(chartMaxBytes).toBeLessThanOrEqual(report.memory.peakRssBytes ?? 0);
+  }, 30_000);
+
   it('without a cgroup, sums the tree from /proc every 10 ms (the fallback)', async () => {
     const child = spawn('sh', [fourChildren, fixture('peak-then-idle')], { stdio: 'ignore' });
     const tree = watchTreeMemory(child.pid ?? 0, () => null);
