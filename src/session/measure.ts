@@ -1,7 +1,8 @@
 import { UsageError } from '../errors.ts';
 import { runUnderCachegrind } from '../backends/cachegrind.ts';
-import { runProgram } from './run-program.ts';
-import { openSelfWindowLabel, overlapError, prepareWindow } from './window.ts';
+import { runProgram, untilGatesExit } from './run-program.ts';
+import { noteNestedMeasurement, openSelfWindowLabel, overlapError, prepareWindow } from './window.ts';
+import { untilEndedLaunchersExit } from '../perf/perf-group-launcher.ts';
 import type { MeasureOptions } from './options.ts';
 import type { CommandReport } from './report.ts';
 import { shellQuote } from '../render/shell-quote.ts';
@@ -24,6 +25,7 @@ export async function measure(target: readonly string[], options?: MeasureOption
 export async function measure(target: (() => unknown) | readonly string[], options?: MeasureOptions): Promise<CommandReport>;
 export async function measure(target: (() => unknown) | readonly string[], options: MeasureOptions = {}): Promise<CommandReport> {
   if (typeof target !== 'function') {
+    noteNestedMeasurement();
     if (options.backend === 'cachegrind') return runCachegrind(target, options);
     return runProgram(target, options);
   }
@@ -32,6 +34,9 @@ export async function measure(target: (() => unknown) | readonly string[], optio
   // and read each other's RAM.
   const open = openSelfWindowLabel();
   if (open !== null) throw overlapError(open);
+  // what earlier measures left ending (a launcher, a gate) is reaped outside this window: its CPU
+  // would be this window's children's (a QA pass: childrenS 0.01 after a measure of a program)
+  await Promise.all([untilEndedLaunchersExit(), untilGatesExit()]);
   const window = prepareWindow(process.pid, { label: target.name || 'function', ...options });
   try {
     await window.begin();

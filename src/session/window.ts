@@ -43,6 +43,21 @@ export interface WindowMarks {
 
 /** The label of the window now open over this very process, if any: two at once would reset each other's peak. */
 let openSelfWindow: string | null = null;
+/** perfcell's own measurements ran inside the open self window (see noteNestedMeasurement). */
+let nestedInSelfWindow = false;
+
+/**
+ * Called as perfcell measures something of its own (timeit, compare of functions, measure of a
+ * program) inside a command: the perf processes and gates it forks from this process are counted
+ * with it by the window's perf (which follows new children), and their CPU lands in its children's.
+ * The command's report then says so (a REPL line of `await perfcell.compare(…)` read 17,878
+ * page-faults and "child processes cpu 0.34s" with no word of where they came from).
+ */
+export function noteNestedMeasurement(): void {
+  if (openSelfWindow !== null) nestedInSelfWindow = true;
+}
+
+const NESTED_NOTE = "perfcell measured inside this command (timeit, compare or a program's measure): the perf processes it started are counted with the command, in its counters and child processes cpu";
 /**
  * What the previous window over this process left in use, bytes. Memory a command kept can be let
  * go by the next one without moving anything inside its window: the REPL's `_` holds the last
@@ -105,6 +120,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
       if (isSelf) {
         if (openSelfWindow !== null) throw overlapError(openSelfWindow);
         openSelfWindow = label;
+        nestedInSelfWindow = false;
         holdsSelf = true;
       }
       // The starting point is read once perf is ready, right before the enable goes out: perf
@@ -207,6 +223,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
       warnings.push(...built.notes);
       perf = null;
     }
+    if (holdsSelf && nestedInSelfWindow) warnings.push(NESTED_NOTE);
     // Settling runs only now, with perf gone: the collection and the reads are outside the counts.
     const settled = await settleFinal(begun, endUsage, memory?.rssBytes ?? null);
     const rssAfterBytes = settled.rssBytes;

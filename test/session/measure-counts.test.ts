@@ -31,3 +31,21 @@ describe.runIf(perfUsable)('measure(fn) counts a synchronous command whole (real
     for (const total of totals) expect(Math.abs(total - PAGES), `page-faults per window: ${totals.join(', ')}`).toBeLessThanOrEqual(0.05 * PAGES);
   }, 60_000);
 });
+
+describe.runIf(perfUsable)("measure(fn) and perfcell's own measurements (real perf)", () => {
+  // A QA pass: measure(argv) then measure(fn) read childrenS 0.01 (the first one's gate and perf,
+  // reaped inside the second's window), and a measure(fn) that measured a program in it said
+  // nothing of the perf it had forked, counted in its counters and children's CPU.
+  it('reaps what an earlier measure left before the next window, and says when a measurement ran inside one', async () => {
+    const seen: (number | undefined)[] = [];
+    for (let round = 0; round < 3; round++) {
+      await measure(['true'], { events: ['page-faults'] });
+      const idle = await measure(() => undefined, { events: ['page-faults'] });
+      seen.push(idle.cpu.childrenS);
+      expect(idle.warnings.some((warning) => warning.startsWith('perfcell measured inside'))).toBe(false);
+    }
+    expect(seen).toEqual([undefined, undefined, undefined]);
+    const nested = await measure(() => measure(['true'], { events: ['page-faults'] }), { events: ['page-faults'] });
+    expect(nested.warnings).toContain("perfcell measured inside this command (timeit, compare or a program's measure): the perf processes it started are counted with the command, in its counters and child processes cpu");
+  }, 60_000);
+});
