@@ -40,6 +40,6 @@ export function renderTimeit(result: TimeitResult): string {
   ];
   if (counters.length > 0) lines.push(counters.join('   '));
   const gc = renderGcLine(result.gc);
-  if (gc !== null) lines.push(`${gc}  (${formatPerCall(result.gcPerCall)} per call)`);
+  if (gc !== null) lines.push(`${gc}  (${formatPerCall(result.gcPerCall)} collections per call)`);
   return lines.join('\n');
 }

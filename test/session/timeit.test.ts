@@ -45,7 +45,7 @@ describe('timeit pieces (pure)', () => {
       [
         '3 µs ± 1.41 µs per loop (mean ± std. dev. of 2 runs, 100,000 loops each)',
         'page-faults 0.0002/call   cache-misses <not supported>',
-        'gc  2 minor  pause 1.0 ms total, longest 0.5 ms  reclaimed 0.0 MiB  (0.00001 per call)',
+        'gc  2 minor  pause 1.0 ms total, longest 0.5 ms  reclaimed 0.0 MiB  (0.00001 collections per call)',
       ].join('\n'),
     );
   });
