@@ -18,12 +18,17 @@ export class InputGate extends EventEmitter {
   private closed = false;
   private holding = false;
   private paused = false;
+  /** The last byte the source gave, null before any. */
+  private lastByte: number | null = null;
 
   constructor(private readonly source: NodeJS.ReadableStream & Partial<Pick<ReadStream, 'isTTY' | 'isRaw' | 'setRawMode'>>) {
     super();
     this.isTTY = source.isTTY === true;
     source.on('data', (chunk: Buffer | string) => this.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
     source.on('end', () => {
+      // a last line without its line end is a line, as node -i takes it: ended here, so that it is
+      // held and run like the others before the REPL closes (it was dropped without a word)
+      if (this.lastByte !== null && this.lastByte !== LF && this.lastByte !== CR) this.push(Buffer.from([LF]));
       this.closed = true;
       this.pump();
     });
@@ -64,6 +69,7 @@ export class InputGate extends EventEmitter {
   }
 
   private push(chunk: Buffer): void {
+    if (chunk.length > 0) this.lastByte = chunk[chunk.length - 1] ?? null;
     if (this.holding && chunk.includes(CTRL_C)) {
       this.emit('data', Buffer.from([CTRL_C]));
       chunk = Buffer.from(chunk.filter((byte) => byte !== CTRL_C));

@@ -51,4 +51,17 @@ describe('perfcell repl: piped input', () => {
     expect(result.exitCode).toBe(0);
     expect(`${result.stdout}\n${result.stderr}`).toContain('last 42');
   });
+
+  it('runs a last line that has no line end, as node -i does (it was dropped without a word)', async () => {
+    const result = await execa(process.execPath, [cliPath, 'repl', ...perfArgs], {
+      input: '1+1\nconsole.log("last " + (6 * 7))',
+      reject: false,
+      timeout: 30_000,
+      env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: '' },
+    });
+    expect(result.exitCode).toBe(0);
+    const printed = `${result.stdout}\n${result.stderr}`;
+    expect(printed).toContain('last 42');
+    expect(printed).toMatch(/In \[2\] used /);
+  });
 });
