@@ -15,6 +15,19 @@ describe('measure(fn) in this process (RAM, time and CPU; no perf needed)', () =
     expect(report.memory.usedBytes ?? Infinity).toBeLessThanOrEqual(20 * MIB);
   });
 
+  it('never reads a final RSS above the peak: settling\'s own pages are not the command\'s (a QA pass: peak 76.03 under final 76.31 MB)', async () => {
+    const kept: Uint8Array[] = [];
+    const rows: [number | null, number | null][] = [];
+    for (let round = 0; round < 8; round++) {
+      const report = await measure(() => {
+        kept.push(new Uint8Array(1000 * 4096).fill(1));
+        return { big: new Float64Array(MIB).fill(round) };
+      }, { perf: false });
+      rows.push([report.memory.peakRssBytes, report.memory.rssAfterBytes]);
+    }
+    for (const [peak, final] of rows) expect(peak!, JSON.stringify(rows)).toBeGreaterThanOrEqual(final!);
+  });
+
   it('pays no collection for a command that moved nothing', async () => {
     // The first may settle what the test before it let go; the next has nothing to settle.
     await measure(() => 1 + 1, { perf: false });
