@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import type { PerfError } from '../errors.ts';
 import { perfProblem } from '../perf/perf-process.ts';
 import type { ResolvedPerfOptions } from '../session/options.ts';
@@ -15,13 +14,16 @@ const runPerf = async (file: string, args: readonly string[]): Promise<Preflight
   // perf stat -- true prints a few lines; one that goes on printing counts (a stand-in perf over
   // a long stream) took the events: it is stopped at 1 MiB, not buffered whole (the attach soak ran
   // out of a 64 MiB heap on 36 MB of it)
+  // loaded here, not at the top: the REPL checks its -e with this module, and execa adds some
+  // 12 MiB to the RSS of the process it measures
+  const { execa } = await import('execa');
   const result = await execa(file, args, { reject: false, timeout: 10_000, env: { LC_ALL: 'C' }, stdin: 'ignore', stdout: 'ignore', maxBuffer: 1 << 20 });
   if (result.isMaxBuffer) return { exitCode: 0, stderr: '', spawnMessage: '' };
   return { exitCode: result.exitCode ?? null, stderr: result.stderr ?? '', spawnMessage: result.exitCode === undefined ? (result.originalMessage ?? result.message ?? '') : '' };
 };
 
 /**
- * Why the `-e` list (and `-M` groups) asked of `attach` cannot be counted, or null where perf
+ * Why the `-e` list (and `-M` groups) asked of `attach` (or the REPL, at its start) cannot be counted, or null where perf
  * takes them: one `perf stat -x, -e EVENTS [-M GROUPS] -- true`, tens of ms, run before the
  * stream's first record, so that an unknown event is an error with nothing printed before it, as
  * in `run` (whose perf starts before the program is released). perf parses the list before it

@@ -65,3 +65,15 @@ describe('perfcell repl: piped input', () => {
     expect(printed).toMatch(/In \[2\] used /);
   });
 });
+
+describe.runIf(perfUsable)('perfcell repl -e: events perf refuses (real perf)', () => {
+  it('refuses them before the session starts, exit 1, as run does (it had turned perf off for the session with one line)', async () => {
+    const result = await execa(process.execPath, [cliPath, 'repl', '-e', 'bogus-event,page-faults'], {
+      input: '1+1\n',
+      reject: false,
+      timeout: 30_000,
+      env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: '' },
+    });
+    expect([result.exitCode, result.stdout, result.stderr]).toEqual([1, '', "error: unknown perf event 'bogus-event' (see perf list, or drop it from -e)"]);
+  });
+});

@@ -34,11 +34,20 @@ export function registerRepl(program: Command): void {
     .option('--no-live', 'no live status line on stderr while a long command runs (drawn only on a terminal, after 1 s)')
     .option('--compact', 'one report line per command (used, time, peak above final, current RAM), as ipython-memory-usage prints it')
     .action(async (flags: ReplFlags) => {
+      const perfFlags = perfFlagOptions(flags);
+      // An -e list (or -M) perf refuses is an error before the session starts, as in run and cells;
+      // it had turned perf off with one line, the other events with it, and every report after had
+      // no counters and no word why (a QA pass).
+      if (perfFlags.perf && (perfFlags.events !== undefined || perfFlags.metricGroups !== undefined)) {
+        const [{ checkPerfEvents }, { resolvePerfOptions }] = await Promise.all([import('../../attach/perf-preflight.ts'), import('../../session/options.ts')]);
+        const refused = await checkPerfEvents(resolvePerfOptions(perfFlags));
+        if (refused !== null) throw refused;
+      }
       const { startRepl } = await import('../../repl/start-repl.ts');
       const { liveWanted } = await import('../../live/live-wanted.ts');
       const { closed } = startRepl({
         measure: {
-          ...perfFlagOptions(flags),
+          ...perfFlags,
           settle: flags.settle,
           live: liveWanted(flags.live),
         },
