@@ -69,3 +69,30 @@ describe('a process a cell leaves running', () => {
     expect(Object.values(warnings).flat()).toEqual([]);
   });
 });
+
+describe('what a cell leaves running once the cells have been reported (a QA pass)', () => {
+  it('a timer that throws after the report: stderr says the report does not hold it, exit 1', async () => {
+    const late = join(dir, 'late-throw.js');
+    writeFileSync(late, '// %% a\nsetTimeout(() => { throw new Error("late") }, 300);\n// %% b\n1;\n');
+    const result = await execa(process.execPath, [cliPath, 'cells', '--no-perf', '--json', late], { reject: false, timeout: 30_000 });
+    expect(result.exitCode).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true });
+    expect(result.stderr).toBe(`error: cell 'a' failed at ${late}:2:26: Error: late (after the cells had run and been reported: the report above does not hold it; exit 1)`);
+  });
+
+  it('a timer left running: said after a second, and Ctrl-C ends the process saying why, exit 130', async () => {
+    const kept = join(dir, 'kept-alive.js');
+    writeFileSync(kept, '// %% a\nsetInterval(() => {}, 1000);\n');
+    const subprocess = execa(process.execPath, [cliPath, 'cells', '--no-perf', kept], { reject: false, timeout: 30_000 });
+    let stderr = '';
+    subprocess.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    while (!stderr.includes('keeps this process alive')) await new Promise((resolve) => setTimeout(resolve, 50));
+    subprocess.kill('SIGINT');
+    const result = await subprocess;
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr.split('\n')).toEqual([
+      'perfcell: the cells have run and been reported; something a cell left running (a timer, a server, an open handle) keeps this process alive: Ctrl-C ends it',
+      'perfcell: interrupted by SIGINT after the last cell (the report above is whole)',
+    ]);
+  });
+});

@@ -106,9 +106,12 @@ export function registerCells(program: Command): void {
       // With --json, stdout is the document: the cells' console output goes to stderr.
       // A throw in a timer or an unhandled rejection between cells is the last cell's failure.
       let hasStrayFailure = false;
+      /** The summary (or the JSON document) is out: a later failure is not in it, and says so. */
+      let reported = false;
       const onStrayFailure = (failure: CellFailure, title: string | null): void => {
         hasStrayFailure = true;
-        process.stderr.write(`error: ${formatCellFailure(file, title ?? 'prelude', failure)} (after the cell had finished)\n`);
+        const when = reported ? 'after the cells had run and been reported: the report above does not hold it; exit 1' : 'after the cell had finished';
+        process.stderr.write(`error: ${formatCellFailure(file, title ?? 'prelude', failure)} (${when})\n`);
         process.exitCode = 1;
       };
       const evaluator = createCellEvaluator(file, {
@@ -156,6 +159,7 @@ export function registerCells(program: Command): void {
         } else {
           process.stdout.write(`\n${renderCellsSummary(runs)}\n`);
         }
+        reported = true;
         // Written when a cell failed too: the page holds what was measured up to it.
         if (flags.html !== undefined) {
           // a failed cell says why in its own section, and the page says what stopped the file
@@ -180,7 +184,23 @@ export function registerCells(program: Command): void {
         releaseSignals();
         evaluator.close();
       }
+      sayWhatKeepsItAlive();
     });
+}
+
+/**
+ * The cells ran in this process: a timer, a server or an open handle one left keeps it alive, as
+ * it would keep node. Said once after a second, and Ctrl-C then ends it saying why (it had hung
+ * without a word, and exited 130 without one).
+ */
+function sayWhatKeepsItAlive(): void {
+  setTimeout(() => {
+    process.stderr.write('perfcell: the cells have run and been reported; something a cell left running (a timer, a server, an open handle) keeps this process alive: Ctrl-C ends it\n');
+  }, 1000).unref();
+  process.once('SIGINT', () => {
+    process.stderr.write('perfcell: interrupted by SIGINT after the last cell (the report above is whole)\n');
+    process.exit(130);
+  });
 }
 
 /** A notebook's code cells, or a usage error saying why the file cannot be run. */
