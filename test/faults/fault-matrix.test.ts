@@ -378,7 +378,7 @@ describe.concurrent('fault matrix: cells', () => {
   });
   it('a timer that throws after the last cell names the cell it was set in', async () => {
     const outcome = await perfcell(['cells', '--no-perf', lateTimerCell]);
-    expectOutcome(outcome, 1, /^error: cell 'one' failed at .*late-timer\.js:2:\d+: Error: late \(after the cell had finished\)$/);
+    expectOutcome(outcome, 1, /^error: cell 'one' failed at .*late-timer\.js:2:\d+: Error: late \(after the cells had run and been reported: the report above does not hold it; exit 1\)$/);
   });
   it('an await that never settles ends at --cell-timeout', async () => {
     expectOutcome(await perfcell(['cells', '--no-perf', '--cell-timeout', '0.5', sleepCell]), 1, /^error: cell 'hang' failed in .*hang\.js: the cell did not finish within 0\.5 s \(--cell-timeout 0\.5\)$/);
