@@ -436,16 +436,16 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
       if (exited || !channel.canSendSync || perfZeroNs === null) return null;
       beforeEnable?.();
       switched = 'prepared';
+      // before the enable, not inside the window: closing the watch is work of this process's (an
+      // empty line read 0.37 ms of task-clock with it inside, 0.16-0.24 without)
+      readAfterWindow();
       return {
         on() {
           if (switched !== 'prepared') return false;
           switched = 'on';
           const ok = channel.sendSync('enable');
           // unanswered: stop() says why (from perf's output, once it has gone)
-          if (ok) {
-            enableAckNs = monotonicNs();
-            readAfterWindow();
-          }
+          if (ok) enableAckNs = monotonicNs();
           else if (channel.timedOut) problem = noAckError();
           return ok;
         },
