@@ -85,6 +85,11 @@ export class StrayChildren {
 const LEFT = /^cell '(.*)' left (?:a process|\d+ processes) running \(pid ([\d, ]+)\): /;
 const DURING = /^(?:a process|\d+ processes) that cell '(.*)' started \(pid ([\d, ]+)\) ran during this cell: /;
 
+/** Whether a warning is the note of a process left running by an earlier cell that ran during this one: it belongs to each such cell, not once. */
+export function isRanDuringNote(warning: string): boolean {
+  return DURING.test(warning);
+}
+
 /**
  * Many runs' notes of processes left running (compare's runs of cells) as one line per cell that
  * left them; other warnings pass as they are, in order.

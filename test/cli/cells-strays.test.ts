@@ -44,6 +44,12 @@ describe('a process a cell leaves running', () => {
     expect(warnings['after']).toEqual([]);
   });
 
+  it('is said on stderr for each later cell it runs during, not only the first (a QA pass)', async () => {
+    const result = await execa(process.execPath, [cliPath, 'cells', '-e', 'task-clock', file], { reject: false, env: { NO_COLOR: '1' } });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr.match(/ran during this cell/g)?.length, result.stderr).toBe(2);
+  });
+
   it("is one line of compare's for the cell that left processes running, not one per run", async () => {
     const compareFile = join(dir, 'compare.js');
     writeFileSync(

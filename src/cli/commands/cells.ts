@@ -17,6 +17,7 @@ import { liveWanted } from '../../live/live-wanted.ts';
 import { toJsonDocument } from '../../json-document.ts';
 import { outputWidth, warningText } from '../../render/terminal-width.ts';
 import { checkOutputPaths } from '../output-paths.ts';
+import { isRanDuringNote } from '../../proc/child-processes.ts';
 
 /** Columns the cells' reports fit on stdout. */
 const textWidth = outputWidth(process.stdout);
@@ -133,7 +134,9 @@ export function registerCells(program: Command): void {
           keepGoing: flags.keepGoing === true,
           onCell: (run) => {
             for (const warning of run.report.warnings) {
-              if (!seenWarnings.has(warning)) process.stderr.write(warningText(warning, process.stderr));
+              // said once, except what belongs to each cell it is about (a process an earlier cell
+              // left running, counted in this one: it had been said for the first such cell only)
+              if (!seenWarnings.has(warning) || isRanDuringNote(warning)) process.stderr.write(warningText(warning, process.stderr));
               seenWarnings.add(warning);
             }
             if (flags.json !== true) process.stdout.write(`${printed++ === 0 ? '' : '\n'}${renderReportText(run.report, textWidth === undefined ? {} : { width: textWidth })}\n`);
