@@ -99,6 +99,8 @@ export function buildAttachReport(state: WatchState, end: AttachEnd): CommandRep
       userS: seconds(lastTimes.utimeTicks, end.start.utimeTicks),
       systemS: seconds(lastTimes.stimeTicks, end.start.stimeTicks),
       wallS: end.durationS,
+      // two readings in whole ticks
+      resolutionS: 2 / ticksPerSecond,
       childrenS: seconds(lastTimes.childrenTicks ?? null, end.start.childrenTicks ?? null),
     }),
     counters,

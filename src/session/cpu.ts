@@ -34,13 +34,17 @@ export type OwnPctWithheld = NonNullable<CpuReport['ownPctWithheld']>;
 export function buildCpuReport(
   before: readonly CpuTicks[],
   after: readonly CpuTicks[],
-  own: { userS: number | null; systemS: number | null; wallS?: number | null; childrenS?: number | null },
+  own: { userS: number | null; systemS: number | null; wallS?: number | null; childrenS?: number | null; resolutionS?: number },
 ): CpuReport {
   const tooShort = isWindowTooShort(before, after);
   const perCpu = tooShort ? [] : cpuBusyPct(before, after).filter((pct): pct is number => pct !== null);
   const ownS = own.userS === null || own.systemS === null ? null : own.userS + own.systemS;
   const wallS = own.wallS ?? null;
-  const { ownPct, withheld } = ownShare(ownS, wallS, before.length > 0 ? before.length : availableParallelism());
+  const share = ownShare(ownS, wallS, before.length > 0 ? before.length : availableParallelism());
+  // CPU read in clock ticks (attach's /proc readings: `resolutionS`) can come out a tick or two over
+  // the wall time for one busy thread: 101% of one cpu, "several threads at once", was the ticks' doing
+  const withinTicks = share.ownPct !== null && ownS !== null && wallS !== null && own.resolutionS !== undefined && share.ownPct > 100 && ownS - wallS <= own.resolutionS;
+  const { ownPct, withheld } = withinTicks ? { ...share, ownPct: 100 } : share;
   return {
     systemMeanPct: perCpu.length === 0 ? null : perCpu.reduce((sum, pct) => sum + pct, 0) / perCpu.length,
     singleMaxPct: perCpu.length === 0 ? null : Math.max(...perCpu),

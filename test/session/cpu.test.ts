@@ -81,6 +81,14 @@ describe('the own CPU as % of one cpu', () => {
     expect(cpuText(report(0.1004, 0.1))).toBe('(cpu 0.10s = 100% of one cpu; machine-wide mean 100%, busiest cpu 100%)');
   });
 
+  it('reads CPU counted in ticks no more than a tick or two over the wall time as 100 %, not as several threads (attach: a QA pass, 1.53 s in 1.52 s)', () => {
+    const ticked = (userS: number, wallS: number) => buildCpuReport(ticks(0), ticks(100), { userS, systemS: 0, wallS, resolutionS: 0.02 });
+    expect(cpuText(ticked(1.53, 1.52))).toBe('(cpu 1.53s = 100% of one cpu; machine-wide mean 100%, busiest cpu 100%)');
+    expect(cpuText(ticked(1.6, 1.52))).toBe('(cpu 1.60s = 105% of one cpu, several threads at once; machine-wide mean 100%, busiest cpu 100%)');
+    // without a resolution (CPU read exactly), as before
+    expect(report(1.53, 1.52).ownPct).toBeCloseTo(100.66, 1);
+  });
+
   it('gives no % above what every CPU could give (2 CPUs here: 204 % is the most), a measuring error', () => {
     const impossible = report(0.75, 0.3);
     expect(impossible).toMatchObject({ ownPct: null, ownPctWithheld: 'more-than-every-cpu' });
