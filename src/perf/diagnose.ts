@@ -196,8 +196,8 @@ function hybrid(facts: CapabilityFacts): Verdict {
 
 function nmiWatchdog(facts: CapabilityFacts): Verdict {
   if (facts.nmiWatchdog === null) return verdict('nmi-watchdog', 'ok', 'no NMI watchdog setting here');
+  if (hardwarePmus(facts).length === 0) return verdict('nmi-watchdog', 'info', `NMI watchdog ${facts.nmiWatchdog === 0 ? 'off' : 'on'} (no hardware counter here for it to hold)`);
   if (facts.nmiWatchdog === 0) return verdict('nmi-watchdog', 'ok', 'NMI watchdog off: every hardware counter is free');
-  if (hardwarePmus(facts).length === 0) return verdict('nmi-watchdog', 'info', 'NMI watchdog on (no hardware counter for it to hold here)');
   return verdict(
     'nmi-watchdog',
     'warn',
