@@ -199,7 +199,7 @@ export function countersFromAggregates(
       backend: 'perf',
       simulated: false,
       intervalMs,
-      events: events.filter((event) => event.status !== 'not supported'),
+      events: events.filter((event) => event.status !== 'not supported').map(withoutPerfCpuShare),
       unsupported,
       derived: deriveMetrics(events),
       pauseS,
@@ -232,6 +232,18 @@ function fromCountingStart(aggregate: EventAggregate, enabledFromS: number | nul
   // 5 µs cell's at 6.7 ms).
   const end = enabledS ?? Infinity;
   return { ...aggregate, samples: aggregate.samples.map((sample) => ({ ...sample, timeS: Math.min(end, Math.max(0, sample.timeS - (enabledFromS ?? 0))) })) };
+}
+
+/**
+ * perf's "CPUs utilized" beside task-clock divides by perf's own wall time, from perf's start (its
+ * wait for the enable included): a run read 0.615 beside its own 98.6 % of one cpu. The report's
+ * CPU figures are its own; perf's is left out of reports (`parse` keeps it, as perf printed it).
+ */
+function withoutPerfCpuShare(event: EventAggregate): EventAggregate {
+  if (event.perfMetric?.unit !== 'CPUs utilized') return event;
+  const { perfMetric: _dropped, ...rest } = event;
+  void _dropped;
+  return rest;
 }
 
 /** The counter block when perf is off or could not count. */

@@ -105,6 +105,14 @@ describe('event lines show multiplexing and the derived metrics', () => {
     expect(text).not.toContain('/sec)');
     expect(JSON.parse(JSON.stringify(report)).counters.events[0].perfMetric).toEqual({ value: 2, unit: 'insn per cycle' });
   });
+
+  it("leaves out perf's CPUs utilized beside task-clock: over perf's own wall time, it read 0.615 beside the run's own 98.6 % (a QA pass)", () => {
+    const lines = ['     0.100000000,61.50,msec,task-clock,61500000,100.00,0.615,CPUs utilized'];
+    const events = aggregateRecords(parsePerfStat(lines.join('\n'), { metrics: true }).records);
+    expect(events[0]?.perfMetric?.unit).toBe('CPUs utilized');
+    const { counters } = countersFromAggregates(events, { intervalMs: 100, pauseS: 0 });
+    expect(counters.events[0]).not.toHaveProperty('perfMetric');
+  });
 });
 
 describe("perf's own metrics on the REPL's counters line and in the text report", () => {
