@@ -229,7 +229,8 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
     // Settling lets the command's garbage go; what it adds itself (the collection's own pages, its
     // reads) is not the command's: the final figure is never above the RSS at the window's end,
     // which its peak covers (a QA pass: peak 76.03 under final 76.31 MB, "used" 4.67 MiB for 3.91).
-    const rssAfterBytes = settled.rssBytes === null || memory?.rssBytes == null ? settled.rssBytes : Math.min(settled.rssBytes, memory.rssBytes);
+    const endRssBytes = memory?.rssBytes ?? null;
+    const rssAfterBytes = settled.rssBytes === null || endRssBytes === null ? settled.rssBytes : Math.min(settled.rssBytes, endRssBytes);
     if (isSelf) previousSelfUsedBytes = rssAfterBytes === null || begun.rssBytes === null ? 0 : rssAfterBytes - begun.rssBytes;
     const peakRssBytes =
       begun.peakMethod === 'vmhwm-reset'
