@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import { splitCells } from '../../../parsers/cells.ts';
+import { splitCells, type Cell } from '../../../parsers/cells.ts';
 import { splitNotebook, type ParsedNotebook } from '../../../parsers/notebook.ts';
 import { UsageError } from '../../errors.ts';
 import { createCellEvaluator } from '../../experiment/cell-evaluator.ts';
@@ -75,6 +75,16 @@ export async function readCellFile(file: string): Promise<string> {
   }
 }
 
+/**
+ * A cell file's text and its cells, as `cells` and `compare FILE --cells` both read it: a
+ * notebook's code cells (`notebook`), else its `// %%` cells without a comment-only prelude.
+ */
+export async function readCells(file: string): Promise<{ readonly source: string; readonly notebook: ParsedNotebook | null; readonly cells: readonly Cell[] }> {
+  const source = await readCellFile(file);
+  const notebook = file.endsWith('.ipynb') ? readNotebook(file, source) : null;
+  return { source, notebook, cells: notebook?.cells ?? splitCells(source).filter((cell) => !isCommentOnlyPrelude(cell)) };
+}
+
 /** `perfcell cells FILE`: every `// %%` cell in one scope, a report each, then a summary table. */
 export function registerCells(program: Command): void {
   program
@@ -99,10 +109,8 @@ export function registerCells(program: Command): void {
       refuseOtherLanguage(file);
       // the page is written after the cells: a path it cannot be written to is refused before them
       if (flags.html !== undefined) checkOutputPaths([{ flag: '--html', path: flags.html, command: 'cells' }]);
-      const source = await readCellFile(file);
-      const notebook = file.endsWith('.ipynb') ? readNotebook(file, source) : null;
+      const { source, notebook, cells } = await readCells(file);
       if (flags.write === true && notebook === null) throw new UsageError('--write stores reports in a notebook: pass a .ipynb file');
-      const cells = notebook?.cells ?? splitCells(source).filter((cell) => !isCommentOnlyPrelude(cell));
       if (cells.length === 0) throw new UsageError(`${file} has no code (write cells separated by // %% lines)`);
       // With --json, stdout is the document: the cells' console output goes to stderr.
       // A throw in a timer or an unhandled rejection between cells is the last cell's failure.
@@ -207,7 +215,7 @@ function sayWhatKeepsItAlive(): void {
 }
 
 /** A notebook's code cells, or a usage error saying why the file cannot be run. */
-export function readNotebook(file: string, source: string): ParsedNotebook {
+function readNotebook(file: string, source: string): ParsedNotebook {
   const parsed = splitNotebook(source);
   if ('problem' in parsed) throw new UsageError(`${file} ${parsed.problem}`);
   if (parsed.notebook.cells.length === 0) throw new UsageError(`${file} has no code cells (write JavaScript or TypeScript in its code cells)`);

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { splitCells } from '../../../parsers/cells.ts';
 import { UsageError } from '../../errors.ts';
 import { cellAlternatives, commandAlternatives, distinctNames, planCells, prepareCellPlan, runOnce, type Measurable, type RunHooks } from '../../experiment/alternatives.ts';
 import { compareWithBaseline } from '../../experiment/analyze.ts';
@@ -13,7 +12,7 @@ import { describePartial, partialCause } from '../../experiment/partial-run.ts';
 import { holdInterruptions, interruption, interruptionExitCode, InterruptedError, throwIfInterrupted } from '../../session/interruption.ts';
 import { machineDifferences, perfVersionText, readMachineInfo } from '../../experiment/machine.ts';
 import { metricsOfReport } from '../../experiment/metrics.ts';
-import { isCommentOnlyPrelude, releaseArmedPerf } from '../../experiment/run-cells.ts';
+import { releaseArmedPerf } from '../../experiment/run-cells.ts';
 import type { MeasureOptions } from '../../session/options.ts';
 import type { CommandReport } from '../../session/report.ts';
 import { renderCompareCsv } from '../../render/compare-csv.ts';
@@ -27,7 +26,7 @@ import { displayPath, loadBaseline, replacedSave, savePath, writeOutput } from '
 import { writeHtmlFile } from '../html-file.ts';
 import { checkOutputPaths } from '../output-paths.ts';
 import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions, refusePerfFlagsWithBackend, refusePerfFlagsWithoutPerf } from '../options.ts';
-import { readCellFile, readNotebook } from './cells.ts';
+import { readCells } from './cells.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
 import { startProgressTicker } from '../../live/progress-ticker.ts';
 import { onLiveRecord } from '../../perf/controller.ts';
@@ -209,9 +208,7 @@ Examples:
       try {
         if (file !== null && flags.cells !== undefined) {
           // a notebook's code cells, as `cells` reads them (its JSON run as JavaScript was a SyntaxError)
-          const source = await readCellFile(file);
-          const notebook = file.endsWith('.ipynb') ? readNotebook(file, source) : null;
-          const cells = notebook?.cells ?? splitCells(source).filter((cell) => !isCommentOnlyPrelude(cell));
+          const { notebook, cells } = await readCells(file);
           const cellPlan = planCells(cells, flags.cells, file);
           // Like a command's stdout, what cells print is discarded: compare repeats them.
           evaluator = createCellEvaluator(file, { consoleStdout: null, ...(notebook === null ? {} : { typescript: notebook.typescript }) });
