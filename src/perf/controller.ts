@@ -467,8 +467,6 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
     },
     async stop(window = {}) {
       const stopFromNs = window.endNs ?? disableAckNs ?? monotonicNs();
-      // what perf wrote while the window was open, read once it no longer counts (in order: the final interval comes after)
-      if (disableAckNs !== null || window.sigintSent === true) subprocess.deferReading?.(false);
       const erased = relay?.end();
       if (window.sigintSent === true) {
         sigintNs = window.endNs ?? monotonicNs();
@@ -485,6 +483,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
         sigintNs = monotonicNs();
         subprocess.kill('SIGINT');
       }
+      // what perf wrote while the window was open, read once it no longer counts (in order: the final interval comes after)
       subprocess.deferReading?.(false);
       const timer = setTimeout(() => subprocess.kill('SIGKILL'), 2000);
       await Promise.race([finalGroup, exit.then(() => done)]);

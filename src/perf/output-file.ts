@@ -89,6 +89,8 @@ export function createPerfOutputFile({ watch: watching = true, onDisk = false }:
   const opened = openUnlinked(watching, onDisk, onChange);
   const { fd } = opened;
   let watcher = opened.watcher;
+  /** The watch can be made again on the open file itself (/proc/self/fd: the file is unlinked), so defer() may drop it. */
+  const canWatchAgain = watcher !== null && existsSync(`/proc/self/fd/${fd}`);
   let offset = 0;
   let ended = false;
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
@@ -124,14 +126,14 @@ export function createPerfOutputFile({ watch: watching = true, onDisk = false }:
       deferred = on;
       if (on) {
         // no wake-ups at all while deferred: the watch goes, and comes back on the open file
-        // itself (/proc/self/fd: the file is unlinked); where that cannot be, wake-ups read nothing
-        if (watcher !== null && existsSync(`/proc/self/fd/${fd}`)) {
+        // itself; where that cannot be, wake-ups read nothing
+        if (watcher !== null && canWatchAgain) {
           watcher.close();
           watcher = null;
         }
         return;
       }
-      if (watching && watcher === null) {
+      if (canWatchAgain && watcher === null) {
         try {
           watcher = watch(`/proc/self/fd/${fd}`, { persistent: false }, onChange);
           watcher.on('error', () => undefined);
