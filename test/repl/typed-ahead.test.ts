@@ -10,6 +10,10 @@ import { startPtyRepl, type PtyRepl, endRepl } from '../support/pty-repl.ts';
 const perfArgs = perfUsable ? [] : ['--no-perf'];
 let repl: PtyRepl | null = null;
 
+/** `perfcell repl ARGS` with INPUT piped in (stdin a pipe, not a terminal), run to its end. */
+const pipeIntoRepl = (input: string, args: readonly string[] = perfArgs) =>
+  execa(process.execPath, [cliPath, 'repl', ...args], { input, reject: false, timeout: 30_000, env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: '' } });
+
 afterEach(async () => {
   await endRepl(repl);
   repl = null;
@@ -42,23 +46,13 @@ describe('perfcell repl: input typed while a command runs (through a pty)', () =
 
 describe('perfcell repl: piped input', () => {
   it('runs every line of input that ends while a command still runs, then exits 0', async () => {
-    const result = await execa(process.execPath, [cliPath, 'repl', ...perfArgs], {
-      input: 'await new Promise(r => setTimeout(r, 200))\nconsole.log("last " + (6 * 7))\n',
-      reject: false,
-      timeout: 30_000,
-      env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: '' },
-    });
+    const result = await pipeIntoRepl('await new Promise(r => setTimeout(r, 200))\nconsole.log("last " + (6 * 7))\n');
     expect(result.exitCode).toBe(0);
     expect(`${result.stdout}\n${result.stderr}`).toContain('last 42');
   });
 
   it('runs a last line that has no line end, as node -i does (it was dropped without a word)', async () => {
-    const result = await execa(process.execPath, [cliPath, 'repl', ...perfArgs], {
-      input: '1+1\nconsole.log("last " + (6 * 7))',
-      reject: false,
-      timeout: 30_000,
-      env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: '' },
-    });
+    const result = await pipeIntoRepl('1+1\nconsole.log("last " + (6 * 7))');
     expect(result.exitCode).toBe(0);
     const printed = `${result.stdout}\n${result.stderr}`;
     expect(printed).toContain('last 42');
@@ -68,12 +62,7 @@ describe('perfcell repl: piped input', () => {
 
 describe.runIf(perfUsable)('perfcell repl -e: events perf refuses (real perf)', () => {
   it('refuses them before the session starts, exit 1, as run does (it had turned perf off for the session with one line)', async () => {
-    const result = await execa(process.execPath, [cliPath, 'repl', '-e', 'bogus-event,page-faults'], {
-      input: '1+1\n',
-      reject: false,
-      timeout: 30_000,
-      env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: '' },
-    });
+    const result = await pipeIntoRepl('1+1\n', ['-e', 'bogus-event,page-faults']);
     expect([result.exitCode, result.stdout, result.stderr]).toEqual([1, '', "error: unknown perf event 'bogus-event' (see perf list, or drop it from -e)"]);
   });
 });
