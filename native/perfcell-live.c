@@ -14,6 +14,15 @@
  * SIGUSR1 means "the command ended": the line is erased and "#perfcell-live erased" is forwarded
  * after everything perf wrote so far, so perfcell can print its report on a clean line. At EOF
  * (perf exited) the line is erased too, the buffer flushed, and the relay exits.
+ *
+ *   perfcell-live --follow PID [DELAY_MS [REFRESH_MS]]
+ *
+ * The same line for windows counted by long-lived perfs that write to files of their own (a file's
+ * cells: src/perf/shared-perf.ts). perfcell writes one command a line on stdin: `open PATH` (a
+ * window starts; PATH is the file its perf writes to, read from its end on), `close` (the window
+ * ended: the line is erased, and "#perfcell-live erased" is written to stdout). Rates are the
+ * counts of the ticks read since the last draw over their span (a shared perf ticks every few ms).
+ * At EOF on stdin the line is erased and the relay exits.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -35,11 +44,17 @@ struct event {
   char unit[16];
   double value;
   double interval_s;
+  /* perf's time of the event's previous row; < 0: none yet (a followed file is read from its middle) */
   double last_time_s;
   int valid;
+  /* --follow: counts and seconds of the rows since the last draw */
+  double sum_value;
+  double sum_s;
 };
 
 static volatile sig_atomic_t ended = 0;
+/* --follow: rows are read from the middle of a file (the first of each event only sets its time) */
+static int following = 0;
 static struct event events[MAX_EVENTS];
 static int event_count = 0;
 
@@ -126,12 +141,15 @@ static void take_row(const char *line) {
     if (event_count == MAX_EVENTS) return;
     event = &events[event_count++];
     memset(event, 0, sizeof *event);
+    if (following) event->last_time_s = -1;
     snprintf(event->name, sizeof event->name, "%s", name);
   }
   snprintf(event->unit, sizeof event->unit, "%s", fields[2]);
   double value = strtod(fields[1], &end);
+  int first = event->last_time_s < 0;
   double interval_s = time_s - event->last_time_s;
   event->last_time_s = time_s;
+  if (first) return;
   if (end == fields[1] || fields[1][0] == '<' || interval_s <= 0) {
     event->valid = 0;
     return;
@@ -139,6 +157,22 @@ static void take_row(const char *line) {
   event->value = value;
   event->interval_s = interval_s;
   event->valid = 1;
+  if (!following) return;
+  event->sum_value += value;
+  event->sum_s += interval_s;
+}
+
+/* --follow: each event's rate over the rows read since the last draw (kept where none came). */
+static void sum_rows(void) {
+  for (int index = 0; index < event_count; index++) {
+    struct event *event = &events[index];
+    if (event->sum_s <= 0) continue;
+    event->value = event->sum_value;
+    event->interval_s = event->sum_s;
+    event->valid = 1;
+    event->sum_value = 0;
+    event->sum_s = 0;
+  }
 }
 
 static void format_mib(char *buffer, size_t size, long kib) {
@@ -209,22 +243,109 @@ static void erase(void) {
   drawn = 0;
 }
 
+/* Splits text into lines: whole ones go to take_row (perf's markers are not rows), the rest waits in pending. */
+static void take_text(const char *text, size_t length, char *pending, size_t *pending_len) {
+  for (size_t index = 0; index < length; index++) {
+    if (text[index] != '\n') {
+      if (*pending_len < LINE_MAX_BYTES - 1) pending[(*pending_len)++] = text[index];
+      continue;
+    }
+    pending[*pending_len] = '\0';
+    const char *line = pending;
+    while (*line == ' ' || *line == '\t') line++;
+    if (strncmp(line, "Events ", 7) != 0) take_row(line);
+    *pending_len = 0;
+  }
+}
+
+/* --follow: windows announced on stdin, each read from the file its perf writes to. */
+static int follow(int pid, double delay_s, double refresh_s) {
+  char command[LINE_MAX_BYTES];
+  size_t command_len = 0;
+  char pending[LINE_MAX_BYTES];
+  size_t pending_len = 0;
+  char chunk[65536];
+  int file = -1;
+  double opened_at = 0, next_draw = 0;
+  long peak_seen_kib = -1;
+  for (;;) {
+    int timeout_ms = -1;
+    if (file >= 0) {
+      double due = next_draw > opened_at + delay_s ? next_draw : opened_at + delay_s;
+      double now = now_s();
+      timeout_ms = due <= now ? 0 : (int)((due - now) * 1000.0) + 1;
+    }
+    struct pollfd input = {.fd = STDIN_FILENO, .events = POLLIN};
+    int ready = poll(&input, 1, timeout_ms);
+    if (ready < 0 && errno != EINTR) return 71;
+    if (ready > 0) {
+      ssize_t got = read(STDIN_FILENO, chunk, sizeof chunk);
+      if (got == 0 || (got < 0 && errno != EINTR && errno != EAGAIN)) {
+        erase();
+        return 0;
+      }
+      for (ssize_t index = 0; index < got; index++) {
+        if (chunk[index] != '\n') {
+          if (command_len < sizeof command - 1) command[command_len++] = chunk[index];
+          continue;
+        }
+        command[command_len] = '\0';
+        command_len = 0;
+        if (strncmp(command, "open ", 5) == 0) {
+          if (file >= 0) close(file);
+          file = open(command + 5, O_RDONLY | O_CLOEXEC);
+          if (file >= 0) lseek(file, 0, SEEK_END);
+          opened_at = now_s();
+          next_draw = 0;
+          pending_len = 0;
+          peak_seen_kib = -1;
+          event_count = 0;
+        } else if (strcmp(command, "close") == 0) {
+          if (file >= 0) close(file);
+          file = -1;
+          erase();
+          static const char marker[] = "#perfcell-live erased\n";
+          write_all(STDOUT_FILENO, marker, sizeof marker - 1);
+        }
+      }
+    }
+    double now = now_s();
+    if (file >= 0 && now >= opened_at + delay_s && now >= next_draw) {
+      for (;;) {
+        ssize_t got = read(file, chunk, sizeof chunk);
+        if (got <= 0) break;
+        take_text(chunk, (size_t)got, pending, &pending_len);
+      }
+      sum_rows();
+      draw(pid, now - opened_at, &peak_seen_kib);
+      next_draw = now + refresh_s;
+    }
+  }
+}
+
 int main(int argc, char **argv) {
+  following = argc > 1 && strcmp(argv[1], "--follow") == 0;
+  if (following) {
+    argv++;
+    argc--;
+  }
   if (argc < 2) {
-    fprintf(stderr, "usage: perfcell-live PID [DELAY_MS [REFRESH_MS]]\n");
+    fprintf(stderr, "usage: perfcell-live [--follow] PID [DELAY_MS [REFRESH_MS]]\n");
     return 2;
   }
   int pid = atoi(argv[1]);
   double delay_s = argc > 2 ? atof(argv[2]) / 1000.0 : 1.0;
   double refresh_s = argc > 3 ? atof(argv[3]) / 1000.0 : 0.25;
 
+  signal(SIGINT, SIG_IGN); /* Ctrl-C belongs to the command */
+  signal(SIGPIPE, SIG_IGN);
+  if (following) return follow(pid, delay_s, refresh_s);
+
   struct sigaction action;
   memset(&action, 0, sizeof action);
   action.sa_handler = on_end;
   sigemptyset(&action.sa_mask);
   sigaction(SIGUSR1, &action, NULL); /* no SA_RESTART: poll() returns at once */
-  signal(SIGINT, SIG_IGN);           /* Ctrl-C belongs to the command */
-  signal(SIGPIPE, SIG_IGN);
   fcntl(STDOUT_FILENO, F_SETFL, fcntl(STDOUT_FILENO, F_GETFL) | O_NONBLOCK);
 
   char chunk[65536];

@@ -58,7 +58,7 @@ export async function measureCell(evaluator: CellEvaluator, cell: PreparedCell, 
     const ended = await ending;
     // Only perf counts a cell's children (RAM and CPU are this process's own), and only a perf that
     // was counting when the child was forked: the shared perfs, which count every cell. (With one
-    // perf per window, PERFCELL_SHARED_PERF=0 or the live view, the next cell's perf, armed before
+    // perf per window, PERFCELL_SHARED_PERF=0 or -M, the next cell's perf, armed before
     // this cell ran, would count such a child too, and no later one: not said.)
     const counts = perfOptions !== null && sharedPerfWanted() && canSharePerf(perfOptions);
     const report = warnings.length === 0 || !counts ? ended : { ...ended, warnings: [...ended.warnings, ...warnings] };

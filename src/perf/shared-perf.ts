@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { startPerf, type PerfOptions, type PerfSession } from './controller.ts';
 import { launchPerfGroup } from './perf-group-launcher.ts';
 import { startTickingPerf, type TickingPerf } from './ticking-perf.ts';
+import { startLiveFollower } from '../live/follower.ts';
 
 /**
  * perf shared by many windows over the same process (a file's cells, in-process compare's runs):
@@ -16,9 +17,12 @@ import { startTickingPerf, type TickingPerf } from './ticking-perf.ts';
  */
 export const TICK_MS = 4;
 
-/** Whether windows with these options can share one perf: not with the live view (it needs perf's own stderr) nor with `-M` (metric-only rows cannot be regrouped). */
+/**
+ * Whether windows with these options can share one perf: not with `-M` (metric-only rows cannot be
+ * regrouped). With the live view, one relay follows the group's files (live/follower.ts).
+ */
 export function canSharePerf(options: PerfOptions): boolean {
-  return options.live !== true && (options.metricGroups?.length ?? 0) === 0 && options.intervalMs >= TICK_MS;
+  return (options.metricGroups?.length ?? 0) === 0 && options.intervalMs >= TICK_MS;
 }
 
 export interface SharedPerf {
@@ -72,6 +76,8 @@ export function startSharedPerf(pid: number, options: PerfOptions, count = SHARE
   // with periods apart their phases keep turning, so one of them is always close to a tick.
   const total = Math.max(1, count);
   const members: TickingPerf[] = [];
+  // the live view's relay, forked before the perfs attach: they would count its drawing
+  const follower = options.live === true ? startLiveFollower(pid) : null;
   let closing = false;
   /** Resolves once every member is spawned (all in this call unless staggered); none is spawned after close(). */
   const spawnAll = async (): Promise<void> => {
@@ -80,11 +86,11 @@ export function startSharedPerf(pid: number, options: PerfOptions, count = SHARE
     // counter of this one's: its perfs are spawned here, staggered or not.
     const launched = pid === process.pid ? launchPerfGroup(pid, options, Array.from({ length: total }, (_, index) => TICK_MS + index)) : null;
     if (launched !== null) {
-      launched.forEach((perf, index) => members.push(startTickingPerf(pid, options, TICK_MS + index, perf)));
+      launched.forEach((perf, index) => members.push(startTickingPerf(pid, options, TICK_MS + index, perf, follower)));
       return;
     }
     while (!closing && members.length < total) {
-      members.push(startTickingPerf(pid, options, TICK_MS + members.length));
+      members.push(startTickingPerf(pid, options, TICK_MS + members.length, undefined, follower));
       if (start.staggered === true) await nextTurn();
     }
   };
@@ -180,10 +186,11 @@ export function startSharedPerf(pid: number, options: PerfOptions, count = SHARE
     close() {
       closing = true;
       for (const member of members) member.close();
+      void follower?.end();
     },
     async closeAndWait() {
       closing = true;
-      await Promise.all(members.map((member) => member.closeAndWait()));
+      await Promise.all([...members.map((member) => member.closeAndWait()), follower?.end()]);
     },
   };
 }

@@ -7,6 +7,7 @@ import { currentLiveListener, MARKER_DISABLED, MARKER_ENABLED, perfMessageOf, pr
 import { ackTimeoutMs, createControlChannel, noAckError } from './control-channel.ts';
 import { createPerfOutputFile } from './output-file.ts';
 import type { LaunchedPerf } from './perf-group-launcher.ts';
+import type { LiveFollower } from '../live/follower.ts';
 import { perfProblem, spawnedPerfProcess, trackPerf } from './perf-process.ts';
 
 /**
@@ -63,7 +64,8 @@ const TRUNCATE_AT_BYTES = 1 << 20;
 /** How long a tick may be late before the window gives up on it (a stopped or wedged perf). */
 const TAIL_LIMIT_MS = 2000;
 
-export function startTickingPerf(pid: number, options: PerfOptions, tickMs: number, launched?: LaunchedPerf): TickingPerf {
+/** `follower`: the live view's relay of the group (on a terminal), told of each window of this perf. */
+export function startTickingPerf(pid: number, options: PerfOptions, tickMs: number, launched?: LaunchedPerf, follower: LiveFollower | null = null): TickingPerf {
   // Its ticks add up to some 50 KB/s of text (four events) whether or not a window is open, and
   // nothing is read while one is: on disk, and emptied once a megabyte of it has been read (dropIdle).
   // `launched`: started with the rest of its group by one launcher (perf-group-launcher.ts), else spawned here.
@@ -312,6 +314,13 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
     let switchFailed = false;
     /** When the window's last tick was printed (tailAtNs), taken before perf is free for the next window. */
     let tailNs = 0n;
+    /** The live view follows this window's file (set once claimed); unfollow() ends that. */
+    let followed = false;
+    const unfollow = (): Promise<void> => {
+      if (!followed || follower === null) return Promise.resolve();
+      followed = false;
+      return follower.close();
+    };
 
     const disable = (): Promise<boolean> => {
       disabling ??= send('disable').then((ok) => {
@@ -360,6 +369,10 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
       tailRows = 0;
       tailReadNs = 0n;
       liveSums = currentLiveListener() === null ? null : new Map();
+      if (follower !== null) {
+        follower.open(file.fd);
+        followed = true;
+      }
       try {
         beforeEnable?.();
       } catch (error: unknown) {
@@ -421,6 +434,8 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
         // the disable goes out now, in this synchronous step, as the SIGINT of a perf of one window does
         const disabled = state === 'enabled' ? disable() : (disabling ?? Promise.resolve(true));
         const ok = await disabled;
+        // the live line goes while the window's tail is read: it is off the terminal before the report
+        const erased = unfollow();
         const stopFromNs = window.endNs ?? disableAckNs ?? monotonicNs();
         const fromS = toPerfS(window.startNs ?? enableAckNs);
         const untilS = toPerfS(window.endNs ?? disableAckNs);
@@ -430,6 +445,7 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
         early = [];
         collector = regrouper;
         if (state !== 'new') await finish();
+        await erased;
         collector = null;
         if (problem === null && ((!ok && enableAckNs === null) || switchFailed)) problem = await problemNow();
         const startNs = window.startNs ?? enableAckNs;
@@ -463,6 +479,7 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
       },
       kill() {
         // the window is dropped; perf goes on for the next (it must still see this one's tail first)
+        void unfollow();
         if (state === 'enabled') {
           void disable().then(() => finish());
         } else if (state === 'disabled') void finish();

@@ -67,13 +67,14 @@ export function servedRunsWanted(environment: NodeJS.ProcessEnv = process.env): 
 
 /**
  * A server for runs with these options (their output discarded: `quiet`), or null where runs
- * need a gate each: served runs are off, cachegrind, perf that cannot be shared (the live view,
- * `-M`), no gate can be built here, or a cgroup v2 machine (its peak cannot be reset between runs).
+ * need a gate each: served runs are off, cachegrind, the live view, perf that cannot be shared
+ * (`-M`), no gate can be built here, or a cgroup v2 machine (its peak cannot be reset between runs).
  */
 export function startProgramServer(options: MeasureOptions): ProgramServer | null {
   if (!servedRunsWanted() || options.quiet !== true || options.backend === 'cachegrind') return null;
   const perfOptions = resolvePerfOptions(options);
-  if (perfOptions.enabled && !(sharedPerfWanted() && canSharePerf(perfOptions))) return null;
+  // the live view's line shows one process's RSS, the run's: the group counts the forker
+  if (perfOptions.enabled && (perfOptions.live === true || !(sharedPerfWanted() && canSharePerf(perfOptions)))) return null;
   const helper = findNativeHelper('perfcell-serve');
   if (helper === null) return null;
   let cgroup: MemoryCgroup | null = createMemoryCgroup();

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -79,6 +79,40 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
     const report = printed.indexOf('long cell', lastLive);
     expect(erase).toBeGreaterThan(lastLive);
     expect(report).toBeGreaterThan(erase);
+  });
+
+  it('cells on a pty share one group of ticking perfs (not a perf per cell), and a long cell still counts exactly while its line is drawn', { timeout: 60_000 }, async () => {
+    // The cell looks at the perfs counting this process: their -I is the group's tick (4, 5, …
+    // ms), where a perf of its own per cell would tick at the asked-for 100 ms. It touches 20,000
+    // fresh pages (about 20,000 page-faults) and spins past the live view's delay.
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-live-shared-'));
+    const file = join(dir, 'cells.js');
+    const out = join(dir, 'out.json');
+    writeFileSync(file, [
+      '// %% first',
+      '1 + 1',
+      '// %% long',
+      "import { readdirSync, readFileSync } from 'node:fs';",
+      "const argvs = readdirSync('/proc').filter((name) => /^\\d+$/.test(name)).map((name) => { try { return readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\\0'); } catch { return []; } });",
+      "const ticks = argvs.filter((argv) => argv[1] === 'stat' && argv[argv.indexOf('--pid') + 1] === String(process.pid)).map((argv) => Number(argv[argv.indexOf('-I') + 1]));",
+      "console.log(`perf ticks: ${ticks.sort((a, b) => a - b).join(' ')}`);",
+      'const pages = new Uint8Array(4096 * 20000); for (let i = 0; i < pages.length; i += 4096) pages[i] = 1;',
+      '{ const end = Date.now() + 1500; while (Date.now() < end); }',
+      '',
+    ].join('\n'));
+    const printed = await new Promise<string>((resolve) => {
+      const child = pty.spawn('/bin/sh', ['-c', `exec "$0" "$1" cells -e page-faults --json "$2" > "$3"`, process.execPath, cliPath, file, out], { cols: 200, rows: 30, env: { ...process.env, NO_COLOR: '1' } as Record<string, string> });
+      let text = '';
+      child.onData((data) => (text += data));
+      child.onExit(() => resolve(text));
+    });
+    expect(printed).toMatch(/perf ticks: 4 5\r?\n/);
+    expect(printed).toMatch(LIVE_LINE);
+    const document = JSON.parse(readFileSync(out, 'utf8')) as { cells: Array<{ title: string; report: { counters: { events: Array<{ event: string; total: number }> } } }> };
+    const long = document.cells.find((cell) => cell.title === 'long');
+    const faults = long?.report.counters.events.find((event) => event.event === 'page-faults')?.total;
+    expect(faults).toBeGreaterThanOrEqual(20_000);
+    expect(faults).toBeLessThan(24_000);
   });
 
   it('perfcell run shows it on a pty, and not with stderr piped', { timeout: 60_000 }, async () => {

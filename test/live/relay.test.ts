@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findLiveRelay } from '../../src/live/relay.ts';
 
@@ -45,5 +48,60 @@ describe.runIf(relayPath !== null)('perfcell-live relay (native/perfcell-live.c,
     const afterErase = stderr.slice(stderr.lastIndexOf('\r\x1b[K') + 4);
     expect(stderr).toContain('live ');
     expect(afterErase).toBe('');
+  });
+});
+
+/**
+ * `--follow` (a file's cells on a terminal, live/follower.ts): windows announced on stdin, each
+ * read from the file its perf writes to; here the file is written by the test, a tick every 5 ms.
+ */
+function runFollower(windowMs: number): Promise<{ stdout: string; stderr: string; code: number | null }> {
+  const dir = mkdtempSync(join(tmpdir(), 'perfcell-follow-'));
+  const file = join(dir, 'perf.out');
+  // what perf printed before the window: read from the file's end on, none of it is the window's
+  writeFileSync(file, '     0.004000,99999,,page-faults,4000000,100.00,,\nEvents disabled\n');
+  return new Promise((resolve) => {
+    const child = spawn(relayPath!, ['--follow', String(process.pid), '100', '50'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, COLUMNS: '200' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => {
+      rmSync(dir, { recursive: true, force: true });
+      resolve({ stdout, stderr, code });
+    });
+    child.stdin.write(`open ${file}\n`);
+    let timeS = 0.004;
+    // 10 page-faults and 4 ms of task-clock a 5 ms tick: 2.0k/s, 0.80 CPUs
+    const ticking = setInterval(() => {
+      timeS += 0.005;
+      appendFileSync(file, `     ${timeS.toFixed(6)},10,,page-faults,5000000,100.00,,\n     ${timeS.toFixed(6)},4.00,msec,task-clock,5000000,100.00,,\n`);
+    }, 5);
+    setTimeout(() => {
+      clearInterval(ticking);
+      child.stdin.write('close\n');
+    }, windowMs);
+    setTimeout(() => child.stdin.end(), windowMs + 100);
+  });
+}
+
+describe.runIf(relayPath !== null)('perfcell-live --follow (a real process reading a file as perf writes it)', () => {
+  it('draws the rates of the ticks since its last draw once the delay has passed, and answers `close` with the erased marker', { timeout: 10_000 }, async () => {
+    const { stdout, stderr, code } = await runFollower(400);
+    expect(code).toBe(0);
+    expect(stdout).toBe('#perfcell-live erased\n');
+    const drawn = stderr.split('\r').filter((part) => part.startsWith('live '));
+    expect(drawn.length).toBeGreaterThanOrEqual(3);
+    // the rows before `open` (99999 page-faults) are not the window's
+    for (const line of drawn) expect(line).toMatch(/^live 0\.\ds {2}RSS [\d.]+ MiB {2}peak [\d.]+ MiB {2}page-faults 2\.0k\/s {2}task-clock 0\.80 CPUs\x1b\[K$/);
+    // erased at `close`: nothing is drawn after it
+    expect(stderr.endsWith('\r\x1b[K')).toBe(true);
+  });
+
+  it('draws nothing for a window shorter than the delay, and still answers its `close`', { timeout: 10_000 }, async () => {
+    const { stdout, stderr, code } = await runFollower(50);
+    expect(code).toBe(0);
+    expect(stdout).toBe('#perfcell-live erased\n');
+    expect(stderr).toBe('');
   });
 });

@@ -70,11 +70,14 @@ describe('perf pool with a shared perf', () => {
     expect(pool.take(7, faults).perfPid).toBe(101);
     expect(pool.take(7, faults).perfPid).toBe(101);
     expect(shares).toEqual([7]);
-    // the live view needs perf's own stderr, -M rows cannot be regrouped: one perf each
-    expect(pool.take(7, { ...faults, live: true }).perfPid).toBe(1);
+    // the live view shares a group of its own (its relay follows the group's files)
+    expect(pool.take(7, { ...faults, live: true }).perfPid).toBe(102);
+    expect(shares).toEqual([7, 7]);
+    // -M rows cannot be regrouped: one perf each
+    expect(pool.take(7, { ...faults, metricGroups: ['TopdownL1'] }).perfPid).toBe(1);
     expect(pool.take(7, { ...faults, metricGroups: ['TopdownL1'] }).perfPid).toBe(2);
     expect(started).toHaveLength(2);
     pool.close();
-    expect(closed).toEqual([1]);
+    expect(closed).toEqual([1, 2]);
   });
 });

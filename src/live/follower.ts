@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { monotonicNs } from '../session/clock.ts';
+import { findLiveRelay, LIVE_DELAY_MS, LIVE_REFRESH_MS, LIVE_VISIBLE_AFTER_S } from './relay.ts';
+
+const ERASED_MARKER = '#perfcell-live erased\n';
+
+/**
+ * The live view of windows counted by long-lived perfs that write to files of their own (a file's
+ * cells on a terminal: shared-perf.ts): one relay for all of them (native/perfcell-live.c
+ * `--follow`), told on its stdin where each window's perf writes, instead of a relay and a perf
+ * started for every window. It draws from outside the measured process, as the relay of one perf
+ * does, and reads only what perf wrote to the window's file.
+ */
+export interface LiveFollower {
+  /** A window starts: the relay reads this process's descriptor `fd` (its perf's file) from its end on. */
+  open(fd: number): void;
+  /** The window ended: resolves once the line is off the terminal (at once where it cannot have been drawn). */
+  close(): Promise<void>;
+  /** The relay erases its line and exits: resolves once it has. */
+  end(): Promise<void>;
+}
+
+/**
+ * Starts the relay for windows over `pid` (whose RSS it shows); null where there is no relay binary.
+ * Start it before the perfs that count this process: perf counts the children forked after it
+ * attached, and the relay's drawing is not the measured code's.
+ */
+export function startLiveFollower(pid: number, path: string | null = findLiveRelay()): LiveFollower | null {
+  if (path === null) return null;
+  // detached like perf: Ctrl-C in the terminal is the command's (the relay ignores SIGINT anyway)
+  const child = spawn(path, ['--follow', String(pid), String(LIVE_DELAY_MS), String(LIVE_REFRESH_MS)], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
+  const commands = child.stdin;
+  const answers = child.stdout as Readable;
+  commands.on('error', () => undefined);
+  /** One entry per `close` sent: the relay answers each with the marker, in order. */
+  const waiting: Array<() => void> = [];
+  let gone = false;
+  let openedNs: bigint | null = null;
+  /** The relay holds the event loop only while a close awaits its answer. */
+  const holdLoop = (): void => {
+    const handle = answers as unknown as { ref?: () => void; unref?: () => void };
+    if (waiting.length > 0) handle.ref?.();
+    else handle.unref?.();
+  };
+  const answerAll = (): void => {
+    gone = true;
+    for (const resolve of waiting.splice(0)) resolve();
+  };
+  const exited = new Promise<void>((resolve) => {
+    child.once('close', resolve);
+    child.once('error', resolve);
+  });
+  void exited.then(answerAll);
+  let tail = '';
+  answers.on('data', (chunk: Buffer) => {
+    const lines = (tail + chunk.toString('latin1')).split(ERASED_MARKER);
+    tail = lines.pop() ?? '';
+    for (let index = 0; index < lines.length; index++) waiting.shift()?.();
+    holdLoop();
+  });
+  child.unref();
+  holdLoop();
+  const send = (command: string): boolean => {
+    if (gone) return false;
+    commands.write(`${command}\n`);
+    return true;
+  };
+  return {
+    open(fd) {
+      openedNs = monotonicNs();
+      send(`open /proc/${process.pid}/fd/${fd}`);
+    },
+    close() {
+      // The relay starts its delay once it reads `open`, after it was sent: a window shorter than
+      // LIVE_VISIBLE_AFTER_S since then cannot have shown a line, and waits for no answer.
+      const shownS = openedNs === null ? 0 : Number(monotonicNs() - openedNs) / 1e9;
+      openedNs = null;
+      const erased = new Promise<void>((resolve) => waiting.push(resolve));
+      if (!send('close')) answerAll();
+      holdLoop();
+      return shownS >= LIVE_VISIBLE_AFTER_S ? erased : Promise.resolve();
+    },
+    end() {
+      if (gone) return Promise.resolve();
+      // awaited, its exit holds the event loop
+      child.ref();
+      commands.end();
+      return exited;
+    },
+  };
+}
