@@ -151,7 +151,16 @@ const cellVariants = [
   { name: 'one perf per cell, not armed ahead', flags: ['-e', 'page-faults'], env: { PERFCELL_SHARED_PERF: '0', PERFCELL_PREARM_DEPTH: '0' } },
   { name: 'one perf per cell, armed 1 ahead', flags: ['-e', 'page-faults'], env: { PERFCELL_SHARED_PERF: '0', PERFCELL_PREARM_DEPTH: '1' } },
   { name: 'shared perfs (default)', flags: ['-e', 'page-faults'], env: {} },
+  // stderr a terminal (util-linux `script`; stdout to /dev/null): the live view is on
+  { name: '--no-perf, stderr a terminal', flags: ['--no-perf'], env: {}, terminal: true },
+  { name: 'one perf and live relay per cell, stderr a terminal (PERFCELL_SHARED_PERF=0; the default before 2026-12-03)', flags: ['-e', 'page-faults'], env: { PERFCELL_SHARED_PERF: '0' }, terminal: true },
+  { name: 'shared perfs, stderr a terminal (default: one relay follows them)', flags: ['-e', 'page-faults'], env: {}, terminal: true },
 ];
+/** `node cli cells ARGS` with stderr on a terminal: run by `script` on a pty of its own. */
+function timedOnTerminal(argv, env) {
+  const quoted = ['node', cli, 'cells', ...argv].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ');
+  return timed('script', ['-qfec', `${quoted} > /dev/null`, '/dev/null'], env);
+}
 // what perf's presence costs a measured cell: the median time of 5 ms busy cells under each
 const busyVariants = [
   { name: '--no-perf', flags: ['--no-perf'], env: {} },
@@ -162,15 +171,17 @@ const cellWall = cellVariants.map(() => []);
 const busyMedians = busyVariants.map(() => []);
 for (let round = 0; round < ROUNDS; round++) {
   for (const [index, variant] of cellVariants.entries()) {
-    cellWall[index].push(timed('node', [cli, 'cells', ...variant.flags, trivial], variant.env).wallS);
+    const argv = [...variant.flags, trivial];
+    cellWall[index].push((variant.terminal === true ? timedOnTerminal(argv, variant.env) : timed('node', [cli, 'cells', ...argv], variant.env)).wallS);
   }
   for (const [index, variant] of busyVariants.entries()) {
     const { stdout } = timed('node', [cli, 'cells', ...variant.flags, '--json', busy], variant.env);
     busyMedians[index].push(median(JSON.parse(stdout).cells.map((cell) => cell.report.durationS)));
   }
 }
-const cellRows = cellVariants.map((variant, index) => ({ name: variant.name, wallS: median(cellWall[index]) }));
-const noPerfCellsS = cellRows[0].wallS;
+const cellRows = cellVariants.map((variant, index) => ({ name: variant.name, terminal: variant.terminal === true, wallS: median(cellWall[index]) }));
+/** --no-perf's wall, on a pipe or on a terminal as the row is. */
+const noPerfCellsS = (terminal) => cellRows.find((row) => row.terminal === terminal && row.name.startsWith('--no-perf')).wallS;
 log('cells done');
 
 // --- 3. run: end to report ------------------------------------------------------------------------
@@ -217,7 +228,7 @@ const compareTable = [
 const cellTable = [
   '| cells of a 200-cell file | wall | added per cell vs --no-perf |',
   '|---|---:|---:|',
-  ...cellRows.map((row, index) => `| ${row.name} | ${ms(row.wallS)} | ${index === 0 ? '—' : ms((row.wallS - noPerfCellsS) / 200)} |`),
+  ...cellRows.map((row) => `| ${row.name} | ${ms(row.wallS)} | ${row.name.startsWith('--no-perf') ? '—' : ms((row.wallS - noPerfCellsS(row.terminal)) / 200)} |`),
 ];
 const parserTable = [
   '| format | `push()` lines/s | per CPU-second | `perfcell parse` lines/s | parse without its start-up | parse ÷ push() |',
