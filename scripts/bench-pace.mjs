@@ -144,6 +144,10 @@ log('compare trace done');
 // --- 2. cells -----------------------------------------------------------------------------------
 const trivial = join(dir, 'trivial.js');
 writeFileSync(trivial, Array.from({ length: 200 }, (_, index) => `// %% cell ${index}\nglobalThis.x${index % 7} = ${index} + 1;`).join('\n'));
+// a file of the size most experiment files have: what the group's start-up costs it
+const ten = join(dir, 'ten.js');
+writeFileSync(ten, Array.from({ length: 10 }, (_, index) => `// %% cell ${index}\nglobalThis.x${index % 7} = ${index} + 1;`).join('\n'));
+const cellFiles = { trivial: { path: trivial, cells: 200 }, ten: { path: ten, cells: 10 } };
 const busy = join(dir, 'busy.js');
 writeFileSync(busy, Array.from({ length: 40 }, (_, index) => `// %% busy ${index}\n{ const until = performance.now() + 5; let n = 0; while (performance.now() < until) n++; }`).join('\n'));
 const cellVariants = [
@@ -155,6 +159,8 @@ const cellVariants = [
   { name: '--no-perf, stderr a terminal', flags: ['--no-perf'], env: {}, terminal: true },
   { name: 'one perf and live relay per cell, stderr a terminal (PERFCELL_SHARED_PERF=0; the default before 2026-12-03)', flags: ['-e', 'page-faults'], env: { PERFCELL_SHARED_PERF: '0' }, terminal: true },
   { name: 'shared perfs, stderr a terminal (default: one relay follows them)', flags: ['-e', 'page-faults'], env: {}, terminal: true },
+  { name: '10 cells: --no-perf', flags: ['--no-perf'], env: {}, file: 'ten' },
+  { name: '10 cells: shared perfs (default: a group of one perf)', flags: ['-e', 'page-faults'], env: {}, file: 'ten' },
 ];
 /** `node cli cells ARGS` with stderr on a terminal: run by `script` on a pty of its own. */
 function timedOnTerminal(argv, env) {
@@ -171,7 +177,7 @@ const cellWall = cellVariants.map(() => []);
 const busyMedians = busyVariants.map(() => []);
 for (let round = 0; round < ROUNDS; round++) {
   for (const [index, variant] of cellVariants.entries()) {
-    const argv = [...variant.flags, trivial];
+    const argv = [...variant.flags, cellFiles[variant.file ?? 'trivial'].path];
     cellWall[index].push((variant.terminal === true ? timedOnTerminal(argv, variant.env) : timed('node', [cli, 'cells', ...argv], variant.env)).wallS);
   }
   for (const [index, variant] of busyVariants.entries()) {
@@ -179,9 +185,13 @@ for (let round = 0; round < ROUNDS; round++) {
     busyMedians[index].push(median(JSON.parse(stdout).cells.map((cell) => cell.report.durationS)));
   }
 }
-const cellRows = cellVariants.map((variant, index) => ({ name: variant.name, terminal: variant.terminal === true, wallS: median(cellWall[index]) }));
-/** --no-perf's wall, on a pipe or on a terminal as the row is. */
-const noPerfCellsS = (terminal) => cellRows.find((row) => row.terminal === terminal && row.name.startsWith('--no-perf')).wallS;
+const cellRows = cellVariants.map((variant, index) => ({ name: variant.name, terminal: variant.terminal === true, file: variant.file ?? 'trivial', noPerf: variant.flags.includes('--no-perf'), wallS: median(cellWall[index]) }));
+/** What perf adds per cell: against --no-perf on the same file, on a pipe or on a terminal as the row is; null for --no-perf. */
+const addedPerCellS = (row) => {
+  if (row.noPerf) return null;
+  const baseline = cellRows.find((other) => other.noPerf && other.terminal === row.terminal && other.file === row.file);
+  return (row.wallS - baseline.wallS) / cellFiles[row.file].cells;
+};
 log('cells done');
 
 // --- 3. run: end to report ------------------------------------------------------------------------
@@ -226,9 +236,9 @@ const compareTable = [
     `| ${row.name.replace(sleepMs, 'sleep-ms')} | ${ms(row.hyperfineS)} | ${ms(row.perfS)} | ${(row.perfS / row.hyperfineS).toFixed(2)}× | ${withoutCa === null ? '— (not set)' : `${ms(row.perfWithoutCaS)}, ${(row.perfWithoutCaS / row.hyperfineS).toFixed(2)}×`} | ${ms(row.perfRunsS)} | ${(row.perfRunsS / row.hyperfineS).toFixed(2)}× | ${ms(row.warmupsWaitS)} | ${ms(row.unarmedS)} | ${ms(row.unarmedRunsS)} | ${ms(row.noPerfS)} | ${ms(row.noPerfRunsS)} | ${ms(row.floorS)} | ${ms(row.means[0].hyperfine)} / ${ms(row.means[0].perfcell)} (${pct(row.means[0].perfcell / row.means[0].hyperfine - 1)}) | ${ms(row.means[1].hyperfine)} / ${ms(row.means[1].perfcell)} (${pct(row.means[1].perfcell / row.means[1].hyperfine - 1)}) | ${ms(row.means[0].unarmed)} / ${ms(row.means[1].unarmed)} |`),
 ];
 const cellTable = [
-  '| cells of a 200-cell file | wall | added per cell vs --no-perf |',
+  '| cells of a 200-cell file (unless the row says 10) | wall | added per cell vs --no-perf |',
   '|---|---:|---:|',
-  ...cellRows.map((row) => `| ${row.name} | ${ms(row.wallS)} | ${row.name.startsWith('--no-perf') ? '—' : ms((row.wallS - noPerfCellsS(row.terminal)) / 200)} |`),
+  ...cellRows.map((row) => `| ${row.name} | ${ms(row.wallS)} | ${addedPerCellS(row) === null ? '—' : ms(addedPerCellS(row))} |`),
 ];
 const parserTable = [
   '| format | `push()` lines/s | per CPU-second | `perfcell parse` lines/s | parse without its start-up | parse ÷ push() |',
@@ -259,7 +269,7 @@ ${compareTable.join('\n')}
 
 ${traceTable.join('\n')}
 
-**cells**: what perf adds per cell of a file of 200 one-line cells (target ≤ 3 ms).
+**cells**: what perf adds per cell of a file of 200 one-line cells (target ≤ 3 ms), and of a file of 10; "a terminal": stderr a pty (util-linux script), where the live view is on.
 
 ${cellTable.join('\n')}
 

@@ -30,9 +30,10 @@ const statOf = (pid: number): { name: string; parent: number } | null => {
 };
 
 describe("cells' group of perfs", () => {
-  it('is started by one launcher that perfcell forks, not by perfcell itself', async () => {
-    const file = join(dir, 'four.js');
-    writeFileSync(file, ['a', 'b', 'c'].map((title) => `// %% ${title}\n1;\n`).join('') + '// %% wait\nawait new Promise((resolve) => setTimeout(resolve, 3000));\n');
+  /** The perfs of the group of `cells trivial cells, then a 3 s wait`, once `count` of them are up (or 15 s have passed), and the group's launchers. */
+  async function groupOf(name: string, cells: number, count: number): Promise<{ perfs: number[]; launchers: Set<number | undefined>; pid: number }> {
+    const file = join(dir, name);
+    writeFileSync(file, Array.from({ length: cells }, (_, index) => `// %% c${index}\n1;\n`).join('') + '// %% wait\nawait new Promise((resolve) => setTimeout(resolve, 3000));\n');
     const perfcell = spawn(process.execPath, [cliPath, 'cells', file], { stdio: 'ignore' });
     const pid = perfcell.pid!;
     const ended = new Promise((resolve) => perfcell.once('exit', resolve));
@@ -40,26 +41,42 @@ describe("cells' group of perfs", () => {
       let perfs: number[] = [];
       const startMs = performance.now();
       // the group's perfs: perf processes whose parent's parent is perfcell
-      while ((perfs = livePerfPids().filter((perf) => statOf(statOf(perf)?.parent ?? 0)?.parent === pid)).length < 4 && performance.now() - startMs < 15_000) {
+      while ((perfs = livePerfPids().filter((perf) => statOf(statOf(perf)?.parent ?? 0)?.parent === pid)).length < count && performance.now() - startMs < 15_000) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      expect(perfs).toHaveLength(4);
-      const launchers = new Set(perfs.map((perf) => statOf(perf)?.parent));
-      expect(launchers.size).toBe(1);
-      expect(statOf([...launchers][0]!)?.name).toBe('perfcell-exec');
+      // a moment more: a group larger than asked would show by now
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      perfs = livePerfPids().filter((perf) => statOf(statOf(perf)?.parent ?? 0)?.parent === pid);
       expect(livePerfPids().filter((perf) => statOf(perf)?.parent === pid)).toEqual([]);
+      return { perfs, launchers: new Set(perfs.map((perf) => statOf(perf)?.parent)), pid };
     } finally {
       perfcell.kill('SIGKILL');
       await ended;
     }
+  }
+
+  it('is started by one launcher that perfcell forks, not by perfcell itself', async () => {
+    // 151 cells: a perf per 50 of them, four
+    const { perfs, launchers } = await groupOf('many.js', 150, 4);
+    expect(perfs).toHaveLength(4);
+    expect(launchers.size).toBe(1);
+    expect(statOf([...launchers][0]!)?.name).toBe('perfcell-exec');
+  });
+
+  it('has a perf per 50 cells: a file of four cells starts one (each costs the first cell its start-up)', async () => {
+    const { perfs, launchers } = await groupOf('four.js', 3, 1);
+    expect(perfs).toHaveLength(1);
+    expect(statOf([...launchers][0]!)?.name).toBe('perfcell-exec');
   });
 
   it("counts in a window none of the other perfs' ticks", async () => {
     const file = join(dir, 'sleeps.js');
-    writeFileSync(file, Array.from({ length: 40 }, (_, index) => `// %% sleep ${index}\nawait new Promise((resolve) => setTimeout(resolve, 50));\n`).join(''));
+    // 120 empty cells first: 160 in all make a group of four perfs (a perf per 50 cells)
+    const empty = Array.from({ length: 120 }, (_, index) => `// %% empty ${index}\n1;\n`).join('');
+    writeFileSync(file, empty + Array.from({ length: 40 }, (_, index) => `// %% sleep ${index}\nawait new Promise((resolve) => setTimeout(resolve, 50));\n`).join(''));
     const result = await execa(process.execPath, [cliPath, 'cells', '-e', 'context-switches', '--json', file], { reject: false });
     expect(result.exitCode, result.stderr).toBe(0);
-    const counts = (JSON.parse(result.stdout) as { cells: Array<{ report: { counters: { events: Array<{ event: string; total: number }> } } }> }).cells.map(
+    const counts = (JSON.parse(result.stdout) as { cells: Array<{ title: string; report: { counters: { events: Array<{ event: string; total: number }> } } }> }).cells.filter((cell) => cell.title.startsWith('sleep')).map(
       (cell) => cell.report.counters.events.find((event) => event.event === 'context-switches')?.total ?? Number.NaN,
     );
     expect(counts).toHaveLength(40);
