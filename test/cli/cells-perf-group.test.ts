@@ -30,10 +30,10 @@ const statOf = (pid: number): { name: string; parent: number } | null => {
 };
 
 describe("cells' group of perfs", () => {
-  /** The perfs of the group of `cells trivial cells, then a 3 s wait`, once `count` of them are up (or 15 s have passed), and the group's launchers. */
-  async function groupOf(name: string, cells: number, count: number): Promise<{ perfs: number[]; launchers: Set<number | undefined>; pid: number }> {
-    const file = join(dir, name);
-    writeFileSync(file, Array.from({ length: cells }, (_, index) => `// %% c${index}\n1;\n`).join('') + '// %% wait\nawait new Promise((resolve) => setTimeout(resolve, 3000));\n');
+  it('is started by one launcher that perfcell forks, not by perfcell itself', async () => {
+    // 150 empty cells before the wait: a perf per 50 cells, a group of four
+    const file = join(dir, 'four.js');
+    writeFileSync(file, Array.from({ length: 150 }, (_, index) => `// %% c${index}\n1;\n`).join('') + '// %% wait\nawait new Promise((resolve) => setTimeout(resolve, 3000));\n');
     const perfcell = spawn(process.execPath, [cliPath, 'cells', file], { stdio: 'ignore' });
     const pid = perfcell.pid!;
     const ended = new Promise((resolve) => perfcell.once('exit', resolve));
@@ -41,32 +41,18 @@ describe("cells' group of perfs", () => {
       let perfs: number[] = [];
       const startMs = performance.now();
       // the group's perfs: perf processes whose parent's parent is perfcell
-      while ((perfs = livePerfPids().filter((perf) => statOf(statOf(perf)?.parent ?? 0)?.parent === pid)).length < count && performance.now() - startMs < 15_000) {
+      while ((perfs = livePerfPids().filter((perf) => statOf(statOf(perf)?.parent ?? 0)?.parent === pid)).length < 4 && performance.now() - startMs < 15_000) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      // a moment more: a group larger than asked would show by now
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      perfs = livePerfPids().filter((perf) => statOf(statOf(perf)?.parent ?? 0)?.parent === pid);
+      expect(perfs).toHaveLength(4);
+      const launchers = new Set(perfs.map((perf) => statOf(perf)?.parent));
+      expect(launchers.size).toBe(1);
+      expect(statOf([...launchers][0]!)?.name).toBe('perfcell-exec');
       expect(livePerfPids().filter((perf) => statOf(perf)?.parent === pid)).toEqual([]);
-      return { perfs, launchers: new Set(perfs.map((perf) => statOf(perf)?.parent)), pid };
     } finally {
       perfcell.kill('SIGKILL');
       await ended;
     }
-  }
-
-  it('is started by one launcher that perfcell forks, not by perfcell itself', async () => {
-    // 151 cells: a perf per 50 of them, four
-    const { perfs, launchers } = await groupOf('many.js', 150, 4);
-    expect(perfs).toHaveLength(4);
-    expect(launchers.size).toBe(1);
-    expect(statOf([...launchers][0]!)?.name).toBe('perfcell-exec');
-  });
-
-  it('has a perf per 50 cells: a file of four cells starts one (each costs the first cell its start-up)', async () => {
-    const { perfs, launchers } = await groupOf('four.js', 3, 1);
-    expect(perfs).toHaveLength(1);
-    expect(statOf([...launchers][0]!)?.name).toBe('perfcell-exec');
   });
 
   it("counts in a window none of the other perfs' ticks", async () => {
