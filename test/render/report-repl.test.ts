@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatCountPlain, renderReplReport } from '../../src/render/report-repl.ts';
-import { formatCount } from '../../src/render/units.ts';
+import { formatCount, formatSeconds } from '../../src/render/units.ts';
 import type { CommandReport } from '../../src/session/report.ts';
 
 const MIB = 1024 * 1024;
@@ -51,6 +51,14 @@ describe('renderReplReport', () => {
     expect(renderReplReport(cut).split('\n')[1]).toBe('       RAM was still falling when settling stopped after 51 ms: final usage may read high');
     const short = { ...report, cpu: { ...report.cpu, systemMeanPct: null, singleMaxPct: null, perCpuPct: [], machineWindowTooShort: true } };
     expect(renderReplReport(short).split('\n')[0]).toContain('(cpu 0.090s = 100% of one cpu; machine-wide: window too short to measure)');
+  });
+
+  it('gives a time under a millisecond in µs, not as 0.000s (an empty line takes a few µs)', () => {
+    const empty = { ...report, durationS: 3.612e-6, cpu: { ...report.cpu, userS: 0, systemS: 0.00001 } };
+    expect(renderReplReport(empty).split('\n')[0]).toMatch(/^In \[3\] used 128\.1 MiB RAM in 3\.61 µs \(cpu 0\.01ms/);
+    expect(formatSeconds(0.000_25)).toBe('250 µs');
+    expect(formatSeconds(0.0012)).toBe('0.001s');
+    expect(formatSeconds(0)).toBe('0.000s');
   });
 
   it('puts counted events first when no order is given, and prints no counter line without counters', () => {

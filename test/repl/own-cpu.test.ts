@@ -17,7 +17,7 @@ afterEach(async () => {
 
 /** The `(cpu …; machine-wide …)` part of the command's report line. */
 function cpuPart(printed: string): string {
-  const match = /In \[\d+\] used .* RAM in [\d.]+s \((cpu [^;]*);/.exec(printed);
+  const match = /In \[\d+\] used .* RAM in [\d.]+(?:s| µs) \((cpu [^;]*);/.exec(printed);
   if (!match?.[1]) throw new Error(`no own CPU in ${JSON.stringify(printed)}`);
   return match[1];
 }

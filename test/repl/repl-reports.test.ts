@@ -6,16 +6,17 @@ import { OWN_PIDS_PROBE } from '../support/own-pids-probe.ts';
 const MIB = 1024 * 1024;
 let repl: PtyRepl | null = null;
 
-/** The numbers of a report line block: `In [N] used X MiB RAM in Ys …, peaked Z MiB above final usage …`. */
+/** The numbers of a report line block: `In [N] used X MiB RAM in Ys (or Y µs) …, peaked Z MiB above final usage …`. */
 function parseReport(printed: string): { number: number; usedMiB: number; seconds: number; peakAboveMiB: number; pageFaults: number | null } {
-  const head = /In \[(\d+)\] used (-?[\d.]+) MiB RAM in ([\d.]+)s .*peaked (?:at its start, )?([\d.]+) MiB above final usage/.exec(printed);
+  const head = /In \[(\d+)\] used (-?[\d.]+) MiB RAM in ([\d.]+)(s| µs) .*peaked (?:at its start, )?([\d.]+) MiB above final usage/.exec(printed);
   if (!head) throw new Error(`no report in ${JSON.stringify(printed)}`);
   const faults = /page-faults ([\d,]+)/.exec(printed);
   return {
     number: Number(head[1]),
     usedMiB: Number(head[2]),
-    seconds: Number(head[3]),
-    peakAboveMiB: Number(head[4]),
+    // below a millisecond the time is in µs
+    seconds: Number(head[3]) / (head[4] === 's' ? 1 : 1e6),
+    peakAboveMiB: Number(head[5]),
     pageFaults: faults ? Number(faults[1]?.replaceAll(',', '')) : null,
   };
 }
