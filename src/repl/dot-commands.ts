@@ -48,8 +48,24 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
       const { events } = read;
       const { events: _dropped, ...rest } = measurement.measure;
       void _dropped;
-      measurement.configure({ ...rest, ...(events === undefined ? {} : { events }), perf: true });
-      say(`events: ${(events ?? resolvePerfOptions({ ...rest, perf: true }).events).join(',')} (from the next command)`);
+      const next = { ...rest, ...(events === undefined ? {} : { events }), perf: true };
+      const current = measurement.measure;
+      // perf is asked first (perf stat -e LIST true): a list it refuses had been taken, and the next
+      // command turned perf off for the session, with the events that had counted until then (a QA
+      // pass). The input waits meanwhile, as it does for a command.
+      gate?.hold();
+      refusal(next).then(
+        (problem) => {
+          if (problem === null) {
+            measurement.configure(next);
+            say(`events: ${(events ?? resolvePerfOptions(next).events).join(',')} (from the next command)`);
+            return;
+          }
+          const kept = current.perf === false ? 'perf stays off' : `events stay ${(current.events ?? resolvePerfOptions({ ...current, perf: true }).events).join(',')}`;
+          say(`error: ${problem}; ${kept}`);
+        },
+        (error: unknown) => say(`.events: ${error instanceof Error ? error.message : String(error)}`),
+      ).finally(() => gate?.release());
     },
   });
 
@@ -91,6 +107,12 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
   });
 
   defineTimingCommands(server, measurement, undefined, gate);
+}
+
+/** Why perf refuses to count these events here (its one-line message), or null where it counts them. */
+async function refusal(measure: ReplMeasurement['measure']): Promise<string | null> {
+  const { checkPerfEvents } = await import('../attach/perf-preflight.ts');
+  return (await checkPerfEvents(resolvePerfOptions(measure)))?.message ?? null;
 }
 
 /**

@@ -90,4 +90,11 @@ describe.runIf(perfUsable)('perfcell repl perf set-up (real perf)', () => {
     expect(sampled).toMatch(/page-faults [\d,]+/);
     expect(await repl.send('perfcell.last.counters.intervalMs')).toMatch(/\n20\n/);
   });
+
+  it('.events with an event perf refuses says so and keeps the events that count (they had been dropped for perf off)', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl(['repl', '-e', 'page-faults']);
+    expect(await repl.send('.events page-faults,bogus')).toMatch(/error: unknown perf event 'bogus'.*; events stay page-faults/);
+    expect(await repl.send('1+1')).toMatch(/page-faults \d/);
+    expect(await repl.send('.events')).toMatch(/events: page-faults\r?\n/);
+  });
 });
