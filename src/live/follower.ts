@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { monotonicNs } from '../session/clock.ts';
 import { findLiveRelay, LIVE_DELAY_MS, LIVE_REFRESH_MS, LIVE_VISIBLE_AFTER_S } from './relay.ts';
 
 const ERASED_MARKER = '#perfcell-live erased\n';
+/** How long a window's report waits for the relay to erase its line. */
+const ANSWER_LIMIT_MS = 1000;
 
 /**
  * The live view of windows counted by long-lived perfs that write to files of their own (a file's
@@ -79,7 +82,9 @@ export function startLiveFollower(pid: number, path: string | null = findLiveRel
       const erased = new Promise<void>((resolve) => waiting.push(resolve));
       if (!send('close')) answerAll();
       holdLoop();
-      return shownS >= LIVE_VISIBLE_AFTER_S ? erased : Promise.resolve();
+      if (shownS < LIVE_VISIBLE_AFTER_S) return Promise.resolve();
+      // a relay that does not answer (stopped, wedged) keeps no report waiting
+      return Promise.race([erased, sleep(ANSWER_LIMIT_MS, undefined, { ref: false })]);
     },
     end() {
       if (gone) return Promise.resolve();
