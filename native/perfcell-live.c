@@ -150,6 +150,13 @@ static void take_row(const char *line) {
   double interval_s = time_s - event->last_time_s;
   event->last_time_s = time_s;
   if (first) return;
+  /* --follow: a tick in which the process never ran reads <not counted> (perf's running time 0):
+   * none of it, over the tick's span (an awaiting cell read 240 context-switches/s, its ticks
+   * that counted one each, against its 10/s) */
+  if (following && interval_s > 0 && strncmp(fields[1], "<not counted>", 13) == 0) {
+    event->sum_s += interval_s;
+    return;
+  }
   if (end == fields[1] || fields[1][0] == '<' || interval_s <= 0) {
     event->valid = 0;
     return;
@@ -180,10 +187,11 @@ static void format_mib(char *buffer, size_t size, long kib) {
   else snprintf(buffer, size, "%.1f MiB", (double)kib / 1024.0);
 }
 
+/* 999.6/s is 1.0k/s, not "1000" (each step from where its own rounding would reach the next) */
 static void format_rate(char *buffer, size_t size, double per_s) {
-  if (per_s >= 1e9) snprintf(buffer, size, "%.1fG", per_s / 1e9);
-  else if (per_s >= 1e6) snprintf(buffer, size, "%.1fM", per_s / 1e6);
-  else if (per_s >= 1e3) snprintf(buffer, size, "%.1fk", per_s / 1e3);
+  if (per_s >= 999.95e6) snprintf(buffer, size, "%.1fG", per_s / 1e9);
+  else if (per_s >= 999.95e3) snprintf(buffer, size, "%.1fM", per_s / 1e6);
+  else if (per_s >= 999.5) snprintf(buffer, size, "%.1fk", per_s / 1e3);
   else snprintf(buffer, size, "%.0f", per_s);
 }
 

@@ -55,7 +55,10 @@ describe.runIf(relayPath !== null)('perfcell-live relay (native/perfcell-live.c,
  * `--follow` (a file's cells on a terminal, live/follower.ts): windows announced on stdin, each
  * read from the file its perf writes to; here the file is written by the test, a tick every 5 ms.
  */
-function runFollower(windowMs: number): Promise<{ stdout: string; stderr: string; code: number | null }> {
+/** 10 page-faults and 4 ms of task-clock a 5 ms tick: 2.0k/s, 0.80 CPUs. */
+const busyTick = (timeS: string): string => `     ${timeS},10,,page-faults,5000000,100.00,,\n     ${timeS},4.00,msec,task-clock,5000000,100.00,,\n`;
+
+function runFollower(windowMs: number, tick: (timeS: string, index: number) => string = busyTick): Promise<{ stdout: string; stderr: string; code: number | null }> {
   const dir = mkdtempSync(join(tmpdir(), 'perfcell-follow-'));
   const file = join(dir, 'perf.out');
   // what perf printed before the window: read from the file's end on, none of it is the window's
@@ -72,10 +75,10 @@ function runFollower(windowMs: number): Promise<{ stdout: string; stderr: string
     });
     child.stdin.write(`open ${file}\n`);
     let timeS = 0.004;
-    // 10 page-faults and 4 ms of task-clock a 5 ms tick: 2.0k/s, 0.80 CPUs
+    let index = 0;
     const ticking = setInterval(() => {
       timeS += 0.005;
-      appendFileSync(file, `     ${timeS.toFixed(6)},10,,page-faults,5000000,100.00,,\n     ${timeS.toFixed(6)},4.00,msec,task-clock,5000000,100.00,,\n`);
+      appendFileSync(file, tick(timeS.toFixed(6), index++));
     }, 5);
     setTimeout(() => {
       clearInterval(ticking);
@@ -96,6 +99,25 @@ describe.runIf(relayPath !== null)('perfcell-live --follow (a real process readi
     for (const line of drawn) expect(line).toMatch(/^live 0\.\ds {2}RSS [\d.]+ MiB {2}peak [\d.]+ MiB {2}page-faults 2\.0k\/s {2}task-clock 0\.80 CPUs\x1b\[K$/);
     // erased at `close`: nothing is drawn after it
     expect(stderr.endsWith('\r\x1b[K')).toBe(true);
+  });
+
+  it('counts a tick in which the process never ran (<not counted>) as none over its span: an awaiting cell is not shown at the rate of its busy ticks', { timeout: 10_000 }, async () => {
+    // every other tick the process slept through: 10 page-faults and 4 ms a 10 ms, 1.0k/s and 0.40 CPUs
+    const idleTick = (timeS: string): string => `     ${timeS},<not counted>,,page-faults,0,100.00,,\n     ${timeS},<not counted>,msec,task-clock,0,100.00,,\n`;
+    const { stderr } = await runFollower(400, (timeS, index) => (index % 2 === 0 ? busyTick(timeS) : idleTick(timeS)));
+    const drawn = stderr.split('\r').filter((part) => part.startsWith('live '));
+    expect(drawn.length).toBeGreaterThanOrEqual(3);
+    // (a draw takes in an odd number of ticks as often as not: 889/s, 1.1k/s; the busy ticks alone read 2.0k/s, 0.80 CPUs)
+    for (const line of drawn) {
+      const [, faults, thousands, cpus] = /page-faults ([\d.]+)(k?)\/s {2}task-clock ([\d.]+) CPUs\x1b\[K$/.exec(line) ?? [];
+      expect(Number(faults) * (thousands === 'k' ? 1000 : 1), line).toBeGreaterThanOrEqual(700);
+      expect(Number(faults) * (thousands === 'k' ? 1000 : 1), line).toBeLessThanOrEqual(1400);
+      expect(Number(cpus), line).toBeGreaterThanOrEqual(0.28);
+      expect(Number(cpus), line).toBeLessThanOrEqual(0.56);
+    }
+    // a process asleep through every tick since the last draw: 0/s, not left off the line
+    const asleep = await runFollower(400, idleTick);
+    for (const line of asleep.stderr.split('\r').filter((part) => part.startsWith('live '))) expect(line).toMatch(/page-faults 0\/s {2}task-clock 0\.00 CPUs\x1b\[K$/);
   });
 
   it('draws nothing for a window shorter than the delay, and still answers its `close`', { timeout: 10_000 }, async () => {
