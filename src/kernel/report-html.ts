@@ -4,7 +4,8 @@ import { formatCountPlain } from '../render/report-repl.ts';
 import { perfAmountText, perfRateText, shownRate } from '../render/metric-units.ts';
 import { peakText } from '../render/peak-text.ts';
 import { sparkline } from '../render/sparkline.ts';
-import { formatMiB, formatSeconds } from '../render/units.ts';
+import { formatMiB } from '../render/units.ts';
+import { formatDurationS } from '../render/metric-units.ts';
 import type { CommandReport } from '../session/report.ts';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -34,7 +35,7 @@ export function renderReportHtml(report: CommandReport, notes: readonly string[]
   }
   const gc = gcText(report.gc);
   if (gc !== null) rows.push(`<tr>${cell('gc')}${cell(gc)}${cell('')}${cell('')}</tr>`);
-  rows.push(`<tr>${cell('time')}${cell(`${formatSeconds(report.durationS)}; ${cpuParts(cpu)}`)}${cell('')}${cell('')}</tr>`);
+  rows.push(`<tr>${cell('time')}${cell(`${formatDurationS(report.durationS)}; ${cpuParts(cpu)}`)}${cell('')}${cell('')}</tr>`);
   for (const event of report.counters.events) {
     const perSecond = shownRate(event);
     const text =

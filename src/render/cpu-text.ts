@@ -1,5 +1,6 @@
 import type { CpuReport, MemoryReport } from '../session/report.ts';
-import { formatPct, formatSeconds } from './units.ts';
+import { formatPct } from './units.ts';
+import { formatDurationS } from './metric-units.ts';
 
 /**
  * The CPU part of a report's headline: the command's own CPU first (user + system seconds and %
@@ -37,7 +38,7 @@ export function ownCpuText(cpu: CpuReport): string | null {
   if (cpu.userS === null || cpu.systemS === null) return null;
   const ownS = cpu.userS + cpu.systemS;
   // Under a ms, "0.000s" would hide what little there is.
-  const seconds = `cpu ${ownS < 0.001 ? `${(ownS * 1e3).toFixed(2)}ms` : formatSeconds(ownS)}`;
+  const seconds = `cpu ${formatDurationS(ownS)}`;
   if (cpu.ownPctWithheld === 'window-too-short') return `${seconds}, too short a window for a %`;
   if (cpu.ownPctWithheld === 'more-than-every-cpu') return `${seconds}, more than every cpu could give in the time (no %)`;
   if (cpu.ownPct === null || cpu.ownPct === undefined) return seconds;
@@ -50,7 +51,7 @@ export function ownCpuText(cpu: CpuReport): string | null {
  * @example childrenCpuText({ ...cpu, childrenS: 1.2 }) // 'child processes cpu 1.20s'
  */
 export function childrenCpuText(cpu: CpuReport): string | null {
-  return cpu.childrenS === undefined ? null : `child processes cpu ${formatSeconds(cpu.childrenS)}`;
+  return cpu.childrenS === undefined ? null : `child processes cpu ${formatDurationS(cpu.childrenS)}`;
 }
 
 /** A line under the headline when the final memory reading is not settled; null when nothing needs saying. */

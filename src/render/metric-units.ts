@@ -1,5 +1,5 @@
 import type { MetricUnit } from '../experiment/metrics.ts';
-import { formatCount } from './units.ts';
+import { formatCount, formatSeconds } from './units.ts';
 
 /** Time units, largest first, by their size in seconds. */
 export const TIME_STEPS: readonly [number, string][] = [
@@ -90,4 +90,14 @@ export const MIN_RATE_SPAN_S = 0.001;
 /** The event's rate per second where it is worth showing, else null. */
 export function shownRate(event: { readonly perSecond: number | null; readonly countedSeconds?: number | null }): number | null {
   return event.countedSeconds != null && event.countedSeconds < MIN_RATE_SPAN_S ? null : event.perSecond;
+}
+
+/**
+ * A report's time (its headline, its CPU): 0.005s, 0.42s, 12.3s as units.formatSeconds writes
+ * them, and under a millisecond as the summary tables do, 2.74 µs (an empty cell's had read
+ * "0.000s", and its CPU "0.02ms", beside "2.74 µs" in the table).
+ */
+export function formatDurationS(seconds: number): string {
+  // 0.0009995 s and up round to 1000 µs: 0.001s
+  return seconds > 0 && seconds < 0.0009995 ? formatMetricValue(seconds, 's') : formatSeconds(seconds);
 }

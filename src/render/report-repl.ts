@@ -2,7 +2,8 @@ import type { EventAggregate } from '../../parsers/aggregate.ts';
 import type { CommandReport } from '../session/report.ts';
 import { baseEventName } from '../session/counters.ts';
 import { derivedText, perfMetricsText, perfMetricText, pmuSplitText, scaledFromText } from './running-pct.ts';
-import { formatMiB, formatSeconds, formatSignedMiB } from './units.ts';
+import { formatMiB, formatSignedMiB } from './units.ts';
+import { formatDurationS } from './metric-units.ts';
 import { perfAmountText, perfRateText, shownRate } from './metric-units.ts';
 import { renderGcLine } from './gc-line.ts';
 import { cpuText, settleNote } from './cpu-text.ts';
@@ -32,7 +33,7 @@ export interface ReplRenderOptions {
 export function renderReplReport(report: CommandReport, options: ReplRenderOptions = {}): string {
   const { memory } = report;
   if (options.compact === true) {
-    return `${report.label} used ${formatMiB(memory.usedBytes)} RAM in ${formatSeconds(report.durationS)}, ${peakText(memory)}, current RAM usage now ${formatMiB(memory.rssAfterBytes)}`;
+    return `${report.label} used ${formatMiB(memory.usedBytes)} RAM in ${formatDurationS(report.durationS)}, ${peakText(memory)}, current RAM usage now ${formatMiB(memory.rssAfterBytes)}`;
   }
   const full = renderFullReport(report, options);
   return options.width === undefined ? full : fitToWidth(full, options.width, report.label.length + 1);
@@ -42,7 +43,7 @@ function renderFullReport(report: CommandReport, options: ReplRenderOptions): st
   const indent = ' '.repeat(report.label.length + 1);
   const { memory, cpu } = report;
   const lines = [
-    `${report.label} used ${formatMiB(memory.usedBytes)} RAM in ${formatSeconds(report.durationS)} ${cpuText(cpu)}, ` +
+    `${report.label} used ${formatMiB(memory.usedBytes)} RAM in ${formatDurationS(report.durationS)} ${cpuText(cpu)}, ` +
       `${peakText(memory)}, current RAM usage now ${formatMiB(memory.rssAfterBytes)}`,
   ];
   const settled = settleNote(memory);

@@ -2,8 +2,8 @@ import type { EventAggregate } from '../../parsers/aggregate.ts';
 import type { CommandReport } from '../session/report.ts';
 import { derivedText, perfMetricsText, perfMetricText, pmuSplitText, scaledFromText } from './running-pct.ts';
 import { sparkline } from './sparkline.ts';
-import { formatMetricValue, perfAmountText, perfRateText, shownRate } from './metric-units.ts';
-import { formatCount, formatMiB, formatSeconds, formatSignedMiB } from './units.ts';
+import { formatDurationS, formatMetricValue, perfAmountText, perfRateText, shownRate } from './metric-units.ts';
+import { formatCount, formatMiB, formatSignedMiB } from './units.ts';
 import { renderGcLine } from './gc-line.ts';
 import { cpuText, peakMethodText, settleNote } from './cpu-text.ts';
 import { fitToWidth } from './report-repl.ts';
@@ -66,7 +66,7 @@ export function renderReportText(report: CommandReport, options: RenderOptions =
 function headline(report: CommandReport): string {
   const { memory } = report;
   const cpu = cpuText(report.cpu);
-  const time = formatSeconds(report.durationS);
+  const time = formatDurationS(report.durationS);
   if (report.counters.backend === 'cachegrind') {
     // Under valgrind the RSS and CPU are valgrind's, and the time is valgrind's slowed-down run:
     // say what was measured rather than print '? MiB'.

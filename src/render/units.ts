@@ -11,12 +11,8 @@ export function formatSignedMiB(bytes: number): string {
   return text.startsWith('-') && Number(text) !== 0 ? `${text} MiB` : `+${text.replace('-', '')} MiB`;
 }
 
-/**
- * Seconds with a precision that keeps a 5 ms command readable: 0.005s, 0.42s, 12.3s; below a
- * millisecond in µs, three significant digits (an empty cell's 3.61 µs had read "0.000s").
- */
+/** Seconds with a precision that keeps a 5 ms command readable: 0.005s, 0.42s, 12.3s. */
 export function formatSeconds(seconds: number): string {
-  if (seconds > 0 && seconds < 0.001) return `${Number((seconds * 1e6).toPrecision(3))} µs`;
   if (seconds < 0.1) return `${seconds.toFixed(3)}s`;
   if (seconds < 10) return `${seconds.toFixed(2)}s`;
   return `${seconds.toFixed(1)}s`;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatCountPlain, renderReplReport } from '../../src/render/report-repl.ts';
-import { formatCount, formatSeconds } from '../../src/render/units.ts';
+import { formatCount } from '../../src/render/units.ts';
+import { formatDurationS, formatMetricValue } from '../../src/render/metric-units.ts';
 import type { CommandReport } from '../../src/session/report.ts';
 
 const MIB = 1024 * 1024;
@@ -53,12 +54,16 @@ describe('renderReplReport', () => {
     expect(renderReplReport(short).split('\n')[0]).toContain('(cpu 0.090s = 100% of one cpu; machine-wide: window too short to measure)');
   });
 
-  it('gives a time under a millisecond in µs, not as 0.000s (an empty line takes a few µs)', () => {
+  it('gives a time under a millisecond in µs as the summary tables do, not as 0.000s (an empty line takes a few µs)', () => {
     const empty = { ...report, durationS: 3.612e-6, cpu: { ...report.cpu, userS: 0, systemS: 0.00001 } };
-    expect(renderReplReport(empty).split('\n')[0]).toMatch(/^In \[3\] used 128\.1 MiB RAM in 3\.61 µs \(cpu 0\.01ms/);
-    expect(formatSeconds(0.000_25)).toBe('250 µs');
-    expect(formatSeconds(0.0012)).toBe('0.001s');
-    expect(formatSeconds(0)).toBe('0.000s');
+    expect(renderReplReport(empty).split('\n')[0]).toMatch(/^In \[3\] used 128\.1 MiB RAM in 3\.61 µs \(cpu 10\.0 µs/);
+    // the same digits as a cells summary's time column (formatMetricValue), trailing zeros kept
+    for (const seconds of [2.735e-6, 6.1e-6, 15e-6, 0.000_25, 0.000_999]) expect(formatDurationS(seconds)).toBe(formatMetricValue(seconds, 's'));
+    expect(formatDurationS(6.1e-6)).toBe('6.10 µs');
+    // from what would round to 1000 µs on, seconds as before
+    expect(formatDurationS(0.000_999_51)).toBe('0.001s');
+    expect(formatDurationS(0.0012)).toBe('0.001s');
+    expect(formatDurationS(0)).toBe('0.000s');
   });
 
   it('puts counted events first when no order is given, and prints no counter line without counters', () => {

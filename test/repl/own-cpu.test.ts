@@ -39,7 +39,7 @@ describe('the REPL\'s own CPU', () => {
       const report = await last(repl);
       if (report.cpu.ownPctWithheld === 'window-too-short') {
         withheld += 1;
-        expect(own).toMatch(/^cpu [\d.]+m?s, too short a window for a %$/);
+        expect(own).toMatch(/^cpu [\d.]+(?:s| µs), too short a window for a %$/);
         expect(report.cpu.ownPct).toBeNull();
       } else {
         // Only a window a loaded machine stretched past 10 ms gets a %.

@@ -60,7 +60,7 @@ describe('the own CPU as % of one cpu', () => {
     // What `1+1` read before: 222% of one cpu.
     const short = report(0.00041, 0.00018);
     expect(short).toMatchObject({ ownPct: null, ownPctWithheld: 'window-too-short', userS: 0.00041 });
-    expect(cpuText(short)).toBe('(cpu 0.41ms, too short a window for a %; machine-wide mean 100%, busiest cpu 100%)');
+    expect(cpuText(short)).toBe('(cpu 410 µs, too short a window for a %; machine-wide mean 100%, busiest cpu 100%)');
   });
 
   it('gives a % from MIN_OWN_PCT_WALL_S of wall time on, however little the CPU', () => {
@@ -70,7 +70,7 @@ describe('the own CPU as % of one cpu', () => {
     const idle = report(0.00002, 0.05);
     expect(idle.ownPct).toBeCloseTo(0.04, 9);
     expect(idle).not.toHaveProperty('ownPctWithheld');
-    expect(cpuText(idle)).toBe('(cpu 0.02ms = 0% of one cpu; machine-wide mean 100%, busiest cpu 100%)');
+    expect(cpuText(idle)).toBe('(cpu 20.0 µs = 0% of one cpu; machine-wide mean 100%, busiest cpu 100%)');
   });
 
   it('says several threads ran where the CPU time is more than the wall time, up to every CPU of the machine', () => {
