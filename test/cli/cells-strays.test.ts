@@ -101,4 +101,20 @@ describe('what a cell leaves running once the cells have been reported (a QA pas
       'perfcell: interrupted by SIGINT after the last cell (the report above is whole)',
     ]);
   });
+
+  it('after cells that stopped early, Ctrl-C does not call the report whole', async () => {
+    const stopped = join(dir, 'kept-alive-stopped.js');
+    writeFileSync(stopped, "// %% a\nsetInterval(() => {}, 1000);\n// %% b\nthrow new Error('b');\n// %% c\n1;\n");
+    const subprocess = execa(process.execPath, [cliPath, 'cells', '--no-perf', stopped], { reject: false, timeout: 30_000 });
+    let stderr = '';
+    subprocess.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    while (!stderr.includes('keeps this process alive')) await new Promise((resolve) => setTimeout(resolve, 50));
+    subprocess.kill('SIGINT');
+    const result = await subprocess;
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr.split('\n').slice(-2)).toEqual([
+      'perfcell: the cells that ran have been reported; something a cell left running (a timer, a server, an open handle) keeps this process alive: Ctrl-C ends it',
+      'perfcell: interrupted by SIGINT after the report above',
+    ]);
+  });
 });

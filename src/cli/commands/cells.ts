@@ -133,6 +133,8 @@ export function registerCells(program: Command): void {
       const releaseSignals = holdInterruptions();
       const seenWarnings = new Set<string>();
       let printed = 0;
+      /** Every cell ran (none was stopped by a signal or skipped after a failure). */
+      let allRan = false;
       try {
         const prepared = await evaluator.prepareAll(cells);
         const { runs, skipped, interruption: stop } = await runCells(evaluator, prepared, {
@@ -154,6 +156,7 @@ export function registerCells(program: Command): void {
             }
           },
         });
+        allRan = stop === undefined && skipped.length === 0;
         const ok = runs.every((run) => run.failure === null) && !hasStrayFailure && stop === undefined;
         const partial = stop === undefined ? undefined : {
           reason: 'interrupted' as const,
@@ -195,21 +198,23 @@ export function registerCells(program: Command): void {
         releaseSignals();
         evaluator.close();
       }
-      sayWhatKeepsItAlive();
+      sayWhatKeepsItAlive(allRan);
     });
 }
 
 /**
  * The cells ran in this process: a timer, a server or an open handle one left keeps it alive, as
  * it would keep node. Said once after a second, and Ctrl-C then ends it saying why (it had hung
- * without a word, and exited 130 without one).
+ * without a word, and exited 130 without one). `allRan`: the report holds every cell (after a
+ * Ctrl-C that stopped the cells, a second one had been said to leave "the report above whole").
  */
-function sayWhatKeepsItAlive(): void {
+function sayWhatKeepsItAlive(allRan: boolean): void {
+  const what = allRan ? 'the cells have run and been reported' : 'the cells that ran have been reported';
   setTimeout(() => {
-    process.stderr.write('perfcell: the cells have run and been reported; something a cell left running (a timer, a server, an open handle) keeps this process alive: Ctrl-C ends it\n');
+    process.stderr.write(`perfcell: ${what}; something a cell left running (a timer, a server, an open handle) keeps this process alive: Ctrl-C ends it\n`);
   }, 1000).unref();
   process.once('SIGINT', () => {
-    process.stderr.write('perfcell: interrupted by SIGINT after the last cell (the report above is whole)\n');
+    process.stderr.write(allRan ? 'perfcell: interrupted by SIGINT after the last cell (the report above is whole)\n' : 'perfcell: interrupted by SIGINT after the report above\n');
     process.exit(130);
   });
 }
