@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import type { PerfError } from '../errors.ts';
 import { perfProblem } from '../perf/perf-process.ts';
 import type { ResolvedPerfOptions } from '../session/options.ts';
@@ -9,18 +10,39 @@ export interface PreflightRun {
   readonly spawnMessage: string;
 }
 
-const runPerf = async (file: string, args: readonly string[]): Promise<PreflightRun> => {
-  // LC_ALL=C: perf's messages must not follow the user's locale (they are classified)
-  // perf stat -- true prints a few lines; one that goes on printing counts (a stand-in perf over
-  // a long stream) took the events: it is stopped at 1 MiB, not buffered whole (the attach soak ran
-  // out of a 64 MiB heap on 36 MB of it)
-  // loaded here, not at the top: the REPL checks its -e with this module, and execa adds some
-  // 12 MiB to the RSS of the process it measures
-  const { execa } = await import('execa');
-  const result = await execa(file, args, { reject: false, timeout: 10_000, env: { LC_ALL: 'C' }, stdin: 'ignore', stdout: 'ignore', maxBuffer: 1 << 20 });
-  if (result.isMaxBuffer) return { exitCode: 0, stderr: '', spawnMessage: '' };
-  return { exitCode: result.exitCode ?? null, stderr: result.stderr ?? '', spawnMessage: result.exitCode === undefined ? (result.originalMessage ?? result.message ?? '') : '' };
-};
+/** The most of perf's stderr kept: a stand-in perf that goes on printing counts took the events. */
+const STDERR_LIMIT_BYTES = 1 << 20;
+const TIMEOUT_MS = 10_000;
+
+/**
+ * perf run to its end, its stderr kept (LC_ALL=C: perf's messages are classified and must not
+ * follow the user's locale). Plain node:child_process, not execa: the REPL checks its events with
+ * this module, and execa added some 12 MiB to the RSS of the process it measures. A perf that goes
+ * on printing (a stand-in perf over a long stream) is stopped at 1 MiB: it took the events (the
+ * attach soak had run out of a 64 MiB heap on 36 MB of it).
+ */
+const runPerf = (file: string, args: readonly string[]): Promise<PreflightRun> =>
+  new Promise((resolve) => {
+    const child = spawn(file, args, { env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let settled: PreflightRun | null = null;
+    const settle = (run: PreflightRun): void => {
+      if (settled !== null) return;
+      settled = run;
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      resolve(run);
+    };
+    const timer = setTimeout(() => settle({ exitCode: null, stderr: Buffer.concat(chunks).toString(), spawnMessage: `perf did not finish within ${TIMEOUT_MS / 1000} s` }), TIMEOUT_MS);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      bytes += chunk.length;
+      if (bytes > STDERR_LIMIT_BYTES) settle({ exitCode: 0, stderr: '', spawnMessage: '' });
+    });
+    child.once('error', (error) => settle({ exitCode: null, stderr: '', spawnMessage: error.message }));
+    child.once('close', (code) => settle({ exitCode: code, stderr: Buffer.concat(chunks).toString(), spawnMessage: '' }));
+  });
 
 /**
  * Why the `-e` list (and `-M` groups) asked of `attach` (or the REPL, at its start) cannot be counted, or null where perf
@@ -30,10 +52,23 @@ const runPerf = async (file: string, args: readonly string[]): Promise<Preflight
  * counts anything, so the events it refuses here it refuses for a pid too.
  */
 export async function checkPerfEvents(perfOptions: ResolvedPerfOptions, run: (file: string, args: readonly string[]) => Promise<PreflightRun> = runPerf): Promise<PerfError | null> {
+  return (await probePerfEvents(perfOptions, run)).problem;
+}
+
+/**
+ * checkPerfEvents, and the events perf takes but cannot count on this machine (`<not supported>`:
+ * hardware events in most VMs), which would only ever read "not supported".
+ */
+export async function probePerfEvents(
+  perfOptions: ResolvedPerfOptions,
+  run: (file: string, args: readonly string[]) => Promise<PreflightRun> = runPerf,
+): Promise<{ readonly problem: PerfError | null; readonly unsupported: readonly string[] }> {
   const metrics = perfOptions.metricGroups !== undefined && perfOptions.metricGroups.length > 0 ? ['-M', perfOptions.metricGroups.join(',')] : [];
   const result = await run(perfOptions.perfPath ?? 'perf', ['stat', '-x', ',', '-e', perfOptions.events.join(','), ...metrics, '--', 'true']);
-  if (result.exitCode === 0) return null;
   // untrimmed: the caret under the refused event must keep its column
   const messages = result.stderr.split('\n').filter((line) => line.trim() !== '');
-  return perfProblem(messages, result.spawnMessage, { events: perfOptions.events });
+  if (result.exitCode !== 0) return { problem: perfProblem(messages, result.spawnMessage, { events: perfOptions.events }), unsupported: [] };
+  // `<not supported>,,cycles,0,100.00,,`: the event is its third field
+  const unsupported = messages.filter((line) => line.startsWith('<not supported>,')).map((line) => line.split(',')[2] ?? '').filter((event) => event !== '');
+  return { problem: null, unsupported };
 }

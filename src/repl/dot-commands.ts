@@ -54,11 +54,12 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
       // command turned perf off for the session, with the events that had counted until then (a QA
       // pass). The input waits meanwhile, as it does for a command.
       gate?.hold();
-      refusal(next).then(
-        (problem) => {
+      probe(next).then(
+        ({ problem, unsupported }) => {
           if (problem === null) {
             measurement.configure(next);
-            say(`events: ${(events ?? resolvePerfOptions(next).events).join(',')} (from the next command)`);
+            const notHere = unsupported.length === 0 ? '' : `; not supported on this machine: ${unsupported.join(', ')} (see perfcell doctor)`;
+            say(`events: ${(events ?? resolvePerfOptions(next).events).join(',')} (from the next command)${notHere}`);
             return;
           }
           const kept = current.perf === false ? 'perf stays off' : `events stay ${(current.events ?? resolvePerfOptions({ ...current, perf: true }).events).join(',')}`;
@@ -109,10 +110,11 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
   defineTimingCommands(server, measurement, undefined, gate);
 }
 
-/** Why perf refuses to count these events here (its one-line message), or null where it counts them. */
-async function refusal(measure: ReplMeasurement['measure']): Promise<string | null> {
-  const { checkPerfEvents } = await import('../attach/perf-preflight.ts');
-  return (await checkPerfEvents(resolvePerfOptions(measure)))?.message ?? null;
+/** Why perf refuses to count these events here (its one-line message; null where it takes them), and those it takes but cannot count here. */
+async function probe(measure: ReplMeasurement['measure']): Promise<{ readonly problem: string | null; readonly unsupported: readonly string[] }> {
+  const { probePerfEvents } = await import('../attach/perf-preflight.ts');
+  const { problem, unsupported } = await probePerfEvents(resolvePerfOptions(measure));
+  return { problem: problem?.message ?? null, unsupported };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { allGone, startPtyRepl, type PtyRepl, endRepl } from '../support/pty-repl.ts';
 import { perfUsable } from '../support/perf.ts';
@@ -96,5 +97,14 @@ describe.runIf(perfUsable)('perfcell repl perf set-up (real perf)', () => {
     expect(await repl.send('.events page-faults,bogus')).toMatch(/error: unknown perf event 'bogus'.*; events stay page-faults/);
     expect(await repl.send('1+1')).toMatch(/page-faults \d/);
     expect(await repl.send('.events')).toMatch(/events: page-faults\r?\n/);
+  });
+
+  it('.events with a hardware event this machine cannot count (no PMU, as on this VM) takes it, and says so', { timeout: 60_000 }, async () => {
+    const perfSays = spawnSync('perf', ['stat', '-x', ',', '-e', 'cycles', '--', 'true'], { env: { ...process.env, LC_ALL: 'C' }, encoding: 'utf8' }).stderr;
+    repl = await startPtyRepl(['repl', '-e', 'page-faults']);
+    const said = await repl.send('.events cycles,page-faults');
+    if (perfSays.startsWith('<not supported>')) expect(said).toMatch(/events: cycles,page-faults \(from the next command\); not supported on this machine: cycles \(see perfcell doctor\)/);
+    else expect(said).toMatch(/events: cycles,page-faults \(from the next command\)\r?\n/);
+    expect(await repl.send('.events page-faults')).toMatch(/events: page-faults \(from the next command\)\r?\n/);
   });
 });
