@@ -7,8 +7,9 @@
 //    warm-up and runs: wall time of each tool (perfcell's with and without its Node start-up, and
 //    what its runs alone took, from the document's cost block), and the mean times each reports.
 // 2. cells: a file of 200 trivial cells without perf, with one perf per cell (armed 0 and 1 ahead)
-//    and with the shared perfs (the default); what perf adds per cell. And what perf's presence
-//    costs a measured cell: the median time of 5 ms busy cells under each.
+//    and with the shared perfs (the default), piped and with stderr on a terminal (the live view
+//    on), and a file of 10; what perf adds per cell. And what perf's presence costs a measured
+//    cell: the median time of 5 ms busy cells under each.
 // 3. run: from the program's end (its own last CLOCK_MONOTONIC reading) to the report on stderr.
 // 4. the parser: push() and `perfcell parse` per format (scripts/bench-parser.mjs), and parse's
 //    start-up apart, so its own throughput shows.
