@@ -45,7 +45,7 @@ const runPerf = (file: string, args: readonly string[]): Promise<PreflightRun> =
   });
 
 /**
- * Why the `-e` list (and `-M` groups) asked of `attach` (or the REPL, at its start) cannot be counted, or null where perf
+ * Why the `-e` list (and `-M` groups) asked of `attach` (or the REPL, at its start and at `.events`) cannot be counted, or null where perf
  * takes them: one `perf stat -x, -e EVENTS [-M GROUPS] -- true`, tens of ms, run before the
  * stream's first record, so that an unknown event is an error with nothing printed before it, as
  * in `run` (whose perf starts before the program is released). perf parses the list before it

@@ -36,8 +36,7 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
       const wanted = text.trim();
       if (wanted === '') {
         const current = measurement.measure;
-        const events = current.events ?? resolvePerfOptions({ ...current, perf: true }).events;
-        say(`events: ${events.join(',')}${current.perf === false ? ' (perf off)' : ''}`);
+        say(`events: ${eventsOf(current)}${current.perf === false ? ' (perf off)' : ''}`);
         return;
       }
       const read = wanted === 'default' ? { events: undefined } : readEventList(wanted);
@@ -59,10 +58,10 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
           if (problem === null) {
             measurement.configure(next);
             const notHere = unsupported.length === 0 ? '' : `; not supported on this machine: ${unsupported.join(', ')} (see perfcell doctor)`;
-            say(`events: ${(events ?? resolvePerfOptions(next).events).join(',')} (from the next command)${notHere}`);
+            say(`events: ${eventsOf(next)} (from the next command)${notHere}`);
             return;
           }
-          const kept = current.perf === false ? 'perf stays off' : `events stay ${(current.events ?? resolvePerfOptions({ ...current, perf: true }).events).join(',')}`;
+          const kept = current.perf === false ? 'perf stays off' : `events stay ${eventsOf(current)}`;
           say(`error: ${problem}; ${kept}`);
         },
         (error: unknown) => say(`.events: ${error instanceof Error ? error.message : String(error)}`),
@@ -108,6 +107,11 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
   });
 
   defineTimingCommands(server, measurement, undefined, gate);
+}
+
+/** The events a set-up counts, as a list to show: its -e list, else this machine's default set. */
+function eventsOf(measure: ReplMeasurement['measure']): string {
+  return (measure.events ?? resolvePerfOptions({ ...measure, perf: true }).events).join(',');
 }
 
 /** Why perf refuses to count these events here (its one-line message; null where it takes them), and those it takes but cannot count here. */
