@@ -20,4 +20,13 @@ describe('progress line', () => {
     for (const width of [20, 30, 45, 60, 80]) expect([...renderProgressBar(progress, estimate, width)].length).toBeLessThanOrEqual(width);
     expect(renderProgressBar({ phase: 'warmup', round: 1, rounds: 1, slot: 'row' })).toBe('warm-up 1/1  row');
   });
+
+  it("keeps a long run's elapsed time and RSS where its counters' rates do not fit (an 80-column terminal showed none of it)", () => {
+    const live = 'run 1.2s  RSS 3.1 MiB  page-faults 730/s  context-switches 10/s';
+    const running = { phase: 'measure', round: 1, rounds: 1, slot: 'sleep 2.5' } as const;
+    expect(renderProgressBar(running, undefined, 79, live)).toBe('[░░░░░░░░░░░░░░░░░░░░] 1/1  sleep 2.5  run 1.2s  RSS 3.1 MiB  page-faults 730/s');
+    expect(renderProgressBar(running, undefined, 55, live)).toBe('[░░░░░░░░░░] 1/1  sleep 2.5  run 1.2s  RSS 3.1 MiB');
+    expect(renderProgressBar(running, undefined, 120, live)).toBe(`[░░░░░░░░░░░░░░░░░░░░] 1/1  sleep 2.5  ${live}`);
+    expect(renderProgressBar({ phase: 'warmup', round: 1, rounds: 2, slot: 'sleep 2.5' }, undefined, 60, live)).toBe('warm-up 1/2  sleep 2.5  run 1.2s  RSS 3.1 MiB');
+  });
 });
