@@ -27,7 +27,7 @@ import { writeHtmlFile } from '../html-file.ts';
 import { checkOutputPaths } from '../output-paths.ts';
 import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions, refusePerfFlagsWithBackend, refusePerfFlagsWithoutPerf } from '../options.ts';
 import { readCells } from './cells.ts';
-import { liveWanted } from '../../live/live-wanted.ts';
+import { canRedraw, liveWanted } from '../../live/live-wanted.ts';
 import { startProgressTicker } from '../../live/progress-ticker.ts';
 import { onLiveRecord } from '../../perf/controller.ts';
 import { lowestRunningPcts, mergeMultiplexNotes } from '../../session/counters.ts';
@@ -145,7 +145,7 @@ export function registerCompare(program: Command): void {
     .option('--html <file>', 'also write a self-contained HTML page: a chart of every run per metric, the statistics and verdicts')
     .option('--save <name>', `also save the runs as ${'.perfcell/NAME.json'}, for a later --baseline NAME`)
     .option('--baseline <file>', 'compare each alternative with the same-named one in a saved comparison (a file, or a NAME given to --save)')
-    .option('--no-progress', 'no progress line (it is drawn only when stderr is a terminal)')
+    .option('--no-progress', 'no progress line (it is drawn only when stderr is a terminal, not TERM=dumb)')
     .option('--no-live', 'no live part in the progress line during a long run (elapsed and RSS of a command; a cell gets the live view\'s own line)')
     .option('-v, --verbose', 'print every metric\'s table and verdict (default: time and the metrics that differ meaningfully)')
     .option('--prepare <cmd>', 'run CMD (sh -c) before each run of each alternative, warm-up too; once per alternative, in order, for one each', collect)
@@ -244,7 +244,7 @@ Examples:
         }
         const hooked = hookedSlots(plan, flags);
         const { slots, failures } = hooked;
-        const showProgress = flags.progress && process.stderr.isTTY === true;
+        const showProgress = flags.progress && canRedraw(process.stderr);
         // Commands run in other processes: this one is idle meanwhile, so a timer here can redraw the line.
         let lastProgress: InterleaveProgress | null = null;
         const ticker =
