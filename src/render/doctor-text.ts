@@ -34,6 +34,7 @@ const TITLE: Record<CheckId, string> = {
 
 const TITLE_WIDTH = Math.max(...Object.values(TITLE).map((title) => title.length)) + 2;
 const INDENT = ' '.repeat(7 + TITLE_WIDTH);
+const FIX = 'fix: ';
 
 /**
  * `perfcell doctor`'s screen: one block per verdict, status first, then details and the
@@ -44,14 +45,17 @@ export function renderDoctorText(verdicts: readonly Verdict[], { color, width, e
   const block = (verdict: Verdict): string => {
     const status = STATUS[verdict.status];
     const label = paint(status.style, `[${status.label}]`.padEnd(7));
-    const head = `${label}${TITLE[verdict.check].padEnd(TITLE_WIDTH)}${verdict.summary}`;
+    // the summary and the fix wrap too, under their own text (a 292-character line had been left to the terminal)
+    const [first = '', ...more] = wrap(verdict.summary, width - INDENT.length);
+    const head = [`${label}${TITLE[verdict.check].padEnd(TITLE_WIDTH)}${first}`, ...more.map((part) => INDENT + part)];
     const details = verdict.details.flatMap((line) => wrap(line, width - INDENT.length).map((part) => INDENT + part));
-    const fix = verdict.fix === null ? [] : [`${INDENT}${paint('bold', 'fix:')} ${verdict.fix}`];
-    return [head, ...details, ...fix].join('\n');
+    const fixLines = verdict.fix === null ? [] : wrap(verdict.fix, width - INDENT.length - FIX.length);
+    const fix = fixLines.map((part, index) => `${INDENT}${index === 0 ? paint('bold', FIX.trimEnd()) + ' ' : ' '.repeat(FIX.length)}${part}`);
+    return [...head, ...details, ...fix].join('\n');
   };
   const checks = verdicts.filter((verdict) => verdict.check !== 'hardware-counting').map(block);
   const results = verdicts.filter((verdict) => verdict.check === 'hardware-counting').map(block);
-  const presets = events === undefined ? [] : ['', 'events (-e NAME; perfcell events --json for details):', ...renderEventsText(events).trimEnd().split('\n').map((line) => (line === '' ? '' : `  ${line}`))];
+  const presets = events === undefined ? [] : ['', 'events (-e NAME; perfcell events --json for details):', ...renderEventsText(events).trimEnd().split('\n').flatMap((line) => (line === '' ? [''] : wrap(`  ${line}`, width)))];
   return [...checks, ...presets, '', ...results].join('\n') + '\n';
 }
 

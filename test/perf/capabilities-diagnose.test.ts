@@ -127,15 +127,18 @@ describe('diagnose on this VM (recorded facts)', () => {
                             3  Debian/Ubuntu kernels: no perf for unprivileged users
                             4  Ubuntu kernels, their default: stricter still
                                (a vanilla kernel treats 3 and 4 like 2)
-      [FAIL] hardware PMU  no hardware PMU: the kernel's event sources are breakpoint, msr, software, tracepoint, uprobe
+      [FAIL] hardware PMU  no hardware PMU: the kernel's event sources are breakpoint, msr, software,
+                           tracepoint, uprobe
                            this is a virtual machine (hypervisor cpu flag) whose hypervisor gives it no
                            PMU: cycles, instructions and cache-misses cannot be counted here; software
                            events still count
                            without a PMU, valgrind --tool=cachegrind can simulate the caches instead
-                           fix: on the host: qemu -cpu host,pmu=on (libvirt: <pmu state="on"/>, VMware: "virtualize CPU performance counters")
+                           fix: on the host: qemu -cpu host,pmu=on (libvirt: <pmu state="on"/>, VMware:
+                                "virtualize CPU performance counters")
       [ok]   core types    no hardware PMU, so no core types to tell apart
       [info] NMI watchdog  NMI watchdog off (no hardware counter here for it to hold)
-      [info] events        counted: page-faults, task-clock, context-switches; not: cache-misses, cache-references, instructions, cycles (no hardware PMU, see above)
+      [info] events        counted: page-faults, task-clock, context-switches; not: cache-misses,
+                           cache-references, instructions, cycles (no hardware PMU, see above)
                            cache-misses      not supported
                            cache-references  not supported
                            instructions      not supported
@@ -143,7 +146,8 @@ describe('diagnose on this VM (recorded facts)', () => {
                            page-faults       counted (48 over \`true\`)
                            task-clock        counted (0.65 msec over \`true\`)
                            context-switches  counted (0 over \`true\`)
-      [info] cache-misses  on AMD Zen, cache-misses counts L2 misses, not last-level (L3) misses as on Intel
+      [info] cache-misses  on AMD Zen, cache-misses counts L2 misses, not last-level (L3) misses as on
+                           Intel
                            the kernel maps it to event 0x64 umask 0x09 (data-cache reads and instruction
                            fetches that missed L2), and cache-references to 0x60 umask 0xff (all L2
                            requests)
@@ -156,7 +160,8 @@ describe('diagnose on this VM (recorded facts)', () => {
                            cause: no hardware PMU: the kernel's event sources are breakpoint, msr,
                            software, tracepoint, uprobe
                            software events (page-faults, task-clock, context-switches) do count
-                           fix: on the host: qemu -cpu host,pmu=on (libvirt: <pmu state="on"/>, VMware: "virtualize CPU performance counters")
+                           fix: on the host: qemu -cpu host,pmu=on (libvirt: <pmu state="on"/>, VMware:
+                                "virtualize CPU performance counters")
       "
     `);
   });
