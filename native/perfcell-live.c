@@ -1,28 +1,20 @@
 /*
  * perfcell-live: the live view of a long command, drawn from OUTSIDE the measured process.
  *
- *   perfcell-live PID [DELAY_MS [REFRESH_MS]]
- *
- * perf stat's interval output (CSV, -x,) comes in on stdin and goes out on stdout unchanged, to
- * perfcell, which reads it as it would read perf's own stderr. Meanwhile, from DELAY_MS (1000)
- * after perf's "Events enabled" line, one status line is drawn on stderr (a terminal) every
- * REFRESH_MS (250): elapsed time, PID's current and peak RSS (/proc/PID/status VmRSS, VmHWM) and
- * each counter's rate in perf's latest interval. The measured process gets no thread, timer or
- * allocation of it: when the REPL's own process is busy in a synchronous command, this process
- * draws, and perf's lines wait in its buffer (not in a full pipe that would block perf).
- *
- * SIGUSR1 means "the command ended": the line is erased and "#perfcell-live erased" is forwarded
- * after everything perf wrote so far, so perfcell can print its report on a clean line. At EOF
- * (perf exited) the line is erased too, the buffer flushed, and the relay exits.
- *
  *   perfcell-live --follow PID [DELAY_MS [REFRESH_MS]]
  *
- * The same line for windows counted by long-lived perfs that write to files of their own (a file's
- * cells: src/perf/shared-perf.ts). perfcell writes one command a line on stdin: `open PATH` (a
- * window starts; PATH is the file its perf writes to, read from its end on), `close` (the window
- * ended: the line is erased, and "#perfcell-live erased" is written to stdout). Rates are the
- * counts of the ticks read since the last draw over their span (a shared perf ticks every few ms).
- * At EOF on stdin the line is erased and the relay exits.
+ * perfcell writes one command a line on stdin:
+ *   open PATH [PID]  a window starts: PATH is the file its perf writes to (read from its end on),
+ *                    PID the process whose RSS is shown (else the PID it was started with);
+ *   close            the window ended: the line is erased, and "#perfcell-live erased" is written
+ *                    to stdout, so perfcell can print its report on a clean line.
+ * From DELAY_MS (1000) after `open`, one status line is drawn on stderr (a terminal) every
+ * REFRESH_MS (250): elapsed time, the process's current and peak RSS (/proc/PID/status VmRSS,
+ * VmHWM) and each counter's rate over perf's interval rows read since the last draw. perf writes to
+ * its file, which never blocks it, and the file is read only to draw. The measured process gets no
+ * thread, timer or allocation of it: when the REPL's own process is busy in a synchronous command,
+ * this process draws. One relay serves every window of a perfcell process (a file's cells, `run -r`,
+ * the REPL's commands), not one per window. At EOF on stdin the line is erased and the relay exits.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,60 +36,21 @@ struct event {
   char unit[16];
   double value;
   double interval_s;
-  /* perf's time of the event's previous row; < 0: none yet (a followed file is read from its middle) */
+  /* perf's time of the event's previous row; < 0: none yet (a file is read from its middle) */
   double last_time_s;
   int valid;
-  /* --follow: counts and seconds of the rows since the last draw */
+  /* counts and seconds of the rows since the last draw */
   double sum_value;
   double sum_s;
 };
 
-static volatile sig_atomic_t ended = 0;
-/* --follow: rows are read from the middle of a file (the first of each event only sets its time) */
-static int following = 0;
 static struct event events[MAX_EVENTS];
 static int event_count = 0;
-
-static char *out = NULL;
-static size_t out_len = 0, out_cap = 0;
-
-static void on_end(int signal_number) {
-  (void)signal_number;
-  ended = 1;
-}
 
 static double now_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void append_out(const char *data, size_t length) {
-  if (out_len + length > out_cap) {
-    size_t cap = out_cap == 0 ? 65536 : out_cap;
-    while (cap < out_len + length) cap *= 2;
-    char *grown = realloc(out, cap);
-    if (grown == NULL) _exit(70);
-    out = grown;
-    out_cap = cap;
-  }
-  memcpy(out + out_len, data, length);
-  out_len += length;
-}
-
-/* Writes what stdout takes now; returns -1 when perfcell is gone. */
-static int flush_out(void) {
-  while (out_len > 0) {
-    ssize_t written = write(STDOUT_FILENO, out, out_len);
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
-      return -1;
-    }
-    memmove(out, out + written, out_len - (size_t)written);
-    out_len -= (size_t)written;
-  }
-  return 0;
 }
 
 static void write_all(int fd, const char *text, size_t length) {
@@ -141,7 +94,7 @@ static void take_row(const char *line) {
     if (event_count == MAX_EVENTS) return;
     event = &events[event_count++];
     memset(event, 0, sizeof *event);
-    if (following) event->last_time_s = -1;
+    event->last_time_s = -1;
     snprintf(event->name, sizeof event->name, "%s", name);
   }
   snprintf(event->unit, sizeof event->unit, "%s", fields[2]);
@@ -150,10 +103,10 @@ static void take_row(const char *line) {
   double interval_s = time_s - event->last_time_s;
   event->last_time_s = time_s;
   if (first) return;
-  /* --follow: a tick in which the process never ran reads <not counted> (perf's running time 0):
+  /* a tick in which the process never ran reads <not counted> (perf's running time 0):
    * none of it, over the tick's span (an awaiting cell read 240 context-switches/s, its ticks
    * that counted one each, against its 10/s) */
-  if (following && interval_s > 0 && strncmp(fields[1], "<not counted>", 13) == 0) {
+  if (interval_s > 0 && strncmp(fields[1], "<not counted>", 13) == 0) {
     event->sum_s += interval_s;
     return;
   }
@@ -161,15 +114,11 @@ static void take_row(const char *line) {
     event->valid = 0;
     return;
   }
-  event->value = value;
-  event->interval_s = interval_s;
-  event->valid = 1;
-  if (!following) return;
   event->sum_value += value;
   event->sum_s += interval_s;
 }
 
-/* --follow: each event's rate over the rows read since the last draw (kept where none came). */
+/* Each event's rate over the rows read since the last draw (kept where none came). */
 static void sum_rows(void) {
   for (int index = 0; index < event_count; index++) {
     struct event *event = &events[index];
@@ -266,8 +215,9 @@ static void take_text(const char *text, size_t length, char *pending, size_t *pe
   }
 }
 
-/* --follow: windows announced on stdin, each read from the file its perf writes to. */
-static int follow(int pid, double delay_s, double refresh_s) {
+/* Windows announced on stdin, each read from the file its perf writes to. */
+static int follow(int default_pid, double delay_s, double refresh_s) {
+  int pid = default_pid;
   char command[LINE_MAX_BYTES];
   size_t command_len = 0;
   char pending[LINE_MAX_BYTES];
@@ -300,8 +250,15 @@ static int follow(int pid, double delay_s, double refresh_s) {
         command[command_len] = '\0';
         command_len = 0;
         if (strncmp(command, "open ", 5) == 0) {
+          char *path = command + 5;
+          char *space = strchr(path, ' ');
+          pid = default_pid;
+          if (space != NULL) {
+            *space = '\0';
+            pid = atoi(space + 1);
+          }
           if (file >= 0) close(file);
-          file = open(command + 5, O_RDONLY | O_CLOEXEC);
+          file = open(path, O_RDONLY | O_CLOEXEC);
           if (file >= 0) lseek(file, 0, SEEK_END);
           opened_at = now_s();
           next_draw = 0;
@@ -332,92 +289,14 @@ static int follow(int pid, double delay_s, double refresh_s) {
 }
 
 int main(int argc, char **argv) {
-  following = argc > 1 && strcmp(argv[1], "--follow") == 0;
-  if (following) {
-    argv++;
-    argc--;
-  }
-  if (argc < 2) {
-    fprintf(stderr, "usage: perfcell-live [--follow] PID [DELAY_MS [REFRESH_MS]]\n");
+  if (argc < 3 || strcmp(argv[1], "--follow") != 0) {
+    fprintf(stderr, "usage: perfcell-live --follow PID [DELAY_MS [REFRESH_MS]]\n");
     return 2;
   }
-  int pid = atoi(argv[1]);
-  double delay_s = argc > 2 ? atof(argv[2]) / 1000.0 : 1.0;
-  double refresh_s = argc > 3 ? atof(argv[3]) / 1000.0 : 0.25;
-
+  int pid = atoi(argv[2]);
+  double delay_s = argc > 3 ? atof(argv[3]) / 1000.0 : 1.0;
+  double refresh_s = argc > 4 ? atof(argv[4]) / 1000.0 : 0.25;
   signal(SIGINT, SIG_IGN); /* Ctrl-C belongs to the command */
   signal(SIGPIPE, SIG_IGN);
-  if (following) return follow(pid, delay_s, refresh_s);
-
-  struct sigaction action;
-  memset(&action, 0, sizeof action);
-  action.sa_handler = on_end;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGUSR1, &action, NULL); /* no SA_RESTART: poll() returns at once */
-  fcntl(STDOUT_FILENO, F_SETFL, fcntl(STDOUT_FILENO, F_GETFL) | O_NONBLOCK);
-
-  char chunk[65536];
-  char pending[LINE_MAX_BYTES];
-  size_t pending_len = 0;
-  int input_open = 1, enabled = 0, acked = 0;
-  double enabled_at = 0, next_draw = 0;
-  long peak_seen_kib = -1;
-
-  for (;;) {
-    if (ended && !acked) {
-      erase();
-      static const char marker[] = "#perfcell-live erased\n";
-      append_out(marker, sizeof marker - 1);
-      acked = 1;
-    }
-    if (!input_open) {
-      erase();
-      /* perf is gone: hand over the rest, blocking now, and leave. */
-      fcntl(STDOUT_FILENO, F_SETFL, fcntl(STDOUT_FILENO, F_GETFL) & ~O_NONBLOCK);
-      flush_out();
-      return 0;
-    }
-    int drawing = enabled && !ended;
-    double now = now_s();
-    int timeout_ms = -1;
-    if (drawing) {
-      double due = next_draw > enabled_at + delay_s ? next_draw : enabled_at + delay_s;
-      timeout_ms = due <= now ? 0 : (int)((due - now) * 1000.0) + 1;
-    }
-    struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN}, {.fd = STDOUT_FILENO, .events = out_len > 0 ? POLLOUT : 0}};
-    int ready = poll(fds, 2, timeout_ms);
-    if (ready < 0 && errno != EINTR) return 71;
-    if (ready > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
-      ssize_t got = read(STDIN_FILENO, chunk, sizeof chunk);
-      if (got == 0 || (got < 0 && errno != EINTR && errno != EAGAIN)) input_open = 0;
-      else if (got > 0) {
-        append_out(chunk, (size_t)got);
-        for (ssize_t index = 0; index < got; index++) {
-          char c = chunk[index];
-          if (c != '\n') {
-            if (pending_len < sizeof pending - 1) pending[pending_len++] = c;
-            continue;
-          }
-          pending[pending_len] = '\0';
-          const char *text = pending;
-          while (*text == ' ' || *text == '\t') text++;
-          if (strncmp(text, "Events enabled", 14) == 0) {
-            enabled = 1;
-            enabled_at = now_s();
-            next_draw = 0;
-          } else if (strncmp(text, "Events disabled", 15) == 0) {
-            enabled = 0;
-            erase();
-          } else take_row(text);
-          pending_len = 0;
-        }
-      }
-    }
-    if (out_len > 0 && flush_out() < 0) return 0; /* perfcell is gone */
-    now = now_s();
-    if (enabled && !ended && now >= enabled_at + delay_s && now >= next_draw) {
-      draw(pid, now - enabled_at, &peak_seen_kib);
-      next_draw = now + refresh_s;
-    }
-  }
+  return follow(pid, delay_s, refresh_s);
 }

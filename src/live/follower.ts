@@ -16,12 +16,30 @@ const ANSWER_LIMIT_MS = 1000;
  * does, and reads only what perf wrote to the window's file.
  */
 export interface LiveFollower {
-  /** A window starts: the relay reads this process's descriptor `fd` (its perf's file) from its end on. */
-  open(fd: number): void;
+  /**
+   * A window starts: the relay reads this process's descriptor `fd` (its perf's file) from its end
+   * on, and shows the RSS of `pid` (else of the pid it was started for).
+   */
+  open(fd: number, pid?: number): void;
   /** The window ended: resolves once the line is off the terminal (at once where it cannot have been drawn). */
   close(): Promise<void>;
   /** The relay erases its line and exits: resolves once it has. */
   end(): Promise<void>;
+  /** Whether the relay still runs. */
+  readonly alive: boolean;
+}
+
+let processFollower: LiveFollower | null = null;
+
+/**
+ * The relay of this process's windows that each have a perf of their own (run, `run -r`'s runs,
+ * the REPL's commands): started with the first of them and kept, one for all (a relay per window
+ * had cost `run -r` and the REPL some 7-8 ms a run or command on a terminal, a QA pass). Started
+ * before that window's perf, as startLiveFollower asks; null where there is no relay binary.
+ */
+export function liveFollower(): LiveFollower | null {
+  if (processFollower === null || !processFollower.alive) processFollower = startLiveFollower(process.pid);
+  return processFollower;
 }
 
 /**
@@ -70,9 +88,9 @@ export function startLiveFollower(pid: number, path: string | null = findLiveRel
     return true;
   };
   return {
-    open(fd) {
+    open(fd, pid) {
       openedNs = monotonicNs();
-      send(`open /proc/${process.pid}/fd/${fd}`);
+      send(`open /proc/${process.pid}/fd/${fd}${pid === undefined ? '' : ` ${pid}`}`);
     },
     close() {
       // The relay starts its delay once it reads `open`, after it was sent: a window shorter than
@@ -85,6 +103,9 @@ export function startLiveFollower(pid: number, path: string | null = findLiveRel
       if (shownS < LIVE_VISIBLE_AFTER_S) return Promise.resolve();
       // a relay that does not answer (stopped, wedged) keeps no report waiting
       return Promise.race([erased, sleep(ANSWER_LIMIT_MS, undefined, { ref: false })]);
+    },
+    get alive() {
+      return !gone;
     },
     end() {
       if (gone) return Promise.resolve();

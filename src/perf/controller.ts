@@ -8,7 +8,7 @@ import { corePmuCount } from './default-events.ts';
 import { monotonicNs } from '../session/clock.ts';
 import { isInPoll, untilPolling } from './poll-state.ts';
 import { perfExecError, perfProblem, spawnedPerfProcess, trackPerf } from './perf-process.ts';
-import { LIVE_VISIBLE_AFTER_S, startLiveRelay } from '../live/relay.ts';
+import { liveFollower } from '../live/follower.ts';
 import { createPerfOutputFile, type PerfOutputFile } from './output-file.ts';
 import { ackTimeoutMs, createControlChannel, noAckError, type AckWatchdog } from './control-channel.ts';
 import { launchPerf } from './perf-group-launcher.ts';
@@ -166,6 +166,8 @@ export interface PerfChild {
   readonly watchdog?: AckWatchdog | null;
   /** Where perf writes to a file: leave its lines there while on (see PerfOutputFile.defer). */
   readonly deferReading?: (on: boolean) => void;
+  /** The descriptor of the file perf writes to, where it writes to one (the live view's relay reads it). */
+  readonly outputFd?: number;
 }
 
 /** perf forked by the exec gate: its pid (or why it could not be executed) and this process's ends of its fds 2, 3, 4. */
@@ -226,11 +228,11 @@ export function spawnPerf(pid: number, options: PerfOptions, stderr: 'pipe' | nu
   });
 }
 
-function spawnedPerfChild(pid: number, options: PerfOptions, relay: ReturnType<typeof startLiveRelay>): PerfChild {
-  // Without the live relay, perf writes to a file (output-file.ts: a pipe would block perf while a
-  // synchronous command keeps this process from reading it).
-  const file = relay === null ? outputFileOrNull() : null;
-  const stderr = relay?.sink ?? file?.fd ?? 'pipe';
+function spawnedPerfChild(pid: number, options: PerfOptions): PerfChild {
+  // perf writes to a file (output-file.ts: a pipe would block perf while a synchronous command
+  // keeps this process from reading it), which the live view's relay reads too.
+  const file = outputFileOrNull();
+  const stderr = file?.fd ?? 'pipe';
   // A perf counting this very process is started by a launcher (perfcell-exec --perf-group), which
   // watches over its acks: the command may then switch it on and off itself (prepareSwitch).
   const launched = pid === process.pid ? launchPerf(pid, options, stderr) : null;
@@ -238,31 +240,20 @@ function spawnedPerfChild(pid: number, options: PerfOptions, relay: ReturnType<t
   const perf = launched?.process ?? spawnedPerfProcess(spawned as ChildProcess);
   // held like a perf Node spawned: the event loop waits for its end
   launched?.process.ref();
-  relay?.detachSink();
   if (file !== null) perf.onClose(() => file.finish());
   return {
     get pid() {
       return perf.pid;
     },
-    stderr: (relay?.output ?? file?.stream ?? launched?.stderr ?? spawned?.stderr) as Readable,
+    stderr: (file?.stream ?? launched?.stderr ?? spawned?.stderr) as Readable,
     // stdio 'pipe': never null
     control: perf.control as Writable,
     ack: perf.ack as Readable,
     kill: (signal) => perf.kill(signal ?? 'SIGTERM'),
     onClose: (listener) => perf.onClose(listener),
     watchdog: launched?.watchdog ?? null,
-    ...(file !== null ? { deferReading: (on: boolean) => file.defer(on) } : relay !== null ? { deferReading: (on: boolean) => deferRelayOutput(relay.output, on) } : {}),
+    ...(file !== null ? { deferReading: (on: boolean) => file.defer(on), outputFd: file.fd } : {}),
   };
-}
-
-/**
- * The live relay holds perf's lines in a buffer of its own while perfcell does not read them
- * (native/perfcell-live.c): its output is paused while the window counts. A paused pipe is still
- * read into Node's buffer until that holds 16 KiB, without parsing a line of it.
- */
-function deferRelayOutput(output: Readable, on: boolean): void {
-  if (on) output.pause();
-  else output.resume();
 }
 
 /** A file for perf's lines, or null where none can be made (a read-only /dev/shm and tmp, no inotify left): a pipe then. */
@@ -276,11 +267,24 @@ function outputFileOrNull(): PerfOutputFile | null {
 
 /**
  * Starts perf on `pid` with counting disabled, or takes the perf the exec gate forked for it
- * (`forked`: no live relay then, which needs perf's stderr first).
+ * (`forked`: no live view then, whose relay reads perf's file; the gate's perf writes to a pipe).
  */
 export function startPerf(pid: number, options: PerfOptions, forked?: GateForkedPerf): PerfSession {
-  const relay = forked === undefined && options.live === true ? startLiveRelay(pid) : null;
-  const subprocess = forked === undefined ? spawnedPerfChild(pid, options, relay) : gatePerfChild(forked, options.perfPath ?? 'perf');
+  // the relay first: a perf of this very process would count a relay forked after it
+  const follower = forked === undefined && options.live === true ? liveFollower() : null;
+  const subprocess = forked === undefined ? spawnedPerfChild(pid, options) : gatePerfChild(forked, options.perfPath ?? 'perf');
+  /** The live view follows this window's file from its enable on (a perf with no file shows none). */
+  let followed = false;
+  const follow = (): void => {
+    if (follower === null || subprocess.outputFd === undefined || followed) return;
+    follower.open(subprocess.outputFd, pid);
+    followed = true;
+  };
+  const unfollow = (): Promise<void> => {
+    if (!followed || follower === null) return Promise.resolve();
+    followed = false;
+    return follower.close();
+  };
   const untrack = trackPerf(subprocess);
 
   // metrics: perf's own metric columns (`2.00,insn per cycle`) go into the report
@@ -405,6 +409,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
       return subprocess.pid;
     },
     async enable(beforeEnable) {
+      follow();
       beforeEnable?.();
       const ok = await send('enable');
       // The ack (fd 4) and "Events disabled" (stderr, printed long before) can be handed to us in
@@ -434,6 +439,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
       await Promise.race([zeroLine, exit, late]);
       clearTimeout(timer);
       if (exited || !channel.canSendSync || perfZeroNs === null) return null;
+      follow();
       beforeEnable?.();
       switched = 'prepared';
       // before the enable, not inside the window: closing the watch is work of this process's (an
@@ -467,7 +473,8 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
     },
     async stop(window = {}) {
       const stopFromNs = window.endNs ?? disableAckNs ?? monotonicNs();
-      const erased = relay?.end();
+      // the live line goes now, while perf's last lines are read: it is off the terminal before the report
+      const erased = unfollow();
       if (window.sigintSent === true) {
         sigintNs = window.endNs ?? monotonicNs();
         // Its last interval may be in already (it raced the gate's report here): a whole group read
@@ -488,8 +495,8 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
       const timer = setTimeout(() => subprocess.kill('SIGKILL'), 2000);
       await Promise.race([finalGroup, exit.then(() => done)]);
       clearTimeout(timer);
-      // The live line is off the terminal before the report prints (a shorter command never showed one).
-      if (erased !== undefined && (enabledSpanS(window.startNs ?? enableAckNs, stopFromNs) ?? Infinity) >= LIVE_VISIBLE_AFTER_S) await erased;
+      // (a window too short to have shown a line waits for nothing)
+      await erased;
       // Everything perf had to say is in: its own teardown takes a few more ms, which SIGKILL
       // skips, and awaiting its exit means no perf outlives the window that started it.
       if (!exited) subprocess.kill('SIGKILL');
@@ -512,7 +519,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
     },
     kill() {
       if (!exited) subprocess.kill('SIGKILL');
-      relay?.kill();
+      void unfollow();
     },
   };
 }

@@ -97,7 +97,8 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
   // whose stdio the early gate does not have.
   const early = options.quiet === true ? null : takeEarlyGate();
   const wantsPerf = perfOptions.enabled && options.backend !== 'cachegrind';
-  // The early gate starts perf itself where no live relay needs perf's stderr first (a terminal's).
+  // The early gate starts perf itself, except for the live view (a terminal's): its relay reads the
+  // file perf writes to, and the gate's perf writes to a pipe.
   const gateStartsPerf = early !== null && wantsPerf && perfOptions.live !== true;
   // node:child_process, not execa: the report waits for this process's lines, never for its exit
   // (execa resolves only some ms after the gate has gone), and a run is cheaper to start.

@@ -81,7 +81,7 @@ describe.skipIf(jupyterMissing !== null)('perfcell kernel under nbclient (the re
     expect(executed).toHaveLength(cells.length);
     executed.forEach((cell, index) => {
       const display = cell.outputs!.find((output) => output.output_type === 'display_data')!;
-      expect(display.data!['text/plain']).toMatch(new RegExp(`^In \\[${index + 1}\\] used -?[\\d.]+ MiB RAM in [\\d.]+(?:s| µs) \\(.*\\), peaked (?:at its start, )?[\\d.]+ MiB above final usage, current RAM usage now [\\d.]+ MiB`));
+      expect(display.data!['text/plain']).toMatch(new RegExp(`^In \\[${index + 1}\\] used -?[\\d.]+ MiB RAM in [\\d.]+(?:s| µs| ns) \\(.*\\), peaked (?:at its start, )?[\\d.]+ MiB above final usage, current RAM usage now [\\d.]+ MiB`));
       expect(display.data!['text/html']).toContain('<table class="perfcell-report"');
       expect(reportOf(cell).label).toBe(`In [${index + 1}]`);
       expect(cell.execution_count).toBe(index + 1);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -108,7 +108,9 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
     });
     expect(printed).toMatch(/perf ticks: 4\r?\n/);
     expect(printed).toMatch(LIVE_LINE);
-    const document = JSON.parse(readFileSync(out, 'utf8')) as { cells: Array<{ title: string; report: { counters: { events: Array<{ event: string; total: number }> } } }> };
+    const json = readFileSync(out, 'utf8');
+    expect(json, printed).not.toBe('');
+    const document = JSON.parse(json) as { cells: Array<{ title: string; report: { counters: { events: Array<{ event: string; total: number }> } } }> };
     const long = document.cells.find((cell) => cell.title === 'long');
     const faults = long?.report.counters.events.find((event) => event.event === 'page-faults')?.total;
     expect(faults).toBeGreaterThanOrEqual(20_000);
@@ -136,5 +138,34 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
     });
     expect(piped).toMatch(/peaked [\d.]+ MiB RAM/);
     expect(piped).not.toContain('live ');
+  });
+
+  it('run -r on a pty: one relay for all its runs, not one per run (each had cost some 7 ms a run), and the line still shows', { timeout: 60_000 }, async () => {
+    // Each run lists the live relays that perfcell (its gate's parent) has: the same one every run.
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-live-runs-'));
+    const log = join(dir, 'relays.log');
+    const script = join(dir, 'relays.sh');
+    writeFileSync(script, [
+      '#!/bin/sh',
+      'perfcell=$(cut -d" " -f4 /proc/$PPID/stat)',
+      'for d in /proc/[0-9]*; do',
+      '  [ "$(cat $d/comm 2>/dev/null)" = perfcell-live ] && [ "$(cut -d" " -f4 $d/stat 2>/dev/null)" = "$perfcell" ] && printf "%s " "${d#/proc/}"',
+      'done >> "$1"',
+      'echo >> "$1"',
+      'if [ "$2" = long ]; then sleep 1.5; fi',
+      '',
+    ].join('\n'));
+    chmodSync(script, 0o755);
+    const printed = await new Promise<string>((resolve) => {
+      const child = pty.spawn(process.execPath, [cliPath, 'run', '-r', '3', '-e', 'page-faults', '--', script, log, 'long'], { cols: 200, rows: 30, env: { ...process.env, NO_COLOR: '1' } as Record<string, string> });
+      let text = '';
+      child.onData((data) => (text += data));
+      child.onExit(() => resolve(text));
+    });
+    expect(printed).toMatch(LIVE_LINE);
+    const relays = readFileSync(log, 'utf8').trim().split('\n').map((line) => line.trim());
+    expect(relays, readFileSync(log, 'utf8')).toHaveLength(3);
+    expect(relays[0]).toMatch(/^\d+$/);
+    expect(new Set(relays).size, relays.join(' | ')).toBe(1);
   });
 });

@@ -8,57 +8,15 @@ import { findLiveRelay } from '../../src/live/relay.ts';
 const relayPath = findLiveRelay();
 if (relayPath === null) console.warn('no C compiler and no dist/perfcell-live: the live relay tests are skipped (install gcc)');
 
-const ROWS = ['# started on Tue', 'Events enabled', '     0.100114,2000,,page-faults,100112345,100.00,,', '     0.100114,95.5,msec,task-clock,95500000,100.00,,'];
-
-/** Runs the relay with a 100 ms delay and 50 ms refresh, feeding `rows`; what it forwards and draws. */
-function runRelay(rows: readonly string[], { holdMs, usr1AtMs }: { holdMs: number; usr1AtMs?: number }): Promise<{ stdout: string; stderr: string; code: number | null }> {
-  return new Promise((resolve) => {
-    const child = spawn(relayPath!, [String(process.pid), '100', '50'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, COLUMNS: '200' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ stdout, stderr, code }));
-    child.stdin.write(`${rows.join('\n')}\n`);
-    if (usr1AtMs !== undefined) setTimeout(() => child.kill('SIGUSR1'), usr1AtMs);
-    setTimeout(() => child.stdin.end(), holdMs);
-  });
-}
-
-describe.runIf(relayPath !== null)('perfcell-live relay (native/perfcell-live.c, a real process)', () => {
-  it('forwards perf\'s lines unchanged and draws elapsed, RSS, peak and each rate once the delay has passed', { timeout: 10_000 }, async () => {
-    const { stdout, stderr, code } = await runRelay(ROWS, { holdMs: 400 });
-    expect(code).toBe(0);
-    expect(stdout).toBe(`${ROWS.join('\n')}\n`);
-    const drawn = stderr.split('\r').filter((part) => part.startsWith('live '));
-    expect(drawn.length).toBeGreaterThanOrEqual(2);
-    expect(drawn[0]).toMatch(/^live 0\.\ds {2}RSS [\d.]+ MiB {2}peak [\d.]+ MiB {2}page-faults 20\.0k\/s {2}task-clock 0\.95 CPUs\x1b\[K$/);
-    // erased at EOF: the last thing on the terminal is the erase
-    expect(stderr.endsWith('\r\x1b[K')).toBe(true);
-  });
-
-  it('draws nothing before perf enables counting, nor within the delay', { timeout: 10_000 }, async () => {
-    expect((await runRelay(ROWS.filter((row) => row !== 'Events enabled'), { holdMs: 300 })).stderr).toBe('');
-    expect((await runRelay(ROWS, { holdMs: 50 })).stderr).toBe('');
-  });
-
-  it('on SIGUSR1 erases the line and forwards the erased marker after what perf wrote, then draws no more', { timeout: 10_000 }, async () => {
-    const { stdout, stderr } = await runRelay(ROWS, { holdMs: 600, usr1AtMs: 300 });
-    expect(stdout).toBe(`${ROWS.join('\n')}\n#perfcell-live erased\n`);
-    const afterErase = stderr.slice(stderr.lastIndexOf('\r\x1b[K') + 4);
-    expect(stderr).toContain('live ');
-    expect(afterErase).toBe('');
-  });
-});
-
 /**
- * `--follow` (a file's cells on a terminal, live/follower.ts): windows announced on stdin, each
- * read from the file its perf writes to; here the file is written by the test, a tick every 5 ms.
+ * The relay (live/follower.ts): windows announced on stdin, each read from the file its perf writes
+ * to; here the file is written by the test, a tick every 5 ms.
  */
+
 /** 10 page-faults and 4 ms of task-clock a 5 ms tick: 2.0k/s, 0.80 CPUs. */
 const busyTick = (timeS: string): string => `     ${timeS},10,,page-faults,5000000,100.00,,\n     ${timeS},4.00,msec,task-clock,5000000,100.00,,\n`;
 
-function runFollower(windowMs: number, tick: (timeS: string, index: number) => string = busyTick): Promise<{ stdout: string; stderr: string; code: number | null }> {
+function runFollower(windowMs: number, tick: (timeS: string, index: number) => string = busyTick, rssOf?: number): Promise<{ stdout: string; stderr: string; code: number | null }> {
   const dir = mkdtempSync(join(tmpdir(), 'perfcell-follow-'));
   const file = join(dir, 'perf.out');
   // what perf printed before the window: read from the file's end on, none of it is the window's
@@ -73,7 +31,7 @@ function runFollower(windowMs: number, tick: (timeS: string, index: number) => s
       rmSync(dir, { recursive: true, force: true });
       resolve({ stdout, stderr, code });
     });
-    child.stdin.write(`open ${file}\n`);
+    child.stdin.write(`open ${file}${rssOf === undefined ? '' : ` ${rssOf}`}\n`);
     let timeS = 0.004;
     let index = 0;
     const ticking = setInterval(() => {
@@ -88,7 +46,7 @@ function runFollower(windowMs: number, tick: (timeS: string, index: number) => s
   });
 }
 
-describe.runIf(relayPath !== null)('perfcell-live --follow (a real process reading a file as perf writes it)', () => {
+describe.runIf(relayPath !== null)('perfcell-live relay (native/perfcell-live.c, a real process reading a file as perf writes it)', () => {
   it('draws the rates of the ticks since its last draw once the delay has passed, and answers `close` with the erased marker', { timeout: 10_000 }, async () => {
     const { stdout, stderr, code } = await runFollower(400);
     expect(code).toBe(0);
@@ -118,6 +76,23 @@ describe.runIf(relayPath !== null)('perfcell-live --follow (a real process readi
     // a process asleep through every tick since the last draw: 0/s, not left off the line
     const asleep = await runFollower(400, idleTick);
     for (const line of asleep.stderr.split('\r').filter((part) => part.startsWith('live '))) expect(line).toMatch(/page-faults 0\/s {2}task-clock 0\.00 CPUs\x1b\[K$/);
+  });
+
+  it("shows the RSS of the process `open` names (a run's program), else of the one it was started for", { timeout: 10_000 }, async () => {
+    // a process holding 300 MiB, far more than this test's own
+    const big = spawn(process.execPath, ['-e', 'const held = Buffer.alloc(300 * 1024 * 1024, 1); setInterval(() => held[0]++, 1000); process.stdout.write("ready\\n")'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      await new Promise((resolve) => big.stdout.once('data', resolve));
+      const rss = (stderr: string): number[] => [...stderr.matchAll(/live [\d.]+s {2}RSS ([\d.]+) MiB/g)].map((match) => Number(match[1]));
+      const named = rss((await runFollower(300, busyTick, big.pid)).stderr);
+      expect(named.length).toBeGreaterThan(0);
+      for (const mib of named) expect(mib).toBeGreaterThan(300);
+      const own = rss((await runFollower(300)).stderr);
+      expect(own.length).toBeGreaterThan(0);
+      for (const mib of own) expect(mib).toBeLessThan(300);
+    } finally {
+      big.kill('SIGKILL');
+    }
   });
 
   it('draws nothing for a window shorter than the delay, and still answers its `close`', { timeout: 10_000 }, async () => {

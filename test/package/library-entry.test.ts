@@ -141,7 +141,7 @@ await repl.closed;
 console.log(JSON.stringify({ text }));
 `);
     expect(out.text).toMatch(/\b42\b/);
-    const head = /In \[1\] used ([\d.]+) MiB RAM in [\d.]+(?:s| µs)/.exec(out.text);
+    const head = /In \[1\] used ([\d.]+) MiB RAM in [\d.]+(?:s| µs| ns)/.exec(out.text);
     expect(head, out.text).not.toBeNull();
     // 2^22 doubles kept: 32 MiB of array buffers (less what the settling collection frees of others); RSS (settled after a full collection,
     // which may also hand back a few MiB of the session's own garbage) close to it

@@ -17,7 +17,7 @@ afterEach(async () => {
 
 /** The `(cpu …; machine-wide …)` part of the command's report line. */
 function cpuPart(printed: string): string {
-  const match = /In \[\d+\] used .* RAM in [\d.]+(?:s| µs) \((cpu [^;]*);/.exec(printed);
+  const match = /In \[\d+\] used .* RAM in [\d.]+(?:s| µs| ns) \((cpu [^;]*);/.exec(printed);
   if (!match?.[1]) throw new Error(`no own CPU in ${JSON.stringify(printed)}`);
   return match[1];
 }
@@ -39,7 +39,7 @@ describe('the REPL\'s own CPU', () => {
       const report = await last(repl);
       if (report.cpu.ownPctWithheld === 'window-too-short') {
         withheld += 1;
-        expect(own).toMatch(/^cpu [\d.]+(?:s| µs), too short a window for a %$/);
+        expect(own).toMatch(/^cpu [\d.]+(?:s| µs| ns), too short a window for a %$/);
         expect(report.cpu.ownPct).toBeNull();
       } else {
         // Only a window a loaded machine stretched past 10 ms gets a %.

@@ -8,14 +8,14 @@ let repl: PtyRepl | null = null;
 
 /** The numbers of a report line block: `In [N] used X MiB RAM in Ys (or Y µs) …, peaked Z MiB above final usage …`. */
 function parseReport(printed: string): { number: number; usedMiB: number; seconds: number; peakAboveMiB: number; pageFaults: number | null } {
-  const head = /In \[(\d+)\] used (-?[\d.]+) MiB RAM in ([\d.]+)(s| µs) .*peaked (?:at its start, )?([\d.]+) MiB above final usage/.exec(printed);
+  const head = /In \[(\d+)\] used (-?[\d.]+) MiB RAM in ([\d.]+)(s| µs| ns) .*peaked (?:at its start, )?([\d.]+) MiB above final usage/.exec(printed);
   if (!head) throw new Error(`no report in ${JSON.stringify(printed)}`);
   const faults = /page-faults ([\d,]+)/.exec(printed);
   return {
     number: Number(head[1]),
     usedMiB: Number(head[2]),
-    // below a millisecond the time is in µs
-    seconds: Number(head[3]) / (head[4] === 's' ? 1 : 1e6),
+    // below a millisecond the time is in µs (or ns)
+    seconds: Number(head[3]) / { s: 1, ' µs': 1e6, ' ns': 1e9 }[head[4] as 's' | ' µs' | ' ns'],
     peakAboveMiB: Number(head[5]),
     pageFaults: faults ? Number(faults[1]?.replaceAll(',', '')) : null,
   };

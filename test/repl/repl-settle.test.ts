@@ -6,7 +6,7 @@ let repl: PtyRepl | null = null;
 
 /** `In [N] used X MiB RAM in Ys (…), peaked [at its start, ]Z MiB above final usage, current RAM usage now W MiB` → numbers. */
 function parseReport(printed: string): { usedMiB: number; peakAboveMiB: number; currentMiB: number } {
-  const head = /In \[\d+\] used (-?[\d.]+) MiB RAM in [\d.]+(?:s| µs) \(.*\), peaked (?:at its start, )?([\d.]+) MiB above final usage, current RAM usage now ([\d.]+) MiB/.exec(printed);
+  const head = /In \[\d+\] used (-?[\d.]+) MiB RAM in [\d.]+(?:s| µs| ns) \(.*\), peaked (?:at its start, )?([\d.]+) MiB above final usage, current RAM usage now ([\d.]+) MiB/.exec(printed);
   if (!head) throw new Error(`no report in ${JSON.stringify(printed)}`);
   return { usedMiB: Number(head[1]), peakAboveMiB: Number(head[2]), currentMiB: Number(head[3]) };
 }

@@ -32,7 +32,7 @@ describe('the own CPU of measure(fn) and measure(argv)', () => {
       expect(report.cpu.ownPct).toBeNull();
       expect(report.cpu.ownPctWithheld).toBe('window-too-short');
       expect(ownS(report.cpu)).toBeGreaterThanOrEqual(0);
-      expect(renderReportText(report)).toMatch(/\(cpu [\d.]+(?:s| µs), too short a window for a %; /);
+      expect(renderReportText(report)).toMatch(/\(cpu [\d.]+(?:s| µs| ns), too short a window for a %; /);
       expect(renderReportText(report)).not.toContain('of one cpu');
     }
     expect(reports.filter((report) => report.cpu.ownPctWithheld === 'window-too-short').length).toBeGreaterThanOrEqual(1);
