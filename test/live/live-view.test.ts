@@ -18,6 +18,16 @@ afterEach(async () => {
   repl = null;
 });
 
+/** What a command printed on a pty of 200 columns, once it has exited. */
+function onPty(file: string, args: readonly string[]): Promise<string> {
+  return new Promise((resolve) => {
+    const child = pty.spawn(file, [...args], { cols: 200, rows: 30, env: { ...process.env, NO_COLOR: '1' } as Record<string, string> });
+    let text = '';
+    child.onData((data) => (text += data));
+    child.onExit(() => resolve(text));
+  });
+}
+
 const relayBuilt = findLiveRelay() !== null;
 if (!perfUsable) console.warn('perf cannot count here: the live view tests are skipped (its rates are perf\'s interval samples)');
 if (!relayBuilt) console.warn('no perfcell-live relay (no C compiler): the live view tests are skipped');
@@ -66,12 +76,7 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-live-cells-'));
     const file = join(dir, 'long.js');
     writeFileSync(file, `// %% long cell\n${THREE_SECONDS.replace('3000', '2000')}\n// %% short cell\n1 + 1\n`);
-    const printed = await new Promise<string>((resolve) => {
-      const child = pty.spawn(process.execPath, [cliPath, 'cells', '-e', 'page-faults,task-clock', file], { cols: 200, rows: 30, env: { ...process.env, NO_COLOR: '1' } as Record<string, string> });
-      let text = '';
-      child.onData((data) => (text += data));
-      child.onExit(() => resolve(text));
-    });
+    const printed = await onPty(process.execPath, [cliPath, 'cells', '-e', 'page-faults,task-clock', file]);
     expect(printed).toMatch(LIVE_LINE);
     // erased (\r ESC[K) after the last redraw and before the long cell's report
     const lastLive = printed.lastIndexOf('live ');
@@ -100,12 +105,7 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
       '{ const end = Date.now() + 1500; while (Date.now() < end); }',
       '',
     ].join('\n'));
-    const printed = await new Promise<string>((resolve) => {
-      const child = pty.spawn('/bin/sh', ['-c', `exec "$0" "$1" cells -e page-faults --json "$2" > "$3"`, process.execPath, cliPath, file, out], { cols: 200, rows: 30, env: { ...process.env, NO_COLOR: '1' } as Record<string, string> });
-      let text = '';
-      child.onData((data) => (text += data));
-      child.onExit(() => resolve(text));
-    });
+    const printed = await onPty('/bin/sh', ['-c', `exec "$0" "$1" cells -e page-faults --json "$2" > "$3"`, process.execPath, cliPath, file, out]);
     expect(printed).toMatch(/perf ticks: 4\r?\n/);
     expect(printed).toMatch(LIVE_LINE);
     const json = readFileSync(out, 'utf8');
@@ -119,15 +119,10 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
 
   it('perfcell run shows it on a pty, and not with stderr piped', { timeout: 60_000 }, async () => {
     const program = ['-e', 'const end = Date.now() + 2000; while (Date.now() < end);'];
-    const onPty = await new Promise<string>((resolve) => {
-      const child = pty.spawn(process.execPath, [cliPath, 'run', '-e', 'page-faults,task-clock', '--', process.execPath, ...program], { cols: 200, rows: 30, env: { ...process.env, NO_COLOR: '1' } as Record<string, string> });
-      let text = '';
-      child.onData((data) => (text += data));
-      child.onExit(() => resolve(text));
-    });
-    expect(onPty).toMatch(/live \d+\.\ds {2}RSS [\d.]+ MiB {2}peak [\d.]+ MiB {2}page-faults [\d.]+k?\/s {2}task-clock [\d.]+ CPUs/);
+    const onTerminal = await onPty(process.execPath, [cliPath, 'run', '-e', 'page-faults,task-clock', '--', process.execPath, ...program]);
+    expect(onTerminal).toMatch(/live \d+\.\ds {2}RSS [\d.]+ MiB {2}peak [\d.]+ MiB {2}page-faults [\d.]+k?\/s {2}task-clock [\d.]+ CPUs/);
     // the report starts on a clean line: the last redraw is erased before it
-    expect(onPty).toMatch(/\r\x1b\[K[^]*peaked [\d.]+ MiB RAM/);
+    expect(onTerminal).toMatch(/\r\x1b\[K[^]*peaked [\d.]+ MiB RAM/);
 
     const piped = await new Promise<string>((resolve) => {
       const child = spawn(process.execPath, [cliPath, 'run', '-e', 'page-faults', '--', process.execPath, ...program], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -156,12 +151,7 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
       '',
     ].join('\n'));
     chmodSync(script, 0o755);
-    const printed = await new Promise<string>((resolve) => {
-      const child = pty.spawn(process.execPath, [cliPath, 'run', '-r', '3', '-e', 'page-faults', '--', script, log, 'long'], { cols: 200, rows: 30, env: { ...process.env, NO_COLOR: '1' } as Record<string, string> });
-      let text = '';
-      child.onData((data) => (text += data));
-      child.onExit(() => resolve(text));
-    });
+    const printed = await onPty(process.execPath, [cliPath, 'run', '-r', '3', '-e', 'page-faults', '--', script, log, 'long']);
     expect(printed).toMatch(LIVE_LINE);
     const relays = readFileSync(log, 'utf8').trim().split('\n').map((line) => line.trim());
     expect(relays, readFileSync(log, 'utf8')).toHaveLength(3);
