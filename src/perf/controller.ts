@@ -9,6 +9,7 @@ import { monotonicNs } from '../session/clock.ts';
 import { isInPoll, untilPolling } from './poll-state.ts';
 import { perfExecError, perfProblem, spawnedPerfProcess, trackPerf } from './perf-process.ts';
 import { liveFollower } from '../live/follower.ts';
+import { exitedWithin } from '../proc/child-processes.ts';
 import { createPerfOutputFile, type PerfOutputFile } from './output-file.ts';
 import { ackTimeoutMs, createControlChannel, noAckError, type AckWatchdog } from './control-channel.ts';
 import { launchPerf } from './perf-group-launcher.ts';
@@ -265,6 +266,21 @@ function outputFileOrNull(): PerfOutputFile | null {
   }
 }
 
+/** perfs stopped without awaiting their exit (a program's, whose report goes first): SIGKILLed, on their way out. */
+const endingPerfs = new Set<Promise<void>>();
+function noteEnding(exit: Promise<void>): void {
+  endingPerfs.add(exit);
+  void exit.then(() => endingPerfs.delete(exit));
+}
+
+/**
+ * Resolves once the perfs stopped without awaiting their exit have exited (at most `capMs`): a
+ * window over this process reaps them first, or their CPU would be its children's.
+ */
+export function untilEndingPerfsExit(capMs = 100): Promise<void> {
+  return exitedWithin(endingPerfs, capMs);
+}
+
 /**
  * Starts perf on `pid` with counting disabled, or takes the perf the exec gate forked for it
  * (`forked`: no live view then, whose relay reads perf's file; the gate's perf writes to a pipe).
@@ -501,6 +517,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
       // skips, and awaiting its exit means no perf outlives the window that started it.
       if (!exited) subprocess.kill('SIGKILL');
       if (window.awaitExit !== false) await exit;
+      else if (!exited) noteEnding(exit);
       const toPerfS = (ns: bigint | null): number | null =>
         ns === null || perfZeroNs === null ? null : Math.max(0, Number(ns - perfZeroNs) / 1e9);
       // (a switch never turned on counted nothing, and nothing went wrong)

@@ -3,6 +3,7 @@ import { runUnderCachegrind } from '../backends/cachegrind.ts';
 import { runProgram, untilGatesExit } from './run-program.ts';
 import { noteNestedMeasurement, openSelfWindowLabel, overlapError, prepareWindow } from './window.ts';
 import { untilEndedLaunchersExit } from '../perf/perf-group-launcher.ts';
+import { untilEndingPerfsExit } from '../perf/controller.ts';
 import type { MeasureOptions } from './options.ts';
 import type { CommandReport } from './report.ts';
 import { shellQuote } from '../render/shell-quote.ts';
@@ -34,9 +35,10 @@ export async function measure(target: (() => unknown) | readonly string[], optio
   // and read each other's RAM.
   const open = openSelfWindowLabel();
   if (open !== null) throw overlapError(open);
-  // what earlier measures left ending (a launcher, a gate) is reaped outside this window: its CPU
-  // would be this window's children's (a QA pass: childrenS 0.01 after a measure of a program)
-  await Promise.all([untilEndedLaunchersExit(), untilGatesExit()]);
+  // what earlier measures left ending (a launcher, a gate, a program's perf) is reaped outside this
+  // window: its CPU would be this window's children's (a QA pass: childrenS 0.01 after a measure of
+  // a program; 0.03 once in CI, the program's perf, whose exit nothing waited for)
+  await Promise.all([untilEndedLaunchersExit(), untilGatesExit(), untilEndingPerfsExit()]);
   const window = prepareWindow(process.pid, { label: target.name || 'function', ...options });
   try {
     await window.begin();
