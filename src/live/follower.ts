@@ -9,11 +9,11 @@ const ERASED_MARKER = '#perfcell-live erased\n';
 const ANSWER_LIMIT_MS = 1000;
 
 /**
- * The live view of windows counted by long-lived perfs that write to files of their own (a file's
- * cells on a terminal: shared-perf.ts): one relay for all of them (native/perfcell-live.c
- * `--follow`), told on its stdin where each window's perf writes, instead of a relay and a perf
- * started for every window. It draws from outside the measured process, as the relay of one perf
- * does, and reads only what perf wrote to the window's file.
+ * The live view's relay (native/perfcell-live.c): one process draws the line for many windows, one
+ * after the other, told on its stdin which file each window's perf writes to (a shared group's
+ * member for a file's cells, shared-perf.ts; a perf of its own for a run or a REPL command,
+ * controller.ts). It draws from outside the measured process and reads only what perf wrote to the
+ * window's file, and only to draw.
  */
 export interface LiveFollower {
   /**
