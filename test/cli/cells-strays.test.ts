@@ -86,15 +86,20 @@ describe('what a cell leaves running once the cells have been reported (a QA pas
     expect(result.stderr).toBe(`error: cell 'a' failed at ${late}:2:26: Error: late (after the cells had run and been reported: the report above does not hold it; exit 1)`);
   });
 
-  it('a timer left running: said after a second, and Ctrl-C ends the process saying why, exit 130', async () => {
-    const kept = join(dir, 'kept-alive.js');
-    writeFileSync(kept, '// %% a\nsetInterval(() => {}, 1000);\n');
-    const subprocess = execa(process.execPath, [cliPath, 'cells', '--no-perf', kept], { reject: false, timeout: 30_000 });
+  /** `cells --no-perf FILE`, sent SIGINT once it says something a cell left keeps it alive. */
+  async function ctrlCOnceKeptAlive(file: string) {
+    const subprocess = execa(process.execPath, [cliPath, 'cells', '--no-perf', file], { reject: false, timeout: 30_000 });
     let stderr = '';
     subprocess.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
     while (!stderr.includes('keeps this process alive')) await new Promise((resolve) => setTimeout(resolve, 50));
     subprocess.kill('SIGINT');
-    const result = await subprocess;
+    return await subprocess;
+  }
+
+  it('a timer left running: said after a second, and Ctrl-C ends the process saying why, exit 130', async () => {
+    const kept = join(dir, 'kept-alive.js');
+    writeFileSync(kept, '// %% a\nsetInterval(() => {}, 1000);\n');
+    const result = await ctrlCOnceKeptAlive(kept);
     expect(result.exitCode).toBe(130);
     expect(result.stderr.split('\n')).toEqual([
       'perfcell: the cells have run and been reported; something a cell left running (a timer, a server, an open handle) keeps this process alive: Ctrl-C ends it',
@@ -105,12 +110,7 @@ describe('what a cell leaves running once the cells have been reported (a QA pas
   it('after cells that stopped early, Ctrl-C does not call the report whole', async () => {
     const stopped = join(dir, 'kept-alive-stopped.js');
     writeFileSync(stopped, "// %% a\nsetInterval(() => {}, 1000);\n// %% b\nthrow new Error('b');\n// %% c\n1;\n");
-    const subprocess = execa(process.execPath, [cliPath, 'cells', '--no-perf', stopped], { reject: false, timeout: 30_000 });
-    let stderr = '';
-    subprocess.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    while (!stderr.includes('keeps this process alive')) await new Promise((resolve) => setTimeout(resolve, 50));
-    subprocess.kill('SIGINT');
-    const result = await subprocess;
+    const result = await ctrlCOnceKeptAlive(stopped);
     expect(result.exitCode).toBe(130);
     expect(result.stderr.split('\n').slice(-2)).toEqual([
       'perfcell: the cells that ran have been reported; something a cell left running (a timer, a server, an open handle) keeps this process alive: Ctrl-C ends it',
