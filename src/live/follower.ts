@@ -18,15 +18,22 @@ const ANSWER_LIMIT_MS = 1000;
 export interface LiveFollower {
   /**
    * A window starts: the relay reads this process's descriptor `fd` (its perf's file) from its end
-   * on, and shows the RSS of `pid` (else of the pid it was started for).
+   * on, and shows the RSS of `pid` (else of the pid it was started for). Windows follow one another.
    */
-  open(fd: number, pid?: number): void;
-  /** The window ended: resolves once the line is off the terminal (at once where it cannot have been drawn). */
-  close(): Promise<void>;
+  open(fd: number, pid?: number): LiveLine;
   /** The relay erases its line and exits: resolves once it has. */
   end(): Promise<void>;
   /** Whether the relay still runs. */
   readonly alive: boolean;
+}
+
+/** One window's line. */
+export interface LiveLine {
+  /**
+   * The window ended: resolves once the line is off the terminal (at once where it cannot have been
+   * drawn). Only the first call acts, and never once a later window has opened.
+   */
+  close(): Promise<void>;
 }
 
 let processFollower: LiveFollower | null = null;
@@ -57,7 +64,9 @@ export function startLiveFollower(pid: number, path: string | null = findLiveRel
   /** One entry per `close` sent: the relay answers each with the marker, in order. */
   const waiting: Array<() => void> = [];
   let gone = false;
-  let openedNs: bigint | null = null;
+  /** The window open now (its line), and since when. */
+  let current: LiveLine | null = null;
+  let openedNs = 0n;
   /** The relay holds the event loop only while a close awaits its answer. */
   const holdLoop = (): void => {
     const handle = answers as unknown as { ref?: () => void; unref?: () => void };
@@ -87,22 +96,25 @@ export function startLiveFollower(pid: number, path: string | null = findLiveRel
     commands.write(`${command}\n`);
     return true;
   };
+  const close = (): Promise<void> => {
+    current = null;
+    // The relay starts its delay once it reads `open`, after it was sent: a window shorter than
+    // LIVE_VISIBLE_AFTER_S since then cannot have shown a line, and waits for no answer.
+    const shownS = Number(monotonicNs() - openedNs) / 1e9;
+    const erased = new Promise<void>((resolve) => waiting.push(resolve));
+    if (!send('close')) answerAll();
+    holdLoop();
+    if (shownS < LIVE_VISIBLE_AFTER_S) return Promise.resolve();
+    // a relay that does not answer (stopped, wedged) keeps no report waiting
+    return Promise.race([erased, sleep(ANSWER_LIMIT_MS, undefined, { ref: false })]);
+  };
   return {
     open(fd, pid) {
       openedNs = monotonicNs();
       send(`open /proc/${process.pid}/fd/${fd}${pid === undefined ? '' : ` ${pid}`}`);
-    },
-    close() {
-      // The relay starts its delay once it reads `open`, after it was sent: a window shorter than
-      // LIVE_VISIBLE_AFTER_S since then cannot have shown a line, and waits for no answer.
-      const shownS = openedNs === null ? 0 : Number(monotonicNs() - openedNs) / 1e9;
-      openedNs = null;
-      const erased = new Promise<void>((resolve) => waiting.push(resolve));
-      if (!send('close')) answerAll();
-      holdLoop();
-      if (shownS < LIVE_VISIBLE_AFTER_S) return Promise.resolve();
-      // a relay that does not answer (stopped, wedged) keeps no report waiting
-      return Promise.race([erased, sleep(ANSWER_LIMIT_MS, undefined, { ref: false })]);
+      const line: LiveLine = { close: () => (current === line ? close() : Promise.resolve()) };
+      current = line;
+      return line;
     },
     get alive() {
       return !gone;

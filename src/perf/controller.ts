@@ -8,7 +8,7 @@ import { corePmuCount } from './default-events.ts';
 import { monotonicNs } from '../session/clock.ts';
 import { isInPoll, untilPolling } from './poll-state.ts';
 import { perfExecError, perfProblem, spawnedPerfProcess, trackPerf } from './perf-process.ts';
-import { liveFollower } from '../live/follower.ts';
+import { liveFollower, type LiveLine } from '../live/follower.ts';
 import { exitedWithin } from '../proc/child-processes.ts';
 import { createPerfOutputFile, type PerfOutputFile } from './output-file.ts';
 import { ackTimeoutMs, createControlChannel, noAckError, type AckWatchdog } from './control-channel.ts';
@@ -289,17 +289,11 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
   // the relay first: a perf of this very process would count a relay forked after it
   const follower = forked === undefined && options.live === true ? liveFollower() : null;
   const subprocess = forked === undefined ? spawnedPerfChild(pid, options) : gatePerfChild(forked, options.perfPath ?? 'perf');
-  /** The live view follows this window's file from its enable on (a perf with no file shows none). */
-  let followed = false;
+  /** The live view's line of this window, following its file from its enable on (a perf with no file shows none). */
+  let line: LiveLine | null = null;
   const follow = (): void => {
-    if (follower === null || subprocess.outputFd === undefined || followed) return;
-    follower.open(subprocess.outputFd, pid);
-    followed = true;
-  };
-  const unfollow = (): Promise<void> => {
-    if (!followed || follower === null) return Promise.resolve();
-    followed = false;
-    return follower.close();
+    if (follower === null || subprocess.outputFd === undefined || line !== null) return;
+    line = follower.open(subprocess.outputFd, pid);
   };
   const untrack = trackPerf(subprocess);
 
@@ -490,7 +484,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
     async stop(window = {}) {
       const stopFromNs = window.endNs ?? disableAckNs ?? monotonicNs();
       // the live line goes now, while perf's last lines are read: it is off the terminal before the report
-      const erased = unfollow();
+      const erased = line?.close();
       if (window.sigintSent === true) {
         sigintNs = window.endNs ?? monotonicNs();
         // Its last interval may be in already (it raced the gate's report here): a whole group read
@@ -536,7 +530,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
     },
     kill() {
       if (!exited) subprocess.kill('SIGKILL');
-      void unfollow();
+      void line?.close();
     },
   };
 }

@@ -7,7 +7,7 @@ import { currentLiveListener, MARKER_DISABLED, MARKER_ENABLED, perfMessageOf, pr
 import { ackTimeoutMs, createControlChannel, noAckError } from './control-channel.ts';
 import { createPerfOutputFile } from './output-file.ts';
 import type { LaunchedPerf } from './perf-group-launcher.ts';
-import type { LiveFollower } from '../live/follower.ts';
+import type { LiveFollower, LiveLine } from '../live/follower.ts';
 import { perfProblem, spawnedPerfProcess, trackPerf } from './perf-process.ts';
 
 /**
@@ -314,13 +314,8 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
     let switchFailed = false;
     /** When the window's last tick was printed (tailAtNs), taken before perf is free for the next window. */
     let tailNs = 0n;
-    /** The live view follows this window's file (set once claimed); unfollow() ends that. */
-    let followed = false;
-    const unfollow = (): Promise<void> => {
-      if (!followed || follower === null) return Promise.resolve();
-      followed = false;
-      return follower.close();
-    };
+    /** The live view's line of this window, following its file once claimed. */
+    let line: LiveLine | null = null;
 
     const disable = (): Promise<boolean> => {
       disabling ??= send('disable').then((ok) => {
@@ -369,10 +364,7 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
       tailRows = 0;
       tailReadNs = 0n;
       liveSums = currentLiveListener() === null ? null : new Map();
-      if (follower !== null) {
-        follower.open(file.fd);
-        followed = true;
-      }
+      line = follower?.open(file.fd) ?? null;
       try {
         beforeEnable?.();
       } catch (error: unknown) {
@@ -435,7 +427,7 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
         const disabled = state === 'enabled' ? disable() : (disabling ?? Promise.resolve(true));
         const ok = await disabled;
         // the live line goes while the window's tail is read: it is off the terminal before the report
-        const erased = unfollow();
+        const erased = line?.close();
         const stopFromNs = window.endNs ?? disableAckNs ?? monotonicNs();
         const fromS = toPerfS(window.startNs ?? enableAckNs);
         const untilS = toPerfS(window.endNs ?? disableAckNs);
@@ -479,7 +471,7 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
       },
       kill() {
         // the window is dropped; perf goes on for the next (it must still see this one's tail first)
-        void unfollow();
+        void line?.close();
         if (state === 'enabled') {
           void disable().then(() => finish());
         } else if (state === 'disabled') void finish();

@@ -22,15 +22,14 @@ describe('the live view follower (src/live/follower.ts) against a relay that nev
     expect(follower).not.toBeNull();
     const fd = openSync(join(dir, 'perf.out'), 'w');
     try {
-      follower!.open(fd);
       let startMs = performance.now();
-      await follower!.close();
+      await follower!.open(fd).close();
       expect(performance.now() - startMs).toBeLessThan(100);
 
-      follower!.open(fd);
+      const line = follower!.open(fd);
       await new Promise((resolve) => setTimeout(resolve, LIVE_VISIBLE_AFTER_S * 1000 + 50));
       startMs = performance.now();
-      await follower!.close();
+      await line.close();
       const waitedMs = performance.now() - startMs;
       expect(waitedMs).toBeGreaterThanOrEqual(950);
       expect(waitedMs).toBeLessThan(3000);
