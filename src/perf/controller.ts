@@ -10,7 +10,7 @@ import { isInPoll, untilPolling } from './poll-state.ts';
 import { perfExecError, perfProblem, spawnedPerfProcess, trackPerf } from './perf-process.ts';
 import { liveFollower, type LiveLine } from '../live/follower.ts';
 import { exitedWithin } from '../proc/child-processes.ts';
-import { createPerfOutputFile, type PerfOutputFile } from './output-file.ts';
+import { perfOutputFileOrNull, type PerfOutputFile } from './output-file.ts';
 import { ackTimeoutMs, createControlChannel, noAckError, type AckWatchdog } from './control-channel.ts';
 import { launchPerf } from './perf-group-launcher.ts';
 import { dyingWithPerfcell } from './die-with-perfcell.ts';
@@ -175,16 +175,19 @@ export interface PerfChild {
 export interface GateForkedPerf {
   readonly pid: number | null;
   readonly execErrno: number | null;
+  /** perf's lines: its stderr pipe, or the stream of the file it writes to (`output`). */
   readonly stderr: Readable;
   readonly control: Writable;
   readonly ack: Readable;
+  readonly output?: PerfOutputFile;
 }
 
 function gatePerfChild(forked: GateForkedPerf, perfPath: string): PerfChild {
-  const { pid } = forked;
-  // perf's exit is EOF on both of its output pipes (only perf holds their other ends). A perf that
-  // came and went before these listeners (one that could not start) left a socket that read EOF
-  // with nothing buffered: it has ended and closed already, silently.
+  const { pid, output } = forked;
+  // perf's exit is EOF on its output pipes (only perf holds their other ends): its ack's and, where
+  // it writes to one, its stderr's; a file is read to its end then. A perf that came and went
+  // before these listeners (one that could not start) left a socket that read EOF with nothing
+  // buffered: it has ended and closed already, silently.
   const ended = (stream: Readable): Promise<void> =>
     new Promise((resolve) => {
       if (stream.readableEnded || stream.destroyed) resolve();
@@ -192,11 +195,13 @@ function gatePerfChild(forked: GateForkedPerf, perfPath: string): PerfChild {
       stream.once('close', resolve);
     });
   let isGone = false;
-  const gone = Promise.all([ended(forked.stderr), ended(forked.ack)]).then(() => {
+  const outputEnded = output === undefined ? ended(forked.stderr) : ended(forked.ack).then(() => output.finish());
+  const gone = Promise.all([outputEnded, ended(forked.ack)]).then(() => {
     isGone = true;
   });
   const error = pid === null ? perfExecError(perfPath, forked.execErrno) : null;
   return {
+    ...(output === undefined ? {} : { deferReading: (on: boolean) => output.defer(on), outputFd: output.fd }),
     pid: pid ?? undefined,
     stderr: forked.stderr,
     control: forked.control,
@@ -232,7 +237,7 @@ export function spawnPerf(pid: number, options: PerfOptions, stderr: 'pipe' | nu
 function spawnedPerfChild(pid: number, options: PerfOptions): PerfChild {
   // perf writes to a file (output-file.ts: a pipe would block perf while a synchronous command
   // keeps this process from reading it), which the live view's relay reads too.
-  const file = outputFileOrNull();
+  const file = perfOutputFileOrNull();
   const stderr = file?.fd ?? 'pipe';
   // A perf counting this very process is started by a launcher (perfcell-exec --perf-group), which
   // watches over its acks: the command may then switch it on and off itself (prepareSwitch).
@@ -257,15 +262,6 @@ function spawnedPerfChild(pid: number, options: PerfOptions): PerfChild {
   };
 }
 
-/** A file for perf's lines, or null where none can be made (a read-only /dev/shm and tmp, no inotify left): a pipe then. */
-function outputFileOrNull(): PerfOutputFile | null {
-  try {
-    return createPerfOutputFile();
-  } catch {
-    return null;
-  }
-}
-
 /** perfs stopped without awaiting their exit (a program's, whose report goes first): SIGKILLed, on their way out. */
 const endingPerfs = new Set<Promise<void>>();
 function noteEnding(exit: Promise<void>): void {
@@ -283,11 +279,11 @@ export function untilEndingPerfsExit(capMs = 100): Promise<void> {
 
 /**
  * Starts perf on `pid` with counting disabled, or takes the perf the exec gate forked for it
- * (`forked`: no live view then, whose relay reads perf's file; the gate's perf writes to a pipe).
+ * (`forked`: with a live view only where that perf writes to a file, which the relay reads).
  */
 export function startPerf(pid: number, options: PerfOptions, forked?: GateForkedPerf): PerfSession {
   // the relay first: a perf of this very process would count a relay forked after it
-  const follower = forked === undefined && options.live === true ? liveFollower() : null;
+  const follower = options.live === true && (forked === undefined || forked.output !== undefined) ? liveFollower() : null;
   const subprocess = forked === undefined ? spawnedPerfChild(pid, options) : gatePerfChild(forked, options.perfPath ?? 'perf');
   /** The live view's line of this window, following its file from its enable on (a perf with no file shows none). */
   let line: LiveLine | null = null;

@@ -158,3 +158,12 @@ export function createPerfOutputFile({ watch: watching = true, onDisk = false }:
     },
   };
 }
+
+/** A file for perf's lines, or null where none can be made (a read-only /dev/shm and tmp, no inotify left): a pipe then. */
+export function perfOutputFileOrNull(): PerfOutputFile | null {
+  try {
+    return createPerfOutputFile();
+  } catch {
+    return null;
+  }
+}

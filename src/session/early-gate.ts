@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { isatty } from 'node:tty';
 import split2 from 'split2';
 import type { Readable, Writable } from 'node:stream';
+import { canRedraw } from '../live/live-wanted.ts';
+import { perfOutputFileOrNull, type PerfOutputFile } from '../perf/output-file.ts';
 import { createMemoryCgroup, type MemoryCgroup } from './cgroup.ts';
 import { findExecHelper } from './exec-helper.ts';
 
@@ -19,6 +22,11 @@ export interface EarlyGate {
   /** The run's cgroup, with the held child in it once `moved` resolves true; null without one. */
   readonly cgroup: MemoryCgroup | null;
   readonly moved: Promise<boolean>;
+  /**
+   * The file the gate's perf writes to, where stderr is a terminal that can show the live view
+   * (its relay reads perf's lines from a file); null: perf writes to a pipe (fd 6).
+   */
+  readonly perfOutput: PerfOutputFile | null;
 }
 
 let waiting: EarlyGate | null = null;
@@ -28,9 +36,16 @@ export function armEarlyGate(): void {
   if (waiting !== null) return;
   const helper = findExecHelper();
   if (helper === null) return;
+  // On a terminal the live view may be wanted (options are not parsed yet): perf then writes to a
+  // file, which its relay can read, and the gate's perf serves the live view too (a perf spawned by
+  // Node instead, once the options said live, started later: `run -- true` took 9 ms longer).
+  const perfOutput = canRedraw({ isTTY: isatty(2) }) ? perfOutputFileOrNull() : null;
   // fd 3 requests, 4 reports, 5 the Node GC channel, 6-8 perf's stderr, control and ack when the gate starts perf
-  const gate = spawn(helper, ['3', '4', '-'], { stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'] });
-  if (gate.pid === undefined) return;
+  const gate = spawn(helper, ['3', '4', '-'], { stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe', 'pipe', perfOutput?.fd ?? 'pipe', 'pipe', 'pipe'] });
+  if (gate.pid === undefined) {
+    perfOutput?.finish();
+    return;
+  }
   gate.on('error', () => undefined);
   // Until a run takes it, it keeps nothing alive: a usage error ends perfcell, and the gate reads EOF and exits.
   gate.unref();
@@ -54,7 +69,7 @@ export function armEarlyGate(): void {
   );
   (gate.stdio[4] as Readable).once('close', () => readHeldPid(null));
   const moved = heldPid.then((pid) => (pid !== null && cgroup !== null ? cgroup.add(pid) : false));
-  waiting = { process: gate, reports, cgroup, moved };
+  waiting = { process: gate, reports, cgroup, moved, perfOutput };
   process.once('exit', () => discardUntaken(gate.pid!));
 }
 
@@ -107,10 +122,21 @@ export function sendGateCommand(gate: EarlyGate, request: Buffer): void {
   (gate.process.stdio[3] as unknown as Writable).write(request);
 }
 
-/** This process's ends of the fds the gate hands to the perf it starts: perf's stderr, control and ack. */
-export function gatePerfStreams(gate: EarlyGate): { readonly stderr: Readable; readonly control: Writable; readonly ack: Readable } {
+/**
+ * This process's ends of the fds the gate hands to the perf it starts: perf's stderr (the file's
+ * lines, where it writes to one: `output`), control and ack.
+ */
+export function gatePerfStreams(gate: EarlyGate): { readonly stderr: Readable; readonly control: Writable; readonly ack: Readable; readonly output?: PerfOutputFile } {
   const stdio = gate.process.stdio as unknown as Array<Readable & Writable>;
-  return { stderr: stdio[6]!, control: stdio[7]!, ack: stdio[8]! };
+  const output = gate.perfOutput;
+  return { stderr: output?.stream ?? stdio[6]!, control: stdio[7]!, ack: stdio[8]!, ...(output === null ? {} : { output }) };
+}
+
+/** The run starts no perf through the gate: its ends of perf's fds are closed. */
+export function dropGatePerf(gate: EarlyGate): void {
+  const stdio = gate.process.stdio as unknown as Array<Readable | null>;
+  for (const stream of stdio.slice(6, 9)) stream?.destroy();
+  gate.perfOutput?.finish();
 }
 
 /** The pid line "pid N", "pid N perf M" or "pid N perferr ERRNO", read. */

@@ -17,7 +17,7 @@ import { programMemory, watchTreeMemory, type TreeMemory, type TreeMemoryResult 
 import { holdInterruptions, InterruptedError, interruption, onInterruption, settleInterruption } from './interruption.ts';
 import { emptyProgramError, launchError } from './exec-failure.ts';
 import { startRunTrace } from './run-trace.ts';
-import { gatePerfStreams, parsePidLine, sendGateCommand, takeEarlyGate } from './early-gate.ts';
+import { dropGatePerf, gatePerfStreams, parsePidLine, sendGateCommand, takeEarlyGate } from './early-gate.ts';
 import { gateRequest } from './gate-request.ts';
 import { readGateLines } from './gate-lines.ts';
 import { shellQuote } from '../render/shell-quote.ts';
@@ -97,9 +97,9 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
   // whose stdio the early gate does not have.
   const early = options.quiet === true ? null : takeEarlyGate();
   const wantsPerf = perfOptions.enabled && options.backend !== 'cachegrind';
-  // The early gate starts perf itself, except for the live view (a terminal's): its relay reads the
-  // file perf writes to, and the gate's perf writes to a pipe.
-  const gateStartsPerf = early !== null && wantsPerf && perfOptions.live !== true;
+  // The early gate starts perf itself; for the live view (a terminal's) only where its perf writes
+  // to a file, which the relay reads.
+  const gateStartsPerf = early !== null && wantsPerf && (perfOptions.live !== true || early.perfOutput !== null);
   // node:child_process, not execa: the report waits for this process's lines, never for its exit
   // (execa resolves only some ms after the gate has gone), and a run is cheaper to start.
   const reaper = early?.process ?? spawn(helper, ['3', '4', file, ...args], {
@@ -149,7 +149,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
   try {
     if (early !== null) {
       sendGateCommand(early, gateRequest(command, options, perfOptions, nodeGc, gateStartsPerf));
-      if (!gateStartsPerf) for (const stream of Object.values(gatePerfStreams(early))) stream.destroy();
+      if (!gateStartsPerf) dropGatePerf(early);
     }
     const pidLine = await nextLine();
     trace.mark('gate-pid');

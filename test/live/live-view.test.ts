@@ -135,6 +135,31 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
     expect(piped).not.toContain('live ');
   });
 
+  it("perfcell run on a pty counts with the perf its early gate forked, and the line shows what that perf writes", { timeout: 60_000 }, async () => {
+    // The program finds the perf attached to it (`--pid` its own pid) and says whose child it is:
+    // the gate's ($PPID of the program), not perfcell's. Node spawning a perf of its own for the
+    // live view, as before, held a run on a terminal up some 15-20 ms.
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-live-gate-'));
+    const script = join(dir, 'whose-perf.sh');
+    writeFileSync(script, [
+      '#!/bin/sh',
+      'perfcell=$(cut -d" " -f4 /proc/$PPID/stat)',
+      'for d in /proc/[0-9]*; do',
+      '  [ "$(cat $d/comm 2>/dev/null)" = perf ] && tr "\\0" " " < $d/cmdline | grep -q -- "--pid $$ " && echo "perf parent $(cut -d" " -f4 $d/stat) gate $PPID perfcell $perfcell"',
+      'done',
+      'sleep 1.5',
+      '',
+    ].join('\n'));
+    chmodSync(script, 0o755);
+    const printed = await onPty(process.execPath, [cliPath, 'run', '-e', 'page-faults', '--', script]);
+    const found = /perf parent (\d+) gate (\d+) perfcell (\d+)/.exec(printed);
+    expect(found, printed).not.toBeNull();
+    expect(found![1], printed).toBe(found![2]);
+    expect(found![1]).not.toBe(found![3]);
+    expect(printed).toMatch(LIVE_LINE);
+    expect(printed).toMatch(/page-faults .*total [\d,]+ +\(\d+ samples?:/);
+  });
+
   it('run -r on a pty: one relay for all its runs, not one per run (each had cost some 7 ms a run), and the line still shows', { timeout: 60_000 }, async () => {
     // Each run lists the live relays that perfcell (its gate's parent) has: the same one every run.
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-live-runs-'));
