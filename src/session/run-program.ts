@@ -258,6 +258,10 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
         // The gate has sent perf its SIGINT already where it could (at the program's end); the report
         // waits for perf's last interval only, neither for perf's teardown nor for the gate's exit.
         const stopped = perf?.stop({ startNs: BigInt(result.startNs), endNs: BigInt(result.endNs), awaitExit: false, sigintSent: result.perfSignalled === true });
+        // The tree's memory is final (the program has been reaped): read while perf, on the other
+        // core, prints its last interval (some 0.2-1 ms away), not after it.
+        const tree = treeMemory!.finish(result.maxRssKiB);
+        const label = options.label ?? shellQuote(command);
 
         let counters: CountersReport = noCounters();
         if (stopped !== undefined) {
@@ -271,8 +275,6 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
         }
         const gc = readNodeGc === null ? null : await readNodeGc();
         trace.mark('report');
-        const label = options.label ?? shellQuote(command);
-        const tree = treeMemory!.finish(result.maxRssKiB);
         if ((tree.leftRunningPids?.length ?? 0) > 0) warnings.push(leftRunningNote(label, tree.leftRunningPids ?? []));
         return programReport({ label, command, startedAt, result, cpuBefore, cpuAfter, counters, warnings, tree, gc });
       } finally {
