@@ -565,8 +565,12 @@ int main(int argc, char **argv) {
   /* perf prints the program's last interval on SIGINT only: sent here, the moment the program is
      reaped, perf's final read overlaps this report's way to perfcell (one hand-over, not two). Only
      while perf waits in poll(): a SIGINT that lands while it handles a command or prints a tick
-     ends it without that line, and then perfcell sends it once perf is back in poll(). */
-  int perf_signalled = perf > 0 && released == 1 && perf_in_poll(perf) && kill(perf, SIGINT) == 0;
+     ends it without that line, and then perfcell sends it once perf is back in poll(). The report
+     goes first: the signalled perf wakes on this CPU and runs its last read and its teardown (some
+     2 ms of CPU) ahead of this gate, and a report written after the kill() waited for them (seen in
+     a sched trace). A perf that has gone meanwhile (kill fails) has ended: perfcell then reads its
+     exit. */
+  int perf_signalled = perf > 0 && released == 1 && perf_in_poll(perf);
 
   if (sh->released) {
     usage.ru_utime = since(usage.ru_utime, sh->before.ru_utime);
@@ -574,6 +578,7 @@ int main(int argc, char **argv) {
   }
   print_end_report(out, sh->released, status, sh->start, end, &usage, sh->exec_errno,
                    perf_signalled ? "\"perfSignalled\":true" : "\"perfSignalled\":false");
+  if (perf_signalled) kill(perf, SIGINT);
   /* The report is out; the gate stays until its perf has gone (perfcell kills it once its last
      interval is read; a perf left alone ends at its next tick, its target gone). Exiting at once,
      the gate's own teardown took the CPU perf needed to print that interval, and perfcell handled
