@@ -163,9 +163,9 @@ const cellVariants = [
   { name: '10 cells: --no-perf', flags: ['--no-perf'], env: {}, file: 'ten' },
   { name: '10 cells: shared perfs (default: a group of one perf)', flags: ['-e', 'page-faults'], env: {}, file: 'ten' },
 ];
-/** `node cli cells ARGS` with stderr on a terminal: run by `script` on a pty of its own. */
-function timedOnTerminal(argv, env) {
-  const quoted = ['node', cli, 'cells', ...argv].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ');
+/** A command line with stderr on a terminal (stdout to /dev/null): run by `script` on a pty of its own. */
+function timedOnTerminal(words, env = {}) {
+  const quoted = words.map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ');
   return timed('script', ['-qfec', `${quoted} > /dev/null`, '/dev/null'], env);
 }
 // what perf's presence costs a measured cell: the median time of 5 ms busy cells under each
@@ -179,7 +179,7 @@ const busyMedians = busyVariants.map(() => []);
 for (let round = 0; round < ROUNDS; round++) {
   for (const [index, variant] of cellVariants.entries()) {
     const argv = [...variant.flags, cellFiles[variant.file ?? 'trivial'].path];
-    cellWall[index].push((variant.terminal === true ? timedOnTerminal(argv, variant.env) : timed('node', [cli, 'cells', ...argv], variant.env)).wallS);
+    cellWall[index].push((variant.terminal === true ? timedOnTerminal(['node', cli, 'cells', ...argv], variant.env) : timed('node', [cli, 'cells', ...argv], variant.env)).wallS);
   }
   for (const [index, variant] of busyVariants.entries()) {
     const { stdout } = timed('node', [cli, 'cells', ...variant.flags, '--json', busy], variant.env);
@@ -204,6 +204,16 @@ for (let run = 0; run < 10 * ROUNDS; run++) {
   else latencies.push(latency);
 }
 latencies.sort((a, b) => a - b);
+// `run -- true` whole, as the bin runs: on a pipe, and with stderr a terminal, where the live view
+// is on (its perf: the one the early gate starts, writing to a file the relay reads) or --no-live
+const runTrue = ['run', '-e', 'page-faults', '--', 'true'];
+const runWallVariants = [
+  { name: 'stderr a pipe', time: () => timed(cli, runTrue) },
+  { name: 'stderr a terminal (the live view on)', time: () => timedOnTerminal([cli, ...runTrue]) },
+  { name: 'stderr a terminal, --no-live', time: () => timedOnTerminal([cli, 'run', '--no-live', ...runTrue.slice(1)]) },
+];
+const runWalls = runWallVariants.map(() => []);
+for (let round = 0; round < 5 * ROUNDS; round++) for (const [index, variant] of runWallVariants.entries()) runWalls[index].push(variant.time().wallS);
 log('run latency done');
 
 // --- 4. parser ---------------------------------------------------------------------------------
@@ -276,7 +286,7 @@ ${cellTable.join('\n')}
 
 A 5 ms busy cell (40 of them, median time per cell, median of the rounds): ${busyVariants.map((variant, index) => `${variant.name} ${ms(median(busyMedians[index]))}${index === 0 ? '' : ` (${pct(median(busyMedians[index]) / median(busyMedians[0]) - 1)})`}`).join(', ')}: what perf's presence costs the code it measures.
 
-**run**: from the program's end (its last CLOCK_MONOTONIC reading) to the report on stderr, ${latencies.length} runs: median **${ms(median(latencies) / 1000)}**, best ${ms(latencies[0] / 1000)}, p90 ${ms(latencies[Math.floor(latencies.length * 0.9)] / 1000)} (target ≤ 5 ms median)${latencyMisses === 0 ? '' : `; ${latencyMisses} runs without a page-faults line left out`}.
+**run**: from the program's end (its last CLOCK_MONOTONIC reading) to the report on stderr, ${latencies.length} runs: median **${ms(median(latencies) / 1000)}**, best ${ms(latencies[0] / 1000)}, p90 ${ms(latencies[Math.floor(latencies.length * 0.9)] / 1000)} (target ≤ 5 ms median)${latencyMisses === 0 ? '' : `; ${latencyMisses} runs without a page-faults line left out`}. \`run -e page-faults -- true\` whole, ${runWalls[0].length} runs each, medians: ${runWallVariants.map((variant, index) => `${variant.name} ${ms(median(runWalls[index]))}`).join(', ')} (a terminal through util-linux \`script\`, whose own start is in these two).
 
 **parser** (scripts/bench-parser.mjs, 1,000,000 lines per format, median of ${ROUNDS}; \`perfcell parse\` start-up on a one-line file: ${ms(parseStartS)}). Target: push() ≥ 1M lines/s per format on a quiet machine, parse ≥ 70% of push().
 
