@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { PerfError } from '../errors.ts';
 import { perfProblem } from '../perf/perf-process.ts';
 import type { ResolvedPerfOptions } from '../session/options.ts';
@@ -62,9 +62,36 @@ export async function checkPerfEvents(perfOptions: ResolvedPerfOptions, run: (fi
 export async function probePerfEvents(
   perfOptions: ResolvedPerfOptions,
   run: (file: string, args: readonly string[]) => Promise<PreflightRun> = runPerf,
-): Promise<{ readonly problem: PerfError | null; readonly unsupported: readonly string[] }> {
+): Promise<EventProbe> {
+  return probeOutcome(perfOptions, await run(perfOptions.perfPath ?? 'perf', probeArguments(perfOptions)));
+}
+
+/**
+ * probePerfEvents in this synchronous step (spawnSync): for the notebook kernel's
+ * `perfcell.events(...)`, a call that returns the events it set.
+ */
+export function probePerfEventsSync(perfOptions: ResolvedPerfOptions): EventProbe {
+  const result = spawnSync(perfOptions.perfPath ?? 'perf', probeArguments(perfOptions), { env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: TIMEOUT_MS, maxBuffer: STDERR_LIMIT_BYTES });
+  // a perf that went on printing (ENOBUFS) took the events
+  const code = (result.error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOBUFS') return { problem: null, unsupported: [] };
+  // "spawnSync perf ENOENT" as spawn words it, which the error classifier knows
+  const spawnMessage = code === 'ETIMEDOUT' ? `perf did not finish within ${TIMEOUT_MS / 1000} s` : (result.error?.message.replace(/^spawnSync /, 'spawn ') ?? '');
+  return probeOutcome(perfOptions, { exitCode: result.error === undefined ? result.status : null, stderr: result.stderr ?? '', spawnMessage });
+}
+
+/** Why perf refuses the events (null where it takes them), and those it takes but cannot count here. */
+export interface EventProbe {
+  readonly problem: PerfError | null;
+  readonly unsupported: readonly string[];
+}
+
+function probeArguments(perfOptions: ResolvedPerfOptions): string[] {
   const metrics = perfOptions.metricGroups !== undefined && perfOptions.metricGroups.length > 0 ? ['-M', perfOptions.metricGroups.join(',')] : [];
-  const result = await run(perfOptions.perfPath ?? 'perf', ['stat', '-x', ',', '-e', perfOptions.events.join(','), ...metrics, '--', 'true']);
+  return ['stat', '-x', ',', '-e', perfOptions.events.join(','), ...metrics, '--', 'true'];
+}
+
+function probeOutcome(perfOptions: ResolvedPerfOptions, result: PreflightRun): EventProbe {
   // untrimmed: the caret under the refused event must keep its column
   const messages = result.stderr.split('\n').filter((line) => line.trim() !== '');
   if (result.exitCode !== 0) return { problem: perfProblem(messages, result.spawnMessage, { events: perfOptions.events }), unsupported: [] };

@@ -1,3 +1,4 @@
+import { probePerfEventsSync } from '../attach/perf-preflight.ts';
 import { readEventList } from '../repl/dot-commands.ts';
 import type { ReplMeasurement } from '../repl/measured-eval.ts';
 import { DEFAULT_INTERVAL_MS, resolvePerfOptions, type MeasureOptions } from '../session/options.ts';
@@ -50,7 +51,16 @@ export function createScopeApi(measurement: ReplMeasurement, history: () => read
       const read = readEventList(names.join(','));
       if ('problem' in read) throw new TypeError(read.problem ?? 'give event names, e.g. perfcell.events("page-faults", "task-clock")');
       const wanted = read.events;
-      measurement.configure({ ...rest, events: wanted, perf: true });
+      const next = { ...rest, events: wanted, perf: true };
+      // perf is asked first, as the REPL's .events does: a list it refuses would have turned the
+      // counters off from the next cell on, said only in that cell's report
+      const { problem, unsupported } = probePerfEventsSync(resolvePerfOptions(next));
+      if (problem !== null) {
+        const current = measurement.measure;
+        throw new Error(`${problem.message}; ${current.perf === false ? 'perf stays off' : `events stay ${(current.events ?? defaultEvents(current)).join(',')}`}`);
+      }
+      measurement.configure(next);
+      if (unsupported.length > 0) process.stderr.write(`perfcell: not supported on this machine: ${unsupported.join(', ')} (see perfcell doctor)\n`);
       return wanted;
     },
     interval(ms) {

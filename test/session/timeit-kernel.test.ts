@@ -2,12 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCellEngine, type CellEngine } from '../../src/kernel/cell-engine.ts';
 import type { TimeitResult } from '../../src/session/timeit.ts';
 import { createScopeApi } from '../../src/kernel/scope-api.ts';
+import { perfUsable } from '../support/perf.ts';
 
 let engine: CellEngine | null = null;
 afterEach(() => {
   engine?.close();
   engine = null;
 });
+
+if (!perfUsable) console.warn("perf cannot count here: the test of perfcell.events asking perf first is skipped");
 
 // The notebook kernel's engine in this process, perf off (timing and GC need no perf).
 describe('the notebook kernel has perfcell.timeit and the GC per cell', () => {
@@ -41,5 +44,17 @@ describe('the notebook kernel has perfcell.timeit and the GC per cell', () => {
     expect(() => api.events('duration_time', 'task-clock')).toThrow(/^duration_time is perf's own wall clock, not a counter/);
     expect(() => api.events('{page-faults', 'task-clock')).toThrow(/^unbalanced \{ \} in '\{page-faults,task-clock'/);
     expect(api.events()).toEqual(['page-faults']);
+  });
+
+  // real perf: the probe is `perf stat -e LIST -- true`, as the REPL's .events runs it
+  it.runIf(perfUsable)("the kernel's perfcell.events asks perf first: a list it refuses throws perf's reason and keeps the events it had", () => {
+    engine = createCellEngine({ measure: { perf: false }, onProblem: (message) => console.warn(message) });
+    const api = createScopeApi(engine.measurement);
+    expect(() => api.events('page-faults', 'no-such-event-xyz')).toThrow(/^unknown perf event 'no-such-event-xyz'.*; perf stays off$/);
+    expect(engine.measurement.measure.perf).toBe(false);
+    expect(api.events('page-faults')).toEqual(['page-faults']);
+    expect(() => api.events('task-clock,no-such-event-xyz')).toThrow(/^unknown perf event 'no-such-event-xyz'.*; events stay page-faults$/);
+    expect(api.events()).toEqual(['page-faults']);
+    expect(engine.measurement.measure.perf).toBe(true);
   });
 });
