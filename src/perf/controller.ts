@@ -195,8 +195,8 @@ function gatePerfChild(forked: GateForkedPerf, perfPath: string): PerfChild {
       stream.once('close', resolve);
     });
   let isGone = false;
-  const outputEnded = output === undefined ? ended(forked.stderr) : ended(forked.ack).then(() => output.finish());
-  const gone = Promise.all([outputEnded, ended(forked.ack)]).then(() => {
+  const exited = output === undefined ? Promise.all([ended(forked.stderr), ended(forked.ack)]) : ended(forked.ack).then(() => output.finish());
+  const gone = exited.then(() => {
     isGone = true;
   });
   const error = pid === null ? perfExecError(perfPath, forked.execErrno) : null;
