@@ -4,8 +4,10 @@
  *   perfcell-live --follow PID [DELAY_MS [REFRESH_MS]]
  *
  * perfcell writes one command a line on stdin:
- *   open PATH [PID]  a window starts: PATH is the file its perf writes to (read from its end on),
- *                    PID the process whose RSS is shown (else the PID it was started with);
+ *   open PATH [PID [ELAPSED_MS]]
+ *                    a window starts: PATH is the file its perf writes to (read from its end on),
+ *                    PID the process whose RSS is shown (else the PID it was started with),
+ *                    ELAPSED_MS how long the window has been open already (a relay started late);
  *   close            the window ended: the line is erased, and "#perfcell-live erased" is written
  *                    to stdout, so perfcell can print its report on a clean line.
  * From DELAY_MS (1000) after `open`, one status line is drawn on stderr (a terminal) every
@@ -253,14 +255,18 @@ static int follow(int default_pid, double delay_s, double refresh_s) {
           char *path = command + 5;
           char *space = strchr(path, ' ');
           pid = default_pid;
+          double elapsed_s = 0;
           if (space != NULL) {
             *space = '\0';
-            pid = atoi(space + 1);
+            char *rest = NULL;
+            pid = (int)strtol(space + 1, &rest, 10);
+            if (pid <= 0) pid = default_pid;
+            if (rest != NULL && *rest == ' ') elapsed_s = atof(rest + 1) / 1000.0;
           }
           if (file >= 0) close(file);
           file = open(path, O_RDONLY | O_CLOEXEC);
           if (file >= 0) lseek(file, 0, SEEK_END);
-          opened_at = now_s();
+          opened_at = now_s() - (elapsed_s > 0 ? elapsed_s : 0);
           next_draw = 0;
           pending_len = 0;
           peak_seen_kib = -1;

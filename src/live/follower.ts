@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { monotonicNs } from '../session/clock.ts';
-import { findLiveRelay, LIVE_DELAY_MS, LIVE_REFRESH_MS, LIVE_VISIBLE_AFTER_S } from './relay.ts';
+import { findLiveRelay, LIVE_DELAY_MS, LIVE_REFRESH_MS, LIVE_RELAY_START_MS, LIVE_VISIBLE_AFTER_S } from './relay.ts';
 
 const ERASED_MARKER = '#perfcell-live erased\n';
 /** How long a window's report waits for the relay to erase its line. */
@@ -19,8 +19,9 @@ export interface LiveFollower {
   /**
    * A window starts: the relay reads this process's descriptor `fd` (its perf's file) from its end
    * on, and shows the RSS of `pid` (else of the pid it was started for). Windows follow one another.
+   * `elapsedMs`: the window opened that long ago (its line shows from LIVE_DELAY_MS after that).
    */
-  open(fd: number, pid?: number): LiveLine;
+  open(fd: number, pid?: number, elapsedMs?: number): LiveLine;
   /** The relay erases its line and exits: resolves once it has. */
   end(): Promise<void>;
   /** Whether the relay still runs. */
@@ -47,6 +48,32 @@ let processFollower: LiveFollower | null = null;
 export function liveFollower(): LiveFollower | null {
   if (processFollower === null || !processFollower.alive) processFollower = startLiveFollower(process.pid);
   return processFollower;
+}
+
+/**
+ * The line of a window over another process than this one (a run's program): this process's relay
+ * is forked, or told, only once the window has lasted `afterMs`, half a second before its line
+ * first shows, and a shorter run forks none. (Forked at every run's start, it had cost a short
+ * `run` on a terminal 13-26 ms: Node forking its own large process, and the relay's exit, which the
+ * terminal's session waits for.) Not for a window over this process: its perf would count a relay
+ * forked after it attached.
+ */
+export function openLiveLineLater(fd: number, pid: number, afterMs = LIVE_RELAY_START_MS): LiveLine {
+  const openedNs = monotonicNs();
+  let line: LiveLine | null = null;
+  let isClosed = false;
+  const timer = setTimeout(() => {
+    if (!isClosed) line = liveFollower()?.open(fd, pid, Number(monotonicNs() - openedNs) / 1e6) ?? null;
+  }, afterMs);
+  timer.unref();
+  return {
+    close() {
+      if (isClosed) return Promise.resolve();
+      isClosed = true;
+      clearTimeout(timer);
+      return line?.close() ?? Promise.resolve();
+    },
+  };
 }
 
 /**
@@ -109,9 +136,10 @@ export function startLiveFollower(pid: number, path: string | null = findLiveRel
     return Promise.race([erased, sleep(ANSWER_LIMIT_MS, undefined, { ref: false })]);
   };
   return {
-    open(fd, pid) {
-      openedNs = monotonicNs();
-      send(`open /proc/${process.pid}/fd/${fd}${pid === undefined ? '' : ` ${pid}`}`);
+    open(fd, pid, elapsedMs = 0) {
+      openedNs = monotonicNs() - BigInt(Math.round(elapsedMs * 1e6));
+      const late = elapsedMs > 0 ? ` ${pid ?? 0} ${Math.round(elapsedMs)}` : pid === undefined ? '' : ` ${pid}`;
+      send(`open /proc/${process.pid}/fd/${fd}${late}`);
       const line: LiveLine = { close: () => (current === line ? close() : Promise.resolve()) };
       current = line;
       return line;

@@ -4,6 +4,8 @@ import { findNativeHelper, packageRoot } from '../session/exec-helper.ts';
 /** When the line first shows and how often it is redrawn. */
 export const LIVE_DELAY_MS = 1000;
 export const LIVE_REFRESH_MS = 250;
+/** A window over another process (run's program) forks its relay only once it has lasted this long. */
+export const LIVE_RELAY_START_MS = 500;
 /** Commands shorter than this cannot have shown a line (the relay waits LIVE_DELAY_MS from a window's `open`). */
 export const LIVE_VISIBLE_AFTER_S = 0.9;
 

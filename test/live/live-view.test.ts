@@ -160,27 +160,41 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
     expect(printed).toMatch(/page-faults .*total [\d,]+ +\(\d+ samples?:/);
   });
 
-  it('run -r on a pty: one relay for all its runs, not one per run (each had cost some 7 ms a run), and the line still shows', { timeout: 60_000 }, async () => {
-    // Each run lists the live relays that perfcell (its gate's parent) has: the same one every run.
+  /** A program that, after sleeping $2 seconds, appends to $1 the live relays perfcell (its gate's parent) has, one line a run. */
+  function relayLister(): { log: string; script: string } {
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-live-runs-'));
     const log = join(dir, 'relays.log');
     const script = join(dir, 'relays.sh');
     writeFileSync(script, [
       '#!/bin/sh',
+      'sleep "$2"',
       'perfcell=$(cut -d" " -f4 /proc/$PPID/stat)',
       'for d in /proc/[0-9]*; do',
       '  [ "$(cat $d/comm 2>/dev/null)" = perfcell-live ] && [ "$(cut -d" " -f4 $d/stat 2>/dev/null)" = "$perfcell" ] && printf "%s " "${d#/proc/}"',
       'done >> "$1"',
       'echo >> "$1"',
-      'if [ "$2" = long ]; then sleep 1.5; fi',
       '',
     ].join('\n'));
     chmodSync(script, 0o755);
-    const printed = await onPty(process.execPath, [cliPath, 'run', '-r', '3', '-e', 'page-faults', '--', script, log, 'long']);
+    return { log, script };
+  }
+
+  it('run -r on a pty: one relay for all its runs, not one per run (each had cost some 7 ms a run), and the line still shows', { timeout: 60_000 }, async () => {
+    const { log, script } = relayLister();
+    const printed = await onPty(process.execPath, [cliPath, 'run', '-r', '3', '-e', 'page-faults', '--', script, log, '1.5']);
     expect(printed).toMatch(LIVE_LINE);
     const relays = readFileSync(log, 'utf8').trim().split('\n').map((line) => line.trim());
     expect(relays, readFileSync(log, 'utf8')).toHaveLength(3);
     expect(relays[0]).toMatch(/^\d+$/);
     expect(new Set(relays).size, relays.join(' | ')).toBe(1);
+  });
+
+  it('a short run on a pty forks no relay (it had cost such a run 13-26 ms); one that lasts gets it after half a second', { timeout: 60_000 }, async () => {
+    const { log, script } = relayLister();
+    await onPty(process.execPath, [cliPath, 'run', '-e', 'page-faults', '--', script, log, '0.1']);
+    await onPty(process.execPath, [cliPath, 'run', '-e', 'page-faults', '--', script, log, '0.8']);
+    const [short, lasting] = readFileSync(log, 'utf8').split('\n').map((line) => line.trim());
+    expect(short, readFileSync(log, 'utf8')).toBe('');
+    expect(lasting, readFileSync(log, 'utf8')).toMatch(/^\d+$/);
   });
 });

@@ -16,7 +16,7 @@ if (relayPath === null) console.warn('no C compiler and no dist/perfcell-live: t
 /** 10 page-faults and 4 ms of task-clock a 5 ms tick: 2.0k/s, 0.80 CPUs. */
 const busyTick = (timeS: string): string => `     ${timeS},10,,page-faults,5000000,100.00,,\n     ${timeS},4.00,msec,task-clock,5000000,100.00,,\n`;
 
-function runFollower(windowMs: number, tick: (timeS: string, index: number) => string = busyTick, rssOf?: number): Promise<{ stdout: string; stderr: string; code: number | null }> {
+function runFollower(windowMs: number, tick: (timeS: string, index: number) => string = busyTick, rssOf?: number, elapsedMs?: number): Promise<{ stdout: string; stderr: string; code: number | null }> {
   const dir = mkdtempSync(join(tmpdir(), 'perfcell-follow-'));
   const file = join(dir, 'perf.out');
   // what perf printed before the window: read from the file's end on, none of it is the window's
@@ -31,7 +31,7 @@ function runFollower(windowMs: number, tick: (timeS: string, index: number) => s
       rmSync(dir, { recursive: true, force: true });
       resolve({ stdout, stderr, code });
     });
-    child.stdin.write(`open ${file}${rssOf === undefined ? '' : ` ${rssOf}`}\n`);
+    child.stdin.write(`open ${file}${rssOf === undefined ? '' : ` ${rssOf}`}${elapsedMs === undefined ? '' : ` ${elapsedMs}`}\n`);
     let timeS = 0.004;
     let index = 0;
     const ticking = setInterval(() => {
@@ -47,6 +47,16 @@ function runFollower(windowMs: number, tick: (timeS: string, index: number) => s
 }
 
 describe.runIf(relayPath !== null)('perfcell-live relay (native/perfcell-live.c, a real process reading a file as perf writes it)', () => {
+  it('a window opened late (`open PATH PID ELAPSED_MS`, a run whose relay started after 0.5 s) draws at once, its time counted from the window\'s start', { timeout: 10_000 }, async () => {
+    const { stderr, code } = await runFollower(120, busyTick, process.pid, 2000);
+    expect(code).toBe(0);
+    const drawn = stderr.split('\r').filter((part) => part.startsWith('live '));
+    // the delay (100 ms) had passed before `open`: drawn at 0, 50 and 100 ms, from 2.0 s on
+    expect(drawn.length, stderr).toBeGreaterThanOrEqual(2);
+    expect(drawn[0]).toMatch(/^live 2\.[01]s {2}RSS [\d.]+ MiB/);
+    expect(drawn.at(-1)).toMatch(/^live 2\.1s {2}RSS [\d.]+ MiB {2}peak [\d.]+ MiB {2}page-faults 2\.0k\/s/);
+  });
+
   it('draws the rates of the ticks since its last draw once the delay has passed, and answers `close` with the erased marker', { timeout: 10_000 }, async () => {
     const { stdout, stderr, code } = await runFollower(400);
     expect(code).toBe(0);
