@@ -8,7 +8,8 @@ import type { CommandReport } from '../session/report.ts';
 import { summarizeRuns } from '../session/run-repeat.ts';
 import { writeHtmlFile } from './html-file.ts';
 import { writeStdout } from './stdout-guard.ts';
-import { warningText } from '../render/terminal-width.ts';
+import { messageText, outputWidth, warningText } from '../render/terminal-width.ts';
+import { fitToWidth } from '../render/report-repl.ts';
 import { endingText, renderReportText } from '../render/report-text.ts';
 import type { Interruption } from '../session/interruption.ts';
 
@@ -79,14 +80,18 @@ export async function writeRepeatedRuns(command: readonly string[], reports: rea
     : dropped !== undefined && statusOf(dropped) !== 0 ? statusOf(dropped)
     : 128 + ((constants.signals as Record<string, number | undefined>)[partial.signal] ?? 0);
   const label = reports[0]?.label ?? dropped?.label ?? shellQuote(command);
+  // on a terminal, stderr's text is wrapped at spaces to its width (a long label's header broke mid-word)
+  const width = outputWidth(process.stderr);
+  const hasStatistics = reports.length > 0 || dropped === undefined;
   // No complete run: no statistics, but what the cut run measured is still shown.
-  const summary = reports.length > 0 || dropped === undefined
+  const summary = hasStatistics
     ? renderRepeatText(
       label, reports.length, metrics, partial === null ? {} : { requested: partial.requestedRuns, signal: partial.signal },
       reports.filter((report) => statusOf(report) !== 0).map(endingText),
     )
     : renderReportText(dropped);
   const text = `${summary}\n`;
+  const onStderr = width === undefined ? text : `${hasStatistics ? fitToWidth(summary, width, 4) : renderReportText(dropped!, { width })}\n`;
   const rendered = flags.json ? `${JSON.stringify(toJsonDocument('perfcell-run-repeat', { command, runs: reports, metrics, ...(partial === null ? {} : { partial }) }), null, 2)}\n` : text;
   if (flags.output !== undefined) {
     try {
@@ -96,9 +101,9 @@ export async function writeRepeatedRuns(command: readonly string[], reports: rea
       if (process.exitCode === 0) process.exitCode = 1;
     }
   } else if (flags.json) {
-    if (!(await writeStdout(rendered))) process.stderr.write(text);
+    if (!(await writeStdout(rendered))) process.stderr.write(onStderr);
   } else {
-    process.stderr.write(rendered);
+    process.stderr.write(onStderr);
   }
   if (flags.html !== undefined) {
     // Each run's section says which run it is, and the page ends with the statistics the terminal shows.
@@ -113,5 +118,5 @@ export async function writeRepeatedRuns(command: readonly string[], reports: rea
       summaryText: partial === null ? summary : `${summary}\n${partial.message}`,
     }));
   }
-  if (partial !== null) process.stderr.write(`${partial.message}\n`);
+  if (partial !== null) process.stderr.write(messageText(partial.message, process.stderr));
 }

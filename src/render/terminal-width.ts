@@ -21,3 +21,13 @@ export function warningText(text: string, stream: { readonly isTTY?: boolean; re
   const width = outputWidth(stream, env);
   return `${width === undefined ? line : fitToWidth(line, width, 'warning: '.length)}\n`;
 }
+
+/**
+ * A one-line message and a newline, wrapped at spaces to the stream's width (continuations indented
+ * under the text after `perfcell: `), or whole on a pipe.
+ * @example messageText('perfcell: interrupted by SIGINT after 2 of 9 runs', { isTTY: false }) // whole, and '\n'
+ */
+export function messageText(text: string, stream: { readonly isTTY?: boolean; readonly columns?: number }, env: NodeJS.ProcessEnv = process.env): string {
+  const width = outputWidth(stream, env);
+  return `${width === undefined ? text : fitToWidth(text, width, text.startsWith('perfcell: ') ? 'perfcell: '.length : 0)}\n`;
+}

@@ -59,8 +59,8 @@ describe('perfcell run interrupted', () => {
   });
 
   /** `perfcell run ARGS` of sleep-ms, Ctrl-C to its group 100 ms after the run-th sleep-ms has started. */
-  async function interruptDuringRun(args: readonly string[], run: number) {
-    const subprocess = execa(process.execPath, [cliPath, 'run', ...args], { reject: false, env, detached: true, timeout: 20_000 });
+  async function interruptDuringRun(args: readonly string[], run: number, columns = '') {
+    const subprocess = execa(process.execPath, [cliPath, 'run', ...args], { reject: false, env: { ...env, COLUMNS: columns }, detached: true, timeout: 20_000 });
     const seen = new Set<number>();
     await until(() => {
       for (const pid of pidsOf('sleep-ms')) seen.add(pid);
@@ -93,6 +93,22 @@ describe('perfcell run interrupted', () => {
     expect(result.exitCode).toBe(130);
     expect(result.stderr).toContain(`${program} 300: 2 complete runs of 4, interrupted by SIGINT (mean ± sample standard deviation)`);
     expect(result.stderr.trimEnd().split('\n').at(-1)).toBe('perfcell: interrupted by SIGINT during run 3 of 4; the statistics hold the 2 complete runs (the run cut short is left out)');
+  });
+
+  it('-r N at 60 columns: the header and the interruption line wrap at spaces, not mid-word', async () => {
+    const program = fixture('sleep-ms');
+    const result = await interruptDuringRun(['-r', '4', '--no-perf', '--', program, '300'], 3, '60');
+    expect(result.exitCode).toBe(130);
+    const lines = result.stderr.trimEnd().split('\n');
+    // a single word longer than a line (the fixture's path) stays whole
+    for (const line of lines) expect(line.length <= 60 || !line.trim().includes(' '), line).toBe(true);
+    const words = (text: string) => text.split(/\s+/).filter(Boolean);
+    expect(words(result.stderr)).toEqual(expect.arrayContaining([...words(`${program} 300: 2 complete runs of 4, interrupted by SIGINT (mean ± sample standard deviation)`)]));
+    const message = 'perfcell: interrupted by SIGINT during run 3 of 4; the statistics hold the 2 complete runs (the run cut short is left out)';
+    const last = lines.slice(lines.findIndex((line) => line.startsWith('perfcell: interrupted')));
+    expect(last.length).toBeGreaterThan(1);
+    for (const continued of last.slice(1)) expect(continued.startsWith(' '.repeat('perfcell: '.length))).toBe(true);
+    expect(words(last.join(' '))).toEqual(words(message));
   });
 });
 

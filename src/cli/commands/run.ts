@@ -12,7 +12,7 @@ import { writeStdout } from '../stdout-guard.ts';
 import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions, refusePerfFlagsWithBackend } from '../options.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
 import { toJsonDocument } from '../../json-document.ts';
-import { outputWidth, warningText } from '../../render/terminal-width.ts';
+import { messageText, outputWidth, warningText } from '../../render/terminal-width.ts';
 import type { MeasureOptions } from '../../session/options.ts';
 import type { CommandReport } from '../../session/report.ts';
 import { describeInterruptedSeries, parseRepeat, writeRepeatedRuns, type RepeatPartial } from '../run-repeat-output.ts';
@@ -164,7 +164,7 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
         }
         // A report file that cannot be written is said, but the exit status stays the program's.
         for (const failure of failures) process.stderr.write(`error: ${failure}\n`);
-        if (stop !== null) process.stderr.write(`${interruptedLineOf(stop)}\n`);
+        if (stop !== null) process.stderr.write(messageText(interruptedLineOf(stop), process.stderr));
         else if (failures.length > 0 && programStatus === 0) process.exitCode = 1;
       } finally {
         releaseSignals();
