@@ -383,11 +383,14 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
   const channel = createControlChannel(subprocess.control, subprocess.ack, { kill: () => subprocess.kill('SIGKILL'), watchdog: subprocess.watchdog ?? null });
   const send = channel.send;
   let exited = false;
+  /** When its end was seen, on our clock. */
+  let exitedNs: bigint | null = null;
   let spawnError: Error | null = null;
   const exit = new Promise<void>((resolve) => {
     subprocess.onClose((error) => {
       spawnError = error;
       exited = true;
+      exitedNs = monotonicNs();
       untrack();
       channel.close();
       resolve();
@@ -515,6 +518,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
         ns === null || perfZeroNs === null ? null : Math.max(0, Number(ns - perfZeroNs) / 1e9);
       // (a switch never turned on counted nothing, and nothing went wrong)
       if (problem === null && enableAckNs === null && switched !== 'prepared') problem = await problemFromOutput();
+      if (problem === null) problem = endedEarly(enableAckNs, exitedNs, window.endNs ?? disableAckNs ?? sigintNs ?? stopFromNs);
       const enabledUntilS = toPerfS(window.endNs ?? disableAckNs);
       return {
         records: withinWindow(records, enabledUntilS),
@@ -540,6 +544,21 @@ export function probeEvent(perfPath: string, event: string): boolean {
   return result.status === 0;
 }
 
+
+/** How much sooner than the command's end perf's exit must have been seen to count as early (its exit is seen late, never early). */
+const EARLY_EXIT_SLACK_NS = 20_000_000n;
+
+/**
+ * perf gone while the command still ran, not by perfcell's hand (killed, or it crashed): its counts
+ * stop there, and the report says so. A QA pass killed perf 0.8 s into a 2.5 s run: the report
+ * read `page-faults 29.55/s` over all 2.5 s, and nothing said that perf had gone.
+ */
+function endedEarly(countingFromNs: bigint | null, exitedNs: bigint | null, commandEndNs: bigint): PerfError | null {
+  if (countingFromNs === null || exitedNs === null || exitedNs + EARLY_EXIT_SLACK_NS >= commandEndNs) return null;
+  const seconds = (ns: bigint): string => `${(Number(ns) / 1e9).toFixed(2)} s`;
+  const countedNs = exitedNs > countingFromNs ? exitedNs - countingFromNs : 0n;
+  return new PerfError('PERF_FAILED', `perf exited ${seconds(countedNs)} after counting began, ${seconds(commandEndNs - exitedNs)} before the command ended (was it killed?): the counts cover only that first ${seconds(countedNs)}`);
+}
 
 /** Keeps interval records up to the first interval that ends at or after the window's end (it holds the tail). */
 function withinWindow(records: readonly PerfRecord[], untilS: number | null): PerfRecord[] {
