@@ -28,6 +28,15 @@ function onPty(file: string, args: readonly string[]): Promise<string> {
   });
 }
 
+/** An executable shell script of these lines, in a new temporary folder. */
+function shellScript(name: string, lines: readonly string[]): { dir: string; script: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'perfcell-live-'));
+  const script = join(dir, name);
+  writeFileSync(script, ['#!/bin/sh', ...lines, ''].join('\n'));
+  chmodSync(script, 0o755);
+  return { dir, script };
+}
+
 const relayBuilt = findLiveRelay() !== null;
 if (!perfUsable) console.warn('perf cannot count here: the live view tests are skipped (its rates are perf\'s interval samples)');
 if (!relayBuilt) console.warn('no perfcell-live relay (no C compiler): the live view tests are skipped');
@@ -138,19 +147,14 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
   it("perfcell run on a pty counts with the perf its early gate forked, and the line shows what that perf writes", { timeout: 60_000 }, async () => {
     // The program finds the perf attached to it (`--pid` its own pid) and says whose child it is:
     // the gate's ($PPID of the program), not perfcell's. Node spawning a perf of its own for the
-    // live view, as before, held a run on a terminal up some 15-20 ms.
-    const dir = mkdtempSync(join(tmpdir(), 'perfcell-live-gate-'));
-    const script = join(dir, 'whose-perf.sh');
-    writeFileSync(script, [
-      '#!/bin/sh',
+    // live view, as before, held `run -- true` on a terminal up some 9 ms.
+    const { script } = shellScript('whose-perf.sh', [
       'perfcell=$(cut -d" " -f4 /proc/$PPID/stat)',
       'for d in /proc/[0-9]*; do',
       '  [ "$(cat $d/comm 2>/dev/null)" = perf ] && tr "\\0" " " < $d/cmdline | grep -q -- "--pid $$ " && echo "perf parent $(cut -d" " -f4 $d/stat) gate $PPID perfcell $perfcell"',
       'done',
       'sleep 1.5',
-      '',
-    ].join('\n'));
-    chmodSync(script, 0o755);
+    ]);
     const printed = await onPty(process.execPath, [cliPath, 'run', '-e', 'page-faults', '--', script]);
     const found = /perf parent (\d+) gate (\d+) perfcell (\d+)/.exec(printed);
     expect(found, printed).not.toBeNull();
@@ -162,21 +166,15 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
 
   /** A program that, after sleeping $2 seconds, appends to $1 the live relays perfcell (its gate's parent) has, one line a run. */
   function relayLister(): { log: string; script: string } {
-    const dir = mkdtempSync(join(tmpdir(), 'perfcell-live-runs-'));
-    const log = join(dir, 'relays.log');
-    const script = join(dir, 'relays.sh');
-    writeFileSync(script, [
-      '#!/bin/sh',
+    const { dir, script } = shellScript('relays.sh', [
       'sleep "$2"',
       'perfcell=$(cut -d" " -f4 /proc/$PPID/stat)',
       'for d in /proc/[0-9]*; do',
       '  [ "$(cat $d/comm 2>/dev/null)" = perfcell-live ] && [ "$(cut -d" " -f4 $d/stat 2>/dev/null)" = "$perfcell" ] && printf "%s " "${d#/proc/}"',
       'done >> "$1"',
       'echo >> "$1"',
-      '',
-    ].join('\n'));
-    chmodSync(script, 0o755);
-    return { log, script };
+    ]);
+    return { log: join(dir, 'relays.log'), script };
   }
 
   it('run -r on a pty: one relay for all its runs, not one per run (each had cost some 7 ms a run), and the line still shows', { timeout: 60_000 }, async () => {
