@@ -1,5 +1,5 @@
 import { probePerfEventsSync } from '../attach/perf-preflight.ts';
-import { readEventList } from '../repl/dot-commands.ts';
+import { keptEvents, readEventList } from '../repl/dot-commands.ts';
 import type { ReplMeasurement } from '../repl/measured-eval.ts';
 import { DEFAULT_INTERVAL_MS, resolvePerfOptions, type MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
@@ -55,10 +55,7 @@ export function createScopeApi(measurement: ReplMeasurement, history: () => read
       // perf is asked first, as the REPL's .events does: a list it refuses would have turned the
       // counters off from the next cell on, said only in that cell's report
       const { problem, unsupported } = probePerfEventsSync(resolvePerfOptions(next));
-      if (problem !== null) {
-        const current = measurement.measure;
-        throw new Error(`${problem.message}; ${current.perf === false ? 'perf stays off' : `events stay ${(current.events ?? defaultEvents(current)).join(',')}`}`);
-      }
+      if (problem !== null) throw new Error(`${problem.message}; ${keptEvents(measurement.measure)}`);
       measurement.configure(next);
       if (unsupported.length > 0) process.stderr.write(`perfcell: not supported on this machine: ${unsupported.join(', ')} (see perfcell doctor)\n`);
       return wanted;

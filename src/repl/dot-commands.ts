@@ -61,8 +61,7 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
             say(`events: ${eventsOf(next)} (from the next command)${notHere}`);
             return;
           }
-          const kept = current.perf === false ? 'perf stays off' : `events stay ${eventsOf(current)}`;
-          say(`error: ${problem}; ${kept}`);
+          say(`error: ${problem}; ${keptEvents(current)}`);
         },
         (error: unknown) => say(`.events: ${error instanceof Error ? error.message : String(error)}`),
       ).finally(() => gate?.release());
@@ -107,6 +106,11 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
   });
 
   defineTimingCommands(server, measurement, undefined, gate);
+}
+
+/** What a refused event list leaves: "events stay LIST", or "perf stays off" (the REPL's .events, the kernel's perfcell.events). */
+export function keptEvents(measure: ReplMeasurement['measure']): string {
+  return measure.perf === false ? 'perf stays off' : `events stay ${eventsOf(measure)}`;
 }
 
 /** The events a set-up counts, as a list to show: its -e list, else this machine's default set. */
