@@ -22,6 +22,14 @@ function verdict(ratio: RatioEstimate, overrides: Partial<VerdictInput> = {}): s
 }
 
 describe('formatVerdict: a large factor', () => {
+  it('from 100× on, as many digits as the ratio beside it: 503× ± 7 beside 503×, not 502.5× ± 6.5 (a QA pass)', () => {
+    expect(verdict({ ratio: 502.5, scale: 'log', interval: interval(496.1, 509.0) }, { wording: { kind: 'time' } })).toBe('b is 503× ± 6 slower; p = 0.007');
+    expect(formatRatioNumber(502.5)).toBe('503');
+    // a ± under 1 still gets its digit
+    expect(verdict({ ratio: 502.5, scale: 'log', interval: interval(502.2, 502.8) }, { wording: { kind: 'time' } })).toBe('b is 502.5× ± 0.3 slower; p = 0.007');
+    expect(verdict({ ratio: 150, scale: 'log', interval: null }, { wording: { kind: 'time' } })).toMatch(/^b is 150× slower/);
+  });
+
   it('groups its thousands as the ratio line does: 7,260× ± 873, not 7257.6× ± 872.9', () => {
     expect(verdict({ ratio: 7257.6, scale: 'log', interval: interval(6384.7, 8130.5) }, { wording: { kind: 'time' } })).toMatch(/^b is 7,260× ± 873 slower; p = 0\.007$/);
   });
