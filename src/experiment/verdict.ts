@@ -62,7 +62,7 @@ export function formatPValue(pValue: number): string {
 
 // As many decimals as the ± needs (one significant digit of it, 1 to 4 decimals: at 3, a spread
 // of 0.0002 printed as "1.997× ± 0.000"), and never so few that a real difference prints as "1.0×".
-// From 100× on, none where the ± needs none: the ratio beside it has three digits ("503× ± 7"
+// From 100× on, none where the ± needs none: the ratio beside it has three digits ("503× ± 6"
 // beside "503×", not "502.5× ± 6.5", a QA pass).
 function decimalsFor(factor: number, halfWidth: number | null): number {
   const fewest = factor >= 100 ? 0 : 1;
