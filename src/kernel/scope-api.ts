@@ -1,7 +1,7 @@
 import { probePerfEventsSync } from '../attach/perf-preflight.ts';
-import { keptEvents, readEventList } from '../repl/dot-commands.ts';
+import { eventsCounted, keptEvents, notSupportedHere, readEventList } from '../repl/dot-commands.ts';
 import type { ReplMeasurement } from '../repl/measured-eval.ts';
-import { DEFAULT_INTERVAL_MS, resolvePerfOptions, type MeasureOptions } from '../session/options.ts';
+import { DEFAULT_INTERVAL_MS, resolvePerfOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
 import { createScopeTools, type ScopeTools } from '../repl/scope-tools.ts';
 
@@ -17,11 +17,6 @@ export interface KernelScopeApi extends ScopeTools {
   events(...names: string[]): readonly string[];
   /** perf's sampling interval in ms; with an argument (whole ms ≥ 10), sets it from the next cell on. */
   interval(ms?: number): number;
-}
-
-/** The default set the next cell would count: the one this machine counts (perf/default-events.ts), as the REPL's `.events` says. */
-function defaultEvents(measure: MeasureOptions): readonly string[] {
-  return resolvePerfOptions({ ...measure, perf: true }).events;
 }
 
 /** `history`: the reports as the notebook shows them (labelled `In [N]` by execution count); default the measured eval's own. */
@@ -41,12 +36,12 @@ export function createScopeApi(measurement: ReplMeasurement, history: () => read
     start: () => measurement.start(),
     stop: () => measurement.stop(),
     events(...names) {
-      if (names.length === 0) return measurement.measure.events ?? defaultEvents(measurement.measure);
+      if (names.length === 0) return eventsCounted(measurement.measure);
       const { events: _dropped, ...rest } = measurement.measure;
       void _dropped;
       if (names.length === 1 && names[0]?.trim() === 'default') {
         measurement.configure({ ...rest, perf: true });
-        return defaultEvents(rest);
+        return eventsCounted(rest);
       }
       const read = readEventList(names.join(','));
       if ('problem' in read) throw new TypeError(read.problem ?? 'give event names, e.g. perfcell.events("page-faults", "task-clock")');
@@ -57,7 +52,7 @@ export function createScopeApi(measurement: ReplMeasurement, history: () => read
       const { problem, unsupported } = probePerfEventsSync(resolvePerfOptions(next));
       if (problem !== null) throw new Error(`${problem.message}; ${keptEvents(measurement.measure)}`);
       measurement.configure(next);
-      if (unsupported.length > 0) process.stderr.write(`perfcell: not supported on this machine: ${unsupported.join(', ')} (see perfcell doctor)\n`);
+      if (unsupported.length > 0) process.stderr.write(`perfcell: ${notSupportedHere(unsupported)}\n`);
       return wanted;
     },
     interval(ms) {

@@ -57,7 +57,7 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
         ({ problem, unsupported }) => {
           if (problem === null) {
             measurement.configure(next);
-            const notHere = unsupported.length === 0 ? '' : `; not supported on this machine: ${unsupported.join(', ')} (see perfcell doctor)`;
+            const notHere = unsupported.length === 0 ? '' : `; ${notSupportedHere(unsupported)}`;
             say(`events: ${eventsOf(next)} (from the next command)${notHere}`);
             return;
           }
@@ -113,9 +113,19 @@ export function keptEvents(measure: ReplMeasurement['measure']): string {
   return measure.perf === false ? 'perf stays off' : `events stay ${eventsOf(measure)}`;
 }
 
-/** The events a set-up counts, as a list to show: its -e list, else this machine's default set. */
+/** Events perf takes but cannot count on this machine, named (the REPL's .events, the kernel's perfcell.events). */
+export function notSupportedHere(unsupported: readonly string[]): string {
+  return `not supported on this machine: ${unsupported.join(', ')} (see perfcell doctor)`;
+}
+
+/** The events a set-up counts: its -e list, else this machine's default set (perf/default-events.ts). */
+export function eventsCounted(measure: ReplMeasurement['measure']): readonly string[] {
+  return measure.events ?? resolvePerfOptions({ ...measure, perf: true }).events;
+}
+
+/** The events a set-up counts, as a list to show. */
 function eventsOf(measure: ReplMeasurement['measure']): string {
-  return (measure.events ?? resolvePerfOptions({ ...measure, perf: true }).events).join(',');
+  return eventsCounted(measure).join(',');
 }
 
 /** Why perf refuses to count these events here (its one-line message; null where it takes them), and those it takes but cannot count here. */
