@@ -17,17 +17,16 @@ export function outputWidth(stream: { readonly isTTY?: boolean; readonly columns
  * @example warningText('no hardware counters here', { isTTY: false }, { COLUMNS: '20' }) // 'warning: no hardware\n         counters here\n'
  */
 export function warningText(text: string, stream: { readonly isTTY?: boolean; readonly columns?: number }, env: NodeJS.ProcessEnv = process.env): string {
-  const line = `warning: ${text}`;
-  const width = outputWidth(stream, env);
-  return `${width === undefined ? line : fitToWidth(line, width, 'warning: '.length)}\n`;
+  return messageText(`warning: ${text}`, stream, env);
 }
 
 /**
  * A one-line message and a newline, wrapped at spaces to the stream's width (continuations indented
- * under the text after `perfcell: `), or whole on a pipe.
+ * under the text after its `warning: ` or `perfcell: `), or whole on a pipe.
  * @example messageText('perfcell: interrupted by SIGINT after 2 of 9 runs', { isTTY: false }) // whole, and '\n'
  */
 export function messageText(text: string, stream: { readonly isTTY?: boolean; readonly columns?: number }, env: NodeJS.ProcessEnv = process.env): string {
   const width = outputWidth(stream, env);
-  return `${width === undefined ? text : fitToWidth(text, width, text.startsWith('perfcell: ') ? 'perfcell: '.length : 0)}\n`;
+  const indent = /^(?:warning|perfcell): /.exec(text)?.[0].length ?? 0;
+  return `${width === undefined ? text : fitToWidth(text, width, indent)}\n`;
 }
