@@ -138,8 +138,8 @@ export function startLiveFollower(pid: number, path: string | null = findLiveRel
   return {
     open(fd, pid, elapsedMs = 0) {
       openedNs = monotonicNs() - BigInt(Math.round(elapsedMs * 1e6));
-      const late = elapsedMs > 0 ? ` ${pid ?? 0} ${Math.round(elapsedMs)}` : pid === undefined ? '' : ` ${pid}`;
-      send(`open /proc/${process.pid}/fd/${fd}${late}`);
+      // pid 0: the relay's own (the pid it was started for)
+      send(`open /proc/${process.pid}/fd/${fd} ${pid ?? 0} ${Math.round(elapsedMs)}`);
       const line: LiveLine = { close: () => (current === line ? close() : Promise.resolve()) };
       current = line;
       return line;
