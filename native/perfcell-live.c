@@ -8,11 +8,15 @@
  *                    a window starts: PATH is the file its perf writes to (read from its end on),
  *                    PID the process whose RSS is shown (else the PID it was started with),
  *                    ELAPSED_MS how long the window has been open already (a relay started late);
+ *   mem RSS PEAK     the window's memory as perfcell reads it, bytes, shown from now on instead of
+ *                    the process's: a run's whole process tree (its memory cgroup, or the sum of
+ *                    its processes), the figures its report's peak is made of;
  *   close            the window ended: the line is erased, and "#perfcell-live erased" is written
  *                    to stdout, so perfcell can print its report on a clean line.
  * From DELAY_MS (1000) after `open`, one status line is drawn on stderr (a terminal) every
- * REFRESH_MS (250): elapsed time, the process's current and peak RSS (/proc/PID/status VmRSS,
- * VmHWM) and each counter's rate over perf's interval rows read since the last draw. perf writes to
+ * REFRESH_MS (250): elapsed time, the current and peak RSS (the last `mem`, else the process's
+ * /proc/PID/status VmRSS and VmHWM) and each counter's rate over perf's interval rows read since
+ * the last draw. perf writes to
  * its file, which never blocks it, and the file is read only to draw. The measured process gets no
  * thread, timer or allocation of it: when the REPL's own process is busy in a synchronous command,
  * this process draws. One relay serves every window of a perfcell process (a file's cells, `run -r`,
@@ -161,9 +165,12 @@ static void read_rss(int pid, long *rss_kib, long *peak_kib) {
 
 static int drawn = 0;
 
+/* The window's memory as perfcell last sent it (`mem`), KiB; -1: none, the process's is read. */
+static long sent_rss_kib = -1, sent_peak_kib = -1;
+
 static void draw(int pid, double elapsed_s, long *peak_seen_kib) {
-  long rss_kib = -1, hwm_kib = -1;
-  read_rss(pid, &rss_kib, &hwm_kib);
+  long rss_kib = sent_rss_kib, hwm_kib = sent_peak_kib;
+  if (sent_rss_kib < 0) read_rss(pid, &rss_kib, &hwm_kib);
   if (hwm_kib > *peak_seen_kib) *peak_seen_kib = hwm_kib;
   if (rss_kib > *peak_seen_kib) *peak_seen_kib = rss_kib;
   char rss[32], peak[32];
@@ -270,7 +277,16 @@ static int follow(int default_pid, double delay_s, double refresh_s) {
           next_draw = 0;
           pending_len = 0;
           peak_seen_kib = -1;
+          sent_rss_kib = sent_peak_kib = -1;
           event_count = 0;
+        } else if (strncmp(command, "mem ", 4) == 0) {
+          char *rest = NULL;
+          double rss_bytes = strtod(command + 4, &rest);
+          double peak_bytes = rest != NULL ? strtod(rest, NULL) : 0;
+          if (rss_bytes >= 0 && peak_bytes >= 0) {
+            sent_rss_kib = (long)(rss_bytes / 1024.0);
+            sent_peak_kib = (long)(peak_bytes / 1024.0);
+          }
         } else if (strcmp(command, "close") == 0) {
           if (file >= 0) close(file);
           file = -1;

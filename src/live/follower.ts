@@ -22,11 +22,22 @@ export interface LiveFollower {
    * `elapsedMs`: the window opened that long ago (its line shows from LIVE_DELAY_MS after that).
    */
   open(fd: number, pid?: number, elapsedMs?: number): LiveLine;
+  /** The open window's memory, shown from its next draw on instead of its process's RSS. */
+  showMemory(memory: LiveMemory): void;
   /** The relay erases its line and exits: resolves once it has. */
   end(): Promise<void>;
   /** Whether the relay still runs. */
   readonly alive: boolean;
 }
+
+/** The memory a window's line shows, as perfcell reads it: now, and the most read so far (bytes). */
+export interface LiveMemory {
+  readonly rssBytes: number;
+  readonly peakBytes: number;
+}
+
+/** Where a window's line gets its memory from, instead of its process's RSS (null: nothing read yet). */
+export type LiveMemorySource = () => LiveMemory | null;
 
 /** One window's line. */
 export interface LiveLine {
@@ -56,14 +67,26 @@ export function liveFollower(): LiveFollower | null {
  * first shows, and a shorter run forks none. (Forked at every run's start, it had cost a short
  * `run` on a terminal 13-26 ms: Node forking its own large process, and the relay's exit, which the
  * terminal's session waits for.) Not for a window over this process: its perf would count a relay
- * forked after it attached.
+ * forked after it attached. `memory`: what the line shows as RSS and peak (a run's whole process
+ * tree, as its report reads it), sent at each of the relay's redraws; else the process's own.
  */
-export function openLiveLineLater(fd: number, pid: number, afterMs = LIVE_RELAY_START_MS): LiveLine {
+export function openLiveLineLater(fd: number, pid: number, memory?: LiveMemorySource, afterMs = LIVE_RELAY_START_MS): LiveLine {
   const openedNs = monotonicNs();
   let line: LiveLine | null = null;
   let isClosed = false;
+  let sending: NodeJS.Timeout | null = null;
   const timer = setTimeout(() => {
-    if (!isClosed) line = liveFollower()?.open(fd, pid, Number(monotonicNs() - openedNs) / 1e6) ?? null;
+    if (isClosed) return;
+    const follower = liveFollower();
+    line = follower?.open(fd, pid, Number(monotonicNs() - openedNs) / 1e6) ?? null;
+    if (follower === null || line === null || memory === undefined) return;
+    const send = (): void => {
+      const now = memory();
+      if (now !== null) follower.showMemory(now);
+    };
+    send();
+    sending = setInterval(send, LIVE_REFRESH_MS);
+    sending.unref();
   }, afterMs);
   timer.unref();
   return {
@@ -71,6 +94,7 @@ export function openLiveLineLater(fd: number, pid: number, afterMs = LIVE_RELAY_
       if (isClosed) return Promise.resolve();
       isClosed = true;
       clearTimeout(timer);
+      if (sending !== null) clearInterval(sending);
       return line?.close() ?? Promise.resolve();
     },
   };
@@ -143,6 +167,9 @@ export function startLiveFollower(pid: number, path: string | null = findLiveRel
       const line: LiveLine = { close: () => (current === line ? close() : Promise.resolve()) };
       current = line;
       return line;
+    },
+    showMemory(memory) {
+      if (current !== null) send(`mem ${Math.round(memory.rssBytes)} ${Math.round(memory.peakBytes)}`);
     },
     get alive() {
       return !gone;

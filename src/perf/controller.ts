@@ -8,7 +8,7 @@ import { corePmuCount } from './default-events.ts';
 import { monotonicNs } from '../session/clock.ts';
 import { isInPoll, untilPolling } from './poll-state.ts';
 import { perfExecError, perfProblem, spawnedPerfProcess, trackPerf } from './perf-process.ts';
-import { liveFollower, openLiveLineLater, type LiveLine } from '../live/follower.ts';
+import { liveFollower, openLiveLineLater, type LiveLine, type LiveMemorySource } from '../live/follower.ts';
 import { exitedWithin } from '../proc/child-processes.ts';
 import { perfOutputFileOrNull, type PerfOutputFile } from './output-file.ts';
 import { ackTimeoutMs, createControlChannel, noAckError, type AckWatchdog } from './control-channel.ts';
@@ -280,8 +280,10 @@ export function untilEndingPerfsExit(capMs = 100): Promise<void> {
 /**
  * Starts perf on `pid` with counting disabled, or takes the perf the exec gate forked for it
  * (`forked`: with a live view only where that perf writes to a file, which the relay reads).
+ * `liveMemory`: what the live line shows as RSS and peak over another process (a run's process
+ * tree), else that process's own.
  */
-export function startPerf(pid: number, options: PerfOptions, forked?: GateForkedPerf): PerfSession {
+export function startPerf(pid: number, options: PerfOptions, forked?: GateForkedPerf, liveMemory?: LiveMemorySource): PerfSession {
   const wantsLine = options.live === true && (forked === undefined || forked.output !== undefined);
   // Counting this very process, the relay goes first: its perf would count a relay forked after it.
   // Over another process (run's program), only a window that lasts gets one (openLiveLineLater).
@@ -292,7 +294,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
   let line: LiveLine | null = null;
   const follow = (): void => {
     if (!wantsLine || subprocess.outputFd === undefined || line !== null) return;
-    line = isSelf ? (follower?.open(subprocess.outputFd, pid) ?? null) : openLiveLineLater(subprocess.outputFd, pid);
+    line = isSelf ? (follower?.open(subprocess.outputFd, pid) ?? null) : openLiveLineLater(subprocess.outputFd, pid, liveMemory);
   };
   const untrack = trackPerf(subprocess);
 

@@ -3,6 +3,7 @@ import split2 from 'split2';
 import type { Readable, Writable } from 'node:stream';
 import { constants as osConstants } from 'node:os';
 import { startPerf, type PerfSession } from '../perf/controller.ts';
+import type { LiveMemory } from '../live/follower.ts';
 import { untilPolling } from '../perf/poll-state.ts';
 import { PerfError, UsageError } from '../errors.ts';
 import { readCpuTicks } from '../proc/read-proc.ts';
@@ -136,6 +137,9 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
   const releaseSignals = holdInterruptions({ isLibrary: true });
   let perf: PerfSession | null = null;
   let treeMemory: TreeMemory | null = null;
+  // The live line shows the tree's memory as the report reads it, not the program's own RSS only
+  // (`sh -c 'node big.js'` had shown sh's 1.7 MiB under a 516.6 MiB peak).
+  const treeNow = (): LiveMemory | null => treeMemory?.now() ?? null;
   let isSettled = false;
   const dispose = (): void => {
     if (isSettled) return;
@@ -163,10 +167,10 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
     }
     if (gateStartsPerf && early !== null) {
       // The gate has forked perf on the held child (and ends it should perfcell die).
-      perf = startPerf(pid, perfOptions, { pid: held.perfPid, execErrno: held.perfErrno, ...gatePerfStreams(early) });
+      perf = startPerf(pid, perfOptions, { pid: held.perfPid, execErrno: held.perfErrno, ...gatePerfStreams(early) }, treeNow);
       trace.mark('perf-spawned');
     } else if (wantsPerf) {
-      perf = startPerf(pid, perfOptions);
+      perf = startPerf(pid, perfOptions, undefined, treeNow);
       trace.mark('perf-spawned');
       // The gate ends perf with the program should perfcell die (SIGKILL) while it runs.
       if (perf.perfPid !== undefined) gate.write(`perf ${perf.perfPid}\n`);

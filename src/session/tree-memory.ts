@@ -61,6 +61,11 @@ export interface TreeMemory {
   readonly ready: Promise<void>;
   /** Starts the series (and the sampling, without a cgroup) when the program is released. */
   start(releasedNs: bigint): void;
+  /**
+   * The tree's RSS at the last read and the most any read saw (bytes: the figures its peak is made
+   * of, the live line's); null before the first read.
+   */
+  now(): { rssBytes: number; peakBytes: number } | null;
   /** Stops reading and gives the figures; `maxRssKiB` is wait4()'s ru_maxrss. Removes the cgroup. */
   finish(maxRssKiB: number): TreeMemoryResult;
   /** Stops reading and removes the cgroup; safe after finish() and twice. */
@@ -87,6 +92,7 @@ export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = c
   });
   const series = createDecimatingSeries<RssSample>(SERIES_POINTS);
   let sampledPeakBytes = 0;
+  let lastSampleBytes = 0;
   /** What the cgroup held outside any RSS when the program was released; null where memory.stat cannot be read (nothing is taken off). */
   let outsideBaseBytes: number | null = null;
   /** The most the tree has added outside RSS since, by any read. */
@@ -125,6 +131,7 @@ export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = c
       const sample = (): void => {
         const bytes = read();
         if (bytes === null || bytes === 0) return;
+        lastSampleBytes = bytes;
         sampledPeakBytes = Math.max(sampledPeakBytes, bytes);
         series.push({ timeS: Number(monotonicNs() - releasedNs) / 1e9, rssBytes: bytes });
       };
@@ -140,6 +147,7 @@ export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = c
         timer = setInterval(sample, CGROUP_SERIES_MS);
       }, CGROUP_EARLY_MS);
     },
+    now: () => (lastSampleBytes === 0 ? null : { rssBytes: lastSampleBytes, peakBytes: sampledPeakBytes }),
     finish(maxRssKiB) {
       stop();
       const largestProcessPeakBytes = maxRssKiB * 1024;

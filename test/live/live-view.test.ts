@@ -144,6 +144,19 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
     expect(piped).not.toContain('live ');
   });
 
+  it("perfcell run on a pty shows the process tree's memory, as the report reads it, not the program's own", { timeout: 60_000 }, async () => {
+    // sh holds under 2 MiB; the node it starts holds 300 MiB for 2 s (the line had shown sh's 1.7 MiB under a 516.6 MiB peak)
+    const child = `${JSON.stringify(process.execPath)} -e 'const held = Buffer.alloc(300 * 1024 * 1024, 1); setTimeout(() => held[0], 2000)'`;
+    const printed = await onPty(process.execPath, [cliPath, 'run', '-e', 'page-faults', '--', 'sh', '-c', `${child}; true`]);
+    const shown = [...printed.matchAll(/live [\d.]+s {2}RSS ([\d.]+) MiB {2}peak ([\d.]+) MiB/g)].map((match) => ({ rssMiB: Number(match[1]), peakMiB: Number(match[2]) }));
+    const reportPeak = /peaked ([\d.]+) MiB RAM \(process tree/.exec(printed);
+    expect(shown.length, printed).toBeGreaterThan(0);
+    expect(reportPeak, printed).not.toBeNull();
+    // once the buffer is written (by 1.5 s), the line shows it, and never more than the report's peak
+    expect(Math.max(...shown.map((line) => line.rssMiB)), printed).toBeGreaterThan(300);
+    for (const line of shown) expect(line.peakMiB).toBeLessThanOrEqual(Number(reportPeak![1]) + 0.1);
+  });
+
   it("perfcell run on a pty counts with the perf its early gate forked, and the line shows what that perf writes", { timeout: 60_000 }, async () => {
     // The program finds the perf attached to it (`--pid` its own pid) and says whose child it is:
     // the gate's ($PPID of the program), not perfcell's. Node spawning a perf of its own for the

@@ -16,7 +16,13 @@ if (relayPath === null) console.warn('no C compiler and no dist/perfcell-live: t
 /** 10 page-faults and 4 ms of task-clock a 5 ms tick: 2.0k/s, 0.80 CPUs. */
 const busyTick = (timeS: string): string => `     ${timeS},10,,page-faults,5000000,100.00,,\n     ${timeS},4.00,msec,task-clock,5000000,100.00,,\n`;
 
-function runFollower(windowMs: number, tick: (timeS: string, index: number) => string = busyTick, rssOf?: number, elapsedMs?: number): Promise<{ stdout: string; stderr: string; code: number | null }> {
+function runFollower(
+  windowMs: number,
+  tick: (timeS: string, index: number) => string = busyTick,
+  rssOf?: number,
+  elapsedMs?: number,
+  afterOpen: (file: string) => readonly string[] = () => [],
+): Promise<{ stdout: string; stderr: string; code: number | null }> {
   const dir = mkdtempSync(join(tmpdir(), 'perfcell-follow-'));
   const file = join(dir, 'perf.out');
   // what perf printed before the window: read from the file's end on, none of it is the window's
@@ -32,6 +38,7 @@ function runFollower(windowMs: number, tick: (timeS: string, index: number) => s
       resolve({ stdout, stderr, code });
     });
     child.stdin.write(`open ${file}${rssOf === undefined ? '' : ` ${rssOf}`}${elapsedMs === undefined ? '' : ` ${elapsedMs}`}\n`);
+    for (const command of afterOpen(file)) child.stdin.write(`${command}\n`);
     let timeS = 0.004;
     let index = 0;
     const ticking = setInterval(() => {
@@ -103,6 +110,19 @@ describe.runIf(relayPath !== null)('perfcell-live relay (native/perfcell-live.c,
     } finally {
       big.kill('SIGKILL');
     }
+  });
+
+  it("shows the memory perfcell sends (`mem RSS PEAK`, a run's process tree) instead of the process's, for that window only", { timeout: 10_000 }, async () => {
+    const memory = (stderr: string): string[] => [...stderr.matchAll(/live [\d.]+s {2}(RSS [\d.]+ MiB {2}peak [\d.]+ MiB)/g)].map((match) => match[1]!);
+    // 512 MiB now, 1 GiB at most so far: far from this test's own RSS
+    const mem = `mem ${512 * 1024 * 1024} ${1024 * 1024 * 1024}`;
+    const sent = memory((await runFollower(300, busyTick, process.pid, undefined, () => [mem])).stderr);
+    expect(sent.length).toBeGreaterThan(0);
+    for (const shown of sent) expect(shown).toBe('RSS 512.0 MiB  peak 1024.0 MiB');
+    // the next window (`open` again), sent none, shows its process's own
+    const next = memory((await runFollower(300, busyTick, process.pid, undefined, (file) => [mem, `open ${file} ${process.pid}`])).stderr);
+    expect(next.length).toBeGreaterThan(0);
+    for (const shown of next) expect(shown).not.toContain('512.0');
   });
 
   it('draws nothing for a window shorter than the delay, and still answers its `close`', { timeout: 10_000 }, async () => {
