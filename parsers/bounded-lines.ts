@@ -24,6 +24,33 @@ export interface BoundedLineSplitter {
   readonly controlBytes: number;
   /** How many bytes `controlBytes` looked at: the first SNIFF_BYTES of the input, or all of a shorter one. */
   readonly sniffedBytes: number;
+  /**
+   * The sniffed bytes read as UTF-16 text (little- or big-endian, with or without its byte order
+   * mark), which they are not, being cut at 0x0a bytes: null where they do not look like it.
+   */
+  readonly utf16: Utf16Form | null;
+}
+
+/** How a UTF-16 input is told apart: its byte order, and whether it starts with a byte order mark. */
+export interface Utf16Form {
+  readonly endian: 'little' | 'big';
+  readonly hasBom: boolean;
+}
+
+/**
+ * The UTF-16 form of an input's first bytes: a byte order mark (FF FE, FE FF), else mostly ASCII
+ * text as UTF-16 writes it, a NUL at every other byte; null for anything else.
+ * @example utf16FormOf(Buffer.from('\ufeff1.0,5', 'utf16le'), 0, 0, 12) // { endian: 'little', hasBom: true }
+ */
+export function utf16FormOf(first: Uint8Array, nulsAtEven: number, nulsAtOdd: number, sniffedBytes: number): Utf16Form | null {
+  if (first[0] === 0xff && first[1] === 0xfe) return { endian: 'little', hasBom: true };
+  if (first[0] === 0xfe && first[1] === 0xff) return { endian: 'big', hasBom: true };
+  const pairs = Math.floor(sniffedBytes / 2);
+  if (pairs < 2) return null;
+  // ASCII as UTF-16LE: a NUL after every character; as UTF-16BE, before it
+  if (nulsAtOdd > 0.9 * pairs && nulsAtEven < 0.1 * pairs) return { endian: 'little', hasBom: false };
+  if (nulsAtEven > 0.9 * pairs && nulsAtOdd < 0.1 * pairs) return { endian: 'big', hasBom: false };
+  return null;
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
@@ -39,12 +66,20 @@ export function createBoundedLineSplitter(maxLineBytes = DEFAULT_MAX_LINE_BYTES)
   let longLines = 0;
   let totalBytes = 0;
   let controlBytes = 0;
+  let nulsAtEven = 0;
+  let nulsAtOdd = 0;
+  const first = new Uint8Array(2);
 
   const countControl = (chunk: Buffer): void => {
     const end = Math.min(chunk.length, SNIFF_BYTES - totalBytes);
     for (let index = 0; index < end; index++) {
       const byte = chunk[index]!;
       if ((byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0x0c) || byte === 0x7f) controlBytes++;
+      if (byte === 0) {
+        if ((totalBytes + index) % 2 === 0) nulsAtEven++;
+        else nulsAtOdd++;
+      }
+      if (totalBytes + index < 2) first[totalBytes + index] = byte;
     }
   };
   /** Adds `chunk[from, to)` to the unfinished line; `copy` when it is the chunk's tail (a kept subarray would pin the whole chunk). */
@@ -140,6 +175,9 @@ export function createBoundedLineSplitter(maxLineBytes = DEFAULT_MAX_LINE_BYTES)
     },
     get sniffedBytes() {
       return Math.min(totalBytes, SNIFF_BYTES);
+    },
+    get utf16() {
+      return utf16FormOf(first, nulsAtEven, nulsAtOdd, Math.min(totalBytes, SNIFF_BYTES));
     },
   };
 }

@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -134,6 +136,30 @@ describe('perfcell parse', () => {
     expect([binary.exitCode, binary.stderr]).toEqual([1, 'error: stdin is not text (mostly binary bytes), so not perf stat output (pass the file perf stat wrote, or its -o file)']);
     const empty = await perfcell(['parse', '-'], 'hello\nworld\n');
     expect([empty.exitCode, empty.stderr]).toEqual([1, 'error: no perf stat counter rows in stdin (is it the output of perf stat? try --format)']);
+  });
+
+  it('says UTF-16 input (a Windows shell\'s `>`) is UTF-16, and the iconv it names makes it parse as the original', async () => {
+    const original = sample('local-perf61-vm-per-cpu-A.csv.txt');
+    const text = readFileSync(original, 'utf8');
+    const expected = (await perfcell(['parse', original])).stdout;
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-utf16-'));
+    // PowerShell 5's `>` writes UTF-16LE with its byte order mark; a big-endian file without one, too
+    const withBom = join(dir, 'stat le.txt');
+    writeFileSync(withBom, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const bigEndian = join(dir, 'stat-be.txt');
+    writeFileSync(bigEndian, Buffer.from(text, 'utf16le').swap16());
+    for (const file of [withBom, bigEndian]) {
+      const refused = await perfcell(['parse', file]);
+      expect(refused.exitCode).toBe(1);
+      expect(refused.stdout).toBe('');
+      const fix = /^error: .* is UTF-16 text, not the UTF-8 perf stat writes \(saved through a Windows shell's `>`\?\): convert it with `(iconv [^`]+)` and parse that$/.exec(refused.stderr);
+      expect(fix, refused.stderr).not.toBeNull();
+      // the command it names, run as given, gives the file the original parses from
+      await execa({ shell: '/bin/sh' })`${fix![1]!}`;
+      const converted = await perfcell(['parse', `${file}.utf8`]);
+      expect([converted.exitCode, converted.stdout]).toEqual([0, expected]);
+    }
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('warns on stderr about lines it could not read, and counts them in --json', async () => {
