@@ -125,6 +125,16 @@ describe.concurrent('perfcell compare: Ctrl-C during its hook commands', () => {
     expect(readDocument(exported).partial).toMatchObject({ reason: 'interrupted', signal: 'SIGINT', completedRounds: 1, stoppedAt: { phase: 'measure', round: 2, alternative: 'true' } });
   });
 
+  it('Ctrl-C before the second alternative finished a run: the first\'s finished run is reported, not lost, and why there is no comparison', async () => {
+    const marker = join(dir, 'second-started');
+    const outcome = await interrupted(['compare', '--no-perf', '--shell', '--warmup', '0', '--runs', '3', '--', 'sleep 0.01', `touch ${marker}; sleep 5`], marker, { name: 'SIGINT', toGroup: true });
+    expect(outcome.exitCode, outcome.stderr).toBe(130);
+    expect(outcome.stdout).toBe('');
+    // the report `run` would print of 'sleep 0.01' (its one finished run), then the line
+    expect(outcome.stderr).toMatch(/^sleep 0\.01 peaked [\d.]+ MiB RAM .* in 0\.0\d+s .*exit code 0\n/);
+    expect(lastLine(outcome.stderr)).toBe(`perfcell: interrupted by SIGINT before 'touch ${marker}; sleep 5' had a finished run, so there is nothing to compare (the report above is the run that finished)`);
+  });
+
   it('Ctrl-C during --setup: exit 130, nothing measured, said in one line', async () => {
     const marker = join(dir, 'setup-int-started');
     const outcome = await interrupted(['compare', '--no-perf', '--runs', '3', '--setup', `touch ${marker}; sleep 5`, '--', 'true'], marker, { name: 'SIGINT', toGroup: true });

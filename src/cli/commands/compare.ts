@@ -33,8 +33,8 @@ import { onLiveRecord } from '../../perf/controller.ts';
 import { lowestRunningPcts, mergeMultiplexNotes } from '../../session/counters.ts';
 import { mergeStrayNotes } from '../../proc/child-processes.ts';
 import { toJsonDocument } from '../../json-document.ts';
-import { outputWidth, warningText } from '../../render/terminal-width.ts';
-import { endingText } from '../../render/report-text.ts';
+import { messageText, outputWidth, warningText } from '../../render/terminal-width.ts';
+import { endingText, renderReportText } from '../../render/report-text.ts';
 
 interface CompareFlags {
   readonly cells?: readonly string[];
@@ -291,7 +291,7 @@ Examples:
         }
         if (reports.some((runsOfOne) => runsOfOne.length === 0)) {
           if (stopError === null) throw new Error('no runs were measured');
-          if (stopError instanceof InterruptedError) process.stderr.write(nothingFinished(stopError));
+          if (stopError instanceof InterruptedError) process.stderr.write(unequalRoundText(stopError, plan.alternatives, reports));
           return finishStopped(stopError);
         }
 
@@ -539,4 +539,21 @@ function hintCachegrind(reports: readonly CommandReport[], flags: CompareFlags, 
 /** An interruption before any alternative had a finished run: which signal, and that nothing is lost. */
 function nothingFinished(error: InterruptedError): string {
   return `perfcell: interrupted by ${error.interruption.signal} before any round finished: no results to report\n`;
+}
+
+/**
+ * An interruption before every alternative had a finished run: no comparison, but the runs that
+ * did finish are measured and are not lost (`'sleep 0.2'` done, `'sleep 3'` cut short had said
+ * only "no results to report"): each is reported as `run` reports it, then why there is no more.
+ */
+function unequalRoundText(error: InterruptedError, alternatives: readonly Measurable[], reports: readonly (readonly CommandReport[])[]): string {
+  // the alternatives' runs (the noise floor's follow them: not a run anyone asked for)
+  const finished = reports.slice(0, alternatives.length).flat();
+  if (finished.length === 0) return nothingFinished(error);
+  const width = outputWidth(process.stderr);
+  const texts = finished.map((report) => `${renderReportText(report, width === undefined ? {} : { width })}\n`);
+  const none = alternatives.filter((_, index) => (reports[index]?.length ?? 0) === 0).map((alternative) => `'${alternative.name}'`);
+  const missing = none.length === 0 ? 'the first round had finished (its noise floor had not run)' : `${none.join(', ')} had a finished run`;
+  const line = `perfcell: interrupted by ${error.interruption.signal} before ${missing}, so there is nothing to compare (the ${finished.length === 1 ? 'report above is the run' : `${finished.length} reports above are the runs`} that finished)`;
+  return `${texts.join('')}${messageText(line, process.stderr)}`;
 }
