@@ -5,7 +5,8 @@
  *
  * perfcell writes one command a line on stdin:
  *   open PATH [PID [ELAPSED_MS]]
- *                    a window starts: PATH is the file its perf writes to (read from its end on),
+ *                    a window starts: PATH is the file its perf writes to (read from its end on;
+ *                    `-`: none, a window without perf, whose line shows time and memory only),
  *                    PID the process whose RSS is shown (else the PID it was started with),
  *                    ELAPSED_MS how long the window has been open already (a relay started late);
  *   mem RSS PEAK     the window's memory as perfcell reads it, bytes, shown from now on instead of
@@ -233,11 +234,13 @@ static int follow(int default_pid, double delay_s, double refresh_s) {
   size_t pending_len = 0;
   char chunk[65536];
   int file = -1;
+  /* a window is open (with or without a perf file) */
+  int is_open = 0;
   double opened_at = 0, next_draw = 0;
   long peak_seen_kib = -1;
   for (;;) {
     int timeout_ms = -1;
-    if (file >= 0) {
+    if (is_open) {
       double due = next_draw > opened_at + delay_s ? next_draw : opened_at + delay_s;
       double now = now_s();
       timeout_ms = due <= now ? 0 : (int)((due - now) * 1000.0) + 1;
@@ -271,8 +274,9 @@ static int follow(int default_pid, double delay_s, double refresh_s) {
             if (rest != NULL && *rest == ' ') elapsed_s = atof(rest + 1) / 1000.0;
           }
           if (file >= 0) close(file);
-          file = open(path, O_RDONLY | O_CLOEXEC);
+          file = strcmp(path, "-") == 0 ? -1 : open(path, O_RDONLY | O_CLOEXEC);
           if (file >= 0) lseek(file, 0, SEEK_END);
+          is_open = 1;
           opened_at = now_s() - (elapsed_s > 0 ? elapsed_s : 0);
           next_draw = 0;
           pending_len = 0;
@@ -290,6 +294,7 @@ static int follow(int default_pid, double delay_s, double refresh_s) {
         } else if (strcmp(command, "close") == 0) {
           if (file >= 0) close(file);
           file = -1;
+          is_open = 0;
           erase();
           static const char marker[] = "#perfcell-live erased\n";
           write_all(STDOUT_FILENO, marker, sizeof marker - 1);
@@ -297,8 +302,8 @@ static int follow(int default_pid, double delay_s, double refresh_s) {
       }
     }
     double now = now_s();
-    if (file >= 0 && now >= opened_at + delay_s && now >= next_draw) {
-      for (;;) {
+    if (is_open && now >= opened_at + delay_s && now >= next_draw) {
+      for (; file >= 0;) {
         ssize_t got = read(file, chunk, sizeof chunk);
         if (got <= 0) break;
         take_text(chunk, (size_t)got, pending, &pending_len);

@@ -18,10 +18,11 @@ const ANSWER_LIMIT_MS = 1000;
 export interface LiveFollower {
   /**
    * A window starts: the relay reads this process's descriptor `fd` (its perf's file) from its end
-   * on, and shows the RSS of `pid` (else of the pid it was started for). Windows follow one another.
+   * on, and shows the RSS of `pid` (else of the pid it was started for); `fd` null: a window without
+   * perf, whose line shows its time and memory only. Windows follow one another.
    * `elapsedMs`: the window opened that long ago (its line shows from LIVE_DELAY_MS after that).
    */
-  open(fd: number, pid?: number, elapsedMs?: number): LiveLine;
+  open(fd: number | null, pid?: number, elapsedMs?: number): LiveLine;
   /** The open window's memory, shown from its next draw on instead of its process's RSS. */
   showMemory(memory: LiveMemory): void;
   /** The relay erases its line and exits: resolves once it has. */
@@ -68,9 +69,10 @@ export function liveFollower(): LiveFollower | null {
  * `run` on a terminal 13-26 ms: Node forking its own large process, and the relay's exit, which the
  * terminal's session waits for.) Not for a window over this process: its perf would count a relay
  * forked after it attached. `memory`: what the line shows as RSS and peak (a run's whole process
- * tree, as its report reads it), sent at each of the relay's redraws; else the process's own.
+ * tree, as its report reads it), sent at each of the relay's redraws; else the process's own. `fd`
+ * null: a window without perf (its line shows time and memory only).
  */
-export function openLiveLineLater(fd: number, pid: number, memory?: LiveMemorySource, afterMs = LIVE_RELAY_START_MS): LiveLine {
+export function openLiveLineLater(fd: number | null, pid: number, memory?: LiveMemorySource, afterMs = LIVE_RELAY_START_MS): LiveLine {
   const openedNs = monotonicNs();
   let line: LiveLine | null = null;
   let isClosed = false;
@@ -163,7 +165,7 @@ export function startLiveFollower(pid: number, path: string | null = findLiveRel
     open(fd, pid, elapsedMs = 0) {
       openedNs = monotonicNs() - BigInt(Math.round(elapsedMs * 1e6));
       // pid 0: the relay's own (the pid it was started for)
-      send(`open /proc/${process.pid}/fd/${fd} ${pid ?? 0} ${Math.round(elapsedMs)}`);
+      send(`open ${fd === null ? '-' : `/proc/${process.pid}/fd/${fd}`} ${pid ?? 0} ${Math.round(elapsedMs)}`);
       const line: LiveLine = { close: () => (current === line ? close() : Promise.resolve()) };
       current = line;
       return line;

@@ -1,4 +1,5 @@
 import { startPerf, type CountingSwitch, type PerfSession } from '../perf/controller.ts';
+import { liveFollower, openLiveLineLater, type LiveLine } from '../live/follower.ts';
 import { PerfError, UsageError } from '../errors.ts';
 import { readChildrenCpuTicks, readCpuTicks, readProcMemory, resetPeakRss, USER_HZ } from '../proc/read-proc.ts';
 import type { CpuTicks } from '../../parsers/proc-stat.ts';
@@ -106,6 +107,8 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
   const isSelf = pid === process.pid;
   const warnings: string[] = [];
   let perf: PerfSession | null = perfOptions.enabled ? attachPerf(pid, perfOptions) : null;
+  /** The live view's line of a window without perf (perf's window draws its own). */
+  let line: LiveLine | null = null;
   let start: Start | null = null;
   let holdsSelf = false;
   const startedAt = new Date();
@@ -146,6 +149,9 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
           warnings.push(`${error.message}; measuring RAM, time and CPU only`);
         }
       }
+      // Without perf (--no-perf, or a perf that failed), the live view still shows the time and
+      // memory; opened before the start is read (the first forks the relay).
+      if (perf === null && perfOptions.live === true) line = isSelf ? (liveFollower()?.open(null, pid) ?? null) : openLiveLineLater(null, pid);
       // without perf, or where perf failed before it was ready
       const reads: StartReads = read ?? readStartPoint();
       if (reads.peakMethod === 'sampled') warnings.push(`cannot reset the peak RSS of pid ${pid} (not our process?); the peak is the larger of start and end`);
@@ -158,14 +164,21 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
     async end(outcome = {}, marks = {}) {
       const endNs = monotonicNs();
       if (start === null) throw new Error('end() before begin()');
+      // the report waits until the relay has erased the line
+      const erased = line?.close();
+      line = null;
       try {
-        return await finish(start, endNs, outcome, marks);
+        const report = await finish(start, endNs, outcome, marks);
+        await erased;
+        return report;
       } finally {
         releaseSelf();
       }
     },
 
     cancel() {
+      void line?.close();
+      line = null;
       perf?.kill();
       perf = null;
       start?.gc?.stop();

@@ -209,3 +209,27 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
     expect(lasting, readFileSync(log, 'utf8')).toMatch(/^\d+$/);
   });
 });
+
+describe.runIf(relayBuilt)('live view without perf (--no-perf, or where perf cannot count): time and memory only (real relay)', () => {
+  const MEMORY_ONLY = /live (\d+\.\d)s {2}RSS ([\d.]+) MiB {2}peak [\d.]+ MiB(?:\x1b\[K)?$/;
+
+  it('run --no-perf on a pty shows the time and the tree\'s memory, erased before the report (it had shown nothing)', { timeout: 60_000 }, async () => {
+    const child = `${JSON.stringify(process.execPath)} -e 'const held = Buffer.alloc(300 * 1024 * 1024, 1); setTimeout(() => held[0], 2000)'`;
+    const printed = await onPty(process.execPath, [cliPath, 'run', '--no-perf', '--', 'sh', '-c', `${child}; true`]);
+    const shown = printed.split('\r').map((part) => MEMORY_ONLY.exec(part)).filter((match) => match !== null);
+    expect(shown.length, printed).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...shown.map((match) => Number(match[2]))), printed).toBeGreaterThan(300);
+    expect(printed).toMatch(/\r\x1b\[K[^]*peaked [\d.]+ MiB RAM \(process tree/);
+  });
+
+  it('repl --no-perf on a pty shows it during a 3 s command, erased before the value and the report', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl(['repl', '--no-perf']);
+    const printed = await repl.send(THREE_SECONDS, 30_000);
+    const lines = printed.split('\n');
+    const live = lines.filter((line) => /live \d+\.\ds {2}RSS [\d.]+ MiB {2}peak [\d.]+ MiB\s*$/.test(line));
+    expect(live.length, printed).toBeGreaterThanOrEqual(1);
+    const lastLive = lines.findLastIndex((line) => line.includes('live '));
+    expect(lines.slice(lastLive + 1).join('\n')).toMatch(/^\s*42\nIn \[1\] used/m);
+    expect(await repl.send('1+1')).not.toContain('live ');
+  });
+});
