@@ -20,16 +20,35 @@ function descendsFrom(pid: number, ancestor: number): boolean {
 }
 
 /**
- * perf processes that the test may have left behind: started since `before` was taken, and either
- * still under this test process or orphaned (a perf that outlived the perfcell that started it is
- * re-parented to init). Other people's perf on a shared machine is neither, so it does not count.
+ * What this test file's processes carry in their environment (perf inherits it from the perfcell
+ * that starts it): an orphaned perf is this file's only with it. A suite run under load had counted
+ * perfs of the file before, re-parented to init while they ended, as this file's leaks.
  */
-export function leakedPerfPids(before: ReadonlySet<number>): number[] {
-  return livePerfPids().filter((pid) => !before.has(pid) && (parentOf(pid) === 1 || descendsFrom(pid, process.pid)));
+const LEAK_MARK = 'PERFCELL_TEST_LEAK_MARK';
+
+function carriesMark(pid: number, mark: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`${LEAK_MARK}=${mark}`);
+  } catch {
+    // gone since the list was read
+    return false;
+  }
 }
 
-/** The perf processes alive now, to pass to leakedPerfPids later. */
+/**
+ * perf processes that the test may have left behind: started since `before` was taken, and either
+ * still under this test process or orphaned (a perf that outlived the perfcell that started it is
+ * re-parented to init) with this file's mark. Other people's perf on a shared machine is neither,
+ * and neither is a perf of another test file, so they do not count.
+ */
+export function leakedPerfPids(before: ReadonlySet<number>): number[] {
+  const mark = process.env[LEAK_MARK];
+  return livePerfPids().filter((pid) => !before.has(pid) && ((parentOf(pid) === 1 && mark !== undefined && carriesMark(pid, mark)) || descendsFrom(pid, process.pid)));
+}
+
+/** The perf processes alive now, to pass to leakedPerfPids later; marks the processes this file starts from now on. */
 export function perfPidsNow(): Set<number> {
+  process.env[LEAK_MARK] ??= `${process.pid}-${Date.now()}`;
   return new Set(livePerfPids());
 }
 
