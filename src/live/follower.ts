@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { monotonicNs } from '../session/clock.ts';
+import { guardTerminalOutput, liveLineMayShowFrom } from './output-guard.ts';
 import { findLiveRelay, LIVE_DELAY_MS, LIVE_REFRESH_MS, LIVE_RELAY_START_MS, LIVE_VISIBLE_AFTER_S } from './relay.ts';
 
 const ERASED_MARKER = '#perfcell-live erased\n';
@@ -109,6 +110,8 @@ export function openLiveLineLater(fd: number | null, pid: number, memory?: LiveM
  */
 export function startLiveFollower(pid: number, path: string | null = findLiveRelay()): LiveFollower | null {
   if (path === null) return null;
+  // this process's lines, written while a window's line shows, do not land after the line's text
+  guardTerminalOutput();
   // detached like perf: Ctrl-C in the terminal is the command's (the relay ignores SIGINT anyway)
   const child = spawn(path, ['--follow', String(pid), String(LIVE_DELAY_MS), String(LIVE_REFRESH_MS)], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
   const commands = child.stdin;
@@ -151,6 +154,7 @@ export function startLiveFollower(pid: number, path: string | null = findLiveRel
   };
   const close = (): Promise<void> => {
     current = null;
+    liveLineMayShowFrom(null);
     // The relay starts its delay once it reads `open`, after it was sent: a window shorter than
     // LIVE_VISIBLE_AFTER_S since then cannot have shown a line, and waits for no answer.
     const shownS = Number(monotonicNs() - openedNs) / 1e9;
@@ -164,6 +168,7 @@ export function startLiveFollower(pid: number, path: string | null = findLiveRel
   return {
     open(fd, pid, elapsedMs = 0) {
       openedNs = monotonicNs() - BigInt(Math.round(elapsedMs * 1e6));
+      liveLineMayShowFrom(openedNs + BigInt(LIVE_DELAY_MS) * 1_000_000n);
       // pid 0: the relay's own (the pid it was started for)
       send(`open ${fd === null ? '-' : `/proc/${process.pid}/fd/${fd}`} ${pid ?? 0} ${Math.round(elapsedMs)}`);
       const line: LiveLine = { close: () => (current === line ? close() : Promise.resolve()) };

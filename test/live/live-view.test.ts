@@ -8,6 +8,7 @@ import { startPtyRepl, type PtyRepl, endRepl } from '../support/pty-repl.ts';
 import { cliPath } from '../support/fixtures.ts';
 import { perfUsable } from '../support/perf.ts';
 import { findLiveRelay } from '../../src/live/relay.ts';
+import { screenRows } from '../support/screen.ts';
 
 const THREE_SECONDS = '{ const end = Date.now() + 3000; let junk = []; while (Date.now() < end) { junk.push(new Array(64).fill(1)); if (junk.length > 1e4) junk = [] } 6 * 7 }';
 const LIVE_LINE = /live \d+\.\ds {2}RSS [\d.]+ MiB {2}peak [\d.]+ MiB {2}page-faults [\d.]+k?\/s/;
@@ -220,6 +221,24 @@ describe.runIf(relayBuilt)('live view without perf (--no-perf, or where perf can
     expect(shown.length, printed).toBeGreaterThanOrEqual(2);
     expect(Math.max(...shown.map((match) => Number(match[2]))), printed).toBeGreaterThan(300);
     expect(printed).toMatch(/\r\x1b\[K[^]*peaked [\d.]+ MiB RAM \(process tree/);
+  });
+
+  it('lines a cell or REPL command prints while the line shows land on rows of their own, not after the line\'s text', { timeout: 60_000 }, async () => {
+    // six lines 350 ms apart: the line shows from 1 s, between them
+    const loud = 'for (let i = 0; i < 6; i++) { const end = Date.now() + 350; while (Date.now() < end); console.log("tick" + i); }';
+    const { dir } = shellScript('unused.sh', []);
+    const file = join(dir, 'loud.js');
+    writeFileSync(file, `// %% loud\n${loud}\n`);
+    const cells = await onPty(process.execPath, [cliPath, 'cells', '--no-perf', file]);
+    repl = await startPtyRepl(['repl', '--no-perf']);
+    await repl.send(loud, 30_000);
+    for (const printed of [cells, repl.raw()]) {
+      expect(printed, 'the line was drawn').toMatch(/live \d+\.\ds {2}RSS/);
+      const rows = screenRows(printed);
+      // each tick on a row of its own, nothing of the line left on any row (it had read "live 1.0s  RSS 53.9 MiB  peak 53.9 MiBtick2")
+      for (let index = 0; index < 6; index++) expect(rows.filter((row) => row.trim() === `tick${index}`), rows.join('\n')).toHaveLength(1);
+      expect(rows.filter((row) => row.includes('live ')), rows.join('\n')).toEqual([]);
+    }
   });
 
   it('repl --no-perf on a pty shows it during a 3 s command, erased before the value and the report', { timeout: 60_000 }, async () => {

@@ -13,6 +13,8 @@ export interface PtyRepl {
   readonly pid: number;
   /** Everything printed so far, ANSI escapes removed, CR LF as LF. */
   text(): string;
+  /** Everything printed so far, as the terminal got it. */
+  raw(): string;
   /** Types `line` and Enter; resolves with what was printed until the next prompt. */
   send(line: string, timeoutMs?: number): Promise<string>;
   /** Writes raw keys (e.g. '\x03' for Ctrl-C) without waiting. */
@@ -67,6 +69,7 @@ export async function startPtyRepl(args: readonly string[] = ['repl'], env: Reco
   const repl: PtyRepl = {
     pid: child.pid,
     text,
+    raw: () => raw,
     async send(line, timeoutMs) {
       const from = text().length;
       child.write(`${line}\r`);
