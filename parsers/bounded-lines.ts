@@ -25,31 +25,36 @@ export interface BoundedLineSplitter {
   /** How many bytes `controlBytes` looked at: the first SNIFF_BYTES of the input, or all of a shorter one. */
   readonly sniffedBytes: number;
   /**
-   * The sniffed bytes read as UTF-16 text (little- or big-endian, with or without its byte order
-   * mark), which they are not, being cut at 0x0a bytes: null where they do not look like it.
+   * The sniffed bytes read as UTF-16 or UTF-32 text (little- or big-endian, with or without a byte
+   * order mark), which they are not, being cut at 0x0a bytes: null where they do not look like it.
    */
-  readonly utf16: Utf16Form | null;
+  readonly wideText: WideTextForm | null;
 }
 
-/** How a UTF-16 input is told apart: its byte order, and whether it starts with a byte order mark. */
-export interface Utf16Form {
+/** A wide text encoding an input is in: UTF-16 or UTF-32, its byte order, and whether it starts with a byte order mark. */
+export interface WideTextForm {
+  readonly encoding: 'UTF-16' | 'UTF-32';
   readonly endian: 'little' | 'big';
   readonly hasBom: boolean;
 }
 
 /**
- * The UTF-16 form of an input's first bytes: a byte order mark (FF FE, FE FF), else mostly ASCII
- * text as UTF-16 writes it, a NUL at every other byte; null for anything else.
- * @example utf16FormOf(Buffer.from('\ufeff1.0,5', 'utf16le'), 0, 0, 12) // { endian: 'little', hasBom: true }
+ * The wide text form of an input's first bytes: a byte order mark (UTF-32's FF FE 00 00 and
+ * 00 00 FE FF before UTF-16's FF FE and FE FF), else mostly ASCII as UTF-16 writes it, a NUL at
+ * every other byte; null for anything else (UTF-32 without a mark is not told apart).
+ * @example wideTextFormOf(Buffer.from('\ufeff1.0,5', 'utf16le'), 0, 0, 12) // { encoding: 'UTF-16', endian: 'little', hasBom: true }
  */
-export function utf16FormOf(first: Uint8Array, nulsAtEven: number, nulsAtOdd: number, sniffedBytes: number): Utf16Form | null {
-  if (first[0] === 0xff && first[1] === 0xfe) return { endian: 'little', hasBom: true };
-  if (first[0] === 0xfe && first[1] === 0xff) return { endian: 'big', hasBom: true };
+export function wideTextFormOf(first: Uint8Array, nulsAtEven: number, nulsAtOdd: number, sniffedBytes: number): WideTextForm | null {
+  const [b0, b1, b2, b3] = [first[0], first[1], first[2], first[3]];
+  if (sniffedBytes >= 4 && b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0) return { encoding: 'UTF-32', endian: 'little', hasBom: true };
+  if (sniffedBytes >= 4 && b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff) return { encoding: 'UTF-32', endian: 'big', hasBom: true };
+  if (b0 === 0xff && b1 === 0xfe) return { encoding: 'UTF-16', endian: 'little', hasBom: true };
+  if (b0 === 0xfe && b1 === 0xff) return { encoding: 'UTF-16', endian: 'big', hasBom: true };
   const pairs = Math.floor(sniffedBytes / 2);
   if (pairs < 2) return null;
   // ASCII as UTF-16LE: a NUL after every character; as UTF-16BE, before it
-  if (nulsAtOdd > 0.9 * pairs && nulsAtEven < 0.1 * pairs) return { endian: 'little', hasBom: false };
-  if (nulsAtEven > 0.9 * pairs && nulsAtOdd < 0.1 * pairs) return { endian: 'big', hasBom: false };
+  if (nulsAtOdd > 0.9 * pairs && nulsAtEven < 0.1 * pairs) return { encoding: 'UTF-16', endian: 'little', hasBom: false };
+  if (nulsAtEven > 0.9 * pairs && nulsAtOdd < 0.1 * pairs) return { encoding: 'UTF-16', endian: 'big', hasBom: false };
   return null;
 }
 
@@ -68,7 +73,7 @@ export function createBoundedLineSplitter(maxLineBytes = DEFAULT_MAX_LINE_BYTES)
   let controlBytes = 0;
   let nulsAtEven = 0;
   let nulsAtOdd = 0;
-  const first = new Uint8Array(2);
+  const first = new Uint8Array(4);
 
   const countControl = (chunk: Buffer): void => {
     const end = Math.min(chunk.length, SNIFF_BYTES - totalBytes);
@@ -79,7 +84,7 @@ export function createBoundedLineSplitter(maxLineBytes = DEFAULT_MAX_LINE_BYTES)
         if ((totalBytes + index) % 2 === 0) nulsAtEven++;
         else nulsAtOdd++;
       }
-      if (totalBytes + index < 2) first[totalBytes + index] = byte;
+      if (totalBytes + index < 4) first[totalBytes + index] = byte;
     }
   };
   /** Adds `chunk[from, to)` to the unfinished line; `copy` when it is the chunk's tail (a kept subarray would pin the whole chunk). */
@@ -176,8 +181,8 @@ export function createBoundedLineSplitter(maxLineBytes = DEFAULT_MAX_LINE_BYTES)
     get sniffedBytes() {
       return Math.min(totalBytes, SNIFF_BYTES);
     },
-    get utf16() {
-      return utf16FormOf(first, nulsAtEven, nulsAtOdd, Math.min(totalBytes, SNIFF_BYTES));
+    get wideText() {
+      return wideTextFormOf(first, nulsAtEven, nulsAtOdd, Math.min(totalBytes, SNIFF_BYTES));
     },
   };
 }

@@ -138,27 +138,39 @@ describe('perfcell parse', () => {
     expect([empty.exitCode, empty.stderr]).toEqual([1, 'error: no perf stat counter rows in stdin (is it the output of perf stat? try --format)']);
   });
 
-  it('says UTF-16 input (a Windows shell\'s `>`) is UTF-16, and the iconv it names makes it parse as the original', async () => {
+  it('says UTF-16 and UTF-32 input (a Windows shell\'s `>`) is such, and the iconv it names makes it parse as the original', async () => {
     const original = sample('local-perf61-vm-per-cpu-A.csv.txt');
     const text = readFileSync(original, 'utf8');
     const expected = (await perfcell(['parse', original])).stdout;
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-utf16-'));
-    // PowerShell 5's `>` writes UTF-16LE with its byte order mark; a big-endian file without one, too
-    const withBom = join(dir, 'stat le.txt');
-    writeFileSync(withBom, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
-    const bigEndian = join(dir, 'stat-be.txt');
-    writeFileSync(bigEndian, Buffer.from(text, 'utf16le').swap16());
-    for (const file of [withBom, bigEndian]) {
-      const refused = await perfcell(['parse', file]);
+    const utf16le = Buffer.from(text, 'utf16le');
+    // each character (the sample is ASCII) as four bytes, little-endian
+    const utf32le = Buffer.from([...text].flatMap((character) => [character.charCodeAt(0), 0, 0, 0]));
+    const files: Array<[name: string, bytes: Buffer, encoding: string]> = [
+      // PowerShell 5's `>` writes UTF-16LE with its byte order mark
+      ['stat le.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), utf16le]), 'UTF-16'],
+      ['stat-be.txt', Buffer.from(utf16le).swap16(), 'UTF-16'],
+      // a name iconv would take for an option: given as ./-stat.txt
+      ['-stat.txt', Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), utf32le]), 'UTF-32'],
+    ];
+    for (const [name, bytes, encoding] of files) {
+      writeFileSync(join(dir, name), bytes);
+      const refused = await execa(process.execPath, [bin, 'parse', '--', name], { reject: false, cwd: dir, env: { NO_COLOR: '1' } });
       expect(refused.exitCode).toBe(1);
       expect(refused.stdout).toBe('');
-      const fix = /^error: .* is UTF-16 text, not the UTF-8 perf stat writes \(saved through a Windows shell's `>`\?\): convert it with `(iconv [^`]+)` and parse that$/.exec(refused.stderr);
+      const fix = new RegExp(`^error: .* is ${encoding} text, not the UTF-8 perf stat writes \\(saved through a Windows shell's \`>\`\\?\\): convert it with \`(iconv [^\`]+)\` and parse that$`).exec(refused.stderr);
       expect(fix, refused.stderr).not.toBeNull();
       // the command it names, run as given, gives the file the original parses from
-      await execa({ shell: '/bin/sh' })`${fix![1]!}`;
-      const converted = await perfcell(['parse', `${file}.utf8`]);
+      await execa({ shell: '/bin/sh', cwd: dir })`${fix![1]!}`;
+      const converted = await perfcell(['parse', join(dir, `${name}.utf8`)]);
       expect([converted.exitCode, converted.stdout]).toEqual([0, expected]);
     }
+    // on stdin, the conversion goes in the pipe
+    const piped = await perfcell(['parse', '-'], Buffer.concat([Buffer.from([0xff, 0xfe]), utf16le]) as unknown as string);
+    const pipe = /^error: stdin is UTF-16 text, not the UTF-8 perf stat writes \(saved through a Windows shell's `>`\?\): convert it on its way in, `… \| (iconv [^|`]+) \| perfcell parse -`$/.exec(piped.stderr);
+    expect(pipe, piped.stderr).not.toBeNull();
+    const throughPipe = await execa({ shell: '/bin/sh', cwd: dir })`${`${pipe![1]!.trim()} < ${JSON.stringify(join(dir, 'stat le.txt'))} | ${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} parse -`}`;
+    expect(throughPipe.stdout).toBe(expected);
     rmSync(dir, { recursive: true, force: true });
   });
 

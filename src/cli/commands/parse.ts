@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
-import { createBoundedLineSplitter, DEFAULT_MAX_LINE_BYTES, SNIFF_BYTES, type BoundedLineSplitter, type Utf16Form } from '../../../parsers/bounded-lines.ts';
+import { createBoundedLineSplitter, DEFAULT_MAX_LINE_BYTES, SNIFF_BYTES, type BoundedLineSplitter, type WideTextForm } from '../../../parsers/bounded-lines.ts';
 import { createAggregator, type EventAggregate } from '../../../parsers/aggregate.ts';
 import { createPerfStatParser, pushRecordsTo, type PerfFormat, type PerfRecord } from '../../../parsers/perf-stat.ts';
 import { UsageError } from '../../errors.ts';
@@ -160,7 +160,7 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
     for await (const chunk of source) {
       splitter.pushEach(typeof chunk === 'string' ? Buffer.from(chunk) : chunk, takeLine);
       // Mostly control bytes in the first 64 KiB: not text at all, so not perf stat output.
-      if (isBinary(splitter)) throw new NotTextError(name, splitter.utf16);
+      if (isBinary(splitter)) throw new NotTextError(file, splitter.wideText);
       // backpressure: the next piece is read once stdout has taken this one's output
       await output.drained();
       if (output.isClosed) break;
@@ -220,7 +220,7 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
     const lineWord = longLines === 1 ? 'line' : 'lines';
     io.stderr.write(`warning: skipped ${longLines} ${lineWord} of ${name} longer than 64 KiB (no perf stat line is that long; is it the right file?)\n`);
   }
-  if (isBinary(splitter, true)) throw new NotTextError(name, splitter.utf16);
+  if (isBinary(splitter, true)) throw new NotTextError(file, splitter.wideText);
   if (skippedLines > 0) {
     const lineWord = skippedLines === 1 ? 'line' : 'lines';
     io.stderr.write(
@@ -234,22 +234,27 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
 }
 
 /**
- * Input that is mostly not text: exit 1 with one line (main prints `error: …`). UTF-16 text (what
- * a Windows shell's `>` saves) is said as such, with the conversion that makes it readable.
+ * Input that is mostly not text: exit 1 with one line (main prints `error: …`). UTF-16 and UTF-32
+ * text (what a Windows shell's `>` saves) is said as such, with the conversion that makes it readable.
  */
 class NotTextError extends Error {
   override readonly name = 'NotTextError';
   readonly code = 'NOT_TEXT';
-  constructor(name: string, utf16: Utf16Form | null) {
-    super(utf16 === null ? `${name} is not text (mostly binary bytes), so not perf stat output (pass the file perf stat wrote, or its -o file)` : utf16Problem(name, utf16));
+  constructor(file: string, wide: WideTextForm | null) {
+    const name = file === '-' ? 'stdin' : file;
+    super(wide === null ? `${name} is not text (mostly binary bytes), so not perf stat output (pass the file perf stat wrote, or its -o file)` : wideTextProblem(file, wide));
   }
 }
 
-function utf16Problem(name: string, utf16: Utf16Form): string {
-  // with its byte order mark, iconv's UTF-16 reads the order from it and drops it
-  const from = utf16.hasBom ? 'UTF-16' : utf16.endian === 'little' ? 'UTF-16LE' : 'UTF-16BE';
-  const quoted = shellQuote([name]);
-  return `${name} is UTF-16 text, not the UTF-8 perf stat writes (saved through a Windows shell's \`>\`?): convert it with \`iconv -f ${from} -t UTF-8 ${quoted} > ${shellQuote([`${name}.utf8`])}\` and parse that`;
+function wideTextProblem(file: string, wide: WideTextForm): string {
+  // with its byte order mark, iconv's UTF-16 (UTF-32) reads the order from it and drops it
+  const from = wide.hasBom ? wide.encoding : `${wide.encoding}${wide.endian === 'little' ? 'LE' : 'BE'}`;
+  const iconv = `iconv -f ${from} -t UTF-8`;
+  const problem = `is ${wide.encoding} text, not the UTF-8 perf stat writes (saved through a Windows shell's \`>\`?)`;
+  if (file === '-') return `stdin ${problem}: convert it on its way in, \`… | ${iconv} | perfcell parse -\``;
+  // a name that starts with '-' would be read as an option
+  const path = file.startsWith('-') ? `./${file}` : file;
+  return `${file} ${problem}: convert it with \`${iconv} ${shellQuote([path])} > ${shellQuote([`${path}.utf8`])}\` and parse that`;
 }
 
 /** Over 10% control bytes in the first 64 KiB, judged once they have come (or at the end for less). */
