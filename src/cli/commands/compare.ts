@@ -547,13 +547,14 @@ function nothingFinished(error: InterruptedError): string {
  * only "no results to report"): each is reported as `run` reports it, then why there is no more.
  */
 function unequalRoundText(error: InterruptedError, alternatives: readonly Measurable[], reports: readonly (readonly CommandReport[])[]): string {
-  // the alternatives' runs (the noise floor's follow them: not a run anyone asked for)
-  const finished = reports.slice(0, alternatives.length).flat();
+  // the alternatives' runs (the noise floor's follow them: not a run anyone asked for), under the
+  // alternatives' names (--names), as the line below says them
+  const finished = alternatives.flatMap((alternative, index) => (reports[index] ?? []).map((report) => ({ ...report, label: alternative.name })));
   if (finished.length === 0) return nothingFinished(error);
   const width = outputWidth(process.stderr);
   const texts = finished.map((report) => `${renderReportText(report, width === undefined ? {} : { width })}\n`);
   const none = alternatives.filter((_, index) => (reports[index]?.length ?? 0) === 0).map((alternative) => `'${alternative.name}'`);
   const missing = none.length === 0 ? 'the first round had finished (its noise floor had not run)' : `${none.join(', ')} had a finished run`;
-  const line = `perfcell: interrupted by ${error.interruption.signal} before ${missing}, so there is nothing to compare (the ${finished.length === 1 ? 'report above is the run' : `${finished.length} reports above are the runs`} that finished)`;
+  const line = `perfcell: interrupted by ${error.interruption.signal} before ${missing}, so no comparison is made (the ${finished.length === 1 ? 'report above is the run' : `${finished.length} reports above are the runs`} that finished)`;
   return `${texts.join('')}${messageText(line, process.stderr)}`;
 }
