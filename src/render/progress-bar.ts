@@ -11,17 +11,43 @@ export interface ProgressEstimate {
   readonly slots: number;
   /** Mean time so far of each alternative that has run (the current estimate). */
   readonly means: readonly { readonly name: string; readonly meanS: number }[];
+  /**
+   * Each slot's measured runs so far: how many, and their summed time; `runsNothing`: the noise
+   * floor, taken as 0 s a run until one has finished. Absent: the pace of all runs is used.
+   */
+  readonly slotRuns?: readonly { readonly done: number; readonly totalS: number; readonly runsNothing?: boolean }[];
+  /** The measured run in progress: its slot and how long it has run. */
+  readonly running?: { readonly slot: number; readonly elapsedS: number } | null;
 }
 
 /**
- * Seconds left at the pace so far: elapsed ÷ runs done × runs to go. null before the first
- * measured run ends (no pace yet).
- * @example estimateRemainingS({ round: 3, rounds: 10 }, { elapsedS: 4, runsDone: 4, slots: 2, means: [] }) // 14
+ * Seconds left. Each slot's runs to go at its own mean time, a slot with none finished at the
+ * time its run in progress has taken so far (at least that), else at the mean of the others (the
+ * noise floor, which runs nothing, at 0);
+ * less what the run in progress has done; plus the time between runs so far (hand-overs, hooks)
+ * for each run to go. (Elapsed ÷ runs done × runs to go, as it was, had climbed from 0:02 to
+ * 0:18 within 2 s of a 3 s alternative's first run, 7 s being left: the run's time so far counted
+ * as the pace of every run.) null before the first measured run ends (no pace yet).
+ * @example estimateRemainingS({ rounds: 3 }, { elapsedS: 2.3, runsDone: 1, slots: 2, means: [], slotRuns: [{ done: 1, totalS: 0.2 }, { done: 0, totalS: 0 }], running: { slot: 1, elapsedS: 2 } }) // 4.9 (no noise floor here)
  */
 export function estimateRemainingS(progress: Pick<InterleaveProgress, 'rounds'>, estimate: ProgressEstimate): number | null {
   if (estimate.elapsedS === null || estimate.runsDone === 0) return null;
   const runsLeft = Math.max(0, progress.rounds * estimate.slots - estimate.runsDone);
-  return (estimate.elapsedS / estimate.runsDone) * runsLeft;
+  const slotRuns = estimate.slotRuns;
+  if (slotRuns === undefined) return (estimate.elapsedS / estimate.runsDone) * runsLeft;
+  const running = estimate.running ?? null;
+  const finishedS = slotRuns.reduce((sum, slot) => sum + slot.totalS, 0);
+  const between = Math.max(0, estimate.elapsedS - finishedS - (running?.elapsedS ?? 0)) / estimate.runsDone;
+  const known = slotRuns.filter((slot) => slot.done > 0 && slot.runsNothing !== true);
+  const othersMeanS = known.reduce((sum, slot) => sum + slot.totalS / slot.done, 0) / known.length;
+  let leftS = 0;
+  slotRuns.forEach((slot, index) => {
+    const isRunning = running?.slot === index;
+    const meanS = slot.done > 0 ? slot.totalS / slot.done : isRunning ? running.elapsedS : slot.runsNothing === true || known.length === 0 ? 0 : othersMeanS;
+    const eachS = isRunning ? Math.max(meanS, running.elapsedS) : meanS;
+    leftS += Math.max(0, progress.rounds - slot.done) * eachS - (isRunning ? running.elapsedS : 0);
+  });
+  return Math.max(0, leftS) + between * runsLeft;
 }
 
 /** "0:07", "1:05", "1:02:03". */

@@ -387,6 +387,7 @@ function hookedSlots(plan: { readonly alternatives: readonly Measurable[]; reado
   const timesS: number[][] = all.map(() => []);
   let current: InterleaveProgress | null = null;
   let measureStartS: number | null = null;
+  let running: { readonly slot: number; readonly startS: number } | null = null;
   const slots = all.map((alternative, index) => ({
     name: alternative.name,
     // The next run's program is armed (forked, held before exec) ahead of its --prepare: it is not
@@ -398,7 +399,9 @@ function hookedSlots(plan: { readonly alternatives: readonly Measurable[]; reado
       if (prepare !== undefined) await runHook('prepare', prepare, alternative.name);
       const phase = current?.phase ?? 'measure';
       const round = current?.round ?? 0;
-      const report = await alternative.measure(hooks);
+      // the progress line's estimate counts the run in progress at what it has taken so far
+      running = phase === 'measure' ? { slot: index, startS: performance.now() / 1000 } : null;
+      const report = await alternative.measure(hooks).finally(() => (running = null));
       if (report.exitCode !== 0 || report.signal !== null) failures[index]!.push({ phase, round, exitCode: report.exitCode, signal: report.signal });
       if (phase === 'measure') timesS[index]!.push(report.durationS);
       return report;
@@ -420,6 +423,8 @@ function hookedSlots(plan: { readonly alternatives: readonly Measurable[]; reado
           .map((alternative, index) => ({ name: alternative.name, times: timesS[index]! }))
           .filter(({ times }) => times.length > 0)
           .map(({ name, times }) => ({ name, meanS: times.reduce((sum, time) => sum + time, 0) / times.length })),
+        slotRuns: timesS.map((times, index) => ({ done: times.length, totalS: times.reduce((sum, time) => sum + time, 0), runsNothing: index === plan.alternatives.length })),
+        running: running === null ? null : { slot: running.slot, elapsedS: performance.now() / 1000 - running.startS },
       };
     },
   };
