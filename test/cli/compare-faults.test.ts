@@ -127,12 +127,17 @@ describe.concurrent('perfcell compare: Ctrl-C during its hook commands', () => {
 
   it('Ctrl-C before the second alternative finished a run: the first\'s finished run is reported, not lost, and why there is no comparison', async () => {
     const marker = join(dir, 'second-started');
-    const outcome = await interrupted(['compare', '--no-perf', '--shell', '--warmup', '0', '--runs', '3', '--names', 'fast', 'slow', '--', 'sleep 0.01', `touch ${marker}; sleep 5`], marker, { name: 'SIGINT', toGroup: true });
+    // an export of an earlier comparison is at the path: it is not this run's, and is said to be
+    const exported = join(dir, 'earlier.json');
+    writeFileSync(exported, '{"earlier":true}\n');
+    const outcome = await interrupted(['compare', '--no-perf', '--shell', '--warmup', '0', '--runs', '3', '--export-json', exported, '--names', 'fast', 'slow', '--', 'sleep 0.01', `touch ${marker}; sleep 5`], marker, { name: 'SIGINT', toGroup: true });
     expect(outcome.exitCode, outcome.stderr).toBe(130);
     expect(outcome.stdout).toBe('');
+    expect(readFileSync(exported, 'utf8')).toBe('{"earlier":true}\n');
+    expect(outcome.stderr).toContain(`perfcell: --export-json ${exported} was not written (no comparison was made); the file there is an earlier one`);
     // the report `run` would print of 'sleep 0.01' (its one finished run, under its --names name), then the line
     expect(outcome.stderr).toMatch(/^fast peaked [\d.]+ MiB RAM .* in 0\.0\d+s .*exit code 0\n/);
-    expect(lastLine(outcome.stderr)).toBe("perfcell: interrupted by SIGINT before 'slow' had a finished run, so no comparison is made (the report above is the run that finished)");
+    expect(outcome.stderr).toContain("perfcell: interrupted by SIGINT before 'slow' had a finished run, so no comparison is made (the report above is the run that finished)");
   });
 
   it('Ctrl-C during --setup: exit 130, nothing measured, said in one line', async () => {

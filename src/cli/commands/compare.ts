@@ -178,14 +178,15 @@ Examples:
         if (baseline.document.partial !== undefined) process.stderr.write(`warning: the baseline ${flags.baseline ?? ''} was cut short (${partialCause(baseline.document.partial)}); it holds only the runs that finished\n`);
       }
       const destination = flags.save === undefined ? null : savePath(flags.save);
-      // every file written after the runs is checked before the first: a typo must not cost the comparison
-      checkOutputPaths([
+      const outputs = [
         ...(flags.exportJson === undefined ? [] : [{ flag: '--export-json', path: flags.exportJson }]),
         ...(flags.exportCsv === undefined ? [] : [{ flag: '--export-csv', path: flags.exportCsv }]),
         ...(flags.exportMarkdown === undefined ? [] : [{ flag: '--export-markdown', path: flags.exportMarkdown }]),
         ...(flags.html === undefined ? [] : [{ flag: '--html', path: flags.html }]),
         ...(destination === null ? [] : [{ flag: '--save', path: destination }]),
-      ]);
+      ];
+      // every file written after the runs is checked before the first: a typo must not cost the comparison
+      checkOutputPaths(outputs);
       const measureOptions: MeasureOptions = {
         ...perfFlagOptions(flags),
         backend: flags.backend,
@@ -292,6 +293,10 @@ Examples:
         if (reports.some((runsOfOne) => runsOfOne.length === 0)) {
           if (stopError === null) throw new Error('no runs were measured');
           if (stopError instanceof InterruptedError) process.stderr.write(unequalRoundText(stopError, plan.alternatives, reports));
+          // with no comparison, no file is written: one there already is not this run's
+          for (const { flag, path } of outputs.filter((output) => existsSync(output.path))) {
+            process.stderr.write(messageText(`perfcell: ${flag} ${path} was not written (no comparison was made); the file there is an earlier one`, process.stderr));
+          }
           return finishStopped(stopError);
         }
 
