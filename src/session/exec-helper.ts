@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,8 +53,20 @@ export interface HelperProblem {
 }
 
 /**
+ * A short digest of a helper's source and the shared header it includes: a helper compiled from an
+ * earlier source (the live relay before a command of its protocol was added, at the same version)
+ * is not taken for this one.
+ */
+function sourceDigest(source: string): string {
+  const hash = createHash('sha1').update(readFileSync(source));
+  const header = join(dirname(source), 'gate-common.h');
+  if (existsSync(header)) hash.update(readFileSync(header));
+  return hash.digest('hex').slice(0, 10);
+}
+
+/**
  * A native helper (native/NAME.c): dist/NAME from the build when it runs on this machine, else
- * compiled once into the cache folder (per version and architecture) with $CC or cc. Where there
+ * compiled once into the cache folder (per version, source and architecture) with $CC or cc. Where there
  * is none, why: no C compiler, a cache folder that cannot be made or written, a compile that failed.
  */
 export function locateNativeHelper(name: string, root: string = packageRoot(), env: NodeJS.ProcessEnv = process.env): { readonly path: string } | { readonly path: null; readonly problem: HelperProblem } {
@@ -63,7 +76,7 @@ export function locateNativeHelper(name: string, root: string = packageRoot(), e
   if (!existsSync(source)) return { path: null, problem: { cause: `native/${name}.c is missing from the package`, fix: 'reinstall perfcell' } };
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? '0';
   const folder = cacheDir(env);
-  const cached = join(folder, `${name}-${version}-${process.arch}`);
+  const cached = join(folder, `${name}-${version}-${sourceDigest(source)}-${process.arch}`);
   if (existsSync(cached) && isNativeExecutable(cached)) return { path: cached };
   const cacheFix = 'set XDG_CACHE_HOME to a folder you can write, and perfcell compiles it there on its next run';
   if (!makeFolders(folder)) return { path: null, problem: { cause: `its cache folder ${folder} cannot be made`, fix: cacheFix } };

@@ -27,11 +27,24 @@ describe('locateNativeHelper', () => {
   it('compiles the gate into the cache folder on first use, and finds it there next time', () => {
     const cache = join(work, 'cache-ok');
     const first = locateNativeHelper('perfcell-exec', packageRoot, env({ XDG_CACHE_HOME: cache }));
-    expect(first.path).toBe(join(cache, 'perfcell', `perfcell-exec-0.0.0-exec-helper-test-${process.arch}`));
+    expect(first.path).toMatch(new RegExp(`^${join(cache, 'perfcell', 'perfcell-exec-0.0.0-exec-helper-test-')}[0-9a-f]{10}-${process.arch}$`));
     expect(isNativeExecutable(first.path!)).toBe(true);
     const mtimeMs = statSync(first.path!).mtimeMs;
     expect(locateNativeHelper('perfcell-exec', packageRoot, env({ XDG_CACHE_HOME: cache })).path).toBe(first.path);
     expect(statSync(first.path!).mtimeMs).toBe(mtimeMs);
+  });
+
+  it('compiles anew once its source has changed (a helper of an earlier protocol, at the same version, is not taken)', () => {
+    const cache = join(work, 'cache-changed');
+    const changedRoot = join(work, 'package-changed');
+    mkdirSync(join(changedRoot, 'native'), { recursive: true });
+    for (const file of ['package.json', 'native/perfcell-exec.c', 'native/gate-common.h', 'native/compile-flags.json']) copyFileSync(join(packageRoot, file), join(changedRoot, file));
+    const before = locateNativeHelper('perfcell-exec', changedRoot, env({ XDG_CACHE_HOME: cache })).path;
+    writeFileSync(join(changedRoot, 'native', 'perfcell-exec.c'), `${readFileSync(join(changedRoot, 'native', 'perfcell-exec.c'), 'utf8')}\n/* changed */\n`);
+    const after = locateNativeHelper('perfcell-exec', changedRoot, env({ XDG_CACHE_HOME: cache })).path;
+    expect(after).not.toBeNull();
+    expect(after).not.toBe(before);
+    expect(isNativeExecutable(after!)).toBe(true);
   });
 
   // Before: each of these read "no C compiler was found; install gcc", which was wrong for the first and the last.
@@ -58,8 +71,10 @@ describe('locateNativeHelper', () => {
     const found = locateNativeHelper(name, packageRoot, env({ XDG_CACHE_HOME: cache, CC: 'false' }));
     expect(found.path).toBeNull();
     if (found.path !== null) return;
-    const cached = join(cache, 'perfcell', `${name}-0.0.0-exec-helper-test-${process.arch}`);
-    expect(found.problem.cause).toBe(`compiling it failed (\`false -O2 -o ${cached} ${join(packageRoot, 'native', `${name}.c`)}\` exited with code 1)`);
+    const command = /^compiling it failed \(`false -O2 -o (\S+) (\S+)` exited with code 1\)$/.exec(found.problem.cause);
+    expect(command, found.problem.cause).not.toBeNull();
+    expect(command![1]).toMatch(new RegExp(`^${join(cache, 'perfcell', `${name}-0.0.0-exec-helper-test-`)}[0-9a-f]{10}-${process.arch}$`));
+    expect(command![2]).toBe(join(packageRoot, 'native', `${name}.c`));
     expect(found.problem.fix).toBe('run that command to see why');
     expect(readdirSync(join(cache, 'perfcell'))).toEqual([]);
   });
