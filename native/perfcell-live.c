@@ -13,7 +13,9 @@
  *                    the process's: a run's whole process tree (its memory cgroup, or the sum of
  *                    its processes), the figures its report's peak is made of;
  *   close            the window ended: the line is erased, and "#perfcell-live erased" is written
- *                    to stdout, so perfcell can print its report on a clean line.
+ *                    to stdout, so perfcell can print its report on a clean line;
+ *   drop             a window too short to have shown its line ended: closed, unanswered (a file of
+ *                    short cells sends one a cell, and waits for nothing).
  * From DELAY_MS (1000) after `open`, one status line is drawn on stderr (a terminal) every
  * REFRESH_MS (250): elapsed time, the current and peak RSS (the last `mem`, else the process's
  * /proc/PID/status VmRSS and VmHWM) and each counter's rate over perf's interval rows read since
@@ -291,13 +293,13 @@ static int follow(int default_pid, double delay_s, double refresh_s) {
             sent_rss_kib = (long)(rss_bytes / 1024.0);
             sent_peak_kib = (long)(peak_bytes / 1024.0);
           }
-        } else if (strcmp(command, "close") == 0) {
+        } else if (strcmp(command, "close") == 0 || strcmp(command, "drop") == 0) {
           if (file >= 0) close(file);
           file = -1;
           is_open = 0;
           erase();
           static const char marker[] = "#perfcell-live erased\n";
-          write_all(STDOUT_FILENO, marker, sizeof marker - 1);
+          if (command[0] == 'c') write_all(STDOUT_FILENO, marker, sizeof marker - 1);
         }
       }
     }

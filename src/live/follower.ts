@@ -123,6 +123,8 @@ export function startLiveFollower(pid: number, path: string | null = findLiveRel
   /** The window open now (its line), and since when. */
   let current: LiveLine | null = null;
   let openedNs = 0n;
+  /** Whether a window has lasted long enough to show its line (the relay's exit is then awaited: it erases it). */
+  let mayHaveDrawn = false;
   /** The relay holds the event loop only while a close awaits its answer. */
   const holdLoop = (): void => {
     const handle = answers as unknown as { ref?: () => void; unref?: () => void };
@@ -156,12 +158,17 @@ export function startLiveFollower(pid: number, path: string | null = findLiveRel
     current = null;
     liveLineMayShowFrom(null);
     // The relay starts its delay once it reads `open`, after it was sent: a window shorter than
-    // LIVE_VISIBLE_AFTER_S since then cannot have shown a line, and waits for no answer.
+    // LIVE_VISIBLE_AFTER_S since then cannot have shown a line, and is dropped, unanswered (an
+    // answer a cell had cost a file of short cells on a terminal some 0.2 ms a cell).
     const shownS = Number(monotonicNs() - openedNs) / 1e9;
+    if (shownS < LIVE_VISIBLE_AFTER_S) {
+      send('drop');
+      return Promise.resolve();
+    }
+    mayHaveDrawn = true;
     const erased = new Promise<void>((resolve) => waiting.push(resolve));
     if (!send('close')) answerAll();
     holdLoop();
-    if (shownS < LIVE_VISIBLE_AFTER_S) return Promise.resolve();
     // a relay that does not answer (stopped, wedged) keeps no report waiting
     return Promise.race([erased, sleep(ANSWER_LIMIT_MS, undefined, { ref: false })]);
   };
@@ -183,9 +190,13 @@ export function startLiveFollower(pid: number, path: string | null = findLiveRel
     },
     end() {
       if (gone) return Promise.resolve();
+      commands.end();
+      // A relay that never drew has nothing to erase: it exits at the end of its input, and
+      // perfcell's own exit does not wait for it.
+      const mayDrawNow = current !== null && Number(monotonicNs() - openedNs) / 1e9 >= LIVE_VISIBLE_AFTER_S;
+      if (!mayHaveDrawn && !mayDrawNow) return Promise.resolve();
       // awaited, its exit holds the event loop
       child.ref();
-      commands.end();
       return exited;
     },
   };

@@ -125,6 +125,15 @@ describe.runIf(relayPath !== null)('perfcell-live relay (native/perfcell-live.c,
     for (const shown of next) expect(shown).not.toContain('512.0');
   });
 
+  it('`drop` (a window too short to have shown its line) closes it unanswered: nothing is drawn after it', { timeout: 10_000 }, async () => {
+    // dropped at once, then 300 ms with ticks (the delay is 100 ms), then the test's `close`
+    const { stdout, stderr, code } = await runFollower(300, busyTick, process.pid, undefined, () => ['drop']);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    // the one answer is the final `close`'s
+    expect(stdout).toBe('#perfcell-live erased\n');
+  });
+
   it('draws nothing for a window shorter than the delay, and still answers its `close`', { timeout: 10_000 }, async () => {
     const { stdout, stderr, code } = await runFollower(50);
     expect(code).toBe(0);
