@@ -19,11 +19,11 @@
  * From DELAY_MS (1000) after `open`, one status line is drawn on stderr (a terminal) every
  * REFRESH_MS (250): elapsed time, the current and peak RSS (the last `mem`, else the process's
  * /proc/PID/status VmRSS and VmHWM) and each counter's rate over perf's interval rows read since
- * the last draw. perf writes to
- * its file, which never blocks it, and the file is read only to draw. The measured process gets no
- * thread, timer or allocation of it: when the REPL's own process is busy in a synchronous command,
- * this process draws. One relay serves every window of a perfcell process (a file's cells, `run -r`,
- * the REPL's commands), not one per window. At EOF on stdin the line is erased and the relay exits.
+ * the last draw. perf writes to its file, which never blocks it, and the file is read only to draw.
+ * The measured process gets no thread, timer or allocation of it: when the REPL's own process is
+ * busy in a synchronous command, this process draws. One relay serves every window of a perfcell
+ * process (a file's cells, `run -r`, the REPL's commands), not one per window. At EOF on stdin the
+ * line is erased and the relay exits.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -158,8 +158,8 @@ export function startLiveFollower(pid: number, path: string | null = findLiveRel
     current = null;
     liveLineMayShowFrom(null);
     // The relay starts its delay once it reads `open`, after it was sent: a window shorter than
-    // LIVE_VISIBLE_AFTER_S since then cannot have shown a line, and is dropped, unanswered (an
-    // answer a cell had cost a file of short cells on a terminal some 0.2 ms a cell).
+    // LIVE_VISIBLE_AFTER_S since then cannot have shown a line, and is dropped, unanswered (the
+    // answers had cost 200 short cells on a terminal some 10 ms).
     const shownS = Number(monotonicNs() - openedNs) / 1e9;
     if (shownS < LIVE_VISIBLE_AFTER_S) {
       send('drop');

@@ -66,8 +66,9 @@ function sourceDigest(source: string): string {
 
 /**
  * A native helper (native/NAME.c): dist/NAME from the build when it runs on this machine, else
- * compiled once into the cache folder (per version, source and architecture) with $CC or cc. Where there
- * is none, why: no C compiler, a cache folder that cannot be made or written, a compile that failed.
+ * compiled once into the cache folder (per version, source and architecture) with $CC or cc.
+ * Where there is none, why: no C compiler, a cache folder that cannot be made or written, a
+ * compile that failed.
  */
 export function locateNativeHelper(name: string, root: string = packageRoot(), env: NodeJS.ProcessEnv = process.env): { readonly path: string } | { readonly path: null; readonly problem: HelperProblem } {
   const built = join(root, 'dist', name);

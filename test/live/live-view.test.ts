@@ -38,6 +38,9 @@ function shellScript(name: string, lines: readonly string[]): { dir: string; scr
   return { dir, script };
 }
 
+/** A process tree: sh (under 2 MiB) and the node it starts, which holds 300 MiB for 2 s. */
+const SH_STARTING_300_MIB = ['sh', '-c', `${JSON.stringify(process.execPath)} -e 'const held = Buffer.alloc(300 * 1024 * 1024, 1); setTimeout(() => held[0], 2000)'; true`];
+
 const relayBuilt = findLiveRelay() !== null;
 if (!perfUsable) console.warn('perf cannot count here: the live view tests are skipped (its rates are perf\'s interval samples)');
 if (!relayBuilt) console.warn('no perfcell-live relay (no C compiler): the live view tests are skipped');
@@ -146,9 +149,8 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
   });
 
   it("perfcell run on a pty shows the process tree's memory, as the report reads it, not the program's own", { timeout: 60_000 }, async () => {
-    // sh holds under 2 MiB; the node it starts holds 300 MiB for 2 s (the line had shown sh's 1.7 MiB under a 516.6 MiB peak)
-    const child = `${JSON.stringify(process.execPath)} -e 'const held = Buffer.alloc(300 * 1024 * 1024, 1); setTimeout(() => held[0], 2000)'`;
-    const printed = await onPty(process.execPath, [cliPath, 'run', '-e', 'page-faults', '--', 'sh', '-c', `${child}; true`]);
+    // the line had shown sh's 1.7 MiB under a 516.6 MiB peak
+    const printed = await onPty(process.execPath, [cliPath, 'run', '-e', 'page-faults', '--', ...SH_STARTING_300_MIB]);
     const shown = [...printed.matchAll(/live [\d.]+s {2}RSS ([\d.]+) MiB {2}peak ([\d.]+) MiB/g)].map((match) => ({ rssMiB: Number(match[1]), peakMiB: Number(match[2]) }));
     const reportPeak = /peaked ([\d.]+) MiB RAM \(process tree/.exec(printed);
     expect(shown.length, printed).toBeGreaterThan(0);
@@ -215,8 +217,7 @@ describe.runIf(relayBuilt)('live view without perf (--no-perf, or where perf can
   const MEMORY_ONLY = /live (\d+\.\d)s {2}RSS ([\d.]+) MiB {2}peak [\d.]+ MiB(?:\x1b\[K)?$/;
 
   it('run --no-perf on a pty shows the time and the tree\'s memory, erased before the report (it had shown nothing)', { timeout: 60_000 }, async () => {
-    const child = `${JSON.stringify(process.execPath)} -e 'const held = Buffer.alloc(300 * 1024 * 1024, 1); setTimeout(() => held[0], 2000)'`;
-    const printed = await onPty(process.execPath, [cliPath, 'run', '--no-perf', '--', 'sh', '-c', `${child}; true`]);
+    const printed = await onPty(process.execPath, [cliPath, 'run', '--no-perf', '--', ...SH_STARTING_300_MIB]);
     const shown = printed.split('\r').map((part) => MEMORY_ONLY.exec(part)).filter((match) => match !== null);
     expect(shown.length, printed).toBeGreaterThanOrEqual(2);
     expect(Math.max(...shown.map((match) => Number(match[2]))), printed).toBeGreaterThan(300);
