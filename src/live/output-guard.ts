@@ -11,6 +11,7 @@ import { monotonicNs } from '../session/clock.ts';
  */
 
 const ERASE_ROW = '\r\x1b[K';
+const ERASE_ROW_BYTES = Buffer.from(ERASE_ROW, 'latin1');
 /** From when a window's line may be on the terminal; null: no window's line is. */
 let mayShowFromNs: bigint | null = null;
 /** Whether this process's last write to a terminal ended a line. */
@@ -29,12 +30,20 @@ export function guardTerminalOutput(streams: readonly NodeJS.WriteStream[] = [pr
     guarded.add(stream);
     const write = stream.write;
     stream.write = function guardedWrite(this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
-      if (atLineStart && mayShowFromNs !== null && monotonicNs() >= mayShowFromNs) write.call(this, ERASE_ROW);
+      const erases = atLineStart && mayShowFromNs !== null && monotonicNs() >= mayShowFromNs;
       const last = lastByte(chunk);
       if (last !== null) atLineStart = last === 0x0a;
-      return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+      // one write with the line: a redraw between two would land before the line, on its row
+      return (write as (...args: unknown[]) => boolean).call(this, erases ? withErase(chunk, rest[0]) : chunk, ...rest);
     } as typeof stream.write;
   }
+}
+
+/** The chunk with the erase before it; a string in an encoding other than UTF-8 is left as it is. */
+function withErase(chunk: unknown, encoding: unknown): unknown {
+  if (typeof chunk === 'string') return encoding === undefined || typeof encoding === 'function' || encoding === 'utf8' || encoding === 'utf-8' ? ERASE_ROW + chunk : chunk;
+  if (chunk instanceof Uint8Array) return Buffer.concat([ERASE_ROW_BYTES, chunk]);
+  return chunk;
 }
 
 /** The last byte (of a string, its last UTF-16 unit, which is a newline's only as 0x0a); null for an empty chunk. */
