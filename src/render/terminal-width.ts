@@ -20,6 +20,12 @@ export function warningText(text: string, stream: { readonly isTTY?: boolean; re
   return messageText(`warning: ${text}`, stream, env);
 }
 
+/** Render options that fit `stream` ($COLUMNS, else the terminal's width; nothing for a pipe). */
+export function fitted(stream: { readonly isTTY?: boolean; readonly columns?: number }): { width?: number } {
+  const width = outputWidth(stream);
+  return width === undefined ? {} : { width };
+}
+
 /**
  * A one-line message and a newline, wrapped at spaces to the stream's width (continuations indented
  * under the text after its `warning: ` or `perfcell: `), or whole on a pipe.

@@ -33,7 +33,7 @@ import { onLiveRecord } from '../../perf/controller.ts';
 import { lowestRunningPcts, mergeMultiplexNotes } from '../../session/counters.ts';
 import { mergeStrayNotes } from '../../proc/child-processes.ts';
 import { toJsonDocument } from '../../json-document.ts';
-import { messageText, outputWidth, warningText } from '../../render/terminal-width.ts';
+import { fitted, messageText, outputWidth, warningText } from '../../render/terminal-width.ts';
 import { endingText, renderReportText } from '../../render/report-text.ts';
 
 interface CompareFlags {
@@ -561,8 +561,7 @@ function unequalRoundText(error: InterruptedError, alternatives: readonly Measur
   // alternatives' names (--names), as the line below says them
   const finished = alternatives.flatMap((alternative, index) => (reports[index] ?? []).map((report) => ({ ...report, label: alternative.name })));
   if (finished.length === 0) return nothingFinished(error);
-  const width = outputWidth(process.stderr);
-  const texts = finished.map((report) => `${renderReportText(report, width === undefined ? {} : { width })}\n`);
+  const texts = finished.map((report) => `${renderReportText(report, fitted(process.stderr))}\n`);
   const none = alternatives.filter((_, index) => (reports[index]?.length ?? 0) === 0).map((alternative) => `'${alternative.name}'`);
   const missing = none.length === 0 ? 'the first round had finished (its noise floor had not run)' : `${none.join(', ')} had a finished run`;
   const line = `perfcell: interrupted by ${error.interruption.signal} before ${missing}, so no comparison is made (the ${finished.length === 1 ? 'report above is the run' : `${finished.length} reports above are the runs`} that finished)`;

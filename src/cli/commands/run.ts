@@ -12,7 +12,7 @@ import { writeStdout } from '../stdout-guard.ts';
 import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions, refusePerfFlagsWithBackend } from '../options.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
 import { toJsonDocument } from '../../json-document.ts';
-import { messageText, outputWidth, warningText } from '../../render/terminal-width.ts';
+import { fitted, messageText, warningText } from '../../render/terminal-width.ts';
 import type { MeasureOptions } from '../../session/options.ts';
 import type { CommandReport } from '../../session/report.ts';
 import { describeInterruptedSeries, parseRepeat, writeRepeatedRuns, type RepeatPartial } from '../run-repeat-output.ts';
@@ -222,10 +222,4 @@ async function measureSeries(command: readonly string[], options: MeasureOptions
 function failLaunch(error: LaunchError, cmd: Command): void {
   process.stderr.write(`${formatError(error, { debug: cmd.optsWithGlobals<{ debug?: boolean }>().debug === true })}\n`);
   process.exitCode = error.exitStatus;
-}
-
-/** Render options that fit `stream` ($COLUMNS, else the terminal's width; nothing for a pipe). */
-function fitted(stream: NodeJS.WriteStream): { width?: number } {
-  const width = outputWidth(stream);
-  return width === undefined ? {} : { width };
 }
