@@ -64,6 +64,15 @@ export function liveFollower(): LiveFollower | null {
 }
 
 /**
+ * A window's line: over this process, on this process's relay at once (a synchronous command gives
+ * no timer a turn; started before that window's perf, as liveFollower asks); over another process
+ * (a run's program), only once the window has lasted (openLiveLineLater). `fd` and `memory` as there.
+ */
+export function openLiveLine(fd: number | null, pid: number, memory?: LiveMemorySource): LiveLine | null {
+  return pid === process.pid ? (liveFollower()?.open(fd, pid) ?? null) : openLiveLineLater(fd, pid, memory);
+}
+
+/**
  * The line of a window over another process than this one (a run's program): this process's relay
  * is forked, or told, only once the window has lasted `afterMs`, half a second before its line
  * first shows, and a shorter run forks none. (Forked at every run's start, it had cost a short

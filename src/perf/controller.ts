@@ -8,7 +8,7 @@ import { corePmuCount } from './default-events.ts';
 import { monotonicNs } from '../session/clock.ts';
 import { isInPoll, untilPolling } from './poll-state.ts';
 import { perfExecError, perfProblem, spawnedPerfProcess, trackPerf } from './perf-process.ts';
-import { liveFollower, openLiveLineLater, type LiveLine, type LiveMemorySource } from '../live/follower.ts';
+import { liveFollower, openLiveLine, type LiveLine, type LiveMemorySource } from '../live/follower.ts';
 import { exitedWithin } from '../proc/child-processes.ts';
 import { perfOutputFileOrNull, type PerfOutputFile } from './output-file.ts';
 import { ackTimeoutMs, createControlChannel, noAckError, type AckWatchdog } from './control-channel.ts';
@@ -285,16 +285,15 @@ export function untilEndingPerfsExit(capMs = 100): Promise<void> {
  */
 export function startPerf(pid: number, options: PerfOptions, forked?: GateForkedPerf, liveMemory?: LiveMemorySource): PerfSession {
   const wantsLine = options.live === true && (forked === undefined || forked.output !== undefined);
-  // Counting this very process, the relay goes first: its perf would count a relay forked after it.
-  // Over another process (run's program), only a window that lasts gets one (openLiveLineLater).
-  const isSelf = pid === process.pid;
-  const follower = wantsLine && isSelf ? liveFollower() : null;
+  // Counting this very process, the relay is forked first: its perf would count a relay forked after
+  // it. Over another process (run's program), only a window that lasts gets one (openLiveLine).
+  if (wantsLine && pid === process.pid) liveFollower();
   const subprocess = forked === undefined ? spawnedPerfChild(pid, options) : gatePerfChild(forked, options.perfPath ?? 'perf');
   /** The live view's line of this window, following its file from its enable on (a perf with no file shows none). */
   let line: LiveLine | null = null;
   const follow = (): void => {
     if (!wantsLine || subprocess.outputFd === undefined || line !== null) return;
-    line = isSelf ? (follower?.open(subprocess.outputFd, pid) ?? null) : openLiveLineLater(subprocess.outputFd, pid, liveMemory);
+    line = openLiveLine(subprocess.outputFd, pid, liveMemory);
   };
   const untrack = trackPerf(subprocess);
 

@@ -3,7 +3,7 @@ import split2 from 'split2';
 import type { Readable, Writable } from 'node:stream';
 import { constants as osConstants } from 'node:os';
 import { startPerf, type PerfSession } from '../perf/controller.ts';
-import { openLiveLineLater, type LiveMemory } from '../live/follower.ts';
+import { openLiveLine, type LiveMemory } from '../live/follower.ts';
 import { untilPolling } from '../perf/poll-state.ts';
 import { PerfError, UsageError } from '../errors.ts';
 import { readCpuTicks } from '../proc/read-proc.ts';
@@ -246,7 +246,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
         hooks.onStarted?.();
         // Without perf (--no-perf, or a perf that could not count) the live view still shows the
         // time and the tree's memory; with perf, perf's window draws it.
-        const line = perf === null && perfOptions.live === true ? openLiveLineLater(null, heldPid, treeNow) : null;
+        const line = perf === null && perfOptions.live === true ? openLiveLine(null, heldPid, treeNow) : null;
         const resultLine = await nextLine();
         trace.mark('ended');
         await line?.close();

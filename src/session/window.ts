@@ -1,5 +1,5 @@
 import { startPerf, type CountingSwitch, type PerfSession } from '../perf/controller.ts';
-import { liveFollower, openLiveLineLater, type LiveLine } from '../live/follower.ts';
+import { openLiveLine, type LiveLine } from '../live/follower.ts';
 import { PerfError, UsageError } from '../errors.ts';
 import { readChildrenCpuTicks, readCpuTicks, readProcMemory, resetPeakRss, USER_HZ } from '../proc/read-proc.ts';
 import type { CpuTicks } from '../../parsers/proc-stat.ts';
@@ -151,7 +151,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
       }
       // Without perf (--no-perf, or a perf that failed), the live view still shows the time and
       // memory; opened before the start is read (the first forks the relay).
-      if (perf === null && perfOptions.live === true) line = isSelf ? (liveFollower()?.open(null, pid) ?? null) : openLiveLineLater(null, pid);
+      if (perf === null && perfOptions.live === true) line = openLiveLine(null, pid);
       // without perf, or where perf failed before it was ready
       const reads: StartReads = read ?? readStartPoint();
       if (reads.peakMethod === 'sampled') warnings.push(`cannot reset the peak RSS of pid ${pid} (not our process?); the peak is the larger of start and end`);
