@@ -420,15 +420,17 @@ function hookedSlots(plan: { readonly alternatives: readonly Measurable[]; reado
       if (progress.phase === 'measure' && measureStartS === null) measureStartS = performance.now() / 1000;
     },
     estimate(): ProgressEstimate {
+      // each slot's runs and their time, once: the means shown are the alternatives' of these
+      const slotRuns = timesS.map((times, index) => ({ done: times.length, totalS: times.reduce((sum, time) => sum + time, 0), runsNothing: index === plan.alternatives.length }));
       return {
         elapsedS: measureStartS === null ? null : performance.now() / 1000 - measureStartS,
-        runsDone: timesS.reduce((sum, times) => sum + times.length, 0),
+        runsDone: slotRuns.reduce((sum, slot) => sum + slot.done, 0),
         slots: all.length,
         means: plan.alternatives
-          .map((alternative, index) => ({ name: alternative.name, times: timesS[index]! }))
-          .filter(({ times }) => times.length > 0)
-          .map(({ name, times }) => ({ name, meanS: times.reduce((sum, time) => sum + time, 0) / times.length })),
-        slotRuns: timesS.map((times, index) => ({ done: times.length, totalS: times.reduce((sum, time) => sum + time, 0), runsNothing: index === plan.alternatives.length })),
+          .map((alternative, index) => ({ name: alternative.name, slot: slotRuns[index]! }))
+          .filter(({ slot }) => slot.done > 0)
+          .map(({ name, slot }) => ({ name, meanS: slot.totalS / slot.done })),
+        slotRuns,
         running: running === null ? null : { slot: running.slot, elapsedS: performance.now() / 1000 - running.startS },
       };
     },
