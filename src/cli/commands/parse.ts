@@ -143,7 +143,7 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
     lineCount++;
     recordCount += pushRecordsTo(parser, line, printer);
   };
-  const name = file === '-' ? 'stdin' : file;
+  const name = inputName(file);
   const segments = io.segments;
   const fileInput = segments !== undefined && source instanceof FileChunks && printer instanceof RecordPrinter ? source : undefined;
   /** What the segments after the first piece held, when the file was read in segments. */
@@ -201,7 +201,7 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
     if (writeError !== undefined) throw writeError;
   } catch (error: unknown) {
     if (error instanceof NotTextError) throw error;
-    throw new UsageError(`cannot read ${file === '-' ? 'stdin' : file}: ${describeError(error)} (pass a saved perf stat output or - for stdin)`, { cause: error });
+    throw new UsageError(`cannot read ${inputName(file)}: ${describeError(error)} (pass a saved perf stat output or - for stdin)`, { cause: error });
   }
   if (segmented === undefined) {
     for (const record of parser.end()) {
@@ -241,9 +241,13 @@ class NotTextError extends Error {
   override readonly name = 'NotTextError';
   readonly code = 'NOT_TEXT';
   constructor(file: string, wide: WideTextForm | null) {
-    const name = file === '-' ? 'stdin' : file;
-    super(wide === null ? `${name} is not text (mostly binary bytes), so not perf stat output (pass the file perf stat wrote, or its -o file)` : wideTextProblem(file, wide));
+    super(wide === null ? `${inputName(file)} is not text (mostly binary bytes), so not perf stat output (pass the file perf stat wrote, or its -o file)` : wideTextProblem(file, wide));
   }
+}
+
+/** How the input is named in messages: its path, or stdin for `-`. */
+function inputName(file: string): string {
+  return file === '-' ? 'stdin' : file;
 }
 
 function wideTextProblem(file: string, wide: WideTextForm): string {
