@@ -62,6 +62,7 @@ function compareMetrics(baselineName: string, alternativeName: string, inputs: r
       testAlpha: metric.role === 'secondary' ? (holm[index] ?? alpha) : alpha,
       role: metric.role,
       minimumEffect: minimumEffectFor(summarizeRuns(baseline), floorValues),
+      ...(metric.resolution === undefined ? {} : { resolution: metric.resolution }),
     }),
   );
 }

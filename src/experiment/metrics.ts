@@ -1,5 +1,5 @@
 import type { CommandReport } from '../session/report.ts';
-import type { MetricRole } from './statistics.ts';
+import type { MetricResolution, MetricRole } from './statistics.ts';
 import type { MetricWording } from './verdict.ts';
 import { shownRate } from '../render/metric-units.ts';
 import { TOOL_EVENT } from '../perf/tool-events.ts';
@@ -22,6 +22,8 @@ export interface MetricInfo {
   readonly wording: MetricWording;
   /** How it enters a comparison's verdicts: time is primary, a rate mirrors time (see MetricRole). */
   readonly role: MetricRole;
+  /** The smallest difference of means its measurement can tell; absent where any difference can be real. */
+  readonly resolution?: MetricResolution;
 }
 
 /** One run's values, metric key → value in the metric's unit; unknown metrics are absent, never null. */
@@ -38,9 +40,19 @@ const DERIVED: readonly MetricInfo[] = [
   { key: 'ipc', label: 'IPC', unit: 'ratio', wording: { kind: 'level', noun: 'IPC' }, role: 'secondary' },
   { key: 'missesPerKiloInstruction', label: 'MPKI', unit: 'ratio', wording: { kind: 'level', noun: 'MPKI (misses per 1000 instructions)' }, role: 'secondary' },
 ];
+/**
+ * How finely a program's user and system CPU time can be told apart, in seconds. The kernel counts
+ * a task's CPU time exactly, but splits it into user and system by where its scheduler ticks land
+ * (cputime_adjust in kernel/sched/cputime.c): a program that ran for less than a tick has all of it
+ * on one side or the other by chance (`sleep 0.01` read 3.3 ms user, 0 system in one run and the
+ * reverse in the next). A tick is 1/CONFIG_HZ, 10 ms at the coarsest (HZ=100; Debian's 250 gives
+ * 4 ms): a difference of mean user (or system) time under it can come from that split alone.
+ */
+const CPU_SPLIT_RESOLUTION_S = 0.01;
+const CPU_SPLIT_REASON = '10 ms tick that splits CPU time into user and system';
 const CPU: readonly MetricInfo[] = [
-  { key: 'userCpuS', label: 'user CPU', unit: 's', wording: { kind: 'amount', noun: 'user CPU time' }, role: 'secondary' },
-  { key: 'systemCpuS', label: 'system CPU', unit: 's', wording: { kind: 'amount', noun: 'system CPU time' }, role: 'secondary' },
+  { key: 'userCpuS', label: 'user CPU', unit: 's', wording: { kind: 'amount', noun: 'user CPU time' }, role: 'secondary', resolution: { amount: CPU_SPLIT_RESOLUTION_S, reason: CPU_SPLIT_REASON } },
+  { key: 'systemCpuS', label: 'system CPU', unit: 's', wording: { kind: 'amount', noun: 'system CPU time' }, role: 'secondary', resolution: { amount: CPU_SPLIT_RESOLUTION_S, reason: CPU_SPLIT_REASON } },
 ];
 const RATE_SUFFIX = '/s';
 /** perf's own metrics from -M (`counters.metrics`): `perf:tma_backend_bound`. */
@@ -103,7 +115,11 @@ export function describeMetric(key: string): MetricInfo {
   }
   if (CLOCK_EVENT.test(key)) return { key, label: key, unit: 'ms', wording: { kind: 'usage', noun: key }, role: 'secondary' };
   // duration_time is elapsed time: "b is 1.7× slower", as time says it; user and system time are used, as the clocks
-  if (TOOL_EVENT.test(key)) return { key, label: key, unit: 'ns', wording: key.startsWith('duration_time') ? { kind: 'time' } : { kind: 'usage', noun: key }, role: 'secondary' };
+  if (TOOL_EVENT.test(key)) {
+    if (key.startsWith('duration_time')) return { key, label: key, unit: 'ns', wording: { kind: 'time' }, role: 'secondary' };
+    // perf's user_time and system_time are the same rusage split as userCpuS and systemCpuS
+    return { key, label: key, unit: 'ns', wording: { kind: 'usage', noun: key }, role: 'secondary', resolution: { amount: CPU_SPLIT_RESOLUTION_S * 1e9, reason: CPU_SPLIT_REASON } };
+  }
   return { key, label: key, unit: 'count', wording: { kind: 'count', noun: key }, role: 'secondary' };
 }
 

@@ -2,6 +2,16 @@ import { max, mean, median, min, sampleVariance } from 'simple-statistics';
 import { studentTQuantile, studentTTwoSidedP } from './student-t.ts';
 import { formatVerdict, type MetricWording } from './verdict.ts';
 
+/**
+ * The smallest difference of two means a metric's measurement can tell, in the metric's unit, and
+ * why, for the verdict: "under the 10 ms tick that splits CPU time into user and system".
+ */
+export interface MetricResolution {
+  readonly amount: number;
+  /** Ends the verdict's "under the …". */
+  readonly reason: string;
+}
+
 /** The runs of one metric for one alternative, in the metric's own unit. */
 export interface RunSummary {
   readonly n: number;
@@ -83,6 +93,8 @@ export interface Comparison {
   readonly role: MetricRole;
   /** Smallest relative difference called meaningful, e.g. 0.01 for 1% (or the noise floor's spread). */
   readonly minimumEffect: number;
+  /** Smallest difference of the means called meaningful, in the metric's unit; 0 for most metrics (see MetricInfo.resolution). */
+  readonly minimumDifference: number;
   /** e.g. "col is 3.1× ± 0.2 slower; p < 0.001" */
   readonly verdict: string;
 }
@@ -230,6 +242,8 @@ export interface CompareOptions {
   readonly role?: MetricRole;
   /** Smallest relative difference called meaningful; default DEFAULT_MINIMUM_EFFECT. */
   readonly minimumEffect?: number;
+  /** Smallest difference of the means called meaningful, and why (the metric's resolution); default none. */
+  readonly resolution?: MetricResolution;
 }
 
 /**
@@ -248,9 +262,12 @@ export function compareRuns(baseline: Alternative, alternative: Alternative, wor
   const estimate = ratioInterval(baseline.values, alternative.values, 1 - testAlpha);
   const ratio = isRate ? { ...estimate, interval: null } : estimate;
   const isSignificant = welch !== null && welch.pValue < testAlpha;
-  const isMeaningful = isSignificant && (ratio.ratio === null || relativeEffect(ratio.ratio) >= minimumEffect);
   const baselineSummary = summarizeRuns(baseline.values);
   const alternativeSummary = summarizeRuns(alternative.values);
+  const minimumDifference = options.resolution?.amount ?? 0;
+  // A mean of 0 leaves no ratio to weigh: only the resolution can say the difference is too small to tell.
+  const isWithinResolution = Math.abs((alternativeSummary.mean ?? 0) - (baselineSummary.mean ?? 0)) < minimumDifference;
+  const isMeaningful = isSignificant && !isWithinResolution && (ratio.ratio === null || relativeEffect(ratio.ratio) >= minimumEffect);
   const verdict = formatVerdict({
     baselineName: baseline.name,
     alternativeName: alternative.name,
@@ -263,6 +280,7 @@ export function compareRuns(baseline: Alternative, alternative: Alternative, wor
     alpha,
     testAlpha,
     minimumEffect,
+    resolutionReason: isWithinResolution ? options.resolution?.reason : undefined,
     // The direction of the tested ratio (geometric means on the log scale), else of the means.
     isLarger: ratio.ratio !== null && ratio.ratio !== 0 ? ratio.ratio > 1 : (alternativeSummary.mean ?? 0) > (baselineSummary.mean ?? 0),
     hasOppositeSigns: hasOppositeSigns(baselineSummary.mean ?? 0, alternativeSummary.mean ?? 0),
@@ -280,6 +298,7 @@ export function compareRuns(baseline: Alternative, alternative: Alternative, wor
     testAlpha,
     role,
     minimumEffect,
+    minimumDifference,
     verdict,
   };
 }

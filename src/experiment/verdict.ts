@@ -29,6 +29,8 @@ export interface VerdictInput {
   readonly testAlpha?: number;
   /** Smallest relative difference called meaningful, e.g. 0.01. */
   readonly minimumEffect?: number;
+  /** Set when the means are closer than the metric can resolve: why ("10 ms tick that splits …"). */
+  readonly resolutionReason?: string | undefined;
   /** mean B > mean A: picks "slower"/"more" over "faster"/"fewer" when the ratio is unknown. */
   readonly isLarger: boolean;
   /** The means have opposite signs (no ratio between them). */
@@ -136,7 +138,8 @@ function formatFactor(ratio: RatioEstimate, isLarger: boolean): string | null {
  * "col is 3.1× ± 0.2 slower; p < 0.001", "col has 8.0× ± 0.1 more D1 misses; p < 0.001",
  * "col has 1.89× (95% CI 1.13–3.16) more context-switches; p = 0.007" (a lopsided interval),
  * "no significant difference (p = 0.42)", "no meaningful difference (0.05%, under the 1% minimum
- * effect; p = 0.048)", "too few runs to tell (…)", or for a rate "no verdict of its own (…)".
+ * effect; p = 0.048)", "no meaningful difference (under the 10 ms tick that splits CPU time into
+ * user and system; p = 0.004)", "too few runs to tell (…)", or for a rate "no verdict of its own (…)".
  */
 export function formatVerdict(input: VerdictInput): string {
   const { alternativeName, baselineName, wording, ratio } = input;
@@ -151,6 +154,9 @@ export function formatVerdict(input: VerdictInput): string {
     // p under alpha yet not significant: Holm's correction asked for less; say so, or it reads as a contradiction.
     const corrected = input.pValue < alpha && testAlpha < alpha ? ` > ${formatAlpha(testAlpha)}, Holm-corrected` : '';
     return `no significant difference (${formatPValue(input.pValue)}${corrected})`;
+  }
+  if (!input.isMeaningful && input.resolutionReason !== undefined) {
+    return `no meaningful difference (under the ${input.resolutionReason}; ${formatPValue(input.pValue)})`;
   }
   if (!input.isMeaningful && ratio.ratio !== null && ratio.ratio !== 0) {
     const apart = Math.max(ratio.ratio, 1 / ratio.ratio) - 1;

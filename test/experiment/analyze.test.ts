@@ -76,6 +76,25 @@ describe('analyzeRuns: primary, Holm, rates, minimum effect, outliers', () => {
     expect(byKey('durationS').minimumEffect).toBe(0.01);
   });
 
+  it('calls a user/system CPU difference under the kernel’s 10 ms tick no meaningful difference, even from a mean of 0', () => {
+    // CI's `sleep 0.01` against `sleep 0.05`, 3 runs each: every run of the first had its ~3 ms on
+    // the system side (a tick landed in the kernel), every run of the second on the user side.
+    const short = [0.00327, 0.00331, 0.00329].map((ms) => ({ durationS: 0.013, userCpuS: 0, systemCpuS: ms }));
+    const long = [0.00325, 0.00334, 0.0033].map((ms) => ({ durationS: 0.053, userCpuS: ms, systemCpuS: 0 }));
+    const results = analyze([{ name: 'short', runs: short }, { name: 'long', runs: long }], null);
+    for (const key of ['userCpuS', 'systemCpuS']) {
+      const comparison = results.find((result) => result.metric.key === key)!.comparisons[0]!;
+      expect([key, comparison.isSignificant, comparison.isMeaningful, comparison.minimumDifference]).toEqual([key, true, false, 0.01]);
+      expect(comparison.verdict).toMatch(/^no meaningful difference \(under the 10 ms tick that splits CPU time into user and system; p [<=] 0\.\d+\)$/);
+    }
+    // Past a tick apart, the CPU time is the programs': a verdict with its factor.
+    const busy = analyze([{ name: 'a', runs: [0.2, 0.21, 0.19].map((userCpuS) => ({ durationS: 1, userCpuS })) }, { name: 'b', runs: [0.4, 0.41, 0.39].map((userCpuS) => ({ durationS: 1, userCpuS })) }], null);
+    const user = busy.find((result) => result.metric.key === 'userCpuS')!.comparisons[0]!;
+    expect([user.isMeaningful, user.verdict]).toEqual([true, expect.stringMatching(/^b has 2\.\d+× .*more user CPU time; p [<=] 0\.\d+$/)]);
+    // perf's user_time and system_time (ns) are the same split, at the same resolution.
+    expect([describeMetric('user_time').resolution?.amount, describeMetric('system_time:u').resolution?.amount, describeMetric('duration_time').resolution]).toEqual([1e7, 1e7, undefined]);
+  });
+
   it('counts time outliers per alternative and words hyperfine’s warning for perfcell', () => {
     const steady = [1, 1.01, 0.99, 1.02, 1, 0.98, 1.01, 1, 0.99, 1.01];
     const noisy = { name: 'noisy', runs: [...steady.slice(0, 9), 3].map((durationS) => ({ durationS })) };

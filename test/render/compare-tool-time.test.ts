@@ -16,7 +16,14 @@ import { documentOfRuns } from './compare-fixture.ts';
 describe('describeMetric: perf tool events are times in ns', () => {
   it('gives the totals unit ns and their rates ns-per-s; keys stay the event names', () => {
     expect(describeMetric('duration_time')).toEqual({ key: 'duration_time', label: 'duration_time', unit: 'ns', wording: { kind: 'time' }, role: 'secondary' });
-    expect(describeMetric('user_time')).toEqual({ key: 'user_time', label: 'user_time', unit: 'ns', wording: { kind: 'usage', noun: 'user_time' }, role: 'secondary' });
+    expect(describeMetric('user_time')).toEqual({
+      key: 'user_time',
+      label: 'user_time',
+      unit: 'ns',
+      wording: { kind: 'usage', noun: 'user_time' },
+      role: 'secondary',
+      resolution: { amount: 1e7, reason: '10 ms tick that splits CPU time into user and system' },
+    });
     expect(describeMetric('system_time:u').unit).toBe('ns');
     expect(describeMetric('user_time/s')).toEqual({ key: 'user_time/s', label: 'user_time per s', unit: 'ns-per-s', wording: { kind: 'usage', noun: 'user_time per second' }, role: 'rate' });
     expect(describeMetric('duration_time/s').unit).toBe('ns-per-s');
