@@ -8,6 +8,7 @@ import type { InterleaveOutcome } from './interleave.ts';
 const HOLDS_EVERY_RUN = 'the results above hold every run';
 const HOLDS_FINISHED_RUNS = 'the results above hold the runs that finished';
 const HOLDS_PARTIAL = 'the results above are partial (the run in progress was dropped)';
+const HOLDS_NO_COMPARISON = 'no comparison is made: the document holds the runs that finished';
 const LEADS = ['perfcell: ', 'partial: '] as const;
 
 /**
@@ -55,6 +56,15 @@ export function describePartial(outcome: InterleaveOutcome<unknown>, error: unkn
 }
 
 /**
+ * The partial block of a comparison cut short before every alternative had a finished run, whose
+ * document holds runs but no comparison: `cause` says what stopped it and before which alternative
+ * ("interrupted by SIGINT before 'sleep 3' had a finished run").
+ */
+export function withoutComparison(partial: PartialRun, cause: string): PartialRun {
+  return { ...partial, message: `perfcell: ${cause}; ${HOLDS_NO_COMPARISON}` };
+}
+
+/**
  * What stopped a comparison, from its partial block's message, without what the results hold
  * (which speaks of "the results above"): for a place with no results above it, such as a CSV cell.
  * @example partialCause(partial) // "the --cleanup command for 'a' failed after the rounds (3 complete rounds)"
@@ -62,7 +72,7 @@ export function describePartial(outcome: InterleaveOutcome<unknown>, error: unkn
 export function partialCause(partial: PartialRun): string {
   const lead = LEADS.find((prefix) => partial.message.startsWith(prefix));
   let cause = lead === undefined ? partial.message : partial.message.slice(lead.length);
-  for (const holds of [HOLDS_EVERY_RUN, HOLDS_FINISHED_RUNS, HOLDS_PARTIAL]) {
+  for (const holds of [HOLDS_EVERY_RUN, HOLDS_FINISHED_RUNS, HOLDS_PARTIAL, HOLDS_NO_COMPARISON]) {
     if (cause.endsWith(`; ${holds}`)) cause = cause.slice(0, -`; ${holds}`.length);
   }
   return cause;

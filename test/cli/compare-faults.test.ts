@@ -125,19 +125,32 @@ describe.concurrent('perfcell compare: Ctrl-C during its hook commands', () => {
     expect(readDocument(exported).partial).toMatchObject({ reason: 'interrupted', signal: 'SIGINT', completedRounds: 1, stoppedAt: { phase: 'measure', round: 2, alternative: 'true' } });
   });
 
-  it('Ctrl-C before the second alternative finished a run: the first\'s finished run is reported, not lost, and why there is no comparison', async () => {
+  it('Ctrl-C before the second alternative finished a run: the first\'s finished run is reported and in the JSON, not lost, and why there is no comparison', async () => {
     const marker = join(dir, 'second-started');
-    // an export of an earlier comparison is at the path: it is not this run's, and is said to be
+    // exports of an earlier comparison are at the paths: the JSON is replaced by this run's runs;
+    // the CSV (a table of comparisons) is not written, and the file there is said to be an earlier one
     const exported = join(dir, 'earlier.json');
+    const csv = join(dir, 'earlier.csv');
     writeFileSync(exported, '{"earlier":true}\n');
-    const outcome = await interrupted(['compare', '--no-perf', '--shell', '--warmup', '0', '--runs', '3', '--export-json', exported, '--names', 'fast', 'slow', '--', 'sleep 0.01', `touch ${marker}; sleep 5`], marker, { name: 'SIGINT', toGroup: true });
+    writeFileSync(csv, 'earlier\n');
+    const outcome = await interrupted(
+      ['compare', '--no-perf', '--shell', '--warmup', '0', '--runs', '3', '--json', '--export-json', exported, '--export-csv', csv, '--names', 'fast', 'slow', '--', 'sleep 0.01', `touch ${marker}; sleep 5`],
+      marker,
+      { name: 'SIGINT', toGroup: true },
+    );
     expect(outcome.exitCode, outcome.stderr).toBe(130);
-    expect(outcome.stdout).toBe('');
-    expect(readFileSync(exported, 'utf8')).toBe('{"earlier":true}\n');
-    expect(outcome.stderr).toContain(`perfcell: --export-json ${exported} was not written (no comparison was made); the file there is an earlier one`);
+    // --json: the document of the runs that finished (before: nothing on stdout), the same as --export-json's
+    const document = JSON.parse(outcome.stdout) as CompareDocument;
+    expect(JSON.parse(readFileSync(exported, 'utf8'))).toEqual(document);
+    expect(document.alternatives.map((alternative) => [alternative.name, alternative.runs.length])).toEqual([['fast', 1], ['slow', 0]]);
+    expect(document.alternatives[0]!.runs[0]!['durationS']).toBeGreaterThan(0.009);
+    expect(document.partial).toMatchObject({ reason: 'interrupted', signal: 'SIGINT', completedRounds: 0, message: "perfcell: interrupted by SIGINT before 'slow' had a finished run; no comparison is made: the document holds the runs that finished" });
+    expect(readFileSync(csv, 'utf8')).toBe('earlier\n');
+    expect(outcome.stderr).toContain(`perfcell: --export-csv ${csv} was not written (no comparison was made; --export-json holds the runs that finished); the file there is an earlier one`);
+    expect(outcome.stderr).not.toContain(`--export-json ${exported}`);
     // the report `run` would print of 'sleep 0.01' (its one finished run, under its --names name), then the line
-    expect(outcome.stderr).toMatch(/^fast peaked [\d.]+ MiB RAM .* in [\d.]+s .*exit code 0\n/);
-    expect(outcome.stderr).toContain("perfcell: interrupted by SIGINT before 'slow' had a finished run, so no comparison is made (the report above is the run that finished)");
+    expect(outcome.stderr).toMatch(/^fast peaked [\d.]+ MiB RAM .* in [\d.]+s .*exit code 0\n/m);
+    expect(lastLine(outcome.stderr)).toBe("perfcell: interrupted by SIGINT before 'slow' had a finished run, so no comparison is made (the report above is the run that finished)");
   });
 
   it('Ctrl-C during --setup: exit 130, nothing measured, said in one line', async () => {

@@ -8,7 +8,7 @@ import { buildCompareDocument, type CompareDocument, type CompareSettings, type 
 import { costOf } from '../../experiment/compare-cost.ts';
 import { runHook } from '../../experiment/hook-command.ts';
 import { runInterleavedUntilStopped, type InterleaveProgress } from '../../experiment/interleave.ts';
-import { describePartial, partialCause } from '../../experiment/partial-run.ts';
+import { describePartial, partialCause, withoutComparison } from '../../experiment/partial-run.ts';
 import { holdInterruptions, interruption, interruptionExitCode, InterruptedError, throwIfInterrupted } from '../../session/interruption.ts';
 import { machineDifferences, perfVersionText, readMachineInfo } from '../../experiment/machine.ts';
 import { metricsOfReport } from '../../experiment/metrics.ts';
@@ -290,13 +290,13 @@ Examples:
             stopError = error;
           }
         }
-        if (reports.some((runsOfOne) => runsOfOne.length === 0)) {
-          if (stopError === null) throw new Error('no runs were measured');
-          if (stopError instanceof InterruptedError) process.stderr.write(unequalRoundText(stopError, plan.alternatives, reports));
-          // with no comparison, no file is written: one there already is not this run's
-          for (const { flag, path } of outputs.filter((output) => existsSync(output.path))) {
-            process.stderr.write(messageText(`perfcell: ${flag} ${path} was not written (no comparison was made); the file there is an earlier one`, process.stderr));
-          }
+        // Cut short before every alternative had a finished run: no comparison, but the runs that
+        // finished are not lost (their reports on stderr; the JSON document holds them).
+        const isCutShort = reports.some((runsOfOne) => runsOfOne.length === 0);
+        if (isCutShort && stopError === null) throw new Error('no runs were measured');
+        if (isCutShort && reports.slice(0, plan.alternatives.length).every((runsOfOne) => runsOfOne.length === 0)) {
+          if (stopError instanceof InterruptedError) process.stderr.write(nothingFinished(stopError));
+          warnEarlierFiles(outputs, outputs);
           return finishStopped(stopError);
         }
 
@@ -357,6 +357,19 @@ Examples:
 
         for (const warning of document.warnings) if (!warnings.includes(warning)) process.stderr.write(warningText(warning, process.stderr));
         warnFailures(alternatives);
+        if (isCutShort) {
+          const cause = cutShortCause(stopError, plan.alternatives, reports);
+          if (partial !== null) document = { ...document, partial: withoutComparison(partial, cause) };
+          const json = `${JSON.stringify(toJsonDocument('perfcell-compare', document), null, 2)}\n`;
+          if (flags.json === true) process.stdout.write(json);
+          // the runs' document is written where asked; the tables, the page and a --save compare
+          // alternatives, and with one of them missing are not
+          if (flags.exportJson !== undefined) await writeOutput(flags.exportJson, json);
+          warnEarlierFiles(outputs.filter((output) => output.flag !== '--export-json'), outputs);
+          // the reports, then why there is no more: the last line
+          if (stopError instanceof InterruptedError) process.stderr.write(unequalRoundText(cause, plan.alternatives, reports));
+          return finishStopped(stopError);
+        }
         const json = `${JSON.stringify(toJsonDocument('perfcell-compare', document), null, 2)}\n`;
         process.stdout.write(flags.json === true ? json : `${renderCompareText(document, { width: terminalWidth(process.stdout), verbose: flags.verbose === true, runningPct: lowestRunningPcts(reports.flat()) })}\n`);
         if (flags.exportJson !== undefined) await writeOutput(flags.exportJson, json);
@@ -554,18 +567,38 @@ function nothingFinished(error: InterruptedError): string {
 }
 
 /**
+ * The files compare was asked to write and, cut short, does not (`notWritten`): one already at its
+ * path is said to be an earlier one, not this run's. `asked` is every output, for the reason.
+ */
+function warnEarlierFiles(notWritten: readonly { readonly flag: string; readonly path: string }[], asked: readonly { readonly flag: string }[]): void {
+  const isJsonWritten = asked.some((output) => output.flag === '--export-json') && !notWritten.some((output) => output.flag === '--export-json');
+  const reason = isJsonWritten ? 'no comparison was made; --export-json holds the runs that finished' : 'no comparison was made';
+  for (const { flag, path } of notWritten.filter((output) => existsSync(output.path))) {
+    process.stderr.write(messageText(`perfcell: ${flag} ${path} was not written (${reason}); the file there is an earlier one`, process.stderr));
+  }
+}
+
+/**
+ * Why compare was cut short before every alternative had a finished run, for stderr and the JSON
+ * document's `partial`: "interrupted by SIGINT before 'sleep 3' had a finished run".
+ */
+function cutShortCause(stopError: unknown, alternatives: readonly Measurable[], reports: readonly (readonly CommandReport[])[]): string {
+  const none = alternatives.filter((_, index) => (reports[index]?.length ?? 0) === 0).map((alternative) => `'${alternative.name}'`);
+  const missing = none.length === 0 ? 'the first round had finished (its noise floor had not run)' : `${none.join(', ')} had a finished run`;
+  const what = stopError instanceof InterruptedError ? `interrupted by ${stopError.interruption.signal}` : 'stopped by a failure';
+  return `${what} before ${missing}`;
+}
+
+/**
  * An interruption before every alternative had a finished run: no comparison, but the runs that
  * did finish are measured and are not lost (`'sleep 0.2'` done, `'sleep 3'` cut short had said
  * only "no results to report"): each is reported as `run` reports it, then why there is no more.
  */
-function unequalRoundText(error: InterruptedError, alternatives: readonly Measurable[], reports: readonly (readonly CommandReport[])[]): string {
+function unequalRoundText(cause: string, alternatives: readonly Measurable[], reports: readonly (readonly CommandReport[])[]): string {
   // the alternatives' runs (the noise floor's follow them: not a run anyone asked for), under the
   // alternatives' names (--names), as the line below says them
   const finished = alternatives.flatMap((alternative, index) => (reports[index] ?? []).map((report) => ({ ...report, label: alternative.name })));
-  if (finished.length === 0) return nothingFinished(error);
   const texts = finished.map((report) => `${renderReportText(report, fitted(process.stderr))}\n`);
-  const none = alternatives.filter((_, index) => (reports[index]?.length ?? 0) === 0).map((alternative) => `'${alternative.name}'`);
-  const missing = none.length === 0 ? 'the first round had finished (its noise floor had not run)' : `${none.join(', ')} had a finished run`;
-  const line = `perfcell: interrupted by ${error.interruption.signal} before ${missing}, so no comparison is made (the ${finished.length === 1 ? 'report above is the run' : `${finished.length} reports above are the runs`} that finished)`;
+  const line = `perfcell: ${cause}, so no comparison is made (the ${finished.length === 1 ? 'report above is the run' : `${finished.length} reports above are the runs`} that finished)`;
   return `${texts.join('')}${messageText(line, process.stderr)}`;
 }
