@@ -197,7 +197,8 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           return disabled;
         };
         const tree = cgroup === null || !counted ? null : runView(cgroup);
-        const treeMemory = watchTreeMemory(pid, () => tree, { moving: Promise.resolve(true) });
+        // a warm-up's figures are thrown away: its tree is not read
+        const treeMemory = watchTreeMemory(pid, () => tree, { moving: Promise.resolve(true), sampled: counted });
         try {
           if (session !== null) {
             try {

@@ -78,6 +78,12 @@ export interface TreeMemory {
  */
 export interface CgroupPlacement {
   readonly moving?: Promise<boolean>;
+  /**
+   * false: no cgroup and no reads at all, the peak is ru_maxrss alone (compare's warm-up runs,
+   * whose figures are thrown away: a scan of every process every 10 ms took ~15 ms of the CPUs
+   * the perfs were starting on).
+   */
+  readonly sampled?: boolean;
 }
 
 export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = createMemoryCgroup, placement: CgroupPlacement = {}): TreeMemory {
@@ -136,7 +142,7 @@ export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = c
         series.push({ timeS: Number(monotonicNs() - releasedNs) / 1e9, rssBytes: bytes });
       };
       if (current === null) {
-        timer = setInterval(sample, SAMPLED_TREE_MS);
+        if (placement.sampled !== false) timer = setInterval(sample, SAMPLED_TREE_MS);
         return;
       }
       let earlyReads = 0;

@@ -69,6 +69,16 @@ describe('run: the process tree\'s peak (no perf needed)', () => {
     expect(result.series.length).toBeGreaterThan(10);
   }, 30_000);
 
+  it('reads nothing with `sampled: false` (compare\'s warm-ups, thrown away): no series, the peak is ru_maxrss alone', async () => {
+    const child = spawn('sh', [fourChildren, fixture('peak-then-idle')], { stdio: 'ignore' });
+    const tree = watchTreeMemory(child.pid ?? 0, () => null, { sampled: false });
+    tree.start(monotonicNs());
+    await new Promise((resolve) => child.on('exit', resolve));
+    expect(tree.now()).toBeNull();
+    const result = tree.finish(1234);
+    expect([result.peakMethod, result.peakRssBytes, result.series.length]).toEqual(['sampled-tree', 1234 * 1024, 0]);
+  }, 30_000);
+
   it.runIf(cgroupUsable)('removes its cgroup after the run', async () => {
     await runProgram(['true'], { perf: false });
     const own = readdirSync('/sys/fs/cgroup/memory', { recursive: true }).map(String).filter((path) => path.includes(`perfcell-${process.pid}-`));
