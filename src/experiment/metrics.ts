@@ -49,7 +49,7 @@ const DERIVED: readonly MetricInfo[] = [
  * 4 ms): a difference of mean user (or system) time under it can come from that split alone.
  */
 const CPU_SPLIT_RESOLUTION_S = 0.01;
-const CPU_SPLIT_REASON = '10 ms tick that splits CPU time into user and system';
+const CPU_SPLIT_REASON = `${CPU_SPLIT_RESOLUTION_S * 1000} ms tick that splits CPU time into user and system`;
 const CPU: readonly MetricInfo[] = [
   { key: 'userCpuS', label: 'user CPU', unit: 's', wording: { kind: 'amount', noun: 'user CPU time' }, role: 'secondary', resolution: { amount: CPU_SPLIT_RESOLUTION_S, reason: CPU_SPLIT_REASON } },
   { key: 'systemCpuS', label: 'system CPU', unit: 's', wording: { kind: 'amount', noun: 'system CPU time' }, role: 'secondary', resolution: { amount: CPU_SPLIT_RESOLUTION_S, reason: CPU_SPLIT_REASON } },

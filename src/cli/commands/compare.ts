@@ -296,7 +296,7 @@ Examples:
         if (isCutShort && stopError === null) throw new Error('no runs were measured');
         if (isCutShort && reports.slice(0, plan.alternatives.length).every((runsOfOne) => runsOfOne.length === 0)) {
           if (stopError instanceof InterruptedError) process.stderr.write(nothingFinished(stopError));
-          warnEarlierFiles(outputs, outputs);
+          warnEarlierFiles(outputs, false);
           return finishStopped(stopError);
         }
 
@@ -362,10 +362,10 @@ Examples:
           if (partial !== null) document = { ...document, partial: withoutComparison(partial, cause) };
           const json = `${JSON.stringify(toJsonDocument('perfcell-compare', document), null, 2)}\n`;
           if (flags.json === true) process.stdout.write(json);
-          // the runs' document is written where asked; the tables, the page and a --save compare
-          // alternatives, and with one of them missing are not
+          // the runs' document is written where asked; the tables, the page and a --save are
+          // comparisons, not written with an alternative missing
           if (flags.exportJson !== undefined) await writeOutput(flags.exportJson, json);
-          warnEarlierFiles(outputs.filter((output) => output.flag !== '--export-json'), outputs);
+          warnEarlierFiles(outputs.filter((output) => output.flag !== '--export-json'), flags.exportJson !== undefined);
           // the reports, then why there is no more: the last line
           if (stopError instanceof InterruptedError) process.stderr.write(unequalRoundText(cause, plan.alternatives, reports));
           return finishStopped(stopError);
@@ -568,10 +568,10 @@ function nothingFinished(error: InterruptedError): string {
 
 /**
  * The files compare was asked to write and, cut short, does not (`notWritten`): one already at its
- * path is said to be an earlier one, not this run's. `asked` is every output, for the reason.
+ * path is said to be an earlier one, not this run's (and where --export-json was written, that it
+ * holds the runs).
  */
-function warnEarlierFiles(notWritten: readonly { readonly flag: string; readonly path: string }[], asked: readonly { readonly flag: string }[]): void {
-  const isJsonWritten = asked.some((output) => output.flag === '--export-json') && !notWritten.some((output) => output.flag === '--export-json');
+function warnEarlierFiles(notWritten: readonly { readonly flag: string; readonly path: string }[], isJsonWritten: boolean): void {
   const reason = isJsonWritten ? 'no comparison was made; --export-json holds the runs that finished' : 'no comparison was made';
   for (const { flag, path } of notWritten.filter((output) => existsSync(output.path))) {
     process.stderr.write(messageText(`perfcell: ${flag} ${path} was not written (${reason}); the file there is an earlier one`, process.stderr));
