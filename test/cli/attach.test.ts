@@ -264,8 +264,9 @@ describe.runIf(runsWithPerf('perfcell attach with real perf (5 tests)'))('perfce
 
   it('a process that exits mid-interval: the watch ends at its exit, its last rates are over the time it lived, its CPU time is whole', async () => {
     // sh sleeps, then becomes a spinner (one thread, 0.3 s of its own CPU) in the same pid, and exits
-    // long before perf's first 3 s tick, which is when perf alone would notice the exit.
-    const child = spawn('sh', ['-c', `sleep 0.3; exec ${fixture('spin')} 0.3 cpu`], { stdio: 'ignore' });
+    // long before perf's first 3 s tick, which is when perf alone would notice the exit. The sleep
+    // lets perfcell attach first, beside other work too (0.3 s was too short under a busy loop).
+    const child = spawn('sh', ['-c', `sleep 1; exec ${fixture('spin')} 0.3 cpu`], { stdio: 'ignore' });
     targets.push(child);
     const pid = child.pid!;
     const result = await perfcell(['attach', String(pid), '-I', '3000', '--ndjson', '-e', 'task-clock']);
@@ -287,8 +288,10 @@ describe.runIf(runsWithPerf('perfcell attach with real perf (5 tests)'))('perfce
   });
 
   it('a target that runs child processes: their CPU time is added once reaped, as perf counts them, and the report says RAM is its own', async () => {
-    // the last sleep: a child reaped in the last 20 ms before the target's own exit is not read (its parent reaps the target at once)
-    const child = spawn('sh', ['-c', `sleep 0.3; for i in 1 2 3; do ${fixture('spin')} 0.1 cpu; done; sleep 0.1`], { stdio: 'ignore' });
+    // the first sleep: perfcell attaches before the first spinner starts (perf counts the children
+    // started after it attaches; beside a busy loop, 0.3 s was too short: 0.21 s of task-clock read);
+    // the last: a child reaped in the last 20 ms before the target's own exit is not read (its parent reaps the target at once)
+    const child = spawn('sh', ['-c', `sleep 1; for i in 1 2 3; do ${fixture('spin')} 0.1 cpu; done; sleep 0.1`], { stdio: 'ignore' });
     targets.push(child);
     const pid = child.pid!;
     const result = await perfcell(['attach', String(pid), '--json', '-e', 'task-clock']);
