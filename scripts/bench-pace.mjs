@@ -54,6 +54,8 @@ function timed(file, argv, env = {}) {
   const startS = nowS();
   const result = spawnSync(file, argv, { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1', ...env } });
   const wallS = nowS() - startS;
+  // a tool that is not installed (hyperfine: apt-get install hyperfine) fails to spawn: said, with the fix
+  if (result.error !== undefined) throw new Error(`${file} could not be run (${result.error.message}); install it (hyperfine: apt-get install hyperfine) and run the benchmark again`);
   if (result.status !== 0) throw new Error(`${file} ${argv.join(' ')} failed (${result.status}): ${result.stderr.slice(-400)}`);
   return { wallS, stdout: result.stdout, stderr: result.stderr };
 }
