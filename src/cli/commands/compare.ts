@@ -357,10 +357,10 @@ Examples:
 
         for (const warning of document.warnings) if (!warnings.includes(warning)) process.stderr.write(warningText(warning, process.stderr));
         warnFailures(alternatives);
-        if (isCutShort) {
-          const cause = cutShortCause(stopError, plan.alternatives, reports);
-          if (partial !== null) document = { ...document, partial: withoutComparison(partial, cause) };
-          const json = `${JSON.stringify(toJsonDocument('perfcell-compare', document), null, 2)}\n`;
+        const cause = isCutShort ? cutShortCause(stopError, plan.alternatives, reports) : null;
+        if (cause !== null && partial !== null) document = { ...document, partial: withoutComparison(partial, cause) };
+        const json = `${JSON.stringify(toJsonDocument('perfcell-compare', document), null, 2)}\n`;
+        if (cause !== null) {
           if (flags.json === true) process.stdout.write(json);
           // the runs' document is written where asked; the tables, the page and a --save are
           // comparisons, not written with an alternative missing
@@ -370,7 +370,6 @@ Examples:
           if (stopError instanceof InterruptedError) process.stderr.write(unequalRoundText(cause, plan.alternatives, reports));
           return finishStopped(stopError);
         }
-        const json = `${JSON.stringify(toJsonDocument('perfcell-compare', document), null, 2)}\n`;
         process.stdout.write(flags.json === true ? json : `${renderCompareText(document, { width: terminalWidth(process.stdout), verbose: flags.verbose === true, runningPct: lowestRunningPcts(reports.flat()) })}\n`);
         if (flags.exportJson !== undefined) await writeOutput(flags.exportJson, json);
         if (flags.exportCsv !== undefined) await writeOutput(flags.exportCsv, renderCompareCsv(document));
