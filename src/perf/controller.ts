@@ -6,6 +6,7 @@ import { PerfError } from '../errors.ts';
 import { countPerfEvents } from '../../parsers/event-list.ts';
 import { corePmuCount } from './default-events.ts';
 import { monotonicNs } from '../session/clock.ts';
+import { afterReport } from '../session/after-report.ts';
 import { isInPoll, untilPolling } from './poll-state.ts';
 import { perfExecError, perfProblem, spawnedPerfProcess, trackPerf } from './perf-process.ts';
 import { liveFollower, openLiveLine, type LiveLine, type LiveMemorySource } from '../live/follower.ts';
@@ -90,9 +91,9 @@ export interface PerfSession {
    * clock, ns), pass them: they bound the counted span used for per-second rates.
    * Without disable() first, counting ends with the SIGINT, which is sent before stop() first
    * yields where perf is idle in poll() (one hand-over to perf instead of two).
-   * `awaitExit: false` returns as soon as perf's last interval is in, while the SIGKILLed perf is
-   * still being torn down (the REPL: its next prompt should not wait for that; the exit hook still
-   * guarantees no perf outlives perfcell).
+   * `awaitExit: false` returns as soon as perf's last interval is in, while perf is still on its
+   * way out (the REPL: its next prompt should not wait for that), SIGKILLed once the report is out
+   * (afterReport); the exit hook still guarantees no perf outlives perfcell.
    * `sigintSent: true`: perf was sent its SIGINT already (the exec gate does, the moment it reaps
    * the program, at `endNs`), so stop() only collects the last interval.
    */
@@ -169,6 +170,8 @@ export interface PerfChild {
   readonly deferReading?: (on: boolean) => void;
   /** The descriptor of the file perf writes to, where it writes to one (the live view's relay reads it). */
   readonly outputFd?: number;
+  /** Where perf writes to a file: reads what it holds now, in this synchronous step (its lines reach the parser before this returns). */
+  readonly readNow?: () => void;
 }
 
 /** perf forked by the exec gate: its pid (or why it could not be executed) and this process's ends of its fds 2, 3, 4. */
@@ -201,7 +204,7 @@ function gatePerfChild(forked: GateForkedPerf, perfPath: string): PerfChild {
   });
   const error = pid === null ? perfExecError(perfPath, forked.execErrno) : null;
   return {
-    ...(output === undefined ? {} : { deferReading: (on: boolean) => output.defer(on), outputFd: output.fd }),
+    ...(output === undefined ? {} : { deferReading: (on: boolean) => output.defer(on), outputFd: output.fd, readNow: () => output.readNow() }),
     pid: pid ?? undefined,
     stderr: forked.stderr,
     control: forked.control,
@@ -258,7 +261,7 @@ function spawnedPerfChild(pid: number, options: PerfOptions): PerfChild {
     kill: (signal) => perf.kill(signal ?? 'SIGTERM'),
     onClose: (listener) => perf.onClose(listener),
     watchdog: launched?.watchdog ?? null,
-    ...(file !== null ? { deferReading: (on: boolean) => file.defer(on), outputFd: file.fd } : {}),
+    ...(file !== null ? { deferReading: (on: boolean) => file.defer(on), outputFd: file.fd, readNow: () => file.readNow() } : {}),
   };
 }
 
@@ -493,6 +496,10 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
         // Its last interval may be in already (it raced the gate's report here): a whole group read
         // after the SIGINT, inside the window, at or after its time.
         if (phase !== 'before' && lastLineNs >= sigintNs && groupTimeS !== null && perfZeroNs !== null && groupRows >= rowsPerInterval && groupTimeS >= Number(sigintNs - perfZeroNs) / 1e9) finalSeen();
+        // perf prints it some 0.1-0.5 ms after the gate's SIGINT, mostly before this process has
+        // read the gate's report: read from its file now, it needs no turn of the event loop
+        // (0.2-1.9 ms here, after the report's synchronous work) to arrive.
+        subprocess.readNow?.();
       } else if (!exited) {
         // Only once perf waits in poll() again after its last ack: a SIGINT that lands while it still
         // handles a command ends it without the data line (the old fixed 1 ms wait was both slower
@@ -511,10 +518,18 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
       // (a window too short to have shown a line waits for nothing)
       await erased;
       // Everything perf had to say is in: its own teardown takes a few more ms, which SIGKILL
-      // skips, and awaiting its exit means no perf outlives the window that started it.
-      if (!exited) subprocess.kill('SIGKILL');
-      if (window.awaitExit !== false) await exit;
-      else if (!exited) noteEnding(exit);
+      // skips, and awaiting its exit means no perf outlives the window that started it. Not
+      // awaited, the kill waits for the report: perf, signalled, is on its way out, and a kill
+      // then costs this thread some 0.4 ms.
+      if (window.awaitExit !== false) {
+        if (!exited) subprocess.kill('SIGKILL');
+        await exit;
+      } else if (!exited) {
+        afterReport(() => {
+          if (!exited) subprocess.kill('SIGKILL');
+        });
+        noteEnding(exit);
+      }
       const toPerfS = (ns: bigint | null): number | null =>
         ns === null || perfZeroNs === null ? null : Math.max(0, Number(ns - perfZeroNs) / 1e9);
       // (a switch never turned on counted nothing, and nothing went wrong)

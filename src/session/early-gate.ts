@@ -1,8 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { isatty } from 'node:tty';
 import split2 from 'split2';
 import type { Readable, Writable } from 'node:stream';
-import { canRedraw } from '../live/live-wanted.ts';
 import { perfOutputFileOrNull, type PerfOutputFile } from '../perf/output-file.ts';
 import { createMemoryCgroup, type MemoryCgroup } from './cgroup.ts';
 import { findExecHelper } from './exec-helper.ts';
@@ -23,8 +21,9 @@ export interface EarlyGate {
   readonly cgroup: MemoryCgroup | null;
   readonly moved: Promise<boolean>;
   /**
-   * The file the gate's perf writes to, where stderr is a terminal that can show the live view
-   * (its relay reads perf's lines from a file); null: perf writes to a pipe (fd 6).
+   * The file the gate's perf writes to: the live view's relay reads perf's lines from it, and the
+   * report reads perf's last interval there the moment the program has ended, without waiting
+   * for a turn of the event loop; null (none could be made): perf writes to a pipe (fd 6).
    */
   readonly perfOutput: PerfOutputFile | null;
 }
@@ -36,10 +35,11 @@ export function armEarlyGate(): void {
   if (waiting !== null) return;
   const helper = findExecHelper();
   if (helper === null) return;
-  // On a terminal the live view may be wanted (options are not parsed yet): perf then writes to a
-  // file, which its relay can read, and the gate's perf serves the live view too (a perf spawned by
-  // Node instead, once the options said live, started later: `run -- true` took 9 ms longer).
-  const perfOutput = canRedraw({ isTTY: isatty(2) }) ? perfOutputFileOrNull() : null;
+  // perf writes to a file: on a terminal, where the live view may be wanted (options are not
+  // parsed yet), its relay reads it, so the gate's perf serves the live view too (a perf spawned by
+  // Node instead, once the options said live, started later: `run -- true` took 9 ms longer); and
+  // the report reads perf's last interval from it synchronously (controller.ts, stop()).
+  const perfOutput = perfOutputFileOrNull();
   // fd 3 requests, 4 reports, 5 the Node GC channel, 6-8 perf's stderr, control and ack when the gate starts perf
   const gate = spawn(helper, ['3', '4', '-'], { stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe', 'pipe', perfOutput?.fd ?? 'pipe', 'pipe', 'pipe'] });
   if (gate.pid === undefined) {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import split2 from 'split2';
 import type { Readable, Writable } from 'node:stream';
 import { constants as osConstants } from 'node:os';
-import { startPerf, type PerfSession } from '../perf/controller.ts';
+import { startPerf, type PerfSession, type PerfWindowResult } from '../perf/controller.ts';
 import { openLiveLine, type LiveMemory } from '../live/follower.ts';
 import { untilPolling } from '../perf/poll-state.ts';
 import { PerfError, UsageError } from '../errors.ts';
@@ -14,6 +14,7 @@ import { resolvePerfOptions, type MeasureOptions } from './options.ts';
 import { isNodeProgram, listenForNodeGc, nodeGcEnvironment } from './node-gc.ts';
 import type { CommandReport, CountersReport } from './report.ts';
 import { monotonicNs } from './clock.ts';
+import { afterReport } from './after-report.ts';
 import { programMemory, watchTreeMemory, type TreeMemory, type TreeMemoryResult } from './tree-memory.ts';
 import { holdInterruptions, InterruptedError, interruption, onInterruption, settleInterruption } from './interruption.ts';
 import { emptyProgramError, launchError } from './exec-failure.ts';
@@ -141,11 +142,14 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
   // (`sh -c 'node big.js'` had shown sh's 1.7 MiB under a 516.6 MiB peak).
   const treeNow = (): LiveMemory | null => treeMemory?.now() ?? null;
   let isSettled = false;
+  /** The run has its report: stop() has seen to perf, and the gate's pipe closes after the report (afterReport). */
+  let isReported = false;
   const dispose = (): void => {
     if (isSettled) return;
     isSettled = true;
     treeMemory?.dispose();
     releaseSignals();
+    if (isReported) return;
     perf?.kill();
     closeGate(gate);
   };
@@ -257,7 +261,8 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
           throw new Error('perfcell-exec ended without a report (was it killed?)');
         }
         const result = JSON.parse(resultLine) as ReaperResult;
-        closeGate(gate);
+        // The gate reads no more requests (it waits for its perf now): the pipe closes after the report.
+        afterReport(() => closeGate(gate));
         if (result.execErrno !== 0) {
           perf?.kill();
           await reaperExit;
@@ -265,10 +270,15 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
         }
         // The gate has sent perf its SIGINT already where it could (at the program's end); the report
         // waits for perf's last interval only, neither for perf's teardown nor for the gate's exit.
-        const stopped = perf?.stop({ startNs: BigInt(result.startNs), endNs: BigInt(result.endNs), awaitExit: false, sigintSent: result.perfSignalled === true });
-        // The tree's memory is final (the program has been reaped): read while perf, on the other
-        // core, prints its last interval (some 0.2-1 ms away), not after it.
+        const sigintSent = result.perfSignalled === true;
+        const stopPerf = (): Promise<PerfWindowResult> | undefined =>
+          perf?.stop({ startNs: BigInt(result.startNs), endNs: BigInt(result.endNs), awaitExit: false, sigintSent });
+        // The tree's memory is final (the program has been reaped). Read while perf, on the other
+        // core, prints its last interval: a perf the gate signalled is some 0.1-0.5 ms into it, and
+        // stop() then mostly finds that interval in its file; one it could not gets its SIGINT first.
+        let stopped = sigintSent ? undefined : stopPerf();
         const tree = treeMemory!.finish(result.maxRssKiB);
+        stopped ??= stopPerf();
         const label = options.label ?? shellQuote(command);
 
         let counters: CountersReport = noCounters();
@@ -284,6 +294,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
         const gc = readNodeGc === null ? null : await readNodeGc();
         trace.mark('report');
         if ((tree.leftRunningPids?.length ?? 0) > 0) warnings.push(leftRunningNote(label, tree.leftRunningPids ?? []));
+        isReported = true;
         return programReport({ label, command, startedAt, result, cpuBefore, cpuAfter, counters, warnings, tree, gc });
       } finally {
         stopForwarding();

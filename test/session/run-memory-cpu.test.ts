@@ -79,8 +79,10 @@ describe('run: the process tree\'s peak (no perf needed)', () => {
     expect([result.peakMethod, result.peakRssBytes, result.series.length]).toEqual(['sampled-tree', 1234 * 1024, 0]);
   }, 30_000);
 
-  it.runIf(cgroupUsable)('removes its cgroup after the run', async () => {
+  it.runIf(cgroupUsable)('removes its cgroup once the report is out (the next turn of the event loop)', async () => {
     await runProgram(['true'], { perf: false });
+    // the rmdir waits for the report (after-report.ts): the text report is written in this turn
+    await new Promise((resolve) => setImmediate(resolve));
     const own = readdirSync('/sys/fs/cgroup/memory', { recursive: true }).map(String).filter((path) => path.includes(`perfcell-${process.pid}-`));
     expect(own).toEqual([]);
     expect(existsSync('/sys/fs/cgroup/memory')).toBe(true);
