@@ -27,7 +27,8 @@ try {
   for (let pair = 0; pair < Number(pairs); pair++) {
     for (const which of pair % 2 === 0 ? ['A', 'B'] : ['B', 'A']) {
       const startMs = performance.now();
-      const run = spawnSync('node', [which === 'A' ? a : b, 'compare', '--warmup', warmup, '--runs', '10', '--json', '--', `${sleepMs} 7`, `${sleepMs} 6`], { encoding: 'utf8', env });
+      // each build its own code-cache folder (a lane writing its cache deletes other builds')
+      const run = spawnSync('node', [which === 'A' ? a : b, 'compare', '--warmup', warmup, '--runs', '10', '--json', '--', `${sleepMs} 7`, `${sleepMs} 6`], { encoding: 'utf8', env: { ...env, XDG_CACHE_HOME: join(dir, `cache-${which}`) } });
       const wallMs = performance.now() - startMs;
       if (run.status !== 0) throw new Error(`${which} failed (${run.status}): ${run.stderr.slice(-400)}`);
       const marks = [...run.stderr.matchAll(/^trace-run (\d+) (\S+) ([\d.]+)$/gm)].map((match) => ({ run: Number(match[1]), stage: match[2], ms: Number(match[3]) }));

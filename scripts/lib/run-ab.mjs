@@ -18,7 +18,14 @@ const endStamp = join(dir, 'end-stamp');
 execFileSync('cc', ['-O2', '-o', endStamp, 'test/fixtures/end-stamp.c']);
 const cells = join(dir, 'cells.js');
 writeFileSync(cells, Array.from({ length: 200 }, (_, index) => `// %% cell ${index}\nglobalThis.x${index % 7} = ${index} + 1;`).join('\n'));
+// Each build its own code-cache folder: a lane writing its cache deletes other builds' (lane-loader.ts),
+// so builds taking turns in one folder would each compile anew every run.
+const cacheHomes = { [A]: join(dir, 'cache-A'), [B]: join(dir, 'cache-B') };
+const useCacheOf = (cli) => {
+  process.env.XDG_CACHE_HOME = cacheHomes[cli];
+};
 const wallMs = (cli, flags) => {
+  useCacheOf(cli);
   const startNs = process.hrtime.bigint();
   const result = spawnSync('node', [cli, 'cells', ...flags, cells], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(result.stderr);
@@ -31,6 +38,7 @@ const median = (values) => {
 const builds = { A: { cli: A, latency: [], perf: [], noPerf: [] }, B: { cli: B, latency: [], perf: [], noPerf: [] } };
 for (let pair = 0; pair < pairs; pair++) {
   for (const build of pair % 2 === 0 ? [builds.A, builds.B] : [builds.B, builds.A]) {
+    useCacheOf(build.cli);
     const ms = await endToReportMs(build.cli, endStamp);
     if (ms !== null) build.latency.push(ms);
     if (pair < Math.ceil(pairs / 3)) {
