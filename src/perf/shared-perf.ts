@@ -12,10 +12,13 @@ import { startLiveFollower } from '../live/follower.ts';
  * The tick costs the measured code a little (perf reads a running counter through an
  * inter-processor interrupt): on this 2-vCPU VM a CPU-bound loop ran 0.5–0.7 % slower under
  * -I 4, 0.3–0.5 % under -I 5, 0.8–1.1 % under -I 2 and 2.6 % under -I 1 (a 330 ms loop, median of
- * 7, against no perf; scripts/bench-pace.mjs measures the cells' own figure). The shortest tick is
- * TICK_MS; the group's perfs tick at TICK_MS, TICK_MS + 1, … (see startSharedPerf).
+ * 7, against no perf). As a group, in cells: 5 ms cells of fixed work ran 2.64 % slower under
+ * ticks of 4-7 ms and 2.62 % under 2-5 ms (14 alternations, 2026-12-03; scripts/bench-pace.mjs
+ * measures it each run), while a trivial cell's wait for its tick fell from 3.6 to 2.9 ms (200
+ * cells, 12 alternations: 983 against 834 ms, 257 without perf). The shortest tick is TICK_MS; the
+ * group's perfs tick at TICK_MS, TICK_MS + 1, … (see startSharedPerf).
  */
-export const TICK_MS = 4;
+export const TICK_MS = 2;
 
 /**
  * Whether windows with these options can share one perf: not with `-M` (metric-only rows cannot be

@@ -27,7 +27,7 @@ describe.runIf(perfUsable)('a synchronous command keeps its samples at perf\'s i
     const gapsMs = times.slice(1).map((time, index) => (time - (times[index] ?? time)) * 1000);
     // The samples span the command, a sample about every interval: 99-119 of the 120 intervals in
     // quiet runs here, 91 once in a fresh-clone CI run and 51 in another while the host ran slow
-    // (`true` took 2.7 ms against 0.8; the shared perfs' 4-7 ms ticks, regrouped into 10 ms
+    // (`true` took 2.7 ms against 0.8; the shared perfs' 2-5 ms ticks (4-7 then), regrouped into 10 ms
     // intervals, merge two intervals where a tick comes late), so at most 3 intervals apart on
     // average; the bug this guards against gave 20 samples and one of 1 s (the largest gap below).
     const spanMs = ((times.at(-1) ?? 0) - (times[0] ?? 0)) * 1000;
