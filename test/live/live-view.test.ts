@@ -8,6 +8,7 @@ import { startPtyRepl, type PtyRepl, endRepl } from '../support/pty-repl.ts';
 import { cliPath } from '../support/fixtures.ts';
 import { perfUsable } from '../support/perf.ts';
 import { findLiveRelay } from '../../src/live/relay.ts';
+import { TICK_MS } from '../../src/perf/shared-perf.ts';
 import { screenRows } from '../support/screen.ts';
 
 const THREE_SECONDS = '{ const end = Date.now() + 3000; let junk = []; while (Date.now() < end) { junk.push(new Array(64).fill(1)); if (junk.length > 1e4) junk = [] } 6 * 7 }';
@@ -100,7 +101,7 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
   });
 
   it('cells on a pty share one group of ticking perfs (not a perf per cell), and a long cell still counts exactly while its line is drawn', { timeout: 60_000 }, async () => {
-    // The cell looks at the perfs counting this process: their -I is the group's tick (4 ms: a
+    // The cell looks at the perfs counting this process: their -I is the group's tick (TICK_MS: a
     // group of one perf for two cells), where a perf per cell would tick at the asked-for 100 ms.
     // It touches 20,000 fresh pages (about 20,000 page-faults) and spins past the live view's delay.
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-live-shared-'));
@@ -119,7 +120,7 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
       '',
     ].join('\n'));
     const printed = await onPty('/bin/sh', ['-c', `exec "$0" "$1" cells -e page-faults --json "$2" > "$3"`, process.execPath, cliPath, file, out]);
-    expect(printed).toMatch(/perf ticks: 4\r?\n/);
+    expect(printed).toMatch(new RegExp(`perf ticks: ${TICK_MS}\\r?\\n`));
     expect(printed).toMatch(LIVE_LINE);
     const json = readFileSync(out, 'utf8');
     expect(json, printed).not.toBe('');
