@@ -22,10 +22,11 @@ export const TICK_MS = 2;
 
 /**
  * Whether windows with these options can share one perf: not with `-M` (metric-only rows cannot be
- * regrouped). With the live view, one relay follows the group's files (live/follower.ts).
+ * regrouped), nor with an interval shorter than the group's shortest tick (ticks are regrouped into intervals, never split).
+ * With the live view, one relay follows the group's files (live/follower.ts).
  */
-export function canSharePerf(options: PerfOptions): boolean {
-  return (options.metricGroups?.length ?? 0) === 0 && options.intervalMs >= TICK_MS;
+export function canSharePerf(options: PerfOptions, shortestTickMs = TICK_MS): boolean {
+  return (options.metricGroups?.length ?? 0) === 0 && options.intervalMs >= shortestTickMs;
 }
 
 export interface SharedPerf {
@@ -73,11 +74,14 @@ const SWITCHED_LEAD_MS = 1.0;
  * `staggered`: each perf is spawned in a turn of the event loop of its own, not all in this call.
  * A spawn holds this process 3-6 ms (Node forks itself, then waits for perf's exec); staggered,
  * what waits on the event loop meanwhile (compare's warm-up runs) goes on between them.
+ * `shortestTickMs`: the first member's period (default TICK_MS), for a group whose windows do not
+ * wait for their ticks.
  */
-export function startSharedPerf(pid: number, options: PerfOptions, count = SHARED_MEMBERS, start: { readonly staggered?: boolean } = {}): SharedPerf {
+export function startSharedPerf(pid: number, options: PerfOptions, count = SHARED_MEMBERS, start: { readonly staggered?: boolean; readonly shortestTickMs?: number } = {}): SharedPerf {
   // Periods of TICK_MS, TICK_MS + 1, …: perfs started together tick together, and would stay so;
   // with periods apart their phases keep turning, so one of them is always close to a tick.
   const total = Math.max(1, count);
+  const shortestMs = start.shortestTickMs ?? TICK_MS;
   const members: TickingPerf[] = [];
   // the live view's relay, forked before the perfs attach: they would count its drawing
   const follower = options.live === true ? startLiveFollower(pid) : null;
@@ -87,13 +91,13 @@ export function startSharedPerf(pid: number, options: PerfOptions, count = SHARE
     // Counting this process: all at once, by one launcher (where there is one), so that none carries
     // another's counters (perf-group-launcher.ts). Another process (compare's forker) inherits no
     // counter of this one's: its perfs are spawned here, staggered or not.
-    const launched = pid === process.pid ? launchPerfGroup(pid, options, Array.from({ length: total }, (_, index) => TICK_MS + index)) : null;
+    const launched = pid === process.pid ? launchPerfGroup(pid, options, Array.from({ length: total }, (_, index) => shortestMs + index)) : null;
     if (launched !== null) {
-      launched.forEach((perf, index) => members.push(startTickingPerf(pid, options, TICK_MS + index, perf, follower)));
+      launched.forEach((perf, index) => members.push(startTickingPerf(pid, options, shortestMs + index, perf, follower)));
       return;
     }
     while (!closing && members.length < total) {
-      members.push(startTickingPerf(pid, options, TICK_MS + members.length, undefined, follower));
+      members.push(startTickingPerf(pid, options, shortestMs + members.length, undefined, follower));
       if (start.staggered === true) await nextTurn();
     }
   };

@@ -60,6 +60,13 @@ const UNREAD_TAILS = 2;
  */
 const SERVED_PERFS = UNREAD_TAILS + 1;
 
+/**
+ * Their shortest tick: 4 ms, not the cells' 2 (TICK_MS). A run's tail is read two programs later,
+ * so no run waits for a tick, and every tick reads counters of a program running on one of the
+ * two vCPUs (an inter-processor interrupt).
+ */
+const SERVED_TICK_MS = 4;
+
 /** PERFCELL_SERVED_RUNS=0: compare spawns a gate (and a perf) per run, as before the server. */
 export function servedRunsWanted(environment: NodeJS.ProcessEnv = process.env): boolean {
   return environment['PERFCELL_SERVED_RUNS'] !== '0';
@@ -74,7 +81,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
   if (!servedRunsWanted() || options.quiet !== true || options.backend === 'cachegrind') return null;
   const perfOptions = resolvePerfOptions(options);
   // the live view's line shows one process's RSS, the run's: the group counts the forker
-  if (perfOptions.enabled && (perfOptions.live === true || !(sharedPerfWanted() && canSharePerf(perfOptions)))) return null;
+  if (perfOptions.enabled && (perfOptions.live === true || !(sharedPerfWanted() && canSharePerf(perfOptions, SERVED_TICK_MS)))) return null;
   const helper = findNativeHelper('perfcell-serve');
   if (helper === null) return null;
   let cgroup: MemoryCgroup | null = createMemoryCgroup();
@@ -110,7 +117,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     forkerPid = forker;
     // attached before the first counted clone: a program inherits only the counters its forker had then
     // staggered: the first warm-up runs (which wait for no perf) go on between the perfs' spawns
-    shared = perfOptions.enabled ? startSharedPerf(forker, perfOptions, SERVED_PERFS, { staggered: true }) : null;
+    shared = perfOptions.enabled ? startSharedPerf(forker, perfOptions, SERVED_PERFS, { staggered: true, shortestTickMs: SERVED_TICK_MS }) : null;
     return forker;
   })();
   /** Every perf counts on the forker, and the forker is in the cgroup: counted runs may be cloned. */
@@ -135,7 +142,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     const old = shared;
     if (forker === null || old === null) return;
     await old.closeAndWait();
-    const perf = startSharedPerf(forker, perfOptions, SERVED_PERFS);
+    const perf = startSharedPerf(forker, perfOptions, SERVED_PERFS, { shortestTickMs: SERVED_TICK_MS });
     shared = perf;
     await perf.ready();
   };
