@@ -45,8 +45,8 @@ const CHUNK_BYTES = 64 * 1024;
 
 /**
  * tmpfs where there is one (the file never touches a disk), else the temporary directory; `onDisk`
- * the other way round: a file that may grow large (a ticking perf writes some 50 KB/s during a long
- * window) belongs in the page cache, which the kernel can write out and reclaim, not in tmpfs RAM.
+ * the other way round: a file that may grow large (a ticking perf writes some 55-110 KB/s during a
+ * long window) belongs in the page cache, which the kernel can write out and reclaim, not in tmpfs RAM.
  */
 function outputDirectories(onDisk: boolean): string[] {
   const shm = existsSync('/dev/shm') ? ['/dev/shm'] : [];
