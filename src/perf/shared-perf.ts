@@ -22,8 +22,8 @@ export const TICK_MS = 2;
 
 /**
  * Whether windows with these options can share one perf: not with `-M` (metric-only rows cannot be
- * regrouped), nor with an interval shorter than the group's shortest tick (ticks are regrouped into intervals, never split).
- * With the live view, one relay follows the group's files (live/follower.ts).
+ * regrouped), nor with an interval shorter than the group's shortest tick (ticks are regrouped into
+ * intervals, never split). With the live view, one relay follows the group's files (live/follower.ts).
  */
 export function canSharePerf(options: PerfOptions, shortestTickMs = TICK_MS): boolean {
   return (options.metricGroups?.length ?? 0) === 0 && options.intervalMs >= shortestTickMs;
@@ -78,7 +78,7 @@ const SWITCHED_LEAD_MS = 1.0;
  * wait for their ticks.
  */
 export function startSharedPerf(pid: number, options: PerfOptions, count = SHARED_MEMBERS, start: { readonly staggered?: boolean; readonly shortestTickMs?: number } = {}): SharedPerf {
-  // Periods of TICK_MS, TICK_MS + 1, …: perfs started together tick together, and would stay so;
+  // Periods of shortestMs, shortestMs + 1, …: perfs started together tick together, and would stay so;
   // with periods apart their phases keep turning, so one of them is always close to a tick.
   const total = Math.max(1, count);
   const shortestMs = start.shortestTickMs ?? TICK_MS;
