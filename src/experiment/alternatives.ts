@@ -4,6 +4,7 @@ import { UsageError } from '../errors.ts';
 import { measure } from '../session/measure.ts';
 import { armProgram, type ArmedProgram } from '../session/run-program.ts';
 import { startProgramServer, type ProgramServer } from '../session/program-server.ts';
+import { perfGaveUp } from '../session/perf-gave-up.ts';
 import { isNodeProgram } from '../session/node-gc.ts';
 import { prearmDepth } from '../perf/perf-pool.ts';
 import type { MeasureOptions } from '../session/options.ts';
@@ -81,20 +82,27 @@ export function commandAlternatives(
   const server: ProgramServer | null = servable ? startProgramServer(quietOptions) : null;
   // PERFCELL_WARMUP_UNCOUNTED=0: warm-ups wait for the perfs as counted runs do (the benchmark's baseline, BENCHMARKS.md pace)
   const warmupsUncounted = process.env['PERFCELL_WARMUP_UNCOUNTED'] !== '0';
+  // A run of its own whose perf counted nothing (session/perf-gave-up.ts): the runs after it go
+  // without perf, as its warning says. (The server does the same for its runs.)
+  let perfOff = false;
   const make = (name: string, argv: readonly string[]): Measurable => {
     const runOptions: MeasureOptions = { ...quietOptions, label: name };
+    const optionsNow = (): MeasureOptions => (perfOff ? { ...runOptions, perf: false } : runOptions);
     // cachegrind runs no gate: nothing to arm ahead.
     const canArm = server !== null || (runOptions.backend !== 'cachegrind' && prearmDepth() > 0);
-    const armOne = (warmup: boolean): Promise<ArmedProgram> => (server === null ? armProgram(argv, runOptions) : server.arm(argv, name, { counted: !(warmup && warmupsUncounted) }));
+    const armOne = (warmup: boolean): Promise<ArmedProgram> => (server === null ? armProgram(argv, optionsNow()) : server.arm(argv, name, { counted: !(warmup && warmupsUncounted) }));
     let armed: Promise<ArmedProgram> | null = null;
     /** What `armed` was armed for: a warm-up run's program may have been cloned before perf counted. */
     let armedForWarmup = false;
+    /** `armed` has a perf waiting for its enable. */
+    let armedWithPerf = false;
     return {
     name,
     command: argv,
     arm(armOptions = {}) {
       if (!canArm || armed !== null) return;
       armedForWarmup = armOptions.warmup === true;
+      armedWithPerf = !perfOff;
       armed = armOne(armedForWarmup);
       // A failed arm is the next run's failure, thrown by measure(); never an unhandled rejection.
       armed.catch(() => undefined);
@@ -109,14 +117,15 @@ export function commandAlternatives(
       const warmup = hooks.warmup === true;
       let pending = armed;
       armed = null;
-      if (pending !== null && armedForWarmup && !warmup) {
-        // armed for a warm-up, run for a result: armed anew, to be counted
+      // armed for a warm-up, run for a result: armed anew, to be counted; armed with a perf since given up: anew without
+      if (pending !== null && ((armedForWarmup && !warmup) || (armedWithPerf && perfOff && server === null))) {
         await pending.then((program) => program.cancel(), () => undefined);
         pending = null;
       }
       const report = canArm
         ? await (await (pending ?? armOne(warmup))).run(hooks)
-        : await measure(argv, runOptions);
+        : await measure(argv, optionsNow());
+      if (server === null && !perfOff && perfGaveUp(report, runOptions)) perfOff = true;
       // A run cut short by Ctrl-C (or SIGTERM) is the interruption's, not the program's failure.
       const isStopSignal = report.signal === 'SIGINT' || report.signal === 'SIGTERM' || report.signal === 'SIGHUP';
       const stop = isStopSignal ? await settleInterruption() : interruption();

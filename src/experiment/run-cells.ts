@@ -10,6 +10,7 @@ import { transpileCell } from './transpile-cell.ts';
 import { interruption, type Interruption } from '../session/interruption.ts';
 import { startRunTrace } from '../session/run-trace.ts';
 import { StrayChildren } from '../proc/child-processes.ts';
+import { perfGaveUp } from '../session/perf-gave-up.ts';
 
 /** One cell's measurement: its report, and why it failed (null when it did not). */
 export interface CellRun {
@@ -27,7 +28,8 @@ export interface CellRun {
 export async function measureCell(evaluator: CellEvaluator, cell: PreparedCell, options: MeasureOptions = {}, armNext = true): Promise<CellRun> {
   const pool = poolOf(evaluator);
   let perfOptions: PerfOptions | null = null;
-  const window = prepareWindow(process.pid, { ...options, label: options.label ?? cell.source.title }, (pid, wanted) => {
+  const perfOff = withoutPerf.has(evaluator);
+  const window = prepareWindow(process.pid, { ...options, ...(perfOff ? { perf: false } : {}), label: options.label ?? cell.source.title }, (pid, wanted) => {
     perfOptions = wanted;
     return pool.take(pid, wanted);
   });
@@ -56,6 +58,10 @@ export async function measureCell(evaluator: CellEvaluator, cell: PreparedCell, 
       for (let armedNow = pool.armedCount(process.pid, perfOptions); armedNow < depth; armedNow++) pool.arm(process.pid, perfOptions);
     }
     const ended = await ending;
+    if (perfOptions !== null && perfGaveUp(ended, options)) {
+      withoutPerf.add(evaluator);
+      pool.close();
+    }
     // Only perf counts a cell's children (RAM and CPU are this process's own), and only a perf that
     // was counting when the child was forked: the shared perfs, which count every cell. (With one
     // perf per window, PERFCELL_SHARED_PERF=0 or -M, the next cell's perf, armed before
@@ -68,6 +74,9 @@ export async function measureCell(evaluator: CellEvaluator, cell: PreparedCell, 
     window.cancel();
   }
 }
+
+/** Files whose perf counted nothing in a cell (session/perf-gave-up.ts): their later cells go without perf. */
+const withoutPerf = new WeakSet<CellEvaluator>();
 
 /** The processes a file's cells leave running (its evaluator's), which perf counts in the cells after them. */
 const strayChildren = new WeakMap<CellEvaluator, StrayChildren>();

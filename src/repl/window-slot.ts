@@ -2,6 +2,7 @@ import { baseEventName } from '../session/counters.ts';
 import { resolvePerfOptions, type MeasureOptions } from '../session/options.ts';
 import type { CommandReport, UnsupportedEvent } from '../session/report.ts';
 import { prepareWindow, type MeasurementWindow } from '../session/window.ts';
+import { perfGaveUp } from '../session/perf-gave-up.ts';
 
 /**
  * The next command's measurement window, prepared ahead (perf attached with counting disabled,
@@ -73,8 +74,7 @@ export function createWindowSlot(pid: number, initial: MeasureOptions, prepare: 
       drop();
     },
     learn(report) {
-      const perfWanted = windowOptions('').perf !== false;
-      if (perfWanted && report.counters.backend === 'none') measure = { ...measure, perf: false };
+      if (perfGaveUp(report, windowOptions(''))) measure = { ...measure, perf: false };
       for (const event of report.counters.unsupported) unsupported.set(baseEventName(event.event), event);
       const named = new Set(report.counters.unsupported.map((event) => baseEventName(event.event)));
       const missing = [...unsupported.values()].filter((event) => !named.has(baseEventName(event.event)));

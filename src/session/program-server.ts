@@ -107,6 +107,8 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
   };
 
   let shared: SharedPerf | null = null;
+  /** perf never acknowledged a run's enable (or refused the default events): later runs go without it. */
+  let perfGaveUp = false;
   let forkerPid: number | null = null;
   let closed = false;
   /** The forker is there and its perfs are starting: a program that needs no counters may be cloned. */
@@ -191,7 +193,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
             // already gone
           }
         });
-        let session: PerfSession | null = counted ? (shared?.session() ?? null) : null;
+        let session: PerfSession | null = counted && !perfGaveUp ? (shared?.session() ?? null) : null;
         /** Opens the way for the next clone, where closeWindow() held it for a restart of the perfs. */
         let reopen: () => void = () => undefined;
         const closeWindow = (holdForRestart = false): Promise<void> => {
@@ -214,6 +216,8 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
             } catch (error: unknown) {
               session = null;
               warnings.push(await enableFailureNote(error, perfOptions.explicit));
+              // as the warning says: the runs after this one go without perf (session/perf-gave-up.ts)
+              perfGaveUp = true;
             }
           }
           await treeMemory.ready;

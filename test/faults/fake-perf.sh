@@ -10,6 +10,8 @@
 #   FAKE_PERF_MODE=ignore-int  works, but ignores SIGINT (perfcell must SIGKILL it)
 #   FAKE_PERF_MODE=refuse      prints perf's perf_event_paranoid refusal and exits 255
 #   FAKE_PERF_MODE=ok          works: acks, prints an interval of each event on SIGINT
+#
+#   FAKE_PERF_LOG=FILE         a line `start` appended to FILE by each perf started to count (with --control)
 mode=${FAKE_PERF_MODE:-ok}
 [ "$1" = stat ] || exit 1
 events=page-faults
@@ -20,6 +22,7 @@ while [ $# -gt 0 ]; do
   if [ "$1" = -- ]; then shift; break; fi
   shift
 done
+[ $control = yes ] && [ -n "${FAKE_PERF_LOG:-}" ] && echo start >>"$FAKE_PERF_LOG"
 if [ $control = no ]; then
   # perfcell's probes (perf stat -e EVENT -- true): count nothing, run the command.
   [ "$mode" = refuse ] || { "$@"; exit $?; }

@@ -204,15 +204,44 @@ describe.concurrent('fault matrix: perf faults (a fake perf through PERFCELL_PER
   it('a perf path that does not exist: exit 1, named', async () => {
     expectOutcome(await perfcell(['run', '-e', 'page-faults', '--', 'true'], { env: { PERFCELL_PERF: '/nonexistent/perf' } }), 1, /^error: perf not found/);
   });
-  it('cells with a perf that never acks, events asked for: every cell measured without counters, with a warning', async () => {
-    const outcome = await perfcell(['cells', '--json', '-e', 'page-faults', exitCell.replace('exit.js', 'alts.js')], { env: fake('no-ack') });
+  // A perf that never acks costs a window its ack timeout (5 s by default). Once one has, the rest
+  // of the file, the comparison or the series goes without perf, as the warning says: not every
+  // command waiting for it to fail again. FAKE_PERF_LOG counts the perfs started to count.
+  const perfStarts = (log: string): number => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0);
+  it('cells with a perf that never acks, events asked for: every cell measured without counters, with a warning; no perf started after the first cell', async () => {
+    const log = join(dir, 'no-ack-cells.log');
+    const outcome = await perfcell(['cells', '--json', '-e', 'page-faults', exitCell.replace('exit.js', 'alts.js')], { env: { ...fake('no-ack'), FAKE_PERF_LOG: log } });
     expectOutcome(outcome, 1, /^warning: perf did not acknowledge within 1 s and was killed \(check perf alone: perfcell doctor\); measuring RAM, time and CPU only$/);
-    expect(json(outcome.stdout).cells.map((cell: { title: string }) => cell.title)).toEqual(['set-up', 'fast', 'slow', 'check']);
+    const cells = json(outcome.stdout).cells as { title: string; report: { counters: { backend: string } } }[];
+    expect(cells.map((cell) => cell.title)).toEqual(['set-up', 'fast', 'slow', 'check']);
+    expect(cells.map((cell) => cell.report.counters.backend)).toEqual(['none', 'none', 'none', 'none']);
+    // the first cell's shared perf (one for four cells) and its own, and the one armed for the next
+    // cell as the first ended, before its report said that perf failed (it had been 8)
+    expect(perfStarts(log)).toBeLessThanOrEqual(3);
   }, 30_000);
-  it('compare with a perf that never acks: every run measured without counters', async () => {
-    const outcome = await perfcell(['compare', '--runs', '2', '--warmup', '0', '--json', '-e', 'page-faults', '--', 'true'], { env: fake('no-ack') });
+  it('compare with a perf that never acks: every run measured without counters; no perf started after the first run, served or not', async () => {
+    const served = join(dir, 'no-ack-served.log');
+    const own = join(dir, 'no-ack-own.log');
+    const args = ['compare', '--runs', '3', '--warmup', '0', '--json', '-e', 'page-faults', '--', 'true'];
+    const [outcome, unserved] = await Promise.all([
+      perfcell(args, { env: { ...fake('no-ack'), FAKE_PERF_LOG: served } }),
+      perfcell(args, { env: { ...fake('no-ack'), FAKE_PERF_LOG: own, PERFCELL_SERVED_RUNS: '0' } }),
+    ]);
+    for (const each of [outcome, unserved]) {
+      expectOutcome(each, 0, /^warning: perf did not acknowledge within 1 s/);
+      expect(json(each.stdout).alternatives[0].runs).toHaveLength(3);
+    }
+    // served: the server's group of three, then the first run's own perf (it had been 9)
+    expect(perfStarts(served)).toBeLessThanOrEqual(4);
+    // a gate each: the first run's perf, and the one armed for the next run before the first had failed (it had been 6)
+    expect(perfStarts(own)).toBeLessThanOrEqual(2);
+  }, 30_000);
+  it('run -r 3 with a perf that never acks: one perf, the runs after it without', async () => {
+    const log = join(dir, 'no-ack-repeat.log');
+    const outcome = await perfcell(['run', '-r', '3', '-e', 'page-faults', '--', 'true'], { env: { ...fake('no-ack'), FAKE_PERF_LOG: log } });
     expectOutcome(outcome, 0, /^warning: perf did not acknowledge within 1 s/);
-    expect(json(outcome.stdout).alternatives[0].runs).toHaveLength(2);
+    expect(outcome.stderr).toMatch(/^true: 3 runs/m);
+    expect(perfStarts(log)).toBe(1);
   }, 30_000);
 });
 

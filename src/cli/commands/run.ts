@@ -15,6 +15,7 @@ import { toJsonDocument } from '../../json-document.ts';
 import { fitted, messageText, warningText } from '../../render/terminal-width.ts';
 import type { MeasureOptions } from '../../session/options.ts';
 import type { CommandReport } from '../../session/report.ts';
+import { perfGaveUp } from '../../session/perf-gave-up.ts';
 import { describeInterruptedSeries, parseRepeat, writeRepeatedRuns, type RepeatPartial } from '../run-repeat-output.ts';
 import { checkOutputPaths } from '../output-paths.ts';
 
@@ -202,10 +203,11 @@ async function stopDuring(report: CommandReport): Promise<Interruption | null> {
  */
 async function measureSeries(command: readonly string[], options: MeasureOptions, requested: number): Promise<{ reports: CommandReport[]; partial: RepeatPartial | null; launchFailure: LaunchError | null }> {
   const reports: CommandReport[] = [];
+  let runOptions = options;
   for (let round = 1; round <= requested; round += 1) {
     let report: CommandReport | null = null;
     try {
-      if (interruption() === null) report = await measureProgram(command, options);
+      if (interruption() === null) report = await measureProgram(command, runOptions);
     } catch (error: unknown) {
       if (error instanceof LaunchError) return { reports, partial: null, launchFailure: error };
       // asked to stop while the next run was being set up: it never ran
@@ -214,6 +216,8 @@ async function measureSeries(command: readonly string[], options: MeasureOptions
     const stop = report === null ? interruption() : await stopDuring(report);
     if (stop !== null) return { reports, partial: describeInterruptedSeries(stop, reports.length, requested, report), launchFailure: null };
     if (report !== null) reports.push(report);
+    // perf counted nothing (session/perf-gave-up.ts): the runs after this one go without it, as its warning says
+    if (report !== null && perfGaveUp(report, runOptions)) runOptions = { ...runOptions, perf: false };
   }
   return { reports, partial: null, launchFailure: null };
 }
