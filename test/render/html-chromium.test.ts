@@ -28,14 +28,14 @@ async function checkPage(html: string, name: string, screenHeight?: number): Pro
   if (chromium === null) throw new Error(CHROMIUM_MISSING);
   const slots = readFileSync(html, 'utf8').match(/class="chart" id="chart-\d+"/g)?.length ?? 0;
   expect(slots).toBeGreaterThan(0);
-  const { stdout: dom, stderr } = await dumpDom(chromium, html);
+  const png = join(outDir, `${name}.png`);
+  // two Chromiums at once: each spends most of its time starting up
+  const [{ stdout: dom, stderr }] = await Promise.all([dumpDom(chromium, html), screenshot(chromium, html, png, screenHeight)]);
   const root = /<html[^>]*>/.exec(dom)?.[0] ?? '';
   expect(root, 'the page script never finished').toContain(`data-charts-drawn="${slots}"`);
   expect(root, 'a chart canvas holds no coloured pixels').toContain(`data-charts-inked="${slots}"`);
   expect(root, 'the page recorded a script error').not.toContain('data-errors');
   expect(stderr).not.toMatch(/Uncaught|CONSOLE\(\d+\).*(error|Error)/);
-  const png = join(outDir, `${name}.png`);
-  await screenshot(chromium, html, png, screenHeight);
   const bluePixels = countColor(decodePng(readFileSync(png)), SERIES_BLUE, 40);
   console.log(`${name}: ${slots} charts drawn; screenshot ${png} has ${bluePixels} series-blue pixels`);
   return { dom, bluePixels };
