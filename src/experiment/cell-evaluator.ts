@@ -5,6 +5,7 @@ import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import vm from 'node:vm';
 import { fileRelativeDynamicImports } from './cell-dynamic-imports.ts';
+import { createCellContext } from './cell-context.ts';
 import { CELL_IMPORT, transpileCell, transpileCells, type TranspiledCell, type TranspileResult } from './transpile-cell.ts';
 import { createScopeTools } from '../repl/scope-tools.ts';
 import { classifyJavaScript } from '../repl/typescript.ts';
@@ -80,7 +81,7 @@ let contextCount = 0;
 const OBJECT_GROUP = 'perfcell-cells';
 
 /**
- * One scope for all the cells of a file, like a REPL's: a fresh vm context holding Node's globals
+ * One scope for all the cells of a file, like a REPL's: a fresh vm context (cell-context.ts) holding Node's globals
  * (plus require, module, __filename and __dirname of the file), evaluated through the inspector's
  * REPL mode (the mode of the DevTools console). That mode, unlike vm.Script, gives cells
  * top-level await and lets a cell that declares `const x` run again (compare repeats cells),
@@ -122,10 +123,9 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
   session.post('Runtime.enable');
   // Held by the evaluator until close(): an unreferenced context is collected, and the
   // inspector then forgets its id ("uniqueContextId not found").
-  // `await import('x')` in a cell: node's own loader, as for the main script (a callback of our own
-  // would need --experimental-vm-modules); node flags that constant experimental, said here once instead.
+  // node flags USE_MAIN_CONTEXT_DEFAULT_LOADER (cell-context.ts) experimental: said here once instead
   silenceWarning(/USE_MAIN_CONTEXT_DEFAULT_LOADER/);
-  let context: vm.Context | null = vm.createContext({}, { name, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+  let context: vm.Context | null = createCellContext(name);
   session.post('Runtime.disable');
   session.off('Runtime.executionContextCreated', onContext);
   if (uniqueContextId === null) throw new Error('the inspector did not announce the cells context (is node started with --inspect-brk elsewhere?)');
