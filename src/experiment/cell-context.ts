@@ -4,8 +4,8 @@ import vm from 'node:vm';
  * The context a file's cells run in: a global of its own, without the interceptors of a
  * contextified one (`vm.constants.DONT_CONTEXTIFY`). Behind those, every lookup of a global in a
  * cell (`Math`, `Float64Array`, a top-level `function`) went through a C++ callback that V8 cannot
- * cache: `for (…) s += Math.sqrt(k)` ran 24× slower in a cell than in plain Node, and a
- * random-access cache experiment built on `Math.random()` 12× (BENCHMARKS.md, Cell speed): it
+ * cache: `for (…) s += Math.sqrt(k)` ran 22× slower in a cell than in plain Node, and a
+ * random-access cache experiment built on `Math.random()` 9× (BENCHMARKS.md, Cell speed): it
  * timed the lookups, not the misses. The context's global is the object returned, so what is
  * defined on it is what cells see. A Node 20 before DONT_CONTEXTIFY (20.18) gets a contextified one.
  */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createCellContext } from '../../src/experiment/cell-context.ts';
 
 // A contextified global (vm.createContext({})) answers every lookup of a global through an
-// interceptor V8 cannot cache: a cell's `Math.sqrt` loop ran 24× slower than in plain Node. How
+// interceptor V8 cannot cache: a cell's `Math.sqrt` loop ran 22× slower than in plain Node. How
 // much slower a cell runs is a benchmark (scripts/bench-cell-speed.mjs); this checks the cause is gone.
 describe('the cells context', () => {
   it('is a plain global of its own, not a contextified object: the context is its own globalThis', () => {
