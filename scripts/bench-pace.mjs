@@ -153,8 +153,9 @@ writeFileSync(ten, Array.from({ length: 10 }, (_, index) => `// %% cell ${index}
 const cellFiles = { trivial: { path: trivial, cells: 200 }, ten: { path: ten, cells: 10 } };
 const busy = join(dir, 'busy.js');
 // Fixed work, about 5 ms of it (a loop until a time would take 5 ms however slowed it was), in a
-// function made by new Function with Math.sqrt taken once: a cell's global lookups go through the
-// vm context's interceptors, some 45 times slower in a hot loop than in Node's main context.
+// function made by new Function with Math.sqrt taken once: written while a cell's global lookups
+// went through a contextified global's interceptors (BENCHMARKS.md, Cell speed), kept so that the
+// figures compare with earlier Pace runs.
 const busyWork = '// %% warm-up\nglobalThis.work = new Function("n", "const sq = Math.sqrt; let s = 0; for (let k = 0; k < n; k++) s += sq(k); return s;"); for (let i = 0; i < 50; i++) work(100000);';
 writeFileSync(busy, [busyWork, ...Array.from({ length: 40 }, (_, index) => `// %% busy ${index}\nglobalThis.sink = work(2000000);`)].join('\n'));
 const cellVariants = [
