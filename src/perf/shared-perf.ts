@@ -3,6 +3,7 @@ import { startPerf, type PerfOptions, type PerfSession } from './controller.ts';
 import { launchPerfGroup } from './perf-group-launcher.ts';
 import { startTickingPerf, type TickingPerf } from './ticking-perf.ts';
 import { startLiveFollower } from '../live/follower.ts';
+import { PerfError } from '../errors.ts';
 
 /**
  * perf shared by many windows over the same process (a file's cells, in-process compare's runs):
@@ -107,6 +108,10 @@ export function startSharedPerf(pid: number, options: PerfOptions, count = SHARE
   let allReady: Promise<void> | null = null;
   let settled = false;
   const broken = (): boolean => settled && !isReady.some(Boolean);
+  /** Why each member that failed did; where every one never acknowledged, a perf of a window's own would not either. */
+  const failures: unknown[] = [];
+  const neverAcknowledged = (): PerfError | null =>
+    failures.length === total && failures.every((error) => error instanceof PerfError && error.code === 'PERF_NO_ACK') ? (failures[0] as PerfError) : null;
   const pick = (leadMs = MIN_LEAD_MS): TickingPerf => {
     const usable = members.filter((member, index) => isReady[index] === true && !member.exited);
     const free = usable.filter((member) => !member.busy);
@@ -130,7 +135,7 @@ export function startSharedPerf(pid: number, options: PerfOptions, count = SHARE
           members.map((member, index) =>
             member.ready().then(
               () => { isReady[index] = true; },
-              () => undefined,
+              (error: unknown) => { failures.push(error); },
             ),
           ),
         ),
@@ -148,8 +153,11 @@ export function startSharedPerf(pid: number, options: PerfOptions, count = SHARE
         },
         async enable(beforeEnable) {
           await whenAllReady();
-          // none could start (a perf that hangs, or one that refuses the events): this window gets a
-          // perf of its own, which says why as it always has
+          // None could start. Where none acknowledged (a perf that hangs), that is this window's
+          // failure, not worth another timeout; otherwise (one that refuses the events) this window
+          // gets a perf of its own, which says why as it always has.
+          const hung = broken() ? neverAcknowledged() : null;
+          if (hung !== null) throw hung;
           inner = broken() ? startPerf(pid, options) : pick().session();
           await inner.enable(beforeEnable);
         },
