@@ -83,7 +83,7 @@ export function commandAlternatives(
   // PERFCELL_WARMUP_UNCOUNTED=0: warm-ups wait for the perfs as counted runs do (the benchmark's baseline, BENCHMARKS.md pace)
   const warmupsUncounted = process.env['PERFCELL_WARMUP_UNCOUNTED'] !== '0';
   // A run of its own whose perf counted nothing (session/perf-gave-up.ts): the runs after it go
-  // without perf, as its warning says. (The server does the same for its runs.)
+  // without perf, as its warning says. Only without a server (which does the same for its runs).
   let perfOff = false;
   const make = (name: string, argv: readonly string[]): Measurable => {
     const runOptions: MeasureOptions = { ...quietOptions, label: name };
@@ -118,7 +118,7 @@ export function commandAlternatives(
       let pending = armed;
       armed = null;
       // armed for a warm-up, run for a result: armed anew, to be counted; armed with a perf since given up: anew without
-      if (pending !== null && ((armedForWarmup && !warmup) || (armedWithPerf && perfOff && server === null))) {
+      if (pending !== null && ((armedForWarmup && !warmup) || (armedWithPerf && perfOff))) {
         await pending.then((program) => program.cancel(), () => undefined);
         pending = null;
       }

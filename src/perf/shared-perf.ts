@@ -108,7 +108,7 @@ export function startSharedPerf(pid: number, options: PerfOptions, count = SHARE
   let allReady: Promise<void> | null = null;
   let settled = false;
   const broken = (): boolean => settled && !isReady.some(Boolean);
-  /** Why each member that failed did; where every one never acknowledged, a perf of a window's own would not either. */
+  /** Why each member that failed did; where every one never acknowledged (so none is ready), a perf of a window's own would not either. */
   const failures: unknown[] = [];
   const neverAcknowledged = (): PerfError | null =>
     failures.length === total && failures.every((error) => error instanceof PerfError && error.code === 'PERF_NO_ACK') ? (failures[0] as PerfError) : null;
@@ -156,7 +156,7 @@ export function startSharedPerf(pid: number, options: PerfOptions, count = SHARE
           // None could start. Where none acknowledged (a perf that hangs), that is this window's
           // failure, not worth another timeout; otherwise (one that refuses the events) this window
           // gets a perf of its own, which says why as it always has.
-          const hung = broken() ? neverAcknowledged() : null;
+          const hung = neverAcknowledged();
           if (hung !== null) throw hung;
           inner = broken() ? startPerf(pid, options) : pick().session();
           await inner.enable(beforeEnable);
