@@ -96,6 +96,14 @@ const laneBuilds = await Promise.all(lanes.map((lane) => build({
   define: { 'import.meta.url': '__perfcellLaneUrl' },
   banner: { js: "const __perfcellLaneUrl = require('node:url').pathToFileURL(__filename).href;" },
 })));
+// lane-loader.ts reads each lane as latin1, which is the text itself only where it is ASCII (and a
+// lane of one-byte text decodes in half the time: a lane's whole source became a two-byte string
+// for one character past ASCII); esbuild escapes strings, a regular expression's characters not.
+for (const lane of lanes) {
+  const text = readFileSync(join(app, `lane-${lane}.cjs`));
+  const at = text.findIndex((byte) => byte > 0x7f);
+  if (at !== -1) throw new Error(`dist/app/lane-${lane}.cjs has a byte past ASCII at ${at} ("${text.subarray(Math.max(0, at - 40), at + 8).toString()}"): escape it in the source (\\uXXXX)`);
+}
 const result = { metafile: { outputs: Object.assign({}, main.metafile.outputs, bin.metafile.outputs, ...laneBuilds.map((lane) => lane.metafile.outputs)) } };
 const gcPreload = await build({
   entryPoints: { 'gc-preload': 'src/session/gc-preload.cts' },

@@ -47,8 +47,9 @@ export function renderReportText(report: CommandReport, options: RenderOptions =
     const aligned = indent + eventLine(event, nameWidth, options.maxSamples ?? 8);
     // Too long for the width: the names' alignment padding goes first.
     const line = width !== undefined && aligned.length > width ? aligned.replace(/^(\s*\S+) {3,}/, '$1  ') : aligned;
-    // Narrow: the sparkline goes on its own line, under the event's name.
-    const spark = / {2}([▁▂▃▄▅▆▇█]+)$/.exec(line);
+    // Narrow: the sparkline goes on its own line, under the event's name. Its blocks (▁ to █) are
+    // escaped: one character past ASCII made each lane's whole source a two-byte string to decode.
+    const spark = / {2}([\u2581-\u2588]+)$/.exec(line);
     if (width !== undefined && line.length > width && spark !== null) lines.push(line.slice(0, spark.index), `${indent}  ${spark[1]}`);
     else lines.push(line);
   }
