@@ -23,7 +23,7 @@ interface RunJson {
   durationS: number;
   exitCode: number | null;
   memory: { peakRssBytes: number | null; largestProcessPeakBytes: number | null; peakMethod: string };
-  cpu: { userS: number | null; systemS: number | null; singleMaxPct: number | null; ownPct: number | null; machineWindowTooShort: boolean };
+  cpu: { userS: number | null; systemS: number | null; singleMaxPct: number | null; systemMeanPct: number | null; perCpuPct: number[]; ownPct: number | null; machineWindowTooShort: boolean };
   counters: {
     events: { event: string; status: string; total: number | null; countedSeconds: number | null; perSecond: number | null }[];
     unsupported: { event: string; reason: string }[];
@@ -40,14 +40,25 @@ async function runJson(args: readonly string[]): Promise<RunJson> {
 const eventOf = (report: RunJson, name: string) => report.counters.events.find((event) => event.event === name || event.event.startsWith(`${name}:`));
 
 describe('perfcell run --json against ground truth (no perf needed)', () => {
-  it("reads a spinner that uses 0.5 s of its own CPU as 0.5 s ± 0.1 s of user+system, and the busiest CPU as ≥ 80 % busy", async () => {
+  it("reads a spinner that uses 0.5 s of its own CPU as 0.5 s ± 0.1 s of user+system, and finds that CPU time in the CPUs' busy time", async () => {
     // `spin 0.5 cpu` spins until its own CPU clock says 0.5 s, however loaded the machine is.
     const report = await runJson(['--no-perf', '--', fixture('spin'), '0.5', 'cpu']);
     const ownS = (report.cpu.userS ?? NaN) + (report.cpu.systemS ?? NaN);
     expect(Math.abs(ownS - 0.5)).toBeLessThan(0.1);
     expect(report.cpu.machineWindowTooShort).toBe(false);
-    expect(report.cpu.singleMaxPct ?? 0).toBeGreaterThanOrEqual(80);
     expect(report.cpu.ownPct).toBeCloseTo((100 * ownS) / report.durationS, 6);
+    // The machine's figures (/proc/stat, in ticks of 10 ms) hold the spinner's CPU time: the CPUs
+    // were busy at least that long in all, and one of them at least its share. Which CPU, and how
+    // much of it, is the scheduler's: under other load it moves the spinner between them (a
+    // "busiest CPU ≥ 80 %" bound read 66 % in CI).
+    const perCpuPct = report.cpu.perCpuPct;
+    expect(perCpuPct.length).toBeGreaterThan(0);
+    const busyS = (perCpuPct.reduce((sum, pct) => sum + pct, 0) / 100) * report.durationS;
+    const tickSlackS = 0.02 * perCpuPct.length;
+    expect(busyS).toBeGreaterThanOrEqual(ownS - tickSlackS);
+    expect(report.cpu.singleMaxPct).toBe(Math.max(...perCpuPct));
+    expect(report.cpu.systemMeanPct).toBeCloseTo(perCpuPct.reduce((sum, pct) => sum + pct, 0) / perCpuPct.length, 6);
+    expect(report.cpu.singleMaxPct ?? 0).toBeGreaterThanOrEqual((100 * (ownS - tickSlackS)) / (perCpuPct.length * report.durationS));
   });
 
   it('reads the peak of a program that touches 100 MiB as 100 MiB plus its ~1 MiB of start-up (not perfcell\'s own RSS)', async () => {
