@@ -8,6 +8,13 @@
 // anything is spawned. `compare … --cells` and `cells`, `repl`, `kernel` run the user's code in
 // perfcell's process and keep it. A copy of PERFCELL_NODE_EXTRA_CA_CERTS from elsewhere is
 // dropped first: its presence means this line took the variable out.
+// `parse` gets two V8 flags, which work only on node's command line (v8.setFlagsFromString, once
+// node runs, changed nothing measurable): a large file is read on two threads (two isolates) on
+// machines of as few as two CPUs, where V8's background compiles and GC helpers took CPU from both;
+// compiled and collected on each isolate's own thread, `perfcell parse` of a million CSV lines took
+// 650 ms against 722 (human 675 against 752, stdin 853 against 889, 300 lines the same; medians of
+// 10-12 alternations, 2026-12-04, BENCHMARKS.md "Pace notes").
+const parseFlags = '--single-threaded-gc --no-concurrent-recompilation';
 const commands = 'run|compare|parse|attach|doctor|events|completion|help|-h|--help|-V|--version';
 const shell = [
   'unset PERFCELL_NODE_EXTRA_CA_CERTS',
@@ -16,6 +23,7 @@ const shell = [
   // compare's --cells runs the file's cells in this process
   'case $c in compare) for a; do case $a in --cells|--cells=*) c=; esac; done; esac',
   `case $c in ${commands}) [ "\${NODE_EXTRA_CA_CERTS+set}" ] && { PERFCELL_NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS; export PERFCELL_NODE_EXTRA_CA_CERTS; unset NODE_EXTRA_CA_CERTS; }; esac`,
+  `case $c in parse) exec node ${parseFlags} "$0" "$@"; esac`,
   'exec node "$0" "$@"',
 ].join('; ');
 

@@ -77,6 +77,27 @@ describe('the bin launcher', () => {
   });
 });
 
+describe('the bin launcher and parse', () => {
+  it('starts parse with V8 compiling and collecting on each isolate\'s own thread (flags that work only on node\'s command line)', async () => {
+    // the shell execs node in place: the pid execa knows is node's once the launcher has run
+    const parse = execa(bin, ['parse', '-'], { reject: false, timeout: 60_000, extendEnv: false, env: envWith({}), stdin: 'pipe' });
+    let cmdline = '';
+    for (let attempt = 0; attempt < 200 && !cmdline.includes('cli.cjs'); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      try {
+        cmdline = readFileSync(`/proc/${parse.pid}/cmdline`, 'utf8');
+      } catch {
+        // not there yet
+      }
+    }
+    parse.stdin?.end('     1.000000000,1,,page-faults,1000,100.00,,\n');
+    const result = await parse;
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(cmdline.split('\0').slice(0, 3)).toEqual(['node', '--single-threaded-gc', '--no-concurrent-recompilation']);
+    expect(result.stdout).toContain('"event":"page-faults"');
+  });
+});
+
 describe('restoreLauncherEnv', () => {
   it('puts back what the launcher kept, empty too, and leaves an environment it did not touch alone', () => {
     const kept: NodeJS.ProcessEnv = { PERFCELL_NODE_EXTRA_CA_CERTS: '', PATH: '/bin' };
