@@ -8,13 +8,21 @@
 // anything is spawned. `compare … --cells` and `cells`, `repl`, `kernel` run the user's code in
 // perfcell's process and keep it. A copy of PERFCELL_NODE_EXTRA_CA_CERTS from elsewhere is
 // dropped first: its presence means this line took the variable out.
-// `parse` gets two V8 flags, which work only on node's command line (v8.setFlagsFromString, once
-// node runs, changed nothing measurable): a large file is read on two threads (two isolates) on
-// machines of as few as two CPUs, where V8's background compiles and GC helpers took CPU from both;
-// compiled and collected on each isolate's own thread, `perfcell parse` of a million CSV lines took
-// 650 ms against 722 (human 675 against 752, stdin 853 against 889, 300 lines the same; medians of
-// 10-12 alternations, 2026-12-04, BENCHMARKS.md "Pace notes").
+// `parse` of a file of 32 MiB or more (EARLY_WORKER_MIN_BYTES in src/cli/commands/parse.ts, the
+// files it reads on two threads, two isolates) gets two V8 flags, which work only on node's
+// command line (v8.setFlagsFromString once node runs changed nothing measurable): on machines of
+// as few as two CPUs, V8's background compiles and GC helpers took CPU from both threads. Compiled
+// and collected on each isolate's own thread, a million CSV lines took 650 ms against 722 (human
+// 675 against 752; medians of 10-12 alternations, 2026-12-04, BENCHMARKS.md "Pace notes"). Not for
+// smaller input: its optimizing compiles then hold the one thread (1,647 lines took 64 ms to read
+// instead of 31), so the file is looked for as isLargeFileParse does (`parse` with --format, --sep,
+// --json, --ndjson, --csv at most, and one file) and its size taken with wc.
 const parseFlags = '--single-threaded-gc --no-concurrent-recompilation';
+const largeParse = [
+  'w=; f=; n=; for a; do if [ -n "$n" ]; then n=; continue; fi',
+  'case $a in --format|--sep) n=1;; --format=*|--sep=*|--json|--ndjson|--csv|--debug) ;; -*) f=-; break;; *) if [ -z "$w" ]; then w=1; elif [ -z "$f" ]; then f=$a; else f=-; break; fi;; esac; done',
+  `[ "$f" != - ] && [ -f "$f" ] && [ "$(wc -c < "$f")" -ge ${32 << 20} ] && exec node ${parseFlags} "$0" "$@"`,
+].join('; ');
 const commands = 'run|compare|parse|attach|doctor|events|completion|help|-h|--help|-V|--version';
 const shell = [
   'unset PERFCELL_NODE_EXTRA_CA_CERTS',
@@ -23,7 +31,7 @@ const shell = [
   // compare's --cells runs the file's cells in this process
   'case $c in compare) for a; do case $a in --cells|--cells=*) c=; esac; done; esac',
   `case $c in ${commands}) [ "\${NODE_EXTRA_CA_CERTS+set}" ] && { PERFCELL_NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS; export PERFCELL_NODE_EXTRA_CA_CERTS; unset NODE_EXTRA_CA_CERTS; }; esac`,
-  `case $c in parse) exec node ${parseFlags} "$0" "$@"; esac`,
+  `case $c in parse) ${largeParse}; esac`,
   'exec node "$0" "$@"',
 ].join('; ');
 

@@ -78,23 +78,29 @@ describe('the bin launcher', () => {
 });
 
 describe('the bin launcher and parse', () => {
-  it('starts parse with V8 compiling and collecting on each isolate\'s own thread (flags that work only on node\'s command line)', async () => {
-    // the shell execs node in place: the pid execa knows is node's once the launcher has run
-    const parse = execa(bin, ['parse', '-'], { reject: false, timeout: 60_000, extendEnv: false, env: envWith({}), stdin: 'pipe' });
-    let cmdline = '';
-    for (let attempt = 0; attempt < 200 && !cmdline.includes('cli.cjs'); attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      try {
-        cmdline = readFileSync(`/proc/${parse.pid}/cmdline`, 'utf8');
-      } catch {
-        // not there yet
-      }
+  it('starts parse of a file it reads on two threads (32 MiB or more) with V8 compiling and collecting on each isolate\'s own thread, and no other', { timeout: 60_000 }, async () => {
+    // node's arguments as the launcher gives them, written down by a `node` ahead of the real one on PATH
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-launcher-parse-'));
+    const log = join(dir, 'node-args.log');
+    writeFileSync(join(dir, 'node'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${process.execPath}' "$@"\n`, { mode: 0o755 });
+    const row = '     1.000000000,1,,page-faults,1000,100.00,,\n';
+    const small = join(dir, 'small.csv');
+    const large = join(dir, 'large.csv');
+    writeFileSync(small, row);
+    writeFileSync(large, row.repeat(Math.ceil((32 << 20) / row.length)));
+    const env = envWith({ PATH: `${dir}:${process.env['PATH'] ?? ''}` });
+    for (const args of [['parse', large], ['parse', '--format', 'csv', large], ['parse', small], ['parse', '--summary', large], ['--version']]) {
+      const result = await execa(bin, args, { reject: false, timeout: 60_000, extendEnv: false, env, stdout: 'ignore' });
+      expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(0);
     }
-    parse.stdin?.end('     1.000000000,1,,page-faults,1000,100.00,,\n');
-    const result = await parse;
-    expect(result.exitCode, result.stderr).toBe(0);
-    expect(cmdline.split('\0').slice(0, 3)).toEqual(['node', '--single-threaded-gc', '--no-concurrent-recompilation']);
-    expect(result.stdout).toContain('"event":"page-faults"');
+    const flags = '--single-threaded-gc --no-concurrent-recompilation';
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([
+      `${flags} ${bin} parse ${large}`,
+      `${flags} ${bin} parse --format csv ${large}`,
+      `${bin} parse ${small}`,
+      `${bin} parse --summary ${large}`,
+      `${bin} --version`,
+    ]);
   });
 });
 
