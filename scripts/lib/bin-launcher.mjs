@@ -16,12 +16,13 @@
 // 675 against 752; medians of 10-12 alternations, 2026-12-04, BENCHMARKS.md "Pace notes"). Not for
 // smaller input: its optimizing compiles then hold the one thread (1,647 lines took 64 ms to read
 // instead of 31), so the file is looked for as isLargeFileParse does (`parse` with --format, --sep,
-// --json, --ndjson, --csv at most, and one file) and its size taken with wc.
+// --json, --ndjson, --csv at most, and one file) and its size taken with wc (quietly: a file it
+// cannot read is parse's to report).
 const parseFlags = '--single-threaded-gc --no-concurrent-recompilation';
 const largeParse = [
   'w=; f=; n=; for a; do if [ -n "$n" ]; then n=; continue; fi',
   'case $a in --format|--sep) n=1;; --format=*|--sep=*|--json|--ndjson|--csv|--debug) ;; -*) f=-; break;; *) if [ -z "$w" ]; then w=1; elif [ -z "$f" ]; then f=$a; else f=-; break; fi;; esac; done',
-  `[ "$f" != - ] && [ -f "$f" ] && [ "$(wc -c < "$f")" -ge ${32 << 20} ] && exec node ${parseFlags} "$0" "$@"`,
+  `[ "$f" != - ] && [ -f "$f" ] && [ "$(wc -c 2>/dev/null < "$f")" -ge ${32 << 20} ] 2>/dev/null && exec node ${parseFlags} "$0" "$@"`,
 ].join('; ');
 const commands = 'run|compare|parse|attach|doctor|events|completion|help|-h|--help|-V|--version';
 const shell = [
