@@ -31,8 +31,12 @@ export interface CellFailure {
   readonly stack: string;
   /** Set when the cell called process.exit(n): n (perfcell exits with it unless --keep-going). */
   readonly exitCode?: number;
-  /** Set when the cell was stopped from outside rather than failing by itself: --cell-timeout, or Ctrl-C (SIGTERM, SIGHUP). */
-  readonly reason?: 'timeout' | 'interrupted';
+  /**
+   * Set when the cell was stopped from outside rather than failing by itself: --cell-timeout, or
+   * Ctrl-C (SIGTERM, SIGHUP); 'syntax' when its code did not compile, so none of it ran (its
+   * window measured the attempt: no figure of it is shown).
+   */
+  readonly reason?: 'timeout' | 'interrupted' | 'syntax';
 }
 
 /**
@@ -208,7 +212,7 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
     },
 
     async run(cell, switchedBy) {
-      if (cell.compileFailure !== null) return { ok: false, failure: cell.compileFailure };
+      if (cell.compileFailure !== null) return { ok: false, failure: { ...cell.compileFailure, reason: 'syntax' } };
       if (cell.compiled === null) throw new Error('run() of a cell that was not prepared');
       if (context === null) throw new Error('run() after close()');
       marks = {};
@@ -235,16 +239,21 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
       const description = exception.description ?? `Uncaught ${JSON.stringify(exception.value) ?? String(exception.value)}`;
       // Code that ends too early (`const y = (`) meets the end mark appended after it, and V8 would
       // blame the mark's ';' on the next cell's marker line: said as what it is, at the cell's last line.
-      if (description.startsWith('SyntaxError') && classifyJavaScript(cell.compiled.code) === 'incomplete') {
+      // V8 compiles the whole evaluation before its first statement, the start mark, runs: a syntax
+      // error without that mark is the cell's code not compiling (a SyntaxError thrown by code that
+      // ran, `eval('(')`, comes after it)
+      const didNotCompile = description.startsWith('SyntaxError') && cellMarks.startNs === undefined;
+      const syntax = didNotCompile ? { reason: 'syntax' as const } : {};
+      if (didNotCompile && classifyJavaScript(cell.compiled.code) === 'incomplete') {
         const message = 'SyntaxError: unexpected end of input (the cell ends too early)';
         const line = cell.source.startLine + cell.source.code.replace(/\s+$/, '').split('\n').length - 1;
-        return { ok: false, failure: { message, line, column: null, stack: `${message}\n    at ${path}:${line}` }, marks: cellMarks };
+        return { ok: false, failure: { message, line, column: null, stack: `${message}\n    at ${path}:${line}`, ...syntax }, marks: cellMarks };
       }
       const { stack, first } = rewriteStack(description);
       // A syntax error V8 finds has no frame; the details point into the cell's generated code.
       const position = first ?? toFilePosition(cell.sourceUrl, details.lineNumber + 1, details.columnNumber + 1);
       const message = description.split(/\n\s+at /)[0] ?? description;
-      return { ok: false, failure: { message, line: position?.line ?? null, column: position?.column ?? null, stack }, marks: cellMarks };
+      return { ok: false, failure: { message, line: position?.line ?? null, column: position?.column ?? null, stack, ...syntax }, marks: cellMarks };
     },
 
     close() {

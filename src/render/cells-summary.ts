@@ -10,7 +10,7 @@ const MAIN_COUNTERS = 3;
 
 /**
  * The table after a cell file: a row per cell run with its time, RAM used, peak above final
- * RAM and main counters' totals, and whether it failed.
+ * RAM and main counters' totals, and whether it failed (a cell that did not compile: no figures).
  * @example
  * cell         line    time  RAM used  peak above final  page-faults
  * setup          9  52.1 ms   8.1 MiB           0.0 MiB        2,077
@@ -37,6 +37,8 @@ export function renderCellsSummary(runs: readonly CellRun[]): string {
       return `${scaled ? '*' : ''}${formatCount(event?.total ?? null)}`;
     });
     const status = run.failure === null ? 'ok' : failureStatus(run.failure);
+    // a cell that did not compile ran nothing: its window's figures are of the attempt
+    if (run.failure?.reason === 'syntax') return [run.title, String(run.startLine), '—', '—', '—', ...totals.map(() => '—'), status];
     return [
       run.title,
       String(run.startLine),
@@ -59,6 +61,7 @@ export function renderCellsSummary(runs: readonly CellRun[]): string {
 function failureStatus(failure: CellFailure): string {
   if (failure.reason === 'timeout') return 'timed out';
   if (failure.reason === 'interrupted') return 'interrupted';
+  if (failure.reason === 'syntax') return failure.line === null ? 'syntax error' : `syntax error at line ${failure.line}`;
   if (failure.exitCode !== undefined) return `process.exit(${failure.exitCode})${failure.line === null ? '' : ` at line ${failure.line}`}`;
   return failure.line === null ? 'failed' : `failed at line ${failure.line}`;
 }

@@ -83,6 +83,29 @@ describe('perfcell cells', () => {
     expect(result.stdout).toMatch(/^sum +11 .* failed at line 13$/m);
   });
 
+  it('a cell that does not compile gets its error and no figures: it ran nothing (a SyntaxError its code throws is a failure like any other)', async () => {
+    const file = cellFile('syntax.js', '// %% ok\nconst a = 1;\n// %% broken\nconst b = (\n// %% thrown\neval("(");\n');
+    const result = await perfcell(['cells', '--no-perf', '--keep-going', file]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toBe(
+      [`error: cell 'broken' failed at ${file}:4: SyntaxError: unexpected end of input (the cell ends too early)`, `error: cell 'thrown' failed at ${file}:6:1: SyntaxError: Unexpected end of input`].join('\n'),
+    );
+    // reports of the cells that ran, none of the one that did not compile
+    expect(result.stdout.split('\n').filter((line) => / used \S+ MiB RAM in /.test(line)).map((line) => line.split(' used ')[0])).toEqual(['ok', 'thrown']);
+    expect(result.stdout).toMatch(/^broken +4 +— +— +— +syntax error at line 4$/m);
+    expect(result.stdout).toMatch(/^thrown +6 +\S+ \S+ +[\d.]+ MiB +[\d.]+ MiB +failed at line 6$/m);
+    // the page: a section for each cell that ran, and the error of the one that did not compile as a note
+    const html = join(dir, 'syntax.html');
+    const paged = await perfcell(['cells', '--no-perf', '--keep-going', '--html', html, file]);
+    expect(paged.exitCode).toBe(1);
+    const page = readFileSync(html, 'utf8');
+    expect([...page.matchAll(/<section class="report"[^>]*>\s*<h2>([^<]*)/g)].map((match) => match[1]!.trim())).toEqual(['ok', 'thrown']);
+    expect(page).toContain('error: cell &#39;broken&#39; failed at');
+    const json = await perfcell(['cells', '--no-perf', '--keep-going', '--json', file]);
+    const cells = (JSON.parse(json.stdout) as { cells: Array<{ title: string; failure: { reason?: string } | null }> }).cells;
+    expect(cells.map((cell) => [cell.title, cell.failure?.reason ?? null])).toEqual([['ok', null], ['broken', 'syntax'], ['thrown', null]]);
+  });
+
   it('--keep-going runs the cells after a failure, and still exits 1', async () => {
     const log = join(dir, 'keep.log');
     const source = threeCells(log).replace('// %% fill', '// %% broken\nthrow new Error("no");\n// %% fill');

@@ -131,6 +131,15 @@ describe('createCellEvaluator', () => {
     expect(outcomes[2]).toEqual({ ok: true });
   });
 
+  it('says which failures are code that did not compile (none of it ran), in JavaScript and TypeScript, and which are code that ran', async () => {
+    const js = await runAll('/tmp/cells.js', ['const y = (', 'const = 1;', 'eval("(")', 'throw new SyntaxError("made")']);
+    expect(js.map((outcome) => failureOf(outcome).reason)).toEqual(['syntax', 'syntax', undefined, undefined]);
+    evaluator?.close();
+    const ts = await runAll('/tmp/cells.ts', ['const b: = 2;', 'const ok: number = 1;']);
+    expect(failureOf(ts[0])).toMatchObject({ reason: 'syntax', line: 2 });
+    expect(ts[1]).toEqual({ ok: true });
+  });
+
   it('keeps its scope through a garbage collection (the context must stay referenced)', async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;

@@ -98,6 +98,19 @@ describe('perfcell cells NOTEBOOK.ipynb', () => {
     expect(written.cells[3]!.outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: 'old' }]);
   });
 
+  it('--write stores a cell that did not compile as its error alone: it ran nothing, so no report', async () => {
+    const path = join(dir, 'syntax.ipynb');
+    writeFileSync(path, notebookOf([
+      { cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: 'const broken: = 1' },
+      { cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: 'const fine = 1' },
+    ]));
+    const result = await perfcell(['cells', path, '--write', '--keep-going', '--no-perf']);
+    expect(result.exitCode).toBe(1);
+    const written = JSON.parse(readFileSync(path, 'utf8')) as { cells: { outputs: { output_type: string; ename?: string }[] }[] };
+    expect(written.cells[0]!.outputs.map((output) => [output.output_type, output.ename])).toEqual([['error', 'SyntaxError']]);
+    expect(written.cells[1]!.outputs.map((output) => output.output_type)).toEqual(['display_data']);
+  });
+
   it('says why a notebook cannot run, and that --write needs one', async () => {
     writeFileSync(join(dir, 'py.ipynb'), notebookOf([{ cell_type: 'code', source: 'print(1)' }], { kernelspec: { language: 'python' } }));
     const python = await perfcell(['cells', 'py.ipynb']);

@@ -149,7 +149,9 @@ export function registerCells(program: Command): void {
               if (!seenWarnings.has(warning) || isRanDuringNote(warning)) process.stderr.write(warningText(warning, process.stderr));
               seenWarnings.add(warning);
             }
-            if (flags.json !== true) process.stdout.write(`${printed++ === 0 ? '' : '\n'}${renderReportText(run.report, textWidth === undefined ? {} : { width: textWidth })}\n`);
+            // a cell that did not compile ran nothing: its error says so, with no report of the attempt
+            const ran = run.failure?.reason !== 'syntax';
+            if (flags.json !== true && ran) process.stdout.write(`${printed++ === 0 ? '' : '\n'}${renderReportText(run.report, textWidth === undefined ? {} : { width: textWidth })}\n`);
             if (run.failure !== null) {
               process.stderr.write(`error: ${formatCellFailure(file, run.title, run.failure)}\n`);
               if (debug) process.stderr.write(`${run.failure.stack}\n`);
@@ -177,8 +179,11 @@ export function registerCells(program: Command): void {
         // Written when a cell failed too: the page holds what was measured up to it.
         if (flags.html !== undefined) {
           // a failed cell says why in its own section, and the page says what stopped the file
-          const reports = runs.map((run) => (run.failure === null ? run.report : { ...run.report, warnings: [`error: ${formatCellFailure(file, run.title, run.failure)}`, ...run.report.warnings] }));
+          // (one that did not compile ran nothing: its error is a note of the page's, with no section)
+          const compiled = runs.filter((run) => run.failure?.reason !== 'syntax');
+          const reports = compiled.map((run) => (run.failure === null ? run.report : { ...run.report, warnings: [`error: ${formatCellFailure(file, run.title, run.failure)}`, ...run.report.warnings] }));
           const notes = [
+            ...runs.flatMap((run) => (run.failure?.reason === 'syntax' ? [`error: ${formatCellFailure(file, run.title, run.failure)}`] : [])),
             ...(partial === undefined ? [] : [partial.message]),
             ...(partial === undefined && skipped.length > 0 ? [`stopped: ${skipped.length} cell${skipped.length === 1 ? '' : 's'} not run (${skipped.join(', ')})`] : []),
             ...(hasStrayFailure ? ['a cell failed after it had finished (a timer or an unhandled rejection): see stderr'] : []),
