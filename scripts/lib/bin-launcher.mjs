@@ -12,12 +12,12 @@
 // files it reads on two threads, two isolates) gets two V8 flags, which work only on node's
 // command line (v8.setFlagsFromString once node runs changed nothing measurable): on machines of
 // as few as two CPUs, V8's background compiles and GC helpers took CPU from both threads. Compiled
-// and collected on each isolate's own thread, a million CSV lines took 650 ms against 722 (human
-// 675 against 752; medians of 10-12 alternations, 2026-12-04, BENCHMARKS.md "Pace notes"). Not for
-// smaller input: its optimizing compiles then hold the one thread (1,647 lines took 64 ms to read
-// instead of 31), so the file is looked for as isLargeFileParse does (`parse` with --format, --sep,
-// --json, --ndjson, --csv at most, and one file) and its size taken with wc (quietly: a file it
-// cannot read is parse's to report).
+// and collected on each isolate's own thread, a million CSV lines took 700 ms against 787, human
+// 761 against 844 (scripts/lib/wall-ab.mjs, 12 alternations, 2026-12-04, BENCHMARKS.md "Pace
+// notes"). Not for smaller input: its optimizing compiles then hold the one thread (1,647 lines
+// took 155 ms against 128), so the file is looked for as isLargeFileParse does (`parse` with
+// --format, --sep, --json, --ndjson, --csv at most, and one file) and its size taken with wc
+// (quietly: a file it cannot read is parse's to report).
 const parseFlags = '--single-threaded-gc --no-concurrent-recompilation';
 const largeParse = [
   'w=; f=; n=; for a; do if [ -n "$n" ]; then n=; continue; fi',
