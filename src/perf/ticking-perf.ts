@@ -296,7 +296,7 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
 
   /**
    * When perf printed the window's last tick, on our clock: its own time stamp, so a tail read
-   * later (compare reads a run's tail once two more programs have ended) says how long the sample
+   * later (compare reads a run's tail once the next program has ended) says how long the sample
    * took to come, not when it was read; never later than the read.
    */
   const tailAtNs = (readNs: bigint): bigint => {

@@ -41,7 +41,7 @@ export interface ProgramServer {
   /**
    * Completes the counters of the reports run() returned: a run's report comes back as soon as its
    * program has ended and its window is closed, its counters once perf's tick after the window is
-   * read (once two more programs have ended, or here). Call it before reading the last reports' counters.
+   * read (once the next program has ended, or here). Call it before reading the last reports' counters.
    */
   settle(): Promise<void>;
   /** settle(), then ends the gate, its forker and the perfs, and removes the cgroup; resolves once they have exited. */
@@ -49,21 +49,23 @@ export interface ProgramServer {
 }
 
 /** Windows whose last tick may stay unread while the next runs go on (each holds one perf of the shared group). */
-const UNREAD_TAILS = 2;
+const UNREAD_TAILS = 1;
 
 /**
  * The perfs of the runs' group: one for each unread tail and one for the run itself, no more
  * (fewer would deadlock: a run waits for a free perf, a tail is read once more programs end).
- * Three, not the four cells use: each perf ticks every few ms on the two vCPUs the programs run
- * on, and a compare of sleep-ms 7 vs 6 took 19, 30 and 13 ms less wall time with three (15-24
- * alternations each, 2026-12-02, BENCHMARKS.md "Pace notes"); cells' windows were slower with three.
+ * Two: each perf's start is some 20 ms of CPU on the two vCPUs the warm-up runs share with
+ * perfcell's own start, and each ticks every few ms over the programs. A compare of sleep-ms 7 vs 6
+ * took 486.5 against 467.0 and 485.0 against 465.4 ms with two rather than three, `true` vs `true`
+ * 322.8 against 303.5 (scripts/lib/wall-ab.mjs, 30 alternations each, 2026-12-04, BENCHMARKS.md
+ * "Pace notes"); three had beaten four on 2026-12-02.
  */
 const SERVED_PERFS = UNREAD_TAILS + 1;
 
 /**
- * Their shortest tick: 4 ms, not the cells' 2 (TICK_MS). A run's tail is read two programs later,
- * so no run waits for a tick, and every tick reads counters of a program running on one of the
- * two vCPUs (an inter-processor interrupt).
+ * Their shortest tick: 4 ms, not the cells' 2 (TICK_MS). A run's tail is read once the next
+ * program has ended, between programs, and every tick reads counters of a program running on one
+ * of the two vCPUs (an inter-processor interrupt).
  */
 const SERVED_TICK_MS = 4;
 
@@ -259,10 +261,10 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           });
           if (session !== null) {
             await disabled;
-            // A window's last tick is read once two more programs have ended (it is in perf's file
-            // by then, even after programs shorter than a tick), or at settle(): no read of perf's
-            // output shares the CPUs with a program, and a run rarely waits for a tick. Each unread
-            // tail keeps its perf of the group busy: two, with this run's, leave the third free.
+            // A window's last tick is read once the next program has ended (after a program shorter
+            // than a tick, perf may still owe it: the read then waits for it), or at settle(): no
+            // read of perf's output shares the CPUs with a program. An unread tail keeps its perf
+            // of the group busy: this run's leaves the other free for the next.
             await settleTo(UNREAD_TAILS - 1);
             const windowSession = session;
             const endNs = BigInt(result.endNs);
