@@ -40,6 +40,14 @@ export interface CellFailure {
 }
 
 /**
+ * Whether a cell ran none of its code (it did not compile): its window measured the attempt, so
+ * no report or figure of it is shown, only its error.
+ */
+export function ranNothing(failure: CellFailure | null): boolean {
+  return failure?.reason === 'syntax';
+}
+
+/**
  * The cell's own first and last statement on the monotonic clock (ns), and the process's CPU at
  * each, marked inside the cell so that a window can leave the inspector's round trip (about 1 ms)
  * out of the cell's time and CPU. `endNs` is absent for a cell that threw: the window's end stands

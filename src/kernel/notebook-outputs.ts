@@ -1,4 +1,4 @@
-import type { CellFailure } from '../experiment/cell-evaluator.ts';
+import { ranNothing, type CellFailure } from '../experiment/cell-evaluator.ts';
 import type { CommandReport } from '../session/report.ts';
 import { REPORT_MIME, reportBundle } from './display.ts';
 
@@ -30,8 +30,7 @@ export function withReports(notebookText: string, runs: readonly NotebookRun[]):
       const [ename, ...rest] = run.failure.message.split(': ');
       outputs.push({ output_type: 'error', ename: rest.length > 0 ? ename : 'Error', evalue: rest.length > 0 ? rest.join(': ') : run.failure.message, traceback: run.failure.stack.split('\n') });
     }
-    // a cell that did not compile ran nothing: its error, and no report of the attempt
-    if (run.failure?.reason !== 'syntax') outputs.push({ output_type: 'display_data', data: reportBundle(report), metadata: {} });
+    if (!ranNothing(run.failure)) outputs.push({ output_type: 'display_data', data: reportBundle(report), metadata: {} });
     cell['outputs'] = outputs;
     cell['execution_count'] = count;
   });

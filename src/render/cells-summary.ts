@@ -1,5 +1,5 @@
 import type { CellRun } from '../experiment/run-cells.ts';
-import type { CellFailure } from '../experiment/cell-evaluator.ts';
+import { ranNothing, type CellFailure } from '../experiment/cell-evaluator.ts';
 import { alignColumns } from './align-columns.ts';
 import { scaledFromText } from './running-pct.ts';
 import { formatCount, formatMiB } from './units.ts';
@@ -37,8 +37,7 @@ export function renderCellsSummary(runs: readonly CellRun[]): string {
       return `${scaled ? '*' : ''}${formatCount(event?.total ?? null)}`;
     });
     const status = run.failure === null ? 'ok' : failureStatus(run.failure);
-    // a cell that did not compile ran nothing: its window's figures are of the attempt
-    if (run.failure?.reason === 'syntax') return [run.title, String(run.startLine), '—', '—', '—', ...totals.map(() => '—'), status];
+    if (ranNothing(run.failure)) return [run.title, String(run.startLine), '—', '—', '—', ...totals.map(() => '—'), status];
     return [
       run.title,
       String(run.startLine),
@@ -61,7 +60,7 @@ export function renderCellsSummary(runs: readonly CellRun[]): string {
 function failureStatus(failure: CellFailure): string {
   if (failure.reason === 'timeout') return 'timed out';
   if (failure.reason === 'interrupted') return 'interrupted';
-  if (failure.reason === 'syntax') return failure.line === null ? 'syntax error' : `syntax error at line ${failure.line}`;
+  if (ranNothing(failure)) return failure.line === null ? 'syntax error' : `syntax error at line ${failure.line}`;
   if (failure.exitCode !== undefined) return `process.exit(${failure.exitCode})${failure.line === null ? '' : ` at line ${failure.line}`}`;
   return failure.line === null ? 'failed' : `failed at line ${failure.line}`;
 }

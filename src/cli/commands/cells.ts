@@ -3,7 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { splitCells, type Cell } from '../../../parsers/cells.ts';
 import { splitNotebook, type ParsedNotebook } from '../../../parsers/notebook.ts';
 import { UsageError } from '../../errors.ts';
-import { createCellEvaluator } from '../../experiment/cell-evaluator.ts';
+import { createCellEvaluator, ranNothing } from '../../experiment/cell-evaluator.ts';
 import { isCommentOnlyPrelude, runCells, type CellRun } from '../../experiment/run-cells.ts';
 import type { CellFailure } from '../../experiment/cell-evaluator.ts';
 import { holdInterruptions, interruptionExitCode } from '../../session/interruption.ts';
@@ -149,9 +149,7 @@ export function registerCells(program: Command): void {
               if (!seenWarnings.has(warning) || isRanDuringNote(warning)) process.stderr.write(warningText(warning, process.stderr));
               seenWarnings.add(warning);
             }
-            // a cell that did not compile ran nothing: its error says so, with no report of the attempt
-            const ran = run.failure?.reason !== 'syntax';
-            if (flags.json !== true && ran) process.stdout.write(`${printed++ === 0 ? '' : '\n'}${renderReportText(run.report, textWidth === undefined ? {} : { width: textWidth })}\n`);
+            if (flags.json !== true && !ranNothing(run.failure)) process.stdout.write(`${printed++ === 0 ? '' : '\n'}${renderReportText(run.report, textWidth === undefined ? {} : { width: textWidth })}\n`);
             if (run.failure !== null) {
               process.stderr.write(`error: ${formatCellFailure(file, run.title, run.failure)}\n`);
               if (debug) process.stderr.write(`${run.failure.stack}\n`);
@@ -179,11 +177,10 @@ export function registerCells(program: Command): void {
         // Written when a cell failed too: the page holds what was measured up to it.
         if (flags.html !== undefined) {
           // a failed cell says why in its own section, and the page says what stopped the file
-          // (one that did not compile ran nothing: its error is a note of the page's, with no section)
-          const compiled = runs.filter((run) => run.failure?.reason !== 'syntax');
-          const reports = compiled.map((run) => (run.failure === null ? run.report : { ...run.report, warnings: [`error: ${formatCellFailure(file, run.title, run.failure)}`, ...run.report.warnings] }));
+          // (one that ran nothing: its error is a note of the page's, with no section)
+          const reports = runs.filter((run) => !ranNothing(run.failure)).map((run) => (run.failure === null ? run.report : { ...run.report, warnings: [`error: ${formatCellFailure(file, run.title, run.failure)}`, ...run.report.warnings] }));
           const notes = [
-            ...runs.flatMap((run) => (run.failure?.reason === 'syntax' ? [`error: ${formatCellFailure(file, run.title, run.failure)}`] : [])),
+            ...runs.flatMap((run) => (run.failure !== null && ranNothing(run.failure) ? [`error: ${formatCellFailure(file, run.title, run.failure)}`] : [])),
             ...(partial === undefined ? [] : [partial.message]),
             ...(partial === undefined && skipped.length > 0 ? [`stopped: ${skipped.length} cell${skipped.length === 1 ? '' : 's'} not run (${skipped.join(', ')})`] : []),
             ...(hasStrayFailure ? ['a cell failed after it had finished (a timer or an unhandled rejection): see stderr'] : []),
