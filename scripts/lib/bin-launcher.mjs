@@ -19,10 +19,12 @@
 // --format, --sep, --json, --ndjson, --csv at most, and one file) and its size taken with wc
 // (quietly: a file it cannot read is parse's to report).
 const parseFlags = '--single-threaded-gc --no-concurrent-recompilation';
+// its own copy of EARLY_WORKER_MIN_BYTES (a shell line written at build time), checked equal by test/cli/bin-launcher.test.ts
+const parseFlagsMinBytes = 32 << 20;
 const largeParse = [
   'w=; f=; n=; for a; do if [ -n "$n" ]; then n=; continue; fi',
   'case $a in --format|--sep) n=1;; --format=*|--sep=*|--json|--ndjson|--csv|--debug) ;; -*) f=-; break;; *) if [ -z "$w" ]; then w=1; elif [ -z "$f" ]; then f=$a; else f=-; break; fi;; esac; done',
-  `[ "$f" != - ] && [ -f "$f" ] && [ "$(wc -c 2>/dev/null < "$f")" -ge ${32 << 20} ] 2>/dev/null && exec node ${parseFlags} "$0" "$@"`,
+  `[ "$f" != - ] && [ -f "$f" ] && [ "$(wc -c 2>/dev/null < "$f")" -ge ${parseFlagsMinBytes} ] 2>/dev/null && exec node ${parseFlags} "$0" "$@"`,
 ].join('; ');
 const commands = 'run|compare|parse|attach|doctor|events|completion|help|-h|--help|-V|--version';
 const shell = [

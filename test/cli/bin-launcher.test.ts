@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { restoreLauncherEnv } from '../../src/cli/launcher-env.ts';
+import { EARLY_WORKER_MIN_BYTES } from '../../src/cli/commands/parse.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = `${root}dist/app/cli.cjs`;
@@ -87,7 +88,9 @@ describe('the bin launcher and parse', () => {
     const small = join(dir, 'small.csv');
     const large = join(dir, 'large.csv');
     writeFileSync(small, row);
-    writeFileSync(large, row.repeat(Math.ceil((32 << 20) / row.length)));
+    // the launcher's threshold (its line in the built bin) is the one parse reads on two threads from
+    expect(Number(/ -ge (\d+) \]/.exec(readFileSync(bin, 'utf8').split('\n')[1] ?? '')?.[1])).toBe(EARLY_WORKER_MIN_BYTES);
+    writeFileSync(large, row.repeat(Math.ceil(EARLY_WORKER_MIN_BYTES / row.length)));
     const env = envWith({ PATH: `${dir}:${process.env['PATH'] ?? ''}` });
     for (const args of [['parse', large], ['parse', '--format', 'csv', large], ['parse', small], ['parse', '--summary', large], ['--version']]) {
       const result = await execa(bin, args, { reject: false, timeout: 60_000, extendEnv: false, env, stdout: 'ignore' });

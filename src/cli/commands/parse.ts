@@ -57,7 +57,7 @@ export interface SegmentPolicy {
  */
 const SEGMENTED_MIN_LINES = 400_000;
 /** The second thread is started before the file is read when it is this large (400,000 lines of CSV's 80 bytes). */
-const EARLY_WORKER_MIN_BYTES = 32 << 20;
+export const EARLY_WORKER_MIN_BYTES = 32 << 20;
 
 let defaultSegments: SegmentPolicy | undefined;
 
