@@ -3,7 +3,7 @@ import { createResumePoints, type PerfRecord, type PerfStatParser, type PerfStat
 import type { ByteBuffer, PiecePool } from '../render/byte-buffer.ts';
 import type { OutputMode } from './parse-record-printer.ts';
 import { readPiece, readSegment, sameResumeState, type SegmentResult, type SegmentTask } from './parse-segments.ts';
-import { PARSE_WORKER_FLAG, workerThreads, type ParseWorkerReply, type ParseWorkerRequest } from './parse-worker.ts';
+import { detachOneBuffer, PARSE_WORKER_FLAG, workerThreads, type ParseWorkerReply, type ParseWorkerRequest } from './parse-worker.ts';
 
 /*
  * `perfcell parse` of a large file on two threads: the rest of the file after its first piece is
@@ -210,6 +210,8 @@ let early: { readonly worker: Worker; hasExited: boolean } | undefined;
  * and longer to warm up) then overlaps the command's own. parseInSegments takes it.
  */
 export function startSegmentWorkerEarly(url: URL): void {
+  // this thread hands pieces back to the worker (transferred): see detachOneBuffer
+  detachOneBuffer();
   const worker = spawnWorker(url);
   if (worker === undefined) return;
   const started = { worker, hasExited: false };
@@ -240,6 +242,7 @@ function spawnWorker(url: URL): Worker | undefined {
 
 function startHelper(url: URL | undefined, fd: number, results: Map<number, SegmentResult>): Helper | undefined {
   if (url === undefined) return undefined;
+  detachOneBuffer();
   const started = early;
   early = undefined;
   const worker = started !== undefined && !started.hasExited ? started.worker : spawnWorker(url);
