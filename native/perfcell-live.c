@@ -4,11 +4,13 @@
  *   perfcell-live --follow PID [DELAY_MS [REFRESH_MS]]
  *
  * perfcell writes one command a line on stdin:
- *   open PATH [PID [ELAPSED_MS]]
+ *   open PATH [PID [ELAPSED_MS [bottom]]]
  *                    a window starts: PATH is the file its perf writes to (read from its end on;
  *                    `-`: none, a window without perf, whose line shows time and memory only),
  *                    PID the process whose RSS is shown (else the PID it was started with),
  *                    ELAPSED_MS how long the window has been open already (a relay started late);
+ *                    `bottom`: the line goes on the terminal's last row, kept out of the rows the
+ *                    window's program writes to (below);
  *   mem RSS PEAK     the window's memory as perfcell reads it, bytes, shown from now on instead of
  *                    the process's: a run's whole process tree (its memory cgroup, or the sum of
  *                    its processes), the figures its report's peak is made of;
@@ -20,6 +22,12 @@
  * REFRESH_MS (250): elapsed time, the current and peak RSS (the last `mem`, else the process's
  * /proc/PID/status VmRSS and VmHWM) and each counter's rate over perf's interval rows read since
  * the last draw. perf writes to its file, which never blocks it, and the file is read only to draw.
+ * The line is drawn on the cursor's row, where perfcell's own writes erase it first (output-guard.ts);
+ * a `bottom` window's (a program `run` measures, which writes to the terminal itself) on the last
+ * row instead, with the rows above it a scrolling region of their own (DECSTBM, as apt draws its
+ * progress under dpkg's output): the program's lines scroll there and never land on the line's row
+ * (they had read "live 1.0s  RSS 1.2 MiB  peak 1.2 MiBtick2"). The region is reset when the line is
+ * erased, and set again for the new size when the terminal's rows change.
  * The measured process gets no thread, timer or allocation of it: when the REPL's own process is
  * busy in a synchronous command, this process draws. One relay serves every window of a perfcell
  * process (a file's cells, `run -r`, the REPL's commands), not one per window. At EOF on stdin the
@@ -168,6 +176,33 @@ static void read_rss(int pid, long *rss_kib, long *peak_kib) {
 
 static int drawn = 0;
 
+/* A terminal of fewer rows keeps the line on the cursor's row (a region of one row scrolls nothing). */
+#define MIN_BOTTOM_ROWS 3
+/* The open window's line goes on the last row (`open ... bottom`). */
+static int bottom_row = 0;
+/* The rows the scrolling region was set for (the last row left out of it); 0: none is set. */
+static int region_rows = 0;
+
+/* The terminal's rows (stderr); 0 where they cannot be read. */
+static int terminal_rows(void) {
+  struct winsize size;
+  if (ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0) return size.ws_row;
+  return 0;
+}
+
+/*
+ * The sequence that leaves the last of `rows` rows out of the scrolling region, the cursor where
+ * the program left it: a line feed that keeps the column (IND) and one back up (RI) scroll the
+ * screen by one row only where the cursor is on the last row, and move it off that row; the cursor
+ * is saved around DECSTBM, which homes it. Where a region was set for another size (the terminal
+ * was resized), it is reset first.
+ */
+static int set_region(char *buffer, size_t size, int rows) {
+  int length = snprintf(buffer, size, "%s\033D\033M\0337\033[1;%dr\0338", region_rows > 0 ? "\0337\033[r\0338" : "", rows - 1);
+  region_rows = rows;
+  return length;
+}
+
 /* The window's memory as perfcell last sent it (`mem`), KiB; -1: none, the process's is read. */
 static long sent_rss_kib = -1, sent_peak_kib = -1;
 
@@ -200,15 +235,37 @@ static void draw(int pid, double elapsed_s, long *peak_seen_kib) {
   else if (getenv("COLUMNS") != NULL && atoi(getenv("COLUMNS")) > 0) columns = atoi(getenv("COLUMNS"));
   if (length > columns - 1) length = columns - 1;
   if (length < 0) length = 0;
-  char line[1100];
-  int total = snprintf(line, sizeof line, "\r%.*s\033[K", length, text);
+  char line[1200];
+  int total;
+  int rows = terminal_rows();
+  if (bottom_row && rows >= MIN_BOTTOM_ROWS) {
+    char region[96];
+    int region_length = 0;
+    if (region_rows != rows) region_length = set_region(region, sizeof region, rows);
+    /* one write: the region (when it changes) and the line, drawn with the cursor saved and put back */
+    total = snprintf(line, sizeof line, "%.*s\0337\033[%d;1H%.*s\033[K\0338", region_length, region, rows, length, text);
+  } else {
+    /* a terminal shrunk below MIN_BOTTOM_ROWS scrolls whole again, its line on the cursor's row */
+    const char *reset = region_rows > 0 ? "\0337\033[r\0338" : "";
+    region_rows = 0;
+    total = snprintf(line, sizeof line, "%s\r%.*s\033[K", reset, length, text);
+  }
   write_all(STDERR_FILENO, line, (size_t)total);
   drawn = 1;
 }
 
 static void erase(void) {
   if (!drawn) return;
-  write_all(STDERR_FILENO, "\r\033[K", 4);
+  if (region_rows > 0) {
+    /* the whole screen scrolls again, and the last row (of the size it has now) is cleared */
+    char text[64];
+    int rows = terminal_rows();
+    int length = snprintf(text, sizeof text, "\0337\033[r\033[%d;1H\033[2K\0338", rows >= MIN_BOTTOM_ROWS ? rows : region_rows);
+    write_all(STDERR_FILENO, text, (size_t)length);
+    region_rows = 0;
+  } else {
+    write_all(STDERR_FILENO, "\r\033[K", 4);
+  }
   drawn = 0;
 }
 
@@ -267,13 +324,17 @@ static int follow(int default_pid, double delay_s, double refresh_s) {
           char *path = command + 5;
           char *space = strchr(path, ' ');
           pid = default_pid;
+          bottom_row = 0;
           double elapsed_s = 0;
           if (space != NULL) {
             *space = '\0';
             char *rest = NULL;
             pid = (int)strtol(space + 1, &rest, 10);
             if (pid <= 0) pid = default_pid;
-            if (rest != NULL && *rest == ' ') elapsed_s = atof(rest + 1) / 1000.0;
+            if (rest != NULL && *rest == ' ') {
+              elapsed_s = strtod(rest + 1, &rest) / 1000.0;
+              bottom_row = rest != NULL && strcmp(rest, " bottom") == 0;
+            }
           }
           if (file >= 0) close(file);
           file = strcmp(path, "-") == 0 ? -1 : open(path, O_RDONLY | O_CLOEXEC);

@@ -22,8 +22,10 @@ export interface LiveFollower {
    * on, and shows the RSS of `pid` (else of the pid it was started for); `fd` null: a window without
    * perf, whose line shows its time and memory only. Windows follow one another.
    * `elapsedMs`: the window opened that long ago (its line shows from LIVE_DELAY_MS after that).
+   * `onBottomRow`: the line goes on the terminal's last row, out of the rows the window's program
+   * writes to itself (a run's); else on the cursor's row, which this process's writes erase first.
    */
-  open(fd: number | null, pid?: number, elapsedMs?: number): LiveLine;
+  open(fd: number | null, pid?: number, elapsedMs?: number, onBottomRow?: boolean): LiveLine;
   /** The open window's memory, shown from its next draw on instead of its process's RSS. */
   showMemory(memory: LiveMemory): void;
   /** The relay erases its line and exits: resolves once it has. */
@@ -90,7 +92,9 @@ export function openLiveLineLater(fd: number | null, pid: number, memory?: LiveM
   const timer = setTimeout(() => {
     if (isClosed) return;
     const follower = liveFollower();
-    line = follower?.open(fd, pid, Number(monotonicNs() - openedNs) / 1e6) ?? null;
+    // the program writes to the terminal itself, where no guard of this process's writes can
+    // erase the line first: it goes on the last row, which the program's lines never reach
+    line = follower?.open(fd, pid, Number(monotonicNs() - openedNs) / 1e6, true) ?? null;
     if (follower === null || line === null || memory === undefined) return;
     const send = (): void => {
       const now = memory();
@@ -182,11 +186,12 @@ export function startLiveFollower(pid: number, path: string | null = findLiveRel
     return Promise.race([erased, sleep(ANSWER_LIMIT_MS, undefined, { ref: false })]);
   };
   return {
-    open(fd, pid, elapsedMs = 0) {
+    open(fd, pid, elapsedMs = 0, onBottomRow = false) {
       openedNs = monotonicNs() - BigInt(Math.round(elapsedMs * 1e6));
-      liveLineMayShowFrom(openedNs + BigInt(LIVE_DELAY_MS) * 1_000_000n);
+      // a line on the last row is never on the row this process writes to: nothing to erase first
+      liveLineMayShowFrom(onBottomRow ? null : openedNs + BigInt(LIVE_DELAY_MS) * 1_000_000n);
       // pid 0: the relay's own (the pid it was started for)
-      send(`open ${fd === null ? '-' : `/proc/${process.pid}/fd/${fd}`} ${pid ?? 0} ${Math.round(elapsedMs)}`);
+      send(`open ${fd === null ? '-' : `/proc/${process.pid}/fd/${fd}`} ${pid ?? 0} ${Math.round(elapsedMs)}${onBottomRow ? ' bottom' : ''}`);
       const line: LiveLine = { close: () => (current === line ? close() : Promise.resolve()) };
       current = line;
       return line;

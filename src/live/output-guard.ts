@@ -6,8 +6,9 @@ import { monotonicNs } from '../session/clock.ts';
  * had landed after the line's text, and stayed there ("live 1.0s  RSS 53.9 MiB  peak 53.9 MiBtick2").
  * Each write to a terminal that starts a line now first erases that row; the relay draws again on
  * the row below at its next redraw. A write in the middle of a line is left alone: the row holds
- * the start of that line too. A program that `run` measures writes to the terminal itself: its
- * output still lands on the line's row.
+ * the start of that line too. A program that `run` measures writes to the terminal itself, past any
+ * guard: its window's line goes on the terminal's last row instead, out of the program's rows
+ * (native/perfcell-live.c), and nothing is erased here.
  */
 
 const ERASE_ROW = '\r\x1b[K';

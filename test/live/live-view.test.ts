@@ -10,6 +10,7 @@ import { perfUsable } from '../support/perf.ts';
 import { findLiveRelay } from '../../src/live/relay.ts';
 import { TICK_MS } from '../../src/perf/shared-perf.ts';
 import { screenRows } from '../support/screen.ts';
+import { renderScreen } from '../support/terminal.ts';
 
 const THREE_SECONDS = '{ const end = Date.now() + 3000; let junk = []; while (Date.now() < end) { junk.push(new Array(64).fill(1)); if (junk.length > 1e4) junk = [] } 6 * 7 }';
 const LIVE_LINE = /live \d+\.\ds {2}RSS [\d.]+ MiB {2}peak [\d.]+ MiB {2}page-faults [\d.]+k?\/s/;
@@ -20,10 +21,12 @@ afterEach(async () => {
   repl = null;
 });
 
-/** What a command printed on a pty of 200 columns, once it has exited. */
-function onPty(file: string, args: readonly string[]): Promise<string> {
+const PTY_COLUMNS = 200;
+
+/** What a command printed on a pty of 200 columns (and `rows` rows), once it has exited. */
+function onPty(file: string, args: readonly string[], rows = 30): Promise<string> {
   return new Promise((resolve) => {
-    const child = pty.spawn(file, [...args], { cols: 200, rows: 30, env: { ...process.env, NO_COLOR: '1' } as Record<string, string> });
+    const child = pty.spawn(file, [...args], { cols: PTY_COLUMNS, rows, env: { ...process.env, NO_COLOR: '1' } as Record<string, string> });
     let text = '';
     child.onData((data) => (text += data));
     child.onExit(() => resolve(text));
@@ -135,8 +138,10 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
     const program = ['-e', 'const end = Date.now() + 2000; while (Date.now() < end);'];
     const onTerminal = await onPty(process.execPath, [cliPath, 'run', '-e', 'page-faults,task-clock', '--', process.execPath, ...program]);
     expect(onTerminal).toMatch(/live \d+\.\ds {2}RSS [\d.]+ MiB {2}peak [\d.]+ MiB {2}page-faults [\d.]+k?\/s {2}task-clock [\d.]+ CPUs/);
-    // the report starts on a clean line: the last redraw is erased before it
-    expect(onTerminal).toMatch(/\r\x1b\[K[^]*peaked [\d.]+ MiB RAM/);
+    // the line is erased before the report: nothing of it is left on the screen
+    const screen = await renderScreen(onTerminal, PTY_COLUMNS, 30);
+    expect(screen.lines.filter((line) => line.includes('live ')), screen.lines.join('\n')).toEqual([]);
+    expect(screen.lines.join('\n')).toMatch(/peaked [\d.]+ MiB RAM/);
 
     const piped = await new Promise<string>((resolve) => {
       const child = spawn(process.execPath, [cliPath, 'run', '-e', 'page-faults', '--', process.execPath, ...program], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -181,6 +186,29 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
     expect(printed).toMatch(/page-faults .*total [\d,]+ +\(\d+ samples?:/);
   });
 
+  it("a program that run measures prints lines while the line shows: they scroll above it, the line keeps the last row, and nothing of it is left (they had landed after its text)", { timeout: 60_000 }, async () => {
+    // more lines than the pty has rows, so they scroll, 0.2 s apart: the line shows from 1 s, between them
+    const { script } = shellScript('ticks.sh', ['echo start', 'i=1', 'while [ $i -le 12 ]; do sleep 0.2; echo tick$i; i=$((i + 1)); done', 'printf partial']);
+    const rows = 10;
+    const printed = await onPty(process.execPath, [cliPath, 'run', '-e', 'page-faults', '--', script], rows);
+    const draws = [...printed.matchAll(/live \d+\.\ds {2}RSS [^\x1b]*\x1b\[K/g)];
+    expect(draws.length, printed).toBeGreaterThanOrEqual(3);
+    // the screen just after the last draw: the line on the last row, the program's lines above it, each on its own
+    const lastDraw = draws[draws.length - 1]!;
+    const during = await renderScreen(printed.slice(0, lastDraw.index + lastDraw[0].length), PTY_COLUMNS, rows);
+    expect(during.viewport[rows - 1], during.viewport.join('\n')).toMatch(/^live \d+\.\ds {2}RSS [\d.]+ MiB {2}peak [\d.]+ MiB {2}page-faults [\d.]+k?\/s$/);
+    expect(during.viewport.slice(0, rows - 1).filter((row) => row.includes('live ')), during.viewport.join('\n')).toEqual([]);
+    expect(during.viewport.filter((row) => row.includes('tick')).every((row) => /^tick\d+$/.test(row)), during.viewport.join('\n')).toBe(true);
+    // and once the report is out: every line of the program once, on a row of its own, the partial
+    // last one kept (erasing the cursor's row had erased it), and no trace of the line
+    const after = await renderScreen(printed, PTY_COLUMNS, rows);
+    const text = after.lines.join('\n');
+    expect(after.lines.filter((line) => line.includes('live ')), text).toEqual([]);
+    for (const name of ['start', ...Array.from({ length: 12 }, (_, index) => `tick${index + 1}`)]) expect(after.lines.filter((line) => line === name), text).toHaveLength(1);
+    expect(text).toMatch(/^partial/m);
+    expect(text).toMatch(/peaked [\d.]+ MiB RAM/);
+  });
+
   /** A program that, after sleeping $2 seconds, appends to $1 the live relays perfcell (its gate's parent) has, one line a run. */
   function relayLister(): { log: string; script: string } {
     const { dir, script } = shellScript('relays.sh', [
@@ -215,14 +243,15 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
 });
 
 describe.runIf(relayBuilt)('live view without perf (--no-perf, or where perf cannot count): time and memory only (real relay)', () => {
-  const MEMORY_ONLY = /live (\d+\.\d)s {2}RSS ([\d.]+) MiB {2}peak [\d.]+ MiB(?:\x1b\[K)?$/;
-
   it('run --no-perf on a pty shows the time and the tree\'s memory, erased before the report (it had shown nothing)', { timeout: 60_000 }, async () => {
     const printed = await onPty(process.execPath, [cliPath, 'run', '--no-perf', '--', ...SH_STARTING_300_MIB]);
-    const shown = printed.split('\r').map((part) => MEMORY_ONLY.exec(part)).filter((match) => match !== null);
+    // each draw: the text up to the erase of the row's rest (a run's line is drawn on the last row)
+    const shown = [...printed.matchAll(/live (\d+\.\d)s {2}RSS ([\d.]+) MiB {2}peak [\d.]+ MiB\x1b\[K/g)];
     expect(shown.length, printed).toBeGreaterThanOrEqual(2);
     expect(Math.max(...shown.map((match) => Number(match[2]))), printed).toBeGreaterThan(300);
-    expect(printed).toMatch(/\r\x1b\[K[^]*peaked [\d.]+ MiB RAM \(process tree/);
+    const screen = await renderScreen(printed, PTY_COLUMNS, 30);
+    expect(screen.lines.filter((line) => line.includes('live ')), screen.lines.join('\n')).toEqual([]);
+    expect(screen.lines.join('\n')).toMatch(/peaked [\d.]+ MiB RAM \(process tree/);
   });
 
   it('lines a cell or REPL command prints while the line shows land on rows of their own, not after the line\'s text', { timeout: 60_000 }, async () => {

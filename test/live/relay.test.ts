@@ -1,9 +1,11 @@
-import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import pty from 'node-pty';
 import { findLiveRelay } from '../../src/live/relay.ts';
+import { renderScreen } from '../support/terminal.ts';
 
 const relayPath = findLiveRelay();
 if (relayPath === null) console.warn('no C compiler and no dist/perfcell-live: the live relay tests are skipped (install gcc)');
@@ -132,6 +134,47 @@ describe.runIf(relayPath !== null)('perfcell-live relay (native/perfcell-live.c,
     expect(stderr).toBe('');
     // the one answer is the final `close`'s
     expect(stdout).toBe('#perfcell-live erased\n');
+  });
+
+  it('a `bottom` window (a run\'s program) draws on a terminal\'s last row, below a scrolling region set for it, set again when the terminal is resized, and reset at `close`', { timeout: 10_000 }, async () => {
+    // on a real pty (its size read as the relay reads it), with its commands on a FIFO: on the pty
+    // they would be echoed. Lines written while it draws stand for the program's output.
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-follow-'));
+    const fifo = join(dir, 'commands');
+    execFileSync('mkfifo', [fifo]);
+    const child = pty.spawn('/bin/sh', ['-c', `exec "$0" --follow ${process.pid} 0 50 < "$1"`, relayPath!, fifo], { cols: 80, rows: 10 });
+    let raw = '';
+    child.onData((data) => (raw += data));
+    const exited = new Promise<void>((resolve) => child.onExit(() => resolve()));
+    const commands = createWriteStream(fifo);
+    const drawsIn = (text: string): number => text.split('live ').length - 1;
+    const until = async (done: () => boolean): Promise<void> => {
+      while (!done()) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    try {
+      commands.write(`open - ${process.pid} 0 bottom\n`);
+      await until(() => drawsIn(raw) >= 2);
+      child.resize(80, 14);
+      const resizedAt = raw.length;
+      await until(() => drawsIn(raw.slice(resizedAt)) >= 2);
+      commands.write('close\n');
+      await until(() => raw.includes('#perfcell-live erased'));
+      commands.end();
+      await exited;
+      // the region left the last row out at 10 rows, then at 14 (reset first), and is reset at the end
+      expect(raw.slice(0, resizedAt), JSON.stringify(raw)).toContain('\x1bD\x1bM\x1b7\x1b[1;9r\x1b8\x1b7\x1b[10;1Hlive ');
+      expect(raw.slice(resizedAt), JSON.stringify(raw)).toContain('\x1b7\x1b[r\x1b8\x1bD\x1bM\x1b7\x1b[1;13r\x1b8\x1b7\x1b[14;1Hlive ');
+      expect(raw, JSON.stringify(raw)).toMatch(/\x1b7\x1b\[r\x1b\[14;1H\x1b\[2K\x1b8#perfcell-live erased/);
+      // on a terminal of 14 rows: the line on the last row while it shows, nothing of it after `close`
+      const beforeClose = raw.slice(0, raw.indexOf('\x1b7\x1b[r\x1b[14;1H'));
+      const during = await renderScreen(beforeClose.slice(resizedAt), 80, 14);
+      expect(during.viewport[13], during.viewport.join('\n')).toMatch(/^live \d+\.\ds {2}RSS [\d.]+ MiB {2}peak [\d.]+ MiB$/);
+      const after = await renderScreen(raw.slice(resizedAt), 80, 14);
+      expect(after.lines.filter((line) => /live \d/.test(line)), after.lines.join('\n')).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('draws nothing for a window shorter than the delay, and still answers its `close`', { timeout: 10_000 }, async () => {
