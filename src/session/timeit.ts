@@ -51,14 +51,20 @@ export function nextLoopCount(loops: number): number {
 /** Calls fn `loops` times. */
 export type Loop = (fn: () => unknown, loops: number) => unknown;
 
+/** Loops compiled so far: each one's source differs by it. */
+let compiledLoops = 0;
+
 /**
  * A loop compiled for this one function: a shared loop would see every timed function at one
  * call site and, once it has seen a few, stop inlining any (IPython compiles its template per
- * %timeit for the same reason).
+ * %timeit for the same reason). Its source is new each time: V8 keeps what `new Function` compiled
+ * by its source text, feedback included, so loops of the same text had shared one call site after
+ * all (Math.sqrt timed 2.7-4.4× slower than a hand-written loop once a few other functions had been
+ * timed in the process, as a REPL session does).
  */
 export function compileLoop(): Loop {
   // The result is not kept: holding a double across iterations would box it, one allocation per call.
-  return new Function('fn', 'loops', 'for (let i = 0; i < loops; i++) fn();') as Loop;
+  return new Function('fn', 'loops', `// perfcell timeit loop ${++compiledLoops}\nfor (let i = 0; i < loops; i++) fn();`) as Loop;
 }
 
 /**
