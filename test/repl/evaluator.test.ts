@@ -25,12 +25,14 @@ describe('createEvaluator: the REPL evaluation, one scope for many sources', () 
   });
 
   it('rejects with exactly what the source threw, and goes on', async () => {
+    // declared here, not by an earlier test: the scope goes on after the throws whatever the order
+    await evaluator.evaluate('const before = 40');
     const thrown = await evaluator.evaluate('throw new RangeError("too far")').catch((error: unknown) => error);
     expect(thrown).toBeInstanceOf(RangeError);
     expect((thrown as Error).message).toBe('too far');
     await expect(evaluator.evaluate('throw 42')).rejects.toBe(42);
     await expect(evaluator.evaluate('await Promise.reject(new TypeError("later"))')).rejects.toThrow(TypeError);
-    expect(await evaluator.evaluate('base + 2')).toBe(42);
+    expect(await evaluator.evaluate('before + 2')).toBe(42);
   });
 
   it('rejects source that does not parse with a SyntaxError', async () => {
