@@ -6,6 +6,7 @@ import { holdInterruptions, InterruptedError, interruption, settleAfterExit, set
 import { LaunchError } from '../../session/exec-failure.ts';
 import { formatError } from '../errors.ts';
 import { endingText, renderReportText } from '../../render/report-text.ts';
+import { moveToFreshRow } from '../../live/fresh-row.ts';
 import { prepareFormatters } from '../../render/units.ts';
 import { ensureFolderOf, writeHtmlFile } from '../html-file.ts';
 import { writeStdout } from '../stdout-guard.ts';
@@ -90,6 +91,11 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
       void process.stdout.writable;
       void process.stderr.writable;
       const jsonOnStdout = flags.json === true && flags.output === undefined;
+      /** What follows the program on a terminal starts a row of its own, where its last line had no newline. */
+      const freshRows = (): void => {
+        moveToFreshRow(process.stderr);
+        if (jsonOnStdout) moveToFreshRow(process.stdout);
+      };
       // the files written after the program are checked before it: a typo must not cost the run
       checkOutputPaths([
         ...(flags.output === undefined ? [] : [{ flag: '-o', path: flags.output, command: 'run' }]),
@@ -109,6 +115,7 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
         // -r N: N runs one after another, mean ± σ of each metric (as perf stat -r); an interruption ends the series.
         if (flags.repeat > 1) {
           const series = await measureSeries(command, measureOptions, flags.repeat);
+          freshRows();
           if (series.launchFailure !== null && series.reports.length === 0 && series.partial === null) {
             failLaunch(series.launchFailure, cmd);
             return;
@@ -125,6 +132,7 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
           failLaunch(error, cmd);
           return;
         }
+        freshRows();
         // The program's own status, as timeout(1) and perf stat exit with it: 128+n only when it
         // died by signal n. A program that catches Ctrl-C and exits 5 ends perfcell with 5.
         const programStatus = statusOf(report);
