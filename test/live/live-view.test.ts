@@ -9,7 +9,6 @@ import { cliPath } from '../support/fixtures.ts';
 import { perfUsable } from '../support/perf.ts';
 import { findLiveRelay } from '../../src/live/relay.ts';
 import { TICK_MS } from '../../src/perf/shared-perf.ts';
-import { screenRows } from '../support/screen.ts';
 import { renderScreen } from '../support/terminal.ts';
 
 const THREE_SECONDS = '{ const end = Date.now() + 3000; let junk = []; while (Date.now() < end) { junk.push(new Array(64).fill(1)); if (junk.length > 1e4) junk = [] } 6 * 7 }';
@@ -263,9 +262,9 @@ describe.runIf(relayBuilt)('live view without perf (--no-perf, or where perf can
     const cells = await onPty(process.execPath, [cliPath, 'cells', '--no-perf', file]);
     repl = await startPtyRepl(['repl', '--no-perf']);
     await repl.send(loud, 30_000);
-    for (const printed of [cells, repl.raw()]) {
+    for (const [printed, columns, rowsOnScreen] of [[cells, PTY_COLUMNS, 30], [repl.raw(), 250, 50]] as const) {
       expect(printed, 'the line was drawn').toMatch(/live \d+\.\ds {2}RSS/);
-      const rows = screenRows(printed);
+      const { lines: rows } = await renderScreen(printed, columns, rowsOnScreen);
       // each tick on a row of its own, nothing of the line left on any row (it had read "live 1.0s  RSS 53.9 MiB  peak 53.9 MiBtick2")
       for (let index = 0; index < 6; index++) expect(rows.filter((row) => row.trim() === `tick${index}`), rows.join('\n')).toHaveLength(1);
       expect(rows.filter((row) => row.includes('live ')), rows.join('\n')).toEqual([]);
