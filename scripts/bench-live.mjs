@@ -105,13 +105,14 @@ const workRows = sessions.map(
 const body = `
 Command: \`npm run build && node scripts/bench-live.mjs\` (${COMMANDS} \`1+1\` commands per REPL after ${WARMUP} warm-up ones, ${THINK_MS} ms apart, then ${BUSY_RUNS} busy 2 s commands each; the REPLs take turns; ${machineLine()}; load average ${loadavg().map((load) => load.toFixed(1)).join(' ')} at the end).
 
-How the live view works: perf's interval lines go through a small C relay (\`native/perfcell-live.c\`,
-one per perf, started with it while the person types) which forwards them unchanged to the REPL and,
-from 1 s after perf's enable, redraws one status line on the terminal 4× per second (elapsed, RSS and
-peak from /proc/PID/status, each counter's rate from perf's latest interval). The measured REPL
-process gets no thread, timer or allocation for it: at the command's end it sends the relay one
-signal (SIGUSR1), and, only for commands longer than 0.9 s, waits for the relay's "erased" line
-before printing.
+How the live view works: one small C relay for the REPL's process (\`native/perfcell-live.c\`,
+started before its first command's perf) is told on its stdin when each command's window opens
+(\`open\`, naming the file that command's perf writes its interval lines to) and when it ends, and
+from 1 s after \`open\` redraws one status line on the terminal 4× per second (elapsed, RSS and peak
+from /proc/PID/status, each counter's rate over the lines perf wrote since the last draw), reading
+perf's file only to draw. The measured REPL process gets no thread, timer or allocation for it: at
+the command's end it writes the relay one line (\`drop\` for a command under 0.9 s, which cannot
+have shown the line; else \`close\`, and it waits for the relay's "erased" answer before printing).
 
 \`1+1\` latency (typing \`1+1⏎\` until the next prompt):
 
@@ -121,7 +122,7 @@ ${latencyRows.join('\n')}
 
 Live view on − off, medians of the same run: ${liveCost >= 0 ? '+' : ''}${fmt(liveCost)} ms per \`1+1\` (${liveCost <= 1 ? 'within' : 'over'} the
 budget of ≤ 1 ms; the REPL's whole budget is 5 ms over node; a negative figure is this shared
-machine's noise). What it can add is the relay's hand-over of perf's last lines and the signal.
+machine's noise). What it can add is the two lines written to the relay at each command.
 
 A busy 2 s command (\`${BUSY}\`): loop iterations done, median of ${BUSY_RUNS}, against the same
 command with the live view off, and the relay's own CPU time while it ran:
