@@ -23,7 +23,8 @@ export interface LiveFollower {
    * perf, whose line shows its time and memory only. Windows follow one another.
    * `elapsedMs`: the window opened that long ago (its line shows from LIVE_DELAY_MS after that).
    * `onBottomRow`: the line goes on the terminal's last row, out of the rows the window's program
-   * writes to itself (a run's); else on the cursor's row, which this process's writes erase first.
+   * writes to itself (a run's; cells', placeOwnLinesOnBottomRow); else on the cursor's row, which
+   * this process's writes erase first.
    */
   open(fd: number | null, pid?: number, elapsedMs?: number, onBottomRow?: boolean): LiveLine;
   /** The open window's memory, shown from its next draw on instead of its process's RSS. */
@@ -53,6 +54,19 @@ export interface LiveLine {
 }
 
 let processFollower: LiveFollower | null = null;
+
+/** Whether this process's own windows (cells) draw their line on the last row too (see placeOwnLinesOnBottomRow). */
+let ownLinesOnBottomRow = false;
+
+/**
+ * The windows over this process draw their line on the terminal's last row, as a run's do, not on
+ * the cursor's row: `perfcell cells`, whose cells may start programs that write to the terminal
+ * themselves (`execSync('make', { stdio: 'inherit' })`), past the guard of this process's writes.
+ * The REPL keeps its line on the cursor's row, under the command typed.
+ */
+export function placeOwnLinesOnBottomRow(on = true): void {
+  ownLinesOnBottomRow = on;
+}
 
 /**
  * The relay of this process's windows that each have a perf of their own (run, `run -r`'s runs,
@@ -186,7 +200,7 @@ export function startLiveFollower(pid: number, path: string | null = findLiveRel
     return Promise.race([erased, sleep(ANSWER_LIMIT_MS, undefined, { ref: false })]);
   };
   return {
-    open(fd, pid, elapsedMs = 0, onBottomRow = false) {
+    open(fd, pid, elapsedMs = 0, onBottomRow = ownLinesOnBottomRow) {
       openedNs = monotonicNs() - BigInt(Math.round(elapsedMs * 1e6));
       // a line on the last row is never on the row this process writes to: nothing to erase first
       liveLineMayShowFrom(onBottomRow ? null : openedNs + BigInt(LIVE_DELAY_MS) * 1_000_000n);

@@ -94,12 +94,32 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
     writeFileSync(file, `// %% long cell\n${THREE_SECONDS.replace('3000', '2000')}\n// %% short cell\n1 + 1\n`);
     const printed = await onPty(process.execPath, [cliPath, 'cells', '-e', 'page-faults,task-clock', file]);
     expect(printed).toMatch(LIVE_LINE);
-    // erased (\r ESC[K) after the last redraw and before the long cell's report
+    // erased (its row cleared, the scrolling region reset) after the last redraw and before the long cell's report
     const lastLive = printed.lastIndexOf('live ');
-    const erase = printed.indexOf('\r\x1b[K', lastLive);
+    const erase = printed.indexOf('\x1b7\x1b[r\x1b[30;1H\x1b[2K\x1b8', lastLive);
     const report = printed.indexOf('long cell', lastLive);
     expect(erase).toBeGreaterThan(lastLive);
     expect(report).toBeGreaterThan(erase);
+    const screen = await renderScreen(printed, PTY_COLUMNS, 30);
+    expect(screen.lines.filter((line) => line.includes('live ')), screen.lines.join('\n')).toEqual([]);
+  });
+
+  it("a cell's program that writes to the terminal itself (stdio inherited) prints its lines on rows of their own: the cells' line is on the last row", { timeout: 60_000 }, async () => {
+    // a program the cell starts, not the cell: its writes pass no guard of perfcell's process
+    const { dir, script } = shellScript('ticks.sh', ['i=1', 'while [ $i -le 8 ]; do sleep 0.25; echo tick$i; i=$((i + 1)); done']);
+    const file = join(dir, 'child.js');
+    writeFileSync(file, `// %% a program\nrequire('node:child_process').execFileSync(${JSON.stringify(script)}, { stdio: 'inherit' });\n`);
+    const rows = 10;
+    const printed = await onPty(process.execPath, [cliPath, 'cells', '-e', 'page-faults', file], rows);
+    const draws = [...printed.matchAll(/live \d+\.\ds {2}RSS [^\x1b]*\x1b\[K/g)];
+    expect(draws.length, printed).toBeGreaterThanOrEqual(2);
+    const lastDraw = draws[draws.length - 1]!;
+    const during = await renderScreen(printed.slice(0, lastDraw.index + lastDraw[0].length), PTY_COLUMNS, rows);
+    expect(during.viewport[rows - 1], during.viewport.join('\n')).toMatch(/^live \d+\.\ds {2}RSS /);
+    const after = await renderScreen(printed, PTY_COLUMNS, rows);
+    const text = after.lines.join('\n');
+    expect(after.lines.filter((line) => line.includes('live ')), text).toEqual([]);
+    for (let index = 1; index <= 8; index++) expect(after.lines.filter((line) => line === `tick${index}`), text).toHaveLength(1);
   });
 
   it('cells on a pty share one group of ticking perfs (not a perf per cell), and a long cell still counts exactly while its line is drawn', { timeout: 60_000 }, async () => {

@@ -14,6 +14,7 @@ import { renderReportText } from '../../render/report-text.ts';
 import { writeHtmlFile } from '../html-file.ts';
 import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions } from '../options.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
+import { placeOwnLinesOnBottomRow } from '../../live/follower.ts';
 import { toJsonDocument } from '../../json-document.ts';
 import { outputWidth, warningText } from '../../render/terminal-width.ts';
 import { checkOutputPaths } from '../output-paths.ts';
@@ -136,6 +137,9 @@ export function registerCells(program: Command): void {
       /** Every cell ran (none was stopped by a signal or skipped after a failure). */
       let allRan = false;
       try {
+        // a long cell's live line goes on the terminal's last row: what a cell's programs print
+        // (stdio inherited) cannot land on it
+        placeOwnLinesOnBottomRow();
         const prepared = await evaluator.prepareAll(cells);
         const { runs, skipped, interruption: stop } = await runCells(evaluator, prepared, {
           ...perfFlags,
