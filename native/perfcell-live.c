@@ -23,9 +23,9 @@
  * /proc/PID/status VmRSS and VmHWM) and each counter's rate over perf's interval rows read since
  * the last draw. perf writes to its file, which never blocks it, and the file is read only to draw.
  * The line is drawn on the cursor's row, where perfcell's own writes erase it first (output-guard.ts);
- * a `bottom` window's (a program `run` measures, which writes to the terminal itself) on the last
- * row instead, with the rows above it a scrolling region of their own (DECSTBM, as apt draws its
- * progress under dpkg's output): the program's lines scroll there and never land on the line's row
+ * a `bottom` window's (`run`'s and `cells`', whose programs write to the terminal themselves) on
+ * the last row instead, with the rows above it a scrolling region of their own (DECSTBM, as apt
+ * draws its progress under dpkg's output): the programs' lines scroll there and never land on its row
  * (they had read "live 1.0s  RSS 1.2 MiB  peak 1.2 MiBtick2"). The region is reset when the line is
  * erased, and set again for the new size when the terminal's rows change.
  * The measured process gets no thread, timer or allocation of it: when the REPL's own process is

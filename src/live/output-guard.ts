@@ -6,9 +6,10 @@ import { monotonicNs } from '../session/clock.ts';
  * had landed after the line's text, and stayed there ("live 1.0s  RSS 53.9 MiB  peak 53.9 MiBtick2").
  * Each write to a terminal that starts a line now first erases that row; the relay draws again on
  * the row below at its next redraw. A write in the middle of a line is left alone: the row holds
- * the start of that line too. A program that `run` measures writes to the terminal itself, past any
- * guard: its window's line goes on the terminal's last row instead, out of the program's rows
- * (native/perfcell-live.c), and nothing is erased here.
+ * the start of that line too. A program that `run` measures, or that a cell starts, writes to the
+ * terminal itself, past any guard: `run`'s and `cells`' lines go on the terminal's last row
+ * instead, out of the programs' rows (native/perfcell-live.c), and nothing is erased here; the
+ * REPL's stays on the cursor's row, guarded.
  */
 
 const ERASE_ROW = '\r\x1b[K';
