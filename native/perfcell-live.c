@@ -183,11 +183,14 @@ static int bottom_row = 0;
 /* The rows the scrolling region was set for (the last row left out of it); 0: none is set. */
 static int region_rows = 0;
 
-/* The terminal's rows (stderr); 0 where they cannot be read. */
-static int terminal_rows(void) {
+/* What resets the scrolling region to the whole screen (DECSTBM homes the cursor: saved around it). */
+#define RESET_REGION "\0337\033[r\0338"
+
+/* The terminal's size (stderr); 0 rows and 0 columns where it cannot be read. */
+static struct winsize terminal_size(void) {
   struct winsize size;
-  if (ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0) return size.ws_row;
-  return 0;
+  if (ioctl(STDERR_FILENO, TIOCGWINSZ, &size) != 0) memset(&size, 0, sizeof size);
+  return size;
 }
 
 /*
@@ -198,7 +201,7 @@ static int terminal_rows(void) {
  * was resized), it is reset first.
  */
 static int set_region(char *buffer, size_t size, int rows) {
-  int length = snprintf(buffer, size, "%s\033D\033M\0337\033[1;%dr\0338", region_rows > 0 ? "\0337\033[r\0338" : "", rows - 1);
+  int length = snprintf(buffer, size, "%s\033D\033M\0337\033[1;%dr\0338", region_rows > 0 ? RESET_REGION : "", rows - 1);
   region_rows = rows;
   return length;
 }
@@ -229,15 +232,15 @@ static void draw(int pid, double elapsed_s, long *peak_seen_kib) {
     }
   }
   /* Never wider than the terminal: a wrapped line could not be erased with one \r. */
-  struct winsize size;
+  struct winsize size = terminal_size();
   int columns = 80;
-  if (ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) columns = size.ws_col;
+  if (size.ws_col > 0) columns = size.ws_col;
   else if (getenv("COLUMNS") != NULL && atoi(getenv("COLUMNS")) > 0) columns = atoi(getenv("COLUMNS"));
   if (length > columns - 1) length = columns - 1;
   if (length < 0) length = 0;
   char line[1200];
   int total;
-  int rows = terminal_rows();
+  int rows = size.ws_row;
   if (bottom_row && rows >= MIN_BOTTOM_ROWS) {
     char region[96];
     int region_length = 0;
@@ -246,7 +249,7 @@ static void draw(int pid, double elapsed_s, long *peak_seen_kib) {
     total = snprintf(line, sizeof line, "%.*s\0337\033[%d;1H%.*s\033[K\0338", region_length, region, rows, length, text);
   } else {
     /* a terminal shrunk below MIN_BOTTOM_ROWS scrolls whole again, its line on the cursor's row */
-    const char *reset = region_rows > 0 ? "\0337\033[r\0338" : "";
+    const char *reset = region_rows > 0 ? RESET_REGION : "";
     region_rows = 0;
     total = snprintf(line, sizeof line, "%s\r%.*s\033[K", reset, length, text);
   }
@@ -259,7 +262,7 @@ static void erase(void) {
   if (region_rows > 0) {
     /* the whole screen scrolls again, and the last row (of the size it has now) is cleared */
     char text[64];
-    int rows = terminal_rows();
+    int rows = terminal_size().ws_row;
     int length = snprintf(text, sizeof text, "\0337\033[r\033[%d;1H\033[2K\0338", rows >= MIN_BOTTOM_ROWS ? rows : region_rows);
     write_all(STDERR_FILENO, text, (size_t)length);
     region_rows = 0;
