@@ -52,20 +52,34 @@ describe('timeit pieces (pure)', () => {
 });
 
 describe('timeit and in-process compare measure functions in this process', () => {
-  it('times Math.sqrt within 2× of a hand-written loop timed with performance.now()', { timeout: 60_000 }, async () => {
-    // A small Smi index over a typed array: a counter that grew past 2^30 would box a double per call.
+  /**
+   * Math.sqrt over a small Smi index into a typed array (a counter that grew past 2^30 would box a
+   * double per call), and the same function timed by a hand-written loop with performance.now():
+   * per call, `runs` times. One closure literal for every test, so the hand loop's call site sees
+   * one function, as it would in a test of its own.
+   */
+  function sqrtTimedByHand(): { sqrt: () => number; byHandS: (loops: number, runs: number) => number[] } {
     const values = Float64Array.from({ length: 1024 }, (_, index) => index);
     let at = 0;
     const sqrt = (): number => Math.sqrt(values[(at = (at + 1) & 1023)]!);
+    const byHandS = (loops: number, runs: number): number[] => {
+      const perCallS: number[] = [];
+      for (let run = 0; run < runs; run++) {
+        const start = performance.now();
+        for (let index = 0; index < loops; index++) sqrt();
+        perCallS.push((performance.now() - start) / 1000 / loops);
+      }
+      return perCallS;
+    };
+    return { sqrt, byHandS };
+  }
+
+  it('times Math.sqrt within 2× of a hand-written loop timed with performance.now()', { timeout: 60_000 }, async () => {
+    const { sqrt, byHandS } = sqrtTimedByHand();
     const result = await timeit(sqrt, { runs: 7, perf: false });
     expect(result.runs).toBe(7);
     expect(result.loops).toBeGreaterThanOrEqual(1000);
-    const byHand: number[] = [];
-    for (let run = 0; run < 7; run++) {
-      const start = performance.now();
-      for (let index = 0; index < result.loops; index++) sqrt();
-      byHand.push((performance.now() - start) / 1000 / result.loops);
-    }
+    const byHand = byHandS(result.loops, 7);
     const ratio = (result.perCallS.median ?? 0) / median(byHand);
     expect(ratio, `timeit ${result.perCallS.median} s/call, by hand ${median(byHand)} s/call`).toBeGreaterThan(0.5);
     expect(ratio).toBeLessThan(2);
@@ -81,16 +95,9 @@ describe('timeit and in-process compare measure functions in this process', () =
     for (const other of [() => new Float64Array(8).fill(1), () => [1, 2, 3].map((x) => x * 2), () => 'x'.repeat(3), () => Date.now(), () => ({ a: 1 })]) {
       await timeit(other, { runs: 1, loops: 20_000, warmup: 0, perf: false });
     }
-    const values = Float64Array.from({ length: 1024 }, (_, index) => index);
-    let at = 0;
-    const sqrt = (): number => Math.sqrt(values[(at = (at + 1) & 1023)]!);
+    const { sqrt, byHandS } = sqrtTimedByHand();
     const result = await timeit(sqrt, { runs: 5, perf: false });
-    const byHand: number[] = [];
-    for (let run = 0; run < 5; run++) {
-      const start = performance.now();
-      for (let index = 0; index < result.loops; index++) sqrt();
-      byHand.push((performance.now() - start) / 1000 / result.loops);
-    }
+    const byHand = byHandS(result.loops, 5);
     const ratio = (result.perCallS.median ?? 0) / median(byHand);
     expect(ratio, `timeit ${result.perCallS.median} s/call, by hand ${median(byHand)} s/call`).toBeLessThan(2);
   });
