@@ -35,6 +35,7 @@ import { mergeStrayNotes } from '../../proc/child-processes.ts';
 import { toJsonDocument } from '../../json-document.ts';
 import { fitted, messageText, outputWidth, warningText } from '../../render/terminal-width.ts';
 import { endingText, renderReportText } from '../../render/report-text.ts';
+import { exitWhenIdle } from '../exit-when-idle.ts';
 
 interface CompareFlags {
   readonly cells?: readonly string[];
@@ -223,6 +224,8 @@ Examples:
           plan = cellAlternatives(cellEvaluator, alternatives, noiseFloor, file, measureOptions);
           after = () => runOnce(cellEvaluator, afterCells, file, measureOptions, say('after'));
         } else {
+          // none of the user's code runs in this process: it may end as soon as nothing is pending
+          exitWhenIdle();
           commandRuns = commandAlternatives(targets, { shell: flags.shell === true, measureOptions, ignoreFailure: flags.ignoreFailure === true });
           // perf's version for the document, read while the runs' gate starts (its spawn holds this
           // process some 4 ms: after the gate's, before the perfs', which wait for the gate)
