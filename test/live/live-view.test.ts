@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, it, type TestContext } from 'vitest';
 import pty from 'node-pty';
 import { startPtyRepl, type PtyRepl, endRepl } from '../support/pty-repl.ts';
 import { cliPath } from '../support/fixtures.ts';
@@ -14,11 +14,12 @@ import { renderScreen } from '../support/terminal.ts';
 const THREE_SECONDS = '{ const end = Date.now() + 3000; let junk = []; while (Date.now() < end) { junk.push(new Array(64).fill(1)); if (junk.length > 1e4) junk = [] } 6 * 7 }';
 const LIVE_LINE = /live \d+\.\ds {2}RSS [\d.]+ MiB {2}peak [\d.]+ MiB {2}page-faults [\d.]+k?\/s/;
 
-let repl: PtyRepl | null = null;
-afterEach(async () => {
-  await endRepl(repl);
-  repl = null;
-});
+/** A REPL on a pty of its own, ended (no perf of it left) when the test that started it finishes. */
+async function ptyRepl(onTestFinished: TestContext['onTestFinished'], args: readonly string[]): Promise<PtyRepl> {
+  const repl = await startPtyRepl(args);
+  onTestFinished(() => endRepl(repl));
+  return repl;
+}
 
 const PTY_COLUMNS = 200;
 
@@ -48,9 +49,37 @@ const relayBuilt = findLiveRelay() !== null;
 if (!perfUsable) console.warn('perf cannot count here: the live view tests are skipped (its rates are perf\'s interval samples)');
 if (!relayBuilt) console.warn('no perfcell-live relay (no C compiler): the live view tests are skipped');
 
-describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf, real relay)', () => {
-  it('a pty shows the live line during a 3 s REPL command and erases it before the value and report; a short one shows none', { timeout: 60_000 }, async () => {
-    repl = await startPtyRepl(['repl', '-e', 'page-faults,task-clock']);
+// The tests run side by side: each waits on its own pty, processes and files, and asserts on what it
+// printed, not on how fast. Not the one that times runs against the relay's half-second delay: it runs
+// alone, after the others (its 0.1 s run must list relays before 0.5 s, its 0.8 s run after; a machine
+// loaded by the others could miss either).
+describe.runIf(perfUsable && relayBuilt).concurrent('live view of a long command (real perf, real relay)', () => {
+  /** A program that, after sleeping $2 seconds, appends to $1 the live relays perfcell (its gate's parent) has, one line a run. */
+  function relayLister(): { log: string; script: string } {
+    const { dir, script } = shellScript('relays.sh', [
+      'sleep "$2"',
+      'perfcell=$(cut -d" " -f4 /proc/$PPID/stat)',
+      'for d in /proc/[0-9]*; do',
+      '  [ "$(cat $d/comm 2>/dev/null)" = perfcell-live ] && [ "$(cut -d" " -f4 $d/stat 2>/dev/null)" = "$perfcell" ] && printf "%s " "${d#/proc/}"',
+      'done >> "$1"',
+      'echo >> "$1"',
+    ]);
+    return { log: join(dir, 'relays.log'), script };
+  }
+
+  // first, the longest (three runs of 1.5 s), so that it does not start last
+  it('run -r on a pty: one relay for all its runs, not one per run (each had cost some 7 ms a run), and the line still shows', { timeout: 60_000 }, async ({ expect }) => {
+    const { log, script } = relayLister();
+    const printed = await onPty(process.execPath, [cliPath, 'run', '-r', '3', '-e', 'page-faults', '--', script, log, '1.5']);
+    expect(printed).toMatch(LIVE_LINE);
+    const relays = readFileSync(log, 'utf8').trim().split('\n').map((line) => line.trim());
+    expect(relays, readFileSync(log, 'utf8')).toHaveLength(3);
+    expect(relays[0]).toMatch(/^\d+$/);
+    expect(new Set(relays).size, relays.join(' | ')).toBe(1);
+  });
+
+  it('a pty shows the live line during a 3 s REPL command and erases it before the value and report; a short one shows none', { timeout: 60_000 }, async ({ expect, onTestFinished }) => {
+    const repl = await ptyRepl(onTestFinished, ['repl', '-e', 'page-faults,task-clock']);
     const printed = await repl.send(THREE_SECONDS, 30_000);
     const lines = printed.split('\n');
     const live = lines.filter((line) => LIVE_LINE.test(line));
@@ -66,14 +95,14 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
     expect(await repl.send('1+1')).not.toContain('live ');
   });
 
-  it('--no-live shows none on the same pty', { timeout: 60_000 }, async () => {
-    repl = await startPtyRepl(['repl', '--no-live', '-e', 'page-faults,task-clock']);
+  it('--no-live shows none on the same pty', { timeout: 60_000 }, async ({ expect, onTestFinished }) => {
+    const repl = await ptyRepl(onTestFinished, ['repl', '--no-live', '-e', 'page-faults,task-clock']);
     const printed = await repl.send(THREE_SECONDS.replace('3000', '1500'), 30_000);
     expect(printed).toMatch(/In \[1\] used/);
     expect(printed).not.toContain('live ');
   });
 
-  it('piped output never gets the live line (REPL on pipes)', { timeout: 60_000 }, async () => {
+  it('piped output never gets the live line (REPL on pipes)', { timeout: 60_000 }, async ({ expect }) => {
     const child = spawn(process.execPath, [cliPath, 'repl', '-e', 'page-faults'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', PERFCELL_REPL_HISTORY: '' } });
     let stdout = '';
     let stderr = '';
@@ -88,7 +117,7 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
     expect(stdout + stderr).not.toContain('live ');
   });
 
-  it('perfcell cells shows it for a long cell on a pty, erased before the cell\'s report', { timeout: 60_000 }, async () => {
+  it('perfcell cells shows it for a long cell on a pty, erased before the cell\'s report', { timeout: 60_000 }, async ({ expect }) => {
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-live-cells-'));
     const file = join(dir, 'long.js');
     writeFileSync(file, `// %% long cell\n${THREE_SECONDS.replace('3000', '2000')}\n// %% short cell\n1 + 1\n`);
@@ -104,7 +133,7 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
     expect(screen.lines.filter((line) => line.includes('live ')), screen.lines.join('\n')).toEqual([]);
   });
 
-  it("a cell's program that writes to the terminal itself (stdio inherited) prints its lines on rows of their own: the cells' line is on the last row", { timeout: 60_000 }, async () => {
+  it("a cell's program that writes to the terminal itself (stdio inherited) prints its lines on rows of their own: the cells' line is on the last row", { timeout: 60_000 }, async ({ expect }) => {
     // a program the cell starts, not the cell: its writes pass no guard of perfcell's process
     const { dir, script } = shellScript('ticks.sh', ['i=1', 'while [ $i -le 8 ]; do sleep 0.25; echo tick$i; i=$((i + 1)); done']);
     const file = join(dir, 'child.js');
@@ -122,7 +151,7 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
     for (let index = 1; index <= 8; index++) expect(after.lines.filter((line) => line === `tick${index}`), text).toHaveLength(1);
   });
 
-  it('cells on a pty share one group of ticking perfs (not a perf per cell), and a long cell still counts exactly while its line is drawn', { timeout: 60_000 }, async () => {
+  it('cells on a pty share one group of ticking perfs (not a perf per cell), and a long cell still counts exactly while its line is drawn', { timeout: 60_000 }, async ({ expect }) => {
     // The cell looks at the perfs counting this process: their -I is the group's tick (TICK_MS: a
     // group of one perf for two cells), where a perf per cell would tick at the asked-for 100 ms.
     // It touches 20,000 fresh pages (about 20,000 page-faults) and spins past the live view's delay.
@@ -153,27 +182,30 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
     expect(faults).toBeLessThan(24_000);
   });
 
-  it('perfcell run shows it on a pty, and not with stderr piped', { timeout: 60_000 }, async () => {
+  it('perfcell run shows it on a pty, and not with stderr piped', { timeout: 60_000 }, async ({ expect }) => {
     const program = ['-e', 'const end = Date.now() + 2000; while (Date.now() < end);'];
-    const onTerminal = await onPty(process.execPath, [cliPath, 'run', '-e', 'page-faults,task-clock', '--', process.execPath, ...program]);
+    // the two runs at once: one on a pty, one with its output piped
+    const [onTerminal, piped] = await Promise.all([
+      onPty(process.execPath, [cliPath, 'run', '-e', 'page-faults,task-clock', '--', process.execPath, ...program]),
+      new Promise<string>((resolve) => {
+        const child = spawn(process.execPath, [cliPath, 'run', '-e', 'page-faults', '--', process.execPath, ...program], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let text = '';
+        child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        child.on('close', () => resolve(text));
+      }),
+    ]);
     expect(onTerminal).toMatch(/live \d+\.\ds {2}RSS [\d.]+ MiB {2}peak [\d.]+ MiB {2}page-faults [\d.]+k?\/s {2}task-clock [\d.]+ CPUs/);
     // the line is erased before the report: nothing of it is left on the screen
     const screen = await renderScreen(onTerminal, PTY_COLUMNS, 30);
     expect(screen.lines.filter((line) => line.includes('live ')), screen.lines.join('\n')).toEqual([]);
     expect(screen.lines.join('\n')).toMatch(/peaked [\d.]+ MiB RAM/);
 
-    const piped = await new Promise<string>((resolve) => {
-      const child = spawn(process.execPath, [cliPath, 'run', '-e', 'page-faults', '--', process.execPath, ...program], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let text = '';
-      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      child.on('close', () => resolve(text));
-    });
     expect(piped).toMatch(/peaked [\d.]+ MiB RAM/);
     expect(piped).not.toContain('live ');
   });
 
-  it("perfcell run on a pty shows the process tree's memory, as the report reads it, not the program's own", { timeout: 60_000 }, async () => {
+  it("perfcell run on a pty shows the process tree's memory, as the report reads it, not the program's own", { timeout: 60_000 }, async ({ expect }) => {
     // the line had shown sh's 1.7 MiB under a 516.6 MiB peak
     const printed = await onPty(process.execPath, [cliPath, 'run', '-e', 'page-faults', '--', ...SH_STARTING_300_MIB]);
     const shown = [...printed.matchAll(/live [\d.]+s {2}RSS ([\d.]+) MiB {2}peak ([\d.]+) MiB/g)].map((match) => ({ rssMiB: Number(match[1]), peakMiB: Number(match[2]) }));
@@ -185,7 +217,7 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
     for (const line of shown) expect(line.peakMiB).toBeLessThanOrEqual(Number(reportPeak![1]) + 0.1);
   });
 
-  it("perfcell run on a pty counts with the perf its early gate forked, and the line shows what that perf writes", { timeout: 60_000 }, async () => {
+  it("perfcell run on a pty counts with the perf its early gate forked, and the line shows what that perf writes", { timeout: 60_000 }, async ({ expect }) => {
     // The program finds the perf attached to it (`--pid` its own pid) and says whose child it is:
     // the gate's ($PPID of the program), not perfcell's. Node spawning a perf of its own for the
     // live view, as before, held `run -- true` on a terminal up some 9 ms.
@@ -205,7 +237,7 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
     expect(printed).toMatch(/page-faults .*total [\d,]+ +\(\d+ samples?:/);
   });
 
-  it("a program that run measures prints lines while the line shows: they scroll above it, the line keeps the last row, and nothing of it is left (they had landed after its text)", { timeout: 60_000 }, async () => {
+  it("a program that run measures prints lines while the line shows: they scroll above it, the line keeps the last row, and nothing of it is left (they had landed after its text)", { timeout: 60_000 }, async ({ expect }) => {
     // more lines than the pty has rows, so they scroll, 0.2 s apart: the line shows from 1 s, between them
     const { script } = shellScript('ticks.sh', ['echo start', 'i=1', 'while [ $i -le 12 ]; do sleep 0.2; echo tick$i; i=$((i + 1)); done', 'printf partial']);
     const rows = 10;
@@ -228,30 +260,7 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
     expect(text).toMatch(/peaked [\d.]+ MiB RAM/);
   });
 
-  /** A program that, after sleeping $2 seconds, appends to $1 the live relays perfcell (its gate's parent) has, one line a run. */
-  function relayLister(): { log: string; script: string } {
-    const { dir, script } = shellScript('relays.sh', [
-      'sleep "$2"',
-      'perfcell=$(cut -d" " -f4 /proc/$PPID/stat)',
-      'for d in /proc/[0-9]*; do',
-      '  [ "$(cat $d/comm 2>/dev/null)" = perfcell-live ] && [ "$(cut -d" " -f4 $d/stat 2>/dev/null)" = "$perfcell" ] && printf "%s " "${d#/proc/}"',
-      'done >> "$1"',
-      'echo >> "$1"',
-    ]);
-    return { log: join(dir, 'relays.log'), script };
-  }
-
-  it('run -r on a pty: one relay for all its runs, not one per run (each had cost some 7 ms a run), and the line still shows', { timeout: 60_000 }, async () => {
-    const { log, script } = relayLister();
-    const printed = await onPty(process.execPath, [cliPath, 'run', '-r', '3', '-e', 'page-faults', '--', script, log, '1.5']);
-    expect(printed).toMatch(LIVE_LINE);
-    const relays = readFileSync(log, 'utf8').trim().split('\n').map((line) => line.trim());
-    expect(relays, readFileSync(log, 'utf8')).toHaveLength(3);
-    expect(relays[0]).toMatch(/^\d+$/);
-    expect(new Set(relays).size, relays.join(' | ')).toBe(1);
-  });
-
-  it('a short run on a pty forks no relay (it had cost such a run 13-26 ms); one that lasts gets it after half a second', { timeout: 60_000 }, async () => {
+  it.sequential('a short run on a pty forks no relay (it had cost such a run 13-26 ms); one that lasts gets it after half a second', { timeout: 60_000 }, async ({ expect }) => {
     const { log, script } = relayLister();
     await onPty(process.execPath, [cliPath, 'run', '-e', 'page-faults', '--', script, log, '0.1']);
     await onPty(process.execPath, [cliPath, 'run', '-e', 'page-faults', '--', script, log, '0.8']);
@@ -261,8 +270,10 @@ describe.runIf(perfUsable && relayBuilt)('live view of a long command (real perf
   });
 });
 
+// Side by side too, once the tests above are done (a describe.concurrent would run beside them, the
+// timed one included).
 describe.runIf(relayBuilt)('live view without perf (--no-perf, or where perf cannot count): time and memory only (real relay)', () => {
-  it('run --no-perf on a pty shows the time and the tree\'s memory, erased before the report (it had shown nothing)', { timeout: 60_000 }, async () => {
+  it.concurrent('run --no-perf on a pty shows the time and the tree\'s memory, erased before the report (it had shown nothing)', { timeout: 60_000 }, async ({ expect }) => {
     const printed = await onPty(process.execPath, [cliPath, 'run', '--no-perf', '--', ...SH_STARTING_300_MIB]);
     // each draw: the text up to the erase of the row's rest (a run's line is drawn on the last row)
     const shown = [...printed.matchAll(/live (\d+\.\d)s {2}RSS ([\d.]+) MiB {2}peak [\d.]+ MiB\x1b\[K/g)];
@@ -273,15 +284,20 @@ describe.runIf(relayBuilt)('live view without perf (--no-perf, or where perf can
     expect(screen.lines.join('\n')).toMatch(/peaked [\d.]+ MiB RAM \(process tree/);
   });
 
-  it('lines a cell or REPL command prints while the line shows land on rows of their own, not after the line\'s text', { timeout: 60_000 }, async () => {
+  it.concurrent('lines a cell or REPL command prints while the line shows land on rows of their own, not after the line\'s text', { timeout: 60_000 }, async ({ expect, onTestFinished }) => {
     // six lines 350 ms apart: the line shows from 1 s, between them
     const loud = 'for (let i = 0; i < 6; i++) { const end = Date.now() + 350; while (Date.now() < end); console.log("tick" + i); }';
     const { dir } = shellScript('unused.sh', []);
     const file = join(dir, 'loud.js');
     writeFileSync(file, `// %% loud\n${loud}\n`);
-    const cells = await onPty(process.execPath, [cliPath, 'cells', '--no-perf', file]);
-    repl = await startPtyRepl(['repl', '--no-perf']);
-    await repl.send(loud, 30_000);
+    // the cell and the REPL command at once, each on its own pty
+    const [cells, repl] = await Promise.all([
+      onPty(process.execPath, [cliPath, 'cells', '--no-perf', file]),
+      ptyRepl(onTestFinished, ['repl', '--no-perf']).then(async (started) => {
+        await started.send(loud, 30_000);
+        return started;
+      }),
+    ]);
     for (const [printed, columns, rowsOnScreen] of [[cells, PTY_COLUMNS, 30], [repl.raw(), 250, 50]] as const) {
       expect(printed, 'the line was drawn').toMatch(/live \d+\.\ds {2}RSS/);
       const { lines: rows } = await renderScreen(printed, columns, rowsOnScreen);
@@ -291,8 +307,8 @@ describe.runIf(relayBuilt)('live view without perf (--no-perf, or where perf can
     }
   });
 
-  it('repl --no-perf on a pty shows it during a 3 s command, erased before the value and the report', { timeout: 60_000 }, async () => {
-    repl = await startPtyRepl(['repl', '--no-perf']);
+  it.concurrent('repl --no-perf on a pty shows it during a 3 s command, erased before the value and the report', { timeout: 60_000 }, async ({ expect, onTestFinished }) => {
+    const repl = await ptyRepl(onTestFinished, ['repl', '--no-perf']);
     const printed = await repl.send(THREE_SECONDS, 30_000);
     const lines = printed.split('\n');
     const live = lines.filter((line) => /live \d+\.\ds {2}RSS [\d.]+ MiB {2}peak [\d.]+ MiB\s*$/.test(line));
