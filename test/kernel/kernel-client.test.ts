@@ -67,8 +67,12 @@ const reportText = (cell: CellSummary): string => {
   return String((display?.content['data'] as Record<string, unknown> | undefined)?.['text/plain'] ?? '');
 };
 
-describe.skipIf(jupyterMissing !== null)('perfcell kernel driven by jupyter_client', () => {
-  it('answers kernel_info, execute (silent, errors), is_complete, complete, inspect and comm_info', async () => {
+// These tests run side by side, and beside the error tests below: each drives kernels of its own
+// (their own process groups, ports and connection files) and mostly waits on them; the kernelspecs
+// they share are only read. Their one check of time, the SIGINT'd cell's duration over 0.5 s, has
+// about a second of margin (the interrupt comes some 1.5 s after the cell is sent).
+describe.skipIf(jupyterMissing !== null).concurrent('perfcell kernel driven by jupyter_client', () => {
+  it('answers kernel_info, execute (silent, errors), is_complete, complete, inspect and comm_info', async ({ expect }) => {
     const { basic } = await drive('basic');
     const info = basic!['info'] as Record<string, unknown>;
     expect(info).toMatchObject({ status: 'ok', protocol_version: '5.3', implementation: 'perfcell', language_info: { name: 'typescript', file_extension: '.ts' } });
@@ -92,7 +96,7 @@ describe.skipIf(jupyterMissing !== null)('perfcell kernel driven by jupyter_clie
     expect((basic!['ran_after'] as CellSummary).outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': "'undefined'" });
   }, 160_000);
 
-  it('puts the gc line of the text report in the HTML table too, with the same figures; a cell that only frees memory peaked at its start', async () => {
+  it('puts the gc line of the text report in the HTML table too, with the same figures; a cell that only frees memory peaked at its start', async ({ expect }) => {
     const { gc } = await drive('gc');
     const display = (cell: CellSummary) => (cell.outputs.find((output) => output.type === 'display_data')?.content['data'] ?? {}) as Record<string, string>;
     const garbage = display(gc!['garbage'] as CellSummary);
@@ -108,7 +112,7 @@ describe.skipIf(jupyterMissing !== null)('perfcell kernel driven by jupyter_clie
     expect(used![2]).toBe('at its start, ');
   }, 160_000);
 
-  it('takes process.exit(2) in a cell as that cell\'s error, and goes on', async () => {
+  it('takes process.exit(2) in a cell as that cell\'s error, and goes on', async ({ expect }) => {
     // before: the kernel aborted (its sockets open at exit), with no reply to the cell
     const { exit } = await drive('exit');
     const exited = exit!['exited'] as CellSummary;
@@ -120,7 +124,7 @@ describe.skipIf(jupyterMissing !== null)('perfcell kernel driven by jupyter_clie
     expect(exit!['alive']).toBe(true);
   }, 160_000);
 
-  it('runs a cell again that declares const, let and class (a notebook\'s way), each time with its value', async () => {
+  it('runs a cell again that declares const, let and class (a notebook\'s way), each time with its value', async ({ expect }) => {
     // before: "SyntaxError: Identifier 'a' has already been declared" the second time
     const { rerun } = await drive('rerun');
     for (const run of [rerun!['first'], rerun!['again']] as CellSummary[]) {
@@ -129,7 +133,7 @@ describe.skipIf(jupyterMissing !== null)('perfcell kernel driven by jupyter_clie
     }
   }, 160_000);
 
-  it('interrupts `while (true) {}` by SIGINT, reports it up to the interruption, and goes on; an await is interrupted too', async () => {
+  it('interrupts `while (true) {}` by SIGINT, reports it up to the interruption, and goes on; an await is interrupted too', async ({ expect }) => {
     const { interrupt } = await drive('interrupt');
     // The heartbeat (on the control thread) answers while the cell holds the main thread.
     expect(interrupt!['hb_during_busy_cell']).toBe(true);
@@ -147,14 +151,14 @@ describe.skipIf(jupyterMissing !== null)('perfcell kernel driven by jupyter_clie
     expect(interrupt!['after_await']).toMatchObject({ status: 'ok' });
   }, 160_000);
 
-  it('interrupts `while (true) {}` and an await by interrupt_request too (interrupt_mode message), answered by the control thread', async () => {
+  it('interrupts `while (true) {}` and an await by interrupt_request too (interrupt_mode message), answered by the control thread', async ({ expect }) => {
     const { interrupt } = await driveKernel('perfcell-client-message', 'interrupt');
     expect(interrupt!['interrupted']).toMatchObject({ status: 'error', ename: 'Interrupted' });
     expect(interrupt!['awaited']).toEqual({ status: 'error', ename: 'Interrupted' });
     expect((interrupt!['after'] as CellSummary).outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': "'spun and went on'" });
   }, 160_000);
 
-  it('restarts (a fresh scope in a new process, the old one gone) and shuts down', async () => {
+  it('restarts (a fresh scope in a new process, the old one gone) and shuts down', async ({ expect }) => {
     const { restart, shutdown } = await drive('restart', 'shutdown');
     expect(restart!['old_alive']).toBe(false);
     expect(restart!['new_pid']).not.toBe(restart!['old_pid']);
@@ -162,7 +166,7 @@ describe.skipIf(jupyterMissing !== null)('perfcell kernel driven by jupyter_clie
     expect(shutdown!['alive']).toBe(false);
   }, 160_000);
 
-  it('drops a message signed with the wrong key without executing it', async () => {
+  it('drops a message signed with the wrong key without executing it', async ({ expect }) => {
     const { badsig } = await drive('badsig');
     const check = badsig!['check'] as CellSummary;
     expect(check.outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': "'undefined'" });
@@ -170,7 +174,7 @@ describe.skipIf(jupyterMissing !== null)('perfcell kernel driven by jupyter_clie
     expect(check.execution_count).toBe(1);
   }, 160_000);
 
-  it('exits when the Jupyter that started it dies, and its perf with it', async () => {
+  it('exits when the Jupyter that started it dies, and its perf with it', async ({ expect }) => {
     const parent = spawn(PYTHON, [join(import.meta.dirname, 'parent_dies.py'), process.execPath, cliPath, join(dir, 'orphan.json')], { stdio: ['ignore', 'pipe', 'pipe'] });
     const kernelPid = await new Promise<number>((resolve, reject) => {
       parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
@@ -188,16 +192,16 @@ describe.skipIf(jupyterMissing !== null)('perfcell kernel driven by jupyter_clie
   }, 30_000);
 });
 
-describe('perfcell kernel: clear errors before Jupyter is involved', () => {
+describe.concurrent('perfcell kernel: clear errors before Jupyter is involved', () => {
   const perfcell = (args: readonly string[]) => execa(process.execPath, [cliPath, ...args], { reject: false, env: { NO_COLOR: '1' }, timeout: 30_000, forceKillAfterDelay: 1_000 });
 
-  it('says a missing connection file does not exist and how Jupyter passes it', async () => {
+  it('says a missing connection file does not exist and how Jupyter passes it', async ({ expect }) => {
     const result = await perfcell(['kernel', join(dir, 'nope.json')]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toBe(`error: connection file ${join(dir, 'nope.json')} does not exist (Jupyter passes it as {connection_file}: run perfcell kernel install, then pick "TypeScript (perfcell)" in Jupyter)`);
   });
 
-  it('names what is wrong in a malformed connection file', async () => {
+  it('names what is wrong in a malformed connection file', async ({ expect }) => {
     writeFileSync(join(dir, 'bad.json'), '{"ip": "127.0.0.1", "key": "k", "shell_port": 5}');
     const result = await perfcell(['kernel', join(dir, 'bad.json')]);
     expect(result.exitCode).toBe(2);
@@ -206,7 +210,7 @@ describe('perfcell kernel: clear errors before Jupyter is involved', () => {
     expect((await perfcell(['kernel', join(dir, 'notjson.json')])).stderr).toMatch(/^error: connection file .*notjson\.json is not JSON \(.*\); Jupyter writes it/);
   });
 
-  it('names the channel whose port is in use, and exits', async () => {
+  it('names the channel whose port is in use, and exits', async ({ expect }) => {
     const server: Server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const busy = (server.address() as { port: number }).port;
@@ -223,7 +227,7 @@ describe('perfcell kernel: clear errors before Jupyter is involved', () => {
     }
   });
 
-  it('installs, lists and uninstalls its kernelspec with an absolute node and perfcell', async () => {
+  it('installs, lists and uninstalls its kernelspec with an absolute node and perfcell', async ({ expect }) => {
     const prefix = join(dir, 'spec');
     const installed = await perfcell(['kernel', 'install', '--prefix', prefix]);
     expect(installed.exitCode).toBe(0);
@@ -251,6 +255,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+// Not side by side, and after the tests above: the second measures what the kernel itself costs a
+// cell (task-clock, page-faults, duration), which other kernels and drivers running beside it would skew.
 describe.skipIf(jupyterMissing !== null)('perfcell.* inside kernel cells', () => {
   it('stops and starts reporting, changes events and interval from the next cell, and shows rich values', async () => {
     const { api } = await drive('api');
