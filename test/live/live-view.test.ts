@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it, type TestContext } from 'vitest';
+import { afterAll, describe, it, type TestContext } from 'vitest';
 import pty from 'node-pty';
 import { startPtyRepl, type PtyRepl, endRepl } from '../support/pty-repl.ts';
 import { cliPath } from '../support/fixtures.ts';
@@ -33,9 +33,20 @@ function onPty(file: string, args: readonly string[], rows = 30): Promise<string
   });
 }
 
+const temporaryDirs: string[] = [];
+/** A new folder under the system's temporary one, removed once this file's tests are over. */
+function temporaryDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temporaryDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of temporaryDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 /** An executable shell script of these lines, in a new temporary folder. */
 function shellScript(name: string, lines: readonly string[]): { dir: string; script: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'perfcell-live-'));
+  const dir = temporaryDir('perfcell-live-');
   const script = join(dir, name);
   writeFileSync(script, ['#!/bin/sh', ...lines, ''].join('\n'));
   chmodSync(script, 0o755);
@@ -118,7 +129,7 @@ describe.runIf(perfUsable && relayBuilt).concurrent('live view of a long command
   });
 
   it('perfcell cells shows it for a long cell on a pty, erased before the cell\'s report', { timeout: 60_000 }, async ({ expect }) => {
-    const dir = mkdtempSync(join(tmpdir(), 'perfcell-live-cells-'));
+    const dir = temporaryDir('perfcell-live-cells-');
     const file = join(dir, 'long.js');
     writeFileSync(file, `// %% long cell\n${THREE_SECONDS.replace('3000', '2000')}\n// %% short cell\n1 + 1\n`);
     const printed = await onPty(process.execPath, [cliPath, 'cells', '-e', 'page-faults,task-clock', file]);
@@ -155,7 +166,7 @@ describe.runIf(perfUsable && relayBuilt).concurrent('live view of a long command
     // The cell looks at the perfs counting this process: their -I is the group's tick (TICK_MS: a
     // group of one perf for two cells), where a perf per cell would tick at the asked-for 100 ms.
     // It touches 20,000 fresh pages (about 20,000 page-faults) and spins past the live view's delay.
-    const dir = mkdtempSync(join(tmpdir(), 'perfcell-live-shared-'));
+    const dir = temporaryDir('perfcell-live-shared-');
     const file = join(dir, 'cells.js');
     const out = join(dir, 'out.json');
     writeFileSync(file, [
