@@ -3,9 +3,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import { renderCompareHtml } from '../../src/render/html.ts';
-import { CHROMIUM_MISSING, dumpDom, findChromium, screenshot } from '../support/chromium.ts';
+import { Chromium, CHROMIUM_MISSING, findChromium } from '../support/chromium.ts';
 import { runsWith } from '../support/tools.ts';
 import { cliPath, fixture } from '../support/fixtures.ts';
 import { perfUsable, runsWithPerf } from '../support/perf.ts';
@@ -17,20 +17,23 @@ const ESCAPED_IN_DOM = '&lt;script&gt;alert(1)&lt;/script&gt;';
 const SERIES_BLUE = [0x1f, 0x77, 0xb4] as const;
 const outDir = join(tmpdir(), `perfcell-html-${process.pid}`);
 mkdirSync(outDir, { recursive: true });
-const chromium = findChromium();
+const chromiumPath = findChromium();
+/** One browser for the file, started before its tests (each page gets a browser context of its own). */
+let chromium: Chromium | null = null;
 const children: ChildProcess[] = [];
-afterAll(() => {
+afterAll(async () => {
   for (const child of children) child.kill('SIGKILL');
+  await chromium?.close();
 });
 
 /** Renders the page twice (DOM, screenshot of the top `screenHeight` px) and checks that every chart drew, with no errors. */
-async function checkPage(html: string, name: string, screenHeight?: number): Promise<{ dom: string; bluePixels: number }> {
+async function checkPage(expect: ExpectStatic, html: string, name: string, screenHeight?: number): Promise<{ dom: string; bluePixels: number }> {
   if (chromium === null) throw new Error(CHROMIUM_MISSING);
   const slots = readFileSync(html, 'utf8').match(/class="chart" id="chart-\d+"/g)?.length ?? 0;
   expect(slots).toBeGreaterThan(0);
   const png = join(outDir, `${name}.png`);
-  // two Chromiums at once: each spends most of its time starting up
-  const [{ stdout: dom, stderr }] = await Promise.all([dumpDom(chromium, html), screenshot(chromium, html, png, screenHeight)]);
+  // two pages at once, each in its own browser context
+  const [{ stdout: dom, stderr }] = await Promise.all([chromium.dumpDom(html), chromium.screenshot(html, png, screenHeight)]);
   const root = /<html[^>]*>/.exec(dom)?.[0] ?? '';
   expect(root, 'the page script never finished').toContain(`data-charts-drawn="${slots}"`);
   expect(root, 'a chart canvas holds no coloured pixels').toContain(`data-charts-inked="${slots}"`);
@@ -41,27 +44,35 @@ async function checkPage(html: string, name: string, screenHeight?: number): Pro
   return { dom, bluePixels };
 }
 
-describe.runIf(runsWith('chromium', chromium !== null, 'the HTML reports in headless Chromium'))('HTML reports in headless Chromium', () => {
-  it('finds chromium (else says how to install it)', () => {
-    if (chromium === null) console.error(CHROMIUM_MISSING);
-    expect(chromium, CHROMIUM_MISSING).not.toBeNull();
+// The tests run concurrently: each writes its own files (its own names under outDir), starts its
+// own perfcell and renders in pages of its own, and none checks a time or a count that sharing the
+// CPUs would change, except compare --html's verdict that `sleep 0.05` is slower than `true` (3
+// runs each): that test is it.sequential, so no other test of the file runs while it does.
+describe.runIf(runsWith('chromium', chromiumPath !== null, 'the HTML reports in headless Chromium')).concurrent('HTML reports in headless Chromium', () => {
+  beforeAll(async () => {
+    if (chromiumPath !== null) chromium = await Chromium.launch(chromiumPath);
   });
 
-  it.runIf(runsWithPerf('run --html in Chromium'))('run --html: charts of RSS and counters, a hostile command line shown as text', async () => {
+  it('finds chromium (else says how to install it)', ({ expect }) => {
+    if (chromiumPath === null) console.error(CHROMIUM_MISSING);
+    expect(chromiumPath, CHROMIUM_MISSING).not.toBeNull();
+  });
+
+  it.runIf(runsWithPerf('run --html in Chromium'))('run --html: charts of RSS and counters, a hostile command line shown as text', async ({ expect }) => {
     const html = join(outDir, 'run.html');
     const result = await execa(process.execPath, [cliPath, 'run', '-e', 'task-clock,page-faults', '-I', '20', '--html', html, '--', fixture('peak-then-idle'), '64', '300', '200', ...HOSTILE], {
       reject: false, timeout: 30_000, env: { NO_COLOR: '1' },
     });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr).toContain(`wrote ${html}`);
-    const { dom, bluePixels } = await checkPage(html, 'run');
+    const { dom, bluePixels } = await checkPage(expect, html, 'run');
     expect(dom).toContain(ESCAPED_IN_DOM);
     expect(dom).toContain('"&amp;\'');
     expect(dom).not.toContain('<script>alert(1)</script>');
     expect(bluePixels).toBeGreaterThan(500);
   }, 90_000);
 
-  it.runIf(runsWithPerf('attach --html in Chromium'))('attach --html: RSS, CPU and each event per second over the watch', async () => {
+  it.runIf(runsWithPerf('attach --html in Chromium'))('attach --html: RSS, CPU and each event per second over the watch', async ({ expect }) => {
     const target = spawn(fixture('spin'), ['30'], { stdio: 'ignore' });
     children.push(target);
     const html = join(outDir, 'attach.html');
@@ -70,14 +81,14 @@ describe.runIf(runsWith('chromium', chromium !== null, 'the HTML reports in head
     });
     target.kill('SIGKILL');
     expect(result.exitCode, result.stderr).toBe(0);
-    const { dom, bluePixels } = await checkPage(html, 'attach');
+    const { dom, bluePixels } = await checkPage(expect, html, 'attach');
     expect(dom).toContain(`pid ${target.pid} (spin)`);
     expect(bluePixels).toBeGreaterThan(500);
   }, 90_000);
 
   // The file's path holds the hostile text (a folder named `<script>alert(1)<` and a file
   // `script>.ts`), so the page title, built from the command line, must escape it.
-  it.runIf(runsWithPerf('cells --html in Chromium'))('cells --html: every cell\'s counter charts, written even though a cell fails (exit 1)', async () => {
+  it.runIf(runsWithPerf('cells --html in Chromium'))('cells --html: every cell\'s counter charts, written even though a cell fails (exit 1)', async ({ expect }) => {
     const folder = join(outDir, '<script>alert(1)<');
     mkdirSync(folder, { recursive: true });
     const file = join(folder, 'script>.ts');
@@ -107,33 +118,14 @@ data.length = 0;
       '<h2>busy</h2>',
       '<h2>boom</h2>',
     ]);
-    const { dom, bluePixels } = await checkPage(html, 'cells');
+    const { dom, bluePixels } = await checkPage(expect, html, 'cells');
     expect(dom).toContain(ESCAPED_IN_DOM);
     expect(dom).not.toContain('<script>alert(1)</script>');
     // The 300 ms busy cell has ~15 task-clock samples: its line alone inks hundreds of pixels.
     expect(bluePixels).toBeGreaterThan(500);
   }, 90_000);
 
-  it('compare --html: a spread chart per metric, hostile names from --names as text', async () => {
-    const html = join(outDir, 'compare-cli.html');
-    const counters = perfUsable ? ['-e', 'page-faults', '-I', '20'] : ['--no-perf'];
-    const result = await execa(process.execPath, [cliPath, 'compare', '--runs', '3', '--warmup', '0', ...counters, '--names', ...HOSTILE, '--html', html, '--', 'true', 'sleep 0.05'], {
-      reject: false, timeout: 30_000, env: { NO_COLOR: '1' },
-    });
-    expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stderr).toContain(`wrote ${html}`);
-    const page = readFileSync(html, 'utf8');
-    expect(page).toContain('<title>perfcell compare: &#60;script&#62;alert(1)&#60;/script&#62; vs &#34;&#38;&#39;</title>');
-    // ± half the interval, or with 3 runs often a lopsided interval given as itself
-    expect(page).toMatch(/<li><b>time<\/b>: &#34;&#38;&#39; is [\d.,]+× (± [\d.]+|\([\d.]+% CI [\d.,]+–[\d.,]+\)) slower; p (&#60;|=) [\d.]+<\/li>/);
-    if (perfUsable) expect(page).toContain('<td>page-faults</td>');
-    const { dom, bluePixels } = await checkPage(html, 'compare-cli', 2600); // the table of 8 metrics fills the first 900 px
-    expect(dom).toContain(ESCAPED_IN_DOM);
-    expect(dom).not.toContain('<script>alert(1)</script>');
-    expect(bluePixels).toBeGreaterThan(200);
-  }, 90_000);
-
-  it('renderCompareHtml: a spread chart per metric, hostile alternative names as text', async () => {
+  it('renderCompareHtml: a spread chart per metric, hostile alternative names as text', async ({ expect }) => {
     const html = join(outDir, 'compare.html');
     writeFileSync(
       html,
@@ -147,7 +139,26 @@ data.length = 0;
         ],
       }),
     );
-    const { dom, bluePixels } = await checkPage(html, 'compare');
+    const { dom, bluePixels } = await checkPage(expect, html, 'compare');
+    expect(dom).toContain(ESCAPED_IN_DOM);
+    expect(dom).not.toContain('<script>alert(1)</script>');
+    expect(bluePixels).toBeGreaterThan(200);
+  }, 90_000);
+
+  it.sequential('compare --html: a spread chart per metric, hostile names from --names as text', async ({ expect }) => {
+    const html = join(outDir, 'compare-cli.html');
+    const counters = perfUsable ? ['-e', 'page-faults', '-I', '20'] : ['--no-perf'];
+    const result = await execa(process.execPath, [cliPath, 'compare', '--runs', '3', '--warmup', '0', ...counters, '--names', ...HOSTILE, '--html', html, '--', 'true', 'sleep 0.05'], {
+      reject: false, timeout: 30_000, env: { NO_COLOR: '1' },
+    });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`wrote ${html}`);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('<title>perfcell compare: &#60;script&#62;alert(1)&#60;/script&#62; vs &#34;&#38;&#39;</title>');
+    // ± half the interval, or with 3 runs often a lopsided interval given as itself
+    expect(page).toMatch(/<li><b>time<\/b>: &#34;&#38;&#39; is [\d.,]+× (± [\d.]+|\([\d.]+% CI [\d.,]+–[\d.,]+\)) slower; p (&#60;|=) [\d.]+<\/li>/);
+    if (perfUsable) expect(page).toContain('<td>page-faults</td>');
+    const { dom, bluePixels } = await checkPage(expect, html, 'compare-cli', 2600); // the table of 8 metrics fills the first 900 px
     expect(dom).toContain(ESCAPED_IN_DOM);
     expect(dom).not.toContain('<script>alert(1)</script>');
     expect(bluePixels).toBeGreaterThan(200);
