@@ -4,7 +4,7 @@
 // programs they measure still see the variable exactly as the user set it. The bin is executed as
 // users run it, by its own first line, not as `node cli.cjs`. Node itself is the witness of what it
 // loaded: a NODE_EXTRA_CA_CERTS naming a missing file makes it warn at start-up.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,14 +59,18 @@ describe('the bin launcher', () => {
 
   it('keeps the variable for cells, whose code runs in perfcell\'s process, and for compare --cells', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-launcher-'));
-    const file = join(dir, 'cells.js');
-    const seen = join(dir, 'seen.txt');
-    writeFileSync(file, `// %% a\nrequire('node:fs').writeFileSync(${JSON.stringify(seen)}, String(process.env.NODE_EXTRA_CA_CERTS) + ' ' + String(process.env.PERFCELL_NODE_EXTRA_CA_CERTS))\n`);
-    for (const args of [['cells', '--no-perf', file], ['compare', '--no-perf', '--runs', '2', '--warmup', '0', file, '--cells', 'a']]) {
-      const result = await runBin(args, envWith({ NODE_EXTRA_CA_CERTS: missingCa }));
-      expect(result.exitCode, `${args[0]}: ${result.stderr}`).toBe(0);
-      expect(result.stderr, args[0]).toMatch(nodeLoadedIt);
-      expect(readFileSync(seen, 'utf8'), args[0]).toBe(`${missingCa} undefined`);
+    try {
+      const file = join(dir, 'cells.js');
+      const seen = join(dir, 'seen.txt');
+      writeFileSync(file, `// %% a\nrequire('node:fs').writeFileSync(${JSON.stringify(seen)}, String(process.env.NODE_EXTRA_CA_CERTS) + ' ' + String(process.env.PERFCELL_NODE_EXTRA_CA_CERTS))\n`);
+      for (const args of [['cells', '--no-perf', file], ['compare', '--no-perf', '--runs', '2', '--warmup', '0', file, '--cells', 'a']]) {
+        const result = await runBin(args, envWith({ NODE_EXTRA_CA_CERTS: missingCa }));
+        expect(result.exitCode, `${args[0]}: ${result.stderr}`).toBe(0);
+        expect(result.stderr, args[0]).toMatch(nodeLoadedIt);
+        expect(readFileSync(seen, 'utf8'), args[0]).toBe(`${missingCa} undefined`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -82,28 +86,32 @@ describe('the bin launcher and parse', () => {
   it('starts parse of a file it reads on two threads (32 MiB or more) with V8 compiling and collecting on each isolate\'s own thread, and no other', { timeout: 60_000 }, async () => {
     // node's arguments as the launcher gives them, written down by a `node` ahead of the real one on PATH
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-launcher-parse-'));
-    const log = join(dir, 'node-args.log');
-    writeFileSync(join(dir, 'node'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${process.execPath}' "$@"\n`, { mode: 0o755 });
-    const row = '     1.000000000,1,,page-faults,1000,100.00,,\n';
-    const small = join(dir, 'small.csv');
-    const large = join(dir, 'large.csv');
-    writeFileSync(small, row);
-    // the launcher's threshold (its line in the built bin) is the one parse reads on two threads from
-    expect(Number(/ -ge (\d+) \]/.exec(readFileSync(bin, 'utf8').split('\n')[1] ?? '')?.[1])).toBe(EARLY_WORKER_MIN_BYTES);
-    writeFileSync(large, row.repeat(Math.ceil(EARLY_WORKER_MIN_BYTES / row.length)));
-    const env = envWith({ PATH: `${dir}:${process.env['PATH'] ?? ''}` });
-    for (const args of [['parse', large], ['parse', '--format', 'csv', large], ['parse', small], ['parse', '--summary', large], ['--version']]) {
-      const result = await execa(bin, args, { reject: false, timeout: 60_000, extendEnv: false, env, stdout: 'ignore' });
-      expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(0);
+    try {
+      const log = join(dir, 'node-args.log');
+      writeFileSync(join(dir, 'node'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${process.execPath}' "$@"\n`, { mode: 0o755 });
+      const row = '     1.000000000,1,,page-faults,1000,100.00,,\n';
+      const small = join(dir, 'small.csv');
+      const large = join(dir, 'large.csv');
+      writeFileSync(small, row);
+      // the launcher's threshold (its line in the built bin) is the one parse reads on two threads from
+      expect(Number(/ -ge (\d+) \]/.exec(readFileSync(bin, 'utf8').split('\n')[1] ?? '')?.[1])).toBe(EARLY_WORKER_MIN_BYTES);
+      writeFileSync(large, row.repeat(Math.ceil(EARLY_WORKER_MIN_BYTES / row.length)));
+      const env = envWith({ PATH: `${dir}:${process.env['PATH'] ?? ''}` });
+      for (const args of [['parse', large], ['parse', '--format', 'csv', large], ['parse', small], ['parse', '--summary', large], ['--version']]) {
+        const result = await execa(bin, args, { reject: false, timeout: 60_000, extendEnv: false, env, stdout: 'ignore' });
+        expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(0);
+      }
+      const flags = '--single-threaded-gc --no-concurrent-recompilation';
+      expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([
+        `${flags} ${bin} parse ${large}`,
+        `${flags} ${bin} parse --format csv ${large}`,
+        `${bin} parse ${small}`,
+        `${bin} parse --summary ${large}`,
+        `${bin} --version`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    const flags = '--single-threaded-gc --no-concurrent-recompilation';
-    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([
-      `${flags} ${bin} parse ${large}`,
-      `${flags} ${bin} parse --format csv ${large}`,
-      `${bin} parse ${small}`,
-      `${bin} parse --summary ${large}`,
-      `${bin} --version`,
-    ]);
   });
 });
 

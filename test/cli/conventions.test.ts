@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { cliPath } from '../support/fixtures.ts';
 
 const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -17,6 +17,18 @@ function perfcell(args: readonly string[], options: { cwd?: string; env?: Record
   });
   return { exitCode: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+/** A new folder under the temporary directory, removed when the test that made it is over. */
+const made: string[] = [];
+function tempFolder(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+// every perfcell a test starts has ended by then: spawnSync waits for it (and bash for its pipeline)
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 function has(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
@@ -67,7 +79,7 @@ describe('perfcell speaks the shell conventions', () => {
 
 describe('a reader that goes away', () => {
   it('ends perfcell quietly, like GNU tools: no stack trace when `| head -1` closes the pipe', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'perfcell-pipe-'));
+    const dir = tempFolder('perfcell-pipe-');
     const file = join(dir, 'many.csv');
     // 200,000 perf stat rows: far more output than a pipe holds, so perfcell writes after head left
     writeFileSync(file, 'S0,1,,page-faults,100,100.00,,\n'.repeat(200_000));
@@ -77,7 +89,7 @@ describe('a reader that goes away', () => {
   });
 
   it('of the cells\' reports (`perfcell cells FILE | head -1`) ends perfcell quietly too, though the cells\' guard holds process.exit', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'perfcell-pipe-'));
+    const dir = tempFolder('perfcell-pipe-');
     const cells = join(dir, 'many.js');
     // 300 reports of some 300 bytes: more than a pipe holds, so perfcell writes after head left
     writeFileSync(cells, Array.from({ length: 300 }, (_, index) => `// %% cell ${index}\nlet x${index} = ${index};\n`).join(''));
@@ -89,7 +101,7 @@ describe('a reader that goes away', () => {
   });
 
   it('says so and fails when stdout cannot be written (`> /dev/full`), instead of ending 0 with nothing written', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'perfcell-full-'));
+    const dir = tempFolder('perfcell-full-');
     const cells = join(dir, 'one.js');
     writeFileSync(cells, '// %% only\nlet x = 1;\n');
     const result = spawnSync('bash', ['-c', `timeout -s KILL 50 node ${cliPath} cells --no-perf ${cells} > /dev/full`], { encoding: 'utf8', timeout: 60_000 });
@@ -98,7 +110,7 @@ describe('a reader that goes away', () => {
   });
 
   it('of stderr (`2>&1 >out | head -1`) loses none of the results on stdout and ends: the messages after it are dropped', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'perfcell-pipe-'));
+    const dir = tempFolder('perfcell-pipe-');
     const cells = join(dir, 'noisy.js');
     const out = join(dir, 'out.txt');
     // the middle cell writes far more to stderr than a pipe holds, after head has left (with
@@ -115,7 +127,7 @@ describe('a reader that goes away', () => {
 });
 
 describe('defaults: flag > environment > config file > built-in', () => {
-  const folder = () => mkdtempSync(join(tmpdir(), 'perfcell-config-'));
+  const folder = () => tempFolder('perfcell-config-');
   const intervalOf = (stdout: string) => (JSON.parse(stdout) as { counters: { intervalMs: number } }).counters.intervalMs;
   const eventsOf = (stdout: string) => (JSON.parse(stdout) as { counters: { events: { event: string }[] } }).counters.events.map((event) => event.event);
   const runJson = (cwd: string, extra: readonly string[] = [], env: Record<string, string> = {}) => perfcell(['run', '--json', ...extra, '--', 'true'], { cwd, env });

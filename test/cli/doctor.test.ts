@@ -1,6 +1,6 @@
 import { nobodyCanRun, warnNobodySkipped } from '../support/nobody.ts';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,11 +85,15 @@ describe('perfcell doctor', () => {
     expect(onPath.verdicts[0]?.summary).toBe(`perf ${onPath.facts.perfVersion} (${perfFile})`);
     // a wrapper that says it is another perf: the doctor must ask it, not the perf on PATH
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-doctor-perf-'));
-    const wrapper = join(dir, 'perf-wrapper');
-    writeFileSync(wrapper, `#!/bin/sh\nif [ "$1" = --version ]; then echo 'perf version 9.9.9-wrapped'; exit 0; fi\nexec ${perfFile} "$@"\n`, { mode: 0o755 });
-    const wrapped = JSON.parse((await doctor(['--json'], { env: { PERFCELL_PERF: wrapper, PATH: process.env['PATH'] ?? '' } })).stdout) as DoctorDocument;
-    expect(wrapped.facts).toMatchObject({ perfPath: wrapper, perfFromEnv: true, perfVersion: '9.9.9-wrapped' });
-    expect(wrapped.verdicts[0]?.summary).toBe(`perf 9.9.9-wrapped (${wrapper}, from PERFCELL_PERF)`);
+    try {
+      const wrapper = join(dir, 'perf-wrapper');
+      writeFileSync(wrapper, `#!/bin/sh\nif [ "$1" = --version ]; then echo 'perf version 9.9.9-wrapped'; exit 0; fi\nexec ${perfFile} "$@"\n`, { mode: 0o755 });
+      const wrapped = JSON.parse((await doctor(['--json'], { env: { PERFCELL_PERF: wrapper, PATH: process.env['PATH'] ?? '' } })).stdout) as DoctorDocument;
+      expect(wrapped.facts).toMatchObject({ perfPath: wrapper, perfFromEnv: true, perfVersion: '9.9.9-wrapped' });
+      expect(wrapped.verdicts[0]?.summary).toBe(`perf 9.9.9-wrapped (${wrapper}, from PERFCELL_PERF)`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('misuse exits 2', async () => {

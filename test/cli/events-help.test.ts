@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,19 +23,23 @@ describe('-e help', () => {
   it('is what run, cells, compare, attach, repl and kernel print, and --help runs no perf to say it', async () => {
     // a perf that leaves a mark when run: --help must not probe the machine
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-help-'));
-    const mark = join(dir, 'perf-ran');
-    const perf = join(dir, 'perf');
-    writeFileSync(perf, `#!/bin/sh\ntouch ${mark}\nexit 1\n`);
-    chmodSync(perf, 0o755);
-    for (const command of ['run', 'cells', 'compare', 'attach', 'repl', 'kernel']) {
-      const result = await execa(process.execPath, [bin, command, '--help'], {
-        reject: false,
-        timeout: 60_000,
-        env: { NO_COLOR: '1', COLUMNS: '1000', PERFCELL_PERF: perf, PATH: `${dir}:${process.env['PATH'] ?? ''}` },
-      });
-      expect(result.exitCode, command).toBe(0);
-      expect(result.stdout.replace(/\s+/g, ' '), command).toContain(EVENTS_HELP);
+    try {
+      const mark = join(dir, 'perf-ran');
+      const perf = join(dir, 'perf');
+      writeFileSync(perf, `#!/bin/sh\ntouch ${mark}\nexit 1\n`);
+      chmodSync(perf, 0o755);
+      for (const command of ['run', 'cells', 'compare', 'attach', 'repl', 'kernel']) {
+        const result = await execa(process.execPath, [bin, command, '--help'], {
+          reject: false,
+          timeout: 60_000,
+          env: { NO_COLOR: '1', COLUMNS: '1000', PERFCELL_PERF: perf, PATH: `${dir}:${process.env['PATH'] ?? ''}` },
+        });
+        expect(result.exitCode, command).toBe(0);
+        expect(result.stdout.replace(/\s+/g, ' '), command).toContain(EVENTS_HELP);
+      }
+      expect(existsSync(mark)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    expect(existsSync(mark)).toBe(false);
   });
 });

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EventsOverview } from '../../src/render/events-text.ts';
 import { renderEventsText } from '../../src/render/events-text.ts';
 import { nobodyCanRun, warnNobodySkipped } from '../support/nobody.ts';
@@ -25,9 +25,22 @@ beforeAll(() => {
   expect(existsSync(bin), `${bin} is missing: run npm run build (vitest's global setup builds it)`).toBe(true);
 });
 
+/** A new folder under the temporary directory, removed when the test that made it is over. */
+const made: string[] = [];
+function tempFolder(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+// each test awaits the perfcell it hands a folder to (as its cache or nobody's home), so none is
+// running by then; the nobody tests run only as root, which removes what nobody wrote there too
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 describe.runIf(perfUsable)('perfcell events (real perf)', () => {
   it('--json lists each preset with what perf says of its events here, and the default set', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'perfcell-events-'));
+    const cache = tempFolder('perfcell-events-');
     const result = await execa(process.execPath, [bin, 'events', '--json'], { reject: false, timeout: 60_000, env: { NO_COLOR: '1', XDG_CACHE_HOME: cache } });
     expect(result.exitCode).toBe(0);
     const overview = JSON.parse(result.stdout) as EventsOverview;
@@ -119,7 +132,7 @@ const paranoidLevel = Number(readFileSync('/proc/sys/kernel/perf_event_paranoid'
 warnNobodySkipped('events and run as nobody');
 describe.runIf(perfUsable && nobodyCanRun && paranoidLevel === 2)('as an unprivileged user at kernel.perf_event_paranoid=2 (perf adds :u)', () => {
   const asNobody = (args: readonly string[]) => {
-    const home = mkdtempSync(join(tmpdir(), 'perfcell-nobody-'));
+    const home = tempFolder('perfcell-nobody-');
     chmodSync(home, 0o777);
     const command = ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', `HOME=${home}`, 'NO_COLOR=1', `PATH=${process.env['PATH'] ?? ''}`, process.execPath, bin, ...args];
     return execa('setpriv', command, { reject: false, timeout: 60_000, cwd: '/tmp', env: {} });

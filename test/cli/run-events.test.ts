@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,18 +42,22 @@ describe.runIf(perfUsable)('perfcell run: event groups, presets and the default 
 
   it('without -e on a machine without a PMU: the software set, one line saying why, no "not supported" line', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'perfcell-run-default-'));
-    const result = await run(['--', fixture('sleep-ms'), '1'], { XDG_CACHE_HOME: cache });
-    expect(result.exitCode).toBe(0);
-    const hardware = existsSync('/sys/bus/event_source/devices/cpu') || existsSync('/sys/bus/event_source/devices/cpu_core');
-    if (hardware) {
-      console.log('this machine exposes a hardware PMU: the software fallback is not exercised here');
-      return;
+    try {
+      const result = await run(['--', fixture('sleep-ms'), '1'], { XDG_CACHE_HOME: cache });
+      expect(result.exitCode).toBe(0);
+      const hardware = existsSync('/sys/bus/event_source/devices/cpu') || existsSync('/sys/bus/event_source/devices/cpu_core');
+      if (hardware) {
+        console.log('this machine exposes a hardware PMU: the software fallback is not exercised here');
+        return;
+      }
+      const lines = result.stderr.split('\n');
+      expect(lines.filter((line) => line.includes('no hardware counters here'))).toHaveLength(1);
+      expect(result.stderr).toContain('perfcell doctor');
+      expect(result.stderr).not.toContain('not supported');
+      expect(result.stderr).toMatch(/page-faults +[\d,]+\/s/);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
     }
-    const lines = result.stderr.split('\n');
-    expect(lines.filter((line) => line.includes('no hardware counters here'))).toHaveLength(1);
-    expect(result.stderr).toContain('perfcell doctor');
-    expect(result.stderr).not.toContain('not supported');
-    expect(result.stderr).toMatch(/page-faults +[\d,]+\/s/);
   });
 
   it('an explicit -e of an unsupported event still says so, and a preset expands', async () => {

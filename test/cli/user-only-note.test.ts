@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { perfUsable } from '../support/perf.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -24,9 +24,15 @@ const perfcell = (args: readonly string[], input?: string) =>
 // Every mode hands the -e list to the report's notes, as run does (1125a6b): an explicit
 // page-faults:u counts, and no mode blames perf_event_paranoid for the :u the user wrote.
 describe.runIf(perfUsable)('-e page-faults:u is the user\'s :u in every mode', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'perfcell-user-only-'));
-  const file = join(dir, 'cells.js');
-  writeFileSync(file, '// %% a\nlet s = 0\n// %% b\nfor (let i = 0; i < 1000; i++) s += i\n');
+  // one cells file for every test here, removed after the last (each awaits its perfcell)
+  let dir = '';
+  let file = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'perfcell-user-only-'));
+    file = join(dir, 'cells.js');
+    writeFileSync(file, '// %% a\nlet s = 0\n// %% b\nfor (let i = 0; i < 1000; i++) s += i\n');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('cells', async () => {
     const result = await perfcell(['cells', '-e', 'page-faults:u', file]);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -109,16 +109,20 @@ describe('the adaptive default event set', () => {
 
   it.runIf(perfUsable)('real perf on this machine: the probe matches what perf counts here, and the cache file is written', () => {
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-cache-'));
-    const sources = { ...systemDefaultEventSources, cacheDir: () => dir };
-    const probes = probeDefaultEvents('perf', sources);
-    expect(probes?.find((probe) => probe.event === 'page-faults')?.status).toBe('counted');
-    const choice = defaultEventChoice('perf', sources);
-    const hardwareCounts = probes?.some((probe) => probe.event === 'cycles' && probe.status === 'counted') === true;
-    console.log(`default events on this machine: ${choice.events.join(',')} (${hardwareCounts ? 'hardware PMU' : 'no hardware PMU'})`);
-    expect(choice.events).toEqual(hardwareCounts ? HARDWARE_DEFAULT_EVENTS : SOFTWARE_DEFAULT_EVENTS);
-    const file = readFileSync(join(dir, 'default-events.json'), 'utf8');
-    expect(file).toContain('"page-faults"');
-    // keyed by the perf binary found on PATH, so a test double first on PATH gets its own entry
-    expect(file).toMatch(/ \/\S*\/perf@\d+ uid=/);
+    try {
+      const sources = { ...systemDefaultEventSources, cacheDir: () => dir };
+      const probes = probeDefaultEvents('perf', sources);
+      expect(probes?.find((probe) => probe.event === 'page-faults')?.status).toBe('counted');
+      const choice = defaultEventChoice('perf', sources);
+      const hardwareCounts = probes?.some((probe) => probe.event === 'cycles' && probe.status === 'counted') === true;
+      console.log(`default events on this machine: ${choice.events.join(',')} (${hardwareCounts ? 'hardware PMU' : 'no hardware PMU'})`);
+      expect(choice.events).toEqual(hardwareCounts ? HARDWARE_DEFAULT_EVENTS : SOFTWARE_DEFAULT_EVENTS);
+      const file = readFileSync(join(dir, 'default-events.json'), 'utf8');
+      expect(file).toContain('"page-faults"');
+      // keyed by the perf binary found on PATH, so a test double first on PATH gets its own entry
+      expect(file).toMatch(/ \/\S*\/perf@\d+ uid=/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -53,9 +53,13 @@ describe('perfcell.timeit and perfcell.compare in scope', () => {
 
   it('cells have perfcell.timeit too', { timeout: 60_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-timeit-'));
-    const file = join(dir, 'cells.js');
-    writeFileSync(file, "// %% time sqrt\nconst t = await perfcell.timeit(() => Math.sqrt(2), { runs: 3, minTime: 0.02 });\nconsole.log(require('node:util').inspect(t));\n");
-    const stdout = execFileSync(process.execPath, [cliPath, 'cells', '--no-perf', file], { env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 50_000 });
-    expect(stdout).toMatch(TIMEIT_LINE);
+    try {
+      const file = join(dir, 'cells.js');
+      writeFileSync(file, "// %% time sqrt\nconst t = await perfcell.timeit(() => Math.sqrt(2), { runs: 3, minTime: 0.02 });\nconsole.log(require('node:util').inspect(t));\n");
+      const stdout = execFileSync(process.execPath, [cliPath, 'cells', '--no-perf', file], { env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 50_000 });
+      expect(stdout).toMatch(TIMEIT_LINE);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
