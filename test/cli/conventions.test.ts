@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cliPath } from '../support/fixtures.ts';
+import { temporaryFolders } from '../support/temp-folders.ts';
 
 const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -18,17 +19,9 @@ function perfcell(args: readonly string[], options: { cwd?: string; env?: Record
   return { exitCode: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** A new folder under the temporary directory, removed when the test that made it is over. */
-const made: string[] = [];
-function tempFolder(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
-// every perfcell a test starts has ended by then: spawnSync waits for it (and bash for its pipeline)
-afterEach(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+// removed after each test: every perfcell a test starts has ended by then (spawnSync waits for
+// it, and bash for its pipeline)
+const tempFolder = temporaryFolders('each');
 
 function has(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;

@@ -1,14 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { EventsOverview } from '../../src/render/events-text.ts';
 import { renderEventsText } from '../../src/render/events-text.ts';
 import { nobodyCanRun, warnNobodySkipped } from '../support/nobody.ts';
 import { perfUsable } from '../support/perf.ts';
+import { temporaryFolders } from '../support/temp-folders.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = `${root}dist/app/cli.cjs`;
@@ -25,18 +24,10 @@ beforeAll(() => {
   expect(existsSync(bin), `${bin} is missing: run npm run build (vitest's global setup builds it)`).toBe(true);
 });
 
-/** A new folder under the temporary directory, removed when the test that made it is over. */
-const made: string[] = [];
-function tempFolder(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
-// each test awaits the perfcell it hands a folder to (as its cache or nobody's home), so none is
-// running by then; the nobody tests run only as root, which removes what nobody wrote there too
-afterEach(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+// removed after each test: each awaits the perfcell it hands a folder to (as its cache or nobody's
+// home), so none is running by then; the nobody tests run only as root, which removes what nobody
+// wrote there too
+const tempFolder = temporaryFolders('each');
 
 describe.runIf(perfUsable)('perfcell events (real perf)', () => {
   it('--json lists each preset with what perf says of its events here, and the default set', async () => {

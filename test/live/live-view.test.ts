@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, it, type TestContext } from 'vitest';
+import { describe, it, type TestContext } from 'vitest';
 import pty from 'node-pty';
 import { startPtyRepl, type PtyRepl, endRepl } from '../support/pty-repl.ts';
 import { cliPath } from '../support/fixtures.ts';
@@ -10,6 +9,7 @@ import { perfUsable } from '../support/perf.ts';
 import { findLiveRelay } from '../../src/live/relay.ts';
 import { TICK_MS } from '../../src/perf/shared-perf.ts';
 import { renderScreen } from '../support/terminal.ts';
+import { temporaryFolders } from '../support/temp-folders.ts';
 
 const THREE_SECONDS = '{ const end = Date.now() + 3000; let junk = []; while (Date.now() < end) { junk.push(new Array(64).fill(1)); if (junk.length > 1e4) junk = [] } 6 * 7 }';
 const LIVE_LINE = /live \d+\.\ds {2}RSS [\d.]+ MiB {2}peak [\d.]+ MiB {2}page-faults [\d.]+k?\/s/;
@@ -33,16 +33,8 @@ function onPty(file: string, args: readonly string[], rows = 30): Promise<string
   });
 }
 
-const temporaryDirs: string[] = [];
-/** A new folder under the system's temporary one, removed once this file's tests are over. */
-function temporaryDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temporaryDirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of temporaryDirs) rmSync(dir, { recursive: true, force: true });
-});
+// removed once the file's tests are over (they run side by side)
+const temporaryDir = temporaryFolders('all');
 
 /** An executable shell script of these lines, in a new temporary folder. */
 function shellScript(name: string, lines: readonly string[]): { dir: string; script: string } {
