@@ -1,6 +1,6 @@
 import { nobodyCanRun, warnNobodySkipped } from '../support/nobody.ts';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,8 +106,12 @@ describe('perfcell doctor', () => {
   });
 
   warnNobodySkipped('doctor as nobody');
-  it.runIf(nobodyCanRun)('as an unprivileged user: says so, and paranoid decides', async () => {
-    const result = await doctor(['--json'], { user: 65534, env: { HOME: '/tmp', PATH: process.env['PATH'] ?? '' } });
+  it.runIf(nobodyCanRun)('as an unprivileged user: says so, and paranoid decides', async ({ onTestFinished }) => {
+    // a home of its own, nobody's: with HOME=/tmp its cache folder stayed in /tmp, owned by nobody
+    const home = mkdtempSync(join(tmpdir(), 'perfcell-nobody-home-'));
+    onTestFinished(() => rmSync(home, { recursive: true, force: true }));
+    chownSync(home, 65534, 65534);
+    const result = await doctor(['--json'], { user: 65534, env: { HOME: home, PATH: process.env['PATH'] ?? '' } });
     const document = JSON.parse(result.stdout) as DoctorDocument;
     expect(document.facts.uid).toBe(65534);
     expect(document.facts.hasCapPerfmon).toBe(false);
