@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
+import { isRunning } from '../../src/proc/child-processes.ts';
 import { renderCompareHtml } from '../../src/render/html.ts';
 import { Chromium, CHROMIUM_MISSING, findChromium } from '../support/chromium.ts';
 import { runsWith } from '../support/tools.ts';
@@ -15,7 +16,12 @@ const HOSTILE = ['<script>alert(1)</script>', `"&'`];
 const ESCAPED_IN_DOM = '&lt;script&gt;alert(1)&lt;/script&gt;';
 /** uPlot's first series colour in our palette (#1f77b4): the lines, dots and mean bars. */
 const SERIES_BLUE = [0x1f, 0x77, 0xb4] as const;
+/** This run's pages and screenshots, kept to look at (the log names them); earlier runs' go once their process has. */
 const outDir = join(tmpdir(), `perfcell-html-${process.pid}`);
+for (const name of readdirSync(tmpdir())) {
+  const pid = Number(/^perfcell-html-(\d+)$/.exec(name)?.[1] ?? process.pid);
+  if (pid !== process.pid && !isRunning(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+}
 mkdirSync(outDir, { recursive: true });
 const chromiumPath = findChromium();
 /** One browser for the file, started before its tests (each page gets a browser context of its own). */
