@@ -41,13 +41,15 @@ describe('run: the process tree\'s peak (no perf needed)', () => {
     const note = left.warnings.find((warning) => warning.includes('left a process running'));
     expect(note, left.warnings.join('\n')).toMatch(/^'sh -c 'sleep 3 & exit 0'' left a process running after it ended \(pid (\d+)\): its counts and peak hold that process's work only up to the end$/);
     const pid = Number(/\(pid (\d+)\)/.exec(note ?? '')?.[1]);
-    // in a fresh-clone CI run under load it read empty once: likely sh's background child was
-    // still in its execve of sleep (its new memory has no arguments yet); read it once it is there
+    // sh's background child may not have become sleep yet when sh exits: in fresh-clone CI runs it
+    // read empty once (in its execve) and once as sh's own command line (forked, not yet exec'd);
+    // read it until it is sleep's, for 2 s at most
+    const sleeps = 'sleep\x003\x00';
     let cmdline = '';
-    for (const deadline = Date.now() + 2000; cmdline === '' && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 10))) {
+    for (const deadline = Date.now() + 2000; cmdline !== sleeps && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 10))) {
       cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     }
-    expect(cmdline).toBe('sleep\x003\x00');
+    expect(cmdline).toBe(sleeps);
     process.kill(pid, 'SIGKILL');
     const waited = await runProgram(['sh', '-c', 'sleep 0.05 & wait'], { perf: false });
     expect(waited.warnings.filter((warning) => warning.includes('running after it ended'))).toEqual([]);
