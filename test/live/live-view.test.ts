@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it, type TestContext } from 'vitest';
+import { describe, it } from 'vitest';
 import pty from 'node-pty';
-import { startPtyRepl, type PtyRepl, endRepl } from '../support/pty-repl.ts';
+import { startTestPtyRepl } from '../support/pty-repl.ts';
 import { cliPath } from '../support/fixtures.ts';
 import { perfUsable } from '../support/perf.ts';
 import { findLiveRelay } from '../../src/live/relay.ts';
@@ -13,13 +13,6 @@ import { temporaryFolders } from '../support/temp-folders.ts';
 
 const THREE_SECONDS = '{ const end = Date.now() + 3000; let junk = []; while (Date.now() < end) { junk.push(new Array(64).fill(1)); if (junk.length > 1e4) junk = [] } 6 * 7 }';
 const LIVE_LINE = /live \d+\.\ds {2}RSS [\d.]+ MiB {2}peak [\d.]+ MiB {2}page-faults [\d.]+k?\/s/;
-
-/** A REPL on a pty of its own, ended (no perf of it left) when the test that started it finishes. */
-async function ptyRepl(onTestFinished: TestContext['onTestFinished'], args: readonly string[]): Promise<PtyRepl> {
-  const repl = await startPtyRepl(args);
-  onTestFinished(() => endRepl(repl));
-  return repl;
-}
 
 const PTY_COLUMNS = 200;
 
@@ -82,7 +75,7 @@ describe.runIf(perfUsable && relayBuilt).concurrent('live view of a long command
   });
 
   it('a pty shows the live line during a 3 s REPL command and erases it before the value and report; a short one shows none', { timeout: 60_000 }, async ({ expect, onTestFinished }) => {
-    const repl = await ptyRepl(onTestFinished, ['repl', '-e', 'page-faults,task-clock']);
+    const repl = await startTestPtyRepl({ expect, onTestFinished }, ['repl', '-e', 'page-faults,task-clock']);
     const printed = await repl.send(THREE_SECONDS, 30_000);
     const lines = printed.split('\n');
     const live = lines.filter((line) => LIVE_LINE.test(line));
@@ -99,7 +92,7 @@ describe.runIf(perfUsable && relayBuilt).concurrent('live view of a long command
   });
 
   it('--no-live shows none on the same pty', { timeout: 60_000 }, async ({ expect, onTestFinished }) => {
-    const repl = await ptyRepl(onTestFinished, ['repl', '--no-live', '-e', 'page-faults,task-clock']);
+    const repl = await startTestPtyRepl({ expect, onTestFinished }, ['repl', '--no-live', '-e', 'page-faults,task-clock']);
     const printed = await repl.send(THREE_SECONDS.replace('3000', '1500'), 30_000);
     expect(printed).toMatch(/In \[1\] used/);
     expect(printed).not.toContain('live ');
@@ -296,7 +289,7 @@ describe.runIf(relayBuilt)('live view without perf (--no-perf, or where perf can
     // the cell and the REPL command at once, each on its own pty
     const [cells, repl] = await Promise.all([
       onPty(process.execPath, [cliPath, 'cells', '--no-perf', file]),
-      ptyRepl(onTestFinished, ['repl', '--no-perf']).then(async (started) => {
+      startTestPtyRepl({ expect, onTestFinished }, ['repl', '--no-perf']).then(async (started) => {
         await started.send(loud, 30_000);
         return started;
       }),
@@ -311,7 +304,7 @@ describe.runIf(relayBuilt)('live view without perf (--no-perf, or where perf can
   });
 
   it.concurrent('repl --no-perf on a pty shows it during a 3 s command, erased before the value and the report', { timeout: 60_000 }, async ({ expect, onTestFinished }) => {
-    const repl = await ptyRepl(onTestFinished, ['repl', '--no-perf']);
+    const repl = await startTestPtyRepl({ expect, onTestFinished }, ['repl', '--no-perf']);
     const printed = await repl.send(THREE_SECONDS, 30_000);
     const lines = printed.split('\n');
     const live = lines.filter((line) => /live \d+\.\ds {2}RSS [\d.]+ MiB {2}peak [\d.]+ MiB\s*$/.test(line));

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it, type ExpectStatic } from 'vitest';
-import { allGone, startPtyRepl, type PtyRepl, endRepl } from '../support/pty-repl.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startPtyRepl, startTestPtyRepl, type PtyRepl, endRepl } from '../support/pty-repl.ts';
 import { perfUsable } from '../support/perf.ts';
 import { OWN_PIDS_PROBE } from '../support/own-pids-probe.ts';
 
@@ -32,14 +32,6 @@ afterEach(async () => {
   await endRepl(repl);
   repl = null;
 });
-
-/** endRepl's check (no perf process of the REPL outlives it) with a concurrent test's own expect. */
-async function endOwnRepl(own: PtyRepl, expect: ExpectStatic): Promise<void> {
-  const perf = own.perfChildren();
-  own.kill('SIGKILL');
-  await own.exited;
-  expect(await allGone(perf, 3000), `perf processes ${perf.join(', ')} outlived the REPL`).toBe(true);
-}
 
 describe.runIf(perfUsable)('perfcell repl reports each command (real perf, through a pty)', () => {
   // A QA pass: the samples were timed from perf's own start, and a line's perf is attached while
@@ -179,8 +171,7 @@ const perfArgs = perfUsable ? [] : ['--no-perf'];
 // alone; so do the tests above, which read perf's counts and short times.
 describe.concurrent('perfcell repl reports each command (through a pty; no perf needed)', () => {
   it('resets the peak per command: after a 128 MiB array is freed, the next command peaks at almost nothing (VmHWM reset)', { timeout: 60_000 }, async ({ expect, onTestFinished }) => {
-    const repl = await startPtyRepl(['repl', ...perfArgs]);
-    onTestFinished(() => endOwnRepl(repl, expect));
+    const repl = await startTestPtyRepl({ expect, onTestFinished }, ['repl', ...perfArgs]);
     const kept = parseReport(await repl.send('a = new Float64Array(2**24).fill(1); void 0'));
     expect(kept.usedMiB).toBeGreaterThanOrEqual(120);
     const freed = parseReport(await repl.send('a = null; gc()'));
@@ -193,8 +184,7 @@ describe.concurrent('perfcell repl reports each command (through a pty; no perf 
   });
 
   it('reports heap deltas of known allocations: 128 MiB of array buffer, then 2^21 doubles (16 MiB) on the JS heap', { timeout: 60_000 }, async ({ expect, onTestFinished }) => {
-    const repl = await startPtyRepl(['repl', ...perfArgs]);
-    onTestFinished(() => endOwnRepl(repl, expect));
+    const repl = await startTestPtyRepl({ expect, onTestFinished }, ['repl', ...perfArgs]);
     await repl.send('1+1');
     const buffers = heapOf(await repl.send('a = new Float64Array(2**24).fill(1); void 0'));
     expect(Math.abs(buffers.arrayBuffersMiB - 128)).toBeLessThan(1);
@@ -211,8 +201,7 @@ describe.concurrent('perfcell repl reports each command (through a pty; no perf 
   });
 
   it('reports the peak of memory released inside the command', { timeout: 60_000 }, async ({ expect, onTestFinished }) => {
-    const repl = await startPtyRepl(['repl', ...perfArgs]);
-    onTestFinished(() => endOwnRepl(repl, expect));
+    const repl = await startTestPtyRepl({ expect, onTestFinished }, ['repl', ...perfArgs]);
     // V8 frees ArrayBuffer memory on a background thread after gc(): the command waits for it.
     const printed = await repl.send('void (() => { new Float64Array(200 * 1024 * 1024 / 8).fill(1) })(); gc(); await new Promise(r => setTimeout(r, 300))');
     const report = parseReport(printed);
@@ -221,8 +210,7 @@ describe.concurrent('perfcell repl reports each command (through a pty; no perf 
   });
 
   it('times a top-level await by when its promise settles', { timeout: 60_000 }, async ({ expect, onTestFinished }) => {
-    const repl = await startPtyRepl(['repl', ...perfArgs]);
-    onTestFinished(() => endOwnRepl(repl, expect));
+    const repl = await startTestPtyRepl({ expect, onTestFinished }, ['repl', ...perfArgs]);
     const sentMs = performance.now();
     const report = parseReport(await repl.send('await new Promise(r => setTimeout(r, 200))'));
     const roundTripS = (performance.now() - sentMs) / 1000;
@@ -232,8 +220,7 @@ describe.concurrent('perfcell repl reports each command (through a pty; no perf 
   });
 
   it('prints the report after the command output, and numbers the prompts', { timeout: 60_000 }, async ({ expect, onTestFinished }) => {
-    const repl = await startPtyRepl(['repl', ...perfArgs]);
-    onTestFinished(() => endOwnRepl(repl, expect));
+    const repl = await startTestPtyRepl({ expect, onTestFinished }, ['repl', ...perfArgs]);
     const printed = await repl.send('console.log("hello"); 6 * 7');
     expect(printed).toMatch(/hello\n42\nIn \[1\] used [\s\S]*\nIn \[2\]: $/);
     expect(parseReport(printed).number).toBe(1);
@@ -241,8 +228,7 @@ describe.concurrent('perfcell repl reports each command (through a pty; no perf 
   });
 
   it('reports a command that throws, and goes on', { timeout: 60_000 }, async ({ expect, onTestFinished }) => {
-    const repl = await startPtyRepl(['repl', ...perfArgs]);
-    onTestFinished(() => endOwnRepl(repl, expect));
+    const repl = await startTestPtyRepl({ expect, onTestFinished }, ['repl', ...perfArgs]);
     const printed = await repl.send('throw new Error("boom")');
     expect(printed).toContain('Uncaught Error: boom');
     expect(printed.indexOf('Uncaught Error: boom')).toBeLessThan(printed.indexOf('In [1] used'));
@@ -251,8 +237,7 @@ describe.concurrent('perfcell repl reports each command (through a pty; no perf 
   });
 
   it('reports nothing for a line V8 refuses before its first statement (a `let` declared twice): none of it ran, so the prompt keeps its number', { timeout: 60_000 }, async ({ expect, onTestFinished }) => {
-    const repl = await startPtyRepl(['repl', ...perfArgs]);
-    onTestFinished(() => endOwnRepl(repl, expect));
+    const repl = await startTestPtyRepl({ expect, onTestFinished }, ['repl', ...perfArgs]);
     await repl.send('let x = 1');
     const refused = await repl.send('let x = 2');
     expect(refused).toContain("Identifier 'x' has already been declared");
@@ -262,15 +247,13 @@ describe.concurrent('perfcell repl reports each command (through a pty; no perf 
   });
 
   it('reads TypeScript when the line needs it, keeping its bindings', { timeout: 60_000 }, async ({ expect, onTestFinished }) => {
-    const repl = await startPtyRepl(['repl', ...perfArgs]);
-    onTestFinished(() => endOwnRepl(repl, expect));
+    const repl = await startTestPtyRepl({ expect, onTestFinished }, ['repl', ...perfArgs]);
     expect(await repl.send('const x: number = 41; x + 1')).toMatch(/\n42\nIn \[1\] used/);
     expect(await repl.send('x * 2')).toMatch(/\n82\nIn \[2\] used/);
   });
 
   it('says once that a big result is kept alive by `_`', { timeout: 60_000 }, async ({ expect, onTestFinished }) => {
-    const repl = await startPtyRepl(['repl', ...perfArgs]);
-    onTestFinished(() => endOwnRepl(repl, expect));
+    const repl = await startTestPtyRepl({ expect, onTestFinished }, ['repl', ...perfArgs]);
     const first = await repl.send('new Float64Array(4 * 1024 * 1024).fill(1).subarray(0, 2)');
     expect(first).toContain("kept alive by the REPL's `_`");
     const second = await repl.send('new Float64Array(4 * 1024 * 1024).fill(2).subarray(0, 2)');
@@ -280,8 +263,7 @@ describe.concurrent('perfcell repl reports each command (through a pty; no perf 
   // Alone (it.sequential): the 0.7 s between typing the loop and Ctrl-C hold more than 0.5 s of
   // the loop only when the line starts at once: run beside the others, it once read 0.5 s.
   it.sequential('interrupts a busy loop on Ctrl-C, reports it, and stays usable', { timeout: 60_000 }, async ({ expect, onTestFinished }) => {
-    const repl = await startPtyRepl(['repl', ...perfArgs]);
-    onTestFinished(() => endOwnRepl(repl, expect));
+    const repl = await startTestPtyRepl({ expect, onTestFinished }, ['repl', ...perfArgs]);
     const from = repl.text().length;
     repl.write('while (true) {}\r');
     await new Promise((resolve) => setTimeout(resolve, 700));

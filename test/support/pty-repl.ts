@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { expect, type ExpectStatic, type TestContext } from 'vitest';
 import pty, { type IPty } from 'node-pty';
 import { cliPath } from './fixtures.ts';
 import { perfsCounting } from './perf.ts';
@@ -126,12 +126,22 @@ function escapeRegExp(text: string): string {
 
 /**
  * Ends a test's REPL (SIGKILL) and checks that none of its perf processes outlives it: every REPL
- * test's afterEach.
+ * test's afterEach. `check`: the expect to check with (a concurrent test's own).
  */
-export async function endRepl(repl: PtyRepl | null): Promise<void> {
+export async function endRepl(repl: PtyRepl | null, check: ExpectStatic = expect): Promise<void> {
   if (repl === null) return;
   const perf = repl.perfChildren();
   repl.kill('SIGKILL');
   await repl.exited;
-  expect(await allGone(perf, 3000), `perf processes ${perf.join(', ')} outlived the REPL`).toBe(true);
+  check(await allGone(perf, 3000), `perf processes ${perf.join(', ')} outlived the REPL`).toBe(true);
+}
+
+/**
+ * A REPL for one test, which may run beside others: ended by endRepl, with that test's own expect,
+ * when the test finishes (not by a file's shared afterEach).
+ */
+export async function startTestPtyRepl(test: Pick<TestContext, 'expect' | 'onTestFinished'>, args: readonly string[], env: Record<string, string> = {}): Promise<PtyRepl> {
+  const repl = await startPtyRepl(args, env);
+  test.onTestFinished(() => endRepl(repl, test.expect));
+  return repl;
 }
