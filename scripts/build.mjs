@@ -17,6 +17,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { binLauncher } from './lib/bin-launcher.mjs';
+import { simpleStatisticsBySource } from './lib/simple-statistics-by-source.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
@@ -46,6 +47,7 @@ mkdirSync(app, { recursive: true });
 const external = ['esbuild', 'zeromq', 'node-pty', 'typescript', '*.node'];
 const lanes = ['run', 'parse', 'compare', 'cells'];
 const esm = {
+  plugins: [simpleStatisticsBySource()],
   outdir: app,
   bundle: true,
   splitting: true,
