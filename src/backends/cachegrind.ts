@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { promises as fsPromises } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LaunchError } from '../session/exec-failure.ts';
@@ -50,7 +50,7 @@ interface ChildOutcome {
 
 async function firstLogLine(logPath: string): Promise<string> {
   try {
-    const log = await readFile(logPath, 'utf8');
+    const log = await fsPromises.readFile(logPath, 'utf8');
     // valgrind prefixes its lines with ==PID== or --PID--; its errors are the lines that are not its banner.
     const lines = log.split('\n').map((line) => line.replace(/^(==|--)\d+(==|--)\s?/, '').trim());
     return lines.find((line) => /error|fatal|cannot|can't|unknown|invalid|not /i.test(line)) ?? lines.filter(Boolean).at(-1) ?? '';
@@ -110,7 +110,7 @@ export async function runUnderCachegrind(
   await checkValgrind(valgrindPath, options.valgrindPath !== undefined, cwd, env['PATH']);
   await checkProgram(file, cwd, env['PATH']);
 
-  const tempDir = await mkdtemp(join(options.outDir ?? tmpdir(), 'perfcell-cachegrind-'));
+  const tempDir = await fsPromises.mkdtemp(join(options.outDir ?? tmpdir(), 'perfcell-cachegrind-'));
   try {
     const outPath = join(tempDir, 'cachegrind.out');
     const logPath = join(tempDir, 'valgrind.log');
@@ -156,7 +156,7 @@ export async function runUnderCachegrind(
 
     let text: string;
     try {
-      text = await readFile(outPath, 'utf8');
+      text = await fsPromises.readFile(outPath, 'utf8');
     } catch (error: unknown) {
       const reason = await firstLogLine(logPath);
       const status = outcome.signal ?? `exit ${outcome.code}`;
@@ -175,6 +175,6 @@ export async function runUnderCachegrind(
       profile,
     };
   } finally {
-    await rm(tempDir, { recursive: true, force: true });
+    await fsPromises.rm(tempDir, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,4 @@
-import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { constants, promises as fsPromises } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 
 export type ExecutableLookup =
@@ -9,12 +8,12 @@ export type ExecutableLookup =
 
 async function check(path: string): Promise<ExecutableLookup> {
   try {
-    if (!(await stat(path)).isFile()) return { kind: 'missing' };
+    if (!(await fsPromises.stat(path)).isFile()) return { kind: 'missing' };
   } catch {
     return { kind: 'missing' };
   }
   try {
-    await access(path, constants.X_OK);
+    await fsPromises.access(path, constants.X_OK);
     return { kind: 'found', path };
   } catch {
     return { kind: 'not executable', path };

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync, promises as fsPromises } from 'node:fs';
 import { join, relative } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { ensureFolderOf } from './html-file.ts';
@@ -19,7 +18,7 @@ export async function loadBaseline(fileOrName: string, cwd = process.cwd()): Pro
   const candidates = [fileOrName, ...(/^[\w][\w.-]*$/.test(fileOrName) ? [join(cwd, SAVE_DIR, `${fileOrName}.json`)] : [])];
   const path = candidates.find((candidate) => existsSync(candidate));
   if (path === undefined) throw new UsageError(`no saved comparison at ${fileOrName} (save one first with --save NAME, then pass --baseline NAME)`);
-  return { path, document: parseCompareDocument(await readFile(path, 'utf8'), path) };
+  return { path, document: parseCompareDocument(await fsPromises.readFile(path, 'utf8'), path) };
 }
 
 /**
@@ -29,7 +28,7 @@ export async function loadBaseline(fileOrName: string, cwd = process.cwd()): Pro
 export async function replacedSave(path: string): Promise<string | null> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await fsPromises.readFile(path, 'utf8');
   } catch {
     return null;
   }
@@ -44,7 +43,7 @@ export async function replacedSave(path: string): Promise<string | null> {
 export async function writeOutput(path: string, text: string): Promise<void> {
   try {
     ensureFolderOf(path);
-    await writeFile(path, text);
+    await fsPromises.writeFile(path, text);
   } catch (error: unknown) {
     throw new UsageError(`cannot write ${path}: ${(error as Error).message} (check the path and its permissions)`);
   }

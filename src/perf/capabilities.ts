@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { promises as fsPromises } from 'node:fs';
 import { release } from 'node:os';
 import { execa } from 'execa';
 import { classifyPerfStderr, type PerfProblem } from '../../parsers/perf-errors.ts';
@@ -94,8 +94,8 @@ export interface CapabilitySources {
 }
 
 export const systemSources: CapabilitySources = {
-  readText: (path) => readFile(path, 'utf8').catch(() => null),
-  listDir: (path) => readdir(path).catch(() => null),
+  readText: (path) => fsPromises.readFile(path, 'utf8').catch(() => null),
+  listDir: (path) => fsPromises.readdir(path).catch(() => null),
   run: async (file, args) => {
     // LC_ALL=C: perf's messages and number format must not follow the user's locale.
     const result = await execa(file, args, { reject: false, timeout: 10_000, env: { LC_ALL: 'C' }, stdin: 'ignore' });

@@ -1,5 +1,4 @@
-import { mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync, existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync, existsSync, promises as fsPromises } from 'node:fs';
 import { join } from 'node:path';
 import { kernelBytesV2, parseMemoryStat, unmappedFileCacheBytes } from '../../parsers/memory-stat.ts';
 
@@ -108,7 +107,7 @@ export interface CgroupFs {
 const realFs: CgroupFs = {
   read: (path) => readFileSync(path, 'utf8'),
   write: (path, data) => writeFileSync(path, data),
-  writeAsync: (path, data) => writeFile(path, data),
+  writeAsync: (path, data) => fsPromises.writeFile(path, data),
   mkdir: (path) => mkdirSync(path),
   rmdir: (path) => rmdirSync(path),
   exists: (path) => existsSync(path),

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { promises as fsPromises } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { splitCells, type Cell } from '../../../parsers/cells.ts';
 import { splitNotebook, type ParsedNotebook } from '../../../parsers/notebook.ts';
@@ -67,7 +67,7 @@ function refuseOtherLanguage(file: string): void {
 /** Reads a cell file, or says which file could not be read and what to do. */
 export async function readCellFile(file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return await fsPromises.readFile(file, 'utf8');
   } catch (error: unknown) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UsageError(`${file}: no such file (check the path)`);
@@ -193,7 +193,7 @@ export function registerCells(program: Command): void {
         }
         if (notebook !== null && flags.write === true) {
           const { withReports } = await import('../../kernel/notebook-outputs.ts');
-          await writeFile(file, withReports(source, runs.map((run, index) => ({ ...run, notebookIndex: notebook.cells[index]!.notebookIndex }))));
+          await fsPromises.writeFile(file, withReports(source, runs.map((run, index) => ({ ...run, notebookIndex: notebook.cells[index]!.notebookIndex }))));
         }
         // A cell's process.exit(n) ends perfcell with n (after the reports), unless --keep-going.
         const exited = runs.find((run) => run.failure?.exitCode !== undefined)?.failure?.exitCode;
