@@ -3,7 +3,7 @@
 // tables as it loads (the standard normal table alone is 310 series) and esbuild must keep every
 // such statement, so each lane that used `median` paid for all of them at every start:
 // `perfcell compare --help` 95.1 → 87.2 ms median (scripts/lib/wall-ab.mjs, 40 turns, BENCHMARKS.md
-// "Pace notes" 2026-12-04 17:00). The functions are the same code either way (the build is made
+// "Pace notes" 2026-12-04 17:30). The functions are the same code either way (the build is made
 // from these sources).
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
