@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+// fs.promises, not node:fs/promises: Node loads it at its first use, not at every command's start
 import { promises as fsPromises } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

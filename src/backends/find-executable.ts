@@ -1,3 +1,4 @@
+// fs.promises, not node:fs/promises: Node loads it at its first use, not at every command's start
 import { constants, promises as fsPromises } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 

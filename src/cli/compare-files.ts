@@ -1,3 +1,4 @@
+// fs.promises, not node:fs/promises: Node loads it at its first use, not at every command's start
 import { existsSync, promises as fsPromises } from 'node:fs';
 import { join, relative } from 'node:path';
 import { UsageError } from '../errors.ts';

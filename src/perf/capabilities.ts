@@ -1,3 +1,4 @@
+// fs.promises, not node:fs/promises: Node loads it at its first use, not at every command's start
 import { promises as fsPromises } from 'node:fs';
 import { release } from 'node:os';
 import { execa } from 'execa';

@@ -1,3 +1,4 @@
+// fs.promises, not node:fs/promises: Node loads it at its first use, not at every command's start
 import { mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync, existsSync, promises as fsPromises } from 'node:fs';
 import { join } from 'node:path';
 import { kernelBytesV2, parseMemoryStat, unmappedFileCacheBytes } from '../../parsers/memory-stat.ts';
