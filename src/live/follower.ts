@@ -223,8 +223,12 @@ export function startLiveFollower(pid: number, path: string | null = findLiveRel
       // perfcell's own exit does not wait for it.
       const mayDrawNow = current !== null && Number(monotonicNs() - openedNs) / 1e9 >= LIVE_VISIBLE_AFTER_S;
       if (!mayHaveDrawn && !mayDrawNow) return Promise.resolve();
-      // awaited, its exit holds the event loop
+      // Awaited, its end holds the event loop: its exit, and its stdout until that is read to its
+      // end, as 'close' comes only then. With the stdout unreferenced the loop could run out
+      // between the two, and Node exited 0 with the command's results unwritten (cells with --json
+      // on a terminal, 1 in 4 in a busy minute: live-view.test.ts).
       child.ref();
+      (answers as unknown as { ref?: () => void }).ref?.();
       return exited;
     },
   };

@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLiveFollower } from '../../src/live/follower.ts';
 import { LIVE_VISIBLE_AFTER_S } from '../../src/live/relay.ts';
@@ -37,5 +39,35 @@ describe('the live view follower (src/live/follower.ts) against a relay that nev
       closeSync(fd);
       await follower!.end();
     }
+  });
+});
+
+/**
+ * A relay that answers `close` and, at the end of its input, exits while a process of its own
+ * still holds its stdout for 300 ms: its exit comes well before the end of its stdout, which a
+ * busy machine made of the real relay's now and then.
+ */
+function slowToCloseRelay(): string {
+  const path = join(dir, 'slow-to-close-relay.sh');
+  writeFileSync(path, "#!/bin/sh\nwhile read -r command; do [ \"$command\" = close ] && printf '#perfcell-live erased\\n'; done\nsleep 0.3 &\nexit 0\n");
+  chmodSync(path, 0o755);
+  return path;
+}
+
+describe("the live view follower's end", () => {
+  it("holds the process until the relay's stdout has ended, not only until its exit (Node had exited 0 in between, the results unwritten)", { timeout: 10_000 }, () => {
+    // A Node of its own, whose event loop may run out: the built module (npm test builds first).
+    // The window was open 5 s, so its line may have shown and end() awaits the relay.
+    const builtModule = fileURLToPath(new URL('../../dist/src/live/follower.js', import.meta.url));
+    const script = `import { startLiveFollower } from ${JSON.stringify(builtModule)};
+const follower = startLiveFollower(process.pid, ${JSON.stringify(slowToCloseRelay())});
+await follower.open(null, process.pid, 5000).close();
+process.stdout.write('erased\\n');
+await follower.end();
+process.stdout.write('relay ended\\n');`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 8000 });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('erased\nrelay ended\n');
+    expect(result.status).toBe(0);
   });
 });
