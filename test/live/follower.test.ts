@@ -10,12 +10,17 @@ import { LIVE_VISIBLE_AFTER_S } from '../../src/live/relay.ts';
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-follower-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A relay that reads its commands and never answers one (stopped or wedged): a real process, a shell script. */
-function wedgedRelay(): string {
-  const path = join(dir, 'wedged-relay.sh');
-  writeFileSync(path, '#!/bin/sh\nexec cat > /dev/null\n');
+/** A stand-in relay: a real process, a shell script of these lines. */
+function relayScript(name: string, lines: readonly string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, ['#!/bin/sh', ...lines, ''].join('\n'));
   chmodSync(path, 0o755);
   return path;
+}
+
+/** A relay that reads its commands and never answers one (stopped or wedged). */
+function wedgedRelay(): string {
+  return relayScript('wedged-relay.sh', ['exec cat > /dev/null']);
 }
 
 describe('the live view follower (src/live/follower.ts) against a relay that never answers', () => {
@@ -48,10 +53,7 @@ describe('the live view follower (src/live/follower.ts) against a relay that nev
  * busy machine made of the real relay's now and then.
  */
 function slowToCloseRelay(): string {
-  const path = join(dir, 'slow-to-close-relay.sh');
-  writeFileSync(path, "#!/bin/sh\nwhile read -r command; do [ \"$command\" = close ] && printf '#perfcell-live erased\\n'; done\nsleep 0.3 &\nexit 0\n");
-  chmodSync(path, 0o755);
-  return path;
+  return relayScript('slow-to-close-relay.sh', ["while read -r command; do [ \"$command\" = close ] && printf '#perfcell-live erased\\n'; done", 'sleep 0.3 &', 'exit 0']);
 }
 
 describe("the live view follower's end", () => {
