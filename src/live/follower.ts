@@ -226,7 +226,7 @@ export function startLiveFollower(pid: number, path: string | null = findLiveRel
       // Awaited, its end holds the event loop: its exit, and its stdout until that is read to its
       // end, as 'close' comes only then. With the stdout unreferenced the loop could run out
       // between the two, and Node exited 0 with the command's results unwritten (cells with --json
-      // on a terminal, 1 in 4 in a busy minute: live-view.test.ts).
+      // on a terminal: 8 runs in 62, eight at a time; live-view.test.ts).
       child.ref();
       (answers as unknown as { ref?: () => void }).ref?.();
       return exited;
