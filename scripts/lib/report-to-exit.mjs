@@ -7,28 +7,17 @@
 //   e.g. (the build before the change copied to /tmp/A, sleep-ms from scripts/bench-pace.mjs):
 //   node scripts/lib/report-to-exit.mjs '[{"name":"before","cmd":["/tmp/A/dist/app/cli.cjs"]},
 //     {"name":"after","cmd":["dist/app/cli.cjs"]}]' 20 '["compare","--warmup","2","--runs","10","--","/tmp/sleep-ms 7","/tmp/sleep-ms 6"]'
-// Variants as wall-ab.mjs's ({ name, cmd, env? }), each with a code-cache folder of its own;
-// NODE_EXTRA_CA_CERTS is unset for all.
+// Each variant, and the environment it runs in (a code-cache folder of its own): ab-variants.mjs.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { abArguments, abEnvironments, median, turnOrder } from './ab-variants.mjs';
 
-const [variantsJson, roundsText = '20', argvJson = '[]'] = process.argv.slice(2);
-if (variantsJson === undefined) {
-  process.stderr.write('usage: node scripts/lib/report-to-exit.mjs VARIANTS_JSON [ROUNDS=20] [COMMON_ARGV_JSON=[]]\n');
-  process.exit(2);
-}
-const variants = JSON.parse(variantsJson);
-const argv = JSON.parse(argvJson);
-const cacheRoot = mkdtempSync(join(tmpdir(), 'perfcell-report-to-exit-'));
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const { variants, rounds, argv } = abArguments('report-to-exit.mjs', 20);
+const environments = abEnvironments(variants);
 const results = Object.fromEntries(variants.map((variant) => [variant.name, { tailMs: [], wallMs: [] }]));
 
 /** One run: [ms from the last stdout chunk to the exit, ms in all]. */
-function timedRun(variant, index) {
-  const env = { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(cacheRoot, String(index)), ...variant.env };
-  delete env.NODE_EXTRA_CA_CERTS;
+function timedRun(variant) {
+  const env = environments.envOf(variant);
   const startMs = performance.now();
   const child = spawn(variant.cmd[0], [...variant.cmd.slice(1), ...argv], { env, stdio: ['ignore', 'pipe', 'ignore'] });
   let lastChunkMs = startMs;
@@ -43,9 +32,9 @@ function timedRun(variant, index) {
   });
 }
 
-for (let round = 0; round < Number(roundsText); round++) {
-  for (const variant of round % 2 === 0 ? variants : [...variants].reverse()) {
-    const [tailMs, wallMs] = await timedRun(variant, variants.indexOf(variant));
+for (let round = 0; round < rounds; round++) {
+  for (const variant of turnOrder(variants, round)) {
+    const [tailMs, wallMs] = await timedRun(variant);
     results[variant.name].tailMs.push(tailMs);
     results[variant.name].wallMs.push(wallMs);
   }
@@ -54,4 +43,4 @@ for (const variant of variants) {
   const { tailMs, wallMs } = results[variant.name];
   console.log(`${variant.name.padEnd(12)} last output → exit median ${median(tailMs).toFixed(1)} ms  wall median ${median(wallMs).toFixed(1)} ms  n ${tailMs.length}`);
 }
-rmSync(cacheRoot, { recursive: true, force: true });
+environments.remove();
