@@ -1,14 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, closeSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startLiveFollower } from '../../src/live/follower.ts';
 import { LIVE_VISIBLE_AFTER_S } from '../../src/live/relay.ts';
+import { temporaryFolders } from '../support/temp-folders.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'perfcell-follower-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = temporaryFolders('all')('perfcell-follower-');
 
 /** A stand-in relay: a real process, a shell script of these lines. */
 function relayScript(name: string, lines: readonly string[]): string {
