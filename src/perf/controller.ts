@@ -74,9 +74,12 @@ export interface PerfSession {
    * Turns counting on and resolves with perf's ack. `beforeEnable` runs once perf is ready and
    * free for this window, right before the enable goes out: a window over perfcell's own process
    * reads its starting point there, where perf does not count it yet (nor a wait for a perf still
-   * starting or busy with the window before).
+   * starting or busy with the window before). `whileAcknowledging` runs right after the enable has
+   * gone out, while the ack is awaited: for what must be read before another process's command
+   * starts (compare's runs: their memory and CPU starting points), never over perfcell's own
+   * process, which perf counts by then.
    */
-  enable(beforeEnable?: () => void): Promise<void>;
+  enable(beforeEnable?: () => void, whileAcknowledging?: () => void): Promise<void>;
   /**
    * enable() for a window switched on and off from inside the command (a cell's first and last
    * statements): waits until perf is ready and free, runs `beforeEnable`, and returns the switch;
@@ -424,10 +427,12 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
     get perfPid() {
       return subprocess.pid;
     },
-    async enable(beforeEnable) {
+    async enable(beforeEnable, whileAcknowledging) {
       follow();
       beforeEnable?.();
-      const ok = await send('enable');
+      const acknowledged = send('enable');
+      whileAcknowledging?.();
+      const ok = await acknowledged;
       // The ack (fd 4) and "Events disabled" (stderr, printed long before) can be handed to us in
       // either order within one turn of the event loop. Were the command started first, a command
       // that blocks the loop would delay that line, perf's zero would come out late, and stop()

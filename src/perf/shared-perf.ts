@@ -151,7 +151,7 @@ export function startSharedPerf(pid: number, options: PerfOptions, count = SHARE
         get perfPid() {
           return inner?.perfPid;
         },
-        async enable(beforeEnable) {
+        async enable(beforeEnable, whileAcknowledging) {
           await whenAllReady();
           // None could start. Where none acknowledged (a perf that hangs), that is this window's
           // failure, not worth another timeout; otherwise (one that refuses the events) this window
@@ -159,7 +159,7 @@ export function startSharedPerf(pid: number, options: PerfOptions, count = SHARE
           const hung = neverAcknowledged();
           if (hung !== null) throw hung;
           inner = broken() ? startPerf(pid, options) : pick().session();
-          await inner.enable(beforeEnable);
+          await inner.enable(beforeEnable, whileAcknowledging);
         },
         async prepareSwitch(beforeEnable) {
           await whenAllReady();

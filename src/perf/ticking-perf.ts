@@ -378,10 +378,12 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
       get perfPid() {
         return subprocess.pid;
       },
-      async enable(beforeEnable) {
+      async enable(beforeEnable, whileAcknowledging) {
         await claim(beforeEnable);
         state = 'enabled';
-        const ok = await send('enable');
+        const acknowledged = send('enable');
+        whileAcknowledging?.();
+        const ok = await acknowledged;
         enableAckNs = monotonicNs();
         if (!ok) {
           state = 'done';

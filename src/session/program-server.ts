@@ -6,6 +6,7 @@ import { canSharePerf, startSharedPerf, type SharedPerf } from '../perf/shared-p
 import { sharedPerfWanted } from '../perf/perf-pool.ts';
 import { currentLiveListener, type PerfSession } from '../perf/controller.ts';
 import { readCpuTicks } from '../proc/read-proc.ts';
+import type { CpuTicks } from '../../parsers/proc-stat.ts';
 import { createMemoryCgroup, type MemoryCgroup } from './cgroup.ts';
 import { monotonicNs } from './clock.ts';
 import { buildPerfCounters, noCounters } from './counters.ts';
@@ -17,7 +18,7 @@ import { holdInterruptions, InterruptedError, interruption, onInterruption } fro
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
 import { enableFailureNote, programReport, type ArmedProgram, type ReaperResult } from './run-program.ts';
 import { startRunTrace } from './run-trace.ts';
-import { watchTreeMemory } from './tree-memory.ts';
+import { watchTreeMemory, type TreeMemory } from './tree-memory.ts';
 
 /**
  * Many runs of external programs (compare's) through one long-lived gate (native/perfcell-serve.c)
@@ -198,8 +199,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
         let session: PerfSession | null = counted && !perfGaveUp ? (shared?.session() ?? null) : null;
         /** Opens the way for the next clone, where closeWindow() held it for a restart of the perfs. */
         let reopen: () => void = () => undefined;
-        const closeWindow = (holdForRestart = false): Promise<void> => {
-          const disabled = session?.disable() ?? Promise.resolve();
+        const closeWindow = (holdForRestart = false, disabled = session?.disable() ?? Promise.resolve()): Promise<void> => {
           windowClosed = holdForRestart
             ? new Promise<void>((resolve) => {
                 reopen = resolve;
@@ -207,13 +207,29 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
             : disabled.catch(() => undefined);
           return disabled;
         };
-        const tree = cgroup === null || !counted ? null : runView(cgroup);
-        // a warm-up's figures are thrown away: its tree is not read
-        const treeMemory = watchTreeMemory(pid, () => tree, { moving: Promise.resolve(true), sampled: counted });
+        // The run's starting points (its cgroup view with the peak reset, what the cgroup holds
+        // outside any RSS, the CPUs' ticks) are read while perf's enable ack is awaited, not
+        // between the ack and the release, which they delayed by 0.4 ms a run. The held program is
+        // parked meanwhile (nothing moves in the cgroup), perf counts the forker's tree, not this
+        // process, and /proc/stat counts in 10 ms ticks.
+        // (typed so: TypeScript would take it for null after the callbacks that set it)
+        let starting = null as RunStart | null;
+        let startError: unknown = null;
+        const readStart = (): void => {
+          try {
+            // a warm-up's figures are thrown away: its tree is not read
+            const tree = cgroup === null || !counted ? null : runView(cgroup);
+            const treeMemory = watchTreeMemory(pid, () => tree, { moving: Promise.resolve(true), sampled: counted });
+            treeMemory.takeBaseline();
+            starting = { treeMemory, cpuBefore: readCpuTicks() };
+          } catch (error: unknown) {
+            startError = error;
+          }
+        };
         try {
           if (session !== null) {
             try {
-              await session.enable();
+              await session.enable(undefined, readStart);
               trace.mark('perf-enabled');
             } catch (error: unknown) {
               session = null;
@@ -222,8 +238,12 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
               perfGaveUp = true;
             }
           }
+          // no window (a warm-up, no perf), or perf failed before its enable went out
+          if (starting === null && startError === null) readStart();
+          if (startError !== null) throw startError;
+          if (starting === null) throw new Error('a run without its starting points (a bug in program-server.ts)');
+          const { treeMemory, cpuBefore } = starting;
           await treeMemory.ready;
-          const cpuBefore = readCpuTicks();
           treeMemory.start(monotonicNs());
           const stop = interruption();
           if (stop !== null) throw new InterruptedError(stop);
@@ -237,6 +257,8 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
             if (live !== null) clearInterval(live);
           });
           trace.mark('ended');
+          // the disable first: its ack is what the next program's clone waits for
+          const disabling = session?.disable() ?? Promise.resolve();
           const cpuAfter = readCpuTicks();
           state = 'done';
           const result = resultLine === undefined ? null : (JSON.parse(resultLine) as ReaperResult);
@@ -246,7 +268,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           // next program is cloned, so nothing of theirs counts in a later window. An uncounted
           // program may have been cloned after the perfs opened their counters: the same.
           const restart = strays > 0 && shared !== null;
-          const disabled = closeWindow(restart);
+          const disabled = closeWindow(restart, disabling);
           hooks.onEnded?.();
           if (result === null) throw new Error('perfcell-serve ended without a report (was it killed?)');
           if (result.execErrno !== 0) throw new UsageError(describeExecFailure(command[0] ?? '', result.execErrno, result.execError));
@@ -299,7 +321,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           throw error;
         } finally {
           reopen();
-          treeMemory.dispose();
+          starting?.treeMemory.dispose();
           stopForwarding();
           releaseSignals();
         }
@@ -322,6 +344,12 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
       cgroup?.remove();
     },
   };
+}
+
+/** What a run reads before its program's release. */
+interface RunStart {
+  readonly treeMemory: TreeMemory;
+  readonly cpuBefore: CpuTicks[];
 }
 
 /**

@@ -60,6 +60,12 @@ export interface TreeMemory {
    * program must not be released before. The move runs off the event loop, alongside perf's start.
    */
   readonly ready: Promise<void>;
+  /**
+   * Reads what the cgroup holds outside any RSS, the figure start() takes off later reads, ahead of
+   * the release (compare's runs: before the window opens, not between perf's enable and the
+   * release); start() reads it where this was not called.
+   */
+  takeBaseline(): void;
   /** Starts the series (and the sampling, without a cgroup) when the program is released. */
   start(releasedNs: bigint): void;
   /**
@@ -102,6 +108,7 @@ export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = c
   let lastSampleBytes = 0;
   /** What the cgroup held outside any RSS when the program was released; null where memory.stat cannot be read (nothing is taken off). */
   let outsideBaseBytes: number | null = null;
+  let isBaselineTaken = false;
   /** The most the tree has added outside RSS since, by any read. */
   let mostOutsideGainedBytes = 0;
   /**
@@ -128,9 +135,13 @@ export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = c
       return cgroup?.method ?? 'sampled-tree';
     },
     ready,
+    takeBaseline() {
+      outsideBaseBytes = cgroup?.outsideRssBytes?.() ?? null;
+      isBaselineTaken = true;
+    },
     start(releasedNs) {
       const current = cgroup;
-      outsideBaseBytes = current?.outsideRssBytes?.() ?? null;
+      if (!isBaselineTaken) outsideBaseBytes = current?.outsideRssBytes?.() ?? null;
       // the cgroup's charge leaves out file pages another cgroup cached first (the program's own
       // binary and libraries: node's 34 MiB), which are in its RSS: a chart point is at least the
       // largest process's RSS (a QA pass: an RSS chart topping out at 7.2 MiB under a 42.1 MiB peak)
