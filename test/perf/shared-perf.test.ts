@@ -189,6 +189,26 @@ describe.runIf(perfUsable)('one perf shared by many windows over this process (r
     expect(closedEarly.exited).toBe(true);
   }, 30_000);
 
+  // compare's served runs read their starting points (cgroup, /proc/stat) in whileAcknowledging,
+  // off the path from the ack to the program's release: it must come after the claim and before the ack
+  it('enable(): whileAcknowledging runs once, after beforeEnable and before the ack resolves enable()', async () => {
+    const target = spawn('sleep', ['60'], { stdio: 'ignore' });
+    const shared = startSharedPerf(target.pid!, { events: ['page-faults'], intervalMs: 100 }, 2, { staggered: true, shortestTickMs: 4 });
+    try {
+      for (let window = 0; window < 3; window++) {
+        const order: string[] = [];
+        const session = shared.session();
+        await session.enable(() => order.push('before'), () => order.push('while'));
+        order.push('acknowledged');
+        expect(order).toEqual(['before', 'while', 'acknowledged']);
+        await session.stop({});
+      }
+    } finally {
+      target.kill('SIGKILL');
+      await shared.closeAndWait();
+    }
+  }, 30_000);
+
   it('a perf that cannot start: the window gets a perf of its own, which says why as before', async () => {
     const shared = startSharedPerf(process.pid, { events: ['page-faults'], intervalMs: 100, perfPath: '/nonexistent/perf' });
     const session = shared.session();
