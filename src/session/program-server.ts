@@ -257,8 +257,10 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
             if (live !== null) clearInterval(live);
           });
           trace.mark('ended');
-          // the disable first: its ack is what the next program's clone waits for
+          // the disable first: its ack is what the next program's clone waits for (its failure is
+          // seen where it is awaited below; should a throw come first, it is not left unhandled)
           const disabling = session?.disable() ?? Promise.resolve();
+          disabling.catch(() => undefined);
           const cpuAfter = readCpuTicks();
           state = 'done';
           const result = resultLine === undefined ? null : (JSON.parse(resultLine) as ReaperResult);
