@@ -62,7 +62,7 @@ export interface TreeMemory {
   readonly ready: Promise<void>;
   /**
    * Reads what the cgroup holds outside any RSS, the figure start() takes off later reads, ahead of
-   * the release (compare's runs: before the window opens, not between perf's enable and the
+   * the release (compare's runs: while perf's enable ack is awaited, not between the ack and the
    * release); start() reads it where this was not called.
    */
   takeBaseline(): void;
