@@ -77,7 +77,7 @@ export interface PerfSession {
    * starting or busy with the window before). `whileAcknowledging` runs right after the enable has
    * gone out, while the ack is awaited: for what must be read before another process's command
    * starts (compare's runs: their memory and CPU starting points), never over perfcell's own
-   * process, which perf counts by then.
+   * process, which perf counts by then. It must not throw: its error would read as perf's.
    */
   enable(beforeEnable?: () => void, whileAcknowledging?: () => void): Promise<void>;
   /**

@@ -212,24 +212,21 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
         // between the ack and the release, which they delayed by 0.4 ms a run. The held program is
         // parked meanwhile (nothing moves in the cgroup), perf counts the forker's tree, not this
         // process, and /proc/stat counts in 10 ms ticks.
-        // (typed so: TypeScript would take it for null after the callbacks that set it)
-        let starting = null as RunStart | null;
-        let startError: unknown = null;
-        const readStart = (): void => {
-          try {
-            // a warm-up's figures are thrown away: its tree is not read
-            const tree = cgroup === null || !counted ? null : runView(cgroup);
-            const treeMemory = watchTreeMemory(pid, () => tree, { moving: Promise.resolve(true), sampled: counted });
-            treeMemory.takeBaseline();
-            starting = { treeMemory, cpuBefore: readCpuTicks() };
-          } catch (error: unknown) {
-            startError = error;
-          }
+        const readStart = (): RunStart => {
+          // a warm-up's figures are thrown away: its tree is not read
+          const tree = cgroup === null || !counted ? null : runView(cgroup);
+          const treeMemory = watchTreeMemory(pid, () => tree, { moving: Promise.resolve(true), sampled: counted });
+          treeMemory.takeBaseline();
+          return { treeMemory, cpuBefore: readCpuTicks() };
         };
+        // (typed so: TypeScript would take it for null after the callback that sets it)
+        let starting = null as RunStart | null;
         try {
           if (session !== null) {
             try {
-              await session.enable(undefined, readStart);
+              await session.enable(undefined, () => {
+                starting = readStart();
+              });
               trace.mark('perf-enabled');
             } catch (error: unknown) {
               session = null;
@@ -239,9 +236,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
             }
           }
           // no window (a warm-up, no perf), or perf failed before its enable went out
-          if (starting === null && startError === null) readStart();
-          if (startError !== null) throw startError;
-          if (starting === null) throw new Error('a run without its starting points (a bug in program-server.ts)');
+          starting ??= readStart();
           const { treeMemory, cpuBefore } = starting;
           await treeMemory.ready;
           treeMemory.start(monotonicNs());
