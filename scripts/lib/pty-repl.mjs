@@ -7,13 +7,13 @@ export const PROMPT = /(?:^|\n|\x1b\[0J)(?:> |In \[\d+\]: )(?:\x1b\[\d+G)?$/;
 
 export const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
-/** Starts `file args` on a 200×50 terminal without history or colour; `fields` go onto the session. */
-export function openPtySession(file, args, fields = {}) {
+/** Starts `file args` on a 200×50 terminal without history or colour, in `env`; `fields` go onto the session. */
+export function openPtySession(file, args, fields = {}, env = process.env) {
   const child = pty.spawn(file, args, {
     cols: 200,
     rows: 50,
     cwd: process.cwd(),
-    env: { ...process.env, NODE_REPL_HISTORY: '', PERFCELL_REPL_HISTORY: '', NO_COLOR: '1' },
+    env: { ...env, NODE_REPL_HISTORY: '', PERFCELL_REPL_HISTORY: '', NO_COLOR: '1' },
   });
   const session = { ...fields, child, output: '', waiters: [] };
   child.onData((data) => {
