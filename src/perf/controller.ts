@@ -523,7 +523,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
       }
       // what perf wrote while the window was open, read once it no longer counts (in order: the final
       // interval comes after). Where that interval is in already (read just above: run's programs),
-      // nothing more is awaited, and the file is not watched again: a new inotify watch was 0.2-0.3 ms
+      // nothing more is awaited, and the file is not watched again: a new inotify watch was 0.2-0.4 ms
       // of run's hand-over (BENCHMARKS.md, Pace notes).
       if (!isFinalIn) subprocess.deferReading?.(false);
       const timer = setTimeout(() => subprocess.kill('SIGKILL'), 2000);
