@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { nowMs, openPtySession, waitForPrompt as waitPrompt } from './lib/pty-repl.mjs';
+import { openPtySession, typeLine, waitForPrompt as waitPrompt } from './lib/pty-repl.mjs';
 import { machineLine, median, quantile, writeSection } from './lib/benchmarks-md.mjs';
 
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 60);
@@ -62,11 +62,8 @@ await sleep(500);
 for (let index = 0; index < WARMUP + COMMANDS; index += 1) {
   for (const session of sessions) {
     await sleep(THINK_MS);
-    const from = session.output.length;
-    const startMs = nowMs();
-    session.child.write('1+1\r');
-    const endMs = await waitForPrompt(session, from);
-    if (index >= WARMUP) session.latenciesMs.push(endMs - startMs);
+    const { latencyMs } = await typeLine(session, '1+1', 20_000);
+    if (index >= WARMUP) session.latenciesMs.push(latencyMs);
   }
 }
 

@@ -9,7 +9,7 @@
 // RSS: VmRSS of the REPL process itself at its first prompt (perf runs in its own process).
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { nowMs, openPtySession, waitForPrompt as waitPrompt } from './lib/pty-repl.mjs';
+import { openPtySession, typeLine, waitForPrompt as waitPrompt } from './lib/pty-repl.mjs';
 import { machineLine, median, quantile, writeSection } from './lib/benchmarks-md.mjs';
 
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 60);
@@ -43,13 +43,9 @@ const firstPromptRss = sessions.map((session) => rssMiB(session.child.pid));
 for (let index = 0; index < WARMUP + COMMANDS; index += 1) {
   for (const session of sessions) {
     await sleep(THINK_MS);
-    const from = session.output.length;
-    const startMs = nowMs();
-    session.child.write('1+1\r');
-    const endMs = await waitForPrompt(session, from);
+    const { latencyMs, printed } = await typeLine(session, '1+1', 10_000);
     if (index >= WARMUP) {
-      session.latenciesMs.push(endMs - startMs);
-      const printed = session.output.slice(from);
+      session.latenciesMs.push(latencyMs);
       if (/\bused -?[\d.]+ MiB RAM\b/.test(printed)) {
         session.reports += 1;
         if (session.name === 'perfcell repl' && !/page-faults \d/.test(printed)) session.missingCounters += 1;

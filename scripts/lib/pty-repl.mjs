@@ -35,3 +35,15 @@ export async function waitForPrompt(session, from, timeoutMs) {
   }
   return nowMs();
 }
+
+/**
+ * Types `line⏎` into the session and waits for the prompt after it: the milliseconds between the
+ * keystrokes and that prompt, and what was printed meanwhile.
+ */
+export async function typeLine(session, line, timeoutMs) {
+  const from = session.output.length;
+  const startMs = nowMs();
+  session.child.write(`${line}\r`);
+  const endMs = await waitForPrompt(session, from, timeoutMs);
+  return { latencyMs: endMs - startMs, printed: session.output.slice(from) };
+}

@@ -8,7 +8,7 @@
 //     {"name":"after","cmd":["node","dist/app/cli.cjs","repl"]}]' 100
 // Each variant, and the environment it runs in (a code-cache folder of its own): ab-variants.mjs.
 import { abArguments, abEnvironments, median, turnOrder } from './ab-variants.mjs';
-import { nowMs, openPtySession, waitForPrompt } from './pty-repl.mjs';
+import { openPtySession, typeLine, waitForPrompt } from './pty-repl.mjs';
 
 const WARMUP = 5;
 const THINK_MS = 150;
@@ -25,11 +25,8 @@ await sleep(500);
 for (let round = 0; round < WARMUP + rounds; round++) {
   for (const session of turnOrder(sessions, round)) {
     await sleep(THINK_MS);
-    const from = session.output.length;
-    const startMs = nowMs();
-    session.child.write('1+1\r');
-    const endMs = await waitForPrompt(session, from, 10_000);
-    if (round >= WARMUP) session.latenciesMs.push(endMs - startMs);
+    const { latencyMs } = await typeLine(session, '1+1', 10_000);
+    if (round >= WARMUP) session.latenciesMs.push(latencyMs);
   }
 }
 const [first] = sessions;
