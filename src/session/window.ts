@@ -10,6 +10,7 @@ import { resolvePerfOptions, type MeasureOptions } from './options.ts';
 import type { CommandReport, CountersReport, HeapReport, PeakMethod } from './report.ts';
 import { needsSettling, settleRss, settleTargetOf, SETTLE_THRESHOLD_BYTES, type SettleReport } from './settle.ts';
 import { startGcWindow, type GcWindow } from './gc.ts';
+import { awaitBackgroundCompiles } from './background-compiles.ts';
 
 /**
  * A measurement window over a living process (perfcell's own, for the REPL and cells).
@@ -137,6 +138,8 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
       if (perf !== null) {
         try {
           if (how.switchInCommand === true) counting = (await perf.prepareSwitch?.(readStart)) ?? null;
+          // and again where the command switches perf on itself: perfcell's code runs until then
+          if (counting !== null && isSelf) counting = afterBackgroundCompiles(counting);
           if (counting === null) await perf.enable(readStart);
         } catch (error: unknown) {
           perf = null;
@@ -186,8 +189,21 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
     },
   };
 
+  /** A switch whose on() first lets V8's background compiles finish (outside the command's time: its start mark is read after on()). */
+  function afterBackgroundCompiles(counting: CountingSwitch): CountingSwitch {
+    return {
+      on() {
+        awaitBackgroundCompiles();
+        return counting.on();
+      },
+      off: () => counting.off(),
+    };
+  }
+
   /** The window's starting point in /proc: the peak reset, RSS, the machine's CPU, the heap. */
   function readStartPoint(): StartReads {
+    // V8's background compiles finish first: they are threads of this process, which perf and its CPU count
+    if (isSelf) awaitBackgroundCompiles();
     return {
       peakMethod: resetPeakRss(pid) ? 'vmhwm-reset' : 'sampled',
       rssBytes: readProcMemory(pid)?.rssBytes ?? null,

@@ -1,0 +1,42 @@
+import { setFlagsFromString } from 'node:v8';
+
+/**
+ * Waits until V8 has finished the optimizing compiles it runs on its background threads, before a
+ * window over this process starts counting.
+ *
+ * V8 optimizes a function that has run enough on a thread of its own, and perf counts every thread
+ * of the process. perfcell's own code runs between windows (perf's lines parsed, reports built), so
+ * its compiles landed in the window after: in a file of twelve cells that each awaited 500 ms,
+ * two or three cells (the fifth to the tenth) read 14-42 ms of task-clock and 281-766 page-faults
+ * that were none of theirs, in each of five runs; with `node --no-concurrent-recompilation` none
+ * did, and none does with this wait (BENCHMARKS.md, Pace notes 2026-12-04 23:00). A cell's own
+ * compiles, still running when it ends, are finished here too rather than counted in the next one.
+ *
+ * The wait is V8's `%WaitForBackgroundOptimization()`, compiled once with natives syntax allowed
+ * for that moment only: the flag is set back at once, so the person's code parses as before and
+ * V8's code caches keep the flag hash they were made with. Where V8 has no such call, nothing waits.
+ * Where nothing compiles it returns in microseconds (medians of 9 µs in a 200-cell file, 32 in the
+ * REPL; two waits a window); what it waits for, it takes from the wall time between windows, not
+ * from the CPU: 57 ms in all over those 200 cells, the longest 18.7 ms.
+ */
+export function awaitBackgroundCompiles(): void {
+  if (waitForCompiles === undefined) waitForCompiles = compileWaiter();
+  waitForCompiles?.();
+}
+
+let waitForCompiles: (() => void) | null | undefined;
+
+function compileWaiter(): (() => void) | null {
+  // started with natives syntax allowed (node --allow-natives-syntax): it stays so
+  const allowedAlready = [...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/)].some((flag) => /^--allow[-_]natives[-_]syntax$/.test(flag));
+  try {
+    if (!allowedAlready) setFlagsFromString('--allow-natives-syntax');
+    const wait = new Function('%WaitForBackgroundOptimization()') as () => void;
+    wait();
+    return wait;
+  } catch {
+    return null;
+  } finally {
+    if (!allowedAlready) setFlagsFromString('--no-allow-natives-syntax');
+  }
+}
