@@ -11,6 +11,7 @@ import type { CommandReport, CountersReport, HeapReport, PeakMethod } from './re
 import { needsSettling, settleRss, settleTargetOf, SETTLE_THRESHOLD_BYTES, type SettleReport } from './settle.ts';
 import { startGcWindow, type GcWindow } from './gc.ts';
 import { awaitBackgroundCompiles } from './background-compiles.ts';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /**
  * A measurement window over a living process (perfcell's own, for the REPL and cells).
@@ -66,6 +67,8 @@ const NESTED_NOTE = "perfcell measured inside this command (timeit, compare or a
  * result until the next command's value replaces it, after that command's window has closed.
  */
 let previousSelfUsedBytes = 0;
+/** A wait for V8's compiles longer than this takes a turn of the event loop before the command runs (begin()). */
+const LOOP_CLOCK_SLACK_MS = 0.2;
 /**
  * Whether garbage may be left from an earlier window over this process: one that ended with
  * settling off or cut short. A later command's allocations can then set off the collection that
@@ -114,6 +117,8 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
   let holdsSelf = false;
   const startedAt = new Date();
   const label = options.label ?? '';
+  /** How long begin() waited for V8's background compiles (readStartPoint). */
+  let compilesWaitedMs = 0;
   const releaseSelf = (): void => {
     if (holdsSelf) openSelfWindow = null;
     holdsSelf = false;
@@ -138,8 +143,10 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
       if (perf !== null) {
         try {
           if (how.switchInCommand === true) counting = (await perf.prepareSwitch?.(readStart)) ?? null;
-          // and again where the command switches perf on itself: perfcell's code runs until then
-          if (counting !== null && isSelf) counting = afterBackgroundCompiles(counting);
+          // Node times a timer from the event loop's clock, read as each turn begins: after a wait for
+          // V8's compiles, a timer the command sets would come early by the wait (an `await` of
+          // 500 ms read 499.8 ms). A turn of the loop reads the clock again; the enable's ack takes one.
+          if (counting !== null && compilesWaitedMs > LOOP_CLOCK_SLACK_MS) await nextTurn();
           if (counting === null) await perf.enable(readStart);
         } catch (error: unknown) {
           perf = null;
@@ -189,21 +196,10 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
     },
   };
 
-  /** A switch whose on() first lets V8's background compiles finish (outside the command's time: its start mark is read after on()). */
-  function afterBackgroundCompiles(counting: CountingSwitch): CountingSwitch {
-    return {
-      on() {
-        awaitBackgroundCompiles();
-        return counting.on();
-      },
-      off: () => counting.off(),
-    };
-  }
-
   /** The window's starting point in /proc: the peak reset, RSS, the machine's CPU, the heap. */
   function readStartPoint(): StartReads {
     // V8's background compiles finish first: they are threads of this process, which perf and its CPU count
-    if (isSelf) awaitBackgroundCompiles();
+    if (isSelf) compilesWaitedMs += awaitBackgroundCompiles();
     return {
       peakMethod: resetPeakRss(pid) ? 'vmhwm-reset' : 'sampled',
       rssBytes: readProcMemory(pid)?.rssBytes ?? null,
