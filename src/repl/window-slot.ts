@@ -3,31 +3,22 @@ import { resolvePerfOptions, type MeasureOptions } from '../session/options.ts';
 import type { CommandReport, UnsupportedEvent } from '../session/report.ts';
 import { prepareWindow, type MeasurementWindow } from '../session/window.ts';
 import { perfGaveUp } from '../session/perf-gave-up.ts';
-import { canSharePerf } from '../perf/shared-perf.ts';
-import type { PerfOptions } from '../perf/controller.ts';
-import type { TypingPerf } from './typing-perf.ts';
 
 /**
  * The next command's measurement window, prepared ahead (perf attached with counting disabled,
  * which takes tens of ms) so that a command's start only enables it; with the session's perf
- * set-up, and what perf said it cannot count here. With `typing` (the REPL's), windows whose
- * set-up one perf can serve (shared-perf.ts canSharePerf) are an enable and a disable on the perf
- * that ticks while someone types (typing-perf.ts); once that has gone for idleness, a perf for
- * one command waits in its place (a line pasted in whole after a pause takes it). Never both: a
- * perf started while another is attached inherits its counters, and would be counted by it.
+ * set-up, and what perf said it cannot count here.
  */
 export interface WindowSlot {
   readonly measure: MeasureOptions;
-  /** Attaches perf for the next command, unless a window waits already; with `typing`, starts or keeps the typing perf instead. */
+  /** Attaches perf for the next command, unless a window waits already. */
   fill(label: string): void;
   /** The waiting window, or a new one. */
   take(label: string): MeasurementWindow;
   /** A window that measures RAM, time and CPU only. */
   takeWithoutPerf(label: string): MeasurementWindow;
-  /** Stops the waiting window's perf, and the typing perf. */
+  /** Stops the waiting window's perf. */
   drop(): void;
-  /** A command has ended: the typing perf goes where it would count a child process the command left running. */
-  afterCommand(): void;
   /** Replaces the set-up; the waiting window is dropped. */
   configure(measure: MeasureOptions): void;
   /** perf will not be started again until configure(). */
@@ -40,7 +31,7 @@ export interface WindowSlot {
   learn(report: CommandReport): CommandReport;
 }
 
-export function createWindowSlot(pid: number, initial: MeasureOptions, prepare: typeof prepareWindow = prepareWindow, typing: TypingPerf | null = null): WindowSlot {
+export function createWindowSlot(pid: number, initial: MeasureOptions, prepare: typeof prepareWindow = prepareWindow): WindowSlot {
   let measure = initial;
   let waiting: MeasurementWindow | null = null;
   const unsupported = new Map<string, UnsupportedEvent>();
@@ -52,46 +43,20 @@ export function createWindowSlot(pid: number, initial: MeasureOptions, prepare: 
     const events = (measure.events ?? resolvePerfOptions(measure).events).filter((event) => !unsupported.has(baseEventName(event)));
     return events.length === 0 ? { ...base, perf: false } : { ...base, events };
   };
-  /** The perf set-up of these window options where the typing perf serves it; else null. */
-  const typingSetUp = (options: MeasureOptions): PerfOptions | null => {
-    if (typing === null || options.perf === false) return null;
-    const perfOptions = resolvePerfOptions(options);
-    return canSharePerf(perfOptions) ? perfOptions : null;
-  };
   const drop = (): void => {
     waiting?.cancel();
     waiting = null;
-    typing?.close();
   };
-  // the typing perf gone for idleness: a perf for one command in its place
-  typing?.onIdle(() => {
-    const options = windowOptions('');
-    if (typingSetUp(options) !== null) waiting ??= prepare(pid, options);
-  });
 
   return {
     get measure() {
       return measure;
     },
     fill(label) {
-      const options = windowOptions(label);
-      const perfOptions = typingSetUp(options);
-      if (perfOptions === null) {
-        waiting ??= prepare(pid, options);
-        return;
-      }
-      // someone types (or a prompt is out): the one-command perf goes, the typing perf comes
-      waiting?.cancel();
-      waiting = null;
-      typing?.warm(perfOptions);
+      waiting ??= prepare(pid, windowOptions(label));
     },
     take(label) {
-      const options = windowOptions(label);
-      // the typing perf where it runs; where it has gone for idleness, the perf prepared in its place
-      if (typing !== null && typingSetUp(options) !== null && (typing.running || waiting === null)) {
-        return prepare(pid, options, (_, perfOptions) => typing.session(perfOptions));
-      }
-      const window = waiting ?? prepare(pid, options);
+      const window = waiting ?? prepare(pid, windowOptions(label));
       waiting = null;
       return window;
     },
@@ -99,9 +64,6 @@ export function createWindowSlot(pid: number, initial: MeasureOptions, prepare: 
       return prepare(pid, { ...windowOptions(label), perf: false });
     },
     drop,
-    afterCommand() {
-      typing?.afterCommand();
-    },
     configure(replacement) {
       measure = replacement;
       unsupported.clear();
@@ -112,10 +74,7 @@ export function createWindowSlot(pid: number, initial: MeasureOptions, prepare: 
       drop();
     },
     learn(report) {
-      if (perfGaveUp(report, windowOptions(''))) {
-        measure = { ...measure, perf: false };
-        typing?.close();
-      }
+      if (perfGaveUp(report, windowOptions(''))) measure = { ...measure, perf: false };
       for (const event of report.counters.unsupported) unsupported.set(baseEventName(event.event), event);
       const named = new Set(report.counters.unsupported.map((event) => baseEventName(event.event)));
       const missing = [...unsupported.values()].filter((event) => !named.has(baseEventName(event.event)));
