@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { startPerf, type CountingSwitch, type PerfSession } from '../perf/controller.ts';
 import { openLiveLine, type LiveLine } from '../live/follower.ts';
 import { PerfError, UsageError } from '../errors.ts';
@@ -11,7 +12,6 @@ import type { CommandReport, CountersReport, HeapReport, PeakMethod } from './re
 import { needsSettling, settleRss, settleTargetOf, SETTLE_THRESHOLD_BYTES, type SettleReport } from './settle.ts';
 import { startGcWindow, type GcWindow } from './gc.ts';
 import { awaitBackgroundCompiles } from './background-compiles.ts';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /**
  * A measurement window over a living process (perfcell's own, for the REPL and cells).

@@ -11,8 +11,9 @@ import { runsWithPerf } from '../support/perf.ts';
  * perfcell's process, which perf counts: left alone, that compile landed in the next cell's window.
  * In files of twelve cells that each await 500 ms and so do nothing themselves, two or three
  * cells (the fifth to the tenth) read 14-42 ms of task-clock and 281-766 page-faults in each of five
- * runs of the build before the fix; with V8's background compiles awaited before each window (or with `node
- * --no-concurrent-recompilation`), every cell read 0.5-2.5 ms and at most 9. Real perf, real cells.
+ * runs of the build before the fix; with V8's background compiles awaited before each window (or
+ * with `node --no-concurrent-recompilation`), every cell after the first read 0.5-2.5 ms and at most
+ * 9. Real perf, real cells.
  */
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-compiles-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
