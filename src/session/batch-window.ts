@@ -5,6 +5,7 @@ import { buildPerfCounters, noCounters } from './counters.ts';
 import { startGcWindow } from './gc.ts';
 import type { GcReport } from './gc.ts';
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
+import { awaitBackgroundCompiles } from './background-compiles.ts';
 import type { CountersReport } from './report.ts';
 
 /** What one synchronous batch of calls cost: its time, perf's counters and the collections in it. */
@@ -28,9 +29,13 @@ export async function measureBatch(body: () => void, options: MeasureOptions = {
   const warnings: string[] = [];
   let perf: PerfSession | null = perfOptions.enabled ? startPerf(process.pid, perfOptions) : null;
   let perfWorked = perf !== null;
+  // V8's compiles set off by the batch before (its body's, perfcell's own reading of perf) are
+  // threads of this process: finished before this batch counts (background-compiles.ts)
+  const compiled = (): void => void awaitBackgroundCompiles();
+  if (perf === null) compiled();
   if (perf !== null) {
     try {
-      await perf.enable();
+      await perf.enable(compiled);
     } catch (error: unknown) {
       perf.kill();
       perf = null;
