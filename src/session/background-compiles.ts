@@ -15,9 +15,10 @@ import { setFlagsFromString } from 'node:v8';
  * The wait is V8's `%WaitForBackgroundOptimization()`, compiled once with natives syntax allowed
  * for that moment only: the flag is set back at once, so the person's code parses as before and
  * V8's code caches keep the flag hash they were made with. Where V8 has no such call, nothing waits.
- * Where nothing compiles it returns in microseconds (medians of 9 µs in a 200-cell file, 32 in the
- * REPL; two waits a window); what it waits for, it takes from the wall time between windows, not
- * from the CPU: 57 ms in all over those 200 cells, the longest 18.7 ms.
+ * Where nothing compiles it returns in microseconds (a median of 1.4 µs a window in a 200-cell
+ * file, 2.3 in the REPL); what it waits for, it takes from the wall time between windows, not from
+ * the CPU: 54 ms in all over those 200 cells (thirteen waits of 0.5-19 ms), and the file's wall was
+ * no longer for it (849 ms against 859, BENCHMARKS.md, Pace notes).
  */
 export function awaitBackgroundCompiles(): number {
   if (waitForCompiles === undefined) waitForCompiles = compileWaiter();
