@@ -31,11 +31,11 @@ export async function measureBatch(body: () => void, options: MeasureOptions = {
   let perfWorked = perf !== null;
   // V8's compiles set off by the batch before (its body's, perfcell's own reading of perf) are
   // threads of this process: finished before this batch counts (background-compiles.ts)
-  const compiled = (): void => void awaitBackgroundCompiles();
-  if (perf === null) compiled();
-  if (perf !== null) {
+  const awaitCompiles = (): void => void awaitBackgroundCompiles();
+  if (perf === null) awaitCompiles();
+  else {
     try {
-      await perf.enable(compiled);
+      await perf.enable(awaitCompiles);
     } catch (error: unknown) {
       perf.kill();
       perf = null;
