@@ -13,6 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import split2 from 'split2';
+import { median } from './lib/benchmarks-md.mjs';
 import { generate } from './lib/perf-stat-lines.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -37,12 +38,6 @@ if (args[0] === '--measure') {
   process.exit(0);
 }
 
-/** A `perf stat -I 100 --pid` stream as perf 6.1 prints it, 12 events per interval. */
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /** The parser alone: lines cut from the file's text as they are pushed, short-lived as in a stream. */
 function pushAll(text) {

@@ -3,6 +3,9 @@
 //
 //   node scripts/lib/compare-trace.mjs -- "CMD A" "CMD B"     (prints the table; PERFCELL_PREARM_DEPTH=0 for not armed ahead)
 import { spawnSync } from 'node:child_process';
+import { median } from './benchmarks-md.mjs';
+
+export { median };
 
 /** Stages in order: [from mark, to mark, what the span is]. Missing marks leave a span out. */
 export const SPANS = [
@@ -16,12 +19,6 @@ export const SPANS = [
   ['perf-final', 'report', 'build the report'],
 ];
 
-export function median(values) {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 /** Parses `trace-run RUN STAGE MS` lines into one map of stage → ms per run, in run order. */
 export function parseTrace(stderr) {

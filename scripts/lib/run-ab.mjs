@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { median } from './benchmarks-md.mjs';
 import { endToReportMs } from './end-to-report.mjs';
 
 const [A, B, pairsText = '20'] = process.argv.slice(2);
@@ -30,10 +31,6 @@ const wallMs = (cli, flags) => {
   const result = spawnSync('node', [cli, 'cells', ...flags, cells], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(result.stderr);
   return Number(process.hrtime.bigint() - startNs) / 1e6;
-};
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return (sorted[(sorted.length - 1) >> 1] + sorted[sorted.length >> 1]) / 2;
 };
 const builds = { A: { cli: A, latency: [], perf: [], noPerf: [] }, B: { cli: B, latency: [], perf: [], noPerf: [] } };
 for (let pair = 0; pair < pairs; pair++) {
