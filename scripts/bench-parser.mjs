@@ -38,7 +38,6 @@ if (args[0] === '--measure') {
   process.exit(0);
 }
 
-
 /** The parser alone: lines cut from the file's text as they are pushed, short-lived as in a stream. */
 function pushAll(text) {
   const parser = createPerfStatParser();

@@ -19,7 +19,6 @@ export const SPANS = [
   ['perf-final', 'report', 'build the report'],
 ];
 
-
 /** Parses `trace-run RUN STAGE MS` lines into one map of stage → ms per run, in run order. */
 export function parseTrace(stderr) {
   const runs = new Map();
