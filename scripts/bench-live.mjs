@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { openPtySession, typeLine, waitForPrompt as waitPrompt } from './lib/pty-repl.mjs';
+import { openPtySession, typeLine, waitForPrompt } from './lib/pty-repl.mjs';
 import { machineLine, median, quantile, writeSection } from './lib/benchmarks-md.mjs';
 
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 60);
@@ -33,8 +33,6 @@ const variants = [
 function open(variant) {
   return openPtySession(process.execPath, variant.args, { ...variant, latenciesMs: [], work: [], relayCpuMs: [], liveLines: 0 });
 }
-
-const waitForPrompt = (session, from, timeoutMs = 20_000) => waitPrompt(session, from, timeoutMs);
 
 /** CPU ms (user + system) of the REPL's perfcell-live children, grandchildren of nobody else. */
 function relayCpuMs(replPid) {
@@ -71,14 +69,11 @@ const BUSY = 'var n = 0; { const end = Date.now() + 2000; while (Date.now() < en
 for (let run = 0; run < BUSY_RUNS; run += 1) {
   for (const session of sessions) {
     await sleep(300);
-    const from = session.output.length;
-    session.child.write(`${BUSY}\r`);
     // The relay lives while the command runs: sample its CPU just before the 2 s are up.
     let relayMs = 0;
     const sampler = setTimeout(() => (relayMs = relayCpuMs(session.child.pid)), 1900);
-    await waitForPrompt(session, from);
+    const { printed } = await typeLine(session, BUSY, 20_000);
     clearTimeout(sampler);
-    const printed = session.output.slice(from);
     const value = /(?:^|[\r\n])(\d{4,})\r?\n/m.exec(printed.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''));
     if (value) session.work.push(Number(value[1]));
     session.relayCpuMs.push(relayMs);

@@ -9,7 +9,7 @@
 // RSS: VmRSS of the REPL process itself at its first prompt (perf runs in its own process).
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { openPtySession, typeLine, waitForPrompt as waitPrompt } from './lib/pty-repl.mjs';
+import { openPtySession, typeLine, waitForPrompt } from './lib/pty-repl.mjs';
 import { machineLine, median, quantile, writeSection } from './lib/benchmarks-md.mjs';
 
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 60);
@@ -27,8 +27,6 @@ const variants = [
 function open(variant) {
   return openPtySession(variant.file, variant.args, { ...variant, latenciesMs: [], reports: 0, missingCounters: 0 });
 }
-
-const waitForPrompt = (session, from, timeoutMs = 10_000) => waitPrompt(session, from, timeoutMs);
 
 function rssMiB(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -6,13 +6,12 @@
 //   node scripts/bench-settle.mjs      (BENCH_NO_WRITE=1 to only print; BENCH_COMMANDS=40 to change)
 // Writes the "Settling final memory" section of BENCHMARKS.md.
 import { loadavg } from 'node:os';
-import pty from 'node-pty';
 import { machineLine, median, writeSection } from './lib/benchmarks-md.mjs';
+import { nowMs, openPtySession, typeLine, waitForPrompt } from './lib/pty-repl.mjs';
 import { measure } from '../dist/app/index.js';
 
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 40);
 const MIB = 1024 * 1024;
-const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // In-process: the time measure() takes from call to report, RAM, time and CPU only (perf would
@@ -46,35 +45,14 @@ for (const [name, fn, runs] of [['1+1', trivial, 200], ['64 MiB temporary', temp
 }
 
 // Through a pty: `1+1⏎` to the next prompt, perf on (the REPL as people use it), sessions in turn.
-const PROMPT = /(?:^|\n|\x1b\[0J)In \[\d+\]: (?:\x1b\[\d+G)?$/;
-function open(name, args) {
-  const child = pty.spawn(process.execPath, ['dist/app/cli.cjs', 'repl', ...args], {
-    cols: 200, rows: 50, cwd: process.cwd(), env: { ...process.env, PERFCELL_REPL_HISTORY: '', NO_COLOR: '1' },
-  });
-  const session = { name, child, output: '', latenciesMs: [] };
-  child.onData((data) => {
-    session.output += data;
-  });
-  return session;
-}
-async function waitForPrompt(session, from, timeoutMs = 15_000) {
-  const deadline = nowMs() + timeoutMs;
-  while (!PROMPT.test(session.output.slice(from))) {
-    if (nowMs() > deadline) throw new Error(`${session.name}: no prompt; output ${JSON.stringify(session.output.slice(from))}`);
-    await sleep(0.2);
-  }
-  return nowMs();
-}
+const open = (name, args) => openPtySession(process.execPath, ['dist/app/cli.cjs', 'repl', ...args], { name, latenciesMs: [] });
 const sessions = [open('perfcell repl --no-settle', ['--no-settle']), open('perfcell repl (settling on)', [])];
 for (const session of sessions) await waitForPrompt(session, 0, 30_000);
 for (let index = 0; index < COMMANDS + 5; index += 1) {
   for (const session of sessions) {
     await sleep(150);
-    const from = session.output.length;
-    const start = nowMs();
-    session.child.write('1+1\r');
-    const end = await waitForPrompt(session, from);
-    if (index >= 5) session.latenciesMs.push(end - start);
+    const { latencyMs } = await typeLine(session, '1+1', 15_000);
+    if (index >= 5) session.latenciesMs.push(latencyMs);
   }
 }
 for (const session of sessions) session.child.kill('SIGKILL');
