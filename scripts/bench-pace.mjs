@@ -19,12 +19,19 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { endToReportMs } from './lib/end-to-report.mjs';
+import { turnOrder } from './lib/ab-variants.mjs';
 import { machineLine, median, writeSection } from './lib/benchmarks-md.mjs';
 import { SPANS, traceCompare } from './lib/compare-trace.mjs';
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--rounds');
 const ROUNDS = at === -1 ? 3 : Number(args[at + 1]);
+// hyperfine and the default compare take turns for more rounds than the other variants (a round of
+// the two is under a second): the means' target is 2% (36 µs of a 1.8 ms `true`), and one
+// compare's mean of 10 runs moved some ±10% from round to round here, so the median of three or
+// nine rounds could land either side of the line by chance (2026-12-05: nine rounds read -2.7% for
+// sleep-ms 7, twenty alternations of the same build -0.9%).
+const HEADLINE_ROUNDS = ROUNDS * 7;
 process.on('exit', (code) => {
   if (code === 13) process.stderr.write('bench-pace: a stage never finished (a child that neither reported nor closed)\n');
 });
@@ -107,6 +114,11 @@ for (const pair of pairs) {
     // before the served runs: every run a gate and a perf of its own, armed while the previous run's results are read
     samples.unarmed.push(perfcellCompare(pair.commands, true, { PERFCELL_SERVED_RUNS: '0' }));
     samples.noPerf.push(perfcellCompare(pair.commands, false));
+  }
+  for (let round = ROUNDS; round < HEADLINE_ROUNDS; round++) {
+    // which of the two goes first, reversed every other round (wall-ab.mjs's order)
+    const turns = [() => samples.hyperfine.push(hyperfine(pair.commands)), () => samples.perf.push(perfcellCompare(pair.commands, true))];
+    for (const turn of turnOrder(turns, round)) turn();
   }
   const wall = (list) => median(list.map((sample) => sample.wallS));
   const runs = (list) => median(list.map((sample) => sample.runsS));
@@ -277,7 +289,7 @@ const traceTable = [
   `| **per run in all** | ${traceRows.map((row) => `**${(row.runMs + row.betweenMs).toFixed(1)}**`).join(' | ')} |`,
 ];
 const section = `
-Command: \`npm run build && node scripts/bench-pace.mjs\` (${ROUNDS} rounds, medians; ${machineLine()}; load average ${load1.toFixed(1)} / ${load5.toFixed(1)} over 1 / 5 min at the end: the 2 vCPUs were shared with other work).
+Command: \`npm run build && node scripts/bench-pace.mjs\` (${ROUNDS} rounds, medians; hyperfine and the default compare ${HEADLINE_ROUNDS} rounds, taking turns; ${machineLine()}; load average ${load1.toFixed(1)} / ${load5.toFixed(1)} over 1 / 5 min at the end: the 2 vCPUs were shared with other work).
 
 **compare vs hyperfine** (\`hyperfine -N -w ${WARMUP} -r ${RUNS}\` and \`perfcell compare --warmup ${WARMUP} --runs ${RUNS}\`, default events; perfcell also runs the noise floor, \`true\`, as many times). perfcell's wall includes Node's start-up and loading the CLI (\`${cli}\`, run as users run it, by its first line; \`perfcell --version\`: ${ms(startup)}; \`node -e 0\`: ${ms(median(nodeS))}${withoutCa === null ? '' : `, ${ms(median(nodeWithoutCaS))} with NODE_EXTRA_CA_CERTS unset`}); "its runs alone" is the document's \`cost.totalS\`, every run's wall time with its hand-overs to perf. The warm-up runs need no counters: they go while the perfs start; "warm-ups wait for the perfs" is compare as it was before that (\`PERFCELL_WARMUP_UNCOUNTED=0\`). Target: within 2× of hyperfine's wall, means within 2%.${withoutCa === null ? '' : ` NODE_EXTRA_CA_CERTS is set in this environment (to ${extraCaCerts}): Node 20 loads that file and its whole root store at every start, before any of perfcell's code, ${ms(median(nodeS) - median(nodeWithoutCaS))} here. The bin's first line is a shell launcher (scripts/lib/bin-launcher.mjs) that starts compare of programs, run, parse and the other commands that run none of the user's code in perfcell's process without it, and hands it back to the programs they run; the column "as \`node cli.cjs\`" is the same compare started by node directly, which loads it.`}
 
