@@ -23,6 +23,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# package.json's allowScripts approves the install scripts of esbuild, node-pty and zeromq: npm
+# 11.16+ lists unapproved ones after every install, and npm 12 skips them, where node-pty (the pty
+# tests) would have no native module (it ships no Linux prebuild and compiles one).
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
