@@ -1,9 +1,11 @@
-// What the scripts that time builds taking turns share (wall-ab.mjs, report-to-exit.mjs): their
-// arguments, VARIANTS_JSON [ROUNDS] [COMMON_ARGV_JSON], each variant { name, cmd: [file, ...args],
-// env? }; the order of each round (reversed every other one); the environment each variant runs
-// in: NODE_EXTRA_CA_CERTS unset, NO_COLOR, and a code-cache folder of its own (XDG_CACHE_HOME,
-// unless its env sets one): a lane writing its cache deletes other builds' (src/cli/lane-loader.ts),
-// so two builds taking turns in one folder would each compile anew every run.
+// What the scripts that time builds taking turns share (wall-ab.mjs, repl-ab.mjs and
+// report-to-exit.mjs all of it; run-ab.mjs, compare-ab.mjs, means-ab.mjs and bench-pace.mjs the
+// order or the environments): their arguments, VARIANTS_JSON [ROUNDS] [COMMON_ARGV_JSON], each
+// variant { name, cmd: [file, ...args], env? }; the order of each round (reversed every other
+// one); the environment each variant runs in: NODE_EXTRA_CA_CERTS unset, NO_COLOR, and a
+// code-cache folder of its own (XDG_CACHE_HOME, unless its env sets one): a lane writing its cache
+// deletes other builds' (src/cli/lane-loader.ts), so two builds taking turns in one folder would
+// each compile anew every run.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median } from './compare-trace.mjs';
+import { abEnvironments, median, turnOrder } from './ab-variants.mjs';
 
 const [a, b, warmup = '2', pairs = '20'] = process.argv.slice(2);
 if (a === undefined || b === undefined) {
@@ -19,22 +19,25 @@ if (a === undefined || b === undefined) {
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-ab-'));
 const sleepMs = join(dir, 'sleep-ms');
 execFileSync('cc', ['-O2', '-o', sleepMs, 'test/fixtures/sleep-ms.c']);
-const env = { ...process.env, PERFCELL_TRACE_RUN: '1', NO_COLOR: '1' };
-delete env.NODE_EXTRA_CA_CERTS;
+// each build its own environment (NODE_EXTRA_CA_CERTS unset) and code-cache folder: ab-variants.mjs
+const builds = [
+  { name: 'A', cmd: [a], env: { PERFCELL_TRACE_RUN: '1' } },
+  { name: 'B', cmd: [b], env: { PERFCELL_TRACE_RUN: '1' } },
+];
+const environments = abEnvironments(builds);
 const firstCounted = Number(warmup) * 3 + 1;
 const results = { A: [], B: [] };
 try {
   for (let pair = 0; pair < Number(pairs); pair++) {
-    for (const which of pair % 2 === 0 ? ['A', 'B'] : ['B', 'A']) {
+    for (const build of turnOrder(builds, pair)) {
       const startMs = performance.now();
-      // each build its own code-cache folder (a lane writing its cache deletes other builds')
-      const run = spawnSync('node', [which === 'A' ? a : b, 'compare', '--warmup', warmup, '--runs', '10', '--json', '--', `${sleepMs} 7`, `${sleepMs} 6`], { encoding: 'utf8', env: { ...env, XDG_CACHE_HOME: join(dir, `cache-${which}`) } });
+      const run = spawnSync('node', [build.cmd[0], 'compare', '--warmup', warmup, '--runs', '10', '--json', '--', `${sleepMs} 7`, `${sleepMs} 6`], { encoding: 'utf8', env: environments.envOf(build) });
       const wallMs = performance.now() - startMs;
-      if (run.status !== 0) throw new Error(`${which} failed (${run.status}): ${run.stderr.slice(-400)}`);
+      if (run.status !== 0) throw new Error(`${build.name} failed (${run.status}): ${run.stderr.slice(-400)}`);
       const marks = [...run.stderr.matchAll(/^trace-run (\d+) (\S+) ([\d.]+)$/gm)].map((match) => ({ run: Number(match[1]), stage: match[2], ms: Number(match[3]) }));
       const at = (runNumber, stage) => marks.find((mark) => mark.run === runNumber && mark.stage === stage)?.ms ?? Number.NaN;
       const document = JSON.parse(run.stdout);
-      results[which].push({
+      results[build.name].push({
         wallMs,
         firstGoMs: at(1, 'go'),
         countedGoMs: at(firstCounted, 'go'),
@@ -44,6 +47,7 @@ try {
     }
   }
 } finally {
+  environments.remove();
   rmSync(dir, { recursive: true, force: true });
 }
 const ms = (values) => median(values).toFixed(1);

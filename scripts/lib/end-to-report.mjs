@@ -2,12 +2,12 @@
 // which test/fixtures/end-stamp.c prints on stdout) to perfcell's report arriving on our pipe.
 import { spawn } from 'node:child_process';
 
-/** Milliseconds from `endStamp`'s end to the report's page-faults line on stderr; null for a run without one. */
-export function endToReportMs(cli, endStamp) {
+/** Milliseconds from `endStamp`'s end to the report's page-faults line on stderr; null for a run without one. `env`: perfcell's environment. */
+export function endToReportMs(cli, endStamp, env = process.env) {
   return new Promise((resolve) => {
     // The program's stdout is its own (its end stamp); the report comes on stderr. The bin runs as
     // users run it, by its first line (scripts/lib/bin-launcher.mjs).
-    const child = spawn(cli, ['run', '-e', 'page-faults', '--', endStamp], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cli, ['run', '-e', 'page-faults', '--', endStamp], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let out = '';
     let err = '';
     let endNs = null;
