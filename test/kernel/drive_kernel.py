@@ -5,11 +5,14 @@ Usage: /usr/bin/python3 drive_kernel.py KERNEL_NAME SCENARIO...
 Scenarios: basic, gc, exit, rerun, interrupt, restart, shutdown, badsig, api, empty
 JUPYTER_PATH must point at the share/jupyter holding the kernelspec.
 """
+import fcntl
 import json
 import os
 import signal
 import sys
+import tempfile
 import time
+from contextlib import contextmanager
 
 from jupyter_client.manager import KernelManager
 from jupyter_client.session import Session
@@ -53,12 +56,32 @@ def summary(reply, outputs):
     }
 
 
+@contextmanager
+def ports_held():
+    """Held from jupyter_client's choice of a kernel's ports until the kernel answers on them.
+
+    jupyter_client picks each port by binding port 0 and closing the socket, and the kernel binds it
+    later (jupyter_client issue 487); its LocalPortCache keeps one process's kernels apart, not
+    several processes'. The test file runs its scenarios at once, each in a drive_kernel.py of its
+    own, so one of them could pick a port another's kernel was about to bind, and that kernel then
+    exits saying the port is in use (seen once in CI, 2026-12-05). One Jupyter server starts its
+    kernels from one process; this lock gives the drivers the same footing.
+    """
+    with open(os.path.join(tempfile.gettempdir(), "perfcell-drive-kernel-ports.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def start(name):
     km = KernelManager(kernel_name=name)
-    km.start_kernel()
-    kc = km.client()
-    kc.start_channels()
-    kc.wait_for_ready(timeout=TIMEOUT_S)
+    with ports_held():
+        km.start_kernel()
+        kc = km.client()
+        kc.start_channels()
+        kc.wait_for_ready(timeout=TIMEOUT_S)
     return km, kc
 
 
@@ -156,8 +179,9 @@ def scenario_interrupt(km, kc):
 def scenario_restart(km, kc):
     before = summary(*run_cell(kc, "globalThis.mark = 'before restart'; process.pid"))
     old_pid = km.provisioner.process.pid
-    km.restart_kernel(now=False)
-    kc.wait_for_ready(timeout=TIMEOUT_S)
+    with ports_held():
+        km.restart_kernel(now=False)
+        kc.wait_for_ready(timeout=TIMEOUT_S)
     after = summary(*run_cell(kc, "typeof mark"))
     emit("restart", before=before, after=after, old_pid=old_pid, old_alive=alive(old_pid), new_pid=km.provisioner.process.pid)
 
