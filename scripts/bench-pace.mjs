@@ -14,13 +14,14 @@
 // 4. the parser: push() and `perfcell parse` per format (scripts/bench-parser.mjs), and parse's
 //    start-up apart, so its own throughput shows.
 // Rounds alternate the variants, so slow drift of the load touches all alike; medians over rounds.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { endToReportMs } from './lib/end-to-report.mjs';
 import { turnOrder } from './lib/ab-variants.mjs';
 import { machineLine, median, writeSection } from './lib/benchmarks-md.mjs';
+import { hyperfineRound, perfcellCompareRound, timed } from './lib/compare-pair.mjs';
 import { SPANS, traceCompare } from './lib/compare-trace.mjs';
 
 const args = process.argv.slice(2);
@@ -56,16 +57,6 @@ function build(name) {
 const sleepMs = build('sleep-ms');
 const endStamp = build('end-stamp');
 
-const nowS = () => Number(process.hrtime.bigint()) / 1e9;
-function timed(file, argv, env = {}) {
-  const startS = nowS();
-  const result = spawnSync(file, argv, { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1', ...env } });
-  const wallS = nowS() - startS;
-  // a tool that is not installed (hyperfine: apt-get install hyperfine) fails to spawn: said, with the fix
-  if (result.error !== undefined) throw new Error(`${file} could not be run (${result.error.message}); install it (hyperfine: apt-get install hyperfine) and run the benchmark again`);
-  if (result.status !== 0) throw new Error(`${file} ${argv.join(' ')} failed (${result.status}): ${result.stderr.slice(-400)}`);
-  return { wallS, stdout: result.stdout, stderr: result.stderr };
-}
 const ms = (seconds) => `${(seconds * 1000).toFixed(1)} ms`;
 const pct = (ratio) => `${ratio >= 0 ? '+' : ''}${(100 * ratio).toFixed(1)}%`;
 
@@ -84,20 +75,8 @@ for (let round = 0; round < ROUNDS * 2; round++) {
   if (withoutCa !== null) nodeWithoutCaS.push(timed('node', ['-e', '0'], withoutCa).wallS);
 }
 
-function hyperfine(commands) {
-  const file = join(dir, 'hyperfine.json');
-  const { wallS } = timed('hyperfine', ['-N', '-w', String(WARMUP), '-r', String(RUNS), '--style', 'none', '--export-json', file, ...commands]);
-  const means = JSON.parse(readFileSync(file, 'utf8')).results.map((result) => result.mean);
-  return { wallS, means };
-}
-// The bin run as users run it (its own first line, a shell launcher that starts compare without
-// NODE_EXTRA_CA_CERTS: scripts/lib/bin-launcher.mjs), or as `node cli.cjs` (asNode), which loads it.
-function perfcellCompare(commands, perf, env = {}, asNode = false) {
-  const { wallS, stdout } = timed(asNode ? 'node' : cli, [...(asNode ? [cli] : []), 'compare', '--warmup', String(WARMUP), '--runs', String(RUNS), '--json', ...(perf ? [] : ['--no-perf']), '--', ...commands], env);
-  const document = JSON.parse(stdout);
-  const time = document.results.find((result) => result.metric.key === 'durationS');
-  return { wallS, runsS: document.cost?.totalS ?? Number.NaN, noiseFloorS: document.cost?.noiseFloorS ?? Number.NaN, means: time.summaries.map((summary) => summary.summary.mean) };
-}
+const hyperfine = (commands) => hyperfineRound(commands, { warmup: WARMUP, runs: RUNS, exportFile: join(dir, 'hyperfine.json') });
+const perfcellCompare = (commands, perf, env = {}, asNode = false) => perfcellCompareRound(cli, commands, { warmup: WARMUP, runs: RUNS, perf, env, asNode });
 const pairs = [
   { name: 'sleep-ms 7 vs sleep-ms 6', commands: [`${sleepMs} 7`, `${sleepMs} 6`] },
   { name: 'true vs true', commands: ['true', 'true'] },

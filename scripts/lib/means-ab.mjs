@@ -8,12 +8,12 @@
 // Each round runs `hyperfine -N -w 2 -r 10` and `perfcell compare --warmup 2 --runs 10` (default
 // events), which first reversed every other round; prints, per alternative, the median of the
 // rounds' means of each tool, the pooled means, and the median of the rounds' ratios.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { turnOrder } from './ab-variants.mjs';
 import { median } from './benchmarks-md.mjs';
+import { hyperfineRound, perfcellCompareRound } from './compare-pair.mjs';
 
 const [roundsText, ...commands] = process.argv.slice(2);
 const rounds = Number(roundsText);
@@ -22,25 +22,18 @@ if (!(rounds > 0) || commands.length !== 2) {
   process.exit(2);
 }
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-means-'));
-const exported = join(dir, 'hyperfine.json');
-
+const schedule = { warmup: 2, runs: 10 };
 /** Each tool's means (ms) of one round, in the commands' order. */
-function hyperfineMeansMs() {
-  const result = spawnSync('hyperfine', ['-N', '-w', '2', '-r', '10', '--style', 'none', '--export-json', exported, ...commands], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`hyperfine failed (${result.error?.message ?? result.status}): install it (apt-get install hyperfine)`);
-  return JSON.parse(readFileSync(exported, 'utf8')).results.map((entry) => entry.mean * 1000);
-}
-function perfcellMeansMs() {
-  const result = spawnSync('dist/app/cli.cjs', ['compare', '--warmup', '2', '--runs', '10', '--json', '--', ...commands], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (result.status !== 0) throw new Error(`perfcell compare failed (${result.status}): ${result.stderr.slice(-300)}`);
-  const time = JSON.parse(result.stdout).results.find((entry) => entry.metric.key === 'durationS');
-  return time.summaries.map((entry) => entry.summary.mean * 1000);
-}
+const hyperfineMeansMs = () => hyperfineRound(commands, { ...schedule, exportFile: join(dir, 'hyperfine.json') }).means.map((meanS) => meanS * 1000);
+const perfcellMeansMs = () => perfcellCompareRound('dist/app/cli.cjs', commands, schedule).means.map((meanS) => meanS * 1000);
 
 const means = { hyperfine: [], perfcell: [] };
 const turns = [() => means.hyperfine.push(hyperfineMeansMs()), () => means.perfcell.push(perfcellMeansMs())];
-for (let round = 0; round < rounds; round++) for (const turn of turnOrder(turns, round)) turn();
-rmSync(dir, { recursive: true, force: true });
+try {
+  for (let index = 0; index < rounds; index++) for (const turn of turnOrder(turns, index)) turn();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
 
 const pct = (ratio) => `${ratio >= 0 ? '+' : ''}${(100 * ratio).toFixed(1)}%`;
 const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
