@@ -37,6 +37,3 @@ export function abEnvironments(variants) {
     remove: () => rmSync(cacheRoot, { recursive: true, force: true }),
   };
 }
-
-// one median for every benchmark script (an even count's is the mean of its two middle values)
-export { median } from './benchmarks-md.mjs';

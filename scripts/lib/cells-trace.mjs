@@ -3,7 +3,8 @@
 //
 //   npm run build && node scripts/lib/cells-trace.mjs FILE     (--no-perf and other flags pass through)
 import { spawnSync } from 'node:child_process';
-import { median, parseTrace } from './compare-trace.mjs';
+import { median } from './benchmarks-md.mjs';
+import { parseTrace } from './compare-trace.mjs';
 
 const SPANS = [
   ['run', 'perf-enabled', "the cell's window opens: pick a perf of the shared group, its enable ack"],

@@ -9,7 +9,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { abEnvironments, median, turnOrder } from './ab-variants.mjs';
+import { abEnvironments, turnOrder } from './ab-variants.mjs';
+import { median } from './benchmarks-md.mjs';
 
 const [a, b, warmup = '2', pairs = '20'] = process.argv.slice(2);
 if (a === undefined || b === undefined) {

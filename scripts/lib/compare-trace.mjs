@@ -5,8 +5,6 @@
 import { spawnSync } from 'node:child_process';
 import { median } from './benchmarks-md.mjs';
 
-export { median };
-
 /** Stages in order: [from mark, to mark, what the span is]. Missing marks leave a span out. */
 export const SPANS = [
   ['arm', 'gate-pid', 'spawn the gate, until it has forked the held child (its pid line)'],

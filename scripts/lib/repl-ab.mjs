@@ -7,7 +7,8 @@
 //   e.g. node scripts/lib/repl-ab.mjs '[{"name":"before","cmd":["node","/tmp/A/dist/app/cli.cjs","repl"]},
 //     {"name":"after","cmd":["node","dist/app/cli.cjs","repl"]}]' 100
 // Each variant, and the environment it runs in (a code-cache folder of its own): ab-variants.mjs.
-import { abArguments, abEnvironments, median, turnOrder } from './ab-variants.mjs';
+import { abArguments, abEnvironments, turnOrder } from './ab-variants.mjs';
+import { median } from './benchmarks-md.mjs';
 import { openPtySession, typeLine, waitForPrompt } from './pty-repl.mjs';
 
 const WARMUP = 5;

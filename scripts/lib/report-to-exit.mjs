@@ -9,7 +9,8 @@
 //     {"name":"after","cmd":["dist/app/cli.cjs"]}]' 20 '["compare","--warmup","2","--runs","10","--","/tmp/sleep-ms 7","/tmp/sleep-ms 6"]'
 // Each variant, and the environment it runs in (a code-cache folder of its own): ab-variants.mjs.
 import { spawn } from 'node:child_process';
-import { abArguments, abEnvironments, median, turnOrder } from './ab-variants.mjs';
+import { abArguments, abEnvironments, turnOrder } from './ab-variants.mjs';
+import { median } from './benchmarks-md.mjs';
 
 const { variants, rounds, argv } = abArguments('report-to-exit.mjs', 20);
 const environments = abEnvironments(variants);

@@ -8,7 +8,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { abEnvironments, median, turnOrder } from './ab-variants.mjs';
+import { abEnvironments, turnOrder } from './ab-variants.mjs';
+import { median } from './benchmarks-md.mjs';
 import { endToReportMs } from './end-to-report.mjs';
 
 const [A, B, pairsText = '20'] = process.argv.slice(2);

@@ -8,7 +8,8 @@
 //     {"name":"after","cmd":["node","dist/app/cli.cjs","cells","-e","page-faults"]}]' 20 '["/tmp/trivial.js"]'
 // Each variant, and the environment it runs in (a code-cache folder of its own): ab-variants.mjs.
 import { spawnSync } from 'node:child_process';
-import { abArguments, abEnvironments, median, turnOrder } from './ab-variants.mjs';
+import { abArguments, abEnvironments, turnOrder } from './ab-variants.mjs';
+import { median } from './benchmarks-md.mjs';
 
 const { variants, rounds, argv } = abArguments('wall-ab.mjs', 10);
 const environments = abEnvironments(variants);
