@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { endToReportMs } from './lib/end-to-report.mjs';
 import { turnOrder } from './lib/ab-variants.mjs';
 import { machineLine, median, writeSection } from './lib/benchmarks-md.mjs';
+import { startOverlap } from './lib/cpu-overlap.mjs';
 import { hyperfineRound, perfcellCompareRound, timed } from './lib/compare-pair.mjs';
 import { SPANS, traceCompare } from './lib/compare-trace.mjs';
 
@@ -74,6 +75,12 @@ for (let round = 0; round < ROUNDS * 2; round++) {
   nodeS.push(timed('node', ['-e', '0']).wallS);
   if (withoutCa !== null) nodeWithoutCaS.push(timed('node', ['-e', '0'], withoutCa).wallS);
 }
+// What start-up work on the other vCPU costs Node's start on this host (BENCHMARKS.md "Pace notes",
+// 2026-12-05 04:35): the 2x depends on it, as compare's start is such work throughout.
+const overlap = await startOverlap(ROUNDS * 3).catch((error) => {
+  log(`the start-up overlap was not measured: ${error.message}`);
+  return null;
+});
 
 const hyperfine = (commands) => hyperfineRound(commands, { warmup: WARMUP, runs: RUNS, exportFile: join(dir, 'hyperfine.json') });
 const perfcellCompare = (commands, perf, env = {}, asNode = false) => perfcellCompareRound(cli, commands, { warmup: WARMUP, runs: RUNS, perf, env, asNode });
@@ -270,7 +277,7 @@ const traceTable = [
 const section = `
 Command: \`npm run build && node scripts/bench-pace.mjs\` (${ROUNDS} rounds, medians; hyperfine and the default compare ${HEADLINE_ROUNDS} rounds, taking turns; ${machineLine()}; load average ${load1.toFixed(1)} / ${load5.toFixed(1)} over 1 / 5 min at the end: the 2 vCPUs were shared with other work).
 
-**compare vs hyperfine** (\`hyperfine -N -w ${WARMUP} -r ${RUNS}\` and \`perfcell compare --warmup ${WARMUP} --runs ${RUNS}\`, default events; perfcell also runs the noise floor, \`true\`, as many times). perfcell's wall includes Node's start-up and loading the CLI (\`${cli}\`, run as users run it, by its first line; \`perfcell --version\`: ${ms(startup)}; \`node -e 0\`: ${ms(median(nodeS))}${withoutCa === null ? '' : `, ${ms(median(nodeWithoutCaS))} with NODE_EXTRA_CA_CERTS unset`}); "its runs alone" is the document's \`cost.totalS\`, every run's wall time with its hand-overs to perf. The warm-up runs need no counters: they go while the perfs start; "warm-ups wait for the perfs" is compare as it was before that (\`PERFCELL_WARMUP_UNCOUNTED=0\`). Target: within 2× of hyperfine's wall, means within 2%.${withoutCa === null ? '' : ` NODE_EXTRA_CA_CERTS is set in this environment (to ${extraCaCerts}): Node 20 loads that file and its whole root store at every start, before any of perfcell's code, ${ms(median(nodeS) - median(nodeWithoutCaS))} here. The bin's first line is a shell launcher (scripts/lib/bin-launcher.mjs) that starts compare of programs, run, parse and the other commands that run none of the user's code in perfcell's process without it, and hands it back to the programs they run; the column "as \`node cli.cjs\`" is the same compare started by node directly, which loads it.`}
+**compare vs hyperfine** (\`hyperfine -N -w ${WARMUP} -r ${RUNS}\` and \`perfcell compare --warmup ${WARMUP} --runs ${RUNS}\`, default events; perfcell also runs the noise floor, \`true\`, as many times). perfcell's wall includes Node's start-up and loading the CLI (\`${cli}\`, run as users run it, by its first line; \`perfcell --version\`: ${ms(startup)}; \`node -e 0\`: ${ms(median(nodeS))}${withoutCa === null ? '' : `, ${ms(median(nodeWithoutCaS))} with NODE_EXTRA_CA_CERTS unset`}); start-up work on the other vCPU is not free on this host: \`node -e 0\` pinned to one vCPU ${overlap === null ? 'was not timed this run (taskset or perf missing)' : `took ${overlap.aloneMs.toFixed(1)} ms alone, ${overlap.otherCpuMs.toFixed(1)} ms with two \`perf stat -- true\` started on the other vCPU at the same moment, ${overlap.sameCpuMs.toFixed(1)} ms with them on its own (scripts/lib/cpu-overlap.mjs, medians of ${ROUNDS * 3})`}, and compare's start is such work throughout (Node's, the lane's, the perfs', the warm-ups' execs); "its runs alone" is the document's \`cost.totalS\`, every run's wall time with its hand-overs to perf. The warm-up runs need no counters: they go while the perfs start; "warm-ups wait for the perfs" is compare as it was before that (\`PERFCELL_WARMUP_UNCOUNTED=0\`). Target: within 2× of hyperfine's wall, means within 2%.${withoutCa === null ? '' : ` NODE_EXTRA_CA_CERTS is set in this environment (to ${extraCaCerts}): Node 20 loads that file and its whole root store at every start, before any of perfcell's code, ${ms(median(nodeS) - median(nodeWithoutCaS))} here. The bin's first line is a shell launcher (scripts/lib/bin-launcher.mjs) that starts compare of programs, run, parse and the other commands that run none of the user's code in perfcell's process without it, and hands it back to the programs they run; the column "as \`node cli.cjs\`" is the same compare started by node directly, which loads it.`}
 
 ${compareTable.join('\n')}
 
