@@ -20,7 +20,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { endToReportMs } from './lib/end-to-report.mjs';
 import { turnOrder } from './lib/ab-variants.mjs';
-import { machineLine, median, writeSection } from './lib/benchmarks-md.mjs';
+import { machineLine, median, signedPct as pct, writeSection } from './lib/benchmarks-md.mjs';
 import { startOverlap } from './lib/cpu-overlap.mjs';
 import { hyperfineRound, perfcellCompareRound, timed } from './lib/compare-pair.mjs';
 import { SPANS, traceCompare } from './lib/compare-trace.mjs';
@@ -59,7 +59,6 @@ const sleepMs = build('sleep-ms');
 const endStamp = build('end-stamp');
 
 const ms = (seconds) => `${(seconds * 1000).toFixed(1)} ms`;
-const pct = (ratio) => `${ratio >= 0 ? '+' : ''}${(100 * ratio).toFixed(1)}%`;
 
 // --- 1. compare against hyperfine -------------------------------------------------------------
 const startupS = [];

@@ -36,6 +36,11 @@ export function median(values) {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/** A ratio less one as a signed percentage, "+1.2%" / "-0.4%": how far one tool's figure is from the other's. */
+export function signedPct(ratio) {
+  return `${ratio >= 0 ? '+' : ''}${(100 * ratio).toFixed(1)}%`;
+}
+
 /** The value at quantile q (0..1) of `values`, nearest rank below: the p10 / p90 the benches print. */
 export function quantile(values, q) {
   return [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];

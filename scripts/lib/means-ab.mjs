@@ -12,7 +12,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { turnOrder } from './ab-variants.mjs';
-import { median } from './benchmarks-md.mjs';
+import { mean } from 'simple-statistics';
+import { median, signedPct as pct } from './benchmarks-md.mjs';
 import { hyperfineRound, perfcellCompareRound } from './compare-pair.mjs';
 
 const [roundsText, ...commands] = process.argv.slice(2);
@@ -35,8 +36,6 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const pct = (ratio) => `${ratio >= 0 ? '+' : ''}${(100 * ratio).toFixed(1)}%`;
-const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
 for (const [index, command] of commands.entries()) {
   const hyperfine = means.hyperfine.map((round) => round[index]);
   const perfcell = means.perfcell.map((round) => round[index]);
