@@ -10,7 +10,7 @@ import { monotonicNs } from '../session/clock.ts';
  */
 export interface ControlChannel {
   /** Sends the command; true once perf acknowledged it, false where perf had gone or was killed for not answering. */
-  send(command: 'enable' | 'disable'): Promise<boolean>;
+  send(command: 'enable' | 'disable' | `${'enable' | 'disable'} ${string}`): Promise<boolean>;
   /**
    * Sends the command and waits for its ack in this synchronous step, in a blocking read: no turn
    * of the event loop (a window switched from inside a cell, where whatever this process does

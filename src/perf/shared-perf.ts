@@ -1,7 +1,9 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { startPerf, type PerfOptions, type PerfSession } from './controller.ts';
 import { launchPerfGroup } from './perf-group-launcher.ts';
-import { startTickingPerf, type TickingPerf } from './ticking-perf.ts';
+import { existsSync } from 'node:fs';
+import { canSlotEvents } from './event-slots.ts';
+import { startSlottedPerf, startTickingPerf, type TickingPerf } from './ticking-perf.ts';
 import { startLiveFollower } from '../live/follower.ts';
 import { PerfError } from '../errors.ts';
 
@@ -71,14 +73,28 @@ const MIN_LEAD_MS = 0.5;
  */
 const SWITCHED_LEAD_MS = 1.0;
 
+/** The core PMU of a CPU that is not hybrid: hardware events are renamed one to one (event-slots.ts). */
+const CLASSIC_CPU_PMU = '/sys/bus/event_source/devices/cpu';
+
+/** PERFCELL_SLOTTED_PERF=0: a group asked to be `slotted` is one perf per member, as before slots. */
+export function slottedPerfWanted(environment: NodeJS.ProcessEnv = process.env): boolean {
+  return environment['PERFCELL_SLOTTED_PERF'] !== '0';
+}
+
 /**
  * `staggered`: each perf is spawned in a turn of the event loop of its own, not all in this call.
  * A spawn holds this process 3-6 ms (Node forks itself, then waits for perf's exec); staggered,
  * what waits on the event loop meanwhile (compare's warm-up runs) goes on between them.
  * `shortestTickMs`: the first member's period (default TICK_MS), for a group whose windows do not
  * wait for their ticks.
+ * `slotted`: the members are the slots of one perf (slottedPerfWanted), where its events allow.
  */
-export function startSharedPerf(pid: number, options: PerfOptions, count = SHARED_MEMBERS, start: { readonly staggered?: boolean; readonly shortestTickMs?: number } = {}): SharedPerf {
+export function startSharedPerf(
+  pid: number,
+  options: PerfOptions,
+  count = SHARED_MEMBERS,
+  start: { readonly staggered?: boolean; readonly shortestTickMs?: number; readonly slotted?: boolean } = {},
+): SharedPerf {
   // Periods of shortestMs, shortestMs + 1, …: perfs started together tick together, and would stay so;
   // with periods apart their phases keep turning, so one of them is always close to a tick.
   const total = Math.max(1, count);
@@ -95,6 +111,10 @@ export function startSharedPerf(pid: number, options: PerfOptions, count = SHARE
     const launched = pid === process.pid ? launchPerfGroup(pid, options, Array.from({ length: total }, (_, index) => shortestMs + index)) : null;
     if (launched !== null) {
       launched.forEach((perf, index) => members.push(startTickingPerf(pid, options, shortestMs + index, perf, follower)));
+      return;
+    }
+    if (start.slotted === true && follower === null && total > 1 && slottedPerfWanted() && canSlotEvents(options.events, existsSync(CLASSIC_CPU_PMU))) {
+      members.push(...startSlottedPerf(pid, options, shortestMs, total));
       return;
     }
     while (!closing && members.length < total) {

@@ -8,6 +8,7 @@ import { ackTimeoutMs, createControlChannel, noAckError } from './control-channe
 import { createPerfOutputFile } from './output-file.ts';
 import type { LaunchedPerf } from './perf-group-launcher.ts';
 import type { LiveFollower, LiveLine } from '../live/follower.ts';
+import { createEventSlots, type EventSlots } from './event-slots.ts';
 import { perfProblem, spawnedPerfProcess, trackPerf } from './perf-process.ts';
 
 /**
@@ -66,12 +67,45 @@ const TAIL_LIMIT_MS = 2000;
 
 /** `follower`: the live view's relay of the group (on a terminal), told of each window of this perf. */
 export function startTickingPerf(pid: number, options: PerfOptions, tickMs: number, launched?: LaunchedPerf, follower: LiveFollower | null = null): TickingPerf {
+  return startWindowSlots(pid, options, tickMs, null, launched, follower)[0] as TickingPerf;
+}
+
+/**
+ * One perf that holds `slots` windows at a time (event-slots.ts: each slot's copy of the events
+ * named apart and switched by name), as that many members of a group: one slot's window may count
+ * while another's waits for its tail, at one perf's start-up. Its windows are switched on the
+ * event loop only (no prepareSwitch), and it has no live view.
+ */
+export function startSlottedPerf(pid: number, options: PerfOptions, tickMs: number, slots: number): TickingPerf[] {
+  return startWindowSlots(pid, options, tickMs, createEventSlots(options.events, slots));
+}
+
+/** What one slot of a perf holds of the window on it (a perf of one window has one). */
+interface WindowSlot {
+  /** The window being read: everything from its enable to the first whole tick after its disable. */
+  phase: 'idle' | 'enabled' | 'after' | 'tail-done';
+  /** The window's rows, regrouped as they are read (set up by stop(), before the window's lines are read). */
+  collector: Regrouper | null;
+  /** Rows of the window read before stop() set the collector up (perf's last lines when it dies mid-window). */
+  early: PerfRecord[];
+  windowMessages: string[];
+  tailTimeS: number | null;
+  tailRows: number;
+  tailReadNs: bigint;
+  /** The open window's counts per event since the last peek, for the live listener (null: nobody listens). */
+  liveSums: Map<string, PerfRecord> | null;
+  /** A window's tail must be read before the next window enables: until then the slot is not free. */
+  free: Promise<void>;
+  openWindows: number;
+}
+
+function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, named: EventSlots | null, launched?: LaunchedPerf, follower: LiveFollower | null = null): TickingPerf[] {
   // Its ticks add up to some 55 KB/s of text at 4 ms, 110 at 2 (four events), whether or not a
   // window is open, and nothing is read while one is: on disk, and emptied once a megabyte of it
   // has been read (dropIdle).
   // `launched`: started with the rest of its group by one launcher (perf-group-launcher.ts), else spawned here.
   const file = launched?.file ?? createPerfOutputFile({ watch: false, onDisk: true });
-  const subprocess = launched?.process ?? spawnedPerfProcess(spawnPerf(pid, { ...options, intervalMs: tickMs }, file.fd));
+  const subprocess = launched?.process ?? spawnedPerfProcess(spawnPerf(pid, { ...options, events: named?.perfEvents ?? options.events, intervalMs: tickMs }, file.fd));
   const untrack = trackPerf(subprocess);
   const parser = createPerfStatParser({ format: 'csv', separator: ',', metrics: true });
 
@@ -87,23 +121,25 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
   let lastTickS: number | null = null;
   const startupMessages: string[] = [];
 
-  // the window being read: everything from "Events enabled" to the first whole tick after "Events disabled"
-  let phase: 'idle' | 'enabled' | 'after' | 'tail-done' = 'idle';
-  /** The window's rows, regrouped as they are read (set up by stop(), before the window's lines are read). */
-  let collector: Regrouper | null = null;
-  /** Rows of the window read before stop() set the collector up (perf's last lines when it dies mid-window). */
-  let early: PerfRecord[] = [];
-  const collect = (record: PerfRecord): void => {
-    if (collector === null) early.push(record);
-    else collector.add(record);
+  const windows: WindowSlot[] = Array.from({ length: named?.slots ?? 1 }, () => ({
+    phase: 'idle',
+    collector: null,
+    early: [],
+    windowMessages: [],
+    tailTimeS: null,
+    tailRows: 0,
+    tailReadNs: 0n,
+    liveSums: null,
+    free: Promise.resolve(),
+    openWindows: 0,
+  }));
+  const collect = (w: WindowSlot, record: PerfRecord): void => {
+    if (w.collector === null) w.early.push(record);
+    else w.collector.add(record);
   };
-  let windowMessages: string[] = [];
-  let tailTimeS: number | null = null;
-  let tailRows = 0;
-  let tailReadNs = 0n;
 
-  // windows open only once perf is ready, when the rows of a tick are known
-  const tailComplete = (): boolean => tailTimeS !== null && rowsPerTick !== null && tailRows >= rowsPerTick;
+  // windows open only once perf is ready, when the rows of a tick are known (each slot has its share)
+  const tailComplete = (w: WindowSlot): boolean => w.tailTimeS !== null && rowsPerTick !== null && w.tailRows * windows.length >= rowsPerTick;
 
   const onTickRow = (record: PerfRecord, readNs: bigint): void => {
     const timeS = record.time ?? 0;
@@ -116,26 +152,29 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
     }
     tickRows += 1;
     lastTickS = timeS;
-    if (phase === 'enabled') {
-      collect(record);
-      if (liveSums !== null) addLive(record);
-    } else if (phase === 'after') {
-      if (tailTimeS === null) tailTimeS = timeS;
-      if (timeS === tailTimeS) {
-        collect(record);
-        tailRows += 1;
-        tailReadNs = readNs;
-      } else phase = 'tail-done'; // a later tick began: the tail was whole
-      if (phase === 'after' && tailComplete()) phase = 'tail-done';
+    // a slotted perf's row: its slot's, under the event's own name
+    const place = named === null ? null : named.rowOf(record.event);
+    if (named !== null && place === null) return;
+    const w = windows[place?.slot ?? 0] as WindowSlot;
+    const row = place === null ? record : { ...record, event: place.event };
+    if (w.phase === 'enabled') {
+      collect(w, row);
+      if (w.liveSums !== null) addLive(w.liveSums, row);
+    } else if (w.phase === 'after') {
+      if (w.tailTimeS === null) w.tailTimeS = timeS;
+      if (timeS === w.tailTimeS) {
+        collect(w, row);
+        w.tailRows += 1;
+        w.tailReadNs = readNs;
+      } else w.phase = 'tail-done'; // a later tick began: the tail was whole
+      if (w.phase === 'after' && tailComplete(w)) w.phase = 'tail-done';
     }
   };
 
-  /** The open window's counts per event since the last peek, for the live listener (null: nobody listens). */
-  let liveSums: Map<string, PerfRecord> | null = null;
-  const addLive = (record: PerfRecord): void => {
-    const sum = liveSums?.get(record.event);
+  const addLive = (sums: Map<string, PerfRecord>, record: PerfRecord): void => {
+    const sum = sums.get(record.event);
     if (record.value === null) return;
-    liveSums?.set(record.event, sum === undefined || sum.value === null ? record : { ...record, value: sum.value + record.value });
+    sums.set(record.event, sum === undefined || sum.value === null ? record : { ...record, value: sum.value + record.value });
   };
 
   const consume = (text: string): void => {
@@ -145,12 +184,21 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
     partial = lines.pop() ?? '';
     for (const line of lines) {
       const trimmed = line.trim();
+      const single = windows[0] as WindowSlot;
       if (trimmed === MARKER_ENABLED) {
-        if (phase === 'idle') phase = 'enabled';
+        if (named === null && single.phase === 'idle') single.phase = 'enabled';
+        continue;
+      }
+      // a slot's window opens with its first event's enable and closes with its last event's disable
+      const marker = named?.markerOf(trimmed) ?? null;
+      if (marker !== null) {
+        const w = windows[marker.slot] as WindowSlot;
+        if (marker.enabled && marker.first && w.phase === 'idle') w.phase = 'enabled';
+        else if (!marker.enabled && marker.last && w.phase === 'enabled') w.phase = 'after';
         continue;
       }
       if (trimmed === MARKER_DISABLED) {
-        if (phase === 'enabled') phase = 'after';
+        if (named === null && single.phase === 'enabled') single.phase = 'after';
         else if (!zeroSeen) {
           zeroSeen = true;
           if (perfZeroNs === null || readNs < perfZeroNs) perfZeroNs = readNs;
@@ -161,8 +209,9 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
       for (const record of found) if (record.time !== null && record.isMetricRow !== true) onTickRow(record, readNs);
       const message = found.length === 0 ? perfMessageOf(line) : null;
       if (message === null) continue;
-      if (phase === 'idle' && !zeroSeen) startupMessages.push(message);
-      else if (phase !== 'idle') windowMessages.push(message);
+      const open = windows.filter((w) => w.phase !== 'idle');
+      if (open.length === 0 && !zeroSeen) startupMessages.push(message);
+      for (const w of open) w.windowMessages.push(message);
     }
   };
   const read = (): void => consume(file.readText());
@@ -187,8 +236,14 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
    * Skims what perf printed while no window was open (the time of its last tick), and empties the
    * file once that has grown past TRUNCATE_AT_BYTES: an ftruncate at every pick and enable cost the
    * cells' way into each window some 20 µs per perf of the group (75 µs a cell in a profile of 200).
+   * A slotted perf's other slots may be waiting for their rows (`except`: the slot that asks): then
+   * everything is read, and the file kept.
    */
-  const dropIdle = (): void => {
+  const dropIdle = (except: WindowSlot): void => {
+    if (windows.some((w) => w !== except && w.openWindows > 0)) {
+      read();
+      return;
+    }
     skim();
     if (file.readBytes < TRUNCATE_AT_BYTES) return;
     file.truncate();
@@ -239,7 +294,7 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
     if (channel.timedOut || readyTimedOut) return noAckError();
     if (!exited) holdUntilExit();
     await exit;
-    return perfProblem([...startupMessages, ...windowMessages], spawnError?.message ?? '', { events: options.events, pid }, (event) => probeEvent(options.perfPath ?? 'perf', event));
+    return perfProblem([...startupMessages, ...windows.flatMap((w) => w.windowMessages)], spawnError?.message ?? '', { events: options.events, pid }, (event) => probeEvent(options.perfPath ?? 'perf', event));
   };
 
   /** A time on perf's interval clock (seconds since its start) on our monotonic clock; null while perf's zero is unknown. */
@@ -290,21 +345,22 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
     })();
     return readyPromise;
   };
-  // A window's tail must be read before the next window enables: until then perf is not free.
-  let free: Promise<void> = Promise.resolve();
-  let openWindows = 0;
-
   /**
    * When perf printed the window's last tick, on our clock: its own time stamp, so a tail read
    * later (compare reads a run's tail once the next program has ended) says how long the sample
    * took to come, not when it was read; never later than the read.
    */
-  const tailAtNs = (readNs: bigint): bigint => {
-    const printedNs = tailTimeS === null ? null : fromPerfS(tailTimeS);
-    return printedNs !== null && printedNs < readNs ? printedNs : readNs;
+  const tailAtNs = (w: WindowSlot): bigint => {
+    const printedNs = w.tailTimeS === null ? null : fromPerfS(w.tailTimeS);
+    return printedNs !== null && printedNs < w.tailReadNs ? printedNs : w.tailReadNs;
   };
 
-  function session(): PerfSession {
+  /** Switches a slot's window on or off: one command for a perf of one window, one per event (by name) for a slotted one. */
+  const switchSlot = (slot: number, verb: 'enable' | 'disable'): Promise<boolean> =>
+    named === null ? send(verb) : Promise.all(named.commands(slot, verb).map((command) => send(command))).then((acks) => acks.every(Boolean));
+
+  function session(slot: number): PerfSession {
+    const w = windows[slot] as WindowSlot;
     let state: 'new' | 'enabled' | 'disabled' | 'done' = 'new';
     let release: () => void = () => undefined;
     let enableAckNs: bigint | null = null;
@@ -319,7 +375,7 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
     let line: LiveLine | null = null;
 
     const disable = (): Promise<boolean> => {
-      disabling ??= send('disable').then((ok) => {
+      disabling ??= switchSlot(slot, 'disable').then((ok) => {
         disableAckNs = monotonicNs();
         state = 'disabled';
         return ok;
@@ -328,22 +384,22 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
     };
     /** The tail of this window read (or perf gone), then perf is free for the next. */
     const finish = async (): Promise<void> => {
-      await readUntil(() => phase === 'tail-done', TAIL_LIMIT_MS);
-      tailNs = tailAtNs(tailReadNs);
+      await readUntil(() => w.phase === 'tail-done', TAIL_LIMIT_MS);
+      tailNs = tailAtNs(w);
       state = 'done';
       release();
     };
 
     /** Waits until perf is free and ready for this window, and sets it up (the enable is the caller's). */
     const claim = async (beforeEnable: (() => void) | undefined): Promise<void> => {
-      const previous = free;
-      openWindows += 1;
-      free = new Promise<void>((resolve) => {
+      const previous = w.free;
+      w.openWindows += 1;
+      w.free = new Promise<void>((resolve) => {
         let released = false;
         release = () => {
           if (released) return;
           released = true;
-          openWindows -= 1;
+          w.openWindows -= 1;
           resolve();
         };
       });
@@ -356,15 +412,15 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
         throw error;
       }
       // what perf printed while idle is of no window
-      dropIdle();
-      phase = 'idle';
-      collector = null;
-      early = [];
-      windowMessages = [];
-      tailTimeS = null;
-      tailRows = 0;
-      tailReadNs = 0n;
-      liveSums = currentLiveListener() === null ? null : new Map();
+      dropIdle(w);
+      w.phase = 'idle';
+      w.collector = null;
+      w.early = [];
+      w.windowMessages = [];
+      w.tailTimeS = null;
+      w.tailRows = 0;
+      w.tailReadNs = 0n;
+      w.liveSums = currentLiveListener() === null ? null : new Map();
       line = follower?.open(file.fd) ?? null;
       try {
         beforeEnable?.();
@@ -381,7 +437,7 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
       async enable(beforeEnable, whileAcknowledging) {
         await claim(beforeEnable);
         state = 'enabled';
-        const acknowledged = send('enable');
+        const acknowledged = switchSlot(slot, 'enable');
         whileAcknowledging?.();
         const ok = await acknowledged;
         enableAckNs = monotonicNs();
@@ -393,7 +449,8 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
         }
       },
       async prepareSwitch(beforeEnable) {
-        if (!channel.canSendSync) return null;
+        // a slotted perf's windows are switched on the event loop only
+        if (!channel.canSendSync || named !== null) return null;
         await claim(beforeEnable);
         return {
           on() {
@@ -436,12 +493,12 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
         const untilS = toPerfS(window.endNs ?? disableAckNs);
         // the window's lines are read only now: its ticks go straight into the asked-for intervals
         const regrouper = createRegrouper({ intervalS: options.intervalMs / 1000, fromS, untilS });
-        for (const record of early) regrouper.add(record);
-        early = [];
-        collector = regrouper;
+        for (const record of w.early) regrouper.add(record);
+        w.early = [];
+        w.collector = regrouper;
         if (state !== 'new') await finish();
         await erased;
-        collector = null;
+        w.collector = null;
         if (problem === null && ((!ok && enableAckNs === null) || switchFailed)) problem = await problemNow();
         const startNs = window.startNs ?? enableAckNs;
         const endNs = window.endNs ?? disableAckNs;
@@ -450,7 +507,7 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
           enabledFromS: fromS,
           enabledUntilS: untilS,
           enabledS: startNs === null || endNs === null ? null : Math.max(0, Number(endNs - startNs) / 1e9),
-          messages: [...windowMessages],
+          messages: [...w.windowMessages],
           skippedLines: 0,
           pauseS: tailNs > stopFromNs ? Number(tailNs - stopFromNs) / 1e9 : 0,
           problem,
@@ -462,6 +519,7 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
       },
       peek() {
         const listener = currentLiveListener();
+        const liveSums = w.liveSums;
         if (state !== 'enabled' || listener === null || liveSums === null) return;
         read();
         // one record per event for the ticks since the last peek, timed on this process's clock:
@@ -483,13 +541,13 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
     };
   }
 
-  return {
-    session,
+  return windows.map((w, slot) => ({
+    session: () => session(slot),
     ready,
     tickMs,
     msUntilTick() {
       // idle: what it printed is of no window
-      if (openWindows === 0) dropIdle();
+      if (w.openWindows === 0) dropIdle(w);
       let dueNs = nextTickDueNs();
       if (dueNs === null) return Number.POSITIVE_INFINITY;
       const nowNs = monotonicNs();
@@ -500,7 +558,7 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
       return exited;
     },
     get busy() {
-      return openWindows > 0;
+      return w.openWindows > 0;
     },
     close() {
       if (!exited) subprocess.kill('SIGKILL');
@@ -511,6 +569,6 @@ export function startTickingPerf(pid: number, options: PerfOptions, tickMs: numb
       subprocess.kill('SIGKILL');
       await exit;
     },
-  };
+  }));
 }
 

@@ -122,7 +122,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     forkerPid = forker;
     // attached before the first counted clone: a program inherits only the counters its forker had then
     // staggered: the first warm-up runs (which wait for no perf) go on between the perfs' spawns
-    shared = perfOptions.enabled ? startSharedPerf(forker, perfOptions, SERVED_PERFS, { staggered: true, shortestTickMs: SERVED_TICK_MS }) : null;
+    shared = perfOptions.enabled ? startSharedPerf(forker, perfOptions, SERVED_PERFS, { staggered: true, shortestTickMs: SERVED_TICK_MS, slotted: true }) : null;
     return forker;
   })();
   /** Every perf counts on the forker, and the forker is in the cgroup: counted runs may be cloned. */
@@ -147,7 +147,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     const old = shared;
     if (forker === null || old === null) return;
     await old.closeAndWait();
-    const perf = startSharedPerf(forker, perfOptions, SERVED_PERFS, { shortestTickMs: SERVED_TICK_MS });
+    const perf = startSharedPerf(forker, perfOptions, SERVED_PERFS, { shortestTickMs: SERVED_TICK_MS, slotted: true });
     shared = perf;
     await perf.ready();
   };

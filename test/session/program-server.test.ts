@@ -56,9 +56,20 @@ async function withSlowPerf(texts: readonly string[], use: (plan: ReturnType<typ
 }
 
 describe.runIf(runsWithPerf('served compare runs'))('served runs: one gate and one group of perfs for all of compare', () => {
-  it('counts each run exactly as perf stat counts the program alone: large and small runs alternating, nothing leaking from one into the next', async () => {
+  // Slotted (the default where the events allow): one perf holds both windows, the run's and the
+  // unread tail's, each slot's copy of the events switched by name (event-slots.ts).
+  // PERFCELL_SLOTTED_PERF=0: one perf for each (program-server.ts's SERVED_PERFS).
+  it.each([
+    { how: 'one slotted perf', slotted: '1', perfs: 1 },
+    { how: 'a perf for each of the two windows (PERFCELL_SLOTTED_PERF=0)', slotted: '0', perfs: 2 },
+  ])('counts each run exactly as perf stat counts the program alone: large and small runs alternating, nothing leaking from one into the next; $how', async ({ slotted, perfs: perfCount }) => {
     const pages = 20_000;
-    const { outcome, seen } = await compareRuns([`${fixture('touch-pages')} ${pages}`, 'true'], 6);
+    const before = process.env['PERFCELL_SLOTTED_PERF'];
+    process.env['PERFCELL_SLOTTED_PERF'] = slotted;
+    const { outcome, seen } = await compareRuns([`${fixture('touch-pages')} ${pages}`, 'true'], 6).finally(() => {
+      if (before === undefined) delete process.env['PERFCELL_SLOTTED_PERF'];
+      else process.env['PERFCELL_SLOTTED_PERF'] = before;
+    });
     expect(outcome.stop).toBeNull();
     const [large, small, floor] = outcome.results as CommandReport[][];
     const expectedLarge = perfStatPageFaults([fixture('touch-pages'), String(pages)]);
@@ -68,10 +79,10 @@ describe.runIf(runsWithPerf('served compare runs'))('served runs: one gate and o
     // too). A leak of the previous run would add thousands; the next run's held child counted while it
     // still prepares (on a busy machine, when the pid was answered before it waited) adds some 40.
     for (const report of [...small!, ...floor!]) expect(Math.abs(pageFaults(report) - expectedSmall), `${pageFaults(report)} vs perf stat's ${expectedSmall}`).toBeLessThanOrEqual(10);
-    // served, not one gate and perf per run: 18 runs, one server (and its forker), two perfs
-    // (one for the unread tail and one for the run: program-server.ts's SERVED_PERFS)
+    // served, not one gate and perf per run: 18 runs, one server (and its forker), and the perfs
     const perfs = seen.filter((entry) => /^perf stat/.test(entry.command));
-    expect(perfs.length, perfs.map((entry) => entry.command).join('\n')).toBe(2);
+    expect(perfs.length, perfs.map((entry) => entry.command).join('\n')).toBe(perfCount);
+    expect(perfs.every((entry) => entry.command.includes('name=pcB0') === (slotted === '1')), perfs.map((entry) => entry.command).join('\n')).toBe(true);
     // both attached to the server's forker, whose parent is the server, a child of this process
     const targets = new Set(perfs.map((entry) => Number(/--pid (\d+)/.exec(entry.command)?.[1])));
     expect(targets.size).toBe(1);
