@@ -31,6 +31,14 @@ for mode in row col; do
   echo "hw-check: native  $mode N=$n, $reps sums" >&2
   perfcell run --json -e "$events" -- "$out/rowcol" "$mode" "$n" "$reps" >"$out/native-$mode.json" 2>"$out/native-$mode.log" || true
 done
+# compare's served runs share one perf whose slots are named copies of the events (src/perf/event-slots.ts);
+# with hardware events that is untested on a VM: the same compare with a perf per window, side by side
+small=$(( n / 4 ))
+for slotted in 1 0; do
+  echo "hw-check: compare row vs col N=$small, one slotted perf: $slotted" >&2
+  PERFCELL_SLOTTED_PERF=$slotted perfcell compare --json --runs 5 --warmup 1 -e "$events" -- "$out/rowcol row $small 1" "$out/rowcol col $small 1" \
+    >"$out/compare-slotted-$slotted.json" 2>"$out/compare-slotted-$slotted.log" || true
+done
 if command -v valgrind >/dev/null; then
   for mode in row col; do
     echo "hw-check: cachegrind $mode N=$n, 1 sum (simulated caches, slow)" >&2
@@ -90,6 +98,28 @@ if (native.row === null || native.col === null) {
   console.log(`\nno hardware counts here for ${missing.join(', ')}: ${reasons[0] ?? 'not counted'}`);
   console.log('this machine exposes no usable PMU (a VM?), so only time is native; the cachegrind side is a simulation.');
   console.log('run this on a machine with a PMU; `perfcell doctor` says what is missing and how to fix it.');
+}
+// compare with one slotted perf against a perf per window: the same counts (instructions to within ~1%)
+const compared = { slotted: read('compare-slotted-1'), twoPerfs: read('compare-slotted-0') };
+const medianOf = (values) => {
+  const sorted = values.filter((v) => typeof v === 'number').sort((a, b) => a - b);
+  return sorted.length === 0 ? null : sorted[Math.floor(sorted.length / 2)];
+};
+if (compared.slotted === null || compared.twoPerfs === null) {
+  console.log('\ncompare: no result (see compare-slotted-*.log; HW_CHECK_OUT=DIR keeps them)');
+} else {
+  const lines = [];
+  for (const [index, alternative] of compared.slotted.alternatives.entries()) {
+    const other = compared.twoPerfs.alternatives[index];
+    for (const event of hardware) {
+      const a = medianOf(alternative.runs.map((run) => run[event]));
+      const b = medianOf((other?.runs ?? []).map((run) => run[event]));
+      if (a !== null && b !== null && b !== 0) lines.push(`${alternative.name.replace(/^.*\//, '').padEnd(24)}${event.padEnd(24)}${`${(a / b).toFixed(3)}x`.padStart(10)}`);
+    }
+  }
+  console.log(lines.length === 0
+    ? '\ncompare: no hardware counts to set side by side here (one slotted perf against a perf per window)'
+    : ['\ncompare row vs col, median per run: one slotted perf / a perf per window (expect about 1.00x)', ...lines].join('\n'));
 }
 if (simulated.row === null || simulated.col === null) console.log('\ncachegrind: no result (valgrind missing or failed; see the .log files)');
 console.log('\nexpect: col/row about 8x for L1 read misses (one miss per 8 doubles row-wise, one per double col-wise),');
