@@ -10,7 +10,12 @@ import { monotonicNs } from '../session/clock.ts';
  */
 export interface ControlChannel {
   /** Sends the command; true once perf acknowledged it, false where perf had gone or was killed for not answering. */
-  send(command: 'enable' | 'disable' | `${'enable' | 'disable'} ${string}`): Promise<boolean>;
+  send(command: ControlCommand): Promise<boolean>;
+  /**
+   * Sends the commands in one write (perf takes one a turn of its loop, and acks each); true once
+   * perf acknowledged them all, false where it had gone or was killed for not answering.
+   */
+  sendAll(commands: readonly ControlCommand[]): Promise<boolean>;
   /**
    * Sends the command and waits for its ack in this synchronous step, in a blocking read: no turn
    * of the event loop (a window switched from inside a cell, where whatever this process does
@@ -25,6 +30,9 @@ export interface ControlChannel {
   /** perf has gone: commands waiting answer false, later ones at once. */
   close(): void;
 }
+
+/** `enable`, `disable`, or either for the events of one name (`enable pcA0`, perf 6.1). */
+export type ControlCommand = 'enable' | 'disable' | `${'enable' | 'disable'} ${string}`;
 
 export interface ControlChannelOptions {
   /** Kills perf (SIGKILL) when a command goes unanswered. */
@@ -66,22 +74,30 @@ export function createControlChannel(control: Writable | null, ack: Readable | n
   const ackHandle = (ack as { _handle?: { setBlocking?: (blocking: boolean) => number } } | null)?._handle;
   const watchdog = options.watchdog ?? null;
   const canSendSync = (): boolean => !closed && watchdog !== null && controlFd !== null && ackFd !== null && typeof ackHandle?.setBlocking === 'function' && waiting.length === 0;
-  return {
-    send(command) {
-      if (closed || control === null) return Promise.resolve(false);
-      return new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => {
-          timedOut = true;
-          options.kill();
-        }, ackTimeoutMs());
+  const sendAll = (commands: readonly ControlCommand[]): Promise<boolean> => {
+    if (closed || control === null) return Promise.resolve(false);
+    if (commands.length === 0) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        timedOut = true;
+        options.kill();
+      }, ackTimeoutMs());
+      const answers: boolean[] = [];
+      for (let index = 0; index < commands.length; index += 1) {
         waiting.push((ok) => {
+          answers.push(ok);
+          if (answers.length < commands.length) return;
           clearTimeout(timer);
-          resolve(ok);
+          resolve(answers.every(Boolean));
         });
-        options.onWaiting?.(true);
-        control.write(`${command}\n`);
-      });
-    },
+      }
+      options.onWaiting?.(true);
+      control.write(commands.map((command) => `${command}\n`).join(''));
+    });
+  };
+  return {
+    send: (command) => sendAll([command]),
+    sendAll,
     sendSync(command) {
       if (!canSendSync()) return false;
       const startNs = monotonicNs();

@@ -357,7 +357,7 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
 
   /** Switches a slot's window on or off: one command for a perf of one window, one per event (by name) for a slotted one. */
   const switchSlot = (slot: number, verb: 'enable' | 'disable'): Promise<boolean> =>
-    named === null ? send(verb) : Promise.all(named.commands(slot, verb).map((command) => send(command))).then((acks) => acks.every(Boolean));
+    named === null ? send(verb) : channel.sendAll(named.commands(slot, verb));
 
   function session(slot: number): PerfSession {
     const w = windows[slot] as WindowSlot;
