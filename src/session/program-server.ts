@@ -53,13 +53,15 @@ export interface ProgramServer {
 const UNREAD_TAILS = 1;
 
 /**
- * The perfs of the runs' group: one for each unread tail and one for the run itself, no more
- * (fewer would deadlock: a run waits for a free perf, a tail is read once more programs end).
+ * The windows of the runs' group: one for each unread tail and one for the run itself, no more
+ * (fewer would deadlock: a run waits for a free window, a tail is read once more programs end).
  * Two: each perf's start is some 20 ms of CPU on the two vCPUs the warm-up runs share with
  * perfcell's own start, and each ticks every few ms over the programs. A compare of sleep-ms 7 vs 6
- * took 486.5 against 467.0 and 485.0 against 465.4 ms with two rather than three, `true` vs `true`
- * 322.8 against 303.5 (scripts/lib/wall-ab.mjs, 30 alternations each, 2026-12-04, BENCHMARKS.md
- * "Pace notes"); three had beaten four on 2026-12-02.
+ * took 486.5 against 467.0 and 485.0 against 465.4 ms with two perfs rather than three, `true` vs
+ * `true` 322.8 against 303.5 (scripts/lib/wall-ab.mjs, 30 alternations each, 2026-12-04,
+ * BENCHMARKS.md "Pace notes"); three had beaten four on 2026-12-02. Where the events allow, both
+ * are slots of one perf (`slotted`, src/perf/event-slots.ts): one perf's start-up, not two
+ * (2026-12-05 in the notes).
  */
 const SERVED_PERFS = UNREAD_TAILS + 1;
 
