@@ -9,7 +9,8 @@ export type PerfErrorCode =
   | 'PERF_UNKNOWN_EVENT'
   | 'PERF_NO_SUCH_PROCESS'
   | 'PERF_FAILED'
-  | 'PERF_NO_ACK';
+  | 'PERF_NO_ACK'
+  | 'PERF_NO_NAMED_SWITCH';
 
 /** perf could not count: not installed, refused, or asked for an event it does not know. */
 export class PerfError extends Error {

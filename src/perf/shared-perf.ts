@@ -103,6 +103,8 @@ export function startSharedPerf(
   // the live view's relay, forked before the perfs attach: they would count its drawing
   const follower = options.live === true ? startLiveFollower(pid) : null;
   let closing = false;
+  /** The members are the slots of one perf (`start.slotted`, where the events allow). */
+  let slotted = false;
   /** Resolves once every member is spawned (all in this call unless staggered); none is spawned after close(). */
   const spawnAll = async (): Promise<void> => {
     // Counting this process: all at once, by one launcher (where there is one), so that none carries
@@ -114,6 +116,7 @@ export function startSharedPerf(
       return;
     }
     if (start.slotted === true && follower === null && total > 1 && slottedPerfWanted() && canSlotEvents(options.events, existsSync(CLASSIC_CPU_PMU))) {
+      slotted = true;
       members.push(...startSlottedPerf(pid, options, shortestMs, total));
       return;
     }
@@ -148,18 +151,33 @@ export function startSharedPerf(
     }
     return best;
   };
+  const allMembersReady = (): Promise<unknown> =>
+    Promise.all(
+      members.map((member, index) =>
+        member.ready().then(
+          () => { isReady[index] = true; },
+          (error: unknown) => { failures.push(error); },
+        ),
+      ),
+    );
+  /**
+   * A slotted perf that cannot switch events by name (perf before 5.12) gives way to a perf per
+   * member, started before any window, as the group would have been started without slots.
+   */
+  const unslotIfNeeded = async (): Promise<void> => {
+    if (!slotted || closing || !failures.some((error) => error instanceof PerfError && error.code === 'PERF_NO_NAMED_SWITCH')) return;
+    slotted = false;
+    await Promise.all(members.map((member) => member.closeAndWait()));
+    failures.length = 0;
+    isReady.fill(false);
+    members.length = 0;
+    for (let index = 0; index < total; index += 1) members.push(startTickingPerf(pid, options, shortestMs + index, undefined, follower));
+    await allMembersReady();
+  };
   const whenAllReady = (): Promise<void> => {
     allReady ??= spawned
-      .then(() =>
-        Promise.all(
-          members.map((member, index) =>
-            member.ready().then(
-              () => { isReady[index] = true; },
-              (error: unknown) => { failures.push(error); },
-            ),
-          ),
-        ),
-      )
+      .then(allMembersReady)
+      .then(unslotIfNeeded)
       .then(() => { settled = true; });
     return allReady;
   };

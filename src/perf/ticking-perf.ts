@@ -192,6 +192,7 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
       // a slot's window opens with its first event's enable and closes with its last event's disable
       const marker = named?.markerOf(trimmed) ?? null;
       if (marker !== null) {
+        namedSwitch ??= true;
         const w = windows[marker.slot] as WindowSlot;
         if (marker.enabled && marker.first && w.phase === 'idle') w.phase = 'enabled';
         else if (!marker.enabled && marker.last && w.phase === 'enabled') w.phase = 'after';
@@ -199,12 +200,15 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
       }
       if (trimmed === MARKER_DISABLED) {
         if (named === null && single.phase === 'enabled') single.phase = 'after';
+        // a slotted perf's `disable pcA0` taken for a plain `disable` (perf before 5.12)
+        else if (named !== null && zeroSeen) namedSwitch ??= false;
         else if (!zeroSeen) {
           zeroSeen = true;
           if (perfZeroNs === null || readNs < perfZeroNs) perfZeroNs = readNs;
         }
         continue;
       }
+      if (named !== null && trimmed.startsWith("failed: can't find")) namedSwitch ??= false;
       const found = parser.push(line);
       for (const record of found) if (record.time !== null && record.isMetricRow !== true) onTickRow(record, readNs);
       const message = found.length === 0 ? perfMessageOf(line) : null;
@@ -329,6 +333,13 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
     }
   };
 
+  /**
+   * A slotted perf switches events by name (perf 5.12 and later): null until its answer to a
+   * `disable pcA0` is read (ready()). perf 5.10 and 5.11 take it for a plain `disable`, and would take
+   * `enable pcA0` for an `enable` of every slot.
+   */
+  let namedSwitch: boolean | null = null;
+
   // Ready once perf has printed its "Events disabled" and one whole tick: the rows of a tick are known.
   let readyPromise: Promise<void> | null = null;
   const ready = (): Promise<void> => {
@@ -342,6 +353,17 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
         }
         throw await problemNow();
       }
+      if (named === null) return;
+      // the names the first tick printed (pcA0:u where perf counts user space only), switched off as they are
+      const probed = await channel.sendAll(named.commands(0, 'disable').slice(0, 1));
+      const answered = probed && (await readUntil(() => namedSwitch !== null, ackTimeoutMs()));
+      if (answered && namedSwitch === true) return;
+      if (!exited) {
+        if (!answered) readyTimedOut = true;
+        subprocess.kill('SIGKILL');
+      }
+      if (answered) throw new PerfError('PERF_NO_NAMED_SWITCH', 'this perf cannot switch events by name (perf 5.12 and later can): a perf for each window instead');
+      throw await problemNow();
     })();
     return readyPromise;
   };

@@ -18,8 +18,8 @@ const pageFaults = (report: CommandReport): number => report.counters.events.fin
 const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 /** Runs the alternatives interleaved (no warm-up), settled: every report complete. */
-async function compareRuns(texts: readonly string[], runs: number, events = ['page-faults']) {
-  const plan = commandAlternatives(texts, { shell: false, measureOptions: { events, intervalMs: 100 } });
+async function compareRuns(texts: readonly string[], runs: number, events = ['page-faults'], perfPath?: string) {
+  const plan = commandAlternatives(texts, { shell: false, measureOptions: { events, intervalMs: 100, ...(perfPath === undefined ? {} : { perfPath }) } });
   const tree = watchDescendants(process.pid, 5);
   try {
     const slots = [...plan.alternatives, plan.noiseFloor].map((alternative) => ({
@@ -43,6 +43,29 @@ const slowPerfDir = mkdtempSync(join(tmpdir(), 'perfcell-slow-perf-'));
 const slowPerf = join(slowPerfDir, 'perf');
 writeFileSync(slowPerf, `#!/bin/sh\nsleep 0.3\ntouch "${slowPerfDir}/perf-started-$$"\nexec perf "$@"\n`, { mode: 0o755 });
 afterAll(() => rmSync(slowPerfDir, { recursive: true, force: true }));
+
+/**
+ * perf as perf 5.10 and 5.11 read --control: a name after `enable`/`disable` is ignored there (they
+ * switch every event). Real perf, behind a filter that strips the names from the commands before
+ * perf reads them; the filter dies with perf (setpriv --pdeathsig), so nothing else holds its socket.
+ * Each start of it is a line of its log (unnamedPerfLog).
+ */
+const unnamedPerfDir = mkdtempSync(join(tmpdir(), 'perfcell-unnamed-perf-'));
+afterAll(() => rmSync(unnamedPerfDir, { recursive: true, force: true }));
+const unnamedPerf = join(unnamedPerfDir, 'perf');
+const unnamedPerfLog = join(unnamedPerfDir, 'starts.log');
+writeFileSync(unnamedPerf, [
+  '#!/bin/sh',
+  `echo "$*" >> "${unnamedPerfLog}"`,
+  'case " $* " in *" --control "*) ;; *) exec perf "$@" ;; esac',
+  'dir=$(mktemp -d)',
+  'mkfifo "$dir/control"',
+  `setpriv --pdeathsig KILL sed -u -e 's/^\\(enable\\|disable\\) .*$/\\1/' <&3 >"$dir/control" 4>&- 2>/dev/null &`,
+  'exec 3<"$dir/control"',
+  'rm -r "$dir"',
+  'exec perf "$@"',
+  '',
+].join('\n'), { mode: 0o755 });
 
 /** Served runs of `texts` counted by the slow perf, released (and the slow perf's marks cleared) after `use`. */
 async function withSlowPerf(texts: readonly string[], use: (plan: ReturnType<typeof commandAlternatives>) => Promise<void>): Promise<void> {
@@ -90,6 +113,19 @@ describe.runIf(runsWithPerf('served compare runs'))('served runs: one gate and o
     const server = seen.find((entry) => entry.pid === forker?.parent);
     expect([forker?.command, server?.command, server?.parent]).toEqual([expect.stringContaining('perfcell-serve'), expect.stringContaining('perfcell-serve'), process.pid]);
     expect(seen.some((entry) => entry.command.includes('perfcell-exec'))).toBe(false);
+    expect(await survivors(new Map(seen.map((entry) => [entry.pid, entry])), 2000)).toEqual([]);
+  }, 60_000);
+
+  it('a perf that cannot switch events by name (before 5.12): the slotted perf gives way to a perf per window before the first counted run, and every run counts exactly', async () => {
+    const pages = 5_000;
+    const { outcome, seen } = await compareRuns([`${fixture('touch-pages')} ${pages}`, 'true'], 4, ['page-faults', 'context-switches'], unnamedPerf);
+    expect(outcome.stop).toBeNull();
+    const [large] = outcome.results as CommandReport[][];
+    const expectedLarge = perfStatPageFaults([fixture('touch-pages'), String(pages)]);
+    for (const report of large!) expect(Math.abs(pageFaults(report) - expectedLarge) / expectedLarge, `${pageFaults(report)} vs perf stat's ${expectedLarge}`).toBeLessThan(0.01);
+    // one slotted perf, then two plain ones, all attached to the forker before the first counted run
+    const starts = readFileSync(unnamedPerfLog, 'utf8').trimEnd().split('\n');
+    expect(starts.map((line) => line.includes('name=pcA0')), starts.join('\n')).toEqual([true, false, false]);
     expect(await survivors(new Map(seen.map((entry) => [entry.pid, entry])), 2000)).toEqual([]);
   }, 60_000);
 
