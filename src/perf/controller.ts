@@ -107,6 +107,13 @@ export interface PerfSession {
    * stopped by its SIGINT: it reads its counters as it prints its last interval).
    */
   countingEnded?(): Promise<void> | null;
+  /**
+   * The window's bounds, known before stop() is called (a served run's, once its program has
+   * ended): rows of the window read before stop() go straight into its intervals rather than
+   * waiting as rows (a slotted perf's window is read while another slot's tail is). Same bounds as
+   * stop()'s; without this call, stop() sets them.
+   */
+  bound?(window: { startNs: bigint; endNs: bigint }): void;
   /** Ends perf at once, losing its data; for error paths. */
   kill(): void;
   /**

@@ -218,6 +218,9 @@ export function startSharedPerf(
         countingEnded() {
           return inner?.countingEnded?.() ?? null;
         },
+        bound(window) {
+          inner?.bound?.(window);
+        },
         kill() {
           inner?.kill();
         },

@@ -395,6 +395,19 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
     let tailNs = 0n;
     /** The live view's line of this window, following its file once claimed. */
     let line: LiveLine | null = null;
+    /** Where the window's rows go, once its bounds are known (bound() or stop()). */
+    let collecting: { readonly regrouper: Regrouper; readonly fromS: number | null; readonly untilS: number | null } | null = null;
+    const collectInto = (window: { startNs?: bigint; endNs?: bigint }): NonNullable<typeof collecting> => {
+      if (collecting !== null) return collecting;
+      const fromS = toPerfS(window.startNs ?? enableAckNs);
+      const untilS = toPerfS(window.endNs ?? disableAckNs);
+      const regrouper = createRegrouper({ intervalS: options.intervalMs / 1000, fromS, untilS });
+      for (const record of w.early) regrouper.add(record);
+      w.early = [];
+      w.collector = regrouper;
+      collecting = { regrouper, fromS, untilS };
+      return collecting;
+    };
 
     const disable = (): Promise<boolean> => {
       disabling ??= switchSlot(slot, 'disable').then((ok) => {
@@ -511,13 +524,8 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
         // the live line goes while the window's tail is read: it is off the terminal before the report
         const erased = line?.close();
         const stopFromNs = window.endNs ?? disableAckNs ?? monotonicNs();
-        const fromS = toPerfS(window.startNs ?? enableAckNs);
-        const untilS = toPerfS(window.endNs ?? disableAckNs);
-        // the window's lines are read only now: its ticks go straight into the asked-for intervals
-        const regrouper = createRegrouper({ intervalS: options.intervalMs / 1000, fromS, untilS });
-        for (const record of w.early) regrouper.add(record);
-        w.early = [];
-        w.collector = regrouper;
+        // the window's lines are read only now (or since bound()): its ticks go straight into the asked-for intervals
+        const { regrouper, fromS, untilS } = collectInto(window);
         if (state !== 'new') await finish();
         await erased;
         w.collector = null;
@@ -538,6 +546,9 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
       },
       countingEnded() {
         return disabling === null ? null : disabling.then(() => undefined);
+      },
+      bound(window) {
+        if (state !== 'new' && state !== 'done') collectInto(window);
       },
       peek() {
         const listener = currentLiveListener();

@@ -281,6 +281,8 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
             tree: treeMemory.finish(result.maxRssKiB), gc: null,
           });
           if (session !== null) {
+            // the window's rows that the read of the last tail below takes in go into its intervals at once
+            session.bound?.({ startNs: BigInt(result.startNs), endNs: BigInt(result.endNs) });
             await disabled;
             // A window's last tick is read once the next program has ended (after a program shorter
             // than a tick, perf may still owe it: the read then waits for it), or at settle(): no

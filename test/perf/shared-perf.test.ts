@@ -166,6 +166,68 @@ describe.runIf(perfUsable)('one perf shared by many windows over this process (r
     expect(closedEarly.exited).toBe(true);
   }, 30_000);
 
+  // compare's order over its forker, on one slotted perf: window A ends, window B counts the next
+  // program, and A's last tick is read only after B has ended, along with all of B's rows, which
+  // go into B's intervals at once (bound()), not kept as rows until B's own stop().
+  it('slotted (over another process): two windows on one perf, the first read after the second ended; both count their pages exactly, the long one in 100 ms samples', async () => {
+    const options = { events: ['page-faults', 'context-switches'], intervalMs: 100 };
+    const before = perfPidsNow();
+    // a Node child that touches PAGES fresh pages TIMES times, GAP ms apart, for each line "PAGES TIMES GAP"
+    const child = spawn(process.execPath, ['-e', `
+      const kept = [];
+      require('readline').createInterface({ input: process.stdin }).on('line', (line) => {
+        const [pages, times, gapMs] = line.split(' ').map(Number);
+        let done = 0;
+        const step = () => {
+          const bytes = new Uint8Array(pages * 4096);
+          for (let offset = 0; offset < bytes.length; offset += 4096) bytes[offset] = 1;
+          kept.push(bytes);
+          if (++done < times) setTimeout(step, gapMs); else process.stdout.write('done\\n');
+        };
+        step();
+      });`], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const lines = child.stdout.setEncoding('utf8');
+    const touchInChild = (pages: number, times: number, gapMs: number): Promise<void> =>
+      new Promise((resolve) => {
+        lines.once('data', () => resolve());
+        child.stdin.write(`${pages} ${times} ${gapMs}\n`);
+      });
+    await touchInChild(1, 1, 0); // the child's own start is over
+    const shared = startSharedPerf(child.pid!, options, 2, { slotted: true, shortestTickMs: 4 });
+    try {
+      await shared.ready();
+      // one perf for both windows: its events named per slot
+      const spawned = [...perfPidsNow()].filter((pid) => !before.has(pid));
+      expect(spawned).toHaveLength(1);
+      expect(readFileSync(`/proc/${spawned[0]}/cmdline`, 'utf8')).toContain('page-faults/name=pcB0/');
+      const windowOf = async (pages: number, times: number, gapMs: number) => {
+        const session = shared.session();
+        await session.enable();
+        const startNs = monotonicNs();
+        await touchInChild(pages, times, gapMs);
+        const endNs = monotonicNs();
+        await session.disable();
+        session.bound?.({ startNs, endNs });
+        return { session, startNs, endNs };
+      };
+      const first = await windowOf(3000, 1, 0);
+      const second = await windowOf(100, 6, 60); // some 350 ms
+      const [firstWindow, secondWindow] = [await first.session.stop(first), await second.session.stop(second)];
+      const total = (window: typeof firstWindow) => buildPerfCounters(window, 100).counters.events.find((event) => event.event === 'page-faults')?.total ?? Number.NaN;
+      expect(total(firstWindow)).toBeGreaterThanOrEqual(3000);
+      expect(total(firstWindow)).toBeLessThan(3000 + 500);
+      expect(total(secondWindow)).toBeGreaterThanOrEqual(600);
+      expect(total(secondWindow)).toBeLessThan(600 + 500);
+      // its events under their own names, in 100 ms samples
+      expect(secondWindow.records.map((record) => record.event)).toContain('context-switches');
+      expect(new Set(secondWindow.records.map((record) => record.time)).size).toBeGreaterThanOrEqual(3);
+    } finally {
+      await shared.closeAndWait();
+      child.kill('SIGKILL');
+    }
+    expect(await leakedPerfPidsSettled(before)).toEqual([]);
+  }, 30_000);
+
   it('over this process: all started at once by one launcher that this process forked (none carries another\'s counters); closed at once or later, none is left', async () => {
     const options = { events: ['page-faults'], intervalMs: 100 };
     const before = perfPidsNow();
