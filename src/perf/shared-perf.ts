@@ -1,8 +1,8 @@
+import { existsSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { startPerf, type PerfOptions, type PerfSession } from './controller.ts';
-import { launchPerfGroup } from './perf-group-launcher.ts';
-import { existsSync } from 'node:fs';
 import { canSlotEvents } from './event-slots.ts';
+import { launchPerfGroup } from './perf-group-launcher.ts';
 import { startSlottedPerf, startTickingPerf, type TickingPerf } from './ticking-perf.ts';
 import { startLiveFollower } from '../live/follower.ts';
 import { PerfError } from '../errors.ts';
@@ -168,6 +168,8 @@ export function startSharedPerf(
     if (!slotted || closing || !failures.some((error) => error instanceof PerfError && error.code === 'PERF_NO_NAMED_SWITCH')) return;
     slotted = false;
     await Promise.all(members.map((member) => member.closeAndWait()));
+    // closed meanwhile: no perf is started after close()
+    if (closing) return;
     failures.length = 0;
     isReady.fill(false);
     members.length = 0;

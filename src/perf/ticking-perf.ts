@@ -5,10 +5,10 @@ import { PerfError } from '../errors.ts';
 import { monotonicNs } from '../session/clock.ts';
 import { currentLiveListener, MARKER_DISABLED, MARKER_ENABLED, perfMessageOf, probeEvent, spawnPerf, type PerfOptions, type PerfSession, type PerfWindowResult } from './controller.ts';
 import { ackTimeoutMs, createControlChannel, noAckError } from './control-channel.ts';
+import { createEventSlots, type EventSlots } from './event-slots.ts';
 import { createPerfOutputFile } from './output-file.ts';
 import type { LaunchedPerf } from './perf-group-launcher.ts';
 import type { LiveFollower, LiveLine } from '../live/follower.ts';
-import { createEventSlots, type EventSlots } from './event-slots.ts';
 import { perfProblem, spawnedPerfProcess, trackPerf } from './perf-process.ts';
 
 /**
