@@ -22,8 +22,9 @@ import { watchTreeMemory, type TreeMemory } from './tree-memory.ts';
 
 /**
  * Many runs of external programs (compare's) through one long-lived gate (native/perfcell-serve.c)
- * and one long-lived group of perfs (shared-perf.ts) attached to the gate's forker, whose clones
- * inherit its counters: a run is a clone, an enable, a release and a disable, with no process
+ * and one long-lived group of perfs (shared-perf.ts: one perf of two slots where the events allow)
+ * attached to the gate's forker, whose clones inherit its counters: a run is a clone, an enable, a
+ * release and a disable, with no process
  * spawned for it but the program. The forker sits in one memory cgroup whose peak is reset before
  * each run (cgroup v1), so no run waits for a cgroup move either.
  *
