@@ -1,9 +1,9 @@
 /**
  * One perf holding several windows' counters at once: each slot has its own copy of the events,
- * named apart (`page-faults/name=pcA0/`), and perf 6.1 switches events on and off by name on its
- * control fd (`enable pcA0`, acknowledged like a plain `enable`, marked `Event pcA0 enabled` in its
- * output). Slot A may then wait for its last tick while slot B counts the next window: what two
- * perfs did, at one perf's start-up.
+ * named apart (`page-faults/name=pcA0/`), and perf (5.12 and later) switches events on and off by
+ * name on its control fd (`enable pcA0`, acknowledged like a plain `enable`, marked `Event pcA0
+ * enabled` in its output; an older perf is found out once, ticking-perf.ts). Slot A may then wait
+ * for its last tick while slot B counts the next window: what two perfs did, at one perf's start-up.
  *
  * Only events whose `/name=…/` form perf 6.1 accepts and prints as one row: the legacy hardware,
  * software and hardware-cache events. A hardware event is slotted only on a machine with the
