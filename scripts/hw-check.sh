@@ -7,9 +7,11 @@
 #
 # Runs rowcol row and col natively through `perfcell run` with cache-misses, cache-references,
 # L1-dcache-load-misses, instructions and cycles, then under `--backend cachegrind`, and prints the
-# col/row ratio of each metric side by side. Without a PMU (a VM) it says so and still prints the
-# cachegrind side. Knobs: HW_CHECK_N (matrix side, default 2048: 32 MiB, more than most LLCs),
-# HW_CHECK_REPS (sums per native run, default 10; cachegrind does one), HW_CHECK_OUT (keep the JSON).
+# col/row ratio of each metric side by side; then compares row and col (`perfcell compare`) with
+# compare's one slotted perf and with a perf per window, and prints their ratio per event. Without a
+# PMU (a VM) it says so and still prints the cachegrind side. Knobs: HW_CHECK_N (matrix side,
+# default 2048: 32 MiB, more than most LLCs; compare's runs take a quarter of it), HW_CHECK_REPS
+# (sums per native run, default 10; cachegrind does one), HW_CHECK_OUT (keep the JSON).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
