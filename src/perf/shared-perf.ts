@@ -105,6 +105,8 @@ export function startSharedPerf(
   let closing = false;
   /** The members are the slots of one perf (`start.slotted`, where the events allow). */
   let slotted = false;
+  /** Member `index` as a perf of its own, ticking every shortestMs + index ms. */
+  const startPlainMember = (index: number): TickingPerf => startTickingPerf(pid, options, shortestMs + index, undefined, follower);
   /** Resolves once every member is spawned (all in this call unless staggered); none is spawned after close(). */
   const spawnAll = async (): Promise<void> => {
     // Counting this process: all at once, by one launcher (where there is one), so that none carries
@@ -121,7 +123,7 @@ export function startSharedPerf(
       return;
     }
     while (!closing && members.length < total) {
-      members.push(startTickingPerf(pid, options, shortestMs + members.length, undefined, follower));
+      members.push(startPlainMember(members.length));
       if (start.staggered === true) await nextTurn();
     }
   };
@@ -173,7 +175,7 @@ export function startSharedPerf(
     failures.length = 0;
     isReady.fill(false);
     members.length = 0;
-    for (let index = 0; index < total; index += 1) members.push(startTickingPerf(pid, options, shortestMs + index, undefined, follower));
+    for (let index = 0; index < total; index += 1) members.push(startPlainMember(index));
     await allMembersReady();
   };
   const whenAllReady = (): Promise<void> => {

@@ -182,9 +182,10 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
     const readNs = monotonicNs();
     const lines = (partial + text).split('\n');
     partial = lines.pop() ?? '';
+    /** A perf of one window's: the plain `Events enabled` / `Events disabled` markers are its. */
+    const single = windows[0] as WindowSlot;
     for (const line of lines) {
       const trimmed = line.trim();
-      const single = windows[0] as WindowSlot;
       if (trimmed === MARKER_ENABLED) {
         if (named === null && single.phase === 'idle') single.phase = 'enabled';
         continue;

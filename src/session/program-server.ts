@@ -24,9 +24,9 @@ import { watchTreeMemory, type TreeMemory } from './tree-memory.ts';
  * Many runs of external programs (compare's) through one long-lived gate (native/perfcell-serve.c)
  * and one long-lived group of perfs (shared-perf.ts: one perf of two slots where the events allow)
  * attached to the gate's forker, whose clones inherit its counters: a run is a clone, an enable, a
- * release and a disable, with no process
- * spawned for it but the program. The forker sits in one memory cgroup whose peak is reset before
- * each run (cgroup v1), so no run waits for a cgroup move either.
+ * release and a disable, with no process spawned for it but the program. The forker sits in one
+ * memory cgroup whose peak is reset before each run (cgroup v1), so no run waits for a cgroup move
+ * either.
  *
  * Each run's counts are its program's alone: the forker forks only between windows (an arm waits
  * for the previous window's disable ack) and sleeps while one is open, and the held child touches
