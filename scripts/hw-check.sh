@@ -52,6 +52,7 @@ fi
 
 node --input-type=module - "$out" "$n" "$reps" <<'JS'
 import { existsSync, readFileSync } from 'node:fs';
+import { median } from './scripts/lib/benchmarks-md.mjs';
 const [dir, n, reps] = process.argv.slice(2);
 const read = (name) => {
   const file = `${dir}/${name}.json`;
@@ -104,8 +105,8 @@ if (native.row === null || native.col === null) {
 // compare with one slotted perf against a perf per window: the same counts (instructions to within ~1%)
 const compared = { slotted: read('compare-slotted-1'), twoPerfs: read('compare-slotted-0') };
 const medianOf = (values) => {
-  const sorted = values.filter((v) => typeof v === 'number').sort((a, b) => a - b);
-  return sorted.length === 0 ? null : sorted[Math.floor(sorted.length / 2)];
+  const counted = values.filter((v) => typeof v === 'number');
+  return counted.length === 0 ? null : median(counted);
 };
 if (compared.slotted === null || compared.twoPerfs === null) {
   console.log('\ncompare: no result (see compare-slotted-*.log; HW_CHECK_OUT=DIR keeps them)');
