@@ -18,6 +18,7 @@ let runs = 0;
 const held: Array<[number, string, number]> = [];
 let writeHeld: ((text: string) => void) | null = null;
 
+/** A run's trace; `write` takes the held marks at exit (the first trace's, for every run's marks). */
 export function startRunTrace(environment: NodeJS.ProcessEnv = process.env, write: (text: string) => void = (text) => process.stderr.write(text)): RunTrace {
   if (environment['PERFCELL_TRACE_RUN'] !== '1') return silent;
   if (writeHeld === null) {
