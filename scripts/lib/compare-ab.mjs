@@ -1,6 +1,7 @@
 // Two builds of perfcell, taking turns, on one compare (sleep-ms 7 vs 6, NODE_EXTRA_CA_CERTS unset):
 // medians of the wall, the first warm-up's release, the first counted run's release and the last
-// report (ms since perfcell started, PERFCELL_TRACE_RUN marks), and each alternative's mean.
+// report (ms since perfcell started, PERFCELL_TRACE_RUN marks), the counted runs' hand-over (a
+// program's end to the next one's release, their mean in each compare), and each alternative's mean.
 // For a change to compare's start or hand-overs that is too small for one bench-pace round.
 //
 //   cp -r dist /tmp/A/ && cp package.json /tmp/A/     (the build before the change)
@@ -43,6 +44,7 @@ try {
         firstGoMs: at(1, 'go'),
         countedGoMs: at(firstCounted, 'go'),
         lastReportMs: Math.max(...marks.filter((mark) => mark.stage === 'report').map((mark) => mark.ms)),
+        handOverMs: handOverMs(at, firstCounted, Math.max(...marks.map((mark) => mark.run))),
         meansMs: document.alternatives.map((alternative) => (1000 * alternative.runs.reduce((sum, r) => sum + r.durationS, 0)) / alternative.runs.length),
       });
     }
@@ -51,10 +53,16 @@ try {
   environments.remove();
   rmSync(dir, { recursive: true, force: true });
 }
+/** The mean, over the counted runs after the first, of the time from the run before's end to the run's release. */
+function handOverMs(at, firstCounted, lastRun) {
+  const gaps = [];
+  for (let run = firstCounted + 1; run <= lastRun; run++) gaps.push(at(run, 'go') - at(run - 1, 'ended'));
+  return gaps.reduce((sum, gap) => sum + gap, 0) / gaps.length;
+}
 const ms = (values) => median(values).toFixed(1);
 for (const which of ['A', 'B']) {
   const rows = results[which];
   console.log(
-    `${which} (${which === 'A' ? a : b}): wall ${ms(rows.map((row) => row.wallMs))} ms, first go ${ms(rows.map((row) => row.firstGoMs))}, first counted go ${ms(rows.map((row) => row.countedGoMs))}, last report ${ms(rows.map((row) => row.lastReportMs))}, means ${ms(rows.map((row) => row.meansMs[0]))} / ${ms(rows.map((row) => row.meansMs[1]))} ms (medians of ${rows.length})`,
+    `${which} (${which === 'A' ? a : b}): wall ${ms(rows.map((row) => row.wallMs))} ms, first go ${ms(rows.map((row) => row.firstGoMs))}, first counted go ${ms(rows.map((row) => row.countedGoMs))}, last report ${ms(rows.map((row) => row.lastReportMs))}, hand-over ${median(rows.map((row) => row.handOverMs)).toFixed(2)}, means ${ms(rows.map((row) => row.meansMs[0]))} / ${ms(rows.map((row) => row.meansMs[1]))} ms (medians of ${rows.length})`,
   );
 }

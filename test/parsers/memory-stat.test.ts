@@ -31,6 +31,11 @@ describe('memory.stat', () => {
     expect(parseMemoryStat('cache 8192\ntotal_cache 8192\n\nbogus line\n')).toEqual({ cache: 8192, total_cache: 8192 });
   });
 
+  it('takes a line only as `NAME DIGITS` once trimmed (NAME of letters, digits and _), one space between', () => {
+    const text = [' rss 4096\r', 'two  12', 'tab\t12', 'dashed-name 1', 'negative -5', 'float 1.5', 'trailing 7 8', 'under_score9 9', '42 7', ' 5', 'name ', ''].join('\n');
+    expect(parseMemoryStat(text)).toEqual({ rss: 4096, under_score9: 9, '42': 7 });
+  });
+
   it('v1: the file pages dd wrote are all unmapped cache', () => {
     expect(unmappedFileCacheBytes(parseMemoryStat(V1_AFTER_DD), 1)).toBe(200 * 1024 * 1024);
   });
