@@ -10,6 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mean } from 'simple-statistics';
 import { abEnvironments, turnOrder } from './ab-variants.mjs';
 import { median } from './benchmarks-md.mjs';
 
@@ -45,7 +46,7 @@ try {
         countedGoMs: at(firstCounted, 'go'),
         lastReportMs: Math.max(...marks.filter((mark) => mark.stage === 'report').map((mark) => mark.ms)),
         handOverMs: handOverMs(at, firstCounted, Math.max(...marks.map((mark) => mark.run))),
-        meansMs: document.alternatives.map((alternative) => (1000 * alternative.runs.reduce((sum, r) => sum + r.durationS, 0)) / alternative.runs.length),
+        meansMs: document.alternatives.map((alternative) => 1000 * mean(alternative.runs.map((r) => r.durationS))),
       });
     }
   }
@@ -57,7 +58,7 @@ try {
 function handOverMs(at, firstCounted, lastRun) {
   const gaps = [];
   for (let run = firstCounted + 1; run <= lastRun; run++) gaps.push(at(run, 'go') - at(run - 1, 'ended'));
-  return gaps.reduce((sum, gap) => sum + gap, 0) / gaps.length;
+  return mean(gaps);
 }
 const ms = (values) => median(values).toFixed(1);
 for (const which of ['A', 'B']) {
