@@ -5,7 +5,9 @@
 //
 // 1. compare of two short programs, and of `true` vs `true`, against hyperfine -N with the same
 //    warm-up and runs: wall time of each tool (perfcell's with and without its Node start-up, and
-//    what its runs alone took, from the document's cost block), and the mean times each reports.
+//    what its runs alone took, from the document's cost block), and the mean times each reports;
+//    then round by round, each compare against the hyperfine run beside it (quartiles, and how many
+//    rounds fall within the targets).
 // 2. cells: a file of 200 trivial cells without perf, with one perf per cell (armed 0 and 1 ahead)
 //    and with the shared perfs (the default), piped and with stderr on a terminal (the live view
 //    on), and a file of 10; what perf adds per cell. And what perf's presence costs a measured
@@ -20,7 +22,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { endToReportMs } from './lib/end-to-report.mjs';
 import { turnOrder } from './lib/ab-variants.mjs';
-import { machineLine, median, signedPct as pct, writeSection } from './lib/benchmarks-md.mjs';
+import { machineLine, median, quantile, signedPct as pct, writeSection } from './lib/benchmarks-md.mjs';
 import { startOverlap } from './lib/cpu-overlap.mjs';
 import { hyperfineRound, perfcellCompareRound, timed } from './lib/compare-pair.mjs';
 import { SPANS, traceCompare } from './lib/compare-trace.mjs';
@@ -121,6 +123,12 @@ for (const pair of pairs) {
     noPerfRunsS: runs(samples.noPerf),
     floorS: median(samples.perf.map((sample) => sample.noiseFloorS)),
     means: [0, 1].map((index) => ({ hyperfine: meanOf(samples.hyperfine, index), perfcell: meanOf(samples.perf, index), unarmed: meanOf(samples.unarmed, index) })),
+    // round by round: each round's compare against the hyperfine run beside it, so the host's drift
+    // over the rounds (5% within an hour here) shows as a spread rather than in one median
+    paired: {
+      wallRatios: samples.perf.map((sample, round) => sample.wallS / samples.hyperfine[round].wallS),
+      meanRatios: [0, 1].map((index) => samples.perf.map((sample, round) => sample.means[index] / samples.hyperfine[round].means[index])),
+    },
   });
   log(`compare ${pair.name} done`);
 }
@@ -255,6 +263,14 @@ const cellTable = [
   '|---|---:|---:|',
   ...cellRows.map((row) => `| ${row.name} | ${ms(row.wallS)} | ${addedPerCellS(row) === null ? '—' : ms(addedPerCellS(row))} |`),
 ];
+/** The lower quartile, median and upper quartile of per-round figures ("2.05× / 2.17× / 2.31×"), each formatted by `format`. */
+const spread = (values, format) => [0.25, 0.5, 0.75].map((q) => format(quantile(values, q))).join(' / ');
+const pairedLines = compareRows.map((row) => {
+  const { wallRatios, meanRatios } = row.paired;
+  const within2x = wallRatios.filter((ratio) => ratio <= 2).length;
+  const within2pct = (ratios) => ratios.filter((ratio) => Math.abs(ratio - 1) <= 0.02).length;
+  return `- ${row.name.replace(sleepMs, 'sleep-ms')}: the ratio of walls ${spread(wallRatios, (ratio) => `${ratio.toFixed(2)}×`)}, within 2× in ${within2x} of ${wallRatios.length} rounds; mean A, perfcell against hyperfine, ${spread(meanRatios[0], (ratio) => pct(ratio - 1))}, within 2% in ${within2pct(meanRatios[0])}; mean B ${spread(meanRatios[1], (ratio) => pct(ratio - 1))}, within 2% in ${within2pct(meanRatios[1])}.`;
+});
 const parserTable = [
   '| format | `push()` lines/s | per CPU-second | `perfcell parse` lines/s | parse without its start-up | parse ÷ push() |',
   '|---|---:|---:|---:|---:|---:|',
@@ -279,6 +295,10 @@ Command: \`npm run build && node scripts/bench-pace.mjs\` (${ROUNDS} rounds, med
 **compare vs hyperfine** (\`hyperfine -N -w ${WARMUP} -r ${RUNS}\` and \`perfcell compare --warmup ${WARMUP} --runs ${RUNS}\`, default events; perfcell also runs the noise floor, \`true\`, as many times). perfcell's wall includes Node's start-up and loading the CLI (\`${cli}\`, run as users run it, by its first line; \`perfcell --version\`: ${ms(startup)}; \`node -e 0\`: ${ms(median(nodeS))}${withoutCa === null ? '' : `, ${ms(median(nodeWithoutCaS))} with NODE_EXTRA_CA_CERTS unset`}); start-up work on the other vCPU is not free on this host: \`node -e 0\` pinned to one vCPU ${overlap === null ? 'was not timed this run (taskset or perf missing)' : `took ${overlap.aloneMs.toFixed(1)} ms alone, ${overlap.otherCpuMs.toFixed(1)} ms with two \`perf stat -- true\` started on the other vCPU at the same moment, ${overlap.sameCpuMs.toFixed(1)} ms with them on its own (scripts/lib/cpu-overlap.mjs, medians of ${ROUNDS * 3})`}, and compare's start is such work throughout (Node's, the lane's, the perfs', the warm-ups' execs); "its runs alone" is the document's \`cost.totalS\`, every run's wall time with its hand-overs to perf. The warm-up runs need no counters: they go while the perfs start; "warm-ups wait for the perfs" is compare as it was before that (\`PERFCELL_WARMUP_UNCOUNTED=0\`). Target: within 2× of hyperfine's wall, means within 2%.${withoutCa === null ? '' : ` NODE_EXTRA_CA_CERTS is set in this environment (to ${extraCaCerts}): Node 20 loads that file and its whole root store at every start, before any of perfcell's code, ${ms(median(nodeS) - median(nodeWithoutCaS))} here. The bin's first line is a shell launcher (scripts/lib/bin-launcher.mjs) that starts compare of programs, run, parse and the other commands that run none of the user's code in perfcell's process without it, and hands it back to the programs they run; the column "as \`node cli.cjs\`" is the same compare started by node directly, which loads it.`}
 
 ${compareTable.join('\n')}
+
+Round by round (each round's compare against the hyperfine run beside it, ${HEADLINE_ROUNDS} rounds; lower quartile / median / upper quartile, nearest rank):
+
+${pairedLines.join('\n')}
 
 **Where a compare run's time goes** (\`PERFCELL_TRACE_RUN=1\` stage marks, src/session/run-trace.ts; \`node scripts/lib/compare-trace.mjs -- CMD...\` prints one compare's). "A gate and perf per run" is compare before its served runs (\`PERFCELL_SERVED_RUNS=0\`): every run spawns a gate and a perf, "not armed ahead" when the run starts (\`PERFCELL_PREARM_DEPTH=0\`), else the moment the previous program has ended. "Served" (the default, src/session/program-server.ts): one long-lived gate clones each run's program from a forker that one group of long-lived perfs counts, each run an enable and a disable; "arm → gate-pid" is the clone, and a run's last tick is read once the next program has ended. A blank cell: the stage has no mark in that design.
 
