@@ -128,6 +128,9 @@ for (const pair of pairs) {
     paired: {
       wallRatios: samples.perf.map((sample, round) => sample.wallS / samples.hyperfine[round].wallS),
       meanRatios: [0, 1].map((index) => samples.perf.map((sample, round) => sample.means[index] / samples.hyperfine[round].means[index])),
+      // each tool's own A against its own B in a round: for `true` vs `true` (one program twice) the
+      // order's bias, for the others the answer both tools should agree on
+      ownAB: [samples.hyperfine, samples.perf].map((list) => list.map((sample) => sample.means[0] / sample.means[1])),
     },
   });
   log(`compare ${pair.name} done`);
@@ -266,10 +269,10 @@ const cellTable = [
 /** The lower quartile, median and upper quartile of per-round figures ("2.05× / 2.17× / 2.31×"), each formatted by `format`. */
 const spread = (values, format) => [0.25, 0.5, 0.75].map((q) => format(quantile(values, q))).join(' / ');
 const pairedLines = compareRows.map((row) => {
-  const { wallRatios, meanRatios } = row.paired;
+  const { wallRatios, meanRatios, ownAB } = row.paired;
   const within2x = wallRatios.filter((ratio) => ratio <= 2).length;
   const within2pct = (ratios) => ratios.filter((ratio) => Math.abs(ratio - 1) <= 0.02).length;
-  return `- ${row.name.replace(sleepMs, 'sleep-ms')}: the ratio of walls ${spread(wallRatios, (ratio) => `${ratio.toFixed(2)}×`)}, within 2× in ${within2x} of ${wallRatios.length} rounds; mean A, perfcell against hyperfine, ${spread(meanRatios[0], (ratio) => pct(ratio - 1))}, within 2% in ${within2pct(meanRatios[0])}; mean B ${spread(meanRatios[1], (ratio) => pct(ratio - 1))}, within 2% in ${within2pct(meanRatios[1])}.`;
+  return `- ${row.name.replace(sleepMs, 'sleep-ms')}: the ratio of walls ${spread(wallRatios, (ratio) => `${ratio.toFixed(2)}×`)}, within 2× in ${within2x} of ${wallRatios.length} rounds; mean A, perfcell against hyperfine, ${spread(meanRatios[0], (ratio) => pct(ratio - 1))}, within 2% in ${within2pct(meanRatios[0])}; mean B ${spread(meanRatios[1], (ratio) => pct(ratio - 1))}, within 2% in ${within2pct(meanRatios[1])}; each tool's own mean A against its mean B, hyperfine ${spread(ownAB[0], (ratio) => pct(ratio - 1))}, perfcell ${spread(ownAB[1], (ratio) => pct(ratio - 1))}.`;
 });
 const parserTable = [
   '| format | `push()` lines/s | per CPU-second | `perfcell parse` lines/s | parse without its start-up | parse ÷ push() |',
