@@ -5,9 +5,9 @@
 //
 // 1. compare of two short programs, and of `true` vs `true`, against hyperfine -N with the same
 //    warm-up and runs: wall time of each tool (perfcell's with and without its Node start-up, and
-//    what its runs alone took, from the document's cost block), and the mean times each reports;
-//    then round by round, each compare against the hyperfine run beside it (quartiles, and how many
-//    rounds fall within the targets).
+//    what its runs alone took, from the document's cost block), and the mean times each reports
+//    (both tools get the commands reversed every other round); then round by round, each compare
+//    against the hyperfine run beside it (quartiles, and how many rounds fall within the targets).
 // 2. cells: a file of 200 trivial cells without perf, with one perf per cell (armed 0 and 1 ahead)
 //    and with the shared perfs (the default), piped and with stderr on a terminal (the live view
 //    on), and a file of 10; what perf adds per cell. And what perf's presence costs a measured
@@ -85,6 +85,18 @@ const overlap = await startOverlap(ROUNDS * 3).catch((error) => {
 
 const hyperfine = (commands) => hyperfineRound(commands, { warmup: WARMUP, runs: RUNS, exportFile: join(dir, 'hyperfine.json') });
 const perfcellCompare = (commands, perf, env = {}, asNode = false) => perfcellCompareRound(cli, commands, { warmup: WARMUP, runs: RUNS, perf, env, asNode });
+/**
+ * One tool's round with the commands in the round's order, given back in theirs: the two tools get
+ * them reversed every other round, both alike. hyperfine runs its commands one after the other, and
+ * its first command of `true` given twice read 3-9% slower than its second here (order-bias.mjs,
+ * BENCHMARKS.md Pace notes 2026-12-05 09:45): in one order only, that bias lands on one command's
+ * mean, and the means' 2% target would measure it. `swapped`: this round ran them reversed.
+ */
+function inOrder(run, commands, round) {
+  const swapped = round % 2 === 1;
+  const sample = run(swapped ? [...commands].reverse() : commands);
+  return { ...sample, swapped, means: swapped ? [...sample.means].reverse() : sample.means };
+}
 const pairs = [
   { name: 'sleep-ms 7 vs sleep-ms 6', commands: [`${sleepMs} 7`, `${sleepMs} 6`] },
   { name: 'true vs true', commands: ['true', 'true'] },
@@ -93,8 +105,8 @@ const compareRows = [];
 for (const pair of pairs) {
   const samples = { hyperfine: [], perf: [], perfWithoutCa: [], warmupsWait: [], unarmed: [], noPerf: [] };
   for (let round = 0; round < ROUNDS; round++) {
-    samples.hyperfine.push(hyperfine(pair.commands));
-    samples.perf.push(perfcellCompare(pair.commands, true));
+    samples.hyperfine.push(inOrder(hyperfine, pair.commands, round));
+    samples.perf.push(inOrder((commands) => perfcellCompare(commands, true), pair.commands, round));
     if (withoutCa !== null) samples.perfWithoutCa.push(perfcellCompare(pair.commands, true, {}, true));
     // served, but the warm-up runs wait for the perfs' start-up as counted runs do (as before 2026-12-01 23:50)
     samples.warmupsWait.push(perfcellCompare(pair.commands, true, { PERFCELL_WARMUP_UNCOUNTED: '0' }));
@@ -104,7 +116,7 @@ for (const pair of pairs) {
   }
   for (let round = ROUNDS; round < HEADLINE_ROUNDS; round++) {
     // which of the two goes first, reversed every other round (wall-ab.mjs's order)
-    const turns = [() => samples.hyperfine.push(hyperfine(pair.commands)), () => samples.perf.push(perfcellCompare(pair.commands, true))];
+    const turns = [() => samples.hyperfine.push(inOrder(hyperfine, pair.commands, round)), () => samples.perf.push(inOrder((commands) => perfcellCompare(commands, true), pair.commands, round))];
     for (const turn of turnOrder(turns, round)) turn();
   }
   const wall = (list) => median(list.map((sample) => sample.wallS));
@@ -128,9 +140,10 @@ for (const pair of pairs) {
     paired: {
       wallRatios: samples.perf.map((sample, round) => sample.wallS / samples.hyperfine[round].wallS),
       meanRatios: [0, 1].map((index) => samples.perf.map((sample, round) => sample.means[index] / samples.hyperfine[round].means[index])),
-      // each tool's own A against its own B in a round: for `true` vs `true` (one program twice) the
-      // order's bias, for the others the answer both tools should agree on
+      // each tool's own A against its own B in a round: the answer both tools should agree on
       ownAB: [samples.hyperfine, samples.perf].map((list) => list.map((sample) => sample.means[0] / sample.means[1])),
+      // one program twice (`true` vs `true`): the command run first in a round against the other, each tool's order bias
+      firstAgainstSecond: pair.commands[0] === pair.commands[1] ? [samples.hyperfine, samples.perf].map((list) => list.map((sample) => (sample.swapped ? sample.means[1] / sample.means[0] : sample.means[0] / sample.means[1]))) : null,
     },
   });
   log(`compare ${pair.name} done`);
@@ -269,10 +282,10 @@ const cellTable = [
 /** The lower quartile, median and upper quartile of per-round figures ("2.05× / 2.17× / 2.31×"), each formatted by `format`. */
 const spread = (values, format) => [0.25, 0.5, 0.75].map((q) => format(quantile(values, q))).join(' / ');
 const pairedLines = compareRows.map((row) => {
-  const { wallRatios, meanRatios, ownAB } = row.paired;
+  const { wallRatios, meanRatios, ownAB, firstAgainstSecond } = row.paired;
   const within2x = wallRatios.filter((ratio) => ratio <= 2).length;
   const within2pct = (ratios) => ratios.filter((ratio) => Math.abs(ratio - 1) <= 0.02).length;
-  return `- ${row.name.replace(sleepMs, 'sleep-ms')}: the ratio of walls ${spread(wallRatios, (ratio) => `${ratio.toFixed(2)}×`)}, within 2× in ${within2x} of ${wallRatios.length} rounds; mean A, perfcell against hyperfine, ${spread(meanRatios[0], (ratio) => pct(ratio - 1))}, within 2% in ${within2pct(meanRatios[0])}; mean B ${spread(meanRatios[1], (ratio) => pct(ratio - 1))}, within 2% in ${within2pct(meanRatios[1])}; each tool's own mean A against its mean B, hyperfine ${spread(ownAB[0], (ratio) => pct(ratio - 1))}, perfcell ${spread(ownAB[1], (ratio) => pct(ratio - 1))}.`;
+  return `- ${row.name.replace(sleepMs, 'sleep-ms')}: the ratio of walls ${spread(wallRatios, (ratio) => `${ratio.toFixed(2)}×`)}, within 2× in ${within2x} of ${wallRatios.length} rounds; mean A, perfcell against hyperfine, ${spread(meanRatios[0], (ratio) => pct(ratio - 1))}, within 2% in ${within2pct(meanRatios[0])}; mean B ${spread(meanRatios[1], (ratio) => pct(ratio - 1))}, within 2% in ${within2pct(meanRatios[1])}; each tool's own mean A against its mean B, hyperfine ${spread(ownAB[0], (ratio) => pct(ratio - 1))}, perfcell ${spread(ownAB[1], (ratio) => pct(ratio - 1))}${firstAgainstSecond === null ? '' : `; the command run first against the one run second (one program: the order's bias), hyperfine ${spread(firstAgainstSecond[0], (ratio) => pct(ratio - 1))}, perfcell ${spread(firstAgainstSecond[1], (ratio) => pct(ratio - 1))}`}.`;
 });
 const parserTable = [
   '| format | `push()` lines/s | per CPU-second | `perfcell parse` lines/s | parse without its start-up | parse ÷ push() |',
@@ -295,11 +308,11 @@ const traceTable = [
 const section = `
 Command: \`npm run build && node scripts/bench-pace.mjs\` (${ROUNDS} rounds, medians; hyperfine and the default compare ${HEADLINE_ROUNDS} rounds, taking turns; ${machineLine()}; load average ${load1.toFixed(1)} / ${load5.toFixed(1)} over 1 / 5 min at the end: the 2 vCPUs were shared with other work).
 
-**compare vs hyperfine** (\`hyperfine -N -w ${WARMUP} -r ${RUNS}\` and \`perfcell compare --warmup ${WARMUP} --runs ${RUNS}\`, default events; perfcell also runs the noise floor, \`true\`, as many times). perfcell's wall includes Node's start-up and loading the CLI (\`${cli}\`, run as users run it, by its first line; \`perfcell --version\`: ${ms(startup)}; \`node -e 0\`: ${ms(median(nodeS))}${withoutCa === null ? '' : `, ${ms(median(nodeWithoutCaS))} with NODE_EXTRA_CA_CERTS unset`}); start-up work on the other vCPU is not free on this host: \`node -e 0\` pinned to one vCPU ${overlap === null ? 'was not timed this run (taskset or perf missing)' : `took ${overlap.aloneMs.toFixed(1)} ms alone, ${overlap.otherCpuMs.toFixed(1)} ms with two \`perf stat -- true\` started on the other vCPU at the same moment, ${overlap.sameCpuMs.toFixed(1)} ms with them on its own (scripts/lib/cpu-overlap.mjs, medians of ${ROUNDS * 3})`}, and compare's start is such work throughout (Node's, the lane's, the perfs', the warm-ups' execs); "its runs alone" is the document's \`cost.totalS\`, every run's wall time with its hand-overs to perf. The warm-up runs need no counters: they go while the perfs start; "warm-ups wait for the perfs" is compare as it was before that (\`PERFCELL_WARMUP_UNCOUNTED=0\`). Target: within 2× of hyperfine's wall, means within 2%.${withoutCa === null ? '' : ` NODE_EXTRA_CA_CERTS is set in this environment (to ${extraCaCerts}): Node 20 loads that file and its whole root store at every start, before any of perfcell's code, ${ms(median(nodeS) - median(nodeWithoutCaS))} here. The bin's first line is a shell launcher (scripts/lib/bin-launcher.mjs) that starts compare of programs, run, parse and the other commands that run none of the user's code in perfcell's process without it, and hands it back to the programs they run; the column "as \`node cli.cjs\`" is the same compare started by node directly, which loads it.`}
+**compare vs hyperfine** (\`hyperfine -N -w ${WARMUP} -r ${RUNS}\` and \`perfcell compare --warmup ${WARMUP} --runs ${RUNS}\`, default events; perfcell also runs the noise floor, \`true\`, as many times). perfcell's wall includes Node's start-up and loading the CLI (\`${cli}\`, run as users run it, by its first line; \`perfcell --version\`: ${ms(startup)}; \`node -e 0\`: ${ms(median(nodeS))}${withoutCa === null ? '' : `, ${ms(median(nodeWithoutCaS))} with NODE_EXTRA_CA_CERTS unset`}); start-up work on the other vCPU is not free on this host: \`node -e 0\` pinned to one vCPU ${overlap === null ? 'was not timed this run (taskset or perf missing)' : `took ${overlap.aloneMs.toFixed(1)} ms alone, ${overlap.otherCpuMs.toFixed(1)} ms with two \`perf stat -- true\` started on the other vCPU at the same moment, ${overlap.sameCpuMs.toFixed(1)} ms with them on its own (scripts/lib/cpu-overlap.mjs, medians of ${ROUNDS * 3})`}, and compare's start is such work throughout (Node's, the lane's, the perfs', the warm-ups' execs); "its runs alone" is the document's \`cost.totalS\`, every run's wall time with its hand-overs to perf. The warm-up runs need no counters: they go while the perfs start; "warm-ups wait for the perfs" is compare as it was before that (\`PERFCELL_WARMUP_UNCOUNTED=0\`). Target: within 2× of hyperfine's wall, means within 2%. Both tools get the commands reversed every other round, alike, and a command's mean is its median over both orders: hyperfine runs its commands one after the other, and the first of one program given twice read 3-9% slower than the second here (scripts/lib/order-bias.mjs; the round-by-round lines below).${withoutCa === null ? '' : ` NODE_EXTRA_CA_CERTS is set in this environment (to ${extraCaCerts}): Node 20 loads that file and its whole root store at every start, before any of perfcell's code, ${ms(median(nodeS) - median(nodeWithoutCaS))} here. The bin's first line is a shell launcher (scripts/lib/bin-launcher.mjs) that starts compare of programs, run, parse and the other commands that run none of the user's code in perfcell's process without it, and hands it back to the programs they run; the column "as \`node cli.cjs\`" is the same compare started by node directly, which loads it.`}
 
 ${compareTable.join('\n')}
 
-Round by round (each round's compare against the hyperfine run beside it, ${HEADLINE_ROUNDS} rounds; lower quartile / median / upper quartile, nearest rank):
+Round by round (each round's compare against the hyperfine run beside it, in the same order, ${HEADLINE_ROUNDS} rounds, every other one reversed; lower quartile / median / upper quartile, nearest rank):
 
 ${pairedLines.join('\n')}
 
