@@ -24,7 +24,7 @@ import { endToReportMs } from './lib/end-to-report.mjs';
 import { turnOrder } from './lib/ab-variants.mjs';
 import { machineLine, median, quantile, signedPct as pct, writeSection } from './lib/benchmarks-md.mjs';
 import { startOverlap } from './lib/cpu-overlap.mjs';
-import { hyperfineRound, perfcellCompareRound, timed } from './lib/compare-pair.mjs';
+import { hyperfineRound, inOrder, perfcellCompareRound, timed } from './lib/compare-pair.mjs';
 import { SPANS, traceCompare } from './lib/compare-trace.mjs';
 
 const args = process.argv.slice(2);
@@ -85,18 +85,6 @@ const overlap = await startOverlap(ROUNDS * 3).catch((error) => {
 
 const hyperfine = (commands) => hyperfineRound(commands, { warmup: WARMUP, runs: RUNS, exportFile: join(dir, 'hyperfine.json') });
 const perfcellCompare = (commands, perf, env = {}, asNode = false) => perfcellCompareRound(cli, commands, { warmup: WARMUP, runs: RUNS, perf, env, asNode });
-/**
- * One tool's round with the commands in the round's order, given back in theirs: the two tools get
- * them reversed every other round, both alike. hyperfine runs its commands one after the other, and
- * its first command of `true` given twice read 3-9% slower than its second here (order-bias.mjs,
- * BENCHMARKS.md Pace notes 2026-12-05 09:45): in one order only, that bias lands on one command's
- * mean, and the means' 2% target would measure it. `swapped`: this round ran them reversed.
- */
-function inOrder(run, commands, round) {
-  const swapped = round % 2 === 1;
-  const sample = run(swapped ? [...commands].reverse() : commands);
-  return { ...sample, swapped, means: swapped ? [...sample.means].reverse() : sample.means };
-}
 const pairs = [
   { name: 'sleep-ms 7 vs sleep-ms 6', commands: [`${sleepMs} 7`, `${sleepMs} 6`] },
   { name: 'true vs true', commands: ['true', 'true'] },

@@ -1,6 +1,6 @@
 // One round of what issue 15 holds perfcell's compare against: `hyperfine -N` and `perfcell compare`
 // of the same commands with the same warm-up and runs (bench-pace.mjs, means-ab.mjs), and the
-// timed spawn both go through.
+// timed spawn both go through, and the order both get the commands in (inOrder).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
@@ -35,4 +35,17 @@ export function perfcellCompareRound(cli, commands, { warmup, runs, perf = true,
   const document = JSON.parse(stdout);
   const time = document.results.find((result) => result.metric.key === 'durationS');
   return { wallS, runsS: document.cost?.totalS ?? Number.NaN, noiseFloorS: document.cost?.noiseFloorS ?? Number.NaN, means: time.summaries.map((summary) => summary.summary.mean) };
+}
+
+/**
+ * One tool's round with the commands in the round's order, given back in theirs: the two tools get
+ * them reversed every other round, both alike. hyperfine runs its commands one after the other, and
+ * its first command of `true` given twice read 3-9% slower than its second here (order-bias.mjs,
+ * BENCHMARKS.md, Pace notes, 2026-12-05 09:45): in one order only, that bias lands on one command's
+ * mean, and the means' 2% target would measure it. `swapped`: this round ran them reversed.
+ */
+export function inOrder(run, commands, round) {
+  const swapped = round % 2 === 1;
+  const sample = run(swapped ? [...commands].reverse() : commands);
+  return { ...sample, swapped, means: swapped ? [...sample.means].reverse() : sample.means };
 }

@@ -6,15 +6,17 @@
 //   e.g. node scripts/lib/means-ab.mjs 20 "/tmp/sleep-ms 7" "/tmp/sleep-ms 6"
 //
 // Each round runs `hyperfine -N -w 2 -r 10` and `perfcell compare --warmup 2 --runs 10` (default
-// events), which first reversed every other round; prints, per alternative, the median of the
-// rounds' means of each tool, the pooled means, and the median of the rounds' ratios.
+// events), which first reversed every other round, and both with the commands reversed every other
+// round (inOrder: hyperfine's first command reads slower than its second here); prints, per
+// alternative, the median of the rounds' means of each tool, the pooled means, and the median of
+// the rounds' ratios.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { turnOrder } from './ab-variants.mjs';
 import { mean } from 'simple-statistics';
 import { median, signedPct as pct } from './benchmarks-md.mjs';
-import { hyperfineRound, perfcellCompareRound } from './compare-pair.mjs';
+import { hyperfineRound, inOrder, perfcellCompareRound } from './compare-pair.mjs';
 
 const [roundsText, ...commands] = process.argv.slice(2);
 const rounds = Number(roundsText);
@@ -24,14 +26,14 @@ if (!(rounds > 0) || commands.length !== 2) {
 }
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-means-'));
 const schedule = { warmup: 2, runs: 10 };
-/** Each tool's means (ms) of one round, in the commands' order. */
-const hyperfineMeansMs = () => hyperfineRound(commands, { ...schedule, exportFile: join(dir, 'hyperfine.json') }).means.map((meanS) => meanS * 1000);
-const perfcellMeansMs = () => perfcellCompareRound('dist/app/cli.cjs', commands, schedule).means.map((meanS) => meanS * 1000);
+/** Each tool's means (ms) of one round, in the commands' order (run in the round's order). */
+const hyperfineMeansMs = (round) => inOrder((ordered) => hyperfineRound(ordered, { ...schedule, exportFile: join(dir, 'hyperfine.json') }), commands, round).means.map((meanS) => meanS * 1000);
+const perfcellMeansMs = (round) => inOrder((ordered) => perfcellCompareRound('dist/app/cli.cjs', ordered, schedule), commands, round).means.map((meanS) => meanS * 1000);
 
 const means = { hyperfine: [], perfcell: [] };
-const turns = [() => means.hyperfine.push(hyperfineMeansMs()), () => means.perfcell.push(perfcellMeansMs())];
+const turns = [(round) => means.hyperfine.push(hyperfineMeansMs(round)), (round) => means.perfcell.push(perfcellMeansMs(round))];
 try {
-  for (let index = 0; index < rounds; index++) for (const turn of turnOrder(turns, index)) turn();
+  for (let index = 0; index < rounds; index++) for (const turn of turnOrder(turns, index)) turn(index);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
