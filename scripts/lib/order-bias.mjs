@@ -1,6 +1,7 @@
 // Each tool's mean for one program given twice (or more), by its place on the command line: where
 // the places differ, the tool's order biases its means (BENCHMARKS.md, Pace notes, 2026-12-05 09:45:
-// hyperfine's first command of `true` read 11-14% slower than its second with two warm-up runs).
+// with two warm-up runs, hyperfine's first command of `true` read 3-9% slower than its second taking
+// turns with perfcell here, and 14% in a loop of hyperfine alone).
 //
 //   node scripts/lib/order-bias.mjs [ROUNDS] [WARMUP] [RUNS] [PROGRAM] [PLACES]   (defaults: 15 2 10 true 2)
 //
