@@ -117,33 +117,42 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
   let perfGaveUp = false;
   let forkerPid: number | null = null;
   let closed = false;
-  /** The forker is there and its perfs are starting: a program that needs no counters may be cloned. */
+  /** The forker is there: a program that needs no counters may be cloned. */
   const forking = (async () => {
     const ready = await nextLine();
     const forker = Number(/^ready (\d+)$/.exec(ready ?? '')?.[1] ?? NaN);
     if (!(forker > 0)) throw new Error(`perfcell-serve did not start (${ready ?? 'no output'})`);
     forkerPid = forker;
-    // attached before the first counted clone: a program inherits only the counters its forker had then
-    // staggered: the first warm-up runs (which wait for no perf) go on between the perfs' spawns
-    shared = perfOptions.enabled ? startSharedPerf(forker, perfOptions, SERVED_PERFS, { staggered: true, shortestTickMs: SERVED_TICK_MS, slotted: true }) : null;
     return forker;
   })();
-  /** Every perf counts on the forker, and the forker is in the cgroup: counted runs may be cloned. */
-  const started = (async () => {
-    const forker = await forking;
-    const perf = shared as SharedPerf | null;
-    // Once, before any counted run: the forker's clones are charged to the cgroup from their first
-    // page. After all of perf's spawns (a fork, Node's too, waits out a cgroup v1 move's RCU grace
-    // period), alongside perf's start-up.
-    await perf?.spawned;
-    const moved = cgroup === null ? Promise.resolve(true) : cgroup.add(forker);
-    const [added] = await Promise.all([moved, perf?.ready()]);
-    if (!added && cgroup !== null) {
-      cgroup.remove();
-      cgroup = null;
-    }
-  })();
-  started.catch(() => undefined);
+  // its failure reaches the runs that await it; none may await it yet (compare's --setup runs first)
+  forking.catch(() => undefined);
+  let perfsStarting: Promise<void> | null = null;
+  /**
+   * Starts the perfs on the forker and moves the forker into the cgroup, once; counted runs may be
+   * cloned when it has settled. The first counted arm starts it, or sooner the first warm-up's
+   * release: Node's spawn of a perf holds this process 10-15 ms (it forks itself), which then passes
+   * while that program runs (its result is thrown away) instead of before it: compare of sleep-ms 7
+   * vs 6 some 8 ms sooner (BENCHMARKS.md, Pace notes, 2026-12-05 10:10).
+   */
+  const started = (): Promise<void> =>
+    (perfsStarting ??= (async () => {
+      const forker = await forking;
+      // attached before the first counted clone: a program inherits only the counters its forker had then
+      // staggered: the warm-up runs (which wait for no perf) go on between the perfs' spawns
+      const perf = perfOptions.enabled ? startSharedPerf(forker, perfOptions, SERVED_PERFS, { staggered: true, shortestTickMs: SERVED_TICK_MS, slotted: true }) : null;
+      shared = perf;
+      // Once, before any counted run: the forker's clones are charged to the cgroup from their first
+      // page. After all of perf's spawns (a fork, Node's too, waits out a cgroup v1 move's RCU grace
+      // period), alongside perf's start-up.
+      await perf?.spawned;
+      const moved = cgroup === null ? Promise.resolve(true) : cgroup.add(forker);
+      const [added] = await Promise.all([moved, perf?.ready()]);
+      if (!added && cgroup !== null) {
+        cgroup.remove();
+        cgroup = null;
+      }
+    })());
   /** A new group of perfs on the forker, ready, in place of the old one (whose windows are all read). */
   const restartPerfs = async (): Promise<void> => {
     const forker = forkerPid;
@@ -166,7 +175,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
 
   const arm = async (command: readonly string[], label = command.join(' '), armOptions: { readonly counted?: boolean } = {}): Promise<ArmedProgram> => {
     const counted = armOptions.counted !== false;
-    await (counted ? started : forking);
+    await (counted ? started() : forking);
     await windowClosed;
     if (closed) throw new Error('the program server is closed');
     const trace = startRunTrace();
@@ -247,6 +256,11 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           if (stop !== null) throw new InterruptedError(stop);
           control.write('go\n');
           trace.mark('go');
+          // the perfs start while the first warm-up program runs (this process is idle until its end)
+          if (!counted && perfsStarting === null) {
+            trace.mark('perfs-start');
+            void started().catch(() => undefined);
+          }
           hooks.onStarted?.();
           // compare's progress line shows the counters' rates while a program runs (this process is idle then)
           const liveSession = session;
@@ -306,7 +320,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           }
           if (restart) {
             await settle();
-            await started;
+            await started();
             await restartPerfs();
             reopen();
           }
@@ -337,7 +351,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     async close() {
       if (closed) return;
       closed = true;
-      await started.catch(() => undefined);
+      await (perfsStarting ?? Promise.resolve()).catch(() => undefined);
       await windowClosed;
       await settle().catch(() => undefined);
       // the gate ends its forker; the perfs are killed meanwhile (they would end with the forker)

@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { flushRunTrace, startRunTrace } from '../../src/session/run-trace.ts';
 import { cliPath } from '../support/fixtures.ts';
+import { runsWithPerf } from '../support/perf.ts';
 
 describe('run trace (PERFCELL_TRACE_RUN=1)', () => {
   it('writes nothing while marks are made, then every run’s marks in order at flush', () => {
@@ -53,5 +54,28 @@ describe('run trace (PERFCELL_TRACE_RUN=1)', () => {
     expect(at('run')).toBeLessThan(at('go'));
     expect(at('go')).toBeLessThan(at('ended'));
     expect(at('ended')).toBeLessThanOrEqual(at('report'));
+  });
+
+  // program-server.ts: Node's spawn of a perf holds it 10-15 ms; the first warm-up's program runs
+  // meanwhile, rather than after it (BENCHMARKS.md, Pace notes, 2026-12-05 10:10)
+  it.runIf(runsWithPerf('compare of programs'))("compare's perfs start once the first warm-up program is released, and the counted runs are counted", async () => {
+    const result = await execa(process.execPath, [cliPath, 'compare', '--json', '-e', 'page-faults', '--warmup', '1', '--runs', '2', '--', 'true', 'true'], {
+      reject: false,
+      env: { NO_COLOR: '1', PERFCELL_TRACE_RUN: '1' },
+      timeout: 60_000,
+    });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const marks = result.stderr.split('\n').flatMap((line) => (line.startsWith('trace-run ') ? [{ run: Number(line.split(' ')[1]), stage: line.split(' ')[2], ms: Number(line.split(' ')[3]) }] : []));
+    const at = (run: number, stage: string) => marks.find((mark) => mark.run === run && mark.stage === stage)?.ms ?? Number.NaN;
+    // run 1 is the first warm-up (no window: no enable); the perfs start after its release, once
+    expect(marks.filter((mark) => mark.stage === 'perfs-start').map((mark) => mark.run), JSON.stringify(marks)).toEqual([1]);
+    expect(at(1, 'go')).toBeLessThanOrEqual(at(1, 'perfs-start'));
+    expect(Number.isNaN(at(1, 'perf-enabled'))).toBe(true);
+    // the counted runs (a window each: an enable) come after, and count
+    const enabled = marks.filter((mark) => mark.stage === 'perf-enabled');
+    expect(enabled).toHaveLength(6);
+    for (const mark of enabled) expect(mark.ms).toBeGreaterThan(at(1, 'perfs-start'));
+    const document = JSON.parse(result.stdout) as { alternatives: Array<{ runs: Array<Record<string, number>> }> };
+    for (const run of document.alternatives.flatMap((alternative) => alternative.runs)) expect(run['page-faults'], result.stdout).toBeGreaterThan(20);
   });
 });
