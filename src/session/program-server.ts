@@ -351,7 +351,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     async close() {
       if (closed) return;
       closed = true;
-      await (perfsStarting ?? Promise.resolve()).catch(() => undefined);
+      await perfsStarting?.catch(() => undefined);
       await windowClosed;
       await settle().catch(() => undefined);
       // the gate ends its forker; the perfs are killed meanwhile (they would end with the forker)

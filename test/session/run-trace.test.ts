@@ -4,6 +4,21 @@ import { flushRunTrace, startRunTrace } from '../../src/session/run-trace.ts';
 import { cliPath } from '../support/fixtures.ts';
 import { runsWithPerf } from '../support/perf.ts';
 
+/** perfcell run with PERFCELL_TRACE_RUN=1, and the marks it wrote: each with its stderr line's index. */
+async function traced(argv: readonly string[]) {
+  const result = await execa(process.execPath, [cliPath, ...argv], {
+    reject: false,
+    env: { NO_COLOR: '1', PERFCELL_TRACE_RUN: '1' },
+    timeout: 60_000,
+  });
+  const lines = result.stderr.split('\n');
+  const marks = lines.flatMap((line, index) => {
+    const [, run, stage, ms] = line.split(' ');
+    return line.startsWith('trace-run ') ? [{ index, run: Number(run), stage: stage ?? '', ms: Number(ms) }] : [];
+  });
+  return { result, lines, marks };
+}
+
 describe('run trace (PERFCELL_TRACE_RUN=1)', () => {
   it('writes nothing while marks are made, then every run’s marks in order at flush', () => {
     const written: string[] = [];
@@ -38,15 +53,9 @@ describe('run trace (PERFCELL_TRACE_RUN=1)', () => {
   });
 
   it('a real run writes its stages at exit, after its report', async () => {
-    const result = await execa(process.execPath, [cliPath, 'run', '--', 'true'], {
-      reject: false,
-      env: { NO_COLOR: '1', PERFCELL_TRACE_RUN: '1' },
-      timeout: 60_000,
-    });
+    const { result, lines, marks } = await traced(['run', '--', 'true']);
     expect(result.exitCode).toBe(0);
-    const lines = result.stderr.split('\n');
     const report = lines.findIndex((line) => /^true peaked .* RAM .* in /.test(line));
-    const marks = lines.flatMap((line, index) => (line.startsWith('trace-run ') ? [{ index, stage: line.split(' ')[2], ms: Number(line.split(' ')[3]) }] : []));
     expect(report).toBeGreaterThanOrEqual(0);
     expect(marks.map((mark) => mark.stage)).toEqual(expect.arrayContaining(['run', 'go', 'ended', 'report']));
     expect(marks.every((mark) => mark.index > report)).toBe(true);
@@ -59,13 +68,8 @@ describe('run trace (PERFCELL_TRACE_RUN=1)', () => {
   // program-server.ts: Node's spawn of a perf holds it 10-15 ms; the first warm-up's program runs
   // meanwhile, rather than after it (BENCHMARKS.md, Pace notes, 2026-12-05 10:10)
   it.runIf(runsWithPerf('compare of programs'))("compare's perfs start once the first warm-up program is released, and the counted runs are counted", async () => {
-    const result = await execa(process.execPath, [cliPath, 'compare', '--json', '-e', 'page-faults', '--warmup', '1', '--runs', '2', '--', 'true', 'true'], {
-      reject: false,
-      env: { NO_COLOR: '1', PERFCELL_TRACE_RUN: '1' },
-      timeout: 60_000,
-    });
+    const { result, marks } = await traced(['compare', '--json', '-e', 'page-faults', '--warmup', '1', '--runs', '2', '--', 'true', 'true']);
     expect(result.exitCode, result.stderr).toBe(0);
-    const marks = result.stderr.split('\n').flatMap((line) => (line.startsWith('trace-run ') ? [{ run: Number(line.split(' ')[1]), stage: line.split(' ')[2], ms: Number(line.split(' ')[3]) }] : []));
     const at = (run: number, stage: string) => marks.find((mark) => mark.run === run && mark.stage === stage)?.ms ?? Number.NaN;
     // run 1 is the first warm-up (no window: no enable); the perfs start after its release, once
     expect(marks.filter((mark) => mark.stage === 'perfs-start').map((mark) => mark.run), JSON.stringify(marks)).toEqual([1]);
