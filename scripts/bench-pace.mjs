@@ -92,9 +92,12 @@ const pairs = [
 const compareRows = [];
 for (const pair of pairs) {
   const samples = { hyperfine: [], perf: [], perfWithoutCa: [], warmupsWait: [], unarmed: [], noPerf: [] };
+  // the headline pair: the commands in the round's order (inOrder), the same for both tools
+  const hyperfineOf = (round) => inOrder(hyperfine, pair.commands, round);
+  const perfcellOf = (round) => inOrder((commands) => perfcellCompare(commands, true), pair.commands, round);
   for (let round = 0; round < ROUNDS; round++) {
-    samples.hyperfine.push(inOrder(hyperfine, pair.commands, round));
-    samples.perf.push(inOrder((commands) => perfcellCompare(commands, true), pair.commands, round));
+    samples.hyperfine.push(hyperfineOf(round));
+    samples.perf.push(perfcellOf(round));
     if (withoutCa !== null) samples.perfWithoutCa.push(perfcellCompare(pair.commands, true, {}, true));
     // served, but the warm-up runs wait for the perfs' start-up as counted runs do (as before 2026-12-01 23:50)
     samples.warmupsWait.push(perfcellCompare(pair.commands, true, { PERFCELL_WARMUP_UNCOUNTED: '0' }));
@@ -104,7 +107,7 @@ for (const pair of pairs) {
   }
   for (let round = ROUNDS; round < HEADLINE_ROUNDS; round++) {
     // which of the two goes first, reversed every other round (wall-ab.mjs's order)
-    const turns = [() => samples.hyperfine.push(inOrder(hyperfine, pair.commands, round)), () => samples.perf.push(inOrder((commands) => perfcellCompare(commands, true), pair.commands, round))];
+    const turns = [() => samples.hyperfine.push(hyperfineOf(round)), () => samples.perf.push(perfcellOf(round))];
     for (const turn of turnOrder(turns, round)) turn();
   }
   const wall = (list) => median(list.map((sample) => sample.wallS));
