@@ -27,9 +27,12 @@ function schemaErrors(format: string, document: unknown): unknown {
 const perfBefore = perfPidsNow();
 afterAll(async () => expect(await leakedPerfPidsSettled(perfBefore)).toEqual([]));
 
-/** The pids of processes of this exact name. */
-function pidsOf(name: string): number[] {
-  const found = spawnSync('pgrep', ['-x', name], { encoding: 'utf8' });
+/**
+ * The pids of processes of this exact name in the session that `detached` gave perfcell: another
+ * test file may run the same fixture at the same time.
+ */
+function pidsOf(session: number, name: string): number[] {
+  const found = spawnSync('pgrep', ['-s', String(session), '-x', name], { encoding: 'utf8' });
   return found.stdout.split('\n').filter(Boolean).map(Number);
 }
 
@@ -45,7 +48,7 @@ describe('perfcell run interrupted', () => {
   it('exits with the status of a program that caught Ctrl-C and exited by itself, and says so in --json', async () => {
     const program = fixture('trap-int');
     const subprocess = execa(process.execPath, [cliPath, 'run', '--json', '--no-perf', '--', program, '5'], { reject: false, env, detached: true, timeout: 20_000 });
-    await until(() => pidsOf('trap-int').length > 0, 'trap-int to run');
+    await until(() => pidsOf(subprocess.pid ?? 0, 'trap-int').length > 0, 'trap-int to run');
     await new Promise((resolve) => setTimeout(resolve, 100));
     process.kill(-(subprocess.pid ?? 0), 'SIGINT');
     const result = await subprocess;
@@ -63,7 +66,7 @@ describe('perfcell run interrupted', () => {
     const subprocess = execa(process.execPath, [cliPath, 'run', ...args], { reject: false, env: { ...env, COLUMNS: columns }, detached: true, timeout: 20_000 });
     const seen = new Set<number>();
     await until(() => {
-      for (const pid of pidsOf('sleep-ms')) seen.add(pid);
+      for (const pid of pidsOf(subprocess.pid ?? 0, 'sleep-ms')) seen.add(pid);
       return seen.size >= run;
     }, `run ${run}`);
     await new Promise((resolve) => setTimeout(resolve, 100));

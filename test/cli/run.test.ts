@@ -172,7 +172,7 @@ describe.runIf(perfUsable)('perfcell run with real perf', () => {
       reject: false, env, detached: true, timeout: 20_000,
     });
     // Wait until the program itself runs (perfcell has started, attached perf and released it).
-    for (let tries = 0; tries < 100 && !isRunning('sleep-ms'); tries += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let tries = 0; tries < 100 && !isRunningIn(subprocess.pid ?? 0, 'sleep-ms'); tries += 1) await new Promise((resolve) => setTimeout(resolve, 50));
     // Ctrl-C reaches the whole foreground process group.
     process.kill(-(subprocess.pid ?? 0), 'SIGINT');
     const result = await subprocess;
@@ -184,7 +184,11 @@ describe.runIf(perfUsable)('perfcell run with real perf', () => {
   });
 });
 
-/** Whether a process of this exact name runs (the held child is still named perfcell-exec before its exec). */
-function isRunning(name: string): boolean {
-  return spawnSync('pgrep', ['-x', name]).status === 0;
+/**
+ * Whether a process of this exact name runs in the session that `detached` gave perfcell (the held
+ * child is still named perfcell-exec before its exec). The session, not the machine: another test
+ * file may run the same fixture at the same time.
+ */
+function isRunningIn(session: number, name: string): boolean {
+  return spawnSync('pgrep', ['-s', String(session), '-x', name]).status === 0;
 }

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startSharedPerf, TICK_MS } from '../../src/perf/shared-perf.ts';
 import { monotonicNs } from '../../src/session/clock.ts';
 import { buildPerfCounters } from '../../src/session/counters.ts';
-import { leakedPerfPidsSettled, perfPidsNow } from '../support/leaked-perf.ts';
+import { leakedPerfPidsSettled, perfPidsNow, startedPerfPids } from '../support/leaked-perf.ts';
 import { perfUsable } from '../support/perf.ts';
 
 const PAGE_BYTES = 4096;
@@ -150,12 +150,12 @@ describe.runIf(perfUsable)('one perf shared by many windows over this process (r
     afterAll(() => target.kill('SIGKILL'));
     const shared = startSharedPerf(target.pid!, options, 4, { staggered: true });
     // the first now, no more in this turn of the event loop
-    expect([...perfPidsNow()].filter((pid) => !before.has(pid))).toHaveLength(1);
+    expect(startedPerfPids(before)).toHaveLength(1);
     await shared.spawned;
-    expect([...perfPidsNow()].filter((pid) => !before.has(pid))).toHaveLength(4);
+    expect(startedPerfPids(before)).toHaveLength(4);
     await shared.ready();
     expect(shared.broken).toBe(false);
-    expect([...perfPidsNow()].filter((pid) => !before.has(pid))).toHaveLength(4);
+    expect(startedPerfPids(before)).toHaveLength(4);
     await shared.closeAndWait();
     expect(await leakedPerfPidsSettled(before)).toEqual([]);
 
@@ -197,7 +197,7 @@ describe.runIf(perfUsable)('one perf shared by many windows over this process (r
     try {
       await shared.ready();
       // one perf for both windows: its events named per slot
-      const spawned = [...perfPidsNow()].filter((pid) => !before.has(pid));
+      const spawned = startedPerfPids(before);
       expect(spawned).toHaveLength(1);
       expect(readFileSync(`/proc/${spawned[0]}/cmdline`, 'utf8')).toContain('page-faults/name=pcB0/');
       const windowOf = async (pages: number, times: number, gapMs: number) => {
@@ -234,7 +234,7 @@ describe.runIf(perfUsable)('one perf shared by many windows over this process (r
     const shared = startSharedPerf(process.pid, options, 4);
     await shared.ready();
     expect(shared.broken).toBe(false);
-    const perfs = [...perfPidsNow()].filter((pid) => !before.has(pid));
+    const perfs = startedPerfPids(before);
     expect(perfs).toHaveLength(4);
     const parents = new Set(perfs.map(parentOf));
     expect(parents.size).toBe(1);

@@ -46,6 +46,14 @@ export function leakedPerfPids(before: ReadonlySet<number>): number[] {
   return livePerfPids().filter((pid) => !before.has(pid) && ((parentOf(pid) === 1 && mark !== undefined && carriesMark(pid, mark)) || descendsFrom(pid, process.pid)));
 }
 
+/**
+ * The perf processes that this test process started, directly or through a launcher, and that
+ * were not alive at `before`: another test file's perfs run beside this one's (two files at once).
+ */
+export function startedPerfPids(before: ReadonlySet<number>): number[] {
+  return livePerfPids().filter((pid) => !before.has(pid) && descendsFrom(pid, process.pid));
+}
+
 /** The perf processes alive now, to pass to leakedPerfPids later; marks the processes this file starts from now on. */
 export function perfPidsNow(): Set<number> {
   process.env[LEAK_MARK] ??= `${process.pid}-${Date.now()}`;
