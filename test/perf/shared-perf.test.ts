@@ -122,22 +122,29 @@ describe.runIf(perfUsable)('one perf shared by many windows over this process (r
       const session = shared.session();
       await session.enable();
       const startNs = monotonicNs();
+      const cpuBefore = process.cpuUsage();
       const until = performance.now() + ms;
       while (performance.now() < until);
+      const cpu = process.cpuUsage(cpuBefore);
       const endNs = monotonicNs();
-      return buildPerfCounters(await session.stop({ startNs, endNs }), 100).counters.events.find((event) => event.event === 'task-clock');
+      const taskClock = buildPerfCounters(await session.stop({ startNs, endNs }), 100).counters.events.find((event) => event.event === 'task-clock');
+      return { taskClock, cpuMs: (cpu.user + cpu.system) / 1000 };
     };
     try {
+      // The truth is the CPU this process got while it spun, which the window holds: the wall time
+      // is not (another test file shares the vCPUs: 82 ms of task-clock in a 250 ms spin was seen).
       const brief = await busy(1);
-      expect(brief?.status).toBe('counted');
-      expect(brief?.samples).toHaveLength(1);
-      expect(brief?.total ?? 0).toBeGreaterThan(0.5); // msec
+      expect(brief.taskClock?.status).toBe('counted');
+      expect(brief.taskClock?.samples).toHaveLength(1);
+      expect(brief.taskClock?.total ?? 0, `${brief.cpuMs} ms of CPU`).toBeGreaterThanOrEqual(0.95 * brief.cpuMs); // msec
+      expect(brief.cpuMs).toBeGreaterThan(0);
       const long = await busy(250);
-      expect(long?.samples.map((sample) => sample.timeS).length).toBe(3);
-      const spans = long?.samples.slice(1).map((sample, index) => sample.timeS - (long.samples[index]?.timeS ?? 0)) ?? [];
+      const samples = long.taskClock?.samples ?? [];
+      expect(samples.length).toBe(3);
+      const spans = samples.slice(1).map((sample, index) => sample.timeS - (samples[index]?.timeS ?? 0));
       // 100 ms apart, give or take the ticks around them
       for (const span of spans.slice(0, 1)) expect(Math.abs(span - 0.1)).toBeLessThan(0.02);
-      expect(long?.total ?? 0).toBeGreaterThan(200);
+      expect(long.taskClock?.total ?? 0, `${long.cpuMs} ms of CPU`).toBeGreaterThanOrEqual(0.95 * long.cpuMs);
     } finally {
       await shared.closeAndWait();
     }
