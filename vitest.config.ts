@@ -37,8 +37,14 @@ export default defineConfig({
     env: { NODE_EXTRA_CA_CERTS: '' },
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // Real perf and real processes: two cores, so keep files from fighting over them.
-    fileParallelism: false,
+    // Two files at a time, one per vCPU of the 2-vCPU machines this runs on. One at a time left both
+    // vCPUs 56% busy (most tests wait on sleeping programs, perf's ticks, ptys), and vitest took
+    // 490-522 s on fresh clones; two at a time 310-341 s (four runs, 2026-12-05). A test that looks
+    // for processes looks among its own (its descendants, or the session `detached` gave perfcell),
+    // and a test's truth is the CPU a process got, not the wall time: another file may run beside
+    // it. Both projects run together (no groupOrder).
+    fileParallelism: true,
+    maxWorkers: 2,
     reporters: ['default'],
     projects: [
       {
@@ -46,11 +52,11 @@ export default defineConfig({
         // code (parsers, renderers) share one process: a fresh process and module graph per file
         // cost some 270 ms each here (57 such files: 50.8 s isolated, 35.3 s shared).
         extends: true,
-        test: { name: 'shared', include: ['test/**/*.test.ts'], exclude: IN_PROCESS, isolate: false, sequence: { groupOrder: 0 } },
+        test: { name: 'shared', include: ['test/**/*.test.ts'], exclude: IN_PROCESS, isolate: false },
       },
       {
         extends: true,
-        test: { name: 'isolated', include: IN_PROCESS, sequence: { groupOrder: 1 } },
+        test: { name: 'isolated', include: IN_PROCESS },
       },
     ],
   },
