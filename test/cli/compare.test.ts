@@ -133,7 +133,9 @@ describe('perfcell compare: commands', () => {
     expect(time?.comparisons.map((comparison) => comparison.alternativeName)).toEqual(['long', 'same']);
     const [long, same] = time?.comparisons ?? [];
     expect(long?.isSignificant).toBe(true);
-    expect(long?.ratio.ratio).toBeGreaterThan(3);
+    // 4.6× nominally (a process's start is some 2 ms of each); 2.98× was seen with four test files
+    // on the two vCPUs stretching the short runs, so the bound is 2.5×.
+    expect(long?.ratio.ratio).toBeGreaterThan(2.5);
     // Other work on a 2-core machine can stretch a run, so the p-value is not pinned, only significance.
     // ± where the interval is symmetric enough, else the interval (a run stretched by other work makes it lopsided)
     expect(long?.verdict).toMatch(/^long is [\d.]+× (?:± [\d.]+|\([\d.]+% CI [\d.]+–[\d.]+\)) slower; p [<=] 0\.\d+$/);
@@ -234,7 +236,9 @@ describe('perfcell compare: commands', () => {
     expect(time?.isSignificant).toBe(true);
     expect(time?.ratio.ratio).toBeGreaterThan(3);
     expect(time?.verdict).toMatch(/^work \(now\) is [\d.]+× (?:± [\d.]+|\([\d.]+% CI [\d.]+–[\d.]+\)) slower; p [<=] 0\.\d+$/);
-    const text = await perfcell(['compare', '--names', 'work', '--runs', '2', '--no-perf', '--baseline', file, '--', 'sleep 0.1']);
+    // 3 runs, not 2 (one degree of freedom): with another test file on the vCPUs, two `sleep 0.1`
+    // took 117 and 191 ms, and 2 runs could not tell them from sleep 0.02 (p = 0.084).
+    const text = await perfcell(['compare', '--names', 'work', '--runs', '3', '--no-perf', '--baseline', file, '--', 'sleep 0.2']);
     expect(text.stdout).toMatch(/against the baseline \.perfcell\/before\.json \(.+\)\n  work: time +work \(now\) is/);
     // saving again under the same name replaces the earlier save: said, with when that one was made
     const again = await perfcell(['compare', '--names', 'work', '--runs', '2', '--no-perf', '--save', 'before', '--', 'sleep 0.01']);
