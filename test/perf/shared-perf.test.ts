@@ -142,8 +142,9 @@ describe.runIf(perfUsable)('one perf shared by many windows over this process (r
       const samples = long.taskClock?.samples ?? [];
       expect(samples.length).toBe(3);
       const spans = samples.slice(1).map((sample, index) => sample.timeS - (samples[index]?.timeS ?? 0));
-      // 100 ms apart, give or take the ticks around them
-      for (const span of spans.slice(0, 1)) expect(Math.abs(span - 0.1)).toBeLessThan(0.02);
+      // 100 ms apart, give or take the ticks around them and perf's wake-up (136 ms once, with four
+      // test files on two vCPUs): either way nothing like the perfs' ticks
+      for (const span of spans.slice(0, 1)) expect(Math.abs(span - 0.1)).toBeLessThan(0.05);
       expect(long.taskClock?.total ?? 0, `${long.cpuMs} ms of CPU`).toBeGreaterThanOrEqual(0.95 * long.cpuMs);
     } finally {
       await shared.closeAndWait();
