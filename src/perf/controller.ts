@@ -15,6 +15,7 @@ import { perfOutputFileOrNull, type PerfOutputFile } from './output-file.ts';
 import { ackTimeoutMs, createControlChannel, noAckError, type AckWatchdog } from './control-channel.ts';
 import { launchPerf } from './perf-group-launcher.ts';
 import { dyingWithPerfcell } from './die-with-perfcell.ts';
+import { withinWindow } from './window-records.ts';
 
 
 /**
@@ -99,8 +100,10 @@ export interface PerfSession {
    * (afterReport); the exit hook still guarantees no perf outlives perfcell.
    * `sigintSent: true`: perf was sent its SIGINT already (the exec gate does, the moment it reaps
    * the program, at `endNs`), so stop() only collects the last interval.
+   * `targetExited: true`: perf's target has exited (a program, reaped), so every interval that
+   * counted something is the window's, whatever perf's clock says (see withinWindow).
    */
-  stop(window?: { startNs?: bigint; endNs?: bigint; awaitExit?: boolean; sigintSent?: boolean }): Promise<PerfWindowResult>;
+  stop(window?: { startNs?: bigint; endNs?: bigint; awaitExit?: boolean; sigintSent?: boolean; targetExited?: boolean }): Promise<PerfWindowResult>;
   /**
    * After stop(): settles once perf counts no more (a disable's ack), before stop()'s result, which
    * waits for perf's next tick as well. Null where counting ends only with that result (a perf
@@ -558,7 +561,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
       if (problem === null) problem = endedEarly(enableAckNs, exitedNs, window.endNs ?? disableAckNs ?? sigintNs ?? stopFromNs);
       const enabledUntilS = toPerfS(window.endNs ?? disableAckNs);
       return {
-        records: withinWindow(records, enabledUntilS),
+        records: withinWindow(records, enabledUntilS, { targetExited: window.targetExited === true }),
         enabledFromS: toPerfS(window.startNs ?? enableAckNs),
         enabledUntilS,
         enabledS: enabledSpanS(window.startNs ?? enableAckNs, window.endNs ?? disableAckNs),
@@ -595,15 +598,6 @@ function endedEarly(countingFromNs: bigint | null, exitedNs: bigint | null, comm
   const seconds = (ns: bigint): string => `${(Number(ns) / 1e9).toFixed(2)} s`;
   const countedNs = exitedNs > countingFromNs ? exitedNs - countingFromNs : 0n;
   return new PerfError('PERF_FAILED', `perf exited ${seconds(countedNs)} after counting began, ${seconds(commandEndNs - exitedNs)} before the command ended (was it killed?): the counts cover only that first ${seconds(countedNs)}`);
-}
-
-/** Keeps interval records up to the first interval that ends at or after the window's end (it holds the tail). */
-function withinWindow(records: readonly PerfRecord[], untilS: number | null): PerfRecord[] {
-  if (untilS === null) return [...records];
-  const tail = records.find((record) => record.time !== null && record.time >= untilS);
-  const tailS = tail?.time;
-  if (tailS === undefined || tailS === null) return [...records];
-  return records.filter((record) => record.time === null || record.time <= tailS);
 }
 
 function enabledSpanS(fromNs: bigint | null, untilNs: bigint | null): number | null {

@@ -275,7 +275,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
         // waits for perf's last interval only, neither for perf's teardown nor for the gate's exit.
         const sigintSent = result.perfSignalled === true;
         const stopPerf = (): Promise<PerfWindowResult> | undefined =>
-          perf?.stop({ startNs: BigInt(result.startNs), endNs: BigInt(result.endNs), awaitExit: false, sigintSent });
+          perf?.stop({ startNs: BigInt(result.startNs), endNs: BigInt(result.endNs), awaitExit: false, sigintSent, targetExited: true });
         // The tree's memory is final (the program has been reaped). Read while perf, on the other
         // core, prints its last interval: a perf the gate signalled is some 0.1-0.5 ms into it, and
         // stop() then mostly finds that interval in its file; one it could not gets its SIGINT first.

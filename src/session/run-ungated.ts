@@ -99,7 +99,7 @@ export async function runUngated(command: readonly string[], options: MeasureOpt
     }
     let counters: CountersReport = noCounters();
     if (perf !== null) {
-      const window = await perf.stop({ startNs, endNs, awaitExit: false });
+      const window = await perf.stop({ startNs, endNs, awaitExit: false, targetExited: true });
       const built = buildPerfCounters(window, perfOptions.intervalMs, perfOptions.events, perfOptions.metricGroups);
       counters = built.counters;
       warnings.push(...built.notes);
