@@ -13,7 +13,7 @@ export interface DrivePlan {
   readonly pid: number;
   readonly events: readonly string[];
   readonly intervalMs: number;
-  /** Steps at ms since spawn, in order. */
+  /** Steps at ms since perf printed "Events disabled" (its interval clock zero), in order; the events' `atMs` count from the spawn. */
   readonly steps: ReadonlyArray<{ readonly atMs: number; readonly what: 'enable' | 'disable' | 'SIGINT' }>;
   readonly env?: Readonly<Record<string, string>>;
   /** Sends `disable` the moment this process (the target) has exited and been reaped. */
@@ -39,11 +39,22 @@ export async function drivePerf(perfPath: string, plan: DrivePlan): Promise<Driv
     detached: true,
   });
   let partial = '';
+  // The steps count from perf's interval clock zero, where -D -1 prints "Events disabled" (as
+  // src/perf/controller.ts takes it), not from the spawn: a perf slow to start (another test file on
+  // the vCPUs) found the enable waiting, counted its first interval, and was not "disabled at the start".
+  let zeroAtMs: number | null = null;
+  let zeroSeen: () => void = () => undefined;
+  const zero = new Promise<void>((resolve) => { zeroSeen = resolve; });
   (child.stderr as Readable).setEncoding('utf8').on('data', (chunk: string) => {
     partial += chunk;
     let newline;
     while ((newline = partial.indexOf('\n')) !== -1) {
-      events.push({ kind: 'line', atMs: at(), text: partial.slice(0, newline) });
+      const text = partial.slice(0, newline);
+      events.push({ kind: 'line', atMs: at(), text });
+      if (zeroAtMs === null && text.trim() === 'Events disabled') {
+        zeroAtMs = at();
+        zeroSeen();
+      }
       partial = partial.slice(newline + 1);
     }
   });
@@ -66,8 +77,11 @@ export async function drivePerf(perfPath: string, plan: DrivePlan): Promise<Driv
     events.push({ kind: 'sent', atMs: at(), what: 'disable' });
     control.write('disable\n');
   });
+  // (a perf that never prints it: the steps count from the spawn, after at most 2 s)
+  await Promise.race([zero, exited, new Promise((resolve) => setTimeout(resolve, 2000))]);
+  const stepsFromMs = zeroAtMs ?? 0;
   for (const step of plan.steps) {
-    const wait = step.atMs - at();
+    const wait = stepsFromMs + step.atMs - at();
     if (wait > 0) await Promise.race([new Promise((resolve) => setTimeout(resolve, wait)), exited]);
     if (done) break;
     events.push({ kind: 'sent', atMs: at(), what: step.what });
