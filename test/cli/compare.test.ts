@@ -142,8 +142,9 @@ describe('perfcell compare: commands', () => {
     // Two sleeps of 20 ms differ by scheduling noise only. (Not "p > 0.05": that fails one run in 20 by design;
     // and medians, not the ratio of means: one run stretched by other work on 2 cores moves a mean by 50%.)
     const medianOf = (name: string): number => time?.summaries.find((entry) => entry.name === name)?.summary.median ?? NaN;
-    expect(medianOf('same') / medianOf('short')).toBeGreaterThan(0.8);
-    expect(medianOf('same') / medianOf('short')).toBeLessThan(1.25);
+    // (1.40 was seen on CI with another test file on the vCPUs: near 1× is within 1.5× either way)
+    expect(medianOf('same') / medianOf('short')).toBeGreaterThan(1 / 1.5);
+    expect(medianOf('same') / medianOf('short')).toBeLessThan(1.5);
     expect(same?.ratio.ratio).toBeGreaterThan(0);
     expect(time?.noiseFloor?.mean).toBeLessThan(time?.summaries[0]?.summary.mean ?? 0);
     for (const key of ['mean', 'median', 'stdDev', 'min', 'max'] as const) expect(typeof time?.summaries[0]?.summary[key]).toBe('number');
