@@ -42,10 +42,10 @@ export default defineConfig({
     // 490-522 s on fresh clones; two at a time 310-341 s here and 321-333 s on fresh clones
     // (2026-12-05). Three and four at a time were tried, to shake out tests that took the wall
     // clock for the truth: they gain little on two vCPUs (285-333 s), and at four some tests'
-    // timing no longer holds. A test that looks
-    // for processes looks among its own (its descendants, or the session `detached` gave perfcell),
-    // and a test's truth is the CPU a process got, not the wall time: another file may run beside
-    // it. Both projects run together (no groupOrder).
+    // timing no longer holds. A test that looks for processes looks among its own (its
+    // descendants, or the session `detached` gave perfcell), and a test's truth is the CPU a
+    // process got, not the wall time: another file may run beside it. Both projects run together
+    // (no groupOrder).
     fileParallelism: true,
     maxWorkers: 2,
     reporters: ['default'],

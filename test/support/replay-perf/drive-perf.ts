@@ -42,19 +42,15 @@ export async function drivePerf(perfPath: string, plan: DrivePlan): Promise<Driv
   // The steps count from perf's interval clock zero, where -D -1 prints "Events disabled" (as
   // src/perf/controller.ts takes it), not from the spawn: a perf slow to start (another test file on
   // the vCPUs) found the enable waiting, counted its first interval, and was not "disabled at the start".
-  let zeroAtMs: number | null = null;
-  let zeroSeen: () => void = () => undefined;
-  const zero = new Promise<void>((resolve) => { zeroSeen = resolve; });
+  let zeroSeen: (atMs: number) => void = () => undefined;
+  const zero = new Promise<number>((resolve) => { zeroSeen = resolve; });
   (child.stderr as Readable).setEncoding('utf8').on('data', (chunk: string) => {
     partial += chunk;
     let newline;
     while ((newline = partial.indexOf('\n')) !== -1) {
       const text = partial.slice(0, newline);
       events.push({ kind: 'line', atMs: at(), text });
-      if (zeroAtMs === null && text.trim() === 'Events disabled') {
-        zeroAtMs = at();
-        zeroSeen();
-      }
+      if (text.trim() === 'Events disabled') zeroSeen(at()); // (the first settles it)
       partial = partial.slice(newline + 1);
     }
   });
@@ -78,8 +74,7 @@ export async function drivePerf(perfPath: string, plan: DrivePlan): Promise<Driv
     control.write('disable\n');
   });
   // (a perf that never prints it: the steps count from the spawn, after at most 2 s)
-  await Promise.race([zero, exited, new Promise((resolve) => setTimeout(resolve, 2000))]);
-  const stepsFromMs = zeroAtMs ?? 0;
+  const stepsFromMs = await Promise.race([zero, exited.then(() => 0), new Promise<number>((resolve) => setTimeout(() => resolve(0), 2000))]);
   for (const step of plan.steps) {
     const wait = stepsFromMs + step.atMs - at();
     if (wait > 0) await Promise.race([new Promise((resolve) => setTimeout(resolve, wait)), exited]);
