@@ -73,6 +73,9 @@ const SERVED_PERFS = UNREAD_TAILS + 1;
  */
 const SERVED_TICK_MS = 4;
 
+/** How long after a tail is due (a tick after its window's disable) it is read while the next program runs. */
+const TAIL_MARGIN_MS = 0.5;
+
 /** PERFCELL_SERVED_RUNS=0: compare spawns a gate (and a perf) per run, as before the server. */
 export function servedRunsWanted(environment: NodeJS.ProcessEnv = process.env): boolean {
   return environment['PERFCELL_SERVED_RUNS'] !== '0';
@@ -165,13 +168,37 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
   };
   /** Reading of the last tick of windows already closed (the runs' counters): see run(). */
   let tails: Array<() => Promise<void>> = [];
+  /** The reads of tails under way, one after the other: a run's end may ask while an early read (run()) is going on. */
+  let settling: Promise<void> = Promise.resolve();
   /** Reads the oldest windows' tails until at most `keep` are left unread. */
-  const settleTo = async (keep: number): Promise<void> => {
-    while (tails.length > keep) await tails.shift()?.();
+  const settleTo = (keep: number): Promise<void> => {
+    const reading = settling.then(async () => {
+      while (tails.length > keep) await tails.shift()?.();
+    });
+    settling = reading.catch(() => undefined);
+    return reading;
   };
   const settle = (): Promise<void> => settleTo(0);
+  /** When the last window's disable was acknowledged (monotonic ns): its tail is printed within a tick of it. */
+  let lastDisabledNs: bigint | null = null;
   /** Settles once the last window's disable is acknowledged: no clone may happen while one is open. */
   let windowClosed: Promise<void> = Promise.resolve();
+
+  /**
+   * Reads the run before's tail while this run's program goes on, once perf has printed it (a tick
+   * after that window's disable, plus TAIL_MARGIN_MS), instead of between this program's end and
+   * the next one's release: some 0.3 ms of this process's work a run (perf's lines, the window's
+   * counters) taken off the hand-over. The read runs on the other vCPU from the program, reads a
+   * file and counts nothing (perf counts the forker's tree); the programs' means against
+   * hyperfine's did not move (BENCHMARKS.md, Pace notes, 2026-12-05 15:55). A program that ends
+   * first clears it: its end reads the tail, as before.
+   */
+  const readTailWhileRunning = (pending: boolean): NodeJS.Timeout | null => {
+    if (!pending || lastDisabledNs === null) return null;
+    const dueNs = lastDisabledNs + BigInt((SERVED_TICK_MS + SERVED_PERFS - 1 + TAIL_MARGIN_MS) * 1e6);
+    const delayMs = Math.max(0, Number(dueNs - monotonicNs()) / 1e6);
+    return setTimeout(() => void settleTo(0).catch(() => undefined), delayMs);
+  };
 
   const arm = async (command: readonly string[], label = command.join(' '), armOptions: { readonly counted?: boolean } = {}): Promise<ArmedProgram> => {
     const counted = armOptions.counted !== false;
@@ -256,6 +283,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           if (stop !== null) throw new InterruptedError(stop);
           control.write('go\n');
           trace.mark('go');
+          const earlyTail = readTailWhileRunning(session !== null && tails.length > 0);
           // the perfs start while the first warm-up program runs (this process is idle until its end)
           if (!counted && perfsStarting === null) {
             trace.mark('perfs-start');
@@ -267,6 +295,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           const live = liveSession !== null && currentLiveListener() !== null ? setInterval(() => liveSession.peek?.(), perfOptions.intervalMs) : null;
           const resultLine = await answer('{').finally(() => {
             if (live !== null) clearInterval(live);
+            if (earlyTail !== null) clearTimeout(earlyTail);
           });
           trace.mark('ended');
           // the disable first: its ack is what the next program's clone waits for (its failure is
@@ -299,10 +328,11 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
             // the window's rows that the read of the last tail below takes in go into its intervals at once
             session.bound?.({ startNs: BigInt(result.startNs), endNs: BigInt(result.endNs) });
             await disabled;
-            // A window's last tick is read once the next program has ended (after a program shorter
-            // than a tick, perf may still owe it: the read then waits for it), or at settle(): no
-            // read of perf's output shares the CPUs with a program. An unread tail keeps its perf
-            // of the group busy: this run's leaves the other free for the next.
+            lastDisabledNs = monotonicNs();
+            // A window's last tick is read while the next program runs, once perf has printed it
+            // (readTailWhileRunning), or else once that program has ended (after a program shorter
+            // than a tick, perf may still owe it: the read then waits for it), or at settle(). An
+            // unread tail keeps its perf of the group busy: this run's leaves the other free for the next.
             await settleTo(UNREAD_TAILS - 1);
             const windowSession = session;
             const endNs = BigInt(result.endNs);

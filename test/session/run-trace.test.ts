@@ -82,4 +82,26 @@ describe('run trace (PERFCELL_TRACE_RUN=1)', () => {
     const document = JSON.parse(result.stdout) as { alternatives: Array<{ runs: Array<Record<string, number>> }> };
     for (const run of document.alternatives.flatMap((alternative) => alternative.runs)) expect(run['page-faults'], result.stdout).toBeGreaterThan(20);
   });
+
+  // program-server.ts, readTailWhileRunning: a run's last tick is read while the next program runs,
+  // once perf has printed it, not in the hand-over after that program's end (BENCHMARKS.md, Pace
+  // notes, 2026-12-05 15:55). A program of 60 ms is many ticks long; the noise floor's `true` ends
+  // before the tick, so the tail before it is read at its end, as before.
+  it.runIf(runsWithPerf('compare of programs'))("a served run's tail is read while the next program runs, and the runs count as before", async () => {
+    const { result, marks } = await traced(['compare', '--json', '-e', 'page-faults', '--warmup', '0', '--runs', '3', '--', 'sleep 0.06', 'sleep 0.061']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const at = (run: number, stage: string) => marks.find((mark) => mark.run === run && mark.stage === stage)?.ms ?? Number.NaN;
+    const counted = [...new Set(marks.filter((mark) => mark.stage === 'perf-enabled').map((mark) => mark.run))].sort((a, b) => a - b);
+    expect(counted, JSON.stringify(marks)).toHaveLength(9);
+    // each counted run after another whose program lasted 50 ms or more: the one before's tail read within it
+    const long = counted.slice(1).filter((run) => at(run, 'ended') - at(run, 'go') >= 50);
+    expect(long.length, JSON.stringify(marks)).toBeGreaterThanOrEqual(5);
+    for (const run of long) {
+      const before = counted[counted.indexOf(run) - 1]!;
+      expect(at(before, 'tail-read'), `run ${before}'s tail, run ${run}: ${JSON.stringify(marks.filter((mark) => mark.run === run || mark.run === before))}`).toBeGreaterThan(at(run, 'go'));
+      expect(at(before, 'tail-read')).toBeLessThan(at(run, 'ended'));
+    }
+    const document = JSON.parse(result.stdout) as { alternatives: Array<{ runs: Array<Record<string, number>> }>; noiseFloor: { runs: Array<Record<string, number>> } };
+    for (const run of [...document.alternatives.flatMap((alternative) => alternative.runs), ...document.noiseFloor.runs]) expect(run['page-faults'], result.stdout).toBeGreaterThan(20);
+  });
 });
