@@ -242,13 +242,14 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
    * file once that has grown past TRUNCATE_AT_BYTES: an ftruncate at every pick and enable cost the
    * cells' way into each window some 20 µs per perf of the group (75 µs a cell in a profile of 200).
    * A slotted perf's other slots may be waiting for their rows (`except`: the slot that asks): then
-   * everything is read, and the file kept.
+   * nothing is read here, and the file is kept. Its lines are read later, in order, as every line
+   * is: a slot's window opens at its enable's marker line, so the idle rows before that line stay
+   * out of it whenever they are read. Read here, they cost compare's way into each run some 0.1 ms
+   * (a served run's enable), where the next read takes them on the way (BENCHMARKS.md, Pace notes,
+   * 2026-12-05 15:55).
    */
   const dropIdle = (except: WindowSlot): void => {
-    if (windows.some((w) => w !== except && w.openWindows > 0)) {
-      read();
-      return;
-    }
+    if (windows.some((w) => w !== except && w.openWindows > 0)) return;
     skim();
     if (file.readBytes < TRUNCATE_AT_BYTES) return;
     file.truncate();
