@@ -371,8 +371,8 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
   };
   /**
    * When perf printed the window's last tick, on our clock: its own time stamp, so a tail read
-   * later (compare reads a run's tail while the next program runs, or once it has ended) says how long the sample
-   * took to come, not when it was read; never later than the read.
+   * later (compare reads a run's tail while the next program runs, or once it has ended) says how
+   * long the sample took to come, not when it was read; never later than the read.
    */
   const tailAtNs = (w: WindowSlot): bigint => {
     const printedNs = w.tailTimeS === null ? null : fromPerfS(w.tailTimeS);

@@ -332,7 +332,8 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
             // A window's last tick is read while the next program runs, once perf has printed it
             // (readTailWhileRunning), or else once that program has ended (after a program shorter
             // than a tick, perf may still owe it: the read then waits for it), or at settle(). An
-            // unread tail keeps its perf of the group busy: this run's leaves the other free for the next.
+            // unread tail keeps its perf of the group busy: this run's leaves the other free for
+            // the next.
             await settleTo(UNREAD_TAILS - 1);
             const windowSession = session;
             const endNs = BigInt(result.endNs);
