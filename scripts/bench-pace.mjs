@@ -291,7 +291,7 @@ const traceTable = [
   `| stage (median ms per run, ${ROUNDS} compares of sleep-ms 7 vs 6 each) | ${traceRows.map((row) => row.name).join(' | ')} |`,
   `|---|${traceRows.map(() => '---:').join('|')}|`,
   ...SPANS.map(([from, to, what], index) => `| ${from} → ${to}: ${what} | ${traceRows.map((row) => (Number.isFinite(row.spans[index]) ? row.spans[index].toFixed(1) : '')).join(' | ')} |`),
-  `| ended → report: the program's end → its report (served: the window's disable ack, and the last tick of the run before read; its own is read once the next program has ended) | ${traceRows.map((row) => row.endedToReportMs.toFixed(1)).join(' | ')} |`,
+  `| ended → report: the program's end → its report (served: the window's disable ack, and the last tick of the run before where it was not read while this program ran; its own is read while the next program runs, or once that has ended) | ${traceRows.map((row) => row.endedToReportMs.toFixed(1)).join(' | ')} |`,
   `| **run → report** (one run in compare, from its start to its report) | ${traceRows.map((row) => `**${row.runMs.toFixed(1)}**`).join(' | ')} |`,
   `| report → the next run's start (the interleaver, --prepare, and, not armed, the next gate and perf spawned) | ${traceRows.map((row) => row.betweenMs.toFixed(1)).join(' | ')} |`,
   `| **per run in all** | ${traceRows.map((row) => `**${(row.runMs + row.betweenMs).toFixed(1)}**`).join(' | ')} |`,
@@ -307,7 +307,7 @@ Round by round (each round's compare against the hyperfine run beside it, in the
 
 ${pairedLines.join('\n')}
 
-**Where a compare run's time goes** (\`PERFCELL_TRACE_RUN=1\` stage marks, src/session/run-trace.ts; \`node scripts/lib/compare-trace.mjs -- CMD...\` prints one compare's). "A gate and perf per run" is compare before its served runs (\`PERFCELL_SERVED_RUNS=0\`): every run spawns a gate and a perf, "not armed ahead" when the run starts (\`PERFCELL_PREARM_DEPTH=0\`), else the moment the previous program has ended. "Served" (the default, src/session/program-server.ts): one long-lived gate clones each run's program from a forker that one group of long-lived perfs counts, each run an enable and a disable; "arm → gate-pid" is the clone, and a run's last tick is read once the next program has ended. A blank cell: the stage has no mark in that design.
+**Where a compare run's time goes** (\`PERFCELL_TRACE_RUN=1\` stage marks, src/session/run-trace.ts; \`node scripts/lib/compare-trace.mjs -- CMD...\` prints one compare's). "A gate and perf per run" is compare before its served runs (\`PERFCELL_SERVED_RUNS=0\`): every run spawns a gate and a perf, "not armed ahead" when the run starts (\`PERFCELL_PREARM_DEPTH=0\`), else the moment the previous program has ended. "Served" (the default, src/session/program-server.ts): one long-lived gate clones each run's program from a forker that one group of long-lived perfs counts, each run an enable and a disable; "arm → gate-pid" is the clone, and a run's last tick is read while the next program runs (once perf has printed it), or once that program has ended. A blank cell: the stage has no mark in that design.
 
 ${traceTable.join('\n')}
 
