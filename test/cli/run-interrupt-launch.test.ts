@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { cliPath, fixture } from '../support/fixtures.ts';
 import { perfUsable } from '../support/perf.ts';
 import { leakedPerfPidsSettled, perfPidsNow } from '../support/leaked-perf.ts';
+import { pidsInSession } from '../support/proc-scan.ts';
 
 /**
  * `run` interrupted (a program that handles Ctrl-C, a -r series cut short), a program that cannot
@@ -27,14 +27,6 @@ function schemaErrors(format: string, document: unknown): unknown {
 const perfBefore = perfPidsNow();
 afterAll(async () => expect(await leakedPerfPidsSettled(perfBefore)).toEqual([]));
 
-/**
- * The pids of processes of this exact name in the session that `detached` gave perfcell: another
- * test file may run the same fixture at the same time.
- */
-function pidsOf(session: number, name: string): number[] {
-  const found = spawnSync('pgrep', ['-s', String(session), '-x', name], { encoding: 'utf8' });
-  return found.stdout.split('\n').filter(Boolean).map(Number);
-}
 
 async function until(condition: () => boolean, what: string): Promise<void> {
   for (let tries = 0; tries < 400; tries += 1) {
@@ -48,7 +40,7 @@ describe('perfcell run interrupted', () => {
   it('exits with the status of a program that caught Ctrl-C and exited by itself, and says so in --json', async () => {
     const program = fixture('trap-int');
     const subprocess = execa(process.execPath, [cliPath, 'run', '--json', '--no-perf', '--', program, '5'], { reject: false, env, detached: true, timeout: 20_000 });
-    await until(() => pidsOf(subprocess.pid ?? 0, 'trap-int').length > 0, 'trap-int to run');
+    await until(() => pidsInSession(subprocess.pid ?? 0, 'trap-int').length > 0, 'trap-int to run');
     await new Promise((resolve) => setTimeout(resolve, 100));
     process.kill(-(subprocess.pid ?? 0), 'SIGINT');
     const result = await subprocess;
@@ -66,7 +58,7 @@ describe('perfcell run interrupted', () => {
     const subprocess = execa(process.execPath, [cliPath, 'run', ...args], { reject: false, env: { ...env, COLUMNS: columns }, detached: true, timeout: 20_000 });
     const seen = new Set<number>();
     await until(() => {
-      for (const pid of pidsOf(subprocess.pid ?? 0, 'sleep-ms')) seen.add(pid);
+      for (const pid of pidsInSession(subprocess.pid ?? 0, 'sleep-ms')) seen.add(pid);
       return seen.size >= run;
     }, `run ${run}`);
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { cliPath, fixture } from '../support/fixtures.ts';
 import { perfUsable } from '../support/perf.ts';
 import { leakedPerfPidsSettled, perfPidsNow } from '../support/leaked-perf.ts';
+import { pidsInSession } from '../support/proc-scan.ts';
 import { nobodyCanRun, warnNobodySkipped } from '../support/nobody.ts';
 
 const env = { NO_COLOR: '1' };
@@ -171,8 +172,9 @@ describe.runIf(perfUsable)('perfcell run with real perf', () => {
     const subprocess = execa(process.execPath, [cliPath, 'run', '-e', 'page-faults', '--', fixture('sleep-ms'), '5000'], {
       reject: false, env, detached: true, timeout: 20_000,
     });
-    // Wait until the program itself runs (perfcell has started, attached perf and released it).
-    for (let tries = 0; tries < 100 && !isRunningIn(subprocess.pid ?? 0, 'sleep-ms'); tries += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Wait until the program itself runs (perfcell has started, attached perf and released it; the
+    // held child is still named perfcell-exec before its exec), in perfcell's session.
+    for (let tries = 0; tries < 100 && pidsInSession(subprocess.pid ?? 0, 'sleep-ms').length === 0; tries += 1) await new Promise((resolve) => setTimeout(resolve, 50));
     // Ctrl-C reaches the whole foreground process group.
     process.kill(-(subprocess.pid ?? 0), 'SIGINT');
     const result = await subprocess;
@@ -183,12 +185,3 @@ describe.runIf(perfUsable)('perfcell run with real perf', () => {
     expect(await leakedPerfPidsSettled(perfBefore)).toEqual([]);
   });
 });
-
-/**
- * Whether a process of this exact name runs in the session that `detached` gave perfcell (the held
- * child is still named perfcell-exec before its exec). The session, not the machine: another test
- * file may run the same fixture at the same time.
- */
-function isRunningIn(session: number, name: string): boolean {
-  return spawnSync('pgrep', ['-s', String(session), '-x', name]).status === 0;
-}

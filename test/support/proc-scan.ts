@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Pids whose /proc/PID/FILE (e.g. `cmdline`, `cgroup`) satisfies `matches`; processes that exit meanwhile are skipped. */
@@ -12,4 +13,13 @@ export function pidsWhose(file: string, matches: (text: string) => boolean): num
     }
   }
   return found;
+}
+
+/**
+ * The pids of processes of this exact name in session `session` (the one `detached` gives a
+ * spawned perfcell): another test file may run the same fixture at the same time.
+ */
+export function pidsInSession(session: number, name: string): number[] {
+  const found = spawnSync('pgrep', ['-s', String(session), '-x', name], { encoding: 'utf8' });
+  return found.stdout.split('\n').filter(Boolean).map(Number);
 }
