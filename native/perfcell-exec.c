@@ -2,7 +2,7 @@
  * perfcell-exec: the exec gate and reaper behind `perfcell run`.
  *
  *   perfcell-exec GATE_FD REPORT_FD COMMAND [ARG...]
- *   perfcell-exec GATE_FD REPORT_FD -
+ *   perfcell-exec GATE_FD REPORT_FD - [no-early-perf]
  *   perfcell-exec --die-with PID COMMAND [ARG...]
  *   perfcell-exec --perf-group PID TICKS PERF [ARG...]
  *
@@ -44,6 +44,12 @@
  * (below), then "--" and the command's argv. The held child reads the same request from a pipe of
  * its own. EOF before the request (perfcell stopped) ends the gate quietly, and the held child
  * with it, unreleased.
+ *
+ * "- no-early-perf" is the same without an early perf (perfcell's command line says --no-perf).
+ * Otherwise, where it can (plan_early_perf), the launcher execs perf at once, held at main() by
+ * perfcell-perf-hold (LD_PRELOAD, a file next to this gate) until the request brings its argv: most
+ * of perf's start-up is the dynamic loader's, and it then overlaps perfcell's own. A perf that did
+ * not hold is reaped and started the old way, by a launcher forked then.
  *
  * With "perf=ARG" fields (perf's argv, "{pid}" standing for the child's pid) the launcher becomes
  * perf on the held child, a fork of a small process where perfcell's would copy Node's page tables:
@@ -87,6 +93,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -188,20 +195,9 @@ static void close_fds_from(int from, int keep) {
   for (int fd = from; fd < 1024; fd++) if (fd != keep) close(fd);
 }
 
-/*
- * The perf launcher ("-" form): forked first thing, before perfcell moves the gate into the run's
- * cgroup, so the perf it becomes is charged to no cgroup of the program's. It waits for perf's
- * argv ("LEN\n" and LEN bytes of NUL-ended fields) on `requests`, then execs perf on fds 6-8 in a
- * session of its own with LC_ALL=C; where exec fails it writes errno on `failed`. EOF first: no
- * perf is wanted, and it exits.
- */
-static void launcher_main(int requests, int failed) {
-  static const int reset[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD, SIGUSR1};
-  for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++) signal(reset[i], SIG_DFL);
-  prctl(PR_SET_PDEATHSIG, SIGKILL); /* the gate gone before perf was wanted: nothing to launch */
-  char **perf_argv = read_fields(requests, "", 1u << 20, -1);
-  if (perf_argv == NULL) _exit(0);
-  prctl(PR_SET_PDEATHSIG, 0); /* perf now: the gate ends it with SIGKILL where perfcell dies */
+/* perf's fds as the launcher gives them: stdin and stdout /dev/null, its stderr, control and ack the
+   gate's fds 6, 7 and 8 as 2, 3 and 4; a session of its own (Ctrl-C reaches the program, not perf). */
+static void give_perf_its_fds(void) {
   setsid();
   int null = open("/dev/null", O_RDWR);
   if (null >= 0) {
@@ -211,6 +207,84 @@ static void launcher_main(int requests, int failed) {
   dup2(6, 2);
   dup2(7, 3);
   dup2(8, 4);
+}
+
+/* Where perf can be exec'd before its argv is known (perfcell-perf-hold.c): the library next to this
+   gate, and perf (PERFCELL_PERF, else perf on PATH) an ELF file that LD_PRELOAD reaches (not setuid,
+   no file capabilities: the loader ignores LD_PRELOAD in a secure exec). A wrapper script, a fake perf
+   or a missing one is exec'd the old way, once perfcell has sent its argv. PERFCELL_HOLD_PERF=0: never. */
+struct early_perf {
+  char name[PATH_MAX];
+  char file[PATH_MAX];
+  char library[PATH_MAX];
+};
+
+static int plan_early_perf(struct early_perf *plan) {
+  const char *off = getenv("PERFCELL_HOLD_PERF");
+  if (off != NULL && strcmp(off, "0") == 0) return 0;
+  ssize_t n = readlink("/proc/self/exe", plan->library, sizeof plan->library - 32);
+  if (n <= 0) return 0;
+  plan->library[n] = '\0';
+  char *slash = strrchr(plan->library, '/');
+  if (slash == NULL) return 0;
+  strcpy(slash + 1, "perfcell-perf-hold");
+  /* LD_PRELOAD splits its list at spaces and colons */
+  if (strpbrk(plan->library, " :") != NULL || access(plan->library, R_OK) != 0) return 0;
+  const char *name = getenv("PERFCELL_PERF");
+  if (name == NULL || *name == '\0') name = "perf";
+  if (snprintf(plan->name, sizeof plan->name, "%s", name) >= (int)sizeof plan->name) return 0;
+  const char *file = resolve(plan->name, plan->file, sizeof plan->file);
+  if (file == plan->name && strchr(plan->name, '/') == NULL) return 0; /* not on PATH: execvp's error, the old way */
+  if (file != plan->file && snprintf(plan->file, sizeof plan->file, "%s", file) >= (int)sizeof plan->file) return 0;
+  int fd = open(plan->file, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  struct stat info;
+  char magic[4];
+  int ok = fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && (info.st_mode & (S_ISUID | S_ISGID)) == 0 &&
+           access(plan->file, X_OK) == 0 && read(fd, magic, 4) == 4 && memcmp(magic, "\x7f" "ELF", 4) == 0 &&
+           fgetxattr(fd, "security.capability", NULL, 0) < 0;
+  close(fd);
+  return ok;
+}
+
+/* The command line an early perf is exec'd with: what a perf that ignores the library runs (its
+   version, then exit), padded so that the library can write the real argv over it for /proc. */
+static char early_padding[2048];
+
+/*
+ * The perf launcher ("-" form): forked first thing, before perfcell moves the gate into the run's
+ * cgroup, so the perf it becomes is charged to no cgroup of the program's. It waits for perf's
+ * argv ("LEN\n" and LEN bytes of NUL-ended fields) on `requests`, then execs perf on fds 6-8 in a
+ * session of its own with LC_ALL=C; where exec fails it writes errno on `failed`. EOF first: no
+ * perf is wanted, and it exits. With an early plan it execs perf at once instead, held by
+ * perfcell-perf-hold at main(), which reads `requests` and writes on `failed` itself (fds 5 and 6).
+ */
+static void launcher_main(int requests, int failed, const struct early_perf *early) {
+  static const int reset[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD, SIGUSR1};
+  for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++) signal(reset[i], SIG_DFL);
+  prctl(PR_SET_PDEATHSIG, SIGKILL); /* the gate gone before perf was wanted: nothing to launch */
+  if (early != NULL) {
+    give_perf_its_fds();
+    if (dup2(requests, 5) < 0 || dup2(failed, 6) < 0) _exit(127);
+    close_fds_from(7, -1);
+    const char *preload = getenv("LD_PRELOAD");
+    char value[2 * PATH_MAX + 2];
+    snprintf(value, sizeof value, "%s%s%s", early->library, preload != NULL && *preload != '\0' ? ":" : "", preload != NULL ? preload : "");
+    setenv("PERFCELL_PERF_HOLD_PRELOAD", preload != NULL ? preload : "", 1);
+    setenv("LD_PRELOAD", value, 1);
+    setenv("PERFCELL_PERF_HOLD", "5,6", 1);
+    setenv("LC_ALL", "C", 1);
+    memset(early_padding, 'x', sizeof early_padding - 1);
+    char *args[] = {(char *)early->name, "--version", early_padding, NULL};
+    execv(early->file, args);
+    int error = errno;
+    if (write(6, &error, sizeof error) < 0) { /* the gate then reads EOF and starts perf the old way */ }
+    _exit(127);
+  }
+  char **perf_argv = read_fields(requests, "", 1u << 20, -1);
+  if (perf_argv == NULL) _exit(0);
+  prctl(PR_SET_PDEATHSIG, 0); /* perf now: the gate ends it with SIGKILL where perfcell dies */
+  give_perf_its_fds();
   close_fds_from(5, failed);
   setenv("LC_ALL", "C", 1);
   execvp(perf_argv[0], perf_argv);
@@ -219,8 +293,23 @@ static void launcher_main(int requests, int failed) {
   _exit(127);
 }
 
-/* Hands perf's argv ("{pid}" replaced by `child`) to the launcher; 0 once perf runs, else errno. */
-static int launch_perf(int requests, int failed, char **perf_argv, pid_t child) {
+/* The int an early perf's library writes on `failed` once it holds at main(), waiting for its argv. */
+#define PERF_HELD (-1)
+
+/* Hands perf's argv ("{pid}" replaced by `child`) to the launcher, or to the early perf held at its
+   main(); 0 once perf runs, else errno; -1: the early perf was not held (it ignored the library and
+   ran its placeholder command, or could not be exec'd), so nothing runs yet. */
+static int launch_perf(int requests, int failed, char **perf_argv, pid_t child, int early) {
+  int error = 0;
+  ssize_t n;
+  if (early) {
+    do n = read(failed, &error, sizeof error); while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)sizeof error || error != PERF_HELD) {
+      close(requests);
+      close(failed);
+      return -1;
+    }
+  }
   char pid_text[24];
   snprintf(pid_text, sizeof pid_text, "%d", (int)child);
   size_t length = 0;
@@ -238,11 +327,33 @@ static int launch_perf(int requests, int failed, char **perf_argv, pid_t child) 
   free(payload);
   close(requests);
   if (written != offset) return EPIPE;
-  int error = 0;
-  ssize_t n;
+  error = 0;
   do n = read(failed, &error, sizeof error); while (n < 0 && errno == EINTR);
   close(failed);
-  return n == (ssize_t)sizeof error ? error : 0; /* EOF: exec closed the pipe (O_CLOEXEC), perf runs */
+  return n == (ssize_t)sizeof error ? error : 0; /* EOF: exec closed the pipe (O_CLOEXEC), or the early perf runs main() */
+}
+
+/* A launcher forked now, on the gate's copies of perf's fds, for an early perf that did not hold;
+   `launcher` becomes its pid. As launch_perf: 0 once perf runs, else errno. */
+static int relaunch_perf(const int perf_fds[3], pid_t *launcher, char **perf_argv, pid_t child) {
+  int requests[2], failed[2];
+  if (perf_fds[0] < 0 || perf_fds[1] < 0 || perf_fds[2] < 0 || pipe(requests) != 0 || pipe2(failed, O_CLOEXEC) != 0) return EMFILE;
+  /* above perf's fds 6-8, which the launcher puts them on */
+  int high[2] = {fcntl(requests[0], F_DUPFD, 10), fcntl(failed[1], F_DUPFD_CLOEXEC, 10)};
+  close(requests[0]);
+  close(failed[1]);
+  pid_t pid = fork();
+  if (pid < 0) return errno;
+  if (pid == 0) {
+    close(requests[1]);
+    close(failed[0]);
+    for (int i = 0; i < 3; i++) dup2(perf_fds[i], 6 + i);
+    launcher_main(high[0], high[1], NULL);
+  }
+  close(high[0]);
+  close(high[1]);
+  *launcher = pid;
+  return launch_perf(requests[1], failed[0], perf_argv, child, 0);
 }
 
 /* The held child: gives itself the program's stdio, resolves it on PATH and touches what it will
@@ -408,11 +519,17 @@ int main(int argc, char **argv) {
   FILE *out = fdopen(report, "w");
   if (out == NULL) return 2;
   pid_t parent = getppid();
-  int late = strcmp(argv[3], "-") == 0 && argc == 4;
+  /* "- no-early-perf": perfcell's command line says --no-perf, so no perf is exec'd ahead of its argv */
+  int late = strcmp(argv[3], "-") == 0 && (argc == 4 || (argc == 5 && strcmp(argv[4], "no-early-perf") == 0));
   int stdout_to_stderr = 0, keep_gc_fd = !late;
   char **perf_argv = NULL;
   pid_t launcher = 0;
   int launch_requests = -1, launch_failed = -1;
+  /* An early perf (perfcell-perf-hold.c), and the gate's copies of perf's fds 6-8 until it holds:
+     where it does not, a launcher forked then starts perf the old way on them. */
+  static struct early_perf plan;
+  int early = 0;
+  int perf_fds[3] = {-1, -1, -1};
 
   struct shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (sh == MAP_FAILED) return 2;
@@ -426,6 +543,7 @@ int main(int argc, char **argv) {
        then "ready PID": perfcell moves the child (alone) into the run's cgroup meanwhile. */
     int requests[2], failed[2], commands[2];
     if (pipe(requests) != 0 || pipe2(failed, O_CLOEXEC) != 0 || pipe(commands) != 0) return 2;
+    early = argc == 4 && plan_early_perf(&plan);
     launcher = fork();
     if (launcher < 0) return 2;
     if (launcher == 0) {
@@ -437,7 +555,7 @@ int main(int argc, char **argv) {
       close(release[1]);
       fclose(out);
       close(gate);
-      launcher_main(requests[0], failed[1]);
+      launcher_main(requests[0], failed[1], early ? &plan : NULL);
     }
     close(requests[0]);
     close(failed[1]);
@@ -445,13 +563,17 @@ int main(int argc, char **argv) {
     launch_failed = failed[0];
     fcntl(launch_requests, F_SETFD, FD_CLOEXEC);
     fcntl(launch_failed, F_SETFD, FD_CLOEXEC);
-    for (int fd = 6; fd <= 8; fd++) close(fd); /* perf's (the launcher's) alone */
+    for (int fd = 6; fd <= 8; fd++) {
+      if (early) perf_fds[fd - 6] = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+      close(fd); /* perf's (the launcher's) alone */
+    }
     child = fork();
     if (child < 0) return 2;
     if (child == 0) {
       close(commands[1]);
       close(launch_requests);
       close(launch_failed);
+      for (int i = 0; i < 3; i++) if (perf_fds[i] >= 0) close(perf_fds[i]); /* perf's ends are perf's and the gate's */
       char **unused = NULL;
       char **command = read_command(argv, commands[0], &stdout_to_stderr, &keep_gc_fd, &unused, -1);
       close(commands[0]);
@@ -486,7 +608,13 @@ int main(int argc, char **argv) {
 
   pid_t perf = 0;
   if (perf_argv != NULL) {
-    int error = launch_perf(launch_requests, launch_failed, perf_argv, child);
+    int error = launch_perf(launch_requests, launch_failed, perf_argv, child, early);
+    if (error == -1) {
+      /* the early perf did not hold: reaped, and perf started the old way */
+      waitpid(launcher, NULL, 0);
+      error = relaunch_perf(perf_fds, &launcher, perf_argv, child);
+    }
+    for (int i = 0; i < 3; i++) if (perf_fds[i] >= 0) close(perf_fds[i]);
     if (error == 0) {
       perf = launcher;
       fprintf(out, "pid %d perf %d\n", (int)child, (int)perf);
@@ -496,8 +624,9 @@ int main(int argc, char **argv) {
     }
   } else {
     if (late) {
-      close(launch_requests); /* no perf wanted: the launcher reads EOF and exits */
+      close(launch_requests); /* no perf wanted: the launcher (or the early perf) reads EOF and exits */
       close(launch_failed);
+      for (int i = 0; i < 3; i++) if (perf_fds[i] >= 0) close(perf_fds[i]);
       waitpid(launcher, NULL, 0);
     }
     fprintf(out, "pid %d\n", (int)child);

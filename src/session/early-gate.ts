@@ -41,7 +41,10 @@ export function armEarlyGate(): void {
   // the report reads perf's last interval from it synchronously (controller.ts, stop()).
   const perfOutput = perfOutputFileOrNull();
   // fd 3 requests, 4 reports, 5 the Node GC channel, 6-8 perf's stderr, control and ack when the gate starts perf
-  const gate = spawn(helper, ['3', '4', '-'], { stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe', 'pipe', perfOutput?.fd ?? 'pipe', 'pipe', 'pipe'] });
+  // perf is exec'd at once, held at its main() until its arguments come (native/perfcell-perf-hold.c),
+  // unless the command line says --no-perf
+  const options = process.argv.slice(0, process.argv.includes('--') ? process.argv.indexOf('--') : undefined);
+  const gate = spawn(helper, ['3', '4', '-', ...(options.includes('--no-perf') ? ['no-early-perf'] : [])], { stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe', 'pipe', perfOutput?.fd ?? 'pipe', 'pipe', 'pipe'] });
   if (gate.pid === undefined) {
     perfOutput?.finish();
     return;

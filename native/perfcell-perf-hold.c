@@ -1,0 +1,124 @@
+/*
+ * perfcell-perf-hold: a library that `perfcell run`'s gate (perfcell-exec.c, its "-" form) loads
+ * into perf with LD_PRELOAD, so that perf can start before perfcell knows its arguments.
+ *
+ * perf's start-up is mostly the dynamic loader's: Debian's perf links 28 libraries (libpython,
+ * libperl, libbabeltrace, ...), and on this VM exec to main() took 24-30 ms of the 28-33 ms that
+ * `perf stat -e page-faults -- true` takes (a throwaway stamp at main(); BENCHMARKS.md, Start-up
+ * notes). The gate's perf launcher therefore execs perf as soon as the gate starts, while Node is
+ * still loading perfcell, and this library holds perf at main() until perfcell sends perf's argv.
+ *
+ * With PERFCELL_PERF_HOLD="REQUESTS,REPORT" (two fds) in the environment, main() is held: the
+ * library writes int -1 ("held") on REPORT, reads perf's argv on REQUESTS ("LEN\n" and LEN bytes of
+ * NUL-ended fields, as the gate sends them), puts the environment back (LD_PRELOAD as it was
+ * before, from PERFCELL_PERF_HOLD_PRELOAD), clears the parent-death signal the launcher set (the
+ * gate ends perf with SIGKILL where perfcell dies, as for a perf exec'd late), writes the argv over
+ * the command line /proc shows (perf was exec'd as `perf --version PADDING`, which is what a perf
+ * that ignores LD_PRELOAD runs: it prints its version and exits, and the gate starts perf the old
+ * way), closes both fds and calls main(). At EOF (no perf wanted) it exits 0. An argv[0] other than
+ * the one perf was started as is exec'd instead (its errno on REPORT where that fails). The
+ * variable is unset first thing, so nothing perf starts is held.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+typedef int (*main_function)(int, char **, char **);
+typedef int (*start_function)(main_function, int, char **, void (*)(void), void (*)(void), void (*)(void), void *);
+
+static main_function perf_main;
+
+static int read_all(int fd, char *buffer, size_t size) {
+  size_t got = 0;
+  while (got < size) {
+    ssize_t n = read(fd, buffer + got, size - got);
+    if (n > 0) got += (size_t)n;
+    else if (n == 0 || errno != EINTR) return 0;
+  }
+  return 1;
+}
+
+/* perf's argv from `fd`: "LEN\n", then LEN bytes of NUL-ended fields; NULL at EOF. */
+static char **read_argv(int fd, int *argc) {
+  char header[32];
+  size_t used = 0;
+  for (;;) {
+    if (used == sizeof header - 1 || !read_all(fd, header + used, 1)) return NULL;
+    if (header[used] == '\n') break;
+    used++;
+  }
+  header[used] = '\0';
+  size_t length = strtoul(header, NULL, 10);
+  if (length == 0 || length > (1u << 20)) return NULL;
+  char *payload = malloc(length + 1);
+  if (payload == NULL || !read_all(fd, payload, length)) return NULL;
+  payload[length] = '\0';
+  size_t count = 0;
+  for (size_t i = 0; i < length; i++) count += payload[i] == '\0';
+  char **argv = calloc(count + 1, sizeof *argv);
+  if (argv == NULL) return NULL;
+  size_t at = 0;
+  for (char *field = payload; field < payload + length; field += strlen(field) + 1) argv[at++] = field;
+  argv[at] = NULL;
+  *argc = (int)at;
+  return argv;
+}
+
+/* Writes `argv` over the command line perf was exec'd with (whole arguments, as many as fit; NULs after). */
+static void show_argv(int old_argc, char **old_argv, char **argv) {
+  char *area = old_argv[0];
+  char *end = old_argv[old_argc - 1] + strlen(old_argv[old_argc - 1]) + 1;
+  char *at = area;
+  for (char **arg = argv; *arg != NULL; arg++) {
+    size_t size = strlen(*arg) + 1;
+    if (at + size > end) break;
+    memcpy(at, *arg, size);
+    at += size;
+  }
+  memset(at, 0, (size_t)(end - at));
+}
+
+static int held_main(int argc, char **argv, char **envp) {
+  const char *hold = getenv("PERFCELL_PERF_HOLD");
+  if (hold == NULL) return perf_main(argc, argv, envp);
+  int requests = atoi(hold);
+  const char *comma = strchr(hold, ',');
+  int report = comma == NULL ? -1 : atoi(comma + 1);
+  unsetenv("PERFCELL_PERF_HOLD");
+  const char *preload = getenv("PERFCELL_PERF_HOLD_PRELOAD");
+  if (preload != NULL && *preload != '\0') setenv("LD_PRELOAD", preload, 1);
+  else unsetenv("LD_PRELOAD");
+  unsetenv("PERFCELL_PERF_HOLD_PRELOAD");
+  if (report < 0) return perf_main(argc, argv, environ);
+  int held = -1;
+  if (write(report, &held, sizeof held) != (ssize_t)sizeof held) _exit(0);
+  int new_argc = 0;
+  char **new_argv = read_argv(requests, &new_argc);
+  if (new_argv == NULL || new_argc == 0) _exit(0); /* no perf wanted */
+  close(requests);
+  prctl(PR_SET_PDEATHSIG, 0);
+  if (strcmp(new_argv[0], argv[0]) != 0) {
+    /* another perf than the one exec'd: that one, PATH searched */
+    fcntl(report, F_SETFD, FD_CLOEXEC);
+    execvp(new_argv[0], new_argv);
+    int error = errno;
+    if (write(report, &error, sizeof error) < 0) { /* the gate then reports perf as started */ }
+    _exit(127);
+  }
+  close(report); /* EOF: perf runs */
+  show_argv(argc, argv, new_argv);
+  return perf_main(new_argc, new_argv, environ);
+}
+
+/* glibc calls main() from here: this one calls held_main() instead. */
+int __libc_start_main(main_function main, int argc, char **argv, void (*init)(void), void (*fini)(void), void (*rtld_fini)(void), void *stack_end) {
+  start_function start = (start_function)dlsym(RTLD_NEXT, "__libc_start_main");
+  if (start == NULL) _exit(127);
+  perf_main = main;
+  return start(held_main, argc, argv, init, fini, rtld_fini, stack_end);
+}

@@ -1,0 +1,188 @@
+import { execa } from 'execa';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { cliPath, fixture } from '../support/fixtures.ts';
+import { perfStatPageFaults } from '../support/perf.ts';
+
+/**
+ * `perfcell run`'s gate execs perf the moment it starts, before perfcell has read its options:
+ * native/perfcell-perf-hold.c, loaded into perf with LD_PRELOAD, holds perf at main() until the
+ * argv comes. Real perf, real gate; the fallback (a perf that ignores the library) is a static ELF
+ * standing in for perf that execs the real one, since a perf that ignores LD_PRELOAD (setuid, file
+ * capabilities) is not something to make of this machine's perf.
+ */
+const root = join(import.meta.dirname, '..', '..');
+const library = join(root, 'dist', 'perfcell-perf-hold');
+const gateBinary = join(root, 'dist', 'perfcell-exec');
+const realPerf = execFileSync('sh', ['-c', 'command -v perf'], { encoding: 'utf8' }).trim();
+
+/** A request as the gate sends it: "LEN\n", then LEN bytes of NUL-ended fields. */
+function request(fields: readonly string[]): string {
+  const payload = fields.map((field) => `${field}\0`).join('');
+  return `${Buffer.byteLength(payload)}\n${payload}`;
+}
+
+function untilExit(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+}
+
+/** The first `size` bytes a stream gives. */
+function firstBytes(stream: Readable, size: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    let got = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      got = Buffer.concat([got, chunk]);
+      if (got.length >= size) {
+        stream.off('data', onData);
+        resolve(got.subarray(0, size));
+      }
+    };
+    stream.on('data', onData);
+    stream.once('end', () => reject(new Error(`ended after ${got.length} bytes`)));
+  });
+}
+
+/** perf exec'd as the gate's launcher execs it, the library's fds 3 (argv in) and 4 (held out). */
+function heldPerf(): { perf: ChildProcess; requests: Writable; held: Readable; stdout: () => string; stderr: () => string } {
+  const perf = spawn(realPerf, ['--version', 'x'.repeat(2047)], {
+    argv0: 'perf',
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
+    env: { ...process.env, LD_PRELOAD: library, PERFCELL_PERF_HOLD: '3,4', PERFCELL_PERF_HOLD_PRELOAD: '', LC_ALL: 'C' },
+  });
+  let stdout = '';
+  let stderr = '';
+  perf.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  perf.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return { perf, requests: perf.stdio[3] as Writable, held: perf.stdio[4] as Readable, stdout: () => stdout, stderr: () => stderr };
+}
+
+/** Children of `parent` by /proc: pid and comm. */
+function childrenOf(parent: number): Array<{ pid: number; comm: string }> {
+  const found: Array<{ pid: number; comm: string }> = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === parent) found.push({ pid: Number(name), comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return found;
+}
+
+/** The "-" gate, as early-gate.ts spawns it; its report lines collected. */
+function lateGate(extra: readonly string[]): { gate: ChildProcess; lines: () => string[] } {
+  const gate = spawn(gateBinary, ['3', '4', '-', ...extra], { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'] });
+  let text = '';
+  (gate.stdio[4] as Readable).on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return { gate, lines: () => text.split('\n').filter(Boolean) };
+}
+
+async function until<T>(read: () => T | undefined, ms: number): Promise<T | undefined> {
+  for (const deadline = Date.now() + ms; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 10))) {
+    const value = read();
+    if (value !== undefined) return value;
+  }
+  return read();
+}
+
+describe('perfcell-perf-hold: perf held at main() until its argv comes', () => {
+  it('says it holds, then runs the argv it is sent: counts as perf stat, the command line rewritten, nothing it starts held', async () => {
+    const { perf, requests, held, stdout, stderr } = heldPerf();
+    expect((await firstBytes(held, 4)).readInt32LE(0)).toBe(-1);
+    expect(readFileSync(`/proc/${perf.pid}/comm`, 'utf8').trim()).toBe('perf');
+    const command = [fixture('touch-pages'), '400'];
+    // the workload prints its environment: the library is not passed on
+    requests.end(request(['perf', 'stat', '-x,', '-e', 'page-faults', '--', 'sh', '-c', `env; exec ${command.join(' ')}`]));
+    const cmdline = await until(() => {
+      const text = readFileSync(`/proc/${perf.pid}/cmdline`, 'utf8');
+      return text.startsWith('perf\0stat\0') ? text : undefined;
+    }, 5000);
+    expect(await untilExit(perf)).toBe(0);
+    expect(cmdline?.split('\0').filter(Boolean).slice(0, 5)).toEqual(['perf', 'stat', '-x,', '-e', 'page-faults']);
+    expect(stdout()).not.toMatch(/LD_PRELOAD=.*perfcell-perf-hold|PERFCELL_PERF_HOLD/);
+    expect(stdout()).toMatch(/^LC_ALL=C$/m);
+    const line = stderr().split('\n').find((text) => text.includes(',page-faults'));
+    const counted = Number(line?.split(',')[0]);
+    const reference = perfStatPageFaults(['sh', '-c', `env; exec ${command.join(' ')}`]);
+    expect(Math.abs(counted - reference) / reference, `${counted} against perf stat's ${reference}`).toBeLessThan(0.01);
+  });
+
+  it('exits 0 and runs nothing at end of file (no perf wanted)', async () => {
+    const { perf, requests, held, stdout, stderr } = heldPerf();
+    expect((await firstBytes(held, 4)).readInt32LE(0)).toBe(-1);
+    requests.end();
+    expect(await untilExit(perf)).toBe(0);
+    expect(stdout() + stderr()).toBe('');
+  });
+
+  it('execs another argv[0] than its own, and says why where that fails', async () => {
+    const other = heldPerf();
+    await firstBytes(other.held, 4);
+    other.requests.end(request(['sh', '-c', 'echo "other $LD_PRELOAD"']));
+    expect(await untilExit(other.perf)).toBe(0);
+    expect(other.stdout()).toBe('other \n');
+    const missing = heldPerf();
+    await firstBytes(missing.held, 4);
+    const errno = firstBytes(missing.held, 4);
+    missing.requests.end(request(['/nonexistent/perf', 'stat']));
+    expect(await untilExit(missing.perf)).toBe(127);
+    expect((await errno).readInt32LE(0)).toBe(2); // ENOENT
+  });
+});
+
+describe("perfcell run's gate: perf exec'd before the options are read", () => {
+  it('becomes perf as soon as the gate starts, and ends with the gate where no command comes', async () => {
+    const { gate, lines } = lateGate([]);
+    expect(await until(() => lines().find((line) => line.startsWith('ready ')), 5000)).toBeDefined();
+    const perf = await until(() => childrenOf(gate.pid!).find((child) => child.comm === 'perf'), 5000);
+    expect(perf, 'a child of the gate that is perf').toBeDefined();
+    (gate.stdio[3] as Writable).end(); // perfcell gone before its request
+    expect(await untilExit(gate)).toBe(0);
+    expect(await until(() => (childrenOf(gate.pid!).length === 0 && !readdirSync('/proc').includes(String(perf!.pid)) ? true : undefined), 5000)).toBe(true);
+  });
+
+  it('with "no-early-perf" (perfcell run --no-perf) execs no perf', async () => {
+    const { gate, lines } = lateGate(['no-early-perf']);
+    expect(await until(() => lines().find((line) => line.startsWith('ready ')), 5000)).toBeDefined();
+    // the gate with a perf to hold has it within some 30 ms here; this one, none in a second
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(childrenOf(gate.pid!).map((child) => child.comm)).toEqual(['perfcell-exec', 'perfcell-exec']);
+    (gate.stdio[3] as Writable).end();
+    expect(await untilExit(gate)).toBe(0);
+  });
+
+  it('counts a run as perf stat does: held, not held (a static perf ignores LD_PRELOAD), and switched off', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-static-perf-'));
+    const source = join(dir, 'perf.c');
+    writeFileSync(source, `#include <string.h>\n#include <stdio.h>\n#include <unistd.h>\nint main(int c, char **v) {\n  if (c >= 2 && strcmp(v[1], "--version") == 0) { puts("perf version 6.1.0"); return 0; }\n  v[0] = "perf";\n  execv(${JSON.stringify(realPerf)}, v);\n  return 127;\n}\n`);
+    const staticPerf = join(dir, 'perf');
+    let staticProblem: string | null = null;
+    try {
+      execFileSync('cc', ['-O2', '-static', '-o', staticPerf, source], { stdio: 'pipe' });
+    } catch (error) {
+      staticProblem = String((error as { stderr?: Buffer }).stderr ?? error).split('\n')[0]!;
+    }
+    const command = [fixture('touch-pages'), '400'];
+    const reference = perfStatPageFaults(command);
+    const cases: Array<[string, NodeJS.ProcessEnv]> = [
+      ['held', {}],
+      ['switched off', { PERFCELL_HOLD_PERF: '0' }],
+    ];
+    if (staticProblem === null) cases.push(['a static perf', { PERFCELL_PERF: staticPerf }]);
+    else console.log(`not run: the static perf case (cc -static failed: ${staticProblem}; install libc6-dev)`);
+    for (const [name, env] of cases) {
+      const result = await execa(process.execPath, [cliPath, 'run', '--json', '-e', 'page-faults', '--', ...command], { env, reject: false, timeout: 60_000 });
+      expect(result.exitCode, `${name}: ${result.stderr}`).toBe(0);
+      const report = JSON.parse(result.stdout) as { counters: { events: Array<{ event: string; total: number | null }> } };
+      const counted = report.counters.events.find((counter) => counter.event === 'page-faults')?.total ?? NaN;
+      expect(Math.abs(counted - reference) / reference, `${name}: ${counted} against perf stat's ${reference}`).toBeLessThan(0.01);
+    }
+  });
+});
