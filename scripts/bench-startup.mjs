@@ -91,10 +91,11 @@ cells, REPL or kernel code, compiled with a V8 code cache made by the first run 
 src/cli/lane-loader.ts); \`--version\` reads package.json and loads nothing else. The lane's
 first act spawns the exec gate, which forks a perf launcher and the held child at once; the child
 is moved into the run's memory cgroup while the rest loads (on cgroup v1 the move waits out an RCU
-grace period, 10-20 ms here, and holds the kernel's fork lock meanwhile); told the command, the
-child readies it and the launcher execs perf on it, so Node forks nothing on the way. What is left over
-node + perf stat: loading the lane and parsing the options, perf's start-up and enable ack before
-the release (perf stat counts from exec and has no hand-over), perf's last interval after the
+grace period, 10-20 ms here, and holds the kernel's fork lock meanwhile); the launcher execs perf
+at once, held at its main() (native/perfcell-perf-hold.c) while its libraries load; told the
+command, the child readies it and perf gets its argv, so Node forks nothing on the way. What is
+left over node + perf stat: loading the lane and parsing the options, perf's main() and enable ack
+before the release (perf stat counts from exec and has no hand-over), perf's last interval after the
 program's end, the report, and Node's exit. Before issue 13 the issue measured 270 ms for
 \`run -- true\` against 68 ms for \`node -e 0\` and 13 ms for perf stat on a quieter machine; the
 previous version of this section (same machine, load 2.2) had 159 ms, +83 ms.

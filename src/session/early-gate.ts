@@ -30,8 +30,12 @@ export interface EarlyGate {
 
 let waiting: EarlyGate | null = null;
 
-/** Spawns the gate and starts its move into a new memory cgroup; nothing where there is no gate binary. */
-export function armEarlyGate(): void {
+/**
+ * Spawns the gate and starts its move into a new memory cgroup; nothing where there is no gate
+ * binary. `perf`: whether the run will want perf (default: the command line does not say --no-perf);
+ * where it will, the gate execs perf at once, held at its main() until the run sends its argv.
+ */
+export function armEarlyGate(perf = !commandLineSaysNoPerf(process.argv)): void {
   if (waiting !== null) return;
   const helper = findExecHelper();
   if (helper === null) return;
@@ -41,10 +45,8 @@ export function armEarlyGate(): void {
   // the report reads perf's last interval from it synchronously (controller.ts, stop()).
   const perfOutput = perfOutputFileOrNull();
   // fd 3 requests, 4 reports, 5 the Node GC channel, 6-8 perf's stderr, control and ack when the gate starts perf
-  // perf is exec'd at once, held at its main() until its arguments come (native/perfcell-perf-hold.c),
-  // unless the command line says --no-perf
-  const options = process.argv.slice(0, process.argv.includes('--') ? process.argv.indexOf('--') : undefined);
-  const gate = spawn(helper, ['3', '4', '-', ...(options.includes('--no-perf') ? ['no-early-perf'] : [])], { stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe', 'pipe', perfOutput?.fd ?? 'pipe', 'pipe', 'pipe'] });
+  // perf is exec'd at once, held at its main() until its arguments come (native/perfcell-perf-hold.c)
+  const gate = spawn(helper, ['3', '4', '-', ...(perf ? [] : ['no-early-perf'])], { stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe', 'pipe', perfOutput?.fd ?? 'pipe', 'pipe', 'pipe'] });
   if (gate.pid === undefined) {
     perfOutput?.finish();
     return;
@@ -74,6 +76,12 @@ export function armEarlyGate(): void {
   const moved = heldPid.then((pid) => (pid !== null && cgroup !== null ? cgroup.add(pid) : false));
   waiting = { process: gate, reports, cgroup, moved, perfOutput };
   process.once('exit', () => discardUntaken(gate.pid!));
+}
+
+/** Whether perfcell's own options (before `--`) hold --no-perf: read before they are parsed. */
+function commandLineSaysNoPerf(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--no-perf');
 }
 
 /** perfcell ends without a run having taken the gate (a usage error, --help): the gate and its cgroup go with it. */

@@ -158,6 +158,21 @@ describe("perfcell run's gate: perf exec'd before the options are read", () => {
     expect(await untilExit(gate)).toBe(0);
   });
 
+  it('run -r: every run\'s perf is its gate\'s (the next gate armed after each run), and the program sees no hold', async () => {
+    // each run's program finds the perf counting it (--pid of its own) and says whose child it is,
+    // and which of the library's variables it inherited (none)
+    const probe = 'for d in /proc/[0-9]*; do [ "$(cat $d/comm 2>/dev/null)" = perf ] && tr "\\0" " " < $d/cmdline | grep -q -- "--pid $$ " && echo "perf-parent $(cut -d" " -f4 $d/stat) gate $PPID"; done; env | grep -c -e PERFCELL_PERF_HOLD -e perfcell-perf-hold';
+    const result = await execa(process.execPath, [cliPath, 'run', '-r', '3', '-e', 'page-faults', '--', 'sh', '-c', probe], { reject: false, timeout: 60_000 });
+    expect(result.exitCode, result.stderr).toBe(1); // grep -c found none
+    const lines = result.stdout.split('\n').filter((line) => line.startsWith('perf-parent'));
+    expect(lines, result.stdout).toHaveLength(3);
+    for (const line of lines) {
+      const [, parent, , gate] = line.split(' ');
+      expect(parent, line).toBe(gate);
+    }
+    expect(result.stdout.split('\n').filter((line) => line === '0')).toHaveLength(3);
+  });
+
   it('counts a run as perf stat does: held, not held (a static perf ignores LD_PRELOAD), and switched off', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-static-perf-'));
     const source = join(dir, 'perf.c');

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { runProgram } from '../../session/run-program.ts';
+import { armEarlyGate } from '../../session/early-gate.ts';
 import { holdInterruptions, InterruptedError, interruption, settleAfterExit, settleInterruption, type Interruption } from '../../session/interruption.ts';
 import { LaunchError } from '../../session/exec-failure.ts';
 import { formatError } from '../errors.ts';
@@ -226,6 +227,9 @@ async function measureSeries(command: readonly string[], options: MeasureOptions
     if (report !== null) reports.push(report);
     // perf counted nothing (session/perf-gave-up.ts): the runs after this one go without it, as its warning says
     if (report !== null && perfGaveUp(report, runOptions)) runOptions = { ...runOptions, perf: false };
+    // The next run's gate, as the first run's was: its held child moves into the next cgroup and its
+    // perf loads (held at main()) while the next run is set up; nothing of it runs beside a program.
+    if (round < requested) armEarlyGate(runOptions.perf !== false && runOptions.backend !== 'cachegrind');
   }
   return { reports, partial: null, launchFailure: null };
 }
