@@ -5,6 +5,7 @@
  *   perfcell-exec GATE_FD REPORT_FD - [no-early-perf]
  *   perfcell-exec --die-with PID COMMAND [ARG...]
  *   perfcell-exec --perf-group PID TICKS PERF [ARG...]
+ *   perfcell-exec --perf-group-early PID
  *
  * "--die-with PID": becomes COMMAND (PATH searched, as Node's spawn does) with PR_SET_PDEATHSIG
  * SIGKILL, so that the kernel kills it when its parent, PID, dies: how perfcell spawns the perfs
@@ -251,6 +252,55 @@ static int plan_early_perf(struct early_perf *plan) {
    version, then exit), padded so that the library can write the real argv over it for /proc. */
 static char early_padding[2048];
 
+/* Execs the planned perf held at main() by the library, which reads its argv on fd 5 and writes on
+   fd 6 (its "held", or exec's errno from here); with LC_ALL=C, LD_PRELOAD as it was kept for later.
+   `hold`: the library's PERFCELL_PERF_HOLD ("5,6", or "5,6,clear" to drop the parent-death signal). */
+static void exec_held_perf(const struct early_perf *early, const char *hold) {
+  const char *preload = getenv("LD_PRELOAD");
+  char value[2 * PATH_MAX + 2];
+  snprintf(value, sizeof value, "%s%s%s", early->library, preload != NULL && *preload != '\0' ? ":" : "", preload != NULL ? preload : "");
+  setenv("PERFCELL_PERF_HOLD_PRELOAD", preload != NULL ? preload : "", 1);
+  setenv("LD_PRELOAD", value, 1);
+  setenv("PERFCELL_PERF_HOLD", hold, 1);
+  setenv("LC_ALL", "C", 1);
+  memset(early_padding, 'x', sizeof early_padding - 1);
+  char *args[] = {(char *)early->name, "--version", early_padding, NULL};
+  execv(early->file, args);
+  int error = errno;
+  if (write(6, &error, sizeof error) < 0) { /* its reader then sees end of file and starts perf the old way */ }
+  _exit(127);
+}
+
+/* The int an early perf's library writes on its report pipe once it holds at main(), waiting for its argv. */
+#define PERF_HELD (-1)
+
+/* Writes perf's argv on `requests` ("LEN\n" and NUL-ended fields) and closes it, then reads `report`:
+   0 once perf runs (end of file: exec closed it, O_CLOEXEC, or the held perf runs main()), else errno. */
+static int hand_argv(int requests, int report, char **args) {
+  size_t length = 0;
+  for (char **arg = args; *arg != NULL; arg++) length += strlen(*arg) + 1;
+  char *payload = malloc(length + 24);
+  if (payload == NULL) return ENOMEM;
+  int offset = snprintf(payload, 24, "%zu\n", length);
+  for (char **arg = args; *arg != NULL; arg++) {
+    size_t size = strlen(*arg) + 1;
+    memcpy(payload + offset, *arg, size);
+    offset += (int)size;
+  }
+  ssize_t written = write(requests, payload, (size_t)offset);
+  free(payload);
+  close(requests);
+  if (written != offset) {
+    close(report);
+    return EPIPE;
+  }
+  int error = 0;
+  ssize_t n;
+  do n = read(report, &error, sizeof error); while (n < 0 && errno == EINTR);
+  close(report);
+  return n == (ssize_t)sizeof error ? error : 0;
+}
+
 /*
  * The perf launcher ("-" form): forked first thing, before perfcell moves the gate into the run's
  * cgroup, so the perf it becomes is charged to no cgroup of the program's. It waits for perf's
@@ -267,19 +317,7 @@ static void launcher_main(int requests, int failed, const struct early_perf *ear
     give_perf_its_fds();
     if (dup2(requests, 5) < 0 || dup2(failed, 6) < 0) _exit(127);
     close_fds_from(7, -1);
-    const char *preload = getenv("LD_PRELOAD");
-    char value[2 * PATH_MAX + 2];
-    snprintf(value, sizeof value, "%s%s%s", early->library, preload != NULL && *preload != '\0' ? ":" : "", preload != NULL ? preload : "");
-    setenv("PERFCELL_PERF_HOLD_PRELOAD", preload != NULL ? preload : "", 1);
-    setenv("LD_PRELOAD", value, 1);
-    setenv("PERFCELL_PERF_HOLD", "5,6", 1);
-    setenv("LC_ALL", "C", 1);
-    memset(early_padding, 'x', sizeof early_padding - 1);
-    char *args[] = {(char *)early->name, "--version", early_padding, NULL};
-    execv(early->file, args);
-    int error = errno;
-    if (write(6, &error, sizeof error) < 0) { /* the gate then reads EOF and starts perf the old way */ }
-    _exit(127);
+    exec_held_perf(early, "5,6,clear");
   }
   char **perf_argv = read_fields(requests, "", 1u << 20, -1);
   if (perf_argv == NULL) _exit(0);
@@ -293,18 +331,15 @@ static void launcher_main(int requests, int failed, const struct early_perf *ear
   _exit(127);
 }
 
-/* The int an early perf's library writes on `failed` once it holds at main(), waiting for its argv. */
-#define PERF_HELD (-1)
-
 /* Hands perf's argv ("{pid}" replaced by `child`) to the launcher, or to the early perf held at its
    main(); 0 once perf runs, else errno; -1: the early perf was not held (it ignored the library and
    ran its placeholder command, or could not be exec'd), so nothing runs yet. */
 static int launch_perf(int requests, int failed, char **perf_argv, pid_t child, int early) {
-  int error = 0;
-  ssize_t n;
   if (early) {
-    do n = read(failed, &error, sizeof error); while (n < 0 && errno == EINTR);
-    if (n != (ssize_t)sizeof error || error != PERF_HELD) {
+    int said = 0;
+    ssize_t n;
+    do n = read(failed, &said, sizeof said); while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)sizeof said || said != PERF_HELD) {
       close(requests);
       close(failed);
       return -1;
@@ -312,25 +347,14 @@ static int launch_perf(int requests, int failed, char **perf_argv, pid_t child, 
   }
   char pid_text[24];
   snprintf(pid_text, sizeof pid_text, "%d", (int)child);
-  size_t length = 0;
-  for (char **arg = perf_argv; *arg != NULL; arg++) length += strlen(strcmp(*arg, "{pid}") == 0 ? pid_text : *arg) + 1;
-  char *payload = malloc(length + 24);
-  if (payload == NULL) return ENOMEM;
-  int offset = snprintf(payload, 24, "%zu\n", length);
-  for (char **arg = perf_argv; *arg != NULL; arg++) {
-    const char *text = strcmp(*arg, "{pid}") == 0 ? pid_text : *arg;
-    size_t size = strlen(text) + 1;
-    memcpy(payload + offset, text, size);
-    offset += (int)size;
-  }
-  ssize_t written = write(requests, payload, (size_t)offset);
-  free(payload);
-  close(requests);
-  if (written != offset) return EPIPE;
-  error = 0;
-  do n = read(failed, &error, sizeof error); while (n < 0 && errno == EINTR);
-  close(failed);
-  return n == (ssize_t)sizeof error ? error : 0; /* EOF: exec closed the pipe (O_CLOEXEC), or the early perf runs main() */
+  size_t count = 0;
+  while (perf_argv[count] != NULL) count++;
+  char **args = calloc(count + 1, sizeof *args);
+  if (args == NULL) return ENOMEM;
+  for (size_t i = 0; i < count; i++) args[i] = strcmp(perf_argv[i], "{pid}") == 0 ? pid_text : perf_argv[i];
+  int error = hand_argv(requests, failed, args);
+  free(args);
+  return error;
 }
 
 /* A launcher forked now, on the gate's copies of perf's fds, for an early perf that did not hold;
@@ -403,52 +427,9 @@ static void exec_dying_with(pid_t parent, char **argv) {
 
 #define MAX_GROUP 16
 
-/* "--perf-group PID TICKS PERF [ARG...]" (see the top of this file). */
-static int launch_perf_group(pid_t parent, const char *ticks, char **argv) {
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != parent) return 125;
-  int tick[MAX_GROUP], count = 0;
-  for (const char *at = ticks; *at != '\0' && count < MAX_GROUP;) {
-    tick[count++] = atoi(at);
-    while (*at != '\0' && *at != ',') at++;
-    if (*at == ',') at++;
-  }
-  int argc = 0;
-  while (argv[argc] != NULL) argc++;
-  pid_t self = getpid(), pids[MAX_GROUP];
-  int failed[MAX_GROUP];
-  for (int i = 0; i < count; i++) {
-    int report[2];
-    if (pipe2(report, O_CLOEXEC) != 0) return 2;
-    pid_t pid = fork();
-    if (pid < 0) return 2;
-    if (pid == 0) {
-      close(report[0]);
-      setsid();
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (getppid() != self) _exit(125);
-      int base = 3 + 3 * i;
-      /* in this order: for member 0 each fd is read before it is written over */
-      if (dup2(base, 2) < 0 || dup2(base + 1, 3) < 0 || dup2(base + 2, 4) < 0) _exit(126);
-      int null = open("/dev/null", O_WRONLY);
-      if (null < 0 || dup2(null, 1) < 0) _exit(126);
-      /* the other members' fds, and /dev/null's own */
-      close_fds_from(5, report[1]);
-      char value[16], **args = calloc((size_t)argc + 1, sizeof *args);
-      if (args == NULL) _exit(126);
-      snprintf(value, sizeof value, "%d", tick[i]);
-      for (int a = 0; a < argc; a++) args[a] = strcmp(argv[a], "{tick}") == 0 ? value : argv[a];
-      setenv("LC_ALL", "C", 1);
-      execvp(args[0], args);
-      int error = errno;
-      if (write(report[1], &error, sizeof error) < 0) _exit(127);
-      _exit(127);
-    }
-    close(report[1]);
-    pids[i] = pid;
-    failed[i] = report[0];
-  }
-  for (int fd = 3; fd < 3 + 3 * count; fd++) close(fd);
+/* Member i's exec reports (`failed`: its errno, or end of file once perf runs), its line on stdout,
+   then the group's watch until every member has ended (see the top of this file). */
+static int watch_perf_group(int count, pid_t pids[], int failed[]) {
   /* after the forks: blocked, SIGCHLD would be blocked in the perfs too */
   sigset_t child_ended;
   sigemptyset(&child_ended);
@@ -504,9 +485,130 @@ static int launch_perf_group(pid_t parent, const char *ticks, char **argv) {
   return 0;
 }
 
+/* "--perf-group PID TICKS PERF [ARG...]" (see the top of this file). */
+static int launch_perf_group(pid_t parent, const char *ticks, char **argv) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) return 125;
+  int tick[MAX_GROUP], count = 0;
+  for (const char *at = ticks; *at != '\0' && count < MAX_GROUP;) {
+    tick[count++] = atoi(at);
+    while (*at != '\0' && *at != ',') at++;
+    if (*at == ',') at++;
+  }
+  int argc = 0;
+  while (argv[argc] != NULL) argc++;
+  pid_t self = getpid(), pids[MAX_GROUP];
+  int failed[MAX_GROUP];
+  for (int i = 0; i < count; i++) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) return 2;
+    pid_t pid = fork();
+    if (pid < 0) return 2;
+    if (pid == 0) {
+      close(report[0]);
+      setsid();
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != self) _exit(125);
+      int base = 3 + 3 * i;
+      /* in this order: for member 0 each fd is read before it is written over */
+      if (dup2(base, 2) < 0 || dup2(base + 1, 3) < 0 || dup2(base + 2, 4) < 0) _exit(126);
+      int null = open("/dev/null", O_WRONLY);
+      if (null < 0 || dup2(null, 1) < 0) _exit(126);
+      /* the other members' fds, and /dev/null's own */
+      close_fds_from(5, report[1]);
+      char value[16], **args = calloc((size_t)argc + 1, sizeof *args);
+      if (args == NULL) _exit(126);
+      snprintf(value, sizeof value, "%d", tick[i]);
+      for (int a = 0; a < argc; a++) args[a] = strcmp(argv[a], "{tick}") == 0 ? value : argv[a];
+      setenv("LC_ALL", "C", 1);
+      execvp(args[0], args);
+      int error = errno;
+      if (write(report[1], &error, sizeof error) < 0) _exit(127);
+      _exit(127);
+    }
+    close(report[1]);
+    pids[i] = pid;
+    failed[i] = report[0];
+  }
+  for (int fd = 3; fd < 3 + 3 * count; fd++) close(fd);
+  return watch_perf_group(count, pids, failed);
+}
+
+/*
+ * "--perf-group-early PID" (cells): the launcher of a group of one, spawned before perfcell knows
+ * perf's arguments. Member 0's stderr, control and ack are fds 3, 4 and 5, as in --perf-group; fd 6
+ * brings the request ("LEN\n" and NUL-ended fields: the tick, then perf's argv with "{tick}" in it).
+ * Where it can (plan_early_perf), perf is exec'd at once, held at main() by perfcell-perf-hold
+ * until the request comes; otherwise, or where it did not hold, it is forked then, as --perf-group
+ * forks it. End of file first: no perf is wanted, and the held one exits.
+ */
+static int early_perf_group(pid_t parent) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) return 125;
+  static struct early_perf plan;
+  pid_t self = getpid(), held = 0;
+  int hold_requests[2] = {-1, -1}, hold_report[2] = {-1, -1};
+  if (plan_early_perf(&plan) && pipe(hold_requests) == 0 && pipe2(hold_report, O_CLOEXEC) == 0) {
+    held = fork();
+    if (held == 0) {
+      setsid();
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != self) _exit(125);
+      int null = open("/dev/null", O_WRONLY);
+      /* in this order: each fd is read before it is written over */
+      if (dup2(3, 2) < 0 || dup2(4, 3) < 0 || dup2(5, 4) < 0 || null < 0 || dup2(null, 1) < 0) _exit(126);
+      if (dup2(hold_requests[0], 5) < 0 || dup2(hold_report[1], 6) < 0) _exit(126);
+      close_fds_from(7, -1);
+      exec_held_perf(&plan, "5,6");
+    }
+    close(hold_requests[0]);
+    close(hold_report[1]);
+    if (held < 0) held = 0;
+  }
+  char **fields = read_fields(6, "", 1u << 20, -1);
+  close(6);
+  if (fields == NULL || fields[0] == NULL || fields[1] == NULL) {
+    /* no perf wanted: the held one reads end of file and exits */
+    if (held > 0) {
+      close(hold_requests[1]);
+      waitpid(held, NULL, 0);
+    }
+    return 0;
+  }
+  if (held > 0) {
+    int said = 0;
+    ssize_t n;
+    do n = read(hold_report[0], &said, sizeof said); while (n < 0 && errno == EINTR);
+    if (n == (ssize_t)sizeof said && said == PERF_HELD) {
+      int argc = 0;
+      while (fields[1 + argc] != NULL) argc++;
+      char **args = calloc((size_t)argc + 1, sizeof *args);
+      if (args == NULL) return 2;
+      for (int a = 0; a < argc; a++) args[a] = strcmp(fields[1 + a], "{tick}") == 0 ? fields[0] : fields[1 + a];
+      int error = hand_argv(hold_requests[1], hold_report[0], args);
+      pid_t pids[1] = {held};
+      for (int fd = 3; fd <= 5; fd++) close(fd);
+      if (error != 0) {
+        printf("perferr 0 %d\n", error);
+        fflush(stdout);
+        waitpid(held, NULL, 0);
+        return 0;
+      }
+      int none[1] = {-1};
+      return watch_perf_group(1, pids, none);
+    }
+    /* it did not hold (it ran its placeholder, or could not be exec'd): reaped, and forked the old way */
+    close(hold_requests[1]);
+    close(hold_report[0]);
+    waitpid(held, NULL, 0);
+  }
+  return launch_perf_group(parent, fields[0], fields + 1);
+}
+
 int main(int argc, char **argv) {
   if (argc >= 4 && strcmp(argv[1], "--die-with") == 0) exec_dying_with((pid_t)atol(argv[2]), argv + 3);
   if (argc >= 5 && strcmp(argv[1], "--perf-group") == 0) return launch_perf_group((pid_t)atol(argv[2]), argv[3], argv + 4);
+  if (argc == 3 && strcmp(argv[1], "--perf-group-early") == 0) return early_perf_group((pid_t)atol(argv[2]));
   if (argc < 4) {
     fprintf(stderr, "usage: perfcell-exec GATE_FD REPORT_FD COMMAND [ARG...] | -\n");
     return 2;

@@ -8,11 +8,12 @@
  * notes). The gate's perf launcher therefore execs perf as soon as the gate starts, while Node is
  * still loading perfcell, and this library holds perf at main() until perfcell sends perf's argv.
  *
- * With PERFCELL_PERF_HOLD="REQUESTS,REPORT" (two fds) in the environment, main() is held: the
- * library writes int -1 ("held") on REPORT, reads perf's argv on REQUESTS ("LEN\n" and LEN bytes of
- * NUL-ended fields, as the gate sends them), puts the environment back (LD_PRELOAD as it was
- * before, from PERFCELL_PERF_HOLD_PRELOAD), clears the parent-death signal the launcher set (the
- * gate ends perf with SIGKILL where perfcell dies, as for a perf exec'd late), writes the argv over
+ * With PERFCELL_PERF_HOLD="REQUESTS,REPORT[,clear]" (two fds) in the environment, main() is held:
+ * the library writes int -1 ("held") on REPORT, reads perf's argv on REQUESTS ("LEN\n" and LEN bytes
+ * of NUL-ended fields, as the gate sends them), puts the environment back (LD_PRELOAD as it was
+ * before, from PERFCELL_PERF_HOLD_PRELOAD), with ",clear" clears the parent-death signal its
+ * launcher set (run's gate ends perf with SIGKILL where perfcell dies, as for a perf exec'd late;
+ * a group's perfs keep theirs), writes the argv over
  * the command line /proc shows (perf was exec'd as `perf --version PADDING`, which is what a perf
  * that ignores LD_PRELOAD runs: it prints its version and exits, and the gate starts perf the old
  * way), closes both fds and calls main(). At EOF (no perf wanted) it exits 0. An argv[0] other than
@@ -89,6 +90,8 @@ static int held_main(int argc, char **argv, char **envp) {
   int requests = atoi(hold);
   const char *comma = strchr(hold, ',');
   int report = comma == NULL ? -1 : atoi(comma + 1);
+  /* ",clear": perf outlives its parent once running (run's gate ends it itself) */
+  int clear_death_signal = comma != NULL && strstr(comma + 1, ",clear") != NULL;
   unsetenv("PERFCELL_PERF_HOLD");
   const char *preload = getenv("PERFCELL_PERF_HOLD_PRELOAD");
   if (preload != NULL && *preload != '\0') setenv("LD_PRELOAD", preload, 1);
@@ -101,7 +104,7 @@ static int held_main(int argc, char **argv, char **envp) {
   char **new_argv = read_argv(requests, &new_argc);
   if (new_argv == NULL || new_argc == 0) _exit(0); /* no perf wanted */
   close(requests);
-  prctl(PR_SET_PDEATHSIG, 0);
+  if (clear_death_signal) prctl(PR_SET_PDEATHSIG, 0);
   if (strcmp(new_argv[0], argv[0]) != 0) {
     /* another perf than the one exec'd: that one, PATH searched */
     fcntl(report, F_SETFD, FD_CLOEXEC);

@@ -1,3 +1,4 @@
+import { CELLS_PER_PERF } from './cells-per-perf.ts';
 import { isCommentsOnly, type Cell } from '../../parsers/cells.ts';
 import { prepareWindow } from '../session/window.ts';
 import type { PerfOptions } from '../perf/controller.ts';
@@ -91,14 +92,6 @@ function straysOf(evaluator: CellEvaluator): StrayChildren {
 
 /** One pool of armed perf per cell file (its evaluator): later cells and compare's runs take from it. */
 const pools = new WeakMap<CellEvaluator, PerfPool>();
-/**
- * Cells a perf of the shared group is worth. Each perf is some 10-15 ms of CPU to start, and the
- * first window waits for all of them, while more perfs shorten each window's wait for a tick.
- * Files of trivial cells on this 2-vCPU VM (wall, medians of 6-10, 2026-12-03), one perf / four:
- * 10 cells 263 / 333 ms (two 291, three 307), 30 cells 377 / 406, 60 cells 507 / 502,
- * 200 cells 1226 / 1073.
- */
-const CELLS_PER_PERF = 50;
 
 /**
  * `windows`: how many windows the pool will ever serve, where that is known (a file's cells, run

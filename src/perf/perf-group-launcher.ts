@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +46,19 @@ interface Member {
  * is none to be had (no gate built, perf not found on PATH, no output file): the caller spawns them.
  */
 export function launchPerfGroup(pid: number, options: PerfOptions, ticksMs: readonly number[]): LaunchedPerf[] | null {
+  const early = takeEarlyPerfGroup();
+  if (early !== null) {
+    // a group of one over this process: the early launcher's perf, loaded already, gets its argv
+    if (ticksMs.length === 1 && pid === process.pid && launcherFor(options) !== null) {
+      const args = perfArguments(pid, options);
+      args[args.indexOf('-I') + 1] = '{tick}';
+      const fields = [String(ticksMs[0]), options.perfPath ?? 'perf', ...args].map((field) => `${field}\0`).join('');
+      (early.launcher.stdio as unknown as Array<Writable | null>)[6]?.end(`${Buffer.byteLength(fields)}\n${fields}`);
+      const [member] = wrapLauncher(early.launcher, options.perfPath ?? 'perf', [early.file.fd], early.watchFd);
+      return [{ process: member!.process, watchdog: member!.watchdog, file: early.file }];
+    }
+    discardEarly(early);
+  }
   const helper = ticksMs.length === 0 || ticksMs.length > MAX_GROUP ? null : launcherFor(options);
   if (helper === null) return null;
   const files: PerfOutputFile[] = [];
@@ -75,6 +88,9 @@ function launcherFor(options: PerfOptions): string | null {
 }
 
 function launch(helper: string, pid: number, options: PerfOptions, ticksMs: readonly number[], stderrs: ReadonlyArray<number | Writable | 'pipe'>): Member[] {
+  // perfs of another kind (a window's own, a larger group): the early launcher will not be used
+  const early = takeEarlyPerfGroup();
+  if (early !== null) discardEarly(early);
   const perf = options.perfPath ?? 'perf';
   const args = perfArguments(pid, options);
   args[args.indexOf('-I') + 1] = '{tick}';
@@ -86,6 +102,11 @@ function launch(helper: string, pid: number, options: PerfOptions, ticksMs: read
     detached: true,
     env: { ...process.env, PERFCELL_ACK_TIMEOUT_MS: String(ackTimeoutMs()) },
   });
+  return wrapLauncher(launcher, perf, stderrs, watchFd);
+}
+
+/** The members of a launcher's group as perf processes: its report lines, its watch file's slots, its end. */
+function wrapLauncher(launcher: ChildProcess, perf: string, stderrs: ReadonlyArray<number | Writable | 'pipe'>, watchFd: number | null): Member[] {
   const slot = Buffer.alloc(8);
   let watchOpen = watchFd !== null;
   const mark = (index: number, sinceNs: bigint): void => {
@@ -208,6 +229,71 @@ function launch(helper: string, pid: number, options: PerfOptions, ticksMs: read
     stderr: stderrs[index] === 'pipe' ? (launcher.stdio[3 + 3 * index] as Readable) : null,
     watchdog: watchFd === null ? null : { arm: () => mark(index, process.hrtime.bigint()), disarm: () => mark(index, 0n) },
   }));
+}
+
+/**
+ * A launcher of a group of one spawned before perfcell knows perf's arguments (`cells`, first thing:
+ * src/cli/lanes/cells-early.ts): its perf is exec'd at once and held at main() while perfcell loads
+ * (native/perfcell-perf-hold.c), so that the first cell does not wait out perf's loading (some 22 ms
+ * of `perf stat -- true`'s 33 here). Taken by the first group of one over this process; any other
+ * first group discards it (its perf, told nothing, exits).
+ */
+interface EarlyGroup {
+  readonly launcher: ChildProcess;
+  readonly file: PerfOutputFile;
+  readonly watchFd: number | null;
+}
+
+let earlyGroup: EarlyGroup | null = null;
+
+/** Spawns the early launcher (nothing where there is no gate or no output file). */
+export function armEarlyPerfGroup(): void {
+  if (earlyGroup !== null) return;
+  const helper = execHelper();
+  if (helper === null) return;
+  let file: PerfOutputFile;
+  try {
+    file = createPerfOutputFile({ watch: false, onDisk: true });
+  } catch {
+    return;
+  }
+  const watchFd = openWatchFile(1);
+  // member 0's stderr, control and ack at fds 3-5 as --perf-group has them; the request on fd 6
+  const launcher = spawn(helper, ['--perf-group-early', String(process.pid)], {
+    stdio: [watchFd ?? 'ignore', 'pipe', 'inherit', file.fd, 'pipe', 'pipe', 'pipe'],
+    detached: true,
+    env: { ...process.env, PERFCELL_ACK_TIMEOUT_MS: String(ackTimeoutMs()) },
+  });
+  launcher.on('error', () => undefined);
+  // until a group takes it, it keeps nothing alive
+  launcher.unref();
+  for (const stream of launcher.stdio) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+  earlyGroup = { launcher, file, watchFd };
+}
+
+function takeEarlyPerfGroup(): EarlyGroup | null {
+  const taken = earlyGroup;
+  earlyGroup = null;
+  return taken;
+}
+
+/** Ends an early launcher no group took: told nothing, it and its perf exit. */
+function discardEarly(early: EarlyGroup): void {
+  for (const stream of early.launcher.stdio) (stream as unknown as { destroy?: () => void } | null)?.destroy?.();
+  early.file.finish();
+  if (early.watchFd !== null) closeSync(early.watchFd);
+}
+
+/** perfcell is done and no group took the early launcher (--no-perf, -M, an error): it and its perf end now, waited for. */
+export async function discardEarlyPerfGroup(graceMs = 1000): Promise<void> {
+  const early = takeEarlyPerfGroup();
+  if (early === null) return;
+  const { launcher } = early;
+  const exited = launcher.exitCode !== null || launcher.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => launcher.once('exit', () => resolve()));
+  discardEarly(early);
+  const timer = setTimeout(() => launcher.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
 }
 
 /** Launchers whose perfs have all ended, until each has exited and been reaped. */

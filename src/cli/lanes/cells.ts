@@ -4,7 +4,10 @@
  * loader, its modules cost ~45 ms before the first cell (a one-cell file: 130 ms with --no-perf,
  * against 83 ms for `run -- true`).
  */
+import './cells-early.ts';
 import { main } from '../main.ts';
 import { registerCells } from '../commands/cells.ts';
+import { discardEarlyPerfGroup } from '../../perf/perf-group-launcher.ts';
 
-void main(process.argv, async (name) => (name === 'cells' ? registerCells : undefined));
+// a usage error, --help, or a file whose cells took no group of one: the early perf ends, reaped
+void main(process.argv, async (name) => (name === 'cells' ? registerCells : undefined)).then(() => discardEarlyPerfGroup());

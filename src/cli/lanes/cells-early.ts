@@ -1,0 +1,29 @@
+/**
+ * The first module `perfcell cells`' lane evaluates (./cells.ts imports it first): where the file's
+ * cells will share one perf (up to CELLS_PER_PERF of them), the launcher of that perf is spawned
+ * before the rest of the lane's modules run, its perf exec'd and held at main() while perfcell
+ * loads (perf/perf-group-launcher.ts, armEarlyPerfGroup). Not where the command line says
+ * --no-perf, nor with PERFCELL_SHARED_PERF=0; a larger file's group of perfs is started as before.
+ */
+import { readFileSync } from 'node:fs';
+import { splitCells } from '../../../parsers/cells.ts';
+import { splitNotebook } from '../../../parsers/notebook.ts';
+import { CELLS_PER_PERF } from '../../experiment/cells-per-perf.ts';
+import { armEarlyPerfGroup } from '../../perf/perf-group-launcher.ts';
+
+/** The cells of the file perfcell's options (before `--`) name last, or undefined where none can be read. */
+function cellsOfFile(options: readonly string[]): number | undefined {
+  const file = options.findLast((arg) => /\.(?:[cm]?[jt]sx?|ipynb)$/.test(arg));
+  if (file === undefined) return undefined;
+  try {
+    const text = readFileSync(file, 'utf8');
+    if (!file.endsWith('.ipynb')) return splitCells(text).length;
+    const parsed = splitNotebook(text);
+    return 'notebook' in parsed ? parsed.notebook.cells.length : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const options = process.argv.includes('--') ? process.argv.slice(0, process.argv.indexOf('--')) : process.argv;
+if (!options.includes('--no-perf') && process.env['PERFCELL_SHARED_PERF'] !== '0' && (cellsOfFile(options.slice(2)) ?? 0) <= CELLS_PER_PERF) armEarlyPerfGroup();
