@@ -63,6 +63,13 @@ struct event {
 
 static struct event events[MAX_EVENTS];
 static int event_count = 0;
+/* A file is read from its end on, which may fall inside one of perf's intervals (a ticking perf
+   writes one row at a time): its rows are skipped until the next interval's, so the events are
+   listed in perf's order (-e's), not from wherever the read began (a cell's line had read
+   "task-clock … page-faults" for `-e page-faults,task-clock`). 1: looking for the first row;
+   2: skipping the rows of `partial_time_s`; 0: in step. */
+static int syncing = 0;
+static double partial_time_s = 0;
 
 static double now_s(void) {
   struct timespec ts;
@@ -103,6 +110,13 @@ static void take_row(const char *line) {
   const char *name = fields[3];
   while (*name == ' ') name++;
   if (*name == '\0') return;
+  if (syncing == 1) {
+    partial_time_s = time_s;
+    syncing = 2;
+    return;
+  }
+  if (syncing == 2 && time_s == partial_time_s) return;
+  syncing = 0;
   struct event *event = NULL;
   for (int index = 0; index < event_count; index++) {
     if (strcmp(events[index].name, name) == 0) event = &events[index];
@@ -342,6 +356,7 @@ static int follow(int default_pid, double delay_s, double refresh_s) {
           if (file >= 0) close(file);
           file = strcmp(path, "-") == 0 ? -1 : open(path, O_RDONLY | O_CLOEXEC);
           if (file >= 0) lseek(file, 0, SEEK_END);
+          syncing = 1;
           is_open = 1;
           opened_at = now_s() - (elapsed_s > 0 ? elapsed_s : 0);
           next_draw = 0;

@@ -79,6 +79,14 @@ describe.runIf(relayPath !== null)('perfcell-live relay (native/perfcell-live.c,
     expect(stderr.endsWith('\r\x1b[K')).toBe(true);
   });
 
+  it("lists the events in perf's order when the window's first rows are the end of an interval (a ticking perf, read from the file's end)", { timeout: 10_000 }, async () => {
+    // the first rows after `open`: task-clock's alone, the rest of an interval whose page-faults row came before
+    const { stderr } = await runFollower(400, (timeS, index) => (index === 0 ? `     ${timeS},4.00,msec,task-clock,5000000,100.00,,\n` : busyTick(timeS)));
+    const drawn = stderr.split('\r').filter((part) => part.startsWith('live '));
+    expect(drawn.length).toBeGreaterThanOrEqual(3);
+    for (const line of drawn) expect(line).toMatch(/ {2}page-faults 2\.0k\/s {2}task-clock 0\.80 CPUs\x1b\[K$/);
+  });
+
   it('counts a tick in which the process never ran (<not counted>) as none over its span: an awaiting cell is not shown at the rate of its busy ticks', { timeout: 10_000 }, async () => {
     // every other tick the process slept through: 10 page-faults and 4 ms a 10 ms, 1.0k/s and 0.40 CPUs
     const idleTick = (timeS: string): string => `     ${timeS},<not counted>,,page-faults,0,100.00,,\n     ${timeS},<not counted>,msec,task-clock,0,100.00,,\n`;
