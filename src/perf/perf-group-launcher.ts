@@ -54,6 +54,8 @@ export function launchPerfGroup(pid: number, options: PerfOptions, ticksMs: read
       args[args.indexOf('-I') + 1] = '{tick}';
       const fields = [String(ticksMs[0]), options.perfPath ?? 'perf', ...args].map((field) => `${field}\0`).join('');
       (early.launcher.stdio as unknown as Array<Writable | null>)[6]?.end(`${Buffer.byteLength(fields)}\n${fields}`);
+      // its pipes held the event loop only once taken, as a launcher's own do (wrapLauncher lets go of the launcher and its reports)
+      for (const stream of early.launcher.stdio) (stream as unknown as { ref?: () => void } | null)?.ref?.();
       const [member] = wrapLauncher(early.launcher, options.perfPath ?? 'perf', [early.file.fd], early.watchFd);
       return [{ process: member!.process, watchdog: member!.watchdog, file: early.file }];
     }
