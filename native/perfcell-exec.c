@@ -35,6 +35,10 @@
  * ends perfcell's read (end of file): a hung perf cannot hang perfcell. A file, not a pipe: a wait
  * costs perfcell two writes and wakes nobody.
  *
+ * "--perf-group-early PID": a group of one started before perfcell knows perf's arguments (a cell
+ * file's single perf), perf exec'd at once and held at main(); its request comes on fd 6
+ * (early_perf_group).
+ *
  * With "-" the gate starts before perfcell knows the command (`perfcell run` spawns it first thing):
  * it forks a perf launcher (launcher_main) and the held child at once, and writes "ready PID", the
  * child's pid, so that perfcell moves the child (alone: not the gate, not the launcher) into the

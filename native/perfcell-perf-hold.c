@@ -1,24 +1,25 @@
 /*
- * perfcell-perf-hold: a library that `perfcell run`'s gate (perfcell-exec.c, its "-" form) loads
- * into perf with LD_PRELOAD, so that perf can start before perfcell knows its arguments.
+ * perfcell-perf-hold: a library that perfcell's launchers load into perf with LD_PRELOAD, so that
+ * perf can start before perfcell knows its arguments: `run`'s gate (perfcell-exec.c, the "-" form)
+ * and the launcher of a cell file's single perf (--perf-group-early).
  *
  * perf's start-up is mostly the dynamic loader's: Debian's perf links 28 libraries (libpython,
- * libperl, libbabeltrace, ...), and on this VM exec to main() took 24-30 ms of the 28-33 ms that
- * `perf stat -e page-faults -- true` takes (a throwaway stamp at main(); BENCHMARKS.md, Start-up
- * notes). The gate's perf launcher therefore execs perf as soon as the gate starts, while Node is
- * still loading perfcell, and this library holds perf at main() until perfcell sends perf's argv.
+ * libperl, libbabeltrace, ...), and here spawn to main() took 22.4 ms of the 33.4 ms that
+ * `perf stat -e page-faults -- true` takes (scripts/lib/perf-start.mjs; BENCHMARKS.md, Pace notes,
+ * 2026-12-05 18:10). So the launcher execs perf as soon as it starts, while Node still loads
+ * perfcell, and this library holds perf at main() until perfcell sends perf's argv.
  *
  * With PERFCELL_PERF_HOLD="REQUESTS,REPORT[,clear]" (two fds) in the environment, main() is held:
- * the library writes int -1 ("held") on REPORT, reads perf's argv on REQUESTS ("LEN\n" and LEN bytes
- * of NUL-ended fields, as the gate sends them), puts the environment back (LD_PRELOAD as it was
- * before, from PERFCELL_PERF_HOLD_PRELOAD), with ",clear" clears the parent-death signal its
- * launcher set (run's gate ends perf with SIGKILL where perfcell dies, as for a perf exec'd late;
- * a group's perfs keep theirs), writes the argv over
- * the command line /proc shows (perf was exec'd as `perf --version PADDING`, which is what a perf
- * that ignores LD_PRELOAD runs: it prints its version and exits, and the gate starts perf the old
- * way), closes both fds and calls main(). At EOF (no perf wanted) it exits 0. An argv[0] other than
- * the one perf was started as is exec'd instead (its errno on REPORT where that fails). The
- * variable is unset first thing, so nothing perf starts is held.
+ * the library writes int -1 ("held") on REPORT, reads perf's argv on REQUESTS ("LEN\n" and LEN
+ * bytes of NUL-ended fields, as the gates send them), puts the environment back (LD_PRELOAD as it
+ * was, from PERFCELL_PERF_HOLD_PRELOAD), with ",clear" drops the parent-death signal its launcher
+ * set (run's gate ends perf with SIGKILL where perfcell dies, as for a perf exec'd late; a group's
+ * perfs keep theirs), writes the argv over the command line /proc shows, closes both fds and
+ * calls main(). perf was exec'd as `perf --version PADDING`: what a perf that ignores LD_PRELOAD
+ * runs (it prints its version and exits, and its launcher starts perf the old way), and room for
+ * the real command line. At end of file (no perf wanted) it exits 0. An argv[0] other than the one
+ * perf was exec'd as is exec'd instead (its errno on REPORT where that fails). The variable is
+ * unset first thing, so nothing perf starts is held.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -44,7 +45,9 @@ static int read_all(int fd, char *buffer, size_t size) {
   return 1;
 }
 
-/* perf's argv from `fd`: "LEN\n", then LEN bytes of NUL-ended fields; NULL at EOF. */
+/* perf's argv from `fd`: "LEN\n", then LEN bytes of NUL-ended fields; NULL at EOF. As the gates'
+   read_fields and split_fields (gate-common.h) read them: this library, loaded into perf, keeps to
+   itself rather than bring the gates' signal handler and globals into perf's process. */
 static char **read_argv(int fd, int *argc) {
   char header[32];
   size_t used = 0;
