@@ -27,5 +27,6 @@ compile('perfcell-exec', 'perfcell run will sample peak RSS instead');
 compile('perfcell-live', 'no live status line for long commands');
 // compare's long-lived gate; without it each run gets a gate of its own.
 compile('perfcell-serve', 'compare will start a gate and a perf for every run');
-// Loaded into perf by run's gate, which execs perf before its arguments are known; without it perf starts once they are.
-compile('perfcell-perf-hold', "perfcell run will start perf once its options are read");
+// Loaded into perf by run's gate and cells' early launcher, which exec perf before its arguments
+// are known; without it perf starts once they are.
+compile('perfcell-perf-hold', 'run and cells will start perf once its arguments are known');
