@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -175,29 +175,33 @@ describe("perfcell run's gate: perf exec'd before the options are read", () => {
 
   it('counts a run as perf stat does: held, not held (a static perf ignores LD_PRELOAD), and switched off', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-static-perf-'));
-    const source = join(dir, 'perf.c');
-    writeFileSync(source, `#include <string.h>\n#include <stdio.h>\n#include <unistd.h>\nint main(int c, char **v) {\n  if (c >= 2 && strcmp(v[1], "--version") == 0) { puts("perf version 6.1.0"); return 0; }\n  v[0] = "perf";\n  execv(${JSON.stringify(realPerf)}, v);\n  return 127;\n}\n`);
-    const staticPerf = join(dir, 'perf');
-    let staticProblem: string | null = null;
     try {
-      execFileSync('cc', ['-O2', '-static', '-o', staticPerf, source], { stdio: 'pipe' });
-    } catch (error) {
-      staticProblem = String((error as { stderr?: Buffer }).stderr ?? error).split('\n')[0]!;
-    }
-    const command = [fixture('touch-pages'), '400'];
-    const reference = perfStatPageFaults(command);
-    const cases: Array<[string, NodeJS.ProcessEnv]> = [
-      ['held', {}],
-      ['switched off', { PERFCELL_HOLD_PERF: '0' }],
-    ];
-    if (staticProblem === null) cases.push(['a static perf', { PERFCELL_PERF: staticPerf }]);
-    else console.log(`not run: the static perf case (cc -static failed: ${staticProblem}; install libc6-dev)`);
-    for (const [name, env] of cases) {
-      const result = await execa(process.execPath, [cliPath, 'run', '--json', '-e', 'page-faults', '--', ...command], { env, reject: false, timeout: 60_000 });
-      expect(result.exitCode, `${name}: ${result.stderr}`).toBe(0);
-      const report = JSON.parse(result.stdout) as { counters: { events: Array<{ event: string; total: number | null }> } };
-      const counted = report.counters.events.find((counter) => counter.event === 'page-faults')?.total ?? NaN;
-      expect(Math.abs(counted - reference) / reference, `${name}: ${counted} against perf stat's ${reference}`).toBeLessThan(0.01);
+      const source = join(dir, 'perf.c');
+      writeFileSync(source, `#include <string.h>\n#include <stdio.h>\n#include <unistd.h>\nint main(int c, char **v) {\n  if (c >= 2 && strcmp(v[1], "--version") == 0) { puts("perf version 6.1.0"); return 0; }\n  v[0] = "perf";\n  execv(${JSON.stringify(realPerf)}, v);\n  return 127;\n}\n`);
+      const staticPerf = join(dir, 'perf');
+      let staticProblem: string | null = null;
+      try {
+        execFileSync('cc', ['-O2', '-static', '-o', staticPerf, source], { stdio: 'pipe' });
+      } catch (error) {
+        staticProblem = String((error as { stderr?: Buffer }).stderr ?? error).split('\n')[0]!;
+      }
+      const command = [fixture('touch-pages'), '400'];
+      const reference = perfStatPageFaults(command);
+      const cases: Array<[string, NodeJS.ProcessEnv]> = [
+        ['held', {}],
+        ['switched off', { PERFCELL_HOLD_PERF: '0' }],
+      ];
+      if (staticProblem === null) cases.push(['a static perf', { PERFCELL_PERF: staticPerf }]);
+      else console.log(`not run: the static perf case (cc -static failed: ${staticProblem}; install libc6-dev)`);
+      for (const [name, env] of cases) {
+        const result = await execa(process.execPath, [cliPath, 'run', '--json', '-e', 'page-faults', '--', ...command], { env, reject: false, timeout: 60_000 });
+        expect(result.exitCode, `${name}: ${result.stderr}`).toBe(0);
+        const report = JSON.parse(result.stdout) as { counters: { events: Array<{ event: string; total: number | null }> } };
+        const counted = report.counters.events.find((counter) => counter.event === 'page-faults')?.total ?? NaN;
+        expect(Math.abs(counted - reference) / reference, `${name}: ${counted} against perf stat's ${reference}`).toBeLessThan(0.01);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
