@@ -200,18 +200,28 @@ static void close_fds_from(int from, int keep) {
   for (int fd = from; fd < 1024; fd++) if (fd != keep) close(fd);
 }
 
-/* perf's fds as the launcher gives them: stdin and stdout /dev/null, its stderr, control and ack the
-   gate's fds 6, 7 and 8 as 2, 3 and 4; a session of its own (Ctrl-C reaches the program, not perf). */
-static void give_perf_its_fds(void) {
+/* perf's fds as its launchers give them: its stderr, control and ack (this process's fds `base`,
+   `base` + 1 and `base` + 2: perfcell's output file or pipe and socket pairs) as 2, 3 and 4, stdout
+   on /dev/null (stdin too, with `null_stdin`), in a session of its own (Ctrl-C reaches the program,
+   not perf). 0, or -1 where one of them could not be given (each is tried). */
+static int give_perf_its_fds(int base, int null_stdin) {
   setsid();
   int null = open("/dev/null", O_RDWR);
-  if (null >= 0) {
-    dup2(null, 0);
-    dup2(null, 1);
-  }
-  dup2(6, 2);
-  dup2(7, 3);
-  dup2(8, 4);
+  int ok = null >= 0 && (!null_stdin || dup2(null, 0) >= 0) && dup2(null, 1) >= 0;
+  /* in this order: with `base` 3 each fd is read before it is written over */
+  ok = dup2(base, 2) >= 0 && dup2(base + 1, 3) >= 0 && dup2(base + 2, 4) >= 0 && ok;
+  return ok ? 0 : -1;
+}
+
+/* A copy of `argv` (its strings shared) with each `placeholder` ("{pid}", "{tick}") replaced by
+   `value`; NULL when out of memory. */
+static char **substituted(char *const argv[], const char *placeholder, char *value) {
+  size_t count = 0;
+  while (argv[count] != NULL) count++;
+  char **args = calloc(count + 1, sizeof *args);
+  if (args == NULL) return NULL;
+  for (size_t i = 0; i < count; i++) args[i] = strcmp(argv[i], placeholder) == 0 ? value : argv[i];
+  return args;
 }
 
 /* Where perf can be exec'd before its argv is known (perfcell-perf-hold.c): the library next to this
@@ -278,6 +288,15 @@ static void exec_held_perf(const struct early_perf *early, const char *hold) {
 /* The int an early perf's library writes on its report pipe once it holds at main(), waiting for its argv. */
 #define PERF_HELD (-1)
 
+/* Whether the early perf whose report pipe is `report` says it holds at main(); where not, it ran
+   its placeholder command (it ignored the library) or could not be exec'd. */
+static int perf_holds(int report) {
+  int said = 0;
+  ssize_t n;
+  do n = read(report, &said, sizeof said); while (n < 0 && errno == EINTR);
+  return n == (ssize_t)sizeof said && said == PERF_HELD;
+}
+
 /* Writes perf's argv on `requests` ("LEN\n" and NUL-ended fields) and closes it, then reads `report`:
    0 once perf runs (end of file: exec closed it, O_CLOEXEC, or the held perf runs main()), else errno. */
 static int hand_argv(int requests, int report, char **args) {
@@ -318,7 +337,7 @@ static void launcher_main(int requests, int failed, const struct early_perf *ear
   for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++) signal(reset[i], SIG_DFL);
   prctl(PR_SET_PDEATHSIG, SIGKILL); /* the gate gone before perf was wanted: nothing to launch */
   if (early != NULL) {
-    give_perf_its_fds();
+    give_perf_its_fds(6, 1);
     if (dup2(requests, 5) < 0 || dup2(failed, 6) < 0) _exit(127);
     close_fds_from(7, -1);
     exec_held_perf(early, "5,6,clear");
@@ -326,7 +345,7 @@ static void launcher_main(int requests, int failed, const struct early_perf *ear
   char **perf_argv = read_fields(requests, "", 1u << 20, -1);
   if (perf_argv == NULL) _exit(0);
   prctl(PR_SET_PDEATHSIG, 0); /* perf now: the gate ends it with SIGKILL where perfcell dies */
-  give_perf_its_fds();
+  give_perf_its_fds(6, 1);
   close_fds_from(5, failed);
   setenv("LC_ALL", "C", 1);
   execvp(perf_argv[0], perf_argv);
@@ -339,23 +358,15 @@ static void launcher_main(int requests, int failed, const struct early_perf *ear
    main(); 0 once perf runs, else errno; -1: the early perf was not held (it ignored the library and
    ran its placeholder command, or could not be exec'd), so nothing runs yet. */
 static int launch_perf(int requests, int failed, char **perf_argv, pid_t child, int early) {
-  if (early) {
-    int said = 0;
-    ssize_t n;
-    do n = read(failed, &said, sizeof said); while (n < 0 && errno == EINTR);
-    if (n != (ssize_t)sizeof said || said != PERF_HELD) {
-      close(requests);
-      close(failed);
-      return -1;
-    }
+  if (early && !perf_holds(failed)) {
+    close(requests);
+    close(failed);
+    return -1;
   }
   char pid_text[24];
   snprintf(pid_text, sizeof pid_text, "%d", (int)child);
-  size_t count = 0;
-  while (perf_argv[count] != NULL) count++;
-  char **args = calloc(count + 1, sizeof *args);
+  char **args = substituted(perf_argv, "{pid}", pid_text);
   if (args == NULL) return ENOMEM;
-  for (size_t i = 0; i < count; i++) args[i] = strcmp(perf_argv[i], "{pid}") == 0 ? pid_text : perf_argv[i];
   int error = hand_argv(requests, failed, args);
   free(args);
   return error;
@@ -499,8 +510,6 @@ static int launch_perf_group(pid_t parent, const char *ticks, char **argv) {
     while (*at != '\0' && *at != ',') at++;
     if (*at == ',') at++;
   }
-  int argc = 0;
-  while (argv[argc] != NULL) argc++;
   pid_t self = getpid(), pids[MAX_GROUP];
   int failed[MAX_GROUP];
   for (int i = 0; i < count; i++) {
@@ -510,20 +519,15 @@ static int launch_perf_group(pid_t parent, const char *ticks, char **argv) {
     if (pid < 0) return 2;
     if (pid == 0) {
       close(report[0]);
-      setsid();
       prctl(PR_SET_PDEATHSIG, SIGKILL);
       if (getppid() != self) _exit(125);
-      int base = 3 + 3 * i;
-      /* in this order: for member 0 each fd is read before it is written over */
-      if (dup2(base, 2) < 0 || dup2(base + 1, 3) < 0 || dup2(base + 2, 4) < 0) _exit(126);
-      int null = open("/dev/null", O_WRONLY);
-      if (null < 0 || dup2(null, 1) < 0) _exit(126);
+      if (give_perf_its_fds(3 + 3 * i, 0) != 0) _exit(126);
       /* the other members' fds, and /dev/null's own */
       close_fds_from(5, report[1]);
-      char value[16], **args = calloc((size_t)argc + 1, sizeof *args);
-      if (args == NULL) _exit(126);
+      char value[16];
       snprintf(value, sizeof value, "%d", tick[i]);
-      for (int a = 0; a < argc; a++) args[a] = strcmp(argv[a], "{tick}") == 0 ? value : argv[a];
+      char **args = substituted(argv, "{tick}", value);
+      if (args == NULL) _exit(126);
       setenv("LC_ALL", "C", 1);
       execvp(args[0], args);
       int error = errno;
@@ -555,12 +559,9 @@ static int early_perf_group(pid_t parent) {
   if (plan_early_perf(&plan) && pipe(hold_requests) == 0 && pipe2(hold_report, O_CLOEXEC) == 0) {
     held = fork();
     if (held == 0) {
-      setsid();
       prctl(PR_SET_PDEATHSIG, SIGKILL);
       if (getppid() != self) _exit(125);
-      int null = open("/dev/null", O_WRONLY);
-      /* in this order: each fd is read before it is written over */
-      if (dup2(3, 2) < 0 || dup2(4, 3) < 0 || dup2(5, 4) < 0 || null < 0 || dup2(null, 1) < 0) _exit(126);
+      if (give_perf_its_fds(3, 0) != 0) _exit(126);
       if (dup2(hold_requests[0], 5) < 0 || dup2(hold_report[1], 6) < 0) _exit(126);
       close_fds_from(7, -1);
       exec_held_perf(&plan, "5,6");
@@ -580,15 +581,9 @@ static int early_perf_group(pid_t parent) {
     return 0;
   }
   if (held > 0) {
-    int said = 0;
-    ssize_t n;
-    do n = read(hold_report[0], &said, sizeof said); while (n < 0 && errno == EINTR);
-    if (n == (ssize_t)sizeof said && said == PERF_HELD) {
-      int argc = 0;
-      while (fields[1 + argc] != NULL) argc++;
-      char **args = calloc((size_t)argc + 1, sizeof *args);
+    if (perf_holds(hold_report[0])) {
+      char **args = substituted(fields + 1, "{tick}", fields[0]);
       if (args == NULL) return 2;
-      for (int a = 0; a < argc; a++) args[a] = strcmp(fields[1 + a], "{tick}") == 0 ? fields[0] : fields[1 + a];
       int error = hand_argv(hold_requests[1], hold_report[0], args);
       pid_t pids[1] = {held};
       for (int fd = 3; fd <= 5; fd++) close(fd);
