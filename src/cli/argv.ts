@@ -8,3 +8,18 @@ export const globalFlags: ReadonlySet<string> = new Set(['--debug']);
 export function firstCommandWord(argv: readonly string[]): string | undefined {
   return argv.slice(2).find((arg) => !globalFlags.has(arg));
 }
+
+/** perfcell's own words: argv up to `--` (after it, the command perfcell runs). */
+export function beforeCommand(argv: readonly string[]): readonly string[] {
+  const end = argv.indexOf('--');
+  return end === -1 ? argv : argv.slice(0, end);
+}
+
+/**
+ * Whether perfcell's own options say --no-perf: read before they are parsed, by the lanes that
+ * start perf ahead of them (lanes/run-early.ts, lanes/cells-early.ts).
+ * @example saysNoPerf(['node', 'perfcell', 'run', '--no-perf', '--', 'true']) // true
+ */
+export function saysNoPerf(argv: readonly string[]): boolean {
+  return beforeCommand(argv).includes('--no-perf');
+}

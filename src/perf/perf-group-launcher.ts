@@ -50,9 +50,7 @@ export function launchPerfGroup(pid: number, options: PerfOptions, ticksMs: read
   if (early !== null) {
     // a group of one over this process: the early launcher's perf, loaded already, gets its argv
     if (ticksMs.length === 1 && pid === process.pid && launcherFor(options) !== null) {
-      const args = perfArguments(pid, options);
-      args[args.indexOf('-I') + 1] = '{tick}';
-      const fields = [String(ticksMs[0]), options.perfPath ?? 'perf', ...args].map((field) => `${field}\0`).join('');
+      const fields = [String(ticksMs[0]), ...groupArgv(pid, options)].map((field) => `${field}\0`).join('');
       (early.launcher.stdio as unknown as Array<Writable | null>)[6]?.end(`${Buffer.byteLength(fields)}\n${fields}`);
       // its pipes held the event loop only once taken, as a launcher's own do (wrapLauncher lets go of the launcher and its reports)
       for (const stream of early.launcher.stdio) (stream as unknown as { ref?: () => void } | null)?.ref?.();
@@ -84,6 +82,13 @@ export function launchPerf(pid: number, options: PerfOptions, stderr: number | W
   return helper === null ? null : (launch(helper, pid, options, [options.intervalMs], [stderr])[0] ?? null);
 }
 
+/** perf's argv for a member of a group on `pid`, its interval "{tick}" (each member's own, perfcell-exec.c). */
+function groupArgv(pid: number, options: PerfOptions): [string, ...string[]] {
+  const args = perfArguments(pid, options);
+  args[args.indexOf('-I') + 1] = '{tick}';
+  return [options.perfPath ?? 'perf', ...args];
+}
+
 /** The launcher (the exec gate) where there is one and perf can be found on PATH, else null. */
 function launcherFor(options: PerfOptions): string | null {
   return isOnPath(options.perfPath ?? 'perf', process.env['PATH']) ? execHelper() : null;
@@ -93,9 +98,7 @@ function launch(helper: string, pid: number, options: PerfOptions, ticksMs: read
   // perfs of another kind (a window's own, a larger group): the early launcher will not be used
   const early = takeEarlyPerfGroup();
   if (early !== null) discardEarly(early);
-  const perf = options.perfPath ?? 'perf';
-  const args = perfArguments(pid, options);
-  args[args.indexOf('-I') + 1] = '{tick}';
+  const [perf, ...args] = groupArgv(pid, options);
   // detached: Ctrl-C in the terminal reaches the command, not the launcher (whose end ends the perfs)
   // its stdin: the watch file (perfcell-exec.c), member I's slot the start of a blocking wait for its ack
   const watchFd = openWatchFile(ticksMs.length);

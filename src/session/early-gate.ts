@@ -32,10 +32,10 @@ let waiting: EarlyGate | null = null;
 
 /**
  * Spawns the gate and starts its move into a new memory cgroup; nothing where there is no gate
- * binary. `perf`: whether the run will want perf (default: the command line does not say --no-perf);
- * where it will, the gate execs perf at once, held at its main() until the run sends its argv.
+ * binary. `perf`: whether the run will want perf; where it will, the gate execs perf at once, held
+ * at its main() until the run sends its argv.
  */
-export function armEarlyGate(perf = !commandLineSaysNoPerf(process.argv)): void {
+export function armEarlyGate(perf: boolean): void {
   if (waiting !== null) return;
   const helper = findExecHelper();
   if (helper === null) return;
@@ -76,12 +76,6 @@ export function armEarlyGate(perf = !commandLineSaysNoPerf(process.argv)): void 
   const moved = heldPid.then((pid) => (pid !== null && cgroup !== null ? cgroup.add(pid) : false));
   waiting = { process: gate, reports, cgroup, moved, perfOutput };
   process.once('exit', () => discardUntaken(gate.pid!));
-}
-
-/** Whether perfcell's own options (before `--`) hold --no-perf: read before they are parsed. */
-function commandLineSaysNoPerf(argv: readonly string[]): boolean {
-  const end = argv.indexOf('--');
-  return (end === -1 ? argv : argv.slice(0, end)).includes('--no-perf');
 }
 
 /** perfcell ends without a run having taken the gate (a usage error, --help): the gate and its cgroup go with it. */

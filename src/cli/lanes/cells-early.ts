@@ -6,14 +6,15 @@
  * --no-perf, nor with PERFCELL_SHARED_PERF=0; a larger file's group of perfs is started as before.
  */
 import { readFileSync } from 'node:fs';
+import { beforeCommand, saysNoPerf } from '../argv.ts';
 import { splitCells } from '../../../parsers/cells.ts';
 import { splitNotebook } from '../../../parsers/notebook.ts';
 import { CELLS_PER_PERF } from '../../experiment/cells-per-perf.ts';
 import { armEarlyPerfGroup } from '../../perf/perf-group-launcher.ts';
 
-/** The cells of the file perfcell's options (before `--`) name last, or undefined where none can be read. */
-function cellsOfFile(options: readonly string[]): number | undefined {
-  const file = options.findLast((arg) => /\.(?:[cm]?[jt]sx?|ipynb)$/.test(arg));
+/** The cells of the file perfcell's options name last, or undefined where none can be read. */
+function cellsOfFile(args: readonly string[]): number | undefined {
+  const file = args.findLast((arg) => /\.(?:[cm]?[jt]sx?|ipynb)$/.test(arg));
   if (file === undefined) return undefined;
   try {
     const text = readFileSync(file, 'utf8');
@@ -25,5 +26,4 @@ function cellsOfFile(options: readonly string[]): number | undefined {
   }
 }
 
-const options = process.argv.includes('--') ? process.argv.slice(0, process.argv.indexOf('--')) : process.argv;
-if (!options.includes('--no-perf') && process.env['PERFCELL_SHARED_PERF'] !== '0' && (cellsOfFile(options.slice(2)) ?? 0) <= CELLS_PER_PERF) armEarlyPerfGroup();
+if (!saysNoPerf(process.argv) && process.env['PERFCELL_SHARED_PERF'] !== '0' && (cellsOfFile(beforeCommand(process.argv).slice(2)) ?? 0) <= CELLS_PER_PERF) armEarlyPerfGroup();

@@ -1,7 +1,9 @@
 /**
  * The first module `perfcell run`'s lane evaluates (./run.ts imports it first): the exec gate is
- * spawned before the rest of the lane's modules run (session/early-gate.ts).
+ * spawned before the rest of the lane's modules run (session/early-gate.ts), with perf exec'd and
+ * held unless the command line says --no-perf.
  */
+import { saysNoPerf } from '../argv.ts';
 import { armEarlyGate } from '../../session/early-gate.ts';
 
-armEarlyGate();
+armEarlyGate(!saysNoPerf(process.argv));
