@@ -56,8 +56,15 @@ function signalName(signal: number): string | null {
  * The program is forked and held before exec by the gate, perf is attached to its pid and
  * enabled, and only then is it released.
  */
-export async function runProgram(command: readonly string[], options: MeasureOptions = {}): Promise<CommandReport> {
-  return (await armProgram(command, options)).run();
+export async function runProgram(command: readonly string[], options: MeasureOptions = {}, hooks?: RunHooks): Promise<CommandReport> {
+  return (await armProgram(command, options)).run(hooks);
+}
+
+/** What a run tells its caller as it goes (ArmedProgram.run). */
+export interface RunHooks {
+  readonly onStarted?: () => void;
+  /** The gate has reported the program's end, before perf's last interval is read: the timed part is over. */
+  readonly onEnded?: () => void;
 }
 
 /** A program forked and held before exec by the gate, with its perf started and disabled: ready to run. */
@@ -66,7 +73,7 @@ export interface ArmedProgram {
    * Releases the program and measures it (at most once). `onEnded` is called the moment the gate
    * reports the program's end, before perf's last interval is read: the timed part is over then.
    */
-  run(hooks?: { readonly onEnded?: () => void; readonly onStarted?: () => void }): Promise<CommandReport>;
+  run(hooks?: RunHooks): Promise<CommandReport>;
   /** Ends an armed program that will not run: the held child exits without exec, its perf is killed. Safe twice, and after run(). */
   cancel(): Promise<void>;
 }

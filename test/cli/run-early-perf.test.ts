@@ -158,7 +158,7 @@ describe("perfcell run's gate: perf exec'd before the options are read", () => {
     expect(await untilExit(gate)).toBe(0);
   });
 
-  it('run -r: every run\'s perf is its gate\'s (the next gate armed after each run), and the program sees no hold', async () => {
+  it('run -r: every run\'s perf is its gate\'s (the next gate armed as each program ends), and the program sees no hold', async () => {
     // each run's program finds the perf counting it (--pid of its own) and says whose child it is,
     // and which of the library's variables it inherited (none)
     const probe = 'for d in /proc/[0-9]*; do [ "$(cat $d/comm 2>/dev/null)" = perf ] && tr "\\0" " " < $d/cmdline | grep -q -- "--pid $$ " && echo "perf-parent $(cut -d" " -f4 $d/stat) gate $PPID"; done; env | grep -c -e PERFCELL_PERF_HOLD -e perfcell-perf-hold';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { runProgram } from '../../session/run-program.ts';
+import { runProgram, type RunHooks } from '../../session/run-program.ts';
 import { armEarlyGate } from '../../session/early-gate.ts';
 import { holdInterruptions, InterruptedError, interruption, settleAfterExit, settleInterruption, type Interruption } from '../../session/interruption.ts';
 import { LaunchError } from '../../session/exec-failure.ts';
@@ -183,8 +183,8 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
 }
 
 /** One run of the program: perf's through the exec gate, or under cachegrind (loaded only for --backend cachegrind). */
-async function measureProgram(command: readonly string[], options: MeasureOptions): Promise<CommandReport> {
-  if (options.backend !== 'cachegrind') return runProgram(command, options);
+async function measureProgram(command: readonly string[], options: MeasureOptions, hooks?: RunHooks): Promise<CommandReport> {
+  if (options.backend !== 'cachegrind') return runProgram(command, options, hooks);
   const { measure } = await import('../../session/measure.ts');
   return measure(command, options);
 }
@@ -215,8 +215,15 @@ async function measureSeries(command: readonly string[], options: MeasureOptions
   let runOptions = options;
   for (let round = 1; round <= requested; round += 1) {
     let report: CommandReport | null = null;
+    // The next run's gate, as the first run's was: its held child moves into the next cgroup and its
+    // perf loads (held at main()) while this run's report is made and the next run is set up. Armed
+    // the moment this program has ended, where the gate reports it (cachegrind's runs: after the
+    // report), never beside a program; a series that stops here leaves it to the lane's end.
+    const armNext = (): void => {
+      if (round < requested) armEarlyGate(runOptions.perf !== false && runOptions.backend !== 'cachegrind');
+    };
     try {
-      if (interruption() === null) report = await measureProgram(command, runOptions);
+      if (interruption() === null) report = await measureProgram(command, runOptions, { onEnded: armNext });
     } catch (error: unknown) {
       if (error instanceof LaunchError) return { reports, partial: null, launchFailure: error };
       // asked to stop while the next run was being set up: it never ran
@@ -226,10 +233,9 @@ async function measureSeries(command: readonly string[], options: MeasureOptions
     if (stop !== null) return { reports, partial: describeInterruptedSeries(stop, reports.length, requested, report), launchFailure: null };
     if (report !== null) reports.push(report);
     // perf counted nothing (session/perf-gave-up.ts): the runs after this one go without it, as its warning says
+    // (a gate armed with a perf that the next run no longer wants: its held perf reads EOF and exits)
     if (report !== null && perfGaveUp(report, runOptions)) runOptions = { ...runOptions, perf: false };
-    // The next run's gate, as the first run's was: its held child moves into the next cgroup and its
-    // perf loads (held at main()) while the next run is set up; nothing of it runs beside a program.
-    if (round < requested) armEarlyGate(runOptions.perf !== false && runOptions.backend !== 'cachegrind');
+    armNext();
   }
   return { reports, partial: null, launchFailure: null };
 }
