@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startSharedPerf, TICK_MS } from '../../src/perf/shared-perf.ts';
 import { monotonicNs } from '../../src/session/clock.ts';
 import { buildPerfCounters } from '../../src/session/counters.ts';
-import { leakedPerfPidsSettled, perfPidsNow, startedPerfPids } from '../support/leaked-perf.ts';
+import { leakedPerfPidsSettled, perfPidsNow, spawnedPerfsOver, startedPerfPids } from '../support/leaked-perf.ts';
 import { perfUsable } from '../support/perf.ts';
 
 const PAGE_BYTES = 4096;
@@ -157,10 +157,10 @@ describe.runIf(perfUsable)('one perf shared by many windows over this process (r
     const target = spawn('sleep', ['60'], { stdio: 'ignore' });
     afterAll(() => target.kill('SIGKILL'));
     const shared = startSharedPerf(target.pid!, options, 4, { staggered: true });
-    // the first now, no more in this turn of the event loop
-    expect(startedPerfPids(before)).toHaveLength(1);
+    // the first now, no more in this turn of the event loop (each counted from its spawn, exec'd as perf or not yet)
+    expect(spawnedPerfsOver(target.pid!)).toHaveLength(1);
     await shared.spawned;
-    expect(startedPerfPids(before)).toHaveLength(4);
+    expect(spawnedPerfsOver(target.pid!)).toHaveLength(4);
     await shared.ready();
     expect(shared.broken).toBe(false);
     expect(startedPerfPids(before)).toHaveLength(4);

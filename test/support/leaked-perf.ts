@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { livePerfPids } from './perf.ts';
 
 function parentOf(pid: number): number | null {
@@ -52,6 +52,28 @@ export function leakedPerfPids(before: ReadonlySet<number>): number[] {
  */
 export function startedPerfPids(before: ReadonlySet<number>): number[] {
   return livePerfPids().filter((pid) => !before.has(pid) && descendsFrom(pid, process.pid));
+}
+
+/**
+ * The perfs over `target` that this test process has spawned, counted from their spawn: perf, or
+ * the exec gate that becomes it (`perfcell-exec --die-with PID perf stat …`, the perf's whole argv
+ * on its command line). Node's spawn returns once the gate runs, and the gate's own exec of perf
+ * may come after a look at the process list: a loaded run of the suite saw 3 perfs of 4 by name.
+ */
+export function spawnedPerfsOver(target: number): number[] {
+  const over = `--pid\0${target}\0`;
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return args.includes(over) && args.includes('\0stat\0') && descendsFrom(pid, process.pid);
+      } catch {
+        // gone since the list was read
+        return false;
+      }
+    });
 }
 
 /** The perf processes alive now, to pass to leakedPerfPids later; marks the processes this file starts from now on. */
