@@ -6,6 +6,9 @@
 //
 //   cp -r dist /tmp/A/ && cp package.json /tmp/A/     (the build before the change)
 //   npm run build && node scripts/lib/compare-ab.mjs /tmp/A/dist/app/cli.cjs dist/app/cli.cjs [warmup=2] [pairs=20]
+//
+// COMPARE_AB_C_ENV='{"PERFCELL_HOLD_PERF":"0"}' adds a third turn, C: build B in that environment
+// as well (a switch of the new build against its own default and the old build, in one loop).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,10 +29,11 @@ execFileSync('cc', ['-O2', '-o', sleepMs, 'test/fixtures/sleep-ms.c']);
 const builds = [
   { name: 'A', cmd: [a], env: { PERFCELL_TRACE_RUN: '1' } },
   { name: 'B', cmd: [b], env: { PERFCELL_TRACE_RUN: '1' } },
+  ...(process.env['COMPARE_AB_C_ENV'] === undefined ? [] : [{ name: 'C', cmd: [b], env: { PERFCELL_TRACE_RUN: '1', ...JSON.parse(process.env['COMPARE_AB_C_ENV']) } }]),
 ];
 const environments = abEnvironments(builds);
 const firstCounted = Number(warmup) * 3 + 1;
-const results = { A: [], B: [] };
+const results = Object.fromEntries(builds.map((build) => [build.name, []]));
 try {
   for (let pair = 0; pair < Number(pairs); pair++) {
     for (const build of turnOrder(builds, pair)) {
@@ -61,9 +65,9 @@ function handOverMs(at, firstCounted, lastRun) {
   return mean(gaps);
 }
 const ms = (values) => median(values).toFixed(1);
-for (const which of ['A', 'B']) {
+for (const which of builds.map((build) => build.name)) {
   const rows = results[which];
   console.log(
-    `${which} (${which === 'A' ? a : b}): wall ${ms(rows.map((row) => row.wallMs))} ms, first go ${ms(rows.map((row) => row.firstGoMs))}, first counted go ${ms(rows.map((row) => row.countedGoMs))}, last report ${ms(rows.map((row) => row.lastReportMs))}, hand-over ${median(rows.map((row) => row.handOverMs)).toFixed(2)}, means ${ms(rows.map((row) => row.meansMs[0]))} / ${ms(rows.map((row) => row.meansMs[1]))} ms (medians of ${rows.length})`,
+    `${which} (${which === 'A' ? a : b}${which === 'C' ? ` with ${process.env['COMPARE_AB_C_ENV']}` : ''}): wall ${ms(rows.map((row) => row.wallMs))} ms, first go ${ms(rows.map((row) => row.firstGoMs))}, first counted go ${ms(rows.map((row) => row.countedGoMs))}, last report ${ms(rows.map((row) => row.lastReportMs))}, hand-over ${median(rows.map((row) => row.handOverMs)).toFixed(2)}, means ${ms(rows.map((row) => row.meansMs[0]))} / ${ms(rows.map((row) => row.meansMs[1]))} ms (medians of ${rows.length})`,
   );
 }
