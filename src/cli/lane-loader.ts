@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { cacheDir } from '../cache-dir.ts';
+import { commandCompleted } from './command-completed.ts';
 import { makeFolders } from '../make-folders.ts';
 
 type CommonJsBody = (exports: object, require: NodeJS.Require, module: { exports: object }, filename: string, dirname: string) => void;
@@ -11,11 +12,15 @@ type CommonJsBody = (exports: object, require: NodeJS.Require, module: { exports
 /**
  * Runs a command's lane (dist/app/lane-NAME.cjs, one CommonJS file: see scripts/build.mjs) with a
  * V8 code cache: on this VM compiling the lane's code was most of what `perfcell run` costs over
- * `node -e 0` (Node 20 has no module compile cache of its own). The cache is V8's, made at the
- * exit of the first run after each build (so it holds the functions that run actually compiled),
- * kept under the cache folder and named for the lane file's size and mtime, Node's version and the
- * architecture; V8 rejects one that does not fit its own build, and a new one is made. Set
- * PERFCELL_NO_CODE_CACHE=1 to compile without it.
+ * `node -e 0` (Node 20 has no module compile cache of its own). The cache is V8's, made at a run's
+ * exit, so it holds the functions that run compiled; kept under the cache folder and named for the
+ * lane file's size and mtime, Node's version and the architecture; V8 rejects one that does not fit
+ * its own build, and a new one is made. A run that stopped at its options (`run --help`, a usage
+ * error) compiled little of the lane: its cache is kept as partial (`….partial.v8`), used until the
+ * first run whose command ran to its end (command-completed.ts) writes the whole one. A cache made
+ * by `run --help` had been kept for good: every later `run` compiled the measurement's code itself,
+ * some 6 ms of its 152 and 2 ms of its end → report (BENCHMARKS.md, Pace notes, 2026-12-05 19:40).
+ * Set PERFCELL_NO_CODE_CACHE=1 to compile without it.
  */
 export function runLane(name: string, from: string): void {
   const file = join(dirname(fileURLToPath(from)), `lane-${name}.cjs`);
@@ -24,16 +29,27 @@ export function runLane(name: string, from: string): void {
   const source = readFileSync(file, 'latin1');
   const useCache = process.env['PERFCELL_NO_CODE_CACHE'] !== '1';
   const cacheFile = useCache ? codeCachePath(file, name) : null;
+  const partialFile = cacheFile?.replace(/\.v8$/, '.partial.v8') ?? null;
   let cachedData: Buffer | undefined;
-  if (cacheFile !== null) {
+  let isPartial = false;
+  for (const path of [cacheFile, partialFile]) {
+    if (path === null || cachedData !== undefined) continue;
     try {
-      cachedData = readFileSync(cacheFile);
+      cachedData = readFileSync(path);
+      isPartial = path === partialFile;
     } catch {
       // none yet: made at exit
     }
   }
   const script = new vm.Script(Module.wrap(source), { filename: file, ...(cachedData === undefined ? {} : { cachedData }) });
-  if (cacheFile !== null && (cachedData === undefined || script.cachedDataRejected === true)) process.once('exit', () => writeCodeCache(cacheFile, script));
+  if (cacheFile !== null && partialFile !== null && (cachedData === undefined || isPartial || script.cachedDataRejected === true)) {
+    process.once('exit', () => {
+      const completed = commandCompleted();
+      // a partial cache that V8 took stays until a run completes
+      if (cachedData !== undefined && isPartial && script.cachedDataRejected !== true && !completed) return;
+      writeCodeCache(completed ? cacheFile : partialFile, script);
+    });
+  }
   const body = script.runInThisContext() as CommonJsBody;
   const module = { exports: {} };
   body.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
@@ -48,7 +64,7 @@ function codeCachePath(file: string, name: string): string | null {
   }
 }
 
-/** Writes the cache (atomically) and removes the lane's caches of earlier builds. */
+/** Writes the cache (atomically) and removes the lane's other caches: earlier builds', and a partial one. */
 function writeCodeCache(cacheFile: string, script: vm.Script): void {
   try {
     const folder = dirname(cacheFile);

@@ -4,6 +4,7 @@ import { version } from '../version.ts';
 import { commandTable, findCommand, suggestCommands } from './command-table.ts';
 import type { LoadCommand } from './command-loaders.ts';
 import { firstCommandWord } from './argv.ts';
+import { markCommandCompleted } from './command-completed.ts';
 import { readDefaults } from './defaults.ts';
 import { formatError, exitCodeOf } from './errors.ts';
 import { parseEventList, parseIntervalMs } from './options.ts';
@@ -111,6 +112,7 @@ export async function main(argv: readonly string[], load: LoadCommand): Promise<
     dropMessagesWhenStderrCloses();
     program = await createProgram(argv, load);
     await program.parseAsync(argv as string[]);
+    markCommandCompleted();
   } catch (error: unknown) {
     if (error instanceof CommanderError) {
       // commander already printed its message; help and version are success.

@@ -43,6 +43,35 @@ describe('the lanes\' V8 code cache', () => {
     expect(laneCaches(root, 'run')).toEqual([made]);
   });
 
+  it('made by a run that stopped at its options (--help, a usage error), is kept as partial until a run completes, which writes the whole one', async () => {
+    const root = join(home, 'd');
+    const help = await execa(process.execPath, [cliPath, 'run', '--help'], { reject: false, env: { XDG_CACHE_HOME: root } });
+    expect(help.exitCode, help.stderr).toBe(0);
+    const [partial] = laneCaches(root, 'run');
+    expect(partial).toMatch(/^lane-run-.*\.partial\.v8$/);
+    const partialBytes = statSync(join(cacheFolder(root), partial!)).size;
+
+    // another run that stops at its options: the partial cache is taken as it is
+    const usage = await execa(process.execPath, [cliPath, 'run', '--no-such-flag', '--', 'true'], { reject: false, env: { XDG_CACHE_HOME: root } });
+    expect(usage.exitCode).toBe(2);
+    expect(laneCaches(root, 'run')).toEqual([partial]);
+
+    // a run that measures: the whole cache replaces the partial one, holding what the measurement compiled
+    const measured = await run(root);
+    expect(measured.exitCode, measured.stderr).toBe(0);
+    const [whole] = laneCaches(root, 'run');
+    expect(laneCaches(root, 'run')).toHaveLength(1);
+    expect(whole).toBe(partial!.replace(/\.partial\.v8$/, '.v8'));
+    const path = join(cacheFolder(root), whole!);
+    expect(statSync(path).size).toBeGreaterThan(partialBytes * 1.2);
+
+    // and stays: --help after it neither rewrites it nor makes a partial one
+    const madeAt = statSync(path).mtimeMs;
+    await execa(process.execPath, [cliPath, 'run', '--help'], { reject: false, env: { XDG_CACHE_HOME: root } });
+    expect(laneCaches(root, 'run')).toEqual([whole]);
+    expect(statSync(path).mtimeMs).toBe(madeAt);
+  });
+
   it('is neither read nor written with PERFCELL_NO_CODE_CACHE=1', async () => {
     const root = join(home, 'b');
     const result = await run(root, { PERFCELL_NO_CODE_CACHE: '1' });
