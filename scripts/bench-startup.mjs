@@ -18,6 +18,9 @@ const bin = join(process.cwd(), cli);
 const small = 'samples/perf/local-perf61-vm-pid-interval-comma.csv.txt';
 const node = process.execPath;
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-startup-'));
+// perfcell's cache folder (the lanes' code caches) of this run's own, as in bench-pace.mjs: filled
+// by the warm-up runs, not left by whatever ran first after the build
+process.env.XDG_CACHE_HOME = join(dir, 'cache');
 const oneCell = join(dir, 'one-cell.js');
 writeFileSync(oneCell, '// %% one\nglobalThis.x = 1;\n');
 const extraCaCerts = process.env.NODE_EXTRA_CA_CERTS ?? '';
