@@ -19,7 +19,8 @@ type CommonJsBody = (exports: object, require: NodeJS.Require, module: { exports
  * error) compiled little of the lane: its cache is kept as partial (`….partial.v8`), used until the
  * first run whose command ran to its end (command-completed.ts) writes the whole one. A cache made
  * by `run --help` had been kept for good: every later `run` compiled the measurement's code itself,
- * some 6 ms of its 152 and 2 ms of its end → report (BENCHMARKS.md, Pace notes, 2026-12-05 19:40).
+ * 6-10 ms of `run -- true`'s 135-152, some 4 ms of them between the program's end and its report
+ * (BENCHMARKS.md, Pace notes, 2026-12-05 19:40).
  * Set PERFCELL_NO_CODE_CACHE=1 to compile without it.
  */
 export function runLane(name: string, from: string): void {

@@ -63,16 +63,13 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
 /** What a run tells its caller as it goes (ArmedProgram.run). */
 export interface RunHooks {
   readonly onStarted?: () => void;
-  /** The gate has reported the program's end, before perf's last interval is read: the timed part is over. */
+  /** Called the moment the gate reports the program's end, before perf's last interval is read: the timed part is over then. */
   readonly onEnded?: () => void;
 }
 
 /** A program forked and held before exec by the gate, with its perf started and disabled: ready to run. */
 export interface ArmedProgram {
-  /**
-   * Releases the program and measures it (at most once). `onEnded` is called the moment the gate
-   * reports the program's end, before perf's last interval is read: the timed part is over then.
-   */
+  /** Releases the program and measures it (at most once), telling `hooks` as it goes. */
   run(hooks?: RunHooks): Promise<CommandReport>;
   /** Ends an armed program that will not run: the held child exits without exec, its perf is killed. Safe twice, and after run(). */
   cancel(): Promise<void>;
