@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { cacheDir } from '../cache-dir.ts';
-import { commandCompleted } from './command-completed.ts';
+import { wasFullRun } from './full-run.ts';
 import { makeFolders } from '../make-folders.ts';
 
 type CommonJsBody = (exports: object, require: NodeJS.Require, module: { exports: object }, filename: string, dirname: string) => void;
@@ -16,8 +16,9 @@ type CommonJsBody = (exports: object, require: NodeJS.Require, module: { exports
  * exit, so it holds the functions that run compiled; kept under the cache folder and named for the
  * lane file's size and mtime, Node's version and the architecture; V8 rejects one that does not fit
  * its own build, and a new one is made. A run that stopped at its options (`run --help`, a usage
- * error) compiled little of the lane: its cache is kept as partial (`….partial.v8`), used until the
- * first run whose command ran to its end (command-completed.ts) writes the whole one. A cache made
+ * error) compiled little of the lane, and one with --no-perf none of perf's code: its cache is kept
+ * as partial (`….partial.v8`), used until the first run through the command's whole code
+ * (full-run.ts) writes the whole one. A cache made
  * by `run --help` had been kept for good: every later `run` compiled the measurement's code itself,
  * 6-10 ms of `run -- true`'s 135-152, some 4 ms of them between the program's end and its report
  * (BENCHMARKS.md, Pace notes, 2026-12-05 19:40).
@@ -45,10 +46,10 @@ export function runLane(name: string, from: string): void {
   const script = new vm.Script(Module.wrap(source), { filename: file, ...(cachedData === undefined ? {} : { cachedData }) });
   if (cacheFile !== null && partialFile !== null && (cachedData === undefined || isPartial || script.cachedDataRejected === true)) {
     process.once('exit', () => {
-      const completed = commandCompleted();
-      // a partial cache that V8 took stays until a run completes
-      if (cachedData !== undefined && isPartial && script.cachedDataRejected !== true && !completed) return;
-      writeCodeCache(completed ? cacheFile : partialFile, script);
+      const full = wasFullRun();
+      // a partial cache that V8 took stays until a full run
+      if (cachedData !== undefined && isPartial && script.cachedDataRejected !== true && !full) return;
+      writeCodeCache(full ? cacheFile : partialFile, script);
     });
   }
   const body = script.runInThisContext() as CommonJsBody;

@@ -3,8 +3,8 @@ import { UsageError } from '../errors.ts';
 import { version } from '../version.ts';
 import { commandTable, findCommand, suggestCommands } from './command-table.ts';
 import type { LoadCommand } from './command-loaders.ts';
-import { firstCommandWord } from './argv.ts';
-import { markCommandCompleted } from './command-completed.ts';
+import { firstCommandWord, saysNoPerf } from './argv.ts';
+import { markFullRun } from './full-run.ts';
 import { readDefaults } from './defaults.ts';
 import { formatError, exitCodeOf } from './errors.ts';
 import { parseEventList, parseIntervalMs } from './options.ts';
@@ -112,7 +112,8 @@ export async function main(argv: readonly string[], load: LoadCommand): Promise<
     dropMessagesWhenStderrCloses();
     program = await createProgram(argv, load);
     await program.parseAsync(argv as string[]);
-    markCommandCompleted();
+    // what the lane loader keeps a whole code cache from (full-run.ts)
+    if (!saysNoPerf(argv)) markFullRun();
   } catch (error: unknown) {
     if (error instanceof CommanderError) {
       // commander already printed its message; help and version are success.
