@@ -18,10 +18,9 @@ type CommonJsBody = (exports: object, require: NodeJS.Require, module: { exports
  * its own build, and a new one is made. A run that stopped at its options (`run --help`, a usage
  * error) compiled little of the lane, and one with --no-perf none of perf's code: its cache is kept
  * as partial (`….partial.v8`), used until the first run through the command's whole code
- * (full-run.ts) writes the whole one. A cache made
- * by `run --help` had been kept for good: every later `run` compiled the measurement's code itself,
- * 6-10 ms of `run -- true`'s 135-152, some 4 ms of them between the program's end and its report
- * (BENCHMARKS.md, Pace notes, 2026-12-05 19:40).
+ * (full-run.ts) writes the whole one. A cache made by `run --help` had been kept for good: every
+ * later `run` compiled the measurement's code itself, 6-10 ms of `run -- true`'s 135-152, some 4 ms
+ * of them between the program's end and its report (BENCHMARKS.md, Pace notes, 2026-12-05 19:40).
  * Set PERFCELL_NO_CODE_CACHE=1 to compile without it.
  */
 export function runLane(name: string, from: string): void {
