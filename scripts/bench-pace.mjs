@@ -51,9 +51,9 @@ const cli = (() => {
 })();
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-pace-'));
 // perfcell's cache folder (the lanes' V8 code caches, the default-events probe) of this run's own,
-// filled by its own first runs: a code cache left by whatever ran first after the build (`run
-// --no-perf` compiles none of perf's code) would decide the figures (BENCHMARKS.md, Pace notes,
-// 2026-12-05 19:40: `run`'s end → report 6.9 ms against 3.0 on a cache made by `run --help`).
+// filled by its own first runs: a code cache left by whatever ran first after the build would
+// decide the figures (BENCHMARKS.md, Pace notes, 2026-12-05 19:40: `run`'s end → report 6.9 ms
+// against 3.0 on a cache made by `run --help`, before such a cache was kept as partial).
 process.env.XDG_CACHE_HOME = join(dir, 'cache');
 const log = (text) => process.stderr.write(`${text}\n`);
 

@@ -16,8 +16,8 @@ export function beforeCommand(argv: readonly string[]): readonly string[] {
 }
 
 /**
- * Whether perfcell's own options say --no-perf: read before they are parsed, by the lanes that
- * start perf ahead of them (lanes/run-early.ts, lanes/cells-early.ts), and by main.ts for the
+ * Whether perfcell's own options say --no-perf, read from argv itself: by the lanes that start perf
+ * before the options are parsed (lanes/run-early.ts, lanes/cells-early.ts), and by main.ts for the
  * lanes' code cache (full-run.ts).
  * @example saysNoPerf(['node', 'perfcell', 'run', '--no-perf', '--', 'true']) // true
  */
