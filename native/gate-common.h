@@ -2,13 +2,15 @@
  * What perfcell's two exec gates share (perfcell-exec.c: one program; perfcell-serve.c: compare's
  * runs): the stop signals a gate ignores and its program gets back, the signal handler that wakes
  * the gate's poll() (SIGCHLD; SIGUSR1 from PR_SET_PDEATHSIG: perfcell died), the report's number
- * formats and end-of-program line, exact reads, and what a held child does before its release so
- * that nothing after it faults a page.
+ * formats and end-of-program line, what a held child does before its release so that nothing after
+ * it faults a page, and (request-fields.h) how a request is read.
  * Each function is static: each gate is one file compiled on its own (with `cc -O2`, or at run time
  * into the cache folder where no build is there). Included after _GNU_SOURCE (strchrnul).
  */
 #ifndef PERFCELL_GATE_COMMON_H
 #define PERFCELL_GATE_COMMON_H
+
+#include "request-fields.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -75,45 +77,6 @@ static void print_end_report(FILE *out, int released, int status, struct timespe
           nanos(start), nanos(end), seconds(usage->ru_utime), seconds(usage->ru_stime), usage->ru_maxrss,
           exec_errno, exec_errno ? strerror(exec_errno) : "", extra);
   fflush(out);
-}
-
-/* Reads exactly `size` bytes (through EINTR, and EAGAIN on a descriptor left non-blocking); 0 at EOF or error. */
-static int read_exactly(int fd, void *buffer, size_t size) {
-  size_t got = 0;
-  while (got < size) {
-    ssize_t n = read(fd, (char *)buffer + got, size - got);
-    if (n > 0) got += (size_t)n;
-    else if (n == 0) return 0;
-    else if (errno == EAGAIN) {
-      struct pollfd wait = {fd, POLLIN, 0};
-      poll(&wait, 1, -1);
-    } else if (errno != EINTR) return 0;
-  }
-  return 1;
-}
-
-/* A line up to '\n' (read a byte at a time: nothing after it is consumed), without the '\n'; 0 at EOF or for an overlong line. */
-static int read_line(int fd, char *line, size_t size) {
-  size_t used = 0;
-  for (;;) {
-    if (used == size - 1 || !read_exactly(fd, line + used, 1)) return 0;
-    if (line[used] == '\n') break;
-    used++;
-  }
-  line[used] = '\0';
-  return 1;
-}
-
-/* A request's payload, `length` bytes of NUL-ended fields, as a NULL-ended array pointing into it; NULL when out of memory. */
-static char **split_fields(char *payload, size_t length) {
-  size_t count = 0;
-  for (size_t i = 0; i < length; i++) count += payload[i] == '\0';
-  char **fields = calloc(count + 1, sizeof *fields);
-  if (fields == NULL) return NULL;
-  size_t at = 0;
-  for (char *field = payload; field < payload + length; field += strlen(field) + 1) fields[at++] = field;
-  fields[at] = NULL;
-  return fields;
 }
 
 /* Writes to (and so copies on write) the stack pages the child uses after its release. */

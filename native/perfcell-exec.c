@@ -138,25 +138,6 @@ static int perf_in_poll(pid_t pid) {
   return number == SYS_ppoll;
 }
 
-/* One request: a line "PREFIXLEN\n" (read a byte at a time, so nothing after it is consumed), then
-   LEN bytes of NUL-ended fields, at most `max_length`. Its fields as a NULL-ended array, or NULL at
-   EOF or for a request that is not one. With forward >= 0 the request is also written there as it came. */
-static char **read_fields(int fd, const char *prefix, size_t max_length, int forward) {
-  char header[32];
-  if (!read_line(fd, header, sizeof header)) return NULL;
-  size_t used = strlen(header);
-  size_t prefix_length = strlen(prefix);
-  if (strncmp(header, prefix, prefix_length) != 0) return NULL;
-  size_t length = strtoul(header + prefix_length, NULL, 10);
-  if (length == 0 || length > max_length) return NULL;
-  char *payload = malloc(length + 1);
-  if (payload == NULL || !read_exactly(fd, payload, length)) return NULL;
-  payload[length] = '\0';
-  header[used++] = '\n'; /* forwarded as it came */
-  if (forward >= 0 && (write(forward, header, used) != (ssize_t)used || write(forward, payload, length) != (ssize_t)length)) return NULL;
-  return split_fields(payload, length);
-}
-
 /* The late command ("-" mode): an argv laid out as the other form's (the command from index 3, after
    the gate's own three words), or NULL when perfcell went away first. The held child reads the same
    request, which the gate forwards to it (`forward`: it was forked before the request came). */

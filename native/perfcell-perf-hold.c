@@ -30,48 +30,12 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "request-fields.h"
+
 typedef int (*main_function)(int, char **, char **);
 typedef int (*start_function)(main_function, int, char **, void (*)(void), void (*)(void), void (*)(void), void *);
 
 static main_function perf_main;
-
-static int read_all(int fd, char *buffer, size_t size) {
-  size_t got = 0;
-  while (got < size) {
-    ssize_t n = read(fd, buffer + got, size - got);
-    if (n > 0) got += (size_t)n;
-    else if (n == 0 || errno != EINTR) return 0;
-  }
-  return 1;
-}
-
-/* perf's argv from `fd`: "LEN\n", then LEN bytes of NUL-ended fields; NULL at EOF. As the gates'
-   read_fields and split_fields (gate-common.h) read them: this library, loaded into perf, keeps to
-   itself rather than bring the gates' signal handler and globals into perf's process. */
-static char **read_argv(int fd, int *argc) {
-  char header[32];
-  size_t used = 0;
-  for (;;) {
-    if (used == sizeof header - 1 || !read_all(fd, header + used, 1)) return NULL;
-    if (header[used] == '\n') break;
-    used++;
-  }
-  header[used] = '\0';
-  size_t length = strtoul(header, NULL, 10);
-  if (length == 0 || length > (1u << 20)) return NULL;
-  char *payload = malloc(length + 1);
-  if (payload == NULL || !read_all(fd, payload, length)) return NULL;
-  payload[length] = '\0';
-  size_t count = 0;
-  for (size_t i = 0; i < length; i++) count += payload[i] == '\0';
-  char **argv = calloc(count + 1, sizeof *argv);
-  if (argv == NULL) return NULL;
-  size_t at = 0;
-  for (char *field = payload; field < payload + length; field += strlen(field) + 1) argv[at++] = field;
-  argv[at] = NULL;
-  *argc = (int)at;
-  return argv;
-}
 
 /* Writes `argv` over the command line perf was exec'd with (whole arguments, as many as fit; NULs after). */
 static void show_argv(int old_argc, char **old_argv, char **argv) {
@@ -103,9 +67,11 @@ static int held_main(int argc, char **argv, char **envp) {
   if (report < 0) return perf_main(argc, argv, environ);
   int held = -1;
   if (write(report, &held, sizeof held) != (ssize_t)sizeof held) _exit(0);
+  /* perf's argv: "LEN\n", then LEN bytes of NUL-ended fields, as the gates send it; NULL at EOF */
+  char **new_argv = read_fields(requests, "", 1u << 20, -1);
+  if (new_argv == NULL || new_argv[0] == NULL) _exit(0); /* no perf wanted */
   int new_argc = 0;
-  char **new_argv = read_argv(requests, &new_argc);
-  if (new_argv == NULL || new_argc == 0) _exit(0); /* no perf wanted */
+  while (new_argv[new_argc] != NULL) new_argc++;
   close(requests);
   if (clear_death_signal) prctl(PR_SET_PDEATHSIG, 0);
   if (strcmp(new_argv[0], argv[0]) != 0) {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,16 +53,16 @@ export interface HelperProblem {
 }
 
 /**
- * A short digest of a helper's source and the shared header it includes: a helper compiled from an
- * earlier source (the live relay before a command of its protocol was added, at the same version)
- * is not taken for this one.
+ * A short digest of a helper's source and the shared headers beside it (gate-common.h,
+ * request-fields.h): a helper compiled from an earlier source (the live relay before a command of
+ * its protocol was added, at the same version) is not taken for this one.
  */
 function sourceDigest(source: string): string {
   // loaded here, where a helper is compiled: node:crypto costs every command 2.6 ms to load
   const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
   const hash = createHash('sha1').update(readFileSync(source));
-  const header = join(dirname(source), 'gate-common.h');
-  if (existsSync(header)) hash.update(readFileSync(header));
+  const folder = dirname(source);
+  for (const header of readdirSync(folder).filter((name) => name.endsWith('.h')).sort()) hash.update(readFileSync(join(folder, header)));
   return hash.digest('hex').slice(0, 10);
 }
 

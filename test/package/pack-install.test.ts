@@ -47,7 +47,7 @@ const removeHelper = (name: 'perfcell-exec' | 'perfcell-serve'): void => rmSync(
 describe('npm pack and install', () => {
   it('the tarball holds what runs: the bundle, .d.ts, native sources, schemas, README and LICENSE; no captures, no source maps', () => {
     const listing = sh('tar', ['-tzf', tarball]).stdout.split('\n').filter(Boolean).map((path) => path.replace(/^package\//, ''));
-    for (const wanted of ['dist/app/cli.cjs', 'dist/app/index.js', 'dist/app/gc-preload.cjs', 'dist/src/index.d.ts', 'native/perfcell-exec.c', 'native/perfcell-serve.c', 'native/gate-common.h', 'native/perfcell-live.c', 'native/perfcell-perf-hold.c', 'dist/perfcell-perf-hold', 'schema/perfcell-report.schema.json', 'README.md', 'LICENSE', 'package.json']) {
+    for (const wanted of ['dist/app/cli.cjs', 'dist/app/index.js', 'dist/app/gc-preload.cjs', 'dist/src/index.d.ts', 'native/perfcell-exec.c', 'native/perfcell-serve.c', 'native/gate-common.h', 'native/request-fields.h', 'native/perfcell-live.c', 'native/perfcell-perf-hold.c', 'dist/perfcell-perf-hold', 'schema/perfcell-report.schema.json', 'README.md', 'LICENSE', 'package.json']) {
       expect(listing, wanted).toContain(wanted);
     }
     expect(listing.filter((path) => path.startsWith('samples/') || path.startsWith('test/') || path.startsWith('src/'))).toEqual([]);

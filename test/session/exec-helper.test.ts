@@ -16,7 +16,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const packageRoot = join(work, 'package');
 mkdirSync(join(packageRoot, 'native'), { recursive: true });
 writeFileSync(join(packageRoot, 'package.json'), '{ "name": "perfcell", "version": "0.0.0-exec-helper-test" }\n');
-for (const file of ['perfcell-exec.c', 'perfcell-serve.c', 'gate-common.h', 'compile-flags.json']) copyFileSync(join(root, 'native', file), join(packageRoot, 'native', file));
+for (const file of ['perfcell-exec.c', 'perfcell-serve.c', 'gate-common.h', 'request-fields.h', 'compile-flags.json']) copyFileSync(join(root, 'native', file), join(packageRoot, 'native', file));
 const env = (extra: Record<string, string>): NodeJS.ProcessEnv => {
   const base = { ...process.env };
   delete base['CC'];
@@ -38,7 +38,7 @@ describe('locateNativeHelper', () => {
     const cache = join(work, 'cache-changed');
     const changedRoot = join(work, 'package-changed');
     mkdirSync(join(changedRoot, 'native'), { recursive: true });
-    for (const file of ['package.json', 'native/perfcell-exec.c', 'native/gate-common.h', 'native/compile-flags.json']) copyFileSync(join(packageRoot, file), join(changedRoot, file));
+    for (const file of ['package.json', 'native/perfcell-exec.c', 'native/gate-common.h', 'native/request-fields.h', 'native/compile-flags.json']) copyFileSync(join(packageRoot, file), join(changedRoot, file));
     const before = locateNativeHelper('perfcell-exec', changedRoot, env({ XDG_CACHE_HOME: cache })).path;
     writeFileSync(join(changedRoot, 'native', 'perfcell-exec.c'), `${readFileSync(join(changedRoot, 'native', 'perfcell-exec.c'), 'utf8')}\n/* changed */\n`);
     const after = locateNativeHelper('perfcell-exec', changedRoot, env({ XDG_CACHE_HOME: cache })).path;
