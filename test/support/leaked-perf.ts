@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { livePerfPids } from './perf.ts';
+import { pidsWhose } from './proc-scan.ts';
 
 function parentOf(pid: number): number | null {
   try {
@@ -62,18 +63,7 @@ export function startedPerfPids(before: ReadonlySet<number>): number[] {
  */
 export function spawnedPerfsOver(target: number): number[] {
   const over = `--pid\0${target}\0`;
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        return args.includes(over) && args.includes('\0stat\0') && descendsFrom(pid, process.pid);
-      } catch {
-        // gone since the list was read
-        return false;
-      }
-    });
+  return pidsWhose('cmdline', (args) => args.includes(over) && args.includes('\0stat\0')).filter((pid) => descendsFrom(pid, process.pid));
 }
 
 /** The perf processes alive now, to pass to leakedPerfPids later; marks the processes this file starts from now on. */
