@@ -71,3 +71,19 @@ export function perfStatPageFaults(command: readonly string[]): number {
   if (!Number.isFinite(value)) throw new Error(`perf stat printed no page-faults: ${result.stderr}`);
   return value;
 }
+
+/**
+ * The page-faults plain `perf stat` counts over several runs of a program: its own spread, which a
+ * single run's count lies in (touch-pages 400 counts 448-453 here, so one run is no exact reference).
+ */
+export function perfStatPageFaultsRange(command: readonly string[], runs = 5): { min: number; max: number } {
+  const counts = Array.from({ length: runs }, () => perfStatPageFaults(command));
+  return { min: Math.min(...counts), max: Math.max(...counts) };
+}
+
+/** How far a count lies outside perf stat's range, as a fraction of it (0 inside it). */
+export function outsidePerfStat(counted: number, range: { min: number; max: number }): number {
+  if (counted < range.min) return (range.min - counted) / range.min;
+  if (counted > range.max) return (counted - range.max) / range.max;
+  return 0;
+}
