@@ -1,3 +1,5 @@
+import { monotonicMs } from '../session/clock.ts';
+
 /** One thing to run repeatedly: an alternative, or the empty one that measures the noise floor. */
 export interface Slot<T> {
   readonly name: string;
@@ -33,7 +35,7 @@ export interface InterleaveProgress {
   readonly slot: string;
 }
 
-const defaultNow = (): number => performance.now() / 1000;
+const defaultNow = (): number => monotonicMs() / 1000;
 
 /** Why the rounds stopped before the schedule's end: a run threw (a failure, or an interruption). */
 export interface InterleaveStop {

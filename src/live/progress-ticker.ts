@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { LIVE_DELAY_MS, LIVE_REFRESH_MS } from './relay.ts';
+import { monotonicMs } from '../session/clock.ts';
 
 /**
  * The live part of compare's progress line, for runs of external commands (perfcell's own process
@@ -81,7 +82,7 @@ export function formatRunLive(elapsedS: number, rssBytes: number | null): string
   return `run ${elapsedS.toFixed(1)}s${rssBytes === null || rssBytes === 0 ? '' : `  RSS ${(rssBytes / 1024 / 1024).toFixed(1)} MiB`}`;
 }
 
-export function startProgressTicker(draw: (live: string) => void, now: () => number = () => performance.now() / 1000, intervalS = 0.1): ProgressTicker {
+export function startProgressTicker(draw: (live: string) => void, now: () => number = () => monotonicMs() / 1000, intervalS = 0.1): ProgressTicker {
   let runStartS: number | null = null;
   const rates = createRateTracker(intervalS);
   const timer = setInterval(() => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { monotonicMs } from '../session/clock.ts';
 
 /** poll/ppoll syscall numbers: perf stat waits in one of them between intervals and commands. */
 const POLL_SYSCALLS: Partial<Record<string, readonly number[]>> = {
@@ -36,7 +37,7 @@ export function isInPoll(pid: number, read: (path: string) => string = (path) =>
 export async function untilPolling(pid: number, options: { limitMs?: number; fallbackMs?: number; isPolling?: (pid: number) => boolean | null } = {}): Promise<void> {
   const isPolling = options.isPolling ?? isInPoll;
   const limitMs = options.limitMs ?? 20;
-  const startMs = performance.now();
+  const startMs = monotonicMs();
   for (;;) {
     const state = isPolling(pid);
     if (state === true) return;
@@ -44,7 +45,7 @@ export async function untilPolling(pid: number, options: { limitMs?: number; fal
       await new Promise((resolve) => setTimeout(resolve, options.fallbackMs ?? 1));
       return;
     }
-    if (performance.now() - startMs > limitMs) return;
+    if (monotonicMs() - startMs > limitMs) return;
     await new Promise((resolve) => setImmediate(resolve));
   }
 }

@@ -1,4 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
+import { loadV8 } from '../v8-on-demand.ts';
 import { runInNewContext } from 'node:vm';
 
 /**
@@ -10,7 +10,7 @@ import { runInNewContext } from 'node:vm';
 export function exposeGc(target: { gc?: unknown } = globalThis): boolean {
   if (typeof target.gc === 'function') return true;
   try {
-    setFlagsFromString('--expose-gc');
+    loadV8().setFlagsFromString('--expose-gc');
     const gc: unknown = runInNewContext('gc');
     if (typeof gc !== 'function') return false;
     target.gc = gc;

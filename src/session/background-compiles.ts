@@ -1,4 +1,5 @@
-import { setFlagsFromString } from 'node:v8';
+import { loadV8 } from '../v8-on-demand.ts';
+import { monotonicMs } from './clock.ts';
 
 /**
  * Waits until V8 has finished the optimizing compiles it runs on its background threads, before a
@@ -23,9 +24,9 @@ import { setFlagsFromString } from 'node:v8';
 export function awaitBackgroundCompiles(): number {
   if (waitForCompiles === undefined) waitForCompiles = compileWaiter();
   if (waitForCompiles === null) return 0;
-  const startMs = performance.now();
+  const startMs = monotonicMs();
   waitForCompiles();
-  return performance.now() - startMs;
+  return monotonicMs() - startMs;
 }
 
 let waitForCompiles: (() => void) | null | undefined;
@@ -34,13 +35,13 @@ function compileWaiter(): (() => void) | null {
   // started with natives syntax allowed (node --allow-natives-syntax): it stays so
   const allowedAlready = [...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/)].some((flag) => /^--allow[-_]natives[-_]syntax$/.test(flag));
   try {
-    if (!allowedAlready) setFlagsFromString('--allow-natives-syntax');
+    if (!allowedAlready) loadV8().setFlagsFromString('--allow-natives-syntax');
     const wait = new Function('%WaitForBackgroundOptimization()') as () => void;
     wait();
     return wait;
   } catch {
     return null;
   } finally {
-    if (!allowedAlready) setFlagsFromString('--no-allow-natives-syntax');
+    if (!allowedAlready) loadV8().setFlagsFromString('--no-allow-natives-syntax');
   }
 }

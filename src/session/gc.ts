@@ -1,4 +1,4 @@
-import { GCProfiler } from 'node:v8';
+import { loadV8 } from '../v8-on-demand.ts';
 
 /** The kinds of collection a report counts, as V8 names its GC callbacks' types. */
 export type GcKind = 'minor' | 'major' | 'incremental' | 'weak';
@@ -104,7 +104,7 @@ interface Profiler {
  * delivered later; a forced collection after stop() (a settled final memory reading) is not in it.
  * The profiler records each collection's heap statistics during the collection itself.
  */
-export function startGcWindow(create: () => Profiler = () => new GCProfiler() as unknown as Profiler): GcWindow {
+export function startGcWindow(create: () => Profiler = () => new (loadV8().GCProfiler)() as unknown as Profiler): GcWindow {
   const profiler = create();
   profiler.start();
   let stopped = false;

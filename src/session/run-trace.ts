@@ -1,7 +1,7 @@
 /**
  * Timestamps of one program run's (or cell's) stages, for finding where a run's time goes
  * (BENCHMARKS.md, pace; scripts/lib/compare-trace.mjs and cells-trace.mjs summarize them): with
- * PERFCELL_TRACE_RUN=1 each stage marks `trace-run RUN STAGE MS`, MS on performance.now()'s clock
+ * PERFCELL_TRACE_RUN=1 each stage marks `trace-run RUN STAGE MS`, MS on process.uptime()'s clock
  * (ms since perfcell started), so gaps between runs show too. The marks are kept and written to
  * stderr as the process exits: a write as each happened cost the path it marked up to 0.3 ms where
  * stderr is a pipe (the write wakes its reader on the other vCPU; BENCHMARKS.md, Pace notes,
@@ -26,7 +26,7 @@ export function startRunTrace(environment: NodeJS.ProcessEnv = process.env, writ
     process.once('exit', flushRunTrace);
   }
   const run = ++runs;
-  return { mark: (stage) => void held.push([run, stage, performance.now()]) };
+  return { mark: (stage) => void held.push([run, stage, process.uptime() * 1e3]) };
 }
 
 /** Writes the marks held so far (at exit; tests call it). */

@@ -1,5 +1,6 @@
-import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { monotonicMs } from './clock.ts';
+import { loadV8 } from '../v8-on-demand.ts';
 
 /**
  * How the final memory of an in-process command was read (REPL, cells, measure(fn)):
@@ -85,7 +86,7 @@ export function v8Collect(): (() => void) | null {
   const existing = (globalThis as { gc?: unknown }).gc;
   if (typeof existing === 'function') return (cachedGc = existing as () => void);
   try {
-    setFlagsFromString('--expose-gc');
+    loadV8().setFlagsFromString('--expose-gc');
     const gc: unknown = runInNewContext('gc');
     cachedGc = typeof gc === 'function' ? (gc as () => void) : null;
   } catch {
@@ -101,7 +102,7 @@ const defaultSource = (): SettleSource => ({
     const usage = process.memoryUsage();
     return usage.heapTotal + usage.external;
   },
-  nowMs: () => performance.now(),
+  nowMs: monotonicMs,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   yieldTurn: () => new Promise((resolve) => setImmediate(resolve)),
 });

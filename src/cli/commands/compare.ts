@@ -36,6 +36,7 @@ import { toJsonDocument } from '../../json-document.ts';
 import { fitted, messageText, outputWidth, warningText } from '../../render/terminal-width.ts';
 import { endingText, renderReportText } from '../../render/report-text.ts';
 import { exitWhenIdle } from '../exit-when-idle.ts';
+import { monotonicMs } from '../../session/clock.ts';
 
 interface CompareFlags {
   readonly cells?: readonly string[];
@@ -420,7 +421,7 @@ function hookedSlots(plan: { readonly alternatives: readonly Measurable[]; reado
       const phase = current?.phase ?? 'measure';
       const round = current?.round ?? 0;
       // the progress line's estimate counts the run in progress at what it has taken so far
-      running = phase === 'measure' ? { slot: index, startS: performance.now() / 1000 } : null;
+      running = phase === 'measure' ? { slot: index, startS: monotonicMs() / 1000 } : null;
       const report = await alternative.measure(hooks).finally(() => (running = null));
       if (report.exitCode !== 0 || report.signal !== null) failures[index]!.push({ phase, round, exitCode: report.exitCode, signal: report.signal });
       if (phase === 'measure') timesS[index]!.push(report.durationS);
@@ -432,13 +433,13 @@ function hookedSlots(plan: { readonly alternatives: readonly Measurable[]; reado
     failures,
     onProgress(progress: InterleaveProgress): void {
       current = progress;
-      if (progress.phase === 'measure' && measureStartS === null) measureStartS = performance.now() / 1000;
+      if (progress.phase === 'measure' && measureStartS === null) measureStartS = monotonicMs() / 1000;
     },
     estimate(): ProgressEstimate {
       // each slot's runs and their time, once: the means shown are the alternatives' of these
       const slotRuns = timesS.map((times, index) => ({ done: times.length, totalS: times.reduce((sum, time) => sum + time, 0), runsNothing: index === plan.alternatives.length }));
       return {
-        elapsedS: measureStartS === null ? null : performance.now() / 1000 - measureStartS,
+        elapsedS: measureStartS === null ? null : monotonicMs() / 1000 - measureStartS,
         runsDone: slotRuns.reduce((sum, slot) => sum + slot.done, 0),
         slots: all.length,
         means: plan.alternatives
@@ -446,7 +447,7 @@ function hookedSlots(plan: { readonly alternatives: readonly Measurable[]; reado
           .filter(({ slot }) => slot.done > 0)
           .map(({ name, slot }) => ({ name, meanS: slot.totalS / slot.done })),
         slotRuns,
-        running: running === null ? null : { slot: running.slot, elapsedS: performance.now() / 1000 - running.startS },
+        running: running === null ? null : { slot: running.slot, elapsedS: monotonicMs() / 1000 - running.startS },
       };
     },
   };
