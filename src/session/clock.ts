@@ -5,7 +5,7 @@ export function monotonicNs(): bigint {
 
 /**
  * The same clock in milliseconds, for waits, progress and run-to-run schedules. Not
- * `performance.now()`: Node loads perf_hooks at its first use, 1.5-2.2 ms here, which compare
+ * `performance.now()`: Node loads perf_hooks at its first use, 1.6-2.2 ms here, which compare
  * and run paid on their way to the first run (BENCHMARKS.md, Pace notes).
  */
 export function monotonicMs(): number {
