@@ -9,6 +9,5 @@ export function monotonicNs(): bigint {
  * and run paid on their way to the first run (BENCHMARKS.md, Pace notes).
  */
 export function monotonicMs(): number {
-  const [seconds, nanoseconds] = process.hrtime();
-  return seconds * 1e3 + nanoseconds / 1e6;
+  return Number(monotonicNs()) / 1e6;
 }
