@@ -273,9 +273,7 @@ static void exec_held_perf(const struct early_perf *early, const char *hold) {
    its placeholder command (it ignored the library) or could not be exec'd. */
 static int perf_holds(int report) {
   int said = 0;
-  ssize_t n;
-  do n = read(report, &said, sizeof said); while (n < 0 && errno == EINTR);
-  return n == (ssize_t)sizeof said && said == PERF_HELD;
+  return read_exactly(report, &said, sizeof said) && said == PERF_HELD;
 }
 
 /* Writes perf's argv on `requests` ("LEN\n" and NUL-ended fields) and closes it, then reads `report`:
@@ -299,10 +297,9 @@ static int hand_argv(int requests, int report, char **args) {
     return EPIPE;
   }
   int error = 0;
-  ssize_t n;
-  do n = read(report, &error, sizeof error); while (n < 0 && errno == EINTR);
+  int said = read_exactly(report, &error, sizeof error);
   close(report);
-  return n == (ssize_t)sizeof error ? error : 0;
+  return said ? error : 0;
 }
 
 /*
