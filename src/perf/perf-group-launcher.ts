@@ -9,7 +9,7 @@ import { perfArguments, type PerfOptions } from './controller.ts';
 import { execHelper, isOnPath } from './die-with-perfcell.ts';
 import { createPerfOutputFile, type PerfOutputFile } from './output-file.ts';
 import { perfExecError, type PerfProcess } from './perf-process.ts';
-import { exitedWithin } from '../proc/child-processes.ts';
+import { exitedWithin, holdEventLoop } from '../proc/child-processes.ts';
 
 /*
  * The perfs that count perfcell's own process, started by the exec gate's "--perf-group" form
@@ -53,7 +53,7 @@ export function launchPerfGroup(pid: number, options: PerfOptions, ticksMs: read
       const fields = [String(ticksMs[0]), ...groupArgv(pid, options)].map((field) => `${field}\0`).join('');
       (early.launcher.stdio as unknown as Array<Writable | null>)[6]?.end(`${Buffer.byteLength(fields)}\n${fields}`);
       // its pipes held the event loop only once taken, as a launcher's own do (wrapLauncher lets go of the launcher and its reports)
-      for (const stream of early.launcher.stdio) (stream as unknown as { ref?: () => void } | null)?.ref?.();
+      holdEventLoop(early.launcher.stdio, true);
       const [member] = wrapLauncher(early.launcher, options.perfPath ?? 'perf', [early.file.fd], early.watchFd);
       return [{ process: member!.process, watchdog: member!.watchdog, file: early.file }];
     }
@@ -272,7 +272,7 @@ export function armEarlyPerfGroup(): void {
   launcher.on('error', () => undefined);
   // until a group takes it, it keeps nothing alive
   launcher.unref();
-  for (const stream of launcher.stdio) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+  holdEventLoop(launcher.stdio, false);
   earlyGroup = { launcher, file, watchFd };
 }
 

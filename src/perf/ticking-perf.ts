@@ -10,6 +10,7 @@ import { createPerfOutputFile } from './output-file.ts';
 import type { LaunchedPerf } from './perf-group-launcher.ts';
 import type { LiveFollower, LiveLine } from '../live/follower.ts';
 import { perfProblem, spawnedPerfProcess, trackPerf } from './perf-process.ts';
+import { holdEventLoop } from '../proc/child-processes.ts';
 
 /**
  * One long-lived perf over a process that counts many windows, one after the other:
@@ -262,12 +263,7 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
   // An idle shared perf keeps nothing alive: this process may end with it waiting for a window
   // (the exit hook kills it). Its pipes hold the event loop only while a command awaits its ack.
   subprocess.unref();
-  const holdLoop = (on: boolean): void => {
-    for (const stream of [ackStream, control] as unknown as Array<{ ref?: () => void; unref?: () => void } | null>) {
-      if (on) stream?.ref?.();
-      else stream?.unref?.();
-    }
-  };
+  const holdLoop = (on: boolean): void => holdEventLoop([ackStream, control], on);
   holdLoop(false);
   // a launched perf's acks may be waited for in a blocking read (a cell's switch): its launcher watches over that
   const channel = createControlChannel(control, ackStream, { kill: () => subprocess.kill('SIGKILL'), onWaiting: holdLoop, watchdog: launched?.watchdog ?? null });

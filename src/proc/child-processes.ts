@@ -20,6 +20,19 @@ export async function exitedWithin(exits: Iterable<Promise<void>>, capMs: number
   clearTimeout(timer);
 }
 
+/**
+ * Lets a child's pipes (`streams`: its stdio, or some of them) hold this process's event loop, or
+ * not: an early gate or launcher holds nothing until a run takes it, a shared perf's pipes only
+ * while a command awaits its ack. Node's types give the pipes no ref()/unref(); null ones are passed over.
+ */
+export function holdEventLoop(streams: Iterable<unknown>, on: boolean): void {
+  for (const stream of streams) {
+    const handle = stream as { ref?: () => void; unref?: () => void } | null;
+    if (on) handle?.ref?.();
+    else handle?.unref?.();
+  }
+}
+
 /** The children of `pid`'s main thread, zombies too (isRunning tells); empty where the kernel does not list them. */
 export function readChildPids(pid: number = process.pid): number[] {
   let text: string;

@@ -4,6 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import { perfOutputFileOrNull, type PerfOutputFile } from '../perf/output-file.ts';
 import { createMemoryCgroup, type MemoryCgroup } from './cgroup.ts';
 import { findExecHelper } from './exec-helper.ts';
+import { holdEventLoop } from '../proc/child-processes.ts';
 
 /**
  * The exec gate of `perfcell run`, spawned first thing, before perfcell has parsed its options or
@@ -54,7 +55,7 @@ export function armEarlyGate(perf: boolean): void {
   gate.on('error', () => undefined);
   // Until a run takes it, it keeps nothing alive: a usage error ends perfcell, and the gate reads EOF and exits.
   gate.unref();
-  for (const stream of gate.stdio.slice(3)) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+  holdEventLoop(gate.stdio.slice(3), false);
   const cgroup = createMemoryCgroup();
   // "ready PID", the gate's first line, is this module's: the gate has forked its perf launcher and
   // the held child, and the child (alone) moves into the cgroup. The run reads the lines after it.
@@ -118,7 +119,7 @@ export function takeEarlyGate(): EarlyGate | null {
   waiting = null;
   if (taken === null) return null;
   taken.process.ref();
-  for (const stream of taken.process.stdio.slice(3)) (stream as unknown as { ref?: () => void } | null)?.ref?.();
+  holdEventLoop(taken.process.stdio.slice(3), true);
   return taken;
 }
 
