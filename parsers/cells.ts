@@ -7,6 +7,20 @@
  *     …
  */
 
+/** A file's extension, lower case; undefined where its name has none. */
+export function extensionOf(file: string): string | undefined {
+  return /\.([^./]+)$/.exec(file)?.[1]?.toLowerCase();
+}
+
+/**
+ * Whether `cells` runs a file of this extension (extensionOf): JavaScript or TypeScript (js, ts,
+ * mjs, cts, jsx, tsx, …) or an ipynb notebook. A file with no extension runs as JavaScript too.
+ * @example isCellFileExtension('mts') // true
+ */
+export function isCellFileExtension(extension: string): boolean {
+  return /^(?:[cm]?[jt]sx?|ipynb)$/.test(extension);
+}
+
 export interface Cell {
   /** Text after `%%`, trimmed; `cell N` when empty (N counts markers from 1); `prelude` for code before the first marker. */
   readonly title: string;

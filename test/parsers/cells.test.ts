@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import vm from 'node:vm';
 import { transformSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isCommentsOnly, parseCellMarker, splitCells } from '../../parsers/cells.ts';
+import { extensionOf, isCellFileExtension, isCommentsOnly, parseCellMarker, splitCells } from '../../parsers/cells.ts';
 
 const rowcolPath = join(import.meta.dirname, '../../samples/rowcol/rowcol.ts');
 const rowcolSource = readFileSync(rowcolPath, 'utf8');
@@ -151,5 +151,19 @@ describe('isCommentsOnly', () => {
   it('leaves what TypeScript erases (types only) to the compiler: not comments', () => {
     expect(esbuildSaysCommentsOnly('type T = number;')).toBe(true);
     expect(isCommentsOnly('type T = number;')).toBe(false);
+  });
+});
+
+describe('extensionOf and isCellFileExtension: the files cells runs (the command and its early lane ask the same)', () => {
+  it('takes the last extension, lower case, and none from a folder\'s dot or a bare name', () => {
+    expect(extensionOf('rowcol.MJS')).toBe('mjs');
+    expect(extensionOf('dir.v2/cells.test.ts')).toBe('ts');
+    expect(extensionOf('dir.v2/cells')).toBeUndefined();
+    expect(extensionOf('page-faults')).toBeUndefined();
+  });
+
+  it('runs JavaScript, TypeScript and notebooks, not other languages', () => {
+    for (const extension of ['js', 'ts', 'mjs', 'cjs', 'mts', 'cts', 'jsx', 'tsx', 'ipynb']) expect(isCellFileExtension(extension), extension).toBe(true);
+    for (const extension of ['py', 'sh', 'json', 'jss', 'xts', '']) expect(isCellFileExtension(extension), extension).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 // fs.promises, not node:fs/promises: Node loads it at its first use, not at every command's start
 import { promises as fsPromises } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { splitCells, type Cell } from '../../../parsers/cells.ts';
+import { extensionOf, isCellFileExtension, splitCells, type Cell } from '../../../parsers/cells.ts';
 import { splitNotebook, type ParsedNotebook } from '../../../parsers/notebook.ts';
 import { UsageError } from '../../errors.ts';
 import { createCellEvaluator, ranNothing } from '../../experiment/cell-evaluator.ts';
@@ -60,8 +60,8 @@ function parseCellTimeoutS(value: string): number {
  * before it runs as JavaScript and fails on its first line; a file with no extension runs as JavaScript.
  */
 function refuseOtherLanguage(file: string): void {
-  const extension = /\.([^./]+)$/.exec(file)?.[1]?.toLowerCase();
-  if (extension === undefined || /^(?:[cm]?[jt]sx?|ipynb)$/.test(extension)) return;
+  const extension = extensionOf(file);
+  if (extension === undefined || isCellFileExtension(extension)) return;
   throw new UsageError(`${file}: cells runs JavaScript or TypeScript (.js, .ts, .mjs, .mts, …) and .ipynb notebooks, not .${extension} files`);
 }
 

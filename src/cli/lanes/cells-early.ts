@@ -7,14 +7,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeCommand, saysNoPerf } from '../argv.ts';
-import { splitCells } from '../../../parsers/cells.ts';
+import { extensionOf, isCellFileExtension, splitCells } from '../../../parsers/cells.ts';
 import { splitNotebook } from '../../../parsers/notebook.ts';
 import { CELLS_PER_PERF } from '../../experiment/cells-per-perf.ts';
 import { armEarlyPerfGroup } from '../../perf/perf-group-launcher.ts';
 
 /** The cells of the file perfcell's options name last, or undefined where none can be read. */
 function cellsOfFile(args: readonly string[]): number | undefined {
-  const file = args.findLast((arg) => /\.(?:[cm]?[jt]sx?|ipynb)$/.test(arg));
+  // the last word whose extension is one `cells` runs (a file with none cannot be told from an option's value here)
+  const file = args.findLast((arg) => isCellFileExtension(extensionOf(arg) ?? ''));
   if (file === undefined) return undefined;
   try {
     const text = readFileSync(file, 'utf8');
