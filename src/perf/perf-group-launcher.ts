@@ -10,6 +10,7 @@ import { execHelper, isOnPath } from './die-with-perfcell.ts';
 import { createPerfOutputFile, type PerfOutputFile } from './output-file.ts';
 import { perfExecError, type PerfProcess } from './perf-process.ts';
 import { exitedWithin, holdEventLoop } from '../proc/child-processes.ts';
+import { fieldsRequest } from '../session/request-fields.ts';
 
 /*
  * The perfs that count perfcell's own process, started by the exec gate's "--perf-group" form
@@ -50,8 +51,7 @@ export function launchPerfGroup(pid: number, options: PerfOptions, ticksMs: read
   if (early !== null) {
     // a group of one over this process: the early launcher's perf, loaded already, gets its argv
     if (ticksMs.length === 1 && pid === process.pid && launcherFor(options) !== null) {
-      const fields = [String(ticksMs[0]), ...groupArgv(pid, options)].map((field) => `${field}\0`).join('');
-      (early.launcher.stdio as unknown as Array<Writable | null>)[6]?.end(`${Buffer.byteLength(fields)}\n${fields}`);
+      (early.launcher.stdio as unknown as Array<Writable | null>)[6]?.end(fieldsRequest('', [String(ticksMs[0]), ...groupArgv(pid, options)]));
       // its pipes held the event loop only once taken, as a launcher's own do (wrapLauncher lets go of the launcher and its reports)
       holdEventLoop(early.launcher.stdio, true);
       const [member] = wrapLauncher(early.launcher, options.perfPath ?? 'perf', [early.file.fd], early.watchFd);

@@ -1,6 +1,7 @@
 import { perfArguments } from '../perf/controller.ts';
 import { addedEnvironment, nodeGcEnvironment } from './node-gc.ts';
 import type { MeasureOptions, ResolvedPerfOptions } from './options.ts';
+import { fieldsRequest } from './request-fields.ts';
 
 /**
  * The early gate's "cmd" request for `command` under these options (native/perfcell-exec.c, "-"
@@ -17,6 +18,5 @@ export function gateRequest(command: readonly string[], options: MeasureOptions,
     '--',
     ...command,
   ];
-  const payload = Buffer.from(fields.map((field) => `${field}\0`).join(''), 'utf8');
-  return Buffer.concat([Buffer.from(`cmd ${payload.length}\n`), payload]);
+  return fieldsRequest('cmd ', fields);
 }
