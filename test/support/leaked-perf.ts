@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { livePerfPids } from './perf.ts';
-import { pidsWhose } from './proc-scan.ts';
 
 function parentOf(pid: number): number | null {
   try {
@@ -55,15 +54,52 @@ export function startedPerfPids(before: ReadonlySet<number>): number[] {
   return livePerfPids().filter((pid) => !before.has(pid) && descendsFrom(pid, process.pid));
 }
 
+/** This process's state letter from /proc/PID/stat (`Z` for a zombie), or null once it is gone. */
+function stateOf(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return null;
+  }
+}
+
+/** Blocks this thread for `ms` (the helpers here are synchronous, like the checks that call them). */
+const pauseMs = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
 /**
  * The perfs over `target` that this test process has spawned, counted from their spawn: perf, or
  * the exec gate that becomes it (`perfcell-exec --die-with PID perf stat …`, the perf's whole argv
  * on its command line). Node's spawn returns once the gate runs, and the gate's own exec of perf
  * may come after a look at the process list: a loaded run of the suite saw 3 perfs of 4 by name.
+ * A process in the middle of an exec reads an empty command line (the kernel sets the new one at
+ * the end of execve, after the exec can no longer fail, which is when Node's spawn returns): a
+ * fresh-clone CI run saw 3 of 4 again so, and 2 spawns in 400 read it empty right after spawn()
+ * beside two busy loops. So a live descendant with an empty command line is looked at again, for
+ * up to `limitMs`, until it has its new one.
  */
-export function spawnedPerfsOver(target: number): number[] {
+export function spawnedPerfsOver(target: number, limitMs = 1_000): number[] {
   const over = `--pid\0${target}\0`;
-  return pidsWhose('cmdline', (args) => args.includes(over) && args.includes('\0stat\0')).filter((pid) => descendsFrom(pid, process.pid));
+  const startMs = performance.now();
+  for (;;) {
+    const found: number[] = [];
+    let midExec = false;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const pid = Number(entry);
+      if (pid === process.pid || !descendsFrom(pid, process.pid)) continue;
+      let args: string;
+      try {
+        args = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        continue; // exited while we looked
+      }
+      if (args.includes(over) && args.includes('\0stat\0')) found.push(pid);
+      else if (args === '' && stateOf(pid) !== 'Z' && stateOf(pid) !== null) midExec = true;
+    }
+    if (!midExec || performance.now() - startMs >= limitMs) return found;
+    pauseMs(2);
+  }
 }
 
 /** The perf processes alive now, to pass to leakedPerfPids later; marks the processes this file starts from now on. */
