@@ -27,6 +27,7 @@ import { writeHtmlFile } from '../html-file.ts';
 import { checkOutputPaths } from '../output-paths.ts';
 import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions, refusePerfFlagsWithBackend, refusePerfFlagsWithoutPerf } from '../options.ts';
 import { readCells } from './cells.ts';
+import { extensionOf, isCellFileExtension } from '../../../parsers/cells.ts';
 import { canRedraw, liveWanted } from '../../live/live-wanted.ts';
 import { startProgressTicker } from '../../live/progress-ticker.ts';
 import { onLiveRecord } from '../../perf/controller.ts';
@@ -111,7 +112,8 @@ function checkCombination(targets: readonly string[], flags: CompareFlags, after
   }
   // A cell file given where commands go (before any --) was meant for --cells: as a command it
   // would be looked up on PATH and draw "no such file or directory" for a file that is right here.
-  const cellFile = targets.find((target) => !afterDashes.has(target) && /\.[cm]?[jt]sx?$/.test(target) && existsSync(target));
+  // (a file with no extension is a program here, though `cells` would run it as JavaScript)
+  const cellFile = targets.find((target) => !afterDashes.has(target) && isCellFile(target) && existsSync(target));
   if (cellFile !== undefined) {
     throw new UsageError(`${cellFile} is a cell file: name the cells to compare (perfcell compare ${cellFile} --cells "A" "B"), or put -- before commands`);
   }
@@ -119,6 +121,12 @@ function checkCombination(targets: readonly string[], flags: CompareFlags, after
   if (flags.shell === true && flags.backend === 'cachegrind') {
     throw new UsageError('--shell cannot be combined with --backend cachegrind: cachegrind would count the shell, not the command (drop --shell)');
   }
+}
+
+/** A file `cells` runs by its extension (JavaScript, TypeScript or a notebook). */
+function isCellFile(target: string): boolean {
+  const extension = extensionOf(target);
+  return extension !== undefined && isCellFileExtension(extension);
 }
 
 const CACHE_EVENTS = /^(cache-misses|cache-references|L1-dcache|LLC)/;
