@@ -1,9 +1,8 @@
-import { CELLS_PER_PERF } from './cells-per-perf.ts';
 import { isCommentsOnly, type Cell } from '../../parsers/cells.ts';
 import { prepareWindow } from '../session/window.ts';
 import type { PerfOptions } from '../perf/controller.ts';
 import { createPerfPool, prearmDepth, sharedPerfStarter, sharedPerfWanted, type PerfPool } from '../perf/perf-pool.ts';
-import { canSharePerf, SHARED_MEMBERS } from '../perf/shared-perf.ts';
+import { canSharePerf } from '../perf/shared-perf.ts';
 import type { MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
 import type { CellEvaluator, CellFailure, PreparedCell } from './cell-evaluator.ts';
@@ -93,15 +92,11 @@ function straysOf(evaluator: CellEvaluator): StrayChildren {
 /** One pool of armed perf per cell file (its evaluator): later cells and compare's runs take from it. */
 const pools = new WeakMap<CellEvaluator, PerfPool>();
 
-/**
- * `windows`: how many windows the pool will ever serve, where that is known (a file's cells, run
- * once each): its shared group has a perf per CELLS_PER_PERF of them, up to SHARED_MEMBERS.
- */
-function poolOf(evaluator: CellEvaluator, windows?: number): PerfPool {
+/** A file's windows (its cells, or compare's cell alternatives) share one perf (perf-pool.ts, sharedPerfStarter). */
+function poolOf(evaluator: CellEvaluator): PerfPool {
   let pool = pools.get(evaluator);
   if (pool === undefined) {
-    const members = windows === undefined ? SHARED_MEMBERS : Math.max(1, Math.min(SHARED_MEMBERS, Math.ceil(windows / CELLS_PER_PERF)));
-    pool = createPerfPool(undefined, sharedPerfStarter(members));
+    pool = createPerfPool(undefined, sharedPerfStarter());
     pools.set(evaluator, pool);
   }
   return pool;
@@ -125,8 +120,6 @@ export async function runCells(
   cells: readonly PreparedCell[],
   options: RunCellsOptions = {},
 ): Promise<{ readonly runs: readonly CellRun[]; readonly skipped: readonly string[]; readonly interruption?: Interruption }> {
-  // every cell once: a shared group of perfs no larger than the number of cells
-  poolOf(evaluator, cells.length);
   try {
     return await runEach(evaluator, cells, options);
   } finally {

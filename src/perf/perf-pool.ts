@@ -1,5 +1,5 @@
 import { startPerf, type PerfOptions, type PerfSession } from './controller.ts';
-import { canSharePerf, SHARED_MEMBERS, startSharedPerf, type SharedPerf } from './shared-perf.ts';
+import { canSharePerf, startSharedPerf, type SharedPerf } from './shared-perf.ts';
 
 /**
  * perf sessions started ahead of the window that will use them (cells: the next cell's perf is
@@ -111,11 +111,15 @@ export function createPerfPool(
 }
 
 /**
- * What starts a pool's shared group of `members` perfs, or null where windows are not to share
- * (PERFCELL_SHARED_PERF=0). A pool that will serve fewer windows than SHARED_MEMBERS (a file of
- * fewer cells) asks for fewer: the first window waits for every member's start-up.
+ * What starts a pool's shared perf, or null where windows are not to share (PERFCELL_SHARED_PERF=0).
+ * One perf, not a group: a file's cells and compare's cell alternatives took longer with a group of
+ * up to four (a perf per 50 cells), in every file measured on this 2-vCPU VM: each perf's start is
+ * CPU the first cell waits for, and the more perfs tick, the more they interrupt the cells (200
+ * trivial cells 848-866 ms with one against 878-940 with four; 150 cells of 3 ms of work 1105
+ * against 1299; BENCHMARKS.md, Pace notes, 2026-12-05 22:50). Its launcher is forked first thing
+ * and its perf held at main() while perfcell loads (src/cli/lanes/cells-early.ts).
  */
-export function sharedPerfStarter(members = SHARED_MEMBERS): ((pid: number, options: PerfOptions) => SharedPerf) | null {
+export function sharedPerfStarter(members = 1): ((pid: number, options: PerfOptions) => SharedPerf) | null {
   return sharedPerfWanted() ? (pid, options) => startSharedPerf(pid, options, members) : null;
 }
 

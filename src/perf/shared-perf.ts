@@ -59,7 +59,10 @@ export interface SharedPerf {
  * disable before the next may enable), and a window that starts right after the previous one's
  * tail waits nearly a whole tick for its own. So a group of perfs, ticking at their own phases,
  * shares the windows: each window takes the free perf whose next tick is due soonest (but not so
- * soon that it would fall before the window's own disable).
+ * soon that it would fall before the window's own disable). This is a group's default size; in
+ * perfcell a file's cells share one perf (each perf's start and ticks cost them more than the
+ * shorter waits gain: perf-pool.ts, sharedPerfStarter), compare's served runs SERVED_PERFS
+ * (program-server.ts).
  */
 export const SHARED_MEMBERS = 4;
 

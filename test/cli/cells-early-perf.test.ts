@@ -9,7 +9,7 @@ import { perfsCounting } from '../support/perf.ts';
 /**
  * `perfcell cells` spawns the launcher of its shared perf first thing (src/cli/lanes/cells-early.ts),
  * and the launcher execs perf at once, held at main() by native/perfcell-perf-hold.c while perfcell
- * loads and reads the file; a file whose cells want a group of one perf (up to 50 cells) takes it.
+ * loads and reads the file; the file's cells share that one perf, whatever their number.
  * Real perf, real perfcell runs: each file's cells look at their own process tree.
  */
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-cells-early-'));
@@ -34,7 +34,7 @@ const probeCell = (out: string): string =>
   ].join('\n');
 
 describe("cells' shared perf, exec'd before the file is read", () => {
-  it('a file of up to 50 cells counts with the early launcher\'s perf; its pages are counted', async () => {
+  it('a file\'s cells count with the early launcher\'s perf; its pages are counted', async () => {
     const out = join(dir, 'one.txt');
     const file = join(dir, 'one.js');
     writeFileSync(file, `// %% probe\n${probeCell(out)}\n// %% touch\nconst pages = new Uint8Array(2048 * 4096); for (let i = 0; i < pages.length; i += 4096) pages[i] = 1;\n`);
@@ -62,14 +62,13 @@ describe("cells' shared perf, exec'd before the file is read", () => {
     expect(readFileSync(out, 'utf8')).toBe('');
   });
 
-  it('a file of more cells than one perf serves: no early launcher, its group started as before', async () => {
+  it('a file of many cells (60: a group of two before 2026-12-05) counts with the early launcher\'s one perf too', async () => {
     const out = join(dir, 'many.txt');
     const file = join(dir, 'many.js');
-    // 60 empty cells: a perf per 50 cells, a group of two, by a launcher of its own
     writeFileSync(file, Array.from({ length: 60 }, (_, index) => `// %% c${index}\n1;\n`).join('') + `// %% probe\n${probeCell(out)}\n`);
     const result = await execa(process.execPath, [cliPath, 'cells', '-e', 'page-faults', file], { reject: false, timeout: 60_000 });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(readFileSync(out, 'utf8').split('\n')).toEqual(['launcher --perf-group', 'perf of --perf-group', 'perf of --perf-group']);
+    expect(readFileSync(out, 'utf8').split('\n')).toEqual(['launcher --perf-group-early', 'perf of --perf-group-early']);
   });
 
   it('cells that cannot share a perf (-M: metric-only rows cannot be regrouped): the early launcher ends before the first cell\'s own perf starts', async () => {
