@@ -9,7 +9,7 @@
 //    (both tools get the commands reversed every other round); then round by round, each compare
 //    against the hyperfine run beside it (quartiles, and how many rounds fall within the targets).
 // 2. cells: a file of 200 trivial cells without perf, with one perf per cell (armed 0 and 1 ahead)
-//    and with the shared perfs (the default), piped and with stderr on a terminal (the live view
+//    and with the one shared perf (the default), piped and with stderr on a terminal (the live view
 //    on), and a file of 10; what perf adds per cell. And what perf's presence costs a measured
 //    cell: the median time of cells of fixed work (about 5 ms) under each.
 // 3. run: from the program's end (its own last CLOCK_MONOTONIC reading) to the report on stderr.
@@ -164,7 +164,7 @@ log('compare trace done');
 // --- 2. cells -----------------------------------------------------------------------------------
 const trivial = join(dir, 'trivial.js');
 writeFileSync(trivial, Array.from({ length: 200 }, (_, index) => `// %% cell ${index}\nglobalThis.x${index % 7} = ${index} + 1;`).join('\n'));
-// a file of the size most experiment files have: what the group's start-up costs it
+// a file of the size most experiment files have: what the shared perf's start-up costs it
 const ten = join(dir, 'ten.js');
 writeFileSync(ten, Array.from({ length: 10 }, (_, index) => `// %% cell ${index}\nglobalThis.x${index % 7} = ${index} + 1;`).join('\n'));
 const cellFiles = { trivial: { path: trivial, cells: 200 }, ten: { path: ten, cells: 10 } };
@@ -179,13 +179,13 @@ const cellVariants = [
   { name: '--no-perf', flags: ['--no-perf'], env: {} },
   { name: 'one perf per cell, not armed ahead', flags: ['-e', 'page-faults'], env: { PERFCELL_SHARED_PERF: '0', PERFCELL_PREARM_DEPTH: '0' } },
   { name: 'one perf per cell, armed 1 ahead', flags: ['-e', 'page-faults'], env: { PERFCELL_SHARED_PERF: '0', PERFCELL_PREARM_DEPTH: '1' } },
-  { name: 'shared perfs (default)', flags: ['-e', 'page-faults'], env: {} },
+  { name: 'one shared perf (default)', flags: ['-e', 'page-faults'], env: {} },
   // stderr a terminal (util-linux `script`; stdout to /dev/null): the live view is on
   { name: '--no-perf, stderr a terminal', flags: ['--no-perf'], env: {}, terminal: true },
   { name: 'one perf and live relay per cell, stderr a terminal (PERFCELL_SHARED_PERF=0; the default before 2026-12-03)', flags: ['-e', 'page-faults'], env: { PERFCELL_SHARED_PERF: '0' }, terminal: true },
-  { name: 'shared perfs, stderr a terminal (default: one relay follows them)', flags: ['-e', 'page-faults'], env: {}, terminal: true },
+  { name: 'one shared perf, stderr a terminal (default: one relay follows it)', flags: ['-e', 'page-faults'], env: {}, terminal: true },
   { name: '10 cells: --no-perf', flags: ['--no-perf'], env: {}, file: 'ten' },
-  { name: '10 cells: shared perfs (default: a group of one perf)', flags: ['-e', 'page-faults'], env: {}, file: 'ten' },
+  { name: '10 cells: one shared perf (default)', flags: ['-e', 'page-faults'], env: {}, file: 'ten' },
 ];
 /** A command line with stderr on a terminal (stdout to /dev/null): run by `script` on a pty of its own. */
 function timedOnTerminal(words, env = {}) {
@@ -196,7 +196,7 @@ function timedOnTerminal(words, env = {}) {
 const busyVariants = [
   { name: '--no-perf', flags: ['--no-perf'], env: {} },
   { name: 'one perf per cell (-I 100)', flags: ['-e', 'page-faults'], env: { PERFCELL_SHARED_PERF: '0' } },
-  { name: 'shared perfs (2-5 ms ticks)', flags: ['-e', 'page-faults'], env: {} },
+  { name: 'one shared perf (2 ms ticks)', flags: ['-e', 'page-faults'], env: {} },
 ];
 const cellWall = cellVariants.map(() => []);
 const busyMedians = busyVariants.map(() => []);
