@@ -19,7 +19,9 @@ import { PerfError } from '../errors.ts';
  * ticks of 4-7 ms and 2.62 % under 2-5 ms (14 alternations, 2026-12-03; scripts/bench-pace.mjs
  * measures it each run), while a trivial cell's wait for its tick fell from 3.6 to 2.9 ms (200
  * cells, 12 alternations: 983 against 834 ms, 257 without perf). The shortest tick is TICK_MS; the
- * group's perfs tick at TICK_MS, TICK_MS + 1, … (see startSharedPerf).
+ * group's perfs tick at TICK_MS, TICK_MS + 1, … (see startSharedPerf). A file's cells now have one
+ * perf, ticking at TICK_MS (perf-pool.ts, sharedPerfStarter): 5 ms cells of fixed work -0.6 % under
+ * it in the Pace run of 2026-12-05 22:42.
  */
 export const TICK_MS = 2;
 
