@@ -53,6 +53,15 @@ describe("cells' shared perf, exec'd before the file is read", () => {
     expect(perfsCounting(new Set([child.pid!]))).toEqual([]);
   });
 
+  it('compare FILE --cells: the cells compared count with the early launcher\'s perf too (src/cli/lanes/compare-cells-early.ts)', async () => {
+    const out = join(dir, 'compare.txt');
+    const file = join(dir, 'compare.js');
+    writeFileSync(file, `// %% probe\n${probeCell(out)}\n// %% other\n1;\n`);
+    const result = await execa(process.execPath, [cliPath, 'compare', '--runs', '2', '--warmup', '0', '-e', 'page-faults', file, '--cells', 'probe', 'other'], { reject: false, timeout: 60_000 });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8').split('\n')).toEqual(['launcher --perf-group-early', 'perf of --perf-group-early']);
+  });
+
   it('--no-perf: no launcher at all', async () => {
     const out = join(dir, 'none.txt');
     const file = join(dir, 'none.js');

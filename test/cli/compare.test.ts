@@ -89,12 +89,17 @@ describe('perfcell compare: cells', () => {
 
   it.runIf(perfUsable)("compiles every cell before perf attaches: esbuild's compiler, a child process, never inherits perf's counters", async () => {
     // A TypeScript file: every cell goes through esbuild. Each alternative writes the pids of this
-    // process's esbuild children and of the perfs counting it (OWN_PIDS_PROBE).
+    // process's esbuild children and of the perfs counting it (OWN_PIDS_PROBE). The cells' perf is
+    // exec'd as compare starts and held at main() until the first window hands it its argv (when
+    // it opens its counters: lanes/compare-cells-early.ts), so its pid says nothing of when it
+    // attached; PERFCELL_HOLD_PERF=0 has the same launcher fork perf at that moment instead.
     const log = join(dir, 'compiler.log');
     const snapshot = `require('node:fs').appendFileSync(${JSON.stringify(log)}, ${OWN_PIDS_PROBE} + '\\n');`;
     const file = join(dir, 'compiler.ts');
     writeFileSync(file, ['// %% setup', 'globalThis.n = 1;', '// %% A', "const a: string = 'a';", snapshot, '// %% B', 'const b: number = 2;', snapshot].join('\n'));
-    const result = await perfcell(['compare', file, '--cells', 'A', 'B', '--runs', '2', '--warmup', '0', '-e', 'page-faults']);
+    const result = await execa(process.execPath, [cliPath, 'compare', file, '--cells', 'A', 'B', '--runs', '2', '--warmup', '0', '-e', 'page-faults'], {
+      reject: false, env: { NO_COLOR: '1', PERFCELL_HOLD_PERF: '0' }, cwd: dir, timeout: 120_000, forceKillAfterDelay: 1_000,
+    });
     expect(result.exitCode, result.stderr).toBe(0);
     const seen = lines(log).map((line) => JSON.parse(line) as { compilers: number[]; perfs: number[] });
     expect(seen.length).toBeGreaterThanOrEqual(4);
