@@ -117,10 +117,11 @@ export function createPerfPool(
  * CPU the first cell waits for, and the more perfs tick, the more they interrupt the cells (200
  * trivial cells 848-866 ms with one against 878-940 with four; 150 cells of 3 ms of work 1105
  * against 1299; BENCHMARKS.md, Pace notes, 2026-12-05 22:50). Its launcher is forked first thing
- * and its perf held at main() while perfcell loads (src/cli/lanes/cells-early.ts).
+ * and its perf held at main() while perfcell loads (src/cli/lanes/cells-early.ts and
+ * compare-cells-early.ts).
  */
-export function sharedPerfStarter(members = 1): ((pid: number, options: PerfOptions) => SharedPerf) | null {
-  return sharedPerfWanted() ? (pid, options) => startSharedPerf(pid, options, members) : null;
+export function sharedPerfStarter(): ((pid: number, options: PerfOptions) => SharedPerf) | null {
+  return sharedPerfWanted() ? (pid, options) => startSharedPerf(pid, options, 1) : null;
 }
 
 /** PERFCELL_SHARED_PERF=0: one perf per window (armed ahead) instead of one shared perf. */

@@ -63,8 +63,8 @@ export interface SharedPerf {
  * shares the windows: each window takes the free perf whose next tick is due soonest (but not so
  * soon that it would fall before the window's own disable). This is a group's default size; in
  * perfcell a file's cells share one perf (each perf's start and ticks cost them more than the
- * shorter waits gain: perf-pool.ts, sharedPerfStarter), compare's served runs SERVED_PERFS
- * (program-server.ts).
+ * shorter waits gain: perf-pool.ts, sharedPerfStarter), and compare's served runs have
+ * SERVED_PERFS (program-server.ts).
  */
 export const SHARED_MEMBERS = 4;
 
