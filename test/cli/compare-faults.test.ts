@@ -280,7 +280,7 @@ describe('perfcell compare: names, run counts and operands', () => {
     }
     const asCommand = await perfcell(['compare', '--no-perf', '--runs', '1', '--', 'slow.ts', 'true']);
     expect(asCommand.stderr).toMatch(/^error: cannot run slow\.ts: /);
-     // a notebook too: compare --cells runs its code cells
+    // a notebook too: compare --cells runs its code cells
     writeFileSync(join(dir, 'rowcol.ipynb'), JSON.stringify({ cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 }));
     const notebook = await perfcell(['compare', '--no-perf', 'rowcol.ipynb', 'true']);
     expect([notebook.exitCode, notebook.stderr]).toEqual([2, 'error: rowcol.ipynb is a cell file: name the cells to compare (perfcell compare rowcol.ipynb --cells "A" "B"), or put -- before commands']);

@@ -54,7 +54,7 @@ export function startedPerfPids(before: ReadonlySet<number>): number[] {
   return livePerfPids().filter((pid) => !before.has(pid) && descendsFrom(pid, process.pid));
 }
 
-/** This process's state letter from /proc/PID/stat (`Z` for a zombie), or null once it is gone. */
+/** A process's state letter from /proc/PID/stat (`Z` for a zombie), or null once it is gone. */
 function stateOf(pid: number): string | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -95,7 +95,11 @@ export function spawnedPerfsOver(target: number, limitMs = 1_000): number[] {
         continue; // exited while we looked
       }
       if (args.includes(over) && args.includes('\0stat\0')) found.push(pid);
-      else if (args === '' && stateOf(pid) !== 'Z' && stateOf(pid) !== null) midExec = true;
+      else if (args === '') {
+        // mid-exec, or a zombie (whose command line stays empty) or one that has just gone
+        const state = stateOf(pid);
+        if (state !== null && state !== 'Z') midExec = true;
+      }
     }
     if (!midExec || performance.now() - startMs >= limitMs) return found;
     pauseMs(2);
