@@ -111,7 +111,10 @@ describe.runIf(perfUsable)('perfcell repl reports each command (real perf, throu
     // task-clock and 25-50 page-faults for a 0.5 s await; after, 1.8-2.2 ms and 3-5.
     expect(median(rows!.map((row) => row[1])), JSON.stringify(rows)).toBeLessThan(4);
     expect(median(rows!.map((row) => row[2])), JSON.stringify(rows)).toBeLessThan(20);
-    expect(rows!.every((row) => row[0] >= 0.5 && row[0] < 0.6), JSON.stringify(rows)).toBe(true);
+    // Node counts a timer on its loop's clock in whole milliseconds (truncated): a 500 ms timer may
+    // end up to 1 ms sooner than 500 ms on a finer clock (0.49988 s seen beside a busy loop; plain
+    // `node`, `setTimeout(100)` timed by performance.now(): 3 of 60 under 100 ms, the least 99.44)
+    expect(rows!.every((row) => row[0] >= 0.499 && row[0] < 0.6), JSON.stringify(rows)).toBe(true);
   });
 
   it('a line that throws: its counts and CPU end where its time does, at the throw (a QA pass: `throw 5` read 4.28 ms of task-clock in 1.05 ms)', { timeout: 60_000 }, async () => {
