@@ -37,7 +37,8 @@ describe.runIf(perfUsable)('perfcell run: event groups, presets and the default 
     const report = JSON.parse(result.stdout) as CommandReport;
     const ours = report.counters.events.find((event) => event.event === 'page-faults')?.total ?? 0;
     const perfs = perfStatPageFaults(command);
-    expect(Math.abs(ours - perfs) / perfs).toBeLessThan(0.01);
+    // both counts, and what the run said, where they differ (28% apart once in a run of the suite beside a busy loop)
+    expect(Math.abs(ours - perfs) / perfs, JSON.stringify({ ours, perfs, warnings: report.warnings, events: report.counters.events.map((event) => [event.event, event.status, event.total]) })).toBeLessThan(0.01);
   });
 
   it('without -e on a machine without a PMU: the software set, one line saying why, no "not supported" line', async () => {
