@@ -29,6 +29,7 @@ interface RunJson {
     unsupported: { event: string; reason: string }[];
     pauseS: number;
   };
+  warnings: string[];
 }
 
 async function runJson(args: readonly string[]): Promise<RunJson> {
@@ -89,7 +90,8 @@ describe.runIf(perfUsable)('perfcell run --json against perf stat (real perf)', 
     expect(reference).toBeGreaterThanOrEqual(16_384);
     const report = await runJson(['-e', 'page-faults', '--', ...command]);
     const total = eventOf(report, 'page-faults')?.total ?? NaN;
-    expect(Math.abs(total - reference)).toBeLessThanOrEqual(0.01 * reference);
+    // both counts, and what the run said, where they differ (412 apart once in a run of the suite beside a busy loop)
+    expect(Math.abs(total - reference), JSON.stringify({ total, reference, warnings: report.warnings, status: eventOf(report, 'page-faults')?.status })).toBeLessThanOrEqual(0.01 * reference);
   });
 
   it('gives each rate as the total over the counted seconds, and the counted seconds are the command\'s own (perf\'s final wait not counted in)', async () => {
