@@ -1,14 +1,21 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { livePerfPids } from './perf.ts';
+import { pidsWhose } from './proc-scan.ts';
 
-function parentOf(pid: number): number | null {
+/** The fields of /proc/PID/stat after the command name (the state first, then the parent), or null once it is gone. */
+function statFields(pid: number): string[] | null {
   try {
     // The command name may hold spaces and parentheses: the fields after the last ')' are fixed.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return null;
   }
+}
+
+function parentOf(pid: number): number | null {
+  const fields = statFields(pid);
+  return fields === null ? null : Number(fields[1]);
 }
 
 function descendsFrom(pid: number, ancestor: number): boolean {
@@ -54,16 +61,6 @@ export function startedPerfPids(before: ReadonlySet<number>): number[] {
   return livePerfPids().filter((pid) => !before.has(pid) && descendsFrom(pid, process.pid));
 }
 
-/** A process's state letter from /proc/PID/stat (`Z` for a zombie), or null once it is gone. */
-function stateOf(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  } catch {
-    return null;
-  }
-}
-
 /** Blocks this thread for `ms` (the helpers here are synchronous, like the checks that call them). */
 const pauseMs = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
@@ -82,25 +79,17 @@ export function spawnedPerfsOver(target: number, limitMs = 1_000): number[] {
   const over = `--pid\0${target}\0`;
   const startMs = performance.now();
   for (;;) {
-    const found: number[] = [];
     let midExec = false;
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      const pid = Number(entry);
-      if (pid === process.pid || !descendsFrom(pid, process.pid)) continue;
-      let args: string;
-      try {
-        args = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      } catch {
-        continue; // exited while we looked
-      }
-      if (args.includes(over) && args.includes('\0stat\0')) found.push(pid);
-      else if (args === '') {
+    const found = pidsWhose('cmdline', (args, pid) => {
+      if (pid === process.pid || !descendsFrom(pid, process.pid)) return false;
+      if (args === '') {
         // mid-exec, or a zombie (whose command line stays empty) or one that has just gone
-        const state = stateOf(pid);
-        if (state !== null && state !== 'Z') midExec = true;
+        const state = statFields(pid)?.[0];
+        if (state !== undefined && state !== 'Z') midExec = true;
+        return false;
       }
-    }
+      return args.includes(over) && args.includes('\0stat\0');
+    });
     if (!midExec || performance.now() - startMs >= limitMs) return found;
     pauseMs(2);
   }

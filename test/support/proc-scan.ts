@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Pids whose /proc/PID/FILE (e.g. `cmdline`, `cgroup`) satisfies `matches`; processes that exit meanwhile are skipped. */
-export function pidsWhose(file: string, matches: (text: string) => boolean): number[] {
+export function pidsWhose(file: string, matches: (text: string, pid: number) => boolean): number[] {
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (matches(readFileSync(`/proc/${entry}/${file}`, 'utf8'))) found.push(Number(entry));
+      if (matches(readFileSync(`/proc/${entry}/${file}`, 'utf8'), Number(entry))) found.push(Number(entry));
     } catch {
       // exited while we looked
     }
