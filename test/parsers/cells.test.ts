@@ -154,7 +154,7 @@ describe('isCommentsOnly', () => {
   });
 });
 
-describe('extensionOf and isCellFileExtension: the files cells runs (the command and its early lane ask the same)', () => {
+describe('extensionOf and isCellFileExtension: the files cells runs (cells and compare ask the same)', () => {
   it('takes the last extension, lower case, and none from a folder\'s dot or a bare name', () => {
     expect(extensionOf('rowcol.MJS')).toBe('mjs');
     expect(extensionOf('dir.v2/cells.test.ts')).toBe('ts');
