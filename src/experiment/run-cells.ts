@@ -1,7 +1,8 @@
 import { isCommentsOnly, type Cell } from '../../parsers/cells.ts';
 import { prepareWindow } from '../session/window.ts';
 import type { PerfOptions } from '../perf/controller.ts';
-import { createPerfPool, prearmDepth, sharedPerfStarter, sharedPerfWanted, type PerfPool } from '../perf/perf-pool.ts';
+import { createPerfPool, prearmDepth, sharedPerfStarter, type PerfPool } from '../perf/perf-pool.ts';
+import { sharedPerfWanted } from '../perf/shared-perf-wanted.ts';
 import { canSharePerf } from '../perf/shared-perf.ts';
 import type { MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';

@@ -1,5 +1,6 @@
 import { startPerf, type PerfOptions, type PerfSession } from './controller.ts';
 import { canSharePerf, startSharedPerf, type SharedPerf } from './shared-perf.ts';
+import { sharedPerfWanted } from './shared-perf-wanted.ts';
 
 /**
  * perf sessions started ahead of the window that will use them (cells: the next cell's perf is
@@ -124,10 +125,6 @@ export function sharedPerfStarter(): ((pid: number, options: PerfOptions) => Sha
   return sharedPerfWanted() ? (pid, options) => startSharedPerf(pid, options, 1) : null;
 }
 
-/** PERFCELL_SHARED_PERF=0: one perf per window (armed ahead) instead of one shared perf. */
-export function sharedPerfWanted(environment: NodeJS.ProcessEnv = process.env): boolean {
-  return environment['PERFCELL_SHARED_PERF'] !== '0';
-}
 
 /**
  * How many windows ahead cells arm perf: PERFCELL_PREARM_DEPTH (0 turns it off); 1 by default.

@@ -3,7 +3,7 @@ import split2 from 'split2';
 import type { Readable, Writable } from 'node:stream';
 import { UsageError } from '../errors.ts';
 import { canSharePerf, startSharedPerf, type SharedPerf } from '../perf/shared-perf.ts';
-import { sharedPerfWanted } from '../perf/perf-pool.ts';
+import { sharedPerfWanted } from '../perf/shared-perf-wanted.ts';
 import { currentLiveListener, type PerfSession } from '../perf/controller.ts';
 import { readCpuTicks } from '../proc/read-proc.ts';
 import type { CpuTicks } from '../../parsers/proc-stat.ts';

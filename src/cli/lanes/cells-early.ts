@@ -7,5 +7,6 @@
  */
 import { saysNoPerf } from '../argv.ts';
 import { armEarlyPerfGroup } from '../../perf/perf-group-launcher.ts';
+import { sharedPerfWanted } from '../../perf/shared-perf-wanted.ts';
 
-if (!saysNoPerf(process.argv) && process.env['PERFCELL_SHARED_PERF'] !== '0') armEarlyPerfGroup();
+if (!saysNoPerf(process.argv) && sharedPerfWanted()) armEarlyPerfGroup();

@@ -8,6 +8,7 @@
  */
 import { beforeCommand, saysNoPerf } from '../argv.ts';
 import { armEarlyPerfGroup } from '../../perf/perf-group-launcher.ts';
+import { sharedPerfWanted } from '../../perf/shared-perf-wanted.ts';
 
 const comparesCells = beforeCommand(process.argv).some((arg) => arg === '--cells' || arg.startsWith('--cells='));
-if (comparesCells && !saysNoPerf(process.argv) && process.env['PERFCELL_SHARED_PERF'] !== '0') armEarlyPerfGroup();
+if (comparesCells && !saysNoPerf(process.argv) && sharedPerfWanted()) armEarlyPerfGroup();
