@@ -11,6 +11,8 @@ command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
 command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 command -v pgrep >/dev/null 2>&1 || missing+=(procps)
 command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
+# The last-interval tests slow perf's writes with strace (a perf preempted while it prints a tick).
+command -v strace >/dev/null 2>&1 || missing+=(strace)
 # The kernel tests drive perfcell kernel with real Jupyter clients; Debian's python, not a pyenv one.
 /usr/bin/python3 -c 'import nbclient, jupyter_client' >/dev/null 2>&1 || missing+=(python3-jupyter-client python3-nbclient)
 if [ "${PERFCELL_SETUP_BROWSER:-1}" = 1 ]; then
