@@ -10,6 +10,7 @@ export type PerfErrorCode =
   | 'PERF_NO_SUCH_PROCESS'
   | 'PERF_FAILED'
   | 'PERF_NO_ACK'
+  | 'PERF_LAST_INTERVAL_MISSING'
   | 'PERF_NO_NAMED_SWITCH';
 
 /** perf could not count: not installed, refused, or asked for an event it does not know. */

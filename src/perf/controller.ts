@@ -559,6 +559,9 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
       // (a switch never turned on counted nothing, and nothing went wrong)
       if (problem === null && enableAckNs === null && switched !== 'prepared') problem = await problemFromOutput();
       if (problem === null) problem = endedEarly(enableAckNs, exitedNs, window.endNs ?? disableAckNs ?? sigintNs ?? stopFromNs);
+      if (problem === null && !isFinalIn && enableAckNs !== null) {
+        problem = lastIntervalMissing({ lastTimeS: groupTimeS, sigintS: toPerfS(sigintNs), endS: toPerfS(window.endNs ?? disableAckNs ?? sigintNs) });
+      }
       const enabledUntilS = toPerfS(window.endNs ?? disableAckNs);
       return {
         records: withinWindow(records, enabledUntilS, { targetExited: window.targetExited === true }),
@@ -598,6 +601,28 @@ function endedEarly(countingFromNs: bigint | null, exitedNs: bigint | null, comm
   const seconds = (ns: bigint): string => `${(Number(ns) / 1e9).toFixed(2)} s`;
   const countedNs = exitedNs > countingFromNs ? exitedNs - countingFromNs : 0n;
   return new PerfError('PERF_FAILED', `perf exited ${seconds(countedNs)} after counting began, ${seconds(commandEndNs - exitedNs)} before the command ended (was it killed?): the counts cover only that first ${seconds(countedNs)}`);
+}
+
+/** How far perf's last interval may be stamped before the command's end and still hold all of it, where perf ended by itself (no SIGINT). */
+const OWN_END_SLACK_S = 0.002;
+
+/**
+ * perf gone without the interval that holds the window's end: the counts stop at its last tick.
+ * perf stat -I reads its counters at a tick, then prints them; a SIGINT that lands while it prints,
+ * or a target gone when it looks again, ends it without another read. On a loaded machine a perf
+ * preempted while printing lost the program's last part that way (run-events: one run of a suite
+ * beside a busy loop read 28% fewer page-faults than perf stat). Since perfcell-exec waits for perf
+ * to be back in poll() before the SIGINT, this is rare; the report says so where it happens.
+ * Where a SIGINT went (`sigintS`, perf's clock), the interval it brings is stamped at or after it;
+ * otherwise perf ended by itself, and only an interval stamped at the window's end holds it all.
+ */
+export function lastIntervalMissing({ lastTimeS, sigintS, endS }: { lastTimeS: number | null; sigintS: number | null; endS: number | null }): PerfError | null {
+  if (endS === null) return null;
+  const whole = sigintS !== null ? lastTimeS !== null && lastTimeS >= sigintS : lastTimeS !== null && lastTimeS + OWN_END_SLACK_S >= endS;
+  if (whole) return null;
+  const missedMs = lastTimeS === null ? null : Math.max(0, (endS - lastTimeS) * 1000);
+  const span = missedMs === null ? 'all of the command' : `up to the command's last ${missedMs < 10 ? missedMs.toFixed(1) : Math.round(missedMs)} ms`;
+  return new PerfError('PERF_LAST_INTERVAL_MISSING', `perf ended without its last interval (still printing the one before when the command ended, on a busy machine): the counts miss ${span}; run it again for whole counts`);
 }
 
 function enabledSpanS(fromNs: bigint | null, untilNs: bigint | null): number | null {
