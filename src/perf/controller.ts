@@ -603,8 +603,11 @@ function endedEarly(countingFromNs: bigint | null, exitedNs: bigint | null, comm
   return new PerfError('PERF_FAILED', `perf exited ${seconds(countedNs)} after counting began, ${seconds(commandEndNs - exitedNs)} before the command ended (was it killed?): the counts cover only that first ${seconds(countedNs)}`);
 }
 
-/** How far perf's last interval may be stamped before the command's end and still hold all of it, where perf ended by itself (no SIGINT). */
-const OWN_END_SLACK_S = 0.002;
+/**
+ * How far perf's last interval may be stamped before the window's end (on perf's clock, from ours:
+ * known to within the lag of reading perf's lines) and still count as holding all of it.
+ */
+const END_SLACK_S = 0.002;
 
 /**
  * perf gone without the interval that holds the window's end: the counts stop at its last tick.
@@ -613,12 +616,13 @@ const OWN_END_SLACK_S = 0.002;
  * preempted while printing lost the program's last part that way (run-events: one run of a suite
  * beside a busy loop read 28% fewer page-faults than perf stat). Since perfcell-exec waits for perf
  * to be back in poll() before the SIGINT, this is rare; the report says so where it happens.
- * Where a SIGINT went (`sigintS`, perf's clock), the interval it brings is stamped at or after it;
- * otherwise perf ended by itself, and only an interval stamped at the window's end holds it all.
+ * An interval stamped at the window's end (`endS`: the program's end, or the disable's ack) holds it
+ * all, and so does one at or after the SIGINT (`sigintS`), which perf prints only when it reads again.
  */
 export function lastIntervalMissing({ lastTimeS, sigintS, endS }: { lastTimeS: number | null; sigintS: number | null; endS: number | null }): PerfError | null {
   if (endS === null) return null;
-  const whole = sigintS !== null ? lastTimeS !== null && lastTimeS >= sigintS : lastTimeS !== null && lastTimeS + OWN_END_SLACK_S >= endS;
+  // (an interval stamped at the window's end holds it all, SIGINT or not: a tick after a disable)
+  const whole = lastTimeS !== null && (lastTimeS + END_SLACK_S >= endS || (sigintS !== null && lastTimeS >= sigintS));
   if (whole) return null;
   const missedMs = lastTimeS === null ? null : Math.max(0, (endS - lastTimeS) * 1000);
   const span = missedMs === null ? 'all of the command' : `up to the command's last ${missedMs < 10 ? missedMs.toFixed(1) : Math.round(missedMs)} ms`;

@@ -14,6 +14,12 @@ describe('lastIntervalMissing: whether perf ended without the interval that hold
     expect(lastIntervalMissing({ lastTimeS: 0.2, sigintS: 0.2031, endS: 0.2031 })?.message).toContain("the command's last 3.1 ms;");
   });
 
+  it('after a SIGINT, a last interval stamped before it but at the window\'s end (a tick after a disable, or after the program\'s end) holds it all', () => {
+    expect(lastIntervalMissing({ lastTimeS: 0.25, sigintS: 0.26, endS: 0.249 })).toBeNull();
+    expect(lastIntervalMissing({ lastTimeS: 0.2485, sigintS: 0.26, endS: 0.25 })).toBeNull();
+    expect(lastIntervalMissing({ lastTimeS: 0.24, sigintS: 0.26, endS: 0.25 })?.message).toContain("the command's last 10 ms;");
+  });
+
   it('no interval at all: the whole command is missing', () => {
     expect(lastIntervalMissing({ lastTimeS: null, sigintS: 0.01, endS: 0.01 })?.message).toContain('the counts miss all of the command;');
   });
