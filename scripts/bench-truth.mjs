@@ -153,7 +153,7 @@ Each tool runs the same program without a shell (hyperfine -N; GNU \`time -v\`; 
 the noise of a shared 2-vCPU VM (see the load average); the method perfcell used for the peak is named beside it. GNU time prints wall and
 CPU times in 10 ms steps, so its short figures read 0 (no ratio).
 
-Wall time (perfcell: from the gate's release at exec to wait4's return; hyperfine: its own spawn-to-exit; perf stat and time: their whole run):
+Wall time (perfcell: from the gate's release at exec to the moment it sees the end (waitid); hyperfine: its own spawn-to-exit; perf stat and time: their whole run):
 
 ${timeTable.join('\n')}
 
