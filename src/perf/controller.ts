@@ -527,7 +527,17 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
         // and, on a loaded machine, not always enough). Where it already waits, the SIGINT goes now,
         // in this synchronous step: a window stopped without disable() ends counting right here.
         const pid = subprocess.pid;
-        if (pid !== undefined && isInPoll(pid) !== true) await untilPolling(pid);
+        if (pid !== undefined && isInPoll(pid) !== true) {
+          // Still counting, and perf busy (most often printing a tick it read before the command's
+          // end): a SIGINT now could end it without another read (lastIntervalMissing). A disable
+          // is taken once it is back in poll(); its ack is awaited idle, where the wait costs the
+          // window nothing, and any read after it holds the whole window.
+          if (disableAckNs === null && enableAckNs !== null && switched !== 'on') {
+            await send('disable');
+            disableAckNs = monotonicNs();
+          }
+          await untilPolling(pid);
+        }
         sigintNs = monotonicNs();
         subprocess.kill('SIGINT');
       }

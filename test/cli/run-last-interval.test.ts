@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -7,44 +6,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { CommandReport } from '../../src/session/report.ts';
 import { cliPath, fixture } from '../support/fixtures.ts';
 import { perfStatPageFaults, perfUsable } from '../support/perf.ts';
+import { hasStrace, slowedPerf } from '../support/slowed-perf.ts';
 
-const hasStrace = (() => {
-  try {
-    execFileSync('strace', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 if (!perfUsable) console.warn('perf cannot count here: the tests of perf\'s last interval are skipped');
 else if (!hasStrace) console.warn('strace is not installed (bash scripts/setup.sh installs it): the tests of perf\'s last interval are skipped');
 
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-last-interval-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/**
- * Real perf whose write()s each take 10 ms longer: strace, attached to the wrapper's pid before it
- * execs perf, delays them. That is a perf preempted while it prints a tick, as on a loaded machine
- * (a suite run beside a busy loop once read 28% fewer page-faults than perf stat): with -I 10 it is
- * printing most of the time, so the program mostly ends between a tick's read and perf's return to
- * poll(). `name` is the file perf runs as, which is its comm (a symlink to the real perf).
- */
-function slowedPerf(name: string): string {
-  const perf = execFileSync('sh', ['-c', 'command -v perf'], { encoding: 'utf8' }).trim();
-  const target = join(dir, name);
-  symlinkSync(perf, target);
-  const wrapper = join(dir, `${name}-slowed`);
-  writeFileSync(wrapper, [
-    '#!/bin/sh',
-    'strace -qq -o /dev/null -p $$ -e trace=write -e inject=write:delay_enter=10000 &',
-    // until strace has attached: perf runs traced from its exec on
-    'while [ "$(sed -n "s/^TracerPid:[[:space:]]*//p" /proc/$$/status)" = 0 ]; do sleep 0.01; done',
-    `exec ${target} "$@"`,
-    '',
-  ].join('\n'));
-  chmodSync(wrapper, 0o755);
-  return wrapper;
-}
 
 const program = (): string[] => [fixture('touch-pages'), '2560', '100'];
 
@@ -65,7 +33,7 @@ const LOST = /^perf ended without its last interval \(still printing the one bef
 
 describe.runIf(perfUsable && hasStrace)('perfcell run: the program\'s last interval with a perf busy printing when it ends (real perf, its writes slowed by strace)', () => {
   it('perfcell-exec waits for perf to be back in poll() before it reaps the program and sends the SIGINT: every run within 1% of perf stat, none warned', { timeout: 60_000 }, async () => {
-    const perf = slowedPerf('perf');
+    const perf = slowedPerf(dir, 'perf');
     const reference = perfStatPageFaults(program());
     // perfcell-exec before this (reap, then a SIGINT only where perf was in poll()) read 1,413-2,136 in 8 of 8 runs
     for (let runs = 0; runs < 3; runs += 1) {
@@ -76,7 +44,7 @@ describe.runIf(perfUsable && hasStrace)('perfcell run: the program\'s last inter
   });
 
   it('a perf the gate cannot wait for (its comm is not perf\'s) and that loses the last interval: the report keeps the counts and says what they miss', { timeout: 60_000 }, async () => {
-    const perf = slowedPerf('counter');
+    const perf = slowedPerf(dir, 'counter');
     const reference = perfStatPageFaults(program());
     let warned = 0;
     for (let runs = 0; runs < 3; runs += 1) {

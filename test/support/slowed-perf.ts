@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Whether strace runs here (bash scripts/setup.sh installs it). */
+export const hasStrace: boolean = (() => {
+  try {
+    execFileSync('strace', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * Real perf whose write()s each take `delayMs` longer: strace, attached to the wrapper's pid before
+ * it execs perf, delays them. That is a perf preempted while it prints a tick, as on a loaded
+ * machine (a suite run beside a busy loop once read 28% fewer page-faults than perf stat): at
+ * -I 10 it is printing most of the time, so a command mostly ends between a tick's read and perf's
+ * return to poll(). perf runs as `dir/name` (a symlink to the real perf), which is its comm.
+ * Returns the wrapper's path, for PERFCELL_PERF or a perfPath option.
+ */
+export function slowedPerf(dir: string, name: string, delayMs = 10): string {
+  const perf = execFileSync('sh', ['-c', 'command -v perf'], { encoding: 'utf8' }).trim();
+  const target = join(dir, name);
+  symlinkSync(perf, target);
+  const wrapper = join(dir, `${name}-slowed`);
+  writeFileSync(wrapper, [
+    '#!/bin/sh',
+    `strace -qq -o /dev/null -p $$ -e trace=write -e inject=write:delay_enter=${delayMs * 1000} &`,
+    // until strace has attached: perf runs traced from its exec on
+    'while [ "$(sed -n "s/^TracerPid:[[:space:]]*//p" /proc/$$/status)" = 0 ]; do sleep 0.01; done',
+    `exec ${target} "$@"`,
+    '',
+  ].join('\n'));
+  chmodSync(wrapper, 0o755);
+  return wrapper;
+}
