@@ -334,9 +334,11 @@ describe('perfcell compare: hyperfine conventions', () => {
 
   it('prints a short summary by default and every metric with --verbose, each fitting $COLUMNS', async () => {
     const env = { NO_COLOR: '1', COLUMNS: '60' };
-    // 5 runs, not 3: with another test file on the other vCPU one `sleep 0.01` took 39.7 ms, and 3
-    // runs could then not tell it from `sleep 0.05` (p = 0.075); the summary's verdict is checked.
-    const args = ['compare', '--runs', '5', '--no-perf', '--names', 'short one', 'longer one', '--', 'sleep 0.01', 'sleep 0.05'];
+    // The summary's verdict is checked, so the two must differ beyond what a loaded machine does to a
+    // run: with another test file on the vCPUs one `sleep 0.01` took 39.7 ms (3 runs then could not
+    // tell it from `sleep 0.05`, p = 0.075), and in 5 runs, once, 105 ms (p = 0.056). Against
+    // `sleep 0.2`, such a run leaves p far below 0.05.
+    const args = ['compare', '--runs', '5', '--no-perf', '--names', 'short one', 'longer one', '--', 'sleep 0.01', 'sleep 0.2'];
     const short = await execa(process.execPath, [cliPath, ...args], { reject: false, env, cwd: dir, timeout: 120_000 });
     expect(short.exitCode, short.stderr).toBe(0);
     const shortLines = short.stdout.split('\n');
