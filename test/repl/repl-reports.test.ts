@@ -87,9 +87,11 @@ describe.runIf(perfUsable)('perfcell repl reports each command (real perf, throu
     const pageFaults = median(rows!.map((row) => row[2]));
     // Switched from outside (node:repl's compile, its SIGINT watchdog thread, the ack's turn of the
     // event loop inside the window) a `void 0` read a median of 1.25-1.73 ms of task-clock, 17-21
-    // page-faults and 0.65-0.71 ms; switched by the line itself 0.17-0.20 ms, 0 and 3-4 µs.
+    // page-faults and 0.65-0.71 ms; switched by the line itself 0.17-0.20 ms, 0 and 3-4 µs. Beside
+    // a busy loop the median was 2 page-faults once (rows of 1-4): counting starts when perf takes
+    // the enable, and this process's other threads run while its own waits for a CPU to read the ack.
     expect(taskClockMs, JSON.stringify(rows)).toBeLessThan(0.6);
-    expect(pageFaults, JSON.stringify(rows)).toBeLessThanOrEqual(1);
+    expect(pageFaults, JSON.stringify(rows)).toBeLessThanOrEqual(2);
     expect(seconds, JSON.stringify(rows)).toBeLessThan(0.0001);
   });
 
