@@ -622,10 +622,10 @@ const END_SLACK_S = 0.002;
 /**
  * perf gone without the interval that holds the window's end: the counts stop at its last tick.
  * perf stat -I reads its counters at a tick, then prints them; a SIGINT that lands while it prints,
- * or a target gone when it looks again, ends it without another read. On a loaded machine a perf
- * preempted while printing lost the program's last part that way (run-events: one run of a suite
- * beside a busy loop read 28% fewer page-faults than perf stat). Since perfcell-exec waits for perf
- * to be back in poll() before the SIGINT, this is rare; the report says so where it happens.
+ * or a target gone when it looks again, ends it without another read. A perf slowed while printing
+ * (its writes delayed by strace) lost 18-46% of a program's page-faults that way, and a suite run
+ * beside a busy loop once read 28% fewer than perf stat, likely so. Since perfcell-exec waits for
+ * perf to be back in poll() before the SIGINT, this is rare; the report says so where it happens.
  * An interval stamped at the window's end (`endS`: the program's end, or the disable's ack) holds it
  * all, and so does one at or after the SIGINT (`sigintS`), which perf prints only when it reads again.
  */
