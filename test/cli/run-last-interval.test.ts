@@ -29,7 +29,8 @@ async function runWith(perf: string): Promise<{ pageFaults: number; warnings: re
   return { pageFaults: pageFaults!, warnings: report.warnings };
 }
 
-const LOST = /^perf ended without its last interval \(still printing the one before when the command ended, on a busy machine\): the counts miss up to the command's last \d+(\.\d)? ms; run it again for whole counts$/;
+// `run`'s end is the program's as its gate saw it, a little after its exit: "may miss"
+const LOST = /^perf ended without its last interval \(still printing the one before when the command ended, on a busy machine\): the counts may miss up to the command's last \d+(\.\d)? ms; run it again for whole counts$/;
 
 describe.runIf(perfUsable && hasStrace)('perfcell run: the program\'s last interval with a perf busy printing when it ends (real perf, its writes slowed by strace)', () => {
   it('perfcell-exec waits for perf to be back in poll() before it reaps the program and sends the SIGINT: every run within 1% of perf stat, none warned', { timeout: 60_000 }, async () => {
@@ -51,13 +52,15 @@ describe.runIf(perfUsable && hasStrace)('perfcell run: the program\'s last inter
       const { pageFaults, warnings } = await runWith(perf);
       const said = warnings.filter((warning) => warning.startsWith('perf ended without'));
       const context = JSON.stringify({ pageFaults, reference, warnings });
-      // either whole and silent, or short by what the warning says and warned: never short and silent
+      // never short and silent: a run that says nothing is whole; one that warns may be either (its
+      // last tick came before the end its gate saw, and the gate sees the end a little late: once,
+      // under load, a whole 2,615 with its last tick 8.8 ms before it)
       if (said.length === 0) expect(Math.abs(pageFaults - reference) / reference, context).toBeLessThan(0.01);
       else {
         expect(said, context).toHaveLength(1);
         expect(said[0], context).toMatch(LOST);
         expect(pageFaults, context).toBeGreaterThan(0);
-        expect(pageFaults, context).toBeLessThan(reference * 0.99);
+        expect(pageFaults, context).toBeLessThanOrEqual(reference * 1.01);
         warned += 1;
       }
     }

@@ -20,6 +20,11 @@ describe('lastIntervalMissing: whether perf ended without the interval that hold
     expect(lastIntervalMissing({ lastTimeS: 0.24, sigintS: 0.26, endS: 0.25 })?.message).toContain("the command's last 10 ms;");
   });
 
+  it("a reaped program's end, seen late by its gate: a last interval before it may hold it all, and the message says may", () => {
+    expect(lastIntervalMissing({ lastTimeS: 0.2, sigintS: 0.23, endS: 0.2088, endSeenLate: true })?.message).toContain("the counts may miss up to the command's last 8.8 ms;");
+    expect(lastIntervalMissing({ lastTimeS: 0.2, sigintS: 0.23, endS: 0.2088 })?.message).toContain("the counts miss up to the command's last 8.8 ms;");
+  });
+
   it('no interval at all: the whole command is missing', () => {
     expect(lastIntervalMissing({ lastTimeS: null, sigintS: 0.01, endS: 0.01 })?.message).toContain('the counts miss all of the command;');
   });

@@ -28,8 +28,12 @@ export function slowedPerf(dir: string, name: string, delayMs = 10): string {
   writeFileSync(wrapper, [
     '#!/bin/sh',
     `strace -qq -o /dev/null -p $$ -e trace=write -e inject=write:delay_enter=${delayMs * 1000} &`,
-    // until strace has attached: perf runs traced from its exec on
-    'while [ "$(sed -n "s/^TracerPid:[[:space:]]*//p" /proc/$$/status)" = 0 ]; do sleep 0.01; done',
+    // until strace has attached (perf runs traced from its exec on); 5 s at most, where ptrace is refused
+    'tries=0',
+    'while [ "$(sed -n "s/^TracerPid:[[:space:]]*//p" /proc/$$/status)" = 0 ]; do',
+    '  tries=$((tries + 1)); [ $tries -le 500 ] || { echo "strace could not attach to the slowed perf (is ptrace allowed?)" >&2; exit 1; }',
+    '  sleep 0.01',
+    'done',
     `exec ${target} "$@"`,
     '',
   ].join('\n'));
