@@ -344,12 +344,29 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
   // Rows per interval: one per event (a group `{a,b}` is two; a hybrid CPU prints each generic
   // event once per core PMU), or as many as a whole interval had before, if more.
   let rowsPerInterval = countPerfEvents(options.events, corePmuCount());
+  /** Whether the group being read began after perf's "Events disabled": the window's tail, in the order perf wrote it. */
+  let groupAfterDisable = false;
+  /** perf ticks every interval from its zero on, so an interval stamped before the first tick is due can only be the SIGINT's. */
+  const firstTickS = (options.intervalMs / 1000) * 0.99;
+  /**
+   * Whether the group just read holds the window's last counts, so stop() need not wait for perf's
+   * exit: the first whole group after a disable (stream order), or, after a SIGINT, a whole group
+   * stamped at or after it and too early to be a tick. A later stamp alone does not tell: perf's
+   * zero is known only from above, so a tick read before the command's end could pass for the
+   * SIGINT's interval where lines were read late, and the real last interval was left unread
+   * (under load: 14,362 of 16,542 page-faults, no warning). Such a window waits for perf's exit.
+   */
+  const isFinalGroup = (timeS: number): boolean => {
+    if (groupRows < rowsPerInterval) return false;
+    if (groupAfterDisable) return true;
+    return sigintNs !== null && perfZeroNs !== null && timeS >= Number(sigintNs - perfZeroNs) / 1e9 && timeS < firstTickS;
+  };
   const noteGroup = (timeS: number): void => {
     if (timeS !== groupTimeS && groupTimeS !== null && groupRows > rowsPerInterval) rowsPerInterval = groupRows;
+    if (timeS !== groupTimeS) groupAfterDisable = phase === 'after';
     groupRows = timeS === groupTimeS ? groupRows + 1 : 1;
     groupTimeS = timeS;
-    if (sigintNs === null || perfZeroNs === null || groupRows < rowsPerInterval) return;
-    if (timeS >= Number(sigintNs - perfZeroNs) / 1e9) finalSeen();
+    if (sigintNs !== null && isFinalGroup(timeS)) finalSeen();
   };
 
   const onRecord = (record: PerfRecord): void => {
@@ -516,7 +533,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
         sigintNs = window.endNs ?? monotonicNs();
         // Its last interval may be in already (it raced the gate's report here): a whole group read
         // after the SIGINT, inside the window, at or after its time.
-        if (phase !== 'before' && lastLineNs >= sigintNs && groupTimeS !== null && perfZeroNs !== null && groupRows >= rowsPerInterval && groupTimeS >= Number(sigintNs - perfZeroNs) / 1e9) finalSeen();
+        if (phase !== 'before' && lastLineNs >= sigintNs && groupTimeS !== null && isFinalGroup(groupTimeS)) finalSeen();
         // perf prints it some 0.1-0.5 ms after the gate's SIGINT, mostly before this process has
         // read the gate's report: read from its file now, it needs no turn of the event loop
         // (0.2-1.9 ms here, after the report's synchronous work) to arrive.
