@@ -120,17 +120,23 @@ static struct timeval since(struct timeval after, struct timeval before) {
   return (struct timeval){.tv_sec = (time_t)(micros / 1000000), .tv_usec = (suseconds_t)(micros % 1000000)};
 }
 
+/* The start of /proc/PID/NAME as text (NUL-terminated, at most size - 1 bytes): its length, or -1. */
+static ssize_t read_proc_text(pid_t pid, const char *name, char *text, size_t size) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, name);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t n = read(fd, text, size - 1);
+  close(fd);
+  text[n > 0 ? n : 0] = '\0';
+  return n;
+}
+
 /* Whether a process waits in poll()/ppoll() now, from /proc/PID/syscall (perf stat between ticks):
    1 yes, 0 no (running, or in another call), -1 cannot be told (gone, or no such file here). */
 static int perf_in_poll(pid_t pid) {
-  char path[64], text[32];
-  snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return -1;
-  ssize_t n = read(fd, text, sizeof text - 1);
-  close(fd);
-  if (n <= 0) return -1;
-  text[n] = '\0';
+  char text[32];
+  if (read_proc_text(pid, "syscall", text, sizeof text) <= 0) return -1;
   if (text[0] < '0' || text[0] > '9') return strncmp(text, "running", 7) == 0 ? 0 : -1;
   long number = strtol(text, NULL, 10);
 #ifdef SYS_poll
@@ -154,20 +160,16 @@ static int perf_in_poll(pid_t pid) {
 static int await_perf_in_poll(pid_t perf) {
   /* only perf itself (perf, perf_6.1): a wrapper that did not exec waits in its own calls, never in
      perf's poll(), and would hold every report for the whole bound */
-  char path[64], comm[32] = "";
-  snprintf(path, sizeof path, "/proc/%d/comm", (int)perf);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  ssize_t n = read(fd, comm, sizeof comm - 1);
-  close(fd);
-  if (n < 4 || strncmp(comm, "perf", 4) != 0) return perf_in_poll(perf) == 1;
+  char comm[32];
+  if (read_proc_text(perf, "comm", comm, sizeof comm) < 0) return 0;
+  if (strncmp(comm, "perf", 4) != 0) return perf_in_poll(perf) == 1;
   struct timespec from, now, pause = {0, 50000};
   clock_gettime(CLOCK_MONOTONIC, &from);
   for (;;) {
     int state = perf_in_poll(perf);
     if (state != 0) return state == 1;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if ((now.tv_sec - from.tv_sec) * 1000000000LL + (now.tv_nsec - from.tv_nsec) > PERF_BACK_IN_POLL_NS) return 0;
+    if (nanos(now) - nanos(from) > PERF_BACK_IN_POLL_NS) return 0;
     nanosleep(&pause, NULL);
   }
 }
