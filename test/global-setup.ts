@@ -22,6 +22,7 @@ const tools: readonly Tool[] = [
   { name: 'perf', isPresent: () => ok('perf', ['stat', '-x,', '-e', 'page-faults', '--', 'true']), install: 'apt-get install linux-perf, and perf_event_paranoid ≤ 2', needs: 'every counting test' },
   { name: 'valgrind', isPresent: () => ok('valgrind', ['--version']), install: 'apt-get install valgrind', needs: 'the cachegrind backend tests' },
   { name: 'cc', isPresent: () => ok('cc', ['--version']), install: 'apt-get install gcc libc6-dev', needs: 'the exec gate and the test fixtures' },
+  { name: 'strace', isPresent: () => ok('strace', ['-V']), install: 'apt-get install strace', needs: "the tests of perf's last interval (perf's writes slowed by strace)" },
   { name: 'chromium', isPresent: () => ok('chromium', ['--version']), install: 'apt-get install chromium', needs: 'the HTML report tests in a real browser' },
   { name: 'jupyter', isPresent: () => ok('/usr/bin/python3', ['-c', 'import jupyter_client, nbclient']), install: 'apt-get install python3-jupyter-client python3-nbclient', needs: 'the Jupyter kernel tests' },
 ];

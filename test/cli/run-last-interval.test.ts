@@ -1,18 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CommandReport } from '../../src/session/report.ts';
 import { cliPath, fixture } from '../support/fixtures.ts';
 import { perfStatPageFaults, perfUsable } from '../support/perf.ts';
-import { hasStrace, slowedPerf } from '../support/slowed-perf.ts';
+import { slowedPerf } from '../support/slowed-perf.ts';
+import { temporaryFolders } from '../support/temp-folders.ts';
+import { hasStrace, runsWith } from '../support/tools.ts';
 
 if (!perfUsable) console.warn('perf cannot count here: the tests of perf\'s last interval are skipped');
-else if (!hasStrace) console.warn('strace is not installed (bash scripts/setup.sh installs it): the tests of perf\'s last interval are skipped');
 
-const dir = mkdtempSync(join(tmpdir(), 'perfcell-last-interval-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = temporaryFolders('all')('perfcell-last-interval-');
 
 const program = (): string[] => [fixture('touch-pages'), '2560', '100'];
 
@@ -32,7 +29,7 @@ async function runWith(perf: string): Promise<{ pageFaults: number; warnings: re
 // `run`'s end is the program's as its gate saw it, a little after its exit: "may miss"
 const LOST = /^perf ended without its last interval \(still printing the one before when the command ended, on a busy machine\): the counts may miss up to the command's last \d+(\.\d)? ms; run it again for whole counts$/;
 
-describe.runIf(perfUsable && hasStrace)('perfcell run: the program\'s last interval with a perf busy printing when it ends (real perf, its writes slowed by strace)', () => {
+describe.runIf(perfUsable && runsWith('strace', hasStrace, "the tests of run's last interval"))('perfcell run: the program\'s last interval with a perf busy printing when it ends (real perf, its writes slowed by strace)', () => {
   it('perfcell-exec waits for perf to be back in poll() before it reaps the program and sends the SIGINT: every run within 1% of perf stat, none warned', { timeout: 60_000 }, async () => {
     const perf = slowedPerf(dir, 'perf');
     const reference = perfStatPageFaults(program());

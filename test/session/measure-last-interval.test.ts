@@ -1,13 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { measure } from '../../src/session/measure.ts';
 import { leakedPerfPidsSettled, perfPidsNow } from '../support/leaked-perf.ts';
 import { perfUsable } from '../support/perf.ts';
-import { hasStrace, slowedPerf } from '../support/slowed-perf.ts';
+import { slowedPerf } from '../support/slowed-perf.ts';
+import { temporaryFolders } from '../support/temp-folders.ts';
+import { hasStrace, runsWith } from '../support/tools.ts';
 
-if (perfUsable && !hasStrace) console.warn('strace is not installed (bash scripts/setup.sh installs it): the test of measure(fn) with a busy perf is skipped');
+const tempFolder = temporaryFolders('all');
 
 const PAGES = 2560;
 
@@ -24,19 +23,15 @@ function touchOverTime(): number {
   return memory.length;
 }
 
-describe.runIf(perfUsable && hasStrace)('measure(fn) with a perf busy printing when the function returns (real perf, its writes slowed by strace)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'perfcell-measure-last-'));
+describe.runIf(perfUsable && runsWith('strace', hasStrace, 'the test of measure(fn) with a busy perf'))('measure(fn) with a perf busy printing when the function returns (real perf, its writes slowed by strace)', () => {
   const perfBefore = perfPidsNow();
-  afterAll(async () => {
-    rmSync(dir, { recursive: true, force: true });
-    expect(await leakedPerfPidsSettled(perfBefore)).toEqual([]);
-  });
+  afterAll(async () => expect(await leakedPerfPidsSettled(perfBefore)).toEqual([]));
 
   // A window stopped without a disable ends counting at the SIGINT; perf caught printing a tick then
   // ended without another read. Before perfcell disabled such a perf first (its ack awaited idle),
   // 3 of 6 windows like these lost their last 15-54 ms (2,349 page-faults for 2,560 pages) and warned.
   it('every window counts at least its 2,560 fresh pages, and none says perf lost its last interval', async () => {
-    const perfPath = slowedPerf(dir, 'perf');
+    const perfPath = slowedPerf(tempFolder('perfcell-measure-last-'), 'perf');
     const seen: string[] = [];
     for (let window = 0; window < 4; window += 1) {
       const report = await measure(touchOverTime, { events: ['page-faults'], intervalMs: 10, perfPath });

@@ -2,16 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Whether strace runs here (bash scripts/setup.sh installs it). */
-export const hasStrace: boolean = (() => {
-  try {
-    execFileSync('strace', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
 /**
  * Real perf whose write()s each take `delayMs` longer: strace, attached to the wrapper's pid before
  * it execs perf, delays them. That is a perf preempted while it prints a tick, as on a loaded

@@ -25,5 +25,8 @@ export function runsWith(tool: string, present: boolean, what: string): boolean 
   return false;
 }
 
+/** Whether `strace -V` runs here. */
+export const hasStrace: boolean = spawnSync('strace', ['-V'], { stdio: 'ignore' }).status === 0;
+
 /** Whether `valgrind --version` runs here. */
 export const hasValgrind: boolean = spawnSync('valgrind', ['--version'], { stdio: 'ignore' }).status === 0;
