@@ -125,7 +125,6 @@ export function sharedPerfStarter(): ((pid: number, options: PerfOptions) => Sha
   return sharedPerfWanted() ? (pid, options) => startSharedPerf(pid, options, 1) : null;
 }
 
-
 /**
  * How many windows ahead cells arm perf: PERFCELL_PREARM_DEPTH (0 turns it off); 1 by default.
  * Depth 1 starts the next cell's perf after this cell has ended, so perf's start-up never shares
