@@ -14,10 +14,14 @@ export interface GateLines {
  */
 export function readGateLines(lines: Readable, gate: ChildProcess): GateLines {
   const queue: string[] = [];
-  let wake: (() => void) | undefined;
+  /** Callers waiting for a line, oldest first: each is woken, and the oldest takes it. */
+  const waiting: Array<() => void> = [];
+  const wake = (): void => {
+    for (const resolve of waiting.splice(0)) resolve();
+  };
   lines.on('data', (line: string) => {
     queue.push(line);
-    wake?.();
+    wake();
   });
   let ended = false;
   void new Promise<void>((resolve) => {
@@ -26,14 +30,14 @@ export function readGateLines(lines: Readable, gate: ChildProcess): GateLines {
     gate.once('error', () => resolve());
   }).then(() => {
     ended = true;
-    wake?.();
+    wake();
   });
   return {
     async next() {
       while (queue.length === 0) {
         if (ended) return undefined;
         await new Promise<void>((resolve) => {
-          wake = resolve;
+          waiting.push(resolve);
         });
       }
       return queue.shift();
