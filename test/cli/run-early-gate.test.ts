@@ -1,10 +1,8 @@
 import { execa } from 'execa';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCgroupMounts } from '../../src/session/cgroup.ts';
 import { cliPath, fixture } from '../support/fixtures.ts';
-import { pidsWhose } from '../support/proc-scan.ts';
+import { cgroupsOf, memoryMount, processesInCgroupsOf } from '../support/cgroups.ts';
 
 /**
  * `perfcell run` spawns its exec gate first thing and moves it into the run's memory cgroup while
@@ -13,32 +11,6 @@ import { pidsWhose } from '../support/proc-scan.ts';
  */
 const MIB = 1024 * 1024;
 const fourChildren = join(import.meta.dirname, '..', 'fixtures', 'four-children.sh');
-const memoryMount = parseCgroupMounts(readFileSync('/proc/self/mountinfo', 'utf8')).find((mount) => mount.version === 1 && mount.controllers.includes('memory'))?.mountPoint ?? null;
-
-/** Every cgroup folder named for perfcell process `pid` under the v1 memory hierarchy (walked to depth 4). */
-function cgroupsOf(pid: number): string[] {
-  if (memoryMount === null) return [];
-  const found: string[] = [];
-  const walk = (dir: string, depth: number): void => {
-    let entries: string[];
-    try {
-      entries = readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (entry.startsWith(`perfcell-${pid}-`)) found.push(join(dir, entry));
-      else if (depth < 4 && !entry.includes('.') && existsSync(join(dir, entry, 'cgroup.procs'))) walk(join(dir, entry), depth + 1);
-    }
-  };
-  walk(memoryMount, 0);
-  return found;
-}
-
-/** Processes still in a cgroup named for perfcell process `pid` (its gate, had it been left behind). */
-function processesInCgroupsOf(pid: number): number[] {
-  return pidsWhose('cgroup', (text) => text.includes(`/perfcell-${pid}-`));
-}
 
 describe('perfcell run: the gate spawned before the options are read', () => {
   it('leaves neither the gate nor its cgroup behind when perfcell stops at a usage error first', async () => {

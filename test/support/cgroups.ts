@@ -1,0 +1,32 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCgroupMounts } from '../../src/session/cgroup.ts';
+import { pidsWhose } from './proc-scan.ts';
+
+/** Where the cgroup v1 memory hierarchy is mounted here; null where there is none. */
+export const memoryMount: string | null = parseCgroupMounts(readFileSync('/proc/self/mountinfo', 'utf8')).find((mount) => mount.version === 1 && mount.controllers.includes('memory'))?.mountPoint ?? null;
+
+/** Every cgroup folder named for perfcell process `pid` under the v1 memory hierarchy (walked to depth 4). */
+export function cgroupsOf(pid: number): string[] {
+  if (memoryMount === null) return [];
+  const found: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.startsWith(`perfcell-${pid}-`)) found.push(join(dir, entry));
+      else if (depth < 4 && !entry.includes('.') && existsSync(join(dir, entry, 'cgroup.procs'))) walk(join(dir, entry), depth + 1);
+    }
+  };
+  walk(memoryMount, 0);
+  return found;
+}
+
+/** Processes still in a cgroup named for perfcell process `pid` (its gate, had it been left behind). */
+export function processesInCgroupsOf(pid: number): number[] {
+  return pidsWhose('cgroup', (text) => text.includes(`/perfcell-${pid}-`));
+}
