@@ -29,6 +29,11 @@
  *     will touch after its release and waits. Answer, once C waits: "pid C" (or "pid 0" if F is gone).
  *   "go\n": release C (a futex in memory shared with it), which execs at once.
  *   "cancel\n": end the armed C unreleased (SIGKILL); answer "cancelled".
+ *   "run LEN\n" and the fields of a "cmd": a run armed and released at once, with no counters
+ *     (compare's warm-ups, sent all at once while perfcell itself still loads): answered "pid C"
+ *     once released, then its JSON line as any run's. Runs sent while another runs wait their turn,
+ *     in order. A run that does not exit 0 ends the queue: each run still waiting is answered
+ *     "skipped", as is one whose clone failed (and the queue after it).
  * Once C has ended: one JSON line, as perfcell-exec's (without perfSignalled): released, exit
  * status, CPU seconds and ru_maxrss from wait4(), and the wall clock from the release to wait4's
  * return on CLOCK_MONOTONIC; and "strays", how many processes the program left running (S is the
@@ -272,6 +277,46 @@ static void forker_main(pid_t server, int requests, int answers) {
   }
 }
 
+/* "run" requests waiting for the running C to end (see the requests above), oldest first. */
+struct queued_run {
+  char *payload;
+  uint32_t length;
+  struct queued_run *next;
+};
+static struct queued_run *queue_head = NULL, *queue_tail = NULL;
+
+static void enqueue_run(char *payload, uint32_t length) {
+  struct queued_run *run = malloc(sizeof *run);
+  if (run == NULL) {
+    free(payload);
+    return;
+  }
+  *run = (struct queued_run){payload, length, NULL};
+  if (queue_tail == NULL) queue_head = run;
+  else queue_tail->next = run;
+  queue_tail = run;
+}
+
+static struct queued_run *dequeue_run(void) {
+  struct queued_run *run = queue_head;
+  if (run != NULL) queue_head = run->next;
+  if (queue_head == NULL) queue_tail = NULL;
+  return run;
+}
+
+/* F clones C for this request (C waits for its release); its pid, or 0. */
+static pid_t arm_child(int requests, int answers, const char *payload, uint32_t length) {
+  pid_t armed = 0;
+  if (write_all(requests, &length, sizeof length) && write_all(requests, payload, length) && read_exactly(answers, &armed, sizeof armed) && armed > 0)
+    return armed;
+  return 0;
+}
+
+static void release_child(void) {
+  __atomic_add_fetch(&slot->go, 1, __ATOMIC_RELEASE);
+  futex(&slot->go, FUTEX_WAKE, INT_MAX);
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: perfcell-serve CTL_FD REPORT_FD\n");
@@ -336,6 +381,25 @@ int main(int argc, char **argv) {
         snprintf(extra, sizeof extra, "\"strays\":%d", count_strays(forker));
         print_end_report(out, slot->released, status, slot->start, end, &usage, slot->exec_errno, extra);
         child = 0;
+        int failed = !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        /* the next queued run starts at once; a failure (or perfcell gone) ends the queue */
+        for (struct queued_run *run; (run = dequeue_run()) != NULL;) {
+          if (failed || parent_died || !open) {
+            if (!parent_died && open) fprintf(out, "skipped\n");
+          } else {
+            child = arm_child(requests[1], answers[0], run->payload, run->length);
+            failed = child == 0;
+            if (child > 0) {
+              fprintf(out, "pid %d\n", (int)child);
+              released = 1;
+              release_child();
+            } else fprintf(out, "skipped\n");
+          }
+          free(run->payload);
+          free(run);
+          if (child > 0) break;
+        }
+        fflush(out);
         continue;
       }
       if (got < 0) child = 0;
@@ -354,27 +418,44 @@ int main(int argc, char **argv) {
       open = 0;
       continue;
     }
-    if (strncmp(line, "cmd ", 4) == 0) {
+    if (strncmp(line, "run ", 4) == 0) {
+      unsigned long length = strtoul(line + 4, NULL, 10);
+      char *payload = length > 0 && length < (1u << 24) ? malloc(length) : NULL;
+      if (payload == NULL || !read_exactly(control, payload, length)) {
+        free(payload);
+        open = 0;
+        continue;
+      }
+      if (child != 0 || queue_head != NULL) {
+        enqueue_run(payload, (uint32_t)length);
+        continue;
+      }
+      child = arm_child(requests[1], answers[0], payload, (uint32_t)length);
+      free(payload);
+      if (child > 0) {
+        fprintf(out, "pid %d\n", (int)child);
+        released = 1;
+        release_child();
+      } else fprintf(out, "skipped\n");
+      fflush(out);
+    } else if (strncmp(line, "cmd ", 4) == 0) {
       unsigned long length = strtoul(line + 4, NULL, 10);
       char *payload = length > 0 && length < (1u << 24) ? malloc(length) : NULL;
       if (payload == NULL || !read_exactly(control, payload, length)) {
         open = 0;
         continue;
       }
-      pid_t armed = 0;
-      uint32_t size = (uint32_t)length;
-      if (child == 0 && write_all(requests[1], &size, sizeof size) && write_all(requests[1], payload, length) &&
-          read_exactly(answers[0], &armed, sizeof armed) && armed > 0) {
+      pid_t armed = child == 0 && queue_head == NULL ? arm_child(requests[1], answers[0], payload, (uint32_t)length) : 0;
+      if (armed > 0) {
         child = armed;
         released = 0;
-      } else armed = 0;
+      }
       free(payload);
       fprintf(out, "pid %d\n", (int)armed);
       fflush(out);
     } else if (strcmp(line, "go") == 0 && child > 0 && released == 0) {
       released = 1;
-      __atomic_add_fetch(&slot->go, 1, __ATOMIC_RELEASE);
-      futex(&slot->go, FUTEX_WAKE, INT_MAX);
+      release_child();
     } else if (strcmp(line, "cancel") == 0) {
       if (child > 0 && released == 0) {
         kill(child, SIGKILL);
