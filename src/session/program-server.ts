@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import split2 from 'split2';
-import type { Readable, Writable } from 'node:stream';
 import { UsageError } from '../errors.ts';
 import { canSharePerf, startSharedPerf, type SharedPerf } from '../perf/shared-perf.ts';
 import { sharedPerfWanted } from '../perf/shared-perf-wanted.ts';
@@ -13,11 +10,11 @@ import { buildPerfCounters, noCounters } from './counters.ts';
 import { describeExecFailure } from './exec-failure.ts';
 import { findNativeHelper } from './exec-helper.ts';
 import { gateRequest } from './gate-request.ts';
-import { readGateLines } from './gate-lines.ts';
 import { holdInterruptions, InterruptedError, interruption, onInterruption } from './interruption.ts';
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
 import { enableFailureNote, programReport, type ArmedProgram, type ReaperResult } from './run-program.ts';
 import { startRunTrace } from './run-trace.ts';
+import { spawnServer, takeEarlyServer, type ServerProcess } from './serve-process.ts';
 import { watchTreeMemory, type TreeMemory } from './tree-memory.ts';
 
 /**
@@ -87,26 +84,37 @@ export function servedRunsWanted(environment: NodeJS.ProcessEnv = process.env): 
  * (`-M`), no gate can be built here, or a cgroup v2 machine (its peak cannot be reset between runs).
  */
 export function startProgramServer(options: MeasureOptions): ProgramServer | null {
-  if (!servedRunsWanted() || options.quiet !== true || options.backend === 'cachegrind') return null;
+  const early = takeEarlyServer();
+  /** Not served after all (the early warm-ups are sent only where runs are served: a safeguard): the early server ends. */
+  const refuse = (): null => {
+    if (early !== null) {
+      early.process.control.end();
+      early.cgroup?.remove();
+    }
+    return null;
+  };
+  if (!servedRunsWanted() || options.quiet !== true || options.backend === 'cachegrind') return refuse();
   const perfOptions = resolvePerfOptions(options);
   // the live view's line shows one process's RSS, the run's: the group counts the forker
-  if (perfOptions.enabled && (perfOptions.live === true || !(sharedPerfWanted() && canSharePerf(perfOptions, SERVED_TICK_MS)))) return null;
-  const helper = findNativeHelper('perfcell-serve');
-  if (helper === null) return null;
-  let cgroup: MemoryCgroup | null = createMemoryCgroup();
-  if (cgroup !== null && cgroup.resetPeak?.() !== true) {
-    cgroup.remove();
-    return null;
+  if (perfOptions.enabled && (perfOptions.live === true || !(sharedPerfWanted() && canSharePerf(perfOptions, SERVED_TICK_MS)))) return refuse();
+  let cgroup: MemoryCgroup | null;
+  let serverProcess: ServerProcess;
+  if (early !== null) {
+    cgroup = early.cgroup;
+    serverProcess = early.process;
+  } else {
+    const helper = findNativeHelper('perfcell-serve');
+    if (helper === null) return null;
+    cgroup = createMemoryCgroup();
+    if (cgroup !== null && cgroup.resetPeak?.() !== true) {
+      cgroup.remove();
+      return null;
+    }
+    serverProcess = spawnServer(helper);
   }
-
-  const server = spawn(helper, ['3', '4'], { stdio: ['ignore', 'ignore', 'inherit', 'pipe', 'pipe'] });
-  const control = server.stdio[3] as unknown as Writable;
-  control.on('error', () => undefined);
-  const exit = new Promise<void>((resolve) => {
-    server.once('exit', () => resolve());
-    server.once('error', () => resolve());
-  });
-  const nextLine = readGateLines((server.stdio[4] as Readable).pipe(split2()), server).next;
+  const { control, exit, nextLine } = serverProcess;
+  /** Warm-up runs the early server was sent (startEarlyWarmups) whose answers are not read yet. */
+  const queued = early?.queued ?? [];
   /** The next line that starts with `prefix`; lines of a held program that died meanwhile (Ctrl-C reached it) are passed over. */
   const answer = async (prefix: string): Promise<string | undefined> => {
     for (;;) {
@@ -121,14 +129,10 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
   let forkerPid: number | null = null;
   let closed = false;
   /** The forker is there: a program that needs no counters may be cloned. */
-  const forking = (async () => {
-    const ready = await nextLine();
-    const forker = Number(/^ready (\d+)$/.exec(ready ?? '')?.[1] ?? NaN);
-    if (!(forker > 0)) throw new Error(`perfcell-serve did not start (${ready ?? 'no output'})`);
+  const forking = serverProcess.forking.then((forker) => {
     forkerPid = forker;
     return forker;
-  })();
-  // its failure reaches the runs that await it; none may await it yet (compare's --setup runs first)
+  });
   forking.catch(() => undefined);
   let perfsStarting: Promise<void> | null = null;
   /**
@@ -136,7 +140,8 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
    * cloned when it has settled. The first counted arm starts it, or sooner the first warm-up's
    * release: Node's spawn of a perf holds this process 10-15 ms (it forks itself), which then passes
    * while that program runs (its result is thrown away) instead of before it: compare of sleep-ms 7
-   * vs 6 some 8 ms sooner (BENCHMARKS.md, Pace notes, 2026-12-05 10:10).
+   * vs 6 some 8 ms sooner (BENCHMARKS.md, Pace notes, 2026-12-05 10:10). With the warm-ups sent
+   * early (serve-process.ts), at once: they run in the gate already.
    */
   const started = (): Promise<void> =>
     (perfsStarting ??= (async () => {
@@ -156,6 +161,8 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
         cgroup = null;
       }
     })());
+  // the warm-ups run in the gate already: the perfs start now, while they run (and perfcell loads)
+  if (early !== null) void started().catch(() => undefined);
   /** A new group of perfs on the forker, ready, in place of the old one (whose windows are all read). */
   const restartPerfs = async (): Promise<void> => {
     const forker = forkerPid;
@@ -200,8 +207,32 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     return setTimeout(() => void settleTo(0).catch(() => undefined), delayMs);
   };
 
+  /** The early warm-ups' answers are read in order, each after the one before (a run's arm may come before the run before it is read). */
+  let queueRead: Promise<unknown> = forking.catch(() => undefined);
+  /** Reads the next queued warm-up's answer: its pid line ("skipped" where the gate did not run it), then its end. */
+  const readQueued = (): QueuedAnswer => {
+    const pidLine = queueRead.then(() => nextLine());
+    const end = pidLine.then((line) => (line?.startsWith('pid ') === true ? nextLine() : undefined));
+    queueRead = end.catch(() => undefined);
+    return { pidLine, end };
+  };
+  /** Reads what the queued warm-ups not run through arm() answered: the gate takes no other request before. */
+  const drainQueued = async (): Promise<void> => {
+    while (queued.length > 0) {
+      queued.shift();
+      readQueued();
+    }
+    await queueRead;
+  };
+
   const arm = async (command: readonly string[], label = command.join(' '), armOptions: { readonly counted?: boolean } = {}): Promise<ArmedProgram> => {
     const counted = armOptions.counted !== false;
+    const next = queued[0];
+    if (!counted && next !== undefined && next.length === command.length && next.every((arg, index) => arg === command[index])) {
+      queued.shift();
+      return queuedRun(command, label, readQueued());
+    }
+    await drainQueued();
     await (counted ? started() : forking);
     await windowClosed;
     if (closed) throw new Error('the program server is closed');
@@ -315,11 +346,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           hooks.onEnded?.();
           if (result === null) throw new Error('perfcell-serve ended without a report (was it killed?)');
           if (result.execErrno !== 0) throw new UsageError(describeExecFailure(command[0] ?? '', result.execErrno, result.execError));
-          if (strays > 0) {
-            warnings.push(
-              `'${label}' left ${strays} process${strays === 1 ? '' : 'es'} running after it ended; ${strays === 1 ? 'it was' : 'they were'} not counted after that (compare started its perfs anew)`,
-            );
-          }
+          if (strays > 0) warnings.push(straysWarning(label, strays));
           const report = programReport({
             label, command, startedAt, result, cpuBefore, cpuAfter, counters: noCounters(), warnings,
             tree: treeMemory.finish(result.maxRssKiB), gc: null,
@@ -376,6 +403,76 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     };
   };
 
+  /** A warm-up the early server was sent (serve-process.ts, startEarlyWarmups): already released, or to be, in turn. */
+  const queuedRun = (command: readonly string[], label: string, answered: QueuedAnswer): ArmedProgram => {
+    let state: 'held' | 'done' = 'held';
+    return {
+      // not to be run (compare stopped): ended if it runs already, and its answer read, so that the lines after it are the next run's
+      cancel: async () => {
+        if (state !== 'held') return;
+        state = 'done';
+        const ended = answered.end.then(() => true, () => true);
+        const pid = Number(/^pid (\d+)$/.exec((await answered.pidLine.catch(() => undefined)) ?? '')?.[1] ?? NaN);
+        if (pid > 0 && !(await Promise.race([ended, Promise.resolve(false)]))) {
+          try {
+            process.kill(pid, 'SIGTERM');
+          } catch {
+            // already gone
+          }
+        }
+        await ended;
+      },
+      async run(hooks = {}) {
+        if (state !== 'held') throw new Error('an armed program runs once (arm it again)');
+        state = 'done';
+        const trace = startRunTrace();
+        trace.mark('run');
+        const startedAt = new Date().toISOString();
+        const releaseSignals = holdInterruptions({ isLibrary: true });
+        let pid = 0;
+        const stopForwarding = onInterruption(({ signal }) => {
+          try {
+            if (pid > 0) process.kill(pid, signal);
+          } catch {
+            // already gone
+          }
+        });
+        try {
+          const cpuBefore = readCpuTicks();
+          const pidLine = await answered.pidLine;
+          pid = Number(/^pid (\d+)$/.exec(pidLine ?? '')?.[1] ?? NaN);
+          if (!(pid > 0)) throw new Error(`perfcell-serve did not start the program (${pidLine ?? 'it has ended'})`);
+          trace.mark('go');
+          hooks.onStarted?.();
+          const resultLine = await answered.end;
+          trace.mark('ended');
+          const cpuAfter = readCpuTicks();
+          hooks.onEnded?.();
+          if (resultLine === undefined) throw new Error('perfcell-serve ended without a report (was it killed?)');
+          const result = JSON.parse(resultLine) as ReaperResult;
+          if (result.execErrno !== 0) throw new UsageError(describeExecFailure(command[0] ?? '', result.execErrno, result.execError));
+          const warnings: string[] = [];
+          const strays = result.strays ?? 0;
+          if (strays > 0) {
+            warnings.push(straysWarning(label, strays));
+            // they may have been cloned after the perfs attached, and hold their counters (as run() does)
+            await started();
+            await restartPerfs();
+          }
+          // no cgroup and no reads: the peak is ru_maxrss alone, as for any warm-up
+          const tree = watchTreeMemory(pid, () => null, { sampled: false });
+          const report = programReport({ label, command, startedAt, result, cpuBefore, cpuAfter, counters: noCounters(), warnings, tree: tree.finish(result.maxRssKiB), gc: null });
+          tree.dispose();
+          trace.mark('report');
+          return report;
+        } finally {
+          stopForwarding();
+          releaseSignals();
+        }
+      },
+    };
+  };
+
   return {
     arm,
     settle,
@@ -385,12 +482,25 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
       await perfsStarting?.catch(() => undefined);
       await windowClosed;
       await settle().catch(() => undefined);
+      // warm-ups still queued (compare stopped first) are dropped at the control's end: their answers are not awaited
+      queued.length = 0;
       // the gate ends its forker; the perfs are killed meanwhile (they would end with the forker)
       control.end();
       await Promise.all([exit, (shared as SharedPerf | null)?.closeAndWait()]);
       cgroup?.remove();
     },
   };
+}
+
+/** What a run's report says of the processes its program left running (the perfs are started anew). */
+function straysWarning(label: string, strays: number): string {
+  return `'${label}' left ${strays} process${strays === 1 ? '' : 'es'} running after it ended; ${strays === 1 ? 'it was' : 'they were'} not counted after that (compare started its perfs anew)`;
+}
+
+/** A queued warm-up's answer from the gate: its pid line, and its end line (undefined where it did not run). */
+interface QueuedAnswer {
+  readonly pidLine: Promise<string | undefined>;
+  readonly end: Promise<string | undefined>;
 }
 
 /** What a run reads before its program's release. */

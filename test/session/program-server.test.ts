@@ -3,9 +3,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { commandAlternatives } from '../../src/experiment/alternatives.ts';
+import { commandAlternatives, commandArgv } from '../../src/experiment/alternatives.ts';
 import { runInterleavedUntilStopped } from '../../src/experiment/interleave.ts';
 import { startProgramServer } from '../../src/session/program-server.ts';
+import { findNativeHelper } from '../../src/session/exec-helper.ts';
+import { fieldsRequest } from '../../src/session/request-fields.ts';
+import { spawnServer, startEarlyWarmups } from '../../src/session/serve-process.ts';
 import type { CommandReport } from '../../src/session/report.ts';
 import { fixture } from '../support/fixtures.ts';
 import { perfStatPageFaults, runsWithPerf } from '../support/perf.ts';
@@ -296,4 +299,66 @@ describe('served runs are not used where a run needs a gate of its own', () => {
       else process.env['PERFCELL_SERVED_RUNS'] = saved;
     }
   });
+});
+
+describe("the server's queue of warm-up runs (perfcell-serve's \"run\" requests)", () => {
+  const queueDir = mkdtempSync(join(tmpdir(), 'perfcell-serve-queue-'));
+  afterAll(() => rmSync(queueDir, { recursive: true, force: true }));
+  const append = (file: string, text: string | number, exit = 0): string[] => ['sh', '-c', `echo ${text} >> ${file}; exit ${exit}`];
+
+  it('runs them in order, each released once the one before has ended; a run that fails ends the queue ("skipped"), and a run armed after it is served', async () => {
+    const helper = findNativeHelper('perfcell-serve');
+    expect(helper, 'perfcell-serve is built by scripts/setup.sh').not.toBeNull();
+    const log = join(queueDir, 'queue.log');
+    const server = spawnServer(helper!);
+    const queue = [append(log, 1), append(log, 2, 3), append(log, 3), ['true']];
+    server.control.write(Buffer.concat(queue.map((command) => fieldsRequest('run ', ['--', ...command]))));
+    expect(await server.forking).toBeGreaterThan(0);
+    const lines: string[] = [];
+    for (let index = 0; index < 6; index++) lines.push((await server.nextLine()) ?? 'end');
+    expect(lines[0]).toMatch(/^pid \d+$/);
+    expect(JSON.parse(lines[1]!)).toMatchObject({ released: true, exited: true, exitCode: 0 });
+    expect(lines[2]).toMatch(/^pid \d+$/);
+    expect(JSON.parse(lines[3]!)).toMatchObject({ exited: true, exitCode: 3 });
+    expect(lines.slice(4)).toEqual(['skipped', 'skipped']);
+    expect(readFileSync(log, 'utf8')).toBe('1\n2\n');
+    // the queue is over: an armed run is served as before
+    server.control.write(fieldsRequest('cmd ', ['--', ...append(log, 4)]));
+    expect(await server.nextLine()).toMatch(/^pid \d+$/);
+    server.control.write('go\n');
+    expect(JSON.parse((await server.nextLine()) ?? '{}')).toMatchObject({ released: true, exitCode: 0 });
+    expect(readFileSync(log, 'utf8')).toBe('1\n2\n4\n');
+    server.control.end();
+    await server.exit;
+  }, 30_000);
+
+  it.runIf(runsWithPerf('early warm-ups'))('startEarlyWarmups: the warm-ups run before compare has its options; its server then takes them in turn, and its counted runs count', async () => {
+    const log = join(queueDir, 'early.log');
+    const texts = [`sh -c 'echo a >> ${log}'`, `sh -c 'echo b >> ${log}'`];
+    const tree = watchDescendants(process.pid, 5);
+    startEarlyWarmups({ commands: texts.map((text) => commandArgv(text, false)), rounds: 2 });
+    // the server runs them alone: both rounds are over before anything else of compare has started
+    for (let waited = 0; (existsSync(log) ? readFileSync(log, 'utf8') : '').length < 8 && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(readFileSync(log, 'utf8')).toBe('a\nb\na\nb\n');
+    const plan = commandAlternatives(texts, { shell: false, measureOptions: { events: ['page-faults'] } });
+    try {
+      const slots = [...plan.alternatives, plan.noiseFloor].map((alternative) => ({
+        name: alternative.name,
+        run: (hooks?: { readonly onEnded?: () => void; readonly warmup?: boolean }) => alternative.measure(hooks),
+        arm: (options?: { readonly warmup?: boolean }) => alternative.arm?.(options),
+        disarm: () => alternative.disarm?.() ?? Promise.resolve(),
+      }));
+      const outcome = await runInterleavedUntilStopped(slots, { warmup: 2, runs: 2, minTimeS: null });
+      await plan.settle();
+      expect(outcome.stop).toBeNull();
+      // two warm-up rounds and two counted ones, in order: none run twice
+      expect(readFileSync(log, 'utf8')).toBe('a\nb\n'.repeat(4));
+      for (const report of outcome.results.flat()) expect(pageFaults(report)).toBeGreaterThan(0);
+      tree.poll();
+    } finally {
+      await plan.release();
+      tree.stop();
+    }
+    expect(await survivors(tree.seen, 2000)).toEqual([]);
+  }, 60_000);
 });

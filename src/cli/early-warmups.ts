@@ -1,0 +1,64 @@
+import { splitCommand } from '../../parsers/split-command.ts';
+
+/**
+ * compare's warm-up runs of commands, read from argv before its options are parsed, so that the
+ * program server (session/program-server.ts) runs them while perfcell itself still loads: each is
+ * thrown away, and none needs perf. Only for a command line whose meaning is certain here: `compare`,
+ * then nothing but the options below, then `--` and the commands. Any other option (a hook, names,
+ * events, outputs, a baseline, cells, a backend…), a value compare would refuse, or a command it
+ * could not split, and compare starts as it always did: no program runs before its options have
+ * been checked.
+ */
+export interface EarlyWarmups {
+  /** Each alternative's argv, in the order given; the noise floor's `true` follows them in each round. */
+  readonly commands: readonly (readonly string[])[];
+  /** Warm-up rounds (compare's --warmup, default 1). */
+  readonly rounds: number;
+}
+
+/** Flags that change nothing a warm-up run does. */
+const PLAIN_FLAGS: ReadonlySet<string> = new Set(['--json', '--no-progress', '-v', '--verbose', '--no-live', '--no-perf']);
+
+/** Options with a whole-number value, and the least compare takes (its parseCount). */
+const COUNT_OPTIONS: ReadonlyMap<string, number> = new Map([
+  ['--warmup', 0],
+  ['--runs', 1],
+]);
+
+/**
+ * The warm-ups `argv` asks for, where it is certain what they are; else null.
+ * `isNodeProgram`: a Node program gets a gate of its own each run (its GC is reported), not the server.
+ * @example earlyWarmups(['node', 'perfcell', 'compare', '--warmup', '2', '--', './a 1', './b']) // { commands: [['./a', '1'], ['./b']], rounds: 2 }
+ * @example earlyWarmups(['node', 'perfcell', 'compare', '--prepare', 'make', '--', './a']) // null
+ */
+export function earlyWarmups(argv: readonly string[], environment: NodeJS.ProcessEnv, isNodeProgram: (file: string) => boolean): EarlyWarmups | null {
+  if (argv[2] !== 'compare') return null;
+  // the switches that turn served or uncounted warm-ups off (program-server.ts, alternatives.ts), and this
+  if (environment['PERFCELL_EARLY_WARMUPS'] === '0' || environment['PERFCELL_SERVED_RUNS'] === '0' || environment['PERFCELL_WARMUP_UNCOUNTED'] === '0') return null;
+  const dashes = argv.indexOf('--');
+  if (dashes === -1) return null;
+  const counts = new Map<string, number>();
+  for (let index = 3; index < dashes; index++) {
+    const arg = argv[index] ?? '';
+    if (PLAIN_FLAGS.has(arg)) continue;
+    const [name = '', inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const minimum = COUNT_OPTIONS.get(name);
+    if (minimum === undefined || counts.has(name)) return null;
+    const value = inline ?? argv[++index];
+    if (value === undefined || index >= dashes) return null;
+    // as compare's parseCount reads it
+    const count = Number(value);
+    if (!Number.isInteger(count) || count < minimum) return null;
+    counts.set(name, count);
+  }
+  const texts = argv.slice(dashes + 1);
+  if (texts.length === 0) return null;
+  const commands: string[][] = [];
+  for (const text of texts) {
+    const split = splitCommand(text);
+    if ('error' in split || split.argv.length === 0 || isNodeProgram(split.argv[0] ?? '')) return null;
+    commands.push([...split.argv]);
+  }
+  const rounds = counts.get('--warmup') ?? 1;
+  return rounds > 0 ? { commands, rounds } : null;
+}

@@ -1,0 +1,12 @@
+/**
+ * The first module `perfcell compare`'s lane evaluates (./compare.ts imports it first): for a
+ * comparison of commands whose command line is certain before it is parsed (cli/early-warmups.ts),
+ * the program server starts now and runs the warm-ups while the rest of the lane loads
+ * (session/serve-process.ts). It imports little, so that it runs before most of the lane.
+ */
+import { earlyWarmups } from '../early-warmups.ts';
+import { isNodeProgram } from '../../session/node-gc.ts';
+import { startEarlyWarmups } from '../../session/serve-process.ts';
+
+const warmups = earlyWarmups(process.argv, process.env, isNodeProgram);
+if (warmups !== null) startEarlyWarmups(warmups);

@@ -1,0 +1,102 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import split2 from 'split2';
+import type { EarlyWarmups } from '../cli/early-warmups.ts';
+import { sharedPerfWanted } from '../perf/shared-perf-wanted.ts';
+import { createMemoryCgroup, type MemoryCgroup } from './cgroup.ts';
+import { findNativeHelper } from './exec-helper.ts';
+import { readGateLines } from './gate-lines.ts';
+import { fieldsRequest } from './request-fields.ts';
+
+/*
+ * The program server's process (native/perfcell-serve.c), spawned by program-server.ts, or
+ * here before compare's options are parsed, to run its warm-ups while perfcell loads. Kept apart
+ * from program-server.ts so that compare's lane evaluates little before it starts them.
+ */
+
+/** The gate process of a server and its lines (spawnServer). */
+export interface ServerProcess {
+  readonly server: ChildProcess;
+  readonly control: Writable;
+  readonly exit: Promise<void>;
+  readonly nextLine: () => Promise<string | undefined>;
+  /** The forker's pid, once the gate has said it is ready. */
+  readonly forking: Promise<number>;
+}
+
+export function spawnServer(helper: string): ServerProcess {
+  const server = spawn(helper, ['3', '4'], { stdio: ['ignore', 'ignore', 'inherit', 'pipe', 'pipe'] });
+  const control = server.stdio[3] as unknown as Writable;
+  control.on('error', () => undefined);
+  const exit = new Promise<void>((resolve) => {
+    server.once('exit', () => resolve());
+    server.once('error', () => resolve());
+  });
+  const nextLine = readGateLines((server.stdio[4] as Readable).pipe(split2()), server).next;
+  const forking = (async () => {
+    const ready = await nextLine();
+    const forker = Number(/^ready (\d+)$/.exec(ready ?? '')?.[1] ?? NaN);
+    if (!(forker > 0)) throw new Error(`perfcell-serve did not start (${ready ?? 'no output'})`);
+    return forker;
+  })();
+  // its failure reaches the runs that await it; none may await it yet (compare's --setup runs first)
+  forking.catch(() => undefined);
+  return { server, control, exit, nextLine, forking };
+}
+
+/** A server started before compare's options were parsed, running its warm-ups (startEarlyWarmups). */
+export interface EarlyServer {
+  readonly process: ServerProcess;
+  readonly cgroup: MemoryCgroup | null;
+  /** The warm-up runs sent, in order, whose answers are not read yet. */
+  readonly queued: Array<readonly string[]>;
+}
+
+let earlyServer: EarlyServer | null = null;
+
+/**
+ * Starts the program server and sends it compare's warm-up runs (cli/early-warmups.ts), each
+ * released as soon as the one before has ended, while perfcell still loads: some 40 ms of a
+ * compare of two 7 ms programs went to Node's loading of compare's code before the first warm-up
+ * (BENCHMARKS.md, Pace notes). A warm-up's results are thrown away and it runs with no perf, so
+ * nothing it measures changes; it runs where it ran, in the same order, by the same server. The
+ * gate stops the queue at a run that does not exit 0, as compare stops at it. startProgramServer()
+ * takes this server and reads the warm-ups' answers as their runs come up. Nothing is started where
+ * startProgramServer would not serve these runs (no gate built, no cgroup v1 memory controller,
+ * PERFCELL_SHARED_PERF=0).
+ */
+export function startEarlyWarmups(warmups: EarlyWarmups): void {
+  if (earlyServer !== null || !sharedPerfWanted()) return;
+  const helper = findNativeHelper('perfcell-serve');
+  if (helper === null) return;
+  const cgroup = createMemoryCgroup();
+  if (cgroup !== null && cgroup.resetPeak?.() !== true) {
+    cgroup.remove();
+    return;
+  }
+  const spawned = spawnServer(helper);
+  const queued: Array<readonly string[]> = [];
+  for (let round = 0; round < warmups.rounds; round++) queued.push(...warmups.commands, NOISE_FLOOR_COMMAND);
+  spawned.control.write(Buffer.concat(queued.map((command) => fieldsRequest('run ', ['--', ...command]))));
+  earlyServer = { process: spawned, cgroup, queued };
+}
+
+/** The server startEarlyWarmups started, for startProgramServer to take; null where none was. */
+export function takeEarlyServer(): EarlyServer | null {
+  const taken = earlyServer;
+  earlyServer = null;
+  return taken;
+}
+
+/** No server took the early one (compare ended before its runs: an error, --help): it ends, its queue with it, and its cgroup goes. */
+export async function discardEarlyWarmups(): Promise<void> {
+  const early = takeEarlyServer();
+  if (early === null) return;
+  // the gate SIGTERMs a warm-up still running and drops the rest
+  early.process.control.end();
+  await early.process.exit;
+  early.cgroup?.remove();
+}
+
+/** The noise floor's command (alternatives.ts runs `true` without --shell, the only form sent early). */
+const NOISE_FLOOR_COMMAND: readonly string[] = ['true'];

@@ -1,0 +1,98 @@
+/**
+ * compare's warm-ups started while perfcell still loads (src/cli/early-warmups.ts,
+ * src/session/serve-process.ts): each program runs as often, in the same order, as with the early
+ * start switched off (PERFCELL_EARLY_WARMUPS=0); a failing warm-up stops compare as before, with
+ * nothing run after it; a command line compare refuses runs nothing; Ctrl-C ends a warm-up at once;
+ * nothing is left behind. Real perfcell, real programs (each appends its name to a log), real perf.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cgroupsOf, processesInCgroupsOf } from '../support/cgroups.ts';
+import { cliPath } from '../support/fixtures.ts';
+import { leakedPerfPids, perfPidsNow } from '../support/leaked-perf.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'perfcell-early-warmups-'));
+const perfBefore = perfPidsNow();
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  expect(leakedPerfPids(perfBefore)).toEqual([]);
+});
+
+/** A command for compare that appends `name` to `log` (and exits `exit`). */
+const appends = (log: string, name: string, exit = 0): string => `sh -c 'echo ${name} >> ${log}; exit ${exit}'`;
+const logOf = (log: string): string => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).join(' ') : '');
+
+async function compare(args: readonly string[], early: boolean) {
+  const child = execa(process.execPath, [cliPath, 'compare', ...args], {
+    reject: false,
+    env: { NO_COLOR: '1', ...(early ? {} : { PERFCELL_EARLY_WARMUPS: '0' }) },
+    timeout: 120_000,
+  });
+  const result = await child;
+  // what it started is gone once it has exited: its server, its forker, their cgroup
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(processesInCgroupsOf(child.pid!)).toEqual([]);
+  expect(cgroupsOf(child.pid!)).toEqual([]);
+  return result;
+}
+
+describe.concurrent('perfcell compare: warm-ups started before the options are parsed', () => {
+  it.each([true, false])('every program runs as often and in the same order, early or not (early: %s)', async (early) => {
+    const log = join(dir, `order-${early}.log`);
+    const result = await compare(['--warmup', '2', '--runs', '3', '--json', '--', appends(log, 'a'), appends(log, 'b')], early);
+    expect(result.exitCode, result.stderr).toBe(0);
+    // two warm-up rounds, three counted ones, each round a then b (the noise floor writes nothing)
+    expect(logOf(log)).toBe('a b a b a b a b a b');
+    const document = JSON.parse(result.stdout) as { alternatives: Array<{ runs: unknown[] }> };
+    expect(document.alternatives.map((alternative) => alternative.runs.length)).toEqual([3, 3]);
+  });
+
+  it.each([true, false])('a warm-up that fails stops compare as it did, with nothing run after it (early: %s)', async (early) => {
+    const log = join(dir, `fails-${early}.log`);
+    const result = await compare(['--warmup', '2', '--runs', '3', '--', appends(log, 'a'), appends(log, 'b', 3), appends(log, 'c')], early);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toMatch(/'sh -c 'echo b >> .*' exited with code 3/);
+    expect(logOf(log)).toBe('a b');
+  });
+
+  it('a command line compare refuses runs nothing: a bad --runs, an option early starts do not read', async () => {
+    const log = join(dir, 'refused.log');
+    const badRuns = await compare(['--warmup', '1', '--runs', '0', '--', appends(log, 'a')], true);
+    expect(badRuns.exitCode).toBe(2);
+    expect(badRuns.stderr).toMatch(/--runs/);
+    const unknown = await compare(['--warmup', '1', '--bogus', '--', appends(log, 'a')], true);
+    expect(unknown.exitCode).toBe(2);
+    expect(logOf(log)).toBe('');
+  });
+
+  it('Ctrl-C during a warm-up ends it at once: compare says nothing finished, exit 130', async () => {
+    const marker = join(dir, 'slow-started');
+    const startedS = performance.now() / 1000;
+    const child = spawn(process.execPath, [cliPath, 'compare', '--warmup', '3', '--runs', '2', '--', `sh -c 'sleep 1; touch ${marker}; exec sleep 20'`], {
+      detached: true,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    const ended = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const guard = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 60_000);
+    while (!existsSync(marker)) await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // to perfcell alone: it passes the signal on to the running warm-up, as to any run
+    process.kill(child.pid!, 'SIGINT');
+    const exitCode = await ended;
+    clearTimeout(guard);
+    expect(exitCode, stderr).toBe(130);
+    expect(stderr).toMatch(/interrupted by SIGINT/);
+    // not three warm-ups of 20 s
+    expect(performance.now() / 1000 - startedS).toBeLessThan(15);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(processesInCgroupsOf(child.pid!)).toEqual([]);
+    expect(cgroupsOf(child.pid!)).toEqual([]);
+  });
+});

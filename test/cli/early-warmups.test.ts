@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { earlyWarmups } from '../../src/cli/early-warmups.ts';
+
+// Which compare command lines start their warm-ups before the options are parsed: only those whose
+// meaning is certain from argv alone. Pure: argv and the environment in, the plan out.
+
+const argv = (...words: string[]): string[] => ['node', 'perfcell', ...words];
+const noNode = (): boolean => false;
+
+describe('earlyWarmups: compare warm-ups that may start while perfcell loads', () => {
+  it('commands after --, the rounds --warmup asks for (1 by default), each command split as compare splits it', () => {
+    expect(earlyWarmups(argv('compare', '--warmup', '2', '--runs', '10', '--', './a 1', "sh -c 'echo x'"), {}, noNode)).toEqual({
+      commands: [['./a', '1'], ['sh', '-c', 'echo x']],
+      rounds: 2,
+    });
+    expect(earlyWarmups(argv('compare', '--', 'true'), {}, noNode)).toEqual({ commands: [['true']], rounds: 1 });
+    expect(earlyWarmups(argv('compare', '--warmup=3', '--json', '--no-progress', '-v', '--no-live', '--no-perf', '--runs=5', '--', 'a', 'b'), {}, noNode)).toEqual({ commands: [['a'], ['b']], rounds: 3 });
+  });
+
+  it('no warm-ups asked for, or a value compare refuses: nothing starts early (compare reports the error first)', () => {
+    expect(earlyWarmups(argv('compare', '--warmup', '0', '--', 'a'), {}, noNode)).toBeNull();
+    for (const bad of [['--runs', '0'], ['--runs', '2.5'], ['--warmup', '-1'], ['--warmup', 'two'], ['--warmup'], ['--runs=']]) {
+      expect(earlyWarmups(argv('compare', ...bad, '--', 'a'), {}, noNode), bad.join(' ')).toBeNull();
+    }
+    expect(earlyWarmups(argv('compare', '--warmup', '1', '--warmup', '2', '--', 'a'), {}, noNode)).toBeNull();
+  });
+
+  it('any other option, no --, no command, or a command compare cannot split: nothing starts early', () => {
+    for (const words of [
+      ['compare', '--prepare', 'make', '--', 'a'],
+      ['compare', '--setup', 'make', '--', 'a'],
+      ['compare', '--names', 'x', '--', 'a'],
+      ['compare', '--shell', '--', 'a'],
+      ['compare', '-e', 'page-faults', '--', 'a'],
+      ['compare', '--backend', 'cachegrind', '--', 'a'],
+      ['compare', '--export-json', 'out.json', '--', 'a'],
+      ['compare', '-i', '--', 'a'],
+      ['compare', 'a', 'b'],
+      ['compare', '--'],
+      ['compare', '--', 'a', ''],
+      ['compare', '--', "sh -c 'unclosed"],
+      ['--debug', 'compare', '--', 'a'],
+      ['run', '--', 'a'],
+    ]) {
+      expect(earlyWarmups(argv(...words), {}, noNode), words.join(' ')).toBeNull();
+    }
+  });
+
+  it('a Node program (its runs get gates of their own), or a switch that turns served or uncounted warm-ups off: nothing starts early', () => {
+    expect(earlyWarmups(argv('compare', '--', 'node app.js', 'true'), {}, (file) => file === 'node')).toBeNull();
+    for (const name of ['PERFCELL_EARLY_WARMUPS', 'PERFCELL_SERVED_RUNS', 'PERFCELL_WARMUP_UNCOUNTED']) {
+      expect(earlyWarmups(argv('compare', '--', 'true'), { [name]: '0' }, noNode), name).toBeNull();
+    }
+  });
+});
