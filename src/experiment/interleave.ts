@@ -56,7 +56,11 @@ export interface InterleaveOutcome<T> {
   readonly completedRounds: number;
   /** null when the schedule ran to its end. */
   readonly stop: InterleaveStop | null;
-  /** Wall seconds each slot's runs took, warm-up included (what a slot, e.g. the noise floor, cost), in slot order. */
+  /**
+   * Wall seconds each slot's runs took, warm-up included (what a slot, e.g. the noise floor, cost), in
+   * slot order: from each run's call to its result, so a warm-up that ran ahead (compare's early
+   * warm-ups, session/serve-process.ts) counts what was waited for it.
+   */
   readonly spentS: readonly number[];
 }
 
