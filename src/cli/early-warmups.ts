@@ -4,20 +4,25 @@ import { splitCommand } from '../../parsers/split-command.ts';
  * compare's warm-up runs of commands, read from argv before its options are parsed, so that the
  * program server (session/program-server.ts) runs them while perfcell itself still loads: each is
  * thrown away, and none needs perf. Only for a command line whose meaning is certain here: `compare`,
- * then nothing but the options below, then `--` and the commands. Any other option (a hook, names,
- * events, outputs, a baseline, cells, a backend…), a value compare would refuse, or a command it
- * could not split, and compare starts as it always did: no program runs before its options have
- * been checked.
+ * then nothing but the options below (flags that change no run, --warmup, --runs, --names,
+ * --shell), then `--` and the commands. Any other option (a hook, events, outputs, a baseline,
+ * cells, a backend…), a value compare would refuse, or a command it could not split, and compare
+ * starts as it always did: no program runs before its options have been checked.
  */
 export interface EarlyWarmups {
-  /** Each alternative's argv, in the order given; the noise floor's `true` follows them in each round. */
+  /** Each alternative's argv, in the order given. */
   readonly commands: readonly (readonly string[])[];
+  /** The noise floor's argv (`true`, under `sh -c` with --shell), run after them in each round. */
+  readonly noiseFloor: readonly string[];
   /** Warm-up rounds (compare's --warmup, default 1). */
   readonly rounds: number;
 }
 
 /** Flags that change nothing a warm-up run does. */
 const PLAIN_FLAGS: ReadonlySet<string> = new Set(['--json', '--no-progress', '-v', '--verbose', '--no-live', '--no-perf']);
+
+/** compare's own name for the noise floor, which --names may not take. */
+const NOISE_FLOOR_NAME = 'noise floor';
 
 /** Options with a whole-number value, and the least compare takes (its parseCount). */
 const COUNT_OPTIONS: ReadonlyMap<string, number> = new Map([
@@ -38,9 +43,21 @@ export function earlyWarmups(argv: readonly string[], environment: NodeJS.Proces
   const dashes = argv.indexOf('--');
   if (dashes === -1) return null;
   const counts = new Map<string, number>();
+  let shell = false;
+  let names: string[] | null = null;
   for (let index = 3; index < dashes; index++) {
     const arg = argv[index] ?? '';
     if (PLAIN_FLAGS.has(arg)) continue;
+    if (arg === '--shell' && !shell) {
+      shell = true;
+      continue;
+    }
+    if ((arg === '--names' || arg === '-n') && names === null) {
+      // commander's variadic option: every word up to the next that starts with '-'
+      names = [];
+      while (index + 1 < dashes && !(argv[index + 1] ?? '').startsWith('-')) names.push(argv[++index] ?? '');
+      continue;
+    }
     const [name = '', inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const minimum = COUNT_OPTIONS.get(name);
     if (minimum === undefined || counts.has(name)) return null;
@@ -53,12 +70,18 @@ export function earlyWarmups(argv: readonly string[], environment: NodeJS.Proces
   }
   const texts = argv.slice(dashes + 1);
   if (texts.length === 0) return null;
+  // as compare checks --names (checkCombination): one each, all different, none the noise floor's
+  if (names !== null && (names.length !== texts.length || new Set(names).size !== names.length || names.includes(NOISE_FLOOR_NAME))) return null;
   const commands: string[][] = [];
   for (const text of texts) {
+    if (shell) {
+      commands.push(['sh', '-c', text]);
+      continue;
+    }
     const split = splitCommand(text);
     if ('error' in split || split.argv.length === 0 || isNodeProgram(split.argv[0] ?? '')) return null;
     commands.push([...split.argv]);
   }
   const rounds = counts.get('--warmup') ?? 1;
-  return rounds > 0 ? { commands, rounds } : null;
+  return rounds > 0 ? { commands, noiseFloor: shell ? ['sh', '-c', 'true'] : ['true'], rounds } : null;
 }

@@ -76,7 +76,7 @@ export function startEarlyWarmups(warmups: EarlyWarmups): void {
   }
   const spawned = spawnServer(helper);
   const queued: Array<readonly string[]> = [];
-  for (let round = 0; round < warmups.rounds; round++) queued.push(...warmups.commands, NOISE_FLOOR_COMMAND);
+  for (let round = 0; round < warmups.rounds; round++) queued.push(...warmups.commands, warmups.noiseFloor);
   spawned.control.write(Buffer.concat(queued.map((command) => fieldsRequest('run ', ['--', ...command]))));
   earlyServer = { process: spawned, cgroup, queued };
 }
@@ -97,6 +97,3 @@ export async function discardEarlyWarmups(): Promise<void> {
   await early.process.exit;
   early.cgroup?.remove();
 }
-
-/** The noise floor's command (alternatives.ts runs `true` without --shell, the only form sent early). */
-const NOISE_FLOOR_COMMAND: readonly string[] = ['true'];

@@ -51,6 +51,15 @@ describe.concurrent('perfcell compare: warm-ups started before the options are p
     expect(document.alternatives.map((alternative) => alternative.runs.length)).toEqual([3, 3]);
   });
 
+  it.each([true, false])('with --names and --shell: the same runs, each under sh -c (early: %s)', async (early) => {
+    const log = join(dir, `shell-${early}.log`);
+    const result = await compare(['--names', 'first', 'second', '--shell', '--warmup', '1', '--runs', '2', '--json', '--', `echo a | cat >> ${log}`, `echo b | cat >> ${log}`], early);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(logOf(log)).toBe('a b a b a b');
+    const document = JSON.parse(result.stdout) as { alternatives: Array<{ name: string; runs: unknown[] }> };
+    expect(document.alternatives.map((alternative) => [alternative.name, alternative.runs.length])).toEqual([['first', 2], ['second', 2]]);
+  });
+
   it.each([true, false])('a warm-up that fails stops compare as it did, with nothing run after it (early: %s)', async (early) => {
     const log = join(dir, `fails-${early}.log`);
     const result = await compare(['--warmup', '2', '--runs', '3', '--', appends(log, 'a'), appends(log, 'b', 3), appends(log, 'c')], early);

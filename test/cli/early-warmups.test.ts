@@ -11,10 +11,20 @@ describe('earlyWarmups: compare warm-ups that may start while perfcell loads', (
   it('commands after --, the rounds --warmup asks for (1 by default), each command split as compare splits it', () => {
     expect(earlyWarmups(argv('compare', '--warmup', '2', '--runs', '10', '--', './a 1', "sh -c 'echo x'"), {}, noNode)).toEqual({
       commands: [['./a', '1'], ['sh', '-c', 'echo x']],
+      noiseFloor: ['true'],
       rounds: 2,
     });
-    expect(earlyWarmups(argv('compare', '--', 'true'), {}, noNode)).toEqual({ commands: [['true']], rounds: 1 });
-    expect(earlyWarmups(argv('compare', '--warmup=3', '--json', '--no-progress', '-v', '--no-live', '--no-perf', '--runs=5', '--', 'a', 'b'), {}, noNode)).toEqual({ commands: [['a'], ['b']], rounds: 3 });
+    expect(earlyWarmups(argv('compare', '--', 'true'), {}, noNode)).toEqual({ commands: [['true']], noiseFloor: ['true'], rounds: 1 });
+    expect(earlyWarmups(argv('compare', '--warmup=3', '--json', '--no-progress', '-v', '--no-live', '--no-perf', '--runs=5', '--', 'a', 'b'), {}, noNode)).toEqual({ commands: [['a'], ['b']], noiseFloor: ['true'], rounds: 3 });
+  });
+
+  it('--names as compare takes them (one each, all different, not the noise floor\'s), and --shell: each command, and the noise floor, under sh -c', () => {
+    expect(earlyWarmups(argv('compare', '--names', 'row', 'col', '--warmup', '1', '--', './r row', './r col'), {}, noNode)).toEqual({ commands: [['./r', 'row'], ['./r', 'col']], noiseFloor: ['true'], rounds: 1 });
+    expect(earlyWarmups(argv('compare', '-n', 'x', '--shell', '--', 'echo a | wc -c'), {}, noNode)).toEqual({ commands: [['sh', '-c', 'echo a | wc -c']], noiseFloor: ['sh', '-c', 'true'], rounds: 1 });
+    for (const names of [['row'], ['row', 'row'], ['row', 'noise floor'], []]) {
+      expect(earlyWarmups(argv('compare', '--names', ...names, '--', 'a', 'b'), {}, noNode), names.join(',')).toBeNull();
+    }
+    expect(earlyWarmups(argv('compare', '--names', 'a', '--names', 'b', '--', 'a'), {}, noNode)).toBeNull();
   });
 
   it('no warm-ups asked for, or a value compare refuses: nothing starts early (compare reports the error first)', () => {
@@ -29,8 +39,6 @@ describe('earlyWarmups: compare warm-ups that may start while perfcell loads', (
     for (const words of [
       ['compare', '--prepare', 'make', '--', 'a'],
       ['compare', '--setup', 'make', '--', 'a'],
-      ['compare', '--names', 'x', '--', 'a'],
-      ['compare', '--shell', '--', 'a'],
       ['compare', '-e', 'page-faults', '--', 'a'],
       ['compare', '--backend', 'cachegrind', '--', 'a'],
       ['compare', '--export-json', 'out.json', '--', 'a'],
