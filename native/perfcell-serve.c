@@ -317,6 +317,28 @@ static void release_child(void) {
   futex(&slot->go, FUTEX_WAKE, INT_MAX);
 }
 
+/* A "run": C cloned and released at once; answered "pid C", or "skipped" where the clone failed. Its pid, or 0. */
+static pid_t start_run(FILE *out, int requests, int answers, const char *payload, uint32_t length) {
+  pid_t child = arm_child(requests, answers, payload, length);
+  if (child > 0) {
+    fprintf(out, "pid %d\n", (int)child);
+    release_child();
+  } else fprintf(out, "skipped\n");
+  return child;
+}
+
+/* The LEN bytes of fields after a "cmd LEN" or "run LEN" line, read whole; NULL where they cannot be. */
+static char *read_payload(int control, const char *line, uint32_t *length) {
+  unsigned long size = strtoul(line + 4, NULL, 10);
+  char *payload = size > 0 && size < (1u << 24) ? malloc(size) : NULL;
+  if (payload != NULL && !read_exactly(control, payload, size)) {
+    free(payload);
+    payload = NULL;
+  }
+  *length = (uint32_t)size;
+  return payload;
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: perfcell-serve CTL_FD REPORT_FD\n");
@@ -387,13 +409,9 @@ int main(int argc, char **argv) {
           if (failed || parent_died || !open) {
             if (!parent_died && open) fprintf(out, "skipped\n");
           } else {
-            child = arm_child(requests[1], answers[0], run->payload, run->length);
+            child = start_run(out, requests[1], answers[0], run->payload, run->length);
             failed = child == 0;
-            if (child > 0) {
-              fprintf(out, "pid %d\n", (int)child);
-              released = 1;
-              release_child();
-            } else fprintf(out, "skipped\n");
+            released = 1;
           }
           free(run->payload);
           free(run);
@@ -418,34 +436,26 @@ int main(int argc, char **argv) {
       open = 0;
       continue;
     }
-    if (strncmp(line, "run ", 4) == 0) {
-      unsigned long length = strtoul(line + 4, NULL, 10);
-      char *payload = length > 0 && length < (1u << 24) ? malloc(length) : NULL;
-      if (payload == NULL || !read_exactly(control, payload, length)) {
-        free(payload);
+    int is_run = strncmp(line, "run ", 4) == 0;
+    if (is_run || strncmp(line, "cmd ", 4) == 0) {
+      uint32_t length;
+      char *payload = read_payload(control, line, &length);
+      if (payload == NULL) {
         open = 0;
         continue;
       }
-      if (child != 0 || queue_head != NULL) {
-        enqueue_run(payload, (uint32_t)length);
-        continue;
-      }
-      child = arm_child(requests[1], answers[0], payload, (uint32_t)length);
-      free(payload);
-      if (child > 0) {
-        fprintf(out, "pid %d\n", (int)child);
+      if (is_run) {
+        if (child != 0 || queue_head != NULL) {
+          enqueue_run(payload, length);
+          continue;
+        }
+        child = start_run(out, requests[1], answers[0], payload, length);
         released = 1;
-        release_child();
-      } else fprintf(out, "skipped\n");
-      fflush(out);
-    } else if (strncmp(line, "cmd ", 4) == 0) {
-      unsigned long length = strtoul(line + 4, NULL, 10);
-      char *payload = length > 0 && length < (1u << 24) ? malloc(length) : NULL;
-      if (payload == NULL || !read_exactly(control, payload, length)) {
-        open = 0;
+        free(payload);
+        fflush(out);
         continue;
       }
-      pid_t armed = child == 0 && queue_head == NULL ? arm_child(requests[1], answers[0], payload, (uint32_t)length) : 0;
+      pid_t armed = child == 0 && queue_head == NULL ? arm_child(requests[1], answers[0], payload, length) : 0;
       if (armed > 0) {
         child = armed;
         released = 0;
