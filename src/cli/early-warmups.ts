@@ -33,8 +33,8 @@ const COUNT_OPTIONS: ReadonlyMap<string, number> = new Map([
 /**
  * The warm-ups `argv` asks for, where it is certain what they are; else null.
  * `isNodeProgram`: a Node program gets a gate of its own each run (its GC is reported), not the server.
- * @example earlyWarmups(['node', 'perfcell', 'compare', '--warmup', '2', '--', './a 1', './b']) // { commands: [['./a', '1'], ['./b']], rounds: 2 }
- * @example earlyWarmups(['node', 'perfcell', 'compare', '--prepare', 'make', '--', './a']) // null
+ * @example earlyWarmups(['node', 'perfcell', 'compare', '--warmup', '2', '--', './a 1', './b'], {}, isNodeProgram) // { commands: [['./a', '1'], ['./b']], noiseFloor: ['true'], rounds: 2 }
+ * @example earlyWarmups(['node', 'perfcell', 'compare', '--prepare', 'make', '--', './a'], {}, isNodeProgram) // null
  */
 export function earlyWarmups(argv: readonly string[], environment: NodeJS.ProcessEnv, isNodeProgram: (file: string) => boolean): EarlyWarmups | null {
   if (argv[2] !== 'compare') return null;
