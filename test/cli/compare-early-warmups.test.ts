@@ -2,8 +2,8 @@
  * compare's warm-ups started while perfcell still loads (src/cli/early-warmups.ts,
  * src/session/serve-process.ts): each program runs as often, in the same order, as with the early
  * start switched off (PERFCELL_EARLY_WARMUPS=0); a failing warm-up stops compare as before, with
- * nothing run after it; a command line compare refuses runs nothing; Ctrl-C ends a warm-up at once;
- * nothing is left behind. Real perfcell, real programs (each appends its name to a log), real perf.
+ * nothing run after it; a command line compare refuses runs nothing; SIGINT to perfcell ends a
+ * warm-up at once; nothing is left behind. Real perfcell, real programs (each appends its name to a log), real perf.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -78,7 +78,7 @@ describe.concurrent('perfcell compare: warm-ups started before the options are p
     expect(logOf(log)).toBe('');
   });
 
-  it('Ctrl-C during a warm-up ends it at once: compare says nothing finished, exit 130', async () => {
+  it('SIGINT to perfcell alone during an early warm-up: passed on to it, compare ends at once saying so, exit 130, nothing left behind', async () => {
     const marker = join(dir, 'slow-started');
     const startedS = performance.now() / 1000;
     const child = spawn(process.execPath, [cliPath, 'compare', '--warmup', '3', '--runs', '2', '--', `sh -c 'sleep 1; touch ${marker}; exec sleep 20'`], {
@@ -97,7 +97,7 @@ describe.concurrent('perfcell compare: warm-ups started before the options are p
     const exitCode = await ended;
     clearTimeout(guard);
     expect(exitCode, stderr).toBe(130);
-    expect(stderr).toMatch(/interrupted by SIGINT/);
+    expect(stderr).toMatch(/interrupted by SIGINT before any round finished/);
     // not three warm-ups of 20 s
     expect(performance.now() / 1000 - startedS).toBeLessThan(15);
     await new Promise((resolve) => setTimeout(resolve, 100));
