@@ -8,7 +8,8 @@ import { runInterleavedUntilStopped } from '../../src/experiment/interleave.ts';
 import { startProgramServer } from '../../src/session/program-server.ts';
 import { findNativeHelper } from '../../src/session/exec-helper.ts';
 import { fieldsRequest } from '../../src/session/request-fields.ts';
-import { spawnServer, startEarlyWarmups } from '../../src/session/serve-process.ts';
+import { discardEarlyWarmups, spawnServer, startEarlyWarmups } from '../../src/session/serve-process.ts';
+import { cgroupsOf } from '../support/cgroups.ts';
 import type { CommandReport } from '../../src/session/report.ts';
 import { fixture } from '../support/fixtures.ts';
 import { perfStatPageFaults, runsWithPerf } from '../support/perf.ts';
@@ -330,6 +331,21 @@ describe("the server's queue of warm-up runs (perfcell-serve's \"run\" requests)
     expect(readFileSync(log, 'utf8')).toBe('1\n2\n4\n');
     server.control.end();
     await server.exit;
+  }, 30_000);
+
+  it('an early server that no comparison takes (compare ended first) ends, the warm-up it runs with it, and its cgroup goes', async () => {
+    const tree = watchDescendants(process.pid, 5);
+    startEarlyWarmups({ commands: [['sleep', '20']], noiseFloor: ['true'], rounds: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    tree.poll();
+    expect([...tree.seen.values()].some((entry) => entry.command.startsWith('sleep 20')), [...tree.seen.values()].map((entry) => entry.command).join('\n')).toBe(true);
+    const startedMs = performance.now();
+    await discardEarlyWarmups();
+    // not the warm-ups' 40 s: the gate ends the running one at its control's end, and drops the rest
+    expect(performance.now() - startedMs).toBeLessThan(5_000);
+    tree.stop();
+    expect(await survivors(tree.seen, 2000)).toEqual([]);
+    expect(cgroupsOf(process.pid)).toEqual([]);
   }, 30_000);
 
   it.runIf(runsWithPerf('early warm-ups'))('startEarlyWarmups: the warm-ups run before compare has its options; its server then takes them in turn, and its counted runs count', async () => {
