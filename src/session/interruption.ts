@@ -65,6 +65,22 @@ export function onInterruption(listener: (interruption: Interruption) => void): 
 }
 
 /**
+ * Passes every interruption signal on to process `pid()` (none while it returns undefined or 0), as
+ * a terminal passes Ctrl-C to its foreground job, until the returned function is called.
+ */
+export function forwardInterruptions(pid: () => number | undefined): () => void {
+  return onInterruption(({ signal }) => {
+    const target = pid();
+    if (target === undefined || target <= 0) return;
+    try {
+      process.kill(target, signal);
+    } catch {
+      // already gone
+    }
+  });
+}
+
+/**
  * Waits up to `ms` for an interruption to be received. A program killed by Ctrl-C dies at the
  * same moment perfcell gets its own SIGINT, whose handler runs a few event-loop turns later:
  * asking too early would blame the program for the user's Ctrl-C.

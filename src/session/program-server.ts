@@ -4,17 +4,16 @@ import { sharedPerfWanted } from '../perf/shared-perf-wanted.ts';
 import { currentLiveListener, type PerfSession } from '../perf/controller.ts';
 import { readCpuTicks } from '../proc/read-proc.ts';
 import type { CpuTicks } from '../../parsers/proc-stat.ts';
-import { createMemoryCgroup, type MemoryCgroup } from './cgroup.ts';
+import type { MemoryCgroup } from './cgroup.ts';
 import { monotonicNs } from './clock.ts';
 import { buildPerfCounters, noCounters } from './counters.ts';
 import { describeExecFailure } from './exec-failure.ts';
-import { findNativeHelper } from './exec-helper.ts';
 import { gateRequest } from './gate-request.ts';
-import { holdInterruptions, InterruptedError, interruption, onInterruption } from './interruption.ts';
+import { forwardInterruptions, holdInterruptions, InterruptedError, interruption } from './interruption.ts';
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
 import { enableFailureNote, programReport, type ArmedProgram, type ReaperResult } from './run-program.ts';
 import { startRunTrace } from './run-trace.ts';
-import { spawnServer, takeEarlyServer, type ServerProcess } from './serve-process.ts';
+import { endEarlyServer, startServer, takeEarlyServer } from './serve-process.ts';
 import { watchTreeMemory, type TreeMemory } from './tree-memory.ts';
 
 /**
@@ -87,31 +86,17 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
   const early = takeEarlyServer();
   /** Not served after all (the early warm-ups are sent only where runs are served: a safeguard): the early server ends. */
   const refuse = (): null => {
-    if (early !== null) {
-      early.process.control.end();
-      early.cgroup?.remove();
-    }
+    if (early !== null) void endEarlyServer(early);
     return null;
   };
   if (!servedRunsWanted() || options.quiet !== true || options.backend === 'cachegrind') return refuse();
   const perfOptions = resolvePerfOptions(options);
   // the live view's line shows one process's RSS, the run's: the group counts the forker
   if (perfOptions.enabled && (perfOptions.live === true || !(sharedPerfWanted() && canSharePerf(perfOptions, SERVED_TICK_MS)))) return refuse();
-  let cgroup: MemoryCgroup | null;
-  let serverProcess: ServerProcess;
-  if (early !== null) {
-    cgroup = early.cgroup;
-    serverProcess = early.process;
-  } else {
-    const helper = findNativeHelper('perfcell-serve');
-    if (helper === null) return null;
-    cgroup = createMemoryCgroup();
-    if (cgroup !== null && cgroup.resetPeak?.() !== true) {
-      cgroup.remove();
-      return null;
-    }
-    serverProcess = spawnServer(helper);
-  }
+  const server = early ?? startServer();
+  if (server === null) return null;
+  let cgroup = server.cgroup;
+  const serverProcess = server.process;
   const { control, exit, nextLine } = serverProcess;
   /** Warm-up runs the early server was sent (startEarlyWarmups) whose answers are not read yet. */
   const queued = early?.queued ?? [];
@@ -241,8 +226,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     control.write(gateRequest(command, { quiet: true }, perfOptions, false, false));
     const pidLine = await answer('pid ');
     trace.mark('gate-pid');
-    const pid = Number(/^pid (\d+)$/.exec(pidLine ?? '')?.[1] ?? NaN);
-    if (!(pid > 0)) throw new Error(`perfcell-serve did not start the program (${pidLine ?? 'it has ended'})`);
+    const pid = startedPid(pidLine);
     let state: 'held' | 'running' | 'done' = 'held';
     const cancel = async (): Promise<void> => {
       if (state !== 'held') return;
@@ -258,14 +242,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
         trace.mark('run');
         const startedAt = new Date().toISOString();
         const warnings: string[] = [];
-        const releaseSignals = holdInterruptions({ isLibrary: true });
-        const stopForwarding = onInterruption(({ signal }) => {
-          try {
-            process.kill(pid, signal);
-          } catch {
-            // already gone
-          }
-        });
+        const stopForwarding = passInterruptions(() => pid);
         let session: PerfSession | null = counted && !perfGaveUp ? (shared?.session() ?? null) : null;
         /** Opens the way for the next clone, where closeWindow() held it for a restart of the perfs. */
         let reopen: () => void = () => undefined;
@@ -397,7 +374,6 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           reopen();
           starting?.treeMemory.dispose();
           stopForwarding();
-          releaseSignals();
         }
       },
     };
@@ -412,7 +388,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
         if (state !== 'held') return;
         state = 'done';
         const ended = answered.end.then(() => true, () => true);
-        const pid = Number(/^pid (\d+)$/.exec((await answered.pidLine.catch(() => undefined)) ?? '')?.[1] ?? NaN);
+        const pid = pidOf(await answered.pidLine.catch(() => undefined));
         if (pid > 0 && !(await Promise.race([ended, Promise.resolve(false)]))) {
           try {
             process.kill(pid, 'SIGTERM');
@@ -428,20 +404,12 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
         const trace = startRunTrace();
         trace.mark('run');
         const startedAt = new Date().toISOString();
-        const releaseSignals = holdInterruptions({ isLibrary: true });
         let pid = 0;
-        const stopForwarding = onInterruption(({ signal }) => {
-          try {
-            if (pid > 0) process.kill(pid, signal);
-          } catch {
-            // already gone
-          }
-        });
+        const stopForwarding = passInterruptions(() => pid);
         try {
           const cpuBefore = readCpuTicks();
           const pidLine = await answered.pidLine;
-          pid = Number(/^pid (\d+)$/.exec(pidLine ?? '')?.[1] ?? NaN);
-          if (!(pid > 0)) throw new Error(`perfcell-serve did not start the program (${pidLine ?? 'it has ended'})`);
+          pid = startedPid(pidLine);
           trace.mark('go');
           hooks.onStarted?.();
           const resultLine = await answered.end;
@@ -467,7 +435,6 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           return report;
         } finally {
           stopForwarding();
-          releaseSignals();
         }
       },
     };
@@ -489,6 +456,31 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
       await Promise.all([exit, (shared as SharedPerf | null)?.closeAndWait()]);
       cgroup?.remove();
     },
+  };
+}
+
+/** The pid in the gate's `pid N` line; NaN for any other line (`skipped`, `pid 0`, none). */
+function pidOf(line: string | undefined): number {
+  return Number(/^pid (\d+)$/.exec(line ?? '')?.[1] ?? NaN);
+}
+
+/** The pid of the program the gate started, from its `pid N` line; an error where it started none. */
+function startedPid(line: string | undefined): number {
+  const pid = pidOf(line);
+  if (!(pid > 0)) throw new Error(`perfcell-serve did not start the program (${line ?? 'it has ended'})`);
+  return pid;
+}
+
+/**
+ * Holds Ctrl-C, SIGTERM and SIGHUP for compare while a run goes on, and passes them on to its
+ * program (`pid()`, 0 while it is not known yet), as a terminal would; returns the release.
+ */
+function passInterruptions(pid: () => number): () => void {
+  const releaseSignals = holdInterruptions({ isLibrary: true });
+  const stopForwarding = forwardInterruptions(pid);
+  return () => {
+    stopForwarding();
+    releaseSignals();
   };
 }
 

@@ -16,7 +16,7 @@ import type { CommandReport, CountersReport } from './report.ts';
 import { monotonicNs } from './clock.ts';
 import { afterReport } from './after-report.ts';
 import { programMemory, watchTreeMemory, type TreeMemory, type TreeMemoryResult } from './tree-memory.ts';
-import { holdInterruptions, InterruptedError, interruption, onInterruption, settleInterruption } from './interruption.ts';
+import { forwardInterruptions, holdInterruptions, InterruptedError, interruption, settleInterruption } from './interruption.ts';
 import { emptyProgramError, launchError } from './exec-failure.ts';
 import { startRunTrace } from './run-trace.ts';
 import { dropGatePerf, gatePerfStreams, parsePidLine, sendGateCommand, takeEarlyGate } from './early-gate.ts';
@@ -215,13 +215,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
       const startedAt = new Date().toISOString();
       let stopForwarding: () => void = () => undefined;
       try {
-        stopForwarding = onInterruption(({ signal }) => {
-          try {
-            process.kill(heldPid, signal);
-          } catch {
-            // already gone
-          }
-        });
+        stopForwarding = forwardInterruptions(() => heldPid);
         if (perf !== null) {
           try {
             await perf.enable();

@@ -8,7 +8,7 @@ import { resolvePerfOptions, type MeasureOptions } from './options.ts';
 import type { CommandReport, CountersReport } from './report.ts';
 import { monotonicNs } from './clock.ts';
 import { programMemory, watchTreeMemory } from './tree-memory.ts';
-import { holdInterruptions, onInterruption } from './interruption.ts';
+import { forwardInterruptions, holdInterruptions } from './interruption.ts';
 import { emptyProgramError, launchError } from './exec-failure.ts';
 import { shellQuote } from '../render/shell-quote.ts';
 import type { HelperProblem } from './exec-helper.ts';
@@ -68,13 +68,7 @@ export async function runUngated(command: readonly string[], options: MeasureOpt
   });
   const releaseSignals = holdInterruptions();
   const pid = child.pid;
-  const stopForwarding = pid === undefined ? () => undefined : onInterruption(({ signal }) => {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // already gone
-    }
-  });
+  const stopForwarding = forwardInterruptions(() => pid);
   const treeMemory = pid === undefined ? null : watchTreeMemory(pid, () => null);
   let perf: PerfSession | null = null;
   try {

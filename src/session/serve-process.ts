@@ -67,18 +67,28 @@ let earlyServer: EarlyServer | null = null;
  */
 export function startEarlyWarmups(warmups: EarlyWarmups): void {
   if (earlyServer !== null || !sharedPerfWanted()) return;
+  const started = startServer();
+  if (started === null) return;
+  const queued: Array<readonly string[]> = [];
+  for (let round = 0; round < warmups.rounds; round++) queued.push(...warmups.commands, warmups.noiseFloor);
+  started.process.control.write(Buffer.concat(queued.map((command) => fieldsRequest('run ', ['--', ...command]))));
+  earlyServer = { ...started, queued };
+}
+
+/**
+ * The server and the runs' memory cgroup (none where the machine has none: the peak is then
+ * sampled), or null where runs cannot be served here: no gate built, or a cgroup whose peak cannot
+ * be reset between runs (cgroup v2).
+ */
+export function startServer(): { readonly process: ServerProcess; readonly cgroup: MemoryCgroup | null } | null {
   const helper = findNativeHelper('perfcell-serve');
-  if (helper === null) return;
+  if (helper === null) return null;
   const cgroup = createMemoryCgroup();
   if (cgroup !== null && cgroup.resetPeak?.() !== true) {
     cgroup.remove();
-    return;
+    return null;
   }
-  const spawned = spawnServer(helper);
-  const queued: Array<readonly string[]> = [];
-  for (let round = 0; round < warmups.rounds; round++) queued.push(...warmups.commands, warmups.noiseFloor);
-  spawned.control.write(Buffer.concat(queued.map((command) => fieldsRequest('run ', ['--', ...command]))));
-  earlyServer = { process: spawned, cgroup, queued };
+  return { process: spawnServer(helper), cgroup };
 }
 
 /** The server startEarlyWarmups started, for startProgramServer to take; null where none was. */
@@ -91,8 +101,11 @@ export function takeEarlyServer(): EarlyServer | null {
 /** No server took the early one (compare ended before its runs: an error, --help): it ends, its queue with it, and its cgroup goes. */
 export async function discardEarlyWarmups(): Promise<void> {
   const early = takeEarlyServer();
-  if (early === null) return;
-  // the gate SIGTERMs a warm-up still running and drops the rest
+  if (early !== null) await endEarlyServer(early);
+}
+
+/** Ends an early server: the gate SIGTERMs a warm-up still running and drops the rest; then its cgroup goes. */
+export async function endEarlyServer(early: EarlyServer): Promise<void> {
   early.process.control.end();
   await early.process.exit;
   early.cgroup?.remove();
