@@ -810,9 +810,6 @@ int main(int argc, char **argv) {
   struct timespec end;
   clock_gettime(CLOCK_MONOTONIC, &end);
   if (got < 0) return 2;
-  int perf_ready = perf > 0 && released == 1 && await_perf_in_poll(perf);
-  do got = wait4(child, &status, 0, &usage); while (got < 0 && errno == EINTR);
-  if (got < 0) return 2;
   /* perf prints the program's last interval on SIGINT only: sent here, the moment the program is
      reaped, perf's final read overlaps this report's way to perfcell (one hand-over, not two). Only
      once perf has been seen in poll() after the program's end (await_perf_in_poll): any read it
@@ -821,7 +818,9 @@ int main(int argc, char **argv) {
      signalled perf wakes on this CPU and runs its last read and its teardown (some 2 ms of CPU)
      ahead of this gate, and a report written after the kill() waited for them (seen in a sched
      trace). A perf that has gone meanwhile (kill fails) has ended: perfcell then reads its exit. */
-  int perf_signalled = perf_ready;
+  int perf_signalled = perf > 0 && released == 1 && await_perf_in_poll(perf);
+  do got = wait4(child, &status, 0, &usage); while (got < 0 && errno == EINTR);
+  if (got < 0) return 2;
 
   if (sh->released) {
     usage.ru_utime = since(usage.ru_utime, sh->before.ru_utime);
