@@ -16,6 +16,7 @@ import { ackTimeoutMs, createControlChannel, noAckError, type AckWatchdog } from
 import { launchPerf } from './perf-group-launcher.ts';
 import { dyingWithPerfcell } from './die-with-perfcell.ts';
 import { withinWindow } from './window-records.ts';
+import { withSoftwareGroups } from './software-groups.ts';
 
 
 /**
@@ -139,11 +140,14 @@ export interface CountingSwitch {
   off(): boolean;
 }
 
-/** Builds perf's argument list (`pid` may be the gate's "{pid}" placeholder); exported for tests and `--dry-run` style debugging. */
+/**
+ * Builds perf's argument list (`pid` may be the gate's "{pid}" placeholder; adjacent software events
+ * as one group, software-groups.ts); exported for tests and `--dry-run` style debugging.
+ */
 export function perfArguments(pid: number | string, options: PerfOptions): string[] {
   return [
     'stat', '-x', ',', '-I', String(options.intervalMs), '--pid', String(pid),
-    '-e', options.events.join(','),
+    '-e', withSoftwareGroups(options.events).join(','),
     ...(options.metricGroups !== undefined && options.metricGroups.length > 0 ? ['-M', options.metricGroups.join(',')] : []),
     '-D', '-1', '--control', 'fd:3,4',
   ];

@@ -9,12 +9,11 @@
  * software and hardware-cache events. A hardware event is slotted only on a machine with the
  * classic `cpu` PMU: on a hybrid CPU perf splits it into one event per PMU (`cpu_core/cycles/`),
  * and a renamed pair would print two rows of one name.
+ *
+ * A slot's adjacent software events are one group (software-groups.ts), switched by its leader's
+ * name alone: one command and one `Event … enabled` marker for the group.
  */
-
-const SOFTWARE_EVENTS: ReadonlySet<string> = new Set([
-  'cpu-clock', 'task-clock', 'page-faults', 'faults', 'context-switches', 'cs', 'cpu-migrations', 'migrations',
-  'minor-faults', 'major-faults', 'alignment-faults', 'emulation-faults',
-]);
+import { SOFTWARE_EVENTS, softwareGroupsOf, switchedIndices, withSoftwareGroups, type SoftwareGroup } from './software-groups.ts';
 
 const HARDWARE_EVENTS: ReadonlySet<string> = new Set([
   'cpu-cycles', 'cycles', 'instructions', 'cache-references', 'cache-misses', 'branch-instructions', 'branches',
@@ -46,9 +45,9 @@ export interface EventSlots {
    * added to the name: `:u` where it counts user space only); null for a name of no slot.
    */
   rowOf(printed: string): (SlotPlace & { readonly event: string }) | null;
-  /** `Event pcA0 enabled` → the slot and whether it is the slot's first (enable) or last (disable) event; null for other lines. */
+  /** `Event pcA0 enabled` → the slot and whether it is the slot's first (enable) or last (disable) event switched; null for other lines. */
   markerOf(line: string): (SlotPlace & { readonly enabled: boolean; readonly first: boolean; readonly last: boolean }) | null;
-  /** The control commands that switch a slot on or off, one per event, by the names perf printed in its rows. */
+  /** The control commands that switch a slot on or off, one per group or ungrouped event, by the names perf printed in its rows. */
   commands<Verb extends 'enable' | 'disable'>(slot: number, verb: Verb): Array<`${Verb} ${string}`>;
 }
 
@@ -62,13 +61,15 @@ function nameOf(slot: number, index: number): string {
 /**
  * @example
  * const named = createEventSlots(['page-faults', 'context-switches'], 2);
- * named.perfEvents   // ['page-faults/name=pcA0/', 'context-switches/name=pcA1/', 'page-faults/name=pcB0/', 'context-switches/name=pcB1/']
+ * named.perfEvents   // ['{page-faults/name=pcA0/,context-switches/name=pcA1/}', '{page-faults/name=pcB0/,context-switches/name=pcB1/}']
  * named.rowOf('pcB1') // { slot: 1, index: 1, event: 'context-switches' }
+ * named.commands(1, 'enable')  // ['enable pcB0']
  */
-export function createEventSlots(events: readonly string[], slots: number): EventSlots {
+export function createEventSlots(events: readonly string[], slots: number, groups: readonly SoftwareGroup[] = softwareGroupsOf(events)): EventSlots {
   if (slots < 1 || slots > 26) throw new RangeError(`between 1 and 26 slots, not ${slots}`);
   const perfEvents: string[] = [];
-  for (let slot = 0; slot < slots; slot += 1) events.forEach((event, index) => perfEvents.push(`${event}/name=${nameOf(slot, index)}/`));
+  for (let slot = 0; slot < slots; slot += 1) perfEvents.push(...withSoftwareGroups(events, (event, index) => `${event}/name=${nameOf(slot, index)}/`, groups));
+  const switched = switchedIndices(events.length, groups);
   /** The names perf printed (perf renames an event it falls back to counting in user space: `pcA0:u`). */
   const printedNames = new Map<string, string>();
   const placeOf = (name: string): (SlotPlace & { readonly rest: string }) | null => {
@@ -92,10 +93,10 @@ export function createEventSlots(events: readonly string[], slots: number): Even
       const match = MARKER.exec(line);
       const place = match === null ? null : placeOf(match[1] as string);
       if (match === null || place === null) return null;
-      return { slot: place.slot, index: place.index, enabled: match[2] === 'enabled', first: place.index === 0, last: place.index === events.length - 1 };
+      return { slot: place.slot, index: place.index, enabled: match[2] === 'enabled', first: place.index === switched[0], last: place.index === switched.at(-1) };
     },
     commands(slot, verb) {
-      return events.map((_, index) => {
+      return switched.map((index) => {
         const name = nameOf(slot, index);
         return `${verb} ${printedNames.get(name) ?? name}` as const;
       });

@@ -6,8 +6,16 @@ import { canSlotEvents, createEventSlots } from '../../src/perf/event-slots.ts';
 // test/session/program-server.test.ts (compare's served runs) and test/cli/compare-slotted.test.ts.
 
 describe('event slots', () => {
-  it("names each slot's copy of the events apart, in perf's -e form", () => {
+  it("names each slot's copy of the events apart, in perf's -e form, a slot's adjacent software events one group", () => {
     expect(createEventSlots(['page-faults', 'context-switches'], 2).perfEvents).toEqual([
+      '{page-faults/name=pcA0/,context-switches/name=pcA1/}', '{page-faults/name=pcB0/,context-switches/name=pcB1/}',
+    ]);
+    expect(createEventSlots(['cache-misses', 'cycles', 'page-faults', 'context-switches'], 2).perfEvents).toEqual([
+      'cache-misses/name=pcA0/', 'cycles/name=pcA1/', '{page-faults/name=pcA2/,context-switches/name=pcA3/}',
+      'cache-misses/name=pcB0/', 'cycles/name=pcB1/', '{page-faults/name=pcB2/,context-switches/name=pcB3/}',
+    ]);
+    // no groups (PERFCELL_SOFTWARE_GROUPS=0): every event on its own
+    expect(createEventSlots(['page-faults', 'context-switches'], 2, []).perfEvents).toEqual([
       'page-faults/name=pcA0/', 'context-switches/name=pcA1/', 'page-faults/name=pcB0/', 'context-switches/name=pcB1/',
     ]);
   });
@@ -21,7 +29,7 @@ describe('event slots', () => {
   });
 
   it('switches a slot by the names perf printed: pcA0:u once perf renamed it so', () => {
-    const named = createEventSlots(['page-faults', 'context-switches'], 2);
+    const named = createEventSlots(['page-faults', 'context-switches'], 2, []);
     expect(named.commands(1, 'enable')).toEqual(['enable pcB0', 'enable pcB1']);
     named.rowOf('pcB0:u');
     named.rowOf('pcB1:u');
@@ -29,10 +37,25 @@ describe('event slots', () => {
     expect(named.commands(0, 'enable')).toEqual(['enable pcA0', 'enable pcA1']);
   });
 
-  it("reads perf's markers: a slot's window opens with its first event and closes with its last", () => {
-    const named = createEventSlots(['page-faults', 'context-switches', 'task-clock'], 2);
+  it("switches a group by its leader alone, and each event outside a group by its own name", () => {
+    const grouped = createEventSlots(['page-faults', 'context-switches'], 2);
+    expect(grouped.commands(1, 'enable')).toEqual(['enable pcB0']);
+    grouped.rowOf('pcB0:u');
+    expect(grouped.commands(1, 'disable')).toEqual(['disable pcB0:u']);
+    const mixed = createEventSlots(['cache-misses', 'page-faults', 'context-switches', 'cycles'], 2);
+    expect(mixed.commands(0, 'disable')).toEqual(['disable pcA0', 'disable pcA1', 'disable pcA3']);
+  });
+
+  it("reads perf's markers: a slot's window opens with its first event switched and closes with its last", () => {
+    const named = createEventSlots(['page-faults', 'context-switches', 'task-clock'], 2, []);
     expect(named.markerOf('Event pcB0 enabled')).toEqual({ slot: 1, index: 0, enabled: true, first: true, last: false });
     expect(named.markerOf('Event pcA2:u disabled')).toEqual({ slot: 0, index: 2, enabled: false, first: false, last: true });
+    // one group: its leader's marker opens and closes the slot
+    const grouped = createEventSlots(['page-faults', 'context-switches', 'task-clock'], 2);
+    expect(grouped.markerOf('Event pcB0 disabled')).toEqual({ slot: 1, index: 0, enabled: false, first: true, last: true });
+    const mixed = createEventSlots(['page-faults', 'context-switches', 'cycles'], 2);
+    expect(mixed.markerOf('Event pcA0 enabled')).toMatchObject({ first: true, last: false });
+    expect(mixed.markerOf('Event pcA2 disabled')).toMatchObject({ first: false, last: true });
     for (const line of ['Events enabled', 'Events disabled', "failed: can't find 'pcA0' event", 'Event page-faults enabled']) expect(named.markerOf(line), line).toBeNull();
   });
 
