@@ -1,6 +1,6 @@
 // REPLs taking turns in pseudo-terminals (node-pty), one `1+1⏎` each per round (the order reversed
 // every other round), 150 ms apart as in bench-repl.mjs: the time from the keystrokes to the next
-// prompt, medians, and the median of the paired differences against the first variant. For a change
+// prompt, medians and p90s, and the median of the paired differences against the first variant. For a change
 // to the REPL's path too small for bench-repl.mjs's three-way run, or an environment switch.
 //
 //   node scripts/lib/repl-ab.mjs VARIANTS_JSON [ROUNDS=60]
@@ -8,7 +8,7 @@
 //     {"name":"after","cmd":["node","dist/app/cli.cjs","repl"]}]' 100
 // Each variant, and the environment it runs in (a code-cache folder of its own): ab-variants.mjs.
 import { abArguments, abEnvironments, turnOrder } from './ab-variants.mjs';
-import { median } from './benchmarks-md.mjs';
+import { median, quantile } from './benchmarks-md.mjs';
 import { openPtySession, typeLine, waitForPrompt } from './pty-repl.mjs';
 
 const WARMUP = 5;
@@ -33,7 +33,7 @@ for (let round = 0; round < WARMUP + rounds; round++) {
 const [first] = sessions;
 for (const session of sessions) {
   const paired = session === first ? '' : `  paired difference to ${first.name}: median ${median(session.latenciesMs.map((ms, index) => ms - first.latenciesMs[index])).toFixed(2)} ms`;
-  console.log(`${session.name.padEnd(12)} median ${median(session.latenciesMs).toFixed(2)} ms  best ${Math.min(...session.latenciesMs).toFixed(2)} ms  n ${session.latenciesMs.length}${paired}`);
+  console.log(`${session.name.padEnd(12)} median ${median(session.latenciesMs).toFixed(2)} ms  p90 ${quantile(session.latenciesMs, 0.9).toFixed(2)} ms  best ${Math.min(...session.latenciesMs).toFixed(2)} ms  n ${session.latenciesMs.length}${paired}`);
   session.child.kill();
 }
 environments.remove();

@@ -33,7 +33,8 @@ interface Armed {
 /** Armed perf not taken within this long is stopped: it would count nothing, and perf attached to a live process never ends by itself. */
 const IDLE_LIMIT_MS = 2000;
 
-function keyOf(pid: number, options: PerfOptions): string {
+/** What makes two windows' perf the same: the process and the perf set-up. */
+export function perfOptionsKey(pid: number, options: PerfOptions): string {
   return JSON.stringify([pid, options.events, options.intervalMs, options.perfPath ?? null, options.live === true, options.metricGroups ?? null]);
 }
 
@@ -64,7 +65,7 @@ export function createPerfPool(
   };
   const sharedFor = (pid: number, options: PerfOptions): SharedPerf | null => {
     if (share === null || !canSharePerf(options)) return null;
-    const key = keyOf(pid, options);
+    const key = perfOptionsKey(pid, options);
     let perf = shared.get(key);
     if (perf === undefined || (perf.exited && !perf.broken)) {
       try {
@@ -82,7 +83,7 @@ export function createPerfPool(
     take(pid, options) {
       const perf = sharedFor(pid, options);
       if (perf !== null) return perf.session();
-      const key = keyOf(pid, options);
+      const key = perfOptionsKey(pid, options);
       const index = armed.findIndex((entry) => entry.key === key);
       if (index === -1) return start(pid, options);
       const [entry] = armed.splice(index, 1);
@@ -91,11 +92,11 @@ export function createPerfPool(
     },
     arm(pid, options) {
       if (sharedFor(pid, options) !== null) return;
-      armed.push({ key: keyOf(pid, options), session: start(pid, options) });
+      armed.push({ key: perfOptionsKey(pid, options), session: start(pid, options) });
       refreshIdleTimer();
     },
     armedCount(pid, options) {
-      const key = keyOf(pid, options);
+      const key = perfOptionsKey(pid, options);
       const perf = shared.get(key);
       if (perf !== undefined && !perf.exited) return Number.POSITIVE_INFINITY;
       return armed.filter((entry) => entry.key === key).length;

@@ -54,6 +54,10 @@ export interface SharedPerf {
   close(): void;
   /** Ends perf and resolves once it has exited: no perf outlives the command that measured with it. */
   closeAndWait(): Promise<void>;
+  /** Stops every ready member no window is open on (ticking-perf.ts pause()). */
+  pause(): void;
+  /** Lets paused members go on; a session's enable() does so itself. */
+  resume(): void;
 }
 
 /**
@@ -205,12 +209,14 @@ export function startSharedPerf(
           // gets a perf of its own, which says why as it always has.
           const hung = neverAcknowledged();
           if (hung !== null) throw hung;
+          for (const member of members) member.resume();
           inner = broken() ? startPerf(pid, options) : pick().session();
           await inner.enable(beforeEnable, whileAcknowledging);
         },
         async prepareSwitch(beforeEnable) {
           await whenAllReady();
           if (broken()) return null;
+          for (const member of members) member.resume();
           const picked = pick(SWITCHED_LEAD_MS).session();
           const counting = (await picked.prepareSwitch?.(beforeEnable)) ?? null;
           // without a switch the window calls enable(), which picks again
@@ -256,6 +262,12 @@ export function startSharedPerf(
     async closeAndWait() {
       closing = true;
       await Promise.all([...members.map((member) => member.closeAndWait()), follower?.end()]);
+    },
+    pause() {
+      for (const member of members) member.pause();
+    },
+    resume() {
+      for (const member of members) member.resume();
     },
   };
 }

@@ -42,6 +42,14 @@ export interface TickingPerf {
   close(): void;
   /** Ends perf and resolves once it has exited. */
   closeAndWait(): Promise<void>;
+  /**
+   * Stops perf (SIGSTOP) where it is ready and no window is open on it: it ticks no more, and costs
+   * nothing, until resume(). Its counters are the kernel's: stopped, it misses no count, and the tick
+   * it owes comes at once on resume() (its poll() restarts with the deadline already past).
+   */
+  pause(): void;
+  /** Lets a paused perf go on (SIGCONT); before a window's enable, whose ack a stopped perf would never send. */
+  resume(): void;
 }
 
 /** How long past a tick's due time its reader keeps reading at every turn of the loop before it sleeps between reads. */
@@ -277,6 +285,8 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
 
   // ---- perf's exit ----
   let exited = false;
+  /** Stopped by pause() (SIGSTOP), until resume(). */
+  let paused = false;
   let spawnError: Error | null = null;
   const exit = new Promise<void>((resolve) => {
     const onExit = (error: Error | null): void => {
@@ -599,6 +609,15 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
       holdUntilExit();
       subprocess.kill('SIGKILL');
       await exit;
+    },
+    pause() {
+      if (exited || paused || rowsPerTick === null || windows.some((slot) => slot.openWindows > 0)) return;
+      paused = subprocess.kill('SIGSTOP');
+    },
+    resume() {
+      if (!paused) return;
+      paused = false;
+      if (!exited) subprocess.kill('SIGCONT');
     },
   }));
 }

@@ -68,6 +68,11 @@ export class InputGate extends EventEmitter {
     return this;
   }
 
+  /** Calls `listener` for every chunk the source gives (a keystroke, a paste), held or not. */
+  onInput(listener: () => void): void {
+    this.source.on('data', listener);
+  }
+
   private push(chunk: Buffer): void {
     if (chunk.length > 0) this.lastByte = chunk[chunk.length - 1] ?? null;
     if (this.holding && chunk.includes(CTRL_C)) {

@@ -12,6 +12,8 @@ import { createWindowSlot } from './window-slot.ts';
 import { monotonicNs } from '../session/clock.ts';
 import { LIVE_VISIBLE_AFTER_S } from '../live/relay.ts';
 import { untilEndedLaunchersExit } from '../perf/perf-group-launcher.ts';
+import { sharedPerfWanted } from '../perf/shared-perf-wanted.ts';
+import { createTypingPerf } from './typing-perf.ts';
 
 
 type EvalCallback = (error: Error | null, result?: unknown) => void;
@@ -30,8 +32,13 @@ export interface MeasuredEvalOptions {
   readonly typescript?: TypeScriptMode;
   /** Reporting at start; `.stop`/`.start` flip it. Default true. */
   readonly reporting?: boolean;
-  /** Input held while a command is measured (see InputGate). */
-  readonly gate?: { hold(): void; release(): void };
+  /** Input held while a command is measured (see InputGate); `onInput` hears every keystroke or chunk that arrives. */
+  readonly gate?: { hold(): void; release(): void; onInput?(listener: () => void): void };
+  /**
+   * Commands counted by a perf that ticks while someone types (typing-perf.ts): started at a
+   * keystroke or a prompt, gone once the REPL idles. Default false: a perf per command, prepared ahead.
+   */
+  readonly perfWhileTyping?: boolean;
   /** Prints a report; called before the prompt that follows the command. */
   readonly onReport: (event: ReplReportEvent) => void;
   /** One-line problems of perfcell itself (perf refused an explicit event, …). */
@@ -95,7 +102,10 @@ interface Command {
  */
 export function measureReplCommands(server: REPLServer, options: MeasuredEvalOptions): ReplMeasurement {
   const typescript = options.typescript ?? 'auto';
-  const slot = createWindowSlot(options.pid ?? process.pid, options.measure ?? {}, options.prepare);
+  const pid = options.pid ?? process.pid;
+  // PERFCELL_SHARED_PERF=0: a perf per command, as for cells
+  const typing = options.perfWhileTyping === true && sharedPerfWanted() ? createTypingPerf(pid) : null;
+  const slot = createWindowSlot(pid, options.measure ?? {}, options.prepare, typing);
   let reporting = options.reporting ?? true;
   let commandNumber = 1;
   let active: Command | null = null;
@@ -107,6 +117,12 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
   const prepareNext = (): void => {
     if (reporting && !closed) slot.fill(label());
   };
+  // Someone types: the typing perf ticks (or is started), never started while a command runs.
+  if (typing !== null) options.gate?.onInput?.(() => {
+    if (active !== null) return;
+    prepareNext();
+    typing.typed();
+  });
   // esbuild's service starting now would inherit the armed perf's counters: the command gets a perf attached after it
   const stopWatchingCompiler = onCompilerStart(() => slot.drop());
 
@@ -353,6 +369,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     if (command.ran) commandNumber++;
     server.setPrompt(`${label()}: `);
     if (command.prompt !== null) originalDisplayPrompt(command.prompt.preserveCursor);
+    slot.afterCommand();
     prepareNext();
     options.gate?.release();
   }

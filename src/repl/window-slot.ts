@@ -3,22 +3,30 @@ import { resolvePerfOptions, type MeasureOptions } from '../session/options.ts';
 import type { CommandReport, UnsupportedEvent } from '../session/report.ts';
 import { prepareWindow, type MeasurementWindow } from '../session/window.ts';
 import { perfGaveUp } from '../session/perf-gave-up.ts';
+import { canSharePerf } from '../perf/shared-perf.ts';
+import type { PerfOptions } from '../perf/controller.ts';
+import type { TypingPerf } from './typing-perf.ts';
 
 /**
  * The next command's measurement window, prepared ahead (perf attached with counting disabled,
  * which takes tens of ms) so that a command's start only enables it; with the session's perf
- * set-up, and what perf said it cannot count here.
+ * set-up, and what perf said it cannot count here. With `typing` (the REPL's), windows whose
+ * set-up one perf can serve (shared-perf.ts canSharePerf) are an enable and a disable on the perf
+ * that ticks while someone types and is paused while nobody does (typing-perf.ts). Never both: a
+ * perf started while another is attached inherits its counters, and would be counted by it.
  */
 export interface WindowSlot {
   readonly measure: MeasureOptions;
-  /** Attaches perf for the next command, unless a window waits already. */
+  /** Attaches perf for the next command, unless a window waits already; with `typing`, starts or keeps the typing perf instead. */
   fill(label: string): void;
   /** The waiting window, or a new one. */
   take(label: string): MeasurementWindow;
   /** A window that measures RAM, time and CPU only. */
   takeWithoutPerf(label: string): MeasurementWindow;
-  /** Stops the waiting window's perf. */
+  /** Stops the waiting window's perf, and the typing perf. */
   drop(): void;
+  /** A command has ended: the typing perf goes where it would count a child process the command left running. */
+  afterCommand(): void;
   /** Replaces the set-up; the waiting window is dropped. */
   configure(measure: MeasureOptions): void;
   /** perf will not be started again until configure(). */
@@ -31,7 +39,7 @@ export interface WindowSlot {
   learn(report: CommandReport): CommandReport;
 }
 
-export function createWindowSlot(pid: number, initial: MeasureOptions, prepare: typeof prepareWindow = prepareWindow): WindowSlot {
+export function createWindowSlot(pid: number, initial: MeasureOptions, prepare: typeof prepareWindow = prepareWindow, typing: TypingPerf | null = null): WindowSlot {
   let measure = initial;
   let waiting: MeasurementWindow | null = null;
   const unsupported = new Map<string, UnsupportedEvent>();
@@ -43,9 +51,16 @@ export function createWindowSlot(pid: number, initial: MeasureOptions, prepare: 
     const events = (measure.events ?? resolvePerfOptions(measure).events).filter((event) => !unsupported.has(baseEventName(event)));
     return events.length === 0 ? { ...base, perf: false } : { ...base, events };
   };
+  /** The perf set-up of these window options where the typing perf serves it; else null. */
+  const typingSetUp = (options: MeasureOptions): PerfOptions | null => {
+    if (typing === null || options.perf === false) return null;
+    const perfOptions = resolvePerfOptions(options);
+    return canSharePerf(perfOptions) ? perfOptions : null;
+  };
   const drop = (): void => {
     waiting?.cancel();
     waiting = null;
+    typing?.close();
   };
 
   return {
@@ -53,10 +68,24 @@ export function createWindowSlot(pid: number, initial: MeasureOptions, prepare: 
       return measure;
     },
     fill(label) {
-      waiting ??= prepare(pid, windowOptions(label));
+      const options = windowOptions(label);
+      const perfOptions = typingSetUp(options);
+      if (perfOptions === null) {
+        waiting ??= prepare(pid, options);
+        return;
+      }
+      // someone types (or a prompt is out): the one-command perf goes, the typing perf comes
+      waiting?.cancel();
+      waiting = null;
+      typing?.warm(perfOptions);
     },
     take(label) {
-      const window = waiting ?? prepare(pid, windowOptions(label));
+      const options = windowOptions(label);
+      // the typing perf where its set-up serves the window
+      if (typing !== null && typingSetUp(options) !== null) {
+        return prepare(pid, options, (_, perfOptions) => typing.session(perfOptions));
+      }
+      const window = waiting ?? prepare(pid, options);
       waiting = null;
       return window;
     },
@@ -64,6 +93,9 @@ export function createWindowSlot(pid: number, initial: MeasureOptions, prepare: 
       return prepare(pid, { ...windowOptions(label), perf: false });
     },
     drop,
+    afterCommand() {
+      typing?.afterCommand();
+    },
     configure(replacement) {
       measure = replacement;
       unsupported.clear();
@@ -74,7 +106,10 @@ export function createWindowSlot(pid: number, initial: MeasureOptions, prepare: 
       drop();
     },
     learn(report) {
-      if (perfGaveUp(report, windowOptions(''))) measure = { ...measure, perf: false };
+      if (perfGaveUp(report, windowOptions(''))) {
+        measure = { ...measure, perf: false };
+        typing?.close();
+      }
       for (const event of report.counters.unsupported) unsupported.set(baseEventName(event.event), event);
       const named = new Set(report.counters.unsupported.map((event) => baseEventName(event.event)));
       const missing = [...unsupported.values()].filter((event) => !named.has(baseEventName(event.event)));

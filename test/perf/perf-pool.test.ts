@@ -62,6 +62,8 @@ describe('perf pool with a shared perf', () => {
         spawned: Promise.resolve(),
         close: () => { closed.push(id); },
         closeAndWait: async () => { closed.push(id); },
+        pause: () => undefined,
+        resume: () => undefined,
       };
     };
     const pool = createPerfPool(start, share);

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TYPING_IDLE_MS } from '../../src/repl/typing-perf.ts';
+import { endRepl, startPtyRepl, type PtyRepl } from '../support/pty-repl.ts';
+import { runsWithPerf } from '../support/perf.ts';
+
+/**
+ * The REPL counts its commands with one perf that ticks (src/repl/typing-perf.ts): started at the
+ * first prompt, paused (SIGSTOP) while nobody types, let go on (SIGCONT) at a keystroke or a window's
+ * enable, paused again once a command's report is out; ended where a command leaves a child process
+ * running (it would count it). Real perf, a real REPL in a pty.
+ */
+let repl: PtyRepl | null = null;
+afterEach(async () => {
+  await endRepl(repl);
+  repl = null;
+});
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const totalOf = (printed: string, event: string): number | null => {
+  const match = new RegExp(`${event} ([\\d,.]+)`).exec(printed);
+  return match ? Number(match[1]?.replaceAll(',', '')) : null;
+};
+/** The process state letter of /proc/PID/stat: `T` stopped, `S` asleep, `R` running. */
+const stateOf = (pid: number): string => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] ?? '?';
+/** Resolves with the state once `pid` is in one of `states`, or with the last state seen after `timeoutMs`. */
+async function untilState(pid: number, states: string, timeoutMs = 3000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let state = stateOf(pid);
+  while (!states.includes(state) && Date.now() < deadline) {
+    await sleep(10);
+    state = stateOf(pid);
+  }
+  return state;
+}
+
+describe.runIf(runsWithPerf("the REPL's perf while someone types"))('perf while someone types (real perf, through a pty)', () => {
+  it('serves command after command with one perf, paused between them, and counts each line exactly', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl(['repl', '-e', 'page-faults']);
+    const [typing] = await repl.waitForPerfChildren(1);
+    // ready and idle: paused
+    expect(await untilState(typing!, 'T')).toBe('T');
+    for (let line = 0; line < 3; line++) {
+      // a line and its Enter in one write, as a paste: the enable lets perf go on
+      const printed = await repl.send(`var pages${line} = new Float64Array(5000 * 512).fill(1); void 0`);
+      const faults = totalOf(printed, 'page-faults');
+      expect(faults, printed).not.toBeNull();
+      expect(Math.abs((faults ?? 0) - 5000) / 5000, printed).toBeLessThan(0.04);
+      expect(await untilState(typing!, 'T')).toBe('T');
+    }
+    expect(repl.perfChildren()).toEqual([typing]);
+  });
+
+  it('lets perf tick at a keystroke, pauses it again once nobody types, and counts the line typed meanwhile', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl(['repl', '-e', 'page-faults']);
+    const [typing] = await repl.waitForPerfChildren(1);
+    expect(await untilState(typing!, 'T')).toBe('T');
+    repl.write('var pages = new Float64Array(5000 * 512)');
+    expect(await untilState(typing!, 'SR')).not.toBe('T');
+    // TYPING_IDLE_MS after the last keystroke with no command: paused
+    await sleep(TYPING_IDLE_MS + 300);
+    expect(await untilState(typing!, 'T')).toBe('T');
+    const printed = await repl.send('.fill(1); void 0');
+    const faults = totalOf(printed, 'page-faults');
+    expect(faults, printed).not.toBeNull();
+    expect(Math.abs((faults ?? 0) - 5000) / 5000, printed).toBeLessThan(0.04);
+    expect(repl.perfChildren()).toEqual([typing]);
+  });
+
+  it('counts a line that awaits while perf ticks, none of the idle time before it', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl(['repl', '-e', 'task-clock']);
+    const [typing] = await repl.waitForPerfChildren(1);
+    await sleep(500);
+    const printed = await repl.send('await new Promise((resolve) => setTimeout(resolve, 300))');
+    // the REPL sleeps through the await: a few ms of task-clock at most
+    const taskClockMs = totalOf(printed, 'task-clock');
+    expect(taskClockMs, printed).not.toBeNull();
+    expect(taskClockMs, printed).toBeLessThan(30);
+    expect(printed).toMatch(/in 0\.3\ds/);
+    expect(await untilState(typing!, 'T')).toBe('T');
+  });
+
+  it('does not count a child process a command left running in the commands after it', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl(['repl', '-e', 'task-clock']);
+    await repl.send('1+1');
+    await repl.send("var { spawn } = await import('node:child_process'); var hog = spawn('sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' })");
+    try {
+      const printed = await repl.send('await new Promise((resolve) => setTimeout(resolve, 300))');
+      // counted, the busy child would add some 300 ms of task-clock
+      const taskClockMs = totalOf(printed, 'task-clock');
+      expect(taskClockMs, printed).not.toBeNull();
+      expect(taskClockMs, printed).toBeLessThan(30);
+    } finally {
+      await repl.send('hog.kill()');
+    }
+  });
+});
