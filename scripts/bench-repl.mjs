@@ -77,11 +77,13 @@ Time from typing \`1+1⏎\` into a pseudo-terminal until the next prompt is ther
 ${rows.join('\n')}
 
 Target: ≤ 5 ms added by perfcell with perf on. Reports printed: ${measured.reports}/${COMMANDS}; reports without a page-faults count: ${measured.missingCounters}.
-What perf adds is three hand-overs to the perf process: the enable and its ack (about 0.4–1 ms here)
-and the disable and its ack, both awaited by the line itself (its first and last statements switch
-perf, so nothing of the REPL's is counted: README, The REPL), and the SIGINT and perf's last
-interval, which perf stat prints about 2 ms after it reads the clock for it on this VM (its regular
-interval lines arrive within 0.3 ms; measured from the timestamps perf prints). All wait for perf to be scheduled on this 2-vCPU VM shared with other work, which is
+What perf adds is three hand-overs to the REPL's one perf (README, The REPL), which is stopped
+while nobody types and let go on at the keystrokes: the enable and its ack (about 0.4–1 ms here) and
+the disable and its ack, both awaited by the line itself (its first and last statements switch perf,
+so nothing of the REPL's is counted), and the wait for perf's next tick, which it prints every 2 ms
+(1 ms on average, and the tick's rows read). A perf per line, sent SIGINT at the line's end, cost
+1-1.5 ms more: its exit held the REPL's vCPU (BENCHMARKS.md, Pace notes, 2026-12-04 21:25 and
+2026-12-06 05:30). All wait for perf to be scheduled on this 2-vCPU VM shared with other work, which is
 what the median and p90 mostly measure; \`best\` is the quiet case. \`--no-perf\` is what the REPL's
 own bookkeeping costs (reading /proc, the heap view, the report's extra lines).
 
