@@ -35,8 +35,9 @@ export interface MeasuredEvalOptions {
   /** Input held while a command is measured (see InputGate); `onInput` hears every keystroke or chunk that arrives. */
   readonly gate?: { hold(): void; release(): void; onInput?(listener: () => void): void };
   /**
-   * Commands counted by a perf that ticks while someone types (typing-perf.ts): started at a
-   * keystroke or a prompt, gone once the REPL idles. Default false: a perf per command, prepared ahead.
+   * Commands counted by one perf that ticks (typing-perf.ts): started at the first prompt, stopped
+   * while nobody types, let go on at a keystroke or a command. Default false: a perf per command,
+   * prepared ahead (the kernel's cells).
    */
   readonly perfWhileTyping?: boolean;
   /** Prints a report; called before the prompt that follows the command. */
