@@ -127,16 +127,18 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
     },
   });
 
-  // The measured eval prepares the next cell's window (spawns perf, a few ms of this thread) as
-  // soon as a cell's report is out, which would be before the kernel has sent that report. The
-  // spawn waits here until the kernel calls preparedNow() (after its replies), or until the
-  // next cell begins, whichever comes first.
+  // Where the session's one perf cannot serve a window (an interval under its tick, -M, or
+  // PERFCELL_SHARED_PERF=0: typing-perf.ts), the measured eval prepares the next cell's window
+  // (spawns perf, a few ms of this thread) as soon as a cell's report is out, which would be before
+  // the kernel has sent that report. The spawn waits here until the kernel calls preparedNow()
+  // (after its replies), or until the next cell begins, whichever comes first. A window on the
+  // session's perf spawns nothing (`attachPerf`).
   const heldBack = new Set<() => void>();
-  const prepareLater = (pid: number, measure: MeasureOptions = {}): MeasurementWindow => {
+  const prepareLater: typeof prepareWindow = (pid, measure = {}, attachPerf) => {
     let window: MeasurementWindow | null = null;
     const ready = (): MeasurementWindow => {
       heldBack.delete(start);
-      window ??= prepareWindow(pid, measure);
+      window ??= prepareWindow(pid, measure, attachPerf);
       return window;
     };
     const start = (): void => void ready();
@@ -154,6 +156,8 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
   const measurement = measureReplCommands(server, {
     ...(options.measure === undefined ? {} : { measure: options.measure }),
     prepare: prepareLater,
+    // one perf for the session, stopped between cells (typing-perf.ts): no perf's exit and spawn per cell
+    oneTickingPerf: true,
     typescript: 'auto',
     // a notebook runs its cells again: a cell's top-level const, let and class may be declared again
     beforeRun: redeclarableTopLevel,

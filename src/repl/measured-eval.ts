@@ -36,10 +36,10 @@ export interface MeasuredEvalOptions {
   readonly gate?: { hold(): void; release(): void; onInput?(listener: () => void): void };
   /**
    * Commands counted by one perf that ticks (typing-perf.ts): started at the first prompt, stopped
-   * while nobody types, let go on at a keystroke or a command. Default false: a perf per command,
-   * prepared ahead (the kernel's cells).
+   * while nobody types, let go on at a keystroke (`gate.onInput`) or a command's enable. Default
+   * false: a perf per command, prepared ahead.
    */
-  readonly perfWhileTyping?: boolean;
+  readonly oneTickingPerf?: boolean;
   /** Prints a report; called before the prompt that follows the command. */
   readonly onReport: (event: ReplReportEvent) => void;
   /** One-line problems of perfcell itself (perf refused an explicit event, …). */
@@ -105,7 +105,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
   const typescript = options.typescript ?? 'auto';
   const pid = options.pid ?? process.pid;
   // PERFCELL_SHARED_PERF=0: a perf per command, as for cells
-  const typing = options.perfWhileTyping === true && sharedPerfWanted() ? createTypingPerf(pid) : null;
+  const typing = options.oneTickingPerf === true && sharedPerfWanted() ? createTypingPerf(pid) : null;
   const slot = createWindowSlot(pid, options.measure ?? {}, options.prepare, typing);
   let reporting = options.reporting ?? true;
   let commandNumber = 1;

@@ -85,7 +85,7 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
     typescript: options.typescript ?? 'auto',
     reporting: options.reporting ?? true,
     gate,
-    perfWhileTyping: true,
+    oneTickingPerf: true,
     onReport({ report, notes, newWarnings }) {
       const allNotes = [...notes];
       const unsupported = report.counters.unsupported[0];

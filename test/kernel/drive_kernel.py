@@ -242,6 +242,37 @@ def scenario_empty(km, kc):
     emit("empty", history=history, thrown=thrown)
 
 
+def perfs_counting(pid):
+    """The perf processes attached to pid (`perf stat ... --pid PID`), each with its state letter."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                argv = cmdline.read().split(b"\0")
+            with open(f"/proc/{entry}/stat") as stat:
+                state = stat.read().split(") ")[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+        if argv and os.path.basename(argv[0]) == b"perf" and b"--pid" in argv and argv[argv.index(b"--pid") + 1] == str(pid).encode():
+            found.append([int(entry), state])
+    return found
+
+
+def scenario_oneperf(km, kc):
+    # one perf serves every cell, stopped (state T) between them; a cell that touches 5,000 pages counts them
+    pid = km.provisioner.process.pid
+    run_cell(kc, "1 + 1")
+    seen = [perfs_counting(pid)]
+    touched = []
+    for index in range(3):
+        touched.append(summary(*run_cell(kc, f"var pages{index} = new Float64Array(5000 * 512).fill(1); void 0")))
+        time.sleep(0.2)
+        seen.append(perfs_counting(pid))
+    emit("oneperf", seen=seen, touched=touched)
+
+
 def alive(pid):
     try:
         os.kill(pid, 0)

@@ -96,6 +96,21 @@ describe.skipIf(jupyterMissing !== null).concurrent('perfcell kernel driven by j
     expect((basic!['ran_after'] as CellSummary).outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': "'undefined'" });
   }, 160_000);
 
+  it('counts every cell with one perf, stopped (SIGSTOP) between cells, and each cell exactly', async ({ expect }) => {
+    const { oneperf } = await drive('oneperf');
+    const seen = oneperf!['seen'] as Array<Array<[number, string]>>;
+    // one perf, the same one after each cell, stopped while no cell runs
+    expect(seen.every((perfs) => perfs.length === 1), JSON.stringify(seen)).toBe(true);
+    expect(new Set(seen.map((perfs) => perfs[0]![0])).size, JSON.stringify(seen)).toBe(1);
+    expect(seen.map((perfs) => perfs[0]![1])).toEqual(['T', 'T', 'T', 'T']);
+    for (const cell of oneperf!['touched'] as CellSummary[]) {
+      const report = (cell.outputs.find((output) => output.type === 'display_data')?.content['data'] as Record<string, { counters: { events: { event: string; total: number }[] } }>)[REPORT_MIME];
+      const faults = report?.counters.events.find((event) => event.event === 'page-faults')?.total ?? NaN;
+      // 5,000 fresh pages: about 5,000 faults (the array's own, perf counts the cell alone)
+      expect(Math.abs(faults - 5000) / 5000, reportText(cell)).toBeLessThan(0.04);
+    }
+  }, 160_000);
+
   it('puts the gc line of the text report in the HTML table too, with the same figures; a cell that only frees memory peaked at its start', async ({ expect }) => {
     const { gc } = await drive('gc');
     const display = (cell: CellSummary) => (cell.outputs.find((output) => output.type === 'display_data')?.content['data'] ?? {}) as Record<string, string>;
