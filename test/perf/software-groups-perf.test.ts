@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { cliPath, fixture } from '../support/fixtures.ts';
-import { runsWithPerf } from '../support/perf.ts';
+import { perfStatPageFaults, runsWithPerf } from '../support/perf.ts';
 import { temporaryFolders } from '../support/temp-folders.ts';
 
 // Adjacent software events go to perf as one group (src/perf/software-groups.ts), switched by their
@@ -16,11 +15,9 @@ import { temporaryFolders } from '../support/temp-folders.ts';
 const tempFolder = temporaryFolders('each');
 const PAGES = 2000;
 
-function perfStatPageFaults(): number {
-  const samples = [0, 1, 2].map(() => {
-    const result = spawnSync('perf', ['stat', '-x,', '-e', 'page-faults', '--', fixture('touch-pages'), String(PAGES)], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
-    return Number(/^(\d+),,page-faults,/m.exec(result.stderr)?.[1]);
-  });
+/** The median of three plain `perf stat` counts of the touching program. */
+function perfStatReference(): number {
+  const samples = [0, 1, 2].map(() => perfStatPageFaults([fixture('touch-pages'), String(PAGES)]));
   return samples.sort((a, b) => a - b)[1] as number;
 }
 
@@ -41,7 +38,7 @@ describe.runIf(runsWithPerf('software events as one perf group'))('software even
     const env = (perf: string) => ({ NO_COLOR: '1', PERFCELL_PERF: perf, ...(grouped ? {} : { PERFCELL_SOFTWARE_GROUPS: '0' }) });
 
     it(`run: page-faults as perf stat counts them, ${grouped ? 'the events one group' : 'each event on its own'}`, async () => {
-      const expected = perfStatPageFaults();
+      const expected = perfStatReference();
       const perf = loggingPerf();
       const result = await execa(process.execPath, [cliPath, 'run', '--json', '-e', 'page-faults,context-switches', '--', fixture('touch-pages'), String(PAGES)], { reject: false, env: env(perf.path), timeout: 60_000 });
       expect(result.exitCode, result.stderr).toBe(0);
@@ -55,7 +52,7 @@ describe.runIf(runsWithPerf('software events as one perf group'))('software even
     }, 60_000);
 
     it(`compare's slotted perf: every run counted as perf stat counts it, ${grouped ? 'a slot switched by its group leader' : 'a slot switched event by event'}`, async () => {
-      const expected = perfStatPageFaults();
+      const expected = perfStatReference();
       const perf = loggingPerf();
       const result = await execa(process.execPath, [cliPath, 'compare', '--runs', '4', '--warmup', '1', '-e', 'page-faults,context-switches', '--json', '--', `${fixture('touch-pages')} ${PAGES}`, 'true'], { reject: false, env: env(perf.path), timeout: 60_000 });
       expect(result.exitCode, result.stderr).toBe(0);
