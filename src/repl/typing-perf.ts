@@ -37,8 +37,6 @@ export interface TypingPerf {
   afterCommand(): void;
   /** Ends perf (a new set-up, the TypeScript compiler's service starting, the REPL closing). */
   close(): void;
-  /** Whether a perf runs (started and not ended by close()). */
-  readonly running: boolean;
 }
 
 export function createTypingPerf(pid: number, start: (pid: number, options: PerfOptions) => SharedPerf = (target, options) => startSharedPerf(target, options, 1)): TypingPerf {
@@ -57,10 +55,10 @@ export function createTypingPerf(pid: number, start: (pid: number, options: Perf
     perf?.close();
     perf = null;
   };
-  /** Paused where no window is open on it (a long command keeps it ticking). */
+  /** Paused where no window is open on it (ticking-perf.ts: a long command keeps it ticking). */
   const pause = (): void => {
     clearIdle();
-    if (perf !== null && !perf.busy) perf.pause();
+    perf?.pause();
   };
   const warm = (options: PerfOptions): SharedPerf => {
     const wanted = perfOptionsKey(pid, options);
@@ -101,8 +99,5 @@ export function createTypingPerf(pid: number, start: (pid: number, options: Perf
       else pause();
     },
     close,
-    get running() {
-      return perf !== null;
-    },
   };
 }
