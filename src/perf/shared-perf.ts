@@ -187,6 +187,10 @@ export function startSharedPerf(
     for (let index = 0; index < total; index += 1) members.push(startPlainMember(index));
     await allMembersReady();
   };
+  /** Lets paused members go on (ticking-perf.ts resume()): before a window's enable, which a stopped perf would never ack. */
+  const resumeAll = (): void => {
+    for (const member of members) member.resume();
+  };
   const whenAllReady = (): Promise<void> => {
     allReady ??= spawned
       .then(allMembersReady)
@@ -209,14 +213,14 @@ export function startSharedPerf(
           // gets a perf of its own, which says why as it always has.
           const hung = neverAcknowledged();
           if (hung !== null) throw hung;
-          for (const member of members) member.resume();
+          resumeAll();
           inner = broken() ? startPerf(pid, options) : pick().session();
           await inner.enable(beforeEnable, whileAcknowledging);
         },
         async prepareSwitch(beforeEnable) {
           await whenAllReady();
           if (broken()) return null;
-          for (const member of members) member.resume();
+          resumeAll();
           const picked = pick(SWITCHED_LEAD_MS).session();
           const counting = (await picked.prepareSwitch?.(beforeEnable)) ?? null;
           // without a switch the window calls enable(), which picks again
@@ -266,8 +270,6 @@ export function startSharedPerf(
     pause() {
       for (const member of members) member.pause();
     },
-    resume() {
-      for (const member of members) member.resume();
-    },
+    resume: resumeAll,
   };
 }
