@@ -139,17 +139,18 @@ describe('perfcell run with a program that cannot be started', () => {
 describe.runIf(perfUsable)('perfcell run with real perf: labels and :u', () => {
   it('on a pipe, a long label does not push every counter line right', async () => {
     const long = 'x'.repeat(150);
-    const result = await perfcell(['run', '-e', 'page-faults', '--', 'sh', '-c', `true ${long}`]);
+    // sleep: a rate is shown for a run of 1 ms or more (metric-units.ts MIN_RATE_SPAN_S), which `true` may not take
+    const result = await perfcell(['run', '-e', 'page-faults', '--', 'sh', '-c', `sleep 0.005; true ${long}`]);
     expect(result.exitCode).toBe(0);
     const line = result.stderr.split('\n').find((text) => /^\s+page-faults/.test(text));
     expect(line).toMatch(/^ {2}page-faults\s+[\d,.]+\/s\s+total /);
-    // a short label still aligns the counters under it
-    const short = await perfcell(['run', '-e', 'page-faults', '--', 'true']);
-    expect(short.stderr).toMatch(/^ {5}page-faults\s+[\d,.]+\/s/m);
+    // a short label (`sleep 0.005`, 11 characters) still aligns the counters under it
+    const short = await perfcell(['run', '-e', 'page-faults', '--', 'sleep', '0.005']);
+    expect(short.stderr).toMatch(/^ {12}page-faults\s+[\d,.]+\/s/m);
   });
 
   it('says nothing about perf_event_paranoid for a :u the user wrote; a kernel-only event with :u reads 0, said once', async () => {
-    const result = await perfcell(['run', '-e', 'page-faults:u', '--', 'true']);
+    const result = await perfcell(['run', '-e', 'page-faults:u', '--', 'sleep', '0.005']);
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toMatch(/^ +page-faults:u\s+[\d,.]+\/s\s+total /m);
     expect(result.stderr).not.toContain('perf_event_paranoid');

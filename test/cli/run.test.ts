@@ -161,7 +161,8 @@ describe.runIf(perfUsable)('perfcell run with real perf', () => {
   });
 
   it.runIf(nobodyCanRun)('run as an ordinary user, matches cache-misses:u style names and says what :u means', async () => {
-    const asNobody = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cliPath, 'run', '-e', 'page-faults,context-switches', '--', fixture('touch-pages'), '100'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
+    // 2,000 pages: a few ms, over the 1 ms under which the report shows no rate (metric-units.ts MIN_RATE_SPAN_S); 100 took 1.4 ms
+    const asNobody = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cliPath, 'run', '-e', 'page-faults,context-switches', '--', fixture('touch-pages'), '2000'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
     if (asNobody.error) throw new Error(`cannot run as nobody here: ${asNobody.error.message}`);
     expect(asNobody.status).toBe(0);
     expect(asNobody.stderr).toMatch(/page-faults:u\s+[\d,]+\/s\s+total \d+/);
