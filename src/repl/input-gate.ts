@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { ReadStream } from 'node:tty';
 
 const CTRL_C = 0x03;
+const CTRL_Z = 0x1a;
 const CR = 0x0d;
 const LF = 0x0a;
 
@@ -11,6 +12,8 @@ const LF = 0x0a;
  * so the next line is not evaluated before the previous report and prompt are out. Ctrl-C
  * (byte 0x03, in raw mode) is let through at once: it is how a top-level await is interrupted.
  * Looks enough like a TTY ReadStream for readline: `isTTY`, `isRaw`, `setRawMode`, pause/resume.
+ * Ctrl-Z (byte 0x1a, in raw mode) is what readline answers by stopping this process (SIGTSTP):
+ * `beforeSuspendKey` listeners hear it just before readline gets it.
  */
 export class InputGate extends EventEmitter {
   readonly isTTY: boolean;
@@ -20,6 +23,7 @@ export class InputGate extends EventEmitter {
   private paused = false;
   /** The last byte the source gave, null before any. */
   private lastByte: number | null = null;
+  private readonly suspendKeyListeners: (() => void)[] = [];
 
   constructor(private readonly source: NodeJS.ReadableStream & Partial<Pick<ReadStream, 'isTTY' | 'isRaw' | 'setRawMode'>>) {
     super();
@@ -68,9 +72,19 @@ export class InputGate extends EventEmitter {
     return this;
   }
 
-  /** Calls `listener` for every chunk the source gives (a keystroke, a paste), held or not. */
+  /** Calls `listener` for every chunk the source gives (a keystroke, a paste), held or not: a chunk of Ctrl-Z alone not (see beforeSuspendKey). */
   onInput(listener: () => void): void {
-    this.source.on('data', listener);
+    this.source.on('data', (chunk: Buffer | string) => {
+      if (!(chunk.length === 1 && (typeof chunk === 'string' ? chunk.charCodeAt(0) : chunk[0]) === CTRL_Z)) listener();
+    });
+  }
+
+  /**
+   * Calls `listener` right before input holding Ctrl-Z in raw mode goes on to readline, which stops
+   * this process (SIGTSTP) as it reads it: the last moment this process runs before it is stopped.
+   */
+  beforeSuspendKey(listener: () => void): void {
+    this.suspendKeyListeners.push(listener);
   }
 
   private push(chunk: Buffer): void {
@@ -90,7 +104,9 @@ export class InputGate extends EventEmitter {
       const end = lineEnd(chunk);
       if (end === chunk.length) this.held.shift();
       else this.held[0] = chunk.subarray(end);
-      this.emit('data', chunk.subarray(0, end));
+      const piece = chunk.subarray(0, end);
+      if (this.isRaw && piece.includes(CTRL_Z)) for (const listener of this.suspendKeyListeners) listener();
+      this.emit('data', piece);
     }
     if (this.closed && this.held.length === 0 && !this.holding) {
       this.closed = false;

@@ -32,8 +32,11 @@ export interface MeasuredEvalOptions {
   readonly typescript?: TypeScriptMode;
   /** Reporting at start; `.stop`/`.start` flip it. Default true. */
   readonly reporting?: boolean;
-  /** Input held while a command is measured (see InputGate); `onInput` hears every keystroke or chunk that arrives. */
-  readonly gate?: { hold(): void; release(): void; onInput?(listener: () => void): void };
+  /**
+   * Input held while a command is measured (see InputGate); `onInput` hears every keystroke or chunk
+   * that arrives, `beforeSuspendKey` a Ctrl-Z as it goes on to readline, which stops the process.
+   */
+  readonly gate?: { hold(): void; release(): void; onInput?(listener: () => void): void; beforeSuspendKey?(listener: () => void): void };
   /**
    * Commands counted by one perf that ticks (typing-perf.ts): started at the first prompt, stopped
    * while nobody types, let go on at a keystroke (`gate.onInput`) or a command's enable. Default
@@ -124,6 +127,8 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     prepareNext();
     typing.typed();
   });
+  // Ctrl-Z: the REPL stops; its perf, which the terminal's SIGTSTP does not reach, is paused first
+  if (typing !== null) options.gate?.beforeSuspendKey?.(() => typing.suspend());
   // esbuild's service starting now would inherit the armed perf's counters: the command gets a perf attached after it
   const stopWatchingCompiler = onCompilerStart(() => slot.drop());
 

@@ -31,6 +31,12 @@ export interface TypingPerf {
   warm(options: PerfOptions): void;
   /** A keystroke: lets perf tick (resume) for TYPING_IDLE_MS, unless a command comes. */
   typed(): void;
+  /**
+   * Ctrl-Z at the prompt: the REPL is about to be stopped (SIGTSTP). perf, in a process group of
+   * its own so that the terminal's signals reach only the REPL, would tick on through the stop;
+   * it is paused now and goes on at the first keystroke or command after the REPL is continued.
+   */
+  suspend(): void;
   /** A window's session on it (started now where none runs: its enable() waits for perf's start-up, and resumes a paused one). */
   session(options: PerfOptions): PerfSession;
   /** After a command: ends perf where a child process it counts still runs, else pauses it. */
@@ -89,6 +95,7 @@ export function createTypingPerf(pid: number, start: (pid: number, options: Perf
       idleTimer = setTimeout(pause, TYPING_IDLE_MS);
       idleTimer.unref();
     },
+    suspend: pause,
     session(options) {
       clearIdle();
       return warm(options).session();

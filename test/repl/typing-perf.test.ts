@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
+import pty from 'node-pty';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readChildPids } from '../../src/proc/child-processes.ts';
 import { TYPING_IDLE_MS } from '../../src/repl/typing-perf.ts';
-import { endRepl, startPtyRepl, type PtyRepl } from '../support/pty-repl.ts';
+import { cliPath } from '../support/fixtures.ts';
+import { allGone, endRepl, perfChildrenOf, startPtyRepl, type PtyRepl } from '../support/pty-repl.ts';
 import { runsWithPerf } from '../support/perf.ts';
 
 /**
@@ -77,6 +80,75 @@ describe.runIf(runsWithPerf("the REPL's perf while someone types"))('perf while 
     expect(taskClockMs, printed).toBeLessThan(30);
     expect(printed).toMatch(/in 0\.3\ds/);
     expect(await untilState(typing!, 'T')).toBe('T');
+  });
+
+  it('is paused when Ctrl-Z stops the REPL, stays paused through the stop and after fg, and counts the next line exactly', { timeout: 60_000 }, async () => {
+    // job control needs a shell: the REPL started by an interactive bash in a pty, in a process group
+    // of its own that the terminal's Ctrl-Z stops (a pty's first process ignores SIGTSTP, as an
+    // orphaned process group does). perf, in a group of its own, gets no SIGTSTP: a perf let go on
+    // by a keystroke ticked on through the stop, its file growing some 60 KB/s (2026-12-06).
+    const shell = pty.spawn('bash', ['--norc', '--noprofile', '-i'], {
+      cols: 250,
+      rows: 50,
+      cwd: process.cwd(),
+      env: { ...process.env, PS1: 'shell$ ', NO_COLOR: '1', PERFCELL_REPL_HISTORY: '' } as Record<string, string>,
+    });
+    let raw = '';
+    shell.onData((data) => {
+      raw += data;
+    });
+    // eslint-disable-next-line no-control-regex
+    const text = (): string => raw.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r\n?/g, '\n');
+    const until = async (test: () => boolean, what: string, timeoutMs = 15_000): Promise<void> => {
+      const deadline = Date.now() + timeoutMs;
+      while (!test()) {
+        if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms; printed: ${JSON.stringify(text().slice(-600))}`);
+        await sleep(20);
+      }
+    };
+    let replPid = 0;
+    let perfPids: number[] = [];
+    try {
+      await until(() => text().includes('shell$ '), 'shell prompt');
+      shell.write(`'${process.execPath}' '${cliPath}' repl -e page-faults\r`);
+      await until(() => /In \[1\]: $/.test(text()), 'first REPL prompt', 20_000);
+      replPid = readChildPids(shell.pid)[0] ?? 0;
+      await until(() => perfChildrenOf(replPid).length === 1, "the REPL's perf");
+      const [typing] = perfChildrenOf(replPid);
+      perfPids = [typing!];
+      expect(await untilState(typing!, 'T')).toBe('T');
+      shell.write('x');
+      expect(await untilState(typing!, 'SR')).not.toBe('T');
+      shell.write('\x1a');
+      expect(await untilState(replPid, 'T')).toBe('T');
+      expect(stateOf(typing!)).toBe('T');
+      await sleep(300);
+      expect(stateOf(typing!)).toBe('T');
+      shell.write('fg\r');
+      expect(await untilState(replPid, 'SR')).not.toBe('T');
+      // continued, the REPL has had no keystroke: perf stays paused
+      await sleep(300);
+      expect(stateOf(typing!)).toBe('T');
+      const from = text().length;
+      // the x typed before the stop is still on the line: rubbed out, then a line of 5,000 fresh pages
+      shell.write('\x7fvar pages = new Float64Array(5000 * 512).fill(1); void 0\r');
+      await until(() => /In \[2\]: $/.test(text()), 'second REPL prompt');
+      const report = text().slice(from);
+      const faults = totalOf(report, 'page-faults');
+      expect(faults, report).not.toBeNull();
+      expect(Math.abs((faults ?? 0) - 5000) / 5000, report).toBeLessThan(0.04);
+      expect(perfChildrenOf(replPid)).toEqual([typing]);
+      expect(await untilState(typing!, 'T')).toBe('T');
+    } finally {
+      for (const pid of [replPid, shell.pid]) {
+        try {
+          if (pid > 0) process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone already
+        }
+      }
+      expect(await allGone(perfPids, 3000), `perf ${perfPids.join(', ')} outlived the REPL`).toBe(true);
+    }
   });
 
   it('does not count a child process a command left running in the commands after it', { timeout: 60_000 }, async () => {
