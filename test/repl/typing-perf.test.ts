@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import pty from 'node-pty';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readChildPids } from '../../src/proc/child-processes.ts';
 import { TYPING_IDLE_MS } from '../../src/repl/typing-perf.ts';
 import { cliPath } from '../support/fixtures.ts';
+import { startInShell } from '../support/job-shell.ts';
 import { allGone, endRepl, perfChildrenOf, startPtyRepl, type PtyRepl } from '../support/pty-repl.ts';
 import { runsWithPerf } from '../support/perf.ts';
 
@@ -25,6 +24,16 @@ const totalOf = (printed: string, event: string): number | null => {
 };
 /** The process state letter of /proc/PID/stat: `T` stopped, `S` asleep, `R` running. */
 const stateOf = (pid: number): string => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] ?? '?';
+/** The perf processes counting `pid`, once there are some (5 s at most). */
+async function untilPerfChildren(pid: number): Promise<number[]> {
+  const deadline = Date.now() + 5000;
+  let pids = perfChildrenOf(pid);
+  while (pids.length === 0 && Date.now() < deadline) {
+    await sleep(20);
+    pids = perfChildrenOf(pid);
+  }
+  return pids;
+}
 /** Resolves with the state once `pid` is in one of `states`, or with the last state seen after `timeoutMs`. */
 async function untilState(pid: number, states: string, timeoutMs = 3000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
@@ -83,38 +92,14 @@ describe.runIf(runsWithPerf("the REPL's perf while someone types"))('perf while 
   });
 
   it('is paused when Ctrl-Z stops the REPL, stays paused through the stop and after fg, and counts the next line exactly', { timeout: 60_000 }, async () => {
-    // job control needs a shell: the REPL started by an interactive bash in a pty, in a process group
-    // of its own that the terminal's Ctrl-Z stops (a pty's first process ignores SIGTSTP, as an
-    // orphaned process group does). perf, in a group of its own, gets no SIGTSTP: a perf let go on
-    // by a keystroke ticked on through the stop, its file growing some 60 KB/s (2026-12-06).
-    const shell = pty.spawn('bash', ['--norc', '--noprofile', '-i'], {
-      cols: 250,
-      rows: 50,
-      cwd: process.cwd(),
-      env: { ...process.env, PS1: 'shell$ ', NO_COLOR: '1', PERFCELL_REPL_HISTORY: '' } as Record<string, string>,
-    });
-    let raw = '';
-    shell.onData((data) => {
-      raw += data;
-    });
-    // eslint-disable-next-line no-control-regex
-    const text = (): string => raw.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r\n?/g, '\n');
-    const until = async (test: () => boolean, what: string, timeoutMs = 15_000): Promise<void> => {
-      const deadline = Date.now() + timeoutMs;
-      while (!test()) {
-        if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms; printed: ${JSON.stringify(text().slice(-600))}`);
-        await sleep(20);
-      }
-    };
-    let replPid = 0;
+    // perf, in a process group of its own, gets no SIGTSTP from the terminal: a perf let go on by a
+    // keystroke ticked on through the stop, its file growing some 60 KB/s (2026-12-06)
+    const shell = await startInShell(`'${process.execPath}' '${cliPath}' repl -e page-faults`, { PERFCELL_REPL_HISTORY: '' });
     let perfPids: number[] = [];
     try {
-      await until(() => text().includes('shell$ '), 'shell prompt');
-      shell.write(`'${process.execPath}' '${cliPath}' repl -e page-faults\r`);
-      await until(() => /In \[1\]: $/.test(text()), 'first REPL prompt', 20_000);
-      replPid = readChildPids(shell.pid)[0] ?? 0;
-      await until(() => perfChildrenOf(replPid).length === 1, "the REPL's perf");
-      const [typing] = perfChildrenOf(replPid);
+      await shell.until(/In \[1\]: $/, 'first REPL prompt', 20_000);
+      const replPid = shell.commandPid;
+      const [typing] = await untilPerfChildren(replPid);
       perfPids = [typing!];
       expect(await untilState(typing!, 'T')).toBe('T');
       shell.write('x');
@@ -129,24 +114,18 @@ describe.runIf(runsWithPerf("the REPL's perf while someone types"))('perf while 
       // continued, the REPL has had no keystroke: perf stays paused
       await sleep(300);
       expect(stateOf(typing!)).toBe('T');
-      const from = text().length;
+      const from = shell.text().length;
       // the x typed before the stop is still on the line: rubbed out, then a line of 5,000 fresh pages
       shell.write('\x7fvar pages = new Float64Array(5000 * 512).fill(1); void 0\r');
-      await until(() => /In \[2\]: $/.test(text()), 'second REPL prompt');
-      const report = text().slice(from);
+      await shell.until(/In \[2\]: $/, 'second REPL prompt');
+      const report = shell.text().slice(from);
       const faults = totalOf(report, 'page-faults');
       expect(faults, report).not.toBeNull();
       expect(Math.abs((faults ?? 0) - 5000) / 5000, report).toBeLessThan(0.04);
       expect(perfChildrenOf(replPid)).toEqual([typing]);
       expect(await untilState(typing!, 'T')).toBe('T');
     } finally {
-      for (const pid of [replPid, shell.pid]) {
-        try {
-          if (pid > 0) process.kill(pid, 'SIGKILL');
-        } catch {
-          // gone already
-        }
-      }
+      shell.kill();
       expect(await allGone(perfPids, 3000), `perf ${perfPids.join(', ')} outlived the REPL`).toBe(true);
     }
   });
