@@ -139,8 +139,10 @@ export function startLiveFollower(pid: number, path: string | null = findLiveRel
   if (path === null) return null;
   // this process's lines, written while a window's line shows, do not land after the line's text
   guardTerminalOutput();
-  // detached like perf: Ctrl-C in the terminal is the command's (the relay ignores SIGINT anyway)
-  const child = spawn(path, ['--follow', String(pid), String(LIVE_DELAY_MS), String(LIVE_REFRESH_MS)], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
+  // In this process's group, unlike perf: Ctrl-Z in the terminal stops it with the command, and fg
+  // continues both (detached, it drew its line on over the shell's prompt through the stop). Ctrl-C
+  // reaches it too, and it ignores SIGINT: Ctrl-C is the command's.
+  const child = spawn(path, ['--follow', String(pid), String(LIVE_DELAY_MS), String(LIVE_REFRESH_MS)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const commands = child.stdin;
   const answers = child.stdout as Readable;
   commands.on('error', () => undefined);

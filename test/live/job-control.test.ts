@@ -1,0 +1,57 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readChildPids } from '../../src/proc/child-processes.ts';
+import { findLiveRelay } from '../../src/live/relay.ts';
+import { cliPath } from '../support/fixtures.ts';
+import { startInShell } from '../support/job-shell.ts';
+import { temporaryFolders } from '../support/temp-folders.ts';
+
+const relayBuilt = findLiveRelay() !== null;
+if (!relayBuilt) console.warn('no perfcell-live relay (no C compiler): the live view job-control test is skipped');
+
+const temporaryDir = temporaryFolders('all');
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** The process state letter of /proc/PID/stat: `T` stopped, `S` asleep, `R` running. */
+const stateOf = (pid: number): string => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] ?? '?';
+const commOf = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+};
+
+/**
+ * The live view's relay (native/perfcell-live.c) draws the line of a long command on the terminal.
+ * Spawned detached, it was in a process group of its own, which the terminal's Ctrl-Z did not stop:
+ * it drew its line on, four times a second, over the shell's prompt, until the command was
+ * continued (2026-12-06). It is in the command's group now. Without perf (`--no-perf`: the relay draws
+ * the time and memory all the same), so that this runs where perf cannot count; through an
+ * interactive bash in a pty, for job control.
+ */
+describe.runIf(relayBuilt)('the live view under job control (real relay, real shell)', () => {
+  it('Ctrl-Z stops the relay with the command, so nothing is drawn over the prompt; fg continues both', { timeout: 60_000 }, async () => {
+    const file = join(temporaryDir('perfcell-job-'), 'long.js');
+    writeFileSync(file, '// %% long cell\n{ const end = Date.now() + 4000; let n = 0; while (Date.now() < end) n++; }\n');
+    const shell = await startInShell(`'${process.execPath}' '${cliPath}' cells --no-perf '${file}'`);
+    try {
+      await shell.until(/live \d+\.\ds/, 'live line');
+      const relay = readChildPids(shell.commandPid).find((pid) => commOf(pid) === 'perfcell-live');
+      expect(relay, 'a perfcell-live child of perfcell').toBeDefined();
+      shell.write('\x1a');
+      await shell.until(/Stopped/, "the shell's Stopped line");
+      expect(stateOf(shell.commandPid)).toBe('T');
+      expect(stateOf(relay!)).toBe('T');
+      // the relay redraws every 250 ms: a second of the stop would hold four lines
+      const stoppedAt = shell.text().length;
+      await sleep(1000);
+      expect(shell.text().slice(stoppedAt)).not.toMatch(/live \d/);
+      shell.write('fg\r');
+      await shell.until(/long cell\s+used/, "the cell's report", 20_000);
+      expect(shell.text().slice(stoppedAt)).toMatch(/live \d+\.\ds/);
+    } finally {
+      shell.kill();
+    }
+  });
+});
