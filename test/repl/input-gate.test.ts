@@ -1,16 +1,19 @@
 import { PassThrough } from 'node:stream';
+import type { ReadStream } from 'node:tty';
 import { describe, expect, it } from 'vitest';
 import { InputGate } from '../../src/repl/input-gate.ts';
 
 /** A terminal's input as readline sees it: a stream with raw mode to switch. */
-function terminalInput(): PassThrough & { isTTY: true; isRaw: boolean; setRawMode(mode: boolean): void } {
-  return Object.assign(new PassThrough(), {
+function terminalInput(): PassThrough & { isTTY: true; isRaw: boolean; setRawMode(mode: boolean): ReadStream } {
+  const input = Object.assign(new PassThrough(), {
     isTTY: true as const,
     isRaw: false,
-    setRawMode(this: { isRaw: boolean }, mode: boolean) {
-      this.isRaw = mode;
+    setRawMode(mode: boolean): ReadStream {
+      input.isRaw = mode;
+      return input as unknown as ReadStream;
     },
   });
+  return input;
 }
 
 /** A turn of the event loop: what was written to the source has been read. */
