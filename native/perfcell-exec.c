@@ -27,6 +27,8 @@
  * each perf runs in a session of its own with LC_ALL=C and PR_SET_PDEATHSIG SIGKILL, as this
  * process has for PID, its parent: none outlives perfcell. On stdout: "perf I PID" once member I
  * has exec'd, or "perferr I ERRNO", and "exit I" once it has ended; this process ends after the last.
+ * The members follow perfcell through a job-control stop (Ctrl-Z), which their sessions of their own
+ * do not get: looked for every 200 ms, they are stopped while perfcell is (follow_stop).
  * It is also the members' watchdog: perfcell waits for some of their acks in a blocking read (a
  * cell's window switched from inside the cell, where no turn of its event loop may run). Its stdin
  * is then a file of one 8-byte slot per member: while perfcell waits for member I's ack, slot I
@@ -456,6 +458,51 @@ static void exec_dying_with(pid_t parent, char **argv) {
 
 #define MAX_GROUP 16
 
+/* How often the group's watch looks at perfcell's state (ms), and how often while perfcell is stopped. */
+#define FOLLOW_CHECK_MS 200
+#define STOPPED_CHECK_MS 20
+
+/* The state letter of /proc/PID/stat ('T' stopped, 'S' asleep, 'R' running), or 0 where it cannot be read. */
+static char process_state(pid_t pid) {
+  char path[64], text[512];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t n;
+  do n = read(fd, text, sizeof text - 1); while (n < 0 && errno == EINTR);
+  close(fd);
+  if (n <= 0) return 0;
+  text[n] = '\0';
+  /* after the command name in parentheses, which may hold any character */
+  const char *name_end = strrchr(text, ')');
+  return name_end != NULL && name_end[1] == ' ' ? name_end[2] : 0;
+}
+
+/*
+ * The members follow perfcell through a job-control stop: Ctrl-Z in the terminal stops perfcell's
+ * process group, and each perf runs in a session of its own (Ctrl-C is the command's), so the stop
+ * never reached them, and a perf ticking every few ms went on writing some 55-110 KB/s into its file
+ * until perfcell was continued (a cells file stopped for a night: gigabytes, all read back at the
+ * end). Looked for at every turn of the watch: perfcell stopped, the members that run are stopped;
+ * perfcell going on again, those are continued. One that perfcell had stopped itself (the REPL's
+ * perf while nobody types) is left as perfcell left it.
+ */
+static void follow_stop(pid_t perfcell, int count, const pid_t pids[], int stopped_here[], int *perfcell_stopped) {
+  int stopped = process_state(perfcell) == 'T';
+  if (stopped == *perfcell_stopped) return;
+  *perfcell_stopped = stopped;
+  for (int i = 0; i < count; i++) {
+    if (pids[i] <= 0) continue;
+    if (stopped && process_state(pids[i]) != 'T') {
+      kill(pids[i], SIGSTOP);
+      stopped_here[i] = 1;
+    } else if (!stopped && stopped_here[i]) {
+      kill(pids[i], SIGCONT);
+      stopped_here[i] = 0;
+    }
+  }
+}
+
 /* Member i's exec reports (`failed`: its errno, or end of file once perf runs), its line on stdout,
    then the group's watch until every member has ended (see the top of this file). */
 static int watch_perf_group(int count, pid_t pids[], int failed[]) {
@@ -479,6 +526,8 @@ static int watch_perf_group(int count, pid_t pids[], int failed[]) {
   long long watch_ns = (limit != NULL && atol(limit) > 0 ? atol(limit) : 5000) * 1000000LL;
   struct stat watch_stat;
   int watching = fstat(0, &watch_stat) == 0 && S_ISREG(watch_stat.st_mode);
+  pid_t perfcell = getppid();
+  int perfcell_stopped = 0, stopped_here[MAX_GROUP] = {0};
   for (int alive = count; alive > 0;) {
     int status;
     pid_t ended;
@@ -494,12 +543,15 @@ static int watch_perf_group(int count, pid_t pids[], int failed[]) {
     if ((ended < 0 && errno == ECHILD) || alive == 0) break;
     /* without a signalfd, ends are looked for every 50 ms */
     struct pollfd child_ends = {.fd = ended_fd, .events = POLLIN};
-    int ready = poll(&child_ends, 1, watching ? 200 : ended_fd < 0 ? 50 : -1);
+    int ready = poll(&child_ends, 1, perfcell_stopped ? STOPPED_CHECK_MS : ended_fd < 0 ? 50 : FOLLOW_CHECK_MS);
     if (ready < 0 && errno != EINTR) break;
     if (ready > 0) {
       struct signalfd_siginfo info;
       while (read(ended_fd, &info, sizeof info) > 0) continue;
     }
+    follow_stop(perfcell, count, pids, stopped_here, &perfcell_stopped);
+    /* a stopped perfcell waits for no ack, and its members are stopped here */
+    if (perfcell_stopped) continue;
     unsigned char slots[8 * MAX_GROUP];
     if (!watching || pread(0, slots, (size_t)(8 * count), 0) != (ssize_t)(8 * count)) continue;
     struct timespec now;

@@ -1,0 +1,62 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cliPath } from '../support/fixtures.ts';
+import { startInShell } from '../support/job-shell.ts';
+import { perfsCounting, runsWithPerf } from '../support/perf.ts';
+import { temporaryFolders } from '../support/temp-folders.ts';
+
+const temporaryDir = temporaryFolders('all');
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** The process state letter of /proc/PID/stat: `T` stopped, `S` asleep, `R` running. */
+const stateOf = (pid: number): string => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] ?? '?';
+/** Resolves with the state once `pid` is in one of `states`, or with the last state seen after `timeoutMs`. */
+async function untilState(pid: number, states: string, timeoutMs = 3000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let state = stateOf(pid);
+  while (!states.includes(state) && Date.now() < deadline) {
+    await sleep(10);
+    state = stateOf(pid);
+  }
+  return state;
+}
+
+/**
+ * The perfs that count perfcell's own process run in sessions of their own (Ctrl-C in the terminal is
+ * the command's), so the terminal's Ctrl-Z stopped perfcell and not them: a cells file's perf ticked on
+ * every 2 ms through the stop, its file growing some 55 KB/s (2026-12-06). Their launcher
+ * (native/perfcell-exec.c, follow_stop) now stops them while perfcell is stopped and continues them
+ * after. Real perf, a real cells file, started by an interactive bash in a pty for job control.
+ */
+describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf through Ctrl-Z and fg (real perf, real shell)', () => {
+  it("a cells file's perf is stopped with perfcell and goes on after fg; the cell's counts and report come", { timeout: 60_000 }, async () => {
+    const file = join(temporaryDir('perfcell-follow-stop-'), 'long.js');
+    writeFileSync(file, '// %% long cell\n{ const end = Date.now() + 3000; let n = 0; while (Date.now() < end) n++; }\n');
+    const shell = await startInShell(`'${process.execPath}' '${cliPath}' cells --no-live -e page-faults '${file}'`);
+    try {
+      const deadline = Date.now() + 15_000;
+      let perfs: number[] = [];
+      while ((perfs = perfsCounting(new Set([shell.commandPid]))).length === 0 && Date.now() < deadline) await sleep(20);
+      expect(perfs).toHaveLength(1);
+      const perf = perfs[0]!;
+      // the cell runs, its perf ticks
+      await sleep(800);
+      expect(await untilState(perf, 'SR')).not.toBe('T');
+      shell.write('\x1a');
+      await shell.until(/Stopped/, "the shell's Stopped line");
+      expect(stateOf(shell.commandPid)).toBe('T');
+      // looked for every 200 ms
+      expect(await untilState(perf, 'T', 2000)).toBe('T');
+      await sleep(500);
+      expect(stateOf(perf)).toBe('T');
+      shell.write('fg\r');
+      expect(await untilState(shell.commandPid, 'SR')).not.toBe('T');
+      // looked for every 20 ms while perfcell is stopped
+      expect(await untilState(perf, 'SR', 2000)).not.toBe('T');
+      await shell.until(/long cell\s+used/, "the cell's report", 20_000);
+      expect(shell.text()).toMatch(/page-faults\s+[\d,.]+\/s\s+total [\d,]+/);
+    } finally {
+      shell.kill();
+    }
+  });
+});
