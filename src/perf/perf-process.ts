@@ -52,7 +52,7 @@ export function perfExecError(perfPath: string, errno: number | null): Error {
   return Object.assign(new Error(`spawn ${perfPath} ${code}`), { code, path: perfPath, syscall: `spawn ${perfPath}` });
 }
 
-interface Killable {
+export interface Killable {
   kill(signal?: NodeJS.Signals): boolean;
 }
 
@@ -72,6 +72,11 @@ export function trackPerf(subprocess: Killable): () => void {
   }
   live.add(subprocess);
   return () => live.delete(subprocess);
+}
+
+/** The perfs registered now (trackPerf): running, or not yet known to have exited. */
+export function trackedPerfs(): readonly Killable[] {
+  return [...live];
 }
 
 /** Why perf stopped before counting, from what it printed and any spawn error, as one PerfError with the fix. */

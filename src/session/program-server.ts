@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.ts';
+import { followStopsOnTheEventLoop } from '../perf/follow-stop.ts';
 import { canSharePerf, startSharedPerf, type SharedPerf } from '../perf/shared-perf.ts';
 import { sharedPerfWanted } from '../perf/shared-perf-wanted.ts';
 import { currentLiveListener, type PerfSession } from '../perf/controller.ts';
@@ -109,6 +110,8 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
   };
 
   let shared: SharedPerf | null = null;
+  // Ctrl-Z stops the perfs too (they are in sessions of their own); this process runs no command's code
+  const stopFollowing = perfOptions.enabled ? followStopsOnTheEventLoop() : null;
   /** perf never acknowledged a run's enable (or refused the default events): later runs go without it. */
   let perfGaveUp = false;
   let forkerPid: number | null = null;
@@ -454,6 +457,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
       // the gate ends its forker; the perfs are killed meanwhile (they would end with the forker)
       control.end();
       await Promise.all([exit, (shared as SharedPerf | null)?.closeAndWait()]);
+      stopFollowing?.();
       cgroup?.remove();
     },
   };

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readChildPids } from '../../src/proc/child-processes.ts';
 import { cliPath } from '../support/fixtures.ts';
 import { startInShell } from '../support/job-shell.ts';
 import { perfsCounting, runsWithPerf } from '../support/perf.ts';
@@ -10,6 +11,13 @@ const temporaryDir = temporaryFolders('all');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 /** The process state letter of /proc/PID/stat: `T` stopped, `S` asleep, `R` running. */
 const stateOf = (pid: number): string => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] ?? '?';
+const commOf = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+};
 /** Resolves with the state once `pid` is in one of `states`, or with the last state seen after `timeoutMs`. */
 async function untilState(pid: number, states: string, timeoutMs = 3000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
@@ -26,7 +34,8 @@ async function untilState(pid: number, states: string, timeoutMs = 3000): Promis
  * the command's), so the terminal's Ctrl-Z stopped perfcell and not them: a cells file's perf ticked on
  * every 2 ms through the stop, its file growing some 55 KB/s (2026-12-06). Their launcher
  * (native/perfcell-exec.c, follow_stop) now stops them while perfcell is stopped and continues them
- * after. Real perf, a real cells file, started by an interactive bash in a pty for job control.
+ * after; compare's, which count its program server's forker, are stopped by perfcell's own SIGTSTP
+ * listener (src/perf/follow-stop.ts) before it stops itself. Real perf, a real cells file, started by an interactive bash in a pty for job control.
  */
 describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf through Ctrl-Z and fg (real perf, real shell)', () => {
   it("a cells file's perf is stopped with perfcell and goes on after fg; the cell's counts and report come", { timeout: 60_000 }, async () => {
@@ -55,6 +64,31 @@ describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf
       expect(await untilState(perf, 'SR', 2000)).not.toBe('T');
       await shell.until(/long cell\s+used/, "the cell's report", 20_000);
       expect(shell.text()).toMatch(/page-faults\s+[\d,.]+\/s\s+total [\d,]+/);
+    } finally {
+      shell.kill();
+    }
+  });
+
+  it("compare's perfs are stopped with perfcell and go on after fg; the comparison ends", { timeout: 60_000 }, async () => {
+    // its perfs count the program server's forker: perfcell's own children (perfcell-exec --die-with, exec'd into perf)
+    const shell = await startInShell(`'${process.execPath}' '${cliPath}' compare --no-live --runs 3 -- 'sleep 0.4' 'sleep 0.3'`);
+    try {
+      const deadline = Date.now() + 15_000;
+      let perfs: number[] = [];
+      while ((perfs = readChildPids(shell.commandPid).filter((pid) => commOf(pid) === 'perf')).length === 0 && Date.now() < deadline) await sleep(20);
+      expect(perfs.length).toBeGreaterThan(0);
+      await sleep(800);
+      expect(perfs.map(stateOf)).not.toContain('T');
+      shell.write('\x1a');
+      await shell.until(/Stopped/, "the shell's Stopped line");
+      expect(await untilState(shell.commandPid, 'T')).toBe('T');
+      for (const perf of perfs) expect(stateOf(perf)).toBe('T');
+      await sleep(300);
+      for (const perf of perfs) expect(stateOf(perf)).toBe('T');
+      shell.write('fg\r');
+      expect(await untilState(shell.commandPid, 'SR')).not.toBe('T');
+      for (const perf of perfs) expect(await untilState(perf, 'SR')).not.toBe('T');
+      await shell.until(/faster/, 'the comparison', 20_000);
     } finally {
       shell.kill();
     }
