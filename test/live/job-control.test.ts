@@ -1,10 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readChildPids } from '../../src/proc/child-processes.ts';
 import { findLiveRelay } from '../../src/live/relay.ts';
 import { cliPath } from '../support/fixtures.ts';
 import { startInShell } from '../support/job-shell.ts';
+import { commOf, stateOf } from '../support/process-state.ts';
 import { temporaryFolders } from '../support/temp-folders.ts';
 
 const relayBuilt = findLiveRelay() !== null;
@@ -12,16 +13,6 @@ if (!relayBuilt) console.warn('no perfcell-live relay (no C compiler): the live 
 
 const temporaryDir = temporaryFolders('all');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-/** The process state letter of /proc/PID/stat: `T` stopped, `S` asleep, `R` running. */
-const stateOf = (pid: number): string => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] ?? '?';
-const commOf = (pid: number): string => {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '';
-  }
-};
-
 /**
  * The live view's relay (native/perfcell-live.c) draws the line of a long command on the terminal.
  * Spawned detached, it was in a process group of its own, which the terminal's Ctrl-Z did not stop:

@@ -1,34 +1,15 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readChildPids } from '../../src/proc/child-processes.ts';
 import { cliPath } from '../support/fixtures.ts';
 import { startInShell } from '../support/job-shell.ts';
+import { commOf, stateOf, untilState } from '../support/process-state.ts';
 import { perfsCounting, runsWithPerf } from '../support/perf.ts';
 import { temporaryFolders } from '../support/temp-folders.ts';
 
 const temporaryDir = temporaryFolders('all');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-/** The process state letter of /proc/PID/stat: `T` stopped, `S` asleep, `R` running. */
-const stateOf = (pid: number): string => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] ?? '?';
-const commOf = (pid: number): string => {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '';
-  }
-};
-/** Resolves with the state once `pid` is in one of `states`, or with the last state seen after `timeoutMs`. */
-async function untilState(pid: number, states: string, timeoutMs = 3000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let state = stateOf(pid);
-  while (!states.includes(state) && Date.now() < deadline) {
-    await sleep(10);
-    state = stateOf(pid);
-  }
-  return state;
-}
-
 /**
  * The perfs that count perfcell's own process run in sessions of their own (Ctrl-C in the terminal is
  * the command's), so the terminal's Ctrl-Z stopped perfcell and not them: a cells file's perf ticked on

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TYPING_IDLE_MS } from '../../src/repl/typing-perf.ts';
 import { cliPath } from '../support/fixtures.ts';
 import { startInShell } from '../support/job-shell.ts';
+import { stateOf, untilState } from '../support/process-state.ts';
 import { allGone, endRepl, perfChildrenOf, startPtyRepl, type PtyRepl } from '../support/pty-repl.ts';
 import { runsWithPerf } from '../support/perf.ts';
 
@@ -22,8 +22,6 @@ const totalOf = (printed: string, event: string): number | null => {
   const match = new RegExp(`${event} ([\\d,.]+)`).exec(printed);
   return match ? Number(match[1]?.replaceAll(',', '')) : null;
 };
-/** The process state letter of /proc/PID/stat: `T` stopped, `S` asleep, `R` running. */
-const stateOf = (pid: number): string => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] ?? '?';
 /** The perf processes counting `pid`, once there are some (5 s at most). */
 async function untilPerfChildren(pid: number): Promise<number[]> {
   const deadline = Date.now() + 5000;
@@ -33,16 +31,6 @@ async function untilPerfChildren(pid: number): Promise<number[]> {
     pids = perfChildrenOf(pid);
   }
   return pids;
-}
-/** Resolves with the state once `pid` is in one of `states`, or with the last state seen after `timeoutMs`. */
-async function untilState(pid: number, states: string, timeoutMs = 3000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let state = stateOf(pid);
-  while (!states.includes(state) && Date.now() < deadline) {
-    await sleep(10);
-    state = stateOf(pid);
-  }
-  return state;
 }
 
 describe.runIf(runsWithPerf("the REPL's perf while someone types"))('perf while someone types (real perf, through a pty)', () => {

@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+
+/** The process state letter of /proc/PID/stat: `T` stopped, `S` asleep, `R` running. */
+export const stateOf = (pid: number): string => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] ?? '?';
+
+/** The command name of /proc/PID/comm (`perf`, `perfcell-live`); empty where the process is gone. */
+export function commOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** Resolves with the state once `pid` is in one of `states`, or with the last state seen after `timeoutMs`. */
+export async function untilState(pid: number, states: string, timeoutMs = 3000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let state = stateOf(pid);
+  while (!states.includes(state) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    state = stateOf(pid);
+  }
+  return state;
+}
