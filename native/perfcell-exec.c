@@ -528,6 +528,7 @@ static int watch_perf_group(int count, pid_t pids[], int failed[]) {
   int watching = fstat(0, &watch_stat) == 0 && S_ISREG(watch_stat.st_mode);
   pid_t perfcell = getppid();
   int perfcell_stopped = 0, stopped_here[MAX_GROUP] = {0};
+  long long continued_ns = 0;
   for (int alive = count; alive > 0;) {
     int status;
     pid_t ended;
@@ -549,18 +550,22 @@ static int watch_perf_group(int count, pid_t pids[], int failed[]) {
       struct signalfd_siginfo info;
       while (read(ended_fd, &info, sizeof info) > 0) continue;
     }
+    int was_stopped = perfcell_stopped;
     follow_stop(perfcell, count, pids, stopped_here, &perfcell_stopped);
     /* a stopped perfcell waits for no ack, and its members are stopped here */
     if (perfcell_stopped) continue;
-    unsigned char slots[8 * MAX_GROUP];
-    if (!watching || pread(0, slots, (size_t)(8 * count), 0) != (ssize_t)(8 * count)) continue;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     long long now_ns = (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
+    /* a wait that a stop fell into counts from perfcell's going on: its ack may have come meanwhile, unread */
+    if (was_stopped) continued_ns = now_ns;
+    unsigned char slots[8 * MAX_GROUP];
+    if (!watching || pread(0, slots, (size_t)(8 * count), 0) != (ssize_t)(8 * count)) continue;
     for (int i = 0; i < count; i++) {
       unsigned long long since = 0;
       for (int b = 7; b >= 0; b--) since = (since << 8) | slots[8 * i + b];
-      if (since != 0 && pids[i] > 0 && now_ns - (long long)since > watch_ns) kill(pids[i], SIGKILL);
+      long long from = (long long)since > continued_ns ? (long long)since : continued_ns;
+      if (since != 0 && pids[i] > 0 && now_ns - from > watch_ns) kill(pids[i], SIGKILL);
     }
   }
   return 0;
