@@ -7,11 +7,6 @@ import { formatTimeit, renderTimeit } from '../../src/render/timeit-text.ts';
 import { renderInProcessCompare } from '../../src/render/compare-inprocess-text.ts';
 import { perfUsable } from '../support/perf.ts';
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-};
-
 describe('timeit pieces (pure)', () => {
   it('calibrates like IPython: 1, 2, 5, 10, 20, 50 …', () => {
     const counts = [1];
@@ -80,8 +75,10 @@ describe('timeit and in-process compare measure functions in this process', () =
     expect(result.runs).toBe(7);
     expect(result.loops).toBeGreaterThanOrEqual(1000);
     const byHand = byHandS(result.loops, 7);
-    const ratio = (result.perCallS.median ?? 0) / median(byHand);
-    expect(ratio, `timeit ${result.perCallS.median} s/call, by hand ${median(byHand)} s/call`).toBeGreaterThan(0.5);
+    // each way's fastest run: the test file beside this one shares the two vCPUs, and a run it lands
+    // on reads slow (the medians were 2.01× apart once in a fresh-clone CI run, 2026-12-06)
+    const ratio = (result.perCallS.min ?? 0) / Math.min(...byHand);
+    expect(ratio, `timeit ${result.perCallS.min} s/call, by hand ${Math.min(...byHand)} s/call (fastest runs)`).toBeGreaterThan(0.5);
     expect(ratio).toBeLessThan(2);
     expect(result.perCallS.min).toBeLessThanOrEqual(result.perCallS.median ?? 0);
     expect(result.perCallS.max).toBeGreaterThanOrEqual(result.perCallS.median ?? 0);
@@ -98,8 +95,9 @@ describe('timeit and in-process compare measure functions in this process', () =
     const { sqrt, byHandS } = sqrtTimedByHand();
     const result = await timeit(sqrt, { runs: 5, perf: false });
     const byHand = byHandS(result.loops, 5);
-    const ratio = (result.perCallS.median ?? 0) / median(byHand);
-    expect(ratio, `timeit ${result.perCallS.median} s/call, by hand ${median(byHand)} s/call`).toBeLessThan(2);
+    // the fastest runs, as above
+    const ratio = (result.perCallS.min ?? 0) / Math.min(...byHand);
+    expect(ratio, `timeit ${result.perCallS.min} s/call, by hand ${Math.min(...byHand)} s/call (fastest runs)`).toBeLessThan(2);
   });
 
   it('refuses an async function (a batch is synchronous)', async () => {
