@@ -16,7 +16,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * every 2 ms through the stop, its file growing some 55 KB/s (2026-12-06). Their launcher
  * (native/perfcell-exec.c, follow_stop) now stops them while perfcell is stopped and continues them
  * after; compare's, which count its program server's forker, are stopped by perfcell's own SIGTSTP
- * listener (src/perf/follow-stop.ts) before it stops itself. Real perf, a real cells file, started by an interactive bash in a pty for job control.
+ * listener (src/perf/follow-stop.ts) before it stops itself. Real perf, a real cells file and a real
+ * compare, started by an interactive bash in a pty for job control.
  */
 describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf through Ctrl-Z and fg (real perf, real shell)', () => {
   it("a cells file's perf is stopped with perfcell and goes on after fg; the cell's counts and report come", { timeout: 60_000 }, async () => {
