@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { touchFreshPages } from '../support/fresh-pages.ts';
 import { startPtyRepl, startTestPtyRepl, type PtyRepl, endRepl } from '../support/pty-repl.ts';
 import { perfUsable } from '../support/perf.ts';
 import { OWN_PIDS_PROBE } from '../support/own-pids-probe.ts';
@@ -66,7 +67,7 @@ describe.runIf(perfUsable)('perfcell repl reports each command (real perf, throu
     repl = await startPtyRepl(['repl', '-e', 'page-faults']);
     await repl.send('1+1'); // warm the REPL's own code paths first
     for (const pages of [5_000, 25_000]) {
-      const printed = await repl.send(`var pages${pages} = new Float64Array(${pages} * 512).fill(1); void 0`);
+      const printed = await repl.send(touchFreshPages(`pages${pages}`, pages));
       const report = parseReport(printed);
       expect(report.pageFaults).not.toBeNull();
       expect(Math.abs((report.pageFaults ?? 0) - pages) / pages).toBeLessThan(0.04);

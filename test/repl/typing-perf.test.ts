@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TYPING_IDLE_MS } from '../../src/repl/typing-perf.ts';
 import { cliPath } from '../support/fixtures.ts';
+import { allocateFreshPages, touchFreshPages, touchPages } from '../support/fresh-pages.ts';
 import { startInShell } from '../support/job-shell.ts';
 import { stateOf, untilState } from '../support/process-state.ts';
 import { allGone, endRepl, perfChildrenOf, startPtyRepl, type PtyRepl } from '../support/pty-repl.ts';
@@ -41,7 +42,7 @@ describe.runIf(runsWithPerf("the REPL's perf while someone types"))('perf while 
     expect(await untilState(typing!, 'T')).toBe('T');
     for (let line = 0; line < 3; line++) {
       // a line and its Enter in one write, as a paste: the enable lets perf go on
-      const printed = await repl.send(`var pages${line} = new Float64Array(5000 * 512).fill(1); void 0`);
+      const printed = await repl.send(touchFreshPages(`pages${line}`, 5000));
       const faults = totalOf(printed, 'page-faults');
       expect(faults, printed).not.toBeNull();
       expect(Math.abs((faults ?? 0) - 5000) / 5000, printed).toBeLessThan(0.04);
@@ -54,12 +55,12 @@ describe.runIf(runsWithPerf("the REPL's perf while someone types"))('perf while 
     repl = await startPtyRepl(['repl', '-e', 'page-faults']);
     const [typing] = await repl.waitForPerfChildren(1);
     expect(await untilState(typing!, 'T')).toBe('T');
-    repl.write('var pages = new Float64Array(5000 * 512)');
+    repl.write(allocateFreshPages('pages', 5000));
     expect(await untilState(typing!, 'SR')).not.toBe('T');
     // TYPING_IDLE_MS after the last keystroke with no command: paused
     await sleep(TYPING_IDLE_MS + 300);
     expect(await untilState(typing!, 'T')).toBe('T');
-    const printed = await repl.send('.fill(1); void 0');
+    const printed = await repl.send(`; ${touchPages('pages', 5000)}`);
     const faults = totalOf(printed, 'page-faults');
     expect(faults, printed).not.toBeNull();
     expect(Math.abs((faults ?? 0) - 5000) / 5000, printed).toBeLessThan(0.04);
@@ -104,7 +105,7 @@ describe.runIf(runsWithPerf("the REPL's perf while someone types"))('perf while 
       expect(stateOf(typing!)).toBe('T');
       const from = shell.text().length;
       // the x typed before the stop is still on the line: rubbed out, then a line of 5,000 fresh pages
-      shell.write('\x7fvar pages = new Float64Array(5000 * 512).fill(1); void 0\r');
+      shell.write(`\x7f${touchFreshPages('pages', 5000)}\r`);
       await shell.until(/In \[2\]: $/, 'second REPL prompt');
       const report = shell.text().slice(from);
       const faults = totalOf(report, 'page-faults');
