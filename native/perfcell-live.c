@@ -404,7 +404,15 @@ int main(int argc, char **argv) {
   int pid = atoi(argv[2]);
   double delay_s = argc > 3 ? atof(argv[3]) / 1000.0 : 1.0;
   double refresh_s = argc > 4 ? atof(argv[4]) / 1000.0 : 0.25;
-  signal(SIGINT, SIG_IGN); /* Ctrl-C belongs to the command */
+  /* In the command's process group (so that Ctrl-Z stops it with the command), it gets what is sent
+     to the group: Ctrl-C, Ctrl-\, a hangup, and the SIGTERM of `timeout`, which signals its whole
+     group. They are the command's. The relay ends at EOF on stdin (perfcell closed it, or died) and
+     erases its line and the scrolling region then: killed by them, it had left the terminal's last
+     row taken. */
+  signal(SIGINT, SIG_IGN);
+  signal(SIGQUIT, SIG_IGN);
+  signal(SIGHUP, SIG_IGN);
+  signal(SIGTERM, SIG_IGN);
   signal(SIGPIPE, SIG_IGN);
   return follow(pid, delay_s, refresh_s);
 }

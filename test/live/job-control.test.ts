@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pty from 'node-pty';
 import { describe, expect, it } from 'vitest';
 import { readChildPids } from '../../src/proc/child-processes.ts';
 import { findLiveRelay } from '../../src/live/relay.ts';
@@ -44,5 +45,27 @@ describe.runIf(relayBuilt)('the live view under job control (real relay, real sh
     } finally {
       shell.kill();
     }
+  });
+
+  it("timeout's SIGTERM to the whole group does not kill the relay: it draws on and erases its line and scrolling region at the end", { timeout: 60_000 }, async () => {
+    // timeout signals its process group, the relay's now too; killed by it, the relay had left the
+    // terminal's scrolling region set (its last row taken): it ignores the group's signals, and ends
+    // when perfcell closes its input
+    const file = join(temporaryDir('perfcell-job-'), 'long.js');
+    writeFileSync(file, '// %% long cell\n{ const end = Date.now() + 3000; let n = 0; while (Date.now() < end) n++; }\n');
+    const printed = await new Promise<string>((resolve) => {
+      const child = pty.spawn('timeout', ['-s', 'TERM', '1.5', process.execPath, cliPath, 'cells', '--no-perf', file], { cols: 120, rows: 20, env: { ...process.env, NO_COLOR: '1' } as Record<string, string> });
+      let text = '';
+      child.onData((data) => (text += data));
+      child.onExit(() => resolve(text));
+    });
+    // the cell's synchronous code runs on to its end (3 s), its line drawn after the SIGTERM at 1.5 s
+    const draws = [...printed.matchAll(/live (\d+\.\d)s/g)].map((match) => Number(match[1]));
+    expect(draws.at(-1), printed).toBeGreaterThanOrEqual(2);
+    // erased last: the scrolling region reset after the last draw, before the cell's report
+    const lastDraw = printed.lastIndexOf('live ');
+    const reset = printed.indexOf('\x1b[r', lastDraw);
+    expect(reset, JSON.stringify(printed.slice(lastDraw))).toBeGreaterThan(lastDraw);
+    expect(printed.indexOf('long cell', lastDraw)).toBeGreaterThan(reset);
   });
 });
