@@ -64,7 +64,8 @@ describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf
       shell.write('\x1a');
       await shell.until(/Stopped/, "the shell's Stopped line");
       expect(await untilState(shell.commandPid, 'T')).toBe('T');
-      for (const perf of perfs) expect(stateOf(perf)).toBe('T');
+      // sent SIGSTOP before compare stopped itself: a perf that waits for a CPU (state R) stops once it runs
+      for (const perf of perfs) expect(await untilState(perf, 'T')).toBe('T');
       await sleep(300);
       for (const perf of perfs) expect(stateOf(perf)).toBe('T');
       shell.write('fg\r');
