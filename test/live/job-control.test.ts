@@ -25,7 +25,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 describe.runIf(relayBuilt)('the live view under job control (real relay, real shell)', () => {
   it('Ctrl-Z stops the relay with the command, so nothing is drawn over the prompt; fg continues both', { timeout: 60_000 }, async () => {
     const file = join(temporaryDir('perfcell-job-'), 'long.js');
-    writeFileSync(file, '// %% long cell\n{ const end = Date.now() + 4000; let n = 0; while (Date.now() < end) n++; }\n');
+    // 3 s of CPU, which a stop does not use up: the cell runs on after fg, however late the stop came
+    writeFileSync(file, '// %% long cell\n{ const cpu = () => { const used = process.cpuUsage(); return used.user + used.system; }; const end = cpu() + 3e6; while (cpu() < end); }\n');
     const shell = await startInShell(`'${process.execPath}' '${cliPath}' cells --no-perf '${file}'`);
     try {
       await shell.until(/live \d+\.\ds/, 'live line');

@@ -22,7 +22,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf through Ctrl-Z and fg (real perf, real shell)', () => {
   it("a cells file's perf is stopped with perfcell and goes on after fg; the cell's counts and report come", { timeout: 60_000 }, async () => {
     const file = join(temporaryDir('perfcell-follow-stop-'), 'long.js');
-    writeFileSync(file, '// %% long cell\n{ const end = Date.now() + 3000; let n = 0; while (Date.now() < end) n++; }\n');
+    // 3 s of CPU, which a stop does not use up: the cell (and its perf) runs on after fg, however late the stop came
+    writeFileSync(file, '// %% long cell\n{ const cpu = () => { const used = process.cpuUsage(); return used.user + used.system; }; const end = cpu() + 3e6; while (cpu() < end); }\n');
     const shell = await startInShell(`'${process.execPath}' '${cliPath}' cells --no-live -e page-faults '${file}'`);
     try {
       const deadline = Date.now() + 15_000;
