@@ -23,6 +23,12 @@ export interface InterleaveOptions {
   readonly minTimeS: number | null;
   /** Seconds on a monotonic clock; a parameter so tests can drive time. */
   readonly now?: () => number;
+  /**
+   * How many times this process has been continued after a job-control stop so far
+   * (src/session/job-stops.ts). A measured round during which it changes held a stop (Ctrl-Z, then
+   * fg), which its runs' times would hold: that round's runs are left out, and the round runs again.
+   */
+  readonly continues?: () => number;
 }
 
 /** Where the schedule is, for a progress bar. */
@@ -62,6 +68,8 @@ export interface InterleaveOutcome<T> {
    * warm-ups, session/serve-process.ts) counts what was waited for it.
    */
   readonly spentS: readonly number[];
+  /** Measured rounds that held a job-control stop (`continues`), their runs left out: each ran again. */
+  readonly roundsRerun: number;
 }
 
 /**
@@ -108,6 +116,7 @@ async function runRounds<T>(
   const now = options.now ?? defaultNow;
   const results: T[][] = slots.map(() => []);
   const spentS = slots.map(() => 0);
+  let roundsRerun = 0;
   // The run after this one, if the schedule surely has one: the last measured round of a fixed
   // count has none (with min-time it may, so it is armed; disarm() ends it if unused).
   const nextRun = (phase: 'warmup' | 'measure', round: number, index: number): { slot: Slot<T>; warmup: boolean } | undefined => {
@@ -146,37 +155,71 @@ async function runRounds<T>(
   for (let round = 1; round <= options.warmup; round++) {
     for (const [index, slot] of slots.entries()) {
       const stop = stopBefore('warmup', round);
-      if (stop !== null) return { results, completedRounds, stop, spentS };
+      if (stop !== null) return { results, completedRounds, stop, spentS, roundsRerun };
       onProgress({ phase: 'warmup', round, rounds: options.warmup, slot: slot.name });
       try {
         await timed(index, slot, 'warmup', round);
       } catch (error: unknown) {
-        return { results, completedRounds, spentS, stop: { error, phase: 'warmup', round, slot: slot.name } };
+        return { results, completedRounds, spentS, roundsRerun, stop: { error, phase: 'warmup', round, slot: slot.name } };
       }
     }
   }
   const startS = now();
+  /** Seconds of measured rounds left out for a job-control stop: not measuring time (min-time). */
+  let rerunS = 0;
+  const measuredS = (): number => now() - startS - rerunS;
   const estimate = (round: number): number => {
     if (options.minTimeS === null || round <= 1) return Math.max(options.runs, round);
-    const perRoundS = (now() - startS) / (round - 1);
+    const perRoundS = measuredS() / (round - 1);
     return Math.max(options.runs, round, perRoundS > 0 ? Math.ceil(options.minTimeS / perRoundS) : round);
+  };
+  /**
+   * Whether a job-control stop fell into the round that began at `continuesBefore`. A turn of the
+   * event loop first: SIGCONT's listener runs in the poll phase in which perfcell first looks after
+   * it was continued, which may be the one that also saw the round's last program end.
+   */
+  const heldStop = async (continuesBefore: number | undefined): Promise<boolean> => {
+    if (continuesBefore === undefined || options.continues === undefined) return false;
+    await new Promise((resolve) => setImmediate(resolve));
+    return options.continues() !== continuesBefore;
+  };
+  /** Leaves out the runs of the round in progress (a job-control stop held it): each slot's first `ran`. */
+  const dropRound = (ran: number): void => {
+    for (let index = 0; index < ran; index++) results[index]!.pop();
   };
   for (let round = 1; ; round++) {
     const rounds = estimate(round);
+    const roundFromS = now();
+    const continuesBefore = options.continues?.();
+    /** A stop of the rounds: the round's finished runs are kept, unless a job-control stop held them too. */
+    const stopped = async (stop: InterleaveStop, ran: number): Promise<InterleaveOutcome<T>> => {
+      if (await heldStop(continuesBefore)) {
+        dropRound(ran);
+        roundsRerun++;
+      }
+      return { results, completedRounds, stop, spentS, roundsRerun };
+    };
     for (const [index, slot] of slots.entries()) {
       const stop = stopBefore('measure', round);
-      if (stop !== null) return { results, completedRounds, stop, spentS };
+      if (stop !== null) return stopped(stop, index);
       onProgress({ phase: 'measure', round, rounds, slot: slot.name });
       try {
         results[index]!.push(await timed(index, slot, 'measure', round));
       } catch (error: unknown) {
-        return { results, completedRounds, spentS, stop: { error, phase: 'measure', round, slot: slot.name } };
+        return stopped({ error, phase: 'measure', round, slot: slot.name }, index);
       }
+    }
+    if (await heldStop(continuesBefore)) {
+      dropRound(slots.length);
+      roundsRerun++;
+      rerunS += now() - roundFromS;
+      round--;
+      continue;
     }
     completedRounds = round;
     const isEnoughRuns = round >= options.runs;
-    const isEnoughTime = options.minTimeS === null || now() - startS >= options.minTimeS;
-    if (isEnoughRuns && isEnoughTime) return { results, completedRounds, stop: null, spentS };
+    const isEnoughTime = options.minTimeS === null || measuredS() >= options.minTimeS;
+    if (isEnoughRuns && isEnoughTime) return { results, completedRounds, stop: null, spentS, roundsRerun };
   }
 }
 

@@ -108,3 +108,71 @@ describe('runInterleavedUntilStopped', () => {
     await expect(runInterleaved(slots, { warmup: 0, runs: 2, minTimeS: null })).rejects.toThrow('nope');
   });
 });
+
+describe('a round that held a job-control stop', () => {
+  /** Slots that record what ran; the run named in `stopsIn` (e.g. 'B3', the third call of B) is "stopped and continued" while it runs. */
+  function stoppedDuring(names: readonly string[], stopsIn: readonly string[], secondsPerRun = 0) {
+    const { slots, order, now } = recorder(names, secondsPerRun);
+    let continues = 0;
+    const stopping = slots.map((slot) => ({
+      ...slot,
+      run: async () => {
+        const result = await slot.run();
+        if (stopsIn.includes(result)) continues++;
+        return result;
+      },
+    }));
+    return { slots: stopping, order, now, continues: () => continues };
+  }
+
+  it('leaves out the runs of a measured round that held one and runs that round again', async () => {
+    // A1 B1: warm-up; A2 B2: round 1; A3 B3: round 2, which B3's stop leaves out; A4 B4: round 2 again
+    const { slots, order, continues } = stoppedDuring(['A', 'B'], ['B3']);
+    const progress: InterleaveProgress[] = [];
+    const outcome = await runInterleavedUntilStopped(slots, { warmup: 1, runs: 3, minTimeS: null, continues }, (step) => progress.push(step));
+    expect(order.join(' ')).toBe('A B A B A B A B A B');
+    expect(outcome.results).toEqual([['A2', 'A4', 'A5'], ['B2', 'B4', 'B5']]);
+    expect(outcome.completedRounds).toBe(3);
+    expect(outcome.roundsRerun).toBe(1);
+    expect(outcome.stop).toBeNull();
+    expect(progress.filter((step) => step.phase === 'measure' && step.slot === 'A').map((step) => step.round)).toEqual([1, 2, 2, 3]);
+  });
+
+  it('runs nothing again for a stop in a warm-up round, whose runs are thrown away anyway', async () => {
+    const { slots, order, continues } = stoppedDuring(['A', 'B'], ['A1']);
+    const outcome = await runInterleavedUntilStopped(slots, { warmup: 1, runs: 2, minTimeS: null, continues });
+    expect(order).toHaveLength(6);
+    expect(outcome.results).toEqual([['A2', 'A3'], ['B2', 'B3']]);
+    expect(outcome.roundsRerun).toBe(0);
+  });
+
+  it('does not count a left-out round towards a minimum time', async () => {
+    // rounds of 1 s; min-time 3 s: three rounds kept, the stopped one besides
+    const { slots, continues, now } = stoppedDuring(['A', 'B'], ['A2'], 0.5);
+    const outcome = await runInterleavedUntilStopped(slots, { warmup: 0, runs: 1, minTimeS: 3, now, continues });
+    expect(outcome.results).toEqual([['A1', 'A3', 'A4'], ['B1', 'B3', 'B4']]);
+    expect(outcome.roundsRerun).toBe(1);
+  });
+
+  it('leaves out the finished runs of a round that held one when a later run of it stops the rounds', async () => {
+    const { slots: stopping, continues } = stoppedDuring(['A', 'B'], ['A2']);
+    let calls = 0;
+    const slots = stopping.map((slot) => ({ ...slot, run: async () => {
+      calls += 1;
+      if (calls === 4) throw new Error('B failed');
+      return slot.run();
+    } }));
+    const outcome = await runInterleavedUntilStopped(slots, { warmup: 0, runs: 5, minTimeS: null, continues });
+    expect(outcome.results).toEqual([['A1'], ['B1']]);
+    expect(outcome.completedRounds).toBe(1);
+    expect(outcome.roundsRerun).toBe(1);
+    expect(outcome.stop).toMatchObject({ phase: 'measure', round: 2, slot: 'B' });
+  });
+
+  it('counts nothing without a way to see stops', async () => {
+    const { slots } = stoppedDuring(['A'], ['A1']);
+    const outcome = await runInterleavedUntilStopped(slots, { warmup: 0, runs: 2, minTimeS: null });
+    expect(outcome.results).toEqual([['A1', 'A2']]);
+    expect(outcome.roundsRerun).toBe(0);
+  });
+});

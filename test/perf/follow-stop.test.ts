@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readChildPids } from '../../src/proc/child-processes.ts';
@@ -52,9 +52,11 @@ describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf
     }
   });
 
-  it("compare's perfs are stopped with perfcell and go on after fg; the comparison ends", { timeout: 60_000 }, async () => {
+  it("compare's perfs are stopped with perfcell and go on after fg; the round the stop fell into runs again", { timeout: 60_000 }, async () => {
     // its perfs count the program server's forker: perfcell's own children (perfcell-exec --die-with, exec'd into perf)
-    const shell = await startInShell(`'${process.execPath}' '${cliPath}' compare --no-live --runs 3 -- 'sleep 0.4' 'sleep 0.3'`);
+    const document = join(temporaryDir('perfcell-follow-stop-'), 'compare.json');
+    // no warm-up: the stop falls into a measured round (or between two, which counts it in the next)
+    const shell = await startInShell(`'${process.execPath}' '${cliPath}' compare --no-live --warmup 0 --runs 3 --export-json '${document}' -- 'sleep 0.4' 'sleep 0.3'`);
     try {
       const deadline = Date.now() + 15_000;
       let perfs: number[] = [];
@@ -67,12 +69,22 @@ describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf
       expect(await untilState(shell.commandPid, 'T')).toBe('T');
       // sent SIGSTOP before compare stopped itself: a perf that waits for a CPU (state R) stops once it runs
       for (const perf of perfs) expect(await untilState(perf, 'T')).toBe('T');
-      await sleep(300);
+      // a stop of over 1.5 s, which a run that held it would show
+      await sleep(1500);
       for (const perf of perfs) expect(stateOf(perf)).toBe('T');
       shell.write('fg\r');
       expect(await untilState(shell.commandPid, 'SR')).not.toBe('T');
       for (const perf of perfs) expect(await untilState(perf, 'SR')).not.toBe('T');
       await shell.until(/faster/, 'the comparison', 20_000);
+      await shell.until(/held a job-control stop \(Ctrl-Z\): its runs were left out, and the round ran again/, 'the note of the round run again');
+      const saved = JSON.parse(readFileSync(document, 'utf8')) as { alternatives: { runs: { durationS: number }[] }[]; settings: { rounds: number }; warnings: string[] };
+      expect(saved.settings.rounds).toBe(3);
+      // the stopped round's runs are not among them: every run took its sleep, not the stop
+      for (const alternative of saved.alternatives) {
+        expect(alternative.runs).toHaveLength(3);
+        for (const run of alternative.runs) expect(run.durationS).toBeLessThan(1.2);
+      }
+      expect(saved.warnings.join('\n')).toMatch(/a measured round held a job-control stop/);
     } finally {
       shell.kill();
     }

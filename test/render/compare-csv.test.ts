@@ -12,7 +12,7 @@ const SIGINT = { signal: 'SIGINT', number: 2 } as const;
 
 /** An outcome of `completedRounds` rounds of a, b and the noise floor, stopped by `stop` (null: every round ran). */
 function outcome(completedRounds: number, stop: Omit<InterleaveStop, 'error'> | null): InterleaveOutcome<unknown> {
-  return { results: names.map(() => Array.from({ length: completedRounds }, () => ({}))), completedRounds, stop: stop === null ? null : { ...stop, error: null }, spentS: [0, 0, 0] };
+  return { results: names.map(() => Array.from({ length: completedRounds }, () => ({}))), completedRounds, stop: stop === null ? null : { ...stop, error: null }, spentS: [0, 0, 0], roundsRerun: 0 };
 }
 
 /** The CSV's `partial` cell for what stopped compare, as compare builds its partial block. */

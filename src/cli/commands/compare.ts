@@ -38,6 +38,7 @@ import { fitted, messageText, outputWidth, warningText } from '../../render/term
 import { endingText, renderReportText } from '../../render/report-text.ts';
 import { exitWhenIdle } from '../exit-when-idle.ts';
 import { monotonicMs } from '../../session/clock.ts';
+import { continueCount } from '../../session/job-stops.ts';
 
 interface CompareFlags {
   readonly cells?: readonly string[];
@@ -271,6 +272,8 @@ Examples:
         try {
           outcome = await runInterleavedUntilStopped(slots, {
             warmup, runs, minTimeS: flags.minTime ?? null,
+            // a round that held a Ctrl-Z stop is left out and runs again: its times would hold the stop
+            continues: continueCount,
             shouldStop: () => { const stop = interruption(); return stop === null ? null : new InterruptedError(stop); },
           }, (progress) => {
             hooked.onProgress(progress);
@@ -315,7 +318,11 @@ Examples:
         const allReports = reports.flat();
         // one multiplexing warning for all runs (each run's share differs a little), the lowest share named
         // and one line per cell that left processes running, not one per run
-        const warnings = [...mergeStrayNotes(mergeMultiplexNotes(allReports.flatMap((report) => report.warnings))), ...unsupportedEventNotes(allReports, flags, file === null)];
+        const warnings = [
+          ...mergeStrayNotes(mergeMultiplexNotes(allReports.flatMap((report) => report.warnings))),
+          ...unsupportedEventNotes(allReports, flags, file === null),
+          ...rerunRoundNotes(outcome.roundsRerun),
+        ];
         for (const warning of warnings) process.stderr.write(warningText(warning, process.stderr));
         hintCachegrind(allReports, flags, file === null);
 
@@ -551,6 +558,13 @@ function renamed(alternatives: readonly Measurable[], names: readonly string[] |
  * Events asked for with -e that perf could not count here: said once, as `run` says them on its
  * report, rather than left out of the comparison without a word.
  */
+/** What compare says of the rounds it ran again for a job-control stop (interleave.ts, `continues`). */
+function rerunRoundNotes(roundsRerun: number): string[] {
+  if (roundsRerun === 0) return [];
+  const rounds = roundsRerun === 1 ? 'a measured round' : `${roundsRerun} measured rounds`;
+  return [`${rounds} held a job-control stop (Ctrl-Z): ${roundsRerun === 1 ? 'its runs were' : 'their runs were'} left out, and ${roundsRerun === 1 ? 'the round' : 'each round'} ran again`];
+}
+
 function unsupportedEventNotes(reports: readonly CommandReport[], flags: CompareFlags, isCommands: boolean): string[] {
   if (flags.events === undefined || flags.backend !== 'perf' || !flags.perf) return [];
   const missing = [...new Set(reports.flatMap((report) => report.counters.unsupported.map((event) => event.event)))];

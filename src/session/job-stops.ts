@@ -1,0 +1,23 @@
+/**
+ * Counts this process's continues after a job-control stop (Ctrl-Z, then fg or bg: SIGCONT). A
+ * listener does not change what SIGCONT does: the kernel continues a stopped process whether it is
+ * caught or not. Time measured across a stop holds the stop: compare leaves out a round that a
+ * change of this count says held one (experiment/interleave.ts).
+ *
+ * A SIGCONT sent to a process that was not stopped counts too: such a round is run again for nothing.
+ */
+let continues = 0;
+let listening = false;
+
+const onContinue = (): void => {
+  continues++;
+};
+
+/** How many SIGCONTs this process has had since the first call (which starts the count at 0). */
+export function continueCount(): number {
+  if (!listening) {
+    listening = true;
+    process.on('SIGCONT', onContinue);
+  }
+  return continues;
+}
