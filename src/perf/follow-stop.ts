@@ -8,7 +8,8 @@ import { trackedPerfs, type Killable } from './perf-process.ts';
  * as SIGTSTP's default would; once it is continued, those perfs are continued.
  *
  * Only where this process runs no command's code, whose synchronous run would hold the listener
- * (and the stop) until it ends: compare's served runs (program-server.ts). The perfs that count
+ * (and the stop) until it ends: compare's served runs (program-server.ts) and `run` (commands/run.ts),
+ * whose perf prints a line every interval (100 ms) while its program is stopped. The perfs that count
  * perfcell's own process (cells, the REPL) follow it through their launcher (native/perfcell-exec.c,
  * follow_stop). Returns the function that turns it off.
  */

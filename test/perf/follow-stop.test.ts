@@ -10,20 +10,23 @@ import { temporaryFolders } from '../support/temp-folders.ts';
 
 const temporaryDir = temporaryFolders('all');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** JavaScript that spins `seconds` of CPU (user and system), which a stop does not use up: it runs on after fg, however late the stop came. */
+const CPU_SECONDS = (seconds: number): string =>
+  `const cpu = () => { const used = process.cpuUsage(); return used.user + used.system; }; const end = cpu() + ${seconds * 1e6}; while (cpu() < end);`;
 /**
  * The perfs that count perfcell's own process run in sessions of their own (Ctrl-C in the terminal is
  * the command's), so the terminal's Ctrl-Z stopped perfcell and not them: a cells file's perf ticked on
  * every 2 ms through the stop, its file growing some 55 KB/s (2026-12-06). Their launcher
  * (native/perfcell-exec.c, follow_stop) now stops them while perfcell is stopped and continues them
- * after; compare's, which count its program server's forker, are stopped by perfcell's own SIGTSTP
- * listener (src/perf/follow-stop.ts) before it stops itself. Real perf, a real cells file and a real
- * compare, started by an interactive bash in a pty for job control.
+ * after; run's, which counts its program, and compare's, which count its program server's forker,
+ * are stopped by perfcell's own SIGTSTP listener (src/perf/follow-stop.ts) before it stops itself.
+ * Real perf, a real cells file, a real run and a real compare, started by an interactive bash in a
+ * pty for job control.
  */
 describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf through Ctrl-Z and fg (real perf, real shell)', () => {
   it("a cells file's perf is stopped with perfcell and goes on after fg; the cell's counts and report come", { timeout: 60_000 }, async () => {
     const file = join(temporaryDir('perfcell-follow-stop-'), 'long.js');
-    // 3 s of CPU, which a stop does not use up: the cell (and its perf) runs on after fg, however late the stop came
-    writeFileSync(file, '// %% long cell\n{ const cpu = () => { const used = process.cpuUsage(); return used.user + used.system; }; const end = cpu() + 3e6; while (cpu() < end); }\n');
+    writeFileSync(file, `// %% long cell\n{ ${CPU_SECONDS(3)} }\n`);
     const shell = await startInShell(`'${process.execPath}' '${cliPath}' cells --no-live -e page-faults '${file}'`);
     try {
       const deadline = Date.now() + 15_000;
@@ -47,6 +50,37 @@ describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf
       expect(await untilState(perf, 'SR', 2000)).not.toBe('T');
       await shell.until(/long cell\s+used/, "the cell's report", 20_000);
       expect(shell.text()).toMatch(/page-faults\s+[\d,.]+\/s\s+total [\d,]+/);
+    } finally {
+      shell.kill();
+    }
+  });
+
+  it("run's perf is stopped with perfcell and its program and goes on after fg; the report comes", { timeout: 60_000 }, async () => {
+    const program = join(temporaryDir('perfcell-follow-stop-'), 'spin.js');
+    writeFileSync(program, `${CPU_SECONDS(3)}\n`);
+    const shell = await startInShell(`'${process.execPath}' '${cliPath}' run --no-live -e page-faults -- '${process.execPath}' '${program}'`);
+    try {
+      const deadline = Date.now() + 15_000;
+      let perfs: number[] = [];
+      // its perf counts the program: the child of perfcell's exec gate, which forked that perf as well
+      const programs = (): Set<number> => new Set(readChildPids(shell.commandPid).flatMap((gate) => readChildPids(gate)));
+      while ((perfs = perfsCounting(programs())).length === 0 && Date.now() < deadline) await sleep(20);
+      expect(perfs).toHaveLength(1);
+      const perf = perfs[0]!;
+      await sleep(500);
+      expect(await untilState(perf, 'SR')).not.toBe('T');
+      shell.write('\x1a');
+      await shell.until(/Stopped/, "the shell's Stopped line");
+      expect(await untilState(shell.commandPid, 'T')).toBe('T');
+      // sent SIGSTOP before perfcell stopped itself: a perf that waits for a CPU (state R) stops once it runs
+      expect(await untilState(perf, 'T')).toBe('T');
+      await sleep(500);
+      expect(stateOf(perf)).toBe('T');
+      shell.write('fg\r');
+      expect(await untilState(shell.commandPid, 'SR')).not.toBe('T');
+      expect(await untilState(perf, 'SR')).not.toBe('T');
+      await shell.until(/peaked [\d.]+ MiB RAM .* exit code 0/, 'the report', 20_000);
+      expect(shell.text()).toMatch(/page-faults\s+[\d,.]+\/s/);
     } finally {
       shell.kill();
     }

@@ -20,6 +20,7 @@ import type { CommandReport } from '../../session/report.ts';
 import { perfGaveUp } from '../../session/perf-gave-up.ts';
 import { describeInterruptedSeries, parseRepeat, writeRepeatedRuns, type RepeatPartial } from '../run-repeat-output.ts';
 import { checkOutputPaths } from '../output-paths.ts';
+import { followStopsOnTheEventLoop } from '../../perf/follow-stop.ts';
 
 interface RunFlags {
   readonly events?: readonly string[];
@@ -105,6 +106,9 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
       if (flags.output !== undefined) ensureFolderOf(flags.output);
       refusePerfFlagsWithBackend(flags, flags.backend);
       const releaseSignals = holdInterruptions();
+      // Ctrl-Z: the program's perf (in a session of its own) stops with perfcell and goes on after fg,
+      // rather than print a line every interval through the stop; perfcell runs no command's code
+      const stopFollowing = followStopsOnTheEventLoop();
       try {
         const measureOptions: MeasureOptions = {
           ...perfFlagOptions(flags),
@@ -177,6 +181,7 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
         if (stop !== null) process.stderr.write(messageText(interruptedLineOf(stop), process.stderr));
         else if (failures.length > 0 && programStatus === 0) process.exitCode = 1;
       } finally {
+        stopFollowing();
         releaseSignals();
       }
     });
