@@ -96,7 +96,10 @@ describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf
       let perfs: number[] = [];
       while ((perfs = readChildPids(shell.commandPid).filter((pid) => commOf(pid) === 'perf')).length === 0 && Date.now() < deadline) await sleep(20);
       expect(perfs.length).toBeGreaterThan(0);
-      await sleep(800);
+      // a measured run under way (there is no warm-up): a sleep among compare's descendants
+      const descendants = (pid: number): number[] => readChildPids(pid).flatMap((child) => [child, ...descendants(child)]);
+      while (!descendants(shell.commandPid).some((pid) => commOf(pid) === 'sleep') && Date.now() < deadline) await sleep(20);
+      await sleep(100);
       expect(perfs.map(stateOf)).not.toContain('T');
       shell.write('\x1a');
       await shell.until(/Stopped/, "the shell's Stopped line");
@@ -109,7 +112,8 @@ describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf
       shell.write('fg\r');
       expect(await untilState(shell.commandPid, 'SR')).not.toBe('T');
       for (const perf of perfs) expect(await untilState(perf, 'SR')).not.toBe('T');
-      await shell.until(/faster/, 'the comparison', 20_000);
+      // the document is written after the comparison is printed: once compare has ended (the prompt is back)
+      await shell.until(/faster[\s\S]*shell\$ $/, 'the comparison and the end of compare', 20_000);
       await shell.until(/held a job-control stop \(Ctrl-Z\): its runs were left out, and the round ran again/, 'the note of the round run again');
       const saved = JSON.parse(readFileSync(document, 'utf8')) as { alternatives: { runs: { durationS: number }[] }[]; settings: { rounds: number }; warnings: string[] };
       expect(saved.settings.rounds).toBe(3);
