@@ -47,3 +47,21 @@ export async function typeLine(session, line, timeoutMs) {
   const endMs = await waitForPrompt(session, from, timeoutMs);
   return { latencyMs: endMs - startMs, printed: session.output.slice(from) };
 }
+
+/**
+ * Types `line` key by key, `keyGapMs` apart, as a person does, then ⏎ once the last key's echo has
+ * had `keyGapMs` more; waits for the prompt after it: the milliseconds between ⏎ and that prompt
+ * (what a person waits after pressing it), and what was printed meanwhile.
+ */
+export async function typeKeysThenEnter(session, line, timeoutMs, keyGapMs = 40) {
+  for (const key of line) {
+    session.child.write(key);
+    await new Promise((resolve) => setTimeout(resolve, keyGapMs));
+  }
+  await new Promise((resolve) => setTimeout(resolve, keyGapMs));
+  const from = session.output.length;
+  const startMs = nowMs();
+  session.child.write('\r');
+  const endMs = await waitForPrompt(session, from, timeoutMs);
+  return { latencyMs: endMs - startMs, printed: session.output.slice(from) };
+}
