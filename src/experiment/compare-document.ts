@@ -20,6 +20,8 @@ export interface CompareSettings {
   readonly warmup: number;
   /** Measured rounds actually taken (each alternative ran this many times). */
   readonly rounds: number;
+  /** Measured rounds a job-control stop (Ctrl-Z) fell into: left out of `rounds` and run again. */
+  readonly roundsRerun: number;
   readonly minTimeS: number | null;
   readonly order: 'interleaved';
 }

@@ -61,7 +61,7 @@ describe('perfcell compare: cells', () => {
     // What a cell prints is discarded, like a command's stdout: stdout is the JSON document alone.
     expect(result.stdout).not.toContain('printed by A');
     const document = JSON.parse(result.stdout) as CompareDocument;
-    expect(document.settings).toMatchObject({ source: 'cells', file, rounds: 4, warmup: 2, order: 'interleaved' });
+    expect(document.settings).toMatchObject({ source: 'cells', file, rounds: 4, roundsRerun: 0, warmup: 2, order: 'interleaved' });
     expect(document.alternatives.map((alternative) => [alternative.name, alternative.runs.length])).toEqual([
       ['A', 4],
       ['B', 4],

@@ -21,7 +21,7 @@ export function rowColDocument(): CompareDocument {
   return buildCompareDocument({
     createdAt: '2026-12-01T14:00:00.000Z',
     machine: { hostname: 'box', cpuModel: 'Test CPU', cpuCount: 2, kernel: '6.1.0', perfVersion: '6.1', node: 'v20.19.0' },
-    settings: { source: 'commands', file: null, shell: false, backend: 'perf', events: null, perf: true, intervalMs: 100, warmup: 1, rounds: 10, minTimeS: null, order: 'interleaved' },
+    settings: { source: 'commands', file: null, shell: false, backend: 'perf', events: null, perf: true, intervalMs: 100, warmup: 1, rounds: 10, roundsRerun: 0, minTimeS: null, order: 'interleaved' },
     alternatives: [
       { name: './rowcol row 1024 20', command: ['./rowcol', 'row', '1024', '20'], runs: runs(0.0121, 2114, 9_650_176) },
       { name: './rowcol col 1024 20', command: ['./rowcol', 'col', '1024', '20'], runs: runs(0.0279, 3170, 9_650_176) },
@@ -39,7 +39,7 @@ export function documentOfRuns(runsA: readonly Record<string, number>[], runsB: 
   return buildCompareDocument({
     createdAt: '2026-12-01T14:00:00.000Z',
     machine: { hostname: 'box', cpuModel: 'Test CPU', cpuCount: 2, kernel: '6.1.0', perfVersion: '6.1', node: 'v20.19.0' },
-    settings: { source: 'commands', file: null, shell: false, backend: 'perf', events: null, perf: true, intervalMs: 100, warmup: 0, rounds: Math.max(runsA.length, runsB.length), minTimeS: null, order: 'interleaved' },
+    settings: { source: 'commands', file: null, shell: false, backend: 'perf', events: null, perf: true, intervalMs: 100, warmup: 0, rounds: Math.max(runsA.length, runsB.length), roundsRerun: 0, minTimeS: null, order: 'interleaved' },
     alternatives: [
       { name: 'a', command: ['a'], runs: runsA },
       { name: 'b', command: ['b'], runs: runsB },

@@ -347,6 +347,7 @@ Examples:
             intervalMs: flags.interval,
             warmup,
             rounds: reports[0]?.length ?? 0,
+            roundsRerun: outcome.roundsRerun,
             minTimeS: flags.minTime ?? null,
             order: 'interleaved',
           },
