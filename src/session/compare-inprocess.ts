@@ -1,9 +1,10 @@
 import { UsageError } from '../errors.ts';
 import { analyzeRuns, type AlternativeRuns, type MetricResult } from '../experiment/analyze.ts';
-import { runInterleaved } from '../experiment/interleave.ts';
+import { rerunRoundNote, runInterleavedUntilStopped } from '../experiment/interleave.ts';
 import type { RunValues } from '../experiment/metrics.ts';
 import { measureBatch, type BatchMeasurement } from './batch-window.ts';
 import { addGc, type GcReport } from './gc.ts';
+import { continueCount } from './job-stops.ts';
 import type { MeasureOptions } from './options.ts';
 import { compileLoop, nextLoopCount, type Loop } from './timeit.ts';
 
@@ -87,29 +88,24 @@ export async function compareInProcess(alternatives: Readonly<Record<string, () 
   // A loop compiled per alternative: one shared call site would stop inlining after a few functions.
   const loopOf = entries.map(() => compileLoop());
   const loopsOf = entries.map(([, fn], index) => options.loops ?? calibrate(loopOf[index]!, fn));
-  const gcOf: GcReport[][] = entries.map(() => []);
-  let measuring = false;
   const slots = entries.map(([name, fn], index) => ({
     name,
-    run: async (): Promise<RunValues> => {
+    run: async (): Promise<{ values: RunValues; gc: GcReport }> => {
       const loops = loopsOf[index]!;
       const loop = loopOf[index]!;
       const batch = await measureBatch(() => void loop(fn, loops), { ...measureOptions, perf });
       for (const warning of batch.warnings) warnings.add(warning);
       if (!batch.perfWorked) perf = false;
-      if (measuring) gcOf[index]!.push(batch.gc);
-      return runValuesOfBatch(batch, loops);
+      return { values: runValuesOfBatch(batch, loops), gc: batch.gc };
     },
   }));
   const warmup = options.warmup ?? 1;
-  // The warm-up rounds run through the same slots; their GC is not kept.
-  const results = await runInterleaved(
-    slots,
-    { warmup, runs: options.runs ?? 10, minTimeS: options.minTime ?? null },
-    (progress) => {
-      measuring = progress.phase === 'measure';
-    },
-  );
+  // measured runs only: the warm-up rounds' and those of a round a Ctrl-Z stop fell into (run again) are left out
+  const outcome = await runInterleavedUntilStopped(slots, { warmup, runs: options.runs ?? 10, minTimeS: options.minTime ?? null, continues: continueCount });
+  if (outcome.stop !== null) throw outcome.stop.error;
+  if (outcome.roundsRerun > 0) warnings.add(rerunRoundNote(outcome.roundsRerun));
+  const results = outcome.results.map((runsOfOne) => runsOfOne.map((run) => run.values));
+  const gcOf = outcome.results.map((runsOfOne) => runsOfOne.map((run) => run.gc));
   const runs: AlternativeRuns[] = entries.map(([name], index) => ({ name, runs: results[index] ?? [] }));
   const metrics = analyzeRuns(runs, null);
   const time = metrics.find((metric) => metric.metric.key === 'durationS');

@@ -7,7 +7,7 @@ import { createCellEvaluator, type CellEvaluator } from '../../experiment/cell-e
 import { buildCompareDocument, type CompareDocument, type CompareSettings, type RunFailure, type SavedAlternative } from '../../experiment/compare-document.ts';
 import { costOf } from '../../experiment/compare-cost.ts';
 import { runHook } from '../../experiment/hook-command.ts';
-import { runInterleavedUntilStopped, type InterleaveProgress } from '../../experiment/interleave.ts';
+import { rerunRoundNote, runInterleavedUntilStopped, type InterleaveProgress } from '../../experiment/interleave.ts';
 import { describePartial, partialCause, withoutComparison } from '../../experiment/partial-run.ts';
 import { holdInterruptions, interruption, interruptionExitCode, InterruptedError, throwIfInterrupted } from '../../session/interruption.ts';
 import { machineDifferences, perfVersionText, readMachineInfo } from '../../experiment/machine.ts';
@@ -321,7 +321,7 @@ Examples:
         const warnings = [
           ...mergeStrayNotes(mergeMultiplexNotes(allReports.flatMap((report) => report.warnings))),
           ...unsupportedEventNotes(allReports, flags, file === null),
-          ...rerunRoundNotes(outcome.roundsRerun),
+          ...(outcome.roundsRerun === 0 ? [] : [rerunRoundNote(outcome.roundsRerun)]),
         ];
         for (const warning of warnings) process.stderr.write(warningText(warning, process.stderr));
         hintCachegrind(allReports, flags, file === null);
@@ -559,13 +559,6 @@ function renamed(alternatives: readonly Measurable[], names: readonly string[] |
  * Events asked for with -e that perf could not count here: said once, as `run` says them on its
  * report, rather than left out of the comparison without a word.
  */
-/** What compare says of the rounds it ran again for a job-control stop (interleave.ts, `continues`). */
-function rerunRoundNotes(roundsRerun: number): string[] {
-  if (roundsRerun === 0) return [];
-  const rounds = roundsRerun === 1 ? 'a measured round' : `${roundsRerun} measured rounds`;
-  return [`${rounds} held a job-control stop (Ctrl-Z): ${roundsRerun === 1 ? 'its runs were' : 'their runs were'} left out, and ${roundsRerun === 1 ? 'the round' : 'each round'} ran again`];
-}
-
 function unsupportedEventNotes(reports: readonly CommandReport[], flags: CompareFlags, isCommands: boolean): string[] {
   if (flags.events === undefined || flags.backend !== 'perf' || !flags.perf) return [];
   const missing = [...new Set(reports.flatMap((report) => report.counters.unsupported.map((event) => event.event)))];
