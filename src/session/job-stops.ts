@@ -21,3 +21,13 @@ export function continueCount(): number {
   }
   return continues;
 }
+
+/**
+ * Whether this process was continued since continueCount() returned `before`. A turn of the event
+ * loop first: SIGCONT's listener runs in the poll phase in which this process first looks after it
+ * was continued, which may be the one that also saw what was measured end.
+ */
+export async function continuedSince(before: number): Promise<boolean> {
+  await new Promise((resolve) => setImmediate(resolve));
+  return continueCount() !== before;
+}

@@ -2,6 +2,7 @@ import { UsageError } from '../errors.ts';
 import { summarizeRuns, type RunSummary } from '../experiment/statistics.ts';
 import { measureBatch, type BatchMeasurement } from './batch-window.ts';
 import { addGc, type GcReport } from './gc.ts';
+import { continuedSince, continueCount } from './job-stops.ts';
 import type { MeasureOptions } from './options.ts';
 import { baseEventName } from './counters.ts';
 
@@ -108,13 +109,22 @@ export async function timeit(fn: () => unknown, options: TimeitOptions = {}): Pr
   const batches: BatchMeasurement[] = [];
   const warnings = new Set<string>();
   let perf = measureOptions.perf !== false;
+  let runsRerun = 0;
   for (let index = 0; index < runs; index++) {
+    const continues = continueCount();
     const batch = await measureBatch(() => void loop(fn, loops), { ...measureOptions, perf });
     for (const warning of batch.warnings) warnings.add(warning);
     // perf that cannot count here is not spawned again for every batch.
     if (!batch.perfWorked) perf = false;
+    // a Ctrl-Z stop fell into this batch, whose time holds it: left out, and run again
+    if (await continuedSince(continues)) {
+      runsRerun++;
+      index--;
+      continue;
+    }
     batches.push(batch);
   }
+  if (runsRerun > 0) warnings.add(`${runsRerun === 1 ? 'a run' : `${runsRerun} runs`} held a job-control stop (Ctrl-Z): left out, and run again`);
   return summarizeBatches(batches, loops, [...warnings]);
 }
 
