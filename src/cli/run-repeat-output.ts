@@ -69,10 +69,11 @@ export function describeInterruptedSeries(stop: Interruption, completed: number,
  * runs, says so on stderr and in the document, and exits with the first failed complete run's
  * status, else the cut run's own when it failed, else 128+n.
  */
-export async function writeRepeatedRuns(command: readonly string[], reports: readonly CommandReport[], flags: { readonly json: boolean; readonly output?: string; readonly html?: string }, partial: RepeatPartial | null = null): Promise<void> {
+export async function writeRepeatedRuns(command: readonly string[], reports: readonly CommandReport[], flags: { readonly json: boolean; readonly output?: string; readonly html?: string }, partial: RepeatPartial | null = null, runsRerun = 0): Promise<void> {
   const metrics = summarizeRuns(reports);
   const dropped = partial?.droppedRun;
   const warnings = [...new Set([...reports, ...(dropped === undefined ? [] : [dropped])].flatMap((report) => report.warnings))];
+  if (runsRerun > 0) warnings.push(`${runsRerun === 1 ? 'a run' : `${runsRerun} runs`} held a job-control stop (Ctrl-Z): left out of the statistics, and run again`);
   for (const warning of warnings) process.stderr.write(warningText(warning, process.stderr));
   const failed = reports.find((report) => statusOf(report) !== 0);
   process.exitCode = failed !== undefined ? statusOf(failed)
@@ -92,7 +93,7 @@ export async function writeRepeatedRuns(command: readonly string[], reports: rea
     : renderReportText(dropped);
   const text = `${summary}\n`;
   const onStderr = width === undefined ? text : `${hasStatistics ? fitToWidth(summary, width, 4) : renderReportText(dropped!, { width })}\n`;
-  const rendered = flags.json ? `${JSON.stringify(toJsonDocument('perfcell-run-repeat', { command, runs: reports, metrics, ...(partial === null ? {} : { partial }) }), null, 2)}\n` : text;
+  const rendered = flags.json ? `${JSON.stringify(toJsonDocument('perfcell-run-repeat', { command, runs: reports, runsRerun, metrics, ...(partial === null ? {} : { partial }) }), null, 2)}\n` : text;
   if (flags.output !== undefined) {
     try {
       writeFileSync(flags.output, rendered);

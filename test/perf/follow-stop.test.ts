@@ -86,6 +86,31 @@ describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf
     }
   });
 
+  it('run -r leaves out the run a stop fell into and runs it again', { timeout: 60_000 }, async () => {
+    const document = join(temporaryDir('perfcell-follow-stop-'), 'runs.json');
+    const shell = await startInShell(`'${process.execPath}' '${cliPath}' run --no-live -r 3 --json -o '${document}' -- sleep 0.5`);
+    try {
+      // the first run's program under way
+      const descendants = (pid: number): number[] => readChildPids(pid).flatMap((child) => [child, ...descendants(child)]);
+      const deadline = Date.now() + 15_000;
+      while (!descendants(shell.commandPid).some((pid) => commOf(pid) === 'sleep') && Date.now() < deadline) await sleep(20);
+      await sleep(150);
+      shell.write('\x1a');
+      await shell.until(/Stopped/, "the shell's Stopped line");
+      expect(await untilState(shell.commandPid, 'T')).toBe('T');
+      // a stop of 1 s, which a run that held it would show
+      await sleep(1000);
+      shell.write('fg\r');
+      await shell.until(/held a job-control stop \(Ctrl-Z\): left out of the statistics, and run again[\s\S]*shell\$ $/, 'the note of the run again and the end of run', 20_000);
+      const saved = JSON.parse(readFileSync(document, 'utf8')) as { runs: { durationS: number }[]; runsRerun: number };
+      expect(saved.runsRerun).toBe(1);
+      expect(saved.runs).toHaveLength(3);
+      for (const run of saved.runs) expect(run.durationS).toBeLessThan(0.9);
+    } finally {
+      shell.kill();
+    }
+  });
+
   it("compare's perfs are stopped with perfcell and go on after fg; the round the stop fell into runs again", { timeout: 60_000 }, async () => {
     // its perfs count the program server's forker: perfcell's own children (perfcell-exec --die-with, exec'd into perf)
     const document = join(temporaryDir('perfcell-follow-stop-'), 'compare.json');

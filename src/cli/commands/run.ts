@@ -21,6 +21,7 @@ import { perfGaveUp } from '../../session/perf-gave-up.ts';
 import { describeInterruptedSeries, parseRepeat, writeRepeatedRuns, type RepeatPartial } from '../run-repeat-output.ts';
 import { checkOutputPaths } from '../output-paths.ts';
 import { followStopsOnTheEventLoop } from '../../perf/follow-stop.ts';
+import { continuedSince, continueCount } from '../../session/job-stops.ts';
 
 interface RunFlags {
   readonly events?: readonly string[];
@@ -125,7 +126,7 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
             failLaunch(series.launchFailure, cmd);
             return;
           }
-          await writeRepeatedRuns(command, series.reports, { json: flags.json === true, ...(flags.output === undefined ? {} : { output: flags.output }), ...(flags.html === undefined ? {} : { html: flags.html }) }, series.partial);
+          await writeRepeatedRuns(command, series.reports, { json: flags.json === true, ...(flags.output === undefined ? {} : { output: flags.output }), ...(flags.html === undefined ? {} : { html: flags.html }) }, series.partial, series.runsRerun);
           if (series.launchFailure !== null) failLaunch(series.launchFailure, cmd);
           return;
         }
@@ -215,11 +216,13 @@ async function stopDuring(report: CommandReport): Promise<Interruption | null> {
  * a run the signal cut short (its program killed, or ended early by its own handler) is set apart.
  * A program that cannot be started stops the series with what finished before.
  */
-async function measureSeries(command: readonly string[], options: MeasureOptions, requested: number): Promise<{ reports: CommandReport[]; partial: RepeatPartial | null; launchFailure: LaunchError | null }> {
+async function measureSeries(command: readonly string[], options: MeasureOptions, requested: number): Promise<{ reports: CommandReport[]; partial: RepeatPartial | null; launchFailure: LaunchError | null; runsRerun: number }> {
   const reports: CommandReport[] = [];
   let runOptions = options;
+  let runsRerun = 0;
   for (let round = 1; round <= requested; round += 1) {
     let report: CommandReport | null = null;
+    const continues = continueCount();
     // The next run's gate, as the first run's was: its held child moves into the next cgroup and its
     // perf loads (held at main()) while this run's report is made and the next run is set up. Armed
     // the moment this program has ended, where the gate reports it (cachegrind's runs: after the
@@ -230,19 +233,25 @@ async function measureSeries(command: readonly string[], options: MeasureOptions
     try {
       if (interruption() === null) report = await measureProgram(command, runOptions, { onEnded: armNext });
     } catch (error: unknown) {
-      if (error instanceof LaunchError) return { reports, partial: null, launchFailure: error };
+      if (error instanceof LaunchError) return { reports, partial: null, launchFailure: error, runsRerun };
       // asked to stop while the next run was being set up: it never ran
       if (!(error instanceof InterruptedError)) throw error;
     }
     const stop = report === null ? interruption() : await stopDuring(report);
-    if (stop !== null) return { reports, partial: describeInterruptedSeries(stop, reports.length, requested, report), launchFailure: null };
+    if (stop !== null) return { reports, partial: describeInterruptedSeries(stop, reports.length, requested, report), launchFailure: null, runsRerun };
+    // a Ctrl-Z stop fell into this run, whose time holds it: left out of the statistics, and run again
+    if (report !== null && (await continuedSince(continues))) {
+      runsRerun++;
+      round -= 1;
+      continue;
+    }
     if (report !== null) reports.push(report);
     // perf counted nothing (session/perf-gave-up.ts): the runs after this one go without it, as its warning says
     // (a gate armed with a perf that the next run no longer wants: its held perf reads EOF and exits)
     if (report !== null && perfGaveUp(report, runOptions)) runOptions = { ...runOptions, perf: false };
     armNext();
   }
-  return { reports, partial: null, launchFailure: null };
+  return { reports, partial: null, launchFailure: null, runsRerun };
 }
 
 /** A program that could not be started: its one-line error, and 127 or 126 as timeout and env exit. */
