@@ -1,11 +1,15 @@
 /**
  * Counts this process's continues after a job-control stop (Ctrl-Z, then fg or bg: SIGCONT). A
  * listener does not change what SIGCONT does: the kernel continues a stopped process whether it is
- * caught or not. Time measured across a stop holds the stop: compare leaves out a round that a
- * change of this count says held one (experiment/interleave.ts).
+ * caught or not. Time measured across a stop holds the stop: a report whose window saw this count
+ * change says so (HELD_STOP_NOTE), and compare, `run -r` and timeit leave out a round or run that
+ * held one and run it again (experiment/interleave.ts).
  *
  * A SIGCONT sent to a process that was not stopped counts too: such a round is run again for nothing.
  */
+/** A report's warning where a job-control stop fell into its command (the stop is in its time). */
+export const HELD_STOP_NOTE = 'a job-control stop (Ctrl-Z) fell into this command: its time, and what is figured over it (rates, CPU %, GC pauses), include the stop';
+
 let continues = 0;
 let listening = false;
 

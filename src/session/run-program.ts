@@ -24,6 +24,7 @@ import { gateRequest } from './gate-request.ts';
 import { readGateLines } from './gate-lines.ts';
 import { shellQuote } from '../render/shell-quote.ts';
 import { exitedWithin } from '../proc/child-processes.ts';
+import { continueCount, HELD_STOP_NOTE } from './job-stops.ts';
 
 /** What the exec gate reports when the program has ended (see native/perfcell-exec.c and perfcell-serve.c). */
 export interface ReaperResult {
@@ -239,6 +240,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
         await treeMemory!.ready;
         trace.mark('cgroup-ready');
         const cpuBefore = readCpuTicks();
+        const continuesBefore = continueCount();
         treeMemory!.start(monotonicNs());
         // Asked to stop before the program started: it never runs (the held child exits 125).
         const early = interruption();
@@ -295,6 +297,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
         const gc = readNodeGc === null ? null : await readNodeGc();
         trace.mark('report');
         if ((tree.leftRunningPids?.length ?? 0) > 0) warnings.push(leftRunningNote(label, tree.leftRunningPids ?? []));
+        if (continueCount() !== continuesBefore) warnings.push(HELD_STOP_NOTE);
         isReported = true;
         return programReport({ label, command, startedAt, result, cpuBefore, cpuAfter, counters, warnings, tree, gc });
       } finally {

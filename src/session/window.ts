@@ -12,6 +12,7 @@ import type { CommandReport, CountersReport, HeapReport, PeakMethod } from './re
 import { needsSettling, settleRss, settleTargetOf, SETTLE_THRESHOLD_BYTES, type SettleReport } from './settle.ts';
 import { startGcWindow, type GcWindow } from './gc.ts';
 import { awaitBackgroundCompiles } from './background-compiles.ts';
+import { continueCount, HELD_STOP_NOTE } from './job-stops.ts';
 
 /**
  * A measurement window over a living process (perfcell's own, for the REPL and cells).
@@ -100,10 +101,12 @@ interface Start {
   readonly peakMethod: PeakMethod;
   /** This process's collections since the start (own process only). */
   readonly gc: GcWindow | null;
+  /** This process's continues after a job-control stop so far (job-stops.ts). */
+  readonly continues: number;
 }
 
 /** What begin() reads before perf counts. */
-type StartReads = Omit<Start, 'gc' | 'cpuUsage' | 'ns'>;
+type StartReads = Omit<Start, 'gc' | 'cpuUsage' | 'ns' | 'continues'>;
 
 /** `attachPerf`: where the window's perf comes from (cells take one armed ahead from a pool). */
 export function prepareWindow(pid: number, options: MeasureOptions = {}, attachPerf: typeof startPerf = startPerf): MeasurementWindow {
@@ -167,7 +170,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
       if (reads.peakMethod === 'sampled') warnings.push(`cannot reset the peak RSS of pid ${pid} (not our process?); the peak is the larger of start and end`);
       const gc = isSelf ? startGcWindow() : null;
       // The process's CPU and the clock last and together, so the own CPU % has one window.
-      start = { ...reads, gc, cpuUsage: isSelf ? process.cpuUsage() : null, ns: monotonicNs() };
+      start = { ...reads, gc, continues: continueCount(), cpuUsage: isSelf ? process.cpuUsage() : null, ns: monotonicNs() };
       return counting;
     },
 
@@ -249,6 +252,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
       perf = null;
     }
     if (holdsSelf && nestedInSelfWindow) warnings.push(NESTED_NOTE);
+    if (continueCount() !== begun.continues) warnings.push(HELD_STOP_NOTE);
     // Settling runs only now, with perf gone: the collection and the reads are outside the counts.
     const settled = await settleFinal(begun, endUsage, memory?.rssBytes ?? null);
     // Settling lets the command's garbage go; what it adds itself (the collection's own pages, its

@@ -50,6 +50,8 @@ describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf
       expect(await untilState(perf, 'SR', 2000)).not.toBe('T');
       await shell.until(/long cell\s+used/, "the cell's report", 20_000);
       expect(shell.text()).toMatch(/page-faults\s+[\d,.]+\/s\s+total [\d,]+/);
+      // its time holds the stop, and the report says so
+      await shell.until(/warning: a job-control stop \(Ctrl-Z\) fell into this command/, "the report's note of the stop");
     } finally {
       shell.kill();
     }
@@ -81,6 +83,7 @@ describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf
       expect(await untilState(perf, 'SR')).not.toBe('T');
       await shell.until(/peaked [\d.]+ MiB RAM .* exit code 0/, 'the report', 20_000);
       expect(shell.text()).toMatch(/page-faults\s+[\d,.]+\/s/);
+      expect(shell.text()).toMatch(/warning: a job-control stop \(Ctrl-Z\) fell into this command/);
     } finally {
       shell.kill();
     }
