@@ -35,3 +35,16 @@ export async function continuedSince(before: number): Promise<boolean> {
   await new Promise((resolve) => setImmediate(resolve));
   return continueCount() !== before;
 }
+
+/** No stop and `fg` by hand fits in less: a window this short is not given a turn of the event loop to see one. */
+const SHORTEST_STOP_BY_HAND_NS = 50_000_000n;
+
+/**
+ * Whether a job-control stop fell into a window that began when continueCount() returned `before`
+ * and lasted `durationNs` (its end was just now). A window that lasted long enough to hold a stop by
+ * hand gets continuedSince()'s turn of the event loop: a synchronous cell holds SIGCONT's listener
+ * until it ends, and the awaits after it may all be met in the poll phase that also holds the signal.
+ */
+export async function heldStop(before: number, durationNs: bigint): Promise<boolean> {
+  return durationNs >= SHORTEST_STOP_BY_HAND_NS ? continuedSince(before) : continueCount() !== before;
+}

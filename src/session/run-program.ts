@@ -24,7 +24,7 @@ import { gateRequest } from './gate-request.ts';
 import { readGateLines } from './gate-lines.ts';
 import { shellQuote } from '../render/shell-quote.ts';
 import { exitedWithin } from '../proc/child-processes.ts';
-import { continueCount, HELD_STOP_NOTE } from './job-stops.ts';
+import { continueCount, HELD_STOP_NOTE, heldStop } from './job-stops.ts';
 
 /** What the exec gate reports when the program has ended (see native/perfcell-exec.c and perfcell-serve.c). */
 export interface ReaperResult {
@@ -241,7 +241,8 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
         trace.mark('cgroup-ready');
         const cpuBefore = readCpuTicks();
         const continuesBefore = continueCount();
-        treeMemory!.start(monotonicNs());
+        const startNs = monotonicNs();
+        treeMemory!.start(startNs);
         // Asked to stop before the program started: it never runs (the held child exits 125).
         const early = interruption();
         if (early !== null) {
@@ -297,7 +298,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
         const gc = readNodeGc === null ? null : await readNodeGc();
         trace.mark('report');
         if ((tree.leftRunningPids?.length ?? 0) > 0) warnings.push(leftRunningNote(label, tree.leftRunningPids ?? []));
-        if (continueCount() !== continuesBefore) warnings.push(HELD_STOP_NOTE);
+        if (await heldStop(continuesBefore, monotonicNs() - startNs)) warnings.push(HELD_STOP_NOTE);
         isReported = true;
         return programReport({ label, command, startedAt, result, cpuBefore, cpuAfter, counters, warnings, tree, gc });
       } finally {

@@ -12,7 +12,7 @@ import type { CommandReport, CountersReport, HeapReport, PeakMethod } from './re
 import { needsSettling, settleRss, settleTargetOf, SETTLE_THRESHOLD_BYTES, type SettleReport } from './settle.ts';
 import { startGcWindow, type GcWindow } from './gc.ts';
 import { awaitBackgroundCompiles } from './background-compiles.ts';
-import { continueCount, HELD_STOP_NOTE } from './job-stops.ts';
+import { continueCount, HELD_STOP_NOTE, heldStop } from './job-stops.ts';
 
 /**
  * A measurement window over a living process (perfcell's own, for the REPL and cells).
@@ -252,7 +252,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
       perf = null;
     }
     if (holdsSelf && nestedInSelfWindow) warnings.push(NESTED_NOTE);
-    if (continueCount() !== begun.continues) warnings.push(HELD_STOP_NOTE);
+    if (await heldStop(begun.continues, endNs - begun.ns)) warnings.push(HELD_STOP_NOTE);
     // Settling runs only now, with perf gone: the collection and the reads are outside the counts.
     const settled = await settleFinal(begun, endUsage, memory?.rssBytes ?? null);
     // Settling lets the command's garbage go; what it adds itself (the collection's own pages, its

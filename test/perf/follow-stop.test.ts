@@ -13,6 +13,18 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** JavaScript that spins `seconds` of CPU (user and system), which a stop does not use up: it runs on after fg, however late the stop came. */
 const CPU_SECONDS = (seconds: number): string =>
   `const cpu = () => { const used = process.cpuUsage(); return used.user + used.system; }; const end = cpu() + ${seconds * 1e6}; while (cpu() < end);`;
+/** What `find` returns once it is not empty, looked for every 20 ms for up to 15 s (empty after that). */
+async function untilFound(find: () => number[]): Promise<number[]> {
+  const deadline = Date.now() + 15_000;
+  let found: number[] = [];
+  while ((found = find()).length === 0 && Date.now() < deadline) await sleep(20);
+  return found;
+}
+
+/** Every process below `pid`. */
+const descendants = (pid: number): number[] => readChildPids(pid).flatMap((child) => [child, ...descendants(child)]);
+/** A program named `sleep` runs below `pid` (compare's or run's, whose gate forks it). */
+const sleepsBelow = (pid: number): number[] => descendants(pid).filter((child) => commOf(child) === 'sleep');
 /**
  * The perfs that count perfcell's own process run in sessions of their own (Ctrl-C in the terminal is
  * the command's), so the terminal's Ctrl-Z stopped perfcell and not them: a cells file's perf ticked on
@@ -29,9 +41,7 @@ describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf
     writeFileSync(file, `// %% long cell\n{ ${CPU_SECONDS(3)} }\n`);
     const shell = await startInShell(`'${process.execPath}' '${cliPath}' cells --no-live -e page-faults '${file}'`);
     try {
-      const deadline = Date.now() + 15_000;
-      let perfs: number[] = [];
-      while ((perfs = perfsCounting(new Set([shell.commandPid]))).length === 0 && Date.now() < deadline) await sleep(20);
+      const perfs = await untilFound(() => perfsCounting(new Set([shell.commandPid])));
       expect(perfs).toHaveLength(1);
       const perf = perfs[0]!;
       // the cell runs, its perf ticks
@@ -62,11 +72,8 @@ describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf
     writeFileSync(program, `${CPU_SECONDS(3)}\n`);
     const shell = await startInShell(`'${process.execPath}' '${cliPath}' run --no-live -e page-faults -- '${process.execPath}' '${program}'`);
     try {
-      const deadline = Date.now() + 15_000;
-      let perfs: number[] = [];
       // its perf counts the program: the child of perfcell's exec gate, which forked that perf as well
-      const programs = (): Set<number> => new Set(readChildPids(shell.commandPid).flatMap((gate) => readChildPids(gate)));
-      while ((perfs = perfsCounting(programs())).length === 0 && Date.now() < deadline) await sleep(20);
+      const perfs = await untilFound(() => perfsCounting(new Set(readChildPids(shell.commandPid).flatMap((gate) => readChildPids(gate)))));
       expect(perfs).toHaveLength(1);
       const perf = perfs[0]!;
       await sleep(500);
@@ -94,9 +101,7 @@ describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf
     const shell = await startInShell(`'${process.execPath}' '${cliPath}' run --no-live -r 3 --json -o '${document}' -- sleep 0.5`);
     try {
       // the first run's program under way
-      const descendants = (pid: number): number[] => readChildPids(pid).flatMap((child) => [child, ...descendants(child)]);
-      const deadline = Date.now() + 15_000;
-      while (!descendants(shell.commandPid).some((pid) => commOf(pid) === 'sleep') && Date.now() < deadline) await sleep(20);
+      expect(await untilFound(() => sleepsBelow(shell.commandPid))).not.toEqual([]);
       await sleep(150);
       shell.write('\x1a');
       await shell.until(/Stopped/, "the shell's Stopped line");
@@ -120,13 +125,10 @@ describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf
     // no warm-up: the stop falls into a measured round (or between two, which counts it in the next)
     const shell = await startInShell(`'${process.execPath}' '${cliPath}' compare --no-live --warmup 0 --runs 3 --export-json '${document}' -- 'sleep 0.4' 'sleep 0.3'`);
     try {
-      const deadline = Date.now() + 15_000;
-      let perfs: number[] = [];
-      while ((perfs = readChildPids(shell.commandPid).filter((pid) => commOf(pid) === 'perf')).length === 0 && Date.now() < deadline) await sleep(20);
+      const perfs = await untilFound(() => readChildPids(shell.commandPid).filter((pid) => commOf(pid) === 'perf'));
       expect(perfs.length).toBeGreaterThan(0);
-      // a measured run under way (there is no warm-up): a sleep among compare's descendants
-      const descendants = (pid: number): number[] => readChildPids(pid).flatMap((child) => [child, ...descendants(child)]);
-      while (!descendants(shell.commandPid).some((pid) => commOf(pid) === 'sleep') && Date.now() < deadline) await sleep(20);
+      // a measured run under way (there is no warm-up)
+      expect(await untilFound(() => sleepsBelow(shell.commandPid))).not.toEqual([]);
       await sleep(100);
       expect(perfs.map(stateOf)).not.toContain('T');
       shell.write('\x1a');
