@@ -191,12 +191,9 @@ async function runRounds<T>(
     const rounds = estimate(round);
     const roundFromS = now();
     const continuesBefore = options.continues?.();
-    /** A stop of the rounds: the round's finished runs are kept, unless a job-control stop held them too. */
+    /** A stop of the rounds: the round's finished runs are kept, unless a job-control stop held them too (left out, not run again). */
     const stopped = async (stop: InterleaveStop, ran: number): Promise<InterleaveOutcome<T>> => {
-      if (await heldStop(continuesBefore)) {
-        dropRound(ran);
-        roundsRerun++;
-      }
+      if (await heldStop(continuesBefore)) dropRound(ran);
       return { results, completedRounds, stop, spentS, roundsRerun };
     };
     for (const [index, slot] of slots.entries()) {

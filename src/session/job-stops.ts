@@ -7,6 +7,7 @@
  *
  * A SIGCONT sent to a process that was not stopped counts too: such a round is run again for nothing.
  */
+
 /** A report's warning where a job-control stop fell into its command (the stop is in its time). */
 export const HELD_STOP_NOTE = 'a job-control stop (Ctrl-Z) fell into this command: its time, and what is figured over it (rates, CPU %, GC pauses), include the stop';
 

@@ -124,7 +124,7 @@ export async function timeit(fn: () => unknown, options: TimeitOptions = {}): Pr
     }
     batches.push(batch);
   }
-  if (runsRerun > 0) warnings.add(`${runsRerun === 1 ? 'a run' : `${runsRerun} runs`} held a job-control stop (Ctrl-Z): left out, and run again`);
+  if (runsRerun > 0) warnings.add(`${runsRerun === 1 ? 'a run' : `${runsRerun} runs`} held a job-control stop (Ctrl-Z): left out of the statistics, and run again`);
   return summarizeBatches(batches, loops, [...warnings]);
 }
 

@@ -48,6 +48,6 @@ describe('compare and timeit in this process through a Ctrl-Z stop (real SIGSTOP
     expect(calls).toBe(5);
     expect(result.batchPerCallS).toHaveLength(3);
     for (const seconds of result.batchPerCallS) expect(seconds).toBeLessThan(0.2);
-    expect(result.warnings).toContain('a run held a job-control stop (Ctrl-Z): left out, and run again');
+    expect(result.warnings).toContain('a run held a job-control stop (Ctrl-Z): left out of the statistics, and run again');
   });
 });
