@@ -252,7 +252,8 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
       perf = null;
     }
     if (holdsSelf && nestedInSelfWindow) warnings.push(NESTED_NOTE);
-    if (await heldStop(begun.continues, endNs - begun.ns)) warnings.push(HELD_STOP_NOTE);
+    // a stop of perfcell is its own command's (cells, the REPL, the kernel): another process went on meanwhile
+    if (isSelf && (await heldStop(begun.continues, endNs - begun.ns))) warnings.push(HELD_STOP_NOTE);
     // Settling runs only now, with perf gone: the collection and the reads are outside the counts.
     const settled = await settleFinal(begun, endUsage, memory?.rssBytes ?? null);
     // Settling lets the command's garbage go; what it adds itself (the collection's own pages, its
