@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readChildPids } from '../../src/proc/child-processes.ts';
 import { cliPath } from '../support/fixtures.ts';
-import { startInShell } from '../support/job-shell.ts';
+import { startInShell, type JobShell } from '../support/job-shell.ts';
 import { commOf, stateOf, untilState } from '../support/process-state.ts';
 import { perfsCounting, runsWithPerf } from '../support/perf.ts';
 import { temporaryFolders } from '../support/temp-folders.ts';
@@ -26,6 +26,24 @@ const descendants = (pid: number): number[] => readChildPids(pid).flatMap((child
 /** A program named `sleep` runs below `pid` (compare's or run's, whose gate forks it). */
 const sleepsBelow = (pid: number): number[] => descendants(pid).filter((child) => commOf(child) === 'sleep');
 /**
+ * Ctrl-Z, then `fg` after `stopMs`: perfcell is stopped, and each of `perfs` with it (by perfcell's
+ * SIGTSTP listener before it stops itself, or by their launcher, which looks every 200 ms; a perf that
+ * waits for a CPU, state R, stops once it runs), and all of them go on after `fg` (the launcher looks
+ * every 20 ms while perfcell is stopped).
+ */
+async function stopThenContinue(shell: JobShell, perfs: readonly number[], stopMs: number): Promise<void> {
+  shell.write('\x1a');
+  await shell.until(/Stopped/, "the shell's Stopped line");
+  expect(await untilState(shell.commandPid, 'T')).toBe('T');
+  for (const perf of perfs) expect(await untilState(perf, 'T')).toBe('T');
+  await sleep(stopMs);
+  for (const perf of perfs) expect(stateOf(perf)).toBe('T');
+  shell.write('fg\r');
+  expect(await untilState(shell.commandPid, 'SR')).not.toBe('T');
+  for (const perf of perfs) expect(await untilState(perf, 'SR')).not.toBe('T');
+}
+
+/**
  * The perfs that count perfcell's own process run in sessions of their own (Ctrl-C in the terminal is
  * the command's), so the terminal's Ctrl-Z stopped perfcell and not them: a cells file's perf ticked on
  * every 2 ms through the stop, its file growing some 55 KB/s (2026-12-06). Their launcher
@@ -47,17 +65,7 @@ describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf
       // the cell runs, its perf ticks
       await sleep(800);
       expect(await untilState(perf, 'SR')).not.toBe('T');
-      shell.write('\x1a');
-      await shell.until(/Stopped/, "the shell's Stopped line");
-      expect(stateOf(shell.commandPid)).toBe('T');
-      // looked for every 200 ms
-      expect(await untilState(perf, 'T', 2000)).toBe('T');
-      await sleep(500);
-      expect(stateOf(perf)).toBe('T');
-      shell.write('fg\r');
-      expect(await untilState(shell.commandPid, 'SR')).not.toBe('T');
-      // looked for every 20 ms while perfcell is stopped
-      expect(await untilState(perf, 'SR', 2000)).not.toBe('T');
+      await stopThenContinue(shell, [perf], 500);
       await shell.until(/long cell\s+used/, "the cell's report", 20_000);
       expect(shell.text()).toMatch(/page-faults\s+[\d,.]+\/s\s+total [\d,]+/);
       // its time holds the stop, and the report says so
@@ -78,16 +86,7 @@ describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf
       const perf = perfs[0]!;
       await sleep(500);
       expect(await untilState(perf, 'SR')).not.toBe('T');
-      shell.write('\x1a');
-      await shell.until(/Stopped/, "the shell's Stopped line");
-      expect(await untilState(shell.commandPid, 'T')).toBe('T');
-      // sent SIGSTOP before perfcell stopped itself: a perf that waits for a CPU (state R) stops once it runs
-      expect(await untilState(perf, 'T')).toBe('T');
-      await sleep(500);
-      expect(stateOf(perf)).toBe('T');
-      shell.write('fg\r');
-      expect(await untilState(shell.commandPid, 'SR')).not.toBe('T');
-      expect(await untilState(perf, 'SR')).not.toBe('T');
+      await stopThenContinue(shell, [perf], 500);
       await shell.until(/peaked [\d.]+ MiB RAM .* exit code 0/, 'the report', 20_000);
       expect(shell.text()).toMatch(/page-faults\s+[\d,.]+\/s/);
       expect(shell.text()).toMatch(/warning: a job-control stop \(Ctrl-Z\) fell into this command/);
@@ -103,12 +102,8 @@ describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf
       // the first run's program under way
       expect(await untilFound(() => sleepsBelow(shell.commandPid))).not.toEqual([]);
       await sleep(150);
-      shell.write('\x1a');
-      await shell.until(/Stopped/, "the shell's Stopped line");
-      expect(await untilState(shell.commandPid, 'T')).toBe('T');
-      // a stop of 1 s, which a run that held it would show
-      await sleep(1000);
-      shell.write('fg\r');
+      // a stop of 1 s, which a run that held it would show (its perf is not looked at here)
+      await stopThenContinue(shell, [], 1000);
       await shell.until(/held a job-control stop \(Ctrl-Z\): left out of the statistics, and run again[\s\S]*shell\$ $/, 'the note of the run again and the end of run', 20_000);
       const saved = JSON.parse(readFileSync(document, 'utf8')) as { runs: { durationS: number }[]; runsRerun: number };
       expect(saved.runsRerun).toBe(1);
@@ -131,17 +126,8 @@ describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf
       expect(await untilFound(() => sleepsBelow(shell.commandPid))).not.toEqual([]);
       await sleep(100);
       expect(perfs.map(stateOf)).not.toContain('T');
-      shell.write('\x1a');
-      await shell.until(/Stopped/, "the shell's Stopped line");
-      expect(await untilState(shell.commandPid, 'T')).toBe('T');
-      // sent SIGSTOP before compare stopped itself: a perf that waits for a CPU (state R) stops once it runs
-      for (const perf of perfs) expect(await untilState(perf, 'T')).toBe('T');
       // a stop of over 1.5 s, which a run that held it would show
-      await sleep(1500);
-      for (const perf of perfs) expect(stateOf(perf)).toBe('T');
-      shell.write('fg\r');
-      expect(await untilState(shell.commandPid, 'SR')).not.toBe('T');
-      for (const perf of perfs) expect(await untilState(perf, 'SR')).not.toBe('T');
+      await stopThenContinue(shell, perfs, 1500);
       // the document is written after the comparison is printed: once compare has ended (the prompt is back)
       await shell.until(/faster[\s\S]*shell\$ $/, 'the comparison and the end of compare', 20_000);
       await shell.until(/held a job-control stop \(Ctrl-Z\): its runs were left out, and the round ran again/, 'the note of the round run again');
