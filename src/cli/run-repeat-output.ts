@@ -12,6 +12,7 @@ import { messageText, outputWidth, warningText } from '../render/terminal-width.
 import { fitToWidth } from '../render/report-repl.ts';
 import { endingText, renderReportText } from '../render/report-text.ts';
 import type { Interruption } from '../session/interruption.ts';
+import { rerunRunNote } from '../session/job-stops.ts';
 
 /** `-r N`: a whole number from 1. */
 export function parseRepeat(text: string): number {
@@ -73,7 +74,7 @@ export async function writeRepeatedRuns(command: readonly string[], reports: rea
   const metrics = summarizeRuns(reports);
   const dropped = partial?.droppedRun;
   const warnings = [...new Set([...reports, ...(dropped === undefined ? [] : [dropped])].flatMap((report) => report.warnings))];
-  if (runsRerun > 0) warnings.push(`${runsRerun === 1 ? 'a run' : `${runsRerun} runs`} held a job-control stop (Ctrl-Z): left out of the statistics, and run again`);
+  if (runsRerun > 0) warnings.push(rerunRunNote(runsRerun));
   for (const warning of warnings) process.stderr.write(warningText(warning, process.stderr));
   const failed = reports.find((report) => statusOf(report) !== 0);
   process.exitCode = failed !== undefined ? statusOf(failed)

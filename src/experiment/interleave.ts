@@ -220,13 +220,6 @@ async function runRounds<T>(
   }
 }
 
-/** What compare says of `roundsRerun` (> 0) rounds it ran again for a job-control stop. */
-export function rerunRoundNote(roundsRerun: number): string {
-  return roundsRerun === 1
-    ? 'a measured round held a job-control stop (Ctrl-Z): its runs were left out, and the round ran again'
-    : `${roundsRerun} measured rounds held a job-control stop (Ctrl-Z): their runs were left out, and each round ran again`;
-}
-
 function isArmedDuringRun(environment: NodeJS.ProcessEnv = process.env): boolean {
   return environment['PERFCELL_PREARM_DURING'] === '1';
 }

@@ -2,6 +2,7 @@ import type { InProcessCompareResult } from '../session/compare-inprocess.ts';
 import { comparisonLine } from './compare-text.ts';
 import { renderGcLine } from './gc-line.ts';
 import { formatTimeit } from './timeit-text.ts';
+import { rerunRoundNote } from '../session/job-stops.ts';
 
 /**
  * An in-process comparison for the REPL: each alternative's time per call (mean ± σ, median,
@@ -35,5 +36,6 @@ export function renderInProcessCompare(result: InProcessCompareResult): string {
       lines.push(metric.metric.key === 'durationS' ? line : `${metric.metric.label}: ${line}`);
     }
   }
+  if (result.roundsRerun > 0) lines.push(`warning: ${rerunRoundNote(result.roundsRerun)}`);
   return lines.join('\n');
 }

@@ -1,3 +1,4 @@
+import { rerunRunNote } from '../session/job-stops.ts';
 import type { TimeitResult } from '../session/timeit.ts';
 import { renderGcLine } from './gc-line.ts';
 import { formatCountPlain } from './report-repl.ts';
@@ -41,5 +42,6 @@ export function renderTimeit(result: TimeitResult): string {
   if (counters.length > 0) lines.push(counters.join('   '));
   const gc = renderGcLine(result.gc);
   if (gc !== null) lines.push(`${gc}  (${formatPerCall(result.gcPerCall)} collections per call)`);
+  if (result.runsRerun > 0) lines.push(`warning: ${rerunRunNote(result.runsRerun)}`);
   return lines.join('\n');
 }

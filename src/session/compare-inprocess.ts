@@ -1,10 +1,10 @@
 import { UsageError } from '../errors.ts';
 import { analyzeRuns, type AlternativeRuns, type MetricResult } from '../experiment/analyze.ts';
-import { rerunRoundNote, runInterleavedUntilStopped } from '../experiment/interleave.ts';
+import { runInterleavedUntilStopped } from '../experiment/interleave.ts';
 import type { RunValues } from '../experiment/metrics.ts';
 import { measureBatch, type BatchMeasurement } from './batch-window.ts';
 import { addGc, type GcReport } from './gc.ts';
-import { continueCount } from './job-stops.ts';
+import { continueCount, rerunRoundNote } from './job-stops.ts';
 import type { MeasureOptions } from './options.ts';
 import { compileLoop, nextLoopCount, type Loop } from './timeit.ts';
 
@@ -35,6 +35,8 @@ export interface InProcessCompareResult {
   /** The time verdict of each alternative after the first against the first ("b is 4.9× ± 0.8 slower; p < 0.001"). */
   readonly verdicts: readonly string[];
   readonly warnings: readonly string[];
+  /** Rounds a job-control stop (Ctrl-Z) fell into: their runs left out, and each round run again. */
+  readonly roundsRerun: number;
 }
 
 const CALIBRATION_TARGET_S = 0.01;
@@ -115,5 +117,6 @@ export async function compareInProcess(alternatives: Readonly<Record<string, () 
     metrics,
     verdicts: time?.comparisons.map((comparison) => comparison.verdict) ?? [],
     warnings: [...warnings],
+    roundsRerun: outcome.roundsRerun,
   };
 }

@@ -11,6 +11,18 @@
 /** A report's warning where a job-control stop fell into its command (the stop is in its time). */
 export const HELD_STOP_NOTE = 'a job-control stop (Ctrl-Z) fell into this command: its time, and what is figured over it (rates, CPU %, GC pauses), include the stop';
 
+/** What compare says of `roundsRerun` (> 0) rounds a job-control stop made it run again (experiment/interleave.ts). */
+export function rerunRoundNote(roundsRerun: number): string {
+  return roundsRerun === 1
+    ? 'a measured round held a job-control stop (Ctrl-Z): its runs were left out, and the round ran again'
+    : `${roundsRerun} measured rounds held a job-control stop (Ctrl-Z): their runs were left out, and each round ran again`;
+}
+
+/** What `run -r` and timeit say of `runsRerun` (> 0) runs a job-control stop made them run again. */
+export function rerunRunNote(runsRerun: number): string {
+  return `${runsRerun === 1 ? 'a run' : `${runsRerun} runs`} held a job-control stop (Ctrl-Z): left out of the statistics, and run again`;
+}
+
 let continues = 0;
 let listening = false;
 

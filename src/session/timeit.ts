@@ -2,7 +2,7 @@ import { UsageError } from '../errors.ts';
 import { summarizeRuns, type RunSummary } from '../experiment/statistics.ts';
 import { measureBatch, type BatchMeasurement } from './batch-window.ts';
 import { addGc, type GcReport } from './gc.ts';
-import { continuedSince, continueCount } from './job-stops.ts';
+import { continuedSince, continueCount, rerunRunNote } from './job-stops.ts';
 import type { MeasureOptions } from './options.ts';
 import { baseEventName } from './counters.ts';
 
@@ -40,6 +40,8 @@ export interface TimeitResult {
   /** Collections per call (all kinds). */
   readonly gcPerCall: number;
   readonly warnings: readonly string[];
+  /** Runs a job-control stop (Ctrl-Z) fell into: left out of the statistics, and run again. */
+  readonly runsRerun: number;
 }
 
 /** IPython's %timeit calibration: 1, 2, 5, 10, 20, 50 … calls until a batch lasts minTime. */
@@ -124,8 +126,8 @@ export async function timeit(fn: () => unknown, options: TimeitOptions = {}): Pr
     }
     batches.push(batch);
   }
-  if (runsRerun > 0) warnings.add(`${runsRerun === 1 ? 'a run' : `${runsRerun} runs`} held a job-control stop (Ctrl-Z): left out of the statistics, and run again`);
-  return summarizeBatches(batches, loops, [...warnings]);
+  if (runsRerun > 0) warnings.add(rerunRunNote(runsRerun));
+  return { ...summarizeBatches(batches, loops, [...warnings]), runsRerun };
 }
 
 /** Pure: the batches of one timeit → per-call statistics. */
@@ -160,5 +162,6 @@ export function summarizeBatches(batches: readonly Pick<BatchMeasurement, 'durat
     gc,
     gcPerCall: calls === 0 ? 0 : gc.collections / calls,
     warnings,
+    runsRerun: 0,
   };
 }

@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { compareInProcess } from '../../src/session/compare-inprocess.ts';
 import { timeit } from '../../src/session/timeit.ts';
+import { renderInProcessCompare } from '../../src/render/compare-inprocess-text.ts';
+import { renderTimeit } from '../../src/render/timeit-text.ts';
 
 /** Stops this process for 0.4 s (SIGSTOP, then SIGCONT from a shell it waits for). */
 function stopFor400Ms(): void {
@@ -34,7 +36,10 @@ describe('compare and timeit in this process through a Ctrl-Z stop (real SIGSTOP
       // each run took its 5 ms, none the 400 ms stop
       for (const run of alternative.runs) expect(run['durationS']).toBeLessThan(0.2);
     }
+    expect(result.roundsRerun).toBe(1);
     expect(result.warnings).toContain('a measured round held a job-control stop (Ctrl-Z): its runs were left out, and the round ran again');
+    // what the REPL and a cell print for it
+    expect(renderInProcessCompare(result)).toMatch(/\nwarning: a measured round held a job-control stop \(Ctrl-Z\): its runs were left out, and the round ran again$/);
   });
 
   it('timeit leaves out the run the stop fell into and runs it again, and says so', async () => {
@@ -48,6 +53,8 @@ describe('compare and timeit in this process through a Ctrl-Z stop (real SIGSTOP
     expect(calls).toBe(5);
     expect(result.batchPerCallS).toHaveLength(3);
     for (const seconds of result.batchPerCallS) expect(seconds).toBeLessThan(0.2);
+    expect(result.runsRerun).toBe(1);
     expect(result.warnings).toContain('a run held a job-control stop (Ctrl-Z): left out of the statistics, and run again');
+    expect(renderTimeit(result)).toMatch(/\nwarning: a run held a job-control stop \(Ctrl-Z\): left out of the statistics, and run again$/);
   });
 });

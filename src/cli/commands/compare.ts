@@ -7,7 +7,7 @@ import { createCellEvaluator, type CellEvaluator } from '../../experiment/cell-e
 import { buildCompareDocument, type CompareDocument, type CompareSettings, type RunFailure, type SavedAlternative } from '../../experiment/compare-document.ts';
 import { costOf } from '../../experiment/compare-cost.ts';
 import { runHook } from '../../experiment/hook-command.ts';
-import { rerunRoundNote, runInterleavedUntilStopped, type InterleaveProgress } from '../../experiment/interleave.ts';
+import { runInterleavedUntilStopped, type InterleaveProgress } from '../../experiment/interleave.ts';
 import { describePartial, partialCause, withoutComparison } from '../../experiment/partial-run.ts';
 import { holdInterruptions, interruption, interruptionExitCode, InterruptedError, throwIfInterrupted } from '../../session/interruption.ts';
 import { machineDifferences, perfVersionText, readMachineInfo } from '../../experiment/machine.ts';
@@ -38,7 +38,7 @@ import { fitted, messageText, outputWidth, warningText } from '../../render/term
 import { endingText, renderReportText } from '../../render/report-text.ts';
 import { exitWhenIdle } from '../exit-when-idle.ts';
 import { monotonicMs } from '../../session/clock.ts';
-import { continueCount } from '../../session/job-stops.ts';
+import { continueCount, rerunRoundNote } from '../../session/job-stops.ts';
 
 interface CompareFlags {
   readonly cells?: readonly string[];
