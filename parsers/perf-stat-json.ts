@@ -56,6 +56,17 @@ function keyAt(text: string, from: number, to: number): Key {
 /** Shared and never written to: lines without records allocate nothing. */
 const NO_RECORDS: MutableRecord[] = [];
 
+/**
+ * An interval row as perf 6.1 prints it (`perf stat -j -I`), whole: one object, its keys in perf's
+ * order with perf's ` : ` and `, `, plain numbers, a counted value, no escapes, nothing after its
+ * `}`. One match of this runs as native code (irregexp), where the scanner below pays for each
+ * character in JavaScript: 0.43 against some 1.0 s per million lines on the 2026-12-06 host
+ * (BENCHMARKS.md, Pace notes). Any other line, or one that differs in a character, is scanned. The
+ * fuzz test holds that both read every line alike.
+ */
+const PERF_ROW =
+  /^\{"interval" : (\d+(?:\.\d+)?), "counter-value" : "(\d+(?:\.\d+)?)", "unit" : "([^"\\]*)", "event" : "([^"\\]*)", "event-runtime" : \d+, "pcnt-running" : (\d+(?:\.\d+)?)(?:, [^{}]*)?\}$/;
+
 /** Reads perf stat's JSON format, one line (one or more objects) at a time. */
 export class JsonLineParser {
   /** Records of the last line: a new array for each line that has any, the caller may keep it. */
@@ -63,9 +74,13 @@ export class JsonLineParser {
   private pos = 0;
   private readonly events = new EventNames();
 
+  /** `perfRows: false`: every line is scanned (PERF_ROW unused), to check the two agree. */
+  constructor(private readonly options: { readonly perfRows?: boolean } = {}) {}
+
   parse(line: string): LineKind {
     this.records = NO_RECORDS;
     const text = cleanLine(line);
+    if (this.options.perfRows !== false && this.readPerfRow(text)) return 'record';
     const first = skipBlanks(text, 0);
     if (first === text.length) return 'blank';
     if (text.charCodeAt(first) !== 123) {
@@ -83,6 +98,24 @@ export class JsonLineParser {
       if (text.charCodeAt(this.pos) !== 123) break;
     }
     return kind;
+  }
+
+  /**
+   * The line's record where it is an interval row in perf's own layout (PERF_ROW) of an event seen
+   * before or named as perf names events; false where it is not, and the scanner reads it.
+   * Number() of a plain number is the double the scanner reads (parsePlainNumberAt).
+   */
+  private readPerfRow(text: string): boolean {
+    const match = PERF_ROW.exec(text);
+    if (match === null) return false;
+    const name = match[4] as string;
+    let event = this.events.findName(name);
+    if (event === undefined) {
+      if (!isEventName(name)) return false;
+      event = this.events.add(name);
+    }
+    this.records = [makeRecord(Number(match[1]), event, Number(match[2]), match[3] as string, 'counted', Number(match[5]), undefined, '', undefined)];
+    return true;
   }
 
   /** Reads the object that starts at `pos` (a `{`); returns what it was. */
