@@ -464,15 +464,8 @@ static void exec_dying_with(pid_t parent, char **argv) {
 
 /* The state letter of /proc/PID/stat ('T' stopped, 'S' asleep, 'R' running), or 0 where it cannot be read. */
 static char process_state(pid_t pid) {
-  char path[64], text[512];
-  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  ssize_t n;
-  do n = read(fd, text, sizeof text - 1); while (n < 0 && errno == EINTR);
-  close(fd);
-  if (n <= 0) return 0;
-  text[n] = '\0';
+  char text[512];
+  if (read_proc_text(pid, "stat", text, sizeof text) <= 0) return 0;
   /* after the command name in parentheses, which may hold any character */
   const char *name_end = strrchr(text, ')');
   return name_end != NULL && name_end[1] == ' ' ? name_end[2] : 0;
@@ -556,7 +549,7 @@ static int watch_perf_group(int count, pid_t pids[], int failed[]) {
     if (perfcell_stopped) continue;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    long long now_ns = (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
+    long long now_ns = nanos(now);
     /* a wait that a stop fell into counts from perfcell's going on: its ack may have come meanwhile, unread */
     if (was_stopped) continued_ns = now_ns;
     unsigned char slots[8 * MAX_GROUP];
