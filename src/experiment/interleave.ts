@@ -1,4 +1,5 @@
 import { monotonicMs } from '../session/clock.ts';
+import { continuedSince } from '../session/job-stops.ts';
 
 /** One thing to run repeatedly: an alternative, or the empty one that measures the noise floor. */
 export interface Slot<T> {
@@ -173,16 +174,9 @@ async function runRounds<T>(
     const perRoundS = measuredS() / (round - 1);
     return Math.max(options.runs, round, perRoundS > 0 ? Math.ceil(options.minTimeS / perRoundS) : round);
   };
-  /**
-   * Whether a job-control stop fell into the round that began at `continuesBefore`. A turn of the
-   * event loop first: SIGCONT's listener runs in the poll phase in which perfcell first looks after
-   * it was continued, which may be the one that also saw the round's last program end.
-   */
-  const heldStop = async (continuesBefore: number | undefined): Promise<boolean> => {
-    if (continuesBefore === undefined || options.continues === undefined) return false;
-    await new Promise((resolve) => setImmediate(resolve));
-    return options.continues() !== continuesBefore;
-  };
+  /** Whether a job-control stop fell into the round that began at `continuesBefore`. */
+  const heldStop = async (continuesBefore: number | undefined): Promise<boolean> =>
+    continuesBefore !== undefined && options.continues !== undefined && continuedSince(continuesBefore, options.continues);
   /** Leaves out the runs of the round in progress (a job-control stop held it): each slot's first `ran`. */
   const dropRound = (ran: number): void => {
     for (let index = 0; index < ran; index++) results[index]!.pop();

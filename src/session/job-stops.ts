@@ -40,13 +40,13 @@ export function continueCount(): number {
 }
 
 /**
- * Whether this process was continued since continueCount() returned `before`. A turn of the event
- * loop first: SIGCONT's listener runs in the poll phase in which this process first looks after it
- * was continued, which may be the one that also saw what was measured end.
+ * Whether this process was continued since `count` (continueCount(), or a stand-in for it) returned
+ * `before`. A turn of the event loop first: SIGCONT's listener runs in the poll phase in which this
+ * process first looks after it was continued, which may be the one that also saw what was measured end.
  */
-export async function continuedSince(before: number): Promise<boolean> {
+export async function continuedSince(before: number, count: () => number = continueCount): Promise<boolean> {
   await new Promise((resolve) => setImmediate(resolve));
-  return continueCount() !== before;
+  return count() !== before;
 }
 
 /** No stop and `fg` by hand fits in less: a window this short is not given a turn of the event loop to see one. */
