@@ -109,7 +109,7 @@ export class JsonLineParser {
     const match = PERF_ROW.exec(text);
     if (match === null) return false;
     const name = match[4] as string;
-    let event = this.events.findName(name);
+    let event = this.events.find(name, 0, name.length);
     if (event === undefined) {
       if (!isEventName(name)) return false;
       event = this.events.add(name);

@@ -126,18 +126,6 @@ export class EventNames {
     return undefined;
   }
 
-  /** The cached name equal to `name`, or undefined. */
-  findName(name: string): string | undefined {
-    const names = this.names;
-    const count = names.length;
-    for (let tries = 0; tries < count; tries++) {
-      const cached = names[this.cursor] as string;
-      this.cursor = this.cursor + 1 === count ? 0 : this.cursor + 1;
-      if (cached === name) return cached;
-    }
-    return undefined;
-  }
-
   /** Keeps a copy of `name` (already checked with isEventName) and returns it. */
   add(name: string): string {
     // a flat copy, not a view into the line
