@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readChildPids } from '../../src/proc/child-processes.ts';
 import { findLiveRelay } from '../../src/live/relay.ts';
 import { cliPath } from '../support/fixtures.ts';
-import { startInShell } from '../support/job-shell.ts';
+import { cpuSpinSource, startInShell } from '../support/job-shell.ts';
 import { commOf, stateOf, untilState } from '../support/process-state.ts';
 import { temporaryFolders } from '../support/temp-folders.ts';
 
@@ -25,8 +25,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 describe.runIf(relayBuilt)('the live view under job control (real relay, real shell)', () => {
   it('Ctrl-Z stops the relay with the command, so nothing is drawn over the prompt; fg continues both', { timeout: 60_000 }, async () => {
     const file = join(temporaryDir('perfcell-job-'), 'long.js');
-    // 3 s of CPU, which a stop does not use up: the cell runs on after fg, however late the stop came
-    writeFileSync(file, '// %% long cell\n{ const cpu = () => { const used = process.cpuUsage(); return used.user + used.system; }; const end = cpu() + 3e6; while (cpu() < end); }\n');
+    // 3 s of CPU: the cell runs on after fg, however late the stop came
+    writeFileSync(file, `// %% long cell\n{ ${cpuSpinSource(3)} }\n`);
     const shell = await startInShell(`'${process.execPath}' '${cliPath}' cells --no-perf '${file}'`);
     try {
       await shell.until(/live \d+\.\ds/, 'live line');

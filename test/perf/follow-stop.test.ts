@@ -3,24 +3,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readChildPids } from '../../src/proc/child-processes.ts';
 import { cliPath } from '../support/fixtures.ts';
-import { startInShell, type JobShell } from '../support/job-shell.ts';
-import { commOf, stateOf, untilState } from '../support/process-state.ts';
+import { cpuSpinSource, startInShell, type JobShell } from '../support/job-shell.ts';
+import { commOf, stateOf, untilFound, untilState } from '../support/process-state.ts';
 import { perfsCounting, runsWithPerf } from '../support/perf.ts';
 import { temporaryFolders } from '../support/temp-folders.ts';
 
 const temporaryDir = temporaryFolders('all');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-/** JavaScript that spins `seconds` of CPU (user and system), which a stop does not use up: it runs on after fg, however late the stop came. */
-const CPU_SECONDS = (seconds: number): string =>
-  `const cpu = () => { const used = process.cpuUsage(); return used.user + used.system; }; const end = cpu() + ${seconds * 1e6}; while (cpu() < end);`;
-/** What `find` returns once it is not empty, looked for every 20 ms for up to 15 s (empty after that). */
-async function untilFound(find: () => number[]): Promise<number[]> {
-  const deadline = Date.now() + 15_000;
-  let found: number[] = [];
-  while ((found = find()).length === 0 && Date.now() < deadline) await sleep(20);
-  return found;
-}
-
 /** Every process below `pid`. */
 const descendants = (pid: number): number[] => readChildPids(pid).flatMap((child) => [child, ...descendants(child)]);
 /** A program named `sleep` runs below `pid` (compare's or run's, whose gate forks it). */
@@ -56,7 +45,7 @@ async function stopThenContinue(shell: JobShell, perfs: readonly number[], stopM
 describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf through Ctrl-Z and fg (real perf, real shell)', () => {
   it("a cells file's perf is stopped with perfcell and goes on after fg; the cell's counts and report come", { timeout: 60_000 }, async () => {
     const file = join(temporaryDir('perfcell-follow-stop-'), 'long.js');
-    writeFileSync(file, `// %% long cell\n{ ${CPU_SECONDS(3)} }\n`);
+    writeFileSync(file, `// %% long cell\n{ ${cpuSpinSource(3)} }\n`);
     const shell = await startInShell(`'${process.execPath}' '${cliPath}' cells --no-live -e page-faults '${file}'`);
     try {
       const perfs = await untilFound(() => perfsCounting(new Set([shell.commandPid])));
@@ -77,7 +66,7 @@ describe.runIf(runsWithPerf("the perfs' following of a job-control stop"))('perf
 
   it("run's perf is stopped with perfcell and its program and goes on after fg; the report comes", { timeout: 60_000 }, async () => {
     const program = join(temporaryDir('perfcell-follow-stop-'), 'spin.js');
-    writeFileSync(program, `${CPU_SECONDS(3)}\n`);
+    writeFileSync(program, `${cpuSpinSource(3)}\n`);
     const shell = await startInShell(`'${process.execPath}' '${cliPath}' run --no-live -e page-faults -- '${process.execPath}' '${program}'`);
     try {
       // its perf counts the program: the child of perfcell's exec gate, which forked that perf as well

@@ -3,7 +3,7 @@ import { TYPING_IDLE_MS } from '../../src/repl/typing-perf.ts';
 import { cliPath } from '../support/fixtures.ts';
 import { allocateFreshPages, touchFreshPages, touchPages } from '../support/fresh-pages.ts';
 import { startInShell } from '../support/job-shell.ts';
-import { stateOf, untilState } from '../support/process-state.ts';
+import { stateOf, untilFound, untilState } from '../support/process-state.ts';
 import { allGone, endRepl, perfChildrenOf, startPtyRepl, type PtyRepl } from '../support/pty-repl.ts';
 import { runsWithPerf } from '../support/perf.ts';
 
@@ -23,16 +23,6 @@ const totalOf = (printed: string, event: string): number | null => {
   const match = new RegExp(`${event} ([\\d,.]+)`).exec(printed);
   return match ? Number(match[1]?.replaceAll(',', '')) : null;
 };
-/** The perf processes counting `pid`, once there are some (5 s at most). */
-async function untilPerfChildren(pid: number): Promise<number[]> {
-  const deadline = Date.now() + 5000;
-  let pids = perfChildrenOf(pid);
-  while (pids.length === 0 && Date.now() < deadline) {
-    await sleep(20);
-    pids = perfChildrenOf(pid);
-  }
-  return pids;
-}
 
 describe.runIf(runsWithPerf("the REPL's perf while someone types"))('perf while someone types (real perf, through a pty)', () => {
   it('serves command after command with one perf, paused between them, and counts each line exactly', { timeout: 60_000 }, async () => {
@@ -88,7 +78,8 @@ describe.runIf(runsWithPerf("the REPL's perf while someone types"))('perf while 
     try {
       await shell.until(/In \[1\]: $/, 'first REPL prompt', 20_000);
       const replPid = shell.commandPid;
-      const [typing] = await untilPerfChildren(replPid);
+      // the perf processes counting the REPL, once there are some (5 s at most)
+      const [typing] = await untilFound(() => perfChildrenOf(replPid), 5000);
       perfPids = [typing!];
       expect(await untilState(typing!, 'T')).toBe('T');
       shell.write('x');

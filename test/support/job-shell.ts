@@ -19,6 +19,13 @@ export interface JobShell {
   kill(): void;
 }
 
+/**
+ * JavaScript that spins `seconds` of CPU (user and system), for a command stopped by Ctrl-Z: a stop
+ * does not use it up, so the command runs on after `fg`, however late the stop came.
+ */
+export const cpuSpinSource = (seconds: number): string =>
+  `const cpu = () => { const used = process.cpuUsage(); return used.user + used.system; }; const end = cpu() + ${seconds * 1e6}; while (cpu() < end);`;
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Starts `commandLine` (shell words, quoted by the caller) in bash and resolves once it runs. */

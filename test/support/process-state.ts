@@ -12,6 +12,17 @@ export function commOf(pid: number): string {
   }
 }
 
+/** What `find` returns once it is not empty, looked for every 20 ms for up to `timeoutMs` (empty after that). */
+export async function untilFound(find: () => number[], timeoutMs = 15_000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  let found = find();
+  while (found.length === 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    found = find();
+  }
+  return found;
+}
+
 /** Resolves with the state once `pid` is in one of `states`, or with the last state seen after `timeoutMs`. */
 export async function untilState(pid: number, states: string, timeoutMs = 3000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
