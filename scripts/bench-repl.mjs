@@ -60,18 +60,17 @@ for (const session of sessions) session.child.kill('SIGKILL');
 
 const bare = sessions[0];
 const fmt = (ms) => ms.toFixed(2);
-const rows = sessions.map((session) => {
-  const med = median(session.latenciesMs);
-  const best = Math.min(...session.latenciesMs);
-  const added = session === bare ? '—' : `+${fmt(med - median(bare.latenciesMs))} ms (best +${fmt(best - Math.min(...bare.latenciesMs))} ms)`;
-  return `| ${session.name} | ${fmt(med)} ms | ${fmt(quantile(session.latenciesMs, 0.9))} ms | ${fmt(best)} ms | ${added} | ${(med / median(bare.latenciesMs)).toFixed(2)}× |`;
-});
-const typedRows = sessions.map((session) => {
-  const med = median(session.typedMs);
-  const best = Math.min(...session.typedMs);
-  const added = session === bare ? '—' : `+${fmt(med - median(bare.typedMs))} ms (best +${fmt(best - Math.min(...bare.typedMs))} ms)`;
-  return `| ${session.name} | ${fmt(med)} ms | ${fmt(quantile(session.typedMs, 0.9))} ms | ${fmt(best)} ms | ${added} | ${(med / median(bare.typedMs)).toFixed(2)}× |`;
-});
+/** The latency table's rows for one way of typing (`key`: each session's list of milliseconds). */
+const latencyRows = (key) =>
+  sessions.map((session) => {
+    const times = session[key];
+    const med = median(times);
+    const best = Math.min(...times);
+    const added = session === bare ? '—' : `+${fmt(med - median(bare[key]))} ms (best +${fmt(best - Math.min(...bare[key]))} ms)`;
+    return `| ${session.name} | ${fmt(med)} ms | ${fmt(quantile(times, 0.9))} ms | ${fmt(best)} ms | ${added} | ${(med / median(bare[key])).toFixed(2)}× |`;
+  });
+const rows = latencyRows('latenciesMs');
+const typedRows = latencyRows('typedMs');
 const rssRows = sessions.map(
   (session, index) =>
     `| ${session.name} | ${firstPromptRss[index].toFixed(1)} MiB | ${index === 0 ? '—' : `+${(firstPromptRss[index] - firstPromptRss[0]).toFixed(1)} MiB`} | ${afterRss[index].toFixed(1)} MiB |`,
