@@ -59,9 +59,6 @@ export async function typeKeysThenEnter(session, line, timeoutMs, keyGapMs = 40)
     await new Promise((resolve) => setTimeout(resolve, keyGapMs));
   }
   await new Promise((resolve) => setTimeout(resolve, keyGapMs));
-  const from = session.output.length;
-  const startMs = nowMs();
-  session.child.write('\r');
-  const endMs = await waitForPrompt(session, from, timeoutMs);
-  return { latencyMs: endMs - startMs, printed: session.output.slice(from) };
+  // the line is typed already: ⏎ alone, timed as typeLine times a line
+  return typeLine(session, '', timeoutMs);
 }
