@@ -60,18 +60,37 @@ const digitsAt = (text: string, i: number): boolean => i < fieldCount && isDigit
 const equals = (text: string, i: number, word: string): boolean => length(i) === word.length && text.startsWith(word, start(i));
 const fieldText = (text: string, i: number): string => (i >= fieldCount ? '' : text.slice(start(i), end(i)));
 
+/**
+ * An interval row as perf 6.1 prints it under `-x,` (stat-display.c), whole: `%6lu.%09lu` time, a
+ * plain or `<not counted>`/`<not supported>` count, a unit, one event field, the runtime, the
+ * running percentage, and perf's metric tail or none. One test of this, native code, settles the
+ * shape of every field; the row is then read at its commas with the walk's own number readers, and
+ * none of the walk's questions (which field is the runtime, is this a split decimal comma) is asked
+ * (BENCHMARKS.md, Pace notes). Any other line (aggregation ids, a cgroup, a variance, a decimal
+ * comma, a PMU name split at its `,`) is walked field by field. The fuzz test holds that both read
+ * every line alike.
+ */
+const PERF_ROW = /^ *\d+\.\d{9},(?:\d+(?:\.\d+)?|<not counted>|<not supported>),(?:[^,\d][^,]*)?,[^,]+,\d+,\d+\.\d+(?:,[^,]*,[^,]*)?$/;
+
 /** Reads perf stat's CSV format (`-x SEP`), one line at a time. */
 export class CsvLineParser {
   /** The row read by the last `parse` that returned `record`. */
   record: MutableRecord | undefined;
   private readonly events = new EventNames();
 
-  /** keepMetrics: read perf's `metric SEP metric-unit` tail into `metricValue`/`metricUnit`. */
-  constructor(private readonly keepMetrics = false) {}
+  /**
+   * keepMetrics: read perf's `metric SEP metric-unit` tail into `metricValue`/`metricUnit`;
+   * `perfRows: false`: every line is read field by field (PERF_ROW unused), to check the two agree.
+   */
+  constructor(
+    private readonly keepMetrics = false,
+    private readonly options: { readonly perfRows?: boolean } = {},
+  ) {}
 
   parse(line: string, separator: string): LineKind {
     this.record = undefined;
     const text = cleanLine(line);
+    if (separator === ',' && this.options.perfRows !== false && this.readPerfRow(text)) return 'record';
     const first = skipBlanks(text, 0);
     if (first === text.length) return 'blank';
     if (text.charCodeAt(first) === 35) return 'comment';
@@ -192,6 +211,45 @@ export class CsvLineParser {
       }
     }
     return 'record';
+  }
+
+  /**
+   * The line's record where it is an interval row in perf's own layout (PERF_ROW) of an event seen
+   * before or named as perf names events; false where it is not, and the fields are walked.
+   */
+  private readPerfRow(text: string): boolean {
+    if (!PERF_ROW.test(text)) return false;
+    let from = 0;
+    while (text.charCodeAt(from) === 32) from++;
+    const countAt = text.indexOf(',', from) + 1;
+    const unitAt = text.indexOf(',', countAt) + 1;
+    const eventAt = text.indexOf(',', unitAt) + 1;
+    const runtimeAt = text.indexOf(',', eventAt) + 1;
+    const pctAt = text.indexOf(',', runtimeAt) + 1;
+    let pctEnd = text.indexOf(',', pctAt);
+    if (pctEnd === -1) pctEnd = text.length;
+    let event = this.events.find(text, eventAt, runtimeAt - 1);
+    if (event === undefined) {
+      const name = text.slice(eventAt, runtimeAt - 1);
+      if (!isEventName(name)) return false;
+      event = this.events.add(name);
+    }
+    let status: CounterStatus = 'counted';
+    let value: number | null = null;
+    if (text.charCodeAt(countAt) === 60) status = text.charCodeAt(countAt + 5) === 99 ? 'not counted' : 'not supported';
+    else value = parsePlainNumberAt(text, countAt, unitAt - 1);
+    const unit = unitAt + 1 === eventAt ? '' : text.startsWith('msec,', unitAt) ? 'msec' : text.slice(unitAt, eventAt - 1);
+    const record = makeRecord(parseFixedAt(text, from, countAt - 1, 'dot'), event, value, unit, status, parseFixedAt(text, pctAt, pctEnd, 'dot'), undefined, '', undefined);
+    if (this.keepMetrics && pctEnd < text.length) {
+      const unitFrom = text.indexOf(',', pctEnd + 1) + 1;
+      const metric = parseFixedAt(text, pctEnd + 1, unitFrom - 1, 'dot');
+      if (Number.isFinite(metric)) {
+        record.metricValue = metric;
+        record.metricUnit = text.slice(unitFrom).trim();
+      }
+    }
+    this.record = record;
+    return true;
   }
 
   /** A metric-only row: empty fields from `from` up to the last two, which hold the value and `UNIT  NAME` (or `NAME`). */

@@ -79,6 +79,9 @@ describe('fuzz', () => {
     // perf's own interval rows are read by one regular expression (PERF_ROW), every other line by the scanner
     const scannedJson = new JsonLineParser({ perfRows: false });
     let sameReadings = 0;
+    // the same for CSV under `-x,`, with and without perf's metric tail
+    const csvPairs = [false, true].map((keepMetrics) => ({ fast: new CsvLineParser(keepMetrics), walked: new CsvLineParser(keepMetrics, { perfRows: false }) }));
+    let sameCsvReadings = 0;
     const parsers: PerfStatParser[] = [
       createPerfStatParser(),
       createPerfStatParser({ format: 'human' }),
@@ -103,6 +106,13 @@ describe('fuzz', () => {
           expect({ kind: scannedKind, records: scannedJson.records }).toEqual({ kind, records: json.records });
         }
         if (kind === 'record') sameReadings++;
+        const pair = csvPairs[n % 2] as (typeof csvPairs)[number];
+        const csvKind = pair.fast.parse(line, ',');
+        const walkedKind = pair.walked.parse(line, ',');
+        if (walkedKind !== csvKind || JSON.stringify(pair.walked.record) !== JSON.stringify(pair.fast.record)) {
+          expect({ kind: walkedKind, record: pair.walked.record }).toEqual({ kind: csvKind, record: pair.fast.record });
+        }
+        if (csvKind === 'record') sameCsvReadings++;
         const parser = parsers[n % parsers.length] as PerfStatParser;
         for (const record of parser.push(line)) {
           checkRecord(record);
@@ -116,5 +126,6 @@ describe('fuzz', () => {
     // the mutations leave many lines readable: the test exercises the record paths too
     expect(records).toBeGreaterThan(LINES / 20);
     expect(sameReadings).toBeGreaterThan(1000);
+    expect(sameCsvReadings).toBeGreaterThan(1000);
   }, 60_000);
 });
