@@ -59,13 +59,22 @@ const NO_RECORDS: MutableRecord[] = [];
 /**
  * An interval row as perf 6.1 prints it (`perf stat -j -I`), whole: one object, its keys in perf's
  * order with perf's ` : ` and `, `, plain numbers, a counted value, no escapes, nothing after its
- * `}`. One match of this runs as native code (irregexp), where the scanner below pays for each
- * character in JavaScript: 0.43 against some 1.0 s per million lines on the 2026-12-06 host
- * (BENCHMARKS.md, Pace notes). Any other line, or one that differs in a character, is scanned. The
- * fuzz test holds that both read every line alike.
+ * `}`. One test of this runs as native code (irregexp), where the scanner below pays for each
+ * character in JavaScript; the test settles every separator, so the values are then found at fixed
+ * offsets from their neighbours and read with the scanner's own number reader (BENCHMARKS.md, Pace
+ * notes). Any other line, or one that differs in a character, is scanned. The fuzz test holds that
+ * both read every line alike.
  */
 const PERF_ROW =
-  /^\{"interval" : (\d+(?:\.\d+)?), "counter-value" : "(\d+(?:\.\d+)?)", "unit" : "([^"\\]*)", "event" : "([^"\\]*)", "event-runtime" : \d+, "pcnt-running" : (\d+(?:\.\d+)?)(?:, [^{}]*)?\}$/;
+  /^\{"interval" : \d+(?:\.\d+)?, "counter-value" : "\d+(?:\.\d+)?", "unit" : "[^"\\]*", "event" : "[^"\\]*", "event-runtime" : \d+, "pcnt-running" : \d+(?:\.\d+)?(?:, [^{}]*)?\}$/;
+
+// PERF_ROW's separators, each up to the value after it
+const TO_TIME = '{"interval" : '.length;
+const TO_COUNT = ', "counter-value" : "'.length;
+const TO_UNIT = '", "unit" : "'.length;
+const TO_EVENT = '", "event" : "'.length;
+const TO_RUNTIME = '", "event-runtime" : '.length;
+const TO_PCT = ', "pcnt-running" : '.length;
 
 /** Reads perf stat's JSON format, one line (one or more objects) at a time. */
 export class JsonLineParser {
@@ -103,18 +112,30 @@ export class JsonLineParser {
   /**
    * The line's record where it is an interval row in perf's own layout (PERF_ROW) of an event seen
    * before or named as perf names events; false where it is not, and the scanner reads it.
-   * Number() of a plain number is the double the scanner reads (parsePlainNumberAt).
    */
   private readPerfRow(text: string): boolean {
-    const match = PERF_ROW.exec(text);
-    if (match === null) return false;
-    const name = match[4] as string;
-    let event = this.events.find(name, 0, name.length);
+    if (!PERF_ROW.test(text)) return false;
+    // the test settled every separator: each value starts a separator's length after the last one's end
+    const timeEnd = text.indexOf(',', TO_TIME);
+    const countFrom = timeEnd + TO_COUNT;
+    const countEnd = text.indexOf('"', countFrom);
+    const unitFrom = countEnd + TO_UNIT;
+    const unitEnd = text.indexOf('"', unitFrom);
+    const eventFrom = unitEnd + TO_EVENT;
+    const eventEnd = text.indexOf('"', eventFrom);
+    const pctFrom = text.indexOf(',', eventEnd + TO_RUNTIME) + TO_PCT;
+    let pctEnd = text.indexOf(',', pctFrom);
+    if (pctEnd === -1) pctEnd = text.length - 1;
+    let event = this.events.find(text, eventFrom, eventEnd);
     if (event === undefined) {
+      const name = text.slice(eventFrom, eventEnd);
       if (!isEventName(name)) return false;
       event = this.events.add(name);
     }
-    this.records = [makeRecord(Number(match[1]), event, Number(match[2]), match[3] as string, 'counted', Number(match[5]), undefined, '', undefined)];
+    const unit = unitEnd === unitFrom ? '' : text.startsWith('msec"', unitFrom) ? 'msec' : text.slice(unitFrom, unitEnd);
+    this.records = [
+      makeRecord(parsePlainNumberAt(text, TO_TIME, timeEnd), event, parsePlainNumberAt(text, countFrom, countEnd), unit, 'counted', parsePlainNumberAt(text, pctFrom, pctEnd), undefined, '', undefined),
+    ];
     return true;
   }
 
