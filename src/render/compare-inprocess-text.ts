@@ -2,12 +2,11 @@ import type { InProcessCompareResult } from '../session/compare-inprocess.ts';
 import { comparisonLine } from './compare-text.ts';
 import { renderGcLine } from './gc-line.ts';
 import { formatTimeit } from './timeit-text.ts';
-import { rerunRoundNote } from '../session/job-stops.ts';
 
 /**
  * An in-process comparison for the REPL: each alternative's time per call (mean ± σ, median,
  * min–max), its collections, then each alternative against the first, time first and every
- * other metric whose difference is meaningful.
+ * other metric whose difference is meaningful, then the warnings (the REPL shows only this text).
  * @example
  * rows     4.1 ms ± 0.2 ms per call (median 4.05 ms, 3.9 ms … 4.6 ms; 10 runs × 1 call)
  * columns  16.3 ms ± 0.9 ms per call (median 16.1 ms, 15.2 ms … 18 ms; 10 runs × 1 call)
@@ -36,6 +35,6 @@ export function renderInProcessCompare(result: InProcessCompareResult): string {
       lines.push(metric.metric.key === 'durationS' ? line : `${metric.metric.label}: ${line}`);
     }
   }
-  if (result.roundsRerun > 0) lines.push(`warning: ${rerunRoundNote(result.roundsRerun)}`);
+  for (const warning of result.warnings) lines.push(`warning: ${warning}`);
   return lines.join('\n');
 }

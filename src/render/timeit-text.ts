@@ -1,4 +1,3 @@
-import { rerunRunNote } from '../session/job-stops.ts';
 import type { TimeitResult } from '../session/timeit.ts';
 import { renderGcLine } from './gc-line.ts';
 import { formatCountPlain } from './report-repl.ts';
@@ -24,7 +23,7 @@ export function formatPerCall(value: number): string {
 const plural = (count: number, word: string): string => `${count === 1 ? word : `${word}s`}`;
 
 /**
- * The IPython %timeit line, then each counter per call and the GC line:
+ * The IPython %timeit line, then each counter per call, the GC line and the warnings:
  * `1.23 µs ± 0.05 µs per loop (mean ± std. dev. of 7 runs, 100,000 loops each)`
  * `page-faults 0.0012/call   cache-misses <not supported>`
  */
@@ -42,6 +41,7 @@ export function renderTimeit(result: TimeitResult): string {
   if (counters.length > 0) lines.push(counters.join('   '));
   const gc = renderGcLine(result.gc);
   if (gc !== null) lines.push(`${gc}  (${formatPerCall(result.gcPerCall)} collections per call)`);
-  if (result.runsRerun > 0) lines.push(`warning: ${rerunRunNote(result.runsRerun)}`);
+  // why a count is missing (perf would not start: timing only), a run made again after a stop: the REPL shows only this text
+  for (const warning of result.warnings) lines.push(`warning: ${warning}`);
   return lines.join('\n');
 }

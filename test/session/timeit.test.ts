@@ -100,6 +100,17 @@ describe('timeit and in-process compare measure functions in this process', () =
     expect(ratio, `timeit ${result.perCallS.min} s/call, by hand ${Math.min(...byHand)} s/call (fastest runs)`).toBeLessThan(2);
   });
 
+  it('says in its text, which is all the REPL shows, why its counts are missing: perf would not start', async () => {
+    // default events (none named): a perf that cannot start leaves timing only, with a warning, where named ones throw
+    const perfPath = '/nonexistent/perf';
+    const notFound = /\nwarning: perf not found at \/nonexistent\/perf \(.*\); timing only$/;
+    const timed = await timeit(() => Math.sqrt(2), { runs: 2, loops: 10, warmup: 0, perfPath });
+    expect(timed.counters).toEqual([]);
+    expect(renderTimeit(timed)).toMatch(notFound);
+    const compared = await compareInProcess({ a: () => Math.sqrt(2), b: () => Math.sqrt(3) }, { runs: 3, warmup: 0, loops: 10, perfPath });
+    expect(renderInProcessCompare(compared)).toMatch(notFound);
+  });
+
   it('refuses an async function (a batch is synchronous)', async () => {
     await expect(timeit(async () => 1)).rejects.toThrow(/timeit times synchronous functions/);
   });
