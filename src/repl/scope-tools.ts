@@ -1,6 +1,5 @@
 import { inspect } from 'node:util';
 import type { MeasureOptions } from '../session/options.ts';
-import { noteNestedMeasurement } from '../session/window.ts';
 import type { TimeitOptions, TimeitResult } from '../session/timeit.ts';
 import type { InProcessCompareOptions, InProcessCompareResult } from '../session/compare-inprocess.ts';
 
@@ -30,12 +29,10 @@ export function createScopeTools(measure: () => MeasureOptions = () => ({})): Sc
   };
   return {
     async timeit(fn, options = {}) {
-      noteNestedMeasurement();
       const [{ timeit }, { renderTimeit }] = await Promise.all([import('../session/timeit.ts'), import('../render/timeit-text.ts')]);
       return printable(await timeit(fn, { ...defaults(), ...options }), renderTimeit);
     },
     async compare(alternatives, options = {}) {
-      noteNestedMeasurement();
       const [{ compareInProcess }, { renderInProcessCompare }] = await Promise.all([
         import('../session/compare-inprocess.ts'),
         import('../render/compare-inprocess-text.ts'),

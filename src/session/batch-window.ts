@@ -7,6 +7,7 @@ import type { GcReport } from './gc.ts';
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
 import { awaitBackgroundCompiles } from './background-compiles.ts';
 import type { CountersReport } from './report.ts';
+import { noteNestedMeasurement } from './window.ts';
 
 /** What one synchronous batch of calls cost: its time, perf's counters and the collections in it. */
 export interface BatchMeasurement {
@@ -36,6 +37,8 @@ export async function measureBatch(body: () => void, options: MeasureOptions = {
   else {
     try {
       await perf.enable(awaitCompiles);
+      // a perf of this process, inside a command's window: that window counts it (its report says so)
+      noteNestedMeasurement();
     } catch (error: unknown) {
       perf.kill();
       perf = null;

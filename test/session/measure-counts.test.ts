@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { measure } from '../../src/session/measure.ts';
+import { timeit } from '../../src/session/timeit.ts';
 import { leakedPerfPidsSettled, perfPidsNow } from '../support/leaked-perf.ts';
 import { perfUsable } from '../support/perf.ts';
 
@@ -47,5 +48,12 @@ describe.runIf(perfUsable)("measure(fn) and perfcell's own measurements (real pe
     expect(seen).toEqual([undefined, undefined, undefined]);
     const nested = await measure(() => measure(['true'], { events: ['page-faults'] }), { events: ['page-faults'] });
     expect(nested.warnings).toContain("perfcell measured inside this command (timeit, compare or a program's measure): the perf processes it started are counted with the command, in its counters and child processes cpu");
+    // a timeit's perf is counted too; one that started no perf (none found, or perf: false) has nothing to say
+    const withPerf = await measure(() => timeit(() => Math.sqrt(2), { runs: 1, loops: 10, warmup: 0 }), { events: ['page-faults'] });
+    expect(withPerf.warnings.some((warning) => warning.startsWith('perfcell measured inside'))).toBe(true);
+    for (const options of [{ perfPath: '/nonexistent/perf' }, { perf: false }]) {
+      const without = await measure(() => timeit(() => Math.sqrt(2), { runs: 1, loops: 10, warmup: 0, ...options }), { events: ['page-faults'] });
+      expect(without.warnings.filter((warning) => warning.startsWith('perfcell measured inside')), JSON.stringify(options)).toEqual([]);
+    }
   }, 60_000);
 });
