@@ -96,26 +96,30 @@ try {
   const oneLine = join(dir, 'one.csv');
   writeFileSync(oneLine, '     1.000000000,1,,page-faults,1000,100.00,,\n');
   startS = median(Array.from({ length: 5 }, () => runCli(oneLine)));
-  for (const format of ['csv', 'human', 'json']) {
-    const path = join(dir, `stat.${format}.txt`);
-    writeFileSync(path, generate(format, lineCount).join('\n') + '\n');
-    const push = [];
-    const pushCpu = [];
-    const stream = [];
-    const spawned = [];
-    for (let run = 0; run < runs; run++) {
+  // the formats take turns, a round of each at a time: this host's speed moves by half within
+  // minutes, and one format's runs all together would catch a slow spell that another's missed
+  const formats = ['csv', 'human', 'json'];
+  const paths = new Map(formats.map((format) => [format, join(dir, `stat.${format}.txt`)]));
+  for (const [format, path] of paths) writeFileSync(path, generate(format, lineCount).join('\n') + '\n');
+  const runsOf = new Map(formats.map((format) => [format, { push: [], pushCpu: [], stream: [], spawned: [] }]));
+  for (let run = 0; run < runs; run++) {
+    for (const format of run % 2 === 0 ? formats : [...formats].reverse()) {
+      const path = paths.get(format);
       const measured = measureApart('push', path);
       const streamed = measureApart('stream', path);
       for (const { records, skipped } of [measured, streamed]) {
         if (records !== lineCount || skipped !== 0) throw new Error(`${format}: ${records} records, ${skipped} skipped of ${lineCount}`);
       }
-      push.push(measured.seconds);
-      pushCpu.push(measured.cpuSeconds);
-      stream.push(streamed.seconds);
-      spawned.push(runCli(path));
+      const taken = runsOf.get(format);
+      taken.push.push(measured.seconds);
+      taken.pushCpu.push(measured.cpuSeconds);
+      taken.stream.push(streamed.seconds);
+      taken.spawned.push(runCli(path));
     }
-    rows.push({ format, push: median(push), pushCpu: median(pushCpu), stream: median(stream), cli: median(spawned) });
-    process.stderr.write(`${format} done\n`);
+    process.stderr.write(`round ${run + 1} of ${runs} done\n`);
+  }
+  for (const [format, taken] of runsOf) {
+    rows.push({ format, push: median(taken.push), pushCpu: median(taken.pushCpu), stream: median(taken.stream), cli: median(taken.spawned) });
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -136,7 +140,7 @@ const section = [
   '',
   `Command: \`npm run build && node scripts/bench-parser.mjs --write\` (${date}, ${cpu}, Node ${process.version}; load average ${load1?.toFixed(2)} / ${load5?.toFixed(2)} over 1 / 5 min at the end: the machine was shared).`,
   '',
-  `Input: generated \`perf stat -I 100\` streams of 12 events per interval, ${lineCount.toLocaleString('en-US')} lines per format: CSV as perf 6.1 prints \`-x,\`, human with en_US grouping, a metric column and 20% of rows multiplexed, JSON as perf 6.1 prints \`-j\`. Wall clock, median of ${runs} runs; each in-process figure comes from a fresh node that first makes one untimed pass.`,
+  `Input: generated \`perf stat -I 100\` streams of 12 events per interval, ${lineCount.toLocaleString('en-US')} lines per format: CSV as perf 6.1 prints \`-x,\`, human with en_US grouping, a metric column and 20% of rows multiplexed, JSON as perf 6.1 prints \`-j\`. Wall clock, median of ${runs} runs, the formats taking turns a round at a time (every other round in reverse); each in-process figure comes from a fresh node that first makes one untimed pass.`,
   '',
   ...table,
   '',
