@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextLoopCount, summarizeBatches, timeit } from '../../src/session/timeit.ts';
+import { nextLoopCount, summarizeBatches, timeit, type TimeitResult } from '../../src/session/timeit.ts';
 import { compareInProcess } from '../../src/session/compare-inprocess.ts';
 import { noCounters } from '../../src/session/counters.ts';
 import { noGc } from '../../src/session/gc.ts';
@@ -69,17 +69,32 @@ describe('timeit and in-process compare measure functions in this process', () =
     return { sqrt, byHandS };
   }
 
+  /**
+   * timeit's fastest run over the hand loop's, up to three tries, until one is within 2×. Each
+   * way's fastest run: the test file beside this one shares the two vCPUs. And tries: this host
+   * runs the same loop at 1.9 or 3.8 ns a call in spells of seconds, so all seven of timeit's runs
+   * could fall into a slow spell and the hand loop's into a fast one (2.02-2.30× in 2 of 5 runs of
+   * this test alone, 2026-12-06, at 14b8de5 as after it). What this test is for, timeit timing
+   * its own loop or a call site that stopped inlining (2.7-4.4×), is there in every try.
+   */
+  async function ratiosToHandLoop(time: (sqrt: () => number) => Promise<TimeitResult>): Promise<{ ratios: number[]; result: TimeitResult }> {
+    const ratios: number[] = [];
+    for (;;) {
+      const { sqrt, byHandS } = sqrtTimedByHand();
+      const result = await time(sqrt);
+      const byHand = byHandS(result.loops, result.runs);
+      ratios.push((result.perCallS.min ?? 0) / Math.min(...byHand));
+      if ((ratios.at(-1) ?? 0) < 2 || ratios.length === 3) return { ratios, result };
+    }
+  }
+
   it('times Math.sqrt within 2× of a hand-written loop timed with performance.now()', { timeout: 60_000 }, async () => {
-    const { sqrt, byHandS } = sqrtTimedByHand();
-    const result = await timeit(sqrt, { runs: 7, perf: false });
+    const { ratios, result } = await ratiosToHandLoop((sqrt) => timeit(sqrt, { runs: 7, perf: false }));
     expect(result.runs).toBe(7);
     expect(result.loops).toBeGreaterThanOrEqual(1000);
-    const byHand = byHandS(result.loops, 7);
-    // each way's fastest run: the test file beside this one shares the two vCPUs, and a run it lands
-    // on reads slow (the medians were 2.01× apart once in a fresh-clone CI run, 2026-12-06)
-    const ratio = (result.perCallS.min ?? 0) / Math.min(...byHand);
-    expect(ratio, `timeit ${result.perCallS.min} s/call, by hand ${Math.min(...byHand)} s/call (fastest runs)`).toBeGreaterThan(0.5);
-    expect(ratio).toBeLessThan(2);
+    const ratio = ratios.at(-1) ?? 0;
+    expect(ratio, `timeit over the hand loop, fastest runs, each try: ${ratios.map((each) => each.toFixed(2)).join(', ')}`).toBeGreaterThan(0.5);
+    expect(ratio, `each try: ${ratios.map((each) => each.toFixed(2)).join(', ')}`).toBeLessThan(2);
     expect(result.perCallS.min).toBeLessThanOrEqual(result.perCallS.median ?? 0);
     expect(result.perCallS.max).toBeGreaterThanOrEqual(result.perCallS.median ?? 0);
   });
@@ -92,12 +107,9 @@ describe('timeit and in-process compare measure functions in this process', () =
     for (const other of [() => new Float64Array(8).fill(1), () => [1, 2, 3].map((x) => x * 2), () => 'x'.repeat(3), () => Date.now(), () => ({ a: 1 })]) {
       await timeit(other, { runs: 1, loops: 20_000, warmup: 0, perf: false });
     }
-    const { sqrt, byHandS } = sqrtTimedByHand();
-    const result = await timeit(sqrt, { runs: 5, perf: false });
-    const byHand = byHandS(result.loops, 5);
-    // the fastest runs, as above
-    const ratio = (result.perCallS.min ?? 0) / Math.min(...byHand);
-    expect(ratio, `timeit ${result.perCallS.min} s/call, by hand ${Math.min(...byHand)} s/call (fastest runs)`).toBeLessThan(2);
+    // the fastest runs, up to three tries, as above
+    const { ratios } = await ratiosToHandLoop((sqrt) => timeit(sqrt, { runs: 5, perf: false }));
+    expect(ratios.at(-1), `timeit over the hand loop, fastest runs, each try: ${ratios.map((each) => each.toFixed(2)).join(', ')}`).toBeLessThan(2);
   });
 
   it('says in its text, which is all the REPL shows, why its counts are missing: perf would not start', async () => {
