@@ -4,7 +4,6 @@ import {
   classifyAggregationId,
   EventNames,
   hasAggregationCount,
-  isEventName,
   isEventStart,
   isThreadId,
   KNOWN_UNITS,
@@ -190,12 +189,8 @@ export class CsvLineParser {
     while (nameLast + 1 < nameTo && isOpenPmuName(text, start(nameFrom), end(nameLast))) nameLast++;
     if (separator === ':') while (nameLast + 1 < nameTo && isModifiers(text, nameLast + 1)) nameLast++;
     if (isEmpty(nameFrom) || !isEventStart(text.charCodeAt(start(nameFrom)))) return 'unreadable';
-    let event = this.events.find(text, start(nameFrom), end(nameLast));
-    if (event === undefined) {
-      const name = text.slice(start(nameFrom), end(nameLast));
-      if (!isEventName(name)) return 'unreadable';
-      event = this.events.add(name);
-    }
+    const event = this.events.find(text, start(nameFrom), end(nameLast)) ?? this.events.addNamed(text, start(nameFrom), end(nameLast));
+    if (event === undefined) return 'unreadable';
     const cgroup = nameLast + 1 < nameTo ? text.slice(start(nameLast + 1), end(nameTo - 1)) : undefined;
     // `msec` on every task-clock row: no new string for it
     const unit = unitField === -1 || isEmpty(unitField) ? '' : equals(text, unitField, 'msec') ? 'msec' : fieldText(text, unitField);
@@ -215,7 +210,7 @@ export class CsvLineParser {
 
   /**
    * The line's record where it is an interval row in perf's own layout (PERF_ROW) of an event seen
-   * before or named as perf names events; false where it is not, and the fields are walked.
+   * before; false where it is not, and the fields are walked.
    */
   private readPerfRow(text: string): boolean {
     if (!PERF_ROW.test(text)) return false;
@@ -228,12 +223,9 @@ export class CsvLineParser {
     const pctAt = text.indexOf(',', runtimeAt) + 1;
     let pctEnd = text.indexOf(',', pctAt);
     if (pctEnd === -1) pctEnd = text.length;
-    let event = this.events.find(text, eventAt, runtimeAt - 1);
-    if (event === undefined) {
-      const name = text.slice(eventAt, runtimeAt - 1);
-      if (!isEventName(name)) return false;
-      event = this.events.add(name);
-    }
+    // an event not seen yet: the walk reads its row (alike) and keeps its name for the rows after
+    const event = this.events.find(text, eventAt, runtimeAt - 1);
+    if (event === undefined) return false;
     let status: CounterStatus = 'counted';
     let value: number | null = null;
     if (text.charCodeAt(countAt) === 60) status = text.charCodeAt(countAt + 5) === 99 ? 'not counted' : 'not supported';

@@ -1,6 +1,6 @@
 import { isDigitCode, parsePlainNumberAt } from './number.ts';
 import { cleanLine, skipBlanks, type LineKind } from './perf-stat-line.ts';
-import { EventNames, isEventName, makeRecord, type MutableRecord } from './perf-stat-record.ts';
+import { EventNames, makeRecord, type MutableRecord } from './perf-stat-record.ts';
 import type { AggregationKey, CounterStatus } from './perf-stat-types.ts';
 
 /*
@@ -111,7 +111,7 @@ export class JsonLineParser {
 
   /**
    * The line's record where it is an interval row in perf's own layout (PERF_ROW) of an event seen
-   * before or named as perf names events; false where it is not, and the scanner reads it.
+   * before; false where it is not, and the scanner reads it.
    */
   private readPerfRow(text: string): boolean {
     if (!PERF_ROW.test(text)) return false;
@@ -126,12 +126,9 @@ export class JsonLineParser {
     const pctFrom = text.indexOf(',', eventEnd + TO_RUNTIME) + TO_PCT;
     let pctEnd = text.indexOf(',', pctFrom);
     if (pctEnd === -1) pctEnd = text.length - 1;
-    let event = this.events.find(text, eventFrom, eventEnd);
-    if (event === undefined) {
-      const name = text.slice(eventFrom, eventEnd);
-      if (!isEventName(name)) return false;
-      event = this.events.add(name);
-    }
+    // an event not seen yet: the scanner reads its row (alike) and keeps its name for the rows after
+    const event = this.events.find(text, eventFrom, eventEnd);
+    if (event === undefined) return false;
     const unit = unitEnd === unitFrom ? '' : text.startsWith('msec"', unitFrom) ? 'msec' : text.slice(unitFrom, unitEnd);
     this.records = [
       makeRecord(parsePlainNumberAt(text, TO_TIME, timeEnd), event, parsePlainNumberAt(text, countFrom, countEnd), unit, 'counted', parsePlainNumberAt(text, pctFrom, pctEnd), undefined, '', undefined),
@@ -216,11 +213,7 @@ export class JsonLineParser {
           unit = text.slice(from, to);
           break;
         case 'event':
-          event = this.events.find(text, from, to);
-          if (event === undefined) {
-            const name = text.slice(from, to);
-            event = isEventName(name) ? this.events.add(name) : '';
-          }
+          event = this.events.find(text, from, to) ?? this.events.addNamed(text, from, to) ?? '';
           perfKeys++;
           break;
         case 'pcnt-running': {

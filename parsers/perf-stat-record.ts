@@ -126,6 +126,15 @@ export class EventNames {
     return undefined;
   }
 
+  /**
+   * A copy of the name `text[start, end)`, kept, where it is named as perf names events
+   * (isEventName); undefined where it is not. After find(): `find(…) ?? addNamed(…)`.
+   */
+  addNamed(text: string, start: number, end: number): string | undefined {
+    const name = text.slice(start, end);
+    return isEventName(name) ? this.add(name) : undefined;
+  }
+
   /** Keeps a copy of `name` (already checked with isEventName) and returns it. */
   add(name: string): string {
     // a flat copy, not a view into the line
