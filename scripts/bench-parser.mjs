@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import split2 from 'split2';
 import { median } from './lib/benchmarks-md.mjs';
+import { measureApart } from './lib/measure-apart.mjs';
 import { generate } from './lib/perf-stat-lines.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -72,12 +73,6 @@ async function streamFile(path) {
   return { seconds: Number(process.hrtime.bigint() - start) / 1e9, records, skipped: parser.skippedLines };
 }
 
-/** Runs `--measure kind path` in a fresh node and returns what it measured. */
-function measureApart(kind, path) {
-  const result = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--measure', kind, path], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (result.status !== 0) throw new Error(`--measure ${kind} failed: ${result.stderr}`);
-  return JSON.parse(result.stdout);
-}
 
 /** `perfcell parse PATH` as users run it: the bin by its first line (its launcher gives node parse's V8 flags). */
 function runCli(path) {
@@ -105,8 +100,8 @@ try {
   for (let run = 0; run < runs; run++) {
     for (const format of run % 2 === 0 ? formats : [...formats].reverse()) {
       const path = paths.get(format);
-      const measured = measureApart('push', path);
-      const streamed = measureApart('stream', path);
+      const measured = measureApart(root, 'push', path);
+      const streamed = measureApart(root, 'stream', path);
       for (const { records, skipped } of [measured, streamed]) {
         if (records !== lineCount || skipped !== 0) throw new Error(`${format}: ${records} records, ${skipped} skipped of ${lineCount}`);
       }

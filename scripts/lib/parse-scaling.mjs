@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from './benchmarks-md.mjs';
+import { measureApart } from './measure-apart.mjs';
 import { generate } from './perf-stat-lines.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -28,9 +29,7 @@ function parseS(path) {
 }
 
 function pushS(path) {
-  const result = spawnSync(process.execPath, [join(root, 'scripts/bench-parser.mjs'), '--measure', 'push', path], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (result.status !== 0) throw new Error(`push() measurement failed: ${result.stderr}`);
-  return JSON.parse(result.stdout).seconds;
+  return measureApart(root, 'push', path).seconds;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-scaling-'));

@@ -8,12 +8,12 @@
 //   e.g. (the build before the change in /tmp/A: git archive HEAD | tar -x -C /tmp/A, node_modules
 //   linked, npm run build there):
 //   node scripts/lib/push-ab.mjs '["/tmp/A", "."]' csv 9
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { turnOrder } from './ab-variants.mjs';
 import { median } from './benchmarks-md.mjs';
+import { measureApart } from './measure-apart.mjs';
 import { generate } from './perf-stat-lines.mjs';
 
 const [rootsJson, format, roundsText = '9'] = process.argv.slice(2);
@@ -29,9 +29,7 @@ const measured = new Map(roots.map((root) => [root, []]));
 try {
   for (let round = 0; round < Number(roundsText); round++) {
     for (const root of turnOrder(roots, round)) {
-      const result = spawnSync(process.execPath, [join(root, 'scripts/bench-parser.mjs'), '--measure', 'push', file], { encoding: 'utf8' });
-      if (result.status !== 0) throw new Error(`${root}: ${result.stderr.slice(-300)}`);
-      measured.get(root).push(JSON.parse(result.stdout));
+      measured.get(root).push(measureApart(root, 'push', file));
     }
   }
 } finally {
