@@ -175,7 +175,7 @@ async function runRounds<T>(
     return Math.max(options.runs, round, perRoundS > 0 ? Math.ceil(options.minTimeS / perRoundS) : round);
   };
   /** Whether a job-control stop fell into the round that began at `continuesBefore`. */
-  const heldStop = async (continuesBefore: number | undefined): Promise<boolean> =>
+  const roundHeldStop = async (continuesBefore: number | undefined): Promise<boolean> =>
     continuesBefore !== undefined && options.continues !== undefined && continuedSince(continuesBefore, options.continues);
   /** Leaves out the runs of the round in progress (a job-control stop held it): each slot's first `ran`. */
   const dropRound = (ran: number): void => {
@@ -187,7 +187,7 @@ async function runRounds<T>(
     const continuesBefore = options.continues?.();
     /** A stop of the rounds: the round's finished runs are kept, unless a job-control stop held them too (left out, not run again). */
     const stopped = async (stop: InterleaveStop, ran: number): Promise<InterleaveOutcome<T>> => {
-      if (await heldStop(continuesBefore)) dropRound(ran);
+      if (await roundHeldStop(continuesBefore)) dropRound(ran);
       return { results, completedRounds, stop, spentS, roundsRerun };
     };
     for (const [index, slot] of slots.entries()) {
@@ -200,7 +200,7 @@ async function runRounds<T>(
         return stopped({ error, phase: 'measure', round, slot: slot.name }, index);
       }
     }
-    if (await heldStop(continuesBefore)) {
+    if (await roundHeldStop(continuesBefore)) {
       dropRound(slots.length);
       roundsRerun++;
       rerunS += now() - roundFromS;
