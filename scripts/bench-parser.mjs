@@ -73,7 +73,6 @@ async function streamFile(path) {
   return { seconds: Number(process.hrtime.bigint() - start) / 1e9, records, skipped: parser.skippedLines };
 }
 
-
 /** `perfcell parse PATH` as users run it: the bin by its first line (its launcher gives node parse's V8 flags). */
 function runCli(path) {
   const start = process.hrtime.bigint();
