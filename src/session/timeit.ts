@@ -127,11 +127,11 @@ export async function timeit(fn: () => unknown, options: TimeitOptions = {}): Pr
     batches.push(batch);
   }
   if (runsRerun > 0) warnings.add(rerunRunNote(runsRerun));
-  return { ...summarizeBatches(batches, loops, [...warnings]), runsRerun };
+  return summarizeBatches(batches, loops, [...warnings], runsRerun);
 }
 
 /** Pure: the batches of one timeit → per-call statistics. */
-export function summarizeBatches(batches: readonly Pick<BatchMeasurement, 'durationS' | 'counters' | 'gc'>[], loops: number, warnings: readonly string[] = []): TimeitResult {
+export function summarizeBatches(batches: readonly Pick<BatchMeasurement, 'durationS' | 'counters' | 'gc'>[], loops: number, warnings: readonly string[] = [], runsRerun = 0): TimeitResult {
   const batchPerCallS = batches.map((batch) => batch.durationS / loops);
   const events = new Map<string, { total: number; batches: number; unit: string }>();
   const unsupported = new Set<string>();
@@ -162,6 +162,6 @@ export function summarizeBatches(batches: readonly Pick<BatchMeasurement, 'durat
     gc,
     gcPerCall: calls === 0 ? 0 : gc.collections / calls,
     warnings,
-    runsRerun: 0,
+    runsRerun,
   };
 }
