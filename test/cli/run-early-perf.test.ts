@@ -50,7 +50,7 @@ function firstBytes(stream: Readable, size: number): Promise<Buffer> {
 function heldPerf(): { perf: ChildProcess; requests: Writable; held: Readable; stdout: () => string; stderr: () => string } {
   const perf = spawn(realPerf, ['--version', 'x'.repeat(2047)], {
     argv0: 'perf',
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
     env: { ...process.env, LD_PRELOAD: library, PERFCELL_PERF_HOLD: '3,4', PERFCELL_PERF_HOLD_PRELOAD: '', LC_ALL: 'C' },
   });
   let stdout = '';
@@ -98,19 +98,23 @@ describe('perfcell-perf-hold: perf held at main() until its argv comes', () => {
     expect((await firstBytes(held, 4)).readInt32LE(0)).toBe(-1);
     expect(readFileSync(`/proc/${perf.pid}/comm`, 'utf8').trim()).toBe('perf');
     const command = [fixture('touch-pages'), '400'];
-    // the workload prints its environment: the library is not passed on
-    requests.end(request(['perf', 'stat', '-x,', '-e', 'page-faults', '--', 'sh', '-c', `env; exec ${command.join(' ')}`]));
+    // the workload prints its environment (the library is not passed on), then waits on its stdin so
+    // that perf is still there to read its command line from; perf stat's stdin is /dev/null, where
+    // the same `read` returns at once
+    const script = `env; read go; exec ${command.join(' ')}`;
+    requests.end(request(['perf', 'stat', '-x,', '-e', 'page-faults', '--', 'sh', '-c', script]));
     const cmdline = await until(() => {
       const text = readFileSync(`/proc/${perf.pid}/cmdline`, 'utf8');
       return text.startsWith('perf\0stat\0') ? text : undefined;
     }, 5000);
+    perf.stdin!.end('go\n');
     expect(await untilExit(perf)).toBe(0);
     expect(cmdline?.split('\0').filter(Boolean).slice(0, 5)).toEqual(['perf', 'stat', '-x,', '-e', 'page-faults']);
     expect(stdout()).not.toMatch(/LD_PRELOAD=.*perfcell-perf-hold|PERFCELL_PERF_HOLD/);
     expect(stdout()).toMatch(/^LC_ALL=C$/m);
     const line = stderr().split('\n').find((text) => text.includes(',page-faults'));
     const counted = Number(line?.split(',')[0]);
-    const reference = perfStatPageFaultsRange(['sh', '-c', `env; exec ${command.join(' ')}`]);
+    const reference = perfStatPageFaultsRange(['sh', '-c', script]);
     expect(outsidePerfStat(counted, reference), `${counted} against perf stat's ${reference.min}-${reference.max}`).toBeLessThan(0.01);
   });
 
