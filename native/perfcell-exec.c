@@ -25,7 +25,9 @@
  * that PID forked before any of them started, none carries another's. Member i's stderr, control
  * and ack are this process's fds 3+3i, 4+3i and 5+3i (perfcell's output file and socket pairs);
  * each perf runs in a session of its own with LC_ALL=C and PR_SET_PDEATHSIG SIGKILL, as this
- * process has for PID, its parent: none outlives perfcell. On stdout: "perf I PID" once member I
+ * process has for PID, its parent: none outlives perfcell. Where perf can take it (plan_preloaded_perf),
+ * each runs with perfcell-perf-hold in LD_PRELOAD, not held: its nudge (SIGURG) has perf print its
+ * interval at once (PERFCELL_PERF_NUDGE=0: not loaded). On stdout: "perf I PID" once member I
  * has exec'd, or "perferr I ERRNO", and "exit I" once it has ended; this process ends after the last.
  * The members follow perfcell through a job-control stop (Ctrl-Z), which their sessions of their own
  * do not get: looked for every 200 ms, they are stopped while perfcell is (follow_stop).
@@ -253,9 +255,8 @@ struct early_perf {
   char library[PATH_MAX];
 };
 
-static int plan_early_perf(struct early_perf *plan) {
-  const char *off = getenv("PERFCELL_HOLD_PERF");
-  if (off != NULL && strcmp(off, "0") == 0) return 0;
+/* Whether perf `name` (PATH searched) can be exec'd with the library next to this gate in LD_PRELOAD. */
+static int plan_preloaded_perf(struct early_perf *plan, const char *name) {
   ssize_t n = readlink("/proc/self/exe", plan->library, sizeof plan->library - 32);
   if (n <= 0) return 0;
   plan->library[n] = '\0';
@@ -264,8 +265,6 @@ static int plan_early_perf(struct early_perf *plan) {
   strcpy(slash + 1, "perfcell-perf-hold");
   /* LD_PRELOAD splits its list at spaces and colons */
   if (strpbrk(plan->library, " :") != NULL || access(plan->library, R_OK) != 0) return 0;
-  const char *name = getenv("PERFCELL_PERF");
-  if (name == NULL || *name == '\0') name = "perf";
   if (snprintf(plan->name, sizeof plan->name, "%s", name) >= (int)sizeof plan->name) return 0;
   const char *file = resolve(plan->name, plan->file, sizeof plan->file);
   if (file == plan->name && strchr(plan->name, '/') == NULL) return 0; /* not on PATH: execvp's error, the old way */
@@ -281,6 +280,22 @@ static int plan_early_perf(struct early_perf *plan) {
   return ok;
 }
 
+static int plan_early_perf(struct early_perf *plan) {
+  const char *off = getenv("PERFCELL_HOLD_PERF");
+  if (off != NULL && strcmp(off, "0") == 0) return 0;
+  const char *name = getenv("PERFCELL_PERF");
+  return plan_preloaded_perf(plan, name == NULL || *name == '\0' ? "perf" : name);
+}
+
+/* Puts the library in LD_PRELOAD before what was there, which it puts back in perf's main(). */
+static void preload_library(const struct early_perf *plan) {
+  const char *preload = getenv("LD_PRELOAD");
+  char value[2 * PATH_MAX + 2];
+  snprintf(value, sizeof value, "%s%s%s", plan->library, preload != NULL && *preload != '\0' ? ":" : "", preload != NULL ? preload : "");
+  setenv("PERFCELL_PERF_HOLD_PRELOAD", preload != NULL ? preload : "", 1);
+  setenv("LD_PRELOAD", value, 1);
+}
+
 /* The command line an early perf is exec'd with: what a perf that ignores the library runs (its
    version, then exit), padded so that the library can write the real argv over it for /proc. */
 static char early_padding[2048];
@@ -289,11 +304,7 @@ static char early_padding[2048];
    fd 6 (its "held", or exec's errno from here); with LC_ALL=C, LD_PRELOAD as it was kept for later.
    `hold`: the library's PERFCELL_PERF_HOLD ("5,6", or "5,6,clear" to drop the parent-death signal). */
 static void exec_held_perf(const struct early_perf *early, const char *hold) {
-  const char *preload = getenv("LD_PRELOAD");
-  char value[2 * PATH_MAX + 2];
-  snprintf(value, sizeof value, "%s%s%s", early->library, preload != NULL && *preload != '\0' ? ":" : "", preload != NULL ? preload : "");
-  setenv("PERFCELL_PERF_HOLD_PRELOAD", preload != NULL ? preload : "", 1);
-  setenv("LD_PRELOAD", value, 1);
+  preload_library(early);
   setenv("PERFCELL_PERF_HOLD", hold, 1);
   setenv("LC_ALL", "C", 1);
   memset(early_padding, 'x', sizeof early_padding - 1);
@@ -576,6 +587,10 @@ static int launch_perf_group(pid_t parent, const char *ticks, char **argv) {
   }
   pid_t self = getpid(), pids[MAX_GROUP];
   int failed[MAX_GROUP];
+  /* the library that lets perfcell nudge perf into printing its interval at once (perfcell-perf-hold.c) */
+  const char *nudge = getenv("PERFCELL_PERF_NUDGE");
+  struct early_perf plan;
+  int preloaded = (nudge == NULL || strcmp(nudge, "0") != 0) && plan_preloaded_perf(&plan, argv[0]);
   for (int i = 0; i < count; i++) {
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0) return 2;
@@ -593,6 +608,7 @@ static int launch_perf_group(pid_t parent, const char *ticks, char **argv) {
       char **args = substituted(argv, "{tick}", value);
       if (args == NULL) _exit(126);
       setenv("LC_ALL", "C", 1);
+      if (preloaded) preload_library(&plan);
       execvp(args[0], args);
       int error = errno;
       if (write(report[1], &error, sizeof error) < 0) _exit(127);

@@ -20,11 +20,25 @@
  * the real command line. At end of file (no perf wanted) it exits 0. An argv[0] other than the one
  * perf was exec'd as is exec'd instead (its errno on REPORT where that fails). The variable is
  * unset first thing, so nothing perf starts is held.
+ *
+ * Without PERFCELL_PERF_HOLD (a group's perfs over perfcell's own process, perfcell-exec.c), main()
+ * is perf's at once, with LD_PRELOAD put back as above.
+ *
+ * The nudge: SIGURG makes perf print its interval now rather than at its next tick. perf stat -I
+ * waits for its next tick in poll(), and prints an interval whenever poll() returns no event (a
+ * timeout, or EINTR); in perf 6.1 a `disable` prints nothing, so a window's last counts came only
+ * with the next tick (a REPL line waited 1.2 ms for it at perf's 2 ms tick: BENCHMARKS.md, Pace notes,
+ * 2026-12-06 07:30). SIGURG is ignored by default, so a perf that ignores LD_PRELOAD ignores the
+ * nudge too and prints at its tick, as before. The handler only notes the nudge (SA_RESTART: no
+ * other call of perf's fails for it): the poll() below returns 0 at once where one is noted, and a
+ * poll() that the signal ended with EINTR is that nudge. PERFCELL_PERF_NUDGE=0: no handler.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -36,6 +50,53 @@ typedef int (*main_function)(int, char **, char **);
 typedef int (*start_function)(main_function, int, char **, void (*)(void), void (*)(void), void (*)(void), void *);
 
 static main_function perf_main;
+
+static volatile sig_atomic_t nudged;
+
+static void note_nudge(int signo) {
+  (void)signo;
+  nudged = 1;
+}
+
+__attribute__((constructor)) static void listen_for_nudges(void) {
+  const char *off = getenv("PERFCELL_PERF_NUDGE");
+  if (off != NULL && strcmp(off, "0") == 0) return;
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_handler = note_nudge;
+  action.sa_flags = SA_RESTART;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGURG, &action, NULL);
+}
+
+typedef int (*poll_function)(struct pollfd *, nfds_t, int);
+
+/* perf's poll(): returns at once, as a timeout, where a nudge came since the last one. */
+int poll(struct pollfd *fds, nfds_t count, int timeout_ms) {
+  static poll_function real_poll;
+  if (nudged) {
+    nudged = 0;
+    return 0;
+  }
+  if (real_poll == NULL) real_poll = (poll_function)dlsym(RTLD_NEXT, "poll");
+  if (real_poll == NULL) {
+    errno = ENOSYS;
+    return -1;
+  }
+  int result = real_poll(fds, count, timeout_ms);
+  /* ended by the nudge itself: perf prints its interval for this EINTR, and the next poll() waits */
+  if (result < 0 && errno == EINTR) nudged = 0;
+  return result;
+}
+
+/* LD_PRELOAD as it was before the launcher put this library in it (PERFCELL_PERF_HOLD_PRELOAD). */
+static void restore_preload(void) {
+  const char *preload = getenv("PERFCELL_PERF_HOLD_PRELOAD");
+  if (preload == NULL) return;
+  if (*preload != '\0') setenv("LD_PRELOAD", preload, 1);
+  else unsetenv("LD_PRELOAD");
+  unsetenv("PERFCELL_PERF_HOLD_PRELOAD");
+}
 
 /* Writes `argv` over the command line perf was exec'd with (whole arguments, as many as fit; NULs after). */
 static void show_argv(int old_argc, char **old_argv, char **argv) {
@@ -52,18 +113,20 @@ static void show_argv(int old_argc, char **old_argv, char **argv) {
 }
 
 static int held_main(int argc, char **argv, char **envp) {
+  (void)envp; /* perf reads environ, which setenv() may move */
   const char *hold = getenv("PERFCELL_PERF_HOLD");
-  if (hold == NULL) return perf_main(argc, argv, envp);
+  if (hold == NULL) {
+    restore_preload();
+    return perf_main(argc, argv, environ);
+  }
   int requests = atoi(hold);
   const char *comma = strchr(hold, ',');
   int report = comma == NULL ? -1 : atoi(comma + 1);
   /* ",clear": perf outlives its parent once running (run's gate ends it itself) */
   int clear_death_signal = comma != NULL && strstr(comma + 1, ",clear") != NULL;
   unsetenv("PERFCELL_PERF_HOLD");
-  const char *preload = getenv("PERFCELL_PERF_HOLD_PRELOAD");
-  if (preload != NULL && *preload != '\0') setenv("LD_PRELOAD", preload, 1);
-  else unsetenv("LD_PRELOAD");
-  unsetenv("PERFCELL_PERF_HOLD_PRELOAD");
+  if (getenv("PERFCELL_PERF_HOLD_PRELOAD") == NULL) unsetenv("LD_PRELOAD");
+  restore_preload();
   if (report < 0) return perf_main(argc, argv, environ);
   int held = -1;
   if (write(report, &held, sizeof held) != (ssize_t)sizeof held) _exit(0);

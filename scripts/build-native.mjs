@@ -28,5 +28,7 @@ compile('perfcell-live', 'no live status line for long commands');
 // compare's long-lived gate; without it each run gets a gate of its own.
 compile('perfcell-serve', 'compare will start a gate and a perf for every run');
 // Loaded into perf by run's gate and cells' early launcher, which exec perf before its arguments
-// are known; without it perf starts once they are.
-compile('perfcell-perf-hold', 'run and cells will start perf once its arguments are known');
+// are known, and by the launcher of the perfs over perfcell's own process, which nudge perf into
+// printing a window's last counts at once; without it perf starts once they are known, and those
+// windows wait for perf's next tick.
+compile('perfcell-perf-hold', "run and cells will start perf once its arguments are known, and a cell's or REPL line's last counts will wait for perf's next tick");

@@ -141,6 +141,55 @@ describe('perfcell-perf-hold: perf held at main() until its argv comes', () => {
   });
 });
 
+/** perf `perf stat -x, -I 10000 … -- sh -c SCRIPT` with the library in it, as the group launcher starts it (no hold), its stderr collected. */
+function preloadedPerf(script: string, env: NodeJS.ProcessEnv): { perf: ChildProcess; stdout: () => string; stderr: () => string } {
+  const perf = spawn(realPerf, ['stat', '-x,', '-I', '10000', '-e', 'page-faults', '--', 'sh', '-c', script], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, LD_PRELOAD: library, PERFCELL_PERF_HOLD_PRELOAD: '', LC_ALL: 'C', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  perf.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  perf.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return { perf, stdout: () => stdout, stderr: () => stderr };
+}
+
+/** Whether /proc says `pid` has a handler for SIGURG (SigCgt bit 22). */
+const catchesSigurg = (pid: number): boolean => ((BigInt(`0x${/^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '0'}`) >> 22n) & 1n) === 1n;
+
+describe('perfcell-perf-hold: the nudge (SIGURG) makes perf print its interval at once', () => {
+  // perf ticks every 10 s here: an interval row within the test's few seconds is the nudge's
+  it('prints an interval row for each SIGURG, long before its tick, and passes LD_PRELOAD back to what perf runs', async () => {
+    const { perf, stdout, stderr } = preloadedPerf('env; read go', {});
+    const rows = (): string[] => stderr().split('\n').filter((line) => line.endsWith(',page-faults,0,100.00,,') || /^\s*[\d.]+,\d+,,page-faults,/.test(line));
+    expect(await until(() => (stdout().includes('PATH=') ? true : undefined), 5000)).toBe(true);
+    expect(catchesSigurg(perf.pid!)).toBe(true);
+    for (const count of [1, 2]) {
+      perf.kill('SIGURG');
+      expect(await until(() => (rows().length >= count ? true : undefined), 3000), stderr()).toBe(true);
+    }
+    perf.stdin!.end('go\n');
+    expect(await untilExit(perf)).toBe(0);
+    // two nudged rows, and the final one perf prints as the workload ends; all well before 10 s
+    const times = rows().map((line) => Number(line.split(',')[0]));
+    expect(times.length, stderr()).toBe(3);
+    expect(Math.max(...times)).toBeLessThan(9);
+    expect(stdout()).not.toMatch(/LD_PRELOAD=|PERFCELL_PERF_HOLD/);
+  });
+
+  it('with PERFCELL_PERF_NUDGE=0 perf does not catch SIGURG: ignored, it prints nothing for it and goes on', async () => {
+    const { perf, stdout, stderr } = preloadedPerf('echo started; read go', { PERFCELL_PERF_NUDGE: '0' });
+    expect(await until(() => (stdout().includes('started') ? true : undefined), 5000)).toBe(true);
+    expect(catchesSigurg(perf.pid!)).toBe(false);
+    perf.kill('SIGURG');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(stderr()).not.toMatch(/page-faults/);
+    perf.stdin!.end('go\n');
+    expect(await untilExit(perf)).toBe(0);
+    expect(stderr().split('\n').filter((line) => line.includes(',page-faults,'))).toHaveLength(1);
+  });
+});
+
 describe("perfcell run's gate: perf exec'd before the options are read", () => {
   it('becomes perf as soon as the gate starts, and ends with the gate where no command comes', async () => {
     const { gate, lines } = lateGate([]);
