@@ -20,3 +20,14 @@ function readKiBField(text: string, key: string): number | null {
   const match = /^\s*(\d+)\s*kB/.exec(text.slice(at + key.length, at + key.length + 40));
   return match?.[1] === undefined ? null : Number(match[1]) * KIB;
 }
+
+/**
+ * Whether /proc/PID/status says the process catches signal `signo` (a handler in SigCgt, a mask
+ * in hex whose bit signo − 1 is that signal); false where the line is missing or unreadable.
+ * @example catchesSignal('SigCgt:\t0000000000400000\n', 23) // true: SIGURG
+ */
+export function catchesSignal(text: string, signo: number): boolean {
+  const match = /^SigCgt:\s*([0-9a-f]+)$/im.exec(text);
+  if (match?.[1] === undefined || signo < 1 || signo > 64) return false;
+  return ((BigInt(`0x${match[1]}`) >> BigInt(signo - 1)) & 1n) === 1n;
+}

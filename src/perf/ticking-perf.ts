@@ -11,6 +11,7 @@ import type { LaunchedPerf } from './perf-group-launcher.ts';
 import type { LiveFollower, LiveLine } from '../live/follower.ts';
 import { perfProblem, spawnedPerfProcess, trackPerf } from './perf-process.ts';
 import { holdEventLoop } from '../proc/child-processes.ts';
+import { catchesSignalNow } from '../proc/read-proc.ts';
 
 /**
  * One long-lived perf over a process that counts many windows, one after the other:
@@ -25,6 +26,12 @@ import { holdEventLoop } from '../proc/child-processes.ts';
  * perf writes to a file read on demand (output-file.ts, no inotify): nothing of perf's reaches
  * this process while a window is open; its ticks are read once the window is disabled.
  * A group of these shares a file's windows: shared-perf.ts.
+ *
+ * A perf started with perfcell's library in it (native/perfcell-perf-hold.c: the launcher of the
+ * perfs over perfcell's own process puts it there) catches SIGURG, the nudge: sent after a
+ * window's disable is acknowledged, it makes perf print the interval at once, and the window's
+ * last counts come without the wait for the next tick. A perf without the library does not catch
+ * SIGURG (its SigCgt says so, read once it is ready) and is not sent it: its tail comes with the tick.
  */
 export interface TickingPerf {
   /** A session for one window: enable() waits until perf is free and ready. */
@@ -70,6 +77,9 @@ const napCell = new Int32Array(new SharedArrayBuffer(4));
 
 /** How much idle output a perf's file may hold before it is emptied (some 10-20 s of idle ticks of four events). */
 const TRUNCATE_AT_BYTES = 1 << 20;
+
+/** SIGURG: the nudge perfcell's library in perf catches (ignored by default: a perf without it would not die of it). */
+const NUDGE_SIGNO = 23;
 
 /** How long a tick may be late before the window gives up on it (a stopped or wedged perf). */
 const TAIL_LIMIT_MS = 2000;
@@ -129,6 +139,9 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
   let rowsPerTick: number | null = null;
   let lastTickS: number | null = null;
   const startupMessages: string[] = [];
+  /** Whether perf catches the nudge (learnt once it is ready), and when the last one not yet answered went out. */
+  let nudges = false;
+  let nudgedAtNs: bigint | null = null;
 
   const windows: WindowSlot[] = Array.from({ length: named?.slots ?? 1 }, () => ({
     phase: 'idle',
@@ -161,6 +174,7 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
     }
     tickRows += 1;
     lastTickS = timeS;
+    if (nudgedAtNs !== null && readNs > nudgedAtNs) nudgedAtNs = null;
     // a slotted perf's row: its slot's, under the event's own name
     const place = named === null ? null : named.rowOf(record.event);
     if (named !== null && place === null) return;
@@ -317,6 +331,15 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
 
   /** When perf's next tick is due on our clock, from the last one read; null while unknown. */
   const nextTickDueNs = (): bigint | null => (lastTickS === null ? null : fromPerfS(lastTickS + tickMs / 1000));
+  /** When perf's next lines are due: at once after a nudge, else with the tick. */
+  const nextLinesDueNs = (): bigint | null => nudgedAtNs ?? nextTickDueNs();
+
+  /** Asks perf for its interval now (a window's tail), where it catches the nudge. */
+  const nudge = (): void => {
+    if (!nudges || exited || paused) return;
+    nudgedAtNs = monotonicNs();
+    subprocess.kill('SIGURG');
+  };
 
   /**
    * Reads until `done()` holds or perf has gone: asleep until about a millisecond before perf's
@@ -330,7 +353,7 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
       if (done()) return true;
       const nowNs = monotonicNs();
       if (exited || nowNs > giveUpNs) return false;
-      const dueNs = nextTickDueNs();
+      const dueNs = nextLinesDueNs();
       const untilDueMs = dueNs === null ? Number.NEGATIVE_INFINITY : Number(dueNs - nowNs) / 1e6;
       if (untilDueMs > 1.5) await sleep(Math.floor(untilDueMs - 1));
       else if (untilDueMs > -SPIN_PAST_DUE_MS) {
@@ -361,6 +384,7 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
         }
         throw await problemNow();
       }
+      nudges = subprocess.pid !== undefined && catchesSignalNow(subprocess.pid, NUDGE_SIGNO);
       if (named === null) return;
       // the names the first tick printed (pcA0:u where perf counts user space only), switched off as they are
       const probed = await channel.sendAll(named.commands(0, 'disable').slice(0, 1));
@@ -421,6 +445,7 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
       disabling ??= switchSlot(slot, 'disable').then((ok) => {
         disableAckNs = monotonicNs();
         state = 'disabled';
+        if (ok) nudge();
         return ok;
       });
       return disabling;
@@ -514,6 +539,7 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
             disableAckNs = monotonicNs();
             state = 'disabled';
             disabling = Promise.resolve(ok);
+            if (ok) nudge();
             return ok;
           },
         };

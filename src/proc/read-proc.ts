@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseProcStatus, type ProcMemory } from '../../parsers/proc-status.ts';
+import { catchesSignal, parseProcStatus, type ProcMemory } from '../../parsers/proc-status.ts';
 import { parseProcStat, type CpuTicks } from '../../parsers/proc-stat.ts';
 import { parseChildrenCpuTicks } from '../../parsers/proc-pid-stat.ts';
 
@@ -12,6 +12,15 @@ export function readProcMemory(pid: number, read: ReadText = readText): ProcMemo
     return parseProcStatus(read(`/proc/${pid}/status`));
   } catch {
     return null;
+  }
+}
+
+/** Whether a process has a handler for signal `signo` (/proc/PID/status SigCgt); false once it has gone. */
+export function catchesSignalNow(pid: number, signo: number, read: ReadText = readText): boolean {
+  try {
+    return catchesSignal(read(`/proc/${pid}/status`), signo);
+  } catch {
+    return false;
   }
 }
 

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startSharedPerf } from '../../src/perf/shared-perf.ts';
+import { monotonicNs } from '../../src/session/clock.ts';
+import { buildPerfCounters } from '../../src/session/counters.ts';
+import { leakedPerfPidsSettled, perfPidsNow } from '../support/leaked-perf.ts';
+import { perfUsable } from '../support/perf.ts';
+
+// The perfs over perfcell's own process (cells, the REPL, the notebook kernel) are started by
+// perfcell-exec's group launcher with perfcell's library in them (native/perfcell-perf-hold.c),
+// which catches SIGURG: sent after a window's disable is acknowledged, it makes perf print the
+// interval at once (ticking-perf.ts), where perf 6.1 would print the window's last counts only at
+// its next tick. Real perf over this process, ticking every second so that a tail that waits for the
+// tick cannot be mistaken for one that came with the nudge; PERFCELL_PERF_NUDGE=0 is the same perf
+// without the handler, as a perf that ignores LD_PRELOAD would be.
+
+const PAGE_BYTES = 4096;
+const TICK_MS = 1000;
+let kept: Uint8Array[] = [];
+/** Touches `pages` fresh 4 KiB pages (about one page-fault each). */
+function touch(pages: number): void {
+  const bytes = new Uint8Array(pages * PAGE_BYTES);
+  for (let offset = 0; offset < bytes.length; offset += PAGE_BYTES) bytes[offset] = 1;
+  kept.push(bytes);
+}
+
+const catchesSigurg = (pid: number): boolean => ((BigInt(`0x${/^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '0'}`) >> 22n) & 1n) === 1n;
+
+/** One window of `pages` fresh pages on a perf over this process that ticks every TICK_MS: its page-faults, how long its tail was waited for, whether its perf catches the nudge. */
+async function windowOn(nudge: boolean, pages: number): Promise<{ pageFaults: number; pauseS: number; catches: boolean }> {
+  const saved = process.env['PERFCELL_PERF_NUDGE'];
+  // the launcher reads it as it starts perf
+  if (nudge) delete process.env['PERFCELL_PERF_NUDGE'];
+  else process.env['PERFCELL_PERF_NUDGE'] = '0';
+  const shared = startSharedPerf(process.pid, { events: ['page-faults'], intervalMs: TICK_MS }, 1, { shortestTickMs: TICK_MS });
+  try {
+    // the first window waits for perf's first tick (ready): this one opens just after it
+    const session = shared.session();
+    await session.enable();
+    const catches = catchesSigurg(session.perfPid!);
+    const startNs = monotonicNs();
+    touch(pages);
+    const endNs = monotonicNs();
+    const window = await session.stop({ startNs, endNs });
+    const pageFaults = buildPerfCounters(window, TICK_MS).counters.events.find((event) => event.event === 'page-faults')?.total ?? Number.NaN;
+    return { pageFaults, pauseS: window.pauseS, catches };
+  } finally {
+    kept = [];
+    if (saved === undefined) delete process.env['PERFCELL_PERF_NUDGE'];
+    else process.env['PERFCELL_PERF_NUDGE'] = saved;
+    await shared.closeAndWait();
+  }
+}
+
+describe.runIf(perfUsable)("the nudge: a window's last counts at once, not at perf's next tick (real perf over this process)", () => {
+  const perfBefore = perfPidsNow();
+  afterAll(async () => expect(await leakedPerfPidsSettled(perfBefore)).toEqual([]));
+
+  it('with the nudge the tail comes within a fraction of the 1 s tick, counts whole; without it, at the tick', async () => {
+    touch(1); // what the windows run, run once
+    kept = [];
+    const nudged = await windowOn(true, 3000);
+    const waited = await windowOn(false, 3000);
+    const said = `nudged ${JSON.stringify(nudged)}, without ${JSON.stringify(waited)}`;
+    expect(nudged.catches, said).toBe(true);
+    expect(waited.catches, said).toBe(false);
+    // the window opens just after a tick (perf ready) and lasts some 10 ms: the next tick is ~1 s away
+    expect(nudged.pauseS, said).toBeLessThan(0.4);
+    expect(waited.pauseS, said).toBeGreaterThan(0.6);
+    for (const { pageFaults } of [nudged, waited]) {
+      expect(pageFaults, said).toBeGreaterThanOrEqual(3000);
+      expect(pageFaults - 3000, said).toBeLessThanOrEqual(500);
+    }
+  }, 60_000);
+});
