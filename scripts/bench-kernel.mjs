@@ -67,7 +67,7 @@ Outputs per cell — perfcell: ${seen('perfcell')}; tslab: ${seen('tslab')}.
 \`--no-perf\` shows what the kernel's own bookkeeping costs (it answers sooner than tslab, which
 type-checks every cell and prints the value as a stream); the rest of perfcell's figure is perf's
 hand-overs per cell on the kernel's one perf, stopped between cells (the same engine as "REPL
-latency"): let go on, the enable and its ack, the disable and its ack, and its next tick (every 2 ms),
+latency"): let go on, the enable and its ack, the disable and its ack, and the nudged last interval,
 which wait for perf to be scheduled on this 2-vCPU VM shared with other work: the median and p90
 grow with the load average, \`best\` is the quiet case.
 `;

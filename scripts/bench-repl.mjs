@@ -98,8 +98,9 @@ Target: ≤ 5 ms added by perfcell with perf on. Reports printed: ${measured.rep
 What perf adds is three hand-overs to the REPL's one perf (README, The REPL), which is stopped
 while nobody types and let go on at the keystrokes: the enable and its ack (about 0.4–1 ms here) and
 the disable and its ack, both awaited by the line itself (its first and last statements switch perf,
-so nothing of the REPL's is counted), and the wait for perf's next tick, which it prints every 2 ms
-(1 ms on average, and the tick's rows read). A perf per line, sent SIGINT at the line's end, cost
+so nothing of the REPL's is counted), and the line's last counts, which perf prints at once when
+nudged (SIGURG, README "Cells and in-process compare share perf"; before 2026-12-06 15:00 they came
+with perf's next tick, 2 ms apart: 1.2 ms on average). A perf per line, sent SIGINT at the line's end, cost
 1-1.5 ms more: its exit held the REPL's vCPU (BENCHMARKS.md, Pace notes, 2026-12-04 21:25 and
 2026-12-06 05:30). All wait for perf to be scheduled on this 2-vCPU VM shared with other work, which is
 what the median and p90 mostly measure; \`best\` is the quiet case. \`--no-perf\` is what the REPL's
