@@ -7,7 +7,8 @@
  *   perfcell-exec --perf-group PID TICKS PERF [ARG...]
  *   perfcell-exec --perf-group-early PID
  *
- * "--die-with PID": becomes COMMAND (PATH searched, as Node's spawn does) with PR_SET_PDEATHSIG
+ * "--die-with PID": becomes COMMAND (PATH searched, as Node's spawn does; a perf that can take it
+ * with perfcell-perf-hold in LD_PRELOAD, for its nudge, as in --perf-group) with PR_SET_PDEATHSIG
  * SIGKILL, so that the kernel kills it when its parent, PID, dies: how perfcell spawns the perfs
  * that count perfcell itself (cells, the REPL, the kernel). perf ends when its --pid target has
  * gone, but a perfcell killed by a signal stays a zombie until its parent reaps it, and perf takes a
@@ -287,6 +288,12 @@ static int plan_early_perf(struct early_perf *plan) {
   return plan_preloaded_perf(plan, name == NULL || *name == '\0' ? "perf" : name);
 }
 
+/* Whether perf `name` gets the library for its nudge (perfcell-perf-hold.c; PERFCELL_PERF_NUDGE=0: none). */
+static int plan_nudged_perf(struct early_perf *plan, const char *name) {
+  const char *nudge = getenv("PERFCELL_PERF_NUDGE");
+  return (nudge == NULL || strcmp(nudge, "0") != 0) && plan_preloaded_perf(plan, name);
+}
+
 /* Puts the library in LD_PRELOAD before what was there, which it puts back in perf's main(). */
 static void preload_library(const struct early_perf *plan) {
   const char *preload = getenv("LD_PRELOAD");
@@ -460,6 +467,9 @@ static void run_child(char **argv, FILE *out, int gate, const int release[2], st
 static void exec_dying_with(pid_t parent, char **argv) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(125);
+  /* perf with the library that lets perfcell nudge it, where it can take it */
+  struct early_perf plan;
+  if (plan_nudged_perf(&plan, argv[0])) preload_library(&plan);
   execvp(argv[0], argv);
   int error = errno;
   if (error == ENOENT) fprintf(stderr, "perfcell-exec: %s: not found\n", argv[0]);
@@ -587,10 +597,9 @@ static int launch_perf_group(pid_t parent, const char *ticks, char **argv) {
   }
   pid_t self = getpid(), pids[MAX_GROUP];
   int failed[MAX_GROUP];
-  /* the library that lets perfcell nudge perf into printing its interval at once (perfcell-perf-hold.c) */
-  const char *nudge = getenv("PERFCELL_PERF_NUDGE");
+  /* the library that lets perfcell nudge perf into printing its interval at once */
   struct early_perf plan;
-  int preloaded = (nudge == NULL || strcmp(nudge, "0") != 0) && plan_preloaded_perf(&plan, argv[0]);
+  int preloaded = plan_nudged_perf(&plan, argv[0]);
   for (int i = 0; i < count; i++) {
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0) return 2;

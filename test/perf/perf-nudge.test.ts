@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSharedPerf } from '../../src/perf/shared-perf.ts';
@@ -7,8 +8,8 @@ import { leakedPerfPidsSettled, perfPidsNow } from '../support/leaked-perf.ts';
 import { perfUsable } from '../support/perf.ts';
 
 // The perfs over perfcell's own process (cells, the REPL, the notebook kernel) are started by
-// perfcell-exec's group launcher with perfcell's library in them (native/perfcell-perf-hold.c),
-// which catches SIGURG: sent after a window's disable is acknowledged, it makes perf print the
+// perfcell-exec's group launcher, and those over another process (compare's served runs) by its
+// --die-with form, with perfcell's library in them (native/perfcell-perf-hold.c), which catches SIGURG: sent after a window's disable is acknowledged, it makes perf print the
 // interval at once (ticking-perf.ts), where perf 6.1 would print the window's last counts only at
 // its next tick. Real perf over this process, ticking every second so that a tail that waits for the
 // tick cannot be mistaken for one that came with the nudge; PERFCELL_PERF_NUDGE=0 is the same perf
@@ -26,20 +27,47 @@ function touch(pages: number): void {
 
 const catchesSigurg = (pid: number): boolean => ((BigInt(`0x${/^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '0'}`) >> 22n) & 1n) === 1n;
 
-/** One window of `pages` fresh pages on a perf over this process that ticks every TICK_MS: its page-faults, how long its tail was waited for, whether its perf catches the nudge. */
-async function windowOn(nudge: boolean, pages: number): Promise<{ pageFaults: number; pauseS: number; catches: boolean }> {
+/** A Node child that touches PAGES fresh pages for each line "PAGES", and says "done". */
+function pageToucher(): { pid: number; touch(pages: number): Promise<void>; kill(): void } {
+  const child = spawn(process.execPath, ['-e', `
+    const kept = [];
+    require('readline').createInterface({ input: process.stdin }).on('line', (line) => {
+      const bytes = new Uint8Array(Number(line) * 4096);
+      for (let offset = 0; offset < bytes.length; offset += 4096) bytes[offset] = 1;
+      kept.push(bytes);
+      process.stdout.write('done\\n');
+    });`], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = child.stdout.setEncoding('utf8');
+  return {
+    pid: child.pid!,
+    touch: (pages) => new Promise((resolve) => {
+      lines.once('data', () => resolve());
+      child.stdin.write(`${pages}\n`);
+    }),
+    kill: () => child.kill('SIGKILL'),
+  };
+}
+
+/**
+ * One window of `pages` fresh pages on a perf that ticks every TICK_MS, over this process (one
+ * perf, the launcher's) or over a child (a slotted perf of two windows, spawned through --die-with,
+ * as compare's): its page-faults, how long its tail was waited for, whether its perf catches the nudge.
+ */
+async function windowOn(nudge: boolean, pages: number, over: 'self' | ReturnType<typeof pageToucher> = 'self'): Promise<{ pageFaults: number; pauseS: number; catches: boolean }> {
   const saved = process.env['PERFCELL_PERF_NUDGE'];
   // the launcher reads it as it starts perf
   if (nudge) delete process.env['PERFCELL_PERF_NUDGE'];
   else process.env['PERFCELL_PERF_NUDGE'] = '0';
-  const shared = startSharedPerf(process.pid, { events: ['page-faults'], intervalMs: TICK_MS }, 1, { shortestTickMs: TICK_MS });
+  const options = { events: ['page-faults'], intervalMs: TICK_MS };
+  const shared = over === 'self' ? startSharedPerf(process.pid, options, 1, { shortestTickMs: TICK_MS }) : startSharedPerf(over.pid, options, 2, { slotted: true, shortestTickMs: TICK_MS });
   try {
     // the first window waits for perf's first tick (ready): this one opens just after it
     const session = shared.session();
     await session.enable();
     const catches = catchesSigurg(session.perfPid!);
     const startNs = monotonicNs();
-    touch(pages);
+    if (over === 'self') touch(pages);
+    else await over.touch(pages);
     const endNs = monotonicNs();
     const window = await session.stop({ startNs, endNs });
     const pageFaults = buildPerfCounters(window, TICK_MS).counters.events.find((event) => event.event === 'page-faults')?.total ?? Number.NaN;
@@ -70,6 +98,25 @@ describe.runIf(perfUsable)("the nudge: a window's last counts at once, not at pe
     for (const { pageFaults } of [nudged, waited]) {
       expect(pageFaults, said).toBeGreaterThanOrEqual(3000);
       expect(pageFaults - 3000, said).toBeLessThanOrEqual(500);
+    }
+  }, 60_000);
+
+  it("compare's slotted perf over another process, spawned through --die-with, takes the nudge too", async () => {
+    const child = pageToucher();
+    try {
+      await child.touch(1); // the child's own start is over
+      const nudged = await windowOn(true, 3000, child);
+      const waited = await windowOn(false, 3000, child);
+      const said = `nudged ${JSON.stringify(nudged)}, without ${JSON.stringify(waited)}`;
+      expect([nudged.catches, waited.catches], said).toEqual([true, false]);
+      expect(nudged.pauseS, said).toBeLessThan(0.4);
+      expect(waited.pauseS, said).toBeGreaterThan(0.6);
+      for (const { pageFaults } of [nudged, waited]) {
+        expect(pageFaults, said).toBeGreaterThanOrEqual(3000);
+        expect(pageFaults - 3000, said).toBeLessThanOrEqual(500);
+      }
+    } finally {
+      child.kill();
     }
   }, 60_000);
 });
