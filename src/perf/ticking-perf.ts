@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.ts';
 import { createRegrouper, type Regrouper } from '../../parsers/regroup-intervals.ts';
@@ -27,8 +28,8 @@ import { catchesSignalNow } from '../proc/read-proc.ts';
  * this process while a window is open; its ticks are read once the window is disabled.
  * A group of these shares a file's windows: shared-perf.ts.
  *
- * A perf started with perfcell's library in it (native/perfcell-perf-hold.c: the launcher of the
- * perfs over perfcell's own process puts it there) catches SIGURG, the nudge: sent after a
+ * A perf started with perfcell's library in it (native/perfcell-perf-hold.c: perfcell-exec puts it
+ * there, for the perfs over perfcell's own process and for compare's) catches SIGURG, the nudge: sent after a
  * window's disable is acknowledged, it makes perf print the interval at once, and the window's
  * last counts come without the wait for the next tick. A perf without the library does not catch
  * SIGURG (its SigCgt says so, read once it is ready) and is not sent it: its tail comes with the tick.
@@ -79,7 +80,7 @@ const napCell = new Int32Array(new SharedArrayBuffer(4));
 const TRUNCATE_AT_BYTES = 1 << 20;
 
 /** SIGURG: the nudge perfcell's library in perf catches (ignored by default: a perf without it would not die of it). */
-const NUDGE_SIGNO = 23;
+const NUDGE_SIGNO = constants.signals.SIGURG;
 
 /** How long a tick may be late before the window gives up on it (a stopped or wedged perf). */
 const TAIL_LIMIT_MS = 2000;

@@ -7,6 +7,7 @@ import type { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { cliPath, fixture } from '../support/fixtures.ts';
 import { outsidePerfStat, perfStatPageFaultsRange } from '../support/perf.ts';
+import { catchesSigurg } from '../support/process-state.ts';
 
 /**
  * `perfcell run`'s gate execs perf the moment it starts, before perfcell has read its options:
@@ -153,9 +154,6 @@ function preloadedPerf(script: string, env: NodeJS.ProcessEnv): { perf: ChildPro
   perf.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return { perf, stdout: () => stdout, stderr: () => stderr };
 }
-
-/** Whether /proc says `pid` has a handler for SIGURG (SigCgt bit 22). */
-const catchesSigurg = (pid: number): boolean => ((BigInt(`0x${/^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '0'}`) >> 22n) & 1n) === 1n;
 
 describe('perfcell-perf-hold: the nudge (SIGURG) makes perf print its interval at once', () => {
   // perf ticks every 10 s here: an interval row within the test's few seconds is the nudge's

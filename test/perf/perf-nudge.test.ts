@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSharedPerf } from '../../src/perf/shared-perf.ts';
 import { monotonicNs } from '../../src/session/clock.ts';
 import { buildPerfCounters } from '../../src/session/counters.ts';
 import { leakedPerfPidsSettled, perfPidsNow } from '../support/leaked-perf.ts';
 import { perfUsable } from '../support/perf.ts';
+import { catchesSigurg } from '../support/process-state.ts';
 
 // The perfs over perfcell's own process (cells, the REPL, the notebook kernel) are started by
 // perfcell-exec's group launcher, and those over another process (compare's served runs) by its
@@ -24,8 +24,6 @@ function touch(pages: number): void {
   for (let offset = 0; offset < bytes.length; offset += PAGE_BYTES) bytes[offset] = 1;
   kept.push(bytes);
 }
-
-const catchesSigurg = (pid: number): boolean => ((BigInt(`0x${/^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '0'}`) >> 22n) & 1n) === 1n;
 
 /** A Node child that touches PAGES fresh pages for each line "PAGES", and says "done". */
 function pageToucher(): { pid: number; touch(pages: number): Promise<void>; kill(): void } {

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
 
 /** The process state letter of /proc/PID/stat: `T` stopped, `S` asleep, `R` running. */
 export const stateOf = (pid: number): string => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] ?? '?';
+
+/** Whether /proc/PID/status lists a handler for SIGURG (perfcell's nudge) in SigCgt, the mask of caught signals. */
+export function catchesSigurg(pid: number): boolean {
+  const mask = /^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '0';
+  return ((BigInt(`0x${mask}`) >> BigInt(constants.signals.SIGURG - 1)) & 1n) === 1n;
+}
 
 /** The command name of /proc/PID/comm (`perf`, `perfcell-live`); empty where the process is gone. */
 export function commOf(pid: number): string {
