@@ -90,9 +90,10 @@ describe.runIf(perfUsable)("the nudge: a window's last counts at once, not at pe
     const said = `nudged ${JSON.stringify(nudged)}, without ${JSON.stringify(waited)}`;
     expect(nudged.catches, said).toBe(true);
     expect(waited.catches, said).toBe(false);
-    // the window opens just after a tick (perf ready) and lasts some 10 ms: the next tick is ~1 s away
+    // the window opens just after a tick (perf ready) and lasts some 10 ms: the next tick is ~1 s
+    // away (a window opened late, on a loaded machine, waits less for it: 0.2 s leaves room for that)
     expect(nudged.pauseS, said).toBeLessThan(0.4);
-    expect(waited.pauseS, said).toBeGreaterThan(0.6);
+    expect(waited.pauseS - nudged.pauseS, said).toBeGreaterThan(0.2);
     for (const { pageFaults } of [nudged, waited]) {
       expect(pageFaults, said).toBeGreaterThanOrEqual(3000);
       expect(pageFaults - 3000, said).toBeLessThanOrEqual(500);
@@ -108,7 +109,7 @@ describe.runIf(perfUsable)("the nudge: a window's last counts at once, not at pe
       const said = `nudged ${JSON.stringify(nudged)}, without ${JSON.stringify(waited)}`;
       expect([nudged.catches, waited.catches], said).toEqual([true, false]);
       expect(nudged.pauseS, said).toBeLessThan(0.4);
-      expect(waited.pauseS, said).toBeGreaterThan(0.6);
+      expect(waited.pauseS - nudged.pauseS, said).toBeGreaterThan(0.2);
       for (const { pageFaults } of [nudged, waited]) {
         expect(pageFaults, said).toBeGreaterThanOrEqual(3000);
         expect(pageFaults - 3000, said).toBeLessThanOrEqual(500);
