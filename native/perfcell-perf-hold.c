@@ -89,11 +89,11 @@ int poll(struct pollfd *fds, nfds_t count, int timeout_ms) {
   return result;
 }
 
-/* LD_PRELOAD as it was before the launcher put this library in it (PERFCELL_PERF_HOLD_PRELOAD). */
+/* LD_PRELOAD as it was before the launcher put this library in it (PERFCELL_PERF_HOLD_PRELOAD; none
+   where that is unset or empty): nothing perf starts loads the library. */
 static void restore_preload(void) {
   const char *preload = getenv("PERFCELL_PERF_HOLD_PRELOAD");
-  if (preload == NULL) return;
-  if (*preload != '\0') setenv("LD_PRELOAD", preload, 1);
+  if (preload != NULL && *preload != '\0') setenv("LD_PRELOAD", preload, 1);
   else unsetenv("LD_PRELOAD");
   unsetenv("PERFCELL_PERF_HOLD_PRELOAD");
 }
@@ -125,7 +125,6 @@ static int held_main(int argc, char **argv, char **envp) {
   /* ",clear": perf outlives its parent once running (run's gate ends it itself) */
   int clear_death_signal = comma != NULL && strstr(comma + 1, ",clear") != NULL;
   unsetenv("PERFCELL_PERF_HOLD");
-  if (getenv("PERFCELL_PERF_HOLD_PRELOAD") == NULL) unsetenv("LD_PRELOAD");
   restore_preload();
   if (report < 0) return perf_main(argc, argv, environ);
   int held = -1;
