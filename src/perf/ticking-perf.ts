@@ -79,8 +79,8 @@ const napCell = new Int32Array(new SharedArrayBuffer(4));
 /** How much idle output a perf's file may hold before it is emptied (some 10-20 s of idle ticks of four events). */
 const TRUNCATE_AT_BYTES = 1 << 20;
 
-/** SIGURG: the nudge perfcell's library in perf catches (ignored by default: a perf without it would not die of it). */
-const NUDGE_SIGNO = constants.signals.SIGURG;
+/** The nudge perfcell's library in perf catches (ignored by default: a perf without it would not die of it). */
+const NUDGE: NodeJS.Signals = 'SIGURG';
 
 /** How long a tick may be late before the window gives up on it (a stopped or wedged perf). */
 const TAIL_LIMIT_MS = 2000;
@@ -339,7 +339,7 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
   const nudge = (): void => {
     if (!nudges || exited || paused) return;
     nudgedAtNs = monotonicNs();
-    subprocess.kill('SIGURG');
+    subprocess.kill(NUDGE);
   };
 
   /**
@@ -385,7 +385,7 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
         }
         throw await problemNow();
       }
-      nudges = subprocess.pid !== undefined && catchesSignalNow(subprocess.pid, NUDGE_SIGNO);
+      nudges = subprocess.pid !== undefined && catchesSignalNow(subprocess.pid, constants.signals[NUDGE]);
       if (named === null) return;
       // the names the first tick printed (pcA0:u where perf counts user space only), switched off as they are
       const probed = await channel.sendAll(named.commands(0, 'disable').slice(0, 1));
