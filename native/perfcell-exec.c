@@ -102,6 +102,7 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <time.h>
@@ -248,15 +249,62 @@ static char **substituted(char *const argv[], const char *placeholder, char *val
 
 /* Where perf can be exec'd before its argv is known (perfcell-perf-hold.c): the library next to this
    gate, and perf (PERFCELL_PERF, else perf on PATH) an ELF file that LD_PRELOAD reaches (not setuid,
-   no file capabilities: the loader ignores LD_PRELOAD in a secure exec). A wrapper script, a fake perf
-   or a missing one is exec'd the old way, once perfcell has sent its argv. PERFCELL_HOLD_PERF=0: never. */
+   no file capabilities: the loader ignores LD_PRELOAD in a secure exec), or Ubuntu's wrapper script
+   where the perf it would exec is such a file (ubuntu_wrapped_perf). Another wrapper script, a fake
+   perf or a missing one is exec'd the old way, once perfcell has sent its argv. PERFCELL_HOLD_PERF=0: never. */
 struct early_perf {
   char name[PATH_MAX];
   char file[PATH_MAX];
   char library[PATH_MAX];
 };
 
-/* Whether perf `name` (PATH searched) can be exec'd with the library next to this gate in LD_PRELOAD. */
+/* Whether `file` is an executable ELF file that the loader gives LD_PRELOAD to. */
+static int preloadable(const char *file) {
+  int fd = open(file, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  struct stat info;
+  char magic[4];
+  int ok = fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && (info.st_mode & (S_ISUID | S_ISGID)) == 0 &&
+           access(file, X_OK) == 0 && read(fd, magic, 4) == 4 && memcmp(magic, "\x7f" "ELF", 4) == 0 &&
+           fgetxattr(fd, "security.capability", NULL, 0) < 0;
+  close(fd);
+  return ok;
+}
+
+/* Ubuntu's perf (linux-tools-common) is a bash script whose first step is
+       this="/usr/lib/linux-tools/$full_version/`basename $0`"
+       if [ -f "$this" ]; then exec "$this" "$@"; fi
+   with full_version=`uname -r`: the perf of the running kernel, an ELF file. Where `script` has
+   those lines and that file exists, writes its path to `out` (the folder as the script names it, so
+   a copy elsewhere resolves as it would run) and returns 1: the perf the script would exec, which
+   takes LD_PRELOAD where bash would drop it at the library's restore. Else 0 (the script's later
+   steps, for older kernels, are left to it). */
+static int ubuntu_wrapped_perf(const char *script, char *out, size_t size) {
+  char text[4096];
+  int fd = open(script, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t n = read(fd, text, sizeof text - 1);
+  close(fd);
+  if (n < 2) return 0;
+  text[n] = '\0';
+  static const char assign[] = "this=\"", tail[] = "/linux-tools/$full_version/`basename $0`\"";
+  const char *at = strstr(text, assign);
+  const char *folder = at == NULL ? NULL : at + sizeof assign - 1;
+  const char *end = folder == NULL ? NULL : strstr(folder, tail);
+  if (strncmp(text, "#!", 2) != 0 || end == NULL || memchr(folder, '\n', (size_t)(end - folder)) != NULL ||
+      strstr(text, "full_version=`uname -r`") == NULL || strstr(end, "exec \"$this\" \"$@\"") == NULL)
+    return 0;
+  struct utsname system;
+  if (uname(&system) != 0) return 0;
+  const char *base = strrchr(script, '/');
+  base = base == NULL ? script : base + 1;
+  if (snprintf(out, size, "%.*s/linux-tools/%s/%s", (int)(end - folder), folder, system.release, base) >= (int)size) return 0;
+  struct stat info;
+  return stat(out, &info) == 0 && S_ISREG(info.st_mode);
+}
+
+/* Whether perf `name` (PATH searched) can be exec'd with the library next to this gate in LD_PRELOAD;
+   plan->file is then the file to exec (perf's own where `name` is Ubuntu's wrapper). */
 static int plan_preloaded_perf(struct early_perf *plan, const char *name) {
   ssize_t n = readlink("/proc/self/exe", plan->library, sizeof plan->library - 32);
   if (n <= 0) return 0;
@@ -270,15 +318,11 @@ static int plan_preloaded_perf(struct early_perf *plan, const char *name) {
   const char *file = resolve(plan->name, plan->file, sizeof plan->file);
   if (file == plan->name && strchr(plan->name, '/') == NULL) return 0; /* not on PATH: execvp's error, the old way */
   if (file != plan->file && snprintf(plan->file, sizeof plan->file, "%s", file) >= (int)sizeof plan->file) return 0;
-  int fd = open(plan->file, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  struct stat info;
-  char magic[4];
-  int ok = fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && (info.st_mode & (S_ISUID | S_ISGID)) == 0 &&
-           access(plan->file, X_OK) == 0 && read(fd, magic, 4) == 4 && memcmp(magic, "\x7f" "ELF", 4) == 0 &&
-           fgetxattr(fd, "security.capability", NULL, 0) < 0;
-  close(fd);
-  return ok;
+  if (preloadable(plan->file)) return 1;
+  char wrapped[PATH_MAX];
+  if (!ubuntu_wrapped_perf(plan->file, wrapped, sizeof wrapped) || !preloadable(wrapped)) return 0;
+  memcpy(plan->file, wrapped, sizeof wrapped);
+  return 1;
 }
 
 static int plan_early_perf(struct early_perf *plan) {
@@ -469,8 +513,13 @@ static void exec_dying_with(pid_t parent, char **argv) {
   if (getppid() != parent) _exit(125);
   /* perf with the library that lets perfcell nudge it, where it can take it */
   struct early_perf plan;
-  if (plan_nudged_perf(&plan, argv[0])) preload_library(&plan);
-  execvp(argv[0], argv);
+  /* the planned file: perf's own where argv[0] is Ubuntu's wrapper */
+  if (plan_nudged_perf(&plan, argv[0])) {
+    preload_library(&plan);
+    execv(plan.file, argv);
+  } else {
+    execvp(argv[0], argv);
+  }
   int error = errno;
   if (error == ENOENT) fprintf(stderr, "perfcell-exec: %s: not found\n", argv[0]);
   else fprintf(stderr, "perfcell-exec: %s: %s\n", argv[0], strerror(error));
@@ -617,8 +666,12 @@ static int launch_perf_group(pid_t parent, const char *ticks, char **argv) {
       char **args = substituted(argv, "{tick}", value);
       if (args == NULL) _exit(126);
       setenv("LC_ALL", "C", 1);
-      if (preloaded) preload_library(&plan);
-      execvp(args[0], args);
+      if (preloaded) {
+        preload_library(&plan);
+        execv(plan.file, args);
+      } else {
+        execvp(args[0], args);
+      }
       int error = errno;
       if (write(report[1], &error, sizeof error) < 0) _exit(127);
       _exit(127);

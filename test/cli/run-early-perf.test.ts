@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { cliPath, fixture } from '../support/fixtures.ts';
 import { outsidePerfStat, perfStatPageFaultsRange } from '../support/perf.ts';
 import { catchesSigurg } from '../support/process-state.ts';
+import { ubuntuPerf } from '../support/ubuntu-perf.ts';
 
 /**
  * `perfcell run`'s gate execs perf the moment it starts, before perfcell has read its options:
@@ -251,6 +252,50 @@ describe("perfcell run's gate: perf exec'd before the options are read", () => {
         const counted = report.counters.events.find((counter) => counter.event === 'page-faults')?.total ?? NaN;
         expect(outsidePerfStat(counted, reference), `${name}: ${counted} against perf stat's ${reference.min}-${reference.max}`).toBeLessThan(0.01);
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("Ubuntu's perf, a bash script that execs the running kernel's perf: that perf is exec'd directly, held", () => {
+  // The wrapper as linux-tools-common ships it (test/support/ubuntu-perf.ts), its folder in a temporary
+  // one, over this machine's real perf. Through bash, the library would be gone from LD_PRELOAD
+  // before the script's exec of perf (it puts LD_PRELOAD back first thing), so perf would start the
+  // old way, once perfcell has sent its argv, and would not take the nudge.
+  // The program finds the perf counting it and says which file it is, and whether perf was exec'd held
+  // (its environment as exec'd: /proc/PID/environ keeps what the library unset later).
+  const probe = 'for d in /proc/[0-9]*; do tr "\\0" " " < $d/cmdline 2>/dev/null | grep -q -- "--pid $$ " && echo "exe $(readlink $d/exe) held $(tr "\\0" "\\n" < $d/environ | grep -c ^PERFCELL_PERF_HOLD=)"; done; true';
+  const realFile = execFileSync('readlink', ['-f', realPerf], { encoding: 'utf8' }).trim();
+
+  it('run: the kernel\'s perf, held from the gate\'s start; counts as perf stat', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-ubuntu-perf-'));
+    try {
+      const env = { PERFCELL_PERF: ubuntuPerf(dir) };
+      const probed = await execa(process.execPath, [cliPath, 'run', '-e', 'page-faults', '--', 'sh', '-c', probe], { env, reject: false, timeout: 60_000 });
+      expect(probed.exitCode, probed.stderr).toBe(0);
+      expect(probed.stdout.trim()).toBe(`exe ${realFile} held 1`);
+      // switched off: the script runs, and execs the same perf the old way
+      const old = await execa(process.execPath, [cliPath, 'run', '-e', 'page-faults', '--', 'sh', '-c', probe], { env: { ...env, PERFCELL_HOLD_PERF: '0' }, reject: false, timeout: 60_000 });
+      expect(old.stdout.trim(), old.stderr).toBe(`exe ${realFile} held 0`);
+      const command = [fixture('touch-pages'), '400'];
+      const reference = perfStatPageFaultsRange(command);
+      const result = await execa(process.execPath, [cliPath, 'run', '--json', '-e', 'page-faults', '--', ...command], { env, reject: false, timeout: 60_000 });
+      expect(result.exitCode, result.stderr).toBe(0);
+      const report = JSON.parse(result.stdout) as { counters: { events: Array<{ event: string; total: number | null }> } };
+      const counted = report.counters.events.find((counter) => counter.event === 'page-faults')?.total ?? NaN;
+      expect(outsidePerfStat(counted, reference), `${counted} against perf stat's ${reference.min}-${reference.max}`).toBeLessThan(0.01);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("without the kernel's perf, the script's own warning becomes the error, and the install it names", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-ubuntu-perf-'));
+    try {
+      const result = await execa(process.execPath, [cliPath, 'run', '-e', 'page-faults', '--', 'true'], { env: { PERFCELL_PERF: ubuntuPerf(dir, false) }, reject: false, timeout: 60_000 });
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toMatch(/^error: perf is not installed for kernel \S+ \(run: sudo apt-get install linux-tools-/m);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSharedPerf } from '../../src/perf/shared-perf.ts';
 import { monotonicNs } from '../../src/session/clock.ts';
@@ -6,6 +9,7 @@ import { buildPerfCounters } from '../../src/session/counters.ts';
 import { leakedPerfPidsSettled, perfPidsNow } from '../support/leaked-perf.ts';
 import { perfUsable } from '../support/perf.ts';
 import { catchesSigurg } from '../support/process-state.ts';
+import { ubuntuPerf } from '../support/ubuntu-perf.ts';
 
 // The perfs over perfcell's own process (cells, the REPL, the notebook kernel) are started by
 // perfcell-exec's group launcher, and those over another process (compare's served runs) by its
@@ -51,25 +55,26 @@ function pageToucher(): { pid: number; touch(pages: number): Promise<void>; kill
  * perf, the launcher's) or over a child (a slotted perf of two windows, spawned through --die-with,
  * as compare's): its page-faults, how long its tail was waited for, whether its perf catches the nudge.
  */
-async function windowOn(nudge: boolean, pages: number, over: 'self' | ReturnType<typeof pageToucher> = 'self'): Promise<{ pageFaults: number; pauseS: number; catches: boolean }> {
+async function windowOn(nudge: boolean, pages: number, over: 'self' | ReturnType<typeof pageToucher> = 'self', perfPath?: string): Promise<{ pageFaults: number; pauseS: number; catches: boolean; argv0: string }> {
   const saved = process.env['PERFCELL_PERF_NUDGE'];
   // the launcher reads it as it starts perf
   if (nudge) delete process.env['PERFCELL_PERF_NUDGE'];
   else process.env['PERFCELL_PERF_NUDGE'] = '0';
-  const options = { events: ['page-faults'], intervalMs: TICK_MS };
+  const options = { events: ['page-faults'], intervalMs: TICK_MS, ...(perfPath === undefined ? {} : { perfPath }) };
   const shared = over === 'self' ? startSharedPerf(process.pid, options, 1, { shortestTickMs: TICK_MS }) : startSharedPerf(over.pid, options, 2, { slotted: true, shortestTickMs: TICK_MS });
   try {
     // the first window waits for perf's first tick (ready): this one opens just after it
     const session = shared.session();
     await session.enable();
     const catches = catchesSigurg(session.perfPid!);
+    const argv0 = readFileSync(`/proc/${session.perfPid!}/cmdline`, 'utf8').split('\0')[0]!;
     const startNs = monotonicNs();
     if (over === 'self') touch(pages);
     else await over.touch(pages);
     const endNs = monotonicNs();
     const window = await session.stop({ startNs, endNs });
     const pageFaults = buildPerfCounters(window, TICK_MS).counters.events.find((event) => event.event === 'page-faults')?.total ?? Number.NaN;
-    return { pageFaults, pauseS: window.pauseS, catches };
+    return { pageFaults, pauseS: window.pauseS, catches, argv0 };
   } finally {
     kept = [];
     if (saved === undefined) delete process.env['PERFCELL_PERF_NUDGE'];
@@ -116,6 +121,32 @@ describe.runIf(perfUsable)("the nudge: a window's last counts at once, not at pe
       }
     } finally {
       child.kill();
+    }
+  }, 60_000);
+
+  it("through Ubuntu's perf (a bash script): the kernel's perf is exec'd with the library, over this process and over a child", async () => {
+    // perfcell execs the perf the script would exec, itself: its argv[0] the script's path (bash
+    // would exec it as `…/linux-tools/RELEASE/perf`), and the script's bash and uname not run, some
+    // 7 ms of each perf's start here (BENCHMARKS.md, Pace notes)
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-ubuntu-perf-'));
+    const child = pageToucher();
+    try {
+      const wrapper = ubuntuPerf(dir);
+      await child.touch(1);
+      touch(1);
+      kept = [];
+      for (const over of ['self', child] as const) {
+        const nudged = await windowOn(true, 3000, over, wrapper);
+        const said = `${over === 'self' ? 'self' : 'child'}: ${JSON.stringify(nudged)}`;
+        expect(nudged.argv0, said).toBe(wrapper);
+        expect(nudged.catches, said).toBe(true);
+        expect(nudged.pauseS, said).toBeLessThan(0.4);
+        expect(nudged.pageFaults, said).toBeGreaterThanOrEqual(3000);
+        expect(nudged.pageFaults - 3000, said).toBeLessThanOrEqual(500);
+      }
+    } finally {
+      child.kill();
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
 });
