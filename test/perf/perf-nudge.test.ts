@@ -9,6 +9,7 @@ import { buildPerfCounters } from '../../src/session/counters.ts';
 import { leakedPerfPidsSettled, perfPidsNow } from '../support/leaked-perf.ts';
 import { perfUsable } from '../support/perf.ts';
 import { catchesSigurg } from '../support/process-state.ts';
+import { slowedPerf } from '../support/slowed-perf.ts';
 import { ubuntuPerf } from '../support/ubuntu-perf.ts';
 
 // The perfs over perfcell's own process (cells, the REPL, the notebook kernel) are started by
@@ -55,7 +56,7 @@ function pageToucher(): { pid: number; touch(pages: number): Promise<void>; kill
  * perf, the launcher's) or over a child (a slotted perf of two windows, spawned through --die-with,
  * as compare's): its page-faults, how long its tail was waited for, whether its perf catches the nudge.
  */
-async function windowOn(nudge: boolean, pages: number, over: 'self' | ReturnType<typeof pageToucher> = 'self', perfPath?: string): Promise<{ pageFaults: number; pauseS: number; catches: boolean; argv0: string }> {
+async function windowOn(nudge: boolean, pages: number, over: 'self' | ReturnType<typeof pageToucher> = 'self', perfPath?: string): Promise<{ pageFaults: number; pauseS: number; catches: boolean; argv0: string; stopS: number }> {
   const saved = process.env['PERFCELL_PERF_NUDGE'];
   // the launcher reads it as it starts perf
   if (nudge) delete process.env['PERFCELL_PERF_NUDGE'];
@@ -73,8 +74,9 @@ async function windowOn(nudge: boolean, pages: number, over: 'self' | ReturnType
     else await over.touch(pages);
     const endNs = monotonicNs();
     const window = await session.stop({ startNs, endNs });
+    const stopS = Number(monotonicNs() - endNs) / 1e9;
     const pageFaults = buildPerfCounters(window, TICK_MS).counters.events.find((event) => event.event === 'page-faults')?.total ?? Number.NaN;
-    return { pageFaults, pauseS: window.pauseS, catches, argv0 };
+    return { pageFaults, pauseS: window.pauseS, catches, argv0, stopS };
   } finally {
     kept = [];
     if (saved === undefined) delete process.env['PERFCELL_PERF_NUDGE'];
@@ -146,6 +148,28 @@ describe.runIf(perfUsable)("the nudge: a window's last counts at once, not at pe
       }
     } finally {
       child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('a tail that perf is slow to print is read as it comes, not at the next tick', async () => {
+    // perf's returns from poll() each delayed 50 ms (strace): the nudged rows come after the
+    // window's first look for them, so the reads that follow must expect them at once (the nudge is
+    // what is due), not sleep until perf's tick, which is due some 0.9 s later (read 0.94 s so).
+    // stopS: from the window's end until stop() has read its tail (one delayed return at least)
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-slow-tail-'));
+    try {
+      const perf = slowedPerf(dir, 'perf', { delayMs: 50, syscalls: 'poll,ppoll', preload: join(import.meta.dirname, '..', '..', 'dist', 'perfcell-perf-hold') });
+      touch(1);
+      kept = [];
+      const slow = await windowOn(true, 3000, 'self', perf);
+      const said = JSON.stringify(slow);
+      expect(slow.catches, said).toBe(true);
+      expect(slow.stopS, said).toBeGreaterThanOrEqual(0.045);
+      expect(slow.stopS, said).toBeLessThan(0.5);
+      expect(slow.pageFaults, said).toBeGreaterThanOrEqual(3000);
+      expect(slow.pageFaults - 3000, said).toBeLessThanOrEqual(500);
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
