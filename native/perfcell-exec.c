@@ -6,6 +6,7 @@
  *   perfcell-exec --die-with PID COMMAND [ARG...]
  *   perfcell-exec --perf-group PID TICKS PERF [ARG...]
  *   perfcell-exec --perf-group-early PID
+ *   perfcell-exec --preload-plan PERF
  *
  * "--die-with PID": becomes COMMAND (PATH searched, as Node's spawn does; a perf that can take it
  * with perfcell-perf-hold in LD_PRELOAD, for its nudge, as in --perf-group) with PR_SET_PDEATHSIG
@@ -43,6 +44,9 @@
  * "--perf-group-early PID": a group of one started before perfcell knows perf's arguments (a cell
  * file's single perf), perf exec'd at once and held at main(); its request comes on fd 6
  * (early_perf_group).
+ *
+ * "--preload-plan PERF": whether the forms above can put perfcell-perf-hold in PERF's LD_PRELOAD
+ * (for perfcell doctor): "preload FILE" (and "via ubuntu-wrapper"), or "none REASON".
  *
  * With "-" the gate starts before perfcell knows the command (`perfcell run` spawns it first thing):
  * it forks a perf launcher (launcher_main) and the held child at once, and writes "ready PID", the
@@ -258,17 +262,20 @@ struct early_perf {
   char library[PATH_MAX];
 };
 
-/* Whether `file` is an executable ELF file that the loader gives LD_PRELOAD to. */
-static int preloadable(const char *file) {
+/* Why the loader would not give `file` LD_PRELOAD (a secure exec ignores it), or NULL where it would. */
+static const char *unpreloadable(const char *file) {
   int fd = open(file, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
+  if (fd < 0) return "cannot be read";
   struct stat info;
   char magic[4];
-  int ok = fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && (info.st_mode & (S_ISUID | S_ISGID)) == 0 &&
-           access(file, X_OK) == 0 && read(fd, magic, 4) == 4 && memcmp(magic, "\x7f" "ELF", 4) == 0 &&
-           fgetxattr(fd, "security.capability", NULL, 0) < 0;
+  const char *why = NULL;
+  if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) why = "not a file";
+  else if (access(file, X_OK) != 0) why = "not executable";
+  else if ((info.st_mode & (S_ISUID | S_ISGID)) != 0) why = "setuid or setgid";
+  else if (read(fd, magic, 4) != 4 || memcmp(magic, "\x7f" "ELF", 4) != 0) why = "not an ELF file (a script)";
+  else if (fgetxattr(fd, "security.capability", NULL, 0) >= 0) why = "file capabilities (setcap)";
   close(fd);
-  return ok;
+  return why;
 }
 
 /* Ubuntu's perf (linux-tools-common) is a bash script whose first step is
@@ -303,26 +310,51 @@ static int ubuntu_wrapped_perf(const char *script, char *out, size_t size) {
   return stat(out, &info) == 0 && S_ISREG(info.st_mode);
 }
 
+/* Why perf `name` (PATH searched) cannot be exec'd with the library next to this gate in LD_PRELOAD,
+   or NULL where it can: plan->file is then the file to exec (perf's own where `name` is Ubuntu's
+   wrapper), and `wrapped` says whether it is. */
+static const char *unplanned_perf(struct early_perf *plan, const char *name, int *wrapped) {
+  *wrapped = 0;
+  ssize_t n = readlink("/proc/self/exe", plan->library, sizeof plan->library - 32);
+  if (n <= 0) return "perfcell-exec cannot find itself";
+  plan->library[n] = '\0';
+  char *slash = strrchr(plan->library, '/');
+  if (slash == NULL) return "perfcell-exec cannot find itself";
+  strcpy(slash + 1, "perfcell-perf-hold");
+  /* LD_PRELOAD splits its list at spaces and colons */
+  if (strpbrk(plan->library, " :") != NULL) return "perfcell's folder has a space or colon in its path";
+  if (access(plan->library, R_OK) != 0) return "perfcell-perf-hold is not built";
+  if (snprintf(plan->name, sizeof plan->name, "%s", name) >= (int)sizeof plan->name) return "name too long";
+  const char *file = resolve(plan->name, plan->file, sizeof plan->file);
+  if (file == plan->name && strchr(plan->name, '/') == NULL) return "not on PATH"; /* execvp's error, the old way */
+  if (file != plan->file && snprintf(plan->file, sizeof plan->file, "%s", file) >= (int)sizeof plan->file) return "name too long";
+  const char *why = unpreloadable(plan->file);
+  if (why == NULL) return NULL;
+  char script_perf[PATH_MAX];
+  if (!ubuntu_wrapped_perf(plan->file, script_perf, sizeof script_perf)) return why;
+  const char *why_wrapped = unpreloadable(script_perf);
+  if (why_wrapped != NULL) return why_wrapped;
+  memcpy(plan->file, script_perf, sizeof script_perf);
+  *wrapped = 1;
+  return NULL;
+}
+
 /* Whether perf `name` (PATH searched) can be exec'd with the library next to this gate in LD_PRELOAD;
    plan->file is then the file to exec (perf's own where `name` is Ubuntu's wrapper). */
 static int plan_preloaded_perf(struct early_perf *plan, const char *name) {
-  ssize_t n = readlink("/proc/self/exe", plan->library, sizeof plan->library - 32);
-  if (n <= 0) return 0;
-  plan->library[n] = '\0';
-  char *slash = strrchr(plan->library, '/');
-  if (slash == NULL) return 0;
-  strcpy(slash + 1, "perfcell-perf-hold");
-  /* LD_PRELOAD splits its list at spaces and colons */
-  if (strpbrk(plan->library, " :") != NULL || access(plan->library, R_OK) != 0) return 0;
-  if (snprintf(plan->name, sizeof plan->name, "%s", name) >= (int)sizeof plan->name) return 0;
-  const char *file = resolve(plan->name, plan->file, sizeof plan->file);
-  if (file == plan->name && strchr(plan->name, '/') == NULL) return 0; /* not on PATH: execvp's error, the old way */
-  if (file != plan->file && snprintf(plan->file, sizeof plan->file, "%s", file) >= (int)sizeof plan->file) return 0;
-  if (preloadable(plan->file)) return 1;
-  char wrapped[PATH_MAX];
-  if (!ubuntu_wrapped_perf(plan->file, wrapped, sizeof wrapped) || !preloadable(wrapped)) return 0;
-  memcpy(plan->file, wrapped, sizeof wrapped);
-  return 1;
+  int wrapped;
+  return unplanned_perf(plan, name, &wrapped) == NULL;
+}
+
+/* "--preload-plan PERF" (perfcell doctor): on stdout, "preload FILE" and "via ubuntu-wrapper" where
+   PERF is Ubuntu's script, or "none REASON": whether the gates can hold and nudge that perf. */
+static int print_preload_plan(const char *name) {
+  static struct early_perf plan;
+  int wrapped;
+  const char *why = unplanned_perf(&plan, name, &wrapped);
+  if (why != NULL) printf("none %s\n", why);
+  else printf("preload %s\n%s", plan.file, wrapped ? "via ubuntu-wrapper\n" : "");
+  return 0;
 }
 
 static int plan_early_perf(struct early_perf *plan) {
@@ -750,6 +782,7 @@ int main(int argc, char **argv) {
   if (argc >= 4 && strcmp(argv[1], "--die-with") == 0) exec_dying_with((pid_t)atol(argv[2]), argv + 3);
   if (argc >= 5 && strcmp(argv[1], "--perf-group") == 0) return launch_perf_group((pid_t)atol(argv[2]), argv[3], argv + 4);
   if (argc == 3 && strcmp(argv[1], "--perf-group-early") == 0) return early_perf_group((pid_t)atol(argv[2]));
+  if (argc == 3 && strcmp(argv[1], "--preload-plan") == 0) return print_preload_plan(argv[2]);
   if (argc < 4) {
     fprintf(stderr, "usage: perfcell-exec GATE_FD REPORT_FD COMMAND [ARG...] | -\n");
     return 2;

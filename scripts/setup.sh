@@ -13,6 +13,8 @@ command -v pgrep >/dev/null 2>&1 || missing+=(procps)
 command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
 # The last-interval tests slow perf's writes with strace (a perf preempted while it prints a tick).
 command -v strace >/dev/null 2>&1 || missing+=(strace)
+# The doctor's hand-over test gives a copy of perf file capabilities (setcap).
+command -v setcap >/dev/null 2>&1 || missing+=(libcap2-bin)
 # The kernel tests drive perfcell kernel with real Jupyter clients; Debian's python, not a pyenv one.
 /usr/bin/python3 -c 'import nbclient, jupyter_client' >/dev/null 2>&1 || missing+=(python3-jupyter-client python3-nbclient)
 if [ "${PERFCELL_SETUP_BROWSER:-1}" = 1 ]; then

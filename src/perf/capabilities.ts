@@ -5,7 +5,9 @@ import { execa } from 'execa';
 import { classifyPerfStderr, type PerfProblem } from '../../parsers/perf-errors.ts';
 import { EVENT_PRESETS } from '../../parsers/event-list.ts';
 import { parsePerfStat } from '../../parsers/perf-stat.ts';
+import { parsePreloadPlan, type PreloadPlan } from '../../parsers/preload-plan.ts';
 import { findProgram } from './default-events.ts';
+import { execHelper } from './die-with-perfcell.ts';
 
 /** The events perfcell counts by default, hardware first, as `perf stat -e` names them. */
 export const DEFAULT_EVENTS = [
@@ -73,6 +75,14 @@ export interface CapabilityFacts {
   /** Why perf refused the whole probe; null when it ran. */
   readonly eventsProblem: PerfProblem | null;
   readonly valgrindVersion: string | null;
+  /**
+   * Whether perfcell's library goes into perf's LD_PRELOAD, so that `run` starts perf ahead and
+   * holds it, and a window's last counts are nudged out of it (perfcell-exec --preload-plan);
+   * null where perfcell-exec is not built, or did not answer.
+   */
+  readonly perfPreload: PreloadPlan | null;
+  /** The switches set that turn that off: `PERFCELL_HOLD_PERF=0`, `PERFCELL_PERF_NUDGE=0`. */
+  readonly preloadSwitchedOff: readonly string[];
 }
 
 export interface RunResult {
@@ -115,7 +125,12 @@ const CAP_PERFMON = 38n;
  * Reads everything the doctor needs; a few perf runs of `true`, well under a second. `perfPath` is
  * the perf every other command runs (PERFCELL_PERF, else perf on PATH), so the doctor's answer is theirs.
  */
-export async function gatherFacts(sources: CapabilitySources = systemSources, perfPath: string = perfcellPerfPath()): Promise<CapabilityFacts> {
+export async function gatherFacts(
+  sources: CapabilitySources = systemSources,
+  perfPath: string = perfcellPerfPath(),
+  helper: string | null = execHelper(),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CapabilityFacts> {
   const [osRelease, paranoid, status, cpuinfo, watchdog, eventSources] = await Promise.all([
     sources.readText('/etc/os-release'),
     sources.readText('/proc/sys/kernel/perf_event_paranoid'),
@@ -148,6 +163,8 @@ export async function gatherFacts(sources: CapabilitySources = systemSources, pe
     ...cpu,
     ...probe,
     valgrindVersion: await probeValgrind(sources),
+    perfPreload: helper === null ? null : parsePreloadPlan((await sources.run(helper, ['--preload-plan', perfPath])).stdout),
+    preloadSwitchedOff: ['PERFCELL_HOLD_PERF', 'PERFCELL_PERF_NUDGE'].filter((name) => env[name] === '0').map((name) => `${name}=0`),
   };
 }
 

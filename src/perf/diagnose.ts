@@ -12,6 +12,7 @@ export type CheckId =
   | 'events'
   | 'cache-misses'
   | 'valgrind'
+  | 'hand-over'
   | 'hardware-counting';
 
 /** `fail` stops hardware counting, `warn` degrades it, `info` explains, `ok` is fine. */
@@ -46,7 +47,7 @@ export function isHardwarePmu(name: string): boolean {
 
 /** Everything `perfcell doctor` says about these facts, in screen order, ending with the overall verdict. */
 export function diagnose(facts: CapabilityFacts): Verdict[] {
-  const checks = [perf, privilege, paranoid, pmu, hybrid, nmiWatchdog, events, cacheMisses, valgrind].map((check) => check(facts));
+  const checks = [perf, privilege, paranoid, pmu, hybrid, nmiWatchdog, events, cacheMisses, valgrind, handOver].map((check) => check(facts));
   return [...checks, hardwareCounting(facts, checks)];
 }
 
@@ -291,6 +292,28 @@ function valgrind(facts: CapabilityFacts): Verdict {
   }
   const fix = installCommand(facts, { apt: 'valgrind', dnf: 'valgrind', other: 'install valgrind with your package manager' });
   return verdict('valgrind', 'warn', 'valgrind not found: no simulated-cache backend', [], fix);
+}
+
+/**
+ * Whether perfcell's library goes into perf (README, `perfcell run`): what a perf that cannot take
+ * it costs is time, never counts, so this is `info` at worst.
+ */
+function handOver(facts: CapabilityFacts): Verdict {
+  const plan = facts.perfPreload;
+  const slower = "a window's last counts wait for perf's next tick (cells and REPL lines about 1 ms more each, BENCHMARKS.md), and `run` starts perf only once it has read its options; the counts are the same";
+  if (facts.perfVersion === null) return verdict('hand-over', 'info', 'no perf to hand over to (see perf above)');
+  if (plan === null) return verdict('hand-over', 'info', "perfcell's exec gate (native/perfcell-exec.c) is not built here, nor can it be: perf is spawned by Node", [slower, '`perfcell run` says why once']);
+  if (plan.file === null) {
+    const why = plan.reason ?? 'unknown';
+    const details = [`${facts.perfPath}: ${why}`, slower];
+    if (why.startsWith('file capabilities')) details.push('the loader ignores LD_PRELOAD for a program with file capabilities (a secure exec); kernel.perf_event_paranoid, not setcap, is how to let a user count without root');
+    return verdict('hand-over', 'info', "perfcell's library cannot go into perf's LD_PRELOAD", details);
+  }
+  const details = [
+    ...(plan.viaUbuntuWrapper ? [`${facts.perfPath} is Ubuntu's perf script: perfcell execs the perf it would, ${plan.file}, itself`] : []),
+    ...(facts.preloadSwitchedOff.length > 0 ? [`but ${facts.preloadSwitchedOff.join(' and ')} set in this shell turns that off`] : []),
+  ];
+  return verdict('hand-over', facts.preloadSwitchedOff.length > 0 ? 'info' : 'ok', `perf takes perfcell's library (${plan.file}): started ahead and held by run, nudged for each window's last counts`, details);
 }
 
 function hardwareCounting(facts: CapabilityFacts, checks: readonly Verdict[]): Verdict {

@@ -29,6 +29,7 @@ const TITLE: Record<CheckId, string> = {
   events: 'events',
   'cache-misses': 'cache-misses',
   valgrind: 'valgrind',
+  'hand-over': 'hand-over',
   'hardware-counting': 'result',
 };
 

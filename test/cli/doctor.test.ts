@@ -1,12 +1,13 @@
 import { nobodyCanRun, warnNobodySkipped } from '../support/nobody.ts';
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorDocument } from '../../src/cli/commands/doctor.ts';
+import { ubuntuPerf } from '../support/ubuntu-perf.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = `${root}dist/app/cli.cjs`;
@@ -91,6 +92,45 @@ describe('perfcell doctor', () => {
       const wrapped = JSON.parse((await doctor(['--json'], { env: { PERFCELL_PERF: wrapper, PATH: process.env['PATH'] ?? '' } })).stdout) as DoctorDocument;
       expect(wrapped.facts).toMatchObject({ perfPath: wrapper, perfFromEnv: true, perfVersion: '9.9.9-wrapped' });
       expect(wrapped.verdicts[0]?.summary).toBe(`perf 9.9.9-wrapped (${wrapper}, from PERFCELL_PERF)`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.runIf(spawnSync('perf', ['--version']).status === 0)("says whether perf takes perfcell's library: this perf, Ubuntu's script, a copy with file capabilities, switched off", async () => {
+    const handOver = async (env: Record<string, string>): Promise<{ status: string; summary: string; details: readonly string[]; facts: DoctorDocument['facts'] }> => {
+      const document = JSON.parse((await doctor(['--json'], { env: { PATH: process.env['PATH'] ?? '', ...env } })).stdout) as DoctorDocument;
+      const verdict = document.verdicts.find((found) => found.check === 'hand-over');
+      expect(verdict, JSON.stringify(document.verdicts)).toBeDefined();
+      return { ...verdict!, facts: document.facts };
+    };
+    const perfFile = realpathSync(spawnSync('sh', ['-c', 'command -v perf'], { encoding: 'utf8' }).stdout.trim());
+    const plain = await handOver({});
+    expect(plain.status).toBe('ok');
+    expect(plain.facts.perfPreload).toEqual({ file: spawnSync('sh', ['-c', 'command -v perf'], { encoding: 'utf8' }).stdout.trim(), viaUbuntuWrapper: false, reason: null });
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-doctor-hand-over-'));
+    try {
+      const script = ubuntuPerf(join(dir, 'ubuntu'));
+      const ubuntu = await handOver({ PERFCELL_PERF: script });
+      expect(ubuntu.status).toBe('ok');
+      expect(ubuntu.facts.perfPreload).toMatchObject({ viaUbuntuWrapper: true, reason: null });
+      expect(realpathSync(ubuntu.facts.perfPreload!.file!)).toBe(perfFile);
+      expect(ubuntu.details.join('\n')).toContain(`${script} is Ubuntu's perf script`);
+      const off = await handOver({ PERFCELL_PERF_NUDGE: '0' });
+      expect(off.status).toBe('info');
+      expect(off.details.join('\n')).toContain('PERFCELL_PERF_NUDGE=0');
+      const copy = join(dir, 'perf');
+      copyFileSync(perfFile, copy);
+      chmodSync(copy, 0o755);
+      const setcap = spawnSync('setcap', ['cap_perfmon+ep', copy], { encoding: 'utf8' });
+      if (setcap.status !== 0) {
+        console.log(`not run: the file-capabilities case (setcap failed: ${setcap.error?.message ?? setcap.stderr.trim()}; install libcap2-bin)`);
+        return;
+      }
+      const capable = await handOver({ PERFCELL_PERF: copy });
+      expect(capable.status).toBe('info');
+      expect(capable.facts.perfPreload).toEqual({ file: null, viaUbuntuWrapper: false, reason: 'file capabilities (setcap)' });
+      expect(capable.details[0]).toBe(`${copy}: file capabilities (setcap)`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 import { execa } from 'execa';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -13,9 +13,9 @@ import { ubuntuPerf } from '../support/ubuntu-perf.ts';
 /**
  * `perfcell run`'s gate execs perf the moment it starts, before perfcell has read its options:
  * native/perfcell-perf-hold.c, loaded into perf with LD_PRELOAD, holds perf at main() until the
- * argv comes. Real perf, real gate; the fallback (a perf that ignores the library) is a static ELF
- * standing in for perf that execs the real one, since a perf that ignores LD_PRELOAD (setuid, file
- * capabilities) is not something to make of this machine's perf.
+ * argv comes. Real perf, real gate. The fallbacks: a perf that ignores the library once exec'd (a
+ * static ELF standing in for perf that execs the real one), and a copy of the real perf with file
+ * capabilities, which the gate does not exec early at all (the loader would ignore LD_PRELOAD).
  */
 const root = join(import.meta.dirname, '..', '..');
 const library = join(root, 'dist', 'perfcell-perf-hold');
@@ -225,7 +225,7 @@ describe("perfcell run's gate: perf exec'd before the options are read", () => {
     expect(result.stdout.split('\n').filter((line) => line === '0')).toHaveLength(3);
   });
 
-  it('counts a run as perf stat does: held, not held (a static perf ignores LD_PRELOAD), and switched off', async () => {
+  it('counts a run as perf stat does: held, not held (a static perf, and one with file capabilities, ignore LD_PRELOAD), and switched off', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-static-perf-'));
     try {
       const source = join(dir, 'perf.c');
@@ -245,6 +245,13 @@ describe("perfcell run's gate: perf exec'd before the options are read", () => {
       ];
       if (staticProblem === null) cases.push(['a static perf', { PERFCELL_PERF: staticPerf }]);
       else console.log(`not run: the static perf case (cc -static failed: ${staticProblem}; install libc6-dev)`);
+      // a copy of perf with file capabilities, as `setcap cap_perfmon+ep` gives non-root users: the loader ignores LD_PRELOAD for it
+      const capable = join(dir, 'capable', 'perf');
+      mkdirSync(join(dir, 'capable'));
+      copyFileSync(realPerf, capable);
+      const setcap = spawnSync('setcap', ['cap_perfmon+ep', capable], { encoding: 'utf8' });
+      if (setcap.status === 0) cases.push(['a perf with file capabilities', { PERFCELL_PERF: capable }]);
+      else console.log(`not run: the file-capabilities case (setcap failed: ${setcap.error?.message ?? setcap.stderr.trim()}; install libcap2-bin)`);
       for (const [name, env] of cases) {
         const result = await execa(process.execPath, [cliPath, 'run', '--json', '-e', 'page-faults', '--', ...command], { env, reject: false, timeout: 60_000 });
         expect(result.exitCode, `${name}: ${result.stderr}`).toBe(0);

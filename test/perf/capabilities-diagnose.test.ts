@@ -39,6 +39,8 @@ const THIS_VM: CapabilityFacts = {
   ],
   eventsProblem: null,
   valgrindVersion: '3.19.0',
+  perfPreload: { file: '/usr/bin/perf', viaUbuntuWrapper: false, reason: null },
+  preloadSwitchedOff: [],
 };
 
 const ALL_COUNTED: readonly EventProbe[] = THIS_VM.events.map((probe) => ({ ...probe, status: 'counted', count: 1000 }));
@@ -75,6 +77,7 @@ describe('diagnose on this VM (recorded facts)', () => {
       'events',
       'cache-misses',
       'valgrind',
+      'hand-over',
       'hardware-counting',
     ]);
   });
@@ -155,6 +158,8 @@ describe('diagnose on this VM (recorded facts)', () => {
                            from the separate amd_l3 PMU
                            (not countable on this machine)
       [ok]   valgrind      valgrind 3.19.0: the simulated-cache backend (cachegrind) can run
+      [ok]   hand-over     perf takes perfcell's library (/usr/bin/perf): started ahead and held by run,
+                           nudged for each window's last counts
 
       [FAIL] result        hardware counting does not work here
                            cause: no hardware PMU: the kernel's event sources are breakpoint, msr,
@@ -286,6 +291,7 @@ describe('diagnose on other machines', () => {
       { check: 'events', status: 'fail', fix: 'sudo apt-get install linux-tools-6.18.44-fc-v657-gpu' },
       { check: 'cache-misses', status: 'info', fix: null },
       { check: 'valgrind', status: 'warn', fix: 'sudo apt-get install valgrind' },
+      { check: 'hand-over', status: 'info', fix: null },
       { check: 'hardware-counting', status: 'fail', fix: 'sudo apt-get install linux-tools-6.18.44-fc-v657-gpu' },
     ]);
   });
@@ -355,6 +361,36 @@ describe('diagnose on other machines', () => {
         expect(found.fix, `${found.check}: ${found.summary}`).not.toBeNull();
       }
     }
+  });
+});
+
+describe("the hand-over: whether perfcell's library goes into perf", () => {
+  const handOver = (facts: CapabilityFacts): Verdict => byCheck(diagnose(facts), 'hand-over');
+
+  it('ok where it does, naming the file; Ubuntu\'s script named with the perf it execs', () => {
+    expect(handOver(THIS_VM)).toEqual({
+      check: 'hand-over',
+      status: 'ok',
+      summary: "perf takes perfcell's library (/usr/bin/perf): started ahead and held by run, nudged for each window's last counts",
+      details: [],
+      fix: null,
+    });
+    const ubuntu = handOver({ ...THIS_VM, perfPath: '/usr/bin/perf', perfPreload: { file: '/usr/lib/linux-tools/6.8.0-45-generic/perf', viaUbuntuWrapper: true, reason: null } });
+    expect(ubuntu.status).toBe('ok');
+    expect(ubuntu.details).toEqual(["/usr/bin/perf is Ubuntu's perf script: perfcell execs the perf it would, /usr/lib/linux-tools/6.8.0-45-generic/perf, itself"]);
+  });
+
+  it('info, never a failure, where it does not: why, and what that costs (time, not counts)', () => {
+    const capable = handOver({ ...THIS_VM, perfPreload: { file: null, viaUbuntuWrapper: false, reason: 'file capabilities (setcap)' } });
+    expect(capable.status).toBe('info');
+    expect(capable.details[0]).toBe('/usr/bin/perf: file capabilities (setcap)');
+    expect(capable.details[1]).toMatch(/wait for perf's next tick.*the counts are the same$/);
+    expect(capable.details[2]).toMatch(/secure exec.*perf_event_paranoid, not setcap/);
+    const script = handOver({ ...THIS_VM, perfPreload: { file: null, viaUbuntuWrapper: false, reason: 'not an ELF file (a script)' } });
+    expect(script.details).toHaveLength(2);
+    expect(handOver({ ...THIS_VM, perfPreload: null }).summary).toMatch(/exec gate .* is not built here, nor can it be/);
+    expect(handOver({ ...THIS_VM, preloadSwitchedOff: ['PERFCELL_HOLD_PERF=0'] })).toMatchObject({ status: 'info', details: ['but PERFCELL_HOLD_PERF=0 set in this shell turns that off'] });
+    expect(handOver({ ...THIS_VM, perfVersion: null, perfPreload: { file: null, viaUbuntuWrapper: false, reason: 'not on PATH' } })).toMatchObject({ status: 'info', summary: 'no perf to hand over to (see perf above)' });
   });
 });
 
