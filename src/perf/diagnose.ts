@@ -298,6 +298,11 @@ function valgrind(facts: CapabilityFacts): Verdict {
  * Whether perfcell's library goes into perf (README, `perfcell run`): what a perf that cannot take
  * it costs is time, never counts, so this is `info` at worst.
  */
+const SWITCHED_OFF: Readonly<Record<string, string>> = {
+  'PERFCELL_HOLD_PERF=0': "run's perf is started only once run has read its options",
+  'PERFCELL_PERF_NUDGE=0': "a window's last counts wait for perf's next tick",
+};
+
 function handOver(facts: CapabilityFacts): Verdict {
   const plan = facts.perfPreload;
   const slower = "a window's last counts wait for perf's next tick (cells and REPL lines about 1 ms more each, BENCHMARKS.md), and `run` starts perf only once it has read its options; the counts are the same";
@@ -311,7 +316,7 @@ function handOver(facts: CapabilityFacts): Verdict {
   }
   const details = [
     ...(plan.viaUbuntuWrapper ? [`${facts.perfPath} is Ubuntu's perf script: perfcell execs the perf it would, ${plan.file}, itself`] : []),
-    ...(facts.preloadSwitchedOff.length > 0 ? [`but ${facts.preloadSwitchedOff.join(' and ')} set in this shell turns that off`] : []),
+    ...facts.preloadSwitchedOff.map((setting) => `but ${setting} is set here: ${SWITCHED_OFF[setting] ?? 'part of it is off'}`),
   ];
   return verdict('hand-over', facts.preloadSwitchedOff.length > 0 ? 'info' : 'ok', `perf takes perfcell's library (${plan.file}): started ahead and held by run, nudged for each window's last counts`, details);
 }

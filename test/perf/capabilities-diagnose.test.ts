@@ -389,7 +389,7 @@ describe("the hand-over: whether perfcell's library goes into perf", () => {
     const script = handOver({ ...THIS_VM, perfPreload: { file: null, viaUbuntuWrapper: false, reason: 'not an ELF file (a script)' } });
     expect(script.details).toHaveLength(2);
     expect(handOver({ ...THIS_VM, perfPreload: null }).summary).toMatch(/exec gate .* is not built here, nor can it be/);
-    expect(handOver({ ...THIS_VM, preloadSwitchedOff: ['PERFCELL_HOLD_PERF=0'] })).toMatchObject({ status: 'info', details: ['but PERFCELL_HOLD_PERF=0 set in this shell turns that off'] });
+    expect(handOver({ ...THIS_VM, preloadSwitchedOff: ['PERFCELL_HOLD_PERF=0'] })).toMatchObject({ status: 'info', details: ["but PERFCELL_HOLD_PERF=0 is set here: run's perf is started only once run has read its options"] });
     expect(handOver({ ...THIS_VM, perfVersion: null, perfPreload: { file: null, viaUbuntuWrapper: false, reason: 'not on PATH' } })).toMatchObject({ status: 'info', summary: 'no perf to hand over to (see perf above)' });
   });
 });
