@@ -582,13 +582,32 @@ static char process_state(pid_t pid) {
  * perfcell going on again, those are continued. One that perfcell had stopped itself (the REPL's
  * perf while nobody types) is left as perfcell left it.
  */
+/* Whether a process is stopped (State T in /proc/PID/status) or about to be: a SIGSTOP sent to it
+   that it has not taken yet (ShdPnd, or SigPnd), as perfcell's own pause of a member is until that
+   member next runs (on a loaded machine, a perf waiting for a CPU). One read: a SIGSTOP taken
+   between two reads would show as neither. */
+static int stopped_or_stopping(pid_t pid) {
+  char status[4096];
+  if (read_proc_text(pid, "status", status, sizeof status) <= 0) return 0;
+  const char *state = strstr(status, "\nState:\t");
+  if (state != NULL && state[8] == 'T') return 1;
+  static const char *const pending[] = {"\nShdPnd:\t", "\nSigPnd:\t"};
+  for (size_t i = 0; i < sizeof pending / sizeof pending[0]; i++) {
+    const char *at = strstr(status, pending[i]);
+    if (at != NULL && ((strtoull(at + strlen(pending[i]), NULL, 16) >> (SIGSTOP - 1)) & 1) != 0) return 1;
+  }
+  return 0;
+}
+
 static void follow_stop(pid_t perfcell, int count, const pid_t pids[], int stopped_here[], int *perfcell_stopped) {
   int stopped = process_state(perfcell) == 'T';
   if (stopped == *perfcell_stopped) return;
   *perfcell_stopped = stopped;
   for (int i = 0; i < count; i++) {
     if (pids[i] <= 0) continue;
-    if (stopped && process_state(pids[i]) != 'T') {
+    /* a member perfcell paused itself (the REPL's perf at Ctrl-Z) stays paused after the stop: only
+       the members stopped here are continued */
+    if (stopped && !stopped_or_stopping(pids[i])) {
       kill(pids[i], SIGSTOP);
       stopped_here[i] = 1;
     } else if (!stopped && stopped_here[i]) {
