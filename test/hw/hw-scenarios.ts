@@ -39,9 +39,12 @@ export const TOLERANCE = 0.02;
 /**
  * Against the scenario's nominal rates: the seconds the replay counted differ from perfcell's
  * window by this machine's scheduling delays (exec, wake-ups; up to ~3% of 0.5 s at load 15 on
- * these 2 shared cores), which a real PMU would see the same way.
+ * these 2 shared cores, 5.8% once in a fresh-clone suite run, 2026-12-06: the replay, for one, sees the
+ * program's exit only when it next runs, where a real PMU stops at the exit). The counts themselves
+ * are held within TOLERANCE of what the replay counted, over perfcell's own span; this band only
+ * has to catch a rate off by a factor (a hybrid pair added up, an unscaled multiplexed count).
  */
-export const LOAD_BAND = 0.05;
+export const LOAD_BAND = 0.1;
 
 /**
  * In-process windows (the REPL, cells, measure(fn)): perf counts from the enable to the SIGINT,
