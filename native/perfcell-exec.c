@@ -379,6 +379,18 @@ static void preload_library(const struct early_perf *plan) {
   setenv("LD_PRELOAD", value, 1);
 }
 
+/* Execs perf: where `preloaded`, the planned file (perf's own where args[0] is Ubuntu's wrapper)
+   with the library in its LD_PRELOAD, else args[0] as execvp finds it. Returns only where exec
+   failed, with errno set. */
+static void exec_perf(const struct early_perf *plan, int preloaded, char **args) {
+  if (preloaded) {
+    preload_library(plan);
+    execv(plan->file, args);
+  } else {
+    execvp(args[0], args);
+  }
+}
+
 /* The command line an early perf is exec'd with: what a perf that ignores the library runs (its
    version, then exit), padded so that the library can write the real argv over it for /proc. */
 static char early_padding[2048];
@@ -545,13 +557,7 @@ static void exec_dying_with(pid_t parent, char **argv) {
   if (getppid() != parent) _exit(125);
   /* perf with the library that lets perfcell nudge it, where it can take it */
   struct early_perf plan;
-  /* the planned file: perf's own where argv[0] is Ubuntu's wrapper */
-  if (plan_nudged_perf(&plan, argv[0])) {
-    preload_library(&plan);
-    execv(plan.file, argv);
-  } else {
-    execvp(argv[0], argv);
-  }
+  exec_perf(&plan, plan_nudged_perf(&plan, argv[0]), argv);
   int error = errno;
   if (error == ENOENT) fprintf(stderr, "perfcell-exec: %s: not found\n", argv[0]);
   else fprintf(stderr, "perfcell-exec: %s: %s\n", argv[0], strerror(error));
@@ -717,12 +723,7 @@ static int launch_perf_group(pid_t parent, const char *ticks, char **argv) {
       char **args = substituted(argv, "{tick}", value);
       if (args == NULL) _exit(126);
       setenv("LC_ALL", "C", 1);
-      if (preloaded) {
-        preload_library(&plan);
-        execv(plan.file, args);
-      } else {
-        execvp(args[0], args);
-      }
+      exec_perf(&plan, preloaded, args);
       int error = errno;
       if (write(report[1], &error, sizeof error) < 0) _exit(127);
       _exit(127);
