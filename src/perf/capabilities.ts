@@ -81,9 +81,13 @@ export interface CapabilityFacts {
    * null where perfcell-exec is not built, or did not answer.
    */
   readonly perfPreload: PreloadPlan | null;
-  /** The switches set that turn that off: `PERFCELL_HOLD_PERF=0`, `PERFCELL_PERF_NUDGE=0`. */
-  readonly preloadSwitchedOff: readonly string[];
+  /** Those of PRELOAD_SWITCHES set here, each turning part of that off. */
+  readonly preloadSwitchedOff: readonly PreloadSwitch[];
 }
+
+/** The settings that turn parts of perfcell's library in perf off: the hold (`run`) and the nudge. */
+export const PRELOAD_SWITCHES = ['PERFCELL_HOLD_PERF=0', 'PERFCELL_PERF_NUDGE=0'] as const;
+export type PreloadSwitch = (typeof PRELOAD_SWITCHES)[number];
 
 export interface RunResult {
   readonly exitCode: number | null;
@@ -164,7 +168,10 @@ export async function gatherFacts(
     ...probe,
     valgrindVersion: await probeValgrind(sources),
     perfPreload: helper === null ? null : parsePreloadPlan((await sources.run(helper, ['--preload-plan', perfPath])).stdout),
-    preloadSwitchedOff: ['PERFCELL_HOLD_PERF', 'PERFCELL_PERF_NUDGE'].filter((name) => env[name] === '0').map((name) => `${name}=0`),
+    preloadSwitchedOff: PRELOAD_SWITCHES.filter((setting) => {
+      const [name = '', value] = setting.split('=');
+      return env[name] === value;
+    }),
   };
 }
 

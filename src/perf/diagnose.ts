@@ -1,4 +1,4 @@
-import type { CapabilityFacts, EventProbe } from './capabilities.ts';
+import type { CapabilityFacts, EventProbe, PreloadSwitch } from './capabilities.ts';
 import { HARDWARE_EVENTS } from './capabilities.ts';
 import { readsZeroForUser } from './default-events.ts';
 
@@ -294,15 +294,16 @@ function valgrind(facts: CapabilityFacts): Verdict {
   return verdict('valgrind', 'warn', 'valgrind not found: no simulated-cache backend', [], fix);
 }
 
-/**
- * Whether perfcell's library goes into perf (README, `perfcell run`): what a perf that cannot take
- * it costs is time, never counts, so this is `info` at worst.
- */
-const SWITCHED_OFF: Readonly<Record<string, string>> = {
+/** What each switch of PRELOAD_SWITCHES turns off. */
+const SWITCHED_OFF: Readonly<Record<PreloadSwitch, string>> = {
   'PERFCELL_HOLD_PERF=0': "run's perf is started only once run has read its options",
   'PERFCELL_PERF_NUDGE=0': "a window's last counts wait for perf's next tick",
 };
 
+/**
+ * Whether perfcell's library goes into perf (README, `perfcell run`): what a perf that cannot take
+ * it costs is time, never counts, so this is `info` at worst.
+ */
 function handOver(facts: CapabilityFacts): Verdict {
   const plan = facts.perfPreload;
   const slower = "a window's last counts wait for perf's next tick (cells and REPL lines about 1 ms more each, BENCHMARKS.md), and `run` starts perf only once it has read its options; the counts are the same";
@@ -316,7 +317,7 @@ function handOver(facts: CapabilityFacts): Verdict {
   }
   const details = [
     ...(plan.viaUbuntuWrapper ? [`${facts.perfPath} is Ubuntu's perf script: perfcell execs the perf it would, ${plan.file}, itself`] : []),
-    ...facts.preloadSwitchedOff.map((setting) => `but ${setting} is set here: ${SWITCHED_OFF[setting] ?? 'part of it is off'}`),
+    ...facts.preloadSwitchedOff.map((setting) => `but ${setting} is set here: ${SWITCHED_OFF[setting]}`),
   ];
   return verdict('hand-over', facts.preloadSwitchedOff.length > 0 ? 'info' : 'ok', `perf takes perfcell's library (${plan.file}): started ahead and held by run, nudged for each window's last counts`, details);
 }

@@ -104,10 +104,11 @@ describe('perfcell doctor', () => {
       expect(verdict, JSON.stringify(document.verdicts)).toBeDefined();
       return { ...verdict!, facts: document.facts };
     };
-    const perfFile = realpathSync(spawnSync('sh', ['-c', 'command -v perf'], { encoding: 'utf8' }).stdout.trim());
+    const perfOnPath = spawnSync('sh', ['-c', 'command -v perf'], { encoding: 'utf8' }).stdout.trim();
+    const perfFile = realpathSync(perfOnPath);
     const plain = await handOver({});
     expect(plain.status).toBe('ok');
-    expect(plain.facts.perfPreload).toEqual({ file: spawnSync('sh', ['-c', 'command -v perf'], { encoding: 'utf8' }).stdout.trim(), viaUbuntuWrapper: false, reason: null });
+    expect(plain.facts.perfPreload).toEqual({ file: perfOnPath, viaUbuntuWrapper: false, reason: null });
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-doctor-hand-over-'));
     try {
       const script = ubuntuPerf(join(dir, 'ubuntu'));
