@@ -1,16 +1,22 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 
 const fixtureDir = join(import.meta.dirname, '..', 'fixtures');
 const buildDir = join(tmpdir(), `perfcell-fixtures-${process.getuid?.() ?? 0}`);
 
+/** The newest change to NAME.c or to the headers beside it (barrier.h), which it may include. */
+function sourceChangedMs(source: string): number {
+  const headers = readdirSync(fixtureDir).filter((file) => file.endsWith('.h'));
+  return Math.max(statSync(source).mtimeMs, ...headers.map((header) => statSync(join(fixtureDir, header)).mtimeMs));
+}
+
 /** Compiles test/fixtures/NAME.c once (cc -O2) and returns the binary's path. */
 export function fixture(name: string): string {
   const source = join(fixtureDir, `${name}.c`);
   const binary = join(buildDir, name);
-  if (!existsSync(binary) || statSync(binary).mtimeMs < statSync(source).mtimeMs) {
+  if (!existsSync(binary) || statSync(binary).mtimeMs < sourceChangedMs(source)) {
     mkdirSync(buildDir, { recursive: true });
     execFileSync('cc', ['-O2', '-o', binary, source]);
   }
