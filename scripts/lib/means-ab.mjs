@@ -2,8 +2,9 @@
 // alternations (issue 15's "means within 2%"): one compare's mean of 10 runs moves some ±10% from
 // round to round on this VM, more than the target, so one round says little.
 //
-//   node scripts/lib/means-ab.mjs ROUNDS "CMD A" "CMD B"      (npm run build first; hyperfine on PATH)
+//   node scripts/lib/means-ab.mjs [--no-perf] ROUNDS "CMD A" "CMD B"      (npm run build first; hyperfine on PATH)
 //   e.g. node scripts/lib/means-ab.mjs 20 "/tmp/sleep-ms 7" "/tmp/sleep-ms 6"
+// --no-perf: perfcell's compare without perf (what perf's presence does to the programs' times).
 //
 // Each round runs `hyperfine -N -w 2 -r 10` and `perfcell compare --warmup 2 --runs 10` (default
 // events), which first reversed every other round, and both with the commands reversed every other
@@ -18,17 +19,19 @@ import { mean } from 'simple-statistics';
 import { median, signedPct as pct } from './benchmarks-md.mjs';
 import { hyperfineRound, inOrder, perfcellCompareRound } from './compare-pair.mjs';
 
-const [roundsText, ...commands] = process.argv.slice(2);
+const given = process.argv.slice(2);
+const perf = given[0] !== '--no-perf';
+const [roundsText, ...commands] = perf ? given : given.slice(1);
 const rounds = Number(roundsText);
 if (!(rounds > 0) || commands.length !== 2) {
-  process.stderr.write('usage: node scripts/lib/means-ab.mjs ROUNDS "CMD A" "CMD B"\n');
+  process.stderr.write('usage: node scripts/lib/means-ab.mjs [--no-perf] ROUNDS "CMD A" "CMD B"\n');
   process.exit(2);
 }
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-means-'));
 const schedule = { warmup: 2, runs: 10 };
 /** Each tool's means (ms) of one round, in the commands' order (run in the round's order). */
 const hyperfineMeansMs = (round) => inOrder((ordered) => hyperfineRound(ordered, { ...schedule, exportFile: join(dir, 'hyperfine.json') }), commands, round).means.map((meanS) => meanS * 1000);
-const perfcellMeansMs = (round) => inOrder((ordered) => perfcellCompareRound('dist/app/cli.cjs', ordered, schedule), commands, round).means.map((meanS) => meanS * 1000);
+const perfcellMeansMs = (round) => inOrder((ordered) => perfcellCompareRound('dist/app/cli.cjs', ordered, { ...schedule, perf }), commands, round).means.map((meanS) => meanS * 1000);
 
 const means = { hyperfine: [], perfcell: [] };
 const turns = [(round) => means.hyperfine.push(hyperfineMeansMs(round)), (round) => means.perfcell.push(perfcellMeansMs(round))];
