@@ -7,6 +7,7 @@ import { monotonicNs } from '../session/clock.ts';
 import { currentLiveListener, MARKER_DISABLED, MARKER_ENABLED, perfMessageOf, probeEvent, spawnPerf, type PerfOptions, type PerfSession, type PerfWindowResult } from './controller.ts';
 import { ackTimeoutMs, createControlChannel, noAckError } from './control-channel.ts';
 import { createEventSlots, type EventSlots } from './event-slots.ts';
+import { countsNotFoldedYet, LATE_TAIL_TICKS } from './late-tail.ts';
 import { createPerfOutputFile } from './output-file.ts';
 import type { LaunchedPerf } from './perf-group-launcher.ts';
 import type { LiveFollower, LiveLine } from '../live/follower.ts';
@@ -112,6 +113,10 @@ interface WindowSlot {
   tailTimeS: number | null;
   tailRows: number;
   tailReadNs: bigint;
+  /** The rows of the tail tick, held until it is whole: the window's, or dropped where its counts are late (late-tail.ts). */
+  tailHeld: PerfRecord[];
+  /** How many tail ticks were dropped as late for this window (at most LATE_TAIL_TICKS). */
+  lateTails: number;
   /** The open window's counts per event since the last peek, for the live listener (null: nobody listens). */
   liveSums: Map<string, PerfRecord> | null;
   /** A window's tail must be read before the next window enables: until then the slot is not free. */
@@ -152,6 +157,8 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
     tailTimeS: null,
     tailRows: 0,
     tailReadNs: 0n,
+    tailHeld: [],
+    lateTails: 0,
     liveSums: null,
     free: Promise.resolve(),
     openWindows: 0,
@@ -185,14 +192,35 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
       collect(w, row);
       if (w.liveSums !== null) addLive(w.liveSums, row);
     } else if (w.phase === 'after') {
-      if (w.tailTimeS === null) w.tailTimeS = timeS;
-      if (timeS === w.tailTimeS) {
-        collect(w, row);
-        w.tailRows += 1;
-        w.tailReadNs = readNs;
-      } else w.phase = 'tail-done'; // a later tick began: the tail was whole
-      if (w.phase === 'after' && tailComplete(w)) w.phase = 'tail-done';
+      // a later tick began: the tail held was whole
+      if (w.tailTimeS !== null && timeS !== w.tailTimeS) settleTail(w);
+      if (w.phase !== 'after') return;
+      w.tailTimeS ??= timeS;
+      w.tailHeld.push(row);
+      w.tailRows += 1;
+      w.tailReadNs = readNs;
+      if (tailComplete(w)) settleTail(w);
     }
+  };
+
+  /**
+   * A window's tail tick, read whole: its rows are the window's last, unless they show counts the
+   * kernel had not folded in yet (countsNotFoldedYet): then they are dropped, perf is nudged, and
+   * its next tick is the tail, up to LATE_TAIL_TICKS times. Nothing counts while the window is
+   * disabled, so what a later tick before the next enable holds is this window's.
+   */
+  const settleTail = (w: WindowSlot): void => {
+    const held = w.tailHeld;
+    w.tailHeld = [];
+    if (w.lateTails < LATE_TAIL_TICKS && countsNotFoldedYet(held)) {
+      w.lateTails += 1;
+      w.tailTimeS = null;
+      w.tailRows = 0;
+      nudge();
+      return;
+    }
+    for (const row of held) collect(w, row);
+    w.phase = 'tail-done';
   };
 
   const addLive = (sums: Map<string, PerfRecord>, record: PerfRecord): void => {
@@ -310,6 +338,8 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
       spawnError = error;
       untrack();
       consume(file.readText());
+      // a tail perf printed before it ended is the window's, whole or not
+      for (const w of windows) for (const row of w.tailHeld.splice(0)) collect(w, row);
       file.finish();
       channel.close();
       resolve();
@@ -489,6 +519,8 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
       w.tailTimeS = null;
       w.tailRows = 0;
       w.tailReadNs = 0n;
+      w.tailHeld = [];
+      w.lateTails = 0;
       w.liveSums = currentLiveListener() === null ? null : new Map();
       line = follower?.open(file.fd) ?? null;
       try {

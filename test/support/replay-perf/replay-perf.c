@@ -69,6 +69,11 @@ struct row {
 static struct scenario_event scenario[MAX_SCENARIO];
 static int scenario_count;
 static double global_running_pct = 100; /* multiplexing: share of the enabled time a hardware counter ran */
+/* `late-tail K` (0: none; -1, `late-tail every`: each): window K's counts come one tick late. The
+ * first tick after its disable prints every row <not counted> (0 run, 100.00), the next one its
+ * counts: as the kernel does where a thread's counters were handed to another thread of the
+ * process that folds them in only as it exits (src/perf/late-tail.ts). */
+static int late_tail_window = 0;
 static double hybrid_core_pct = -1;     /* < 0: not a hybrid machine */
 
 /* `metric NAME VALUE [UNIT]`: a metric-only row each counted interval, printed only under -M */
@@ -147,6 +152,7 @@ static void parse_scenario_line(char *line) {
   }
   if (strcmp(name, "running") == 0) { global_running_pct = atof(rest); return; }
   if (strcmp(name, "hybrid") == 0) { hybrid_core_pct = atof(rest); return; }
+  if (strcmp(name, "late-tail") == 0) { late_tail_window = strcmp(rest, "every") == 0 ? -1 : atoi(rest); return; }
   if (strcmp(name, "metric") == 0) {
     if (metric_count == MAX_METRICS) return;
     struct scenario_metric *metric = &metrics_rows[metric_count++];
@@ -584,6 +590,9 @@ int main(int argc, char **argv) {
   long long cpu_baseline = runnable_ns(pid);
   if (start_disabled) fputs("Events disabled\n", stderr);
   double mark = zero, counted_s = 0, last_look = zero;
+  /* late-tail: the disables so far; a late window's counts, held for the tick after its first */
+  int disables = 0, holding = 0;
+  double carried_s = 0;
   double deadline = zero + interval_ms / 1000.0;
   char control_buffer[256];
   size_t control_length = 0;
@@ -638,7 +647,7 @@ int main(int argc, char **argv) {
       double t = now - zero;
       if (trace) fprintf(trace, "SIGINT at %.9f\n", t);
       snprintf(prefix, sizeof prefix, "%6lu.%09lu%s", (unsigned long)t, (unsigned long)((t - floor(t)) * 1e9), sep);
-      print_rows(prefix, counted_s, interval_ms / 1000.0);
+      print_rows(prefix, counted_s + carried_s, interval_ms / 1000.0);
       /* perf's sig_atexit(): the default action, so it ends killed by SIGINT as the real one does */
       signal(SIGINT, SIG_DFL);
       sigprocmask(SIG_UNBLOCK, &blocked, NULL);
@@ -649,7 +658,14 @@ int main(int argc, char **argv) {
       char prefix[64];
       double t = now - zero;
       snprintf(prefix, sizeof prefix, "%6lu.%09lu%s", (unsigned long)t, (unsigned long)((t - floor(t)) * 1e9), sep);
-      print_rows(prefix, counted_s, interval_ms / 1000.0);
+      double shown_s = counted_s + carried_s;
+      carried_s = 0;
+      if (holding && !enabled) {
+        carried_s = shown_s;
+        shown_s = 0;
+        holding = 0;
+      }
+      print_rows(prefix, shown_s, interval_ms / 1000.0);
       counted_s = 0;
       deadline = now + interval_ms / 1000.0;
       continue;
@@ -674,7 +690,12 @@ int main(int argc, char **argv) {
           enabled = 1;
           fputs("Events enabled\n", stderr);
         }
-        else if (strcmp(control_buffer, "disable") == 0) { enabled = 0; fputs("Events disabled\n", stderr); }
+        else if (strcmp(control_buffer, "disable") == 0) {
+          enabled = 0;
+          disables++;
+          holding = late_tail_window == -1 || late_tail_window == disables;
+          fputs("Events disabled\n", stderr);
+        }
         else if (strcmp(control_buffer, "ping") != 0) known = 0;
         /* perf writes EVLIST_CTL_CMD_ACK_TAG with sizeof: "ack\n" and its NUL */
         if (known && ack_fd >= 0 && write(ack_fd, "ack\n", 5) < 0) {}

@@ -28,6 +28,8 @@ export interface Scenario {
   readonly hybridCorePct?: number;
   /** perf's metric-only rows, printed each counted interval when perfcell passes -M (`,,,,,70.1,%  tma_backend_bound`). */
   readonly metrics?: readonly { readonly name: string; readonly value: number; readonly unit?: string }[];
+  /** Window K's counts (1-based, by disables; `every`: each window's) come a tick late: its first tick after the disable all `<not counted>`. */
+  readonly lateTail?: number | 'every';
 }
 
 /** The scenario as the replay reads it from PERFCELL_REPLAY_SCENARIO. */
@@ -35,6 +37,7 @@ export function scenarioText(scenario: Scenario): string {
   const lines: string[] = [];
   if (scenario.runningPct !== undefined) lines.push(`running ${scenario.runningPct}`);
   if (scenario.hybridCorePct !== undefined) lines.push(`hybrid ${scenario.hybridCorePct}`);
+  if (scenario.lateTail !== undefined) lines.push(`late-tail ${scenario.lateTail}`);
   for (const [event, value] of Object.entries(scenario.events)) lines.push(`${event} ${value}`);
   for (const metric of scenario.metrics ?? []) lines.push(`metric ${metric.name} ${metric.value}${metric.unit === undefined ? '' : ` ${metric.unit}`}`);
   return lines.join('\n');
