@@ -3,8 +3,8 @@ import { SOFTWARE_EVENTS } from './software-groups.ts';
 
 /**
  * Whether a window's tail (perf's first whole tick after its disable) shows counts the kernel has
- * not folded in yet, so that a later tick will carry them: every row `<not counted>`, a software
- * event among them. A software event never waits for a counter, so over a window in which its
+ * not folded in yet, so that a later tick will carry them: every row `<not counted>` (rows
+ * `<not supported>` aside: they never count), a software event among them. A software event never waits for a counter, so over a window in which its
  * process ran it reads `<not counted>` only where the time the process ran with it enabled is
  * held elsewhere. perf counts with inherit, and the kernel may hand a thread's counters to another
  * thread of the process that holds their copies (a context swap at a switch between the two),
@@ -18,7 +18,8 @@ import { SOFTWARE_EVENTS } from './software-groups.ts';
  * @example countsNotFoldedYet([{ event: 'cycles', status: 'not counted', … }])      // false
  */
 export function countsNotFoldedYet(tail: readonly PerfRecord[]): boolean {
-  return tail.length > 0 && tail.every((row) => row.status === 'not counted') && tail.some((row) => SOFTWARE_EVENTS.has(row.event));
+  const countable = tail.filter((row) => row.status !== 'not supported');
+  return countable.every((row) => row.status === 'not counted') && countable.some((row) => SOFTWARE_EVENTS.has(row.event));
 }
 
 /** How many later ticks a window takes as its tail where the one before had its counts not folded in yet (countsNotFoldedYet). */
