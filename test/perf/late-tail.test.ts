@@ -10,10 +10,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PerfRecord } from '../../parsers/perf-stat.ts';
 import { countsNotFoldedYet } from '../../src/perf/late-tail.ts';
-import { execa } from 'execa';
 import { cliPath } from '../support/fixtures.ts';
 import { buildReplayPerf, replayEnv, replayTrace } from '../support/replay-perf/replay-perf.ts';
 
