@@ -579,15 +579,6 @@ static char process_state(pid_t pid) {
   return name_end != NULL && name_end[1] == ' ' ? name_end[2] : 0;
 }
 
-/*
- * The members follow perfcell through a job-control stop: Ctrl-Z in the terminal stops perfcell's
- * process group, and each perf runs in a session of its own (Ctrl-C is the command's), so the stop
- * never reached them, and a perf ticking every few ms went on writing some 55-110 KB/s into its file
- * until perfcell was continued (a cells file stopped for a night: gigabytes, all read back at the
- * end). Looked for at every turn of the watch: perfcell stopped, the members that run are stopped;
- * perfcell going on again, those are continued. One that perfcell had stopped itself (the REPL's
- * perf while nobody types) is left as perfcell left it.
- */
 /* Whether a process is stopped (State T in /proc/PID/status) or about to be: a SIGSTOP sent to it
    that it has not taken yet (ShdPnd, or SigPnd), as perfcell's own pause of a member is until that
    member next runs (on a loaded machine, a perf waiting for a CPU). One read: a SIGSTOP taken
@@ -605,6 +596,15 @@ static int stopped_or_stopping(pid_t pid) {
   return 0;
 }
 
+/*
+ * The members follow perfcell through a job-control stop: Ctrl-Z in the terminal stops perfcell's
+ * process group, and each perf runs in a session of its own (Ctrl-C is the command's), so the stop
+ * never reached them, and a perf ticking every few ms went on writing some 55-110 KB/s into its file
+ * until perfcell was continued (a cells file stopped for a night: gigabytes, all read back at the
+ * end). Looked for at every turn of the watch: perfcell stopped, the members that run are stopped;
+ * perfcell going on again, those are continued. One that perfcell had stopped itself (the REPL's
+ * perf while nobody types) is left as perfcell left it.
+ */
 static void follow_stop(pid_t perfcell, int count, const pid_t pids[], int stopped_here[], int *perfcell_stopped) {
   int stopped = process_state(perfcell) == 'T';
   if (stopped == *perfcell_stopped) return;
