@@ -111,9 +111,8 @@ interface WindowSlot {
   early: PerfRecord[];
   windowMessages: string[];
   tailTimeS: number | null;
-  tailRows: number;
   tailReadNs: bigint;
-  /** The rows of the tail tick, held until it is whole: the window's, or dropped where its counts are late (late-tail.ts). */
+  /** The rows of the tail tick read so far, held until it is whole: the window's, or dropped where its counts are late (late-tail.ts). */
   tailHeld: PerfRecord[];
   /** How many tail ticks were dropped as late for this window (at most LATE_TAIL_TICKS). */
   lateTails: number;
@@ -155,7 +154,6 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
     early: [],
     windowMessages: [],
     tailTimeS: null,
-    tailRows: 0,
     tailReadNs: 0n,
     tailHeld: [],
     lateTails: 0,
@@ -169,7 +167,7 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
   };
 
   // windows open only once perf is ready, when the rows of a tick are known (each slot has its share)
-  const tailComplete = (w: WindowSlot): boolean => w.tailTimeS !== null && rowsPerTick !== null && w.tailRows * windows.length >= rowsPerTick;
+  const tailComplete = (w: WindowSlot): boolean => w.tailTimeS !== null && rowsPerTick !== null && w.tailHeld.length * windows.length >= rowsPerTick;
 
   const onTickRow = (record: PerfRecord, readNs: bigint): void => {
     const timeS = record.time ?? 0;
@@ -197,7 +195,6 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
       if (w.phase !== 'after') return;
       w.tailTimeS ??= timeS;
       w.tailHeld.push(row);
-      w.tailRows += 1;
       w.tailReadNs = readNs;
       if (tailComplete(w)) settleTail(w);
     }
@@ -215,7 +212,6 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
     if (w.lateTails < LATE_TAIL_TICKS && countsNotFoldedYet(held)) {
       w.lateTails += 1;
       w.tailTimeS = null;
-      w.tailRows = 0;
       nudge();
       return;
     }
@@ -517,7 +513,6 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
       w.early = [];
       w.windowMessages = [];
       w.tailTimeS = null;
-      w.tailRows = 0;
       w.tailReadNs = 0n;
       w.tailHeld = [];
       w.lateTails = 0;
