@@ -4,9 +4,9 @@ import { SOFTWARE_EVENTS } from './software-groups.ts';
 /**
  * Whether a window's tail (perf's first whole tick after its disable) shows counts the kernel has
  * not folded in yet, so that a later tick will carry them: every row `<not counted>` (rows
- * `<not supported>` aside: they never count), a software event among them. A software event never waits for a counter, so over a window in which its
- * process ran it reads `<not counted>` only where the time the process ran with it enabled is
- * held elsewhere. perf counts with inherit, and the kernel may hand a thread's counters to another
+ * `<not supported>` aside: they never count), a software event among them. A software event never
+ * waits for a counter, so over a window in which its process ran it reads `<not counted>` only
+ * where the time the process ran with it enabled is held elsewhere. perf counts with inherit, and the kernel may hand a thread's counters to another
  * thread of the process that holds their copies (a context swap at a switch between the two),
  * whose counts reach the counters perf reads only when that thread exits. node:repl starts such a
  * thread for every line and notebook cell (its Ctrl-C watchdog) and joins it after the line's
