@@ -6,10 +6,13 @@ import { tmpdir } from 'node:os';
 const fixtureDir = join(import.meta.dirname, '..', 'fixtures');
 const buildDir = join(tmpdir(), `perfcell-fixtures-${process.getuid?.() ?? 0}`);
 
-/** The newest change to NAME.c or to the headers beside it (barrier.h), which it may include. */
+/** The newest change to the headers beside the sources (barrier.h), read once per test file. */
+let headersChangedMs: number | null = null;
+
+/** The newest change to NAME.c or to the headers beside it, which it may include. */
 function sourceChangedMs(source: string): number {
-  const headers = readdirSync(fixtureDir).filter((file) => file.endsWith('.h'));
-  return Math.max(statSync(source).mtimeMs, ...headers.map((header) => statSync(join(fixtureDir, header)).mtimeMs));
+  headersChangedMs ??= Math.max(0, ...readdirSync(fixtureDir).filter((file) => file.endsWith('.h')).map((header) => statSync(join(fixtureDir, header)).mtimeMs));
+  return Math.max(statSync(source).mtimeMs, headersChangedMs);
 }
 
 /** Compiles test/fixtures/NAME.c once (cc -O2) and returns the binary's path. */
