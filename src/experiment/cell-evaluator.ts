@@ -223,6 +223,8 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
       if (cell.compileFailure !== null) return { ok: false, failure: { ...cell.compileFailure, reason: 'syntax' } };
       if (cell.compiled === null) throw new Error('run() of a cell that was not prepared');
       if (context === null) throw new Error('run() after close()');
+      // a cell whose window was dropped unread (run-cells' cancel) left its GC recording running
+      marks.gc?.stop();
       marks = {};
       counting = switchedBy;
       // The end mark is a statement of its own after the cell's last one (the completion value

@@ -346,6 +346,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
   /** perfcell itself failed mid-command: say so, drop the window, and keep the session usable. */
   function giveUp(command: Command, error: unknown): void {
     options.onProblem(`perfcell could not measure this command: ${error instanceof Error ? error.message : String(error)}`);
+    command.marks.gc?.stop();
     command.window?.cancel();
     command.window = null;
     command.report = null;

@@ -10,7 +10,7 @@ import { buildPerfCounters, noCounters } from './counters.ts';
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
 import type { CommandReport, CountersReport, HeapReport, PeakMethod } from './report.ts';
 import { needsSettling, settleRss, settleTargetOf, SETTLE_THRESHOLD_BYTES, type SettleReport } from './settle.ts';
-import { startGcWindow, type GcWindow } from './gc.ts';
+import { startGcWindow, type GcReport, type GcWindow } from './gc.ts';
 import { awaitBackgroundCompiles } from './background-compiles.ts';
 import { continueCount, HELD_STOP_NOTE, heldStop } from './job-stops.ts';
 
@@ -43,6 +43,9 @@ export interface WindowMarks {
   /** This process's CPU at the command's start and end (own process only), read with the marks. */
   readonly startCpu?: NodeJS.CpuUsage | undefined;
   readonly endCpu?: NodeJS.CpuUsage | undefined;
+  /** The collections from the start mark on (own process only): stopped at the end mark into `gcReport`, else at the window's end. */
+  readonly gc?: GcWindow | undefined;
+  readonly gcReport?: GcReport | undefined;
 }
 
 /** The label of the window now open over this very process, if any: two at once would reset each other's peak. */
@@ -238,7 +241,10 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
     if (countingEnded !== null) await countingEnded.catch(() => undefined);
     const childrenCpu = begun.childrenCpu === null ? null : readChildrenCpuTicks();
     // The collections of the command only: the settling collection below comes after this stop.
-    const gc = begun.gc?.stop() ?? null;
+    // Over the command's own span where its start mark began one (the time's span), else the window's.
+    const windowGc = begun.gc?.stop() ?? null;
+    const markedGc = marks.gc === undefined ? null : (marks.gcReport ?? marks.gc.stop());
+    const gc = windowGc === null ? null : startMarked && markedGc !== null ? markedGc : windowGc;
     const memory = readProcMemory(pid);
     const cpuTicks = readCpuTicks();
     const endUsage = begun.heap ? process.memoryUsage() : null;

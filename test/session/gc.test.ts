@@ -3,6 +3,8 @@ import { addGc, gcKindOf, startGcWindow, summarizeGc, type GcStatistic } from '.
 import { measure } from '../../src/session/measure.ts';
 import { exposeGc } from '../../src/repl/expose-gc.ts';
 import { renderGcLine } from '../../src/render/gc-line.ts';
+import { prepareWindow } from '../../src/session/window.ts';
+import { recordMark, type CommandMarks } from '../../src/repl/command-marks.ts';
 
 const statistic = (gcType: string, costUs: number, beforeBytes: number, afterBytes: number): GcStatistic => ({
   gcType,
@@ -57,6 +59,33 @@ describe('GC per command in this process (V8 GC callbacks, real collections)', (
     (globalThis as { gc?: () => void }).gc?.(); // an empty young generation: nothing left to trigger a scavenge
     const none = await measure(() => 1 + 1, { perf: false });
     expect(none.gc).toEqual(summarizeGc([]));
+  });
+
+  it("counts a marked command's collections over its own span, as its time: not one before its start mark (V8 compiling it)", async () => {
+    expect(exposeGc()).toBe(true);
+    const forceGc = (globalThis as { gc?: () => void }).gc as () => void;
+    const marked = prepareWindow(process.pid, { perf: false, settle: false });
+    await marked.begin();
+    // between the window's start and the command's first statement: where a REPL line or a cell is compiled
+    forceGc();
+    const marks: CommandMarks = {};
+    recordMark(0, marks, null);
+    const inside = makeGarbage();
+    recordMark(1, marks, null);
+    forceGc(); // after the end mark, before the window's end: perfcell's own reads
+    const report = await marked.end({}, marks);
+    expect(inside).toBe(1024);
+    expect(report.durationS).toBeLessThan(1);
+    // the command's own: its garbage's scavenges, none of the forced (major) ones
+    expect(report.gc?.counts.major).toBe(0);
+    expect(report.gc?.counts.minor).toBeGreaterThanOrEqual(1);
+
+    // without marks (run's windows, a REPL line perfcell could not mark), the window's span
+    const unmarked = prepareWindow(process.pid, { perf: false, settle: false });
+    await unmarked.begin();
+    forceGc();
+    const whole = await unmarked.end({});
+    expect(whole.gc?.counts.major).toBeGreaterThanOrEqual(1);
   });
 
   it('does not count a collection forced after the window closed', () => {
