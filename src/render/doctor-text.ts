@@ -1,6 +1,7 @@
 import { styleText } from 'node:util';
 import type { CheckId, Verdict, VerdictStatus } from '../perf/diagnose.ts';
 import { renderEventsText, type EventsOverview } from './events-text.ts';
+import { wrapRow as wrap } from './wrap-row.ts';
 
 export interface DoctorTextOptions {
   readonly color: boolean;
@@ -58,26 +59,4 @@ export function renderDoctorText(verdicts: readonly Verdict[], { color, width, e
   const results = verdicts.filter((verdict) => verdict.check === 'hardware-counting').map(block);
   const presets = events === undefined ? [] : ['', 'events (-e NAME; perfcell events --json for details):', ...renderEventsText(events).trimEnd().split('\n').flatMap((line) => (line === '' ? [''] : wrap(`  ${line}`, width)))];
   return [...checks, ...presets, '', ...results].join('\n') + '\n';
-}
-
-/**
- * Breaks at spaces to fit `columns`; a longer word stays whole. Continuation lines align under the
- * text after a `-1  ` style marker, or under the line's own indent.
- */
-function wrap(line: string, columns: number): string[] {
-  if (line.length <= columns || columns < 20) return [line];
-  const leading = /^\s*/.exec(line)?.[0] ?? '';
-  const hang = ' '.repeat(/^\s*\S+ {2}/.exec(line)?.[0].length ?? leading.length);
-  const lines: string[] = [];
-  let current = leading;
-  for (const word of line.slice(leading.length).split(' ')) {
-    if (current.trim() !== '' && current.length + 1 + word.length > columns) {
-      lines.push(current);
-      current = `${hang}${word}`;
-    } else {
-      current = current.trim() === '' ? `${current}${word}` : `${current} ${word}`;
-    }
-  }
-  lines.push(current);
-  return lines;
 }

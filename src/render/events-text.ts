@@ -1,4 +1,5 @@
 import type { EventProbe, PresetProbe } from '../perf/capabilities.ts';
+import { wrapRow } from './wrap-row.ts';
 import { readsZeroForUser } from '../perf/default-events.ts';
 
 /** What `perfcell events` (and the doctor) say about the events on this machine. */
@@ -25,16 +26,17 @@ const VERDICT: Record<PresetProbe['counts'], string> = { all: 'counts here', som
  * // ipc      counts here  instructions, cycles
  * //
  * // software events, each by its name (-e page-faults,task-clock): page-faults, task-clock
+ * Given a width (a terminal's), each line is wrapped to it, a preset's row under its events column.
  */
-export function renderEventsText(overview: EventsOverview): string {
-  const width = Math.max(8, ...overview.presets.map((preset) => preset.name.length)) + 2;
-  const lines = overview.presets.map((preset) => `${preset.name.padEnd(width)}${VERDICT[preset.counts].padEnd(13)}${statusGroups(preset.events)}`);
+export function renderEventsText(overview: EventsOverview, { width }: { readonly width?: number } = {}): string {
+  const nameWidth = Math.max(8, ...overview.presets.map((preset) => preset.name.length)) + 2;
+  const lines = overview.presets.map((preset) => `${preset.name.padEnd(nameWidth)}${VERDICT[preset.counts].padEnd(13)}${statusGroups(preset.events)}`);
   lines.push('');
   lines.push(`software events, each by its name (-e page-faults,task-clock): ${statusGroups(overview.software)}`);
   lines.push(`without -e: ${overview.defaultNote ?? overview.defaultEvents.join(', ')}`);
   lines.push("use a preset by name (-e cache), mix it with events (-e ipc,page-faults), or group events so they count together: -e '{cache-misses,cache-references}'");
   if (overview.problem !== null) lines.push(`perf refused the probe: ${overview.problem}`);
-  return `${lines.join('\n')}\n`;
+  return `${(width === undefined ? lines : lines.flatMap((line) => wrapRow(line, width))).join('\n')}\n`;
 }
 
 /** `a, b; c: not supported` — the events that count first, then the others by status. */

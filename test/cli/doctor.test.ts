@@ -53,6 +53,17 @@ describe('perfcell doctor', () => {
     }
   });
 
+  it('fits $COLUMNS, the events table included: a preset\'s row goes on under its events', async () => {
+    const result = await doctor([], { env: { COLUMNS: '72' } });
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines.filter((line) => line.length > 72)).toEqual([]);
+    const cache = lines.findIndex((line) => /^ {2}cache +\S/.test(line));
+    expect(cache, result.stdout).toBeGreaterThan(-1);
+    // the column the events start at, and the next line (the row's rest) starting there
+    const eventsColumn = /^ {2}cache +\S+(?: \S+)* {2,}/.exec(lines[cache] as string)?.[0].length;
+    expect(/^ */.exec(lines[cache + 1] as string)?.[0].length, result.stdout).toBe(eventsColumn);
+  });
+
   it('without perf on PATH: perf fails with an install command, exit 1', async () => {
     const result = await doctor(['--json'], { env: { PATH: '/nonexistent' } });
     const document = JSON.parse(result.stdout) as DoctorDocument;

@@ -72,6 +72,29 @@ describe('renderEventsText', () => {
     ]);
   });
 
+  it('wraps to a given width (a terminal\'s): a preset\'s row goes on under its events, a sentence under its start', () => {
+    const overview: EventsOverview = {
+      presets: [{ name: 'cache', counts: 'none', events: ['cache-references', 'cache-misses', 'L1-dcache-loads', 'LLC-load-misses'].map((event) => ({ event, status: 'not supported' as const, count: null })) }],
+      software: [{ event: 'page-faults', status: 'counted', count: 40 }, { event: 'task-clock', status: 'counted', count: 1 }],
+      defaultEvents: ['page-faults'],
+      defaultNote: null,
+      problem: null,
+    };
+    const lines = renderEventsText(overview, { width: 60 }).trimEnd().split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      'cache     not here     cache-references, cache-misses,',
+      '                       L1-dcache-loads, LLC-load-misses: not',
+      '                       supported',
+    ]);
+    expect(lines.every((line) => line.length <= 60)).toBe(true);
+    // nothing lost or reordered: the same words, line after line
+    const words = (text: string): string[] => text.split(/\s+/).filter(Boolean);
+    expect(words(lines.join('\n'))).toEqual(words(renderEventsText(overview)));
+    expect(lines).toContain('software events, each by its name (-e');
+    // without a width (a pipe), each line whole
+    expect(renderEventsText(overview).split('\n')[0]).toBe('cache     not here     cache-references, cache-misses, L1-dcache-loads, LLC-load-misses: not supported');
+  });
+
   it('says which software events read 0 for a user perf counts in user space only, and lists refused ones as refused', () => {
     const userOnly = (event: string) => ({ event, status: 'counted' as const, count: event === 'page-faults' ? 44 : 0, userOnly: true });
     const text = renderEventsText({

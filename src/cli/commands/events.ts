@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { fitted } from '../../render/terminal-width.ts';
 import { perfcellPerfPath, probeEventList, probePerfVersion, probePresets, systemSources, type CapabilitySources } from '../../perf/capabilities.ts';
 import { defaultEventChoice } from '../../perf/default-events.ts';
 import { PerfError } from '../../errors.ts';
@@ -36,6 +37,6 @@ export function registerEvents(program: Command, gather: () => Promise<EventsOve
     .option('--json', 'print one JSON document instead of the list')
     .action(async (options: { json?: boolean }) => {
       const overview = await gather();
-      process.stdout.write(options.json === true ? `${JSON.stringify(toJsonDocument('perfcell-events', overview), null, 2)}\n` : renderEventsText(overview));
+      process.stdout.write(options.json === true ? `${JSON.stringify(toJsonDocument('perfcell-events', overview), null, 2)}\n` : renderEventsText(overview, fitted(process.stdout)));
     });
 }
