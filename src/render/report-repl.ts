@@ -120,6 +120,7 @@ export function formatCountPlain(value: number | null): string {
  * Each line of `text` wrapped to `width` columns at a space (never inside a word; a single word
  * longer than a line stays whole), its continuations indented by `indent` (at most half the width).
  * The counters' three-space gaps are preferred break points: an event and its figures stay together.
+ * A figure and its unit stay together too.
  * @example fitToWidth('In [1] used 1.0 MiB RAM in 0.01s', 20, 7) // 'In [1] used 1.0 MiB\n       RAM in 0.01s'
  */
 export function fitToWidth(text: string, width: number, indent: number): string {
@@ -146,8 +147,9 @@ export function fitToWidth(text: string, width: number, indent: number): string 
           current += group.trimStart();
           continue;
         }
-        // A group longer than a line: word by word, each word with the spaces before it.
-        for (const word of group.match(/\s*\S+/g) ?? []) {
+        // A group longer than a line: word by word, each word with the spaces before it; a
+        // figure and its unit are one word ("12.8 MiB", never "12.8" at a line's end).
+        for (const word of group.match(/\s*(?:[\d.,]+ (?:[KMGT]iB|B|[m\u00b5n]?s|msec)(?![A-Za-z])\S*|\S+)/g) ?? []) {
           if (hasText() && current.length + word.length > width) newLine();
           current += hasText() ? word : word.trimStart();
         }

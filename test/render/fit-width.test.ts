@@ -66,6 +66,11 @@ describe('reports fit the width (issue 13)', () => {
     expect(renderReplReport(report('In [3]'), { compact: true, width: 60 })).toBe('In [3] used 128.1 MiB RAM in 0.41s, peaked 0.0 MiB above final usage, current RAM usage now 176.4 MiB');
   });
 
+  it('keeps a figure with its unit', () => {
+    expect(fitToWidth('peaked 12.8 MiB RAM in 0.01s', 12, 2)).toBe('peaked\n  12.8 MiB\n  RAM in\n  0.01s');
+    expect(fitToWidth('(largest process 12.8 MiB) in 8.37 msec', 20, 0)).toBe('(largest process\n12.8 MiB) in\n8.37 msec');
+  });
+
   it('a word longer than the line stays whole', () => {
     expect(fitToWidth('a verylongwordthatdoesnotfit b', 10, 2)).toBe('a\n  verylongwordthatdoesnotfit\n  b');
   });
