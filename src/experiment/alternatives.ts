@@ -132,7 +132,8 @@ export function commandAlternatives(
       if (stop !== null) throw new InterruptedError(stop);
       if ((report.signal !== null || report.exitCode !== 0) && options.ignoreFailure !== true) {
         const how = report.signal !== null ? `was killed by ${report.signal}` : `exited with code ${report.exitCode ?? '?'}`;
-        throw new AlternativeFailedError(`'${name}' ${how} (run it alone to see why: perfcell run -- ${shellQuote(argv)})`);
+        const quoted = name.includes("'") ? `"${name}"` : `'${name}'`;
+        throw new AlternativeFailedError(`${quoted} ${how} (run it alone to see why: perfcell run -- ${shellQuote(argv)}; or -i to go on, its runs listed as failures)`);
       }
       return report;
     },

@@ -265,7 +265,7 @@ describe('perfcell compare: commands', () => {
   it('a command that fails stops the comparison, exit 1', async () => {
     const result = await perfcell(['compare', '--no-perf', '--', 'true', 'sh -c "exit 3"']);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toBe(`error: 'sh -c "exit 3"' exited with code 3 (run it alone to see why: perfcell run -- sh -c 'exit 3')`);
+    expect(result.stderr).toBe(`error: 'sh -c "exit 3"' exited with code 3 (run it alone to see why: perfcell run -- sh -c 'exit 3'; or -i to go on, its runs listed as failures)`);
   });
 
   it('misuse exits 2 with one line', async () => {

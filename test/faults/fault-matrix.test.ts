@@ -332,13 +332,13 @@ describe.concurrent('fault matrix: compare', () => {
   it('an alternative failing on its 5th call keeps the finished rounds (printed, exported), then fails with the cause', async () => {
     const exported = join(dir, 'cmp-fail.json');
     const outcome = await perfcell(['compare', '--no-perf', '--shell', '--warmup', '0', '--runs', '10', '--export-json', exported, '--', 'true', failsFifth]);
-    expectOutcome(outcome, 1, /^error: '.*' exited with code 1 \(run it alone to see why: perfcell run -- sh -c '.*'\)$/);
+    expectOutcome(outcome, 1, /^error: '.*' exited with code 1 \(run it alone to see why: perfcell run -- sh -c '.*'; or -i to go on, its runs listed as failures\)$/);
     const document = json(readFileSync(exported, 'utf8'));
     expect(document.partial).toMatchObject({ reason: 'failed', completedRounds: 4 });
     expect(document.alternatives[1].runs).toHaveLength(4);
   }, 30_000);
   it('a failing first run: nothing to keep, the cause in one line with a shell-quoted hint', async () => {
-    expectOutcome(await perfcell(['compare', '--no-perf', '--', "sh -c 'exit 3'"]), 1, /^error: 'sh -c 'exit 3'' exited with code 3 \(run it alone to see why: perfcell run -- sh -c 'exit 3'\)$/);
+    expectOutcome(await perfcell(['compare', '--no-perf', '--', "sh -c 'exit 3'"]), 1, /^error: "sh -c 'exit 3'" exited with code 3 \(run it alone to see why: perfcell run -- sh -c 'exit 3'; or -i to go on, its runs listed as failures\)$/);
   });
   it('a command that does not exist: exit 2', async () => {
     expectOutcome(await perfcell(['compare', '--no-perf', '--', 'no-such-command-xyz']), 2, /^error: cannot run no-such-command-xyz: no such file or directory/);
