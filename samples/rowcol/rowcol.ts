@@ -4,9 +4,10 @@
 // Row-wise reads memory with stride 8 bytes (8 doubles per 64-byte cache line); column-wise with
 // stride N*8 bytes, so every read touches a new line. See NOTES.md for what to expect.
 // The sums are declared in setup and only assigned in the later cells, so any cell can run again.
-// Each sum cell reads the matrix, N and its sum through block-local names: a cell's top-level
-// bindings (setup's `matrix`, `N`, `rowSum`) are looked up at every use, and in loops written with
-// them that cost, not the memory walk, was most of the time (NOTES.md, "Node: cells").
+// Each sum cell loops over block-local names and assigns its sum once: a cell's top-level bindings
+// (setup's `matrix`, `N`, `rowSum`) live in a scope the cells share, and `rowSum += …` in the loop
+// stored a fresh boxed number at every step, which, not the memory walk, was most of the time
+// (NOTES.md, "Node: cells").
 
 // %% setup
 const N = 1024;
