@@ -14,6 +14,7 @@ import { shellQuote } from '../render/shell-quote.ts';
 import { InterruptedError, interruption, settleInterruption, throwIfInterrupted } from '../session/interruption.ts';
 import type { CellEvaluator, PreparedCell } from './cell-evaluator.ts';
 import { measureCell, type CellRun } from './run-cells.ts';
+import { quoteName } from '../render/quote-name.ts';
 
 /** Something compare runs again and again: a cell or a command, and the report of one run. */
 export interface Measurable {
@@ -132,8 +133,7 @@ export function commandAlternatives(
       if (stop !== null) throw new InterruptedError(stop);
       if ((report.signal !== null || report.exitCode !== 0) && options.ignoreFailure !== true) {
         const how = report.signal !== null ? `was killed by ${report.signal}` : `exited with code ${report.exitCode ?? '?'}`;
-        const quoted = name.includes("'") ? `"${name}"` : `'${name}'`;
-        throw new AlternativeFailedError(`${quoted} ${how} (run it alone to see why: perfcell run -- ${shellQuote(argv)}; or -i to go on, its runs listed as failures)`);
+        throw new AlternativeFailedError(`${quoteName(name)} ${how} (run it alone to see why: perfcell run -- ${shellQuote(argv)}; or -i to go on, its runs listed as failures)`);
       }
       return report;
     },

@@ -16,6 +16,7 @@ import { enableFailureNote, programReport, type ArmedProgram, type ReaperResult 
 import { startRunTrace } from './run-trace.ts';
 import { endEarlyServer, startServer, takeEarlyServer } from './serve-process.ts';
 import { watchTreeMemory, type TreeMemory } from './tree-memory.ts';
+import { quoteName } from '../render/quote-name.ts';
 
 /**
  * Many runs of external programs (compare's) through one long-lived gate (native/perfcell-serve.c)
@@ -490,7 +491,7 @@ function passInterruptions(pid: () => number): () => void {
 
 /** What a run's report says of the processes its program left running (the perfs are started anew). */
 function straysWarning(label: string, strays: number): string {
-  return `'${label}' left ${strays} process${strays === 1 ? '' : 'es'} running after it ended; ${strays === 1 ? 'it was' : 'they were'} not counted after that (compare started its perfs anew)`;
+  return `${quoteName(label)} left ${strays} process${strays === 1 ? '' : 'es'} running after it ended; ${strays === 1 ? 'it was' : 'they were'} not counted after that (compare started its perfs anew)`;
 }
 
 /** A queued warm-up's answer from the gate: its pid line, and its end line (undefined where it did not run). */

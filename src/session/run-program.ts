@@ -25,6 +25,7 @@ import { readGateLines } from './gate-lines.ts';
 import { shellQuote } from '../render/shell-quote.ts';
 import { exitedWithin } from '../proc/child-processes.ts';
 import { continueCount, HELD_STOP_NOTE, heldStop } from './job-stops.ts';
+import { quoteName } from '../render/quote-name.ts';
 
 /** What the exec gate reports when the program has ended (see native/perfcell-exec.c and perfcell-serve.c). */
 export interface ReaperResult {
@@ -377,10 +378,10 @@ export function programReport(input: {
  * What a program left running when it ended (found in its cgroup): perf counted those processes,
  * and the peak held them, only until the program's end, so its counts hold part of their work.
  * @example leftRunningNote("sh -c 'sleep 9 &'", [4242])
- * // → "'sh -c 'sleep 9 &'' left a process running after it ended (pid 4242): its counts and peak hold that process's work only up to the end"
+ * // → "\"sh -c 'sleep 9 &'\" left a process running after it ended (pid 4242): its counts and peak hold that process's work only up to the end"
  */
 export function leftRunningNote(label: string, pids: readonly number[]): string {
   const one = pids.length === 1;
   const shown = pids.length > 5 ? `${pids.slice(0, 5).join(', ')}, …` : pids.join(', ');
-  return `'${label}' left ${one ? 'a process' : `${pids.length} processes`} running after it ended (pid ${shown}): its counts and peak hold ${one ? "that process's" : 'their'} work only up to the end`;
+  return `${quoteName(label)} left ${one ? 'a process' : `${pids.length} processes`} running after it ended (pid ${shown}): its counts and peak hold ${one ? "that process's" : 'their'} work only up to the end`;
 }

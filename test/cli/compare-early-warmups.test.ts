@@ -64,7 +64,7 @@ describe.concurrent('perfcell compare: warm-ups started before the options are p
     const log = join(dir, `fails-${early}.log`);
     const result = await compare(['--warmup', '2', '--runs', '3', '--', appends(log, 'a'), appends(log, 'b', 3), appends(log, 'c')], early);
     expect(result.exitCode).not.toBe(0);
-    expect(result.stderr).toMatch(/'sh -c 'echo b >> .*' exited with code 3/);
+    expect(result.stderr).toMatch(/"sh -c 'echo b >> .*'" exited with code 3/);
     expect(logOf(log)).toBe('a b');
   });
 

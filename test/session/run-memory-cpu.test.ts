@@ -39,7 +39,7 @@ describe('run: the process tree\'s peak (no perf needed)', () => {
   it.runIf(cgroupUsable)("says what the program left running when it ended (found in its cgroup), and nothing when it waited for it", async () => {
     const left = await runProgram(['sh', '-c', 'sleep 3 & exit 0'], { perf: false });
     const note = left.warnings.find((warning) => warning.includes('left a process running'));
-    expect(note, left.warnings.join('\n')).toMatch(/^'sh -c 'sleep 3 & exit 0'' left a process running after it ended \(pid (\d+)\): its counts and peak hold that process's work only up to the end$/);
+    expect(note, left.warnings.join('\n')).toMatch(/^"sh -c 'sleep 3 & exit 0'" left a process running after it ended \(pid (\d+)\): its counts and peak hold that process's work only up to the end$/);
     const pid = Number(/\(pid (\d+)\)/.exec(note ?? '')?.[1]);
     // sh's background child may not have become sleep yet when sh exits: in fresh-clone CI runs it
     // read empty once (in its execve) and once as sh's own command line (forked, not yet exec'd);

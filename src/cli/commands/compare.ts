@@ -39,6 +39,7 @@ import { endingText, renderReportText } from '../../render/report-text.ts';
 import { exitWhenIdle } from '../exit-when-idle.ts';
 import { monotonicMs } from '../../session/clock.ts';
 import { continueCount, rerunRoundNote } from '../../session/job-stops.ts';
+import { quoteName } from '../../render/quote-name.ts';
 
 interface CompareFlags {
   readonly cells?: readonly string[];
@@ -372,7 +373,7 @@ Examples:
           };
           const names = new Set(baseline.document.alternatives.map((alternative) => alternative.name));
           const unmatched = alternatives.filter((alternative) => !names.has(alternative.name)).map((alternative) => alternative.name);
-          if (unmatched.length > 0) process.stderr.write(`warning: the baseline has no alternative named ${unmatched.map((name) => `'${name}'`).join(', ')}; only same-named alternatives are compared with it\n`);
+          if (unmatched.length > 0) process.stderr.write(`warning: the baseline has no alternative named ${unmatched.map(quoteName).join(', ')}; only same-named alternatives are compared with it\n`);
         }
 
         for (const warning of document.warnings) if (!warnings.includes(warning)) process.stderr.write(warningText(warning, process.stderr));
@@ -526,7 +527,7 @@ function operandsAfterDashes(command: Command): ReadonlySet<string> {
  */
 function checkBaselineNames(names: readonly string[], baselineNames: readonly string[], given: string): void {
   if (names.some((name) => baselineNames.includes(name))) return;
-  const quoted = (list: readonly string[]): string => list.map((name) => `'${name}'`).join(', ');
+  const quoted = (list: readonly string[]): string => list.map(quoteName).join(', ');
   const fix = names.length <= baselineNames.length
     ? `pass --names ${shellQuote(baselineNames.slice(0, names.length))} to compare with them in order`
     : 'pass --names with names it has';
