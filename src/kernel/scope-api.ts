@@ -1,5 +1,5 @@
 import { probePerfEventsSync } from '../attach/perf-preflight.ts';
-import { eventsCounted, keptEvents, notSupportedHere, readEventList } from '../repl/dot-commands.ts';
+import { eventsCounted, notSupportedHere, readEventList, refusedEvents } from '../repl/dot-commands.ts';
 import type { ReplMeasurement } from '../repl/measured-eval.ts';
 import { DEFAULT_INTERVAL_MS, resolvePerfOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
@@ -50,7 +50,7 @@ export function createScopeApi(measurement: ReplMeasurement, history: () => read
       // perf is asked first, as the REPL's .events does: a list it refuses would have turned the
       // counters off from the next cell on, said only in that cell's report
       const { problem, unsupported } = probePerfEventsSync(resolvePerfOptions(next));
-      if (problem !== null) throw new Error(`${problem.message}; ${keptEvents(measurement.measure)}`);
+      if (problem !== null) throw new Error(refusedEvents(problem.message, measurement.measure));
       measurement.configure(next);
       if (unsupported.length > 0) process.stderr.write(`perfcell: ${notSupportedHere(unsupported)}\n`);
       return wanted;

@@ -61,7 +61,7 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
             say(`events: ${eventsOf(next)} (from the next command)${notHere}`);
             return;
           }
-          say(`error: ${problem}; ${keptEvents(current)}`);
+          say(`error: ${refusedEvents(problem, current)}`);
         },
         (error: unknown) => say(`.events: ${error instanceof Error ? error.message : String(error)}`),
       ).finally(() => gate?.release());
@@ -106,6 +106,16 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
   });
 
   defineTimingCommands(server, measurement, undefined, gate);
+}
+
+/**
+ * perf's refusal of an event list, in the REPL's and the kernel's terms (its hint names `-e`, the
+ * command line's flag), and what it leaves.
+ * @example refusedEvents("unknown perf event 'bogus' (see perf list, or drop it from -e)", measure)
+ *   // "unknown perf event 'bogus' (see perf list, or drop it from the list); events stay page-faults,context-switches"
+ */
+export function refusedEvents(problem: string, measure: ReplMeasurement['measure']): string {
+  return `${problem.replace('drop it from -e)', 'drop it from the list)')}; ${keptEvents(measure)}`;
 }
 
 /** What a refused event list leaves: "events stay LIST", or "perf stays off" (the REPL's .events, the kernel's perfcell.events). */
