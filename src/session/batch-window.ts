@@ -61,7 +61,7 @@ export async function measureBatch(body: () => void, options: MeasureOptions = {
   if (perf !== null) {
     const window = await perf.stop({ startNs, endNs, awaitExit: false });
     if (window.problem) warnings.push(window.problem.message);
-    const built = buildPerfCounters(window, perfOptions.intervalMs, perfOptions.events, perfOptions.metricGroups);
+    const built = buildPerfCounters(window, perfOptions.intervalMs, perfOptions.events, perfOptions.metricGroups, { hasCachegrind: false });
     counters = built.counters;
     if (counters.events.length === 0 && counters.unsupported.length === 0) perfWorked = false;
   }

@@ -152,7 +152,7 @@ export function lowestRunningPcts(reports: readonly { readonly counters: Counter
   return lowest;
 }
 
-/** The hint to simulated caches, left out where the command has no --backend (attach: cachegrind cannot join a running process). */
+/** The hint to simulated caches, left out where the command has no --backend (attach: cachegrind cannot join a running process; the REPL, cells and the kernel: it runs programs, not code in perfcell's process). */
 const CACHEGRIND_TRY = '; try --backend cachegrind';
 const NOT_SUPPORTED_REASON = `not supported on this machine (no hardware PMU exposed: a VM or a locked-down CPU${CACHEGRIND_TRY})`;
 const NOT_COUNTED_REASON = 'never counted (the command ran too briefly to be scheduled, or counters were taken by others)';
@@ -163,10 +163,11 @@ export function buildPerfCounters(
   intervalMs: number,
   requestedEvents: readonly string[] = [],
   requestedMetricGroups: readonly string[] = [],
+  { hasCachegrind = true }: { readonly hasCachegrind?: boolean } = {},
 ): { counters: CountersReport; notes: string[] } {
   const aggregates = aggregateRecords(window.records, window.enabledFromS === null ? {} : { startTimeS: window.enabledFromS });
   const events = aggregates.map((aggregate) => fromCountingStart(withEnabledSpan(aggregate, window), window.enabledFromS, window.enabledS));
-  const built = countersFromAggregates(events, { intervalMs, pauseS: window.pauseS, requestedEvents });
+  const built = countersFromAggregates(events, { intervalMs, pauseS: window.pauseS, requestedEvents, hasCachegrind });
   // what stopped perf from counting, first
   if (window.problem) built.notes.unshift(window.problem.message);
   const metrics = summarizeMetricRows(window.records);

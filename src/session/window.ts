@@ -252,7 +252,8 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
     let counters: CountersReport = noCounters();
     if (perf !== null && stopped !== undefined) {
       const window = await stopped;
-      const built = buildPerfCounters(window, perfOptions.intervalMs, perfOptions.events, perfOptions.metricGroups);
+      // cachegrind runs programs: no way to cache counts for code in this process (REPL, cells, kernel)
+      const built = buildPerfCounters(window, perfOptions.intervalMs, perfOptions.events, perfOptions.metricGroups, { hasCachegrind: !isSelf });
       counters = built.counters;
       warnings.push(...built.notes);
       perf = null;

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,8 +54,20 @@ describe.runIf(perfUsable)('perfcell run: event groups, presets and the default 
       const lines = result.stderr.split('\n');
       expect(lines.filter((line) => line.includes('no hardware counters here'))).toHaveLength(1);
       expect(result.stderr).toContain('perfcell doctor');
+      // a program can run under simulated caches instead
+      expect(result.stderr).toContain('or use --backend cachegrind');
       expect(result.stderr).not.toContain('not supported');
       expect(result.stderr).toMatch(/page-faults +[\d,]+\/s/);
+
+      // code in perfcell's own process cannot (cachegrind runs programs): the line says doctor only
+      const file = join(cache, 'one.js');
+      writeFileSync(file, '// %% one\nlet one = 1\n');
+      const cells = await execa(process.execPath, [cliPath, 'cells', file], { reject: false, env: { NO_COLOR: '1', XDG_CACHE_HOME: cache }, timeout: 30_000 });
+      expect(cells.exitCode, cells.stderr).toBe(0);
+      const said = cells.stderr.split('\n').filter((line) => line.includes('no hardware counters here'));
+      expect(said).toHaveLength(1);
+      expect(said[0]).toContain('perfcell doctor');
+      expect(said[0]).not.toContain('--backend');
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }
