@@ -2,6 +2,7 @@
 // src/session/run-trace.ts) and turns each run's stage marks into per-stage medians (ms).
 //
 //   node scripts/lib/compare-trace.mjs -- "CMD A" "CMD B"     (prints the table; PERFCELL_PREARM_DEPTH=0 for not armed ahead)
+//   node scripts/lib/compare-trace.mjs --cells FILE "TITLE A" "TITLE B"   (cell alternatives: 30 runs, no warm-up)
 import { spawnSync } from 'node:child_process';
 import { median } from './benchmarks-md.mjs';
 
@@ -41,19 +42,33 @@ export function summarizeTrace(runs) {
     runMs: median(runs.map((run) => run.get('report') - run.get('run'))),
     betweenMs: median(gaps),
     endedToReportMs: median(runs.filter((run) => run.has('ended')).map((run) => run.get('report') - run.get('ended'))),
+    evaluationMs: median(runs.filter((run) => run.has('perf-enabled') && run.has('ended')).map((run) => run.get('ended') - run.get('perf-enabled'))),
     armBeforeRunMs: median(ordered.slice(1).map((run) => run.get('run') - run.get('perf-spawned'))),
   };
 }
 
-export function traceCompare(cli, commands, env = {}, flags = ['--warmup', '2', '--runs', '10']) {
-  const result = spawnSync('node', [cli, 'compare', ...flags, '--json', '--', ...commands], { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, ...env, PERFCELL_TRACE_RUN: '1' } });
+export function traceCompare(cli, commands, env = {}, flags = ['--warmup', '2', '--runs', '10'], cellFile = null) {
+  const targets = cellFile === null ? ['--', ...commands] : [cellFile, '--cells', ...commands];
+  const result = spawnSync('node', [cli, 'compare', ...flags, '--json', ...targets], { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, ...env, PERFCELL_TRACE_RUN: '1' } });
   if (result.status !== 0) throw new Error(`compare failed (${result.status}): ${result.stderr.slice(-400)}`);
   return summarizeTrace(parseTrace(result.stderr));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const commands = process.argv.slice(process.argv.indexOf('--') + 1);
-  const summary = traceCompare('dist/app/cli.cjs', commands);
-  for (const span of summary.spans) console.log(`${span.ms.toFixed(2).padStart(8)} ms  ${span.from} → ${span.to}: ${span.what}`);
-  console.log(`${summary.runMs.toFixed(2).padStart(8)} ms  run → report\n${summary.betweenMs.toFixed(2).padStart(8)} ms  report → next run\n${summary.armBeforeRunMs.toFixed(2).padStart(8)} ms  perf spawned → its run (armed ahead when positive)\n(${summary.runs} runs)`);
+  const cells = process.argv.indexOf('--cells');
+  const summary =
+    cells === -1
+      ? traceCompare('dist/app/cli.cjs', process.argv.slice(process.argv.indexOf('--') + 1))
+      : traceCompare('dist/app/cli.cjs', process.argv.slice(cells + 2), {}, ['--warmup', '0', '--runs', '30'], process.argv[cells + 1]);
+  const line = (ms, what) => {
+    if (!Number.isNaN(ms)) console.log(`${ms.toFixed(2).padStart(8)} ms  ${what}`);
+  };
+  for (const span of summary.spans) line(span.ms, `${span.from} → ${span.to}: ${span.what}`);
+  // a cell's runs: its evaluation (perf switched on and off by its first and last statements), and its report
+  if (cells !== -1) line(summary.evaluationMs, "perf-enabled → ended: the cell's evaluation");
+  line(summary.endedToReportMs, 'ended → report');
+  line(summary.runMs, 'run → report');
+  line(summary.betweenMs, 'report → next run');
+  line(summary.armBeforeRunMs, 'perf spawned → its run (armed ahead when positive)');
+  console.log(`(${summary.runs} runs)`);
 }
