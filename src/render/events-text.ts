@@ -20,13 +20,13 @@ const VERDICT: Record<PresetProbe['counts'], string> = { all: 'counts here', som
 /**
  * One line per preset (`-e cache` …) with which of its events count here, then the software
  * events (named one by one: they are no preset, so they are not in the presets' table) and the
- * default set.
+ * default set. Given a width (a terminal's), each line is wrapped to it, a preset's row under its
+ * events column.
  * @example
  * // cache    not here     cache-references, cache-misses, …: not supported
  * // ipc      counts here  instructions, cycles
  * //
  * // software events, each by its name (-e page-faults,task-clock): page-faults, task-clock
- * Given a width (a terminal's), each line is wrapped to it, a preset's row under its events column.
  */
 export function renderEventsText(overview: EventsOverview, { width }: { readonly width?: number } = {}): string {
   const nameWidth = Math.max(8, ...overview.presets.map((preset) => preset.name.length)) + 2;
