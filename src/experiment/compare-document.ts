@@ -39,6 +39,8 @@ export interface RunFailure {
 export interface SavedAlternative extends AlternativeRuns {
   /** The argv that ran (commands); absent for cells. */
   readonly command?: readonly string[];
+  /** The -L values it ran with (`{ size: '512' }`); absent without -L. */
+  readonly parameters?: Readonly<Record<string, string>>;
   /** Runs that failed under --ignore-failure; absent when none did. */
   readonly failures?: readonly RunFailure[];
 }

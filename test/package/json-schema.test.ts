@@ -96,6 +96,12 @@ describe('JSON documents and their schemas', () => {
     const saved = join(dir, '.perfcell', 'base.json');
     expectValid('perfcell-compare', JSON.parse(readFileSync(saved, 'utf8')));
     expect(parseCompareDocument(readFileSync(saved, 'utf8'), saved).alternatives).toHaveLength(2);
+    // -L: each alternative's values, read back too
+    const scanned = JSON.parse(await perfcell(['compare', '--json', '--no-perf', '--runs', '2', '--warmup', '0', '-L', 'word', 'a,b', '--save', 'scan', '--', 'echo {word}'], dir)) as { alternatives: { parameters?: unknown }[] };
+    expectValid('perfcell-compare', scanned);
+    expect(scanned.alternatives.map((alternative) => alternative.parameters)).toEqual([{ word: 'a' }, { word: 'b' }]);
+    const scanSaved = join(dir, '.perfcell', 'scan.json');
+    expect(parseCompareDocument(readFileSync(scanSaved, 'utf8'), scanSaved).alternatives.map((alternative) => alternative.parameters)).toEqual([{ word: 'a' }, { word: 'b' }]);
   });
 
   it('attach --json is a perfcell-attach', async () => {

@@ -40,10 +40,13 @@ import { exitWhenIdle } from '../exit-when-idle.ts';
 import { monotonicMs } from '../../session/clock.ts';
 import { continueCount, rerunRoundNote } from '../../session/job-stops.ts';
 import { quoteName } from '../../render/quote-name.ts';
+import { expandParameterLists, readParameterLists, substituteParameters } from '../../../parsers/parameter-list.ts';
 
 interface CompareFlags {
   readonly cells?: readonly string[];
   readonly names?: readonly string[];
+  /** -L NAME VALUES, as commander collects them (every -L's words, in order). */
+  readonly parameterList?: readonly string[];
   readonly runs?: number;
   readonly warmup?: number;
   readonly minTime?: number;
@@ -88,6 +91,45 @@ function parseSeconds(value: string): number {
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError('give a number of seconds > 0, e.g. --min-time 5');
   return seconds;
+}
+
+/**
+ * -L (parsers/parameter-list.ts): the commands, names and --prepare commands for every value, and
+ * each alternative's values; without -L, all as given.
+ */
+function withParameterLists(
+  targets: string[],
+  flags: CompareFlags,
+  afterDashes: ReadonlySet<string>,
+): { targets: string[]; flags: CompareFlags; afterDashes: ReadonlySet<string>; parameters: Readonly<Record<string, string>>[] | null } {
+  if (flags.parameterList === undefined) return { targets, flags, afterDashes, parameters: null };
+  if (flags.cells !== undefined) throw new UsageError('-L is for commands: its values replace {NAME} in command strings (compare cells by their titles)');
+  const lists = readParameterLists(flags.parameterList);
+  if ('problem' in lists) throw new UsageError(lists.problem);
+  const uses = (text: string): boolean => lists.some((list) => text.includes(`{${list.name}}`));
+  const hook = [flags.setup, flags.cleanup].find((text) => text !== undefined && uses(text));
+  if (hook !== undefined) {
+    throw new UsageError(`-L values go into the commands, --names and --prepare, not --setup or --cleanup: ${quoteName(hook)} would run with {…} as typed (PERFCELL_ALTERNATIVE names the alternative there)`);
+  }
+  if (targets.length === 0) return { targets, flags, afterDashes, parameters: null };
+  const expanded = expandParameterLists(targets, flags.names ?? null, lists);
+  if ('problem' in expanded) throw new UsageError(expanded.problem);
+  const total = expanded.length;
+  const prepares = flags.prepare ?? [];
+  if (prepares.length > 1 && prepares.length !== targets.length && prepares.length !== total) {
+    throw new UsageError(`--prepare was given ${prepares.length} times for ${targets.length} commands × ${total / targets.length} values (give it once for all, once per command, or once per alternative, with {NAME} where a value goes)`);
+  }
+  // one for all (the same command each time where it holds no {NAME}), one per command, or one per alternative
+  const prepare =
+    prepares.length === 0 || (prepares.length === 1 && !uses(prepares[0] as string))
+      ? flags.prepare
+      : expanded.map((each, index) => substituteParameters((prepares.length === total ? prepares[index] : prepares[prepares.length === 1 ? 0 : index % targets.length]) as string, each.parameters));
+  return {
+    targets: expanded.map((each) => each.command),
+    flags: { ...flags, names: expanded.map((each) => each.name), ...(prepare === undefined ? {} : { prepare }) },
+    afterDashes: new Set([...afterDashes, ...expanded.filter((_, index) => afterDashes.has(targets[index % targets.length] as string)).map((each) => each.command)]),
+    parameters: expanded.map((each) => each.parameters),
+  };
 }
 
 /** Commands written after `--` are operands too; what they mean depends on --cells. */
@@ -141,6 +183,7 @@ export function registerCompare(program: Command): void {
     .argument('[targets...]', 'FILE with --cells, else the commands, each one string (put -- before them)')
     .option('--cells <titles...>', 'compare these cells of FILE; the other cells run once (set-up before, later cells after)')
     .option('-n, --names <names...>', 'names for the alternatives, in order (default: the cell titles or the command strings)')
+    .option('-L, --parameter-list <pair...>', 'NAME VALUES: run each command once per value, {NAME} in it replaced: -L size 512,1024 -- "./prog {size}"; repeat for every combination (as hyperfine -L)')
     .option('--runs <n>', 'measured runs of each alternative (default 10; 3 with --backend cachegrind); with --min-time, at least this many', parseCount(1, '--runs 10'))
     .option('--warmup <n>', 'rounds run first and not counted (default 1; 0 with --backend cachegrind)', parseCount(0, '--warmup 1'))
     .option('--min-time <s>', 'keep adding rounds until this many seconds have passed', parseSeconds)
@@ -170,11 +213,14 @@ export function registerCompare(program: Command): void {
 Examples:
   perfcell compare samples/rowcol/rowcol.ts --cells "sum rows" "sum columns" --runs 10
   perfcell compare --names row col -- "./rowcol row 1024 20" "./rowcol col 1024 20"
+  perfcell compare -L n 512,1024,4096 --names row col -- "./rowcol row {n} 5" "./rowcol col {n} 5"
   perfcell compare --backend cachegrind -- "./rowcol row 1024 1" "./rowcol col 1024 1"
   perfcell compare --save before -- "./prog"    later:  perfcell compare --baseline before -- "./prog"`,
     )
-    .action(async (targets: string[], flags: CompareFlags, command: Command) => {
-      checkCombination(targets, flags, operandsAfterDashes(command));
+    .action(async (givenTargets: string[], givenFlags: CompareFlags, command: Command) => {
+      // -L: every command for every value, named and prepared for each (its values kept for the document)
+      const { targets, flags, afterDashes, parameters } = withParameterLists(givenTargets, givenFlags, operandsAfterDashes(command));
+      checkCombination(targets, flags, afterDashes);
       const isCachegrind = flags.backend === 'cachegrind';
       // --min-time adds rounds to these, as hyperfine's --min-runs (default 10) does: two runs
       // would give a t-test with one degree of freedom per alternative
@@ -330,6 +376,7 @@ Examples:
         const saved = (alternative: Measurable, index: number): SavedAlternative => ({
           name: alternative.name,
           ...(alternative.command === undefined ? {} : { command: alternative.command }),
+          ...(parameters === null ? {} : { parameters: parameters[index] ?? {} }),
           runs: (reports[index] ?? []).map(metricsOfReport),
           ...((failures[index] ?? []).length === 0 ? {} : { failures: failures[index] }),
         });

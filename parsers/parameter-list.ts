@@ -1,0 +1,99 @@
+/**
+ * compare's `-L NAME VALUES` (hyperfine's --parameter-list): each command is run for each value,
+ * `{NAME}` in it replaced by the value. Given more than once, every combination, in hyperfine's
+ * order: the commands vary fastest, then the first parameter's values, then the second's.
+ */
+
+/** One `-L NAME VALUES`: its name and its values, in order. */
+export interface ParameterList {
+  readonly name: string;
+  readonly values: readonly string[];
+}
+
+/** One alternative a parameter scan makes: its command, its name, and the values it was made with. */
+export interface ParameterizedCommand {
+  readonly command: string;
+  readonly name: string;
+  readonly parameters: Readonly<Record<string, string>>;
+}
+
+const NAME = /^[A-Za-z_][\w-]*$/;
+
+/**
+ * The words commander collected for every `-L` (NAME VALUES pairs) → the parameter lists, or what
+ * is wrong with them. VALUES are split at commas; `\,` is a comma in a value, `\\` a backslash.
+ * @example readParameterLists(['size', '512,1024']) // [{ name: 'size', values: ['512', '1024'] }]
+ * @example readParameterLists(['size']) // { problem: '-L takes a name and its values: -L size 512,1024 (then -- and the commands)' }
+ */
+export function readParameterLists(words: readonly string[]): ParameterList[] | { readonly problem: string } {
+  if (words.length % 2 !== 0) return { problem: '-L takes a name and its values: -L size 512,1024 (then -- and the commands)' };
+  const lists: ParameterList[] = [];
+  for (let index = 0; index < words.length; index += 2) {
+    const name = words[index] as string;
+    const text = words[index + 1] as string;
+    if (!NAME.test(name)) return { problem: `-L ${name}: a parameter's name is letters, digits, '_' and '-', starting with a letter (e.g. -L size 512,1024)` };
+    if (lists.some((list) => list.name === name)) return { problem: `-L ${name} was given twice (give each parameter once, with all its values: -L ${name} a,b,c)` };
+    const values = splitValues(text);
+    if (values.includes('')) return { problem: `-L ${name} ${text}: an empty value (drop the extra comma)` };
+    lists.push({ name, values });
+  }
+  return lists;
+}
+
+/** `a,b\,c` → ['a', 'b,c']. */
+function splitValues(text: string): string[] {
+  const values: string[] = [];
+  let value = '';
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index] as string;
+    if (char === '\\' && index + 1 < text.length) {
+      value += text[++index];
+    } else if (char === ',') {
+      values.push(value);
+      value = '';
+    } else {
+      value += char;
+    }
+  }
+  values.push(value);
+  return values;
+}
+
+/**
+ * `{NAME}` replaced by its value, left to right; a value is not searched again (a value holding
+ * `{other}` stays as it is, as in hyperfine).
+ * @example substituteParameters('./rowcol {mode} {size} 20', { mode: 'row', size: '512' }) // './rowcol row 512 20'
+ */
+export function substituteParameters(template: string, parameters: Readonly<Record<string, string>>): string {
+  return template.replace(/\{([A-Za-z_][\w-]*)\}/g, (whole, name: string) => (Object.hasOwn(parameters, name) ? (parameters[name] as string) : whole));
+}
+
+/**
+ * Every command for every combination of the lists' values, with its name: the name given for it
+ * (`names`: one for all, one per command, or one per alternative, each with `{NAME}` replaced),
+ * else the command itself, and where the name holds no `{NAME}` of a parameter, ` (NAME = value)`
+ * after it, so that every alternative's name differs. A parameter no command uses is a mistake.
+ * @example expandParameterLists(['./rowcol row {n}', './rowcol col {n}'], null, [{ name: 'n', values: ['512', '1024'] }]).map((each) => each.name)
+ *   // ['./rowcol row 512', './rowcol col 512', './rowcol row 1024', './rowcol col 1024']
+ * @example expandParameterLists(['./rowcol row {n}', './rowcol col {n}'], ['row', 'col'], [{ name: 'n', values: ['512', '1024'] }]).map((each) => each.name)
+ *   // ['row (n = 512)', 'col (n = 512)', 'row (n = 1024)', 'col (n = 1024)']
+ */
+export function expandParameterLists(commands: readonly string[], names: readonly string[] | null, lists: readonly ParameterList[]): ParameterizedCommand[] | { readonly problem: string } {
+  const unused = lists.find((list) => !commands.some((command) => command.includes(`{${list.name}}`)));
+  if (unused !== undefined) return { problem: `-L ${unused.name}: no command has {${unused.name}} in it (write {${unused.name}} where its values go, e.g. -- "./prog {${unused.name}}")` };
+  const combinations = lists.reduce<Record<string, string>[]>((sofar, list) => list.values.flatMap((value) => sofar.map((parameters) => ({ ...parameters, [list.name]: value }))), [{}]);
+  const total = commands.length * combinations.length;
+  if (names !== null && names.length !== 1 && names.length !== commands.length && names.length !== total) {
+    return { problem: `--names gave ${names.length} names for ${commands.length} commands × ${combinations.length} values (${total} alternatives): give one name for all, one per command, or one per alternative, with {NAME} where a value goes` };
+  }
+  const expanded: ParameterizedCommand[] = [];
+  for (const parameters of combinations) {
+    for (const [index, command] of commands.entries()) {
+      const template = names === null ? command : names.length === total ? (names[expanded.length] as string) : (names[names.length === 1 ? 0 : index] as string);
+      const missing = lists.filter((list) => !template.includes(`{${list.name}}`)).map((list) => `${list.name} = ${parameters[list.name]}`);
+      const name = `${substituteParameters(template, parameters)}${missing.length === 0 ? '' : ` (${missing.join(', ')})`}`;
+      expanded.push({ command: substituteParameters(command, parameters), name, parameters });
+    }
+  }
+  return expanded;
+}
