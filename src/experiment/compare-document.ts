@@ -2,6 +2,7 @@ import { UsageError } from '../errors.ts';
 import { analyzeRuns, outlierWarning, type AlternativeRuns, type BaselineComparison, type MetricResult } from './analyze.ts';
 import type { MachineInfo } from './machine.ts';
 import type { RunValues } from './metrics.ts';
+import { compareByValue, type ValueComparison } from './by-value.ts';
 
 export const COMPARE_FORMAT = 'perfcell-compare';
 export const COMPARE_VERSION = 1;
@@ -59,6 +60,8 @@ export interface CompareDocument {
   /** The empty alternative (an empty cell, `true`), measured the same way; null when left out. */
   readonly noiseFloor: SavedAlternative | null;
   readonly results: readonly MetricResult[];
+  /** A parameter scan's (-L) alternatives of the same values, each against the first of them, on time; absent without -L. */
+  readonly byValue?: readonly ValueComparison[];
   readonly baseline?: {
     readonly file: string;
     readonly createdAt: string;
@@ -111,6 +114,7 @@ export function buildCompareDocument(input: {
   readonly cost?: CompareCost;
 }): CompareDocument {
   const results = analyzeRuns(input.alternatives, input.noiseFloor);
+  const byValue = compareByValue(input.alternatives, input.noiseFloor);
   const outliers = outlierWarning(results);
   return {
     format: COMPARE_FORMAT,
@@ -121,6 +125,7 @@ export function buildCompareDocument(input: {
     alternatives: input.alternatives,
     noiseFloor: input.noiseFloor,
     results,
+    ...(byValue.length === 0 ? {} : { byValue }),
     warnings: outliers === null ? input.warnings : [...input.warnings, outliers],
     ...(input.cost === undefined ? {} : { cost: input.cost }),
   };

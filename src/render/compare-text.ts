@@ -60,8 +60,27 @@ function summaryBlocks(document: CompareDocument, width: number): string[][] {
     blocks.push(wrapLines([`Noise floor (${floorDescription(document)}): ${meanAndSpread(floor)}, ${runCount(floor.n)}`, ...(cost === null ? [] : [cost])], width));
   }
   blocks.push(wrapLines(verdictSummary(document), width));
+  blocks.push(wrapLines(byValueLines(document), width));
   if (document.baseline !== undefined) blocks.push(wrapLines(baselineLines(document, false), width));
   return blocks;
+}
+
+/**
+ * A parameter scan (-L) at each value: the alternatives of the same values against the first of
+ * them, on time (document.byValue), one line each; none without -L.
+ * @example byValueLines(document) // ['By value (against the first command at each)', '  n = 512: col (n = 512) is 1.4× ± 0.1 slower; p < 0.001', …]
+ */
+function byValueLines(document: CompareDocument): string[] {
+  const groups = document.byValue ?? [];
+  if (groups.length === 0) return [];
+  const lines = ['By value (time, against the first command at each)'];
+  for (const { parameters, comparisons } of groups) {
+    const values = Object.entries(parameters).map(([name, value]) => `${name} = ${value}`).join(', ');
+    // which alternative a verdict without a difference is about, where there are several
+    const named = (comparison: (typeof comparisons)[number]): string => (comparisons.length > 1 && !comparison.isMeaningful ? `${comparison.alternativeName}, time: ` : '');
+    for (const comparison of comparisons) lines.push(`  ${values}: ${named(comparison)}${comparison.verdict}`);
+  }
+  return lines;
 }
 
 /** "12.1 ms ± 0.40 ms", or "12.1 ms" where σ is unknown (one run). */
