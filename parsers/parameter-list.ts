@@ -80,7 +80,7 @@ export function substituteParameters(template: string, parameters: Readonly<Reco
  */
 export function expandParameterLists(commands: readonly string[], names: readonly string[] | null, lists: readonly ParameterList[]): ParameterizedCommand[] | { readonly problem: string } {
   const unused = lists.find((list) => !commands.some((command) => command.includes(`{${list.name}}`)));
-  if (unused !== undefined) return { problem: `-L ${unused.name}: no command has {${unused.name}} in it (write {${unused.name}} where its values go, e.g. -- "./prog {${unused.name}}")` };
+  if (unused !== undefined) return { problem: `parameter ${unused.name}: no command has {${unused.name}} in it (write {${unused.name}} where its values go, e.g. -- "./prog {${unused.name}}")` };
   const combinations = lists.reduce<Record<string, string>[]>((sofar, list) => list.values.flatMap((value) => sofar.map((parameters) => ({ ...parameters, [list.name]: value }))), [{}]);
   const total = commands.length * combinations.length;
   if (names !== null && names.length !== 1 && names.length !== commands.length && names.length !== total) {
@@ -96,4 +96,32 @@ export function expandParameterLists(commands: readonly string[], names: readonl
     }
   }
   return expanded;
+}
+
+/**
+ * compare's `-P NAME MIN MAX` with `-D STEP` (hyperfine's --parameter-scan and
+ * --parameter-step-size): MIN, MIN + STEP, … up to MAX, as one parameter list. Whole numbers step
+ * by 1 unless told; a decimal MIN or MAX needs a STEP. Values are written with STEP's decimals.
+ * @example readParameterScan(['n', '256', '1024'], '256') // { name: 'n', values: ['256', '512', '768', '1024'] }
+ * @example readParameterScan(['x', '0', '1'], '0.25') // { name: 'x', values: ['0', '0.25', '0.5', '0.75', '1'] }
+ */
+export function readParameterScan(words: readonly string[], stepText: string | undefined): ParameterList | { readonly problem: string } {
+  const usage = '-P takes a name, its least and its greatest value: -P n 256 1024 (-D 256 for the step; then -- and the commands)';
+  if (words.length !== 3) return { problem: usage };
+  const [name = '', minText = '', maxText = ''] = words;
+  if (!NAME.test(name)) return { problem: `-P ${name}: a parameter's name is letters, digits, '_' and '-', starting with a letter (e.g. -P n 256 1024)` };
+  const isNumber = (text: string): boolean => /^-?(\d+\.?\d*|\.\d+)$/.test(text);
+  if (!isNumber(minText) || !isNumber(maxText)) return { problem: usage };
+  const whole = [minText, maxText].every((text) => /^-?\d+$/.test(text));
+  if (stepText === undefined && !whole) return { problem: `-P ${name} ${minText} ${maxText}: give -D STEP for values that are not whole numbers (e.g. -D 0.5)` };
+  const step = stepText === undefined ? 1 : Number(stepText);
+  if (stepText !== undefined && (!isNumber(stepText) || !(step > 0))) return { problem: `-D ${stepText}: the step is a number above 0 (e.g. -D 256)` };
+  const min = Number(minText);
+  const max = Number(maxText);
+  if (max < min) return { problem: `-P ${name} ${minText} ${maxText}: the least value comes first (-P ${name} ${maxText} ${minText})` };
+  const count = Math.floor((max - min) / step + 1e-9) + 1;
+  if (count > 10_000) return { problem: `-P ${name} ${minText} ${maxText} makes ${count} values (a larger -D, or fewer values with -L)` };
+  const decimals = Math.max(...[minText, stepText ?? '1'].map((text) => (text.includes('.') ? text.length - text.indexOf('.') - 1 : 0)));
+  const values = Array.from({ length: count }, (_, index) => String(Number((min + index * step).toFixed(decimals))));
+  return { name, values };
 }

@@ -59,13 +59,27 @@ describe('perfcell compare -L', () => {
     ]);
   }, 120_000);
 
+  it('-P scans a range (-D its step), as -L would list it', async () => {
+    const result = await perfcell(['compare', '--no-perf', '--json', '--warmup', '0', '--runs', '1', '-P', 'ms', '1', '5', '-D', '2', '--', `${fixture('sleep-ms')} {ms}`]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const document = JSON.parse(result.stdout) as CompareDocument;
+    expect(document.alternatives.map((alternative) => [alternative.command, alternative.parameters])).toEqual([
+      [[fixture('sleep-ms'), '1'], { ms: '1' }],
+      [[fixture('sleep-ms'), '3'], { ms: '3' }],
+      [[fixture('sleep-ms'), '5'], { ms: '5' }],
+    ]);
+  }, 60_000);
+
   it('says what is wrong in one line naming the fix, before anything runs (exit 2)', async () => {
     const cases: Array<[readonly string[], RegExp]> = [
-      [['-L', 'n', '1,2', '--', 'true'], /^error: -L n: no command has \{n\} in it \(write \{n\} where its values go/],
+      [['-L', 'n', '1,2', '--', 'true'], /^error: parameter n: no command has \{n\} in it \(write \{n\} where its values go/],
       [['-L', 'n', '1,2', 'sleep {n}'], /^error: -L takes a name and its values: -L size 512,1024 \(then -- and the commands\)$/],
-      [['-L', 'n', '1', '--setup', 'make {n}', '--', 'sleep {n}'], /^error: -L values go into the commands, --names and --prepare, not --setup or --cleanup/],
+      [['-L', 'n', '1', '--setup', 'make {n}', '--', 'sleep {n}'], /^error: -L and -P values go into the commands, --names and --prepare, not --setup or --cleanup/],
       [['x.js', '--cells', 'a', 'b', '-L', 'n', '1'], /^error: -L is for commands/],
       [['-L', 'n', '1,2', '--names', 'a', 'b', 'c', '--', 'sleep {n}', 'true'], /^error: --names gave 3 names for 2 commands × 2 values \(4 alternatives\)/],
+      [['-D', '2', '--', 'sleep 1'], /^error: -D is the step of -P \(e\.g\. -P n 256 1024 -D 256\)$/],
+      [['-P', 'n', '1', '--', 'sleep {n}'], /^error: -P takes a name, its least and its greatest value/],
+      [['-L', 'n', '1', '-P', 'n', '1', '2', '--', 'sleep {n}'], /^error: n was given to both -L and -P \(give it to one\)$/],
     ];
     for (const [args, expected] of cases) {
       const result = await perfcell(['compare', '--no-perf', ...args]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandParameterLists, readParameterLists, substituteParameters } from '../../parsers/parameter-list.ts';
+import { expandParameterLists, readParameterLists, readParameterScan, substituteParameters } from '../../parsers/parameter-list.ts';
 
 describe('readParameterLists (compare -L NAME VALUES)', () => {
   it('reads NAME VALUES pairs, values split at commas, \\, a comma in a value', () => {
@@ -62,8 +62,28 @@ describe('expandParameterLists', () => {
 
   it('refuses a parameter no command uses, and a count of names that fits nothing', () => {
     expect(expandParameterLists(['./prog {size}'], null, [{ name: 'n', values: ['1'] }])).toEqual({
-      problem: '-L n: no command has {n} in it (write {n} where its values go, e.g. -- "./prog {n}")',
+      problem: 'parameter n: no command has {n} in it (write {n} where its values go, e.g. -- "./prog {n}")',
     });
     expect(expandParameterLists(['a {n}', 'b {n}'], ['x', 'y', 'z'], [{ name: 'n', values: ['1', '2'] }])).toHaveProperty('problem', expect.stringMatching(/^--names gave 3 names for 2 commands × 2 values \(4 alternatives\)/));
+  });
+});
+
+describe('readParameterScan (compare -P NAME MIN MAX -D STEP)', () => {
+  it('steps from MIN to MAX, both included; whole numbers by 1 unless told, decimals with STEP\'s digits', () => {
+    expect(readParameterScan(['n', '1', '4'], undefined)).toEqual({ name: 'n', values: ['1', '2', '3', '4'] });
+    expect(readParameterScan(['n', '256', '1024'], '256')).toEqual({ name: 'n', values: ['256', '512', '768', '1024'] });
+    expect(readParameterScan(['n', '256', '1000'], '256')).toEqual({ name: 'n', values: ['256', '512', '768'] });
+    // 0.1 added ten times is 0.9999999999999999: written as the step's digits make it
+    expect(readParameterScan(['x', '0', '1'], '0.1')).toEqual({ name: 'x', values: ['0', '0.1', '0.2', '0.3', '0.4', '0.5', '0.6', '0.7', '0.8', '0.9', '1'] });
+    expect(readParameterScan(['t', '-2', '2'], '2')).toEqual({ name: 't', values: ['-2', '0', '2'] });
+  });
+
+  it('says what is wrong, and how to write it', () => {
+    expect(readParameterScan(['n', '1'], undefined)).toHaveProperty('problem', expect.stringMatching(/^-P takes a name, its least and its greatest value: -P n 256 1024/));
+    expect(readParameterScan(['n', 'a', '3'], undefined)).toHaveProperty('problem', expect.stringMatching(/^-P takes a name/));
+    expect(readParameterScan(['x', '0', '1.5'], undefined)).toEqual({ problem: '-P x 0 1.5: give -D STEP for values that are not whole numbers (e.g. -D 0.5)' });
+    expect(readParameterScan(['n', '1', '4'], '0')).toEqual({ problem: '-D 0: the step is a number above 0 (e.g. -D 256)' });
+    expect(readParameterScan(['n', '4', '1'], undefined)).toEqual({ problem: '-P n 4 1: the least value comes first (-P n 1 4)' });
+    expect(readParameterScan(['n', '0', '1000000'], undefined)).toHaveProperty('problem', '-P n 0 1000000 makes 1000001 values (a larger -D, or fewer values with -L)');
   });
 });

@@ -40,13 +40,16 @@ import { exitWhenIdle } from '../exit-when-idle.ts';
 import { monotonicMs } from '../../session/clock.ts';
 import { continueCount, rerunRoundNote } from '../../session/job-stops.ts';
 import { quoteName } from '../../render/quote-name.ts';
-import { expandParameterLists, readParameterLists, substituteParameters } from '../../../parsers/parameter-list.ts';
+import { expandParameterLists, readParameterLists, readParameterScan, substituteParameters } from '../../../parsers/parameter-list.ts';
 
 interface CompareFlags {
   readonly cells?: readonly string[];
   readonly names?: readonly string[];
   /** -L NAME VALUES, as commander collects them (every -L's words, in order). */
   readonly parameterList?: readonly string[];
+  /** -P NAME MIN MAX, and -D STEP. */
+  readonly parameterScan?: readonly string[];
+  readonly parameterStepSize?: string;
   readonly runs?: number;
   readonly warmup?: number;
   readonly minTime?: number;
@@ -102,14 +105,21 @@ function withParameterLists(
   flags: CompareFlags,
   afterDashes: ReadonlySet<string>,
 ): { targets: string[]; flags: CompareFlags; afterDashes: ReadonlySet<string>; parameters: Readonly<Record<string, string>>[] | null } {
-  if (flags.parameterList === undefined) return { targets, flags, afterDashes, parameters: null };
-  if (flags.cells !== undefined) throw new UsageError('-L is for commands: its values replace {NAME} in command strings (compare cells by their titles)');
-  const lists = readParameterLists(flags.parameterList);
+  if (flags.parameterScan === undefined && flags.parameterStepSize !== undefined) throw new UsageError('-D is the step of -P (e.g. -P n 256 1024 -D 256)');
+  if (flags.parameterList === undefined && flags.parameterScan === undefined) return { targets, flags, afterDashes, parameters: null };
+  if (flags.cells !== undefined) throw new UsageError(`${flags.parameterList === undefined ? '-P' : '-L'} is for commands: its values replace {NAME} in command strings (compare cells by their titles)`);
+  const lists = readParameterLists(flags.parameterList ?? []);
   if ('problem' in lists) throw new UsageError(lists.problem);
+  if (flags.parameterScan !== undefined) {
+    const scan = readParameterScan(flags.parameterScan, flags.parameterStepSize);
+    if ('problem' in scan) throw new UsageError(scan.problem);
+    if (lists.some((list) => list.name === scan.name)) throw new UsageError(`${scan.name} was given to both -L and -P (give it to one)`);
+    lists.push(scan);
+  }
   const uses = (text: string): boolean => lists.some((list) => text.includes(`{${list.name}}`));
   const hook = [flags.setup, flags.cleanup].find((text) => text !== undefined && uses(text));
   if (hook !== undefined) {
-    throw new UsageError(`-L values go into the commands, --names and --prepare, not --setup or --cleanup: ${quoteName(hook)} would run with {…} as typed (PERFCELL_ALTERNATIVE names the alternative there)`);
+    throw new UsageError(`-L and -P values go into the commands, --names and --prepare, not --setup or --cleanup: ${quoteName(hook)} would run with {…} as typed (PERFCELL_ALTERNATIVE names the alternative there)`);
   }
   if (targets.length === 0) return { targets, flags, afterDashes, parameters: null };
   const expanded = expandParameterLists(targets, flags.names ?? null, lists);
@@ -184,6 +194,8 @@ export function registerCompare(program: Command): void {
     .option('--cells <titles...>', 'compare these cells of FILE; the other cells run once (set-up before, later cells after)')
     .option('-n, --names <names...>', 'names for the alternatives, in order (default: the cell titles or the command strings)')
     .option('-L, --parameter-list <pair...>', 'NAME VALUES: run each command once per value, {NAME} in it replaced: -L size 512,1024 -- "./prog {size}"; repeat for every combination (as hyperfine -L)')
+    .option('-P, --parameter-scan <triple...>', 'NAME MIN MAX: as -L with the values MIN, MIN + STEP, … MAX (as hyperfine -P)')
+    .option('-D, --parameter-step-size <step>', "-P's step (default 1; needed for values that are not whole numbers)")
     .option('--runs <n>', 'measured runs of each alternative (default 10; 3 with --backend cachegrind); with --min-time, at least this many', parseCount(1, '--runs 10'))
     .option('--warmup <n>', 'rounds run first and not counted (default 1; 0 with --backend cachegrind)', parseCount(0, '--warmup 1'))
     .option('--min-time <s>', 'keep adding rounds until this many seconds have passed', parseSeconds)
