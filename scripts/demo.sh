@@ -3,7 +3,8 @@
 #   1. set-up: perf, valgrind and gcc where missing, npm ci where node_modules is missing or stale, the build;
 #   2. col against row under cachegrind: simulated D1 misses (this VM has no hardware cache counters);
 #   3. col against row natively under perf: time;
-#   4. the same loops as cells of samples/rowcol/rowcol.ts, in one Node process.
+#   4. the same at two matrix sizes (-L): a 512 KiB matrix that the caches hold, and a 32 MiB one;
+#   5. the same loops as cells of samples/rowcol/rowcol.ts, in one Node process.
 # About a minute on a 2-core VM. PERFCELL_DEMO_OUT=DIR keeps the JSON of each comparison there
 # (the demo's test reads them); PERFCELL_DEMO_SKIP_SETUP=1 skips step 1.
 set -euo pipefail
@@ -23,15 +24,19 @@ rowcol="$out/rowcol"
 cc -O2 -o "$rowcol" samples/rowcol/rowcol.c
 perfcell() { ./dist/app/cli.cjs "$@"; } # the bin as users run it (its first line is a shell launcher)
 
-step "1/3 cachegrind: simulated D1 misses of one row-wise and one column-wise sum of a 1024×1024 matrix"
+step "1/4 cachegrind: simulated D1 misses of one row-wise and one column-wise sum of a 1024×1024 matrix"
 perfcell compare --backend cachegrind --names row col --export-json "$out/cachegrind.json" \
   -- "$rowcol row 1024 1" "$rowcol col 1024 1"
 
-step "2/3 perf: native time of 20 sums each (hardware cache events are not supported in a VM; time is)"
+step "2/4 perf: native time of 20 sums each (hardware cache events are not supported in a VM; time is)"
 perfcell compare --names row col --runs 10 --export-json "$out/native.json" \
   -- "$rowcol row 1024 20" "$rowcol col 1024 20"
 
-step "3/3 cells: the same loops in Node, cells of samples/rowcol/rowcol.ts in one process"
+step "3/4 perf, by size: col against row at N = 256 (512 KiB, held by the caches) and N = 2048 (32 MiB)"
+perfcell compare -L n 256,2048 --names row col --runs 5 --export-json "$out/sizes.json" \
+  -- "$rowcol row {n} 4" "$rowcol col {n} 4"
+
+step "4/4 cells: the same loops in Node, cells of samples/rowcol/rowcol.ts in one process"
 perfcell compare samples/rowcol/rowcol.ts --cells "sum rows" "sum columns" --warmup 3 --runs 15 --export-json "$out/cells.json"
 
 step "conclusion"
@@ -47,5 +52,10 @@ const lines = [
   ['cells     ', comparison(read('cells'), 'durationS')],
 ];
 for (const [where, result] of lines) console.log(`${where}  ${result?.verdict ?? 'no result'}`);
+// col against row at each size: the gap opens as the matrix outgrows the caches
+for (const { parameters, results } of read('sizes').byValue ?? []) {
+  const time = results.find((result) => result.metric.key === 'durationS')?.comparisons[0];
+  console.log(`by size     N = ${parameters.n}: ${time?.verdict ?? 'no result'}`);
+}
 JS
 echo "demo took $((SECONDS - started)) s" >&2

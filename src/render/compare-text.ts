@@ -59,28 +59,9 @@ function summaryBlocks(document: CompareDocument, width: number): string[][] {
     const cost = noiseFloorCostLine(document.cost);
     blocks.push(wrapLines([`Noise floor (${floorDescription(document)}): ${meanAndSpread(floor)}, ${runCount(floor.n)}`, ...(cost === null ? [] : [cost])], width));
   }
-  blocks.push(wrapLines(verdictSummary(document), width));
-  blocks.push(wrapLines(byValueLines(document), width));
+  blocks.push(wrapLines((document.byValue ?? []).length > 0 ? byValueSummary(document) : verdictSummary(document), width));
   if (document.baseline !== undefined) blocks.push(wrapLines(baselineLines(document, false), width));
   return blocks;
-}
-
-/**
- * A parameter scan (-L) at each value: the alternatives of the same values against the first of
- * them, on time (document.byValue), one line each; none without -L.
- * @example byValueLines(document) // ['By value (against the first command at each)', '  n = 512: col (n = 512) is 1.4× ± 0.1 slower; p < 0.001', …]
- */
-function byValueLines(document: CompareDocument): string[] {
-  const groups = document.byValue ?? [];
-  if (groups.length === 0) return [];
-  const lines = ['By value (time, against the first command at each)'];
-  for (const { parameters, comparisons } of groups) {
-    const values = Object.entries(parameters).map(([name, value]) => `${name} = ${value}`).join(', ');
-    // which alternative a verdict without a difference is about, where there are several
-    const named = (comparison: (typeof comparisons)[number]): string => (comparisons.length > 1 && !comparison.isMeaningful ? `${comparison.alternativeName}, time: ` : '');
-    for (const comparison of comparisons) lines.push(`  ${values}: ${named(comparison)}${comparison.verdict}`);
-  }
-  return lines;
 }
 
 /** "12.1 ms ± 0.40 ms", or "12.1 ms" where σ is unknown (one run). */
@@ -115,23 +96,53 @@ function timeRows(summary: RunSummary): string[] {
 function verdictSummary(document: CompareDocument): string[] {
   const first = document.alternatives[0];
   if (first === undefined || document.alternatives.length < 2) return [];
-  const lines = [`Summary (against ${first.name})`];
-  const isMany = document.alternatives.length > 2;
+  const verdicts = verdictLines(document.results, document.alternatives.length - 1);
+  const rest = quietLine(verdicts.quiet, verdicts.untested);
+  return [`Summary (against ${first.name})`, ...verdicts.lines.map((line) => `  ${line}`), ...(rest === null ? [] : [`  ${rest}`])];
+}
+
+/** Each of `count` comparisons' time verdict and its other meaningful ones (named where time shows no difference among several), and how many others were quiet or untested. */
+function verdictLines(results: readonly MetricResult[], count: number): { lines: string[]; quiet: number; untested: number } {
+  const lines: string[] = [];
   let quiet = 0;
   let untested = 0;
-  for (const [index] of document.alternatives.slice(1).entries()) {
-    for (const result of document.results) {
+  for (let index = 0; index < count; index++) {
+    for (const result of results) {
       const comparison = result.comparisons[index];
       if (comparison === undefined) continue;
       if (result.metric.role === 'primary') {
-        lines.push(`  ${comparison.isMeaningful ? comparison.verdict : `${isMany ? `${comparison.alternativeName}, ` : ''}time: ${comparison.verdict}`}`);
+        lines.push(comparison.isMeaningful ? comparison.verdict : `${count > 1 ? `${comparison.alternativeName}, ` : ''}time: ${comparison.verdict}`);
       } else if (comparison.isMeaningful) {
-        lines.push(`  ${comparison.verdict}`);
+        lines.push(comparison.verdict);
       } else if (result.metric.role === 'secondary') {
         if (comparison.welch === null) untested++;
         else quiet++;
       }
     }
+  }
+  return { lines, quiet, untested };
+}
+
+/**
+ * A parameter scan (-L, -P) at each value: the commands of the same values against the first of
+ * them (document.byValue), as the summary says them; it takes the summary's place, whose baseline
+ * (the first command at the first value) is no answer to a scan (--verbose has both).
+ * @example byValueSummary(document) // ['By value (against the first command at each)', '  n = 2048: col (n = 2048) is 3.2× ± 0.1 slower; p < 0.001', …]
+ */
+function byValueSummary(document: CompareDocument): string[] {
+  const groups = document.byValue ?? [];
+  if (groups.length === 0) return [];
+  const lines = ['By value (against the first command at each)'];
+  let quiet = 0;
+  let untested = 0;
+  for (const { parameters, results } of groups) {
+    const values = Object.entries(parameters).map(([name, value]) => `${name} = ${value}`).join(', ');
+    const count = (results[0]?.summaries.length ?? 1) - 1;
+    const verdicts = verdictLines(results, count);
+    quiet += verdicts.quiet;
+    untested += verdicts.untested;
+    // the values once, the verdicts under them
+    verdicts.lines.forEach((line, index) => lines.push(index === 0 ? `  ${values}: ${line}` : `  ${' '.repeat(values.length + 2)}${line}`));
   }
   const rest = quietLine(quiet, untested);
   if (rest !== null) lines.push(`  ${rest}`);

@@ -25,7 +25,7 @@ const comparisonOf = (name: string, key: string) => {
 
 // The demo's first part runs under valgrind (cachegrind).
 describe.runIf(runsWith('valgrind', hasValgrind, "scripts/demo.sh (its cachegrind part needs valgrind)"))('scripts/demo.sh (the README\'s main job)', () => {
-  it('shows col with several times the simulated D1 misses of row, and significant time differences natively and in Node cells', { timeout: 200_000 }, async () => {
+  it('shows col with several times the simulated D1 misses of row, and significant time differences natively, at the larger size and in Node cells', { timeout: 200_000 }, async () => {
     const result = await execa('bash', ['scripts/demo.sh'], {
       cwd: root,
       reject: false,
@@ -55,11 +55,19 @@ describe.runIf(runsWith('valgrind', hasValgrind, "scripts/demo.sh (its cachegrin
     expect(cells.ratio.ratio, cells.verdict).toBeGreaterThan(1.2);
     expect(cells.isSignificant, cells.verdict).toBe(true);
 
+    // and at two sizes (-L): col against row at N = 2048, a matrix of 32 MiB, several times slower
+    const sizes = JSON.parse(readFileSync(join(out, 'sizes.json'), 'utf8')) as CompareDocument;
+    const atSize = (n: string) => sizes.byValue?.find((group) => group.parameters['n'] === n)?.results.find((each) => each.metric.key === 'durationS')?.comparisons[0];
+    expect([atSize('2048')?.baselineName, atSize('2048')?.alternativeName]).toEqual(['row (n = 2048)', 'col (n = 2048)']);
+    expect(atSize('2048')?.isSignificant, atSize('2048')?.verdict).toBe(true);
+    expect(atSize('2048')?.ratio.ratio, atSize('2048')?.verdict).toBeGreaterThan(2);
+
     // The demo ends by saying what it showed, with the same verdicts.
-    const conclusion = result.stdout.trimEnd().split('\n').slice(-4);
+    const conclusion = result.stdout.trimEnd().split('\n').slice(-6);
     expect(conclusion[0]).toBe(`cachegrind  ${comparisonOf('cachegrind', 'D1 read misses').verdict}`);
     expect(conclusion[2]).toBe(`native      ${time.verdict}`);
     expect(conclusion[3]).toBe(`cells       ${cells.verdict}`);
+    expect(conclusion.slice(4)).toEqual([`by size     N = 256: ${atSize('256')?.verdict}`, `by size     N = 2048: ${atSize('2048')?.verdict}`]);
     expect(result.stderr).toMatch(/demo took \d+ s$/);
     // How fast it is ("about a minute") is a benchmark: scripts/bench-demo.mjs, BENCHMARKS.md.
   });
