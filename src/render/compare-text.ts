@@ -164,6 +164,8 @@ function quietLine(quiet: number, untested: number): string | null {
 
 function verboseBlocks(document: CompareDocument, width: number): string[][] {
   const blocks = [wrapLines(headline(document), width), ...document.results.map((result) => renderMetric(result, width)), verdictTable(document, width)];
+  // a scan's answer at each value, after every alternative against the first
+  blocks.push(wrapLines(byValueSummary(document), width));
   if (document.baseline !== undefined) blocks.push(wrapLines(baselineLines(document, true), width));
   return blocks;
 }

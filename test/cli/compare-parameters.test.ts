@@ -60,6 +60,9 @@ describe('perfcell compare -L', () => {
       expect.stringMatching(/^ {2}(ms = 8: (.* 5 \(ms = 8\) is [\d.]+× .*faster; p |time: no (significant|meaningful) difference)| {9}.* 5 \(ms = 2\) has )/),
     ]);
     expect(byValue).toMatch(/\n {2}ms = 8: /);
+    // --verbose: every alternative against the first, and the values' answer after it
+    const verbose = await perfcell(['compare', '--no-perf', '--verbose', '--warmup', '0', '--runs', '2', '-L', 'ms', '2,8', '--', `${fixture('sleep-ms')} {ms}`, `${fixture('sleep-ms')} 5`], { COLUMNS: '300' });
+    expect(verbose.stdout).toMatch(/\nBy value \(against the first command at each\)\n {2}ms = 2: /);
   }, 120_000);
 
   it('-P scans a range (-D its step), as -L would list it', async () => {
