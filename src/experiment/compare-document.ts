@@ -40,7 +40,7 @@ export interface RunFailure {
 export interface SavedAlternative extends AlternativeRuns {
   /** The argv that ran (commands); absent for cells. */
   readonly command?: readonly string[];
-  /** The -L values it ran with (`{ size: '512' }`); absent without -L. */
+  /** The -L and -P values it ran with (`{ size: '512' }`); absent without them. */
   readonly parameters?: Readonly<Record<string, string>>;
   /** Runs that failed under --ignore-failure; absent when none did. */
   readonly failures?: readonly RunFailure[];
@@ -60,7 +60,7 @@ export interface CompareDocument {
   /** The empty alternative (an empty cell, `true`), measured the same way; null when left out. */
   readonly noiseFloor: SavedAlternative | null;
   readonly results: readonly MetricResult[];
-  /** A parameter scan's (-L) alternatives of the same values, each against the first of them, on time; absent without -L. */
+  /** A parameter scan's (-L, -P) alternatives of the same values, each against the first of them, every metric (by-value.ts); absent without a scan of two commands or more. */
   readonly byValue?: readonly ValueComparison[];
   readonly baseline?: {
     readonly file: string;

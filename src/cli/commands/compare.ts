@@ -97,8 +97,8 @@ function parseSeconds(value: string): number {
 }
 
 /**
- * -L (parsers/parameter-list.ts): the commands, names and --prepare commands for every value, and
- * each alternative's values; without -L, all as given.
+ * -L and -P (parsers/parameter-list.ts): the commands, names and --prepare commands for every
+ * value, and each alternative's values; without them, all as given.
  */
 function withParameterLists(
   targets: string[],
@@ -230,7 +230,7 @@ Examples:
   perfcell compare --save before -- "./prog"    later:  perfcell compare --baseline before -- "./prog"`,
     )
     .action(async (givenTargets: string[], givenFlags: CompareFlags, command: Command) => {
-      // -L: every command for every value, named and prepared for each (its values kept for the document)
+      // -L, -P: every command for every value, named and prepared for each (its values kept for the document)
       const { targets, flags, afterDashes, parameters } = withParameterLists(givenTargets, givenFlags, operandsAfterDashes(command));
       checkCombination(targets, flags, afterDashes);
       const isCachegrind = flags.backend === 'cachegrind';
