@@ -80,16 +80,25 @@ export function substituteParameters(template: string, parameters: Readonly<Reco
  */
 export function expandParameterLists(commands: readonly string[], names: readonly string[] | null, lists: readonly ParameterList[]): ParameterizedCommand[] | { readonly problem: string } {
   const unused = lists.find((list) => !commands.some((command) => command.includes(`{${list.name}}`)));
-  if (unused !== undefined) return { problem: `parameter ${unused.name}: no command has {${unused.name}} in it (write {${unused.name}} where its values go, e.g. -- "./prog {${unused.name}}")` };
-  const combinations = lists.reduce<Record<string, string>[]>((sofar, list) => list.values.flatMap((value) => sofar.map((parameters) => ({ ...parameters, [list.name]: value }))), [{}]);
+  if (unused !== undefined) {
+    const token = `{${unused.name}}`;
+    return { problem: `parameter ${unused.name}: no command has ${token} in it (write ${token} where its values go, e.g. -- "./prog ${token}")` };
+  }
+  // the first list's values vary fastest (each later list repeats the combinations so far per value)
+  const combinations = lists.reduce<Record<string, string>[]>(
+    (sofar, list) => list.values.flatMap((value) => sofar.map((parameters) => ({ ...parameters, [list.name]: value }))),
+    [{}],
+  );
   const total = commands.length * combinations.length;
   if (names !== null && names.length !== 1 && names.length !== commands.length && names.length !== total) {
-    return { problem: `--names gave ${names.length} names for ${commands.length} commands × ${combinations.length} values (${total} alternatives): give one name for all, one per command, or one per alternative, with {NAME} where a value goes` };
+    const counts = `${names.length} names for ${commands.length} commands × ${combinations.length} values (${total} alternatives)`;
+    return { problem: `--names gave ${counts}: give one name for all, one per command, or one per alternative, with {NAME} where a value goes` };
   }
   const expanded: ParameterizedCommand[] = [];
   for (const parameters of combinations) {
     for (const [index, command] of commands.entries()) {
-      const template = names === null ? command : names.length === total ? (names[expanded.length] as string) : (names[names.length === 1 ? 0 : index] as string);
+      const given = names === null ? null : names.length === total ? names[expanded.length] : names[names.length === 1 ? 0 : index];
+      const template = given ?? command;
       const missing = lists.filter((list) => !template.includes(`{${list.name}}`)).map((list) => `${list.name} = ${parameters[list.name]}`);
       const name = `${substituteParameters(template, parameters)}${missing.length === 0 ? '' : ` (${missing.join(', ')})`}`;
       expanded.push({ command: substituteParameters(command, parameters), name, parameters });
