@@ -5,7 +5,7 @@
 #   3. col against row natively under perf: time;
 #   4. the same at two matrix sizes (-L): a 512 KiB matrix that the caches hold, and a 32 MiB one;
 #   5. the same loops as cells of samples/rowcol/rowcol.ts, in one Node process.
-# About a minute on a 2-core VM. PERFCELL_DEMO_OUT=DIR keeps the JSON of each comparison there
+# About 10 s on a 2-core VM once set up (BENCHMARKS.md, Demo wall time). PERFCELL_DEMO_OUT=DIR keeps the JSON of each comparison there
 # (the demo's test reads them); PERFCELL_DEMO_SKIP_SETUP=1 skips step 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
