@@ -134,5 +134,33 @@ export function renderCompareMarkdown(document: CompareDocument): string {
     'Relative: the ratio to the first alternative (of geometric means where every value is positive, as the tests take them), ' +
     '± half its confidence interval, or the interval itself (low–high) where it is lopsided around the ratio: ' +
     '95% for time, wider for the other metrics after Holm’s correction; rates get no verdict, they mirror time.';
-  return `${[intro, ...document.results.map((result) => metricTable(document, result))].join('\n\n')}\n`;
+  return `${[intro, ...document.results.map((result) => metricTable(document, result)), ...byValueSection(document)].join('\n\n')}\n`;
+}
+
+/**
+ * A parameter scan's (-L, -P) answer at each value (document.byValue): a table of each command's
+ * mean time at each value, Relative to the first command at that value, then the verdicts that
+ * differ meaningfully; none without a scan of two commands or more.
+ */
+function byValueSection(document: CompareDocument): string[] {
+  const groups = document.byValue ?? [];
+  if (groups.length === 0) return [];
+  const lines = ['### By value', '', '| Values | Command | Mean time [ms] | Relative |', '|:---|:---|---:|---:|'];
+  const verdicts: string[] = [];
+  for (const { parameters, results } of groups) {
+    const values = Object.entries(parameters).map(([name, value]) => `${name} = ${value}`).join(', ');
+    const time = results.find((result) => result.metric.role === 'primary');
+    time?.summaries.forEach(({ name, summary }, index) => {
+      const meanMs = summary.mean === null ? '—' : (summary.mean * 1000).toFixed(2);
+      lines.push(`| ${escapeCell(values)} | \`${escapeCell(name)}\` | ${meanMs} | ${relativeCell(time.comparisons[index - 1], index === 0)} |`);
+    });
+    // time's verdict (as the metric tables word one of no difference), and every other meaningful one
+    for (const result of results) {
+      for (const comparison of result.comparisons) {
+        if (comparison.isMeaningful) verdicts.push(`${values}: ${comparison.verdict}.`);
+        else if (result.metric.role === 'primary') verdicts.push(`${values}: ${comparison.alternativeName} against ${comparison.baselineName}: ${comparison.verdict}.`);
+      }
+    }
+  }
+  return [[...lines, '', ...verdicts].join('\n')];
 }

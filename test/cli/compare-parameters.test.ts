@@ -22,7 +22,7 @@ describe('perfcell compare -L', () => {
     const result = await perfcell([
       'compare', '--no-perf', '--json', '--warmup', '0', '--runs', '3',
       '-L', 'ms', '2,6', '--names', 'short', 'long',
-      '--prepare', `echo {ms} >> ${log}`,
+      '--prepare', `echo {ms} >> ${log}`, '--export-markdown', join(dir, 'scan.md'),
       '--', `${fixture('sleep-ms')} {ms}`, `${fixture('sleep-ms')} 4`,
     ]);
     expect(result.exitCode, result.stderr).toBe(0);
@@ -38,6 +38,17 @@ describe('perfcell compare -L', () => {
     expect(quickestS(0)).toBeGreaterThanOrEqual(0.002);
     expect(quickestS(2)).toBeGreaterThanOrEqual(0.006);
     expect(quickestS(2) - quickestS(0), JSON.stringify(document.alternatives.map((alternative) => alternative.runs.map((run) => run['durationS'])))).toBeGreaterThan(0.003);
+    // the markdown export has the values' table too: each command's mean, Relative to the first at that value
+    const markdown = readFileSync(join(dir, 'scan.md'), 'utf8');
+    const table = markdown.slice(markdown.indexOf('### By value')).split('\n').filter((line) => line.startsWith('| ms = '));
+    expect(table.map((line) => line.split(' | ').slice(0, 2))).toEqual([
+      ['| ms = 2', '`short (ms = 2)`'],
+      ['| ms = 2', '`long (ms = 2)`'],
+      ['| ms = 6', '`short (ms = 6)`'],
+      ['| ms = 6', '`long (ms = 6)`'],
+    ]);
+    expect(table[0]).toMatch(/ \| 1\.00 \|$/);
+    expect(markdown).toMatch(/\nms = 6: .*long \(ms = 6\)/);
     // --prepare ran before each run with its alternative's value: 3 rounds of 4 alternatives
     expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(['2', '2', '6', '6', '2', '2', '6', '6', '2', '2', '6', '6']);
     // at each value, the second command against the first: 4 ms of sleep is longer than 2, shorter than 6
