@@ -139,8 +139,8 @@ export function renderCompareMarkdown(document: CompareDocument): string {
 
 /**
  * A parameter scan's (-L, -P) answer at each value (document.byValue): a table of each command's
- * mean time at each value, Relative to the first command at that value, then the verdicts that
- * differ meaningfully; none without a scan of two commands or more.
+ * mean time at each value, Relative to the first command at that value, then time's verdict at
+ * each value and every other meaningful one; none without a scan of two commands or more.
  */
 function byValueSection(document: CompareDocument): string[] {
   const groups = document.byValue ?? [];
