@@ -19,6 +19,19 @@ export interface ParameterizedCommand {
 
 const NAME = /^[A-Za-z_][\w-]*$/;
 
+/** Whether `text` has `{NAME}` in it, where the parameter's values go. */
+export function mentions(text: string, name: string): boolean {
+  return text.includes(`{${name}}`);
+}
+
+/**
+ * Values as a scan's names and summaries show them.
+ * @example describeParameters({ n: '512', mode: 'row' }) // 'n = 512, mode = row'
+ */
+export function describeParameters(parameters: Readonly<Record<string, string>>): string {
+  return Object.entries(parameters).map(([name, value]) => `${name} = ${value}`).join(', ');
+}
+
 /**
  * The words commander collected for every `-L` (NAME VALUES pairs) → the parameter lists, or what
  * is wrong with them. VALUES are split at commas; `\,` is a comma in a value, `\\` a backslash.
@@ -79,7 +92,7 @@ export function substituteParameters(template: string, parameters: Readonly<Reco
  *   // ['row (n = 512)', 'col (n = 512)', 'row (n = 1024)', 'col (n = 1024)']
  */
 export function expandParameterLists(commands: readonly string[], names: readonly string[] | null, lists: readonly ParameterList[]): ParameterizedCommand[] | { readonly problem: string } {
-  const unused = lists.find((list) => !commands.some((command) => command.includes(`{${list.name}}`)));
+  const unused = lists.find((list) => !commands.some((command) => mentions(command, list.name)));
   if (unused !== undefined) {
     const token = `{${unused.name}}`;
     return { problem: `parameter ${unused.name}: no command has ${token} in it (write ${token} where its values go, e.g. -- "./prog ${token}")` };
@@ -99,8 +112,8 @@ export function expandParameterLists(commands: readonly string[], names: readonl
     for (const [index, command] of commands.entries()) {
       const given = names === null ? null : names.length === total ? names[expanded.length] : names[names.length === 1 ? 0 : index];
       const template = given ?? command;
-      const missing = lists.filter((list) => !template.includes(`{${list.name}}`)).map((list) => `${list.name} = ${parameters[list.name]}`);
-      const name = `${substituteParameters(template, parameters)}${missing.length === 0 ? '' : ` (${missing.join(', ')})`}`;
+      const missing = Object.fromEntries(lists.filter((list) => !mentions(template, list.name)).map((list) => [list.name, parameters[list.name] as string]));
+      const name = `${substituteParameters(template, parameters)}${Object.keys(missing).length === 0 ? '' : ` (${describeParameters(missing)})`}`;
       expanded.push({ command: substituteParameters(command, parameters), name, parameters });
     }
   }

@@ -5,6 +5,7 @@ import type { MetricUnit } from '../experiment/metrics.ts';
 import type { Comparison, RunSummary } from '../experiment/statistics.ts';
 import { formatRatioNumber, isNearlySymmetric } from '../experiment/verdict.ts';
 import { BYTE_STEPS, TIME_STEPS } from './metric-units.ts';
+import { describeParameters } from '../../parsers/parameter-list.ts';
 
 /** Six significant digits: exact enough to read back, short enough to read. */
 export function markdownNumber(value: number): string {
@@ -91,6 +92,11 @@ function relativeCell(comparison: Comparison | undefined, isFirst: boolean): str
   return `${value.toFixed(decimals)} ± ${interval.halfWidth.toFixed(decimals)}`;
 }
 
+/** A verdict as a sentence; one of no difference says which two it is about. */
+function verdictSentence(comparison: Comparison): string {
+  return comparison.isMeaningful ? `${comparison.verdict}.` : `${comparison.alternativeName} against ${comparison.baselineName}: ${comparison.verdict}.`;
+}
+
 function metricTable(document: CompareDocument, result: MetricResult): string {
   const { metric } = result;
   const means = result.summaries.map(({ summary }) => summary.mean).filter((mean): mean is number => mean !== null && mean !== 0);
@@ -113,9 +119,7 @@ function metricTable(document: CompareDocument, result: MetricResult): string {
     ...result.summaries.map(({ name, summary }, index) => row(nameCell(name), summary, relativeCell(result.comparisons[index - 1], index === 0))),
   ];
   if (result.noiseFloor !== null) lines.push(row('noise floor', result.noiseFloor, ''));
-  const verdicts = result.comparisons
-    .filter((comparison) => comparison.role !== 'rate')
-    .map((comparison) => (comparison.isMeaningful ? `${comparison.verdict}.` : `${comparison.alternativeName} against ${comparison.baselineName}: ${comparison.verdict}.`));
+  const verdicts = result.comparisons.filter((comparison) => comparison.role !== 'rate').map(verdictSentence);
   if (verdicts.length > 0) lines.push('', ...verdicts);
   return lines.join('\n');
 }
@@ -148,7 +152,7 @@ function byValueSection(document: CompareDocument): string[] {
   const lines = ['### By value', '', '| Values | Command | Mean time [ms] | Relative |', '|:---|:---|---:|---:|'];
   const verdicts: string[] = [];
   for (const { parameters, results } of groups) {
-    const values = Object.entries(parameters).map(([name, value]) => `${name} = ${value}`).join(', ');
+    const values = describeParameters(parameters);
     const time = results.find((result) => result.metric.role === 'primary');
     time?.summaries.forEach(({ name, summary }, index) => {
       const meanMs = summary.mean === null ? '—' : (summary.mean * 1000).toFixed(2);
@@ -157,8 +161,7 @@ function byValueSection(document: CompareDocument): string[] {
     // time's verdict (as the metric tables word one of no difference), and every other meaningful one
     for (const result of results) {
       for (const comparison of result.comparisons) {
-        if (comparison.isMeaningful) verdicts.push(`${values}: ${comparison.verdict}.`);
-        else if (result.metric.role === 'primary') verdicts.push(`${values}: ${comparison.alternativeName} against ${comparison.baselineName}: ${comparison.verdict}.`);
+        if (comparison.isMeaningful || result.metric.role === 'primary') verdicts.push(`${values}: ${verdictSentence(comparison)}`);
       }
     }
   }

@@ -1,4 +1,5 @@
 import type { MetricResult } from '../experiment/analyze.ts';
+import { describeParameters } from '../../parsers/parameter-list.ts';
 import { runCountsText } from './compare-run-counts.ts';
 import type { CompareDocument } from '../experiment/compare-document.ts';
 import type { Comparison, RunSummary } from '../experiment/statistics.ts';
@@ -136,7 +137,7 @@ function byValueSummary(document: CompareDocument): string[] {
   let quiet = 0;
   let untested = 0;
   for (const { parameters, results } of groups) {
-    const values = Object.entries(parameters).map(([name, value]) => `${name} = ${value}`).join(', ');
+    const values = describeParameters(parameters);
     const count = (results[0]?.summaries.length ?? 1) - 1;
     const verdicts = verdictLines(results, count);
     quiet += verdicts.quiet;

@@ -40,7 +40,7 @@ import { exitWhenIdle } from '../exit-when-idle.ts';
 import { monotonicMs } from '../../session/clock.ts';
 import { continueCount, rerunRoundNote } from '../../session/job-stops.ts';
 import { quoteName } from '../../render/quote-name.ts';
-import { expandParameterLists, readParameterLists, readParameterScan, substituteParameters } from '../../../parsers/parameter-list.ts';
+import { expandParameterLists, mentions, readParameterLists, readParameterScan, substituteParameters } from '../../../parsers/parameter-list.ts';
 
 interface CompareFlags {
   readonly cells?: readonly string[];
@@ -116,7 +116,7 @@ function withParameterLists(
     if (lists.some((list) => list.name === scan.name)) throw new UsageError(`${scan.name} was given to both -L and -P (give it to one)`);
     lists.push(scan);
   }
-  const uses = (text: string): boolean => lists.some((list) => text.includes(`{${list.name}}`));
+  const uses = (text: string): boolean => lists.some((list) => mentions(text, list.name));
   const hook = [flags.setup, flags.cleanup].find((text) => text !== undefined && uses(text));
   if (hook !== undefined) {
     throw new UsageError(`-L and -P values go into the commands, --names and --prepare, not --setup or --cleanup: ${quoteName(hook)} would run with {…} as typed (PERFCELL_ALTERNATIVE names the alternative there)`);
