@@ -2,16 +2,15 @@
  * compare -L NAME VALUES (hyperfine's --parameter-list): each command run once per value, named
  * for it, its values in the document; --prepare's {NAME} filled in per run. Real processes.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CompareDocument } from '../../src/experiment/compare-document.ts';
 import { cliPath, fixture } from '../support/fixtures.ts';
+import { temporaryFolders } from '../support/temp-folders.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'perfcell-compare-parameters-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = temporaryFolders('all')('perfcell-compare-parameters-');
 
 const perfcell = (args: readonly string[], env: Record<string, string> = {}) =>
   execa(process.execPath, [cliPath, ...args], { reject: false, env: { NO_COLOR: '1', ...env }, cwd: dir, timeout: 120_000, forceKillAfterDelay: 1_000 });
