@@ -1,6 +1,9 @@
 import type { PerfErrorCode } from '../src/errors.ts';
 import { locateRejectedEvent, splitEventList } from './perf-errors-event.ts';
 
+/** The fix an event perf refuses names on the command line (-e); the REPL and the kernel say it in their terms (repl/dot-commands.ts refusedEvents). */
+export const DROP_FROM_EVENTS = 'drop it from -e';
+
 /** Why perf failed, as one lower-case line that names the cause and the fix. */
 export interface PerfProblem {
   readonly code: PerfErrorCode;
@@ -65,7 +68,7 @@ const unknownEvent: Rule = (text, context) => {
     const pmu = /Cannot find PMU `([^']+)'/.exec(help);
     const term = /unknown term '([^']+)' for pmu '([^']+)'/.exec(help);
     const why = pmu ? `: this machine has no '${pmu[1]}' pmu` : term ? `: pmu '${term[2]}' has no term '${term[1]}'` : '';
-    return { code: 'PERF_UNKNOWN_EVENT', event, message: `unknown perf event '${event}'${why} (see perf list, or drop it from -e)` };
+    return { code: 'PERF_UNKNOWN_EVENT', event, message: `unknown perf event '${event}'${why} (see perf list, or ${DROP_FROM_EVENTS})` };
   }
   // perf 2.6-4.x: no caret, the whole -e argument is quoted.
   const old = /invalid or unsupported event: '([^']*)'|invalid event modifier: '([^']*)'/.exec(text);
@@ -74,7 +77,7 @@ const unknownEvent: Rule = (text, context) => {
     const tokens = splitEventList(quoted);
     const event = tokens.length === 1 && tokens[0] !== undefined ? tokens[0].text : quoted;
     const subject = tokens.length > 1 ? `unknown perf event in '${event}'` : `unknown perf event '${event}'`;
-    return { code: 'PERF_UNKNOWN_EVENT', event, message: `${subject} (see perf list, or drop it from -e)` };
+    return { code: 'PERF_UNKNOWN_EVENT', event, message: `${subject} (see perf list, or ${DROP_FROM_EVENTS})` };
   }
   return undefined;
 };
@@ -117,7 +120,7 @@ const notSupported: Rule = (text) => {
   // `$` keeps out perf 3.x/4.x's warning "The cycles event is not supported, trying to fall back".
   const event = /The (\S+) event is not supported\.$/m.exec(text)?.[1];
   if (event === undefined) return undefined;
-  const message = `perf event '${event}' is not supported on this machine (check: perfcell doctor, or drop it from -e)`;
+  const message = `perf event '${event}' is not supported on this machine (check: perfcell doctor, or ${DROP_FROM_EVENTS})`;
   return { code: 'PERF_UNKNOWN_EVENT', event, message };
 };
 
@@ -125,7 +128,7 @@ const syscallFailed: Rule = (text) => {
   const failed = /sys_perf_event_open\(\) syscall returned with (\d+) \(([^)]*)\) for event \(([^)]*)\)/.exec(text);
   if (!failed) return undefined;
   const [, errno = '', reason = '', event = ''] = failed;
-  const message = `perf could not open event '${event}': ${reason.toLowerCase()} (errno ${errno}) (check: dmesg | grep -i perf, or drop it from -e)`;
+  const message = `perf could not open event '${event}': ${reason.toLowerCase()} (errno ${errno}) (check: dmesg | grep -i perf, or ${DROP_FROM_EVENTS})`;
   return { code: 'PERF_FAILED', event, message };
 };
 

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { classifyPerfStderr, type PerfErrorContext } from '../../parsers/perf-errors.ts';
+import { classifyPerfStderr, DROP_FROM_EVENTS, type PerfErrorContext } from '../../parsers/perf-errors.ts';
 import { PerfError } from '../errors.ts';
 
 /** A perf as TickingPerf drives it, whoever started it (Node, or perf-group-launcher.ts). */
@@ -91,7 +91,7 @@ export function perfProblem(
   // one that perf accepts alone, each event of the list is tried alone to find the one refused.
   if (classified?.code === 'PERF_UNKNOWN_EVENT' && accepts !== undefined && (context.events?.length ?? 0) > 1 && classified.event !== undefined && accepts(classified.event)) {
     const refused = context.events?.find((event) => event !== classified.event && !accepts(event));
-    if (refused !== undefined) return new PerfError('PERF_UNKNOWN_EVENT', `unknown perf event '${refused}' (see perf list, or drop it from -e)`);
+    if (refused !== undefined) return new PerfError('PERF_UNKNOWN_EVENT', `unknown perf event '${refused}' (see perf list, or ${DROP_FROM_EVENTS})`);
   }
   if (classified) return new PerfError(classified.code, classified.message);
   return new PerfError('PERF_FAILED', `perf stopped before counting: ${messages[0] ?? (spawnMessage || 'no message')} (run: perfcell doctor)`);
