@@ -6,9 +6,10 @@ import { SOFTWARE_EVENTS } from './software-groups.ts';
  * not folded in yet, so that a later tick will carry them: every row `<not counted>` (rows
  * `<not supported>` aside: they never count), a software event among them. A software event never
  * waits for a counter, so over a window in which its process ran it reads `<not counted>` only
- * where the time the process ran with it enabled is held elsewhere. perf counts with inherit, and the kernel may hand a thread's counters to another
- * thread of the process that holds their copies (a context swap at a switch between the two),
- * whose counts reach the counters perf reads only when that thread exits. node:repl starts such a
+ * where the time the process ran with it enabled is held elsewhere. perf counts with inherit, and
+ * the kernel may hand a thread's counters to another thread of the process that holds their copies
+ * (a context swap at a switch between the two), whose counts reach the counters perf reads only
+ * when that thread exits. node:repl starts such a
  * thread for every line and notebook cell (its Ctrl-C watchdog) and joins it after the line's
  * last statement, where the window's disable and its nudge already went out: under load, about
  * 1 `void 0` cell in 100 read `<not counted>` for task-clock and page-faults, and its counts came
