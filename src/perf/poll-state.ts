@@ -31,21 +31,27 @@ export function isInPoll(pid: number, read: (path: string) => string = (path) =>
 /**
  * Resolves once perf is back in poll() after acking a control command, so that a SIGINT
  * interrupts that poll (the only place perf stat -I prints its last interval on SIGINT; a
- * signal that lands while it handles the command ends it silently). Checks between event-loop
- * turns for at most `limitMs`; where the state cannot be read, waits `fallbackMs` instead.
+ * signal that lands while it handles the command ends it silently). True once it was seen
+ * polling; false where it was not within `limitMs` (500), or where the state cannot be read
+ * (then after `fallbackMs`). Looks between event-loop turns for the first `spinMs` (2), where a
+ * perf given the CPU is back (0.1-0.5 ms here), then every millisecond: a perf held longer (a
+ * loaded machine; strace holding its writes 30 ms) was SIGINTed after the old 20 ms limit while
+ * it still returned from its ack, and a window lost all its counts.
  */
-export async function untilPolling(pid: number, options: { limitMs?: number; fallbackMs?: number; isPolling?: (pid: number) => boolean | null } = {}): Promise<void> {
+export async function untilPolling(pid: number, options: { limitMs?: number; spinMs?: number; fallbackMs?: number; isPolling?: (pid: number) => boolean | null } = {}): Promise<boolean> {
   const isPolling = options.isPolling ?? isInPoll;
-  const limitMs = options.limitMs ?? 20;
+  const limitMs = options.limitMs ?? 500;
+  const spinMs = options.spinMs ?? 2;
   const startMs = monotonicMs();
   for (;;) {
     const state = isPolling(pid);
-    if (state === true) return;
+    if (state === true) return true;
     if (state === null) {
       await new Promise((resolve) => setTimeout(resolve, options.fallbackMs ?? 1));
-      return;
+      return false;
     }
-    if (monotonicMs() - startMs > limitMs) return;
-    await new Promise((resolve) => setImmediate(resolve));
+    const waitedMs = monotonicMs() - startMs;
+    if (waitedMs > limitMs) return false;
+    await new Promise((resolve) => (waitedMs < spinMs ? setImmediate(resolve) : setTimeout(resolve, 1)));
   }
 }

@@ -16,14 +16,27 @@ describe('isInPoll', () => {
 
   it('waits the fallback time where the state cannot be read', async () => {
     const startMs = performance.now();
-    await untilPolling(1, { isPolling: () => null, fallbackMs: 20 });
+    expect(await untilPolling(1, { isPolling: () => null, fallbackMs: 20 })).toBe(false);
     expect(performance.now() - startMs).toBeGreaterThanOrEqual(15);
   });
 
-  it('gives up after the limit when the process never polls', async () => {
+  it('gives up after the limit when the process never polls, and says so', async () => {
     const startMs = performance.now();
-    await untilPolling(1, { isPolling: () => false, limitMs: 30 });
+    expect(await untilPolling(1, { isPolling: () => false, limitMs: 30 })).toBe(false);
     expect(performance.now() - startMs).toBeGreaterThanOrEqual(30);
+  });
+
+  // a perf held 60 ms on its way back from an ack (two writes held by strace) was SIGINTed after the
+  // old 20 ms limit, and ended without a line
+  it('waits past its first turns for a process slow to come back to poll(), looking about once a millisecond', async () => {
+    const startMs = performance.now();
+    let looks = 0;
+    const polling = await untilPolling(1, { isPolling: () => (looks++, performance.now() - startMs >= 60) });
+    const waitedMs = performance.now() - startMs;
+    expect(polling).toBe(true);
+    expect(waitedMs).toBeGreaterThanOrEqual(60);
+    // spun for 2 ms, then a look per timer: not a busy loop of thousands of turns
+    expect(looks).toBeLessThan(2000);
   });
 });
 
