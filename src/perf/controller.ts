@@ -530,6 +530,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
       if (!ok && !exited) problem = await problemFromOutput();
     },
     async stop(window = {}) {
+      let lastReadAfterEnd = false;
       const stopFromNs = window.endNs ?? disableAckNs ?? monotonicNs();
       // the live line goes now, while perf's last lines are read: it is off the terminal before the report
       const erased = line?.close();
@@ -547,8 +548,9 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
         // handles a command ends it without the data line (the old fixed 1 ms wait was both slower
         // and, on a loaded machine, not always enough). Where it already waits, the SIGINT goes now,
         // in this synchronous step: a window stopped without disable() ends counting right here.
-        const pid = subprocess.pid;
-        if (pid !== undefined && isInPoll(pid) !== true) {
+        const perfPid = subprocess.pid;
+        let polling = perfPid !== undefined && isInPoll(perfPid) === true;
+        if (perfPid !== undefined && !polling) {
           // Still counting, and perf busy (most often printing a tick it read before the command's
           // end): a SIGINT now could end it without another read (lastIntervalMissing). A disable
           // is taken once it is back in poll(); its ack is awaited idle, where the wait costs the
@@ -557,8 +559,13 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
             await send('disable');
             disableAckNs = monotonicNs();
           }
-          await untilPolling(pid);
+          polling = await untilPolling(perfPid);
         }
+        // Seen waiting in poll() after the window's end, a perf reads its counters again only after
+        // that look (a tick, or the SIGINT's interval), so its last interval holds the whole window,
+        // whatever its stamp reads against a zero known only roughly: over this process, whose end
+        // cannot end perf first.
+        lastReadAfterEnd = polling && pid === process.pid;
         sigintNs = monotonicNs();
         subprocess.kill('SIGINT');
       }
@@ -567,7 +574,11 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
       // nothing more is awaited, and the file is not watched again: a new inotify watch was 0.2-0.4 ms
       // of run's hand-over (BENCHMARKS.md, Pace notes).
       if (!isFinalIn) subprocess.deferReading?.(false);
-      const timer = setTimeout(() => subprocess.kill('SIGKILL'), 2000);
+      const timer = setTimeout(() => {
+        // (killed, it may have ended between a tick and its print)
+        lastReadAfterEnd = false;
+        subprocess.kill('SIGKILL');
+      }, 2000);
       await Promise.race([finalGroup, exit.then(() => done)]);
       clearTimeout(timer);
       // (a window too short to have shown a line waits for nothing)
@@ -590,7 +601,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
       // (a switch never turned on counted nothing, and nothing went wrong)
       if (problem === null && enableAckNs === null && switched !== 'prepared') problem = await problemFromOutput();
       if (problem === null) problem = endedEarly(enableAckNs, exitedNs, window.endNs ?? disableAckNs ?? sigintNs ?? stopFromNs);
-      if (problem === null && !isFinalIn && enableAckNs !== null) {
+      if (problem === null && !isFinalIn && enableAckNs !== null && !(lastReadAfterEnd && groupTimeS !== null)) {
         problem = lastIntervalMissing({ lastTimeS: groupTimeS, sigintS: toPerfS(sigintNs), endS: toPerfS(window.endNs ?? disableAckNs ?? sigintNs), endSeenLate: window.targetExited === true });
       }
       const enabledUntilS = toPerfS(window.endNs ?? disableAckNs);
