@@ -1,3 +1,4 @@
+import type { Comparison } from '../experiment/statistics.ts';
 import type { CompareDocument, PartialRun } from '../experiment/compare-document.ts';
 import { partialCause } from '../experiment/partial-run.ts';
 import { COMPARE_COLUMNS, flattenComparison, rowCells } from './compare-table.ts';
@@ -17,19 +18,69 @@ export function partialCell(partial: PartialRun | undefined): string {
   return partial === undefined ? '' : partialCause(partial);
 }
 
+/** A scan's (-L, -P) parameter names, in the order the alternatives first give them. */
+function parameterNames(document: CompareDocument): string[] {
+  const names = new Set<string>();
+  for (const alternative of document.alternatives) for (const name of Object.keys(alternative.parameters ?? {})) names.add(name);
+  return [...names];
+}
+
+/** What a scan's By value adds to each row: the alternative against the first at its values. */
+export const VALUE_COLUMNS = ['value_ratio', 'value_ratio_low', 'value_ratio_high', 'value_p_value', 'value_significant', 'value_meaningful', 'value_verdict'] as const;
+
+/** Each (metric, alternative)'s comparison at its values (document.byValue), keyed `metric\0name`. */
+function valueComparisons(document: CompareDocument): Map<string, Comparison> {
+  const found = new Map<string, Comparison>();
+  for (const group of document.byValue ?? []) {
+    for (const result of group.results) {
+      result.summaries.forEach(({ name }, index) => {
+        const comparison = index === 0 ? undefined : result.comparisons[index - 1];
+        if (comparison !== undefined) found.set(`${result.metric.key}\0${name}`, comparison);
+      });
+    }
+  }
+  return found;
+}
+
+function valueCells(comparison: Comparison | undefined): string[] {
+  if (comparison === undefined) return VALUE_COLUMNS.map(() => '');
+  const num = (value: number | null | undefined): string => (value === null || value === undefined ? '' : String(value));
+  return [
+    num(comparison.ratio.ratio),
+    num(comparison.ratio.interval?.low),
+    num(comparison.ratio.interval?.high),
+    num(comparison.welch?.pValue),
+    String(comparison.isSignificant),
+    String(comparison.isMeaningful),
+    comparison.verdict,
+  ];
+}
+
 /**
  * The comparison as CSV (RFC 4180): a row per metric and alternative, numbers in the metric's
  * unit at full precision so they read back exactly; the noise floor has role `noise-floor`. The
- * last column, `partial`, is empty unless compare stopped early (Ctrl-C, SIGTERM, a failing run,
+ * column `partial` is empty unless compare stopped early (Ctrl-C, SIGTERM, a failing run,
  * hook command or check cell): then every row says why, since each row's statistics hold only the
  * runs that finished (every round, when what failed came after them).
+ * A parameter scan (-L, -P) adds hyperfine's `parameter_NAME` columns (each alternative's value;
+ * empty for the noise floor) and By value's `value_*` columns: the alternative against the first
+ * one of its values (empty for that first), where ratio…verdict are against the first overall.
  * @example
  * metric,label,unit,role,name,n,mean,stddev,median,min,max,ratio,ratio_low,ratio_high,p_value,significant,meaningful,scale,test_alpha,verdict,partial
  * durationS,time,s,alternative,row,10,0.0121,0.0004,…,,,,,,,
  */
 export function renderCompareCsv(document: CompareDocument): string {
   const partial = partialCell(document.partial);
-  const lines = [[...COMPARE_COLUMNS, 'partial'].join(',')];
-  for (const row of flattenComparison(document)) lines.push([...rowCells(row, String), partial].map(quote).join(','));
+  const parameters = parameterNames(document);
+  const isScan = parameters.length > 0;
+  const atValue = valueComparisons(document);
+  const valuesOf = new Map(document.alternatives.map((alternative) => [alternative.name, alternative.parameters ?? {}]));
+  const header = [...COMPARE_COLUMNS, 'partial', ...parameters.map((name) => `parameter_${name}`), ...(isScan ? VALUE_COLUMNS : [])];
+  const lines = [header.join(',')];
+  for (const row of flattenComparison(document)) {
+    const values = row.role === 'alternative' ? (valuesOf.get(row.name) ?? {}) : {};
+    const scan = isScan ? [...parameters.map((name) => values[name] ?? ''), ...valueCells(row.role === 'alternative' ? atValue.get(`${row.metric}\0${row.name}`) : undefined)] : [];
+    lines.push([...rowCells(row, String), partial, ...scan].map(quote).join(','));
+  }
   return `${lines.join('\n')}\n`;
 }

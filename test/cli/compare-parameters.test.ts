@@ -22,6 +22,7 @@ describe('perfcell compare -L', () => {
       'compare', '--no-perf', '--json', '--warmup', '0', '--runs', '3',
       '-L', 'ms', '2,6', '--names', 'short', 'long',
       '--prepare', `echo {ms} >> ${log}`, '--export-markdown', join(dir, 'scan.md'),
+      '--export-csv', join(dir, 'scan.csv'),
       '--', `${fixture('sleep-ms')} {ms}`, `${fixture('sleep-ms')} 4`,
     ]);
     expect(result.exitCode, result.stderr).toBe(0);
@@ -48,6 +49,19 @@ describe('perfcell compare -L', () => {
     ]);
     expect(table[0]).toMatch(/ \| 1\.00 \|$/);
     expect(markdown).toMatch(/\nms = 6: .*long \(ms = 6\)/);
+    // the CSV export has hyperfine's parameter_ms column, and By value's comparison on each row
+    const [header, ...csv] = readFileSync(join(dir, 'scan.csv'), 'utf8').trimEnd().split('\n').map((line) => line.split(','));
+    const column = (name: string): number => header?.indexOf(name) ?? -1;
+    const timeRows = csv.filter((row) => row[0] === 'durationS' && row[3] === 'alternative');
+    expect(timeRows.map((row) => [row[4], row[column('parameter_ms')], row[column('value_ratio')] === ''])).toEqual([
+      ['short (ms = 2)', '2', true],
+      ['long (ms = 2)', '2', false],
+      ['short (ms = 6)', '6', true],
+      ['long (ms = 6)', '6', false],
+    ]);
+    // long (4 ms) against short at each value: longer than 2 ms, shorter than 6 ms
+    expect(Number(timeRows[1]?.[column('value_ratio')])).toBeGreaterThan(1);
+    expect(Number(timeRows[3]?.[column('value_ratio')])).toBeLessThan(1);
     // --prepare ran before each run with its alternative's value: 3 rounds of 4 alternatives
     expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(['2', '2', '6', '6', '2', '2', '6', '6', '2', '2', '6', '6']);
     // at each value, the second command against the first: 4 ms of sleep is longer than 2, shorter than 6

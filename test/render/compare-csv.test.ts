@@ -3,9 +3,10 @@ import { AlternativeFailedError } from '../../src/experiment/alternatives.ts';
 import { HookFailedError, HookInterruptedError } from '../../src/experiment/hook-command.ts';
 import type { InterleaveOutcome, InterleaveStop } from '../../src/experiment/interleave.ts';
 import { describePartial } from '../../src/experiment/partial-run.ts';
-import { partialCell, renderCompareCsv } from '../../src/render/compare-csv.ts';
+import { partialCell, renderCompareCsv, VALUE_COLUMNS } from '../../src/render/compare-csv.ts';
+import { COMPARE_COLUMNS } from '../../src/render/compare-table.ts';
 import { InterruptedError } from '../../src/session/interruption.ts';
-import { rowColDocument } from './compare-fixture.ts';
+import { rowColDocument, scanDocument } from './compare-fixture.ts';
 
 const names = ['a', 'b', 'noise floor'];
 const SIGINT = { signal: 'SIGINT', number: 2 } as const;
@@ -59,3 +60,28 @@ describe("compare's CSV export: the partial column says what stopped compare", (
     for (const line of lines.slice(1)) expect(line.endsWith(',"a run failed in round 5, after 4 complete rounds"'), line).toBe(true);
   });
 });
+
+describe("compare's CSV export of a parameter scan (-L, -P)", () => {
+  it("adds hyperfine's parameter_NAME column and each row against the first command at its value", () => {
+    const [header, ...rows] = renderCompareCsv(scanDocument()).trimEnd().split('\n').map((line) => line.split(','));
+    expect(header?.slice(COMPARE_COLUMNS.length)).toEqual(['partial', 'parameter_n', ...VALUE_COLUMNS]);
+    const cell = (row: readonly string[] | undefined, name: string): string | undefined => row?.[header?.indexOf(name) ?? -1];
+    const time = rows.filter((row) => row[0] === 'durationS');
+    expect(time.map((row) => [row[4], cell(row, 'parameter_n')])).toEqual([
+      ['row (n = 256)', '256'], ['col (n = 256)', '256'], ['row (n = 2048)', '2048'], ['col (n = 2048)', '2048'], ['noise floor', ''],
+    ]);
+    // against the first overall, col (n = 2048) is 30× row (n = 256); at its own value, 3× row (n = 2048)
+    expect(Number(cell(time[3], 'ratio'))).toBeCloseTo(30, 0);
+    expect(Number(cell(time[3], 'value_ratio'))).toBeCloseTo(3, 1);
+    expect(cell(time[3], 'value_significant')).toBe('true');
+    expect(cell(time[3], 'value_verdict')).toBe(scanDocument().byValue?.[1]?.results[0]?.comparisons[0]?.verdict);
+    // same at n = 256: not significant; the first at each value and the noise floor have none
+    expect(cell(time[1], 'value_significant')).toBe('false');
+    for (const row of [time[0], time[2], time[4]]) expect(VALUE_COLUMNS.map((name) => cell(row, name))).toEqual(VALUE_COLUMNS.map(() => ''));
+  });
+
+  it('adds no column to a comparison without parameters', () => {
+    expect(renderCompareCsv(rowColDocument()).split('\n')[0]).toBe([...COMPARE_COLUMNS, 'partial'].join(','));
+  });
+});
+

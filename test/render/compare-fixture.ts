@@ -48,3 +48,25 @@ export function documentOfRuns(runsA: readonly Record<string, number>[], runsB: 
     warnings: [],
   });
 }
+
+/**
+ * A parameter scan as `compare -L n 256,2048 -- "./rowcol row {n}" "./rowcol col {n}"` records one:
+ * 8 runs each, row and col the same at n = 256 (10 ms), col 3× row at n = 2048 (100 against 300
+ * ms), and the noise floor `true`.
+ */
+export function scanDocument(): CompareDocument {
+  const runs = (timeS: number) => Array.from({ length: 8 }, (_, index) => ({ durationS: timeS * (1 + (index % 4) * 0.01) }));
+  return buildCompareDocument({
+    createdAt: '2026-12-01T14:00:00.000Z',
+    machine: { hostname: 'box', cpuModel: 'Test CPU', cpuCount: 2, kernel: '6.1.0', perfVersion: '6.1', node: 'v20.19.0' },
+    settings: { source: 'commands', file: null, shell: false, backend: 'perf', events: null, perf: false, intervalMs: 100, warmup: 1, rounds: 8, roundsRerun: 0, minTimeS: null, order: 'interleaved' },
+    alternatives: [
+      { name: 'row (n = 256)', command: ['./rowcol', 'row', '256'], parameters: { n: '256' }, runs: runs(0.01) },
+      { name: 'col (n = 256)', command: ['./rowcol', 'col', '256'], parameters: { n: '256' }, runs: runs(0.01) },
+      { name: 'row (n = 2048)', command: ['./rowcol', 'row', '2048'], parameters: { n: '2048' }, runs: runs(0.1) },
+      { name: 'col (n = 2048)', command: ['./rowcol', 'col', '2048'], parameters: { n: '2048' }, runs: runs(0.3) },
+    ],
+    noiseFloor: { name: 'noise floor', command: ['true'], runs: runs(0.001) },
+    warnings: [],
+  });
+}
