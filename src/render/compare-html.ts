@@ -1,4 +1,6 @@
+import { describeParameters } from '../../parsers/parameter-list.ts';
 import { valuesOf } from '../experiment/analyze.ts';
+import type { ValueComparison } from '../experiment/by-value.ts';
 import type { CompareDocument } from '../experiment/compare-document.ts';
 import { runCountsText } from './compare-run-counts.ts';
 import type { MetricUnit } from '../experiment/metrics.ts';
@@ -18,7 +20,8 @@ function chartUnit(unit: MetricUnit): { unit: string; divisor: number } {
 }
 
 /**
- * What the HTML page shows of a comparison: a spread chart and verdict per metric, and as notes
+ * What the HTML page shows of a comparison: a spread chart and verdict per metric (a scan's at
+ * each of its values), and as notes
  * how the runs were taken, the warnings and any verdicts against a baseline. Pure.
  */
 export function compareHtmlInput(document: CompareDocument): HtmlCompareInput {
@@ -37,7 +40,8 @@ export function compareHtmlInput(document: CompareDocument): HtmlCompareInput {
     title: `perfcell compare: ${alternatives.map((alternative) => alternative.name).join(' vs ')}`,
     notes: [howRun, ...document.warnings, ...baselineNotes],
     metrics: document.results.map((result) => {
-      const verdict = result.comparisons.map((comparison) => comparison.verdict).join('; ');
+      // a scan's verdicts are at each value (By value), as the text's summary gives them
+      const verdict = document.byValue === undefined ? result.comparisons.map((comparison) => comparison.verdict).join('; ') : byValueVerdict(document.byValue, result.metric.key);
       const shown = chartUnit(result.metric.unit);
       return {
         metric: result.metric.label,
@@ -50,6 +54,16 @@ export function compareHtmlInput(document: CompareDocument): HtmlCompareInput {
       };
     }),
   };
+}
+
+/** A metric's verdicts at each value of a scan: `n = 256: no significant difference; n = 2048: col (n = 2048) is 3.2× …`. */
+function byValueVerdict(groups: readonly ValueComparison[], metricKey: string): string {
+  return groups
+    .flatMap(({ parameters, results }) => {
+      const verdicts = results.find((result) => result.metric.key === metricKey)?.comparisons.map((comparison) => comparison.verdict) ?? [];
+      return verdicts.length === 0 ? [] : [`${describeParameters(parameters)}: ${verdicts.join('; ')}`];
+    })
+    .join('; ');
 }
 
 /**

@@ -3,6 +3,8 @@ import type { CommandReport } from '../../src/session/report.ts';
 import { escapeHtml, renderCompareHtml, renderHtmlReport, renderReportsHtml, scriptJson } from '../../src/render/html.ts';
 import { readChartAssets } from '../../src/render/chart-assets.ts';
 import type { ChartSpec, HtmlCompareInput } from '../../src/render/html-data.ts';
+import { compareHtmlInput, renderCompareDocumentHtml } from '../../src/render/compare-html.ts';
+import { scanDocument } from './compare-fixture.ts';
 
 const HOSTILE = '<script>alert(1)</script> "&\'';
 
@@ -143,5 +145,17 @@ describe('renderCompareHtml', () => {
     expect(html).toContain('<li><b>time</b>: &#60;script&#62;alert(1)&#60;/script&#62; &#34;&#38;&#39; is 2.8× ± 0.2 slower; p &#60; 0.001</li>');
     expect(html).toMatch(/<tr><td>peak RSS<\/td><td>&#60;script&#62;alert\(1\)&#60;\/script&#62; &#34;&#38;&#39;<\/td><td>2<\/td><td>3\.0 MiB<\/td><td>± 1\.4 MiB<\/td><td>2\.0 MiB<\/td><td>4\.0 MiB<\/td><\/tr>/);
     expect(html).not.toContain('<script>alert(1)');
+  });
+});
+
+describe('compareHtmlInput of a parameter scan (-L, -P)', () => {
+  it("gives each metric's verdicts at each value, as the text's By value, not against the first command overall", () => {
+    const document = scanDocument();
+    const time = compareHtmlInput(document).metrics.find((metric) => metric.metric === 'time');
+    const [at256, at2048] = (document.byValue ?? []).map((group) => group.results[0]?.comparisons[0]?.verdict);
+    expect(at2048).toMatch(/^col \(n = 2048\) is 3\.00× ± [\d.]+ slower/);
+    expect(time?.verdict).toBe(`n = 256: ${at256}; n = 2048: ${at2048}`);
+    // the page shows it
+    expect(renderCompareDocumentHtml(document, readChartAssets())).toContain(escapeHtml(`n = 2048: ${at2048}`));
   });
 });
