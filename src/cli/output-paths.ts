@@ -1,4 +1,4 @@
-import { statSync, type Stats } from 'node:fs';
+import { statfsSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { isWritable } from '../is-writable.ts';
@@ -17,6 +17,37 @@ export interface PathProbe {
   readonly stat: (path: string) => Stats | null;
   /** Whether this process may write (and, for a folder, create files in) the path. */
   readonly isWritable: (path: string, isFolder: boolean) => boolean;
+  /** The kernel file system the path is on (`proc`, `sysfs`…), or null for one that holds files. */
+  readonly kernelFileSystem?: (path: string) => string | null;
+}
+
+/**
+ * File systems whose entries the kernel makes (linux/magic.h): access() lets root "write" there,
+ * and a comparison measured for minutes was then lost to an export that could not be created in
+ * /proc; an existing entry is a kernel switch (/proc/sys/vm/drop_caches), not a results file.
+ */
+const KERNEL_FILE_SYSTEMS: ReadonlyMap<number, string> = new Map([
+  [0x9fa0, 'proc'],
+  [0x62656572, 'sysfs'],
+  [0x27e0eb, 'cgroup'],
+  [0x63677270, 'cgroup2'],
+  [0x64626720, 'debugfs'],
+  [0x74726163, 'tracefs'],
+  [0x73636673, 'securityfs'],
+  [0x1cd1, 'devpts'],
+  [0xcafe4a11, 'bpf'],
+  [0x6165676c, 'pstore'],
+  [0xde5e81e4, 'efivarfs'],
+  [0x62656570, 'configfs'],
+  [0xf97cff8c, 'selinuxfs'],
+]);
+
+function kernelFileSystem(path: string): string | null {
+  try {
+    return KERNEL_FILE_SYSTEMS.get(statfsSync(path).type) ?? null;
+  } catch {
+    return null;
+  }
 }
 
 const realProbe: PathProbe = {
@@ -28,12 +59,14 @@ const realProbe: PathProbe = {
     }
   },
   isWritable,
+  kernelFileSystem,
 };
 
 /**
  * Why `output` could not be written once the work is done, or null when it can: the path is a
- * folder, a folder on its way is a file, or the file or the nearest existing folder (missing
- * folders are made at write time, as every output flag does) is not writable. Nothing is created.
+ * folder, a folder on its way is a file, the file or the nearest existing folder (missing
+ * folders are made at write time, as every output flag does) is not writable, or is on a kernel
+ * file system (/proc, /sys: root passes access() there). Nothing is created.
  * @example outputPathProblem({ flag: '--export-csv', path: '/tmp' }) // '--export-csv /tmp is a folder (give a file name in it, e.g. --export-csv /tmp/compare.csv)'
  */
 export function outputPathProblem(output: OutputPath, probe: PathProbe = realProbe): string | null {
@@ -44,6 +77,8 @@ export function outputPathProblem(output: OutputPath, probe: PathProbe = realPro
   if (stat === null && path.endsWith('/')) return `${flag} ${path} names a folder (give a file name in it, e.g. ${flag} ${exampleIn(path)})`;
   if (stat !== null) {
     if (stat.isDirectory()) return `${flag} ${path} is a folder (give a file name in it, e.g. ${flag} ${exampleIn(path)})`;
+    const kernel = probe.kernelFileSystem?.(path) ?? null;
+    if (kernel !== null) return `${flag} ${path} is a kernel file (on ${kernel}), not one to write results to (pick another file)`;
     if (!probe.isWritable(path, false)) return `${flag} ${path} exists and may not be written (pick another file, or make it writable)`;
     return null;
   }
@@ -56,6 +91,8 @@ export function outputPathProblem(output: OutputPath, probe: PathProbe = realPro
   }
   if (above === null) return null; // nothing exists, not even /: let the write say why
   if (!above.isDirectory()) return `${flag} ${path} cannot be written: ${folder} is a file, not a folder (check the path)`;
+  const kernel = probe.kernelFileSystem?.(folder) ?? null;
+  if (kernel !== null) return `${flag} ${path} cannot be written: ${folder} is on ${kernel}, a kernel file system that holds no files of ours (pick a folder you can write to)`;
   if (!probe.isWritable(folder, true)) return `${flag} ${path} cannot be written: no permission to create files in ${folder} (pick a folder you can write to)`;
   return null;
 }

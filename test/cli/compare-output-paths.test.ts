@@ -103,6 +103,14 @@ describe('outputPathProblem (real files)', () => {
     expect(outputPathProblem({ flag: '--export-json', path: file }, probe)).toBe(`--export-json ${file} exists and may not be written (pick another file, or make it writable)`);
     expect(() => checkOutputPaths([{ flag: '--export-json', path: file }])).not.toThrow();
   });
+
+  // root passes access() in /proc and /sys: a comparison measured to its end, then lost to an export
+  // that could not be made there (real /proc and /sys, whoever runs the test)
+  it('refuses a file in /proc or /sys, and an existing kernel file, before the work', () => {
+    expect(outputPathProblem({ flag: '--export-json', path: '/proc/x.json' })).toBe('--export-json /proc/x.json cannot be written: /proc is on proc, a kernel file system that holds no files of ours (pick a folder you can write to)');
+    expect(outputPathProblem({ flag: '--export-csv', path: '/sys/kernel/out/x.csv' })).toBe('--export-csv /sys/kernel/out/x.csv cannot be written: /sys/kernel is on sysfs, a kernel file system that holds no files of ours (pick a folder you can write to)');
+    expect(outputPathProblem({ flag: '--export-json', path: '/proc/sys/vm/drop_caches' })).toBe('--export-json /proc/sys/vm/drop_caches is a kernel file (on proc), not one to write results to (pick another file)');
+  });
 });
 
 // A QA pass: `run --html out -- sleep 2` ran the whole 2 s, then said it could not write to the
