@@ -63,8 +63,9 @@ function valueCells(comparison: Comparison | undefined): string[] {
  * hook command or check cell): then every row says why, since each row's statistics hold only the
  * runs that finished (every round, when what failed came after them).
  * A parameter scan (-L, -P) adds hyperfine's `parameter_NAME` columns (each alternative's value;
- * empty for the noise floor) and By value's `value_*` columns: the alternative against the first
- * one of its values (empty for that first), where ratio…verdict are against the first overall.
+ * empty for the noise floor), and where two commands or more ran at a value, By value's `value_*`
+ * columns: the alternative against the first one of its values (empty for that first), where
+ * ratio…verdict are against the first overall.
  * @example
  * metric,label,unit,role,name,n,mean,stddev,median,min,max,ratio,ratio_low,ratio_high,p_value,significant,meaningful,scale,test_alpha,verdict,partial
  * durationS,time,s,alternative,row,10,0.0121,0.0004,…,,,,,,,
@@ -72,15 +73,16 @@ function valueCells(comparison: Comparison | undefined): string[] {
 export function renderCompareCsv(document: CompareDocument): string {
   const partial = partialCell(document.partial);
   const parameters = parameterNames(document);
-  const isScan = parameters.length > 0;
+  // By value's columns where it has an answer: two commands or more at a value
+  const hasByValue = (document.byValue ?? []).length > 0;
   const atValue = valueComparisons(document);
   const valuesOf = new Map(document.alternatives.map((alternative) => [alternative.name, alternative.parameters ?? {}]));
-  const header = [...COMPARE_COLUMNS, 'partial', ...parameters.map((name) => `parameter_${name}`), ...(isScan ? VALUE_COLUMNS : [])];
+  const header = [...COMPARE_COLUMNS, 'partial', ...parameters.map((name) => `parameter_${name}`), ...(hasByValue ? VALUE_COLUMNS : [])];
   const lines = [header.join(',')];
   for (const row of flattenComparison(document)) {
     const values = row.role === 'alternative' ? (valuesOf.get(row.name) ?? {}) : {};
-    const scan = isScan ? [...parameters.map((name) => values[name] ?? ''), ...valueCells(row.role === 'alternative' ? atValue.get(`${row.metric}\0${row.name}`) : undefined)] : [];
-    lines.push([...rowCells(row, String), partial, ...scan].map(quote).join(','));
+    const byValue = hasByValue ? valueCells(row.role === 'alternative' ? atValue.get(`${row.metric}\0${row.name}`) : undefined) : [];
+    lines.push([...rowCells(row, String), partial, ...parameters.map((name) => values[name] ?? ''), ...byValue].map(quote).join(','));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -3,6 +3,7 @@ import { AlternativeFailedError } from '../../src/experiment/alternatives.ts';
 import { HookFailedError, HookInterruptedError } from '../../src/experiment/hook-command.ts';
 import type { InterleaveOutcome, InterleaveStop } from '../../src/experiment/interleave.ts';
 import { describePartial } from '../../src/experiment/partial-run.ts';
+import { buildCompareDocument } from '../../src/experiment/compare-document.ts';
 import { partialCell, renderCompareCsv, VALUE_COLUMNS } from '../../src/render/compare-csv.ts';
 import { COMPARE_COLUMNS } from '../../src/render/compare-table.ts';
 import { InterruptedError } from '../../src/session/interruption.ts';
@@ -78,6 +79,12 @@ describe("compare's CSV export of a parameter scan (-L, -P)", () => {
     // same at n = 256: not significant; the first at each value and the noise floor have none
     expect(cell(time[1], 'value_significant')).toBe('false');
     for (const row of [time[0], time[2], time[4]]) expect(VALUE_COLUMNS.map((name) => cell(row, name))).toEqual(VALUE_COLUMNS.map(() => ''));
+  });
+
+  it('has no value_ columns for a scan of one command: nothing to compare at a value', () => {
+    const document = scanDocument();
+    const one = buildCompareDocument({ ...document, alternatives: document.alternatives.filter((alternative) => alternative.name.startsWith('row')) });
+    expect(renderCompareCsv(one).split('\n')[0]).toBe([...COMPARE_COLUMNS, 'partial', 'parameter_n'].join(','));
   });
 
   it('adds no column to a comparison without parameters', () => {
