@@ -276,7 +276,7 @@ describe('perfcell compare: commands', () => {
       [['compare', 'a.ts', '--cells', 'x', '--backend', 'cachegrind'], 'error: --backend cachegrind measures external commands only (compare commands: perfcell compare --backend cachegrind -- "CMD A" "CMD B")'],
       [['compare', '--names', 'one', '--', 'true', 'false'], 'error: --names gave 1 name for 2 alternatives (give one name each)'],
       [['compare', '--', "echo 'open"], `error: cannot split the command "echo 'open": unclosed single quote (close the quote, or pass --shell to run it with sh -c)`],
-      [['compare', '--runs', '0', '--', 'true'], "error: option '--runs <n>' argument '0' is invalid. give a whole number ≥ 1, e.g. --runs 10"],
+      [['compare', '--runs', '0', '--', 'true'], "error: option '-r, --runs <n>' argument '0' is invalid. give a whole number ≥ 1, e.g. --runs 10"],
       [['compare', '--save', '../x', '--', 'true'], "error: cannot save as '../x' (use letters, digits, '.', '-' and '_', e.g. --save before-fix)"],
     ];
     for (const [args, message] of cases) {
@@ -298,6 +298,24 @@ describe('perfcell compare: hyperfine conventions', () => {
     ]);
     expect(result.exitCode, result.stderr).toBe(0);
     // 2 warm-up + 3 measured rounds; the noise floor gets no --prepare (it measures running nothing).
+    const round = ['prepare-a', 'run-a', 'prepare-b', 'run-b'];
+    expect(lines(log)).toEqual(['setup-a', 'setup-b', ...Array.from({ length: 5 }, () => round).flat(), 'cleanup-a', 'cleanup-b']);
+  });
+
+  // a hyperfine command line, `hyperfine -N -w 2 -r 3 -s … -p … -c … A B`, works as typed after `perfcell compare`
+  it("takes hyperfine's short flags: -w, -r, -s, -p, -c, and -N for no shell (the default)", async () => {
+    const log = join(dir, 'short-hooks.log');
+    const result = await perfcell([
+      'compare', '--shell', '-N', '-w', '2', '-r', '3', '--no-perf', '--json', '--names', 'a', 'b',
+      '-s', `echo setup-$PERFCELL_ALTERNATIVE >> ${log}`,
+      '-p', `echo prepare-$PERFCELL_ALTERNATIVE >> ${log}`,
+      '-c', `echo cleanup-$PERFCELL_ALTERNATIVE >> ${log}`,
+      '--', `sh -c "echo run-a >> ${log}"`, `sh -c "echo run-b >> ${log}"`,
+    ]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const document = JSON.parse(result.stdout) as CompareDocument;
+    // -N after --shell: no shell
+    expect([document.settings.warmup, document.settings.rounds, document.settings.shell]).toEqual([2, 3, false]);
     const round = ['prepare-a', 'run-a', 'prepare-b', 'run-b'];
     expect(lines(log)).toEqual(['setup-a', 'setup-b', ...Array.from({ length: 5 }, () => round).flat(), 'cleanup-a', 'cleanup-b']);
   });
