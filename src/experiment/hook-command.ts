@@ -3,8 +3,8 @@ import { readChildPids } from '../proc/child-processes.ts';
 import { InterruptedError, onInterruption, type Interruption } from '../session/interruption.ts';
 import { AlternativeFailedError } from './alternatives.ts';
 
-/** compare's hyperfine-style hooks: --setup (once before), --prepare (before each run), --cleanup (once after). */
-export type HookKind = 'setup' | 'prepare' | 'cleanup';
+/** compare's hyperfine-style hooks: --setup (once before), --prepare (before each run), --conclude (after each run), --cleanup (once after). */
+export type HookKind = 'setup' | 'prepare' | 'conclude' | 'cleanup';
 
 const STDERR_TAIL_CHARS = 400;
 const STOP_SIGNALS: ReadonlySet<string> = new Set(['SIGINT', 'SIGTERM', 'SIGHUP']);

@@ -21,7 +21,7 @@ describe('perfcell compare -L', () => {
     const result = await perfcell([
       'compare', '--no-perf', '--json', '--warmup', '0', '--runs', '3',
       '-L', 'ms', '2,6', '--names', 'short', 'long',
-      '--prepare', `echo {ms} >> ${log}`, '--export-markdown', join(dir, 'scan.md'),
+      '--prepare', `echo {ms} >> ${log}`, '--conclude', `echo done-{ms} >> ${log}`, '--export-markdown', join(dir, 'scan.md'),
       '--export-csv', join(dir, 'scan.csv'),
       '--', `${fixture('sleep-ms')} {ms}`, `${fixture('sleep-ms')} 4`,
     ]);
@@ -62,8 +62,10 @@ describe('perfcell compare -L', () => {
     // long (4 ms) against short at each value: longer than 2 ms, shorter than 6 ms
     expect(Number(timeRows[1]?.[column('value_ratio')])).toBeGreaterThan(1);
     expect(Number(timeRows[3]?.[column('value_ratio')])).toBeLessThan(1);
-    // --prepare ran before each run with its alternative's value: 3 rounds of 4 alternatives
-    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(['2', '2', '6', '6', '2', '2', '6', '6', '2', '2', '6', '6']);
+    // --prepare ran before each run with its alternative's value: 3 rounds of 4 alternatives,
+    // and --conclude after it, each with its value
+    const round = ['2', 'done-2', '2', 'done-2', '6', 'done-6', '6', 'done-6'];
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([...round, ...round, ...round]);
     // at each value, the second command against the first: 4 ms of sleep is longer than 2, shorter than 6
     const timeComparisons = (results: CompareDocument['results']) => results.find((result) => result.metric.role === 'primary')?.comparisons ?? [];
     expect(document.byValue?.map(({ parameters, results }) => [parameters, timeComparisons(results).map((comparison) => [comparison.baselineName, comparison.alternativeName])])).toEqual([
@@ -105,7 +107,7 @@ describe('perfcell compare -L', () => {
     const cases: Array<[readonly string[], RegExp]> = [
       [['-L', 'n', '1,2', '--', 'true'], /^error: parameter n: no command has \{n\} in it \(write \{n\} where its values go/],
       [['-L', 'n', '1,2', 'sleep {n}'], /^error: -L takes a name and its values: -L size 512,1024 \(then -- and the commands\)$/],
-      [['-L', 'n', '1', '--setup', 'make {n}', '--', 'sleep {n}'], /^error: -L and -P values go into the commands, --names and --prepare, not --setup or --cleanup/],
+      [['-L', 'n', '1', '--setup', 'make {n}', '--', 'sleep {n}'], /^error: -L and -P values go into the commands, --names, --prepare and --conclude, not --setup or --cleanup/],
       [['x.js', '--cells', 'a', 'b', '-L', 'n', '1'], /^error: -L is for commands/],
       [['-L', 'n', '1,2', '--names', 'a', 'b', 'c', '--', 'sleep {n}', 'true'], /^error: --names gave 3 names for 2 commands × 2 values \(4 alternatives\)/],
       [['-D', '2', '--', 'sleep 1'], /^error: -D is the step of -P \(e\.g\. -P n 256 1024 -D 256\)$/],

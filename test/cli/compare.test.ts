@@ -287,18 +287,19 @@ describe('perfcell compare: commands', () => {
 });
 
 describe('perfcell compare: hyperfine conventions', () => {
-  it('--setup once per alternative first, --prepare before every run (warm-up too), --cleanup once per alternative last', async () => {
+  it('--setup once per alternative first, --prepare before and --conclude after every run (warm-up too), --cleanup once per alternative last', async () => {
     const log = join(dir, 'hooks.log');
     const result = await perfcell([
       'compare', '--runs', '3', '--warmup', '2', '--no-perf', '--names', 'a', 'b',
       '--setup', `echo setup-$PERFCELL_ALTERNATIVE >> ${log}`,
       '--prepare', `echo prepare-$PERFCELL_ALTERNATIVE >> ${log}`,
+      '--conclude', `echo conclude-$PERFCELL_ALTERNATIVE >> ${log}`,
       '--cleanup', `echo cleanup-$PERFCELL_ALTERNATIVE >> ${log}`,
       '--', `sh -c "echo run-a >> ${log}"`, `sh -c "echo run-b >> ${log}"`,
     ]);
     expect(result.exitCode, result.stderr).toBe(0);
-    // 2 warm-up + 3 measured rounds; the noise floor gets no --prepare (it measures running nothing).
-    const round = ['prepare-a', 'run-a', 'prepare-b', 'run-b'];
+    // 2 warm-up + 3 measured rounds; the noise floor gets no --prepare or --conclude (it measures running nothing).
+    const round = ['prepare-a', 'run-a', 'conclude-a', 'prepare-b', 'run-b', 'conclude-b'];
     expect(lines(log)).toEqual(['setup-a', 'setup-b', ...Array.from({ length: 5 }, () => round).flat(), 'cleanup-a', 'cleanup-b']);
   });
 
@@ -332,6 +333,17 @@ describe('perfcell compare: hyperfine conventions', () => {
     const result = await perfcell(['compare', '--runs', '2', '--no-perf', '--prepare', 'echo no disk >&2; exit 4', '--', 'true']);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("error: the --prepare command 'echo no disk >&2; exit 4' for 'true' exited with code 4: no disk (fix it, or try it alone: sh -c 'echo no disk >&2; exit 4')");
+  });
+
+  // hyperfine's --conclude: after the run, what --prepare started (a server) is stopped; its time is not the run's
+  it('--conclude runs after each run, outside its time; failing, it stops compare naming it, exit 1', async () => {
+    const timed = await perfcell(['compare', '--runs', '3', '--warmup', '0', '--no-perf', '--json', '--conclude', 'sleep 0.2', '--', 'true']);
+    expect(timed.exitCode, timed.stderr).toBe(0);
+    const runs = (JSON.parse(timed.stdout) as CompareDocument).alternatives[0]?.runs ?? [];
+    expect(runs.map((run) => (run['durationS'] ?? 1) < 0.15)).toEqual([true, true, true]);
+    const result = await perfcell(['compare', '--runs', '2', '--no-perf', '--conclude', 'echo server gone >&2; exit 4', '--', 'true']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("error: the --conclude command 'echo server gone >&2; exit 4' for 'true' exited with code 4: server gone (fix it, or try it alone: sh -c 'echo server gone >&2; exit 4')");
   });
 
   it('-i keeps going past a failing command, lists its failures in the JSON, warns, and exits 0', async () => {
@@ -376,6 +388,7 @@ describe('perfcell compare: hyperfine conventions', () => {
   it('misuse of the new flags exits 2 with one line', async () => {
     const cases: [string[], string][] = [
       [['compare', '--prepare', 'a', '--prepare', 'b', '--prepare', 'c', '--', 'true', 'false'], 'error: --prepare was given 3 times for 2 alternatives (give it once for all, or once per alternative in order)'],
+      [['compare', '--conclude', 'a', '--conclude', 'b', '--conclude', 'c', '--', 'true', 'false'], 'error: --conclude was given 3 times for 2 alternatives (give it once for all, or once per alternative in order)'],
       [['compare', 'cells.ts', '--cells', 'A', '-i'], 'error: --ignore-failure is for commands: a failing cell stops compare (fix the cell, or compare commands)'],
     ];
     for (const [args, message] of cases) {

@@ -70,6 +70,7 @@ interface CompareFlags {
   readonly live: boolean;
   readonly verbose?: boolean;
   readonly prepare?: readonly string[];
+  readonly conclude?: readonly string[];
   readonly setup?: string;
   readonly cleanup?: string;
   readonly ignoreFailure?: boolean;
@@ -119,24 +120,26 @@ function withParameterLists(
   const uses = (text: string): boolean => lists.some((list) => mentions(text, list.name));
   const hook = [flags.setup, flags.cleanup].find((text) => text !== undefined && uses(text));
   if (hook !== undefined) {
-    throw new UsageError(`-L and -P values go into the commands, --names and --prepare, not --setup or --cleanup: ${quoteName(hook)} would run with {…} as typed (PERFCELL_ALTERNATIVE names the alternative there)`);
+    throw new UsageError(`-L and -P values go into the commands, --names, --prepare and --conclude, not --setup or --cleanup: ${quoteName(hook)} would run with {…} as typed (PERFCELL_ALTERNATIVE names the alternative there)`);
   }
   if (targets.length === 0) return { targets, flags, afterDashes, parameters: null };
   const expanded = expandParameterLists(targets, flags.names ?? null, lists);
   if ('problem' in expanded) throw new UsageError(expanded.problem);
   const total = expanded.length;
-  const prepares = flags.prepare ?? [];
-  if (prepares.length > 1 && prepares.length !== targets.length && prepares.length !== total) {
-    throw new UsageError(`--prepare was given ${prepares.length} times for ${targets.length} commands × ${total / targets.length} values (give it once for all, once per command, or once per alternative, with {NAME} where a value goes)`);
-  }
-  // one for all (the same command each time where it holds no {NAME}), one per command, or one per alternative
-  const prepare =
-    prepares.length === 0 || (prepares.length === 1 && !uses(prepares[0] as string))
-      ? flags.prepare
-      : expanded.map((each, index) => substituteParameters((prepares.length === total ? prepares[index] : prepares[prepares.length === 1 ? 0 : index % targets.length]) as string, each.parameters));
+  // --prepare and --conclude: one for all (the same command each time where it holds no {NAME}), one per command, or one per alternative
+  const perAlternative = (flag: string, hooks: readonly string[] | undefined): readonly string[] | undefined => {
+    const given = hooks ?? [];
+    if (given.length > 1 && given.length !== targets.length && given.length !== total) {
+      throw new UsageError(`${flag} was given ${given.length} times for ${targets.length} commands × ${total / targets.length} values (give it once for all, once per command, or once per alternative, with {NAME} where a value goes)`);
+    }
+    if (given.length === 0 || (given.length === 1 && !uses(given[0] as string))) return hooks;
+    return expanded.map((each, index) => substituteParameters((given.length === total ? given[index] : given[given.length === 1 ? 0 : index % targets.length]) as string, each.parameters));
+  };
+  const prepare = perAlternative('--prepare', flags.prepare);
+  const conclude = perAlternative('--conclude', flags.conclude);
   return {
     targets: expanded.map((each) => each.command),
-    flags: { ...flags, names: expanded.map((each) => each.name), ...(prepare === undefined ? {} : { prepare }) },
+    flags: { ...flags, names: expanded.map((each) => each.name), ...(prepare === undefined ? {} : { prepare }), ...(conclude === undefined ? {} : { conclude }) },
     afterDashes: new Set([...afterDashes, ...expanded.filter((_, index) => afterDashes.has(targets[index % targets.length] as string)).map((each) => each.command)]),
     parameters: expanded.map((each) => each.parameters),
   };
@@ -153,9 +156,9 @@ function checkCombination(targets: readonly string[], flags: CompareFlags, after
   if (flags.names !== undefined && (new Set(flags.names).size !== count || flags.names.includes('noise floor'))) {
     throw new UsageError("--names must differ from each other and from 'noise floor' (they key the results and a baseline)");
   }
-  const prepares = flags.prepare?.length ?? 0;
-  if (prepares > 1 && prepares !== count) {
-    throw new UsageError(`--prepare was given ${prepares} times for ${count} alternatives (give it once for all, or once per alternative in order)`);
+  for (const [flag, hooks] of [['--prepare', flags.prepare], ['--conclude', flags.conclude]] as const) {
+    const given = hooks?.length ?? 0;
+    if (given > 1 && given !== count) throw new UsageError(`${flag} was given ${given} times for ${count} alternatives (give it once for all, or once per alternative in order)`);
   }
   if (flags.cells !== undefined) {
     if (flags.ignoreFailure === true) throw new UsageError('--ignore-failure is for commands: a failing cell stops compare (fix the cell, or compare commands)');
@@ -217,6 +220,7 @@ export function registerCompare(program: Command): void {
     .option('--no-live', 'no live part in the progress line during a long run (elapsed and RSS of a command; a cell gets the live view\'s own line)')
     .option('-v, --verbose', 'print every metric\'s table and verdict (default: time and the metrics that differ meaningfully)')
     .option('-p, --prepare <cmd>', 'run CMD (sh -c) before each run of each alternative, warm-up too; once per alternative, in order, for one each', collect)
+    .option('--conclude <cmd>', 'run CMD (sh -c) after each run of each alternative, warm-up too (a server --prepare started, stopped); once per alternative, in order, for one each', collect)
     .option('-s, --setup <cmd>', 'run CMD (sh -c) once per alternative before the first round (PERFCELL_ALTERNATIVE names it)')
     .option('-c, --cleanup <cmd>', 'run CMD (sh -c) once per alternative after the last round (PERFCELL_ALTERNATIVE names it)')
     .option('-i, --ignore-failure', 'keep going when a command exits non-zero or dies: its runs are kept and listed as failures')
@@ -475,9 +479,9 @@ Examples:
 }
 
 /**
- * The slots compare runs: each alternative's run after its --prepare command, and a record of the
- * runs that failed (kept under -i) and of each alternative's time so far for the progress line.
- * The noise floor gets no --prepare: it measures running nothing.
+ * The slots compare runs: each alternative's run between its --prepare and --conclude commands, and
+ * a record of the runs that failed (kept under -i) and of each alternative's time so far for the
+ * progress line. The noise floor gets neither: it measures running nothing.
  */
 function hookedSlots(plan: { readonly alternatives: readonly Measurable[]; readonly noiseFloor: Measurable }, flags: CompareFlags) {
   const all = [...plan.alternatives, plan.noiseFloor];
@@ -500,6 +504,9 @@ function hookedSlots(plan: { readonly alternatives: readonly Measurable[]; reado
       // the progress line's estimate counts the run in progress at what it has taken so far
       running = phase === 'measure' ? { slot: index, startS: monotonicMs() / 1000 } : null;
       const report = await alternative.measure(hooks).finally(() => (running = null));
+      // after the run, failed or not (what --prepare started is stopped), outside its window
+      const conclude = index < plan.alternatives.length ? (flags.conclude?.length === 1 ? flags.conclude[0] : flags.conclude?.[index]) : undefined;
+      if (conclude !== undefined) await runHook('conclude', conclude, alternative.name);
       if (report.exitCode !== 0 || report.signal !== null) failures[index]!.push({ phase, round, exitCode: report.exitCode, signal: report.signal });
       if (phase === 'measure') timesS[index]!.push(report.durationS);
       return report;
