@@ -1,7 +1,8 @@
-import { statfsSync, statSync, type Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { isWritable } from '../is-writable.ts';
+import { kernelFileSystem } from '../kernel-file-system.ts';
 
 /** An output file a flag names: `{ flag: '--export-csv', path: 'out/stats.csv' }`. */
 export interface OutputPath {
@@ -19,35 +20,6 @@ export interface PathProbe {
   readonly isWritable: (path: string, isFolder: boolean) => boolean;
   /** The kernel file system the path is on (`proc`, `sysfs`…), or null for one that holds files. */
   readonly kernelFileSystem?: (path: string) => string | null;
-}
-
-/**
- * File systems whose entries the kernel makes (linux/magic.h): access() lets root "write" there,
- * and a comparison measured for minutes was then lost to an export that could not be created in
- * /proc; an existing entry is a kernel switch (/proc/sys/vm/drop_caches), not a results file.
- */
-const KERNEL_FILE_SYSTEMS: ReadonlyMap<number, string> = new Map([
-  [0x9fa0, 'proc'],
-  [0x62656572, 'sysfs'],
-  [0x27e0eb, 'cgroup'],
-  [0x63677270, 'cgroup2'],
-  [0x64626720, 'debugfs'],
-  [0x74726163, 'tracefs'],
-  [0x73636673, 'securityfs'],
-  [0x1cd1, 'devpts'],
-  [0xcafe4a11, 'bpf'],
-  [0x6165676c, 'pstore'],
-  [0xde5e81e4, 'efivarfs'],
-  [0x62656570, 'configfs'],
-  [0xf97cff8c, 'selinuxfs'],
-]);
-
-function kernelFileSystem(path: string): string | null {
-  try {
-    return KERNEL_FILE_SYSTEMS.get(statfsSync(path).type) ?? null;
-  } catch {
-    return null;
-  }
 }
 
 const realProbe: PathProbe = {

@@ -110,6 +110,8 @@ describe('outputPathProblem (real files)', () => {
     expect(outputPathProblem({ flag: '--export-json', path: '/proc/x.json' })).toBe('--export-json /proc/x.json cannot be written: /proc is on proc, a kernel file system that holds no files of ours (pick a folder you can write to)');
     expect(outputPathProblem({ flag: '--export-csv', path: '/sys/kernel/out/x.csv' })).toBe('--export-csv /sys/kernel/out/x.csv cannot be written: /sys/kernel is on sysfs, a kernel file system that holds no files of ours (pick a folder you can write to)');
     expect(outputPathProblem({ flag: '--export-json', path: '/proc/sys/vm/drop_caches' })).toBe('--export-json /proc/sys/vm/drop_caches is a kernel file (on proc), not one to write results to (pick another file)');
+    // /dev/stdout is /proc/self/fd/1, followed to this test's pipe: an export there is read as it comes
+    expect(outputPathProblem({ flag: '--export-csv', path: '/dev/stdout' })).toBeNull();
   });
 });
 
