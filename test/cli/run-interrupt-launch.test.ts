@@ -53,7 +53,11 @@ describe('perfcell run interrupted', () => {
     expect(document.interruption).toEqual({ signal: 'SIGINT', message: 'perfcell: interrupted by SIGINT; passed it on to the program (exit code 5)' });
   });
 
-  /** `perfcell run ARGS` of sleep-ms, Ctrl-C to its group 100 ms after the run-th sleep-ms has started. */
+  /**
+   * `perfcell run ARGS` of sleep-ms, Ctrl-C to its group 100 ms after the run-th sleep-ms has started
+   * (as seen: a suite run beside a busy loop saw it so late that a 300 ms run had ended, and read 3
+   * complete runs for 2; the runs interrupted in their third take 800 ms).
+   */
   async function interruptDuringRun(args: readonly string[], run: number, columns = '') {
     const subprocess = execa(process.execPath, [cliPath, 'run', ...args], { reject: false, env: { ...env, COLUMNS: columns }, detached: true, timeout: 20_000 });
     const seen = new Set<number>();
@@ -84,21 +88,21 @@ describe('perfcell run interrupted', () => {
 
   it('-r N in text: the header counts the complete runs of those asked for', async () => {
     const program = fixture('sleep-ms');
-    const result = await interruptDuringRun(['-r', '4', '--no-perf', '--', program, '300'], 3);
+    const result = await interruptDuringRun(['-r', '4', '--no-perf', '--', program, '800'], 3);
     expect(result.exitCode).toBe(130);
-    expect(result.stderr).toContain(`${program} 300: 2 complete runs of 4, interrupted by SIGINT (mean ± sample standard deviation)`);
+    expect(result.stderr).toContain(`${program} 800: 2 complete runs of 4, interrupted by SIGINT (mean ± sample standard deviation)`);
     expect(result.stderr.trimEnd().split('\n').at(-1)).toBe('perfcell: interrupted by SIGINT during run 3 of 4; the statistics hold the 2 complete runs (the run cut short is left out)');
   });
 
   it('-r N at 60 columns: the header and the interruption line wrap at spaces, not mid-word', async () => {
     const program = fixture('sleep-ms');
-    const result = await interruptDuringRun(['-r', '4', '--no-perf', '--', program, '300'], 3, '60');
+    const result = await interruptDuringRun(['-r', '4', '--no-perf', '--', program, '800'], 3, '60');
     expect(result.exitCode).toBe(130);
     const lines = result.stderr.trimEnd().split('\n');
     // a single word longer than a line (the fixture's path) stays whole
     for (const line of lines) expect(line.length <= 60 || !line.trim().includes(' '), line).toBe(true);
     const words = (text: string) => text.split(/\s+/).filter(Boolean);
-    expect(words(result.stderr)).toEqual(expect.arrayContaining([...words(`${program} 300: 2 complete runs of 4, interrupted by SIGINT (mean ± sample standard deviation)`)]));
+    expect(words(result.stderr)).toEqual(expect.arrayContaining([...words(`${program} 800: 2 complete runs of 4, interrupted by SIGINT (mean ± sample standard deviation)`)]));
     const message = 'perfcell: interrupted by SIGINT during run 3 of 4; the statistics hold the 2 complete runs (the run cut short is left out)';
     const last = lines.slice(lines.findIndex((line) => line.startsWith('perfcell: interrupted')));
     expect(last.length).toBeGreaterThan(1);
