@@ -1,3 +1,4 @@
+import { Console } from 'node:console';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import repl, { type REPLServer } from 'node:repl';
@@ -11,6 +12,7 @@ import { measureReplCommands, type ReplMeasurement } from './measured-eval.ts';
 import { createScopeTools, type ScopeTools } from './scope-tools.ts';
 import type { TypeScriptMode } from './typescript.ts';
 import { outputWidth, warningText } from '../render/terminal-width.ts';
+import { toJsonDocument } from '../json-document.ts';
 
 export interface StartReplOptions {
   /** perf set-up (events, intervalMs, perf: false for RAM/time/CPU only). */
@@ -31,6 +33,12 @@ export interface StartReplOptions {
   readonly compact?: boolean;
   /** Columns the reports fit (default $COLUMNS, else the terminal's width; a pipe gets whole lines). */
   readonly width?: number;
+  /**
+   * Each report as one perfcell-report JSON document a line on `output` (as `run --json` prints
+   * one), its notes on errorOutput; the REPL's prompt, values and the commands' console go to
+   * errorOutput, so that `output` holds the reports alone (default false).
+   */
+  readonly json?: boolean;
 }
 
 export interface StartedRepl {
@@ -64,6 +72,10 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
   exposeGc();
   const output = options.output ?? process.stdout;
   const errorOutput = options.errorOutput ?? process.stderr;
+  const isJson = options.json === true;
+  // the session itself (prompt, values) where the reports are not: with --json, stdout is the reports'
+  const sessionOutput = isJson ? (errorOutput as NodeJS.WritableStream & { isTTY?: boolean }) : output;
+  if (isJson) globalThis.console = new Console({ stdout: errorOutput, stderr: errorOutput });
   const gate = new InputGate(options.input ?? process.stdin);
   if (options.banner !== false) {
     const banner = 'perfcell repl: every command is measured; .stop/.start, .events LIST, .interval MS, perfcell.last, gc() (.help for all)';
@@ -73,8 +85,8 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
   const server = repl.start({
     prompt: 'In [1]: ',
     input: gate as unknown as NodeJS.ReadableStream,
-    output,
-    terminal: output.isTTY === true,
+    output: sessionOutput,
+    terminal: sessionOutput.isTTY === true,
     useGlobal: true,
     breakEvalOnSigint: true,
   });
@@ -87,6 +99,12 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
     gate,
     oneTickingPerf: true,
     onReport({ report, notes, newWarnings }) {
+      if (isJson) {
+        output.write(`${JSON.stringify(toJsonDocument('perfcell-report', report))}\n`);
+        for (const note of notes) errorOutput.write(`note: ${report.label}: ${note}\n`);
+        for (const warning of newWarnings) errorOutput.write(warningText(warning, errorOutput as { isTTY?: boolean; columns?: number }));
+        return;
+      }
       const allNotes = [...notes];
       const unsupported = report.counters.unsupported[0];
       if (unsupported !== undefined && !said.has('unsupported')) {

@@ -11,6 +11,7 @@ interface ReplFlags {
   readonly report: boolean;
   readonly live: boolean;
   readonly compact?: boolean;
+  readonly json?: boolean;
 }
 
 /**
@@ -33,6 +34,7 @@ export function registerRepl(program: Command): void {
     .option('--no-report', 'start with reporting off (.start turns it on)')
     .option('--no-live', 'no live status line on stderr while a long command runs (drawn only on a terminal, after 1 s)')
     .option('--compact', 'one report line per command (used, time, peak above final, current RAM), as ipython-memory-usage prints it')
+    .option('--json', "print each command's report on stdout as one JSON document a line (as run --json prints one); the prompt, values and console output go to stderr")
     .action(async (flags: ReplFlags) => {
       const perfFlags = perfFlagOptions(flags);
       // An -e list (or -M) perf refuses is an error before the session starts, as in run and cells;
@@ -54,6 +56,7 @@ export function registerRepl(program: Command): void {
         typescript: flags.ts ?? 'auto',
         reporting: flags.report,
         compact: flags.compact === true,
+        json: flags.json === true,
       });
       await closed;
       // Like node's own REPL: leaving it ends the process (stdin and timers the session made would keep it alive).

@@ -1,0 +1,42 @@
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import type { CommandReport } from '../../src/session/report.ts';
+import { cliPath } from '../support/fixtures.ts';
+import { perfUsable } from '../support/perf.ts';
+
+/**
+ * `perfcell repl --json`: stdout holds the reports alone, one JSON document a line, so a script
+ * can pipe commands in and read what each cost; the session (prompt, values, console.log, notes)
+ * goes to stderr. Real perf where it is usable: 2,048 fresh pages cost about 2,048 page-faults.
+ */
+const perfArgs = perfUsable ? ['-e', 'page-faults'] : ['--no-perf'];
+if (!perfUsable) console.warn('repl --json: perf is not usable here, so the page-fault count is not checked (RAM and time are)');
+
+describe('perfcell repl --json', () => {
+  it("prints each command's report as a JSON line on stdout, and the session on stderr", async () => {
+    const input = [
+      'const pages = new Float64Array(2048 * 512)',
+      'for (let i = 0; i < pages.length; i += 512) pages[i] = 1',
+      'console.log("said " + 6 * 7)',
+      'throw new Error("on purpose")',
+      '',
+    ].join('\n');
+    const result = await execa(process.execPath, [cliPath, 'repl', '--json', ...perfArgs], { input, reject: false, timeout: 60_000, env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: '' } });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const reports = result.stdout.split('\n').map((line) => JSON.parse(line) as CommandReport & { format: string });
+    expect(reports.map((report) => [report.format, report.label, report.exitCode])).toEqual([
+      ['perfcell-report', 'In [1]', 0],
+      ['perfcell-report', 'In [2]', 0],
+      ['perfcell-report', 'In [3]', 0],
+      ['perfcell-report', 'In [4]', 1],
+    ]);
+    // the touch of 2,048 pages: 8 MiB more RSS, and its page-faults (within 1%: the array's first
+    // page may have been touched as it was made)
+    expect(reports[1]?.memory.usedBytes).toBeGreaterThan(7 * 1024 * 1024);
+    if (perfUsable) expect(reports[1]?.counters.events.find((event) => event.event.startsWith('page-faults'))?.total).toBeGreaterThanOrEqual(2048 * 0.99);
+    // what the commands printed, their values and the throw's note are on stderr, not among the reports
+    expect(result.stderr).toContain('said 42');
+    expect(result.stderr).toContain('Uncaught Error: on purpose');
+    expect(result.stderr).toContain('note: In [4]: threw: the report covers the command up to the throw');
+  });
+});
