@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything perfcell and its tests need on a fresh Debian machine with Node 20: perf, valgrind,
-# a C compiler, Chromium (HTML report tests), then the npm packages and the build.
+# a C compiler, Chromium (HTML report tests), hyperfine, then the npm packages and the build.
 # Installs only what is missing, so it is quick the second time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,8 @@ command -v pgrep >/dev/null 2>&1 || missing+=(procps)
 command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
 # The last-interval tests slow perf's writes with strace (a perf preempted while it prints a tick).
 command -v strace >/dev/null 2>&1 || missing+=(strace)
+# compare --export-hyperfine is checked against hyperfine's own --export-json (and the pace benchmarks run it).
+command -v hyperfine >/dev/null 2>&1 || missing+=(hyperfine)
 # The doctor's hand-over test gives a copy of perf file capabilities (setcap).
 command -v setcap >/dev/null 2>&1 || missing+=(libcap2-bin)
 # The kernel tests drive perfcell kernel with real Jupyter clients; Debian's python, not a pyenv one.

@@ -23,6 +23,7 @@ const tools: readonly Tool[] = [
   { name: 'valgrind', isPresent: () => ok('valgrind', ['--version']), install: 'apt-get install valgrind', needs: 'the cachegrind backend tests' },
   { name: 'cc', isPresent: () => ok('cc', ['--version']), install: 'apt-get install gcc libc6-dev', needs: 'the exec gate and the test fixtures' },
   { name: 'strace', isPresent: () => ok('strace', ['-V']), install: 'apt-get install strace', needs: "the tests of perf's last interval (perf's writes slowed by strace)" },
+  { name: 'hyperfine', isPresent: () => ok('hyperfine', ['--version']), install: 'apt-get install hyperfine', needs: "the test of compare --export-hyperfine against hyperfine's own --export-json" },
   { name: 'chromium', isPresent: () => ok('chromium', ['--version']), install: 'apt-get install chromium', needs: 'the HTML report tests in a real browser' },
   { name: 'jupyter', isPresent: () => ok('/usr/bin/python3', ['-c', 'import jupyter_client, nbclient']), install: 'apt-get install python3-jupyter-client python3-nbclient', needs: 'the Jupyter kernel tests' },
 ];

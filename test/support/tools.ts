@@ -30,3 +30,6 @@ export const hasStrace: boolean = spawnSync('strace', ['-V'], { stdio: 'ignore' 
 
 /** Whether `valgrind --version` runs here. */
 export const hasValgrind: boolean = spawnSync('valgrind', ['--version'], { stdio: 'ignore' }).status === 0;
+
+/** Whether `hyperfine --version` runs here. */
+export const hasHyperfine: boolean = spawnSync('hyperfine', ['--version'], { stdio: 'ignore' }).status === 0;

@@ -16,6 +16,7 @@ import { releaseArmedPerf } from '../../experiment/run-cells.ts';
 import type { MeasureOptions } from '../../session/options.ts';
 import type { CommandReport } from '../../session/report.ts';
 import { renderCompareCsv } from '../../render/compare-csv.ts';
+import { renderHyperfineJson } from '../../render/compare-hyperfine.ts';
 import { renderCompareDocumentHtml } from '../../render/compare-html.ts';
 import { renderCompareMarkdown } from '../../render/compare-markdown.ts';
 import { renderCompareText } from '../../render/compare-text.ts';
@@ -63,6 +64,7 @@ interface CompareFlags {
   readonly exportJson?: string;
   readonly exportCsv?: string;
   readonly exportMarkdown?: string;
+  readonly exportHyperfine?: string;
   readonly html?: string;
   readonly save?: string;
   readonly baseline?: string;
@@ -213,6 +215,7 @@ export function registerCompare(program: Command): void {
     .option('--export-json <file>', 'also write the JSON document to FILE')
     .option('--export-csv <file>', 'also write the statistics as CSV to FILE')
     .option('--export-markdown <file>', 'also write markdown tables to FILE, one per metric, in ms, MiB, thousands, with a Relative column like hyperfine\'s')
+    .option('--export-hyperfine <file>', "also write the runs as hyperfine's --export-json writes them (results: command, mean, stddev, median, user, system, min, max, times, exit_codes, parameters), for scripts written for hyperfine")
     .option('--html <file>', 'also write a self-contained HTML page: a chart of every run per metric, the statistics and verdicts')
     .option('--save <name>', `also save the runs as ${'.perfcell/NAME.json'}, for a later --baseline NAME`)
     .option('--baseline <file>', 'compare each alternative with the same-named one in a saved comparison (a file, or a NAME given to --save)')
@@ -257,6 +260,7 @@ Examples:
         ...(flags.exportJson === undefined ? [] : [{ flag: '--export-json', path: flags.exportJson }]),
         ...(flags.exportCsv === undefined ? [] : [{ flag: '--export-csv', path: flags.exportCsv }]),
         ...(flags.exportMarkdown === undefined ? [] : [{ flag: '--export-markdown', path: flags.exportMarkdown }]),
+        ...(flags.exportHyperfine === undefined ? [] : [{ flag: '--export-hyperfine', path: flags.exportHyperfine }]),
         ...(flags.html === undefined ? [] : [{ flag: '--html', path: flags.html }]),
         ...(destination === null ? [] : [{ flag: '--save', path: destination }]),
       ];
@@ -459,6 +463,7 @@ Examples:
         if (flags.exportJson !== undefined) await writeOutput(flags.exportJson, json);
         if (flags.exportCsv !== undefined) await writeOutput(flags.exportCsv, renderCompareCsv(document));
         if (flags.exportMarkdown !== undefined) await writeOutput(flags.exportMarkdown, `${renderCompareMarkdown(document)}${partial === null ? '' : `\n> ${partial.message.replace(/^perfcell: /, '')}\n`}`);
+        if (flags.exportHyperfine !== undefined) await writeOutput(flags.exportHyperfine, renderHyperfineJson(document));
         if (flags.html !== undefined) writeHtmlFile(flags.html, renderCompareDocumentHtml(document));
         if (destination !== null) {
           // an earlier save of the same name is replaced: said, with when it was made

@@ -1,0 +1,49 @@
+/**
+ * compare --export-hyperfine writes what hyperfine's --export-json writes, so that what was
+ * written for hyperfine's JSON reads perfcell's runs: checked against real hyperfine's file for
+ * the same scan (-L), key by key and type by type. Real processes.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import type { HyperfineResult } from '../../src/render/compare-hyperfine.ts';
+import { cliPath, fixture } from '../support/fixtures.ts';
+import { temporaryFolders } from '../support/temp-folders.ts';
+import { hasHyperfine, runsWith } from '../support/tools.ts';
+
+const dir = temporaryFolders('all')('perfcell-compare-hyperfine-');
+const kind = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
+
+describe.runIf(runsWith('hyperfine', hasHyperfine, "the test of compare --export-hyperfine against hyperfine's own file"))('perfcell compare --export-hyperfine', () => {
+  it("writes hyperfine's --export-json: the same results in the same order, the same keys of the same types", async () => {
+    const sleep = fixture('sleep-ms');
+    const commands = [`${sleep} {ms}`, `${sleep} 3`];
+    const ours = join(dir, 'perfcell.json');
+    const theirs = join(dir, 'hyperfine.json');
+    const perfcell = await execa(process.execPath, [cliPath, 'compare', '--no-perf', '-N', '-w', '0', '-r', '3', '-L', 'ms', '2,4', '--export-hyperfine', ours, '--', ...commands], { reject: false, timeout: 120_000, env: { NO_COLOR: '1' } });
+    expect(perfcell.exitCode, perfcell.stderr).toBe(0);
+    const hyperfine = await execa('hyperfine', ['-N', '-w', '0', '-r', '3', '-L', 'ms', '2,4', '--export-json', theirs, ...commands], { reject: false, timeout: 120_000 });
+    expect(hyperfine.exitCode, hyperfine.stderr).toBe(0);
+    const read = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { results: HyperfineResult[] }).results;
+    const [mine, reference] = [read(ours), read(theirs)];
+    // hyperfine's order (the commands vary fastest) and values; a command without {ms} is named for its value by perfcell
+    expect(mine.map((result) => result.parameters)).toEqual(reference.map((result) => result.parameters));
+    expect(mine.map((result) => result.command)).toEqual([`${sleep} 2`, `${sleep} 3 (ms = 2)`, `${sleep} 4`, `${sleep} 3 (ms = 4)`]);
+    expect(reference.map((result) => result.command)).toEqual([`${sleep} 2`, `${sleep} 3`, `${sleep} 4`, `${sleep} 3`]);
+    mine.forEach((result, index) => {
+      const expected = reference[index] as unknown as Record<string, unknown>;
+      const got = result as unknown as Record<string, unknown>;
+      // every key hyperfine writes, of the same type (hyperfine 1.19 adds memory_usage_byte: perfcell writes it too)
+      expect(Object.fromEntries(Object.keys(expected).map((key) => [key, kind(got[key])]))).toEqual(Object.fromEntries(Object.keys(expected).map((key) => [key, kind(expected[key])])));
+      expect(result.times).toHaveLength(3);
+      expect(result.exit_codes).toEqual([0, 0, 0]);
+      // seconds, as hyperfine's: a sleep of N ms takes at least N ms in both
+      const sleptS = Number(/\d+(?=(?: \(ms = \d\))?$)/.exec(result.command)?.[0]) / 1000;
+      expect(result.min).toBeGreaterThanOrEqual(sleptS);
+      expect(reference[index]?.min).toBeGreaterThanOrEqual(sleptS);
+      expect(result.mean).toBeCloseTo((result.times.reduce((sum, time) => sum + time, 0)) / 3, 12);
+      expect(result.memory_usage_byte.every((bytes) => typeof bytes === 'number' && bytes > 0)).toBe(true);
+    });
+  }, 120_000);
+});
