@@ -6,6 +6,7 @@ import { version as perfcellVersion } from './version.ts';
  * raised only when a reader of the old one would misread the new one; added fields keep it), and
  * `perfcell` (the version of perfcell that wrote it). NDJSON streams (attach --ndjson, parse
  * --ndjson) are records, not documents: they say the same in a header line first (NDJSON_FORMATS).
+ * compare --export-hyperfine is hyperfine's format, written as hyperfine writes it, with no header.
  */
 export const JSON_FORMATS = {
   /** One command's report: run --json, measure(), the kernel's report MIME. */
