@@ -5,7 +5,7 @@ import { splitCommand } from '../../parsers/split-command.ts';
  * program server (session/program-server.ts) runs them while perfcell itself still loads: each is
  * thrown away, and none needs perf. Only for a command line whose meaning is certain here: `compare`,
  * then nothing but the options below (flags that change no run, --warmup, --runs, --names,
- * --shell), then `--` and the commands. Any other option (a hook, events, outputs, a baseline,
+ * --shell, and hyperfine's -w, -r, -n, -N), then `--` and the commands. Any other option (a hook, events, outputs, a baseline,
  * cells, a backend…), a value compare would refuse, or a command it could not split, and compare
  * starts as it always did: no program runs before its options have been checked.
  */
@@ -30,6 +30,12 @@ const COUNT_OPTIONS: ReadonlyMap<string, number> = new Map([
   ['--runs', 1],
 ]);
 
+/** hyperfine's short flags that compare takes too: `-w 2 -r 20` is `--warmup 2 --runs 20`. */
+const SHORT_COUNT_OPTIONS: ReadonlyMap<string, string> = new Map([
+  ['-w', '--warmup'],
+  ['-r', '--runs'],
+]);
+
 /**
  * The warm-ups `argv` asks for, where it is certain what they are; else null.
  * `isNodeProgram`: a Node program gets a gate of its own each run (its GC is reported), not the server.
@@ -52,13 +58,19 @@ export function earlyWarmups(argv: readonly string[], environment: NodeJS.Proces
       shell = true;
       continue;
     }
+    // -N (hyperfine's no shell, compare's default), after --shell too, as commander reads them in order
+    if (arg === '-N' || arg === '--no-shell') {
+      shell = false;
+      continue;
+    }
     if ((arg === '--names' || arg === '-n') && names === null) {
       // commander's variadic option: every word up to the next that starts with '-'
       names = [];
       while (index + 1 < dashes && !(argv[index + 1] ?? '').startsWith('-')) names.push(argv[++index] ?? '');
       continue;
     }
-    const [name = '', inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [given = '', inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const name = SHORT_COUNT_OPTIONS.get(given) ?? given;
     const minimum = COUNT_OPTIONS.get(name);
     if (minimum === undefined || counts.has(name)) return null;
     const value = inline ?? argv[++index];

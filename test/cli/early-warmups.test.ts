@@ -27,6 +27,14 @@ describe('earlyWarmups: compare warm-ups that may start while perfcell loads', (
     expect(earlyWarmups(argv('compare', '--names', 'a', '--names', 'b', '--', 'a'), {}, noNode)).toBeNull();
   });
 
+  // a hyperfine command line pasted after `perfcell compare` (df8002c) started late: its -w and -r were unknown here
+  it("hyperfine's -w, -r and -N, as compare takes them: -N after --shell means no shell, -w and --warmup are one option", () => {
+    expect(earlyWarmups(argv('compare', '-N', '-w', '2', '-r', '20', '--', './a 1', './b'), {}, noNode)).toEqual({ commands: [['./a', '1'], ['./b']], noiseFloor: ['true'], rounds: 2 });
+    expect(earlyWarmups(argv('compare', '--shell', '-N', '--', 'echo a'), {}, noNode)).toEqual({ commands: [['echo', 'a']], noiseFloor: ['true'], rounds: 1 });
+    expect(earlyWarmups(argv('compare', '-w', '1', '--warmup', '2', '--', 'a'), {}, noNode)).toBeNull();
+    expect(earlyWarmups(argv('compare', '-r', '0', '--', 'a'), {}, noNode)).toBeNull();
+  });
+
   it('no warm-ups asked for, or a value compare refuses: nothing starts early (compare reports the error first)', () => {
     expect(earlyWarmups(argv('compare', '--warmup', '0', '--', 'a'), {}, noNode)).toBeNull();
     for (const bad of [['--runs', '0'], ['--runs', '2.5'], ['--warmup', '-1'], ['--warmup', 'two'], ['--warmup'], ['--runs=']]) {
