@@ -32,3 +32,14 @@ export function compareByValue(
   }
   return [...groups.values()].filter((group) => group.members.length > 1).map(({ parameters, members }) => ({ parameters, results: analyzeRuns(members, noiseFloor, alpha) }));
 }
+
+/**
+ * A scan's --reference: the first alternative where it has no values and others do (it ran once,
+ * not per value); the summary against it answers what --reference asked, so it is shown beside By
+ * value. null for a scan without one, and for no scan.
+ * @example scanReference([{ name: 'old' }, { name: 'new (n = 1)', parameters: { n: '1' } }]) // 'old'
+ */
+export function scanReference(alternatives: readonly { readonly name: string; readonly parameters?: Readonly<Record<string, string>> }[]): string | null {
+  const [first, ...rest] = alternatives;
+  return first !== undefined && first.parameters === undefined && rest.some((alternative) => alternative.parameters !== undefined) ? first.name : null;
+}

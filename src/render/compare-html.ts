@@ -1,6 +1,6 @@
 import { describeParameters } from '../../parsers/parameter-list.ts';
 import { valuesOf } from '../experiment/analyze.ts';
-import type { ValueComparison } from '../experiment/by-value.ts';
+import { scanReference, type ValueComparison } from '../experiment/by-value.ts';
 import type { CompareDocument } from '../experiment/compare-document.ts';
 import { runCountsText } from './compare-run-counts.ts';
 import type { MetricUnit } from '../experiment/metrics.ts';
@@ -40,8 +40,10 @@ export function compareHtmlInput(document: CompareDocument): HtmlCompareInput {
     title: `perfcell compare: ${alternatives.map((alternative) => alternative.name).join(' vs ')}`,
     notes: [howRun, ...document.warnings, ...baselineNotes],
     metrics: document.results.map((result) => {
-      // a scan's verdicts are at each value (By value), as the text's summary gives them
-      const verdict = document.byValue === undefined ? result.comparisons.map((comparison) => comparison.verdict).join('; ') : byValueVerdict(document.byValue, result.metric.key);
+      // a scan's verdicts are at each value (By value), as the text's summary gives them; against its --reference, those first
+      const againstFirst = result.comparisons.map((comparison) => comparison.verdict).join('; ');
+      const atValues = document.byValue === undefined ? '' : byValueVerdict(document.byValue, result.metric.key);
+      const verdict = document.byValue === undefined ? againstFirst : scanReference(document.alternatives) === null ? atValues : [againstFirst, atValues].filter((text) => text !== '').join('; ');
       const shown = chartUnit(result.metric.unit);
       return {
         metric: result.metric.label,

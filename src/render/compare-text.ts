@@ -1,4 +1,5 @@
 import type { MetricResult } from '../experiment/analyze.ts';
+import { scanReference } from '../experiment/by-value.ts';
 import { describeParameters } from '../../parsers/parameter-list.ts';
 import { runCountsText } from './compare-run-counts.ts';
 import type { CompareDocument } from '../experiment/compare-document.ts';
@@ -60,7 +61,10 @@ function summaryBlocks(document: CompareDocument, width: number): string[][] {
     const cost = noiseFloorCostLine(document.cost);
     blocks.push(wrapLines([`Noise floor (${floorDescription(document)}): ${meanAndSpread(floor)}, ${runCount(floor.n)}`, ...(cost === null ? [] : [cost])], width));
   }
-  blocks.push(wrapLines((document.byValue ?? []).length > 0 ? byValueSummary(document) : verdictSummary(document), width));
+  // a scan: By value in the summary's place, beside it where a --reference was asked for
+  const hasByValue = (document.byValue ?? []).length > 0;
+  if (!hasByValue || scanReference(document.alternatives) !== null) blocks.push(wrapLines(verdictSummary(document), width));
+  if (hasByValue) blocks.push(wrapLines(byValueSummary(document), width));
   if (document.baseline !== undefined) blocks.push(wrapLines(baselineLines(document, false), width));
   return blocks;
 }

@@ -5,6 +5,7 @@ import { readChartAssets } from '../../src/render/chart-assets.ts';
 import type { ChartSpec, HtmlCompareInput } from '../../src/render/html-data.ts';
 import { compareHtmlInput, renderCompareDocumentHtml } from '../../src/render/compare-html.ts';
 import { scanDocument } from './compare-fixture.ts';
+import { buildCompareDocument } from '../../src/experiment/compare-document.ts';
 
 const HOSTILE = '<script>alert(1)</script> "&\'';
 
@@ -157,5 +158,16 @@ describe('compareHtmlInput of a parameter scan (-L, -P)', () => {
     expect(time?.verdict).toBe(`n = 256: ${at256}; n = 2048: ${at2048}`);
     // the page shows it
     expect(renderCompareDocumentHtml(document, readChartAssets())).toContain(escapeHtml(`n = 2048: ${at2048}`));
+  });
+
+  it('of a scan with a --reference (a first alternative with no values): the verdicts against it first, then at each value', () => {
+    const scan = scanDocument();
+    const reference = { name: 'old', command: ['./old'], runs: scan.alternatives[0]?.runs ?? [] };
+    const document = buildCompareDocument({ ...scan, alternatives: [reference, ...scan.alternatives] });
+    const time = compareHtmlInput(document).metrics.find((metric) => metric.metric === 'time');
+    const againstReference = document.results[0]?.comparisons.map((comparison) => comparison.verdict) ?? [];
+    expect(againstReference).toHaveLength(4);
+    const atValues = (document.byValue ?? []).map((group) => `n = ${group.parameters['n']}: ${group.results[0]?.comparisons[0]?.verdict}`);
+    expect(time?.verdict).toBe([...againstReference, ...atValues].join('; '));
   });
 });

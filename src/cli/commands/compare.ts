@@ -76,6 +76,8 @@ interface CompareFlags {
   readonly setup?: string;
   readonly cleanup?: string;
   readonly ignoreFailure?: boolean;
+  readonly reference?: string;
+  readonly referenceName?: string;
 }
 
 const collect = (value: string, previous: readonly string[] = []): string[] => [...previous, value];
@@ -107,7 +109,7 @@ function withParameterLists(
   targets: string[],
   flags: CompareFlags,
   afterDashes: ReadonlySet<string>,
-): { targets: string[]; flags: CompareFlags; afterDashes: ReadonlySet<string>; parameters: Readonly<Record<string, string>>[] | null } {
+): { targets: string[]; flags: CompareFlags; afterDashes: ReadonlySet<string>; parameters: (Readonly<Record<string, string>> | null)[] | null } {
   if (flags.parameterScan === undefined && flags.parameterStepSize !== undefined) throw new UsageError('-D is the step of -P (e.g. -P n 256 1024 -D 256)');
   if (flags.parameterList === undefined && flags.parameterScan === undefined) return { targets, flags, afterDashes, parameters: null };
   if (flags.cells !== undefined) throw new UsageError(`${flags.parameterList === undefined ? '-P' : '-L'} is for commands: its values replace {NAME} in command strings (compare cells by their titles)`);
@@ -144,6 +146,40 @@ function withParameterLists(
     flags: { ...flags, names: expanded.map((each) => each.name), ...(prepare === undefined ? {} : { prepare }), ...(conclude === undefined ? {} : { conclude }) },
     afterDashes: new Set([...afterDashes, ...expanded.filter((_, index) => afterDashes.has(targets[index % targets.length] as string)).map((each) => each.command)]),
     parameters: expanded.map((each) => each.parameters),
+  };
+}
+
+/**
+ * hyperfine's --reference CMD (--reference-name NAME): CMD runs first, the alternative the others
+ * are compared against. Under -L and -P it runs once, with no value: {NAME} in it, or in a
+ * --prepare or --conclude it would share, is refused, as is a hook given once per command.
+ */
+function withReference(
+  scanned: ReturnType<typeof withParameterLists>,
+  given: CompareFlags,
+): ReturnType<typeof withParameterLists> {
+  const { targets, flags, afterDashes, parameters } = scanned;
+  if (given.reference === undefined) {
+    if (given.referenceName !== undefined) throw new UsageError('--reference-name names the --reference command (give it: --reference CMD --reference-name NAME)');
+    return scanned;
+  }
+  const reference = given.reference;
+  if (given.cells !== undefined) throw new UsageError('--reference is for commands (compare cells by their titles: the first is the one the others are compared against)');
+  const valueNames = Object.keys(parameters?.find((values) => values !== null) ?? {});
+  const used = valueNames.find((name) => mentions(reference, name));
+  if (used !== undefined) throw new UsageError(`--reference runs once, not once per value: its {${used}} would run as typed (give the command with {${used}} after --, or a reference without it)`);
+  for (const [flag, hooks] of [['--prepare', given.prepare], ['--conclude', given.conclude]] as const) {
+    if (hooks === undefined) continue;
+    if (hooks.length > 1 || valueNames.some((name) => mentions(hooks[0] ?? '', name))) {
+      throw new UsageError(`with --reference, give ${flag} once, for the reference and every command, without {…} (the reference runs with no value)`);
+    }
+  }
+  const names = flags.names ?? (given.referenceName === undefined ? undefined : distinctNames(targets));
+  return {
+    targets: [reference, ...targets],
+    flags: { ...flags, ...(names === undefined ? {} : { names: [given.referenceName ?? reference, ...names] }) },
+    afterDashes: new Set([...afterDashes, reference]),
+    parameters: parameters === null ? null : [null, ...parameters],
   };
 }
 
@@ -226,6 +262,8 @@ export function registerCompare(program: Command): void {
     .option('--conclude <cmd>', 'run CMD (sh -c) after each run of each alternative, warm-up too (a server --prepare started, stopped); once per alternative, in order, for one each', collect)
     .option('-s, --setup <cmd>', 'run CMD (sh -c) once per alternative before the first round (PERFCELL_ALTERNATIVE names it)')
     .option('-c, --cleanup <cmd>', 'run CMD (sh -c) once per alternative after the last round (PERFCELL_ALTERNATIVE names it)')
+    .option('--reference <cmd>', 'run CMD first and compare every command against it (as hyperfine --reference); under -L and -P it runs once, with no value')
+    .option('--reference-name <name>', "the --reference command's name (default: the command)")
     .option('-i, --ignore-failure', 'keep going when a command exits non-zero or dies: its runs are kept and listed as failures')
     .addHelpText(
       'after',
@@ -239,7 +277,8 @@ Examples:
     )
     .action(async (givenTargets: string[], givenFlags: CompareFlags, command: Command) => {
       // -L, -P: every command for every value, named and prepared for each (its values kept for the document)
-      const { targets, flags, afterDashes, parameters } = withParameterLists(givenTargets, givenFlags, operandsAfterDashes(command));
+      // --reference: a command of its own, run first, with no value
+      const { targets, flags, afterDashes, parameters } = withReference(withParameterLists(givenTargets, givenFlags, operandsAfterDashes(command)), givenFlags);
       checkCombination(targets, flags, afterDashes);
       const isCachegrind = flags.backend === 'cachegrind';
       // --min-time adds rounds to these, as hyperfine's --min-runs (default 10) does: two runs
@@ -397,7 +436,7 @@ Examples:
         const saved = (alternative: Measurable, index: number): SavedAlternative => ({
           name: alternative.name,
           ...(alternative.command === undefined ? {} : { command: alternative.command }),
-          ...(parameters === null ? {} : { parameters: parameters[index] ?? {} }),
+          ...(parameters === null || parameters[index] === null ? {} : { parameters: parameters[index] ?? {} }),
           runs: (reports[index] ?? []).map(metricsOfReport),
           ...((failures[index] ?? []).length === 0 ? {} : { failures: failures[index] }),
         });

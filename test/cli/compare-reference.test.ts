@@ -1,0 +1,61 @@
+/**
+ * compare --reference CMD (--reference-name NAME), as hyperfine's: CMD runs first and every command
+ * is compared against it; under -L and -P it runs once, with no value, and the summary against it
+ * stands beside By value. Real processes (sleep-ms sleeps its argument's milliseconds).
+ */
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import type { CompareDocument } from '../../src/experiment/compare-document.ts';
+import { cliPath, fixture } from '../support/fixtures.ts';
+
+const perfcell = (args: readonly string[]) =>
+  execa(process.execPath, [cliPath, 'compare', '--no-perf', '-w', '0', '-r', '4', ...args], { reject: false, env: { NO_COLOR: '1' }, timeout: 120_000, forceKillAfterDelay: 1_000 });
+const timeOf = (document: CompareDocument) => document.results.find((result) => result.metric.role === 'primary');
+
+describe('perfcell compare --reference', () => {
+  it('runs the reference first, named by --reference-name, and compares every command against it', async () => {
+    const sleep = fixture('sleep-ms');
+    const result = await perfcell(['--json', '--reference', `${sleep} 2`, '--reference-name', 'old', '--', `${sleep} 6`]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const document = JSON.parse(result.stdout) as CompareDocument;
+    expect(document.alternatives.map((alternative) => [alternative.name, alternative.command, alternative.parameters])).toEqual([
+      ['old', [sleep, '2'], undefined],
+      [`${sleep} 6`, [sleep, '6'], undefined],
+    ]);
+    const [against] = timeOf(document)?.comparisons ?? [];
+    expect([against?.baselineName, against?.alternativeName]).toEqual(['old', `${sleep} 6`]);
+    expect(against?.ratio.ratio).toBeGreaterThan(1.5);
+  });
+
+  it('under -L runs once with no value: the summary against it, and By value beside it', async () => {
+    const sleep = fixture('sleep-ms');
+    const text = await perfcell(['--reference', `${sleep} 3`, '-L', 'ms', '2,6', '--names', 'a', 'b', '--', `${sleep} {ms}`, `${sleep} 4`]);
+    expect(text.exitCode, text.stderr).toBe(0);
+    const summary = text.stdout.slice(text.stdout.indexOf('Summary (against')).split('\n\n')[0]?.split('\n') ?? [];
+    expect(summary[0]).toBe(`Summary (against ${sleep} 3)`);
+    // each of the four alternatives against the reference: 2 ms faster, 4 and 6 ms slower
+    expect(summary.slice(1, 5).map((line) => /^ {2}(\S+ \(ms = \d\)) is .* (faster|slower);/.exec(line)?.slice(1, 3))).toEqual([
+      ['a (ms = 2)', 'faster'], ['b (ms = 2)', 'slower'], ['a (ms = 6)', 'slower'], ['b (ms = 6)', 'slower'],
+    ]);
+    expect(text.stdout).toMatch(/\nBy value \(against the first command at each\)\n {2}ms = 2: b \(ms = 2\) is /);
+    const json = await perfcell(['--json', '--reference', `${sleep} 3`, '-L', 'ms', '2,6', '--', `${sleep} {ms}`, `${sleep} 4`]);
+    const document = JSON.parse(json.stdout) as CompareDocument;
+    // the reference has no values; By value's groups leave it out
+    expect(document.alternatives.map((alternative) => alternative.parameters)).toEqual([undefined, { ms: '2' }, { ms: '2' }, { ms: '6' }, { ms: '6' }]);
+    expect(document.byValue?.map((group) => group.results[0]?.summaries.length)).toEqual([2, 2]);
+  }, 120_000);
+
+  it('says what is wrong in one line naming the fix, before anything runs (exit 2)', async () => {
+    const cases: [string[], string][] = [
+      [['--reference', 'sleep {ms}', '-L', 'ms', '1,2', '--', 'sleep 0.00{ms}'], 'error: --reference runs once, not once per value: its {ms} would run as typed (give the command with {ms} after --, or a reference without it)'],
+      [['--reference', 'true', '--prepare', 'a', '--prepare', 'b', '--', 'true', 'false'], 'error: with --reference, give --prepare once, for the reference and every command, without {…} (the reference runs with no value)'],
+      [['--reference', 'true', '--conclude', 'echo {ms}', '-L', 'ms', '1,2', '--', 'sleep 0.00{ms}'], 'error: with --reference, give --conclude once, for the reference and every command, without {…} (the reference runs with no value)'],
+      [['--reference-name', 'old', '--', 'true'], 'error: --reference-name names the --reference command (give it: --reference CMD --reference-name NAME)'],
+      [['cells.ts', '--cells', 'A', '--reference', 'true'], 'error: --reference is for commands (compare cells by their titles: the first is the one the others are compared against)'],
+    ];
+    for (const [args, message] of cases) {
+      const result = await perfcell(args);
+      expect([args.join(' '), result.exitCode, result.stderr]).toEqual([args.join(' '), 2, message]);
+    }
+  });
+});
