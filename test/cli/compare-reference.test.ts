@@ -29,13 +29,14 @@ describe('perfcell compare --reference', () => {
 
   it('under -L runs once with no value: the summary against it, and By value beside it', async () => {
     const sleep = fixture('sleep-ms');
-    const text = await perfcell(['--reference', `${sleep} 3`, '-L', 'ms', '2,6', '--names', 'a', 'b', '--', `${sleep} {ms}`, `${sleep} 4`]);
+    // the reference sleeps 10 ms; a sleeps 2 or 30, b 20: each far from the reference, beside a busy machine too
+    const text = await perfcell(['-w', '1', '-r', '5', '--reference', `${sleep} 10`, '-L', 'ms', '2,30', '--names', 'a', 'b', '--', `${sleep} {ms}`, `${sleep} 20`]);
     expect(text.exitCode, text.stderr).toBe(0);
     const summary = text.stdout.slice(text.stdout.indexOf('Summary (against')).split('\n\n')[0]?.split('\n') ?? [];
-    expect(summary[0]).toBe(`Summary (against ${sleep} 3)`);
-    // each of the four alternatives against the reference: 2 ms faster, 4 and 6 ms slower
-    expect(summary.slice(1, 5).map((line) => /^ {2}(\S+ \(ms = \d\)) is .* (faster|slower);/.exec(line)?.slice(1, 3))).toEqual([
-      ['a (ms = 2)', 'faster'], ['b (ms = 2)', 'slower'], ['a (ms = 6)', 'slower'], ['b (ms = 6)', 'slower'],
+    expect(summary[0]).toBe(`Summary (against ${sleep} 10)`);
+    // each of the four alternatives against the reference
+    expect(summary.slice(1, 5).map((line) => /^ {2}(\S+ \(ms = \d+\)) is .* (faster|slower);/.exec(line)?.slice(1, 3)), text.stdout).toEqual([
+      ['a (ms = 2)', 'faster'], ['b (ms = 2)', 'slower'], ['a (ms = 30)', 'slower'], ['b (ms = 30)', 'slower'],
     ]);
     expect(text.stdout).toMatch(/\nBy value \(against the first command at each\)\n {2}ms = 2: b \(ms = 2\) is /);
     const json = await perfcell(['--json', '--reference', `${sleep} 3`, '-L', 'ms', '2,6', '--', `${sleep} {ms}`, `${sleep} 4`]);
@@ -51,6 +52,7 @@ describe('perfcell compare --reference', () => {
       [['--reference', 'true', '--prepare', 'a', '--prepare', 'b', '--', 'true', 'false'], 'error: with --reference, give --prepare once, for the reference and every command, without {…} (the reference runs with no value)'],
       [['--reference', 'true', '--conclude', 'echo {ms}', '-L', 'ms', '1,2', '--', 'sleep 0.00{ms}'], 'error: with --reference, give --conclude once, for the reference and every command, without {…} (the reference runs with no value)'],
       [['--reference-name', 'old', '--', 'true'], 'error: --reference-name names the --reference command (give it: --reference CMD --reference-name NAME)'],
+      [['--reference', 'true', '--'], 'error: nothing to compare (usage: perfcell compare -- "CMD A" "CMD B", or perfcell compare FILE --cells "A" "B")'],
       [['cells.ts', '--cells', 'A', '--reference', 'true'], 'error: --reference is for commands (compare cells by their titles: the first is the one the others are compared against)'],
     ];
     for (const [args, message] of cases) {

@@ -165,6 +165,8 @@ function withReference(
   }
   const reference = given.reference;
   if (given.cells !== undefined) throw new UsageError('--reference is for commands (compare cells by their titles: the first is the one the others are compared against)');
+  // (no command to compare with it: "nothing to compare", as without it)
+  if (targets.length === 0) return scanned;
   const valueNames = Object.keys(parameters?.find((values) => values !== null) ?? {});
   const used = valueNames.find((name) => mentions(reference, name));
   if (used !== undefined) throw new UsageError(`--reference runs once, not once per value: its {${used}} would run as typed (give the command with {${used}} after --, or a reference without it)`);
