@@ -23,6 +23,21 @@ function touchOverTime(): number {
   return memory.length;
 }
 
+/**
+ * Measures `command` in `windows` windows over perf at `perfPath`: each counts at least PAGES
+ * page-faults and has no warning that perf lost its last interval (`noWarnings`: none at all).
+ */
+async function expectEveryPageCounted(command: () => number, perfPath: string, intervalMs: number, windows: number, noWarnings = false): Promise<void> {
+  const seen: string[] = [];
+  for (let window = 0; window < windows; window += 1) {
+    const report = await measure(command, { events: ['page-faults'], intervalMs, perfPath });
+    const total = report.counters.events.find((event) => event.event.startsWith('page-faults'))?.total ?? NaN;
+    seen.push(`${total} ${JSON.stringify(report.warnings)}`);
+    expect(total, seen.join('\n')).toBeGreaterThanOrEqual(PAGES);
+    expect(report.warnings.filter((warning) => noWarnings || warning.startsWith('perf ended without')), seen.join('\n')).toEqual([]);
+  }
+}
+
 describe.runIf(perfUsable && runsWith('strace', hasStrace, 'the test of measure(fn) with a busy perf'))('measure(fn) with a perf busy printing when the function returns (real perf, its writes slowed by strace)', () => {
   const perfBefore = perfPidsNow();
   afterAll(async () => expect(await leakedPerfPidsSettled(perfBefore)).toEqual([]));
@@ -31,15 +46,7 @@ describe.runIf(perfUsable && runsWith('strace', hasStrace, 'the test of measure(
   // ended without another read. Before perfcell disabled such a perf first (its ack awaited idle),
   // 3 of 6 windows like these lost their last 15-54 ms (2,349 page-faults for 2,560 pages) and warned.
   it('every window counts at least its 2,560 fresh pages, and none says perf lost its last interval', async () => {
-    const perfPath = slowedPerf(tempFolder('perfcell-measure-last-'), 'perf');
-    const seen: string[] = [];
-    for (let window = 0; window < 4; window += 1) {
-      const report = await measure(touchOverTime, { events: ['page-faults'], intervalMs: 10, perfPath });
-      const total = report.counters.events.find((event) => event.event.startsWith('page-faults'))?.total ?? NaN;
-      seen.push(`${total} ${JSON.stringify(report.warnings)}`);
-      expect(total, seen.join('\n')).toBeGreaterThanOrEqual(PAGES);
-      expect(report.warnings.filter((warning) => warning.startsWith('perf ended without')), seen.join('\n')).toEqual([]);
-    }
+    await expectEveryPageCounted(touchOverTime, slowedPerf(tempFolder('perfcell-measure-last-'), 'perf'), 10, 4);
   }, 60_000);
 
   // perf's zero (its interval clock's 0) is read off its "Events disabled" line, which perf sets just
@@ -49,16 +56,8 @@ describe.runIf(perfUsable && runsWith('strace', hasStrace, 'the test of measure(
   // waiting in poll() after the command's end reads its counters again only after that look (a tick,
   // or the SIGINT's interval): its last interval holds the window whatever its stamp says.
   it('a perf that sets its clock late, waiting in poll() at the end, counts every page and says nothing was lost', async () => {
-    const perfPath = slowedPerf(tempFolder('perfcell-measure-zero-'), 'perf', { syscalls: 'write', delayMs: 30 });
-    const seen: string[] = [];
-    for (let window = 0; window < 2; window += 1) {
-      // ticks every second: the 100 ms command ends long before the first, perf back in poll() from its ack
-      const report = await measure(touchOverTime, { events: ['page-faults'], intervalMs: 1000, perfPath });
-      const total = report.counters.events.find((event) => event.event.startsWith('page-faults'))?.total ?? NaN;
-      seen.push(`${total} ${JSON.stringify(report.warnings)}`);
-      expect(total, seen.join('\n')).toBeGreaterThanOrEqual(PAGES);
-      expect(report.warnings.filter((warning) => warning.startsWith('perf ended without')), seen.join('\n')).toEqual([]);
-    }
+    // ticks every second: the 100 ms command ends long before the first, perf back in poll() from its ack
+    await expectEveryPageCounted(touchOverTime, slowedPerf(tempFolder('perfcell-measure-zero-'), 'perf', { syscalls: 'write', delayMs: 30 }), 1000, 2);
   }, 60_000);
 
   // A command that ends while perf is still held returning from its enable's ack is stopped by a
@@ -66,14 +65,7 @@ describe.runIf(perfUsable && runsWith('strace', hasStrace, 'the test of measure(
   // The wait gave up after 20 ms, and its SIGINT, landing in the ack's write, ended perf without a
   // line: every count of the window was lost ("the counts miss all of the command").
   it('a command that ends while perf is slow to come back from its ack keeps all its counts', async () => {
-    const perfPath = slowedPerf(tempFolder('perfcell-measure-held-'), 'perf', { syscalls: 'write', delayMs: 30 });
-    const seen: string[] = [];
-    for (let window = 0; window < 2; window += 1) {
-      const report = await measure(() => new Uint8Array(PAGES * 4096).fill(1).length, { events: ['page-faults'], intervalMs: 1000, perfPath });
-      const total = report.counters.events.find((event) => event.event.startsWith('page-faults'))?.total ?? NaN;
-      seen.push(`${total} ${JSON.stringify(report.warnings)}`);
-      expect(total, seen.join('\n')).toBeGreaterThanOrEqual(PAGES);
-      expect(report.warnings, seen.join('\n')).toEqual([]);
-    }
+    const fill = (): number => new Uint8Array(PAGES * 4096).fill(1).length;
+    await expectEveryPageCounted(fill, slowedPerf(tempFolder('perfcell-measure-held-'), 'perf', { syscalls: 'write', delayMs: 30 }), 1000, 2, true);
   }, 60_000);
 });
