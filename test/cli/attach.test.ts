@@ -263,10 +263,11 @@ describe.runIf(runsWithPerf('perfcell attach with real perf (5 tests)'))('perfce
   });
 
   it('a process that exits mid-interval: the watch ends at its exit, its last rates are over the time it lived, its CPU time is whole', async () => {
-    // sh sleeps, then becomes a spinner (one thread, 0.3 s of its own CPU) in the same pid, and exits
-    // long before perf's first 3 s tick, which is when perf alone would notice the exit. The sleep
-    // lets perfcell attach first, beside other work too (0.3 s was too short under a busy loop).
-    const child = spawn('sh', ['-c', `sleep 1; exec ${fixture('spin')} 0.3 cpu`], { stdio: 'ignore' });
+    // sh waits until perf runs over it, then becomes a spinner (one thread, 0.3 s of its own CPU) in the
+    // same pid, and exits long before perf's first 3 s tick, which is when perf alone would notice
+    // the exit. A fixed sleep for perfcell to attach first was too short beside a busy loop: 0.3 s,
+    // then 1 s (241 ms of the 300 counted). 0.2 s after perf has appeared, its counters are on.
+    const child = spawn('sh', ['-c', `until pgrep -f -- "--pid $$ " >/dev/null; do sleep 0.02; done; sleep 0.2; exec ${fixture('spin')} 0.3 cpu`], { stdio: 'ignore' });
     targets.push(child);
     const pid = child.pid!;
     const result = await perfcell(['attach', String(pid), '-I', '3000', '--ndjson', '-e', 'task-clock']);
