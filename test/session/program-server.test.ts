@@ -154,7 +154,10 @@ describe.runIf(runsWithPerf('served compare runs'))('served runs: one gate and o
     const { outcome } = await compareRuns(['true', `${fixture('sleep-ms')} 1`], 5, ['page-faults']);
     const servedKiB = (outcome.results as CommandReport[][])[0]!.map((report) => report.memory.peakRssBytes! / 1024);
     const forkedKiB = execFileSync(fixture('max-rss'), ['5', 'true'], { encoding: 'utf8' }).trim().split('\n').map(Number);
-    expect(Math.abs(median(servedKiB) - median(forkedKiB)), `served ${servedKiB.join(' ')} KiB, forked ${forkedKiB.join(' ')} KiB`).toBeLessThanOrEqual(128);
+    // `true`'s own peak takes one of two values some 170 KiB apart here (908 or 1,076 KiB forked, 984
+    // or 1,084 served), so medians of 5 could differ by more than that by which one came more often
+    // (132 KiB once beside a busy loop); the server's memory would raise every served run above both
+    expect(Math.min(...servedKiB), `served ${servedKiB.join(' ')} KiB, forked ${forkedKiB.join(' ')} KiB`).toBeLessThanOrEqual(Math.max(...forkedKiB) + 128);
   }, 60_000);
 
   it('the first program is cloned only once every perf is attached to the forker (a perf slow to start: 300 ms)', async () => {
