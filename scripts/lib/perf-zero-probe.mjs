@@ -81,7 +81,9 @@ async function window() {
   }
   perf.kill('SIGINT');
   await exited;
-  const rows = lines.filter(({ line }) => /^\s*\d+\.\d+,/.test(line)).map(({ line }) => ({ stampS: Number(line.split(',')[0]), count: Number(line.split(',')[1]) }));
+  const rows = lines
+    .filter(({ line }) => /^\s*\d+\.\d+,/.test(line))
+    .map(({ line }) => ({ stampS: Number(line.split(',')[0]), count: Number(line.split(',')[1]) }));
   const last = rows.at(-1);
   const earlyMs = polling && last !== undefined ? ms(lookNs - zeroFromLine) - last.stampS * 1000 : null;
   return {
@@ -96,8 +98,13 @@ const results = [];
 for (let index = 0; index < windows; index += 1) results.push(await window());
 const fmt = (value) => (value === null ? '–' : value.toFixed(2));
 console.log('window  perf in poll() at the end  zero early by (ms, at least)  last stamp vs end (ms)  page-faults');
-results.forEach((result, index) => console.log(`${String(index + 1).padStart(6)}  ${String(result.polling).padEnd(25)}  ${fmt(result.zeroEarlyMs).padStart(28)}  ${fmt(result.lastStampVsEndMs).padStart(22)}  ${result.pageFaults}`));
+results.forEach((result, index) => {
+  const cells = [String(index + 1).padStart(6), String(result.polling).padEnd(25), fmt(result.zeroEarlyMs).padStart(28), fmt(result.lastStampVsEndMs).padStart(22), result.pageFaults];
+  console.log(cells.join('  '));
+});
 const polled = results.filter((result) => result.polling);
 const early = polled.map((result) => result.zeroEarlyMs).sort((a, b) => a - b);
 const wouldWarn = polled.filter((result) => result.lastStampVsEndMs < -2).length;
-console.log(`${polled.length} of ${windows} windows had perf in poll() at the end; zero early by at least: median ${fmt(early[Math.floor(early.length / 2)] ?? null)} ms, most ${fmt(early.at(-1) ?? null)} ms; last stamp over 2 ms before the end (the old false warning) in ${wouldWarn}`);
+const medianEarly = fmt(early[Math.floor(early.length / 2)] ?? null);
+console.log(`${polled.length} of ${windows} windows had perf in poll() at the end; zero early by at least: median ${medianEarly} ms, ` +
+  `most ${fmt(early.at(-1) ?? null)} ms; last stamp over 2 ms before the end (the old false warning) in ${wouldWarn}`);

@@ -5,9 +5,10 @@ import { splitCommand } from '../../parsers/split-command.ts';
  * program server (session/program-server.ts) runs them while perfcell itself still loads: each is
  * thrown away, and none needs perf. Only for a command line whose meaning is certain here: `compare`,
  * then nothing but the options below (flags that change no run, --warmup, --runs, --names,
- * --shell, and hyperfine's -w, -r, -n, -N), then `--` and the commands. Any other option (a hook, events, outputs, a baseline,
- * cells, a backend…), a value compare would refuse, or a command it could not split, and compare
- * starts as it always did: no program runs before its options have been checked.
+ * --shell, and hyperfine's -w, -r, -n, -N), then `--` and the commands. Any other option (a hook,
+ * events, outputs, a baseline, cells, a backend…), a value compare would refuse, or a command it
+ * could not split, and compare starts as it always did: no program runs before its options have
+ * been checked.
  */
 export interface EarlyWarmups {
   /** Each alternative's argv, in the order given. */
