@@ -61,7 +61,7 @@ export function commandArgv(text: string, shell: boolean): string[] {
 
 /**
  * Command alternatives, each run without a shell (or under `sh -c` with shell), its stdout
- * discarded; and the noise floor, `true` run the same way. A run that exits non-zero or dies
+ * discarded (on perfcell's stderr with showOutput); and the noise floor, `true` run the same way. A run that exits non-zero or dies
  * stops the comparison.
  *
  * Their runs go through one long-lived gate and perf (session/program-server.ts) where the options
@@ -72,9 +72,12 @@ export function commandArgv(text: string, shell: boolean): string[] {
 export function commandAlternatives(
   texts: readonly string[],
   // ignoreFailure (compare -i): a non-zero exit or a death is the run's result, kept, not an error.
-  options: { readonly shell: boolean; readonly measureOptions: MeasureOptions; readonly ignoreFailure?: boolean; readonly served?: boolean },
+  // showOutput (compare --show-output): stdout on perfcell's stderr, stdin still /dev/null; not served (the server runs quiet ones)
+  options: { readonly shell: boolean; readonly measureOptions: MeasureOptions; readonly ignoreFailure?: boolean; readonly served?: boolean; readonly showOutput?: boolean },
 ): { readonly alternatives: readonly Measurable[]; readonly noiseFloor: Measurable; settle(): Promise<void>; release(): Promise<void> } {
-  const quietOptions: MeasureOptions = { ...options.measureOptions, quiet: true };
+  const quietOptions: MeasureOptions = options.showOutput === true
+    ? { ...options.measureOptions, programStdout: 'stderr', programStdin: 'null' }
+    : { ...options.measureOptions, quiet: true };
   // every command split before the server starts: a usage error leaves nothing running
   const argvs = texts.map((text) => commandArgv(text, options.shell));
   // A Node program reports its collections on a channel of its own gate: where one is compared,

@@ -8,6 +8,7 @@ import type { MeasureOptions } from './options.ts';
 import type { CommandReport } from './report.ts';
 import { shellQuote } from '../render/shell-quote.ts';
 import { emptyProgramError } from './exec-failure.ts';
+import { programStdio } from './program-stdio.ts';
 
 /**
  * Measures one command and returns its report: a function run in this process (sync or async;
@@ -68,9 +69,7 @@ async function runCachegrind(command: readonly string[], options: MeasureOptions
   const [file, ...args] = command;
   if (file === undefined) throw new UsageError('no command to run (usage: perfcell run [options] -- CMD ARGS...)');
   if (file === '') throw emptyProgramError();
-  const stdio = options.quiet === true ? { stdio: ['ignore', 'ignore', 'inherit'] as const }
-    : options.programStdout === 'stderr' ? { stdio: ['inherit', 2, 'inherit'] as const } : {};
-  const result = await runUnderCachegrind(file, args, stdio);
+  const result = await runUnderCachegrind(file, args, { stdio: programStdio(options) });
   const unknownMemory = { rssBeforeBytes: null, rssAfterBytes: null, usedBytes: null, peakRssBytes: null, peakAboveFinalBytes: null } as const;
   return {
     label: options.label ?? shellQuote(command),

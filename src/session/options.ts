@@ -38,6 +38,8 @@ export interface MeasureOptions {
   readonly quiet?: boolean;
   /** External commands only: where the program's stdout goes; 'stderr' keeps perfcell's stdout for a JSON document. Default 'inherit'. */
   readonly programStdout?: 'inherit' | 'stderr';
+  /** External commands only: where the program's stdin comes from; 'null' is /dev/null (as under `quiet`). Default 'inherit'. */
+  readonly programStdin?: 'inherit' | 'null';
 }
 
 export interface ResolvedPerfOptions {

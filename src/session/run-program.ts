@@ -5,6 +5,7 @@ import { constants as osConstants } from 'node:os';
 import { startPerf, type PerfSession, type PerfWindowResult } from '../perf/controller.ts';
 import { openLiveLine, type LiveMemory } from '../live/follower.ts';
 import { untilPolling } from '../perf/poll-state.ts';
+import { programStdio } from './program-stdio.ts';
 import { PerfError, UsageError } from '../errors.ts';
 import { readCpuTicks } from '../proc/read-proc.ts';
 import { buildCpuReport } from './cpu.ts';
@@ -114,9 +115,8 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
     // programStdout 'stderr': the program writes its stdout to perfcell's stderr (fd 2), so
     // perfcell's own stdout carries nothing but the report document.
     stdio: [
-      options.quiet === true ? 'ignore' : 'inherit',
-      options.quiet === true ? 'ignore' : options.programStdout === 'stderr' ? 2 : 'inherit',
-      'inherit', 'pipe', 'pipe',
+      ...programStdio(options),
+      'pipe', 'pipe',
       ...(nodeGc ? (['pipe'] as const) : []),
     ],
     ...(nodeGc ? { env: nodeGcEnvironment() } : {}),

@@ -12,6 +12,7 @@ import { forwardInterruptions, holdInterruptions } from './interruption.ts';
 import { emptyProgramError, launchError } from './exec-failure.ts';
 import { shellQuote } from '../render/shell-quote.ts';
 import type { HelperProblem } from './exec-helper.ts';
+import { programStdio } from './program-stdio.ts';
 
 /**
  * Said once per process, in the first ungated report's warnings (which the commands print on
@@ -49,11 +50,7 @@ export async function runUngated(command: readonly string[], options: MeasureOpt
   const cpuBefore = readCpuTicks();
   const startNs = monotonicNs();
   const child = spawn(file, args, {
-    stdio: [
-      options.quiet === true ? 'ignore' : 'inherit',
-      options.quiet === true ? 'ignore' : options.programStdout === 'stderr' ? 2 : 'inherit',
-      'inherit',
-    ],
+    stdio: programStdio(options),
   });
   let endNs = startNs;
   const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: NodeJS.ErrnoException }>((resolve) => {

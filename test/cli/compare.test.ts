@@ -346,6 +346,21 @@ describe('perfcell compare: hyperfine conventions', () => {
     expect(result.stderr).toContain("error: the --conclude command 'echo server gone >&2; exit 4' for 'true' exited with code 4: server gone (fix it, or try it alone: sh -c 'echo server gone >&2; exit 4')");
   });
 
+  // hyperfine's --show-output: what a command prints, for a look at what it does; perfcell's stdout stays its own
+  it('--show-output prints each run\'s stdout on stderr, warm-up too; stdin stays /dev/null; stdout holds the document', async () => {
+    const result = await execa(process.execPath, [cliPath, 'compare', '--show-output', '--no-perf', '-w', '1', '-r', '2', '--json', '--shell', '--', 'echo said-$$; cat'], {
+      reject: false, env: { NO_COLOR: '1' }, cwd: dir, timeout: 120_000, input: 'typed into perfcell\n',
+    });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect((JSON.parse(result.stdout) as CompareDocument).alternatives[0]?.runs).toHaveLength(2);
+    // three runs (one warm-up), each its own shell
+    expect(new Set(result.stderr.split('\n').filter((line) => /^said-\d+$/.test(line))).size).toBe(3);
+    expect(result.stderr).not.toContain('typed into perfcell');
+    // without it, nothing of the command's stdout anywhere
+    const quiet = await perfcell(['compare', '--no-perf', '-w', '0', '-r', '2', '--shell', '--', 'echo said-$$']);
+    expect(`${quiet.stdout}${quiet.stderr}`).not.toMatch(/said-\d/);
+  });
+
   it('-i keeps going past a failing command, lists its failures in the JSON, warns, and exits 0', async () => {
     const result = await perfcell(['compare', '-i', '--runs', '3', '--warmup', '1', '--no-perf', '--json', '--names', 'ok', 'bad', '--', 'true', 'sh -c "exit 3"']);
     expect(result.exitCode, result.stderr).toBe(0);

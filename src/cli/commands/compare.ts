@@ -78,6 +78,7 @@ interface CompareFlags {
   readonly ignoreFailure?: boolean;
   readonly reference?: string;
   readonly referenceName?: string;
+  readonly showOutput?: boolean;
 }
 
 const collect = (value: string, previous: readonly string[] = []): string[] => [...previous, value];
@@ -266,6 +267,7 @@ export function registerCompare(program: Command): void {
     .option('-c, --cleanup <cmd>', 'run CMD (sh -c) once per alternative after the last round (PERFCELL_ALTERNATIVE names it)')
     .option('--reference <cmd>', 'run CMD first and compare every command against it (as hyperfine --reference); under -L and -P it runs once, with no value')
     .option('--reference-name <name>', "the --reference command's name (default: the command)")
+    .option('--show-output', "print what the commands (or cells) write to stdout, on stderr, for a look at what they do: every run of its own, not served, so slower (stdin stays /dev/null)")
     .option('-i, --ignore-failure', 'keep going when a command exits non-zero or dies: its runs are kept and listed as failures')
     .addHelpText(
       'after',
@@ -331,8 +333,8 @@ Examples:
           // a notebook's code cells, as `cells` reads them (its JSON run as JavaScript was a SyntaxError)
           const { notebook, cells } = await readCells(file);
           const cellPlan = planCells(cells, flags.cells, file);
-          // Like a command's stdout, what cells print is discarded: compare repeats them.
-          evaluator = createCellEvaluator(file, { consoleStdout: null, ...(notebook === null ? {} : { typescript: notebook.typescript }) });
+          // Like a command's stdout, what cells print is discarded (compare repeats them), or with --show-output on stderr.
+          evaluator = createCellEvaluator(file, { consoleStdout: flags.showOutput === true ? process.stderr : null, ...(notebook === null ? {} : { typescript: notebook.typescript }) });
           const cellEvaluator = evaluator;
           const say = (what: string) => (run: { title: string; report: CommandReport }) =>
             process.stderr.write(`${what}: ${run.title} (${formatMetricValue(run.report.durationS, 's')})\n`);
@@ -345,7 +347,7 @@ Examples:
         } else {
           // none of the user's code runs in this process: it may end as soon as nothing is pending
           exitWhenIdle();
-          commandRuns = commandAlternatives(targets, { shell: flags.shell === true, measureOptions, ignoreFailure: flags.ignoreFailure === true });
+          commandRuns = commandAlternatives(targets, { shell: flags.shell === true, measureOptions, ignoreFailure: flags.ignoreFailure === true, showOutput: flags.showOutput === true });
           // perf's version for the document, read while the runs' gate starts (its spawn holds this
           // process some 4 ms: after the gate's, before the perfs', which wait for the gate)
           perfVersion = perfVersionText();
