@@ -538,6 +538,9 @@ function hookedSlots(plan: { readonly alternatives: readonly Measurable[]; reado
   let current: InterleaveProgress | null = null;
   let measureStartS: number | null = null;
   let running: { readonly slot: number; readonly startS: number } | null = null;
+  // an alternative's --prepare or --conclude: one for all, or its own; none for the noise floor
+  const hookOf = (hooks: readonly string[] | undefined, index: number): string | undefined =>
+    index < plan.alternatives.length ? (hooks?.length === 1 ? hooks[0] : hooks?.[index]) : undefined;
   const slots = all.map((alternative, index) => ({
     name: alternative.name,
     // The next run's program is armed (forked, held before exec) ahead of its --prepare: it is not
@@ -545,7 +548,7 @@ function hookedSlots(plan: { readonly alternatives: readonly Measurable[]; reado
     ...(alternative.arm === undefined ? {} : { arm: (options?: { readonly warmup?: boolean }) => alternative.arm?.(options) }),
     ...(alternative.disarm === undefined ? {} : { disarm: () => alternative.disarm?.() ?? Promise.resolve() }),
     run: async (hooks?: RunHooks): Promise<CommandReport> => {
-      const prepare = index < plan.alternatives.length ? (flags.prepare?.length === 1 ? flags.prepare[0] : flags.prepare?.[index]) : undefined;
+      const prepare = hookOf(flags.prepare, index);
       if (prepare !== undefined) await runHook('prepare', prepare, alternative.name);
       const phase = current?.phase ?? 'measure';
       const round = current?.round ?? 0;
@@ -553,7 +556,7 @@ function hookedSlots(plan: { readonly alternatives: readonly Measurable[]; reado
       running = phase === 'measure' ? { slot: index, startS: monotonicMs() / 1000 } : null;
       const report = await alternative.measure(hooks).finally(() => (running = null));
       // after the run, failed or not (what --prepare started is stopped), outside its window
-      const conclude = index < plan.alternatives.length ? (flags.conclude?.length === 1 ? flags.conclude[0] : flags.conclude?.[index]) : undefined;
+      const conclude = hookOf(flags.conclude, index);
       if (conclude !== undefined) await runHook('conclude', conclude, alternative.name);
       if (report.exitCode !== 0 || report.signal !== null) failures[index]!.push({ phase, round, exitCode: report.exitCode, signal: report.signal });
       if (phase === 'measure') timesS[index]!.push(report.durationS);
