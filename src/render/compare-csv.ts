@@ -1,7 +1,7 @@
 import type { Comparison } from '../experiment/statistics.ts';
 import type { CompareDocument, PartialRun } from '../experiment/compare-document.ts';
 import { partialCause } from '../experiment/partial-run.ts';
-import { COMPARE_COLUMNS, flattenComparison, rowCells } from './compare-table.ts';
+import { COMPARE_COLUMNS, comparisonFields, flattenComparison, rowCells } from './compare-table.ts';
 
 function quote(cell: string): string {
   return /[",\n\r]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
@@ -42,18 +42,11 @@ function valueComparisons(document: CompareDocument): Map<string, Comparison> {
   return found;
 }
 
+/** By value's cells of a row: its comparison at its value, as COMPARE_COLUMNS has its comparison against the first. */
 function valueCells(comparison: Comparison | undefined): string[] {
-  if (comparison === undefined) return VALUE_COLUMNS.map(() => '');
-  const num = (value: number | null | undefined): string => (value === null || value === undefined ? '' : String(value));
-  return [
-    num(comparison.ratio.ratio),
-    num(comparison.ratio.interval?.low),
-    num(comparison.ratio.interval?.high),
-    num(comparison.welch?.pValue),
-    String(comparison.isSignificant),
-    String(comparison.isMeaningful),
-    comparison.verdict,
-  ];
+  const fields = comparisonFields(comparison);
+  const text = (value: number | boolean | null): string => (value === null ? '' : String(value));
+  return [text(fields.ratio), text(fields.ratioLow), text(fields.ratioHigh), text(fields.pValue), text(fields.isSignificant), text(fields.isMeaningful), fields.verdict];
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { CompareDocument } from '../experiment/compare-document.ts';
-import type { RunSummary } from '../experiment/statistics.ts';
+import type { Comparison, RunSummary } from '../experiment/statistics.ts';
 
 /** One row of the flat form of a comparison that the CSV and markdown exports share. */
 export interface CompareRow {
@@ -25,6 +25,24 @@ export interface CompareRow {
   readonly verdict: string;
 }
 
+/** What a row says of its comparison; all null (and no verdict) where it has none. */
+export type ComparisonFields = Pick<CompareRow, 'ratio' | 'ratioLow' | 'ratioHigh' | 'pValue' | 'isSignificant' | 'isMeaningful' | 'scale' | 'testAlpha' | 'verdict'>;
+
+/** A comparison as a row's fields (a CSV row's against the first, or against the first at its value). */
+export function comparisonFields(comparison: Comparison | undefined): ComparisonFields {
+  return {
+    ratio: comparison?.ratio.ratio ?? null,
+    ratioLow: comparison?.ratio.interval?.low ?? null,
+    ratioHigh: comparison?.ratio.interval?.high ?? null,
+    pValue: comparison?.welch?.pValue ?? null,
+    isSignificant: comparison?.isSignificant ?? null,
+    isMeaningful: comparison?.isMeaningful ?? null,
+    scale: comparison?.ratio.scale ?? null,
+    testAlpha: comparison === undefined || comparison.welch === null ? null : comparison.testAlpha,
+    verdict: comparison?.verdict ?? '',
+  };
+}
+
 /** Every (metric, alternative) pair as a row, the noise floor last within each metric. */
 export function flattenComparison(document: CompareDocument): CompareRow[] {
   const rows: CompareRow[] = [];
@@ -32,24 +50,10 @@ export function flattenComparison(document: CompareDocument): CompareRow[] {
     const base = { metric: result.metric.key, label: result.metric.label, unit: result.metric.unit };
     result.summaries.forEach(({ name, summary }, index) => {
       const comparison = index === 0 ? undefined : result.comparisons[index - 1];
-      rows.push({
-        ...base,
-        role: 'alternative',
-        name,
-        summary,
-        ratio: comparison?.ratio.ratio ?? null,
-        ratioLow: comparison?.ratio.interval?.low ?? null,
-        ratioHigh: comparison?.ratio.interval?.high ?? null,
-        pValue: comparison?.welch?.pValue ?? null,
-        isSignificant: comparison?.isSignificant ?? null,
-        isMeaningful: comparison?.isMeaningful ?? null,
-        scale: comparison?.ratio.scale ?? null,
-        testAlpha: comparison === undefined || comparison.welch === null ? null : comparison.testAlpha,
-        verdict: comparison?.verdict ?? '',
-      });
+      rows.push({ ...base, role: 'alternative', name, summary, ...comparisonFields(comparison) });
     });
     if (result.noiseFloor !== null) {
-      rows.push({ ...base, role: 'noise-floor', name: document.noiseFloor?.name ?? 'noise floor', summary: result.noiseFloor, ratio: null, ratioLow: null, ratioHigh: null, pValue: null, isSignificant: null, isMeaningful: null, scale: null, testAlpha: null, verdict: '' });
+      rows.push({ ...base, role: 'noise-floor', name: document.noiseFloor?.name ?? 'noise floor', summary: result.noiseFloor, ...comparisonFields(undefined) });
     }
   }
   return rows;
