@@ -17,7 +17,10 @@ export interface ParameterizedCommand {
   readonly parameters: Readonly<Record<string, string>>;
 }
 
-const NAME = /^[A-Za-z_][\w-]*$/;
+/** A parameter's name, as -L and -P take it and as `{NAME}` is found in a command. */
+const NAME_SOURCE = '[A-Za-z_][\\w-]*';
+const NAME = new RegExp(`^${NAME_SOURCE}$`);
+const MENTION = new RegExp(`\\{(${NAME_SOURCE})\\}`, 'g');
 
 /** Whether `text` has `{NAME}` in it, where the parameter's values go. */
 export function mentions(text: string, name: string): boolean {
@@ -78,7 +81,7 @@ function splitValues(text: string): string[] {
  * @example substituteParameters('./rowcol {mode} {size} 20', { mode: 'row', size: '512' }) // './rowcol row 512 20'
  */
 export function substituteParameters(template: string, parameters: Readonly<Record<string, string>>): string {
-  return template.replace(/\{([A-Za-z_][\w-]*)\}/g, (whole, name: string) => (Object.hasOwn(parameters, name) ? (parameters[name] as string) : whole));
+  return template.replace(MENTION, (whole, name: string) => (Object.hasOwn(parameters, name) ? (parameters[name] as string) : whole));
 }
 
 /**

@@ -103,8 +103,8 @@ function parseSeconds(value: string): number {
 }
 
 /**
- * -L and -P (parsers/parameter-list.ts): the commands, names and --prepare commands for every
- * value, and each alternative's values; without them, all as given.
+ * -L and -P (parsers/parameter-list.ts): the commands, names, --prepare and --conclude commands
+ * for every value, and each alternative's values; without them, all as given.
  */
 function withParameterLists(
   targets: string[],
