@@ -2,7 +2,7 @@
 line per scenario on stdout, for test/kernel/kernel-client.test.ts to assert on.
 
 Usage: /usr/bin/python3 drive_kernel.py KERNEL_NAME SCENARIO...
-Scenarios: basic, gc, exit, rerun, interrupt, restart, shutdown, badsig, api, empty
+Scenarios: basic, gc, exit, rerun, interrupt, restart, shutdown, badsig, api, empty, oneperf, held
 JUPYTER_PATH must point at the share/jupyter holding the kernelspec.
 """
 import fcntl
@@ -273,6 +273,17 @@ def scenario_oneperf(km, kc):
         time.sleep(0.2)
         seen.append(perfs_counting(pid))
     emit("oneperf", seen=seen, touched=touched)
+
+
+def scenario_held(km, kc):
+    # two cells of 8,192 fresh pages each, one at once and one over 100 ms, under the perf PERFCELL_PERF
+    # names (the test's: writes held by strace); each cell's report as the kernel displays it
+    pages = 8192
+    cells = [
+        f"var held0 = new Float64Array({pages} * 512); for (let i = 0; i < held0.length; i += 512) held0[i] = 1; void 0",
+        f"var held1 = new Float64Array({pages} * 512); var t1 = performance.now(); for (let i = 0; i < held1.length; i += 512) {{ while (performance.now() < t1 + (100 * i) / held1.length); held1[i] = 1 }} void 0",
+    ]
+    emit("held", cells=[summary(*run_cell(kc, code)) for code in cells])
 
 
 def alive(pid):
