@@ -28,6 +28,8 @@ export interface CachegrindRunOptions {
   readonly stdio?: readonly [StdioTarget, StdioTarget, StdioTarget];
   /** Aborting kills valgrind and its program (SIGTERM) and rejects with the AbortError. */
   readonly abortSignal?: AbortSignal;
+  /** Called once valgrind has been spawned (the caller may close descriptors it passed in `stdio`). */
+  readonly onSpawn?: () => void;
 }
 
 export interface CachegrindRun {
@@ -134,6 +136,7 @@ export async function runUnderCachegrind(
         stdio: [...(options.stdio ?? ['inherit', 'inherit', 'inherit'])],
         ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }),
       });
+      options.onSpawn?.();
       // Node emits 'error' (not found, aborted) and then 'close'; wait for 'close' so the child is gone.
       child.on('error', (error) => {
         spawnError ??= error;

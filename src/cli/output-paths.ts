@@ -70,7 +70,7 @@ export function outputPathProblem(output: OutputPath, probe: PathProbe = realPro
 }
 
 function exampleFile(folder: string, flag: string, command: string): string {
-  const extension = flag === '--html' ? 'html' : flag === '--export-csv' ? 'csv' : flag === '--export-markdown' ? 'md' : flag === '-o' ? 'txt' : 'json';
+  const extension = flag === '--html' ? 'html' : flag === '--export-csv' ? 'csv' : flag === '--export-markdown' ? 'md' : flag === '-o' || flag === '--output' ? 'txt' : 'json';
   return `${folder.replace(/\/+$/, '')}/${command}.${extension}`;
 }
 

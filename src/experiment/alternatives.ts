@@ -60,8 +60,8 @@ export function commandArgv(text: string, shell: boolean): string[] {
 }
 
 /**
- * Command alternatives, each run without a shell (or under `sh -c` with shell), its stdout
- * discarded (on perfcell's stderr with showOutput); and the noise floor, `true` run the same way. A run that exits non-zero or dies
+ * Command alternatives, each run without a shell (or under `sh -c` with shell), its stdin and
+ * stdout /dev/null unless `io` says otherwise; and the noise floor, `true` run the same way. A run that exits non-zero or dies
  * stops the comparison.
  *
  * Their runs go through one long-lived gate and perf (session/program-server.ts) where the options
@@ -72,25 +72,26 @@ export function commandArgv(text: string, shell: boolean): string[] {
 export function commandAlternatives(
   texts: readonly string[],
   // ignoreFailure (compare -i): a non-zero exit or a death is the run's result, kept, not an error.
-  // showOutput (compare --show-output): stdout on perfcell's stderr, stdin still /dev/null; not served (the server runs quiet ones)
-  options: { readonly shell: boolean; readonly measureOptions: MeasureOptions; readonly ignoreFailure?: boolean; readonly served?: boolean; readonly showOutput?: boolean },
+  // io (compare --input, --output, --show-output): one for all commands, or one each; default /dev/null for both
+  options: { readonly shell: boolean; readonly measureOptions: MeasureOptions; readonly ignoreFailure?: boolean; readonly served?: boolean; readonly io?: readonly CommandIo[] },
 ): { readonly alternatives: readonly Measurable[]; readonly noiseFloor: Measurable; settle(): Promise<void>; release(): Promise<void> } {
-  const quietOptions: MeasureOptions = options.showOutput === true
-    ? { ...options.measureOptions, programStdout: 'stderr', programStdin: 'null' }
-    : { ...options.measureOptions, quiet: true };
+  const ios = options.io ?? [QUIET_IO];
+  const ioOf = (index: number): CommandIo => (ios.length === 1 ? ios[0] : ios[index]) ?? QUIET_IO;
+  const quietOptions: MeasureOptions = { ...options.measureOptions, quiet: true };
   // every command split before the server starts: a usage error leaves nothing running
   const argvs = texts.map((text) => commandArgv(text, options.shell));
   // A Node program reports its collections on a channel of its own gate: where one is compared,
-  // every run (the noise floor's too) gets a gate of its own, so that all are measured alike.
-  const servable = options.served !== false && options.measureOptions.nodeGc !== true && !argvs.some((argv) => isNodeProgram(argv[0] ?? ''));
+  // every run (the noise floor's too) gets a gate of its own, so that all are measured alike. So
+  // where a command's stdin or stdout is not /dev/null: the server runs quiet programs only.
+  const servable = options.served !== false && options.measureOptions.nodeGc !== true && !argvs.some((argv) => isNodeProgram(argv[0] ?? '')) && ios.every(isQuietIo);
   const server: ProgramServer | null = servable ? startProgramServer(quietOptions) : null;
   // PERFCELL_WARMUP_UNCOUNTED=0: warm-ups wait for the perfs as counted runs do (the benchmark's baseline, BENCHMARKS.md pace)
   const warmupsUncounted = process.env['PERFCELL_WARMUP_UNCOUNTED'] !== '0';
   // A run of its own whose perf counted nothing (session/perf-gave-up.ts): the runs after it go
   // without perf, as its warning says. Only without a server (which does the same for its runs).
   let perfOff = false;
-  const make = (name: string, argv: readonly string[]): Measurable => {
-    const runOptions: MeasureOptions = { ...quietOptions, label: name };
+  const make = (name: string, argv: readonly string[], io: CommandIo): Measurable => {
+    const runOptions: MeasureOptions = { ...ioOptions(options.measureOptions, io), label: name };
     const optionsNow = (): MeasureOptions => (perfOff ? { ...runOptions, perf: false } : runOptions);
     // cachegrind runs no gate: nothing to arm ahead.
     const canArm = server !== null || (runOptions.backend !== 'cachegrind' && prearmDepth() > 0);
@@ -143,13 +144,42 @@ export function commandAlternatives(
     };
   };
   const names = distinctNames(texts);
-  const alternatives = texts.map((text, index) => make(names[index] ?? text, argvs[index] ?? []));
+  const alternatives = texts.map((text, index) => make(names[index] ?? text, argvs[index] ?? [], ioOf(index)));
+  // the floor's `true` runs as the commands do where they all run alike; it writes no file of theirs
+  // (emptied at its runs, one would hold nothing), its stdout then /dev/null
+  const commonIo = ios.every((io) => sameIo(io, ios[0] ?? QUIET_IO)) ? (ios[0] ?? QUIET_IO) : QUIET_IO;
+  const floorIo: CommandIo = typeof commonIo.stdout === 'object' ? { ...commonIo, stdout: 'null' } : commonIo;
   return {
     alternatives,
-    noiseFloor: make('noise floor', options.shell ? ['sh', '-c', 'true'] : ['true']),
+    noiseFloor: make('noise floor', options.shell ? ['sh', '-c', 'true'] : ['true'], floorIo),
     settle: async () => server?.settle(),
     release: async () => server?.close(),
   };
+}
+
+/**
+ * Where a compared command's runs read their stdin and write their stdout (as hyperfine's --input
+ * and --output): /dev/null (the default), a file (stdin read from its start, stdout emptied as each
+ * run starts), a pipe drained by perfcell, or perfcell's stderr (--show-output, --output inherit).
+ */
+export interface CommandIo {
+  readonly stdin: 'null' | { readonly file: string };
+  readonly stdout: 'null' | 'pipe' | 'stderr' | { readonly file: string };
+}
+
+/** /dev/null in and out: what compare's runs get by default, and the program server runs. */
+export const QUIET_IO: CommandIo = { stdin: 'null', stdout: 'null' };
+
+function isQuietIo(io: CommandIo): boolean {
+  return io.stdin === 'null' && io.stdout === 'null';
+}
+
+function sameIo(a: CommandIo, b: CommandIo): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function ioOptions(measureOptions: MeasureOptions, io: CommandIo): MeasureOptions {
+  return isQuietIo(io) ? { ...measureOptions, quiet: true } : { ...measureOptions, programStdin: io.stdin, programStdout: io.stdout };
 }
 
 /**

@@ -3,6 +3,7 @@ import { analyzeRuns, outlierWarning, type AlternativeRuns, type BaselineCompari
 import type { MachineInfo } from './machine.ts';
 import type { RunValues } from './metrics.ts';
 import { compareByValue, type ValueComparison } from './by-value.ts';
+import type { CommandIo } from './alternatives.ts';
 
 export const COMPARE_FORMAT = 'perfcell-compare';
 export const COMPARE_VERSION = 1;
@@ -44,6 +45,8 @@ export interface SavedAlternative extends AlternativeRuns {
   readonly parameters?: Readonly<Record<string, string>>;
   /** Runs that failed under --ignore-failure; absent when none did. */
   readonly failures?: readonly RunFailure[];
+  /** Where its runs' stdin and stdout were (compare --input, --output, --show-output); absent: /dev/null both. */
+  readonly io?: CommandIo;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { MeasureOptions } from './options.ts';
 import type { CommandReport } from './report.ts';
 import { shellQuote } from '../render/shell-quote.ts';
 import { emptyProgramError } from './exec-failure.ts';
+import { openProgramFiles } from './program-files.ts';
 import { programStdio } from './program-stdio.ts';
 
 /**
@@ -69,7 +70,15 @@ async function runCachegrind(command: readonly string[], options: MeasureOptions
   const [file, ...args] = command;
   if (file === undefined) throw new UsageError('no command to run (usage: perfcell run [options] -- CMD ARGS...)');
   if (file === '') throw emptyProgramError();
-  const result = await runUnderCachegrind(file, args, { stdio: programStdio(options) });
+  // compare --input FILE, --output FILE (emptied now: valgrind starts at once)
+  const files = openProgramFiles(options);
+  files.begin();
+  let result: Awaited<ReturnType<typeof runUnderCachegrind>>;
+  try {
+    result = await runUnderCachegrind(file, args, { stdio: programStdio(options, files), onSpawn: () => files.spawned() });
+  } finally {
+    files.close();
+  }
   const unknownMemory = { rssBeforeBytes: null, rssAfterBytes: null, usedBytes: null, peakRssBytes: null, peakAboveFinalBytes: null } as const;
   return {
     label: options.label ?? shellQuote(command),

@@ -36,10 +36,14 @@ export interface MeasureOptions {
   readonly nodeGc?: boolean;
   /** External commands only: stdin from /dev/null and stdout discarded (compare runs them again and again); stderr stays. */
   readonly quiet?: boolean;
-  /** External commands only: where the program's stdout goes; 'stderr' keeps perfcell's stdout for a JSON document. Default 'inherit'. */
-  readonly programStdout?: 'inherit' | 'stderr';
-  /** External commands only: where the program's stdin comes from; 'null' is /dev/null (as under `quiet`). Default 'inherit'. */
-  readonly programStdin?: 'inherit' | 'null';
+  /**
+   * External commands only: where the program's stdout goes; 'stderr' keeps perfcell's stdout for a
+   * JSON document, 'null' is /dev/null, 'pipe' a pipe perfcell reads and discards (compare --output pipe), and
+   * `{ file }` a file emptied as the program starts (compare --output FILE: it holds the last run's). Default 'inherit'.
+   */
+  readonly programStdout?: 'inherit' | 'stderr' | 'null' | 'pipe' | { readonly file: string };
+  /** External commands only: where the program's stdin comes from; 'null' is /dev/null (as under `quiet`), `{ file }` a file read from its start (compare --input FILE). Default 'inherit'. */
+  readonly programStdin?: 'inherit' | 'null' | { readonly file: string };
 }
 
 export interface ResolvedPerfOptions {

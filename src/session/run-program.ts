@@ -1,11 +1,12 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import split2 from 'split2';
 import type { Readable, Writable } from 'node:stream';
 import { constants as osConstants } from 'node:os';
 import { startPerf, type PerfSession, type PerfWindowResult } from '../perf/controller.ts';
 import { openLiveLine, type LiveMemory } from '../live/follower.ts';
 import { untilPolling } from '../perf/poll-state.ts';
-import { programStdio } from './program-stdio.ts';
+import { openProgramFiles } from './program-files.ts';
+import { hasOwnStdio, programStdio } from './program-stdio.ts';
 import { PerfError, UsageError } from '../errors.ts';
 import { readCpuTicks } from '../proc/read-proc.ts';
 import { buildCpuReport } from './cpu.ts';
@@ -104,23 +105,33 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
   // `perfcell run` spawned its gate first thing (early-gate.ts), whose held child is in the run's
   // cgroup or on its way there: it takes the command now. Not for a quiet run (library use),
   // whose stdio the early gate does not have.
-  const early = options.quiet === true ? null : takeEarlyGate();
+  const early = options.quiet === true || hasOwnStdio(options) ? null : takeEarlyGate();
   const wantsPerf = perfOptions.enabled && options.backend !== 'cachegrind';
   // The early gate starts perf itself; for the live view (a terminal's) only where its perf writes
   // to a file, which the relay reads.
   const gateStartsPerf = early !== null && wantsPerf && (perfOptions.live !== true || early.perfOutput !== null);
   // node:child_process, not execa: the report waits for this process's lines, never for its exit
   // (execa resolves only some ms after the gate has gone), and a run is cheaper to start.
-  const reaper = early?.process ?? spawn(helper, ['3', '4', file, ...args], {
-    // programStdout 'stderr': the program writes its stdout to perfcell's stderr (fd 2), so
-    // perfcell's own stdout carries nothing but the report document.
-    stdio: [
-      ...programStdio(options),
-      'pipe', 'pipe',
-      ...(nodeGc ? (['pipe'] as const) : []),
-    ],
-    ...(nodeGc ? { env: nodeGcEnvironment() } : {}),
-  });
+  // compare --input FILE, --output FILE: open now, the output emptied as the program starts
+  const files = early === null ? openProgramFiles(options) : null;
+  let spawned: ChildProcess;
+  try {
+    spawned = early?.process ?? spawn(helper, ['3', '4', file, ...args], {
+      // programStdout 'stderr': the program writes its stdout to perfcell's stderr (fd 2), so
+      // perfcell's own stdout carries nothing but the report document.
+      stdio: [
+        ...programStdio(options, files ?? {}),
+        'pipe', 'pipe',
+        ...(nodeGc ? (['pipe'] as const) : []),
+      ],
+      ...(nodeGc ? { env: nodeGcEnvironment() } : {}),
+    });
+  } catch (error: unknown) {
+    files?.close();
+    throw error;
+  }
+  const reaper = spawned;
+  files?.spawned();
   trace.mark('gate-spawned');
   const reaperExit = new Promise<void>((resolve) => {
     reaper.once('exit', () => resolve());
@@ -153,6 +164,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
   const dispose = (): void => {
     if (isSettled) return;
     isSettled = true;
+    files?.close();
     treeMemory?.dispose();
     releaseSignals();
     // After a report the gate, waiting for its perf, reads no more requests: its pipe closes once
@@ -240,6 +252,8 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
 
         await treeMemory!.ready;
         trace.mark('cgroup-ready');
+        // its output file emptied (compare --output FILE) before the window's clock starts
+        files?.begin();
         const cpuBefore = readCpuTicks();
         const continuesBefore = continueCount();
         const startNs = monotonicNs();

@@ -12,6 +12,7 @@ import { forwardInterruptions, holdInterruptions } from './interruption.ts';
 import { emptyProgramError, launchError } from './exec-failure.ts';
 import { shellQuote } from '../render/shell-quote.ts';
 import type { HelperProblem } from './exec-helper.ts';
+import { openProgramFiles } from './program-files.ts';
 import { programStdio } from './program-stdio.ts';
 
 /**
@@ -48,10 +49,19 @@ export async function runUngated(command: readonly string[], options: MeasureOpt
   const startedAt = new Date().toISOString();
   const cpuChildrenBefore = childrenCpuS();
   const cpuBefore = readCpuTicks();
+  // compare --input FILE, --output FILE (emptied now: the program starts at once)
+  const files = openProgramFiles(options);
+  files.begin();
   const startNs = monotonicNs();
-  const child = spawn(file, args, {
-    stdio: programStdio(options),
-  });
+  let child: ReturnType<typeof spawn>;
+  try {
+    child = spawn(file, args, {
+      stdio: programStdio(options, files),
+    });
+    files.spawned();
+  } finally {
+    files.close();
+  }
   let endNs = startNs;
   const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: NodeJS.ErrnoException }>((resolve) => {
     child.once('exit', (code, signal) => {

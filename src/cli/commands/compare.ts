@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UsageError } from '../../errors.ts';
-import { cellAlternatives, commandAlternatives, distinctNames, planCells, prepareCellPlan, runOnce, type Measurable, type RunHooks } from '../../experiment/alternatives.ts';
+import { cellAlternatives, commandAlternatives, distinctNames, type CommandIo, planCells, prepareCellPlan, runOnce, type Measurable, type RunHooks } from '../../experiment/alternatives.ts';
 import { compareWithBaseline } from '../../experiment/analyze.ts';
 import { createCellEvaluator, type CellEvaluator } from '../../experiment/cell-evaluator.ts';
 import { buildCompareDocument, type CompareDocument, type CompareSettings, type RunFailure, type SavedAlternative } from '../../experiment/compare-document.ts';
@@ -26,6 +27,8 @@ import { formatMetricValue } from '../../render/metric-units.ts';
 import { displayPath, loadBaseline, replacedSave, savePath, writeOutput } from '../compare-files.ts';
 import { writeHtmlFile } from '../html-file.ts';
 import { checkOutputPaths } from '../output-paths.ts';
+import { parseInputWhere, parseOutputWhere } from '../program-io.ts';
+import { makeFolders } from '../../make-folders.ts';
 import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions, refusePerfFlagsWithBackend, refusePerfFlagsWithoutPerf } from '../options.ts';
 import { readCells } from './cells.ts';
 import { extensionOf, isCellFileExtension } from '../../../parsers/cells.ts';
@@ -79,6 +82,10 @@ interface CompareFlags {
   readonly reference?: string;
   readonly referenceName?: string;
   readonly showOutput?: boolean;
+  /** --input WHERE: null or a file. */
+  readonly input?: string;
+  /** --output WHERE: once for all, or once per alternative (as given: a file's path may hold {NAME}). */
+  readonly output?: readonly string[];
 }
 
 const collect = (value: string, previous: readonly string[] = []): string[] => [...previous, value];
@@ -142,9 +149,11 @@ function withParameterLists(
   };
   const prepare = perAlternative('--prepare', flags.prepare);
   const conclude = perAlternative('--conclude', flags.conclude);
+  // --output: as the hooks, a file's path with {NAME} one per value
+  const output = perAlternative('--output', flags.output);
   return {
     targets: expanded.map((each) => each.command),
-    flags: { ...flags, names: expanded.map((each) => each.name), ...(prepare === undefined ? {} : { prepare }), ...(conclude === undefined ? {} : { conclude }) },
+    flags: { ...flags, names: expanded.map((each) => each.name), ...(prepare === undefined ? {} : { prepare }), ...(conclude === undefined ? {} : { conclude }), ...(output === undefined ? {} : { output }) },
     afterDashes: new Set([...afterDashes, ...expanded.filter((_, index) => afterDashes.has(targets[index % targets.length] as string)).map((each) => each.command)]),
     parameters: expanded.map((each) => each.parameters),
   };
@@ -171,7 +180,7 @@ function withReference(
   const valueNames = Object.keys(parameters?.find((values) => values !== null) ?? {});
   const used = valueNames.find((name) => mentions(reference, name));
   if (used !== undefined) throw new UsageError(`--reference runs once, not once per value: its {${used}} would run as typed (give the command with {${used}} after --, or a reference without it)`);
-  for (const [flag, hooks] of [['--prepare', given.prepare], ['--conclude', given.conclude]] as const) {
+  for (const [flag, hooks] of [['--prepare', given.prepare], ['--conclude', given.conclude], ['--output', given.output]] as const) {
     if (hooks === undefined) continue;
     if (hooks.length > 1 || valueNames.some((name) => mentions(hooks[0] ?? '', name))) {
       throw new UsageError(`with --reference, give ${flag} once, for the reference and every command, without {…} (the reference runs with no value)`);
@@ -197,11 +206,14 @@ function checkCombination(targets: readonly string[], flags: CompareFlags, after
   if (flags.names !== undefined && (new Set(flags.names).size !== count || flags.names.includes('noise floor'))) {
     throw new UsageError("--names must differ from each other and from 'noise floor' (they key the results and a baseline)");
   }
-  for (const [flag, hooks] of [['--prepare', flags.prepare], ['--conclude', flags.conclude]] as const) {
+  for (const [flag, hooks] of [['--prepare', flags.prepare], ['--conclude', flags.conclude], ['--output', flags.output]] as const) {
     const given = hooks?.length ?? 0;
     if (given > 1 && given !== count) throw new UsageError(`${flag} was given ${given} times for ${count} alternatives (give it once for all, or once per alternative in order)`);
   }
+  if (flags.showOutput === true && flags.output !== undefined) throw new UsageError('--show-output is --output inherit for every command (give one of them)');
   if (flags.cells !== undefined) {
+    const io = flags.input === undefined ? (flags.output === undefined ? null : '--output') : '--input';
+    if (io !== null) throw new UsageError(`${io} is for commands' stdin and stdout (a cell runs in perfcell; --show-output prints what cells log, on stderr)`);
     if (flags.ignoreFailure === true) throw new UsageError('--ignore-failure is for commands: a failing cell stops compare (fix the cell, or compare commands)');
     if (targets.length !== 1) throw new UsageError(`--cells compares cells of one file (usage: perfcell compare FILE --cells "A" "B"; got ${targets.length} files)`);
     if (flags.backend === 'cachegrind') throw new UsageError('--backend cachegrind measures external commands only (compare commands: perfcell compare --backend cachegrind -- "CMD A" "CMD B")');
@@ -268,6 +280,8 @@ export function registerCompare(program: Command): void {
     .option('--reference <cmd>', 'run CMD first and compare every command against it (as hyperfine --reference); under -L and -P it runs once, with no value')
     .option('--reference-name <name>', "the --reference command's name (default: the command)")
     .option('--show-output', "print what the commands (or cells) write to stdout, on stderr, for a look at what they do: every run of its own, not served, so slower (stdin stays /dev/null)")
+    .option('--input <where>', "the commands' stdin (as hyperfine --input): null (/dev/null, the default), or a FILE each run reads from its start", (value: string) => (parseInputWhere(value), value))
+    .option('--output <where>', "the commands' stdout (as hyperfine --output): null (/dev/null, the default), pipe (drained by perfcell: for programs that do less for /dev/null, as grep does), inherit (perfcell's stderr, as --show-output), or a FILE's path with a / (./out.txt), emptied as each run starts; once for all, or once per alternative in order. Not null: every run of its own, not served", (value: string, previous: readonly string[] = []) => (parseOutputWhere(value), [...previous, value]))
     .option('-i, --ignore-failure', 'keep going when a command exits non-zero or dies: its runs are kept and listed as failures')
     .addHelpText(
       'after',
@@ -307,8 +321,11 @@ Examples:
         ...(flags.html === undefined ? [] : [{ flag: '--html', path: flags.html }]),
         ...(destination === null ? [] : [{ flag: '--save', path: destination }]),
       ];
+      // --input, --output: read and written by the runs; checked (and the output's folders made) before the first
+      const io = commandIos(flags, targets.length, outputs);
       // every file written after the runs is checked before the first: a typo must not cost the comparison
       checkOutputPaths(outputs);
+      makeOutputFolders(io);
       const measureOptions: MeasureOptions = {
         ...perfFlagOptions(flags),
         backend: flags.backend,
@@ -347,7 +364,7 @@ Examples:
         } else {
           // none of the user's code runs in this process: it may end as soon as nothing is pending
           exitWhenIdle();
-          commandRuns = commandAlternatives(targets, { shell: flags.shell === true, measureOptions, ignoreFailure: flags.ignoreFailure === true, showOutput: flags.showOutput === true });
+          commandRuns = commandAlternatives(targets, { shell: flags.shell === true, measureOptions, ignoreFailure: flags.ignoreFailure === true, ...(io === null ? {} : { io }) });
           // perf's version for the document, read while the runs' gate starts (its spawn holds this
           // process some 4 ms: after the gate's, before the perfs', which wait for the gate)
           perfVersion = perfVersionText();
@@ -441,6 +458,8 @@ Examples:
           name: alternative.name,
           ...(alternative.command === undefined ? {} : { command: alternative.command }),
           ...(parameters === null || parameters[index] === null ? {} : { parameters: parameters[index] ?? {} }),
+          // --input, --output, --show-output: where its runs read and wrote (absent: /dev/null both)
+          ...(io === null || index >= plan.alternatives.length ? {} : { io: io.length === 1 ? io[0] : io[index] }),
           runs: (reports[index] ?? []).map(metricsOfReport),
           ...((failures[index] ?? []).length === 0 ? {} : { failures: failures[index] }),
         });
@@ -669,6 +688,47 @@ function checkBaselineKind(saved: Partial<Pick<CompareSettings, 'backend' | 'sou
 }
 
 /** The alternatives under the names given with --names (one each), which also key a baseline. */
+/**
+ * Each command's stdin and stdout from --input, --output and --show-output (null: /dev/null for
+ * every one). The input must be a file this process can read; each output file joins `outputs`,
+ * to be checked as the exports are (its path once, however many commands write there), and may
+ * not be the input.
+ */
+function commandIos(flags: CompareFlags, count: number, outputs: Array<{ flag: string; path: string }>): readonly CommandIo[] | null {
+  if (flags.cells !== undefined || (flags.input === undefined && flags.output === undefined && flags.showOutput !== true)) return null;
+  const stdin = parseInputWhere(flags.input ?? 'null');
+  if (typeof stdin === 'object') {
+    const problem = inputFileProblem(stdin.file);
+    if (problem !== null) throw new UsageError(`--input ${stdin.file} ${problem} (give a file for the commands to read on stdin, or null)`);
+  }
+  const stdouts = flags.showOutput === true ? ['stderr' as const] : (flags.output ?? ['null']).map(parseOutputWhere);
+  for (const stdout of stdouts) {
+    if (typeof stdout !== 'object' || outputs.some((output) => output.flag === '--output' && resolve(output.path) === resolve(stdout.file))) continue;
+    if (typeof stdin === 'object' && resolve(stdin.file) === resolve(stdout.file)) throw new UsageError(`--input and --output both name ${stdout.file} (the output would empty the input: give each its own file)`);
+    outputs.push({ flag: '--output', path: stdout.file });
+  }
+  return (stdouts.length === 1 ? stdouts : stdouts.slice(0, count)).map((stdout) => ({ stdin, stdout }));
+}
+
+/** Why `file` cannot be a run's stdin, or null. */
+function inputFileProblem(file: string): string | null {
+  try {
+    if (statSync(file).isDirectory()) return 'is a folder';
+    accessSync(file, constants.R_OK);
+    return null;
+  } catch (error: unknown) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'may not be read' : `cannot be read (${code ?? 'error'})`;
+  }
+}
+
+/** The folders of --output's files, made as the exports' are (their checks passed). */
+function makeOutputFolders(io: readonly CommandIo[] | null): void {
+  for (const { stdout } of io ?? []) {
+    if (typeof stdout === 'object' && !makeFolders(dirname(resolve(stdout.file)))) throw new UsageError(`--output ${stdout.file} cannot be written: its folder cannot be made (pick a folder you can write to)`);
+  }
+}
+
 function renamed(alternatives: readonly Measurable[], names: readonly string[] | undefined): readonly Measurable[] {
   if (names === undefined) return alternatives;
   return alternatives.map((alternative, index) => ({ ...alternative, name: names[index] ?? alternative.name, measure: (hooks?: RunHooks) => alternative.measure(hooks) }));

@@ -1,0 +1,116 @@
+import { spawnSync } from 'node:child_process';
+import { closeSync, constants, ftruncateSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MeasureOptions } from './options.ts';
+import type { ProgramFileDescriptors } from './program-stdio.ts';
+
+/** The files of one run's stdio, open (compare --input FILE, --output FILE or pipe). */
+export interface ProgramFiles extends ProgramFileDescriptors {
+  /** The program's process has been spawned with them (it holds copies): the input and a pipe's write end (a file, once begun) are closed here, and the pipe drained. */
+  spawned(): void;
+  /**
+   * The program is about to start: its output file is emptied, as hyperfine creates it at each run
+   * (closed here once spawned). Not at open: a run armed ahead opens it while the run before still
+   * writes there. A program spawned to start at once (no gate) is begun before its spawn.
+   */
+  begin(): void;
+  /** Closes what is still open (a pipe's read end stays until its writers have gone); safe twice. */
+  close(): void;
+}
+
+/**
+ * Opens what a run's options name for its stdin (a file, read from its start) and stdout (a file,
+ * written from its start, made if missing and emptied by begin(); or 'pipe', a pipe this process
+ * drains); nothing where they name neither. What cannot be opened throws, naming it.
+ */
+export function openProgramFiles(options: Pick<MeasureOptions, 'quiet' | 'programStdout' | 'programStdin'>): ProgramFiles {
+  const stdin = options.quiet === true ? undefined : options.programStdin;
+  const stdout = options.quiet === true ? undefined : options.programStdout;
+  let stdinFd = typeof stdin === 'object' ? openFor(stdin.file, constants.O_RDONLY, 'read as stdin') : undefined;
+  let stdoutFd: number | undefined;
+  let pipeReadFd: number | undefined;
+  try {
+    if (typeof stdout === 'object') stdoutFd = openFor(stdout.file, constants.O_WRONLY | constants.O_CREAT, 'write as stdout');
+    if (stdout === 'pipe') {
+      const fifo = drainedFifo();
+      // the read end first (non-blocking: no writer yet), then the write end the program gets
+      pipeReadFd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+      stdoutFd = openSync(fifo, constants.O_WRONLY);
+    }
+  } catch (error: unknown) {
+    for (const fd of [stdinFd, stdoutFd, pipeReadFd]) if (fd !== undefined) closeSync(fd);
+    throw error;
+  }
+  const closeInput = (): void => {
+    if (stdinFd !== undefined) closeSync(stdinFd);
+    stdinFd = undefined;
+  };
+  const closeOutput = (): void => {
+    if (stdoutFd !== undefined) closeSync(stdoutFd);
+    stdoutFd = undefined;
+  };
+  const drain = (): void => {
+    if (pipeReadFd === undefined) return;
+    // read and discarded, as hyperfine does; closed once every writer (the program, its children) has closed it
+    const reader = new Socket({ fd: pipeReadFd, readable: true, writable: false });
+    reader.on('error', () => undefined);
+    reader.resume();
+    pipeReadFd = undefined;
+  };
+  let isSpawned = false;
+  let isBegun = false;
+  return {
+    ...(stdinFd === undefined ? {} : { stdinFd }),
+    ...(stdoutFd === undefined ? {} : { stdoutFd }),
+    spawned() {
+      isSpawned = true;
+      closeInput();
+      // a file's descriptor stays for begin() (a run armed ahead), a pipe's write end is the program's now
+      if (pipeReadFd !== undefined || isBegun) closeOutput();
+      drain();
+    },
+    begin() {
+      isBegun = true;
+      if (typeof stdout === 'object' && stdoutFd !== undefined) ftruncateSync(stdoutFd, 0);
+      if (isSpawned) closeOutput();
+    },
+    close() {
+      closeInput();
+      closeOutput();
+      if (pipeReadFd !== undefined) closeSync(pipeReadFd);
+      pipeReadFd = undefined;
+    },
+  };
+}
+
+function openFor(file: string, flags: number, what: string): number {
+  try {
+    return openSync(file, flags, 0o666);
+  } catch (error: unknown) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw new Error(`cannot open ${file} to ${what} for the program (${code ?? message}): check the path`);
+  }
+}
+
+let fifoPath: string | null = null;
+
+/**
+ * A named pipe in a folder of this process's, made once and removed as it exits: Node has no
+ * pipe(2), and its 'pipe' stdio is a socket pair, which `test -p /dev/stdout` and S_ISFIFO tell
+ * apart from the pipe hyperfine gives (--output pipe). Each run opens its own ends.
+ */
+function drainedFifo(): string {
+  if (fifoPath !== null) return fifoPath;
+  const folder = mkdtempSync(join(tmpdir(), 'perfcell-pipe-'));
+  const path = join(folder, 'stdout');
+  const made = spawnSync('mkfifo', ['-m', '600', path], { encoding: 'utf8' });
+  if (made.status !== 0) {
+    rmSync(folder, { recursive: true, force: true });
+    throw new Error(`cannot make a pipe for the program's stdout (mkfifo: ${(made.stderr || made.error?.message || 'failed').trim()}): use --output null, or a file`);
+  }
+  process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+  fifoPath = path;
+  return path;
+}

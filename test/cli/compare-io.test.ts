@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import type { CompareDocument } from '../../src/experiment/compare-document.ts';
+import { runUngated } from '../../src/session/run-ungated.ts';
+import { cliPath } from '../support/fixtures.ts';
+import { temporaryFolders } from '../support/temp-folders.ts';
+import { hasValgrind, runsWith } from '../support/tools.ts';
+
+const tempFolder = temporaryFolders('each');
+
+const perfcell = (args: readonly string[], cwd: string) =>
+  execa(process.execPath, [cliPath, ...args], { reject: false, env: { NO_COLOR: '1' }, cwd, timeout: 120_000 });
+
+/**
+ * A command whose output shrinks by a byte each run (a count kept in ./count): after N runs an
+ * output file emptied at each run holds 1000 - (N - 1) bytes; one written over from its start
+ * without being emptied would still hold the first run's 1000.
+ */
+const SHRINKING = 'n=$(cat count 2>/dev/null || echo 0); echo $((n + 1)) > count; head -c $((1000 - n)) /dev/zero';
+
+// hyperfine's --input and --output, with real programs: what each run reads and where it writes.
+describe('perfcell compare --input and --output', () => {
+  it('feeds each run the --input file from its start, and leaves each --output file holding its command\'s last run', async () => {
+    const dir = tempFolder('perfcell-compare-io-');
+    const input = randomBytes(12_345);
+    writeFileSync(join(dir, 'in.bin'), input);
+    const result = await perfcell(['compare', '-w', '1', '-r', '3', '--json', '--input', 'in.bin', '--output', './wc.txt', '--output', 'copies/cat.bin', '--', 'wc -c', 'cat'], dir);
+    expect(result.exitCode, result.stderr).toBe(0);
+    // every run read all 12,345 bytes (a shared offset would have left the later runs 0)
+    expect(readFileSync(join(dir, 'wc.txt'), 'utf8')).toBe('12345\n');
+    // its folder made, as the exports' are; cat's copy whole, not another command's output
+    expect(readFileSync(join(dir, 'copies', 'cat.bin')).equals(input)).toBe(true);
+    const document = JSON.parse(result.stdout) as CompareDocument;
+    expect(document.alternatives.map((alternative) => alternative.io)).toEqual([
+      { stdin: { file: 'in.bin' }, stdout: { file: './wc.txt' } },
+      { stdin: { file: 'in.bin' }, stdout: { file: 'copies/cat.bin' } },
+    ]);
+  });
+
+  it('empties an --output file as each run starts (hyperfine creates it anew), the runs armed ahead as usual', async () => {
+    const dir = tempFolder('perfcell-compare-io-');
+    const result = await perfcell(['compare', '-w', '1', '-r', '3', '--shell', '--output', './out.bin', '--', SHRINKING], dir);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const runs = Number(readFileSync(join(dir, 'count'), 'utf8'));
+    // one warm-up and three runs; the noise floor writes nowhere near it
+    expect(runs).toBe(4);
+    expect(statSync(join(dir, 'out.bin')).size).toBe(1000 - (runs - 1));
+  });
+
+  it('gives every run a real pipe with --output pipe, and drains it: 50 MB written, a pipe to `test -p`; /dev/null by default', async () => {
+    const dir = tempFolder('perfcell-compare-io-');
+    const piped = await perfcell(['compare', '-w', '0', '-r', '2', '--no-perf', '--shell', '--output', 'pipe', '--', 'test -p /dev/stdout', 'head -c 50000000 /dev/zero'], dir);
+    expect(piped.exitCode, piped.stderr).toBe(0);
+    // by default stdin and stdout are /dev/null, a character device, not a pipe
+    const quiet = await perfcell(['compare', '-w', '0', '-r', '2', '--no-perf', '--shell', '--', 'test -c /dev/stdout && test -c /dev/stdin && ! test -p /dev/stdout'], dir);
+    expect(quiet.exitCode, quiet.stderr).toBe(0);
+    const notPipe = await perfcell(['compare', '-w', '0', '-r', '1', '--no-perf', '--shell', '--', 'test -p /dev/stdout'], dir);
+    expect(notPipe.exitCode).toBe(1);
+    expect(notPipe.stderr).toContain("'test -p /dev/stdout' exited with code 1");
+  });
+
+  it('--output inherit prints on stderr, as --show-output; stdout keeps the document', async () => {
+    const dir = tempFolder('perfcell-compare-io-');
+    const result = await perfcell(['compare', '-w', '0', '-r', '2', '--no-perf', '--json', '--shell', '--output', 'inherit', '--', 'echo said-$$'], dir);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr.split('\n').filter((line) => /^said-\d+$/.test(line))).toHaveLength(2);
+    expect((JSON.parse(result.stdout) as CompareDocument).alternatives[0]?.io).toEqual({ stdin: 'null', stdout: 'stderr' });
+  });
+
+  it('refuses, in one line and before any run, what cannot be read or written, or meant', async () => {
+    const dir = tempFolder('perfcell-compare-io-');
+    writeFileSync(join(dir, 'in.txt'), 'x\n');
+    const cases: Array<[readonly string[], string]> = [
+      [['--output', 'nul', '--', 'true'], "error: option '--output <where>' argument 'nul' is invalid. give null, pipe, inherit, or a file's path with a / in it (./nul for a file in this folder)"],
+      [['--input', 'missing.txt', '--', 'true'], 'error: --input missing.txt does not exist (give a file for the commands to read on stdin, or null)'],
+      [['--input', '.', '--', 'true'], 'error: --input . is a folder (give a file for the commands to read on stdin, or null)'],
+      [['--input', 'in.txt', '--output', './in.txt', '--', 'cat'], 'error: --input and --output both name ./in.txt (the output would empty the input: give each its own file)'],
+      [['--output', './a', '--output', './b', '--output', './c', '--', 'true', 'false'], 'error: --output was given 3 times for 2 alternatives (give it once for all, or once per alternative in order)'],
+      [['--output', '/proc/x.txt', '--', 'true'], 'error: --output /proc/x.txt cannot be written: /proc is on proc, a kernel file system that holds no files of ours (pick a folder you can write to)'],
+      [['--output', './x.json', '--export-json', 'x.json', '--', 'true'], 'error: --export-json and --output both name ./x.json (give each its own file)'],
+      [['--show-output', '--output', 'pipe', '--', 'true'], 'error: --show-output is --output inherit for every command (give one of them)'],
+      [['x.js', '--cells', 'a', '--input', 'in.txt'], "error: --input is for commands' stdin and stdout (a cell runs in perfcell; --show-output prints what cells log, on stderr)"],
+      [['--reference', 'true', '--output', './a', '--output', './b', '--', 'true'], 'error: with --reference, give --output once, for the reference and every command, without {…} (the reference runs with no value)'],
+    ];
+    for (const [args, message] of cases) {
+      const result = await perfcell(['compare', '--no-perf', ...args], dir);
+      expect([result.exitCode, result.stderr.trim()], args.join(' ')).toEqual([2, message]);
+    }
+    // nothing was written, or emptied
+    expect(readFileSync(join(dir, 'in.txt'), 'utf8')).toBe('x\n');
+  });
+
+  it('fills {NAME} in an --output path under -L, a file per value', async () => {
+    const dir = tempFolder('perfcell-compare-io-');
+    const result = await perfcell(['compare', '-w', '0', '-r', '2', '--no-perf', '-L', 'n', '3,5', '--output', './seq-{n}.txt', '--', 'seq {n}'], dir);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'seq-3.txt'), 'utf8')).toBe('1\n2\n3\n');
+    expect(readFileSync(join(dir, 'seq-5.txt'), 'utf8')).toBe('1\n2\n3\n4\n5\n');
+  });
+
+  it.runIf(runsWith('valgrind', hasValgrind, '--input and --output under --backend cachegrind'))('feeds and writes the same files under --backend cachegrind', async () => {
+    const dir = tempFolder('perfcell-compare-io-');
+    writeFileSync(join(dir, 'in.txt'), 'one\ntwo\n');
+    const result = await perfcell(['compare', '--backend', 'cachegrind', '-r', '1', '--input', 'in.txt', '--output', './out.txt', '--', 'wc -l'], dir);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('2\n');
+  });
+
+  // A run with no gate (none compiles here) spawns the program itself: the same files, emptied before it starts.
+  it('feeds and writes the same files in a run with no exec gate', async () => {
+    const dir = tempFolder('perfcell-compare-io-');
+    writeFileSync(join(dir, 'in.txt'), 'one\ntwo\nthree\n');
+    writeFileSync(join(dir, 'out.txt'), 'what an earlier run left, longer than the output\n');
+    const report = await runUngated(['wc', '-l'], { perf: false, programStdin: { file: join(dir, 'in.txt') }, programStdout: { file: join(dir, 'out.txt') } }, { cause: 'a test', fix: 'none' });
+    expect(report.exitCode).toBe(0);
+    expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('3\n');
+  });
+});
