@@ -30,17 +30,12 @@ export function openProgramFiles(options: Pick<MeasureOptions, 'quiet' | 'progra
   const stdout = options.quiet === true ? undefined : options.programStdout;
   let stdinFd = typeof stdin === 'object' ? openFor(stdin.file, constants.O_RDONLY, 'read as stdin') : undefined;
   let stdoutFd: number | undefined;
-  let pipeReadFd: number | undefined;
   try {
     if (typeof stdout === 'object') stdoutFd = openFor(stdout.file, constants.O_WRONLY | constants.O_CREAT, 'write as stdout');
-    if (stdout === 'pipe') {
-      const fifo = drainedFifo();
-      // the read end first (non-blocking: no writer yet), then the write end the program gets
-      pipeReadFd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
-      stdoutFd = openSync(fifo, constants.O_WRONLY);
-    }
+    // a write end of the pipe this process drains
+    if (stdout === 'pipe') stdoutFd = openSync(drainedFifo(), constants.O_WRONLY);
   } catch (error: unknown) {
-    for (const fd of [stdinFd, stdoutFd, pipeReadFd]) if (fd !== undefined) closeSync(fd);
+    if (stdinFd !== undefined) closeSync(stdinFd);
     throw error;
   }
   const closeInput = (): void => {
@@ -51,14 +46,6 @@ export function openProgramFiles(options: Pick<MeasureOptions, 'quiet' | 'progra
     if (stdoutFd !== undefined) closeSync(stdoutFd);
     stdoutFd = undefined;
   };
-  const drain = (): void => {
-    if (pipeReadFd === undefined) return;
-    // read and discarded, as hyperfine does; closed once every writer (the program, its children) has closed it
-    const reader = new Socket({ fd: pipeReadFd, readable: true, writable: false });
-    reader.on('error', () => undefined);
-    reader.resume();
-    pipeReadFd = undefined;
-  };
   let isSpawned = false;
   let isBegun = false;
   return {
@@ -68,8 +55,7 @@ export function openProgramFiles(options: Pick<MeasureOptions, 'quiet' | 'progra
       isSpawned = true;
       closeInput();
       // a file's descriptor stays for begin() (a run armed ahead), a pipe's write end is the program's now
-      if (pipeReadFd !== undefined || isBegun) closeOutput();
-      drain();
+      if (stdout === 'pipe' || isBegun) closeOutput();
     },
     begin() {
       isBegun = true;
@@ -79,8 +65,6 @@ export function openProgramFiles(options: Pick<MeasureOptions, 'quiet' | 'progra
     close() {
       closeInput();
       closeOutput();
-      if (pipeReadFd !== undefined) closeSync(pipeReadFd);
-      pipeReadFd = undefined;
     },
   };
 }
@@ -97,9 +81,12 @@ function openFor(file: string, flags: number, what: string): number {
 let fifoPath: string | null = null;
 
 /**
- * A named pipe in a folder of this process's, made once and removed as it exits: Node has no
+ * A named pipe that this process drains, in a folder of its own removed as it exits: Node has no
  * pipe(2), and its 'pipe' stdio is a socket pair, which `test -p /dev/stdout` and S_ISFIFO tell
- * apart from the pipe hyperfine gives (--output pipe). Each run opens its own ends.
+ * apart from the pipe hyperfine gives (--output pipe). Made once: each run opens a write end.
+ * One reader for all runs (a reader each would end only once no run held a write end, and one is
+ * always armed ahead: they piled up), kept from its end of file by a write end of its own, and
+ * unreferenced: it keeps no command from ending.
  */
 function drainedFifo(): string {
   if (fifoPath !== null) return fifoPath;
@@ -111,6 +98,12 @@ function drainedFifo(): string {
     throw new Error(`cannot make a pipe for the program's stdout (mkfifo: ${(made.stderr || made.error?.message || 'failed').trim()}): use --output null, or a file`);
   }
   process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+  // the read end first (non-blocking: no writer yet), then the write end that keeps it open
+  const reader = new Socket({ fd: openSync(path, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
+  openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+  reader.on('error', () => undefined);
+  reader.resume();
+  reader.unref();
   fifoPath = path;
   return path;
 }
