@@ -47,7 +47,7 @@ export function readParameterLists(words: readonly string[]): ParameterList[] | 
   for (let index = 0; index < words.length; index += 2) {
     const name = words[index] as string;
     const text = words[index + 1] as string;
-    if (!NAME.test(name)) return { problem: `-L ${name}: a parameter's name is letters, digits, '_' and '-', starting with a letter (e.g. -L size 512,1024)` };
+    if (!NAME.test(name)) return { problem: `-L ${name}: a parameter's name is letters, digits, '_' and '-', starting with a letter or '_' (e.g. -L size 512,1024)` };
     if (lists.some((list) => list.name === name)) return { problem: `-L ${name} was given twice (give each parameter once, with all its values: -L ${name} a,b,c)` };
     const values = splitValues(text);
     if (values.includes('')) return { problem: `-L ${name} ${text}: an empty value (drop the extra comma)` };
@@ -134,7 +134,7 @@ export function readParameterScan(words: readonly string[], stepText: string | u
   const usage = '-P takes a name, its least and its greatest value: -P n 256 1024 (-D 256 for the step; then -- and the commands)';
   if (words.length !== 3) return { problem: usage };
   const [name = '', minText = '', maxText = ''] = words;
-  if (!NAME.test(name)) return { problem: `-P ${name}: a parameter's name is letters, digits, '_' and '-', starting with a letter (e.g. -P n 256 1024)` };
+  if (!NAME.test(name)) return { problem: `-P ${name}: a parameter's name is letters, digits, '_' and '-', starting with a letter or '_' (e.g. -P n 256 1024)` };
   const isNumber = (text: string): boolean => /^-?(\d+\.?\d*|\.\d+)$/.test(text);
   if (!isNumber(minText) || !isNumber(maxText)) return { problem: usage };
   const whole = [minText, maxText].every((text) => /^-?\d+$/.test(text));

@@ -14,7 +14,11 @@ describe('readParameterLists (compare -L NAME VALUES)', () => {
   it('says what is wrong, and how to write it', () => {
     // a command swallowed by -L's values (no -- before it) leaves a name without values
     expect(readParameterLists(['size', '512,1024', './prog {size}'])).toEqual({ problem: '-L takes a name and its values: -L size 512,1024 (then -- and the commands)' });
-    expect(readParameterLists(['{size}', '1,2'])).toHaveProperty('problem', expect.stringMatching(/^-L \{size\}: a parameter's name is letters/));
+    expect(readParameterLists(['{size}', '1,2'])).toEqual({ problem: "-L {size}: a parameter's name is letters, digits, '_' and '-', starting with a letter or '_' (e.g. -L size 512,1024)" });
+    // as the message says: '_' may lead, a digit or '-' may not
+    expect(readParameterLists(['_n', '1,2'])).toEqual([{ name: '_n', values: ['1', '2'] }]);
+    expect(readParameterLists(['2n', '1,2'])).toHaveProperty('problem', expect.stringMatching(/^-L 2n: a parameter's name/));
+    expect(readParameterLists(['-n', '1,2'])).toHaveProperty('problem', expect.stringMatching(/^-L -n: a parameter's name/));
     expect(readParameterLists(['n', '1', 'n', '2'])).toEqual({ problem: '-L n was given twice (give each parameter once, with all its values: -L n a,b,c)' });
     expect(readParameterLists(['n', '1,,2'])).toEqual({ problem: '-L n 1,,2: an empty value (drop the extra comma)' });
   });
