@@ -8,7 +8,7 @@ import type { ProgramFileDescriptors } from './program-stdio.ts';
 
 /** The files of one run's stdio, open (compare --input FILE, --output FILE or pipe). */
 export interface ProgramFiles extends ProgramFileDescriptors {
-  /** The program's process has been spawned with them (it holds copies): the input and a pipe's write end (a file, once begun) are closed here, and the pipe drained. */
+  /** The program's process has been spawned with them (it holds copies): the input and a pipe's write end (a file, once begun) are closed here. */
   spawned(): void;
   /**
    * The program is about to start: its output file is emptied, as hyperfine creates it at each run
@@ -16,7 +16,7 @@ export interface ProgramFiles extends ProgramFileDescriptors {
    * writes there. A program spawned to start at once (no gate) is begun before its spawn.
    */
   begin(): void;
-  /** Closes what is still open (a pipe's read end stays until its writers have gone); safe twice. */
+  /** Closes what is still open (the pipe's one reader stays: drainedFifo); safe twice. */
   close(): void;
 }
 

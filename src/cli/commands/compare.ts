@@ -322,7 +322,7 @@ Examples:
         ...(destination === null ? [] : [{ flag: '--save', path: destination }]),
       ];
       // --input, --output: read and written by the runs; checked (and the output's folders made) before the first
-      const io = commandIos(flags, targets.length, outputs);
+      const io = commandIos(flags, outputs);
       // every file written after the runs is checked before the first: a typo must not cost the comparison
       checkOutputPaths(outputs);
       makeOutputFolders(io);
@@ -687,14 +687,13 @@ function checkBaselineKind(saved: Partial<Pick<CompareSettings, 'backend' | 'sou
   }
 }
 
-/** The alternatives under the names given with --names (one each), which also key a baseline. */
 /**
  * Each command's stdin and stdout from --input, --output and --show-output (null: /dev/null for
  * every one). The input must be a file this process can read; each output file joins `outputs`,
  * to be checked as the exports are (its path once, however many commands write there), and may
  * not be the input.
  */
-function commandIos(flags: CompareFlags, count: number, outputs: Array<{ flag: string; path: string }>): readonly CommandIo[] | null {
+function commandIos(flags: CompareFlags, outputs: Array<{ flag: string; path: string }>): readonly CommandIo[] | null {
   if (flags.cells !== undefined || (flags.input === undefined && flags.output === undefined && flags.showOutput !== true)) return null;
   const stdin = parseInputWhere(flags.input ?? 'null');
   if (typeof stdin === 'object') {
@@ -707,7 +706,8 @@ function commandIos(flags: CompareFlags, count: number, outputs: Array<{ flag: s
     if (typeof stdin === 'object' && resolve(stdin.file) === resolve(stdout.file)) throw new UsageError(`--input and --output both name ${stdout.file} (the output would empty the input: give each its own file)`);
     outputs.push({ flag: '--output', path: stdout.file });
   }
-  return (stdouts.length === 1 ? stdouts : stdouts.slice(0, count)).map((stdout) => ({ stdin, stdout }));
+  // one for all, or (checkCombination has counted them) one per alternative
+  return stdouts.map((stdout) => ({ stdin, stdout }));
 }
 
 /** Why `file` cannot be a run's stdin, or null. */
@@ -729,6 +729,7 @@ function makeOutputFolders(io: readonly CommandIo[] | null): void {
   }
 }
 
+/** The alternatives under the names given with --names (one each), which also key a baseline. */
 function renamed(alternatives: readonly Measurable[], names: readonly string[] | undefined): readonly Measurable[] {
   if (names === undefined) return alternatives;
   return alternatives.map((alternative, index) => ({ ...alternative, name: names[index] ?? alternative.name, measure: (hooks?: RunHooks) => alternative.measure(hooks) }));
