@@ -79,6 +79,7 @@ describe('perfcell compare --input and --output', () => {
       [['--input', '.', '--', 'true'], 'error: --input . is a folder (give a file for the commands to read on stdin, or null)'],
       [['--input', 'in.txt', '--output', './in.txt', '--', 'cat'], 'error: --input and --output both name ./in.txt (the output would empty the input: give each its own file)'],
       [['--output', './a', '--output', './b', '--output', './c', '--', 'true', 'false'], 'error: --output was given 3 times for 2 alternatives (give it once for all, or once per alternative in order)'],
+      [['--input', 'in.txt', '--input', 'in.txt', '--', 'cat'], 'error: --input was given 2 times for 1 alternatives (give it once for all, or once per alternative in order)'],
       [['--output', '/proc/x.txt', '--', 'true'], 'error: --output /proc/x.txt cannot be written: /proc is on proc, a kernel file system that holds no files of ours (pick a folder you can write to)'],
       [['--output', './x.json', '--export-json', 'x.json', '--', 'true'], 'error: --export-json and --output both name ./x.json (give each its own file)'],
       [['--show-output', '--output', 'pipe', '--', 'true'], 'error: --show-output is --output inherit for every command (give one of them)'],
@@ -93,12 +94,18 @@ describe('perfcell compare --input and --output', () => {
     expect(readFileSync(join(dir, 'in.txt'), 'utf8')).toBe('x\n');
   });
 
-  it('fills {NAME} in an --output path under -L, a file per value', async () => {
+  it('fills {NAME} in --input and --output paths under -L, a file per value', async () => {
     const dir = tempFolder('perfcell-compare-io-');
-    const result = await perfcell(['compare', '-w', '0', '-r', '2', '--no-perf', '-L', 'n', '3,5', '--output', './seq-{n}.txt', '--', 'seq {n}'], dir);
+    writeFileSync(join(dir, 'in-3.txt'), 'a\nb\nc\n');
+    writeFileSync(join(dir, 'in-5.txt'), 'a\nb\nc\nd\ne\n');
+    // the shell's comment holds {n}: each value's wc -l reads and writes that value's files
+    const result = await perfcell(['compare', '-w', '0', '-r', '2', '--no-perf', '--shell', '-L', 'n', '3,5', '--input', 'in-{n}.txt', '--output', './lines-{n}.txt', '--', 'wc -l # {n}'], dir);
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(readFileSync(join(dir, 'seq-3.txt'), 'utf8')).toBe('1\n2\n3\n');
-    expect(readFileSync(join(dir, 'seq-5.txt'), 'utf8')).toBe('1\n2\n3\n4\n5\n');
+    expect([readFileSync(join(dir, 'lines-3.txt'), 'utf8'), readFileSync(join(dir, 'lines-5.txt'), 'utf8')]).toEqual(['3\n', '5\n']);
+    // one per alternative, in order
+    const each = await perfcell(['compare', '-w', '0', '-r', '2', '--no-perf', '--input', 'in-3.txt', '--input', 'in-5.txt', '--output', './a.txt', '--output', './b.txt', '--', 'wc -l', 'wc -l'], dir);
+    expect(each.exitCode, each.stderr).toBe(0);
+    expect([readFileSync(join(dir, 'a.txt'), 'utf8'), readFileSync(join(dir, 'b.txt'), 'utf8')]).toEqual(['3\n', '5\n']);
   });
 
   it.runIf(runsWith('valgrind', hasValgrind, '--input and --output under --backend cachegrind'))('feeds and writes the same files under --backend cachegrind', async () => {

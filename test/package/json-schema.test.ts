@@ -112,6 +112,11 @@ describe('JSON documents and their schemas', () => {
     expect(scanned.alternatives.map((alternative) => alternative.parameters)).toEqual([{ word: 'a' }, { word: 'b' }]);
     const scanSaved = join(dir, '.perfcell', 'scan.json');
     expect(parseCompareDocument(readFileSync(scanSaved, 'utf8'), scanSaved).alternatives.map((alternative) => alternative.parameters)).toEqual([{ word: 'a' }, { word: 'b' }]);
+    // --input, --output: where each alternative's runs read and wrote
+    writeFileSync(join(dir, 'in.txt'), 'x\n');
+    const fed = JSON.parse(await perfcell(['compare', '--json', '--no-perf', '--runs', '2', '--warmup', '0', '--input', 'in.txt', '--output', './out.txt', '--output', 'pipe', '--', 'cat', 'wc -l'], dir)) as { alternatives: { io?: unknown }[] };
+    expectValid('perfcell-compare', fed);
+    expect(fed.alternatives.map((alternative) => alternative.io)).toEqual([{ stdin: { file: 'in.txt' }, stdout: { file: './out.txt' } }, { stdin: { file: 'in.txt' }, stdout: 'pipe' }]);
   });
 
   it('attach --json is a perfcell-attach', async () => {

@@ -82,8 +82,8 @@ interface CompareFlags {
   readonly reference?: string;
   readonly referenceName?: string;
   readonly showOutput?: boolean;
-  /** --input WHERE: null or a file. */
-  readonly input?: string;
+  /** --input WHERE: null or a file; once for all, or once per alternative (a file's path may hold {NAME}). */
+  readonly input?: readonly string[];
   /** --output WHERE: once for all, or once per alternative (as given: a file's path may hold {NAME}). */
   readonly output?: readonly string[];
 }
@@ -149,11 +149,12 @@ function withParameterLists(
   };
   const prepare = perAlternative('--prepare', flags.prepare);
   const conclude = perAlternative('--conclude', flags.conclude);
-  // --output: as the hooks, a file's path with {NAME} one per value
+  // --input, --output: as the hooks, a file's path with {NAME} one per value
+  const input = perAlternative('--input', flags.input);
   const output = perAlternative('--output', flags.output);
   return {
     targets: expanded.map((each) => each.command),
-    flags: { ...flags, names: expanded.map((each) => each.name), ...(prepare === undefined ? {} : { prepare }), ...(conclude === undefined ? {} : { conclude }), ...(output === undefined ? {} : { output }) },
+    flags: { ...flags, names: expanded.map((each) => each.name), ...(prepare === undefined ? {} : { prepare }), ...(conclude === undefined ? {} : { conclude }), ...(input === undefined ? {} : { input }), ...(output === undefined ? {} : { output }) },
     afterDashes: new Set([...afterDashes, ...expanded.filter((_, index) => afterDashes.has(targets[index % targets.length] as string)).map((each) => each.command)]),
     parameters: expanded.map((each) => each.parameters),
   };
@@ -180,7 +181,7 @@ function withReference(
   const valueNames = Object.keys(parameters?.find((values) => values !== null) ?? {});
   const used = valueNames.find((name) => mentions(reference, name));
   if (used !== undefined) throw new UsageError(`--reference runs once, not once per value: its {${used}} would run as typed (give the command with {${used}} after --, or a reference without it)`);
-  for (const [flag, hooks] of [['--prepare', given.prepare], ['--conclude', given.conclude], ['--output', given.output]] as const) {
+  for (const [flag, hooks] of [['--prepare', given.prepare], ['--conclude', given.conclude], ['--input', given.input], ['--output', given.output]] as const) {
     if (hooks === undefined) continue;
     if (hooks.length > 1 || valueNames.some((name) => mentions(hooks[0] ?? '', name))) {
       throw new UsageError(`with --reference, give ${flag} once, for the reference and every command, without {…} (the reference runs with no value)`);
@@ -206,7 +207,7 @@ function checkCombination(targets: readonly string[], flags: CompareFlags, after
   if (flags.names !== undefined && (new Set(flags.names).size !== count || flags.names.includes('noise floor'))) {
     throw new UsageError("--names must differ from each other and from 'noise floor' (they key the results and a baseline)");
   }
-  for (const [flag, hooks] of [['--prepare', flags.prepare], ['--conclude', flags.conclude], ['--output', flags.output]] as const) {
+  for (const [flag, hooks] of [['--prepare', flags.prepare], ['--conclude', flags.conclude], ['--input', flags.input], ['--output', flags.output]] as const) {
     const given = hooks?.length ?? 0;
     if (given > 1 && given !== count) throw new UsageError(`${flag} was given ${given} times for ${count} alternatives (give it once for all, or once per alternative in order)`);
   }
@@ -280,7 +281,7 @@ export function registerCompare(program: Command): void {
     .option('--reference <cmd>', 'run CMD first and compare every command against it (as hyperfine --reference); under -L and -P it runs once, with no value')
     .option('--reference-name <name>', "the --reference command's name (default: the command)")
     .option('--show-output', "print what the commands (or cells) write to stdout, on stderr, for a look at what they do: every run of its own, not served, so slower (stdin stays /dev/null)")
-    .option('--input <where>', "the commands' stdin (as hyperfine --input): null (/dev/null, the default), or a FILE each run reads from its start", (value: string) => (parseInputWhere(value), value))
+    .option('--input <where>', "the commands' stdin (as hyperfine --input): null (/dev/null, the default), or a FILE each run reads from its start; once for all, or once per alternative in order", (value: string, previous: readonly string[] = []) => (parseInputWhere(value), [...previous, value]))
     .option('--output <where>', "the commands' stdout (as hyperfine --output): null (/dev/null, the default), pipe (drained by perfcell: for programs that do less for /dev/null, as grep does), inherit (perfcell's stderr, as --show-output), or a FILE's path with a / (./out.txt), emptied as each run starts; once for all, or once per alternative in order. Not null: every run of its own, not served", (value: string, previous: readonly string[] = []) => (parseOutputWhere(value), [...previous, value]))
     .option('-i, --ignore-failure', 'keep going when a command exits non-zero or dies: its runs are kept and listed as failures')
     .addHelpText(
@@ -695,19 +696,22 @@ function checkBaselineKind(saved: Partial<Pick<CompareSettings, 'backend' | 'sou
  */
 function commandIos(flags: CompareFlags, outputs: Array<{ flag: string; path: string }>): readonly CommandIo[] | null {
   if (flags.cells !== undefined || (flags.input === undefined && flags.output === undefined && flags.showOutput !== true)) return null;
-  const stdin = parseInputWhere(flags.input ?? 'null');
-  if (typeof stdin === 'object') {
+  const stdins = (flags.input ?? ['null']).map(parseInputWhere);
+  for (const stdin of stdins) {
+    if (typeof stdin !== 'object') continue;
     const problem = inputFileProblem(stdin.file);
     if (problem !== null) throw new UsageError(`--input ${stdin.file} ${problem} (give a file for the commands to read on stdin, or null)`);
   }
   const stdouts = flags.showOutput === true ? ['stderr' as const] : (flags.output ?? ['null']).map(parseOutputWhere);
+  const inputs = new Set(stdins.flatMap((stdin) => (typeof stdin === 'object' ? [resolve(stdin.file)] : [])));
   for (const stdout of stdouts) {
     if (typeof stdout !== 'object' || outputs.some((output) => output.flag === '--output' && resolve(output.path) === resolve(stdout.file))) continue;
-    if (typeof stdin === 'object' && resolve(stdin.file) === resolve(stdout.file)) throw new UsageError(`--input and --output both name ${stdout.file} (the output would empty the input: give each its own file)`);
+    if (inputs.has(resolve(stdout.file))) throw new UsageError(`--input and --output both name ${stdout.file} (the output would empty the input: give each its own file)`);
     outputs.push({ flag: '--output', path: stdout.file });
   }
-  // one for all, or (checkCombination has counted them) one per alternative
-  return stdouts.map((stdout) => ({ stdin, stdout }));
+  // each one for all, or (checkCombination has counted them) one per alternative
+  const count = Math.max(stdins.length, stdouts.length);
+  return Array.from({ length: count }, (_, index) => ({ stdin: stdins[stdins.length === 1 ? 0 : index] ?? 'null', stdout: stdouts[stdouts.length === 1 ? 0 : index] ?? 'null' }));
 }
 
 /** Why `file` cannot be a run's stdin, or null. */
