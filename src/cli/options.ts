@@ -20,6 +20,8 @@ export function parseEventList(value: string, previous: readonly string[] = []):
 export function parseMetricList(value: string, previous: readonly string[] = []): string[] {
   const metrics = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
   if (metrics.length === 0) throw new InvalidArgumentError('give at least one metric group or metric, e.g. -M TopdownL1 (perf list metricgroups)');
+  // hyperfine's -M is its --max-runs: a count here is that, mistyped
+  if (metrics.every((name) => /^\d+$/.test(name))) throw new InvalidArgumentError(`-M is perf's metric groups here (e.g. -M TopdownL1); for hyperfine's -M ${value}, write --max-runs ${value}`);
   return [...previous, ...metrics];
 }
 

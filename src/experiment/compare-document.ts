@@ -25,6 +25,8 @@ export interface CompareSettings {
   /** Measured rounds a job-control stop (Ctrl-Z) fell into: left out of `rounds` and run again. */
   readonly roundsRerun: number;
   readonly minTimeS: number | null;
+  /** --max-runs (with a min-time): the most measured rounds it could take; absent without it. */
+  readonly maxRuns?: number;
   readonly order: 'interleaved';
 }
 

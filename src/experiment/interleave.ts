@@ -22,6 +22,8 @@ export interface InterleaveOptions {
   readonly runs: number;
   /** Keep adding rounds until this many seconds of measured rounds have passed; null: stop at `runs`. */
   readonly minTimeS: number | null;
+  /** With minTimeS: never more measured rounds than this (hyperfine's --max-runs); absent or null: no cap. */
+  readonly maxRuns?: number | null;
   /** Seconds on a monotonic clock; a parameter so tests can drive time. */
   readonly now?: () => number;
   /**
@@ -115,6 +117,7 @@ async function runRounds<T>(
   onProgress: (progress: InterleaveProgress) => void,
 ): Promise<InterleaveOutcome<T>> {
   const now = options.now ?? defaultNow;
+  const maxRuns = options.minTimeS === null ? Number.POSITIVE_INFINITY : (options.maxRuns ?? Number.POSITIVE_INFINITY);
   const results: T[][] = slots.map(() => []);
   const spentS = slots.map(() => 0);
   let roundsRerun = 0;
@@ -122,7 +125,7 @@ async function runRounds<T>(
   // count has none (with min-time it may, so it is armed; disarm() ends it if unused).
   const nextRun = (phase: 'warmup' | 'measure', round: number, index: number): { slot: Slot<T>; warmup: boolean } | undefined => {
     if (index + 1 < slots.length) return { slot: slots[index + 1]!, warmup: phase === 'warmup' };
-    const isLastRound = phase === 'measure' ? options.minTimeS === null && round >= options.runs : round >= options.warmup && options.runs <= 0;
+    const isLastRound = phase === 'measure' ? (options.minTimeS === null && round >= options.runs) || round >= maxRuns : round >= options.warmup && options.runs <= 0;
     return isLastRound ? undefined : { slot: slots[0]!, warmup: phase === 'warmup' && round < options.warmup };
   };
   const timed = async (index: number, slot: Slot<T>, phase: 'warmup' | 'measure', round: number): Promise<T> => {
@@ -172,7 +175,7 @@ async function runRounds<T>(
   const estimate = (round: number): number => {
     if (options.minTimeS === null || round <= 1) return Math.max(options.runs, round);
     const perRoundS = measuredS() / (round - 1);
-    return Math.max(options.runs, round, perRoundS > 0 ? Math.ceil(options.minTimeS / perRoundS) : round);
+    return Math.min(maxRuns, Math.max(options.runs, round, perRoundS > 0 ? Math.ceil(options.minTimeS / perRoundS) : round));
   };
   /** Whether a job-control stop fell into the round that began at `continuesBefore`. */
   const roundHeldStop = async (continuesBefore: number | undefined): Promise<boolean> =>
@@ -209,7 +212,7 @@ async function runRounds<T>(
     }
     completedRounds = round;
     const isEnoughRuns = round >= options.runs;
-    const isEnoughTime = options.minTimeS === null || measuredS() >= options.minTimeS;
+    const isEnoughTime = options.minTimeS === null || measuredS() >= options.minTimeS || round >= maxRuns;
     if (isEnoughRuns && isEnoughTime) return { results, completedRounds, stop: null, spentS, roundsRerun };
   }
 }

@@ -40,6 +40,19 @@ describe('runInterleaved', () => {
     expect(progress.filter((step) => step.slot === 'A').map((step) => step.rounds)).toEqual([2, 5, 5, 5, 5]);
   });
 
+  it('with a maximum (hyperfine --max-runs), stops there before the minimum time, estimates no more, and arms nothing after its last run', async () => {
+    const { slots, now, order } = recorder(['A', 'B'], 0.5);
+    const armed: string[] = [];
+    const arming = slots.map((slot) => ({ ...slot, arm: () => armed.push(`${slot.name} after ${order.length}`), run: async (hooks?: { readonly onEnded?: () => void }) => { const result = await slot.run(); hooks?.onEnded?.(); return result; } }));
+    const progress: InterleaveProgress[] = [];
+    const results = await runInterleaved(arming, { warmup: 0, runs: 2, minTimeS: 100, maxRuns: 3, now }, (step) => progress.push(step));
+    expect(results).toEqual([['A1', 'A2', 'A3'], ['B1', 'B2', 'B3']]);
+    expect(progress.filter((step) => step.slot === 'A').map((step) => step.rounds)).toEqual([2, 3, 3]);
+    expect(armed.at(-1)).toBe('B after 5');
+    // without a minimum time the maximum is not used: --runs is exact
+    expect((await runInterleaved(recorder(['A'], 0.5).slots, { warmup: 0, runs: 4, minTimeS: null, maxRuns: 2 }))[0]).toHaveLength(4);
+  });
+
   it('never stops before the number of runs, however much time has passed', async () => {
     const { slots, now } = recorder(['A'], 10);
     const results = await runInterleaved(slots, { warmup: 0, runs: 4, minTimeS: 1, now }, () => undefined);

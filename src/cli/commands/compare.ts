@@ -28,6 +28,7 @@ import { displayPath, loadBaseline, replacedSave, savePath, writeOutput } from '
 import { writeHtmlFile } from '../html-file.ts';
 import { checkOutputPaths } from '../output-paths.ts';
 import { parseInputWhere, parseOutputWhere } from '../program-io.ts';
+import { runSchedule } from '../run-schedule.ts';
 import { makeFolders } from '../../make-folders.ts';
 import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions, refusePerfFlagsWithBackend, refusePerfFlagsWithoutPerf } from '../options.ts';
 import { readCells } from './cells.ts';
@@ -55,6 +56,9 @@ interface CompareFlags {
   readonly parameterScan?: readonly string[];
   readonly parameterStepSize?: string;
   readonly runs?: number;
+  /** hyperfine's -m and --max-runs: a range of rounds, run until --min-time (3 s by default) within it. */
+  readonly minRuns?: number;
+  readonly maxRuns?: number;
   readonly warmup?: number;
   readonly minTime?: number;
   readonly shell?: boolean;
@@ -254,6 +258,8 @@ export function registerCompare(program: Command): void {
     .option('-P, --parameter-scan <triple...>', 'NAME MIN MAX: as -L with the values MIN, MIN + STEP, … MAX (as hyperfine -P)')
     .option('-D, --parameter-step-size <step>', "-P's step (default 1; needed for values that are not whole numbers)")
     .option('-r, --runs <n>', 'measured runs of each alternative (default 10; 3 with --backend cachegrind); with --min-time, at least this many', parseCount(1, '--runs 10'))
+    .option('-m, --min-runs <n>', "at least this many measured runs, and more until --min-time has passed (default 3 s: hyperfine's -m)", parseCount(1, '--min-runs 10'))
+    .option('--max-runs <n>', "at most this many measured runs, run until --min-time (default 3 s) has passed (hyperfine's -M, which is perf's metric groups here)", parseCount(1, '--max-runs 100'))
     .option('-w, --warmup <n>', 'rounds run first and not counted (default 1; 0 with --backend cachegrind)', parseCount(0, '--warmup 1'))
     .option('--min-time <s>', 'keep adding rounds until this many seconds have passed', parseSeconds)
     .option('--shell', 'run each command with sh -c (default: split it into argv, no shell)')
@@ -302,7 +308,9 @@ Examples:
       const isCachegrind = flags.backend === 'cachegrind';
       // --min-time adds rounds to these, as hyperfine's --min-runs (default 10) does: two runs
       // would give a t-test with one degree of freedom per alternative
-      const runs = flags.runs ?? (isCachegrind ? 3 : 10);
+      const schedule = runSchedule(flags, isCachegrind ? 3 : 10);
+      if ('problem' in schedule) throw new UsageError(schedule.problem);
+      const { runs } = schedule;
       const warmup = flags.warmup ?? (isCachegrind ? 0 : 1);
       // what keys the results: the names given, else the cell titles, else the commands (a repeated one numbered)
       const alternativeNames = flags.names ?? flags.cells ?? distinctNames(targets);
@@ -400,7 +408,7 @@ Examples:
         let outcome: Awaited<ReturnType<typeof runInterleavedUntilStopped<CommandReport>>>;
         try {
           outcome = await runInterleavedUntilStopped(slots, {
-            warmup, runs, minTimeS: flags.minTime ?? null,
+            warmup, runs, minTimeS: schedule.minTimeS, maxRuns: schedule.maxRuns,
             // a round that held a Ctrl-Z stop is left out and runs again: its times would hold the stop
             continues: continueCount,
             shouldStop: () => { const stop = interruption(); return stop === null ? null : new InterruptedError(stop); },
@@ -480,7 +488,8 @@ Examples:
             warmup,
             rounds: reports[0]?.length ?? 0,
             roundsRerun: outcome.roundsRerun,
-            minTimeS: flags.minTime ?? null,
+            minTimeS: schedule.minTimeS,
+            ...(schedule.maxRuns === null ? {} : { maxRuns: schedule.maxRuns }),
             order: 'interleaved',
           },
           alternatives,
