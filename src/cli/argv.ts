@@ -24,3 +24,16 @@ export function beforeCommand(argv: readonly string[]): readonly string[] {
 export function saysNoPerf(argv: readonly string[]): boolean {
   return beforeCommand(argv).includes('--no-perf');
 }
+
+/**
+ * hyperfine's `--shell=SHELL` in compare's own words: `-S SHELL` (compare's --shell takes no value,
+ * and sh is its shell). Other commands' argv, and the words after `--`, are as given.
+ * @example shellFlagsAsHyperfine(['node', 'perfcell', 'compare', '--shell=bash', '--', 'x']) // ['node', 'perfcell', 'compare', '-S', 'bash', '--', 'x']
+ */
+export function shellFlagsAsHyperfine(argv: readonly string[]): readonly string[] {
+  if (firstCommandWord(argv) !== 'compare') return argv;
+  const end = argv.indexOf('--');
+  const own = end === -1 ? argv : argv.slice(0, end);
+  if (!own.some((arg) => arg.startsWith('--shell='))) return argv;
+  return [...own.flatMap((arg) => (arg.startsWith('--shell=') ? ['-S', arg.slice('--shell='.length)] : [arg])), ...(end === -1 ? [] : argv.slice(end))];
+}

@@ -50,9 +50,12 @@ export class AlternativeFailedError extends Error {
   readonly code = 'ALTERNATIVE_FAILED';
 }
 
-/** `"./rowcol row 64"` → ['./rowcol', 'row', '64']; with shell, ['sh', '-c', text]. */
-export function commandArgv(text: string, shell: boolean): string[] {
-  if (shell) return ['sh', '-c', text];
+/**
+ * `"./rowcol row 64"` → ['./rowcol', 'row', '64']; with shell, ['sh', '-c', text]; with a shell's
+ * name (compare -S bash), [name, '-c', text].
+ */
+export function commandArgv(text: string, shell: boolean | string): string[] {
+  if (shell !== false) return [shell === true ? 'sh' : shell, '-c', text];
   const split = splitCommand(text);
   if ('error' in split) throw new UsageError(`cannot split the command "${text}": ${split.error} (close the quote, or pass --shell to run it with sh -c)`);
   if (split.argv.length === 0) throw new UsageError('an alternative is an empty command (give each command as one non-empty string)');
@@ -73,7 +76,7 @@ export function commandAlternatives(
   texts: readonly string[],
   // ignoreFailure (compare -i): a non-zero exit or a death is the run's result, kept, not an error.
   // io (compare --input, --output, --show-output): one for all commands, or one each; default /dev/null for both
-  options: { readonly shell: boolean; readonly measureOptions: MeasureOptions; readonly ignoreFailure?: boolean; readonly served?: boolean; readonly io?: readonly CommandIo[] },
+  options: { readonly shell: boolean | string; readonly measureOptions: MeasureOptions; readonly ignoreFailure?: boolean; readonly served?: boolean; readonly io?: readonly CommandIo[] },
 ): { readonly alternatives: readonly Measurable[]; readonly noiseFloor: Measurable; settle(): Promise<void>; release(): Promise<void> } {
   const ios = options.io ?? [QUIET_IO];
   const ioOf = (index: number): CommandIo => (ios.length === 1 ? ios[0] : ios[index]) ?? QUIET_IO;
@@ -151,7 +154,7 @@ export function commandAlternatives(
   const floorIo: CommandIo = typeof commonIo.stdout === 'object' ? { ...commonIo, stdout: 'null' } : commonIo;
   return {
     alternatives,
-    noiseFloor: make('noise floor', options.shell ? ['sh', '-c', 'true'] : ['true'], floorIo),
+    noiseFloor: make('noise floor', options.shell === false ? ['true'] : commandArgv('true', options.shell), floorIo),
     settle: async () => server?.settle(),
     release: async () => server?.close(),
   };

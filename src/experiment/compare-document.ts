@@ -14,6 +14,8 @@ export interface CompareSettings {
   /** The cell file (cells), else null. */
   readonly file: string | null;
   readonly shell: boolean;
+  /** The shell -S named (`bash`), where it was not sh; absent otherwise. */
+  readonly shellProgram?: string;
   readonly backend: 'perf' | 'cachegrind';
   /** perf events asked for; null: the defaults. */
   readonly events: readonly string[] | null;

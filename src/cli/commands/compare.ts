@@ -30,6 +30,7 @@ import { checkOutputPaths } from '../output-paths.ts';
 import { parseInputWhere, parseOutputWhere } from '../program-io.ts';
 import { runSchedule } from '../run-schedule.ts';
 import { makeFolders } from '../../make-folders.ts';
+import { findExecutable } from '../../backends/find-executable.ts';
 import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions, refusePerfFlagsWithBackend, refusePerfFlagsWithoutPerf } from '../options.ts';
 import { readCells } from './cells.ts';
 import { extensionOf, isCellFileExtension } from '../../../parsers/cells.ts';
@@ -62,6 +63,8 @@ interface CompareFlags {
   readonly warmup?: number;
   readonly minTime?: number;
   readonly shell?: boolean;
+  /** hyperfine's -S SHELL (none: no shell; default: sh). */
+  readonly S?: string;
   readonly backend: 'perf' | 'cachegrind';
   readonly events?: readonly string[];
   readonly metrics?: readonly string[];
@@ -200,10 +203,30 @@ function withReference(
   };
 }
 
+/**
+ * The shell each command runs under: false for none (the default, -N, -S none), true for sh
+ * (--shell, -S default), else the shell -S names (run as NAME -c COMMAND, as hyperfine does).
+ */
+function shellOf(flags: Pick<CompareFlags, 'shell' | 'S'>): boolean | string {
+  if (flags.S === undefined) return flags.shell === true;
+  return flags.S === 'none' ? false : flags.S === 'default' ? true : flags.S;
+}
+
+/** The shell -S names runs here: else every run would fail as a command not found, and only after the set-up. */
+async function checkShell(flags: CompareFlags): Promise<void> {
+  const shell = shellOf(flags);
+  if (typeof shell !== 'string' || flags.cells !== undefined) return;
+  const lookup = await findExecutable(shell, { cwd: process.cwd(), path: process.env['PATH'] });
+  if (lookup.kind === 'missing') throw new UsageError(`-S ${shell}: no such shell ${shell.includes('/') ? 'file' : 'on PATH'} (install it, or pick another: -S bash, or -S none for no shell)`);
+  if (lookup.kind === 'not executable') throw new UsageError(`-S ${shell}: ${lookup.path} is not executable (chmod +x it, or pick another shell)`);
+}
+
 /** Commands written after `--` are operands too; what they mean depends on --cells. */
 function checkCombination(targets: readonly string[], flags: CompareFlags, afterDashes: ReadonlySet<string>): void {
   refusePerfFlagsWithoutPerf(flags);
   refusePerfFlagsWithBackend(flags, flags.backend);
+  if (flags.S !== undefined && flags.shell !== undefined) throw new UsageError(`-S picks the shell (-S none: no shell): give it without ${flags.shell ? '--shell' : '-N'}`);
+  if (flags.S === '') throw new UsageError('-S was given an empty shell (name one, e.g. -S bash, or -S none)');
   const count = flags.cells?.length ?? targets.length;
   if (flags.names !== undefined && flags.names.length !== count) {
     throw new UsageError(`--names gave ${flags.names.length} name${flags.names.length === 1 ? '' : 's'} for ${count} alternative${count === 1 ? '' : 's'} (give one name each)`);
@@ -222,7 +245,7 @@ function checkCombination(targets: readonly string[], flags: CompareFlags, after
     if (flags.ignoreFailure === true) throw new UsageError('--ignore-failure is for commands: a failing cell stops compare (fix the cell, or compare commands)');
     if (targets.length !== 1) throw new UsageError(`--cells compares cells of one file (usage: perfcell compare FILE --cells "A" "B"; got ${targets.length} files)`);
     if (flags.backend === 'cachegrind') throw new UsageError('--backend cachegrind measures external commands only (compare commands: perfcell compare --backend cachegrind -- "CMD A" "CMD B")');
-    if (flags.shell === true) throw new UsageError('--shell is for commands, not cells (drop --shell)');
+    if (flags.shell === true || flags.S !== undefined) throw new UsageError(`${flags.S === undefined ? '--shell' : '-S'} is for commands, not cells (drop it)`);
     return;
   }
   // A cell file given where commands go (before any --) was meant for --cells: as a command it
@@ -233,8 +256,9 @@ function checkCombination(targets: readonly string[], flags: CompareFlags, after
     throw new UsageError(`${cellFile} is a cell file: name the cells to compare (perfcell compare ${cellFile} --cells "A" "B"), or put -- before commands`);
   }
   if (targets.length === 0) throw new UsageError('nothing to compare (usage: perfcell compare -- "CMD A" "CMD B", or perfcell compare FILE --cells "A" "B")');
-  if (flags.shell === true && flags.backend === 'cachegrind') {
-    throw new UsageError('--shell cannot be combined with --backend cachegrind: cachegrind would count the shell, not the command (drop --shell)');
+  if (shellOf(flags) !== false && flags.backend === 'cachegrind') {
+    const flag = flags.S === undefined ? '--shell' : `-S ${flags.S}`;
+    throw new UsageError(`${flag} cannot be combined with --backend cachegrind: cachegrind would count the shell, not the command (drop ${flag})`);
   }
 }
 
@@ -264,6 +288,7 @@ export function registerCompare(program: Command): void {
     .option('--min-time <s>', 'keep adding rounds until this many seconds have passed', parseSeconds)
     .option('--shell', 'run each command with sh -c (default: split it into argv, no shell)')
     .option('-N, --no-shell', 'split each command into argv, no shell: the default (as hyperfine -N)')
+    .option('-S <shell>', "run each command with SHELL -c (as hyperfine -S, --shell=SHELL): none for no shell, default for sh")
     .addOption(new Option('--backend <name>', 'where counters come from (cachegrind: simulated caches, commands only)').choices(['perf', 'cachegrind']).default('perf'))
     .option('-e, --events <list>', EVENTS_HELP, parseEventList)
     .option('-M, --metrics <list>', METRICS_HELP, parseMetricList)
@@ -305,6 +330,7 @@ Examples:
       // --reference: a command of its own, run first, with no value
       const { targets, flags, afterDashes, parameters } = withReference(withParameterLists(givenTargets, givenFlags, operandsAfterDashes(command)), givenFlags);
       checkCombination(targets, flags, afterDashes);
+      await checkShell(flags);
       const isCachegrind = flags.backend === 'cachegrind';
       // --min-time adds rounds to these, as hyperfine's --min-runs (default 10) does: two runs
       // would give a t-test with one degree of freedom per alternative
@@ -373,7 +399,7 @@ Examples:
         } else {
           // none of the user's code runs in this process: it may end as soon as nothing is pending
           exitWhenIdle();
-          commandRuns = commandAlternatives(targets, { shell: flags.shell === true, measureOptions, ignoreFailure: flags.ignoreFailure === true, ...(io === null ? {} : { io }) });
+          commandRuns = commandAlternatives(targets, { shell: shellOf(flags), measureOptions, ignoreFailure: flags.ignoreFailure === true, ...(io === null ? {} : { io }) });
           // perf's version for the document, read while the runs' gate starts (its spawn holds this
           // process some 4 ms: after the gate's, before the perfs', which wait for the gate)
           perfVersion = perfVersionText();
@@ -480,7 +506,8 @@ Examples:
           settings: {
             source: file === null ? 'commands' : 'cells',
             file,
-            shell: flags.shell === true,
+            shell: shellOf(flags) !== false,
+            ...(typeof shellOf(flags) === 'string' ? { shellProgram: shellOf(flags) as string } : {}),
             backend: flags.backend,
             events: flags.events ?? null,
             perf: flags.perf,
