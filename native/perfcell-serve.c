@@ -24,10 +24,14 @@
  * is asleep in read() while a window is open: a window counts C alone.
  *
  * Requests on CTL_FD, from perfcell:
- *   "cmd LEN\n" and LEN bytes of NUL-ended fields ("env=NAME=VALUE", "stdout=stderr", then "--"
- *     and the argv): arm a run. F resolves the command on PATH and clones C, which touches what it
- *     will touch after its release and waits. Answer, once C waits: "pid C" (or "pid 0" if F is gone).
- *   "go\n": release C (a futex in memory shared with it), which execs at once.
+ *   "cmd LEN\n" and LEN bytes of NUL-ended fields ("env=NAME=VALUE", "stdout=stderr",
+ *     "stdin-file=PATH", "stdout-file=PATH", then "--" and the argv): arm a run. F resolves the
+ *     command on PATH and clones C, which opens its files (an output file from its start, not
+ *     emptied: a named pipe, or a file S empties at the release), touches what it will touch after
+ *     its release and waits. Answer, once C waits: "pid C" (or "pid 0" if F is gone).
+ *   "go\n": release C (a futex in memory shared with it), which execs at once; an output file
+ *     is emptied first (by S, which no perf counts), as hyperfine creates it at each run. Not at the
+ *     clone: an armed C that is cancelled would have emptied what the last run wrote.
  *   "cancel\n": end the armed C unreleased (SIGKILL); answer "cancelled".
  *   "run LEN\n" and the fields of a "cmd": a run armed and released at once, with no counters
  *     (compare's warm-ups, sent all at once while perfcell itself still loads): answered "pid C"
@@ -64,6 +68,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -122,13 +127,27 @@ static int write_all(int fd, const void *buffer, size_t size) {
  * `go` to move past `seen`; execs with `env`. Never returns. It may run in F's memory (CLONE_VM),
  * so it makes system calls only: no allocation, no write to memory F uses but the slot and its stack.
  */
-static void run_child(pid_t server, char **argv, char **env, int stdout_to_stderr, const char *file, uint32_t seen) {
+/* Opens `path` onto `target` (0 or 1); 0 where it cannot be opened. System calls only (see run_child). */
+static int open_onto(const char *path, int flags, int target) {
+  int fd = open(path, flags, 0666);
+  if (fd < 0) return 0;
+  if (fd != target) {
+    if (dup2(fd, target) < 0) return 0;
+    close(fd);
+  }
+  return 1;
+}
+
+static void run_child(pid_t server, char **argv, char **env, int stdout_to_stderr, const char *stdin_file, const char *stdout_file, const char *file, uint32_t seen) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != server) _exit(125);
   for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) signal(stop_signals[i], SIG_DFL);
   signal(SIGCHLD, SIG_DFL);
   signal(SIGUSR1, SIG_DFL);
   if (stdout_to_stderr) dup2(2, 1);
+  /* compare --input, --output: perfcell checked both before the runs; gone since, the run fails (126) */
+  if (stdin_file != NULL && !open_onto(stdin_file, O_RDONLY, 0)) _exit(126);
+  if (stdout_file != NULL && !open_onto(stdout_file, O_WRONLY | O_CREAT, 1)) _exit(126);
   make_stdio_blocking();
   touch_stack();
   slot->released = 0;
@@ -161,13 +180,15 @@ struct child_start {
   char **argv;
   char **env;
   int stdout_to_stderr;
+  const char *stdin_file;
+  const char *stdout_file;
   const char *file;
   uint32_t seen;
 };
 
 static int child_main(void *start) {
   const struct child_start *c = start;
-  run_child(c->server, c->argv, c->env, c->stdout_to_stderr, c->file, c->seen);
+  run_child(c->server, c->argv, c->env, c->stdout_to_stderr, c->stdin_file, c->stdout_file, c->file, c->seen);
   return 0;
 }
 
@@ -244,11 +265,14 @@ static void forker_main(pid_t server, int requests, int answers) {
     if (fields == NULL || argv == NULL || added == NULL) _exit(0);
     size_t argc = 0, addedc = 0;
     int in_command = 0, stdout_to_stderr = 0;
+    const char *stdin_file = NULL, *stdout_file = NULL;
     for (char **at = fields; *at != NULL; at++) {
       char *field = *at;
       if (in_command) argv[argc++] = field;
       else if (strcmp(field, "--") == 0) in_command = 1;
       else if (strcmp(field, "stdout=stderr") == 0) stdout_to_stderr = 1;
+      else if (strncmp(field, "stdin-file=", 11) == 0) stdin_file = field + 11;
+      else if (strncmp(field, "stdout-file=", 12) == 0) stdout_file = field + 12;
       else if (strncmp(field, "env=", 4) == 0) added[addedc++] = field + 4;
     }
     char **env = child_environment(added, addedc);
@@ -260,7 +284,7 @@ static void forker_main(pid_t server, int requests, int answers) {
       uint32_t seen = __atomic_load_n(&slot->go, __ATOMIC_ACQUIRE);
       __atomic_store_n(&slot->parked, 0, __ATOMIC_RELEASE);
       static struct child_start start;
-      start = (struct child_start){server, argv, env, stdout_to_stderr, file, seen};
+      start = (struct child_start){server, argv, env, stdout_to_stderr, stdin_file, stdout_file, file, seen};
       child = clone(child_main, stack + stack_bytes, CHILD_CLONE_FLAGS, &start);
       if (child < 0) child = 0;
       /* until the child waits for its release (a second at most: a child that died first) */
@@ -315,6 +339,28 @@ static pid_t arm_child(int requests, int answers, const char *payload, uint32_t 
 static void release_child(void) {
   __atomic_add_fetch(&slot->go, 1, __ATOMIC_RELEASE);
   futex(&slot->go, FUTEX_WAKE, INT_MAX);
+}
+
+/* The armed C's output file ("stdout-file=" of its request; NULL where none): emptied at its release. */
+static char *armed_output = NULL;
+
+static void remember_output(const char *payload, uint32_t length) {
+  free(armed_output);
+  armed_output = NULL;
+  for (const char *field = payload; field < payload + length; field += strlen(field) + 1) {
+    if (strcmp(field, "--") == 0) break;
+    if (strncmp(field, "stdout-file=", 12) == 0) armed_output = strdup(field + 12);
+  }
+}
+
+/* Empties the armed C's output file, as hyperfine creates it at each run (a named pipe is left as it is). */
+static void empty_output(void) {
+  struct stat st;
+  if (armed_output != NULL && stat(armed_output, &st) == 0 && S_ISREG(st.st_mode)) {
+    while (truncate(armed_output, 0) != 0 && errno == EINTR) {}
+  }
+  free(armed_output);
+  armed_output = NULL;
 }
 
 /* A "run": C cloned and released at once; answered "pid C", or "skipped" where the clone failed. Its pid, or 0. */
@@ -459,12 +505,14 @@ int main(int argc, char **argv) {
       if (armed > 0) {
         child = armed;
         released = 0;
+        remember_output(payload, length);
       }
       free(payload);
       fprintf(out, "pid %d\n", (int)armed);
       fflush(out);
     } else if (strcmp(line, "go") == 0 && child > 0 && released == 0) {
       released = 1;
+      empty_output();
       release_child();
     } else if (strcmp(line, "cancel") == 0) {
       if (child > 0 && released == 0) {

@@ -84,9 +84,8 @@ export function commandAlternatives(
   // every command split before the server starts: a usage error leaves nothing running
   const argvs = texts.map((text) => commandArgv(text, options.shell));
   // A Node program reports its collections on a channel of its own gate: where one is compared,
-  // every run (the noise floor's too) gets a gate of its own, so that all are measured alike. So
-  // where a command's stdin or stdout is not /dev/null: the server runs quiet programs only.
-  const servable = options.served !== false && options.measureOptions.nodeGc !== true && !argvs.some((argv) => isNodeProgram(argv[0] ?? '')) && ios.every(isQuietIo);
+  // every run (the noise floor's too) gets a gate of its own, so that all are measured alike.
+  const servable = options.served !== false && options.measureOptions.nodeGc !== true && !argvs.some((argv) => isNodeProgram(argv[0] ?? ''));
   const server: ProgramServer | null = servable ? startProgramServer(quietOptions) : null;
   // PERFCELL_WARMUP_UNCOUNTED=0: warm-ups wait for the perfs as counted runs do (the benchmark's baseline, BENCHMARKS.md pace)
   const warmupsUncounted = process.env['PERFCELL_WARMUP_UNCOUNTED'] !== '0';
@@ -98,7 +97,9 @@ export function commandAlternatives(
     const optionsNow = (): MeasureOptions => (perfOff ? { ...runOptions, perf: false } : runOptions);
     // cachegrind runs no gate: nothing to arm ahead.
     const canArm = server !== null || (runOptions.backend !== 'cachegrind' && prearmDepth() > 0);
-    const armOne = (warmup: boolean): Promise<ArmedProgram> => (server === null ? armProgram(argv, optionsNow()) : server.arm(argv, name, { counted: !(warmup && warmupsUncounted) }));
+    // served: its files (or pipe, or stderr) opened by the server's held child
+    const stdio = { ...(runOptions.programStdin === undefined ? {} : { programStdin: runOptions.programStdin }), ...(runOptions.programStdout === undefined ? {} : { programStdout: runOptions.programStdout }) };
+    const armOne = (warmup: boolean): Promise<ArmedProgram> => (server === null ? armProgram(argv, optionsNow()) : server.arm(argv, name, { counted: !(warmup && warmupsUncounted), stdio }));
     let armed: Promise<ArmedProgram> | null = null;
     /** What `armed` was armed for: a warm-up run's program may have been cloned before perf counted. */
     let armedForWarmup = false;

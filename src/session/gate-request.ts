@@ -5,14 +5,16 @@ import { fieldsRequest } from './request-fields.ts';
 
 /**
  * The early gate's "cmd" request for `command` under these options (native/perfcell-exec.c, "-"
- * form: "cmd LEN\n" and NUL-ended fields); with `startsPerf`, the gate's launcher execs perf on the
- * held child too ("{pid}" stands for the child's pid).
+ * form: "cmd LEN\n" and NUL-ended fields), and the program server's (native/perfcell-serve.c); with
+ * `startsPerf`, the gate's launcher execs perf on the held child too ("{pid}" stands for the
+ * child's pid). `fileFields`: the server's "stdin-file=" and "stdout-file=" (program-files.ts).
  */
-export function gateRequest(command: readonly string[], options: MeasureOptions, perfOptions: ResolvedPerfOptions, nodeGc: boolean, startsPerf: boolean): Buffer {
+export function gateRequest(command: readonly string[], options: MeasureOptions, perfOptions: ResolvedPerfOptions, nodeGc: boolean, startsPerf: boolean, fileFields: readonly string[] = []): Buffer {
   const environment = nodeGc ? addedEnvironment(nodeGcEnvironment()) : {};
   const fields = [
     ...(options.programStdout === 'stderr' ? ['stdout=stderr'] : []),
     ...(nodeGc ? ['gc'] : []),
+    ...fileFields,
     ...Object.entries(environment).map(([name, value]) => `env=${name}=${value}`),
     ...(startsPerf ? [perfOptions.perfPath ?? 'perf', ...perfArguments('{pid}', perfOptions)].map((arg) => `perf=${arg}`) : []),
     '--',

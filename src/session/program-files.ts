@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, constants, ftruncateSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { MeasureOptions } from './options.ts';
 import type { ProgramFileDescriptors } from './program-stdio.ts';
 
@@ -67,6 +67,20 @@ export function openProgramFiles(options: Pick<MeasureOptions, 'quiet' | 'progra
       closeOutput();
     },
   };
+}
+
+/**
+ * The program server's fields for a run's files (native/perfcell-serve.c, whose held child opens
+ * them, and which empties an output file at the release): "stdin-file=PATH" and
+ * "stdout-file=PATH", absolute (the server's folder is this process's, but a path says it once);
+ * for 'pipe', the named pipe this process drains. None for /dev/null or perfcell's stderr.
+ */
+export function servedFileFields(options: Pick<MeasureOptions, 'programStdout' | 'programStdin'>): string[] {
+  const { programStdin: stdin, programStdout: stdout } = options;
+  return [
+    ...(typeof stdin === 'object' ? [`stdin-file=${resolve(stdin.file)}`] : []),
+    ...(typeof stdout === 'object' ? [`stdout-file=${resolve(stdout.file)}`] : stdout === 'pipe' ? [`stdout-file=${drainedFifo()}`] : []),
+  ];
 }
 
 function openFor(file: string, flags: number, what: string): number {

@@ -10,6 +10,7 @@ import { monotonicNs } from './clock.ts';
 import { buildPerfCounters, noCounters } from './counters.ts';
 import { describeExecFailure } from './exec-failure.ts';
 import { gateRequest } from './gate-request.ts';
+import { servedFileFields } from './program-files.ts';
 import { forwardInterruptions, holdInterruptions, InterruptedError, interruption } from './interruption.ts';
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
 import { enableFailureNote, programReport, type ArmedProgram, type ReaperResult } from './run-program.ts';
@@ -30,6 +31,9 @@ import { quoteName } from '../render/quote-name.ts';
  * for the previous window's disable ack) and sleeps while one is open, and the held child touches
  * before its release what it touches after.
  */
+/** Where a served run's stdin and stdout go, where not /dev/null (the server's own). */
+export type ServedStdio = Pick<MeasureOptions, 'programStdin' | 'programStdout'>;
+
 export interface ProgramServer {
   /**
    * Clones the held program (after the previous window is closed); run() releases and measures it.
@@ -37,7 +41,7 @@ export interface ProgramServer {
    * perfs to start or the cgroup move, and run without a window; its report has no counters and
    * its peak is the program's own (ru_maxrss).
    */
-  arm(command: readonly string[], label?: string, options?: { readonly counted?: boolean }): Promise<ArmedProgram>;
+  arm(command: readonly string[], label?: string, options?: { readonly counted?: boolean; readonly stdio?: ServedStdio }): Promise<ArmedProgram>;
   /**
    * Completes the counters of the reports run() returned: a run's report comes back as soon as its
    * program has ended and its window is closed, its counters once perf's tick after the window is
@@ -214,7 +218,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     await queueRead;
   };
 
-  const arm = async (command: readonly string[], label = command.join(' '), armOptions: { readonly counted?: boolean } = {}): Promise<ArmedProgram> => {
+  const arm = async (command: readonly string[], label = command.join(' '), armOptions: { readonly counted?: boolean; readonly stdio?: ServedStdio } = {}): Promise<ArmedProgram> => {
     const counted = armOptions.counted !== false;
     const next = queued[0];
     if (!counted && next !== undefined && next.length === command.length && next.every((arg, index) => arg === command[index])) {
@@ -227,7 +231,9 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     if (closed) throw new Error('the program server is closed');
     const trace = startRunTrace();
     trace.mark('arm');
-    control.write(gateRequest(command, { quiet: true }, perfOptions, false, false));
+    // its stdin and stdout: /dev/null (the server's), else as asked (compare --input, --output, --show-output)
+    const stdio = armOptions.stdio ?? {};
+    control.write(gateRequest(command, { programStdout: stdio.programStdout === 'stderr' ? 'stderr' : 'null' }, perfOptions, false, false, servedFileFields(stdio)));
     const pidLine = await answer('pid ');
     trace.mark('gate-pid');
     const pid = startedPid(pidLine);

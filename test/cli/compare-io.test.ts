@@ -11,8 +11,19 @@ import { hasValgrind, runsWith } from '../support/tools.ts';
 
 const tempFolder = temporaryFolders('each');
 
-const perfcell = (args: readonly string[], cwd: string) =>
-  execa(process.execPath, [cliPath, ...args], { reject: false, env: { NO_COLOR: '1' }, cwd, timeout: 120_000 });
+const perfcell = (args: readonly string[], cwd: string, env: Readonly<Record<string, string>> = {}) =>
+  execa(process.execPath, [cliPath, ...args], { reject: false, env: { NO_COLOR: '1', ...env }, cwd, timeout: 120_000 });
+
+/**
+ * compare's two ways of running a command: served (the default: one long-lived gate, whose held
+ * child opens the files and which empties an output file at the release, native/perfcell-serve.c)
+ * and a gate per run (PERFCELL_SERVED_RUNS=0, and where no server can run: perfcell opens the
+ * files and hands them to the gate, src/session/program-files.ts).
+ */
+const WAYS: ReadonlyArray<readonly [string, Readonly<Record<string, string>>]> = [
+  ['served', {}],
+  ['a gate per run', { PERFCELL_SERVED_RUNS: '0' }],
+];
 
 /**
  * A command whose output shrinks by a byte each run (a count kept in ./count): after N runs an
@@ -22,12 +33,12 @@ const perfcell = (args: readonly string[], cwd: string) =>
 const SHRINKING = 'n=$(cat count 2>/dev/null || echo 0); echo $((n + 1)) > count; head -c $((1000 - n)) /dev/zero';
 
 // hyperfine's --input and --output, with real programs: what each run reads and where it writes.
-describe('perfcell compare --input and --output', () => {
+describe.each(WAYS)('perfcell compare --input and --output, %s', (_, env) => {
   it('feeds each run the --input file from its start, and leaves each --output file holding its command\'s last run', async () => {
     const dir = tempFolder('perfcell-compare-io-');
     const input = randomBytes(12_345);
     writeFileSync(join(dir, 'in.bin'), input);
-    const result = await perfcell(['compare', '-w', '1', '-r', '3', '--json', '--input', 'in.bin', '--output', './wc.txt', '--output', 'copies/cat.bin', '--', 'wc -c', 'cat'], dir);
+    const result = await perfcell(['compare', '-w', '1', '-r', '3', '--json', '--input', 'in.bin', '--output', './wc.txt', '--output', 'copies/cat.bin', '--', 'wc -c', 'cat'], dir, env);
     expect(result.exitCode, result.stderr).toBe(0);
     // every run read all 12,345 bytes (a shared offset would have left the later runs 0)
     expect(readFileSync(join(dir, 'wc.txt'), 'utf8')).toBe('12345\n');
@@ -42,7 +53,7 @@ describe('perfcell compare --input and --output', () => {
 
   it('empties an --output file as each run starts (hyperfine creates it anew), the runs armed ahead as usual', async () => {
     const dir = tempFolder('perfcell-compare-io-');
-    const result = await perfcell(['compare', '-w', '1', '-r', '3', '--shell', '--output', './out.bin', '--', SHRINKING], dir);
+    const result = await perfcell(['compare', '-w', '1', '-r', '3', '--shell', '--output', './out.bin', '--', SHRINKING], dir, env);
     expect(result.exitCode, result.stderr).toBe(0);
     const runs = Number(readFileSync(join(dir, 'count'), 'utf8'));
     // one warm-up and three runs; the noise floor writes nowhere near it
@@ -50,26 +61,39 @@ describe('perfcell compare --input and --output', () => {
     expect(statSync(join(dir, 'out.bin')).size).toBe(1000 - (runs - 1));
   });
 
+  it('leaves the last run\'s output where a run armed after it is never run (--min-time: the schedule may go on)', async () => {
+    const dir = tempFolder('perfcell-compare-io-');
+    const result = await perfcell(['compare', '-w', '0', '-m', '2', '--min-time', '0.2', '--shell', '--output', './out.bin', '--', SHRINKING], dir, env);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const runs = Number(readFileSync(join(dir, 'count'), 'utf8'));
+    expect(runs).toBeGreaterThanOrEqual(2);
+    // a held run emptied the file only as it was released, which the last armed one never was
+    expect(statSync(join(dir, 'out.bin')).size).toBe(1000 - (runs - 1));
+  });
+
   it('gives every run a real pipe with --output pipe, and drains it: 50 MB written, a pipe to `test -p`; /dev/null by default', async () => {
     const dir = tempFolder('perfcell-compare-io-');
-    const piped = await perfcell(['compare', '-w', '0', '-r', '2', '--no-perf', '--shell', '--output', 'pipe', '--', 'test -p /dev/stdout', 'head -c 50000000 /dev/zero'], dir);
+    const piped = await perfcell(['compare', '-w', '0', '-r', '2', '--no-perf', '--shell', '--output', 'pipe', '--', 'test -p /dev/stdout', 'head -c 50000000 /dev/zero'], dir, env);
     expect(piped.exitCode, piped.stderr).toBe(0);
     // by default stdin and stdout are /dev/null, a character device, not a pipe
-    const quiet = await perfcell(['compare', '-w', '0', '-r', '2', '--no-perf', '--shell', '--', 'test -c /dev/stdout && test -c /dev/stdin && ! test -p /dev/stdout'], dir);
+    const quiet = await perfcell(['compare', '-w', '0', '-r', '2', '--no-perf', '--shell', '--', 'test -c /dev/stdout && test -c /dev/stdin && ! test -p /dev/stdout'], dir, env);
     expect(quiet.exitCode, quiet.stderr).toBe(0);
-    const notPipe = await perfcell(['compare', '-w', '0', '-r', '1', '--no-perf', '--shell', '--', 'test -p /dev/stdout'], dir);
+    const notPipe = await perfcell(['compare', '-w', '0', '-r', '1', '--no-perf', '--shell', '--', 'test -p /dev/stdout'], dir, env);
     expect(notPipe.exitCode).toBe(1);
     expect(notPipe.stderr).toContain("'test -p /dev/stdout' exited with code 1");
   });
 
   it('--output inherit prints on stderr, as --show-output; stdout keeps the document', async () => {
     const dir = tempFolder('perfcell-compare-io-');
-    const result = await perfcell(['compare', '-w', '0', '-r', '2', '--no-perf', '--json', '--shell', '--output', 'inherit', '--', 'echo said-$$'], dir);
+    const result = await perfcell(['compare', '-w', '0', '-r', '2', '--no-perf', '--json', '--shell', '--output', 'inherit', '--', 'echo said-$$'], dir, env);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr.split('\n').filter((line) => /^said-\d+$/.test(line))).toHaveLength(2);
     expect((JSON.parse(result.stdout) as CompareDocument).alternatives[0]?.io).toEqual({ stdin: 'null', stdout: 'stderr' });
   });
 
+});
+
+describe('perfcell compare --input and --output: their checks, -L, cachegrind, no gate', () => {
   it('refuses, in one line and before any run, what cannot be read or written, or meant', async () => {
     const dir = tempFolder('perfcell-compare-io-');
     writeFileSync(join(dir, 'in.txt'), 'x\n');

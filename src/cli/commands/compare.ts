@@ -311,9 +311,9 @@ export function registerCompare(program: Command): void {
     .option('-c, --cleanup <cmd>', 'run CMD (sh -c) once per alternative after the last round (PERFCELL_ALTERNATIVE names it)')
     .option('--reference <cmd>', 'run CMD first and compare every command against it (as hyperfine --reference); under -L and -P it runs once, with no value')
     .option('--reference-name <name>', "the --reference command's name (default: the command)")
-    .option('--show-output', "print what the commands (or cells) write to stdout, on stderr, for a look at what they do: every run of its own, not served, so slower (stdin stays /dev/null)")
+    .option('--show-output', "print what the commands (or cells) write to stdout, on stderr, for a look at what they do (stdin stays /dev/null)")
     .option('--input <where>', "the commands' stdin (as hyperfine --input): null (/dev/null, the default), or a FILE each run reads from its start; once for all, or once per alternative in order", (value: string, previous: readonly string[] = []) => (parseInputWhere(value), [...previous, value]))
-    .option('--output <where>', "the commands' stdout (as hyperfine --output): null (/dev/null, the default), pipe (drained by perfcell: for programs that do less for /dev/null, as grep does), inherit (perfcell's stderr, as --show-output), or a FILE's path with a / (./out.txt), emptied as each run starts; once for all, or once per alternative in order. Not null: every run of its own, not served", (value: string, previous: readonly string[] = []) => (parseOutputWhere(value), [...previous, value]))
+    .option('--output <where>', "the commands' stdout (as hyperfine --output): null (/dev/null, the default), pipe (drained by perfcell: for programs that do less for /dev/null, as grep does), inherit (perfcell's stderr, as --show-output), or a FILE's path with a / (./out.txt), emptied as each run starts; once for all, or once per alternative in order", (value: string, previous: readonly string[] = []) => (parseOutputWhere(value), [...previous, value]))
     .option('-i, --ignore-failure', 'keep going when a command exits non-zero or dies: its runs are kept and listed as failures')
     .addHelpText(
       'after',
