@@ -15,15 +15,16 @@ const timeOf = (document: CompareDocument) => document.results.find((result) => 
 describe('perfcell compare --reference', () => {
   it('runs the reference first, named by --reference-name, and compares every command against it', async () => {
     const sleep = fixture('sleep-ms');
-    const result = await perfcell(['--json', '--reference', `${sleep} 2`, '--reference-name', 'old', '--', `${sleep} 6`]);
+    // 2 and 20 ms: over 1.5× apart even where a loaded machine adds 30 ms to each run (2 and 6 were not, beside two test runs and a busy loop)
+    const result = await perfcell(['--json', '--reference', `${sleep} 2`, '--reference-name', 'old', '--', `${sleep} 20`]);
     expect(result.exitCode, result.stderr).toBe(0);
     const document = JSON.parse(result.stdout) as CompareDocument;
     expect(document.alternatives.map((alternative) => [alternative.name, alternative.command, alternative.parameters])).toEqual([
       ['old', [sleep, '2'], undefined],
-      [`${sleep} 6`, [sleep, '6'], undefined],
+      [`${sleep} 20`, [sleep, '20'], undefined],
     ]);
     const [against] = timeOf(document)?.comparisons ?? [];
-    expect([against?.baselineName, against?.alternativeName]).toEqual(['old', `${sleep} 6`]);
+    expect([against?.baselineName, against?.alternativeName]).toEqual(['old', `${sleep} 20`]);
     expect(against?.ratio.ratio).toBeGreaterThan(1.5);
   });
 
