@@ -63,8 +63,8 @@ export function commandArgv(text: string, shell: boolean | string): string[] {
 }
 
 /**
- * Command alternatives, each run without a shell (or under `sh -c` with shell), its stdin and
- * stdout /dev/null unless `io` says otherwise; and the noise floor, `true` run the same way. A run that exits non-zero or dies
+ * Command alternatives, each run without a shell (or under `sh -c` with shell true, `NAME -c`
+ * with a shell's name), its stdin and stdout /dev/null unless `io` says otherwise; and the noise floor, `true` run the same way. A run that exits non-zero or dies
  * stops the comparison.
  *
  * Their runs go through one long-lived gate and perf (session/program-server.ts) where the options
@@ -98,7 +98,7 @@ export function commandAlternatives(
     // cachegrind runs no gate: nothing to arm ahead.
     const canArm = server !== null || (runOptions.backend !== 'cachegrind' && prearmDepth() > 0);
     // served: its files (or pipe, or stderr) opened by the server's held child
-    const stdio = { ...(runOptions.programStdin === undefined ? {} : { programStdin: runOptions.programStdin }), ...(runOptions.programStdout === undefined ? {} : { programStdout: runOptions.programStdout }) };
+    const stdio = { programStdin: io.stdin, programStdout: io.stdout };
     const armOne = (warmup: boolean): Promise<ArmedProgram> => (server === null ? armProgram(argv, optionsNow()) : server.arm(argv, name, { counted: !(warmup && warmupsUncounted), stdio }));
     let armed: Promise<ArmedProgram> | null = null;
     /** What `armed` was armed for: a warm-up run's program may have been cloned before perf counted. */
@@ -171,7 +171,7 @@ export interface CommandIo {
   readonly stdout: 'null' | 'pipe' | 'stderr' | { readonly file: string };
 }
 
-/** /dev/null in and out: what compare's runs get by default, and the program server runs. */
+/** /dev/null in and out: what compare's runs get by default (the program server's own stdio). */
 export const QUIET_IO: CommandIo = { stdin: 'null', stdout: 'null' };
 
 function isQuietIo(io: CommandIo): boolean {

@@ -19,6 +19,9 @@ import { endEarlyServer, startServer, takeEarlyServer } from './serve-process.ts
 import { watchTreeMemory, type TreeMemory } from './tree-memory.ts';
 import { quoteName } from '../render/quote-name.ts';
 
+/** Where a served run's stdin and stdout go, where not /dev/null (the server's own). */
+export type ServedStdio = Pick<MeasureOptions, 'programStdin' | 'programStdout'>;
+
 /**
  * Many runs of external programs (compare's) through one long-lived gate (native/perfcell-serve.c)
  * and one long-lived group of perfs (shared-perf.ts: one perf of two slots where the events allow)
@@ -31,9 +34,6 @@ import { quoteName } from '../render/quote-name.ts';
  * for the previous window's disable ack) and sleeps while one is open, and the held child touches
  * before its release what it touches after.
  */
-/** Where a served run's stdin and stdout go, where not /dev/null (the server's own). */
-export type ServedStdio = Pick<MeasureOptions, 'programStdin' | 'programStdout'>;
-
 export interface ProgramServer {
   /**
    * Clones the held program (after the previous window is closed); run() releases and measures it.
@@ -84,7 +84,8 @@ export function servedRunsWanted(environment: NodeJS.ProcessEnv = process.env): 
 }
 
 /**
- * A server for runs with these options (their output discarded: `quiet`), or null where runs
+ * A server for runs with these options (`quiet`: each run's stdin and stdout /dev/null, unless
+ * its arm() names files, the drained pipe or perfcell's stderr: ServedStdio), or null where runs
  * need a gate each: served runs are off, cachegrind, the live view, perf that cannot be shared
  * (`-M`), no gate can be built here, or a cgroup v2 machine (its peak cannot be reset between runs).
  */
