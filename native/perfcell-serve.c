@@ -122,22 +122,26 @@ static int write_all(int fd, const void *buffer, size_t size) {
   return 1;
 }
 
+/* Opens `path` onto `target` (0 or 1); where it cannot, says so on stderr (perfcell's) and exits 126, unreleased.
+   System calls only (see run_child). */
+static void open_onto(const char *path, int flags, int target) {
+  int fd = open(path, flags, 0666);
+  if (fd >= 0 && (fd == target || dup2(fd, target) == target)) {
+    if (fd != target) close(fd);
+    return;
+  }
+  static const char before[] = "perfcell-serve: cannot open ";
+  static const char after[] = " for the program (was it removed while compare ran?)\n";
+  slot->released = 0;
+  if (write(2, before, sizeof before - 1) >= 0 && write(2, path, strlen(path)) >= 0 && write(2, after, sizeof after - 1) >= 0) {}
+  _exit(126);
+}
+
 /*
- * The held child: default signals, stdio; touches what it touches after the release; waits for
+ * The held child: default signals, stdio (its files opened: compare --input, --output); touches what it touches after the release; waits for
  * `go` to move past `seen`; execs with `env`. Never returns. It may run in F's memory (CLONE_VM),
  * so it makes system calls only: no allocation, no write to memory F uses but the slot and its stack.
  */
-/* Opens `path` onto `target` (0 or 1); 0 where it cannot be opened. System calls only (see run_child). */
-static int open_onto(const char *path, int flags, int target) {
-  int fd = open(path, flags, 0666);
-  if (fd < 0) return 0;
-  if (fd != target) {
-    if (dup2(fd, target) < 0) return 0;
-    close(fd);
-  }
-  return 1;
-}
-
 static void run_child(pid_t server, char **argv, char **env, int stdout_to_stderr, const char *stdin_file, const char *stdout_file, const char *file, uint32_t seen) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != server) _exit(125);
@@ -146,8 +150,8 @@ static void run_child(pid_t server, char **argv, char **env, int stdout_to_stder
   signal(SIGUSR1, SIG_DFL);
   if (stdout_to_stderr) dup2(2, 1);
   /* compare --input, --output: perfcell checked both before the runs; gone since, the run fails (126) */
-  if (stdin_file != NULL && !open_onto(stdin_file, O_RDONLY, 0)) _exit(126);
-  if (stdout_file != NULL && !open_onto(stdout_file, O_WRONLY | O_CREAT, 1)) _exit(126);
+  if (stdin_file != NULL) open_onto(stdin_file, O_RDONLY, 0);
+  if (stdout_file != NULL) open_onto(stdout_file, O_WRONLY | O_CREAT, 1);
   make_stdio_blocking();
   touch_stack();
   slot->released = 0;
@@ -347,9 +351,9 @@ static char *armed_output = NULL;
 static void remember_output(const char *payload, uint32_t length) {
   free(armed_output);
   armed_output = NULL;
-  for (const char *field = payload; field < payload + length; field += strlen(field) + 1) {
+  for (const char *field = payload; field < payload + length; field += strnlen(field, (size_t)(payload + length - field)) + 1) {
     if (strcmp(field, "--") == 0) break;
-    if (strncmp(field, "stdout-file=", 12) == 0) armed_output = strdup(field + 12);
+    if (strncmp(field, "stdout-file=", 12) == 0) armed_output = strndup(field + 12, (size_t)(payload + length - field) - 12);
   }
 }
 

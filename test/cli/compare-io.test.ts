@@ -71,6 +71,16 @@ describe.each(WAYS)('perfcell compare --input and --output, %s', (_, env) => {
     expect(statSync(join(dir, 'out.bin')).size).toBe(1000 - (runs - 1));
   });
 
+  it('stops, naming the file, where an --input file is gone by a later run (here the command removes it)', async () => {
+    const dir = tempFolder('perfcell-compare-io-');
+    writeFileSync(join(dir, 'gone.txt'), 'x\n');
+    const result = await perfcell(['compare', '-w', '0', '-r', '2', '--no-perf', '--input', 'gone.txt', '--', 'rm gone.txt'], dir, env);
+    expect(result.exitCode).toBe(1);
+    // served: the held child says which file, and compare that the run did not start; a gate per run: perfcell's open says it
+    expect(result.stderr).toMatch(/cannot open \S*gone\.txt/);
+    expect(result.stderr).toMatch(/^error: (.* did not start: its stdin or stdout file could not be opened .*|cannot open gone\.txt to read as stdin for the program \(ENOENT\): check the path)$/m);
+  });
+
   it('gives every run a real pipe with --output pipe, and drains it: 50 MB written, a pipe to `test -p`; /dev/null by default', async () => {
     const dir = tempFolder('perfcell-compare-io-');
     const piped = await perfcell(['compare', '-w', '0', '-r', '2', '--no-perf', '--shell', '--output', 'pipe', '--', 'test -p /dev/stdout', 'head -c 50000000 /dev/zero'], dir, env);
