@@ -95,29 +95,31 @@ function openFor(file: string, flags: number, what: string): number {
 let fifoPath: string | null = null;
 
 /**
- * A named pipe that this process drains, in a folder of its own removed as it exits: Node has no
- * pipe(2), and its 'pipe' stdio is a socket pair, which `test -p /dev/stdout` and S_ISFIFO tell
- * apart from the pipe hyperfine gives (--output pipe). Made once: each run opens a write end.
+ * A pipe that this process drains, as a path each run opens a write end of: Node has no pipe(2),
+ * and its 'pipe' stdio is a socket pair, which `test -p /dev/stdout` and S_ISFIFO tell apart from
+ * the pipe hyperfine gives (--output pipe). A named pipe, made once and unlinked at once (nothing
+ * is left in /tmp, even after a SIGKILL): its path is then /proc/PID/fd/N of a write end this
+ * process keeps, which opens the same pipe (the program server's held child opens it there too).
  * One reader for all runs (a reader each would end only once no run held a write end, and one is
- * always armed ahead: they piled up), kept from its end of file by a write end of its own, and
+ * always armed ahead: they piled up), kept from its end of file by that write end, and
  * unreferenced: it keeps no command from ending.
  */
 function drainedFifo(): string {
   if (fifoPath !== null) return fifoPath;
   const folder = mkdtempSync(join(tmpdir(), 'perfcell-pipe-'));
   const path = join(folder, 'stdout');
-  const made = spawnSync('mkfifo', ['-m', '600', path], { encoding: 'utf8' });
-  if (made.status !== 0) {
+  try {
+    const made = spawnSync('mkfifo', ['-m', '600', path], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`cannot make a pipe for the program's stdout (mkfifo: ${(made.stderr || made.error?.message || 'failed').trim()}): use --output null, or a file`);
+    // the read end first (non-blocking: no writer yet), then the write end that keeps it open
+    const reader = new Socket({ fd: openSync(path, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
+    const keeper = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+    reader.on('error', () => undefined);
+    reader.resume();
+    reader.unref();
+    fifoPath = `/proc/${process.pid}/fd/${keeper}`;
+    return fifoPath;
+  } finally {
     rmSync(folder, { recursive: true, force: true });
-    throw new Error(`cannot make a pipe for the program's stdout (mkfifo: ${(made.stderr || made.error?.message || 'failed').trim()}): use --output null, or a file`);
   }
-  process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
-  // the read end first (non-blocking: no writer yet), then the write end that keeps it open
-  const reader = new Socket({ fd: openSync(path, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
-  openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
-  reader.on('error', () => undefined);
-  reader.resume();
-  reader.unref();
-  fifoPath = path;
-  return path;
 }

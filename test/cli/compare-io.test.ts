@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -91,6 +91,18 @@ describe.each(WAYS)('perfcell compare --input and --output, %s', (_, env) => {
     const notPipe = await perfcell(['compare', '-w', '0', '-r', '1', '--no-perf', '--shell', '--', 'test -p /dev/stdout'], dir, env);
     expect(notPipe.exitCode).toBe(1);
     expect(notPipe.stderr).toContain("'test -p /dev/stdout' exited with code 1");
+  });
+
+  it('leaves nothing of its pipe behind, even when perfcell is killed (SIGKILL) while a run writes to it', async () => {
+    const dir = tempFolder('perfcell-compare-io-');
+    const tmp = join(dir, 'tmp');
+    mkdirSync(tmp);
+    const child = execa(process.execPath, [cliPath, 'compare', '-w', '0', '-r', '20', '--no-perf', '--shell', '--output', 'pipe', '--', 'echo x; sleep 0.2'], { reject: false, cwd: dir, env: { NO_COLOR: '1', TMPDIR: tmp, ...env } });
+    // the first runs are under way: the pipe was made before the first of them was armed
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    child.kill('SIGKILL');
+    await child;
+    expect(readdirSync(tmp).filter((name) => name.startsWith('perfcell-pipe-'))).toEqual([]);
   });
 
   it('--output inherit prints on stderr, as --show-output; stdout keeps the document', async () => {
