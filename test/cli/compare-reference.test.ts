@@ -3,6 +3,9 @@
  * is compared against it; under -L and -P it runs once, with no value, and the summary against it
  * stands beside By value. Real processes (sleep-ms sleeps its argument's milliseconds).
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import type { CompareDocument } from '../../src/experiment/compare-document.ts';
@@ -49,10 +52,25 @@ describe('perfcell compare --reference', () => {
     expect(document.byValue?.map((group) => group.results[0]?.summaries.length)).toEqual([2, 2]);
   }, 120_000);
 
+  it("takes --prepare (--conclude, --input, --output) once per command and the reference's first, as hyperfine does", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-reference-hooks-'));
+    try {
+      const log = join(dir, 'log');
+      const result = await perfcell(['--reference', 'true', '--prepare', `echo ref >> ${log}`, '--prepare', `echo a >> ${log}`, '--output', `${dir}/ref.txt`, '--output', `${dir}/a.txt`, '--', 'echo a']);
+      expect(result.exitCode, result.stderr).toBe(0);
+      // four rounds: the reference's hook before its runs, the command's before its own
+      expect(readFileSync(log, 'utf8')).toBe('ref\na\n'.repeat(4));
+      expect([readFileSync(join(dir, 'ref.txt'), 'utf8'), readFileSync(join(dir, 'a.txt'), 'utf8')]).toEqual(['', 'a\n']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says what is wrong in one line naming the fix, before anything runs (exit 2)', async () => {
     const cases: [string[], string][] = [
       [['--reference', 'sleep {ms}', '-L', 'ms', '1,2', '--', 'sleep 0.00{ms}'], 'error: --reference runs once, not once per value: its {ms} would run as typed (give the command with {ms} after --, or a reference without it)'],
-      [['--reference', 'true', '--prepare', 'a', '--prepare', 'b', '--', 'true', 'false'], 'error: with --reference, give --prepare once, for the reference and every command, without {…} (the reference runs with no value)'],
+      [['--reference', 'true', '--prepare', 'a', '--prepare', 'b', '--', 'true', 'false'], "error: with --reference, give --prepare once for all, or 3 times: the reference's first, then one per command (it was given 2 times)"],
+      [['--reference', 'true', '--prepare', 'a', '--prepare', 'b', '-L', 'n', '1,2', '--', 'sleep 0.00{n}'], 'error: with --reference, give --prepare once, for the reference and every command, without {…} (the reference runs with no value)'],
       [['--reference', 'true', '--conclude', 'echo {ms}', '-L', 'ms', '1,2', '--', 'sleep 0.00{ms}'], 'error: with --reference, give --conclude once, for the reference and every command, without {…} (the reference runs with no value)'],
       [['--reference-name', 'old', '--', 'true'], 'error: --reference-name names the --reference command (give it: --reference CMD --reference-name NAME)'],
       [['--reference', 'true', '--'], 'error: nothing to compare (usage: perfcell compare -- "CMD A" "CMD B", or perfcell compare FILE --cells "A" "B")'],

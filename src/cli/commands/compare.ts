@@ -188,9 +188,13 @@ function withReference(
   const valueNames = Object.keys(parameters?.find((values) => values !== null) ?? {});
   const used = valueNames.find((name) => mentions(reference, name));
   if (used !== undefined) throw new UsageError(`--reference runs once, not once per value: its {${used}} would run as typed (give the command with {${used}} after --, or a reference without it)`);
+  // once for all; or, as hyperfine takes them, once per command and the reference's first (not under -L and -P)
   for (const [flag, hooks] of [['--prepare', given.prepare], ['--conclude', given.conclude], ['--input', given.input], ['--output', given.output]] as const) {
     if (hooks === undefined) continue;
-    if (hooks.length > 1 || valueNames.some((name) => mentions(hooks[0] ?? '', name))) {
+    if (hooks.length > 1 && parameters === null && hooks.length !== targets.length + 1) {
+      throw new UsageError(`with --reference, give ${flag} once for all, or ${targets.length + 1} times: the reference's first, then one per command (it was given ${hooks.length} times)`);
+    }
+    if ((hooks.length > 1 && parameters !== null) || valueNames.some((name) => mentions(hooks[0] ?? '', name))) {
       throw new UsageError(`with --reference, give ${flag} once, for the reference and every command, without {…} (the reference runs with no value)`);
     }
   }
