@@ -51,24 +51,26 @@ describe.each(WAYS)('perfcell compare --input and --output, %s', (_, env) => {
     ]);
   });
 
-  it('empties an --output file as each run starts (hyperfine creates it anew), the runs armed ahead as usual', async () => {
+  /** SHRINKING compared with `schedule`: how many times it ran, and the size of the file its runs wrote. */
+  const shrinkingRuns = async (schedule: readonly string[]): Promise<{ runs: number; sizeBytes: number }> => {
     const dir = tempFolder('perfcell-compare-io-');
-    const result = await perfcell(['compare', '-w', '1', '-r', '3', '--shell', '--output', './out.bin', '--', SHRINKING], dir, env);
+    const result = await perfcell(['compare', ...schedule, '--shell', '--output', './out.bin', '--', SHRINKING], dir, env);
     expect(result.exitCode, result.stderr).toBe(0);
-    const runs = Number(readFileSync(join(dir, 'count'), 'utf8'));
+    return { runs: Number(readFileSync(join(dir, 'count'), 'utf8')), sizeBytes: statSync(join(dir, 'out.bin')).size };
+  };
+
+  it('empties an --output file as each run starts (hyperfine creates it anew), the runs armed ahead as usual', async () => {
+    const { runs, sizeBytes } = await shrinkingRuns(['-w', '1', '-r', '3']);
     // one warm-up and three runs; the noise floor writes nowhere near it
     expect(runs).toBe(4);
-    expect(statSync(join(dir, 'out.bin')).size).toBe(1000 - (runs - 1));
+    expect(sizeBytes).toBe(1000 - (runs - 1));
   });
 
   it('leaves the last run\'s output where a run armed after it is never run (--min-time: the schedule may go on)', async () => {
-    const dir = tempFolder('perfcell-compare-io-');
-    const result = await perfcell(['compare', '-w', '0', '-m', '2', '--min-time', '0.2', '--shell', '--output', './out.bin', '--', SHRINKING], dir, env);
-    expect(result.exitCode, result.stderr).toBe(0);
-    const runs = Number(readFileSync(join(dir, 'count'), 'utf8'));
+    const { runs, sizeBytes } = await shrinkingRuns(['-w', '0', '-m', '2', '--min-time', '0.2']);
     expect(runs).toBeGreaterThanOrEqual(2);
     // a held run emptied the file only as it was released, which the last armed one never was
-    expect(statSync(join(dir, 'out.bin')).size).toBe(1000 - (runs - 1));
+    expect(sizeBytes).toBe(1000 - (runs - 1));
   });
 
   it('stops, naming the file, where an --input file is gone by a later run (here the command removes it)', async () => {
@@ -130,7 +132,7 @@ describe('perfcell compare --input and --output: their checks, -L, cachegrind, n
       [['--output', './x.json', '--export-json', 'x.json', '--', 'true'], 'error: --export-json and --output both name ./x.json (give each its own file)'],
       [['--show-output', '--output', 'pipe', '--', 'true'], 'error: --show-output is --output inherit for every command (give one of them)'],
       [['x.js', '--cells', 'a', '--input', 'in.txt'], "error: --input is for commands' stdin and stdout (a cell runs in perfcell; --show-output prints what cells log, on stderr)"],
-      [['--reference', 'true', '--output', './a', '--output', './b', '--', 'true'], 'error: with --reference, give --output once, for the reference and every command, without {…} (the reference runs with no value)'],
+      [['--reference', 'true', '--output', './a', '--output', './b', '--output', './c', '--', 'true'], "error: with --reference, give --output once for all, or 2 times: the reference's first, then one per command (it was given 3 times)"],
     ];
     for (const [args, message] of cases) {
       const result = await perfcell(['compare', '--no-perf', ...args], dir);
