@@ -335,6 +335,7 @@ Examples:
       const { targets, flags, afterDashes, parameters } = withReference(withParameterLists(givenTargets, givenFlags, operandsAfterDashes(command)), givenFlags);
       checkCombination(targets, flags, afterDashes);
       await checkShell(flags);
+      const shell = shellOf(flags);
       const isCachegrind = flags.backend === 'cachegrind';
       // --min-time adds rounds to these, as hyperfine's --min-runs (default 10) does: two runs
       // would give a t-test with one degree of freedom per alternative
@@ -403,7 +404,7 @@ Examples:
         } else {
           // none of the user's code runs in this process: it may end as soon as nothing is pending
           exitWhenIdle();
-          commandRuns = commandAlternatives(targets, { shell: shellOf(flags), measureOptions, ignoreFailure: flags.ignoreFailure === true, ...(io === null ? {} : { io }) });
+          commandRuns = commandAlternatives(targets, { shell, measureOptions, ignoreFailure: flags.ignoreFailure === true, ...(io === null ? {} : { io }) });
           // perf's version for the document, read while the runs' gate starts (its spawn holds this
           // process some 4 ms: after the gate's, before the perfs', which wait for the gate)
           perfVersion = perfVersionText();
@@ -510,8 +511,8 @@ Examples:
           settings: {
             source: file === null ? 'commands' : 'cells',
             file,
-            shell: shellOf(flags) !== false,
-            ...(typeof shellOf(flags) === 'string' ? { shellProgram: shellOf(flags) as string } : {}),
+            shell: shell !== false,
+            ...(typeof shell === 'string' ? { shellProgram: shell } : {}),
             backend: flags.backend,
             events: flags.events ?? null,
             perf: flags.perf,
