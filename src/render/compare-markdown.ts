@@ -1,3 +1,4 @@
+import { TIME_UNIT_SECONDS, type TimeUnit } from './time-unit.ts';
 import type { MetricResult } from '../experiment/analyze.ts';
 import type { CompareDocument } from '../experiment/compare-document.ts';
 import { runCountsText } from './compare-run-counts.ts';
@@ -97,10 +98,11 @@ function verdictSentence(comparison: Comparison): string {
   return comparison.isMeaningful ? `${comparison.verdict}.` : `${comparison.alternativeName} against ${comparison.baselineName}: ${comparison.verdict}.`;
 }
 
-function metricTable(document: CompareDocument, result: MetricResult): string {
+function metricTable(document: CompareDocument, result: MetricResult, unitS: number | null): string {
   const { metric } = result;
   const means = result.summaries.map(({ summary }) => summary.mean).filter((mean): mean is number => mean !== null && mean !== 0);
-  const scale = displayScale(metric.unit, means.length === 0 ? 0 : Math.min(...means.map(Math.abs)));
+  // time in the unit --time-unit gave (hyperfine's), else the one the smallest mean picks
+  const scale = displayScale(metric.unit, metric.role === 'primary' && metric.unit === 's' && unitS !== null ? unitS : means.length === 0 ? 0 : Math.min(...means.map(Math.abs)));
   const decimals = decimalsFor((means.length === 0 ? 0 : Math.min(...means.map(Math.abs))) / scale.divisor);
   const format = new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
   const number = (value: number | null) => (value === null ? '–' : format.format(value / scale.divisor));
@@ -130,7 +132,8 @@ function metricTable(document: CompareDocument, result: MetricResult): string {
  * alternative over the first, ± half its confidence interval, or the interval where it is lopsided),
  * then that metric's verdicts.
  */
-export function renderCompareMarkdown(document: CompareDocument): string {
+export function renderCompareMarkdown(document: CompareDocument, options: { readonly timeUnit?: TimeUnit } = {}): string {
+  const unitS = options.timeUnit === undefined ? null : TIME_UNIT_SECONDS[options.timeUnit];
   const { settings, machine } = document;
   const intro =
     `${runCountsText(document)} after ${settings.warmup} warm-up round(s), ` +
@@ -138,7 +141,7 @@ export function renderCompareMarkdown(document: CompareDocument): string {
     'Relative: the ratio to the first alternative (of geometric means where every value is positive, as the tests take them), ' +
     '± half its confidence interval, or the interval itself (low–high) where it is lopsided around the ratio: ' +
     '95% for time, wider for the other metrics after Holm’s correction; rates get no verdict, they mirror time.';
-  return `${[intro, ...document.results.map((result) => metricTable(document, result)), ...byValueSection(document)].join('\n\n')}\n`;
+  return `${[intro, ...document.results.map((result) => metricTable(document, result, unitS)), ...byValueSection(document, unitS)].join('\n\n')}\n`;
 }
 
 /**
@@ -146,17 +149,19 @@ export function renderCompareMarkdown(document: CompareDocument): string {
  * mean time at each value, Relative to the first command at that value, then time's verdict at
  * each value and every other meaningful one; none without a scan of two commands or more.
  */
-function byValueSection(document: CompareDocument): string[] {
+function byValueSection(document: CompareDocument, unitS: number | null): string[] {
   const groups = document.byValue ?? [];
   if (groups.length === 0) return [];
-  const lines = ['### By value', '', '| Values | Command | Mean time [ms] | Relative |', '|:---|:---|---:|---:|'];
+  // milliseconds unless --time-unit gave another
+  const scale = displayScale('s', unitS ?? 1e-3);
+  const lines = ['### By value', '', `| Values | Command | Mean time [${scale.label}] | Relative |`, '|:---|:---|---:|---:|'];
   const verdicts: string[] = [];
   for (const { parameters, results } of groups) {
     const values = describeParameters(parameters);
     const time = results.find((result) => result.metric.role === 'primary');
     time?.summaries.forEach(({ name, summary }, index) => {
-      const meanMs = summary.mean === null ? '—' : (summary.mean * 1000).toFixed(2);
-      lines.push(`| ${escapeCell(values)} | \`${escapeCell(name)}\` | ${meanMs} | ${relativeCell(time.comparisons[index - 1], index === 0)} |`);
+      const mean = summary.mean === null ? '—' : (summary.mean / scale.divisor).toFixed(2);
+      lines.push(`| ${escapeCell(values)} | \`${escapeCell(name)}\` | ${mean} | ${relativeCell(time.comparisons[index - 1], index === 0)} |`);
     });
     // time's verdict (as the metric tables word one of no difference), and every other meaningful one
     for (const result of results) {

@@ -1,3 +1,4 @@
+import { TIME_UNIT_SECONDS, type TimeUnit } from './time-unit.ts';
 import type { MetricResult } from '../experiment/analyze.ts';
 import { scanReference } from '../experiment/by-value.ts';
 import { describeParameters } from '../../parsers/parameter-list.ts';
@@ -22,6 +23,8 @@ export interface CompareTextOptions {
   readonly verbose?: boolean;
   /** Lowest running % per event that perf multiplexed in any run (see session/counters.ts lowestRunningPcts): its tables say `scaled from N% of the time`. */
   readonly runningPct?: Readonly<Record<string, number>>;
+  /** The summary's times in this unit (hyperfine's --time-unit); default: the unit each mean's size picks. */
+  readonly timeUnit?: TimeUnit;
 }
 
 /**
@@ -38,7 +41,7 @@ export interface CompareTextOptions {
 export function renderCompareText(document: CompareDocument, options: CompareTextOptions = {}): string {
   const width = Math.max(20, options.width ?? 80);
   const shown = options.runningPct === undefined ? document : withScaledLabels(document, options.runningPct);
-  const blocks = options.verbose === true ? verboseBlocks(shown, width) : summaryBlocks(shown, width);
+  const blocks = options.verbose === true ? verboseBlocks(shown, width) : summaryBlocks(shown, width, options.timeUnit === undefined ? null : TIME_UNIT_SECONDS[options.timeUnit]);
   // the footnote only where a marked metric is on screen (the short summary may show none)
   const marked = shown.results.filter((result, index) => result !== document.results[index]).map((result) => result.metric.label);
   const footnote = options.runningPct === undefined ? null : scaledFootnote(shown, options.runningPct);
@@ -48,18 +51,19 @@ export function renderCompareText(document: CompareDocument, options: CompareTex
 
 const timeOf = (document: CompareDocument): MetricResult | undefined => document.results.find((result) => result.metric.role === 'primary');
 
-function summaryBlocks(document: CompareDocument, width: number): string[][] {
+/** `unitS`: the size of the unit every time is printed in (--time-unit); null: each mean's own. */
+function summaryBlocks(document: CompareDocument, width: number, unitS: number | null): string[][] {
   const time = timeOf(document);
   const blocks: string[][] = [];
   if (document.settings.backend === 'cachegrind') {
     blocks.push(wrapLines(["Times are under valgrind's cachegrind: its time, not the program's."], width));
   }
-  time?.summaries.forEach(({ name, summary }, index) => blocks.push(wrapLines([`Benchmark ${index + 1}: ${name}`, ...timeRows(summary)], width)));
+  time?.summaries.forEach(({ name, summary }, index) => blocks.push(wrapLines([`Benchmark ${index + 1}: ${name}`, ...timeRows(summary, unitS)], width)));
   if (time !== undefined && time.noiseFloor !== null) {
     const floor = time.noiseFloor;
     // What knowing the noise cost, warm-up included (issue 15: no more than one alternative's runs).
     const cost = noiseFloorCostLine(document.cost);
-    blocks.push(wrapLines([`Noise floor (${floorDescription(document)}): ${meanAndSpread(floor)}, ${runCount(floor.n)}`, ...(cost === null ? [] : [cost])], width));
+    blocks.push(wrapLines([`Noise floor (${floorDescription(document)}): ${meanAndSpread(floor, unitS)}, ${runCount(floor.n)}`, ...(cost === null ? [] : [cost])], width));
   }
   // a scan: By value in the summary's place, beside it where a --reference was asked for
   const hasByValue = (document.byValue ?? []).length > 0;
@@ -69,10 +73,10 @@ function summaryBlocks(document: CompareDocument, width: number): string[][] {
   return blocks;
 }
 
-/** "12.1 ms ± 0.40 ms", or "12.1 ms" where σ is unknown (one run). */
-function meanAndSpread(summary: RunSummary): string {
-  const mean = formatMetricValue(summary.mean, 's');
-  return summary.stdDev === null ? mean : `${mean} ± ${formatMetricValue(summary.stdDev, 's', summary.mean)}`;
+/** "12.1 ms ± 0.40 ms", or "12.1 ms" where σ is unknown (one run); in the unit of `unitS` seconds where given. */
+function meanAndSpread(summary: RunSummary, unitS: number | null = null): string {
+  const mean = formatMetricValue(summary.mean, 's', unitS ?? summary.mean);
+  return summary.stdDev === null ? mean : `${mean} ± ${formatMetricValue(summary.stdDev, 's', unitS ?? summary.mean)}`;
 }
 
 const runCount = (n: number): string => `${n} run${n === 1 ? '' : 's'}`;
@@ -81,8 +85,8 @@ const runCount = (n: number): string => `${n} run${n === 1 ? '' : 's'}`;
  * hyperfine's two lines: `Time (mean ± σ):  12.1 ms ± 0.40 ms` and `Range (min … max):  11.6 ms … 13.0 ms  10 runs`;
  * `Time (mean):  12.1 ms` where σ is unknown (one run).
  */
-function timeRows(summary: RunSummary): string[] {
-  const value = (seconds: number | null, scaleOf: number | null = seconds) => formatMetricValue(seconds, 's', scaleOf);
+function timeRows(summary: RunSummary, unitS: number | null): string[] {
+  const value = (seconds: number | null, scaleOf: number | null = seconds) => formatMetricValue(seconds, 's', unitS ?? scaleOf);
   const hasSpread = summary.stdDev !== null;
   const rows = alignColumns(
     [

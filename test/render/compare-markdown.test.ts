@@ -3,6 +3,13 @@ import { displayScale, renderCompareMarkdown } from '../../src/render/compare-ma
 import { documentOfRuns, rowColDocument } from './compare-fixture.ts';
 
 describe('renderCompareMarkdown', () => {
+  it("puts time in the unit -u gives (hyperfine's --time-unit), the other metrics as they were", () => {
+    const markdown = renderCompareMarkdown(rowColDocument(), { timeUnit: 'microsecond' });
+    expect(markdown).toContain('| Command | Mean [µs] | Min [µs] | Max [µs] | Relative |\n|:---|---:|---:|---:|---:|\n| `./rowcol row 1024 20` | 12,055 ± 208 | 11,755 | 12,351 | 1.00 |');
+    expect(markdown).toContain('| Command | Mean [MiB] |');
+    expect(renderCompareMarkdown(rowColDocument(), { timeUnit: 'second' })).toContain('| `./rowcol row 1024 20` | 0.012 ± 0.000 | 0.012 | 0.012 | 1.00 |');
+  });
+
   it('writes a hyperfine-style table per metric in human units with a Relative column', () => {
     expect(renderCompareMarkdown(rowColDocument())).toMatchInlineSnapshot(`
       "10 interleaved runs of each alternative after 1 warm-up round(s), backend perf, on box (Test CPU, kernel 6.1.0, node v20.19.0). Relative: the ratio to the first alternative (of geometric means where every value is positive, as the tests take them), ± half its confidence interval, or the interval itself (low–high) where it is lopsided around the ratio: 95% for time, wider for the other metrics after Holm’s correction; rates get no verdict, they mirror time.

@@ -32,6 +32,17 @@ describe('renderCompareText', () => {
     expect(widest(text)).toBeLessThanOrEqual(60);
   });
 
+  it("prints the summary's times in the unit -u gives (hyperfine's --time-unit), σ too", () => {
+    const text = renderCompareText(document, { width: 60, timeUnit: 'microsecond' });
+    expect(text.split('\n').slice(0, 3).join('\n')).toBe([
+      'Benchmark 1: ./rowcol row 1024 20',
+      '  Time (mean ± σ):    12055 µs  ±    208 µs',
+      '  Range (min … max):  11755 µs  …  12351 µs    10 runs',
+    ].join('\n'));
+    expect(text).toContain('Noise floor (`true`): 1100 µs ± 17.5 µs, 10 runs');
+    expect(renderCompareText(document, { width: 60, timeUnit: 'second' })).toContain('Time (mean ± σ):    0.012 s  ±  0.000 s');
+  });
+
   it('summarises at 120 columns', () => {
     const text = renderCompareText(document, { width: 120 });
     expect(text).toMatchInlineSnapshot(`

@@ -29,6 +29,7 @@ import { writeHtmlFile } from '../html-file.ts';
 import { checkOutputPaths } from '../output-paths.ts';
 import { parseInputWhere, parseOutputWhere } from '../program-io.ts';
 import { runSchedule } from '../run-schedule.ts';
+import type { TimeUnit } from '../../render/time-unit.ts';
 import { makeFolders } from '../../make-folders.ts';
 import { findExecutable } from '../../backends/find-executable.ts';
 import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions, refusePerfFlagsWithBackend, refusePerfFlagsWithoutPerf } from '../options.ts';
@@ -65,6 +66,8 @@ interface CompareFlags {
   readonly shell?: boolean;
   /** hyperfine's -S SHELL (none: no shell; default: sh). */
   readonly S?: string;
+  /** hyperfine's -u: the unit of the summary's and the markdown's times. */
+  readonly timeUnit?: TimeUnit;
   readonly backend: 'perf' | 'cachegrind';
   readonly events?: readonly string[];
   readonly metrics?: readonly string[];
@@ -292,6 +295,7 @@ export function registerCompare(program: Command): void {
     .option('--min-time <s>', 'keep adding rounds until this many seconds have passed', parseSeconds)
     .option('--shell', 'run each command with sh -c (default: split it into argv, no shell)')
     .option('-N, --no-shell', 'split each command into argv, no shell: the default (as hyperfine -N)')
+    .addOption(new Option('-u, --time-unit <unit>', "print times in this unit (as hyperfine -u), in the summary and --export-markdown; the JSON and CSV keep seconds").choices(['second', 'millisecond', 'microsecond']))
     .option('-S <shell>', "run each command with SHELL -c (as hyperfine -S, --shell=SHELL): none for no shell, default for sh")
     .addOption(new Option('--backend <name>', 'where counters come from (cachegrind: simulated caches, commands only)').choices(['perf', 'cachegrind']).default('perf'))
     .option('-e, --events <list>', EVENTS_HELP, parseEventList)
@@ -563,10 +567,12 @@ Examples:
           if (stopError instanceof InterruptedError) process.stderr.write(unequalRoundText(cause, plan.alternatives, reports));
           return finishStopped(stopError);
         }
-        process.stdout.write(flags.json === true ? json : `${renderCompareText(document, { width: terminalWidth(process.stdout), verbose: flags.verbose === true, runningPct: lowestRunningPcts(reports.flat()) })}\n`);
+        // -u: the unit of the summary's and the markdown's times
+        const timeUnitOption = flags.timeUnit === undefined ? {} : { timeUnit: flags.timeUnit };
+        process.stdout.write(flags.json === true ? json : `${renderCompareText(document, { width: terminalWidth(process.stdout), verbose: flags.verbose === true, runningPct: lowestRunningPcts(reports.flat()), ...timeUnitOption })}\n`);
         if (flags.exportJson !== undefined) await writeOutput(flags.exportJson, json);
         if (flags.exportCsv !== undefined) await writeOutput(flags.exportCsv, renderCompareCsv(document));
-        if (flags.exportMarkdown !== undefined) await writeOutput(flags.exportMarkdown, `${renderCompareMarkdown(document)}${partial === null ? '' : `\n> ${partial.message.replace(/^perfcell: /, '')}\n`}`);
+        if (flags.exportMarkdown !== undefined) await writeOutput(flags.exportMarkdown, `${renderCompareMarkdown(document, timeUnitOption)}${partial === null ? '' : `\n> ${partial.message.replace(/^perfcell: /, '')}\n`}`);
         if (flags.exportHyperfine !== undefined) await writeOutput(flags.exportHyperfine, renderHyperfineJson(document));
         if (flags.html !== undefined) writeHtmlFile(flags.html, renderCompareDocumentHtml(document));
         if (destination !== null) {
