@@ -3,8 +3,3 @@ export type TimeUnit = 'second' | 'millisecond' | 'microsecond';
 
 /** Each unit's size in seconds. */
 export const TIME_UNIT_SECONDS: Readonly<Record<TimeUnit, number>> = { second: 1, millisecond: 1e-3, microsecond: 1e-6 };
-
-/** Whether `value` names a unit (hyperfine's names). */
-export function isTimeUnit(value: string): value is TimeUnit {
-  return Object.hasOwn(TIME_UNIT_SECONDS, value);
-}

@@ -29,7 +29,7 @@ import { writeHtmlFile } from '../html-file.ts';
 import { checkOutputPaths } from '../output-paths.ts';
 import { parseInputWhere, parseOutputWhere } from '../program-io.ts';
 import { runSchedule } from '../run-schedule.ts';
-import type { TimeUnit } from '../../render/time-unit.ts';
+import { TIME_UNIT_SECONDS, type TimeUnit } from '../../render/time-unit.ts';
 import { makeFolders } from '../../make-folders.ts';
 import { findExecutable } from '../../backends/find-executable.ts';
 import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions, refusePerfFlagsWithBackend, refusePerfFlagsWithoutPerf } from '../options.ts';
@@ -295,7 +295,7 @@ export function registerCompare(program: Command): void {
     .option('--min-time <s>', 'keep adding rounds until this many seconds have passed', parseSeconds)
     .option('--shell', 'run each command with sh -c (default: split it into argv, no shell)')
     .option('-N, --no-shell', 'split each command into argv, no shell: the default (as hyperfine -N)')
-    .addOption(new Option('-u, --time-unit <unit>', "print times in this unit (as hyperfine -u), in the summary and --export-markdown; the JSON and CSV keep seconds").choices(['second', 'millisecond', 'microsecond']))
+    .addOption(new Option('-u, --time-unit <unit>', "print times in this unit (as hyperfine -u), in the summary and --export-markdown; the JSON and CSV keep seconds").choices(Object.keys(TIME_UNIT_SECONDS)))
     .option('-S <shell>', "run each command with SHELL -c (as hyperfine -S, --shell=SHELL): none for no shell, default for sh")
     .addOption(new Option('--backend <name>', 'where counters come from (cachegrind: simulated caches, commands only)').choices(['perf', 'cachegrind']).default('perf'))
     .option('-e, --events <list>', EVENTS_HELP, parseEventList)
