@@ -79,7 +79,7 @@ export function commandAlternatives(
   options: { readonly shell: boolean | string; readonly measureOptions: MeasureOptions; readonly ignoreFailure?: boolean; readonly served?: boolean; readonly io?: readonly CommandIo[] },
 ): { readonly alternatives: readonly Measurable[]; readonly noiseFloor: Measurable; settle(): Promise<void>; release(): Promise<void> } {
   const ios = options.io ?? [QUIET_IO];
-  const ioOf = (index: number): CommandIo => (ios.length === 1 ? ios[0] : ios[index]) ?? QUIET_IO;
+  const ioOf = (index: number): CommandIo => oneOrEach(ios, index) ?? QUIET_IO;
   const quietOptions: MeasureOptions = { ...options.measureOptions, quiet: true };
   // every command split before the server starts: a usage error leaves nothing running
   const argvs = texts.map((text) => commandArgv(text, options.shell));
@@ -159,6 +159,16 @@ export function commandAlternatives(
     settle: async () => server?.settle(),
     release: async () => server?.close(),
   };
+}
+
+/**
+ * What alternative `index` gets of a flag given once for all or once per alternative (compare's
+ * --prepare, --conclude, --input, --output).
+ * @example oneOrEach(['make'], 2) // 'make'
+ * @example oneOrEach(['a', 'b'], 1) // 'b'
+ */
+export function oneOrEach<T>(given: readonly T[], index: number): T | undefined {
+  return given.length === 1 ? given[0] : given[index];
 }
 
 /**

@@ -2,7 +2,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UsageError } from '../../errors.ts';
-import { cellAlternatives, commandAlternatives, distinctNames, type CommandIo, planCells, prepareCellPlan, runOnce, type Measurable, type RunHooks } from '../../experiment/alternatives.ts';
+import { cellAlternatives, commandAlternatives, distinctNames, oneOrEach, type CommandIo, planCells, prepareCellPlan, runOnce, type Measurable, type RunHooks } from '../../experiment/alternatives.ts';
 import { compareWithBaseline } from '../../experiment/analyze.ts';
 import { createCellEvaluator, type CellEvaluator } from '../../experiment/cell-evaluator.ts';
 import { buildCompareDocument, type CompareDocument, type CompareSettings, type RunFailure, type SavedAlternative } from '../../experiment/compare-document.ts';
@@ -100,6 +100,9 @@ interface CompareFlags {
 
 const collect = (value: string, previous: readonly string[] = []): string[] => [...previous, value];
 
+/** The flags given once for all alternatives or once each (as hyperfine's), and where CompareFlags keeps them. */
+const PER_ALTERNATIVE_FLAGS = [['--prepare', 'prepare'], ['--conclude', 'conclude'], ['--input', 'input'], ['--output', 'output']] as const;
+
 /** Columns to fit: $COLUMNS, else the terminal's, else 80 (a pipe). */
 function terminalWidth(stream: { readonly columns?: number; readonly isTTY?: boolean }): number {
   return outputWidth(stream) ?? 80;
@@ -157,14 +160,14 @@ function withParameterLists(
     if (given.length === 0 || (given.length === 1 && !uses(given[0] as string))) return hooks;
     return expanded.map((each, index) => substituteParameters((given.length === total ? given[index] : given[given.length === 1 ? 0 : index % targets.length]) as string, each.parameters));
   };
-  const prepare = perAlternative('--prepare', flags.prepare);
-  const conclude = perAlternative('--conclude', flags.conclude);
-  // --input, --output: as the hooks, a file's path with {NAME} one per value
-  const input = perAlternative('--input', flags.input);
-  const output = perAlternative('--output', flags.output);
+  // --input and --output as the hooks: a file's path with {NAME}, one per value
+  const expandedFlags = Object.fromEntries(PER_ALTERNATIVE_FLAGS.flatMap(([flag, key]) => {
+    const each = perAlternative(flag, flags[key]);
+    return each === undefined ? [] : [[key, each]];
+  }));
   return {
     targets: expanded.map((each) => each.command),
-    flags: { ...flags, names: expanded.map((each) => each.name), ...(prepare === undefined ? {} : { prepare }), ...(conclude === undefined ? {} : { conclude }), ...(input === undefined ? {} : { input }), ...(output === undefined ? {} : { output }) },
+    flags: { ...flags, names: expanded.map((each) => each.name), ...expandedFlags },
     afterDashes: new Set([...afterDashes, ...expanded.filter((_, index) => afterDashes.has(targets[index % targets.length] as string)).map((each) => each.command)]),
     parameters: expanded.map((each) => each.parameters),
   };
@@ -192,7 +195,8 @@ function withReference(
   const used = valueNames.find((name) => mentions(reference, name));
   if (used !== undefined) throw new UsageError(`--reference runs once, not once per value: its {${used}} would run as typed (give the command with {${used}} after --, or a reference without it)`);
   // once for all; or, as hyperfine takes them, once per command and the reference's first (not under -L and -P)
-  for (const [flag, hooks] of [['--prepare', given.prepare], ['--conclude', given.conclude], ['--input', given.input], ['--output', given.output]] as const) {
+  for (const [flag, key] of PER_ALTERNATIVE_FLAGS) {
+    const hooks = given[key];
     if (hooks === undefined) continue;
     if (hooks.length > 1 && parameters === null && hooks.length !== targets.length + 1) {
       throw new UsageError(`with --reference, give ${flag} once for all, or ${targets.length + 1} times: the reference's first, then one per command (it was given ${hooks.length} times)`);
@@ -241,8 +245,8 @@ function checkCombination(targets: readonly string[], flags: CompareFlags, after
   if (flags.names !== undefined && (new Set(flags.names).size !== count || flags.names.includes('noise floor'))) {
     throw new UsageError("--names must differ from each other and from 'noise floor' (they key the results and a baseline)");
   }
-  for (const [flag, hooks] of [['--prepare', flags.prepare], ['--conclude', flags.conclude], ['--input', flags.input], ['--output', flags.output]] as const) {
-    const given = hooks?.length ?? 0;
+  for (const [flag, key] of PER_ALTERNATIVE_FLAGS) {
+    const given = flags[key]?.length ?? 0;
     if (given > 1 && given !== count) throw new UsageError(`${flag} was given ${given} times for ${count} alternatives (give it once for all, or once per alternative in order)`);
   }
   if (flags.showOutput === true && flags.output !== undefined) throw new UsageError('--show-output is --output inherit for every command (give one of them)');
@@ -498,15 +502,18 @@ Examples:
         for (const warning of warnings) process.stderr.write(warningText(warning, process.stderr));
         hintCachegrind(allReports, flags, file === null);
 
-        const saved = (alternative: Measurable, index: number): SavedAlternative => ({
-          name: alternative.name,
-          ...(alternative.command === undefined ? {} : { command: alternative.command }),
-          ...(parameters === null || parameters[index] === null ? {} : { parameters: parameters[index] ?? {} }),
-          // --input, --output, --show-output: where its runs read and wrote (absent: /dev/null both)
-          ...(io === null || index >= plan.alternatives.length ? {} : { io: io.length === 1 ? io[0] : io[index] }),
-          runs: (reports[index] ?? []).map(metricsOfReport),
-          ...((failures[index] ?? []).length === 0 ? {} : { failures: failures[index] }),
-        });
+        const saved = (alternative: Measurable, index: number): SavedAlternative => {
+          // --input, --output, --show-output: where its runs read and wrote (absent: /dev/null both; the noise floor's too)
+          const ranWith = io === null || index >= plan.alternatives.length ? undefined : oneOrEach(io, index);
+          return {
+            name: alternative.name,
+            ...(alternative.command === undefined ? {} : { command: alternative.command }),
+            ...(parameters === null || parameters[index] === null ? {} : { parameters: parameters[index] ?? {} }),
+            ...(ranWith === undefined ? {} : { io: ranWith }),
+            runs: (reports[index] ?? []).map(metricsOfReport),
+            ...((failures[index] ?? []).length === 0 ? {} : { failures: failures[index] }),
+          };
+        };
         const alternatives = plan.alternatives.map(saved);
         // cells: asked now, after every measured cell (a file read once perf's version is cached)
         const machine = readMachineInfo(await (perfVersion ?? perfVersionText()));
@@ -607,7 +614,7 @@ function hookedSlots(plan: { readonly alternatives: readonly Measurable[]; reado
   let running: { readonly slot: number; readonly startS: number } | null = null;
   // an alternative's --prepare or --conclude: one for all, or its own; none for the noise floor
   const hookOf = (hooks: readonly string[] | undefined, index: number): string | undefined =>
-    index < plan.alternatives.length ? (hooks?.length === 1 ? hooks[0] : hooks?.[index]) : undefined;
+    index < plan.alternatives.length ? oneOrEach(hooks ?? [], index) : undefined;
   const slots = all.map((alternative, index) => ({
     name: alternative.name,
     // The next run's program is armed (forked, held before exec) ahead of its --prepare: it is not
@@ -758,7 +765,7 @@ function commandIos(flags: CompareFlags, outputs: Array<{ flag: string; path: st
   }
   // each one for all, or (checkCombination has counted them) one per alternative
   const count = Math.max(stdins.length, stdouts.length);
-  return Array.from({ length: count }, (_, index) => ({ stdin: stdins[stdins.length === 1 ? 0 : index] ?? 'null', stdout: stdouts[stdouts.length === 1 ? 0 : index] ?? 'null' }));
+  return Array.from({ length: count }, (_, index) => ({ stdin: oneOrEach(stdins, index) ?? 'null', stdout: oneOrEach(stdouts, index) ?? 'null' }));
 }
 
 /** Why `file` cannot be a run's stdin, or null. */
