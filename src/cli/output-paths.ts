@@ -69,8 +69,11 @@ export function outputPathProblem(output: OutputPath, probe: PathProbe = realPro
   return null;
 }
 
+/** The file a flag writes, by its extension; JSON where not listed. */
+const EXTENSIONS: Readonly<Record<string, string>> = { '--html': 'html', '--export-csv': 'csv', '--export-markdown': 'md', '--export-asciidoc': 'adoc', '--export-orgmode': 'org', '-o': 'txt', '--output': 'txt' };
+
 function exampleFile(folder: string, flag: string, command: string): string {
-  const extension = flag === '--html' ? 'html' : flag === '--export-csv' ? 'csv' : flag === '--export-markdown' ? 'md' : flag === '-o' || flag === '--output' ? 'txt' : 'json';
+  const extension = EXTENSIONS[flag] ?? 'json';
   return `${folder.replace(/\/+$/, '')}/${command}.${extension}`;
 }
 

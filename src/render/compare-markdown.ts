@@ -1,174 +1,30 @@
-import { TIME_UNIT_SECONDS, type TimeUnit } from './time-unit.ts';
-import type { MetricResult } from '../experiment/analyze.ts';
 import type { CompareDocument } from '../experiment/compare-document.ts';
-import { runCountsText } from './compare-run-counts.ts';
-import type { MetricUnit } from '../experiment/metrics.ts';
-import type { Comparison, RunSummary } from '../experiment/statistics.ts';
-import { formatRatioNumber, isNearlySymmetric } from '../experiment/verdict.ts';
-import { BYTE_STEPS, TIME_STEPS } from './metric-units.ts';
-import { describeParameters } from '../../parsers/parameter-list.ts';
+import { compareTables, type TableCell, type TableSection } from './compare-tables.ts';
+import type { TimeUnit } from './time-unit.ts';
 
-/** Six significant digits: exact enough to read back, short enough to read. */
-export function markdownNumber(value: number): string {
-  return String(Number(value.toPrecision(6)));
+function markdownCell(cell: TableCell): string {
+  return (typeof cell === 'string' ? cell : `\`${cell.code}\``).replace(/\|/g, '\\|');
 }
 
-/** A column's unit for people and what a value is divided by to be in it. */
-export interface DisplayScale {
-  /** 'ms', 'MiB', 'thousands', 'millions/s'; '' for plain numbers. */
-  readonly label: string;
-  readonly divisor: number;
-}
-
-// Thousands from 10,000 on: 2,114 reads better whole than as 2.11 thousands.
-const COUNT_SCALES: readonly [number, string, number][] = [
-  [1e9, 'billions', 1e9],
-  [1e6, 'millions', 1e6],
-  [1e4, 'thousands', 1e3],
-  [1, '', 1],
-];
-
-/**
- * The unit a metric's column is shown in, picked from its smallest mean so that every row reads in
- * the same unit: seconds → ms, bytes → MiB, counts → thousands (from 10,000) or millions, a
- * clock's ms per second → CPUs, perf's ns → ms (or the step of their size), ns per second → ms/s.
- * @example displayScale('s', 0.0121) // { label: 'ms', divisor: 0.001 }
- */
-export function displayScale(unit: MetricUnit, reference: number): DisplayScale {
-  const magnitude = Math.abs(reference);
-  const pick = (steps: readonly (readonly [number, string, number?])[], suffix = ''): DisplayScale => {
-    const [from, label, divisor = from] = steps.find(([size]) => magnitude >= size) ?? steps[steps.length - 1]!;
-    return { label: label === '' ? suffix.replace(/^\//, 'per ') : `${label}${suffix}`, divisor };
-  };
-  switch (unit) {
-    case 's':
-      return pick(TIME_STEPS);
-    case 'ms': {
-      // a time in milliseconds: the step of its size in seconds
-      const [size, label] = TIME_STEPS.find(([step]) => magnitude / 1000 >= step) ?? TIME_STEPS[TIME_STEPS.length - 1]!;
-      return { label, divisor: size * 1000 };
-    }
-    case 'ns':
-    case 'ns-per-s': {
-      // a time in nanoseconds (perf's duration_time, user_time): the step of its size in seconds
-      const [size, label] = TIME_STEPS.find(([step]) => magnitude / 1e9 >= step) ?? TIME_STEPS[TIME_STEPS.length - 1]!;
-      return { label: unit === 'ns' ? label : `${label}/s`, divisor: size * 1e9 };
-    }
-    case 'ms-per-s':
-      return { label: 'CPUs', divisor: 1000 };
-    case 'bytes':
-      return pick(BYTE_STEPS);
-    case 'count':
-      return pick(COUNT_SCALES);
-    case 'per-s':
-      return pick(COUNT_SCALES, '/s');
-    case 'ratio':
-      return { label: '', divisor: 1 };
-  }
-}
-
-/** Decimals that give the reference value three significant digits (0 to 3). */
-function decimalsFor(scaledReference: number): number {
-  if (scaledReference === 0) return 2;
-  return Math.min(3, Math.max(0, 2 - Math.floor(Math.log10(Math.abs(scaledReference)))));
-}
-
-function escapeCell(cell: string): string {
-  return cell.replace(/\|/g, '\\|');
-}
-
-/**
- * "1.52 ± 0.03" (B ÷ A ± half its interval), or where the interval is lopsided around the ratio
- * (see isNearlySymmetric) the interval itself, "1.89 (1.13–3.16)"; "1.00" for the first, "2.00"
- * for a rate (no interval).
- */
-function relativeCell(comparison: Comparison | undefined, isFirst: boolean): string {
-  if (isFirst) return '1.00';
-  const value = comparison?.ratio.ratio ?? null;
-  if (value === null) return '–';
-  const interval = comparison?.ratio.interval ?? null;
-  if (interval === null) return value.toFixed(2);
-  if (!isNearlySymmetric(value, interval.low, interval.high)) return `${value.toFixed(2)} (${formatRatioNumber(interval.low)}–${formatRatioNumber(interval.high)})`;
-  const decimals = interval.halfWidth > 0 && interval.halfWidth < 0.005 ? 3 : 2;
-  return `${value.toFixed(decimals)} ± ${interval.halfWidth.toFixed(decimals)}`;
-}
-
-/** A verdict as a sentence; one of no difference says which two it is about. */
-function verdictSentence(comparison: Comparison): string {
-  return comparison.isMeaningful ? `${comparison.verdict}.` : `${comparison.alternativeName} against ${comparison.baselineName}: ${comparison.verdict}.`;
-}
-
-function metricTable(document: CompareDocument, result: MetricResult, unitS: number | null): string {
-  const { metric } = result;
-  const means = result.summaries.map(({ summary }) => summary.mean).filter((mean): mean is number => mean !== null && mean !== 0);
-  // time in the unit --time-unit gave (hyperfine's), else the one the smallest mean picks
-  const scale = displayScale(metric.unit, metric.role === 'primary' && metric.unit === 's' && unitS !== null ? unitS : means.length === 0 ? 0 : Math.min(...means.map(Math.abs)));
-  const decimals = decimalsFor((means.length === 0 ? 0 : Math.min(...means.map(Math.abs))) / scale.divisor);
-  const format = new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
-  const number = (value: number | null) => (value === null ? '–' : format.format(value / scale.divisor));
-  const unit = scale.label === '' ? '' : ` [${scale.label}]`;
-  const isCommands = document.settings.source === 'commands';
-  const nameCell = (name: string) => (isCommands ? `\`${name}\`` : name);
-  const row = (name: string, summary: RunSummary, relative: string) => {
-    const mean = summary.stdDev === null ? number(summary.mean) : `${number(summary.mean)} ± ${number(summary.stdDev)}`;
-    return `| ${[name, mean, number(summary.min), number(summary.max), relative].map(escapeCell).join(' | ')} |`;
-  };
+function markdownSection({ title, header, align, rows, sentences }: TableSection): string {
   const lines = [
-    `### ${metric.label}`,
+    `### ${title}`,
     '',
-    `| ${isCommands ? 'Command' : 'Cell'} | Mean${unit} | Min${unit} | Max${unit} | Relative |`,
-    '|:---|---:|---:|---:|---:|',
-    ...result.summaries.map(({ name, summary }, index) => row(nameCell(name), summary, relativeCell(result.comparisons[index - 1], index === 0))),
+    `| ${header.map(markdownCell).join(' | ')} |`,
+    `|${align.map((side) => (side === 'left' ? ':---' : '---:')).join('|')}|`,
+    ...rows.map((row) => `| ${row.map(markdownCell).join(' | ')} |`),
   ];
-  if (result.noiseFloor !== null) lines.push(row('noise floor', result.noiseFloor, ''));
-  const verdicts = result.comparisons.filter((comparison) => comparison.role !== 'rate').map(verdictSentence);
-  if (verdicts.length > 0) lines.push('', ...verdicts);
+  if (sentences.length > 0) lines.push('', ...sentences);
   return lines.join('\n');
 }
 
 /**
- * The comparison as GitHub markdown, in the manner of hyperfine's --export-markdown: a table per
- * metric in human units (ms, MiB, thousands) with mean ± σ, min, max and a Relative column (each
- * alternative over the first, ± half its confidence interval, or the interval where it is lopsided),
- * then that metric's verdicts.
+ * The comparison as GitHub markdown, in the manner of hyperfine's --export-markdown (see
+ * compareTables): the intro, then a `###` heading, a table and its verdicts per metric; `note`
+ * (why the runs stopped early) as a quote at the end.
  */
-export function renderCompareMarkdown(document: CompareDocument, options: { readonly timeUnit?: TimeUnit } = {}): string {
-  const unitS = options.timeUnit === undefined ? null : TIME_UNIT_SECONDS[options.timeUnit];
-  const { settings, machine } = document;
-  const intro =
-    `${runCountsText(document)} after ${settings.warmup} warm-up round(s), ` +
-    `backend ${settings.backend}, on ${machine.hostname} (${machine.cpuModel ?? 'unknown CPU'}, kernel ${machine.kernel}, node ${machine.node}). ` +
-    'Relative: the ratio to the first alternative (of geometric means where every value is positive, as the tests take them), ' +
-    '± half its confidence interval, or the interval itself (low–high) where it is lopsided around the ratio: ' +
-    '95% for time, wider for the other metrics after Holm’s correction; rates get no verdict, they mirror time.';
-  return `${[intro, ...document.results.map((result) => metricTable(document, result, unitS)), ...byValueSection(document, unitS)].join('\n\n')}\n`;
-}
-
-/**
- * A parameter scan's (-L, -P) answer at each value (document.byValue): a table of each command's
- * mean time at each value, Relative to the first command at that value, then time's verdict at
- * each value and every other meaningful one; none without a scan of two commands or more.
- */
-function byValueSection(document: CompareDocument, unitS: number | null): string[] {
-  const groups = document.byValue ?? [];
-  if (groups.length === 0) return [];
-  // milliseconds unless --time-unit gave another
-  const scale = displayScale('s', unitS ?? 1e-3);
-  const lines = ['### By value', '', `| Values | Command | Mean time [${scale.label}] | Relative |`, '|:---|:---|---:|---:|'];
-  const verdicts: string[] = [];
-  for (const { parameters, results } of groups) {
-    const values = describeParameters(parameters);
-    const time = results.find((result) => result.metric.role === 'primary');
-    time?.summaries.forEach(({ name, summary }, index) => {
-      const mean = summary.mean === null ? '—' : (summary.mean / scale.divisor).toFixed(2);
-      lines.push(`| ${escapeCell(values)} | \`${escapeCell(name)}\` | ${mean} | ${relativeCell(time.comparisons[index - 1], index === 0)} |`);
-    });
-    // time's verdict (as the metric tables word one of no difference), and every other meaningful one
-    for (const result of results) {
-      for (const comparison of result.comparisons) {
-        if (comparison.isMeaningful || result.metric.role === 'primary') verdicts.push(`${values}: ${verdictSentence(comparison)}`);
-      }
-    }
-  }
-  return [[...lines, '', ...verdicts].join('\n')];
+export function renderCompareMarkdown(document: CompareDocument, options: { readonly timeUnit?: TimeUnit; readonly note?: string } = {}): string {
+  const { intro, sections } = compareTables(document, options);
+  const text = `${[intro, ...sections.map(markdownSection)].join('\n\n')}\n`;
+  return options.note === undefined ? text : `${text}\n> ${options.note}\n`;
 }

@@ -19,7 +19,9 @@ import type { CommandReport } from '../../session/report.ts';
 import { renderCompareCsv } from '../../render/compare-csv.ts';
 import { renderHyperfineJson } from '../../render/compare-hyperfine.ts';
 import { renderCompareDocumentHtml } from '../../render/compare-html.ts';
+import { renderCompareAsciidoc } from '../../render/compare-asciidoc.ts';
 import { renderCompareMarkdown } from '../../render/compare-markdown.ts';
+import { renderCompareOrgmode } from '../../render/compare-orgmode.ts';
 import { renderCompareText } from '../../render/compare-text.ts';
 import { renderProgressBar, type ProgressEstimate } from '../../render/progress-bar.ts';
 import { shellQuote } from '../../render/shell-quote.ts';
@@ -77,6 +79,8 @@ interface CompareFlags {
   readonly exportJson?: string;
   readonly exportCsv?: string;
   readonly exportMarkdown?: string;
+  readonly exportAsciidoc?: string;
+  readonly exportOrgmode?: string;
   readonly exportHyperfine?: string;
   readonly html?: string;
   readonly save?: string;
@@ -299,7 +303,7 @@ export function registerCompare(program: Command): void {
     .option('--min-time <s>', 'keep adding rounds until this many seconds have passed', parseSeconds)
     .option('--shell', 'run each command with sh -c (default: split it into argv, no shell)')
     .option('-N, --no-shell', 'split each command into argv, no shell: the default (as hyperfine -N)')
-    .addOption(new Option('-u, --time-unit <unit>', "print times in this unit (as hyperfine -u), in the summary and --export-markdown; the JSON and CSV keep seconds").choices(Object.keys(TIME_UNIT_SECONDS)))
+    .addOption(new Option('-u, --time-unit <unit>', "print times in this unit (as hyperfine -u), in the summary and the tables' exports (markdown, AsciiDoc, Org); the JSON and CSV keep seconds").choices(Object.keys(TIME_UNIT_SECONDS)))
     .option('-S <shell>', "run each command with SHELL -c (as hyperfine -S, --shell=SHELL): none for no shell, default for sh")
     .addOption(new Option('--backend <name>', 'where counters come from (cachegrind: simulated caches, commands only)').choices(['perf', 'cachegrind']).default('perf'))
     .option('-e, --events <list>', EVENTS_HELP, parseEventList)
@@ -310,6 +314,8 @@ export function registerCompare(program: Command): void {
     .option('--export-json <file>', 'also write the JSON document to FILE')
     .option('--export-csv <file>', 'also write the statistics as CSV to FILE')
     .option('--export-markdown <file>', 'also write markdown tables to FILE, one per metric, in ms, MiB, thousands, with a Relative column like hyperfine\'s')
+    .option('--export-asciidoc <file>', "also write those tables as AsciiDoc to FILE (as hyperfine --export-asciidoc)")
+    .option('--export-orgmode <file>', "also write those tables as an Emacs Org document to FILE (as hyperfine --export-orgmode)")
     .option('--export-hyperfine <file>', "also write the runs as hyperfine's --export-json writes them (results: command, mean, stddev, median, user, system, min, max, times, exit_codes, parameters), for scripts written for hyperfine")
     .option('--html <file>', 'also write a self-contained HTML page: a chart of every run per metric, the statistics and verdicts')
     .option('--save <name>', `also save the runs as ${'.perfcell/NAME.json'}, for a later --baseline NAME`)
@@ -365,6 +371,8 @@ Examples:
         ...(flags.exportJson === undefined ? [] : [{ flag: '--export-json', path: flags.exportJson }]),
         ...(flags.exportCsv === undefined ? [] : [{ flag: '--export-csv', path: flags.exportCsv }]),
         ...(flags.exportMarkdown === undefined ? [] : [{ flag: '--export-markdown', path: flags.exportMarkdown }]),
+        ...(flags.exportAsciidoc === undefined ? [] : [{ flag: '--export-asciidoc', path: flags.exportAsciidoc }]),
+        ...(flags.exportOrgmode === undefined ? [] : [{ flag: '--export-orgmode', path: flags.exportOrgmode }]),
         ...(flags.exportHyperfine === undefined ? [] : [{ flag: '--export-hyperfine', path: flags.exportHyperfine }]),
         ...(flags.html === undefined ? [] : [{ flag: '--html', path: flags.html }]),
         ...(destination === null ? [] : [{ flag: '--save', path: destination }]),
@@ -574,12 +582,16 @@ Examples:
           if (stopError instanceof InterruptedError) process.stderr.write(unequalRoundText(cause, plan.alternatives, reports));
           return finishStopped(stopError);
         }
-        // -u: the unit of the summary's and the markdown's times
+        // -u: the unit of the summary's and the tables' times
         const timeUnitOption = flags.timeUnit === undefined ? {} : { timeUnit: flags.timeUnit };
+        // the tables' exports end with why the runs stopped early, where they did
+        const tableOptions = { ...timeUnitOption, ...(partial === null ? {} : { note: partial.message.replace(/^perfcell: /, '') }) };
         process.stdout.write(flags.json === true ? json : `${renderCompareText(document, { width: terminalWidth(process.stdout), verbose: flags.verbose === true, runningPct: lowestRunningPcts(reports.flat()), ...timeUnitOption })}\n`);
         if (flags.exportJson !== undefined) await writeOutput(flags.exportJson, json);
         if (flags.exportCsv !== undefined) await writeOutput(flags.exportCsv, renderCompareCsv(document));
-        if (flags.exportMarkdown !== undefined) await writeOutput(flags.exportMarkdown, `${renderCompareMarkdown(document, timeUnitOption)}${partial === null ? '' : `\n> ${partial.message.replace(/^perfcell: /, '')}\n`}`);
+        if (flags.exportMarkdown !== undefined) await writeOutput(flags.exportMarkdown, renderCompareMarkdown(document, tableOptions));
+        if (flags.exportAsciidoc !== undefined) await writeOutput(flags.exportAsciidoc, renderCompareAsciidoc(document, tableOptions));
+        if (flags.exportOrgmode !== undefined) await writeOutput(flags.exportOrgmode, renderCompareOrgmode(document, tableOptions));
         if (flags.exportHyperfine !== undefined) await writeOutput(flags.exportHyperfine, renderHyperfineJson(document));
         if (flags.html !== undefined) writeHtmlFile(flags.html, renderCompareDocumentHtml(document));
         if (destination !== null) {

@@ -1,0 +1,46 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { cliPath } from '../support/fixtures.ts';
+import { temporaryFolders } from '../support/temp-folders.ts';
+
+const tempFolder = temporaryFolders('each');
+const perfcell = (args: readonly string[]) => execa(process.execPath, [cliPath, ...args], { reject: false, env: { NO_COLOR: '1' }, timeout: 60_000 });
+
+/** The time table's first row in each syntax: its cells, the name's markup taken off. */
+function firstTimeRow(text: string, syntax: 'md' | 'adoc' | 'org'): string[] {
+  const table = text.slice(text.indexOf(syntax === 'adoc' ? '== time' : syntax === 'org' ? '* time' : '### time'));
+  if (syntax === 'adoc') {
+    const row = table.split('\n\n')[2] ?? '';
+    return row.split('\n').map((line) => line.slice(2).replace(/^`\+(.*)\+`$/, '$1'));
+  }
+  const line = table.split('\n').find((candidate) => candidate.startsWith('| `') || candidate.startsWith('| =')) ?? '';
+  return line.slice(2, -2).split(' | ').map((cell) => cell.replace(/^[`=](.*)[`=]$/, '$1'));
+}
+
+// hyperfine's --export-asciidoc and --export-orgmode, from one comparison of real programs.
+describe('perfcell compare --export-asciidoc, --export-orgmode', () => {
+  it('write the markdown export’s tables, in the unit -u gives, from the same runs', async () => {
+    const dir = tempFolder('perfcell-table-exports-');
+    const files = { md: join(dir, 'times.md'), adoc: join(dir, 'times.adoc'), org: join(dir, 'times.org') };
+    const result = await perfcell(['compare', '-w', '0', '-r', '3', '-u', 'millisecond', '--export-markdown', files.md, '--export-asciidoc', files.adoc, '--export-orgmode', files.org, '--', 'sleep 0.002', 'sleep 0.004']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const markdown = firstTimeRow(readFileSync(files.md, 'utf8'), 'md');
+    expect(markdown).toEqual([expect.stringMatching(/^sleep 0.002$/), expect.stringMatching(/^\d\.\d+ ± \d\.\d+$/), expect.stringMatching(/^\d\.\d+$/), expect.stringMatching(/^\d\.\d+$/), '1.00']);
+    expect(firstTimeRow(readFileSync(files.adoc, 'utf8'), 'adoc')).toEqual(markdown);
+    expect(firstTimeRow(readFileSync(files.org, 'utf8'), 'org')).toEqual(markdown);
+    // page-faults, counted by perf, are tables of their own in each
+    for (const [file, heading] of [[files.adoc, '== page-faults'], [files.org, '* page-faults']] as const) expect(readFileSync(file, 'utf8')).toContain(`\n${heading}\n`);
+  });
+
+  it('are checked before any run: a folder is refused, naming a file in it', async () => {
+    const dir = tempFolder('perfcell-table-exports-');
+    for (const [flag, extension] of [['--export-asciidoc', 'adoc'], ['--export-orgmode', 'org']] as const) {
+      const result = await perfcell(['compare', '--no-perf', '-w', '0', '-r', '2', flag, dir, '--', `touch ${join(dir, 'ran')}`]);
+      expect([result.exitCode, result.stderr]).toEqual([2, `error: ${flag} ${dir} is a folder (give a file name in it, e.g. ${flag} ${dir}/compare.${extension})`]);
+    }
+    // no run was made
+    expect(existsSync(join(dir, 'ran'))).toBe(false);
+  });
+});
