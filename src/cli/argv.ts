@@ -26,14 +26,20 @@ export function saysNoPerf(argv: readonly string[]): boolean {
 }
 
 /**
- * hyperfine's `--shell=SHELL` in compare's own words: `-S SHELL` (compare's --shell takes no value,
- * and sh is its shell). Other commands' argv, and the words after `--`, are as given.
- * @example shellFlagsAsHyperfine(['node', 'perfcell', 'compare', '--shell=bash', '--', 'x']) // ['node', 'perfcell', 'compare', '-S', 'bash', '--', 'x']
+ * hyperfine's spellings in compare's own words, as compare takes them (other commands' argv, and
+ * the words after `--`, are as given):
+ * - `--shell=SHELL` is `-S SHELL` (compare's --shell takes no value, and sh is its shell);
+ * - in a line with neither `--` nor `--cells`, as hyperfine's `-n NAME CMD -n NAME CMD`, each `-n`
+ *   names one command: `--command-name NAME`, and the words after it are commands. With `--`,
+ *   `-n a b -- A B` is compare's list of names.
+ * @example hyperfineSpellings(['node', 'perfcell', 'compare', '--shell=bash', '--', 'x']) // ['node', 'perfcell', 'compare', '-S', 'bash', '--', 'x']
+ * @example hyperfineSpellings(['node', 'perfcell', 'compare', '-n', 'a', 'sleep 1']) // ['node', 'perfcell', 'compare', '--command-name', 'a', 'sleep 1']
  */
-export function shellFlagsAsHyperfine(argv: readonly string[]): readonly string[] {
+export function hyperfineSpellings(argv: readonly string[]): readonly string[] {
   if (firstCommandWord(argv) !== 'compare') return argv;
   const end = argv.indexOf('--');
   const own = end === -1 ? argv : argv.slice(0, end);
-  if (!own.some((arg) => arg.startsWith('--shell='))) return argv;
-  return [...own.flatMap((arg) => (arg.startsWith('--shell=') ? ['-S', arg.slice('--shell='.length)] : [arg])), ...(end === -1 ? [] : argv.slice(end))];
+  const namesOneEach = end === -1 && !own.includes('--cells');
+  const spelled = own.flatMap((arg) => (arg.startsWith('--shell=') ? ['-S', arg.slice('--shell='.length)] : namesOneEach && arg === '-n' ? ['--command-name'] : [arg]));
+  return [...spelled, ...(end === -1 ? [] : argv.slice(end))];
 }

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.ts';
 import { version } from '../version.ts';
 import { commandTable, findCommand, suggestCommands } from './command-table.ts';
 import type { LoadCommand } from './command-loaders.ts';
-import { firstCommandWord, saysNoPerf, shellFlagsAsHyperfine } from './argv.ts';
+import { firstCommandWord, saysNoPerf, hyperfineSpellings } from './argv.ts';
 import { markFullRun } from './full-run.ts';
 import { readDefaults } from './defaults.ts';
 import { formatError, exitCodeOf } from './errors.ts';
@@ -111,7 +111,7 @@ export async function main(argv: readonly string[], load: LoadCommand): Promise<
     if (firstCommandWord(argv) !== 'run') endWhenStdoutFails();
     dropMessagesWhenStderrCloses();
     program = await createProgram(argv, load);
-    await program.parseAsync(shellFlagsAsHyperfine(argv) as string[]);
+    await program.parseAsync(hyperfineSpellings(argv) as string[]);
     // what the lane loader keeps a whole code cache from (full-run.ts)
     if (!saysNoPerf(argv)) markFullRun();
   } catch (error: unknown) {

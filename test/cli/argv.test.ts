@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { beforeCommand, firstCommandWord, shellFlagsAsHyperfine } from '../../src/cli/argv.ts';
+import { beforeCommand, firstCommandWord, hyperfineSpellings } from '../../src/cli/argv.ts';
 
 describe("perfcell's argv, read before commander parses it", () => {
   it('finds the command past the global flags, and perfcell\'s own words before --', () => {
@@ -8,10 +8,18 @@ describe("perfcell's argv, read before commander parses it", () => {
   });
 
   it("turns hyperfine's --shell=SHELL into compare's -S SHELL, in compare's own words only", () => {
-    expect(shellFlagsAsHyperfine(['node', 'perfcell', 'compare', '--shell=bash', '-r', '3', '--', 'x'])).toEqual(['node', 'perfcell', 'compare', '-S', 'bash', '-r', '3', '--', 'x']);
+    expect(hyperfineSpellings(['node', 'perfcell', 'compare', '--shell=bash', '-r', '3', '--', 'x'])).toEqual(['node', 'perfcell', 'compare', '-S', 'bash', '-r', '3', '--', 'x']);
     // a command's own --shell=, after --, and other commands' argv stay as given
-    expect(shellFlagsAsHyperfine(['node', 'perfcell', 'compare', '--', 'prog --shell=zsh'])).toEqual(['node', 'perfcell', 'compare', '--', 'prog --shell=zsh']);
-    expect(shellFlagsAsHyperfine(['node', 'perfcell', 'run', '--shell=bash', '--', 'x'])).toEqual(['node', 'perfcell', 'run', '--shell=bash', '--', 'x']);
-    expect(shellFlagsAsHyperfine(['node', 'perfcell', 'compare', '--shell', '--', 'x'])).toEqual(['node', 'perfcell', 'compare', '--shell', '--', 'x']);
+    expect(hyperfineSpellings(['node', 'perfcell', 'compare', '--', 'prog --shell=zsh'])).toEqual(['node', 'perfcell', 'compare', '--', 'prog --shell=zsh']);
+    expect(hyperfineSpellings(['node', 'perfcell', 'run', '--shell=bash', '--', 'x'])).toEqual(['node', 'perfcell', 'run', '--shell=bash', '--', 'x']);
+    expect(hyperfineSpellings(['node', 'perfcell', 'compare', '--shell', '--', 'x'])).toEqual(['node', 'perfcell', 'compare', '--shell', '--', 'x']);
+  });
+
+  it("reads -n as hyperfine's one name for the next command only in a line without -- and --cells", () => {
+    expect(hyperfineSpellings(['node', 'perfcell', 'compare', '-r', '3', '-n', 'a', 'sleep 1', '-n', 'b', 'sleep 2'])).toEqual(['node', 'perfcell', 'compare', '-r', '3', '--command-name', 'a', 'sleep 1', '--command-name', 'b', 'sleep 2']);
+    // compare's list of names: before --, and with --cells
+    expect(hyperfineSpellings(['node', 'perfcell', 'compare', '-n', 'a', 'b', '--', 'x', '-n'])).toEqual(['node', 'perfcell', 'compare', '-n', 'a', 'b', '--', 'x', '-n']);
+    expect(hyperfineSpellings(['node', 'perfcell', 'compare', 'f.ts', '--cells', 'A', 'B', '-n', 'a', 'b'])).toEqual(['node', 'perfcell', 'compare', 'f.ts', '--cells', 'A', 'B', '-n', 'a', 'b']);
+    expect(hyperfineSpellings(['node', 'perfcell', 'run', '-n', 'a', 'x'])).toEqual(['node', 'perfcell', 'run', '-n', 'a', 'x']);
   });
 });

@@ -46,4 +46,19 @@ describe.runIf(runsWith('hyperfine', hasHyperfine, "the test of compare --export
       expect(result.memory_usage_byte.every((bytes) => typeof bytes === 'number' && bytes > 0)).toBe(true);
     });
   }, 120_000);
+
+  it("takes hyperfine's own -n NAME CMD pairs, a command left unnamed named by itself, as hyperfine names them", async () => {
+    const sleep = fixture('sleep-ms');
+    const line = ['-N', '-w', '0', '-r', '2', '-n', 'fast', `${sleep} 1`, '-n', 'slow', `${sleep} 3`, `${sleep} 2`];
+    const ours = join(dir, 'named-perfcell.json');
+    const theirs = join(dir, 'named-hyperfine.json');
+    const perfcell = await execa(process.execPath, [cliPath, 'compare', '--no-perf', ...line, '--export-hyperfine', ours], { reject: false, timeout: 120_000, env: { NO_COLOR: '1' } });
+    expect(perfcell.exitCode, perfcell.stderr).toBe(0);
+    const hyperfine = await execa('hyperfine', [...line, '--export-json', theirs], { reject: false, timeout: 120_000 });
+    expect(hyperfine.exitCode, hyperfine.stderr).toBe(0);
+    const commands = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { results: HyperfineResult[] }).results.map((result) => result.command);
+    expect(commands(ours)).toEqual(commands(theirs));
+    expect(commands(ours)).toEqual(['fast', 'slow', `${sleep} 2`]);
+    expect(perfcell.stdout).toMatch(/^Benchmark 2: slow$/m);
+  }, 120_000);
 });

@@ -405,6 +405,10 @@ describe('perfcell compare: hyperfine conventions', () => {
       [['compare', '--prepare', 'a', '--prepare', 'b', '--prepare', 'c', '--', 'true', 'false'], 'error: --prepare was given 3 times for 2 alternatives (give it once for all, or once per alternative in order)'],
       [['compare', '--conclude', 'a', '--conclude', 'b', '--conclude', 'c', '--', 'true', 'false'], 'error: --conclude was given 3 times for 2 alternatives (give it once for all, or once per alternative in order)'],
       [['compare', 'cells.ts', '--cells', 'A', '-i'], 'error: --ignore-failure is for commands: a failing cell stops compare (fix the cell, or compare commands)'],
+      // hyperfine's -n NAME CMD (a line without --): one name per command at most, as hyperfine says
+      [['compare', '-n', 'a', '-n', 'b', '-n', 'c', 'true', 'false'], `error: -n/--command-name was given 3 times for 2 commands (hyperfine's -n names the one command after it: -n NAME CMD; or give the names as a list before --: -n a b -- "CMD A" "CMD B")`],
+      [['compare', '--names', 'x', 'y', '--command-name', 'a', '--', 'true', 'false'], "error: --names and --command-name (hyperfine's -n without --) both name the alternatives (give one of them)"],
+      [['compare', 'cells.ts', '--cells', 'A', 'B', '--command-name', 'a'], `error: --command-name (hyperfine's -n) names commands: name cells with --names (perfcell compare FILE --cells "A" "B" --names a b)`],
     ];
     for (const [args, message] of cases) {
       const result = await perfcell(args);

@@ -54,6 +54,8 @@ import { expandParameterLists, mentions, readParameterLists, readParameterScan, 
 interface CompareFlags {
   readonly cells?: readonly string[];
   readonly names?: readonly string[];
+  /** hyperfine's --command-name NAME (its -n in a line without --), once per command. */
+  readonly commandName?: readonly string[];
   /** -L NAME VALUES, as commander collects them (every -L's words, in order). */
   readonly parameterList?: readonly string[];
   /** -P NAME MIN MAX, and -D STEP. */
@@ -124,6 +126,22 @@ function parseSeconds(value: string): number {
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError('give a number of seconds > 0, e.g. --min-time 5');
   return seconds;
+}
+
+/**
+ * hyperfine's --command-name (its -n NAME CMD, in a line without --): the names, one per use, of
+ * the commands in order; a command after the last named is named by itself, as hyperfine names it.
+ */
+function withCommandNames(targets: readonly string[], flags: CompareFlags): CompareFlags {
+  const given = flags.commandName;
+  if (given === undefined) return flags;
+  if (flags.cells !== undefined) throw new UsageError('--command-name (hyperfine\'s -n) names commands: name cells with --names (perfcell compare FILE --cells "A" "B" --names a b)');
+  // (no command to name: "nothing to compare", as without it)
+  if (targets.length === 0) return flags;
+  if (flags.names !== undefined) throw new UsageError('--names and --command-name (hyperfine\'s -n without --) both name the alternatives (give one of them)');
+  if (given.length > targets.length) throw new UsageError(`-n/--command-name was given ${given.length === 1 ? 'once' : `${given.length} times`} for ${targets.length} command${targets.length === 1 ? '' : 's'} (hyperfine's -n names the one command after it: -n NAME CMD; or give the names as a list before --: -n a b -- "CMD A" "CMD B")`);
+  const own = distinctNames(targets);
+  return { ...flags, names: targets.map((_, index) => given[index] ?? own[index] ?? '') };
 }
 
 /**
@@ -292,7 +310,8 @@ export function registerCompare(program: Command): void {
     .description('run alternatives (cells of a file, or commands) interleaved, many times, and say whether they differ')
     .argument('[targets...]', 'FILE with --cells, else the commands, each one string (put -- before them)')
     .option('--cells <titles...>', 'compare these cells of FILE; the other cells run once (set-up before, later cells after)')
-    .option('-n, --names <names...>', 'names for the alternatives, in order (default: the cell titles or the command strings)')
+    .option('-n, --names <names...>', 'names for the alternatives, in order (default: the cell titles or the command strings); in a line without -- and --cells, as hyperfine\'s: -n NAME CMD -n NAME CMD')
+    .option('--command-name <name>', "a name for the next command, once per command (as hyperfine --command-name)", collect)
     .option('-L, --parameter-list <pair...>', 'NAME VALUES: run each command once per value, {NAME} in it replaced: -L size 512,1024 -- "./prog {size}"; repeat for every combination (as hyperfine -L)')
     .option('-P, --parameter-scan <triple...>', 'NAME MIN MAX: as -L with the values MIN, MIN + STEP, … MAX (as hyperfine -P)')
     .option('-D, --parameter-step-size <step>', "-P's step (default 1; needed for values that are not whole numbers)")
@@ -346,7 +365,7 @@ Examples:
     .action(async (givenTargets: string[], givenFlags: CompareFlags, command: Command) => {
       // -L, -P: every command for every value, named and prepared for each (its values kept for the document)
       // --reference: a command of its own, run first, with no value
-      const { targets, flags, afterDashes, parameters } = withReference(withParameterLists(givenTargets, givenFlags, operandsAfterDashes(command)), givenFlags);
+      const { targets, flags, afterDashes, parameters } = withReference(withParameterLists(givenTargets, withCommandNames(givenTargets, givenFlags), operandsAfterDashes(command)), givenFlags);
       checkCombination(targets, flags, afterDashes);
       await checkShell(flags);
       const shell = shellOf(flags);
