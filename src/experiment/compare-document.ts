@@ -29,6 +29,8 @@ export interface CompareSettings {
   readonly minTimeS: number | null;
   /** --max-runs (with a min-time): the most measured rounds it could take; absent without it. */
   readonly maxRuns?: number;
+  /** --sort mean-time: the alternatives ordered by mean time, the fastest first (after a --reference); absent: as given. */
+  readonly sort?: 'mean-time';
   readonly order: 'interleaved';
 }
 

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import pty from 'node-pty';
 import { renderProgressBar } from '../../src/render/progress-bar.ts';
 import { createRateTracker, formatRunLive, readTreeRssBytes } from '../../src/live/progress-ticker.ts';
 import { fixture } from '../support/fixtures.ts';
 import { runsWithPerf } from '../support/perf.ts';
 import { cliPath } from '../support/fixtures.ts';
+import { printedOnPty } from '../support/terminal.ts';
 
 describe('compare\'s progress line with the live part (pure)', () => {
   it('puts the running run\'s figures after the bar, and drops them before the bar when narrow', () => {
@@ -57,12 +57,7 @@ describe('compare of commands draws the live part on a terminal only (built CLI)
   const args = [cliPath, 'compare', '--no-perf', '--runs', '1', '--warmup', '0', '--names', 'slow', 'fast', '--', 'sleep 1.7', 'true'];
 
   it('shows `run N.Ns` in the progress line on a pty, and not on a pipe', { timeout: 60_000 }, async () => {
-    const onPty = await new Promise<string>((resolve) => {
-      const child = pty.spawn(process.execPath, args, { cols: 200, rows: 30, env: { ...process.env, NO_COLOR: '1' } as Record<string, string> });
-      let text = '';
-      child.onData((data) => (text += data));
-      child.onExit(() => resolve(text));
-    });
+    const onPty = await printedOnPty(process.execPath, args);
     expect(onPty).toMatch(/\] 1\/1 {2}slow {2}run 1\.\ds/);
     const piped = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 50_000 });
     expect(piped.status).toBe(0);
@@ -72,12 +67,7 @@ describe('compare of commands draws the live part on a terminal only (built CLI)
   it.runIf(runsWithPerf('compare\'s live counter rates'))('adds each counter\'s current rate from perf\'s intervals while a command runs', { timeout: 60_000 }, async () => {
     // a spinner counts task-clock in every interval, and runs past the live part's 1 s delay
     const liveArgs = [cliPath, 'compare', '-e', 'task-clock', '--runs', '1', '--warmup', '0', '--names', 'spin', 'fast', '--', `${fixture('spin')} 1.7`, 'true'];
-    const onPty = await new Promise<string>((resolve) => {
-      const child = pty.spawn(process.execPath, liveArgs, { cols: 200, rows: 30, env: { ...process.env, NO_COLOR: '1' } as Record<string, string> });
-      let text = '';
-      child.onData((data) => (text += data));
-      child.onExit(() => resolve(text));
-    });
+    const onPty = await printedOnPty(process.execPath, liveArgs);
     expect(onPty).toMatch(/\] 1\/1 {2}spin {2}run 1\.\ds(  RSS [\d.]+ MiB)?  task-clock \d+(\.\d)?[kMG]?\/s/);
   });
 });

@@ -2,13 +2,12 @@ import { spawn } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
-import pty from 'node-pty';
 import { startTestPtyRepl } from '../support/pty-repl.ts';
 import { cliPath } from '../support/fixtures.ts';
 import { perfUsable } from '../support/perf.ts';
 import { findLiveRelay } from '../../src/live/relay.ts';
 import { TICK_MS } from '../../src/perf/shared-perf.ts';
-import { renderScreen } from '../support/terminal.ts';
+import { printedOnPty, renderScreen } from '../support/terminal.ts';
 import { temporaryFolders } from '../support/temp-folders.ts';
 
 const THREE_SECONDS = '{ const end = Date.now() + 3000; let junk = []; while (Date.now() < end) { junk.push(new Array(64).fill(1)); if (junk.length > 1e4) junk = [] } 6 * 7 }';
@@ -18,12 +17,7 @@ const PTY_COLUMNS = 200;
 
 /** What a command printed on a pty of 200 columns (and `rows` rows), once it has exited. */
 function onPty(file: string, args: readonly string[], rows = 30): Promise<string> {
-  return new Promise((resolve) => {
-    const child = pty.spawn(file, [...args], { cols: PTY_COLUMNS, rows, env: { ...process.env, NO_COLOR: '1' } as Record<string, string> });
-    let text = '';
-    child.onData((data) => (text += data));
-    child.onExit(() => resolve(text));
-  });
+  return printedOnPty(file, args, { columns: PTY_COLUMNS, rows });
 }
 
 // removed once the file's tests are over (they run side by side)

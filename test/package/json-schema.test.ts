@@ -117,6 +117,10 @@ describe('JSON documents and their schemas', () => {
     const fed = JSON.parse(await perfcell(['compare', '--json', '--no-perf', '--runs', '2', '--warmup', '0', '--input', 'in.txt', '--output', './out.txt', '--output', 'pipe', '--', 'cat', 'wc -l'], dir)) as { alternatives: { io?: unknown }[] };
     expectValid('perfcell-compare', fed);
     expect(fed.alternatives.map((alternative) => alternative.io)).toEqual([{ stdin: { file: 'in.txt' }, stdout: { file: './out.txt' } }, { stdin: { file: 'in.txt' }, stdout: 'pipe' }]);
+    // --sort mean-time: said in the settings
+    const sorted = JSON.parse(await perfcell(['compare', '--json', '--no-perf', '--runs', '2', '--warmup', '0', '--sort', 'mean-time', '--', 'true'], dir)) as { settings: { sort?: unknown } };
+    expectValid('perfcell-compare', sorted);
+    expect(sorted.settings.sort).toBe('mean-time');
   });
 
   it('attach --json is a perfcell-attach', async () => {

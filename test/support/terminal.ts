@@ -1,4 +1,5 @@
 import xterm from '@xterm/headless';
+import pty from 'node-pty';
 
 /** What a terminal shows after a program's raw output: its rows as a real emulator (xterm.js) leaves them. */
 export interface Screen {
@@ -32,5 +33,15 @@ export function renderScreen(raw: string, columns: number, rows: number): Promis
       terminal.dispose();
       resolve({ viewport, lines });
     });
+  });
+}
+
+/** All a command printed on a pty of `columns` × `rows` (stdout and stderr as one), once it has exited. */
+export function printedOnPty(file: string, args: readonly string[], { columns = 200, rows = 30 }: { readonly columns?: number; readonly rows?: number } = {}): Promise<string> {
+  return new Promise((resolve) => {
+    const child = pty.spawn(file, [...args], { cols: columns, rows, env: { ...process.env, NO_COLOR: '1' } as Record<string, string> });
+    let text = '';
+    child.onData((data) => (text += data));
+    child.onExit(() => resolve(text));
   });
 }

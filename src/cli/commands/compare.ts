@@ -38,6 +38,8 @@ import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetric
 import { readCells } from './cells.ts';
 import { extensionOf, isCellFileExtension } from '../../../parsers/cells.ts';
 import { canRedraw, liveWanted } from '../../live/live-wanted.ts';
+import { OUTPUT_STYLES, styleEffects, type OutputStyle } from '../output-style.ts';
+import { SORT_ORDERS, sortAlternatives, type SortOrder } from '../../experiment/sort-order.ts';
 import { startProgressTicker } from '../../live/progress-ticker.ts';
 import { onLiveRecord } from '../../perf/controller.ts';
 import { lowestRunningPcts, mergeMultiplexNotes } from '../../session/counters.ts';
@@ -54,6 +56,10 @@ import { expandParameterLists, mentions, readParameterLists, readParameterScan, 
 interface CompareFlags {
   readonly cells?: readonly string[];
   readonly names?: readonly string[];
+  /** hyperfine's --sort: mean-time puts the fastest first. */
+  readonly sort?: SortOrder;
+  /** hyperfine's --style: the progress line and the summary (see output-style.ts). */
+  readonly style?: OutputStyle;
   /** hyperfine's --command-name NAME (its -n in a line without --), once per command. */
   readonly commandName?: readonly string[];
   /** -L NAME VALUES, as commander collects them (every -L's words, in order). */
@@ -260,6 +266,8 @@ function checkCombination(targets: readonly string[], flags: CompareFlags, after
   refusePerfFlagsWithBackend(flags, flags.backend);
   if (flags.S !== undefined && flags.shell !== undefined) throw new UsageError(`-S picks the shell (-S none: no shell): give it without ${flags.shell ? '--shell' : '-N'}`);
   if (flags.S === '') throw new UsageError('-S was given an empty shell (name one, e.g. -S bash, or -S none)');
+  if (flags.style === 'none' && flags.json === true) throw new UsageError('--style none prints nothing, and --json prints the document (give one; --export-json FILE writes it under --style none)');
+  if (flags.style === 'full' && !flags.progress) throw new UsageError('--style full draws the progress line, and --no-progress drops it (give one; --style basic has none)');
   const count = flags.cells?.length ?? targets.length;
   if (flags.names !== undefined && flags.names.length !== count) {
     throw new UsageError(`--names gave ${flags.names.length} name${flags.names.length === 1 ? '' : 's'} for ${count} alternative${count === 1 ? '' : 's'} (give one name each)`);
@@ -339,6 +347,8 @@ export function registerCompare(program: Command): void {
     .option('--html <file>', 'also write a self-contained HTML page: a chart of every run per metric, the statistics and verdicts')
     .option('--save <name>', `also save the runs as ${'.perfcell/NAME.json'}, for a later --baseline NAME`)
     .option('--baseline <file>', 'compare each alternative with the same-named one in a saved comparison (a file, or a NAME given to --save)')
+    .addOption(new Option('--style <type>', "as hyperfine --style: basic or color, no progress line; full, the progress line even where stderr is no terminal; none, no summary either (the exports are still written); auto or nocolor, as without it (compare draws no colours)").choices(OUTPUT_STYLES))
+    .addOption(new Option('--sort <order>', "as hyperfine --sort: mean-time puts the fastest first (after a --reference), so every table, export and verdict is against it; auto or command, in the order given (the summary is against the first)").choices(SORT_ORDERS))
     .option('--no-progress', 'no progress line (it is drawn only when stderr is a terminal, not TERM=dumb)')
     .option('--no-live', 'no live part in the progress line during a long run (elapsed and RSS of a command; a cell gets the live view\'s own line)')
     .option('-v, --verbose', 'print every metric\'s table and verdict (default: time and the metrics that differ meaningfully)')
@@ -401,11 +411,14 @@ Examples:
       // every file written after the runs is checked before the first: a typo must not cost the comparison
       checkOutputPaths(outputs);
       makeOutputFolders(io);
+      // --style and --no-progress: whether the progress line is drawn, and the summary printed
+      const style = styleEffects(flags.style);
+      const progress = flags.progress ? style.progress : 'never';
       const measureOptions: MeasureOptions = {
         ...perfFlagOptions(flags),
         backend: flags.backend,
         // A cell runs in this very process: its live view is the relay's line, drawn from outside.
-        ...(flags.cells !== undefined && flags.progress && liveWanted(flags.live) ? { live: true } : {}),
+        ...(flags.cells !== undefined && progress !== 'never' && liveWanted(flags.live) ? { live: true } : {}),
       };
 
       let evaluator: CellEvaluator | null = null;
@@ -461,7 +474,7 @@ Examples:
         }
         const hooked = hookedSlots(plan, flags);
         const { slots, failures } = hooked;
-        const showProgress = flags.progress && canRedraw(process.stderr);
+        const showProgress = progress === 'always' || (progress === 'auto' && canRedraw(process.stderr));
         // Commands run in other processes: this one is idle meanwhile, so a timer here can redraw the line.
         let lastProgress: InterleaveProgress | null = null;
         const ticker =
@@ -541,7 +554,8 @@ Examples:
             ...((failures[index] ?? []).length === 0 ? {} : { failures: failures[index] }),
           };
         };
-        const alternatives = plan.alternatives.map(saved);
+        // --sort mean-time: the fastest first, a --reference kept first
+        const alternatives = sortAlternatives(plan.alternatives.map(saved), flags.sort ?? 'auto', flags.reference === undefined ? 0 : 1);
         // cells: asked now, after every measured cell (a file read once perf's version is cached)
         const machine = readMachineInfo(await (perfVersion ?? perfVersionText()));
         let document: CompareDocument = buildCompareDocument({
@@ -560,6 +574,7 @@ Examples:
             roundsRerun: outcome.roundsRerun,
             minTimeS: schedule.minTimeS,
             ...(schedule.maxRuns === null ? {} : { maxRuns: schedule.maxRuns }),
+            ...(flags.sort === 'mean-time' ? { sort: 'mean-time' as const } : {}),
             order: 'interleaved',
           },
           alternatives,
@@ -605,7 +620,7 @@ Examples:
         const timeUnitOption = flags.timeUnit === undefined ? {} : { timeUnit: flags.timeUnit };
         // the tables' exports end with why the runs stopped early, where they did
         const tableOptions = { ...timeUnitOption, ...(partial === null ? {} : { note: partial.message.replace(/^perfcell: /, '') }) };
-        process.stdout.write(flags.json === true ? json : `${renderCompareText(document, { width: terminalWidth(process.stdout), verbose: flags.verbose === true, runningPct: lowestRunningPcts(reports.flat()), ...timeUnitOption })}\n`);
+        if (flags.json === true || style.summary) process.stdout.write(flags.json === true ? json : `${renderCompareText(document, { width: terminalWidth(process.stdout), verbose: flags.verbose === true, runningPct: lowestRunningPcts(reports.flat()), ...timeUnitOption })}\n`);
         if (flags.exportJson !== undefined) await writeOutput(flags.exportJson, json);
         if (flags.exportCsv !== undefined) await writeOutput(flags.exportCsv, renderCompareCsv(document));
         if (flags.exportMarkdown !== undefined) await writeOutput(flags.exportMarkdown, renderCompareMarkdown(document, tableOptions));
