@@ -7,12 +7,23 @@ import type { MetricUnit } from '../experiment/metrics.ts';
 import type { ChartAssets } from './chart-assets.ts';
 import { renderCompareHtml } from './html.ts';
 import type { HtmlCompareInput } from './html-data.ts';
+import { TIME_UNIT_SECONDS, type TimeUnit } from './time-unit.ts';
+
+/** What -u sets: time's unit (hyperfine's --time-unit); default seconds. */
+export interface CompareHtmlOptions {
+  readonly timeUnit?: TimeUnit;
+}
+
+/** -u's units as the page writes them. */
+const TIME_UNIT_LABELS: Readonly<Record<TimeUnit, string>> = { second: 's', millisecond: 'ms', microsecond: 'µs' };
 
 /**
  * The unit a metric is charted in and what its values are divided by: a clock's ms per second as
- * what it means, the CPUs it kept busy; perf's ns (duration_time, user_time) in ms, their rate in ms/s.
+ * what it means, the CPUs it kept busy; perf's ns (duration_time, user_time) in ms, their rate in ms/s;
+ * seconds in the unit -u gave.
  */
-function chartUnit(unit: MetricUnit): { unit: string; divisor: number } {
+function chartUnit(unit: MetricUnit, timeUnit: TimeUnit | undefined): { unit: string; divisor: number } {
+  if (unit === 's' && timeUnit !== undefined) return { unit: TIME_UNIT_LABELS[timeUnit], divisor: TIME_UNIT_SECONDS[timeUnit] };
   if (unit === 'ms-per-s') return { unit: 'CPUs', divisor: 1000 };
   if (unit === 'ns') return { unit: 'ms', divisor: 1e6 };
   if (unit === 'ns-per-s') return { unit: 'ms/s', divisor: 1e6 };
@@ -24,7 +35,7 @@ function chartUnit(unit: MetricUnit): { unit: string; divisor: number } {
  * each of its values), and as notes
  * how the runs were taken, the warnings and any verdicts against a baseline. Pure.
  */
-export function compareHtmlInput(document: CompareDocument): HtmlCompareInput {
+export function compareHtmlInput(document: CompareDocument, options: CompareHtmlOptions = {}): HtmlCompareInput {
   const { settings, machine, alternatives } = document;
   const howRun =
     `${runCountsText(document)} after ${settings.warmup} warm-up round(s), ` +
@@ -44,7 +55,7 @@ export function compareHtmlInput(document: CompareDocument): HtmlCompareInput {
       const againstFirst = result.comparisons.map((comparison) => comparison.verdict).join('; ');
       const atValues = document.byValue === undefined ? '' : byValueVerdict(document.byValue, result.metric.key);
       const verdict = document.byValue === undefined ? againstFirst : scanReference(document.alternatives) === null ? atValues : [againstFirst, atValues].filter((text) => text !== '').join('; ');
-      const shown = chartUnit(result.metric.unit);
+      const shown = chartUnit(result.metric.unit, result.metric.role === 'primary' ? options.timeUnit : undefined);
       return {
         metric: result.metric.label,
         unit: shown.unit,
@@ -72,6 +83,6 @@ function byValueVerdict(groups: readonly ValueComparison[], metricKey: string): 
  * The `compare --html` page of a comparison, stamped with the time it was made.
  * @example writeHtmlFile(file, renderCompareDocumentHtml(document))
  */
-export function renderCompareDocumentHtml(document: CompareDocument, assets?: ChartAssets): string {
-  return renderCompareHtml(compareHtmlInput(document), { generatedAt: document.createdAt }, assets);
+export function renderCompareDocumentHtml(document: CompareDocument, assets?: ChartAssets, options: CompareHtmlOptions = {}): string {
+  return renderCompareHtml(compareHtmlInput(document, options), { generatedAt: document.createdAt }, assets);
 }

@@ -23,7 +23,7 @@ export interface CompareTextOptions {
   readonly verbose?: boolean;
   /** Lowest running % per event that perf multiplexed in any run (see session/counters.ts lowestRunningPcts): its tables say `scaled from N% of the time`. */
   readonly runningPct?: Readonly<Record<string, number>>;
-  /** The summary's times in this unit (hyperfine's --time-unit); default: the unit each mean's size picks. */
+  /** Times in this unit (hyperfine's --time-unit), in the summary and --verbose's time table; default: the unit each value's size picks. */
   readonly timeUnit?: TimeUnit;
 }
 
@@ -41,7 +41,8 @@ export interface CompareTextOptions {
 export function renderCompareText(document: CompareDocument, options: CompareTextOptions = {}): string {
   const width = Math.max(20, options.width ?? 80);
   const shown = options.runningPct === undefined ? document : withScaledLabels(document, options.runningPct);
-  const blocks = options.verbose === true ? verboseBlocks(shown, width) : summaryBlocks(shown, width, options.timeUnit === undefined ? null : TIME_UNIT_SECONDS[options.timeUnit]);
+  const unitS = options.timeUnit === undefined ? null : TIME_UNIT_SECONDS[options.timeUnit];
+  const blocks = options.verbose === true ? verboseBlocks(shown, width, unitS) : summaryBlocks(shown, width, unitS);
   // the footnote only where a marked metric is on screen (the short summary may show none)
   const marked = shown.results.filter((result, index) => result !== document.results[index]).map((result) => result.metric.label);
   const footnote = options.runningPct === undefined ? null : scaledFootnote(shown, options.runningPct);
@@ -171,8 +172,9 @@ function quietLine(quiet: number, untested: number): string | null {
   return `${total} more metric${total === 1 ? '' : 's'}: ${what} (see --verbose)`;
 }
 
-function verboseBlocks(document: CompareDocument, width: number): string[][] {
-  const blocks = [wrapLines(headline(document), width), ...document.results.map((result) => renderMetric(result, width)), verdictTable(document, width)];
+/** `unitS`: the size of the unit time's table is printed in (--time-unit); null: each value's own. */
+function verboseBlocks(document: CompareDocument, width: number, unitS: number | null): string[][] {
+  const blocks = [wrapLines(headline(document), width), ...document.results.map((result) => renderMetric(result, width, result.metric.role === 'primary' ? unitS : null)), verdictTable(document, width)];
   // a scan's answer at each value, after every alternative against the first
   blocks.push(wrapLines(byValueSummary(document), width));
   if (document.baseline !== undefined) blocks.push(wrapLines(baselineLines(document, true), width));
@@ -202,17 +204,17 @@ function floorDescription(document: CompareDocument): string {
   return floor.command === undefined ? 'an empty cell' : `\`${floor.command.join(' ')}\``;
 }
 
-function summaryRow(name: string, summary: RunSummary, unit: MetricResult['metric']['unit']): string[] {
-  // Each value in its own scale, but σ in its mean's: "12.1 ms ± 0.40 ms", not "± 400 µs".
-  const format = (value: number | null): string => formatMetricValue(value, unit);
-  const spread = formatMetricValue(summary.stdDev, unit, summary.mean);
+function summaryRow(name: string, summary: RunSummary, unit: MetricResult['metric']['unit'], unitS: number | null): string[] {
+  // Each value in its own scale, but σ in its mean's: "12.1 ms ± 0.40 ms", not "± 400 µs"; all in -u's where given.
+  const format = (value: number | null): string => formatMetricValue(value, unit, unitS ?? value);
+  const spread = formatMetricValue(summary.stdDev, unit, unitS ?? summary.mean);
   return [`  ${name}`, format(summary.mean), spread, format(summary.median), format(summary.min), format(summary.max), String(summary.n)];
 }
 
-function renderMetric(result: MetricResult, width: number): string[] {
+function renderMetric(result: MetricResult, width: number, unitS: number | null): string[] {
   const { metric } = result;
-  const rows = [[metric.label, ...HEADER.slice(1)], ...result.summaries.map(({ name, summary }) => summaryRow(name, summary, metric.unit))];
-  if (result.noiseFloor !== null) rows.push(summaryRow('noise floor', result.noiseFloor, metric.unit));
+  const rows = [[metric.label, ...HEADER.slice(1)], ...result.summaries.map(({ name, summary }) => summaryRow(name, summary, metric.unit, unitS))];
+  if (result.noiseFloor !== null) rows.push(summaryRow('noise floor', result.noiseFloor, metric.unit, unitS));
   return [...fitTable(rows, width, DROPPABLE), ...wrapLines(result.comparisons.map((comparison) => `  ${comparisonLine(comparison)}`), width)];
 }
 

@@ -43,6 +43,16 @@ describe('renderCompareText', () => {
     expect(renderCompareText(document, { width: 60, timeUnit: 'second' })).toContain('Time (mean ± σ):    0.012 s  ±  0.000 s');
   });
 
+  it("prints --verbose's time table in the unit -u gives, its other tables as they were", () => {
+    const text = renderCompareText(document, { width: 120, verbose: true, timeUnit: 'microsecond' });
+    const rowLine = text.split('\n').find((line) => line.startsWith('  ./rowcol row 1024 20 '));
+    expect(rowLine?.split(/ {2,}/).slice(2, 7)).toEqual(['12055 µs', '208 µs', expect.stringMatching(/^\d{5} µs$/), '11755 µs', '12351 µs']);
+    expect(text).toMatch(/^ {2}noise floor +1100 µs +17\.5 µs/m);
+    // peak RSS stays in MiB
+    expect(text).toMatch(/^ {2}\.\/rowcol row 1024 20 +9\.20 MiB/m);
+    expect(renderCompareText(document, { width: 120, verbose: true })).toMatch(/^ {2}\.\/rowcol row 1024 20 +12\.1 ms/m);
+  });
+
   it('summarises at 120 columns', () => {
     const text = renderCompareText(document, { width: 120 });
     expect(text).toMatchInlineSnapshot(`

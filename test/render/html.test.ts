@@ -171,3 +171,16 @@ describe('compareHtmlInput of a parameter scan (-L, -P)', () => {
     expect(time?.verdict).toBe([...againstReference, ...atValues].join('; '));
   });
 });
+
+describe('compareHtmlInput with -u', () => {
+  it("charts and tabulates time in the unit -u gives (hyperfine's --time-unit), the other metrics as they were", () => {
+    const document = scanDocument();
+    const seconds = compareHtmlInput(document).metrics.find((metric) => metric.metric === 'time');
+    const micro = compareHtmlInput(document, { timeUnit: 'microsecond' }).metrics.find((metric) => metric.metric === 'time');
+    expect([seconds?.unit, micro?.unit]).toEqual(['s', 'µs']);
+    expect(micro?.alternatives[0]?.values[0]).toBeCloseTo((seconds?.alternatives[0]?.values[0] ?? 0) * 1e6, 6);
+    const others = (input: ReturnType<typeof compareHtmlInput>) => input.metrics.filter((metric) => metric.metric !== 'time');
+    expect(others(compareHtmlInput(document, { timeUnit: 'millisecond' }))).toEqual(others(compareHtmlInput(document)));
+    expect(renderCompareDocumentHtml(document, readChartAssets(), { timeUnit: 'millisecond' })).toMatch(/<tr><td>time<\/td><td>[^<]+<\/td><td>8<\/td><td>[\d.,]+ ms<\/td>/);
+  });
+});

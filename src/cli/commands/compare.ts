@@ -330,7 +330,7 @@ export function registerCompare(program: Command): void {
     .option('--min-time <s>', 'keep adding rounds until this many seconds have passed', parseSeconds)
     .option('--shell', 'run each command with sh -c (default: split it into argv, no shell)')
     .option('-N, --no-shell', 'split each command into argv, no shell: the default (as hyperfine -N)')
-    .addOption(new Option('-u, --time-unit <unit>', "print times in this unit (as hyperfine -u), in the summary and the tables' exports (markdown, AsciiDoc, Org); the JSON and CSV keep seconds").choices(Object.keys(TIME_UNIT_SECONDS)))
+    .addOption(new Option('-u, --time-unit <unit>', "print times in this unit (as hyperfine -u), in the summary, --verbose, the tables' exports (markdown, AsciiDoc, Org) and --html; the JSON and CSV keep seconds").choices(Object.keys(TIME_UNIT_SECONDS)))
     .option('-S <shell>', "run each command with SHELL -c (as hyperfine -S, --shell=SHELL): none for no shell, default for sh")
     .addOption(new Option('--backend <name>', 'where counters come from (cachegrind: simulated caches, commands only)').choices(['perf', 'cachegrind']).default('perf'))
     .option('-e, --events <list>', EVENTS_HELP, parseEventList)
@@ -627,7 +627,7 @@ Examples:
         if (flags.exportAsciidoc !== undefined) await writeOutput(flags.exportAsciidoc, renderCompareAsciidoc(document, tableOptions));
         if (flags.exportOrgmode !== undefined) await writeOutput(flags.exportOrgmode, renderCompareOrgmode(document, tableOptions));
         if (flags.exportHyperfine !== undefined) await writeOutput(flags.exportHyperfine, renderHyperfineJson(document));
-        if (flags.html !== undefined) writeHtmlFile(flags.html, renderCompareDocumentHtml(document));
+        if (flags.html !== undefined) writeHtmlFile(flags.html, renderCompareDocumentHtml(document, undefined, timeUnitOption));
         if (destination !== null) {
           // an earlier save of the same name is replaced: said, with when it was made
           const replaced = await replacedSave(destination);
