@@ -1,11 +1,15 @@
 import { splitCommand } from '../../parsers/split-command.ts';
+import { SORT_ORDERS } from '../experiment/sort-order.ts';
+import { TIME_UNIT_SECONDS } from '../render/time-unit.ts';
+import { OUTPUT_STYLES } from './output-style.ts';
 
 /**
  * compare's warm-up runs of commands, read from argv before its options are parsed, so that the
  * program server (session/program-server.ts) runs them while perfcell itself still loads: each is
  * thrown away, and none needs perf. Only for a command line whose meaning is certain here: `compare`,
  * then nothing but the options below (flags that change no run, --warmup, --runs, --names,
- * --shell, and hyperfine's -w, -r, -n, -N), then `--` and the commands. Any other option (a hook,
+ * --shell, the output's --style, --sort and -u, and hyperfine's -w, -r, -n, -N), then `--` and
+ * the commands. Any other option (a hook,
  * events, outputs, a baseline, cells, a backend…), a value compare would refuse, or a command it
  * could not split, and compare starts as it always did: no program runs before its options have
  * been checked.
@@ -31,10 +35,18 @@ const COUNT_OPTIONS: ReadonlyMap<string, number> = new Map([
   ['--runs', 1],
 ]);
 
+/** Options of the output, each with the values compare takes (commander's choices): they change no run. */
+const CHOICE_OPTIONS: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
+  ['--style', OUTPUT_STYLES],
+  ['--sort', SORT_ORDERS],
+  ['--time-unit', Object.keys(TIME_UNIT_SECONDS)],
+]);
+
 /** hyperfine's short flags that compare takes too: `-w 2 -r 20` is `--warmup 2 --runs 20`. */
-const SHORT_COUNT_OPTIONS: ReadonlyMap<string, string> = new Map([
+const SHORT_OPTIONS: ReadonlyMap<string, string> = new Map([
   ['-w', '--warmup'],
   ['-r', '--runs'],
+  ['-u', '--time-unit'],
 ]);
 
 /**
@@ -50,11 +62,16 @@ export function earlyWarmups(argv: readonly string[], environment: NodeJS.Proces
   const dashes = argv.indexOf('--');
   if (dashes === -1) return null;
   const counts = new Map<string, number>();
+  const choices = new Map<string, string>();
+  const plain = new Set<string>();
   let shell = false;
   let names: string[] | null = null;
   for (let index = 3; index < dashes; index++) {
     const arg = argv[index] ?? '';
-    if (PLAIN_FLAGS.has(arg)) continue;
+    if (PLAIN_FLAGS.has(arg)) {
+      plain.add(arg);
+      continue;
+    }
     if (arg === '--shell' && !shell) {
       shell = true;
       continue;
@@ -71,17 +88,26 @@ export function earlyWarmups(argv: readonly string[], environment: NodeJS.Proces
       continue;
     }
     const [given = '', inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const name = SHORT_COUNT_OPTIONS.get(given) ?? given;
+    const name = SHORT_OPTIONS.get(given) ?? given;
+    const allowed = CHOICE_OPTIONS.get(name);
     const minimum = COUNT_OPTIONS.get(name);
-    if (minimum === undefined || counts.has(name)) return null;
+    if ((minimum === undefined && allowed === undefined) || counts.has(name) || choices.has(name)) return null;
     const value = inline ?? argv[++index];
     if (value === undefined || index >= dashes) return null;
+    if (minimum === undefined) {
+      if (!(allowed ?? []).includes(value)) return null;
+      choices.set(name, value);
+      continue;
+    }
     // as compare's parseCount reads it
     const count = Number(value);
     if (!Number.isInteger(count) || count < minimum) return null;
     counts.set(name, count);
   }
-  const texts = argv.slice(dashes + 1);
+  // as compare checks --style (checkCombination): none prints no --json, full draws what --no-progress drops
+  const style = choices.get('--style');
+  if ((style === 'none' && plain.has('--json')) || (style === 'full' && plain.has('--no-progress'))) return null;
+    const texts = argv.slice(dashes + 1);
   if (texts.length === 0) return null;
   // as compare checks --names (checkCombination): one each, all different, none the noise floor's
   if (names !== null && (names.length !== texts.length || new Set(names).size !== names.length || names.includes(NOISE_FLOOR_NAME))) return null;

@@ -35,6 +35,14 @@ describe('earlyWarmups: compare warm-ups that may start while perfcell loads', (
     expect(earlyWarmups(argv('compare', '-r', '0', '--', 'a'), {}, noNode)).toBeNull();
   });
 
+  it("the output's --style, --sort and -u/--time-unit with a value compare takes: they change no run", () => {
+    expect(earlyWarmups(argv('compare', '--style', 'basic', '--sort', 'mean-time', '-u', 'millisecond', '--', 'a'), {}, noNode)).toEqual({ commands: [['a']], noiseFloor: ['true'], rounds: 1 });
+    expect(earlyWarmups(argv('compare', '--time-unit=microsecond', '--style=none', '--', 'a'), {}, noNode)).toEqual({ commands: [['a']], noiseFloor: ['true'], rounds: 1 });
+    for (const bad of [['--style', 'fancy'], ['--sort', 'name'], ['-u', 'minute'], ['--style'], ['-u', 'second', '--time-unit', 'second'], ['--style', 'none', '--json'], ['--no-progress', '--style', 'full']]) {
+      expect(earlyWarmups(argv('compare', ...bad, '--', 'a'), {}, noNode), bad.join(' ')).toBeNull();
+    }
+  });
+
   it('no warm-ups asked for, or a value compare refuses: nothing starts early (compare reports the error first)', () => {
     expect(earlyWarmups(argv('compare', '--warmup', '0', '--', 'a'), {}, noNode)).toBeNull();
     for (const bad of [['--runs', '0'], ['--runs', '2.5'], ['--warmup', '-1'], ['--warmup', 'two'], ['--warmup'], ['--runs=']]) {
