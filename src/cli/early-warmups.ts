@@ -8,8 +8,8 @@ import { OUTPUT_STYLES } from './output-style.ts';
  * program server (session/program-server.ts) runs them while perfcell itself still loads: each is
  * thrown away, and none needs perf. Only for a command line whose meaning is certain here: `compare`,
  * then nothing but the options below (flags that change no run, --warmup, --runs, --names,
- * --shell, the output's --style, --sort and -u, and hyperfine's -w, -r, -n, -N), then `--` and
- * the commands. Any other option (a hook,
+ * --shell, the output's --style, --sort and -u, the exports' files where they can be written, and
+ * hyperfine's -w, -r, -n, -N), then `--` and the commands. Any other option (a hook,
  * events, outputs, a baseline, cells, a backend…), a value compare would refuse, or a command it
  * could not split, and compare starts as it always did: no program runs before its options have
  * been checked.
@@ -42,6 +42,9 @@ const CHOICE_OPTIONS: ReadonlyMap<string, readonly string[]> = new Map<string, r
   ['--time-unit', Object.keys(TIME_UNIT_SECONDS)],
 ]);
 
+/** Options naming a file written after the runs: they change no run, once compare's check of the paths passes. */
+const EXPORT_OPTIONS: ReadonlySet<string> = new Set(['--export-json', '--export-csv', '--export-markdown', '--export-asciidoc', '--export-orgmode', '--export-hyperfine', '--html']);
+
 /** hyperfine's short flags that compare takes too: `-w 2 -r 20` is `--warmup 2 --runs 20`. */
 const SHORT_OPTIONS: ReadonlyMap<string, string> = new Map([
   ['-w', '--warmup'],
@@ -52,10 +55,17 @@ const SHORT_OPTIONS: ReadonlyMap<string, string> = new Map([
 /**
  * The warm-ups `argv` asks for, where it is certain what they are; else null.
  * `isNodeProgram`: a Node program gets a gate of its own each run (its GC is reported), not the server.
+ * `canWrite`: whether compare's check of the exports' paths passes (cli/output-paths.ts), as it
+ * checks them before its first run; no export: not asked.
  * @example earlyWarmups(['node', 'perfcell', 'compare', '--warmup', '2', '--', './a 1', './b'], {}, isNodeProgram) // { commands: [['./a', '1'], ['./b']], noiseFloor: ['true'], rounds: 2 }
  * @example earlyWarmups(['node', 'perfcell', 'compare', '--prepare', 'make', '--', './a'], {}, isNodeProgram) // null
  */
-export function earlyWarmups(argv: readonly string[], environment: NodeJS.ProcessEnv, isNodeProgram: (file: string) => boolean): EarlyWarmups | null {
+export function earlyWarmups(
+  argv: readonly string[],
+  environment: NodeJS.ProcessEnv,
+  isNodeProgram: (file: string) => boolean,
+  canWrite: (outputs: readonly { readonly flag: string; readonly path: string }[]) => boolean = () => false,
+): EarlyWarmups | null {
   if (argv[2] !== 'compare') return null;
   // the switches that turn served or uncounted warm-ups off (program-server.ts, alternatives.ts), and this
   if (environment['PERFCELL_EARLY_WARMUPS'] === '0' || environment['PERFCELL_SERVED_RUNS'] === '0' || environment['PERFCELL_WARMUP_UNCOUNTED'] === '0') return null;
@@ -63,6 +73,7 @@ export function earlyWarmups(argv: readonly string[], environment: NodeJS.Proces
   if (dashes === -1) return null;
   const counts = new Map<string, number>();
   const choices = new Map<string, string>();
+  const exports: { flag: string; path: string }[] = [];
   const plain = new Set<string>();
   let shell = false;
   let names: string[] | null = null;
@@ -89,6 +100,12 @@ export function earlyWarmups(argv: readonly string[], environment: NodeJS.Proces
     }
     const [given = '', inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const name = SHORT_OPTIONS.get(given) ?? given;
+    if (EXPORT_OPTIONS.has(name) && !exports.some((output) => output.flag === name)) {
+      const path = inline ?? argv[++index];
+      if (path === undefined || index >= dashes) return null;
+      exports.push({ flag: name, path });
+      continue;
+    }
     const allowed = CHOICE_OPTIONS.get(name);
     const minimum = COUNT_OPTIONS.get(name);
     if ((minimum === undefined && allowed === undefined) || counts.has(name) || choices.has(name)) return null;
@@ -107,7 +124,8 @@ export function earlyWarmups(argv: readonly string[], environment: NodeJS.Proces
   // as compare checks --style (checkCombination): none prints no --json, full draws what --no-progress drops
   const style = choices.get('--style');
   if ((style === 'none' && plain.has('--json')) || (style === 'full' && plain.has('--no-progress'))) return null;
-    const texts = argv.slice(dashes + 1);
+    if (exports.length > 0 && !canWrite(exports)) return null;
+  const texts = argv.slice(dashes + 1);
   if (texts.length === 0) return null;
   // as compare checks --names (checkCombination): one each, all different, none the noise floor's
   if (names !== null && (names.length !== texts.length || new Set(names).size !== names.length || names.includes(NOISE_FLOOR_NAME))) return null;

@@ -60,6 +60,15 @@ describe.concurrent('perfcell compare: warm-ups started before the options are p
     expect(document.alternatives.map((alternative) => [alternative.name, alternative.runs.length])).toEqual([['first', 2], ['second', 2]]);
   });
 
+  it.each([true, false])("with hyperfine's exports, --style, --sort and -u: the same runs, and the files written (early: %s)", async (early) => {
+    const log = join(dir, `exports-${early}.log`);
+    const markdown = join(dir, `exports-${early}.md`);
+    const result = await compare(['-w', '1', '-r', '2', '--style', 'basic', '--sort', 'command', '-u', 'millisecond', '--export-markdown', markdown, '--export-json', join(dir, `exports-${early}.json`), '--', appends(log, 'a'), appends(log, 'b')], early);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(logOf(log)).toBe('a b a b a b');
+    expect(readFileSync(markdown, 'utf8')).toContain('| Mean [ms] |');
+  });
+
   it.each([true, false])('a warm-up that fails stops compare as it did, with nothing run after it (early: %s)', async (early) => {
     const log = join(dir, `fails-${early}.log`);
     const result = await compare(['--warmup', '2', '--runs', '3', '--', appends(log, 'a'), appends(log, 'b', 3), appends(log, 'c')], early);
@@ -75,6 +84,9 @@ describe.concurrent('perfcell compare: warm-ups started before the options are p
     expect(badRuns.stderr).toMatch(/--runs/);
     const unknown = await compare(['--warmup', '1', '--bogus', '--', appends(log, 'a')], true);
     expect(unknown.exitCode).toBe(2);
+    // an export compare cannot write: refused before any run, early or not
+    const folder = await compare(['--warmup', '1', '--export-markdown', dir, '--', appends(log, 'a')], true);
+    expect([folder.exitCode, folder.stderr]).toEqual([2, `error: --export-markdown ${dir} is a folder (give a file name in it, e.g. --export-markdown ${dir}/compare.md)`]);
     expect(logOf(log)).toBe('');
   });
 

@@ -43,6 +43,28 @@ describe('earlyWarmups: compare warm-ups that may start while perfcell loads', (
     }
   });
 
+  it("the exports' files, where compare's check of their paths passes: it is asked once, for all of them", () => {
+    const asked: unknown[] = [];
+    const canWrite = (outputs: readonly { flag: string; path: string }[]): boolean => (asked.push(outputs), !outputs.some((output) => output.path.startsWith('/proc')));
+    const words = ['--export-json', 'a.json', '--export-markdown=t.md', '--export-csv', 'c.csv', '--export-asciidoc', 't.adoc', '--export-orgmode', 't.org', '--export-hyperfine', 'h.json', '--html', 'p.html'];
+    expect(earlyWarmups(argv('compare', ...words, '--', 'a'), {}, noNode, canWrite)).toEqual({ commands: [['a']], noiseFloor: ['true'], rounds: 1 });
+    expect(asked).toEqual([[
+      { flag: '--export-json', path: 'a.json' },
+      { flag: '--export-markdown', path: 't.md' },
+      { flag: '--export-csv', path: 'c.csv' },
+      { flag: '--export-asciidoc', path: 't.adoc' },
+      { flag: '--export-orgmode', path: 't.org' },
+      { flag: '--export-hyperfine', path: 'h.json' },
+      { flag: '--html', path: 'p.html' },
+    ]]);
+    expect(earlyWarmups(argv('compare', '--export-json', '/proc/x.json', '--', 'a'), {}, noNode, canWrite)).toBeNull();
+    // given twice, or with no path before --: as compare would not take it
+    expect(earlyWarmups(argv('compare', '--export-json', 'a.json', '--export-json', 'b.json', '--', 'a'), {}, noNode, canWrite)).toBeNull();
+    expect(earlyWarmups(argv('compare', '--export-json', '--', 'a'), {}, noNode, canWrite)).toBeNull();
+    // not asked: as it was
+    expect(earlyWarmups(argv('compare', '--export-json', 'a.json', '--', 'a'), {}, noNode)).toBeNull();
+  });
+
   it('no warm-ups asked for, or a value compare refuses: nothing starts early (compare reports the error first)', () => {
     expect(earlyWarmups(argv('compare', '--warmup', '0', '--', 'a'), {}, noNode)).toBeNull();
     for (const bad of [['--runs', '0'], ['--runs', '2.5'], ['--warmup', '-1'], ['--warmup', 'two'], ['--warmup'], ['--runs=']]) {

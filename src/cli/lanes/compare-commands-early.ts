@@ -5,8 +5,19 @@
  * (session/serve-process.ts). It imports little, so that it runs before most of the lane.
  */
 import { earlyWarmups } from '../early-warmups.ts';
+import { checkOutputPaths } from '../output-paths.ts';
 import { isNodeProgram } from '../../session/node-gc.ts';
 import { startEarlyWarmups } from '../../session/serve-process.ts';
 
-const warmups = earlyWarmups(process.argv, process.env, isNodeProgram);
+/** Whether compare's own check of its exports' paths will pass (it throws where one cannot be written). */
+function canWrite(outputs: Parameters<typeof checkOutputPaths>[0]): boolean {
+  try {
+    checkOutputPaths(outputs);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const warmups = earlyWarmups(process.argv, process.env, isNodeProgram, canWrite);
 if (warmups !== null) startEarlyWarmups(warmups);
