@@ -42,7 +42,9 @@
  * status, CPU seconds and ru_maxrss from wait4(), and the wall clock from the release to wait4's
  * return on CLOCK_MONOTONIC; and "strays", how many processes the program left running (S is the
  * subreaper of its orphans): they inherited the counters too, so perfcell replaces its perfs before
- * the next clone (closing a perf frees the counters every process inherited from it).
+ * the next clone (closing a perf frees the counters every process inherited from it); and
+ * "openFailed": 1 where C could not open its stdin file, 2 its stdout file (execErrno says why), 0
+ * where it opened what it was given.
  *
  * CTL_FD is the lifeline: at its EOF, or at SIGUSR1 from PR_SET_PDEATHSIG (perfcell died), S ends
  * a held C, SIGTERMs a running one (SIGKILL a second later), SIGKILLs F and exits; perf, attached
@@ -81,6 +83,7 @@ struct slot {
   struct timespec start;
   int exec_errno;
   int released;
+  int open_failed; /* 1: C could not open its stdin file, 2: its stdout file (errno in exec_errno) */
   uint32_t go;     /* a futex word: S adds one to release the C that saw the old value */
   uint32_t parked; /* a futex word: C sets it once it has touched everything and waits for go */
 };
@@ -122,18 +125,18 @@ static int write_all(int fd, const void *buffer, size_t size) {
   return 1;
 }
 
-/* Opens `path` onto `target` (0 or 1); where it cannot, says so on stderr (perfcell's) and exits 126, unreleased.
-   System calls only (see run_child). */
+/* Opens `path` onto `target` (0 or 1); where it cannot, leaves which (open_failed) and errno in
+   the slot for the end report, and exits 126, unreleased: perfcell names the file, once (a line of
+   C's own came once per clone, twice where an armed run was replaced). */
 static void open_onto(const char *path, int flags, int target) {
   int fd = open(path, flags, 0666);
   if (fd >= 0 && (fd == target || dup2(fd, target) == target)) {
     if (fd != target) close(fd);
     return;
   }
-  static const char before[] = "perfcell-serve: cannot open ";
-  static const char after[] = " for the program (was it removed while compare ran?)\n";
+  slot->exec_errno = errno;
+  slot->open_failed = target + 1;
   slot->released = 0;
-  if (write(2, before, sizeof before - 1) >= 0 && write(2, path, strlen(path)) >= 0 && write(2, after, sizeof after - 1) >= 0) {}
   _exit(126);
 }
 
@@ -149,6 +152,7 @@ static void run_child(pid_t server, char **argv, char **env, int stdout_to_stder
   signal(SIGCHLD, SIG_DFL);
   signal(SIGUSR1, SIG_DFL);
   if (stdout_to_stderr) dup2(2, 1);
+  slot->open_failed = 0;
   /* compare --input, --output: perfcell checked both before the runs; gone since, the run fails (126) */
   if (stdin_file != NULL) open_onto(stdin_file, O_RDONLY, 0);
   if (stdout_file != NULL) open_onto(stdout_file, O_WRONLY | O_CREAT, 1);
@@ -449,8 +453,8 @@ int main(int argc, char **argv) {
       if (got == child) {
         struct timespec end;
         clock_gettime(CLOCK_MONOTONIC, &end);
-        char extra[32];
-        snprintf(extra, sizeof extra, "\"strays\":%d", count_strays(forker));
+        char extra[64];
+        snprintf(extra, sizeof extra, "\"strays\":%d,\"openFailed\":%d", count_strays(forker), slot->open_failed);
         print_end_report(out, slot->released, status, slot->start, end, &usage, slot->exec_errno, extra);
         child = 0;
         int failed = !(WIFEXITED(status) && WEXITSTATUS(status) == 0);

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, constants, ftruncateSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { constants as osConstants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { MeasureOptions } from './options.ts';
 import type { ProgramFileDescriptors } from './program-stdio.ts';
@@ -88,8 +88,24 @@ function openFor(file: string, flags: number, what: string): number {
     return openSync(file, flags, 0o666);
   } catch (error: unknown) {
     const { code, message } = error as NodeJS.ErrnoException;
-    throw new Error(`cannot open ${file} to ${what} for the program (${code ?? message}): check the path`);
+    throw new Error(cannotOpenText(file, what, code ?? message));
   }
+}
+
+function cannotOpenText(file: string, what: string, why: string): string {
+  return `cannot open ${file} to ${what} for the program (${why}): check the path`;
+}
+
+/**
+ * Why a served run's held child could not open its file, as a gate per run says it (openFor):
+ * `openFailed` 1 for its stdin, 2 for its stdout, with open's errno (perfcell-serve's end report).
+ * @example servedOpenFailure({ programStdin: { file: 'in.txt' } }, 1, 2) // 'cannot open in.txt to read as stdin for the program (ENOENT): check the path'
+ */
+export function servedOpenFailure(options: Pick<MeasureOptions, 'programStdout' | 'programStdin'>, openFailed: number, errno: number): string {
+  const why = Object.entries(osConstants.errno).find(([, number]) => number === errno)?.[0] ?? `errno ${errno}`;
+  const { programStdin: stdin, programStdout: stdout } = options;
+  if (openFailed === 1) return cannotOpenText(typeof stdin === 'object' ? stdin.file : 'its stdin', 'read as stdin', why);
+  return cannotOpenText(typeof stdout === 'object' ? stdout.file : stdout === 'pipe' ? "perfcell's pipe" : 'its stdout', 'write as stdout', why);
 }
 
 let fifoPath: string | null = null;

@@ -10,8 +10,7 @@ import { monotonicNs } from './clock.ts';
 import { buildPerfCounters, noCounters } from './counters.ts';
 import { describeExecFailure } from './exec-failure.ts';
 import { gateRequest } from './gate-request.ts';
-import { servedFileFields } from './program-files.ts';
-import { hasOwnStdio } from './program-stdio.ts';
+import { servedFileFields, servedOpenFailure } from './program-files.ts';
 import { forwardInterruptions, holdInterruptions, InterruptedError, interruption } from './interruption.ts';
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
 import { enableFailureNote, programReport, type ArmedProgram, type ReaperResult } from './run-program.ts';
@@ -334,9 +333,9 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           const disabled = closeWindow(restart, disabling);
           hooks.onEnded?.();
           if (result === null) throw new Error('perfcell-serve ended without a report (was it killed?)');
+          // its held child could not open its --input or --output file (removed while compare ran): said once, naming it
+          if ((result.openFailed ?? 0) > 0) throw new Error(`${quoteName(label)} did not start: ${servedOpenFailure(stdio, result.openFailed ?? 0, result.execErrno)}`);
           if (result.execErrno !== 0) throw new UsageError(describeExecFailure(command[0] ?? '', result.execErrno, result.execError));
-          // its held child could not open its --input or --output file (it says which, on stderr)
-          if (!result.released && hasOwnStdio(stdio)) throw new Error(`${quoteName(label)} did not start: its stdin or stdout file could not be opened (perfcell-serve's line above names it)`);
           if (strays > 0) warnings.push(straysWarning(label, strays));
           const report = programReport({
             label, command, startedAt, result, cpuBefore, cpuAfter, counters: noCounters(), warnings,

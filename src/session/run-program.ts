@@ -46,6 +46,8 @@ export interface ReaperResult {
   readonly perfSignalled?: boolean;
   /** perfcell-serve: processes the program left running after it ended (they inherited the runs' counters). */
   readonly strays?: number;
+  /** perfcell-serve: 1 where the held child could not open its stdin file, 2 its stdout file (execErrno says why); 0 where it could. */
+  readonly openFailed?: number;
 }
 
 
