@@ -51,11 +51,23 @@ export class AlternativeFailedError extends Error {
 }
 
 /**
- * `"./rowcol row 64"` → ['./rowcol', 'row', '64']; with shell, ['sh', '-c', text]; with a shell's
- * name (compare -S bash), [name, '-c', text].
+ * The words of compare's -S SHELL: a name (`bash`), or as hyperfine takes it a whole command line
+ * (`bash --norc`), split as a command is (quotes respected); where it cannot be split, why.
+ * @example shellWords('bash --norc') // ['bash', '--norc']
+ */
+export function shellWords(shell: string): string[] {
+  const split = splitCommand(shell);
+  if ('error' in split) throw new UsageError(`-S ${shell}: cannot split it: ${split.error} (close the quote)`);
+  if (split.argv.length === 0) throw new UsageError('-S was given an empty shell (name one, e.g. -S bash, or -S none)');
+  return [...split.argv];
+}
+
+/**
+ * `"./rowcol row 64"` → ['./rowcol', 'row', '64']; with shell, ['sh', '-c', text]; with a shell
+ * -S names (compare -S bash, or -S 'bash --norc'), [...its words, '-c', text].
  */
 export function commandArgv(text: string, shell: boolean | string): string[] {
-  if (shell !== false) return [shell === true ? 'sh' : shell, '-c', text];
+  if (shell !== false) return [...(shell === true ? ['sh'] : shellWords(shell)), '-c', text];
   const split = splitCommand(text);
   if ('error' in split) throw new UsageError(`cannot split the command "${text}": ${split.error} (close the quote, or pass --shell to run it with sh -c)`);
   if (split.argv.length === 0) throw new UsageError('an alternative is an empty command (give each command as one non-empty string)');

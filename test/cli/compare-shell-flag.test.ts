@@ -25,6 +25,17 @@ describe('perfcell compare -S SHELL', () => {
     expect(sh.stderr).toContain(`exited with code 1`);
   });
 
+  it("takes a shell's command line as hyperfine does (-S 'bash -o posix'): its words, then -c", async () => {
+    // bash -o posix sets POSIXLY_CORRECT: the option reached the shell that ran the command
+    const posix = 'test "$POSIXLY_CORRECT" = y';
+    const result = await perfcell(['compare', '--no-perf', '--json', '-w', '0', '-r', '2', '-S', 'bash -o posix', '--', posix]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const document = JSON.parse(result.stdout) as CompareDocument;
+    expect(document.alternatives[0]?.command).toEqual(['bash', '-o', 'posix', '-c', posix]);
+    expect(document.settings.shellProgram).toBe('bash -o posix');
+    expect((await perfcell(['compare', '--no-perf', '-w', '0', '-r', '1', '-S', 'bash', '--', posix])).exitCode).toBe(1);
+  });
+
   it('-S none runs no shell, -S default runs sh', async () => {
     const none = await perfcell(['compare', '--no-perf', '--json', '-w', '0', '-r', '1', '-S', 'none', '--', 'echo $HOME']);
     expect(none.exitCode, none.stderr).toBe(0);
@@ -39,6 +50,8 @@ describe('perfcell compare -S SHELL', () => {
       [['-S', 'no-such-shell-xyz', '--', 'true'], 'error: -S no-such-shell-xyz: no such shell on PATH (install it, or pick another: -S bash, or -S none for no shell)'],
       [['-S', 'bash', '--shell', '--', 'true'], 'error: -S picks the shell (-S none: no shell): give it without --shell'],
       [['-N', '-S', 'bash', '--', 'true'], 'error: -S picks the shell (-S none: no shell): give it without -N'],
+      [['-S', 'no-such-shell-xyz --norc', '--', 'true'], 'error: -S no-such-shell-xyz --norc: no such shell on PATH (no-such-shell-xyz) (install it, or pick another: -S bash, or -S none for no shell)'],
+      [['-S', "bash -c 'x", '--', 'true'], "error: -S bash -c 'x: cannot split it: unclosed single quote (close the quote)"],
       [['--backend', 'cachegrind', '-S', 'bash', '--', 'true'], 'error: -S bash cannot be combined with --backend cachegrind: cachegrind would count the shell, not the command (drop -S bash)'],
     ];
     for (const [args, message] of cases) {

@@ -2,7 +2,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UsageError } from '../../errors.ts';
-import { cellAlternatives, commandAlternatives, distinctNames, oneOrEach, type CommandIo, planCells, prepareCellPlan, runOnce, type Measurable, type RunHooks } from '../../experiment/alternatives.ts';
+import { cellAlternatives, commandAlternatives, distinctNames, oneOrEach, shellWords, type CommandIo, planCells, prepareCellPlan, runOnce, type Measurable, type RunHooks } from '../../experiment/alternatives.ts';
 import { compareWithBaseline } from '../../experiment/analyze.ts';
 import { createCellEvaluator, type CellEvaluator } from '../../experiment/cell-evaluator.ts';
 import { buildCompareDocument, type CompareDocument, type CompareSettings, type RunFailure, type SavedAlternative } from '../../experiment/compare-document.ts';
@@ -255,8 +255,10 @@ function shellOf(flags: Pick<CompareFlags, 'shell' | 'S'>): boolean | string {
 async function checkShell(flags: CompareFlags): Promise<void> {
   const shell = shellOf(flags);
   if (typeof shell !== 'string' || flags.cells !== undefined) return;
-  const lookup = await findExecutable(shell, { cwd: process.cwd(), path: process.env['PATH'] });
-  if (lookup.kind === 'missing') throw new UsageError(`-S ${shell}: no such shell ${shell.includes('/') ? 'file' : 'on PATH'} (install it, or pick another: -S bash, or -S none for no shell)`);
+  // a name, or a command line as hyperfine takes it (-S 'bash --norc'): its first word is looked up
+  const program = shellWords(shell)[0] ?? shell;
+  const lookup = await findExecutable(program, { cwd: process.cwd(), path: process.env['PATH'] });
+  if (lookup.kind === 'missing') throw new UsageError(`-S ${shell}: no such shell ${program.includes('/') ? 'file' : 'on PATH'}${program === shell ? '' : ` (${program})`} (install it, or pick another: -S bash, or -S none for no shell)`);
   if (lookup.kind === 'not executable') throw new UsageError(`-S ${shell}: ${lookup.path} is not executable (chmod +x it, or pick another shell)`);
 }
 
@@ -331,7 +333,7 @@ export function registerCompare(program: Command): void {
     .option('--shell', 'run each command with sh -c (default: split it into argv, no shell)')
     .option('-N, --no-shell', 'split each command into argv, no shell: the default (as hyperfine -N)')
     .addOption(new Option('-u, --time-unit <unit>', "print times in this unit (as hyperfine -u), in the summary, --verbose, the tables' exports (markdown, AsciiDoc, Org) and --html; the JSON and CSV keep seconds").choices(Object.keys(TIME_UNIT_SECONDS)))
-    .option('-S <shell>', "run each command with SHELL -c (as hyperfine -S, --shell=SHELL): none for no shell, default for sh")
+    .option('-S <shell>', "run each command with SHELL -c (as hyperfine -S, --shell=SHELL): a name, or a command line ('bash --norc'); none for no shell, default for sh")
     .addOption(new Option('--backend <name>', 'where counters come from (cachegrind: simulated caches, commands only)').choices(['perf', 'cachegrind']).default('perf'))
     .option('-e, --events <list>', EVENTS_HELP, parseEventList)
     .option('-M, --metrics <list>', METRICS_HELP, parseMetricList)
