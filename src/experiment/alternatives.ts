@@ -11,6 +11,7 @@ import type { MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
 import { formatCellFailure } from '../render/cell-failure.ts';
 import { shellQuote } from '../render/shell-quote.ts';
+import { iterationEnvironment } from './iteration-env.ts';
 import { InterruptedError, interruption, settleInterruption, throwIfInterrupted } from '../session/interruption.ts';
 import type { CellEvaluator, PreparedCell } from './cell-evaluator.ts';
 import { measureCell, type CellRun } from './run-cells.ts';
@@ -25,9 +26,9 @@ export interface Measurable {
   measure(hooks?: RunHooks): Promise<CommandReport>;
   /**
    * Prepares the next measure() ahead (commands: the gate holding the program, and its perf);
-   * `warmup`: for a warm-up run (see RunHooks).
+   * `warmup`: for a warm-up run, `iteration`: for that run of it (see RunHooks).
    */
-  arm?(options?: { readonly warmup?: boolean }): void;
+  arm?(options?: { readonly warmup?: boolean; readonly iteration?: string }): void;
   /** Ends what arm() prepared and no measure() used (stop, interruption, the last round). */
   disarm?(): Promise<void>;
 }
@@ -42,6 +43,8 @@ export interface RunHooks {
    * (compare's first warm-up runs go while its perfs start up).
    */
   readonly warmup?: boolean;
+  /** Which of the alternative's runs this is (`warmup-0`, … `0`, …): its program's $HYPERFINE_ITERATION (iteration-env.ts). */
+  readonly iteration?: string;
 }
 
 /** A run of an alternative failed; compare stops, because its numbers would be a failure's. */
@@ -111,10 +114,15 @@ export function commandAlternatives(
     const canArm = server !== null || (runOptions.backend !== 'cachegrind' && prearmDepth() > 0);
     // served: its files (or pipe, or stderr) opened by the server's held child
     const stdio = { programStdin: io.stdin, programStdout: io.stdout };
-    const armOne = (warmup: boolean): Promise<ArmedProgram> => (server === null ? armProgram(argv, optionsNow()) : server.arm(argv, name, { counted: !(warmup && warmupsUncounted), stdio }));
+    // the run's $HYPERFINE_ITERATION and $PERFCELL_ITERATION, where the scheduler says which run it is
+    const withIteration = (iteration: string | undefined): MeasureOptions => (iteration === undefined ? optionsNow() : { ...optionsNow(), programEnvironment: iterationEnvironment(iteration) });
+    const armOne = (warmup: boolean, iteration: string | undefined): Promise<ArmedProgram> =>
+      server === null ? armProgram(argv, withIteration(iteration)) : server.arm(argv, name, { counted: !(warmup && warmupsUncounted), stdio, environment: iterationEnvironment(iteration) });
     let armed: Promise<ArmedProgram> | null = null;
     /** What `armed` was armed for: a warm-up run's program may have been cloned before perf counted. */
     let armedForWarmup = false;
+    /** Which run `armed` was armed for: its environment says so ($HYPERFINE_ITERATION). */
+    let armedIteration: string | undefined;
     /** `armed` has a perf waiting for its enable. */
     let armedWithPerf = false;
     return {
@@ -124,7 +132,8 @@ export function commandAlternatives(
       if (!canArm || armed !== null) return;
       armedForWarmup = armOptions.warmup === true;
       armedWithPerf = !perfOff;
-      armed = armOne(armedForWarmup);
+      armedIteration = armOptions.iteration;
+      armed = armOne(armedForWarmup, armedIteration);
       // A failed arm is the next run's failure, thrown by measure(); never an unhandled rejection.
       armed.catch(() => undefined);
     },
@@ -138,14 +147,15 @@ export function commandAlternatives(
       const warmup = hooks.warmup === true;
       let pending = armed;
       armed = null;
-      // armed for a warm-up, run for a result: armed anew, to be counted; armed with a perf since given up: anew without
-      if (pending !== null && ((armedForWarmup && !warmup) || (armedWithPerf && perfOff))) {
+      // armed for a warm-up, run for a result: armed anew, to be counted; armed with a perf since given up: anew without;
+      // armed for another run (a round run again after Ctrl-Z): anew, its environment this run's
+      if (pending !== null && ((armedForWarmup && !warmup) || (armedWithPerf && perfOff) || armedIteration !== hooks.iteration)) {
         await pending.then((program) => program.cancel(), () => undefined);
         pending = null;
       }
       const report = canArm
-        ? await (await (pending ?? armOne(warmup))).run(hooks)
-        : await measure(argv, optionsNow());
+        ? await (await (pending ?? armOne(warmup, hooks.iteration))).run(hooks)
+        : await measure(argv, withIteration(hooks.iteration));
       if (server === null && !perfOff && perfGaveUp(report, runOptions)) perfOff = true;
       // A run cut short by Ctrl-C (or SIGTERM) is the interruption's, not the program's failure.
       const isStopSignal = report.signal === 'SIGINT' || report.signal === 'SIGTERM' || report.signal === 'SIGHUP';

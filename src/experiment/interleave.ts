@@ -1,5 +1,6 @@
 import { monotonicMs } from '../session/clock.ts';
 import { continuedSince } from '../session/job-stops.ts';
+import { iterationValue } from './iteration-env.ts';
 
 /** One thing to run repeatedly: an alternative, or the empty one that measures the noise floor. */
 export interface Slot<T> {
@@ -7,10 +8,11 @@ export interface Slot<T> {
   /**
    * `onEnded`: the run's timed part is over (a command's program has ended); the next run is armed
    * then. `warmup`: a warm-up run, whose result is thrown away (it need not wait for perf's counters).
+   * `iteration`: which of this slot's runs it is, as $HYPERFINE_ITERATION says it (iteration-env.ts).
    */
-  readonly run: (hooks?: { readonly onEnded?: () => void; readonly onStarted?: () => void; readonly warmup?: boolean }) => Promise<T>;
-  /** Prepares this slot's next run ahead, outside any timed run (compare's commands: gate and perf); `warmup` as run()'s. */
-  readonly arm?: (options?: { readonly warmup?: boolean }) => void;
+  readonly run: (hooks?: { readonly onEnded?: () => void; readonly onStarted?: () => void; readonly warmup?: boolean; readonly iteration?: string }) => Promise<T>;
+  /** Prepares this slot's next run ahead, outside any timed run (compare's commands: gate and perf); `warmup` and `iteration` as run()'s. */
+  readonly arm?: (options?: { readonly warmup?: boolean; readonly iteration?: string }) => void;
   /** Ends what arm() prepared that no run used; awaited before the rounds return. */
   readonly disarm?: () => Promise<void>;
 }
@@ -123,10 +125,13 @@ async function runRounds<T>(
   let roundsRerun = 0;
   // The run after this one, if the schedule surely has one: the last measured round of a fixed
   // count has none (with min-time it may, so it is armed; disarm() ends it if unused).
-  const nextRun = (phase: 'warmup' | 'measure', round: number, index: number): { slot: Slot<T>; warmup: boolean } | undefined => {
-    if (index + 1 < slots.length) return { slot: slots[index + 1]!, warmup: phase === 'warmup' };
+  const nextRun = (phase: 'warmup' | 'measure', round: number, index: number): { slot: Slot<T>; warmup: boolean; iteration: string } | undefined => {
+    if (index + 1 < slots.length) return { slot: slots[index + 1]!, warmup: phase === 'warmup', iteration: iterationValue(phase, round) };
     const isLastRound = phase === 'measure' ? (options.minTimeS === null && round >= options.runs) || round >= maxRuns : round >= options.warmup && options.runs <= 0;
-    return isLastRound ? undefined : { slot: slots[0]!, warmup: phase === 'warmup' && round < options.warmup };
+    if (isLastRound) return undefined;
+    const warmup = phase === 'warmup' && round < options.warmup;
+    // the next round: the phase's next, or the first measured one after the last warm-up
+    return { slot: slots[0]!, warmup, iteration: warmup ? iterationValue('warmup', round + 1) : iterationValue('measure', phase === 'warmup' ? 1 : round + 1) };
   };
   const timed = async (index: number, slot: Slot<T>, phase: 'warmup' | 'measure', round: number): Promise<T> => {
     const fromS = now();
@@ -138,13 +143,14 @@ async function runRounds<T>(
       isArmed = true;
       const stop = options.shouldStop?.();
       const next = stop === undefined || stop === null ? nextRun(phase, round, index) : undefined;
-      next?.slot.arm?.({ warmup: next.warmup });
+      next?.slot.arm?.({ warmup: next.warmup, iteration: next.iteration });
     };
     try {
       // PERFCELL_PREARM_DURING=1 arms while this run is timed instead: only to measure what that
       // costs the run on 2 CPUs (BENCHMARKS.md, pace); never the default.
       const warmup = phase === 'warmup';
-      const result = await slot.run(isArmedDuringRun() ? { onStarted: armNext, onEnded: armNext, warmup } : { onEnded: armNext, warmup });
+      const iteration = iterationValue(phase, round);
+      const result = await slot.run(isArmedDuringRun() ? { onStarted: armNext, onEnded: armNext, warmup, iteration } : { onEnded: armNext, warmup, iteration });
       armNext();
       return result;
     } finally {

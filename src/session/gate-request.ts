@@ -1,7 +1,7 @@
 import { perfArguments } from '../perf/controller.ts';
 import { addedEnvironment, nodeGcEnvironment } from './node-gc.ts';
 import type { MeasureOptions, ResolvedPerfOptions } from './options.ts';
-import { fieldsRequest } from './request-fields.ts';
+import { environmentFields, fieldsRequest } from './request-fields.ts';
 
 /**
  * The early gate's "cmd" request for `command` under these options (native/perfcell-exec.c, "-"
@@ -10,12 +10,12 @@ import { fieldsRequest } from './request-fields.ts';
  * child's pid). `fileFields`: the server's "stdin-file=" and "stdout-file=" (program-files.ts).
  */
 export function gateRequest(command: readonly string[], options: MeasureOptions, perfOptions: ResolvedPerfOptions, nodeGc: boolean, startsPerf: boolean, fileFields: readonly string[] = []): Buffer {
-  const environment = nodeGc ? addedEnvironment(nodeGcEnvironment()) : {};
+  const environment = { ...(nodeGc ? addedEnvironment(nodeGcEnvironment()) : {}), ...options.programEnvironment };
   const fields = [
     ...(options.programStdout === 'stderr' ? ['stdout=stderr'] : []),
     ...(nodeGc ? ['gc'] : []),
     ...fileFields,
-    ...Object.entries(environment).map(([name, value]) => `env=${name}=${value}`),
+    ...environmentFields(environment),
     ...(startsPerf ? [perfOptions.perfPath ?? 'perf', ...perfArguments('{pid}', perfOptions)].map((arg) => `perf=${arg}`) : []),
     '--',
     ...command,

@@ -75,7 +75,7 @@ async function runCachegrind(command: readonly string[], options: MeasureOptions
   files.begin();
   let result: Awaited<ReturnType<typeof runUnderCachegrind>>;
   try {
-    result = await runUnderCachegrind(file, args, { stdio: programStdio(options, files), onSpawn: () => files.spawned() });
+    result = await runUnderCachegrind(file, args, { stdio: programStdio(options, files), onSpawn: () => files.spawned(), ...(options.programEnvironment === undefined ? {} : { env: options.programEnvironment }) });
   } finally {
     files.close();
   }

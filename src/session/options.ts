@@ -44,6 +44,8 @@ export interface MeasureOptions {
   readonly programStdout?: 'inherit' | 'stderr' | 'null' | 'pipe' | { readonly file: string };
   /** External commands only: where the program's stdin comes from; 'null' is /dev/null (as under `quiet`), `{ file }` a file read from its start (compare --input FILE). Default 'inherit'. */
   readonly programStdin?: 'inherit' | 'null' | { readonly file: string };
+  /** External commands only: variables added to the program's environment, over perfcell's own (compare's $HYPERFINE_ITERATION). */
+  readonly programEnvironment?: Readonly<Record<string, string>>;
 }
 
 export interface ResolvedPerfOptions {

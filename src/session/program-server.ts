@@ -10,6 +10,7 @@ import { monotonicNs } from './clock.ts';
 import { buildPerfCounters, noCounters } from './counters.ts';
 import { describeExecFailure } from './exec-failure.ts';
 import { gateRequest } from './gate-request.ts';
+import { environmentFields } from './request-fields.ts';
 import { servedFileFields, servedOpenFailure } from './program-files.ts';
 import { forwardInterruptions, holdInterruptions, InterruptedError, interruption } from './interruption.ts';
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
@@ -41,7 +42,7 @@ export interface ProgramServer {
    * perfs to start or the cgroup move, and run without a window; its report has no counters and
    * its peak is the program's own (ru_maxrss).
    */
-  arm(command: readonly string[], label?: string, options?: { readonly counted?: boolean; readonly stdio?: ServedStdio }): Promise<ArmedProgram>;
+  arm(command: readonly string[], label?: string, options?: { readonly counted?: boolean; readonly stdio?: ServedStdio; readonly environment?: Readonly<Record<string, string>> }): Promise<ArmedProgram>;
   /**
    * Completes the counters of the reports run() returned: a run's report comes back as soon as its
    * program has ended and its window is closed, its counters once perf's tick after the window is
@@ -219,10 +220,11 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     await queueRead;
   };
 
-  const arm = async (command: readonly string[], label = command.join(' '), armOptions: { readonly counted?: boolean; readonly stdio?: ServedStdio } = {}): Promise<ArmedProgram> => {
+  const arm = async (command: readonly string[], label = command.join(' '), armOptions: { readonly counted?: boolean; readonly stdio?: ServedStdio; readonly environment?: Readonly<Record<string, string>> } = {}): Promise<ArmedProgram> => {
     const counted = armOptions.counted !== false;
+    const environment = armOptions.environment ?? {};
     const next = queued[0];
-    if (!counted && next !== undefined && next.length === command.length && next.every((arg, index) => arg === command[index])) {
+    if (!counted && next !== undefined && sameWords(next.command, command) && sameWords(environmentFields(next.environment), environmentFields(environment))) {
       queued.shift();
       return queuedRun(command, label, readQueued());
     }
@@ -234,7 +236,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     trace.mark('arm');
     // its stdin and stdout: /dev/null (the server's), else as asked (compare --input, --output, --show-output)
     const stdio = armOptions.stdio ?? {};
-    control.write(gateRequest(command, { programStdout: stdio.programStdout === 'stderr' ? 'stderr' : 'null' }, perfOptions, false, false, servedFileFields(stdio)));
+    control.write(gateRequest(command, { programStdout: stdio.programStdout === 'stderr' ? 'stderr' : 'null', programEnvironment: environment }, perfOptions, false, false, servedFileFields(stdio)));
     const pidLine = await answer('pid ');
     trace.mark('gate-pid');
     const pid = startedPid(pidLine);
@@ -537,4 +539,9 @@ function runView(cgroup: MemoryCgroup): MemoryCgroup | null {
     remove: () => undefined,
     removeIfEmpty: () => false,
   };
+}
+
+/** Whether two lists hold the same words in the same order. */
+function sameWords(left: readonly string[], right: readonly string[]): boolean {
+  return left.length === right.length && left.every((word, index) => word === right[index]);
 }

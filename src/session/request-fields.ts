@@ -7,3 +7,8 @@ export function fieldsRequest(prefix: string, fields: readonly string[]): Buffer
   const payload = Buffer.from(fields.map((field) => `${field}\0`).join(''), 'utf8');
   return Buffer.concat([Buffer.from(`${prefix}${payload.length}\n`), payload]);
 }
+
+/** A request's "env=NAME=VALUE" fields: what the program's environment adds (native/perfcell-serve.c, perfcell-exec.c). */
+export function environmentFields(environment: Readonly<Record<string, string>>): string[] {
+  return Object.entries(environment).map(([name, value]) => `env=${name}=${value}`);
+}

@@ -126,7 +126,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
         'pipe', 'pipe',
         ...(nodeGc ? (['pipe'] as const) : []),
       ],
-      ...(nodeGc ? { env: nodeGcEnvironment() } : {}),
+      ...(nodeGc || options.programEnvironment !== undefined ? { env: { ...(nodeGc ? nodeGcEnvironment() : process.env), ...options.programEnvironment } } : {}),
     });
   } catch (error: unknown) {
     files?.close();

@@ -57,6 +57,7 @@ export async function runUngated(command: readonly string[], options: MeasureOpt
   try {
     child = spawn(file, args, {
       stdio: programStdio(options, files),
+      ...(options.programEnvironment === undefined ? {} : { env: { ...process.env, ...options.programEnvironment } }),
     });
     files.spawned();
   } finally {

@@ -2,11 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import split2 from 'split2';
 import type { EarlyWarmups } from '../cli/early-warmups.ts';
+import { iterationEnvironment, iterationValue } from '../experiment/iteration-env.ts';
 import { sharedPerfWanted } from '../perf/shared-perf-wanted.ts';
 import { createMemoryCgroup, type MemoryCgroup } from './cgroup.ts';
 import { findNativeHelper } from './exec-helper.ts';
 import { readGateLines } from './gate-lines.ts';
-import { fieldsRequest } from './request-fields.ts';
+import { environmentFields, fieldsRequest } from './request-fields.ts';
 
 /*
  * The program server's process (native/perfcell-serve.c), spawned by program-server.ts, or
@@ -49,7 +50,13 @@ export interface EarlyServer {
   readonly process: ServerProcess;
   readonly cgroup: MemoryCgroup | null;
   /** The warm-up runs sent, in order, whose answers are not read yet. */
-  readonly queued: Array<readonly string[]>;
+  readonly queued: Array<QueuedWarmup>;
+}
+
+/** A warm-up run sent ahead: its command, and what its environment adds ($HYPERFINE_ITERATION). */
+export interface QueuedWarmup {
+  readonly command: readonly string[];
+  readonly environment: Readonly<Record<string, string>>;
 }
 
 let earlyServer: EarlyServer | null = null;
@@ -69,9 +76,13 @@ export function startEarlyWarmups(warmups: EarlyWarmups): void {
   if (earlyServer !== null || !sharedPerfWanted()) return;
   const started = startServer();
   if (started === null) return;
-  const queued: Array<readonly string[]> = [];
-  for (let round = 0; round < warmups.rounds; round++) queued.push(...warmups.commands, warmups.noiseFloor);
-  started.process.control.write(Buffer.concat(queued.map((command) => fieldsRequest('run ', ['--', ...command]))));
+  const queued: QueuedWarmup[] = [];
+  for (let round = 1; round <= warmups.rounds; round++) {
+    // each run as compare's would be: warmup-0, warmup-1, … (experiment/iteration-env.ts)
+    const environment = iterationEnvironment(iterationValue('warmup', round));
+    queued.push(...[...warmups.commands, warmups.noiseFloor].map((command) => ({ command, environment })));
+  }
+  started.process.control.write(Buffer.concat(queued.map(({ command, environment }) => fieldsRequest('run ', [...environmentFields(environment), '--', ...command]))));
   earlyServer = { ...started, queued };
 }
 

@@ -116,6 +116,26 @@ describe('runInterleavedUntilStopped', () => {
     ]);
   });
 
+  it("tells each run, and each arm ahead of one, which of its slot's runs it is, as $HYPERFINE_ITERATION counts them", async () => {
+    const events: string[] = [];
+    const slots = ['A', 'B'].map((name) => ({
+      name,
+      arm: (options?: { readonly iteration?: string }) => events.push(`arm ${name} ${options?.iteration ?? '?'}`),
+      run: async (hooks?: { readonly onEnded?: () => void; readonly iteration?: string }) => {
+        events.push(`run ${name} ${hooks?.iteration ?? '?'}`);
+        hooks?.onEnded?.();
+        return name;
+      },
+    }));
+    await runInterleaved(slots, { warmup: 2, runs: 2, minTimeS: null });
+    expect(events).toEqual([
+      'run A warmup-0', 'arm B warmup-0', 'run B warmup-0', 'arm A warmup-1',
+      'run A warmup-1', 'arm B warmup-1', 'run B warmup-1', 'arm A 0',
+      'run A 0', 'arm B 0', 'run B 0', 'arm A 1',
+      'run A 1', 'arm B 1', 'run B 1',
+    ]);
+  });
+
   it('runInterleaved still throws what stopped it', async () => {
     const slots = [{ name: 'A', run: async () => { throw new Error('nope'); } }];
     await expect(runInterleaved(slots, { warmup: 0, runs: 2, minTimeS: null })).rejects.toThrow('nope');

@@ -40,6 +40,7 @@ import { extensionOf, isCellFileExtension } from '../../../parsers/cells.ts';
 import { canRedraw, liveWanted } from '../../live/live-wanted.ts';
 import { OUTPUT_STYLES, styleEffects, type OutputStyle } from '../output-style.ts';
 import { SORT_ORDERS, sortAlternatives, type SortOrder } from '../../experiment/sort-order.ts';
+import { iterationEnvironment } from '../../experiment/iteration-env.ts';
 import { startProgressTicker } from '../../live/progress-ticker.ts';
 import { onLiveRecord } from '../../perf/controller.ts';
 import { lowestRunningPcts, mergeMultiplexNotes } from '../../session/counters.ts';
@@ -667,11 +668,13 @@ function hookedSlots(plan: { readonly alternatives: readonly Measurable[]; reado
     name: alternative.name,
     // The next run's program is armed (forked, held before exec) ahead of its --prepare: it is not
     // exec'd until its run, so --prepare still runs before the program does.
-    ...(alternative.arm === undefined ? {} : { arm: (options?: { readonly warmup?: boolean }) => alternative.arm?.(options) }),
+    ...(alternative.arm === undefined ? {} : { arm: (options?: { readonly warmup?: boolean; readonly iteration?: string }) => alternative.arm?.(options) }),
     ...(alternative.disarm === undefined ? {} : { disarm: () => alternative.disarm?.() ?? Promise.resolve() }),
     run: async (hooks?: RunHooks): Promise<CommandReport> => {
+      // the run's $HYPERFINE_ITERATION in its hooks too, as hyperfine 1.21 gives it them
+      const hookEnvironment = { ...process.env, ...iterationEnvironment(hooks?.iteration) };
       const prepare = hookOf(flags.prepare, index);
-      if (prepare !== undefined) await runHook('prepare', prepare, alternative.name);
+      if (prepare !== undefined) await runHook('prepare', prepare, alternative.name, hookEnvironment);
       const phase = current?.phase ?? 'measure';
       const round = current?.round ?? 0;
       // the progress line's estimate counts the run in progress at what it has taken so far
@@ -679,7 +682,7 @@ function hookedSlots(plan: { readonly alternatives: readonly Measurable[]; reado
       const report = await alternative.measure(hooks).finally(() => (running = null));
       // after the run, failed or not (what --prepare started is stopped), outside its window
       const conclude = hookOf(flags.conclude, index);
-      if (conclude !== undefined) await runHook('conclude', conclude, alternative.name);
+      if (conclude !== undefined) await runHook('conclude', conclude, alternative.name, hookEnvironment);
       if (report.exitCode !== 0 || report.signal !== null) failures[index]!.push({ phase, round, exitCode: report.exitCode, signal: report.signal });
       if (phase === 'measure') timesS[index]!.push(report.durationS);
       return report;
