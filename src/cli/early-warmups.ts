@@ -124,7 +124,7 @@ export function earlyWarmups(
   // as compare checks --style (checkCombination): none prints no --json, full draws what --no-progress drops
   const style = choices.get('--style');
   if ((style === 'none' && plain.has('--json')) || (style === 'full' && plain.has('--no-progress'))) return null;
-    if (exports.length > 0 && !canWrite(exports)) return null;
+  if (exports.length > 0 && !canWrite(exports)) return null;
   const texts = argv.slice(dashes + 1);
   if (texts.length === 0) return null;
   // as compare checks --names (checkCombination): one each, all different, none the noise floor's
