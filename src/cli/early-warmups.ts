@@ -76,6 +76,8 @@ export function earlyWarmups(
   const exports: { flag: string; path: string }[] = [];
   const plain = new Set<string>();
   let shell = false;
+  /** -N given: shell syntax in a command is its arguments, as compare takes them (alternatives.ts, commandArgv). */
+  let noShellNamed = false;
   let names: string[] | null = null;
   for (let index = 3; index < dashes; index++) {
     const arg = argv[index] ?? '';
@@ -90,6 +92,7 @@ export function earlyWarmups(
     // -N (hyperfine's no shell, compare's default), after --shell too, as commander reads them in order
     if (arg === '-N' || arg === '--no-shell') {
       shell = false;
+      noShellNamed = true;
       continue;
     }
     if ((arg === '--names' || arg === '-n') && names === null) {
@@ -136,7 +139,8 @@ export function earlyWarmups(
       continue;
     }
     const split = splitCommand(text);
-    if ('error' in split || split.argv.length === 0 || isNodeProgram(split.argv[0] ?? '')) return null;
+    // (shell syntax where no shell was named: compare refuses it, naming --shell)
+    if ('error' in split || split.argv.length === 0 || (split.shellSyntax !== undefined && !noShellNamed) || isNodeProgram(split.argv[0] ?? '')) return null;
     commands.push([...split.argv]);
   }
   const rounds = counts.get('--warmup') ?? 1;

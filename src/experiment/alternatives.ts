@@ -67,13 +67,19 @@ export function shellWords(shell: string): string[] {
 
 /**
  * `"./rowcol row 64"` → ['./rowcol', 'row', '64']; with shell, ['sh', '-c', text]; with a shell
- * -S names (compare -S bash, or -S 'bash --norc'), [...its words, '-c', text].
+ * -S names (compare -S bash, or -S 'bash --norc'), [...its words, '-c', text]. Split without a
+ * shell, text with shell syntax (`a | b`, `x; y`, `$HOME`) is refused, naming --shell, unless
+ * `keepShellSyntax` (no shell asked for: -N, -S none), where it is passed as typed.
  */
-export function commandArgv(text: string, shell: boolean | string): string[] {
+export function commandArgv(text: string, shell: boolean | string, keepShellSyntax = false): string[] {
   if (shell !== false) return [...(shell === true ? ['sh'] : shellWords(shell)), '-c', text];
   const split = splitCommand(text);
   if ('error' in split) throw new UsageError(`cannot split the command "${text}": ${split.error} (close the quote, or pass --shell to run it with sh -c)`);
   if (split.argv.length === 0) throw new UsageError('an alternative is an empty command (give each command as one non-empty string)');
+  // hyperfine runs every command in a shell (unless -N): a pasted pipe or `;` would reach the program as an argument
+  if (split.shellSyntax !== undefined && !keepShellSyntax) {
+    throw new UsageError(`${quoteName(text)} holds shell syntax (${split.shellSyntax}), and compare runs a command without a shell unless told: pass --shell to run each in sh -c (as hyperfine does without -N), or quote the characters to pass them as they are`);
+  }
   return [...split.argv];
 }
 
@@ -91,13 +97,14 @@ export function commandAlternatives(
   texts: readonly string[],
   // ignoreFailure (compare -i): a non-zero exit or a death is the run's result, kept, not an error.
   // io (compare --input, --output, --show-output): one for all commands, or one each; default /dev/null for both
-  options: { readonly shell: boolean | string; readonly measureOptions: MeasureOptions; readonly ignoreFailure?: boolean; readonly served?: boolean; readonly io?: readonly CommandIo[] },
+  // keepShellSyntax: no shell was asked for by name (-N, -S none), so `|` or `$` in a command are its arguments
+  options: { readonly shell: boolean | string; readonly keepShellSyntax?: boolean; readonly measureOptions: MeasureOptions; readonly ignoreFailure?: boolean; readonly served?: boolean; readonly io?: readonly CommandIo[] },
 ): { readonly alternatives: readonly Measurable[]; readonly noiseFloor: Measurable; settle(): Promise<void>; release(): Promise<void> } {
   const ios = options.io ?? [QUIET_IO];
   const ioOf = (index: number): CommandIo => oneOrEach(ios, index) ?? QUIET_IO;
   const quietOptions: MeasureOptions = { ...options.measureOptions, quiet: true };
   // every command split before the server starts: a usage error leaves nothing running
-  const argvs = texts.map((text) => commandArgv(text, options.shell));
+  const argvs = texts.map((text) => commandArgv(text, options.shell, options.keepShellSyntax === true));
   // A Node program reports its collections on a channel of its own gate: where one is compared,
   // every run (the noise floor's too) gets a gate of its own, so that all are measured alike.
   const servable = options.served !== false && options.measureOptions.nodeGc !== true && !argvs.some((argv) => isNodeProgram(argv[0] ?? ''));

@@ -408,6 +408,8 @@ describe('perfcell compare: hyperfine conventions', () => {
       // hyperfine's -n NAME CMD (a line without --): one name per command at most, as hyperfine says
       [['compare', '-n', 'a', '-n', 'b', '-n', 'c', 'true', 'false'], `error: -n/--command-name was given 3 times for 2 commands (hyperfine's -n names the one command after it: -n NAME CMD; or give the names as a list before --: -n a b -- "CMD A" "CMD B")`],
       [['compare', '--names', 'x', 'y', '--command-name', 'a', '--', 'true', 'false'], "error: --names and --command-name (hyperfine's -n without --) both name the alternatives (give one of them)"],
+      // hyperfine runs each command in a shell: a pasted pipe is refused before any run, naming --shell
+      [['compare', '--', 'seq 9 | wc -l'], "error: 'seq 9 | wc -l' holds shell syntax (|), and compare runs a command without a shell unless told: pass --shell to run each in sh -c (as hyperfine does without -N), or quote the characters to pass them as they are"],
       [['compare', 'cells.ts', '--cells', 'A', 'B', '--command-name', 'a'], `error: --command-name (hyperfine's -n) names commands: name cells with --names (perfcell compare FILE --cells "A" "B" --names a b)`],
     ];
     for (const [args, message] of cases) {

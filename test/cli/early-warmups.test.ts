@@ -92,6 +92,12 @@ describe('earlyWarmups: compare warm-ups that may start while perfcell loads', (
     }
   });
 
+  it('a command with shell syntax starts early only where -N names no shell (compare refuses it otherwise)', () => {
+    expect(earlyWarmups(argv('compare', '--', 'seq 9 | wc -l'), {}, noNode)).toBeNull();
+    expect(earlyWarmups(argv('compare', '-N', '--', 'echo $HOME'), {}, noNode)).toEqual({ commands: [['echo', '$HOME']], noiseFloor: ['true'], rounds: 1 });
+    expect(earlyWarmups(argv('compare', '--shell', '--', 'seq 9 | wc -l'), {}, noNode)).toEqual({ commands: [['sh', '-c', 'seq 9 | wc -l']], noiseFloor: ['sh', '-c', 'true'], rounds: 1 });
+  });
+
   it('a Node program (its runs get gates of their own), or a switch that turns served or uncounted warm-ups off: nothing starts early', () => {
     expect(earlyWarmups(argv('compare', '--', 'node app.js', 'true'), {}, (file) => file === 'node')).toBeNull();
     for (const name of ['PERFCELL_EARLY_WARMUPS', 'PERFCELL_SERVED_RUNS', 'PERFCELL_WARMUP_UNCOUNTED']) {

@@ -26,8 +26,35 @@ describe('splitCommand', () => {
     });
   }
 
-  it('expands nothing: $VAR, globs and ~ stay as typed', () => {
-    expect(splitCommand('echo $HOME * ~')).toEqual({ argv: ['echo', '$HOME', '*', '~'] });
+  it('expands nothing: $VAR, globs and ~ stay as typed, and the $ is named as shell syntax', () => {
+    expect(splitCommand('echo $HOME * ~')).toEqual({ argv: ['echo', '$HOME', '*', '~'], shellSyntax: '$' });
+    expect(splitCommand('ls * ~ [ab]')).toEqual({ argv: ['ls', '*', '~', '[ab]'] });
+  });
+
+  // hyperfine runs a command in a shell: what a shell would act on, pasted into compare, is named (compare refuses it without --shell)
+  it('names the first shell syntax a shell would act on, outside quotes (and $ or ` inside double quotes)', () => {
+    const cases: [string, string | undefined][] = [
+      ['seq 9 | wc -l', '|'],
+      ['make && ./prog', '&&'],
+      ['a || b', '||'],
+      ['sleep 1; true', ';'],
+      ['prog > out.txt', '>'],
+      ['prog >> out.txt', '>>'],
+      ['prog < in.txt', '<'],
+      ['prog &', '&'],
+      ['echo $(date)', '$('],
+      ['echo `date`', '`'],
+      ['(cd /tmp)', '('],
+      ['echo "$HOME"', '$'],
+      ["grep -c 'a|b;c>d' file", undefined],
+      ['echo "a|b" \\| \\$x', undefined],
+      ["awk '{print $1}'", undefined],
+      ['echo "\\$HOME"', undefined],
+    ];
+    for (const [text, syntax] of cases) {
+      const split = splitCommand(text);
+      expect('argv' in split && split.shellSyntax, text).toBe(syntax);
+    }
   });
 
   it('says what is wrong with text it cannot split', () => {

@@ -455,7 +455,9 @@ Examples:
         } else {
           // none of the user's code runs in this process: it may end as soon as nothing is pending
           exitWhenIdle();
-          commandRuns = commandAlternatives(targets, { shell, measureOptions, ignoreFailure: flags.ignoreFailure === true, ...(io === null ? {} : { io }) });
+          // -N or -S none: no shell by name, so shell syntax in a command is its arguments', as hyperfine -N passes it
+          const keepShellSyntax = flags.shell === false || flags.S === 'none';
+          commandRuns = commandAlternatives(targets, { shell, keepShellSyntax, measureOptions, ignoreFailure: flags.ignoreFailure === true, ...(io === null ? {} : { io }) });
           // perf's version for the document, read while the runs' gate starts (its spawn holds this
           // process some 4 ms: after the gate's, before the perfs', which wait for the gate)
           perfVersion = perfVersionText();
