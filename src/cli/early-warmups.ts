@@ -127,7 +127,8 @@ export function earlyWarmups(
   // as compare checks --style (checkCombination): none prints no --json, full draws what --no-progress drops
   const style = choices.get('--style');
   if ((style === 'none' && plain.has('--json')) || (style === 'full' && plain.has('--no-progress'))) return null;
-  if (exports.length > 0 && !canWrite(exports)) return null;
+  // (an export to stdout, -, beside --json: compare refuses the two)
+  if (exports.length > 0 && (!canWrite(exports) || (plain.has('--json') && exports.some((output) => output.path === '-')))) return null;
   const texts = argv.slice(dashes + 1);
   if (texts.length === 0) return null;
   // as compare checks --names (checkCombination): one each, all different, none the noise floor's

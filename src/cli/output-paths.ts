@@ -10,6 +10,8 @@ export interface OutputPath {
   readonly path: string;
   /** The command, for the file name an error suggests (`run.html`); compare's by default. */
   readonly command?: string;
+  /** `-` is stdout, as hyperfine takes it for its exports (compare's): no file to check. */
+  readonly dashIsStdout?: boolean;
 }
 
 /** The file system calls the check makes; tests pass the real ones. */
@@ -43,6 +45,7 @@ const realProbe: PathProbe = {
  */
 export function outputPathProblem(output: OutputPath, probe: PathProbe = realProbe): string | null {
   const { flag, path } = output;
+  if (path === '-' && output.dashIsStdout === true) return null;
   const exampleIn = (folder: string): string => exampleFile(folder, flag, output.command ?? 'compare');
   if (path === '') return `${flag} was given an empty file name (give a file, e.g. ${flag} ${exampleIn('.')})`;
   const stat = probe.stat(path);
@@ -87,8 +90,10 @@ export function checkOutputPaths(outputs: readonly OutputPath[], probe: PathProb
   for (const output of outputs) {
     const problem = outputPathProblem(output, probe);
     if (problem !== null) throw new UsageError(problem);
-    const key = resolve(output.path);
+    const isStdout = output.path === '-' && output.dashIsStdout === true;
+    const key = isStdout ? '-' : resolve(output.path);
     const earlier = seen.get(key);
+    if (earlier !== undefined && isStdout) throw new UsageError(`${earlier} - and ${output.flag} - would both print on stdout (give one of them a file)`);
     if (earlier !== undefined) throw new UsageError(`${earlier} and ${output.flag} both name ${output.path} (give each its own file)`);
     seen.set(key, output.flag);
   }

@@ -34,6 +34,24 @@ describe('perfcell compare --export-asciidoc, --export-orgmode', () => {
     for (const [file, heading] of [[files.adoc, '== page-faults'], [files.org, '* page-faults']] as const) expect(readFileSync(file, 'utf8')).toContain(`\n${heading}\n`);
   });
 
+  it("go to stdout for -, as hyperfine's exports do: after the summary, or alone under --style none", async () => {
+    const dir = tempFolder('perfcell-table-exports-');
+    const alone = await perfcell(['compare', '--no-perf', '-w', '0', '-r', '2', '--style', 'none', '--export-markdown', '-', '--', 'sleep 0.002']);
+    expect(alone.exitCode, alone.stderr).toBe(0);
+    expect(alone.stdout).toMatch(/^2 interleaved runs of each alternative/);
+    expect(alone.stdout).toContain('| `sleep 0.002` |');
+    // run in `dir`: no file named - is made there
+    const after = await execa(process.execPath, [cliPath, 'compare', '--no-perf', '-w', '0', '-r', '2', '--export-orgmode', '-', '--export-csv', 'c.csv', '--', 'sleep 0.002'], { reject: false, cwd: dir, env: { NO_COLOR: '1' }, timeout: 60_000 });
+    expect(after.exitCode, after.stderr).toBe(0);
+    expect(after.stdout.indexOf('Benchmark 1: sleep 0.002')).toBe(0);
+    expect(after.stdout).toContain('\n* time\n');
+    expect(existsSync(join(dir, 'c.csv'))).toBe(true);
+    expect(existsSync(join(dir, '-'))).toBe(false);
+    // two on stdout, or one beside --json's document, are refused before any run
+    expect((await perfcell(['compare', '--export-csv', '-', '--export-json', '-', '--', 'true'])).stderr).toBe('error: --export-json - and --export-csv - would both print on stdout (give one of them a file)');
+    expect((await perfcell(['compare', '--json', '--html', '-', '--', 'true'])).stderr).toBe('error: --json prints the document on stdout, and --html - too (give one, or --html a file)');
+  });
+
   it('are checked before any run: a folder is refused, naming a file in it', async () => {
     const dir = tempFolder('perfcell-table-exports-');
     for (const [flag, extension] of [['--export-asciidoc', 'adoc'], ['--export-orgmode', 'org']] as const) {

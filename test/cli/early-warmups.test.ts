@@ -63,6 +63,9 @@ describe('earlyWarmups: compare warm-ups that may start while perfcell loads', (
     expect(earlyWarmups(argv('compare', '--export-json', '--', 'a'), {}, noNode, canWrite)).toBeNull();
     // not asked: as it was
     expect(earlyWarmups(argv('compare', '--export-json', 'a.json', '--', 'a'), {}, noNode)).toBeNull();
+    // - is stdout: refused by compare beside --json
+    expect(earlyWarmups(argv('compare', '--export-markdown', '-', '--', 'a'), {}, noNode, canWrite)).toEqual({ commands: [['a']], noiseFloor: ['true'], rounds: 1 });
+    expect(earlyWarmups(argv('compare', '--json', '--export-markdown', '-', '--', 'a'), {}, noNode, canWrite)).toBeNull();
   });
 
   it('no warm-ups asked for, or a value compare refuses: nothing starts early (compare reports the error first)', () => {

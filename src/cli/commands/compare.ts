@@ -399,16 +399,20 @@ Examples:
         if (baseline.document.partial !== undefined) process.stderr.write(`warning: the baseline ${flags.baseline ?? ''} was cut short (${partialCause(baseline.document.partial)}); it holds only the runs that finished\n`);
       }
       const destination = flags.save === undefined ? null : savePath(flags.save);
+      // the exports: a file each, or - for stdout (after the summary), as hyperfine takes them
+      const exported = (flag: string, path: string | undefined) => (path === undefined ? [] : [{ flag, path, dashIsStdout: true }]);
       const outputs = [
-        ...(flags.exportJson === undefined ? [] : [{ flag: '--export-json', path: flags.exportJson }]),
-        ...(flags.exportCsv === undefined ? [] : [{ flag: '--export-csv', path: flags.exportCsv }]),
-        ...(flags.exportMarkdown === undefined ? [] : [{ flag: '--export-markdown', path: flags.exportMarkdown }]),
-        ...(flags.exportAsciidoc === undefined ? [] : [{ flag: '--export-asciidoc', path: flags.exportAsciidoc }]),
-        ...(flags.exportOrgmode === undefined ? [] : [{ flag: '--export-orgmode', path: flags.exportOrgmode }]),
-        ...(flags.exportHyperfine === undefined ? [] : [{ flag: '--export-hyperfine', path: flags.exportHyperfine }]),
-        ...(flags.html === undefined ? [] : [{ flag: '--html', path: flags.html }]),
+        ...exported('--export-json', flags.exportJson),
+        ...exported('--export-csv', flags.exportCsv),
+        ...exported('--export-markdown', flags.exportMarkdown),
+        ...exported('--export-asciidoc', flags.exportAsciidoc),
+        ...exported('--export-orgmode', flags.exportOrgmode),
+        ...exported('--export-hyperfine', flags.exportHyperfine),
+        ...exported('--html', flags.html),
         ...(destination === null ? [] : [{ flag: '--save', path: destination }]),
       ];
+      const onStdout = outputs.find((output) => output.path === '-');
+      if (onStdout !== undefined && flags.json === true) throw new UsageError(`--json prints the document on stdout, and ${onStdout.flag} - too (give one, or ${onStdout.flag} a file)`);
       // --input, --output: read and written by the runs; checked (and the output's folders made) before the first
       const io = commandIos(flags, outputs);
       // every file written after the runs is checked before the first: a typo must not cost the comparison
@@ -615,7 +619,7 @@ Examples:
           if (flags.json === true) process.stdout.write(json);
           // the runs' document is written where asked; the tables, the page and a --save are
           // comparisons, not written with an alternative missing
-          if (flags.exportJson !== undefined) await writeOutput(flags.exportJson, json);
+          if (flags.exportJson !== undefined) await writeExport(flags.exportJson, json);
           warnEarlierFiles(outputs.filter((output) => output.flag !== '--export-json'), flags.exportJson !== undefined);
           // the reports, then why there is no more: the last line
           if (stopError instanceof InterruptedError) process.stderr.write(unequalRoundText(cause, plan.alternatives, reports));
@@ -626,13 +630,17 @@ Examples:
         // the tables' exports end with why the runs stopped early, where they did
         const tableOptions = { ...timeUnitOption, ...(partial === null ? {} : { note: partial.message.replace(/^perfcell: /, '') }) };
         if (flags.json === true || style.summary) process.stdout.write(flags.json === true ? json : `${renderCompareText(document, { width: terminalWidth(process.stdout), verbose: flags.verbose === true, runningPct: lowestRunningPcts(reports.flat()), ...timeUnitOption })}\n`);
-        if (flags.exportJson !== undefined) await writeOutput(flags.exportJson, json);
-        if (flags.exportCsv !== undefined) await writeOutput(flags.exportCsv, renderCompareCsv(document));
-        if (flags.exportMarkdown !== undefined) await writeOutput(flags.exportMarkdown, renderCompareMarkdown(document, tableOptions));
-        if (flags.exportAsciidoc !== undefined) await writeOutput(flags.exportAsciidoc, renderCompareAsciidoc(document, tableOptions));
-        if (flags.exportOrgmode !== undefined) await writeOutput(flags.exportOrgmode, renderCompareOrgmode(document, tableOptions));
-        if (flags.exportHyperfine !== undefined) await writeOutput(flags.exportHyperfine, renderHyperfineJson(document));
-        if (flags.html !== undefined) writeHtmlFile(flags.html, renderCompareDocumentHtml(document, undefined, timeUnitOption));
+        if (flags.exportJson !== undefined) await writeExport(flags.exportJson, json);
+        if (flags.exportCsv !== undefined) await writeExport(flags.exportCsv, renderCompareCsv(document));
+        if (flags.exportMarkdown !== undefined) await writeExport(flags.exportMarkdown, renderCompareMarkdown(document, tableOptions));
+        if (flags.exportAsciidoc !== undefined) await writeExport(flags.exportAsciidoc, renderCompareAsciidoc(document, tableOptions));
+        if (flags.exportOrgmode !== undefined) await writeExport(flags.exportOrgmode, renderCompareOrgmode(document, tableOptions));
+        if (flags.exportHyperfine !== undefined) await writeExport(flags.exportHyperfine, renderHyperfineJson(document));
+        if (flags.html !== undefined) {
+          const html = renderCompareDocumentHtml(document, undefined, timeUnitOption);
+          if (flags.html === '-') process.stdout.write(html);
+          else writeHtmlFile(flags.html, html);
+        }
         if (destination !== null) {
           // an earlier save of the same name is replaced: said, with when it was made
           const replaced = await replacedSave(destination);
@@ -649,6 +657,12 @@ Examples:
         evaluator?.close();
       }
     });
+}
+
+/** An export's text to its file, or for `-` (as hyperfine takes it) to stdout, after what compare printed there. */
+async function writeExport(path: string, text: string): Promise<void> {
+  if (path === '-') process.stdout.write(text);
+  else await writeOutput(path, text);
 }
 
 /**
@@ -883,7 +897,7 @@ function nothingFinished(error: InterruptedError): string {
  */
 function warnEarlierFiles(notWritten: readonly { readonly flag: string; readonly path: string }[], isJsonWritten: boolean): void {
   const reason = isJsonWritten ? 'no comparison was made; --export-json holds the runs that finished' : 'no comparison was made';
-  for (const { flag, path } of notWritten.filter((output) => existsSync(output.path))) {
+  for (const { flag, path } of notWritten.filter((output) => output.path !== '-' && existsSync(output.path))) {
     process.stderr.write(messageText(`perfcell: ${flag} ${path} was not written (${reason}); the file there is an earlier one`, process.stderr));
   }
 }

@@ -9,10 +9,10 @@ import { checkOutputPaths } from '../output-paths.ts';
 import { isNodeProgram } from '../../session/node-gc.ts';
 import { startEarlyWarmups } from '../../session/serve-process.ts';
 
-/** Whether compare's own check of its exports' paths will pass (it throws where one cannot be written). */
-function canWrite(outputs: Parameters<typeof checkOutputPaths>[0]): boolean {
+/** Whether compare's own check of its exports' paths will pass (it throws where one cannot be written; - is stdout). */
+function canWrite(outputs: readonly { readonly flag: string; readonly path: string }[]): boolean {
   try {
-    checkOutputPaths(outputs);
+    checkOutputPaths(outputs.map((output) => ({ ...output, dashIsStdout: true })));
     return true;
   } catch {
     return false;
