@@ -44,6 +44,8 @@ export interface ReaperResult {
   readonly execError: string;
   /** The gate sent perf its SIGINT the moment it reaped the program (at endNs). */
   readonly perfSignalled?: boolean;
+  /** perfcell-exec: the stop signal (SIGINT 2, SIGTERM 15, SIGHUP 1) the gate got while it ran, 0 for none: a Ctrl-C to the group reached perfcell too. */
+  readonly stopSignal?: number;
   /** perfcell-serve: processes the program left running after it ended (they inherited the runs' counters). */
   readonly strays?: number;
   /** perfcell-serve: 1 where the held child could not open its stdin file, 2 its stdout file (execErrno says why); 0 where it could. */
@@ -284,6 +286,9 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
           throw new Error('perfcell-exec ended without a report (was it killed?)');
         }
         const result = JSON.parse(resultLine) as ReaperResult;
+        // The group's Ctrl-C reached the gate before the program could exit: it reached perfcell
+        // too, whose handler may not have run yet (the program caught it and exited at once)
+        if ((result.stopSignal ?? 0) > 0 && interruption() === null) await settleInterruption();
         if (result.execErrno !== 0) {
           perf?.kill();
           await reaperExit;
