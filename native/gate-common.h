@@ -39,6 +39,27 @@ static void on_signal(int sig) {
   errno = saved;
 }
 
+/* The stop signal (SIGINT, SIGTERM, SIGHUP) this gate got, 0 for none: its end report says it
+   ("stopSignal"). A Ctrl-C reaches perfcell, the gate and the program at once; a program that
+   catches it and exits at once can be reaped and reported before perfcell's own handler has run
+   (on a loaded machine the thread that took the signal may not have run yet, and nothing is pending
+   any more). The kernel sets the signal pending here before the program can exit (the group is
+   signalled under the lock its exit takes), and it is handled before the gate's wait returns: the
+   report is sure, and perfcell waits for its own. SA_RESTART: no call of the gate's is cut short. */
+static volatile sig_atomic_t stop_signal_seen = 0;
+
+static void note_stop_signal(int sig) { stop_signal_seen = sig; }
+
+static void note_stop_signals(void) {
+  static const int noted[] = {SIGINT, SIGTERM, SIGHUP};
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_handler = note_stop_signal;
+  action.sa_flags = SA_RESTART;
+  sigemptyset(&action.sa_mask);
+  for (size_t i = 0; i < sizeof noted / sizeof noted[0]; i++) sigaction(noted[i], &action, NULL);
+}
+
 /* SIGCHLD and SIGUSR1 wake the gate's poll(); SIGUSR1 comes from PR_SET_PDEATHSIG when perfcell (its
    parent, `parent` before this call) dies, and a parent already gone sets parent_died at once. */
 static void watch_children_and_parent(pid_t parent) {

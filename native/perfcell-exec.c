@@ -798,26 +798,6 @@ static int early_perf_group(pid_t parent) {
   return launch_perf_group(parent, fields[0], fields + 1);
 }
 
-/* The stop signal (SIGINT, SIGTERM, SIGHUP) this gate got, 0 for none. A Ctrl-C reaches perfcell,
-   the gate and the program at once; a program that catches it and exits at once can be reaped and
-   reported before perfcell's own handler has run (on a loaded machine the thread that took the
-   signal may not have run yet, and nothing is pending any more). The kernel sets the signal pending
-   here before the program can exit (the group is signalled under the lock its exit takes), and it
-   is handled before the gate's wait returns: the end report says it, and perfcell waits for its own. */
-static volatile sig_atomic_t stop_signal_seen = 0;
-
-static void note_stop_signal(int sig) { stop_signal_seen = sig; }
-
-static void note_stop_signals(void) {
-  static const int noted[] = {SIGINT, SIGTERM, SIGHUP};
-  struct sigaction action;
-  memset(&action, 0, sizeof action);
-  action.sa_handler = note_stop_signal;
-  action.sa_flags = SA_RESTART;
-  sigemptyset(&action.sa_mask);
-  for (size_t i = 0; i < sizeof noted / sizeof noted[0]; i++) sigaction(noted[i], &action, NULL);
-}
-
 int main(int argc, char **argv) {
   if (argc >= 4 && strcmp(argv[1], "--die-with") == 0) exec_dying_with((pid_t)atol(argv[2]), argv + 3);
   if (argc >= 5 && strcmp(argv[1], "--perf-group") == 0) return launch_perf_group((pid_t)atol(argv[2]), argv[3], argv + 4);
@@ -829,7 +809,7 @@ int main(int argc, char **argv) {
   }
   /* First of all: a Ctrl-C to the process group right after perfcell spawned the gate must not
      end the gate before it can report (the child gets default dispositions back before exec).
-     SIGINT, SIGTERM and SIGHUP are noted (stopSignal in the end report), not ignored: see note_stop_signal. */
+     SIGINT, SIGTERM and SIGHUP are noted (stopSignal in the end report), not ignored: gate-common.h. */
   for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) signal(stop_signals[i], SIG_IGN);
   note_stop_signals();
   int gate = atoi(argv[1]);

@@ -44,7 +44,8 @@
  * subreaper of its orphans): they inherited the counters too, so perfcell replaces its perfs before
  * the next clone (closing a perf frees the counters every process inherited from it); and
  * "openFailed": 1 where C could not open its stdin file, 2 its stdout file (execErrno says why), 0
- * where it opened what it was given.
+ * where it opened what it was given; and "stopSignal", the SIGINT, SIGTERM or SIGHUP S got since the
+ * last report (gate-common.h, note_stop_signals), 0 for none.
  *
  * CTL_FD is the lifeline: at its EOF, or at SIGUSR1 from PR_SET_PDEATHSIG (perfcell died), S ends
  * a held C, SIGTERMs a running one (SIGKILL a second later), SIGKILLs F and exits; perf, attached
@@ -423,6 +424,8 @@ int main(int argc, char **argv) {
   }
   close(requests[0]);
   close(answers[1]);
+  /* S only (F keeps ignoring them): each end report says a stop signal that came since the last */
+  note_stop_signals();
 
   watch_children_and_parent(parent);
   /* a program's orphans become the server's children: each report says how many still run */
@@ -453,8 +456,9 @@ int main(int argc, char **argv) {
       if (got == child) {
         struct timespec end;
         clock_gettime(CLOCK_MONOTONIC, &end);
-        char extra[64];
-        snprintf(extra, sizeof extra, "\"strays\":%d,\"openFailed\":%d", count_strays(forker), slot->open_failed);
+        char extra[96];
+        snprintf(extra, sizeof extra, "\"strays\":%d,\"openFailed\":%d,\"stopSignal\":%d", count_strays(forker), slot->open_failed, (int)stop_signal_seen);
+        stop_signal_seen = 0;
         print_end_report(out, slot->released, status, slot->start, end, &usage, slot->exec_errno, extra);
         child = 0;
         int failed = !(WIFEXITED(status) && WEXITSTATUS(status) == 0);

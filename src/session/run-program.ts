@@ -44,7 +44,7 @@ export interface ReaperResult {
   readonly execError: string;
   /** The gate sent perf its SIGINT the moment it reaped the program (at endNs). */
   readonly perfSignalled?: boolean;
-  /** perfcell-exec: the stop signal (SIGINT 2, SIGTERM 15, SIGHUP 1) the gate got while it ran, 0 for none: a Ctrl-C to the group reached perfcell too. */
+  /** The stop signal (SIGINT 2, SIGTERM 15, SIGHUP 1) the gate got while it ran (perfcell-serve: since its last report), 0 for none: a Ctrl-C to the group reached perfcell too. */
   readonly stopSignal?: number;
   /** perfcell-serve: processes the program left running after it ended (they inherited the runs' counters). */
   readonly strays?: number;

@@ -3,6 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import split2 from 'split2';
 import { describe, expect, it } from 'vitest';
 import { locateNativeHelper } from '../../src/session/exec-helper.ts';
+import { fieldsRequest } from '../../src/session/request-fields.ts';
 import { fixture } from '../support/fixtures.ts';
 
 interface EndReport {
@@ -45,5 +46,33 @@ describe('the exec gate notes a stop signal sent to its group', () => {
 
   it('reports 0 where none came', async () => {
     expect(await endReport([fixture('sleep-ms'), '1'], false)).toMatchObject({ exitCode: 0, stopSignal: 0 });
+  });
+});
+
+// The same for compare's program server (native/perfcell-serve.c): its end report says the stop
+// signal it got since its last, once (a signal between runs is said with the next run's report).
+describe('the program server notes a stop signal sent to its group', () => {
+  it('reports stopSignal 2 for the run its program caught the Ctrl-C of, and 0 for the next', async () => {
+    const server = locateNativeHelper('perfcell-serve').path;
+    if (server === null) throw new Error('perfcell-serve could not be built here');
+    // the runs write on the server's stdout (a pipe here): trap-int's "ready"
+    const child = spawn(server, ['3', '4'], { stdio: ['ignore', 'pipe', 'inherit', 'pipe', 'pipe'], detached: true });
+    const lines = (child.stdio[4] as Readable).pipe(split2())[Symbol.asyncIterator]();
+    const control = child.stdio[3] as unknown as Writable;
+    const next = async (): Promise<string> => String((await lines.next()).value);
+    try {
+      expect(await next()).toMatch(/^ready \d+$/);
+      const said = new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+      control.write(fieldsRequest('run ', ['--', fixture('trap-int'), '5']));
+      expect(await next()).toMatch(/^pid \d+$/);
+      await said;
+      process.kill(-child.pid!, 'SIGINT');
+      expect(JSON.parse(await next())).toMatchObject({ exitCode: 5, stopSignal: 2 });
+      control.write(fieldsRequest('run ', ['--', fixture('sleep-ms'), '1']));
+      expect(await next()).toMatch(/^pid \d+$/);
+      expect(JSON.parse(await next())).toMatchObject({ exitCode: 0, stopSignal: 0 });
+    } finally {
+      control.end();
+    }
   });
 });
