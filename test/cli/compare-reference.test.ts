@@ -66,12 +66,26 @@ describe('perfcell compare --reference', () => {
     }
   });
 
+  it("under -L takes them N×V+1 times as hyperfine does: the reference's first, then one per command and value", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-reference-hooks-'));
+    try {
+      const log = join(dir, 'log');
+      const result = await perfcell(['--reference', 'true', '-L', 'n', '1,2', '--prepare', `echo ref >> ${log}`, '--prepare', `echo one {n} >> ${log}`, '--prepare', `echo two {n} >> ${log}`, '--', 'sleep 0.00{n}']);
+      expect(result.exitCode, result.stderr).toBe(0);
+      // four rounds: the reference, then the command at n = 1 and at n = 2, each after its own hook
+      expect(readFileSync(log, 'utf8')).toBe('ref\none 1\ntwo 2\n'.repeat(4));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says what is wrong in one line naming the fix, before anything runs (exit 2)', async () => {
     const cases: [string[], string][] = [
       [['--reference', 'sleep {ms}', '-L', 'ms', '1,2', '--', 'sleep 0.00{ms}'], 'error: --reference runs once, not once per value: its {ms} would run as typed (give the command with {ms} after --, or a reference without it)'],
       [['--reference', 'true', '--prepare', 'a', '--prepare', 'b', '--', 'true', 'false'], "error: with --reference, give --prepare once for all, or 3 times: the reference's first, then one per command (it was given 2 times)"],
-      [['--reference', 'true', '--prepare', 'a', '--prepare', 'b', '-L', 'n', '1,2', '--', 'sleep 0.00{n}'], 'error: with --reference, give --prepare once, for the reference and every command, without {…} (the reference runs with no value)'],
-      [['--reference', 'true', '--conclude', 'echo {ms}', '-L', 'ms', '1,2', '--', 'sleep 0.00{ms}'], 'error: with --reference, give --conclude once, for the reference and every command, without {…} (the reference runs with no value)'],
+      [['--reference', 'true', '--prepare', 'a', '--prepare', 'b', '-L', 'n', '1,2', '--', 'sleep 0.00{n}'], 'error: with --reference, give --prepare once, for the reference and every command, without {…} (the reference runs with no value), or 3 times: the reference\'s first, then one per command and value'],
+      [['--reference', 'true', '--conclude', 'echo {ms}', '-L', 'ms', '1,2', '--', 'sleep 0.00{ms}'], 'error: with --reference, give --conclude once, for the reference and every command, without {…} (the reference runs with no value), or 3 times: the reference\'s first, then one per command and value'],
+      [['--reference', 'true', '--prepare', 'a', '--prepare', 'b', '--prepare', 'c', '--prepare', 'd', '-L', 'n', '1,2', '--', 'sleep 0.00{n}'], "error: --prepare was given 4 times for 1 commands × 2 values (give it once for all, once per command, or once per alternative, or 3 times with --reference: the reference's first, with {NAME} where a value goes)"],
       [['--reference-name', 'old', '--', 'true'], 'error: --reference-name names the --reference command (give it: --reference CMD --reference-name NAME)'],
       [['--reference', 'true', '--'], 'error: nothing to compare (usage: perfcell compare -- "CMD A" "CMD B", or perfcell compare FILE --cells "A" "B")'],
       [['cells.ts', '--cells', 'A', '--reference', 'true'], 'error: --reference is for commands (compare cells by their titles: the first is the one the others are compared against)'],

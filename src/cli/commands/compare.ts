@@ -180,13 +180,17 @@ function withParameterLists(
   const expanded = expandParameterLists(targets, flags.names ?? null, lists);
   if ('problem' in expanded) throw new UsageError(expanded.problem);
   const total = expanded.length;
-  // --prepare and --conclude: one for all (the same command each time where it holds no {NAME}), one per command, or one per alternative
+  // --prepare and --conclude: one for all (the same command each time where it holds no {NAME}), one per command, or one per alternative;
+  // with --reference, as hyperfine takes them, also the reference's first and then one per alternative (N×V+1: withReference checks the reference's)
   const perAlternative = (flag: string, hooks: readonly string[] | undefined): readonly string[] | undefined => {
     const given = hooks ?? [];
-    if (given.length > 1 && given.length !== targets.length && given.length !== total) {
-      throw new UsageError(`${flag} was given ${given.length} times for ${targets.length} commands × ${total / targets.length} values (give it once for all, once per command, or once per alternative, with {NAME} where a value goes)`);
+    const withReferenceFirst = flags.reference !== undefined && given.length === total + 1;
+    if (given.length > 1 && given.length !== targets.length && given.length !== total && !withReferenceFirst) {
+      const referenceForm = flags.reference === undefined ? '' : `, or ${total + 1} times with --reference: the reference's first`;
+      throw new UsageError(`${flag} was given ${given.length} times for ${targets.length} commands × ${total / targets.length} values (give it once for all, once per command, or once per alternative${referenceForm}, with {NAME} where a value goes)`);
     }
     if (given.length === 0 || (given.length === 1 && !uses(given[0] as string))) return hooks;
+    if (withReferenceFirst) return [given[0] as string, ...expanded.map((each, index) => substituteParameters(given[index + 1] as string, each.parameters))];
     return expanded.map((each, index) => substituteParameters((given.length === total ? given[index] : given[given.length === 1 ? 0 : index % targets.length]) as string, each.parameters));
   };
   // --input and --output as the hooks: a file's path with {NAME}, one per value
@@ -230,8 +234,9 @@ function withReference(
     if (hooks.length > 1 && parameters === null && hooks.length !== targets.length + 1) {
       throw new UsageError(`with --reference, give ${flag} once for all, or ${targets.length + 1} times: the reference's first, then one per command (it was given ${hooks.length} times)`);
     }
-    if ((hooks.length > 1 && parameters !== null) || valueNames.some((name) => mentions(hooks[0] ?? '', name))) {
-      throw new UsageError(`with --reference, give ${flag} once, for the reference and every command, without {…} (the reference runs with no value)`);
+    // under -L and -P: once for all, or (withParameterLists) the reference's first and one per command and value
+    if ((hooks.length > 1 && parameters !== null && hooks.length !== targets.length + 1) || valueNames.some((name) => mentions(hooks[0] ?? '', name))) {
+      throw new UsageError(`with --reference, give ${flag} once, for the reference and every command, without {…} (the reference runs with no value), or ${targets.length + 1} times: the reference's first, then one per command and value`);
     }
   }
   const names = flags.names ?? (given.referenceName === undefined ? undefined : distinctNames(targets));
