@@ -1,21 +1,15 @@
 import type { CompareDocument } from '../experiment/compare-document.ts';
-import { compareTables, type TableCell, type TableSection } from './compare-tables.ts';
+import { compareTables, pipeTableSection, type TableCell, type TableSection } from './compare-tables.ts';
 import type { TimeUnit } from './time-unit.ts';
 
+/** A cell in markdown: a name as code (`x`), `|` escaped. */
 function markdownCell(cell: TableCell): string {
   return (typeof cell === 'string' ? cell : `\`${cell.code}\``).replace(/\|/g, '\\|');
 }
 
-function markdownSection({ title, header, align, rows, sentences }: TableSection): string {
-  const lines = [
-    `### ${title}`,
-    '',
-    `| ${header.map(markdownCell).join(' | ')} |`,
-    `|${align.map((side) => (side === 'left' ? ':---' : '---:')).join('|')}|`,
-    ...rows.map((row) => `| ${row.map(markdownCell).join(' | ')} |`),
-  ];
-  if (sentences.length > 0) lines.push('', ...sentences);
-  return lines.join('\n');
+/** A table as hyperfine's --export-markdown writes one: names to the left, numbers to the right. */
+function markdownSection(section: TableSection): string {
+  return pipeTableSection(section, `### ${section.title}`, `|${section.align.map((side) => (side === 'left' ? ':---' : '---:')).join('|')}|`, markdownCell);
 }
 
 /**

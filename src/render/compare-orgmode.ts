@@ -1,5 +1,5 @@
 import type { CompareDocument } from '../experiment/compare-document.ts';
-import { compareTables, type TableCell, type TableSection } from './compare-tables.ts';
+import { compareTables, pipeTableSection, type TableCell, type TableSection } from './compare-tables.ts';
 import type { TimeUnit } from './time-unit.ts';
 
 /** A cell in Org: a name verbatim (=x=), `|` as Org's \vert{} (a bare one ends the cell). */
@@ -8,16 +8,8 @@ function orgCell(cell: TableCell): string {
 }
 
 /** A table as hyperfine's --export-orgmode writes one: the header, a `|--+--|` rule, the rows. */
-function orgSection({ title, header, rows, sentences }: TableSection): string {
-  const lines = [
-    `* ${title}`,
-    '',
-    `| ${header.map(orgCell).join(' | ')} |`,
-    `|${header.map(() => '--').join('+')}|`,
-    ...rows.map((row) => `| ${row.map(orgCell).join(' | ')} |`),
-  ];
-  if (sentences.length > 0) lines.push('', ...sentences);
-  return lines.join('\n');
+function orgSection(section: TableSection): string {
+  return pipeTableSection(section, `* ${section.title}`, `|${section.header.map(() => '--').join('+')}|`, orgCell);
 }
 
 /**

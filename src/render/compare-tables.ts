@@ -29,6 +29,16 @@ export interface CompareTables {
   readonly sections: readonly TableSection[];
 }
 
+/**
+ * A section as a table of `| a | b |` rows, as markdown and Org write one: `heading`, a blank line,
+ * the header, `rule` under it, the rows (each cell as `cell` writes it), then the sentences.
+ */
+export function pipeTableSection({ header, rows, sentences }: TableSection, heading: string, rule: string, cell: (cell: TableCell) => string): string {
+  const lines = [heading, '', `| ${header.map(cell).join(' | ')} |`, rule, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)];
+  if (sentences.length > 0) lines.push('', ...sentences);
+  return lines.join('\n');
+}
+
 /** A column's unit for people and what a value is divided by to be in it. */
 export interface DisplayScale {
   /** 'ms', 'MiB', 'thousands', 'millions/s'; '' for plain numbers. */
