@@ -96,41 +96,23 @@ describe('runInterleavedUntilStopped', () => {
     expect(outcome.stop).toEqual({ error: 'SIGINT', phase: 'measure', round: 3, slot: null });
   });
 
-  it('tells each run, and each arm ahead of one, whether it is a warm-up (served warm-ups wait for no perf)', async () => {
+  it("tells each run, and each arm ahead of one, whether it is a warm-up (served warm-ups wait for no perf) and which of its slot's runs it is ($HYPERFINE_ITERATION)", async () => {
     const events: string[] = [];
+    const said = (options?: { readonly warmup?: boolean; readonly iteration?: string }): string => `${options?.warmup === true ? ' warm-up' : ''} ${options?.iteration ?? '?'}`;
     const slots = ['A', 'B'].map((name) => ({
       name,
-      arm: (options?: { readonly warmup?: boolean }) => events.push(`arm ${name}${options?.warmup === true ? ' warm-up' : ''}`),
-      run: async (hooks?: { readonly onEnded?: () => void; readonly warmup?: boolean }) => {
-        events.push(`run ${name}${hooks?.warmup === true ? ' warm-up' : ''}`);
-        hooks?.onEnded?.();
-        return name;
-      },
-    }));
-    await runInterleaved(slots, { warmup: 2, runs: 1, minTimeS: null });
-    // each run arms the next; the last warm-up run arms the first measured one, the last run none
-    expect(events).toEqual([
-      'run A warm-up', 'arm B warm-up', 'run B warm-up', 'arm A warm-up',
-      'run A warm-up', 'arm B warm-up', 'run B warm-up', 'arm A',
-      'run A', 'arm B', 'run B',
-    ]);
-  });
-
-  it("tells each run, and each arm ahead of one, which of its slot's runs it is, as $HYPERFINE_ITERATION counts them", async () => {
-    const events: string[] = [];
-    const slots = ['A', 'B'].map((name) => ({
-      name,
-      arm: (options?: { readonly iteration?: string }) => events.push(`arm ${name} ${options?.iteration ?? '?'}`),
-      run: async (hooks?: { readonly onEnded?: () => void; readonly iteration?: string }) => {
-        events.push(`run ${name} ${hooks?.iteration ?? '?'}`);
+      arm: (options?: { readonly warmup?: boolean; readonly iteration?: string }) => events.push(`arm ${name}${said(options)}`),
+      run: async (hooks?: { readonly onEnded?: () => void; readonly warmup?: boolean; readonly iteration?: string }) => {
+        events.push(`run ${name}${said(hooks)}`);
         hooks?.onEnded?.();
         return name;
       },
     }));
     await runInterleaved(slots, { warmup: 2, runs: 2, minTimeS: null });
+    // each run arms the next; the last warm-up run arms the first measured one, the last run none
     expect(events).toEqual([
-      'run A warmup-0', 'arm B warmup-0', 'run B warmup-0', 'arm A warmup-1',
-      'run A warmup-1', 'arm B warmup-1', 'run B warmup-1', 'arm A 0',
+      'run A warm-up warmup-0', 'arm B warm-up warmup-0', 'run B warm-up warmup-0', 'arm A warm-up warmup-1',
+      'run A warm-up warmup-1', 'arm B warm-up warmup-1', 'run B warm-up warmup-1', 'arm A 0',
       'run A 0', 'arm B 0', 'run B 0', 'arm A 1',
       'run A 1', 'arm B 1', 'run B 1',
     ]);
