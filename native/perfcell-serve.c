@@ -128,7 +128,7 @@ static int write_all(int fd, const void *buffer, size_t size) {
 
 /* Opens `path` onto `target` (0 or 1); where it cannot, leaves which (open_failed) and errno in
    the slot for the end report, and exits 126, unreleased: perfcell names the file, once (a line of
-   C's own came once per clone, twice where an armed run was replaced). */
+   C's own came once per clone, twice where an armed run was replaced). System calls only (see run_child). */
 static void open_onto(const char *path, int flags, int target) {
   int fd = open(path, flags, 0666);
   if (fd >= 0 && (fd == target || dup2(fd, target) == target)) {
