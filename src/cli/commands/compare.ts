@@ -336,7 +336,7 @@ export function registerCompare(program: Command): void {
     .option('--max-runs <n>', "at most this many measured runs, run until --min-time (default 3 s) has passed (hyperfine's -M, which is perf's metric groups here)", parseCount(1, '--max-runs 100'))
     .option('-w, --warmup <n>', 'rounds run first and not counted (default 1; 0 with --backend cachegrind)', parseCount(0, '--warmup 1'))
     .option('--min-time <s>', 'keep adding rounds until this many seconds have passed', parseSeconds)
-    .option('--shell', 'run each command with sh -c (default: split it into argv, no shell)')
+    .option('--shell', 'run each command with sh -c (default: split it into argv, no shell; a pipe, ; or $ in it is refused then)')
     .option('-N, --no-shell', 'split each command into argv, no shell: the default (as hyperfine -N)')
     .addOption(new Option('-u, --time-unit <unit>', "print times in this unit (as hyperfine -u), in the summary, --verbose, the tables' exports (markdown, AsciiDoc, Org) and --html; the JSON and CSV keep seconds").choices(Object.keys(TIME_UNIT_SECONDS)))
     .option('-S <shell>', "run each command with SHELL -c (as hyperfine -S, --shell=SHELL): a name, or a command line ('bash --norc'); none for no shell, default for sh")
@@ -378,7 +378,10 @@ Examples:
   perfcell compare --names row col -- "./rowcol row 1024 20" "./rowcol col 1024 20"
   perfcell compare -L n 512,1024,4096 --names row col -- "./rowcol row {n} 5" "./rowcol col {n} 5"
   perfcell compare --backend cachegrind -- "./rowcol row 1024 1" "./rowcol col 1024 1"
-  perfcell compare --save before -- "./prog"    later:  perfcell compare --baseline before -- "./prog"`,
+  perfcell compare --save before -- "./prog"    later:  perfcell compare --baseline before -- "./prog"
+  perfcell compare -N -w 3 -n old "./old" -n new "./new" --style none --export-markdown -   (a hyperfine line: the table on stdout)
+
+Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ needs --shell (hyperfine runs every command in a shell unless -N).`,
     )
     .action(async (givenTargets: string[], givenFlags: CompareFlags, command: Command) => {
       // -L, -P: every command for every value, named and prepared for each (its values kept for the document)
