@@ -1,5 +1,5 @@
 import type { CompareDocument } from '../experiment/compare-document.ts';
-import { compareTables, type TableCell, type TableSection } from './compare-tables.ts';
+import { compareTables, type TableCell, type TableSection } from './compare-markup-tables.ts';
 import type { TimeUnit } from './time-unit.ts';
 
 /** A cell in AsciiDoc: a name as literal monospace (`+x+`: no markup inside it), `|` escaped. */

@@ -1,5 +1,5 @@
 import type { CompareDocument } from '../experiment/compare-document.ts';
-import { compareTables, pipeTableSection, type TableCell, type TableSection } from './compare-tables.ts';
+import { compareTables, pipeTableSection, type TableCell, type TableSection } from './compare-markup-tables.ts';
 import type { TimeUnit } from './time-unit.ts';
 
 /** A cell in markdown: a name as code (`x`), `|` escaped. */

@@ -1,7 +1,7 @@
 import type { CompareDocument } from '../experiment/compare-document.ts';
 import type { Comparison, RunSummary } from '../experiment/statistics.ts';
 
-/** One row of the flat form of a comparison that the CSV and markdown exports share. */
+/** One row of the flat form of a comparison, as the CSV export writes it (the markup exports tabulate compare-markup-tables.ts). */
 export interface CompareRow {
   readonly metric: string;
   readonly label: string;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderCompareAsciidoc } from '../../src/render/compare-asciidoc.ts';
 import { renderCompareMarkdown } from '../../src/render/compare-markdown.ts';
 import { renderCompareOrgmode } from '../../src/render/compare-orgmode.ts';
-import { compareTables } from '../../src/render/compare-tables.ts';
+import { compareTables } from '../../src/render/compare-markup-tables.ts';
 import { documentOfRuns, rowColDocument, scanDocument } from './compare-fixture.ts';
 
 // Each export's table rows, as their cells' text without the names' markup.
