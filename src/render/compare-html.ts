@@ -7,6 +7,7 @@ import type { MetricUnit } from '../experiment/metrics.ts';
 import type { ChartAssets } from './chart-assets.ts';
 import { renderCompareHtml } from './html.ts';
 import type { HtmlCompareInput } from './html-data.ts';
+import { displayScale } from './metric-units.ts';
 import { TIME_UNIT_SECONDS, type TimeUnit } from './time-unit.ts';
 
 /** What -u sets: time's unit (hyperfine's --time-unit); default seconds. */
@@ -14,16 +15,16 @@ export interface CompareHtmlOptions {
   readonly timeUnit?: TimeUnit;
 }
 
-/** -u's units as the page writes them. */
-const TIME_UNIT_LABELS: Readonly<Record<TimeUnit, string>> = { second: 's', millisecond: 'ms', microsecond: 'µs' };
-
 /**
  * The unit a metric is charted in and what its values are divided by: a clock's ms per second as
  * what it means, the CPUs it kept busy; perf's ns (duration_time, user_time) in ms, their rate in ms/s;
  * seconds in the unit -u gave.
  */
 function chartUnit(unit: MetricUnit, timeUnit: TimeUnit | undefined): { unit: string; divisor: number } {
-  if (unit === 's' && timeUnit !== undefined) return { unit: TIME_UNIT_LABELS[timeUnit], divisor: TIME_UNIT_SECONDS[timeUnit] };
+  if (unit === 's' && timeUnit !== undefined) {
+    const scale = displayScale('s', TIME_UNIT_SECONDS[timeUnit]);
+    return { unit: scale.label, divisor: scale.divisor };
+  }
   if (unit === 'ms-per-s') return { unit: 'CPUs', divisor: 1000 };
   if (unit === 'ns') return { unit: 'ms', divisor: 1e6 };
   if (unit === 'ns-per-s') return { unit: 'ms/s', divisor: 1e6 };

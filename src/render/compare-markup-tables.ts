@@ -2,10 +2,9 @@ import { TIME_UNIT_SECONDS, type TimeUnit } from './time-unit.ts';
 import type { MetricResult } from '../experiment/analyze.ts';
 import type { CompareDocument } from '../experiment/compare-document.ts';
 import { runCountsText } from './compare-run-counts.ts';
-import type { MetricUnit } from '../experiment/metrics.ts';
 import type { Comparison, RunSummary } from '../experiment/statistics.ts';
 import { formatRatioNumber, isNearlySymmetric } from '../experiment/verdict.ts';
-import { BYTE_STEPS, TIME_STEPS } from './metric-units.ts';
+import { displayScale } from './metric-units.ts';
 import { describeParameters } from '../../parsers/parameter-list.ts';
 
 /** A table cell: text, or a command's name, which each markup sets as code (`x`, =x=). */
@@ -37,60 +36,6 @@ export function pipeTableSection({ header, rows, sentences }: TableSection, head
   const lines = [heading, '', `| ${header.map(cell).join(' | ')} |`, rule, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)];
   if (sentences.length > 0) lines.push('', ...sentences);
   return lines.join('\n');
-}
-
-/** A column's unit for people and what a value is divided by to be in it. */
-export interface DisplayScale {
-  /** 'ms', 'MiB', 'thousands', 'millions/s'; '' for plain numbers. */
-  readonly label: string;
-  readonly divisor: number;
-}
-
-// Thousands from 10,000 on: 2,114 reads better whole than as 2.11 thousands.
-const COUNT_SCALES: readonly [number, string, number][] = [
-  [1e9, 'billions', 1e9],
-  [1e6, 'millions', 1e6],
-  [1e4, 'thousands', 1e3],
-  [1, '', 1],
-];
-
-/**
- * The unit a metric's column is shown in, picked from its smallest mean so that every row reads in
- * the same unit: seconds → ms, bytes → MiB, counts → thousands (from 10,000) or millions, a
- * clock's ms per second → CPUs, perf's ns → ms (or the step of their size), ns per second → ms/s.
- * @example displayScale('s', 0.0121) // { label: 'ms', divisor: 0.001 }
- */
-export function displayScale(unit: MetricUnit, reference: number): DisplayScale {
-  const magnitude = Math.abs(reference);
-  const pick = (steps: readonly (readonly [number, string, number?])[], suffix = ''): DisplayScale => {
-    const [from, label, divisor = from] = steps.find(([size]) => magnitude >= size) ?? steps[steps.length - 1]!;
-    return { label: label === '' ? suffix.replace(/^\//, 'per ') : `${label}${suffix}`, divisor };
-  };
-  switch (unit) {
-    case 's':
-      return pick(TIME_STEPS);
-    case 'ms': {
-      // a time in milliseconds: the step of its size in seconds
-      const [size, label] = TIME_STEPS.find(([step]) => magnitude / 1000 >= step) ?? TIME_STEPS[TIME_STEPS.length - 1]!;
-      return { label, divisor: size * 1000 };
-    }
-    case 'ns':
-    case 'ns-per-s': {
-      // a time in nanoseconds (perf's duration_time, user_time): the step of its size in seconds
-      const [size, label] = TIME_STEPS.find(([step]) => magnitude / 1e9 >= step) ?? TIME_STEPS[TIME_STEPS.length - 1]!;
-      return { label: unit === 'ns' ? label : `${label}/s`, divisor: size * 1e9 };
-    }
-    case 'ms-per-s':
-      return { label: 'CPUs', divisor: 1000 };
-    case 'bytes':
-      return pick(BYTE_STEPS);
-    case 'count':
-      return pick(COUNT_SCALES);
-    case 'per-s':
-      return pick(COUNT_SCALES, '/s');
-    case 'ratio':
-      return { label: '', divisor: 1 };
-  }
 }
 
 /** Decimals that give the reference value three significant digits (0 to 3). */

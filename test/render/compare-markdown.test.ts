@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderCompareMarkdown } from '../../src/render/compare-markdown.ts';
-import { displayScale } from '../../src/render/compare-markup-tables.ts';
+import { displayScale } from '../../src/render/metric-units.ts';
 import { documentOfRuns, rowColDocument } from './compare-fixture.ts';
 
 describe('renderCompareMarkdown', () => {

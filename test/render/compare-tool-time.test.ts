@@ -3,7 +3,7 @@ import { describeMetric } from '../../src/experiment/metrics.ts';
 import { compareHtmlInput } from '../../src/render/compare-html.ts';
 import { renderCompareCsv } from '../../src/render/compare-csv.ts';
 import { renderCompareMarkdown } from '../../src/render/compare-markdown.ts';
-import { displayScale } from '../../src/render/compare-markup-tables.ts';
+import { displayScale } from '../../src/render/metric-units.ts';
 import { renderCompareText } from '../../src/render/compare-text.ts';
 import { formatMetricValue } from '../../src/render/metric-units.ts';
 import { documentOfRuns } from './compare-fixture.ts';
