@@ -12,9 +12,9 @@ import { describeExecFailure } from './exec-failure.ts';
 import { gateRequest } from './gate-request.ts';
 import { environmentFields } from './request-fields.ts';
 import { servedFileFields, servedOpenFailure } from './program-files.ts';
-import { forwardInterruptions, holdInterruptions, InterruptedError, interruption, settleInterruption } from './interruption.ts';
+import { forwardInterruptions, holdInterruptions, InterruptedError, interruption } from './interruption.ts';
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
-import { enableFailureNote, programReport, type ArmedProgram, type ReaperResult } from './run-program.ts';
+import { enableFailureNote, programReport, settleReportedStop, type ArmedProgram, type ReaperResult } from './run-program.ts';
 import { startRunTrace } from './run-trace.ts';
 import { endEarlyServer, startServer, takeEarlyServer } from './serve-process.ts';
 import { watchTreeMemory, type TreeMemory } from './tree-memory.ts';
@@ -335,9 +335,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           const disabled = closeWindow(restart, disabling);
           hooks.onEnded?.();
           if (result === null) throw new Error('perfcell-serve ended without a report (was it killed?)');
-          // a Ctrl-C to the group reached the server before the program could exit: perfcell's own
-          // handler may not have run yet (a program that catches it and exits at once), as run-program.ts waits for it
-          if ((result.stopSignal ?? 0) > 0 && interruption() === null) await settleInterruption();
+          await settleReportedStop(result);
           // its held child could not open its --input or --output file (removed while compare ran): said once, naming it
           if ((result.openFailed ?? 0) > 0) throw new Error(`${quoteName(label)} did not start: ${servedOpenFailure(stdio, result.openFailed ?? 0, result.execErrno)}`);
           if (result.execErrno !== 0) throw new UsageError(describeExecFailure(command[0] ?? '', result.execErrno, result.execError));

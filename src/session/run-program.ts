@@ -52,6 +52,15 @@ export interface ReaperResult {
   readonly openFailed?: number;
 }
 
+/**
+ * A Ctrl-C (SIGTERM, SIGHUP) to the group that the gate's end report says it got (`stopSignal`)
+ * reached perfcell too, before the program could exit; perfcell's own handler may not have run yet
+ * (a program that caught it and exited at once): waits for it, so that the run is seen as interrupted.
+ */
+export async function settleReportedStop(result: ReaperResult): Promise<void> {
+  if ((result.stopSignal ?? 0) > 0 && interruption() === null) await settleInterruption();
+}
+
 
 function signalName(signal: number): string | null {
   if (signal === 0) return null;
@@ -286,9 +295,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
           throw new Error('perfcell-exec ended without a report (was it killed?)');
         }
         const result = JSON.parse(resultLine) as ReaperResult;
-        // The group's Ctrl-C reached the gate before the program could exit: it reached perfcell
-        // too, whose handler may not have run yet (the program caught it and exited at once)
-        if ((result.stopSignal ?? 0) > 0 && interruption() === null) await settleInterruption();
+        await settleReportedStop(result);
         if (result.execErrno !== 0) {
           perf?.kill();
           await reaperExit;
