@@ -1,4 +1,5 @@
-import type { AlternativeRuns } from './analyze.ts';
+import { mean } from 'simple-statistics';
+import { valuesOf, type AlternativeRuns } from './analyze.ts';
 
 /**
  * hyperfine's --sort: `auto` and `command` keep the order the alternatives were given (compare's
@@ -10,8 +11,8 @@ export type SortOrder = (typeof SORT_ORDERS)[number];
 
 /** The mean of a run's time over an alternative's runs; Infinity for one with none (sorted last). */
 function meanTimeS({ runs }: AlternativeRuns): number {
-  const times = runs.map((run) => run['durationS']).filter((time): time is number => typeof time === 'number');
-  return times.length === 0 ? Number.POSITIVE_INFINITY : times.reduce((sum, time) => sum + time, 0) / times.length;
+  const times = valuesOf(runs, 'durationS');
+  return times.length === 0 ? Number.POSITIVE_INFINITY : mean(times);
 }
 
 /**
