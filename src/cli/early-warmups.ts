@@ -1,6 +1,7 @@
 import { splitCommand } from '../../parsers/split-command.ts';
 import { SORT_ORDERS } from '../experiment/sort-order.ts';
 import { TIME_UNIT_SECONDS } from '../render/time-unit.ts';
+import { COMPARE_EXPORTS } from './compare-exports.ts';
 import { OUTPUT_STYLES } from './output-style.ts';
 
 /**
@@ -43,7 +44,7 @@ const CHOICE_OPTIONS: ReadonlyMap<string, readonly string[]> = new Map<string, r
 ]);
 
 /** Options naming a file written after the runs: they change no run, once compare's check of the paths passes. */
-const EXPORT_OPTIONS: ReadonlySet<string> = new Set(['--export-json', '--export-csv', '--export-markdown', '--export-asciidoc', '--export-orgmode', '--export-hyperfine', '--html']);
+const EXPORT_OPTIONS: ReadonlySet<string> = new Set(COMPARE_EXPORTS.map(([flag]) => flag));
 
 /** hyperfine's short flags that compare takes too: `-w 2 -r 20` is `--warmup 2 --runs 20`. */
 const SHORT_OPTIONS: ReadonlyMap<string, string> = new Map([

@@ -38,6 +38,7 @@ import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetric
 import { readCells } from './cells.ts';
 import { extensionOf, isCellFileExtension } from '../../../parsers/cells.ts';
 import { canRedraw, liveWanted } from '../../live/live-wanted.ts';
+import { COMPARE_EXPORTS } from '../compare-exports.ts';
 import { OUTPUT_STYLES, styleEffects, type OutputStyle } from '../output-style.ts';
 import { SORT_ORDERS, sortAlternatives, type SortOrder } from '../../experiment/sort-order.ts';
 import { iterationEnvironment } from '../../experiment/iteration-env.ts';
@@ -408,15 +409,11 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
       }
       const destination = flags.save === undefined ? null : savePath(flags.save);
       // the exports: a file each, or - for stdout (after the summary), as hyperfine takes them
-      const exported = (flag: string, path: string | undefined) => (path === undefined ? [] : [{ flag, path, dashIsStdout: true }]);
       const outputs = [
-        ...exported('--export-json', flags.exportJson),
-        ...exported('--export-csv', flags.exportCsv),
-        ...exported('--export-markdown', flags.exportMarkdown),
-        ...exported('--export-asciidoc', flags.exportAsciidoc),
-        ...exported('--export-orgmode', flags.exportOrgmode),
-        ...exported('--export-hyperfine', flags.exportHyperfine),
-        ...exported('--html', flags.html),
+        ...COMPARE_EXPORTS.flatMap(([flag, key]) => {
+          const path = flags[key];
+          return path === undefined ? [] : [{ flag, path, dashIsStdout: true }];
+        }),
         ...(destination === null ? [] : [{ flag: '--save', path: destination }]),
       ];
       const onStdout = outputs.find((output) => output.path === '-');
