@@ -65,6 +65,16 @@ export interface PerfWindowResult {
   readonly problem: PerfError | null;
 }
 
+/** stop()'s bounds and ways (see PerfSession.stop). */
+export interface StopWindow {
+  readonly startNs?: bigint;
+  readonly endNs?: bigint;
+  readonly awaitExit?: boolean;
+  readonly sigintSent?: boolean;
+  readonly targetExited?: boolean;
+  readonly whenCountingEnds?: () => void;
+}
+
 /**
  * One `perf stat` attached to a pid, started with counting disabled (`-D -1`) and driven
  * through `--control fd:3,4`, so counting covers exactly the command between enable() and
@@ -103,14 +113,12 @@ export interface PerfSession {
    * the program, at `endNs`), so stop() only collects the last interval.
    * `targetExited: true`: perf's target has exited (a program, reaped), so every interval that
    * counted something is the window's, whatever perf's clock says (see withinWindow).
+   * `whenCountingEnds` is called once perf counts no more (a disable's ack; for a perf stopped
+   * by its SIGINT, which reads its counters as it prints, once the signal is sent), before the
+   * window's lines are read and parsed: a window over perfcell's own process reads its end point
+   * there, so neither perf's counts nor that parse's allocations are the command's.
    */
-  stop(window?: { startNs?: bigint; endNs?: bigint; awaitExit?: boolean; sigintSent?: boolean; targetExited?: boolean }): Promise<PerfWindowResult>;
-  /**
-   * After stop(): settles once perf counts no more (a disable's ack), before stop()'s result, which
-   * waits for perf's next tick as well. Null where counting ends only with that result (a perf
-   * stopped by its SIGINT: it reads its counters as it prints its last interval).
-   */
-  countingEnded?(): Promise<void> | null;
+  stop(window?: StopWindow): Promise<PerfWindowResult>;
   /**
    * The window's bounds, known before stop() is called (a served run's, once its program has
    * ended): rows of the window read before stop() go straight into its intervals rather than
@@ -573,6 +581,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
       // interval comes after). Where that interval is in already (read just above: run's programs),
       // nothing more is awaited, and the file is not watched again: a new inotify watch was 0.2-0.4 ms
       // of run's hand-over (BENCHMARKS.md, Pace notes).
+      window.whenCountingEnds?.();
       if (!isFinalIn) subprocess.deferReading?.(false);
       const timer = setTimeout(() => {
         // (killed, it may have ended between a tick and its print)

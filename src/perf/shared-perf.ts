@@ -234,9 +234,6 @@ export function startSharedPerf(
           if (inner === null) throw new Error('stop() before enable()');
           return inner.stop(window);
         },
-        countingEnded() {
-          return inner?.countingEnded?.() ?? null;
-        },
         bound(window) {
           inner?.bound?.(window);
         },

@@ -583,6 +583,7 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
         // the disable goes out now, in this synchronous step, as the SIGINT of a perf of one window does
         const disabled = state === 'enabled' ? disable() : (disabling ?? Promise.resolve(true));
         const ok = await disabled;
+        window.whenCountingEnds?.();
         // the live line goes while the window's tail is read: it is off the terminal before the report
         const erased = line?.close();
         const stopFromNs = window.endNs ?? disableAckNs ?? monotonicNs();
@@ -605,9 +606,6 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
           problem,
         };
         return result;
-      },
-      countingEnded() {
-        return disabling === null ? null : disabling.then(() => undefined);
       },
       bound(window) {
         if (state !== 'new' && state !== 'done') collectInto(window);

@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { startPerf, type CountingSwitch, type PerfSession } from '../perf/controller.ts';
+import { startPerf, type CountingSwitch, type PerfSession, type PerfWindowResult } from '../perf/controller.ts';
 import { openLiveLine, type LiveLine } from '../live/follower.ts';
 import { PerfError, UsageError } from '../errors.ts';
 import { readChildrenCpuTicks, readCpuTicks, readProcMemory, resetPeakRss, USER_HZ } from '../proc/read-proc.ts';
@@ -111,6 +111,15 @@ interface Start {
 /** What begin() reads before perf counts. */
 type StartReads = Omit<Start, 'gc' | 'cpuUsage' | 'ns' | 'continues'>;
 
+/** What finish() reads at the window's end, once perf counts no more. */
+interface EndReads {
+  readonly memory: ReturnType<typeof readProcMemory>;
+  readonly cpuTicks: readonly CpuTicks[];
+  readonly endUsage: NodeJS.MemoryUsage | null;
+  readonly childrenCpu: { userTicks: number; systemTicks: number } | null;
+  readonly gc: GcReport | null;
+}
+
 /** `attachPerf`: where the window's perf comes from (cells take one armed ahead from a pool). */
 export function prepareWindow(pid: number, options: MeasureOptions = {}, attachPerf: typeof startPerf = startPerf): MeasurementWindow {
   const perfOptions = resolvePerfOptions(options);
@@ -215,6 +224,17 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
     };
   }
 
+  /** The window's end point, read once perf counts no more (see finish()). */
+  function readEndPoint(begun: Start, marks: WindowMarks, startMarked: boolean): EndReads {
+    const childrenCpu = begun.childrenCpu === null ? null : readChildrenCpuTicks();
+    // The collections of the command only: the settling collection comes after this stop.
+    // Over the command's own span where its start mark began one (the time's span), else the window's.
+    const windowGc = begun.gc?.stop() ?? null;
+    const markedGc = marks.gc === undefined ? null : (marks.gcReport ?? marks.gc.stop());
+    const gc = windowGc === null ? null : startMarked && markedGc !== null ? markedGc : windowGc;
+    return { childrenCpu, gc, memory: readProcMemory(pid), cpuTicks: readCpuTicks(), endUsage: begun.heap ? process.memoryUsage() : null };
+  }
+
   async function finish(begun: Start, endNs: bigint, outcome: { exitCode?: number | null; signal?: string | null }, marks: WindowMarks): Promise<CommandReport> {
     // perf is stopped first: its SIGINT or disable goes out now (perf idle in poll() takes it as
     // soon as it runs), and the report does not wait for perf's teardown. /proc is read once perf
@@ -235,23 +255,25 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
       ? { user: marks.endCpu.user - marks.startCpu.user, system: marks.endCpu.system - marks.startCpu.system }
       : begun.cpuUsage === null ? null : process.cpuUsage(begun.cpuUsage);
     const cpuWallNs = markedCpu ? commandEndNs - startNs : endNs - begun.ns;
-    const stopped = perf?.stop({ startNs, endNs: commandEndNs, awaitExit: false });
-    const countingEnded = perf?.countingEnded?.() ?? null;
-    // errors are stopped's, thrown below
-    if (countingEnded !== null) await countingEnded.catch(() => undefined);
-    const childrenCpu = begun.childrenCpu === null ? null : readChildrenCpuTicks();
-    // The collections of the command only: the settling collection below comes after this stop.
-    // Over the command's own span where its start mark began one (the time's span), else the window's.
-    const windowGc = begun.gc?.stop() ?? null;
-    const markedGc = marks.gc === undefined ? null : (marks.gcReport ?? marks.gc.stop());
-    const gc = windowGc === null ? null : startMarked && markedGc !== null ? markedGc : windowGc;
-    const memory = readProcMemory(pid);
-    const cpuTicks = readCpuTicks();
-    const endUsage = begun.heap ? process.memoryUsage() : null;
+    // The end point is read once perf counts no more, and before stop() reads and parses the
+    // window's lines: over perfcell's own process that parse is perfcell's work, its allocations
+    // in RSS, the peak and the heap (a cell that waited 1 s, allocating nothing, read 5.3 MiB used
+    // where its 2 ms ticks were parsed first).
+    let ends: EndReads | null = null;
+    const readEnd = (): EndReads => (ends ??= readEndPoint(begun, marks, startMarked));
+    let window: PerfWindowResult | null = null;
+    if (perf !== null) {
+      try {
+        window = await perf.stop({ startNs, endNs: commandEndNs, awaitExit: false, whenCountingEnds: readEnd });
+      } finally {
+        // a stop that failed before counting ended: its error is thrown once the end is read
+        readEnd();
+      }
+    }
+    const { memory, cpuTicks, endUsage, childrenCpu, gc } = readEnd();
 
     let counters: CountersReport = noCounters();
-    if (perf !== null && stopped !== undefined) {
-      const window = await stopped;
+    if (window !== null) {
       // cachegrind runs programs: no way to cache counts for code in this process (REPL, cells, kernel)
       const built = buildPerfCounters(window, perfOptions.intervalMs, perfOptions.events, perfOptions.metricGroups, { hasCachegrind: !isSelf });
       counters = built.counters;

@@ -176,6 +176,21 @@ describe('perfcell cells', () => {
     expect(leakedPerfPids(perfBefore)).toEqual([]);
   });
 
+  // The file's perf ticks every 2 ms into a file read once a cell is over: 1 s of ticks is some 500
+  // groups to parse. Parsed before the cell's end point was read, in a process as small as the
+  // CLI's, that parse was the cell's (a QA pass: a cell that waited 1 s, allocating nothing, read
+  // 5.3 MiB used, its peak as much; the 1 s cell of this test read 5.1-5.3 MiB before the mend).
+  it.runIf(perfUsable)('a cell that waits 1 s, allocating nothing, reads under 1 MiB used and above its start: its ticks are parsed after its end is read', async () => {
+    const file = cellFile('idle.js', '// %% setup\nconst x = 1;\n// %% wait\nawait new Promise((done) => setTimeout(done, 1000));\n');
+    const result = await perfcell(['cells', '--json', file]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const wait = (JSON.parse(result.stdout) as CellsDocument).cells[1]?.report;
+    const said = JSON.stringify(wait?.memory);
+    expect(wait?.counters.events.length, said).toBeGreaterThan(0);
+    expect(Math.abs(wait?.memory.usedBytes ?? Infinity), said).toBeLessThan(1024 * 1024);
+    expect((wait?.memory.peakRssBytes ?? Infinity) - (wait?.memory.rssBeforeBytes ?? 0), said).toBeLessThan(1024 * 1024);
+  });
+
   it.runIf(perfUsable)('counts every cell of a file with one perf, whatever their number (1, 6 and 60 cells)', async () => {
     // Each cell counts, while its window is open, the perfs attached to this process. A group of
     // up to four (a perf per 50 cells, before 2026-12-05) cost the cells more than it saved
