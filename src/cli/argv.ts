@@ -32,14 +32,36 @@ export function saysNoPerf(argv: readonly string[]): boolean {
  * - in a line with neither `--` nor `--cells`, as hyperfine's `-n NAME CMD -n NAME CMD`, each `-n`
  *   names one command: `--command-name NAME`, and the words after it are commands. With `--`,
  *   `-n a b -- A B` is compare's list of names.
+ * - in such a line too, `-L NAME VALUES` takes its two words and `-P NAME MIN MAX` its three, as
+ *   hyperfine's do, and the words after them are commands (`-r 3 -L t 1,2 'sleep 0.{t}'`): each
+ *   word as `--parameter-list=WORD`, which commander's list option takes alone. With `--`, the
+ *   words up to it are the option's, as before.
  * @example hyperfineSpellings(['node', 'perfcell', 'compare', '--shell=bash', '--', 'x']) // ['node', 'perfcell', 'compare', '-S', 'bash', '--', 'x']
  * @example hyperfineSpellings(['node', 'perfcell', 'compare', '-n', 'a', 'sleep 1']) // ['node', 'perfcell', 'compare', '--command-name', 'a', 'sleep 1']
+ * @example hyperfineSpellings(['node', 'perfcell', 'compare', '-L', 't', '1,2', 'sleep {t}']) // ['node', 'perfcell', 'compare', '--parameter-list=t', '--parameter-list=1,2', 'sleep {t}']
  */
 export function hyperfineSpellings(argv: readonly string[]): readonly string[] {
   if (firstCommandWord(argv) !== 'compare') return argv;
   const end = argv.indexOf('--');
   const own = end === -1 ? argv : argv.slice(0, end);
-  const namesOneEach = end === -1 && !own.includes('--cells');
-  const spelled = own.flatMap((arg) => (arg.startsWith('--shell=') ? ['-S', arg.slice('--shell='.length)] : namesOneEach && arg === '-n' ? ['--command-name'] : [arg]));
+  const hyperfineLine = end === -1 && !own.includes('--cells');
+  const spelled: string[] = [];
+  for (let index = 0; index < own.length; index++) {
+    const arg = own[index] as string;
+    const scan = hyperfineLine ? FIXED_ARITY.get(arg) : undefined;
+    if (scan !== undefined) {
+      for (const word of own.slice(index + 1, index + 1 + scan.words)) spelled.push(`${scan.long}=${word}`);
+      index += scan.words;
+    } else if (arg.startsWith('--shell=')) spelled.push('-S', arg.slice('--shell='.length));
+    else spelled.push(hyperfineLine && arg === '-n' ? '--command-name' : arg);
+  }
   return [...spelled, ...(end === -1 ? [] : argv.slice(end))];
 }
+
+/** hyperfine's options of a fixed number of words that compare declares as lists. */
+const FIXED_ARITY: ReadonlyMap<string, { readonly long: string; readonly words: number }> = new Map([
+  ['-L', { long: '--parameter-list', words: 2 }],
+  ['--parameter-list', { long: '--parameter-list', words: 2 }],
+  ['-P', { long: '--parameter-scan', words: 3 }],
+  ['--parameter-scan', { long: '--parameter-scan', words: 3 }],
+]);

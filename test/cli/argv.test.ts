@@ -22,4 +22,14 @@ describe("perfcell's argv, read before commander parses it", () => {
     expect(hyperfineSpellings(['node', 'perfcell', 'compare', 'f.ts', '--cells', 'A', 'B', '-n', 'a', 'b'])).toEqual(['node', 'perfcell', 'compare', 'f.ts', '--cells', 'A', 'B', '-n', 'a', 'b']);
     expect(hyperfineSpellings(['node', 'perfcell', 'run', '-n', 'a', 'x'])).toEqual(['node', 'perfcell', 'run', '-n', 'a', 'x']);
   });
+
+  it("takes hyperfine's -L (two words) and -P (three) whole in a line without -- and --cells; with --, as given", () => {
+    const compare = ['node', 'perfcell', 'compare'];
+    expect(hyperfineSpellings([...compare, '-r', '3', '-L', 't', '1,2', '--parameter-scan', 'n', '1', '3', 'sleep {t}', 'x {n}'])).toEqual([
+      ...compare, '-r', '3', '--parameter-list=t', '--parameter-list=1,2', '--parameter-scan=n', '--parameter-scan=1', '--parameter-scan=3', 'sleep {t}', 'x {n}',
+    ]);
+    // a value that starts with '-' is still the option's, as hyperfine takes it
+    expect(hyperfineSpellings([...compare, '-L', 'n', '-1,-2', 'x {n}'])).toEqual([...compare, '--parameter-list=n', '--parameter-list=-1,-2', 'x {n}']);
+    expect(hyperfineSpellings([...compare, '-L', 't', '1,2', '--', 'sleep {t}'])).toEqual([...compare, '-L', 't', '1,2', '--', 'sleep {t}']);
+  });
 });

@@ -61,4 +61,20 @@ describe.runIf(runsWith('hyperfine', hasHyperfine, "the test of compare --export
     expect(commands(ours)).toEqual(['fast', 'slow', `${sleep} 2`]);
     expect(perfcell.stdout).toMatch(/^Benchmark 2: slow$/m);
   }, 120_000);
+
+  it("takes hyperfine's -L NAME VALUES and -P NAME MIN MAX as two and three words, the commands after them (a QA pass: refused)", async () => {
+    const sleep = fixture('sleep-ms');
+    for (const [flag, ...scan] of [['-L', 'ms', '1,3'], ['-P', 'ms', '1', '2']] as const) {
+      const line = ['-N', '-w', '0', '-r', '2', flag, ...scan, `${sleep} {ms}`, `${sleep} 2`];
+      const ours = join(dir, `scan${flag}-perfcell.json`);
+      const theirs = join(dir, `scan${flag}-hyperfine.json`);
+      const perfcell = await execa(process.execPath, [cliPath, 'compare', '--no-perf', ...line, '--export-hyperfine', ours], { reject: false, timeout: 120_000, env: { NO_COLOR: '1' } });
+      expect(perfcell.exitCode, perfcell.stderr).toBe(0);
+      const hyperfine = await execa('hyperfine', [...line, '--export-json', theirs], { reject: false, timeout: 120_000 });
+      expect(hyperfine.exitCode, hyperfine.stderr).toBe(0);
+      const parameters = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { results: HyperfineResult[] }).results.map((result) => result.parameters);
+      expect(parameters(ours)).toEqual(parameters(theirs));
+      expect(parameters(ours)).toHaveLength(4);
+    }
+  }, 120_000);
 });

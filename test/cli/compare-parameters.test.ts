@@ -106,7 +106,7 @@ describe('perfcell compare -L', () => {
   it('says what is wrong in one line naming the fix, before anything runs (exit 2)', async () => {
     const cases: Array<[readonly string[], RegExp]> = [
       [['-L', 'n', '1,2', '--', 'true'], /^error: parameter n: no command has \{n\} in it \(write \{n\} where its values go/],
-      [['-L', 'n', '1,2', 'sleep {n}'], /^error: -L takes a name and its values: -L size 512,1024 \(then -- and the commands\)$/],
+      [['-L', 'n', '--', 'sleep {n}'], /^error: -L takes a name and its values: -L size 512,1024 \(then -- and the commands\)$/],
       [['-L', 'n', '1', '--setup', 'make {n}', '--', 'sleep {n}'], /^error: -L and -P values go into the commands, --names, --prepare and --conclude, not --setup or --cleanup/],
       [['x.js', '--cells', 'a', 'b', '-L', 'n', '1'], /^error: -L is for commands/],
       [['-L', 'n', '1,2', '--names', 'a', 'b', 'c', '--', 'sleep {n}', 'true'], /^error: --names gave 3 names for 2 commands × 2 values \(4 alternatives\)/],
