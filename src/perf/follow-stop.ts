@@ -1,4 +1,5 @@
 import { trackedPerfs, type Killable } from './perf-process.ts';
+import { noteStopRequest } from '../session/job-stops.ts';
 
 /**
  * perf runs in a session of its own, so that Ctrl-C in the terminal is the command's; the terminal's
@@ -15,6 +16,7 @@ import { trackedPerfs, type Killable } from './perf-process.ts';
  */
 export function followStopsOnTheEventLoop(perfs: () => readonly Killable[] = trackedPerfs): () => void {
   const onStop = (): void => {
+    noteStopRequest();
     const stopped = perfs().filter((perf) => perf.kill('SIGSTOP'));
     // no listener left: SIGTSTP's default, which stops this process here until it is continued
     process.removeListener('SIGTSTP', onStop);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
+import { noteInterruption } from './job-stops.ts';
 
 /** A signal that asked perfcell to stop: SIGINT (Ctrl-C), SIGTERM (kill, a CI cancel) or SIGHUP. */
 export interface Interruption {
@@ -23,6 +24,7 @@ let received: Interruption | null = null;
 let holders = 0;
 
 const onSignal = (signal: NodeJS.Signals): void => {
+  noteInterruption();
   received ??= { signal, number: (constants.signals as Record<string, number>)[signal] ?? 0 };
   const interruption: Interruption = { signal, number: (constants.signals as Record<string, number>)[signal] ?? 0 };
   for (const listener of [...listeners]) listener(interruption);

@@ -5,7 +5,12 @@
  * change says so (HELD_STOP_NOTE), and compare, `run -r` and timeit leave out a round or run that
  * held one and run it again (experiment/interleave.ts).
  *
- * A SIGCONT sent to a process that was not stopped counts too: such a round is run again for nothing.
+ * A SIGCONT sent to a process that was not stopped counts too (such a round is run again for
+ * nothing), but for the one `timeout` sends: GNU timeout follows its signal (SIGINT, SIGTERM, …)
+ * with a SIGCONT, so that a stopped command takes it. A SIGCONT within STRAY_CONTINUE_NS after an
+ * interruption (noteInterruption) is taken for that one, unless a Ctrl-Z (a SIGTSTP, caught where
+ * perfcell follows stops on its event loop: noteStopRequest) came since the last continue: every
+ * `timeout -s INT 10 perfcell run …` had said a Ctrl-Z fell into its command.
  */
 
 /** A report's warning where a job-control stop fell into its command (the stop is in its time). */
@@ -25,10 +30,28 @@ export function rerunRunNote(runsRerun: number): string {
 
 let continues = 0;
 let listening = false;
+/** When the last interruption (SIGINT, SIGTERM, SIGHUP) came, monotonic ns; null before any. */
+let interruptedAtNs: bigint | null = null;
+/** Whether a Ctrl-Z came since the last continue. */
+let stopRequested = false;
+/** timeout sends its SIGCONT right after its signal: microseconds apart, well under this. */
+const STRAY_CONTINUE_NS = 200_000_000n;
 
 const onContinue = (): void => {
-  continues++;
+  const afterInterruption = interruptedAtNs !== null && process.hrtime.bigint() - interruptedAtNs < STRAY_CONTINUE_NS;
+  if (stopRequested || !afterInterruption) continues++;
+  stopRequested = false;
 };
+
+/** An interruption came (interruption.ts): a SIGCONT right after it is timeout's, not a stop's end. */
+export function noteInterruption(): void {
+  interruptedAtNs = process.hrtime.bigint();
+}
+
+/** A Ctrl-Z came (follow-stop.ts): the next SIGCONT ends a stop, whatever came with it. */
+export function noteStopRequest(): void {
+  stopRequested = true;
+}
 
 /** How many SIGCONTs this process has had since the first call (which starts the count at 0). */
 export function continueCount(): number {

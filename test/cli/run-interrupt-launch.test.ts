@@ -53,6 +53,17 @@ describe('perfcell run interrupted', () => {
     expect(document.interruption).toEqual({ signal: 'SIGINT', message: 'perfcell: interrupted by SIGINT; passed it on to the program (exit code 5)' });
   });
 
+  // GNU timeout follows its signal with a SIGCONT to the group (a stopped command must take it):
+  // every `timeout -s INT … perfcell run` had said a Ctrl-Z fell into its command (a QA pass).
+  it("under timeout -s INT, which follows its signal with a SIGCONT, says no Ctrl-Z fell into the command", async () => {
+    const perf = perfUsable ? ['-e', 'page-faults'] : ['--no-perf'];
+    const result = await execa('timeout', ['--preserve-status', '-s', 'INT', '0.5', process.execPath, cliPath, 'run', '--json', ...perf, '--', fixture('sleep-ms'), '5000'], { reject: false, env, timeout: 20_000 });
+    expect(result.exitCode, result.stderr).toBe(130);
+    const document = JSON.parse(result.stdout) as { warnings: string[]; interruption?: { signal: string } };
+    expect(document.interruption?.signal).toBe('SIGINT');
+    expect(document.warnings.filter((warning) => warning.includes('Ctrl-Z'))).toEqual([]);
+  });
+
   /**
    * `perfcell run ARGS` of sleep-ms, Ctrl-C to its group 100 ms after the run-th sleep-ms has started
    * (as seen: a suite run beside a busy loop saw it so late that a 300 ms run had ended, and read 3
