@@ -28,6 +28,29 @@
 
 static const int stop_signals[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE};
 
+/* The signals perfcell was started with ignored (`nohup`: SIGHUP; a script's `cmd &`: SIGINT and
+   SIGQUIT), as the bin's launcher read them before Node set them back to their defaults
+   (PERFCELL_SIGIGN: /proc/self/status's SigIgn in hex; src/session/ignored-signals.ts). The program
+   gets those of stop_signals ignored, as it would have without perfcell: `nohup perfcell run --
+   ./bench` outlives the logout. Read first thing in main(), the variable then dropped so that the
+   program does not see it. */
+static unsigned long long inherited_ignored = 0;
+
+static void take_inherited_ignored(void) {
+  const char *mask = getenv("PERFCELL_SIGIGN");
+  if (mask != NULL) inherited_ignored = strtoull(mask, NULL, 16);
+  unsetenv("PERFCELL_SIGIGN");
+}
+
+/* The program's stop signals: their defaults, or ignored where perfcell was started with them
+   ignored. System calls only (the serve's held child may run in the forker's memory). */
+static void program_stop_signals(void) {
+  for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) {
+    int sig = stop_signals[i];
+    signal(sig, (inherited_ignored >> (sig - 1)) & 1u ? SIG_IGN : SIG_DFL);
+  }
+}
+
 static int wake_pipe[2] = {-1, -1};
 static volatile sig_atomic_t parent_died = 0;
 
@@ -57,7 +80,10 @@ static void note_stop_signals(void) {
   action.sa_handler = note_stop_signal;
   action.sa_flags = SA_RESTART;
   sigemptyset(&action.sa_mask);
-  for (size_t i = 0; i < sizeof noted / sizeof noted[0]; i++) sigaction(noted[i], &action, NULL);
+  /* one perfcell was started with ignored stays ignored: no stop of perfcell's (ignored-signals.ts) */
+  for (size_t i = 0; i < sizeof noted / sizeof noted[0]; i++) {
+    if (((inherited_ignored >> (noted[i] - 1)) & 1u) == 0) sigaction(noted[i], &action, NULL);
+  }
 }
 
 /* SIGCHLD and SIGUSR1 wake the gate's poll(); SIGUSR1 comes from PR_SET_PDEATHSIG when perfcell (its

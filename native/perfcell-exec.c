@@ -525,7 +525,7 @@ static void run_child(char **argv, FILE *out, int gate, const int release[2], st
   close(release[1]);
   /* The release pipe is the child's until its exec, not the program's (it saw an extra open fd). */
   fcntl(release[0], F_SETFD, FD_CLOEXEC);
-  for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) signal(stop_signals[i], SIG_DFL);
+  program_stop_signals();
   if (stdout_to_stderr) dup2(2, 1);
   if (!keep_gc_fd) close(5);
   make_stdio_blocking();
@@ -799,6 +799,7 @@ static int early_perf_group(pid_t parent) {
 }
 
 int main(int argc, char **argv) {
+  take_inherited_ignored();
   if (argc >= 4 && strcmp(argv[1], "--die-with") == 0) exec_dying_with((pid_t)atol(argv[2]), argv + 3);
   if (argc >= 5 && strcmp(argv[1], "--perf-group") == 0) return launch_perf_group((pid_t)atol(argv[2]), argv[3], argv + 4);
   if (argc == 3 && strcmp(argv[1], "--perf-group-early") == 0) return early_perf_group((pid_t)atol(argv[2]));

@@ -149,7 +149,7 @@ static void open_onto(const char *path, int flags, int target) {
 static void run_child(pid_t server, char **argv, char **env, int stdout_to_stderr, const char *stdin_file, const char *stdout_file, const char *file, uint32_t seen) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != server) _exit(125);
-  for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) signal(stop_signals[i], SIG_DFL);
+  program_stop_signals();
   signal(SIGCHLD, SIG_DFL);
   signal(SIGUSR1, SIG_DFL);
   if (stdout_to_stderr) dup2(2, 1);
@@ -395,6 +395,7 @@ static char *read_payload(int control, const char *line, uint32_t *length) {
 }
 
 int main(int argc, char **argv) {
+  take_inherited_ignored();
   if (argc != 3) {
     fprintf(stderr, "usage: perfcell-serve CTL_FD REPORT_FD\n");
     return 2;

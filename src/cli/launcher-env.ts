@@ -1,3 +1,5 @@
+import { keepIgnoredSignals } from '../session/ignored-signals.ts';
+
 /**
  * What the bin's shell launcher took out of the environment, put back (scripts/lib/bin-launcher.mjs).
  *
@@ -11,8 +13,15 @@
  */
 export const savedCaVariable = 'PERFCELL_NODE_EXTRA_CA_CERTS';
 
-/** @example restoreLauncherEnv(process.env) // NODE_EXTRA_CA_CERTS back as the user set it, the launcher's copy gone */
+/** The launcher's copy of /proc/self/status's SigIgn (hex) as perfcell was started, set only where a signal was ignored. */
+export const ignoredSignalsVariable = 'PERFCELL_SIGIGN';
+
+/**
+ * Also keeps ignored the signals perfcell was started with ignored (session/ignored-signals.ts).
+ * @example restoreLauncherEnv(process.env) // NODE_EXTRA_CA_CERTS back as the user set it, the launcher's copy gone
+ */
 export function restoreLauncherEnv(env: NodeJS.ProcessEnv): void {
+  keepIgnoredSignals(env[ignoredSignalsVariable]);
   const saved = env[savedCaVariable];
   if (saved === undefined) return;
   env.NODE_EXTRA_CA_CERTS = saved;

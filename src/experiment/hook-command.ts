@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readChildPids } from '../proc/child-processes.ts';
 import { InterruptedError, onInterruption, type Interruption } from '../session/interruption.ts';
 import { AlternativeFailedError } from './alternatives.ts';
+import { signalsOfMask } from '../session/ignored-signals.ts';
 
 /** compare's hyperfine-style hooks: --setup (once before), --prepare (before each run), --conclude (after each run), --cleanup (once after). */
 export type HookKind = 'setup' | 'prepare' | 'conclude' | 'cleanup';
@@ -26,6 +27,17 @@ export class HookInterruptedError extends InterruptedError {
 }
 
 /**
+ * The hook's shell line, with the signals perfcell was started with ignored (`nohup`) ignored again
+ * first: Node starts its children with every signal at its default, and the hook would have
+ * inherited them ignored without perfcell (session/ignored-signals.ts).
+ * @example keepingIgnored('make', { PERFCELL_SIGIGN: '0000000000000001' }) // "trap '' HUP; make"
+ */
+export function keepingIgnored(command: string, env: NodeJS.ProcessEnv): string {
+  const ignored = signalsOfMask(env.PERFCELL_SIGIGN);
+  return ignored.length === 0 ? command : `trap '' ${ignored.map((signal) => signal.slice('SIG'.length)).join(' ')}; ${command}`;
+}
+
+/**
  * Runs a hook command with `sh -c` outside any measured window, its stdout discarded and its
  * stderr kept for the error, with PERFCELL_ALTERNATIVE naming the alternative it is for (so one
  * command can serve several). Resolves when it exits 0; a non-zero exit or a death is a
@@ -37,7 +49,8 @@ export class HookInterruptedError extends InterruptedError {
  */
 export function runHook(kind: HookKind, command: string, alternative: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', command], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...env, PERFCELL_ALTERNATIVE: alternative } });
+    const { PERFCELL_SIGIGN: _launcherCopy, ...userEnv } = env;
+    const child = spawn('sh', ['-c', keepingIgnored(command, env)], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...userEnv, PERFCELL_ALTERNATIVE: alternative } });
     let stderr = '';
     let stopped: Interruption | null = null;
     const stopForwarding = onInterruption((interruption) => {

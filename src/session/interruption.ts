@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { noteInterruption } from './job-stops.ts';
+import { isIgnoredSignal } from './ignored-signals.ts';
 
 /** A signal that asked perfcell to stop: SIGINT (Ctrl-C), SIGTERM (kill, a CI cancel) or SIGHUP. */
 export interface Interruption {
@@ -37,7 +38,8 @@ const onSignal = (signal: NodeJS.Signals): void => {
  */
 export function holdInterruptions(options: { readonly isLibrary?: boolean } = {}): () => void {
   const isOutermost = holders++ === 0;
-  if (isOutermost) for (const signal of SIGNALS) process.on(signal, onSignal);
+  // not a signal perfcell was started with ignored (nohup's SIGHUP): neither stopped on nor passed on
+  if (isOutermost) for (const signal of SIGNALS) if (!isIgnoredSignal(signal)) process.on(signal, onSignal);
   let released = false;
   return () => {
     if (released) return;

@@ -1,0 +1,40 @@
+import { constants } from 'node:os';
+
+/**
+ * The signals perfcell was started with ignored: `nohup` ignores SIGHUP, and a script's background
+ * job (`cmd &`) SIGINT and SIGQUIT, so that a logout or a Ctrl-C in the terminal leaves them
+ * running, as it leaves `perf stat`, `time` and hyperfine. Node sets every signal back to its
+ * default as it starts; the bin's shell launcher read them before (scripts/lib/bin-launcher.mjs),
+ * into PERFCELL_SIGIGN, which stays in the environment for the gates (native/gate-common.h): they
+ * start the program with them ignored too, as it would have started without perfcell.
+ *
+ * perfcell keeps them ignored itself (a listener that does nothing: Node has no SIG_IGN), and
+ * neither stops on them nor passes them on (interruption.ts).
+ */
+const KEPT: readonly NodeJS.Signals[] = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGTERM'];
+
+/**
+ * The signals of `mask` (SigIgn's hex: bit n-1 for signal n) among those perfcell would stop on.
+ * @example signalsOfMask('0000000000000001') // ['SIGHUP']
+ */
+export function signalsOfMask(mask: string | undefined): NodeJS.Signals[] {
+  if (mask === undefined || !/^[0-9a-f]{1,16}$/i.test(mask)) return [];
+  const bits = BigInt(`0x${mask}`);
+  return KEPT.filter((signal) => ((bits >> BigInt((constants.signals[signal] as number) - 1)) & 1n) === 1n);
+}
+
+const ignore = (): void => undefined;
+
+/** Keeps ignored, in this process, what the launcher says perfcell was started with ignored (once, at start-up: src/cli/bin.ts). */
+export function keepIgnoredSignals(mask: string | undefined): void {
+  for (const signal of signalsOfMask(mask)) process.on(signal, ignore);
+}
+
+/**
+ * Whether perfcell was started with `signal` ignored (and so does not stop on it). Read from the
+ * environment, not from keepIgnoredSignals' call: each lane is a bundle of its own, with its own
+ * copy of this module.
+ */
+export function isIgnoredSignal(signal: NodeJS.Signals, env: NodeJS.ProcessEnv = process.env): boolean {
+  return signalsOfMask(env.PERFCELL_SIGIGN).includes(signal);
+}
