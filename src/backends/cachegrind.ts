@@ -9,6 +9,7 @@ import type { CountersReport } from '../session/report.ts';
 import { CachegrindError } from './cachegrind-error.ts';
 import { countersFromCachegrind } from './cachegrind-counters.ts';
 import { findExecutable } from './find-executable.ts';
+import { keepingIgnoredOnExec } from '../session/ignored-signals.ts';
 
 /** Where one of the program's standard streams goes: perfcell's own, nowhere, or an open fd. */
 export type StdioTarget = 'inherit' | 'ignore' | number;
@@ -130,7 +131,8 @@ export async function runUnderCachegrind(
     const startedAt = process.hrtime.bigint();
     const outcome = await new Promise<ChildOutcome>((resolve) => {
       let spawnError: ChildOutcome['error'];
-      const child = spawn(valgrindPath, valgrindArgs, {
+      const started = keepingIgnoredOnExec(valgrindPath, valgrindArgs, env);
+      const child = spawn(started.file, started.args, {
         cwd,
         env,
         stdio: [...(options.stdio ?? ['inherit', 'inherit', 'inherit'])],

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readChildPids } from '../proc/child-processes.ts';
 import { InterruptedError, onInterruption, type Interruption } from '../session/interruption.ts';
 import { AlternativeFailedError } from './alternatives.ts';
-import { signalsOfMask } from '../session/ignored-signals.ts';
+import { ignoringTrap } from '../session/ignored-signals.ts';
 
 /** compare's hyperfine-style hooks: --setup (once before), --prepare (before each run), --conclude (after each run), --cleanup (once after). */
 export type HookKind = 'setup' | 'prepare' | 'conclude' | 'cleanup';
@@ -33,8 +33,8 @@ export class HookInterruptedError extends InterruptedError {
  * @example keepingIgnored('make', { PERFCELL_SIGIGN: '0000000000000001' }) // "trap '' HUP; make"
  */
 export function keepingIgnored(command: string, env: NodeJS.ProcessEnv): string {
-  const ignored = signalsOfMask(env.PERFCELL_SIGIGN);
-  return ignored.length === 0 ? command : `trap '' ${ignored.map((signal) => signal.slice('SIG'.length)).join(' ')}; ${command}`;
+  const trap = ignoringTrap(env);
+  return trap === null ? command : `${trap}; ${command}`;
 }
 
 /**

@@ -38,3 +38,24 @@ export function keepIgnoredSignals(mask: string | undefined): void {
 export function isIgnoredSignal(signal: NodeJS.Signals, env: NodeJS.ProcessEnv = process.env): boolean {
   return signalsOfMask(env.PERFCELL_SIGIGN).includes(signal);
 }
+
+/**
+ * `file args` as Node should spawn it so that it starts with the signals perfcell was started with
+ * ignored still ignored (Node starts its children with every signal at its default): through
+ * `sh -c`, which ignores them, drops the launcher's variable and execs it (the same pid). As given
+ * where there are none. For the programs no gate starts (cachegrind's valgrind, run without a gate).
+ * @example keepingIgnoredOnExec('valgrind', ['./prog'], { PERFCELL_SIGIGN: '1' }) // { file: 'sh', args: ['-c', `trap '' HUP; unset PERFCELL_SIGIGN; exec "$0" "$@"`, 'valgrind', './prog'] }
+ */
+export function keepingIgnoredOnExec(file: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): { file: string; args: readonly string[] } {
+  const trap = ignoringTrap(env);
+  return trap === null ? { file, args } : { file: 'sh', args: ['-c', `${trap}; unset PERFCELL_SIGIGN; exec "$0" "$@"`, file, ...args] };
+}
+
+/**
+ * The shell command that ignores again what perfcell was started with ignored, null for none.
+ * @example ignoringTrap({ PERFCELL_SIGIGN: '0000000000000003' }) // "trap '' HUP INT"
+ */
+export function ignoringTrap(env: NodeJS.ProcessEnv): string | null {
+  const ignored = signalsOfMask(env.PERFCELL_SIGIGN);
+  return ignored.length === 0 ? null : `trap '' ${ignored.map((signal) => signal.slice('SIG'.length)).join(' ')}`;
+}

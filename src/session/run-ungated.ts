@@ -14,6 +14,7 @@ import { shellQuote } from '../render/shell-quote.ts';
 import type { HelperProblem } from './exec-helper.ts';
 import { openProgramFiles } from './program-files.ts';
 import { programStdio } from './program-stdio.ts';
+import { keepingIgnoredOnExec } from './ignored-signals.ts';
 
 /**
  * Said once per process, in the first ungated report's warnings (which the commands print on
@@ -55,7 +56,8 @@ export async function runUngated(command: readonly string[], options: MeasureOpt
   const startNs = monotonicNs();
   let child: ReturnType<typeof spawn>;
   try {
-    child = spawn(file, args, {
+    const started = keepingIgnoredOnExec(file, args);
+    child = spawn(started.file, started.args, {
       stdio: programStdio(options, files),
       ...(options.programEnvironment === undefined ? {} : { env: { ...process.env, ...options.programEnvironment } }),
     });

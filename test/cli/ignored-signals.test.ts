@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../support/fixtures.ts';
 import { pidsInSession } from '../support/proc-scan.ts';
 import { leakedPerfPidsSettled, perfPidsNow } from '../support/leaked-perf.ts';
+import { hasValgrind, runsWith } from '../support/tools.ts';
 
 const bin = fileURLToPath(new URL('../../dist/app/cli.cjs', import.meta.url));
 const env = { NO_COLOR: '1' };
@@ -72,6 +73,22 @@ describe('signals perfcell was started with ignored (real launcher, real signals
     expect(document.partial).toBeUndefined();
     expect(document.alternatives.map((alternative) => alternative.runs.length)).toEqual([4, 4]);
   });
+
+  // Every way perfcell starts a program: the gate (run), the server (compare), and Node's spawn
+  // (cachegrind's valgrind), each with what nohup ignored, and the defaults without it.
+  it('starts the program with what nohup ignored still ignored, however it starts it', async () => {
+    const show = fixture('signal-dispositions');
+    const ways = [['run', '--', show], ['compare', '-w', '0', '-r', '1', '--show-output', '-N', '--', show, show]];
+    if (runsWith('valgrind', hasValgrind, 'run --backend cachegrind under nohup')) ways.push(['run', '--backend', 'cachegrind', '--', show]);
+    for (const way of ways) {
+      const ignored = await execa('nohup', [bin, ...way], { reject: false, env, timeout: 60_000 });
+      const plain = await execa(bin, way, { reject: false, env, timeout: 60_000 });
+      const said = (result: { stdout: string; stderr: string }) => `${result.stdout}\n${result.stderr}`;
+      expect(said(ignored), way.join(' ')).toMatch(/^HUP=ignored INT=default QUIT=default$/m);
+      expect(said(ignored), way.join(' ')).not.toMatch(/^HUP=default/m);
+      expect(said(plain), way.join(' ')).toMatch(/^HUP=default INT=default QUIT=default$/m);
+    }
+  }, 120_000);
 
   it("a script's background job: a Ctrl-C to the group (which the job ignores) ends neither perfcell nor its program", async () => {
     const out = join(dir, 'background.json');

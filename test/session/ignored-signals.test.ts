@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isIgnoredSignal, signalsOfMask } from '../../src/session/ignored-signals.ts';
+import { isIgnoredSignal, keepingIgnoredOnExec, signalsOfMask } from '../../src/session/ignored-signals.ts';
 import { keepingIgnored } from '../../src/experiment/hook-command.ts';
 
 describe("the launcher's SigIgn mask (/proc/self/status: bit n-1 for signal n)", () => {
@@ -19,5 +19,10 @@ describe("the launcher's SigIgn mask (/proc/self/status: bit n-1 for signal n)",
   it("ignores them again first in a hook's shell line, and leaves the line alone without them", () => {
     expect(keepingIgnored('make', { PERFCELL_SIGIGN: '0000000000000007' })).toBe("trap '' HUP INT QUIT; make");
     expect(keepingIgnored('make', {})).toBe('make');
+  });
+
+  it('starts a program Node spawns through sh, which ignores them and execs it; as given without them', () => {
+    expect(keepingIgnoredOnExec('valgrind', ['./prog', 'a b'], { PERFCELL_SIGIGN: '1' })).toEqual({ file: 'sh', args: ['-c', `trap '' HUP; unset PERFCELL_SIGIGN; exec "$0" "$@"`, 'valgrind', './prog', 'a b'] });
+    expect(keepingIgnoredOnExec('valgrind', ['./prog'], {})).toEqual({ file: 'valgrind', args: ['./prog'] });
   });
 });
