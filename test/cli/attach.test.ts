@@ -1,5 +1,6 @@
 import { nobodyCanRun, warnNobodySkipped } from '../support/nobody.ts';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execa } from 'execa';
 import pty from 'node-pty';
@@ -10,8 +11,10 @@ import { pidsWhose } from '../support/proc-scan.ts';
 import { cliPath, fixture } from '../support/fixtures.ts';
 import { version } from '../../src/version.ts';
 import { runsWithPerf } from '../support/perf.ts';
+import { temporaryFolders } from '../support/temp-folders.ts';
 
 const env = { NO_COLOR: '1' };
+const tempFolder = temporaryFolders('each');
 const targets: ChildProcess[] = [];
 const watchers: { kill(signal?: NodeJS.Signals): unknown }[] = [];
 
@@ -157,7 +160,7 @@ describe('perfcell attach without perf', () => {
   });
 });
 
-describe.runIf(runsWithPerf('perfcell attach with real perf (5 tests)'))('perfcell attach with real perf', () => {
+describe.runIf(runsWithPerf('perfcell attach with real perf (10 tests)'))('perfcell attach with real perf', () => {
   it('a busy process: its CPU in the intervals it ran and none while stopped, totals equal to its own /proc CPU time and task-clock', async () => {
     // The target's CPU is held to its own clock, not to a fixed % that load defeats: it runs only
     // between two SIGSTOPs the test sends, and /proc/PID/stat read while it is stopped gives what
@@ -317,6 +320,30 @@ describe.runIf(runsWithPerf('perfcell attach with real perf (5 tests)'))('perfce
     expect(summary.endedBy).toBe('signal');
     expect(summary.report.counters.events[0]?.samples.length).toBe(intervals.length);
     expect(perfWatching(pid)).toEqual([]);
+    expect(() => process.kill(pid, 0)).not.toThrow();
+  });
+
+  // README, Interruptions: each of the three ends the watch as its normal end. SIGHUP (a closed
+  // terminal, `timeout -s HUP`) had no handler: perfcell died of it, status 129, with nothing on
+  // stdout and no page written.
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('%s ends the watch: the summary, --json and --html, exit 0', async (signal) => {
+    const pid = target('spin', '60');
+    const page = join(tempFolder('perfcell-attach-signal-'), 'watch.html');
+    const watch = perfcell(['attach', String(pid), '-I', '100', '--json', '--html', page, '-e', 'task-clock']);
+    // perfcell's handlers are in place before it starts perf: once perf counts the pid, a few intervals
+    for (const deadline = Date.now() + 15_000; perfWatching(pid).length === 0; ) {
+      if (Date.now() > deadline || watch.exitCode !== null) throw new Error('perf never started counting the pid');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    watch.kill(signal);
+    const result = await watch;
+    expect(result.signal, result.stderr).toBeUndefined();
+    expect(result.exitCode, result.stderr).toBe(0);
+    const document = JSON.parse(result.stdout) as CommandReport & { format: string; endedBy: string };
+    expect(document).toMatchObject({ format: 'perfcell-attach', endedBy: 'signal', label: `pid ${pid} (spin)` });
+    expect(document.counters.events[0]?.samples.length).toBeGreaterThanOrEqual(2);
+    expect(readFileSync(page, 'utf8')).toContain(`<title>perfcell attach ${pid}</title>`);
     expect(() => process.kill(pid, 0)).not.toThrow();
   });
 

@@ -11,6 +11,7 @@ import { writeHtmlFile } from '../html-file.ts';
 import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions } from '../options.ts';
 import { ndjsonHeaderLine, toJsonDocument } from '../../json-document.ts';
 import { checkOutputPaths } from '../output-paths.ts';
+import { holdInterruptions, interruptionExitCode, onInterruption } from '../../session/interruption.ts';
 import { outputWidth } from '../../render/terminal-width.ts';
 
 interface AttachFlags {
@@ -47,8 +48,8 @@ const REDRAW_MS = 100;
 /**
  * `perfcell attach PID`: watch a running process like `perf stat -I`, with RSS and CPU beside the
  * counters. A live table on a terminal, else NDJSON (`kind`: start, interval, summary); the summary
- * when Ctrl-C is pressed, the duration ends or the process exits. Exit 0 then; 1 when the pid does
- * not exist or may not be watched; 2 on misuse.
+ * when Ctrl-C (SIGTERM, SIGHUP) comes, the duration ends or the process exits. Exit 0 then; 1 when
+ * the pid does not exist or may not be watched; 2 on misuse.
  */
 export function registerAttach(program: Command): void {
   program
@@ -72,8 +73,9 @@ Output: on a terminal, a live table redrawn in place; otherwise (or with --ndjso
 The summary covers the whole watch: RAM used since attach, the peak above the final RSS (VmHWM,
 reset at attach), CPU and each counter. Memory stays flat however long the watch runs.
 
-Exit status: 0 when the watch ends (Ctrl-C, --duration, or the process exits); 1 when the pid
-does not exist or belongs to another user (perfcell is not root); 2 on misuse.`,
+Exit status: 0 when the watch ends (Ctrl-C, SIGTERM or SIGHUP, --duration, or the process
+exits); 1 when the pid does not exist or belongs to another user (perfcell is not root); 2 on
+misuse. A second Ctrl-C (SIGTERM, SIGHUP) leaves at once, without a summary: 128+n.`,
     )
     .action(async (pid: number, flags: AttachFlags) => {
       const kernelThread = kernelThreadName(pid);
@@ -85,15 +87,17 @@ does not exist or belongs to another user (perfcell is not root); 2 on misuse.`,
       const mode = flags.json === true ? 'json' : flags.ndjson === true || process.stdout.isTTY !== true ? 'ndjson' : 'table';
       const out = (text: string): void => void process.stdout.write(text);
       const abort = new AbortController();
+      // The stop signals every command takes (SIGINT, SIGTERM, SIGHUP), from the one list that
+      // holds them: SIGHUP, missing from a list of attach's own, killed perfcell with its summary
+      // unprinted. Each ends the watch as its normal end, as the duration does (exit 0).
+      const releaseSignals = holdInterruptions();
       let interrupts = 0;
-      const onSignal = (): void => {
+      const stopListening = onInterruption((stop) => {
         interrupts += 1;
-        // A second Ctrl-C leaves at once (perf is killed by the exit hook).
-        if (interrupts > 1) process.exit(130);
+        // A second one leaves at once (perf is killed by the exit hook).
+        if (interrupts > 1) process.exit(interruptionExitCode(stop));
         abort.abort();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      });
       const table = mode === 'table' ? createLiveTable(out) : null;
       try {
         const result = await attachToProcess(pid, {
@@ -124,8 +128,8 @@ does not exist or belongs to another user (perfcell is not root); 2 on misuse.`,
           }));
         }
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        stopListening();
+        releaseSignals();
       }
     });
 }
