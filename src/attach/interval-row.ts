@@ -2,6 +2,16 @@ import { aggregateRecords } from '../../parsers/aggregate.ts';
 import type { CounterStatus, PerfRecord } from '../../parsers/perf-stat-types.ts';
 import { cpuBusyPct, type CpuTicks } from '../../parsers/proc-stat.ts';
 
+/**
+ * The shortest window, seconds, over which a row gets a CPU % and rates per second: one tick of
+ * /proc's CPU time (1/USER_HZ, 10 ms). Over less, one tick more or less reads 0 % or several
+ * hundred % (a 1 ms last interval of one busy thread read 0-304 %), and a rate over a few ms says
+ * more about when perf read its counters than about the process: the reports' rule, under 10 ms
+ * the seconds only. perf's -I is 10 ms at least, so only a last interval, cut short by the end of
+ * the watch, is ever this short; its counts stay.
+ */
+export const MIN_ROW_WINDOW_S = 0.01;
+
 /** All rows perf printed for one `-I` timestamp. */
 export interface PerfInterval {
   /** perf's interval timestamp, seconds since perf started (≈ since attach). */
@@ -40,7 +50,7 @@ export interface IntervalEvent {
   readonly status: CounterStatus;
   /** The count in this interval; `<not counted>` reads 0 (the event exists, the target did not run); null when not supported. */
   readonly value: number | null;
-  /** value / intervalS; null when value is. */
+  /** value / intervalS; null when value is, or when the interval is under MIN_ROW_WINDOW_S. */
   readonly perSecond: number | null;
   /** perf counted the event only this % of the interval and scaled it up (multiplexing); absent at 100% or when perf printed none. */
   readonly runningPct?: number;
@@ -54,7 +64,7 @@ export interface IntervalRow {
   readonly intervalS: number;
   /** RSS of the target when the interval's counts arrived, bytes; null once it has gone. */
   readonly rssBytes: number | null;
-  /** The target's CPU use over the interval, % of one CPU (200 = two CPUs busy); null when unknown. */
+  /** The target's CPU use over the interval, % of one CPU (200 = two CPUs busy); null when unknown or under MIN_ROW_WINDOW_S. */
   readonly cpuPct: number | null;
   /** Mean busy % of all CPUs of the machine over the interval; null when no tick passed. */
   readonly systemCpuPct: number | null;
@@ -120,7 +130,7 @@ export function buildIntervalRow(
       unit: aggregate.unit,
       status: aggregate.status,
       value,
-      perSecond: value === null || intervalS <= 0 ? null : value / intervalS,
+      perSecond: value === null || intervalS < MIN_ROW_WINDOW_S ? null : value / intervalS,
       ...(aggregate.lowestRunningPct === null || aggregate.lowestRunningPct >= 100 ? {} : { runningPct: aggregate.lowestRunningPct }),
     };
   });
@@ -134,12 +144,12 @@ export function buildIntervalRow(
   };
 }
 
-/** The target's CPU % of one CPU between two readings; null when either is missing or no time passed. */
+/** The target's CPU % of one CPU between two readings; null when either is missing or they are under MIN_ROW_WINDOW_S apart. */
 export function processCpuPct(before: ProcPoint, after: ProcPoint, ticksPerSecond = 100): number | null {
   const wallS = after.atS - before.atS;
   const ticksBefore = ownTicks(before);
   const ticksAfter = ownTicks(after);
-  if (ticksBefore === null || ticksAfter === null || wallS <= 0) return null;
+  if (ticksBefore === null || ticksAfter === null || wallS < MIN_ROW_WINDOW_S) return null;
   return Math.max(0, (100 * (ticksAfter - ticksBefore)) / ticksPerSecond / wallS);
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { endedAtExit } from '../../src/attach/attach.ts';
 import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.ts';
-import { buildIntervalRow, createIntervalAssembler, type ProcPoint } from '../../src/attach/interval-row.ts';
+import { buildIntervalRow, createIntervalAssembler, processCpuPct, type ProcPoint } from '../../src/attach/interval-row.ts';
 
 // Lines as perf 6.1 prints them for `perf stat -x, -I 200 --pid P -e task-clock,page-faults,cache-misses`.
 const LINES = [
@@ -84,6 +84,21 @@ describe('buildIntervalRow', () => {
       point(0.5, 0),
     );
     expect(row.events).toEqual([{ event: 'page-faults', unit: '', status: 'counted', value: 7, perSecond: 14 }]);
+  });
+
+  it('gives a window under 10 ms (a last interval, cut by the end of the watch) its counts, but no CPU % and no rates', () => {
+    // /proc counts CPU time in 10 ms ticks: a 1.1 ms last interval of one busy thread read 909 %
+    // (one tick fell in it) or 0 % (none), and 1,000 msec/s of task-clock or more.
+    const record = (time: number, value: number): PerfRecord => ({ time, event: 'task-clock', value, unit: 'msec', status: 'counted', runningPct: 100 });
+    const sliver = buildIntervalRow({ timeS: 1.0011, records: [record(1.0011, 1.3)] }, 1, point(10, 100), point(10.0011, 101));
+    expect(sliver.intervalS).toBeCloseTo(0.0011, 9);
+    expect(sliver.cpuPct).toBeNull();
+    expect(sliver.events).toEqual([{ event: 'task-clock', unit: 'msec', status: 'counted', value: 1.3, perSecond: null }]);
+    expect(processCpuPct(point(10, 100), point(10.0099, 101))).toBeNull();
+    // from 10 ms on, both (perf's -I 10 ticks come a little late: 10.5 ms)
+    const short = buildIntervalRow({ timeS: 1.0105, records: [record(1.0105, 10.5)] }, 1, point(10, 100), point(10.0105, 101));
+    expect(short.cpuPct).toBeCloseTo(100 / 1.05, 6);
+    expect(short.events[0]?.perSecond).toBeCloseTo(1000, 6);
   });
 
   it('reports a gone process as null RSS and unknown CPU', () => {
