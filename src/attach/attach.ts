@@ -12,7 +12,7 @@ import { resolvePerfOptions, type MeasureOptions } from '../session/options.ts';
 import type { CommandReport, PeakMethod } from '../session/report.ts';
 import { buildAttachReport } from './attach-report.ts';
 import { checkPerfEvents } from './perf-preflight.ts';
-import { buildIntervalRow, createIntervalAssembler, type IntervalRow, type PerfInterval, type ProcPoint } from './interval-row.ts';
+import { buildIntervalRow, createIntervalAssembler, MIN_ROW_WINDOW_S, type IntervalRow, type PerfInterval, type ProcPoint } from './interval-row.ts';
 import { createWatchState, type AttachSeries, type WatchState, type WatchStateOptions } from './watch-state.ts';
 
 /** Where attach reads the system from; tests pass fakes for single parts. */
@@ -131,6 +131,26 @@ export function endedAtExit(interval: PerfInterval, previousTimeS: number, exitS
   return { timeS, records: interval.records.map((record) => (record.time === null ? record : { ...record, time: timeS })) };
 }
 
+/**
+ * How long a watch whose -d is a whole number of intervals waits past its duration for perf's last
+ * interval (beside perf's quiet spell, see attachToProcess), in ms: perf's ticks come late, more so
+ * on a busy machine, and each is stamped on perf's clock, which starts after perfcell's.
+ */
+const LAST_TICK_GRACE_MS = 50;
+
+/**
+ * The number of perf's intervals in a duration, when it is a whole number of them (`-d 1 -I 500`:
+ * 2), else null: such a watch ends with perf's interval of that number, as `perf stat -I 500
+ * --interval-count 2` does.
+ * @example intervalsInDuration(0.3, 100) // 3
+ * @example intervalsInDuration(1.2, 500) // null
+ */
+export function intervalsInDuration(durationS: number, intervalMs: number): number | null {
+  const count = (durationS * 1000) / intervalMs;
+  const whole = Math.round(count);
+  return whole >= 1 && Math.abs(count - whole) < 1e-9 ? whole : null;
+}
+
 /** An interval of perf's with events in which none counted (the target never ran in it). */
 function isTrailingInterval(interval: PerfInterval): boolean {
   return interval.records.length > 0 && interval.records.every((record) => record.status === 'not counted');
@@ -183,11 +203,33 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
     if (point.exited) noteGone(point);
   };
   let previousTimeS = 0;
-  let finish: (endedBy: AttachResult['endedBy']) => void = () => undefined;
+  let resolveFinished: (endedBy: AttachResult['endedBy']) => void = () => undefined;
   const finished = new Promise<AttachResult['endedBy']>((resolve) => {
-    finish = resolve;
+    resolveFinished = resolve;
   });
+  /** What ended the watch (the first to), once something has. */
+  let endedBy: AttachResult['endedBy'] | null = null;
+  const finish = (reason: AttachResult['endedBy']): void => {
+    endedBy ??= reason;
+    resolveFinished(reason);
+  };
+  const durationIntervals = options.durationS === undefined ? null : intervalsInDuration(options.durationS, intervalMs);
+  /** perf's intervals made rows so far. */
+  let perfIntervals = 0;
+  /** The watch ended with perf's interval at -d: all perf prints after it lies past the duration. */
+  let isEndedOnTick = false;
+  /**
+   * Whether perf printed `interval` only because perfcell stopped it, at its last tick or a few ms
+   * after: past the end of a -d that ended on perf's tick, or a stop (Ctrl-C, -d's timer) under
+   * MIN_ROW_WINDOW_S after a tick. Its counts are the stop's latency; as a row its CPU % and rates
+   * are noise, and as a sample of the summary it was the minimum of every event (a spinner's
+   * task-clock: 0.03 msec). Such an interval is neither a row nor part of the summary.
+   */
+  const isStopSliver = (interval: PerfInterval): boolean =>
+    interval.records.length > 0 &&
+    (isEndedOnTick || ((endedBy === 'signal' || endedBy === 'duration') && perfIntervals > 0 && interval.timeS - previousTimeS < MIN_ROW_WINDOW_S));
   const emit = (arrived: PerfInterval): void => {
+    if (isStopSliver(arrived)) return;
     const point = readProcPoint(pid, source);
     look(point);
     // perf prints one more interval once the target has gone, in which nothing ran: every event
@@ -203,8 +245,13 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
     previousTimeS = interval.timeS;
     if (!point.exited) previous = point;
     state.addRow(row, peakMethod === 'vmhwm-reset' ? point.peakRssBytes : null);
+    if (arrived.records.length > 0) perfIntervals += 1;
     options.onRow?.(row, state);
     if (point.exited) finish('exit');
+    else if (endedBy === null && perfIntervals === durationIntervals) {
+      isEndedOnTick = true;
+      finish('duration');
+    }
   };
 
   // perf prints one interval as a burst of lines: a short quiet spell after a record ends the burst.
@@ -284,15 +331,29 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
   options.onStart?.({ pid, comm, intervalMs, events: countedEvents });
 
   let durationTimer: NodeJS.Timeout | undefined;
-  if (options.durationS !== undefined) durationTimer = setTimeout(() => finish('duration'), options.durationS * 1000);
+  // -d on perfcell's clock, except that a duration of whole intervals ends with perf's last one
+  // (emit): the timer waits for it until it is due on perf's clock, which runs behind perfcell's by
+  // perf's start-up and on which each tick comes a little late (1.0013 s for the second of 500 ms),
+  // and perf has had its quiet spell and some grace. Before, the two raced: `-d 1 -I 500` ended
+  // with a last row at 0.986 s, or with one of 1 ms after the row at 1.0 s.
+  const onDurationEnd = (): void => {
+    if (perf !== null && durationIntervals !== null && perfIntervals < durationIntervals) {
+      const lateS = Math.max(0, previousTimeS - (perfIntervals * intervalMs) / 1000);
+      const dueS = perfClockOffsetS === null ? source.nowS() : perfClockOffsetS + (durationIntervals * intervalMs) / 1000 + lateS;
+      durationTimer = setTimeout(() => finish('duration'), Math.max(0, (dueS - source.nowS()) * 1000) + quietMs + LAST_TICK_GRACE_MS);
+      return;
+    }
+    finish('duration');
+  };
+  if (options.durationS !== undefined) durationTimer = setTimeout(onDurationEnd, options.durationS * 1000);
   const onAbort = (): void => finish('signal');
   if (options.signal?.aborted) finish('signal');
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  let endedBy: AttachResult['endedBy'];
   let end: ProcPoint;
+  let reason: AttachResult['endedBy'];
   try {
-    endedBy = await finished;
+    reason = await finished;
     clearInterval(exitPoll);
     end = readProcPoint(pid, source);
     look(end);
@@ -335,5 +396,5 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
     requestedEvents: countedEvents,
     warnings,
   });
-  return { report, series: state.series(), rowCount: state.rowCount, endedBy };
+  return { report, series: state.series(), rowCount: state.rowCount, endedBy: reason };
 }

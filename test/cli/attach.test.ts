@@ -160,7 +160,7 @@ describe('perfcell attach without perf', () => {
   });
 });
 
-describe.runIf(runsWithPerf('perfcell attach with real perf (10 tests)'))('perfcell attach with real perf', () => {
+describe.runIf(runsWithPerf('perfcell attach with real perf (11 tests)'))('perfcell attach with real perf', () => {
   it('a busy process: its CPU in the intervals it ran and none while stopped, totals equal to its own /proc CPU time and task-clock', async () => {
     // The target's CPU is held to its own clock, not to a fixed % that load defeats: it runs only
     // between two SIGSTOPs the test sends, and /proc/PID/stat read while it is stopped gives what
@@ -321,6 +321,29 @@ describe.runIf(runsWithPerf('perfcell attach with real perf (10 tests)'))('perfc
     expect(summary.report.counters.events[0]?.samples.length).toBe(intervals.length);
     expect(perfWatching(pid)).toEqual([]);
     expect(() => process.kill(pid, 0)).not.toThrow();
+  });
+
+  // Before, perf's tick at 1 s and perfcell's timer raced: two rows or three, the last at 0.986 s,
+  // or `1.00s 216%` after `1.00s 100%`, an interval of 1 ms (0-304 % of one CPU for one thread).
+  it('-d a whole number of intervals: that many rows, each a whole interval, the CPU % of one thread', async () => {
+    const pid = target('spin', '60');
+    for (let run = 0; run < 3; run += 1) {
+      const result = await perfcell(['attach', String(pid), '-d', '1', '-I', '500', '--ndjson', '-e', 'task-clock']);
+      expect(result.exitCode, result.stderr).toBe(0);
+      const { intervals, summary } = parseNdjson(result.stdout);
+      expect(summary.endedBy).toBe('duration');
+      expect(intervals).toHaveLength(2);
+      for (const [index, row] of intervals.entries()) {
+        // perf ticks late, never early
+        expect(row.timeS).toBeGreaterThanOrEqual(0.5 * (index + 1));
+        expect(row.timeS).toBeLessThan(0.5 * (index + 1) + 0.05);
+        expect(row.intervalS).toBeGreaterThan(0.45);
+        // one thread is one CPU at most, give or take a tick of /proc at each end
+        expect(row.cpuPct).not.toBeNull();
+        expect(row.cpuPct).toBeLessThanOrEqual(105);
+      }
+      expect(summary.report.counters.events[0]?.samples.map((sample) => sample.timeS)).toEqual(intervals.map((row) => row.timeS));
+    }
   });
 
   // README, Interruptions: each of the three ends the watch as its normal end. SIGHUP (a closed
