@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything perfcell and its tests need on a fresh Debian machine with Node 20: perf, valgrind,
-# a C compiler, Chromium (HTML report tests), hyperfine, then the npm packages and the build.
+# a C compiler, Chromium (HTML report tests), hyperfine, zsh and fish (completion tests), then the
+# npm packages and the build.
 # Installs only what is missing, so it is quick the second time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,9 @@ command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
 command -v strace >/dev/null 2>&1 || missing+=(strace)
 # compare --export-hyperfine is checked against hyperfine's own --export-json (and the pace benchmarks run it).
 command -v hyperfine >/dev/null 2>&1 || missing+=(hyperfine)
+# The completion scripts are tested in the shells they are for (bash is here already).
+command -v zsh >/dev/null 2>&1 || missing+=(zsh)
+command -v fish >/dev/null 2>&1 || missing+=(fish)
 # The doctor's hand-over test gives a copy of perf file capabilities (setcap).
 command -v setcap >/dev/null 2>&1 || missing+=(libcap2-bin)
 # The kernel tests drive perfcell kernel with real Jupyter clients; Debian's python, not a pyenv one.

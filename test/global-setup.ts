@@ -25,6 +25,8 @@ const tools: readonly Tool[] = [
   { name: 'strace', isPresent: () => ok('strace', ['-V']), install: 'apt-get install strace', needs: "the tests of perf's last interval (perf's writes slowed by strace)" },
   { name: 'hyperfine', isPresent: () => ok('hyperfine', ['--version']), install: 'apt-get install hyperfine', needs: "the test of compare --export-hyperfine against hyperfine's own --export-json" },
   { name: 'chromium', isPresent: () => ok('chromium', ['--version']), install: 'apt-get install chromium', needs: 'the HTML report tests in a real browser' },
+  { name: 'zsh', isPresent: () => ok('zsh', ['-fc', 'zmodload zsh/zpty']), install: 'apt-get install zsh', needs: 'the tests that complete through the zsh completion script' },
+  { name: 'fish', isPresent: () => ok('fish', ['--no-config', '-c', 'true']), install: 'apt-get install fish', needs: 'the tests that complete through the fish completion script' },
   { name: 'jupyter', isPresent: () => ok('/usr/bin/python3', ['-c', 'import jupyter_client, nbclient']), install: 'apt-get install python3-jupyter-client python3-nbclient', needs: 'the Jupyter kernel tests' },
 ];
 

@@ -51,18 +51,27 @@ complete -o default -F _perfcell perfcell
 `;
 }
 
-function zshEscape(text: string): string {
-  return text.replace(/[[\]:'\\]/g, (char) => `\\${char}`);
+/**
+ * `text` in a spec of _arguments or _describe: each reads `\X` as X, and would take a bare `]` for
+ * the end of a description, a `:` for the start of the next field.
+ */
+function escapeSpec(text: string): string {
+  return text.replace(/[[\]:\\]/g, (char) => `\\${char}`);
+}
+
+/** `text` as one single-quoted zsh word: as in sh, a backslash is literal there, so `'` ends the quote, is quoted, and reopens it. */
+function quoteZsh(text: string): string {
+  return `'${text.replaceAll("'", "'\\''")}'`;
 }
 
 function renderZsh(commands: readonly CompletionCommand[]): string {
-  const list = commands.map((command) => `    '${command.name}:${zshEscape(command.description)}'`).join('\n');
+  const list = commands.map((command) => `    ${quoteZsh(`${escapeSpec(command.name)}:${escapeSpec(command.description)}`)}`).join('\n');
   const cases = commands
     .map((command) => {
       const specs = command.flags
         .map((flag) => {
           const names = flag.names.length > 1 ? `{${flag.names.join(',')}}` : flag.names[0];
-          return `'${names}[${zshEscape(flag.description)}]${flag.takesValue ? ':value:' : ''}'`;
+          return quoteZsh(`${names}[${escapeSpec(flag.description)}]${flag.takesValue ? ':value:' : ''}`);
         })
         .join(' ');
       return `    ${command.name}) _arguments ${specs} ${command.completesFiles ? "'*:file:_files'" : "'*::arg:'"} ;;`;

@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { cliPath } from '../support/fixtures.ts';
+import { completeInBash, completeInFish, completeInZsh, runsWithShell, syntaxErrors } from '../support/shells.ts';
+import { temporaryFolders } from '../support/temp-folders.ts';
+
+const tempFolder = temporaryFolders('each');
+
+/** `perfcell completion SHELL` as a user runs it: the script on stdout. */
+function completion(shell: string) {
+  const result = spawnSync(process.execPath, [cliPath, 'completion', shell], { cwd: tmpdir(), env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' }, encoding: 'utf8', timeout: 30_000 });
+  return { exitCode: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const words = (candidates: readonly { word: string }[]) => candidates.map((candidate) => candidate.word);
+
+describe('perfcell completion', () => {
+  it('bash: a script bash parses, completing the commands and their flags', () => {
+    const { exitCode, stdout: script } = completion('bash');
+    expect(exitCode).toBe(0);
+    expect(syntaxErrors('bash', script, tempFolder('perfcell-bash-'))).toBe('');
+    expect(completeInBash(script, ['perfcell', 'comp'])).toEqual(['compare', 'completion']);
+    expect(completeInBash(script, ['perfcell', 'run', '--ev'])).toEqual(['--events']);
+  });
+
+  it.runIf(runsWithShell('zsh', 'the zsh completion script in zsh'))('zsh: a script zsh parses, completing the commands with their descriptions', () => {
+    const { exitCode, stdout: script } = completion('zsh');
+    expect(exitCode).toBe(0);
+    const dir = tempFolder('perfcell-zsh-');
+    expect(syntaxErrors('zsh', script, dir)).toBe('');
+    expect(completeInZsh(script, 'perfcell comp', dir)).toEqual([
+      { word: 'compare', shown: 'compare     -- run alternatives (cells of a file, or commands) interleaved, many times, and say whether they differ' },
+      { word: 'completion', shown: 'completion  -- print a completion script for bash, zsh or fish (e.g. source <(perfcell completion bash))' },
+    ]);
+  });
+
+  it.runIf(runsWithShell('fish', 'the fish completion script in fish'))('fish: a script fish parses, completing the commands and their flags', () => {
+    const { exitCode, stdout: script } = completion('fish');
+    expect(exitCode).toBe(0);
+    const dir = tempFolder('perfcell-fish-');
+    expect(syntaxErrors('fish', script, dir)).toBe('');
+    expect(words(completeInFish(script, 'perfcell comp', dir))).toEqual(['compare', 'completion']);
+    expect(completeInFish(script, 'perfcell run --ev', dir)).toEqual([{ word: '--events', shown: expect.stringMatching(/^perf events or presets/) }]);
+  });
+
+  it('names the shells it writes for when given another, exit 2', () => {
+    const result = completion('tcsh');
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe("error: command-argument value 'tcsh' is invalid for argument 'shell'. give one of bash, zsh, fish\n");
+  });
+});

@@ -1,0 +1,84 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runsWith } from './tools.ts';
+
+const runs = (shell: string, args: readonly string[]): boolean => spawnSync(shell, args, { stdio: 'ignore' }).status === 0;
+
+/** Whether zsh runs here with its zpty module (zsh-complete.zsh types on a pseudo-terminal). */
+export const hasZsh: boolean = runs('zsh', ['-fc', 'zmodload zsh/zpty']);
+
+/** Whether fish runs here (bash always does: the scripts and the suite need it). */
+export const hasFish: boolean = runs('fish', ['--no-config', '-c', 'true']);
+
+/**
+ * Whether the tests that load a completion script into `shell` should run (runsWith's rule: the
+ * shell is here, or missing and not waived, and then they fail naming it).
+ */
+export function runsWithShell(shell: 'zsh' | 'fish', what: string): boolean {
+  return runsWith(shell, shell === 'zsh' ? hasZsh : hasFish, what);
+}
+
+/** One completion a shell offers: the word, and for zsh and fish what its list shows beside it. */
+export interface Candidate {
+  readonly word: string;
+  readonly shown: string;
+}
+
+function run(file: string, args: readonly string[]): string {
+  const result = spawnSync(file, args, { encoding: 'utf8', timeout: 20_000, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TERM: 'dumb' } });
+  if (result.status !== 0) throw new Error(`${file} ${args.join(' ')} ended ${result.status ?? result.signal}: ${result.stderr}`);
+  return result.stdout;
+}
+
+/**
+ * What `shell -n` (parse only) says of `script`, written to a file in `dir`: '' when it parses. A
+ * file, not stdin: fish reads no script from a socket, and zsh takes an unfinished line on stdin
+ * as one waiting for more.
+ */
+export function syntaxErrors(shell: 'bash' | 'zsh' | 'fish', script: string, dir: string): string {
+  const file = join(dir, `perfcell.${shell}`);
+  writeFileSync(file, script);
+  const result = spawnSync(shell, ['-n', file], { encoding: 'utf8', timeout: 20_000 });
+  return result.status === 0 ? '' : result.stderr || `exit ${result.status}`;
+}
+
+/**
+ * Bash's candidates for `words` (the last one is the word under the cursor), as Tab asks the
+ * function `complete -F` names: COMP_WORDS and COMP_CWORD set, COMPREPLY read back.
+ */
+export function completeInBash(script: string, words: readonly string[]): string[] {
+  const quoted = words.map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ');
+  const driver = `${script}\nCOMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _perfcell; printf '%s\\n' "\${COMPREPLY[@]}"`;
+  return run('bash', ['-c', driver]).split('\n').filter(Boolean);
+}
+
+/**
+ * zsh's candidates for `line` (completed at its end), through compinit in an interactive zsh on a
+ * pseudo-terminal (zsh-complete.zsh). The script is written into `dir`, named `_perfcell` to be
+ * installed on fpath as `perfcell completion zsh > "${fpath[1]}/_perfcell"` does, or
+ * `perfcell.zsh` to be sourced.
+ */
+export function completeInZsh(script: string, line: string, dir: string, as: 'fpath' | 'source' = 'source'): Candidate[] {
+  const file = join(dir, as === 'fpath' ? '_perfcell' : 'perfcell.zsh');
+  writeFileSync(file, script);
+  const rows = run('zsh', ['-f', join(import.meta.dirname, 'zsh-complete.zsh'), file, line]);
+  return rows.split('\n').filter(Boolean).map((row) => {
+    const [word = '', shown = ''] = row.split('\t');
+    return { word, shown };
+  });
+}
+
+/**
+ * fish's candidates for `line` (`complete -C`, what Tab lists), with the script written into `dir`
+ * and sourced (a file: fish sources nothing from a socket, which Node's stdin is).
+ */
+export function completeInFish(script: string, line: string, dir: string): Candidate[] {
+  const file = join(dir, 'perfcell.fish');
+  writeFileSync(file, script);
+  const rows = run('fish', ['--no-config', '-c', 'source $argv[1]; complete -C $argv[2]', file, line]);
+  return rows.split('\n').filter(Boolean).map((row) => {
+    const [word = '', shown = ''] = row.split('\t');
+    return { word, shown };
+  });
+}
