@@ -70,8 +70,12 @@ function renderZsh(commands: readonly CompletionCommand[]): string {
     .map((command) => {
       const specs = command.flags
         .map((flag) => {
-          const names = flag.names.length > 1 ? `{${flag.names.join(',')}}` : flag.names[0];
-          return quoteZsh(`${names}[${escapeSpec(flag.description)}]${flag.takesValue ? ':value:' : ''}`);
+          const spec = `[${escapeSpec(flag.description)}]${flag.takesValue ? ':value:' : ''}`;
+          if (flag.names.length === 1) return quoteZsh(`${flag.names[0]}${spec}`);
+          // '(-e --events)'{-e,--events}'[…]': the braces outside the quotes, so that zsh expands
+          // them into one spec a name (inside, _arguments took the braces for the option's name);
+          // the list ahead says that either name, once given, rules out both
+          return `${quoteZsh(`(${flag.names.join(' ')})`)}{${flag.names.join(',')}}${quoteZsh(spec)}`;
         })
         .join(' ');
       return `    ${command.name}) _arguments ${specs} ${command.completesFiles ? "'*:file:_files'" : "'*::arg:'"} ;;`;

@@ -24,7 +24,7 @@ describe('perfcell completion', () => {
     expect(completeInBash(script, ['perfcell', 'run', '--ev'])).toEqual(['--events']);
   });
 
-  it.runIf(runsWithShell('zsh', 'the zsh completion script in zsh'))('zsh: a script zsh parses, completing the commands with their descriptions', () => {
+  it.runIf(runsWithShell('zsh', 'the zsh completion script in zsh'))('zsh: a script zsh parses, completing the commands and their flags with their descriptions', () => {
     const { exitCode, stdout: script } = completion('zsh');
     expect(exitCode).toBe(0);
     const dir = tempFolder('perfcell-zsh-');
@@ -33,6 +33,11 @@ describe('perfcell completion', () => {
       { word: 'compare', shown: 'compare     -- run alternatives (cells of a file, or commands) interleaved, many times, and say whether they differ' },
       { word: 'completion', shown: 'completion  -- print a completion script for bash, zsh or fish (e.g. source <(perfcell completion bash))' },
     ]);
+    // a flag with a short and a long name, and one whose description has a ' (perf's)
+    const attachFlags = completeInZsh(script, 'perfcell attach -', dir);
+    expect(attachFlags).toContainEqual({ word: '--duration', shown: '--duration  -- stop after this many seconds (default: until Ctrl-C or the process exits)' });
+    expect(words(attachFlags)).toEqual(expect.arrayContaining(['-d', '--duration', '-M', '--metrics', '--no-perf', '--json']));
+    expect(attachFlags.find((candidate) => candidate.word === '-M')?.shown).toMatch(/^-M {10}-- perf's own metric groups/);
   });
 
   it.runIf(runsWithShell('fish', 'the fish completion script in fish'))('fish: a script fish parses, completing the commands and their flags', () => {

@@ -22,7 +22,7 @@ describe('completion scripts keep every description as written', () => {
     expect(completeInBash(script, ['perfcell', 'cells', '--e'])).toEqual(['--events']);
   });
 
-  it.runIf(runsWithShell('zsh', 'the zsh completion script in zsh'))('zsh: parses, and lists each command with its description', () => {
+  it.runIf(runsWithShell('zsh', 'the zsh completion script in zsh'))('zsh: parses, and lists each command and flag with its description', () => {
     const script = renderCompletion('zsh', commands);
     const dir = tempFolder('perfcell-zsh-');
     expect(syntaxErrors('zsh', script, dir)).toBe('');
@@ -30,6 +30,13 @@ describe('completion scripts keep every description as written', () => {
       { word: 'cells', shown: `cells  -- ${hostile}` },
       { word: 'check', shown: 'check  -- a plain one' },
     ]);
+    // -e and --events are one flag: each is offered with the description, and neither once one is given
+    expect(completeInZsh(script, 'perfcell cells -', dir)).toEqual([
+      { word: '-e', shown: `-e        -- ${hostile}` },
+      { word: '--events', shown: `--events  -- ${hostile}` },
+      { word: '--json', shown: '--json    -- one JSON document' },
+    ]);
+    expect(completeInZsh(script, 'perfcell cells -e cache -', dir)).toEqual([{ word: '--json', shown: '--json  -- one JSON document' }]);
   });
 
   it.runIf(runsWithShell('fish', 'the fish completion script in fish'))('fish: parses, and completes each command and flag with its description', () => {

@@ -25,9 +25,10 @@ export interface Candidate {
   readonly shown: string;
 }
 
+/** What `file` prints; a failure, or a word on stderr (a completion function's error), throws it. */
 function run(file: string, args: readonly string[]): string {
-  const result = spawnSync(file, args, { encoding: 'utf8', timeout: 20_000, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TERM: 'dumb' } });
-  if (result.status !== 0) throw new Error(`${file} ${args.join(' ')} ended ${result.status ?? result.signal}: ${result.stderr}`);
+  const result = spawnSync(file, args, { encoding: 'utf8', timeout: 20_000, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TMPDIR: process.env.TMPDIR ?? '/tmp', TERM: 'dumb' } });
+  if (result.status !== 0 || result.stderr.trim() !== '') throw new Error(`${file} ${args.join(' ')} ended ${result.status ?? result.signal}: ${result.stderr}`);
   return result.stdout;
 }
 

@@ -6,13 +6,15 @@
 #   zsh -f zsh-complete.zsh SCRIPT 'perfcell kernel ins'
 #
 # A SCRIPT named _NAME is installed as a user installs one (its folder put on fpath before
-# compinit, which autoloads it at the first Tab); any other is sourced after compinit.
+# compinit, which autoloads it at the first Tab); any other is sourced after compinit. What the
+# shell on the pseudo-terminal writes to stderr (a completion function's error) comes out on stderr.
 
 if [[ $1 == --inside ]]; then
   # the shell on the pseudo-terminal: no prompt to read past, one candidate a list row, and rows
   # as wide as a description (zsh cuts them at the terminal's width)
   PS1='' PROMPT_EOL_MARK=''
   stty columns 1000
+  exec 2>>$3
   zstyle ':completion:*' list-grouped false
   [[ ${2:t} == _* ]] && fpath=(${2:h} $fpath)
   autoload -U compinit && compinit -u -D
@@ -37,8 +39,11 @@ if [[ $1 == --inside ]]; then
 fi
 
 zmodload zsh/zpty || { print -u2 'zsh-complete: zsh has no zpty module'; exit 3 }
+errors=$(mktemp)
 zpty completer zsh -f -i
-zpty -w completer "source ${(q)0} --inside ${(q)1:a}"
+# set after zpty forked: the shell it forks would run it too as it ends
+trap 'cat $errors >&2; rm -f $errors' EXIT
+zpty -w completer "source ${(q)0} --inside ${(q)1:a} ${(q)errors}"
 zpty -w -n completer "$2"$'\t'
 local typed
 zpty -r completer typed '*<completed>*' || { print -u2 'zsh-complete: the completion did not finish'; exit 4 }
