@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { renderCompletion, shells, type CompletionCommand, type Shell } from '../../render/completion.ts';
+import { renderCompletion, shells, type CompletionCommand, type Shell } from '../../render/completion/completion.ts';
 import { commandTable } from '../command-table.ts';
 import { loadCommand } from '../command-loaders.ts';
 

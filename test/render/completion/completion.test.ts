@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderCompletion, type CompletionCommand } from '../../src/render/completion.ts';
-import { completeInBash, completeInFish, completeInZsh, runsWithShell, syntaxErrors } from '../support/shells.ts';
-import { temporaryFolders } from '../support/temp-folders.ts';
+import { renderCompletion, type CompletionCommand } from '../../../src/render/completion/completion.ts';
+import { completeInBash, completeInFish, completeInZsh, runsWithShell, syntaxErrors } from '../../support/shells.ts';
+import { temporaryFolders } from '../../support/temp-folders.ts';
 
 const tempFolder = temporaryFolders('each');
 
