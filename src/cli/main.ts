@@ -15,11 +15,7 @@ import { parseEventList, parseIntervalMs } from './options.ts';
  * command without loading any of them.
  */
 export async function createProgram(argv: readonly string[], load: LoadCommand): Promise<Command> {
-  const program = new Command('perfcell')
-    .description('what did this command cost: RAM, peak RAM, time, CPU and perf counters')
-    .version(version, '-V, --version', 'print the version')
-    .option('--debug', 'print stack traces of errors')
-    .enablePositionalOptions()
+  const program = createBareProgram()
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   program.hook('preAction', (_program, action) => applyDefaults(action));
@@ -44,6 +40,15 @@ export async function createProgram(argv: readonly string[], load: LoadCommand):
   register(program);
   if (entry.name === 'repl') program.commands[0]?.copyInheritedSettings(program);
   return program;
+}
+
+/** The `perfcell` program with its own flags and no subcommand (the completion scripts start from it too). */
+export function createBareProgram(): Command {
+  return new Command('perfcell')
+    .description('what did this command cost: RAM, peak RAM, time, CPU and perf counters')
+    .version(version, '-V, --version', 'print the version')
+    .option('--debug', 'print stack traces of errors')
+    .enablePositionalOptions();
 }
 
 /**

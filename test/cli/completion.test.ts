@@ -16,37 +16,48 @@ function completion(shell: string) {
 const words = (candidates: readonly { word: string }[]) => candidates.map((candidate) => candidate.word);
 
 describe('perfcell completion', () => {
-  it('bash: a script bash parses, completing the commands and their flags', () => {
+  it('bash: a script bash parses, completing the commands, their flags and kernel install, uninstall and list', () => {
     const { exitCode, stdout: script } = completion('bash');
     expect(exitCode).toBe(0);
     expect(syntaxErrors('bash', script, tempFolder('perfcell-bash-'))).toBe('');
     expect(completeInBash(script, ['perfcell', 'comp'])).toEqual(['compare', 'completion']);
     expect(completeInBash(script, ['perfcell', 'run', '--ev'])).toEqual(['--events']);
+    expect(completeInBash(script, ['perfcell', 'kernel', 'ins'])).toEqual(['install']);
+    expect(completeInBash(script, ['perfcell', 'kernel', 'list', '--'])).toEqual(['--prefix', '--json', '--help']);
   });
 
-  it.runIf(runsWithShell('zsh', 'the zsh completion script in zsh'))('zsh: a script zsh parses, completing the commands and their flags with their descriptions', () => {
+  it.runIf(runsWithShell('zsh', 'the zsh completion script in zsh'))('zsh: a script zsh parses, completing the commands, their flags and kernel install, uninstall and list, with their descriptions', () => {
     const { exitCode, stdout: script } = completion('zsh');
     expect(exitCode).toBe(0);
     const dir = tempFolder('perfcell-zsh-');
     expect(syntaxErrors('zsh', script, dir)).toBe('');
     expect(completeInZsh(script, 'perfcell comp', dir)).toEqual([
-      { word: 'compare', shown: 'compare     -- run alternatives (cells of a file, or commands) interleaved, many times, and say whether they differ' },
-      { word: 'completion', shown: 'completion  -- print a completion script for bash, zsh or fish (e.g. source <(perfcell completion bash))' },
+      { word: 'compare', description: 'run alternatives (cells of a file, or commands) interleaved, many times, and say whether they differ' },
+      { word: 'completion', description: 'print a completion script for bash, zsh or fish (e.g. source <(perfcell completion bash))' },
     ]);
     // a flag with a short and a long name, and one whose description has a ' (perf's)
     const attachFlags = completeInZsh(script, 'perfcell attach -', dir);
-    expect(attachFlags).toContainEqual({ word: '--duration', shown: '--duration  -- stop after this many seconds (default: until Ctrl-C or the process exits)' });
+    expect(attachFlags).toContainEqual({ word: '--duration', description: 'stop after this many seconds (default: until Ctrl-C or the process exits)' });
     expect(words(attachFlags)).toEqual(expect.arrayContaining(['-d', '--duration', '-M', '--metrics', '--no-perf', '--json']));
-    expect(attachFlags.find((candidate) => candidate.word === '-M')?.shown).toMatch(/^-M {10}-- perf's own metric groups/);
+    expect(attachFlags.find((candidate) => candidate.word === '-M')?.description).toMatch(/^perf's own metric groups/);
+    expect(words(completeInZsh(script, 'perfcell kernel ', dir))).toEqual(['install', 'uninstall', 'list']);
+    expect(words(completeInZsh(script, 'perfcell kernel list --', dir))).toEqual(['--prefix', '--json', '--help']);
   });
 
-  it.runIf(runsWithShell('fish', 'the fish completion script in fish'))('fish: a script fish parses, completing the commands and their flags', () => {
+  it.runIf(runsWithShell('fish', 'the fish completion script in fish'))('fish: a script fish parses, completing the commands, their flags and kernel install, uninstall and list', () => {
     const { exitCode, stdout: script } = completion('fish');
     expect(exitCode).toBe(0);
     const dir = tempFolder('perfcell-fish-');
     expect(syntaxErrors('fish', script, dir)).toBe('');
     expect(words(completeInFish(script, 'perfcell comp', dir))).toEqual(['compare', 'completion']);
-    expect(completeInFish(script, 'perfcell run --ev', dir)).toEqual([{ word: '--events', shown: expect.stringMatching(/^perf events or presets/) }]);
+    expect(completeInFish(script, 'perfcell run --ev', dir)).toEqual([{ word: '--events', description: expect.stringMatching(/^perf events or presets/) }]);
+    expect(completeInFish(script, 'perfcell kernel ', dir)).toEqual([
+      { word: 'install', description: expect.stringMatching(/^write the kernelspec/) },
+      { word: 'list', description: 'show where perfcell kernelspecs are installed' },
+      { word: 'uninstall', description: 'remove the kernelspec' },
+    ]);
+    // fish sorts what it lists
+    expect(words(completeInFish(script, 'perfcell kernel list --', dir))).toEqual(['--help', '--json', '--prefix']);
   });
 
   it('names the shells it writes for when given another, exit 2', () => {

@@ -19,10 +19,10 @@ export function runsWithShell(shell: 'zsh' | 'fish', what: string): boolean {
   return runsWith(shell, shell === 'zsh' ? hasZsh : hasFish, what);
 }
 
-/** One completion a shell offers: the word, and for zsh and fish what its list shows beside it. */
+/** One completion a shell offers: the word, and (zsh, fish) the description its list shows beside it. */
 export interface Candidate {
   readonly word: string;
-  readonly shown: string;
+  readonly description: string;
 }
 
 /** What `file` prints; a failure, or a word on stderr (a completion function's error), throws it. */
@@ -64,9 +64,10 @@ export function completeInZsh(script: string, line: string, dir: string, as: 'fp
   const file = join(dir, as === 'fpath' ? '_perfcell' : 'perfcell.zsh');
   writeFileSync(file, script);
   const rows = run('zsh', ['-f', join(import.meta.dirname, 'zsh-complete.zsh'), file, line]);
+  // zsh's row: the word, padded to the longest in the list, ` -- ` and the description
   return rows.split('\n').filter(Boolean).map((row) => {
     const [word = '', shown = ''] = row.split('\t');
-    return { word, shown };
+    return { word, description: /^\S+ +-- (.*)$/s.exec(shown)?.[1] ?? '' };
   });
 }
 
@@ -79,7 +80,7 @@ export function completeInFish(script: string, line: string, dir: string): Candi
   writeFileSync(file, script);
   const rows = run('fish', ['--no-config', '-c', 'source $argv[1]; complete -C $argv[2]', file, line]);
   return rows.split('\n').filter(Boolean).map((row) => {
-    const [word = '', shown = ''] = row.split('\t');
-    return { word, shown };
+    const [word = '', description = ''] = row.split('\t');
+    return { word, description };
   });
 }

@@ -1,9 +1,10 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { renderCompletion, shells, type CompletionCommand, type Shell } from '../../render/completion/completion.ts';
 import { commandTable } from '../command-table.ts';
 import { loadCommand } from '../command-loaders.ts';
+import { createBareProgram } from '../main.ts';
 
-const fileCommands = new Set(['cells', 'compare', 'parse', 'run']);
+const fileCommands = new Set(['perfcell cells', 'perfcell compare', 'perfcell parse', 'perfcell run']);
 
 /** `perfcell completion bash|zsh|fish`: a completion script on stdout, to source or install. */
 export function registerCompletion(program: Command): void {
@@ -15,22 +16,29 @@ export function registerCompletion(program: Command): void {
       return value as Shell;
     })
     .action(async (shell: Shell) => {
-      process.stdout.write(renderCompletion(shell, await describeCommands()));
+      process.stdout.write(renderCompletion(shell, await describeProgram()));
     });
 }
 
-/** Every subcommand's flags, read from the commands themselves (all loaded, once, for this). */
-async function describeCommands(): Promise<CompletionCommand[]> {
-  const all = new Command('perfcell').enablePositionalOptions();
-  for (const entry of commandTable) (await loadCommand(entry.name))?.(all);
-  return all.commands.map((command) => ({
+/** perfcell with every subcommand (all loaded, once, for this), as commander has them. */
+async function describeProgram(): Promise<CompletionCommand> {
+  const program = createBareProgram();
+  for (const entry of commandTable) (await loadCommand(entry.name))?.(program);
+  return describeCommand(program, []);
+}
+
+/** A command, its flags as its --help lists them (--help too) and the commands under it, from commander. */
+function describeCommand(command: Command, above: readonly string[]): CompletionCommand {
+  const path = [...above, command.name()];
+  return {
     name: command.name(),
     description: command.description(),
-    flags: command.options.map((option) => ({
+    flags: command.createHelp().visibleOptions(command).map((option) => ({
       names: [option.short, option.long].filter((name): name is string => name !== undefined),
       description: option.description,
       takesValue: option.required || option.optional,
     })),
-    completesFiles: fileCommands.has(command.name()),
-  }));
+    completesFiles: fileCommands.has(path.join(' ')),
+    subcommands: command.commands.map((subcommand) => describeCommand(subcommand, path)),
+  };
 }

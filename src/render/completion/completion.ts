@@ -6,24 +6,44 @@ import { renderZsh } from './zsh.ts';
 export const shells = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof shells)[number];
 
-/** What a completion script needs to know of one subcommand. */
+/** One flag of a command: its names, e.g. ['-e', '--events'], and whether a value follows it. */
+export interface CompletionFlag {
+  readonly names: readonly string[];
+  readonly description: string;
+  readonly takesValue: boolean;
+}
+
+/** What a completion script needs to know of a command: perfcell itself, or one under it. */
 export interface CompletionCommand {
   readonly name: string;
   readonly description: string;
-  /** Long and short flags, e.g. ['-e', '--events']. */
-  readonly flags: readonly { readonly names: readonly string[]; readonly description: string; readonly takesValue: boolean }[];
+  readonly flags: readonly CompletionFlag[];
   /** Whether its arguments are files (cells, parse, compare). */
   readonly completesFiles: boolean;
+  /** The commands under it, as commander has them (perfcell's; kernel's install, uninstall, list). */
+  readonly subcommands: readonly CompletionCommand[];
 }
 
-/** A completion script for `shell` over these subcommands. */
-export function renderCompletion(shell: Shell, commands: readonly CompletionCommand[]): string {
+/** A command and the names that lead to it from the program: ['perfcell', 'kernel', 'install']. */
+export interface PlacedCommand {
+  readonly path: readonly string[];
+  readonly command: CompletionCommand;
+}
+
+/** `program` and every command under it, each before its subcommands. */
+export function placeCommands(program: CompletionCommand, above: readonly string[] = []): PlacedCommand[] {
+  const path = [...above, program.name];
+  return [{ path, command: program }, ...program.subcommands.flatMap((command) => placeCommands(command, path))];
+}
+
+/** A completion script for `shell`: `program` (perfcell), its flags and the commands under it. */
+export function renderCompletion(shell: Shell, program: CompletionCommand): string {
   switch (shell) {
     case 'bash':
-      return renderBash(commands);
+      return renderBash(program);
     case 'zsh':
-      return renderZsh(commands);
+      return renderZsh(program);
     case 'fish':
-      return renderFish(commands);
+      return renderFish(program);
   }
 }

@@ -1,23 +1,54 @@
-import type { CompletionCommand } from './completion.ts';
+import { placeCommands, type CompletionCommand, type CompletionFlag } from './completion.ts';
 
-function fishEscape(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
-}
-
-/** The fish script: a `complete` line a candidate. */
-export function renderFish(commands: readonly CompletionCommand[]): string {
-  const names = commands.map((command) => command.name).join(' ');
+/**
+ * The fish script: a `complete` line a candidate, each under a condition that the words before
+ * the cursor name its command (`__perfcell_at perfcell/kernel`), as the bash script finds it.
+ */
+export function renderFish(program: CompletionCommand): string {
+  const placed = placeCommands(program);
+  const at = `__${program.name}_at`;
+  const paths = placed.slice(1).map(({ path }) => quoteFish(path.join('/'))).join(' ');
   const lines = [
-    '# perfcell fish completion: perfcell completion fish > ~/.config/fish/completions/perfcell.fish',
-    'complete -c perfcell -f',
-    ...commands.map((command) => `complete -c perfcell -n 'not __fish_seen_subcommand_from ${names}' -a ${command.name} -d '${fishEscape(command.description)}'`),
+    `# ${program.name} fish completion: ${program.name} completion fish > ~/.config/fish/completions/${program.name}.fish`,
+    '',
+    '# Whether the words before the cursor name the command WANT (perfcell/kernel/install) and, with',
+    "# 'choosing', no argument of it yet: only then are its subcommands offered.",
+    `function ${at} --argument-names want choosing`,
+    `    set -l at ${quoteFish(program.name)}`,
+    '    set -l words (commandline -opc)',
+    '    set -e words[1]',
+    '    for word in $words',
+    "        string match -q -- '-*' $word; and continue",
+    `        if contains -- $at/$word ${paths}`,
+    '            set at $at/$word',
+    '        else',
+    '            test -z "$choosing"; or return 1',
+    '            break',
+    '        end',
+    '    end',
+    '    test "$at" = "$want"',
+    'end',
+    '',
+    `complete -c ${program.name} -f`,
   ];
-  for (const command of commands) {
-    for (const flag of command.flags) {
-      const parts = flag.names.map((name) => (name.startsWith('--') ? `-l ${name.slice(2)}` : `-s ${name.slice(1)}`)).join(' ');
-      lines.push(`complete -c perfcell -n '__fish_seen_subcommand_from ${command.name}' ${parts}${flag.takesValue ? ' -r' : ''} -d '${fishEscape(flag.description)}'`);
+  for (const { path, command } of placed) {
+    const here = path.join('/');
+    for (const subcommand of command.subcommands) {
+      lines.push(`complete -c ${program.name} -n ${quoteFish(`${at} ${here} choosing`)} -a ${quoteFish(subcommand.name)} -d ${quoteFish(subcommand.description)}`);
     }
-    if (command.completesFiles) lines.push(`complete -c perfcell -n '__fish_seen_subcommand_from ${command.name}' -F`);
+    for (const flag of command.flags) lines.push(`complete -c ${program.name} -n ${quoteFish(`${at} ${here}`)} ${flagOptions(flag)} -d ${quoteFish(flag.description)}`);
+    if (command.completesFiles) lines.push(`complete -c ${program.name} -n ${quoteFish(`${at} ${here}`)} -F`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** `-s e -l events -r`: a flag's names as `complete` takes them, and whether a value follows. */
+function flagOptions(flag: CompletionFlag): string {
+  const names = flag.names.map((name) => (name.startsWith('--') ? `-l ${name.slice(2)}` : `-s ${name.slice(1)}`)).join(' ');
+  return flag.takesValue ? `${names} -r` : names;
+}
+
+/** `text` as one single-quoted fish word: there only \\ and \' are escapes. */
+function quoteFish(text: string): string {
+  return `'${text.replace(/[\\']/g, (char) => `\\${char}`)}'`;
 }

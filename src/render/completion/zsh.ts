@@ -1,4 +1,57 @@
-import type { CompletionCommand } from './completion.ts';
+import { placeCommands, type CompletionCommand, type CompletionFlag } from './completion.ts';
+
+/**
+ * The zsh script: a compsys function a command (`_perfcell_kernel_install`), sourced or autoloaded
+ * from fpath. A command with subcommands offers them as its first argument and hands the words
+ * from there on to the subcommand's function, which sees them as its own command line.
+ */
+export function renderZsh(program: CompletionCommand): string {
+  const functions = placeCommands(program).map(({ path, command }) => {
+    const name = `_${path.join('_')}`;
+    const specs = command.flags.map((flag) => `    ${flagSpec(flag)} \\\n`).join('');
+    if (command.subcommands.length === 0) {
+      return `${name}() {\n  _arguments \\\n${specs}    ${command.completesFiles ? "'*:file:_files'" : "'*::arg:'"}\n}`;
+    }
+    const list = command.subcommands.map((subcommand) => `    ${quoteZsh(`${escapeSpec(subcommand.name)}:${escapeSpec(subcommand.description)}`)}`).join('\n');
+    const cases = command.subcommands.map((subcommand) => `        ${subcommand.name}) ${name}_${subcommand.name} ;;`).join('\n');
+    return `${name}() {
+  local curcontext=$curcontext state line
+  local -A opt_args
+  local -a subcommands
+  subcommands=(
+${list}
+  )
+  _arguments -C \\
+${specs}    ': :->subcommand' '*:: :->argument'
+  case $state in
+    subcommand) _describe -t commands ${quoteZsh(`${path.join(' ')} command`)} subcommands ;;
+    argument)
+      case $words[1] in
+${cases}
+      esac
+      ;;
+  esac
+}`;
+  });
+  const root = `_${program.name}`;
+  return `#compdef ${program.name}
+# ${program.name} zsh completion: ${program.name} completion zsh > "\${fpath[1]}/${root}"
+
+${functions.join('\n\n')}
+
+compdef ${root} ${program.name}
+`;
+}
+
+/** One flag as _arguments takes it. */
+function flagSpec(flag: CompletionFlag): string {
+  const spec = `[${escapeSpec(flag.description)}]${flag.takesValue ? ':value:' : ''}`;
+  if (flag.names.length === 1) return quoteZsh(`${flag.names[0]}${spec}`);
+  // '(-e --events)'{-e,--events}'[…]': the braces outside the quotes, so that zsh expands them
+  // into one spec a name (inside, _arguments took the braces for the option's name); the list
+  // ahead says that either name, once given, rules out both
+  return `${quoteZsh(`(${flag.names.join(' ')})`)}{${flag.names.join(',')}}${quoteZsh(spec)}`;
+}
 
 /**
  * `text` in a spec of _arguments or _describe: each reads `\X` as X, and would take a bare `]` for
@@ -11,43 +64,4 @@ function escapeSpec(text: string): string {
 /** `text` as one single-quoted zsh word: as in sh, a backslash is literal there, so `'` ends the quote, is quoted, and reopens it. */
 function quoteZsh(text: string): string {
   return `'${text.replaceAll("'", "'\\''")}'`;
-}
-
-/** The zsh script: a compsys function, sourced or autoloaded from fpath. */
-export function renderZsh(commands: readonly CompletionCommand[]): string {
-  const list = commands.map((command) => `    ${quoteZsh(`${escapeSpec(command.name)}:${escapeSpec(command.description)}`)}`).join('\n');
-  const cases = commands
-    .map((command) => {
-      const specs = command.flags
-        .map((flag) => {
-          const spec = `[${escapeSpec(flag.description)}]${flag.takesValue ? ':value:' : ''}`;
-          if (flag.names.length === 1) return quoteZsh(`${flag.names[0]}${spec}`);
-          // '(-e --events)'{-e,--events}'[…]': the braces outside the quotes, so that zsh expands
-          // them into one spec a name (inside, _arguments took the braces for the option's name);
-          // the list ahead says that either name, once given, rules out both
-          return `${quoteZsh(`(${flag.names.join(' ')})`)}{${flag.names.join(',')}}${quoteZsh(spec)}`;
-        })
-        .join(' ');
-      return `    ${command.name}) _arguments ${specs} ${command.completesFiles ? "'*:file:_files'" : "'*::arg:'"} ;;`;
-    })
-    .join('\n');
-  return `#compdef perfcell
-# perfcell zsh completion: perfcell completion zsh > "\${fpath[1]}/_perfcell"
-_perfcell() {
-  local -a commands
-  commands=(
-${list}
-  )
-  if (( CURRENT == 2 )); then
-    _describe 'command' commands
-    return
-  fi
-  local sub=\${words[2]}
-  shift words; (( CURRENT-- ))
-  case $sub in
-${cases}
-  esac
-}
-compdef _perfcell perfcell
-`;
 }

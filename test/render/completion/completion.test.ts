@@ -9,47 +9,82 @@ const tempFolder = temporaryFolders('each');
 // _arguments ends a description at ]), colons (its field separator), backslashes, a trailing one.
 const hostile = `perf's [own] "groups": a\\b, C:\\ and \\\\ '' $HOME \`x\` end\\`;
 
-const commands: readonly CompletionCommand[] = [
-  { name: 'cells', description: hostile, flags: [{ names: ['-e', '--events'], description: hostile, takesValue: true }, { names: ['--json'], description: 'one JSON document', takesValue: false }], completesFiles: true },
-  { name: 'check', description: 'a plain one', flags: [], completesFiles: false },
-];
+const command = (name: string, description: string, more: Partial<CompletionCommand> = {}): CompletionCommand => ({ name, description, flags: [], completesFiles: false, subcommands: [], ...more });
 
-describe('completion scripts keep every description as written', () => {
-  it('bash: parses and completes a command and its flags', () => {
-    const script = renderCompletion('bash', commands);
+// perfcell's shape: commands with flags, one that takes files, one with subcommands of its own
+const program = command('perfcell', 'the program', {
+  flags: [{ names: ['--debug'], description: 'stacks', takesValue: false }],
+  subcommands: [
+    command('cells', hostile, { flags: [{ names: ['-e', '--events'], description: hostile, takesValue: true }, { names: ['--json'], description: 'one JSON document', takesValue: false }], completesFiles: true }),
+    command('check', 'a plain one'),
+    command('kernel', 'a kernel', {
+      flags: [{ names: ['--no-perf'], description: 'no counters', takesValue: false }],
+      subcommands: [command('install', `install it: ${hostile}`, { flags: [{ names: ['--prefix'], description: 'DIR/share', takesValue: true }] }), command('list', 'list them')],
+    }),
+  ],
+});
+
+const words = (candidates: readonly { word: string }[]) => candidates.map((candidate) => candidate.word);
+
+describe('completion scripts', () => {
+  it('bash: parses, and completes the commands, their flags and the commands under them', () => {
+    const script = renderCompletion('bash', program);
     expect(syntaxErrors('bash', script, tempFolder('perfcell-bash-'))).toBe('');
     expect(completeInBash(script, ['perfcell', 'c'])).toEqual(['cells', 'check']);
+    expect(completeInBash(script, ['perfcell', '--debug', 'c'])).toEqual(['cells', 'check']);
+    expect(completeInBash(script, ['perfcell', '-'])).toEqual(['--debug']);
     expect(completeInBash(script, ['perfcell', 'cells', '--e'])).toEqual(['--events']);
+    expect(completeInBash(script, ['perfcell', 'kernel', ''])).toEqual(['install', 'list', '--no-perf']);
+    expect(completeInBash(script, ['perfcell', 'kernel', 'ins'])).toEqual(['install']);
+    expect(completeInBash(script, ['perfcell', 'kernel', 'install', '-'])).toEqual(['--prefix']);
+    // after an argument of kernel (its connection file), no subcommand
+    expect(completeInBash(script, ['perfcell', 'kernel', 'conn.json', ''])).toEqual(['--no-perf']);
+    expect(completeInBash(script, ['perfcell', 'nosuch', ''])).toEqual(['--debug']);
   });
 
-  it.runIf(runsWithShell('zsh', 'the zsh completion script in zsh'))('zsh: parses, and lists each command and flag with its description', () => {
-    const script = renderCompletion('zsh', commands);
+  it.runIf(runsWithShell('zsh', 'the zsh completion script in zsh'))('zsh: parses, and lists the commands, their flags and the commands under them, each with its description as written', () => {
+    const script = renderCompletion('zsh', program);
     const dir = tempFolder('perfcell-zsh-');
     expect(syntaxErrors('zsh', script, dir)).toBe('');
     expect(completeInZsh(script, 'perfcell c', dir)).toEqual([
-      { word: 'cells', shown: `cells  -- ${hostile}` },
-      { word: 'check', shown: 'check  -- a plain one' },
+      { word: 'cells', description: `${hostile}` },
+      { word: 'check', description: 'a plain one' },
     ]);
+    expect(words(completeInZsh(script, 'perfcell --debug c', dir))).toEqual(['cells', 'check']);
     // -e and --events are one flag: each is offered with the description, and neither once one is given
     expect(completeInZsh(script, 'perfcell cells -', dir)).toEqual([
-      { word: '-e', shown: `-e        -- ${hostile}` },
-      { word: '--events', shown: `--events  -- ${hostile}` },
-      { word: '--json', shown: '--json    -- one JSON document' },
+      { word: '-e', description: `${hostile}` },
+      { word: '--events', description: `${hostile}` },
+      { word: '--json', description: 'one JSON document' },
     ]);
-    expect(completeInZsh(script, 'perfcell cells -e cache -', dir)).toEqual([{ word: '--json', shown: '--json  -- one JSON document' }]);
+    expect(completeInZsh(script, 'perfcell cells -e cache -', dir)).toEqual([{ word: '--json', description: 'one JSON document' }]);
+    expect(completeInZsh(script, 'perfcell kernel ', dir)).toEqual([
+      { word: 'install', description: `install it: ${hostile}` },
+      { word: 'list', description: 'list them' },
+    ]);
+    expect(completeInZsh(script, 'perfcell kernel -', dir)).toEqual([{ word: '--no-perf', description: 'no counters' }]);
+    expect(completeInZsh(script, 'perfcell kernel install -', dir)).toEqual([{ word: '--prefix', description: 'DIR/share' }]);
   });
 
-  it.runIf(runsWithShell('fish', 'the fish completion script in fish'))('fish: parses, and completes each command and flag with its description', () => {
-    const script = renderCompletion('fish', commands);
+  it.runIf(runsWithShell('fish', 'the fish completion script in fish'))('fish: parses, and completes the commands, their flags and the commands under them, each with its description as written', () => {
+    const script = renderCompletion('fish', program);
     const dir = tempFolder('perfcell-fish-');
     expect(syntaxErrors('fish', script, dir)).toBe('');
     expect(completeInFish(script, 'perfcell c', dir)).toEqual([
-      { word: 'cells', shown: hostile },
-      { word: 'check', shown: 'a plain one' },
+      { word: 'cells', description: hostile },
+      { word: 'check', description: 'a plain one' },
     ]);
+    expect(words(completeInFish(script, 'perfcell --debug c', dir))).toEqual(['cells', 'check']);
     expect(completeInFish(script, 'perfcell cells --', dir)).toEqual([
-      { word: '--events', shown: hostile },
-      { word: '--json', shown: 'one JSON document' },
+      { word: '--events', description: hostile },
+      { word: '--json', description: 'one JSON document' },
     ]);
+    expect(completeInFish(script, 'perfcell kernel ', dir)).toEqual([
+      { word: 'install', description: `install it: ${hostile}` },
+      { word: 'list', description: 'list them' },
+    ]);
+    expect(words(completeInFish(script, 'perfcell kernel -', dir))).toEqual(['--no-perf']);
+    expect(words(completeInFish(script, 'perfcell kernel install -', dir))).toEqual(['--prefix']);
+    expect(words(completeInFish(script, 'perfcell kernel conn.json ', dir))).toEqual([]);
   });
 });
