@@ -44,6 +44,12 @@ describe('perfcell completion', () => {
     expect(words(completeInZsh(script, 'perfcell kernel list --', dir))).toEqual(['--prefix', '--json', '--help']);
   });
 
+  it.runIf(runsWithShell('zsh', 'the zsh completion script in zsh'))('zsh: installed as the script says, on fpath, it completes from the first Tab', () => {
+    const { stdout: script } = completion('zsh');
+    expect(script.split('\n')[1]).toBe('# perfcell zsh completion: perfcell completion zsh > "${fpath[1]}/_perfcell", or source <(perfcell completion zsh) after compinit');
+    expect(words(completeInZsh(script, 'perfcell kernel ', tempFolder('perfcell-zsh-'), 'fpath'))).toEqual(['install', 'uninstall', 'list']);
+  });
+
   it.runIf(runsWithShell('fish', 'the fish completion script in fish'))('fish: a script fish parses, completing the commands, their flags and kernel install, uninstall and list', () => {
     const { exitCode, stdout: script } = completion('fish');
     expect(exitCode).toBe(0);

@@ -35,11 +35,17 @@ ${cases}
   });
   const root = `_${program.name}`;
   return `#compdef ${program.name}
-# ${program.name} zsh completion: ${program.name} completion zsh > "\${fpath[1]}/${root}"
+# ${program.name} zsh completion: ${program.name} completion zsh > "\${fpath[1]}/${root}", or source <(${program.name} completion zsh) after compinit
 
 ${functions.join('\n\n')}
 
-compdef ${root} ${program.name}
+# Autoloaded from fpath, this file is ${root}'s body, run at the first Tab: it has just defined the
+# functions, so it completes that Tab too. Sourced, it tells compsys which command is its.
+if [[ $funcstack[1] == ${root} ]]; then
+  ${root} "$@"
+else
+  compdef ${root} ${program.name}
+fi
 `;
 }
 
