@@ -94,9 +94,23 @@ function endWhenStdoutFails(): void {
     if (error.code === 'EPIPE') exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
     // a full disk (`> /dev/full`), a terminal gone: the results cannot be written, so say so and
     // fail, as GNU tools do, instead of ending 0 with nothing written
-    process.stderr.write(`error: could not write the results to stdout (${error.code ?? error.message}): check where stdout goes (a full disk?)\n`);
+    process.stderr.write(`${stdoutFailure(error)}\n`);
     exit(1);
   });
+}
+
+/**
+ * The error line for a stdout that cannot be written, its hint by why.
+ * @example stdoutFailure({ code: 'EIO' }) // "error: could not write the results to stdout (EIO): its terminal has gone (…)"
+ */
+export function stdoutFailure(error: { readonly code?: string | undefined; readonly message?: string }): string {
+  const hint =
+    error.code === 'ENOSPC' || error.code === 'EDQUOT'
+      ? 'check where stdout goes (a full disk?)'
+      : error.code === 'EIO'
+        ? 'its terminal has gone (a hang-up); to keep the results, send them to a file, or start perfcell with nohup or in tmux'
+        : 'check where stdout goes';
+  return `error: could not write the results to stdout (${error.code ?? error.message ?? 'unknown'}): ${hint}`;
 }
 
 /**

@@ -80,6 +80,15 @@ describe('a reader that goes away', () => {
     expect(result.stderr.trim()).toBe('error: could not write the results to stdout (ENOSPC): check where stdout goes (a full disk?)');
   });
 
+  // A terminal gone (its master side closed, as a hang-up leaves it): writes fail with EIO, which
+  // the line had blamed on a full disk. The pty from Debian's python (the Jupyter tests need it).
+  it('says the terminal has gone when stdout is a pty whose other side was closed (EIO), not a full disk', () => {
+    const hungUp = 'import os, pty, subprocess, sys\nm, s = pty.openpty()\nos.close(m)\nr = subprocess.run(sys.argv[1:], stdout=s, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)\nsys.stderr.write(r.stderr.decode())\nsys.exit(r.returncode)';
+    const result = spawnSync('/usr/bin/python3', ['-c', hungUp, process.execPath, cliPath, 'events', '--json'], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stderr.trim()).toBe('error: could not write the results to stdout (EIO): its terminal has gone (a hang-up); to keep the results, send them to a file, or start perfcell with nohup or in tmux');
+  });
+
   it('of stderr (`2>&1 >out | head -1`) loses none of the results on stdout and ends: the messages after it are dropped', () => {
     const dir = tempFolder('perfcell-pipe-');
     const cells = join(dir, 'noisy.js');
