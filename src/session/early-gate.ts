@@ -76,13 +76,19 @@ export function armEarlyGate(perf: boolean): void {
   (gate.stdio[4] as Readable).once('close', () => readHeldPid(null));
   const moved = heldPid.then((pid) => (pid !== null && cgroup !== null ? cgroup.add(pid) : false));
   waiting = { process: gate, reports, cgroup, moved, perfOutput };
-  process.once('exit', () => discardUntaken(gate.pid!));
+  // one listener for every gate armed (`run -r 20` arms one a run: a listener each was Node's
+  // MaxListenersExceededWarning from the ninth run on)
+  if (!discardsOnExit) process.once('exit', discardUntaken);
+  discardsOnExit = true;
 }
 
+/** Whether the exit listener that discards an untaken gate is on. */
+let discardsOnExit = false;
+
 /** perfcell ends without a run having taken the gate (a usage error, --help): the gate and its cgroup go with it. */
-function discardUntaken(pid: number): void {
+function discardUntaken(): void {
   const untaken = waiting;
-  if (untaken === null || untaken.process.pid !== pid) return;
+  if (untaken === null) return;
   waiting = null;
   untaken.process.kill('SIGKILL');
   if (untaken.cgroup === null) return;

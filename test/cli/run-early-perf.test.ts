@@ -225,6 +225,14 @@ describe("perfcell run's gate: perf exec'd before the options are read", () => {
     expect(result.stdout.split('\n').filter((line) => line === '0')).toHaveLength(3);
   });
 
+  // armEarlyGate added an exit listener for each gate it armed: Node warned from the ninth (a QA pass)
+  it('run -r 12 arms twelve gates without a listener each: no MaxListenersExceededWarning', async () => {
+    const result = await execa(process.execPath, [cliPath, 'run', '-r', '12', '--no-perf', '--', 'true'], { reject: false, timeout: 60_000 });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/^true: 12 runs/m);
+    expect(result.stderr).not.toMatch(/MaxListenersExceeded|Warning:/);
+  });
+
   it('counts a run as perf stat does: held, not held (a static perf, and one with file capabilities, ignore LD_PRELOAD), and switched off', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-static-perf-'));
     try {
