@@ -68,12 +68,27 @@ describe('analyzeRuns: primary, Holm, rates, minimum effect, outliers', () => {
     expect(byKey('x/s')).toMatchObject({ role: 'rate', welch: null, isSignificant: false, isMeaningful: false });
   });
 
-  it('raises the minimum effect to the noise floor’s robust spread relative to the baseline', () => {
+  it('raises the minimum effect to the noise floor’s robust spread relative to the smaller mean', () => {
     // median 0.2, absolute deviations 0.1 0 0.1 0.05 0.3 → MAD 0.1; the stretched run (0.5) barely counts.
     const floor = { name: 'noise floor', runs: [0.1, 0.2, 0.3, 0.15, 0.5].map((durationS) => ({ durationS })) };
     const withFloor = analyze([a, b], floor)[0]!.comparisons[0]!;
     expect(withFloor.minimumEffect).toBeCloseTo((1.4826 * 0.1) / 1.025, 12);
+    expect(analyze([b, a], floor)[0]!.comparisons[0]!.minimumEffect).toBeCloseTo((1.4826 * 0.1) / 1.025, 12);
     expect(byKey('durationS').minimumEffect).toBe(0.01);
+  });
+
+  // A QA pass: the floor's spread 0.1186 ms, means 1 and 0.89 ms (0.11 ms, 12.4% apart): against
+  // the slower, a threshold of 11.9% called it meaningful; against the faster, 13.3% called it not.
+  it('gives the same verdict whichever alternative comes first: meaningful where the difference is at least the spread', () => {
+    const runsOf = (meanS: number) => Array.from({ length: 10 }, (_, index) => ({ durationS: meanS * (1 + (index - 4.5) * 0.001) }));
+    const floor = { name: 'noise floor', runs: [0.0009, 0.001, 0.0011, 0.0009, 0.0011, 0.001, 0.001, 0.00092, 0.00108, 0.001].map((durationS) => ({ durationS })) };
+    const slow = { name: 'slow', runs: runsOf(0.001) };
+    for (const [fastS, isMeaningful] of [[0.00089, false], [0.00085, true]] as const) {
+      const fast = { name: 'fast', runs: runsOf(fastS) };
+      const [oneWay, otherWay] = [analyze([slow, fast], floor), analyze([fast, slow], floor)].map((results) => results[0]!.comparisons[0]!);
+      expect(oneWay!.minimumEffect, String(fastS)).toBeCloseTo(otherWay!.minimumEffect, 12);
+      expect([oneWay!.isMeaningful, otherWay!.isMeaningful], String(fastS)).toEqual([isMeaningful, isMeaningful]);
+    }
   });
 
   it('calls a user/system CPU difference under the kernel’s 10 ms tick no meaningful difference, even from a mean of 0', () => {
