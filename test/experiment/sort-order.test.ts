@@ -16,4 +16,12 @@ describe("sortAlternatives (hyperfine's --sort)", () => {
     // ties keep the given order
     expect(sortAlternatives([alternative('b', 1), alternative('a', 1)], 'mean-time').map(({ name }) => name)).toEqual(['b', 'a']);
   });
+
+  // A QA pass: 40 runs of 10 ms but one of 500 ms (mean 22.3 ms) against 20 ms: by the arithmetic
+  // mean the 20 ms one came first, and the verdict against it read "1.7× faster".
+  it('sorts by time as the verdicts weigh it (the geometric mean of the runs), not a mean one stretched run decides', () => {
+    const stretched = alternative('stretched', ...Array.from({ length: 40 }, (_, index) => (index === 19 ? 0.5 : 0.01)));
+    const steady = alternative('steady', ...Array.from({ length: 40 }, () => 0.02));
+    expect(sortAlternatives([steady, stretched], 'mean-time').map(({ name }) => name)).toEqual(['stretched', 'steady']);
+  });
 });
