@@ -67,6 +67,8 @@ export class BufferedOutput implements SegmentOutput {
    * with nothing left queued is written out and may be filled again. Another stream may keep it.
    */
   private readonly canReuse: boolean;
+  /** Pieces kept back until release() (undefined: written as they fill). */
+  private held: Uint8Array[] | undefined;
 
   constructor(private readonly stream: Writable) {
     this.canReuse = stream === process.stdout;
@@ -100,12 +102,29 @@ export class BufferedOutput implements SegmentOutput {
 
   /** The stream wrote everything it was given, keeping no piece. */
   private isTaken(): boolean {
-    return this.canReuse && !this.closed && this.stream.writableLength === 0;
+    return this.canReuse && !this.closed && this.held === undefined && this.stream.writableLength === 0;
+  }
+
+  /**
+   * Keeps every piece back from the stream until release(): what is printed before the input is
+   * judged text must not reach stdout if it is not (NotTextError comes alone). Some 64 KiB of
+   * input print more than a piece, so a piece may fill before the judgement.
+   */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Writes the pieces held, and from now on each as it fills. */
+  release(): void {
+    const held = this.held;
+    this.held = undefined;
+    if (held !== undefined) for (const piece of held) this.emit(piece);
   }
 
   /** The stream is gone: drop everything from now on. */
   close(): void {
     this.closed = true;
+    this.held = undefined;
     this.out.clear();
   }
 
@@ -133,6 +152,10 @@ export class BufferedOutput implements SegmentOutput {
 
   private emit(piece: Uint8Array): void {
     if (this.closed || piece.length === 0) return;
+    if (this.held !== undefined) {
+      this.held.push(piece);
+      return;
+    }
     if (!this.stream.write(piece)) this.isFull = true;
   }
 }

@@ -130,6 +130,8 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
     ...(options.sep === undefined ? {} : { separator: options.sep }),
   });
   const output = new BufferedOutput(io.stdout);
+  // nothing reaches stdout before the input is judged text (isBinary): then the error comes alone
+  output.hold();
   const mode: OutputMode = options.json === true ? 'json' : options.csv === true ? 'csv' : 'ndjson';
   const printer = options.summary === true ? new SummaryPrinter(output, mode) : new RecordPrinter(output.out, mode);
 
@@ -161,6 +163,7 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
       splitter.pushEach(typeof chunk === 'string' ? Buffer.from(chunk) : chunk, takeLine);
       // Mostly control bytes in the first 64 KiB: not text at all, so not perf stat output.
       if (isBinary(splitter)) throw new NotTextError(file, splitter.wideText);
+      if (splitter.sniffedBytes >= SNIFF_BYTES) output.release();
       // backpressure: the next piece is read once stdout has taken this one's output
       await output.drained();
       if (output.isClosed) break;
@@ -209,6 +212,9 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
       recordCount++;
     }
   }
+  // under 64 KiB, the input is judged text only now, before anything is printed
+  if (isBinary(splitter, true)) throw new NotTextError(file, splitter.wideText);
+  output.release();
   // read in segments, the main parser may have read some lines twice (parse-parallel.ts): count each once
   const skippedLines = segmented === undefined ? parser.skippedLines : firstSkipped + segmented.skippedLines;
   const longLines = splitter.longLines + (segmented?.longLines ?? 0);
@@ -220,7 +226,6 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
     const lineWord = longLines === 1 ? 'line' : 'lines';
     io.stderr.write(`warning: skipped ${longLines} ${lineWord} of ${name} longer than 64 KiB (no perf stat line is that long; is it the right file?)\n`);
   }
-  if (isBinary(splitter, true)) throw new NotTextError(file, splitter.wideText);
   if (skippedLines > 0) {
     const lineWord = skippedLines === 1 ? 'line' : 'lines';
     io.stderr.write(
