@@ -308,6 +308,28 @@ function tailPct(text: string, base: number, at: number, width: 1 | 2, splitComm
   return parsePlainNumberAt(text, start(pct), end(pct + 1));
 }
 
+/**
+ * Whether a CSV row reaches perf's last columns, `runtime SEP pct SEP metric SEP metric-unit` (the
+ * metric pair empty or not; the percentage split in two by a decimal comma under `-x,`): then no
+ * field of its record can have been cut, only the metric's unit, which a record holds only with
+ * `metrics`. Perf 3.x and early 4.x printed no metric columns, so their rows never show it. For a
+ * row parse() read as a record with a running percentage: its count, unit and event, never all
+ * digits, cannot pass for a runtime, so the tail found from the end is the one parse() found.
+ * @example
+ * reachesMetricColumns('8536,,page-faults,375771024,100.00,,', ',') // → true
+ * reachesMetricColumns('8536,,page-faults,375771024,100.0', ',') // → false
+ */
+export function reachesMetricColumns(line: string, separator: string): boolean {
+  const text = cleanLine(line);
+  if (!splitFields(text, separator)) return false;
+  const splitComma = separator === ',';
+  for (const [at, width] of splitComma ? TAILS_SPLIT_COMMA : TAILS) {
+    // the metric pair: two fields after the percentage
+    if (!Number.isNaN(tailPct(text, 0, fieldCount - at, width, splitComma))) return at - width === 3;
+  }
+  return false;
+}
+
 /** `-r` variance, always `%.2f%%`: `3.22%` (`-nan%` when a count is zero in every run). */
 function isVariance(text: string, i: number): boolean {
   if (i < 0 || isEmpty(i) || text.charCodeAt(end(i) - 1) !== 37) return false;

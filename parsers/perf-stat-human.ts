@@ -147,6 +147,34 @@ function isEventLike(word: string): boolean {
 /** The count is printed `%18.0f`: on an unprefixed row it ends at column 18 (less if an author trimmed it). */
 const MIN_COUNT_END = 14;
 
+/**
+ * Whether a human line shows it is whole though no newline ended it. perf pads what follows an
+ * event name (spaces, or its `# metric`) and closes the running percentage or noise it may end a
+ * line with, so a row (its `event`) that ends in a word (the event, its cgroup, or the unit before
+ * the event: `96.13 msec` reads as an event named msec), in one blank (perf 4.x's ` (msec)` after
+ * the event) or inside `(...)` was cut short, and so was a continuation line (no event) inside its
+ * `(...)`. A cut in the padding reads as whole: only what perf prints after it (the running
+ * percentage, a `-G` cgroup) can be missing.
+ * @example
+ * isWholeHumanLine('     0.100130464               8536      page-fau', 'page-fau') // → false
+ * isWholeHumanLine('     0.100130464               8536      page-faults   ', 'page-faults') // → true
+ */
+export function isWholeHumanLine(line: string, event: string | undefined): boolean {
+  const text = cleanLine(line);
+  const hash = text.indexOf('#');
+  // a bracket open before the metric is perf 4.x's unit in the name, cut by perf itself: `(ms`
+  const open = Math.max(text.lastIndexOf('('), text.lastIndexOf('['));
+  if (open > Math.max(text.lastIndexOf(')'), text.lastIndexOf(']'), hash)) return false;
+  if (event === undefined) return true;
+  if (KNOWN_UNITS.has(event)) return false;
+  const last = text.charCodeAt(text.length - 1);
+  return hash !== -1 || last === 41 || last === 93 || (isBlank(last) && isBlank(text.charCodeAt(text.length - 2)));
+}
+
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
 /** Reads perf stat's default (human) format, one line at a time. */
 export class HumanLineParser {
   /** Decimal point learnt from this stream's records; settles `1.234`. */

@@ -53,6 +53,12 @@ export type PerfFormat = 'csv' | 'human' | 'json';
 export interface PerfStatParser {
   /** Feed one line (without newline). Returns the records completed by this line (0..n). Never throws. */
   push(line: string): PerfRecord[];
+  /**
+   * `push`, for the input's last line when no newline ended it: perf ends every line with one, so
+   * that line was cut short unless its layout shows it whole. Its record is kept only then;
+   * otherwise the line counts in skippedLines. Call `end` after it.
+   */
+  pushLast(line: string): PerfRecord[];
   /** End of input: returns records still held (e.g. a human row waiting for a continuation line). */
   end(): PerfRecord[];
   /** Lines that looked like data but could not be read. */

@@ -1,5 +1,5 @@
-import { COMMON_SEPARATORS, CsvLineParser } from './perf-stat-csv.ts';
-import { HumanLineParser } from './perf-stat-human.ts';
+import { COMMON_SEPARATORS, CsvLineParser, reachesMetricColumns } from './perf-stat-csv.ts';
+import { HumanLineParser, isWholeHumanLine } from './perf-stat-human.ts';
 import { JsonLineParser } from './perf-stat-json.ts';
 import type { LineKind } from './perf-stat-line.ts';
 import type { MutableRecord } from './perf-stat-record.ts';
@@ -22,7 +22,7 @@ export function createPerfStatParser(options: PerfStatParserOptions = {}): PerfS
   return new StreamingPerfStatParser(options);
 }
 
-/** Reads a whole perf stat output at once. */
+/** Reads a whole perf stat output at once: its last line needs no newline (execa strips it), unlike a stream's (pushLast). */
 export function parsePerfStat(
   text: string,
   options: PerfStatParserOptions = {},
@@ -225,6 +225,33 @@ class StreamingPerfStatParser implements PerfStatParser {
       this.skipped++;
       return [];
     }
+  }
+
+  /**
+   * The input's last line when no newline ended it (`head -c`, a copy of a file perf was still
+   * writing): whole only where its layout shows it (reachesMetricColumns, isWholeHumanLine; a JSON
+   * object that is not closed is unreadable anyway), else skipped and counted. Apart from push()
+   * so that no other line pays for the check. A file read as it grows has no last line: its
+   * unterminated tail waits for its newline (ticking-perf.ts) and never comes here.
+   */
+  pushLast(line: string): PerfRecord[] {
+    const held = this.pending;
+    const records = this.push(line);
+    if (this.locked === 'csv') {
+      const record = this.csv.record;
+      if (record === undefined || (record.runningPct !== null && reachesMetricColumns(line, this.csvSeparator ?? ','))) return records;
+      this.skipped++;
+      return [];
+    }
+    if (this.locked !== 'human') return records;
+    const record = this.human.record;
+    // a row, or a continuation line: one that left the row held waiting for its running percentage
+    const isRowLine = record !== undefined || (held !== undefined && this.pending === held);
+    if (!isRowLine || isWholeHumanLine(line, record?.event)) return records;
+    this.skipped++;
+    if (record === undefined) return records;
+    if (this.pending === record) this.pending = undefined;
+    return records.filter((kept) => kept !== record);
   }
 
   end(): PerfRecord[] {

@@ -113,7 +113,8 @@ describe('fuzz', () => {
         expectAlike({ kind: pair.walked.parse(line, ','), record: pair.walked.record }, { kind: csvKind, record: pair.fast.record });
         if (csvKind === 'record') sameCsvReadings++;
         const parser = parsers[n % parsers.length] as PerfStatParser;
-        for (const record of parser.push(line)) {
+        // pushLast's checks of a line cut short read any line too
+        for (const record of n % 8 === 0 ? parser.pushLast(line) : parser.push(line)) {
           checkRecord(record);
           records++;
         }
