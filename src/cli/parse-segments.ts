@@ -75,14 +75,14 @@ export function lineStartAtOrAfter(fd: number, at: number): number {
 /**
  * Feeds `splitter` the bytes from `from` (a line start) up to the first line start at or after
  * `boundary` (-1: the end of the file), and returns that position, or -1 when the file ended first
- * (then the splitter's last line is handed on too).
+ * (then the splitter's last line, if no newline ended it, goes to `onLastLine`).
  */
-function readLinesTo(fd: number, from: number, boundary: number, splitter: BoundedLineSplitter, onLine: (line: string) => void): number {
+function readLinesTo(fd: number, from: number, boundary: number, splitter: BoundedLineSplitter, onLine: (line: string) => void, onLastLine: (line: string) => void): number {
   const buffer = chunkBytes();
   for (let position = from; ; ) {
     const length = readSync(fd, buffer, 0, buffer.length, position);
     if (length === 0) {
-      for (const line of splitter.end()) onLine(line);
+      for (const line of splitter.end()) onLastLine(line);
       return -1;
     }
     const chunk = buffer.subarray(0, length);
@@ -99,8 +99,11 @@ function readLinesTo(fd: number, from: number, boundary: number, splitter: Bound
   }
 }
 
-/** Hands on the lines from `from` (a line start) until the first resume point, which it does not hand on. */
-function readToResumePoint(fd: number, from: number, points: ResumePoints, onLine: (line: string) => void): void {
+/**
+ * Hands on the lines from `from` (a line start) until the first resume point, which it does not
+ * hand on; the file's last line, if no newline ended it, to `onLastLine`.
+ */
+function readToResumePoint(fd: number, from: number, points: ResumePoints, onLine: (line: string) => void, onLastLine: (line: string) => void): void {
   const splitter = createBoundedLineSplitter(DEFAULT_MAX_LINE_BYTES);
   const buffer = chunkBytes();
   let isFound = false;
@@ -112,7 +115,7 @@ function readToResumePoint(fd: number, from: number, points: ResumePoints, onLin
   for (let position = from; !isFound; ) {
     const length = readSync(fd, buffer, 0, EXTENSION_CHUNK_BYTES, position);
     if (length === 0) {
-      for (const line of splitter.end()) take(line);
+      for (const line of splitter.end()) if (!points.test(line)) onLastLine(line);
       return;
     }
     splitter.pushEach(buffer.subarray(0, length), take);
@@ -141,6 +144,10 @@ export function readPiece(
   const push = (line: string): void => {
     pushRecordsTo(parser, line, sink);
   };
+  // the file's last line, when no newline ended it: its record only where it shows it is whole
+  const pushLast = (line: string): void => {
+    for (const record of parser.pushLast(line)) sink.record(record);
+  };
   const take = (line: string): void => {
     if (!isResumed) {
       if (!points.test(line)) return;
@@ -148,12 +155,15 @@ export function readPiece(
     }
     push(line);
   };
+  const takeLast = (line: string): void => {
+    if (isResumed || points.test(line)) pushLast(line);
+  };
   // one splitter a thread: it holds nothing between pieces (each ends after a newline, or at the
   // file's end, which ends its last line), and only its first 64 KiB are sniffed for binary bytes
   const splitter = (threadSplitter ??= createBoundedLineSplitter(DEFAULT_MAX_LINE_BYTES));
   const longLinesBefore = splitter.longLines;
-  const end = readLinesTo(fd, start, to, splitter, take);
-  if (isResumed && end !== -1 && parser.format === 'human') readToResumePoint(fd, end, points, push);
+  const end = readLinesTo(fd, start, to, splitter, take, takeLast);
+  if (isResumed && end !== -1 && parser.format === 'human') readToResumePoint(fd, end, points, push, pushLast);
   for (const record of parser.end()) sink.record(record);
   return splitter.longLines - longLinesBefore;
 }
@@ -170,6 +180,7 @@ let threadSplitter: BoundedLineSplitter | undefined;
  * `position` (`endsLine`: its last byte was a newline): reads on to the end of the line under way,
  * then, in human, to the next resume point, judged by the parser itself. Returns where the next
  * segment starts (-1: the file ended) and the state it starts in; the caller ends the parser.
+ * The file's last line, if it comes and no newline ended it, goes to `onLastLine`.
  */
 export function finishFirstPiece(
   fd: number,
@@ -178,12 +189,13 @@ export function finishFirstPiece(
   splitter: BoundedLineSplitter,
   parser: PerfStatParser,
   onLine: (line: string) => void,
+  onLastLine: (line: string) => void,
 ): { next: number; state: PerfStatResumeState } {
-  const next = endsLine ? position : readLinesTo(fd, position, position + 1, splitter, onLine);
+  const next = endsLine ? position : readLinesTo(fd, position, position + 1, splitter, onLine, onLastLine);
   // taken before the resume point is judged: judging it teaches the reader what the next segment's parser will learn from it
   const state = perfStatResumeState(parser);
   if (state === undefined) throw new Error('parse: segments need the stream\'s format (a bug in its caller)');
-  if (next !== -1 && state.format === 'human') readToResumePoint(fd, next, createResumePoints('human', parser), onLine);
+  if (next !== -1 && state.format === 'human') readToResumePoint(fd, next, createResumePoints('human', parser), onLine, onLastLine);
   return { next, state };
 }
 

@@ -103,8 +103,10 @@ function straightforward(text: string): string {
   const parser = createPerfStatParser();
   const lines: string[] = [];
   const input = text.split('\n');
-  if (input.at(-1) === '') input.pop();
+  const last = input.pop() ?? '';
   for (const line of input) for (const record of parser.push(line)) lines.push(JSON.stringify(record));
+  // a last line that no newline ended was perhaps cut short
+  if (last !== '') for (const record of parser.pushLast(last)) lines.push(JSON.stringify(record));
   for (const record of parser.end()) lines.push(JSON.stringify(record));
   return lines.length === 0 ? '' : ndjsonHeaderLine('perfcell-parse-records-ndjson') + lines.map((line) => `${line}\n`).join('');
 }
@@ -202,6 +204,32 @@ describe('parse in segments', () => {
       expect(result.stderr).toBe(sequential.stderr);
     }
     expect(sequential.stdout).toBe(straightforward(text.replaceAll(long.trimEnd(), '')));
+  });
+
+  it('skips a last line cut short as in sequence, whichever segment or piece reads it', async () => {
+    const inputs: Array<{ name: string; text: string; firstPieceEnds?: boolean }> = [];
+    for (const name of ['local-perf61-vm-pid-interval-comma.csv.txt', 'local-perf61-vm-pid-interval-en_US.human.txt', 'local-perf61-vm-pid-interval.json.txt']) {
+      const whole = repeated(readFileSync(join(root, 'samples/perf', name), 'utf8'), 200_000);
+      // cut in the last line's event name; and only its newline gone (whole, kept)
+      inputs.push({ name, text: whole.slice(0, whole.indexOf('stalled', whole.lastIndexOf('\n', whole.length - 2)) + 7) }, { name, text: whole.slice(0, -1) });
+    }
+    // the first read (128 KiB) ends in the last line, which the first piece reads on to the file's end
+    const row = '     0.100150932,7,,context-switches,85717810,100.00,81.659,/sec\n';
+    const long = `     0.200150932,7,,${'unc_cha_tor_occupancy.ia_miss_drd_local_ddr'.repeat(3)},85717810,100.00,,`;
+    const head = row.repeat(Math.floor((131_072 - 20) / row.length));
+    inputs.push({ name: 'first piece, cut', text: head + long.slice(0, 120), firstPieceEnds: true }, { name: 'first piece, whole', text: head + long, firstPieceEnds: true });
+    for (const { name, text, firstPieceEnds } of inputs) {
+      const path = fileOf(text);
+      const expected = straightforward(text);
+      const sequential = await parse(path);
+      expect(sequential.stdout, name).toBe(expected);
+      for (const segmentBytes of [1000, 7777, 50_000]) {
+        const result = await parse(path, {}, segmentBytes);
+        expect(result.report?.from, name).toEqual(firstPieceEnds === true ? -1 : expect.any(Number));
+        expect(result.stdout, `${name}, segments of ${segmentBytes} bytes`).toBe(expected);
+        expect(result.stderr, name).toBe(sequential.stderr);
+      }
+    }
   });
 
   it('gives a human row held past a segment end the running percentage of its continuation line', async () => {

@@ -206,6 +206,37 @@ describe('perfcell parse', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ skippedLines: 2, perfFormat: 'csv' });
   });
 
+  it('skips a last line cut short (perf ends every line with a newline) with the warning, and keeps one that shows it is whole', async () => {
+    const warning = (name: string): string => `warning: skipped 1 line of ${name} that looked like perf stat data but could not be read (check --format and --sep)`;
+    const taskClock = { event: 'task-clock', value: 96.13, unit: 'msec', status: 'counted', runningPct: null, time: 0.100130464 };
+    // the QA report's two: cut in the event name, in a file and on stdin
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-cut-'));
+    const path = join(dir, 'cut.txt');
+    writeFileSync(path, '     0.100130464              96.13 msec task-clock   # x\n     0.100130464               8536      page-fau');
+    const human = await perfcell(['parse', '--json', path]);
+    expect([human.exitCode, human.stderr]).toEqual([0, warning(path)]);
+    expect(JSON.parse(human.stdout)).toMatchObject({ records: [taskClock], skippedLines: 1, perfFormat: 'human' });
+    rmSync(dir, { recursive: true, force: true });
+    const csv = await perfcell(['parse', '--json', '-'], '375.77,msec,task-clock,375771024,100.00,0.988,CPUs utilized\n8484,,page-fa');
+    expect([csv.exitCode, csv.stderr]).toEqual([0, warning('stdin')]);
+    expect(JSON.parse(csv.stdout)).toMatchObject({ records: [{ ...taskClock, time: null, value: 375.77, runningPct: 100 }], skippedLines: 1, perfFormat: 'csv' });
+    // `head -c 245` of captures: cut in the event name, and in the runtime (read as a cgroup `8571`)
+    for (const name of ['lkml-2021-jinyao-summary-after.csv.txt', 'local-perf61-vm-pid-interval-comma.csv.txt']) {
+      const text = readFileSync(sample(name), 'utf8');
+      const head = await perfcell(['parse', '--json', '-'], text.slice(0, 245));
+      expect([head.exitCode, head.stderr], name).toEqual([0, warning('stdin')]);
+      const document = JSON.parse(head.stdout) as { records: PerfRecord[]; skippedLines: number };
+      expect(document.skippedLines, name).toBe(1);
+      expect(document.records, name).toStrictEqual(parsePerfStat(text).records.slice(0, text.slice(0, 245).split('\n').length - 1));
+    }
+    // whole without its newline: a CSV row to its metric columns ($(…) strips the newline), a human row with perf's padding (an editor's save)
+    const captured = await perfcell(['parse', '-'], '8484,,page-faults,375771024,100.00,,');
+    expect([captured.exitCode, captured.stderr, ndjson(captured.stdout)]).toEqual([0, '', [{ time: null, event: 'page-faults', value: 8484, unit: '', status: 'counted', runningPct: 100 }]]);
+    const saved = await perfcell(['parse', sample('gh-ipython-memory-usage-fixture-perf311.human.txt')]);
+    expect([saved.exitCode, saved.stderr]).toEqual([0, '']);
+    expect(ndjson(saved.stdout).at(-1)).toStrictEqual({ time: 0.200354348, event: 'cache-misses', value: 4045, unit: '', status: 'counted', runningPct: null });
+  });
+
   it('stops quietly, exit 0, when the reader of its output goes away', async () => {
     const lines = Array.from({ length: 200_000 }, (_, i) => `     ${(i / 10).toFixed(9)},${i},,page-faults,85720814,100.00,,`).join('\n');
     const result = await execa('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${bin}" parse - | head -n 3`], {

@@ -145,6 +145,15 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
     lineCount++;
     recordCount += pushRecordsTo(parser, line, printer);
   };
+  // the input's last line, when no newline ended it: perf ends every line with one, so its record
+  // is printed only where its layout shows it whole; a cut one is skipped and counted (pushLast)
+  const takeLastLine = (line: string): void => {
+    lineCount++;
+    for (const record of parser.pushLast(line)) {
+      printer.record(record);
+      recordCount++;
+    }
+  };
   const name = inputName(file);
   const segments = io.segments;
   const fileInput = segments !== undefined && source instanceof FileChunks && printer instanceof RecordPrinter ? source : undefined;
@@ -173,7 +182,7 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
         splitter.sniffedBytes >= SNIFF_BYTES && writeError === undefined &&
         ((fileInput.size - fileInput.position) * lineCount) / fileInput.position >= segments.minLines
       ) {
-        const first = finishFirstPiece(fileInput.fd, fileInput.position, fileInput.endsLine, splitter, parser, takeLine);
+        const first = finishFirstPiece(fileInput.fd, fileInput.position, fileInput.endsLine, splitter, parser, takeLine, takeLastLine);
         for (const record of parser.end()) {
           printer.record(record);
           recordCount++;
@@ -200,7 +209,7 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
       }
     }
     stopEarlySegmentWorker();
-    if (!output.isClosed && segmented === undefined) for (const line of splitter.end()) takeLine(line);
+    if (!output.isClosed && segmented === undefined) for (const line of splitter.end()) takeLastLine(line);
     if (writeError !== undefined) throw writeError;
   } catch (error: unknown) {
     if (error instanceof NotTextError) throw error;
