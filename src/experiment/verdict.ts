@@ -45,10 +45,21 @@ const DIRECTION_WORDS: Record<MetricWording['kind'], { readonly larger: string; 
   usage: { larger: 'more', smaller: 'less', verb: 'uses' },
 };
 
-/** "1%", "0.05%", "12%": a relative difference for people. */
-export function formatPercent(fraction: number): string {
-  const percent = fraction * 100;
-  return `${Number(percent.toPrecision(percent >= 1 ? 2 : 1))}%`;
+/** "1%", "0.05%", "12%": a relative difference for people, to `digits` significant digits (2 by default). */
+export function formatPercent(fraction: number, digits = 2): string {
+  return `${Number((fraction * 100).toPrecision(digits))}%`;
+}
+
+/**
+ * A difference and the minimum effect it falls under, each to as few significant digits (2 to 4)
+ * as tell them apart: to one or two, 0.96% under 1% read "1%, under the 1%", and 13.3% under
+ * 13.4% "13%, under the 13%" (a QA pass).
+ * @example percentsUnder(0.0096, 0.01) // ['0.96%', '1%']
+ */
+export function percentsUnder(apart: number, minimum: number): [string, string] {
+  let pair: [string, string] = [formatPercent(apart), formatPercent(minimum)];
+  for (let digits = 3; pair[0] === pair[1] && digits <= 4; digits++) pair = [formatPercent(apart, digits), formatPercent(minimum, digits)];
+  return pair;
 }
 
 /** "α 0.0125": the alpha a Holm step tested at, to three significant digits. */
@@ -100,12 +111,27 @@ export function formatConfidence(confidence: number): string {
  * @example formatRatioNumber(3.1623) // '3.16'
  * @example formatRatioNumber(20546.1) // '20,500'
  */
-export function formatRatioNumber(value: number, isNotOne = false): string {
+export function formatRatioNumber(value: number, isNotOne = false, leastDigits = 3): string {
   if (value === Infinity) return '∞';
   if (Math.abs(value) >= 1000 && Number.isFinite(value)) return Number(value.toPrecision(3)).toLocaleString('en-US');
-  let digits = 3;
+  let digits = leastDigits;
   while (isNotOne && value !== 1 && digits < 7 && Number(value.toPrecision(digits)) === 1) digits++;
   return value.toPrecision(digits);
+}
+
+/**
+ * An interval's ends, "low–high", each as formatRatioNumber with `isNotOne`, to as many digits as
+ * tell them apart: to three, 1.00765–1.01158 read "1.01–1.01", an interval of no width.
+ * @example formatBounds(1.00765, 1.01158) // '1.008–1.012'
+ */
+export function formatBounds(low: number, high: number): string {
+  let digits = 3;
+  let bounds = [formatRatioNumber(low, true, digits), formatRatioNumber(high, true, digits)];
+  while (low !== high && bounds[0] === bounds[1] && digits < 7) {
+    digits++;
+    bounds = [formatRatioNumber(low, true, digits), formatRatioNumber(high, true, digits)];
+  }
+  return bounds.join('–');
 }
 
 /**
@@ -129,7 +155,7 @@ function formatFactor(ratio: RatioEstimate, isLarger: boolean): string | null {
     const decimals = decimalsFor(factor, halfWidth);
     return `${factor.toFixed(decimals)}× ± ${halfWidth.toFixed(decimals)}`;
   }
-  const bounds = `${formatRatioNumber(low, true)}–${formatRatioNumber(high, true)}`;
+  const bounds = formatBounds(low, high);
   return `${formatRatioNumber(factor, true)}× (${formatConfidence(interval.confidence)} CI ${bounds})`;
 }
 
@@ -159,8 +185,8 @@ export function formatVerdict(input: VerdictInput): string {
     return `no meaningful difference (under the ${input.resolutionReason}; ${formatPValue(input.pValue)})`;
   }
   if (!input.isMeaningful && ratio.ratio !== null && ratio.ratio !== 0) {
-    const apart = Math.max(ratio.ratio, 1 / ratio.ratio) - 1;
-    return `no meaningful difference (${formatPercent(apart)}, under the ${formatPercent(input.minimumEffect ?? 0.01)} minimum effect; ${formatPValue(input.pValue)})`;
+    const [apart, minimum] = percentsUnder(Math.max(ratio.ratio, 1 / ratio.ratio) - 1, input.minimumEffect ?? 0.01);
+    return `no meaningful difference (${apart}, under the ${minimum} minimum effect; ${formatPValue(input.pValue)})`;
   }
   const words = DIRECTION_WORDS[wording.kind];
   const direction = input.isLarger ? words.larger : words.smaller;

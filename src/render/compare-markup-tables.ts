@@ -3,7 +3,7 @@ import type { MetricResult } from '../experiment/analyze.ts';
 import type { CompareDocument } from '../experiment/compare-document.ts';
 import { runCountsText } from './compare-run-counts.ts';
 import type { Comparison, RunSummary } from '../experiment/statistics.ts';
-import { formatRatioNumber, isNearlySymmetric } from '../experiment/verdict.ts';
+import { formatBounds, isNearlySymmetric } from '../experiment/verdict.ts';
 import { displayScale } from './metric-units.ts';
 import { describeParameters } from '../../parsers/parameter-list.ts';
 
@@ -55,7 +55,7 @@ function relativeCell(comparison: Comparison | undefined, isFirst: boolean): str
   if (value === null) return '–';
   const interval = comparison?.ratio.interval ?? null;
   if (interval === null) return value.toFixed(2);
-  if (!isNearlySymmetric(value, interval.low, interval.high)) return `${value.toFixed(2)} (${formatRatioNumber(interval.low)}–${formatRatioNumber(interval.high)})`;
+  if (!isNearlySymmetric(value, interval.low, interval.high)) return `${value.toFixed(2)} (${formatBounds(interval.low, interval.high)})`;
   const decimals = interval.halfWidth > 0 && interval.halfWidth < 0.005 ? 3 : 2;
   return `${value.toFixed(decimals)} ± ${interval.halfWidth.toFixed(decimals)}`;
 }

@@ -5,7 +5,7 @@ import { describeParameters } from '../../parsers/parameter-list.ts';
 import { runCountsText } from './compare-run-counts.ts';
 import type { CompareDocument } from '../experiment/compare-document.ts';
 import type { Comparison, RunSummary } from '../experiment/statistics.ts';
-import { formatConfidence, formatPValue, formatRatioNumber } from '../experiment/verdict.ts';
+import { formatBounds, formatConfidence, formatPValue, formatRatioNumber } from '../experiment/verdict.ts';
 import { noiseFloorCostLine } from '../experiment/compare-cost.ts';
 import { alignColumns } from './align-columns.ts';
 import { fitTable, wrapLines } from './compare-fit.ts';
@@ -223,7 +223,7 @@ export function comparisonLine(comparison: Comparison): string {
   const { ratio, welch } = comparison;
   const parts: string[] = [];
   if (ratio.ratio !== null) {
-    const interval = ratio.interval === null ? '' : ` (${formatConfidence(ratio.interval.confidence)} CI ${formatRatioNumber(ratio.interval.low)}–${formatRatioNumber(ratio.interval.high)})`;
+    const interval = ratio.interval === null ? '' : ` (${formatConfidence(ratio.interval.confidence)} CI ${formatBounds(ratio.interval.low, ratio.interval.high)})`;
     parts.push(`${formatRatioNumber(ratio.ratio)}×${interval}`);
   }
   if (welch !== null) parts.push(formatPValue(welch.pValue));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareRuns, ratioInterval, ratioScaleOf, ratioTest, summarizeRuns, welchTTest } from '../../src/experiment/statistics.ts';
 import { studentTQuantile } from '../../src/experiment/student-t.ts';
+import { percentsUnder } from '../../src/experiment/verdict.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 
 // The three worked examples of Wikipedia's "Welch's t-test" article, with the published rounded
@@ -388,10 +389,20 @@ describe('compareRuns', () => {
     );
     expect(comparison.isSignificant).toBe(true);
     expect(comparison.isMeaningful).toBe(false);
-    expect(comparison.verdict).toMatch(/^no meaningful difference \(0\.04%, under the 1% minimum effect; p [<=] 0\.0\d\d\)$/);
+    expect(comparison.verdict).toMatch(/^no meaningful difference \(0\.043%, under the 1% minimum effect; p [<=] 0\.0\d\d\)$/);
     const floor = compareRuns({ name: 'a', values: [10, 10.2, 9.9, 10.1] }, { name: 'b', values: [10.6, 10.7, 10.5, 10.6] }, time, { minimumEffect: 0.1 });
     expect(floor.isSignificant).toBe(true);
     expect(floor.verdict).toMatch(/^no meaningful difference \(5\.\d%, under the 10% minimum effect; p [<=] 0\.0\d\d\)$/);
+  });
+
+  // A QA pass: 0.96% under the 1% minimum effect read "1%, under the 1%"; 13.3% under 13.4% would read "13%, under the 13%".
+  it('writes a difference and the minimum effect it falls under so that they read apart', () => {
+    expect(percentsUnder(0.0096, 0.01)).toEqual(['0.96%', '1%']);
+    expect(percentsUnder(0.133, 0.134)).toEqual(['13.3%', '13.4%']);
+    expect(percentsUnder(0.1331, 0.1333)).toEqual(['13.31%', '13.33%']);
+    expect(percentsUnder(0.05, 0.1)).toEqual(['5%', '10%']);
+    const close = compareRuns({ name: 'a', values: [1000, 1000.2, 999.8, 1000.1, 999.9] }, { name: 'b', values: [1009.6, 1009.8, 1009.4, 1009.7, 1009.5] }, time);
+    expect(close.verdict).toMatch(/^no meaningful difference \(0\.96%, under the 1% minimum effect; p < 0\.001\)$/);
   });
 
   it('says higher or lower of a level (a ratio of counts), not more', () => {

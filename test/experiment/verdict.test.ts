@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareRuns, type RatioEstimate } from '../../src/experiment/statistics.ts';
-import { formatRatioNumber, formatVerdict, isNearlySymmetric, type VerdictInput } from '../../src/experiment/verdict.ts';
+import { formatBounds, formatRatioNumber, formatVerdict, isNearlySymmetric, type VerdictInput } from '../../src/experiment/verdict.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 
 function interval(low: number, high: number, confidence = 0.95): NonNullable<RatioEstimate['interval']> {
@@ -62,6 +62,15 @@ describe('formatRatioNumber', () => {
     expect(formatRatioNumber(1.0004, true)).toBe('1.0004');
     expect(formatRatioNumber(20546.1)).toBe('20,500');
     expect(formatRatioNumber(Infinity)).toBe('∞');
+  });
+
+  // A QA pass: --verbose read "1.01× (99% CI 1.01–1.01)" for 1.00765–1.01158, and "1.00–1.00" for an interval excluding 1
+  it('writes an interval\'s ends to as many digits as tell them apart, and neither as 1 when it is not', () => {
+    expect(formatBounds(1.00765, 1.01158)).toBe('1.008–1.012');
+    expect(formatBounds(1.0003, 1.0009)).toBe('1.0003–1.001');
+    expect(formatBounds(2.1, 3.4)).toBe('2.10–3.40');
+    expect(formatBounds(1.5, 1.5)).toBe('1.50–1.50');
+    expect(formatBounds(0, Infinity)).toBe('0.00–∞');
   });
 });
 

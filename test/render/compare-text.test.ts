@@ -98,14 +98,14 @@ describe('renderCompareText', () => {
         ./rowcol col 1024 20  9.20 MiB  0.005 MiB  9.21 MiB  10
         noise floor           1.14 MiB  0.001 MiB  1.15 MiB  10
         ./rowcol col 1024 20 / ./rowcol row 1024 20: 1.00× (97.5%
-          CI 0.999–1.00), p = 0.95: no significant difference
+          CI 0.999–1.001), p = 0.95: no significant difference
 
       page-faults              mean     σ    min    max   n
         ./rowcol row 1024 20  2,116  4.29  2,109  2,121  10
         ./rowcol col 1024 20  3,174  7.57  3,156  3,184  10
         noise floor              49     0     49     49  10
         ./rowcol col 1024 20 / ./rowcol row 1024 20: 1.50× (98.75%
-          CI 1.50–1.50), p < 0.001: ./rowcol col 1024 20 has
+          CI 1.496–1.504), p < 0.001: ./rowcol col 1024 20 has
           1.500× ± 0.004 more page-faults
 
       cycles                        mean      σ         max   n
@@ -113,7 +113,7 @@ describe('renderCompareText', () => {
         ./rowcol col 1024 20  41,000,653  2,369  41,003,972  10
         noise floor           40,999,478  2,286  41,002,520  10
         ./rowcol col 1024 20 / ./rowcol row 1024 20: 1.00× (97.5%
-          CI 1.00–1.00), p = 0.85: no significant difference
+          CI 0.9999–1.0001), p = 0.85: no significant difference
 
       page-faults per s            mean    σ        max   n
         ./rowcol row 1024 20  174,711/s  0/s  174,711/s  10
@@ -164,20 +164,20 @@ describe('renderCompareText', () => {
         ./rowcol row 1024 20  9.20 MiB  0.006 MiB  9.20 MiB  9.19 MiB  9.21 MiB  10
         ./rowcol col 1024 20  9.20 MiB  0.005 MiB  9.20 MiB  9.19 MiB  9.21 MiB  10
         noise floor           1.14 MiB  0.001 MiB  1.14 MiB  1.14 MiB  1.15 MiB  10
-        ./rowcol col 1024 20 / ./rowcol row 1024 20: 1.00× (97.5% CI 0.999–1.00), p = 0.95: no significant difference
+        ./rowcol col 1024 20 / ./rowcol row 1024 20: 1.00× (97.5% CI 0.999–1.001), p = 0.95: no significant difference
 
       page-faults              mean     σ  median    min    max   n
         ./rowcol row 1024 20  2,116  4.29   2,116  2,109  2,121  10
         ./rowcol col 1024 20  3,174  7.57   3,174  3,156  3,184  10
         noise floor              49     0      49     49     49  10
-        ./rowcol col 1024 20 / ./rowcol row 1024 20: 1.50× (98.75% CI 1.50–1.50), p < 0.001: ./rowcol col 1024 20 has 1.500× ±
-          0.004 more page-faults
+        ./rowcol col 1024 20 / ./rowcol row 1024 20: 1.50× (98.75% CI 1.496–1.504), p < 0.001: ./rowcol col 1024 20 has 1.500×
+          ± 0.004 more page-faults
 
       cycles                        mean      σ      median         min         max   n
         ./rowcol row 1024 20  41,000,826  1,572  41,000,684  40,998,504  41,003,917  10
         ./rowcol col 1024 20  41,000,653  2,369  41,000,690  40,996,629  41,003,972  10
         noise floor           40,999,478  2,286  40,999,459  40,995,941  41,002,520  10
-        ./rowcol col 1024 20 / ./rowcol row 1024 20: 1.00× (97.5% CI 1.00–1.00), p = 0.85: no significant difference
+        ./rowcol col 1024 20 / ./rowcol row 1024 20: 1.00× (97.5% CI 0.9999–1.0001), p = 0.85: no significant difference
 
       page-faults per s            mean    σ     median        min        max   n
         ./rowcol row 1024 20  174,711/s  0/s  174,711/s  174,711/s  174,711/s  10
