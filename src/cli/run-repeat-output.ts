@@ -13,6 +13,9 @@ import { fitToWidth } from '../render/report-repl.ts';
 import { endingText, renderReportText } from '../render/report-text.ts';
 import type { Interruption } from '../session/interruption.ts';
 import { rerunRunNote } from '../session/job-stops.ts';
+import { median } from 'simple-statistics';
+import { outlierIndexes } from '../experiment/outliers.ts';
+import { formatSeconds } from '../render/units.ts';
 
 /** `-r N`: a whole number from 1. */
 export function parseRepeat(text: string): number {
@@ -64,6 +67,23 @@ export function describeInterruptedSeries(stop: Interruption, completed: number,
 }
 
 /**
+ * compare's outlier warning for `run -r`: the runs whose time lies far from the rest (a modified
+ * z-score above hyperfine's 14, experiment/outliers.ts), or null. One stretched run of ten made
+ * the σ 258% of the mean with no word of why (a QA pass).
+ * @example timeOutliers(runsOf(0.01, 0.01, 0.5, 0.01)) // 'statistical outliers in the time: run 3 of 4 (0.50s), against a median of 0.010s: …'
+ */
+export function timeOutliers(reports: readonly CommandReport[]): string | null {
+  const times = reports.map((report) => report.durationS);
+  const outliers = outlierIndexes(times);
+  if (outliers.length === 0) return null;
+  const which = outliers.map((index) => `run ${index + 1} of ${times.length} (${formatSeconds(times[index]!)})`).join(', ');
+  return (
+    `statistical outliers in the time: ${which}, against a median of ${formatSeconds(median(times))}: something else likely interfered ` +
+    '(re-run on a quiet machine, without other programs competing for the CPUs; a slow first run is a cold start, which compare -w 1 runs ahead)'
+  );
+}
+
+/**
  * `run -r N`'s output: the text summary on stderr (or -o FILE), or one perfcell-run-repeat
  * document with every run's report on stdout (or -o FILE); each warning once. The exit status is
  * the first failed run's, else 0. An interrupted series (`partial`) is summarised over its complete
@@ -75,6 +95,8 @@ export async function writeRepeatedRuns(command: readonly string[], reports: rea
   const dropped = partial?.droppedRun;
   const warnings = [...new Set([...reports, ...(dropped === undefined ? [] : [dropped])].flatMap((report) => report.warnings))];
   if (runsRerun > 0) warnings.push(rerunRunNote(runsRerun));
+  const outliers = timeOutliers(reports);
+  if (outliers !== null) warnings.push(outliers);
   for (const warning of warnings) process.stderr.write(warningText(warning, process.stderr));
   const failed = reports.find((report) => statusOf(report) !== 0);
   process.exitCode = failed !== undefined ? statusOf(failed)

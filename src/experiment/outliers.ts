@@ -26,6 +26,11 @@ export function modifiedZScores(values: readonly number[]): number[] {
 
 /** How many runs lie beyond OUTLIER_THRESHOLD; 0 under three runs (no robust center to judge from). */
 export function countOutliers(values: readonly number[], threshold = OUTLIER_THRESHOLD): number {
-  if (values.length < 3) return 0;
-  return modifiedZScores(values).filter((score) => Math.abs(score) > threshold).length;
+  return outlierIndexes(values, threshold).length;
+}
+
+/** The indexes of the runs beyond OUTLIER_THRESHOLD; none under three runs. */
+export function outlierIndexes(values: readonly number[], threshold = OUTLIER_THRESHOLD): number[] {
+  if (values.length < 3) return [];
+  return modifiedZScores(values).flatMap((score, index) => (Math.abs(score) > threshold ? [index] : []));
 }
