@@ -6,6 +6,7 @@ import type { Comparison, RunSummary } from '../experiment/statistics.ts';
 import { formatBounds, isNearlySymmetric } from '../experiment/verdict.ts';
 import { displayScale } from './metric-units.ts';
 import { describeParameters } from '../../parsers/parameter-list.ts';
+import { namedVerdict } from './named-verdict.ts';
 
 /** A table cell: text, or a command's name, which each markup sets as code (`x`, =x=). */
 export type TableCell = string | { readonly code: string };
@@ -62,7 +63,7 @@ function relativeCell(comparison: Comparison | undefined, isFirst: boolean): str
 
 /** A verdict as a sentence; one of no difference says which two it is about. */
 function verdictSentence(comparison: Comparison): string {
-  return comparison.isMeaningful ? `${comparison.verdict}.` : `${comparison.alternativeName} against ${comparison.baselineName}: ${comparison.verdict}.`;
+  return `${namedVerdict(comparison)}.`;
 }
 
 function metricSection(document: CompareDocument, result: MetricResult, unitS: number | null): TableSection {
