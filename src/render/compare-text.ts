@@ -10,6 +10,7 @@ import { noiseFloorCostLine } from '../experiment/compare-cost.ts';
 import { alignColumns } from './align-columns.ts';
 import { fitTable, wrapLines } from './compare-fit.ts';
 import { formatMetricValue } from './metric-units.ts';
+import { verdictsOf } from './named-verdict.ts';
 import { scaledFromText } from './running-pct.ts';
 
 const HEADER = ['', 'mean', 'σ', 'median', 'min', 'max', 'n'];
@@ -241,7 +242,8 @@ function verdictTable(document: CompareDocument, width: number): string[] {
   if (first === undefined || document.alternatives.length < 2) return [];
   const rows: string[][] = [];
   for (const result of document.results) {
-    for (const comparison of result.comparisons) rows.push([`  ${result.metric.label}`, comparison.verdict]);
+    // among several alternatives, "no significant difference" alone could be about any of them
+    for (const verdict of verdictsOf(result.comparisons)) rows.push([`  ${result.metric.label}`, verdict]);
   }
   const title = `verdicts (against ${first.name}; time at 95%, the other metrics Holm-corrected, rates none of their own)`;
   return wrapLines([title, ...aligned(rows, width)], width);

@@ -10,3 +10,11 @@ export function namedVerdict(comparison: Comparison): string {
   return comparison.isMeaningful ? comparison.verdict : `${comparison.alternativeName} against ${comparison.baselineName}: ${comparison.verdict}`;
 }
 
+
+/**
+ * The verdicts of one metric's comparisons, each named (namedVerdict) where there are several,
+ * since then "no significant difference" could be any alternative's; a single one as it is.
+ */
+export function verdictsOf(comparisons: readonly Comparison[]): string[] {
+  return comparisons.map((comparison) => (comparisons.length > 1 ? namedVerdict(comparison) : comparison.verdict));
+}

@@ -70,3 +70,24 @@ export function scanDocument(): CompareDocument {
     warnings: [],
   });
 }
+
+/**
+ * Three commands as `compare -- "./sleepms 5" "./sleepms 10" "./sleepms 5"` records them: 8 runs
+ * each, the second 2× the first in time, the third the first again (named `#2`, as compare names
+ * a command given twice); the same peak RSS everywhere.
+ */
+export function threeCommandsDocument(): CompareDocument {
+  const runs = (timeS: number) => Array.from({ length: 8 }, (_, index) => ({ durationS: timeS * (1 + (index % 4) * 0.01), peakRssBytes: 1_250_000 + (index % 3) * 4096 }));
+  return buildCompareDocument({
+    createdAt: '2026-12-01T14:00:00.000Z',
+    machine: { hostname: 'box', cpuModel: 'Test CPU', cpuCount: 2, kernel: '6.1.0', perfVersion: '6.1', node: 'v20.19.0' },
+    settings: { source: 'commands', file: null, shell: false, backend: 'perf', events: null, perf: false, intervalMs: 100, warmup: 1, rounds: 8, roundsRerun: 0, minTimeS: null, order: 'interleaved' },
+    alternatives: [
+      { name: './sleepms 5', command: ['./sleepms', '5'], runs: runs(0.005) },
+      { name: './sleepms 10', command: ['./sleepms', '10'], runs: runs(0.01) },
+      { name: './sleepms 5 #2', command: ['./sleepms', '5'], runs: runs(0.005) },
+    ],
+    noiseFloor: null,
+    warnings: [],
+  });
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderCompareText } from '../../src/render/compare-text.ts';
 import { fitTable, wrapLine } from '../../src/render/compare-fit.ts';
-import { documentOfRuns, rowColDocument } from './compare-fixture.ts';
+import { documentOfRuns, rowColDocument, threeCommandsDocument } from './compare-fixture.ts';
 
 const widest = (text: string) => Math.max(...text.split('\n').map((line) => [...line].length));
 
@@ -269,5 +269,21 @@ describe('renderCompareText: metrics that could not be tested', () => {
     const runs = (durationS: number) => [0.9, 1, 1.1].map((factor, index) => ({ durationS: durationS * factor, 'page-faults': 500 + index, ...(index === 0 ? { cycles: 1_000_000 } : {}) }));
     const text = renderCompareText(documentOfRuns(runs(0.01), runs(0.03)), { width: 120 });
     expect(text).toContain('  2 more metrics: no meaningful difference in 1, too few runs to tell for 1 (see --verbose)');
+  });
+});
+
+// A QA pass: with three commands, --verbose's verdicts read `time: ./sleepms 10 is 1.90× ± 0.07
+// slower` and then `time: no significant difference (p = 0.99)`, which did not say it was about
+// ./sleepms 5 #2.
+describe('renderCompareText: three alternatives', () => {
+  it('names the alternative of each --verbose verdict that does not start with its name', () => {
+    const text = renderCompareText(threeCommandsDocument(), { width: 120, verbose: true });
+    expect(text.slice(text.indexOf('\nverdicts (') + 1)).toMatchInlineSnapshot(`
+      "verdicts (against ./sleepms 5; time at 95%, the other metrics Holm-corrected, rates none of their own)
+        time      ./sleepms 10 is 2.00× ± 0.03 slower; p < 0.001
+        time      ./sleepms 5 #2 against ./sleepms 5: no significant difference (p = 1.00)
+        peak RSS  ./sleepms 10 against ./sleepms 5: no significant difference (p = 1.00)
+        peak RSS  ./sleepms 5 #2 against ./sleepms 5: no significant difference (p = 1.00)"
+    `);
   });
 });
