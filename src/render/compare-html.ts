@@ -8,6 +8,7 @@ import type { ChartAssets } from './chart-assets.ts';
 import { renderCompareHtml } from './html.ts';
 import type { HtmlCompareInput } from './html-data.ts';
 import { displayScale } from './metric-units.ts';
+import { verdictsOf } from './named-verdict.ts';
 import { TIME_UNIT_SECONDS, type TimeUnit } from './time-unit.ts';
 
 /** What -u sets: time's unit (hyperfine's --time-unit); default seconds. */
@@ -52,8 +53,9 @@ export function compareHtmlInput(document: CompareDocument, options: CompareHtml
     title: `perfcell compare: ${alternatives.map((alternative) => alternative.name).join(' vs ')}`,
     notes: [howRun, ...document.warnings, ...baselineNotes],
     metrics: document.results.map((result) => {
-      // a scan's verdicts are at each value (By value), as the text's summary gives them; against its --reference, those first
-      const againstFirst = result.comparisons.map((comparison) => comparison.verdict).join('; ');
+      // a scan's verdicts are at each value (By value), as the text's summary gives them; against its --reference, those first.
+      // Joined in one line, so each names its alternative where there are several (verdictsOf).
+      const againstFirst = verdictsOf(result.comparisons).join('; ');
       const atValues = document.byValue === undefined ? '' : byValueVerdict(document.byValue, result.metric.key);
       const verdict = document.byValue === undefined ? againstFirst : scanReference(document.alternatives) === null ? atValues : [againstFirst, atValues].filter((text) => text !== '').join('; ');
       const shown = chartUnit(result.metric.unit, result.metric.role === 'primary' ? options.timeUnit : undefined);
@@ -74,7 +76,7 @@ export function compareHtmlInput(document: CompareDocument, options: CompareHtml
 function byValueVerdict(groups: readonly ValueComparison[], metricKey: string): string {
   return groups
     .flatMap(({ parameters, results }) => {
-      const verdicts = results.find((result) => result.metric.key === metricKey)?.comparisons.map((comparison) => comparison.verdict) ?? [];
+      const verdicts = verdictsOf(results.find((result) => result.metric.key === metricKey)?.comparisons ?? []);
       return verdicts.length === 0 ? [] : [`${describeParameters(parameters)}: ${verdicts.join('; ')}`];
     })
     .join('; ');

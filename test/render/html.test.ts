@@ -4,8 +4,9 @@ import { escapeHtml, renderCompareHtml, renderHtmlReport, renderReportsHtml, scr
 import { readChartAssets } from '../../src/render/chart-assets.ts';
 import type { ChartSpec, HtmlCompareInput } from '../../src/render/html-data.ts';
 import { compareHtmlInput, renderCompareDocumentHtml } from '../../src/render/compare-html.ts';
-import { scanDocument } from './compare-fixture.ts';
+import { rowColDocument, scanDocument, threeCommandsDocument } from './compare-fixture.ts';
 import { buildCompareDocument } from '../../src/experiment/compare-document.ts';
+import { namedVerdict } from '../../src/render/named-verdict.ts';
 
 const HOSTILE = '<script>alert(1)</script> "&\'';
 
@@ -149,6 +150,24 @@ describe('renderCompareHtml', () => {
   });
 });
 
+// A QA pass: with three commands the page joined a metric's verdicts as `time: ./sleepms 10 is
+// 1.90× ± 0.05 slower; p < 0.001; no significant difference (p = 0.60)`, one sentence that did not
+// say the second verdict was about ./sleepms 5 #2.
+describe('compareHtmlInput of three alternatives or more', () => {
+  it('names the alternative of each verdict that does not start with its name', () => {
+    const verdicts = compareHtmlInput(threeCommandsDocument()).metrics.map((metric) => [metric.metric, metric.verdict]);
+    expect(verdicts).toEqual([
+      ['time', './sleepms 10 is 2.00× ± 0.03 slower; p < 0.001; ./sleepms 5 #2 against ./sleepms 5: no significant difference (p = 1.00)'],
+      ['peak RSS', './sleepms 10 against ./sleepms 5: no significant difference (p = 1.00); ./sleepms 5 #2 against ./sleepms 5: no significant difference (p = 1.00)'],
+    ]);
+  });
+
+  it('with two, says the one verdict of each metric as it is', () => {
+    const document = rowColDocument();
+    expect(compareHtmlInput(document).metrics.map((metric) => metric.verdict)).toEqual(document.results.map((result) => result.comparisons[0]?.verdict));
+  });
+});
+
 describe('compareHtmlInput of a parameter scan (-L, -P)', () => {
   it("gives each metric's verdicts at each value, as the text's By value, not against the first command overall", () => {
     const document = scanDocument();
@@ -165,8 +184,10 @@ describe('compareHtmlInput of a parameter scan (-L, -P)', () => {
     const reference = { name: 'old', command: ['./old'], runs: scan.alternatives[0]?.runs ?? [] };
     const document = buildCompareDocument({ ...scan, alternatives: [reference, ...scan.alternatives] });
     const time = compareHtmlInput(document).metrics.find((metric) => metric.metric === 'time');
-    const againstReference = document.results[0]?.comparisons.map((comparison) => comparison.verdict) ?? [];
+    // four against the reference: each names its alternative (`row (n = 256) against old: no significant difference`)
+    const againstReference = document.results[0]?.comparisons.map(namedVerdict) ?? [];
     expect(againstReference).toHaveLength(4);
+    expect(againstReference[0]).toMatch(/^row \(n = 256\) against old: no significant difference/);
     const atValues = (document.byValue ?? []).map((group) => `n = ${group.parameters['n']}: ${group.results[0]?.comparisons[0]?.verdict}`);
     expect(time?.verdict).toBe([...againstReference, ...atValues].join('; '));
   });
