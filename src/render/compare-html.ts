@@ -3,33 +3,15 @@ import { valuesOf } from '../experiment/analyze.ts';
 import { scanReference, type ValueComparison } from '../experiment/by-value.ts';
 import type { CompareDocument } from '../experiment/compare-document.ts';
 import { runCountsText } from './compare-run-counts.ts';
-import type { MetricUnit } from '../experiment/metrics.ts';
 import type { ChartAssets } from './chart-assets.ts';
 import { renderCompareHtml } from './html.ts';
 import type { HtmlCompareInput } from './html-data.ts';
-import { displayScale } from './metric-units.ts';
 import { verdictsOf } from './named-verdict.ts';
 import { TIME_UNIT_SECONDS, type TimeUnit } from './time-unit.ts';
 
 /** What -u sets: time's unit (hyperfine's --time-unit); default seconds. */
 export interface CompareHtmlOptions {
   readonly timeUnit?: TimeUnit;
-}
-
-/**
- * The unit a metric is charted in and what its values are divided by: a clock's ms per second as
- * what it means, the CPUs it kept busy; perf's ns (duration_time, user_time) in ms, their rate in ms/s;
- * seconds in the unit -u gave.
- */
-function chartUnit(unit: MetricUnit, timeUnit: TimeUnit | undefined): { unit: string; divisor: number } {
-  if (unit === 's' && timeUnit !== undefined) {
-    const scale = displayScale('s', TIME_UNIT_SECONDS[timeUnit]);
-    return { unit: scale.label, divisor: scale.divisor };
-  }
-  if (unit === 'ms-per-s') return { unit: 'CPUs', divisor: 1000 };
-  if (unit === 'ns') return { unit: 'ms', divisor: 1e6 };
-  if (unit === 'ns-per-s') return { unit: 'ms/s', divisor: 1e6 };
-  return { unit, divisor: 1 };
 }
 
 /**
@@ -58,14 +40,13 @@ export function compareHtmlInput(document: CompareDocument, options: CompareHtml
       const againstFirst = verdictsOf(result.comparisons).join('; ');
       const atValues = document.byValue === undefined ? '' : byValueVerdict(document.byValue, result.metric.key);
       const verdict = document.byValue === undefined ? againstFirst : scanReference(document.alternatives) === null ? atValues : [againstFirst, atValues].filter((text) => text !== '').join('; ');
-      const shown = chartUnit(result.metric.unit, result.metric.role === 'primary' ? options.timeUnit : undefined);
+      // the values as measured: the page scales them as the text does, time in -u's unit where given
+      const isTime = result.metric.role === 'primary' && result.metric.unit === 's';
       return {
         metric: result.metric.label,
-        unit: shown.unit,
-        alternatives: alternatives.map((alternative) => ({
-          name: alternative.name,
-          values: valuesOf(alternative.runs, result.metric.key).map((value) => value / shown.divisor),
-        })),
+        unit: result.metric.unit,
+        ...(isTime && options.timeUnit !== undefined ? { scaleOf: TIME_UNIT_SECONDS[options.timeUnit] } : {}),
+        alternatives: alternatives.map((alternative) => ({ name: alternative.name, values: valuesOf(alternative.runs, result.metric.key) })),
         ...(verdict === '' ? {} : { verdict }),
       };
     }),

@@ -1,7 +1,8 @@
 import { summarizeRuns } from '../experiment/statistics.ts';
 import type { AttachSeries } from '../attach/watch-state.ts';
 import type { CommandReport } from '../session/report.ts';
-import type { ChartSpec, HtmlCompareInput, LineChartSpec, SpreadChartSpec } from './html-data.ts';
+import type { ChartSpec, HtmlCompareInput, HtmlCompareMetric, LineChartSpec, SpreadChartSpec } from './html-data.ts';
+import { displayScale, isMetricUnit, type DisplayScale } from './metric-units.ts';
 import { scaledFromText } from './running-pct.ts';
 
 const MIB = 1024 * 1024;
@@ -64,26 +65,27 @@ export function attachCharts(series: AttachSeries, counted: readonly { readonly 
 }
 
 /**
- * How a compare metric's unit is shown: bytes as MiB; the experiment's `count` and `ratio` bare,
- * `per-s` as `/s`; any other unit as given.
- * @example displayUnit('bytes') // { unit: 'MiB', scale: 1 / 1048576 }
+ * The unit a compare metric is charted in and what its values are divided by: a MetricUnit's as
+ * the markdown tables pick it (displayScale), from its smallest mean or from `scaleOf` (-u), so a
+ * time of 2.4 ms is charted in ms, not as 0.0024 s on an axis that prints three decimals; any
+ * other unit as given.
+ * @example compareChartScale({ metric: 'time', unit: 's', alternatives: [{ name: 'a', values: [0.0024] }] }) // { label: 'ms', divisor: 0.001 }
  */
-export function displayUnit(unit: string): { unit: string; scale: number } {
-  if (unit === 'bytes') return { unit: 'MiB', scale: 1 / MIB };
-  if (unit === 'count' || unit === 'ratio') return { unit: '', scale: 1 };
-  if (unit === 'per-s') return { unit: '/s', scale: 1 };
-  return { unit, scale: 1 };
+export function compareChartScale(metric: HtmlCompareMetric): DisplayScale {
+  if (!isMetricUnit(metric.unit)) return { label: metric.unit, divisor: 1 };
+  const means = metric.alternatives.map((alternative) => summarizeRuns(alternative.values).mean).filter((mean): mean is number => mean !== null && mean !== 0);
+  return displayScale(metric.unit, metric.scaleOf ?? (means.length === 0 ? 0 : Math.min(...means.map(Math.abs))));
 }
 
 /** One spread chart per compare metric: each alternative's runs, mean, ±σ and min–max, in display units. */
 export function compareCharts(compare: HtmlCompareInput): SpreadChartSpec[] {
   return compare.metrics.map((metric) => {
-    const shown = displayUnit(metric.unit);
-    const runs = metric.alternatives.map((alternative) => alternative.values.map((value) => value * shown.scale));
+    const shown = compareChartScale(metric);
+    const runs = metric.alternatives.map((alternative) => alternative.values.map((value) => value / shown.divisor));
     return {
       type: 'spread',
       title: metric.metric,
-      yLabel: shown.unit,
+      yLabel: shown.label,
       names: metric.alternatives.map((alternative) => alternative.name),
       runs,
       spread: runs.map((values) => {

@@ -13,10 +13,16 @@ export interface HtmlCompareMetric {
   /** Shown as the chart title: `time`, `peak RSS`, `cache-misses`. */
   readonly metric: string;
   /**
-   * The values' unit: the experiment's MetricUnit (`s`, `bytes` shown as MiB, `count`, `per-s`,
-   * `ratio`) or any other unit text, shown as given; `''` for a bare number.
+   * The values' unit: the experiment's MetricUnit (`s`, `ms`, `bytes`, `count`, `per-s`, …), each
+   * value shown as the text report shows it (12.1 ms, 42.7 µs, 9.20 MiB, 2,114) and charted in the
+   * unit of the smallest mean; or any other unit text, shown as given; `''` for a bare number.
    */
   readonly unit: string;
+  /**
+   * A size in `unit` that picks the unit of every value instead (compare -u, hyperfine's
+   * --time-unit: 0.001 for ms of a time in s), as `scaleOf` does for formatMetricValue.
+   */
+  readonly scaleOf?: number;
   readonly alternatives: readonly HtmlCompareAlternative[];
   /** The verdict line, e.g. "col is 3.1× ± 0.2 slower; p < 0.001". */
   readonly verdict?: string;

@@ -1,10 +1,11 @@
 import type { CommandReport } from '../session/report.ts';
 import { readChartAssets, type ChartAssets } from './chart-assets.ts';
-import { attachCharts, commandCharts, compareCharts, displayUnit } from './html-charts.ts';
+import { summarizeRuns } from '../experiment/statistics.ts';
+import { attachCharts, commandCharts, compareCharts } from './html-charts.ts';
 import type { ChartSpec, HtmlCompareInput, HtmlReportData, HtmlSection } from './html-data.ts';
 import { CHART_SCRIPT, ERROR_SCRIPT } from './html-page-script.ts';
 import { renderReportText } from './report-text.ts';
-import { formatMiB } from './units.ts';
+import { formatMetricValue, isMetricUnit } from './metric-units.ts';
 import { shellQuote } from './shell-quote.ts';
 
 /** Text for HTML content and attribute values: the five characters that matter escaped. */
@@ -121,11 +122,12 @@ ${warnings === '' ? '' : `<ul class="warnings">${warnings}</ul>\n`}${chartSlots(
 function compareSection(compare: HtmlCompareInput, firstChart: number): RenderedSection {
   const charts = compareCharts(compare);
   const notes = (compare.notes ?? []).map((note) => `<li>${escapeHtml(note)}</li>`).join('');
-  const rows = compare.metrics.flatMap((metric, index) =>
-    metric.alternatives.map((alternative, alternativeIndex) => {
-      const spread = charts[index]?.spread[alternativeIndex];
-      const show = (value: number | null | undefined): string => formatValue(value ?? null, displayUnit(metric.unit).unit);
-      return `<tr><td>${escapeHtml(metric.metric)}</td><td>${escapeHtml(alternative.name)}</td><td>${alternative.values.length}</td><td>${show(spread?.mean)}</td><td>${spread?.stdDev == null ? '' : `± ${show(spread.stdDev)}`}</td><td>${show(spread?.min)}</td><td>${show(spread?.max)}</td></tr>`;
+  const rows = compare.metrics.flatMap((metric) =>
+    metric.alternatives.map((alternative) => {
+      const summary = summarizeRuns(alternative.values);
+      // as the text's --verbose table: each value in its own unit, σ in its mean's, all in -u's where given
+      const show = (value: number | null, scaleOf = value): string => formatValue(value, metric.unit, metric.scaleOf ?? scaleOf);
+      return `<tr><td>${escapeHtml(metric.metric)}</td><td>${escapeHtml(alternative.name)}</td><td>${alternative.values.length}</td><td>${show(summary.mean)}</td><td>${summary.stdDev === null ? '' : `± ${show(summary.stdDev, summary.mean)}`}</td><td>${show(summary.min)}</td><td>${show(summary.max)}</td></tr>`;
     }),
   );
   const verdicts = compare.metrics
@@ -144,11 +146,16 @@ ${chartSlots(charts.length, firstChart)}
   return { html, charts };
 }
 
-function formatValue(value: number | null, unit: string): string {
+/**
+ * A value of the compare table as the text report prints it: a MetricUnit's scaled for people
+ * (formatMetricValue: 2.43 ms, 42.7 µs, 9.20 MiB, 2,114) in the unit `scaleOf`'s size picks; any
+ * other unit's to three significant digits (whole from 100), then the unit. Decimals fixed in the
+ * raw unit had shown a σ of 42 µs as "± 0 s".
+ */
+function formatValue(value: number | null, unit: string, scaleOf: number | null): string {
   if (value === null) return '?';
-  if (unit === 'MiB') return escapeHtml(formatMiB(value * 1024 * 1024));
-  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 1 ? 2 : 4;
-  const text = value.toLocaleString('en-US', { maximumFractionDigits: digits });
+  if (isMetricUnit(unit)) return escapeHtml(formatMetricValue(value, unit, scaleOf));
+  const text = value.toLocaleString('en-US', Math.abs(value) >= 100 ? { maximumFractionDigits: 0 } : { maximumSignificantDigits: 3 });
   if (unit === '') return escapeHtml(text);
   return escapeHtml(unit.startsWith('/') ? `${text}${unit}` : `${text} ${unit}`);
 }

@@ -16,6 +16,14 @@ export const BYTE_STEPS: readonly [number, string][] = [
   [1, 'B'],
 ];
 
+// Every MetricUnit once: a unit added to the type does not compile until it is listed here.
+const METRIC_UNITS: Readonly<Record<MetricUnit, true>> = { s: true, ms: true, ns: true, bytes: true, count: true, 'per-s': true, 'ms-per-s': true, 'ns-per-s': true, ratio: true };
+
+/** Whether a unit's text names one of the experiment's units, which displayScale and formatMetricValue scale for people. */
+export function isMetricUnit(unit: string): unit is MetricUnit {
+  return Object.hasOwn(METRIC_UNITS, unit);
+}
+
 /** A column's unit for people and what a value is divided by to be in it. */
 export interface DisplayScale {
   /** 'ms', 'MiB', 'thousands', 'millions/s'; '' for plain numbers. */

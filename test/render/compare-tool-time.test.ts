@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeMetric } from '../../src/experiment/metrics.ts';
 import { compareHtmlInput } from '../../src/render/compare-html.ts';
+import { compareCharts } from '../../src/render/html-charts.ts';
 import { renderCompareCsv } from '../../src/render/compare-csv.ts';
 import { renderCompareMarkdown } from '../../src/render/compare-markdown.ts';
 import { displayScale } from '../../src/render/metric-units.ts';
@@ -90,9 +91,10 @@ describe('a comparison with duration_time and user_time', () => {
   });
 
   it('charts them in ms in the HTML page', () => {
-    const metric = compareHtmlInput(document).metrics.find((entry) => entry.metric === 'duration_time');
-    expect(metric?.unit).toBe('ms');
-    expect(metric?.alternatives[0]?.values).toEqual([31, 32, 30.5, 31.5]);
-    expect(compareHtmlInput(document).metrics.find((entry) => entry.metric === 'user_time per s')?.unit).toBe('ms/s');
+    const charts = compareCharts(compareHtmlInput(document));
+    const chart = charts.find((entry) => entry.title === 'duration_time');
+    expect(chart?.yLabel).toBe('ms');
+    expect(chart?.runs[0]).toEqual([31, 32, 30.5, 31.5]);
+    expect(charts.find((entry) => entry.title === 'user_time per s')?.yLabel).toBe('ms/s');
   });
 });

@@ -4,7 +4,10 @@ import { escapeHtml, renderCompareHtml, renderHtmlReport, renderReportsHtml, scr
 import { readChartAssets } from '../../src/render/chart-assets.ts';
 import type { ChartSpec, HtmlCompareInput } from '../../src/render/html-data.ts';
 import { compareHtmlInput, renderCompareDocumentHtml } from '../../src/render/compare-html.ts';
-import { rowColDocument, scanDocument, threeCommandsDocument } from './compare-fixture.ts';
+import { documentOfRuns, rowColDocument, scanDocument, threeCommandsDocument } from './compare-fixture.ts';
+import { renderCompareText } from '../../src/render/compare-text.ts';
+import type { TimeUnit } from '../../src/render/time-unit.ts';
+import { htmlTableRows, verboseTextRows } from '../support/compare-rows.ts';
 import { buildCompareDocument } from '../../src/experiment/compare-document.ts';
 import { namedVerdict } from '../../src/render/named-verdict.ts';
 
@@ -132,21 +135,63 @@ describe('renderCompareHtml', () => {
     const html = renderCompareHtml(compare, {}, assets);
     const charts = chartData(html);
     expect(charts.map((chart) => chart.type)).toEqual(['spread', 'spread', 'spread', 'spread']);
-    expect(charts.map((chart) => chart.type === 'spread' && chart.yLabel)).toEqual(['s', 'MiB', '/s', '']);
+    expect(charts.map((chart) => chart.type === 'spread' && chart.yLabel)).toEqual(['ms', 'MiB', 'per s', '']);
     expect(html).toContain('<tr><td>page-faults per s</td><td>rows</td><td>2</td><td>2,000/s</td><td>± 707/s</td><td>1,500/s</td><td>2,500/s</td></tr>');
     expect(html).toContain('<tr><td>D1 misses</td><td>rows</td><td>1</td><td>7</td><td></td><td>7</td><td>7</td></tr>');
     const [time, peak] = charts;
     if (time?.type !== 'spread' || peak?.type !== 'spread') throw new Error('expected spread charts');
     expect(time.names).toEqual(['rows', HOSTILE]);
-    expect(time.spread[0]?.mean).toBeCloseTo(0.11, 12);
-    expect(time.spread[0]?.stdDev).toBeCloseTo(0.01, 12);
-    expect(time.spread[1]).toMatchObject({ min: 0.3, max: 0.33 });
+    expect(time.spread[0]?.mean).toBeCloseTo(110, 9);
+    expect(time.spread[0]?.stdDev).toBeCloseTo(10, 9);
+    expect(time.spread[1]?.min).toBeCloseTo(300, 9);
+    expect(time.spread[1]?.max).toBeCloseTo(330, 9);
     expect(peak.yLabel).toBe('MiB');
     expect(peak.runs).toEqual([[1], [2, 4]]);
     expect(peak.spread[0]?.stdDev).toBeNull(); // one run: no σ
     expect(html).toContain('<li><b>time</b>: &#60;script&#62;alert(1)&#60;/script&#62; &#34;&#38;&#39; is 2.8× ± 0.2 slower; p &#60; 0.001</li>');
-    expect(html).toMatch(/<tr><td>peak RSS<\/td><td>&#60;script&#62;alert\(1\)&#60;\/script&#62; &#34;&#38;&#39;<\/td><td>2<\/td><td>3\.0 MiB<\/td><td>± 1\.4 MiB<\/td><td>2\.0 MiB<\/td><td>4\.0 MiB<\/td><\/tr>/);
+    expect(html).toMatch(/<tr><td>peak RSS<\/td><td>&#60;script&#62;alert\(1\)&#60;\/script&#62; &#34;&#38;&#39;<\/td><td>2<\/td><td>3\.00 MiB<\/td><td>± 1\.41 MiB<\/td><td>2\.00 MiB<\/td><td>4\.00 MiB<\/td><\/tr>/);
     expect(html).not.toContain('<script>alert(1)');
+  });
+});
+
+// A QA pass: `compare -r 10 --verbose --html t.html -- "./sleepms 1" "./sleepms 2"` printed
+// `./sleepms 2  2.43 ms  0.042 ms` and the page `0.0024 s | ± 0 s`; a system CPU of 42.7 µs (σ 135
+// µs) read `0 s | ± 0.0001 s`: the page rounded to 4 decimals in seconds.
+describe('renderCompareDocumentHtml: the numbers of the text report', () => {
+  // times of 1.5 and 2.4 ms, CPU in µs (one run of b with a 501 µs tick of system time), RSS about 1.2 MiB
+  const runs = (timeS: number, systemCpuS: (index: number) => number) =>
+    Array.from({ length: 10 }, (_, index) => ({
+      durationS: timeS * (1 + ((index * 7) % 10) * 0.006),
+      userCpuS: 0.00036 + (index % 4) * 0.00003,
+      systemCpuS: systemCpuS(index),
+      peakRssBytes: 1_200_000 + (index % 3) * 40_960,
+      'page-faults': 52 + (index % 3),
+    }));
+  const document = documentOfRuns(runs(0.00143, () => 0), runs(0.00239, (index) => (index === 4 ? 0.000501 : 0)));
+
+  it.each<[string, TimeUnit | undefined]>([['each value in the unit of its size', undefined], ['time in the unit -u gives', 'microsecond']])(
+    'shows each mean, σ, min and max as the --verbose text does: %s',
+    (_, timeUnit) => {
+      const options = timeUnit === undefined ? {} : { timeUnit };
+      const text = verboseTextRows(renderCompareText(document, { width: 300, verbose: true, ...options }));
+      const html = htmlTableRows(renderCompareDocumentHtml(document, assets, options));
+      expect(text.size).toBe(10); // 5 metrics of 2 alternatives
+      for (const [key, [mean, stdDev, , min, max, n] = []] of text) expect(html.get(key), key).toEqual([n, mean, `± ${stdDev}`, min, max]);
+      expect(html.get('time | b')).toEqual(timeUnit === undefined ? ['10', '2.45 ms', '± 0.043 ms', '2.39 ms', '2.52 ms'] : ['10', '2455 µs', '± 43.4 µs', '2390 µs', '2519 µs']);
+      expect(html.get('system CPU | b')).toEqual(['10', '50.1 µs', '± 158 µs', '0 s', '501 µs']);
+    },
+  );
+
+  it('charts each metric in the unit of its smallest mean, as the markdown tables pick it, or in -u\'s', () => {
+    const charts = chartData(renderCompareDocumentHtml(document, assets));
+    const time = charts.find((chart) => chart.title === 'time');
+    const system = charts.find((chart) => chart.title === 'system CPU');
+    if (time?.type !== 'spread' || system?.type !== 'spread') throw new Error('expected spread charts');
+    expect([time.yLabel, system.yLabel]).toEqual(['ms', 'µs']);
+    expect(time.runs[0]?.[0]).toBeCloseTo(1.43, 9);
+    expect(system.spread[1]?.max).toBeCloseTo(501, 9);
+    const micro = chartData(renderCompareDocumentHtml(document, assets, { timeUnit: 'microsecond' })).find((chart) => chart.title === 'time');
+    expect(micro?.yLabel).toBe('µs');
   });
 });
 
@@ -196,10 +241,11 @@ describe('compareHtmlInput of a parameter scan (-L, -P)', () => {
 describe('compareHtmlInput with -u', () => {
   it("charts and tabulates time in the unit -u gives (hyperfine's --time-unit), the other metrics as they were", () => {
     const document = scanDocument();
-    const seconds = compareHtmlInput(document).metrics.find((metric) => metric.metric === 'time');
-    const micro = compareHtmlInput(document, { timeUnit: 'microsecond' }).metrics.find((metric) => metric.metric === 'time');
-    expect([seconds?.unit, micro?.unit]).toEqual(['s', 'µs']);
-    expect(micro?.alternatives[0]?.values[0]).toBeCloseTo((seconds?.alternatives[0]?.values[0] ?? 0) * 1e6, 6);
+    const timeChart = (timeUnit?: TimeUnit) => chartData(renderCompareDocumentHtml(document, assets, timeUnit === undefined ? {} : { timeUnit })).find((chart) => chart.title === 'time');
+    const [own, micro] = [timeChart(), timeChart('microsecond')];
+    if (own?.type !== 'spread' || micro?.type !== 'spread') throw new Error('expected spread charts');
+    expect([own.yLabel, micro.yLabel]).toEqual(['ms', 'µs']);
+    expect(micro.runs[0]?.[0]).toBeCloseTo((own.runs[0]?.[0] ?? 0) * 1e3, 6);
     const others = (input: ReturnType<typeof compareHtmlInput>) => input.metrics.filter((metric) => metric.metric !== 'time');
     expect(others(compareHtmlInput(document, { timeUnit: 'millisecond' }))).toEqual(others(compareHtmlInput(document)));
     expect(renderCompareDocumentHtml(document, readChartAssets(), { timeUnit: 'millisecond' })).toMatch(/<tr><td>time<\/td><td>[^<]+<\/td><td>8<\/td><td>[\d.,]+ ms<\/td>/);

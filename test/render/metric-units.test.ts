@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatMetricValue, perfAmountText, perfRateText } from '../../src/render/metric-units.ts';
 import { formatCount } from '../../src/render/units.ts';
 import { compareHtmlInput } from '../../src/render/compare-html.ts';
+import { compareCharts } from '../../src/render/html-charts.ts';
 import { renderCompareText } from '../../src/render/compare-text.ts';
 import { documentOfRuns } from './compare-fixture.ts';
 
@@ -33,10 +34,11 @@ describe('compare of task-clock', () => {
   });
 
   it('charts the rate in CPUs on the HTML page', () => {
-    const rate = compareHtmlInput(document).metrics.find((metric) => metric.metric === 'task-clock utilization')!;
-    expect(rate.unit).toBe('CPUs');
-    expect(rate.alternatives[0]!.values).toEqual(document.alternatives[0]!.runs.map((run) => run['task-clock/s']! / 1000));
-    expect(compareHtmlInput(document).metrics.find((metric) => metric.metric === 'task-clock')!.unit).toBe('ms');
+    const charts = compareCharts(compareHtmlInput(document));
+    const rate = charts.find((chart) => chart.title === 'task-clock utilization')!;
+    expect(rate.yLabel).toBe('CPUs');
+    expect(rate.runs[0]).toEqual(document.alternatives[0]!.runs.map((run) => run['task-clock/s']! / 1000));
+    expect(charts.find((chart) => chart.title === 'task-clock')!.yLabel).toBe('ms');
   });
 });
 
