@@ -26,19 +26,36 @@ export const CHART_SCRIPT = `(function () {
     return 'rgba(' + (n >> 16) + ',' + ((n >> 8) & 255) + ',' + (n & 255) + ',' + a + ')';
   }
   function widthOf(host) { return Math.max(320, Math.min(560, host.clientWidth || 560)); }
+  // uPlot prints numbers to at most 3 decimals (Intl's default), so ticks 0.0005 apart (a miss
+  // ratio, a sleeping program's CPUs) read 0, 0.001, 0.001 and a value of 0.0004 reads 0: a tick
+  // gets the decimals of the step between ticks, a hovered value three significant digits.
+  function decimalsOf(step) {
+    var parts = Number(step.toPrecision(6)).toExponential().split('e');
+    return Math.max(0, Math.min(20, (parts[0].split('.')[1] || '').length - Number(parts[1])));
+  }
+  function ticks(u, splits, axisIndex, space, step) {
+    var format = new Intl.NumberFormat('en-US', { maximumFractionDigits: step > 0 ? decimalsOf(step) : 3 });
+    return splits.map(function (v) { return v == null ? '' : format.format(v); });
+  }
+  function hovered(u, v) {
+    if (v == null) return '';
+    var size = Math.abs(v);
+    var decimals = size >= 1 || size === 0 ? 3 : Math.min(20, 2 - Math.floor(Math.log(size) / Math.LN10));
+    return new Intl.NumberFormat('en-US', { maximumFractionDigits: decimals }).format(v);
+  }
   function lineChart(host, spec) {
-    var series = [{ label: spec.xLabel }];
+    var series = [{ label: spec.xLabel, value: hovered }];
     var data = [spec.x];
     spec.series.forEach(function (s, j) {
       var color = palette[j % palette.length];
-      series.push({ label: s.label, stroke: color, width: 2, fill: alpha(color, 0.08), points: { show: spec.x.length < 40, size: 6, fill: color } });
+      series.push({ label: s.label, value: hovered, stroke: color, width: 2, fill: alpha(color, 0.08), points: { show: spec.x.length < 40, size: 6, fill: color } });
       data.push(s.values);
     });
     var single = spec.x.length === 1;
     return new uPlot({
       title: spec.title, width: widthOf(host), height: 240,
       scales: { x: { time: false, range: single ? function (u, min, max) { return [min - 1, max + 1]; } : undefined } },
-      axes: [{ label: spec.xLabel }, { label: spec.yLabel, size: 70 }],
+      axes: [{ label: spec.xLabel, values: ticks }, { label: spec.yLabel, size: 70, values: ticks }],
       series: series,
     }, data, host);
   }
@@ -62,7 +79,7 @@ export const CHART_SCRIPT = `(function () {
       },
       axes: [
         { splits: function () { return xs; }, values: function (u, splits) { return splits.map(function (x) { return spec.names[x] === undefined ? '' : spec.names[x]; }); } },
-        { label: spec.yLabel, size: 70 },
+        { label: spec.yLabel, size: 70, values: ticks },
       ],
       series: series,
       hooks: { draw: [function (u) {
