@@ -5,11 +5,11 @@ const length = (text: string): number => [...text].length;
 /**
  * Breaks a line at spaces so that no piece is wider than `width`, never inside a word (a word
  * longer than the width stays whole on its own line). Continuation lines are indented two more
- * than the line's own indent, so they read as part of it.
+ * than the line's own indent, so they read as part of it. No width (a pipe, a file): the line whole.
  * @example wrapLine('  col is 2.31× ± 0.08 slower; p < 0.001', 24) // ['  col is 2.31× ± 0.08', '    slower; p < 0.001']
  */
-export function wrapLine(line: string, width: number): string[] {
-  if (length(line) <= width) return [line];
+export function wrapLine(line: string, width: number | undefined): string[] {
+  if (width === undefined || length(line) <= width) return [line];
   const indent = /^ */.exec(line)![0];
   const hanging = `${indent}  `;
   const words = line.slice(indent.length).split(/ +/);
@@ -30,18 +30,19 @@ export function wrapLine(line: string, width: number): string[] {
   return lines;
 }
 
-/** Every line of a block wrapped at `width` (see wrapLine). */
-export function wrapLines(lines: readonly string[], width: number): string[] {
+/** Every line of a block wrapped at `width` (see wrapLine); none: every line whole. */
+export function wrapLines(lines: readonly string[], width: number | undefined): string[] {
   return lines.flatMap((line) => line.split('\n')).flatMap((line) => wrapLine(line, width));
 }
 
 /**
  * Aligned table rows that fit `width`: drops the columns named in `droppable` (in that order) until
  * the rows fit; if the first column (names) is still too wide, each row's name goes on its own
- * line above its numbers, indented two more.
+ * line above its numbers, indented two more. No width (a pipe, a file): every column, a row a line.
  * @example fitTable([['time', 'mean', 'median'], ['  row', '12.1 ms', '12.0 ms']], 20, [2])
  */
-export function fitTable(rows: readonly (readonly string[])[], width: number, droppable: readonly number[] = []): string[] {
+export function fitTable(rows: readonly (readonly string[])[], width: number | undefined, droppable: readonly number[] = []): string[] {
+  if (width === undefined) return alignColumns(rows);
   let kept = rows[0]?.map((_, index) => index) ?? [];
   const render = (columns: readonly number[]) => alignColumns(rows.map((row) => columns.map((index) => row[index] ?? '')));
   const fits = (lines: readonly string[]) => lines.every((line) => length(line) <= width);

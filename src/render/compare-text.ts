@@ -18,7 +18,7 @@ const HEADER = ['', 'mean', 'σ', 'median', 'min', 'max', 'n'];
 const DROPPABLE = [3, 4, 5];
 
 export interface CompareTextOptions {
-  /** Columns to fit; lines break at spaces, tables drop columns. Default 80. */
+  /** Columns to fit; lines break at spaces, tables drop columns. None (a pipe, a file): lines whole, so that grep finds a verdict. */
   readonly width?: number;
   /** Every metric's table and verdict (today's full report); default: the short summary. */
   readonly verbose?: boolean;
@@ -33,14 +33,14 @@ export interface CompareTextOptions {
  * time of each alternative (mean ± σ, min … max, runs), the noise floor, and the verdicts of the
  * metrics that differ meaningfully. With `verbose`, a block per metric (mean, σ, median, min, max
  * of every alternative and of the noise floor, then each alternative against the first with its
- * ratio, interval and p-value) and every verdict. Fits `width` columns either way.
+ * ratio, interval and p-value) and every verdict. Fits `width` columns either way; with none, lines stay whole.
  * @example
  * Benchmark 1: row
  *   Time (mean ± σ):     12.1 ms ±  0.40 ms
  *   Range (min … max):   11.6 ms …  13.0 ms    10 runs
  */
 export function renderCompareText(document: CompareDocument, options: CompareTextOptions = {}): string {
-  const width = Math.max(20, options.width ?? 80);
+  const width = options.width === undefined ? undefined : Math.max(20, options.width);
   const shown = options.runningPct === undefined ? document : withScaledLabels(document, options.runningPct);
   const unitS = options.timeUnit === undefined ? null : TIME_UNIT_SECONDS[options.timeUnit];
   const blocks = options.verbose === true ? verboseBlocks(shown, width, unitS) : summaryBlocks(shown, width, unitS);
@@ -54,7 +54,7 @@ export function renderCompareText(document: CompareDocument, options: CompareTex
 const timeOf = (document: CompareDocument): MetricResult | undefined => document.results.find((result) => result.metric.role === 'primary');
 
 /** `unitS`: the size of the unit every time is printed in (--time-unit); null: each mean's own. */
-function summaryBlocks(document: CompareDocument, width: number, unitS: number | null): string[][] {
+function summaryBlocks(document: CompareDocument, width: number | undefined, unitS: number | null): string[][] {
   const time = timeOf(document);
   const blocks: string[][] = [];
   if (document.settings.backend === 'cachegrind') {
@@ -174,7 +174,7 @@ function quietLine(quiet: number, untested: number): string | null {
 }
 
 /** `unitS`: the size of the unit time's table is printed in (--time-unit); null: each value's own. */
-function verboseBlocks(document: CompareDocument, width: number, unitS: number | null): string[][] {
+function verboseBlocks(document: CompareDocument, width: number | undefined, unitS: number | null): string[][] {
   const blocks = [wrapLines(headline(document), width), ...document.results.map((result) => renderMetric(result, width, result.metric.role === 'primary' ? unitS : null)), verdictTable(document, width)];
   // a scan's answer at each value, after every alternative against the first
   blocks.push(wrapLines(byValueSummary(document), width));
@@ -212,7 +212,7 @@ function summaryRow(name: string, summary: RunSummary, unit: MetricResult['metri
   return [`  ${name}`, format(summary.mean), spread, format(summary.median), format(summary.min), format(summary.max), String(summary.n)];
 }
 
-function renderMetric(result: MetricResult, width: number, unitS: number | null): string[] {
+function renderMetric(result: MetricResult, width: number | undefined, unitS: number | null): string[] {
   const { metric } = result;
   const rows = [[metric.label, ...HEADER.slice(1)], ...result.summaries.map(({ name, summary }) => summaryRow(name, summary, metric.unit, unitS))];
   if (result.noiseFloor !== null) rows.push(summaryRow('noise floor', result.noiseFloor, metric.unit, unitS));
@@ -237,7 +237,7 @@ export function comparisonLine(comparison: Comparison): string {
 }
 
 /** Every verdict, aligned as a table where that fits, else as `label: verdict` lines broken at spaces. */
-function verdictTable(document: CompareDocument, width: number): string[] {
+function verdictTable(document: CompareDocument, width: number | undefined): string[] {
   const first = document.alternatives[0];
   if (first === undefined || document.alternatives.length < 2) return [];
   const rows: string[][] = [];
@@ -249,9 +249,9 @@ function verdictTable(document: CompareDocument, width: number): string[] {
   return wrapLines([title, ...aligned(rows, width)], width);
 }
 
-function aligned(rows: readonly (readonly string[])[], width: number): string[] {
+function aligned(rows: readonly (readonly string[])[], width: number | undefined): string[] {
   const lines = alignColumns(rows, ['left', 'left']);
-  return lines.every((line) => [...line].length <= width) ? lines : rows.map((row) => `${row[0]}: ${row[1]}`);
+  return width === undefined || lines.every((line) => [...line].length <= width) ? lines : rows.map((row) => `${row[0]}: ${row[1]}`);
 }
 
 function baselineLines(document: CompareDocument, verbose: boolean): string[] {

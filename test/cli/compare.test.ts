@@ -400,6 +400,17 @@ describe('perfcell compare: hyperfine conventions', () => {
     for (const line of [...shortLines, ...verbose.stdout.split('\n')]) expect([...line].length, line).toBeLessThanOrEqual(60);
   });
 
+  it('on a pipe with no $COLUMNS prints whole lines: a verdict longer than 80 columns is one line, for grep', async () => {
+    // names long enough that the verdict is past 80 columns (it had been cut at 80, before "0.001")
+    const names = ['a-rather-long-alternative-name-for-the-baseline', 'another-rather-long-alternative-name-that-sleeps'];
+    const args = ['compare', '--runs', '5', '--no-perf', '--names', ...names, '--', 'sleep 0.01', 'sleep 0.2'];
+    const result = await execa(process.execPath, [cliPath, ...args], { reject: false, env: { NO_COLOR: '1', COLUMNS: '' }, cwd: dir, timeout: 120_000 });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const verdict = result.stdout.split('\n').find((line) => line.startsWith(`  ${names[1]} is `));
+    expect(verdict, result.stdout).toMatch(/ slower; p [<=] 0\.\d+$/);
+    expect(verdict!.length).toBeGreaterThan(80);
+  });
+
   it('misuse of the new flags exits 2 with one line', async () => {
     const cases: [string[], string][] = [
       [['compare', '--prepare', 'a', '--prepare', 'b', '--prepare', 'c', '--', 'true', 'false'], 'error: --prepare was given 3 times for 2 alternatives (give it once for all, or once per alternative in order)'],

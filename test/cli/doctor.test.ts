@@ -64,6 +64,17 @@ describe('perfcell doctor', () => {
     expect(/^ */.exec(lines[cache + 1] as string)?.[0].length, result.stdout).toBe(eventsColumn);
   });
 
+  it('on a pipe with no $COLUMNS leaves lines whole: each verdict\'s summary and fix on one line (they had been wrapped at 80)', async () => {
+    const document = JSON.parse((await doctor(['--json'])).stdout) as DoctorDocument;
+    const lines = (await doctor([], { env: { COLUMNS: '' } })).stdout.split('\n');
+    for (const verdict of document.verdicts) {
+      expect(lines.some((line) => line.endsWith(`  ${verdict.summary}`)), verdict.summary).toBe(true);
+      if (verdict.fix !== null) expect(lines.some((line) => line.endsWith(`fix: ${verdict.fix}`)), verdict.fix).toBe(true);
+    }
+    // a summary past 80 columns here (the events counted and not) is on one line
+    expect(document.verdicts.some((verdict) => verdict.summary.length > 80 - 21)).toBe(true);
+  });
+
   it('without perf on PATH: perf fails with an install command, exit 1', async () => {
     const result = await doctor(['--json'], { env: { PATH: '/nonexistent' } });
     const document = JSON.parse(result.stdout) as DoctorDocument;

@@ -170,6 +170,15 @@ describe('diagnose on this VM (recorded facts)', () => {
       "
     `);
   });
+
+  it('renders whole lines with no width (a pipe, a file): each summary, detail and fix on one line', () => {
+    const lines = renderDoctorText(verdicts, { color: false }).split('\n');
+    for (const verdict of verdicts) {
+      expect(lines.some((line) => line.endsWith(`  ${verdict.summary}`)), verdict.summary).toBe(true);
+      for (const detail of verdict.details) expect(lines.some((line) => line.endsWith(` ${detail}`)), detail).toBe(true);
+      if (verdict.fix !== null) expect(lines).toContain(`${' '.repeat(21)}fix: ${verdict.fix}`);
+    }
+  });
 });
 
 describe('diagnose on other machines', () => {

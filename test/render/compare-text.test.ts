@@ -204,6 +204,22 @@ describe('renderCompareText', () => {
   });
 });
 
+describe('renderCompareText with no width (a pipe, a file)', () => {
+  const document = rowColDocument();
+
+  it('leaves every line whole, so that grep finds a verdict with its p-value', () => {
+    const summary = renderCompareText(document).split('\n');
+    expect(summary).toContain('  ./rowcol col 1024 20 has 1.500× ± 0.004 more page-faults; p < 0.001');
+    expect(summary).toContain('  ./rowcol col 1024 20 has 2.31× ± 0.06 more user CPU time; p < 0.001');
+    const verbose = renderCompareText(document, { verbose: true }).split('\n');
+    expect(verbose[0]).toBe('10 runs of each, interleaved (./rowcol row 1024 20 ./rowcol col 1024 20 ./rowcol row 1024 20 ./rowcol col 1024 20 …), after 1 warm-up round; counters from perf');
+    expect(verbose).toContain('  ./rowcol col 1024 20 / ./rowcol row 1024 20: 2.29× (95% CI 2.26–2.32), p < 0.001: ./rowcol col 1024 20 is 2.29× ± 0.03 slower');
+    expect(verbose).toContain('verdicts (against ./rowcol row 1024 20; time at 95%, the other metrics Holm-corrected, rates none of their own)');
+    // every column of every table, none dropped for a width
+    expect(verbose).toContain('time                       mean         σ   median      min      max   n');
+  });
+});
+
 describe('wrapLine', () => {
   it('breaks at spaces with a hanging indent, never inside a word', () => {
     expect(wrapLine('  col is 2.31× ± 0.08 slower; p < 0.001', 24)).toEqual(['  col is 2.31× ± 0.08', '    slower; p < 0.001']);

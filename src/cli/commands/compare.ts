@@ -117,8 +117,12 @@ const collect = (value: string, previous: readonly string[] = []): string[] => [
 /** The flags given once for all alternatives or once each (as hyperfine's), and where CompareFlags keeps them. */
 const PER_ALTERNATIVE_FLAGS = [['--prepare', 'prepare'], ['--conclude', 'conclude'], ['--input', 'input'], ['--output', 'output']] as const;
 
-/** Columns to fit: $COLUMNS, else the terminal's, else 80 (a pipe). */
-function terminalWidth(stream: { readonly columns?: number; readonly isTTY?: boolean }): number {
+/**
+ * The progress line's columns: $COLUMNS, else the terminal's, else 80 (`--style full` on a
+ * pipe; a line redrawn with \r, never one a reader greps). The summary takes outputWidth's
+ * answer as it is: none on a pipe, whose lines stay whole.
+ */
+function progressWidth(stream: { readonly columns?: number; readonly isTTY?: boolean }): number {
   return outputWidth(stream) ?? 80;
 }
 
@@ -494,7 +498,7 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
         const ticker =
           showProgress && flags.cells === undefined && liveWanted(flags.live)
             ? startProgressTicker((live) => {
-                if (lastProgress !== null) process.stderr.write(`\r\x1b[K${renderProgressBar(lastProgress, hooked.estimate(), terminalWidth(process.stderr) - 1, live)}`);
+                if (lastProgress !== null) process.stderr.write(`\r\x1b[K${renderProgressBar(lastProgress, hooked.estimate(), progressWidth(process.stderr) - 1, live)}`);
               }, undefined, flags.interval / 1000)
             : null;
         if (ticker !== null) onLiveRecord((record) => ticker.record(record));
@@ -509,7 +513,7 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
             hooked.onProgress(progress);
             lastProgress = progress;
             ticker?.runStarted();
-            if (showProgress) process.stderr.write(`\r\x1b[K${renderProgressBar(progress, hooked.estimate(), terminalWidth(process.stderr) - 1)}`);
+            if (showProgress) process.stderr.write(`\r\x1b[K${renderProgressBar(progress, hooked.estimate(), progressWidth(process.stderr) - 1)}`);
           });
         } finally {
           await commandRuns?.settle();
@@ -634,7 +638,7 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
         const timeUnitOption = flags.timeUnit === undefined ? {} : { timeUnit: flags.timeUnit };
         // the tables' exports end with why the runs stopped early, where they did
         const tableOptions = { ...timeUnitOption, ...(partial === null ? {} : { note: partial.message.replace(/^perfcell: /, '') }) };
-        if (flags.json === true || style.summary) process.stdout.write(flags.json === true ? json : `${renderCompareText(document, { width: terminalWidth(process.stdout), verbose: flags.verbose === true, runningPct: lowestRunningPcts(reports.flat()), ...timeUnitOption })}\n`);
+        if (flags.json === true || style.summary) process.stdout.write(flags.json === true ? json : `${renderCompareText(document, { ...fitted(process.stdout), verbose: flags.verbose === true, runningPct: lowestRunningPcts(reports.flat()), ...timeUnitOption })}\n`);
         if (flags.exportJson !== undefined) await writeExport(flags.exportJson, json);
         if (flags.exportCsv !== undefined) await writeExport(flags.exportCsv, renderCompareCsv(document));
         if (flags.exportMarkdown !== undefined) await writeExport(flags.exportMarkdown, renderCompareMarkdown(document, tableOptions));

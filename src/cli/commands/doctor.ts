@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { gatherFacts, type CapabilityFacts } from '../../perf/capabilities.ts';
 import { canCountHardware, canCountSoftware, diagnose, type Verdict } from '../../perf/diagnose.ts';
 import { renderDoctorText } from '../../render/doctor-text.ts';
-import { outputWidth } from '../../render/terminal-width.ts';
+import { fitted } from '../../render/terminal-width.ts';
 import type { EventsOverview } from '../../render/events-text.ts';
 import { gatherEventsOverview } from './events.ts';
 import { toJsonDocument } from '../../json-document.ts';
@@ -44,7 +44,7 @@ export function registerDoctor(
       const output =
         options.json === true
           ? `${JSON.stringify(toJsonDocument('perfcell-doctor', document), null, 2)}\n`
-          : renderDoctorText(verdicts, { color: useColor(process.stdout), width: outputWidth(process.stdout) ?? 80, ...(events === undefined ? {} : { events }) });
+          : renderDoctorText(verdicts, { color: useColor(process.stdout), ...fitted(process.stdout), ...(events === undefined ? {} : { events }) });
       process.stdout.write(output);
       process.exitCode = document.canCountHardware ? 0 : 1;
     });
