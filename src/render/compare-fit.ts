@@ -36,28 +36,47 @@ export function wrapLines(lines: readonly string[], width: number | undefined): 
 }
 
 /**
+ * The columns of `rows` that fit `width`: every one, less those of `droppable` (in that order) it
+ * takes to fit, where dropping them can. What fitTable shows, for a caller whose footnote is about
+ * a column (it goes with the column).
+ */
+export function keptColumns(rows: readonly (readonly string[])[], width: number, droppable: readonly number[] = [], align: readonly ('left' | 'right')[] = []): number[] {
+  let kept = rows[0]?.map((_, index) => index) ?? [];
+  for (const column of droppable) {
+    if (fits(renderColumns(rows, kept, align), width)) return kept;
+    kept = kept.filter((index) => index !== column);
+  }
+  return kept;
+}
+
+/**
  * Aligned table rows that fit `width`: drops the columns named in `droppable` (in that order) until
  * the rows fit; if the first column (names) is still too wide, each row's name goes on its own
- * line above its numbers, indented two more. No width (a pipe, a file): every column, a row a line.
+ * line above its numbers, indented two more (a name wider than the width broken as wrapLine breaks
+ * a line). No width (a pipe, a file): every column, a row a line.
+ * `align` as alignColumns' (numbers right, by default).
  * @example fitTable([['time', 'mean', 'median'], ['  row', '12.1 ms', '12.0 ms']], 20, [2])
  */
-export function fitTable(rows: readonly (readonly string[])[], width: number | undefined, droppable: readonly number[] = []): string[] {
-  if (width === undefined) return alignColumns(rows);
-  let kept = rows[0]?.map((_, index) => index) ?? [];
-  const render = (columns: readonly number[]) => alignColumns(rows.map((row) => columns.map((index) => row[index] ?? '')));
-  const fits = (lines: readonly string[]) => lines.every((line) => length(line) <= width);
-  let lines = render(kept);
-  for (const column of droppable) {
-    if (fits(lines)) return lines;
-    kept = kept.filter((index) => index !== column);
-    lines = render(kept);
-  }
-  if (fits(lines)) return lines;
+export function fitTable(rows: readonly (readonly string[])[], width: number | undefined, droppable: readonly number[] = [], align: readonly ('left' | 'right')[] = []): string[] {
+  if (width === undefined) return alignColumns(rows, align);
+  const kept = keptColumns(rows, width, droppable, align);
+  const lines = renderColumns(rows, kept, align);
+  if (fits(lines, width)) return lines;
   // Names on their own line; the numbers under them, all at one indent so their columns line up.
   const numbers = kept.slice(1);
   const numberRows = alignColumns(
     rows.map((row) => numbers.map((index) => row[index] ?? '')),
-    numbers.map(() => 'right'),
+    numbers.map((index) => align[index] ?? 'right'),
   );
-  return rows.flatMap((row, index) => [row[kept[0] ?? 0] ?? '', `    ${numberRows[index]!}`.trimEnd()]);
+  // a name wider than the width itself breaks as any line does (at spaces, under a hanging indent)
+  return rows.flatMap((row, index) => [...wrapLine(row[kept[0] ?? 0] ?? '', width), `    ${numberRows[index]!}`.trimEnd()]);
 }
+
+function renderColumns(rows: readonly (readonly string[])[], columns: readonly number[], align: readonly ('left' | 'right')[]): string[] {
+  return alignColumns(
+    rows.map((row) => columns.map((index) => row[index] ?? '')),
+    columns.map((index) => align[index] ?? (index === 0 ? 'left' : 'right')),
+  );
+}
+
+const fits = (lines: readonly string[], width: number): boolean => lines.every((line) => length(line) <= width);

@@ -8,6 +8,7 @@ import { cliPath } from '../support/fixtures.ts';
 import { perfStatPageFaults, perfUsable } from '../support/perf.ts';
 import { leakedPerfPids, perfPidsNow } from '../support/leaked-perf.ts';
 import { OWN_PIDS_PROBE } from '../support/own-pids-probe.ts';
+import { printedOnPty, renderScreen } from '../support/terminal.ts';
 
 let dir = '';
 const perfBefore = perfPidsNow();
@@ -70,6 +71,24 @@ describe('perfcell cells', () => {
     // setup allocates 8 MiB of doubles, and the fill touches them: RAM used shows it.
     expect(Number(/^fill +\d+ +\S+ \S+ +([\d.]+) MiB/m.exec(table.join('\n'))?.[1])).toBeGreaterThan(7);
     expect(result.stderr).toBe('');
+  });
+
+  it('fits the summary table to a 40-column terminal or $COLUMNS by dropping whole columns (79-column rows had wrapped mid-word), every column on a pipe', { timeout: 60_000 }, async () => {
+    const file = cellFile('tiny.js', '// %% a\nlet x = 1\n// %% b\nx++\n');
+    const tableOf = (lines: readonly string[]): readonly string[] => lines.slice(lines.findLastIndex((line) => line.startsWith('cell ')));
+    // on a real terminal (xterm.js joins the rows it wrapped, so a line wider than 40 is one it wrapped)
+    const screen = await renderScreen(await printedOnPty(process.execPath, [cliPath, 'cells', file], { columns: 40, rows: 40 }), 40, 40);
+    const onTerminal = tableOf(screen.lines);
+    expect(onTerminal, screen.lines.join('\n')).toHaveLength(3);
+    expect(onTerminal[0]).toMatch(/^cell +time +RAM used/);
+    for (const line of onTerminal) expect(line.length, line).toBeLessThanOrEqual(40);
+    expect(onTerminal.slice(1).map((line) => line.split(/ +/)[0])).toEqual(['a', 'b']);
+    // $COLUMNS on a pipe, as on the terminal; without it, every column
+    const columns = await perfcell(['cells', file], { COLUMNS: '40' });
+    expect(columns.exitCode, columns.stderr).toBe(0);
+    expect(tableOf(columns.stdout.trimEnd().split('\n')).map((line) => line.split(/ {2,}/).length)).toEqual(onTerminal.map((line) => line.split(/ {2,}/).length));
+    const piped = await perfcell(['cells', file], { COLUMNS: '' });
+    expect(tableOf(piped.stdout.trimEnd().split('\n'))[0]).toMatch(/^cell +line +time +RAM used +peak above final/);
   });
 
   it('a failing cell: its report is printed, the error names the file line, the run stops with exit 1', async () => {

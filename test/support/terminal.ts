@@ -36,10 +36,15 @@ export function renderScreen(raw: string, columns: number, rows: number): Promis
   });
 }
 
-/** All a command printed on a pty of `columns` × `rows` (stdout and stderr as one), once it has exited. */
+/**
+ * All a command printed on a pty of `columns` × `rows` (stdout and stderr as one), once it has
+ * exited. Without the $COLUMNS of the shell that ran the tests: the pty's own width is the one
+ * under test (perfcell takes $COLUMNS first).
+ */
 export function printedOnPty(file: string, args: readonly string[], { columns = 200, rows = 30 }: { readonly columns?: number; readonly rows?: number } = {}): Promise<string> {
+  const { COLUMNS: _columns, ...env } = process.env;
   return new Promise((resolve) => {
-    const child = pty.spawn(file, [...args], { cols: columns, rows, env: { ...process.env, NO_COLOR: '1' } as Record<string, string> });
+    const child = pty.spawn(file, [...args], { cols: columns, rows, env: { ...env, NO_COLOR: '1' } as Record<string, string> });
     let text = '';
     child.onData((data) => (text += data));
     child.onExit(() => resolve(text));

@@ -176,7 +176,7 @@ export function registerCells(program: Command): void {
           const document: CellsDocument = { file, cells: runs, skipped, ok, ...(partial === undefined ? {} : { partial }) };
           process.stdout.write(`${JSON.stringify(toJsonDocument('perfcell-cells', document), null, 2)}\n`);
         } else {
-          process.stdout.write(`\n${renderCellsSummary(runs)}\n`);
+          process.stdout.write(`\n${renderCellsSummary(runs, textWidth === undefined ? {} : { width: textWidth })}\n`);
         }
         reported = true;
         // Written when a cell failed too: the page holds what was measured up to it.
