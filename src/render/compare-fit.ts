@@ -4,8 +4,9 @@ const length = (text: string): number => [...text].length;
 
 /**
  * Breaks a line at spaces so that no piece is wider than `width`, never inside a word (a word
- * longer than the width stays whole on its own line). Continuation lines are indented two more
- * than the line's own indent, so they read as part of it. No width (a pipe, a file): the line whole.
+ * longer than the width goes on its own line, cut at the width as `fold` cuts it). Continuation
+ * lines are indented two more than the line's own indent, so they read as part of it. No width (a
+ * pipe, a file): the line whole.
  * @example wrapLine('  col is 2.31× ± 0.08 slower; p < 0.001', 24) // ['  col is 2.31× ± 0.08', '    slower; p < 0.001']
  */
 export function wrapLine(line: string, width: number | undefined): string[] {
@@ -25,6 +26,14 @@ export function wrapLine(line: string, width: number | undefined): string[] {
       current = candidate;
     }
     isStart = false;
+    // A word longer than a whole line is cut at the width, as fold cuts it, each piece under the
+    // hanging indent: left whole, the terminal wrapped it at its edge, at column 0.
+    while (length(current) > width) {
+      const characters = [...current];
+      const cut = Math.max(width, length(hanging) + 1);
+      lines.push(characters.slice(0, cut).join(''));
+      current = hanging + characters.slice(cut).join('');
+    }
   }
   lines.push(current);
   return lines;

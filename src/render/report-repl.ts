@@ -118,7 +118,8 @@ export function formatCountPlain(value: number | null): string {
 
 /**
  * Each line of `text` wrapped to `width` columns at a space (never inside a word; a single word
- * longer than a line stays whole), its continuations indented by `indent` (at most half the width).
+ * longer than a line is cut at the width, as `fold` cuts it), its continuations indented by
+ * `indent` (at most half the width).
  * The counters' three-space gaps are preferred break points: an event and its figures stay together.
  * A figure and its unit stay together too.
  * @example fitToWidth('In [1] used 1.0 MiB RAM in 0.01s', 20, 7) // 'In [1] used 1.0 MiB\n       RAM in 0.01s'
@@ -151,7 +152,16 @@ export function fitToWidth(text: string, width: number, indent: number): string 
         // figure and its unit are one word ("12.8 MiB", never "12.8" at a line's end).
         for (const word of group.match(/\s*(?:[\d.,]+ (?:[KMGT]iB|B|[m\u00b5n]?s|msec)(?![A-Za-z])\S*|\S+)/g) ?? []) {
           if (hasText() && current.length + word.length > width) newLine();
-          current += hasText() ? word : word.trimStart();
+          let rest = hasText() ? word : word.trimStart();
+          // A word longer than a whole line is cut at the width, as fold cuts it, each piece under
+          // the indent: left whole, the terminal wrapped it at its edge, at column 0.
+          while (current.length + rest.length > width) {
+            const piece = [...rest].slice(0, Math.max(1, width - current.length)).join('');
+            current += piece;
+            rest = rest.slice(piece.length);
+            newLine();
+          }
+          current += rest;
         }
       }
       out.push(current.trimEnd());

@@ -8,6 +8,7 @@ import { runUngated } from '../../src/session/run-ungated.ts';
 import type { CommandReport } from '../../src/session/report.ts';
 import { cliPath } from '../support/fixtures.ts';
 import { hasValgrind, runsWith } from '../support/tools.ts';
+import { printedOnPty, renderScreen } from '../support/terminal.ts';
 
 const perfcell = (args: readonly string[]) =>
   execa(process.execPath, [cliPath, ...args], { reject: false, env: { NO_COLOR: '1' }, timeout: 60_000, forceKillAfterDelay: 1_000 });
@@ -35,6 +36,16 @@ describe('run labels the command as a shell would write it', () => {
     expect(page).toContain('<h2>sh -c &#39;echo it&#39;\\&#39;&#39;s&#39;</h2>');
     // the label is the command: no second "command:" line repeating it unquoted
     expect(page).not.toContain('class="command"');
+  });
+
+  it('a label with a word longer than a 40-column terminal is cut there by the report, under its indent, as fold cuts it (the terminal had wrapped it at column 0)', { timeout: 30_000 }, async () => {
+    const word = 'x'.repeat(40);
+    const screen = await renderScreen(await printedOnPty(process.execPath, [cliPath, 'run', '--no-perf', '--', 'printf', word], { columns: 40, rows: 30 }), 40, 30);
+    // the program's own output, then the report; xterm.js joins the rows it wrapped into one line
+    const report = screen.lines.slice(screen.lines.indexOf('printf'));
+    expect(report.slice(0, 3), screen.lines.join('\n')).toEqual(['printf', `  ${'x'.repeat(38)}`, expect.stringMatching(/^ {2}xx peaked /)]);
+    for (const line of report) expect(line.length, line).toBeLessThanOrEqual(40);
+    expect(report.slice(1).every((line) => line.startsWith('  ')), report.join('\n')).toBe(true);
   });
 
   it('-r N: the statistics header, and the HTML page names each run and ends with the statistics', async () => {

@@ -221,10 +221,14 @@ describe('renderCompareText with no width (a pipe, a file)', () => {
 });
 
 describe('wrapLine', () => {
-  it('breaks at spaces with a hanging indent, never inside a word', () => {
+  it('breaks at spaces with a hanging indent, never inside a word that fits a line', () => {
     expect(wrapLine('  col is 2.31× ± 0.08 slower; p < 0.001', 24)).toEqual(['  col is 2.31× ± 0.08', '    slower; p < 0.001']);
     expect(wrapLine('short', 24)).toEqual(['short']);
-    expect(wrapLine('a /a/very/long/path/that/cannot/break b', 10)).toEqual(['a', '  /a/very/long/path/that/cannot/break', '  b']);
+  });
+
+  it('cuts a word longer than the line at the width, as fold does, each piece under the hanging indent', () => {
+    expect(wrapLine('a /a/very/long/path/that/cannot/break b', 10)).toEqual(['a', '  /a/very/', '  long/pat', '  h/that/c', '  annot/br', '  eak b']);
+    expect(wrapLine(`Benchmark 1: ${'x'.repeat(30)}`, 20)).toEqual(['Benchmark 1:', `  ${'x'.repeat(18)}`, `  ${'x'.repeat(12)}`]);
   });
 });
 

@@ -71,7 +71,15 @@ describe('reports fit the width (issue 13)', () => {
     expect(fitToWidth('(largest process 12.8 MiB) in 8.37 msec', 20, 0)).toBe('(largest process\n12.8 MiB) in\n8.37 msec');
   });
 
-  it('a word longer than the line stays whole', () => {
-    expect(fitToWidth('a verylongwordthatdoesnotfit b', 10, 2)).toBe('a\n  verylongwordthatdoesnotfit\n  b');
+  it('a word longer than the line is cut at the width, as fold cuts it, each piece under the indent', () => {
+    expect(fitToWidth('a verylongwordthatdoesnotfit b', 10, 2)).toBe('a\n  verylong\n  wordthat\n  doesnotf\n  it b');
+  });
+
+  it("run's report of a label that is one word longer than the line: every line fits, under its indent (the terminal had wrapped it at column 0)", () => {
+    const word = 'x'.repeat(40);
+    const fitted = renderReportText(report(`printf ${word}`), { width: 40 }).split('\n');
+    for (const line of fitted) expect(line.length, line).toBeLessThanOrEqual(40);
+    expect(fitted.slice(0, 3)).toEqual(['printf', `  ${'x'.repeat(38)}`, '  xx used 128.1 MiB RAM in 0.41s (cpu']);
+    expect(fitted.slice(1).every((line) => line.startsWith('  '))).toBe(true);
   });
 });
