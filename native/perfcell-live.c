@@ -21,7 +21,7 @@
  * From DELAY_MS (1000) after `open`, one status line is drawn on stderr (a terminal) every
  * REFRESH_MS (250): elapsed time, the current and peak RSS (the last `mem`, else the process's
  * /proc/PID/status VmRSS and VmHWM) and each counter's rate over perf's interval rows read since
- * the last draw. perf writes to its file, which never blocks it, and the file is read only to draw.
+ * the last draw, as many of these fields, whole and in that order, as the terminal's width holds. perf writes to its file, which never blocks it, and the file is read only to draw.
  * The line is drawn on the cursor's row, where perfcell's own writes erase it first (output-guard.ts);
  * a `bottom` window's (`run`'s and `cells`', whose programs write to the terminal themselves) on
  * the last row instead, with the rows above it a scrolling region of their own (DECSTBM, as apt
@@ -231,27 +231,43 @@ static void draw(int pid, double elapsed_s, long *peak_seen_kib) {
   char rss[32], peak[32];
   format_mib(rss, sizeof rss, rss_kib);
   format_mib(peak, sizeof peak, *peak_seen_kib);
-  char text[1024];
-  int length = snprintf(text, sizeof text, "live %.1fs  RSS %s  peak %s", elapsed_s, rss, peak);
-  for (int index = 0; index < event_count && length < (int)sizeof text - 80; index++) {
-    const struct event *event = &events[index];
-    if (!event->valid) continue;
-    double per_s = event->value / event->interval_s;
-    if (strcmp(event->unit, "msec") == 0) {
-      length += snprintf(text + length, sizeof text - (size_t)length, "  %s %.2f CPUs", event->name, per_s / 1000.0);
-    } else {
-      char rate[32];
-      format_rate(rate, sizeof rate, per_s);
-      length += snprintf(text + length, sizeof text - (size_t)length, "  %s %s/s", event->name, rate);
-    }
-  }
   /* Never wider than the terminal: a wrapped line could not be erased with one \r. */
   struct winsize size = terminal_size();
   int columns = 80;
   if (size.ws_col > 0) columns = size.ws_col;
   else if (getenv("COLUMNS") != NULL && atoi(getenv("COLUMNS")) > 0) columns = atoi(getenv("COLUMNS"));
-  if (length > columns - 1) length = columns - 1;
-  if (length < 0) length = 0;
+  int room = columns - 1;
+  char text[1024];
+  int length = snprintf(text, sizeof text, "live %.1fs", elapsed_s);
+  /* a terminal narrower than the first field: that one cut, nothing else */
+  if (length > room) length = room < 0 ? 0 : room;
+  /* The rest a field at a time, each with its two spaces; the first that does not fit ends the
+     line: cut at the width, it had read "live 1.0s  RSS 1.6 MiB  peak 1.6 MiB  p" at 40 columns
+     (the p of page-faults). The fields come in their order of weight (memory, then -e's order). */
+  char field[160];
+  int fits = 1;
+  for (int index = -2; fits && index < event_count; index++) {
+    int field_length;
+    if (index == -2) field_length = snprintf(field, sizeof field, "  RSS %s", rss);
+    else if (index == -1) field_length = snprintf(field, sizeof field, "  peak %s", peak);
+    else {
+      const struct event *event = &events[index];
+      if (!event->valid) continue;
+      double per_s = event->value / event->interval_s;
+      if (strcmp(event->unit, "msec") == 0) {
+        field_length = snprintf(field, sizeof field, "  %s %.2f CPUs", event->name, per_s / 1000.0);
+      } else {
+        char rate[32];
+        format_rate(rate, sizeof rate, per_s);
+        field_length = snprintf(field, sizeof field, "  %s %s/s", event->name, rate);
+      }
+    }
+    fits = field_length < (int)sizeof field && length + field_length <= room && length + field_length < (int)sizeof text;
+    if (fits) {
+      memcpy(text + length, field, (size_t)field_length);
+      length += field_length;
+    }
+  }
   char line[1200];
   int total;
   int rows = size.ws_row;

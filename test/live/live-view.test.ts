@@ -195,6 +195,15 @@ describe.runIf(perfUsable && relayBuilt).concurrent('live view of a long command
     expect(piped).not.toContain('live ');
   });
 
+  it('perfcell run on a 40-column pty draws whole fields only, the ones that do not fit left out (it had ended in the "p" of page-faults)', { timeout: 60_000 }, async ({ expect }) => {
+    const printed = await printedOnPty(process.execPath, [cliPath, 'run', '-e', 'page-faults,task-clock', '--', 'sleep', '1.6'], { columns: 40, rows: 30 });
+    // each draw: from `live ` to the erase of the rest of the row
+    const drawn = [...printed.matchAll(/live [^\x1b]*/g)].map((match) => match[0]);
+    expect(drawn.length, JSON.stringify(printed)).toBeGreaterThan(0);
+    // sleep's tree holds a few MiB: `live 1.0s  RSS 1.6 MiB  peak 1.6 MiB` is 36 columns, no room for a rate
+    for (const line of drawn) expect(line).toMatch(/^live \d+\.\ds {2}RSS \d\.\d MiB {2}peak \d\.\d MiB$/);
+  });
+
   it("perfcell run on a pty shows the process tree's memory, as the report reads it, not the program's own", { timeout: 60_000 }, async ({ expect }) => {
     // the line had shown sh's 1.7 MiB under a 516.6 MiB peak
     const printed = await onPty(process.execPath, [cliPath, 'run', '-e', 'page-faults', '--', ...SH_STARTING_300_MIB]);

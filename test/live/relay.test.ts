@@ -25,13 +25,14 @@ function runFollower(
   elapsedMs?: number,
   afterOpen: (file: string) => readonly string[] = () => [],
   startedFor: number = process.pid,
+  columns = 200,
 ): Promise<{ stdout: string; stderr: string; code: number | null }> {
   const dir = mkdtempSync(join(tmpdir(), 'perfcell-follow-'));
   const file = join(dir, 'perf.out');
   // what perf printed before the window: read from the file's end on, none of it is the window's
   writeFileSync(file, '     0.004000,99999,,page-faults,4000000,100.00,,\nEvents disabled\n');
   return new Promise((resolve) => {
-    const child = spawn(relayPath!, ['--follow', String(startedFor), '100', '50'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, COLUMNS: '200' } });
+    const child = spawn(relayPath!, ['--follow', String(startedFor), '100', '50'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, COLUMNS: String(columns) } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -104,6 +105,29 @@ describe.runIf(relayPath !== null)('perfcell-live relay (native/perfcell-live.c,
     // a process asleep through every tick since the last draw: 0/s, not left off the line
     const asleep = await runFollower(400, idleTick);
     for (const line of asleep.stderr.split('\r').filter((part) => part.startsWith('live '))) expect(line).toMatch(/page-faults 0\/s {2}task-clock 0\.00 CPUs\x1b\[K$/);
+  });
+
+  it('fits the width by leaving out whole fields, from the last: never a field cut (at 40 columns it had ended in the "p" of page-faults)', { timeout: 10_000 }, async () => {
+    // the relay started for a small process (sleep, a few MiB), so that its memory fields have one
+    // width: `live 0.1s  RSS 1.6 MiB  peak 1.6 MiB` is 36 columns, its page-faults field 20 more
+    const small = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const drawnAt = async (columns: number): Promise<string[]> => {
+        const { stderr } = await runFollower(300, busyTick, undefined, undefined, undefined, small.pid!, columns);
+        return stderr.split('\r').filter((part) => part.startsWith('live ')).map((part) => part.replace(/\x1b\[K$/, ''));
+      };
+      const memory = /^live \d+\.\ds {2}RSS \d\.\d MiB {2}peak \d\.\d MiB/;
+      const at40 = await drawnAt(40);
+      expect(at40.length).toBeGreaterThan(0);
+      for (const line of at40) expect(line).toMatch(new RegExp(`${memory.source}$`));
+      const at60 = await drawnAt(60);
+      expect(at60.length).toBeGreaterThan(0);
+      for (const line of at60) expect(line).toMatch(new RegExp(`${memory.source} {2}page-faults 2\\.0k/s$`));
+      // narrower than the first field: that one cut, nothing after it
+      for (const line of await drawnAt(6)) expect(line).toBe('live ');
+    } finally {
+      small.kill('SIGKILL');
+    }
   });
 
   it("shows the RSS of the process `open` names (a run's program), else of the one it was started for", { timeout: 10_000 }, async () => {
