@@ -2,6 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import { eventListProblem, expandEventPresets, splitEventList } from '../../parsers/event-list.ts';
 import { UsageError } from '../errors.ts';
 import { toolEventProblem } from '../perf/tool-events.ts';
+import { INTERVAL_MS } from '../session/option-rules.ts';
 
 /**
  * `-e a,b -e c` → ['a', 'b', 'c']; commas inside `cpu/event=0x3c,umask=0/` and inside a group
@@ -37,10 +38,10 @@ export const EVENTS_HELP =
 /** The help text of `-M, --metrics` wherever perf counts. */
 export const METRICS_HELP = "perf's own metric groups or metrics, comma-separated, passed to perf stat -M (see perf list metricgroups); their values are printed with the counters";
 
-/** perf's -I takes whole milliseconds and refuses under 10 (perf stat: "interval too small"). */
+/** perf's -I (session/option-rules.ts: the library's intervalMs follows the same rule). */
 export function parseIntervalMs(value: string): number {
   const ms = Number(value);
-  if (!Number.isInteger(ms) || ms < 10) throw new InvalidArgumentError('give a whole number of milliseconds ≥ 10, e.g. -I 100');
+  if (!INTERVAL_MS.holds(ms)) throw new InvalidArgumentError(`give ${INTERVAL_MS.wants}, e.g. -I 100`);
   return ms;
 }
 

@@ -16,11 +16,12 @@ import { rerunRunNote } from '../session/job-stops.ts';
 import { median } from 'simple-statistics';
 import { outlierIndexes } from '../experiment/outliers.ts';
 import { formatSeconds } from '../render/units.ts';
+import { wholeNumberFrom } from '../session/option-rules.ts';
 
 /** `-r N`: a whole number from 1. */
 export function parseRepeat(text: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError('expected a whole number of runs, 1 or more (e.g. -r 5)');
+  if (!wholeNumberFrom(1).holds(value)) throw new InvalidArgumentError('expected a whole number of runs, 1 or more (e.g. -r 5)');
   return value;
 }
 

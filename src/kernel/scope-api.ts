@@ -2,6 +2,7 @@ import { probePerfEventsSync } from '../attach/perf-preflight.ts';
 import { eventsCounted, notSupportedHere, readEventList, refusedEvents } from '../repl/dot-commands.ts';
 import type { ReplMeasurement } from '../repl/measured-eval.ts';
 import { DEFAULT_INTERVAL_MS, resolvePerfOptions } from '../session/options.ts';
+import { INTERVAL_MS } from '../session/option-rules.ts';
 import type { CommandReport } from '../session/report.ts';
 import { createScopeTools, type ScopeTools } from '../repl/scope-tools.ts';
 
@@ -57,8 +58,7 @@ export function createScopeApi(measurement: ReplMeasurement, history: () => read
     },
     interval(ms) {
       if (ms === undefined) return measurement.measure.intervalMs ?? DEFAULT_INTERVAL_MS;
-      // perf stat refuses -I under 10 ms.
-      if (!Number.isInteger(ms) || ms < 10) throw new RangeError('give a whole number of milliseconds ≥ 10, e.g. perfcell.interval(50)');
+      if (!INTERVAL_MS.holds(ms)) throw new RangeError(`give ${INTERVAL_MS.wants}, e.g. perfcell.interval(50)`);
       measurement.configure({ ...measurement.measure, intervalMs: ms });
       return ms;
     },

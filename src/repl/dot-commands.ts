@@ -3,6 +3,7 @@ import { eventListProblem, expandEventPresets, splitEventList as splitEvents } f
 import { DROP_FROM_EVENTS } from '../../parsers/perf-errors.ts';
 import { toolEventProblem } from '../perf/tool-events.ts';
 import { DEFAULT_INTERVAL_MS, resolvePerfOptions } from '../session/options.ts';
+import { INTERVAL_MS } from '../session/option-rules.ts';
 import type { ReplMeasurement } from './measured-eval.ts';
 import { defineTimingCommands } from './timing-commands.ts';
 
@@ -96,9 +97,8 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
         return;
       }
       const intervalMs = Number(wanted);
-      // perf stat refuses -I under 10 ms.
-      if (!Number.isInteger(intervalMs) || intervalMs < 10) {
-        say('give a whole number of milliseconds ≥ 10, e.g. .interval 50');
+      if (!INTERVAL_MS.holds(intervalMs)) {
+        say(`give ${INTERVAL_MS.wants}, e.g. .interval 50`);
         return;
       }
       measurement.configure({ ...measurement.measure, intervalMs });

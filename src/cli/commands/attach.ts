@@ -13,6 +13,7 @@ import { ndjsonHeaderLine, toJsonDocument } from '../../json-document.ts';
 import { checkOutputPaths } from '../output-paths.ts';
 import { holdInterruptions, interruptionExitCode, onInterruption } from '../../session/interruption.ts';
 import { outputWidth } from '../../render/terminal-width.ts';
+import { PID, SECONDS_ABOVE_ZERO } from '../../session/option-rules.ts';
 
 interface AttachFlags {
   readonly events?: readonly string[];
@@ -28,7 +29,7 @@ interface AttachFlags {
 /** A pid is a whole number > 0. */
 export function parsePid(value: string): number {
   const pid = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(pid) || pid <= 0) {
+  if (!/^\d+$/.test(value) || !PID.holds(pid)) {
     throw new InvalidArgumentError('give the pid as a whole number, e.g. perfcell attach 1234');
   }
   return pid;
@@ -37,7 +38,7 @@ export function parsePid(value: string): number {
 /** Seconds, fractions allowed: `--duration 2.5`. */
 export function parseDurationS(value: string): number {
   const seconds = Number(value);
-  if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+  if (value.trim() === '' || !SECONDS_ABOVE_ZERO.holds(seconds)) {
     throw new InvalidArgumentError('give the duration in seconds, a number > 0, e.g. --duration 10');
   }
   return seconds;

@@ -8,6 +8,7 @@ import { createCellEvaluator, ranNothing } from '../../experiment/cell-evaluator
 import { isCommentOnlyPrelude, runCells, type CellRun } from '../../experiment/run-cells.ts';
 import type { CellFailure } from '../../experiment/cell-evaluator.ts';
 import { holdInterruptions, interruptionExitCode } from '../../session/interruption.ts';
+import { SECONDS_ABOVE_ZERO } from '../../session/option-rules.ts';
 import { formatCellFailure } from '../../render/cell-failure.ts';
 import { renderCellsSummary } from '../../render/cells-summary.ts';
 import { renderReportsHtml } from '../../render/html.ts';
@@ -51,7 +52,7 @@ export interface CellsDocument {
 
 function parseCellTimeoutS(value: string): number {
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError('give a number of seconds > 0, e.g. --cell-timeout 30');
+  if (!SECONDS_ABOVE_ZERO.holds(seconds)) throw new InvalidArgumentError(`give ${SECONDS_ABOVE_ZERO.wants}, e.g. --cell-timeout 30`);
   return seconds;
 }
 

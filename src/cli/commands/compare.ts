@@ -53,6 +53,7 @@ import { exitWhenIdle } from '../exit-when-idle.ts';
 import { monotonicMs } from '../../session/clock.ts';
 import { continueCount, rerunRoundNote } from '../../session/job-stops.ts';
 import { quoteName } from '../../render/quote-name.ts';
+import { SECONDS_ABOVE_ZERO, wholeNumberFrom } from '../../session/option-rules.ts';
 import { expandParameterLists, mentions, readParameterLists, readParameterScan, substituteParameters } from '../../../parsers/parameter-list.ts';
 
 interface CompareFlags {
@@ -127,16 +128,17 @@ function progressWidth(stream: { readonly columns?: number; readonly isTTY?: boo
 }
 
 function parseCount(minimum: number, example: string) {
+  const rule = wholeNumberFrom(minimum);
   return (value: string): number => {
     const count = Number(value);
-    if (!Number.isInteger(count) || count < minimum) throw new InvalidArgumentError(`give a whole number ≥ ${minimum}, e.g. ${example}`);
+    if (!rule.holds(count)) throw new InvalidArgumentError(`give ${rule.wants}, e.g. ${example}`);
     return count;
   };
 }
 
 function parseSeconds(value: string): number {
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError('give a number of seconds > 0, e.g. --min-time 5');
+  if (!SECONDS_ABOVE_ZERO.holds(seconds)) throw new InvalidArgumentError(`give ${SECONDS_ABOVE_ZERO.wants}, e.g. --min-time 5`);
   return seconds;
 }
 
