@@ -9,6 +9,7 @@ import { watchPerf, type PerfWatch } from '../perf/watch.ts';
 import { resetPeakRss } from '../proc/read-proc.ts';
 import { monotonicNs } from '../session/clock.ts';
 import { resolvePerfOptions, type MeasureOptions } from '../session/options.ts';
+import { checkAttachOptions } from '../session/check-options.ts';
 import type { CommandReport, PeakMethod } from '../session/report.ts';
 import { buildAttachReport } from './attach-report.ts';
 import { checkPerfEvents } from './perf-preflight.ts';
@@ -162,6 +163,7 @@ function isTrailingInterval(interval: PerfInterval): boolean {
  * VmHWM is reset at attach, so the summary's peak is the peak during the watch.
  */
 export async function attachToProcess(pid: number, options: AttachOptions = {}, source: ProcSource = defaultProcSource): Promise<AttachResult> {
+  checkAttachOptions(pid, options);
   const { comm } = checkTarget(pid, source);
   const perfOptions = resolvePerfOptions(options);
   // An -e list perf refuses is an error before the first record (onStart) and before VmHWM is

@@ -11,6 +11,7 @@ import { classifyJavaScript } from '../repl/typescript.ts';
 import { guardCells } from './cell-guard.ts';
 import type { CountingSwitch } from '../perf/controller.ts';
 import { MARK, recordMark, START_MARK, type CommandMarks } from '../repl/command-marks.ts';
+import { checkEvaluatorOptions } from '../session/check-options.ts';
 
 /** What a cell is: its code and where it sits in its file. */
 export interface CellSource {
@@ -114,6 +115,7 @@ export interface CellEvaluatorOptions {
 }
 
 export function createCellEvaluator(file: string, options: CellEvaluatorOptions = {}): CellEvaluator {
+  checkEvaluatorOptions(options, 'cells');
   const path = resolve(file);
   const typescript = options.typescript ?? /\.[cm]?tsx?$/.test(path);
   // loaded here: compare's lane, which holds this evaluator for in-process alternatives, runs

@@ -4,6 +4,7 @@ import { exposeGc } from './expose-gc.ts';
 import { prepareSource, type TypeScriptMode } from './typescript.ts';
 import { rewriteStaticImports } from './static-imports.ts';
 import { endedTooEarly } from './recoverable-error.ts';
+import { checkEvaluatorOptions } from '../session/check-options.ts';
 
 type EvalCallback = (error: Error | null, result?: unknown) => void;
 
@@ -39,6 +40,7 @@ export interface Evaluator {
  * await evaluator.evaluate('await Promise.resolve(n + 1)'); // 21
  */
 export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
+  checkEvaluatorOptions(options, 'evaluator');
   exposeGc();
   const typescript = options.typescript ?? 'auto';
   const filename = options.filename ?? 'cell';

@@ -13,6 +13,7 @@ import { createScopeTools, type ScopeTools } from './scope-tools.ts';
 import type { TypeScriptMode } from './typescript.ts';
 import { outputWidth, warningText } from '../render/terminal-width.ts';
 import { toJsonDocument } from '../json-document.ts';
+import { checkReplOptions } from '../session/check-options.ts';
 
 export interface StartReplOptions {
   /** perf set-up (events, intervalMs, perf: false for RAM/time/CPU only). */
@@ -69,6 +70,7 @@ const NOT_SUPPORTED = /^not supported on this machine \((.*)\)$/;
  * The scope is the global one (like `node`'s REPL), with `gc()` and `perfcell.last`/`.history`.
  */
 export function startRepl(options: StartReplOptions = {}): StartedRepl {
+  checkReplOptions(options);
   exposeGc();
   const output = options.output ?? process.stdout;
   const errorOutput = options.errorOutput ?? process.stderr;

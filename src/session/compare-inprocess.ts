@@ -7,6 +7,7 @@ import { addGc, type GcReport } from './gc.ts';
 import { continueCount, rerunRoundNote } from './job-stops.ts';
 import type { MeasureOptions } from './options.ts';
 import { compileLoop, nextLoopCount, type Loop } from './timeit.ts';
+import { checkInProcessCompareOptions } from './check-options.ts';
 
 export interface InProcessCompareOptions extends Pick<MeasureOptions, 'events' | 'intervalMs' | 'perf' | 'perfPath'> {
   /** Measured rounds (each alternative once per round, interleaved); default 10. */
@@ -80,6 +81,7 @@ export async function compareInProcess(alternatives: Readonly<Record<string, () 
   const entries = Object.entries(alternatives);
   if (entries.length < 2) throw new UsageError('compare needs at least two named functions (e.g. perfcell.compare({ a: () => f(), b: () => g() }))');
   for (const [name, fn] of entries) if (typeof fn !== 'function') throw new UsageError(`compare: ${name} is not a function`);
+  checkInProcessCompareOptions(options);
   const measureOptions: MeasureOptions = {
     ...(options.events === undefined ? {} : { events: options.events }),
     ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }),

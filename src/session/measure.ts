@@ -10,14 +10,18 @@ import { shellQuote } from '../render/shell-quote.ts';
 import { emptyProgramError } from './exec-failure.ts';
 import { openProgramFiles } from './program-files.ts';
 import { programStdio } from './program-stdio.ts';
+import { checkMeasureOptions } from './check-options.ts';
 
 /**
  * Measures one command and returns its report: a function run in this process (sync or async;
  * the window closes when its promise settles), or an external program given as an argv array
- * (no shell). A function that throws still gets its report: the error is rethrown with the
- * report attached as `error.report`. A function's final memory is settled after the window (its
- * garbage collected; `settle: false` reads it as it is), and one function at a time is measured
- * in a process: a call while another window is open is refused with a UsageError.
+ * (no shell: `measure(['ls', '-l'])`). The options are checked first, by the
+ * command line's rules (`intervalMs` a whole number ≥ 10, `events` an array of names …): a value
+ * outside them is a UsageError naming the fix. A function that throws still gets its report: the
+ * error is rethrown with the report attached as `error.report`. A function's final memory is
+ * settled after the window (its garbage collected; `settle: false` reads it as it is), and one
+ * function at a time is measured in a process: a call while another window is open is refused
+ * with a UsageError.
  * A function's report also holds what it returned (awaited) as `value`, a non-enumerable property:
  * `const { value } = await measure(fn)` reads it, while JSON.stringify(report) and spreads leave it out.
  * @example const report = await measure(() => new Float64Array(1 << 24).fill(1), { events: ['page-faults'] });
@@ -27,6 +31,7 @@ export async function measure<T>(target: () => T, options?: MeasureOptions): Pro
 export async function measure(target: readonly string[], options?: MeasureOptions): Promise<CommandReport>;
 export async function measure(target: (() => unknown) | readonly string[], options?: MeasureOptions): Promise<CommandReport>;
 export async function measure(target: (() => unknown) | readonly string[], options: MeasureOptions = {}): Promise<CommandReport> {
+  checkMeasureOptions(options);
   if (typeof target !== 'function') {
     noteNestedMeasurement();
     if (options.backend === 'cachegrind') return runCachegrind(target, options);

@@ -5,6 +5,7 @@ import { addGc, type GcReport } from './gc.ts';
 import { continuedSince, continueCount, rerunRunNote } from './job-stops.ts';
 import type { MeasureOptions } from './options.ts';
 import { baseEventName } from './counters.ts';
+import { checkTimeitOptions } from './check-options.ts';
 
 export interface TimeitOptions extends Pick<MeasureOptions, 'events' | 'intervalMs' | 'perf' | 'perfPath'> {
   /** Measured batches (IPython's -r); default 7. */
@@ -13,7 +14,7 @@ export interface TimeitOptions extends Pick<MeasureOptions, 'events' | 'interval
   readonly minTime?: number;
   /** Untimed batches after calibration (JIT, caches); default 1. */
   readonly warmup?: number;
-  /** Calls per batch (IPython's -n); default: calibrated. */
+  /** Calls per batch (IPython's -n), a whole number ≥ 1; default: calibrated. */
   readonly loops?: number;
 }
 
@@ -79,11 +80,10 @@ export function compileLoop(): Loop {
  */
 export async function timeit(fn: () => unknown, options: TimeitOptions = {}): Promise<TimeitResult> {
   if (typeof fn !== 'function') throw new UsageError('timeit needs a function (e.g. perfcell.timeit(() => Math.sqrt(2)))');
+  checkTimeitOptions(options);
   const runs = options.runs ?? 7;
   const minTimeS = options.minTime ?? 0.2;
   const warmup = options.warmup ?? 1;
-  if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`runs must be a whole number ≥ 1, not ${runs}`);
-  if (!(minTimeS >= 0)) throw new UsageError(`minTime must be seconds ≥ 0, not ${minTimeS}`);
   const loop = compileLoop();
   const first = fn();
   if (typeof (first as { then?: unknown } | null)?.then === 'function') {
@@ -99,7 +99,6 @@ export async function timeit(fn: () => unknown, options: TimeitOptions = {}): Pr
       if (Number(process.hrtime.bigint() - startNs) / 1e9 >= minTimeS || loops >= 1e10) break;
     }
   }
-  if (!Number.isInteger(loops) || loops < 1) throw new UsageError(`loops must be a whole number ≥ 1, not ${loops}`);
   for (let index = 0; index < warmup; index++) loop(fn, loops);
 
   const measureOptions: MeasureOptions = {

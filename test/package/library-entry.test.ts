@@ -124,6 +124,37 @@ console.log(JSON.stringify({ message: caught.message, reportExit: caught.report.
     expect(out.programExit).toBe(3);
   });
 
+
+  it('a JavaScript caller\'s misuse is the package\'s UsageError naming the fix, before anything runs (a QA pass: intervalMs 0 reached perf, events: \'page-faults\' was split into letters)', async () => {
+    const out = await userScript<[string, boolean, string][]>(`
+import { measure, timeit, UsageError } from 'perfcell';
+let calls = 0;
+const tries = [
+  () => measure(() => calls++, { events: 'page-faults' }),
+  () => measure(() => calls++, { intervalMs: 0, events: ['page-faults'] }),
+  () => measure(['true'], { intervalMs: -5 }),
+  () => timeit(() => calls++, { runs: 0 }),
+];
+const seen = [];
+for (const attempt of tries) {
+  try {
+    await attempt();
+    seen.push(['resolved', false, '']);
+  } catch (error) {
+    seen.push([error.name, error instanceof UsageError, error.message]);
+  }
+}
+seen.push(['calls', calls === 0, String(calls)]);
+console.log(JSON.stringify(seen));
+`);
+    expect(out).toEqual([
+      ['UsageError', true, "events is an array of names: events: ['page-faults'], not 'page-faults'"],
+      ['UsageError', true, 'intervalMs must be a whole number of milliseconds ≥ 10, not 0'],
+      ['UsageError', true, 'intervalMs must be a whole number of milliseconds ≥ 10, not -5'],
+      ['UsageError', true, 'runs must be a whole number ≥ 1, not 0'],
+      ['calls', true, '0'],
+    ]);
+  });
   it('startRepl on the caller\'s own streams: evaluates, reports each command on them, and closes on .exit', async () => {
     const out = await userScript<{ text: string }>(`
 import { startRepl } from 'perfcell';

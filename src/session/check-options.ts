@@ -1,0 +1,136 @@
+import { eventListProblem, splitEventList } from '../../parsers/event-list.ts';
+import { UsageError } from '../errors.ts';
+import { toolEventProblem } from '../perf/tool-events.ts';
+import { INTERVAL_MS, PID, SECONDS_ABOVE_ZERO, SECONDS_FROM_ZERO, wholeNumberFrom, type ValueRule } from './option-rules.ts';
+
+/**
+ * The library's options, checked as the command line's flags are (the rules are option-rules.ts'),
+ * before anything runs: a JavaScript caller's `intervalMs: 0` reached perf (which ticked as fast as
+ * it could, or refused -5 with its own words), and `events: 'page-faults'` was split into letters.
+ * A value outside the rule is a UsageError naming the option and the fix; `undefined` is the default.
+ */
+
+/** `intervalMs must be a whole number of milliseconds ≥ 10, not 0`. */
+function check(name: string, value: unknown, rule: ValueRule): void {
+  if (value !== undefined && !rule.holds(value)) throw new UsageError(`${name} must be ${rule.wants}, not ${shown(value)}`);
+}
+
+const BOOLEAN: ValueRule = { holds: (value) => typeof value === 'boolean', wants: 'true or false' };
+const PATH: ValueRule = { holds: (value) => typeof value === 'string' && value !== '', wants: 'a path' };
+const TEXT: ValueRule = { holds: (value) => typeof value === 'string', wants: 'a string' };
+
+/** One of some strings, or `{ file }` where `withFile`: compare's --input and --output. */
+function oneOf(choices: readonly string[], withFile = false): ValueRule {
+  const named = [...choices.map((choice) => `'${choice}'`), ...(withFile ? ['{ file: PATH }'] : [])];
+  return {
+    holds: (value) => (typeof value === 'string' && choices.includes(value)) || (withFile && isFileTarget(value)),
+    wants: `${named.slice(0, -1).join(', ')} or ${named.at(-1)}`,
+  };
+}
+
+function isFileTarget(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && PATH.holds((value as { file?: unknown }).file);
+}
+
+const ENVIRONMENT: ValueRule = {
+  holds: (value) => typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((each) => typeof each === 'string'),
+  wants: "an object of strings, e.g. { LC_ALL: 'C' }",
+};
+
+/**
+ * `events` and `metricGroups`: arrays of names. A string would be read a letter a name ('p', 'a',
+ * …), so it is refused with the array it meant; an events list also takes perf's groups
+ * (`{cycles,instructions}`) and refuses perf's tool events, as `-e` does (perf/tool-events.ts).
+ */
+function checkNames(name: 'events' | 'metricGroups', value: unknown, example: string): void {
+  if (value === undefined) return;
+  if (typeof value === 'string') throw new UsageError(`${name} is an array of names: ${name}: ${arrayText(splitEventList(value))}, not ${shown(value)}`);
+  if (!Array.isArray(value) || !value.every((each) => typeof each === 'string' && each.trim() !== '')) {
+    throw new UsageError(`${name} is an array of names, e.g. ${name}: ['${example}'], not ${shown(value)}`);
+  }
+  if (name !== 'events') return;
+  const problem = value.map((each: string) => eventListProblem(each)).find((each) => each !== null) ?? toolEventProblem(value);
+  if (problem !== null) throw new UsageError(problem);
+}
+
+/** The options every measurement takes (MeasureOptions), from measure(), runProgram() and prepareWindow(). */
+export function checkMeasureOptions(options: unknown): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new UsageError(`options must be an object, e.g. { events: ['page-faults'] }, not ${shown(options)}`);
+  }
+  const given = options as Record<string, unknown>;
+  checkNames('events', given['events'], 'page-faults');
+  checkNames('metricGroups', given['metricGroups'], 'TopdownL1');
+  check('intervalMs', given['intervalMs'], INTERVAL_MS);
+  for (const name of ['perf', 'live', 'settle', 'nodeGc', 'quiet']) check(name, given[name], BOOLEAN);
+  check('perfPath', given['perfPath'], PATH);
+  check('label', given['label'], TEXT);
+  check('backend', given['backend'], oneOf(['perf', 'cachegrind']));
+  check('programStdout', given['programStdout'], oneOf(['inherit', 'stderr', 'null', 'pipe'], true));
+  check('programStdin', given['programStdin'], oneOf(['inherit', 'null'], true));
+  check('programEnvironment', given['programEnvironment'], ENVIRONMENT);
+}
+
+/** timeit's options (IPython's %timeit: runs, minTime, warmup, loops) and the perf ones it takes. */
+export function checkTimeitOptions(options: unknown): void {
+  checkMeasureOptions(options);
+  const given = (options ?? {}) as Record<string, unknown>;
+  check('runs', given['runs'], wholeNumberFrom(1));
+  check('minTime', given['minTime'], SECONDS_FROM_ZERO);
+  check('warmup', given['warmup'], wholeNumberFrom(0));
+  check('loops', given['loops'], wholeNumberFrom(1));
+}
+
+/** compareInProcess' options: compare's --runs, --warmup and --min-time, calls per run, and the perf ones. */
+export function checkInProcessCompareOptions(options: unknown): void {
+  checkMeasureOptions(options);
+  const given = (options ?? {}) as Record<string, unknown>;
+  check('runs', given['runs'], wholeNumberFrom(1));
+  check('warmup', given['warmup'], wholeNumberFrom(0));
+  check('minTime', given['minTime'], SECONDS_ABOVE_ZERO);
+  check('loops', given['loops'], wholeNumberFrom(1));
+}
+
+/** attachToProcess' pid and options: attach's --duration, what the watch keeps, and the perf ones. */
+export function checkAttachOptions(pid: unknown, options: unknown): void {
+  if (!PID.holds(pid)) throw new UsageError(`pid must be ${PID.wants}, not ${shown(pid)}`);
+  checkMeasureOptions(options);
+  const given = (options ?? {}) as Record<string, unknown>;
+  check('durationS', given['durationS'], SECONDS_ABOVE_ZERO);
+  for (const name of ['maxSamples', 'recentRows', 'seriesPoints']) check(name, given[name], wholeNumberFrom(1));
+}
+
+/** `typescript` of the REPL and createEvaluator(): true, false or 'auto'. */
+const TYPESCRIPT_MODE: ValueRule = { holds: (value) => typeof value === 'boolean' || value === 'auto', wants: "true, false or 'auto'" };
+
+/** startRepl's options: its measure set-up, TypeScript mode, width and switches (streams are the caller's). */
+export function checkReplOptions(options: unknown): void {
+  const given = (options ?? {}) as Record<string, unknown>;
+  checkMeasureOptions(given['measure']);
+  check('typescript', given['typescript'], TYPESCRIPT_MODE);
+  check('width', given['width'], wholeNumberFrom(1));
+  for (const name of ['reporting', 'banner', 'compact', 'json']) check(name, given[name], BOOLEAN);
+  if (given['historyPath'] !== null) check('historyPath', given['historyPath'], TEXT);
+}
+
+/** createEvaluator's `typescript`, and createCellEvaluator's (a file's cells are TypeScript or not) and its `timeoutS` (--cell-timeout). */
+export function checkEvaluatorOptions(options: unknown, kind: 'evaluator' | 'cells'): void {
+  const given = (options ?? {}) as Record<string, unknown>;
+  check('typescript', given['typescript'], kind === 'cells' ? BOOLEAN : TYPESCRIPT_MODE);
+  if (kind === 'cells' && given['timeoutS'] !== null) check('timeoutS', given['timeoutS'], SECONDS_ABOVE_ZERO);
+}
+
+/** `['a', 'b']`, as the caller would write it. */
+function arrayText(words: readonly string[]): string {
+  return `[${words.map((word) => `'${word.replace(/['\\]/g, '\\$&')}'`).join(', ')}]`;
+}
+
+/** A value as the caller wrote it, near enough: `'page-faults'`, `1.5`, `[object]`. */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return `[${value.map(shown).join(', ')}]`;
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return String(value);
+}

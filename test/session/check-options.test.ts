@@ -1,0 +1,123 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { attachToProcess } from '../../src/attach/attach.ts';
+import { createCellEvaluator } from '../../src/experiment/cell-evaluator.ts';
+import { createEvaluator } from '../../src/repl/evaluator.ts';
+import { startRepl } from '../../src/repl/start-repl.ts';
+import { compareInProcess } from '../../src/session/compare-inprocess.ts';
+import { measure } from '../../src/session/measure.ts';
+import { runProgram } from '../../src/session/run-program.ts';
+import { timeit } from '../../src/session/timeit.ts';
+import { prepareWindow } from '../../src/session/window.ts';
+
+/** What a JavaScript caller may pass, past the types. */
+const js = (value: unknown): never => value as never;
+
+/** The error `call` ends with, as name and message; 'resolved' when it did not throw. */
+async function refusal(call: () => unknown): Promise<{ name: string; message: string } | 'resolved'> {
+  try {
+    await call();
+  } catch (error: unknown) {
+    return { name: (error as Error).name, message: (error as Error).message };
+  }
+  return 'resolved';
+}
+
+const usage = (message: string) => ({ name: 'UsageError', message });
+const INTERVAL = (value: string) => usage(`intervalMs must be a whole number of milliseconds ≥ 10, not ${value}`);
+
+const dir = mkdtempSync(join(tmpdir(), 'perfcell-check-options-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the library refuses options outside the command line\'s rules, before anything runs', () => {
+  it('measure(fn): intervalMs under 10, negative, fractional or a string (perf ticked as fast as it could, or refused -5 in its own words)', async () => {
+    let ran = 0;
+    const fn = () => { ran++; };
+    expect(await refusal(() => measure(fn, js({ intervalMs: 0, events: ['page-faults'] })))).toEqual(INTERVAL('0'));
+    expect(await refusal(() => measure(fn, js({ intervalMs: 0 })))).toEqual(INTERVAL('0'));
+    expect(await refusal(() => measure(fn, js({ intervalMs: -5, events: ['page-faults'] })))).toEqual(INTERVAL('-5'));
+    expect(await refusal(() => measure(fn, js({ intervalMs: 1.5 })))).toEqual(INTERVAL('1.5'));
+    expect(await refusal(() => measure(fn, js({ intervalMs: 9 })))).toEqual(INTERVAL('9'));
+    expect(await refusal(() => measure(fn, js({ intervalMs: '100' })))).toEqual(INTERVAL("'100'"));
+    expect(await refusal(() => measure(fn, js({ intervalMs: Number.NaN })))).toEqual(INTERVAL('NaN'));
+    expect(ran).toBe(0);
+    // the rule's edge is taken, as `run -I 10` is
+    expect(await refusal(() => measure(fn, { intervalMs: 10, perf: false }))).toBe('resolved');
+    expect(ran).toBe(1);
+  });
+
+  it('measure(argv) and runProgram: the same rule, before the program is started', async () => {
+    const marker = join(dir, 'ran');
+    const argv = ['sh', '-c', `touch ${marker}`];
+    expect(await refusal(() => measure(argv, js({ intervalMs: -5 })))).toEqual(INTERVAL('-5'));
+    expect(await refusal(() => runProgram(argv, js({ intervalMs: 5 })))).toEqual(INTERVAL('5'));
+    expect(await refusal(() => measure(argv, js({ backend: 'cachegrind', intervalMs: 0 })))).toEqual(INTERVAL('0'));
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('events and metricGroups are arrays of names: a string was split into letters (unknown perf event \'p\')', async () => {
+    const fn = () => 1;
+    expect(await refusal(() => measure(fn, js({ events: 'page-faults' })))).toEqual(usage("events is an array of names: events: ['page-faults'], not 'page-faults'"));
+    expect(await refusal(() => measure(fn, js({ events: 'page-faults,task-clock' })))).toEqual(usage("events is an array of names: events: ['page-faults', 'task-clock'], not 'page-faults,task-clock'"));
+    expect(await refusal(() => measure(fn, js({ events: ['page-faults', 3] })))).toEqual(usage("events is an array of names, e.g. events: ['page-faults'], not ['page-faults', 3]"));
+    expect(await refusal(() => measure(fn, js({ events: [''] })))).toEqual(usage("events is an array of names, e.g. events: ['page-faults'], not ['']"));
+    expect(await refusal(() => measure(fn, js({ metricGroups: 'TopdownL1' })))).toEqual(usage("metricGroups is an array of names: metricGroups: ['TopdownL1'], not 'TopdownL1'"));
+    // as -e refuses them (cli/options.ts)
+    expect(await refusal(() => measure(fn, { events: ['{cycles,instructions'] }))).toEqual(usage("unbalanced { } in '{cycles,instructions': a group is written {a,b}"));
+    expect(await refusal(() => measure(fn, { events: ['duration_time'] }))).toMatchObject({ name: 'UsageError', message: expect.stringMatching(/^duration_time is perf's own wall clock, not a counter: .* drop it from the events/) });
+  });
+
+  it('enums, switches, paths and the program\'s streams', async () => {
+    const fn = () => 1;
+    expect(await refusal(() => measure(['true'], js({ backend: 'valgrind' })))).toEqual(usage("backend must be 'perf' or 'cachegrind', not 'valgrind'"));
+    expect(await refusal(() => measure(fn, js({ perf: 'no' })))).toEqual(usage("perf must be true or false, not 'no'"));
+    expect(await refusal(() => measure(fn, js({ settle: 0 })))).toEqual(usage('settle must be true or false, not 0'));
+    expect(await refusal(() => measure(fn, js({ perfPath: '' })))).toEqual(usage("perfPath must be a path, not ''"));
+    expect(await refusal(() => measure(['true'], js({ programStdout: { path: 'out.txt' } })))).toEqual(usage("programStdout must be 'inherit', 'stderr', 'null', 'pipe' or { file: PATH }, not an object"));
+    expect(await refusal(() => measure(['true'], js({ programStdin: 'pipe' })))).toEqual(usage("programStdin must be 'inherit', 'null' or { file: PATH }, not 'pipe'"));
+    expect(await refusal(() => measure(['true'], js({ programEnvironment: { N: 1 } })))).toEqual(usage("programEnvironment must be an object of strings, e.g. { LC_ALL: 'C' }, not an object"));
+    expect(await refusal(() => measure(fn, js('page-faults')))).toEqual(usage("options must be an object, e.g. { events: ['page-faults'] }, not 'page-faults'"));
+    expect(() => prepareWindow(process.pid, js({ intervalMs: 0 }))).toThrow('intervalMs must be a whole number of milliseconds ≥ 10, not 0');
+  });
+
+  it('timeit and compareInProcess: their counts and seconds, and the perf options they pass on', async () => {
+    let calls = 0;
+    const fn = () => { calls++; };
+    expect(await refusal(() => timeit(fn, { runs: 0 }))).toEqual(usage('runs must be a whole number ≥ 1, not 0'));
+    expect(await refusal(() => timeit(fn, { loops: 0 }))).toEqual(usage('loops must be a whole number ≥ 1, not 0'));
+    expect(await refusal(() => timeit(fn, { warmup: -1 }))).toEqual(usage('warmup must be a whole number ≥ 0, not -1'));
+    expect(await refusal(() => timeit(fn, { minTime: -1 }))).toEqual(usage('minTime must be a number of seconds ≥ 0, not -1'));
+    expect(await refusal(() => timeit(fn, { intervalMs: 0 }))).toEqual(INTERVAL('0'));
+    expect(await refusal(() => timeit(fn, js({ events: 'page-faults' })))).toEqual(usage("events is an array of names: events: ['page-faults'], not 'page-faults'"));
+    // refused before the first call (timeit calls fn once to see it is synchronous)
+    expect(calls).toBe(0);
+    const pair = { a: fn, b: fn };
+    expect(await refusal(() => compareInProcess(pair, { runs: 1.5 }))).toEqual(usage('runs must be a whole number ≥ 1, not 1.5'));
+    expect(await refusal(() => compareInProcess(pair, { warmup: -1 }))).toEqual(usage('warmup must be a whole number ≥ 0, not -1'));
+    expect(await refusal(() => compareInProcess(pair, { minTime: 0 }))).toEqual(usage('minTime must be a number of seconds > 0, not 0'));
+    expect(await refusal(() => compareInProcess(pair, { loops: 0 }))).toEqual(usage('loops must be a whole number ≥ 1, not 0'));
+    expect(await refusal(() => compareInProcess(pair, { intervalMs: 1.5 }))).toEqual(INTERVAL('1.5'));
+    expect(calls).toBe(0);
+  });
+
+  it('attachToProcess: the pid, the duration, what the watch keeps and perf\'s interval', async () => {
+    expect(await refusal(() => attachToProcess(0))).toEqual(usage('pid must be a process id (a whole number > 0), not 0'));
+    expect(await refusal(() => attachToProcess(js('1234')))).toEqual(usage("pid must be a process id (a whole number > 0), not '1234'"));
+    expect(await refusal(() => attachToProcess(process.pid, { durationS: 0 }))).toEqual(usage('durationS must be a number of seconds > 0, not 0'));
+    expect(await refusal(() => attachToProcess(process.pid, { intervalMs: 0 }))).toEqual(INTERVAL('0'));
+    expect(await refusal(() => attachToProcess(process.pid, { recentRows: 0 }))).toEqual(usage('recentRows must be a whole number ≥ 1, not 0'));
+  });
+
+  it('the REPL and the evaluators: the measure set-up, TypeScript mode and the cell timeout', async () => {
+    expect(await refusal(() => startRepl({ measure: js({ intervalMs: 0 }) }))).toEqual(INTERVAL('0'));
+    expect(await refusal(() => startRepl({ typescript: js('yes') }))).toEqual(usage("typescript must be true, false or 'auto', not 'yes'"));
+    expect(await refusal(() => startRepl({ width: 0 }))).toEqual(usage('width must be a whole number ≥ 1, not 0'));
+    expect(await refusal(() => createEvaluator({ typescript: js('ts') }))).toEqual(usage("typescript must be true, false or 'auto', not 'ts'"));
+    const file = join(dir, 'cells.js');
+    writeFileSync(file, '// %% a\n1\n');
+    expect(await refusal(() => createCellEvaluator(file, { timeoutS: 0 }))).toEqual(usage('timeoutS must be a number of seconds > 0, not 0'));
+    expect(await refusal(() => createCellEvaluator(file, { typescript: js('auto') }))).toEqual(usage("typescript must be true or false, not 'auto'"));
+  });
+});
