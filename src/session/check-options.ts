@@ -121,6 +121,22 @@ export function checkEvaluatorOptions(options: unknown, kind: 'evaluator' | 'cel
   if (kind === 'cells' && given['timeoutS'] !== null) check('timeoutS', given['timeoutS'], SECONDS_ABOVE_ZERO);
 }
 
+/**
+ * What measure() and runProgram() run: a function (measure only) or the program as an argv array of
+ * strings. A string was taken letter by letter (`measure('ls')` ran `l`).
+ */
+export function checkMeasureTarget(target: unknown, caller: 'measure' | 'runProgram'): void {
+  if (caller === 'measure' && typeof target === 'function') return;
+  if (typeof target === 'string') {
+    const words = target.trim().split(/\s+/).filter((word) => word !== '');
+    throw new UsageError(`pass the program as an argv array: ${caller}(${arrayText(words.length === 0 ? ['sleep', '1'] : words)})`);
+  }
+  if (!Array.isArray(target) || !target.every((word) => typeof word === 'string')) {
+    const takes = caller === 'measure' ? 'a function or the program as an argv array of strings' : 'the program as an argv array of strings';
+    throw new UsageError(`${caller} takes ${takes}, e.g. ${caller}(['sleep', '1']), not ${shown(target)}`);
+  }
+}
+
 /** `['a', 'b']`, as the caller would write it. */
 function arrayText(words: readonly string[]): string {
   return `[${words.map((word) => `'${word.replace(/['\\]/g, '\\$&')}'`).join(', ')}]`;

@@ -10,12 +10,12 @@ import { shellQuote } from '../render/shell-quote.ts';
 import { emptyProgramError } from './exec-failure.ts';
 import { openProgramFiles } from './program-files.ts';
 import { programStdio } from './program-stdio.ts';
-import { checkMeasureOptions } from './check-options.ts';
+import { checkMeasureOptions, checkMeasureTarget } from './check-options.ts';
 
 /**
  * Measures one command and returns its report: a function run in this process (sync or async;
  * the window closes when its promise settles), or an external program given as an argv array
- * (no shell: `measure(['ls', '-l'])`). The options are checked first, by the
+ * (no shell: `measure(['ls', '-l'])`; a string is refused). The options are checked first, by the
  * command line's rules (`intervalMs` a whole number ≥ 10, `events` an array of names …): a value
  * outside them is a UsageError naming the fix. A function that throws still gets its report: the
  * error is rethrown with the report attached as `error.report`. A function's final memory is
@@ -31,6 +31,7 @@ export async function measure<T>(target: () => T, options?: MeasureOptions): Pro
 export async function measure(target: readonly string[], options?: MeasureOptions): Promise<CommandReport>;
 export async function measure(target: (() => unknown) | readonly string[], options?: MeasureOptions): Promise<CommandReport>;
 export async function measure(target: (() => unknown) | readonly string[], options: MeasureOptions = {}): Promise<CommandReport> {
+  checkMeasureTarget(target, 'measure');
   checkMeasureOptions(options);
   if (typeof target !== 'function') {
     noteNestedMeasurement();

@@ -124,12 +124,12 @@ console.log(JSON.stringify({ message: caught.message, reportExit: caught.report.
     expect(out.programExit).toBe(3);
   });
 
-
-  it('a JavaScript caller\'s misuse is the package\'s UsageError naming the fix, before anything runs (a QA pass: intervalMs 0 reached perf, events: \'page-faults\' was split into letters)', async () => {
+  it('a JavaScript caller\'s misuse is the package\'s UsageError naming the fix, before anything runs (a QA pass: measure(\'ls\') ran `l`, intervalMs 0 reached perf, events: \'page-faults\' became an event a letter)', async () => {
     const out = await userScript<[string, boolean, string][]>(`
 import { measure, timeit, UsageError } from 'perfcell';
 let calls = 0;
 const tries = [
+  () => measure('ls'),
   () => measure(() => calls++, { events: 'page-faults' }),
   () => measure(() => calls++, { intervalMs: 0, events: ['page-faults'] }),
   () => measure(['true'], { intervalMs: -5 }),
@@ -148,6 +148,7 @@ seen.push(['calls', calls === 0, String(calls)]);
 console.log(JSON.stringify(seen));
 `);
     expect(out).toEqual([
+      ['UsageError', true, "pass the program as an argv array: measure(['ls'])"],
       ['UsageError', true, "events is an array of names: events: ['page-faults'], not 'page-faults'"],
       ['UsageError', true, 'intervalMs must be a whole number of milliseconds ≥ 10, not 0'],
       ['UsageError', true, 'intervalMs must be a whole number of milliseconds ≥ 10, not -5'],

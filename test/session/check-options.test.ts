@@ -121,3 +121,18 @@ describe('the library refuses options outside the command line\'s rules, before 
     expect(await refusal(() => createCellEvaluator(file, { typescript: js('auto') }))).toEqual(usage("typescript must be true or false, not 'auto'"));
   });
 });
+
+describe('a string where the program\'s argv goes (JavaScript callers)', () => {
+  it('is refused with the array it meant: measure(\'ls\') ran `l` (cannot run l: no such file or directory)', async () => {
+    expect(await refusal(() => measure(js('ls')))).toEqual(usage("pass the program as an argv array: measure(['ls'])"));
+    expect(await refusal(() => measure(js('ls -l /tmp')))).toEqual(usage("pass the program as an argv array: measure(['ls', '-l', '/tmp'])"));
+    expect(await refusal(() => runProgram(js('sleep 1')))).toEqual(usage("pass the program as an argv array: runProgram(['sleep', '1'])"));
+    expect(await refusal(() => measure(js('')))).toEqual(usage("pass the program as an argv array: measure(['sleep', '1'])"));
+  });
+
+  it('as is anything else that is neither a function nor an array of strings', async () => {
+    expect(await refusal(() => measure(js(42)))).toEqual(usage("measure takes a function or the program as an argv array of strings, e.g. measure(['sleep', '1']), not 42"));
+    expect(await refusal(() => measure(js(['sleep', 1])))).toEqual(usage("measure takes a function or the program as an argv array of strings, e.g. measure(['sleep', '1']), not ['sleep', 1]"));
+    expect(await refusal(() => runProgram(js(() => 1)))).toEqual(usage("runProgram takes the program as an argv array of strings, e.g. runProgram(['sleep', '1']), not a function"));
+  });
+});
