@@ -46,8 +46,13 @@ function compactRate(perSecond: number): string {
   return perSecond.toFixed(0);
 }
 
-/** Processes of perfcell's own machinery, not of the measured program. */
-const OWN = new Set(['perf', 'perfcell-live', 'perfcell-exec']);
+/**
+ * Processes of perfcell's own machinery, not of the measured program: perf, and every helper of
+ * native/ that runs as a process (perfcell-perf-hold is a library loaded into perf). compare's
+ * programs are children of perfcell-serve, whose two processes (812 and 648 kB here) had read a
+ * sleeping program's 1.6 MiB as 3.1.
+ */
+export const OWN_PROCESS_NAMES: ReadonlySet<string> = new Set(['perf', 'perfcell-live', 'perfcell-exec', 'perfcell-serve']);
 
 /**
  * RSS of every descendant of `pid`, bytes, perf and perfcell's helpers left out; null when /proc
@@ -66,7 +71,7 @@ export function readTreeRssBytes(pid: number, read: (path: string) => string = (
       try {
         const status = read(`/proc/${child}/status`);
         const name = /^Name:\s+(.*)$/m.exec(status)?.[1] ?? '';
-        if (!OWN.has(name)) total += Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0) * 1024;
+        if (!OWN_PROCESS_NAMES.has(name)) total += Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0) * 1024;
       } catch {
         // gone meanwhile
       }

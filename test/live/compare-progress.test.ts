@@ -1,7 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderProgressBar } from '../../src/render/progress-bar.ts';
-import { createRateTracker, formatRunLive, readTreeRssBytes } from '../../src/live/progress-ticker.ts';
+import { createRateTracker, formatRunLive, OWN_PROCESS_NAMES, readTreeRssBytes } from '../../src/live/progress-ticker.ts';
 import { fixture } from '../support/fixtures.ts';
 import { runsWithPerf } from '../support/perf.ts';
 import { cliPath } from '../support/fixtures.ts';
@@ -51,6 +53,37 @@ describe('compare\'s progress line with the live part (pure)', () => {
     expect(readTreeRssBytes(1, read)).toBe(40000 * 1024);
     expect(readTreeRssBytes(99, read)).toBeNull();
   });
+
+  it('leaves perfcell-serve out, the parent of compare\'s programs (a QA pass: a sleep of 1.6 MiB read as 3.1)', () => {
+    const files: Record<string, string> = {
+      '/proc/1/task/1/children': '2',
+      '/proc/2/status': 'Name:\tperfcell-serve\nVmRSS:\t    812 kB\n',
+      '/proc/2/task/2/children': '3 4',
+      '/proc/3/status': 'Name:\tperfcell-serve\nVmRSS:\t    648 kB\n',
+      '/proc/3/task/3/children': '',
+      '/proc/4/status': 'Name:\tsleep\nVmRSS:\t   1664 kB\n',
+      '/proc/4/task/4/children': '',
+    };
+    const read = (path: string): string => {
+      const text = files[path];
+      if (text === undefined) throw new Error(`ENOENT ${path}`);
+      return text;
+    };
+    expect(readTreeRssBytes(1, read)).toBe(1664 * 1024);
+  });
+
+  it('knows every helper of native/ that runs as a process, by the name /proc gives it (15 bytes at most)', () => {
+    // perfcell-perf-hold is a library loaded into perf (LD_PRELOAD): its process is perf
+    const helpers = readdirSync(fileURLToPath(new URL('../../native/', import.meta.url)))
+      .filter((file) => file.endsWith('.c'))
+      .map((file) => file.slice(0, -2))
+      .filter((name) => name !== 'perfcell-perf-hold');
+    expect(helpers.length).toBeGreaterThanOrEqual(3);
+    for (const name of helpers) {
+      expect(OWN_PROCESS_NAMES.has(name), name).toBe(true);
+      expect(name.length, name).toBeLessThanOrEqual(15);
+    }
+  });
 });
 
 describe('compare of commands draws the live part on a terminal only (built CLI)', () => {
@@ -62,6 +95,22 @@ describe('compare of commands draws the live part on a terminal only (built CLI)
     const piped = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 50_000 });
     expect(piped.status).toBe(0);
     expect(piped.stdout + piped.stderr).not.toMatch(/run \d\.\ds/);
+  });
+
+  it('shows the program\'s RSS, not perfcell-serve\'s beside it (a QA pass: a sleep of 1.6 MiB read as 3.1)', { timeout: 60_000 }, async () => {
+    // a sleep of the test's own, for what one sleep's RSS is on this machine
+    const own = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const sleepRssMiB = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${own.pid}/status`, 'utf8'))?.[1]) / 1024;
+      const onPty = await printedOnPty(process.execPath, args);
+      const shown = [...onPty.matchAll(/run \d\.\ds {2}RSS ([\d.]+) MiB/g)].map((match) => Number(match[1]));
+      expect(shown.length, onPty).toBeGreaterThan(0);
+      // perfcell-serve's two processes add some 1.4 MiB; a sleep's RSS varies by a page or two
+      for (const rssMiB of shown) expect(rssMiB, `${shown.join(', ')} MiB against a sleep's ${sleepRssMiB.toFixed(2)} MiB`).toBeLessThan(sleepRssMiB + 0.5);
+    } finally {
+      own.kill();
+    }
   });
 
   it.runIf(runsWithPerf('compare\'s live counter rates'))('adds each counter\'s current rate from perf\'s intervals while a command runs', { timeout: 60_000 }, async () => {
