@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { LIVE_DELAY_MS, LIVE_REFRESH_MS } from './relay.ts';
 import { monotonicMs } from '../session/clock.ts';
+import type { CounterStatus } from '../../parsers/perf-stat-types.ts';
 
 /**
  * The live part of compare's progress line, for runs of external commands (perfcell's own process
@@ -13,25 +14,39 @@ export interface ProgressTicker {
   /** A run begins now (compare's progress callback). */
   runStarted(): void;
   /** One of perf's interval records of the running window: its rate joins the line. */
-  record(record: { readonly time: number | null; readonly event: string; readonly value: number | null }): void;
+  record(record: LiveRecord): void;
   stop(): void;
 }
 
+/** What the line takes of perf's interval records (PerfRecord): the time is the interval's end. */
+export interface LiveRecord {
+  readonly time: number | null;
+  readonly event: string;
+  readonly value: number | null;
+  readonly status?: CounterStatus;
+}
+
 /**
- * Each counter's rate over perf's latest interval: `value / (time − the event's previous time)`,
- * the first interval of a run over `intervalS`.
+ * Each counter's rate over perf's latest interval: `value / (time − the event's previous time)`.
+ * An event's first record starts its clock and gives no rate: how long it counted is not known (a
+ * served run's first record sums perf's 4 ms ticks since the window opened, a perf of its own
+ * began its interval before the window). An interval in which the program never ran reads
+ * `<not counted>`: none of it, so 0/s over its span, as run's relay reads it (native/perfcell-live.c);
+ * a rate had stayed at its last counted value while a program slept (`page-faults 720/s` to the end
+ * of `sleep 1.6`).
  */
-export function createRateTracker(intervalS: number) {
+export function createRateTracker() {
   const last = new Map<string, { timeS: number; perSecond: number | null }>();
   return {
     reset(): void {
       last.clear();
     },
-    add(record: { readonly time: number | null; readonly event: string; readonly value: number | null }): void {
+    add(record: LiveRecord): void {
       if (record.time === null) return;
+      const value = record.value ?? (record.status === 'not counted' ? 0 : null);
       const previous = last.get(record.event);
-      const spanS = previous === undefined ? intervalS : record.time - previous.timeS;
-      last.set(record.event, { timeS: record.time, perSecond: record.value === null || spanS <= 0 ? null : record.value / spanS });
+      const spanS = previous === undefined ? null : record.time - previous.timeS;
+      last.set(record.event, { timeS: record.time, perSecond: value === null || spanS === null || spanS <= 0 ? null : value / spanS });
     },
     /** `page-faults 12.3k/s  context-switches 210/s`, in the order events first came. */
     text(): string {
@@ -87,14 +102,24 @@ export function formatRunLive(elapsedS: number, rssBytes: number | null): string
   return `run ${elapsedS.toFixed(1)}s${rssBytes === null || rssBytes === 0 ? '' : `  RSS ${(rssBytes / 1024 / 1024).toFixed(1)} MiB`}`;
 }
 
-export function startProgressTicker(draw: (live: string) => void, now: () => number = () => monotonicMs() / 1000, intervalS = 0.1): ProgressTicker {
+/** Where the ticker reads the clock and the programs' RSS; tests pass fakes. */
+export interface TickerSource {
+  /** Monotonic, seconds. */
+  readonly nowS: () => number;
+  readonly treeRssBytes: () => number | null;
+}
+
+const defaultTickerSource: TickerSource = { nowS: () => monotonicMs() / 1000, treeRssBytes: () => readTreeRssBytes(process.pid) };
+
+export function startProgressTicker(draw: (live: string) => void, source: TickerSource = defaultTickerSource): ProgressTicker {
+  const now = source.nowS;
   let runStartS: number | null = null;
-  const rates = createRateTracker(intervalS);
+  const rates = createRateTracker();
   const timer = setInterval(() => {
     if (runStartS === null) return;
     const elapsedS = now() - runStartS;
     const counters = rates.text();
-    if (elapsedS * 1000 >= LIVE_DELAY_MS) draw(`${formatRunLive(elapsedS, readTreeRssBytes(process.pid))}${counters === '' ? '' : `  ${counters}`}`);
+    if (elapsedS * 1000 >= LIVE_DELAY_MS) draw(`${formatRunLive(elapsedS, source.treeRssBytes())}${counters === '' ? '' : `  ${counters}`}`);
   }, LIVE_REFRESH_MS);
   timer.unref();
   return {

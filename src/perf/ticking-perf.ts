@@ -220,9 +220,11 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
   };
 
   const addLive = (sums: Map<string, PerfRecord>, record: PerfRecord): void => {
-    const sum = sums.get(record.event);
-    if (record.value === null) return;
-    sums.set(record.event, sum === undefined || sum.value === null ? record : { ...record, value: sum.value + record.value });
+    // a tick in which the program never ran (asleep) reads <not counted>: it counted none, and says
+    // so to the live line, which would otherwise keep the rate of the last tick that counted
+    const value = record.value ?? (record.status === 'not counted' ? 0 : null);
+    if (value === null) return;
+    sums.set(record.event, { ...record, value: (sums.get(record.event)?.value ?? 0) + value, status: 'counted' });
   };
 
   const consume = (text: string): void => {

@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { renderProgressBar } from '../../src/render/progress-bar.ts';
-import { createRateTracker, formatRunLive, OWN_PROCESS_NAMES, readTreeRssBytes } from '../../src/live/progress-ticker.ts';
+import { createRateTracker, formatRunLive, OWN_PROCESS_NAMES, readTreeRssBytes, startProgressTicker } from '../../src/live/progress-ticker.ts';
 import { fixture } from '../support/fixtures.ts';
 import { runsWithPerf } from '../support/perf.ts';
 import { cliPath } from '../support/fixtures.ts';
@@ -22,17 +22,55 @@ describe('compare\'s progress line with the live part (pure)', () => {
     expect(formatRunLive(1.05, null)).toBe('run 1.1s');
   });
 
-  it('gives each counter its rate over perf\'s latest interval, the first over the -I interval', () => {
-    const rates = createRateTracker(0.1);
-    rates.add({ time: 0.1, event: 'page-faults', value: 1_234 });
-    rates.add({ time: 0.1, event: 'context-switches', value: 21 });
-    expect(rates.text()).toBe('page-faults 12k/s  context-switches 210/s');
-    rates.add({ time: 0.35, event: 'page-faults', value: 500_000 });
+  it('gives each counter its rate over perf\'s latest interval, from its second record (the first\'s span is not known)', () => {
+    const rates = createRateTracker();
+    rates.add({ time: 0.1, event: 'page-faults', value: 1_234, status: 'counted' });
+    rates.add({ time: 0.1, event: 'context-switches', value: 21, status: 'counted' });
+    expect(rates.text()).toBe('');
+    rates.add({ time: 0.35, event: 'page-faults', value: 500_000, status: 'counted' });
+    rates.add({ time: 0.2, event: 'context-switches', value: 21, status: 'counted' });
     expect(rates.text()).toBe('page-faults 2.0M/s  context-switches 210/s');
-    rates.add({ time: null, event: 'page-faults', value: 9 });
+    rates.add({ time: null, event: 'page-faults', value: 9, status: 'counted' });
     expect(rates.text()).toBe('page-faults 2.0M/s  context-switches 210/s');
     rates.reset();
     expect(rates.text()).toBe('');
+  });
+
+  it('reads an interval the program did not run in (<not counted>) as 0/s, not the last rate kept (a QA pass: sleep 1.6 showed page-faults 720/s to its end)', () => {
+    const rates = createRateTracker();
+    rates.add({ time: 0.1, event: 'page-faults', value: 0, status: 'counted' });
+    rates.add({ time: 0.2, event: 'page-faults', value: 72, status: 'counted' });
+    expect(rates.text()).toBe('page-faults 720/s');
+    rates.add({ time: 0.3, event: 'page-faults', value: null, status: 'not counted' });
+    expect(rates.text()).toBe('page-faults 0/s');
+    // an event perf cannot count here has no rate at all
+    rates.add({ time: 0.1, event: 'cycles', value: null, status: 'not supported' });
+    rates.add({ time: 0.2, event: 'cycles', value: null, status: 'not supported' });
+    expect(rates.text()).toBe('page-faults 0/s');
+  });
+
+  it('draws from 1 s into a run, each redraw with the latest rates and the tree\'s RSS (clock and /proc passed in)', () => {
+    vi.useFakeTimers();
+    try {
+      let nowS = 100;
+      const drawn: string[] = [];
+      const ticker = startProgressTicker((live) => drawn.push(live), { nowS: () => nowS, treeRssBytes: () => 1664 * 1024 });
+      ticker.runStarted();
+      // a served run: one record per event at each peek, summing perf's 4 ms ticks since the last
+      ticker.record({ time: 100.07, event: 'page-faults', value: 75, status: 'counted' });
+      ticker.record({ time: 100.17, event: 'page-faults', value: 0, status: 'counted' });
+      nowS = 100.75;
+      vi.advanceTimersByTime(750);
+      expect(drawn).toEqual([]);
+      nowS = 101.0;
+      vi.advanceTimersByTime(250);
+      expect(drawn).toEqual(['run 1.0s  RSS 1.6 MiB  page-faults 0/s']);
+      ticker.stop();
+      vi.advanceTimersByTime(1000);
+      expect(drawn).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('sums the RSS of the program tree and leaves perf and perfcell\'s helpers out', () => {
@@ -118,5 +156,16 @@ describe('compare of commands draws the live part on a terminal only (built CLI)
     const liveArgs = [cliPath, 'compare', '-e', 'task-clock', '--runs', '1', '--warmup', '0', '--names', 'spin', 'fast', '--', `${fixture('spin')} 1.7`, 'true'];
     const onPty = await printedOnPty(process.execPath, liveArgs);
     expect(onPty).toMatch(/\] 1\/1 {2}spin {2}run 1\.\ds(  RSS [\d.]+ MiB)?  task-clock \d+(\.\d)?[kMG]?\/s/);
+  });
+
+  it.runIf(runsWithPerf('compare\'s live counter rates'))('drops a rate to 0/s once the command counts no more (a QA pass: it stayed at its last counted value to the end)', { timeout: 60_000 }, async () => {
+    // asleep to 1.1 s, then 200 MiB touched (51,200 page-faults), then held asleep for 1.2 s
+    const command = `sh -c "sleep 1.1; exec ${fixture('peak-then-idle')} 200 1200 0"`;
+    const liveArgs = [cliPath, 'compare', '-e', 'page-faults', '--runs', '1', '--warmup', '0', '--names', 'touch', 'fast', '--', command, 'true'];
+    const onPty = await printedOnPty(process.execPath, liveArgs);
+    const rates = [...onPty.matchAll(/ {2}touch {2}run (\d\.\d)s[^\r\n]*? {2}page-faults ([\d.]+[kMG]?)\/s/g)].map((match) => `${match[1]}s ${match[2]}/s`);
+    // the touch shows, as thousands a second or more, and the hold after it as none
+    expect(rates.some((rate) => /[kMG]\/s$/.test(rate)), rates.join(', ')).toBe(true);
+    expect(rates.at(-1), rates.join(', ')).toMatch(/ 0\/s$/);
   });
 });

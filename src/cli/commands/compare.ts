@@ -501,7 +501,7 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
           showProgress && flags.cells === undefined && liveWanted(flags.live)
             ? startProgressTicker((live) => {
                 if (lastProgress !== null) process.stderr.write(`\r\x1b[K${renderProgressBar(lastProgress, hooked.estimate(), progressWidth(process.stderr) - 1, live)}`);
-              }, undefined, flags.interval / 1000)
+              })
             : null;
         if (ticker !== null) onLiveRecord((record) => ticker.record(record));
         let outcome: Awaited<ReturnType<typeof runInterleavedUntilStopped<CommandReport>>>;
