@@ -5,8 +5,9 @@ import { INTERVAL_MS, PID, SECONDS_ABOVE_ZERO, SECONDS_FROM_ZERO, wholeNumberFro
 
 /**
  * The library's options, checked as the command line's flags are (the rules are option-rules.ts'),
- * before anything runs: a JavaScript caller's `intervalMs: 0` reached perf (which ticked as fast as
- * it could, or refused -5 with its own words), and `events: 'page-faults'` was split into letters.
+ * before anything runs: a JavaScript caller's `intervalMs` went to perf as given (0 counted with a
+ * warning that perf's last interval was missing, -5 was perf's own refusal as a PerfError, 1.5 lost
+ * the counters), and `events: 'page-faults'` was split into letters.
  * A value outside the rule is a UsageError naming the option and the fix; `undefined` is the default.
  */
 

@@ -32,7 +32,7 @@ const dir = mkdtempSync(join(tmpdir(), 'perfcell-check-options-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the library refuses options outside the command line\'s rules, before anything runs', () => {
-  it('measure(fn): intervalMs under 10, negative, fractional or a string (perf ticked as fast as it could, or refused -5 in its own words)', async () => {
+  it('measure(fn): intervalMs under 10, negative, fractional or a string (perf took 0 for no interval and warned of a missing last one, refused -5 in its own words, and 1.5 lost the counters)', async () => {
     let ran = 0;
     const fn = () => { ran++; };
     expect(await refusal(() => measure(fn, js({ intervalMs: 0, events: ['page-faults'] })))).toEqual(INTERVAL('0'));
