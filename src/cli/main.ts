@@ -8,6 +8,7 @@ import { markFullRun } from './full-run.ts';
 import { readDefaults } from './defaults.ts';
 import { formatError, exitCodeOf } from './errors.ts';
 import { parseEventList, parseIntervalMs } from './options.ts';
+import { refuseNotUtf8 } from './argv-bytes.ts';
 
 /**
  * Builds the `perfcell` program with only the subcommand that runs, loaded by `load`
@@ -129,6 +130,7 @@ export async function main(argv: readonly string[], load: LoadCommand): Promise<
   try {
     if (firstCommandWord(argv) !== 'run') endWhenStdoutFails();
     dropMessagesWhenStderrCloses();
+    refuseNotUtf8(argv);
     program = await createProgram(argv, load);
     await program.parseAsync(hyperfineSpellings(argv) as string[]);
     // what the lane loader keeps a whole code cache from (full-run.ts)
