@@ -31,7 +31,8 @@ const runPerf = (file: string, args: readonly string[]): Promise<PreflightRun> =
       if (settled !== null) return;
       settled = run;
       clearTimeout(timer);
-      child.kill('SIGKILL');
+      // not where the spawn failed: Node 20 would signal a pid it never set (perf-process.ts)
+      if (child.pid !== undefined) child.kill('SIGKILL');
       resolve(run);
     };
     const timer = setTimeout(() => settle({ exitCode: null, stderr: Buffer.concat(chunks).toString(), spawnMessage: `perf did not finish within ${TIMEOUT_MS / 1000} s` }), TIMEOUT_MS);

@@ -27,7 +27,10 @@ export function spawnedPerfProcess(child: ChildProcess): PerfProcess {
     // extra stdio pipes are socket pairs, writable from this side although typed as Readable
     control: child.stdio[3] as unknown as Writable | null,
     ack: child.stdio[4] as Readable | null,
-    kill: (signal) => child.kill(signal),
+    // Never where the spawn failed (no pid): Node 20 then signals a pid it never set, seen as
+    // kill(12824576, SIGKILL) and, where that memory held 0, as a SIGKILL to perfcell's own process
+    // group (`PERFCELL_PERF=/nonexistent compare … 'node -e 1'` ended 137, and took its shell's job)
+    kill: (signal) => child.pid !== undefined && child.kill(signal),
     ref: () => child.ref(),
     unref: () => child.unref(),
     onClose(listener) {
