@@ -192,7 +192,8 @@ function headline(document: CompareDocument): string[] {
       ? "counters simulated by cachegrind (each run under valgrind: its time is valgrind's, not the program's)"
       : settings.perf
         ? 'counters from perf'
-        : 'no counters (--no-perf)';
+        : // --no-perf, or a perf that counted no run (the warnings above say why)
+          'no counters';
   const floor = document.noiseFloor === null ? 'no noise floor' : `noise floor: ${floorDescription(document)}, measured the same way`;
   // uneven counts (a comparison cut short) are each said, with what stopped it
   const runs = document.partial === undefined ? `${settings.rounds} run${settings.rounds === 1 ? '' : 's'} of each, interleaved` : runCountsText(document);

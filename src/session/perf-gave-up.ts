@@ -1,5 +1,6 @@
 import type { MeasureOptions } from './options.ts';
 import type { CommandReport } from './report.ts';
+import { HELD_STOP_NOTE } from './job-stops.ts';
 
 /**
  * True when perf was asked to count a command and counted nothing: it never acknowledged (and was
@@ -11,4 +12,23 @@ import type { CommandReport } from './report.ts';
  */
 export function perfGaveUp(report: CommandReport, options: MeasureOptions): boolean {
   return options.perf !== false && options.backend !== 'cachegrind' && report.counters.backend === 'none';
+}
+
+/**
+ * The warnings of the first report whose perf gave up among those a caller does not show (compare's
+ * warm-up runs, its set-up and after cells): the runs after it go without perf and say nothing of
+ * it, so without these a comparison lost its counters without a word (a QA pass: `compare FILE
+ * --cells` with PERFCELL_PERF=/nonexistent, whose warm-up round is the first to ask perf).
+ */
+export function collectGaveUpNotes(options: MeasureOptions): { note(report: CommandReport): void; readonly notes: readonly string[] } {
+  let notes: readonly string[] = [];
+  return {
+    note(report) {
+      // a stop in that run's time is no matter: the run is not kept
+      if (notes.length === 0 && perfGaveUp(report, options)) notes = report.warnings.filter((warning) => warning !== HELD_STOP_NOTE);
+    },
+    get notes() {
+      return notes;
+    },
+  };
 }

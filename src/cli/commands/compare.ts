@@ -53,6 +53,7 @@ import { exitWhenIdle } from '../exit-when-idle.ts';
 import { monotonicMs } from '../../session/clock.ts';
 import { continueCount, rerunRoundNote } from '../../session/job-stops.ts';
 import { quoteName } from '../../render/quote-name.ts';
+import { collectGaveUpNotes, perfGaveUp } from '../../session/perf-gave-up.ts';
 import { SECONDS_ABOVE_ZERO, wholeNumberFrom } from '../../session/option-rules.ts';
 import { expandParameterLists, mentions, readParameterLists, readParameterScan, substituteParameters } from '../../../parsers/parameter-list.ts';
 
@@ -440,6 +441,8 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
       };
 
       let evaluator: CellEvaluator | null = null;
+      // why perf gave up in a run that is not kept (a warm-up, a set-up cell), where the runs after it went without
+      const gaveUp = collectGaveUpNotes(measureOptions);
       let after: () => Promise<void> = async () => undefined;
       // commands' runs: the counters of their last runs are read once the rounds are over, and the
       // gate and perfs that served them end with compare
@@ -459,8 +462,10 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
           // Like a command's stdout, what cells print is discarded (compare repeats them), or with --show-output on stderr.
           evaluator = createCellEvaluator(file, { consoleStdout: flags.showOutput === true ? process.stderr : null, ...(notebook === null ? {} : { typescript: notebook.typescript }) });
           const cellEvaluator = evaluator;
-          const say = (what: string) => (run: { title: string; report: CommandReport }) =>
+          const say = (what: string) => (run: { title: string; report: CommandReport }): void => {
+            gaveUp.note(run.report);
             process.stderr.write(`${what}: ${run.title} (${formatMetricValue(run.report.durationS, 's')})\n`);
+          };
           // Every cell is compiled before the first window: esbuild's compiler, where a cell needs it,
           // is a process of its own, and one started once perf counts this process would inherit its counters.
           const { before, alternatives, after: afterCells, noiseFloor } = await prepareCellPlan(cellEvaluator, cellPlan);
@@ -492,7 +497,7 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
             return finishStopped(error);
           }
         }
-        const hooked = hookedSlots(plan, flags);
+        const hooked = hookedSlots(plan, flags, (report) => gaveUp.note(report));
         const { slots, failures } = hooked;
         const showProgress = progress === 'always' || (progress === 'auto' && canRedraw(process.stderr));
         // Commands run in other processes: this one is idle meanwhile, so a timer here can redraw the line.
@@ -555,7 +560,7 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
         // one multiplexing warning for all runs (each run's share differs a little), the lowest share named
         // and one line per cell that left processes running, not one per run
         const warnings = [
-          ...mergeStrayNotes(mergeMultiplexNotes(allReports.flatMap((report) => report.warnings))),
+          ...mergeStrayNotes(mergeMultiplexNotes([...gaveUp.notes, ...allReports.flatMap((report) => report.warnings)])),
           ...unsupportedEventNotes(allReports, flags, file === null),
           ...(outcome.roundsRerun === 0 ? [] : [rerunRoundNote(outcome.roundsRerun)]),
         ];
@@ -587,7 +592,8 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
             ...(typeof shell === 'string' ? { shellProgram: shell } : {}),
             backend: flags.backend,
             events: flags.events ?? null,
-            perf: flags.perf,
+            // false too where perf was asked and counted no run (missing, refused, never acknowledged): the warnings say why
+            perf: flags.perf && !allReports.every((report) => perfGaveUp(report, measureOptions)),
             intervalMs: flags.interval,
             warmup,
             rounds: reports[0]?.length ?? 0,
@@ -681,7 +687,7 @@ async function writeExport(path: string, text: string): Promise<void> {
  * a record of the runs that failed (kept under -i) and of each alternative's time so far for the
  * progress line. The noise floor gets neither: it measures running nothing.
  */
-function hookedSlots(plan: { readonly alternatives: readonly Measurable[]; readonly noiseFloor: Measurable }, flags: CompareFlags) {
+function hookedSlots(plan: { readonly alternatives: readonly Measurable[]; readonly noiseFloor: Measurable }, flags: CompareFlags, onWarmupReport: (report: CommandReport) => void) {
   const all = [...plan.alternatives, plan.noiseFloor];
   const failures: RunFailure[][] = all.map(() => []);
   const timesS: number[][] = all.map(() => []);
@@ -712,6 +718,7 @@ function hookedSlots(plan: { readonly alternatives: readonly Measurable[]; reado
       if (conclude !== undefined) await runHook('conclude', conclude, alternative.name, hookEnvironment);
       if (report.exitCode !== 0 || report.signal !== null) failures[index]!.push({ phase, round, exitCode: report.exitCode, signal: report.signal });
       if (phase === 'measure') timesS[index]!.push(report.durationS);
+      else onWarmupReport(report);
       return report;
     },
   }));
