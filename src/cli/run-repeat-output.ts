@@ -4,7 +4,7 @@ import { constants } from 'node:os';
 import { toJsonDocument } from '../json-document.ts';
 import { renderRepeatText } from '../render/run-repeat-text.ts';
 import { shellQuote } from '../render/shell-quote.ts';
-import type { CommandReport } from '../session/report.ts';
+import type { CommandReport, UnsupportedEvent } from '../session/report.ts';
 import { summarizeRuns } from '../session/run-repeat.ts';
 import { writeHtmlFile } from './html-file.ts';
 import { writeStdout } from './stdout-guard.ts';
@@ -23,6 +23,13 @@ export function parseRepeat(text: string): number {
   const value = Number(text);
   if (!wholeNumberFrom(1).holds(value)) throw new InvalidArgumentError('expected a whole number of runs, 1 or more (e.g. -r 5)');
   return value;
+}
+
+/** The events perf could not count in any of the runs, each once, in the order first met. */
+function unsupportedOfRuns(reports: readonly CommandReport[]): UnsupportedEvent[] {
+  const byEvent = new Map<string, UnsupportedEvent>();
+  for (const event of reports.flatMap((report) => report.counters.unsupported)) if (!byEvent.has(event.event)) byEvent.set(event.event, event);
+  return [...byEvent.values()];
 }
 
 /** A run's exit status as a shell sees it: 128+n for a signal. */
@@ -113,6 +120,7 @@ export async function writeRepeatedRuns(command: readonly string[], reports: rea
     ? renderRepeatText(
       label, reports.length, metrics, partial === null ? {} : { requested: partial.requestedRuns, signal: partial.signal },
       reports.filter((report) => statusOf(report) !== 0).map(endingText),
+      unsupportedOfRuns(reports),
     )
     : renderReportText(dropped);
   const text = `${summary}\n`;

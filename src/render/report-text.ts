@@ -1,5 +1,5 @@
 import type { EventAggregate } from '../../parsers/aggregate.ts';
-import type { CommandReport } from '../session/report.ts';
+import type { CommandReport, UnsupportedEvent } from '../session/report.ts';
 import { derivedText, perfMetricsText, perfMetricText, pmuSplitText, scaledFromText } from './running-pct.ts';
 import { sparkline } from './sparkline.ts';
 import { formatDurationS, formatMetricValue, perfAmountText, perfRateText, shownRate } from './metric-units.ts';
@@ -57,11 +57,18 @@ export function renderReportText(report: CommandReport, options: RenderOptions =
   if (derived) lines.push(indent + derived);
   const perfMetrics = perfMetricsText(report.counters.metrics);
   if (perfMetrics !== null) lines.push(indent + perfMetrics);
-  if (report.counters.unsupported.length > 0) {
-    const names = report.counters.unsupported.map((event) => event.event).join(', ');
-    lines.push(`${indent}${names}: ${report.counters.unsupported[0]?.reason ?? 'not supported'}`);
-  }
+  const unsupported = unsupportedText(report.counters.unsupported);
+  if (unsupported !== null) lines.push(indent + unsupported);
   return width === undefined ? lines.join('\n') : fitToWidth(lines.join('\n'), width, indentWidth);
+}
+
+/**
+ * The -e events perf could not count, named in one line with the first one's reason; null when none.
+ * @example unsupportedText([{ event: 'cycles', reason: 'not supported on this machine (…)' }]) // 'cycles: not supported on this machine (…)'
+ */
+export function unsupportedText(unsupported: readonly UnsupportedEvent[]): string | null {
+  if (unsupported.length === 0) return null;
+  return `${unsupported.map((event) => event.event).join(', ')}: ${unsupported[0]?.reason ?? 'not supported'}`;
 }
 
 function headline(report: CommandReport): string {

@@ -1,4 +1,6 @@
 import type { RepeatStat } from '../session/run-repeat.ts';
+import type { UnsupportedEvent } from '../session/report.ts';
+import { unsupportedText } from './report-text.ts';
 import { formatCount, formatMiB, formatSeconds } from './units.ts';
 
 /**
@@ -17,7 +19,8 @@ const MIB = 1024 * 1024;
 
 /**
  * `run -r N`'s text: one line per metric, mean ± σ and σ as a share of the mean, as perf stat -r;
- * `interrupted` (the runs asked for and the signal) when a signal ended the series early.
+ * `interrupted` (the runs asked for and the signal) when a signal ended the series early;
+ * `unsupported`, the -e events perf could not count, named once as `run` names them.
  * @example renderRepeatText('true', 5, { time: { mean: 0.001, stddev: 0.0001, n: 5, min: 0.0009, max: 0.0012, unit: 's' } })
  *   // 'true: 5 runs (mean ± sample standard deviation)\n  time  0.001s ± 0.000s  (± 10.0%)'
  */
@@ -27,6 +30,7 @@ export function renderRepeatText(
   metrics: Readonly<Record<string, RepeatStat>>,
   interrupted: { readonly requested?: number; readonly signal?: string } = {},
   failures: readonly string[] = [],
+  unsupported: readonly UnsupportedEvent[] = [],
 ): string {
   const names = Object.keys(metrics);
   const width = Math.max(0, ...names.map((name) => name.length));
@@ -44,7 +48,9 @@ export function renderRepeatText(
   const count = interrupted.signal === undefined ? `${runs} runs` : `${runs} complete run${runs === 1 ? '' : 's'} of ${interrupted.requested ?? '?'}, interrupted by ${interrupted.signal}`;
   // Failed runs are in the figures, as perf stat -r keeps them: said, so they are not taken for a clean series.
   const failed = failures.length === 0 ? [] : [`  ${failures.length} of ${runs} runs failed (${countedOutcomes(failures)}): the figures above include them`];
-  return [`${label}: ${count} (mean ± sample standard deviation)`, ...lines, ...failed].join('\n');
+  // an event asked for with -e and not counted has no line of figures: without this it went unnamed
+  const notCounted = unsupportedText(unsupported);
+  return [`${label}: ${count} (mean ± sample standard deviation)`, ...lines, ...(notCounted === null ? [] : [`  ${notCounted}`]), ...failed].join('\n');
 }
 
 /** `['exit code 1', 'exit code 1', 'killed by SIGSEGV']` → `exit code 1 ×2, killed by SIGSEGV`. */

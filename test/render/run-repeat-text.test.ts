@@ -25,4 +25,10 @@ describe('run -r text', () => {
       '  cache-misses  1,100 ± 141  (± 12.9%)  (over 2 of 3 runs)',
     ]);
   });
+
+  it('an -e event perf could not count is named once, as run names it, before any failed runs', () => {
+    const reason = 'not supported on this machine (no hardware PMU exposed: a VM or a locked-down CPU; try --backend cachegrind)';
+    const text = renderRepeatText('true', 2, { time: stat([0.001, 0.0011], 's') }, {}, ['exit code 1'], [{ event: 'cycles', reason }, { event: 'instructions', reason }]);
+    expect(text.split('\n').slice(2)).toEqual([`  cycles, instructions: ${reason}`, '  1 of 2 runs failed (exit code 1): the figures above include them']);
+  });
 });
