@@ -167,10 +167,27 @@ static int perf_in_poll(pid_t pid) {
    read to the program's end were lost (seen: 2,100-2,290 of 2,614 page-faults, perf's writes slowed
    under strace). Seen in poll() after the end, perf reads again whatever comes: at its next tick,
    or at the SIGINT. */
-static int await_perf_in_poll(pid_t perf) {
+/* The process that is perf in the session `perf` leads: `perf` itself where it is perf (perf,
+   perf_6.1), else the first child named perf of a wrapper that runs perf as its child (`#!/bin/sh`
+   then `/usr/bin/perf "$@"`), a few levels down; `perf` where there is none. */
+static pid_t perf_in_session(pid_t perf) {
+  for (int depth = 0; depth < 4; depth++) {
+    char comm[32], children[256], path[64];
+    if (read_proc_text(perf, "comm", comm, sizeof comm) < 0 || strncmp(comm, "perf", 4) == 0) return perf;
+    snprintf(path, sizeof path, "task/%d/children", (int)perf);
+    if (read_proc_text(perf, path, children, sizeof children) <= 0) return perf;
+    pid_t child = (pid_t)atol(children);
+    if (child <= 0) return perf;
+    perf = child;
+  }
+  return perf;
+}
+
+static int await_perf_in_poll(pid_t session) {
   /* only perf itself (perf, perf_6.1): a wrapper that did not exec waits in its own calls, never in
      perf's poll(), and would hold every report for the whole bound */
   char comm[32];
+  pid_t perf = perf_in_session(session);
   if (read_proc_text(perf, "comm", comm, sizeof comm) < 0) return 0;
   if (strncmp(comm, "perf", 4) != 0) return perf_in_poll(perf) == 1;
   struct timespec from, now, pause = {0, 50000};
@@ -238,6 +255,28 @@ static int give_perf_its_fds(int base, int null_stdin) {
   /* in this order: with `base` 3 each fd is read before it is written over */
   ok = dup2(base, 2) >= 0 && dup2(base + 1, 3) >= 0 && dup2(base + 2, 4) >= 0 && ok;
   return ok ? 0 : -1;
+}
+
+/* A signal to perf: to its process group, which give_perf_its_fds (or Node's detached spawn) made
+   its own session, so -PID names only perf and what it started. A wrapper that runs perf as a
+   child (`#!/bin/sh` then `perf "$@"`) is perf too: signalled alone, the wrapper died and perf ran
+   on, orphaned, holding perf's pipes (and perfcell waiting on them) for ever. (perfcell's own
+   perfs, "perf N", are spawned detached: a group of their own too.) */
+static int kill_perf(pid_t perf, int signal) {
+  return kill(-perf, signal);
+}
+
+/* perf's own pid, seen to have ended (WNOWAIT: still unreaped, so its group id cannot be reused),
+   then what is left of its group (a wrapper's child, or what it left running) killed, then reaped. */
+static pid_t reap_perf(pid_t perf, int options) {
+  siginfo_t ended = {0};
+  /* (-1 with EINTR: the caller looks at why it was woken, perfcell's death, and asks again) */
+  if (waitid(perf > 0 ? P_PID : P_ALL, perf > 0 ? (id_t)perf : 0, &ended, WEXITED | WNOWAIT | options) < 0) return -1;
+  if (ended.si_pid == 0) return 0;
+  kill(-ended.si_pid, SIGKILL);
+  pid_t got;
+  do got = waitpid(ended.si_pid, NULL, 0); while (got < 0 && errno == EINTR);
+  return ended.si_pid;
 }
 
 /* A copy of `argv` (its strings shared) with each `placeholder` ("{pid}", "{tick}") replaced by
@@ -650,9 +689,8 @@ static int watch_perf_group(int count, pid_t pids[], int failed[]) {
   int perfcell_stopped = 0, stopped_here[MAX_GROUP] = {0};
   long long continued_ns = 0;
   for (int alive = count; alive > 0;) {
-    int status;
     pid_t ended;
-    while ((ended = waitpid(-1, &status, WNOHANG)) > 0) {
+    while ((ended = reap_perf(0, WNOHANG)) > 0) {
       for (int i = 0; i < count; i++) {
         if (pids[i] != ended) continue;
         printf("exit %d\n", i);
@@ -685,7 +723,7 @@ static int watch_perf_group(int count, pid_t pids[], int failed[]) {
       unsigned long long since = 0;
       for (int b = 7; b >= 0; b--) since = (since << 8) | slots[8 * i + b];
       long long from = (long long)since > continued_ns ? (long long)since : continued_ns;
-      if (since != 0 && pids[i] > 0 && now_ns - from > watch_ns) kill(pids[i], SIGKILL);
+      if (since != 0 && pids[i] > 0 && now_ns - from > watch_ns) kill_perf(pids[i], SIGKILL);
     }
   }
   return 0;
@@ -946,7 +984,7 @@ int main(int argc, char **argv) {
         released = -1;
       } else if (released == 1) {
         /* perfcell is gone: end what it started, as timeout(1) would, then SIGKILL a second later. */
-        if (perf > 0) kill(perf, SIGKILL);
+        if (perf > 0) kill_perf(perf, SIGKILL);
         kill(child, SIGTERM);
         released = 2;
       }
@@ -1013,7 +1051,7 @@ int main(int argc, char **argv) {
   char extra[64];
   snprintf(extra, sizeof extra, "\"perfSignalled\":%s,\"stopSignal\":%d", perf_signalled ? "true" : "false", (int)stop_signal_seen);
   print_end_report(out, sh->released, status, sh->start, end, &usage, sh->exec_errno, extra);
-  if (perf_signalled) kill(perf, SIGINT);
+  if (perf_signalled) kill_perf(perf, SIGINT);
   /* The report is out; the gate stays until its perf has gone (perfcell kills it once its last
      interval is read; a perf left alone ends at its next tick, its target gone). Exiting at once,
      the gate's own teardown took the CPU perf needed to print that interval, and perfcell handled
@@ -1021,8 +1059,8 @@ int main(int argc, char **argv) {
      perf is reaped here, not left to init. (perf forked by perfcell, not by this gate: ECHILD.) */
   /* perfcell gone (before the wait began, or during it: its SIGUSR1 ends waitpid) leaves perf to the gate */
   for (int waiting = perf > 0; waiting;) {
-    if (parent_died) kill(perf, SIGKILL);
-    waiting = waitpid(perf, NULL, 0) < 0 && errno == EINTR;
+    if (parent_died) kill_perf(perf, SIGKILL);
+    waiting = reap_perf(perf, 0) < 0 && errno == EINTR;
   }
   return 0;
 }
