@@ -7,8 +7,8 @@ import { countPerfEvents } from '../../parsers/event-list.ts';
 import { corePmuCount } from './default-events.ts';
 import { monotonicNs } from '../session/clock.ts';
 import { afterReport } from '../session/after-report.ts';
-import { isInPoll, untilPolling } from './poll-state.ts';
-import { perfExecError, perfProblem, spawnedPerfProcess, trackPerf } from './perf-process.ts';
+import { isInPoll, perfInSession, untilPolling } from './poll-state.ts';
+import { boundedClose, perfExecError, perfProblem, signalPerf, spawnedPerfProcess, trackPerf } from './perf-process.ts';
 import { liveFollower, openLiveLine, type LiveLine, type LiveMemorySource } from '../live/follower.ts';
 import { exitedWithin } from '../proc/child-processes.ts';
 import { perfOutputFileOrNull, type PerfOutputFile } from './output-file.ts';
@@ -222,12 +222,19 @@ function gatePerfChild(forked: GateForkedPerf, perfPath: string): PerfChild {
       stream.once('end', resolve);
       stream.once('close', resolve);
     });
-  let isGone = false;
-  const exited = output === undefined ? Promise.all([ended(forked.stderr), ended(forked.ack)]) : ended(forked.ack).then(() => output.finish());
-  const gone = exited.then(() => {
-    isGone = true;
-  });
+  // Where a descendant of perf's holds them, the pipes never close: once perf is sent SIGKILL,
+  // they are given PIPES_AFTER_EXIT_MS (perf's own exit is the gate's to see, not this process's).
+  const close = boundedClose(
+    () => pid ?? undefined,
+    () => {
+      // (a file perf writes to is read to its end by finish(): only a pipe is dropped)
+      for (const stream of output === undefined ? [forked.stderr, forked.control, forked.ack] : [forked.control, forked.ack]) stream.destroy();
+    },
+  );
+  const exited = output === undefined ? Promise.all([ended(forked.stderr), ended(forked.ack)]) : ended(forked.ack);
+  void exited.then(() => close.pipesClosed(null));
   const error = pid === null ? perfExecError(perfPath, forked.execErrno) : null;
+  if (output !== undefined) close.onClose(() => output.finish());
   return {
     ...(output === undefined ? {} : { deferReading: (on: boolean) => output.defer(on), outputFd: output.fd, readNow: () => output.readNow() }),
     pid: pid ?? undefined,
@@ -235,14 +242,11 @@ function gatePerfChild(forked: GateForkedPerf, perfPath: string): PerfChild {
     control: forked.control,
     ack: forked.ack,
     kill(signal = 'SIGTERM') {
-      if (pid === null || isGone) return false;
-      try {
-        return process.kill(pid, signal);
-      } catch {
-        return false;
-      }
+      if (pid === null || close.closed) return false;
+      if (signal === 'SIGKILL') close.ended();
+      return signalPerf(pid, signal);
     },
-    onClose: (listener) => void gone.then(() => listener(error)),
+    onClose: (listener) => close.onClose(() => listener(error)),
   };
 }
 
@@ -440,6 +444,8 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
   let spawnError: Error | null = null;
   const exit = new Promise<void>((resolve) => {
     subprocess.onClose((error) => {
+      // a stderr pipe dropped while a descendant of perf's held it (boundedClose) never ends the splitter
+      if (subprocess.stderr.destroyed && !subprocess.stderr.readableEnded) lines.end();
       spawnError = error;
       exited = true;
       exitedNs = monotonicNs();
@@ -556,7 +562,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
         // handles a command ends it without the data line (the old fixed 1 ms wait was both slower
         // and, on a loaded machine, not always enough). Where it already waits, the SIGINT goes now,
         // in this synchronous step: a window stopped without disable() ends counting right here.
-        const perfPid = subprocess.pid;
+        const perfPid = subprocess.pid === undefined ? undefined : perfInSession(subprocess.pid);
         let polling = perfPid !== undefined && isInPoll(perfPid) === true;
         if (perfPid !== undefined && !polling) {
           // Still counting, and perf busy (most often printing a tick it read before the command's

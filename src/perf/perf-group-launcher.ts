@@ -8,7 +8,7 @@ import { ackTimeoutMs, type AckWatchdog } from './control-channel.ts';
 import { perfArguments, type PerfOptions } from './controller.ts';
 import { execHelper, isOnPath } from './die-with-perfcell.ts';
 import { createPerfOutputFile, type PerfOutputFile } from './output-file.ts';
-import { perfExecError, type PerfProcess } from './perf-process.ts';
+import { perfExecError, signalPerf, type PerfProcess } from './perf-process.ts';
 import { exitedWithin, holdEventLoop } from '../proc/child-processes.ts';
 import { fieldsRequest } from '../session/request-fields.ts';
 
@@ -172,11 +172,7 @@ function wrapLauncher(launcher: ChildProcess, perf: string, stderrs: ReadonlyArr
           pendingSignal = signal;
           return true;
         }
-        try {
-          return process.kill(memberPid, signal);
-        } catch {
-          return false;
-        }
+        return signalPerf(memberPid, signal);
       },
       ref() {
         if (ended || isHolding) return;

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { classifyPerfStderr, DROP_FROM_EVENTS, type PerfErrorContext } from '../../parsers/perf-errors.ts';
 import { PerfError } from '../errors.ts';
+import { perfInSession } from './poll-state.ts';
 
 /** A perf as TickingPerf drives it, whoever started it (Node, or perf-group-launcher.ts). */
 export interface PerfProcess {
@@ -18,8 +19,97 @@ export interface PerfProcess {
   onClose(listener: (error: Error | null) => void): void;
 }
 
-/** A perf spawned by Node, as a PerfProcess. */
+/**
+ * Sends `signal` to perf. One that ends perf (SIGINT for its last interval, SIGTERM, SIGKILL) goes
+ * to its process group, as perf runs in a session of its own (spawned detached, or by
+ * perfcell-exec, both before its pid is known here), so -pid names perf and what it started,
+ * nothing else: a wrapper script that runs perf as its child (`#!/bin/sh` then `/usr/bin/perf "$@"`)
+ * is perf too. Signalled alone, the wrapper died, the real perf ran on and held perf's pipes, and
+ * perfcell waited on them for ever. Never the leader's pid alone: once perf's group is empty, its
+ * pid may be another process's.
+ * One that steers a running perf (the pause's SIGSTOP and SIGCONT, the nudge's SIGURG) goes to the
+ * process that is perf (perfInSession) alone: a tracer in the group (strace -p, as a slowed perf
+ * has) stopped with it left perf in a ptrace stop that no SIGCONT ends, and the REPL counted nothing.
+ * False where nothing was signalled.
+ */
+export function signalPerf(pid: number | undefined, signal: NodeJS.Signals): boolean {
+  if (pid === undefined) return false;
+  try {
+    return STEERING.has(signal) ? process.kill(perfInSession(pid), signal) : process.kill(-pid, signal);
+  } catch {
+    return false;
+  }
+}
+
+const STEERING: ReadonlySet<NodeJS.Signals> = new Set(['SIGSTOP', 'SIGCONT', 'SIGURG']);
+
+/**
+ * How long perf's pipes may stay open after perf has exited or been sent SIGKILL before they are
+ * taken as closed: a descendant of perf's that left its group (or one not yet dead of the group's
+ * SIGKILL) may hold them for ever, and nothing of perf's comes after its exit.
+ */
+export const PIPES_AFTER_EXIT_MS = 500;
+
+/**
+ * perf's end, bounded: `pipesClosed()` once every pipe of perf's has closed ends it at once;
+ * `ended()` (perf exited, or was sent SIGKILL) ends it PIPES_AFTER_EXIT_MS later if they have not
+ * closed by then: perf's group is sent SIGKILL, and `destroy` drops the streams still open.
+ * `closed` says whether it has ended: a perf whose pipes have all closed is signalled no more (its
+ * pid, and group id, may be another process's by then).
+ */
+export function boundedClose(pid: () => number | undefined, destroy: () => void): BoundedClose {
+  let failure: Error | null = null;
+  let closed = false;
+  let timer: NodeJS.Timeout | null = null;
+  const listeners: Array<(error: Error | null) => void> = [];
+  const finish = (error: Error | null): void => {
+    if (closed) return;
+    closed = true;
+    failure = error;
+    if (timer !== null) clearTimeout(timer);
+    for (const listener of listeners.splice(0)) listener(failure);
+  };
+  return {
+    get closed() {
+      return closed;
+    },
+    pipesClosed: finish,
+    ended() {
+      if (closed || timer !== null) return;
+      timer = setTimeout(() => {
+        signalPerf(pid(), 'SIGKILL');
+        destroy();
+        finish(null);
+      }, PIPES_AFTER_EXIT_MS);
+      // (whoever waits for perf's end holds the event loop: this timer alone must not)
+      timer.unref();
+    },
+    onClose(listener) {
+      if (closed) listener(failure);
+      else listeners.push(listener);
+    },
+  };
+}
+
+export interface BoundedClose {
+  readonly closed: boolean;
+  pipesClosed(error: Error | null): void;
+  ended(): void;
+  onClose(listener: (error: Error | null) => void): void;
+}
+
+/** A perf spawned by Node (detached: a session of its own), as a PerfProcess. */
 export function spawnedPerfProcess(child: ChildProcess): PerfProcess {
+  const close = boundedClose(
+    () => child.pid,
+    () => {
+      for (const stream of child.stdio) stream?.destroy();
+    },
+  );
+  // perf's end is its exit, not the close of its pipes, which a descendant of perf's may hold
+  child.once('exit', () => close.ended());
+  child.once('close', () => close.pipesClosed(null));
+  child.once('error', (error) => close.pipesClosed(error));
   return {
     get pid() {
       return child.pid;
@@ -27,22 +117,17 @@ export function spawnedPerfProcess(child: ChildProcess): PerfProcess {
     // extra stdio pipes are socket pairs, writable from this side although typed as Readable
     control: child.stdio[3] as unknown as Writable | null,
     ack: child.stdio[4] as Readable | null,
-    // Never where the spawn failed (no pid): Node 20 then signals a pid it never set, seen as
-    // kill(12824576, SIGKILL) and, where that memory held 0, as a SIGKILL to perfcell's own process
-    // group (`PERFCELL_PERF=/nonexistent compare … 'node -e 1'` ended 137, and took its shell's job)
-    kill: (signal) => child.pid !== undefined && child.kill(signal),
+    // signalPerf, not child.kill(): on a spawn that failed (no pid) Node 20 signals a pid it never
+    // set, seen as kill(12824576, SIGKILL) and, where that memory held 0, as a SIGKILL to perfcell's
+    // own process group (`PERFCELL_PERF=/nonexistent compare … 'node -e 1'` ended 137)
+    kill(signal) {
+      if (close.closed) return false;
+      if (signal === 'SIGKILL') close.ended();
+      return signalPerf(child.pid, signal);
+    },
     ref: () => child.ref(),
     unref: () => child.unref(),
-    onClose(listener) {
-      let called = false;
-      const once = (error: Error | null): void => {
-        if (called) return;
-        called = true;
-        listener(error);
-      };
-      child.once('close', () => once(null));
-      child.once('error', (error) => once(error));
-    },
+    onClose: (listener) => close.onClose(listener),
   };
 }
 

@@ -55,3 +55,26 @@ export async function untilPolling(pid: number, options: { limitMs?: number; spi
     await new Promise((resolve) => (waitedMs < spinMs ? setImmediate(resolve) : setTimeout(resolve, 1)));
   }
 }
+
+/**
+ * The process that is perf in the session `pid` leads (perf runs in a session of its own): `pid`
+ * where it is perf (comm perf, perf_6.1), else the first child named perf of a wrapper script that
+ * runs perf as its child (`#!/bin/sh` then `/usr/bin/perf "$@"`), a few levels down; `pid` where
+ * there is none. The wrapper waits for perf, never in perf's poll(): looked for there, every window
+ * waited the whole 500 ms of untilPolling and was then signalled blind.
+ * @example perfInSession(wrapperPid) // → the pid of /usr/bin/perf, the wrapper's child
+ */
+export function perfInSession(pid: number, read: (path: string) => string = (path) => readFileSync(path, 'utf8')): number {
+  let perf = pid;
+  for (let depth = 0; depth < 4; depth += 1) {
+    try {
+      if (read(`/proc/${perf}/comm`).startsWith('perf')) return perf;
+      const child = Number.parseInt(read(`/proc/${perf}/task/${perf}/children`), 10);
+      if (!(child > 0)) return pid;
+      perf = child;
+    } catch {
+      return pid;
+    }
+  }
+  return pid;
+}

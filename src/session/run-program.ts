@@ -4,7 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import { constants as osConstants } from 'node:os';
 import { startPerf, type PerfSession, type PerfWindowResult } from '../perf/controller.ts';
 import { openLiveLine, type LiveMemory } from '../live/follower.ts';
-import { untilPolling } from '../perf/poll-state.ts';
+import { perfInSession, untilPolling } from '../perf/poll-state.ts';
 import { openProgramFiles } from './program-files.ts';
 import { hasOwnStdio, programStdio } from './program-stdio.ts';
 import { PerfError, UsageError } from '../errors.ts';
@@ -253,7 +253,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
             // perf checks that its target lives each time before it waits in poll(): released while perf
             // is still on its way back from the ack, a short program can be gone by then, and perf
             // quits without printing a line. Once it polls, only our SIGINT ends it, with its last interval.
-            if (perf.perfPid !== undefined) await untilPolling(perf.perfPid);
+            if (perf.perfPid !== undefined) await untilPolling(perfInSession(perf.perfPid));
             trace.mark('perf-polling');
           } catch (error: unknown) {
             perf = null;

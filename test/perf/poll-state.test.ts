@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { isInPoll, untilPolling } from '../../src/perf/poll-state.ts';
+import { isInPoll, perfInSession, untilPolling } from '../../src/perf/poll-state.ts';
 import { perfUsable } from '../support/perf.ts';
 
 describe('isInPoll', () => {
@@ -51,5 +51,26 @@ describe.runIf(perfUsable && process.arch === 'x64')('isInPoll on a real perf st
       perf.kill('SIGKILL');
       await new Promise((resolve) => perf.once('close', resolve));
     }
+  });
+});
+
+describe('perfInSession', () => {
+  const proc = (files: Record<string, string>) => (path: string): string => {
+    const text = files[path];
+    if (text === undefined) throw new Error(`ENOENT ${path}`);
+    return text;
+  };
+  it('is perf itself where perf leads its session (exec\'d, or perf_6.1)', () => {
+    expect(perfInSession(10, proc({ '/proc/10/comm': 'perf\n' }))).toBe(10);
+    expect(perfInSession(10, proc({ '/proc/10/comm': 'perf_6.1\n' }))).toBe(10);
+  });
+  it('is the perf a wrapper runs as its child, a level or two down', () => {
+    expect(perfInSession(10, proc({ '/proc/10/comm': 'wrap\n', '/proc/10/task/10/children': '11 ', '/proc/11/comm': 'perf\n' }))).toBe(11);
+    expect(perfInSession(10, proc({ '/proc/10/comm': 'wrap\n', '/proc/10/task/10/children': '11 ', '/proc/11/comm': 'env\n', '/proc/11/task/11/children': '12 ', '/proc/12/comm': 'perf\n' }))).toBe(12);
+  });
+  it('is the leader where no perf is found (a wrapper with no child, a sleeping stand-in, a process gone)', () => {
+    expect(perfInSession(10, proc({ '/proc/10/comm': 'hang\n', '/proc/10/task/10/children': '' }))).toBe(10);
+    expect(perfInSession(10, proc({ '/proc/10/comm': 'hang\n', '/proc/10/task/10/children': '11 ', '/proc/11/comm': 'sleep\n', '/proc/11/task/11/children': '' }))).toBe(10);
+    expect(perfInSession(10, proc({}))).toBe(10);
   });
 });
