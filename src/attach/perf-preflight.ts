@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { PerfError } from '../errors.ts';
-import { perfProblem } from '../perf/perf-process.ts';
+import { perfProblem, signalPerf } from '../perf/perf-process.ts';
 import type { ResolvedPerfOptions } from '../session/options.ts';
 
 /** One finished perf run: its exit code (null when it did not start) and stderr; a spawn error's text. */
@@ -23,7 +23,8 @@ const TIMEOUT_MS = 10_000;
  */
 const runPerf = (file: string, args: readonly string[]): Promise<PreflightRun> =>
   new Promise((resolve) => {
-    const child = spawn(file, args, { env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    // in a session of its own, killed as a group (signalPerf): a wrapper's child left running held its stderr open
+    const child = spawn(file, args, { env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     const chunks: Buffer[] = [];
     let bytes = 0;
     let settled: PreflightRun | null = null;
@@ -31,8 +32,9 @@ const runPerf = (file: string, args: readonly string[]): Promise<PreflightRun> =
       if (settled !== null) return;
       settled = run;
       clearTimeout(timer);
-      // not where the spawn failed: Node 20 would signal a pid it never set (perf-process.ts)
-      if (child.pid !== undefined) child.kill('SIGKILL');
+      // signalPerf: no signal where the spawn failed (Node 20's child.kill() signals a pid it never set: perf-process.ts)
+      signalPerf(child.pid, 'SIGKILL');
+      child.stderr?.destroy();
       resolve(run);
     };
     const timer = setTimeout(() => settle({ exitCode: null, stderr: Buffer.concat(chunks).toString(), spawnMessage: `perf did not finish within ${TIMEOUT_MS / 1000} s` }), TIMEOUT_MS);

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import split2 from 'split2';
 import type { Readable, Stream, Writable } from 'node:stream';
 import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.ts';
@@ -16,6 +16,7 @@ import { ackTimeoutMs, createControlChannel, noAckError, type AckWatchdog } from
 import { launchPerf } from './perf-group-launcher.ts';
 import { dyingWithPerfcell } from './die-with-perfcell.ts';
 import { withinWindow } from './window-records.ts';
+import { runPerfSync } from './run-perf-sync.ts';
 import { withSoftwareGroups } from './software-groups.ts';
 
 
@@ -645,8 +646,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
 
 /** Whether perf accepts one event on its own (`perf stat -e EVENT -- true`); for naming the one it refused. */
 export function probeEvent(perfPath: string, event: string): boolean {
-  const result = spawnSync(perfPath, ['stat', '-x', ',', '-e', event, '--', 'true'], { env: { ...process.env, LC_ALL: 'C' }, stdio: 'ignore', timeout: 5000 });
-  return result.status === 0;
+  return runPerfSync(perfPath, ['stat', '-x', ',', '-e', event, '--', 'true'], 5000, 0).status === 0;
 }
 
 

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { parsePerfStat } from '../../parsers/perf-stat.ts';
 import { cacheDir } from '../cache-dir.ts';
 import { makeFolders } from '../make-folders.ts';
+import { runPerfSync } from './run-perf-sync.ts';
 import type { CounterStatus } from '../../parsers/perf-stat-types.ts';
 
 /** The counters perfcell asks for when none are named: cache behaviour first, then the basics. */
@@ -115,12 +115,7 @@ export const systemDefaultEventSources: DefaultEventSources = {
     }
   },
   probe: (perfPath, events) => {
-    const result = spawnSync(perfPath, ['stat', '-x,', '-e', events.join(','), '--', 'true'], {
-      encoding: 'utf8',
-      env: { ...process.env, LC_ALL: 'C' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-      timeout: 10_000,
-    });
+    const result = runPerfSync(perfPath, ['stat', '-x,', '-e', events.join(','), '--', 'true'], 10_000);
     if (result.error !== undefined) return null;
     return { exitCode: result.status, stderr: result.stderr };
   },
