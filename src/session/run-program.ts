@@ -18,7 +18,7 @@ import type { CommandReport, CountersReport } from './report.ts';
 import { monotonicNs } from './clock.ts';
 import { afterReport } from './after-report.ts';
 import { programMemory, watchTreeMemory, type TreeMemory, type TreeMemoryResult } from './tree-memory.ts';
-import { forwardInterruptions, holdInterruptions, InterruptedError, interruption, settleInterruption } from './interruption.ts';
+import { forwardInterruptions, holdInterruptions, InterruptedError, interruption, onInterruption, settleInterruption } from './interruption.ts';
 import { emptyProgramError, launchError } from './exec-failure.ts';
 import { startRunTrace } from './run-trace.ts';
 import { dropGatePerf, gatePerfStreams, parsePidLine, sendGateCommand, takeEarlyGate } from './early-gate.ts';
@@ -247,8 +247,12 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
       try {
         stopForwarding = forwardInterruptions(() => heldPid);
         if (perf !== null) {
+          // Asked to stop while perf is awaited (a perf that never acknowledges costs the ack
+          // timeout, 5 s): perf is killed, and the stop ends the run now, not once that has passed
+          const armed = perf;
+          const stopWaiting = onInterruption(() => armed.kill());
           try {
-            await perf.enable();
+            await perf.enable().finally(stopWaiting);
             trace.mark('perf-enabled');
             // perf checks that its target lives each time before it waits in poll(): released while perf
             // is still on its way back from the ack, a short program can be gone by then, and perf
