@@ -205,6 +205,27 @@ describe.concurrent('fault matrix: perf faults (a fake perf through PERFCELL_PER
   it('a perf path that does not exist: exit 1, named', async () => {
     expectOutcome(await perfcell(['run', '-e', 'page-faults', '--', 'true'], { env: { PERFCELL_PERF: '/nonexistent/perf' } }), 1, /^error: perf not found/);
   });
+  // A perf wrapper that does not exec perf and leaves a child holding perf's pipes (real perf cannot
+  // be made to: these stand-ins are what a wrapper script that runs perf, or anything, as its child
+  // does). perf is its whole process group: killed alone, the sh died and its child held the pipes,
+  // and perfcell waited on them for ever, SIGTERM or not.
+  const hangingWrapper = file('hang-wrapper.sh', '#!/bin/sh\nsleep 30\n', 0o755);
+  it('a perf wrapper whose child holds its pipes and never acknowledges: killed with its group after the timeout, measured without counters, with a warning', async () => {
+    const outcome = await perfcell(['run', '-e', 'page-faults', '--', 'sleep', '0.2'], { env: { PERFCELL_PERF: hangingWrapper, PERFCELL_PERF_ACK_TIMEOUT_S: '1' } });
+    expectOutcome(outcome, 0, /^warning: perf did not acknowledge within 1 s and was killed \(check perf alone: perfcell doctor\); measuring RAM, time and CPU only$/);
+    expect(outcome.stderr).toMatch(/^sleep 0\.2 peaked /m);
+  }, 30_000);
+  it('the same wrapper, default events: its probe is killed at its 10 s limit and the run goes on without counters', async () => {
+    const outcome = await perfcell(['run', '--', 'true'], { env: { PERFCELL_PERF: hangingWrapper, PERFCELL_PERF_ACK_TIMEOUT_S: '1', XDG_CACHE_HOME: join(dir, 'cache-hang') } });
+    expectOutcome(outcome, 0, /^warning: perf did not acknowledge within 1 s/);
+    expect(outcome.stderr).toMatch(/^true peaked /m);
+  }, 35_000);
+  it('SIGTERM while that wrapper is awaited: perfcell ends at once with 143, not at the ack timeout, nothing left', async () => {
+    const startedMs = performance.now();
+    const outcome = await perfcell(['run', '-e', 'page-faults', '--', 'true'], { env: { PERFCELL_PERF: hangingWrapper }, signal: { name: 'SIGTERM', toGroup: false, when: 'sleep 30', thenMs: 200 } });
+    expectOutcome(outcome, 143, /^error: interrupted by SIGTERM$/);
+    expect(performance.now() - startedMs).toBeLessThan(4000);
+  }, 30_000);
   // A perf that never acks costs a window its ack timeout (5 s by default). Once one has, the rest
   // of the file, the comparison or the series goes without perf, as the warning says: not every
   // command waiting for it to fail again. FAKE_PERF_LOG counts the perfs started to count.
@@ -255,6 +276,25 @@ describe.runIf(perfUsable).concurrent('fault matrix: perf event messages (real p
   it('-e nope,page-faults names nope', async () => {
     expectOutcome(await perfcell(['run', '-e', 'nope,page-faults', '--', 'true']), 1, /^error: unknown perf event 'nope' \(see perf list, or drop it from -e\)$/);
   });
+  // A wrapper that runs perf as its child, not exec'd (`#!/bin/sh` then `perf "$@"`): perf is the
+  // wrapper's whole group, signalled as one, and its poll() is the child's. Its SIGINT reached the sh
+  // alone: run warned 'perf ended without its last interval', and cells never ended (their perf,
+  // orphaned, counted perfcell on), each waiting on perf's pipes.
+  const childWrapper = file('wrap-child.sh', '#!/bin/sh\nperf "$@"\n', 0o755);
+  it('a wrapper running real perf as its child: run counts as perf does, with no warning', async () => {
+    const outcome = await perfcell(['run', '--json', '-e', 'page-faults', '--', 'sleep', '0.2'], { env: { PERFCELL_PERF: childWrapper } });
+    expectOutcome(outcome, 0);
+    expect(outcome.stderr).not.toMatch(/warning|perf ended/);
+    const counter = json(outcome.stdout).counters.events.find((event: { event: string }) => event.event === 'page-faults');
+    expect(counter.total).toBeGreaterThan(0);
+  }, 30_000);
+  it('a wrapper running real perf as its child: cells end once reported, counted, nothing left', async () => {
+    const cells = file('wrapped-cells.js', '// %% one\nconst a = 1 + 1;\n// %% two\nconst b = [1, 2, 3].map((x) => x * 2);\n');
+    const outcome = await perfcell(['cells', '--json', '-e', 'page-faults', cells], { env: { PERFCELL_PERF: childWrapper } });
+    expectOutcome(outcome, 0);
+    expect(outcome.stderr).not.toMatch(/keeps this process alive|warning/);
+    expect(json(outcome.stdout).cells.map((cell: { report: { counters: { backend: string } } }) => cell.report.counters.backend)).toEqual(['perf', 'perf']);
+  }, 30_000);
   it('SIGTERM with real perf counting: reported with its counts, no perf left', async () => {
     const outcome = await perfcell(['run', '-e', 'page-faults', '--', 'sleep', '30'], { signal: { name: 'SIGTERM', toGroup: false, when: 'sleep 30' } });
     expectOutcome(outcome, 143, /^perfcell: interrupted by SIGTERM/);
