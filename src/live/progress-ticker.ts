@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { OWN_PROCESS_NAMES } from '../proc/own-process-names.ts';
 import { LIVE_DELAY_MS, LIVE_REFRESH_MS } from './relay.ts';
 import { monotonicMs } from '../session/clock.ts';
 import type { CounterStatus } from '../../parsers/perf-stat-types.ts';
+
+export { OWN_PROCESS_NAMES };
 
 /**
  * The live part of compare's progress line, for runs of external commands (perfcell's own process
@@ -61,13 +64,6 @@ function compactRate(perSecond: number): string {
   return perSecond.toFixed(0);
 }
 
-/**
- * Processes of perfcell's own machinery, not of the measured program: perf, and every helper of
- * native/ that runs as a process (perfcell-perf-hold is a library loaded into perf). compare's
- * programs are children of perfcell-serve, whose two processes (812 and 648 kB here) had read a
- * sleeping program's 1.6 MiB as 3.1.
- */
-export const OWN_PROCESS_NAMES: ReadonlySet<string> = new Set(['perf', 'perfcell-live', 'perfcell-exec', 'perfcell-serve']);
 
 /**
  * RSS of every descendant of `pid`, bytes, perf and perfcell's helpers left out; null when /proc

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { OWN_PROCESS_NAMES } from './own-process-names.ts';
 
 /*
  * The processes a cell leaves running. perf counts a cell's child processes too (its counters are
@@ -54,6 +55,19 @@ export function isRunning(pid: number): boolean {
   }
 }
 
+/**
+ * Whether `pid` is one of perfcell's own processes (its perf launcher, perf): a window that falls
+ * back to a perf of its own spawns its launcher between beforeCell() and afterCell(), and it was
+ * named as the cell's stray process ("cell 'b' left a process running").
+ */
+export function isOwnProcess(pid: number, read: (path: string) => string = (path) => readFileSync(path, 'utf8')): boolean {
+  try {
+    return OWN_PROCESS_NAMES.has(read(`/proc/${pid}/comm`).trimEnd());
+  } catch {
+    return false;
+  }
+}
+
 /** A process a cell started that was still running when the cell ended. */
 export interface StrayChild {
   readonly pid: number;
@@ -69,7 +83,7 @@ export class StrayChildren {
   private strays: StrayChild[] = [];
   private before = new Set<number>();
 
-  constructor(private readonly read: () => number[] = () => readChildPids()) {}
+  constructor(private readonly read: () => number[] = () => readChildPids().filter((pid) => !isOwnProcess(pid))) {}
 
   /** Before the window: the earlier cells' children still running, which this cell's counts include. */
   beforeCell(): string[] {

@@ -1,6 +1,9 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isRunning, mergeStrayNotes, readChildPids, StrayChildren } from '../../src/proc/child-processes.ts';
+import { isOwnProcess, isRunning, mergeStrayNotes, readChildPids, StrayChildren } from '../../src/proc/child-processes.ts';
 
 /** The processes cells leave running (src/proc/child-processes.ts). Real processes and /proc. */
 describe('readChildPids and isRunning', () => {
@@ -46,4 +49,26 @@ describe('mergeStrayNotes', () => {
     ]);
     expect(mergeStrayNotes(['only'])).toEqual(['only']);
   });
+});
+
+describe("StrayChildren and perfcell's own processes", () => {
+  it("leaves out a launcher of perfcell's that a cell's window spawned (a QA pass: 'cell 'b' left a process running' named it)", async () => {
+    // a real process whose name is the launcher's (comm is the name it was run by), beside one of the cell's
+    const folder = mkdtempSync(join(tmpdir(), 'perfcell-own-'));
+    symlinkSync(execFileSync('sh', ['-c', 'command -v sleep'], { encoding: 'utf8' }).trim(), join(folder, 'perfcell-exec'));
+    const strays = new StrayChildren();
+    strays.beforeCell();
+    const launcher = spawn(join(folder, 'perfcell-exec'), ['30'], { stdio: 'ignore' });
+    const own = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      await Promise.all([launcher, own].map((child) => new Promise((resolve) => child.once('spawn', resolve))));
+      expect(isOwnProcess(launcher.pid!)).toBe(true);
+      expect(isOwnProcess(own.pid!)).toBe(false);
+      expect(strays.afterCell('b')).toEqual([`cell 'b' left a process running (pid ${own.pid}): perf counts it in the cells after it while it runs`]);
+    } finally {
+      for (const child of [launcher, own]) child.kill('SIGKILL');
+      await Promise.all([launcher, own].map((child) => new Promise((resolve) => child.once('exit', resolve))));
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 10_000);
 });
