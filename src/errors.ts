@@ -11,7 +11,8 @@ export type PerfErrorCode =
   | 'PERF_FAILED'
   | 'PERF_NO_ACK'
   | 'PERF_LAST_INTERVAL_MISSING'
-  | 'PERF_NO_NAMED_SWITCH';
+  | 'PERF_NO_NAMED_SWITCH'
+  | 'PERF_NO_ROOM';
 
 /** perf could not count: not installed, refused, or asked for an event it does not know. */
 export class PerfError extends Error {
@@ -37,4 +38,12 @@ export class TargetError extends Error {
     super(message, options);
     this.code = code;
   }
+}
+
+/**
+ * Whether a command goes on without counters after this failure of perf's, even with -e: a perf
+ * that never acknowledged was killed, and one with no room for its output cannot write.
+ */
+export function isPerfGoneOn(error: unknown): error is PerfError {
+  return error instanceof PerfError && (error.code === 'PERF_NO_ACK' || error.code === 'PERF_NO_ROOM');
 }

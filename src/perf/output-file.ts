@@ -1,8 +1,10 @@
-import { closeSync, existsSync, ftruncateSync, openSync, readSync, unlinkSync, watch, type FSWatcher } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, openSync, readSync, unlinkSync, watch, writeSync, type FSWatcher } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { PerfError } from '../errors.ts';
+import { noRoomCode, noRoomFix, noRoomText } from '../temp-room.ts';
 
 /**
  * A file perf writes its interval lines to, read back as it grows.
@@ -55,31 +57,90 @@ function outputDirectories(onDisk: boolean): string[] {
 
 let sequence = 0;
 
-/** An open, already unlinked file in the first directory that takes one, watched if asked; throws where none does. */
+/**
+ * What a file's first write needs: a page. A full tmpfs (or disk) still opens a file, having
+ * inodes left, and fails only perf's writes, which then look like a perf that never answers.
+ */
+const PROBE = Buffer.alloc(4096);
+
+/** Where a folder took no file, and why (an errno code), for the message that names the fix. */
+export interface RefusedFolder {
+  readonly folder: string;
+  readonly code: string;
+}
+
+/** An open, already unlinked file in the first directory that takes one and its bytes, watched if asked; throws where none does. */
 function openUnlinked(watching: boolean, onDisk: boolean, onChange: () => void): { fd: number; watcher: FSWatcher | null } {
   let failure: unknown = null;
+  const refused: RefusedFolder[] = [];
   for (const directory of outputDirectories(onDisk)) {
     const path = join(directory, `perfcell-${process.pid}-${Date.now()}-${sequence++}.perf`);
     let fd: number | null = null;
     try {
       fd = openSync(path, 'a+', 0o600);
+      // a short write where the folder has less than a page left
+      if (writeSync(fd, PROBE) < PROBE.length) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+      ftruncateSync(fd, 0);
       const watcher = watching ? watch(path, { persistent: false }, onChange) : null;
       watcher?.on('error', () => undefined);
       return { fd, watcher };
     } catch (error: unknown) {
       failure = error;
+      const code = noRoomCode(error);
+      if (code !== null) refused.push({ folder: directory, code });
       if (fd !== null) closeSync(fd);
     } finally {
       if (fd !== null) unlinkSync(path);
     }
   }
+  // every folder was full: a PerfError, so that the command goes on without counters and says why
+  if (refused.length > 0 && refused.length === outputDirectories(onDisk).length) throw noRoomError(refused);
   throw failure;
+}
+
+/**
+ * perf's output has nowhere to go: the message names each folder and the fix.
+ * @example noRoomError([{ folder: '/tmp/tiny', code: 'ENOSPC' }, { folder: '/dev/shm', code: 'ENOSPC' }]).message
+ * // "no room for perf's counts: TMPDIR (/tmp/tiny) is full (ENOSPC), and so is /dev/shm (free space there, or point TMPDIR at a folder with room)"
+ */
+export function noRoomError(refused: readonly RefusedFolder[], temporary: string = tmpdir()): PerfError {
+  const first = refused.find((entry) => entry.folder === temporary) ?? (refused[0] as RefusedFolder);
+  const others = refused.filter((entry) => entry !== first).map((entry) => entry.folder);
+  const also = others.length === 0 ? '' : `, and so is ${others.join(' and ')}`;
+  return new PerfError('PERF_NO_ROOM', `no room for perf's counts: ${noRoomText(first.folder, first.code, temporary)}${also} (${noRoomFix(first.code)})`);
+}
+
+/**
+ * Where perf's output file goes (`onDisk`, as a shared perf's), or why none can be made there: for
+ * doctor. `refused` lists the folders passed over on the way, TMPDIR when it is full.
+ */
+export function probePerfOutputFolder(onDisk = true): { readonly folder: string | null; readonly refused: readonly RefusedFolder[] } {
+  const refused: RefusedFolder[] = [];
+  for (const folder of outputDirectories(onDisk)) {
+    const path = join(folder, `perfcell-${process.pid}-${Date.now()}-${sequence++}.probe`);
+    let fd: number | null = null;
+    try {
+      fd = openSync(path, 'a+', 0o600);
+      if (writeSync(fd, PROBE) < PROBE.length) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+      return { folder, refused };
+    } catch (error: unknown) {
+      const code = noRoomCode(error) ?? (error as NodeJS.ErrnoException).code ?? 'EIO';
+      refused.push({ folder, code });
+    } finally {
+      if (fd !== null) {
+        closeSync(fd);
+        unlinkSync(path);
+      }
+    }
+  }
+  return { folder: null, refused };
 }
 
 /**
  * `watch: false`: no inotify (its wake-ups would land inside the windows a shared perf counts);
  * read with readText(). `onDisk`: in the temporary directory first (see outputDirectories).
- * Throws where no file can be made or watched (callers fall back to a pipe).
+ * Throws where no file can be made or watched (callers fall back to a pipe), a PerfError
+ * (PERF_NO_ROOM) where every folder is full.
  */
 export function createPerfOutputFile({ watch: watching = true, onDisk = false }: { watch?: boolean; onDisk?: boolean } = {}): PerfOutputFile {
   let deferred = false;

@@ -10,6 +10,7 @@ import { execHelper, isOnPath } from './die-with-perfcell.ts';
 import { createPerfOutputFile, type PerfOutputFile } from './output-file.ts';
 import { perfExecError, signalPerf, type PerfProcess } from './perf-process.ts';
 import { exitedWithin, holdEventLoop } from '../proc/child-processes.ts';
+import { PerfError } from '../errors.ts';
 import { fieldsRequest } from '../session/request-fields.ts';
 
 /*
@@ -64,8 +65,10 @@ export function launchPerfGroup(pid: number, options: PerfOptions, ticksMs: read
   const files: PerfOutputFile[] = [];
   try {
     for (let index = 0; index < ticksMs.length; index++) files.push(createPerfOutputFile({ watch: false, onDisk: true }));
-  } catch {
+  } catch (error: unknown) {
     for (const file of files) file.finish();
+    // no folder has room: a perf spawned here would have none either
+    if (error instanceof PerfError && error.code === 'PERF_NO_ROOM') throw error;
     return null;
   }
   const members = launch(helper, pid, options, ticksMs, files.map((file) => file.fd));

@@ -136,7 +136,11 @@ export function startSharedPerf(
       if (start.staggered === true) await nextTurn();
     }
   };
-  const spawned = spawnAll();
+  /** Why the group could not be spawned (no folder with room for perf's output): each window's failure, as it would be a perf's of its own. */
+  let spawnFailure: unknown = null;
+  const spawned = spawnAll().catch((error: unknown) => {
+    spawnFailure = error;
+  });
   const isReady = Array.from({ length: total }, () => false);
   // All are started at once and awaited before the first window: no perf starts while one is open.
   let allReady: Promise<void> | null = null;
@@ -213,13 +217,14 @@ export function startSharedPerf(
           // gets a perf of its own, which says why as it always has.
           const hung = neverAcknowledged();
           if (hung !== null) throw hung;
+          if (spawnFailure !== null) throw spawnFailure;
           resumeAll();
           inner = broken() ? startPerf(pid, options) : pick().session();
           await inner.enable(beforeEnable, whileAcknowledging);
         },
         async prepareSwitch(beforeEnable) {
           await whenAllReady();
-          if (broken()) return null;
+          if (broken() || spawnFailure !== null) return null;
           resumeAll();
           const picked = pick(SWITCHED_LEAD_MS).session();
           const counting = (await picked.prepareSwitch?.(beforeEnable)) ?? null;

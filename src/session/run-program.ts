@@ -7,7 +7,7 @@ import { openLiveLine, type LiveMemory } from '../live/follower.ts';
 import { perfInSession, untilPolling } from '../perf/poll-state.ts';
 import { openProgramFiles } from './program-files.ts';
 import { hasOwnStdio, programStdio } from './program-stdio.ts';
-import { PerfError, UsageError } from '../errors.ts';
+import { isPerfGoneOn, PerfError, UsageError } from '../errors.ts';
 import { readCpuTicks } from '../proc/read-proc.ts';
 import { buildCpuReport } from './cpu.ts';
 import { buildPerfCounters, noCounters } from './counters.ts';
@@ -366,15 +366,15 @@ function closeGate(gate: Writable): void {
 /**
  * What a run does when perf's enable failed before its program started: a stop signal that reached
  * the held child (Ctrl-C to the group, or passed on to it) ended it before exec, and perf with it:
- * thrown as the interruption's, not perf's failure. A perf that never acknowledged, or default
+ * thrown as the interruption's, not perf's failure. A perf that never acknowledged or had no room
+ * for its output, or default
  * events perf refused, become the note returned (the run goes on without counters); an explicit
  * `-e` perf refused, or an error that is not perf's, is thrown.
  */
 export async function enableFailureNote(error: unknown, explicitEvents: boolean): Promise<string> {
   const stop = await settleInterruption();
   if (stop !== null) throw new InterruptedError(stop);
-  const isNoAck = error instanceof PerfError && error.code === 'PERF_NO_ACK';
-  if (!isNoAck && (explicitEvents || !(error instanceof PerfError))) throw error;
+  if (!isPerfGoneOn(error) && (explicitEvents || !(error instanceof PerfError))) throw error;
   return `${error.message}; measuring RAM, time and CPU only`;
 }
 

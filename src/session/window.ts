@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { startPerf, type CountingSwitch, type PerfSession, type PerfWindowResult } from '../perf/controller.ts';
 import { openLiveLine, type LiveLine } from '../live/follower.ts';
-import { PerfError, UsageError } from '../errors.ts';
+import { isPerfGoneOn, PerfError, UsageError } from '../errors.ts';
 import { readChildrenCpuTicks, readCpuTicks, readProcMemory, resetPeakRss, USER_HZ } from '../proc/read-proc.ts';
 import type { CpuTicks } from '../../parsers/proc-stat.ts';
 import { monotonicNs } from './clock.ts';
@@ -167,9 +167,8 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
           if (counting === null) await perf.enable(readStart);
         } catch (error: unknown) {
           perf = null;
-          // A perf that never acknowledged was killed: the command goes on without counters, even with -e.
-          const isNoAck = error instanceof PerfError && error.code === 'PERF_NO_ACK';
-          if (!isNoAck && (perfOptions.explicit || !(error instanceof PerfError))) {
+          // the command goes on without counters (isPerfGoneOn: even with -e), or ends here
+          if (!isPerfGoneOn(error) && (perfOptions.explicit || !(error instanceof PerfError))) {
             releaseSelf();
             throw error;
           }
