@@ -10,6 +10,7 @@ import { CachegrindError } from './cachegrind-error.ts';
 import { countersFromCachegrind } from './cachegrind-counters.ts';
 import { findExecutable } from './find-executable.ts';
 import { keepingIgnoredOnExec } from '../session/ignored-signals.ts';
+import { noRoomCode, noRoomFix, noRoomText, probeRoom } from '../temp-room.ts';
 
 /** Where one of the program's standard streams goes: perfcell's own, nowhere, or an open fd. */
 export type StdioTarget = 'inherit' | 'ignore' | number;
@@ -114,7 +115,7 @@ export async function runUnderCachegrind(
   await checkValgrind(valgrindPath, options.valgrindPath !== undefined, cwd, env['PATH']);
   await checkProgram(file, cwd, env['PATH']);
 
-  const tempDir = await fsPromises.mkdtemp(join(options.outDir ?? tmpdir(), 'perfcell-cachegrind-'));
+  const tempDir = await makeOutDir(options.outDir ?? tmpdir());
   try {
     const outPath = join(tempDir, 'cachegrind.out');
     const logPath = join(tempDir, 'valgrind.log');
@@ -182,5 +183,23 @@ export async function runUnderCachegrind(
     };
   } finally {
     await fsPromises.rm(tempDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * valgrind's folder for its output and log, with room for them: in a full folder valgrind only
+ * said it could not write them, which perfcell read as "valgrind wrote no cachegrind output".
+ */
+async function makeOutDir(parent: string): Promise<string> {
+  let folder: string | null = null;
+  try {
+    folder = await fsPromises.mkdtemp(join(parent, 'perfcell-cachegrind-'));
+    await probeRoom(folder);
+    return folder;
+  } catch (error: unknown) {
+    if (folder !== null) await fsPromises.rm(folder, { recursive: true, force: true });
+    const code = noRoomCode(error);
+    if (code === null) throw error;
+    throw new CachegrindError('VALGRIND_FAILED', `no room for cachegrind's output: ${noRoomText(parent, code)} (${noRoomFix(code)})`, { cause: error });
   }
 }

@@ -5,6 +5,7 @@ import { constants as osConstants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { MeasureOptions } from './options.ts';
 import type { ProgramFileDescriptors } from './program-stdio.ts';
+import { noRoomCode, noRoomFix, noRoomText } from '../temp-room.ts';
 
 /** The files of one run's stdio, open (compare --input FILE, --output FILE or pipe). */
 export interface ProgramFiles extends ProgramFileDescriptors {
@@ -122,7 +123,7 @@ let fifoPath: string | null = null;
  */
 function drainedFifo(): string {
   if (fifoPath !== null) return fifoPath;
-  const folder = mkdtempSync(join(tmpdir(), 'perfcell-pipe-'));
+  const folder = pipeFolder();
   const path = join(folder, 'stdout');
   try {
     const made = spawnSync('mkfifo', ['-m', '600', path], { encoding: 'utf8' });
@@ -137,5 +138,16 @@ function drainedFifo(): string {
     return fifoPath;
   } finally {
     rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** The folder for drainedFifo's pipe: a pipe takes no room, but its folder takes an inode, which a full TMPDIR may lack. */
+function pipeFolder(): string {
+  try {
+    return mkdtempSync(join(tmpdir(), 'perfcell-pipe-'));
+  } catch (error: unknown) {
+    const code = noRoomCode(error);
+    if (code === null) throw error;
+    throw new Error(`cannot make a pipe for the program's stdout: ${noRoomText(tmpdir(), code)} (${noRoomFix(code)}, or use --output null, or a file)`, { cause: error });
   }
 }

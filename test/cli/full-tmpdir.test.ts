@@ -5,6 +5,7 @@ import { cliPath } from '../support/fixtures.ts';
 import { runWithFullTmpdir, runsWithFullTmpdir } from '../support/full-tmpdir.ts';
 import { runsWithPerf } from '../support/perf.ts';
 import { temporaryFolders } from '../support/temp-folders.ts';
+import { hasValgrind, runsWith } from '../support/tools.ts';
 
 /**
  * A full TMPDIR (a QA pass): perf's output file opened there, but perf could not write it, so the
@@ -75,5 +76,14 @@ describe.runIf(runsWithFullTmpdir('perfcell with a full TMPDIR') && runsWithPerf
       expect(result.stdout).toMatch(/^Summary/m);
       expect(Date.now() - startedMs).toBeLessThan(4000);
     }
+  }, 60_000);
+});
+
+describe.runIf(runsWithFullTmpdir('cachegrind with a full TMPDIR') && runsWith('valgrind', hasValgrind, 'cachegrind with a full TMPDIR'))('cachegrind with a full TMPDIR', () => {
+  it('fails naming the fix, not valgrind', async () => {
+    const { work, tmp } = setUp();
+    const result = await runWithFullTmpdir(tmp, [...PC, 'run', '--backend', 'cachegrind', '--', 'true'], { cwd: work });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toBe(`error: no room for cachegrind's output: TMPDIR (${tmp}) is full (ENOSPC) (free space there, or point TMPDIR at a folder with room)`);
   }, 60_000);
 });
