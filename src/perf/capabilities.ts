@@ -1,6 +1,6 @@
 // fs.promises, not node:fs/promises: Node loads it at its first use, not at every command's start
 import { promises as fsPromises } from 'node:fs';
-import { release } from 'node:os';
+import { release, tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { classifyPerfStderr, type PerfProblem } from '../../parsers/perf-errors.ts';
 import { EVENT_PRESETS } from '../../parsers/event-list.ts';
@@ -8,6 +8,7 @@ import { parsePerfStat } from '../../parsers/perf-stat.ts';
 import { parsePreloadPlan, type PreloadPlan } from '../../parsers/preload-plan.ts';
 import { findProgram } from './default-events.ts';
 import { execHelper } from './die-with-perfcell.ts';
+import { probePerfOutputFolder, type RefusedFolder } from './output-file.ts';
 
 /** The events perfcell counts by default, hardware first, as `perf stat -e` names them. */
 export const DEFAULT_EVENTS = [
@@ -83,6 +84,16 @@ export interface CapabilityFacts {
   readonly perfPreload: PreloadPlan | null;
   /** Those of PRELOAD_SWITCHES set here, each turning part of that off. */
   readonly preloadSwitchedOff: readonly PreloadSwitch[];
+  /** Where a shared perf's output file goes (output-file.ts), the folders passed over on the way, and TMPDIR. */
+  readonly perfOutput: PerfOutputFolder;
+}
+
+/** Where perf's output goes: `folder` null where no folder takes a page; `refused` with each one's errno code. */
+export interface PerfOutputFolder {
+  readonly folder: string | null;
+  readonly refused: readonly RefusedFolder[];
+  /** os.tmpdir(): TMPDIR, or /tmp. */
+  readonly temporary: string;
 }
 
 /** The settings that turn parts of perfcell's library in perf off: the hold (`run`) and the nudge. */
@@ -134,6 +145,7 @@ export async function gatherFacts(
   perfPath: string = perfcellPerfPath(),
   helper: string | null = execHelper(),
   env: NodeJS.ProcessEnv = process.env,
+  probeOutput: () => PerfOutputFolder = () => ({ ...probePerfOutputFolder(), temporary: tmpdir() }),
 ): Promise<CapabilityFacts> {
   const [osRelease, paranoid, status, cpuinfo, watchdog, eventSources] = await Promise.all([
     sources.readText('/etc/os-release'),
@@ -172,6 +184,7 @@ export async function gatherFacts(
       const [name = '', value] = setting.split('=');
       return env[name] === value;
     }),
+    perfOutput: probeOutput(),
   };
 }
 

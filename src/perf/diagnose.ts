@@ -1,6 +1,7 @@
 import type { CapabilityFacts, EventProbe, PreloadSwitch } from './capabilities.ts';
 import { HARDWARE_EVENTS } from './capabilities.ts';
 import { readsZeroForUser } from './default-events.ts';
+import { noRoomFix, noRoomText } from '../temp-room.ts';
 
 export type CheckId =
   | 'perf'
@@ -13,6 +14,7 @@ export type CheckId =
   | 'cache-misses'
   | 'valgrind'
   | 'hand-over'
+  | 'perf-output'
   | 'hardware-counting';
 
 /** `fail` stops hardware counting, `warn` degrades it, `info` explains, `ok` is fine. */
@@ -47,7 +49,7 @@ export function isHardwarePmu(name: string): boolean {
 
 /** Everything `perfcell doctor` says about these facts, in screen order, ending with the overall verdict. */
 export function diagnose(facts: CapabilityFacts): Verdict[] {
-  const checks = [perf, privilege, paranoid, pmu, hybrid, nmiWatchdog, events, cacheMisses, valgrind, handOver].map((check) => check(facts));
+  const checks = [perf, privilege, paranoid, pmu, hybrid, nmiWatchdog, events, cacheMisses, valgrind, handOver, perfOutput].map((check) => check(facts));
   return [...checks, hardwareCounting(facts, checks)];
 }
 
@@ -320,6 +322,25 @@ function handOver(facts: CapabilityFacts): Verdict {
     ...facts.preloadSwitchedOff.map((setting) => `but ${setting} is set here: ${SWITCHED_OFF[setting]}`),
   ];
   return verdict('hand-over', facts.preloadSwitchedOff.length > 0 ? 'info' : 'ok', `perf takes perfcell's library (${plan.file}): started ahead and held by run, nudged for each window's last counts`, details);
+}
+
+/**
+ * Whether perf's output file has room (output-file.ts): a full TMPDIR took the file, not perf's
+ * lines, and every command's perf then read as one that never answers, while the other checks said ok.
+ */
+function perfOutput(facts: CapabilityFacts): Verdict {
+  const { folder, refused, temporary } = facts.perfOutput;
+  const fix = (code: string): string => noRoomFix(code);
+  if (folder === null) {
+    const [first, ...others] = refused;
+    if (first === undefined) return verdict('perf-output', 'fail', 'no folder for perf\'s output (no TMPDIR, no /dev/shm)', [], 'point TMPDIR at a folder that can be written');
+    const also = others.length === 0 ? '' : `, and so is ${others.map((entry) => entry.folder).join(' and ')}`;
+    return verdict('perf-output', 'fail', `no room for perf's counts: ${noRoomText(first.folder, first.code, temporary)}${also}`, ['commands measure RAM, time and CPU only, and say why once'], fix(first.code));
+  }
+  const named = folder === temporary ? `TMPDIR (${folder})` : folder;
+  const passed = refused.find((entry) => entry.folder === temporary);
+  if (passed === undefined) return verdict('perf-output', 'ok', `perf's output goes to ${named}, which has room`);
+  return verdict('perf-output', 'warn', `${noRoomText(passed.folder, passed.code, temporary)}: perf's output goes to ${named} instead`, ['--backend cachegrind writes there, and fails'], fix(passed.code));
 }
 
 function hardwareCounting(facts: CapabilityFacts, checks: readonly Verdict[]): Verdict {

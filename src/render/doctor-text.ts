@@ -31,6 +31,7 @@ const TITLE: Record<CheckId, string> = {
   'cache-misses': 'cache-misses',
   valgrind: 'valgrind',
   'hand-over': 'hand-over',
+  'perf-output': 'perf output',
   'hardware-counting': 'result',
 };
 

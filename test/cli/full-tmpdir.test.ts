@@ -11,7 +11,7 @@ import { hasValgrind, runsWith } from '../support/tools.ts';
  * A full TMPDIR (a QA pass): perf's output file opened there, but perf could not write it, so the
  * cells' shared perf never became ready and each cell fell back to a perf of its own, whose
  * launcher was then named as the user's stray process ("cell 'b' left a process running");
- * compare's perfs waited out their 5 s acknowledgement. Real perfcell,
+ * compare's perfs waited out their 5 s acknowledgement; doctor said all was well. Real perfcell,
  * real perf, a real 64 KiB tmpfs mounted full (in a mount namespace of the command's own).
  */
 const tempFolder = temporaryFolders('each');
@@ -76,6 +76,18 @@ describe.runIf(runsWithFullTmpdir('perfcell with a full TMPDIR') && runsWithPerf
       expect(result.stdout).toMatch(/^Summary/m);
       expect(Date.now() - startedMs).toBeLessThan(4000);
     }
+  }, 60_000);
+
+  it('doctor says where perf\'s output goes, and names the fix', async () => {
+    const { work, tmp } = setUp();
+    const verdictOf = async (shmFull: boolean): Promise<unknown> => {
+      const result = await runWithFullTmpdir(tmp, [...PC, 'doctor', '--json'], { cwd: work, shmFull });
+      const verdicts = (JSON.parse(result.stdout) as { verdicts: Array<{ check: string }> }).verdicts;
+      return verdicts.find((verdict) => verdict.check === 'perf-output');
+    };
+    const fix = 'free space there, or point TMPDIR at a folder with room';
+    expect(await verdictOf(false)).toMatchObject({ status: 'warn', summary: `TMPDIR (${tmp}) is full (ENOSPC): perf's output goes to /dev/shm instead`, fix });
+    expect(await verdictOf(true)).toMatchObject({ status: 'fail', summary: `no room for perf's counts: TMPDIR (${tmp}) is full (ENOSPC), and so is /dev/shm`, fix });
   }, 60_000);
 });
 

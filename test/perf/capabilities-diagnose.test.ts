@@ -41,6 +41,7 @@ const THIS_VM: CapabilityFacts = {
   valgrindVersion: '3.19.0',
   perfPreload: { file: '/usr/bin/perf', viaUbuntuWrapper: false, reason: null },
   preloadSwitchedOff: [],
+  perfOutput: { folder: '/tmp', refused: [], temporary: '/tmp' },
 };
 
 const ALL_COUNTED: readonly EventProbe[] = THIS_VM.events.map((probe) => ({ ...probe, status: 'counted', count: 1000 }));
@@ -78,6 +79,7 @@ describe('diagnose on this VM (recorded facts)', () => {
       'cache-misses',
       'valgrind',
       'hand-over',
+      'perf-output',
       'hardware-counting',
     ]);
   });
@@ -160,6 +162,7 @@ describe('diagnose on this VM (recorded facts)', () => {
       [ok]   valgrind      valgrind 3.19.0: the simulated-cache backend (cachegrind) can run
       [ok]   hand-over     perf takes perfcell's library (/usr/bin/perf): started ahead and held by run,
                            nudged for each window's last counts
+      [ok]   perf output   perf's output goes to TMPDIR (/tmp), which has room
 
       [FAIL] result        hardware counting does not work here
                            cause: no hardware PMU: the kernel's event sources are breakpoint, msr,
@@ -301,6 +304,7 @@ describe('diagnose on other machines', () => {
       { check: 'cache-misses', status: 'info', fix: null },
       { check: 'valgrind', status: 'warn', fix: 'sudo apt-get install valgrind' },
       { check: 'hand-over', status: 'info', fix: null },
+      { check: 'perf-output', status: 'ok', fix: null },
       { check: 'hardware-counting', status: 'fail', fix: 'sudo apt-get install linux-tools-6.18.44-fc-v657-gpu' },
     ]);
   });
@@ -422,5 +426,25 @@ describe('what cache-misses means', () => {
   it('hardware counting needs a counted hardware event', () => {
     expect(canCountHardware(THIS_VM)).toBe(false);
     expect(canCountHardware(INTEL_METAL)).toBe(true);
+  });
+});
+
+describe('perf output (a QA pass: a full TMPDIR took perf\'s file, not its lines, and doctor said all was ok)', () => {
+  const perfOutputOf = (perfOutput: CapabilityFacts['perfOutput']): Verdict => byCheck(diagnose({ ...THIS_VM, perfOutput }), 'perf-output');
+  const fix = 'free space there, or point TMPDIR at a folder with room';
+
+  it('ok where TMPDIR takes it, warn where a full TMPDIR is passed over, fail where no folder has room', () => {
+    expect(perfOutputOf({ folder: '/tmp', refused: [], temporary: '/tmp' })).toMatchObject({ status: 'ok', summary: "perf's output goes to TMPDIR (/tmp), which has room", fix: null });
+    expect(perfOutputOf({ folder: '/dev/shm', refused: [{ folder: '/tmp/tiny', code: 'ENOSPC' }], temporary: '/tmp/tiny' })).toMatchObject({
+      status: 'warn',
+      summary: "TMPDIR (/tmp/tiny) is full (ENOSPC): perf's output goes to /dev/shm instead",
+      fix,
+    });
+    expect(perfOutputOf({ folder: null, refused: [{ folder: '/tmp/tiny', code: 'ENOSPC' }, { folder: '/dev/shm', code: 'ENOSPC' }], temporary: '/tmp/tiny' })).toMatchObject({
+      status: 'fail',
+      summary: "no room for perf's counts: TMPDIR (/tmp/tiny) is full (ENOSPC), and so is /dev/shm",
+      fix,
+    });
+    expect(perfOutputOf({ folder: null, refused: [{ folder: '/ro', code: 'EROFS' }], temporary: '/ro' })).toMatchObject({ fix: 'point TMPDIR at a folder that can be written' });
   });
 });
