@@ -166,3 +166,24 @@ export function parseCachegrind(text: string): CachegrindProfile {
     descriptions,
   };
 }
+
+/**
+ * One profile of several processes' (valgrind --trace-children=yes writes a file per process): the
+ * counts summed per event, the command, geometry and descriptions of the first (the program
+ * itself, where the files come in the order the processes started), complete where every file is.
+ * @example mergeCachegrindProfiles([parseCachegrind('events: Ir\nsummary: 15\n'), parseCachegrind('events: Ir\nsummary: 5\n')]).totals // { Ir: 20 }
+ */
+export function mergeCachegrindProfiles(profiles: readonly CachegrindProfile[]): CachegrindProfile {
+  const [first] = profiles;
+  if (first === undefined) throw new Error('no cachegrind profile to merge');
+  const events = [...new Set(profiles.flatMap((profile) => profile.events))];
+  const sum = (of: (profile: CachegrindProfile) => Readonly<Record<string, number>>): Record<string, number> =>
+    Object.fromEntries(events.map((event) => [event, profiles.reduce((total, profile) => total + (of(profile)[event] ?? 0), 0)]));
+  return {
+    ...first,
+    events,
+    totals: sum((profile) => profile.totals),
+    rowTotals: sum((profile) => profile.rowTotals),
+    hasSummary: profiles.every((profile) => profile.hasSummary),
+  };
+}

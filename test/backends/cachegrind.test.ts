@@ -108,6 +108,21 @@ describe.runIf(runsWith('valgrind', canRun, 'the runUnderCachegrind tests'))('ru
     expect(run.profile.caches.map((cache) => cache.level)).toEqual(['I1', 'D1', 'LL']);
   }, 120_000);
 
+  // A QA pass: `run --backend cachegrind -- ./script.sh` counted the shell alone (2,465 D1 misses
+  // for a script whose program had 296,692), where run's perf counts the program and its children.
+  it('counts the program\'s children too: a shell that runs the column walk, as the walk and the shell alone add up', async () => {
+    const stdio = ['ignore', 'ignore', 'ignore'] as const;
+    const walk = await runUnderCachegrind(rowcol, ['col', '256'], { outDir, stdio: [...stdio] });
+    // `; true`: the walk a child of the shell's (a last command alone the shell would exec)
+    const shell = await runUnderCachegrind('sh', ['-c', `${rowcol} col 256; true`], { outDir, stdio: [...stdio] });
+    const shellAlone = await runUnderCachegrind('sh', ['-c', 'true; true'], { outDir, stdio: [...stdio] });
+    const [walkMisses, shellMisses, aloneMisses] = [walk, shell, shellAlone].map((run) => totalOf(run, 'D1 misses')!);
+    expect(walkMisses).toBeGreaterThan(256 * 256);
+    // the shell's own counts move a little from one run to the next (its environment, its fork)
+    expect(Math.abs(shellMisses! - walkMisses! - aloneMisses!), `${shellMisses} against ${walkMisses} + ${aloneMisses}`).toBeLessThan(0.1 * aloneMisses! + 50);
+    expect(readdirSync(outDir)).toEqual([]);
+  }, 120_000);
+
   it('sees the column walk read-miss D1 about 8× as often as the row walk', async () => {
     const n = 512;
     const row = await runUnderCachegrind(rowcol, ['row', String(n), '4'], { outDir, stdio: ['ignore', 'ignore', 'ignore'] });

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CachegrindFormatError, parseCacheDescription, parseCachegrind } from '../../parsers/cachegrind.ts';
+import { CachegrindFormatError, mergeCachegrindProfiles, parseCacheDescription, parseCachegrind } from '../../parsers/cachegrind.ts';
 
 const samplesDir = join(import.meta.dirname, '../../samples/cachegrind');
 const sampleNames = readdirSync(samplesDir).filter((name) => name.endsWith('.cachegrind.out'));
@@ -197,5 +197,19 @@ describe('parseCacheDescription', () => {
     expect(parseCacheDescription('L2 cache: 1048576 B, 64 B, 16-way associative')?.level).toBe('L2');
     expect(parseCacheDescription('desc: Branches: simulated')).toBeUndefined();
     expect(parseCacheDescription('')).toBeUndefined();
+  });
+});
+
+describe('mergeCachegrindProfiles (a file a process under --trace-children=yes)', () => {
+  it('sums every event over the processes, keeps the first one\'s command and caches, and is complete only where each file is', () => {
+    const program = parseCachegrind('desc: D1 cache: 32768 B, 64 B, 8-way associative\ncmd: ./rowcol col\nevents: Ir D1mr\nfl=a.c\nfn=main\n3 10 2\nsummary: 10 2\n');
+    const child = parseCachegrind('cmd: sh\nevents: Ir D1mr\nfl=b.c\nfn=main\n1 5 1\n');
+    const merged = mergeCachegrindProfiles([program, child]);
+    expect(merged.totals).toEqual({ Ir: 15, D1mr: 3 });
+    expect(merged.rowTotals).toEqual({ Ir: 15, D1mr: 3 });
+    expect(merged.command).toBe('./rowcol col');
+    expect(merged.caches.map((cache) => cache.level)).toEqual(['D1']);
+    expect(merged.hasSummary).toBe(false);
+    expect(mergeCachegrindProfiles([program])).toEqual(program);
   });
 });
