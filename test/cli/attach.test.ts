@@ -1,5 +1,5 @@
 import { nobodyCanRun, warnNobodySkipped } from '../support/nobody.ts';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execa } from 'execa';
@@ -294,13 +294,20 @@ describe.runIf(runsWithPerf('perfcell attach with real perf (11 tests)'))('perfc
   });
 
   it('a target that runs child processes: their CPU time is added once reaped, as perf counts them, and the report says RAM is its own', async () => {
-    // the first sleep: perfcell attaches before the first spinner starts (perf counts the children
-    // started after it attaches; beside a busy loop, 0.3 s was too short: 0.21 s of task-clock read);
+    // the spinners start once perf watches the target (perf counts the children started after it
+    // attaches: a first sleep of 0.3 s, then 1 s, was too short beside a busy loop and in a fresh
+    // clone's CI, 0.20-0.21 s of task-clock read);
     // the last: a child reaped in the last 20 ms before the target's own exit is not read (its parent reaps the target at once)
-    const child = spawn('sh', ['-c', `sleep 1; for i in 1 2 3; do ${fixture('spin')} 0.1 cpu; done; sleep 0.1`], { stdio: 'ignore' });
+    const go = join(tempFolder('perfcell-attach-children-'), 'go');
+    const child = spawn('sh', ['-c', `while [ ! -e ${go} ]; do sleep 0.02; done; for i in 1 2 3; do ${fixture('spin')} 0.1 cpu; done; sleep 0.1`], { stdio: 'ignore' });
     targets.push(child);
     const pid = child.pid!;
-    const result = await perfcell(['attach', String(pid), '--json', '-e', 'task-clock']);
+    const watch = perfcell(['attach', String(pid), '--json', '-e', 'task-clock']);
+    for (const deadline = Date.now() + 15_000; perfWatching(pid).length === 0 && Date.now() < deadline;) await new Promise((resolve) => setTimeout(resolve, 10));
+    // perf opens its counters a moment after its exec
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    writeFileSync(go, '');
+    const result = await watch;
     expect(result.exitCode, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as CommandReport;
     expect(report.warnings).toContain(`pid ${pid} had child processes during the watch: the counters count those it started (perf follows new children), its RAM is its own, and its CPU time adds theirs only once it has waited for them (child processes cpu)`);
