@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.ts';
 import type { PerfError } from '../errors.ts';
 import type { PerfOptions } from './controller.ts';
-import { perfProblem, trackPerf } from './perf-process.ts';
+import { perfProblem, signalPerf, trackPerf } from './perf-process.ts';
 
 /** The same set-up as a window's perf: events, interval, perf binary. */
 export type PerfWatchOptions = PerfOptions;
@@ -97,15 +97,17 @@ export function watchPerf(pid: number, options: PerfWatchOptions, onRecord: (rec
   return {
     perfPid: subprocess.pid,
     ended,
+    // perf's whole process group (signalPerf): a PERFCELL_PERF wrapper that runs perf as its child
+    // took the SIGINT alone, and `attach -d 0.5` through one ran until its target exited (30 s)
     async stop() {
-      if (!exited) subprocess.kill('SIGINT');
-      const timer = setTimeout(() => subprocess.kill('SIGKILL'), 2000);
+      if (!exited) signalPerf(subprocess.pid, 'SIGINT');
+      const timer = setTimeout(() => signalPerf(subprocess.pid, 'SIGKILL'), 2000);
       const end = await ended;
       clearTimeout(timer);
       return end;
     },
     kill() {
-      if (!exited) subprocess.kill('SIGKILL');
+      if (!exited) signalPerf(subprocess.pid, 'SIGKILL');
     },
   };
 }

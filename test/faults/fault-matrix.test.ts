@@ -295,6 +295,20 @@ describe.runIf(perfUsable).concurrent('fault matrix: perf event messages (real p
     expect(outcome.stderr).not.toMatch(/keeps this process alive|warning/);
     expect(json(outcome.stdout).cells.map((cell: { report: { counters: { backend: string } } }) => cell.report.counters.backend)).toEqual(['perf', 'perf']);
   }, 30_000);
+  // attach's perf took its SIGINT on the wrapper alone too: `attach -d 0.5` through it ran until its
+  // target exited (30 s)
+  it('a wrapper running real perf as its child: attach -d ends on time, nothing left', async () => {
+    const target = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const startedMs = Date.now();
+      const outcome = await perfcell(['attach', '-d', '0.5', '--json', '-e', 'task-clock', String(target.pid)], { env: { PERFCELL_PERF: childWrapper } });
+      expectOutcome(outcome, 0);
+      expect(Date.now() - startedMs).toBeLessThan(10_000);
+      expect(json(outcome.stdout).counters.events.map((event: { event: string }) => event.event)).toEqual(['task-clock']);
+    } finally {
+      target.kill('SIGKILL');
+    }
+  }, 30_000);
   it('SIGTERM with real perf counting: reported with its counts, no perf left', async () => {
     const outcome = await perfcell(['run', '-e', 'page-faults', '--', 'sleep', '30'], { signal: { name: 'SIGTERM', toGroup: false, when: 'sleep 30' } });
     expectOutcome(outcome, 143, /^perfcell: interrupted by SIGTERM/);
