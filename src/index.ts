@@ -9,8 +9,9 @@ export { compareInProcess, type InProcessCompareOptions, type InProcessCompareRe
 export type { GcReport, GcKind } from './session/gc.ts';
 export { renderTimeit } from './render/timeit-text.ts';
 export { renderInProcessCompare } from './render/compare-inprocess-text.ts';
-export { runProgram } from './session/run-program.ts';
-export { prepareWindow, type MeasurementWindow } from './session/window.ts';
+// checked first: a JavaScript caller's arguments may be anything (library-entries.ts)
+export { runProgram, prepareWindow } from './session/library-entries.ts';
+export type { MeasurementWindow } from './session/window.ts';
 export { DEFAULT_EVENTS, DEFAULT_INTERVAL_MS, type MeasureOptions } from './session/options.ts';
 export type {
   CommandReport,

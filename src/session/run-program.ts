@@ -28,7 +28,6 @@ import { shellQuote } from '../render/shell-quote.ts';
 import { exitedWithin } from '../proc/child-processes.ts';
 import { continueCount, HELD_STOP_NOTE, heldStop } from './job-stops.ts';
 import { quoteName } from '../render/quote-name.ts';
-import { checkMeasureOptions, checkMeasureTarget } from './check-options.ts';
 
 /** What the exec gate reports when the program has ended (see native/perfcell-exec.c and perfcell-serve.c). */
 export interface ReaperResult {
@@ -75,8 +74,6 @@ function signalName(signal: number): string | null {
  * enabled, and only then is it released.
  */
 export async function runProgram(command: readonly string[], options: MeasureOptions = {}, hooks?: RunHooks): Promise<CommandReport> {
-  checkMeasureTarget(command, 'runProgram');
-  checkMeasureOptions(options);
   return (await armProgram(command, options)).run(hooks);
 }
 

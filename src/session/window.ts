@@ -13,7 +13,6 @@ import { needsSettling, settleRss, settleTargetOf, SETTLE_THRESHOLD_BYTES, type 
 import { startGcWindow, type GcReport, type GcWindow } from './gc.ts';
 import { awaitBackgroundCompiles } from './background-compiles.ts';
 import { continueCount, HELD_STOP_NOTE, heldStop } from './job-stops.ts';
-import { checkMeasureOptions } from './check-options.ts';
 
 /**
  * A measurement window over a living process (perfcell's own, for the REPL and cells).
@@ -123,7 +122,6 @@ interface EndReads {
 
 /** `attachPerf`: where the window's perf comes from (cells take one armed ahead from a pool). */
 export function prepareWindow(pid: number, options: MeasureOptions = {}, attachPerf: typeof startPerf = startPerf): MeasurementWindow {
-  checkMeasureOptions(options);
   const perfOptions = resolvePerfOptions(options);
   const isSelf = pid === process.pid;
   const warnings: string[] = [];

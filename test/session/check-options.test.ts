@@ -8,9 +8,8 @@ import { createEvaluator } from '../../src/repl/evaluator.ts';
 import { startRepl } from '../../src/repl/start-repl.ts';
 import { compareInProcess } from '../../src/session/compare-inprocess.ts';
 import { measure } from '../../src/session/measure.ts';
-import { runProgram } from '../../src/session/run-program.ts';
 import { timeit } from '../../src/session/timeit.ts';
-import { prepareWindow } from '../../src/session/window.ts';
+import { prepareWindow, runProgram } from '../../src/session/library-entries.ts';
 
 /** What a JavaScript caller may pass, past the types. */
 const js = (value: unknown): never => value as never;
