@@ -1,5 +1,5 @@
 // fs.promises, not node:fs/promises: Node loads it at its first use, not at every command's start
-import { promises as fsPromises } from 'node:fs';
+import { promises as fsPromises, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -37,6 +37,14 @@ export function noRoomFix(code: string): string {
 
 /** A page: what a file's first write needs, and what a folder with no room refuses. */
 const PAGE = Buffer.alloc(4096);
+
+/**
+ * Writes a page to the open file `fd`, throwing the write's error (ENOSPC for a short write: a
+ * folder with less than a page left) where its folder has no room for it.
+ */
+export function writePage(fd: number): void {
+  if (writeSync(fd, PAGE) < PAGE.length) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+}
 
 /**
  * Throws the write's error where `folder` takes no page (a full tmpfs lets mkdtemp() and open()

@@ -1,10 +1,10 @@
-import { closeSync, existsSync, ftruncateSync, openSync, readSync, unlinkSync, watch, writeSync, type FSWatcher } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, openSync, readSync, unlinkSync, watch, type FSWatcher } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { PerfError } from '../errors.ts';
-import { noRoomCode, noRoomFix, noRoomText } from '../temp-room.ts';
+import { noRoomCode, noRoomFix, noRoomText, writePage } from '../temp-room.ts';
 
 /**
  * A file perf writes its interval lines to, read back as it grows.
@@ -57,11 +57,6 @@ function outputDirectories(onDisk: boolean): string[] {
 
 let sequence = 0;
 
-/**
- * What a file's first write needs: a page. A full tmpfs (or disk) still opens a file, having
- * inodes left, and fails only perf's writes, which then look like a perf that never answers.
- */
-const PROBE = Buffer.alloc(4096);
 
 /** Where a folder took no file, and why (an errno code), for the message that names the fix. */
 export interface RefusedFolder {
@@ -78,8 +73,9 @@ function openUnlinked(watching: boolean, onDisk: boolean, onChange: () => void):
     let fd: number | null = null;
     try {
       fd = openSync(path, 'a+', 0o600);
-      // a short write where the folder has less than a page left
-      if (writeSync(fd, PROBE) < PROBE.length) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+      // a full tmpfs (or disk) still opens a file, having inodes left, and fails only perf's writes,
+      // which then look like a perf that never answers
+      writePage(fd);
       ftruncateSync(fd, 0);
       const watcher = watching ? watch(path, { persistent: false }, onChange) : null;
       watcher?.on('error', () => undefined);
@@ -121,7 +117,7 @@ export function probePerfOutputFolder(onDisk = true): { readonly folder: string 
     let fd: number | null = null;
     try {
       fd = openSync(path, 'a+', 0o600);
-      if (writeSync(fd, PROBE) < PROBE.length) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+      writePage(fd);
       return { folder, refused };
     } catch (error: unknown) {
       const code = noRoomCode(error) ?? (error as NodeJS.ErrnoException).code ?? 'EIO';
