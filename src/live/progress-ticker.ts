@@ -4,8 +4,6 @@ import { LIVE_DELAY_MS, LIVE_REFRESH_MS } from './relay.ts';
 import { monotonicMs } from '../session/clock.ts';
 import type { CounterStatus } from '../../parsers/perf-stat-types.ts';
 
-export { OWN_PROCESS_NAMES };
-
 /**
  * The live part of compare's progress line, for runs of external commands (perfcell's own process
  * is idle while they run, so a timer here measures nothing): from 1 s into a run, every 250 ms,
