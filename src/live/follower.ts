@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { monotonicNs } from '../session/clock.ts';
 import { guardTerminalOutput, liveLineMayShowFrom } from './output-guard.ts';
 import { findLiveRelay, LIVE_DELAY_MS, LIVE_REFRESH_MS, LIVE_RELAY_START_MS, LIVE_VISIBLE_AFTER_S } from './relay.ts';
+import { ownChild } from '../proc/own-children.ts';
 
 const ERASED_MARKER = '#perfcell-live erased\n';
 /** How long a window's report waits for the relay to erase its line. */
@@ -142,7 +143,7 @@ export function startLiveFollower(pid: number, path: string | null = findLiveRel
   // In this process's group, unlike perf: Ctrl-Z in the terminal stops it with the command, and fg
   // continues both (detached, it drew its line on over the shell's prompt through the stop). Ctrl-C
   // reaches it too, and it ignores SIGINT: Ctrl-C is the command's.
-  const child = spawn(path, ['--follow', String(pid), String(LIVE_DELAY_MS), String(LIVE_REFRESH_MS)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = ownChild(spawn(path, ['--follow', String(pid), String(LIVE_DELAY_MS), String(LIVE_REFRESH_MS)], { stdio: ['pipe', 'pipe', 'inherit'] }));
   const commands = child.stdin;
   const answers = child.stdout as Readable;
   commands.on('error', () => undefined);

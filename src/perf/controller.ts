@@ -18,6 +18,7 @@ import { dyingWithPerfcell } from './die-with-perfcell.ts';
 import { withinWindow } from './window-records.ts';
 import { runPerfSync } from './run-perf-sync.ts';
 import { withSoftwareGroups } from './software-groups.ts';
+import { ownChild } from '../proc/own-children.ts';
 
 
 /**
@@ -260,11 +261,13 @@ export function spawnPerf(pid: number, options: PerfOptions, stderr: 'pipe' | nu
   const { file, args } = dyingWithPerfcell(options.perfPath ?? 'perf', perfArguments(pid, options));
   // node:child_process, not execa: this module runs inside the measured REPL process, where
   // loading execa alone adds about 12 MiB of RSS to every report's "current RAM usage".
-  return spawn(file, args, {
-    env: { ...process.env, LC_ALL: 'C' },
-    stdio: ['ignore', 'ignore', stderr, 'pipe', 'pipe'],
-    detached: true,
-  });
+  return ownChild(
+    spawn(file, args, {
+      env: { ...process.env, LC_ALL: 'C' },
+      stdio: ['ignore', 'ignore', stderr, 'pipe', 'pipe'],
+      detached: true,
+    }),
+  );
 }
 
 function spawnedPerfChild(pid: number, options: PerfOptions): PerfChild {

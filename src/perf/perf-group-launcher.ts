@@ -12,6 +12,7 @@ import { perfExecError, signalPerf, type PerfProcess } from './perf-process.ts';
 import { exitedWithin, holdEventLoop } from '../proc/child-processes.ts';
 import { PerfError } from '../errors.ts';
 import { fieldsRequest } from '../session/request-fields.ts';
+import { ownChild } from '../proc/own-children.ts';
 
 /*
  * The perfs that count perfcell's own process, started by the exec gate's "--perf-group" form
@@ -110,7 +111,7 @@ function launch(helper: string, pid: number, options: PerfOptions, ticksMs: read
     detached: true,
     env: { ...process.env, PERFCELL_ACK_TIMEOUT_MS: String(ackTimeoutMs()) },
   });
-  return wrapLauncher(launcher, perf, stderrs, watchFd);
+  return wrapLauncher(ownChild(launcher), perf, stderrs, watchFd);
 }
 
 /** The members of a launcher's group as perf processes: its report lines, its watch file's slots, its end. */
@@ -268,6 +269,7 @@ export function armEarlyPerfGroup(): void {
     detached: true,
     env: { ...process.env, PERFCELL_ACK_TIMEOUT_MS: String(ackTimeoutMs()) },
   });
+  ownChild(launcher);
   launcher.on('error', () => undefined);
   // until a group takes it, it keeps nothing alive
   launcher.unref();

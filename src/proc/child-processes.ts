@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { OWN_PROCESS_NAMES } from './own-process-names.ts';
+import { isOwnChild } from './own-children.ts';
 
 /*
  * The processes a cell leaves running. perf counts a cell's child processes too (its counters are
@@ -56,16 +56,13 @@ export function isRunning(pid: number): boolean {
 }
 
 /**
- * Whether `pid` is one of perfcell's own processes (its perf launcher, perf): a window that falls
- * back to a perf of its own spawns its launcher between beforeCell() and afterCell(), and it was
- * named as the cell's stray process ("cell 'b' left a process running").
+ * Whether `pid` is one of perfcell's own processes (its perf launcher, perf, the live view's relay):
+ * a window that falls back to a perf of its own spawns its launcher between beforeCell() and
+ * afterCell(), and it was named as the cell's stray process ("cell 'b' left a process running").
+ * Told by pid (own-children.ts), so a cell's own program called `perf` is still named.
  */
-export function isOwnProcess(pid: number, read: (path: string) => string = (path) => readFileSync(path, 'utf8')): boolean {
-  try {
-    return OWN_PROCESS_NAMES.has(read(`/proc/${pid}/comm`).trimEnd());
-  } catch {
-    return false;
-  }
+export function isOwnProcess(pid: number): boolean {
+  return isOwnChild(pid);
 }
 
 /** A process a cell started that was still running when the cell ended. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isOwnProcess, isRunning, mergeStrayNotes, readChildPids, StrayChildren } from '../../src/proc/child-processes.ts';
+import { ownChild } from '../../src/proc/own-children.ts';
 
 /** The processes cells leave running (src/proc/child-processes.ts). Real processes and /proc. */
 describe('readChildPids and isRunning', () => {
@@ -53,12 +54,10 @@ describe('mergeStrayNotes', () => {
 
 describe("StrayChildren and perfcell's own processes", () => {
   it("leaves out a launcher of perfcell's that a cell's window spawned (a QA pass: 'cell 'b' left a process running' named it)", async () => {
-    // a real process whose name is the launcher's (comm is the name it was run by), beside one of the cell's
-    const folder = mkdtempSync(join(tmpdir(), 'perfcell-own-'));
-    symlinkSync(execFileSync('sh', ['-c', 'command -v sleep'], { encoding: 'utf8' }).trim(), join(folder, 'perfcell-exec'));
     const strays = new StrayChildren();
     strays.beforeCell();
-    const launcher = spawn(join(folder, 'perfcell-exec'), ['30'], { stdio: 'ignore' });
+    // a real process marked as perfcell's own, as the launchers, perf and the live relay are, beside one of the cell's
+    const launcher = ownChild(spawn('sleep', ['30'], { stdio: 'ignore' }));
     const own = spawn('sleep', ['30'], { stdio: 'ignore' });
     try {
       await Promise.all([launcher, own].map((child) => new Promise((resolve) => child.once('spawn', resolve))));
@@ -68,6 +67,23 @@ describe("StrayChildren and perfcell's own processes", () => {
     } finally {
       for (const child of [launcher, own]) child.kill('SIGKILL');
       await Promise.all([launcher, own].map((child) => new Promise((resolve) => child.once('exit', resolve))));
+    }
+    expect(isOwnProcess(launcher.pid!)).toBe(false);
+  }, 10_000);
+
+  it("names a cell's own program called perf (a QA pass: the filter was by name, so a `perf record` a cell left running was never named)", async () => {
+    // a real process whose name is perf's (comm is the name it was run by)
+    const folder = mkdtempSync(join(tmpdir(), 'perfcell-own-'));
+    symlinkSync(execFileSync('sh', ['-c', 'command -v sleep'], { encoding: 'utf8' }).trim(), join(folder, 'perf'));
+    const strays = new StrayChildren();
+    strays.beforeCell();
+    const perf = spawn(join(folder, 'perf'), ['30'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => perf.once('spawn', resolve));
+      expect(strays.afterCell('b')).toEqual([`cell 'b' left a process running (pid ${perf.pid}): perf counts it in the cells after it while it runs`]);
+    } finally {
+      perf.kill('SIGKILL');
+      await new Promise((resolve) => perf.once('exit', resolve));
       rmSync(folder, { recursive: true, force: true });
     }
   }, 10_000);
