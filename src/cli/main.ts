@@ -7,6 +7,8 @@ import { firstCommandWord, saysNoPerf, hyperfineSpellings } from './argv.ts';
 import { markFullRun } from './full-run.ts';
 import { readDefaults } from './defaults.ts';
 import { formatError, exitCodeOf } from './errors.ts';
+import { InterruptedError } from '../session/interruption.ts';
+import { endBySignal } from './end-by-signal.ts';
 import { parseEventList, parseIntervalMs } from './options.ts';
 import { refuseNotUtf8 } from './argv-bytes.ts';
 
@@ -144,5 +146,7 @@ export async function main(argv: readonly string[], load: LoadCommand): Promise<
     const debug = program?.opts<{ debug?: boolean }>().debug === true || argv.includes('--debug');
     process.stderr.write(formatError(error, { debug }) + '\n');
     process.exitCode = exitCodeOf(error);
+    // stopped by a signal before anything was measured: perfcell ends by it (end-by-signal.ts)
+    if (error instanceof InterruptedError) endBySignal(error.interruption.signal);
   }
 }

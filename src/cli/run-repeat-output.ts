@@ -8,6 +8,7 @@ import type { CommandReport, UnsupportedEvent } from '../session/report.ts';
 import { summarizeRuns } from '../session/run-repeat.ts';
 import { writeHtmlFile } from './html-file.ts';
 import { writeStdout } from './stdout-guard.ts';
+import { endBySignal } from './end-by-signal.ts';
 import { messageText, outputWidth, warningText } from '../render/terminal-width.ts';
 import { fitToWidth } from '../render/report-repl.ts';
 import { endingText, renderReportText } from '../render/report-text.ts';
@@ -107,10 +108,13 @@ export async function writeRepeatedRuns(command: readonly string[], reports: rea
   if (outliers !== null) warnings.push(outliers);
   for (const warning of warnings) process.stderr.write(warningText(warning, process.stderr));
   const failed = reports.find((report) => statusOf(report) !== 0);
+  const cutStatus = dropped === undefined ? 0 : statusOf(dropped);
   process.exitCode = failed !== undefined ? statusOf(failed)
     : partial === null ? 0
-    : dropped !== undefined && statusOf(dropped) !== 0 ? statusOf(dropped)
+    : cutStatus !== 0 ? cutStatus
     : 128 + ((constants.signals as Record<string, number | undefined>)[partial.signal] ?? 0);
+  // the signal ended the series, not a program's own failure: perfcell dies of it, as perf stat -r does
+  if (failed === undefined && partial !== null && (cutStatus === 0 || dropped?.signal === partial.signal)) endBySignal(partial.signal as NodeJS.Signals);
   const label = reports[0]?.label ?? dropped?.label ?? shellQuote(command);
   // on a terminal, stderr's text is wrapped at spaces to its width (a long label's header broke mid-word)
   const width = outputWidth(process.stderr);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { noteInterruption } from './job-stops.ts';
 import { isIgnoredSignal } from './ignored-signals.ts';
+import { sharesForegroundGroup } from '../proc/terminal-group.ts';
 
 /** A signal that asked perfcell to stop: SIGINT (Ctrl-C), SIGTERM (kill, a CI cancel) or SIGHUP. */
 export interface Interruption {
@@ -70,12 +71,17 @@ export function onInterruption(listener: (interruption: Interruption) => void): 
 
 /**
  * Passes every interruption signal on to process `pid()` (none while it returns undefined or 0), as
- * a terminal passes Ctrl-C to its foreground job, until the returned function is called.
+ * a terminal passes Ctrl-C to its foreground job, until the returned function is called. A SIGINT
+ * is not passed on where perfcell and the process are the terminal's foreground group: that is
+ * where a Ctrl-C goes, so the process has it already (passed on, it got two, and a Python program's
+ * KeyboardInterrupt handler was cut short by the second), as under perf stat and time, which pass
+ * nothing on.
  */
-export function forwardInterruptions(pid: () => number | undefined): () => void {
+export function forwardInterruptions(pid: () => number | undefined, hasTerminalsSignal = sharesForegroundGroup): () => void {
   return onInterruption(({ signal }) => {
     const target = pid();
     if (target === undefined || target <= 0) return;
+    if (signal === 'SIGINT' && hasTerminalsSignal(target)) return;
     try {
       process.kill(target, signal);
     } catch {

@@ -6,6 +6,7 @@ import { armEarlyGate } from '../../session/early-gate.ts';
 import { holdInterruptions, InterruptedError, interruption, settleAfterExit, settleInterruption, type Interruption } from '../../session/interruption.ts';
 import { LaunchError } from '../../session/exec-failure.ts';
 import { formatError } from '../errors.ts';
+import { endBySignal } from '../end-by-signal.ts';
 import { endingText, renderReportText } from '../../render/report-text.ts';
 import { moveToFreshRow } from '../../live/fresh-row.ts';
 import { prepareFormatters } from '../../render/units.ts';
@@ -179,8 +180,11 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
         }
         // A report file that cannot be written is said, but the exit status stays the program's.
         for (const failure of failures) process.stderr.write(`error: ${failure}\n`);
-        if (stop !== null) process.stderr.write(messageText(interruptedLineOf(stop), process.stderr));
-        else if (failures.length > 0 && programStatus === 0) process.exitCode = 1;
+        if (stop !== null) {
+          process.stderr.write(messageText(interruptedLineOf(stop), process.stderr));
+          // the program died of perfcell's signal: perfcell dies of it too, as perf stat and timeout do
+          if (report.signal === stop.signal) endBySignal(stop.signal);
+        } else if (failures.length > 0 && programStatus === 0) process.exitCode = 1;
       } finally {
         stopFollowing();
         releaseSignals();
