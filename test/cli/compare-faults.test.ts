@@ -28,6 +28,7 @@ const perfcell = (args: readonly string[]) =>
 
 interface Outcome {
   readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
   readonly seconds: number;
@@ -44,7 +45,7 @@ async function interrupted(args: readonly string[], marker: string, signal: { re
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-  const ended = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   const guard = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 60_000);
   let isEnded = false;
   void ended.then(() => { isEnded = true; });
@@ -57,7 +58,7 @@ async function interrupted(args: readonly string[], marker: string, signal: { re
   } catch {
     // already ended
   }
-  const exitCode = await ended;
+  const { code: exitCode, signal: endingSignal } = await ended;
   clearTimeout(guard);
   try {
     // whatever a hook left (a sleep that outlived its shell) ends with the test
@@ -65,14 +66,14 @@ async function interrupted(args: readonly string[], marker: string, signal: { re
   } catch {
     // none left
   }
-  return { exitCode, stdout: stdout.trimEnd(), stderr: stderr.trimEnd(), seconds: performance.now() / 1000 - startedS };
+  return { exitCode, signal: endingSignal, stdout: stdout.trimEnd(), stderr: stderr.trimEnd(), seconds: performance.now() / 1000 - startedS };
 }
 
 const lastLine = (text: string): string => text.split('\n').at(-1) ?? '';
 const readDocument = (path: string): CompareDocument => JSON.parse(readFileSync(path, 'utf8')) as CompareDocument;
 
 describe.concurrent('perfcell compare: Ctrl-C during its hook commands', () => {
-  it('Ctrl-C during --cleanup: exit 130, every round printed and exported, the next --cleanup skipped', async () => {
+  it('Ctrl-C during --cleanup: ends by SIGINT, every round printed and exported, the next --cleanup skipped', async () => {
     const exported = join(dir, 'cleanup-int.json');
     const marker = join(dir, 'cleanup-int-started');
     const outcome = await interrupted(
@@ -80,7 +81,8 @@ describe.concurrent('perfcell compare: Ctrl-C during its hook commands', () => {
       `${marker}-a`,
       { name: 'SIGINT', toGroup: true },
     );
-    expect(outcome.exitCode, outcome.stderr).toBe(130);
+    // it ends by the signal, as hyperfine does ($? 130)
+    expect(outcome.signal, outcome.stderr).toBe('SIGINT');
     expect(outcome.stdout).toMatch(/^Benchmark 1: a\n/);
     expect(lastLine(outcome.stderr)).toBe("perfcell: interrupted by SIGINT in the --cleanup command for 'a' after 3 complete rounds; the results above hold every run");
     expect(outcome.stderr).not.toContain('error:');
@@ -96,7 +98,7 @@ describe.concurrent('perfcell compare: Ctrl-C during its hook commands', () => {
     expect(existsSync(`${marker}-b`)).toBe(false);
   });
 
-  it('SIGINT to perfcell alone during --cleanup: passed on to the cleanup, exit 130 at once with the results', async () => {
+  it('SIGINT to perfcell alone during --cleanup: passed on to the cleanup, ends by it at once with the results', async () => {
     const exported = join(dir, 'cleanup-alone.json');
     const marker = join(dir, 'cleanup-alone-started');
     const outcome = await interrupted(
@@ -104,21 +106,23 @@ describe.concurrent('perfcell compare: Ctrl-C during its hook commands', () => {
       marker,
       { name: 'SIGINT', toGroup: false },
     );
-    expect(outcome.exitCode, outcome.stderr).toBe(130);
+    // it ends by the signal, as hyperfine does ($? 130)
+    expect(outcome.signal, outcome.stderr).toBe('SIGINT');
     expect(outcome.seconds).toBeLessThan(4.5);
     expect(outcome.stdout).toMatch(/^Benchmark 1: true\n/);
     expect(lastLine(outcome.stderr)).toBe("perfcell: interrupted by SIGINT in the --cleanup command for 'true' after 3 complete rounds; the results above hold every run");
     expect(readDocument(exported).partial?.signal).toBe('SIGINT');
   });
 
-  it('Ctrl-C during --prepare: exit 130, the finished rounds kept, the interruption (not the hook) named', async () => {
+  it('Ctrl-C during --prepare: ends by SIGINT, the finished rounds kept, the interruption (not the hook) named', async () => {
     const exported = join(dir, 'prepare-int.json');
     const marker = join(dir, 'prepare-int-started');
     // the 5th prepare (2 in the warm-up round, 2 in measured round 1: the noise floor gets none),
     // 'true''s in round 2, writes the marker and waits
     const prepare = `n=$(cat ${marker}-count 2>/dev/null || echo 0); n=$((n + 1)); echo $n > ${marker}-count; if [ $n -ge 5 ]; then touch ${marker}; sleep 5; fi`;
     const outcome = await interrupted(['compare', '--no-perf', '--runs', '50', '--export-json', exported, '--prepare', prepare, '--', 'true', 'sleep 0.001'], marker, { name: 'SIGINT', toGroup: true });
-    expect(outcome.exitCode, outcome.stderr).toBe(130);
+    // it ends by the signal, as hyperfine does ($? 130)
+    expect(outcome.signal, outcome.stderr).toBe('SIGINT');
     expect(outcome.stdout).toMatch(/^Benchmark 1: true\n/);
     expect(lastLine(outcome.stderr)).toBe("perfcell: interrupted by SIGINT in the --prepare command for 'true' after 1 complete round; the results above are partial (the run in progress was dropped)");
     expect(outcome.stderr).not.toContain('error:');
@@ -138,7 +142,8 @@ describe.concurrent('perfcell compare: Ctrl-C during its hook commands', () => {
       marker,
       { name: 'SIGINT', toGroup: true },
     );
-    expect(outcome.exitCode, outcome.stderr).toBe(130);
+    // it ends by the signal, as hyperfine does ($? 130)
+    expect(outcome.signal, outcome.stderr).toBe('SIGINT');
     // --json: the document of the runs that finished (before: nothing on stdout), the same as --export-json's
     const document = JSON.parse(outcome.stdout) as CompareDocument;
     expect(JSON.parse(readFileSync(exported, 'utf8'))).toEqual(document);
@@ -153,10 +158,10 @@ describe.concurrent('perfcell compare: Ctrl-C during its hook commands', () => {
     expect(lastLine(outcome.stderr)).toBe("perfcell: interrupted by SIGINT before 'slow' had a finished run, so no comparison is made (the report above is the run that finished)");
   });
 
-  it('Ctrl-C during --setup: exit 130, nothing measured, said in one line', async () => {
+  it('Ctrl-C during --setup: ends by SIGINT, nothing measured, said in one line', async () => {
     const marker = join(dir, 'setup-int-started');
     const outcome = await interrupted(['compare', '--no-perf', '--runs', '3', '--setup', `touch ${marker}; sleep 5`, '--', 'true'], marker, { name: 'SIGINT', toGroup: true });
-    expect([outcome.exitCode, outcome.stdout, outcome.stderr]).toEqual([130, '', 'perfcell: interrupted by SIGINT before any round finished: no results to report']);
+    expect([outcome.signal, outcome.stdout, outcome.stderr]).toEqual(['SIGINT', '', 'perfcell: interrupted by SIGINT before any round finished: no results to report']);
   });
 });
 

@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import pty from 'node-pty';
@@ -12,8 +15,8 @@ import { pidsInSession } from '../support/proc-scan.ts';
 const perfBefore = perfPidsNow();
 afterAll(async () => expect(await leakedPerfPidsSettled(perfBefore)).toEqual([]));
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let tries = 0; tries < 500; tries += 1) {
+async function until(condition: () => boolean, what: string, tries = 500): Promise<void> {
+  for (let tried = 0; tried < tries; tried += 1) {
     if (condition()) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -68,4 +71,30 @@ describe('perfcell run and Ctrl-C, as for the bare program', () => {
     expect(result.stdout.split('\n')).toEqual(['ready', 'next 5', 'after']);
     expect(result.exitCode).toBe(0);
   }, 40_000);
+});
+
+describe('perfcell compare and cells and Ctrl-C, as hyperfine and a script', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'perfcell-signal-parity-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  // compare and cells exited 130 on a Ctrl-C, so a shell's loop of them went on to its next round,
+  // where a loop of hyperfine's stops (it dies of the SIGINT, as run now does)
+  const started = join(dir, 'started');
+  it.each([
+    // compare's programs run in a session of their own: each says it runs
+    ['compare', ['compare', '--no-perf', '--shell', '-r', '50', '--', `: > ${started}; ${fixture('sleep-ms')} 100`, `${fixture('sleep-ms')} 120`]],
+    ['cells', ['cells', '--no-perf', join(dir, 'slow.js')]],
+  ])('a shell loop of %s stops at a Ctrl-C', async (_name, args) => {
+    // the cell says it runs (cells run in perfcell's process), so the Ctrl-C falls inside it
+    writeFileSync(join(dir, 'slow.js'), `// %% slow\nimport { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(started)}, '');\nawait new Promise((resolve) => setTimeout(resolve, 3000));\n// %% after\n1;\n`);
+    rmSync(started, { force: true });
+    const loop = 'cli=$1; shift; for i in 1 2; do "$0" "$cli" "$@" 2>/dev/null >/dev/null; echo "next $i $?"; done';
+    const shell = execa('bash', ['-c', loop, process.execPath, cliPath, ...args], { reject: false, detached: true, timeout: 20_000 });
+    await until(() => existsSync(started), 'the first round to start', 2000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    process.kill(-(shell.pid ?? 0), 'SIGINT');
+    const result = await shell;
+    expect(result.stdout).toBe('');
+    expect(result.signal).toBe('SIGINT');
+  }, 30_000);
 });

@@ -329,8 +329,8 @@ describe.runIf(perfUsable).concurrent('fault matrix: perf event messages (real p
   // perfcell alone (then the held child never sees it), or perfcell dies (the server's lifeline, and
   // the perfs end once the forker is gone). PERFCELL_SERVED_RUNS=0 (a gate and a perf per run) below.
   it.each([
-    ['SIGINT', true, 130],
-    ['SIGTERM', false, 143],
+    ['SIGINT', true, 'SIGINT'],
+    ['SIGTERM', false, 'SIGTERM'],
     ['SIGKILL', false, 'SIGKILL'],
   ] as const)('compare with perf and a run armed ahead, %s (to the group: %s): no armed gate, held program or perf left', async (name, toGroup, status) => {
     const outcome = await perfcell(['compare', '-e', 'page-faults', '--json', '--warmup', '0', '--runs', '200', '--', 'sleep 0.03', 'sleep 0.04'], { signal: { name, toGroup, when: 'sleep 0.04', thenMs: 1500 } });
@@ -344,9 +344,9 @@ describe.runIf(perfUsable).concurrent('fault matrix: perf event messages (real p
     // perfcell's stderr is the program's too: it closes when the program has gone, not 30 s later
     expect(performance.now() - startedMs).toBeLessThan(15_000);
   }, 45_000);
-  it('served compare, Ctrl-C in its first warm-up run (which goes while the perfs still start): exit 130, no perf, server or program left', async () => {
+  it('served compare, Ctrl-C in its first warm-up run (which goes while the perfs still start): ends by SIGINT, no perf, server or program left', async () => {
     const outcome = await perfcell(['compare', '-e', 'page-faults', '--json', '--warmup', '2', '--runs', '5', '--', 'sleep 0.5', 'sleep 0.6'], { signal: { name: 'SIGINT', toGroup: true, when: 'sleep 0.5' } });
-    expectOutcome(outcome, 130, /^perfcell: interrupted by SIGINT before any round finished: no results to report$/);
+    expectOutcome(outcome, 'SIGINT', /^perfcell: interrupted by SIGINT before any round finished: no results to report$/);
   }, 45_000);
   it('compare with a gate and a perf per run (PERFCELL_SERVED_RUNS=0), SIGKILL: no armed gate, held program or perf left', async () => {
     const outcome = await perfcell(['compare', '-e', 'page-faults', '--json', '--warmup', '0', '--runs', '200', '--', 'sleep 0.03', 'sleep 0.04'], { env: { PERFCELL_SERVED_RUNS: '0' }, signal: { name: 'SIGKILL', toGroup: false, when: 'sleep 0.04', thenMs: 1500 } });
@@ -356,12 +356,12 @@ describe.runIf(perfUsable).concurrent('fault matrix: perf event messages (real p
 if (!perfUsable) console.warn('fault matrix: the real-perf message cases are skipped (perf cannot count software events here)');
 
 describe.concurrent('fault matrix: compare', () => {
-  it('SIGINT to the group after 3 s of compare --runs 60: exit 130, finished rounds printed and exported', async () => {
+  it('SIGINT to the group after 3 s of compare --runs 60: ends by SIGINT, finished rounds printed and exported', async () => {
     const exported = join(dir, 'cmp-int', 'new', 'a.json');
     const markdown = join(dir, 'cmp-int', 'a.md');
     const csv = join(dir, 'cmp-int', 'a.csv');
     const outcome = await perfcell(['compare', '--no-perf', '--runs', '60', '--export-json', exported, '--export-markdown', markdown, '--export-csv', csv, '--', 'sleep 0.1', 'sleep 0.12'], { signal: { name: 'SIGINT', toGroup: true, when: 3000 } });
-    expectOutcome(outcome, 130, /^perfcell: interrupted by SIGINT after \d+ complete rounds?; the results above are partial/);
+    expectOutcome(outcome, 'SIGINT', /^perfcell: interrupted by SIGINT after \d+ complete rounds?; the results above are partial/);
     const document = json(readFileSync(exported, 'utf8'));
     expect(document.partial).toMatchObject({ reason: 'interrupted', signal: 'SIGINT' });
     expect(document.partial.completedRounds).toBeGreaterThanOrEqual(3);
@@ -374,14 +374,14 @@ describe.concurrent('fault matrix: compare', () => {
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(row.endsWith(`,interrupted by SIGINT after ${document.partial.completedRounds} complete round${document.partial.completedRounds === 1 ? '' : 's'}`), row).toBe(true);
   }, 30_000);
-  it('SIGTERM to perfcell alone: exit 143, partial JSON on stdout', async () => {
+  it('SIGTERM to perfcell alone: ends by it ($? 143), partial JSON on stdout', async () => {
     const outcome = await perfcell(['compare', '--no-perf', '--json', '--runs', '60', '--', 'sleep 0.1'], { signal: { name: 'SIGTERM', toGroup: false, when: 'sleep 0.1', thenMs: 1000 } });
-    expectOutcome(outcome, 143, /^perfcell: interrupted by SIGTERM/);
+    expectOutcome(outcome, 'SIGTERM', /^perfcell: interrupted by SIGTERM/);
     expect(json(outcome.stdout).partial.runs['sleep 0.1']).toBeGreaterThan(0);
   }, 30_000);
-  it('SIGHUP: exit 129', async () => {
+  it('SIGHUP: ends by it ($? 129)', async () => {
     const outcome = await perfcell(['compare', '--no-perf', '--json', '--runs', '60', '--', 'sleep 0.1'], { signal: { name: 'SIGHUP', toGroup: false, when: 'sleep 0.1', thenMs: 1000 } });
-    expectOutcome(outcome, 129, /^perfcell: interrupted by SIGHUP/);
+    expectOutcome(outcome, 'SIGHUP', /^perfcell: interrupted by SIGHUP/);
     expect(json(outcome.stdout).partial.signal).toBe('SIGHUP');
   }, 30_000);
   it('an alternative failing on its 5th call keeps the finished rounds (printed, exported), then fails with the cause', async () => {
@@ -409,9 +409,9 @@ describe.concurrent('fault matrix: compare', () => {
     expect(document.alternatives.map((alternative: { runs: unknown[] }) => alternative.runs.length)).toEqual([3, 3]);
     expect(document.partial).toMatchObject({ reason: 'failed', stoppedAt: { phase: 'after' } });
   }, 30_000);
-  it('cells compared, interrupted by SIGINT: 130 with the rounds so far', async () => {
+  it('cells compared, interrupted by SIGINT: ends by it with the rounds so far', async () => {
     const outcome = await perfcell(['compare', '--no-perf', '--json', slowCells, '--cells', 'a', 'b', '--runs', '60'], { signal: { name: 'SIGINT', toGroup: true, when: 4000 } });
-    expectOutcome(outcome, 130, /^perfcell: interrupted by SIGINT/);
+    expectOutcome(outcome, 'SIGINT', /^perfcell: interrupted by SIGINT/);
     expect(json(outcome.stdout).partial.completedRounds).toBeGreaterThan(0);
   }, 30_000);
   it('--html and --export-* all make missing folders', async () => {
@@ -474,9 +474,9 @@ describe.concurrent('fault matrix: cells', () => {
     expect(outcome.stdout).toMatch(/^hang +4 .* timed out$/m);
   });
   for (const [name, number, toGroup] of [['SIGINT', 2, true], ['SIGTERM', 15, false], ['SIGHUP', 1, false]] as const) {
-    it(`${name} during a never-settling await: exit ${128 + number}, the cells measured in --json, marked partial`, async () => {
+    it(`${name} during a never-settling await: perfcell ends by it ($? ${128 + number}), the cells measured in --json, marked partial`, async () => {
       const outcome = await perfcell(['cells', '--no-perf', '--json', sleepCell], { signal: { name, toGroup, when: 3000 } });
-      expectOutcome(outcome, 128 + number, new RegExp(`^perfcell: interrupted by ${name}; 2 cells reported, 1 not run \\(never\\)$`));
+      expectOutcome(outcome, name, new RegExp(`^perfcell: interrupted by ${name}; 2 cells reported, 1 not run \\(never\\)$`));
       const document = json(outcome.stdout);
       expect(document.partial).toMatchObject({ reason: 'interrupted', signal: name });
       expect(document.cells[0].report.durationS).toBeGreaterThanOrEqual(0);

@@ -8,6 +8,7 @@ import { createCellEvaluator, ranNothing } from '../../experiment/cell-evaluator
 import { isCommentOnlyPrelude, runCells, type CellRun } from '../../experiment/run-cells.ts';
 import type { CellFailure } from '../../experiment/cell-evaluator.ts';
 import { holdInterruptions, interruptionExitCode } from '../../session/interruption.ts';
+import { endBySignal } from '../end-by-signal.ts';
 import { SECONDS_ABOVE_ZERO } from '../../session/option-rules.ts';
 import { formatCellFailure } from '../../render/cell-failure.ts';
 import { renderCellsSummary } from '../../render/cells-summary.ts';
@@ -199,7 +200,11 @@ export function registerCells(program: Command): void {
         }
         // A cell's process.exit(n) ends perfcell with n (after the reports), unless --keep-going.
         const exited = runs.find((run) => run.failure?.exitCode !== undefined)?.failure?.exitCode;
-        if (stop !== undefined) process.exitCode = interruptionExitCode(stop);
+        // stopped by a signal: perfcell ends by it once everything is out ($? 128+n), so a shell's loop stops there (end-by-signal.ts)
+        if (stop !== undefined) {
+          process.exitCode = interruptionExitCode(stop);
+          endBySignal(stop.signal);
+        }
         else if (exited !== undefined && flags.keepGoing !== true) process.exitCode = exited;
         else if (!ok) process.exitCode = 1;
       } finally {
@@ -212,8 +217,8 @@ export function registerCells(program: Command): void {
 
 /**
  * The cells ran in this process: a timer, a server or an open handle one left keeps it alive, as
- * it would keep node. Said once after a second, and Ctrl-C then ends it saying why (it had hung
- * without a word, and exited 130 without one). `allRan`: the report holds every cell (after a
+ * it would keep node. Said once after a second, and Ctrl-C then ends it saying why, by SIGINT as
+ * node ends (it had hung without a word, and exited 130 without one). `allRan`: the report holds every cell (after a
  * Ctrl-C that stopped the cells, a second one had been said to leave "the report above whole").
  */
 function sayWhatKeepsItAlive(allRan: boolean): void {
@@ -223,6 +228,7 @@ function sayWhatKeepsItAlive(allRan: boolean): void {
   }, 1000).unref();
   process.once('SIGINT', () => {
     process.stderr.write(allRan ? 'perfcell: interrupted by SIGINT after the last cell (the report above is whole)\n' : 'perfcell: interrupted by SIGINT after the report above\n');
+    endBySignal('SIGINT');
     process.exit(130);
   });
 }

@@ -11,6 +11,7 @@ import { runHook } from '../../experiment/hook-command.ts';
 import { runInterleavedUntilStopped, type InterleaveProgress } from '../../experiment/interleave.ts';
 import { describePartial, partialCause, withoutComparison } from '../../experiment/partial-run.ts';
 import { holdInterruptions, interruption, interruptionExitCode, InterruptedError, throwIfInterrupted } from '../../session/interruption.ts';
+import { endBySignal } from '../end-by-signal.ts';
 import { machineDifferences, perfVersionText, readMachineInfo } from '../../experiment/machine.ts';
 import { metricsOfReport } from '../../experiment/metrics.ts';
 import { releaseArmedPerf } from '../../experiment/run-cells.ts';
@@ -760,10 +761,15 @@ function warnFailures(alternatives: readonly SavedAlternative[]): void {
   }
 }
 
-/** After a stop: an interruption exits 128+n (its message is already out), a failure is thrown for main() to print. */
+/**
+ * After a stop: an interruption ends compare by its signal once everything is out (its message
+ * already is; $? 128+n), as hyperfine's Ctrl-C does, so a shell's loop of compares stops there
+ * (end-by-signal.ts); a failure is thrown for main() to print.
+ */
 function finishStopped(error: unknown): void {
   if (!(error instanceof InterruptedError)) throw error;
   process.exitCode = interruptionExitCode(error.interruption);
+  endBySignal(error.interruption.signal);
 }
 
 /**
