@@ -1,16 +1,20 @@
 /** perfcell's library API: the same engine the CLI uses. */
-export { measure, type MeasuredReport } from './session/measure.ts';
+// each entry that takes options refuses a name it does not take, and runProgram and prepareWindow
+// check their values: a JavaScript caller's arguments may be anything (library-entries.ts)
+export {
+  measure, runProgram, prepareWindow, timeit, compareInProcess, attachToProcess, startRepl, createEvaluator, createCellEvaluator,
+  renderReportText, renderReplReport, renderCompareHtml, renderReportsHtml, createPerfStatParser, parsePerfStat, createAggregator, aggregateRecords,
+} from './library-entries.ts';
+export type { MeasuredReport } from './session/measure.ts';
 /** perfcell's version (package.json), as `perfcell --version` prints it and every JSON document's `perfcell` field holds. */
 export { version } from './version.ts';
 export { toJsonDocument, JSON_FORMATS, type JsonFormat, type JsonDocumentHeader } from './json-document.ts';
 export { summarizeRuns, type RepeatStat } from './session/run-repeat.ts';
-export { timeit, type TimeitOptions, type TimeitResult, type PerCallCounter } from './session/timeit.ts';
-export { compareInProcess, type InProcessCompareOptions, type InProcessCompareResult, type InProcessAlternative } from './session/compare-inprocess.ts';
+export type { TimeitOptions, TimeitResult, PerCallCounter } from './session/timeit.ts';
+export type { InProcessCompareOptions, InProcessCompareResult, InProcessAlternative } from './session/compare-inprocess.ts';
 export type { GcReport, GcKind } from './session/gc.ts';
 export { renderTimeit } from './render/timeit-text.ts';
 export { renderInProcessCompare } from './render/compare-inprocess-text.ts';
-// checked first: a JavaScript caller's arguments may be anything (library-entries.ts)
-export { runProgram, prepareWindow } from './session/library-entries.ts';
 export type { MeasurementWindow } from './session/window.ts';
 export { DEFAULT_EVENTS, DEFAULT_INTERVAL_MS, type MeasureOptions } from './session/options.ts';
 export type {
@@ -24,23 +28,23 @@ export type {
   RssSample,
   UnsupportedEvent,
 } from './session/report.ts';
-export { renderReportText, type RenderOptions } from './render/report-text.ts';
-export { renderReplReport, type ReplRenderOptions } from './render/report-repl.ts';
-export { startRepl, type StartReplOptions, type StartedRepl, type ReplScopeApi } from './repl/start-repl.ts';
-export { createEvaluator, type Evaluator, type EvaluatorOptions } from './repl/evaluator.ts';
+export type { RenderOptions } from './render/report-text.ts';
+export type { ReplRenderOptions } from './render/report-repl.ts';
+export type { StartReplOptions, StartedRepl, ReplScopeApi } from './repl/start-repl.ts';
+export type { Evaluator, EvaluatorOptions } from './repl/evaluator.ts';
 export type { ReplMeasurement } from './repl/measured-eval.ts';
 export type { TypeScriptMode } from './repl/typescript.ts';
-export { renderHtmlReport, renderCompareHtml, renderReportsHtml } from './render/html.ts';
+export { renderHtmlReport } from './render/html.ts';
 export type { HtmlReportData, HtmlSection, HtmlCompareInput, HtmlCompareMetric, HtmlCompareAlternative } from './render/html-data.ts';
-export { attachToProcess, type AttachOptions, type AttachResult, type AttachStart } from './attach/attach.ts';
+export type { AttachOptions, AttachResult, AttachStart } from './attach/attach.ts';
 export type { IntervalRow, IntervalEvent } from './attach/interval-row.ts';
 export type { AttachSeries } from './attach/watch-state.ts';
-export { createPerfStatParser, parsePerfStat, detectPerfFormat } from '../parsers/perf-stat.ts';
+export { detectPerfFormat } from '../parsers/perf-stat.ts';
 export type { PerfRecord, PerfFormat, PerfStatParser, CounterStatus } from '../parsers/perf-stat.ts';
-export { aggregateRecords, createAggregator, type EventAggregate, type EventSample, type PerfMetric, type PmuShare } from '../parsers/aggregate.ts';
+export type { EventAggregate, EventSample, PerfMetric, PmuShare } from '../parsers/aggregate.ts';
 export { EVENT_PRESETS, expandEventPresets, splitEventList } from '../parsers/event-list.ts';
 export { PerfError, UsageError, TargetError } from './errors.ts';
-export { createCellEvaluator, type CellEvaluator, type CellEvaluatorOptions, type CellFailure, type CellOutcome, type CellSource } from './experiment/cell-evaluator.ts';
+export type { CellEvaluator, CellEvaluatorOptions, CellFailure, CellOutcome, CellSource } from './experiment/cell-evaluator.ts';
 export { analyzeRuns, compareWithBaseline, type AlternativeRuns, type BaselineComparison, type MetricResult } from './experiment/analyze.ts';
 export { parseCompareDocument, type CompareDocument, type CompareSettings } from './experiment/compare-document.ts';
 export { metricsOfReport, type MetricInfo, type RunValues } from './experiment/metrics.ts';

@@ -1,3 +1,5 @@
+import { closestNames } from '../closest-names.ts';
+
 /** One subcommand: what `perfcell --help` lists (its module is loaded by command-loaders.ts). */
 export interface CommandEntry {
   readonly name: string;
@@ -30,24 +32,5 @@ export function findCommand(name: string): CommandEntry | undefined {
 
 /** The command names closest to a mistyped one (edit distance ≤ 2, or a shared prefix of 3). */
 export function suggestCommands(typed: string): string[] {
-  return commandTable
-    .map((entry) => ({ name: entry.name, distance: editDistance(typed, entry.name) }))
-    .filter(({ name, distance }) => distance <= 2 || (typed.length >= 3 && name.startsWith(typed)))
-    .sort((a, b) => a.distance - b.distance)
-    .map(({ name }) => name);
-}
-
-/** Damerau–Levenshtein (optimal string alignment): a swapped pair of letters is one edit. */
-function editDistance(a: string, b: string): number {
-  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i += 1) {
-    for (let j = 1; j <= b.length; j += 1) {
-      const row = rows[i]!;
-      const above = rows[i - 1]!;
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row[j] = Math.min(above[j]! + 1, row[j - 1]! + 1, above[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, rows[i - 2]![j - 2]! + 1);
-    }
-  }
-  return rows[a.length]![b.length]!;
+  return closestNames(typed, commandTable.map((entry) => entry.name));
 }

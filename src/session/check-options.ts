@@ -54,7 +54,7 @@ function checkNames(name: 'events' | 'metricGroups', value: unknown, example: st
   if (problem !== null) throw new UsageError(problem);
 }
 
-/** The options every measurement takes (MeasureOptions), from measure(), and the library's runProgram() and prepareWindow() (library-entries.ts). */
+/** The options every measurement takes (MeasureOptions), from measure(), and the library's runProgram() and prepareWindow() (src/library-entries.ts). */
 export function checkMeasureOptions(options: unknown): void {
   if (options === undefined) return;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {

@@ -9,7 +9,8 @@ import { startRepl } from '../../src/repl/start-repl.ts';
 import { compareInProcess } from '../../src/session/compare-inprocess.ts';
 import { measure } from '../../src/session/measure.ts';
 import { timeit } from '../../src/session/timeit.ts';
-import { prepareWindow, runProgram } from '../../src/session/library-entries.ts';
+import { prepareWindow, runProgram } from '../../src/library-entries.ts';
+import * as perfcell from '../../src/index.ts';
 
 /** What a JavaScript caller may pass, past the types. */
 const js = (value: unknown): never => value as never;
@@ -133,5 +134,61 @@ describe('a string where the program\'s argv goes (JavaScript callers)', () => {
     expect(await refusal(() => measure(js(42)))).toEqual(usage("measure takes a function or the program as an argv array of strings, e.g. measure(['sleep', '1']), not 42"));
     expect(await refusal(() => measure(js(['sleep', 1])))).toEqual(usage("measure takes a function or the program as an argv array of strings, e.g. measure(['sleep', '1']), not ['sleep', 1]"));
     expect(await refusal(() => runProgram(js(() => 1)))).toEqual(usage("runProgram takes the program as an argv array of strings, e.g. runProgram(['sleep', '1']), not a function"));
+  });
+});
+
+describe("an option name the entry does not take is refused at the library's door (src/index.ts)", () => {
+  const MEASURE_TAKES = 'events, intervalMs, metricGroups, perf, perfPath, label, live, backend, settle, nodeGc, quiet, programStdout, programStdin, programEnvironment';
+
+  it("measure(fn, { interval: 50 }) measured at the default 100 ms, naming nothing: now the name meant, before the function runs", async () => {
+    let ran = 0;
+    const fn = () => { ran++; };
+    expect(await refusal(() => perfcell.measure(fn, js({ interval: 50 })))).toEqual(usage(`unknown option 'interval': did you mean 'intervalMs'? (measure takes ${MEASURE_TAKES})`));
+    expect(await refusal(() => perfcell.measure(fn, js({ event: ['page-faults'] })))).toEqual(usage(`unknown option 'event': did you mean 'events'? (measure takes ${MEASURE_TAKES})`));
+    // nothing close: the names it takes
+    expect(await refusal(() => perfcell.measure(fn, js({ colour: true })))).toEqual(usage(`unknown option 'colour' (measure takes ${MEASURE_TAKES})`));
+    expect(ran).toBe(0);
+    const marker = join(dir, 'ran-unknown');
+    expect(await refusal(() => perfcell.measure(['touch', marker], js({ stdout: 'null' })))).toMatchObject({ name: 'UsageError', message: expect.stringMatching(/^unknown option 'stdout' \(measure takes /) });
+    expect(await refusal(() => perfcell.runProgram(['touch', marker], js({ quite: true })))).toMatchObject({ name: 'UsageError', message: expect.stringMatching(/^unknown option 'quite': did you mean 'quiet'\? \(runProgram takes /) });
+    expect(existsSync(marker)).toBe(false);
+    expect(() => perfcell.prepareWindow(process.pid, js({ intervalms: 100 }))).toThrow("unknown option 'intervalms': did you mean 'intervalMs'?");
+    // every name it takes passes the door
+    expect(await refusal(() => perfcell.measure(fn, { intervalMs: 50, perf: false, label: 'f', settle: false }))).toBe('resolved');
+    expect(ran).toBe(1);
+  });
+
+  it('timeit, compareInProcess and attachToProcess: their own names, not all of measure\'s (timeit(fn, { run: 2 }) ran 7 batches)', async () => {
+    let calls = 0;
+    const fn = () => { calls++; };
+    expect(await refusal(() => perfcell.timeit(fn, js({ run: 2 })))).toEqual(usage("unknown option 'run': did you mean 'runs'? (timeit takes runs, minTime, warmup, loops, events, intervalMs, perf, perfPath)"));
+    // a measure() option timeit does not pass on is no option of timeit's
+    expect(await refusal(() => perfcell.timeit(fn, js({ label: 'sqrt' })))).toEqual(usage("unknown option 'label' (timeit takes runs, minTime, warmup, loops, events, intervalMs, perf, perfPath)"));
+    expect(await refusal(() => perfcell.compareInProcess({ a: fn, b: fn }, js({ warmups: 0 })))).toEqual(usage("unknown option 'warmups': did you mean 'warmup'? (compareInProcess takes runs, warmup, minTime, loops, events, intervalMs, perf, perfPath)"));
+    expect(calls).toBe(0);
+    expect(await refusal(() => perfcell.attachToProcess(process.pid, js({ duration: 1 })))).toMatchObject({ name: 'UsageError', message: expect.stringMatching(/^unknown option 'duration': did you mean 'durationS'\? \(attachToProcess takes durationS, /) });
+  });
+
+  it('the REPL (and its measure set-up), the evaluators, the renderers and the parsers', async () => {
+    expect(() => perfcell.startRepl(js({ typeScript: true }))).toThrow(/^unknown option 'typeScript': did you mean 'typescript'\? \(startRepl takes measure, typescript, /);
+    expect(() => perfcell.startRepl({ measure: js({ interval: 50 }) })).toThrow(`unknown option 'interval': did you mean 'intervalMs'? (startRepl's measure takes ${MEASURE_TAKES})`);
+    expect(() => perfcell.createEvaluator(js({ ts: true }))).toThrow("unknown option 'ts' (createEvaluator takes typescript, filename, uncaughtOutput)");
+    const file = join(dir, 'door.js');
+    writeFileSync(file, '// %% a\n1\n');
+    expect(() => perfcell.createCellEvaluator(file, js({ timeout: 1 }))).toThrow("unknown option 'timeout': did you mean 'timeoutS'? (createCellEvaluator takes typescript, consoleStdout, timeoutS, onStrayFailure)");
+    const report = await perfcell.measure(() => 1, { perf: false, label: 'one' });
+    expect(() => perfcell.renderReportText(report, js({ columns: 80 }))).toThrow("unknown option 'columns' (renderReportText takes width, maxSamples)");
+    expect(() => perfcell.renderReplReport(report, js({ widht: 80 }))).toThrow("unknown option 'widht': did you mean 'width'? (renderReplReport takes eventOrder, notes, width, compact)");
+    expect(perfcell.renderReportText(report, { width: 80 })).toMatch(/^one used /);
+    expect(() => perfcell.renderCompareHtml({ title: 't', metrics: [] }, js({ generated: 'now' }))).toThrow("unknown option 'generated': did you mean 'generatedAt'? (renderCompareHtml takes generatedAt)");
+    expect(() => perfcell.renderReportsHtml('t', [report], js({ note: ['x'] }))).toThrow("unknown option 'note': did you mean 'notes'? (renderReportsHtml takes generatedAt, notes, summaryText)");
+    expect(() => perfcell.parsePerfStat('', js({ seperator: ';' }))).toThrow("unknown option 'seperator': did you mean 'separator'? (parsePerfStat takes format, separator, metrics)");
+    expect(() => perfcell.createPerfStatParser(js({ fmt: 'csv' }))).toThrow("unknown option 'fmt' (createPerfStatParser takes format, separator, metrics)");
+    expect(() => perfcell.createAggregator(js({ maxSample: 5 }))).toThrow("unknown option 'maxSample': did you mean 'maxSamples'? (createAggregator takes maxSamples, startTimeS)");
+    expect(() => perfcell.aggregateRecords([], js({ startTime: 1 }))).toThrow("unknown option 'startTime': did you mean 'startTimeS'? (aggregateRecords takes startTimeS)");
+  });
+
+  it("perfcell's own callers behind the door pass wider objects, which the functions there do not refuse", async () => {
+    expect(await refusal(() => measure(() => 1, js({ perf: false, ignoreFailure: true })))).toBe('resolved');
   });
 });

@@ -1,0 +1,159 @@
+import { attachToProcess as attachBehind, type AttachOptions, type AttachResult } from './attach/attach.ts';
+import { createCellEvaluator as createCellEvaluatorBehind, type CellEvaluator, type CellEvaluatorOptions } from './experiment/cell-evaluator.ts';
+import { optionNames, refuseUnknownOptions } from './known-options.ts';
+import { aggregateRecords as aggregateBehind, createAggregator as createAggregatorBehind, type Aggregator, type AggregatorOptions, type EventAggregate } from '../parsers/aggregate.ts';
+import { createPerfStatParser as createParserBehind, parsePerfStat as parseBehind } from '../parsers/perf-stat.ts';
+import type { PerfFormat, PerfRecord, PerfStatParser, PerfStatParserOptions } from '../parsers/perf-stat-types.ts';
+import { renderCompareHtml as renderCompareHtmlBehind, renderReportsHtml as renderReportsHtmlBehind } from './render/html.ts';
+import type { ChartAssets } from './render/chart-assets.ts';
+import type { HtmlCompareInput } from './render/html-data.ts';
+import { renderReplReport as renderReplBehind, type ReplRenderOptions } from './render/report-repl.ts';
+import { renderReportText as renderTextBehind, type RenderOptions } from './render/report-text.ts';
+import { createEvaluator as createEvaluatorBehind, type Evaluator, type EvaluatorOptions } from './repl/evaluator.ts';
+import { startRepl as startReplBehind, type StartedRepl, type StartReplOptions } from './repl/start-repl.ts';
+import { checkMeasureOptions, checkMeasureTarget } from './session/check-options.ts';
+import { compareInProcess as compareBehind, type InProcessCompareOptions, type InProcessCompareResult } from './session/compare-inprocess.ts';
+import { measure as measureBehind, type MeasuredReport } from './session/measure.ts';
+import type { MeasureOptions } from './session/options.ts';
+import type { CommandReport } from './session/report.ts';
+import { runProgram as runChecked, type RunHooks } from './session/run-program.ts';
+import { timeit as timeitBehind, type TimeitOptions, type TimeitResult } from './session/timeit.ts';
+import { prepareWindow as prepareChecked, type MeasurementWindow } from './session/window.ts';
+
+/**
+ * The library's entries as src/index.ts hands them out: their arguments checked first, as a
+ * JavaScript caller's may be anything. Each refuses an option name it does not take
+ * (known-options.ts), and runProgram and prepareWindow check the values too (check-options.ts),
+ * which the others check behind the door. perfcell's own callers (`run`, each cell's and each REPL
+ * line's window, compare's alternatives, the attach command) pass options they have made, wider
+ * objects among them, and call the functions behind the door.
+ */
+
+const MEASURE_OPTIONS = optionNames<MeasureOptions>()([
+  'events', 'intervalMs', 'metricGroups', 'perf', 'perfPath', 'label', 'live', 'backend', 'settle', 'nodeGc', 'quiet',
+  'programStdout', 'programStdin', 'programEnvironment',
+]);
+const TIMEIT_OPTIONS = optionNames<TimeitOptions>()(['runs', 'minTime', 'warmup', 'loops', 'events', 'intervalMs', 'perf', 'perfPath']);
+const COMPARE_OPTIONS = optionNames<InProcessCompareOptions>()(['runs', 'warmup', 'minTime', 'loops', 'events', 'intervalMs', 'perf', 'perfPath']);
+const ATTACH_OPTIONS = optionNames<AttachOptions>()([
+  'durationS', 'signal', 'onStart', 'onRow', 'events', 'metricGroups', 'intervalMs', 'perf', 'perfPath', 'maxSamples', 'recentRows', 'seriesPoints', 'checkEvents',
+]);
+const REPL_OPTIONS = optionNames<StartReplOptions>()(['measure', 'typescript', 'reporting', 'input', 'output', 'errorOutput', 'historyPath', 'banner', 'compact', 'width', 'json']);
+const EVALUATOR_OPTIONS = optionNames<EvaluatorOptions>()(['typescript', 'filename', 'uncaughtOutput']);
+const CELL_EVALUATOR_OPTIONS = optionNames<CellEvaluatorOptions>()(['typescript', 'consoleStdout', 'timeoutS', 'onStrayFailure']);
+const RENDER_OPTIONS = optionNames<RenderOptions>()(['width', 'maxSamples']);
+const REPL_RENDER_OPTIONS = optionNames<ReplRenderOptions>()(['eventOrder', 'notes', 'width', 'compact']);
+const PARSER_OPTIONS = optionNames<PerfStatParserOptions>()(['format', 'separator', 'metrics']);
+const AGGREGATOR_OPTIONS = optionNames<AggregatorOptions>()(['maxSamples', 'startTimeS']);
+const AGGREGATE_OPTIONS = optionNames<NonNullable<Parameters<typeof aggregateBehind>[1]>>()(['startTimeS']);
+const COMPARE_HTML_OPTIONS = optionNames<NonNullable<Parameters<typeof renderCompareHtmlBehind>[1]>>()(['generatedAt']);
+const REPORTS_HTML_OPTIONS = optionNames<NonNullable<Parameters<typeof renderReportsHtmlBehind>[2]>>()(['generatedAt', 'notes', 'summaryText']);
+
+/** See session/measure.ts measure. */
+export async function measure<T>(target: () => T, options?: MeasureOptions): Promise<MeasuredReport<Awaited<T>>>;
+export async function measure(target: readonly string[], options?: MeasureOptions): Promise<CommandReport>;
+export async function measure(target: (() => unknown) | readonly string[], options?: MeasureOptions): Promise<CommandReport>;
+export async function measure(target: (() => unknown) | readonly string[], options: MeasureOptions = {}): Promise<CommandReport> {
+  refuseUnknownOptions(options, MEASURE_OPTIONS, 'measure');
+  return measureBehind(target, options);
+}
+
+/** See session/run-program.ts runProgram. */
+export async function runProgram(command: readonly string[], options: MeasureOptions = {}, hooks?: RunHooks): Promise<CommandReport> {
+  checkMeasureTarget(command, 'runProgram');
+  refuseUnknownOptions(options, MEASURE_OPTIONS, 'runProgram');
+  checkMeasureOptions(options);
+  return runChecked(command, options, hooks);
+}
+
+/** See session/window.ts prepareWindow. */
+export function prepareWindow(pid: number, options: MeasureOptions = {}, attachPerf?: Parameters<typeof prepareChecked>[2]): MeasurementWindow {
+  refuseUnknownOptions(options, MEASURE_OPTIONS, 'prepareWindow');
+  checkMeasureOptions(options);
+  return prepareChecked(pid, options, attachPerf);
+}
+
+/** See session/timeit.ts timeit. */
+export async function timeit(fn: () => unknown, options: TimeitOptions = {}): Promise<TimeitResult> {
+  refuseUnknownOptions(options, TIMEIT_OPTIONS, 'timeit');
+  return timeitBehind(fn, options);
+}
+
+/** See session/compare-inprocess.ts compareInProcess. */
+export async function compareInProcess(alternatives: Readonly<Record<string, () => unknown>>, options: InProcessCompareOptions = {}): Promise<InProcessCompareResult> {
+  refuseUnknownOptions(options, COMPARE_OPTIONS, 'compareInProcess');
+  return compareBehind(alternatives, options);
+}
+
+/** See attach/attach.ts attachToProcess. */
+export async function attachToProcess(pid: number, options: AttachOptions = {}, source?: Parameters<typeof attachBehind>[2]): Promise<AttachResult> {
+  refuseUnknownOptions(options, ATTACH_OPTIONS, 'attachToProcess');
+  return attachBehind(pid, options, source);
+}
+
+/** See repl/start-repl.ts startRepl; its `measure` takes measure()'s options. */
+export function startRepl(options: StartReplOptions = {}): StartedRepl {
+  refuseUnknownOptions(options, REPL_OPTIONS, 'startRepl');
+  refuseUnknownOptions(options.measure, MEASURE_OPTIONS, "startRepl's measure");
+  return startReplBehind(options);
+}
+
+/** See repl/evaluator.ts createEvaluator. */
+export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
+  refuseUnknownOptions(options, EVALUATOR_OPTIONS, 'createEvaluator');
+  return createEvaluatorBehind(options);
+}
+
+/** See experiment/cell-evaluator.ts createCellEvaluator. */
+export function createCellEvaluator(file: string, options: CellEvaluatorOptions = {}): CellEvaluator {
+  refuseUnknownOptions(options, CELL_EVALUATOR_OPTIONS, 'createCellEvaluator');
+  return createCellEvaluatorBehind(file, options);
+}
+
+/** See render/report-text.ts renderReportText. */
+export function renderReportText(report: CommandReport, options: RenderOptions = {}): string {
+  refuseUnknownOptions(options, RENDER_OPTIONS, 'renderReportText');
+  return renderTextBehind(report, options);
+}
+
+/** See render/report-repl.ts renderReplReport. */
+export function renderReplReport(report: CommandReport, options: ReplRenderOptions = {}): string {
+  refuseUnknownOptions(options, REPL_RENDER_OPTIONS, 'renderReplReport');
+  return renderReplBehind(report, options);
+}
+
+/** See render/html.ts renderCompareHtml. */
+export function renderCompareHtml(compare: HtmlCompareInput, options: { generatedAt?: string } = {}, assets?: ChartAssets): string {
+  refuseUnknownOptions(options, COMPARE_HTML_OPTIONS, 'renderCompareHtml');
+  return renderCompareHtmlBehind(compare, options, assets);
+}
+
+/** See render/html.ts renderReportsHtml. */
+export function renderReportsHtml(title: string, reports: readonly CommandReport[], options: Parameters<typeof renderReportsHtmlBehind>[2] = {}, assets?: ChartAssets): string {
+  refuseUnknownOptions(options, REPORTS_HTML_OPTIONS, 'renderReportsHtml');
+  return renderReportsHtmlBehind(title, reports, options, assets);
+}
+
+/** See parsers/perf-stat.ts createPerfStatParser. */
+export function createPerfStatParser(options: PerfStatParserOptions = {}): PerfStatParser {
+  refuseUnknownOptions(options, PARSER_OPTIONS, 'createPerfStatParser');
+  return createParserBehind(options);
+}
+
+/** See parsers/perf-stat.ts parsePerfStat. */
+export function parsePerfStat(text: string, options: PerfStatParserOptions = {}): { records: PerfRecord[]; skippedLines: number; format: PerfFormat | undefined } {
+  refuseUnknownOptions(options, PARSER_OPTIONS, 'parsePerfStat');
+  return parseBehind(text, options);
+}
+
+/** See parsers/aggregate.ts createAggregator. */
+export function createAggregator(options: AggregatorOptions = {}): Aggregator {
+  refuseUnknownOptions(options, AGGREGATOR_OPTIONS, 'createAggregator');
+  return createAggregatorBehind(options);
+}
+
+/** See parsers/aggregate.ts aggregateRecords. */
+export function aggregateRecords(records: readonly PerfRecord[], options: { startTimeS?: number } = {}): EventAggregate[] {
+  refuseUnknownOptions(options, AGGREGATE_OPTIONS, 'aggregateRecords');
+  return aggregateBehind(records, options);
+}
