@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliPath } from '../support/fixtures.ts';
 import { completeInBash, completeInFish, completeInZsh, runsWithShell, syntaxErrors } from '../support/shells.ts';
@@ -14,6 +16,17 @@ function completion(shell: string) {
 }
 
 const words = (candidates: readonly { word: string }[]) => candidates.map((candidate) => candidate.word);
+
+/** A folder to complete file names in: two files and a folder, all beginning with o. */
+function filesHere(): string {
+  const dir = tempFolder('perfcell-files-');
+  writeFileSync(join(dir, 'out.txt'), '');
+  writeFileSync(join(dir, 'old.json'), '');
+  mkdirSync(join(dir, 'odd'));
+  return dir;
+}
+
+const sorted = (list: readonly string[]) => [...list].sort();
 
 describe('perfcell completion', () => {
   it('bash: a script bash parses, completing the commands, their flags and kernel install, uninstall and list', () => {
@@ -64,6 +77,58 @@ describe('perfcell completion', () => {
     ]);
     // fish sorts what it lists
     expect(words(completeInFish(script, 'perfcell kernel list --', dir))).toEqual(['--help', '--json', '--prefix']);
+  });
+
+  // perfcell completion <Tab> offered no shell; a flag's file (-o FILE, --html FILE) got the
+  // command's flags (bash) or nothing (zsh); after `--` the program's words got the command's
+  // flags (bash, zsh) and the program's name got files (fish)
+  it('bash: the shells, the files a flag takes, and after -- the program, then its files', () => {
+    const { stdout: script } = completion('bash');
+    const cwd = filesHere();
+    expect(completeInBash(script, ['perfcell', 'completion', ''])).toEqual(['bash', 'zsh', 'fish', '-h', '--help']);
+    expect(completeInBash(script, ['perfcell', 'completion', 'z'])).toEqual(['zsh']);
+    expect(completeInBash(script, ['perfcell', 'completion', 'bash', ''])).toEqual(['-h', '--help']);
+    for (const words of [['run', '-o'], ['run', '--output'], ['run', '--html'], ['attach', '--html'], ['cells', '--html'], ['compare', '--export-json'], ['compare', '--baseline']]) {
+      expect(sorted(completeInBash(script, ['perfcell', ...words, ''], cwd)), words.join(' ')).toEqual(['odd', 'old.json', 'out.txt']);
+    }
+    expect(completeInBash(script, ['perfcell', 'kernel', 'install', '--prefix', 'o'], cwd)).toEqual(['odd']);
+    expect(completeInBash(script, ['perfcell', 'run', '--', '-'], cwd)).toEqual([]);
+    expect(completeInBash(script, ['perfcell', 'run', '-e', 'task-clock', '--', 'ech'], cwd)).toContain('echo');
+    expect(completeInBash(script, ['perfcell', 'run', '--', 'ls', '-'], cwd)).toEqual([]);
+    expect(sorted(completeInBash(script, ['perfcell', 'run', '--', 'ls', 'o'], cwd))).toEqual(['odd', 'old.json', 'out.txt']);
+  });
+
+  it.runIf(runsWithShell('zsh', 'the zsh completion script in zsh'))('zsh: the shells, the files a flag takes, and after -- the program, then its files', () => {
+    const { stdout: script } = completion('zsh');
+    const dir = tempFolder('perfcell-zsh-');
+    const cwd = filesHere();
+    const complete = (line: string) => words(completeInZsh(script, line, dir, 'source', cwd));
+    expect(complete('perfcell completion ')).toEqual(['bash', 'zsh', 'fish']);
+    for (const line of ['perfcell run -o ', 'perfcell run --html ', 'perfcell attach --html ', 'perfcell cells --html ', 'perfcell compare --export-json ']) {
+      expect(sorted(complete(line)), line).toEqual(['odd', 'old.json', 'out.txt']);
+    }
+    expect(complete('perfcell kernel install --prefix o')).toEqual(['odd']);
+    expect(complete('perfcell run -- -')).toEqual([]);
+    expect(complete('perfcell run -e task-clock -- ech')).toContain('echo');
+    expect(complete('perfcell run -- ls -')).toEqual([]);
+    expect(sorted(complete('perfcell run -- ls o'))).toEqual(['odd', 'old.json', 'out.txt']);
+  });
+
+  it.runIf(runsWithShell('fish', 'the fish completion script in fish'))('fish: the shells, the files a flag takes, and after -- the program, then its files', () => {
+    const { stdout: script } = completion('fish');
+    const dir = tempFolder('perfcell-fish-');
+    const cwd = filesHere();
+    const complete = (line: string) => words(completeInFish(script, line, dir, cwd));
+    expect(complete('perfcell completion ')).toEqual(['bash', 'fish', 'zsh']);
+    expect(complete('perfcell completion bash ')).toEqual([]);
+    for (const line of ['perfcell run -o ', 'perfcell run --html ', 'perfcell attach --html ', 'perfcell cells --html ', 'perfcell compare --export-json ']) {
+      expect(complete(line), line).toEqual(['odd/', 'old.json', 'out.txt']);
+    }
+    expect(complete('perfcell kernel install --prefix o')).toEqual(['odd/']);
+    expect(complete('perfcell run -- -')).toEqual([]);
+    expect(complete('perfcell run -e task-clock -- ech')).toContain('echo');
+    expect(complete('perfcell run -- ls -')).toEqual([]);
+    expect(complete('perfcell run -- ls o')).toEqual(['odd/', 'old.json', 'out.txt']);
   });
 
   it('names the shells it writes for when given another, exit 2', () => {

@@ -25,9 +25,9 @@ export interface Candidate {
   readonly description: string;
 }
 
-/** What `file` prints; a failure, or a word on stderr (a completion function's error), throws it. */
-function run(file: string, args: readonly string[]): string {
-  const result = spawnSync(file, args, { encoding: 'utf8', timeout: 20_000, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TMPDIR: process.env.TMPDIR ?? '/tmp', TERM: 'dumb' } });
+/** What `file` prints, run in `cwd`; a failure, or a word on stderr (a completion function's error), throws it. */
+function run(file: string, args: readonly string[], cwd?: string): string {
+  const result = spawnSync(file, args, { ...(cwd === undefined ? {} : { cwd }), encoding: 'utf8', timeout: 20_000, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TMPDIR: process.env.TMPDIR ?? '/tmp', TERM: 'dumb' } });
   if (result.status !== 0 || result.stderr.trim() !== '') throw new Error(`${file} ${args.join(' ')} ended ${result.status ?? result.signal}: ${result.stderr}`);
   return result.stdout;
 }
@@ -46,24 +46,25 @@ export function syntaxErrors(shell: 'bash' | 'zsh' | 'fish', script: string, dir
 
 /**
  * Bash's candidates for `words` (the last one is the word under the cursor), as Tab asks the
- * function `complete -F` names: COMP_WORDS and COMP_CWORD set, COMPREPLY read back.
+ * function `complete -F` names: COMP_WORDS and COMP_CWORD set, COMPREPLY read back; file names
+ * are those of `cwd`.
  */
-export function completeInBash(script: string, words: readonly string[]): string[] {
+export function completeInBash(script: string, words: readonly string[], cwd?: string): string[] {
   const quoted = words.map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ');
   const driver = `${script}\nCOMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _perfcell; printf '%s\\n' "\${COMPREPLY[@]}"`;
-  return run('bash', ['-c', driver]).split('\n').filter(Boolean);
+  return run('bash', ['-c', driver], cwd).split('\n').filter(Boolean);
 }
 
 /**
  * zsh's candidates for `line` (completed at its end), through compinit in an interactive zsh on a
  * pseudo-terminal (zsh-complete.zsh). The script is written into `dir`, named `_perfcell` to be
  * installed on fpath as `perfcell completion zsh > "${fpath[1]}/_perfcell"` does, or
- * `perfcell.zsh` to be sourced.
+ * `perfcell.zsh` to be sourced. File names are those of `cwd`.
  */
-export function completeInZsh(script: string, line: string, dir: string, as: 'fpath' | 'source' = 'source'): Candidate[] {
+export function completeInZsh(script: string, line: string, dir: string, as: 'fpath' | 'source' = 'source', cwd?: string): Candidate[] {
   const file = join(dir, as === 'fpath' ? '_perfcell' : 'perfcell.zsh');
   writeFileSync(file, script);
-  const rows = run('zsh', ['-f', join(import.meta.dirname, 'zsh-complete.zsh'), file, line]);
+  const rows = run('zsh', ['-f', join(import.meta.dirname, 'zsh-complete.zsh'), file, line], cwd);
   // zsh's row: the word, padded to the longest in the list, ` -- ` and the description
   return rows.split('\n').filter(Boolean).map((row) => {
     const [word = '', shown = ''] = row.split('\t');
@@ -73,12 +74,13 @@ export function completeInZsh(script: string, line: string, dir: string, as: 'fp
 
 /**
  * fish's candidates for `line` (`complete -C`, what Tab lists), with the script written into `dir`
- * and sourced (a file: fish sources nothing from a socket, which Node's stdin is).
+ * and sourced (a file: fish sources nothing from a socket, which Node's stdin is). File names are
+ * those of `cwd`.
  */
-export function completeInFish(script: string, line: string, dir: string): Candidate[] {
+export function completeInFish(script: string, line: string, dir: string, cwd?: string): Candidate[] {
   const file = join(dir, 'perfcell.fish');
   writeFileSync(file, script);
-  const rows = run('fish', ['--no-config', '-c', 'source $argv[1]; complete -C $argv[2]', file, line]);
+  const rows = run('fish', ['--no-config', '-c', 'source $argv[1]; complete -C $argv[2]', file, line], cwd);
   return rows.split('\n').filter(Boolean).map((row) => {
     const [word = '', description = ''] = row.split('\t');
     return { word, description };

@@ -1,5 +1,5 @@
-import { InvalidArgumentError, type Command } from 'commander';
-import { renderCompletion, shells, type CompletionCommand, type Shell } from '../../render/completion/completion.ts';
+import { Argument, InvalidArgumentError, type Command, type Option } from 'commander';
+import { renderCompletion, shells, type CompletionCommand, type FlagValue, type Shell } from '../../render/completion/completion.ts';
 import { commandTable } from '../command-table.ts';
 import { loadCommand } from '../command-loaders.ts';
 import { createBareProgram } from '../main.ts';
@@ -11,10 +11,13 @@ export function registerCompletion(program: Command): void {
   program
     .command('completion')
     .description('print a completion script for bash, zsh or fish (e.g. source <(perfcell completion bash))')
-    .argument('<shell>', `one of ${shells.join(', ')}`, (value: string) => {
-      if (!(shells as readonly string[]).includes(value)) throw new InvalidArgumentError(`give one of ${shells.join(', ')}`);
-      return value as Shell;
-    })
+    // choices for the completion scripts to offer (describeCommand), and a parser of its own for the error's words
+    .addArgument(
+      new Argument('<shell>', 'the shell the script is for').choices(shells).argParser((value: string) => {
+        if (!(shells as readonly string[]).includes(value)) throw new InvalidArgumentError(`give one of ${shells.join(', ')}`);
+        return value as Shell;
+      }),
+    )
     .action(async (shell: Shell) => {
       process.stdout.write(renderCompletion(shell, await describeProgram()));
     });
@@ -36,9 +39,18 @@ function describeCommand(command: Command, above: readonly string[]): Completion
     flags: command.createHelp().visibleOptions(command).map((option) => ({
       names: [option.short, option.long].filter((name): name is string => name !== undefined),
       description: option.description,
-      takesValue: option.required || option.optional,
+      value: flagValue(option),
     })),
     completesFiles: fileCommands.has(path.join(' ')),
+    argumentChoices: command.registeredArguments[0]?.argChoices ?? [],
     subcommands: command.commands.map((subcommand) => describeCommand(subcommand, path)),
   };
+}
+
+/** What follows a flag, by the name its help gives the value: `-o, --output <file>`, `--prefix <dir>`, `--python <path>`. */
+function flagValue(option: Option): FlagValue {
+  if (!option.required && !option.optional) return null;
+  if (/[<[](file|path)[>\]]/.test(option.flags)) return 'file';
+  if (/[<[]dir[>\]]/.test(option.flags)) return 'folder';
+  return 'other';
 }

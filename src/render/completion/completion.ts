@@ -6,11 +6,17 @@ import { renderZsh } from './zsh.ts';
 export const shells = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof shells)[number];
 
-/** One flag of a command: its names, e.g. ['-e', '--events'], and whether a value follows it. */
+/**
+ * What follows a flag: a file (`-o FILE`, `--html FILE`: file names are completed), a folder
+ * (`--prefix DIR`), another value (`-e LIST`: nothing is offered), or nothing (a switch).
+ */
+export type FlagValue = 'file' | 'folder' | 'other' | null;
+
+/** One flag of a command: its names, e.g. ['-e', '--events'], and what follows it. */
 export interface CompletionFlag {
   readonly names: readonly string[];
   readonly description: string;
-  readonly takesValue: boolean;
+  readonly value: FlagValue;
 }
 
 /** What a completion script needs to know of a command: perfcell itself, or one under it. */
@@ -20,6 +26,8 @@ export interface CompletionCommand {
   readonly flags: readonly CompletionFlag[];
   /** Whether its arguments are files (cells, parse, compare). */
   readonly completesFiles: boolean;
+  /** The words its argument is one of (completion's bash, zsh and fish); empty where it is free. */
+  readonly argumentChoices: readonly string[];
   /** The commands under it, as commander has them (perfcell's; kernel's install, uninstall, list). */
   readonly subcommands: readonly CompletionCommand[];
 }

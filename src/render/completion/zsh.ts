@@ -1,21 +1,24 @@
-import { placeCommands, type CompletionCommand, type CompletionFlag } from './completion.ts';
+import { placeCommands, type CompletionCommand, type CompletionFlag, type FlagValue } from './completion.ts';
 
 /**
  * The zsh script: a compsys function a command (`_perfcell_kernel_install`), sourced or autoloaded
  * from fpath. A command with subcommands offers them as its first argument and hands the words
- * from there on to the subcommand's function, which sees them as its own command line.
+ * from there on to the subcommand's function, which sees them as its own command line. The
+ * program's function first looks for a `--`: the words after it are a program's, as after sudo or
+ * time (the program, then its files), and no command's flags.
  */
 export function renderZsh(program: CompletionCommand): string {
   const functions = placeCommands(program).map(({ path, command }) => {
     const name = `_${path.join('_')}`;
     const specs = command.flags.map((flag) => `    ${flagSpec(flag)} \\\n`).join('');
     if (command.subcommands.length === 0) {
-      return `${name}() {\n  _arguments \\\n${specs}    ${command.completesFiles ? "'*:file:_files'" : "'*::arg:'"}\n}`;
+      return `${name}() {\n  _arguments \\\n${specs}    ${argumentSpec(command)}\n}`;
     }
+    const dashes = path.length === 1 ? `  ${name}_after_dashes && return\n` : '';
     const list = command.subcommands.map((subcommand) => `    ${quoteZsh(`${escapeSpec(subcommand.name)}:${escapeSpec(subcommand.description)}`)}`).join('\n');
     const cases = command.subcommands.map((subcommand) => `        ${subcommand.name}) ${name}_${subcommand.name} ;;`).join('\n');
     return `${name}() {
-  local curcontext=$curcontext state line
+${dashes}  local curcontext=$curcontext state line
   local -A opt_args
   local -a subcommands
   subcommands=(
@@ -37,6 +40,14 @@ ${cases}
   return `#compdef ${program.name}
 # ${program.name} zsh completion: ${program.name} completion zsh > "\${fpath[1]}/${root}", or source <(${program.name} completion zsh) after compinit
 
+# After a \`--\` before the cursor (run -- PROG ARGS): the program, then its files; false where there is none.
+${root}_after_dashes() {
+  local dashes=\${words[(i)--]}
+  (( dashes < CURRENT )) || return 1
+  if (( CURRENT == dashes + 1 )); then _command_names -e; else _files; fi
+  return 0
+}
+
 ${functions.join('\n\n')}
 
 # Autoloaded from fpath, this file is ${root}'s body, run at the first Tab: it has just defined the
@@ -49,9 +60,18 @@ fi
 `;
 }
 
+/** What a command without subcommands takes after its flags: one of its choices, files, or anything. */
+function argumentSpec(command: CompletionCommand): string {
+  if (command.argumentChoices.length > 0) return quoteZsh(`:argument:(${command.argumentChoices.map(escapeSpec).join(' ')})`);
+  return command.completesFiles ? "'*:file:_files'" : "'*::arg:'";
+}
+
+/** What follows a flag, as _arguments' spec ends: a file's or a folder's name is completed. */
+const VALUE_SPECS: Record<NonNullable<FlagValue>, string> = { file: ':file:_files', folder: ':folder:_path_files -/', other: ':value:' };
+
 /** One flag as _arguments takes it. */
 function flagSpec(flag: CompletionFlag): string {
-  const spec = `[${escapeSpec(flag.description)}]${flag.takesValue ? ':value:' : ''}`;
+  const spec = `[${escapeSpec(flag.description)}]${flag.value === null ? '' : VALUE_SPECS[flag.value]}`;
   if (flag.names.length === 1) return quoteZsh(`${flag.names[0]}${spec}`);
   // '(-e --events)'{-e,--events}'[…]': the braces outside the quotes, so that zsh expands them
   // into one spec a name (inside, _arguments took the braces for the option's name); the list

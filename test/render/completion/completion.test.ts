@@ -9,17 +9,17 @@ const tempFolder = temporaryFolders('each');
 // _arguments ends a description at ]), colons (its field separator), backslashes, a trailing one.
 const hostile = `perf's [own] "groups": a\\b, C:\\ and \\\\ '' $HOME \`x\` end\\`;
 
-const command = (name: string, description: string, more: Partial<CompletionCommand> = {}): CompletionCommand => ({ name, description, flags: [], completesFiles: false, subcommands: [], ...more });
+const command = (name: string, description: string, more: Partial<CompletionCommand> = {}): CompletionCommand => ({ name, description, flags: [], completesFiles: false, argumentChoices: [], subcommands: [], ...more });
 
 // perfcell's shape: commands with flags, one that takes files, one with subcommands of its own
 const program = command('perfcell', 'the program', {
-  flags: [{ names: ['--debug'], description: 'stacks', takesValue: false }],
+  flags: [{ names: ['--debug'], description: 'stacks', value: null }],
   subcommands: [
-    command('cells', hostile, { flags: [{ names: ['-e', '--events'], description: hostile, takesValue: true }, { names: ['--json'], description: 'one JSON document', takesValue: false }], completesFiles: true }),
+    command('cells', hostile, { flags: [{ names: ['-e', '--events'], description: hostile, value: 'other' }, { names: ['--json'], description: 'one JSON document', value: null }], completesFiles: true }),
     command('check', 'a plain one'),
     command('kernel', 'a kernel', {
-      flags: [{ names: ['--no-perf'], description: 'no counters', takesValue: false }],
-      subcommands: [command('install', `install it: ${hostile}`, { flags: [{ names: ['--prefix'], description: 'DIR/share', takesValue: true }] }), command('list', 'list them')],
+      flags: [{ names: ['--no-perf'], description: 'no counters', value: null }],
+      subcommands: [command('install', `install it: ${hostile}`, { flags: [{ names: ['--prefix'], description: 'DIR/share', value: 'folder' }] }), command('list', 'list them')],
     }),
   ],
 });
