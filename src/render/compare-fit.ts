@@ -1,4 +1,5 @@
 import { alignColumns } from './align-columns.ts';
+import { foldLine } from './fold-line.ts';
 
 const length = (text: string): number => [...text].length;
 
@@ -26,14 +27,10 @@ export function wrapLine(line: string, width: number | undefined): string[] {
       current = candidate;
     }
     isStart = false;
-    // A word longer than a whole line is cut at the width, as fold cuts it, each piece under the
-    // hanging indent: left whole, the terminal wrapped it at its edge, at column 0.
-    while (length(current) > width) {
-      const characters = [...current];
-      const cut = Math.max(width, length(hanging) + 1);
-      lines.push(characters.slice(0, cut).join(''));
-      current = hanging + characters.slice(cut).join('');
-    }
+    // a word longer than a whole line: cut at the width, each piece under the hanging indent
+    const pieces = foldLine(current, width, hanging);
+    lines.push(...pieces.slice(0, -1));
+    current = pieces.at(-1)!;
   }
   lines.push(current);
   return lines;

@@ -8,6 +8,7 @@ import { perfAmountText, perfRateText, shownRate } from './metric-units.ts';
 import { renderGcLine } from './gc-line.ts';
 import { cpuText, settleNote } from './cpu-text.ts';
 import { peakText } from './peak-text.ts';
+import { foldLine } from './fold-line.ts';
 
 export interface ReplRenderOptions {
   /** The events as asked for, so counters print in that order (cache-misses first) whatever perf supports. */
@@ -152,16 +153,10 @@ export function fitToWidth(text: string, width: number, indent: number): string 
         // figure and its unit are one word ("12.8 MiB", never "12.8" at a line's end).
         for (const word of group.match(/\s*(?:[\d.,]+ (?:[KMGT]iB|B|[m\u00b5n]?s|msec)(?![A-Za-z])\S*|\S+)/g) ?? []) {
           if (hasText() && current.length + word.length > width) newLine();
-          let rest = hasText() ? word : word.trimStart();
-          // A word longer than a whole line is cut at the width, as fold cuts it, each piece under
-          // the indent: left whole, the terminal wrapped it at its edge, at column 0.
-          while (current.length + rest.length > width) {
-            const piece = [...rest].slice(0, Math.max(1, width - current.length)).join('');
-            current += piece;
-            rest = rest.slice(piece.length);
-            newLine();
-          }
-          current += rest;
+          // a word longer than a whole line: cut at the width, each piece under the indent
+          const pieces = foldLine(current + (hasText() ? word : word.trimStart()), width, pad);
+          out.push(...pieces.slice(0, -1).map((piece) => piece.trimEnd()));
+          current = pieces.at(-1)!;
         }
       }
       out.push(current.trimEnd());

@@ -1,6 +1,10 @@
+import { foldLine } from './fold-line.ts';
+
 /**
- * Breaks a line at spaces to fit `columns`; a longer word stays whole. A table's row (columns
- * apart by two spaces or more) goes on under its last column, other lines under their own indent.
+ * Breaks a line at spaces to fit `columns`. A table's row (columns apart by two spaces or more)
+ * goes on under its last column, other lines under their own indent; a word longer than a line is
+ * cut at the width as fold cuts it, each piece under that indent (fold-line.ts). Under 20 columns
+ * the line stays whole.
  * @example wrapRow('tlb       not here     dTLB-loads, dTLB-load-misses', 40)
  *   // ['tlb       not here     dTLB-loads,', '                        dTLB-load-misses']
  */
@@ -17,6 +21,9 @@ export function wrapRow(line: string, columns: number): string[] {
     } else {
       current = current.trim() === '' ? `${current}${word}` : `${current} ${word}`;
     }
+    const pieces = foldLine(current, columns, hang);
+    lines.push(...pieces.slice(0, -1));
+    current = pieces.at(-1)!;
   }
   lines.push(current);
   return lines;

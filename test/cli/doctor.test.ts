@@ -64,6 +64,23 @@ describe('perfcell doctor', () => {
     expect(/^ */.exec(lines[cache + 1] as string)?.[0].length, result.stdout).toBe(eventsColumn);
   });
 
+  it('fits $COLUMNS with a TMPDIR longer than the line: the folder\'s name is cut at the width, as fold cuts it, under the indent (it had been left whole, past the edge)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), `perfcell-doctor-${'a-long-folder-name-'.repeat(3)}`));
+    try {
+      const result = await doctor([], { env: { COLUMNS: '60', TMPDIR: folder } });
+      const lines = result.stdout.trimEnd().split('\n');
+      expect(lines.filter((line) => line.length > 60), result.stdout).toEqual([]);
+      const output = lines.findIndex((line) => /^\[\w+\] +perf output /.test(line));
+      expect(output, result.stdout).toBeGreaterThan(-1);
+      // the folder's pieces, each under the verdict's text (21 columns in), in order
+      const block = lines.slice(output, output + 6).join('\n');
+      expect(block.replace(/\n {21}/g, ''), result.stdout).toContain(`(${folder})`);
+      expect(lines[output + 2], result.stdout).toMatch(/^ {21}\S{39}$/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('on a pipe with no $COLUMNS leaves lines whole: each verdict\'s summary and fix on one line (they had been wrapped at 80)', async () => {
     const document = JSON.parse((await doctor(['--json'])).stdout) as DoctorDocument;
     const lines = (await doctor([], { env: { COLUMNS: '' } })).stdout.split('\n');

@@ -95,6 +95,26 @@ describe('renderEventsText', () => {
     expect(renderEventsText(overview).split('\n')[0]).toBe('cache     not here     cache-references, cache-misses, L1-dcache-loads, LLC-load-misses: not supported');
   });
 
+  it('cuts a word longer than the line at the width, as fold cuts it, each piece under the row\'s indent (it had been left whole, past the edge)', () => {
+    const overview: EventsOverview = {
+      presets: [{ name: 'cache', counts: 'none', events: ['cache-references', 'L1-dcache-load-misses'].map((event) => ({ event, status: 'not supported' as const, count: null })) }],
+      software: [{ event: 'page-faults', status: 'counted', count: 40 }],
+      defaultEvents: ['page-faults'],
+      defaultNote: null,
+      problem: `perf stat wrote nothing to /tmp/${'x'.repeat(50)}/perf.out`,
+    };
+    const lines = renderEventsText(overview, { width: 40 }).trimEnd().split('\n');
+    expect(lines.filter((line) => line.length > 40)).toEqual([]);
+    // the row's events start at column 23: a 22-character name goes on there, cut at column 40
+    expect(lines.slice(0, 3)).toEqual([
+      'cache     not here     cache-references,',
+      '                       L1-dcache-load-mi',
+      '                       sses: not',
+    ]);
+    // a sentence's word: on a line of its own, cut at column 40, the pieces under the sentence's start
+    expect(lines.slice(-4)).toEqual(['perf refused the probe: perf stat wrote', 'nothing to', `/tmp/${'x'.repeat(35)}`, `${'x'.repeat(15)}/perf.out`]);
+  });
+
   it('says which software events read 0 for a user perf counts in user space only, and lists refused ones as refused', () => {
     const userOnly = (event: string) => ({ event, status: 'counted' as const, count: event === 'page-faults' ? 44 : 0, userOnly: true });
     const text = renderEventsText({
