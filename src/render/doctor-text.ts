@@ -60,6 +60,6 @@ export function renderDoctorText(verdicts: readonly Verdict[], { color, width, e
   };
   const checks = verdicts.filter((verdict) => verdict.check !== 'hardware-counting').map(block);
   const results = verdicts.filter((verdict) => verdict.check === 'hardware-counting').map(block);
-  const presets = events === undefined ? [] : ['', 'events (-e NAME; perfcell events --json for details):', ...renderEventsText(events).trimEnd().split('\n').flatMap((line) => (line === '' ? [''] : wrap(`  ${line}`, 0)))];
+  const presets = events === undefined ? [] : ['', ...wrap('events (-e NAME; perfcell events --json for details):', 0), ...renderEventsText(events).trimEnd().split('\n').flatMap((line) => (line === '' ? [''] : wrap(`  ${line}`, 0)))];
   return [...checks, ...presets, '', ...results].join('\n') + '\n';
 }

@@ -54,6 +54,9 @@ describe('perfcell doctor', () => {
   });
 
   it('fits $COLUMNS, the events table included: a preset\'s row goes on under its events', async () => {
+    // the events' heading (53 characters) had been left whole
+    const narrow = (await doctor([], { env: { COLUMNS: '50' } })).stdout.trimEnd().split('\n');
+    expect(narrow.filter((line) => line.length > 50)).toEqual([]);
     const result = await doctor([], { env: { COLUMNS: '72' } });
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines.filter((line) => line.length > 72)).toEqual([]);
