@@ -1,6 +1,9 @@
 import { attachToProcess as attachBehind, type AttachOptions, type AttachResult } from './attach/attach.ts';
 import { createCellEvaluator as createCellEvaluatorBehind, type CellEvaluator, type CellEvaluatorOptions } from './experiment/cell-evaluator.ts';
-import { optionNames, refuseUnknownOptions } from './known-options.ts';
+import {
+  AGGREGATE_OPTIONS, AGGREGATOR_OPTIONS, ATTACH_OPTIONS, CELL_EVALUATOR_OPTIONS, COMPARE_HTML_OPTIONS, COMPARE_OPTIONS, EVALUATOR_OPTIONS, MEASURE_OPTIONS,
+  PARSER_OPTIONS, refuseUnknownOptions, RENDER_OPTIONS, REPL_OPTIONS, REPL_RENDER_OPTIONS, REPORTS_HTML_OPTIONS, TIMEIT_OPTIONS,
+} from './known-options.ts';
 import { aggregateRecords as aggregateBehind, createAggregator as createAggregatorBehind, type Aggregator, type AggregatorOptions, type EventAggregate } from '../parsers/aggregate.ts';
 import { createPerfStatParser as createParserBehind, parsePerfStat as parseBehind } from '../parsers/perf-stat.ts';
 import type { PerfFormat, PerfRecord, PerfStatParser, PerfStatParserOptions } from '../parsers/perf-stat-types.ts';
@@ -28,26 +31,6 @@ import { prepareWindow as prepareChecked, type MeasurementWindow } from './sessi
  * line's window, compare's alternatives, the attach command) pass options they have made, wider
  * objects among them, and call the functions behind the door.
  */
-
-const MEASURE_OPTIONS = optionNames<MeasureOptions>()([
-  'events', 'intervalMs', 'metricGroups', 'perf', 'perfPath', 'label', 'live', 'backend', 'settle', 'nodeGc', 'quiet',
-  'programStdout', 'programStdin', 'programEnvironment',
-]);
-const TIMEIT_OPTIONS = optionNames<TimeitOptions>()(['runs', 'minTime', 'warmup', 'loops', 'events', 'intervalMs', 'perf', 'perfPath']);
-const COMPARE_OPTIONS = optionNames<InProcessCompareOptions>()(['runs', 'warmup', 'minTime', 'loops', 'events', 'intervalMs', 'perf', 'perfPath']);
-const ATTACH_OPTIONS = optionNames<AttachOptions>()([
-  'durationS', 'signal', 'onStart', 'onRow', 'events', 'metricGroups', 'intervalMs', 'perf', 'perfPath', 'maxSamples', 'recentRows', 'seriesPoints', 'checkEvents',
-]);
-const REPL_OPTIONS = optionNames<StartReplOptions>()(['measure', 'typescript', 'reporting', 'input', 'output', 'errorOutput', 'historyPath', 'banner', 'compact', 'width', 'json']);
-const EVALUATOR_OPTIONS = optionNames<EvaluatorOptions>()(['typescript', 'filename', 'uncaughtOutput']);
-const CELL_EVALUATOR_OPTIONS = optionNames<CellEvaluatorOptions>()(['typescript', 'consoleStdout', 'timeoutS', 'onStrayFailure']);
-const RENDER_OPTIONS = optionNames<RenderOptions>()(['width', 'maxSamples']);
-const REPL_RENDER_OPTIONS = optionNames<ReplRenderOptions>()(['eventOrder', 'notes', 'width', 'compact']);
-const PARSER_OPTIONS = optionNames<PerfStatParserOptions>()(['format', 'separator', 'metrics']);
-const AGGREGATOR_OPTIONS = optionNames<AggregatorOptions>()(['maxSamples', 'startTimeS']);
-const AGGREGATE_OPTIONS = optionNames<NonNullable<Parameters<typeof aggregateBehind>[1]>>()(['startTimeS']);
-const COMPARE_HTML_OPTIONS = optionNames<NonNullable<Parameters<typeof renderCompareHtmlBehind>[1]>>()(['generatedAt']);
-const REPORTS_HTML_OPTIONS = optionNames<NonNullable<Parameters<typeof renderReportsHtmlBehind>[2]>>()(['generatedAt', 'notes', 'summaryText']);
 
 /** See session/measure.ts measure. */
 export async function measure<T>(target: () => T, options?: MeasureOptions): Promise<MeasuredReport<Awaited<T>>>;

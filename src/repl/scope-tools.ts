@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { COMPARE_OPTIONS, refuseUnknownOptions, TIMEIT_OPTIONS } from '../known-options.ts';
 import type { MeasureOptions } from '../session/options.ts';
 import type { TimeitOptions, TimeitResult } from '../session/timeit.ts';
 import type { InProcessCompareOptions, InProcessCompareResult } from '../session/compare-inprocess.ts';
@@ -29,10 +30,13 @@ export function createScopeTools(measure: () => MeasureOptions = () => ({})): Sc
   };
   return {
     async timeit(fn, options = {}) {
+      // the caller's names, before the session's are added
+      refuseUnknownOptions(options, TIMEIT_OPTIONS, 'perfcell.timeit');
       const [{ timeit }, { renderTimeit }] = await Promise.all([import('../session/timeit.ts'), import('../render/timeit-text.ts')]);
       return printable(await timeit(fn, { ...defaults(), ...options }), renderTimeit);
     },
     async compare(alternatives, options = {}) {
+      refuseUnknownOptions(options, COMPARE_OPTIONS, 'perfcell.compare');
       const [{ compareInProcess }, { renderInProcessCompare }] = await Promise.all([
         import('../session/compare-inprocess.ts'),
         import('../render/compare-inprocess-text.ts'),

@@ -51,6 +51,15 @@ describe('perfcell.timeit and perfcell.compare in scope', () => {
     expect(alone).toMatch(TIMEIT_LINE_7);
   });
 
+  it('a name perfcell.timeit or perfcell.compare does not take is refused with the one meant (timeit(fn, { run: 2 }) had run 7 batches)', { timeout: 60_000 }, () => {
+    const input = 'await perfcell.timeit(() => Math.sqrt(2), { run: 2 })\nawait perfcell.compare({ a: () => 1, b: () => 2 }, { warmups: 0 })\n1+1\n';
+    const printed = execFileSync(process.execPath, [cliPath, 'repl', '--no-perf'], { input, encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
+    expect(printed).toContain("UsageError: unknown option 'run': did you mean 'runs'? (perfcell.timeit takes runs, minTime, warmup, loops, events, intervalMs, perf, perfPath)");
+    expect(printed).toContain("UsageError: unknown option 'warmups': did you mean 'warmup'? (perfcell.compare takes runs, warmup, minTime, loops, events, intervalMs, perf, perfPath)");
+    expect(printed).not.toMatch(TIMEIT_LINE_7);
+    expect(printed).toMatch(/In \[3\]: 2\n/);
+  });
+
   it('cells have perfcell.timeit too', { timeout: 60_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-timeit-'));
     try {
