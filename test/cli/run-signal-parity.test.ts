@@ -85,16 +85,19 @@ describe('perfcell compare and cells and Ctrl-C, as hyperfine and a script', () 
     ['compare', ['compare', '--no-perf', '--shell', '-r', '50', '--', `: > ${started}; ${fixture('sleep-ms')} 100`, `${fixture('sleep-ms')} 120`]],
     ['cells', ['cells', '--no-perf', join(dir, 'slow.js')]],
   ])('a shell loop of %s stops at a Ctrl-C', async (_name, args) => {
-    // the cell says it runs (cells run in perfcell's process), so the Ctrl-C falls inside it
-    writeFileSync(join(dir, 'slow.js'), `// %% slow\nimport { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(started)}, '');\nawait new Promise((resolve) => setTimeout(resolve, 3000));\n// %% after\n1;\n`);
+    // the cell says it runs (cells run in perfcell's process), so the Ctrl-C falls inside its 20 s wait
+    writeFileSync(join(dir, 'slow.js'), `// %% slow\nimport { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(started)}, '');\nawait new Promise((resolve) => setTimeout(resolve, 20_000));\n// %% after\n1;\n`);
     rmSync(started, { force: true });
     const loop = 'cli=$1; shift; for i in 1 2; do "$0" "$cli" "$@" 2>/dev/null >/dev/null; echo "next $i $?"; done';
     const shell = execa('bash', ['-c', loop, process.execPath, cliPath, ...args], { reject: false, detached: true, timeout: 20_000 });
     await until(() => existsSync(started), 'the first round to start', 2000);
     await new Promise((resolve) => setTimeout(resolve, 100));
+    const signalledMs = performance.now();
     process.kill(-(shell.pid ?? 0), 'SIGINT');
     const result = await shell;
     expect(result.stdout).toBe('');
     expect(result.signal).toBe('SIGINT');
+    // at once, not once the stopped cell's 20 s timer has fired (it kept cells alive, as it would not keep node)
+    expect(performance.now() - signalledMs).toBeLessThan(10_000);
   }, 30_000);
 });
