@@ -439,6 +439,13 @@ describe.concurrent('fault matrix: cells', () => {
     expect(page).toMatch(/<li>stopped: 1 cell not run \(three\)<\/li>/);
     expect(page).toMatch(/<pre class="text summary">cell +line .*\ntwo +4 .* process\.exit\(4\) at line 4/s);
   });
+  it('process.exit(4) in a cell that left a 20 s timer: exit 4 once the reports are out, as node exits (a QA pass: the timer kept perfcell alive 20 s)', async () => {
+    const startedMs = performance.now();
+    const outcome = await perfcell(['cells', '--no-perf', file('exit-timer.js', '// %% one\nsetTimeout(() => {}, 20_000);\nprocess.exit(4);\n// %% two\n1;\n')]);
+    expectOutcome(outcome, 4, /the cell called process\.exit\(4\)/);
+    expect(outcome.stderr).not.toMatch(/keeps this process alive/);
+    expect(performance.now() - startedMs).toBeLessThan(10_000);
+  }, 30_000);
   it('process.exit(4) with --keep-going: every cell runs, exit 1', async () => {
     const outcome = await perfcell(['cells', '--no-perf', '--keep-going', exitCell]);
     expectOutcome(outcome, 1, /the cell called process\.exit\(4\)/);

@@ -139,8 +139,8 @@ export function registerCells(program: Command): void {
       let printed = 0;
       /** Every cell ran (none was stopped by a signal or skipped after a failure). */
       let allRan = false;
-      /** The signal that stopped the cells, if one did. */
-      let stoppedBy: NodeJS.Signals | undefined;
+      /** A signal stopped the cells, or a cell's process.exit(n) did: perfcell ends once everything is out. */
+      let endNow = false;
       try {
         // a long cell's live line goes on the terminal's last row: what a cell's programs print
         // (stdio inherited) cannot land on it
@@ -206,17 +206,21 @@ export function registerCells(program: Command): void {
         if (stop !== undefined) {
           process.exitCode = interruptionExitCode(stop);
           endBySignal(stop.signal);
-          stoppedBy = stop.signal;
+          endNow = true;
         }
-        else if (exited !== undefined && flags.keepGoing !== true) process.exitCode = exited;
+        else if (exited !== undefined && flags.keepGoing !== true) {
+          process.exitCode = exited;
+          endNow = true;
+        }
         else if (!ok) process.exitCode = 1;
       } finally {
         releaseSignals();
         evaluator.close();
       }
-      // Stopped by a signal: everything is out, so perfcell ends now, as node ends on a Ctrl-C,
-      // whatever the stopped cell left pending (its 20 s timer had kept perfcell alive 20 s more)
-      if (stoppedBy !== undefined) process.exit();
+      // Stopped by a signal or a cell's process.exit(n): everything is out, so perfcell ends now,
+      // as node ends on a Ctrl-C or process.exit, whatever a cell left pending (a 20 s timer had
+      // kept perfcell alive 20 s more)
+      if (endNow) process.exit();
       sayWhatKeepsItAlive(allRan);
     });
 }
