@@ -29,6 +29,8 @@ export const JSON_FORMATS = {
   'perfcell-events': 1,
   /** kernel list --json: the perfcell kernelspecs Jupyter would find. */
   'perfcell-kernel-list': 1,
+  /** repl --json: a `.timeit`'s figures, a line among the reports. */
+  'perfcell-timeit': 1,
 } as const;
 
 export type JsonFormat = keyof typeof JSON_FORMATS;

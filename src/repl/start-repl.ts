@@ -13,6 +13,8 @@ import { createScopeTools, type ScopeTools } from './scope-tools.ts';
 import type { TypeScriptMode } from './typescript.ts';
 import { outputWidth, warningText } from '../render/terminal-width.ts';
 import { toJsonDocument } from '../json-document.ts';
+import { timeitDocument } from '../render/timeit-json.ts';
+import type { TimeitResult } from '../session/timeit.ts';
 import { checkReplOptions } from '../session/check-options.ts';
 
 export interface StartReplOptions {
@@ -36,8 +38,9 @@ export interface StartReplOptions {
   readonly width?: number;
   /**
    * Each report as one perfcell-report JSON document a line on `output` (as `run --json` prints
-   * one), its notes on errorOutput; the REPL's prompt, values and the commands' console go to
-   * errorOutput, so that `output` holds the reports alone (default false).
+   * one), and each `.timeit` as a perfcell-timeit line, their notes on errorOutput; the REPL's
+   * prompt, values and the commands' console go to errorOutput, so that `output` holds the reports
+   * alone (default false).
    */
   readonly json?: boolean;
 }
@@ -122,7 +125,12 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
       errorOutput.write(`error: ${message}\n`);
     },
   });
-  defineDotCommands(server, measurement, gate);
+  // --json: a .timeit is a measured command too, and its figures are a line on output among the
+  // reports (its text stays in the session, on errorOutput), so a script reads them as it reads a line's
+  const onTimed = isJson
+    ? (code: string, result: TimeitResult): void => void output.write(`${JSON.stringify(timeitDocument(code, result))}\n`)
+    : undefined;
+  defineDotCommands(server, measurement, gate, onTimed);
 
   const api: ReplScopeApi = {
     get last() {

@@ -1,8 +1,12 @@
 import type { REPLServer } from 'node:repl';
 import { inspect } from 'node:util';
 import vm from 'node:vm';
+import type { TimeitResult } from '../session/timeit.ts';
 import type { ReplMeasurement } from './measured-eval.ts';
 import { createScopeTools } from './scope-tools.ts';
+
+/** Given each finished `.timeit`: `repl --json` prints its figures as a line among the reports. */
+export type OnTimed = (code: string, result: TimeitResult) => void;
 
 /**
  * `.timeit CODE` (IPython's %timeit line magic: the code run as a function, in batches, with each
@@ -13,6 +17,7 @@ export function defineTimingCommands(
   measurement: ReplMeasurement,
   stderrIsTty: boolean = process.stderr.isTTY === true,
   gate?: { hold(): void; release(): void },
+  onTimed?: OnTimed,
 ): void {
   const say = (text: string): void => {
     server.output.write(`${text}\n`);
@@ -40,7 +45,10 @@ export function defineTimingCommands(
       // meanwhile ended the REPL before the timing was printed (a QA pass).
       gate?.hold();
       tools.timeit(fn).then(
-        (result) => say(inspect(result)),
+        (result) => {
+          onTimed?.(code, result);
+          say(inspect(result));
+        },
         (error: unknown) => say(`.timeit: ${error instanceof Error ? error.message : String(error)}`),
       ).finally(() => gate?.release());
     },

@@ -52,14 +52,14 @@ describe('JSON documents and their schemas', () => {
     expectValid('perfcell-report', reportBundle(report as never)[REPORT_MIME]);
   });
 
-  it('repl --json prints a perfcell-report a line, one per command', async () => {
+  it('repl --json prints a perfcell-report a line, one per command, and a perfcell-timeit for a .timeit', async () => {
     const stdout = await new Promise<string>((resolve, reject) => {
       const child = execFile(process.execPath, [cliPath, 'repl', '--json'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, PERFCELL_REPL_HISTORY: '' } }, (error, out) => (error === null ? resolve(out) : reject(error)));
-      child.stdin?.end('1 + 1\nnew Array(1e5).fill(0).length\n');
+      child.stdin?.end('1 + 1\n.timeit Math.sqrt(2)\nnew Array(1e5).fill(0).length\n');
     });
-    const lines = stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(2);
-    for (const line of lines) expectValid('perfcell-report', JSON.parse(line));
+    const lines = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { format: string });
+    expect(lines.map((line) => line.format)).toEqual(['perfcell-report', 'perfcell-timeit', 'perfcell-report']);
+    for (const line of lines) expectValid(line.format, line);
   });
 
   it('run -r 3 --json is a perfcell-run-repeat whose means and σ are those of its runs', async () => {

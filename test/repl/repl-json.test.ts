@@ -39,4 +39,34 @@ describe('perfcell repl --json', () => {
     expect(result.stderr).toContain('Uncaught Error: on purpose');
     expect(result.stderr).toContain('note: In [4]: threw: the report covers the command up to the throw');
   });
+
+  // A QA pass: .timeit printed its figures as text on stderr alone, so a script reading stdout got
+  // no line for it, though it is a measured command.
+  it(".timeit prints its figures as a perfcell-timeit line among the reports, its text on stderr", { timeout: 60_000 }, async () => {
+    // a call that spins 2 ms by the clock: timeit's figures are about 2 ms a call
+    const input = ['1 + 1', '.timeit { const end = performance.now() + 2; while (performance.now() < end); }', '2 + 2', ''].join('\n');
+    const result = await execa(process.execPath, [cliPath, 'repl', '--json', ...perfArgs], { input, reject: false, timeout: 60_000, env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: '' } });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const lines = result.stdout.split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((line) => [line['format'], line['label']])).toEqual([
+      ['perfcell-report', 'In [1]'],
+      ['perfcell-timeit', undefined],
+      ['perfcell-report', 'In [2]'],
+    ]);
+    const timed = lines[1] as { code: string; loops: number; runs: number; perCallS: { n: number; mean: number; stdDev: number; min: number; max: number }; batchPerCallS: number[]; counters: { event: string; perCall: number | null }[] };
+    expect(timed.code).toBe('{ const end = performance.now() + 2; while (performance.now() < end); }');
+    expect(timed.runs).toBe(7);
+    expect(timed.perCallS.n).toBe(7);
+    expect(timed.batchPerCallS).toHaveLength(7);
+    // calibrated as IPython does: 100 calls of 2 ms make the first batch of 0.2 s
+    expect(timed.loops).toBe(100);
+    expect(timed.perCallS.mean).toBeCloseTo(timed.batchPerCallS.reduce((sum, value) => sum + value, 0) / 7, 12);
+    expect(timed.perCallS.min).toBe(Math.min(...timed.batchPerCallS));
+    expect(timed.perCallS.min).toBeGreaterThanOrEqual(0.002);
+    expect(timed.perCallS.mean).toBeLessThan(0.004);
+    expect(timed.perCallS.stdDev).toBeGreaterThanOrEqual(0);
+    if (perfUsable) expect(timed.counters.map((counter) => counter.event)).toEqual(['page-faults']);
+    // the person still reads IPython's line in the session
+    expect(result.stderr).toMatch(/^In \[2\]: [\d.]+ ms ± [\d.]+ (?:ns|µs|ms) per loop \(mean ± std\. dev\. of 7 runs, 100 loops each\)$/m);
+  });
 });
