@@ -36,10 +36,10 @@ export function compareHtmlInput(document: CompareDocument, options: CompareHtml
     notes: [howRun, ...document.warnings, ...baselineNotes],
     metrics: document.results.map((result) => {
       // a scan's verdicts are at each value (By value), as the text's summary gives them; against its --reference, those first.
-      // Joined in one line, so each names its alternative where there are several (verdictsOf).
-      const againstFirst = verdictsOf(result.comparisons).join('; ');
-      const atValues = document.byValue === undefined ? '' : byValueVerdict(document.byValue, result.metric.key);
-      const verdict = document.byValue === undefined ? againstFirst : scanReference(document.alternatives) === null ? atValues : [againstFirst, atValues].filter((text) => text !== '').join('; ');
+      // Each is an item of its own, and names its alternative where there are several (verdictsOf).
+      const againstFirst = verdictsOf(result.comparisons);
+      const atValues = document.byValue === undefined ? [] : byValueVerdicts(document.byValue, result.metric.key);
+      const verdicts = document.byValue === undefined ? againstFirst : scanReference(document.alternatives) === null ? atValues : [...againstFirst, ...atValues];
       // the values as measured: the page scales them as the text does, time in -u's unit where given
       const isTime = result.metric.role === 'primary' && result.metric.unit === 's';
       return {
@@ -47,20 +47,17 @@ export function compareHtmlInput(document: CompareDocument, options: CompareHtml
         unit: result.metric.unit,
         ...(isTime && options.timeUnit !== undefined ? { scaleOf: TIME_UNIT_SECONDS[options.timeUnit] } : {}),
         alternatives: alternatives.map((alternative) => ({ name: alternative.name, values: valuesOf(alternative.runs, result.metric.key) })),
-        ...(verdict === '' ? {} : { verdict }),
+        ...(verdicts.length === 0 ? {} : { verdicts }),
       };
     }),
   };
 }
 
-/** A metric's verdicts at each value of a scan: `n = 256: no significant difference; n = 2048: col (n = 2048) is 3.2× …`. */
-function byValueVerdict(groups: readonly ValueComparison[], metricKey: string): string {
-  return groups
-    .flatMap(({ parameters, results }) => {
-      const verdicts = verdictsOf(results.find((result) => result.metric.key === metricKey)?.comparisons ?? []);
-      return verdicts.length === 0 ? [] : [`${describeParameters(parameters)}: ${verdicts.join('; ')}`];
-    })
-    .join('; ');
+/** A metric's verdicts at each value of a scan, each with its value: `n = 256: no significant difference`, `n = 2048: col (n = 2048) is 3.2× …`. */
+function byValueVerdicts(groups: readonly ValueComparison[], metricKey: string): string[] {
+  return groups.flatMap(({ parameters, results }) =>
+    verdictsOf(results.find((result) => result.metric.key === metricKey)?.comparisons ?? []).map((verdict) => `${describeParameters(parameters)}: ${verdict}`),
+  );
 }
 
 /**

@@ -24,8 +24,14 @@ export interface HtmlCompareMetric {
    */
   readonly scaleOf?: number;
   readonly alternatives: readonly HtmlCompareAlternative[];
-  /** The verdict line, e.g. "col is 3.1× ± 0.2 slower; p < 0.001". */
+  /** The one verdict, e.g. "col is 3.1× ± 0.2 slower; p < 0.001". */
   readonly verdict?: string;
+  /**
+   * The metric's verdicts (several alternatives, a scan's values), each an item of its own on the
+   * page, in place of `verdict`: a verdict has a "; " of its own, so verdicts joined by one read as
+   * one sentence.
+   */
+  readonly verdicts?: readonly string[];
 }
 
 /** What `compare` hands the HTML renderer: the minimum it needs, plain data. */

@@ -130,9 +130,14 @@ function compareSection(compare: HtmlCompareInput, firstChart: number): Rendered
       return `<tr><td>${escapeHtml(metric.metric)}</td><td>${escapeHtml(alternative.name)}</td><td>${alternative.values.length}</td><td>${show(summary.mean)}</td><td>${summary.stdDev === null ? '' : `± ${show(summary.stdDev, summary.mean)}`}</td><td>${show(summary.min)}</td><td>${show(summary.max)}</td></tr>`;
     }),
   );
+  // a metric's one verdict on its line; several, each an item of a list under the metric
   const verdicts = compare.metrics
-    .filter((metric) => metric.verdict !== undefined)
-    .map((metric) => `<li><b>${escapeHtml(metric.metric)}</b>: ${escapeHtml(metric.verdict ?? '')}</li>`)
+    .map((metric) => {
+      const said = metric.verdicts ?? (metric.verdict === undefined ? [] : [metric.verdict]);
+      const name = `<b>${escapeHtml(metric.metric)}</b>`;
+      if (said.length <= 1) return said.map((verdict) => `<li>${name}: ${escapeHtml(verdict)}</li>`).join('');
+      return `<li>${name}<ul>${said.map((verdict) => `<li>${escapeHtml(verdict)}</li>`).join('')}</ul></li>`;
+    })
     .join('');
   const html = `<section class="compare" data-kind="compare">
 <h2>comparison</h2>

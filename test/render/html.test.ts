@@ -200,16 +200,29 @@ describe('renderCompareDocumentHtml: the numbers of the text report', () => {
 // say the second verdict was about ./sleepms 5 #2.
 describe('compareHtmlInput of three alternatives or more', () => {
   it('names the alternative of each verdict that does not start with its name', () => {
-    const verdicts = compareHtmlInput(threeCommandsDocument()).metrics.map((metric) => [metric.metric, metric.verdict]);
+    const verdicts = compareHtmlInput(threeCommandsDocument()).metrics.map((metric) => [metric.metric, metric.verdicts]);
     expect(verdicts).toEqual([
-      ['time', './sleepms 10 is 2.00× ± 0.03 slower; p < 0.001; ./sleepms 5 #2 against ./sleepms 5: no significant difference (p = 1.00)'],
-      ['peak RSS', './sleepms 10 against ./sleepms 5: no significant difference (p = 1.00); ./sleepms 5 #2 against ./sleepms 5: no significant difference (p = 1.00)'],
+      ['time', ['./sleepms 10 is 2.00× ± 0.03 slower; p < 0.001', './sleepms 5 #2 against ./sleepms 5: no significant difference (p = 1.00)']],
+      ['peak RSS', ['./sleepms 10 against ./sleepms 5: no significant difference (p = 1.00)', './sleepms 5 #2 against ./sleepms 5: no significant difference (p = 1.00)']],
     ]);
   });
 
-  it('with two, says the one verdict of each metric as it is', () => {
+  // A QA pass: the page joined a metric's verdicts with '; ' in one item, where each verdict has a
+  // '; ' of its own (`… slower; p < 0.001; ./sleepms 5 #2 against …`): one sentence to untangle.
+  it('the page gives each of a metric\'s verdicts an item of its own, under the metric', () => {
+    const html = renderCompareDocumentHtml(threeCommandsDocument(), readChartAssets());
+    const list = /<ul class="verdicts">(.*?)<\/ul>\n<table>/s.exec(html)?.[1] ?? '';
+    const decode = (text: string) => text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+    const items = (metric: string) => decode(new RegExp(`<li><b>${metric}</b><ul>(.*?)</ul></li>`).exec(list)?.[1] ?? '').split('</li>').filter((item) => item !== '').map((item) => item.replace(/^<li>/, ''));
+    expect(items('time')).toEqual(['./sleepms 10 is 2.00× ± 0.03 slower; p < 0.001', './sleepms 5 #2 against ./sleepms 5: no significant difference (p = 1.00)']);
+    expect(items('peak RSS')).toEqual(['./sleepms 10 against ./sleepms 5: no significant difference (p = 1.00)', './sleepms 5 #2 against ./sleepms 5: no significant difference (p = 1.00)']);
+  });
+
+  it('with two, says the one verdict of each metric as it is, on the metric\'s line', () => {
     const document = rowColDocument();
-    expect(compareHtmlInput(document).metrics.map((metric) => metric.verdict)).toEqual(document.results.map((result) => result.comparisons[0]?.verdict));
+    expect(compareHtmlInput(document).metrics.map((metric) => metric.verdicts)).toEqual(document.results.map((result) => [result.comparisons[0]?.verdict]));
+    const html = renderCompareDocumentHtml(document, readChartAssets());
+    expect(html).toContain(`<li><b>time</b>: ${escapeHtml(document.results[0]?.comparisons[0]?.verdict ?? '')}</li>`);
   });
 });
 
@@ -219,9 +232,9 @@ describe('compareHtmlInput of a parameter scan (-L, -P)', () => {
     const time = compareHtmlInput(document).metrics.find((metric) => metric.metric === 'time');
     const [at256, at2048] = (document.byValue ?? []).map((group) => group.results[0]?.comparisons[0]?.verdict);
     expect(at2048).toMatch(/^col \(n = 2048\) is 3\.00× ± [\d.]+ slower/);
-    expect(time?.verdict).toBe(`n = 256: ${at256}; n = 2048: ${at2048}`);
-    // the page shows it
-    expect(renderCompareDocumentHtml(document, readChartAssets())).toContain(escapeHtml(`n = 2048: ${at2048}`));
+    expect(time?.verdicts).toEqual([`n = 256: ${at256}`, `n = 2048: ${at2048}`]);
+    // the page shows it, each value's an item
+    expect(renderCompareDocumentHtml(document, readChartAssets())).toContain(`<li>${escapeHtml(`n = 2048: ${at2048}`)}</li>`);
   });
 
   it('of a scan with a --reference (a first alternative with no values): the verdicts against it first, then at each value', () => {
@@ -234,7 +247,7 @@ describe('compareHtmlInput of a parameter scan (-L, -P)', () => {
     expect(againstReference).toHaveLength(4);
     expect(againstReference[0]).toMatch(/^row \(n = 256\) against old: no significant difference/);
     const atValues = (document.byValue ?? []).map((group) => `n = ${group.parameters['n']}: ${group.results[0]?.comparisons[0]?.verdict}`);
-    expect(time?.verdict).toBe([...againstReference, ...atValues].join('; '));
+    expect(time?.verdicts).toEqual([...againstReference, ...atValues]);
   });
 });
 
