@@ -51,7 +51,7 @@ export const MEASURE_OPTIONS = optionNames<MeasureOptions>()([
   'events', 'intervalMs', 'metricGroups', 'perf', 'perfPath', 'label', 'live', 'backend', 'settle', 'nodeGc', 'quiet',
   'programStdout', 'programStdin', 'programEnvironment',
 ]);
-export const TIMEIT_OPTIONS = optionNames<TimeitOptions>()(['runs', 'minTime', 'warmup', 'loops', 'events', 'intervalMs', 'perf', 'perfPath']);
+export const TIMEIT_OPTIONS = optionNames<TimeitOptions>()(['runs', 'minTime', 'warmup', 'loops', 'events', 'intervalMs', 'perf', 'perfPath', 'signal']);
 export const COMPARE_OPTIONS = optionNames<InProcessCompareOptions>()(['runs', 'warmup', 'minTime', 'loops', 'events', 'intervalMs', 'perf', 'perfPath']);
 export const ATTACH_OPTIONS = optionNames<AttachOptions>()([
   'durationS', 'signal', 'onStart', 'onRow', 'events', 'metricGroups', 'intervalMs', 'perf', 'perfPath', 'maxSamples', 'recentRows', 'seriesPoints', 'checkEvents',

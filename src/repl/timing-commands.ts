@@ -44,13 +44,25 @@ export function defineTimingCommands(
       // meanwhile ran during the timing (and was counted with its work), and input that ended
       // meanwhile ended the REPL before the timing was printed (a QA pass).
       gate?.hold();
-      tools.timeit(fn).then(
+      // Ctrl-C stops the timing after the batch it falls into, as it interrupts a command: node:repl's
+      // own answer, at a prompt with nothing typed, said '(To exit, press Ctrl+C again …)', and a
+      // second Ctrl-C ended the session while the timing went on (a QA pass)
+      const stop = new AbortController();
+      const replSigint = server.listeners('SIGINT') as ((...args: unknown[]) => void)[];
+      server.removeAllListeners('SIGINT');
+      const onSigint = (): void => stop.abort();
+      server.on('SIGINT', onSigint);
+      tools.timeit(fn, { signal: stop.signal }).then(
         (result) => {
           onTimed?.(code, result);
           say(inspect(result));
         },
         (error: unknown) => say(`.timeit: ${error instanceof Error ? error.message : String(error)}`),
-      ).finally(() => gate?.release());
+      ).finally(() => {
+        server.off('SIGINT', onSigint);
+        for (const listener of replSigint) server.on('SIGINT', listener);
+        gate?.release();
+      });
     },
   });
 

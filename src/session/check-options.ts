@@ -19,6 +19,7 @@ function check(name: string, value: unknown, rule: ValueRule): void {
 const BOOLEAN: ValueRule = { holds: (value) => typeof value === 'boolean', wants: 'true or false' };
 const PATH: ValueRule = { holds: (value) => typeof value === 'string' && value !== '', wants: 'a path' };
 const TEXT: ValueRule = { holds: (value) => typeof value === 'string', wants: 'a string' };
+const ABORT_SIGNAL: ValueRule = { holds: (value) => value instanceof AbortSignal, wants: 'an AbortSignal, e.g. new AbortController().signal' };
 
 /** One of some strings, or `{ file }` where `withFile`: compare's --input and --output. */
 function oneOf(choices: readonly string[], withFile = false): ValueRule {
@@ -81,6 +82,7 @@ export function checkTimeitOptions(options: unknown): void {
   check('minTime', given['minTime'], SECONDS_FROM_ZERO);
   check('warmup', given['warmup'], wholeNumberFrom(0));
   check('loops', given['loops'], wholeNumberFrom(1));
+  check('signal', given['signal'], ABORT_SIGNAL);
 }
 
 /** compareInProcess' options: compare's --runs, --warmup and --min-time, calls per run, and the perf ones. */

@@ -16,6 +16,11 @@ export interface TimeitOptions extends Pick<MeasureOptions, 'events' | 'interval
   readonly warmup?: number;
   /** Calls per batch (IPython's -n), a whole number ≥ 1; default: calibrated. */
   readonly loops?: number;
+  /**
+   * Stops the timing at the end of the batch it is aborted in (the REPL's Ctrl-C during `.timeit`):
+   * the batches measured so far, at least one, are the result, and a warning says how many.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** A counter per call, averaged over the measured batches; null per call where perf could not count it. */
@@ -112,6 +117,11 @@ export async function timeit(fn: () => unknown, options: TimeitOptions = {}): Pr
   let perf = measureOptions.perf !== false;
   let runsRerun = 0;
   for (let index = 0; index < runs; index++) {
+    // a batch is synchronous: an abort is heard between batches, and the first is always measured
+    if (options.signal?.aborted === true && batches.length > 0) {
+      warnings.add(`interrupted after ${batches.length} of ${runs} runs: the figures are of those`);
+      break;
+    }
     const continues = continueCount();
     const batch = await measureBatch(() => void loop(fn, loops), { ...measureOptions, perf });
     for (const warning of batch.warnings) warnings.add(warning);

@@ -54,10 +54,31 @@ describe('perfcell.timeit and perfcell.compare in scope', () => {
   it('a name perfcell.timeit or perfcell.compare does not take is refused with the one meant (timeit(fn, { run: 2 }) had run 7 batches)', { timeout: 60_000 }, () => {
     const input = 'await perfcell.timeit(() => Math.sqrt(2), { run: 2 })\nawait perfcell.compare({ a: () => 1, b: () => 2 }, { warmups: 0 })\n1+1\n';
     const printed = execFileSync(process.execPath, [cliPath, 'repl', '--no-perf'], { input, encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
-    expect(printed).toContain("UsageError: unknown option 'run': did you mean 'runs'? (perfcell.timeit takes runs, minTime, warmup, loops, events, intervalMs, perf, perfPath)");
+    expect(printed).toContain("UsageError: unknown option 'run': did you mean 'runs'? (perfcell.timeit takes runs, minTime, warmup, loops, events, intervalMs, perf, perfPath, signal)");
     expect(printed).toContain("UsageError: unknown option 'warmups': did you mean 'warmup'? (perfcell.compare takes runs, warmup, minTime, loops, events, intervalMs, perf, perfPath)");
     expect(printed).not.toMatch(TIMEIT_LINE_7);
     expect(printed).toMatch(/In \[3\]: 2\n/);
+  });
+
+  // A QA pass: Ctrl-C during .timeit went to node:repl, which at an empty prompt said '(To exit,
+  // press Ctrl+C again …)' while the timing went on, and a second Ctrl-C ended the session.
+  it('Ctrl-C stops .timeit after the batch it falls into, with the runs so far, and the session goes on', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl(['repl', '--no-perf']);
+    await repl.send('function slow() { const end = Date.now() + 300; while (Date.now() < end); }');
+    const from = repl.text().length;
+    // 0.3 s a call: calibrated to 1 loop, 7 runs would take some 3 s after the first call and the warm-up
+    repl.write('.timeit slow()\r');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    repl.write('\x03');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    repl.write('\x03');
+    const printed = await repl.waitFor(/warning: interrupted after (\d) of 7 runs: the figures are of those\n[\s\S]*In \[2\]: $/, from, 20_000);
+    const done = Number(/interrupted after (\d) of 7 runs/.exec(printed)?.[1]);
+    expect(done).toBeGreaterThanOrEqual(1);
+    expect(done).toBeLessThan(7);
+    expect(printed).toMatch(new RegExp(`[\\d.]+ ms (± [\\d.]+ (?:µs|ms) )?per loop \\(mean (± std\\. dev\\. )?of ${done} runs?, 1 loop each\\)`));
+    expect(printed).not.toContain('To exit');
+    expect(await repl.send('6 * 7')).toMatch(/\n42\n/);
   });
 
   it('cells have perfcell.timeit too', { timeout: 60_000 }, () => {

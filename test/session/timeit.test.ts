@@ -124,6 +124,18 @@ describe('timeit and in-process compare measure functions in this process', () =
     expect(renderInProcessCompare(compared)).toMatch(notFound);
   });
 
+  it('stops at the end of the batch its signal is aborted in: the batches so far, at least one, said in a warning', async () => {
+    const stop = new AbortController();
+    let calls = 0;
+    // the abort comes in the third batch's call
+    const timed = await timeit(() => void (++calls === 25 && stop.abort()), { runs: 7, loops: 10, warmup: 0, perf: false, signal: stop.signal });
+    expect([timed.runs, timed.batchPerCallS.length, calls]).toEqual([3, 3, 31]);
+    expect(timed.warnings).toEqual(['interrupted after 3 of 7 runs: the figures are of those']);
+    const already = await timeit(() => 1, { runs: 7, loops: 10, warmup: 0, perf: false, signal: AbortSignal.abort() });
+    expect(already.runs).toBe(1);
+    await expect(timeit(() => 1, { signal: 'stop' as never })).rejects.toThrow(/^signal must be an AbortSignal, e\.g\. new AbortController\(\)\.signal, not /);
+  });
+
   it('refuses an async function (a batch is synchronous)', async () => {
     await expect(timeit(async () => 1)).rejects.toThrow(/timeit times synchronous functions/);
   });
