@@ -146,8 +146,12 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
   session.off('Runtime.executionContextCreated', onContext);
   if (uniqueContextId === null) throw new Error('the inspector did not announce the cells context (is node started with --inspect-brk elsewhere?)');
   addNodeGlobals(context, path, options.consoleStdout === undefined ? process.stdout : options.consoleStdout);
-  // perfcell.timeit and perfcell.compare, as in the REPL.
-  Object.defineProperty(context, 'perfcell', { value: createScopeTools(), configurable: true, writable: true, enumerable: false });
+  // perfcell.timeit and perfcell.compare, as in the REPL; a cell's value is not printed, so each
+  // prints its text on the cells' console as it ends (its figures had been nowhere unless the cell
+  // logged the result: the cell's report has only the whole timing's cost)
+  const cellConsole = (context as { console: Console }).console;
+  const show = (text: string): void => cellConsole.log(text);
+  Object.defineProperty(context, 'perfcell', { value: createScopeTools(undefined, show), configurable: true, writable: true, enumerable: false });
   let marks: CommandMarks = {};
   let counting: CountingSwitch | undefined;
   Object.defineProperty(context, MARK, {

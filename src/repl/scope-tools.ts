@@ -16,9 +16,10 @@ export interface ScopeTools {
  * The tools, bound to the session's perf set-up (`.events`, `.interval`) unless a call names its
  * own. They are loaded on first use: the REPL's process keeps what it loads small. A result
  * prints as its text (IPython's %timeit line plus the counters; the comparison's verdicts) and
- * stays data for code.
+ * stays data for code. `show`, where values are not printed (a file's cells), is given that text
+ * as each call ends, as IPython's %timeit prints its line wherever it runs.
  */
-export function createScopeTools(measure: () => MeasureOptions = () => ({})): ScopeTools {
+export function createScopeTools(measure: () => MeasureOptions = () => ({}), show?: (text: string) => void): ScopeTools {
   const defaults = (): Pick<MeasureOptions, 'events' | 'intervalMs' | 'perf' | 'perfPath'> => {
     const current = measure();
     return {
@@ -33,7 +34,7 @@ export function createScopeTools(measure: () => MeasureOptions = () => ({})): Sc
       // the caller's names, before the session's are added
       refuseUnknownOptions(options, TIMEIT_OPTIONS, 'perfcell.timeit');
       const [{ timeit }, { renderTimeit }] = await Promise.all([import('../session/timeit.ts'), import('../render/timeit-text.ts')]);
-      return printable(await timeit(fn, { ...defaults(), ...options }), renderTimeit);
+      return printable(await timeit(fn, { ...defaults(), ...options }), renderTimeit, show);
     },
     async compare(alternatives, options = {}) {
       refuseUnknownOptions(options, COMPARE_OPTIONS, 'perfcell.compare');
@@ -41,13 +42,14 @@ export function createScopeTools(measure: () => MeasureOptions = () => ({})): Sc
         import('../session/compare-inprocess.ts'),
         import('../render/compare-inprocess-text.ts'),
       ]);
-      return printable(await compareInProcess(alternatives, { ...defaults(), ...options }), renderInProcessCompare);
+      return printable(await compareInProcess(alternatives, { ...defaults(), ...options }), renderInProcessCompare, show);
     },
   };
 }
 
 /** The REPL's writer (util.inspect) prints the text; JSON.stringify and property reads see the data. */
-function printable<T extends object>(result: T, render: (result: T) => string): T {
+function printable<T extends object>(result: T, render: (result: T) => string, show?: (text: string) => void): T {
   Object.defineProperty(result, inspect.custom, { value: () => render(result), enumerable: false });
+  show?.(render(result));
   return result;
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPtyRepl, type PtyRepl, endRepl } from '../support/pty-repl.ts';
 import { cliPath } from '../support/fixtures.ts';
@@ -88,6 +88,26 @@ describe('perfcell.timeit and perfcell.compare in scope', () => {
       writeFileSync(file, "// %% time sqrt\nconst t = await perfcell.timeit(() => Math.sqrt(2), { runs: 3, minTime: 0.02 });\nconsole.log(require('node:util').inspect(t));\n");
       const stdout = execFileSync(process.execPath, [cliPath, 'cells', '--no-perf', file], { env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 50_000 });
       expect(stdout).toMatch(TIMEIT_LINE);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // A QA pass: a cell's value is not printed, so a cell of `await perfcell.timeit(…)` showed none of
+  // its figures, only the cell's report of the whole timing (IPython's %timeit prints its line wherever it runs).
+  it("a cell's perfcell.timeit and perfcell.compare print their text as they end, on stdout (stderr with --json)", { timeout: 60_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-timeit-'));
+    try {
+      const file = join(dir, 'cells.js');
+      writeFileSync(file, "// %% time sqrt\nawait perfcell.timeit(() => Math.sqrt(2), { runs: 3, minTime: 0.02 })\n// %% compare\nawait perfcell.compare({ one: () => 1, two: () => 2 }, { runs: 3, loops: 1000 })\n");
+      const stdout = execFileSync(process.execPath, [cliPath, 'cells', '--no-perf', file], { env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 50_000 });
+      // each before its cell's report
+      expect(stdout).toMatch(new RegExp(`${TIMEIT_LINE.source}\n[\\s\\S]*time sqrt used `));
+      expect(stdout).toMatch(/\ntwo \/ one: [^\n]*\n[\s\S]*\ncompare used /);
+      const json = spawnSync(process.execPath, [cliPath, 'cells', '--no-perf', '--json', file], { env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 50_000 });
+      expect(json.status, json.stderr).toBe(0);
+      expect((JSON.parse(json.stdout) as { format: string }).format).toBe('perfcell-cells');
+      expect(json.stderr).toMatch(TIMEIT_LINE);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
