@@ -90,7 +90,7 @@ export async function compareInProcess(alternatives: Readonly<Record<string, () 
   let perf = options.perf !== false;
   const warnings = new Set<string>();
   // A loop compiled per alternative: one shared call site would stop inlining after a few functions.
-  const loopOf = entries.map(() => compileLoop());
+  const loopOf = entries.map(([, fn]) => compileLoop(fn));
   const loopsOf = entries.map(([, fn], index) => options.loops ?? calibrate(loopOf[index]!, fn));
   const slots = entries.map(([name, fn], index) => ({
     name,

@@ -93,6 +93,38 @@ describe('perfcell.timeit and perfcell.compare in scope', () => {
     }
   });
 
+  // A QA pass: the loop that calls the function was compiled in perfcell's realm, and a file's
+  // cells run in a vm context of their own, across which V8 inlines nothing: a cell's () =>
+  // Math.sqrt(2) was called, not inlined, and its number boxed, 16 bytes of garbage a call (10-14 ns
+  // a call and 2.3 GB collected, where the REPL's took 0.6 ns and none).
+  it("a cell's timeit and compare call its function as the cell's own loop would: inlined, no garbage a call", { timeout: 60_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-timeit-'));
+    try {
+      const file = join(dir, 'cells.js');
+      writeFileSync(
+        file,
+        [
+          '// %% time sqrt',
+          'const t = await perfcell.timeit(() => Math.sqrt(2), { runs: 3, minTime: 0.1 });',
+          'const c = await perfcell.compare({ two: () => Math.sqrt(2), three: () => Math.sqrt(3) }, { runs: 3, warmup: 1 });',
+          '// %% say',
+          "console.log('RESULT ' + JSON.stringify({ bytesPerCall: t.gc.reclaimedBytes / (t.loops * t.runs), loops: t.loops, collectionsPerCall: c.runs.flatMap((alternative) => alternative.runs.map((run) => run['gc collections'])) }));",
+          '',
+        ].join('\n'),
+      );
+      const stdout = execFileSync(process.execPath, [cliPath, 'cells', '--no-perf', file], { env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 50_000 });
+      const result = JSON.parse(/^RESULT (.*)$/m.exec(stdout)?.[1] ?? 'null') as { bytesPerCall: number; loops: number; collectionsPerCall: number[] };
+      // a boxed number a call is 16 bytes; calls in the millions a batch make any per-call garbage show
+      expect(result.loops).toBeGreaterThanOrEqual(1e6);
+      expect(result.bytesPerCall).toBeLessThan(1);
+      // compare's runs: a collection every million calls or so had been the boxed numbers' (8e-6 a call)
+      expect(result.collectionsPerCall).toHaveLength(6);
+      for (const collections of result.collectionsPerCall) expect(collections).toBeLessThan(1e-6);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   // A QA pass: a cell's value is not printed, so a cell of `await perfcell.timeit(…)` showed none of
   // its figures, only the cell's report of the whole timing (IPython's %timeit prints its line wherever it runs).
   it("a cell's perfcell.timeit and perfcell.compare print their text as they end, on stdout (stderr with --json)", { timeout: 60_000 }, () => {
