@@ -12,6 +12,7 @@ import { guardCells } from './cell-guard.ts';
 import type { CountingSwitch } from '../perf/controller.ts';
 import { MARK, recordMark, START_MARK, type CommandMarks } from '../repl/command-marks.ts';
 import { checkEvaluatorOptions } from '../session/check-options.ts';
+import type { MeasureOptions } from '../session/options.ts';
 
 /** What a cell is: its code and where it sits in its file. */
 export interface CellSource {
@@ -112,6 +113,8 @@ export interface CellEvaluatorOptions {
   readonly timeoutS?: number | null;
   /** Errors from timers or unhandled rejections between cells, given to the last cell (see cell-guard.ts). */
   readonly onStrayFailure?: (failure: CellFailure, lastTitle: string | null) => void;
+  /** The perf set-up of the cells' perfcell.timeit and perfcell.compare where a call names none (the command's -e, -I, --no-perf); default perf's defaults. */
+  readonly measure?: Pick<MeasureOptions, 'events' | 'intervalMs' | 'perf' | 'perfPath'>;
 }
 
 export function createCellEvaluator(file: string, options: CellEvaluatorOptions = {}): CellEvaluator {
@@ -151,7 +154,8 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
   // logged the result: the cell's report has only the whole timing's cost)
   const cellConsole = (context as { console: Console }).console;
   const show = (text: string): void => cellConsole.log(text);
-  Object.defineProperty(context, 'perfcell', { value: createScopeTools(undefined, show), configurable: true, writable: true, enumerable: false });
+  const measure = options.measure ?? {};
+  Object.defineProperty(context, 'perfcell', { value: createScopeTools(() => measure, show), configurable: true, writable: true, enumerable: false });
   let marks: CommandMarks = {};
   let counting: CountingSwitch | undefined;
   Object.defineProperty(context, MARK, {

@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPtyRepl, type PtyRepl, endRepl } from '../support/pty-repl.ts';
 import { cliPath } from '../support/fixtures.ts';
+import { perfUsable } from '../support/perf.ts';
 
 let repl: PtyRepl | null = null;
 
@@ -88,6 +89,30 @@ describe('perfcell.timeit and perfcell.compare in scope', () => {
       writeFileSync(file, "// %% time sqrt\nconst t = await perfcell.timeit(() => Math.sqrt(2), { runs: 3, minTime: 0.02 });\nconsole.log(require('node:util').inspect(t));\n");
       const stdout = execFileSync(process.execPath, [cliPath, 'cells', '--no-perf', file], { env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 50_000 });
       expect(stdout).toMatch(TIMEIT_LINE);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // A QA pass: the cells' timing tools took no perf set-up, so they counted perf's default events
+  // whatever the command said: with --no-perf they started perfs (and said so), with -e task-clock
+  // they counted page-faults and context-switches.
+  it("a cell's perfcell.timeit counts what the cells count: none with --no-perf, -e's events", { timeout: 60_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-timeit-'));
+    try {
+      const file = join(dir, 'cells.js');
+      writeFileSync(file, '// %% time sqrt\nawait perfcell.timeit(() => Math.sqrt(2), { runs: 3, minTime: 0.02 })\n');
+      const cells = (...flags: string[]) => spawnSync(process.execPath, [cliPath, 'cells', ...flags, file], { env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 50_000 });
+      const bare = cells('--no-perf');
+      expect(bare.status, bare.stderr).toBe(0);
+      expect(bare.stdout).toMatch(TIMEIT_LINE);
+      expect(bare.stdout).not.toMatch(/\/call/);
+      expect(bare.stderr).not.toContain('perfcell measured inside this command');
+      if (perfUsable) {
+        const counted = cells('-e', 'task-clock');
+        expect(counted.status, counted.stderr).toBe(0);
+        expect(counted.stdout).toMatch(new RegExp(`${TIMEIT_LINE.source}\ntask-clock [\\d.e+-]+ msec/call\n`));
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -132,6 +132,8 @@ export function registerCells(program: Command): void {
         ...(flags.json === true ? { consoleStdout: process.stderr } : {}),
         timeoutS: flags.cellTimeout ?? null,
         onStrayFailure,
+        // a cell's perfcell.timeit counts what its cells count (it counted perf's default events even with --no-perf or -e)
+        measure: { ...(perfFlags.events === undefined ? {} : { events: perfFlags.events }), intervalMs: perfFlags.intervalMs, perf: perfFlags.perf },
       });
       // Ctrl-C, SIGTERM and SIGHUP end the running cell; the cells measured are still reported.
       const releaseSignals = holdInterruptions();
