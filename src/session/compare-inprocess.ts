@@ -6,7 +6,7 @@ import { measureBatch, type BatchMeasurement } from './batch-window.ts';
 import { addGc, type GcReport } from './gc.ts';
 import { continueCount, rerunRoundNote } from './job-stops.ts';
 import type { MeasureOptions } from './options.ts';
-import { compileLoop, nextLoopCount, type Loop } from './timeit.ts';
+import { compileLoop, nextLoopCount, refuseAsync, type Loop } from './timeit.ts';
 import { checkInProcessCompareOptions } from './check-options.ts';
 
 export interface InProcessCompareOptions extends Pick<MeasureOptions, 'events' | 'intervalMs' | 'perf' | 'perfPath'> {
@@ -82,6 +82,7 @@ export async function compareInProcess(alternatives: Readonly<Record<string, () 
   if (entries.length < 2) throw new UsageError('compare needs at least two named functions (e.g. perfcell.compare({ a: () => f(), b: () => g() }))');
   for (const [name, fn] of entries) if (typeof fn !== 'function') throw new UsageError(`compare: ${name} is not a function`);
   checkInProcessCompareOptions(options);
+  for (const [name, fn] of entries) refuseAsync(fn(), `compare times synchronous functions (${name} returned a promise)`);
   const measureOptions: MeasureOptions = {
     ...(options.events === undefined ? {} : { events: options.events }),
     ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }),

@@ -50,6 +50,18 @@ export interface TimeitResult {
   readonly runsRerun: number;
 }
 
+/**
+ * A synchronous function's first result passes; a promise (a thenable) is refused, `start` then the
+ * ways to measure an async function: the REPL and cells have no measure(fn), which was all the
+ * error named, and perfcell.compare timed such functions' promises being made, not their work.
+ * The promise's rejection is taken, so it is not an unhandled one as well.
+ */
+export function refuseAsync(first: unknown, start: string): void {
+  if (typeof (first as { then?: unknown } | null)?.then !== 'function') return;
+  Promise.resolve(first).catch(() => undefined);
+  throw new UsageError(`${start}: measure an async function as a REPL line or cell of its own (await f()), whose report is its cost, or with the library's measure(fn)`);
+}
+
 /** IPython's %timeit calibration: 1, 2, 5, 10, 20, 50 … calls until a batch lasts minTime. */
 export function nextLoopCount(loops: number): number {
   const magnitude = 10 ** Math.floor(Math.log10(loops));
@@ -110,10 +122,7 @@ export async function timeit(fn: () => unknown, options: TimeitOptions = {}): Pr
   const minTimeS = options.minTime ?? 0.2;
   const warmup = options.warmup ?? 1;
   const loop = compileLoop(fn);
-  const first = fn();
-  if (typeof (first as { then?: unknown } | null)?.then === 'function') {
-    throw new UsageError('timeit times synchronous functions (this one returned a promise; measure it with measure(fn) instead)');
-  }
+  refuseAsync(fn(), 'timeit times synchronous functions (this one returned a promise)');
 
   let loops = options.loops ?? 0;
   if (loops === 0) {
