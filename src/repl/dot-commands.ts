@@ -6,13 +6,14 @@ import { DEFAULT_INTERVAL_MS, resolvePerfOptions } from '../session/options.ts';
 import { INTERVAL_MS } from '../session/option-rules.ts';
 import type { ReplMeasurement } from './measured-eval.ts';
 import { defineTimingCommands, type OnTimed } from './timing-commands.ts';
+import type { TypeScriptMode } from './typescript.ts';
 
 /**
  * `.start`, `.stop`, `.events`, `.interval` and `.settle`: reporting on and off (each safe to
  * repeat), the perf set-up and settling, which take effect from the next command (its perf is
  * attached anew).
  */
-export function defineDotCommands(server: REPLServer, measurement: ReplMeasurement, gate?: { hold(): void; release(): void }, onTimed?: OnTimed): void {
+export function defineDotCommands(server: REPLServer, measurement: ReplMeasurement, gate?: { hold(): void; release(): void }, onTimed?: OnTimed, typescript?: TypeScriptMode): void {
   const say = (text: string): void => {
     server.output.write(`${text}\n`);
     server.displayPrompt();
@@ -106,7 +107,7 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
     },
   });
 
-  defineTimingCommands(server, measurement, undefined, gate, onTimed);
+  defineTimingCommands(server, measurement, undefined, gate, onTimed, typescript);
 }
 
 /**

@@ -130,7 +130,7 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
   const onTimed = isJson
     ? (code: string, result: TimeitResult): void => void output.write(`${JSON.stringify(timeitDocument(code, result))}\n`)
     : undefined;
-  defineDotCommands(server, measurement, gate, onTimed);
+  defineDotCommands(server, measurement, gate, onTimed, options.typescript ?? 'auto');
 
   const api: ReplScopeApi = {
     get last() {

@@ -82,6 +82,18 @@ describe('perfcell.timeit and perfcell.compare in scope', () => {
     expect(await repl.send('6 * 7')).toMatch(/\n42\n/);
   });
 
+  // A QA pass: .timeit compiled its code as JavaScript alone, so TypeScript the REPL takes as a line
+  // was a SyntaxError there ('.timeit (xs as number[]).length': Unexpected identifier 'as').
+  it('.timeit takes TypeScript as the REPL takes a line: an expression or statements, not with --no-ts', { timeout: 60_000 }, () => {
+    const input = 'const xs = [1, 2, 3]\n.timeit (xs as number[]).length\n.timeit let s: number = 0; for (const x of xs) s += x\n.timeit )\n';
+    const printed = execFileSync(process.execPath, [cliPath, 'repl', '--no-perf'], { input, encoding: 'utf8', timeout: 50_000, env: { ...process.env, NO_COLOR: '1' } });
+    expect(printed.match(new RegExp(TIMEIT_LINE_7.source, 'g')), printed).toHaveLength(2);
+    // neither JavaScript nor TypeScript: JavaScript's error, as before
+    expect(printed).toContain(".timeit: Unexpected token ')'");
+    const javaScriptOnly = execFileSync(process.execPath, [cliPath, 'repl', '--no-perf', '--no-ts'], { input: '.timeit (1 as number)\n', encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
+    expect(javaScriptOnly).toContain(".timeit: Unexpected identifier 'as'");
+  });
+
   it('cells have perfcell.timeit too', { timeout: 60_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-timeit-'));
     try {
