@@ -58,7 +58,9 @@ export const ATTACH_OPTIONS = optionNames<AttachOptions>()([
 ]);
 export const REPL_OPTIONS = optionNames<StartReplOptions>()(['measure', 'typescript', 'reporting', 'input', 'output', 'errorOutput', 'historyPath', 'banner', 'compact', 'width', 'json']);
 export const EVALUATOR_OPTIONS = optionNames<EvaluatorOptions>()(['typescript', 'filename', 'uncaughtOutput']);
-export const CELL_EVALUATOR_OPTIONS = optionNames<CellEvaluatorOptions>()(['typescript', 'consoleStdout', 'timeoutS', 'onStrayFailure']);
+export const CELL_EVALUATOR_OPTIONS = optionNames<CellEvaluatorOptions>()(['typescript', 'consoleStdout', 'timeoutS', 'onStrayFailure', 'measure']);
+/** A cell evaluator's `measure`: what its perfcell.timeit and perfcell.compare count. */
+export const CELL_TIMING_OPTIONS = optionNames<NonNullable<CellEvaluatorOptions['measure']>>()(['events', 'intervalMs', 'perf', 'perfPath']);
 export const RENDER_OPTIONS = optionNames<RenderOptions>()(['width', 'maxSamples']);
 export const REPL_RENDER_OPTIONS = optionNames<ReplRenderOptions>()(['eventOrder', 'notes', 'width', 'compact']);
 export const PARSER_OPTIONS = optionNames<PerfStatParserOptions>()(['format', 'separator', 'metrics']);

@@ -1,7 +1,7 @@
 import { attachToProcess as attachBehind, type AttachOptions, type AttachResult } from './attach/attach.ts';
 import { createCellEvaluator as createCellEvaluatorBehind, type CellEvaluator, type CellEvaluatorOptions } from './experiment/cell-evaluator.ts';
 import {
-  AGGREGATE_OPTIONS, AGGREGATOR_OPTIONS, ATTACH_OPTIONS, CELL_EVALUATOR_OPTIONS, COMPARE_HTML_OPTIONS, COMPARE_OPTIONS, EVALUATOR_OPTIONS, MEASURE_OPTIONS,
+  AGGREGATE_OPTIONS, AGGREGATOR_OPTIONS, ATTACH_OPTIONS, CELL_EVALUATOR_OPTIONS, CELL_TIMING_OPTIONS, COMPARE_HTML_OPTIONS, COMPARE_OPTIONS, EVALUATOR_OPTIONS, MEASURE_OPTIONS,
   PARSER_OPTIONS, refuseUnknownOptions, RENDER_OPTIONS, REPL_OPTIONS, REPL_RENDER_OPTIONS, REPORTS_HTML_OPTIONS, TIMEIT_OPTIONS,
 } from './known-options.ts';
 import { aggregateRecords as aggregateBehind, createAggregator as createAggregatorBehind, type Aggregator, type AggregatorOptions, type EventAggregate } from '../parsers/aggregate.ts';
@@ -90,6 +90,7 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
 /** See experiment/cell-evaluator.ts createCellEvaluator. */
 export function createCellEvaluator(file: string, options: CellEvaluatorOptions = {}): CellEvaluator {
   refuseUnknownOptions(options, CELL_EVALUATOR_OPTIONS, 'createCellEvaluator');
+  refuseUnknownOptions(options.measure, CELL_TIMING_OPTIONS, "createCellEvaluator's measure");
   return createCellEvaluatorBehind(file, options);
 }
 

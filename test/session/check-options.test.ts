@@ -175,7 +175,8 @@ describe("an option name the entry does not take is refused at the library's doo
     expect(() => perfcell.createEvaluator(js({ ts: true }))).toThrow("unknown option 'ts' (createEvaluator takes typescript, filename, uncaughtOutput)");
     const file = join(dir, 'door.js');
     writeFileSync(file, '// %% a\n1\n');
-    expect(() => perfcell.createCellEvaluator(file, js({ timeout: 1 }))).toThrow("unknown option 'timeout': did you mean 'timeoutS'? (createCellEvaluator takes typescript, consoleStdout, timeoutS, onStrayFailure)");
+    expect(() => perfcell.createCellEvaluator(file, js({ timeout: 1 }))).toThrow("unknown option 'timeout': did you mean 'timeoutS'? (createCellEvaluator takes typescript, consoleStdout, timeoutS, onStrayFailure, measure)");
+    expect(() => perfcell.createCellEvaluator(file, js({ measure: { interval: 50 } }))).toThrow("unknown option 'interval': did you mean 'intervalMs'? (createCellEvaluator's measure takes events, intervalMs, perf, perfPath)");
     const report = await perfcell.measure(() => 1, { perf: false, label: 'one' });
     expect(() => perfcell.renderReportText(report, js({ columns: 80 }))).toThrow("unknown option 'columns' (renderReportText takes width, maxSamples)");
     expect(() => perfcell.renderReplReport(report, js({ widht: 80 }))).toThrow("unknown option 'widht': did you mean 'width'? (renderReplReport takes eventOrder, notes, width, compact)");
