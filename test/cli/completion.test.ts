@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliPath } from '../support/fixtures.ts';
-import { completeInBash, completeInFish, completeInZsh, runsWithShell, syntaxErrors } from '../support/shells.ts';
+import { completeInBash, completeInFish, completeInZsh, listInBash, runsWithShell, syntaxErrors } from '../support/shells.ts';
 import { temporaryFolders } from '../support/temp-folders.ts';
 
 const tempFolder = temporaryFolders('each');
@@ -129,6 +129,54 @@ describe('perfcell completion', () => {
     expect(complete('perfcell run -e task-clock -- ech')).toContain('echo');
     expect(complete('perfcell run -- ls -')).toEqual([]);
     expect(complete('perfcell run -- ls o')).toEqual(['odd/', 'old.json', 'out.txt']);
+  });
+
+  // A flag's value got the command's flags and files (bash) or files (fish), and --backend's and
+  // --format's got no choice
+  const choiceLines: readonly (readonly [string, readonly string[]])[] = [
+    ['perfcell run --backend ', ['cachegrind', 'perf']],
+    ['perfcell compare --backend c', ['cachegrind']],
+    ['perfcell parse --format ', ['auto', 'csv', 'human', 'json']],
+    ['perfcell compare --sort ', ['auto', 'command', 'mean-time']],
+    ['perfcell compare --style n', ['nocolor', 'none']],
+    ['perfcell compare -u mi', ['microsecond', 'millisecond']],
+  ];
+
+  it("bash, at a prompt: a flag's choices, and nothing for another value", async () => {
+    const { stdout: script } = completion('bash');
+    const dir = tempFolder('perfcell-bash-');
+    const cwd = filesHere();
+    const list = (line: string) => listInBash(script, line, dir, cwd);
+    for (const [line, choices] of choiceLines) expect(await list(line), line).toEqual(choices);
+    expect(await list('perfcell run --backend=c')).toEqual(['cachegrind']);
+    // neither flags nor, through complete -o default, files
+    for (const line of ['perfcell run -e ', 'perfcell run -I ', 'perfcell compare -r ', 'perfcell run --backend x']) expect(await list(line), line).toEqual([]);
+    expect(await list('perfcell run -o o')).toEqual(['odd', 'old.json', 'out.txt']);
+    // compare's --input <where> and --output <where>: null, pipe or a file
+    expect(await list('perfcell compare --input o')).toEqual(['odd', 'old.json', 'out.txt']);
+    expect(await list('perfcell kernel -e task-clock ins')).toEqual(['install']);
+  });
+
+  it.runIf(runsWithShell('zsh', 'the zsh completion script in zsh'))("zsh: a flag's choices, and nothing for another value", () => {
+    const { stdout: script } = completion('zsh');
+    const dir = tempFolder('perfcell-zsh-');
+    const cwd = filesHere();
+    const complete = (line: string) => sorted(words(completeInZsh(script, line, dir, 'source', cwd)));
+    for (const [line, choices] of choiceLines) expect(complete(line), line).toEqual(choices);
+    expect(complete('perfcell run -e ')).toEqual([]);
+    expect(complete('perfcell compare --input o')).toEqual(['odd', 'old.json', 'out.txt']);
+  });
+
+  it.runIf(runsWithShell('fish', 'the fish completion script in fish'))("fish: a flag's choices, and nothing for another value", () => {
+    const { stdout: script } = completion('fish');
+    const dir = tempFolder('perfcell-fish-');
+    const cwd = filesHere();
+    const complete = (line: string) => words(completeInFish(script, line, dir, cwd));
+    for (const [line, choices] of choiceLines) expect(complete(line), line).toEqual(choices);
+    expect(complete('perfcell run --backend=c')).toEqual(['--backend=cachegrind']);
+    for (const line of ['perfcell run -e ', 'perfcell run -I ', 'perfcell compare -r ']) expect(complete(line), line).toEqual([]);
+    expect(complete('perfcell compare --input o')).toEqual(['odd/', 'old.json', 'out.txt']);
+    expect(complete('perfcell kernel -e task-clock ')).toEqual(['install', 'list', 'uninstall']);
   });
 
   it('names the shells it writes for when given another, exit 2', () => {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runsWith } from './tools.ts';
@@ -53,6 +53,46 @@ export function completeInBash(script: string, words: readonly string[], cwd?: s
   const quoted = words.map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ');
   const driver = `${script}\nCOMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _perfcell; printf '%s\\n' "\${COMPREPLY[@]}"`;
   return run('bash', ['-c', driver], cwd).split('\n').filter(Boolean);
+}
+
+/**
+ * What Tab lists for `line` in an interactive bash on a pseudo-terminal (script(1)), the script
+ * sourced from its rcfile: readline's list (possible-completions, one a row) after the function
+ * `complete -F` names has run as bash runs it, so that `complete -o default` (files where the
+ * function offers none) and `compopt` work as they do at a prompt. Written into `dir`; file names
+ * are those of `cwd`.
+ */
+export function listInBash(script: string, line: string, dir: string, cwd?: string): Promise<string[]> {
+  const file = join(dir, 'perfcell.bash');
+  const rcfile = join(dir, 'bashrc');
+  writeFileSync(file, script);
+  // one candidate a row, all of them, without a question; a prompt to wait for
+  writeFileSync(rcfile, `PS1='<prompt>'\nbind 'set completion-display-width 0'\nbind 'set completion-query-items 0'\nbind 'set page-completions off'\nbind 'set bell-style none'\nsource '${file}'\n`);
+  const child = spawn('script', ['-qec', `bash --noprofile --rcfile '${rcfile}' -i`, '/dev/null'], {
+    ...(cwd === undefined ? {} : { cwd }),
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TMPDIR: process.env.TMPDIR ?? '/tmp', TERM: 'dumb', INPUTRC: '/dev/null' },
+  });
+  return new Promise((resolve, reject) => {
+    let screen = '';
+    let typed = false;
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.stdout.setEncoding('utf8').on('data', (text: string) => {
+      screen += text;
+      // typed once readline reads the terminal: typed before, the terminal's line editing would take the ^U
+      if (typed || !screen.includes('<prompt>')) return;
+      typed = true;
+      // M-? lists the candidates (even one) and leaves the line; ^U clears it
+      child.stdin.write(`${line}\x1b?\x15exit\n`);
+    });
+    child.on('error', reject);
+    child.on('close', () => {
+      clearTimeout(timer);
+      // after the first prompt: the line typed, then the list's rows, then the prompt again
+      const [, typedScreen] = screen.split('<prompt>');
+      if (typedScreen === undefined || !typedScreen.startsWith(line)) return reject(new Error(`bash did not list the candidates for ${line}: ${JSON.stringify(screen)}`));
+      resolve(typedScreen.slice(line.length).split('\r\n').filter((row) => row !== '' && row !== '\r'));
+    });
+  });
 }
 
 /**

@@ -40,6 +40,7 @@ function describeCommand(command: Command, above: readonly string[]): Completion
       names: [option.short, option.long].filter((name): name is string => name !== undefined),
       description: option.description,
       value: flagValue(option),
+      choices: option.argChoices ?? [],
     })),
     completesFiles: fileCommands.has(path.join(' ')),
     argumentChoices: command.registeredArguments[0]?.argChoices ?? [],
@@ -47,10 +48,14 @@ function describeCommand(command: Command, above: readonly string[]): Completion
   };
 }
 
-/** What follows a flag, by the name its help gives the value: `-o, --output <file>`, `--prefix <dir>`, `--python <path>`. */
+/**
+ * What follows a flag, by the name its help gives the value: `-o, --output <file>`, `--prefix <dir>`,
+ * `--python <path>`; compare's `--input <where>` and `--output <where>` take a file or a word (null,
+ * pipe), so files are offered there too.
+ */
 function flagValue(option: Option): FlagValue {
   if (!option.required && !option.optional) return null;
-  if (/[<[](file|path)[>\]]/.test(option.flags)) return 'file';
+  if (/[<[](file|path|where)[>\]]/.test(option.flags)) return 'file';
   if (/[<[]dir[>\]]/.test(option.flags)) return 'folder';
   return 'other';
 }

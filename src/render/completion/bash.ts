@@ -2,54 +2,90 @@ import { placeCommands, type CompletionCommand, type CompletionFlag, type FlagVa
 
 /**
  * The bash script: `complete -F _perfcell`, which reads COMP_WORDS. It finds the command the words
- * before the cursor name (perfcell/kernel/install), then offers that command's subcommands, the
- * words its argument is one of, and flags (and files, for a command that takes them); after a
- * flag that takes a file (`-o FILE`) or a folder, their names alone. After `--` the words are a
- * program's, as after sudo or time: the program, then files.
+ * before the cursor name (perfcell/kernel/install), skipping each flag's value, then offers that
+ * command's subcommands, the words its argument is one of, and flags (and files, for a command
+ * that takes them); after a flag that takes a file (`-o FILE`) or a folder, their names alone;
+ * after one with a fixed set of values (`--backend perf|cachegrind`), those; after any other
+ * (`-e LIST`), nothing. After `--` the words are a program's, as after sudo or time: the program,
+ * then files.
  */
 export function renderBash(program: CompletionCommand): string {
   const placed = placeCommands(program);
+  const name = program.name;
   const paths = placed.slice(1).map(({ path }) => path.join('/'));
-  const cases = placed
+  const commands = placed
     .map(({ path, command }) => {
       const words = [...command.subcommands.map((subcommand) => subcommand.name), ...command.argumentChoices].join(' ');
       const flags = command.flags.flatMap((flag) => flag.names).join(' ');
       const valued = (value: FlagValue) => namesTaking(command.flags, value);
-      return `    ${path.join('/')}) words="${words}" flags="${flags}" fileflags="${valued('file')}" folderflags="${valued('folder')}"${command.completesFiles ? ' files=1' : ''} ;;`;
+      const valueFlags = command.flags.filter((flag) => flag.value !== null).flatMap((flag) => flag.names).join(' ');
+      return `    ${path.join('/')}) words="${words}" flags="${flags}" valueflags="${valueFlags}" fileflags="${valued('file')}" folderflags="${valued('folder')}" files="${command.completesFiles ? 1 : ''}" ;;`;
     })
     .join('\n');
-  return `# ${program.name} bash completion: source <(${program.name} completion bash)
-_${program.name}() {
-  local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]} at=${program.name} argued="" dashes="" words="" flags="" fileflags="" folderflags="" files="" i
-  # The command the words before the cursor name; a word that names none is its argument, after
-  # which only its flags (and files) are offered. A \`--\` ends the command's words.
+  const choices = placed
+    .flatMap(({ path, command }) => command.flags.filter((flag) => flag.choices.length > 0).map((flag) => `    ${flag.names.map((flagName) => `${path.join('/')}/${flagName}`).join('|')}) choices="${flag.choices.join(' ')}" ;;`))
+    .join('\n');
+  return `# ${name} bash completion: source <(${name} completion bash)
+
+# What the command the words name so far ($at) takes: its subcommands and the words its argument
+# is one of, its flags, those that take a value (a file's, a folder's), and whether its arguments
+# are files.
+_${name}_command() {
+  case $at in
+${commands}
+  esac
+}
+
+_${name}() {
+  local cur=\${COMP_WORDS[COMP_CWORD]} at=${name} argued="" program="" valueof="" valueat=0 choices="" words="" flags="" valueflags="" fileflags="" folderflags="" files="" word i
+  # bash splits --backend=perf at the =: the cursor just past it is on the value's first letter
+  [ "$cur" != = ] || cur=""
+  _${name}_command
+  # The command the words before the cursor name, each flag's value skipped; a word that names
+  # none is its argument, after which only its flags (and files) are offered. A \`--\` ends the
+  # command's words.
   for ((i = 1; i < COMP_CWORD; i++)); do
-    case \${COMP_WORDS[i]} in
-      --) dashes=$i; break ;;
-      -*) continue ;;
+    word=\${COMP_WORDS[i]}
+    case $word in
+      --) program=$((i + 1)); break ;;
+      -*)
+        case " $valueflags " in *" $word "*)
+          valueof=$word
+          ((i++))
+          [ "\${COMP_WORDS[i]}" != = ] || ((i++))
+          valueat=$i
+          ;;
+        esac
+        continue ;;
     esac
     [ -z "$argued" ] || continue
-    case $at/\${COMP_WORDS[i]} in
-      ${paths.join('|')}) at+=/\${COMP_WORDS[i]} ;;
+    case $at/$word in
+      ${paths.join('|')}) at+=/$word; _${name}_command ;;
       *) argued=1 ;;
     esac
   done
   # after \`--\` (run -- PROG ARGS), as after sudo or time: the program, then its files
-  if [ -n "$dashes" ]; then
-    if ((COMP_CWORD == dashes + 1)); then COMPREPLY=($(compgen -c -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
+  if [ -n "$program" ]; then
+    if ((COMP_CWORD == program)); then COMPREPLY=($(compgen -c -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
     return
   fi
-  case $at in
-${cases}
-  esac
-  # the value of a flag that takes a file (-o FILE) or a folder: its names alone
-  case " $fileflags " in *" $prev "*) COMPREPLY=($(compgen -f -- "$cur")); return ;; esac
-  case " $folderflags " in *" $prev "*) COMPREPLY=($(compgen -d -- "$cur")); return ;; esac
+  # the cursor on a flag's value: a file's or a folder's name, one of its choices, or (-e LIST) nothing
+  if ((valueat >= COMP_CWORD)); then
+    case " $fileflags " in *" $valueof "*) COMPREPLY=($(compgen -f -- "$cur")); return ;; esac
+    case " $folderflags " in *" $valueof "*) COMPREPLY=($(compgen -d -- "$cur")); return ;; esac
+    # neither a flag nor, where nothing matches, a file (complete -o default): no file is meant
+    compopt +o default
+    case $at/$valueof in
+${choices}
+    esac
+    COMPREPLY=($(compgen -W "$choices" -- "$cur"))
+    return
+  fi
   [ -z "$argued" ] || words=""
   COMPREPLY=($(compgen -W "$words $flags" -- "$cur"))
   [ -z "$files" ] || COMPREPLY+=($(compgen -f -- "$cur"))
 }
-complete -o default -F _${program.name} ${program.name}
+complete -o default -F _${name} ${name}
 `;
 }
 

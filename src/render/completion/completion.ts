@@ -17,6 +17,8 @@ export interface CompletionFlag {
   readonly names: readonly string[];
   readonly description: string;
   readonly value: FlagValue;
+  /** The words its value is one of (commander's `.choices()`: `--backend perf|cachegrind`); empty where the value is free. */
+  readonly choices: readonly string[];
 }
 
 /** What a completion script needs to know of a command: perfcell itself, or one under it. */

@@ -2,51 +2,66 @@ import { placeCommands, type CompletionCommand, type CompletionFlag, type FlagVa
 
 /**
  * The fish script: a `complete` line a candidate, each under a condition that the words before
- * the cursor name its command (`__perfcell_at perfcell/kernel`), as the bash script finds it.
+ * the cursor name its command (`__perfcell_at perfcell/kernel`), as the bash script finds it: each
+ * flag's value skipped, and after `--` the words are a program's.
  */
 export function renderFish(program: CompletionCommand): string {
   const placed = placeCommands(program);
+  const walk = `__${program.name}_walk`;
   const at = `__${program.name}_at`;
-  const afterDashes = `__${program.name}_after_dashes`;
+  const programAt = `__${program.name}_program`;
   const paths = placed.slice(1).map(({ path }) => quoteFish(path.join('/'))).join(' ');
+  const valueFlags = placed.flatMap(({ path, command }) => command.flags.filter((flag) => flag.value !== null).flatMap((flag) => flag.names.map((name) => quoteFish(`${path.join('/')}/${name}`)))).join(' ');
   const lines = [
     `# ${program.name} fish completion: ${program.name} completion fish > ~/.config/fish/completions/${program.name}.fish`,
     '',
-    '# Whether the words before the cursor name the command WANT (perfcell/kernel/install) and, with',
-    "# 'choosing', no argument of it yet: only then are its subcommands offered.",
-    `function ${at} --argument-names want choosing`,
+    '# The command the words before the cursor name (perfcell/kernel/install), each flag\'s value',
+    "# skipped, and where the cursor is: 'choosing' (no argument of it yet), 'argued' (after one),",
+    "# 'program' (right after a `--`) or 'arguments' (after the program: after a `--` the words are a",
+    "# program's, as after sudo or time).",
+    `function ${walk}`,
     `    set -l at ${quoteFish(program.name)}`,
+    '    set -l state choosing',
+    '    set -l value 0',
     '    set -l words (commandline -opc)',
     '    set -e words[1]',
     '    for word in $words',
-    `        # after a \`--\` the words are a program's (${afterDashes})`,
-    "        test \"$word\" = --; and return 1",
-    "        string match -q -- '-*' $word; and continue",
-    `        if contains -- $at/$word ${paths}`,
+    '        if contains -- $state program arguments',
+    '            set state arguments',
+    '        else if test $value = 1',
+    '            set value 0',
+    '        else if test "$word" = --',
+    '            set state program',
+    "        else if string match -q -- '-*' $word",
+    `            contains -- $at/$word ${valueFlags}; and set value 1`,
+    '        else if test $state = argued',
+    '            continue',
+    `        else if contains -- $at/$word ${paths}`,
     '            set at $at/$word',
     '        else',
-    '            test -z "$choosing"; or return 1',
-    '            break',
+    '            set state argued',
     '        end',
     '    end',
-    '    test "$at" = "$want"',
+    '    echo $at $state',
     'end',
     '',
-    "# After a `--` before the cursor (run -- PROG ARGS), as after sudo or time: WHICH is 'program'",
-    "# where the cursor is on the word right after it, 'arguments' on a word after that.",
-    `function ${afterDashes} --argument-names which`,
-    '    set -l words (commandline -opc)',
-    '    set -l dashes (contains -i -- -- $words); or return 1',
-    '    if test "$which" = program',
-    '        test (count $words) -eq $dashes',
-    '    else',
-    '        test (count $words) -gt $dashes',
-    '    end',
+    "# Whether the words before the cursor name the command WANT (perfcell/kernel/install) and, with",
+    "# 'choosing', no argument of it yet: only then are its subcommands offered.",
+    `function ${at} --argument-names want choosing`,
+    `    set -l walked (${walk} | string split ' ')`,
+    '    test "$walked[1]" = "$want"; or return 1',
+    '    test "$walked[2]" = choosing; or test "$walked[2]" = argued -a -z "$choosing"',
+    'end',
+    '',
+    "# Whether the cursor is on a program's word: WHICH is 'program' for its name, 'arguments' after it.",
+    `function ${programAt} --argument-names which`,
+    `    set -l walked (${walk} | string split ' ')`,
+    '    test "$walked[2]" = "$which"',
     'end',
     '',
     `complete -c ${program.name} -f`,
-    `complete -c ${program.name} -n ${quoteFish(`${afterDashes} program`)} -a '(__fish_complete_command)'`,
-    `complete -c ${program.name} -n ${quoteFish(`${afterDashes} arguments`)} -F`,
+    `complete -c ${program.name} -n ${quoteFish(`${programAt} program`)} -a '(__fish_complete_command)'`,
+    `complete -c ${program.name} -n ${quoteFish(`${programAt} arguments`)} -F`,
   ];
   for (const { path, command } of placed) {
     const here = path.join('/');
@@ -62,13 +77,17 @@ export function renderFish(program: CompletionCommand): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** What follows a flag, as `complete` says it: a value (-r), which is a file's name (-F) or a folder's. */
-const VALUE_OPTIONS: Record<NonNullable<FlagValue>, string> = { file: '-r -F', folder: "-x -a '(__fish_complete_directories (commandline -ct))'", other: '-r' };
+/**
+ * What follows a flag, as `complete` says it: a value (-r), which is a file's name (-F), a folder's,
+ * or another word (-x: no file; -e LIST).
+ */
+const VALUE_OPTIONS: Record<NonNullable<FlagValue>, string> = { file: '-r -F', folder: "-x -a '(__fish_complete_directories (commandline -ct))'", other: '-x' };
 
-/** `-s e -l events -r`: a flag's names as `complete` takes them, and what follows it. */
+/** `-s e -l events -x`: a flag's names as `complete` takes them, and what follows it: its choices (--backend perf|cachegrind) where it has them. */
 function flagOptions(flag: CompletionFlag): string {
   const names = flag.names.map((name) => (name.startsWith('--') ? `-l ${name.slice(2)}` : `-s ${name.slice(1)}`)).join(' ');
-  return flag.value === null ? names : `${names} ${VALUE_OPTIONS[flag.value]}`;
+  if (flag.value === null) return names;
+  return flag.choices.length > 0 ? `${names} -x -a ${quoteFish(flag.choices.join(' '))}` : `${names} ${VALUE_OPTIONS[flag.value]}`;
 }
 
 /** `text` as one single-quoted fish word: there only \\ and \' are escapes. */

@@ -62,16 +62,22 @@ fi
 
 /** What a command without subcommands takes after its flags: one of its choices, files, or anything. */
 function argumentSpec(command: CompletionCommand): string {
-  if (command.argumentChoices.length > 0) return quoteZsh(`:argument:(${command.argumentChoices.map(escapeSpec).join(' ')})`);
+  if (command.argumentChoices.length > 0) return quoteZsh(`:argument:${choiceAction(command.argumentChoices)}`);
   return command.completesFiles ? "'*:file:_files'" : "'*::arg:'";
 }
 
 /** What follows a flag, as _arguments' spec ends: a file's or a folder's name is completed. */
 const VALUE_SPECS: Record<NonNullable<FlagValue>, string> = { file: ':file:_files', folder: ':folder:_path_files -/', other: ':value:' };
 
-/** One flag as _arguments takes it. */
+/** `(perf cachegrind)`: an action of _arguments that offers those words. */
+function choiceAction(choices: readonly string[]): string {
+  return `(${choices.map(escapeSpec).join(' ')})`;
+}
+
+/** One flag as _arguments takes it; a value one of its choices (--backend perf|cachegrind) offers them. */
 function flagSpec(flag: CompletionFlag): string {
-  const spec = `[${escapeSpec(flag.description)}]${flag.value === null ? '' : VALUE_SPECS[flag.value]}`;
+  const value = flag.value === null ? '' : flag.choices.length > 0 ? `:value:${choiceAction(flag.choices)}` : VALUE_SPECS[flag.value];
+  const spec = `[${escapeSpec(flag.description)}]${value}`;
   if (flag.names.length === 1) return quoteZsh(`${flag.names[0]}${spec}`);
   // '(-e --events)'{-e,--events}'[…]': the braces outside the quotes, so that zsh expands them
   // into one spec a name (inside, _arguments took the braces for the option's name); the list

@@ -13,13 +13,13 @@ const command = (name: string, description: string, more: Partial<CompletionComm
 
 // perfcell's shape: commands with flags, one that takes files, one with subcommands of its own
 const program = command('perfcell', 'the program', {
-  flags: [{ names: ['--debug'], description: 'stacks', value: null }],
+  flags: [{ names: ['--debug'], description: 'stacks', value: null, choices: [] }],
   subcommands: [
-    command('cells', hostile, { flags: [{ names: ['-e', '--events'], description: hostile, value: 'other' }, { names: ['--json'], description: 'one JSON document', value: null }], completesFiles: true }),
+    command('cells', hostile, { flags: [{ names: ['-e', '--events'], description: hostile, value: 'other', choices: [] }, { names: ['--json'], description: 'one JSON document', value: null, choices: [] }], completesFiles: true }),
     command('check', 'a plain one'),
     command('kernel', 'a kernel', {
-      flags: [{ names: ['--no-perf'], description: 'no counters', value: null }],
-      subcommands: [command('install', `install it: ${hostile}`, { flags: [{ names: ['--prefix'], description: 'DIR/share', value: 'folder' }] }), command('list', 'list them')],
+      flags: [{ names: ['--no-perf'], description: 'no counters', value: null, choices: [] }],
+      subcommands: [command('install', `install it: ${hostile}`, { flags: [{ names: ['--prefix'], description: 'DIR/share', value: 'folder', choices: [] }] }), command('list', 'list them')],
     }),
   ],
 });
