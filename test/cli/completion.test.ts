@@ -179,6 +179,44 @@ describe('perfcell completion', () => {
     expect(complete('perfcell kernel -e task-clock ')).toEqual(['install', 'list', 'uninstall']);
   });
 
+  // After run's program (run ls -l, no --: commander passes the words after it on), its words got
+  // run's flags; the program's name got files
+  it("bash, at a prompt: run's first argument is the program, and the words after it get files, as after --", async () => {
+    const { stdout: script } = completion('bash');
+    const dir = tempFolder('perfcell-bash-');
+    const cwd = filesHere();
+    const list = (line: string) => listInBash(script, line, dir, cwd);
+    expect(await list('perfcell run ls -')).toEqual([]);
+    expect(await list('perfcell run -e task-clock ls -')).toEqual([]);
+    expect(await list('perfcell run -e task-clock ls -e o')).toEqual(['odd', 'old.json', 'out.txt']);
+    expect(await list('perfcell run -e task-clock ech')).toContain('echo');
+    expect(await list('perfcell run -e task-clock --no-l')).toEqual(['--no-live']);
+  });
+
+  it.runIf(runsWithShell('zsh', 'the zsh completion script in zsh'))("zsh: run's first argument is the program, and the words after it get files, as after --", () => {
+    const { stdout: script } = completion('zsh');
+    const dir = tempFolder('perfcell-zsh-');
+    const cwd = filesHere();
+    const complete = (line: string) => sorted(words(completeInZsh(script, line, dir, 'source', cwd)));
+    expect(complete('perfcell run ls -')).toEqual([]);
+    expect(complete('perfcell run -e task-clock ls -')).toEqual([]);
+    expect(complete('perfcell run -e task-clock ls -e o')).toEqual(['odd', 'old.json', 'out.txt']);
+    expect(complete('perfcell run -e task-clock ech')).toContain('echo');
+    expect(complete('perfcell run -e task-clock --no-l')).toEqual(['--no-live']);
+  });
+
+  it.runIf(runsWithShell('fish', 'the fish completion script in fish'))("fish: run's first argument is the program, and the words after it get files, as after --", () => {
+    const { stdout: script } = completion('fish');
+    const dir = tempFolder('perfcell-fish-');
+    const cwd = filesHere();
+    const complete = (line: string) => words(completeInFish(script, line, dir, cwd));
+    expect(complete('perfcell run ls -')).toEqual([]);
+    expect(complete('perfcell run -e task-clock ls -')).toEqual([]);
+    expect(complete('perfcell run -e task-clock ls -e o')).toEqual(['odd/', 'old.json', 'out.txt']);
+    expect(complete('perfcell run -e task-clock ech')).toContain('echo');
+    expect(complete('perfcell run -e task-clock --no-l')).toEqual(['--no-live']);
+  });
+
   it('names the shells it writes for when given another, exit 2', () => {
     const result = completion('tcsh');
     expect(result.exitCode).toBe(2);

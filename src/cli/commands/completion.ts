@@ -5,6 +5,8 @@ import { loadCommand } from '../command-loaders.ts';
 import { createBareProgram } from '../main.ts';
 
 const fileCommands = new Set(['perfcell cells', 'perfcell compare', 'perfcell parse', 'perfcell run']);
+/** The commands whose first argument is a program that gets the words after it (run.ts: passThroughOptions). */
+const programCommands = new Set(['perfcell run']);
 
 /** `perfcell completion bash|zsh|fish`: a completion script on stdout, to source or install. */
 export function registerCompletion(program: Command): void {
@@ -43,6 +45,7 @@ function describeCommand(command: Command, above: readonly string[]): Completion
       choices: option.argChoices ?? [],
     })),
     completesFiles: fileCommands.has(path.join(' ')),
+    takesProgram: programCommands.has(path.join(' ')),
     argumentChoices: command.registeredArguments[0]?.argChoices ?? [],
     subcommands: command.commands.map((subcommand) => describeCommand(subcommand, path)),
   };

@@ -6,8 +6,8 @@ import { placeCommands, type CompletionCommand, type CompletionFlag, type FlagVa
  * command's subcommands, the words its argument is one of, and flags (and files, for a command
  * that takes them); after a flag that takes a file (`-o FILE`) or a folder, their names alone;
  * after one with a fixed set of values (`--backend perf|cachegrind`), those; after any other
- * (`-e LIST`), nothing. After `--` the words are a program's, as after sudo or time: the program,
- * then files.
+ * (`-e LIST`), nothing. After `--`, or run's first argument, the words are a program's, as after
+ * sudo or time: the program, then files.
  */
 export function renderBash(program: CompletionCommand): string {
   const placed = placeCommands(program);
@@ -19,7 +19,7 @@ export function renderBash(program: CompletionCommand): string {
       const flags = command.flags.flatMap((flag) => flag.names).join(' ');
       const valued = (value: FlagValue) => namesTaking(command.flags, value);
       const valueFlags = command.flags.filter((flag) => flag.value !== null).flatMap((flag) => flag.names).join(' ');
-      return `    ${path.join('/')}) words="${words}" flags="${flags}" valueflags="${valueFlags}" fileflags="${valued('file')}" folderflags="${valued('folder')}" files="${command.completesFiles ? 1 : ''}" ;;`;
+      return `    ${path.join('/')}) words="${words}" flags="${flags}" valueflags="${valueFlags}" fileflags="${valued('file')}" folderflags="${valued('folder')}" files="${command.completesFiles ? 1 : ''}" takesprogram="${command.takesProgram ? 1 : ''}" ;;`;
     })
     .join('\n');
   const choices = placed
@@ -28,8 +28,8 @@ export function renderBash(program: CompletionCommand): string {
   return `# ${name} bash completion: source <(${name} completion bash)
 
 # What the command the words name so far ($at) takes: its subcommands and the words its argument
-# is one of, its flags, those that take a value (a file's, a folder's), and whether its arguments
-# are files.
+# is one of, its flags, those that take a value (a file's, a folder's), whether its arguments are
+# files, and whether its first one is a program that gets the words after it (run).
 _${name}_command() {
   case $at in
 ${commands}
@@ -37,13 +37,13 @@ ${commands}
 }
 
 _${name}() {
-  local cur=\${COMP_WORDS[COMP_CWORD]} at=${name} argued="" program="" valueof="" valueat=0 choices="" words="" flags="" valueflags="" fileflags="" folderflags="" files="" word i
+  local cur=\${COMP_WORDS[COMP_CWORD]} at=${name} argued="" program="" valueof="" valueat=0 choices="" words="" flags="" valueflags="" fileflags="" folderflags="" files="" takesprogram="" word i
   # bash splits --backend=perf at the =: the cursor just past it is on the value's first letter
   [ "$cur" != = ] || cur=""
   _${name}_command
   # The command the words before the cursor name, each flag's value skipped; a word that names
   # none is its argument, after which only its flags (and files) are offered. A \`--\` ends the
-  # command's words.
+  # command's words, and so does the program of a command that takes one (run ls -l).
   for ((i = 1; i < COMP_CWORD; i++)); do
     word=\${COMP_WORDS[i]}
     case $word in
@@ -61,10 +61,10 @@ _${name}() {
     [ -z "$argued" ] || continue
     case $at/$word in
       ${paths.join('|')}) at+=/$word; _${name}_command ;;
-      *) argued=1 ;;
+      *) argued=1; [ -z "$takesprogram" ] || { program=$i; break; } ;;
     esac
   done
-  # after \`--\` (run -- PROG ARGS), as after sudo or time: the program, then its files
+  # after \`--\` (run -- PROG ARGS) or run's program (run PROG ARGS), as after sudo or time: the program, then its files
   if [ -n "$program" ]; then
     if ((COMP_CWORD == program)); then COMPREPLY=($(compgen -c -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
     return
@@ -83,6 +83,8 @@ ${choices}
   fi
   [ -z "$argued" ] || words=""
   COMPREPLY=($(compgen -W "$words $flags" -- "$cur"))
+  # run's program: a command (as after sudo), else a file (complete -o default: ./prog)
+  if [ -n "$takesprogram" ] && [ -z "$argued" ]; then COMPREPLY+=($(compgen -c -- "$cur")); return; fi
   [ -z "$files" ] || COMPREPLY+=($(compgen -f -- "$cur"))
 }
 complete -o default -F _${name} ${name}

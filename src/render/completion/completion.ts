@@ -28,6 +28,12 @@ export interface CompletionCommand {
   readonly flags: readonly CompletionFlag[];
   /** Whether its arguments are files (cells, parse, compare). */
   readonly completesFiles: boolean;
+  /**
+   * Whether its first argument is a program and the words after it are the program's, not the
+   * command's flags (run, which commander passes them through to): only files are offered there,
+   * as after `--`.
+   */
+  readonly takesProgram: boolean;
   /** The words its argument is one of (completion's bash, zsh and fish); empty where it is free. */
   readonly argumentChoices: readonly string[];
   /** The commands under it, as commander has them (perfcell's; kernel's install, uninstall, list). */

@@ -3,7 +3,7 @@ import { placeCommands, type CompletionCommand, type CompletionFlag, type FlagVa
 /**
  * The fish script: a `complete` line a candidate, each under a condition that the words before
  * the cursor name its command (`__perfcell_at perfcell/kernel`), as the bash script finds it: each
- * flag's value skipped, and after `--` the words are a program's.
+ * flag's value skipped, and after `--` or run's program the words are the program's.
  */
 export function renderFish(program: CompletionCommand): string {
   const placed = placeCommands(program);
@@ -12,13 +12,14 @@ export function renderFish(program: CompletionCommand): string {
   const programAt = `__${program.name}_program`;
   const paths = placed.slice(1).map(({ path }) => quoteFish(path.join('/'))).join(' ');
   const valueFlags = placed.flatMap(({ path, command }) => command.flags.filter((flag) => flag.value !== null).flatMap((flag) => flag.names.map((name) => quoteFish(`${path.join('/')}/${name}`)))).join(' ');
+  const programCommands = placed.filter(({ command }) => command.takesProgram).map(({ path }) => quoteFish(path.join('/'))).join(' ');
   const lines = [
     `# ${program.name} fish completion: ${program.name} completion fish > ~/.config/fish/completions/${program.name}.fish`,
     '',
     '# The command the words before the cursor name (perfcell/kernel/install), each flag\'s value',
     "# skipped, and where the cursor is: 'choosing' (no argument of it yet), 'argued' (after one),",
-    "# 'program' (right after a `--`) or 'arguments' (after the program: after a `--` the words are a",
-    "# program's, as after sudo or time).",
+    "# 'program' (right after a `--`) or 'arguments' (after the program: after a `--`, or run's first",
+    '# argument, the words are a program\'s, as after sudo or time).',
     `function ${walk}`,
     `    set -l at ${quoteFish(program.name)}`,
     '    set -l state choosing',
@@ -38,6 +39,7 @@ export function renderFish(program: CompletionCommand): string {
     '            continue',
     `        else if contains -- $at/$word ${paths}`,
     '            set at $at/$word',
+    ...(programCommands === '' ? [] : [`        else if contains -- $at ${programCommands}`, '            set state arguments']),
     '        else',
     '            set state argued',
     '        end',
@@ -72,7 +74,9 @@ export function renderFish(program: CompletionCommand): string {
       lines.push(`complete -c ${program.name} -n ${quoteFish(`${at} ${here} choosing`)} -a ${quoteFish(command.argumentChoices.join(' '))}`);
     }
     for (const flag of command.flags) lines.push(`complete -c ${program.name} -n ${quoteFish(`${at} ${here}`)} ${flagOptions(flag)} -d ${quoteFish(flag.description)}`);
-    if (command.completesFiles) lines.push(`complete -c ${program.name} -n ${quoteFish(`${at} ${here}`)} -F`);
+    // run's first argument is the program (as after --), the words after it the program's
+    if (command.takesProgram) lines.push(`complete -c ${program.name} -n ${quoteFish(`${at} ${here} choosing`)} -a '(__fish_complete_command)'`);
+    else if (command.completesFiles) lines.push(`complete -c ${program.name} -n ${quoteFish(`${at} ${here}`)} -F`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -12,7 +12,8 @@ export function renderZsh(program: CompletionCommand): string {
     const name = `_${path.join('_')}`;
     const specs = command.flags.map((flag) => `    ${flagSpec(flag)} \\\n`).join('');
     if (command.subcommands.length === 0) {
-      return `${name}() {\n  _arguments \\\n${specs}    ${argumentSpec(command)}\n}`;
+      // -A: after a program's name (run ls -l), no flag: the words are the program's
+      return `${name}() {\n  _arguments${command.takesProgram ? " -A '-*'" : ''} \\\n${specs}    ${argumentSpec(command)}\n}`;
     }
     const dashes = path.length === 1 ? `  ${name}_after_dashes && return\n` : '';
     const list = command.subcommands.map((subcommand) => `    ${quoteZsh(`${escapeSpec(subcommand.name)}:${escapeSpec(subcommand.description)}`)}`).join('\n');
@@ -60,9 +61,12 @@ fi
 `;
 }
 
-/** What a command without subcommands takes after its flags: one of its choices, files, or anything. */
+/** What a command without subcommands takes after its flags: one of its choices, a program then its files, files, or anything. */
 function argumentSpec(command: CompletionCommand): string {
   if (command.argumentChoices.length > 0) return quoteZsh(`:argument:${choiceAction(command.argumentChoices)}`);
+  // the space before _command_names: _arguments then passes it none of its own options, ahead of
+  // the -e (external commands only) it reads as its first argument
+  if (command.takesProgram) return "':program: _command_names -e' '*::file:_files'";
   return command.completesFiles ? "'*:file:_files'" : "'*::arg:'";
 }
 

@@ -9,7 +9,7 @@ const tempFolder = temporaryFolders('each');
 // _arguments ends a description at ]), colons (its field separator), backslashes, a trailing one.
 const hostile = `perf's [own] "groups": a\\b, C:\\ and \\\\ '' $HOME \`x\` end\\`;
 
-const command = (name: string, description: string, more: Partial<CompletionCommand> = {}): CompletionCommand => ({ name, description, flags: [], completesFiles: false, argumentChoices: [], subcommands: [], ...more });
+const command = (name: string, description: string, more: Partial<CompletionCommand> = {}): CompletionCommand => ({ name, description, flags: [], completesFiles: false, takesProgram: false, argumentChoices: [], subcommands: [], ...more });
 
 // perfcell's shape: commands with flags, one that takes files, one with subcommands of its own
 const program = command('perfcell', 'the program', {
