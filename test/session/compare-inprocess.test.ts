@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { compareInProcess, runValuesOfBatch } from '../../src/session/compare-inprocess.ts';
+import { noCounters } from '../../src/session/counters.ts';
+import { noGc } from '../../src/session/gc.ts';
+import { perfUsable } from '../support/perf.ts';
+
+function batchCounting(durationS: number, pageFaults: number) {
+  return {
+    durationS,
+    gc: noGc(),
+    counters: {
+      ...noCounters(),
+      backend: 'perf' as const,
+      events: [{ event: 'page-faults', unit: '', status: 'counted' as const, total: pageFaults, perSecond: null, countedSeconds: null, samples: [], runningPct: null }],
+    },
+  };
+}
+
+describe('in-process compare, per call', () => {
+  it("takes the empty batch's counts off a batch's before dividing by its calls; time is per call as measured", () => {
+    // 2,000 calls whose batch counted 10 page-faults where an empty batch of the same round counted 8
+    const values = runValuesOfBatch(batchCounting(0.02, 10), 2000, batchCounting(0.000001, 8));
+    expect(values['page-faults']).toBeCloseTo(2 / 2000, 12);
+    expect(values['page-faults/s']).toBeCloseTo(2 / 0.02, 9);
+    expect(values['durationS']).toBeCloseTo(0.02 / 2000, 15);
+    // no empty batch (perf off, or the round's failed): the counts as they are
+    expect(runValuesOfBatch(batchCounting(0.02, 10), 2000)['page-faults']).toBeCloseTo(10 / 2000, 12);
+  });
+
+  describe.runIf(perfUsable)('with real perf (software events)', () => {
+    // Neither touches memory; slow takes ~500× as long per call, so calibration gives it ~500× fewer calls a run.
+    const fast = (): number => {
+      let sum = 0;
+      for (let index = 0; index < 10; index++) sum += index;
+      return sum;
+    };
+    const slow = (): number => {
+      let sum = 0;
+      for (let index = 0; index < 2000; index++) sum += (index * index) % 7;
+      return sum;
+    };
+
+    it('finds no page-faults per call in a slow function that touches no memory, against a fast one run at many more calls a run', { timeout: 60_000 }, async () => {
+      const result = await compareInProcess({ fast, slow }, { runs: 10, events: ['page-faults'] });
+      const [fastLoops, slowLoops] = result.alternatives.map((alternative) => alternative.loops);
+      expect(fastLoops! / slowLoops!).toBeGreaterThanOrEqual(50);
+      const faults = result.metrics.find((metric) => metric.metric.key === 'page-faults')?.comparisons[0];
+      // the window's own 2-20 page-faults a batch, spread over 500× fewer calls, read as "slow has
+      // 416× (97.5% CI 239–726) more page-faults; p < 0.001" at every try; with the empty batch's
+      // counts taken off, p stayed 0.13-0.99 in 15 tries (Welch on these counts is conservative)
+      expect(faults?.isMeaningful, faults?.verdict).toBe(false);
+      expect(faults?.welch?.pValue ?? 0, faults?.verdict).toBeGreaterThan(0.001);
+    });
+
+    it('finds about 2× the page-faults per call in a function that touches twice the fresh pages', { timeout: 60_000 }, async () => {
+      const pages = 256;
+      const result = await compareInProcess(
+        { [`${pages} pages`]: () => new Uint8Array(4096 * pages).fill(1), [`${2 * pages} pages`]: () => new Uint8Array(4096 * 2 * pages).fill(1) },
+        { runs: 10, events: ['page-faults'] },
+      );
+      const faults = result.metrics.find((metric) => metric.metric.key === 'page-faults');
+      const [fewer, more] = faults?.summaries.map((entry) => entry.summary.mean ?? 0) ?? [];
+      // about one fault a page (malloc may reuse some freed ones)
+      expect(fewer).toBeGreaterThan(pages * 0.5);
+      expect(fewer).toBeLessThan(pages * 1.2);
+      expect(faults?.comparisons[0]?.isMeaningful).toBe(true);
+      expect(faults?.comparisons[0]?.ratio.ratio ?? 0).toBeGreaterThan(1.6);
+      expect(faults?.comparisons[0]?.ratio.ratio ?? 0).toBeLessThan(2.5);
+      expect(more! / fewer!).toBeGreaterThan(1.6);
+    });
+  });
+});
