@@ -223,6 +223,29 @@ export function ratioInterval(baseline: readonly number[], alternative: readonly
   return { ratio, scale, interval: makeInterval(Math.max(floor, (b - root) / a), (b + root) / a, confidence) };
 }
 
+/**
+ * Where Fieller's set is unbounded (A's mean is not clear of zero, so no interval) yet B's is clear
+ * of it and no value is negative: the set is [low, ∞), and this is low, the smallest ratio the test
+ * does not reject at 1 − confidence; null anywhere else (signed data get two rays, no such end).
+ * Nine 0s and a 1 against ten 1s: a ratio of 10 that could as well be 3 or 1000.
+ * @example unboundedRatioLow([0, 0, 0, 0, 0, 0, 0, 0, 0, 1], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]) // 3.07
+ */
+export function unboundedRatioLow(baseline: readonly number[], alternative: readonly number[], confidence = 0.95): number | null {
+  if (ratioScaleOf(baseline, alternative) !== 'linear' || baseline.length < 2 || alternative.length < 2) return null;
+  if (!baseline.every((value) => value >= 0) || !alternative.every((value) => value >= 0)) return null;
+  const meanA = meanOf(baseline);
+  const meanB = meanOf(alternative);
+  const parts = welchParts(baseline, alternative);
+  if (meanA <= 0 || parts.df === null) return null;
+  const tSquared = studentTQuantile(1 - (1 - confidence) / 2, parts.df) ** 2;
+  const a = meanA * meanA - tSquared * parts.squaredErrorA;
+  const c = meanB * meanB - tSquared * parts.squaredErrorB;
+  // a < 0 < c: aθ² − 2bθ + c ≤ 0 outside its roots, one below 0 and one above; the one above is the end
+  if (!(a < 0) || !(c > 0)) return null;
+  const b = meanA * meanB;
+  return (b - Math.sqrt(b * b - a * c)) / a;
+}
+
 /** One mean below 0 and the other above it. */
 export function hasOppositeSigns(meanA: number, meanB: number): boolean {
   return (meanA < 0 && meanB > 0) || (meanA > 0 && meanB < 0);
@@ -268,6 +291,7 @@ export function compareRuns(baseline: Alternative, alternative: Alternative, wor
   // A mean of 0 leaves no ratio to weigh: only the resolution can say the difference is too small to tell.
   const isWithinResolution = Math.abs((alternativeSummary.mean ?? 0) - (baselineSummary.mean ?? 0)) < minimumDifference;
   const isMeaningful = isSignificant && !isWithinResolution && (ratio.ratio === null || relativeEffect(ratio.ratio) >= minimumEffect);
+  const unboundedLow = !isRate && ratio.interval === null ? unboundedRatioLow(baseline.values, alternative.values, 1 - testAlpha) : null;
   const verdict = formatVerdict({
     baselineName: baseline.name,
     alternativeName: alternative.name,
@@ -284,6 +308,7 @@ export function compareRuns(baseline: Alternative, alternative: Alternative, wor
     // The direction of the tested ratio (geometric means on the log scale), else of the means.
     isLarger: ratio.ratio !== null && ratio.ratio !== 0 ? ratio.ratio > 1 : (alternativeSummary.mean ?? 0) > (baselineSummary.mean ?? 0),
     hasOppositeSigns: hasOppositeSigns(baselineSummary.mean ?? 0, alternativeSummary.mean ?? 0),
+    unboundedLow,
   });
   return {
     baselineName: baseline.name,

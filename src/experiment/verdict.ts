@@ -35,6 +35,12 @@ export interface VerdictInput {
   readonly isLarger: boolean;
   /** The means have opposite signs (no ratio between them). */
   readonly hasOppositeSigns?: boolean;
+  /**
+   * Where a ratio on the linear scale has no interval (Fieller's set is unbounded: A's mean is not
+   * clear of 0), the set's lower end when it is [low, ∞) (statistics.ts unboundedRatioLow); null
+   * or absent when it has none.
+   */
+  readonly unboundedLow?: number | null;
 }
 
 const DIRECTION_WORDS: Record<MetricWording['kind'], { readonly larger: string; readonly smaller: string; readonly verb: string }> = {
@@ -190,10 +196,21 @@ export function formatVerdict(input: VerdictInput): string {
   }
   const words = DIRECTION_WORDS[wording.kind];
   const direction = input.isLarger ? words.larger : words.smaller;
-  const factor = formatFactor(ratio, input.isLarger);
   const noun = wording.kind === 'time' ? '' : ` ${wording.noun}`;
+  const subject = wording.kind === 'time' ? 'time' : wording.noun;
+  // A's mean within the test's reach of 0: B/A could be any size above some end, so the point
+  // ratio (nine 0s and a 1 against ten 1s: 10.0×) is no factor to print, as a QA pass found
+  // "sleep 0.01 has 10.0× more context-switches" than true. The end where there is one, else none.
+  if (ratio.scale === 'linear' && ratio.interval === null && ratio.ratio !== null && ratio.ratio !== 0 && input.hasOppositeSigns !== true) {
+    const confidence = formatConfidence(1 - testAlpha);
+    const low = input.unboundedLow ?? null;
+    if (low !== null && input.isLarger) {
+      return `${alternativeName} ${words.verb} at least ${formatRatioNumber(low, true)}× ${direction}${noun} (${confidence} CI ${formatRatioNumber(low, true)}–∞: ${baselineName}'s mean ${subject} is not clear of 0); ${formatPValue(input.pValue)}`;
+    }
+    return `${alternativeName} ${words.verb} ${direction}${noun} than ${baselineName} (${baselineName}'s mean ${subject} is not clear of 0: no factor); ${formatPValue(input.pValue)}`;
+  }
+  const factor = formatFactor(ratio, input.isLarger);
   if (factor === null) {
-    const subject = wording.kind === 'time' ? 'time' : wording.noun;
     if (input.hasOppositeSigns === true) return `${alternativeName} ${words.verb} ${direction}${noun} than ${baselineName} (their mean ${subject} has opposite signs: no factor); ${formatPValue(input.pValue)}`;
     // Mean A or B is zero: a difference, but no finite factor.
     const zeroName = ratio.ratio === 0 ? alternativeName : baselineName;

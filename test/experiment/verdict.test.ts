@@ -137,3 +137,28 @@ describe('formatVerdict: the factor and its interval', () => {
     expect(intervals).toBeGreaterThan(100);
   });
 });
+
+describe("formatVerdict: a baseline whose mean is not clear of 0 (Fieller's set unbounded)", () => {
+  const counts = { kind: 'count', noun: 'context-switches' } as const;
+
+  it('gives the lower end of the set, not the ratio of means: nine 0s and a 1 against ten 1s is not "10.0× more" (a QA pass)', () => {
+    // `compare -e context-switches -- true "sleep 0.01"` read these and said "sleep 0.01 has 10.0× more
+    // context-switches; p < 0.001". By hand: Ā = 0.1, s²A/n = 0.01, B constant, df 9; Holm's 1 − 0.05/3:
+    // t = 2.9333; Ā² − t²·0.01 = −0.0760; (ĀB̄ − √((ĀB̄)² + 0.0760·B̄²)) / −0.0760 = 2.542; Welch t = 9, p = 8.5e-6
+    const comparison = compareRuns({ name: 'true', values: [0, 0, 0, 0, 0, 0, 0, 0, 0, 1] }, { name: 'sleep', values: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1] }, counts, {
+      testAlpha: 0.05 / 3,
+      role: 'secondary',
+    });
+    expect(comparison.ratio.interval).toBeNull();
+    expect(comparison.welch?.pValue).toBeCloseTo(8.538e-6, 8);
+    expect(comparison.verdict).toBe("sleep has at least 2.54× more context-switches (98.33% CI 2.54–∞: true's mean context-switches is not clear of 0); p < 0.001");
+    // at 95%: t = 2.2622, the end 3.065
+    expect(compareRuns({ name: 'a', values: [0, 0, 0, 0, 0, 0, 0, 0, 0, 1] }, { name: 'b', values: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1] }, counts).verdict).toMatch(/^b has at least 3\.07× more context-switches \(95% CI 3\.07–∞: /);
+  });
+
+  it('gives no factor where the data are signed (the set is two rays, no end)', () => {
+    const comparison = compareRuns({ name: 'a', values: [-1, 1, 0, 0.5, -0.3] }, { name: 'b', values: [5, 5.1, 4.9, 5, 5] }, { kind: 'amount', noun: 'RAM used' });
+    expect(comparison.ratio.interval).toBeNull();
+    expect(comparison.verdict).toBe("b has more RAM used than a (a's mean RAM used is not clear of 0: no factor); p < 0.001");
+  });
+});

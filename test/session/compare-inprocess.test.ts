@@ -11,7 +11,7 @@ function batchCounting(durationS: number, pageFaults: number) {
     counters: {
       ...noCounters(),
       backend: 'perf' as const,
-      events: [{ event: 'page-faults', unit: '', status: 'counted' as const, total: pageFaults, perSecond: null, countedSeconds: null, samples: [], runningPct: null }],
+      events: [{ event: 'page-faults', unit: '', status: 'counted' as const, total: pageFaults, perSecond: null, countedSeconds: null, samples: [], min: null, max: null, lowestRunningPct: null }],
     },
   };
 }
