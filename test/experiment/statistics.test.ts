@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareRuns, ratioInterval, ratioScaleOf, ratioTest, summarizeRuns, welchTTest } from '../../src/experiment/statistics.ts';
+import { compareRuns, ratioInterval, ratioScaleOf, ratioTest, summarizeRuns, unboundedRatioLow, welchTTest } from '../../src/experiment/statistics.ts';
 import { studentTQuantile } from '../../src/experiment/student-t.ts';
 import { percentsUnder } from '../../src/experiment/verdict.ts';
 import { seededRandom } from '../support/seeded-random.ts';
@@ -216,6 +216,39 @@ describe('ratioTest and ratioInterval', () => {
     expect(near.interval).toBeNull();
     const zeroB = ratioInterval([10, 11, 9], [0, 1, 0]);
     expect(zeroB.interval!.low).toBe(0);
+  });
+
+  it("gives the lower end of an unbounded Fieller set of zero-inflated counts: on it the set's edge, above it inside, below it outside", () => {
+    const random = seededRandom(11);
+    const rare = (n: number, chance: number): number[] => Array.from({ length: n }, () => (random() < chance ? 1 + Math.floor(random() * 2) : 0));
+    const moments = (xs: readonly number[]) => {
+      const m = xs.reduce((s, x) => s + x, 0) / xs.length;
+      return { m, se2: xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1) / xs.length };
+    };
+    let checked = 0;
+    for (let trial = 0; trial < 2_000; trial++) {
+      const a = rare(5 + Math.floor(random() * 15), 0.1);
+      const b = Array.from({ length: 5 + Math.floor(random() * 15) }, () => 1 + Math.floor(random() * 3));
+      const confidence = [0.95, 0.975, 1 - 0.05 / 3][trial % 3]!;
+      const low = unboundedRatioLow(a, b, confidence);
+      if (ratioInterval(a, b, confidence).interval !== null) {
+        expect(low).toBeNull();
+        continue;
+      }
+      if (low === null) continue;
+      checked++;
+      const t = studentTQuantile(1 - (1 - confidence) / 2, welchTTest(a, b)!.df!);
+      const [A, B] = [moments(a), moments(b)];
+      const outside = (theta: number): number => (B.m - theta * A.m) ** 2 - t * t * (B.se2 + theta * theta * A.se2);
+      expect(outside(low)).toBeCloseTo(0, 9);
+      for (const theta of [low * 1.001, low * 10, 1e9]) expect(outside(theta)).toBeLessThan(0);
+      expect(outside(low * 0.999)).toBeGreaterThan(0);
+    }
+    expect(checked).toBeGreaterThan(200);
+    // none for a bounded set, a zero or a negative value
+    expect(unboundedRatioLow([3, 4, 5], [6, 7, 8])).toBeNull();
+    expect(unboundedRatioLow([0, 0, 0], [1, 1, 1])).toBeNull();
+    expect(unboundedRatioLow([-1, 1, 0.2], [5, 5, 5])).toBeNull();
   });
 
   it('has no interval with one run, a zero-width one for constant samples, none for a zero baseline', () => {
