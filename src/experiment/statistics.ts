@@ -207,8 +207,9 @@ export function ratioInterval(baseline: readonly number[], alternative: readonly
   const meanA = meanOf(baseline);
   const meanB = meanOf(alternative);
   // Means of opposite signs (RAM used: one freed, one grew) have no factor between them: -1.01×
-  // read as "about the same", and its effect as under the minimum.
-  if (meanA === 0 || hasOppositeSigns(meanA, meanB)) return { ratio: null, scale, interval: null };
+  // read as "about the same", and its effect as under the minimum. Nor have two below 0: B/A = 3
+  // for 3 MiB freed against 1 read "3.0× more RAM used", of the one that used less.
+  if (meanA === 0 || hasOppositeSigns(meanA, meanB) || areBothNegative(meanA, meanB)) return { ratio: null, scale, interval: null };
   const ratio = meanB / meanA;
   if (baseline.length < 2 || alternative.length < 2) return { ratio, scale, interval: null };
   const parts = welchParts(baseline, alternative);
@@ -249,6 +250,11 @@ export function unboundedRatioLow(baseline: readonly number[], alternative: read
 /** One mean below 0 and the other above it. */
 export function hasOppositeSigns(meanA: number, meanB: number): boolean {
   return (meanA < 0 && meanB > 0) || (meanA > 0 && meanB < 0);
+}
+
+/** Both means below 0 (RAM used where both gave memory back; an in-process count net of the empty batch's). */
+export function areBothNegative(meanA: number, meanB: number): boolean {
+  return meanA < 0 && meanB < 0;
 }
 
 /** How far apart B and A are as a fraction: 0.5 for 1.5× or for 1/1.5×; Infinity when one is 0. */
@@ -308,6 +314,7 @@ export function compareRuns(baseline: Alternative, alternative: Alternative, wor
     // The direction of the tested ratio (geometric means on the log scale), else of the means.
     isLarger: ratio.ratio !== null && ratio.ratio !== 0 ? ratio.ratio > 1 : (alternativeSummary.mean ?? 0) > (baselineSummary.mean ?? 0),
     hasOppositeSigns: hasOppositeSigns(baselineSummary.mean ?? 0, alternativeSummary.mean ?? 0),
+    areBothNegative: areBothNegative(baselineSummary.mean ?? 0, alternativeSummary.mean ?? 0),
     unboundedLow,
   });
   return {

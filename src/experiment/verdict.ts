@@ -35,6 +35,8 @@ export interface VerdictInput {
   readonly isLarger: boolean;
   /** The means have opposite signs (no ratio between them). */
   readonly hasOppositeSigns?: boolean;
+  /** Both means are below 0 (no factor between them either). */
+  readonly areBothNegative?: boolean;
   /**
    * Where a ratio on the linear scale has no interval (Fieller's set is unbounded: A's mean is not
    * clear of 0), the set's lower end when it is [low, ∞) (statistics.ts unboundedRatioLow); null
@@ -212,6 +214,7 @@ export function formatVerdict(input: VerdictInput): string {
   const factor = formatFactor(ratio, input.isLarger);
   if (factor === null) {
     if (input.hasOppositeSigns === true) return `${alternativeName} ${words.verb} ${direction}${noun} than ${baselineName} (their mean ${subject} has opposite signs: no factor); ${formatPValue(input.pValue)}`;
+    if (input.areBothNegative === true) return `${alternativeName} ${words.verb} ${direction}${noun} than ${baselineName} (their mean ${subject} is below 0 in both: no factor); ${formatPValue(input.pValue)}`;
     // Mean A or B is zero: a difference, but no finite factor.
     const zeroName = ratio.ratio === 0 ? alternativeName : baselineName;
     return `${alternativeName} ${words.verb} ${direction}${noun} than ${baselineName} (${zeroName}'s mean ${subject} is 0); ${formatPValue(input.pValue)}`;

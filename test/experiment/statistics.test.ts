@@ -276,6 +276,20 @@ describe('ratioTest and ratioInterval', () => {
     expect(back.verdict).toMatch(/^small has less RAM used than big \(their mean RAM used has opposite signs: no factor\); p < 0\.001$/);
   });
 
+  it('says the direction of means both below 0 from the means, without a factor: freeing 3 MiB is not "3.0× more RAM used" than freeing 1 (a QA pass)', () => {
+    const freedOne = [-1, -1.1, -0.9, -1, -1];
+    const freedThree = [-3, -3.1, -2.9, -3, -3];
+    const comparison = compareRuns({ name: 'a', values: freedOne }, { name: 'b', values: freedThree }, { kind: 'amount', noun: 'RAM used' });
+    expect(comparison.ratio.ratio).toBeNull();
+    expect(comparison.isMeaningful).toBe(true);
+    expect(comparison.verdict).toBe('b has less RAM used than a (their mean RAM used is below 0 in both: no factor); p < 0.001');
+    const back = compareRuns({ name: 'b', values: freedThree }, { name: 'a', values: freedOne }, { kind: 'amount', noun: 'RAM used' });
+    expect(back.verdict).toBe('a has more RAM used than b (their mean RAM used is below 0 in both: no factor); p < 0.001');
+    // in-process counts net of the empty batch's (compareInProcess) can read below 0 too
+    const counts = compareRuns({ name: 'a', values: [-0.001, -0.0012, -0.0009, -0.001] }, { name: 'b', values: [-0.003, -0.0031, -0.0029, -0.003] }, { kind: 'count', noun: 'page-faults' });
+    expect(counts.verdict).toBe('b has fewer page-faults than a (their mean page-faults is below 0 in both: no factor); p < 0.001');
+  });
+
   it('handles a zero alternative mean', () => {
     const estimate = ratioInterval([10, 11, 12], [0, 0, 0]);
     expect(estimate.ratio).toBe(0);
