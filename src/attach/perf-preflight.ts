@@ -1,6 +1,7 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { PerfError } from '../errors.ts';
 import { perfProblem, signalPerf } from '../perf/perf-process.ts';
+import { runPerfSync } from '../perf/run-perf-sync.ts';
 import type { ResolvedPerfOptions } from '../session/options.ts';
 
 /** One finished perf run: its exit code (null when it did not start) and stderr; a spawn error's text. */
@@ -70,17 +71,20 @@ export async function probePerfEvents(
 }
 
 /**
- * probePerfEvents in this synchronous step (spawnSync): for the notebook kernel's
- * `perfcell.events(...)`, a call that returns the events it set.
+ * probePerfEvents in this synchronous step: for the notebook kernel's `perfcell.events(...)`, a
+ * call that returns the events it set. Through runPerfSync (stderr in a file, perf's group killed
+ * once it ends): with spawnSync's pipe, a PERFCELL_PERF wrapper that left a child holding it (`sleep
+ * 20 &` then `exec perf "$@"`) held the kernel to the 10 s limit, turned events perf took into an
+ * error, and left the child running in the kernel's process group.
  */
 export function probePerfEventsSync(perfOptions: ResolvedPerfOptions): EventProbe {
-  const result = spawnSync(perfOptions.perfPath ?? 'perf', probeArguments(perfOptions), { env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: TIMEOUT_MS, maxBuffer: STDERR_LIMIT_BYTES });
-  // a perf that went on printing (ENOBUFS) took the events
-  const code = (result.error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOBUFS') return { problem: null, unsupported: [] };
+  const result = runPerfSync(perfOptions.perfPath ?? 'perf', probeArguments(perfOptions), TIMEOUT_MS, STDERR_LIMIT_BYTES);
+  // a perf that went on printing to the limit took the events
+  if (Buffer.byteLength(result.stderr) >= STDERR_LIMIT_BYTES) return { problem: null, unsupported: [] };
+  const code = result.error?.code;
   // "spawnSync perf ENOENT" as spawn words it, which the error classifier knows
   const spawnMessage = code === 'ETIMEDOUT' ? `perf did not finish within ${TIMEOUT_MS / 1000} s` : (result.error?.message.replace(/^spawnSync /, 'spawn ') ?? '');
-  return probeOutcome(perfOptions, { exitCode: result.error === undefined ? result.status : null, stderr: result.stderr ?? '', spawnMessage });
+  return probeOutcome(perfOptions, { exitCode: result.error === undefined ? result.status : null, stderr: result.stderr, spawnMessage });
 }
 
 /** Why perf refuses the events (null where it takes them), and those it takes but cannot count here. */
