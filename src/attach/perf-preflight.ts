@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { PerfError } from '../errors.ts';
-import { perfProblem, signalPerf } from '../perf/perf-process.ts';
+import { perfProblem, signalPerf, spawnedPerfProcess } from '../perf/perf-process.ts';
 import { runPerfSync } from '../perf/run-perf-sync.ts';
 import type { ResolvedPerfOptions } from '../session/options.ts';
 
@@ -24,10 +24,14 @@ const TIMEOUT_MS = 10_000;
  */
 const runPerf = (file: string, args: readonly string[]): Promise<PreflightRun> =>
   new Promise((resolve) => {
-    // in a session of its own, killed as a group (signalPerf): a wrapper's child left running held its stderr open
+    // in a session of its own, killed as a group, its end its exit (spawnedPerfProcess: its pipes
+    // given PIPES_AFTER_EXIT_MS): a wrapper's child left running held its stderr open, and the
+    // check waited on it to its 10 s limit, then called the events perf had taken refused
     const child = spawn(file, args, { env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    const perf = spawnedPerfProcess(child);
     const chunks: Buffer[] = [];
     let bytes = 0;
+    let exitCode: number | null = null;
     let settled: PreflightRun | null = null;
     const settle = (run: PreflightRun): void => {
       if (settled !== null) return;
@@ -44,8 +48,10 @@ const runPerf = (file: string, args: readonly string[]): Promise<PreflightRun> =
       bytes += chunk.length;
       if (bytes > STDERR_LIMIT_BYTES) settle({ exitCode: 0, stderr: '', spawnMessage: '' });
     });
-    child.once('error', (error) => settle({ exitCode: null, stderr: '', spawnMessage: error.message }));
-    child.once('close', (code) => settle({ exitCode: code, stderr: Buffer.concat(chunks).toString(), spawnMessage: '' }));
+    child.once('exit', (code) => {
+      exitCode = code;
+    });
+    perf.onClose((error) => settle(error === null ? { exitCode, stderr: Buffer.concat(chunks).toString(), spawnMessage: '' } : { exitCode: null, stderr: '', spawnMessage: error.message }));
   });
 
 /**

@@ -1,10 +1,10 @@
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
 import split2 from 'split2';
 import type { Readable } from 'node:stream';
 import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.ts';
 import type { PerfError } from '../errors.ts';
 import type { PerfOptions } from './controller.ts';
-import { perfProblem, signalPerf, trackPerf } from './perf-process.ts';
+import { perfProblem, spawnedPerfProcess, trackPerf } from './perf-process.ts';
 
 /** The same set-up as a window's perf: events, interval, perf binary. */
 export type PerfWatchOptions = PerfOptions;
@@ -42,17 +42,17 @@ export function perfWatchArguments(pid: number, options: PerfWatchOptions): stri
 }
 
 export function watchPerf(pid: number, options: PerfWatchOptions, onRecord: (record: PerfRecord) => void): PerfWatch {
-  const subprocess = execa(options.perfPath ?? 'perf', perfWatchArguments(pid, options), {
-    env: { LC_ALL: 'C' },
-    extendEnv: true,
+  const child = spawn(options.perfPath ?? 'perf', perfWatchArguments(pid, options), {
+    env: { ...process.env, LC_ALL: 'C' },
     stdio: ['ignore', 'ignore', 'pipe'],
     // Its own process group: Ctrl-C reaches perfcell, which then stops perf so it prints the last interval.
     detached: true,
-    reject: false,
-    buffer: false,
-    cleanup: true,
   });
-  const untrack = trackPerf(subprocess);
+  // perf's end is its exit, its pipes given PIPES_AFTER_EXIT_MS (boundedClose), and its signals go
+  // to its whole group: execa's end waited for every pipe, so a PERFCELL_PERF wrapper whose child
+  // held perf's stderr kept attach alive after perf had exited (one that left perf's group, for ever)
+  const perf = spawnedPerfProcess(child);
+  const untrack = trackPerf(perf);
 
   // with -M, perf's metric-only rows come through as records (isMetricRow) for the summary
   const parser = createPerfStatParser({ format: 'csv', separator: ',', metrics: options.metricGroups !== undefined && options.metricGroups.length > 0 });
@@ -64,7 +64,8 @@ export function watchPerf(pid: number, options: PerfWatchOptions, onRecord: (rec
       onRecord(record);
     }
   };
-  const lines = (subprocess.stderr as Readable).pipe(split2());
+  const stderr = child.stderr as Readable;
+  const lines = stderr.pipe(split2());
   const read = new Promise<void>((resolve) => {
     lines.on('data', (line: string) => {
       const found = parser.push(line);
@@ -82,32 +83,31 @@ export function watchPerf(pid: number, options: PerfWatchOptions, onRecord: (rec
 
   let exited = false;
   const ended = (async (): Promise<PerfWatchEnd> => {
-    const result = await subprocess;
+    const spawnError = await new Promise<Error | null>((resolve) => perf.onClose(resolve));
     exited = true;
     untrack();
+    // a stderr pipe dropped while a descendant of perf's held it (boundedClose) never ends the splitter
+    if (stderr.destroyed && !stderr.readableEnded) lines.end();
     await read;
     let problem: PerfError | null = null;
-    if (recordCount === 0) {
-      const spawnError = result.failed && result.exitCode === undefined ? (result.originalMessage ?? result.message) : '';
-      problem = perfProblem(messages, spawnError ?? '', { events: options.events, pid });
-    }
+    if (recordCount === 0) problem = perfProblem(messages, spawnError?.message ?? '', { events: options.events, pid });
     return { messages, skippedLines: parser.skippedLines, recordCount, problem };
   })();
 
   return {
-    perfPid: subprocess.pid,
+    perfPid: child.pid,
     ended,
     // perf's whole process group (signalPerf): a PERFCELL_PERF wrapper that runs perf as its child
     // took the SIGINT alone, and `attach -d 0.5` through one ran until its target exited (30 s)
     async stop() {
-      if (!exited) signalPerf(subprocess.pid, 'SIGINT');
-      const timer = setTimeout(() => signalPerf(subprocess.pid, 'SIGKILL'), 2000);
+      if (!exited) perf.kill('SIGINT');
+      const timer = setTimeout(() => perf.kill('SIGKILL'), 2000);
       const end = await ended;
       clearTimeout(timer);
       return end;
     },
     kill() {
-      if (!exited) signalPerf(subprocess.pid, 'SIGKILL');
+      if (!exited) perf.kill('SIGKILL');
     },
   };
 }

@@ -309,6 +309,30 @@ describe.runIf(perfUsable).concurrent('fault matrix: perf event messages (real p
       target.kill('SIGKILL');
     }
   }, 30_000);
+  // A wrapper whose child holds perf's stderr: attach's -e check waited for its pipe to close, its
+  // watch (execa) for every pipe. With the child in perf's group, the check ran to its 10 s limit
+  // and called task-clock refused, and the watch ended at the stop's SIGKILL, 2 s late; with one
+  // that left perf's group (beyond perfcell's reach, as any daemon a wrapper starts), the watch
+  // waited until that child ended. perf's end is now its exit, its pipes given 500 ms.
+  const holdingWrapper = file('wrap-holding.sh', '#!/bin/sh\nsleep 30 &\nexec perf "$@"\n', 0o755);
+  const leavingWrapper = file('wrap-leaving.sh', '#!/bin/sh\nsetsid sleep 31 &\nexec perf "$@"\n', 0o755);
+  it.each([
+    ['its group', holdingWrapper, ['-e', 'task-clock']],
+    ['a session of its own', leavingWrapper, []],
+  ] as const)('a wrapper whose child in %s holds perf\'s stderr: attach -d 0.5 checks and counts, ends on time, nothing of perf\'s group left', async (_where, wrapper, events) => {
+    const target = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const startedMs = Date.now();
+      const outcome = await perfcell(['attach', '-d', '0.5', '--json', ...events, String(target.pid)], { env: { PERFCELL_PERF: wrapper, XDG_CACHE_HOME: join(dir, `cache-${events.length}`) } });
+      const tookMs = Date.now() - startedMs;
+      // (the child that left perf's session is no part of perf's group: left, and killed by perfcell())
+      expectOutcome({ ...outcome, left: outcome.left.filter((entry) => !entry.endsWith(' sleep 31')) }, 0);
+      expect(tookMs).toBeLessThan(6000);
+      expect(json(outcome.stdout).counters.events.length).toBeGreaterThan(0);
+    } finally {
+      target.kill('SIGKILL');
+    }
+  }, 45_000);
   it('SIGTERM with real perf counting: reported with its counts, no perf left', async () => {
     const outcome = await perfcell(['run', '-e', 'page-faults', '--', 'sleep', '30'], { signal: { name: 'SIGTERM', toGroup: false, when: 'sleep 30' } });
     expectOutcome(outcome, 'SIGTERM', /^perfcell: interrupted by SIGTERM/);
