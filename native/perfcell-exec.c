@@ -643,8 +643,13 @@ static int stopped_or_stopping(pid_t pid) {
  * end). Looked for at every turn of the watch: perfcell stopped, the members that run are stopped;
  * perfcell going on again, those are continued. One that perfcell had stopped itself (the REPL's
  * perf while nobody types) is left as perfcell left it.
+ * What is stopped is the process that is perf (perf_in_session), as perfcell's own pause does
+ * (signalPerf): a wrapper that runs perf as its child (`#!/bin/sh` then `perf "$@"`) was stopped
+ * alone, and its perf ticked on into its file through the stop (23,650 bytes a second). Not the
+ * whole group: a tracer in it (strace -p, as a slowed perf has) stopped with perf left perf in a
+ * ptrace stop that no SIGCONT ends. `stopped_here[i]` is the pid stopped here, continued after.
  */
-static void follow_stop(pid_t perfcell, int count, const pid_t pids[], int stopped_here[], int *perfcell_stopped) {
+static void follow_stop(pid_t perfcell, int count, const pid_t pids[], pid_t stopped_here[], int *perfcell_stopped) {
   int stopped = process_state(perfcell) == 'T';
   if (stopped == *perfcell_stopped) return;
   *perfcell_stopped = stopped;
@@ -652,11 +657,13 @@ static void follow_stop(pid_t perfcell, int count, const pid_t pids[], int stopp
     if (pids[i] <= 0) continue;
     /* a member perfcell paused itself (the REPL's perf at Ctrl-Z) stays paused after the stop: only
        the members stopped here are continued */
-    if (stopped && !stopped_or_stopping(pids[i])) {
-      kill(pids[i], SIGSTOP);
-      stopped_here[i] = 1;
-    } else if (!stopped && stopped_here[i]) {
-      kill(pids[i], SIGCONT);
+    if (stopped) {
+      pid_t perf = perf_in_session(pids[i]);
+      if (stopped_or_stopping(perf)) continue;
+      kill(perf, SIGSTOP);
+      stopped_here[i] = perf;
+    } else if (stopped_here[i] > 0) {
+      kill(stopped_here[i], SIGCONT);
       stopped_here[i] = 0;
     }
   }
@@ -686,7 +693,8 @@ static int watch_perf_group(int count, pid_t pids[], int failed[]) {
   struct stat watch_stat;
   int watching = fstat(0, &watch_stat) == 0 && S_ISREG(watch_stat.st_mode);
   pid_t perfcell = getppid();
-  int perfcell_stopped = 0, stopped_here[MAX_GROUP] = {0};
+  int perfcell_stopped = 0;
+  pid_t stopped_here[MAX_GROUP] = {0};
   long long continued_ns = 0;
   for (int alive = count; alive > 0;) {
     pid_t ended;

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findExecHelper } from '../../src/session/exec-helper.ts';
@@ -82,6 +82,45 @@ describe('the group launcher through a stop of perfcell (real launcher, a stand-
       expect(await untilState(member, 'T', 3000)).toBe('T');
       await sleep(300);
       expect(stateOf(member)).toBe('T');
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+
+  // A PERFCELL_PERF wrapper that runs perf as its child (`#!/bin/sh` then `perf "$@"`): the launcher
+  // stopped the member, the sh, and its perf ticked on into its file through the stop (cells through
+  // such a wrapper, perfcell stopped: 23,650 bytes a second). The stand-in perf is `sleep` run as
+  // `perf`, its comm, a child of the member's sh.
+  it.runIf(helper !== null)('stops the perf a wrapper runs as its child while perfcell is stopped, and continues it after', { timeout: 30_000 }, async () => {
+    const dir = temporaryDir('perfcell-stop-wrapped-');
+    symlinkSync(execFileSync('sh', ['-c', 'command -v sleep'], { encoding: 'utf8' }).trim(), join(dir, 'perf'));
+    const wrapper = join(dir, 'wrapper');
+    writeFileSync(wrapper, `#!/bin/sh\n${join(dir, 'perf')} 30\n`);
+    chmodSync(wrapper, 0o755);
+    const parent = spawn(process.execPath, ['-e', PARENT_JS, helper!, wrapper], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const member = await new Promise<number>((resolve, reject) => {
+        let text = '';
+        parent.stdout.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          const pid = /^perf 0 (\d+)$/m.exec(text)?.[1];
+          if (pid !== undefined) resolve(Number(pid));
+        });
+        parent.once('exit', () => reject(new Error(`the launcher said no member: ${text}`)));
+      });
+      const children = (): number[] => readFileSync(`/proc/${member}/task/${member}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number);
+      let perf: number | undefined;
+      for (let tries = 0; tries < 300 && perf === undefined; tries++) {
+        perf = children()[0];
+        if (perf === undefined) await sleep(10);
+      }
+      expect(perf).toBeDefined();
+      process.kill(parent.pid!, 'SIGSTOP');
+      expect(await untilState(parent.pid!, 'T')).toBe('T');
+      // the launcher looks every 200 ms while perfcell runs
+      expect(await untilState(perf!, 'T', 2000)).toBe('T');
+      process.kill(parent.pid!, 'SIGCONT');
+      expect(await untilState(perf!, 'SR', 2000)).not.toBe('T');
     } finally {
       parent.kill('SIGKILL');
     }
