@@ -33,6 +33,8 @@
  *     is emptied first (by S, which no perf counts), as hyperfine creates it at each run. Not at the
  *     clone: an armed C that is cancelled would have emptied what the last run wrote.
  *   "cancel\n": end the armed C unreleased (SIGKILL); answer "cancelled".
+ *   "perfs\n", then "perf PID\n" for each perf perfcell has attached to F (each the leader of its
+ *     process group): the perfs whose groups S kills if perfcell dies (below); no answer.
  *   "run LEN\n" and the fields of a "cmd": a run armed and released at once, with no counters
  *     (compare's warm-ups, sent all at once while perfcell itself still loads): answered "pid C"
  *     once released, then its JSON line as any run's. Runs sent while another runs wait their turn,
@@ -49,7 +51,11 @@
  *
  * CTL_FD is the lifeline: at its EOF, or at SIGUSR1 from PR_SET_PDEATHSIG (perfcell died), S ends
  * a held C, SIGTERMs a running one (SIGKILL a second later), SIGKILLs F and exits; perf, attached
- * to F, ends when F has gone. Each C has PR_SET_PDEATHSIG until it is released.
+ * to F, ends when F has gone. Each C has PR_SET_PDEATHSIG until it is released. Where perfcell
+ * died, S also kills the process groups of the perfs it was named: each perf dies with perfcell
+ * (PR_SET_PDEATHSIG), but alone, and what a PERFCELL_PERF wrapper started beside it (`sleep 20 &`
+ * then `exec perf "$@"`) ran on, where an unserved run's gate kills perf's group once it has
+ * reaped perf. (At EOF perfcell has ended its perfs and their groups itself.)
  *
  * Page faults are counted from the release as perf stat counts from exec: C runs on pages that are
  * present (F's, its stack, the shared page), has made the calls it makes after the release before
@@ -90,6 +96,18 @@ struct slot {
 };
 
 static struct slot *slot;
+
+/* The perfs perfcell attached to F ("perf PID"), each the leader of its process group. */
+static pid_t perfs[8];
+static size_t perf_count = 0;
+
+/* Kills what is left of each perf's process group, once perfcell has died. A perf that had died
+   with perfcell and left its group empty gives ESRCH: its pid was a live perf's until then, and
+   pids are handed out in turn, so no other group has taken it meanwhile. */
+static void kill_perf_groups(void) {
+  for (size_t i = 0; i < perf_count; i++) kill(-perfs[i], SIGKILL);
+  perf_count = 0;
+}
 
 /* Processes the last program left running after its exit (the server is the subreaper of their
    orphans): its children other than the forker and than strays reported before, zombies among them
@@ -439,6 +457,7 @@ int main(int argc, char **argv) {
   int released = 0;    /* 0 held, 1 running, 2 SIGTERMed after perfcell went */
   int open = 1;
   for (;;) {
+    if (parent_died) kill_perf_groups();
     if (parent_died || !open) {
       if (child > 0 && released == 0) {
         kill(child, SIGKILL);
@@ -527,6 +546,11 @@ int main(int argc, char **argv) {
       released = 1;
       empty_output();
       release_child();
+    } else if (strcmp(line, "perfs") == 0) {
+      perf_count = 0;
+    } else if (strncmp(line, "perf ", 5) == 0) {
+      pid_t perf = (pid_t)atol(line + 5);
+      if (perf > 0 && perf_count < sizeof perfs / sizeof perfs[0]) perfs[perf_count++] = perf;
     } else if (strcmp(line, "cancel") == 0) {
       if (child > 0 && released == 0) {
         kill(child, SIGKILL);

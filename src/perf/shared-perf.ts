@@ -102,13 +102,24 @@ export function startSharedPerf(
   pid: number,
   options: PerfOptions,
   count = SHARED_MEMBERS,
-  start: { readonly staggered?: boolean; readonly shortestTickMs?: number; readonly slotted?: boolean } = {},
+  start: {
+    readonly staggered?: boolean;
+    readonly shortestTickMs?: number;
+    readonly slotted?: boolean;
+    /** Called with the pids of its perfs (each the leader of its process group) each time one is spawned or replaced. */
+    readonly onPerfs?: (pids: readonly number[]) => void;
+  } = {},
 ): SharedPerf {
   // Periods of shortestMs, shortestMs + 1, …: perfs started together tick together, and would stay so;
   // with periods apart their phases keep turning, so one of them is always close to a tick.
   const total = Math.max(1, count);
   const shortestMs = start.shortestTickMs ?? TICK_MS;
   const members: TickingPerf[] = [];
+  const addMembers = (...added: TickingPerf[]): void => {
+    members.push(...added);
+    // (slots of one perf share its pid)
+    start.onPerfs?.([...new Set(members.flatMap((member) => (member.perfPid === undefined ? [] : [member.perfPid])))]);
+  };
   // the live view's relay, forked before the perfs attach: they would count its drawing
   const follower = options.live === true ? startLiveFollower(pid) : null;
   let closing = false;
@@ -123,16 +134,16 @@ export function startSharedPerf(
     // counter of this one's: its perfs are spawned here, staggered or not.
     const launched = pid === process.pid ? launchPerfGroup(pid, options, Array.from({ length: total }, (_, index) => shortestMs + index)) : null;
     if (launched !== null) {
-      launched.forEach((perf, index) => members.push(startTickingPerf(pid, options, shortestMs + index, perf, follower)));
+      addMembers(...launched.map((perf, index) => startTickingPerf(pid, options, shortestMs + index, perf, follower)));
       return;
     }
     if (start.slotted === true && follower === null && total > 1 && slottedPerfWanted() && canSlotEvents(options.events, existsSync(CLASSIC_CPU_PMU))) {
       slotted = true;
-      members.push(...startSlottedPerf(pid, options, shortestMs, total));
+      addMembers(...startSlottedPerf(pid, options, shortestMs, total));
       return;
     }
     while (!closing && members.length < total) {
-      members.push(startPlainMember(members.length));
+      addMembers(startPlainMember(members.length));
       if (start.staggered === true) await nextTurn();
     }
   };
@@ -188,7 +199,7 @@ export function startSharedPerf(
     failures.length = 0;
     isReady.fill(false);
     members.length = 0;
-    for (let index = 0; index < total; index += 1) members.push(startPlainMember(index));
+    for (let index = 0; index < total; index += 1) addMembers(startPlainMember(index));
     await allMembersReady();
   };
   /** Lets paused members go on (ticking-perf.ts resume()): before a window's enable, which a stopped perf would never ack. */

@@ -43,6 +43,8 @@ export interface TickingPerf {
   /** Milliseconds until perf's next tick is due (reads what it printed); Infinity while unknown. */
   msUntilTick(): number;
   readonly tickMs: number;
+  /** perf's pid, the leader of its process group (undefined until known, or where it never ran). */
+  readonly perfPid: number | undefined;
   /** Whether perf has exited. */
   readonly exited: boolean;
   /** Whether a window is open on it or waits for it. */
@@ -640,6 +642,9 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
     session: () => session(slot),
     ready,
     tickMs,
+    get perfPid() {
+      return subprocess.pid;
+    },
     msUntilTick() {
       // idle: what it printed is of no window
       if (w.openWindows === 0) dropIdle(w);

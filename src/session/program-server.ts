@@ -129,6 +129,16 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     return forker;
   });
   forking.catch(() => undefined);
+  /**
+   * Names the perfs to the server as they are spawned, which kills their process groups if this
+   * process dies (SIGKILL): perf dies with it (PR_SET_PDEATHSIG, die-with-perfcell.ts) but alone, and
+   * what a PERFCELL_PERF wrapper started beside it (`sleep 20 &` then `exec perf "$@"`) ran on after
+   * the command, where the gate of an unserved run kills perf's group once it has reaped perf. Each
+   * time the whole set: a group replaced has been closed, and its pids may be another's by now.
+   */
+  const tellPerfs = (pids: readonly number[]): void => {
+    control.write(`perfs\n${pids.map((pid) => `perf ${pid}\n`).join('')}`);
+  };
   let perfsStarting: Promise<void> | null = null;
   /**
    * Starts the perfs on the forker and moves the forker into the cgroup, once; counted runs may be
@@ -143,7 +153,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
       const forker = await forking;
       // attached before the first counted clone: a program inherits only the counters its forker had then
       // staggered: the warm-up runs (which wait for no perf) go on between the perfs' spawns
-      const perf = perfOptions.enabled ? startSharedPerf(forker, perfOptions, SERVED_PERFS, { staggered: true, shortestTickMs: SERVED_TICK_MS, slotted: true }) : null;
+      const perf = perfOptions.enabled ? startSharedPerf(forker, perfOptions, SERVED_PERFS, { staggered: true, shortestTickMs: SERVED_TICK_MS, slotted: true, onPerfs: tellPerfs }) : null;
       shared = perf;
       // Once, before any counted run: the forker's clones are charged to the cgroup from their first
       // page. After all of perf's spawns (a fork, Node's too, waits out a cgroup v1 move's RCU grace
@@ -164,7 +174,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     const old = shared;
     if (forker === null || old === null) return;
     await old.closeAndWait();
-    const perf = startSharedPerf(forker, perfOptions, SERVED_PERFS, { shortestTickMs: SERVED_TICK_MS, slotted: true });
+    const perf = startSharedPerf(forker, perfOptions, SERVED_PERFS, { shortestTickMs: SERVED_TICK_MS, slotted: true, onPerfs: tellPerfs });
     shared = perf;
     await perf.ready();
   };

@@ -368,6 +368,13 @@ describe.runIf(perfUsable).concurrent('fault matrix: perf event messages (real p
     // perfcell's stderr is the program's too: it closes when the program has gone, not 30 s later
     expect(performance.now() - startedMs).toBeLessThan(15_000);
   }, 45_000);
+  // The served perfs die with perfcell (PR_SET_PDEATHSIG) but alone: what a wrapper started beside
+  // perf in its group ran on after a SIGKILL of perfcell, where an unserved run's gate kills perf's
+  // group once it has reaped perf. The server, told the perfs' pids, kills their groups.
+  it('served compare through a wrapper whose child stays in perf\'s group, SIGKILL of perfcell: nothing of perf\'s group left', async () => {
+    const outcome = await perfcell(['compare', '-e', 'page-faults', '--json', '--warmup', '0', '--runs', '2', '--', 'sleep 32', 'sleep 33'], { env: { PERFCELL_PERF: holdingWrapper }, signal: { name: 'SIGKILL', toGroup: false, when: 'sleep 32', thenMs: 300 } });
+    expectOutcome(outcome, 'SIGKILL');
+  }, 45_000);
   it('served compare, Ctrl-C in its first warm-up run (which goes while the perfs still start): ends by SIGINT, no perf, server or program left', async () => {
     const outcome = await perfcell(['compare', '-e', 'page-faults', '--json', '--warmup', '2', '--runs', '5', '--', 'sleep 0.5', 'sleep 0.6'], { signal: { name: 'SIGINT', toGroup: true, when: 'sleep 0.5' } });
     expectOutcome(outcome, 'SIGINT', /^perfcell: interrupted by SIGINT before any round finished: no results to report$/);
