@@ -26,8 +26,9 @@
  * one had started counted, in each of that one's windows, its own ticks. Forked here, by a process
  * that PID forked before any of them started, none carries another's. Member i's stderr, control
  * and ack are this process's fds 3+3i, 4+3i and 5+3i (perfcell's output file and socket pairs);
- * each perf runs in a session of its own with LC_ALL=C and PR_SET_PDEATHSIG SIGKILL, as this
- * process has for PID, its parent: none outlives perfcell. Where perf can take it (plan_preloaded_perf),
+ * each perf runs in a session of its own with LC_ALL=C and PR_SET_PDEATHSIG SIGKILL, and this
+ * process dies with PID, its parent, killing each member's process group first (SIGUSR1 at its
+ * death, kill_member_groups): none outlives perfcell. Where perf can take it (plan_preloaded_perf),
  * each runs with perfcell-perf-hold in LD_PRELOAD, not held: its nudge (SIGURG) has perf print its
  * interval at once (PERFCELL_PERF_NUDGE=0: not loaded). On stdout: "perf I PID" once member I
  * has exec'd, or "perferr I ERRNO", and "exit I" once it has ended; this process ends after the last.
@@ -605,6 +606,34 @@ static void exec_dying_with(pid_t parent, char **argv) {
 
 #define MAX_GROUP 16
 
+/*
+ * The launcher's members (0 once reaped), whose process groups it kills if perfcell dies. Each
+ * member dies with the launcher (PR_SET_PDEATHSIG SIGKILL), as the launcher died with perfcell,
+ * but alone: what a PERFCELL_PERF wrapper started beside perf in its group (`sleep 20 &` then `exec
+ * perf "$@"`) ran on after a SIGKILL of perfcell. So the launcher takes perfcell's death as SIGUSR1
+ * and kills each member's group first (a member not yet reaped holds its pid, and so its group id).
+ */
+static pid_t group_pids[MAX_GROUP];
+
+static void kill_member_groups(int sig) {
+  (void)sig;
+  for (int i = 0; i < MAX_GROUP; i++) {
+    if (group_pids[i] > 0) kill(-group_pids[i], SIGKILL);
+  }
+  _exit(0);
+}
+
+/* Dies with `parent` (perfcell), killing its members' groups: 0 where `parent` is gone already. */
+static int die_with_member_groups(pid_t parent) {
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_handler = kill_member_groups;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGUSR1, &action, NULL);
+  prctl(PR_SET_PDEATHSIG, SIGUSR1);
+  return getppid() == parent;
+}
+
 /* How often the group's watch looks at perfcell's state (ms), and how often while perfcell is stopped. */
 #define FOLLOW_CHECK_MS 200
 #define STOPPED_CHECK_MS 20
@@ -739,15 +768,14 @@ static int watch_perf_group(int count, pid_t pids[], int failed[]) {
 
 /* "--perf-group PID TICKS PERF [ARG...]" (see the top of this file). */
 static int launch_perf_group(pid_t parent, const char *ticks, char **argv) {
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != parent) return 125;
+  if (!die_with_member_groups(parent)) return 125;
   int tick[MAX_GROUP], count = 0;
   for (const char *at = ticks; *at != '\0' && count < MAX_GROUP;) {
     tick[count++] = atoi(at);
     while (*at != '\0' && *at != ',') at++;
     if (*at == ',') at++;
   }
-  pid_t self = getpid(), pids[MAX_GROUP];
+  pid_t self = getpid(), *pids = group_pids;
   int failed[MAX_GROUP];
   /* the library that lets perfcell nudge perf into printing its interval at once */
   struct early_perf plan;
@@ -791,8 +819,7 @@ static int launch_perf_group(pid_t parent, const char *ticks, char **argv) {
  * forks it. End of file first: no perf is wanted, and the held one exits.
  */
 static int early_perf_group(pid_t parent) {
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != parent) return 125;
+  if (!die_with_member_groups(parent)) return 125;
   static struct early_perf plan;
   pid_t self = getpid(), held = 0;
   int hold_requests[2] = {-1, -1}, hold_report[2] = {-1, -1};
@@ -809,6 +836,7 @@ static int early_perf_group(pid_t parent) {
     close(hold_requests[0]);
     close(hold_report[1]);
     if (held < 0) held = 0;
+    group_pids[0] = held;
   }
   char **fields = read_fields(6, "", 1u << 20, -1);
   close(6);
@@ -817,6 +845,7 @@ static int early_perf_group(pid_t parent) {
     if (held > 0) {
       close(hold_requests[1]);
       waitpid(held, NULL, 0);
+      group_pids[0] = 0;
     }
     return 0;
   }
@@ -825,21 +854,22 @@ static int early_perf_group(pid_t parent) {
       char **args = substituted(fields + 1, "{tick}", fields[0]);
       if (args == NULL) return 2;
       int error = hand_argv(hold_requests[1], hold_report[0], args);
-      pid_t pids[1] = {held};
       for (int fd = 3; fd <= 5; fd++) close(fd);
       if (error != 0) {
         printf("perferr 0 %d\n", error);
         fflush(stdout);
         waitpid(held, NULL, 0);
+        group_pids[0] = 0;
         return 0;
       }
       int none[1] = {-1};
-      return watch_perf_group(1, pids, none);
+      return watch_perf_group(1, group_pids, none);
     }
     /* it did not hold (it ran its placeholder, or could not be exec'd): reaped, and forked the old way */
     close(hold_requests[1]);
     close(hold_report[0]);
     waitpid(held, NULL, 0);
+    group_pids[0] = 0;
   }
   return launch_perf_group(parent, fields[0], fields + 1);
 }

@@ -347,6 +347,11 @@ describe.runIf(perfUsable).concurrent('fault matrix: perf event messages (real p
   it('SIGKILL of perfcell during a cell counted by the shared perfs: none of them is left', async () => {
     expectOutcome(await perfcell(['cells', '-e', 'page-faults', sleepCell], { signal: { name: 'SIGKILL', toGroup: false, when: 2000 } }), 'SIGKILL');
   });
+  // Each perf died with its launcher, and the launcher with perfcell, but alone: what a wrapper
+  // started beside perf in its group ran on. The launcher now kills its members' groups first.
+  it('SIGKILL of perfcell during a cell, through a wrapper whose child stays in perf\'s group: nothing of perf\'s group left', async () => {
+    expectOutcome(await perfcell(['cells', '-e', 'page-faults', sleepCell], { env: { PERFCELL_PERF: holdingWrapper }, signal: { name: 'SIGKILL', toGroup: false, when: 2000 } }), 'SIGKILL');
+  });
   // compare serves its runs (src/session/program-server.ts): one long-lived gate, its forker, the
   // next run's program cloned and held before exec while the current one ends, and four perfs
   // attached to the forker. A stop must end all of them, whether the signal reaches the group or
