@@ -51,11 +51,12 @@
  *
  * CTL_FD is the lifeline: at its EOF, or at SIGUSR1 from PR_SET_PDEATHSIG (perfcell died), S ends
  * a held C, SIGTERMs a running one (SIGKILL a second later), SIGKILLs F and exits; perf, attached
- * to F, ends when F has gone. Each C has PR_SET_PDEATHSIG until it is released. Where perfcell
- * died, S also kills the process groups of the perfs it was named: each perf dies with perfcell
- * (PR_SET_PDEATHSIG), but alone, and what a PERFCELL_PERF wrapper started beside it (`sleep 20 &`
- * then `exec perf "$@"`) ran on, where an unserved run's gate kills perf's group once it has
- * reaped perf. (At EOF perfcell has ended its perfs and their groups itself.)
+ * to F, ends when F has gone. Each C has PR_SET_PDEATHSIG until it is released. S also kills the
+ * process groups of the perfs it was last named: perfcell, closing, names none first ("perfs"), as
+ * it ends its perfs itself; where it died, each perf died with it (PR_SET_PDEATHSIG), but alone,
+ * and what a PERFCELL_PERF wrapper started beside it (`sleep 20 &` then `exec perf "$@"`) ran on,
+ * where an unserved run's gate kills perf's group once it has reaped perf. Not only at SIGUSR1:
+ * perfcell's death closes CTL_FD before it sends that, and S may see the EOF first.
  *
  * Page faults are counted from the release as perf stat counts from exec: C runs on pages that are
  * present (F's, its stack, the shared page), has made the calls it makes after the release before
@@ -101,7 +102,7 @@ static struct slot *slot;
 static pid_t perfs[8];
 static size_t perf_count = 0;
 
-/* Kills what is left of each perf's process group, once perfcell has died. A perf that had died
+/* Kills what is left of each perf's process group, once perfcell has gone. A perf that had died
    with perfcell and left its group empty gives ESRCH: its pid was a live perf's until then, and
    pids are handed out in turn, so no other group has taken it meanwhile. */
 static void kill_perf_groups(void) {
@@ -457,7 +458,8 @@ int main(int argc, char **argv) {
   int released = 0;    /* 0 held, 1 running, 2 SIGTERMed after perfcell went */
   int open = 1;
   for (;;) {
-    if (parent_died) kill_perf_groups();
+    /* (perfcell, closing, names none: it ends its perfs itself) */
+    if (parent_died || !open) kill_perf_groups();
     if (parent_died || !open) {
       if (child > 0 && released == 0) {
         kill(child, SIGKILL);

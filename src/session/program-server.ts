@@ -131,10 +131,11 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
   forking.catch(() => undefined);
   /**
    * Names the perfs to the server as they are spawned, which kills their process groups if this
-   * process dies (SIGKILL): perf dies with it (PR_SET_PDEATHSIG, die-with-perfcell.ts) but alone, and
-   * what a PERFCELL_PERF wrapper started beside it (`sleep 20 &` then `exec perf "$@"`) ran on after
-   * the command, where the gate of an unserved run kills perf's group once it has reaped perf. Each
-   * time the whole set: a group replaced has been closed, and its pids may be another's by now.
+   * process dies (SIGKILL; close() names none first): perf dies with it (PR_SET_PDEATHSIG,
+   * die-with-perfcell.ts) but alone, and what a PERFCELL_PERF wrapper started beside it (`sleep 20 &`
+   * then `exec perf "$@"`) ran on after the command, where the gate of an unserved run kills perf's
+   * group once it has reaped perf. Each time the whole set: a group replaced has been closed, and
+   * its pids may be another's by now.
    */
   const tellPerfs = (pids: readonly number[]): void => {
     control.write(`perfs\n${pids.map((pid) => `perf ${pid}\n`).join('')}`);
@@ -477,8 +478,9 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
       await settle().catch(() => undefined);
       // warm-ups still queued (compare stopped first) are dropped at the control's end: their answers are not awaited
       queued.length = 0;
-      // the gate ends its forker; the perfs are killed meanwhile (they would end with the forker)
-      control.end();
+      // the gate ends its forker; the perfs are killed meanwhile (they would end with the forker),
+      // here: the server kills the groups of the perfs it was last named (tellPerfs), none now
+      control.end('perfs\n');
       await Promise.all([exit, (shared as SharedPerf | null)?.closeAndWait()]);
       stopFollowing?.();
       cgroup?.remove();
