@@ -315,7 +315,8 @@ describe.runIf(perfUsable).concurrent('fault matrix: perf event messages (real p
   // that left perf's group (beyond perfcell's reach, as any daemon a wrapper starts), the watch
   // waited until that child ended. perf's end is now its exit, its pipes given 500 ms.
   const holdingWrapper = file('wrap-holding.sh', '#!/bin/sh\nsleep 30 &\nexec perf "$@"\n', 0o755);
-  const leavingWrapper = file('wrap-leaving.sh', '#!/bin/sh\nsetsid sleep 31 &\nexec perf "$@"\n', 0o755);
+  const leftPids = join(dir, 'wrap-leaving.pids');
+  const leavingWrapper = file('wrap-leaving.sh', `#!/bin/sh\nsetsid sleep 31 &\necho $! >> ${leftPids}\nexec perf "$@"\n`, 0o755);
   it.each([
     ['its group', holdingWrapper, ['-e', 'task-clock']],
     ['a session of its own', leavingWrapper, []],
@@ -325,12 +326,20 @@ describe.runIf(perfUsable).concurrent('fault matrix: perf event messages (real p
       const startedMs = Date.now();
       const outcome = await perfcell(['attach', '-d', '0.5', '--json', ...events, String(target.pid)], { env: { PERFCELL_PERF: wrapper, XDG_CACHE_HOME: join(dir, `cache-${events.length}`) } });
       const tookMs = Date.now() - startedMs;
-      // (the child that left perf's session is no part of perf's group: left, and killed by perfcell())
+      // (a child that left perf's session is no part of perf's group: left, and killed below)
       expectOutcome({ ...outcome, left: outcome.left.filter((entry) => !entry.endsWith(' sleep 31')) }, 0);
       expect(tookMs).toBeLessThan(6000);
       expect(json(outcome.stdout).counters.events.length).toBeGreaterThan(0);
     } finally {
       target.kill('SIGKILL');
+      const pids = existsSync(leftPids) ? readFileSync(leftPids, 'utf8').split('\n').filter(Boolean) : [];
+      for (const pid of pids) {
+        try {
+          process.kill(Number(pid), 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }
     }
   }, 45_000);
   it('SIGTERM with real perf counting: reported with its counts, no perf left', async () => {
