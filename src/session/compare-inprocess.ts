@@ -84,7 +84,7 @@ function calibrate(loop: Loop, fn: () => unknown): number {
 }
 
 /**
- * `compare` for functions in this process: the alternatives run interleaved in rounds (A B A B …
+ * `compare` for functions in this process: the alternatives run interleaved in rounds (A B, B A …
  * after the warm-up), each run a measured batch (time, perf's counters, V8's collections), then
  * compare's own statistics (analyzeRuns): mean, σ, median, min, max per metric per call, and each
  * alternative against the first with its interval, test and verdict. The functions must be synchronous.
@@ -125,7 +125,7 @@ export async function compareInProcess(alternatives: Readonly<Record<string, () 
   const windowSlot = perf ? [{ name: 'noise floor', run: () => measure(() => undefined) }] : [];
   const warmup = options.warmup ?? 1;
   // measured runs only: the warm-up rounds' and those of a round a Ctrl-Z stop fell into (run again) are left out
-  const outcome = await runInterleavedUntilStopped([...slots, ...windowSlot], { warmup, runs: options.runs ?? 10, minTimeS: options.minTime ?? null, continues: continueCount });
+  const outcome = await runInterleavedUntilStopped([...slots, ...windowSlot], { warmup, runs: options.runs ?? 10, minTimeS: options.minTime ?? null, continues: continueCount, rotating: slots.length });
   if (outcome.stop !== null) throw outcome.stop.error;
   if (outcome.roundsRerun > 0) warnings.add(rerunRoundNote(outcome.roundsRerun));
   const windows = windowSlot.length === 0 ? [] : (outcome.results[entries.length] ?? []);

@@ -118,15 +118,15 @@ describe.concurrent('perfcell compare: Ctrl-C during its hook commands', () => {
     const exported = join(dir, 'prepare-int.json');
     const marker = join(dir, 'prepare-int-started');
     // the 5th prepare (2 in the warm-up round, 2 in measured round 1: the noise floor gets none),
-    // 'true''s in round 2, writes the marker and waits
+    // 'sleep 0.001''s, first in round 2 (the alternatives take turns), writes the marker and waits
     const prepare = `n=$(cat ${marker}-count 2>/dev/null || echo 0); n=$((n + 1)); echo $n > ${marker}-count; if [ $n -ge 5 ]; then touch ${marker}; sleep 5; fi`;
     const outcome = await interrupted(['compare', '--no-perf', '--runs', '50', '--export-json', exported, '--prepare', prepare, '--', 'true', 'sleep 0.001'], marker, { name: 'SIGINT', toGroup: true });
     // it ends by the signal, as hyperfine does ($? 130)
     expect(outcome.signal, outcome.stderr).toBe('SIGINT');
     expect(outcome.stdout).toMatch(/^Benchmark 1: true\n/);
-    expect(lastLine(outcome.stderr)).toBe("perfcell: interrupted by SIGINT in the --prepare command for 'true' after 1 complete round; the results above are partial (the run in progress was dropped)");
+    expect(lastLine(outcome.stderr)).toBe("perfcell: interrupted by SIGINT in the --prepare command for 'sleep 0.001' after 1 complete round; the results above are partial (the run in progress was dropped)");
     expect(outcome.stderr).not.toContain('error:');
-    expect(readDocument(exported).partial).toMatchObject({ reason: 'interrupted', signal: 'SIGINT', completedRounds: 1, stoppedAt: { phase: 'measure', round: 2, alternative: 'true' } });
+    expect(readDocument(exported).partial).toMatchObject({ reason: 'interrupted', signal: 'SIGINT', completedRounds: 1, stoppedAt: { phase: 'measure', round: 2, alternative: 'sleep 0.001' } });
   });
 
   it('Ctrl-C before the second alternative finished a run: the first\'s finished run is reported and in the JSON, not lost, and why there is no comparison', async () => {

@@ -16,7 +16,8 @@ async function iterations(extra: readonly string[], environment: Readonly<Record
   return readFileSync(log, 'utf8').trim().split('\n');
 }
 
-const EXPECTED = ['warmup-0', 'warmup-0', 'warmup-1', 'warmup-1', '0', '0', '1', '1'].map((iteration, index) => `${index % 2 === 0 ? 'a' : 'b'} ${iteration} ${iteration}`);
+// two warm-up rounds, then two measured ones, the alternatives taking turns at going first (a b, b a)
+const EXPECTED = ['a warmup-0', 'b warmup-0', 'a warmup-1', 'b warmup-1', 'a 0', 'b 0', 'b 1', 'a 1'].map((run) => `${run} ${run.split(' ')[1]}`);
 
 // hyperfine 1.19's $HYPERFINE_ITERATION (warmup-0, … then 0, …, per command), and compare's own
 // $PERFCELL_ITERATION, in each run's environment however the run is started. Real programs.

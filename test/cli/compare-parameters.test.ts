@@ -62,10 +62,11 @@ describe('perfcell compare -L', () => {
     // long (4 ms) against short at each value: longer than 2 ms, shorter than 6 ms
     expect(Number(timeRows[1]?.[column('value_ratio')])).toBeGreaterThan(1);
     expect(Number(timeRows[3]?.[column('value_ratio')])).toBeLessThan(1);
-    // --prepare ran before each run with its alternative's value: 3 rounds of 4 alternatives,
-    // and --conclude after it, each with its value
-    const round = ['2', 'done-2', '2', 'done-2', '6', 'done-6', '6', 'done-6'];
-    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([...round, ...round, ...round]);
+    // --prepare ran before each run with its alternative's value: 3 rounds of 4 alternatives
+    // (short 2, long 2, short 6, long 6), taking turns at going first (Williams' orders of four:
+    // 0 1 2 3, 1 3 0 2, 3 2 1 0), and --conclude after it, each with its value
+    const runs = (values: readonly string[]) => values.flatMap((value) => [value, `done-${value}`]);
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([...runs(['2', '2', '6', '6']), ...runs(['2', '6', '2', '6']), ...runs(['6', '6', '2', '2'])]);
     // at each value, the second command against the first: 4 ms of sleep is longer than 2, shorter than 6
     const timeComparisons = (results: CompareDocument['results']) => results.find((result) => result.metric.role === 'primary')?.comparisons ?? [];
     expect(document.byValue?.map(({ parameters, results }) => [parameters, timeComparisons(results).map((comparison) => [comparison.baselineName, comparison.alternativeName])])).toEqual([

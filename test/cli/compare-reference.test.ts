@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import type { CompareDocument } from '../../src/experiment/compare-document.ts';
 import { cliPath, fixture } from '../support/fixtures.ts';
+import { roundsInOrder } from '../support/run-order.ts';
 
 const perfcell = (args: readonly string[]) =>
   execa(process.execPath, [cliPath, 'compare', '--no-perf', '-w', '0', '-r', '4', ...args], { reject: false, env: { NO_COLOR: '1' }, timeout: 120_000, forceKillAfterDelay: 1_000 });
@@ -58,8 +59,8 @@ describe('perfcell compare --reference', () => {
       const log = join(dir, 'log');
       const result = await perfcell(['--reference', 'true', '--prepare', `echo ref >> ${log}`, '--prepare', `echo a >> ${log}`, '--output', `${dir}/ref.txt`, '--output', `${dir}/a.txt`, '--', 'echo a']);
       expect(result.exitCode, result.stderr).toBe(0);
-      // four rounds: the reference's hook before its runs, the command's before its own
-      expect(readFileSync(log, 'utf8')).toBe('ref\na\n'.repeat(4));
+      // four rounds, taking turns at going first: the reference's hook before its runs, the command's before its own
+      expect(readFileSync(log, 'utf8')).toBe(roundsInOrder(['ref\n', 'a\n'], 0, 4).flat().join(''));
       expect([readFileSync(join(dir, 'ref.txt'), 'utf8'), readFileSync(join(dir, 'a.txt'), 'utf8')]).toEqual(['', 'a\n']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -72,8 +73,14 @@ describe('perfcell compare --reference', () => {
       const log = join(dir, 'log');
       const result = await perfcell(['--reference', 'true', '-L', 'n', '1,2', '--prepare', `echo ref >> ${log}`, '--prepare', `echo one {n} >> ${log}`, '--prepare', `echo two {n} >> ${log}`, '--', 'sleep 0.00{n}']);
       expect(result.exitCode, result.stderr).toBe(0);
-      // four rounds: the reference, then the command at n = 1 and at n = 2, each after its own hook
-      expect(readFileSync(log, 'utf8')).toBe('ref\none 1\ntwo 2\n'.repeat(4));
+      // four rounds of the reference and the command at n = 1 and at n = 2, each after its own hook,
+      // taking turns at going first and at following each other (Williams' orders of three)
+      expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([
+        'ref', 'one 1', 'two 2',
+        'one 1', 'two 2', 'ref',
+        'two 2', 'ref', 'one 1',
+        'two 2', 'one 1', 'ref',
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -9,6 +9,7 @@ import { cliPath } from '../support/fixtures.ts';
 import { leakedPerfPids, perfPidsNow } from '../support/leaked-perf.ts';
 import { perfUsable } from '../support/perf.ts';
 import { OWN_PIDS_PROBE } from '../support/own-pids-probe.ts';
+import { roundsInOrder } from '../support/run-order.ts';
 
 let dir = '';
 const perfBefore = perfPidsNow();
@@ -55,7 +56,7 @@ describe('perfcell compare: cells', () => {
     );
     const result = await perfcell(['compare', file, '--cells', 'A', 'B', '--runs', '4', '--warmup', '2', '--no-perf', '--json']);
     expect(result.exitCode, result.stderr).toBe(0);
-    const rounds = Array.from({ length: 6 }, () => ['A', 'B']).flat();
+    const rounds = roundsInOrder(['A', 'B'], 2, 4).flat();
     expect(lines(log)).toEqual(['setup', 'middle', ...rounds, 'check']);
     expect(withoutOutlierWarning(result.stderr)).toMatch(/^set-up: setup \(.+\)\nset-up: middle \(.+\)\nafter: check \(.+\)$/);
     // What a cell prints is discarded, like a command's stdout: stdout is the JSON document alone.
@@ -112,16 +113,17 @@ describe('perfcell compare: cells', () => {
 });
 
 describe('perfcell compare: commands', () => {
-  it('runs commands interleaved A B A B, split without a shell or with --shell, stdout discarded', async () => {
+  it('runs commands interleaved, taking turns at going first (A B, B A), split without a shell or with --shell, stdout discarded', async () => {
     const log = join(dir, 'commands.log');
     const split = await perfcell(['compare', '--runs', '3', '--warmup', '1', '--no-perf', '--', `sh -c 'echo A >> ${log}; echo its-output'`, `sh -c "echo B >> ${log}"`]);
     expect(split.exitCode, split.stderr).toBe(0);
-    expect(lines(log).join(' ')).toBe('A B A B A B A B');
+    // a warm-up round, then 3 measured rounds
+    expect(lines(log).join(' ')).toBe('A B A B B A A B');
     expect(split.stdout.split('\n')).not.toContain('its-output');
     expect(split.stdout).toMatch(/^Benchmark 1: sh -c 'echo A/);
     rmSync(log);
     const shell = await perfcell(['compare', '--shell', '--runs', '2', '--warmup', '0', '--no-perf', '--json', '--', `echo A >> ${log}`, `echo B >> ${log}`]);
-    expect(lines(log).join(' ')).toBe('A B A B');
+    expect(lines(log).join(' ')).toBe('A B B A');
     const document = JSON.parse(shell.stdout) as CompareDocument;
     expect(document.alternatives.map((alternative) => alternative.command)).toEqual([
       ['sh', '-c', `echo A >> ${log}`],
@@ -299,8 +301,8 @@ describe('perfcell compare: hyperfine conventions', () => {
     ]);
     expect(result.exitCode, result.stderr).toBe(0);
     // 2 warm-up + 3 measured rounds; the noise floor gets no --prepare or --conclude (it measures running nothing).
-    const round = ['prepare-a', 'run-a', 'conclude-a', 'prepare-b', 'run-b', 'conclude-b'];
-    expect(lines(log)).toEqual(['setup-a', 'setup-b', ...Array.from({ length: 5 }, () => round).flat(), 'cleanup-a', 'cleanup-b']);
+    const runs = (name: string) => [`prepare-${name}`, `run-${name}`, `conclude-${name}`];
+    expect(lines(log)).toEqual(['setup-a', 'setup-b', ...roundsInOrder(['a', 'b'], 2, 3).flat().flatMap(runs), 'cleanup-a', 'cleanup-b']);
   });
 
   // a hyperfine command line, `hyperfine -N -w 2 -r 3 -s … -p … -c … A B`, works as typed after `perfcell compare`
@@ -317,8 +319,8 @@ describe('perfcell compare: hyperfine conventions', () => {
     const document = JSON.parse(result.stdout) as CompareDocument;
     // -N after --shell: no shell
     expect([document.settings.warmup, document.settings.rounds, document.settings.shell]).toEqual([2, 3, false]);
-    const round = ['prepare-a', 'run-a', 'prepare-b', 'run-b'];
-    expect(lines(log)).toEqual(['setup-a', 'setup-b', ...Array.from({ length: 5 }, () => round).flat(), 'cleanup-a', 'cleanup-b']);
+    const runs = (name: string) => [`prepare-${name}`, `run-${name}`];
+    expect(lines(log)).toEqual(['setup-a', 'setup-b', ...roundsInOrder(['a', 'b'], 2, 3).flat().flatMap(runs), 'cleanup-a', 'cleanup-b']);
   });
 
   it('--prepare given once per alternative runs each before its own alternative', async () => {

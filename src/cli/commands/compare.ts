@@ -514,6 +514,8 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
         try {
           outcome = await runInterleavedUntilStopped(slots, {
             warmup, runs, minTimeS: schedule.minTimeS, maxRuns: schedule.maxRuns,
+            // the alternatives take turns at going first (A B, B A …), the noise floor last
+            rotating: plan.alternatives.length,
             // a round that held a Ctrl-Z stop is left out and runs again: its times would hold the stop
             continues: continueCount,
             shouldStop: () => { const stop = interruption(); return stop === null ? null : new InterruptedError(stop); },
