@@ -1,5 +1,5 @@
 import { monotonicMs } from '../session/clock.ts';
-import { continuedSince } from '../session/job-stops.ts';
+import { continuedSince, startCountingContinues } from '../session/job-stops.ts';
 import { iterationValue } from './iteration-env.ts';
 
 /** One thing to run repeatedly: an alternative, or the empty one that measures the noise floor. */
@@ -128,6 +128,7 @@ async function runRounds<T>(
   onProgress: (progress: InterleaveProgress) => void,
 ): Promise<InterleaveOutcome<T>> {
   const now = options.now ?? defaultNow;
+  if (options.continues !== undefined) await startCountingContinues(options.continues);
   const maxRuns = options.minTimeS === null ? Number.POSITIVE_INFINITY : (options.maxRuns ?? Number.POSITIVE_INFINITY);
   const results: T[][] = slots.map(() => []);
   const spentS = slots.map(() => 0);

@@ -63,6 +63,16 @@ export function continueCount(): number {
 }
 
 /**
+ * Starts counting SIGCONTs (continueCount) and gives the listener the turn of the event loop it
+ * needs before a stop can be seen: a stop in the same turn as the first count (the first run of
+ * an in-process compare with no warm-up) was missed, its SIGCONT counted a turn later still.
+ */
+export async function startCountingContinues(count: () => number = continueCount): Promise<void> {
+  count();
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
  * Whether this process was continued since `count` (continueCount(), or a stand-in for it) returned
  * `before`. A turn of the event loop first: SIGCONT's listener runs in the poll phase in which this
  * process first looks after it was continued, which may be the one that also saw what was measured end.
