@@ -79,6 +79,8 @@ export interface Aggregator {
   add(record: PerfRecord): void;
   /** The aggregates so far, events in the order first seen. Does not reset anything. */
   result(): EventAggregate[];
+  /** How many interval samples each event had, all of them (not only the `maxSamples` kept), events in the order first seen. */
+  sampleCounts(): Map<string, number>;
 }
 
 /**
@@ -120,6 +122,9 @@ export function createAggregator(options: AggregatorOptions = {}): Aggregator {
     result() {
       return [...events.values()].map((state) => state.toAggregate(startTimeS));
     },
+    sampleCounts() {
+      return new Map([...events].map(([name, state]) => [name, state.sampleCount]));
+    },
   };
 }
 
@@ -148,6 +153,7 @@ class EventState {
   private open: OpenSample | undefined;
   private intervalCounted = false;
   private closedTotal = 0;
+  private closedCount = 0;
   private closedMin = Number.POSITIVE_INFINITY;
   private closedMax = Number.NEGATIVE_INFINITY;
   private lowestIntervalPct: number | null = null;
@@ -340,7 +346,13 @@ class EventState {
     });
   }
 
+  /** Interval samples seen, kept or not: the closed ones and the open one. */
+  get sampleCount(): number {
+    return this.closedCount + (this.open === undefined ? 0 : 1);
+  }
+
   private close(sample: OpenSample): void {
+    this.closedCount += 1;
     let value: number | null;
     if (sample.parts === undefined) value = sampleValue(sample);
     else {
