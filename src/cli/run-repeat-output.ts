@@ -9,6 +9,7 @@ import { summarizeRuns } from '../session/run-repeat.ts';
 import { writeHtmlFile } from './html-file.ts';
 import { writeStdout } from './stdout-guard.ts';
 import { endBySignal } from './end-by-signal.ts';
+import { mergeRunWarnings } from './repeat-warnings.ts';
 import { messageText, outputWidth, warningText } from '../render/terminal-width.ts';
 import { fitToWidth } from '../render/report-repl.ts';
 import { endingText, renderReportText } from '../render/report-text.ts';
@@ -111,7 +112,7 @@ export function timeOutliers(reports: readonly CommandReport[]): string | null {
 export async function writeRepeatedRuns(command: readonly string[], reports: readonly CommandReport[], flags: { readonly json: boolean; readonly output?: string; readonly html?: string }, partial: RepeatPartial | null = null, runsRerun = 0): Promise<void> {
   const metrics = summarizeRuns(reports);
   const dropped = partial?.droppedRun;
-  const warnings = [...new Set([...reports, ...(dropped === undefined ? [] : [dropped])].flatMap((report) => report.warnings))];
+  const warnings = mergeRunWarnings([...reports, ...(dropped === undefined ? [] : [dropped])].map((report) => report.warnings));
   if (runsRerun > 0) warnings.push(rerunRunNote(runsRerun));
   const outliers = timeOutliers(reports);
   if (outliers !== null) warnings.push(outliers);
