@@ -135,21 +135,27 @@ async function runRounds<T>(
   let roundsRerun = 0;
   const rotating = Math.max(0, Math.min(options.rotating ?? slots.length, slots.length));
   const orders = balancedOrders(rotating);
-  /** The slots' indexes in the order a round runs them: the alternatives in measured round r's turn, then the rest. */
-  const orderOf = (phase: 'warmup' | 'measure', round: number): number[] => {
+  /**
+   * The measured rounds begun so far, a round run again (a Ctrl-Z stop fell into it) counted
+   * again: each takes the next turn, so the run armed at the end of a round (the next turn's
+   * first) is the one that comes next, whether the round is kept or runs again.
+   */
+  let turnsBegun = 0;
+  /** The slots' indexes in the order a round runs them: the alternatives in measured turn `turn`'s order, then the rest. */
+  const orderOf = (phase: 'warmup' | 'measure', turn: number): number[] => {
     const indexes = slots.map((_, index) => index);
     if (phase === 'warmup' || rotating < 2) return indexes;
-    return [...orders[(round - 1) % orders.length]!, ...indexes.slice(rotating)];
+    return [...orders[(turn - 1) % orders.length]!, ...indexes.slice(rotating)];
   };
   // The run after this one, if the schedule surely has one: the last measured round of a fixed
   // count has none (with min-time it may, so it is armed; disarm() ends it if unused).
   const nextRun = (phase: 'warmup' | 'measure', round: number, position: number): { slot: Slot<T>; warmup: boolean; iteration: string } | undefined => {
-    if (position + 1 < slots.length) return { slot: slots[orderOf(phase, round)[position + 1]!]!, warmup: phase === 'warmup', iteration: iterationValue(phase, round) };
+    if (position + 1 < slots.length) return { slot: slots[orderOf(phase, turnsBegun)[position + 1]!]!, warmup: phase === 'warmup', iteration: iterationValue(phase, round) };
     const isLastRound = phase === 'measure' ? (options.minTimeS === null && round >= options.runs) || round >= maxRuns : round >= options.warmup && options.runs <= 0;
     if (isLastRound) return undefined;
     const warmup = phase === 'warmup' && round < options.warmup;
     // the next round: the phase's next, or the first measured one after the last warm-up
-    const first = warmup ? orderOf('warmup', round + 1)[0]! : orderOf('measure', phase === 'warmup' ? 1 : round + 1)[0]!;
+    const first = warmup ? 0 : orderOf('measure', turnsBegun + 1)[0]!;
     return { slot: slots[first]!, warmup, iteration: warmup ? iterationValue('warmup', round + 1) : iterationValue('measure', phase === 'warmup' ? 1 : round + 1) };
   };
   /** Runs `slot` (index `index`), the `position`th of its round. */
@@ -214,7 +220,8 @@ async function runRounds<T>(
     const rounds = estimate(round);
     const roundFromS = now();
     const continuesBefore = options.continues?.();
-    const order = orderOf('measure', round);
+    turnsBegun += 1;
+    const order = orderOf('measure', turnsBegun);
     /** A stop of the rounds: the round's finished runs are kept, unless a job-control stop held them too (left out, not run again). */
     const stopped = async (stop: InterleaveStop, ran: number): Promise<InterleaveOutcome<T>> => {
       if (await roundHeldStop(continuesBefore)) dropRound(order, ran);

@@ -157,16 +157,39 @@ describe('a round that held a job-control stop', () => {
   }
 
   it('leaves out the runs of a measured round that held one and runs that round again', async () => {
-    // A1 B1: warm-up; A2 B2: round 1; B3 A3: round 2, which B3's stop leaves out; B4 A4: round 2 again
+    // A1 B1: warm-up; A2 B2: round 1; B3 A3: round 2, which B3's stop leaves out; A4 B4: round 2
+    // again, in the next turn's order; B5 A5: round 3
     const { slots, order, continues } = stoppedDuring(['A', 'B'], ['B3']);
     const progress: InterleaveProgress[] = [];
     const outcome = await runInterleavedUntilStopped(slots, { warmup: 1, runs: 3, minTimeS: null, continues }, (step) => progress.push(step));
-    expect(order.join(' ')).toBe('A B A B B A B A A B');
+    expect(order.join(' ')).toBe('A B A B B A A B B A');
     expect(outcome.results).toEqual([['A2', 'A4', 'A5'], ['B2', 'B4', 'B5']]);
     expect(outcome.completedRounds).toBe(3);
     expect(outcome.roundsRerun).toBe(1);
     expect(outcome.stop).toBeNull();
     expect(progress.filter((step) => step.phase === 'measure' && step.slot === 'A').map((step) => step.round)).toEqual([1, 2, 2, 3]);
+  });
+
+  // A QA pass (the suite's follow-stop test): the run armed at the end of the stopped round was the
+  // next round's first, but the round ran again in its own order, first another alternative:
+  // compare's server then had the wrong program ready ('perfcell-serve did not start the program').
+  it('arms, at the end of a round that runs again, the run that comes next', async () => {
+    const { slots: stopping, order, continues } = stoppedDuring(['A', 'B', 'floor'], ['A3']);
+    const armed: string[] = [];
+    const slots = stopping.map((slot) => ({
+      ...slot,
+      arm: () => armed.push(slot.name),
+      run: async (hooks?: { readonly onEnded?: () => void }) => {
+        const result = await slot.run();
+        hooks?.onEnded?.();
+        return result;
+      },
+    }));
+    const outcome = await runInterleavedUntilStopped(slots, { warmup: 0, runs: 4, minTimeS: null, continues, rotating: 2 });
+    expect(outcome.roundsRerun).toBe(1);
+    // every run after the first was armed just before it, and the last armed nothing
+    expect(armed).toEqual(order.slice(1));
+    expect(outcome.results.map((runs) => runs.length)).toEqual([4, 4, 4]);
   });
 
   it('runs nothing again for a stop in a warm-up round, whose runs are thrown away anyway', async () => {
