@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Publisher, Reply, Router } from 'zeromq';
 import { endpointOf, type Channel, type ConnectionInfo } from './connection.ts';
 import type { ControlWorkerData, FromControlWorker, ToControlWorker } from './control-worker.ts';
+import { parentPidFromEnv } from './parent-watch.ts';
 import { decodeMessage, encodeMessage, type JupyterMessage, type WireProblem } from './wire.ts';
 
 /** A port the kernel could not bind, with the fix. */
@@ -102,7 +103,7 @@ export async function bindChannels(info: ConnectionInfo, session: string, events
     }
   }
 
-  const data: ControlWorkerData = { controlEndpoint: endpointOf(info, 'control'), hbEndpoint: endpointOf(info, 'hb'), key: info.key, session };
+  const data: ControlWorkerData = { controlEndpoint: endpointOf(info, 'control'), hbEndpoint: endpointOf(info, 'hb'), key: info.key, session, parentPid: parentPidFromEnv() };
   const workerFile = findControlWorker();
   if (workerFile === null) {
     events.onProblem?.('the control thread (control-worker.js) is missing from this build: control and heartbeat are read between cells, and only SIGINT stops a busy cell');

@@ -5,8 +5,10 @@
  * for interrupt_mode signal), and heartbeat pings are echoed. Every other control message is
  * passed to the main thread, which answers through this thread.
  */
+import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Reply, Router } from 'zeromq';
+import { watchParent } from './parent-watch.ts';
 import { createHeader, decodeMessage, encodeMessage } from './wire.ts';
 
 /** What the main thread gives the worker. */
@@ -15,6 +17,8 @@ export interface ControlWorkerData {
   readonly hbEndpoint: string;
   readonly key: string;
   readonly session: string;
+  /** JPY_PARENT_PID, watched here too (see watchParentFromHere). */
+  readonly parentPid: number | undefined;
 }
 
 /** Messages from the worker to the main thread. */
@@ -48,6 +52,7 @@ async function main(): Promise<void> {
     }
   }
   port.postMessage({ kind: 'bound' } satisfies FromControlWorker);
+  watchParentFromHere(data.parentPid);
 
   let sending: Promise<unknown> = Promise.resolve();
   const send = (frames: readonly Uint8Array[]): void => {
@@ -83,6 +88,31 @@ async function main(): Promise<void> {
     }
     port.postMessage({ kind: 'message', frames } satisfies FromControlWorker);
   }
+}
+
+/** How long the main thread has to act on its own watch, and then on the interruption. */
+const ORPHAN_GRACE_MS = 2000;
+
+/**
+ * The kernel's end when its Jupyter is gone, while a cell holds the main thread: the main thread
+ * watches its parent (kernel.ts) but cannot look while a cell spins in synchronous code, and the
+ * kernel then spun on orphaned, its perf counting, until killed. This thread always looks: where
+ * the process is still here ORPHAN_GRACE_MS after the parent went (a main thread that could look
+ * has shut down and ended this thread by then), it interrupts the cell as interrupt_request does,
+ * so the main thread gets to its own clean shutdown, and ends the process if that did not come
+ * either (its perf dies with it, PR_SET_PDEATHSIG), as ipykernel's parent poller does.
+ */
+function watchParentFromHere(parentPid: number | undefined): void {
+  watchParent((why) => {
+    setTimeout(() => {
+      writeSync(2, `perfcell kernel: ${why} while a cell held the kernel: interrupting it to exit\n`);
+      process.kill(process.pid, 'SIGINT');
+      setTimeout(() => {
+        writeSync(2, 'perfcell kernel: the cell did not stop at the interruption: killing the kernel\n');
+        process.kill(process.pid, 'SIGKILL');
+      }, ORPHAN_GRACE_MS);
+    }, ORPHAN_GRACE_MS);
+  }, { parentPid });
 }
 
 void main();

@@ -189,8 +189,14 @@ describe.skipIf(jupyterMissing !== null).concurrent('perfcell kernel driven by j
     expect(check.execution_count).toBe(1);
   }, 160_000);
 
-  it('exits when the Jupyter that started it dies, and its perf with it', async ({ expect }) => {
-    const parent = spawn(PYTHON, [join(import.meta.dirname, 'parent_dies.py'), process.execPath, cliPath, join(dir, 'orphan.json')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  it.for<readonly [string, string, readonly string[]]>([
+    ['while idle', 'orphan.json', []],
+    // The main thread cannot look at its parent while a cell spins: the control thread interrupts
+    // the cell, and kills the kernel where that does not stop it (a child waited on synchronously).
+    ['while a cell spins', 'orphan-spinning.json', ['while (true) {}']],
+    ['while a cell waits on a child synchronously', 'orphan-execsync.json', ["require('node:child_process').execSync('sleep 15')"]],
+  ])('exits when the Jupyter that started it dies %s, and its perf with it', { timeout: 30_000 }, async ([, file, cell], { expect }) => {
+    const parent = spawn(PYTHON, [join(import.meta.dirname, 'parent_dies.py'), process.execPath, cliPath, join(dir, file), ...cell], { stdio: ['ignore', 'pipe', 'pipe'] });
     const kernelPid = await new Promise<number>((resolve, reject) => {
       parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
       parent.once('exit', () => reject(new Error('the launcher exited before starting the kernel')));
@@ -204,7 +210,7 @@ describe.skipIf(jupyterMissing !== null).concurrent('perfcell kernel driven by j
     expect(goneWithinMs).not.toBeNull();
     await waitUntil(() => perfAttachedTo(new Set([kernelPid])).length === 0, 5_000);
     expect(perfAttachedTo(new Set([kernelPid]))).toEqual([]);
-  }, 30_000);
+  });
 });
 
 describe.concurrent('perfcell kernel: clear errors before Jupyter is involved', () => {
