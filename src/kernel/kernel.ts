@@ -13,6 +13,7 @@ import { inspectAt } from './inspect.ts';
 import { captureOutput, type OutputCapture } from './output-capture.ts';
 import { parentPidFromEnv, watchParent } from './parent-watch.ts';
 import { createScopeApi } from './scope-api.ts';
+import { evaluateUserExpressions } from './user-expressions.ts';
 import { createHeader, PROTOCOL_VERSION, type JupyterMessage, type MessageHeader } from './wire.ts';
 
 export interface KernelOptions {
@@ -142,7 +143,7 @@ export async function runKernel(options: KernelOptions): Promise<number> {
       await publish('display_data', { data: reportBundle(report, { eventOrder, notes }), metadata: {}, transient: {} }, request.header);
     }
     if (error === null) {
-      await reply('shell', request, 'execute_reply', { status: 'ok', execution_count: count, user_expressions: {}, payload: [] });
+      await reply('shell', request, 'execute_reply', { status: 'ok', execution_count: count, user_expressions: await evaluateUserExpressions(content['user_expressions']), payload: [] });
       return;
     }
     if (stopOnError) failedAtMs = Date.now();

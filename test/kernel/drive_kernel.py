@@ -2,7 +2,7 @@
 line per scenario on stdout, for test/kernel/kernel-client.test.ts to assert on.
 
 Usage: /usr/bin/python3 drive_kernel.py KERNEL_NAME SCENARIO...
-Scenarios: basic, gc, exit, rerun, interrupt, restart, shutdown, badsig, api, empty, oneperf, held
+Scenarios: basic, expressions, gc, exit, rerun, interrupt, restart, shutdown, badsig, api, empty, oneperf, held
 JUPYTER_PATH must point at the share/jupyter holding the kernelspec.
 """
 import fcntl
@@ -106,6 +106,15 @@ def scenario_basic(km, kc):
     aborted = [shell_reply(kc, failing)["status"], shell_reply(kc, queued)["status"]]
     ran_after = summary(*run_cell(kc, "typeof ranAfterFailure"))
     emit("basic", info=info, results=results, is_complete=[comp, comp2], complete=completion, inspect=inspection, comm_info=comm, aborted=aborted, ran_after=ran_after)
+
+
+def scenario_expressions(km, kc):
+    # execute_request's user_expressions, evaluated after the cell (not for a failing one), as ipykernel does
+    expressions = {"doubled": "q * 2", "typed": "(q as number) + 1", "missing": "nope.x"}
+    ok, ok_outputs = run_cell(kc, "var q = 21", user_expressions=expressions)
+    silent, _ = run_cell(kc, "q++", silent=True, user_expressions={"q": "q"})
+    failing, _ = run_cell(kc, "throw new Error('no')", user_expressions={"q": "q"})
+    emit("expressions", ok=ok, ok_outputs=[output["type"] for output in ok_outputs], silent=silent, failing=failing)
 
 
 def scenario_gc(km, kc):

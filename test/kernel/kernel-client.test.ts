@@ -96,6 +96,23 @@ describe.skipIf(jupyterMissing !== null).concurrent('perfcell kernel driven by j
     expect((basic!['ran_after'] as CellSummary).outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': "'undefined'" });
   }, 160_000);
 
+  it('evaluates user_expressions after a cell that succeeded, as ipykernel does, with no output or count of their own', async ({ expect }) => {
+    const { expressions } = await drive('expressions');
+    expect(expressions!['ok']).toMatchObject({
+      status: 'ok',
+      execution_count: 1,
+      user_expressions: {
+        doubled: { status: 'ok', data: { 'text/plain': '42' }, metadata: {} },
+        typed: { status: 'ok', data: { 'text/plain': '22' }, metadata: {} },
+        missing: { status: 'error', ename: 'ReferenceError', evalue: 'nope is not defined', traceback: ['ReferenceError: nope is not defined'] },
+      },
+    });
+    expect(expressions!['ok_outputs']).toEqual(['execute_input', 'display_data']);
+    expect(expressions!['silent']).toMatchObject({ status: 'ok', execution_count: 1, user_expressions: { q: { status: 'ok', data: { 'text/plain': '22' } } } });
+    expect(expressions!['failing']).toMatchObject({ status: 'error', execution_count: 2, ename: 'Error' });
+    expect((expressions!['failing'] as Record<string, unknown>)['user_expressions'] ?? {}).toEqual({});
+  }, 160_000);
+
   it('counts every cell with one perf, stopped (SIGSTOP) between cells, and each cell exactly', async ({ expect }) => {
     const { oneperf } = await drive('oneperf');
     const seen = oneperf!['seen'] as Array<Array<[number, string]>>;
