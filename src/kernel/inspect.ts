@@ -1,8 +1,9 @@
 import { inspect } from 'node:util';
 import vm from 'node:vm';
 
-const NAME_PATH = /[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
-const NAME_TAIL = /^[\w$]*/;
+// JavaScript's identifiers (ECMA-262 IdentifierName): Unicode ID_Start and ID_Continue, $, _, ZWNJ and ZWJ.
+const NAME_PATH = /[\p{ID_Start}_$][\p{ID_Continue}$\u200C\u200D]*(?:\.[\p{ID_Start}_$][\p{ID_Continue}$\u200C\u200D]*)*$/u;
+const NAME_TAIL = /^[\p{ID_Continue}$\u200C\u200D]*/u;
 
 /**
  * inspect_reply for the name under the cursor (`a.b.c`): its type and util.inspect text, read
