@@ -227,6 +227,13 @@ describe.skipIf(jupyterMissing !== null).concurrent('perfcell kernel driven by j
     expect(goneWithinMs).not.toBeNull();
     await waitUntil(() => perfAttachedTo(new Set([kernelPid])).length === 0, 5_000);
     expect(perfAttachedTo(new Set([kernelPid]))).toEqual([]);
+    // What a cell started and left behind (execSync's sleep), as ipykernel leaves it: still in the
+    // kernel's process group (jupyter_client starts the kernel in a session of its own).
+    try {
+      process.kill(-kernelPid, 'SIGKILL');
+    } catch {
+      // none left
+    }
   });
 });
 
