@@ -74,6 +74,12 @@ export interface AggregatorOptions {
   readonly startTimeS?: number;
 }
 
+/**
+ * Told each interval sample of each event as it closes (when the event's next timestamp comes),
+ * oldest first, kept or not; the last one of each event stays open, in `result()`'s samples.
+ */
+export type ClosedSampleListener = (event: string, sample: EventSample) => void;
+
 /** Aggregates a live stream of records with bounded memory. */
 export interface Aggregator {
   add(record: PerfRecord): void;
@@ -100,8 +106,11 @@ export function aggregateRecords(records: readonly PerfRecord[], options: { star
   return aggregator.result();
 }
 
-/** The incremental form of `aggregateRecords`, for long watches. */
-export function createAggregator(options: AggregatorOptions = {}): Aggregator {
+/**
+ * The incremental form of `aggregateRecords`, for long watches. `onClosedSample` (not in the
+ * library's options) sees every sample as it closes, so a caller can write them out with none kept.
+ */
+export function createAggregator(options: AggregatorOptions = {}, onClosedSample?: ClosedSampleListener): Aggregator {
   const wanted = options.maxSamples ?? Number.POSITIVE_INFINITY;
   const maxSamples = Number.isNaN(wanted) ? Number.POSITIVE_INFINITY : Math.max(0, Math.floor(wanted));
   const startTimeS = options.startTimeS ?? 0;
@@ -114,7 +123,7 @@ export function createAggregator(options: AggregatorOptions = {}): Aggregator {
       const name = perPmu === undefined ? record.event : perPmu.event;
       let state = events.get(name);
       if (state === undefined) {
-        state = new EventState(name, maxSamples);
+        state = new EventState(name, maxSamples, onClosedSample);
         events.set(name, state);
       }
       state.add(record, perPmu?.pmu);
@@ -175,6 +184,7 @@ class EventState {
   constructor(
     private readonly event: string,
     private readonly maxSamples: number,
+    private readonly onClosedSample?: ClosedSampleListener,
   ) {}
 
   add(record: PerfRecord, pmu?: string): void {
@@ -372,6 +382,7 @@ class EventState {
       if (value < this.closedMin) this.closedMin = value;
       if (value > this.closedMax) this.closedMax = value;
     }
+    this.onClosedSample?.(this.event, { timeS: sample.timeS, value });
     if (this.maxSamples === 0) return;
     if (this.times.length < this.maxSamples) {
       this.times.push(sample.timeS);

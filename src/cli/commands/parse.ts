@@ -2,14 +2,14 @@ import { statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
 import { createBoundedLineSplitter, DEFAULT_MAX_LINE_BYTES, SNIFF_BYTES, type BoundedLineSplitter, type WideTextForm } from '../../../parsers/bounded-lines.ts';
-import { createAggregator, type Aggregator, type EventAggregate } from '../../../parsers/aggregate.ts';
-import { createPerfStatParser, pushRecordsTo, type PerfFormat, type PerfRecord } from '../../../parsers/perf-stat.ts';
+import { createPerfStatParser, pushRecordsTo, type PerfFormat } from '../../../parsers/perf-stat.ts';
 import { UsageError } from '../../errors.ts';
-import { jsonHeaderFields, ndjsonHeaderLine } from '../../json-document.ts';
 import { globalFlags } from '../argv.ts';
 import { parseInSegments, SEGMENT_BYTES, stopEarlySegmentWorker, type SegmentTally } from '../parse-parallel.ts';
 import { BufferedOutput, FileChunks, openFileChunks } from '../parse-io.ts';
-import { csvField, RecordPrinter, type OutputMode } from '../parse-record-printer.ts';
+import { RecordPrinter, type OutputMode } from '../parse-record-printer.ts';
+import { SummaryPrinter } from '../parse-summary-printer.ts';
+import type { TextSpillOptions } from '../text-spill.ts';
 import { finishFirstPiece } from '../parse-segments.ts';
 import { shellQuote } from '../../render/shell-quote.ts';
 
@@ -36,6 +36,8 @@ export interface ParseIo {
   readonly openFile: (path: string) => Promise<ParseInput>;
   /** Read a large file's records in segments (parse-parallel.ts); absent: in sequence. */
   readonly segments?: SegmentPolicy | undefined;
+  /** Where `--summary --json` and NDJSON keep the samples until they print (text-spill.ts); tests make it small. */
+  readonly summarySpill?: TextSpillOptions;
 }
 
 /** When and how a file is read in segments: printing records only, from a regular file (openFileChunks). */
@@ -133,7 +135,7 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
   // nothing reaches stdout before the input is judged text (isBinary): then the error comes alone
   output.hold();
   const mode: OutputMode = options.json === true ? 'json' : options.csv === true ? 'csv' : 'ndjson';
-  const printer = options.summary === true ? new SummaryPrinter(output, mode) : new RecordPrinter(output.out, mode);
+  const printer = options.summary === true ? new SummaryPrinter(output, mode, io.summarySpill) : new RecordPrinter(output.out, mode);
 
   let recordCount = 0;
   // Lines are cut from the bytes by a bounded splitter (linear time; a line over 64 KiB is dropped
@@ -227,7 +229,7 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
   // read in segments, the main parser may have read some lines twice (parse-parallel.ts): count each once
   const skippedLines = segmented === undefined ? parser.skippedLines : firstSkipped + segmented.skippedLines;
   const longLines = splitter.longLines + (segmented?.longLines ?? 0);
-  printer.finish(skippedLines, parser.format);
+  await printer.finish(skippedLines, parser.format);
   await output.flush();
   if (writeError !== undefined) throw writeError;
 
@@ -302,43 +304,4 @@ function describeError(error: unknown): string {
     default:
       return error instanceof Error ? error.message.toLowerCase() : String(error);
   }
-}
-
-const SUMMARY_COLUMNS = ['event', 'unit', 'status', 'total', 'countedSeconds', 'perSecond', 'min', 'max', 'lowestRunningPct', 'samples'] as const;
-
-/** Aggregates every record, and prints one line (or object) per event at the end. */
-class SummaryPrinter {
-  private readonly aggregator: Aggregator;
-
-  constructor(
-    private readonly output: BufferedOutput,
-    private readonly mode: OutputMode,
-  ) {
-    // the CSV table prints how many samples, not the samples: keeping them all held 0.5 GB at the
-    // end of a 5M-line capture, where the count takes nothing
-    this.aggregator = createAggregator(mode === 'csv' ? { maxSamples: 0 } : {});
-  }
-
-  record(record: PerfRecord): void {
-    this.aggregator.add(record);
-  }
-
-  finish(skippedLines: number, format: PerfFormat | undefined): void {
-    const events = this.aggregator.result();
-    if (this.mode === 'json') {
-      const body = events.map((event) => JSON.stringify(event)).join(',\n');
-      this.output.write(`{${jsonHeaderFields('perfcell-parse-summary')}"events":[${body === '' ? '' : `\n${body}\n`}],"skippedLines":${skippedLines},"perfFormat":${JSON.stringify(format ?? null)}}\n`);
-    } else if (this.mode === 'ndjson') {
-      if (events.length > 0) this.output.write(ndjsonHeaderLine('perfcell-parse-summary-ndjson'));
-      for (const event of events) this.output.write(JSON.stringify(event) + '\n');
-    } else {
-      this.output.write(SUMMARY_COLUMNS.join(',') + '\n');
-      const counts = this.aggregator.sampleCounts();
-      for (const event of events) this.output.write(SUMMARY_COLUMNS.map((column) => csvField(summaryCell(event, column, counts.get(event.event) ?? 0))).join(',') + '\n');
-    }
-  }
-}
-
-function summaryCell(event: EventAggregate, column: (typeof SUMMARY_COLUMNS)[number], sampleCount: number): string | number | null {
-  return column === 'samples' ? sampleCount : event[column];
 }
