@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Peak RSS and time of `perfcell parse --summary` against the length of its input: generated
 // `perf stat -I` CSV (scripts/lib/perf-stat-lines.mjs) of --lines and of a quarter of it, each
-// read as the CSV table (which prints counts and should hold no sample) and as NDJSON (which
-// prints every sample, so grows with them). A bounded mode reads about the same peak at both sizes.
+// read as the CSV table (which prints counts), as NDJSON and as one JSON document (which print
+// every sample). A bounded mode reads about the same peak at both sizes.
 //
 //   npm run build && node scripts/bench-parse-summary.mjs [--lines 2000000] [--runs 3]
 //
@@ -30,7 +30,7 @@ try {
   for (const lines of [Math.floor(lineCount / 4), lineCount]) {
     const path = join(dir, `capture-${lines}.csv`);
     writeFileSync(path, generate('csv', lines).join('\n') + '\n');
-    for (const mode of ['--csv', '--ndjson']) {
+    for (const mode of ['--csv', '--ndjson', '--json']) {
       const peaks = [];
       const seconds = [];
       for (let run = 0; run < runs; run++) {
