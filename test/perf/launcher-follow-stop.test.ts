@@ -1,6 +1,7 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
 import { chmodSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { findExecHelper } from '../../src/session/exec-helper.ts';
 import { stateOf, untilState } from '../support/process-state.ts';
@@ -50,6 +51,19 @@ const stopPending = (pid: number): boolean => {
  * Real launcher; the member is a program that cannot take its SIGSTOP for 1.5 s, in place of a perf
  * that waits for a CPU, which cannot be made to happen on cue.
  */
+/** The pid of the launcher's first member, as the parent script prints it ("perf 0 PID"). */
+function memberPid(parent: ChildProcessByStdio<null, Readable, null>): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    let text = '';
+    parent.stdout.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const pid = /^perf 0 (\d+)$/m.exec(text)?.[1];
+      if (pid !== undefined) resolve(Number(pid));
+    });
+    parent.once('exit', () => reject(new Error(`the launcher said no member: ${text}`)));
+  });
+}
+
 describe('the group launcher through a stop of perfcell (real launcher, a stand-in member)', () => {
   const helper = findExecHelper();
   if (helper === null) console.log('not run: the launcher through a stop (perfcell-exec is not built, nor can it be: install gcc)');
@@ -59,15 +73,7 @@ describe('the group launcher through a stop of perfcell (real launcher, a stand-
     execFileSync('cc', ['-O2', '-o', join(dir, 'member'), join(dir, 'member.c')]);
     const parent = spawn(process.execPath, ['-e', PARENT_JS, helper!, join(dir, 'member')], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
-      const member = await new Promise<number>((resolve, reject) => {
-        let text = '';
-        parent.stdout.on('data', (chunk: Buffer) => {
-          text += chunk.toString();
-          const pid = /^perf 0 (\d+)$/m.exec(text)?.[1];
-          if (pid !== undefined) resolve(Number(pid));
-        });
-        parent.once('exit', () => reject(new Error(`the launcher said no member: ${text}`)));
-      });
+      const member = await memberPid(parent);
       expect(await untilState(member, 'D')).toBe('D');
       // perfcell pauses the member, then is stopped itself (the REPL at Ctrl-Z)
       process.kill(member, 'SIGSTOP');
@@ -99,15 +105,7 @@ describe('the group launcher through a stop of perfcell (real launcher, a stand-
     chmodSync(wrapper, 0o755);
     const parent = spawn(process.execPath, ['-e', PARENT_JS, helper!, wrapper], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
-      const member = await new Promise<number>((resolve, reject) => {
-        let text = '';
-        parent.stdout.on('data', (chunk: Buffer) => {
-          text += chunk.toString();
-          const pid = /^perf 0 (\d+)$/m.exec(text)?.[1];
-          if (pid !== undefined) resolve(Number(pid));
-        });
-        parent.once('exit', () => reject(new Error(`the launcher said no member: ${text}`)));
-      });
+      const member = await memberPid(parent);
       const children = (): number[] => readFileSync(`/proc/${member}/task/${member}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number);
       let perf: number | undefined;
       for (let tries = 0; tries < 300 && perf === undefined; tries++) {
