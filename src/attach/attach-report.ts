@@ -66,13 +66,20 @@ export function buildAttachReport(state: WatchState, end: AttachEnd): CommandRep
   const seconds = (after: number | null, before: number | null): number | null =>
     after === null || before === null ? null : Math.max(0, after - before) / ticksPerSecond;
 
+  const userS = seconds(lastTimes.utimeTicks, end.start.utimeTicks);
+  const systemS = seconds(lastTimes.stimeTicks, end.start.stimeTicks);
   let counters = noCounters();
   if (end.intervalMs !== null) {
+    // "did not run" only where /proc saw no CPU time: a target that ran (a busy program beside an
+    // event perf could not schedule) had its event left out by perf, not by the scheduler
+    const ran = (userS ?? 0) + (systemS ?? 0) > 0;
     const built = countersFromAggregates(state.aggregates(), {
       intervalMs: end.intervalMs,
       pauseS: 0,
       ...(end.requestedEvents === undefined ? {} : { requestedEvents: end.requestedEvents }),
-      notCountedReason: `never counted (pid ${end.pid} did not run on a CPU during the watch)`,
+      notCountedReason: ran
+        ? `never counted while pid ${end.pid} ran (perf could not schedule it: counters taken by others, or more events than the PMU has counters)`
+        : `never counted (pid ${end.pid} did not run on a CPU during the watch)`,
       // cachegrind runs a program from its start: attach has no --backend to point to
       hasCachegrind: false,
     });
@@ -96,8 +103,8 @@ export function buildAttachReport(state: WatchState, end: AttachEnd): CommandRep
       ...(end.exited && end.lastSeenBeforeExitS !== undefined ? { lastSeenBeforeExitS: end.lastSeenBeforeExitS } : {}),
     },
     cpu: buildCpuReport(end.start.machineTicks, end.end.machineTicks, {
-      userS: seconds(lastTimes.utimeTicks, end.start.utimeTicks),
-      systemS: seconds(lastTimes.stimeTicks, end.start.stimeTicks),
+      userS,
+      systemS,
       wallS: end.durationS,
       // two readings in whole ticks
       resolutionS: 2 / ticksPerSecond,

@@ -16,7 +16,7 @@ import { cliPath, fixture } from '../support/fixtures.ts';
 import { perfPidsNow } from '../support/leaked-perf.ts';
 import { buildReplayPerf, replayEnv } from '../support/replay-perf/replay-perf.ts';
 import {
-  EVENT_LIST, EVENTS, HYBRID_75_25, HYBRID_CORE_ONLY, IN_PROCESS_BAND, MULTIPLEXED_50, PLAIN, RATES,
+  EVENT_LIST, EVENTS, HYBRID_75_25, HYBRID_CORE_ONLY, IN_PROCESS_BAND, MULTIPLEXED_50, ONE_NOT_COUNTED, PLAIN, RATES,
   eventLine, expectNear, expectNominalRates, expectTrueCounts, expectTrueDerived, perfcellOnReplay, type CountersJson,
   leftRunningPerf,
 } from './hw-scenarios.ts';
@@ -97,6 +97,16 @@ describe('perfcell attach on a replayed PMU (a 0.5 s watch of a busy program; ca
     const { report: coreOnly, countedS } = await attachHalfSecond(HYBRID_CORE_ONLY);
     expectTrueCounts(coreOnly.counters, coreOnly.durationS, countedS);
     expect(coreOnly.warnings.join('\n')).toMatch(/never ran on cpu_atom/);
+  });
+
+  it('an event perf could not schedule beside counted ones: the warning does not say the busy target never ran', async () => {
+    // The replay prints cache-references as <not counted> in every interval while the other three
+    // count, as perf does for an event it could not put on the PMU: spin ran the whole watch, so
+    // "did not run on a CPU" (read before from the event alone) was false.
+    const { report } = await attachHalfSecond(ONE_NOT_COUNTED);
+    expect(report.counters.events.find((event) => event.event === 'cache-references')?.status).toBe('not counted');
+    const warning = report.warnings.find((line) => line.startsWith('cache-references never counted'));
+    expect(warning, report.warnings.join('\n')).toMatch(/^cache-references never counted while pid \d+ ran \(perf could not schedule it/);
   });
 });
 
