@@ -1,6 +1,7 @@
 import type { RepeatStat } from '../session/run-repeat.ts';
 import type { UnsupportedEvent } from '../session/report.ts';
 import { unsupportedText } from './report-text.ts';
+import { scaledFromText } from './running-pct.ts';
 import { formatCount, formatMiB, formatSeconds } from './units.ts';
 
 /**
@@ -20,7 +21,9 @@ const MIB = 1024 * 1024;
 /**
  * `run -r N`'s text: one line per metric, mean ± σ and σ as a share of the mean, as perf stat -r;
  * `interrupted` (the runs asked for and the signal) when a signal ended the series early;
- * `unsupported`, the -e events perf could not count, named once as `run` names them.
+ * `unsupported`, the -e events perf could not count, named once as `run` names them;
+ * `runningPct`, the lowest running % of each event perf multiplexed in any run
+ * (lowestRunningPcts): its line says `scaled from N% of the time` (the lowest), as each run's event line does.
  * @example renderRepeatText('true', 5, { time: { mean: 0.001, stddev: 0.0001, n: 5, min: 0.0009, max: 0.0012, unit: 's' } })
  *   // 'true: 5 runs (mean ± sample standard deviation)\n  time  0.001s ± 0.000s  (± 10.0%)'
  */
@@ -31,6 +34,7 @@ export function renderRepeatText(
   interrupted: { readonly requested?: number; readonly signal?: string } = {},
   failures: readonly string[] = [],
   unsupported: readonly UnsupportedEvent[] = [],
+  runningPct: Readonly<Record<string, number>> = {},
 ): string {
   const names = Object.keys(metrics);
   const width = Math.max(0, ...names.map((name) => name.length));
@@ -38,11 +42,14 @@ export function renderRepeatText(
     const stat = metrics[name]!;
     // a metric perf did not count in every run is summarised over the runs that have it: said
     const over = stat.n < runs ? `  (over ${stat.n} of ${runs} runs)` : '';
+    // a count perf estimated from part of the time is no exact figure: said as `run` says it
+    const scaled = Object.hasOwn(runningPct, name) ? scaledFromText(runningPct[name] ?? null) : null;
+    const note = `${over}${scaled === null ? '' : `  (${scaled})`}`;
     // one value has no spread to show: `± 0.000s (± 0.0%)` read as a perfectly steady series
-    if (stat.n < 2) return `  ${name.padEnd(width)}  ${formatValue(stat.mean, stat.unit)}  (${stat.n} run: no σ)${over}`;
+    if (stat.n < 2) return `  ${name.padEnd(width)}  ${formatValue(stat.mean, stat.unit)}  (${stat.n} run: no σ)${note}`;
     const share = stat.mean === 0 ? '' : `  (± ${((stat.stddev / Math.abs(stat.mean)) * 100).toFixed(1)}%)`;
     const precise = stat.stddev > 0 ? Math.min(stat.stddev, Math.abs(stat.mean)) : Math.abs(stat.mean);
-    return `  ${name.padEnd(width)}  ${formatValue(stat.mean, stat.unit, precise)} ± ${formatValue(stat.stddev, stat.unit, precise)}${share}${over}`;
+    return `  ${name.padEnd(width)}  ${formatValue(stat.mean, stat.unit, precise)} ± ${formatValue(stat.stddev, stat.unit, precise)}${share}${note}`;
   });
   // An interrupted series says how many of the runs asked for finished: the statistics hold only those.
   const count = interrupted.signal === undefined ? `${runs} runs` : `${runs} complete run${runs === 1 ? '' : 's'} of ${interrupted.requested ?? '?'}, interrupted by ${interrupted.signal}`;

@@ -129,6 +129,22 @@ describe('perfcell run on a replayed PMU (0.5 s program; cache-misses 1e6/s, cac
   });
 });
 
+describe('perfcell run -r on a replayed PMU (the replay prints the rows perf 6.1 prints when it multiplexes)', () => {
+  it('-r 3 at 50% multiplexing: each event\'s mean ± σ line says its counts were scaled, as each run\'s line does; at full time none does', async () => {
+    // Before: the summary printed `cache-misses  100,120 ± 150` as if exact, the scaling said only
+    // in the warning above it, where run's own event lines each say `scaled from 50% of the time`.
+    const repeat = async (scenario: Parameters<typeof perfcellOnReplay>[1]) => {
+      const result = await perfcellOnReplay(['run', '-r', '3', '-e', EVENT_LIST, '--', fixture('spin'), '0.1'], scenario);
+      expect(result.exitCode, result.stderr).toBe(0);
+      return result.stderr.slice(result.stderr.indexOf('3 runs (mean'));
+    };
+    const scaled = await repeat(MULTIPLEXED_50);
+    for (const event of EVENTS) expect(eventLine(scaled, event)).toMatch(/ ± .*\(scaled from 50% of the time\)$/);
+    const exact = await repeat(PLAIN);
+    for (const event of EVENTS) expect(eventLine(exact, event)).not.toMatch(/scaled/);
+  });
+});
+
 describe("perfcell run -M on a replayed PMU: perf's own metric groups", () => {
   // A REPLAY: the metric-only rows follow samples/perf/lkml-2023-kanliang-spr-default-topdown.csv.txt
   // (`,,,,,70.1,%  tma_backend_bound`); no metric group counts on this VM (perf list metricgroups: all need PMU events it lacks).
