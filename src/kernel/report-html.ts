@@ -1,7 +1,7 @@
 import { cpuParts } from '../render/cpu-text.ts';
 import { renderGcLine } from '../render/gc-line.ts';
-import { formatCountPlain } from '../render/report-repl.ts';
-import { perfAmountText, perfRateText, shownRate } from '../render/metric-units.ts';
+import { countedEventText } from '../render/report-repl.ts';
+import { derivedText, perfMetricsText } from '../render/running-pct.ts';
 import { peakText } from '../render/peak-text.ts';
 import { sparkline } from '../render/sparkline.ts';
 import { formatMiB } from '../render/units.ts';
@@ -37,14 +37,16 @@ export function renderReportHtml(report: CommandReport, notes: readonly string[]
   if (gc !== null) rows.push(`<tr>${cell('gc')}${cell(gc)}${cell('')}${cell('')}</tr>`);
   rows.push(`<tr>${cell('time')}${cell(`${formatDurationS(report.durationS)}; ${cpuParts(cpu)}`)}${cell('')}${cell('')}</tr>`);
   for (const event of report.counters.events) {
-    const perSecond = shownRate(event);
-    const text =
-      event.status === 'counted'
-        ? `${perfAmountText(event.total, event.unit, formatCountPlain)}${perSecond === null ? '' : ` (${perfRateText(perSecond, event.unit, formatCountPlain)})`}`
-        : `<${event.status}>`;
+    // what qualifies the count (a hybrid split, `scaled from 49% of the time`) as the text/plain
+    // beside it says it: a notebook shows this table, and the warning is said once a session
+    const text = event.status === 'counted' ? countedEventText(event) : `<${event.status}>`;
     const samples = event.samples.map((sample) => sample.value);
     rows.push(`<tr>${cell(event.event)}${cell(text)}${spark(samples.length > 1 ? sparkline(samples, 30) : '')}${cell(samples.length > 1 ? `${samples.length} × ${report.counters.intervalMs ?? '?'} ms` : '', 'color:#888')}</tr>`);
   }
+  const derived = derivedText(report.counters.derived);
+  if (derived !== null) rows.push(`<tr>${cell('derived')}${cell(derived.split('  ').join('; '))}${cell('')}${cell('')}</tr>`);
+  const metrics = perfMetricsText(report.counters.metrics);
+  if (metrics !== null) rows.push(`<tr>${cell('perf metrics')}${cell(metrics.replace(/^perf metrics: /, ''))}${cell('')}${cell('')}</tr>`);
   const unsupported = report.counters.unsupported.map((event) => event.event);
   if (unsupported.length > 0) rows.push(`<tr>${cell(unsupported.join(', '))}${cell('<not supported on this machine>', 'color:#888')}${cell('')}${cell('')}</tr>`);
   for (const note of notes) rows.push(`<tr><td colspan="4" style="padding:1px 8px;text-align:left;color:#888">${escapeHtml(note)}</td></tr>`);

@@ -95,6 +95,14 @@ function counterLine(report: CommandReport, order: readonly string[]): string {
 
 function eventText(event: EventAggregate): string {
   if (event.status !== 'counted') return `${event.event} <${event.status}>`;
+  return `${event.event} ${countedEventText(event)}`;
+}
+
+/**
+ * A counted event's total and what qualifies it: `399,665 (1,000,330/s, cpu_core 76%, cpu_atom 24%,
+ * scaled from 49% of the time)`; the REPL's counters line and the notebook's HTML table both say it so.
+ */
+export function countedEventText(event: EventAggregate): string {
   const perSecond = shownRate(event);
   const details = [
     perSecond === null ? null : perfRateText(perSecond, event.unit, formatCountPlain),
@@ -102,7 +110,7 @@ function eventText(event: EventAggregate): string {
     scaledFromText(event.lowestRunningPct),
     perfMetricText(event),
   ].filter((text) => text !== null);
-  return `${event.event} ${perfAmountText(event.total, event.unit, formatCountPlain)}${details.length === 0 ? '' : ` (${details.join(', ')})`}`;
+  return `${perfAmountText(event.total, event.unit, formatCountPlain)}${details.length === 0 ? '' : ` (${details.join(', ')})`}`;
 }
 
 /**
