@@ -69,6 +69,14 @@ describe('the report under a notebook cell', () => {
     expect(html).not.toContain('256,239,648');
   });
 
+  it("has -M's perf metrics as a row of the HTML table, as the text/plain has them on its counters line", () => {
+    const metrics = [{ name: 'tma_backend_bound', value: 70.1, unit: '%', readings: 3 }];
+    const bundle = reportBundle({ ...report, counters: { ...report.counters, metrics } as CommandReport['counters'] });
+    expect(String(bundle['text/plain'])).toContain('perf metrics: tma_backend_bound 70.10%');
+    expect(String(bundle['text/html'])).toContain('>perf metrics</td><td style="padding:1px 8px;text-align:left;">tma_backend_bound 70.10%</td>');
+    expect(String(reportBundle(report)['text/html'])).not.toContain('perf metrics');
+  });
+
   it('has the text report\'s gc line as a row of the HTML table, the same figures', () => {
     const gc = { counts: { minor: 12, major: 1, incremental: 0, weak: 0 }, collections: 13, pauseTotalMs: 3.14, pauseLongestMs: 0.6, reclaimedBytes: 91.9 * MIB };
     const bundle = reportBundle({ ...report, gc });
