@@ -115,10 +115,16 @@ function multiplexText(names: readonly string[], lowestPct: number): string {
 
 const MULTIPLEX_NOTE = /^(.+?) (?:was|were) counted only part of the time and scaled up \(down to ([\d.]+)% of the time\): /;
 
+/** Whether `warning` is a run's multiplexing note (`cycles was counted only part of the time and scaled up …`). */
+export function isMultiplexNote(warning: string): boolean {
+  return MULTIPLEX_NOTE.test(warning);
+}
+
 /**
  * The warnings of many reports (compare's runs, a file's cells) with their multiplexing notes
  * merged into one: every event named, the lowest share; other warnings kept in order, once each.
  */
+
 export function mergeMultiplexNotes(warnings: readonly string[]): string[] {
   const names: string[] = [];
   let lowest: number | null = null;

@@ -45,7 +45,7 @@ import { SORT_ORDERS, sortAlternatives, type SortOrder } from '../../experiment/
 import { iterationEnvironment } from '../../experiment/iteration-env.ts';
 import { startProgressTicker } from '../../live/progress-ticker.ts';
 import { onLiveRecord } from '../../perf/controller.ts';
-import { lowestRunningPcts, mergeMultiplexNotes } from '../../session/counters.ts';
+import { isMultiplexNote, lowestRunningPcts, mergeMultiplexNotes } from '../../session/counters.ts';
 import { mergeStrayNotes } from '../../proc/child-processes.ts';
 import { toJsonDocument } from '../../json-document.ts';
 import { fitted, messageText, outputWidth, warningText } from '../../render/terminal-width.ts';
@@ -562,8 +562,18 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
         const allReports = reports.flat();
         // one multiplexing warning for all runs (each run's share differs a little), the lowest share named
         // and one line per cell that left processes running, not one per run
+        // The noise floor's own notes (after the alternatives' reports) name it: its counters are
+        // in no table, and `cache-misses never counted` of its 0.4 ms `true` read as the
+        // alternatives' counts being void. Its multiplexing merges with theirs, as before.
+        const floorNotes = reports.slice(plan.alternatives.length).flat().flatMap((report) => report.warnings);
+        const measuredNotes = mergeStrayNotes(mergeMultiplexNotes([
+          ...gaveUp.notes,
+          ...reports.slice(0, plan.alternatives.length).flat().flatMap((report) => report.warnings),
+          ...floorNotes.filter(isMultiplexNote),
+        ]));
         const warnings = [
-          ...mergeStrayNotes(mergeMultiplexNotes([...gaveUp.notes, ...allReports.flatMap((report) => report.warnings)])),
+          ...measuredNotes,
+          ...new Set(floorNotes.filter((note) => !isMultiplexNote(note) && !measuredNotes.includes(note)).map((note) => `the noise floor (true): ${note}`)),
           ...unsupportedEventNotes(allReports, flags, file === null),
           ...(outcome.roundsRerun === 0 ? [] : [rerunRoundNote(outcome.roundsRerun)]),
         ];
