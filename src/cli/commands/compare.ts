@@ -46,7 +46,7 @@ import { iterationEnvironment } from '../../experiment/iteration-env.ts';
 import { startProgressTicker } from '../../live/progress-ticker.ts';
 import { onLiveRecord } from '../../perf/controller.ts';
 import { isMultiplexNote, lowestRunningPcts, mergeMultiplexNotes } from '../../session/counters.ts';
-import { mergeStrayNotes } from '../../proc/child-processes.ts';
+import { isRanDuringNote, mergeStrayNotes } from '../../proc/child-processes.ts';
 import { toJsonDocument } from '../../json-document.ts';
 import { fitted, messageText, outputWidth, warningText } from '../../render/terminal-width.ts';
 import { endingText, renderReportText } from '../../render/report-text.ts';
@@ -569,11 +569,13 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
         const measuredNotes = mergeStrayNotes(mergeMultiplexNotes([
           ...gaveUp.notes,
           ...reports.slice(0, plan.alternatives.length).flat().flatMap((report) => report.warnings),
-          ...floorNotes.filter(isMultiplexNote),
+          // a cell's stray process that ran during the floor's runs merges into that cell's one line
+          ...floorNotes.filter((note) => isMultiplexNote(note) || isRanDuringNote(note)),
         ]));
+        const floorLabel = file === null ? 'the noise floor (true)' : 'the noise floor';
         const warnings = [
           ...measuredNotes,
-          ...new Set(floorNotes.filter((note) => !isMultiplexNote(note) && !measuredNotes.includes(note)).map((note) => `the noise floor (true): ${note}`)),
+          ...new Set(floorNotes.filter((note) => !isMultiplexNote(note) && !isRanDuringNote(note) && !measuredNotes.includes(note)).map((note) => `${floorLabel}: ${note}`)),
           ...unsupportedEventNotes(allReports, flags, file === null),
           ...(outcome.roundsRerun === 0 ? [] : [rerunRoundNote(outcome.roundsRerun)]),
         ];
