@@ -41,6 +41,27 @@ export function parseChildrenCpuTicks(text: string): { userTicks: number; system
   return { userTicks: user, systemTicks: system };
 }
 
+/** A process's group and its terminal's foreground group (fields 5, pgrp, and 8, tpgid, of /proc/PID/stat). */
+export interface ProcessGroups {
+  readonly processGroup: number;
+  /** The foreground process group of the process's controlling terminal; -1 without a terminal. */
+  readonly terminalGroup: number;
+}
+
+/**
+ * Reads a process's group and its terminal's foreground group from /proc/PID/stat; undefined when
+ * the text is not a stat line.
+ * @example parseProcessGroups('42 (a b) S 1 42 42 34816 42 4194560') // { processGroup: 42, terminalGroup: 42 }
+ */
+export function parseProcessGroups(text: string): ProcessGroups | undefined {
+  const field = fieldsAfterName(text);
+  if (field === undefined || field(5) === undefined || field(8) === undefined) return undefined;
+  const processGroup = Number(field(5));
+  const terminalGroup = Number(field(8));
+  if (!Number.isInteger(processGroup) || !Number.isInteger(terminalGroup)) return undefined;
+  return { processGroup, terminalGroup };
+}
+
 /**
  * The fields of a /proc/PID/stat line after the name (which ends at the last `)`, since a process
  * may name itself `a) b`), by their number in proc(5): 3 is the state, 14 utime; undefined without a name.

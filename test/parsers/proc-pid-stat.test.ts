@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseChildrenCpuTicks, parsePidStat, parseStatusUid } from '../../parsers/proc-pid-stat.ts';
+import { parseChildrenCpuTicks, parsePidStat, parseProcessGroups, parseStatusUid } from '../../parsers/proc-pid-stat.ts';
 
 describe('parsePidStat', () => {
   it('reads a real line of this process', () => {
@@ -41,5 +41,17 @@ describe('parseStatusUid', () => {
 
   it('is null without a Uid line', () => {
     expect(parseStatusUid('Name:\tx\n')).toBeNull();
+  });
+});
+
+describe('parseProcessGroups', () => {
+  it("reads pgrp and tpgid after the name, which may hold spaces and ')'", () => {
+    expect(parseProcessGroups('42 (a) b c) S 1 42 42 34816 42 4194560')).toEqual({ processGroup: 42, terminalGroup: 42 });
+    expect(parseProcessGroups('7 (sleep) S 6 6 5 0 -1 4194304')).toEqual({ processGroup: 6, terminalGroup: -1 });
+  });
+
+  it('is undefined for text that is not a stat line, or one cut before tpgid', () => {
+    expect(parseProcessGroups('no name here')).toBeUndefined();
+    expect(parseProcessGroups('7 (sleep) S 6 6 5')).toBeUndefined();
   });
 });
