@@ -1,3 +1,5 @@
+import { interruptionExitCode, type Interruption } from '../session/interruption.ts';
+
 /**
  * Ends perfcell by the signal that interrupted it, once everything is out: its shell then sees a
  * process killed by SIGINT, as it would have seen the program alone, not one that exited 130.
@@ -8,6 +10,12 @@
  * `perf stat` and of `timeout` stops (both raise the signal again as they end).
  */
 let endingSignal: NodeJS.Signals | null = null;
+
+/** Ends perfcell by the signal that stopped it (`stop`): 128+n now, and the signal itself at its exit. */
+export function endByInterruption(stop: Interruption): void {
+  process.exitCode = interruptionExitCode(stop);
+  endBySignal(stop.signal);
+}
 
 /**
  * Asks that perfcell end by `signal` once it exits (after every other exit hook: perf's kill, the

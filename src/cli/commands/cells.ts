@@ -7,8 +7,8 @@ import { UsageError } from '../../errors.ts';
 import { createCellEvaluator, ranNothing } from '../../experiment/cell-evaluator.ts';
 import { isCommentOnlyPrelude, runCells, type CellRun } from '../../experiment/run-cells.ts';
 import type { CellFailure } from '../../experiment/cell-evaluator.ts';
-import { holdInterruptions, interruptionExitCode } from '../../session/interruption.ts';
-import { endBySignal } from '../end-by-signal.ts';
+import { holdInterruptions } from '../../session/interruption.ts';
+import { endByInterruption, endBySignal } from '../end-by-signal.ts';
 import { SECONDS_ABOVE_ZERO } from '../../session/option-rules.ts';
 import { formatCellFailure } from '../../render/cell-failure.ts';
 import { renderCellsSummary } from '../../render/cells-summary.ts';
@@ -206,8 +206,7 @@ export function registerCells(program: Command): void {
         const exited = runs.find((run) => run.failure?.exitCode !== undefined)?.failure?.exitCode;
         // stopped by a signal: perfcell ends by it once everything is out ($? 128+n), so a shell's loop stops there (end-by-signal.ts)
         if (stop !== undefined) {
-          process.exitCode = interruptionExitCode(stop);
-          endBySignal(stop.signal);
+          endByInterruption(stop);
           endNow = true;
         }
         else if (exited !== undefined && flags.keepGoing !== true) {

@@ -10,8 +10,8 @@ import { costOf } from '../../experiment/compare-cost.ts';
 import { runHook } from '../../experiment/hook-command.ts';
 import { runInterleavedUntilStopped, type InterleaveProgress } from '../../experiment/interleave.ts';
 import { describePartial, partialCause, withoutComparison } from '../../experiment/partial-run.ts';
-import { holdInterruptions, interruption, interruptionExitCode, InterruptedError, throwIfInterrupted } from '../../session/interruption.ts';
-import { endBySignal } from '../end-by-signal.ts';
+import { holdInterruptions, interruption, InterruptedError, throwIfInterrupted } from '../../session/interruption.ts';
+import { endByInterruption } from '../end-by-signal.ts';
 import { machineDifferences, perfVersionText, readMachineInfo } from '../../experiment/machine.ts';
 import { metricsOfReport } from '../../experiment/metrics.ts';
 import { releaseArmedPerf } from '../../experiment/run-cells.ts';
@@ -782,8 +782,7 @@ function warnFailures(alternatives: readonly SavedAlternative[]): void {
  */
 function finishStopped(error: unknown): void {
   if (!(error instanceof InterruptedError)) throw error;
-  process.exitCode = interruptionExitCode(error.interruption);
-  endBySignal(error.interruption.signal);
+  endByInterruption(error.interruption);
 }
 
 /**
