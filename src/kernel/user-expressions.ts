@@ -1,5 +1,5 @@
 import { runInThisContext } from 'node:vm';
-import { stripTypes } from '../repl/typescript.ts';
+import { prepareSource } from '../repl/typescript.ts';
 import { errorContent, valueBundle } from './display.ts';
 
 type ExpressionResult = { readonly status: 'ok'; readonly data: Record<string, unknown>; readonly metadata: Record<string, never> } | { readonly status: 'error'; readonly ename: string; readonly evalue: string; readonly traceback: string[] };
@@ -8,7 +8,7 @@ type ExpressionResult = { readonly status: 'ok'; readonly data: Record<string, u
  * execute_request's user_expressions, as ipykernel answers them in execute_reply: each expression
  * evaluated in the cells' scope (the kernel's global one) after the cell, its value as a MIME
  * bundle, or the error it threw, and never a cell of its own (no report, no execution count).
- * TypeScript is stripped only where the expression does not parse as JavaScript.
+ * TypeScript is stripped only where the expression does not parse as JavaScript (prepareSource).
  */
 export async function evaluateUserExpressions(expressions: unknown): Promise<Record<string, ExpressionResult>> {
   const results: Record<string, ExpressionResult> = {};
@@ -26,16 +26,12 @@ function failed(error: unknown): ExpressionResult {
 }
 
 async function evaluate(expression: string): Promise<ExpressionResult> {
+  const source = `(${expression}\n)`;
+  // JavaScript as it is; else TypeScript with its types stripped; else JavaScript's own error
+  const prepared = await prepareSource(source, 'auto');
   try {
-    return { status: 'ok', data: valueBundle(runInThisContext(`(${expression}\n)`, { filename: 'user_expressions' })), metadata: {} };
+    return { status: 'ok', data: valueBundle(runInThisContext(prepared.kind === 'javascript' ? prepared.code : source, { filename: 'user_expressions' })), metadata: {} };
   } catch (error: unknown) {
-    if (!(error instanceof SyntaxError)) return failed(error);
-    const stripped = await stripTypes(`(${expression}\n)`, 'user_expressions');
-    if (stripped.kind !== 'javascript') return failed(error);
-    try {
-      return { status: 'ok', data: valueBundle(runInThisContext(stripped.code, { filename: 'user_expressions' })), metadata: {} };
-    } catch (thrown: unknown) {
-      return failed(thrown);
-    }
+    return failed(error);
   }
 }
