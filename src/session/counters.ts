@@ -124,7 +124,6 @@ export function isMultiplexNote(warning: string): boolean {
  * The warnings of many reports (compare's runs, a file's cells) with their multiplexing notes
  * merged into one: every event named, the lowest share; other warnings kept in order, once each.
  */
-
 export function mergeMultiplexNotes(warnings: readonly string[]): string[] {
   const names: string[] = [];
   let lowest: number | null = null;
