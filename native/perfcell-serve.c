@@ -39,7 +39,9 @@
  *     (compare's warm-ups, sent all at once while perfcell itself still loads): answered "pid C"
  *     once released, then its JSON line as any run's. Runs sent while another runs wait their turn,
  *     in order. A run that does not exit 0 ends the queue: each run still waiting is answered
- *     "skipped", as is one whose clone failed (and the queue after it).
+ *     "skipped", as is one whose clone failed (and the queue after it), and so is each "run" read
+ *     after it until a "cmd" begins anew (the requests of one write are read one at a time: a short
+ *     run can fail and be reaped before the runs sent with it are read).
  * Once C has ended: one JSON line, as perfcell-exec's (without perfSignalled): released, exit
  * status, CPU seconds and ru_maxrss from wait4(), and the wall clock from the release to wait4's
  * return on CLOCK_MONOTONIC; and "strays", how many processes the program left running (S is the
@@ -457,6 +459,8 @@ int main(int argc, char **argv) {
   pid_t child = 0;     /* the armed or running C; 0 when none */
   int released = 0;    /* 0 held, 1 running, 2 SIGTERMed after perfcell went */
   int open = 1;
+  int child_is_run = 0; /* C came from a "run" (its failure ends the queue) */
+  int queue_ended = 0;  /* a run failed: each "run" is "skipped" until the next "cmd" */
   for (;;) {
     /* (perfcell, closing, names none: it ends its perfs itself) */
     if (parent_died || !open) kill_perf_groups();
@@ -484,6 +488,7 @@ int main(int argc, char **argv) {
         print_end_report(out, slot->released, status, slot->start, end, &usage, slot->exec_errno, extra);
         child = 0;
         int failed = !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        if (failed && child_is_run) queue_ended = 1;
         /* the next queued run starts at once; a failure (or perfcell gone) ends the queue */
         for (struct queued_run *run; (run = dequeue_run()) != NULL;) {
           if (failed || parent_died || !open) {
@@ -491,6 +496,8 @@ int main(int argc, char **argv) {
           } else {
             child = start_run(out, requests[1], answers[0], run->payload, run->length);
             failed = child == 0;
+            child_is_run = 1;
+            if (failed) queue_ended = 1;
             released = 1;
           }
           free(run->payload);
@@ -525,19 +532,29 @@ int main(int argc, char **argv) {
         continue;
       }
       if (is_run) {
+        if (queue_ended) {
+          fprintf(out, "skipped\n");
+          fflush(out);
+          free(payload);
+          continue;
+        }
         if (child != 0 || queue_head != NULL) {
           enqueue_run(payload, length);
           continue;
         }
         child = start_run(out, requests[1], answers[0], payload, length);
+        child_is_run = 1;
+        if (child == 0) queue_ended = 1;
         released = 1;
         free(payload);
         fflush(out);
         continue;
       }
+      queue_ended = 0;
       pid_t armed = child == 0 && queue_head == NULL ? arm_child(requests[1], answers[0], payload, length) : 0;
       if (armed > 0) {
         child = armed;
+        child_is_run = 0;
         released = 0;
         remember_output(payload, length);
       }

@@ -336,6 +336,33 @@ describe("the server's queue of warm-up runs (perfcell-serve's \"run\" requests)
     await server.exit;
   }, 30_000);
 
+  it('a run that reaches the server after the failed run before it was reaped is "skipped" too, not run (the queue ends at a failure however the requests were read)', async () => {
+    const helper = findNativeHelper('perfcell-serve');
+    expect(helper, 'perfcell-serve is built by scripts/setup.sh').not.toBeNull();
+    const log = join(queueDir, 'late.log');
+    const server = spawnServer(helper!);
+    // the failing run ends and is reaped before the rest arrive: as when the server read the
+    // requests of one write one at a time and a short run failed between two reads (a CI flake)
+    server.control.write(fieldsRequest('run ', ['--', ...append(log, 1, 3)]));
+    expect(await server.forking).toBeGreaterThan(0);
+    expect(await server.nextLine()).toMatch(/^pid \d+$/);
+    expect(JSON.parse((await server.nextLine()) ?? '{}')).toMatchObject({ exited: true, exitCode: 3 });
+    server.control.write(Buffer.concat([append(log, 2), append(log, 3)].map((command) => fieldsRequest('run ', ['--', ...command]))));
+    expect([await server.nextLine(), await server.nextLine()]).toEqual(['skipped', 'skipped']);
+    expect(readFileSync(log, 'utf8')).toBe('1\n');
+    // an armed run begins anew: it is served, and a run queued after it is too
+    server.control.write(fieldsRequest('cmd ', ['--', ...append(log, 4)]));
+    expect(await server.nextLine()).toMatch(/^pid \d+$/);
+    server.control.write('go\n');
+    expect(JSON.parse((await server.nextLine()) ?? '{}')).toMatchObject({ released: true, exitCode: 0 });
+    server.control.write(fieldsRequest('run ', ['--', ...append(log, 5)]));
+    expect(await server.nextLine()).toMatch(/^pid \d+$/);
+    expect(JSON.parse((await server.nextLine()) ?? '{}')).toMatchObject({ exitCode: 0 });
+    expect(readFileSync(log, 'utf8')).toBe('1\n4\n5\n');
+    server.control.end();
+    await server.exit;
+  }, 30_000);
+
   it('an early server that no comparison takes (compare ended first) ends, the warm-up it runs with it, and its cgroup goes', async () => {
     const tree = watchDescendants(process.pid, 5);
     startEarlyWarmups({ commands: [['sleep', '20']], noiseFloor: ['true'], rounds: 2 });
