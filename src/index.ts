@@ -9,7 +9,7 @@ export type { MeasuredReport } from './session/measure.ts';
 /** perfcell's version (package.json), as `perfcell --version` prints it and every JSON document's `perfcell` field holds. */
 export { version } from './version.ts';
 export { toJsonDocument, JSON_FORMATS, type JsonFormat, type JsonDocumentHeader } from './json-document.ts';
-export { summarizeRuns, type RepeatStat } from './session/run-repeat.ts';
+export { summarizeRuns, type RepeatPmuStat, type RepeatStat } from './session/run-repeat.ts';
 export type { TimeitOptions, TimeitResult, PerCallCounter } from './session/timeit.ts';
 export type { InProcessCompareOptions, InProcessCompareResult, InProcessAlternative } from './session/compare-inprocess.ts';
 export type { GcReport, GcKind } from './session/gc.ts';

@@ -6,7 +6,6 @@ import { renderRepeatText } from '../render/run-repeat-text.ts';
 import { shellQuote } from '../render/shell-quote.ts';
 import type { CommandReport, UnsupportedEvent } from '../session/report.ts';
 import { summarizeRuns } from '../session/run-repeat.ts';
-import { lowestRunningPcts } from '../session/counters.ts';
 import { writeHtmlFile } from './html-file.ts';
 import { writeStdout } from './stdout-guard.ts';
 import { endBySignal } from './end-by-signal.ts';
@@ -142,7 +141,6 @@ export async function writeRepeatedRuns(command: readonly string[], reports: rea
       label, reports.length, metrics, partial === null ? {} : { requested: partial.requestedRuns, signal: partial.signal },
       reports.filter((report) => statusOf(report) !== 0).map(endingText),
       unsupportedOfRuns(reports),
-      lowestRunningPcts(reports),
     )
     : renderReportText(dropped);
   const text = `${summary}\n`;

@@ -1,7 +1,7 @@
 import type { RepeatStat } from '../session/run-repeat.ts';
 import type { UnsupportedEvent } from '../session/report.ts';
 import { unsupportedText } from './report-text.ts';
-import { scaledFromText } from './running-pct.ts';
+import { pmuSplitText, scaledFromText } from './running-pct.ts';
 import { formatCount, formatMiB, formatSeconds } from './units.ts';
 
 /**
@@ -21,9 +21,10 @@ const MIB = 1024 * 1024;
 /**
  * `run -r N`'s text: one line per metric, mean ± σ and σ as a share of the mean, as perf stat -r;
  * `interrupted` (the runs asked for and the signal) when a signal ended the series early;
- * `unsupported`, the -e events perf could not count, named once as `run` names them;
- * `runningPct`, the lowest running % of each event perf multiplexed in any run
- * (lowestRunningPcts): its line says `scaled from N% of the time` (the lowest), as each run's event line does.
+ * `unsupported`, the -e events perf could not count, named once as `run` names them. A counter's
+ * line says what each run's event line says beside its count, over the runs: a hybrid event's
+ * split (`cpu_core 75%, cpu_atom 25%`, of the summed counts) and `scaled from N% of the time`
+ * where perf multiplexed it in any run (the lowest share).
  * @example renderRepeatText('true', 5, { time: { mean: 0.001, stddev: 0.0001, n: 5, min: 0.0009, max: 0.0012, unit: 's' } })
  *   // 'true: 5 runs (mean ± sample standard deviation)\n  time  0.001s ± 0.000s  (± 10.0%)'
  */
@@ -34,7 +35,6 @@ export function renderRepeatText(
   interrupted: { readonly requested?: number; readonly signal?: string } = {},
   failures: readonly string[] = [],
   unsupported: readonly UnsupportedEvent[] = [],
-  runningPct: Readonly<Record<string, number>> = {},
 ): string {
   const names = Object.keys(metrics);
   const width = Math.max(0, ...names.map((name) => name.length));
@@ -42,9 +42,9 @@ export function renderRepeatText(
     const stat = metrics[name]!;
     // a metric perf did not count in every run is summarised over the runs that have it: said
     const over = stat.n < runs ? `  (over ${stat.n} of ${runs} runs)` : '';
-    // a count perf estimated from part of the time is no exact figure: said as `run` says it
-    const scaled = Object.hasOwn(runningPct, name) ? scaledFromText(runningPct[name] ?? null) : null;
-    const note = `${over}${scaled === null ? '' : `  (${scaled})`}`;
+    // a hybrid count folded from two PMUs, and one perf estimated from part of the time, said as `run` says them
+    const detail = [pmuSplitText(stat), scaledFromText(stat.lowestRunningPct ?? null)].filter((text) => text !== null).join('; ');
+    const note = `${over}${detail === '' ? '' : `  (${detail})`}`;
     // one value has no spread to show: `± 0.000s (± 0.0%)` read as a perfectly steady series
     if (stat.n < 2) return `  ${name.padEnd(width)}  ${formatValue(stat.mean, stat.unit)}  (${stat.n} run: no σ)${note}`;
     const share = stat.mean === 0 ? '' : `  (± ${((stat.stddev / Math.abs(stat.mean)) * 100).toFixed(1)}%)`;

@@ -7,6 +7,9 @@
  * local-perf61-vm-pid-interval-comma.csv.txt (perf 6.1's interval rows). The program is real:
  * test/fixtures/spin.c busy for 0.5 s.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../support/fixtures.ts';
 import { perfPidsNow } from '../support/leaked-perf.ts';
@@ -142,6 +145,76 @@ describe('perfcell run -r on a replayed PMU (the replay prints the rows perf 6.1
     for (const event of EVENTS) expect(eventLine(scaled, event)).toMatch(/ ± .*\(scaled from 50% of the time\)$/);
     const exact = await repeat(PLAIN);
     for (const event of EVENTS) expect(eventLine(exact, event)).not.toMatch(/scaled/);
+  });
+});
+
+describe('perfcell run -r on a replayed hybrid PMU (the replay prints cpu_core/EV/ and cpu_atom/EV/ rows, as the hybrid captures do)', () => {
+  // A REPLAY: the cpu_core/EV/ + cpu_atom/EV/ rows follow samples/perf/lkml-2023-kanliang-adl-hybrid-default.human.txt and
+  // kernel-doc-intel-hybrid-thread-mode.human.txt, the idle PMU's <not counted> lkml-2024-jclark-hybrid-not-counted-before.json.txt,
+  // the running column gh-loop-unroll-multiplexed.csv.txt (perf 6.1 prints it as a whole number); spin.c is a real program.
+  /** Hybrid 75/25 with each counter multiplexed to half the time: the replay's rows run 37% and 12% (perf 6.1's whole numbers). */
+  const HYBRID_MULTIPLEXED: Parameters<typeof perfcellOnReplay>[1] = { ...HYBRID_75_25, runningPct: 50 };
+  interface PmuStatJson { readonly pmu: string; readonly event: string; readonly status: string; readonly n: number; readonly mean: number | null; readonly stddev: number | null; readonly share: number | null }
+  interface RepeatJson {
+    readonly runs: readonly RunJson[];
+    readonly metrics: Record<string, { readonly mean: number; readonly n: number; readonly lowestRunningPct?: number | null; readonly pmus?: readonly PmuStatJson[] }>;
+  }
+  const repeat = async (scenario: Parameters<typeof perfcellOnReplay>[1], json = false) => {
+    const result = await perfcellOnReplay(['run', '-r', '3', ...(json ? ['--json'] : []), '-e', EVENT_LIST, '--', fixture('spin'), '0.1'], scenario);
+    expect(result.exitCode, result.stderr).toBe(0);
+    return { text: result.stderr.slice(result.stderr.indexOf('3 runs (mean')), document: json ? (JSON.parse(result.stdout) as RepeatJson) : null };
+  };
+  const pmuTotal = (run: RunJson, event: string, pmu: string): number => run.counters.events.find((candidate) => candidate.event === event)?.pmus?.find((share) => share.pmu === pmu)?.total ?? 0;
+
+  it('text: each event\'s mean ± σ line says its cpu_core/cpu_atom split, and with multiplexing the scaling too, in the words of each run\'s line', async () => {
+    // Before: `cycles  100,523,179 ± 1,171,802  (± 1.1%)`, no word of the two PMUs the count was
+    // folded from, where run's own line says `(cpu_core 75%, cpu_atom 25%)`.
+    const hybrid = await repeat(HYBRID_75_25);
+    for (const event of EVENTS) expect(eventLine(hybrid.text, event)).toMatch(/ ± .*  \(cpu_core 75%, cpu_atom 25%\)$/);
+    const both = await repeat(HYBRID_MULTIPLEXED);
+    // 37 and 12 of 49 points: 76% and 24%, as run prints them; the folded share 49%, as run's line
+    for (const event of EVENTS) expect(eventLine(both.text, event)).toMatch(/ ± .*  \(cpu_core 76%, cpu_atom 24%; scaled from 49% of the time\)$/);
+    const coreOnly = await repeat(HYBRID_CORE_ONLY);
+    for (const event of EVENTS) expect(eventLine(coreOnly.text, event)).toMatch(/ ± .*  \(cpu_core only\)$/);
+  });
+
+  it('--json: each counter\'s metric holds its lowest running % over the runs and each PMU\'s mean ± σ of what the runs\' reports say it took', async () => {
+    // Before: `metrics.cycles` was `{ mean, stddev, n, min, max, unit }` alone: neither the scaling nor the split.
+    const { document } = await repeat(HYBRID_MULTIPLEXED, true);
+    // the document's new fields are those its schema describes (pmus' items allow no others)
+    const schemaDir = join(import.meta.dirname, '..', '..', 'schema');
+    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, validateFormats: false });
+    for (const file of readdirSync(schemaDir).filter((name) => name.endsWith('.schema.json'))) ajv.addSchema(JSON.parse(readFileSync(join(schemaDir, file), 'utf8')) as object);
+    const validate = ajv.getSchema('https://github.com/perfcell/perfcell/schema/perfcell-run-repeat.schema.json')!;
+    expect(validate(document) ? [] : validate.errors).toEqual([]);
+    for (const event of EVENTS) {
+      const metric = document!.metrics[event]!;
+      // each run's own folded share (37 + 12 points, in floating point): the lowest of them
+      expect(metric.lowestRunningPct, event).toBeCloseTo(49, 9);
+      expect(metric.pmus?.map(({ pmu, event: printed, status, n }) => [pmu, printed, status, n])).toEqual([
+        ['cpu_core', `cpu_core/${event}/`, 'counted', 3],
+        ['cpu_atom', `cpu_atom/${event}/`, 'counted', 3],
+      ]);
+      for (const share of metric.pmus ?? []) {
+        const taken = document!.runs.map((run) => pmuTotal(run, event, share.pmu));
+        const mean = taken.reduce((sum, value) => sum + value, 0) / taken.length;
+        expectNear(share.mean, mean, `${event} on ${share.pmu}: the mean of the runs' own`, 1e-9);
+        expect(share.stddev, `${event} on ${share.pmu}`).toBeCloseTo(Math.sqrt(taken.reduce((sum, value) => sum + (value - mean) ** 2, 0) / 2), 6);
+        expectNear(share.share, (share.mean ?? 0) / metric.mean, `${event} on ${share.pmu}: its share of the mean`, 1e-9);
+      }
+      expectNear(metric.pmus?.[0]?.share, 37 / 49, `${event}: cpu_core's share`);
+    }
+    const plain = (await repeat(PLAIN, true)).document!;
+    for (const event of EVENTS) {
+      expect(plain.metrics[event]?.lowestRunningPct, event).toBe(100);
+      expect(plain.metrics[event]?.pmus, event).toBeUndefined();
+    }
+    // time, CPU and memory are no counters: neither field
+    expect(plain.metrics['time']).not.toHaveProperty('lowestRunningPct');
+    const coreOnly = (await repeat(HYBRID_CORE_ONLY, true)).document!;
+    for (const event of EVENTS) {
+      expect(coreOnly.metrics[event]?.pmus?.map(({ pmu, status, n, mean, share }) => ({ pmu, status, n, mean, share }))[1]).toEqual({ pmu: 'cpu_atom', status: 'not counted', n: 0, mean: null, share: null });
+    }
   });
 });
 

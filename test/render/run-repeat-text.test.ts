@@ -31,4 +31,20 @@ describe('run -r text', () => {
     const text = renderRepeatText('true', 2, { time: stat([0.001, 0.0011], 's') }, {}, ['exit code 1'], [{ event: 'cycles', reason }, { event: 'instructions', reason }]);
     expect(text.split('\n').slice(2)).toEqual([`  cycles, instructions: ${reason}`, '  1 of 2 runs failed (exit code 1): the figures above include them']);
   });
+
+  it('a counter\'s line says its hybrid split and its scaling as run\'s event line does; an idle PMU reads "cpu_core only"; a full-time count says neither', () => {
+    const pmu = (name: string, share: number | null): NonNullable<RepeatStat['pmus']>[number] => share === null
+      ? { pmu: name, event: `${name}/cycles/`, status: 'not counted', n: 0, mean: null, stddev: null, min: null, max: null, share: null }
+      : { pmu: name, event: `${name}/cycles/`, status: 'counted', n: 2, mean: share * 1.5e6, stddev: 0, min: 0, max: 0, share };
+    const text = renderRepeatText('prog', 3, {
+      cycles: { ...stat([1e6, 2e6], ''), lowestRunningPct: 49, pmus: [pmu('cpu_core', 37 / 49), pmu('cpu_atom', 12 / 49)] },
+      instructions: { ...stat([2e6, 2e6, 2e6], ''), lowestRunningPct: 100, pmus: [pmu('cpu_core', 1), pmu('cpu_atom', null)] },
+      'page-faults': { ...stat([120, 122, 124], ''), lowestRunningPct: 100 },
+    });
+    expect(text.split('\n').slice(1)).toEqual([
+      '  cycles        1,500,000 ± 707,107  (± 47.1%)  (over 2 of 3 runs)  (cpu_core 76%, cpu_atom 24%; scaled from 49% of the time)',
+      '  instructions  2,000,000 ± 0  (± 0.0%)  (cpu_core only)',
+      '  page-faults   122 ± 2  (± 1.6%)',
+    ]);
+  });
 });
