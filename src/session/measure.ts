@@ -79,6 +79,9 @@ async function runCachegrind(command: readonly string[], options: MeasureOptions
   // compare --input FILE, --output FILE (emptied now: valgrind starts at once)
   const files = openProgramFiles(options);
   files.begin();
+  // when valgrind starts, as a perf run's startedAt is its program's start: taken after the run, it
+  // read the run's end (a 2.7 s run of sleep 2 said it started 2.7 s after it had)
+  const startedAt = new Date().toISOString();
   let result: Awaited<ReturnType<typeof runUnderCachegrind>>;
   try {
     result = await runUnderCachegrind(file, args, { stdio: programStdio(options, files), onSpawn: () => files.spawned(), ...(options.programEnvironment === undefined ? {} : { env: options.programEnvironment }) });
@@ -89,7 +92,7 @@ async function runCachegrind(command: readonly string[], options: MeasureOptions
   return {
     label: options.label ?? shellQuote(command),
     command,
-    startedAt: new Date().toISOString(),
+    startedAt,
     durationS: result.durationS,
     exitCode: result.exitCode,
     signal: result.signal,

@@ -44,4 +44,18 @@ describe.runIf(runsWith('valgrind', hasValgrind, 'the cachegrind run tests'))('p
     expect(report.memory.peakMethod).toBe('none');
     expect(report.counters.events.find((event) => event.event === 'D1 read misses')?.total).toBeGreaterThan(0);
   });
+
+  // A QA pass: startedAt was taken once valgrind had finished, so `sleep 2`'s report said it started
+  // 2.7 s after it had (a perf run's startedAt is its program's start).
+  it('--json startedAt is when the run began, not when it ended', async () => {
+    const before = Date.now();
+    const result = await perfcell(['run', '--backend', 'cachegrind', '--json', '--', 'sleep', '1']);
+    const after = Date.now();
+    const report = JSON.parse(result.stdout) as CommandReport;
+    const startedMs = Date.parse(report.startedAt);
+    expect(report.durationS).toBeGreaterThanOrEqual(1);
+    expect(startedMs).toBeGreaterThanOrEqual(before);
+    // the ISO string is rounded to the ms
+    expect(startedMs + report.durationS * 1000, `started ${startedMs - before} ms after the call, ran ${report.durationS} s, the call took ${after - before} ms`).toBeLessThanOrEqual(after + 1);
+  });
 });
