@@ -45,6 +45,12 @@ export interface CachegrindRun {
   readonly counters: CountersReport;
   /** The parsed output file: raw totals per cachegrind event and the simulated cache geometry. */
   readonly profile: CachegrindProfile;
+  /**
+   * Processes that forked without exec: cachegrind starts such a child with a copy of its parent's
+   * counts so far, so the summed counters hold those twice. 0 for a program that forks none (one
+   * that forks and execs, as a shell does, starts each exec'd program's counts afresh).
+   */
+  readonly forkedProcesses: number;
 }
 
 interface ChildOutcome {
@@ -53,9 +59,13 @@ interface ChildOutcome {
   readonly error: (Error & { code?: string }) | undefined;
 }
 
-async function firstLogLine(logPath: string): Promise<string> {
+/** The first error line of valgrind's log: the first process's (`mainPid`), else any log in `folder`. */
+async function firstLogLine(folder: string, mainPid: number | undefined): Promise<string> {
   try {
-    const log = await fsPromises.readFile(logPath, 'utf8');
+    const logs = (await fsPromises.readdir(folder)).filter((name) => name.startsWith(LOG_PREFIX) && name.endsWith(LOG_SUFFIX)).sort();
+    const main = logs.find((name) => name === `${LOG_PREFIX}${mainPid}${LOG_SUFFIX}`) ?? logs[0];
+    if (main === undefined) return '';
+    const log = await fsPromises.readFile(join(folder, main), 'utf8');
     // valgrind prefixes its lines with ==PID== or --PID--; its errors are the lines that are not its banner.
     const lines = log.split('\n').map((line) => line.replace(/^(==|--)\d+(==|--)\s?/, '').trim());
     return lines.find((line) => /error|fatal|cannot|can't|unknown|invalid|not /i.test(line)) ?? lines.filter(Boolean).at(-1) ?? '';
@@ -96,8 +106,10 @@ async function checkProgram(file: string, cwd: string, path: string | undefined)
 
 /**
  * Runs `file args` under `valgrind --tool=cachegrind --cache-sim=yes --trace-children=yes` (no
- * shell) and reports the simulated cache counts of the program and its children, summed. The program keeps perfcell's stdin, stdout and stderr (or `stdio`);
- * valgrind's own messages go to a temporary log file, read only to explain a failure.
+ * shell) and reports the simulated cache counts of the program and its children, summed (a child
+ * forked without exec began with a copy of its parent's counts: `forkedProcesses`). The program
+ * keeps perfcell's stdin, stdout and stderr (or `stdio`); valgrind's own messages go to temporary
+ * log files, read only to explain a failure.
  * Throws CachegrindError when valgrind is missing or writes no output, LaunchError (a UsageError;
  * `run` exits 127 or 126) when the program does not exist or cannot be run; the program's own
  * failure is its exitCode or signal.
@@ -117,22 +129,25 @@ export async function runUnderCachegrind(
 
   const tempDir = await makeOutDir(options.outDir ?? tmpdir());
   try {
-    const logPath = join(tempDir, 'valgrind.log');
     // What the program and its children cost, as run's perf counts it: each process under
     // cachegrind, a file each (%p, its pid), summed. Without it `run -- ./script.sh` counted the
     // shell alone (2,465 D1 misses for a script whose program had 296,692; a QA pass).
+    // A log each too, but none for a child forked without exec (--child-silent-after-fork): an
+    // out file without its log is such a child's, whose counts began as a copy of its parent's.
     const valgrindArgs = [
       '--tool=cachegrind',
       '--cache-sim=yes',
       '--trace-children=yes',
+      '--child-silent-after-fork=yes',
       `--cachegrind-out-file=${join(tempDir, `${OUT_PREFIX}%p`)}`,
-      `--log-file=${logPath}`,
+      `--log-file=${join(tempDir, `${LOG_PREFIX}%p${LOG_SUFFIX}`)}`,
       ...(options.valgrindArgs ?? []),
       '--',
       file,
       ...args,
     ];
     const startedAt = process.hrtime.bigint();
+    let mainPid: number | undefined;
     const outcome = await new Promise<ChildOutcome>((resolve) => {
       let spawnError: ChildOutcome['error'];
       const started = keepingIgnoredOnExec(valgrindPath, valgrindArgs, env);
@@ -142,6 +157,8 @@ export async function runUnderCachegrind(
         stdio: [...(options.stdio ?? ['inherit', 'inherit', 'inherit'])],
         ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }),
       });
+      // valgrind's own pid: the shell of keepingIgnoredOnExec and Debian's valgrind script exec it
+      mainPid = child.pid;
       options.onSpawn?.();
       // Node emits 'error' (not found, aborted) and then 'close'; wait for 'close' so the child is gone.
       child.on('error', (error) => {
@@ -164,11 +181,11 @@ export async function runUnderCachegrind(
       throw outcome.error;
     }
 
-    let texts: string[];
+    let outFiles: OutFiles;
     try {
-      texts = await readOutFiles(tempDir);
+      outFiles = await readOutFiles(tempDir);
     } catch (error: unknown) {
-      const reason = await firstLogLine(logPath);
+      const reason = await firstLogLine(tempDir, mainPid);
       const status = outcome.signal ?? `exit ${outcome.code}`;
       throw new CachegrindError(
         'VALGRIND_FAILED',
@@ -176,13 +193,14 @@ export async function runUnderCachegrind(
         { cause: error },
       );
     }
-    const profile = mergeCachegrindProfiles(texts.map(parseCachegrind));
+    const profile = mergeCachegrindProfiles(outFiles.texts.map(parseCachegrind));
     return {
       exitCode: outcome.signal === null ? outcome.code : null,
       signal: outcome.signal,
       durationS,
       counters: countersFromCachegrind(profile),
       profile,
+      forkedProcesses: outFiles.forkedProcesses,
     };
   } finally {
     await fsPromises.rm(tempDir, { recursive: true, force: true });
@@ -192,15 +210,28 @@ export async function runUnderCachegrind(
 /** cachegrind's output files' names, before each process's pid. */
 const OUT_PREFIX = 'cachegrind.out.';
 
-/** The processes' output files, the first started (lowest pid) first; throws (ENOENT) where there is none. */
-async function readOutFiles(folder: string): Promise<string[]> {
-  const pids = (await fsPromises.readdir(folder))
+/** valgrind's log of each process it started afresh: `valgrind.PID.log`. */
+const LOG_PREFIX = 'valgrind.';
+const LOG_SUFFIX = '.log';
+
+interface OutFiles {
+  /** Each process's output file, the first started (lowest pid) first. */
+  readonly texts: string[];
+  /** Output files without a log of their own: children forked without exec (--child-silent-after-fork). */
+  readonly forkedProcesses: number;
+}
+
+/** The processes' output files, and how many were forked without exec; throws (ENOENT) where there is none. */
+async function readOutFiles(folder: string): Promise<OutFiles> {
+  const names = await fsPromises.readdir(folder);
+  const pids = names
     .filter((name) => name.startsWith(OUT_PREFIX))
     .map((name) => Number(name.slice(OUT_PREFIX.length)))
     .filter((pid) => Number.isInteger(pid))
     .sort((a, b) => a - b);
   if (pids.length === 0) throw Object.assign(new Error(`no ${OUT_PREFIX}PID file in ${folder}`), { code: 'ENOENT' });
-  return Promise.all(pids.map((pid) => fsPromises.readFile(join(folder, `${OUT_PREFIX}${pid}`), 'utf8')));
+  const texts = await Promise.all(pids.map((pid) => fsPromises.readFile(join(folder, `${OUT_PREFIX}${pid}`), 'utf8')));
+  return { texts, forkedProcesses: pids.filter((pid) => !names.includes(`${LOG_PREFIX}${pid}${LOG_SUFFIX}`)).length };
 }
 
 /**

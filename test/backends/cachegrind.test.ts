@@ -33,6 +33,7 @@ describe.runIf(runsWith('valgrind', canRun, 'the runUnderCachegrind tests'))('ru
   let outDir: string;
   let rowcol: string;
   let exiter: string;
+  let forker: string;
   let output: { stdout: string; stderr: string; open(): ['ignore', number, number]; close(): void };
 
   beforeAll(() => {
@@ -49,6 +50,16 @@ describe.runIf(runsWith('valgrind', canRun, 'the runUnderCachegrind tests'))('ru
         '  return argc > 1 ? atoi(argv[1]) : 0;\n}\n',
     );
     execFileSync('cc', ['-O2', '-static', '-o', exiter, `${exiter}.c`], { timeout: 60_000 });
+    // writes 256 × 256 doubles (8,192 lines), then forks a child that only exits
+    forker = join(dir, 'forker');
+    writeFileSync(
+      `${forker}.c`,
+      '#include <stdlib.h>\n#include <unistd.h>\n#include <sys/wait.h>\n' +
+        'int main(void) {\n  volatile double *m = malloc(sizeof(double) * 256 * 256);\n' +
+        '  for (int i = 0; i < 256 * 256; i++) m[i] = 1;\n' +
+        '  if (fork() == 0) _exit(0);\n  wait(0);\n  return 0;\n}\n',
+    );
+    execFileSync('cc', ['-O2', '-static', '-o', forker, `${forker}.c`], { timeout: 60_000 });
     let fds: number[] = [];
     output = {
       stdout: join(dir, 'stdout.txt'),
@@ -120,6 +131,19 @@ describe.runIf(runsWith('valgrind', canRun, 'the runUnderCachegrind tests'))('ru
     expect(walkMisses).toBeGreaterThan(256 * 256);
     // the shell's own counts move a little from one run to the next (its environment, its fork)
     expect(Math.abs(shellMisses! - walkMisses! - aloneMisses!), `${shellMisses} against ${walkMisses} + ${aloneMisses}`).toBeLessThan(0.1 * aloneMisses! + 50);
+    // the shell forked the walk and exec'd it: the walk's counts began at zero
+    expect(shell.forkedProcesses).toBe(0);
+    expect(readdirSync(outDir)).toEqual([]);
+  }, 120_000);
+
+  // A QA pass: a child forked without exec starts with a copy of its parent's counts, so the sum
+  // held the parent's fill twice (68,877 D1 misses for 34,459), and nothing said so.
+  it('tells a child forked without exec, whose counts began as a copy of its parent\'s', async () => {
+    const run = await runUnderCachegrind(forker, [], { outDir, stdio: ['ignore', 'ignore', 'ignore'] });
+    expect(run.exitCode).toBe(0);
+    expect(run.forkedProcesses).toBe(1);
+    // the fill's 8,192 write misses in the parent's counts and again in the child's copy of them
+    expect(totalOf(run, 'D1 misses')! - totalOf(run, 'D1 read misses')!).toBeGreaterThanOrEqual(2 * 8192);
     expect(readdirSync(outDir)).toEqual([]);
   }, 120_000);
 

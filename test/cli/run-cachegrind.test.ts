@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -11,10 +11,14 @@ import { hasValgrind, runsWith } from '../support/tools.ts';
 
 let dir = '';
 let rowcol = '';
+let forker = '';
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'perfcell-run-cg-'));
   rowcol = join(dir, 'rowcol');
   execFileSync('cc', ['-O2', '-o', rowcol, join(import.meta.dirname, '..', '..', 'samples', 'rowcol', 'rowcol.c')]);
+  forker = join(dir, 'forker');
+  writeFileSync(`${forker}.c`, '#include <unistd.h>\n#include <sys/wait.h>\nint main(void) {\n  if (fork() == 0) _exit(0);\n  wait(0);\n  return 0;\n}\n');
+  execFileSync('cc', ['-O2', '-o', forker, `${forker}.c`]);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -43,6 +47,18 @@ describe.runIf(runsWith('valgrind', hasValgrind, 'the cachegrind run tests'))('p
     // it said "sampled" beside a null peak (a QA pass): no method measured it
     expect(report.memory.peakMethod).toBe('none');
     expect(report.counters.events.find((event) => event.event === 'D1 read misses')?.total).toBeGreaterThan(0);
+  });
+
+  // A QA pass: a child forked without exec starts with a copy of its parent's counts, which the
+  // totals then held twice, unsaid; a shell's children, forked and exec'd, start afresh.
+  it('warns where a child forked without exec holds a copy of its parent\'s counts, and only there', async () => {
+    const forked = await perfcell(['run', '--backend', 'cachegrind', '--', forker]);
+    expect(forked.exitCode).toBe(0);
+    const warning = "warning: a process forked without exec: cachegrind starts such a child with its parent's counts so far, so the totals count those twice (run the child's work as a program of its own to count it alone)";
+    expect(forked.stderr.split('\n')).toContain(warning);
+    const shell = await perfcell(['run', '--backend', 'cachegrind', '--', 'sh', '-c', `${rowcol} col 64 1; true`]);
+    expect(shell.exitCode).toBe(0);
+    expect(shell.stderr).not.toContain('forked without exec');
   });
 
   // A QA pass: startedAt was taken once valgrind had finished, so `sleep 2`'s report said it started
