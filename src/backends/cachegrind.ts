@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LaunchError } from '../session/exec-failure.ts';
 import { mergeCachegrindProfiles, parseCachegrind, type CachegrindProfile } from '../../parsers/cachegrind.ts';
+import { parseUnhandledInstruction, type UnhandledInstruction } from '../../parsers/valgrind-log.ts';
 import type { CountersReport } from '../session/report.ts';
 import { CachegrindError } from './cachegrind-error.ts';
 import { countersFromCachegrind } from './cachegrind-counters.ts';
@@ -51,6 +52,11 @@ export interface CachegrindRun {
    * that forks and execs, as a shell does, starts each exec'd program's counts afresh).
    */
   readonly forkedProcesses: number;
+  /**
+   * The first instruction valgrind could not decode, in any process it started: it raised SIGILL in
+   * the program there, which a native run may not (valgrind lacks some instructions); null where none.
+   */
+  readonly unhandledInstruction: UnhandledInstruction | null;
 }
 
 interface ChildOutcome {
@@ -201,6 +207,7 @@ export async function runUnderCachegrind(
       counters: countersFromCachegrind(profile),
       profile,
       forkedProcesses: outFiles.forkedProcesses,
+      unhandledInstruction: await findUnhandledInstruction(tempDir),
     };
   } finally {
     await fsPromises.rm(tempDir, { recursive: true, force: true });
@@ -209,6 +216,19 @@ export async function runUnderCachegrind(
 
 /** cachegrind's output files' names, before each process's pid. */
 const OUT_PREFIX = 'cachegrind.out.';
+
+/** The first instruction a process's log says valgrind could not decode, or null; the logs are read the first started (lowest pid) first. */
+async function findUnhandledInstruction(folder: string): Promise<UnhandledInstruction | null> {
+  const logs = (await fsPromises.readdir(folder))
+    .map((name) => ({ name, pid: Number(name.slice(LOG_PREFIX.length, -LOG_SUFFIX.length)) }))
+    .filter(({ name, pid }) => name.startsWith(LOG_PREFIX) && name.endsWith(LOG_SUFFIX) && Number.isInteger(pid))
+    .sort((a, b) => a.pid - b.pid);
+  for (const { name } of logs) {
+    const found = parseUnhandledInstruction(await fsPromises.readFile(join(folder, name), 'utf8'));
+    if (found !== undefined) return found;
+  }
+  return null;
+}
 
 /** valgrind's log of each process it started afresh: `valgrind.PID.log`. */
 const LOG_PREFIX = 'valgrind.';

@@ -11,6 +11,7 @@ import { emptyProgramError } from './exec-failure.ts';
 import { openProgramFiles } from './program-files.ts';
 import { programStdio } from './program-stdio.ts';
 import { checkMeasureOptions, checkMeasureTarget } from './check-options.ts';
+import type { UnhandledInstruction } from '../../parsers/valgrind-log.ts';
 
 /**
  * Measures one command and returns its report: a function run in this process (sync or async;
@@ -100,7 +101,7 @@ async function runCachegrind(command: readonly string[], options: MeasureOptions
     memory: { ...unknownMemory, peakMethod: 'none' },
     cpu: { systemMeanPct: null, singleMaxPct: null, perCpuPct: [], userS: null, systemS: null },
     counters: result.counters,
-    warnings: ['counts are from cachegrind\'s simulated caches and the time is under valgrind (20-100× slower than native)', ...forkedWarning(result.forkedProcesses)],
+    warnings: ['counts are from cachegrind\'s simulated caches and the time is under valgrind (20-100× slower than native)', ...forkedWarning(result.forkedProcesses), ...unhandledWarning(result.unhandledInstruction)],
   };
 }
 
@@ -113,4 +114,15 @@ function forkedWarning(count: number): string[] {
   if (count === 0) return [];
   const processes = count === 1 ? 'a process forked without exec' : `${count} processes forked without exec`;
   return [`${processes}: cachegrind starts such a child with its parent's counts so far, so the totals count those twice (run the child's work as a program of its own to count it alone)`];
+}
+
+/**
+ * An instruction valgrind could not decode: it raised SIGILL in the program in its place, and the
+ * log that said so was removed with the run, so a program that runs natively read as
+ * `killed by SIGILL` of its own (a QA pass: a SHA-NI instruction, which this CPU runs).
+ */
+function unhandledWarning(instruction: UnhandledInstruction | null): string[] {
+  if (instruction === null) return [];
+  const where = instruction.location === null ? '' : ` at ${instruction.location}`;
+  return [`valgrind could not decode an instruction${where} (bytes ${instruction.bytes}) and raised SIGILL in the program in its place: if the program runs natively, the instruction is one valgrind lacks and this run is not the program's (perfcell run without --backend cachegrind tells)`];
 }

@@ -12,6 +12,7 @@ import { hasValgrind, runsWith } from '../support/tools.ts';
 let dir = '';
 let rowcol = '';
 let forker = '';
+let undecodable = '';
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'perfcell-run-cg-'));
   rowcol = join(dir, 'rowcol');
@@ -19,6 +20,10 @@ beforeAll(() => {
   forker = join(dir, 'forker');
   writeFileSync(`${forker}.c`, '#include <unistd.h>\n#include <sys/wait.h>\nint main(void) {\n  if (fork() == 0) _exit(0);\n  wait(0);\n  return 0;\n}\n');
   execFileSync('cc', ['-O2', '-o', forker, `${forker}.c`]);
+  // sha256rnds2 (SHA-NI): valgrind 3.19 cannot decode it
+  undecodable = join(dir, 'undecodable');
+  writeFileSync(`${undecodable}.c`, 'int main(void) { __asm__ volatile(".byte 0x0f, 0x38, 0xcb, 0xd1"); return 0; }\n');
+  execFileSync('cc', ['-O2', '-o', undecodable, `${undecodable}.c`]);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -59,6 +64,23 @@ describe.runIf(runsWith('valgrind', hasValgrind, 'the cachegrind run tests'))('p
     const shell = await perfcell(['run', '--backend', 'cachegrind', '--', 'sh', '-c', `${rowcol} col 64 1; true`]);
     expect(shell.exitCode).toBe(0);
     expect(shell.stderr).not.toContain('forked without exec');
+  });
+
+  // A QA pass: a program valgrind could not run to its end (an instruction it cannot decode) read
+  // as `killed by SIGILL` of its own, valgrind's explanation removed with its log.
+  it('says where valgrind raised SIGILL for an instruction it cannot decode; a program\'s own crash is not so named', async () => {
+    const result = await perfcell(['run', '--backend', 'cachegrind', '--', undecodable]);
+    expect(result.exitCode).toBe(128 + 4);
+    expect(result.stderr).toMatch(new RegExp(
+      `^warning: valgrind could not decode an instruction at 0x[0-9A-F]+: main \\(in ${undecodable}\\) \\(bytes 0xF 0x38 0xCB 0xD1[0-9A-Fx ]*\\) ` +
+        "and raised SIGILL in the program in its place: if the program runs natively, the instruction is one valgrind lacks and this run is not the program's " +
+        '\\(perfcell run without --backend cachegrind tells\\)$',
+      'm',
+    ));
+    expect(result.stderr).toMatch(/, killed by SIGILL$/m);
+    const crashed = await perfcell(['run', '--backend', 'cachegrind', '--', 'sh', '-c', 'kill -SEGV $$']);
+    expect(crashed.exitCode).toBe(128 + 11);
+    expect(crashed.stderr).not.toContain('could not decode');
   });
 
   // A QA pass: startedAt was taken once valgrind had finished, so `sleep 2`'s report said it started
