@@ -56,7 +56,7 @@ export function createBareProgram(): Command {
 
 /**
  * Fills `-e` and `-I` from the environment or a config file where the command line left them at
- * their defaults (flag > env > file > built-in).
+ * their defaults (flag > env > file > built-in); `-e` not under --backend cachegrind.
  */
 function applyDefaults(command: Command): void {
   const hasOption = (name: string) => command.options.some((option) => option.attributeName() === name);
@@ -66,7 +66,10 @@ function applyDefaults(command: Command): void {
   };
   if (!hasOption('events') && !hasOption('interval')) return;
   const defaults = readDefaults();
-  if (defaults.events !== undefined && hasOption('events') && isUnset('events')) {
+  // A default -e is for perf: cachegrind counts no perf events, and a PERFCELL_EVENTS or
+  // .perfcellrc.json set once for perf stopped every --backend cachegrind ('drop -e', never given).
+  const isCachegrind = command.getOptionValue('backend') === 'cachegrind';
+  if (defaults.events !== undefined && hasOption('events') && isUnset('events') && !isCachegrind) {
     command.setOptionValueWithSource('events', fromSource(() => parseEventList(defaults.events!.value), defaults.events.source), 'env');
   }
   if (defaults.intervalMs !== undefined && hasOption('interval') && isUnset('interval')) {

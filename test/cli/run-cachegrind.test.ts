@@ -83,6 +83,22 @@ describe.runIf(runsWith('valgrind', hasValgrind, 'the cachegrind run tests'))('p
     expect(crashed.stderr).not.toContain('could not decode');
   });
 
+  // A QA pass: a default -e (PERFCELL_EVENTS, .perfcellrc.json), set once for perf, was taken for a
+  // -e given, and every --backend cachegrind was refused: 'drop -e', which was never on the line.
+  it('leaves a default -e from the environment or .perfcellrc.json to perf, as -e given is refused', async () => {
+    const cwd = mkdtempSync(join(dir, 'rc-'));
+    writeFileSync(join(cwd, '.perfcellrc.json'), JSON.stringify({ events: 'context-switches' }));
+    const args = ['run', '--backend', 'cachegrind', '--json', '--', 'true'];
+    for (const [env, at] of [[{ PERFCELL_EVENTS: 'page-faults' }, dir], [{}, cwd]] as const) {
+      const result = await execa(process.execPath, [cliPath, ...args], { reject: false, cwd: at, env: { NO_COLOR: '1', ...env }, timeout: 60_000 });
+      expect(result.stderr).not.toContain('error:');
+      expect(result.exitCode).toBe(0);
+      expect((JSON.parse(result.stdout) as CommandReport).counters).toMatchObject({ backend: 'cachegrind' });
+    }
+    const given = await perfcell(['run', '--backend', 'cachegrind', '-e', 'page-faults', '--', 'true']);
+    expect(given.exitCode).toBe(2);
+  });
+
   // A QA pass: startedAt was taken once valgrind had finished, so `sleep 2`'s report said it started
   // 2.7 s after it had (a perf run's startedAt is its program's start).
   it('--json startedAt is when the run began, not when it ended', async () => {
