@@ -131,9 +131,14 @@ function byValueSection(document: CompareDocument, unitS: number | null): TableS
 export function compareTables(document: CompareDocument, options: { readonly timeUnit?: TimeUnit } = {}): CompareTables {
   const unitS = options.timeUnit === undefined ? null : TIME_UNIT_SECONDS[options.timeUnit];
   const { settings, machine } = document;
+  // an export is read without the run's stderr, whose warning said whose time this is: under
+  // cachegrind the time tables held valgrind's slowed-down runs with only `backend cachegrind` above them
+  const backend = settings.backend === 'cachegrind'
+    ? "backend cachegrind (simulated counters; each run under valgrind: its time is valgrind's, not the program's)"
+    : `backend ${settings.backend}`;
   const intro =
     `${runCountsText(document)} after ${settings.warmup} warm-up round(s), ` +
-    `backend ${settings.backend}, on ${machine.hostname} (${machine.cpuModel ?? 'unknown CPU'}, kernel ${machine.kernel}, node ${machine.node}). ` +
+    `${backend}, on ${machine.hostname} (${machine.cpuModel ?? 'unknown CPU'}, kernel ${machine.kernel}, node ${machine.node}). ` +
     'Relative: the ratio to the first alternative (of geometric means where every value is positive, as the tests take them), ' +
     '± half its confidence interval, or the interval itself (low–high) where it is lopsided around the ratio: ' +
     '95% for time, wider for the other metrics after Holm’s correction; rates get no verdict, they mirror time.';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { renderCompareAsciidoc } from '../../src/render/compare-asciidoc.ts';
 import { renderCompareMarkdown } from '../../src/render/compare-markdown.ts';
+import { renderCompareOrgmode } from '../../src/render/compare-orgmode.ts';
 import { displayScale } from '../../src/render/metric-units.ts';
 import { documentOfRuns, rowColDocument } from './compare-fixture.ts';
 
@@ -74,6 +76,20 @@ describe('renderCompareMarkdown', () => {
       ./rowcol col 1024 20 has 2.31× ± 0.06 more user CPU time; p < 0.001.
       "
     `);
+  });
+});
+
+// A QA pass: under --backend cachegrind the exports' time tables held valgrind's runs, 20-100×
+// the program's, with only `backend cachegrind` above them; the text and the page said whose time it is.
+describe('the exports of a cachegrind comparison', () => {
+  it("say the time is valgrind's, not the program's, as the text report does", () => {
+    const perf = rowColDocument();
+    const cachegrind = { ...perf, settings: { ...perf.settings, backend: 'cachegrind' as const } };
+    const said = "backend cachegrind (simulated counters; each run under valgrind: its time is valgrind's, not the program's), on box";
+    for (const render of [renderCompareMarkdown, renderCompareAsciidoc, renderCompareOrgmode]) {
+      expect(render(cachegrind)).toContain(said);
+      expect(render(perf)).toContain('backend perf, on box');
+    }
   });
 });
 
