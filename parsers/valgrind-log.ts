@@ -1,8 +1,8 @@
 /**
  * Reads what a valgrind log says of an instruction its decoder (VEX) could not translate. valgrind
  * then raises SIGILL in the program itself, so the program seems to crash where it may run natively
- * (an instruction valgrind lacks: 3.19 has no SHA-NI), or it really executed no instruction at
- * all (a bad jump, UD0): valgrind says either may be so, and only a native run tells them apart.
+ * (an instruction valgrind lacks: 3.19 has no SHA-NI), or the bytes are no instruction at all (a
+ * bad jump, UD0), and it crashes natively too: valgrind says either may be so, and only a native run tells.
  */
 
 /** An instruction valgrind could not decode. */
