@@ -9,6 +9,7 @@ import { createCellEngine, type CellEngine } from './cell-engine.ts';
 import { bindChannels, type Channels } from './channels.ts';
 import { ConnectionFileError, parseConnectionFile, type Channel } from './connection.ts';
 import { errorContent, reportBundle, valueBundle } from './display.ts';
+import { createHistory } from './history.ts';
 import { inspectAt } from './inspect.ts';
 import { captureOutput, type OutputCapture } from './output-capture.ts';
 import { parentPidFromEnv, watchParent } from './parent-watch.ts';
@@ -87,6 +88,7 @@ export async function runKernel(options: KernelOptions): Promise<number> {
   Object.defineProperty(engine.server.context, 'perfcell', { value: api, configurable: true, writable: true, enumerable: false });
 
   let executionCount = 0;
+  const history = createHistory();
   let failedAtMs = -Infinity;
   const said = new Set<string>();
   let finish: (code: number) => void = () => undefined;
@@ -124,8 +126,11 @@ export async function runKernel(options: KernelOptions): Promise<number> {
     const run = await engine.run(code);
     capture.flush();
     const { outcome } = run;
-    if (!silent && outcome.kind === 'value' && outcome.value !== undefined) {
-      await publish('execute_result', { execution_count: count, data: valueBundle(outcome.value), metadata: {} }, request.header);
+    // A silent cell (never stored) shows no value: its _repr_*_ methods are not called.
+    const result = !silent && outcome.kind === 'value' && outcome.value !== undefined ? valueBundle(outcome.value) : null;
+    if (storeHistory) history.record(count, code, result === null ? null : String(result['text/plain']));
+    if (result !== null) {
+      await publish('execute_result', { execution_count: count, data: result, metadata: {} }, request.header);
     }
     const error = outcome.kind === 'thrown' ? errorContent(outcome.value) : null;
     if (error !== null && !silent) await publish('error', error, request.header);
@@ -192,7 +197,7 @@ export async function runKernel(options: KernelOptions): Promise<number> {
           await reply(channel, request, 'comm_info_reply', { status: 'ok', comms: {} });
           break;
         case 'history_request':
-          await reply(channel, request, 'history_reply', { status: 'ok', history: [] });
+          await reply(channel, request, 'history_reply', { status: 'ok', history: history.answer(content) });
           break;
         case 'interrupt_request':
           // Normally answered by the control thread (control-worker.ts); on shell, it interrupts a waiting cell.

@@ -2,7 +2,7 @@
 line per scenario on stdout, for test/kernel/kernel-client.test.ts to assert on.
 
 Usage: /usr/bin/python3 drive_kernel.py KERNEL_NAME SCENARIO...
-Scenarios: basic, expressions, gc, exit, rerun, interrupt, restart, shutdown, badsig, api, empty, oneperf, held
+Scenarios: basic, history, expressions, gc, exit, rerun, interrupt, restart, shutdown, badsig, api, empty, oneperf, held
 JUPYTER_PATH must point at the share/jupyter holding the kernelspec.
 """
 import fcntl
@@ -106,6 +106,32 @@ def scenario_basic(km, kc):
     aborted = [shell_reply(kc, failing)["status"], shell_reply(kc, queued)["status"]]
     ran_after = summary(*run_cell(kc, "typeof ranAfterFailure"))
     emit("basic", info=info, results=results, is_complete=[comp, comp2], complete=completion, inspect=inspection, comm_info=comm, aborted=aborted, ran_after=ran_after)
+
+
+def scenario_history(km, kc):
+    # history_request as jupyter console (up-arrow: tail) and %history-like clients (range, search) send it
+    run_cell(kc, "const a: number = 1; a")
+    run_cell(kc, "throw new Error('x')")
+    run_cell(kc, "'quiet'", silent=True)
+    run_cell(kc, "a * 100", store_history=False)
+    run_cell(kc, "a + 1")
+    run_cell(kc, "console.log('h\u00e9')")
+    run_cell(kc, "a + 1")
+
+    def history(**request):
+        return kc.history(reply=True, timeout=TIMEOUT_S, **request)["content"]
+
+    emit(
+        "history",
+        tail=history(hist_access_type="tail", n=3),
+        tail_output=history(hist_access_type="tail", n=2, output=True),
+        range=history(hist_access_type="range", session=0, start=1, stop=3),
+        range_from_end=history(hist_access_type="range", session=0, start=-2, stop=0),
+        range_earlier_session=history(hist_access_type="range", session=-1, start=1, stop=0),
+        search=history(hist_access_type="search", pattern="a + ?"),
+        search_unique=history(hist_access_type="search", pattern="a + ?", unique=True),
+        search_last=history(hist_access_type="search", pattern="*Error*", n=1),
+    )
 
 
 def scenario_expressions(km, kc):

@@ -96,6 +96,20 @@ describe.skipIf(jupyterMissing !== null).concurrent('perfcell kernel driven by j
     expect((basic!['ran_after'] as CellSummary).outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': "'undefined'" });
   }, 160_000);
 
+  it('answers history_request with the cells it ran (tail, range, search), as IPython numbers them', async ({ expect }) => {
+    // before: every history_reply was empty, so jupyter console's up-arrow had nothing
+    const { history } = await drive('history');
+    // cells 1-5 (the silent cell and the one sent with store_history false took no count); session 1, the kernel's one
+    expect(history!['tail']).toEqual({ status: 'ok', history: [[1, 3, 'a + 1'], [1, 4, "console.log('hé')"], [1, 5, 'a + 1']] });
+    expect(history!['tail_output']).toEqual({ status: 'ok', history: [[1, 4, ["console.log('hé')", null]], [1, 5, ['a + 1', '2']]] });
+    expect(history!['range']).toEqual({ status: 'ok', history: [[1, 1, 'const a: number = 1; a'], [1, 2, "throw new Error('x')"]] });
+    expect(history!['range_from_end']).toEqual({ status: 'ok', history: [[1, 4, "console.log('hé')"], [1, 5, 'a + 1']] });
+    expect(history!['range_earlier_session']).toEqual({ status: 'ok', history: [] });
+    expect(history!['search']).toEqual({ status: 'ok', history: [[1, 3, 'a + 1'], [1, 5, 'a + 1']] });
+    expect(history!['search_unique']).toEqual({ status: 'ok', history: [[1, 5, 'a + 1']] });
+    expect(history!['search_last']).toEqual({ status: 'ok', history: [[1, 2, "throw new Error('x')"]] });
+  }, 160_000);
+
   it('evaluates user_expressions after a cell that succeeded, as ipykernel does, with no output or count of their own', async ({ expect }) => {
     const { expressions } = await drive('expressions');
     expect(expressions!['ok']).toMatchObject({

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { createHistory } from '../../src/kernel/history.ts';
+
+describe('history_request answers (IPython semantics, one session)', () => {
+  const history = createHistory();
+  history.record(1, 'const xs = [1, 2]', null);
+  history.record(2, 'xs[0] +\n  xs[1]', '3');
+  history.record(3, "'😀'.length", '2');
+
+  it('matches a search glob against the whole input: * across lines, ? one code point, other characters as typed', () => {
+    expect(history.answer({ hist_access_type: 'search', pattern: 'xs[0]*' })).toEqual([[1, 2, 'xs[0] +\n  xs[1]']]);
+    expect(history.answer({ hist_access_type: 'search', pattern: "'?'.length" })).toEqual([[1, 3, "'😀'.length"]]);
+    // a glob matches whole inputs, not a part
+    expect(history.answer({ hist_access_type: 'search', pattern: 'xs' })).toEqual([]);
+    expect(history.answer({ hist_access_type: 'search', pattern: '(.*)' })).toEqual([]);
+  });
+
+  it('takes missing or odd fields as IPython does, and knows no earlier session', () => {
+    expect(history.answer({ hist_access_type: 'tail', n: 0 })).toEqual([]);
+    expect(history.answer({ hist_access_type: 'tail' })).toHaveLength(3);
+    expect(history.answer({ hist_access_type: 'range', session: 1, start: 2, stop: 99, output: true })).toEqual([[1, 2, ['xs[0] +\n  xs[1]', '3']], [1, 3, ["'😀'.length", '2']]]);
+    expect(history.answer({ hist_access_type: 'range', session: 2, start: 1, stop: 0 })).toEqual([]);
+    expect(history.answer({ hist_access_type: 'nonsense' })).toEqual([]);
+  });
+});
