@@ -8,6 +8,7 @@
 import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Reply, Router } from 'zeromq';
+import { ownSignalTarget } from '../proc/signal-target.ts';
 import { watchParent } from './parent-watch.ts';
 import { createHeader, decodeMessage, encodeMessage } from './wire.ts';
 
@@ -52,7 +53,12 @@ async function main(): Promise<void> {
     }
   }
   port.postMessage({ kind: 'bound' } satisfies FromControlWorker);
-  watchParentFromHere(data.parentPid);
+  // The kernel's process group where it leads one, as ipykernel interrupts and KernelManager kills:
+  // a cell's children (execSync's) get the signal too. An interrupt_request reached the kernel
+  // alone, and a cell waiting on `sleep 8` went on for its 8 s (interrupt_mode signal, a SIGINT to
+  // the group from KernelManager, stopped it at once).
+  const target = ownSignalTarget();
+  watchParentFromHere(data.parentPid, target);
 
   let sending: Promise<unknown> = Promise.resolve();
   const send = (frames: readonly Uint8Array[]): void => {
@@ -81,7 +87,7 @@ async function main(): Promise<void> {
     }
     const request = decoded.message;
     if (request.header.msg_type === 'interrupt_request') {
-      process.kill(process.pid, 'SIGINT');
+      process.kill(target, 'SIGINT');
       send(encodeMessage(data.key, { identities: request.identities, header: createHeader('interrupt_reply', data.session), parentHeader: request.header, metadata: {}, content: { status: 'ok' } }));
       port.postMessage({ kind: 'interrupted' } satisfies FromControlWorker);
       continue;
@@ -98,15 +104,17 @@ const ORPHAN_GRACE_MS = 2000;
  * watches its parent (kernel.ts) but cannot look while a cell spins in synchronous code, and the
  * kernel then spun on orphaned, its perf counting, until killed. This thread always looks: where
  * the process is still here ORPHAN_GRACE_MS after the parent went (a main thread that could look
- * has shut down and ended this thread by then), it interrupts the cell as interrupt_request does,
- * so the main thread gets to its own clean shutdown, and ends the process if that did not come
- * either (its perf dies with it, PR_SET_PDEATHSIG), as ipykernel's parent poller does.
+ * has shut down and ended this thread by then), it interrupts the cell as interrupt_request does
+ * (`target`: the cell's children too), so the main thread gets to its own clean shutdown, and ends
+ * the process if that did not come either (a child that ignores SIGINT waited on synchronously;
+ * the kernel alone, what it started left as ipykernel's parent poller leaves it; its perf dies
+ * with it, PR_SET_PDEATHSIG).
  */
-function watchParentFromHere(parentPid: number | undefined): void {
+function watchParentFromHere(parentPid: number | undefined, target: number): void {
   watchParent((why) => {
     setTimeout(() => {
       writeSync(2, `perfcell kernel: ${why} while a cell held the kernel: interrupting it to exit\n`);
-      process.kill(process.pid, 'SIGINT');
+      process.kill(target, 'SIGINT');
       setTimeout(() => {
         writeSync(2, 'perfcell kernel: the cell did not stop at the interruption: killing the kernel\n');
         process.kill(process.pid, 'SIGKILL');

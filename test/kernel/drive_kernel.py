@@ -2,7 +2,7 @@
 line per scenario on stdout, for test/kernel/kernel-client.test.ts to assert on.
 
 Usage: /usr/bin/python3 drive_kernel.py KERNEL_NAME SCENARIO...
-Scenarios: basic, history, expressions, gc, exit, rerun, interrupt, restart, shutdown, badsig, api, empty, oneperf, held
+Scenarios: basic, history, expressions, gc, exit, rerun, interrupt, interrupt_child, restart, shutdown, badsig, api, empty, oneperf, held
 JUPYTER_PATH must point at the share/jupyter holding the kernelspec.
 """
 import fcntl
@@ -209,6 +209,17 @@ def scenario_interrupt(km, kc):
         awaited = kc.get_shell_msg(timeout=TIMEOUT_S)
     after_await = summary(*run_cell(kc, "1 + 1"))
     emit("interrupt", hb_during_busy_cell=hb_busy, interrupted=summary(reply["content"], outputs), after=after, awaited={"status": awaited["content"]["status"], "ename": awaited["content"].get("ename")}, after_await=after_await)
+
+
+def scenario_interrupt_child(km, kc):
+    # a cell waiting on a child synchronously (execSync), interrupted: the kernel leads its process
+    # group, and the child gets the SIGINT too, as ipykernel and KernelManager's signal mode send it
+    msg_id = kc.execute("require('node:child_process').execSync('sleep 8')")
+    time.sleep(1.5)
+    start = time.monotonic()
+    km.interrupt_kernel()
+    reply = shell_reply(kc, msg_id)
+    emit("interrupt_child", status=reply["status"], ename=reply.get("ename"), seconds=time.monotonic() - start)
 
 
 def scenario_restart(km, kc):

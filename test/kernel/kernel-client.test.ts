@@ -204,6 +204,13 @@ describe.skipIf(jupyterMissing !== null).concurrent('perfcell kernel driven by j
     expect((interrupt!['after'] as CellSummary).outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': "'spun and went on'" });
   }, 160_000);
 
+  it('interrupts a cell waiting on a child (execSync) by interrupt_request: the SIGINT goes to the kernel\'s process group, as ipykernel sends it', async ({ expect }) => {
+    // before: the kernel alone got it, and the cell waited out its `sleep 8` (some 6.5 s more)
+    const { interrupt_child: interrupted } = await driveKernel('perfcell-client-message', 'interrupt_child');
+    expect(interrupted).toMatchObject({ status: 'error', ename: 'Interrupted' });
+    expect(interrupted!['seconds']).toBeLessThan(3);
+  }, 160_000);
+
   it('restarts (a fresh scope in a new process, the old one gone) and shuts down', async ({ expect }) => {
     const { restart, shutdown } = await drive('restart', 'shutdown');
     expect(restart!['old_alive']).toBe(false);
@@ -223,9 +230,11 @@ describe.skipIf(jupyterMissing !== null).concurrent('perfcell kernel driven by j
   it.for<readonly [string, string, readonly string[]]>([
     ['while idle', 'orphan.json', []],
     // The main thread cannot look at its parent while a cell spins: the control thread interrupts
-    // the cell, and kills the kernel where that does not stop it (a child waited on synchronously).
+    // the cell (and its children), and kills the kernel where that does not stop it (a child that
+    // ignores SIGINT waited on synchronously).
     ['while a cell spins', 'orphan-spinning.json', ['while (true) {}']],
     ['while a cell waits on a child synchronously', 'orphan-execsync.json', ["require('node:child_process').execSync('sleep 15')"]],
+    ['while a cell waits on a child that ignores SIGINT', 'orphan-execsync-ignoring.json', ["require('node:child_process').execSync(\"trap '' INT; sleep 15\")"]],
   ])('exits when the Jupyter that started it dies %s, and its perf with it', { timeout: 30_000 }, async ([, file, cell], { expect }) => {
     const parent = spawn(PYTHON, [join(import.meta.dirname, 'parent_dies.py'), process.execPath, cliPath, join(dir, file), ...cell], { stdio: ['ignore', 'pipe', 'pipe'] });
     const kernelPid = await new Promise<number>((resolve, reject) => {
@@ -241,8 +250,8 @@ describe.skipIf(jupyterMissing !== null).concurrent('perfcell kernel driven by j
     expect(goneWithinMs).not.toBeNull();
     await waitUntil(() => perfAttachedTo(new Set([kernelPid])).length === 0, 5_000);
     expect(perfAttachedTo(new Set([kernelPid]))).toEqual([]);
-    // What a cell started and left behind (execSync's sleep), as ipykernel leaves it: still in the
-    // kernel's process group (jupyter_client starts the kernel in a session of its own).
+    // What a cell started and left behind (the sleep that ignores SIGINT), as ipykernel leaves it:
+    // still in the kernel's process group (jupyter_client starts the kernel in a session of its own).
     try {
       process.kill(-kernelPid, 'SIGKILL');
     } catch {
