@@ -3,7 +3,8 @@
  * holds the main thread in synchronous code: an interrupt_request becomes a SIGINT to this
  * process (which node:repl's breakEvalOnSigint watchdog turns into the cell's interruption, as
  * for interrupt_mode signal), and heartbeat pings are echoed. Every other control message is
- * passed to the main thread, which answers through this thread.
+ * passed to the main thread, which answers through this thread; a shutdown_request that the main
+ * thread does not get to is carried out from here (endHeldKernel).
  */
 import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -64,11 +65,14 @@ async function main(): Promise<void> {
   const send = (frames: readonly Uint8Array[]): void => {
     sending = sending.then(() => control.send(frames.map((frame) => Buffer.from(frame)))).catch(() => undefined);
   };
+  // The timers of a shutdown the main thread has not carried out yet; cleared once it has.
+  const pending: NodeJS.Timeout[] = [];
   port.on('message', (message: ToControlWorker) => {
     if (message.kind === 'send') send(message.frames);
     // Closed here, after the last replies are out: sockets left open when the process exits abort it.
     else
       void sending.then(() => {
+        for (const timer of pending) clearTimeout(timer);
         control.linger = 200;
         control.close();
         hb.close();
@@ -93,8 +97,30 @@ async function main(): Promise<void> {
       continue;
     }
     port.postMessage({ kind: 'message', frames } satisfies FromControlWorker);
+    if (request.header.msg_type === 'shutdown_request') {
+      const content = { status: 'ok', restart: request.content['restart'] === true };
+      const answer = async (): Promise<void> => {
+        send(encodeMessage(data.key, { identities: request.identities, header: createHeader('shutdown_reply', data.session), parentHeader: request.header, metadata: {}, content }));
+        await sending;
+        // zmq's send settles once the reply is queued: let its I/O thread put it on the wire.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      };
+      // Killed, its group goes too, as KernelManager kills a kernel that does not shut down.
+      pending.push(...endHeldKernel('a shutdown_request', SHUTDOWN_GRACE_MS, { interrupt: target, kill: target }, answer));
+    }
   }
 }
+
+/**
+ * How long a shutdown_request waits for the main thread before it interrupts the cell holding it,
+ * and then before it ends the kernel: an idle main thread shuts down within some tens of ms of
+ * getting the request (and ends this thread, which clears the timers), but a cell spinning in
+ * synchronous code (`while (true) {}`) holds it. The kernel then spun on, unanswered, until the
+ * cell ended: for ever for a client that sends shutdown_request alone (`KernelClient.shutdown()`),
+ * and KernelManager, which interrupts first, killed a cell's wait on a child that ignores SIGINT
+ * and SIGTERM only at the end of its 5 s grace.
+ */
+const SHUTDOWN_GRACE_MS = 500;
 
 /** How long the main thread has to act on its own watch, and then on the interruption. */
 const ORPHAN_GRACE_MS = 2000;
@@ -106,21 +132,31 @@ const ORPHAN_GRACE_MS = 2000;
  * the process is still here ORPHAN_GRACE_MS after the parent went (a main thread that could look
  * has shut down and ended this thread by then), it interrupts the cell as interrupt_request does
  * (`target`: the cell's children too), so the main thread gets to its own clean shutdown, and ends
- * the process if that did not come either (a child that ignores SIGINT waited on synchronously;
- * the kernel alone, what it started left as ipykernel's parent poller leaves it; its perf dies
- * with it, PR_SET_PDEATHSIG).
+ * the process if that did not come either (endHeldKernel).
  */
 function watchParentFromHere(parentPid: number | undefined, target: number): void {
-  watchParent((why) => {
-    setTimeout(() => {
-      writeSync(2, `perfcell kernel: ${why} while a cell held the kernel: interrupting it to exit\n`);
-      process.kill(target, 'SIGINT');
-      setTimeout(() => {
-        writeSync(2, 'perfcell kernel: the cell did not stop at the interruption: killing the kernel\n');
-        process.kill(process.pid, 'SIGKILL');
-      }, ORPHAN_GRACE_MS);
-    }, ORPHAN_GRACE_MS);
-  }, { parentPid });
+  // Killed, the kernel alone: what its cell started is left, as ipykernel leaves it.
+  watchParent((why) => void endHeldKernel(why, ORPHAN_GRACE_MS, { interrupt: target, kill: process.pid }), { parentPid });
+}
+
+/**
+ * The end of a kernel whose main thread is held by a cell: where the process is still here
+ * `graceMs` after `why`, the cell is interrupted, as interrupt_request does, so the main thread
+ * gets to its own clean exit; where that does not come within `graceMs` more either (a child that
+ * ignores SIGINT waited on synchronously), `beforeKill` runs (a last reply) and the process is
+ * killed (its perf dies with it, PR_SET_PDEATHSIG). Each signal goes to its target: a pid, or the
+ * kernel's group (-pid), which takes the cell's children too. Returns the two timers.
+ */
+function endHeldKernel(why: string, graceMs: number, targets: { readonly interrupt: number; readonly kill: number }, beforeKill: () => Promise<void> = async () => undefined): NodeJS.Timeout[] {
+  const interrupt = setTimeout(() => {
+    writeSync(2, `perfcell kernel: ${why} while a cell held the kernel: interrupting it to exit\n`);
+    process.kill(targets.interrupt, 'SIGINT');
+  }, graceMs);
+  const kill = setTimeout(() => {
+    writeSync(2, 'perfcell kernel: the cell did not stop at the interruption: killing the kernel\n');
+    void beforeKill().finally(() => process.kill(targets.kill, 'SIGKILL'));
+  }, 2 * graceMs);
+  return [interrupt, kill];
 }
 
 void main();

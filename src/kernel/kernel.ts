@@ -233,6 +233,10 @@ export async function runKernel(options: KernelOptions): Promise<number> {
     closing = true;
     log(`${why}; exiting`);
     stopWatching();
+    // The engine's SIGINT listener goes with it: a SIGINT from here on (an interrupt sent just
+    // before the shutdown, the control thread's for a cell that held the kernel) must not kill
+    // the kernel before its sockets and perf are closed.
+    process.on('SIGINT', () => undefined);
     engine.close();
     capture.restore();
     // Let the last replies leave before the sockets close.

@@ -2,7 +2,8 @@
 line per scenario on stdout, for test/kernel/kernel-client.test.ts to assert on.
 
 Usage: /usr/bin/python3 drive_kernel.py KERNEL_NAME SCENARIO...
-Scenarios: basic, history, expressions, gc, exit, rerun, interrupt, interrupt_child, restart, shutdown, badsig, api, empty, oneperf, held
+Scenarios: basic, history, expressions, gc, exit, rerun, interrupt, interrupt_child, restart, shutdown,
+    shutdown_spinning, shutdown_held, badsig, api, empty, oneperf, held
 JUPYTER_PATH must point at the share/jupyter holding the kernelspec.
 """
 import fcntl
@@ -220,6 +221,48 @@ def scenario_interrupt_child(km, kc):
     km.interrupt_kernel()
     reply = shell_reply(kc, msg_id)
     emit("interrupt_child", status=reply["status"], ename=reply.get("ename"), seconds=time.monotonic() - start)
+
+
+def gone_within(km, limit_s):
+    """Seconds until the kernel process is gone (reaped), or None past limit_s."""
+    start = time.monotonic()
+    while time.monotonic() - start < limit_s:
+        if km.provisioner.process.poll() is not None:
+            return time.monotonic() - start
+        time.sleep(0.05)
+    return None
+
+
+def scenario_shutdown_spinning(km, kc):
+    # shutdown_request alone (KernelClient.shutdown(), as a client that does not interrupt first sends it)
+    # while a cell spins in synchronous code
+    kc.execute("while (true) {}")
+    time.sleep(1.0)
+    start = time.monotonic()
+    try:
+        reply = kc.shutdown(reply=True, timeout=10)["content"]
+    except Exception:
+        reply = None
+    replied_s = time.monotonic() - start
+    gone_s = gone_within(km, 10 - replied_s)
+    emit("shutdown_spinning", reply=reply, replied_s=replied_s, gone_s=None if gone_s is None else replied_s + gone_s)
+
+
+def scenario_shutdown_held(km, kc):
+    # KernelManager's shutdown (interrupt, shutdown_request, SIGTERM after half its grace, SIGKILL at
+    # its end) of a kernel whose cell waits on a child that ignores SIGINT and SIGTERM
+    pid_file = os.path.join(tempfile.mkdtemp(), "child.pid")
+    kc.execute(f"require('node:child_process').execSync(\"trap '' INT TERM; echo $$ > {pid_file}; exec sleep 30\")")
+    deadline = time.monotonic() + 10
+    while not os.path.exists(pid_file) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    with open(pid_file) as pid_text:
+        child = int(pid_text.read())
+    start = time.monotonic()
+    km.shutdown_kernel(now=False)
+    seconds = time.monotonic() - start
+    emit("shutdown_held", seconds=seconds, child=child, child_alive=alive(child))
 
 
 def scenario_restart(km, kc):

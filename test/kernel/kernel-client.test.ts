@@ -211,6 +211,26 @@ describe.skipIf(jupyterMissing !== null).concurrent('perfcell kernel driven by j
     expect(interrupted!['seconds']).toBeLessThan(3);
   }, 160_000);
 
+  it('ends promptly at a shutdown_request while a cell spins, answering it; KernelManager\'s shutdown of a cell held by a child that ignores signals takes some 1 s, and the child goes with it', async ({ expect }) => {
+    // before: a shutdown_request alone was neither answered nor carried out while `while (true) {}` ran
+    // (the kernel spun on); KernelManager, which interrupts first, waited its 5 s grace out to a kill
+    const { shutdown_spinning: spinning, shutdown_held: held } = await drive('shutdown_spinning', 'shutdown_held');
+    try {
+      expect(spinning!['reply']).toEqual({ status: 'ok', restart: false });
+      expect(spinning!['replied_s']).toBeLessThan(3);
+      expect(spinning!['gone_s']).not.toBeNull();
+      expect(spinning!['gone_s']).toBeLessThan(3);
+      expect(held!['seconds']).toBeLessThan(3);
+      expect(held!['child_alive']).toBe(false);
+    } finally {
+      try {
+        process.kill(held!['child'] as number, 'SIGKILL');
+      } catch {
+        // gone, as it should be
+      }
+    }
+  }, 160_000);
+
   it('restarts (a fresh scope in a new process, the old one gone) and shuts down', async ({ expect }) => {
     const { restart, shutdown } = await drive('restart', 'shutdown');
     expect(restart!['old_alive']).toBe(false);
