@@ -60,6 +60,14 @@ export function onCompilerStart(listener: () => void): () => void {
 }
 
 /**
+ * esbuild's errors for code that more lines could finish: 'Unexpected end of file' (`type T = {`),
+ * 'Expected ">" but found end of file' (`enum E {`, `class C implements I {`, `function f<T>(x: T`),
+ * and an open block comment. Only the first was taken: those others were called invalid, so the
+ * REPL threw at the first line of a multi-line enum, and the kernel told jupyter console to run it.
+ */
+const ENDS_TOO_EARLY = /^(unexpected end of file|expected .* but found end of file|expected "\*\/" to terminate multi-line comment)$/i;
+
+/**
  * Strips TypeScript types with esbuild's transform (loader 'ts'), which keeps top-level const,
  * let and class as they are (so they persist across REPL lines) and leaves top-level await to
  * the REPL. esbuild is imported on first use only: it costs about 11 MiB of RSS in the measured
@@ -88,7 +96,7 @@ export async function stripTypes(code: string, sourcefile = 'REPL'): Promise<Pre
         }
         throw error;
       }
-      if (/unexpected end of file/i.test(first)) return { kind: 'incomplete', message: first };
+      if (ENDS_TOO_EARLY.test(first)) return { kind: 'incomplete', message: first };
       return { kind: 'invalid', message: first };
     }
   }

@@ -98,6 +98,7 @@ def scenario_basic(km, kc):
     results.append(summary(*run_cell(kc, "n * 3")))
     comp = shell_reply(kc, kc.is_complete("function f() {"))
     comp2 = shell_reply(kc, kc.is_complete("const x: number = 1"))
+    comp3 = shell_reply(kc, kc.is_complete("enum Color {"))
     completion = kc.complete("const nn = 1;\nn", 15, reply=True, timeout=TIMEOUT_S)["content"]
     inspection = kc.inspect("n", 1, reply=True, timeout=TIMEOUT_S)["content"]
     comm = kc.comm_info(reply=True, timeout=TIMEOUT_S)["content"]
@@ -106,7 +107,7 @@ def scenario_basic(km, kc):
     queued = kc.execute("globalThis.ranAfterFailure = true")
     aborted = [shell_reply(kc, failing)["status"], shell_reply(kc, queued)["status"]]
     ran_after = summary(*run_cell(kc, "typeof ranAfterFailure"))
-    emit("basic", info=info, results=results, is_complete=[comp, comp2], complete=completion, inspect=inspection, comm_info=comm, aborted=aborted, ran_after=ran_after)
+    emit("basic", info=info, results=results, is_complete=[comp, comp2, comp3], complete=completion, inspect=inspection, comm_info=comm, aborted=aborted, ran_after=ran_after)
 
 
 def scenario_history(km, kc):

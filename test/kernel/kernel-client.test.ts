@@ -85,7 +85,8 @@ describe.skipIf(jupyterMissing !== null).concurrent('perfcell kernel driven by j
     expect(silent).toMatchObject({ status: 'ok', execution_count: 2, outputs: [] });
     expect(after).toMatchObject({ status: 'ok', execution_count: 3 });
     expect(after!.outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': '60' });
-    expect(basic!['is_complete']).toEqual([{ status: 'incomplete', indent: '' }, { status: 'complete' }]);
+    // an enum's first line: 'invalid' before (esbuild's 'Expected identifier but found end of file'), which jupyter console runs at once
+    expect(basic!['is_complete']).toEqual([{ status: 'incomplete', indent: '' }, { status: 'complete' }, { status: 'incomplete', indent: '' }]);
     const completion = basic!['complete'] as { matches: string[]; cursor_start: number; cursor_end: number };
     expect(completion.matches).toContain('n');
     expect(completion.matches).toContain('Number');

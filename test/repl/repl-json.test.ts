@@ -40,6 +40,25 @@ describe('perfcell repl --json', () => {
     expect(result.stderr).toContain('note: In [4]: threw: the report covers the command up to the throw');
   });
 
+  // A QA pass: esbuild's 'Expected "identifier" but found end of file' was taken for invalid
+  // TypeScript, so the first line of a multi-line enum, or of a class that implements an interface,
+  // threw a SyntaxError instead of waiting for the next line.
+  it('takes an enum and a class that implements an interface typed over several lines', { timeout: 60_000 }, async () => {
+    const input = ['enum Color {', '  Red = 5,', '}', 'Color.Red', 'class Box implements Object {', '  size = 3', '}', 'new Box().size', ''].join('\n');
+    const result = await execa(process.execPath, [cliPath, 'repl', '--json', '--no-perf'], { input, reject: false, timeout: 60_000, env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: '' } });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const reports = result.stdout.split('\n').map((line) => JSON.parse(line) as CommandReport);
+    expect(reports.map((report) => [report.label, report.exitCode])).toEqual([
+      ['In [1]', 0],
+      ['In [2]', 0],
+      ['In [3]', 0],
+      ['In [4]', 0],
+    ]);
+    expect(result.stderr).not.toContain('SyntaxError');
+    expect(result.stderr).toMatch(/\b5\n/);
+    expect(result.stderr).toMatch(/\b3\n/);
+  });
+
   // A QA pass: .timeit printed its figures as text on stderr alone, so a script reading stdout got
   // no line for it, though it is a measured command.
   it(".timeit prints its figures as a perfcell-timeit line among the reports, its text on stderr", { timeout: 60_000 }, async () => {

@@ -25,7 +25,12 @@ describe('stripTypes and prepareSource (esbuild)', () => {
 
   it('tells unfinished TypeScript from invalid', async () => {
     expect((await stripTypes('interface P {')).kind).toBe('incomplete');
+    // esbuild says 'Expected … but found end of file' for these: they were taken for invalid
+    for (const code of ['enum E {', 'class C implements I {', 'abstract class A {', 'function f<T>(x: T', 'const xs: Array<number', '/* a comment']) {
+      expect((await stripTypes(code)).kind, code).toBe('incomplete');
+    }
     expect((await stripTypes('let = = 1')).kind).toBe('invalid');
+    expect((await stripTypes("const s: string = 'open")).kind).toBe('invalid');
   });
 
   it('leaves JavaScript untouched in auto mode, and TypeScript is read only where needed', async () => {
