@@ -9,6 +9,7 @@ import { createCellEngine, type CellEngine } from './cell-engine.ts';
 import { bindChannels, type Channels } from './channels.ts';
 import { ConnectionFileError, parseConnectionFile, type Channel } from './connection.ts';
 import { errorContent, reportBundle, valueBundle } from './display.ts';
+import { completeUnicodePath } from './complete-unicode.ts';
 import { createHistory } from './history.ts';
 import { inspectAt } from './inspect.ts';
 import { captureOutput, type OutputCapture } from './output-capture.ts';
@@ -167,7 +168,7 @@ export async function runKernel(options: KernelOptions): Promise<number> {
   async function complete(code: string, cursorPos: number): Promise<Content> {
     const before = [...code].slice(0, cursorPos).join('');
     const line = before.slice(before.lastIndexOf('\n') + 1);
-    const [matches, replaced] = await engine.complete(line);
+    const [matches, replaced] = completeUnicodePath(line) ?? (await engine.complete(line));
     return { status: 'ok', matches: [...new Set(matches)], cursor_start: cursorPos - [...replaced].length, cursor_end: cursorPos, metadata: {} };
   }
 

@@ -2,7 +2,7 @@
 line per scenario on stdout, for test/kernel/kernel-client.test.ts to assert on.
 
 Usage: /usr/bin/python3 drive_kernel.py KERNEL_NAME SCENARIO...
-Scenarios: basic, history, expressions, gc, exit, rerun, interrupt, interrupt_child, restart, shutdown,
+Scenarios: basic, complete_unicode, history, expressions, gc, exit, rerun, interrupt, interrupt_child, restart, shutdown,
     shutdown_spinning, shutdown_held, badsig, api, empty, oneperf, held
 JUPYTER_PATH must point at the share/jupyter holding the kernelspec.
 """
@@ -108,6 +108,12 @@ def scenario_basic(km, kc):
     aborted = [shell_reply(kc, failing)["status"], shell_reply(kc, queued)["status"]]
     ran_after = summary(*run_cell(kc, "typeof ranAfterFailure"))
     emit("basic", info=info, results=results, is_complete=[comp, comp2, comp3], complete=completion, inspect=inspection, comm_info=comm, aborted=aborted, ran_after=ran_after)
+
+
+def scenario_complete_unicode(km, kc):
+    # complete_request for a member of a non-ASCII name; cursor_pos counts code points (the emoji is one)
+    run_cell(kc, "var \u00e9 = { abc: 1, abd: 2 }")
+    emit("complete_unicode", member=kc.complete("'\U0001F600'; \u00e9.a", 8, reply=True, timeout=TIMEOUT_S)["content"])
 
 
 def scenario_history(km, kc):

@@ -97,6 +97,12 @@ describe.skipIf(jupyterMissing !== null).concurrent('perfcell kernel driven by j
     expect((basic!['ran_after'] as CellSummary).outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': "'undefined'" });
   }, 160_000);
 
+  it("completes the members of a non-ASCII name, the cursor counted in code points", async ({ expect }) => {
+    // before: node:repl's completer reads names as ASCII, so `é.a` got the globals that start with `a` (async, await, AbortController…)
+    const { complete_unicode: completion } = await drive('complete_unicode');
+    expect(completion!['member']).toMatchObject({ status: 'ok', matches: ['é.abc', 'é.abd'], cursor_start: 5, cursor_end: 8 });
+  }, 160_000);
+
   it('answers history_request with the cells it ran (tail, range, search), as IPython numbers them', async ({ expect }) => {
     // before: every history_reply was empty, so jupyter console's up-arrow had nothing
     const { history } = await drive('history');

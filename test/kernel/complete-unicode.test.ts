@@ -1,0 +1,28 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { completeUnicodePath } from '../../src/kernel/complete-unicode.ts';
+
+const scope = globalThis as Record<string, unknown>;
+afterEach(() => {
+  delete scope['éa'];
+  delete scope['plain'];
+});
+
+describe('completeUnicodePath: the name paths node:repl reads as ASCII', () => {
+  it("completes a non-ASCII object's members, and non-ASCII members of an ASCII one", () => {
+    scope['éa'] = { abc: 1, abd: 2, 'not an identifier': 3 };
+    scope['plain'] = { grün: 1, grau: 2 };
+    expect(completeUnicodePath("'😀'; éa.ab")).toEqual([['éa.abc', 'éa.abd'], 'éa.ab']);
+    expect(completeUnicodePath('plain.grü')).toEqual([['plain.grün'], 'plain.grü']);
+    // no dot: the cells' scope
+    expect(completeUnicodePath('x + é')).toEqual([['éa'], 'é']);
+    // after a dot, the object's members and its prototypes'
+    expect(completeUnicodePath('éa.')?.[0]).toEqual(expect.arrayContaining(['éa.abc', 'éa.hasOwnProperty']));
+    expect(completeUnicodePath('nothing_like_é.x')).toEqual([[], 'nothing_like_é.x']);
+  });
+
+  it("leaves ASCII text to node:repl's completer", () => {
+    expect(completeUnicodePath("'😀'; Ma")).toBeNull();
+    expect(completeUnicodePath('plain.a')).toBeNull();
+    expect(completeUnicodePath('')).toBeNull();
+  });
+});
