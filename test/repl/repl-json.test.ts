@@ -40,7 +40,7 @@ describe('perfcell repl --json', () => {
     expect(result.stderr).toContain('note: In [4]: threw: the report covers the command up to the throw');
   });
 
-  // A QA pass: esbuild's 'Expected "identifier" but found end of file' was taken for invalid
+  // A QA pass: esbuild's 'Expected identifier but found end of file' was taken for invalid
   // TypeScript, so the first line of a multi-line enum, or of a class that implements an interface,
   // threw a SyntaxError instead of waiting for the next line.
   it('takes an enum and a class that implements an interface typed over several lines', { timeout: 60_000 }, async () => {
