@@ -2,9 +2,12 @@ import type { CompareDocument } from '../experiment/compare-document.ts';
 import { compareTables, pipeTableSection, type TableCell, type TableSection } from './compare-markup-tables.ts';
 import type { TimeUnit } from './time-unit.ts';
 
-/** A cell in Org: a name verbatim (=x=), `|` as Org's \vert{} (a bare one ends the cell). */
+/**
+ * A cell in Org: a name verbatim (=x=), `|` as Org's \vert{} (a bare one ends the cell), a line
+ * break as a space (an Org table row is one line: a break ended it mid-name).
+ */
 function orgCell(cell: TableCell): string {
-  return (typeof cell === 'string' ? cell : `=${cell.code}=`).replace(/\|/g, '\\vert{}');
+  return (typeof cell === 'string' ? cell : `=${cell.code}=`).replace(/\r\n|[\r\n]/g, ' ').replace(/\|/g, '\\vert{}');
 }
 
 /** A table as hyperfine's --export-orgmode writes one: the header, a `|--+--|` rule, the rows. */

@@ -106,4 +106,28 @@ describe('the tables in AsciiDoc and Org', () => {
     expect(renderCompareAsciidoc(renamed)).toContain('\n| `+seq 9 \\| wc -l+`\n');
     expect(renderCompareOrgmode(renamed)).toContain('| =seq 9 \\vert{} wc -l= |');
   });
+
+  it('keeps a name with line breaks and backticks in one cell of one row (a multi-line --shell script)', () => {
+    const runs = [{ durationS: 0.01 }, { durationS: 0.011 }];
+    const document = documentOfRuns(runs, runs);
+    const names = ['for i in 1 2\ndo echo `date`\r\ndone', '``x` | y'];
+    const renamed = { ...document, results: document.results.map((result) => ({ ...result, summaries: result.summaries.map((summary, index) => ({ ...summary, name: names[index] ?? summary.name })) })) };
+    // a markdown table as GFM reads one: a row a line, its cells split at every | not escaped
+    const table = renderCompareMarkdown(renamed).split('\n### ')[1]?.split('\n\n')[1]?.split('\n') ?? [];
+    expect(table).toHaveLength(4);
+    const cells = table.slice(2).map((line) => line.slice(1, -1).split(/(?<!\\)\|/).map((cell) => cell.trim().replace(/\\\|/g, '|')));
+    expect(cells.map((row) => row.length)).toEqual([5, 5]);
+    // each name a code span (CommonMark: a fence of N backticks ends at the next run of exactly N; one space stripped each side where both are there)
+    const codeSpan = (cell: string): string | null => {
+      const fence = /^`+/.exec(cell)?.[0] ?? '';
+      const inner = cell.slice(fence.length, cell.length - fence.length);
+      if (fence === '' || !cell.endsWith(fence) || new RegExp(`(^|[^\`])${fence}([^\`]|$)`).test(inner)) return null;
+      return inner.startsWith(' ') && inner.endsWith(' ') && inner.trim() !== '' ? inner.slice(1, -1) : inner;
+    };
+    expect(cells.map((row) => codeSpan(row[0] ?? ''))).toEqual(['for i in 1 2 do echo `date` done', '``x` | y']);
+    // an Org row is one line too
+    const org = renderCompareOrgmode(renamed).split('\n* ')[1]?.split('\n\n')[1]?.split('\n') ?? [];
+    expect(org.slice(2).map((line) => line.split(' | ')[0])).toEqual(['| =for i in 1 2 do echo `date` done=', '| =``x` \\vert{} y=']);
+    expect(org).toHaveLength(4);
+  });
 });
