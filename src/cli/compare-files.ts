@@ -46,7 +46,9 @@ export async function writeOutput(path: string, text: string): Promise<void> {
     ensureFolderOf(path);
     await fsPromises.writeFile(path, text);
   } catch (error: unknown) {
-    throw new UsageError(`cannot write ${path}: ${(error as Error).message} (check the path and its permissions)`);
+    // a full disk needs room, not other permissions
+    const fix = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'free space on its disk, or give a path on another' : 'check the path and its permissions';
+    throw new UsageError(`cannot write ${path}: ${(error as Error).message} (${fix})`);
   }
 }
 

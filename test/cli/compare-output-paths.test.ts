@@ -85,6 +85,22 @@ describe('compare checks its output paths before the first run', () => {
     expect(readFileSync(log, 'utf8')).toBe('ran\nran\n');
     for (const file of ['c.json', 'c.csv', 'c.md', 'c.html']) expect(readFileSync(join(out, file), 'utf8').length).toBeGreaterThan(0);
   });
+
+  // /dev/full passes the check (a writable file) and refuses the write after the runs (ENOSPC), as a full disk would
+  it('a file that cannot be written after the runs is said in one line; the exports after it, the page and --save are still written, exit 1', async () => {
+    const log = join(dir, 'full.log');
+    const out = join(dir, 'after-full');
+    const result = await perfcell([...compareArgs(log, '--export-json', '/dev/full', '--export-csv', join(out, 'c.csv'), '--export-markdown', join(out, 'c.md'), '--html', join(out, 'c.html'), '--save', 'after-full')]);
+    expect(readFileSync(log, 'utf8')).toBe('ran\nran\n');
+    expect(result.stderr.split('\n').filter((line) => line.startsWith('error: '))).toEqual(['error: cannot write /dev/full: ENOSPC: no space left on device, write (free space on its disk, or give a path on another)']);
+    expect(result.exitCode).toBe(1);
+    expect(readFileSync(join(out, 'c.csv'), 'utf8').split('\n')[0]).toMatch(/^metric,label,unit,role,name,/);
+    expect(readFileSync(join(out, 'c.md'), 'utf8')).toContain('### time');
+    expect(readFileSync(join(out, 'c.html'), 'utf8')).toContain('</html>');
+    expect(JSON.parse(readFileSync(join(dir, '.perfcell', 'after-full.json'), 'utf8')).alternatives).toHaveLength(2);
+    // the summary still reached stdout
+    expect(result.stdout).toMatch(/^Benchmark 1: echo ran >> /);
+  });
 });
 
 describe('outputPathProblem (real files)', () => {

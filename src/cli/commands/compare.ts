@@ -647,14 +647,30 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
         const cause = isCutShort ? cutShortCause(stopError, plan.alternatives, reports) : null;
         if (cause !== null && partial !== null) document = { ...document, partial: withoutComparison(partial, cause) };
         const json = `${JSON.stringify(toJsonDocument('perfcell-compare', document), null, 2)}\n`;
+        // A file that cannot be written now (a full disk: the check before the runs passed it) is
+        // said, and every other output is still written: one failed write had lost the rest.
+        const failedWrites: string[] = [];
+        const attempt = async (write: () => Promise<void> | void): Promise<void> => {
+          try {
+            await write();
+          } catch (error: unknown) {
+            failedWrites.push((error as Error).message);
+          }
+        };
+        const sayFailedWrites = (): void => {
+          for (const failure of failedWrites) process.stderr.write(`error: ${failure}\n`);
+          if (failedWrites.length > 0) process.exitCode = 1;
+        };
         if (cause !== null) {
           if (flags.json === true) process.stdout.write(json);
           // the runs' document is written where asked; the tables, the page and a --save are
           // comparisons, not written with an alternative missing
-          if (flags.exportJson !== undefined) await writeExport(flags.exportJson, json);
-          warnEarlierFiles(outputs.filter((output) => output.flag !== '--export-json'), flags.exportJson !== undefined);
+          const { exportJson } = flags;
+          if (exportJson !== undefined) await attempt(() => writeExport(exportJson, json));
+          warnEarlierFiles(outputs.filter((output) => output.flag !== '--export-json'), exportJson !== undefined && failedWrites.length === 0);
           // the reports, then why there is no more: the last line
           if (stopError instanceof InterruptedError) process.stderr.write(unequalRoundText(cause, plan.alternatives, reports));
+          sayFailedWrites();
           return finishStopped(stopError);
         }
         // -u: the unit of the summary's and the tables' times
@@ -662,23 +678,30 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
         // the tables' exports end with why the runs stopped early, where they did
         const tableOptions = { ...timeUnitOption, ...(partial === null ? {} : { note: partial.message.replace(/^perfcell: /, '') }) };
         if (flags.json === true || style.summary) process.stdout.write(flags.json === true ? json : `${renderCompareText(document, { ...fitted(process.stdout), verbose: flags.verbose === true, runningPct: lowestRunningPcts(reports.flat()), ...timeUnitOption })}\n`);
-        if (flags.exportJson !== undefined) await writeExport(flags.exportJson, json);
-        if (flags.exportCsv !== undefined) await writeExport(flags.exportCsv, renderCompareCsv(document));
-        if (flags.exportMarkdown !== undefined) await writeExport(flags.exportMarkdown, renderCompareMarkdown(document, tableOptions));
-        if (flags.exportAsciidoc !== undefined) await writeExport(flags.exportAsciidoc, renderCompareAsciidoc(document, tableOptions));
-        if (flags.exportOrgmode !== undefined) await writeExport(flags.exportOrgmode, renderCompareOrgmode(document, tableOptions));
-        if (flags.exportHyperfine !== undefined) await writeExport(flags.exportHyperfine, renderHyperfineJson(document));
-        if (flags.html !== undefined) {
+        const exports: readonly [string | undefined, () => string][] = [
+          [flags.exportJson, () => json],
+          [flags.exportCsv, () => renderCompareCsv(document)],
+          [flags.exportMarkdown, () => renderCompareMarkdown(document, tableOptions)],
+          [flags.exportAsciidoc, () => renderCompareAsciidoc(document, tableOptions)],
+          [flags.exportOrgmode, () => renderCompareOrgmode(document, tableOptions)],
+          [flags.exportHyperfine, () => renderHyperfineJson(document)],
+        ];
+        for (const [path, render] of exports) if (path !== undefined) await attempt(() => writeExport(path, render()));
+        const htmlPath = flags.html;
+        if (htmlPath !== undefined) {
           const html = renderCompareDocumentHtml(document, undefined, timeUnitOption);
-          if (flags.html === '-') process.stdout.write(html);
-          else writeHtmlFile(flags.html, html);
+          if (htmlPath === '-') process.stdout.write(html);
+          else await attempt(() => writeHtmlFile(htmlPath, html));
         }
         if (destination !== null) {
           // an earlier save of the same name is replaced: said, with when it was made
           const replaced = await replacedSave(destination);
-          await writeOutput(destination, json);
-          process.stderr.write(`saved to ${displayPath(destination)}${replaced === null ? '' : `, replacing ${replaced}`} (compare with it later: --baseline ${flags.save ?? ''})\n`);
+          await attempt(async () => {
+            await writeOutput(destination, json);
+            process.stderr.write(`saved to ${displayPath(destination)}${replaced === null ? '' : `, replacing ${replaced}`} (compare with it later: --baseline ${flags.save ?? ''})\n`);
+          });
         }
+        sayFailedWrites();
         if (partial !== null) process.stderr.write(`${partial.message}\n`);
         if (stopError !== null) finishStopped(stopError);
       } finally {
