@@ -171,7 +171,7 @@ function inlineStyle(css: string): string {
 
 const PAGE_CSS = `
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px auto; max-width: 1180px; padding: 0 16px; color: #222; background: #fff; }
-h1 { font-size: 22px; margin: 0 0 4px; }
+h1 { font-size: 22px; margin: 0 0 4px; overflow-wrap: anywhere; }
 h2 { font-size: 17px; margin: 28px 0 6px; border-bottom: 1px solid #ddd; padding-bottom: 4px; overflow-wrap: anywhere; }
 .meta, .legend, .empty { color: #666; font-size: 12px; }
 pre.text { background: #f6f7f9; border: 1px solid #e3e5e8; padding: 10px 12px; overflow-x: auto; font: 12.5px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; white-space: pre; }
@@ -182,4 +182,9 @@ code { font: 12.5px ui-monospace, "DejaVu Sans Mono", monospace; overflow-wrap: 
 table { border-collapse: collapse; margin: 8px 0; font-variant-numeric: tabular-nums; }
 th, td { border-bottom: 1px solid #e3e5e8; padding: 3px 10px; text-align: right; }
 th:nth-child(-n+2), td:nth-child(-n+2) { text-align: left; }
+/* A name of one long word (a path, a --shell script) wraps inside its cell, its title and its
+   verdicts: it had pushed the numbers past the window. Numbers keep a line each. */
+li { overflow-wrap: anywhere; }
+td:nth-child(2) { overflow-wrap: anywhere; min-width: 12em; }
+td:nth-child(n+3) { white-space: nowrap; }
 `;

@@ -152,6 +152,30 @@ data.length = 0;
     expect(bluePixels).toBeGreaterThan(200);
   }, 90_000);
 
+  it('renderCompareHtml: a name of one long word wraps inside its cell; the title, table and verdicts stay within a 1200 px window', async ({ expect }) => {
+    if (chromium === null) throw new Error(CHROMIUM_MISSING);
+    const long = `./build/${'x'.repeat(400)}`;
+    const html = join(outDir, 'compare-long-name.html');
+    writeFileSync(
+      html,
+      renderCompareHtml({
+        title: `rows vs ${long}`,
+        notes: [`statistical outliers in the time of '${long}'`],
+        metrics: [
+          { metric: 'time', unit: 's', alternatives: [{ name: 'rows', values: [0.10, 0.12, 0.11] }, { name: long, values: [0.31, 0.35, 0.29] }], verdicts: [`${long} is 2.9× ± 0.3 slower; p < 0.001`, 'another verdict'] },
+        ],
+      }),
+    );
+    // every element's right edge and text, and the widest the page scrolls to: a long word had run out of the title and
+    // the verdicts, and pushed the table's numbers past the window
+    const { value } = await chromium.evaluate(html, `(() => {
+      const beyond = [...document.querySelectorAll('h1, li, td, th')].filter((element) => element.getBoundingClientRect().right > window.innerWidth || element.scrollWidth > element.clientWidth).map((element) => element.tagName);
+      const mean = [...document.querySelectorAll('td')].find((cell) => cell.textContent === '317 ms');
+      return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, beyond, meanVisible: mean !== undefined && mean.getBoundingClientRect().right <= window.innerWidth, meanLines: mean === undefined ? 0 : (() => { const range = document.createRange(); range.selectNodeContents(mean); return range.getClientRects().length; })() };
+    })()`);
+    expect(value).toEqual({ scrollWidth: 1200, innerWidth: 1200, beyond: [], meanVisible: true, meanLines: 1 });
+  }, 90_000);
+
   it.sequential('compare --html: a spread chart per metric, hostile names from --names as text', async ({ expect }) => {
     const html = join(outDir, 'compare-cli.html');
     const counters = perfUsable ? ['-e', 'page-faults', '-I', '20'] : ['--no-perf'];

@@ -232,6 +232,15 @@ export class Chromium {
     return { stdout: value, stderr: console };
   }
 
+  /** What `expression` evaluates to in the page after its scripts ran, in a window 1200 px wide (as the screenshots'), and the page's console. */
+  async evaluate(html: string, expression: string): Promise<{ value: unknown; stderr: string }> {
+    const { value, console } = await this.render(html, { width: 1200, height: 900 }, async (sessionId) => {
+      const { result } = await this.send('Runtime.evaluate', { expression, returnByValue: true }, sessionId);
+      return (result as RemoteObject).value;
+    });
+    return { value, stderr: console };
+  }
+
   /** A PNG of the page's top `height` pixels, 1200 wide, no scrollbars, written to `png`: make it tall enough to reach the charts. And the page's console. */
   async screenshot(html: string, png: string, height = 900): Promise<{ stderr: string }> {
     const { value, console } = await this.render(html, { width: 1200, height }, async (sessionId) => (await this.send('Page.captureScreenshot', { format: 'png' }, sessionId)).data as string);
