@@ -1,5 +1,5 @@
 import { statSync, type Stats } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { isWritable } from '../is-writable.ts';
 import { kernelFileSystem } from '../kernel-file-system.ts';
@@ -81,20 +81,42 @@ function exampleFile(folder: string, flag: string, command: string): string {
 }
 
 /**
+ * Which file a path names, however it is spelled: a symlink or a hard link to a file, or a new file
+ * under a linked folder, gives the key of the file (or folder) it reaches, its device and inode, so
+ * two flags naming one file are found (the second export had silently overwritten the first).
+ */
+function fileKey(path: string, probe: PathProbe): string {
+  const identity = (stat: Stats | null): string | null => (stat === null || stat.ino === undefined ? null : `${stat.dev}:${stat.ino}`);
+  const own = identity(probe.stat(path));
+  if (own !== null) return own;
+  // a new file: the nearest folder that exists, by its identity, then the rest of the path
+  let folder = dirname(resolve(path));
+  let rest = basename(resolve(path));
+  for (;;) {
+    const found = identity(probe.stat(folder));
+    if (found !== null) return `${found}/${rest}`;
+    if (dirname(folder) === folder) return resolve(path);
+    rest = `${basename(folder)}/${rest}`;
+    folder = dirname(folder);
+  }
+}
+
+/**
  * Refuses outputs that could not be written after the work, before it starts: a usage error
  * (exit 2) naming the flag, the path and the fix, rather than a long comparison measured and then
  * lost to a typo. Two flags naming the same file are refused too (the second would overwrite the first).
  */
 export function checkOutputPaths(outputs: readonly OutputPath[], probe: PathProbe = realProbe): void {
-  const seen = new Map<string, string>();
+  const seen = new Map<string, OutputPath>();
   for (const output of outputs) {
     const problem = outputPathProblem(output, probe);
     if (problem !== null) throw new UsageError(problem);
     const isStdout = output.path === '-' && output.dashIsStdout === true;
-    const key = isStdout ? '-' : resolve(output.path);
+    const key = isStdout ? '-' : fileKey(output.path, probe);
     const earlier = seen.get(key);
-    if (earlier !== undefined && isStdout) throw new UsageError(`${earlier} - and ${output.flag} - would both print on stdout (give one of them a file)`);
-    if (earlier !== undefined) throw new UsageError(`${earlier} and ${output.flag} both name ${output.path} (give each its own file)`);
-    seen.set(key, output.flag);
+    if (earlier !== undefined && isStdout) throw new UsageError(`${earlier.flag} - and ${output.flag} - would both print on stdout (give one of them a file)`);
+    if (earlier !== undefined && resolve(earlier.path) === resolve(output.path)) throw new UsageError(`${earlier.flag} and ${output.flag} both name ${output.path} (give each its own file)`);
+    if (earlier !== undefined) throw new UsageError(`${earlier.flag} ${earlier.path} and ${output.flag} ${output.path} are one file (a link: give each its own file)`);
+    seen.set(key, output);
   }
 }

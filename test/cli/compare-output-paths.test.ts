@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -61,6 +61,25 @@ describe('compare checks its output paths before the first run', () => {
     expect(result.stderr).toBe('error: --export-json and --export-markdown both name out.txt (give each its own file)');
     expect(result.exitCode).toBe(2);
     expect(existsSync(log)).toBe(false);
+  });
+
+  it('two exports reaching one file through a symlink, a hard link or a linked folder are refused', async () => {
+    const log = join(dir, 'linked.log');
+    writeFileSync(join(dir, 'table.csv'), 'earlier\n');
+    symlinkSync('table.csv', join(dir, 'table-link.csv'));
+    linkSync(join(dir, 'table.csv'), join(dir, 'table-hard.csv'));
+    mkdirSync(join(dir, 'real'));
+    symlinkSync('real', join(dir, 'real-link'));
+    for (const [first, second] of [['table.csv', 'table-link.csv'], ['table.csv', 'table-hard.csv'], ['real/new/t.csv', 'real-link/new/t.csv']] as const) {
+      const result = await perfcell(compareArgs(log, '--export-csv', first, '--export-markdown', second));
+      expect(result.stderr).toBe(`error: --export-csv ${first} and --export-markdown ${second} are one file (a link: give each its own file)`);
+      expect(result.exitCode).toBe(2);
+    }
+    expect(existsSync(log)).toBe(false);
+    // two files in one linked folder are two files
+    const apart = await perfcell(compareArgs(log, '--export-csv', 'real/a.csv', '--export-markdown', 'real-link/b.md'));
+    expect(apart.exitCode, apart.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'real', 'b.md'), 'utf8')).toContain('### time');
   });
 
   it.runIf(nobodyCanRun)('a folder the user may not write to is refused, nothing runs (as nobody)', async () => {
