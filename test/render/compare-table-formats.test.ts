@@ -107,6 +107,27 @@ describe('the tables in AsciiDoc and Org', () => {
     expect(renderCompareOrgmode(renamed)).toContain('| =seq 9 \\vert{} wc -l= |');
   });
 
+  it("writes a cell's title as text in markdown, not as markup: a tag, emphasis, a link and an entity read as typed", () => {
+    const runs = [{ durationS: 0.01 }, { durationS: 0.011 }];
+    const document = documentOfRuns(runs, runs);
+    const names = ['Array<number> push', 'a*b*c_d_ [x](y) &amp; \\'];
+    const cells = {
+      ...document,
+      settings: { ...document.settings, source: 'cells' as const },
+      results: document.results.map((result) => ({ ...result, summaries: result.summaries.map((summary, index) => ({ ...summary, name: names[index] ?? summary.name })), comparisons: result.comparisons.map((comparison) => ({ ...comparison, alternativeName: names[1] ?? '', baselineName: names[0] ?? '' })) })),
+    };
+    const markdown = renderCompareMarkdown(cells);
+    expect(markdown).toContain('| Cell | Mean [ms] | Min [ms] | Max [ms] | Relative |\n|:---|---:|---:|---:|---:|\n| Array\\<number> push | 10.5 ± 0.7 |');
+    expect(markdown).toContain('\n| a\\*b\\*c_d\\_ \\[x\\](y) \\&amp; \\\\ | 10.5 ± 0.7 |');
+    expect(markdown).toContain('\n\na\\*b\\*c_d\\_ \\[x\\](y) \\&amp; \\\\ against Array\\<number> push: no significant difference (p = 1.00).\n');
+    // a verdict starts with a name: one that reads as a list item or heading at a line's start is escaped there
+    const listLike = { ...cells, results: cells.results.map((result) => ({ ...result, comparisons: result.comparisons.map((comparison) => ({ ...comparison, alternativeName: '2. slow', baselineName: '# fast' })) })) };
+    expect(renderCompareMarkdown(listLike)).toContain('\n\n2\\. slow against # fast: no significant difference (p = 1.00).\n');
+    expect(renderCompareMarkdown({ ...listLike, results: listLike.results.map((result) => ({ ...result, comparisons: result.comparisons.map((comparison) => ({ ...comparison, alternativeName: '# fast' })) })) })).toContain('\n\n\\# fast against # fast:');
+    // what is no markup stays as it was
+    expect(renderCompareMarkdown(rowColDocument())).toContain('\n\n./rowcol col 1024 20 is 2.29× ± 0.03 slower; p < 0.001.\n');
+  });
+
   it('keeps a name with line breaks and backticks in one cell of one row (a multi-line --shell script)', () => {
     const runs = [{ durationS: 0.01 }, { durationS: 0.011 }];
     const document = documentOfRuns(runs, runs);
