@@ -2,9 +2,12 @@ import type { CompareDocument } from '../experiment/compare-document.ts';
 import { compareTables, type TableCell, type TableSection } from './compare-markup-tables.ts';
 import type { TimeUnit } from './time-unit.ts';
 
-/** A cell in AsciiDoc: a name as literal monospace (`+x+`: no markup inside it), `|` escaped. */
+/**
+ * A cell in AsciiDoc: a name as literal monospace (`+x+`: no markup inside it), `|` escaped, a line
+ * break as a space (a passthrough ends at its line: a multi-line script's backticks became markup).
+ */
 function asciidocCell(cell: TableCell): string {
-  return (typeof cell === 'string' ? cell : `\`+${cell.code}+\``).replace(/\|/g, '\\|');
+  return (typeof cell === 'string' ? cell : `\`+${cell.code}+\``).replace(/\r\n|[\r\n]/g, ' ').replace(/\|/g, '\\|');
 }
 
 /** A table as hyperfine's --export-asciidoc writes one, a cell a line, with its header marked as such. */

@@ -150,5 +150,7 @@ describe('the tables in AsciiDoc and Org', () => {
     const org = renderCompareOrgmode(renamed).split('\n* ')[1]?.split('\n\n')[1]?.split('\n') ?? [];
     expect(org.slice(2).map((line) => line.split(' | ')[0])).toEqual(['| =for i in 1 2 do echo `date` done=', '| =``x` \\vert{} y=']);
     expect(org).toHaveLength(4);
+    // and an AsciiDoc cell's passthrough, which ends at its line
+    expect(asciidocRows(renderCompareAsciidoc(renamed)).slice(1, 3).map((row) => row[0])).toEqual(['for i in 1 2 do echo `date` done', '``x` \\| y']);
   });
 });
