@@ -48,6 +48,8 @@ export function outputPathProblem(output: OutputPath, probe: PathProbe = realPro
   if (path === '-' && output.dashIsStdout === true) return null;
   const exampleIn = (folder: string): string => exampleFile(folder, flag, output.command ?? 'compare');
   if (path === '') return `${flag} was given an empty file name (give a file, e.g. ${flag} ${exampleIn('.')})`;
+  // compare's exports take - for stdout, as hyperfine's: elsewhere it had quietly made a file named '-'
+  if (path === '-') return `${flag} - would write a file named '-': only compare's outputs go to stdout (give a file, e.g. ${flag} ${exampleIn('.')}, or ./- for that name)`;
   const stat = probe.stat(path);
   if (stat === null && path.endsWith('/')) return `${flag} ${path} names a folder (give a file name in it, e.g. ${flag} ${exampleIn(path)})`;
   if (stat !== null) {

@@ -173,6 +173,25 @@ describe('run, cells and attach check their output files before the work', () =>
     expect(existsSync(log)).toBe(false);
   });
 
+  // compare's outputs take - for stdout (hyperfine's); run's stdout is the program's, and these had made a file named '-'
+  it.each([
+    ['run --html', (log: string) => ['run', '--no-perf', '--html', '-', '--', 'sh', '-c', `echo ran >> ${log}`], 'run.html'],
+    ['run -o', (log: string) => ['run', '--no-perf', '-o', '-', '--', 'sh', '-c', `echo ran >> ${log}`], 'run.txt'],
+    ['cells --html', (log: string) => {
+      const cells = join(dir, 'dash-cell.js');
+      writeFileSync(cells, `// %% log\nrequire('node:fs').appendFileSync(${JSON.stringify(log)}, 'ran\\n');\n`);
+      return ['cells', '--no-perf', '--html', '-', cells];
+    }, 'cells.html'],
+  ] as const)('%s -: refused in one line, exit 2, nothing run and no file named -', async (name, args, example) => {
+    const log = join(dir, `dash-${name.replace(/\W+/g, '-')}.log`);
+    const result = await perfcell(args(log));
+    const flag = name.split(' ')[1];
+    expect(result.stderr).toBe(`error: ${flag} - would write a file named '-': only compare's outputs go to stdout (give a file, e.g. ${flag} ./${example}, or ./- for that name)`);
+    expect(result.exitCode).toBe(2);
+    expect(existsSync(log)).toBe(false);
+    expect(existsSync(join(dir, '-'))).toBe(false);
+  });
+
   it('attach --html FOLDER: refused before the watch', async () => {
     const folder = join(dir, 'out-attach');
     mkdirSync(folder);
