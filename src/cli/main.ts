@@ -56,7 +56,7 @@ export function createBareProgram(): Command {
 
 /**
  * Fills `-e` and `-I` from the environment or a config file where the command line left them at
- * their defaults (flag > env > file > built-in); `-e` not under --backend cachegrind.
+ * their defaults (flag > env > file > built-in); `-e` not under --backend cachegrind or --no-perf.
  */
 function applyDefaults(command: Command): void {
   const hasOption = (name: string) => command.options.some((option) => option.attributeName() === name);
@@ -66,10 +66,11 @@ function applyDefaults(command: Command): void {
   };
   if (!hasOption('events') && !hasOption('interval')) return;
   const defaults = readDefaults();
-  // A default -e is for perf: cachegrind counts no perf events, and a PERFCELL_EVENTS or
-  // .perfcellrc.json set once for perf stopped every --backend cachegrind ('drop -e', never given).
-  const isCachegrind = command.getOptionValue('backend') === 'cachegrind';
-  if (defaults.events !== undefined && hasOption('events') && isUnset('events') && !isCachegrind) {
+  // A default -e is for perf: cachegrind counts no perf events, and --no-perf starts none; a
+  // PERFCELL_EVENTS or .perfcellrc.json set once for perf stopped every --backend cachegrind and
+  // every --no-perf run ('drop -e', never given).
+  const perfOff = command.getOptionValue('backend') === 'cachegrind' || command.getOptionValue('perf') === false;
+  if (defaults.events !== undefined && hasOption('events') && isUnset('events') && !perfOff) {
     command.setOptionValueWithSource('events', fromSource(() => parseEventList(defaults.events!.value), defaults.events.source), 'env');
   }
   if (defaults.intervalMs !== undefined && hasOption('interval') && isUnset('interval')) {

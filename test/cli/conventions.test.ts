@@ -133,6 +133,22 @@ describe('defaults: flag > environment > config file > built-in', () => {
     expect(eventsOf(runJson(cwd, ['-e', 'task-clock'], env).stdout)).toEqual(['task-clock']);
   });
 
+  it('a default -e is not applied under --no-perf: perf\'s events set once do not stop a run that starts no perf', () => {
+    // a QA pass: `PERFCELL_EVENTS=page-faults perfcell run --no-perf -- true` said "-e needs perf,
+    // which --no-perf turns off (drop --no-perf, or drop -e)" where no -e was typed
+    const cwd = folder();
+    writeFileSync(join(cwd, '.perfcellrc.json'), JSON.stringify({ events: ['task-clock'] }));
+    for (const [env, at] of [[{ PERFCELL_EVENTS: 'page-faults' }, folder()], [{}, cwd]] as const) {
+      const result = perfcell(['run', '--no-perf', '--json', '--', 'true'], { env, cwd: at });
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout).counters.events).toEqual([]);
+    }
+    // typed, it is still refused
+    const typed = perfcell(['run', '--no-perf', '-e', 'page-faults', '--', 'true']);
+    expect(typed.exitCode).toBe(2);
+    expect(typed.stderr).toMatch(/drop --no-perf, or drop -e/);
+  });
+
   it('names the source of a bad default and the fix, exit 2', () => {
     const env = perfcell(['run', '--', 'true'], { env: { PERFCELL_INTERVAL: '5' } });
     expect(env.exitCode).toBe(2);
