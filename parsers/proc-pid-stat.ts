@@ -81,3 +81,13 @@ export function parseStatusUid(text: string): number | null {
   const match = /^Uid:\s+(\d+)/m.exec(text);
   return match?.[1] === undefined ? null : Number(match[1]);
 }
+
+/**
+ * The thread group (process) id from /proc/PID/status text: the pid itself for a process, its
+ * process's pid for a thread id (/proc/TID answers for any thread, with the process's figures); null when absent.
+ * @example parseStatusTgid('Name:\tnode\nTgid:\t1809\nPid:\t1820\n') // 1809
+ */
+export function parseStatusTgid(text: string): number | null {
+  const match = /^Tgid:\s+(\d+)/m.exec(text);
+  return match?.[1] === undefined ? null : Number(match[1]);
+}

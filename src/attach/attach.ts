@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { PerfRecord } from '../../parsers/perf-stat-types.ts';
 import { parseProcStat } from '../../parsers/proc-stat.ts';
 import { parseProcStatus } from '../../parsers/proc-status.ts';
-import { parseChildrenCpuTicks, parsePidStat, parseStatusUid } from '../../parsers/proc-pid-stat.ts';
-import { PerfError, TargetError } from '../errors.ts';
+import { parseChildrenCpuTicks, parsePidStat, parseStatusTgid, parseStatusUid } from '../../parsers/proc-pid-stat.ts';
+import { PerfError, TargetError, UsageError } from '../errors.ts';
 import { metricGroupNotes } from '../perf/metric-group-notes.ts';
 import { watchPerf, type PerfWatch } from '../perf/watch.ts';
 import { resetPeakRss } from '../proc/read-proc.ts';
@@ -60,7 +60,10 @@ export interface AttachResult {
   readonly endedBy: 'duration' | 'signal' | 'exit';
 }
 
-/** The pid's name, refusing a pid that does not exist (or is a zombie) and another user's process when not root. */
+/**
+ * The pid's name, refusing a pid that does not exist (or is a zombie), a thread's id, and another
+ * user's process when not root.
+ */
 export function checkTarget(pid: number, source: ProcSource = defaultProcSource): { comm: string } {
   let stat;
   let status = '';
@@ -72,6 +75,13 @@ export function checkTarget(pid: number, source: ProcSource = defaultProcSource)
   }
   if (stat === undefined || stat.state === 'Z' || stat.state === 'X') {
     throw new TargetError('NO_SUCH_PROCESS', `no process with pid ${pid} (check the pid: the process may have exited)`);
+  }
+  // /proc/TID answers for a thread with its process's figures and perf --pid TID counts the whole
+  // process, but the thread's end read as the target's exit: a watch of a worker thread's id said
+  // 'pid N exited during the watch' and ended while its process ran on
+  const processId = parseStatusTgid(status);
+  if (processId !== null && processId !== pid) {
+    throw new UsageError(`pid ${pid} is a thread of pid ${processId}, not a process (attach to its process: perfcell attach ${processId})`);
   }
   const owner = parseStatusUid(status);
   const uid = source.getuid();

@@ -1,5 +1,5 @@
 import { nobodyCanRun, warnNobodySkipped } from '../support/nobody.ts';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execa } from 'execa';
@@ -132,6 +132,24 @@ describe('perfcell attach: errors', () => {
       `error: cannot watch pid ${pid}: it belongs to uid 0 and perfcell runs as uid ${uid} (run as that user, or as root: sudo perfcell attach ${pid})`,
     );
     expect(result.exitCode).toBe(1);
+  });
+
+  it("a thread's id: one line naming its process, exit 2, before anything is watched", async () => {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    targets.push(child);
+    const pid = child.pid ?? 0;
+    // node starts its platform and libuv threads at once; wait for one
+    let thread: number | undefined;
+    for (let tries = 0; thread === undefined && tries < 200; tries += 1) {
+      thread = readdirSync(`/proc/${pid}/task`).map(Number).find((tid) => tid !== pid);
+      if (thread === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // before, the thread's id was watched as a process: the whole process's counts, and the end
+    // of the thread taken for the target's exit
+    const result = await perfcell(['attach', String(thread), '-d', '0.3', '--json']);
+    expect(result.stderr).toBe(`error: pid ${thread} is a thread of pid ${pid}, not a process (attach to its process: perfcell attach ${pid})`);
+    expect(result.stdout).toBe('');
+    expect(result.exitCode).toBe(2);
   });
 
   it('misuse exits 2', async () => {

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseChildrenCpuTicks, parsePidStat, parseProcessGroups, parseStatusUid } from '../../parsers/proc-pid-stat.ts';
+import { parseChildrenCpuTicks, parsePidStat, parseProcessGroups, parseStatusTgid, parseStatusUid } from '../../parsers/proc-pid-stat.ts';
 
 describe('parsePidStat', () => {
   it('reads a real line of this process', () => {
@@ -41,6 +41,19 @@ describe('parseStatusUid', () => {
 
   it('is null without a Uid line', () => {
     expect(parseStatusUid('Name:\tx\n')).toBeNull();
+  });
+});
+
+describe('parseStatusTgid', () => {
+  it("reads this process's own pid as its thread group, and a thread's process from the thread's /proc/TID", () => {
+    expect(parseStatusTgid(readFileSync('/proc/self/status', 'utf8'))).toBe(process.pid);
+    const thread = readdirSync(`/proc/${process.pid}/task`).map(Number).find((tid) => tid !== process.pid);
+    expect(thread, 'node runs more threads than its main one').toBeDefined();
+    expect(parseStatusTgid(readFileSync(`/proc/${thread}/status`, 'utf8'))).toBe(process.pid);
+  });
+
+  it('is null without a Tgid line', () => {
+    expect(parseStatusTgid('Name:\tx\nPid:\t7\n')).toBeNull();
   });
 });
 
