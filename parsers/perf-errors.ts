@@ -16,6 +16,12 @@ export interface PerfProblem {
 export interface PerfErrorContext {
   readonly events?: readonly string[];
   readonly pid?: number;
+  /**
+   * The pid is the caller's own user's but not dumpable (a setuid or setgid program, or one that
+   * called prctl(PR_SET_DUMPABLE, 0): ssh-agent, gpg-agent): the kernel refuses it as it does another
+   * user's, so a refusal is not its owner.
+   */
+  readonly isPidNotDumpable?: boolean;
 }
 
 type Rule = (text: string, context: PerfErrorContext) => PerfProblem | undefined;
@@ -88,7 +94,7 @@ const noSuchProcess: Rule = (text, { pid }) => {
   return { code: 'PERF_NO_SUCH_PROCESS', message: `${subject} (check the pid: the process may have exited)` };
 };
 
-const refused: Rule = (text, { pid }) => {
+const refused: Rule = (text, { pid, isPidNotDumpable }) => {
   const isRefusal =
     /Access to performance monitoring and observability operations is limited|You may not have permission to collect|No permission to enable/.test(
       text,
@@ -101,7 +107,10 @@ const refused: Rule = (text, { pid }) => {
   // Up to 2 the kernel lets anyone count their own user-space work, so a refused pid is
   // another user's; at 3 and 4 (Debian and Ubuntu kernels) it refuses unprivileged perf outright.
   if (pid !== undefined && (level === undefined || level <= 2)) {
-    const message = `perf may not watch pid ${pid}, which belongs to another user (run perfcell as that user or as root, or grant CAP_PERFMON)`;
+    const message =
+      isPidNotDumpable === true
+        ? `perf may not watch pid ${pid}: it is not dumpable (a setuid or setgid program, or prctl(PR_SET_DUMPABLE, 0)), so only root may (run perfcell as root, or grant CAP_PERFMON)`
+        : `perf may not watch pid ${pid}, which belongs to another user (run perfcell as that user or as root, or grant CAP_PERFMON)`;
     return { code: 'PERF_PERMISSION', message, ...event };
   }
   if (level === -1) {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { PerfRecord } from '../../parsers/perf-stat-types.ts';
 import { parseProcStat } from '../../parsers/proc-stat.ts';
 import { parseProcStatus } from '../../parsers/proc-status.ts';
@@ -23,6 +23,8 @@ export interface ProcSource {
   readonly getuid: () => number;
   /** Monotonic clock, seconds. */
   readonly nowS: () => number;
+  /** The uid that owns a file; absent, dumpability is not told. */
+  readonly ownerUid?: (path: string) => number;
 }
 
 export const defaultProcSource: ProcSource = {
@@ -30,6 +32,7 @@ export const defaultProcSource: ProcSource = {
   writeText: (path, data) => writeFileSync(path, data),
   getuid: () => process.getuid?.() ?? 0,
   nowS: () => Number(monotonicNs()) / 1e9,
+  ownerUid: (path) => statSync(path).uid,
 };
 
 export interface AttachOptions extends Pick<MeasureOptions, 'events' | 'metricGroups' | 'intervalMs' | 'perf' | 'perfPath'>, WatchStateOptions {
@@ -64,7 +67,7 @@ export interface AttachResult {
  * The pid's name, refusing a pid that does not exist (or is a zombie), a thread's id, and another
  * user's process when not root.
  */
-export function checkTarget(pid: number, source: ProcSource = defaultProcSource): { comm: string } {
+export function checkTarget(pid: number, source: ProcSource = defaultProcSource): { comm: string; isNotDumpable: boolean } {
   let stat;
   let status = '';
   try {
@@ -91,7 +94,21 @@ export function checkTarget(pid: number, source: ProcSource = defaultProcSource)
       `cannot watch pid ${pid}: it belongs to uid ${owner} and perfcell runs as uid ${uid} (run as that user, or as root: sudo perfcell attach ${pid})`,
     );
   }
-  return { comm: stat.comm };
+  return { comm: stat.comm, isNotDumpable: isNotDumpable(pid, owner, source) };
+}
+
+/**
+ * Whether a process is not dumpable: the kernel gives root the files under /proc/PID of a setuid
+ * or setgid program, or of one that called prctl(PR_SET_DUMPABLE, 0), whoever it runs as, and
+ * refuses its clear_refs and perf to anyone else as it does another user's process.
+ */
+function isNotDumpable(pid: number, owner: number | null, source: ProcSource): boolean {
+  if (owner === null || owner === 0 || source.ownerUid === undefined) return false;
+  try {
+    return source.ownerUid(`/proc/${pid}/stat`) === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** One reading of the target and the machine; the target's fields are null once it has gone. */
@@ -174,7 +191,7 @@ function isTrailingInterval(interval: PerfInterval): boolean {
  */
 export async function attachToProcess(pid: number, options: AttachOptions = {}, source: ProcSource = defaultProcSource): Promise<AttachResult> {
   checkAttachOptions(pid, options);
-  const { comm } = checkTarget(pid, source);
+  const { comm, isNotDumpable } = checkTarget(pid, source);
   const perfOptions = resolvePerfOptions(options);
   // An -e list perf refuses is an error before the first record (onStart) and before VmHWM is
   // reset; without -e (the default events) perf's failure is a warning and RAM and CPU go on.
@@ -189,7 +206,10 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
   const startedAt = new Date().toISOString();
 
   const peakMethod: PeakMethod = resetPeakRss(pid, source.writeText) ? 'vmhwm-reset' : 'sampled';
-  if (peakMethod === 'sampled') warnings.push(`cannot reset the peak RSS of pid ${pid}; the peak is the largest RSS seen each interval`);
+  if (peakMethod === 'sampled') {
+    const why = isNotDumpable ? ' (it is not dumpable, so only root may write its clear_refs)' : '';
+    warnings.push(`cannot reset the peak RSS of pid ${pid}${why}; the peak is the largest RSS seen each interval`);
+  }
   const start = readProcPoint(pid, source);
   let previous = start;
   /** The last reading with the target's memory (its RAM as last seen). */
@@ -316,7 +336,7 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
   let stopping = false;
   let failure: unknown = null;
   if (perfOptions.enabled) {
-    const watch = watchPerf(pid, perfOptions, onRecord);
+    const watch = watchPerf(pid, perfOptions, onRecord, { isPidNotDumpable: isNotDumpable });
     perf = watch;
     started = watch;
     countedEvents = perfOptions.events;

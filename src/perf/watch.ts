@@ -3,6 +3,7 @@ import split2 from 'split2';
 import type { Readable } from 'node:stream';
 import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.ts';
 import type { PerfError } from '../errors.ts';
+import type { PerfErrorContext } from '../../parsers/perf-errors.ts';
 import type { PerfOptions } from './controller.ts';
 import { perfProblem, spawnedPerfProcess, trackPerf } from './perf-process.ts';
 
@@ -41,7 +42,13 @@ export function perfWatchArguments(pid: number, options: PerfWatchOptions): stri
   return ['stat', '-x', ',', '-I', String(options.intervalMs), '--pid', String(pid), '-e', options.events.join(','), ...metrics];
 }
 
-export function watchPerf(pid: number, options: PerfWatchOptions, onRecord: (record: PerfRecord) => void): PerfWatch {
+/** `target` says what else is known of the pid, to name why perf refused it. */
+export function watchPerf(
+  pid: number,
+  options: PerfWatchOptions,
+  onRecord: (record: PerfRecord) => void,
+  target: Pick<PerfErrorContext, 'isPidNotDumpable'> = {},
+): PerfWatch {
   const child = spawn(options.perfPath ?? 'perf', perfWatchArguments(pid, options), {
     env: { ...process.env, LC_ALL: 'C' },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -90,7 +97,7 @@ export function watchPerf(pid: number, options: PerfWatchOptions, onRecord: (rec
     if (stderr.destroyed && !stderr.readableEnded) lines.end();
     await read;
     let problem: PerfError | null = null;
-    if (recordCount === 0) problem = perfProblem(messages, spawnError?.message ?? '', { events: options.events, pid });
+    if (recordCount === 0) problem = perfProblem(messages, spawnError?.message ?? '', { ...target, events: options.events, pid });
     return { messages, skippedLines: parser.skippedLines, recordCount, problem };
   })();
 

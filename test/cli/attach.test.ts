@@ -1,5 +1,5 @@
 import { nobodyCanRun, warnNobodySkipped } from '../support/nobody.ts';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execa } from 'execa';
@@ -150,6 +150,38 @@ describe('perfcell attach: errors', () => {
     expect(result.stderr).toBe(`error: pid ${thread} is a thread of pid ${pid}, not a process (attach to its process: perfcell attach ${pid})`);
     expect(result.stdout).toBe('');
     expect(result.exitCode).toBe(2);
+  });
+
+  // As root both the target and perfcell run as nobody: root may watch anything.
+  if (process.getuid?.() === 0) warnNobodySkipped('attach to a process that is not dumpable');
+  it.runIf(process.getuid?.() !== 0 || nobodyCanRun)("one's own process that is not dumpable: perf's refusal says so, not 'another user'", async () => {
+    const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    // prctl(PR_SET_DUMPABLE, 0), as ssh-agent and gpg-agent do; the kernel then gives /proc/PID's files to root
+    const [file = '', ...args] = [...asUser, '/usr/bin/python3', '-c', 'import ctypes, time; ctypes.CDLL(None).prctl(4, 0, 0, 0, 0); time.sleep(30)'];
+    const child = spawn(file, args, { stdio: 'ignore' });
+    targets.push(child);
+    const pid = child.pid ?? 0;
+    for (let tries = 0; tries < 500; tries += 1) {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (statSync(`/proc/${pid}/stat`).uid === 0 && stat.includes('(python3)')) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const watch = (...flags: string[]) => {
+      const [command = '', ...commandArgs] = [...asUser, process.execPath, cliPath, 'attach', String(pid), '-d', '0.3', ...flags];
+      return execa(command, commandArgs, { reject: false, timeout: 30_000, env, cwd: '/tmp' });
+    };
+    const refusal = `perf may not watch pid ${pid}: it is not dumpable (a setuid or setgid program, or prctl(PR_SET_DUMPABLE, 0)), so only root may (run perfcell as root, or grant CAP_PERFMON)`;
+    // before, both said 'which belongs to another user' of the user's own process
+    const explicit = await watch('-e', 'task-clock', '--json');
+    expect(explicit.stderr).toBe(`error: ${refusal}`);
+    expect(explicit.exitCode).toBe(1);
+    const byDefault = await watch('--json');
+    expect(byDefault.exitCode).toBe(0);
+    expect(byDefault.stderr.split('\n')).toEqual([
+      `warning: cannot reset the peak RSS of pid ${pid} (it is not dumpable, so only root may write its clear_refs); the peak is the largest RSS seen each interval`,
+      `warning: ${refusal}; watching RAM and CPU only`,
+    ]);
+    expect((JSON.parse(byDefault.stdout) as CommandReport).memory.peakMethod).toBe('sampled');
   });
 
   it('misuse exits 2', async () => {

@@ -135,6 +135,15 @@ describe('classifyPerfStderr context', () => {
     expect(classifyPerfStderr(at4, { pid: 4242 })).toEqual(PARANOID('=4', 1));
   });
 
+  it("a refused pid of one's own that is not dumpable is said to be so, not another user's", () => {
+    const otherUser = read('local-perf61-other-user-pid');
+    expect(classifyPerfStderr(otherUser, { pid: 4242, isPidNotDumpable: true })).toEqual({
+      code: 'PERF_PERMISSION',
+      message:
+        'perf may not watch pid 4242: it is not dumpable (a setuid or setgid program, or prctl(PR_SET_DUMPABLE, 0)), so only root may (run perfcell as root, or grant CAP_PERFMON)',
+    });
+  });
+
   it('suggests one step lower when the level is already below 2', () => {
     expect(classifyPerfStderr(refusal.replace('setting is 2', 'setting is 1'))).toEqual(PARANOID('=1', 0));
     expect(classifyPerfStderr(refusal.replace('setting is 2', 'setting is 0'))).toEqual(PARANOID('=0', -1));
