@@ -48,8 +48,21 @@ export function parseCellMarker(line: string): string | undefined {
 }
 
 /**
+ * Whether a marker's text gives its cell a type other than code: Jupytext's percent format writes
+ * prose as `// %% [markdown]` (or `[md]`) cells of comment lines, and `[raw]` cells, the type in
+ * brackets after an optional title (`// %% Notes [markdown] key="value"`), as VS Code reads them.
+ * @example isProseMarker('[markdown]') // true
+ * @example isProseMarker('sum rows') // false
+ */
+export function isProseMarker(markerTitle: string): boolean {
+  return /(?:^|\s)\[(?:markdown|md|raw)\](?=\s|$)/i.test(markerTitle);
+}
+
+/**
  * The cells of a source file. Code before the first marker becomes a cell titled `prelude` only
- * when it is not blank; a file without markers is one prelude cell (or none when blank).
+ * when it is not blank; a file without markers is one prelude cell (or none when blank). A
+ * markdown or raw cell (isProseMarker) is no code to run: it is left out, as a notebook's
+ * markdown cells are (it still counts for the N of `cell N`).
  * @example splitCells('// %% a\nx = 1\n// %%\ny = 2').map((c) => [c.title, c.startLine]) // [['a', 2], ['cell 2', 4]]
  */
 export function splitCells(source: string): readonly Cell[] {
@@ -59,11 +72,12 @@ export function splitCells(source: string): readonly Cell[] {
   let markerLine: number | null = null;
   let body: string[] = [];
   let markerCount = 0;
+  let isProse = false;
 
   const close = (): void => {
     const code = body.join('\n');
     const isBlank = code.trim() === '';
-    if (markerLine === null && isBlank) return;
+    if ((markerLine === null && isBlank) || isProse) return;
     cells.push({ title, index: cells.length, markerLine, startLine: (markerLine ?? 0) + 1, code, isBlank });
   };
 
@@ -75,6 +89,7 @@ export function splitCells(source: string): readonly Cell[] {
     }
     close();
     markerCount++;
+    isProse = isProseMarker(markerTitle);
     title = markerTitle === '' ? `cell ${markerCount}` : markerTitle;
     markerLine = index + 1;
     body = [];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import vm from 'node:vm';
 import { transformSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { extensionOf, isCellFileExtension, isCommentsOnly, parseCellMarker, splitCells } from '../../parsers/cells.ts';
+import { extensionOf, isCellFileExtension, isCommentsOnly, isProseMarker, parseCellMarker, splitCells } from '../../parsers/cells.ts';
 
 const rowcolPath = join(import.meta.dirname, '../../samples/rowcol/rowcol.ts');
 const rowcolSource = readFileSync(rowcolPath, 'utf8');
@@ -121,6 +121,17 @@ describe('splitCells', () => {
       ['one', 2, 'const x = 1;\n'],
       ['two', 5, 'x + 1'],
     ]);
+  });
+
+  it('leaves out Jupytext markdown and raw cells, which hold prose, not code to measure', () => {
+    // a percent-format file as Jupytext writes it: they had run as cells titled '[markdown]', each with a report and a row
+    const source = '// %% [markdown]\n// # Row against column\n\n// %% setup\nconst n = 4;\n// %% Notes [md] tags=["x"]\n// prose\n// %% [raw]\nnot code\n// %%\nn + 1;\n';
+    expect(splitCells(viaFile('percent.ts', source)).map((cell) => [cell.title, cell.index, cell.startLine])).toEqual([
+      ['setup', 0, 5],
+      ['cell 5', 1, 11],
+    ]);
+    expect(['[markdown]', '[MD]', 'Notes [markdown] key="v"', '[raw]'].map(isProseMarker)).toEqual([true, true, true, true]);
+    expect(['sum rows', '[markdownish]', 'a[md]', 'markdown', '[code]'].map(isProseMarker)).toEqual([false, false, false, false, false]);
   });
 
   it('leaves markers inside strings and block comments alone only when not at line start', () => {
