@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import vm from 'node:vm';
 import { fileRelativeDynamicImports } from './cell-dynamic-imports.ts';
 import { createCellContext } from './cell-context.ts';
+import { createTypeScriptModules, type TypeScriptModules } from './typescript-modules.ts';
 import { CELL_IMPORT, transpileCell, transpileCells, type TranspiledCell, type TranspileResult } from './transpile-cell.ts';
 import { createScopeTools } from '../repl/scope-tools.ts';
 import { classifyJavaScript } from '../repl/typescript.ts';
@@ -148,7 +149,8 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
   session.post('Runtime.disable');
   session.off('Runtime.executionContextCreated', onContext);
   if (uniqueContextId === null) throw new Error('the inspector did not announce the cells context (is node started with --inspect-brk elsewhere?)');
-  addNodeGlobals(context, path, options.consoleStdout === undefined ? process.stdout : options.consoleStdout);
+  const typescriptModules = createTypeScriptModules();
+  addNodeGlobals(context, path, options.consoleStdout === undefined ? process.stdout : options.consoleStdout, typescriptModules);
   // perfcell.timeit and perfcell.compare, as in the REPL; a cell's value is not printed, so each
   // prints its text on the cells' console as it ends (its figures had been nowhere unless the cell
   // logged the result: the cell's report has only the whole timing's cost)
@@ -182,7 +184,7 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
   const rewriteStack = (stack: string): { stack: string; first: { line: number; column: number } | null; cellTitle: string | null } => {
     let first: { line: number; column: number } | null = null;
     let cellTitle: string | null = null;
-    const rewritten = stack.replace(/([^\s()]+?#cell\d+):(\d+):(\d+)/g, (whole, url: string, line: string, column: string) => {
+    const rewritten = typescriptModules.rewriteStack(stack).replace(/([^\s()]+?#cell\d+):(\d+):(\d+)/g, (whole, url: string, line: string, column: string) => {
       const position = toFilePosition(url, Number(line), Number(column));
       if (position === null) return whole;
       if (first === null) {
@@ -290,10 +292,11 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
 }
 
 /**
- * Node's globals in a new context, as Node's own REPL provides them, plus the file's require, and
- * a console of Node's (V8 gives every context a console of its own that only talks to the inspector).
+ * Node's globals in a new context, as Node's own REPL provides them, plus the file's require (which
+ * loads the local TypeScript modules it names, typescript-modules.ts), and a console of Node's (V8
+ * gives every context a console of its own that only talks to the inspector).
  */
-function addNodeGlobals(context: vm.Context, path: string, stdout: Writable | null): void {
+function addNodeGlobals(context: vm.Context, path: string, stdout: Writable | null, typescriptModules: TypeScriptModules): void {
   const builtins = new Set(vm.runInContext('Object.getOwnPropertyNames(globalThis)', context) as string[]);
   for (const key of Object.getOwnPropertyNames(globalThis)) {
     if (builtins.has(key)) continue;
@@ -301,7 +304,7 @@ function addNodeGlobals(context: vm.Context, path: string, stdout: Writable | nu
     if (descriptor !== undefined) Object.defineProperty(context, key, descriptor);
   }
   const module = { exports: {} };
-  const require = createRequire(path);
+  const require = typescriptModules.createRequire(path);
   Object.defineProperty(context, CELL_IMPORT, { value: cellImport(require), enumerable: false });
   const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
   Object.assign(context, {

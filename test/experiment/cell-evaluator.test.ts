@@ -123,6 +123,32 @@ describe('createCellEvaluator', () => {
     }
   });
 
+  it('imports local TypeScript modules, as ./m.ts or NodeNext\'s ./m.js, with their own TypeScript imports, and names their lines in a stack', async () => {
+    // Node 20 loads no TypeScript: './matrix.js' had been 'Cannot find module', './matrix.ts' "SyntaxError: Unexpected token 'export'"
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-cell-ts-imports-'));
+    try {
+      writeFileSync(join(dir, 'util.ts'), 'export const scale: number = 2;\nexport function fail(where: string): never {\n  // moves the throw a line down\n  throw new Error(`failed in ${where}`);\n}\n');
+      writeFileSync(
+        join(dir, 'matrix.ts'),
+        "import { scale, fail } from './util.js';\nexport interface Matrix { readonly n: number; readonly data: Float64Array }\nexport enum Kind { Row, Column }\nexport const loads: number[] = [];\nloads.push(1);\n" +
+          'export function makeMatrix(n: number): Matrix {\n  return { n, data: new Float64Array(n * n).fill(scale) };\n}\nexport function boom(): never {\n  return fail(import.meta.url);\n}\nexport default 42;\n',
+      );
+      const outcomes = await runAll(join(dir, 'exp.ts'), [
+        "import { makeMatrix, Kind, type Matrix } from './matrix.js';\nimport answer, { loads } from './matrix.ts';\nconst m: Matrix = makeMatrix(4);",
+        "import { boom } from './matrix';\nif (m.data[15] !== 2 || Kind.Column !== 1 || answer !== 42 || loads.length !== 1) throw new Error(`values ${m.data[15]} ${Kind.Column} ${answer} ${loads.length}`);",
+        'boom();',
+      ]);
+      expect(outcomes.slice(0, 2)).toEqual([{ ok: true }, { ok: true }]);
+      const failure = failureOf(outcomes[2]);
+      expect(failure.message).toBe(`Error: failed in file://${dir}/matrix.ts`);
+      // the cell's own line (cells start on lines 2, 6 and 9), with the helpers' lines below the error
+      expect(failure.line).toBe(9);
+      expect(failure.stack.split('\n').slice(1)).toEqual([`    at fail (${dir}/util.ts:4:9)`, `    at boom (${dir}/matrix.ts:10:10)`, `    at ${dir}/exp.ts:9:1`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says a JavaScript cell that ends too early does, at its own last line, not at the next cell\'s marker', async () => {
     // before: "SyntaxError: Unexpected token ';'" at the line after the cell (the end mark's ';')
     const outcomes = await runAll('/tmp/cells.js', ['const fine = 1;\nconst y = (', 'function f( {', 'const ok = 2;']);

@@ -1,0 +1,110 @@
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import vm from 'node:vm';
+import { loadEsbuild } from '../esbuild-on-demand.ts';
+import { createPositionMapper, type SourcePosition } from '../../parsers/source-map-lines.ts';
+
+const TYPESCRIPT_FILE = /\.[cm]?tsx?$/;
+/** A JavaScript extension and the TypeScript ones its file is compiled from, as tsc's NodeNext resolution maps them. */
+const SOURCE_EXTENSIONS: Readonly<Record<string, readonly string[]>> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The TypeScript file a relative (or absolute) specifier names from `directory`, as a TypeScript
+ * program's own imports name it: `./m.ts` itself; `./m.js` for `./m.ts` where no `./m.js` exists
+ * (NodeNext's way of writing the import); `./m` for `./m.ts` or `./m/index.ts` where require()
+ * finds no JavaScript for it. Undefined for a package, a `node:` module, or a file require() loads.
+ * @example resolveTypeScriptFile('./matrix.js', '/exp', (p) => p === '/exp/matrix.ts') // '/exp/matrix.ts'
+ */
+export function resolveTypeScriptFile(specifier: string, directory: string, exists: (path: string) => boolean = isFile): string | undefined {
+  if (!/^\.{0,2}\//.test(specifier)) return undefined;
+  const path = resolve(directory, specifier);
+  if (TYPESCRIPT_FILE.test(path)) return exists(path) ? path : undefined;
+  if (exists(path)) return undefined;
+  const extension = /\.[cm]?jsx?$/.exec(path)?.[0];
+  const candidates =
+    extension === undefined
+      ? ['.js', '.json', '/index.js'].some((suffix) => exists(path + suffix))
+        ? []
+        : ['.ts', '.tsx', '/index.ts', '/index.tsx'].map((suffix) => path + suffix)
+      : (SOURCE_EXTENSIONS[extension] ?? []).map((source) => path.slice(0, -extension.length) + source);
+  return candidates.find(exists);
+}
+
+export interface TypeScriptModules {
+  /** Node's require() from `file` (createRequire), with the TypeScript files it names compiled (resolveTypeScriptFile). */
+  createRequire(file: string): NodeJS.Require;
+  /** A stack with the positions in compiled TypeScript modules turned back into their files' own. */
+  rewriteStack(stack: string): string;
+}
+
+/**
+ * The local TypeScript modules a file's cells import (`import { f } from './matrix.js'` beside a
+ * matrix.ts): Node 20's require() and import() load no TypeScript, so each is compiled with esbuild
+ * to CommonJS, one file at a time, with its own imports of TypeScript files loaded the same way,
+ * and run once (a second import gets the same module). Its positions map back through the
+ * compilation's source map, so the stack of a throw in a helper names the helper's own lines.
+ */
+export function createTypeScriptModules(): TypeScriptModules {
+  const loaded = new Map<string, { exports: unknown }>();
+  const mappers = new Map<string, { map(line: number, column: number): SourcePosition | null }>();
+
+  const load = (file: string): unknown => {
+    const cached = loaded.get(file);
+    if (cached !== undefined) return cached.exports;
+    const url = pathToFileURL(file).href;
+    const result = loadEsbuild().transformSync(readFileSync(file, 'utf8'), {
+      loader: file.endsWith('x') ? 'tsx' : 'ts',
+      format: 'cjs',
+      platform: 'node',
+      sourcemap: 'external',
+      sourcefile: file,
+      // CommonJS has no import.meta: esbuild would make it {}
+      define: { 'import.meta.url': JSON.stringify(url), 'import.meta.filename': JSON.stringify(file), 'import.meta.dirname': JSON.stringify(dirname(file)) },
+      logLevel: 'silent',
+    });
+    mappers.set(file, createPositionMapper((JSON.parse(result.map) as { mappings: string }).mappings));
+    const module = { exports: {} as unknown, id: file, filename: file, loaded: false };
+    // before it runs, as CommonJS does: a cycle of imports gets the exports so far
+    loaded.set(file, module);
+    const run = vm.compileFunction(result.code, ['exports', 'require', 'module', '__filename', '__dirname'], { filename: file }) as (...args: unknown[]) => void;
+    try {
+      run.call(module.exports, module.exports, moduleRequire(file), module, file, dirname(file));
+    } catch (error: unknown) {
+      loaded.delete(file);
+      throw error;
+    }
+    module.loaded = true;
+    return module.exports;
+  };
+
+  function moduleRequire(file: string): NodeJS.Require {
+    const nodeRequire = createRequire(file);
+    const directory = dirname(file);
+    const require = (specifier: string): unknown => {
+      const typescript = resolveTypeScriptFile(specifier, directory);
+      return typescript === undefined ? nodeRequire(specifier) : load(typescript);
+    };
+    return Object.assign(require, nodeRequire);
+  }
+
+  return {
+    createRequire: moduleRequire,
+    rewriteStack(stack) {
+      if (mappers.size === 0) return stack;
+      return stack.replace(/(?<=^\s+at (?:.*\()?)([^\s()]+):(\d+):(\d+)(?=\)?$)/gm, (whole, file: string, line: string, column: string) => {
+        const position = mappers.get(file)?.map(Number(line), Number(column));
+        return position == null ? whole : `${file}:${position.line}:${position.column}`;
+      });
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { resolveTypeScriptFile } from '../../src/experiment/typescript-modules.ts';
+
+/** A file system of these paths only. */
+const having = (...paths: string[]) => (path: string) => paths.includes(path);
+
+describe('resolveTypeScriptFile', () => {
+  it('finds the TypeScript file a TypeScript program\'s import names, as NodeNext writes it', () => {
+    const exists = having('/exp/matrix.ts', '/exp/view.tsx', '/exp/esm.mts', '/exp/cjs.cts', '/exp/lib/index.ts');
+    expect(resolveTypeScriptFile('./matrix.ts', '/exp', exists)).toBe('/exp/matrix.ts');
+    expect(resolveTypeScriptFile('./matrix.js', '/exp', exists)).toBe('/exp/matrix.ts');
+    expect(resolveTypeScriptFile('./matrix', '/exp', exists)).toBe('/exp/matrix.ts');
+    expect(resolveTypeScriptFile('../view.js', '/exp/sub', exists)).toBe('/exp/view.tsx');
+    expect(resolveTypeScriptFile('./esm.mjs', '/exp', exists)).toBe('/exp/esm.mts');
+    expect(resolveTypeScriptFile('./cjs.cjs', '/exp', exists)).toBe('/exp/cjs.cts');
+    expect(resolveTypeScriptFile('./lib', '/exp', exists)).toBe('/exp/lib/index.ts');
+    expect(resolveTypeScriptFile('/exp/matrix.js', '/elsewhere', exists)).toBe('/exp/matrix.ts');
+  });
+
+  it('leaves to require() what it loads: JavaScript that exists, packages, node: modules and missing files', () => {
+    const exists = having('/exp/matrix.ts', '/exp/matrix.js', '/exp/other.ts', '/exp/other.json');
+    expect(resolveTypeScriptFile('./matrix.js', '/exp', exists)).toBeUndefined();
+    expect(resolveTypeScriptFile('./matrix', '/exp', exists)).toBeUndefined();
+    expect(resolveTypeScriptFile('./other', '/exp', exists)).toBeUndefined();
+    expect(resolveTypeScriptFile('./missing.js', '/exp', exists)).toBeUndefined();
+    expect(resolveTypeScriptFile('./missing.ts', '/exp', exists)).toBeUndefined();
+    expect(resolveTypeScriptFile('matrix.ts', '/exp', exists)).toBeUndefined();
+    expect(resolveTypeScriptFile('node:fs', '/exp', exists)).toBeUndefined();
+  });
+});
