@@ -1,12 +1,13 @@
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import vm from 'node:vm';
 import { fileRelativeDynamicImports } from './cell-dynamic-imports.ts';
 import { createCellContext } from './cell-context.ts';
 import { createTypeScriptModules, type TypeScriptModules } from './typescript-modules.ts';
-import { CELL_IMPORT, transpileCell, transpileCells, type TranspiledCell, type TranspileResult } from './transpile-cell.ts';
+import { CELL_IMPORT, CELL_IMPORT_META, transpileCell, transpileCells, type TranspiledCell, type TranspileResult } from './transpile-cell.ts';
 import { createScopeTools } from '../repl/scope-tools.ts';
 import { classifyJavaScript } from '../repl/typescript.ts';
 import { guardCells } from './cell-guard.ts';
@@ -306,6 +307,8 @@ function addNodeGlobals(context: vm.Context, path: string, stdout: Writable | nu
   const module = { exports: {} };
   const require = typescriptModules.createRequire(path);
   Object.defineProperty(context, CELL_IMPORT, { value: cellImport(require), enumerable: false });
+  // the cell file's import.meta, as an ES module of it would have it (url, filename, dirname)
+  Object.defineProperty(context, CELL_IMPORT_META, { value: { url: pathToFileURL(path).href, filename: path, dirname: dirname(path) }, enumerable: false });
   const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
   Object.assign(context, {
     console: new Console({ stdout: stdout ?? discard, stderr: process.stderr }),

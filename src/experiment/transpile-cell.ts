@@ -10,6 +10,12 @@ import { rewriteImportStatements } from '../repl/static-imports.ts';
 export const CELL_IMPORT = '__perfcellImport';
 
 /**
+ * What a cell's `import.meta` reads (cell-evaluator.ts puts it in the cells' scope): cells run as
+ * scripts, where `import.meta` is a SyntaxError, so esbuild puts this name in its place.
+ */
+export const CELL_IMPORT_META = '__perfcellImportMeta';
+
+/**
  * A cell's `import … from 'x'` statements as consts loaded by CELL_IMPORT: the names stay in the
  * cells' scope, so later cells see them as they see any top-level const (esbuild's CommonJS
  * output would rename them: `import path from 'path'` becomes `import_path.default`).
@@ -101,7 +107,7 @@ interface TranspileOptions {
 }
 
 function baseOptions(options: TranspileOptions) {
-  return { loader: options.typescript ? 'ts' : 'js', sourcemap: 'external', sourcefile: options.sourcefile ?? 'cell' } as const;
+  return { loader: options.typescript ? 'ts' : 'js', sourcemap: 'external', sourcefile: options.sourcefile ?? 'cell', define: { 'import.meta': CELL_IMPORT_META } } as const;
 }
 
 function compiled(result: TransformResult): TranspileResult {

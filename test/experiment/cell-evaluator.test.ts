@@ -149,6 +149,19 @@ describe('createCellEvaluator', () => {
     }
   });
 
+  it('gives cells the file\'s import.meta, in JavaScript and TypeScript, with the lines after it where they are', async () => {
+    // cells run as scripts: "SyntaxError: Cannot use 'import.meta' outside a module", the cell not run
+    for (const file of ['/tmp/dir/exp.js', '/tmp/dir/exp.ts']) {
+      const outcomes = await runAll(file, [
+        'const here = import.meta;\nconst { url, filename, dirname } = import.meta;',
+        `if (url !== 'file://${file}' || filename !== '${file}' || dirname !== '/tmp/dir' || here.url !== url) throw new Error(\`meta \${url} \${filename} \${dirname}\`);\nthrow new Error(import.meta.filename);`,
+      ]);
+      expect(outcomes[0]).toEqual({ ok: true });
+      expect(failureOf(outcomes[1])).toMatchObject({ message: `Error: ${file}`, line: 6 });
+      evaluator?.close();
+    }
+  });
+
   it('says a JavaScript cell that ends too early does, at its own last line, not at the next cell\'s marker', async () => {
     // before: "SyntaxError: Unexpected token ';'" at the line after the cell (the end mark's ';')
     const outcomes = await runAll('/tmp/cells.js', ['const fine = 1;\nconst y = (', 'function f( {', 'const ok = 2;']);
