@@ -335,7 +335,7 @@ function cellImport(require: NodeJS.Require): (specifier: string) => unknown {
     } catch (error: unknown) {
       const code = (error as { code?: unknown }).code;
       if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') throw error;
-      throw new Error(`'${specifier}' is an ES module that require() cannot load here, and a cell's import statements go through require(): load it with \`await import('${specifier}')\` (resolved from the working directory)`);
+      throw new Error(`'${specifier}' is an ES module that require() cannot load here, and a cell's import statements go through require(): load it with \`await import('${specifier}')\`, which finds it from the cell file too`);
     }
     const isEsModule = typeof loaded === 'object' && loaded !== null && (loaded as { __esModule?: unknown }).__esModule === true;
     if (isEsModule) return loaded;

@@ -115,6 +115,12 @@ describe('createCellEvaluator', () => {
         expect(failureOf(outcomes[3]).line).toBe(16);
         evaluator?.close();
       }
+      // an ES module with top-level await, which require() cannot load: the import() it names works from another working directory too
+      writeFileSync(join(dir, 'waits.mjs'), 'export const v = await Promise.resolve(7);\n');
+      const waits = await runAll(join(dir, 'waits.ts'), ["import { v } from './waits.mjs';", "const { v } = await import('./waits.mjs');\nif (v !== 7) throw new Error('v');"]);
+      expect(failureOf(waits[0]).message).toBe("Error: './waits.mjs' is an ES module that require() cannot load here, and a cell's import statements go through require(): load it with `await import('./waits.mjs')`, which finds it from the cell file too");
+      expect(waits[1]).toEqual({ ok: true });
+      evaluator?.close();
       // a module that is not there fails its cell with Node's own message
       const missing = await runAll(join(dir, 'missing.js'), ["import nothing from './nothing.cjs'"]);
       expect(failureOf(missing[0]).message).toMatch(/Cannot find module '\.\/nothing\.cjs'/);
