@@ -60,13 +60,17 @@ export function isProseMarker(markerTitle: string): boolean {
 
 /**
  * The cells of a source file. Code before the first marker becomes a cell titled `prelude` only
- * when it is not blank; a file without markers is one prelude cell (or none when blank). A
+ * when it is not blank; a file without markers is one prelude cell (or none when blank); a first
+ * line `#!…` is read as a comment (`//…`). A
  * markdown or raw cell (isProseMarker) is no code to run: it is left out, as a notebook's
  * markdown cells are (it still counts for the N of `cell N`).
  * @example splitCells('// %% a\nx = 1\n// %%\ny = 2').map((c) => [c.title, c.startLine]) // [['a', 2], ['cell 2', 4]]
  */
 export function splitCells(source: string): readonly Cell[] {
-  const lines = source.split(/\r?\n/);
+  // A hashbang (`#!/usr/bin/env -S npx tsx`, for a file also run as a script) is JavaScript only as
+  // a file's first characters, and a cell is no file's start: it failed the prelude as a syntax
+  // error, and with it the run. It becomes a comment of the same length, so positions stay.
+  const lines = source.replace(/^#!/, '//').split(/\r?\n/);
   const cells: Cell[] = [];
   let title = 'prelude';
   let markerLine: number | null = null;

@@ -123,6 +123,18 @@ describe('splitCells', () => {
     ]);
   });
 
+  it('reads a hashbang first line as a comment of the same length, so it is no prelude code', () => {
+    // a cell is no file's start, where alone JavaScript takes '#!': the prelude had failed as a syntax error, and the run with it
+    const header = splitCells(viaFile('script.ts', '#!/usr/bin/env -S npx tsx\n// header\n// %% a\nx();\n'));
+    expect(header.map((cell) => [cell.title, cell.code])).toEqual([
+      ['prelude', '///usr/bin/env -S npx tsx\n// header'],
+      ['a', 'x();'],
+    ]);
+    expect(isCommentsOnly(header[0]!.code)).toBe(true);
+    expect(splitCells('#!/usr/bin/env node\nconst a = 1;').map((cell) => [cell.startLine, cell.code])).toEqual([[1, '///usr/bin/env node\nconst a = 1;']]);
+    expect(splitCells('const a = 1;\n#!not a hashbang').map((cell) => cell.code)).toEqual(['const a = 1;\n#!not a hashbang']);
+  });
+
   it('leaves out Jupytext markdown and raw cells, which hold prose, not code to measure', () => {
     // a percent-format file as Jupytext writes it: they had run as cells titled '[markdown]', each with a report and a row
     const source = '// %% [markdown]\n// # Row against column\n\n// %% setup\nconst n = 4;\n// %% Notes [md] tags=["x"]\n// prose\n// %% [raw]\nnot code\n// %%\nn + 1;\n';
