@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import vm from 'node:vm';
-import { fileRelativeDynamicImports } from './cell-dynamic-imports.ts';
+import { CELL_IMPORT_TYPESCRIPT, fileRelativeDynamicImports } from './cell-dynamic-imports.ts';
 import { createCellContext } from './cell-context.ts';
 import { createTypeScriptModules, type TypeScriptModules } from './typescript-modules.ts';
 import { CELL_IMPORT, CELL_IMPORT_META, transpileCell, transpileCells, type TranspiledCell, type TranspileResult } from './transpile-cell.ts';
@@ -306,7 +306,10 @@ function addNodeGlobals(context: vm.Context, path: string, stdout: Writable | nu
   }
   const module = { exports: {} };
   const require = typescriptModules.createRequire(path);
-  Object.defineProperty(context, CELL_IMPORT, { value: cellImport(require), enumerable: false });
+  const load = cellImport(require);
+  Object.defineProperty(context, CELL_IMPORT, { value: load, enumerable: false });
+  // import() of a local TypeScript module (cell-dynamic-imports.ts): settles as import() does, rejects with what loading threw
+  Object.defineProperty(context, CELL_IMPORT_TYPESCRIPT, { value: (file: string) => Promise.resolve().then(() => load(file)), enumerable: false });
   // the cell file's import.meta, as an ES module of it would have it (url, filename, dirname)
   Object.defineProperty(context, CELL_IMPORT_META, { value: { url: pathToFileURL(path).href, filename: path, dirname: dirname(path) }, enumerable: false });
   const discard = new Writable({ write: (_chunk, _encoding, done) => done() });

@@ -12,4 +12,11 @@ describe('fileRelativeDynamicImports', () => {
       expect(fileRelativeDynamicImports(code, '/exp')).toBe(code);
     }
   });
+
+  it('loads a local TypeScript module through the cells\' loader, by its path, since Node\'s import() refuses .ts', () => {
+    const findTypeScript = (specifier: string, directory: string) => (specifier === './matrix.js' || specifier === './matrix.ts' ? `${directory}/matrix.ts` : undefined);
+    expect(fileRelativeDynamicImports("const { f } = await import('./matrix.js');", '/exp', findTypeScript)).toBe('const { f } = await __perfcellImportTypeScript("/exp/matrix.ts");');
+    expect(fileRelativeDynamicImports('await import ( "./matrix.ts", { with: {} })', '/exp', findTypeScript)).toBe('await __perfcellImportTypeScript("/exp/matrix.ts", { with: {} })');
+    expect(fileRelativeDynamicImports("await import('./lib.mjs')", '/exp', findTypeScript)).toBe("await import('file:///exp/lib.mjs')");
+  });
 });

@@ -143,8 +143,11 @@ describe('createCellEvaluator', () => {
         "import { makeMatrix, Kind, type Matrix } from './matrix.js';\nimport answer, { loads } from './matrix.ts';\nconst m: Matrix = makeMatrix(4);",
         "import { boom } from './matrix';\nif (m.data[15] !== 2 || Kind.Column !== 1 || answer !== 42 || loads.length !== 1) throw new Error(`values ${m.data[15]} ${Kind.Column} ${answer} ${loads.length}`);",
         'boom();',
+        // import() too, where Node's loader said 'Unknown file extension ".ts"'; the same module, run once
+        "const lazy = await import('./matrix.ts');\nif (lazy.loads !== loads || lazy.default !== 42) throw new Error('lazy');\nawait import('./missing.ts');",
       ]);
       expect(outcomes.slice(0, 2)).toEqual([{ ok: true }, { ok: true }]);
+      expect(failureOf(outcomes[3]).message).toMatch(/^Error: Cannot find module '.*\/missing\.ts'/);
       const failure = failureOf(outcomes[2]);
       expect(failure.message).toBe(`Error: failed in file://${dir}/matrix.ts`);
       // the cell's own line (cells start on lines 2, 6 and 9), with the helpers' lines below the error
