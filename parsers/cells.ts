@@ -104,6 +104,20 @@ export function splitCells(source: string): readonly Cell[] {
   return cells;
 }
 
+/**
+ * The 1-based line of the first `# %%` line of a file with no `// %%` marker: the cell marker of
+ * Python's percent format (Jupyter, VS Code), which a JavaScript or TypeScript file cannot hold
+ * (`#` starts no statement); undefined where the file has `// %%` markers or no such line.
+ * @example findPythonMarkerLine('# %% setup\nconst n = 1;') // 1
+ * @example findPythonMarkerLine('// %% setup\nconst s = `\n# %% python in a string\n`;') // undefined
+ */
+export function findPythonMarkerLine(source: string): number | undefined {
+  const lines = source.split(/\r?\n/);
+  if (lines.some((line) => parseCellMarker(line) !== undefined)) return undefined;
+  const index = lines.findIndex((line) => /^\s*#\s*%%/.test(line));
+  return index === -1 ? undefined : index + 1;
+}
+
 const WHITE_SPACE = /\s/;
 const LINE_END = /[\n\r\u2028\u2029]/;
 

@@ -178,6 +178,10 @@ describe('perfcell cells', () => {
     const python = await perfcell(['cells', cellFile('script.py', '# %%\nprint(1)\n')]);
     expect(python.exitCode).toBe(2);
     expect(python.stderr).toBe(`error: ${join(dir, 'script.py')}: cells runs JavaScript or TypeScript (.js, .ts, .mjs, .mts, …) and .ipynb notebooks, not .py files`);
+    // before: Python's (Jupyter's, VS Code's) marker in a .ts file made it one cell, a syntax error at line 1 without a hint
+    const hashMarkers = await perfcell(['cells', cellFile('hash-markers.ts', '// experiment\n# %% setup\nconst n = 1;\n# %% use\nn + 1;\n')]);
+    expect(hashMarkers.exitCode).toBe(2);
+    expect(hashMarkers.stderr).toBe(`error: ${join(dir, 'hash-markers.ts')}:2: '# %%' marks a cell in Python; in JavaScript and TypeScript write '// %%'`);
   });
 
   it.runIf(perfUsable)('counts perf software events per cell, and no perf outlives the run', async () => {

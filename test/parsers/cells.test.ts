@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import vm from 'node:vm';
 import { transformSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { extensionOf, isCellFileExtension, isCommentsOnly, isProseMarker, parseCellMarker, splitCells } from '../../parsers/cells.ts';
+import { extensionOf, findPythonMarkerLine, isCellFileExtension, isCommentsOnly, isProseMarker, parseCellMarker, splitCells } from '../../parsers/cells.ts';
 
 const rowcolPath = join(import.meta.dirname, '../../samples/rowcol/rowcol.ts');
 const rowcolSource = readFileSync(rowcolPath, 'utf8');
@@ -133,6 +133,13 @@ describe('splitCells', () => {
     expect(isCommentsOnly(header[0]!.code)).toBe(true);
     expect(splitCells('#!/usr/bin/env node\nconst a = 1;').map((cell) => [cell.startLine, cell.code])).toEqual([[1, '///usr/bin/env node\nconst a = 1;']]);
     expect(splitCells('const a = 1;\n#!not a hashbang').map((cell) => cell.code)).toEqual(['const a = 1;\n#!not a hashbang']);
+  });
+
+  it('finds Python\'s # %% marker only in a file without // %% markers', () => {
+    expect(findPythonMarkerLine('// rows\n# %% setup\nconst n = 1;\n#%%\n')).toBe(2);
+    expect(findPythonMarkerLine('  #  %%\r\nx')).toBe(1);
+    expect(findPythonMarkerLine('// %% setup\nconst s = `\n# %% python in a string\n`;')).toBeUndefined();
+    expect(findPythonMarkerLine('const a = 1;\n// # %% in a comment\n#!x')).toBeUndefined();
   });
 
   it('leaves out Jupytext markdown and raw cells, which hold prose, not code to measure', () => {

@@ -1,7 +1,7 @@
 // fs.promises, not node:fs/promises: Node loads it at its first use, not at every command's start
 import { promises as fsPromises } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { extensionOf, isCellFileExtension, splitCells, type Cell } from '../../../parsers/cells.ts';
+import { extensionOf, findPythonMarkerLine, isCellFileExtension, splitCells, type Cell } from '../../../parsers/cells.ts';
 import { splitNotebook, type ParsedNotebook } from '../../../parsers/notebook.ts';
 import { UsageError } from '../../errors.ts';
 import { createCellEvaluator, ranNothing } from '../../experiment/cell-evaluator.ts';
@@ -86,6 +86,9 @@ export async function readCellFile(file: string): Promise<string> {
 export async function readCells(file: string): Promise<{ readonly source: string; readonly notebook: ParsedNotebook | null; readonly cells: readonly Cell[] }> {
   const source = await readCellFile(file);
   const notebook = file.endsWith('.ipynb') ? readNotebook(file, source) : null;
+  const pythonMarkerLine = notebook === null ? findPythonMarkerLine(source) : undefined;
+  // the whole file had been one cell, failing as "SyntaxError: Invalid or unexpected token" at that line
+  if (pythonMarkerLine !== undefined) throw new UsageError(`${file}:${pythonMarkerLine}: '# %%' marks a cell in Python; in JavaScript and TypeScript write '// %%'`);
   return { source, notebook, cells: notebook?.cells ?? splitCells(source).filter((cell) => !isCommentOnlyPrelude(cell)) };
 }
 
