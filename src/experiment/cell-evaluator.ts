@@ -229,7 +229,10 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
       // URLs numbered now, in order, as prepare() one by one would
       const urls = sources.map(() => `${path}#cell${++preparedCount}`);
       const results = await transpileCells(sources.map((source) => source.code), { typescript, sourcefile: path });
-      return sources.map((source, index) => prepared(source, urls[index] as string, results[index] as TranspileResult));
+      const cells = sources.map((source, index) => prepared(source, urls[index] as string, results[index] as TranspileResult));
+      // the local TypeScript modules they import, compiled now too, outside the cells' windows
+      await typescriptModules.precompile(cells.flatMap((cell) => (cell.compiled === null ? [] : importedSpecifiers(cell.compiled.code))), path);
+      return cells;
     },
 
     async run(cell, switchedBy) {
@@ -345,6 +348,16 @@ function cellImport(require: NodeJS.Require): (specifier: string) => unknown {
     // the module's own properties (named imports) through the prototype, `default` the module
     return (typeof loaded === 'object' || typeof loaded === 'function') && loaded !== null ? Object.create(loaded, { default: { value: loaded, enumerable: true } }) : { default: loaded };
   };
+}
+
+/**
+ * The specifiers a compiled cell loads through CELL_IMPORT or CELL_IMPORT_TYPESCRIPT (a quoted
+ * one: what import statements and a TypeScript module's import() become).
+ * @example importedSpecifiers('const { f } = __perfcellImport("./m.js");') // ['./m.js']
+ */
+export function importedSpecifiers(code: string): string[] {
+  const call = new RegExp(`\\b(?:${CELL_IMPORT}|${CELL_IMPORT_TYPESCRIPT})\\((['"])([^'"\\\\\\n]+)\\1`, 'g');
+  return [...code.matchAll(call)].map((match) => match[2] as string);
 }
 
 const silenced: RegExp[] = [];

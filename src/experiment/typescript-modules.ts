@@ -1,4 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
+// fs.promises, not node:fs/promises: Node loads it at its first use, not at every command's start
+import { promises as fsPromises, readFileSync, statSync } from 'node:fs';
+import type { TransformFailure, TransformOptions, TransformResult } from 'esbuild';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,6 +11,20 @@ import { createPositionMapper, type SourcePosition } from '../../parsers/source-
 const TYPESCRIPT_FILE = /\.[cm]?tsx?$/;
 /** A JavaScript extension and the TypeScript ones its file is compiled from, as tsc's NodeNext resolution maps them. */
 const SOURCE_EXTENSIONS: Readonly<Record<string, readonly string[]>> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
+
+/** How a module is compiled: TypeScript to CommonJS, with a source map back to its lines. */
+function compileOptions(file: string): TransformOptions {
+  return {
+    loader: file.endsWith('x') ? 'tsx' : 'ts',
+    format: 'cjs',
+    platform: 'node',
+    sourcemap: 'external',
+    sourcefile: file,
+    // CommonJS has no import.meta: esbuild would make it {}
+    define: { 'import.meta.url': JSON.stringify(pathToFileURL(file).href), 'import.meta.filename': JSON.stringify(file), 'import.meta.dirname': JSON.stringify(dirname(file)) },
+    logLevel: 'silent',
+  };
+}
 
 function isFile(path: string): boolean {
   try {
@@ -41,6 +57,12 @@ export function resolveTypeScriptFile(specifier: string, directory: string, exis
 }
 
 export interface TypeScriptModules {
+  /**
+   * Compiles ahead, side by side, the TypeScript modules these specifiers name from `fromFile`,
+   * and the TypeScript those import, so a cell that loads one runs it without compiling it. A
+   * module that does not compile is left for its load to fail in its cell.
+   */
+  precompile(specifiers: readonly string[], fromFile: string): Promise<void>;
   /** Node's require() from `file` (createRequire), with the TypeScript files it names compiled (resolveTypeScriptFile). */
   createRequire(file: string): NodeJS.Require;
   /** A stack with the positions in compiled TypeScript modules turned back into their files' own. */
@@ -51,27 +73,58 @@ export interface TypeScriptModules {
  * The local TypeScript modules a file's cells import (`import { f } from './matrix.js'` beside a
  * matrix.ts): Node 20's require() and import() load no TypeScript, so each is compiled with esbuild
  * to CommonJS, one file at a time, with its own imports of TypeScript files loaded the same way,
- * and run once (a second import gets the same module). Its positions map back through the
+ * and run once (a second import gets the same module). The modules the cells import are compiled
+ * before the first cell runs (precompile), as the cells are: compiled in the cell that loaded it,
+ * a two-file module cost that cell 150-210 ms and 10.6 MiB (esbuild's synchronous service). Its positions map back through the
  * compilation's source map, so the stack of a throw in a helper names the helper's own lines.
  */
 export function createTypeScriptModules(): TypeScriptModules {
   const loaded = new Map<string, { exports: unknown }>();
   const mappers = new Map<string, { map(line: number, column: number): SourcePosition | null }>();
+  /** Compiled ahead by precompile(), by file; taken by the module's load. */
+  const compiledAhead = new Map<string, Promise<TransformResult | null>>();
+  const ready = new Map<string, TransformResult>();
+
+  const compileAhead = (file: string): Promise<TransformResult | null> => {
+    const known = compiledAhead.get(file);
+    if (known !== undefined) return known;
+    const compiling = (async () => {
+      try {
+        const result = await loadEsbuild().transform(await fsPromises.readFile(file, 'utf8'), compileOptions(file));
+        ready.set(file, result);
+        // esbuild writes each import of the module as require("…") in its CommonJS output
+        const imports = [...result.code.matchAll(/\brequire\("([^"\\]+)"\)/g)].map((match) => match[1] as string);
+        await Promise.all(imports.flatMap((specifier) => {
+          const typescript = resolveTypeScriptFile(specifier, dirname(file));
+          return typescript === undefined ? [] : [compileAhead(typescript)];
+        }));
+        return result;
+      } catch {
+        return null;
+      }
+    })();
+    compiledAhead.set(file, compiling);
+    return compiling;
+  };
+
+  const compile = (file: string): TransformResult => {
+    const ahead = ready.get(file);
+    if (ahead !== undefined) return ahead;
+    try {
+      return loadEsbuild().transformSync(readFileSync(file, 'utf8'), compileOptions(file));
+    } catch (error: unknown) {
+      const first = (error as Partial<TransformFailure>).errors?.[0];
+      if (first === undefined) throw error;
+      // esbuild's "Transform failed with 1 error:" and its location on a line of their own: one line, as a syntax error of a cell reads
+      const where = first.location == null ? file : `${file}:${first.location.line}:${first.location.column + 1}`;
+      throw new SyntaxError(`${first.text.charAt(0).toLowerCase()}${first.text.slice(1)} (${where})`);
+    }
+  };
 
   const load = (file: string): unknown => {
     const cached = loaded.get(file);
     if (cached !== undefined) return cached.exports;
-    const url = pathToFileURL(file).href;
-    const result = loadEsbuild().transformSync(readFileSync(file, 'utf8'), {
-      loader: file.endsWith('x') ? 'tsx' : 'ts',
-      format: 'cjs',
-      platform: 'node',
-      sourcemap: 'external',
-      sourcefile: file,
-      // CommonJS has no import.meta: esbuild would make it {}
-      define: { 'import.meta.url': JSON.stringify(url), 'import.meta.filename': JSON.stringify(file), 'import.meta.dirname': JSON.stringify(dirname(file)) },
-      logLevel: 'silent',
-    });
+    const result = compile(file);
     mappers.set(file, createPositionMapper((JSON.parse(result.map) as { mappings: string }).mappings));
     const module = { exports: {} as unknown, id: file, filename: file, loaded: false };
     // before it runs, as CommonJS does: a cycle of imports gets the exports so far
@@ -98,6 +151,10 @@ export function createTypeScriptModules(): TypeScriptModules {
   }
 
   return {
+    async precompile(specifiers, fromFile) {
+      const files = specifiers.flatMap((specifier) => resolveTypeScriptFile(specifier, dirname(fromFile)) ?? []);
+      await Promise.all(files.map(compileAhead));
+    },
     createRequire: moduleRequire,
     rewriteStack(stack) {
       if (mappers.size === 0) return stack;

@@ -153,6 +153,11 @@ describe('createCellEvaluator', () => {
       // the cell's own line (cells start on lines 2, 6 and 9), with the helpers' lines below the error
       expect(failure.line).toBe(9);
       expect(failure.stack.split('\n').slice(1)).toEqual([`    at fail (${dir}/util.ts:4:9)`, `    at boom (${dir}/matrix.ts:10:10)`, `    at ${dir}/exp.ts:9:1`]);
+      evaluator?.close();
+      // a module that does not compile fails the cell that imports it, at its import, in one line that names the module's line
+      writeFileSync(join(dir, 'bad.ts'), 'const x: number = 1;\nexport const y = x +;\n');
+      const bad = await runAll(join(dir, 'exp.ts'), ['const a = 1;', "import { y } from './bad.js';"]);
+      expect(failureOf(bad[1])).toMatchObject({ message: `SyntaxError: unexpected ";" (${dir}/bad.ts:2:21)`, line: 4 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
