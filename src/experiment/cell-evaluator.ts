@@ -351,12 +351,13 @@ function cellImport(require: NodeJS.Require): (specifier: string) => unknown {
 }
 
 /**
- * The specifiers a compiled cell loads through CELL_IMPORT or CELL_IMPORT_TYPESCRIPT (a quoted
- * one: what import statements and a TypeScript module's import() become).
+ * The specifiers a compiled cell loads through CELL_IMPORT, CELL_IMPORT_TYPESCRIPT or require (a
+ * quoted one: what import statements and a TypeScript module's import() become, or a require()
+ * written so).
  * @example importedSpecifiers('const { f } = __perfcellImport("./m.js");') // ['./m.js']
  */
 export function importedSpecifiers(code: string): string[] {
-  const call = new RegExp(`\\b(?:${CELL_IMPORT}|${CELL_IMPORT_TYPESCRIPT})\\((['"])([^'"\\\\\\n]+)\\1`, 'g');
+  const call = new RegExp(`\\b(?:${CELL_IMPORT}|${CELL_IMPORT_TYPESCRIPT}|require)\\(\\s*(['"])([^'"\\\\\\n]+)\\1`, 'g');
   return [...code.matchAll(call)].map((match) => match[2] as string);
 }
 
