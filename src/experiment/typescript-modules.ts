@@ -82,29 +82,27 @@ export function createTypeScriptModules(): TypeScriptModules {
   const loaded = new Map<string, { exports: unknown }>();
   const mappers = new Map<string, { map(line: number, column: number): SourcePosition | null }>();
   /** Compiled ahead by precompile(), by file; taken by the module's load. */
-  const compiledAhead = new Map<string, Promise<TransformResult | null>>();
+  const compiling = new Map<string, Promise<void>>();
   const ready = new Map<string, TransformResult>();
 
-  const compileAhead = (file: string): Promise<TransformResult | null> => {
-    const known = compiledAhead.get(file);
-    if (known !== undefined) return known;
-    const compiling = (async () => {
+  /** Starts compiling `file`, and then the TypeScript it imports, each once; its promise is in `compiling`. */
+  const compileAhead = (file: string): void => {
+    if (compiling.has(file)) return;
+    const compiled = (async () => {
       try {
         const result = await loadEsbuild().transform(await fsPromises.readFile(file, 'utf8'), compileOptions(file));
         ready.set(file, result);
-        // esbuild writes each import of the module as require("…") in its CommonJS output
-        const imports = [...result.code.matchAll(/\brequire\("([^"\\]+)"\)/g)].map((match) => match[1] as string);
-        await Promise.all(imports.flatMap((specifier) => {
-          const typescript = resolveTypeScriptFile(specifier, dirname(file));
-          return typescript === undefined ? [] : [compileAhead(typescript)];
-        }));
-        return result;
+        // esbuild writes each import of the module as require("…") in its CommonJS output; not
+        // awaited here: modules that import each other would wait for each other for ever
+        for (const match of result.code.matchAll(/\brequire\("([^"\\]+)"\)/g)) {
+          const typescript = resolveTypeScriptFile(match[1] as string, dirname(file));
+          if (typescript !== undefined) compileAhead(typescript);
+        }
       } catch {
-        return null;
+        // left for its load to fail in its cell
       }
     })();
-    compiledAhead.set(file, compiling);
-    return compiling;
+    compiling.set(file, compiled);
   };
 
   const compile = (file: string): TransformResult => {
@@ -152,8 +150,15 @@ export function createTypeScriptModules(): TypeScriptModules {
 
   return {
     async precompile(specifiers, fromFile) {
-      const files = specifiers.flatMap((specifier) => resolveTypeScriptFile(specifier, dirname(fromFile)) ?? []);
-      await Promise.all(files.map(compileAhead));
+      for (const specifier of specifiers) {
+        const typescript = resolveTypeScriptFile(specifier, dirname(fromFile));
+        if (typescript !== undefined) compileAhead(typescript);
+      }
+      // until no compiled module has started another
+      for (let started = -1; started !== compiling.size; ) {
+        started = compiling.size;
+        await Promise.all(compiling.values());
+      }
     },
     createRequire: moduleRequire,
     rewriteStack(stack) {

@@ -178,6 +178,12 @@ describe('perfcell cells', () => {
     for (const cell of (JSON.parse(result.stdout) as CellsDocument).cells.slice(1)) {
       expect(cell.report.memory.usedBytes, JSON.stringify(cell.report.memory)).toBeLessThan(4 * 1024 * 1024);
     }
+    // modules that import each other: compiling them ahead had waited for itself, and perfcell ended at once, 0, saying nothing
+    cellFile('ping.ts', "import { pong } from './pong.js';\nexport const ping = (n: number): number => (n === 0 ? 0 : pong(n - 1));\n");
+    cellFile('pong.ts', "import { ping } from './ping.js';\nexport const pong = (n: number): number => (n === 0 ? 1 : ping(n - 1));\n");
+    const cycle = await perfcell(['cells', '--no-perf', '--json', cellFile('cycle.ts', "// %% cycle\nimport { ping } from './ping.js';\nif (ping(3) !== 1) throw new Error('ping');\n")]);
+    expect(cycle.exitCode, cycle.stderr).toBe(0);
+    expect((JSON.parse(cycle.stdout) as CellsDocument).ok).toBe(true);
   });
 
   it('misuse exits 2 with one line', async () => {
