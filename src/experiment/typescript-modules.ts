@@ -75,8 +75,9 @@ export interface TypeScriptModules {
  * to CommonJS, one file at a time, with its own imports of TypeScript files loaded the same way,
  * and run once (a second import gets the same module). The modules the cells import are compiled
  * before the first cell runs (precompile), as the cells are: compiled in the cell that loaded it,
- * a two-file module cost that cell 150-210 ms and 10.6 MiB (esbuild's synchronous service). Its positions map back through the
- * compilation's source map, so the stack of a throw in a helper names the helper's own lines.
+ * a two-file module cost that cell 150-210 ms and 10.6 MiB (esbuild's synchronous service). Its
+ * positions map back through the compilation's source map, so the stack of a throw in a helper
+ * names the helper's own lines.
  */
 export function createTypeScriptModules(): TypeScriptModules {
   const loaded = new Map<string, { exports: unknown }>();
