@@ -6,6 +6,7 @@ import { renderRepeatText } from '../render/run-repeat-text.ts';
 import { shellQuote } from '../render/shell-quote.ts';
 import type { CommandReport, UnsupportedEvent } from '../session/report.ts';
 import { summarizeRuns } from '../session/run-repeat.ts';
+import { deriveMetricsOverRuns } from '../session/counters.ts';
 import { writeHtmlFile } from './html-file.ts';
 import { writeStdout } from './stdout-guard.ts';
 import { endBySignal } from './end-by-signal.ts';
@@ -117,6 +118,8 @@ export function timeOutliers(reports: readonly CommandReport[]): string | null {
  */
 export async function writeRepeatedRuns(command: readonly string[], reports: readonly CommandReport[], flags: { readonly json: boolean; readonly output?: string; readonly html?: string }, partial: RepeatPartial | null = null, runsRerun = 0): Promise<void> {
   const metrics = summarizeRuns(reports);
+  // miss ratio, IPC and MPKI of the mean counts, as single run's report has them of its counts
+  const derived = deriveMetricsOverRuns(reports.map((report) => report.counters.events));
   const dropped = partial?.droppedRun;
   const warnings = mergeRunWarnings([...reports, ...(dropped === undefined ? [] : [dropped])].map((report) => report.warnings));
   if (runsRerun > 0) warnings.push(rerunRunNote(runsRerun));
@@ -141,11 +144,12 @@ export async function writeRepeatedRuns(command: readonly string[], reports: rea
       label, reports.length, metrics, partial === null ? {} : { requested: partial.requestedRuns, signal: partial.signal },
       reports.filter((report) => statusOf(report) !== 0).map(endingText),
       unsupportedOfRuns(reports),
+      derived,
     )
     : renderReportText(dropped);
   const text = `${summary}\n`;
   const onStderr = width === undefined ? text : `${hasStatistics ? fitToWidth(summary, width, 4) : renderReportText(dropped!, { width })}\n`;
-  const rendered = flags.json ? `${JSON.stringify(toJsonDocument('perfcell-run-repeat', { command, runs: reports, runsRerun, metrics, ...(partial === null ? {} : { partial }) }), null, 2)}\n` : text;
+  const rendered = flags.json ? `${JSON.stringify(toJsonDocument('perfcell-run-repeat', { command, runs: reports, runsRerun, metrics, derived, ...(partial === null ? {} : { partial }) }), null, 2)}\n` : text;
   if (flags.output !== undefined) {
     try {
       writeFileSync(flags.output, rendered);

@@ -1,6 +1,6 @@
 import type { EventAggregate } from '../../parsers/aggregate.ts';
 import type { CommandReport, UnsupportedEvent } from '../session/report.ts';
-import { derivedText, perfMetricsText, perfMetricText, pmuSplitText, scaledFromText } from './running-pct.ts';
+import { derivedWithPmusText, perfMetricsText, perfMetricText, pmuSplitText, scaledFromText } from './running-pct.ts';
 import { sparkline } from './sparkline.ts';
 import { formatDurationS, formatMetricValue, perfAmountText, perfRateText, shownRate } from './metric-units.ts';
 import { formatCount, formatMiB, formatSignedMiB } from './units.ts';
@@ -53,7 +53,7 @@ export function renderReportText(report: CommandReport, options: RenderOptions =
     if (width !== undefined && line.length > width && spark !== null) lines.push(line.slice(0, spark.index), `${indent}  ${spark[1]}`);
     else lines.push(line);
   }
-  const derived = derivedLine(report);
+  const derived = derivedWithPmusText(report.counters.derived);
   if (derived) lines.push(indent + derived);
   const perfMetrics = perfMetricsText(report.counters.metrics);
   if (perfMetrics !== null) lines.push(indent + perfMetrics);
@@ -123,11 +123,4 @@ function shorten(values: readonly (number | null)[], max: number, format: (value
   return `${values.slice(0, half).map(text).join(' ')} … ${values.slice(-half).map(text).join(' ')}`;
 }
 
-function derivedLine(report: CommandReport): string | null {
-  const derived = report.counters.derived;
-  const overall = derivedText(derived);
-  if (overall === null) return null;
-  const perPmu = Object.entries(derived.byPmu ?? {}).map(([pmu, metrics]) => `${pmu}: ${derivedText(metrics) ?? '-'}`);
-  return perPmu.length === 0 ? overall : `${overall}  (${perPmu.join('; ')})`;
-}
 

@@ -1,7 +1,7 @@
 import type { RepeatStat } from '../session/run-repeat.ts';
-import type { UnsupportedEvent } from '../session/report.ts';
+import type { DerivedMetrics, UnsupportedEvent } from '../session/report.ts';
 import { unsupportedText } from './report-text.ts';
-import { pmuSplitText, scaledFromText } from './running-pct.ts';
+import { derivedWithPmusText, pmuSplitText, scaledFromText } from './running-pct.ts';
 import { formatCount, formatMiB, formatSeconds } from './units.ts';
 
 /**
@@ -24,7 +24,9 @@ const MIB = 1024 * 1024;
  * `unsupported`, the -e events perf could not count, named once as `run` names them. A counter's
  * line says what each run's event line says beside its count, over the runs: a hybrid event's
  * split (`cpu_core 75%, cpu_atom 25%`, of the summed counts) and `scaled from N% of the time`
- * where perf multiplexed it in any run (the lowest share).
+ * where perf multiplexed it in any run (the lowest share). `derived`: miss ratio, IPC and MPKI of
+ * the mean counts (session/counters.ts deriveMetricsOverRuns), on a line after the counters as
+ * `run` prints them after its events, said to be ratios of the means.
  * @example renderRepeatText('true', 5, { time: { mean: 0.001, stddev: 0.0001, n: 5, min: 0.0009, max: 0.0012, unit: 's' } })
  *   // 'true: 5 runs (mean ± sample standard deviation)\n  time  0.001s ± 0.000s  (± 10.0%)'
  */
@@ -35,6 +37,7 @@ export function renderRepeatText(
   interrupted: { readonly requested?: number; readonly signal?: string } = {},
   failures: readonly string[] = [],
   unsupported: readonly UnsupportedEvent[] = [],
+  derived: DerivedMetrics | null = null,
 ): string {
   const names = Object.keys(metrics);
   const width = Math.max(0, ...names.map((name) => name.length));
@@ -57,7 +60,10 @@ export function renderRepeatText(
   const failed = failures.length === 0 ? [] : [`  ${failures.length} of ${runs} runs failed (${countedOutcomes(failures)}): the figures above include them`];
   // an event asked for with -e and not counted has no line of figures: without this it went unnamed
   const notCounted = unsupportedText(unsupported);
-  return [`${label}: ${count} (mean ± sample standard deviation)`, ...lines, ...(notCounted === null ? [] : [`  ${notCounted}`]), ...failed].join('\n');
+  // run's `miss ratio 25.0%  IPC 2.00  MPKI 0.50`, of the means (perf stat -r prints insn per cycle beside its means)
+  const ratios = derived === null ? null : derivedWithPmusText(derived);
+  const ratioLine = ratios === null ? [] : [`  ratios of the means: ${ratios}`];
+  return [`${label}: ${count} (mean ± sample standard deviation)`, ...lines, ...ratioLine, ...(notCounted === null ? [] : [`  ${notCounted}`]), ...failed].join('\n');
 }
 
 /** `['exit code 1', 'exit code 1', 'killed by SIGSEGV']` → `exit code 1 ×2, killed by SIGSEGV`. */

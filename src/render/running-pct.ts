@@ -1,3 +1,5 @@
+import type { DerivedMetrics } from '../session/report.ts';
+
 /**
  * A running percentage as reports print it, rounded down so that 99.57% never reads as 100%:
  * 50%, 54%, 0.43%. (perf 6.1 prints it as a whole number anyway.)
@@ -25,6 +27,18 @@ export function derivedText(metrics: { missRatio: number | null; ipc: number | n
   if (metrics.ipc !== null) parts.push(`IPC ${metrics.ipc.toFixed(2)}`);
   if (metrics.missesPerKiloInstruction !== null) parts.push(`MPKI ${metrics.missesPerKiloInstruction.toFixed(2)}`);
   return parts.length === 0 ? null : parts.join('  ');
+}
+
+/**
+ * The derived metrics line of a report, and on a hybrid CPU each core PMU's after it:
+ * `miss ratio 25.0%  IPC 2.00  MPKI 0.50  (cpu_core: miss ratio 25.0%  IPC 2.00  MPKI 0.50; cpu_atom: …)`;
+ * null when none is known.
+ */
+export function derivedWithPmusText(derived: DerivedMetrics): string | null {
+  const overall = derivedText(derived);
+  if (overall === null) return null;
+  const perPmu = Object.entries(derived.byPmu ?? {}).map(([pmu, metrics]) => `${pmu}: ${derivedText(metrics) ?? '-'}`);
+  return perPmu.length === 0 ? overall : `${overall}  (${perPmu.join('; ')})`;
 }
 
 /**

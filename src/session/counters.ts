@@ -49,24 +49,48 @@ function ratio(numerator: number | null, denominator: number | null, scale = 1):
  * core PMU where both halves of a ratio were counted on it.
  */
 export function deriveMetrics(events: readonly EventAggregate[]): DerivedMetrics {
-  const overall = metricsOf(events);
-  const pmus = [...new Set(events.flatMap((event) => (event.pmus ?? []).map((share) => share.pmu)))];
+  return deriveMetricsOverRuns([events]);
+}
+
+/**
+ * deriveMetrics over several runs (`run -r`): each ratio is of the runs' summed counts, that is of
+ * their means, as perf stat -r prints insn per cycle beside its means; a mean of each run's ratio
+ * would weigh a run that counted little as much as one that counted much. A ratio sums only the
+ * runs in which both its counts were counted, so that a run without one half does not pull the
+ * other's sum away from it.
+ * @example deriveMetricsOverRuns(reports.map((report) => report.counters.events)) // { missRatio: 0.25, ipc: 2, missesPerKiloInstruction: 0.5 }
+ */
+export function deriveMetricsOverRuns(runs: readonly (readonly EventAggregate[])[]): DerivedMetrics {
+  const overall = metricsOf(runs);
+  const pmus = [...new Set(runs.flat().flatMap((event) => (event.pmus ?? []).map((share) => share.pmu)))];
   const byPmu: Record<string, DerivedMetrics> = {};
   for (const pmu of pmus) {
-    const metrics = metricsOf(events, pmu);
+    const metrics = metricsOf(runs, pmu);
     if (metrics.missRatio !== null || metrics.ipc !== null || metrics.missesPerKiloInstruction !== null) byPmu[pmu] = metrics;
   }
   return Object.keys(byPmu).length === 0 ? overall : { ...overall, byPmu };
 }
 
-function metricsOf(events: readonly EventAggregate[], pmu?: string): DerivedMetrics {
-  const misses = totalOf(events, 'cache-misses', pmu);
-  const instructions = totalOf(events, 'instructions', pmu);
+function metricsOf(runs: readonly (readonly EventAggregate[])[], pmu?: string): DerivedMetrics {
   return {
-    missRatio: ratio(misses, totalOf(events, 'cache-references', pmu)),
-    ipc: ratio(instructions, totalOf(events, 'cycles', pmu)),
-    missesPerKiloInstruction: ratio(misses, instructions, 1000),
+    missRatio: ratioOverRuns(runs, 'cache-misses', 'cache-references', pmu),
+    ipc: ratioOverRuns(runs, 'instructions', 'cycles', pmu),
+    missesPerKiloInstruction: ratioOverRuns(runs, 'cache-misses', 'instructions', pmu, 1000),
   };
+}
+
+/** Σ numerator / Σ denominator over the runs that counted both; null when none did (or the denominators add up to 0). */
+function ratioOverRuns(runs: readonly (readonly EventAggregate[])[], numerator: string, denominator: string, pmu: string | undefined, scale = 1): number | null {
+  let top: number | null = null;
+  let bottom = 0;
+  for (const events of runs) {
+    const above = totalOf(events, numerator, pmu);
+    const below = totalOf(events, denominator, pmu);
+    if (above === null || below === null) continue;
+    top = (top ?? 0) + above;
+    bottom += below;
+  }
+  return ratio(top, bottom, scale);
 }
 
 /**

@@ -178,6 +178,24 @@ describe('perfcell run -r on a replayed hybrid PMU (the replay prints cpu_core/E
     for (const event of EVENTS) expect(eventLine(coreOnly.text, event)).toMatch(/ ± .*  \(cpu_core only\)$/);
   });
 
+  it('text and --json: miss ratio, IPC and MPKI of the runs\' mean counts, per PMU too, as run prints them for one run', async () => {
+    // Before: run -r's text ended at its counters' mean ± σ lines, without the line each run's
+    // report ends with (`miss ratio 25.0%  IPC 2.00  MPKI 0.50  (cpu_core: …; cpu_atom: …)`), and
+    // its document held no derived metrics. The replay's rows come from the recorded captures named above.
+    const { text } = await repeat(HYBRID_MULTIPLEXED);
+    const pmuText = 'miss ratio 25.0%  IPC 2.00  MPKI 0.50';
+    expect(text.split('\n')).toContain(`  ratios of the means: ${pmuText}  (cpu_core: ${pmuText}; cpu_atom: ${pmuText})`);
+    const { document } = await repeat(HYBRID_MULTIPLEXED, true);
+    const { runs, derived } = document as RepeatJson & { derived: CountersJson['derived'] };
+    // Σ of the runs' counts over Σ (their means' ratio), from each run's own report
+    const sum = (event: string, pmu?: string): number => runs.reduce((total, run) => total + (pmu === undefined ? (run.counters.events.find((candidate) => candidate.event === event)?.total ?? 0) : pmuTotal(run, event, pmu)), 0);
+    expectNear(derived.missRatio, sum('cache-misses') / sum('cache-references'), 'miss ratio of the means', 1e-12);
+    expectNear(derived.ipc, sum('instructions') / sum('cycles'), 'IPC of the means', 1e-12);
+    expectNear(derived.missesPerKiloInstruction, (1000 * sum('cache-misses')) / sum('instructions'), 'MPKI of the means', 1e-12);
+    for (const pmu of ['cpu_core', 'cpu_atom']) expectNear(derived.byPmu?.[pmu]?.ipc, sum('instructions', pmu) / sum('cycles', pmu), `${pmu} IPC of the means`, 1e-12);
+    expectTrueDerived(derived);
+  });
+
   it('--json: each counter\'s metric holds its lowest running % over the runs and each PMU\'s mean ± σ of what the runs\' reports say it took', async () => {
     // Before: `metrics.cycles` was `{ mean, stddev, n, min, max, unit }` alone: neither the scaling nor the split.
     const { document } = await repeat(HYBRID_MULTIPLEXED, true);

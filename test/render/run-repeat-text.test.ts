@@ -47,4 +47,13 @@ describe('run -r text', () => {
       '  page-faults   122 ± 2  (± 1.6%)',
     ]);
   });
+  it('ends its counters with the ratios of their means, as run ends its events with the derived line, each PMU\'s after it', () => {
+    const counters = { time: stat([0.1, 0.1], 's'), cycles: stat([1e6, 1e6], ''), instructions: stat([2e6, 2e6], '') };
+    const text = renderRepeatText('prog', 2, counters, {}, [], [{ event: 'cache-misses', reason: 'not supported' }], {
+      missRatio: null, ipc: 2, missesPerKiloInstruction: null, byPmu: { cpu_core: { missRatio: null, ipc: 2.4, missesPerKiloInstruction: null }, cpu_atom: { missRatio: null, ipc: 0.8, missesPerKiloInstruction: null } },
+    });
+    expect(text.split('\n').slice(4)).toEqual(['  ratios of the means: IPC 2.00  (cpu_core: IPC 2.40; cpu_atom: IPC 0.80)', '  cache-misses: not supported']);
+    // none known (software events only): no line
+    expect(renderRepeatText('prog', 2, counters, {}, [], [], { missRatio: null, ipc: null, missesPerKiloInstruction: null })).not.toContain('ratios');
+  });
 });

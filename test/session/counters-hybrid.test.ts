@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { aggregateRecords } from '../../parsers/aggregate.ts';
 import { parsePerfStat } from '../../parsers/perf-stat.ts';
-import { countersFromAggregates, deriveMetrics, idlePmuNotes, mergeMultiplexNotes, multiplexNote } from '../../src/session/counters.ts';
+import { countersFromAggregates, deriveMetrics, deriveMetricsOverRuns, idlePmuNotes, mergeMultiplexNotes, multiplexNote } from '../../src/session/counters.ts';
 
 /**
  * Counter blocks built from perf 6.1 `-x, -I 100` rows (the layout of the local perf 6.1 capture
@@ -84,6 +84,35 @@ describe('counters on hybrid and multiplexed rows', () => {
     const { notes } = countersFromAggregates(events, { intervalMs: 100, pauseS: 0 });
     expect(notes.filter((note) => note.includes('multiplexed'))).toHaveLength(1);
     expect(multiplexNote(aggregate([row(0.1, '30', 'page-faults')]))).toBeNull();
+  });
+});
+
+describe('deriveMetricsOverRuns (run -r)', () => {
+  // Rows in the layout of the perf 6.1 capture samples/perf/local-perf61-vm-pid-interval-comma.csv.txt
+  // and the hybrid capture lkml-2023-kanliang-adl-hybrid-default.human.txt, counts written to a known truth.
+  it('takes each ratio of the runs\' summed counts (their means), not the mean of each run\'s ratio, as perf stat -r does', () => {
+    // a short run at IPC 1 (100M instructions) and a long one at IPC 3 (900M): ratio of the means 1000M / 400M = 2.5;
+    // the mean of the two ratios would say 2
+    const short = aggregate([row(0.1, '100000000', 'instructions'), row(0.1, '100000000', 'cycles'), row(0.1, '1000', 'cache-misses'), row(0.1, '4000', 'cache-references')]);
+    const long = aggregate([row(0.1, '900000000', 'instructions'), row(0.1, '300000000', 'cycles'), row(0.1, '9000', 'cache-misses'), row(0.1, '12000', 'cache-references')]);
+    expect(deriveMetricsOverRuns([short, long])).toEqual({ missRatio: 10_000 / 16_000, ipc: 2.5, missesPerKiloInstruction: (1000 * 10_000) / 1e9 });
+    // one run is deriveMetrics of its events
+    expect(deriveMetricsOverRuns([long])).toEqual(deriveMetrics(long));
+  });
+
+  it('sums a ratio over the runs that counted both its halves only, and per PMU likewise', () => {
+    // the second run's cycles were <not counted>: its instructions stay out of IPC, not out of MPKI
+    const first = aggregate([row(0.1, '200000000', 'instructions'), row(0.1, '100000000', 'cycles'), row(0.1, '1000', 'cache-misses')]);
+    const second = aggregate([row(0.1, '600000000', 'instructions'), row(0.1, '<not counted>', 'cycles', '0.00'), row(0.1, '3000', 'cache-misses')]);
+    expect(deriveMetricsOverRuns([first, second])).toEqual({ missRatio: null, ipc: 2, missesPerKiloInstruction: (1000 * 4000) / 8e8 });
+    // hybrid: cpu_atom counted in one run only, its IPC from that run; cpu_core's over both
+    const hybrid = (coreInstructions: string, atom: boolean) => aggregate([
+      row(0.1, coreInstructions, 'cpu_core/instructions/'), row(0.1, atom ? '50000000' : '<not counted>', 'cpu_atom/instructions/', atom ? '100.00' : '0.00'),
+      row(0.1, '100000000', 'cpu_core/cycles/'), row(0.1, atom ? '100000000' : '<not counted>', 'cpu_atom/cycles/', atom ? '100.00' : '0.00'),
+    ]);
+    const byPmu = deriveMetricsOverRuns([hybrid('300000000', true), hybrid('100000000', false)]).byPmu;
+    expect(byPmu?.['cpu_core']?.ipc).toBeCloseTo(2, 9);
+    expect(byPmu?.['cpu_atom']?.ipc).toBeCloseTo(0.5, 9);
   });
 });
 
