@@ -9,7 +9,8 @@ import { JSON_FORMATS, NDJSON_FORMATS } from '../../src/json-document.ts';
 import { reportBundle, REPORT_MIME } from '../../src/kernel/display.ts';
 import { parseCompareDocument } from '../../src/experiment/compare-document.ts';
 import { version } from '../../src/version.ts';
-import { cliPath } from '../support/fixtures.ts';
+import { cliPath, fixture } from '../support/fixtures.ts';
+import { buildReplayPerf, replayEnv } from '../support/replay-perf/replay-perf.ts';
 
 /**
  * Every JSON document perfcell writes, taken from the built CLI (real perf, real programs), is
@@ -22,6 +23,8 @@ const perfcell = async (args: readonly string[], cwd?: string) => (await run(pro
 
 const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, validateFormats: false });
 for (const file of readdirSync(schemaDir).filter((name) => name.endsWith('.schema.json'))) ajv.addSchema(JSON.parse(readFileSync(join(schemaDir, file), 'utf8')) as object);
+
+const validator = (format: string) => ajv.getSchema(`https://github.com/perfcell/perfcell/schema/${format}.schema.json`)!;
 
 function expectValid(format: string, document: unknown): void {
   const validate = ajv.getSchema(`https://github.com/perfcell/perfcell/schema/${format}.schema.json`);
@@ -50,6 +53,37 @@ describe('JSON documents and their schemas', () => {
     const { format, version: _version, perfcell: _perfcell, ...report } = document;
     void format;
     expectValid('perfcell-report', reportBundle(report as never)[REPORT_MIME]);
+  });
+
+  it('run --json on a hybrid CPU is a perfcell-report whose events\' pmus (the cpu_core/cpu_atom split) the schema describes strictly', async () => {
+    // A REPLAY (test/support/replay-perf; this VM has no PMU): its cpu_core/EV/ + cpu_atom/EV/ rows follow the
+    // recorded captures samples/perf/lkml-2023-kanliang-adl-hybrid-default.human.txt and
+    // kernel-doc-intel-hybrid-thread-mode.human.txt; the program, test/fixtures/spin.c, is real.
+    // Before: the schema said nothing of pmus, though the README says the JSON keeps the split there,
+    // so any pmus at all passed.
+    buildReplayPerf();
+    const { stdout } = await run(process.execPath, [cliPath, 'run', '--json', '-e', 'cycles,instructions', '--', fixture('spin'), '0.1'], {
+      encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', ...replayEnv({ hybridCorePct: 75, events: { cycles: 1e9, instructions: 2e9 } }) },
+    });
+    const document = JSON.parse(stdout) as { counters: { events: Array<{ event: string; pmus?: Array<Record<string, unknown>> }> } };
+    expectValid('perfcell-report', document);
+    const cycles = document.counters.events.find((event) => event.event === 'cycles');
+    expect(cycles?.pmus?.map((share) => [share['pmu'], share['event'], share['status']])).toEqual([['cpu_core', 'cpu_core/cycles/', 'counted'], ['cpu_atom', 'cpu_atom/cycles/', 'counted']]);
+    const validate = validator('perfcell-report');
+    const withShare = (change: (share: Record<string, unknown>) => Record<string, unknown>) => ({
+      ...document,
+      counters: { ...document.counters, events: document.counters.events.map((event) => (event === cycles ? { ...event, pmus: event.pmus!.map((share, index) => (index === 0 ? change(share) : share)) } : event)) },
+    });
+    // a stray field, a missing total, a status perf never prints, a share that is no number: each fails
+    expect(validate(withShare((share) => ({ ...share, runningPct: 75 })))).toBe(false);
+    expect(validate(withShare(({ total: _total, ...share }) => share))).toBe(false);
+    expect(validate(withShare((share) => ({ ...share, status: 'counted-ish' })))).toBe(false);
+    expect(validate(withShare((share) => ({ ...share, share: '75%' })))).toBe(false);
+    // parse --summary's events are the same aggregates: the same definition (perfcell-parse-summary-ndjson's $defs/pmus)
+    const summary = validator('perfcell-parse-summary');
+    const parsed = (events: readonly unknown[]) => ({ format: 'perfcell-parse-summary', version: 1, perfcell: version, events, skippedLines: 0, perfFormat: 'csv' });
+    expect(summary(parsed(document.counters.events)) ? [] : summary.errors).toEqual([]);
+    expect(summary(parsed(withShare((share) => ({ ...share, runningPct: 75 })).counters.events))).toBe(false);
   });
 
   it('repl --json prints a perfcell-report a line, one per command, and a perfcell-timeit for a .timeit', async () => {
