@@ -53,6 +53,12 @@ export interface SavedAlternative extends AlternativeRuns {
   readonly failures?: readonly RunFailure[];
   /** Where its runs' stdin and stdout were (compare --input, --output, --show-output); absent: /dev/null both. */
   readonly io?: CommandIo;
+  /**
+   * Per counter perf printed a running % for, the lowest over its measured runs, in %: below 100,
+   * perf multiplexed it and scaled its counts up from that share of the time (the text marks such
+   * a metric `*`); absent when none had one (no perf, cachegrind, documents saved before it existed).
+   */
+  readonly lowestRunningPct?: Readonly<Record<string, number>>;
 }
 
 /**

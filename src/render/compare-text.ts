@@ -22,7 +22,11 @@ export interface CompareTextOptions {
   readonly width?: number;
   /** Every metric's table and verdict (today's full report); default: the short summary. */
   readonly verbose?: boolean;
-  /** Lowest running % per event that perf multiplexed in any run (see session/counters.ts lowestRunningPcts): its tables say `scaled from N% of the time`. */
+  /**
+   * Lowest running % per event that perf multiplexed in any run (see session/counters.ts
+   * lowestRunningPcts): its tables and verdicts say `scaled from N% of the time`; default: what the
+   * document's alternatives keep (`lowestRunningPct`).
+   */
   readonly runningPct?: Readonly<Record<string, number>>;
   /** Times in this unit (hyperfine's --time-unit), in the summary and --verbose's time table; default: the unit each value's size picks. */
   readonly timeUnit?: TimeUnit;
@@ -41,12 +45,14 @@ export interface CompareTextOptions {
  */
 export function renderCompareText(document: CompareDocument, options: CompareTextOptions = {}): string {
   const width = options.width === undefined ? undefined : Math.max(20, options.width);
-  const shown = options.runningPct === undefined ? document : withScaledLabels(document, options.runningPct);
+  const runningPct = options.runningPct ?? scaledShares(document);
+  const shown = withScaledLabels(document, runningPct);
   const unitS = options.timeUnit === undefined ? null : TIME_UNIT_SECONDS[options.timeUnit];
-  const blocks = options.verbose === true ? verboseBlocks(shown, width, unitS) : summaryBlocks(shown, width, unitS);
-  // the footnote only where a marked metric is on screen (the short summary may show none)
-  const marked = shown.results.filter((result, index) => result !== document.results[index]).map((result) => result.metric.label);
-  const footnote = options.runningPct === undefined ? null : scaledFootnote(shown, options.runningPct);
+  const mark = verdictMark(document, runningPct);
+  const blocks = options.verbose === true ? verboseBlocks(shown, width, unitS, mark) : summaryBlocks(shown, width, unitS, mark);
+  // the footnote only where a marked metric or verdict is on screen (the short summary may show none)
+  const marked = [...shown.results.filter((result, index) => result !== document.results[index]).map((result) => result.metric.label), SCALED_VERDICT_END];
+  const footnote = scaledFootnote(shown, runningPct);
   if (footnote !== null && blocks.some((block) => block.some((line) => marked.some((label) => line.includes(label))))) blocks.push(wrapLines([footnote], width));
   return blocks.filter((block) => block.length > 0).map((block) => block.join('\n')).join('\n\n');
 }
@@ -54,7 +60,7 @@ export function renderCompareText(document: CompareDocument, options: CompareTex
 const timeOf = (document: CompareDocument): MetricResult | undefined => document.results.find((result) => result.metric.role === 'primary');
 
 /** `unitS`: the size of the unit every time is printed in (--time-unit); null: each mean's own. */
-function summaryBlocks(document: CompareDocument, width: number | undefined, unitS: number | null): string[][] {
+function summaryBlocks(document: CompareDocument, width: number | undefined, unitS: number | null, mark: VerdictMark): string[][] {
   const time = timeOf(document);
   const blocks: string[][] = [];
   if (document.settings.backend === 'cachegrind') {
@@ -69,8 +75,8 @@ function summaryBlocks(document: CompareDocument, width: number | undefined, uni
   }
   // a scan: By value in the summary's place, beside it where a --reference was asked for
   const hasByValue = (document.byValue ?? []).length > 0;
-  if (!hasByValue || scanReference(document.alternatives) !== null) blocks.push(wrapLines(verdictSummary(document), width));
-  if (hasByValue) blocks.push(wrapLines(byValueSummary(document), width));
+  if (!hasByValue || scanReference(document.alternatives) !== null) blocks.push(wrapLines(verdictSummary(document, mark), width));
+  if (hasByValue) blocks.push(wrapLines(byValueSummary(document, mark), width));
   if (document.baseline !== undefined) blocks.push(wrapLines(baselineLines(document, false), width));
   return blocks;
 }
@@ -104,16 +110,20 @@ function timeRows(summary: RunSummary, unitS: number | null): string[] {
  * The time verdict of each alternative and every other meaningful one; a count of the rest, apart
  * from those that could not be tested (a side with fewer than two runs), which are not "no difference".
  */
-function verdictSummary(document: CompareDocument): string[] {
+function verdictSummary(document: CompareDocument, mark: VerdictMark): string[] {
   const first = document.alternatives[0];
   if (first === undefined || document.alternatives.length < 2) return [];
-  const verdicts = verdictLines(document.results, document.alternatives.length - 1);
+  const verdicts = verdictLines(document.results, document.alternatives.length - 1, mark);
   const rest = quietLine(verdicts.quiet, verdicts.untested);
   return [`Summary (against ${first.name})`, ...verdicts.lines.map((line) => `  ${line}`), ...(rest === null ? [] : [`  ${rest}`])];
 }
 
-/** Each of `count` comparisons' time verdict and its other meaningful ones (named where time shows no difference among several), and how many others were quiet or untested. */
-function verdictLines(results: readonly MetricResult[], count: number): { lines: string[]; quiet: number; untested: number } {
+/**
+ * Each of `count` comparisons' time verdict and its other meaningful ones (named where time shows
+ * no difference among several), and how many others were quiet or untested. A verdict on counts
+ * perf scaled up from part of the time says so (`mark`).
+ */
+function verdictLines(results: readonly MetricResult[], count: number, mark: VerdictMark): { lines: string[]; quiet: number; untested: number } {
   const lines: string[] = [];
   let quiet = 0;
   let untested = 0;
@@ -124,7 +134,7 @@ function verdictLines(results: readonly MetricResult[], count: number): { lines:
       if (result.metric.role === 'primary') {
         lines.push(comparison.isMeaningful ? comparison.verdict : `${count > 1 ? `${comparison.alternativeName}, ` : ''}time: ${comparison.verdict}`);
       } else if (comparison.isMeaningful) {
-        lines.push(comparison.verdict);
+        lines.push(`${comparison.verdict}${mark(result, comparison)}`);
       } else if (result.metric.role === 'secondary') {
         if (comparison.welch === null) untested++;
         else quiet++;
@@ -140,7 +150,7 @@ function verdictLines(results: readonly MetricResult[], count: number): { lines:
  * (the first command at the first value) is no answer to a scan (--verbose has both).
  * @example byValueSummary(document) // ['By value (against the first command at each)', '  n = 2048: col (n = 2048) is 3.2× ± 0.1 slower; p < 0.001', …]
  */
-function byValueSummary(document: CompareDocument): string[] {
+function byValueSummary(document: CompareDocument, mark: VerdictMark): string[] {
   const groups = document.byValue ?? [];
   if (groups.length === 0) return [];
   const lines = ['By value (against the first command at each)'];
@@ -149,7 +159,7 @@ function byValueSummary(document: CompareDocument): string[] {
   for (const { parameters, results } of groups) {
     const values = describeParameters(parameters);
     const count = (results[0]?.summaries.length ?? 1) - 1;
-    const verdicts = verdictLines(results, count);
+    const verdicts = verdictLines(results, count, mark);
     quiet += verdicts.quiet;
     untested += verdicts.untested;
     // the values once, the verdicts under them
@@ -174,10 +184,10 @@ function quietLine(quiet: number, untested: number): string | null {
 }
 
 /** `unitS`: the size of the unit time's table is printed in (--time-unit); null: each value's own. */
-function verboseBlocks(document: CompareDocument, width: number | undefined, unitS: number | null): string[][] {
+function verboseBlocks(document: CompareDocument, width: number | undefined, unitS: number | null, mark: VerdictMark): string[][] {
   const blocks = [wrapLines(headline(document), width), ...document.results.map((result) => renderMetric(result, width, result.metric.role === 'primary' ? unitS : null)), verdictTable(document, width)];
   // a scan's answer at each value, after every alternative against the first
-  blocks.push(wrapLines(byValueSummary(document), width));
+  blocks.push(wrapLines(byValueSummary(document, mark), width));
   if (document.baseline !== undefined) blocks.push(wrapLines(baselineLines(document, true), width));
   return blocks;
 }
@@ -269,10 +279,47 @@ function baselineLines(document: CompareDocument, verbose: boolean): string[] {
 
 const alignedLines = (rows: readonly (readonly string[])[]): string[] => alignColumns(rows, ['left', 'left']);
 
+/** The event a metric counts: `cache-misses` for its total and for its rate `cache-misses/s`. */
+const eventOf = (key: string): string => (key.endsWith('/s') ? key.slice(0, -2) : key);
+
+/** How a verdict line ends: '' or ` (scaled from 49% of the time*)` for counts perf scaled up in either alternative it compares. */
+type VerdictMark = (result: MetricResult, comparison: Comparison) => string;
+
+/** What every verdict on scaled counts ends with, which brings the footnote. */
+const SCALED_VERDICT_END = ' of the time*)';
+
+/**
+ * A verdict on an event's counts says they were scaled, from the lowest share of the two
+ * alternatives it compares (the document keeps each one's); where the document keeps none, the
+ * lowest share of any run. The short summary printed `col has 1.92× more cache-misses` with no
+ * word of it (a QA pass), where --verbose's tables mark the metric.
+ */
+function verdictMark(document: CompareDocument, runningPct: Readonly<Record<string, number>>): VerdictMark {
+  const kept = document.alternatives.some((alternative) => alternative.lowestRunningPct !== undefined);
+  return (result, comparison) => {
+    const event = eventOf(result.metric.key);
+    if (!Object.hasOwn(runningPct, event)) return '';
+    const shares = kept
+      ? [comparison.alternativeName, comparison.baselineName].flatMap((name) => document.alternatives.find((alternative) => alternative.name === name)?.lowestRunningPct?.[event] ?? [])
+      : [runningPct[event] ?? 100];
+    const scaled = scaledFromText(Math.min(100, ...shares));
+    return scaled === null ? '' : ` (${scaled}*)`;
+  };
+}
+
+/** Per event perf multiplexed in any run of the alternatives or the noise floor, its lowest share (each alternative's `lowestRunningPct`). */
+function scaledShares(document: CompareDocument): Record<string, number> {
+  const lowest: Record<string, number> = {};
+  for (const alternative of [...document.alternatives, ...(document.noiseFloor === null ? [] : [document.noiseFloor])]) {
+    for (const [event, pct] of Object.entries(alternative.lowestRunningPct ?? {})) if (pct < 100 && pct < (lowest[event] ?? 100)) lowest[event] = pct;
+  }
+  return lowest;
+}
+
 /** The document with a `*` after the label of each multiplexed event's total and rate (the footnote says from how much). */
 function withScaledLabels(document: CompareDocument, runningPct: Readonly<Record<string, number>>): CompareDocument {
   const results = document.results.map((result) => {
-    const event = result.metric.key.endsWith('/s') ? result.metric.key.slice(0, -2) : result.metric.key;
+    const event = eventOf(result.metric.key);
     return Object.hasOwn(runningPct, event) ? { ...result, metric: { ...result.metric, label: `${result.metric.label}*` } } : result;
   });
   return { ...document, results };

@@ -170,11 +170,21 @@ export function mergeMultiplexNotes(warnings: readonly string[]): string[] {
 
 /** Per event perf multiplexed in any of `reports`, its lowest running %: for tables of many runs (compare). */
 export function lowestRunningPcts(reports: readonly { readonly counters: CountersReport }[]): Record<string, number> {
+  return Object.fromEntries(Object.entries(runningPctsOf(reports)).filter(([, pct]) => pct < 100));
+}
+
+/**
+ * Per counted event for which perf printed a running %, its lowest over `reports`: 100 where
+ * every run counted it all of the time, below where perf multiplexed it and scaled its counts up
+ * (compare's JSON keeps it per alternative, so a reader can tell which counts are estimates).
+ * @example runningPctsOf(runsOfCol) // { 'cache-misses': 49, 'page-faults': 100 }
+ */
+export function runningPctsOf(reports: readonly { readonly counters: CountersReport }[]): Record<string, number> {
   const lowest: Record<string, number> = {};
   for (const report of reports) {
     for (const event of report.counters.events) {
       const pct = event.lowestRunningPct;
-      if (event.status !== 'counted' || pct === null || pct >= 100) continue;
+      if (event.status !== 'counted' || pct === null) continue;
       if (!Object.hasOwn(lowest, event.event) || pct < (lowest[event.event] ?? 100)) lowest[event.event] = pct;
     }
   }

@@ -7,9 +7,10 @@
  * 0.5 s JavaScript busy loop in a cell (perfcell's own process, watched by its perf), and the
  * test/fixtures/spin.c program busy for 0.5 s under compare.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../support/fixtures.ts';
 import { perfPidsNow } from '../support/leaked-perf.ts';
@@ -136,5 +137,45 @@ describe('perfcell compare on a replayed PMU (test/fixtures/spin 0.5 against its
   it("-M: perf's metric-only rows (as lkml-2023-kanliang-spr-default-topdown.csv.txt) are compared as perf:NAME in every run", async () => {
     const document = JSON.parse((await compare({ ...PLAIN, metrics: [{ name: 'tma_retiring', value: 14.6, unit: '%' }] }, ['--json', '-M', 'TopdownL1'])).stdout) as CompareJson;
     for (const alternative of document.alternatives) for (const run of alternative.runs) expect(run['perf:tma_retiring'], alternative.name).toBeCloseTo(14.6, 6);
+  });
+});
+
+describe('perfcell compare on a replayed PMU, two alternatives that differ (test/fixtures/spin 0.1 against spin 0.2)', () => {
+  // A REPLAY: the scaled rows follow the recorded capture samples/perf/gh-loop-unroll-multiplexed.csv.txt
+  // and perf 6.1's interval rows local-perf61-vm-pid-interval-comma.csv.txt; spin.c is a real program,
+  // and the replay counts while it runs, so spin 0.2 has twice spin 0.1's counts.
+  interface ScaledJson { readonly alternatives: ReadonlyArray<{ readonly name: string; readonly lowestRunningPct?: Record<string, number> }> }
+  const compare = async (scenario: Parameters<typeof perfcellOnReplay>[1]) => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-hw-scaled-'));
+    try {
+      const exported = join(dir, 'compare.json');
+      const result = await perfcellOnReplay(['compare', '--runs', '3', '--warmup', '0', '-e', EVENT_LIST, '--export-json', exported, '--names', 'short', 'long', '--', `${fixture('spin')} 0.1`, `${fixture('spin')} 0.2`], scenario, { timeoutMs: 120_000 });
+      expect(result.exitCode, result.stderr).toBe(0);
+      return { summary: result.stdout, document: JSON.parse(readFileSync(exported, 'utf8')) as ScaledJson };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('at 50% multiplexing the summary\'s verdict on each counter says its counts were scaled, and the JSON keeps each alternative\'s lowest running share per counter', async () => {
+    // Before: the summary said `long has 2.0× ± 0.1 more cache-misses; p < 0.001` with no mark (only
+    // --verbose's tables have the `*` and its footnote), and the document held no running share.
+    const { summary, document } = await compare(MULTIPLEXED_50);
+    for (const event of EVENTS) expect(summary).toMatch(new RegExp(`^  long has [\\d.]+× .*more ${event}; p < 0\\.001 \\(scaled from 50% of the time\\*\\)$`, 'm'));
+    expect(summary.trimEnd().split('\n').at(-1)).toBe(`* scaled from 50% of the time in some runs (${EVENTS.join(', ')}): perf multiplexed more events than the PMU has counters`);
+    for (const alternative of document.alternatives) expect(alternative.lowestRunningPct, alternative.name).toEqual(Object.fromEntries(EVENTS.map((event) => [event, 50])));
+    // the field is the one the schema describes
+    const schemaDir = join(import.meta.dirname, '..', '..', 'schema');
+    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, validateFormats: false });
+    for (const file of readdirSync(schemaDir).filter((name) => name.endsWith('.schema.json'))) ajv.addSchema(JSON.parse(readFileSync(join(schemaDir, file), 'utf8')) as object);
+    const validate = ajv.getSchema('https://github.com/perfcell/perfcell/schema/perfcell-compare.schema.json')!;
+    expect(validate(document) ? [] : validate.errors).toEqual([]);
+    const [first] = document.alternatives;
+    expect(validate({ ...document, alternatives: [{ ...first, lowestRunningPct: { cycles: '50%' } }] })).toBe(false);
+    // counted all of the time: 100 each, and no verdict marked
+    const exact = await compare(PLAIN);
+    for (const alternative of exact.document.alternatives) expect(alternative.lowestRunningPct, alternative.name).toEqual(Object.fromEntries(EVENTS.map((event) => [event, 100])));
+    expect(exact.summary).toMatch(/^ {2}long has [\d.]+× .*more cycles; p < 0\.001$/m);
+    expect(exact.summary).not.toContain('scaled');
   });
 });

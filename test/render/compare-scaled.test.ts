@@ -10,9 +10,31 @@ describe('compare text: events perf multiplexed', () => {
     expect(verbose).toMatch(/^page-faults\* +mean/m);
     expect(verbose.trimEnd().split('\n\n').at(-1)?.replace(/\s+/g, ' ')).toBe('* scaled from 50% of the time in some runs (page-faults): perf multiplexed more events than the PMU has counters');
     expect(renderCompareText(document, { width: 100, verbose: true })).not.toContain('*');
-    // the short summary names page-faults in a verdict by its noun, not its label: no footnote without a mark on screen
-    const summary = renderCompareText(document, { width: 100, runningPct: { 'page-faults': 50 } });
-    expect(summary).not.toContain('scaled from');
+    // the short summary names page-faults in a verdict by its noun, not its label: the verdict says it, and the footnote follows
+    const summary = renderCompareText(document, { runningPct: { 'page-faults': 50 } });
+    expect(summary).toMatch(/^ {2}\.\/rowcol col 1024 20 has 1\.500× ± 0\.004 more page-faults; p < 0\.001 \(scaled from 50% of the time\*\)$/m);
+    expect(summary.trimEnd().split('\n').at(-1)).toBe('* scaled from 50% of the time in some runs (page-faults): perf multiplexed more events than the PMU has counters');
+    // none scaled: neither
+    expect(renderCompareText(document)).not.toMatch(/scaled|\*/);
+  });
+
+  it('a verdict on counts perf scaled says from the lower share of the two alternatives it compares, as the document keeps them', () => {
+    // Before: compare's summary said `col has 1.5× more page-faults` with no word of the scaling, and
+    // its JSON held no running share, so a reader could not tell which counts were estimates.
+    const base = rowColDocument();
+    const withShares = (row: Record<string, number>, col: Record<string, number>) => ({
+      ...base,
+      alternatives: [{ ...base.alternatives[0]!, lowestRunningPct: row }, { ...base.alternatives[1]!, lowestRunningPct: col }],
+    });
+    const summary = renderCompareText(withShares({ 'page-faults': 100, cycles: 100 }, { 'page-faults': 40, cycles: 100 }));
+    expect(summary).toMatch(/more page-faults; p < 0\.001 \(scaled from 40% of the time\*\)$/m);
+    expect(summary.trimEnd().split('\n').at(-1)).toBe('* scaled from 40% of the time in some runs (page-faults): perf multiplexed more events than the PMU has counters');
+    // counted all of the time by both: no mark, no footnote
+    const exact = renderCompareText(withShares({ 'page-faults': 100 }, { 'page-faults': 100 }));
+    expect(exact).toMatch(/more page-faults; p < 0\.001$/m);
+    expect(exact).not.toContain('*');
+    // --verbose marks the tables from the same shares
+    expect(renderCompareText(withShares({ 'page-faults': 100 }, { 'page-faults': 40 }), { width: 100, verbose: true })).toMatch(/^page-faults\* +mean/m);
   });
 
   it('lowestRunningPcts takes the lowest share per event over all runs, ignoring full-time ones', () => {

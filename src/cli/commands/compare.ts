@@ -45,7 +45,7 @@ import { SORT_ORDERS, sortAlternatives, type SortOrder } from '../../experiment/
 import { iterationEnvironment } from '../../experiment/iteration-env.ts';
 import { startProgressTicker } from '../../live/progress-ticker.ts';
 import { onLiveRecord } from '../../perf/controller.ts';
-import { isMultiplexNote, lowestRunningPcts, mergeMultiplexNotes } from '../../session/counters.ts';
+import { isMultiplexNote, mergeMultiplexNotes, runningPctsOf } from '../../session/counters.ts';
 import { isRanDuringNote, mergeStrayNotes } from '../../proc/child-processes.ts';
 import { toJsonDocument } from '../../json-document.ts';
 import { fitted, messageText, outputWidth, warningText } from '../../render/terminal-width.ts';
@@ -585,6 +585,8 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
         const saved = (alternative: Measurable, index: number): SavedAlternative => {
           // --input, --output, --show-output: where its runs read and wrote (absent: /dev/null both; the noise floor's too)
           const ranWith = io === null || index >= plan.alternatives.length ? undefined : oneOrEach(io, index);
+          // which of its counts perf scaled up from part of the time, and from how little: the runs' values keep only numbers
+          const runningPct = runningPctsOf(reports[index] ?? []);
           return {
             name: alternative.name,
             ...(alternative.command === undefined ? {} : { command: alternative.command }),
@@ -592,6 +594,7 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
             ...(ranWith === undefined ? {} : { io: ranWith }),
             runs: (reports[index] ?? []).map(metricsOfReport),
             ...((failures[index] ?? []).length === 0 ? {} : { failures: failures[index] }),
+            ...(Object.keys(runningPct).length === 0 ? {} : { lowestRunningPct: runningPct }),
           };
         };
         // --sort mean-time: the fastest first, a --reference kept first
@@ -677,7 +680,7 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
         const timeUnitOption = flags.timeUnit === undefined ? {} : { timeUnit: flags.timeUnit };
         // the tables' exports end with why the runs stopped early, where they did
         const tableOptions = { ...timeUnitOption, ...(partial === null ? {} : { note: partial.message.replace(/^perfcell: /, '') }) };
-        if (flags.json === true || style.summary) process.stdout.write(flags.json === true ? json : `${renderCompareText(document, { ...fitted(process.stdout), verbose: flags.verbose === true, runningPct: lowestRunningPcts(reports.flat()), ...timeUnitOption })}\n`);
+        if (flags.json === true || style.summary) process.stdout.write(flags.json === true ? json : `${renderCompareText(document, { ...fitted(process.stdout), verbose: flags.verbose === true, ...timeUnitOption })}\n`);
         const exports: readonly [string | undefined, () => string][] = [
           [flags.exportJson, () => json],
           [flags.exportCsv, () => renderCompareCsv(document)],
