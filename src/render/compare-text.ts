@@ -23,9 +23,9 @@ export interface CompareTextOptions {
   /** Every metric's table and verdict (today's full report); default: the short summary. */
   readonly verbose?: boolean;
   /**
-   * Lowest running % per event that perf multiplexed in any run (see session/counters.ts
-   * lowestRunningPcts): its tables and verdicts say `scaled from N% of the time`; default: what the
-   * document's alternatives keep (`lowestRunningPct`).
+   * Lowest running % per event that perf multiplexed in any run: its tables and verdicts say
+   * `scaled from N% of the time`; default: what the document's alternatives keep
+   * (`lowestRunningPct`, session/counters.ts runningPctsOf).
    */
   readonly runningPct?: Readonly<Record<string, number>>;
   /** Times in this unit (hyperfine's --time-unit), in the summary and --verbose's time table; default: the unit each value's size picks. */

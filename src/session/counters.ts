@@ -168,11 +168,6 @@ export function mergeMultiplexNotes(warnings: readonly string[]): string[] {
   return out;
 }
 
-/** Per event perf multiplexed in any of `reports`, its lowest running %: for tables of many runs (compare). */
-export function lowestRunningPcts(reports: readonly { readonly counters: CountersReport }[]): Record<string, number> {
-  return Object.fromEntries(Object.entries(runningPctsOf(reports)).filter(([, pct]) => pct < 100));
-}
-
 /**
  * Per counted event for which perf printed a running %, its lowest over `reports`: 100 where
  * every run counted it all of the time, below where perf multiplexed it and scaled its counts up

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderCompareText } from '../../src/render/compare-text.ts';
-import { lowestRunningPcts } from '../../src/session/counters.ts';
+import { runningPctsOf } from '../../src/session/counters.ts';
 import { rowColDocument } from './compare-fixture.ts';
 
 describe('compare text: events perf multiplexed', () => {
@@ -37,13 +37,13 @@ describe('compare text: events perf multiplexed', () => {
     expect(renderCompareText(withShares({ 'page-faults': 100 }, { 'page-faults': 40 }), { width: 100, verbose: true })).toMatch(/^page-faults\* +mean/m);
   });
 
-  it('lowestRunningPcts takes the lowest share per event over all runs, ignoring full-time ones', () => {
+  it('runningPctsOf takes the lowest share per counted event over all runs, 100 for full-time ones, none where perf printed none', () => {
     const event = (name: string, pct: number | null) => ({
       event: name, unit: '', status: 'counted' as const, total: 1, countedSeconds: 1, perSecond: 1, samples: [], min: 1, max: 1, lowestRunningPct: pct,
     });
     const report = (events: ReturnType<typeof event>[]) => ({
       counters: { backend: 'perf' as const, simulated: false, intervalMs: 100, events, unsupported: [], derived: { missRatio: null, ipc: null, missesPerKiloInstruction: null }, pauseS: 0 },
     });
-    expect(lowestRunningPcts([report([event('cycles', 60), event('page-faults', 100)]), report([event('cycles', 48), event('instructions', null)])])).toEqual({ cycles: 48 });
+    expect(runningPctsOf([report([event('cycles', 60), event('page-faults', 100)]), report([event('cycles', 48), event('instructions', null)])])).toEqual({ cycles: 48, 'page-faults': 100 });
   });
 });
