@@ -140,16 +140,17 @@ describe('perfcell compare on a replayed PMU (test/fixtures/spin 0.5 against its
   });
 });
 
-describe('perfcell compare on a replayed PMU, two alternatives that differ (test/fixtures/spin 0.1 against spin 0.2)', () => {
+describe('perfcell compare on a replayed PMU, two alternatives that differ (test/fixtures/spin 0.1 against spin 0.3)', () => {
   // A REPLAY: the scaled rows follow the recorded capture samples/perf/gh-loop-unroll-multiplexed.csv.txt
   // and perf 6.1's interval rows local-perf61-vm-pid-interval-comma.csv.txt; spin.c is a real program,
-  // and the replay counts while it runs, so spin 0.2 has twice spin 0.1's counts.
+  // and the replay counts while it runs, so spin 0.3 has three times spin 0.1's counts (5 runs each: at 3 on
+  // this loaded VM a counter's Holm-corrected p came out 0.006 once, no verdict to look at).
   interface ScaledJson { readonly alternatives: ReadonlyArray<{ readonly name: string; readonly lowestRunningPct?: Record<string, number> }> }
   const compare = async (scenario: Parameters<typeof perfcellOnReplay>[1]) => {
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-hw-scaled-'));
     try {
       const exported = join(dir, 'compare.json');
-      const result = await perfcellOnReplay(['compare', '--runs', '3', '--warmup', '0', '-e', EVENT_LIST, '--export-json', exported, '--names', 'short', 'long', '--', `${fixture('spin')} 0.1`, `${fixture('spin')} 0.2`], scenario, { timeoutMs: 120_000 });
+      const result = await perfcellOnReplay(['compare', '--runs', '5', '--warmup', '0', '-e', EVENT_LIST, '--export-json', exported, '--names', 'short', 'long', '--', `${fixture('spin')} 0.1`, `${fixture('spin')} 0.3`], scenario, { timeoutMs: 120_000 });
       expect(result.exitCode, result.stderr).toBe(0);
       return { summary: result.stdout, document: JSON.parse(readFileSync(exported, 'utf8')) as ScaledJson };
     } finally {
@@ -158,10 +159,10 @@ describe('perfcell compare on a replayed PMU, two alternatives that differ (test
   };
 
   it('at 50% multiplexing the summary\'s verdict on each counter says its counts were scaled, and the JSON keeps each alternative\'s lowest running share per counter', async () => {
-    // Before: the summary said `long has 2.0× ± 0.1 more cache-misses; p < 0.001` with no mark (only
+    // Before: the summary said `long has 3.0× ± 0.1 more cache-misses; p < 0.001` with no mark (only
     // --verbose's tables have the `*` and its footnote), and the document held no running share.
     const { summary, document } = await compare(MULTIPLEXED_50);
-    for (const event of EVENTS) expect(summary).toMatch(new RegExp(`^  long has [\\d.]+× .*more ${event}; p < 0\\.001 \\(scaled from 50% of the time\\*\\)$`, 'm'));
+    for (const event of EVENTS) expect(summary).toMatch(new RegExp(`^  long has [\\d.]+× .*more ${event}; p [<=] [\\d.]+ \\(scaled from 50% of the time\\*\\)$`, 'm'));
     expect(summary.trimEnd().split('\n').at(-1)).toBe(`* scaled from 50% of the time in some runs (${EVENTS.join(', ')}): perf multiplexed more events than the PMU has counters`);
     for (const alternative of document.alternatives) expect(alternative.lowestRunningPct, alternative.name).toEqual(Object.fromEntries(EVENTS.map((event) => [event, 50])));
     // the field is the one the schema describes
@@ -175,7 +176,7 @@ describe('perfcell compare on a replayed PMU, two alternatives that differ (test
     // counted all of the time: 100 each, and no verdict marked
     const exact = await compare(PLAIN);
     for (const alternative of exact.document.alternatives) expect(alternative.lowestRunningPct, alternative.name).toEqual(Object.fromEntries(EVENTS.map((event) => [event, 100])));
-    expect(exact.summary).toMatch(/^ {2}long has [\d.]+× .*more cycles; p < 0\.001$/m);
+    expect(exact.summary).toMatch(/^ {2}long has [\d.]+× .*more cycles; p [<=] [\d.]+$/m);
     expect(exact.summary).not.toContain('scaled');
   });
 });
