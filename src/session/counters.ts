@@ -170,7 +170,8 @@ export function mergeMultiplexNotes(warnings: readonly string[]): string[] {
 
 /**
  * Per counted event for which perf printed a running %, its lowest over `reports`: 100 where
- * every run counted it all of the time, below where perf multiplexed it and scaled its counts up
+ * every run counted it all of the time (a hybrid event: its PMUs together), below where perf
+ * multiplexed it and scaled its counts up
  * (compare's JSON keeps it per alternative, so a reader can tell which counts are estimates).
  * @example runningPctsOf(runsOfCol) // { 'cache-misses': 49, 'page-faults': 100 }
  */
@@ -178,7 +179,8 @@ export function runningPctsOf(reports: readonly { readonly counters: CountersRep
   const lowest: Record<string, number> = {};
   for (const report of reports) {
     for (const event of report.counters.events) {
-      const pct = event.lowestRunningPct;
+      // a hybrid event whose PMUs' shares covered all of the time folds to null (parsers/fold-hybrid.ts): nothing was scaled
+      const pct = event.lowestRunningPct ?? (event.pmus === undefined ? null : 100);
       if (event.status !== 'counted' || pct === null) continue;
       if (!Object.hasOwn(lowest, event.event) || pct < (lowest[event.event] ?? 100)) lowest[event.event] = pct;
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderCompareText } from '../../src/render/compare-text.ts';
+import type { EventAggregate } from '../../parsers/aggregate.ts';
 import { runningPctsOf } from '../../src/session/counters.ts';
 import { rowColDocument } from './compare-fixture.ts';
 
@@ -41,9 +42,12 @@ describe('compare text: events perf multiplexed', () => {
     const event = (name: string, pct: number | null) => ({
       event: name, unit: '', status: 'counted' as const, total: 1, countedSeconds: 1, perSecond: 1, samples: [], min: 1, max: 1, lowestRunningPct: pct,
     });
-    const report = (events: ReturnType<typeof event>[]) => ({
+    const report = (events: EventAggregate[]) => ({
       counters: { backend: 'perf' as const, simulated: false, intervalMs: 100, events, unsupported: [], derived: { missRatio: null, ipc: null, missesPerKiloInstruction: null }, pauseS: 0 },
     });
     expect(runningPctsOf([report([event('cycles', 60), event('page-faults', 100)]), report([event('cycles', 48), event('instructions', null)])])).toEqual({ cycles: 48, 'page-faults': 100 });
+    // a hybrid event folded from PMUs that together ran all of the time has no share of its own (null): counted all of the time
+    const pmus = [{ pmu: 'cpu_core', event: 'cpu_core/cycles/', status: 'counted' as const, total: 0.75, share: 0.75 }, { pmu: 'cpu_atom', event: 'cpu_atom/cycles/', status: 'counted' as const, total: 0.25, share: 0.25 }];
+    expect(runningPctsOf([report([{ ...event('cycles', null), pmus }])])).toEqual({ cycles: 100 });
   });
 });
