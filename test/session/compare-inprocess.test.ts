@@ -43,7 +43,9 @@ describe('in-process compare, per call', () => {
     it('finds no page-faults per call in a slow function that touches no memory, against a fast one run at many more calls a run', { timeout: 60_000 }, async () => {
       const result = await compareInProcess({ fast, slow }, { runs: 10, events: ['page-faults'] });
       const [fastLoops, slowLoops] = result.alternatives.map((alternative) => alternative.loops);
-      expect(fastLoops! / slowLoops!).toBeGreaterThanOrEqual(50);
+      // ~500× on a quiet machine; 20× once with the two vCPUs loaded 7-fold (a calibration batch of
+      // fast's stretched): still calls enough apart for the window's own counts to read as a difference
+      expect(fastLoops! / slowLoops!).toBeGreaterThanOrEqual(10);
       const faults = result.metrics.find((metric) => metric.metric.key === 'page-faults')?.comparisons[0];
       // the window's own 2-20 page-faults a batch, spread over 500× fewer calls, read as "slow has
       // 416× (97.5% CI 239–726) more page-faults; p < 0.001" at every try; with the empty batch's
