@@ -357,7 +357,7 @@ export function registerCompare(program: Command): void {
     .option('--json', 'print the whole comparison (every run\'s values too) as one JSON document')
     .option('--export-json <file>', 'also write the JSON document to FILE')
     .option('--export-csv <file>', 'also write the statistics as CSV to FILE')
-    .option('--export-markdown <file>', 'also write markdown tables to FILE, one per metric, in ms, MiB, thousands, with a Relative column like hyperfine\'s')
+    .option('--export-markdown <file>', 'also write markdown tables to FILE, one per metric, each in the unit its smallest mean reads in (µs, ms, MiB, thousands: named in its header), with a Relative column like hyperfine\'s')
     .option('--export-asciidoc <file>', "also write those tables as AsciiDoc to FILE (as hyperfine --export-asciidoc)")
     .option('--export-orgmode <file>', "also write those tables as an Emacs Org document to FILE (as hyperfine --export-orgmode)")
     .option('--export-hyperfine <file>', "also write the runs as hyperfine's --export-json writes them (results: command, mean, stddev, median, user, system, min, max, times, exit_codes, parameters), for scripts written for hyperfine")
