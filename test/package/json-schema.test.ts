@@ -157,6 +157,20 @@ describe('JSON documents and their schemas', () => {
     expect(sorted.settings.sort).toBe('mean-time');
   });
 
+  it("compare --json's byValue and partial, which the README names, are described by the schema (it listed neither)", async () => {
+    // two commands under -L make byValue; the second failing in the first round makes partial (exit 1)
+    const failed = await run(process.execPath, [cliPath, 'compare', '--json', '--no-perf', '--runs', '2', '--warmup', '0', '-L', 't', '1,2', '--', 'true {t}', 'sh -c "exit {t}"'], { encoding: 'utf8', cwd: dir, timeout: 60_000 }).then(
+      () => '',
+      (error: { stdout: string }) => error.stdout,
+    );
+    const document = JSON.parse(failed) as Record<string, unknown>;
+    expect(document).toHaveProperty('byValue');
+    expect(document).toHaveProperty('partial');
+    expectValid('perfcell-compare', document);
+    const schema = JSON.parse(readFileSync(join(schemaDir, 'perfcell-compare.schema.json'), 'utf8')) as { properties: Record<string, unknown> };
+    expect(Object.keys(document).filter((key) => !(key in schema.properties))).toEqual([]);
+  });
+
   it('attach --json is a perfcell-attach', async () => {
     const { spawn } = await import('node:child_process');
     const sleeper = spawn('sleep', ['5'], { stdio: 'ignore' });
