@@ -1,6 +1,7 @@
 import type { Comparison } from '../experiment/statistics.ts';
-import type { CompareDocument, PartialRun } from '../experiment/compare-document.ts';
+import type { CompareDocument, PartialRun, SavedAlternative } from '../experiment/compare-document.ts';
 import { partialCause } from '../experiment/partial-run.ts';
+import { eventOf, scaledPctOf } from './scaled-metric.ts';
 import { COMPARE_COLUMNS, comparisonFields, flattenComparison, rowCells } from './compare-table.ts';
 
 function quote(cell: string): string {
@@ -49,6 +50,12 @@ function valueCells(comparison: Comparison | undefined): string[] {
   return [text(fields.ratio), text(fields.ratioLow), text(fields.ratioHigh), text(fields.pValue), text(fields.isSignificant), text(fields.isMeaningful), fields.verdict];
 }
 
+/** A row's `lowest_running_pct`: its alternative's share for the metric's counts, '' where it has none. */
+function runningPctCell(metricKey: string, alternative: SavedAlternative | null | undefined): string {
+  const pct = alternative?.lowestRunningPct?.[eventOf(metricKey)];
+  return pct === undefined ? '' : String(pct);
+}
+
 /**
  * The comparison as CSV (RFC 4180): a row per metric and alternative, numbers in the metric's
  * unit at full precision so they read back exactly; the noise floor has role `noise-floor`. The
@@ -58,7 +65,10 @@ function valueCells(comparison: Comparison | undefined): string[] {
  * A parameter scan (-L, -P) adds hyperfine's `parameter_NAME` columns (each alternative's value;
  * empty for the noise floor), and where two commands or more ran at a value, By value's `value_*`
  * columns: the alternative against the first one of its values (empty for that first), where
- * ratio…verdict are against the first overall.
+ * ratio…verdict are against the first overall. Where perf multiplexed some counter (counted it
+ * part of the time and scaled it up), `lowest_running_pct` follows: each row's lowest running share
+ * over its runs (a ratio's, the lower of its two counts'), 100 where counted all of the time,
+ * empty for metrics perf printed none for (time, RSS).
  * @example
  * metric,label,unit,role,name,n,mean,stddev,median,min,max,ratio,ratio_low,ratio_high,p_value,significant,meaningful,scale,test_alpha,verdict,partial
  * durationS,time,s,alternative,row,10,0.0121,0.0004,…,,,,,,,
@@ -70,12 +80,15 @@ export function renderCompareCsv(document: CompareDocument): string {
   const hasByValue = (document.byValue ?? []).length > 0;
   const atValue = valueComparisons(document);
   const valuesOf = new Map(document.alternatives.map((alternative) => [alternative.name, alternative.parameters ?? {}]));
-  const header = [...COMPARE_COLUMNS, 'partial', ...parameters.map((name) => `parameter_${name}`), ...(hasByValue ? VALUE_COLUMNS : [])];
+  // where perf scaled some counts up from part of the time, which rows are estimates and from how much
+  const isScaled = document.results.some((result) => scaledPctOf(document, result.metric.key) !== null);
+  const header = [...COMPARE_COLUMNS, 'partial', ...parameters.map((name) => `parameter_${name}`), ...(hasByValue ? VALUE_COLUMNS : []), ...(isScaled ? ['lowest_running_pct'] : [])];
   const lines = [header.join(',')];
   for (const row of flattenComparison(document)) {
     const values = row.role === 'alternative' ? (valuesOf.get(row.name) ?? {}) : {};
     const byValue = hasByValue ? valueCells(row.role === 'alternative' ? atValue.get(`${row.metric}\0${row.name}`) : undefined) : [];
-    lines.push([...rowCells(row, String), partial, ...parameters.map((name) => values[name] ?? ''), ...byValue].map(quote).join(','));
+    const share = isScaled ? [runningPctCell(row.metric, row.role === 'noise-floor' ? document.noiseFloor : document.alternatives.find((alternative) => alternative.name === row.name))] : [];
+    lines.push([...rowCells(row, String), partial, ...parameters.map((name) => values[name] ?? ''), ...byValue, ...share].map(quote).join(','));
   }
   return `${lines.join('\n')}\n`;
 }

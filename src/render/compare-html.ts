@@ -7,6 +7,7 @@ import type { ChartAssets } from './chart-assets.ts';
 import { renderCompareHtml } from './html.ts';
 import type { HtmlCompareInput } from './html-data.ts';
 import { verdictsOf } from './named-verdict.ts';
+import { scaledNote } from './scaled-metric.ts';
 import { TIME_UNIT_SECONDS, type TimeUnit } from './time-unit.ts';
 
 /** What -u sets: time's unit (hyperfine's --time-unit); default seconds. */
@@ -29,7 +30,7 @@ export function compareHtmlInput(document: CompareDocument, options: CompareHtml
     baseline === undefined
       ? []
       : baseline.comparisons.flatMap((alternative) =>
-          alternative.metrics.map(({ metric, comparison }) => `against the baseline ${baseline.file}: ${alternative.name}, ${metric.label}: ${comparison.verdict}`),
+          alternative.metrics.map(({ metric, comparison }) => `against the baseline ${baseline.file}: ${alternative.name}, ${metric.label}: ${comparison.verdict}${scaledNote(document, metric.key, [alternative.name])}`),
         );
   return {
     title: `perfcell compare: ${alternatives.map((alternative) => alternative.name).join(' vs ')}`,
@@ -37,13 +38,17 @@ export function compareHtmlInput(document: CompareDocument, options: CompareHtml
     metrics: document.results.map((result) => {
       // a scan's verdicts are at each value (By value), as the text's summary gives them; against its --reference, those first.
       // Each is an item of its own, and names its alternative where there are several (verdictsOf).
-      const againstFirst = verdictsOf(result.comparisons);
+      // a verdict on counts perf scaled up from part of the time says so, as the text's summary does
+      const againstFirst = verdictsOf(result.comparisons).map((verdict, index) => {
+        const comparison = result.comparisons[index];
+        return comparison === undefined ? verdict : `${verdict}${scaledNote(document, result.metric.key, [comparison.alternativeName, comparison.baselineName])}`;
+      });
       const atValues = document.byValue === undefined ? [] : byValueVerdicts(document.byValue, result.metric.key);
       const verdicts = document.byValue === undefined ? againstFirst : scanReference(document.alternatives) === null ? atValues : [...againstFirst, ...atValues];
       // the values as measured: the page scales them as the text does, time in -u's unit where given
       const isTime = result.metric.role === 'primary' && result.metric.unit === 's';
       return {
-        metric: result.metric.label,
+        metric: `${result.metric.label}${scaledNote(document, result.metric.key)}`,
         unit: result.metric.unit,
         ...(isTime && options.timeUnit !== undefined ? { scaleOf: TIME_UNIT_SECONDS[options.timeUnit] } : {}),
         alternatives: alternatives.map((alternative) => ({ name: alternative.name, values: valuesOf(alternative.runs, result.metric.key) })),

@@ -7,6 +7,7 @@ import { formatBounds, isNearlySymmetric } from '../experiment/verdict.ts';
 import { displayScale } from './metric-units.ts';
 import { describeParameters } from '../../parsers/parameter-list.ts';
 import { namedVerdict } from './named-verdict.ts';
+import { scaledNote } from './scaled-metric.ts';
 
 /** A table cell: text, or a command's name, which each markup sets as code (`x`, =x=). */
 export type TableCell = string | { readonly code: string };
@@ -62,8 +63,8 @@ function relativeCell(comparison: Comparison | undefined, isFirst: boolean): str
 }
 
 /** A verdict as a sentence; one of no difference says which two it is about. */
-function verdictSentence(comparison: Comparison): string {
-  return `${namedVerdict(comparison)}.`;
+function verdictSentence(comparison: Comparison, scaled = ''): string {
+  return `${namedVerdict(comparison)}${scaled}.`;
 }
 
 function metricSection(document: CompareDocument, result: MetricResult, unitS: number | null): TableSection {
@@ -83,11 +84,14 @@ function metricSection(document: CompareDocument, result: MetricResult, unitS: n
   const rows = result.summaries.map(({ name, summary }, index) => row(isCommands ? { code: name } : name, summary, relativeCell(result.comparisons[index - 1], index === 0)));
   if (result.noiseFloor !== null) rows.push(row('noise floor', result.noiseFloor, ''));
   return {
-    title: metric.label,
+    // counts perf scaled up from part of the time (multiplexing) are estimates: the title and each verdict say so
+    title: `${metric.label}${scaledNote(document, metric.key)}`,
     header: [isCommands ? 'Command' : 'Cell', `Mean${unit}`, `Min${unit}`, `Max${unit}`, 'Relative'],
     align: ['left', 'right', 'right', 'right', 'right'],
     rows,
-    sentences: result.comparisons.filter((comparison) => comparison.role !== 'rate').map(verdictSentence),
+    sentences: result.comparisons
+      .filter((comparison) => comparison.role !== 'rate')
+      .map((comparison) => verdictSentence(comparison, scaledNote(document, metric.key, [comparison.alternativeName, comparison.baselineName]))),
   };
 }
 

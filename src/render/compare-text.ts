@@ -12,6 +12,8 @@ import { fitTable, wrapLines } from './compare-fit.ts';
 import { formatMetricValue } from './metric-units.ts';
 import { verdictsOf } from './named-verdict.ts';
 import { scaledFromText } from './running-pct.ts';
+import { eventOf, scaledNote } from './scaled-metric.ts';
+import { RATIO_COUNTS } from '../session/counters.ts';
 
 const HEADER = ['', 'mean', 'σ', 'median', 'min', 'max', 'n'];
 /** Columns a narrow terminal loses first: median, then min and max (mean, σ and n stay). */
@@ -272,15 +274,14 @@ function baselineLines(document: CompareDocument, verbose: boolean): string[] {
   if (baseline.comparisons.length === 0) lines.push('  no alternative of this run has a name the baseline has');
   for (const alternative of baseline.comparisons) {
     const shown = alternative.metrics.filter(({ metric, comparison }) => verbose || metric.role === 'primary' || comparison.isMeaningful);
-    lines.push(...alignedLines(shown.map(({ metric, comparison }) => [`  ${alternative.name}: ${metric.label}`, comparison.verdict])));
+    // counts perf scaled up now: said as the exports say it (the saved side's shares are not kept with the baseline's verdicts)
+    lines.push(...alignedLines(shown.map(({ metric, comparison }) => [`  ${alternative.name}: ${metric.label}`, `${comparison.verdict}${scaledNote(document, metric.key, [alternative.name])}`])));
   }
   return lines;
 }
 
 const alignedLines = (rows: readonly (readonly string[])[]): string[] => alignColumns(rows, ['left', 'left']);
 
-/** The event a metric counts: `cache-misses` for its total and for its rate `cache-misses/s`. */
-const eventOf = (key: string): string => (key.endsWith('/s') ? key.slice(0, -2) : key);
 
 /** How a verdict line ends: '' or ` (scaled from 49% of the time*)` for counts perf scaled up in either alternative it compares. */
 type VerdictMark = (result: MetricResult, comparison: Comparison) => string;
@@ -330,5 +331,8 @@ function scaledFootnote(document: CompareDocument, runningPct: Readonly<Record<s
   const events = Object.keys(runningPct).filter((event) => document.results.some((result) => result.metric.key === event || result.metric.key === `${event}/s`));
   if (events.length === 0) return null;
   const lowest = Math.min(...events.map((event) => runningPct[event] ?? 100));
-  return `* ${scaledFromText(lowest) ?? ''} in some runs (${events.join(', ')}): perf multiplexed more events than the PMU has counters`;
+  // a ratio (miss ratio, IPC, MPKI) by its label, and what makes it an estimate: its two counts took turns
+  const labelOf = (event: string): string => document.results.find((result) => result.metric.key === event)?.metric.label.replace(/\*$/, '') ?? event;
+  const ratios = events.some((event) => Object.hasOwn(RATIO_COUNTS, event)) ? '; a ratio\'s two counts came from time slices of their own unless grouped' : '';
+  return `* ${scaledFromText(lowest) ?? ''} in some runs (${events.map(labelOf).join(', ')}): perf multiplexed more events than the PMU has counters${ratios}`;
 }

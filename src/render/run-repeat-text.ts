@@ -1,7 +1,8 @@
 import type { RepeatStat } from '../session/run-repeat.ts';
 import type { DerivedMetrics, UnsupportedEvent } from '../session/report.ts';
 import { unsupportedText } from './report-text.ts';
-import { derivedWithPmusText, pmuSplitText, scaledFromText } from './running-pct.ts';
+import { derivedWithPmusText, pmuSplitText, scaledFromText, scaledRatiosText } from './running-pct.ts';
+import { ratiosScaledPct } from '../session/counters.ts';
 import { formatCount, formatMiB, formatSeconds } from './units.ts';
 
 /**
@@ -62,7 +63,9 @@ export function renderRepeatText(
   const notCounted = unsupportedText(unsupported);
   // run's `miss ratio 25.0%  IPC 2.00  MPKI 0.50`, of the means (perf stat -r prints insn per cycle beside its means)
   const ratios = derived === null ? null : derivedWithPmusText(derived);
-  const ratioLine = ratios === null ? [] : [`  ratios of the means: ${ratios}`];
+  // of means perf scaled up from part of the time (multiplexing): estimates, as the counters' lines say
+  const scaled = derived === null ? '' : scaledRatiosText(ratiosScaledPct(derived, (event) => metrics[event]?.lowestRunningPct));
+  const ratioLine = ratios === null ? [] : [`  ratios of the means: ${ratios}${scaled}`];
   return [`${label}: ${count} (mean ± sample standard deviation)`, ...lines, ...ratioLine, ...(notCounted === null ? [] : [`  ${notCounted}`]), ...failed].join('\n');
 }
 

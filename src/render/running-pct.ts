@@ -20,6 +20,17 @@ export function scaledFromText(lowestRunningPct: number | null): string | null {
   return lowestRunningPct === null || lowestRunningPct >= 100 ? null : `scaled from ${formatRunningPct(lowestRunningPct)} of the time`;
 }
 
+/**
+ * What the miss ratio, IPC and MPKI line adds when perf scaled their counts up from part of the
+ * time: `  (of counts scaled from 49% of the time)`, each count from its own time slices unless
+ * grouped; '' when none was (null).
+ * @example scaledRatiosText(49) // '  (of counts scaled from 49% of the time)'
+ */
+export function scaledRatiosText(lowestRunningPct: number | null): string {
+  const scaled = scaledFromText(lowestRunningPct);
+  return scaled === null ? '' : `  (of counts ${scaled})`;
+}
+
 /** Miss ratio, IPC and MPKI as one phrase (`miss ratio 25.0%  IPC 2.00  MPKI 0.50`); null when none is known. */
 export function derivedText(metrics: { missRatio: number | null; ipc: number | null; missesPerKiloInstruction: number | null }): string | null {
   const parts: string[] = [];

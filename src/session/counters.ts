@@ -71,11 +71,18 @@ export function deriveMetricsOverRuns(runs: readonly (readonly EventAggregate[])
   return Object.keys(byPmu).length === 0 ? overall : { ...overall, byPmu };
 }
 
+/** The two counts each derived metric divides, numerator first. */
+export const RATIO_COUNTS: Readonly<Record<'missRatio' | 'ipc' | 'missesPerKiloInstruction', readonly [string, string]>> = {
+  missRatio: ['cache-misses', 'cache-references'],
+  ipc: ['instructions', 'cycles'],
+  missesPerKiloInstruction: ['cache-misses', 'instructions'],
+};
+
 function metricsOf(runs: readonly (readonly EventAggregate[])[], pmu?: string): DerivedMetrics {
   return {
-    missRatio: ratioOverRuns(runs, 'cache-misses', 'cache-references', pmu),
-    ipc: ratioOverRuns(runs, 'instructions', 'cycles', pmu),
-    missesPerKiloInstruction: ratioOverRuns(runs, 'cache-misses', 'instructions', pmu, 1000),
+    missRatio: ratioOverRuns(runs, ...RATIO_COUNTS.missRatio, pmu),
+    ipc: ratioOverRuns(runs, ...RATIO_COUNTS.ipc, pmu),
+    missesPerKiloInstruction: ratioOverRuns(runs, ...RATIO_COUNTS.missesPerKiloInstruction, pmu, 1000),
   };
 }
 
@@ -169,21 +176,48 @@ export function mergeMultiplexNotes(warnings: readonly string[]): string[] {
 }
 
 /**
+ * An event's running %: 100 for a hybrid event whose PMUs' shares covered all of the time, which
+ * the fold leaves null (parsers/fold-hybrid.ts) though nothing was scaled; null when perf printed none.
+ */
+export function runningPctOfEvent(event: Pick<EventAggregate, 'lowestRunningPct' | 'pmus'>): number | null {
+  return event.lowestRunningPct ?? (event.pmus === undefined ? null : 100);
+}
+
+/**
+ * The lowest running % below 100 of the counts the known ratios of `derived` divide (`shareOf`
+ * gives an event's, null for none): a ratio of counts perf scaled up from part of the time, each
+ * in its own time slices unless grouped, is an estimate too; null when none was scaled.
+ * @example ratiosScaledPct({ missRatio: 0.25, ipc: null, missesPerKiloInstruction: null }, (event) => shares[event]) // 49
+ */
+export function ratiosScaledPct(derived: DerivedMetrics, shareOf: (event: string) => number | null | undefined): number | null {
+  const shares = Object.entries(RATIO_COUNTS)
+    .filter(([key]) => derived[key as keyof typeof RATIO_COUNTS] !== null)
+    .flatMap(([, counts]) => counts.map((event) => shareOf(event) ?? 100));
+  const lowest = Math.min(100, ...shares);
+  return lowest < 100 ? lowest : null;
+}
+
+/**
  * Per counted event for which perf printed a running %, its lowest over `reports`: 100 where
  * every run counted it all of the time (a hybrid event: its PMUs together), below where perf
  * multiplexed it and scaled its counts up
- * (compare's JSON keeps it per alternative, so a reader can tell which counts are estimates).
- * @example runningPctsOf(runsOfCol) // { 'cache-misses': 49, 'page-faults': 100 }
+ * (compare's JSON keeps it per alternative, so a reader can tell which counts are estimates). A
+ * ratio of two of them (miss ratio, IPC, MPKI: `missRatio`, `ipc`, `missesPerKiloInstruction`)
+ * has the lower of its two counts' shares: a ratio of counts taken in turns is an estimate too.
+ * @example runningPctsOf(runsOfCol) // { 'cache-misses': 49, 'cache-references': 49, 'page-faults': 100, missRatio: 49 }
  */
 export function runningPctsOf(reports: readonly { readonly counters: CountersReport }[]): Record<string, number> {
   const lowest: Record<string, number> = {};
   for (const report of reports) {
     for (const event of report.counters.events) {
-      // a hybrid event whose PMUs' shares covered all of the time folds to null (parsers/fold-hybrid.ts): nothing was scaled
-      const pct = event.lowestRunningPct ?? (event.pmus === undefined ? null : 100);
+      const pct = runningPctOfEvent(event);
       if (event.status !== 'counted' || pct === null) continue;
       if (!Object.hasOwn(lowest, event.event) || pct < (lowest[event.event] ?? 100)) lowest[event.event] = pct;
     }
+  }
+  for (const [key, [numerator, denominator]] of Object.entries(RATIO_COUNTS)) {
+    const shares = [lowest[numerator], lowest[denominator]];
+    if (shares.every((pct) => pct !== undefined)) lowest[key] = Math.min(...(shares as number[]));
   }
   return lowest;
 }

@@ -2,6 +2,7 @@ import type { EventAggregate } from '../../parsers/aggregate.ts';
 import type { CounterStatus } from '../../parsers/perf-stat-types.ts';
 import { summarizeRuns as summarizeValues } from '../experiment/statistics.ts';
 import type { CommandReport } from './report.ts';
+import { runningPctOfEvent } from './counters.ts';
 
 /**
  * What one core PMU of a hybrid CPU took of a folded event over the runs (each run's report keeps
@@ -36,7 +37,8 @@ export interface RepeatStat {
   readonly unit: string;
   /**
    * Counters only: the lowest running % of the event in any run (below 100: perf multiplexed it and
-   * scaled its counts up, as `perf stat -r` shows beside each mean); null when perf printed none.
+   * scaled its counts up, as `perf stat -r` shows beside each mean); 100 for a hybrid event whose
+   * PMUs together counted all of the time; null when perf printed none.
    */
   readonly lowestRunningPct?: number | null;
   /** Counters of a hybrid CPU only: what each core PMU took, in the order the runs' reports list them. */
@@ -98,7 +100,8 @@ function countedEvents(reports: readonly CommandReport[]): Map<string, EventAggr
  * the per-PMU split of a hybrid event.
  */
 function counterFields(events: readonly EventAggregate[]): Pick<RepeatStat, 'lowestRunningPct' | 'pmus'> {
-  const pcts = events.map((event) => event.lowestRunningPct).filter((pct): pct is number => pct !== null);
+  // a hybrid event counted all of the time by its PMUs together: 100, as compare's lowestRunningPct says
+  const pcts = events.map(runningPctOfEvent).filter((pct): pct is number => pct !== null);
   const lowestRunningPct = pcts.length === 0 ? null : Math.min(...pcts);
   const pmus = [...new Map(events.flatMap((event) => (event.pmus ?? []).map((share) => [share.pmu, share.event] as const)))];
   if (pmus.length === 0) return { lowestRunningPct };
