@@ -163,8 +163,10 @@ describe('perfcell compare on a replayed PMU, two alternatives that differ (test
     // --verbose's tables have the `*` and its footnote), and the document held no running share.
     const { summary, document } = await compare(MULTIPLEXED_50);
     for (const event of EVENTS) expect(summary).toMatch(new RegExp(`^  long has [\\d.]+× .*more ${event}; p [<=] [\\d.]+ \\(scaled from 50% of the time\\*\\)$`, 'm'));
-    expect(summary.trimEnd().split('\n').at(-1)).toBe(`* scaled from 50% of the time in some runs (${EVENTS.join(', ')}): perf multiplexed more events than the PMU has counters`);
-    for (const alternative of document.alternatives) expect(alternative.lowestRunningPct, alternative.name).toEqual(Object.fromEntries(EVENTS.map((event) => [event, 50])));
+    // the ratios of two scaled counts are named too (scaled-ratios.test.ts)
+    expect(summary.trimEnd().split('\n').at(-1)).toBe(`* scaled from 50% of the time in some runs (${EVENTS.join(', ')}, miss ratio, IPC, MPKI): perf multiplexed more events than the PMU has counters; a ratio's two counts came from time slices of their own unless grouped`);
+    const ratios = ['missRatio', 'ipc', 'missesPerKiloInstruction'];
+    for (const alternative of document.alternatives) expect(alternative.lowestRunningPct, alternative.name).toEqual(Object.fromEntries([...EVENTS, ...ratios].map((key) => [key, 50])));
     // the field is the one the schema describes
     const schemaDir = join(import.meta.dirname, '..', '..', 'schema');
     const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, validateFormats: false });
@@ -175,7 +177,7 @@ describe('perfcell compare on a replayed PMU, two alternatives that differ (test
     expect(validate({ ...document, alternatives: [{ ...first, lowestRunningPct: { cycles: '50%' } }] })).toBe(false);
     // counted all of the time: 100 each, and no verdict marked
     const exact = await compare(PLAIN);
-    for (const alternative of exact.document.alternatives) expect(alternative.lowestRunningPct, alternative.name).toEqual(Object.fromEntries(EVENTS.map((event) => [event, 100])));
+    for (const alternative of exact.document.alternatives) expect(alternative.lowestRunningPct, alternative.name).toEqual(Object.fromEntries([...EVENTS, ...ratios].map((key) => [key, 100])));
     expect(exact.summary).toMatch(/^ {2}long has [\d.]+× .*more cycles; p [<=] [\d.]+$/m);
     expect(exact.summary).not.toContain('scaled');
   });

@@ -184,7 +184,8 @@ describe('perfcell run -r on a replayed hybrid PMU (the replay prints cpu_core/E
     // its document held no derived metrics. The replay's rows come from the recorded captures named above.
     const { text } = await repeat(HYBRID_MULTIPLEXED);
     const pmuText = 'miss ratio 25.0%  IPC 2.00  MPKI 0.50';
-    expect(text.split('\n')).toContain(`  ratios of the means: ${pmuText}  (cpu_core: ${pmuText}; cpu_atom: ${pmuText})`);
+    // (and, as the counts were scaled, says so: scaled-ratios.test.ts)
+    expect(text.split('\n')).toContain(`  ratios of the means: ${pmuText}  (cpu_core: ${pmuText}; cpu_atom: ${pmuText})  (of counts scaled from 49% of the time)`);
     const { document } = await repeat(HYBRID_MULTIPLEXED, true);
     const { runs, derived } = document as RepeatJson & { derived: CountersJson['derived'] };
     // Σ of the runs' counts over Σ (their means' ratio), from each run's own report
