@@ -18,12 +18,34 @@ import { resolveTypeScriptFile } from './typescript-modules.ts';
  */
 export function fileRelativeDynamicImports(code: string, directory: string, findTypeScript: (specifier: string, directory: string) => string | undefined = resolveTypeScriptFile): string {
   if (!code.includes('import')) return code;
-  return code.replace(/(?<![\w$.])(import\s*\(\s*)(['"])(\.{1,2}\/[^'"\\\n]*)\2/g, (_match, call: string, quote: string, specifier: string) => {
+  return code.replace(DYNAMIC_IMPORT, (_match, call: string, quote: string, specifier: string) => {
     const typescript = findTypeScript(specifier, directory);
     if (typescript !== undefined) return `${CELL_IMPORT_TYPESCRIPT}(${JSON.stringify(typescript)}`;
     return `${call}${quote}${pathToFileURL(resolve(directory, specifier)).href}${quote}`;
   });
 }
+
+/**
+ * A REPL line's (or a notebook cell's) `import()` of a local TypeScript module, loaded as a cell's
+ * is (CELL_IMPORT_TYPESCRIPT, by its path from `directory`), and the files so named. Every other
+ * import() is left as it is: node:repl's own resolves a relative specifier from the working
+ * directory already.
+ * @example typeScriptDynamicImports("await import('./matrix.ts')", '/exp') // { code: 'await __perfcellImportTypeScript("/exp/matrix.ts")', files: ['/exp/matrix.ts'] } where matrix.ts is there
+ */
+export function typeScriptDynamicImports(code: string, directory: string, findTypeScript: (specifier: string, directory: string) => string | undefined = resolveTypeScriptFile): { code: string; files: string[] } {
+  const files: string[] = [];
+  if (!code.includes('import')) return { code, files };
+  const rewritten = code.replace(DYNAMIC_IMPORT, (match, _call: string, _quote: string, specifier: string) => {
+    const typescript = findTypeScript(specifier, directory);
+    if (typescript === undefined) return match;
+    files.push(typescript);
+    return `${CELL_IMPORT_TYPESCRIPT}(${JSON.stringify(typescript)}`;
+  });
+  return { code: rewritten, files };
+}
+
+/** `import(` with a quoted relative specifier: the call, the quote, the specifier. */
+const DYNAMIC_IMPORT = /(?<![\w$.])(import\s*\(\s*)(['"])(\.{1,2}\/[^'"\\\n]*)\2/g;
 
 /** The function a cell's `import()` of a local TypeScript module becomes: its path in, a promise of its namespace out. */
 export const CELL_IMPORT_TYPESCRIPT = '__perfcellImportTypeScript';

@@ -7,6 +7,7 @@ import vm from 'node:vm';
 import { CELL_IMPORT_TYPESCRIPT, fileRelativeDynamicImports } from './cell-dynamic-imports.ts';
 import { createCellContext } from './cell-context.ts';
 import { createTypeScriptModules, type TypeScriptModules } from './typescript-modules.ts';
+import { cellImport, importTypeScriptBy } from './cell-import.ts';
 import { CELL_IMPORT, CELL_IMPORT_META, transpileCell, transpileCells, type TranspiledCell, type TranspileResult } from './transpile-cell.ts';
 import { createScopeTools } from '../repl/scope-tools.ts';
 import { classifyJavaScript } from '../repl/typescript.ts';
@@ -312,7 +313,7 @@ function addNodeGlobals(context: vm.Context, path: string, stdout: Writable | nu
   const load = cellImport(require);
   Object.defineProperty(context, CELL_IMPORT, { value: load, enumerable: false });
   // import() of a local TypeScript module (cell-dynamic-imports.ts): settles as import() does, rejects with what loading threw
-  Object.defineProperty(context, CELL_IMPORT_TYPESCRIPT, { value: (file: string) => Promise.resolve().then(() => load(file)), enumerable: false });
+  Object.defineProperty(context, CELL_IMPORT_TYPESCRIPT, { value: importTypeScriptBy(load), enumerable: false });
   // the cell file's import.meta, as an ES module of it would have it (url, filename, dirname)
   Object.defineProperty(context, CELL_IMPORT_META, { value: { url: pathToFileURL(path).href, filename: path, dirname: dirname(path) }, enumerable: false });
   const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
@@ -325,29 +326,6 @@ function addNodeGlobals(context: vm.Context, path: string, stdout: Writable | nu
     __filename: path,
     __dirname: dirname(path),
   });
-}
-
-/**
- * What a cell's `import … from 'x'` loads (transpile-cell.ts): `require('x')` from the cell file as
- * a namespace, its `default` the module itself unless the module was compiled from ES module syntax
- * (`__esModule`), as esbuild's and TypeScript's CommonJS interop have it. An ES module that
- * require() cannot load (before Node 20.19, or one with top-level await): the error says what to write instead.
- */
-function cellImport(require: NodeJS.Require): (specifier: string) => unknown {
-  return (specifier) => {
-    let loaded: unknown;
-    try {
-      loaded = require(specifier);
-    } catch (error: unknown) {
-      const code = (error as { code?: unknown }).code;
-      if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') throw error;
-      throw new Error(`'${specifier}' is an ES module that require() cannot load here, and a cell's import statements go through require(): load it with \`await import('${specifier}')\`, which finds it from the cell file too`);
-    }
-    const isEsModule = typeof loaded === 'object' && loaded !== null && (loaded as { __esModule?: unknown }).__esModule === true;
-    if (isEsModule) return loaded;
-    // the module's own properties (named imports) through the prototype, `default` the module
-    return (typeof loaded === 'object' || typeof loaded === 'function') && loaded !== null ? Object.create(loaded, { default: { value: loaded, enumerable: true } }) : { default: loaded };
-  };
 }
 
 /**

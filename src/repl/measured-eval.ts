@@ -14,6 +14,7 @@ import { LIVE_VISIBLE_AFTER_S } from '../live/relay.ts';
 import { untilEndedLaunchersExit } from '../perf/perf-group-launcher.ts';
 import { sharedPerfWanted } from '../perf/shared-perf-wanted.ts';
 import { createTypingPerf } from './typing-perf.ts';
+import { createLineTypeScriptImports } from './typescript-imports.ts';
 
 
 type EvalCallback = (error: Error | null, result?: unknown) => void;
@@ -131,6 +132,8 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
   if (typing !== null) options.gate?.beforeSuspendKey?.(() => typing.suspend());
   // esbuild's service starting now would inherit the armed perf's counters: the command gets a perf attached after it
   const stopWatchingCompiler = onCompilerStart(() => slot.drop());
+  // a line's local TypeScript modules, compiled before its window opens
+  const typescriptImports = createLineTypeScriptImports();
 
   const originalEval = server.eval as Eval;
   const originalDisplayPrompt = server.displayPrompt.bind(server);
@@ -172,7 +175,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     }
     if (value instanceof Error && typeof value.stack === 'string' && !unmarked.has(value)) {
       unmarked.add(value);
-      value.stack = unmarkStack(value.stack, markedFiles);
+      value.stack = typescriptImports.rewriteStack(unmarkStack(value.stack, markedFiles));
     }
     return originalWriter.call(server, value);
   }, { options: (originalWriter as { options?: unknown }).options });
@@ -211,6 +214,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
       }
       source = stripped.code;
     }
+    source = await typescriptImports.prepare(source, context);
     if (options.beforeRun !== undefined) source = options.beforeRun(source);
     const marked = markCommand(source);
     command.isMarked = marked.started;

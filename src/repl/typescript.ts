@@ -60,6 +60,16 @@ export function onCompilerStart(listener: () => void): () => void {
 }
 
 /**
+ * Tells the onCompilerStart listeners, where esbuild's service is not running yet, that it is about
+ * to start: called before each use of esbuild's async transform in the measured process.
+ */
+export function beforeCompilerUse(): void {
+  if (compilerRunning) return;
+  compilerRunning = true;
+  for (const listener of beforeCompilerStarts) listener();
+}
+
+/**
  * esbuild's errors for code that more lines could finish: 'Unexpected end of file' (`type T = {`),
  * 'Expected ">" but found end of file' (`enum E {`, `class C implements I {`, `function f<T>(x: T`),
  * and an open block comment. Only the first was taken: those others were called invalid, so the
@@ -78,10 +88,7 @@ export async function stripTypes(code: string, sourcefile = 'REPL'): Promise<Pre
   const esbuild = loadEsbuild();
   for (let attempt = 0; ; attempt++) {
     try {
-      if (!compilerRunning) {
-        compilerRunning = true;
-        for (const listener of beforeCompilerStarts) listener();
-      }
+      beforeCompilerUse();
       const result = await esbuild.transform(code, { loader: 'ts', sourcefile });
       return { kind: 'javascript', code: result.code, transformed: true };
     } catch (error: unknown) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileRelativeDynamicImports } from '../../src/experiment/cell-dynamic-imports.ts';
+import { fileRelativeDynamicImports, typeScriptDynamicImports } from '../../src/experiment/cell-dynamic-imports.ts';
 
 describe('fileRelativeDynamicImports', () => {
   it('writes a quoted relative specifier of import() as the file URL beside the cell file', () => {
@@ -18,5 +18,16 @@ describe('fileRelativeDynamicImports', () => {
     expect(fileRelativeDynamicImports("const { f } = await import('./matrix.js');", '/exp', findTypeScript)).toBe('const { f } = await __perfcellImportTypeScript("/exp/matrix.ts");');
     expect(fileRelativeDynamicImports('await import ( "./matrix.ts", { with: {} })', '/exp', findTypeScript)).toBe('await __perfcellImportTypeScript("/exp/matrix.ts", { with: {} })');
     expect(fileRelativeDynamicImports("await import('./lib.mjs')", '/exp', findTypeScript)).toBe("await import('file:///exp/lib.mjs')");
+  });
+});
+
+describe('typeScriptDynamicImports', () => {
+  it("loads only the local TypeScript modules of a REPL line through the cells' loader, naming their files; node:repl resolves the rest itself", () => {
+    const findTypeScript = (specifier: string, directory: string) => (specifier === './matrix.js' || specifier === './matrix.ts' ? `${directory}/matrix.ts` : undefined);
+    expect(typeScriptDynamicImports("const { f } = await import('./matrix.js'); await import('./lib.mjs')", '/exp', findTypeScript)).toEqual({
+      code: 'const { f } = await __perfcellImportTypeScript("/exp/matrix.ts"); await import(\'./lib.mjs\')',
+      files: ['/exp/matrix.ts'],
+    });
+    expect(typeScriptDynamicImports("await import('node:path')", '/exp', findTypeScript)).toEqual({ code: "await import('node:path')", files: [] });
   });
 });
