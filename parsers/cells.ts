@@ -22,7 +22,7 @@ export function isCellFileExtension(extension: string): boolean {
 }
 
 export interface Cell {
-  /** Text after `%%`, trimmed; `cell N` when empty (N counts markers from 1); `prelude` for code before the first marker. */
+  /** Text after `%%` without Jupytext's cell type and metadata (markerTitle); `cell N` when that is empty (N counts markers from 1); `prelude` for code before the first marker. */
   readonly title: string;
   /** Position in the returned list, from 0. */
   readonly index: number;
@@ -39,7 +39,8 @@ export interface Cell {
 const CELL_MARKER = /^\s*\/\/\s*%%(.*)$/;
 
 /**
- * The title of a `// %%` marker line, or undefined when the line is not a marker.
+ * The text after a `// %%` marker (its title, and any cell type and metadata: markerTitle), or
+ * undefined when the line is not a marker.
  * @example parseCellMarker('// %% sum rows') // 'sum rows'
  * @example parseCellMarker('//%%') // ''
  */
@@ -56,6 +57,51 @@ export function parseCellMarker(line: string): string | undefined {
  */
 export function isProseMarker(markerTitle: string): boolean {
   return /(?:^|\s)\[(?:markdown|md|raw)\](?=\s|$)/i.test(markerTitle);
+}
+
+/** A key of Jupytext's `key=value` cell metadata as it writes them, `=` right after it. */
+const METADATA_KEY = /(?<=^|\s)[A-Za-z_][\w.-]*=/g;
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `text` is nothing but `key=value` pairs whose values are JSON, as Jupytext writes a cell's metadata (`tags=["x"] hide=true`). */
+function isKeyValueMetadata(text: string): boolean {
+  // a value may hold spaces and even ' k=' inside its JSON: a piece that is no JSON yet takes the next one on
+  const [first = '', ...rest] = text.split(/(?=\s+[A-Za-z_][\w.-]*=)/);
+  let pending = first;
+  for (const piece of [...rest, null]) {
+    if (isJson(pending.slice(pending.indexOf('=') + 1))) pending = '';
+    if (piece === null) break;
+    pending = pending === '' ? piece.trimStart() : pending + piece;
+  }
+  return pending === '';
+}
+
+/**
+ * A cell's title from its marker's text: Jupytext's percent format writes
+ * `// %% Optional title [cell type] key="value"`, the metadata as `key=value` pairs with JSON values
+ * (`tags=["x"]`), or, in older files, as one JSON object (`{"tags": ["x"]}`). The cell type and
+ * the metadata are not the title. Text that is not such metadata stays in the title (`n = 1000`,
+ * which Jupytext never writes so, or `a=b`).
+ * @example markerTitle('rows tags=["x"] hide=true') // 'rows'
+ * @example markerTitle('Notes [markdown] {"tags": ["y"]}') // 'Notes'
+ */
+export function markerTitle(text: string): string {
+  const typeless = text.replace(/(?:^|\s)\[(?:markdown|md|raw)\](?=\s|$)/gi, ' ').trim();
+  const curly = typeless.indexOf('{');
+  const equal = typeless.indexOf('=');
+  if (curly >= 0 && (equal < 0 || curly < equal) && isJson(typeless.slice(curly)) && typeless.trimEnd().endsWith('}')) return typeless.slice(0, curly).trim();
+  for (const key of typeless.matchAll(METADATA_KEY)) {
+    if (isKeyValueMetadata(typeless.slice(key.index))) return typeless.slice(0, key.index).trim();
+  }
+  return typeless;
 }
 
 /**
@@ -86,15 +132,16 @@ export function splitCells(source: string): readonly Cell[] {
   };
 
   lines.forEach((line, index) => {
-    const markerTitle = parseCellMarker(line);
-    if (markerTitle === undefined) {
+    const markerText = parseCellMarker(line);
+    if (markerText === undefined) {
       body.push(line);
       return;
     }
     close();
     markerCount++;
-    isProse = isProseMarker(markerTitle);
-    title = markerTitle === '' ? `cell ${markerCount}` : markerTitle;
+    isProse = isProseMarker(markerText);
+    const named = markerTitle(markerText);
+    title = named === '' ? `cell ${markerCount}` : named;
     markerLine = index + 1;
     body = [];
   });

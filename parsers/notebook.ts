@@ -2,7 +2,7 @@
  * Reads the code cells of a Jupyter notebook (nbformat 4) as the cells of a `// %%` file, so
  * `perfcell cells NOTEBOOK.ipynb` runs them like a cell file. Pure: text in, data out.
  */
-import type { Cell } from './cells.ts';
+import { markerTitle, type Cell } from './cells.ts';
 
 /** A code cell of a notebook, with where it sits among the notebook's cells. */
 export interface NotebookCell extends Cell {
@@ -51,7 +51,7 @@ export function splitNotebook(text: string): { readonly notebook: ParsedNotebook
     const source = Array.isArray(cell.source) ? cell.source.map(String).join('') : typeof cell.source === 'string' ? cell.source : '';
     const lines = source.split(/\r?\n/);
     const marker = /^\s*\/\/\s*%%(.*)$/.exec(lines[0] ?? '');
-    const title = marker?.[1]?.trim() || `cell ${codeCount}`;
+    const title = (marker?.[1] === undefined ? '' : markerTitle(marker[1])) || `cell ${codeCount}`;
     const code = (marker ? lines.slice(1) : lines).join('\n');
     if (code.trim() === '') return;
     cells.push({ title, index: cells.length, markerLine: null, startLine: marker ? 2 : 1, code, isBlank: false, notebookIndex });

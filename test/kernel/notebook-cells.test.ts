@@ -31,6 +31,11 @@ describe('splitNotebook', () => {
     });
   });
 
+  it("titles a cell by its // %% line without the Jupytext metadata after the title, as a cell file's", () => {
+    const parsed = splitNotebook(notebookOf([{ cell_type: 'code', source: '// %% double tags=["x"]\na * 2' }]));
+    expect('notebook' in parsed && parsed.notebook.cells.map((cell) => cell.title)).toEqual(['double']);
+  });
+
   it('reads a JavaScript notebook as JavaScript, and refuses other languages and old formats with the fix', () => {
     expect(splitNotebook(notebookOf([], { language_info: { name: 'javascript' } }))).toMatchObject({ notebook: { language: 'javascript', typescript: false } });
     expect(splitNotebook(notebookOf([], { kernelspec: { language: 'python' } }))).toEqual({ problem: 'is a python notebook (perfcell runs JavaScript or TypeScript cells)' });

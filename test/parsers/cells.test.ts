@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import vm from 'node:vm';
 import { transformSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { extensionOf, findPythonMarkerLine, isCellFileExtension, isCommentsOnly, isProseMarker, parseCellMarker, splitCells } from '../../parsers/cells.ts';
+import { extensionOf, findPythonMarkerLine, isCellFileExtension, isCommentsOnly, isProseMarker, markerTitle, parseCellMarker, splitCells } from '../../parsers/cells.ts';
 
 const rowcolPath = join(import.meta.dirname, '../../samples/rowcol/rowcol.ts');
 const rowcolSource = readFileSync(rowcolPath, 'utf8');
@@ -151,6 +151,15 @@ describe('splitCells', () => {
     ]);
     expect(['[markdown]', '[MD]', 'Notes [markdown] key="v"', '[raw]'].map(isProseMarker)).toEqual([true, true, true, true]);
     expect(['sum rows', '[markdownish]', 'a[md]', 'markdown', '[code]'].map(isProseMarker)).toEqual([false, false, false, false, false]);
+  });
+
+  // A QA pass: Jupytext's metadata after a title ended up in it, 'rows tags=["x"]' in the report and the table
+  it("titles a cell without the Jupytext cell type and metadata after the title (key=JSON pairs, or one JSON object)", () => {
+    const source = '// %% rows tags=["x"]\nconst a = 1;\n// %% sum {"tags": ["y"]}\nconst b = 2;\n// %% tags=["z"] hide_input=true\nconst c = 3;\n';
+    expect(splitCells(viaFile('meta.ts', source)).map((cell) => cell.title)).toEqual(['rows', 'sum', 'cell 3']);
+    expect(['rows tags=["x"] hide=true', 'x tags=["a b=c", "d"] k={"s": 1}', 'Notes [markdown] key="value"', 'rows [raw]'].map(markerTitle)).toEqual(['rows', 'x', 'Notes', 'rows']);
+    // not metadata as Jupytext writes it (a value that is no JSON, spaces around '='): the title keeps it
+    expect(['n = 1000', 'a=b', 'f(a=1)', 'title {not json}', 'sum rows', 'tag=x rows'].map(markerTitle)).toEqual(['n = 1000', 'a=b', 'f(a=1)', 'title {not json}', 'sum rows', 'tag=x rows']);
   });
 
   it('leaves markers inside strings and block comments alone only when not at line start', () => {
