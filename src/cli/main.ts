@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors.ts';
 import { version } from '../version.ts';
 import { commandTable, findCommand, suggestCommands } from './command-table.ts';
@@ -42,7 +42,21 @@ export async function createProgram(argv: readonly string[], load: LoadCommand):
   }
   register(program);
   if (entry.name === 'repl') program.commands[0]?.copyInheritedSettings(program);
+  for (const command of program.commands) acceptDebug(command);
   return program;
+}
+
+/**
+ * --debug after the command's name too (`perfcell cells x.ts --debug`), for the command and its
+ * own commands (`kernel install`): the program's options come before the name
+ * (enablePositionalOptions, so that `run PROG --debug` passes it to PROG), and commander refused
+ * it there with "unknown option '--debug'". The commands read it with optsWithGlobals(), main()
+ * from argv. Hidden: the program's help lists it once, and the commands' helps and completions
+ * stay as they were.
+ */
+function acceptDebug(command: Command): void {
+  if (!command.options.some((option) => option.long === '--debug')) command.addOption(new Option('--debug', 'print stack traces of errors').hideHelp());
+  for (const inner of command.commands) acceptDebug(inner);
 }
 
 /** The `perfcell` program with its own flags and no subcommand (the completion scripts start from it too). */

@@ -41,6 +41,24 @@ describe('perfcell speaks the shell conventions', () => {
     expect(far.stderr.trim()).toBe("error: unknown command 'frobnicate' (perfcell --help lists the commands)");
   });
 
+  // A QA pass: --debug was the program's option alone, taken before the command's name only, and
+  // `perfcell cells FILE --debug` was refused with "unknown option '--debug'"
+  it('takes --debug after the command\'s name too, for every command and a command\'s own (kernel list), as before it', () => {
+    const folder = tempFolder('perfcell-debug-');
+    const file = join(folder, 'fails.ts');
+    writeFileSync(file, '// %% fails\nthrow new Error("on purpose");\n');
+    for (const args of [['cells', '--no-perf', file, '--debug'], ['--debug', 'cells', '--no-perf', file]]) {
+      const result = perfcell(args);
+      expect(result.exitCode, result.stderr).toBe(1);
+      expect(result.stderr).toContain(`    at ${file}:2:7`);
+    }
+    const run = perfcell(['run', '--no-perf', '--debug', '--', '/nonexistent/program']);
+    expect(run.exitCode).toBe(127);
+    expect(run.stderr).toMatch(/^error: UsageError: cannot run \/nonexistent\/program[^\n]*\n    at /);
+    expect(perfcell(['kernel', 'list', '--debug'], { env: { JUPYTER_PATH: folder } }).stderr).not.toContain('unknown option');
+    expect(perfcell(['events', '--debug']).exitCode).toBe(0);
+  });
+
   it('lists every command in --help without loading them', () => {
     const result = perfcell(['--help']);
     expect(result.exitCode).toBe(0);
