@@ -1,7 +1,8 @@
 import { cpuParts } from '../render/cpu-text.ts';
 import { renderGcLine } from '../render/gc-line.ts';
 import { countedEventText } from '../render/report-repl.ts';
-import { derivedText, perfMetricsText } from '../render/running-pct.ts';
+import { derivedText, perfMetricsText, scaledRatiosText } from '../render/running-pct.ts';
+import { countersRatiosScaledPct } from '../session/counters.ts';
 import { peakText } from '../render/peak-text.ts';
 import { sparkline } from '../render/sparkline.ts';
 import { formatMiB } from '../render/units.ts';
@@ -44,7 +45,9 @@ export function renderReportHtml(report: CommandReport, notes: readonly string[]
     rows.push(`<tr>${cell(event.event)}${cell(text)}${spark(samples.length > 1 ? sparkline(samples, 30) : '')}${cell(samples.length > 1 ? `${samples.length} × ${report.counters.intervalMs ?? '?'} ms` : '', 'color:#888')}</tr>`);
   }
   const derived = derivedText(report.counters.derived);
-  if (derived !== null) rows.push(`<tr>${cell('derived')}${cell(derived.split('  ').join('; '))}${cell('')}${cell('')}</tr>`);
+  // ratios of counts perf scaled up are estimates too, marked as the text/plain beside it marks them
+  const scaled = scaledRatiosText(countersRatiosScaledPct(report.counters)).trimStart();
+  if (derived !== null) rows.push(`<tr>${cell('derived')}${cell(`${derived.split('  ').join('; ')}${scaled === '' ? '' : ` ${scaled}`}`)}${cell('')}${cell('')}</tr>`);
   const metrics = perfMetricsText(report.counters.metrics);
   if (metrics !== null) rows.push(`<tr>${cell('perf metrics')}${cell(metrics.replace(/^perf metrics: /, ''))}${cell('')}${cell('')}</tr>`);
   const unsupported = report.counters.unsupported.map((event) => event.event);

@@ -1,7 +1,7 @@
 import type { EventAggregate } from '../../parsers/aggregate.ts';
 import type { CommandReport } from '../session/report.ts';
-import { baseEventName } from '../session/counters.ts';
-import { derivedText, perfMetricsText, perfMetricText, pmuSplitText, scaledFromText } from './running-pct.ts';
+import { baseEventName, countersRatiosScaledPct } from '../session/counters.ts';
+import { derivedText, perfMetricsText, perfMetricText, pmuSplitText, scaledFromText, scaledRatiosText } from './running-pct.ts';
 import { formatMiB, formatSignedMiB } from './units.ts';
 import { formatDurationS } from './metric-units.ts';
 import { perfAmountText, perfRateText, shownRate } from './metric-units.ts';
@@ -29,7 +29,7 @@ export interface ReplRenderOptions {
  *        heap used +0.0 MiB, external +128.0 MiB, array buffers +128.0 MiB
  *        cache-misses, cache-references <not supported on this machine>   page-faults 32,817 (364,633/s)
  * With hardware counters the line ends with the derived metrics, and an event perf multiplexed says so:
- *        cache-misses 500,000 (1,000,000/s, scaled from 50% of the time)   cache-references 2,000,000 (4,000,000/s)   miss ratio 25.0%
+ *        cache-misses 500,000 (1,000,000/s, scaled from 50% of the time)   cache-references 2,000,000 (4,000,000/s, scaled from 50% of the time)   miss ratio 25.0%  (of counts scaled from 50% of the time)
  */
 export function renderReplReport(report: CommandReport, options: ReplRenderOptions = {}): string {
   const { memory } = report;
@@ -87,7 +87,8 @@ function counterLine(report: CommandReport, order: readonly string[]): string {
   }
   flush();
   const derived = derivedText(report.counters.derived);
-  if (derived !== null) parts.push(derived);
+  // ratios of counts perf scaled up (multiplexed) are estimates too: marked as run's ratio line marks them
+  if (derived !== null) parts.push(`${derived}${scaledRatiosText(countersRatiosScaledPct(report.counters))}`);
   const metrics = perfMetricsText(report.counters.metrics);
   if (metrics !== null) parts.push(metrics);
   return parts.join('   ');

@@ -1,7 +1,7 @@
 import type { EventAggregate } from '../../parsers/aggregate.ts';
 import type { CommandReport, UnsupportedEvent } from '../session/report.ts';
 import { derivedWithPmusText, perfMetricsText, perfMetricText, pmuSplitText, scaledFromText, scaledRatiosText } from './running-pct.ts';
-import { ratiosScaledPct, runningPctOfEvent } from '../session/counters.ts';
+import { countersRatiosScaledPct } from '../session/counters.ts';
 import { sparkline } from './sparkline.ts';
 import { formatDurationS, formatMetricValue, perfAmountText, perfRateText, shownRate } from './metric-units.ts';
 import { formatCount, formatMiB, formatSignedMiB } from './units.ts';
@@ -56,7 +56,7 @@ export function renderReportText(report: CommandReport, options: RenderOptions =
   }
   const derived = derivedWithPmusText(report.counters.derived);
   // ratios of counts perf scaled up (multiplexed) are estimates too, as the counts' lines say
-  const scaled = scaledRatiosText(ratiosScaledPct(report.counters.derived, (name) => runningPctOfEvent(report.counters.events.find((event) => event.event === name) ?? { lowestRunningPct: null })));
+  const scaled = scaledRatiosText(countersRatiosScaledPct(report.counters));
   if (derived) lines.push(indent + derived + scaled);
   const perfMetrics = perfMetricsText(report.counters.metrics);
   if (perfMetrics !== null) lines.push(indent + perfMetrics);

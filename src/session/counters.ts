@@ -198,6 +198,19 @@ export function ratiosScaledPct(derived: DerivedMetrics, shareOf: (event: string
 }
 
 /**
+ * The lowest running % below 100 of the counts a report's miss ratio, IPC and MPKI divide (run's
+ * ratio line, the REPL's counters line and the notebook's derived row all mark it the same way,
+ * scaledRatiosText); null when perf counted them all of the time.
+ * @example countersRatiosScaledPct(report.counters) // 50
+ */
+export function countersRatiosScaledPct(counters: Pick<CountersReport, 'events' | 'derived'>): number | null {
+  return ratiosScaledPct(counters.derived, (name) => {
+    const event = counters.events.find((candidate) => baseEventName(candidate.event) === name);
+    return event === undefined ? null : runningPctOfEvent(event);
+  });
+}
+
+/**
  * Per counted event for which perf printed a running %, its lowest over `reports`: 100 where
  * every run counted it all of the time (a hybrid event: its PMUs together), below where perf
  * multiplexed it and scaled its counts up

@@ -43,6 +43,9 @@ describe('the REPL\'s printed line on a replayed PMU (0.5 s busy loop; cache-mis
     expectTrueReplLine(report, durationS, IN_PROCESS_BAND);
     for (const event of EVENTS) expect(counterOnReplLine(report, event).notes).toMatch(/scaled from 50% of the time/);
     expect(report.match(/^warning: .*50% of the time/gm)).toHaveLength(1);
+    // the ratios of those counts are estimates too, marked as run's ratio line marks them
+    // (before: `miss ratio 25.0%  IPC 2.00  MPKI 0.50` as if exact, beside counters each marked scaled)
+    expect(report).toMatch(/MPKI 0\.50\s+\(of counts scaled from 50% of the time\)/);
   });
 
   it('hybrid 75% cpu_core / 25% cpu_atom: folded to the true totals, with the split and the derived metrics', async () => {

@@ -36,11 +36,11 @@ const multiplexed = Array.from({ length: 5 }, (_, i) => [
 ]).flat();
 
 describe('event lines show multiplexing and the derived metrics', () => {
-  it('the REPL line says "scaled from 50% of the time" and ends with miss ratio, IPC and MPKI', () => {
+  it('the REPL line says "scaled from 50% of the time" and ends with miss ratio, IPC and MPKI, marked as estimates of those counts as run\'s ratio line is', () => {
     const line = renderReplReport(reportOf(multiplexed), { eventOrder: ['cache-misses', 'cache-references', 'instructions', 'cycles'] }).split('\n').at(-1);
     expect(line).toBe(
       '       cache-misses 500,000 (1,000,000/s, scaled from 50% of the time)   cache-references 2,000,000 (4,000,000/s, scaled from 50% of the time)   ' +
-        'instructions 1,000,000,000 (2,000,000,000/s)   cycles 500,000,000 (1,000,000,000/s)   miss ratio 25.0%  IPC 2.00  MPKI 0.50',
+        'instructions 1,000,000,000 (2,000,000,000/s)   cycles 500,000,000 (1,000,000,000/s)   miss ratio 25.0%  IPC 2.00  MPKI 0.50  (of counts scaled from 50% of the time)',
     );
   });
 
