@@ -283,7 +283,7 @@ export function countersFromAggregates(
       backend: 'perf',
       simulated: false,
       intervalMs,
-      events: events.filter((event) => event.status !== 'not supported').map(withoutPerfCpuShare),
+      events: events.filter((event) => event.status !== 'not supported').map(withoutPerfCpuShare).map(withFoldedRunningPct),
       unsupported,
       derived: deriveMetrics(events),
       pauseS,
@@ -328,6 +328,18 @@ function withoutPerfCpuShare(event: EventAggregate): EventAggregate {
   const { perfMetric: _dropped, ...rest } = event;
   void _dropped;
   return rest;
+}
+
+/**
+ * A counted hybrid event whose PMUs together counted all of the time gets running % 100, as run -r
+ * and compare give it (runningPctOfEvent): the fold leaves it null (parsers/fold-hybrid.ts), which
+ * the report's schema reads as 'perf printed none'. Each PMU counts only while the task runs on its
+ * core type, so a PMU's own share is where the task ran, not multiplexing; their sum below 100 is.
+ */
+function withFoldedRunningPct(event: EventAggregate): EventAggregate {
+  if (event.status !== 'counted' || event.lowestRunningPct !== null) return event;
+  const pct = runningPctOfEvent(event);
+  return pct === null ? event : { ...event, lowestRunningPct: pct };
 }
 
 /** The counter block when perf is off or could not count. */

@@ -90,6 +90,9 @@ describe('perfcell run on a replayed PMU (0.5 s program; cache-misses 1e6/s, cac
       expectNear(event?.pmus?.[0]?.total, 0.75 * (event?.total ?? 0), `${name} on cpu_core`);
       expectNear(event?.pmus?.[1]?.total, 0.25 * (event?.total ?? 0), `${name} on cpu_atom`);
     }
+    // cpu_core and cpu_atom together counted all of the time: running % 100, as run -r's and compare's lowestRunningPct say
+    // (before: null, which the schema reads as 'perf printed none'; each PMU's own share is where the task ran, not multiplexing)
+    for (const event of report.counters.events) expect(event.lowestRunningPct, event.event).toBe(100);
     // No event of the printed names is left unfolded (adding the two rows would double the count).
     expect(report.counters.events.map((event) => event.event).sort()).toEqual([...EVENTS].sort());
     expect(report.counters.derived.byPmu?.cpu_core?.ipc).toBeCloseTo(2, 3);
