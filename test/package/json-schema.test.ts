@@ -86,6 +86,36 @@ describe('JSON documents and their schemas', () => {
     expect(summary(parsed(withShare((share) => ({ ...share, runningPct: 75 })).counters.events))).toBe(false);
   });
 
+  it('run --json\'s events keep perf\'s own metric column as perfMetric, which perfcell-report\'s schema describes strictly', async () => {
+    // A REPLAY (test/support/replay-perf; this VM has no PMU): its rows and their metric columns (`2.00,insn per cycle`)
+    // follow the recorded capture samples/perf/gh-loop-unroll-multiplexed.csv.txt; the program, test/fixtures/spin.c, is real.
+    // Before: the schema named no perfMetric, though the README says the JSON keeps perf's metric there, so any perfMetric passed.
+    buildReplayPerf();
+    const { stdout } = await run(process.execPath, [cliPath, 'run', '--json', '-e', 'instructions,cycles', '--', fixture('spin'), '0.1'], {
+      encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', ...replayEnv({ events: { instructions: 2e9, cycles: 1e9 } }) },
+    });
+    const document = JSON.parse(stdout) as { counters: { events: Array<{ event: string; perfMetric?: Record<string, unknown> }> } };
+    expectValid('perfcell-report', document);
+    const instructions = document.counters.events.find((event) => event.event === 'instructions');
+    expect(instructions?.perfMetric?.['unit']).toBe('insn per cycle');
+    expect(instructions?.perfMetric?.['value']).toBeCloseTo(2, 2);
+    const validate = validator('perfcell-report');
+    const withMetric = (change: (metric: Record<string, unknown>) => Record<string, unknown>) => ({
+      ...document,
+      counters: { ...document.counters, events: document.counters.events.map((event) => (event === instructions ? { ...event, perfMetric: change(event.perfMetric!) } : event)) },
+    });
+    expect(validate(withMetric((metric) => metric)) ? [] : validate.errors).toEqual([]);
+    // a stray field, a missing unit, a value that is no number: each fails
+    expect(validate(withMetric((metric) => ({ ...metric, runningPct: 100 })))).toBe(false);
+    expect(validate(withMetric(({ unit: _unit, ...metric }) => metric))).toBe(false);
+    expect(validate(withMetric((metric) => ({ ...metric, value: '2.00' })))).toBe(false);
+    // parse --summary's events are the same aggregates: the same definition (perfcell-parse-summary-ndjson's $defs/perfMetric)
+    const summary = validator('perfcell-parse-summary');
+    const parsed = (events: readonly unknown[]) => ({ format: 'perfcell-parse-summary', version: 1, perfcell: version, events, skippedLines: 0, perfFormat: 'csv' });
+    expect(summary(parsed(document.counters.events)) ? [] : summary.errors).toEqual([]);
+    expect(summary(parsed(withMetric((metric) => ({ ...metric, value: '2.00' })).counters.events))).toBe(false);
+  });
+
   it('repl --json prints a perfcell-report a line, one per command, and a perfcell-timeit for a .timeit', async () => {
     const stdout = await new Promise<string>((resolve, reject) => {
       const child = execFile(process.execPath, [cliPath, 'repl', '--json'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, PERFCELL_REPL_HISTORY: '' } }, (error, out) => (error === null ? resolve(out) : reject(error)));
