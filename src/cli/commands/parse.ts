@@ -129,6 +129,9 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
   const source = file === '-' ? io.stdin : await openInput(file, io);
   const parser = createPerfStatParser({
     format: options.format,
+    // a summary keeps perf's metric column as each event's perfMetric (README: Multiplexing);
+    // the records' schema has no field for it, and metric-only rows are not counter rows
+    metrics: options.summary === true,
     ...(options.sep === undefined ? {} : { separator: options.sep }),
   });
   const output = new BufferedOutput(io.stdout);

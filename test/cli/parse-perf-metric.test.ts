@@ -1,0 +1,84 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const bin = `${root}dist/app/cli.cjs`;
+
+beforeAll(async () => {
+  await execa('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, reject: false, timeout: 120_000 });
+  expect(existsSync(bin), `${bin} was not built`).toBe(true);
+}, 130_000);
+
+interface Metric {
+  readonly value: number;
+  readonly unit: string;
+}
+
+async function parse(args: readonly string[]): Promise<string> {
+  const result = await execa(process.execPath, [bin, 'parse', ...args], { cwd: root, reject: false, timeout: 30_000, env: { NO_COLOR: '1' } });
+  expect(result.stderr).toBe('');
+  expect(result.exitCode).toBe(0);
+  return result.stdout;
+}
+
+/** Each event's perfMetric in parse --summary's NDJSON and --json, which must agree. */
+async function summaryMetrics(capture: string): Promise<Map<string, Metric | undefined>> {
+  const path = `samples/perf/${capture}`;
+  const lines = (await parse(['--summary', path])).trimEnd().split('\n').slice(1).map((line) => JSON.parse(line) as { event: string; perfMetric?: Metric });
+  const document = JSON.parse(await parse(['--summary', '--json', path])) as { events: { event: string; perfMetric?: Metric }[] };
+  expect(document.events.map((event) => [event.event, event.perfMetric])).toEqual(lines.map((event) => [event.event, event.perfMetric]));
+  return new Map(lines.map((event) => [event.event, event.perfMetric]));
+}
+
+/**
+ * The README's window value, Σ count / Σ (count / metric), from a `-x,` capture's own columns
+ * (`[time,]count,unit,event,runtime,pct,metric,metric-unit`): a K/M/G rate folded into /sec.
+ */
+function windowMetricsFromCsv(capture: string): Map<string, Metric> {
+  const sums = new Map<string, { counts: number; denominator: number; unit: string }>();
+  for (const line of readFileSync(`${root}samples/perf/${capture}`, 'utf8').split('\n')) {
+    const fields = line.trim().split(',');
+    if (/^\d+\.\d{9}$/.test(fields[0] ?? '')) fields.shift();
+    const [count, , event, , , metric, printedUnit] = fields;
+    if (event === undefined || metric === undefined || metric === '' || printedUnit === undefined) continue;
+    const prefix = /^([KMG])\/sec$/.exec(printedUnit)?.[1];
+    const value = Number(metric) * (prefix === undefined ? 1 : { K: 1e3, M: 1e6, G: 1e9 }[prefix]!);
+    if (!(Number(count) > 0) || !(value > 0)) continue;
+    const sum = sums.get(event) ?? { counts: 0, denominator: 0, unit: prefix === undefined ? printedUnit : '/sec' };
+    sum.counts += Number(count);
+    sum.denominator += Number(count) / value;
+    sums.set(event, sum);
+  }
+  return new Map([...sums].map(([event, sum]) => [event, { value: sum.counts / sum.denominator, unit: sum.unit }]));
+}
+
+function expectMetricsClose(actual: Map<string, Metric | undefined>, expected: Map<string, Metric>): void {
+  expect(expected.size).toBeGreaterThan(0);
+  for (const [event, metric] of expected) {
+    const got = actual.get(event);
+    expect(got?.unit, event).toBe(metric.unit);
+    expect(got?.value, event).toBeCloseTo(metric.value, 6);
+  }
+}
+
+describe("perfcell parse --summary keeps perf's metric column as perfMetric", () => {
+  it('on a -x, capture without intervals (gh-loop-unroll-multiplexed: 1.70,insn per cycle)', async () => {
+    const capture = 'gh-loop-unroll-multiplexed.csv.txt';
+    const metrics = await summaryMetrics(capture);
+    expect(metrics.get('instructions')).toEqual({ value: 1.7, unit: 'insn per cycle' });
+    expect(metrics.get('branch-misses')).toEqual({ value: 0.28, unit: 'of all branches' });
+    expect(metrics.get('cycles')).toEqual({ value: 3.666, unit: 'GHz' });
+    expectMetricsClose(metrics, windowMetricsFromCsv(capture));
+  });
+
+  it('on a -x, -I capture: the window value Σ count / Σ (count / metric) of its intervals (local-perf61-vm-pid-interval-comma)', async () => {
+    const capture = 'local-perf61-vm-pid-interval-comma.csv.txt';
+    const metrics = await summaryMetrics(capture);
+    expectMetricsClose(metrics, windowMetricsFromCsv(capture));
+    // <not supported> rows print an empty metric: no perfMetric
+    expect(metrics.has('cycles')).toBe(true);
+    expect(metrics.get('cycles')).toBeUndefined();
+  });
+});
