@@ -196,6 +196,9 @@ export class HumanLineParser {
    */
   historyRows = 0;
 
+  /** `keepMetrics`: read a row's `# metric` (its first) into `metricValue`/`metricUnit`. */
+  constructor(private readonly keepMetrics = false) {}
+
   parse(line: string): LineKind {
     this.record = undefined;
     this.runningPct = null;
@@ -349,6 +352,7 @@ export class HumanLineParser {
     this.readTail(text);
     this.complete = hash === -1 || this.runningPct !== null || this.tail.noise;
     this.record = makeRecord(time, event, value, unit, status, this.runningPct, aggregation, aggregationId, cgroup);
+    if (this.keepMetrics && hash !== -1) readRowMetric(text, hash, this.record);
     return 'record';
   }
 
@@ -392,4 +396,25 @@ export class HumanLineParser {
     const pct = readRunningPct(text, this.tail);
     this.runningPct = Number.isNaN(pct) ? null : pct;
   }
+}
+
+/**
+ * The metric after a row's `#` (`#    1.70  insn per cycle    ( 67.64% )`), as CSV and JSON give
+ * it: the number (`%8.2f` in the locale: `0,823` under de_DE), then the unit up to the noise or
+ * running percentage. perf's `%8.3f %%` leaves a `%` before the unit (`34.159 % of all cache
+ * refs`, `0.88% of all branches`) that its CSV and JSON cut off with the number, and so does this.
+ */
+function readRowMetric(text: string, hash: number, record: MutableRecord): void {
+  const from = skipBlanks(text, hash + 1);
+  let to = from;
+  // `0.88% of all branches`: perf 6.x's `%7.2f%%` puts the `%` against the number
+  while (to < text.length && !isBlank(text.charCodeAt(to)) && text.charCodeAt(to) !== 37) to++;
+  const value = parseFixedAt(text, from, to, 'locale');
+  if (Number.isNaN(value)) return;
+  const open = text.indexOf('(', to);
+  let unit = text.slice(to, open === -1 ? text.length : open).trim();
+  if (unit.startsWith('%')) unit = unit.slice(1).trimStart();
+  if (unit === '') return;
+  record.metricValue = value;
+  record.metricUnit = unit;
 }

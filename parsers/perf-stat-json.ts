@@ -12,7 +12,7 @@ import type { AggregationKey, CounterStatus } from './perf-stat-types.ts';
  */
 
 /** The keys a record needs; everything else is skipped without a substring. */
-type Key = 'interval' | 'counter-value' | 'unit' | 'event' | 'pcnt-running' | AggregationKey | 'cgroup' | 'perf' | 'other';
+type Key = 'interval' | 'counter-value' | 'unit' | 'event' | 'pcnt-running' | 'metric-value' | 'metric-unit' | AggregationKey | 'cgroup' | 'perf' | 'other';
 
 /**
  * Which key `text[from, to)` is. perf's keys are a closed set in which no two share their length,
@@ -41,10 +41,11 @@ function keyAt(text: string, from: number, to: number): Key {
       if (first === 105 && last === 108) return 'interval';
       return first === 118 && last === 101 ? 'perf' : 'other';
     case 11: // metric-unit, metricgroup
+      if (first === 109 && last === 116) return 'metric-unit';
       return first === 109 ? 'perf' : 'other';
     case 12: // pcnt-running, metric-value
       if (first === 112 && last === 103) return 'pcnt-running';
-      return first === 109 && last === 101 ? 'perf' : 'other';
+      return first === 109 && last === 101 ? 'metric-value' : 'other';
     case 13: // counter-value, event-runtime
       if (first === 99 && last === 101) return 'counter-value';
       return first === 101 && last === 101 ? 'perf' : 'other';
@@ -83,8 +84,11 @@ export class JsonLineParser {
   private pos = 0;
   private readonly events = new EventNames();
 
-  /** `perfRows: false`: every line is scanned (PERF_ROW unused), to check the two agree. */
-  constructor(private readonly options: { readonly perfRows?: boolean } = {}) {}
+  /**
+   * `perfRows: false`: every line is scanned (PERF_ROW unused), to check the two agree.
+   * `keepMetrics`: read perf's `metric-value` and `metric-unit` into `metricValue`/`metricUnit`.
+   */
+  constructor(private readonly options: { readonly perfRows?: boolean; readonly keepMetrics?: boolean } = {}) {}
 
   parse(line: string): LineKind {
     this.records = NO_RECORDS;
@@ -126,6 +130,8 @@ export class JsonLineParser {
     const pctFrom = text.indexOf(',', eventEnd + TO_RUNTIME) + TO_PCT;
     let pctEnd = text.indexOf(',', pctFrom);
     if (pctEnd === -1) pctEnd = text.length - 1;
+    // perf's metric follows the percentage: the scanner reads it
+    else if (this.options.keepMetrics === true) return false;
     // an event not seen yet: the scanner reads its row (alike) and keeps its name for the rows after
     const event = this.events.find(text, eventFrom, eventEnd);
     if (event === undefined) return false;
@@ -149,6 +155,8 @@ export class JsonLineParser {
     let aggregation: AggregationKey | undefined;
     let aggregationId = '';
     let cgroup: string | undefined;
+    let metricValue = Number.NaN;
+    let metricUnit: string | undefined;
     let perfKeys = 0;
     for (;;) {
       i = skipBlanks(text, i);
@@ -221,10 +229,19 @@ export class JsonLineParser {
           runningPct = Number.isNaN(pct) ? null : pct;
           perfKeys++;
           // only metric-value, metric-unit and metric-threshold follow it: skip to the object's end
+          if (this.options.keepMetrics === true) break;
           const close = text.indexOf('}', i);
           if (close !== -1) i = close;
           break;
         }
+        case 'metric-value':
+          metricValue = Number.isNaN(number) ? parsePlainNumberAt(text, from, to) : number;
+          perfKeys++;
+          break;
+        case 'metric-unit':
+          metricUnit = text.slice(from, to).trim();
+          perfKeys++;
+          break;
         case 'cgroup':
           cgroup = text.slice(from, to);
           break;
@@ -255,6 +272,11 @@ export class JsonLineParser {
     }
     if (aggregation === 'cpu' && !/^\d+$/.test(aggregationId)) return 'unreadable';
     const record = makeRecord(time, event, value, unit, status, runningPct, aggregation, aggregationId, cgroup);
+    // perf prints `"metric-value" : 0.000000, "metric-unit" : ""` where it has no metric
+    if (this.options.keepMetrics === true && metricUnit !== undefined && metricUnit !== '' && Number.isFinite(metricValue)) {
+      record.metricValue = metricValue;
+      record.metricUnit = metricUnit;
+    }
     if (this.records === NO_RECORDS) this.records = [record];
     else this.records.push(record);
     return 'record';

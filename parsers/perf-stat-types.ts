@@ -32,8 +32,9 @@ export interface PerfRecord {
   /** `-G`: the cgroup name. */
   readonly cgroup?: string;
   /**
-   * perf's own metric on this row (`2.00` of `2.00,insn per cycle`), only when the parser was
-   * created with `metrics: true` (CSV rows) and perf printed one.
+   * perf's own metric on this row (`2.00` of `2.00,insn per cycle`, a human row's `# 2.00 insn per
+   * cycle`, JSON's `metric-value`), only when the parser was created with `metrics: true` and perf
+   * printed one.
    */
   readonly metricValue?: number;
   /** Its unit as printed: `insn per cycle`, `of all branches`, `K/sec`, `CPUs utilized`. */
@@ -74,7 +75,7 @@ export interface PerfStatParserOptions {
   readonly format?: PerfFormat | 'auto';
   /** CSV separator as given to `perf stat -x`; detected when absent. Implies `csv` under `auto`. */
   readonly separator?: string;
-  /** Keep perf's metric columns (`metricValue`, `metricUnit`) of CSV rows, and metric-only rows as records with `isMetricRow`. Default false. */
+  /** Keep perf's metric columns (`metricValue`, `metricUnit`) of counter rows, and CSV metric-only rows as records with `isMetricRow`. Default false. */
   readonly metrics?: boolean;
 }
 

@@ -166,12 +166,14 @@ class StreamingPerfStatParser implements PerfStatParser {
   private csvSeparator: string | undefined;
   private skipped = 0;
   private pending: MutableRecord | undefined;
-  private readonly human = new HumanLineParser();
+  private readonly human: HumanLineParser;
   private readonly csv: CsvLineParser;
-  private readonly json = new JsonLineParser();
+  private readonly json: JsonLineParser;
 
   constructor(options: PerfStatParserOptions) {
     this.csv = new CsvLineParser(options.metrics === true);
+    this.json = new JsonLineParser({ keepMetrics: options.metrics === true });
+    this.human = new HumanLineParser(options.metrics === true);
     const format = options.format ?? 'auto';
     this.csvSeparator = options.separator === '' ? undefined : options.separator;
     this.wanted = format === 'auto' && this.csvSeparator !== undefined ? 'csv' : format;

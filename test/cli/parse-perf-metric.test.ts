@@ -54,6 +54,24 @@ function windowMetricsFromCsv(capture: string): Map<string, Metric> {
   return new Map([...sums].map(([event, sum]) => [event, { value: sum.counts / sum.denominator, unit: sum.unit }]));
 }
 
+/** The same from a `-j` capture's `metric-value` and `metric-unit` (perf 6.1: one valid object a line). */
+function windowMetricsFromJson(capture: string): Map<string, Metric> {
+  const sums = new Map<string, { counts: number; denominator: number; unit: string }>();
+  for (const line of readFileSync(`${root}samples/perf/${capture}`, 'utf8').split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const row = JSON.parse(line) as { event: string; 'counter-value': string; 'metric-value': number; 'metric-unit': string };
+    const count = Number(row['counter-value']);
+    const prefix = /^([KMG])\/sec$/.exec(row['metric-unit'])?.[1];
+    const value = row['metric-value'] * (prefix === undefined ? 1 : { K: 1e3, M: 1e6, G: 1e9 }[prefix]!);
+    if (!(count > 0) || !(value > 0)) continue;
+    const sum = sums.get(row.event) ?? { counts: 0, denominator: 0, unit: prefix === undefined ? row['metric-unit'] : '/sec' };
+    sum.counts += count;
+    sum.denominator += count / value;
+    sums.set(row.event, sum);
+  }
+  return new Map([...sums].map(([event, sum]) => [event, { value: sum.counts / sum.denominator, unit: sum.unit }]));
+}
+
 function expectMetricsClose(actual: Map<string, Metric | undefined>, expected: Map<string, Metric>): void {
   expect(expected.size).toBeGreaterThan(0);
   for (const [event, metric] of expected) {
@@ -80,5 +98,37 @@ describe("perfcell parse --summary keeps perf's metric column as perfMetric", ()
     // <not supported> rows print an empty metric: no perfMetric
     expect(metrics.has('cycles')).toBe(true);
     expect(metrics.get('cycles')).toBeUndefined();
+  });
+
+  it('on a -j -I capture (local-perf61-vm-pid-interval.json: "metric-value" : 0.866103, "metric-unit" : "CPUs utilized")', async () => {
+    const capture = 'local-perf61-vm-pid-interval.json.txt';
+    const metrics = await summaryMetrics(capture);
+    expectMetricsClose(metrics, windowMetricsFromJson(capture));
+    // perf prints "metric-value" : 0.000000, "metric-unit" : "" on a <not supported> row
+    expect(metrics.has('cycles')).toBe(true);
+    expect(metrics.get('cycles')).toBeUndefined();
+  });
+
+  it("on human captures: the row's '# metric', the '%' perf's CSV and JSON leave out cut off, in the capture's locale", async () => {
+    const entropy = await summaryMetrics('gh-entropy-cache-user.human.txt');
+    expect(entropy.get('cache-misses:u')).toEqual({ value: 34.159, unit: 'of all cache refs' });
+    expect(entropy.get('instructions:u')).toEqual({ value: 1.03, unit: 'insn per cycle' });
+    expect(entropy.get('cycles:u')).toBeUndefined();
+    const german = await summaryMetrics('local-perf61-vm-totals-de_DE.human.txt');
+    expect(german.get('task-clock')).toEqual({ value: 0.823, unit: 'CPUs utilized' });
+    expect(german.get('page-faults')).toEqual({ value: 214_814, unit: '/sec' });
+  });
+
+  it('gives the same units for one workload saved in all three formats (lkml-2023-kanliang-spr-default-topdown)', async () => {
+    const units = async (format: string): Promise<[string, string | undefined][]> =>
+      [...(await summaryMetrics(`lkml-2023-kanliang-spr-default-topdown.${format}.txt`))].map(([event, metric]) => [event, metric?.unit]);
+    const csv = await units('csv');
+    expect(csv).toContainEqual(['branch-misses', 'of all branches']);
+    expect(csv).toContainEqual(['instructions', 'insn per cycle']);
+    // the human capture prints '0.88% of all branches', the % against the number
+    const human = new Map(await units('human'));
+    for (const [event, unit] of csv) if (human.get(event) !== undefined) expect(human.get(event), event).toBe(unit);
+    expect(human.get('branch-misses')).toBe('of all branches');
+    expect(new Map(await units('json')).get('instructions')).toBe('insn per cycle');
   });
 });
