@@ -217,6 +217,20 @@ describe('JSON documents and their schemas', () => {
     expectValid('perfcell-parse-summary', JSON.parse(await perfcell(['parse', '--summary', '--json', file])));
   });
 
+  it("parse --summary's events keep perf's metric as the schemas' perfMetric, in --json and NDJSON, from each of perf's formats", async () => {
+    // recorded captures whose rows print a metric: '1.70,insn per cycle', '#    1.03  insn per cycle', "metric-value" : 0.866103
+    const ndjson = validator('perfcell-parse-summary-ndjson');
+    for (const capture of ['gh-loop-unroll-multiplexed.csv.txt', 'gh-entropy-cache-user.human.txt', 'local-perf61-vm-pid-interval.json.txt']) {
+      const file = join(samples, capture);
+      const document = JSON.parse(await perfcell(['parse', '--summary', '--json', file])) as { events: { perfMetric?: unknown }[] };
+      expectValid('perfcell-parse-summary', document);
+      expect(document.events.filter((event) => event.perfMetric !== undefined).length, capture).toBeGreaterThan(0);
+      const lines = (await perfcell(['parse', '--summary', file])).trimEnd().split('\n').map((line) => JSON.parse(line) as { perfMetric?: unknown });
+      for (const line of lines) expect(ndjson(line) ? [] : ndjson.errors).toEqual([]);
+      expect(lines.filter((line) => line.perfMetric !== undefined).length, capture).toBeGreaterThan(0);
+    }
+  });
+
   it('kernel list --json is a perfcell-kernel-list, empty or holding a spec kernel install wrote', async () => {
     const prefix = join(dir, 'jupyter-prefix');
     // An empty JUPYTER_DATA_DIR and JUPYTER_PATH: only the system dirs and --prefix are searched.
