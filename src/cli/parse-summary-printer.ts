@@ -5,7 +5,8 @@ import type { BufferedOutput } from './parse-io.ts';
 import { csvField, type OutputMode } from './parse-record-printer.ts';
 import { TextSpill, type TextSpillOptions } from './text-spill.ts';
 
-const SUMMARY_COLUMNS = ['event', 'unit', 'status', 'total', 'countedSeconds', 'perSecond', 'min', 'max', 'lowestRunningPct', 'samples'] as const;
+/** perfMetric's value and unit come last, in two columns: a table has no objects, and a reader of the columns before them reads on as it did. */
+const SUMMARY_COLUMNS = ['event', 'unit', 'status', 'total', 'countedSeconds', 'perSecond', 'min', 'max', 'lowestRunningPct', 'samples', 'perfMetricValue', 'perfMetricUnit'] as const;
 
 /** Where an event's samples go in its JSON object: `"samples":[]` can only be the key, as a string's quotes are escaped. */
 const EMPTY_SAMPLES = '"samples":[]';
@@ -93,6 +94,9 @@ function jsonNumber(value: number | null): string {
   return value !== null && Number.isFinite(value) ? String(value) : 'null';
 }
 
-function summaryCell(event: EventAggregate, column: (typeof SUMMARY_COLUMNS)[number], sampleCount: number): string | number | null {
-  return column === 'samples' ? sampleCount : event[column];
+function summaryCell(event: EventAggregate, column: (typeof SUMMARY_COLUMNS)[number], sampleCount: number): string | number | null | undefined {
+  if (column === 'samples') return sampleCount;
+  if (column === 'perfMetricValue') return event.perfMetric?.value;
+  if (column === 'perfMetricUnit') return event.perfMetric?.unit;
+  return event[column];
 }

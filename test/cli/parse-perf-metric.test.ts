@@ -131,4 +131,15 @@ describe("perfcell parse --summary keeps perf's metric column as perfMetric", ()
     expect(human.get('branch-misses')).toBe('of all branches');
     expect(new Map(await units('json')).get('instructions')).toBe('insn per cycle');
   });
+
+  it("--csv ends each event's row with perfMetric's value and unit, empty where perf printed none (gh-loop-unroll-multiplexed)", async () => {
+    const rows = (await parse(['--summary', '--csv', 'samples/perf/gh-loop-unroll-multiplexed.csv.txt'])).trimEnd().split('\n');
+    expect(rows[0]?.split(',').slice(-2)).toEqual(['perfMetricValue', 'perfMetricUnit']);
+    const byEvent = new Map(rows.slice(1).map((row) => [row.split(',')[0], row.split(',').slice(-2)]));
+    expect(byEvent.get('instructions')).toEqual(['1.7', 'insn per cycle']);
+    expect(byEvent.get('branch-misses')).toEqual(['0.28', 'of all branches']);
+    // '0,,cpu-migrations,…,0.000,K/sec': a metric of a zero count says nothing about the window
+    expect(byEvent.get('cpu-migrations')).toEqual(['', '']);
+  });
 });
+

@@ -108,8 +108,8 @@ describe('perfcell parse', () => {
     const table = await perfcell(['parse', '--summary', '--csv', path]);
     const lastTime = records.at(-1)?.time;
     const switches = records.filter((record) => record.event === 'context-switches').reduce((sum, record) => sum + (record.value ?? 0), 0);
-    expect(table.stdout.split('\n')[0]).toBe('event,unit,status,total,countedSeconds,perSecond,min,max,lowestRunningPct,samples');
-    expect(table.stdout.split('\n')[3]).toMatch(new RegExp(`^context-switches,,counted,${switches},${lastTime},[\\d.]+,\\d+,\\d+,100,${faults.length}$`));
+    expect(table.stdout.split('\n')[0]).toBe('event,unit,status,total,countedSeconds,perSecond,min,max,lowestRunningPct,samples,perfMetricValue,perfMetricUnit');
+    expect(table.stdout.split('\n')[3]).toMatch(new RegExp(`^context-switches,,counted,${switches},${lastTime},[\\d.]+,\\d+,\\d+,100,${faults.length},[\\d.]+,/sec$`));
   });
 
   it('--format and --sep read what auto-detection would not', async () => {
