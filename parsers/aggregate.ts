@@ -236,7 +236,11 @@ class EventState {
     return { ...aggregate, perfMetric: { value: this.metricCounts / this.metricDenominator, unit: this.metricUnit } };
   }
 
-  /** A row of one PMU of a hybrid event: kept per PMU until its sample is read. */
+  /**
+   * A row of one PMU of a hybrid event: kept per PMU until its sample is read. Its perf metric is
+   * not kept: perf 6.x divides one PMU's count by the other's (lkml-2023-kanliang-adl-hybrid-default:
+   * `cpu_atom/branch-misses/ # 127.47% of all branches`, over cpu_core's branches).
+   */
   private addPerPmu(record: PerfRecord, pmu: string): void {
     if (record.status === 'not counted') this.notCountedSeen = true;
     if (!this.pmus.some((known) => known.pmu === pmu)) this.pmus.push({ pmu, event: record.event, total: 0, counted: false });
