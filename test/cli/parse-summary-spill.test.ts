@@ -42,7 +42,8 @@ function intervalCsv(intervals: number, seed = 7): string {
 
 /** What parse --summary printed before it streamed: the whole aggregates (every sample kept), JSON.stringify'd. */
 function heldSummary(text: string, mode: 'json' | 'ndjson'): string {
-  const parser = createPerfStatParser({ format: 'auto' });
+  // as parse --summary reads them: with perf's metric columns, each event's perfMetric
+  const parser = createPerfStatParser({ format: 'auto', metrics: true });
   const records: PerfRecord[] = [];
   const lines = text.split('\n');
   const last = lines.pop() ?? '';
