@@ -9,7 +9,7 @@ import { createCellEngine, type CellEngine } from './cell-engine.ts';
 import { bindChannels, type Channels } from './channels.ts';
 import { ConnectionFileError, parseConnectionFile, type Channel } from './connection.ts';
 import { errorContent, reportBundle, valueBundle } from './display.ts';
-import { completeUnicodePath } from './complete-unicode.ts';
+import { completeUnicodePath } from '../repl/complete-unicode.ts';
 import { createHistory } from './history.ts';
 import { inspectAt } from './inspect.ts';
 import { captureOutput, type OutputCapture } from './output-capture.ts';

@@ -5,6 +5,7 @@ import repl, { type REPLServer } from 'node:repl';
 import { fitToWidth, renderReplReport } from '../render/report-repl.ts';
 import { DEFAULT_EVENTS, type MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
+import { installCompleter } from './completer.ts';
 import { defineDotCommands } from './dot-commands.ts';
 import { exposeGc } from './expose-gc.ts';
 import { InputGate } from './input-gate.ts';
@@ -131,6 +132,7 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
     ? (code: string, result: TimeitResult): void => void output.write(`${JSON.stringify(timeitDocument(code, result))}\n`)
     : undefined;
   defineDotCommands(server, measurement, gate, onTimed, options.typescript ?? 'auto');
+  installCompleter(server);
 
   const api: ReplScopeApi = {
     get last() {

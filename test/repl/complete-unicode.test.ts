@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { completeUnicodePath } from '../../src/kernel/complete-unicode.ts';
+import { completeUnicodePath } from '../../src/repl/complete-unicode.ts';
 
 const scope = globalThis as Record<string, unknown>;
 afterEach(() => {
