@@ -1,20 +1,44 @@
+import { execFile } from 'node:child_process';
 import type { REPLServer } from 'node:repl';
 import { completeUnicodePath } from './complete-unicode.ts';
+import { perfcellPerfPath } from '../perf/capabilities.ts';
+import { TOOL_EVENT } from '../perf/tool-events.ts';
+import { completeDotArgument, isEventsArgument } from './dot-arguments.ts';
 
 type Completion = readonly [readonly string[], string];
 type AsyncCompleter = (line: string, callback: (error: Error | null, result?: Completion) => void) => void;
 
 /**
- * Tab in the REPL: name paths holding a non-ASCII character (`é.a`: node:repl's completer reads
- * names as ASCII and offered the globals that start with `a`, as the kernel's complete_request
- * had) before node:repl's own completer.
+ * Tab in the REPL: perfcell's dot-commands' arguments (dot-arguments.ts) and name paths holding a
+ * non-ASCII character (`é.a`: node:repl's completer reads names as ASCII and offered the globals
+ * that start with `a`, as the kernel's complete_request had) before node:repl's own completer.
+ * `listEvents`: the event names `.events` offers, asked once, when a line first reads `.events `;
+ * until they are in, it offers the presets. Each answer is given at once, as node:repl's own are:
+ * node:repl previews a completion after each key and places the answer at the end of the line as it
+ * is then, so an answer that came a tick late was drawn after the line Tab had completed
+ * (`.events page-faults,context-switches // ext-switches`), and Enter took it in.
  */
-export function installCompleter(server: REPLServer): void {
+export function installCompleter(server: REPLServer, listEvents: () => Promise<readonly string[]> = listPerfEvents): void {
   const nodeCompleter = server.completer as unknown as AsyncCompleter;
+  let eventNames: readonly string[] = [];
+  let isListing = false;
   const complete: AsyncCompleter = (line, callback) => {
-    const ours = completeUnicodePath(line);
+    if (isEventsArgument(line) && !isListing) {
+      isListing = true;
+      listEvents().then((names) => (eventNames = names), () => undefined);
+    }
+    const ours = completeDotArgument(line, eventNames) ?? completeUnicodePath(line);
     if (ours === null) nodeCompleter.call(server, line, callback);
     else callback(null, ours);
   };
   (server as unknown as { completer: AsyncCompleter }).completer = complete;
+}
+
+/** The events perf knows (`perf list --raw-dump`, as perf's own bash completion asks), less the tool events perfcell refuses. */
+export function listPerfEvents(perfPath: string = perfcellPerfPath()): Promise<readonly string[]> {
+  return new Promise((resolve) => {
+    execFile(perfPath, ['list', '--raw-dump'], { timeout: 5000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
+      resolve(error === null ? stdout.split(/\s+/).filter((name) => name !== '' && !TOOL_EVENT.test(name)) : []);
+    });
+  });
 }
