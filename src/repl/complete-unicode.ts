@@ -1,3 +1,4 @@
+import inspector from 'node:inspector';
 import vm from 'node:vm';
 
 // JavaScript's identifiers (ECMA-262 IdentifierName), as inspect.ts reads them.
@@ -11,11 +12,12 @@ const ASCII = /^[\x00-\x7f]*$/;
  * Completions of the name path that ends `line` (`é.ab`, `𝒳.`, `o.grö`) where it holds a
  * non-ASCII character, as [matches, the text they replace] like node:repl's completer gives them:
  * that completer reads names as ASCII (`\w`), so `é.a` got the globals that start with `a` in
- * place of é's members. Names come from the object (the cells' scope where there is no dot) and
- * its prototypes, as node:repl lists them; evaluating the path may run getters, as there. Null
- * where the text is ASCII: node:repl's completer reads that right.
+ * place of é's members. Names come from the object (the cells' scope where there is no dot: the
+ * global object and `lexicalNames`, the top level's let, const and class) and its prototypes, as
+ * node:repl lists them; evaluating the path may run getters, as there. Null where the text is
+ * ASCII: node:repl's completer reads that right.
  */
-export function completeUnicodePath(line: string): readonly [readonly string[], string] | null {
+export function completeUnicodePath(line: string, lexicalNames: () => readonly string[] = globalLexicalNames): readonly [readonly string[], string] | null {
   const match = COMPLETABLE.exec(line);
   if (match === null || ASCII.test(match[0])) return null;
   const [replaced, objectPath, partial = ''] = match;
@@ -27,10 +29,33 @@ export function completeUnicodePath(line: string): readonly [readonly string[], 
       return [[], replaced];
     }
   }
-  const names = new Set<string>();
+  const names = new Set<string>(objectPath === undefined ? lexicalNames().filter((name) => name.startsWith(partial)) : []);
   for (let object: unknown = target === null || target === undefined ? null : Object(target); object !== null; object = Object.getPrototypeOf(object)) {
     for (const name of Object.getOwnPropertyNames(object)) if (name.startsWith(partial) && IDENTIFIER.test(name)) names.add(name);
   }
   const head = objectPath === undefined ? '' : `${objectPath}.`;
   return [[...names].sort().map((name) => head + name), replaced];
+}
+
+/**
+ * The names a let, const or class at the top level declares (no properties of the global object,
+ * so `const élan = 1; él<Tab>` offered nothing), asked of V8's inspector as node:repl's completer
+ * asks it for its own; a session in this thread answers at once. None where there is no inspector.
+ */
+function globalLexicalNames(): readonly string[] {
+  let names: readonly string[] = [];
+  try {
+    const session = new inspector.Session();
+    session.connect();
+    try {
+      session.post('Runtime.globalLexicalScopeNames', {}, (error, result) => {
+        if (error === null) names = result.names;
+      });
+    } finally {
+      session.disconnect();
+    }
+  } catch {
+    // node built without the inspector: the global object's names only
+  }
+  return names;
 }

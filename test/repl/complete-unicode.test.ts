@@ -1,3 +1,4 @@
+import vm from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { completeUnicodePath } from '../../src/repl/complete-unicode.ts';
 
@@ -18,6 +19,14 @@ describe('completeUnicodePath: the name paths node:repl reads as ASCII', () => {
     // after a dot, the object's members and its prototypes'
     expect(completeUnicodePath('éa.')?.[0]).toEqual(expect.arrayContaining(['éa.abc', 'éa.hasOwnProperty']));
     expect(completeUnicodePath('nothing_like_é.x')).toEqual([[], 'nothing_like_é.x']);
+  });
+
+  it("offers the top level's let, const and class where there is no dot", () => {
+    vm.runInThisContext('const ŋame = { ab: 1 }; class Ŋlass {}');
+    expect(completeUnicodePath('x + ŋ')).toEqual([['ŋame'], 'ŋ']);
+    expect(completeUnicodePath('Ŋ')).toEqual([['Ŋlass'], 'Ŋ']);
+    expect(completeUnicodePath('ŋame.a')).toEqual([['ŋame.ab'], 'ŋame.a']);
+    expect(completeUnicodePath('ŋ', () => [])).toEqual([[], 'ŋ']);
   });
 
   it("leaves ASCII text to node:repl's completer", () => {

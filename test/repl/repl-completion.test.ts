@@ -45,6 +45,15 @@ describe('Tab in the REPL (through a pty)', () => {
     expect(listed).not.toContain('AbortController');
   });
 
+  it('completes a non-ASCII name a const declares', { timeout: 30_000 }, async (test) => {
+    const repl = await startTestPtyRepl(test, ['repl', '--no-perf']);
+    await repl.send('const élan = 41');
+    const from = repl.text().length;
+    repl.write('él\t');
+    await repl.waitFor(/élan/, from, 5000);
+    expect(await repl.send('')).toMatch(/\n41\n/);
+  });
+
   it.runIf(perfUsable)('completes .events with the events perf knows, and .settle with on or off', { timeout: 30_000 }, async (test) => {
     const repl = await startTestPtyRepl(test, ['repl']);
     // perf lists its events once a line reads '.events ' (perf list --raw-dump, some 40 ms)
