@@ -13,7 +13,7 @@ const COMMAND = /^\s*\.(\w+)\s+(\S*)$/;
  * node:repl's completer gives them, or null for a line that is no such argument: node:repl reads
  * `.events pa` as JavaScript and offered the globals that start with `pa` (parseFloat, parseInt),
  * where `.events` takes perf's events. `.events` completes the list's last item from perfcell's
- * presets and `eventNames` (`default` as the whole list), `.settle` and `.live` complete on and off,
+ * presets and `eventNames` (`default` as the whole list; tracepoints once a name is begun), `.settle` and `.live` complete on and off,
  * and `.interval`, `.start` and `.stop` complete nothing.
  * @example completeDotArgument('.events page-faults,con', ['context-switches', 'cpu-clock'])
  *   // → [['context-switches'], 'con']
@@ -22,7 +22,10 @@ export function completeDotArgument(line: string, eventNames: readonly string[])
   const events = EVENTS.exec(line);
   if (events !== null) {
     const [, before = '', partial = ''] = events;
-    const names = [...(before === '' ? ['default'] : []), ...Object.keys(EVENT_PRESETS), ...eventNames];
+    // perf's tracepoints (sched:sched_switch, some 2,000 of them) once a name is begun: a Tab Tab
+    // after '.events ' had listed them all, screens of them above the prompt
+    const offered = partial === '' ? eventNames.filter((name) => !name.includes(':')) : eventNames;
+    const names = [...(before === '' ? ['default'] : []), ...Object.keys(EVENT_PRESETS), ...offered];
     return [[...new Set(names.filter((name) => name.startsWith(partial)))], partial];
   }
   const command = COMMAND.exec(line);

@@ -13,6 +13,10 @@ describe('completeDotArgument: what Tab offers after a dot-command', () => {
     expect(completeDotArgument('.events page-faults,c', events)).toEqual([['cache', 'context-switches', 'cpu-clock'], 'c']);
     expect(completeDotArgument('.events {cpu-clock,con', events)).toEqual([['context-switches'], 'con']);
     expect(completeDotArgument('.events page-faults,d', events)).toEqual([[], 'd']);
+    // tracepoints once a name is begun, not among the whole list
+    const withTracepoints = [...events, 'sched:sched_switch', 'signal:signal_generate'];
+    expect(completeDotArgument('.events page-faults,', withTracepoints)).toEqual([['cache', 'ipc', 'tlb', 'branch', ...events], '']);
+    expect(completeDotArgument('.events s', withTracepoints)).toEqual([['sched:sched_switch', 'signal:signal_generate'], 's']);
   });
 
   it('completes on and off after .settle and .live, nothing after .interval, and leaves the rest to node:repl', () => {
