@@ -34,11 +34,22 @@ export function installCompleter(server: REPLServer, listEvents: () => Promise<r
   (server as unknown as { completer: AsyncCompleter }).completer = complete;
 }
 
-/** The events perf knows (`perf list --raw-dump`, as perf's own bash completion asks), less the tool events perfcell refuses. */
-export function listPerfEvents(perfPath: string = perfcellPerfPath()): Promise<readonly string[]> {
+/**
+ * The events perf knows (`perf list --raw-dump`, as perf's own bash completion asks), less the tool
+ * events perfcell refuses and the metrics and metric groups the dump lists among them
+ * (l3_cache, ic_fetch_miss_ratio), which perf's -e refuses: they are -M's.
+ */
+export async function listPerfEvents(perfPath: string = perfcellPerfPath()): Promise<readonly string[]> {
+  const [names, metrics] = await Promise.all([rawDump(perfPath, []), rawDump(perfPath, ['metric', 'metricgroup'])]);
+  const notEvents = new Set(metrics);
+  return names.filter((name) => !notEvents.has(name) && !TOOL_EVENT.test(name));
+}
+
+/** The names `perf list --raw-dump TOPICS` prints; none where perf cannot run. */
+function rawDump(perfPath: string, topics: readonly string[]): Promise<readonly string[]> {
   return new Promise((resolve) => {
-    execFile(perfPath, ['list', '--raw-dump'], { timeout: 5000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
-      resolve(error === null ? stdout.split(/\s+/).filter((name) => name !== '' && !TOOL_EVENT.test(name)) : []);
+    execFile(perfPath, ['list', '--raw-dump', ...topics], { timeout: 5000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
+      resolve(error === null ? stdout.split(/\s+/).filter((name) => name !== '') : []);
     });
   });
 }

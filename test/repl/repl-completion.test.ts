@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { completeDotArgument } from '../../src/repl/dot-arguments.ts';
 import { listPerfEvents } from '../../src/repl/completer.ts';
@@ -30,10 +31,12 @@ describe('completeDotArgument: what Tab offers after a dot-command', () => {
 });
 
 describe.runIf(perfUsable)("listPerfEvents: perf's own event names", () => {
-  it('lists the software events and not the tool events perfcell refuses', async () => {
+  it('lists the software events, not the tool events perfcell refuses nor the metrics -e refuses', async () => {
     const names = await listPerfEvents();
     expect(names).toEqual(expect.arrayContaining(['page-faults', 'context-switches', 'task-clock']));
     expect(names).not.toContain('duration_time');
+    const metrics = execFileSync('perf', ['list', '--raw-dump', 'metric', 'metricgroup'], { encoding: 'utf8' }).split(/\s+/).filter((name) => name !== '');
+    for (const metric of metrics) expect(names).not.toContain(metric);
   });
 });
 
