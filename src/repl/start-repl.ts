@@ -1,6 +1,7 @@
 import { Console } from 'node:console';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { ReadLineOptions } from 'node:readline';
 import repl, { type REPLServer } from 'node:repl';
 import { fitToWidth, renderReplReport } from '../render/report-repl.ts';
 import { DEFAULT_EVENTS, type MeasureOptions } from '../session/options.ts';
@@ -88,14 +89,19 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
     const bannerWidth = outputWidth(errorOutput as { isTTY?: boolean; columns?: number });
     errorOutput.write(`${bannerWidth === undefined ? banner : fitToWidth(banner, bannerWidth, 2)}\n`);
   }
-  const server = repl.start({
+  // historySize: node:repl hands it to readline, though its type does not name it
+  const replOptions: repl.ReplOptions & Pick<ReadLineOptions, 'historySize'> = {
     prompt: 'In [1]: ',
     input: gate as unknown as NodeJS.ReadableStream,
     output: sessionOutput,
     terminal: sessionOutput.isTTY === true,
     useGlobal: true,
     breakEvalOnSigint: true,
-  });
+    // node's REPL keeps 1,000 lines (NODE_REPL_HISTORY_SIZE's default); left out, readline kept 30,
+    // in the session and in the history file, so older lines were gone from the next session
+    historySize: 1000,
+  };
+  const server = repl.start(replOptions);
 
   const said = new Set<string>();
   const measurement = measureReplCommands(server, {
