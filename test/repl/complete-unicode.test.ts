@@ -19,6 +19,10 @@ describe('completeUnicodePath: the name paths node:repl reads as ASCII', () => {
     // after a dot, the object's members and its prototypes'
     expect(completeUnicodePath('éa.')?.[0]).toEqual(expect.arrayContaining(['éa.abc', 'éa.hasOwnProperty']));
     expect(completeUnicodePath('nothing_like_é.x')).toEqual([[], 'nothing_like_é.x']);
+    // optional chaining, as node:repl completes `o?.a`
+    expect(completeUnicodePath('éa?.ab')).toEqual([['éa?.abc', 'éa?.abd'], 'éa?.ab']);
+    expect(completeUnicodePath('plain?.grü')).toEqual([['plain?.grün'], 'plain?.grü']);
+    expect(completeUnicodePath('nothing_like_é?.x')).toEqual([[], 'nothing_like_é?.x']);
   });
 
   it("offers the top level's let, const and class where there is no dot", () => {
