@@ -2,7 +2,7 @@ import type { RepeatStat } from '../session/run-repeat.ts';
 import type { DerivedMetrics, UnsupportedEvent } from '../session/report.ts';
 import { unsupportedText } from './report-text.ts';
 import { derivedWithPmusText, pmuSplitText, scaledFromText, scaledRatiosText } from './running-pct.ts';
-import { ratiosScaledPct } from '../session/counters.ts';
+import { lowestOfBaseName, ratiosScaledPct } from '../session/counters.ts';
 import { formatCount, formatMiB, formatSeconds } from './units.ts';
 
 /**
@@ -64,7 +64,8 @@ export function renderRepeatText(
   // run's `miss ratio 25.0%  IPC 2.00  MPKI 0.50`, of the means (perf stat -r prints insn per cycle beside its means)
   const ratios = derived === null ? null : derivedWithPmusText(derived);
   // of means perf scaled up from part of the time (multiplexing): estimates, as the counters' lines say
-  const scaled = derived === null ? '' : scaledRatiosText(ratiosScaledPct(derived, (event) => metrics[event]?.lowestRunningPct));
+  const shares = Object.fromEntries(Object.entries(metrics).map(([name, stat]) => [name, stat.lowestRunningPct]));
+  const scaled = derived === null ? '' : scaledRatiosText(ratiosScaledPct(derived, (event) => lowestOfBaseName(shares, event)));
   const ratioLine = ratios === null ? [] : [`  ratios of the means: ${ratios}${scaled}`];
   return [`${label}: ${count} (mean ± sample standard deviation)`, ...lines, ...ratioLine, ...(notCounted === null ? [] : [`  ${notCounted}`]), ...failed].join('\n');
 }

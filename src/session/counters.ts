@@ -228,11 +228,26 @@ export function runningPctsOf(reports: readonly { readonly counters: CountersRep
       if (!Object.hasOwn(lowest, event.event) || pct < (lowest[event.event] ?? 100)) lowest[event.event] = pct;
     }
   }
+  // a ratio's counts by their base names, as deriveMetrics finds them (`cache-misses:u` where perf
+  // restricted the events to user space: perf_event_paranoid ≥ 2 for a user)
+  const byBaseName = (name: string): number | undefined => lowestOfBaseName(lowest, name);
   for (const [key, [numerator, denominator]] of Object.entries(RATIO_COUNTS)) {
-    const shares = [lowest[numerator], lowest[denominator]];
+    const shares = [byBaseName(numerator), byBaseName(denominator)];
     if (shares.every((pct) => pct !== undefined)) lowest[key] = Math.min(...(shares as number[]));
   }
   return lowest;
+}
+
+/**
+ * The value kept under an event's printed name (`cache-misses:u`) for its base name
+ * (`cache-misses`), as a ratio names its counts: the lowest where two printed names share it.
+ * @example lowestOfBaseName({ 'cache-misses:u': 49 }, 'cache-misses') // 49
+ */
+export function lowestOfBaseName(byPrinted: Readonly<Record<string, number | null | undefined>>, name: string): number | undefined {
+  const values = Object.entries(byPrinted)
+    .filter(([printed, value]) => baseEventName(printed) === name && typeof value === 'number')
+    .map(([, value]) => value as number);
+  return values.length === 0 ? undefined : Math.min(...values);
 }
 
 /** The hint to simulated caches, left out where the command has no --backend (attach: cachegrind cannot join a running process; the REPL, cells and the kernel: it runs programs, not code in perfcell's process). */

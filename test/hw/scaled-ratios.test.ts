@@ -30,6 +30,22 @@ describe('ratios of counts perf scaled up (test/fixtures/spin on a replayed PMU)
     expect(repeated.stderr).toMatch(/^ {2}ratios of the means: miss ratio 25\.0% {2}IPC 2\.00 {2}MPKI 0\.50 {2}\(of counts scaled from 50% of the time\)$/m);
   }, 120_000);
 
+  it('names printed with :u (perf restricts them so for a user at perf_event_paranoid ≥ 2) still mark the ratios, in run -r and in compare\'s JSON', async () => {
+    // Before (a review): run -r's ratio line had no mark and compare's lowestRunningPct no missRatio,
+    // ipc or missesPerKiloInstruction: the ratios' counts were looked up as `cache-misses`, the
+    // shares kept as `cache-misses:u`.
+    const userEvents = EVENTS.map((event) => `${event}:u`).join(',');
+    const repeated = await perfcellOnReplay(['run', '-r', '2', '-e', userEvents, '--', ...spinWords(0.1)], MULTIPLEXED_50, { timeoutMs: 60_000 });
+    expect(repeated.exitCode, repeated.stderr).toBe(0);
+    expect(repeated.stderr).toMatch(/^ {2}ratios of the means: miss ratio 25\.0% {2}IPC 2\.00 {2}MPKI 0\.50 {2}\(of counts scaled from 50% of the time\)$/m);
+    const compared = await perfcellOnReplay(['compare', '-r', '2', '-w', '0', '--json', '-e', userEvents, '--', spin(0.1), spin(0.2)], MULTIPLEXED_50, { timeoutMs: 120_000 });
+    expect(compared.exitCode, compared.stderr).toBe(0);
+    const document = JSON.parse(compared.stdout) as { alternatives: { lowestRunningPct?: Record<string, number> }[] };
+    for (const alternative of document.alternatives) {
+      expect(alternative.lowestRunningPct).toMatchObject({ 'cache-misses:u': 50, missRatio: 50, ipc: 50, missesPerKiloInstruction: 50 });
+    }
+  }, 180_000);
+
   it('run -r --json gives a hybrid counter that cpu_core and cpu_atom together counted all of the time lowestRunningPct 100, as compare\'s JSON does', async () => {
     // Before: null, which the schema says means 'perf printed none'; compare's lowestRunningPct said 100.
     const result = await perfcellOnReplay(['run', '-r', '2', '--json', '-e', EVENT_LIST, '--', ...spinWords(0.1)], HYBRID_75_25, { timeoutMs: 60_000 });
