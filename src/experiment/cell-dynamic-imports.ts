@@ -20,7 +20,7 @@ export function fileRelativeDynamicImports(code: string, directory: string, find
   if (!code.includes('import')) return code;
   return code.replace(DYNAMIC_IMPORT, (_match, call: string, quote: string, specifier: string) => {
     const typescript = findTypeScript(specifier, directory);
-    if (typescript !== undefined) return `${CELL_IMPORT_TYPESCRIPT}(${JSON.stringify(typescript)}`;
+    if (typescript !== undefined) return `${CELL_IMPORT_TYPESCRIPT}(${quoted(typescript, quote)}`;
     return `${call}${quote}${pathToFileURL(resolve(directory, specifier)).href}${quote}`;
   });
 }
@@ -35,13 +35,22 @@ export function fileRelativeDynamicImports(code: string, directory: string, find
 export function typeScriptDynamicImports(code: string, directory: string, findTypeScript: (specifier: string, directory: string) => string | undefined = resolveTypeScriptFile): { code: string; files: string[] } {
   const files: string[] = [];
   if (!code.includes('import')) return { code, files };
-  const rewritten = code.replace(DYNAMIC_IMPORT, (match, _call: string, _quote: string, specifier: string) => {
+  const rewritten = code.replace(DYNAMIC_IMPORT, (match, _call: string, quote: string, specifier: string) => {
     const typescript = findTypeScript(specifier, directory);
     if (typescript === undefined) return match;
     files.push(typescript);
-    return `${CELL_IMPORT_TYPESCRIPT}(${JSON.stringify(typescript)}`;
+    return `${CELL_IMPORT_TYPESCRIPT}(${quoted(typescript, quote)}`;
   });
   return { code: rewritten, files };
+}
+
+/**
+ * `path` in the quotes the specifier had: a call spelled out inside a string of the other quote
+ * (`console.log("see import('./matrix.ts')")`) stays inside it; JSON's double quotes ended such a
+ * string, a SyntaxError where node:repl had taken the line.
+ */
+function quoted(path: string, quote: string): string {
+  return `${quote}${path.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`)}${quote}`;
 }
 
 /** `import(` with a quoted relative specifier: the call, the quote, the specifier. */

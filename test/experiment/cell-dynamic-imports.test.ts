@@ -15,7 +15,7 @@ describe('fileRelativeDynamicImports', () => {
 
   it('loads a local TypeScript module through the cells\' loader, by its path, since Node\'s import() refuses .ts', () => {
     const findTypeScript = (specifier: string, directory: string) => (specifier === './matrix.js' || specifier === './matrix.ts' ? `${directory}/matrix.ts` : undefined);
-    expect(fileRelativeDynamicImports("const { f } = await import('./matrix.js');", '/exp', findTypeScript)).toBe('const { f } = await __perfcellImportTypeScript("/exp/matrix.ts");');
+    expect(fileRelativeDynamicImports("const { f } = await import('./matrix.js');", '/exp', findTypeScript)).toBe("const { f } = await __perfcellImportTypeScript('/exp/matrix.ts');");
     expect(fileRelativeDynamicImports('await import ( "./matrix.ts", { with: {} })', '/exp', findTypeScript)).toBe('await __perfcellImportTypeScript("/exp/matrix.ts", { with: {} })');
     expect(fileRelativeDynamicImports("await import('./lib.mjs')", '/exp', findTypeScript)).toBe("await import('file:///exp/lib.mjs')");
   });
@@ -25,9 +25,18 @@ describe('typeScriptDynamicImports', () => {
   it("loads only the local TypeScript modules of a REPL line through the cells' loader, naming their files; node:repl resolves the rest itself", () => {
     const findTypeScript = (specifier: string, directory: string) => (specifier === './matrix.js' || specifier === './matrix.ts' ? `${directory}/matrix.ts` : undefined);
     expect(typeScriptDynamicImports("const { f } = await import('./matrix.js'); await import('./lib.mjs')", '/exp', findTypeScript)).toEqual({
-      code: 'const { f } = await __perfcellImportTypeScript("/exp/matrix.ts"); await import(\'./lib.mjs\')',
+      code: "const { f } = await __perfcellImportTypeScript('/exp/matrix.ts'); await import('./lib.mjs')",
       files: ['/exp/matrix.ts'],
     });
     expect(typeScriptDynamicImports("await import('node:path')", '/exp', findTypeScript)).toEqual({ code: "await import('node:path')", files: [] });
+  });
+
+  it('keeps the quote the specifier had, so a call spelled out inside a string stays inside it (a review: JSON\'s double quotes ended `console.log("see import(\'./matrix.ts\')")`, a SyntaxError)', () => {
+    const findTypeScript = (specifier: string, directory: string) => (specifier === './matrix.ts' ? `${directory}/matrix.ts` : undefined);
+    const { code } = typeScriptDynamicImports('console.log("see import(\'./matrix.ts\')")', "/it's", findTypeScript);
+    expect(code).toBe('console.log("see __perfcellImportTypeScript(\'/it\\\'s/matrix.ts\')")');
+    // it compiles, and the string reads as the path
+    expect(() => new Function(code)).not.toThrow();
+    expect(fileRelativeDynamicImports('const s = "import(\'./matrix.ts\')";', '/exp', findTypeScript)).toBe('const s = "__perfcellImportTypeScript(\'/exp/matrix.ts\')";');
   });
 });
