@@ -100,7 +100,9 @@ export function createTypeScriptModules(): TypeScriptModules {
           if (typescript !== undefined) compileAhead(typescript);
         }
       } catch {
-        // left for its load to fail in its cell
+        // left for its load to fail in its cell (or compile there, where esbuild's service had
+        // gone: a Ctrl-C ends it); a later precompile tries the file again
+        compiling.delete(file);
       }
     })();
     compiling.set(file, compiled);
@@ -132,7 +134,11 @@ export function createTypeScriptModules(): TypeScriptModules {
     try {
       run.call(module.exports, module.exports, moduleRequire(file), module, file, dirname(file));
     } catch (error: unknown) {
+      // as CommonJS forgets a module whose load threw: the next import reads the file again (its
+      // compile kept, a REPL's fixed module kept throwing 'boom at load')
       loaded.delete(file);
+      ready.delete(file);
+      compiling.delete(file);
       throw error;
     }
     module.loaded = true;

@@ -46,4 +46,19 @@ describe('perfcell repl: local TypeScript modules', () => {
     // esbuild loaded and compiling in the line had cost it some 11 MiB
     expect(reports[0]?.memory.usedBytes).toBeLessThan(4 * MIB);
   });
+
+  it('a module whose load threw is read again at the next import, once it is mended, as CommonJS reads it (a review: the first compile was kept, and it threw on)', { timeout: 60_000 }, async () => {
+    dir = mkdtempSync(join(tmpdir(), 'perfcell-repl-ts-'));
+    writeFileSync(join(dir, 'boom.ts'), "throw new Error('boom at load');\n");
+    const input = [
+      "await import('./boom.ts').then(() => 'loaded', (error) => 'first: ' + error.message)",
+      `require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'boom.ts'))}, 'export const v: number = 2;\\n')`,
+      "await import('./boom.ts').then((module) => 'mended: ' + module.v, (error) => 'still: ' + error.message)",
+      '',
+    ].join('\n');
+    const result = await execa(process.execPath, [cliPath, 'repl', '--json', '--no-perf'], { cwd: dir, input, reject: false, timeout: 60_000, env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: '' } });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain("'first: boom at load'");
+    expect(result.stderr).toContain("'mended: 2'");
+  });
 });
