@@ -71,13 +71,28 @@ function isJson(text: string): boolean {
   }
 }
 
+/**
+ * The metadata keys Jupytext itself writes with a number (the blank lines it keeps around a cell);
+ * any other `key=number` is a title (`// %% n=1000`, `size=1e6`: cells named by their input size),
+ * as users' metadata comes as strings, lists, objects and booleans.
+ */
+const NUMERIC_METADATA_KEYS: ReadonlySet<string> = new Set(['lines_to_next_cell', 'lines_to_end_of_cell_marker']);
+
+/** Whether `pair` (`key=value`) is one of Jupytext's metadata: its value JSON, and a number only for its own keys. */
+function isMetadataPair(pair: string): boolean {
+  const equal = pair.indexOf('=');
+  const value = pair.slice(equal + 1);
+  if (!isJson(value)) return false;
+  return typeof JSON.parse(value) !== 'number' || NUMERIC_METADATA_KEYS.has(pair.slice(0, equal).trim());
+}
+
 /** Whether `text` is nothing but `key=value` pairs whose values are JSON, as Jupytext writes a cell's metadata (`tags=["x"] hide=true`). */
 function isKeyValueMetadata(text: string): boolean {
   // a value may hold spaces and even ' k=' inside its JSON: a piece that is no JSON yet takes the next one on
   const [first = '', ...rest] = text.split(/(?=\s+[A-Za-z_][\w.-]*=)/);
   let pending = first;
   for (const piece of [...rest, null]) {
-    if (isJson(pending.slice(pending.indexOf('=') + 1))) pending = '';
+    if (isMetadataPair(pending)) pending = '';
     if (piece === null) break;
     pending = pending === '' ? piece.trimStart() : pending + piece;
   }
@@ -89,7 +104,8 @@ function isKeyValueMetadata(text: string): boolean {
  * `// %% Optional title [cell type] key="value"`, the metadata as `key=value` pairs with JSON values
  * (`tags=["x"]`), or, in older files, as one JSON object (`{"tags": ["x"]}`). The cell type and
  * the metadata are not the title. Text that is not such metadata stays in the title (`n = 1000`,
- * which Jupytext never writes so, or `a=b`).
+ * which Jupytext never writes so, `a=b`, or `n=1000`: a number is metadata only under Jupytext's own
+ * keys, NUMERIC_METADATA_KEYS).
  * @example markerTitle('rows tags=["x"] hide=true') // 'rows'
  * @example markerTitle('Notes [markdown] {"tags": ["y"]}') // 'Notes'
  */

@@ -160,6 +160,9 @@ describe('splitCells', () => {
     expect(['rows tags=["x"] hide=true', 'x tags=["a b=c", "d"] k={"s": 1}', 'Notes [markdown] key="value"', 'rows [raw]'].map(markerTitle)).toEqual(['rows', 'x', 'Notes', 'rows']);
     // not metadata as Jupytext writes it (a value that is no JSON, spaces around '='): the title keeps it
     expect(['n = 1000', 'a=b', 'f(a=1)', 'title {not json}', 'sum rows', 'tag=x rows'].map(markerTitle)).toEqual(['n = 1000', 'a=b', 'f(a=1)', 'title {not json}', 'sum rows', 'tag=x rows']);
+    // cells named by their input size keep their names (a review: `// %% n=1000` ran as `cell 1`, its
+    // title taken for metadata); a number is metadata only under Jupytext's own keys
+    expect(['n=1000', 'size=1e6', 'n=1000 tags=["x"]', 'rows lines_to_next_cell=2', 'lines_to_next_cell=2'].map(markerTitle)).toEqual(['n=1000', 'size=1e6', 'n=1000', 'rows', '']);
   });
 
   it('leaves markers inside strings and block comments alone only when not at line start', () => {
