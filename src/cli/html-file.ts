@@ -21,7 +21,9 @@ export function writeHtmlFile(file: string, html: string, write: (path: string, 
     write(file, html);
   } catch (error: unknown) {
     const reason = error instanceof Error && 'code' in error ? String(error.code) : 'write failed';
-    throw new Error(`cannot write the HTML report to ${file}: ${reason} (check that the path is a writable file, not a folder)`, { cause: error });
+    // a full disk needs room, not another path kind (as writeOutput says for the exports)
+    const fix = reason === 'ENOSPC' || reason === 'EDQUOT' ? 'free space on its disk, or give a path on another' : 'check that the path is a writable file, not a folder';
+    throw new Error(`cannot write the HTML report to ${file}: ${reason} (${fix})`, { cause: error });
   }
   process.stderr.write(`wrote ${file}\n`);
 }

@@ -146,7 +146,7 @@ describe.concurrent('fault matrix: run', () => {
   });
   // /dev/full passes the check before the run (a writable file) and refuses the write after it (ENOSPC)
   it('an --html file that cannot be written keeps the program\'s exit code', async () => {
-    expectOutcome(await perfcell(['run', '--no-perf', '--html', '/dev/full', '--', 'sh', '-c', 'exit 3']), 3, /^error: cannot write the HTML report to \/dev\/full: ENOSPC \(check that the path is a writable file, not a folder\)$/);
+    expectOutcome(await perfcell(['run', '--no-perf', '--html', '/dev/full', '--', 'sh', '-c', 'exit 3']), 3, /^error: cannot write the HTML report to \/dev\/full: ENOSPC \(free space on its disk, or give a path on another\)$/);
   });
   it('--html and -o make missing folders, like --export-*', async () => {
     const html = join(dir, 'run-html', 'deep', 'r.html');
