@@ -414,10 +414,14 @@ class EventState {
 
 const RATE_PREFIX: Readonly<Record<string, number>> = { K: 1e3, M: 1e6, G: 1e9 };
 
-/** `89.506 K/sec` → `89506 /sec`: perf picks the prefix per row, so rows compare only without it. */
+/**
+ * `89.506 K/sec` → `89506 /sec`: perf picks the prefix per row, so rows compare only without it.
+ * The product is taken to 15 significant digits, more than perf prints: `32.322 K/sec` read
+ * 32322.000000000004 in binary floating point.
+ */
 function normalizeMetric(value: number, unit: string): PerfMetric {
   const prefixed = /^([KMG])\/sec$/.exec(unit);
-  return prefixed === null ? { value, unit } : { value: value * (RATE_PREFIX[prefixed[1] ?? ''] ?? 1), unit: '/sec' };
+  return prefixed === null ? { value, unit } : { value: Number((value * (RATE_PREFIX[prefixed[1] ?? ''] ?? 1)).toPrecision(15)), unit: '/sec' };
 }
 
 function lowerOf(a: number | null, b: number | null): number | null {

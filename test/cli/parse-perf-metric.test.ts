@@ -91,6 +91,12 @@ describe("perfcell parse --summary keeps perf's metric column as perfMetric", ()
     expectMetricsClose(metrics, windowMetricsFromCsv(capture));
   });
 
+  it('a K/sec rate in /sec as perf printed it, without binary floating point\'s tail (lkml-2023-kanliang-spr-default-topdown: 32.322,K/sec)', async () => {
+    // a review: 32322.000000000004 (32.322 × 1000 in doubles)
+    const metrics = await summaryMetrics('lkml-2023-kanliang-spr-default-topdown.csv.txt');
+    expect(metrics.get('branches')).toEqual({ value: 32322, unit: '/sec' });
+  });
+
   it('on a -x, -I capture: the window value Σ count / Σ (count / metric) of its intervals (local-perf61-vm-pid-interval-comma)', async () => {
     const capture = 'local-perf61-vm-pid-interval-comma.csv.txt';
     const metrics = await summaryMetrics(capture);
