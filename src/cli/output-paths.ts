@@ -1,4 +1,4 @@
-import { statSync, type Stats } from 'node:fs';
+import { readlinkSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { isWritable } from '../is-writable.ts';
@@ -22,6 +22,8 @@ export interface PathProbe {
   readonly isWritable: (path: string, isFolder: boolean) => boolean;
   /** The kernel file system the path is on (`proc`, `sysfs`…), or null for one that holds files. */
   readonly kernelFileSystem?: (path: string) => string | null;
+  /** Where a symlink points (as written in it), or null when the path is not a symlink. */
+  readonly readlink?: (path: string) => string | null;
 }
 
 const realProbe: PathProbe = {
@@ -34,6 +36,13 @@ const realProbe: PathProbe = {
   },
   isWritable,
   kernelFileSystem,
+  readlink: (path) => {
+    try {
+      return readlinkSync(path);
+    } catch {
+      return null;
+    }
+  },
 };
 
 /**
@@ -92,15 +101,33 @@ function fileKey(path: string, probe: PathProbe): string {
   const own = identity(probe.stat(path));
   if (own !== null) return own;
   // a new file: the nearest folder that exists, by its identity, then the rest of the path
-  let folder = dirname(resolve(path));
-  let rest = basename(resolve(path));
+  const target = danglingLinkTarget(path, probe);
+  let folder = dirname(target);
+  let rest = basename(target);
   for (;;) {
     const found = identity(probe.stat(folder));
     if (found !== null) return `${found}/${rest}`;
-    if (dirname(folder) === folder) return resolve(path);
+    if (dirname(folder) === folder) return target;
     rest = `${basename(folder)}/${rest}`;
     folder = dirname(folder);
   }
+}
+
+/** Links followed before a chain is taken for a loop: the kernel's own bound (ELOOP). */
+const MAX_LINKS = 40;
+
+/**
+ * The absolute path a missing file is written at: a broken symlink (one to a file not yet made)
+ * is written through, so the file its chain of links ends at; the path itself when it is no link.
+ */
+function danglingLinkTarget(path: string, probe: PathProbe): string {
+  let target = resolve(path);
+  for (let links = 0; links < MAX_LINKS; links += 1) {
+    const written = probe.readlink?.(target) ?? null;
+    if (written === null) return target;
+    target = resolve(dirname(target), written);
+  }
+  return target;
 }
 
 /**

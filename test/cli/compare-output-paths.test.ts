@@ -76,6 +76,16 @@ describe('compare checks its output paths before the first run', () => {
       expect(result.exitCode).toBe(2);
     }
     expect(existsSync(log)).toBe(false);
+    // a link to a file not yet made (a broken link, or a chain of them) reaches the file the other export makes
+    symlinkSync('target.csv', join(dir, 'dangling.json'));
+    symlinkSync('dangling.json', join(dir, 'dangling-2.json'));
+    for (const first of ['dangling.json', 'dangling-2.json']) {
+      const dangling = await perfcell(compareArgs(log, '--export-json', first, '--export-csv', 'target.csv'));
+      expect(dangling.stderr).toBe(`error: --export-json ${first} and --export-csv target.csv are one file (a link: give each its own file)`);
+      expect(dangling.exitCode).toBe(2);
+    }
+    expect(existsSync(log)).toBe(false);
+    expect(existsSync(join(dir, 'target.csv'))).toBe(false);
     // two files in one linked folder are two files
     const apart = await perfcell(compareArgs(log, '--export-csv', 'real/a.csv', '--export-markdown', 'real-link/b.md'));
     expect(apart.exitCode, apart.stderr).toBe(0);
