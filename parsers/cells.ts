@@ -7,6 +7,8 @@
  *     …
  */
 
+import { linesInLiterals } from './lines-in-literals.ts';
+
 /** A file's extension, lower case; undefined where its name has none. */
 export function extensionOf(file: string): string | undefined {
   return /\.([^./]+)$/.exec(file)?.[1]?.toLowerCase();
@@ -170,14 +172,16 @@ export function splitCells(source: string): readonly Cell[] {
 /**
  * The 1-based line of the first `# %%` line of a file with no `// %%` marker: the cell marker of
  * Python's percent format (Jupyter, VS Code), which a JavaScript or TypeScript file cannot hold
- * (`#` starts no statement); undefined where the file has `// %%` markers or no such line.
+ * (`#` starts no statement); undefined where the file has `// %%` markers or no such line outside
+ * a template literal, a block comment or a string (text there, e.g. Python code in a template).
  * @example findPythonMarkerLine('# %% setup\nconst n = 1;') // 1
  * @example findPythonMarkerLine('// %% setup\nconst s = `\n# %% python in a string\n`;') // undefined
  */
 export function findPythonMarkerLine(source: string): number | undefined {
   const lines = source.split(/\r?\n/);
   if (lines.some((line) => parseCellMarker(line) !== undefined)) return undefined;
-  const index = lines.findIndex((line) => /^\s*#\s*%%/.test(line));
+  const inLiterals = linesInLiterals(source);
+  const index = lines.findIndex((line, at) => /^\s*#\s*%%/.test(line) && !inLiterals.has(at + 1));
   return index === -1 ? undefined : index + 1;
 }
 

@@ -201,6 +201,11 @@ describe('perfcell cells', () => {
     const hashMarkers = await perfcell(['cells', cellFile('hash-markers.ts', '// experiment\n# %% setup\nconst n = 1;\n# %% use\nn + 1;\n')]);
     expect(hashMarkers.exitCode).toBe(2);
     expect(hashMarkers.stderr).toBe(`error: ${join(dir, 'hash-markers.ts')}:2: '# %%' marks a cell in Python; in JavaScript and TypeScript write '// %%'`);
+    // before: a '# %%' line in a template literal was refused as a Python marker too, though the file runs
+    const inTemplate = await perfcell(['cells', '--no-perf', cellFile('hash-in-template.js', 'const py = `\n# %% cell\nprint(1)\n`;\nconsole.log(py.length);\n')]);
+    expect(inTemplate.stderr).not.toContain('marks a cell in Python');
+    expect(inTemplate.exitCode, inTemplate.stderr).toBe(0);
+    expect(inTemplate.stdout).toContain('20');
   });
 
   it.runIf(perfUsable)('counts perf software events per cell, and no perf outlives the run', async () => {

@@ -140,6 +140,13 @@ describe('splitCells', () => {
     expect(findPythonMarkerLine('  #  %%\r\nx')).toBe(1);
     expect(findPythonMarkerLine('// %% setup\nconst s = `\n# %% python in a string\n`;')).toBeUndefined();
     expect(findPythonMarkerLine('const a = 1;\n// # %% in a comment\n#!x')).toBeUndefined();
+    // a # %% line inside a template literal, a block comment or a continued string is text, not a marker
+    expect(findPythonMarkerLine('const py = `\n# %% cell\nprint(1)\n`;\nconsole.log(py.length);')).toBeUndefined();
+    expect(findPythonMarkerLine('/*\n# %% in a block comment\n*/\nconst a = 1;')).toBeUndefined();
+    expect(findPythonMarkerLine("const s = 'a\\\n# %% continued string';")).toBeUndefined();
+    expect(findPythonMarkerLine('const t = `${`\n# %% nested`}\n`;\n# %% after\n')).toBe(4);
+    expect(findPythonMarkerLine('const r = /`/; const q = a / 2 / 1;\n# %% after a regex\n')).toBe(2);
+    expect(findPythonMarkerLine('const s = "`"; // `\n# %% after a string and a comment\n')).toBe(2);
   });
 
   it('leaves out Jupytext markdown and raw cells, which hold prose, not code to measure', () => {
