@@ -20,6 +20,17 @@ export const CACHEGRIND_EVENTS: ReadonlyArray<{ readonly event: string; readonly
   { event: 'LLi misses', sumOf: ['ILmr'] },
 ];
 
+/**
+ * The two counts each derived metric divides under cachegrind, numerator first, as perf's are in
+ * session/counters.ts RATIO_COUNTS: a run's report and `run -r`'s ratios of the means both take
+ * them from here. No IPC: cachegrind counts no cycles.
+ */
+export const CACHEGRIND_RATIO_COUNTS: Readonly<Record<'missRatio' | 'ipc' | 'missesPerKiloInstruction', readonly [string, string] | null>> = {
+  missRatio: ['D1 misses', 'D refs'],
+  ipc: null,
+  missesPerKiloInstruction: ['D1 misses', 'I refs'],
+};
+
 function sumEvents(totals: Readonly<Record<string, number>>, names: readonly string[]): number | null {
   let sum = 0;
   for (const name of names) {
@@ -65,6 +76,7 @@ export function countersFromCachegrind(profile: CachegrindProfile): CountersRepo
     };
   });
   const totalOf = (event: string): number | null => events.find((aggregate) => aggregate.event === event)?.total ?? null;
+  const ratioOf = (counts: readonly [string, string], scale = 1): number | null => ratio(totalOf(counts[0]), totalOf(counts[1]), scale);
   return {
     backend: 'cachegrind',
     simulated: true,
@@ -72,9 +84,9 @@ export function countersFromCachegrind(profile: CachegrindProfile): CountersRepo
     events,
     unsupported,
     derived: {
-      missRatio: ratio(totalOf('D1 misses'), totalOf('D refs')),
+      missRatio: ratioOf(CACHEGRIND_RATIO_COUNTS.missRatio!),
       ipc: null,
-      missesPerKiloInstruction: ratio(totalOf('D1 misses'), totalOf('I refs'), 1000),
+      missesPerKiloInstruction: ratioOf(CACHEGRIND_RATIO_COUNTS.missesPerKiloInstruction!, 1000),
     },
     pauseS: 0,
   };

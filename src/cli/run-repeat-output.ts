@@ -119,7 +119,7 @@ export function timeOutliers(reports: readonly CommandReport[]): string | null {
 export async function writeRepeatedRuns(command: readonly string[], reports: readonly CommandReport[], flags: { readonly json: boolean; readonly output?: string; readonly html?: string }, partial: RepeatPartial | null = null, runsRerun = 0): Promise<void> {
   const metrics = summarizeRuns(reports);
   // miss ratio, IPC and MPKI of the mean counts, as single run's report has them of its counts
-  const derived = deriveMetricsOverRuns(reports.map((report) => report.counters.events));
+  const derived = deriveMetricsOverRuns(reports.map((report) => report.counters.events), reports[0]?.counters.backend);
   const dropped = partial?.droppedRun;
   const warnings = mergeRunWarnings([...reports, ...(dropped === undefined ? [] : [dropped])].map((report) => report.warnings));
   if (runsRerun > 0) warnings.push(rerunRunNote(runsRerun));

@@ -1,4 +1,5 @@
 import { aggregateRecords, type EventAggregate } from '../../parsers/aggregate.ts';
+import { CACHEGRIND_RATIO_COUNTS } from '../backends/cachegrind-counters.ts';
 import { summarizeMetricRows } from '../../parsers/metric-rows.ts';
 import type { PerfWindowResult } from '../perf/controller.ts';
 import { metricGroupNotes } from '../perf/metric-group-notes.ts';
@@ -60,12 +61,14 @@ export function deriveMetrics(events: readonly EventAggregate[]): DerivedMetrics
  * other's sum away from it.
  * @example deriveMetricsOverRuns(reports.map((report) => report.counters.events)) // { missRatio: 0.25, ipc: 2, missesPerKiloInstruction: 0.5 }
  */
-export function deriveMetricsOverRuns(runs: readonly (readonly EventAggregate[])[]): DerivedMetrics {
-  const overall = metricsOf(runs);
+export function deriveMetricsOverRuns(runs: readonly (readonly EventAggregate[])[], backend: CountersReport['backend'] = 'perf'): DerivedMetrics {
+  // cachegrind names its counts as its own summary does (D1 misses, D refs, I refs)
+  const counts = backend === 'cachegrind' ? CACHEGRIND_RATIO_COUNTS : RATIO_COUNTS;
+  const overall = metricsOf(runs, counts);
   const pmus = [...new Set(runs.flat().flatMap((event) => (event.pmus ?? []).map((share) => share.pmu)))];
   const byPmu: Record<string, DerivedMetrics> = {};
   for (const pmu of pmus) {
-    const metrics = metricsOf(runs, pmu);
+    const metrics = metricsOf(runs, counts, pmu);
     if (metrics.missRatio !== null || metrics.ipc !== null || metrics.missesPerKiloInstruction !== null) byPmu[pmu] = metrics;
   }
   return Object.keys(byPmu).length === 0 ? overall : { ...overall, byPmu };
@@ -78,16 +81,18 @@ export const RATIO_COUNTS: Readonly<Record<'missRatio' | 'ipc' | 'missesPerKiloI
   missesPerKiloInstruction: ['cache-misses', 'instructions'],
 };
 
-function metricsOf(runs: readonly (readonly EventAggregate[])[], pmu?: string): DerivedMetrics {
+function metricsOf(runs: readonly (readonly EventAggregate[])[], counts: typeof CACHEGRIND_RATIO_COUNTS, pmu?: string): DerivedMetrics {
   return {
-    missRatio: ratioOverRuns(runs, ...RATIO_COUNTS.missRatio, pmu),
-    ipc: ratioOverRuns(runs, ...RATIO_COUNTS.ipc, pmu),
-    missesPerKiloInstruction: ratioOverRuns(runs, ...RATIO_COUNTS.missesPerKiloInstruction, pmu, 1000),
+    missRatio: ratioOverRuns(runs, counts.missRatio, pmu),
+    ipc: ratioOverRuns(runs, counts.ipc, pmu),
+    missesPerKiloInstruction: ratioOverRuns(runs, counts.missesPerKiloInstruction, pmu, 1000),
   };
 }
 
-/** Σ numerator / Σ denominator over the runs that counted both; null when none did (or the denominators add up to 0). */
-function ratioOverRuns(runs: readonly (readonly EventAggregate[])[], numerator: string, denominator: string, pmu: string | undefined, scale = 1): number | null {
+/** Σ numerator / Σ denominator over the runs that counted both; null when none did (or the denominators add up to 0), or the backend has no such ratio. */
+function ratioOverRuns(runs: readonly (readonly EventAggregate[])[], counts: readonly [string, string] | null, pmu: string | undefined, scale = 1): number | null {
+  if (counts === null) return null;
+  const [numerator, denominator] = counts;
   let top: number | null = null;
   let bottom = 0;
   for (const events of runs) {

@@ -112,4 +112,20 @@ describe.runIf(runsWith('valgrind', hasValgrind, 'the cachegrind run tests'))('p
     // the ISO string is rounded to the ms
     expect(startedMs + report.durationS * 1000, `started ${startedMs - before} ms after the call, ran ${report.durationS} s, the call took ${after - before} ms`).toBeLessThanOrEqual(after + 1);
   });
+
+  // A review: run -r took the ratios' inputs by perf's names (cache-misses…), so under cachegrind
+  // its derived were all null and its text had no ratio line, where one run's report has both.
+  it('run -r gives the miss ratio and MPKI of the mean counts, as one run does, and no IPC', async () => {
+    const one = JSON.parse((await perfcell(['run', '--backend', 'cachegrind', '--json', '--', rowcol, 'col', '64', '1'])).stdout) as CommandReport;
+    const repeated = await perfcell(['run', '-r', '2', '--backend', 'cachegrind', '--json', '--', rowcol, 'col', '64', '1']);
+    expect(repeated.exitCode, repeated.stderr).toBe(0);
+    const document = JSON.parse(repeated.stdout.slice(repeated.stdout.indexOf('{'))) as { readonly derived: CommandReport['counters']['derived'] };
+    // the simulation is deterministic: two runs' ratios of summed counts are one run's
+    expect(one.counters.derived.missRatio).toBeGreaterThan(0);
+    expect(document.derived.missRatio).toBeCloseTo(one.counters.derived.missRatio!, 6);
+    expect(document.derived.missesPerKiloInstruction).toBeCloseTo(one.counters.derived.missesPerKiloInstruction!, 6);
+    expect(document.derived.ipc).toBeNull();
+    const text = await perfcell(['run', '-r', '2', '--backend', 'cachegrind', '--', rowcol, 'col', '64', '1']);
+    expect(text.stderr).toMatch(/^ {2}ratios of the means: miss ratio \d+\.\d%  MPKI \d+\.\d\d$/m);
+  });
 });
