@@ -54,7 +54,11 @@ const OWN_DIR = fileURLToPath(new URL('../', import.meta.url));
 /** A thrown value as Jupyter's error content: name, message and the stack as traceback lines. */
 export function errorContent(value: unknown): { ename: string; evalue: string; traceback: string[] } {
   if (value instanceof Error) {
-    const interrupted = (value as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED';
+    // A cell's child killed by the interrupt's SIGINT (execSync, spawnSync: the kernel's process
+    // group gets it) ends the cell with the child's error where the child's end comes before the
+    // kernel's own SIGINT stops the script: an interruption either way, as IPython's
+    // KeyboardInterrupt is whichever ends first (CI once read 'Error' for an interrupted execSync).
+    const interrupted = (value as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED' || (value as { signal?: unknown }).signal === 'SIGINT';
     return {
       ename: interrupted ? 'Interrupted' : value.name,
       evalue: value.message,

@@ -1,3 +1,4 @@
+import { execSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { errorContent, REPORT_MIME, reportBundle, valueBundle } from '../../src/kernel/display.ts';
 import { escapeHtml, renderReportHtml } from '../../src/kernel/report-html.ts';
@@ -107,5 +108,23 @@ describe('values and errors as Jupyter outputs', () => {
     expect(errorContent('plain')).toEqual({ ename: 'Uncaught', evalue: "'plain'", traceback: ["Uncaught 'plain'"] });
     const interrupted = Object.assign(new Error('Script execution was interrupted by `SIGINT`'), { code: 'ERR_SCRIPT_EXECUTION_INTERRUPTED' });
     expect(errorContent(interrupted).ename).toBe('Interrupted');
+    // a child the interrupt's SIGINT killed (the kernel's group gets it), its error thrown before the
+    // kernel's own SIGINT stopped the script: an interruption too, its message kept
+    let killed: unknown;
+    try {
+      execSync('kill -INT $$', { stdio: 'ignore' });
+    } catch (error: unknown) {
+      killed = error;
+    }
+    expect((killed as { signal?: string }).signal).toBe('SIGINT');
+    expect(errorContent(killed)).toMatchObject({ ename: 'Interrupted', evalue: (killed as Error).message });
+    // a child that failed otherwise is its own error
+    let failed: unknown;
+    try {
+      execSync('exit 3', { stdio: 'ignore' });
+    } catch (error: unknown) {
+      failed = error;
+    }
+    expect(errorContent(failed).ename).toBe('Error');
   });
 });
