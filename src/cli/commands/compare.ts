@@ -689,7 +689,12 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
           [flags.exportOrgmode, () => renderCompareOrgmode(document, tableOptions)],
           [flags.exportHyperfine, () => renderHyperfineJson(document)],
         ];
-        for (const [path, render] of exports) if (path !== undefined) await attempt(() => writeExport(path, render()));
+        for (const [path, render] of exports) {
+          if (path === undefined) continue;
+          // rendered outside the attempt: only a write's failure is said and passed over, a renderer's bug is not
+          const text = render();
+          await attempt(() => writeExport(path, text));
+        }
         const htmlPath = flags.html;
         if (htmlPath !== undefined) {
           const html = renderCompareDocumentHtml(document, undefined, timeUnitOption);
