@@ -50,6 +50,9 @@ export function parseCellMarker(line: string): string | undefined {
   return CELL_MARKER.exec(line)?.[1]?.trim();
 }
 
+/** A prose cell's type in a marker's text, `[markdown]`, `[md]` or `[raw]`, a word of its own. */
+const PROSE_TYPE = /(?:^|\s)\[(?:markdown|md|raw)\](?=\s|$)/i;
+
 /**
  * Whether a marker's text gives its cell a type other than code: Jupytext's percent format writes
  * prose as `// %% [markdown]` (or `[md]`) cells of comment lines, and `[raw]` cells, the type in
@@ -58,7 +61,7 @@ export function parseCellMarker(line: string): string | undefined {
  * @example isProseMarker('sum rows') // false
  */
 export function isProseMarker(markerTitle: string): boolean {
-  return /(?:^|\s)\[(?:markdown|md|raw)\](?=\s|$)/i.test(markerTitle);
+  return PROSE_TYPE.test(markerTitle);
 }
 
 /** A key of Jupytext's `key=value` cell metadata as it writes them, `=` right after it. */
@@ -112,7 +115,7 @@ function isKeyValueMetadata(text: string): boolean {
  * @example markerTitle('Notes [markdown] {"tags": ["y"]}') // 'Notes'
  */
 export function markerTitle(text: string): string {
-  const typeless = text.replace(/(?:^|\s)\[(?:markdown|md|raw)\](?=\s|$)/gi, ' ').trim();
+  const typeless = text.replace(new RegExp(PROSE_TYPE.source, 'gi'), ' ').trim();
   const curly = typeless.indexOf('{');
   const equal = typeless.indexOf('=');
   if (curly >= 0 && (equal < 0 || curly < equal) && isJson(typeless.slice(curly)) && typeless.trimEnd().endsWith('}')) return typeless.slice(0, curly).trim();
