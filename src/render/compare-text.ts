@@ -12,7 +12,7 @@ import { fitTable, wrapLines } from './compare-fit.ts';
 import { formatMetricValue } from './metric-units.ts';
 import { verdictsOf } from './named-verdict.ts';
 import { scaledFromText } from './running-pct.ts';
-import { eventOf, scaledNote } from './scaled-metric.ts';
+import { eventOf, scaledNote, scaledPctOf } from './scaled-metric.ts';
 import { RATIO_COUNTS } from '../session/counters.ts';
 
 const HEADER = ['', 'mean', 'σ', 'median', 'min', 'max', 'n'];
@@ -300,21 +300,18 @@ function verdictMark(document: CompareDocument, runningPct: Readonly<Record<stri
   return (result, comparison) => {
     const event = eventOf(result.metric.key);
     if (!Object.hasOwn(runningPct, event)) return '';
-    const shares = kept
-      ? [comparison.alternativeName, comparison.baselineName].flatMap((name) => document.alternatives.find((alternative) => alternative.name === name)?.lowestRunningPct?.[event] ?? [])
-      : [runningPct[event] ?? 100];
-    const scaled = scaledFromText(Math.min(100, ...shares));
+    const scaled = scaledFromText(kept ? scaledPctOf(document, event, [comparison.alternativeName, comparison.baselineName]) : (runningPct[event] ?? null));
     return scaled === null ? '' : ` (${scaled}*)`;
   };
 }
 
 /** Per event perf multiplexed in any run of the alternatives or the noise floor, its lowest share (each alternative's `lowestRunningPct`). */
 function scaledShares(document: CompareDocument): Record<string, number> {
-  const lowest: Record<string, number> = {};
-  for (const alternative of [...document.alternatives, ...(document.noiseFloor === null ? [] : [document.noiseFloor])]) {
-    for (const [event, pct] of Object.entries(alternative.lowestRunningPct ?? {})) if (pct < 100 && pct < (lowest[event] ?? 100)) lowest[event] = pct;
-  }
-  return lowest;
+  const events = new Set([...document.alternatives, ...(document.noiseFloor === null ? [] : [document.noiseFloor])].flatMap((alternative) => Object.keys(alternative.lowestRunningPct ?? {})));
+  return Object.fromEntries([...events].flatMap((event) => {
+    const pct = scaledPctOf(document, event);
+    return pct === null ? [] : [[event, pct]];
+  }));
 }
 
 /** The document with a `*` after the label of each multiplexed event's total and rate (the footnote says from how much). */
