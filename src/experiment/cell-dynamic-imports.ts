@@ -17,12 +17,7 @@ import { resolveTypeScriptFile } from './typescript-modules.ts';
  * @example fileRelativeDynamicImports("await import('./matrix.js')", '/exp') // "await __perfcellImportTypeScript('/exp/matrix.ts')" where only matrix.ts is there
  */
 export function fileRelativeDynamicImports(code: string, directory: string, findTypeScript: (specifier: string, directory: string) => string | undefined = resolveTypeScriptFile): string {
-  if (!code.includes('import')) return code;
-  return code.replace(DYNAMIC_IMPORT, (_match, call: string, quote: string, specifier: string) => {
-    const typescript = findTypeScript(specifier, directory);
-    if (typescript !== undefined) return `${CELL_IMPORT_TYPESCRIPT}(${quoted(typescript, quote)}`;
-    return `${call}${quote}${pathToFileURL(resolve(directory, specifier)).href}${quote}`;
-  });
+  return rewriteDynamicImports(code, directory, findTypeScript, (_match, call, quote, specifier) => `${call}${quote}${pathToFileURL(resolve(directory, specifier)).href}${quote}`).code;
 }
 
 /**
@@ -33,11 +28,24 @@ export function fileRelativeDynamicImports(code: string, directory: string, find
  * @example typeScriptDynamicImports("await import('./matrix.ts')", '/exp') // { code: 'await __perfcellImportTypeScript("/exp/matrix.ts")', files: ['/exp/matrix.ts'] } where matrix.ts is there
  */
 export function typeScriptDynamicImports(code: string, directory: string, findTypeScript: (specifier: string, directory: string) => string | undefined = resolveTypeScriptFile): { code: string; files: string[] } {
+  return rewriteDynamicImports(code, directory, findTypeScript, (match) => match);
+}
+
+/**
+ * Each quoted relative import() of `code`: a local TypeScript module's loaded through
+ * CELL_IMPORT_TYPESCRIPT by its path (the files so named listed), any other as `other` writes it.
+ */
+function rewriteDynamicImports(
+  code: string,
+  directory: string,
+  findTypeScript: (specifier: string, directory: string) => string | undefined,
+  other: (match: string, call: string, quote: string, specifier: string) => string,
+): { code: string; files: string[] } {
   const files: string[] = [];
   if (!code.includes('import')) return { code, files };
-  const rewritten = code.replace(DYNAMIC_IMPORT, (match, _call: string, quote: string, specifier: string) => {
+  const rewritten = code.replace(DYNAMIC_IMPORT, (match, call: string, quote: string, specifier: string) => {
     const typescript = findTypeScript(specifier, directory);
-    if (typescript === undefined) return match;
+    if (typescript === undefined) return other(match, call, quote, specifier);
     files.push(typescript);
     return `${CELL_IMPORT_TYPESCRIPT}(${quoted(typescript, quote)}`;
   });
