@@ -1,15 +1,11 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cliPath } from '../support/fixtures.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const bin = `${root}dist/app/cli.cjs`;
-
-beforeAll(async () => {
-  await execa('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, reject: false, timeout: 120_000 });
-  expect(existsSync(bin), `${bin} was not built`).toBe(true);
-}, 130_000);
+// the bin the global setup built (npm run build: its tsc too)
+const bin = cliPath;
 
 describe('perfcell parse --summary on hybrid captures', () => {
   it('folds cpu_core/cpu_atom rows into one event with the per-PMU split (real capture: lkml-2024-jclark-hybrid-not-counted-before)', async () => {
