@@ -69,12 +69,7 @@ export function outputPathProblem(output: OutputPath, probe: PathProbe = realPro
     return null;
   }
   // the nearest folder that exists: the file (and any folders missing before it) are made in it
-  let folder = dirname(resolve(path));
-  let above = probe.stat(folder);
-  while (above === null && dirname(folder) !== folder) {
-    folder = dirname(folder);
-    above = probe.stat(folder);
-  }
+  const { folder, stat: above } = nearestExistingFolder(resolve(path), probe);
   if (above === null) return null; // nothing exists, not even /: let the write say why
   if (!above.isDirectory()) return `${flag} ${path} cannot be written: ${folder} is a file, not a folder (check the path)`;
   const kernel = probe.kernelFileSystem?.(folder) ?? null;
@@ -102,15 +97,26 @@ function fileKey(path: string, probe: PathProbe): string {
   if (own !== null) return own;
   // a new file: the nearest folder that exists, by its identity, then the rest of the path
   const target = danglingLinkTarget(path, probe);
-  let folder = dirname(target);
-  let rest = basename(target);
-  for (;;) {
-    const found = identity(probe.stat(folder));
-    if (found !== null) return `${found}/${rest}`;
-    if (dirname(folder) === folder) return target;
+  const { stat, rest } = nearestExistingFolder(target, probe);
+  const found = identity(stat);
+  return found === null ? target : `${found}/${rest}`;
+}
+
+/**
+ * The nearest folder above the absolute `path` that exists, its stat (null where not even / does),
+ * and the part of `path` below it: where a new file is made, the folders missing before it with it.
+ * @example nearestExistingFolder('/tmp/new/a.csv', probe) // { folder: '/tmp', stat, rest: 'new/a.csv' }
+ */
+function nearestExistingFolder(path: string, probe: PathProbe): { folder: string; stat: Stats | null; rest: string } {
+  let folder = dirname(path);
+  let rest = basename(path);
+  let stat = probe.stat(folder);
+  while (stat === null && dirname(folder) !== folder) {
     rest = `${basename(folder)}/${rest}`;
     folder = dirname(folder);
+    stat = probe.stat(folder);
   }
+  return { folder, stat, rest };
 }
 
 /** Links followed before a chain is taken for a loop: the kernel's own bound (ELOOP). */
