@@ -223,6 +223,11 @@ function readCache(text: string | null): CacheFile {
   return { version: 2, entries: {} };
 }
 
+/** Whether `warning` is the default set's note, which a process says once, under its first report of that set (not that report's alone). */
+export function isDefaultEventsNote(warning: string): boolean {
+  return warning.includes(', so the default events are ');
+}
+
 /** Remembers that a measurement used a default set that needs saying (see takeDefaultEventsNote). */
 export function noteDefaultEvents(choice: DefaultEventChoice): void {
   if (choice.note !== null && !noteSaid) pendingNote = { text: choice.note, events: choice.events };

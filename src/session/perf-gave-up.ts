@@ -15,6 +15,15 @@ export function perfGaveUp(report: CommandReport, options: MeasureOptions): bool
 }
 
 /**
+ * Whether `warning` says perf counted nothing in its report (`…; measuring RAM, time and CPU
+ * only`): the commands after it in the session go without perf and say nothing of it, so the note
+ * is the session's, not that one command's.
+ */
+export function isGaveUpNote(warning: string): boolean {
+  return warning.endsWith('; measuring RAM, time and CPU only') || warning.endsWith('; timing only');
+}
+
+/**
  * The warnings of the first report whose perf gave up among those a caller does not show (compare's
  * warm-up runs, its set-up and after cells): the runs after it go without perf and say nothing of
  * it, so without these a comparison lost its counters without a word (a QA pass: `compare FILE

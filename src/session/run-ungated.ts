@@ -28,6 +28,11 @@ export function ungatedWarning(problem: HelperProblem): string {
   );
 }
 
+/** Whether `warning` is ungatedWarning's, said under a process's first ungated report only (not that report's alone). */
+export function isUngatedWarning(warning: string): boolean {
+  return warning.startsWith('perfcell-exec (the exec gate) is not built for this machine');
+}
+
 let warned = false;
 
 /** The children's CPU of this process (utime, stime of waited-for children), seconds. */

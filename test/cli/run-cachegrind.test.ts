@@ -66,6 +66,14 @@ describe.runIf(runsWith('valgrind', hasValgrind, 'the cachegrind run tests'))('p
     expect(shell.stderr).not.toContain('forked without exec');
   });
 
+  // A QA pass: under compare the same warning named neither alternative, and only one of the two forked.
+  it('compare names the alternative whose runs forked without exec', async () => {
+    const result = await perfcell(['compare', '--backend', 'cachegrind', '-w', '0', '-r', '2', forker, `${rowcol} col 16 1`]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const warnings = result.stderr.split('\n').filter((line) => line.includes('forked without exec'));
+    expect(warnings).toEqual([`warning: '${forker}': a process forked without exec: cachegrind starts such a child with its parent's counts so far, so the totals count those twice (run the child's work as a program of its own to count it alone)`]);
+  });
+
   // A QA pass: a program valgrind could not run to its end (an instruction it cannot decode) read
   // as `killed by SIGILL` of its own, valgrind's explanation removed with its log.
   it('says where valgrind raised SIGILL for an instruction it cannot decode; a program\'s own crash is not so named', async () => {

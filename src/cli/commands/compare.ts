@@ -54,6 +54,7 @@ import { exitWhenIdle } from '../exit-when-idle.ts';
 import { monotonicMs } from '../../session/clock.ts';
 import { continueCount, rerunRoundNote } from '../../session/job-stops.ts';
 import { quoteName } from '../../render/quote-name.ts';
+import { nameAlternativeNotes } from '../alternative-notes.ts';
 import { collectGaveUpNotes, perfGaveUp } from '../../session/perf-gave-up.ts';
 import { SECONDS_ABOVE_ZERO, wholeNumberFrom } from '../../session/option-rules.ts';
 import { expandParameterLists, mentions, readParameterLists, readParameterScan, substituteParameters } from '../../../parsers/parameter-list.ts';
@@ -568,7 +569,7 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
         const floorNotes = reports.slice(plan.alternatives.length).flat().flatMap((report) => report.warnings);
         const measuredNotes = mergeStrayNotes(mergeMultiplexNotes([
           ...gaveUp.notes,
-          ...reports.slice(0, plan.alternatives.length).flat().flatMap((report) => report.warnings),
+          ...nameAlternativeNotes(reports.slice(0, plan.alternatives.length).map((runs) => runs.map((report) => report.warnings)), plan.alternatives.map((alternative) => alternative.name)),
           // a cell's stray process that ran during the floor's runs merges into that cell's one line
           ...floorNotes.filter((note) => isMultiplexNote(note) || isRanDuringNote(note)),
         ]));
