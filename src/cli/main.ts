@@ -21,7 +21,10 @@ export async function createProgram(argv: readonly string[], load: LoadCommand):
   const program = createBareProgram()
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  program.hook('preAction', (_program, action) => applyDefaults(action));
+  program.hook('preAction', (_program, action) => {
+    refuseWhatCachegrindIgnores(action);
+    applyDefaults(action);
+  });
 
   const args = argv.slice(2);
   const first = firstCommandWord(argv);
@@ -66,6 +69,21 @@ export function createBareProgram(): Command {
     .version(version, '-V, --version', 'print the version')
     .option('--debug', 'print stack traces of errors')
     .enablePositionalOptions();
+}
+
+/**
+ * -I and --no-perf given on the command line with --backend cachegrind, which starts no perf (and
+ * so prints no intervals): they were taken without a word, as -e and -M are not (options.ts).
+ * From the environment or a config file, -I is perf's default and stays one.
+ */
+function refuseWhatCachegrindIgnores(command: Command): void {
+  if (command.getOptionValue('backend') !== 'cachegrind') return;
+  if (command.getOptionValueSource('interval') === 'cli') {
+    throw new UsageError("-I sets perf's print interval, and --backend cachegrind starts no perf (drop -I, or drop --backend cachegrind)");
+  }
+  if (command.getOptionValueSource('perf') === 'cli' && command.getOptionValue('perf') === false) {
+    throw new UsageError('--no-perf turns perf off, and --backend cachegrind starts none: it counts without perf (drop --no-perf; or drop --backend cachegrind for RAM, time and CPU without counters)');
+  }
 }
 
 /**

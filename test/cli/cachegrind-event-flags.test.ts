@@ -37,3 +37,31 @@ describe('-e or -M with --backend cachegrind is a usage error, before anything r
     expect(existsSync(marker)).toBe(false);
   });
 });
+
+// -I and --no-perf were taken without a word under --backend cachegrind too (a review): one starts
+// no perf to print intervals, the other turns off a perf that does not run.
+describe('-I or --no-perf given with --backend cachegrind is a usage error; a default -I is not', () => {
+  it('run and compare refuse -I before anything runs', async () => {
+    const marker = join(dir, 'interval-ran');
+    for (const args of [['run', '--backend', 'cachegrind', '-I', '50', '--', 'touch', marker], ['compare', '--backend', 'cachegrind', '-I', '50', '--runs', '1', '--', `touch ${marker}`, 'true']]) {
+      const result = await perfcell(args);
+      expect(result.stderr).toBe("error: -I sets perf's print interval, and --backend cachegrind starts no perf (drop -I, or drop --backend cachegrind)");
+      expect(result.exitCode).toBe(2);
+      expect(existsSync(marker)).toBe(false);
+    }
+  });
+
+  it('run and compare refuse --no-perf', async () => {
+    for (const args of [['run', '--backend', 'cachegrind', '--no-perf', '--', 'true'], ['compare', '--backend', 'cachegrind', '--no-perf', '--runs', '1', '--', 'true', 'true']]) {
+      const result = await perfcell(args);
+      expect(result.stderr).toBe('error: --no-perf turns perf off, and --backend cachegrind starts none: it counts without perf (drop --no-perf; or drop --backend cachegrind for RAM, time and CPU without counters)');
+      expect(result.exitCode).toBe(2);
+    }
+  });
+
+  it('PERFCELL_INTERVAL, a default for perf, does not stop a cachegrind run', async () => {
+    const result = await execa(process.execPath, [cliPath, 'run', '--backend', 'cachegrind', '--json', '--', 'true'], { reject: false, env: { NO_COLOR: '1', PERFCELL_INTERVAL: '50' }, cwd: dir, timeout: 60_000, stdin: 'ignore' });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ counters: { backend: 'cachegrind' } });
+  });
+});
