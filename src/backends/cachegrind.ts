@@ -11,6 +11,7 @@ import { CachegrindError } from './cachegrind-error.ts';
 import { countersFromCachegrind } from './cachegrind-counters.ts';
 import { findExecutable } from './find-executable.ts';
 import { keepingIgnoredOnExec } from '../session/ignored-signals.ts';
+import { shellQuote } from '../render/shell-quote.ts';
 import { noRoomCode, noRoomFix, noRoomText, probeRoom } from '../temp-room.ts';
 
 /** Where one of the program's standard streams goes: perfcell's own, nowhere, or an open fd. */
@@ -195,7 +196,8 @@ export async function runUnderCachegrind(
       const status = outcome.signal ?? `exit ${outcome.code}`;
       throw new CachegrindError(
         'VALGRIND_FAILED',
-        `valgrind wrote no cachegrind output (${status}${reason === '' ? '' : `: ${reason}`}); run valgrind --tool=cachegrind ${file} to see why`,
+        // the whole command, pasteable: without its arguments (`./rowcol` for `./rowcol col 1024`) it ran another program
+        `valgrind wrote no cachegrind output (${status}${reason === '' ? '' : `: ${reason}`}); run ${shellQuote([valgrindPath, '--tool=cachegrind', ...(options.valgrindArgs ?? []), file, ...args])} to see why`,
         { cause: error },
       );
     }

@@ -263,9 +263,10 @@ describe.runIf(runsWith('valgrind', canRun, 'the runUnderCachegrind tests'))('ru
     writeFileSync(fake, '#!/bin/sh\nfor a; do case "$a" in --log-file=*) echo "==1== fatal: simulated failure" > "${a#--log-file=}";; esac; done\nexit 1\n', {
       mode: 0o755,
     });
-    await expect(runUnderCachegrind(exiter, [], { outDir, valgrindPath: fake })).rejects.toMatchObject({
+    // the command to paste is the whole one, its arguments quoted (it said `valgrind --tool=cachegrind EXITER`)
+    await expect(runUnderCachegrind(exiter, ['col', 'a b'], { outDir, valgrindPath: fake })).rejects.toMatchObject({
       code: 'VALGRIND_FAILED',
-      message: `valgrind wrote no cachegrind output (exit 1: fatal: simulated failure); run valgrind --tool=cachegrind ${exiter} to see why`,
+      message: `valgrind wrote no cachegrind output (exit 1: fatal: simulated failure); run ${fake} --tool=cachegrind ${exiter} col 'a b' to see why`,
     });
     expect(readdirSync(outDir)).toEqual([]);
   }, 60_000);
