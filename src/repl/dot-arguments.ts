@@ -4,8 +4,10 @@ import { EVENT_PRESETS } from '../../parsers/event-list.ts';
 const ON_OFF = new Set(['settle', 'live']);
 /** The commands whose argument is a number or nothing: no name completes it. */
 const NO_NAMES = new Set(['interval', 'start', 'stop']);
-/** `.events LIST`: the list, its last item after the last `,` or `{`. */
-const EVENTS = /^\s*\.events\s+((?:.*[,{])?)([^,{}\s]*)$/;
+/** `.events LIST`: the list, its last item after the last `,` or `{` (and the spaces `a, b` puts after it). */
+const EVENTS = /^\s*\.events\s+((?:.*[,{]\s*)?)([^,{}\s]*)$/;
+/** `.events` with an argument that ends in no item being typed (`.events cycles `): nothing to offer. */
+const EVENTS_ENDED = /^\s*\.events\s/;
 const COMMAND = /^\s*\.(\w+)\s+(\S*)$/;
 
 /**
@@ -28,6 +30,8 @@ export function completeDotArgument(line: string, eventNames: readonly string[])
     const names = [...(before === '' ? ['default'] : []), ...Object.keys(EVENT_PRESETS), ...offered];
     return [[...new Set(names.filter((name) => name.startsWith(partial)))], partial];
   }
+  // node:repl read the rest as JavaScript and offered its globals (`.events cycles ` Tab: Array, Boolean, …)
+  if (EVENTS_ENDED.test(line)) return [[], ''];
   const command = COMMAND.exec(line);
   if (command === null) return null;
   const [, name = '', partial = ''] = command;

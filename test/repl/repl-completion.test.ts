@@ -14,6 +14,9 @@ describe('completeDotArgument: what Tab offers after a dot-command', () => {
     expect(completeDotArgument('.events page-faults,c', events)).toEqual([['cache', 'context-switches', 'cpu-clock'], 'c']);
     expect(completeDotArgument('.events {cpu-clock,con', events)).toEqual([['context-switches'], 'con']);
     expect(completeDotArgument('.events page-faults,d', events)).toEqual([[], 'd']);
+    // `a, b` as .events reads it: after ', ' node:repl offered JavaScript's globals; after an item and a space, too
+    expect(completeDotArgument('.events page-faults, con', events)).toEqual([['context-switches'], 'con']);
+    expect(completeDotArgument('.events cycles ', events)).toEqual([[], '']);
     // tracepoints once a name is begun, not among the whole list
     const withTracepoints = [...events, 'sched:sched_switch', 'signal:signal_generate'];
     expect(completeDotArgument('.events page-faults,', withTracepoints)).toEqual([['cache', 'ipc', 'tlb', 'branch', ...events], '']);
