@@ -55,7 +55,9 @@ function integerOr(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isInteger(value) ? value : fallback;
 }
 
+/** The last n (SQLite's LIMIT, which IPython's answers are: a negative n sets no limit, 0 gives none). */
 function last(entries: readonly Entry[], n: number): Entry[] {
+  if (n < 0) return [...entries];
   return n > 0 ? entries.slice(-n) : [];
 }
 
@@ -79,8 +81,8 @@ function range(entries: readonly Entry[], request: Record<string, unknown>): Ent
 
 /**
  * 'search': the inputs the glob `pattern` matches whole (`*` any text, newlines too, `?` one
- * character, case-sensitive, as IPython's SQLite GLOB), the last `n` of them when n is given;
- * `unique` keeps only the latest of equal inputs.
+ * character, `[…]` one of a class, `[^…]` one not in it, case-sensitive, as IPython's SQLite
+ * GLOB), the last `n` of them when n is given; `unique` keeps only the latest of equal inputs.
  */
 function search(entries: readonly Entry[], request: Record<string, unknown>): Entry[] {
   const pattern = typeof request['pattern'] === 'string' ? request['pattern'] : '*';
@@ -98,7 +100,35 @@ function latestOfEach(entries: readonly Entry[]): Entry[] {
 
 const REGEXP_SPECIAL = /[.*+?^${}()|[\]\\]/g;
 
+/**
+ * SQLite's GLOB as a RegExp: `*`, `?`, and `[…]` classes (`[^…]` negated, `a-z` ranges, a `]`
+ * first in the class is one of its characters); a glob with a `[` that no `]` closes matches
+ * nothing, as SQLite's (`[[]` is a `[`).
+ * @example globToRegExp('x[0-9]*').test('x1 = 2') // true
+ */
 function globToRegExp(pattern: string): RegExp {
-  const parts = [...pattern].map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(REGEXP_SPECIAL, '\\$&')));
-  return new RegExp(`^${parts.join('')}$`, 'su');
+  const chars = [...pattern];
+  let source = '';
+  for (let at = 0; at < chars.length; at += 1) {
+    const char = chars[at]!;
+    if (char === '*') source += '.*';
+    else if (char === '?') source += '.';
+    else if (char === '[') {
+      const negated = chars[at + 1] === '^';
+      const from = at + (negated ? 2 : 1);
+      // (a `]` first in the class is a member, as in SQLite's)
+      const close = chars.indexOf(']', from + 1);
+      // (SQLite's GLOB matches nothing where a class is never closed)
+      if (close === -1) return /(?!)/;
+      const members = chars.slice(from, close).map((member) => (member === '-' ? '-' : member.replace(/[\\\]^[]/g, '\\$&'))).join('');
+      source += `[${negated ? '^' : ''}${members}]`;
+      at = close;
+    } else source += char.replace(REGEXP_SPECIAL, '\\$&');
+  }
+  try {
+    return new RegExp(`^${source}$`, 'su');
+  } catch {
+    // a class whose range runs backwards (`[z-a]`): SQLite's matches no character, so the glob nothing
+    return /(?!)/;
+  }
 }
