@@ -79,7 +79,11 @@
  * when the child has ended, from wait4(): exit status, user/system CPU seconds (less what the child
  * had used before its release: the program's own, over the same span as the wall clock), and ru_maxrss, the
  * peak RSS of the child (and of its largest waited-for descendant), which Node cannot get for a
- * child. The wall clock runs from the gate's release to the moment its end is seen (waitid), on CLOCK_MONOTONIC, so
+ * child. The kernel keeps, as that ru_maxrss, the larger of the held child's peak before its exec and
+ * the program's own: built static (native/compile-flags.json), a held child holds some 0.5 MB, below
+ * a small program's own peak, where a dynamically linked gate's had touched 1.3 MB (ld.so, libc)
+ * by its release and `true` (0.9-1.1 MB forked by /usr/bin/time) read 1.1-1.4 MiB.
+ * The wall clock runs from the gate's release to the moment its end is seen (waitid), on CLOCK_MONOTONIC, so
  * neither perfcell's nor perf's start-up is in it.
  *
  * GATE_FD carries perfcell's requests, one line each: "perf N" (the perf counting the child: ended

@@ -15,13 +15,16 @@ function sourceChangedMs(source: string): number {
   return Math.max(statSync(source).mtimeMs, headersChangedMs);
 }
 
-/** Compiles test/fixtures/NAME.c once (cc -O2) and returns the binary's path. */
-export function fixture(name: string): string {
+/**
+ * Compiles test/fixtures/NAME.c once (cc -O2, then `flags`: `['-static']`) and returns the binary's
+ * path; a binary built with flags is kept apart from the plain one (NAME-static).
+ */
+export function fixture(name: string, flags: readonly string[] = []): string {
   const source = join(fixtureDir, `${name}.c`);
-  const binary = join(buildDir, name);
+  const binary = join(buildDir, [name, ...flags.map((flag) => flag.replace(/[^a-z0-9]/gi, ''))].join('-'));
   if (!existsSync(binary) || statSync(binary).mtimeMs < sourceChangedMs(source)) {
     mkdirSync(buildDir, { recursive: true });
-    execFileSync('cc', ['-O2', '-o', binary, source]);
+    execFileSync('cc', ['-O2', ...flags, '-o', binary, source]);
   }
   return binary;
 }
