@@ -1,8 +1,13 @@
 const MIB = 1024 * 1024;
 
-/** 763.1 MiB; `?` for unknown. Reports always speak MiB, as the REPL line does. */
+/**
+ * 763.1 MiB; `?` for unknown. Reports always speak MiB, as the REPL line does. What rounds to zero
+ * reads `0.0 MiB`, never `-0.0` (RAM used 20 KiB below the start).
+ */
 export function formatMiB(bytes: number | null): string {
-  return bytes === null ? '? MiB' : `${(bytes / MIB).toFixed(1)} MiB`;
+  if (bytes === null) return '? MiB';
+  const text = (bytes / MIB).toFixed(1);
+  return `${Number(text) === 0 ? text.replace('-', '') : text} MiB`;
 }
 
 /** A change in MiB with its sign: `+128.0 MiB`, `-6.3 MiB`; what rounds to zero reads `+0.0 MiB`, never `-0.0`. */
