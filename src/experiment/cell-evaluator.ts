@@ -222,13 +222,13 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
 
   const evaluator: CellEvaluator = {
     prepare(source) {
-      const sourceUrl = `${path}#cell${++preparedCount}`;
+      const sourceUrl = cellSourceUrl(path, ++preparedCount);
       return prepared(source, sourceUrl, transpileCell(source.code, { typescript, sourcefile: path }));
     },
 
     async prepareAll(sources) {
       // URLs numbered now, in order, as prepare() one by one would
-      const urls = sources.map(() => `${path}#cell${++preparedCount}`);
+      const urls = sources.map(() => cellSourceUrl(path, ++preparedCount));
       const results = await transpileCells(sources.map((source) => source.code), { typescript, sourcefile: path });
       const cells = sources.map((source, index) => prepared(source, urls[index] as string, results[index] as TranspileResult));
       // the local TypeScript modules they import, compiled now too, outside the cells' windows
@@ -353,4 +353,16 @@ function silenceWarning(pattern: RegExp): void {
     }) as typeof process.emitWarning;
   }
   silenced.push(pattern);
+}
+
+/**
+ * The name a cell's script goes by in stacks (its `//# sourceURL=`), which rewriteStack maps back to
+ * the file's lines: the path with whitespace, parentheses and `%` percent-encoded. V8 takes no
+ * sourceURL with a space in it (a cell of `/home/me/my lab/exp.ts` threw at `<anonymous>:1:28`,
+ * its line unnamed), and a frame's pattern stops at a parenthesis.
+ * @example cellSourceUrl('/my lab (v2)/exp.ts', 3) // '/my%20lab%20%28v2%29/exp.ts#cell3'
+ */
+export function cellSourceUrl(path: string, index: number): string {
+  const encoded = path.replace(/[\s()%]/gu, (char) => (char === '(' ? '%28' : char === ')' ? '%29' : encodeURIComponent(char)));
+  return `${encoded}#cell${index}`;
 }

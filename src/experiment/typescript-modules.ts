@@ -170,7 +170,11 @@ export function createTypeScriptModules(): TypeScriptModules {
     createRequire: moduleRequire,
     rewriteStack(stack) {
       if (mappers.size === 0) return stack;
-      return stack.replace(/(?<=^\s+at (?:.*\()?)([^\s()]+):(\d+):(\d+)(?=\)?$)/gm, (whole, file: string, line: string, column: string) => {
+      // the compiled files by name, longest first: a path may hold spaces and parentheses (`at f
+      // (/home/me/my lab (v2)/matrix.ts:3:9)`), which a pattern for any path stopped at
+      const files = [...mappers.keys()].sort((a, b) => b.length - a.length).map((file) => file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+      const frame = new RegExp(`(?<=^\\s+at (?:.*\\()?)(${files.join('|')}):(\\d+):(\\d+)(?=\\)?$)`, 'gm');
+      return stack.replace(frame, (whole, file: string, line: string, column: string) => {
         const position = mappers.get(file)?.map(Number(line), Number(column));
         return position == null ? whole : `${file}:${position.line}:${position.column}`;
       });

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -131,7 +132,8 @@ describe('createCellEvaluator', () => {
 
   it('imports local TypeScript modules, as ./m.ts or NodeNext\'s ./m.js, with their own TypeScript imports, and names their lines in a stack', async () => {
     // Node 20 loads no TypeScript: './matrix.js' had been 'Cannot find module', './matrix.ts' "SyntaxError: Unexpected token 'export'"
-    const dir = mkdtempSync(join(tmpdir(), 'perfcell-cell-ts-imports-'));
+    // a space and parentheses in the path, as in `my lab (v2)`: the stack kept the compiled positions there
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell cell (ts) imports-'));
     try {
       writeFileSync(join(dir, 'util.ts'), 'export const scale: number = 2;\nexport function fail(where: string): never {\n  // moves the throw a line down\n  throw new Error(`failed in ${where}`);\n}\n');
       writeFileSync(
@@ -149,7 +151,7 @@ describe('createCellEvaluator', () => {
       expect(outcomes.slice(0, 2)).toEqual([{ ok: true }, { ok: true }]);
       expect(failureOf(outcomes[3]).message).toMatch(/^Error: Cannot find module '.*\/missing\.ts'/);
       const failure = failureOf(outcomes[2]);
-      expect(failure.message).toBe(`Error: failed in file://${dir}/matrix.ts`);
+      expect(failure.message).toBe(`Error: failed in ${pathToFileURL(join(dir, 'matrix.ts')).href}`);
       // the cell's own line (cells start on lines 2, 6 and 9), with the helpers' lines below the error
       expect(failure.line).toBe(9);
       expect(failure.stack.split('\n').slice(1)).toEqual([`    at fail (${dir}/util.ts:4:9)`, `    at boom (${dir}/matrix.ts:10:10)`, `    at ${dir}/exp.ts:9:1`]);
