@@ -62,7 +62,7 @@ function quoted(path: string, quote: string): string {
 }
 
 /** `import(` with a quoted relative specifier: the call, the quote, the specifier. */
-const DYNAMIC_IMPORT = /(?<![\w$.])(import\s*\(\s*)(['"])(\.{1,2}\/[^'"\\\n]*)\2/g;
+const DYNAMIC_IMPORT = /(?<![\w$.])(import\s*\(\s*)(['"])(\.{1,2}(?:\/[^'"\\\n]*)?)\2/g;
 
 /** The function a cell's `import()` of a local TypeScript module becomes: its path in, a promise of its namespace out. */
 export const CELL_IMPORT_TYPESCRIPT = '__perfcellImportTypeScript';

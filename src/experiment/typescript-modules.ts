@@ -42,7 +42,8 @@ function isFile(path: string): boolean {
  * @example resolveTypeScriptFile('./matrix.js', '/exp', (p) => p === '/exp/matrix.ts') // '/exp/matrix.ts'
  */
 export function resolveTypeScriptFile(specifier: string, directory: string, exists: (path: string) => boolean = isFile): string | undefined {
-  if (!/^\.{0,2}\//.test(specifier)) return undefined;
+  // ('.' and '..' too: a folder's index.ts, as require('.') finds its index.js)
+  if (!/^(?:\.{1,2}(?:\/|$)|\/)/.test(specifier)) return undefined;
   const path = resolve(directory, specifier);
   if (TYPESCRIPT_FILE.test(path)) return exists(path) ? path : undefined;
   if (exists(path)) return undefined;

@@ -18,6 +18,9 @@ describe('fileRelativeDynamicImports', () => {
     expect(fileRelativeDynamicImports("const { f } = await import('./matrix.js');", '/exp', findTypeScript)).toBe("const { f } = await __perfcellImportTypeScript('/exp/matrix.ts');");
     expect(fileRelativeDynamicImports('await import ( "./matrix.ts", { with: {} })', '/exp', findTypeScript)).toBe('await __perfcellImportTypeScript("/exp/matrix.ts", { with: {} })');
     expect(fileRelativeDynamicImports("await import('./lib.mjs')", '/exp', findTypeScript)).toBe("await import('file:///exp/lib.mjs')");
+    // a folder's index.ts by '.' or '..' (it was left to Node's loader, which refuses a folder)
+    const index = (specifier: string, directory: string) => (specifier === '.' || specifier === '..' ? `${directory}/index.ts` : undefined);
+    expect(fileRelativeDynamicImports("await import('.'); await import(\"..\")", '/exp', index)).toBe("await __perfcellImportTypeScript('/exp/index.ts'); await __perfcellImportTypeScript(\"/exp/index.ts\")");
   });
 });
 

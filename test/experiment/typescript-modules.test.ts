@@ -15,6 +15,10 @@ describe('resolveTypeScriptFile', () => {
     expect(resolveTypeScriptFile('./cjs.cjs', '/exp', exists)).toBe('/exp/cjs.cts');
     expect(resolveTypeScriptFile('./lib', '/exp', exists)).toBe('/exp/lib/index.ts');
     expect(resolveTypeScriptFile('/exp/matrix.js', '/elsewhere', exists)).toBe('/exp/matrix.ts');
+    // a folder's index.ts by '.' or '..', as require('.') finds an index.js (it was left to require(), which failed)
+    expect(resolveTypeScriptFile('.', '/exp/lib', exists)).toBe('/exp/lib/index.ts');
+    expect(resolveTypeScriptFile('..', '/exp/lib/sub', exists)).toBe('/exp/lib/index.ts');
+    expect(resolveTypeScriptFile('.', '/exp', exists)).toBeUndefined();
   });
 
   it('leaves to require() what it loads: JavaScript that exists, packages, node: modules and missing files', () => {
