@@ -32,6 +32,25 @@ export function typeScriptDynamicImports(code: string, directory: string, findTy
 }
 
 /**
+ * A REPL line's (or a notebook cell's) `require()` of a local TypeScript module, loaded as a
+ * cell's is (LINE_REQUIRE_TYPESCRIPT, by its path from `directory`), and the files so named:
+ * node:repl's own require() read `./matrix.ts` as JavaScript (`SyntaxError: Unexpected token
+ * 'export'`), where a cell's require() loads it. Every other require() is left as it is.
+ * @example typeScriptRequires("const { f } = require('./matrix')", '/exp') // { code: 'const { f } = __perfcellRequireTypeScript(\'/exp/matrix.ts\')', files: ['/exp/matrix.ts'] } where matrix.ts is there
+ */
+export function typeScriptRequires(code: string, directory: string, findTypeScript: (specifier: string, directory: string) => string | undefined = resolveTypeScriptFile): { code: string; files: string[] } {
+  const files: string[] = [];
+  if (!code.includes('require')) return { code, files };
+  const rewritten = code.replace(REQUIRE_CALL, (match, _call: string, quote: string, specifier: string) => {
+    const typescript = findTypeScript(specifier, directory);
+    if (typescript === undefined) return match;
+    files.push(typescript);
+    return `${LINE_REQUIRE_TYPESCRIPT}(${quoted(typescript, quote)}`;
+  });
+  return { code: rewritten, files };
+}
+
+/**
  * Each quoted relative import() of `code`: a local TypeScript module's loaded through
  * CELL_IMPORT_TYPESCRIPT by its path (the files so named listed), any other as `other` writes it.
  */
@@ -63,6 +82,12 @@ function quoted(path: string, quote: string): string {
 
 /** `import(` with a quoted relative specifier: the call, the quote, the specifier. */
 const DYNAMIC_IMPORT = /(?<![\w$.])(import\s*\(\s*)(['"])(\.{1,2}(?:\/[^'"\\\n]*)?)\2/g;
+
+/** `require(` with a quoted relative specifier: the call, the quote, the specifier. */
+const REQUIRE_CALL = /(?<![\w$.])(require\s*\(\s*)(['"])(\.{1,2}(?:\/[^'"\\\n]*)?)\2/g;
+
+/** The function a REPL line's `require()` of a local TypeScript module becomes: its path in, its exports out, as require() gives them. */
+export const LINE_REQUIRE_TYPESCRIPT = '__perfcellRequireTypeScript';
 
 /** The function a cell's `import()` of a local TypeScript module becomes: its path in, a promise of its namespace out. */
 export const CELL_IMPORT_TYPESCRIPT = '__perfcellImportTypeScript';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { CELL_IMPORT_TYPESCRIPT, typeScriptDynamicImports } from '../experiment/cell-dynamic-imports.ts';
+import { CELL_IMPORT_TYPESCRIPT, LINE_REQUIRE_TYPESCRIPT, typeScriptDynamicImports, typeScriptRequires } from '../experiment/cell-dynamic-imports.ts';
 import { cellImport, importTypeScriptBy } from '../experiment/cell-import.ts';
 import { createTypeScriptModules } from '../experiment/typescript-modules.ts';
 import { beforeCompilerUse } from './typescript.ts';
@@ -18,10 +18,11 @@ export interface LineTypeScriptImports {
 }
 
 /**
- * `import { makeMatrix } from './matrix.ts'` (or './matrix.js', './matrix', `await import(…)`) in
- * the REPL and the kernel, from `directory()` (the working directory, which node:repl resolves a
- * relative import from; Jupyter starts the kernel in the notebook's folder): node:repl's import()
- * refused it with 'Unknown file extension ".ts"'. The cells' loader (typescript-modules.ts) runs it;
+ * `import { makeMatrix } from './matrix.ts'` (or './matrix.js', './matrix', `await import(…)`,
+ * `require(…)`) in the REPL and the kernel, from `directory()` (the working directory, which
+ * node:repl resolves a relative import from; Jupyter starts the kernel in the notebook's folder):
+ * node:repl's import() refused it with 'Unknown file extension ".ts"', its require() with
+ * 'Unexpected token'. The cells' loader (typescript-modules.ts) runs it;
  * its compile is called for before the line's window opens (measured-eval.ts), so esbuild's work
  * is not the line's, as the cells compile theirs before the first cell.
  */
@@ -30,16 +31,19 @@ export function createLineTypeScriptImports(directory: () => string = () => proc
   return {
     async prepare(code, context) {
       const here = directory();
-      const { code: rewritten, files } = typeScriptDynamicImports(code, here);
+      const imported = typeScriptDynamicImports(code, here);
+      const required = typeScriptRequires(imported.code, here);
+      const files = [...imported.files, ...required.files];
       if (files.length === 0) return code;
       if (!Object.hasOwn(context, CELL_IMPORT_TYPESCRIPT)) {
         // the files come by their absolute paths: the require's own folder does not matter
-        const load = cellImport(modules.createRequire(join(here, 'repl')));
-        Object.defineProperty(context, CELL_IMPORT_TYPESCRIPT, { value: importTypeScriptBy(load), enumerable: false });
+        const require = modules.createRequire(join(here, 'repl'));
+        Object.defineProperty(context, CELL_IMPORT_TYPESCRIPT, { value: importTypeScriptBy(cellImport(require)), enumerable: false });
+        Object.defineProperty(context, LINE_REQUIRE_TYPESCRIPT, { value: require, enumerable: false });
       }
       beforeCompilerUse();
       await modules.precompile(files, join(here, 'repl'));
-      return rewritten;
+      return required.code;
     },
     rewriteStack: (stack) => modules.rewriteStack(stack),
   };

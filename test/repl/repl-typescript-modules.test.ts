@@ -47,6 +47,22 @@ describe('perfcell repl: local TypeScript modules', () => {
     expect(reports[0]?.memory.usedBytes).toBeLessThan(4 * MIB);
   });
 
+  it("require()s matrix.ts too, as a cell's require() does (node:repl's read it as JavaScript: 'Unexpected token'), its compile outside the line", { timeout: 60_000 }, async () => {
+    dir = mkdtempSync(join(tmpdir(), 'perfcell-repl-ts-'));
+    writeFileSync(join(dir, 'matrix.ts'), 'export interface Matrix { readonly n: number }\nexport const twice = (n: number): number => n * 2;\n');
+    writeFileSync(join(dir, 'plain.cjs'), 'module.exports = { plain: true };\n');
+    const input = ["const { twice } = require('./matrix.ts')", 'twice(21)', "require('./matrix') === require(\"./matrix.js\")", "require('./plain.cjs').plain", "'require(\\'./matrix.ts\\')'", ''].join('\n');
+    const result = await execa(process.execPath, [cliPath, 'repl', '--json', '--no-perf'], { cwd: dir, input, reject: false, timeout: 60_000, env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: '' } });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const reports = result.stdout.split('\n').map((line) => JSON.parse(line) as CommandReport);
+    expect(reports.map((report) => report.exitCode)).toEqual([0, 0, 0, 0, 0]);
+    expect(result.stderr).not.toContain('Unexpected token');
+    expect(result.stderr).toMatch(/\b42\n[^]*\btrue\n[^]*\btrue\n/);
+    // a string that spells the call out stays a string
+    expect(result.stderr).toContain("\"require('./matrix.ts')\"");
+    expect(reports[0]?.memory.usedBytes).toBeLessThan(4 * MIB);
+  });
+
   it('a module whose load threw is read again at the next import, once it is mended, as CommonJS reads it (a review: the first compile was kept, and it threw on)', { timeout: 60_000 }, async () => {
     dir = mkdtempSync(join(tmpdir(), 'perfcell-repl-ts-'));
     writeFileSync(join(dir, 'boom.ts'), "throw new Error('boom at load');\n");
