@@ -84,7 +84,7 @@ const OUTLIER_FLOOR = 0.01;
 
 /**
  * compare's outlier warning for `run -r`: the runs whose time lies far from the rest (a modified
- * z-score above hyperfine's 14, experiment/outliers.ts), or null. One stretched run of ten made
+ * z-score above hyperfine's threshold, experiment/outliers.ts), or null. One stretched run of ten made
  * the σ 258% of the mean with no word of why (a QA pass). It names the five farthest from the
  * median and counts the rest, so that its length does not grow with -r.
  * @example timeOutliers(runsOf(0.01, 0.01, 0.5, 0.01)) // 'statistical outliers in the time: run 3 of 4 (0.50s), against a median of 0.010s: …'
