@@ -75,10 +75,17 @@ function formatAlpha(alpha: number): string {
   return `α ${Number(alpha.toPrecision(3))}`;
 }
 
-/** "p < 0.001", "p = 0.012", "p = 0.42". */
-export function formatPValue(pValue: number): string {
+/**
+ * "p < 0.001", "p = 0.012", "p = 0.42"; a p under `alpha`, the one it was tested at, with as many
+ * more decimals as keep it under: to three, p = 0.0498 read "p = 0.050" beside "slower", the
+ * figure p = 0.0502 read beside "no significant difference" (a QA pass).
+ * @example formatPValue(0.0498, 0.05) // 'p = 0.0498'
+ */
+export function formatPValue(pValue: number, alpha?: number): string {
   if (pValue < 0.001) return 'p < 0.001';
-  return `p = ${pValue < 0.1 ? pValue.toFixed(3) : pValue.toFixed(2)}`;
+  let decimals = pValue < 0.1 ? 3 : 2;
+  while (alpha !== undefined && pValue < alpha && Number(pValue.toFixed(decimals)) >= alpha && decimals < 10) decimals++;
+  return `p = ${pValue.toFixed(decimals)}`;
 }
 
 // As many decimals as the ± needs (one significant digit of it, 1 to 4 decimals: at 3, a spread
@@ -187,14 +194,14 @@ export function formatVerdict(input: VerdictInput): string {
   if (!input.isSignificant) {
     // p under alpha yet not significant: Holm's correction asked for less; say so, or it reads as a contradiction.
     const corrected = input.pValue < alpha && testAlpha < alpha ? ` > ${formatAlpha(testAlpha)}, Holm-corrected` : '';
-    return `no significant difference (${formatPValue(input.pValue)}${corrected})`;
+    return `no significant difference (${formatPValue(input.pValue, testAlpha)}${corrected})`;
   }
   if (!input.isMeaningful && input.resolutionReason !== undefined) {
-    return `no meaningful difference (under the ${input.resolutionReason}; ${formatPValue(input.pValue)})`;
+    return `no meaningful difference (under the ${input.resolutionReason}; ${formatPValue(input.pValue, testAlpha)})`;
   }
   if (!input.isMeaningful && ratio.ratio !== null && ratio.ratio !== 0) {
     const [apart, minimum] = percentsUnder(Math.max(ratio.ratio, 1 / ratio.ratio) - 1, input.minimumEffect ?? 0.01);
-    return `no meaningful difference (${apart}, under the ${minimum} minimum effect; ${formatPValue(input.pValue)})`;
+    return `no meaningful difference (${apart}, under the ${minimum} minimum effect; ${formatPValue(input.pValue, testAlpha)})`;
   }
   const words = DIRECTION_WORDS[wording.kind];
   const direction = input.isLarger ? words.larger : words.smaller;
@@ -207,17 +214,17 @@ export function formatVerdict(input: VerdictInput): string {
     const confidence = formatConfidence(1 - testAlpha);
     const low = input.unboundedLow ?? null;
     if (low !== null && input.isLarger) {
-      return `${alternativeName} ${words.verb} at least ${formatRatioNumber(low, true)}× ${direction}${noun} (${confidence} CI ${formatRatioNumber(low, true)}–∞: ${baselineName}'s mean ${subject} is not clear of 0); ${formatPValue(input.pValue)}`;
+      return `${alternativeName} ${words.verb} at least ${formatRatioNumber(low, true)}× ${direction}${noun} (${confidence} CI ${formatRatioNumber(low, true)}–∞: ${baselineName}'s mean ${subject} is not clear of 0); ${formatPValue(input.pValue, testAlpha)}`;
     }
-    return `${alternativeName} ${words.verb} ${direction}${noun} than ${baselineName} (${baselineName}'s mean ${subject} is not clear of 0: no factor); ${formatPValue(input.pValue)}`;
+    return `${alternativeName} ${words.verb} ${direction}${noun} than ${baselineName} (${baselineName}'s mean ${subject} is not clear of 0: no factor); ${formatPValue(input.pValue, testAlpha)}`;
   }
   const factor = formatFactor(ratio, input.isLarger);
   if (factor === null) {
-    if (input.hasOppositeSigns === true) return `${alternativeName} ${words.verb} ${direction}${noun} than ${baselineName} (their mean ${subject} has opposite signs: no factor); ${formatPValue(input.pValue)}`;
-    if (input.areBothNegative === true) return `${alternativeName} ${words.verb} ${direction}${noun} than ${baselineName} (their mean ${subject} is below 0 in both: no factor); ${formatPValue(input.pValue)}`;
+    if (input.hasOppositeSigns === true) return `${alternativeName} ${words.verb} ${direction}${noun} than ${baselineName} (their mean ${subject} has opposite signs: no factor); ${formatPValue(input.pValue, testAlpha)}`;
+    if (input.areBothNegative === true) return `${alternativeName} ${words.verb} ${direction}${noun} than ${baselineName} (their mean ${subject} is below 0 in both: no factor); ${formatPValue(input.pValue, testAlpha)}`;
     // Mean A or B is zero: a difference, but no finite factor.
     const zeroName = ratio.ratio === 0 ? alternativeName : baselineName;
-    return `${alternativeName} ${words.verb} ${direction}${noun} than ${baselineName} (${zeroName}'s mean ${subject} is 0); ${formatPValue(input.pValue)}`;
+    return `${alternativeName} ${words.verb} ${direction}${noun} than ${baselineName} (${zeroName}'s mean ${subject} is 0); ${formatPValue(input.pValue, testAlpha)}`;
   }
-  return `${alternativeName} ${words.verb} ${factor} ${direction}${noun}; ${formatPValue(input.pValue)}`;
+  return `${alternativeName} ${words.verb} ${factor} ${direction}${noun}; ${formatPValue(input.pValue, testAlpha)}`;
 }

@@ -240,7 +240,7 @@ export function comparisonLine(comparison: Comparison): string {
     const interval = ratio.interval === null ? '' : ` (${formatConfidence(ratio.interval.confidence)} CI ${formatBounds(ratio.interval.low, ratio.interval.high)})`;
     parts.push(`${formatRatioNumber(ratio.ratio)}×${interval}`);
   }
-  if (welch !== null) parts.push(formatPValue(welch.pValue));
+  if (welch !== null) parts.push(formatPValue(welch.pValue, comparison.testAlpha));
   // The p-value and the interval are already in the line: leave them out of the verdict.
   const verdict = comparison.verdict
     .replace(/; p [<=] [\d.]+$/, '')

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareRuns, type RatioEstimate } from '../../src/experiment/statistics.ts';
-import { formatBounds, formatRatioNumber, formatVerdict, isNearlySymmetric, type VerdictInput } from '../../src/experiment/verdict.ts';
+import { formatBounds, formatPValue, formatRatioNumber, formatVerdict, isNearlySymmetric, type VerdictInput } from '../../src/experiment/verdict.ts';
+import { comparisonLine } from '../../src/render/compare-text.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 
 function interval(low: number, high: number, confidence = 0.95): NonNullable<RatioEstimate['interval']> {
@@ -160,5 +161,21 @@ describe("formatVerdict: a baseline whose mean is not clear of 0 (Fieller's set 
     const comparison = compareRuns({ name: 'a', values: [-1, 1, 0, 0.5, -0.3] }, { name: 'b', values: [5, 5.1, 4.9, 5, 5] }, { kind: 'amount', noun: 'RAM used' });
     expect(comparison.ratio.interval).toBeNull();
     expect(comparison.verdict).toBe("b has more RAM used than a (a's mean RAM used is not clear of 0: no factor); p < 0.001");
+  });
+});
+
+describe('formatVerdict: a p-value close to the alpha it was tested at', () => {
+  // A QA pass: p = 0.0499 printed "p = 0.050" beside "slower", the figure a p of 0.0502 printed
+  // beside "no significant difference": one printed p, two verdicts
+  it('gives a significant p as many decimals as keep it under its alpha, in the verdict and in the ratio line', () => {
+    const time = compareRuns({ name: 'a', values: [10, 11, 9, 10] }, { name: 'b', values: [10.5, 11, 12, 12.5] }, { kind: 'time' });
+    expect(time.welch?.pValue).toBeCloseTo(0.049875, 5);
+    expect(time.verdict).toBe('b is 1.15× (95% CI 1.0001–1.32) slower; p = 0.0499');
+    expect(comparisonLine(time)).toBe('b / a: 1.15× (95% CI 1.0001–1.32), p = 0.0499: b is 1.15× slower');
+    // a p not under its alpha keeps its three decimals: 0.050 is not under 0.05
+    expect(formatPValue(0.0502, 0.05)).toBe('p = 0.050');
+    // a Holm step's alpha: 0.0166 under 0.05 / 3, where three decimals read 0.017
+    expect(formatPValue(0.0166, 0.05 / 3)).toBe('p = 0.0166');
+    expect([formatPValue(0.012, 0.05), formatPValue(0.42, 0.05), formatPValue(0.0004, 0.05)]).toEqual(['p = 0.012', 'p = 0.42', 'p < 0.001']);
   });
 });
