@@ -27,6 +27,15 @@ describe('in-process compare, per call', () => {
     expect(runValuesOfBatch(batchCounting(0.02, 10), 2000)['page-faults']).toBeCloseTo(10 / 2000, 12);
   });
 
+  // A QA pass: `loops: 1` of () => 1 made batches of 2.4 µs, whose rates read 3.5M page-faults/s
+  // and 1.2M context-switches/s, where compare and the reports leave out a rate under 1 ms
+  it('gives no rate for a batch under a millisecond, as compare and the reports give none; its count per call stays', () => {
+    const short = runValuesOfBatch(batchCounting(0.0000024, 3), 1);
+    expect(short['page-faults']).toBe(3);
+    expect(Object.keys(short)).not.toContain('page-faults/s');
+    expect(runValuesOfBatch(batchCounting(0.001, 3), 1)['page-faults/s']).toBeCloseTo(3000, 9);
+  });
+
   describe.runIf(perfUsable)('with real perf (software events)', () => {
     // Neither touches memory; slow takes ~500× as long per call, so calibration gives it ~500× fewer calls a run.
     const fast = (): number => {
@@ -52,6 +61,13 @@ describe('in-process compare, per call', () => {
       // counts taken off, p stayed 0.13-0.99 in 15 tries (Welch on these counts is conservative)
       expect(faults?.isMeaningful, faults?.verdict).toBe(false);
       expect(faults?.welch?.pValue ?? 0, faults?.verdict).toBeGreaterThan(0.001);
+    });
+
+    it('keeps no rate from batches of a few µs (loops: 1)', { timeout: 60_000 }, async () => {
+      const result = await compareInProcess({ one: () => 1, two: () => 2 }, { runs: 3, loops: 1, events: ['page-faults', 'context-switches'] });
+      expect(result.runs.flatMap((alternative) => alternative.runs.map((run) => run['durationS']! < 0.001))).not.toContain(false);
+      expect(result.metrics.map((metric) => metric.metric.key)).toContain('page-faults');
+      expect(result.metrics.filter((metric) => metric.metric.role === 'rate').map((metric) => metric.metric.key)).toEqual([]);
     });
 
     it('finds 2× the page-faults per call in a function that touches twice the fresh pages, one a page', { timeout: 60_000 }, async () => {
