@@ -115,6 +115,18 @@ export function isNearlySymmetric(center: number, low: number, high: number): bo
   return Math.abs(high - center - (center - low)) / 2 <= SYMMETRY_TOLERANCE * halfWidth;
 }
 
+/**
+ * Whether "center ± halfWidth", each printed to `decimals`, lies clear of 1 on one side: a
+ * significant ratio's ± must not read as reaching back to 1, and 1.0189 ± 0.0186 printed
+ * "1.02 ± 0.02", 1.00 to 1.04, beside "slower; p = 0.046" (a QA pass).
+ * @example isClearOfOne(1.0189, 0.0186, 2) // false
+ */
+export function isClearOfOne(center: number, halfWidth: number, decimals: number): boolean {
+  const printed = Number(center.toFixed(decimals));
+  const spread = Number(halfWidth.toFixed(decimals));
+  return Number((printed - spread).toFixed(decimals)) > 1 || Number((printed + spread).toFixed(decimals)) < 1;
+}
+
 /** "95%", "98.75%": an interval's confidence. */
 export function formatConfidence(confidence: number): string {
   return `${Number((confidence * 100).toPrecision(4))}%`;
@@ -167,8 +179,10 @@ function formatFactor(ratio: RatioEstimate, isLarger: boolean): string | null {
     const halfWidth = (high - low) / 2;
     // thousands as the ratio and interval lines print them ("7,260× ± 873", not "7257.6× ± 872.9")
     if (factor >= 1000) return `${formatRatioNumber(factor)}× ± ${formatRatioNumber(halfWidth)}`;
-    const decimals = decimalsFor(factor, halfWidth);
-    return `${factor.toFixed(decimals)}× ± ${halfWidth.toFixed(decimals)}`;
+    let decimals = decimalsFor(factor, halfWidth);
+    // printed, the ± must not reach back to 1 either: a digit more, else the interval below
+    while (decimals < 3 && !isClearOfOne(factor, halfWidth, decimals)) decimals++;
+    if (isClearOfOne(factor, halfWidth, decimals)) return `${factor.toFixed(decimals)}× ± ${halfWidth.toFixed(decimals)}`;
   }
   const bounds = formatBounds(low, high);
   return `${formatRatioNumber(factor, true)}× (${formatConfidence(interval.confidence)} CI ${bounds})`;

@@ -3,7 +3,7 @@ import type { MetricResult } from '../experiment/analyze.ts';
 import type { CompareDocument } from '../experiment/compare-document.ts';
 import { runCountsText } from './compare-run-counts.ts';
 import type { Comparison, RunSummary } from '../experiment/statistics.ts';
-import { formatBounds, isNearlySymmetric } from '../experiment/verdict.ts';
+import { formatBounds, isClearOfOne, isNearlySymmetric } from '../experiment/verdict.ts';
 import { displayScale } from './metric-units.ts';
 import { describeParameters } from '../../parsers/parameter-list.ts';
 import { namedVerdict } from './named-verdict.ts';
@@ -58,7 +58,12 @@ function relativeCell(comparison: Comparison | undefined, isFirst: boolean): str
   const interval = comparison?.ratio.interval ?? null;
   if (interval === null) return value.toFixed(2);
   if (!isNearlySymmetric(value, interval.low, interval.high)) return `${value.toFixed(2)} (${formatBounds(interval.low, interval.high)})`;
-  const decimals = interval.halfWidth > 0 && interval.halfWidth < 0.005 ? 3 : 2;
+  let decimals = interval.halfWidth > 0 && interval.halfWidth < 0.005 ? 3 : 2;
+  // a significant ratio's ± read as reaching back to 1.00 ("1.02 ± 0.02" beside "slower"): a digit more, else its interval
+  if (comparison?.isSignificant === true) {
+    if (!isClearOfOne(value, interval.halfWidth, decimals)) decimals = 3;
+    if (!isClearOfOne(value, interval.halfWidth, decimals)) return `${value.toFixed(2)} (${formatBounds(interval.low, interval.high)})`;
+  }
   return `${value.toFixed(decimals)} ± ${interval.halfWidth.toFixed(decimals)}`;
 }
 

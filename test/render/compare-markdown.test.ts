@@ -127,4 +127,19 @@ describe('renderCompareMarkdown: the Relative column', () => {
     expect(row.endsWith(`| ${ratio.ratio!.toFixed(2)} (${low.toPrecision(3)}–${high.toPrecision(3)}) |`)).toBe(true);
     expect(row.split(' | ').at(-1)).not.toContain('±');
   });
+
+  // A QA pass: `compare -r 4 -- "sleep 0.005" "sleep 0.0052"` recorded these times (s) and said
+  // "is 1.02× ± 0.02 slower; p = 0.046" and "1.03× ± 0.03 slower; p = 0.028", and the Relative
+  // column "1.02 ± 0.02" and "1.03 ± 0.03": each printed ± reached back to 1.00, which the
+  // intervals (1.0005–1.038, 1.0051–1.057) do not
+  it('gives a significant ratio a ± that, printed, stays clear of 1, with a digit more or else its interval', () => {
+    const times = (values: readonly number[]) => values.map((durationS) => ({ durationS }));
+    const first = documentOfRuns(times([0.005767762, 0.005739168, 0.005756682, 0.005618032]), times([0.005849826, 0.00583589, 0.00585209, 0.005775046]));
+    const second = documentOfRuns(times([0.005775006, 0.005645914, 0.005580121, 0.005568108]), times([0.00582501, 0.005877578, 0.005770157, 0.005784734]));
+    const relative = (document: typeof first) => renderCompareMarkdown(document).split('\n').find((line) => line.startsWith('| `b`'))!.split(' | ').at(-1);
+    expect(first.results[0]!.comparisons[0]!.verdict).toBe('b is 1.02× (95% CI 1.0005–1.04) slower; p = 0.046');
+    expect(relative(first)).toBe('1.02 (1.0005–1.04) |');
+    expect(second.results[0]!.comparisons[0]!.verdict).toBe('b is 1.031× ± 0.026 slower; p = 0.028');
+    expect(relative(second)).toBe('1.031 ± 0.026 |');
+  });
 });
