@@ -20,6 +20,16 @@ function formatValue(value: number, unit: string, precise = value): string {
 const MIB = 1024 * 1024;
 
 /**
+ * σ as a share of the mean, in %: one decimal, or two significant digits where that reads 0.0 and
+ * σ is not 0: `0.050970s ± 0.000015s (± 0.0%)` read as no spread (a QA pass), perf stat -r prints 0.03%.
+ * @example sharePercent(0.000294) // '0.029'
+ */
+function sharePercent(share: number): string {
+  const percent = share * 100;
+  return percent > 0 && percent < 0.05 ? percent.toPrecision(2) : percent.toFixed(1);
+}
+
+/**
  * `run -r N`'s text: one line per metric, mean ± σ and σ as a share of the mean, as perf stat -r;
  * `interrupted` (the runs asked for and the signal) when a signal ended the series early;
  * `unsupported`, the -e events perf could not count, named once as `run` names them. A counter's
@@ -51,7 +61,7 @@ export function renderRepeatText(
     const note = `${over}${detail === '' ? '' : `  (${detail})`}`;
     // one value has no spread to show: `± 0.000s (± 0.0%)` read as a perfectly steady series
     if (stat.n < 2) return `  ${name.padEnd(width)}  ${formatValue(stat.mean, stat.unit)}  (${stat.n} run: no σ)${note}`;
-    const share = stat.mean === 0 ? '' : `  (± ${((stat.stddev / Math.abs(stat.mean)) * 100).toFixed(1)}%)`;
+    const share = stat.mean === 0 ? '' : `  (± ${sharePercent(stat.stddev / Math.abs(stat.mean))}%)`;
     const precise = stat.stddev > 0 ? Math.min(stat.stddev, Math.abs(stat.mean)) : Math.abs(stat.mean);
     return `  ${name.padEnd(width)}  ${formatValue(stat.mean, stat.unit, precise)} ± ${formatValue(stat.stddev, stat.unit, precise)}${share}${note}`;
   });

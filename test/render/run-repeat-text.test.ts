@@ -26,6 +26,12 @@ describe('run -r text', () => {
     ]);
   });
 
+  // A QA pass: `run -r 3 -- sleep 0.05` printed `0.050970s ± 0.000015s  (± 0.0%)`, a σ it showed as a share of none
+  it('gives a σ under 0.05% of the mean two significant digits of its share, not 0.0%; a σ of 0 stays 0.0%', () => {
+    const text = renderRepeatText('sleep 0.05', 3, { time: stat([0.050955, 0.05097, 0.050985], 's'), 'context-switches': stat([1, 1, 1], '') });
+    expect(text.split('\n').slice(1)).toEqual(['  time              0.050970s ± 0.000015s  (± 0.029%)', '  context-switches  1 ± 0  (± 0.0%)']);
+  });
+
   it('an -e event perf could not count is named once, as run names it, before any failed runs', () => {
     const reason = 'not supported on this machine (no hardware PMU exposed: a VM or a locked-down CPU; try --backend cachegrind)';
     const text = renderRepeatText('true', 2, { time: stat([0.001, 0.0011], 's') }, {}, ['exit code 1'], [{ event: 'cycles', reason }, { event: 'instructions', reason }]);
