@@ -102,11 +102,24 @@ export function timeOutliers(reports: readonly CommandReport[]): string | null {
   // each made one line of 1.8 kB at -r 2000, growing with -r (a QA pass)
   const named = [...outliers].sort((a, b) => Math.abs(times[b]! - center) - Math.abs(times[a]! - center)).slice(0, NAMED_OUTLIERS).sort((a, b) => a - b);
   const more = outliers.length - named.length;
-  const which = named.map((index) => `run ${index + 1} of ${times.length} (${formatSeconds(times[index]!)})`).join(', ') + (more === 0 ? '' : ` and ${more} more`);
+  const format = secondsApart(named.map((index) => times[index]!), center);
+  const which = named.map((index) => `run ${index + 1} of ${times.length} (${format(times[index]!)})`).join(', ') + (more === 0 ? '' : ` and ${more} more`);
   return (
-    `statistical outliers in the time: ${which}, against a median of ${formatSeconds(center)}: something else likely interfered ` +
+    `statistical outliers in the time: ${which}, against a median of ${format(center)}: something else likely interfered ` +
     '(re-run on a quiet machine, without other programs competing for the CPUs; a slow first run is a cold start, which compare -w 1 runs ahead)'
   );
+}
+
+/**
+ * How the outlier warning writes seconds: as the reports do, or where a run it names would read
+ * as its median, all to the decimals that tell each from it (at most 6): a run of 0.2035 s beside
+ * a median of 0.2001 s read "run 2 of 3 (0.20s), against a median of 0.20s" (a QA pass).
+ */
+function secondsApart(named: readonly number[], center: number): (seconds: number) => string {
+  if (!named.some((seconds) => formatSeconds(seconds) === formatSeconds(center))) return formatSeconds;
+  let decimals = center < 0.1 ? 3 : center < 10 ? 2 : 1;
+  while (decimals < 6 && named.some((seconds) => seconds.toFixed(decimals) === center.toFixed(decimals))) decimals++;
+  return (seconds) => `${seconds.toFixed(decimals)}s`;
 }
 
 /**

@@ -30,6 +30,16 @@ describe('run -r outlier warning', () => {
   // z-score was 39 against a MAD of 0.5 µs, and the warning said something else had interfered
   it('names no run whose time lies under 1% from the median, however tight the rest', () => {
     expect(timeOutliers(runsOf(0.20003, 0.200001, 0.2000005))).toBeNull();
-    expect(timeOutliers(runsOf(0.203, 0.2000001, 0.2000005))).toMatch(/^statistical outliers in the time: run 1 of 3 \(0\.20s\)/);
+    expect(timeOutliers(runsOf(0.203, 0.2000001, 0.2000005))).toMatch(/^statistical outliers in the time: run 1 of 3 \(0\.203s\), against a median of 0\.200s: /);
+  });
+
+  // A QA pass: `run -r 3 -- sleep 0.2` on a busy machine warned "run 2 of 3 (0.20s), against a
+  // median of 0.20s", a run named as far from the median and printed as the median
+  it('writes a named run and the median to the decimals that tell them apart', () => {
+    expect(timeOutliers(runsOf(0.2, 0.2042, 0.2001))).toMatch(/^statistical outliers in the time: run 2 of 3 \(0\.204s\), against a median of 0\.200s: /);
+    // 1.1% and 2% above a median of 10 ms, each "0.010s" to the reports' three decimals
+    expect(timeOutliers(runsOf(0.01011, 0.01, 0.0102, 0.010005, 0.009995, 0.01, 0.010005, 0.009995, 0.01))).toMatch(
+      /^statistical outliers in the time: run 1 of 9 \(0\.0101s\), run 3 of 9 \(0\.0102s\), against a median of 0\.0100s: /,
+    );
   });
 });
