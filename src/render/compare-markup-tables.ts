@@ -48,8 +48,8 @@ function decimalsFor(scaledReference: number): number {
 
 /**
  * "1.52 ± 0.03" (B ÷ A ± half its interval), or where the interval is lopsided around the ratio
- * (see isNearlySymmetric) the interval itself, "1.89 (1.13–3.16)"; "1.00" for the first, "2.00"
- * for a rate (no interval).
+ * (see isNearlySymmetric), or a significant ratio's ± would read as reaching 1 (see isClearOfOne),
+ * the interval itself, "1.89 (1.13–3.16)"; "1.00" for the first, "2.00" for a rate (no interval).
  */
 function relativeCell(comparison: Comparison | undefined, isFirst: boolean): string {
   if (isFirst) return '1.00';
@@ -149,7 +149,7 @@ export function compareTables(document: CompareDocument, options: { readonly tim
     `${runCountsText(document)} after ${settings.warmup} warm-up round(s), ` +
     `${backend}, on ${machine.hostname} (${machine.cpuModel ?? 'unknown CPU'}, kernel ${machine.kernel}, node ${machine.node}). ` +
     'Relative: the ratio to the first alternative (of geometric means where every value is positive, as the tests take them), ' +
-    '± half its confidence interval, or the interval itself (low–high) where it is lopsided around the ratio: ' +
+    '± half its confidence interval, or the interval itself (low–high) where it is lopsided around the ratio or a significant ratio’s ± would read as reaching 1: ' +
     '95% for time, wider for the other metrics after Holm’s correction; rates get no verdict, they mirror time.';
   return { intro, sections: [...document.results.map((result) => metricSection(document, result, unitS)), ...byValueSection(document, unitS)] };
 }

@@ -15,7 +15,7 @@ describe('renderCompareMarkdown', () => {
 
   it('writes a hyperfine-style table per metric in human units with a Relative column', () => {
     expect(renderCompareMarkdown(rowColDocument())).toMatchInlineSnapshot(`
-      "10 interleaved runs of each alternative after 1 warm-up round(s), backend perf, on box (Test CPU, kernel 6.1.0, node v20.19.0). Relative: the ratio to the first alternative (of geometric means where every value is positive, as the tests take them), ± half its confidence interval, or the interval itself (low–high) where it is lopsided around the ratio: 95% for time, wider for the other metrics after Holm’s correction; rates get no verdict, they mirror time.
+      "10 interleaved runs of each alternative after 1 warm-up round(s), backend perf, on box (Test CPU, kernel 6.1.0, node v20.19.0). Relative: the ratio to the first alternative (of geometric means where every value is positive, as the tests take them), ± half its confidence interval, or the interval itself (low–high) where it is lopsided around the ratio or a significant ratio’s ± would read as reaching 1: 95% for time, wider for the other metrics after Holm’s correction; rates get no verdict, they mirror time.
 
       ### time
 
