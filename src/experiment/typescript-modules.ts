@@ -86,13 +86,18 @@ export function createTypeScriptModules(): TypeScriptModules {
   /** Compiled ahead by precompile(), by file; taken by the module's load. */
   const compiling = new Map<string, Promise<void>>();
   const ready = new Map<string, TransformResult>();
+  /** Compiled ahead and refused by esbuild, by file, with the text it refused: its load throws that, compiling nothing. */
+  const refused = new Map<string, { readonly text: string; readonly failure: unknown }>();
 
   /** Starts compiling `file`, and then the TypeScript it imports, each once; its promise is in `compiling`. */
   const compileAhead = (file: string): void => {
     if (compiling.has(file)) return;
     const compiled = (async () => {
+      let text: string | null = null;
       try {
-        const result = await loadEsbuild().transform(await fsPromises.readFile(file, 'utf8'), compileOptions(file));
+        text = await fsPromises.readFile(file, 'utf8');
+        refused.delete(file);
+        const result = await loadEsbuild().transform(text, compileOptions(file));
         ready.set(file, result);
         // esbuild writes each import of the module as require("…") in its CommonJS output; not
         // awaited here: modules that import each other would wait for each other for ever
@@ -100,9 +105,12 @@ export function createTypeScriptModules(): TypeScriptModules {
           const typescript = resolveTypeScriptFile(match[1] as string, dirname(file));
           if (typescript !== undefined) compileAhead(typescript);
         }
-      } catch {
-        // left for its load to fail in its cell (or compile there, where esbuild's service had
-        // gone: a Ctrl-C ends it); a later precompile tries the file again
+      } catch (error: unknown) {
+        // left for its load to fail in its cell: with esbuild's own error where it refused the text
+        // (compiled again there, the one-line error had cost the cell some 80 ms and 10 MiB of
+        // esbuild's synchronous service), else compiled there (esbuild's service gone: a Ctrl-C
+        // ends it); a later precompile tries the file again
+        if (text !== null && isTransformFailure(error)) refused.set(file, { text, failure: error });
         compiling.delete(file);
       }
     })();
@@ -112,14 +120,13 @@ export function createTypeScriptModules(): TypeScriptModules {
   const compile = (file: string): TransformResult => {
     const ahead = ready.get(file);
     if (ahead !== undefined) return ahead;
+    const text = readFileSync(file, 'utf8');
+    const refusal = refused.get(file);
+    if (refusal !== undefined && refusal.text === text) throw compileError(file, refusal.failure);
     try {
-      return loadEsbuild().transformSync(readFileSync(file, 'utf8'), compileOptions(file));
+      return loadEsbuild().transformSync(text, compileOptions(file));
     } catch (error: unknown) {
-      const first = (error as Partial<TransformFailure>).errors?.[0];
-      if (first === undefined) throw error;
-      // esbuild's "Transform failed with 1 error:" and its location on a line of their own: one line, as a syntax error of a cell reads
-      const where = first.location == null ? file : `${file}:${first.location.line}:${first.location.column + 1}`;
-      throw new SyntaxError(`${first.text.charAt(0).toLowerCase()}${first.text.slice(1)} (${where})`);
+      throw compileError(file, error);
     }
   };
 
@@ -181,4 +188,16 @@ export function createTypeScriptModules(): TypeScriptModules {
       });
     },
   };
+}
+
+function isTransformFailure(error: unknown): boolean {
+  return ((error as Partial<TransformFailure>).errors?.length ?? 0) > 0;
+}
+
+/** esbuild's "Transform failed with 1 error:" and its location on a line of their own, as one line, as a syntax error of a cell reads; any other error as it is. */
+function compileError(file: string, error: unknown): unknown {
+  const first = (error as Partial<TransformFailure>).errors?.[0];
+  if (first === undefined) return error;
+  const where = first.location == null ? file : `${file}:${first.location.line}:${first.location.column + 1}`;
+  return new SyntaxError(`${first.text.charAt(0).toLowerCase()}${first.text.slice(1)} (${where})`);
 }

@@ -186,6 +186,17 @@ describe('perfcell cells', () => {
     expect((JSON.parse(cycle.stdout) as CellsDocument).ok).toBe(true);
   });
 
+  it("a module that does not compile fails the cell that imports it with esbuild's error from the compile ahead, not compiled again in the cell", async () => {
+    // compiled again in the cell to give its error, it had cost the failing cell some 80 ms and 10 MiB RAM used (esbuild's synchronous service)
+    cellFile('broken.ts', 'export const y: number = 1 +;\n');
+    const file = cellFile('uses-broken.ts', "// %% setup\nconst n: number = 8;\n// %% import\nimport { y } from './broken.js';\n");
+    const result = await perfcell(['cells', '--no-perf', '--json', file]);
+    expect(result.exitCode).toBe(1);
+    const failing = (JSON.parse(result.stdout) as CellsDocument).cells[1];
+    expect(failing?.failure?.message).toBe(`SyntaxError: unexpected ";" (${join(dir, 'broken.ts')}:1:29)`);
+    expect(failing?.report.memory.usedBytes, JSON.stringify(failing?.report.memory)).toBeLessThan(4 * 1024 * 1024);
+  });
+
   it('misuse exits 2 with one line', async () => {
     const missing = await perfcell(['cells', 'no-such-file.ts']);
     expect(missing.exitCode).toBe(2);
