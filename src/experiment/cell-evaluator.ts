@@ -15,6 +15,7 @@ import { guardCells } from './cell-guard.ts';
 import type { CountingSwitch } from '../perf/controller.ts';
 import { MARK, recordMark, START_MARK, type CommandMarks } from '../repl/command-marks.ts';
 import { checkEvaluatorOptions } from '../session/check-options.ts';
+import { silenceWarning } from '../silence-warning.ts';
 import type { MeasureOptions } from '../session/options.ts';
 
 /** What a cell is: its code and where it sits in its file. */
@@ -337,22 +338,6 @@ function addNodeGlobals(context: vm.Context, path: string, stdout: Writable | nu
 export function importedSpecifiers(code: string): string[] {
   const call = new RegExp(`\\b(?:${CELL_IMPORT}|${CELL_IMPORT_TYPESCRIPT}|require)\\(\\s*(['"])([^'"\\\\\\n]+)\\1`, 'g');
   return [...code.matchAll(call)].map((match) => match[2] as string);
-}
-
-const silenced: RegExp[] = [];
-
-/** Leaves node's process warnings whose message matches `pattern` unsaid from now on (node warns on the first dynamic import of a cell). */
-function silenceWarning(pattern: RegExp): void {
-  if (silenced.some((known) => known.source === pattern.source)) return;
-  if (silenced.length === 0) {
-    const original = process.emitWarning;
-    process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-      const message = typeof warning === 'string' ? warning : warning.message;
-      if (silenced.some((known) => known.test(message))) return;
-      (original as (...args: unknown[]) => void).call(process, warning, ...rest);
-    }) as typeof process.emitWarning;
-  }
-  silenced.push(pattern);
 }
 
 /**

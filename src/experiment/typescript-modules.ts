@@ -6,6 +6,9 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { loadEsbuild } from '../esbuild-on-demand.ts';
+import { silenceWarning } from '../silence-warning.ts';
+import { CELL_IMPORT_TYPESCRIPT, fileRelativeDynamicImports } from './cell-dynamic-imports.ts';
+import { cellImport, importTypeScriptBy } from './cell-import.ts';
 import { createPositionMapper, type SourcePosition } from '../../parsers/source-map-lines.ts';
 
 const TYPESCRIPT_FILE = /\.[cm]?tsx?$/;
@@ -99,9 +102,10 @@ export function createTypeScriptModules(): TypeScriptModules {
         refused.delete(file);
         const result = await loadEsbuild().transform(text, compileOptions(file));
         ready.set(file, result);
-        // esbuild writes each import of the module as require("…") in its CommonJS output; not
-        // awaited here: modules that import each other would wait for each other for ever
-        for (const match of result.code.matchAll(/\brequire\("([^"\\]+)"\)/g)) {
+        // esbuild writes each import of the module as require("…") in its CommonJS output, and
+        // keeps an import("…"); not awaited here: modules that import each other would wait for
+        // each other for ever
+        for (const match of result.code.matchAll(/\b(?:require|import)\("([^"\\]+)"\)/g)) {
           const typescript = resolveTypeScriptFile(match[1] as string, dirname(file));
           if (typescript !== undefined) compileAhead(typescript);
         }
@@ -138,9 +142,17 @@ export function createTypeScriptModules(): TypeScriptModules {
     const module = { exports: {} as unknown, id: file, filename: file, loaded: false };
     // before it runs, as CommonJS does: a cycle of imports gets the exports so far
     loaded.set(file, module);
-    const run = vm.compileFunction(result.code, ['exports', 'require', 'module', '__filename', '__dirname'], { filename: file }) as (...args: unknown[]) => void;
+    // its import() through node's own loader, as a cell's (it had no loader: ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING),
+    // a relative specifier written as the file beside it and a TypeScript module's loaded as its imports are
+    silenceWarning(/USE_MAIN_CONTEXT_DEFAULT_LOADER/);
+    const code = fileRelativeDynamicImports(result.code, dirname(file));
+    const run = vm.compileFunction(code, ['exports', 'require', 'module', '__filename', '__dirname', CELL_IMPORT_TYPESCRIPT], {
+      filename: file,
+      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    }) as (...args: unknown[]) => void;
     try {
-      run.call(module.exports, module.exports, moduleRequire(file), module, file, dirname(file));
+      const require = moduleRequire(file, true);
+      run.call(module.exports, module.exports, require, module, file, dirname(file), importTypeScriptBy(cellImport(require)));
     } catch (error: unknown) {
       // as CommonJS forgets a module whose load threw: the next import reads the file again (its
       // compile kept, a REPL's fixed module kept throwing 'boom at load')
@@ -153,12 +165,18 @@ export function createTypeScriptModules(): TypeScriptModules {
     return module.exports;
   };
 
-  function moduleRequire(file: string): NodeJS.Require {
+  /** require() from `file`: a cell file's (or a REPL's), or a compiled TypeScript module's (`isModule`). */
+  function moduleRequire(file: string, isModule: boolean): NodeJS.Require {
     const nodeRequire = createRequire(file);
     const directory = dirname(file);
     const require = (specifier: string): unknown => {
       const typescript = resolveTypeScriptFile(specifier, directory);
-      return typescript === undefined ? nodeRequire(specifier) : load(typescript);
+      if (typescript !== undefined) return load(typescript);
+      try {
+        return nodeRequire(specifier);
+      } catch (error: unknown) {
+        throw isModule ? nestedModuleError(error, specifier, file) : error;
+      }
     };
     return Object.assign(require, nodeRequire);
   }
@@ -175,7 +193,7 @@ export function createTypeScriptModules(): TypeScriptModules {
         await Promise.all(compiling.values());
       }
     },
-    createRequire: moduleRequire,
+    createRequire: (file) => moduleRequire(file, false),
     rewriteStack(stack) {
       if (mappers.size === 0) return stack;
       // the compiled files by name, longest first: a path may hold spaces and parentheses (`at f
@@ -200,4 +218,21 @@ function compileError(file: string, error: unknown): unknown {
   if (first === undefined) return error;
   const where = first.location == null ? file : `${file}:${first.location.line}:${first.location.column + 1}`;
   return new SyntaxError(`${first.text.charAt(0).toLowerCase()}${first.text.slice(1)} (${where})`);
+}
+
+/**
+ * An ES module that require() cannot load (top-level await; any ES module before Node 20.19)
+ * imported by a TypeScript module, which perfcell compiles to CommonJS: the error names both and
+ * what to write instead. It was blamed on the TypeScript module the cell imported ("'./matrix.ts'
+ * is an ES module that require() cannot load here … load it with `await import('./matrix.ts')`"),
+ * whose import() goes through the same require() and failed the same way. Other errors pass.
+ */
+function nestedModuleError(error: unknown, specifier: string, file: string): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') return error;
+  const why = code === 'ERR_REQUIRE_ASYNC_MODULE' ? ' (it uses top-level await)' : '';
+  return Object.assign(
+    new Error(`'${specifier}', which ${file} imports, is an ES module that require() cannot load${why}, and perfcell runs a TypeScript module as CommonJS: load it with \`await import('${specifier}')\` inside a function there, or import it in a cell with \`await import()\``, { cause: error }),
+    { code: 'PERFCELL_NESTED_ES_MODULE' },
+  );
 }

@@ -165,6 +165,26 @@ describe('createCellEvaluator', () => {
     }
   });
 
+  it("a TypeScript module's import() loads ES modules and TypeScript beside it; an ES module it cannot require() is named, not the TypeScript module", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-cell-ts-dynamic-'));
+    try {
+      writeFileSync(join(dir, 'tla.mjs'), 'await Promise.resolve();\nexport const v = 5;\n');
+      writeFileSync(join(dir, 'twice.ts'), 'export const twice = (n: number): number => n * 2;\n');
+      // import() in a module had no loader (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING)
+      writeFileSync(join(dir, 'lazy.ts'), "export async function lazy(): Promise<number> {\n  const { v } = await import('./tla.mjs');\n  const { twice } = await import('./twice.ts');\n  return twice(v);\n}\n");
+      // its static import of an ES module with top-level await was blamed on static.ts, with advice that failed the same way
+      writeFileSync(join(dir, 'static.ts'), "import { v } from './tla.mjs';\nexport const w: number = v;\n");
+      const outcomes = await runAll(join(dir, 'exp.ts'), ["import { lazy } from './lazy.ts';\nif (await lazy() !== 10) throw new Error('lazy');", "import { w } from './static.ts';"]);
+      expect(outcomes[0]).toEqual({ ok: true });
+      expect(failureOf(outcomes[1]).message).toBe(
+        `Error: './tla.mjs', which ${join(dir, 'static.ts')} imports, is an ES module that require() cannot load (it uses top-level await), and perfcell runs a TypeScript module as CommonJS: ` +
+          "load it with `await import('./tla.mjs')` inside a function there, or import it in a cell with `await import()`",
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('gives cells the file\'s import.meta, in JavaScript and TypeScript, with the lines after it where they are', async () => {
     // cells run as scripts: "SyntaxError: Cannot use 'import.meta' outside a module", the cell not run
     for (const file of ['/tmp/dir/exp.js', '/tmp/dir/exp.ts']) {
