@@ -1,4 +1,4 @@
-import { closeSync, existsSync, ftruncateSync, openSync, readSync, unlinkSync, watch, type FSWatcher } from 'node:fs';
+import { closeSync, constants, existsSync, ftruncateSync, openSync, readSync, unlinkSync, watch, type FSWatcher } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -15,8 +15,8 @@ import { noRoomCode, noRoomFix, noRoomText, writePage } from '../temp-room.ts';
  * cell showed 20 samples of 100 ms and one of 1 s). A file never blocks perf; inotify tells us it
  * grew, as readable data on a pipe would, and what piled up is read once the loop is free.
  *
- * The file is unlinked as soon as it is open (perf gets the descriptor), so nothing is left
- * behind, even by a perfcell that is killed. It is opened for appending, so it can be emptied
+ * The file has no name (O_TMPFILE, or unlinked as soon as it is open; perf gets the descriptor), so
+ * nothing is left behind, even by a perfcell that is killed. It is opened for appending, so it can be emptied
  * between windows while perf keeps writing (a shared perf: shared-perf.ts).
  */
 export interface PerfOutputFile {
@@ -64,20 +64,47 @@ export interface RefusedFolder {
   readonly code: string;
 }
 
-/** An open, already unlinked file in the first directory that takes one and its bytes, watched if asked; throws where none does. */
+/**
+ * O_TMPFILE (Linux 3.11; tmpfs, ext4, xfs, btrfs): a file without a name, so none is left behind
+ * even by a perfcell killed while it makes one. Node names no constant for it; its bit is the
+ * same on every Linux Node runs on, where O_DIRECTORY's differs (arm: 040000), hence the sum.
+ */
+const O_TMPFILE = 0o20000000 | constants.O_DIRECTORY;
+
+/**
+ * An open file in `directory` that has no name there: O_TMPFILE's, or where the file system takes
+ * none, a named file unlinked at once, before the page written to check the folder's room (a
+ * write to a disk) and the watch: a perfcell killed in between left perfcell-PID-….perf in TMPDIR
+ * (SIGKILL, or a Ctrl-C in cells' first 0.1 s, before perfcell's handlers).
+ */
+function openNameless(directory: string): number {
+  try {
+    return openSync(directory, O_TMPFILE | constants.O_RDWR | constants.O_APPEND, 0o600);
+  } catch (error: unknown) {
+    // a folder that refuses files altogether refuses the named one too, which says why
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EOPNOTSUPP' && code !== 'EISDIR' && code !== 'EINVAL') throw error;
+  }
+  const path = join(directory, `perfcell-${process.pid}-${Date.now()}-${sequence++}.perf`);
+  const fd = openSync(path, 'a+', 0o600);
+  unlinkSync(path);
+  return fd;
+}
+
+/** An open, nameless file in the first directory that takes one and its bytes, watched if asked; throws where none does. */
 function openUnlinked(watching: boolean, onDisk: boolean, onChange: () => void): { fd: number; watcher: FSWatcher | null } {
   let failure: unknown = null;
   const refused: RefusedFolder[] = [];
   for (const directory of outputDirectories(onDisk)) {
-    const path = join(directory, `perfcell-${process.pid}-${Date.now()}-${sequence++}.perf`);
     let fd: number | null = null;
     try {
-      fd = openSync(path, 'a+', 0o600);
+      fd = openNameless(directory);
       // a full tmpfs (or disk) still opens a file, having inodes left, and fails only perf's writes,
       // which then look like a perf that never answers
       writePage(fd);
       ftruncateSync(fd, 0);
-      const watcher = watching ? watch(path, { persistent: false }, onChange) : null;
+      // the file has no name: watched through this process's descriptor of it
+      const watcher = watching ? watch(`/proc/self/fd/${fd}`, { persistent: false }, onChange) : null;
       watcher?.on('error', () => undefined);
       return { fd, watcher };
     } catch (error: unknown) {
@@ -85,8 +112,6 @@ function openUnlinked(watching: boolean, onDisk: boolean, onChange: () => void):
       const code = noRoomCode(error);
       if (code !== null) refused.push({ folder: directory, code });
       if (fd !== null) closeSync(fd);
-    } finally {
-      if (fd !== null) unlinkSync(path);
     }
   }
   // every folder was full: a PerfError, so that the command goes on without counters and says why

@@ -1,6 +1,13 @@
-import { readdirSync, writeSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createPerfOutputFile } from '../../src/perf/output-file.ts';
+
+const builtModule = join(import.meta.dirname, '..', '..', 'dist', 'src', 'perf', 'output-file.js');
 
 const leftovers = (): string[] => readdirSync('/dev/shm').filter((name) => name.startsWith(`perfcell-${process.pid}-`));
 
@@ -35,4 +42,26 @@ describe("perf's output file (what perf writes, read back as it grows)", () => {
     expect(file.readBytes).toBe(2);
     file.finish();
   });
+
+  // A perfcell killed while it made the file (SIGKILL, or a Ctrl-C before its handlers are in
+  // place, as in cells' first 0.1 s) left perfcell-PID-….perf in TMPDIR: the name stayed while a
+  // page was written to the disk to check its room, until the unlink after it.
+  it('leaves no file behind in a process killed while it makes one', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'perfcell-output-killed-'));
+    try {
+      const loop = `import { createPerfOutputFile } from ${JSON.stringify(pathToFileURL(builtModule).href)};\n`
+        + `process.stdout.write('making\\n');\nfor (;;) createPerfOutputFile({ watch: false, onDisk: true }).finish();\n`;
+      for (let kill = 0; kill < 10; kill++) {
+        const child = spawn(process.execPath, ['--input-type=module', '-e', loop], { env: { ...process.env, TMPDIR: folder }, stdio: ['ignore', 'pipe', 'inherit'] });
+        await once(child.stdout, 'data');
+        await new Promise((resolve) => setTimeout(resolve, 5 + 3 * kill));
+        const exited = once(child, 'exit');
+        child.kill('SIGKILL');
+        await exited;
+      }
+      expect(readdirSync(folder)).toEqual([]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
