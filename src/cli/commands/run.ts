@@ -155,12 +155,14 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
         const document = stop === null ? report : { ...report, interruption: { signal: stop.signal, message: interruptedLineOf(stop) } };
         const rendered = flags.json === true ? `${JSON.stringify(toJsonDocument('perfcell-report', document), null, 2)}\n` : `${renderReportText(report, flags.output === undefined ? fitted(process.stderr) : {})}\n`;
         const failures: string[] = [];
+        let hasLostReportFile = false;
         if (flags.output !== undefined) {
           try {
             writeFileSync(flags.output, rendered);
           } catch (error: unknown) {
-            failures.push(`cannot write the report to ${flags.output}: ${(error as NodeJS.ErrnoException).code ?? 'write failed'} (check the path and its permissions); the report follows on stderr`);
-            process.stderr.write(renderReportText(report) + '\n');
+            // said before the report it sends to stderr instead, as the line says and run -r has it
+            hasLostReportFile = true;
+            process.stderr.write(`error: cannot write the report to ${flags.output}: ${(error as NodeJS.ErrnoException).code ?? 'write failed'} (check the path and its permissions); the report follows on stderr\n${renderReportText(report)}\n`);
           }
         } else if (jsonOnStdout) {
           // stdout closed or full: the document cannot be delivered; the report still reaches stderr.
@@ -184,7 +186,7 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
           process.stderr.write(messageText(interruptedLineOf(stop), process.stderr));
           // the program died of perfcell's signal: perfcell dies of it too, as perf stat and timeout do
           if (report.signal === stop.signal) endBySignal(stop.signal);
-        } else if (failures.length > 0 && programStatus === 0) process.exitCode = 1;
+        } else if ((failures.length > 0 || hasLostReportFile) && programStatus === 0) process.exitCode = 1;
       } finally {
         stopFollowing();
         releaseSignals();
