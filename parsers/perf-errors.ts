@@ -61,6 +61,10 @@ const perfMissing: Rule = (text) => {
   // the problem, not PATH, and installing perf would not fix it.
   const byPath = /spawn (\S*\/\S*) ENOENT/.exec(text);
   if (byPath) return notFound(`perf not found at ${byPath[1]} (PERFCELL_PERF names it: unset PERFCELL_PERF, or point it at a perf binary)`);
+  // ...or that is there but cannot be run (a folder, a file without the execute bit): the same fix,
+  // where 'perf stopped before counting: spawn /tmp EACCES (run: perfcell doctor)' left it to doctor
+  const deniedPath = /spawn (\S*\/\S*) EACCES/.exec(text);
+  if (deniedPath) return notFound(`perf at ${deniedPath[1]} cannot be run: permission denied (PERFCELL_PERF names it: unset PERFCELL_PERF, or point it at a perf binary)`);
   if (/(^|[\s/])perf: (command )?not found|spawn \S*perf ENOENT/m.test(text)) {
     return notFound(`perf not found on PATH (${ANY_PERF_FIX})`);
   }

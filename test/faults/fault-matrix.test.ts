@@ -213,6 +213,14 @@ describe.concurrent('fault matrix: perf faults (a fake perf through PERFCELL_PER
   it('a perf path that does not exist: exit 1, named', async () => {
     expectOutcome(await perfcell(['run', '-e', 'page-faults', '--', 'true'], { env: { PERFCELL_PERF: '/nonexistent/perf' } }), 1, /^error: perf not found/);
   });
+  it('a perf path that cannot be run (no execute bit): exit 1, named with the fix; default events: a warning, measured without', async () => {
+    const env = { PERFCELL_PERF: notExecutable };
+    const fix = '\\(PERFCELL_PERF names it: unset PERFCELL_PERF, or point it at a perf binary\\)';
+    expectOutcome(await perfcell(['run', '-e', 'page-faults', '--', 'true'], { env }), 1, new RegExp(`^error: perf at .*not-executable cannot be run: permission denied ${fix}$`));
+    const outcome = await perfcell(['run', '--', 'true'], { env });
+    expectOutcome(outcome, 0, new RegExp(`^warning: perf at .*not-executable cannot be run: permission denied ${fix}; measuring RAM, time and CPU only$`));
+    expect(outcome.stderr).toMatch(/^true peaked /m);
+  });
   // A perf wrapper that does not exec perf and leaves a child holding perf's pipes (real perf cannot
   // be made to: these stand-ins are what a wrapper script that runs perf, or anything, as its child
   // does). perf is its whole process group: killed alone, the sh died and its child held the pipes,

@@ -186,6 +186,14 @@ describe('classifyPerfStderr context', () => {
       message: 'perf not found at /nonexistent/perf (PERFCELL_PERF names it: unset PERFCELL_PERF, or point it at a perf binary)',
     });
   });
+
+  it('names the path of a perf given by its path that cannot be run (a folder, a file without x)', () => {
+    // before: "perf stopped before counting: spawn /tmp EACCES (run: perfcell doctor)", the fix a command away
+    expect(classifyPerfStderr('spawn /tmp EACCES')).toEqual({
+      code: 'PERF_NOT_FOUND',
+      message: 'perf at /tmp cannot be run: permission denied (PERFCELL_PERF names it: unset PERFCELL_PERF, or point it at a perf binary)',
+    });
+  });
 });
 
 // Live check: today's perf still words these errors the way the captures do.
