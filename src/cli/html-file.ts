@@ -21,8 +21,12 @@ export function writeHtmlFile(file: string, html: string, write: (path: string, 
     write(file, html);
   } catch (error: unknown) {
     const reason = error instanceof Error && 'code' in error ? String(error.code) : 'write failed';
-    // a full disk needs room, not another path kind (as writeOutput says for the exports)
-    const fix = reason === 'ENOSPC' || reason === 'EDQUOT' ? 'free space on its disk, or give a path on another' : 'check that the path is a writable file, not a folder';
+    // a full disk needs room, not another path kind (as writeOutput says for the exports); a file
+    // it may not write (a folder made read-only during the run) needs permissions, not a file in
+    // place of a folder, which is what EISDIR alone means
+    const fix = reason === 'ENOSPC' || reason === 'EDQUOT' ? 'free space on its disk, or give a path on another'
+      : reason === 'EISDIR' ? 'check that the path is a writable file, not a folder'
+        : 'check the path and its permissions';
     throw new Error(`cannot write the HTML report to ${file}: ${reason} (${fix})`, { cause: error });
   }
   process.stderr.write(`wrote ${file}\n`);
