@@ -269,7 +269,13 @@ async function makeOutDir(parent: string): Promise<string> {
   } catch (error: unknown) {
     if (folder !== null) await fsPromises.rm(folder, { recursive: true, force: true });
     const code = noRoomCode(error);
-    if (code === null) throw error;
-    throw new CachegrindError('VALGRIND_FAILED', `no room for cachegrind's output: ${noRoomText(parent, code)} (${noRoomFix(code)})`, { cause: error });
+    if (code !== null) throw new CachegrindError('VALGRIND_FAILED', `no room for cachegrind's output: ${noRoomText(parent, code)} (${noRoomFix(code)})`, { cause: error });
+    // a TMPDIR that is not there, not a folder, or not this user's to write: mkdtemp's own
+    // 'ENOENT: no such file or directory, mkdtemp …' named neither TMPDIR nor a fix
+    const missing = (error as NodeJS.ErrnoException).code;
+    if (folder === null && (missing === 'ENOENT' || missing === 'ENOTDIR' || missing === 'EACCES' || missing === 'EPERM')) {
+      throw new CachegrindError('VALGRIND_FAILED', `no folder for cachegrind's output: ${noRoomText(parent, missing)} (${noRoomFix(missing)})`, { cause: error });
+    }
+    throw error;
   }
 }

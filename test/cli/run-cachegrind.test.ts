@@ -44,6 +44,15 @@ describe.runIf(runsWith('valgrind', hasValgrind, 'the cachegrind run tests'))('p
     expect(result.stderr).toMatch(/^warning: counts are from cachegrind's simulated caches and the time is under valgrind \(20-100× slower than native\)$/m);
   });
 
+  // doctor said '--backend cachegrind writes there, and fails'; the failure itself was mkdtemp's
+  // 'error: ENOENT: no such file or directory, mkdtemp …', with no word of TMPDIR or a fix (a QA pass)
+  it('a TMPDIR that is not there: one line naming TMPDIR and the fix', async () => {
+    const missing = join(dir, 'no-such-folder');
+    const result = await execa(process.execPath, [cliPath, 'run', '--backend', 'cachegrind', '--', 'true'], { reject: false, env: { NO_COLOR: '1', TMPDIR: missing }, timeout: 60_000, forceKillAfterDelay: 1_000 });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toBe(`error: no folder for cachegrind's output: TMPDIR (${missing}) takes no file (ENOENT) (point TMPDIR at a folder that can be written)`);
+  });
+
   it('--json has the simulated counters and no RAM numbers', async () => {
     const result = await perfcell(['run', '--backend', 'cachegrind', '--json', '--', rowcol, 'row', '64', '1']);
     const report = JSON.parse(result.stdout.slice(result.stdout.indexOf('{'))) as CommandReport;
