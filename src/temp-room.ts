@@ -19,6 +19,19 @@ export function noRoomCode(error: unknown): string | null {
   return typeof code === 'string' && NO_ROOM.has(code) ? code : null;
 }
 
+/** Errno codes of a folder that is not there to take a file: missing, not a folder, not this user's to write. */
+const NO_FOLDER = new Set(['ENOENT', 'ENOTDIR', 'EACCES', 'EPERM']);
+
+/**
+ * The errno code of a failed mkdtemp() in `parent` where it means the folder takes no file at all
+ * (TMPDIR=/nonexistent), else null: mkdtemp's own 'ENOENT: no such file or directory, mkdtemp …'
+ * named neither TMPDIR nor a fix. noRoomText and noRoomFix word it.
+ */
+export function noFolderCode(error: unknown): string | null {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' && NO_FOLDER.has(code) ? code : null;
+}
+
 /**
  * What a temporary folder lacks, naming it (TMPDIR by name where it is os.tmpdir()); noRoomFix says what to do.
  * @example noRoomText('/tmp/tiny', 'ENOSPC') // 'TMPDIR (/tmp/tiny) is full (ENOSPC)'

@@ -12,7 +12,7 @@ import { countersFromCachegrind } from './cachegrind-counters.ts';
 import { findExecutable } from './find-executable.ts';
 import { keepingIgnoredOnExec } from '../session/ignored-signals.ts';
 import { shellQuote } from '../render/shell-quote.ts';
-import { noRoomCode, noRoomFix, noRoomText, probeRoom } from '../temp-room.ts';
+import { noFolderCode, noRoomCode, noRoomFix, noRoomText, probeRoom } from '../temp-room.ts';
 
 /** Where one of the program's standard streams goes: perfcell's own, nowhere, or an open fd. */
 export type StdioTarget = 'inherit' | 'ignore' | number;
@@ -270,12 +270,9 @@ async function makeOutDir(parent: string): Promise<string> {
     if (folder !== null) await fsPromises.rm(folder, { recursive: true, force: true });
     const code = noRoomCode(error);
     if (code !== null) throw new CachegrindError('VALGRIND_FAILED', `no room for cachegrind's output: ${noRoomText(parent, code)} (${noRoomFix(code)})`, { cause: error });
-    // a TMPDIR that is not there, not a folder, or not this user's to write: mkdtemp's own
-    // 'ENOENT: no such file or directory, mkdtemp …' named neither TMPDIR nor a fix
-    const missing = (error as NodeJS.ErrnoException).code;
-    if (folder === null && (missing === 'ENOENT' || missing === 'ENOTDIR' || missing === 'EACCES' || missing === 'EPERM')) {
-      throw new CachegrindError('VALGRIND_FAILED', `no folder for cachegrind's output: ${noRoomText(parent, missing)} (${noRoomFix(missing)})`, { cause: error });
-    }
+    // a TMPDIR that is not there, not a folder, or not this user's to write
+    const missing = folder === null ? noFolderCode(error) : null;
+    if (missing !== null) throw new CachegrindError('VALGRIND_FAILED', `no folder for cachegrind's output: ${noRoomText(parent, missing)} (${noRoomFix(missing)})`, { cause: error });
     throw error;
   }
 }

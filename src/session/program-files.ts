@@ -5,7 +5,7 @@ import { constants as osConstants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { MeasureOptions } from './options.ts';
 import type { ProgramFileDescriptors } from './program-stdio.ts';
-import { noRoomCode, noRoomFix, noRoomText } from '../temp-room.ts';
+import { noFolderCode, noRoomCode, noRoomFix, noRoomText } from '../temp-room.ts';
 
 /** The files of one run's stdio, open (compare --input FILE, --output FILE or pipe). */
 export interface ProgramFiles extends ProgramFileDescriptors {
@@ -146,7 +146,8 @@ function pipeFolder(): string {
   try {
     return mkdtempSync(join(tmpdir(), 'perfcell-pipe-'));
   } catch (error: unknown) {
-    const code = noRoomCode(error);
+    // a full TMPDIR, or one that is not there to take the folder (TMPDIR=/nonexistent)
+    const code = noRoomCode(error) ?? noFolderCode(error);
     if (code === null) throw error;
     throw new Error(`cannot make a pipe for the program's stdout: ${noRoomText(tmpdir(), code)} (${noRoomFix(code)}, or use --output null, or a file)`, { cause: error });
   }

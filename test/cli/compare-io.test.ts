@@ -95,6 +95,15 @@ describe.each(WAYS)('perfcell compare --input and --output, %s', (_, env) => {
     expect(notPipe.stderr).toContain("'test -p /dev/stdout' exited with code 1");
   });
 
+  // mkdtemp's own 'error: ENOENT: no such file or directory, mkdtemp …/perfcell-pipe-XXXXXX' named
+  // neither TMPDIR nor a fix (a QA pass); a full TMPDIR was said so already
+  it('--output pipe with a TMPDIR that is not there: one line naming TMPDIR and the fix', async () => {
+    const dir = tempFolder('perfcell-compare-io-');
+    const missing = join(dir, 'no-such-folder');
+    const result = await perfcell(['compare', '-w', '0', '-r', '2', '--no-perf', '--output', 'pipe', '--', 'true'], dir, { TMPDIR: missing });
+    expect([result.exitCode, result.stderr.trim()]).toEqual([1, `error: cannot make a pipe for the program's stdout: TMPDIR (${missing}) takes no file (ENOENT) (point TMPDIR at a folder that can be written, or use --output null, or a file)`]);
+  });
+
   it('leaves nothing of its pipe behind, even when perfcell is killed (SIGKILL) while a run writes to it', async () => {
     const dir = tempFolder('perfcell-compare-io-');
     const tmp = join(dir, 'tmp');
