@@ -134,6 +134,22 @@ export async function settleAfterExit(ms = 100): Promise<Interruption | null> {
   return received;
 }
 
+/**
+ * What `work` gives; where it fails and an interruption came (or comes within settleAfterExit's
+ * wait), an InterruptedError instead. A child process in perfcell's process group gets the same
+ * Ctrl-C and may fail the work first: esbuild's service, compiling a file's cells, died of it and
+ * cells ended with 'error: The service was stopped: write EPIPE', exit 1, not as interrupted.
+ */
+export async function interruptedOr<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error: unknown) {
+    const stop = await settleAfterExit();
+    if (stop !== null && !(error instanceof InterruptedError)) throw new InterruptedError(stop);
+    throw error;
+  }
+}
+
 /** Throws InterruptedError when an interruption has been received. */
 export function throwIfInterrupted(): void {
   if (received !== null) throw new InterruptedError(received);

@@ -7,7 +7,7 @@ import { UsageError } from '../../errors.ts';
 import { createCellEvaluator, ranNothing } from '../../experiment/cell-evaluator.ts';
 import { isCommentOnlyPrelude, runCells, type CellRun } from '../../experiment/run-cells.ts';
 import type { CellFailure } from '../../experiment/cell-evaluator.ts';
-import { holdInterruptions } from '../../session/interruption.ts';
+import { holdInterruptions, interruptedOr, InterruptedError } from '../../session/interruption.ts';
 import { endByInterruption, endBySignal } from '../end-by-signal.ts';
 import { SECONDS_ABOVE_ZERO } from '../../session/option-rules.ts';
 import { formatCellFailure } from '../../render/cell-failure.ts';
@@ -150,8 +150,14 @@ export function registerCells(program: Command): void {
         // a long cell's live line goes on the terminal's last row: what a cell's programs print
         // (stdio inherited) cannot land on it
         placeOwnLinesOnBottomRow();
-        const prepared = await evaluator.prepareAll(cells);
-        const { runs, skipped, interruption: stop } = await runCells(evaluator, prepared, {
+        // a Ctrl-C while esbuild compiles them (it dies of it too) stops the cells before the first
+        const prepared = await interruptedOr(evaluator.prepareAll(cells)).catch((error: unknown) => {
+          if (error instanceof InterruptedError) return error;
+          throw error;
+        });
+        const { runs, skipped, interruption: stop } = prepared instanceof InterruptedError
+          ? { runs: [], skipped: cells.map((cell) => cell.title), interruption: prepared.interruption }
+          : await runCells(evaluator, prepared, {
           ...perfFlags,
           settle: flags.settle,
           live: liveWanted(flags.live),

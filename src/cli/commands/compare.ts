@@ -10,7 +10,7 @@ import { costOf } from '../../experiment/compare-cost.ts';
 import { runHook } from '../../experiment/hook-command.ts';
 import { runInterleavedUntilStopped, type InterleaveProgress } from '../../experiment/interleave.ts';
 import { describePartial, partialCause, withoutComparison } from '../../experiment/partial-run.ts';
-import { holdInterruptions, interruption, InterruptedError, throwIfInterrupted } from '../../session/interruption.ts';
+import { holdInterruptions, interruptedOr, interruption, InterruptedError, throwIfInterrupted } from '../../session/interruption.ts';
 import { endByInterruption } from '../end-by-signal.ts';
 import { machineDifferences, perfVersionText, readMachineInfo } from '../../experiment/machine.ts';
 import { metricsOfReport } from '../../experiment/metrics.ts';
@@ -470,7 +470,16 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
           };
           // Every cell is compiled before the first window: esbuild's compiler, where a cell needs it,
           // is a process of its own, and one started once perf counts this process would inherit its counters.
-          const { before, alternatives, after: afterCells, noiseFloor } = await prepareCellPlan(cellEvaluator, cellPlan);
+          // a Ctrl-C while esbuild compiles them (it dies of it too) is an interruption before any round
+          let preparedPlan: Awaited<ReturnType<typeof prepareCellPlan>>;
+          try {
+            preparedPlan = await interruptedOr(prepareCellPlan(cellEvaluator, cellPlan));
+          } catch (error: unknown) {
+            if (!(error instanceof InterruptedError)) throw error;
+            process.stderr.write(nothingFinished(error));
+            return finishStopped(error);
+          }
+          const { before, alternatives, after: afterCells, noiseFloor } = preparedPlan;
           await runOnce(cellEvaluator, before, file, measureOptions, say('set-up'));
           plan = cellAlternatives(cellEvaluator, alternatives, noiseFloor, file, measureOptions);
           after = () => runOnce(cellEvaluator, afterCells, file, measureOptions, say('after'));
