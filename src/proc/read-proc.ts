@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { catchesSignal, parseProcStatus, type ProcMemory } from '../../parsers/proc-status.ts';
 import { parseProcStat, type CpuTicks } from '../../parsers/proc-stat.ts';
-import { parseChildrenCpuTicks } from '../../parsers/proc-pid-stat.ts';
+import { parseChildrenCpuTicks, parsePidStat } from '../../parsers/proc-pid-stat.ts';
 
 export type ReadText = (path: string) => string;
 const readText: ReadText = (path) => readFileSync(path, 'utf8');
@@ -57,6 +57,15 @@ export function resetPeakRss(pid: number, write: (path: string, data: string) =>
   try {
     write(`/proc/${pid}/clear_refs`, '5');
     return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a process is stopped (state T: SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU; not t, a tracer's stop); false once it has gone. */
+export function isProcessStopped(pid: number, read: ReadText = readText): boolean {
+  try {
+    return parsePidStat(read(`/proc/${pid}/stat`))?.state === 'T';
   } catch {
     return false;
   }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { noteInterruption } from './job-stops.ts';
 import { isIgnoredSignal } from './ignored-signals.ts';
+import { isProcessStopped } from '../proc/read-proc.ts';
 import { sharesForegroundGroup } from '../proc/terminal-group.ts';
 
 /** A signal that asked perfcell to stop: SIGINT (Ctrl-C), SIGTERM (kill, a CI cancel) or SIGHUP. */
@@ -77,13 +78,16 @@ export function onInterruption(listener: (interruption: Interruption) => void): 
  * KeyboardInterrupt handler was cut short by the second), as under perf stat and time, which pass
  * nothing on.
  */
-export function forwardInterruptions(pid: () => number | undefined, hasTerminalsSignal = sharesForegroundGroup): () => void {
+export function forwardInterruptions(pid: () => number | undefined, hasTerminalsSignal = sharesForegroundGroup, isStopped = isProcessStopped): () => void {
   return onInterruption(({ signal }) => {
     const target = pid();
     if (target === undefined || target <= 0) return;
-    if (signal === 'SIGINT' && hasTerminalsSignal(target)) return;
     try {
-      process.kill(target, signal);
+      if (signal !== 'SIGINT' || !hasTerminalsSignal(target)) process.kill(target, signal);
+      // A stopped process (SIGSTOP, a debugger's stop, SIGTTIN) holds the signal unacted until it
+      // is continued: perfcell waited on it for ever, Ctrl-C and kill alike. timeout(1) sends a
+      // SIGCONT after its signal for this; here only to a stopped one (a running editor redraws on it).
+      if (isStopped(target)) process.kill(target, 'SIGCONT');
     } catch {
       // already gone
     }

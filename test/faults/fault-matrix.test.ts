@@ -183,6 +183,16 @@ describe.concurrent('fault matrix: run', () => {
     // The program and perfcell get the SIGINT at once; perfcell's own line may come or not, the report says it.
     expectOutcome(outcome, 'SIGINT', /^sleep 30 peaked .*killed by SIGINT$/);
   });
+  // A stopped program (SIGSTOP, a debugger's stop, SIGTTIN) holds a signal unacted until it is
+  // continued: perfcell waited on it for ever, Ctrl-C and kill alike. timeout(1), whose passing on
+  // run follows, sends a SIGCONT after the signal for this (a QA pass).
+  for (const [name, toGroup] of [['SIGTERM', false], ['SIGINT', true]] as const) {
+    it(`${name} to ${toGroup ? 'the group' : 'perfcell'} while the program is stopped: it is continued, takes the signal, and is reported`, async () => {
+      const outcome = await perfcell(['run', '--no-perf', '--', 'sh', '-c', 'kill -STOP $$; echo continued'], { signal: { name, toGroup, when: 'sh -c kill -STOP $$; echo continued', thenMs: 300 } });
+      expectOutcome(outcome, name, new RegExp(`^sh -c 'kill -STOP \\$\\$; echo continued' peaked .*killed by ${name}$`));
+      expect(outcome.stdout).toBe('');
+    }, 20_000);
+  }
   it('a program that ignores SIGTERM is still reported once it ends, and its status is perfcell\'s (as under timeout)', async () => {
     const outcome = await perfcell(['run', '--no-perf', '--', 'sh', '-c', 'trap "" TERM; sleep 1'], { signal: { name: 'SIGTERM', toGroup: false, when: 'sleep 1' } });
     expectOutcome(outcome, 0, /^perfcell: interrupted by SIGTERM; passed it on to the program \(exit code 0\)$/);
