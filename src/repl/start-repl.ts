@@ -1,4 +1,5 @@
 import { Console } from 'node:console';
+import { closeSync, openSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ReadLineOptions } from 'node:readline';
@@ -89,6 +90,17 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
     const bannerWidth = outputWidth(errorOutput as { isTTY?: boolean; columns?: number });
     errorOutput.write(`${bannerWidth === undefined ? banner : fitToWidth(banner, bannerWidth, 2)}\n`);
   }
+  const historyPath = options.historyPath === undefined ? defaultHistoryPath() : options.historyPath;
+  const warnHistoryNotKept = (error: Error): void => {
+    errorOutput.write(`warning: REPL history not kept: ${error.message} (set PERFCELL_REPL_HISTORY to a writable file, or '' for none)\n`);
+  };
+  // node:repl's setupHistory hands its callback no error for a file it cannot open: it printed
+  // 'Error: Could not open history file.' and 'REPL session history will not be persisted.',
+  // naming no fix (a HOME the user may not write to); so the file is opened here first, as it
+  // opens it, and said before the first prompt
+  const historyProblem = historyPath === null || historyPath === '' ? null : historyFileProblem(historyPath);
+  if (historyProblem !== null) warnHistoryNotKept(historyProblem);
+  const keptHistoryPath = historyPath === null || historyPath === '' || historyProblem !== null ? null : historyPath;
   // historySize: node:repl hands it to readline, though its type does not name it
   const replOptions: repl.ReplOptions & Pick<ReadLineOptions, 'historySize'> = {
     prompt: 'In [1]: ',
@@ -160,10 +172,9 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
   exposeApi(server.context);
   server.on('reset', exposeApi);
 
-  const historyPath = options.historyPath === undefined ? defaultHistoryPath() : options.historyPath;
-  if (historyPath !== null && historyPath !== '') {
-    server.setupHistory(historyPath, (error) => {
-      if (error) errorOutput.write(`warning: REPL history not kept: ${error.message} (set PERFCELL_REPL_HISTORY to a writable file, or '' for none)\n`);
+  if (keptHistoryPath !== null) {
+    server.setupHistory(keptHistoryPath, (error) => {
+      if (error) warnHistoryNotKept(error);
     });
   }
 
@@ -174,6 +185,16 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
     });
   });
   return { server, measurement, closed };
+}
+
+/** Why the history file cannot be opened for appending (created where missing), or null where it can. */
+function historyFileProblem(path: string): Error | null {
+  try {
+    closeSync(openSync(path, 'a+', 0o600));
+    return null;
+  } catch (error: unknown) {
+    return error as Error;
+  }
 }
 
 function defaultHistoryPath(): string {
