@@ -4,6 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { extensionOf, findPythonMarkerLine, isCellFileExtension, splitCells, type Cell } from '../../../parsers/cells.ts';
 import { splitNotebook, type ParsedNotebook } from '../../../parsers/notebook.ts';
 import { UsageError } from '../../errors.ts';
+import { isWritable } from '../../is-writable.ts';
 import { createCellEvaluator, ranNothing } from '../../experiment/cell-evaluator.ts';
 import { isCommentOnlyPrelude, runCells, type CellRun } from '../../experiment/run-cells.ts';
 import type { CellFailure } from '../../experiment/cell-evaluator.ts';
@@ -118,6 +119,9 @@ export function registerCells(program: Command): void {
       if (flags.html !== undefined) checkOutputPaths([{ flag: '--html', path: flags.html, command: 'cells' }]);
       const { source, notebook, cells } = await readCells(file);
       if (flags.write === true && notebook === null) throw new UsageError('--write stores reports in a notebook: pass a .ipynb file');
+      // the notebook is written after its cells: one the user may not write is refused before them
+      // (it had been 'error: EACCES: permission denied, open …' once every cell had run)
+      if (flags.write === true && !isWritable(file, false)) throw new UsageError(`--write stores the reports in ${file}, which may not be written (make it writable, or leave out --write)`);
       if (cells.length === 0) throw new UsageError(`${file} has no code (write cells separated by // %% lines)`);
       // With --json, stdout is the document: the cells' console output goes to stderr.
       // A throw in a timer or an unhandled rejection between cells is the last cell's failure.
