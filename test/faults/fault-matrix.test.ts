@@ -5,8 +5,8 @@
  * tracked by pid and start time while it ran, not by name), and that what was measured before the
  * fault is still reported. Cases run concurrently: each has its own files and process group.
  */
-import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, promises as fsPromises, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -454,6 +454,26 @@ describe.concurrent('fault matrix: compare', () => {
     const outcome = await perfcell(['compare', '--no-perf', '--json', '--runs', '60', '--', 'sleep 0.1'], { signal: { name: 'SIGHUP', toGroup: false, when: 'sleep 0.1', thenMs: 1000 } });
     expectOutcome(outcome, 'SIGHUP', /^perfcell: interrupted by SIGHUP/);
     expect(json(outcome.stdout).partial.signal).toBe('SIGHUP');
+  }, 30_000);
+  // A Ctrl-C once the runs are over, as compare writes its results (a long --html, a slow disk), was
+  // swallowed: everything written, exit 0, not a word, and a shell's loop of compares went on (a QA
+  // pass). The export into a FIFO holds compare in its writing until the test reads it, after its SIGINT.
+  it('SIGINT while the results are written: all of them written, complete, then ends by it', async () => {
+    const fifo = join(dir, 'late-signal.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const child = spawn(process.execPath, [cliPath, 'compare', '--no-perf', '--runs', '2', '--export-json', fifo, '--', 'true', '/bin/true'], { detached: true, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+    // the summary is out: compare now waits in the export's open for a reader
+    await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); if (stdout.includes('Summary')) resolve(); }));
+    process.kill(-child.pid!, 'SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const exported = await fsPromises.readFile(fifo, 'utf8');
+    expect(await ended, stderr).toBe('SIGINT');
+    expect(json(exported).partial).toBeUndefined();
+    expect(stderr.trimEnd().split('\n').at(-1)).toBe('perfcell: interrupted by SIGINT after the last run: the results are complete');
   }, 30_000);
   it('an alternative failing on its 5th call keeps the finished rounds (printed, exported), then fails with the cause', async () => {
     const exported = join(dir, 'cmp-fail.json');

@@ -722,6 +722,16 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
         sayFailedWrites();
         if (partial !== null) process.stderr.write(`${partial.message}\n`);
         if (stopError !== null) finishStopped(stopError);
+        else {
+          // A signal once the runs were over, as the results were analysed and written: nothing was
+          // cut short, and perfcell still ends by it, so a shell's loop of compares stops there (it
+          // had been swallowed: exit 0, not a word)
+          const late = interruption();
+          if (late !== null) {
+            process.stderr.write(`perfcell: interrupted by ${late.signal} after the last run: the results are complete\n`);
+            endByInterruption(late);
+          }
+        }
       } finally {
         releaseSignals();
         await (released ?? commandRuns?.release());
