@@ -93,6 +93,7 @@ function expectOutcome(outcome: Outcome, status: number | NodeJS.Signals, messag
 
 const json = (text: string): any => JSON.parse(text);
 const sleepCell = file('hang.js', '// %% set-up\nconst a = 1;\n// %% hang\nawait new Promise(() => {});\n// %% never\nconsole.log("never");\n');
+const lateCells = file('late.js', '// %% one\nconst late = 1;\n// %% two\nconst later = late + 1;\n');
 const exitCell = file('exit.js', '// %% one\nconst a = 1;\n// %% two\nprocess.exit(4);\n// %% three\nconsole.log("three ran");\n');
 // The timer fires 150 ms after cell one, inside cell two's 1 s await: not at 1 ms, nor at 30 ms,
 // which under load landed in the hand-over between the two cells (and counted, rightly, against
@@ -536,6 +537,23 @@ describe.concurrent('fault matrix: Ctrl-C while the cells compile', () => {
 });
 
 describe.concurrent('fault matrix: cells', () => {
+  // as compare's (fault matrix: compare): a Ctrl-C as the results were written was swallowed, exit 0
+  it('SIGINT while the page is written after the last cell: written, complete, then ends by it', async () => {
+    const fifo = join(dir, 'late-signal-cells.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const child = spawn(process.execPath, [cliPath, 'cells', '--no-perf', '--html', fifo, lateCells], { detached: true, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+    // the summary table is out: cells now waits in the page's open for a reader
+    await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); if (/^cell +line/m.test(stdout)) resolve(); }));
+    process.kill(-child.pid!, 'SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await fsPromises.readFile(fifo, 'utf8')).toMatch(/^<!DOCTYPE html>/i);
+    expect(await ended, stderr).toBe('SIGINT');
+    expect(stderr.trimEnd().split('\n').at(-1)).toBe('perfcell: interrupted by SIGINT after the last cell: the results are complete');
+  }, 30_000);
   it('process.exit(4) in a cell: reports and outputs written, exit 4, later cells named as not run', async () => {
     const html = join(dir, 'cells-exit', 'x.html');
     const outcome = await perfcell(['cells', '--no-perf', '--json', '--html', html, exitCell]);
