@@ -9,6 +9,19 @@ export function firstCommandWord(argv: readonly string[]): string | undefined {
   return argv.slice(2).find((arg) => !globalFlags.has(arg));
 }
 
+/**
+ * `perfcell help COMMAND…` as `perfcell COMMAND… --help`, and `perfcell help` as `perfcell --help`:
+ * commander's help command printed the help of the stub the top-level listing registers (no option
+ * but -h), and for an unknown name the whole program's help on stderr; as a flag, the command itself
+ * is loaded and prints its own help, and a mistyped name is refused as it is without `help`.
+ * @example helpAsFlag(['node', 'perfcell', 'help', 'kernel', 'install']) // ['node', 'perfcell', 'kernel', 'install', '--help']
+ */
+export function helpAsFlag(argv: readonly string[]): readonly string[] {
+  const at = argv.indexOf('help', 2);
+  if (at === -1 || firstCommandWord(argv) !== 'help') return argv;
+  return [...argv.slice(0, at), ...argv.slice(at + 1), '--help'];
+}
+
 /** perfcell's own words: argv up to `--` (after it, the command perfcell runs). */
 export function beforeCommand(argv: readonly string[]): readonly string[] {
   const end = argv.indexOf('--');

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.ts';
 import { version } from '../version.ts';
 import { commandTable, findCommand, suggestCommands } from './command-table.ts';
 import type { LoadCommand } from './command-loaders.ts';
-import { firstCommandWord, saysNoPerf, hyperfineSpellings } from './argv.ts';
+import { firstCommandWord, helpAsFlag, saysNoPerf, hyperfineSpellings } from './argv.ts';
 import { markFullRun } from './full-run.ts';
 import { readDefaults } from './defaults.ts';
 import { formatError, exitCodeOf } from './errors.ts';
@@ -26,13 +26,11 @@ export async function createProgram(argv: readonly string[], load: LoadCommand):
     applyDefaults(action);
   });
 
-  const args = argv.slice(2);
   const first = firstCommandWord(argv);
-  const wantsTopHelp = first === '-h' || first === '--help' || first === 'help';
+  const wantsTopHelp = first === '-h' || first === '--help';
   if (wantsTopHelp) {
     for (const entry of commandTable) program.command(`${entry.name}${entry.args ? ` ${entry.args}` : ''}`).description(entry.description);
     program.addHelpText('after', '\nperfcell COMMAND --help tells more about one command. Defaults: PERFCELL_EVENTS, PERFCELL_INTERVAL, .perfcellrc.json');
-    if (first === 'help') args.splice(args.indexOf('help'), 1, '--help');
     return program;
   }
   if (first === '-V' || first === '--version') return program;
@@ -163,7 +161,8 @@ function dropMessagesWhenStderrCloses(): void {
 }
 
 /** The `perfcell` command line: parses argv and runs the command that `load` gives. */
-export async function main(argv: readonly string[], load: LoadCommand): Promise<void> {
+export async function main(given: readonly string[], load: LoadCommand): Promise<void> {
+  const argv = helpAsFlag(given);
   let program: Command | undefined;
   try {
     if (firstCommandWord(argv) !== 'run') endWhenStdoutFails();

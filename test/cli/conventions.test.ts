@@ -64,6 +64,22 @@ describe('perfcell speaks the shell conventions', () => {
     expect(result.exitCode).toBe(0);
     for (const name of ['repl', 'run', 'cells', 'compare', 'attach', 'doctor', 'parse', 'completion']) expect(result.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
   });
+
+  // A QA pass: `perfcell help run`, which --help lists as `help [command]`, printed a stub of run's
+  // help whose only option was -h (none of -e, --json, -o…), `help kernel install` the stub of
+  // kernel's, and `help bogus` the whole program's help on stderr instead of naming the mistake
+  it('`help COMMAND` prints what `COMMAND --help` prints, and names a mistyped command as its absence does', () => {
+    for (const words of [['run'], ['compare'], ['events'], ['kernel', 'install']]) {
+      const help = perfcell(['help', ...words]);
+      const flag = perfcell([...words, '--help']);
+      expect(flag.exitCode).toBe(0);
+      expect(help).toEqual(flag);
+    }
+    expect(perfcell(['help', 'run']).stdout).toContain('--json');
+    expect(perfcell(['help'])).toEqual(perfcell(['--help']));
+    const mistyped = perfcell(['help', 'comapre']);
+    expect(mistyped).toEqual({ exitCode: 2, stdout: '', stderr: "error: unknown command 'comapre' (did you mean compare?)\n" });
+  });
 });
 
 describe('a reader that goes away', () => {
