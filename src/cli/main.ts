@@ -120,20 +120,23 @@ function fromSource<T>(parse: () => T, source: string): T {
 /**
  * `perfcell --help | head -1`: a reader that went away ends perfcell quietly, as it ends GNU tools,
  * instead of with a stack trace; a stdout that cannot be written (`> /dev/full`) ends it with an
- * error. Not for `run`, whose program may still be running and which handles its own stdout
- * (stdout-guard.ts); perf processes are killed on exit (perf-process.ts).
+ * error. Returns what stops the watch: `run` stops it as its action starts, for its program may
+ * still be running then and it handles its own stdout (stdout-guard.ts), but its --help is
+ * perfcell's own output, as every command's is; perf processes are killed on exit (perf-process.ts).
  */
-function endWhenStdoutFails(): void {
+function endWhenStdoutFails(): () => void {
   // Node's own exit: the cells' guard replaces process.exit while cells run (a cell's exit ends
   // only that cell), and took this one for a cell's, which made every later cell fail.
   const exit = process.exit.bind(process);
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  const onError = (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
     // a full disk (`> /dev/full`), a terminal gone: the results cannot be written, so say so and
     // fail, as GNU tools do, instead of ending 0 with nothing written
     process.stderr.write(`${stdoutFailure(error)}\n`);
     exit(1);
-  });
+  };
+  process.stdout.on('error', onError);
+  return () => process.stdout.off('error', onError);
 }
 
 /**
@@ -165,10 +168,11 @@ export async function main(given: readonly string[], load: LoadCommand): Promise
   const argv = helpAsFlag(given);
   let program: Command | undefined;
   try {
-    if (firstCommandWord(argv) !== 'run') endWhenStdoutFails();
+    const stopWatchingStdout = endWhenStdoutFails();
     dropMessagesWhenStderrCloses();
     refuseNotUtf8(argv);
     program = await createProgram(argv, load);
+    if (firstCommandWord(argv) === 'run') program.hook('preAction', stopWatchingStdout);
     await program.parseAsync(hyperfineSpellings(argv) as string[]);
     // what the lane loader keeps a whole code cache from (full-run.ts)
     if (!saysNoPerf(argv)) markFullRun();

@@ -114,6 +114,20 @@ describe('a reader that goes away', () => {
     expect(result.stderr.trim()).toBe('error: could not write the results to stdout (ENOSPC): check where stdout goes (a full disk?)');
   });
 
+  // A QA pass: run's stdout is its program's, so main() left it unwatched, and run's own --help,
+  // written before any program, died of the EPIPE with a stack trace (18 of 20 tries here, when
+  // head had gone before commander's second write) and of /dev/full's ENOSPC the same way
+  it('of run\'s --help (`perfcell run --help | head -1`, `> /dev/full`) ends as the other commands\' help does', () => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const result = spawnSync('bash', ['-c', `node ${cliPath} run --help | head -1; echo "status \${PIPESTATUS[0]}" >&2`], { encoding: 'utf8', timeout: 60_000 });
+      expect(result.stdout).toBe('Usage: perfcell run [options] <command...>\n');
+      expect(result.stderr.trim()).toBe('status 0');
+    }
+    const full = spawnSync('bash', ['-c', `node ${cliPath} run --help > /dev/full`], { encoding: 'utf8', timeout: 60_000 });
+    expect(full.status).toBe(1);
+    expect(full.stderr.trim()).toBe('error: could not write the results to stdout (ENOSPC): check where stdout goes (a full disk?)');
+  });
+
   // A terminal gone (its master side closed, as a hang-up leaves it): writes fail with EIO, which
   // the line had blamed on a full disk. The pty from Debian's python (the Jupyter tests need it).
   it('says the terminal has gone when stdout is a pty whose other side was closed (EIO), not a full disk', () => {
