@@ -191,6 +191,12 @@ describe('perfcell attach: errors', () => {
     const noDuration = await perfcell(['attach', '1', '--duration', '0']);
     expect(noDuration.exitCode).toBe(2);
     expect(noDuration.stderr).toContain('give the duration in seconds, a number > 0, e.g. --duration 10');
+    // A QA pass: both outputs asked for, --json won without a word and the --ndjson stream was not
+    // written; parse refuses the same pair
+    const both = await perfcell(['attach', '1', '--no-perf', '-d', '0.3', '--ndjson', '--json']);
+    expect(both.exitCode).toBe(2);
+    expect(both.stdout).toBe('');
+    expect(both.stderr).toBe("error: option '--json' cannot be used with option '--ndjson'");
   });
 });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../../errors.ts';
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { attachToProcess, type AttachStart } from '../../attach/attach.ts';
 import type { IntervalRow } from '../../attach/interval-row.ts';
 import type { WatchState } from '../../attach/watch-state.ts';
@@ -63,7 +63,7 @@ export function registerAttach(program: Command): void {
     .option('-M, --metrics <list>', METRICS_HELP, parseMetricList)
     .option('--no-perf', 'RSS and CPU only')
     .option('--ndjson', 'one JSON record per interval, then the summary (the default when stdout is not a terminal)')
-    .option('--json', 'print only the summary, as one JSON document')
+    .addOption(new Option('--json', 'print only the summary, as one JSON document').conflicts('ndjson'))
     .option('--html <file>', 'also write a self-contained HTML page with charts of the whole watch')
     .addHelpText(
       'after',
