@@ -11,6 +11,7 @@ import { InterruptedError } from '../session/interruption.ts';
 import { endBySignal } from './end-by-signal.ts';
 import { parseEventList, parseIntervalMs } from './options.ts';
 import { refuseNotUtf8 } from './argv-bytes.ts';
+import { sayUsageErrorsInOneLine } from './usage-error-line.ts';
 
 /**
  * Builds the `perfcell` program with only the subcommand that runs, loaded by `load`
@@ -44,6 +45,7 @@ export async function createProgram(argv: readonly string[], load: LoadCommand):
   register(program);
   if (entry.name === 'repl') program.commands[0]?.copyInheritedSettings(program);
   for (const command of program.commands) acceptDebug(command);
+  sayUsageErrorsInOneLine(program);
   return program;
 }
 

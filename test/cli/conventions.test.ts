@@ -65,6 +65,22 @@ describe('perfcell speaks the shell conventions', () => {
     for (const name of ['repl', 'run', 'cells', 'compare', 'attach', 'doctor', 'parse', 'completion']) expect(result.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
   });
 
+  // A QA pass: commander's own refusals named no fix ("error: unknown option '--bogus'", "error:
+  // missing required argument 'file'"), and a near miss took two lines ("(Did you mean --json?)" on
+  // the second); the lanes (run, cells, compare, parse) and the full command line alike
+  it('refuses an unknown option, a missing or extra argument and an option without its value in one line that names the fix, exit 2', () => {
+    const refusals: Array<[string[], string]> = [
+      [['run', '--bogus', '--', 'true'], "error: unknown option '--bogus' (perfcell run --help lists its options)"],
+      [['run', '--jsn', '--', 'true'], "error: unknown option '--jsn' (did you mean --json?)"],
+      [['cells'], "error: missing required argument 'file' (usage: perfcell cells [options] <file>)"],
+      [['parse', 'a', 'b'], "error: too many arguments for 'parse'. Expected 1 argument but got 2 (usage: perfcell parse [options] [file])"],
+      [['compare', '-r'], "error: option '-r, --runs <n>' argument missing (perfcell compare --help says what it takes)"],
+      [['kernel', 'install', '--bogus'], "error: unknown option '--bogus' (perfcell kernel install --help lists its options)"],
+      [['events', '--jsno'], "error: unknown option '--jsno' (did you mean --json?)"],
+    ];
+    for (const [args, line] of refusals) expect(perfcell(args), args.join(' ')).toEqual({ exitCode: 2, stdout: '', stderr: `${line}\n` });
+  });
+
   // A QA pass: `perfcell help run`, which --help lists as `help [command]`, printed a stub of run's
   // help whose only option was -h (none of -e, --json, -o…), `help kernel install` the stub of
   // kernel's, and `help bogus` the whole program's help on stderr instead of naming the mistake

@@ -182,10 +182,10 @@ describe('perfcell doctor', () => {
   it('misuse exits 2', async () => {
     const extra = await doctor(['now']);
     expect(extra.exitCode).toBe(2);
-    expect(extra.stderr).toBe("error: too many arguments for 'doctor'. Expected 0 arguments but got 1.");
+    expect(extra.stderr).toBe("error: too many arguments for 'doctor'. Expected 0 arguments but got 1 (usage: perfcell doctor [options])");
     const option = await doctor(['--bogus']);
     expect(option.exitCode).toBe(2);
-    expect(option.stderr).toBe("error: unknown option '--bogus'");
+    expect(option.stderr).toBe("error: unknown option '--bogus' (perfcell doctor --help lists its options)");
   });
 
   warnNobodySkipped('doctor as nobody');

@@ -43,7 +43,7 @@ function underSubreaper(args: readonly string[]): { status: number; stderr: stri
 
 describe('run: the early gate never outlives perfcell', () => {
   it.each([
-    [['run', '--bogus', '--', 'true'], 2, "error: unknown option '--bogus'\n"],
+    [['run', '--bogus', '--', 'true'], 2, "error: unknown option '--bogus' (perfcell run --help lists its options)\n"],
     [['run', '--interval', 'often', '--', 'true'], 2, null],
     [['run'], 2, null],
     [['run', '--help'], 0, null],
