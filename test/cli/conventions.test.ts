@@ -65,6 +65,17 @@ describe('perfcell speaks the shell conventions', () => {
     for (const name of ['repl', 'run', 'cells', 'compare', 'attach', 'doctor', 'parse', 'completion']) expect(result.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
   });
 
+  // A QA pass: the README said "Every command takes `--json`", which completion, kernel install and
+  // uninstall, and the kernel Jupyter starts refuse (exit 2, unknown option)
+  it('takes --json in every command but those the README names as taking none', () => {
+    const commands = [['repl'], ['run'], ['cells'], ['compare'], ['attach'], ['doctor'], ['events'], ['parse'], ['kernel'], ['kernel', 'install'], ['kernel', 'uninstall'], ['kernel', 'list'], ['completion']];
+    const without = commands.filter((words) => !/^ {2}--json\b/m.test(perfcell([...words, '--help']).stdout)).map((words) => words.join(' '));
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const claim = /Every command takes `--json` but (.*?);/.exec(readme.replace(/\n(?!\n)/g, ' '));
+    expect(claim, 'the README\'s line on --json').not.toBeNull();
+    expect([...claim![1]!.matchAll(/`([^`]+)`/g)].map((match) => match[1]).sort()).toEqual(without.sort());
+  });
+
   // A QA pass: commander's own refusals named no fix ("error: unknown option '--bogus'", "error:
   // missing required argument 'file'"), and a near miss took two lines ("(Did you mean --json?)" on
   // the second); the lanes (run, cells, compare, parse) and the full command line alike
