@@ -179,6 +179,14 @@ describe('perfcell doctor', () => {
     }
   });
 
+  // A QA pass: neither --help nor the README said that doctor exits 1 on a machine without hardware
+  // counters (any VM without a PMU), where `perfcell doctor && …` stops though software events count
+  it('--help says the exit statuses, and the one it says for this machine is the one it ends with', async () => {
+    const help = await doctor(['--help']);
+    expect(help.stdout).toContain('Exit status: 0 when hardware counters count here; 1 when they do not (software events may still\ncount: see the events check); 2 on misuse.');
+    expect((await doctor(['--json'])).exitCode).toBe(perfCountsCycles() ? 0 : 1);
+  });
+
   it('misuse exits 2', async () => {
     const extra = await doctor(['now']);
     expect(extra.exitCode).toBe(2);

@@ -30,6 +30,7 @@ export function registerDoctor(
     .command('doctor')
     .description('say whether perf can count hardware events here, and the command that fixes it if not')
     .option('--json', 'print one JSON document instead of the screen')
+    .addHelpText('after', '\nExit status: 0 when hardware counters count here; 1 when they do not (software events may still\ncount: see the events check); 2 on misuse.')
     .action(async (options: { json?: boolean }) => {
       const facts = await gather();
       const verdicts = diagnose(facts);
