@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { beforeCommand, firstCommandWord, hyperfineSpellings } from '../../src/cli/argv.ts';
+import { beforeCommand, firstCommandWord, helpAsFlag, hyperfineSpellings } from '../../src/cli/argv.ts';
 
 describe("perfcell's argv, read before commander parses it", () => {
   it('finds the command past the global flags, and perfcell\'s own words before --', () => {
     expect(firstCommandWord(['node', 'perfcell', '--debug', 'run', '--', 'true'])).toBe('run');
     expect(beforeCommand(['node', 'perfcell', 'run', '--no-perf', '--', 'true', '--no-perf'])).toEqual(['node', 'perfcell', 'run', '--no-perf']);
+  });
+
+  it('reads `help COMMAND…` as `COMMAND… --help`, past the global flags, and only as the command\'s name', () => {
+    expect(helpAsFlag(['node', 'perfcell', 'help', 'kernel', 'install'])).toEqual(['node', 'perfcell', 'kernel', 'install', '--help']);
+    expect(helpAsFlag(['node', 'perfcell', '--debug', 'help', 'run'])).toEqual(['node', 'perfcell', '--debug', 'run', '--help']);
+    expect(helpAsFlag(['node', 'perfcell', 'help'])).toEqual(['node', 'perfcell', '--help']);
+    // a program or a cell named help stays as given
+    expect(helpAsFlag(['node', 'perfcell', 'run', '--', 'help'])).toEqual(['node', 'perfcell', 'run', '--', 'help']);
+    expect(helpAsFlag(['node', 'perfcell', 'compare', 'x.ts', '--cells', 'help', 'b'])).toEqual(['node', 'perfcell', 'compare', 'x.ts', '--cells', 'help', 'b']);
   });
 
   it("turns hyperfine's --shell=SHELL into compare's -S SHELL, in compare's own words only", () => {
