@@ -40,6 +40,9 @@ export interface DefaultEventChoice {
   readonly note: string | null;
 }
 
+/** The words of the default set's note before its events (isDefaultEventsNote finds the note by them). */
+const DEFAULT_EVENTS_ARE = ', so the default events are ';
+
 /**
  * Picks the default events from a probe of HARDWARE_DEFAULT_EVENTS: those perf can count, or the
  * software set when it counts no hardware event; null probes (perf could not be asked) keep the
@@ -70,16 +73,25 @@ export function chooseDefaultEvents(probes: readonly DefaultEventProbe[] | null)
     return {
       events,
       note:
-        `no hardware counters here (perf counts none of ${hardware.join(', ')}: no PMU exposed, as in most VMs), so the default events are ` +
+        `no hardware counters here (perf counts none of ${hardware.join(', ')}: no PMU exposed, as in most VMs)${DEFAULT_EVENTS_ARE}` +
         `${events.join(', ')}${leftOut}; for hardware counts see perfcell doctor${DEFAULT_NOTE_CACHEGRIND}`,
     };
   }
   const events = HARDWARE_DEFAULT_EVENTS.filter((event) => usable(event));
   return {
     events,
-    note: `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not counted by perf here, so the default events are ${events.join(', ')} (perfcell doctor says why)`,
+    note: `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not counted by perf here${DEFAULT_EVENTS_ARE}${events.join(', ')} (perfcell doctor says why)`,
   };
 }
+
+/**
+ * Whether a report's warning is chooseDefaultEvents' note, which a process says once: compare keeps
+ * it from a run it does not show (session/perf-gave-up.ts).
+ */
+export function isDefaultEventsNote(warning: string): boolean {
+  return warning.includes(DEFAULT_EVENTS_ARE);
+}
+
 
 /** The default-events note's pointer to simulated caches, left out by commands without --backend (attach). */
 export const DEFAULT_NOTE_CACHEGRIND = ', or use --backend cachegrind (simulated caches)';

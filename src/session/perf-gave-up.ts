@@ -1,6 +1,7 @@
 import type { MeasureOptions } from './options.ts';
 import type { CommandReport } from './report.ts';
 import { HELD_STOP_NOTE } from './job-stops.ts';
+import { isDefaultEventsNote } from '../perf/default-events.ts';
 
 /**
  * True when perf was asked to count a command and counted nothing: it never acknowledged (and was
@@ -27,17 +28,22 @@ export function isGaveUpNote(warning: string): boolean {
  * The warnings of the first report whose perf gave up among those a caller does not show (compare's
  * warm-up runs, its set-up and after cells): the runs after it go without perf and say nothing of
  * it, so without these a comparison lost its counters without a word (a QA pass: `compare FILE
- * --cells` with PERFCELL_PERF=/nonexistent, whose warm-up round is the first to ask perf).
+ * --cells` with PERFCELL_PERF=/nonexistent, whose warm-up round is the first to ask perf). Also
+ * the default events' note (no hardware counters here, so the default events are …), which a
+ * process says once, in the first report of the default set: a warm-up or set-up cell's took it,
+ * and the kept runs said nothing of the events they counted (a QA pass).
  */
 export function collectGaveUpNotes(options: MeasureOptions): { note(report: CommandReport): void; readonly notes: readonly string[] } {
-  let notes: readonly string[] = [];
+  let gaveUpNotes: readonly string[] = [];
+  let defaultEventsNote: string | undefined;
   return {
     note(report) {
       // a stop in that run's time is no matter: the run is not kept
-      if (notes.length === 0 && perfGaveUp(report, options)) notes = report.warnings.filter((warning) => warning !== HELD_STOP_NOTE);
+      if (gaveUpNotes.length === 0 && perfGaveUp(report, options)) gaveUpNotes = report.warnings.filter((warning) => warning !== HELD_STOP_NOTE);
+      defaultEventsNote ??= report.warnings.find(isDefaultEventsNote);
     },
     get notes() {
-      return notes;
+      return defaultEventsNote === undefined || gaveUpNotes.includes(defaultEventsNote) ? gaveUpNotes : [defaultEventsNote, ...gaveUpNotes];
     },
   };
 }
