@@ -23,6 +23,7 @@ import { toJsonDocument } from '../../json-document.ts';
 import { outputWidth, warningText } from '../../render/terminal-width.ts';
 import { checkOutputPaths } from '../output-paths.ts';
 import { isRanDuringNote } from '../../proc/child-processes.ts';
+import { sendCellStdout } from '../cell-stdout.ts';
 
 /** Columns the cells' reports fit on stdout. */
 const textWidth = outputWidth(process.stdout);
@@ -150,6 +151,8 @@ export function registerCells(program: Command): void {
       let allRan = false;
       /** A signal stopped the cells, or a cell's process.exit(n) did: perfcell ends once everything is out. */
       let endNow = false;
+      // With --json, what a cell writes to process.stdout goes to stderr too: stdout is the document's.
+      const ownStdout = flags.json === true ? sendCellStdout(process.stderr) : null;
       try {
         // a long cell's live line goes on the terminal's last row: what a cell's programs print
         // (stdio inherited) cannot land on it
@@ -193,7 +196,7 @@ export function registerCells(program: Command): void {
         }
         if (flags.json === true) {
           const document: CellsDocument = { file, cells: runs, skipped, ok, ...(partial === undefined ? {} : { partial }) };
-          process.stdout.write(`${JSON.stringify(toJsonDocument('perfcell-cells', document), null, 2)}\n`);
+          (ownStdout ?? process.stdout).write(`${JSON.stringify(toJsonDocument('perfcell-cells', document), null, 2)}\n`);
         } else {
           process.stdout.write(`\n${renderCellsSummary(runs, textWidth === undefined ? {} : { width: textWidth })}\n`);
         }

@@ -56,6 +56,7 @@ import { continueCount, rerunRoundNote } from '../../session/job-stops.ts';
 import { quoteName } from '../../render/quote-name.ts';
 import { nameAlternativeNotes } from '../alternative-notes.ts';
 import { collectGaveUpNotes, perfGaveUp } from '../../session/perf-gave-up.ts';
+import { sendCellStdout, type OwnStdout } from '../cell-stdout.ts';
 import { SECONDS_ABOVE_ZERO, wholeNumberFrom } from '../../session/option-rules.ts';
 import { expandParameterLists, mentions, readParameterLists, readParameterScan, substituteParameters } from '../../../parsers/parameter-list.ts';
 
@@ -454,10 +455,13 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
       let perfVersion: Promise<string | null> | null = null;
       let plan: { alternatives: readonly Measurable[]; noiseFloor: Measurable };
       const file = flags.cells === undefined ? null : (targets[0] ?? '');
+      /** The cells' process.stdout.write, discarded (or on stderr with --show-output) while they run, as their console is. */
+      let cellStdout: OwnStdout | null = null;
       // Ctrl-C, SIGTERM and SIGHUP stop the current run; what finished is still reported.
       const releaseSignals = holdInterruptions();
       try {
         if (file !== null && flags.cells !== undefined) {
+          cellStdout = sendCellStdout(flags.showOutput === true ? process.stderr : null);
           // a notebook's code cells, as `cells` reads them (its JSON run as JavaScript was a SyntaxError)
           const { notebook, cells } = await readCells(file);
           const cellPlan = planCells(cells, flags.cells, file);
@@ -559,6 +563,8 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
             stopError = error;
           }
         }
+        // the cells have run: stdout is the results' from here
+        cellStdout?.restore();
         // Cut short before every alternative had a finished run: no comparison, but the runs that
         // finished are not lost (their reports on stderr; the JSON document holds them).
         const isCutShort = reports.some((runsOfOne) => runsOfOne.length === 0);
@@ -734,6 +740,7 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
           }
         }
       } finally {
+        cellStdout?.restore();
         releaseSignals();
         await (released ?? commandRuns?.release());
         // the perf its cells shared has exited before compare ends

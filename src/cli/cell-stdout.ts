@@ -1,0 +1,33 @@
+import type { Writable } from 'node:stream';
+
+/** perfcell's own stdout while the cells' goes elsewhere (sendCellStdout). */
+export interface OwnStdout {
+  /** Writes perfcell's results to the real stdout. */
+  write(text: string): boolean;
+  /** Gives process.stdout.write back (twice is as once). */
+  restore(): void;
+}
+
+/**
+ * Sends what runs in perfcell's process writes with process.stdout.write (a cell's code, or a module
+ * it loads) to `target`, stderr or nowhere (null), while perfcell's stdout is kept for its own
+ * results: the cells' console already went there (cell-evaluator's consoleStdout), but a cell's
+ * `process.stdout.write('…')` landed on stdout, in front of `cells --json`'s document (which no JSON
+ * reader could then parse) and of compare's summary, once per run (a QA pass).
+ */
+export function sendCellStdout(target: Writable | null): OwnStdout {
+  const original = process.stdout.write;
+  const write = ((chunk: unknown, encodingOrDone?: unknown, done?: unknown): boolean => {
+    if (target !== null) return (target.write as (...args: unknown[]) => boolean).call(target, chunk, encodingOrDone, done);
+    const callback = typeof encodingOrDone === 'function' ? encodingOrDone : done;
+    if (typeof callback === 'function') process.nextTick(callback as () => void);
+    return true;
+  }) as typeof process.stdout.write;
+  process.stdout.write = write;
+  return {
+    write: (text) => original.call(process.stdout, text),
+    restore() {
+      if (process.stdout.write === write) process.stdout.write = original;
+    },
+  };
+}
