@@ -19,6 +19,7 @@ import { toJsonDocument } from '../json-document.ts';
 import { timeitDocument } from '../render/timeit-json.ts';
 import type { TimeitResult } from '../session/timeit.ts';
 import { checkReplOptions } from '../session/check-options.ts';
+import { sendCellStdout } from '../own-stdout.ts';
 
 export interface StartReplOptions {
   /** perf set-up (events, intervalMs, perf: false for RAM/time/CPU only). */
@@ -84,6 +85,9 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
   // the session itself (prompt, values) where the reports are not: with --json, stdout is the reports'
   const sessionOutput = isJson ? (errorOutput as NodeJS.WritableStream & { isTTY?: boolean }) : output;
   if (isJson) globalThis.console = new Console({ stdout: errorOutput, stderr: errorOutput });
+  // with --json on process.stdout, a line's process.stdout.write goes where its console.log goes
+  const ownStdout = isJson && output === process.stdout ? sendCellStdout(errorOutput) : null;
+  const writeOutput = (text: string): void => void (ownStdout ?? output).write(text);
   const gate = new InputGate(options.input ?? process.stdin);
   if (options.banner !== false) {
     const banner = 'perfcell repl: every command is measured; .stop/.start, .events LIST, .interval MS, perfcell.last, gc() (.help for all)';
@@ -124,7 +128,7 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
     oneTickingPerf: true,
     onReport({ report, notes, newWarnings }) {
       if (isJson) {
-        output.write(`${JSON.stringify(toJsonDocument('perfcell-report', report))}\n`);
+        writeOutput(`${JSON.stringify(toJsonDocument('perfcell-report', report))}\n`);
         for (const note of notes) errorOutput.write(`note: ${report.label}: ${note}\n`);
         for (const warning of newWarnings) errorOutput.write(warningText(warning, errorOutput as { isTTY?: boolean; columns?: number }));
         return;
@@ -147,7 +151,7 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
   // --json: a .timeit is a measured command too, and its figures are a line on output among the
   // reports (its text stays in the session, on errorOutput), so a script reads them as it reads a line's
   const onTimed = isJson
-    ? (code: string, result: TimeitResult): void => void output.write(`${JSON.stringify(timeitDocument(code, result))}\n`)
+    ? (code: string, result: TimeitResult): void => writeOutput(`${JSON.stringify(timeitDocument(code, result))}\n`)
     : undefined;
   defineDotCommands(server, measurement, gate, onTimed, options.typescript ?? 'auto');
   installCompleter(server);
@@ -181,6 +185,7 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
   const closed = new Promise<void>((resolve) => {
     server.on('exit', () => {
       measurement.close();
+      ownStdout?.restore();
       resolve();
     });
   });

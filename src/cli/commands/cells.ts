@@ -23,7 +23,7 @@ import { toJsonDocument } from '../../json-document.ts';
 import { outputWidth, warningText } from '../../render/terminal-width.ts';
 import { checkOutputPaths } from '../output-paths.ts';
 import { isRanDuringNote } from '../../proc/child-processes.ts';
-import { sendCellStdout } from '../cell-stdout.ts';
+import { sendCellStdout } from '../../own-stdout.ts';
 
 /** Columns the cells' reports fit on stdout. */
 const textWidth = outputWidth(process.stdout);

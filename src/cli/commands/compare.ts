@@ -56,7 +56,7 @@ import { continueCount, rerunRoundNote } from '../../session/job-stops.ts';
 import { quoteName } from '../../render/quote-name.ts';
 import { nameAlternativeNotes } from '../alternative-notes.ts';
 import { collectGaveUpNotes, perfGaveUp } from '../../session/perf-gave-up.ts';
-import { sendCellStdout, type OwnStdout } from '../cell-stdout.ts';
+import { sendCellStdout, type OwnStdout } from '../../own-stdout.ts';
 import { SECONDS_ABOVE_ZERO, wholeNumberFrom } from '../../session/option-rules.ts';
 import { expandParameterLists, mentions, readParameterLists, readParameterScan, substituteParameters } from '../../../parsers/parameter-list.ts';
 

@@ -1,6 +1,4 @@
-import type { Writable } from 'node:stream';
-
-/** perfcell's own stdout while the cells' goes elsewhere (sendCellStdout). */
+/** perfcell's own stdout while what the user's code writes there goes elsewhere (sendCellStdout). */
 export interface OwnStdout {
   /** Writes perfcell's results to the real stdout. */
   write(text: string): boolean;
@@ -9,13 +7,14 @@ export interface OwnStdout {
 }
 
 /**
- * Sends what runs in perfcell's process writes with process.stdout.write (a cell's code, or a module
- * it loads) to `target`, stderr or nowhere (null), while perfcell's stdout is kept for its own
- * results: the cells' console already went there (cell-evaluator's consoleStdout), but a cell's
- * `process.stdout.write('…')` landed on stdout, in front of `cells --json`'s document (which no JSON
- * reader could then parse) and of compare's summary, once per run (a QA pass).
+ * Sends what runs in perfcell's process writes with process.stdout.write (a cell's code, a REPL
+ * line's, or a module either loads) to `target`, stderr or nowhere (null), while perfcell's stdout
+ * is kept for its own results: the console already went there (cell-evaluator's consoleStdout, the
+ * REPL's console under --json), but `process.stdout.write('…')` landed on stdout, in front of
+ * `cells --json`'s document (which no JSON reader could then parse), of compare's summary once per
+ * run, and among `repl --json`'s lines (a QA pass).
  */
-export function sendCellStdout(target: Writable | null): OwnStdout {
+export function sendCellStdout(target: NodeJS.WritableStream | null): OwnStdout {
   const original = process.stdout.write;
   const write = ((chunk: unknown, encodingOrDone?: unknown, done?: unknown): boolean => {
     if (target !== null) return (target.write as (...args: unknown[]) => boolean).call(target, chunk, encodingOrDone, done);

@@ -1,8 +1,9 @@
 /**
- * A cell's process.stdout.write goes where its console.log goes: with `cells --json` to stderr, the
- * document alone on stdout; under compare discarded (with --show-output on stderr), the summary or
- * the document alone on stdout. It had landed on perfcell's stdout, in front of the JSON (which
- * JSON.parse then refused) and of compare's summary, once a run (a QA pass).
+ * A cell's (or a REPL line's) process.stdout.write goes where its console.log goes: with `cells
+ * --json` and `repl --json` to stderr, the documents alone on stdout; under compare discarded (with
+ * --show-output on stderr), the summary or the document alone on stdout. It had landed on
+ * perfcell's stdout, in front of the JSON (which JSON.parse then refused) and of compare's summary,
+ * once a run, and among the REPL's lines (a QA pass).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,5 +48,14 @@ describe("a cell's process.stdout.write", () => {
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout.split('\n').slice(0, 1)).toEqual(['from set-up']);
     expect(lines(result.stdout, 'from a')).toBe(1);
+  });
+
+  it('of a REPL line goes to stderr under repl --json: stdout is one document a line', async () => {
+    const result = await execa(process.execPath, [cliPath, 'repl', '--json', '--no-perf'], {
+      reject: false, timeout: 60_000, input: 'process.stdout.write("from a line\\n")\n1 + 1\n', env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: '' },
+    });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout.trimEnd().split('\n').map((line) => (JSON.parse(line) as { format: string; label: string }).label)).toEqual(['In [1]', 'In [2]']);
+    expect(result.stderr).toContain('from a line\n');
   });
 });
