@@ -35,7 +35,14 @@ export async function createProgram(argv: readonly string[], load: LoadCommand):
     return program;
   }
   if (first === '-V' || first === '--version') return program;
-  const entry = first === undefined || first.startsWith('-') ? findCommand('repl') : findCommand(first);
+  const isDefaultRepl = first === undefined || first.startsWith('-');
+  // `perfcell -- ls`: a program after -- with no command before it is one to run, not the REPL's
+  // (commander said "too many arguments for 'repl'")
+  const end = argv.indexOf('--');
+  if (isDefaultRepl && end !== -1 && end < argv.length - 1) {
+    throw new UsageError(`no command before -- (to measure a program: perfcell run -- ${argv.slice(end + 1).join(' ')})`);
+  }
+  const entry = isDefaultRepl ? findCommand('repl') : findCommand(first);
   const register = entry === undefined ? undefined : await load(entry.name);
   if (entry === undefined || register === undefined) {
     const suggestions = suggestCommands(first!);

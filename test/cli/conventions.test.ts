@@ -88,6 +88,9 @@ describe('perfcell speaks the shell conventions', () => {
       [['compare', '-r'], "error: option '-r, --runs <n>' argument missing (perfcell compare --help says what it takes)"],
       [['kernel', 'install', '--bogus'], "error: unknown option '--bogus' (perfcell kernel install --help lists its options)"],
       [['events', '--jsno'], "error: unknown option '--jsno' (did you mean --json?)"],
+      // no command before --: the program is one to run (it was "too many arguments for 'repl'")
+      [['--', 'ls', '-l'], 'error: no command before -- (to measure a program: perfcell run -- ls -l)'],
+      [['--json', '--', 'ls'], 'error: no command before -- (to measure a program: perfcell run -- ls)'],
     ];
     for (const [args, line] of refusals) expect(perfcell(args), args.join(' ')).toEqual({ exitCode: 2, stdout: '', stderr: `${line}\n` });
   });
