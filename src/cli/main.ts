@@ -12,6 +12,7 @@ import { endBySignal } from './end-by-signal.ts';
 import { parseEventList, parseIntervalMs } from './options.ts';
 import { refuseNotUtf8 } from './argv-bytes.ts';
 import { sayUsageErrorsInOneLine } from './usage-error-line.ts';
+import { shellQuote } from '../render/shell-quote.ts';
 
 /**
  * Builds the `perfcell` program with only the subcommand that runs, loaded by `load`
@@ -40,7 +41,7 @@ export async function createProgram(argv: readonly string[], load: LoadCommand):
   // (commander said "too many arguments for 'repl'")
   const end = argv.indexOf('--');
   if (isDefaultRepl && end !== -1 && end < argv.length - 1) {
-    throw new UsageError(`no command before -- (to measure a program: perfcell run -- ${argv.slice(end + 1).join(' ')})`);
+    throw new UsageError(`no command before -- (to measure a program: perfcell run -- ${shellQuote(argv.slice(end + 1))})`);
   }
   const entry = isDefaultRepl ? findCommand('repl') : findCommand(first);
   const register = entry === undefined ? undefined : await load(entry.name);

@@ -90,7 +90,7 @@ describe('perfcell speaks the shell conventions', () => {
       [['events', '--jsno'], "error: unknown option '--jsno' (did you mean --json?)"],
       // no command before --: the program is one to run (it was "too many arguments for 'repl'")
       [['--', 'ls', '-l'], 'error: no command before -- (to measure a program: perfcell run -- ls -l)'],
-      [['--json', '--', 'ls'], 'error: no command before -- (to measure a program: perfcell run -- ls)'],
+      [['--json', '--', 'sh', '-c', 'echo a b'], "error: no command before -- (to measure a program: perfcell run -- sh -c 'echo a b')"],
     ];
     for (const [args, line] of refusals) expect(perfcell(args), args.join(' ')).toEqual({ exitCode: 2, stdout: '', stderr: `${line}\n` });
   });
