@@ -85,8 +85,9 @@ export function chooseDefaultEvents(probes: readonly DefaultEventProbe[] | null)
 }
 
 /**
- * Whether a report's warning is chooseDefaultEvents' note, which a process says once: compare keeps
- * it from a run it does not show (session/perf-gave-up.ts).
+ * Whether a report's warning is chooseDefaultEvents' note, which a process says once, under its
+ * first report of that set (not that report's alone): compare keeps it from a run it does not show
+ * (session/perf-gave-up.ts), and names no alternative for it (cli/alternative-notes.ts).
  */
 export function isDefaultEventsNote(warning: string): boolean {
   return warning.includes(DEFAULT_EVENTS_ARE);
@@ -233,11 +234,6 @@ function readCache(text: string | null): CacheFile {
     // a missing, damaged or older cache is probed again
   }
   return { version: 2, entries: {} };
-}
-
-/** Whether `warning` is the default set's note, which a process says once, under its first report of that set (not that report's alone). */
-export function isDefaultEventsNote(warning: string): boolean {
-  return warning.includes(', so the default events are ');
 }
 
 /** Remembers that a measurement used a default set that needs saying (see takeDefaultEventsNote). */
