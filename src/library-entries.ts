@@ -21,7 +21,7 @@ import type { MeasureOptions } from './session/options.ts';
 import type { CommandReport } from './session/report.ts';
 import { runProgram as runChecked, type RunHooks } from './session/run-program.ts';
 import { timeit as timeitBehind, type TimeitOptions, type TimeitResult } from './session/timeit.ts';
-import { prepareWindow as prepareChecked, type MeasurementWindow } from './session/window.ts';
+import { measureNestedProgram, prepareWindow as prepareChecked, type MeasurementWindow } from './session/window.ts';
 
 /**
  * The library's entries as src/index.ts hands them out: their arguments checked first, as a
@@ -46,7 +46,7 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
   checkMeasureTarget(command, 'runProgram');
   refuseUnknownOptions(options, MEASURE_OPTIONS, 'runProgram');
   checkMeasureOptions(options);
-  return runChecked(command, options, hooks);
+  return measureNestedProgram(() => runChecked(command, options, hooks));
 }
 
 /** See session/window.ts prepareWindow. */

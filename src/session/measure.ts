@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.ts';
 import { runUnderCachegrind } from '../backends/cachegrind.ts';
 import { runProgram, untilGatesExit } from './run-program.ts';
-import { noteNestedMeasurement, openSelfWindowLabel, overlapError, prepareWindow } from './window.ts';
+import { measureNestedProgram, openSelfWindowLabel, overlapError, prepareWindow } from './window.ts';
 import { untilEndedLaunchersExit } from '../perf/perf-group-launcher.ts';
 import { untilEndingPerfsExit } from '../perf/controller.ts';
 import type { MeasureOptions } from './options.ts';
@@ -35,9 +35,7 @@ export async function measure(target: (() => unknown) | readonly string[], optio
   checkMeasureTarget(target, 'measure');
   checkMeasureOptions(options);
   if (typeof target !== 'function') {
-    noteNestedMeasurement();
-    if (options.backend === 'cachegrind') return runCachegrind(target, options);
-    return runProgram(target, options);
+    return measureNestedProgram(() => (options.backend === 'cachegrind' ? runCachegrind(target, options) : runProgram(target, options)));
   }
   if (options.backend === 'cachegrind') throw new UsageError('the cachegrind backend measures external commands only (pass an argv array)');
   // Refused before perf is started: two windows over one process would reset each other's peak

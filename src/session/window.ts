@@ -64,6 +64,24 @@ export function noteNestedMeasurement(): void {
   if (openSelfWindow !== null) nestedInSelfWindow = true;
 }
 
+/** Programs perfcell is measuring from this process now (measureNestedProgram): a self window that opens meanwhile counts their gates and perfs too. */
+let nestedProgramsRunning = 0;
+
+/**
+ * Runs one measurement of a program (measure(argv), the library's runProgram) as nested in a self
+ * window open at any moment of it: one that opens after it began (measure(fn) and measure(argv)
+ * started together, as Promise.all starts them) counts its gate and perf as much as one it began in.
+ */
+export async function measureNestedProgram<T>(run: () => Promise<T>): Promise<T> {
+  noteNestedMeasurement();
+  nestedProgramsRunning++;
+  try {
+    return await run();
+  } finally {
+    nestedProgramsRunning--;
+  }
+}
+
 const NESTED_NOTE = "perfcell measured inside this command (timeit, compare or a program's measure): the perf processes it started are counted with the command, in its counters and child processes cpu";
 /**
  * What the previous window over this process left in use, bytes. Memory a command kept can be let
@@ -144,7 +162,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
       if (isSelf) {
         if (openSelfWindow !== null) throw overlapError(openSelfWindow);
         openSelfWindow = label;
-        nestedInSelfWindow = false;
+        nestedInSelfWindow = nestedProgramsRunning > 0;
         holdsSelf = true;
       }
       // The starting point is read once perf is ready, right before the enable goes out: perf

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { measure } from '../../src/session/measure.ts';
 import { timeit } from '../../src/session/timeit.ts';
+import { runProgram } from '../../src/library-entries.ts';
 import { leakedPerfPidsSettled, perfPidsNow } from '../support/leaked-perf.ts';
 import { perfUsable } from '../support/perf.ts';
 
@@ -55,5 +56,23 @@ describe.runIf(perfUsable)("measure(fn) and perfcell's own measurements (real pe
       const without = await measure(() => timeit(() => Math.sqrt(2), { runs: 1, loops: 10, warmup: 0, ...options }), { events: ['page-faults'] });
       expect(without.warnings.filter((warning) => warning.startsWith('perfcell measured inside')), JSON.stringify(options)).toEqual([]);
     }
+  }, 60_000);
+
+  // A QA pass: a program's measure started beside measure(fn), as Promise.all starts two, ran its
+  // gate and perf inside the function's window (page-faults 317-487 where 23-74 alone, childrenS
+  // 0.01) with no word of it, as the window opened after the program's measure had begun; and the
+  // library's runProgram, measured inside a function, said nothing at all.
+  it('says so of a program measured beside the window, and of runProgram inside it', async () => {
+    const nested = "perfcell measured inside this command (timeit, compare or a program's measure): the perf processes it started are counted with the command, in its counters and child processes cpu";
+    const [beside] = await Promise.all([
+      measure(() => new Promise((resolve) => setTimeout(resolve, 300)), { events: ['page-faults'] }),
+      measure(['sleep', '0.1'], { events: ['page-faults'] }),
+    ]);
+    expect(beside.warnings).toContain(nested);
+    const inside = await measure(() => runProgram(['true'], { events: ['page-faults'] }), { events: ['page-faults'] });
+    expect(inside.warnings).toContain(nested);
+    // once they have ended, the next window has nothing to say
+    const after = await measure(() => new Promise((resolve) => setTimeout(resolve, 50)), { events: ['page-faults'] });
+    expect(after.warnings.filter((warning) => warning.startsWith('perfcell measured inside'))).toEqual([]);
   }, 60_000);
 });
