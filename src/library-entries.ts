@@ -14,7 +14,7 @@ import { renderReplReport as renderReplBehind, type ReplRenderOptions } from './
 import { renderReportText as renderTextBehind, type RenderOptions } from './render/report-text.ts';
 import { createEvaluator as createEvaluatorBehind, type Evaluator, type EvaluatorOptions } from './repl/evaluator.ts';
 import { startRepl as startReplBehind, type StartedRepl, type StartReplOptions } from './repl/start-repl.ts';
-import { checkMeasureOptions, checkMeasureTarget } from './session/check-options.ts';
+import { checkMeasureOptions, checkMeasureTarget, checkProgramNamed } from './session/check-options.ts';
 import { compareInProcess as compareBehind, type InProcessCompareOptions, type InProcessCompareResult } from './session/compare-inprocess.ts';
 import { measure as measureBehind, type MeasuredReport } from './session/measure.ts';
 import type { MeasureOptions } from './session/options.ts';
@@ -37,6 +37,8 @@ export async function measure<T>(target: () => T, options?: MeasureOptions): Pro
 export async function measure(target: readonly string[], options?: MeasureOptions): Promise<CommandReport>;
 export async function measure(target: (() => unknown) | readonly string[], options?: MeasureOptions): Promise<CommandReport>;
 export async function measure(target: (() => unknown) | readonly string[], options: MeasureOptions = {}): Promise<CommandReport> {
+  checkMeasureTarget(target, 'measure');
+  if (typeof target !== 'function') checkProgramNamed(target, 'measure');
   refuseUnknownOptions(options, MEASURE_OPTIONS, 'measure');
   return measureBehind(target, options);
 }
@@ -44,6 +46,7 @@ export async function measure(target: (() => unknown) | readonly string[], optio
 /** See session/run-program.ts runProgram. */
 export async function runProgram(command: readonly string[], options: MeasureOptions = {}, hooks?: RunHooks): Promise<CommandReport> {
   checkMeasureTarget(command, 'runProgram');
+  checkProgramNamed(command, 'runProgram');
   refuseUnknownOptions(options, MEASURE_OPTIONS, 'runProgram');
   checkMeasureOptions(options);
   return measureNestedProgram(() => runChecked(command, options, hooks));

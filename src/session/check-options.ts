@@ -140,6 +140,16 @@ export function checkMeasureTarget(target: unknown, caller: 'measure' | 'runProg
   }
 }
 
+/**
+ * The library's measure(argv) and runProgram(argv): an argv with a program's name, refused in the
+ * library's words, where run's ('the word after -- is ""', 'perfcell run -- ls') name a command
+ * line its caller has not. perfcell's own callers (run --backend cachegrind, compare) keep run's.
+ */
+export function checkProgramNamed(command: readonly string[], caller: 'measure' | 'runProgram'): void {
+  if (command.length === 0) throw new UsageError(`${caller} needs a program to run: ${caller}(['sleep', '1'])`);
+  if (command[0] === '') throw new UsageError(`cannot run a program with an empty name (${caller}(${arrayText(command)})); give a program, e.g. ${caller}(${arrayText(['ls', ...command.slice(1)])})`);
+}
+
 /** `['a', 'b']`, as the caller would write it. */
 function arrayText(words: readonly string[]): string {
   return `[${words.map((word) => `'${word.replace(/['\\]/g, '\\$&')}'`).join(', ')}]`;

@@ -135,6 +135,16 @@ describe('a string where the program\'s argv goes (JavaScript callers)', () => {
     expect(await refusal(() => measure(js(['sleep', 1])))).toEqual(usage("measure takes a function or the program as an argv array of strings, e.g. measure(['sleep', '1']), not ['sleep', 1]"));
     expect(await refusal(() => runProgram(js(() => 1)))).toEqual(usage("runProgram takes the program as an argv array of strings, e.g. runProgram(['sleep', '1']), not a function"));
   });
+
+  // A QA pass: measure([]) and runProgram([]) said 'no command to run (usage: perfcell run [options]
+  // -- CMD ARGS...)' and measure(['']) 'the word after -- is ""; give a program, e.g. perfcell run
+  // -- ls': the command line's fix, to a caller with no command line (the command line keeps it)
+  it('an empty argv, or an empty program name, is refused with the call that gives one', async () => {
+    expect(await refusal(() => perfcell.measure([]))).toEqual(usage("measure needs a program to run: measure(['sleep', '1'])"));
+    expect(await refusal(() => runProgram([]))).toEqual(usage("runProgram needs a program to run: runProgram(['sleep', '1'])"));
+    expect(await refusal(() => perfcell.measure(['', '-l']))).toEqual(usage("cannot run a program with an empty name (measure(['', '-l'])); give a program, e.g. measure(['ls', '-l'])"));
+    expect(await refusal(() => runProgram(['']))).toEqual(usage("cannot run a program with an empty name (runProgram([''])); give a program, e.g. runProgram(['ls'])"));
+  });
 });
 
 describe("an option name the entry does not take is refused at the library's door (src/index.ts)", () => {
