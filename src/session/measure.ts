@@ -19,7 +19,8 @@ import type { UnhandledInstruction } from '../../parsers/valgrind-log.ts';
  * (no shell: `measure(['ls', '-l'])`; a string is refused). The options are checked first, by the
  * command line's rules (`intervalMs` a whole number ≥ 10, `events` an array of names …): a value
  * outside them is a UsageError naming the fix. A function that throws still gets its report: the
- * error is rethrown with the report attached as `error.report`. A function's final memory is
+ * error is rethrown with the report attached as `error.report` (where it takes one: an object, not
+ * frozen; a thrown string is rethrown bare). A function's final memory is
  * settled after the window (its garbage collected; `settle: false` reads it as it is), and one
  * function at a time is measured in a process: a call while another window is open is refused
  * with a UsageError.
@@ -62,10 +63,24 @@ export async function measure(target: (() => unknown) | readonly string[], optio
   }
   const report = await window.end({ exitCode: failure === null ? 0 : 1 });
   if (failure !== null) {
-    if (failure.error instanceof Error) Object.assign(failure.error, { report });
+    attachReport(failure.error, report);
     throw failure.error;
   }
   return Object.defineProperty(report, 'value', { value, enumerable: false, writable: false, configurable: true });
+}
+
+/**
+ * fn's error as `error.report`'s holder: any object (an Error of a vm context is not `instanceof
+ * Error` here), and none that refuses it (frozen, a getter of its own), which is rethrown as it was
+ * thrown, not replaced by the TypeError of setting its report.
+ */
+function attachReport(error: unknown, report: CommandReport): void {
+  if ((typeof error !== 'object' && typeof error !== 'function') || error === null) return;
+  try {
+    Object.assign(error, { report });
+  } catch {
+    // fn's own error goes on as it is
+  }
 }
 
 /** What `measure(fn)` resolves with: the report, and fn's (awaited) result as the non-enumerable `value`. */
