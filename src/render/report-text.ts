@@ -122,8 +122,9 @@ function eventLine(event: EventAggregate, nameWidth: number, maxSamples: number)
 function shorten(values: readonly (number | null)[], max: number, format: (value: number) => string = formatCount): string {
   const text = (value: number | null): string => (value === null ? '-' : format(value));
   if (values.length <= max) return values.map(text).join(' ');
-  const half = Math.floor(max / 2);
-  return `${values.slice(0, half).map(text).join(' ')} … ${values.slice(-half).map(text).join(' ')}`;
+  // the first the one more of an odd max; the last taken by their count (slice(-0) is every one)
+  const last = Math.floor(max / 2);
+  return [...values.slice(0, max - last).map(text), '…', ...values.slice(values.length - last).map(text)].join(' ');
 }
 
 

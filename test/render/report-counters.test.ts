@@ -141,3 +141,17 @@ describe("perf's own metrics on the REPL's counters line and in the text report"
     expect(renderReportText(reportOf(multiplexed))).not.toContain('perf metrics');
   });
 });
+
+describe('maxSamples elides the middle of the samples, printing at most that many', () => {
+  // A QA pass: maxSamples 1 printed '(5 samples:  … 100,000 100,000 100,000 100,000 100,000)', every
+  // sample after an ellipsis (slice(-0) is the whole list), and an odd maxSamples printed one fewer
+  const cacheMisses = Array.from({ length: 5 }, (_, i) => row((i + 1) / 10, String(100_000 + i), 'cache-misses'));
+  const samplesOf = (maxSamples: number): string | undefined => /\(5 samples: ([^)]*)\)/.exec(renderReportText(reportOf(cacheMisses), { maxSamples }))?.[1];
+  it('the first and last of them, the first the one more where the count is odd', () => {
+    expect(samplesOf(1)).toBe('100,000 …');
+    expect(samplesOf(2)).toBe('100,000 … 100,004');
+    expect(samplesOf(3)).toBe('100,000 100,001 … 100,004');
+    expect(samplesOf(4)).toBe('100,000 100,001 … 100,003 100,004');
+    expect(samplesOf(5)).toBe('100,000 100,001 100,002 100,003 100,004');
+  });
+});
