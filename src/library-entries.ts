@@ -14,7 +14,7 @@ import { renderReplReport as renderReplBehind, type ReplRenderOptions } from './
 import { renderReportText as renderTextBehind, type RenderOptions } from './render/report-text.ts';
 import { createEvaluator as createEvaluatorBehind, type Evaluator, type EvaluatorOptions } from './repl/evaluator.ts';
 import { startRepl as startReplBehind, type StartedRepl, type StartReplOptions } from './repl/start-repl.ts';
-import { checkMeasureOptions, checkMeasureTarget, checkProgramNamed } from './session/check-options.ts';
+import { checkMeasureOptions, checkMeasureTarget, checkProgramNamed, checkRenderOptions } from './session/check-options.ts';
 import { compareInProcess as compareBehind, type InProcessCompareOptions, type InProcessCompareResult } from './session/compare-inprocess.ts';
 import { measure as measureBehind, type MeasuredReport } from './session/measure.ts';
 import type { MeasureOptions } from './session/options.ts';
@@ -26,8 +26,8 @@ import { measureNestedProgram, prepareWindow as prepareChecked, type Measurement
 /**
  * The library's entries as src/index.ts hands them out: their arguments checked first, as a
  * JavaScript caller's may be anything. Each refuses an option name it does not take
- * (known-options.ts), and runProgram and prepareWindow check the values too (check-options.ts),
- * which the others check behind the door. perfcell's own callers (`run`, each cell's and each REPL
+ * (known-options.ts), and runProgram, prepareWindow and the text renderers check the values too
+ * (check-options.ts), which the others check behind the door. perfcell's own callers (`run`, each cell's and each REPL
  * line's window, compare's alternatives, the attach command) pass options they have made, wider
  * objects among them, and call the functions behind the door.
  */
@@ -100,12 +100,14 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
 /** See render/report-text.ts renderReportText. */
 export function renderReportText(report: CommandReport, options: RenderOptions = {}): string {
   refuseUnknownOptions(options, RENDER_OPTIONS, 'renderReportText');
+  checkRenderOptions(options);
   return renderTextBehind(report, options);
 }
 
 /** See render/report-repl.ts renderReplReport. */
 export function renderReplReport(report: CommandReport, options: ReplRenderOptions = {}): string {
   refuseUnknownOptions(options, REPL_RENDER_OPTIONS, 'renderReplReport');
+  checkRenderOptions(options);
   return renderReplBehind(report, options);
 }
 

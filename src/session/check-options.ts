@@ -117,6 +117,12 @@ export function checkReplOptions(options: unknown): void {
   if (given['historyPath'] !== null) check('historyPath', given['historyPath'], TEXT);
 }
 
+/** renderReportText's and renderReplReport's columns and samples: 0 printed a character a line, -5 was a RangeError. */
+export function checkRenderOptions(options: unknown): void {
+  const given = (options ?? {}) as Record<string, unknown>;
+  for (const name of ['width', 'maxSamples']) check(name, given[name], wholeNumberFrom(1));
+}
+
 /** createEvaluator's `typescript`, and createCellEvaluator's (a file's cells are TypeScript or not) and its `timeoutS` (--cell-timeout). */
 export function checkEvaluatorOptions(options: unknown, kind: 'evaluator' | 'cells'): void {
   const given = (options ?? {}) as Record<string, unknown>;

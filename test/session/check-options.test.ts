@@ -122,6 +122,21 @@ describe('the library refuses options outside the command line\'s rules, before 
   });
 });
 
+describe('the renderers\' width and maxSamples (JavaScript callers)', () => {
+  // A QA pass: renderReportText(report, { width: 0 }) printed the report a character a line (356
+  // lines), width -5 threw 'RangeError: Invalid count value: -3', and renderReplReport did the same;
+  // startRepl's width already took a whole number ≥ 1
+  it('are whole numbers ≥ 1, as startRepl\'s width is', async () => {
+    const report = await perfcell.measure(() => 1, { perf: false, label: 'one' });
+    expect(await refusal(() => perfcell.renderReportText(report, { width: 0 }))).toEqual(usage('width must be a whole number ≥ 1, not 0'));
+    expect(await refusal(() => perfcell.renderReportText(report, { width: -5 }))).toEqual(usage('width must be a whole number ≥ 1, not -5'));
+    expect(await refusal(() => perfcell.renderReportText(report, { width: js('80') }))).toEqual(usage("width must be a whole number ≥ 1, not '80'"));
+    expect(await refusal(() => perfcell.renderReportText(report, { maxSamples: 0 }))).toEqual(usage('maxSamples must be a whole number ≥ 1, not 0'));
+    expect(await refusal(() => perfcell.renderReplReport(report, { width: 1.5 }))).toEqual(usage('width must be a whole number ≥ 1, not 1.5'));
+    expect(perfcell.renderReportText(report, { width: 40, maxSamples: 1 })).toMatch(/^one used /);
+  });
+});
+
 describe('a string where the program\'s argv goes (JavaScript callers)', () => {
   it('is refused with the array it meant: measure(\'ls\') ran `l` (cannot run l: no such file or directory)', async () => {
     expect(await refusal(() => measure(js('ls')))).toEqual(usage("pass the program as an argv array: measure(['ls'])"));
