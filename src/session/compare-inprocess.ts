@@ -9,6 +9,7 @@ import type { MeasureOptions } from './options.ts';
 import { compileLoop, nextLoopCount, refuseAsync, type Loop } from './timeit.ts';
 import { checkInProcessCompareOptions } from './check-options.ts';
 import { shownRate } from '../render/metric-units.ts';
+import { whileTiming } from './timing-lock.ts';
 
 export interface InProcessCompareOptions extends Pick<MeasureOptions, 'events' | 'intervalMs' | 'perf' | 'perfPath'> {
   /** Measured rounds (each alternative once per round, interleaved); default 10. */
@@ -99,6 +100,11 @@ export async function compareInProcess(alternatives: Readonly<Record<string, () 
   if (entries.length < 2) throw new UsageError('compare needs at least two named functions (e.g. perfcell.compare({ a: () => f(), b: () => g() }))');
   for (const [name, fn] of entries) if (typeof fn !== 'function') throw new UsageError(`compare: ${name} is not a function`);
   checkInProcessCompareOptions(options);
+  return whileTiming('compare', () => compareEntries(entries, options));
+}
+
+/** compareInProcess once its arguments are checked and no other timing runs. */
+async function compareEntries(entries: readonly (readonly [string, () => unknown])[], options: InProcessCompareOptions): Promise<InProcessCompareResult> {
   for (const [name, fn] of entries) refuseAsync(fn(), `compare times synchronous functions (${name} returned a promise)`);
   const measureOptions: MeasureOptions = {
     ...(options.events === undefined ? {} : { events: options.events }),

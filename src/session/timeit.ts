@@ -6,6 +6,7 @@ import { continuedSince, continueCount, rerunRunNote } from './job-stops.ts';
 import type { MeasureOptions } from './options.ts';
 import { baseEventName } from './counters.ts';
 import { checkTimeitOptions } from './check-options.ts';
+import { whileTiming } from './timing-lock.ts';
 
 export interface TimeitOptions extends Pick<MeasureOptions, 'events' | 'intervalMs' | 'perf' | 'perfPath'> {
   /** Measured batches (IPython's -r); default 7. */
@@ -118,6 +119,11 @@ function functionOfRealm(fn: () => unknown): FunctionConstructor {
 export async function timeit(fn: () => unknown, options: TimeitOptions = {}): Promise<TimeitResult> {
   if (typeof fn !== 'function') throw new UsageError('timeit needs a function (e.g. perfcell.timeit(() => Math.sqrt(2)))');
   checkTimeitOptions(options);
+  return whileTiming('timeit', () => timeBatches(fn, options));
+}
+
+/** timeit once its arguments are checked and no other timing runs. */
+async function timeBatches(fn: () => unknown, options: TimeitOptions): Promise<TimeitResult> {
   const runs = options.runs ?? 7;
   const minTimeS = options.minTime ?? 0.2;
   const warmup = options.warmup ?? 1;
