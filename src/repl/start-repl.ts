@@ -44,7 +44,8 @@ export interface StartReplOptions {
    * Each report as one perfcell-report JSON document a line on `output` (as `run --json` prints
    * one), and each `.timeit` as a perfcell-timeit line, their notes on errorOutput; the REPL's
    * prompt, values and the commands' console go to errorOutput, so that `output` holds the reports
-   * alone (default false).
+   * alone (default false). The console is the process's global one: the program's own goes there
+   * too until the REPL exits, and is given back then.
    */
   readonly json?: boolean;
 }
@@ -84,7 +85,10 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
   const isJson = options.json === true;
   // the session itself (prompt, values) where the reports are not: with --json, stdout is the reports'
   const sessionOutput = isJson ? (errorOutput as NodeJS.WritableStream & { isTTY?: boolean }) : output;
-  if (isJson) globalThis.console = new Console({ stdout: errorOutput, stderr: errorOutput });
+  // the lines' console too, in the one global scope: the program's own for the session, given back at its exit
+  const hostConsole = globalThis.console;
+  const sessionConsole = isJson ? new Console({ stdout: errorOutput, stderr: errorOutput }) : null;
+  if (sessionConsole !== null) globalThis.console = sessionConsole;
   // with --json on process.stdout, a line's process.stdout.write goes where its console.log goes
   const ownStdout = isJson && output === process.stdout ? sendCellStdout(errorOutput) : null;
   const writeOutput = (text: string): void => void (ownStdout ?? output).write(text);
@@ -186,6 +190,8 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
     server.on('exit', () => {
       measurement.close();
       ownStdout?.restore();
+      // a program that started the REPL printed into errorOutput for good (a QA pass); a console set since is left as set
+      if (sessionConsole !== null && globalThis.console === sessionConsole) globalThis.console = hostConsole;
       resolve();
     });
   });

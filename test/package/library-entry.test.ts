@@ -184,6 +184,32 @@ console.log(JSON.stringify({ text }));
     expect(Number(head?.[1])).toBeLessThan(40);
   });
 
+  // A QA pass: startRepl({ json: true }) set the process's console to errorOutput for the session's
+  // lines and never set it back, so the program that started the REPL printed into errorOutput for
+  // good ('host: after the REPL closed' was in the stream, not on its stdout)
+  it('startRepl({ json: true }) gives the program its console back once the REPL has closed', async () => {
+    const out = await userScript<{ session: string; reports: number }>(`
+import { startRepl } from 'perfcell';
+import { PassThrough } from 'node:stream';
+const input = new PassThrough();
+const output = new PassThrough();
+const errorOutput = new PassThrough();
+let reports = '';
+let session = '';
+output.on('data', (chunk) => { reports += chunk; });
+errorOutput.on('data', (chunk) => { session += chunk; });
+const repl = startRepl({ input, output, errorOutput, historyPath: null, json: true, banner: false, measure: { perf: false } });
+input.write('console.log("from a line")\\n');
+const deadline = Date.now() + 20000;
+while (!reports.includes('perfcell-report') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+input.write('.exit\\n');
+await repl.closed;
+console.log(JSON.stringify({ session, reports: reports.trim().split('\\n').length }));
+`);
+    expect(out.session).toContain('from a line');
+    expect(out.reports).toBe(1);
+  });
+
   it('attachToProcess after a process\'s peak reads the RSS it has now, not the peak it had (VmHWM reset)', async () => {
     const out = await userScript<{ peakRssBytes: number; endedBy: string }>(`
 import { attachToProcess } from 'perfcell';
