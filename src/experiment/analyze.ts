@@ -1,4 +1,5 @@
 import { median } from 'simple-statistics';
+import { UsageError } from '../errors.ts';
 import { holmTestAlphas } from './holm.ts';
 import { describeMetric, orderMetricKeys, type MetricInfo, type RunValues } from './metrics.ts';
 import { countOutliers } from './outliers.ts';
@@ -73,11 +74,20 @@ function compareMetrics(baselineName: string, alternativeName: string, inputs: r
 }
 
 /**
+ * The library's callers pass alpha: a percent (5) or 2 reached the t quantile, whose RangeError
+ * ('needs 0 < p < 1 (got -1.5)') named no alpha.
+ */
+function checkAlpha(alpha: number): void {
+  if (!(typeof alpha === 'number' && alpha > 0 && alpha < 1)) throw new UsageError(`alpha must be a significance level between 0 and 1 (e.g. 0.05), not ${alpha}`);
+}
+
+/**
  * Summaries of every metric for every alternative, and each alternative against the first
  * (ratio with its interval, Welch's test on the same scale, Holm over the secondary metrics,
  * verdict). Pure: the same runs give the same result, so a saved document can be analysed again.
  */
 export function analyzeRuns(alternatives: readonly AlternativeRuns[], noiseFloor: AlternativeRuns | null, alpha = 0.05): MetricResult[] {
+  checkAlpha(alpha);
   const keys = orderMetricKeys(alternatives.flatMap((alternative) => alternative.runs));
   const metrics = keys.map(describeMetric);
   const floorValues = keys.map((key) => (noiseFloor === null ? [] : valuesOf(noiseFloor.runs, key)));
@@ -134,6 +144,7 @@ export interface BaselineComparison {
  * Holm and rate rules as analyzeRuns. Unmatched names are left out.
  */
 export function compareWithBaseline(current: readonly AlternativeRuns[], baseline: readonly AlternativeRuns[], alpha = 0.05): BaselineComparison[] {
+  checkAlpha(alpha);
   const result: BaselineComparison[] = [];
   for (const alternative of current) {
     const saved = baseline.find((candidate) => candidate.name === alternative.name);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeRuns, compareWithBaseline } from '../../src/experiment/analyze.ts';
+import { analyzeRuns, compareWithBaseline, type AlternativeRuns } from '../../src/experiment/analyze.ts';
 import { describeMetric, metricsOfReport, orderMetricKeys } from '../../src/experiment/metrics.ts';
 import { analyzeRuns as analyze, outlierWarning } from '../../src/experiment/analyze.ts';
 import { compareRuns, ratioTest } from '../../src/experiment/statistics.ts';
@@ -188,5 +188,22 @@ describe('metrics', () => {
     expect(metricsOfReport(withMetrics)).toMatchObject({ 'perf:tma_retiring': 14.6 });
     expect(orderMetricKeys([{ userCpuS: 1, 'perf:tma_retiring': 1, ipc: 1, 'a/s': 1, a: 1, durationS: 1 }])).toEqual(['durationS', 'a', 'a/s', 'ipc', 'perf:tma_retiring', 'userCpuS']);
     expect(describeMetric('perf:tma_retiring')).toEqual({ key: 'perf:tma_retiring', label: 'tma_retiring (perf)', unit: 'ratio', wording: { kind: 'level', noun: "perf's tma_retiring" }, role: 'secondary' });
+  });
+});
+
+describe('alpha, the significance level', () => {
+  // A QA pass: analyzeRuns(runs, null, 5) (a percent for a level) threw 'RangeError: student t
+  // quantile needs 0 < p < 1 (got -1.5)', which names no alpha, and alpha 2 read 'got 0'
+  const pair: AlternativeRuns[] = [
+    { name: 'a', runs: [{ durationS: 1 }, { durationS: 1.1 }, { durationS: 1.05 }] },
+    { name: 'b', runs: [{ durationS: 2 }, { durationS: 2.1 }, { durationS: 2.05 }] },
+  ];
+  it('is a number between 0 and 1, refused otherwise in words that name it', () => {
+    for (const alpha of [5, 2, 1, 0, -0.05, Number.NaN]) {
+      const wanted = `alpha must be a significance level between 0 and 1 (e.g. 0.05), not ${alpha}`;
+      expect(() => analyzeRuns(pair, null, alpha)).toThrow(wanted);
+      expect(() => compareWithBaseline(pair, pair, alpha)).toThrow(wanted);
+    }
+    expect(analyzeRuns(pair, null, 0.01)[0]?.comparisons[0]?.verdict).toMatch(/slower/);
   });
 });
