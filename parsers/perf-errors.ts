@@ -22,6 +22,8 @@ export interface PerfErrorContext {
    * user's, so a refusal is not its owner.
    */
   readonly isPidNotDumpable?: boolean;
+  /** Where a perf named by its path came from: the library's `perfPath` option, else PERFCELL_PERF. */
+  readonly perfPathFrom?: 'option' | 'environment';
 }
 
 type Rule = (text: string, context: PerfErrorContext) => PerfProblem | undefined;
@@ -44,7 +46,7 @@ export function classifyPerfStderr(text: string, context: PerfErrorContext = {})
   return undefined;
 }
 
-const perfMissing: Rule = (text) => {
+const perfMissing: Rule = (text, context) => {
   // Ubuntu's linux-tools-common wrapper: perf exists, but not for the running kernel.
   const ubuntu = /perf not found for kernel (\S+)/.exec(text);
   if (ubuntu) {
@@ -59,12 +61,15 @@ const perfMissing: Rule = (text) => {
   }
   // A perf given by its path (PERFCELL_PERF, a library's perfPath) that is not there: that path is
   // the problem, not PATH, and installing perf would not fix it.
+  const named = context.perfPathFrom === 'option'
+    ? 'the perfPath option names it: point it at a perf binary, or leave it out for perf on PATH'
+    : 'PERFCELL_PERF names it: unset PERFCELL_PERF, or point it at a perf binary';
   const byPath = /spawn (\S*\/\S*) ENOENT/.exec(text);
-  if (byPath) return notFound(`perf not found at ${byPath[1]} (PERFCELL_PERF names it: unset PERFCELL_PERF, or point it at a perf binary)`);
+  if (byPath) return notFound(`perf not found at ${byPath[1]} (${named})`);
   // ...or that is there but cannot be run (a folder, a file without the execute bit): the same fix,
   // where 'perf stopped before counting: spawn /tmp EACCES (run: perfcell doctor)' left it to doctor
   const deniedPath = /spawn (\S*\/\S*) EACCES/.exec(text);
-  if (deniedPath) return notFound(`perf at ${deniedPath[1]} cannot be run: permission denied (PERFCELL_PERF names it: unset PERFCELL_PERF, or point it at a perf binary)`);
+  if (deniedPath) return notFound(`perf at ${deniedPath[1]} cannot be run: permission denied (${named})`);
   if (/(^|[\s/])perf: (command )?not found|spawn \S*perf ENOENT/m.test(text)) {
     return notFound(`perf not found on PATH (${ANY_PERF_FIX})`);
   }

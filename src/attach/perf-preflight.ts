@@ -107,7 +107,7 @@ function probeArguments(perfOptions: ResolvedPerfOptions): string[] {
 function probeOutcome(perfOptions: ResolvedPerfOptions, result: PreflightRun): EventProbe {
   // untrimmed: the caret under the refused event must keep its column
   const messages = result.stderr.split('\n').filter((line) => line.trim() !== '');
-  if (result.exitCode !== 0) return { problem: perfProblem(messages, result.spawnMessage, { events: perfOptions.events }), unsupported: [] };
+  if (result.exitCode !== 0) return { problem: perfProblem(messages, result.spawnMessage, { events: perfOptions.events, perfPath: perfOptions.perfPath }), unsupported: [] };
   // `<not supported>,,cycles,0,100.00,,`: the event is its third field
   const unsupported = messages.filter((line) => line.startsWith('<not supported>,')).map((line) => line.split(',')[2] ?? '').filter((event) => event !== '');
   return { problem: null, unsupported };

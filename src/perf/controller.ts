@@ -462,7 +462,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
   const problemFromOutput = async (): Promise<PerfError> => {
     await exit;
     await done;
-    return perfProblem(messages, (spawnError as Error | null)?.message ?? '', { events: options.events, pid }, (event) => probeEvent(options.perfPath ?? 'perf', event));
+    return perfProblem(messages, (spawnError as Error | null)?.message ?? '', { events: options.events, pid, perfPath: options.perfPath }, (event) => probeEvent(options.perfPath ?? 'perf', event));
   };
 
   /**

@@ -167,14 +167,20 @@ export function trackedPerfs(): readonly Killable[] {
   return [...live];
 }
 
+/** A perf path the library's perfPath option gave (resolvePerfOptions takes it over PERFCELL_PERF), not the variable. */
+function isPerfPathOption(perfPath: string | undefined): boolean {
+  return perfPath !== undefined && perfPath !== (process.env['PERFCELL_PERF'] || undefined);
+}
+
 /** Why perf stopped before counting, from what it printed and any spawn error, as one PerfError with the fix. */
 export function perfProblem(
   messages: readonly string[],
   spawnMessage: string,
-  context: PerfErrorContext,
+  context: PerfErrorContext & { readonly perfPath?: string | undefined },
   accepts?: (event: string) => boolean,
 ): PerfError {
-  const classified = classifyPerfStderr([...messages, spawnMessage].join('\n'), context);
+  const { perfPath, ...known } = context;
+  const classified = classifyPerfStderr([...messages, spawnMessage].join('\n'), { ...known, ...(isPerfPathOption(perfPath) ? { perfPathFrom: 'option' } : {}) });
   // perf's caret may be lost or cut (a narrow terminal, a wrapped line): where the event named is
   // one that perf accepts alone, each event of the list is tried alone to find the one refused.
   if (classified?.code === 'PERF_UNKNOWN_EVENT' && accepts !== undefined && (context.events?.length ?? 0) > 1 && classified.event !== undefined && accepts(classified.event)) {

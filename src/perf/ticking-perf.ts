@@ -351,7 +351,7 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
     if (channel.timedOut || readyTimedOut) return noAckError();
     if (!exited) holdUntilExit();
     await exit;
-    return perfProblem([...startupMessages, ...windows.flatMap((w) => w.windowMessages)], spawnError?.message ?? '', { events: options.events, pid }, (event) => probeEvent(options.perfPath ?? 'perf', event));
+    return perfProblem([...startupMessages, ...windows.flatMap((w) => w.windowMessages)], spawnError?.message ?? '', { events: options.events, pid, perfPath: options.perfPath }, (event) => probeEvent(options.perfPath ?? 'perf', event));
   };
 
   /** A time on perf's interval clock (seconds since its start) on our monotonic clock; null while perf's zero is unknown. */

@@ -97,7 +97,7 @@ export function watchPerf(
     if (stderr.destroyed && !stderr.readableEnded) lines.end();
     await read;
     let problem: PerfError | null = null;
-    if (recordCount === 0) problem = perfProblem(messages, spawnError?.message ?? '', { ...target, events: options.events, pid });
+    if (recordCount === 0) problem = perfProblem(messages, spawnError?.message ?? '', { ...target, events: options.events, pid, perfPath: options.perfPath });
     return { messages, skippedLines: parser.skippedLines, recordCount, problem };
   })();
 

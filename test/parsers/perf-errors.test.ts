@@ -193,6 +193,16 @@ describe('classifyPerfStderr context', () => {
       code: 'PERF_NOT_FOUND',
       message: 'perf at /tmp cannot be run: permission denied (PERFCELL_PERF names it: unset PERFCELL_PERF, or point it at a perf binary)',
     });
+    expect(classifyPerfStderr('spawn /tmp EACCES', { perfPathFrom: 'option' })?.message).toBe('perf at /tmp cannot be run: permission denied (the perfPath option names it: point it at a perf binary, or leave it out for perf on PATH)');
+  });
+
+  // A QA pass: measure(fn, { perfPath: '/nonexistent/perf' }) said 'PERFCELL_PERF names it: unset
+  // PERFCELL_PERF', a variable that was not set, to a caller who had named the path as an option
+  it('names the perfPath option where the library\'s caller gave the path', () => {
+    expect(classifyPerfStderr('spawn /nonexistent/perf ENOENT', { perfPathFrom: 'option' })).toEqual({
+      code: 'PERF_NOT_FOUND',
+      message: 'perf not found at /nonexistent/perf (the perfPath option names it: point it at a perf binary, or leave it out for perf on PATH)',
+    });
   });
 });
 

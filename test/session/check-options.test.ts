@@ -137,6 +137,15 @@ describe('the renderers\' width and maxSamples (JavaScript callers)', () => {
   });
 });
 
+describe('a perfPath that is not there', () => {
+  // A QA pass: the refusal named PERFCELL_PERF ('unset PERFCELL_PERF'), which was not set
+  it('is named as the perfPath option, for a function and a program', async () => {
+    const message = 'perf not found at /nonexistent/perf (the perfPath option names it: point it at a perf binary, or leave it out for perf on PATH)';
+    expect(await refusal(() => perfcell.measure(() => 1, { perfPath: '/nonexistent/perf', events: ['task-clock'] }))).toEqual({ name: 'PerfError', message });
+    expect(await refusal(() => perfcell.measure(['true'], { perfPath: '/nonexistent/perf', events: ['task-clock'] }))).toEqual({ name: 'PerfError', message });
+  });
+});
+
 describe('a string where the program\'s argv goes (JavaScript callers)', () => {
   it('is refused with the array it meant: measure(\'ls\') ran `l` (cannot run l: no such file or directory)', async () => {
     expect(await refusal(() => measure(js('ls')))).toEqual(usage("pass the program as an argv array: measure(['ls'])"));
