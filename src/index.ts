@@ -1,6 +1,7 @@
 /** perfcell's library API: the same engine the CLI uses. */
-// each entry that takes options refuses a name it does not take, and runProgram, prepareWindow and
-// the text renderers check their values: a JavaScript caller's arguments may be anything (library-entries.ts)
+// each entry that takes options refuses a name it does not take, and runProgram, prepareWindow, the
+// text renderers, the parsers and the aggregators check their values: a JavaScript caller's arguments
+// may be anything (library-entries.ts)
 export {
   measure, runProgram, prepareWindow, timeit, compareInProcess, attachToProcess, startRepl, createEvaluator, createCellEvaluator,
   renderReportText, renderReplReport, renderCompareHtml, renderReportsHtml, createPerfStatParser, parsePerfStat, createAggregator, aggregateRecords,

@@ -14,7 +14,7 @@ import { renderReplReport as renderReplBehind, type ReplRenderOptions } from './
 import { renderReportText as renderTextBehind, type RenderOptions } from './render/report-text.ts';
 import { createEvaluator as createEvaluatorBehind, type Evaluator, type EvaluatorOptions } from './repl/evaluator.ts';
 import { startRepl as startReplBehind, type StartedRepl, type StartReplOptions } from './repl/start-repl.ts';
-import { checkMeasureOptions, checkMeasureTarget, checkProgramNamed, checkRenderOptions } from './session/check-options.ts';
+import { checkAggregatorOptions, checkMeasureOptions, checkMeasureTarget, checkParserOptions, checkProgramNamed, checkRenderOptions } from './session/check-options.ts';
 import { compareInProcess as compareBehind, type InProcessCompareOptions, type InProcessCompareResult } from './session/compare-inprocess.ts';
 import { measure as measureBehind, type MeasuredReport } from './session/measure.ts';
 import type { MeasureOptions } from './session/options.ts';
@@ -26,8 +26,8 @@ import { measureNestedProgram, prepareWindow as prepareChecked, type Measurement
 /**
  * The library's entries as src/index.ts hands them out: their arguments checked first, as a
  * JavaScript caller's may be anything. Each refuses an option name it does not take
- * (known-options.ts), and runProgram, prepareWindow and the text renderers check the values too
- * (check-options.ts), which the others check behind the door. perfcell's own callers (`run`, each cell's and each REPL
+ * (known-options.ts), and runProgram, prepareWindow, the text renderers, the parsers and the
+ * aggregators check the values too (check-options.ts), which the others check behind the door. perfcell's own callers (`run`, each cell's and each REPL
  * line's window, compare's alternatives, the attach command) pass options they have made, wider
  * objects among them, and call the functions behind the door.
  */
@@ -126,23 +126,27 @@ export function renderReportsHtml(title: string, reports: readonly CommandReport
 /** See parsers/perf-stat.ts createPerfStatParser. */
 export function createPerfStatParser(options: PerfStatParserOptions = {}): PerfStatParser {
   refuseUnknownOptions(options, PARSER_OPTIONS, 'createPerfStatParser');
+  checkParserOptions(options);
   return createParserBehind(options);
 }
 
 /** See parsers/perf-stat.ts parsePerfStat. */
 export function parsePerfStat(text: string, options: PerfStatParserOptions = {}): { records: PerfRecord[]; skippedLines: number; format: PerfFormat | undefined } {
   refuseUnknownOptions(options, PARSER_OPTIONS, 'parsePerfStat');
+  checkParserOptions(options);
   return parseBehind(text, options);
 }
 
 /** See parsers/aggregate.ts createAggregator. */
 export function createAggregator(options: AggregatorOptions = {}): Aggregator {
   refuseUnknownOptions(options, AGGREGATOR_OPTIONS, 'createAggregator');
+  checkAggregatorOptions(options);
   return createAggregatorBehind(options);
 }
 
 /** See parsers/aggregate.ts aggregateRecords. */
 export function aggregateRecords(records: readonly PerfRecord[], options: { startTimeS?: number } = {}): EventAggregate[] {
   refuseUnknownOptions(options, AGGREGATE_OPTIONS, 'aggregateRecords');
+  checkAggregatorOptions(options);
   return aggregateBehind(records, options);
 }

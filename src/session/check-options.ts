@@ -123,6 +123,23 @@ export function checkRenderOptions(options: unknown): void {
   for (const name of ['width', 'maxSamples']) check(name, given[name], wholeNumberFrom(1));
 }
 
+const SEPARATOR: ValueRule = { holds: (value) => typeof value === 'string' && value !== '', wants: "the separator given to perf stat -x (e.g. ',')" };
+
+/** parsePerfStat's and createPerfStatParser's, as parse --format and --sep: a format 'xml' read 0 records without a word. */
+export function checkParserOptions(options: unknown): void {
+  const given = (options ?? {}) as Record<string, unknown>;
+  check('format', given['format'], oneOf(['auto', 'csv', 'human', 'json']));
+  check('separator', given['separator'], SEPARATOR);
+  check('metrics', given['metrics'], BOOLEAN);
+}
+
+/** createAggregator's and aggregateRecords': samples kept (0 keeps none) and perf's time the window starts at. */
+export function checkAggregatorOptions(options: unknown): void {
+  const given = (options ?? {}) as Record<string, unknown>;
+  check('maxSamples', given['maxSamples'], wholeNumberFrom(0));
+  check('startTimeS', given['startTimeS'], SECONDS_FROM_ZERO);
+}
+
 /** createEvaluator's `typescript`, and createCellEvaluator's (a file's cells are TypeScript or not) and its `timeoutS` (--cell-timeout). */
 export function checkEvaluatorOptions(options: unknown, kind: 'evaluator' | 'cells'): void {
   const given = (options ?? {}) as Record<string, unknown>;

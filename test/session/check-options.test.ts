@@ -137,6 +137,22 @@ describe('the renderers\' width and maxSamples (JavaScript callers)', () => {
   });
 });
 
+describe('the parsers\' and aggregators\' values (JavaScript callers)', () => {
+  // A QA pass: parsePerfStat(text, { format: 'xml' }) (or 'CSV') read 0 records without a word,
+  // and createAggregator({ maxSamples: -1 }) kept none, as 0 does
+  it('are refused outside their rules, as parse --format and --sep refuse theirs', async () => {
+    const csv = '1.001,100,,page-faults,1000,100.00,,\n';
+    expect(await refusal(() => perfcell.parsePerfStat(csv, { format: js('xml') }))).toEqual(usage("format must be 'auto', 'csv', 'human' or 'json', not 'xml'"));
+    expect(await refusal(() => perfcell.createPerfStatParser({ format: js('CSV') }))).toEqual(usage("format must be 'auto', 'csv', 'human' or 'json', not 'CSV'"));
+    expect(await refusal(() => perfcell.parsePerfStat(csv, { separator: '' }))).toEqual(usage("separator must be the separator given to perf stat -x (e.g. ','), not ''"));
+    expect(await refusal(() => perfcell.parsePerfStat(csv, { metrics: js('yes') }))).toEqual(usage("metrics must be true or false, not 'yes'"));
+    expect(await refusal(() => perfcell.createAggregator({ maxSamples: -1 }))).toEqual(usage('maxSamples must be a whole number ≥ 0, not -1'));
+    expect(await refusal(() => perfcell.createAggregator({ startTimeS: js('x') }))).toEqual(usage("startTimeS must be a number of seconds ≥ 0, not 'x'"));
+    expect(await refusal(() => perfcell.aggregateRecords([], { startTimeS: -1 }))).toEqual(usage('startTimeS must be a number of seconds ≥ 0, not -1'));
+    expect(perfcell.parsePerfStat(csv, { format: 'csv', separator: ',' }).records).toHaveLength(1);
+  });
+});
+
 describe('a perfPath that is not there', () => {
   // A QA pass: the refusal named PERFCELL_PERF ('unset PERFCELL_PERF'), which was not set
   it('is named as the perfPath option, for a function and a program', async () => {
