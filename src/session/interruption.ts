@@ -51,9 +51,12 @@ export function holdInterruptions(options: { readonly isLibrary?: boolean } = {}
     const stop = received;
     received = null;
     // measure() in someone else's program (no perfcell command holds the signals): after passing
-    // SIGTERM or SIGHUP on to the child, the host gets it too, as it would have without perfcell
-    // (Ctrl-C stays absorbed, as a REPL's does, when the host has no handler of its own).
-    if (isOutermost && options.isLibrary === true && stop !== null && stop.signal !== 'SIGINT' && process.listenerCount(stop.signal) === 0) {
+    // the signal on to the child, the host gets it too, once the measurement has ended, as it
+    // would have without perfcell, where it has no handler of its own (one that has, the Jupyter
+    // kernel's, handles it). Ctrl-C too: absorbed, a script that measured programs in a loop went
+    // on through a Ctrl-C that ended one program, and exited 0 (a QA pass); a REPL on a terminal
+    // gets no SIGINT from Ctrl-C (raw mode), and perfcell's commands hold the signals themselves.
+    if (isOutermost && options.isLibrary === true && stop !== null && process.listenerCount(stop.signal) === 0) {
       process.kill(process.pid, stop.signal);
     }
   };

@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { leakedPerfPidsSettled, perfPidsNow } from '../support/leaked-perf.ts';
+
+/**
+ * A script of the user's that measures programs in a loop, Ctrl-C'd as a terminal does (SIGINT to
+ * its whole process group) while a program runs: the program gets it and ends, its measurement
+ * ends, and then the script gets it too, as without perfcell. The library had absorbed it: the
+ * loop went on and the script exited 0 (a QA pass). A script with a SIGINT handler of its own
+ * handles it. Real perfcell (the built library), real sleep, real signals.
+ */
+const root = fileURLToPath(new URL('../../', import.meta.url));
+let project = '';
+const perfBefore = perfPidsNow();
+
+beforeAll(() => {
+  project = mkdtempSync(join(tmpdir(), 'perfcell-library-interrupt-'));
+  mkdirSync(join(project, 'node_modules'));
+  symlinkSync(root, join(project, 'node_modules', 'perfcell'), 'dir');
+  writeFileSync(join(project, 'package.json'), '{ "type": "module", "private": true }\n');
+});
+afterAll(async () => {
+  rmSync(project, { recursive: true, force: true });
+  expect(await leakedPerfPidsSettled(perfBefore)).toEqual([]);
+});
+
+const LOOP = [
+  "import { measure } from 'perfcell';",
+  'for (let round = 1; round <= 3; round++) {',
+  "  console.log(`measuring ${round}`);",
+  "  const report = await measure(['sleep', '3'], { perf: false });",
+  "  console.log(`measured ${round}: exit ${report.exitCode} signal ${report.signal}`);",
+  '}',
+  "console.log('loop finished');",
+].join('\n');
+
+/** Runs `script` in a group of its own, SIGINTs the group once it says 'measuring 1', and gives what it printed and how it ended. */
+async function interruptFirstRound(name: string, script: string): Promise<{ stdout: string; code: number | null; signal: NodeJS.Signals | null }> {
+  const file = join(project, name);
+  writeFileSync(file, script);
+  const child = spawn(process.execPath, [file], { cwd: project, detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  let signalled = false;
+  child.stdout.setEncoding('utf8').on('data', (text: string) => {
+    stdout += text;
+    // once the program has started (its measurement is under way)
+    if (!signalled && stdout.includes('measuring 1')) {
+      signalled = true;
+      setTimeout(() => process.kill(-child.pid!, 'SIGINT'), 500);
+    }
+  });
+  const guard = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 30_000);
+  const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  clearTimeout(guard);
+  return { stdout, ...ended };
+}
+
+describe('measure() in a script of the user\'s: Ctrl-C', () => {
+  it('ends the program measured, then the script, as without perfcell (it went on, and exited 0)', { timeout: 40_000 }, async () => {
+    const { stdout, code, signal } = await interruptFirstRound('loop.mjs', LOOP);
+    expect({ code, signal }, stdout).toEqual({ code: null, signal: 'SIGINT' });
+    expect(stdout).toBe('measuring 1\n');
+  });
+
+  it('a script with a SIGINT handler of its own handles it, with the measurement its program ended in', { timeout: 40_000 }, async () => {
+    const script = `let stop = false;\nprocess.on('SIGINT', () => { stop = true; });\n${LOOP.replace("for (let round = 1; round <= 3; round++) {", 'for (let round = 1; round <= 3 && !stop; round++) {')}`;
+    const { stdout, code, signal } = await interruptFirstRound('handled.mjs', script);
+    expect({ code, signal }, stdout).toEqual({ code: 0, signal: null });
+    expect(stdout).toBe('measuring 1\nmeasured 1: exit null signal SIGINT\nloop finished\n');
+  });
+});
