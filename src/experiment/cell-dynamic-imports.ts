@@ -8,7 +8,7 @@ import { resolveTypeScriptFile } from './typescript-modules.ts';
  * loader (vm's USE_MAIN_CONTEXT_DEFAULT_LOADER), which resolves them from the working directory,
  * while their import statements (require() from the cell file) resolve from the file: run from
  * another folder, `await import('./lib.mjs')` failed where `import … from './lib.mjs'` worked.
- * Only a quoted relative specifier is changed (not a bare one, nor one built at run time); a
+ * Only a quoted relative or absolute specifier is changed (not a bare one, nor one built at run time); a
  * match inside a string or comment that spells out such a call is changed too.
  * A specifier of a local TypeScript module (typescript-modules.ts), which Node's loader refuses
  * (`Unknown file extension ".ts"`), is loaded as the cell's import statements load it instead:
@@ -80,11 +80,11 @@ function quoted(path: string, quote: string): string {
   return `${quote}${path.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`)}${quote}`;
 }
 
-/** `import(` with a quoted relative specifier: the call, the quote, the specifier. */
-const DYNAMIC_IMPORT = /(?<![\w$.])(import\s*\(\s*)(['"])(\.{1,2}(?:\/[^'"\\\n]*)?)\2/g;
+/** `import(` with a quoted relative (or absolute) specifier: the call, the quote, the specifier. */
+const DYNAMIC_IMPORT = /(?<![\w$.])(import\s*\(\s*)(['"])((?:\.{1,2}(?:\/[^'"\\\n]*)?|\/[^'"\\\n]*))\2/g;
 
-/** `require(` with a quoted relative specifier: the call, the quote, the specifier. */
-const REQUIRE_CALL = /(?<![\w$.])(require\s*\(\s*)(['"])(\.{1,2}(?:\/[^'"\\\n]*)?)\2/g;
+/** `require(` with a quoted relative (or absolute) specifier: the call, the quote, the specifier. */
+const REQUIRE_CALL = /(?<![\w$.])(require\s*\(\s*)(['"])((?:\.{1,2}(?:\/[^'"\\\n]*)?|\/[^'"\\\n]*))\2/g;
 
 /** The function a REPL line's `require()` of a local TypeScript module becomes: its path in, its exports out, as require() gives them. */
 export const LINE_REQUIRE_TYPESCRIPT = '__perfcellRequireTypeScript';

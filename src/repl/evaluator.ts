@@ -4,6 +4,7 @@ import { exposeGc } from './expose-gc.ts';
 import { prepareSource, type TypeScriptMode } from './typescript.ts';
 import { rewriteStaticImports } from './static-imports.ts';
 import { endedTooEarly } from './recoverable-error.ts';
+import { createLineTypeScriptImports } from './typescript-imports.ts';
 import { checkEvaluatorOptions } from '../session/check-options.ts';
 
 type EvalCallback = (error: Error | null, result?: unknown) => void;
@@ -26,6 +27,7 @@ export interface Evaluator {
    * (a SyntaxError where it does not parse). Calls queue: one evaluation at a time.
    */
   evaluate(code: string): Promise<unknown>;
+  /** Ends its REPL; an evaluate() after it is refused. */
   close(): void;
 }
 
@@ -76,13 +78,17 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
     },
   });
 
+  // local TypeScript modules from the working directory, as the REPL loads them (it refused './matrix.ts')
+  const typescriptImports = createLineTypeScriptImports();
   let queue: Promise<unknown> = Promise.resolve();
+  let isClosed = false;
   const run = async (code: string): Promise<unknown> => {
     const source = await prepareSource(rewriteStaticImports(code), typescript);
     if (source.kind !== 'javascript') throw new SyntaxError(source.message);
+    const prepared = await typescriptImports.prepare(source.code, server.context);
     return new Promise((resolve, reject) => {
       pending = { reject, thrown: null };
-      originalEval.call(server, source.code, server.context, filename, (error, result) => {
+      originalEval.call(server, prepared, server.context, filename, (error, result) => {
         if (pending === null) return;
         pending = null;
         if (error === null) resolve(result);
@@ -93,11 +99,14 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
 
   return {
     evaluate(code) {
+      // (its scope and REPL are gone: it had run on in them)
+      if (isClosed) return Promise.reject(new Error('evaluate() after close(): create another evaluator (createEvaluator)'));
       const result = queue.then(() => run(code));
       queue = result.catch(() => undefined);
       return result;
     },
     close() {
+      isClosed = true;
       server.close();
     },
   };

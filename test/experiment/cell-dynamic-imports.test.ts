@@ -32,6 +32,9 @@ describe('typeScriptDynamicImports', () => {
       files: ['/exp/matrix.ts'],
     });
     expect(typeScriptDynamicImports("await import('node:path')", '/exp', findTypeScript)).toEqual({ code: "await import('node:path')", files: [] });
+    // by its absolute path too (it was left to node:repl's import(), which refuses .ts)
+    const absolute = (specifier: string) => (specifier === '/lab/matrix.ts' ? specifier : undefined);
+    expect(typeScriptDynamicImports("await import('/lab/matrix.ts')", '/exp', absolute)).toEqual({ code: "await __perfcellImportTypeScript('/lab/matrix.ts')", files: ['/lab/matrix.ts'] });
   });
 
   it('keeps the quote the specifier had, so a call spelled out inside a string stays inside it (a review: JSON\'s double quotes ended `console.log("see import(\'./matrix.ts\')")`, a SyntaxError)', () => {

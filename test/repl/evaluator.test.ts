@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEvaluator } from '../../src/repl/evaluator.ts';
 
@@ -10,6 +13,26 @@ describe('createEvaluator: the REPL evaluation, one scope for many sources', () 
     await evaluator.evaluate('class Counter { constructor(n) { this.n = n } next() { return this.n + step } }');
     await evaluator.evaluate('function make() { return new Counter(base + 1) }');
     expect(await evaluator.evaluate('make().next()')).toBe(42);
+  });
+
+  it("loads a local TypeScript module as the REPL does, by import, import() or require() (node:repl's refused it)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-evaluator-ts-'));
+    try {
+      writeFileSync(join(dir, 'matrix.ts'), 'export interface Shape { n: number }\nexport const twice = (n: number): number => n * 2;\n');
+      const file = JSON.stringify(join(dir, 'matrix.ts'));
+      await evaluator.evaluate(`import { twice } from ${file}`);
+      expect(await evaluator.evaluate('twice(21)')).toBe(42);
+      expect(await evaluator.evaluate(`(await import(${file})).twice === twice && require(${file}).twice === twice`)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an evaluate() after close(), naming the fix (it had run on in the closed REPL)', async () => {
+    const closed = createEvaluator();
+    expect(await closed.evaluate('1 + 1')).toBe(2);
+    closed.close();
+    await expect(closed.evaluate('1 + 1')).rejects.toThrow('evaluate() after close(): create another evaluator (createEvaluator)');
   });
 
   it('reads TypeScript where the source needs it', async () => {
