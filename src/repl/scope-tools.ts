@@ -13,13 +13,21 @@ export interface ScopeTools {
 }
 
 /**
+ * Calls `listener` at each interruption (the REPL's Ctrl-C) until the function it returns is called.
+ */
+export type OnInterrupt = (listener: () => void) => () => void;
+
+/**
  * The tools, bound to the session's perf set-up (`.events`, `.interval`) unless a call names its
  * own. They are loaded on first use: the REPL's process keeps what it loads small. A result
  * prints as its text (IPython's %timeit line plus the counters; the comparison's verdicts) and
  * stays data for code. `show`, where values are not printed (a file's cells), is given that text
- * as each call ends, as IPython's %timeit prints its line wherever it runs.
+ * as each call ends, as IPython's %timeit prints its line wherever it runs. `onInterrupt`: an
+ * interruption stops a timeit after the batch it falls into, as its `signal` would. node:repl
+ * answers Ctrl-C in a line that awaits by rejecting the line's promise, and leaves the work it
+ * awaited running: a timeit went on behind the prompt, batch after batch (a QA pass).
  */
-export function createScopeTools(measure: () => MeasureOptions = () => ({}), show?: (text: string) => void): ScopeTools {
+export function createScopeTools(measure: () => MeasureOptions = () => ({}), show?: (text: string) => void, onInterrupt?: OnInterrupt): ScopeTools {
   const defaults = (): Pick<MeasureOptions, 'events' | 'intervalMs' | 'perf' | 'perfPath'> => {
     const current = measure();
     return {
@@ -34,7 +42,15 @@ export function createScopeTools(measure: () => MeasureOptions = () => ({}), sho
       // the caller's names, before the session's are added
       refuseUnknownOptions(options, TIMEIT_OPTIONS, 'perfcell.timeit');
       const [{ timeit }, { renderTimeit }] = await Promise.all([import('../session/timeit.ts'), import('../render/timeit-text.ts')]);
-      return printable(await timeit(fn, { ...defaults(), ...options }), renderTimeit, show);
+      if (onInterrupt === undefined) return printable(await timeit(fn, { ...defaults(), ...options }), renderTimeit, show);
+      const interrupted = new AbortController();
+      const stopListening = onInterrupt(() => interrupted.abort());
+      const signal = options.signal === undefined ? interrupted.signal : AbortSignal.any([options.signal, interrupted.signal]);
+      try {
+        return printable(await timeit(fn, { ...defaults(), ...options, signal }), renderTimeit, show);
+      } finally {
+        stopListening();
+      }
     },
     async compare(alternatives, options = {}) {
       refuseUnknownOptions(options, COMPARE_OPTIONS, 'perfcell.compare');

@@ -172,7 +172,11 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
     },
     start: () => void measurement.start(),
     stop: () => void measurement.stop(),
-    ...createScopeTools(() => measurement.measure),
+    // Ctrl-C reaches the server as its 'SIGINT' (a terminal's); a timeit of the interrupted line stops with it
+    ...createScopeTools(() => measurement.measure, undefined, (listener) => {
+      server.on('SIGINT', listener);
+      return () => void server.off('SIGINT', listener);
+    }),
   };
   const exposeApi = (context: object): void => {
     Object.defineProperty(context, 'perfcell', { value: api, configurable: true, writable: true, enumerable: false });

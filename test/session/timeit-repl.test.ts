@@ -82,6 +82,25 @@ describe('perfcell.timeit and perfcell.compare in scope', () => {
     expect(await repl.send('6 * 7')).toMatch(/\n42\n/);
   });
 
+  // A QA pass: Ctrl-C in a line that awaits perfcell.timeit ended the line (node:repl rejects an
+  // interrupted await), but the timing went on behind the prompt, batch after batch, its perfs and
+  // CPU among the next lines', and its result shown nowhere.
+  it("Ctrl-C during a line's await perfcell.timeit stops the timing with the line", { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl(['repl', '--no-perf']);
+    await repl.send('globalThis.calls = 0; function slow() { calls++; const end = Date.now() + 100; while (Date.now() < end); }');
+    const from = repl.text().length;
+    // 30 runs of one 0.1 s call: some 3 s, stopped at 0.5 s
+    repl.write('await perfcell.timeit(slow, { loops: 1, runs: 30, warmup: 0 })\r');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    repl.write('\x03');
+    await repl.waitFor(/interrupted by Ctrl-C[\s\S]*In \[3\]: $/, from, 20_000);
+    const callsAt = async (): Promise<number> => Number(/\n(\d+)\n/.exec(await repl!.send('calls'))?.[1]);
+    const atPrompt = await callsAt();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await callsAt()).toBe(atPrompt);
+    expect(atPrompt).toBeLessThan(30);
+  });
+
   // A QA pass: .timeit compiled its code as JavaScript alone, so TypeScript the REPL takes as a line
   // was a SyntaxError there ('.timeit (xs as number[]).length': Unexpected identifier 'as').
   it('.timeit takes TypeScript as the REPL takes a line: an expression or statements, not with --no-ts', { timeout: 60_000 }, () => {
