@@ -52,7 +52,7 @@ export const MEASURE_OPTIONS = optionNames<MeasureOptions>()([
   'programStdout', 'programStdin', 'programEnvironment',
 ]);
 export const TIMEIT_OPTIONS = optionNames<TimeitOptions>()(['runs', 'minTime', 'warmup', 'loops', 'events', 'intervalMs', 'perf', 'perfPath', 'signal']);
-export const COMPARE_OPTIONS = optionNames<InProcessCompareOptions>()(['runs', 'warmup', 'minTime', 'loops', 'events', 'intervalMs', 'perf', 'perfPath']);
+export const COMPARE_OPTIONS = optionNames<InProcessCompareOptions>()(['runs', 'warmup', 'minTime', 'loops', 'events', 'intervalMs', 'perf', 'perfPath', 'signal']);
 export const ATTACH_OPTIONS = optionNames<AttachOptions>()([
   'durationS', 'signal', 'onStart', 'onRow', 'events', 'metricGroups', 'intervalMs', 'perf', 'perfPath', 'maxSamples', 'recentRows', 'seriesPoints', 'checkEvents',
 ]);

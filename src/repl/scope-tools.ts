@@ -42,15 +42,7 @@ export function createScopeTools(measure: () => MeasureOptions = () => ({}), sho
       // the caller's names, before the session's are added
       refuseUnknownOptions(options, TIMEIT_OPTIONS, 'perfcell.timeit');
       const [{ timeit }, { renderTimeit }] = await Promise.all([import('../session/timeit.ts'), import('../render/timeit-text.ts')]);
-      if (onInterrupt === undefined) return printable(await timeit(fn, { ...defaults(), ...options }), renderTimeit, show);
-      const interrupted = new AbortController();
-      const stopListening = onInterrupt(() => interrupted.abort());
-      const signal = options.signal === undefined ? interrupted.signal : AbortSignal.any([options.signal, interrupted.signal]);
-      try {
-        return printable(await timeit(fn, { ...defaults(), ...options, signal }), renderTimeit, show);
-      } finally {
-        stopListening();
-      }
+      return printable(await untilInterrupted(options, (signal) => timeit(fn, { ...defaults(), ...options, ...signal })), renderTimeit, show);
     },
     async compare(alternatives, options = {}) {
       refuseUnknownOptions(options, COMPARE_OPTIONS, 'perfcell.compare');
@@ -58,9 +50,21 @@ export function createScopeTools(measure: () => MeasureOptions = () => ({}), sho
         import('../session/compare-inprocess.ts'),
         import('../render/compare-inprocess-text.ts'),
       ]);
-      return printable(await compareInProcess(alternatives, { ...defaults(), ...options }), renderInProcessCompare, show);
+      return printable(await untilInterrupted(options, (signal) => compareInProcess(alternatives, { ...defaults(), ...options, ...signal })), renderInProcessCompare, show);
     },
   };
+
+  /** Runs a timing with the caller's signal, and with an interruption's too where the session has them. */
+  async function untilInterrupted<T>(options: { readonly signal?: AbortSignal }, timing: (signal: { signal?: AbortSignal }) => Promise<T>): Promise<T> {
+    if (onInterrupt === undefined) return timing({});
+    const interrupted = new AbortController();
+    const stopListening = onInterrupt(() => interrupted.abort());
+    try {
+      return await timing({ signal: options.signal === undefined ? interrupted.signal : AbortSignal.any([options.signal, interrupted.signal]) });
+    } finally {
+      stopListening();
+    }
+  }
 }
 
 /** The REPL's writer (util.inspect) prints the text; JSON.stringify and property reads see the data. */

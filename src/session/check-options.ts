@@ -93,6 +93,7 @@ export function checkInProcessCompareOptions(options: unknown): void {
   check('warmup', given['warmup'], wholeNumberFrom(0));
   check('minTime', given['minTime'], SECONDS_ABOVE_ZERO);
   check('loops', given['loops'], wholeNumberFrom(1));
+  check('signal', given['signal'], ABORT_SIGNAL);
 }
 
 /** attachToProcess' pid and options: attach's --duration, what the watch keeps, and the perf ones. */

@@ -20,6 +20,11 @@ export interface InProcessCompareOptions extends Pick<MeasureOptions, 'events' |
   readonly minTime?: number;
   /** Calls per run, the same for every alternative; default: calibrated per alternative so a run lasts ≥ 10 ms. */
   readonly loops?: number;
+  /**
+   * Stops the rounds before their next run (the REPL's Ctrl-C in a line that awaits perfcell.compare):
+   * no comparison is made, and the signal's reason is thrown.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** One alternative's calls per run and its collections over the measured runs. */
@@ -135,7 +140,7 @@ async function compareEntries(entries: readonly (readonly [string, () => unknown
   const windowSlot = perf ? [{ name: 'noise floor', run: () => measure(() => undefined) }] : [];
   const warmup = options.warmup ?? 1;
   // measured runs only: the warm-up rounds' and those of a round a Ctrl-Z stop fell into (run again) are left out
-  const outcome = await runInterleavedUntilStopped([...slots, ...windowSlot], { warmup, runs: options.runs ?? 10, minTimeS: options.minTime ?? null, continues: continueCount, rotating: slots.length });
+  const outcome = await runInterleavedUntilStopped([...slots, ...windowSlot], { warmup, runs: options.runs ?? 10, minTimeS: options.minTime ?? null, continues: continueCount, rotating: slots.length, shouldStop: () => (options.signal?.aborted === true ? options.signal.reason : undefined) });
   if (outcome.stop !== null) throw outcome.stop.error;
   if (outcome.roundsRerun > 0) warnings.add(rerunRoundNote(outcome.roundsRerun));
   const windows = windowSlot.length === 0 ? [] : (outcome.results[entries.length] ?? []);

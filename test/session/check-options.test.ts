@@ -214,7 +214,7 @@ describe("an option name the entry does not take is refused at the library's doo
     expect(await refusal(() => perfcell.timeit(fn, js({ run: 2 })))).toEqual(usage("unknown option 'run': did you mean 'runs'? (timeit takes runs, minTime, warmup, loops, events, intervalMs, perf, perfPath, signal)"));
     // a measure() option timeit does not pass on is no option of timeit's
     expect(await refusal(() => perfcell.timeit(fn, js({ label: 'sqrt' })))).toEqual(usage("unknown option 'label' (timeit takes runs, minTime, warmup, loops, events, intervalMs, perf, perfPath, signal)"));
-    expect(await refusal(() => perfcell.compareInProcess({ a: fn, b: fn }, js({ warmups: 0 })))).toEqual(usage("unknown option 'warmups': did you mean 'warmup'? (compareInProcess takes runs, warmup, minTime, loops, events, intervalMs, perf, perfPath)"));
+    expect(await refusal(() => perfcell.compareInProcess({ a: fn, b: fn }, js({ warmups: 0 })))).toEqual(usage("unknown option 'warmups': did you mean 'warmup'? (compareInProcess takes runs, warmup, minTime, loops, events, intervalMs, perf, perfPath, signal)"));
     expect(calls).toBe(0);
     expect(await refusal(() => perfcell.attachToProcess(process.pid, js({ duration: 1 })))).toMatchObject({ name: 'UsageError', message: expect.stringMatching(/^unknown option 'duration': did you mean 'durationS'\? \(attachToProcess takes durationS, /) });
   });

@@ -56,7 +56,7 @@ describe('perfcell.timeit and perfcell.compare in scope', () => {
     const input = 'await perfcell.timeit(() => Math.sqrt(2), { run: 2 })\nawait perfcell.compare({ a: () => 1, b: () => 2 }, { warmups: 0 })\n1+1\n';
     const printed = execFileSync(process.execPath, [cliPath, 'repl', '--no-perf'], { input, encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
     expect(printed).toContain("UsageError: unknown option 'run': did you mean 'runs'? (perfcell.timeit takes runs, minTime, warmup, loops, events, intervalMs, perf, perfPath, signal)");
-    expect(printed).toContain("UsageError: unknown option 'warmups': did you mean 'warmup'? (perfcell.compare takes runs, warmup, minTime, loops, events, intervalMs, perf, perfPath)");
+    expect(printed).toContain("UsageError: unknown option 'warmups': did you mean 'warmup'? (perfcell.compare takes runs, warmup, minTime, loops, events, intervalMs, perf, perfPath, signal)");
     expect(printed).not.toMatch(TIMEIT_LINE_7);
     expect(printed).toMatch(/In \[3\]: 2\n/);
   });
@@ -99,6 +99,23 @@ describe('perfcell.timeit and perfcell.compare in scope', () => {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(await callsAt()).toBe(atPrompt);
     expect(atPrompt).toBeLessThan(30);
+  });
+
+  // The same QA pass: perfcell.compare went on behind the prompt too (its function called 23, then 35 times).
+  it("Ctrl-C during a line's await perfcell.compare stops its rounds with the line", { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl(['repl', '--no-perf']);
+    await repl.send('globalThis.calls = 0; function slow() { calls++; const end = Date.now() + 100; while (Date.now() < end); }');
+    const from = repl.text().length;
+    // 20 rounds of two runs of one 0.1 s call: some 4 s, stopped at 0.5 s
+    repl.write('await perfcell.compare({ a: slow, b: slow }, { loops: 1, runs: 20, warmup: 0 })\r');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    repl.write('\x03');
+    await repl.waitFor(/interrupted by Ctrl-C[\s\S]*In \[3\]: $/, from, 20_000);
+    const callsAt = async (): Promise<number> => Number(/\n(\d+)\n/.exec(await repl!.send('calls'))?.[1]);
+    const atPrompt = await callsAt();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await callsAt()).toBe(atPrompt);
+    expect(atPrompt).toBeLessThan(40);
   });
 
   // A QA pass: .timeit compiled its code as JavaScript alone, so TypeScript the REPL takes as a line

@@ -136,6 +136,17 @@ describe('timeit and in-process compare measure functions in this process', () =
     await expect(timeit(() => 1, { signal: 'stop' as never })).rejects.toThrow(/^signal must be an AbortSignal, e\.g\. new AbortController\(\)\.signal, not /);
   });
 
+  it("compareInProcess stops its rounds before the run after its signal's abort, throwing its reason", async () => {
+    const stop = new AbortController();
+    const calls = { a: 0, b: 0 };
+    // a call a run; rounds run a b, b a, a b …: the abort comes in the second round's last run, a's
+    const alternatives = { a: () => void (++calls.a === 3 && stop.abort(new Error('stopped here'))), b: () => void calls.b++ };
+    await expect(compareInProcess(alternatives, { runs: 10, loops: 1, warmup: 0, perf: false, signal: stop.signal })).rejects.toThrow('stopped here');
+    // each the call that checks for a promise, then two rounds
+    expect(calls).toEqual({ a: 3, b: 3 });
+    await expect(compareInProcess({ a: () => 1, b: () => 2 }, { signal: 'stop' as never })).rejects.toThrow(/^signal must be an AbortSignal, e\.g\. new AbortController\(\)\.signal, not /);
+  });
+
   // A QA pass: the error named only the library's measure(fn), which the REPL and cells do not
   // have, and compare took async functions, timing their promises being made (1.1 µs), not their work.
   it('refuses an async function (a batch is synchronous), naming the ways to measure one; so does compare', async () => {
