@@ -29,11 +29,16 @@ interface Statistic {
 
 const fd = Number(process.env['PERFCELL_GC_FD']);
 const preload = process.env['PERFCELL_GC_PRELOAD'];
+const hadNoOptions = process.env['PERFCELL_GC_NO_NODE_OPTIONS'] === '1';
 delete process.env['PERFCELL_GC_FD'];
 delete process.env['PERFCELL_GC_PRELOAD'];
+delete process.env['PERFCELL_GC_NO_NODE_OPTIONS'];
 if (preload !== undefined && process.env['NODE_OPTIONS'] !== undefined) {
   const ours = `--require ${JSON.stringify(preload)}`;
-  process.env['NODE_OPTIONS'] = process.env['NODE_OPTIONS'].replace(ours, '').trim();
+  const theirs = process.env['NODE_OPTIONS'].replace(ours, '').trim();
+  // unset where perfcell found none, as the program runs bare
+  if (hadNoOptions && theirs === '') delete process.env['NODE_OPTIONS'];
+  else process.env['NODE_OPTIONS'] = theirs;
 }
 
 function isPipe(candidate: number): boolean {

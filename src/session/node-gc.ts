@@ -26,7 +26,11 @@ export function addedEnvironment(full: NodeJS.ProcessEnv): Record<string, string
   return Object.fromEntries(Object.entries(full).filter((entry): entry is [string, string] => entry[1] !== undefined && process.env[entry[0]] !== entry[1]));
 }
 
-/** The program's environment: the preload added to NODE_OPTIONS, and where to write. */
+/**
+ * The program's environment: the preload added to NODE_OPTIONS, and where to write. Where there was
+ * no NODE_OPTIONS, PERFCELL_GC_NO_NODE_OPTIONS tells the preload to take the variable out again, not
+ * leave it empty: the program and its children had seen NODE_OPTIONS='' where they run bare without one.
+ */
 export function nodeGcEnvironment(env: NodeJS.ProcessEnv = process.env, preload: string = gcPreloadPath()): NodeJS.ProcessEnv {
   const require = `--require ${JSON.stringify(preload)}`;
   return {
@@ -34,6 +38,7 @@ export function nodeGcEnvironment(env: NodeJS.ProcessEnv = process.env, preload:
     NODE_OPTIONS: [env['NODE_OPTIONS'] ?? '', require].join(' ').trim(),
     PERFCELL_GC_FD: String(NODE_GC_FD),
     PERFCELL_GC_PRELOAD: preload,
+    ...(env['NODE_OPTIONS'] === undefined ? { PERFCELL_GC_NO_NODE_OPTIONS: '1' } : {}),
   };
 }
 

@@ -63,4 +63,22 @@ describe('perfcell run of a real node program (built CLI, real preload)', () => 
     expect(JSON.parse(result.stdout.trim())).toEqual(['', '']);
     expect(result.stderr).toMatch(/\n\s+gc {2}\d+ minor[^\n]* {2}pause [\d.]+ ms total, longest [\d.]+ ms {2}reclaimed [\d.]+ MiB/);
   });
+
+  // A QA pass: where perfcell was started without NODE_OPTIONS, the program (and every process it
+  // started) had NODE_OPTIONS='' where it runs bare without one: the preload took its own words out
+  // and left the variable, which `'NODE_OPTIONS' in process.env` and `env` show.
+  it('leaves NODE_OPTIONS unset in the program where perfcell had none, and empty where it was empty', { timeout: 60_000 }, () => {
+    const program = `${GARBAGE} console.log(JSON.stringify(process.env.NODE_OPTIONS ?? null))`;
+    const withOptions = (options: string | undefined): unknown => {
+      const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+      if (options === undefined) delete env['NODE_OPTIONS'];
+      else env['NODE_OPTIONS'] = options;
+      const result = spawnSync(process.execPath, [cliPath, 'run', '--json', '-o', '/dev/null', '--no-perf', '--', process.execPath, '-e', program], { encoding: 'utf8', env, timeout: 60_000 });
+      expect(result.status, result.stderr).toBe(0);
+      return JSON.parse(result.stdout.trim());
+    };
+    expect(withOptions(undefined)).toBeNull();
+    expect(withOptions('')).toBe('');
+    expect(withOptions('--no-warnings')).toBe('--no-warnings');
+  });
 });
