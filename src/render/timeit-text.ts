@@ -9,9 +9,11 @@ const UNITS = ['s', 'ms', 'µs', 'ns'] as const;
  * @example formatTimeit(1.234e-6) // '1.23 µs'
  */
 export function formatTimeit(seconds: number): string {
-  const order = seconds > 0 ? Math.min(Math.max(-Math.floor(Math.floor(Math.log10(seconds)) / 3), 0), 3) : 3;
-  const scaled = seconds * 1000 ** order;
-  return `${String(Number(scaled.toPrecision(3)))} ${UNITS[order]}`;
+  let order = seconds > 0 ? Math.min(Math.max(-Math.floor(Math.floor(Math.log10(seconds)) / 3), 0), 3) : 3;
+  let rounded = Number((seconds * 1000 ** order).toPrecision(3));
+  // 999.6 ns rounds to 1000 ns: 1 µs, in three digits
+  if (rounded >= 1000 && order > 0) rounded = Number((seconds * 1000 ** --order).toPrecision(3));
+  return `${String(rounded)} ${UNITS[order]}`;
 }
 
 /** 0.0123, 4.56, 1,234: three significant digits for small per-call counts, grouping for large. */

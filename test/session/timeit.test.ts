@@ -18,6 +18,12 @@ describe('timeit pieces (pure)', () => {
     expect([1.234e-6, 5e-9, 0.0456, 2.5, 1.2e-10].map(formatTimeit)).toEqual(['1.23 µs', '5 ns', '45.6 ms', '2.5 s', '0.12 ns']);
   });
 
+  // A QA pass: a time within half a unit of the next one up read 1000 of the smaller ('1000 ns', four
+  // digits), where its three digits round to 1 of the next ('1 µs').
+  it('rounds to three digits before it picks the unit: 999.6 ns is 1 µs, not 1000 ns', () => {
+    expect([9.996e-7, 9.9996e-4, 0.9996, 9.994e-7, 999.6e-12].map(formatTimeit)).toEqual(['1 µs', '1 ms', '1 s', '999 ns', '1 ns']);
+  });
+
   it('turns batches into seconds and counters per call', () => {
     const counters = noCounters();
     const batch = (durationS: number, faults: number) => ({
