@@ -1,7 +1,7 @@
 import repl, { type REPLServer } from 'node:repl';
 import { PassThrough, Writable } from 'node:stream';
 import { exposeGc } from '../repl/expose-gc.ts';
-import { createScopeTools } from '../repl/scope-tools.ts';
+import { createScopeTools, interruptsOf, type OnInterrupt } from '../repl/scope-tools.ts';
 import { measureReplCommands, type ReplMeasurement, type ReplReportEvent } from '../repl/measured-eval.ts';
 import type { MeasureOptions } from '../session/options.ts';
 import { prepareWindow, type MeasurementWindow } from '../session/window.ts';
@@ -29,6 +29,8 @@ export interface CellEngine {
    * in synchronous code is stopped by SIGINT itself (breakEvalOnSigint); false when no cell waits.
    */
   interruptAwait(): boolean;
+  /** Calls a listener at each interruption of an awaiting cell: a timeit or compare it awaits stops with it. */
+  readonly interrupts: OnInterrupt;
   /** Completions of `line` as node:repl's Tab finds them: [names, the text they replace]. */
   complete(line: string): Promise<readonly [readonly string[], string]>;
   /** Prepares the next cell's window now (perf attached); call once the cell's messages are out. */
@@ -169,7 +171,7 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
   // perfcell.timeit / perfcell.compare and the reports as data, as in the REPL.
   Object.defineProperty(server.context, 'perfcell', {
     value: {
-      ...createScopeTools(() => measurement.measure),
+      ...createScopeTools(() => measurement.measure, undefined, interruptsOf(server)),
       get last() {
         return measurement.last;
       },
@@ -209,6 +211,7 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
       return result;
     },
     interruptAwait,
+    interrupts: interruptsOf(server),
     preparedNow() {
       for (const start of [...heldBack]) start();
     },

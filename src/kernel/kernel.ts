@@ -85,7 +85,7 @@ export async function runKernel(options: KernelOptions): Promise<number> {
     onStrayOutput: (text) => void process.stderr.write(text),
   });
   const shown: CommandReport[] = [];
-  const api = createScopeApi(engine.measurement, () => shown);
+  const api = createScopeApi(engine.measurement, () => shown, engine.interrupts);
   Object.defineProperty(engine.server.context, 'perfcell', { value: api, configurable: true, writable: true, enumerable: false });
 
   let executionCount = 0;

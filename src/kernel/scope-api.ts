@@ -4,7 +4,7 @@ import type { ReplMeasurement } from '../repl/measured-eval.ts';
 import { DEFAULT_INTERVAL_MS, resolvePerfOptions } from '../session/options.ts';
 import { INTERVAL_MS } from '../session/option-rules.ts';
 import type { CommandReport } from '../session/report.ts';
-import { createScopeTools, type ScopeTools } from '../repl/scope-tools.ts';
+import { createScopeTools, type OnInterrupt, type ScopeTools } from '../repl/scope-tools.ts';
 
 /** `perfcell` inside notebook cells: the REPL's dot-commands as calls (the original's %imu_start/%imu_stop). */
 export interface KernelScopeApi extends ScopeTools {
@@ -20,11 +20,14 @@ export interface KernelScopeApi extends ScopeTools {
   interval(ms?: number): number;
 }
 
-/** `history`: the reports as the notebook shows them (labelled `In [N]` by execution count); default the measured eval's own. */
-export function createScopeApi(measurement: ReplMeasurement, history: () => readonly CommandReport[] = () => measurement.history): KernelScopeApi {
+/**
+ * `history`: the reports as the notebook shows them (labelled `In [N]` by execution count); default the
+ * measured eval's own. `interrupts`: the engine's, which stop a timeit or compare the interrupted cell awaits.
+ */
+export function createScopeApi(measurement: ReplMeasurement, history: () => readonly CommandReport[] = () => measurement.history, interrupts?: OnInterrupt): KernelScopeApi {
   return {
     // perfcell.timeit and perfcell.compare, as in the REPL (issue 14).
-    ...createScopeTools(() => measurement.measure),
+    ...createScopeTools(() => measurement.measure, undefined, interrupts),
     get last() {
       return history().at(-1);
     },

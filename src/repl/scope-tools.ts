@@ -1,3 +1,4 @@
+import type { REPLServer } from 'node:repl';
 import { inspect } from 'node:util';
 import { COMPARE_OPTIONS, refuseUnknownOptions, TIMEIT_OPTIONS } from '../known-options.ts';
 import type { MeasureOptions } from '../session/options.ts';
@@ -16,6 +17,14 @@ export interface ScopeTools {
  * Calls `listener` at each interruption (the REPL's Ctrl-C) until the function it returns is called.
  */
 export type OnInterrupt = (listener: () => void) => () => void;
+
+/** A node:repl server's interruptions: its 'SIGINT' (a terminal's Ctrl-C, the kernel's interrupt of an awaiting cell). */
+export function interruptsOf(server: REPLServer): OnInterrupt {
+  return (listener) => {
+    server.on('SIGINT', listener);
+    return () => void server.off('SIGINT', listener);
+  };
+}
 
 /**
  * The tools, bound to the session's perf set-up (`.events`, `.interval`) unless a call names its

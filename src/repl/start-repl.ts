@@ -12,7 +12,7 @@ import { defineDotCommands } from './dot-commands.ts';
 import { exposeGc } from './expose-gc.ts';
 import { InputGate } from './input-gate.ts';
 import { measureReplCommands, type ReplMeasurement } from './measured-eval.ts';
-import { createScopeTools, type ScopeTools } from './scope-tools.ts';
+import { createScopeTools, interruptsOf, type ScopeTools } from './scope-tools.ts';
 import type { TypeScriptMode } from './typescript.ts';
 import { outputWidth, warningText } from '../render/terminal-width.ts';
 import { toJsonDocument } from '../json-document.ts';
@@ -172,11 +172,8 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
     },
     start: () => void measurement.start(),
     stop: () => void measurement.stop(),
-    // Ctrl-C reaches the server as its 'SIGINT' (a terminal's); a timeit of the interrupted line stops with it
-    ...createScopeTools(() => measurement.measure, undefined, (listener) => {
-      server.on('SIGINT', listener);
-      return () => void server.off('SIGINT', listener);
-    }),
+    // a timeit or compare of a line Ctrl-C interrupts stops with it
+    ...createScopeTools(() => measurement.measure, undefined, interruptsOf(server)),
   };
   const exposeApi = (context: object): void => {
     Object.defineProperty(context, 'perfcell', { value: api, configurable: true, writable: true, enumerable: false });

@@ -28,6 +28,27 @@ describe('the notebook kernel has perfcell.timeit and the GC per cell', () => {
     expect(last.outcome.value).toBe(garbage.report?.report.gc?.collections);
   });
 
+  // A QA pass: an interrupted cell that awaited perfcell.timeit ended, and its timing went on
+  // after it, batch after batch, as in the REPL (node:repl's interruption of an await)
+  it("an interrupt stops the timeit a cell awaits, with the cell, in the engine's perfcell and the kernel's", { timeout: 60_000 }, async () => {
+    engine = createCellEngine({ measure: { perf: false }, onProblem: (message) => console.warn(message) });
+    const kernelApi = createScopeApi(engine.measurement, undefined, engine.interrupts);
+    Object.defineProperty(engine.server.context, 'kernelApi', { value: kernelApi, configurable: true });
+    await engine.run('globalThis.calls = 0; function slow() { calls++; const end = Date.now() + 50; while (Date.now() < end); }');
+    for (const api of ['perfcell', 'kernelApi']) {
+      await engine.run('calls = 0');
+      // 40 runs of one 50 ms call: some 2 s, interrupted at 0.3 s
+      const running = engine.run(`await ${api}.timeit(slow, { loops: 1, runs: 40, warmup: 0 })`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(engine.interruptAwait()).toBe(true);
+      expect((await running).outcome.kind).toBe('thrown');
+      const atEnd = (await engine.run('calls')).outcome.value as number;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect([api, (await engine.run('calls')).outcome.value]).toEqual([api, atEnd]);
+      expect(atEnd).toBeLessThan(40);
+    }
+  });
+
   it('the kernel\'s own perfcell object (scope-api) has timeit and compare too', { timeout: 60_000 }, async () => {
     engine = createCellEngine({ measure: { perf: false }, onProblem: (message) => console.warn(message) });
     const api = createScopeApi(engine.measurement);
