@@ -13,6 +13,19 @@ export function isNodeProgram(file: string): boolean {
   return name === 'node' || name === 'nodejs' || file === process.execPath;
 }
 
+/**
+ * Whether a Node program runs under Node's permission model (`--experimental-permission`, Node 22's
+ * `--permission`), among its arguments before any `--` or in its NODE_OPTIONS: it may read only the
+ * files it is allowed, and the GC preload, not among them, stops it before its first line
+ * ('Access to this API has been restricted', exit 1).
+ * @example usesPermissionModel(['--experimental-permission', '--allow-fs-read=/app', '/app/main.js']) // true
+ */
+export function usesPermissionModel(args: readonly string[], nodeOptions: string | undefined): boolean {
+  const end = args.indexOf('--');
+  const own = [...(end === -1 ? args : args.slice(0, end)), ...(nodeOptions ?? '').split(/\s+/)];
+  return own.some((arg) => arg === '--experimental-permission' || arg === '--permission');
+}
+
 /** The preload shipped in dist (session/gc-preload.cts compiled to .cjs). */
 export function gcPreloadPath(from: string = fileURLToPath(import.meta.url)): string {
   const sibling = join(dirname(from), 'gc-preload.cjs');

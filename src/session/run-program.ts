@@ -13,7 +13,7 @@ import { buildCpuReport } from './cpu.ts';
 import { buildPerfCounters, noCounters } from './counters.ts';
 import { locateNativeHelper } from './exec-helper.ts';
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
-import { isNodeProgram, listenForNodeGc, nodeGcEnvironment } from './node-gc.ts';
+import { isNodeProgram, listenForNodeGc, nodeGcEnvironment, usesPermissionModel } from './node-gc.ts';
 import type { CommandReport, CountersReport } from './report.ts';
 import { monotonicNs } from './clock.ts';
 import { afterReport } from './after-report.ts';
@@ -112,8 +112,11 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
   trace.mark('arm');
   const perfOptions = resolvePerfOptions(options);
   const warnings: string[] = [];
-  // A Node program reports its own collections through a preload, on fd 5 (session/node-gc.ts).
-  const nodeGc = options.nodeGc ?? isNodeProgram(file);
+  // A Node program reports its own collections through a preload, on fd 5 (session/node-gc.ts);
+  // not one under Node's permission model, which would refuse it the preload's file
+  const permissionModel = usesPermissionModel(args, options.programEnvironment?.['NODE_OPTIONS'] ?? process.env['NODE_OPTIONS']);
+  const nodeGc = !permissionModel && (options.nodeGc ?? isNodeProgram(file));
+  if (permissionModel && options.nodeGc === true) warnings.push("no GC report: the program runs under Node's permission model (--experimental-permission), which would refuse it the GC preload's file");
 
   // `perfcell run` spawned its gate first thing (early-gate.ts), whose held child is in the run's
   // cgroup or on its way there: it takes the command now. Not for a quiet run (library use),

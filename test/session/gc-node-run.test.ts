@@ -1,4 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isNodeProgram, nodeGcEnvironment, parseNodeGcLine } from '../../src/session/node-gc.ts';
 import { cliPath } from '../support/fixtures.ts';
@@ -62,6 +65,30 @@ describe('perfcell run of a real node program (built CLI, real preload)', () => 
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout.trim())).toEqual(['', '']);
     expect(result.stderr).toMatch(/\n\s+gc {2}\d+ minor[^\n]* {2}pause [\d.]+ ms total, longest [\d.]+ ms {2}reclaimed [\d.]+ MiB/);
+  });
+
+  // A QA pass: under Node's permission model the program may not read the preload's file, and
+  // `run -- node --experimental-permission --allow-fs-read=prog.js prog.js` ended with 'Access to this
+  // API has been restricted' (exit 1) before the program's first line, where it runs bare.
+  it("runs a program under Node's permission model without the preload it may not read: no gc, said where --node-gc asked for it", { timeout: 60_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-permission-'));
+    try {
+      const program = join(dir, 'allowed.js');
+      writeFileSync(program, "console.log('ran')\n");
+      const node = [process.execPath, '--experimental-permission', `--allow-fs-read=${program}`, program];
+      const bare = spawnSync(node[0]!, node.slice(1), { encoding: 'utf8' });
+      expect([bare.status, bare.stdout]).toEqual([0, 'ran\n']);
+      for (const asked of [[], ['--node-gc']]) {
+        const result = spawnSync(process.execPath, [cliPath, 'run', '--json', '-o', join(dir, 'report.json'), '--no-perf', ...asked, '--', ...node], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+        expect([result.status, result.stdout], result.stderr).toEqual([0, 'ran\n']);
+        const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as RunJson & { warnings: string[] };
+        expect(report.gc).toBeUndefined();
+        const said = report.warnings.filter((warning) => warning.includes('permission model'));
+        expect(said).toEqual(asked.length === 0 ? [] : ["no GC report: the program runs under Node's permission model (--experimental-permission), which would refuse it the GC preload's file"]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   // A QA pass: where perfcell was started without NODE_OPTIONS, the program (and every process it
