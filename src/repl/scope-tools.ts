@@ -65,13 +65,19 @@ export function createScopeTools(measure: () => MeasureOptions = () => ({}), sho
 
   /** Runs a timing with the caller's signal, and with an interruption's too where the session has them. */
   async function untilInterrupted<T>(options: { readonly signal?: AbortSignal }, timing: (signal: { signal?: AbortSignal }) => Promise<T>): Promise<T> {
-    if (onInterrupt === undefined) return timing({});
-    const interrupted = new AbortController();
-    const stopListening = onInterrupt(() => interrupted.abort());
+    // a signal that is none is the timing's to refuse, by its option rules
+    if (onInterrupt === undefined || (options.signal !== undefined && !(options.signal instanceof AbortSignal))) return timing({});
+    // the caller's signal joins by hand: AbortSignal.any() came in Node 20.3, and perfcell takes any Node 20
+    const stopped = new AbortController();
+    const stop = (): void => stopped.abort(options.signal?.reason);
+    const stopListening = onInterrupt(() => stopped.abort());
+    if (options.signal?.aborted === true) stop();
+    else options.signal?.addEventListener('abort', stop, { once: true });
     try {
-      return await timing({ signal: options.signal === undefined ? interrupted.signal : AbortSignal.any([options.signal, interrupted.signal]) });
+      return await timing({ signal: stopped.signal });
     } finally {
       stopListening();
+      options.signal?.removeEventListener('abort', stop);
     }
   }
 }

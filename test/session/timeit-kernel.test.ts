@@ -49,6 +49,18 @@ describe('the notebook kernel has perfcell.timeit and the GC per cell', () => {
     }
   });
 
+  it("the kernel's perfcell takes the caller's signal beside its interrupts, and refuses one that is none by timeit's rule", { timeout: 60_000 }, async () => {
+    engine = createCellEngine({ measure: { perf: false }, onProblem: (message) => console.warn(message) });
+    const api = createScopeApi(engine.measurement, undefined, engine.interrupts);
+    const stopped = await api.timeit(() => 1, { runs: 5, loops: 10, warmup: 0, signal: AbortSignal.abort() });
+    expect([stopped.runs, stopped.warnings]).toEqual([1, ['interrupted after 1 of 5 runs: the figures are of those']]);
+    await expect(api.timeit(() => 1, { signal: 'stop' as never })).rejects.toThrow(/^signal must be an AbortSignal, e\.g\. new AbortController\(\)\.signal, not /);
+    await expect(api.compare({ a: () => 1, b: () => 2 }, { signal: 'stop' as never })).rejects.toThrow(/^signal must be an AbortSignal/);
+    const caller = new AbortController();
+    caller.abort(new Error('caller stopped it'));
+    await expect(api.compare({ a: () => 1, b: () => 2 }, { loops: 10, signal: caller.signal })).rejects.toThrow('caller stopped it');
+  });
+
   it('the kernel\'s own perfcell object (scope-api) has timeit and compare too', { timeout: 60_000 }, async () => {
     engine = createCellEngine({ measure: { perf: false }, onProblem: (message) => console.warn(message) });
     const api = createScopeApi(engine.measurement);
