@@ -73,6 +73,14 @@ export function onInterruption(listener: (interruption: Interruption) => void): 
   return () => listeners.delete(listener);
 }
 
+/** The last signal forwardInterruptions saw, and whether it passed it on (false: the terminal's Ctrl-C, which the process had, or a process gone already). */
+let lastForward: { readonly signal: NodeJS.Signals; readonly passedOn: boolean } | null = null;
+
+/** Whether `signal`, the last one forwardInterruptions saw, was passed on by perfcell (false: the process had the terminal's, or had gone), or null where it saw none. */
+export function wasPassedOn(signal: NodeJS.Signals): boolean | null {
+  return lastForward?.signal === signal ? lastForward.passedOn : null;
+}
+
 /**
  * Passes every interruption signal on to process `pid()` (none while it returns undefined or 0), as
  * a terminal passes Ctrl-C to its foreground job, until the returned function is called. A SIGINT
@@ -85,8 +93,14 @@ export function forwardInterruptions(pid: () => number | undefined, hasTerminals
   return onInterruption(({ signal }) => {
     const target = pid();
     if (target === undefined || target <= 0) return;
+    // passed on only where it was sent: a Ctrl-C typed at the terminal is the process's already,
+    // and a process it ended first is gone by the time this runs (sleep, killed by it, was)
+    lastForward = { signal, passedOn: false };
     try {
-      if (signal !== 'SIGINT' || !hasTerminalsSignal(target)) process.kill(target, signal);
+      if (signal !== 'SIGINT' || !hasTerminalsSignal(target)) {
+        process.kill(target, signal);
+        lastForward = { signal, passedOn: true };
+      }
       // A stopped process (SIGSTOP, a debugger's stop, SIGTTIN) holds the signal unacted until it
       // is continued: perfcell waited on it for ever, Ctrl-C and kill alike. timeout(1) sends a
       // SIGCONT after its signal for this; here only to a stopped one (a running editor redraws on it).

@@ -62,7 +62,8 @@ describe('signals perfcell was started with ignored (real launcher, real signals
   it('without nohup, the same hang-up ends the run as an interruption (what the test above tells apart)', async () => {
     const result = await signalledOnceRunning([bin, 'run', '--', ...program(3000)], 'SIGHUP');
     expect(result.signal, result.stderr).toBe('SIGHUP');
-    expect(result.stderr).toMatch(/^perfcell: interrupted by SIGHUP; passed it on to the program/m);
+    // (sent to the whole group, the hang-up reaches the program itself: passed on only where perfcell finds it still there)
+    expect(result.stderr).toMatch(/^perfcell: interrupted by SIGHUP; (passed it on to the program|the program had it too) /m);
   });
 
   it('nohup perfcell compare: every round runs through a hang-up, its --prepare commands too, and nothing is partial', async () => {

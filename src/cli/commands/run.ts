@@ -3,7 +3,7 @@ import { constants } from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { runProgram, type RunHooks } from '../../session/run-program.ts';
 import { armEarlyGate } from '../../session/early-gate.ts';
-import { holdInterruptions, InterruptedError, interruption, settleAfterExit, settleInterruption, type Interruption } from '../../session/interruption.ts';
+import { holdInterruptions, InterruptedError, interruption, settleAfterExit, settleInterruption, type Interruption, wasPassedOn } from '../../session/interruption.ts';
 import { LaunchError } from '../../session/exec-failure.ts';
 import { formatError } from '../errors.ts';
 import { endBySignal } from '../end-by-signal.ts';
@@ -144,8 +144,11 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
         // died by signal n. A program that catches Ctrl-C and exits 5 ends perfcell with 5.
         const programStatus = statusOf(report);
         process.exitCode = programStatus;
-        const interruptedLineOf = (stop: Interruption): string =>
-          `perfcell: interrupted by ${stop.signal}; passed it on to the program (${endingText(report)})`;
+        // A Ctrl-C typed at the terminal (or a signal to the whole group) reaches the program
+        // itself: it is not passed on at the terminal, nor to a program it has ended already, and
+        // the line had said 'passed it on' there too (a QA pass)
+        const passedOnText = (signal: NodeJS.Signals): string => (wasPassedOn(signal) === false ? 'the program had it too' : 'passed it on to the program');
+        const interruptedLineOf = (stop: Interruption): string => `perfcell: interrupted by ${stop.signal}; ${passedOnText(stop.signal)} (${endingText(report)})`;
         // Whether perfcell was interrupted takes some loop turns to know (stopDuring), in which the
         // gate's and perf's exits are handled: 1-3 ms here. The JSON document says it, so it waits;
         // the text report does not (the interrupted line follows it), so it goes out first.
