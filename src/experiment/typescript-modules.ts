@@ -50,6 +50,12 @@ export function resolveTypeScriptFile(specifier: string, directory: string, exis
   const path = resolve(directory, specifier);
   if (TYPESCRIPT_FILE.test(path)) return exists(path) ? path : undefined;
   if (exists(path)) return undefined;
+  // '.', '..' and a trailing '/' name a folder alone, as require() reads them: its index, never
+  // the file beside the folder ('.' in lib/ had loaded ../lib.ts, not lib/index.ts)
+  if (/(?:^|\/)\.{0,2}$/.test(specifier)) {
+    if (['/index.js', '/index.json'].some((suffix) => exists(path + suffix))) return undefined;
+    return ['/index.ts', '/index.tsx'].map((suffix) => path + suffix).find(exists);
+  }
   const extension = /\.[cm]?jsx?$/.exec(path)?.[0];
   const candidates =
     extension === undefined

@@ -21,6 +21,19 @@ describe('resolveTypeScriptFile', () => {
     expect(resolveTypeScriptFile('.', '/exp', exists)).toBeUndefined();
   });
 
+  it('reads \'.\', \'..\' and a trailing slash as a folder, as require() does: its index, not the file beside it', () => {
+    // '.' in /exp/lib had loaded /exp/lib.ts, where require('.') there loads /exp/lib/index.js
+    const exists = having('/exp/lib.ts', '/exp/lib/index.ts', '/exp/lib/sub/x.ts');
+    expect(resolveTypeScriptFile('.', '/exp/lib', exists)).toBe('/exp/lib/index.ts');
+    expect(resolveTypeScriptFile('..', '/exp/lib/sub', exists)).toBe('/exp/lib/index.ts');
+    expect(resolveTypeScriptFile('./', '/exp/lib', exists)).toBe('/exp/lib/index.ts');
+    expect(resolveTypeScriptFile('../lib/', '/exp/lib', exists)).toBe('/exp/lib/index.ts');
+    expect(resolveTypeScriptFile('./lib', '/exp', exists)).toBe('/exp/lib.ts');
+    // a folder with no index: require() says so, not the file beside it
+    expect(resolveTypeScriptFile('.', '/exp/lib/sub', having('/exp/lib/sub.ts'))).toBeUndefined();
+    expect(resolveTypeScriptFile('.', '/exp/lib', having('/exp/lib.ts', '/exp/lib/index.js', '/exp/lib/index.ts'))).toBeUndefined();
+  });
+
   it('leaves to require() what it loads: JavaScript that exists, packages, node: modules and missing files', () => {
     const exists = having('/exp/matrix.ts', '/exp/matrix.js', '/exp/other.ts', '/exp/other.json');
     expect(resolveTypeScriptFile('./matrix.js', '/exp', exists)).toBeUndefined();
