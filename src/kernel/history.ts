@@ -120,15 +120,35 @@ function globToRegExp(pattern: string): RegExp {
       const close = chars.indexOf(']', from + 1);
       // (SQLite's GLOB matches nothing where a class is never closed)
       if (close === -1) return /(?!)/;
-      const members = chars.slice(from, close).map((member) => (member === '-' ? '-' : member.replace(/[\\\]^[]/g, '\\$&'))).join('');
-      source += `[${negated ? '^' : ''}${members}]`;
+      source += `[${negated ? '^' : ''}${classMembers(chars.slice(from, close)).join('')}]`;
       at = close;
     } else source += char.replace(REGEXP_SPECIAL, '\\$&');
   }
-  try {
-    return new RegExp(`^${source}$`, 'su');
-  } catch {
-    // a class whose range runs backwards (`[z-a]`): SQLite's matches no character, so the glob nothing
-    return /(?!)/;
+  return new RegExp(`^${source}$`, 'su');
+}
+
+/**
+ * A GLOB class's members as RegExp class items, read as SQLite's patternCompare reads them: a `-`
+ * between two characters is a range, each character before a `-` a member of its own (so `[z-a]`
+ * is `z`, where SQLite's range adds nothing, and perfcell had matched nothing at all), a `-` first,
+ * last or right after a range or a leading `]` is a `-` (`[]-a]` is `]`, `-` and `a`, not `]` to `a`).
+ */
+function classMembers(members: readonly string[]): string[] {
+  const escaped = (member: string): string => member.replace(/[\\\]^[-]/g, '\\$&');
+  const items: string[] = [];
+  let prior: string | null = null;
+  for (let at = 0; at < members.length; at += 1) {
+    const member = members[at]!;
+    const to = members[at + 1];
+    if (at > 0 && member === '-' && prior !== null && to !== undefined) {
+      if (prior.codePointAt(0)! <= to.codePointAt(0)!) items.push(`${escaped(prior)}-${escaped(to)}`);
+      prior = null;
+      at += 1;
+    } else {
+      items.push(escaped(member));
+      // (SQLite's leading `]` starts no range)
+      prior = at === 0 && member === ']' ? null : member;
+    }
   }
+  return items;
 }

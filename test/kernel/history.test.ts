@@ -28,6 +28,21 @@ describe('history_request answers (IPython semantics, one session)', () => {
     expect(lines('xs[*')).toEqual([]);
   });
 
+  it("reads a class's ranges as SQLite's GLOB does: a backwards range adds nothing to its first character, a `]` first starts no range", () => {
+    // SQLite's answers (python3's sqlite3: select 'z' glob '[z-a]' is 1); `[z-a]` had matched
+    // nothing, `[^z-a]` nothing, and `[]-a]` the range `]` to `a`, `_` in it
+    const answers = (input: string, ...patterns: string[]) => {
+      const own = createHistory();
+      own.record(1, input, null);
+      return patterns.map((pattern) => own.answer({ hist_access_type: 'search', pattern }).length);
+    };
+    expect(answers('z', '[z-a]', '[^z-a]', '[a-cz-a]')).toEqual([1, 0, 1]);
+    expect(answers('x', '[z-a]', '[^z-a]', '[a-cz-a]')).toEqual([0, 1, 0]);
+    expect(answers('b', '[a-cz-a]', '[^a-cz-a]')).toEqual([1, 0]);
+    expect(answers('_', '[]-a]', '[^]-a]')).toEqual([0, 1]);
+    expect(answers('-', '[]-a]', '[a-c-e]', '[-a]', '[a-]')).toEqual([1, 1, 1, 1]);
+  });
+
   it('takes missing or odd fields as IPython does, and knows no earlier session', () => {
     expect(history.answer({ hist_access_type: 'tail', n: 0 })).toEqual([]);
     // a negative n is SQLite's LIMIT -1, which IPython's tail and search pass on: no limit
