@@ -22,11 +22,16 @@ const MIB = 1024 * 1024;
 /**
  * σ as a share of the mean, in %: one decimal, or two significant digits where that reads 0.0 and
  * σ is not 0: `0.050970s ± 0.000015s (± 0.0%)` read as no spread (a QA pass), perf stat -r prints 0.03%.
+ * Never in exponent notation: toPrecision wrote a cachegrind count's 1,200,128,092 ± 6 `(± 5.0e-7%)`.
  * @example sharePercent(0.000294) // '0.029'
  */
 function sharePercent(share: number): string {
   const percent = share * 100;
-  return percent > 0 && percent < 0.05 ? percent.toPrecision(2) : percent.toFixed(1);
+  if (!(percent > 0 && percent < 0.05)) return percent.toFixed(1);
+  // two significant digits as decimals (0.00000050, not 5.0e-7); toPrecision's rounding decides
+  // where 0.0999… rounds up a place
+  const twoDigits = Number(percent.toPrecision(2));
+  return twoDigits.toFixed(Math.min(100, 1 - Math.floor(Math.log10(twoDigits))));
 }
 
 /**

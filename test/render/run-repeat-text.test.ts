@@ -32,6 +32,12 @@ describe('run -r text', () => {
     expect(text.split('\n').slice(1)).toEqual(['  time              0.050970s ± 0.000015s  (± 0.029%)', '  context-switches  1 ± 0  (± 0.0%)']);
   });
 
+  it('writes a share too small for toPrecision\'s plain digits in decimals, not 5.0e-7%', () => {
+    // run -r 3 --backend cachegrind of a 200M-iteration loop: 'I refs  1,200,128,092 ± 6  (± 5.0e-7%)'
+    const text = renderRepeatText('./busy', 3, { 'I refs': stat([1_200_128_086, 1_200_128_092, 1_200_128_098], ''), time: stat([0.049995, 0.05, 0.050005], 's') });
+    expect(text.split('\n').slice(1)).toEqual(['  I refs  1,200,128,092 ± 6  (± 0.00000050%)', '  time    0.050000s ± 0.000005s  (± 0.010%)']);
+  });
+
   it('an -e event perf could not count is named once, as run names it, before any failed runs', () => {
     const reason = 'not supported on this machine (no hardware PMU exposed: a VM or a locked-down CPU; try --backend cachegrind)';
     const text = renderRepeatText('true', 2, { time: stat([0.001, 0.0011], 's') }, {}, ['exit code 1'], [{ event: 'cycles', reason }, { event: 'instructions', reason }]);
