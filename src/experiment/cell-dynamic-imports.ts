@@ -17,7 +17,64 @@ import { resolveTypeScriptFile } from './typescript-modules.ts';
  * @example fileRelativeDynamicImports("await import('./matrix.js')", '/exp') // "await __perfcellImportTypeScript('/exp/matrix.ts')" where only matrix.ts is there
  */
 export function fileRelativeDynamicImports(code: string, directory: string, findTypeScript: (specifier: string, directory: string) => string | undefined = resolveTypeScriptFile): string {
-  return rewriteDynamicImports(code, directory, findTypeScript, (_match, call, quote, specifier) => `${call}${quote}${pathToFileURL(resolve(directory, specifier)).href}${quote}`).code;
+  return mappedFileRelativeDynamicImports(code, directory, findTypeScript).code;
+}
+
+/**
+ * fileRelativeDynamicImports, with the way back from a (1-based) column of the rewritten code to
+ * the column it had: a specifier written longer moves what follows it on its line, and a stack
+ * mapped through the code's source map as it was named the wrong column (`[await
+ * import('./lib.mjs'), boom()]` threw at the `]`, 6 columns past `boom`). Lines do not move.
+ */
+export function mappedFileRelativeDynamicImports(
+  code: string,
+  directory: string,
+  findTypeScript: (specifier: string, directory: string) => string | undefined = resolveTypeScriptFile,
+): { code: string; originalColumn(line: number, column: number): number } {
+  const rewritten = rewriteDynamicImports(code, directory, findTypeScript, (_match, call, quote, specifier) => `${call}${quote}${pathToFileURL(resolve(directory, specifier)).href}${quote}`);
+  return { code: rewritten.code, originalColumn: columnsBack(code, rewritten.edits) };
+}
+
+/** One replacement: where it began in the original code, and how long it was before and after. */
+interface Edit {
+  readonly offset: number;
+  readonly before: number;
+  readonly after: number;
+}
+
+/** A rewritten column back to the original's, from the edits (none spans a line break: a specifier holds none). */
+function columnsBack(code: string, edits: readonly Edit[]): (line: number, column: number) => number {
+  if (edits.length === 0) return (_line, column) => column;
+  const byLine = new Map<number, { start: number; end: number; originalStart: number; added: number }[]>();
+  let line = 1;
+  let lineStart = 0;
+  let scanned = 0;
+  let addedOnLine = 0;
+  for (const edit of edits) {
+    for (; scanned < edit.offset; scanned += 1) {
+      if (code.charCodeAt(scanned) === 10) {
+        line += 1;
+        lineStart = scanned + 1;
+        addedOnLine = 0;
+      }
+    }
+    const originalStart = edit.offset - lineStart + 1;
+    const start = originalStart + addedOnLine;
+    const entries = byLine.get(line) ?? [];
+    entries.push({ start, end: start + edit.after, originalStart, added: edit.after - edit.before });
+    byLine.set(line, entries);
+    addedOnLine += edit.after - edit.before;
+  }
+  return (at, column) => {
+    let added = 0;
+    for (const entry of byLine.get(at) ?? []) {
+      if (column < entry.start) break;
+      // (inside the rewritten call: where it began)
+      if (column < entry.end) return entry.originalStart;
+      added = entry.start - entry.originalStart + entry.added;
+    }
+    return column - added;
+  };
 }
 
 /**
@@ -28,7 +85,8 @@ export function fileRelativeDynamicImports(code: string, directory: string, find
  * @example typeScriptDynamicImports("await import('./matrix.ts')", '/exp') // { code: 'await __perfcellImportTypeScript("/exp/matrix.ts")', files: ['/exp/matrix.ts'] } where matrix.ts is there
  */
 export function typeScriptDynamicImports(code: string, directory: string, findTypeScript: (specifier: string, directory: string) => string | undefined = resolveTypeScriptFile): { code: string; files: string[] } {
-  return rewriteDynamicImports(code, directory, findTypeScript, (match) => match);
+  const { code: rewritten, files } = rewriteDynamicImports(code, directory, findTypeScript, (match) => match);
+  return { code: rewritten, files };
 }
 
 /**
@@ -59,16 +117,18 @@ function rewriteDynamicImports(
   directory: string,
   findTypeScript: (specifier: string, directory: string) => string | undefined,
   other: (match: string, call: string, quote: string, specifier: string) => string,
-): { code: string; files: string[] } {
+): { code: string; files: string[]; edits: Edit[] } {
   const files: string[] = [];
-  if (!code.includes('import')) return { code, files };
-  const rewritten = code.replace(DYNAMIC_IMPORT, (match, call: string, quote: string, specifier: string) => {
+  const edits: Edit[] = [];
+  if (!code.includes('import')) return { code, files, edits };
+  const rewritten = code.replace(DYNAMIC_IMPORT, (match, call: string, quote: string, specifier: string, offset: number) => {
     const typescript = findTypeScript(specifier, directory);
-    if (typescript === undefined) return other(match, call, quote, specifier);
-    files.push(typescript);
-    return `${CELL_IMPORT_TYPESCRIPT}(${quoted(typescript, quote)}`;
+    if (typescript !== undefined) files.push(typescript);
+    const replacement = typescript === undefined ? other(match, call, quote, specifier) : `${CELL_IMPORT_TYPESCRIPT}(${quoted(typescript, quote)}`;
+    edits.push({ offset, before: match.length, after: replacement.length });
+    return replacement;
   });
-  return { code: rewritten, files };
+  return { code: rewritten, files, edits };
 }
 
 /**

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import vm from 'node:vm';
-import { CELL_IMPORT_TYPESCRIPT, fileRelativeDynamicImports } from './cell-dynamic-imports.ts';
+import { CELL_IMPORT_TYPESCRIPT, mappedFileRelativeDynamicImports } from './cell-dynamic-imports.ts';
 import { createCellContext } from './cell-context.ts';
 import { createTypeScriptModules, type TypeScriptModules } from './typescript-modules.ts';
 import { cellImport, importTypeScriptBy } from './cell-import.ts';
@@ -215,7 +215,8 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
         compileFailure: { message: problem.message, line, column: problem.column, stack: `${problem.message}\n    at ${where}` },
       };
     }
-    const cell = { ...result.cell, code: fileRelativeDynamicImports(result.cell.code, dirname(path)) };
+    const rewritten = mappedFileRelativeDynamicImports(result.cell.code, dirname(path));
+    const cell: TranspiledCell = { code: rewritten.code, mapPosition: (line, column) => result.cell.mapPosition(line, rewritten.originalColumn(line, column)) };
     mappers.set(sourceUrl, cell);
     cellUrls.set(sourceUrl, source);
     return { source, sourceUrl, compiled: cell, compileFailure: null };

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { loadEsbuild } from '../esbuild-on-demand.ts';
 import { silenceWarning } from '../silence-warning.ts';
-import { CELL_IMPORT_TYPESCRIPT, fileRelativeDynamicImports } from './cell-dynamic-imports.ts';
+import { CELL_IMPORT_TYPESCRIPT, mappedFileRelativeDynamicImports } from './cell-dynamic-imports.ts';
 import { cellImport, importTypeScriptBy } from './cell-import.ts';
 import { createPositionMapper, type SourcePosition } from '../../parsers/source-map-lines.ts';
 
@@ -144,15 +144,16 @@ export function createTypeScriptModules(): TypeScriptModules {
     const cached = loaded.get(file);
     if (cached !== undefined) return cached.exports;
     const result = compile(file);
-    mappers.set(file, createPositionMapper((JSON.parse(result.map) as { mappings: string }).mappings));
+    // its import() through node's own loader, as a cell's (it had no loader: ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING),
+    // a relative specifier written as the file beside it and a TypeScript module's loaded as its imports are
+    const rewritten = mappedFileRelativeDynamicImports(result.code, dirname(file));
+    const mapper = createPositionMapper((JSON.parse(result.map) as { mappings: string }).mappings);
+    mappers.set(file, { map: (line, column) => mapper.map(line, rewritten.originalColumn(line, column)) });
     const module = { exports: {} as unknown, id: file, filename: file, loaded: false };
     // before it runs, as CommonJS does: a cycle of imports gets the exports so far
     loaded.set(file, module);
-    // its import() through node's own loader, as a cell's (it had no loader: ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING),
-    // a relative specifier written as the file beside it and a TypeScript module's loaded as its imports are
     silenceWarning(/USE_MAIN_CONTEXT_DEFAULT_LOADER/);
-    const code = fileRelativeDynamicImports(result.code, dirname(file));
-    const run = vm.compileFunction(code, ['exports', 'require', 'module', '__filename', '__dirname', CELL_IMPORT_TYPESCRIPT], {
+    const run = vm.compileFunction(rewritten.code, ['exports', 'require', 'module', '__filename', '__dirname', CELL_IMPORT_TYPESCRIPT], {
       filename: file,
       importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     }) as (...args: unknown[]) => void;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileRelativeDynamicImports, typeScriptDynamicImports } from '../../src/experiment/cell-dynamic-imports.ts';
+import { fileRelativeDynamicImports, mappedFileRelativeDynamicImports, typeScriptDynamicImports } from '../../src/experiment/cell-dynamic-imports.ts';
 
 describe('fileRelativeDynamicImports', () => {
   it('writes a quoted relative specifier of import() as the file URL beside the cell file', () => {
@@ -21,6 +21,23 @@ describe('fileRelativeDynamicImports', () => {
     // a folder's index.ts by '.' or '..' (it was left to Node's loader, which refuses a folder)
     const index = (specifier: string, directory: string) => (specifier === '.' || specifier === '..' ? `${directory}/index.ts` : undefined);
     expect(fileRelativeDynamicImports("await import('.'); await import(\"..\")", '/exp', index)).toBe("await __perfcellImportTypeScript('/exp/index.ts'); await __perfcellImportTypeScript(\"/exp/index.ts\")");
+  });
+});
+
+describe('mappedFileRelativeDynamicImports', () => {
+  it('takes a column of the rewritten code back to the one it had, past each longer specifier on its line', () => {
+    const code = "x;\nf(import('./a.mjs'), g(), import('./b.mjs'), h());\ny(import('./c.mjs'));";
+    const { code: rewritten, originalColumn } = mappedFileRelativeDynamicImports(code, '/exp');
+    const lines = rewritten.split('\n');
+    const columnOf = (line: number, text: string, nth = 0) => lines[line - 1]!.split(text, nth + 1).join(text).length + 1;
+    // each call's column in the rewritten code back to its column in the original ('g' at 22, 'h' at 46)
+    expect(originalColumn(2, columnOf(2, 'g()'))).toBe(22);
+    expect(originalColumn(2, columnOf(2, 'h()'))).toBe(46);
+    expect(originalColumn(2, columnOf(2, 'f('))).toBe(1);
+    // inside a rewritten call: where it began; other lines as they were
+    expect(originalColumn(2, columnOf(2, 'file:'))).toBe(3);
+    expect(originalColumn(3, columnOf(3, ');'))).toBe(20);
+    expect(originalColumn(1, 2)).toBe(2);
   });
 });
 

@@ -130,6 +130,27 @@ describe('createCellEvaluator', () => {
     }
   });
 
+  it('names the columns after an import() whose specifier it wrote longer, in a cell and in a TypeScript module', async () => {
+    // the rewritten file URL moved what followed it on its line: the stack named the `]` of the
+    // line, 6 columns past `boom` (cell) and `fail` (module), as their source maps snapped to it
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-import-columns-'));
+    try {
+      writeFileSync(join(dir, 'lib.mjs'), 'export const v = 1;\n');
+      writeFileSync(join(dir, 'mod.ts'), "function fail(): never {\n  throw new Error('in module');\n}\nexport async function f(): Promise<unknown[]> {\n  const pair = [await import('./lib.mjs'), fail()];\n  return pair;\n}\n");
+      const outcomes = await runAll(join(dir, 'exp.ts'), [
+        "function boom(): never {\n  throw new Error('in cell');\n}\nimport { f } from './mod.ts';",
+        "const pair = [await import('./lib.mjs'), boom()];",
+        'await f();',
+      ]);
+      expect(outcomes[0]).toEqual({ ok: true });
+      // cells start on lines 2, 7 and 9
+      expect(failureOf(outcomes[1]).stack.split('\n').slice(1)).toEqual([`    at boom (${dir}/exp.ts:3:9)`, `    at ${dir}/exp.ts:7:42`]);
+      expect(failureOf(outcomes[2]).stack.split('\n').slice(1, 3)).toEqual([`    at fail (${dir}/mod.ts:2:9)`, `    at f (${dir}/mod.ts:5:44)`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('imports local TypeScript modules, as ./m.ts or NodeNext\'s ./m.js, with their own TypeScript imports, and names their lines in a stack', async () => {
     // Node 20 loads no TypeScript: './matrix.js' had been 'Cannot find module', './matrix.ts' "SyntaxError: Unexpected token 'export'"
     // a space and parentheses in the path, as in `my lab (v2)`: the stack kept the compiled positions there
