@@ -94,6 +94,8 @@ export function createTypeScriptModules(): TypeScriptModules {
   const mappers = new Map<string, { map(line: number, column: number): SourcePosition | null }>();
   /** Compiled ahead by precompile(), by file; taken by the module's load. */
   const compiling = new Map<string, Promise<void>>();
+  /** Compiles ever started: precompile waits until a round starts none (a failed one leaves `compiling`, so its size cannot tell). */
+  let startedCount = 0;
   const ready = new Map<string, TransformResult>();
   /** Compiled ahead and refused by esbuild, by file, with the text it refused: its load throws that, compiling nothing. */
   const refused = new Map<string, { readonly text: string; readonly failure: unknown }>();
@@ -125,6 +127,7 @@ export function createTypeScriptModules(): TypeScriptModules {
       }
     })();
     compiling.set(file, compiled);
+    startedCount += 1;
   };
 
   const compile = (file: string): TransformResult => {
@@ -194,9 +197,10 @@ export function createTypeScriptModules(): TypeScriptModules {
         const typescript = resolveTypeScriptFile(specifier, dirname(fromFile));
         if (typescript !== undefined) compileAhead(typescript);
       }
-      // until no compiled module has started another
-      for (let started = -1; started !== compiling.size; ) {
-        started = compiling.size;
+      // until no compiled module has started another (by count, not by compiling.size: a module
+      // started in the round a failed one left made it the same, and went unawaited)
+      for (let seen = -1; seen !== startedCount; ) {
+        seen = startedCount;
         await Promise.all(compiling.values());
       }
     },
