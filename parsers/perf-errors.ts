@@ -64,11 +64,12 @@ const perfMissing: Rule = (text, context) => {
   const named = context.perfPathFrom === 'option'
     ? 'the perfPath option names it: point it at a perf binary, or leave it out for perf on PATH'
     : 'PERFCELL_PERF names it: unset PERFCELL_PERF, or point it at a perf binary';
-  const byPath = /spawn (\S*\/\S*) ENOENT/.exec(text);
+  // (the path up to the errno: a folder's name may hold a space, `/opt/my tools/perf`)
+  const byPath = /spawn ([^\n]*\/[^\n]*?) ENOENT/.exec(text);
   if (byPath) return notFound(`perf not found at ${byPath[1]} (${named})`);
   // ...or that is there but cannot be run (a folder, a file without the execute bit): the same fix,
   // where 'perf stopped before counting: spawn /tmp EACCES (run: perfcell doctor)' left it to doctor
-  const deniedPath = /spawn (\S*\/\S*) EACCES/.exec(text);
+  const deniedPath = /spawn ([^\n]*\/[^\n]*?) EACCES/.exec(text);
   if (deniedPath) return notFound(`perf at ${deniedPath[1]} cannot be run: permission denied (${named})`);
   if (/(^|[\s/])perf: (command )?not found|spawn \S*perf ENOENT/m.test(text)) {
     return notFound(`perf not found on PATH (${ANY_PERF_FIX})`);

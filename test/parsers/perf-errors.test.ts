@@ -204,6 +204,14 @@ describe('classifyPerfStderr context', () => {
       message: 'perf not found at /nonexistent/perf (the perfPath option names it: point it at a perf binary, or leave it out for perf on PATH)',
     });
   });
+
+  it('names the whole path of such a perf where a folder in it holds a space', () => {
+    // before: "perf stopped before counting: spawn /opt/my tools/perf EACCES (run: perfcell doctor)", both rules stopping at the space
+    expect(classifyPerfStderr('spawn /opt/my tools/perf EACCES')?.message).toBe('perf at /opt/my tools/perf cannot be run: permission denied (PERFCELL_PERF names it: unset PERFCELL_PERF, or point it at a perf binary)');
+    expect(classifyPerfStderr('spawn /opt/my tools/perf ENOENT')?.message).toBe('perf not found at /opt/my tools/perf (PERFCELL_PERF names it: unset PERFCELL_PERF, or point it at a perf binary)');
+    // a perf by its name alone is still PATH's
+    expect(classifyPerfStderr('Command failed with ENOENT: perf stat true\nspawn perf ENOENT')?.message).toMatch(/^perf not found on PATH/);
+  });
 });
 
 // Live check: today's perf still words these errors the way the captures do.
