@@ -98,7 +98,9 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
     const bannerWidth = outputWidth(errorOutput as { isTTY?: boolean; columns?: number });
     errorOutput.write(`${bannerWidth === undefined ? banner : fitToWidth(banner, bannerWidth, 2)}\n`);
   }
-  const historyPath = options.historyPath === undefined ? defaultHistoryPath() : options.historyPath;
+  // trimmed, as setupHistory trims it: the file checked is the file node:repl then opens (PERFCELL_REPL_HISTORY=' ',
+  // history off for node:repl, had left an empty file named ' ' in the working directory)
+  const historyPath = (options.historyPath === undefined ? defaultHistoryPath() : options.historyPath)?.trim() ?? null;
   const warnHistoryNotKept = (error: Error): void => {
     errorOutput.write(`warning: REPL history not kept: ${error.message} (set PERFCELL_REPL_HISTORY to a writable file, or '' for none)\n`);
   };

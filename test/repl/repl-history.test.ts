@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -42,5 +42,15 @@ describe('REPL history (through a pty)', () => {
     ]);
     expect(result.stderr).toMatch(/^In \[1\]: 42$/m);
     expect(result.stdout.split('\n')).toHaveLength(1);
+  });
+
+  // node:repl's setupHistory trims the path: perfcell's own check of ' ' (history off for node:repl) had made an empty file named ' '
+  it("a history path of spaces is none, as node:repl reads it: no file made in the working directory", { timeout: 60_000 }, async (test) => {
+    const folder = mkdtempSync(join(tmpdir(), 'perfcell-history-'));
+    test.onTestFinished(() => rmSync(folder, { recursive: true, force: true }));
+    const result = await execa(process.execPath, [cliPath, 'repl', '--json', '--no-perf'], { input: '6 * 7\n', cwd: folder, reject: false, timeout: 30_000, env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: ' ' } });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/^In \[1\]: 42$/m);
+    expect(readdirSync(folder)).toEqual([]);
   });
 });
