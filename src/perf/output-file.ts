@@ -72,18 +72,27 @@ export interface RefusedFolder {
 const O_TMPFILE = 0o20000000 | constants.O_DIRECTORY;
 
 /**
+ * The errno codes of a file system that takes no O_TMPFILE: EOPNOTSUPP, which Node names ENOTSUP
+ * (the same number on Linux: NFS, 9p, FUSE without it, /proc), and a kernel before it (EISDIR, EINVAL).
+ * Only 'EOPNOTSUPP' had been looked for: such a TMPDIR was passed over for /dev/shm, and without
+ * that, cells ended with 'error: EROFS: read-only file system, open '/dev/shm''.
+ */
+const NO_TMPFILE = new Set(['ENOTSUP', 'EOPNOTSUPP', 'EISDIR', 'EINVAL']);
+
+/**
  * An open file in `directory` that has no name there: O_TMPFILE's, or where the file system takes
  * none, a named file unlinked at once, before the page written to check the folder's room (a
  * write to a disk) and the watch: a perfcell killed in between left perfcell-PID-….perf in TMPDIR
- * (SIGKILL, or a Ctrl-C in cells' first 0.1 s, before perfcell's handlers).
+ * (SIGKILL, or a Ctrl-C in cells' first 0.1 s, before perfcell's handlers). `open` makes the
+ * O_TMPFILE one, from the folder and the flags (a test's may ask a file system that refuses it).
  */
-function openNameless(directory: string): number {
+export function openNameless(directory: string, open: (folder: string, flags: number) => number = (folder, flags) => openSync(folder, flags, 0o600)): number {
   try {
-    return openSync(directory, O_TMPFILE | constants.O_RDWR | constants.O_APPEND, 0o600);
+    return open(directory, O_TMPFILE | constants.O_RDWR | constants.O_APPEND);
   } catch (error: unknown) {
     // a folder that refuses files altogether refuses the named one too, which says why
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EOPNOTSUPP' && code !== 'EISDIR' && code !== 'EINVAL') throw error;
+    if (!NO_TMPFILE.has(code ?? '')) throw error;
   }
   const path = join(directory, `perfcell-${process.pid}-${Date.now()}-${sequence++}.perf`);
   const fd = openSync(path, 'a+', 0o600);

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readlinkSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createPerfOutputFile } from '../../src/perf/output-file.ts';
+import { createPerfOutputFile, openNameless } from '../../src/perf/output-file.ts';
 
 const builtModule = join(import.meta.dirname, '..', '..', 'dist', 'src', 'perf', 'output-file.js');
 
@@ -64,4 +64,26 @@ describe("perf's output file (what perf writes, read back as it grows)", () => {
       rmSync(folder, { recursive: true, force: true });
     }
   }, 30_000);
+});
+
+// A TMPDIR on a file system that takes no O_TMPFILE (NFS, 9p, FUSE without it) refuses it with
+// EOPNOTSUPP, which Node names ENOTSUP: only 'EOPNOTSUPP' had been looked for, so the named file
+// was never made there (a shared perf's file went to /dev/shm, and without one cells failed with
+// 'error: EROFS: read-only file system, open '/dev/shm'').
+describe("perf's output file where O_TMPFILE is refused", () => {
+  it('is a named file in that folder, unlinked at once', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'perfcell-no-tmpfile-'));
+    try {
+      // /proc takes no O_TMPFILE: the kernel's own refusal, for the flags the code asks with
+      const fd = openNameless(folder, (_folder, flags) => openSync('/proc', flags, 0o600));
+      try {
+        expect(readlinkSync(`/proc/self/fd/${fd}`)).toMatch(new RegExp(`^${folder}/perfcell-${process.pid}-.*\\.perf \\(deleted\\)$`));
+        expect(readdirSync(folder)).toEqual([]);
+      } finally {
+        closeSync(fd);
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
 });
