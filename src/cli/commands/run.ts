@@ -6,7 +6,7 @@ import { armEarlyGate } from '../../session/early-gate.ts';
 import { holdInterruptions, InterruptedError, interruption, settleAfterExit, settleInterruption, type Interruption, wasPassedOn } from '../../session/interruption.ts';
 import { LaunchError } from '../../session/exec-failure.ts';
 import { formatError } from '../errors.ts';
-import { endBySignal } from '../end-by-signal.ts';
+import { endByInterruption, endBySignal } from '../end-by-signal.ts';
 import { endingText, renderReportText } from '../../render/report-text.ts';
 import { moveToFreshRow } from '../../live/fresh-row.ts';
 import { prepareFormatters } from '../../render/units.ts';
@@ -129,6 +129,14 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
           }
           await writeRepeatedRuns(command, series.reports, { json: flags.json === true, ...(flags.output === undefined ? {} : { output: flags.output }), ...(flags.html === undefined ? {} : { html: flags.html }) }, series.partial, series.runsRerun);
           if (series.launchFailure !== null) failLaunch(series.launchFailure, cmd);
+          // A signal once the last run was over, as the results were written: nothing was cut short,
+          // and perfcell still ends by it, as a signal between runs ends the series (it had been
+          // swallowed: exit 0, not a word), as compare's and cells' are (a synchronous write, the page, holds its handler back)
+          const late = series.partial === null ? await settleAfterExit() : null;
+          if (late !== null) {
+            process.stderr.write(`perfcell: interrupted by ${late.signal} after the last run: the results are complete\n`);
+            endByInterruption(late);
+          }
           return;
         }
         let report: CommandReport;
