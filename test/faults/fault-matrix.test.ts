@@ -210,6 +210,22 @@ describe.concurrent('fault matrix: run', () => {
     expect(await ended, stderr).toBe('SIGINT');
     expect(stderr.trimEnd().split('\n').at(-1)).toBe('perfcell: interrupted by SIGINT after the last run: the results are complete');
   }, 30_000);
+  // the same for one run (a review): its page written after the program's end swallowed the Ctrl-C
+  it('run: SIGINT while the page is written after the program ended: written, complete, then ends by it', async () => {
+    const fifo = join(dir, 'late-signal-one-run.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const child = spawn(process.execPath, [cliPath, 'run', '--no-perf', '--html', fifo, '--', 'true'], { detached: true, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+    let stderr = '';
+    const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+    // the report is out: run now waits in the page's open for a reader
+    await new Promise<void>((resolve) => child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); if (/^true peaked /m.test(stderr)) resolve(); }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    process.kill(-child.pid!, 'SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await fsPromises.readFile(fifo, 'utf8')).toMatch(/^<!DOCTYPE html>/i);
+    expect(await ended, stderr).toBe('SIGINT');
+    expect(stderr.trimEnd().split('\n').at(-1)).toBe('perfcell: interrupted by SIGINT after the program had ended: the results are complete');
+  }, 30_000);
   it('a program that ignores SIGTERM is still reported once it ends, and its status is perfcell\'s (as under timeout)', async () => {
     const outcome = await perfcell(['run', '--no-perf', '--', 'sh', '-c', 'trap "" TERM; sleep 1'], { signal: { name: 'SIGTERM', toGroup: false, when: 'sleep 1' } });
     expectOutcome(outcome, 0, /^perfcell: interrupted by SIGTERM; passed it on to the program \(exit code 0\)$/);

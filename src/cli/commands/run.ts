@@ -193,7 +193,14 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
         }
         // A report file that cannot be written is said, but the exit status stays the program's.
         for (const failure of failures) process.stderr.write(`error: ${failure}\n`);
-        if (stop !== null) {
+        // A signal once the program had ended, as the page was written: nothing was cut short, and
+        // perfcell still ends by it, as run -r, compare and cells do (it had been swallowed: the
+        // program's status, not a word, and a shell's loop of runs went on)
+        const late = stop === null ? await settleAfterExit() : null;
+        if (late !== null) {
+          process.stderr.write(`perfcell: interrupted by ${late.signal} after the program had ended: the results are complete\n`);
+          endByInterruption(late);
+        } else if (stop !== null) {
           process.stderr.write(messageText(interruptedLineOf(stop), process.stderr));
           // the program died of perfcell's signal: perfcell dies of it too, as perf stat and timeout do
           if (report.signal === stop.signal) endBySignal(stop.signal);
