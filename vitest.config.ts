@@ -23,6 +23,7 @@ const IN_PROCESS = [
   'test/render/compare-csv.test.ts',
   'test/live/follower.test.ts',
   'test/kernel/kernel-client.test.ts',
+  'test/kernel/cell-engine-memory.test.ts',
 ];
 
 export default defineConfig({

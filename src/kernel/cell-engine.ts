@@ -51,7 +51,8 @@ export interface CellEngineOptions {
 }
 
 interface Pending {
-  readonly resolve: (run: EngineRun) => void;
+  /** Emptied with the rest once the cell has ended (releaseCell). */
+  resolve: (run: EngineRun) => void;
   outcome: CellOutcome | null;
   thrown: { value: unknown } | null;
   report: ReplReportEvent | null;
@@ -125,7 +126,9 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
       if (cell === null) return;
       pending = null;
       const outcome: CellOutcome = cell.outcome ?? (cell.thrown !== null ? { kind: 'thrown', value: cell.thrown.value } : { kind: 'value', value: undefined });
-      cell.resolve({ outcome, report: cell.report });
+      const { resolve, report } = cell;
+      releaseCell(cell);
+      resolve({ outcome, report });
     },
   });
 
@@ -188,6 +191,20 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
     if (pending === null || !pending.awaiting || pending.outcome !== null || pending.thrown !== null) return false;
     server.emit('SIGINT');
     return true;
+  }
+
+  /**
+   * node:repl keeps each eval's callback reachable after the eval, and so the cell the callback
+   * holds: a cell that kept its value, its throw and the promise of its run kept every value a
+   * notebook had shown in RAM for good (a 39 MiB array, two cells and any number of gc() later,
+   * still in current RAM, where the REPL lets go of it once `_` holds the next value; only a heap
+   * snapshot's GC freed them). The ended cell hands them on and keeps none of them.
+   */
+  function releaseCell(cell: Pending): void {
+    cell.outcome = null;
+    cell.thrown = null;
+    cell.report = null;
+    cell.resolve = () => undefined;
   }
 
   let queue: Promise<unknown> = Promise.resolve();
