@@ -10,6 +10,7 @@ import { createTypeScriptModules, type TypeScriptModules } from './typescript-mo
 import { cellImport, importTypeScriptBy } from './cell-import.ts';
 import { CELL_IMPORT, CELL_IMPORT_META, transpileCell, transpileCells, type TranspiledCell, type TranspileResult } from './transpile-cell.ts';
 import { createScopeTools } from '../repl/scope-tools.ts';
+import { exposeGc } from '../repl/expose-gc.ts';
 import { classifyJavaScript } from '../repl/typescript.ts';
 import { guardCells } from './cell-guard.ts';
 import type { CountingSwitch } from '../perf/controller.ts';
@@ -154,6 +155,9 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
   if (uniqueContextId === null) throw new Error('the inspector did not announce the cells context (is node started with --inspect-brk elsewhere?)');
   const typescriptModules = createTypeScriptModules();
   addNodeGlobals(context, path, options.consoleStdout === undefined ? process.stdout : options.consoleStdout, typescriptModules);
+  // gc(), as a REPL line and a notebook cell have it: a notebook the kernel ran threw 'gc is not
+  // defined' at its gc() under perfcell cells (the context is a new one, and node has no --expose-gc)
+  exposeGc(context as { gc?: unknown });
   // perfcell.timeit and perfcell.compare, as in the REPL; a cell's value is not printed, so each
   // prints its text on the cells' console as it ends (its figures had been nowhere unless the cell
   // logged the result: the cell's report has only the whole timing's cost)

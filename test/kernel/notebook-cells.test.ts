@@ -103,6 +103,19 @@ describe('perfcell cells NOTEBOOK.ipynb', () => {
     expect(written.cells[3]!.outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: 'old' }]);
   });
 
+  it("gives a notebook's cells gc(), as the kernel and the REPL do", async () => {
+    const path = join(dir, 'gc.ipynb');
+    writeFileSync(path, notebookOf([
+      { cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: 'let block = new Uint8Array(32 * 1024 * 1024).fill(7)' },
+      // before: ReferenceError: gc is not defined, in a notebook the kernel had run
+      { cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: 'block = null;\ngc()' },
+    ]));
+    const result = await perfcell(['cells', path, '--json', '--no-perf']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const document = JSON.parse(result.stdout) as { cells: { report: { memory: { usedBytes: number } } }[] };
+    expect(document.cells[1]!.report.memory.usedBytes).toBeLessThan(-27 * 1024 * 1024);
+  });
+
   it('--write stores a cell that did not compile as its error alone: it ran nothing, so no report', async () => {
     const path = join(dir, 'syntax.ipynb');
     writeFileSync(path, notebookOf([
