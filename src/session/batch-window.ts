@@ -8,6 +8,7 @@ import { resolvePerfOptions, type MeasureOptions } from './options.ts';
 import { awaitBackgroundCompiles } from './background-compiles.ts';
 import type { CountersReport } from './report.ts';
 import { noteNestedMeasurement } from './window.ts';
+import { isDefaultEventsNote } from '../perf/default-events.ts';
 
 /** What one synchronous batch of calls cost: its time, perf's counters and the collections in it. */
 export interface BatchMeasurement {
@@ -63,6 +64,10 @@ export async function measureBatch(body: () => void, options: MeasureOptions = {
     if (window.problem) warnings.push(window.problem.message);
     const built = buildPerfCounters(window, perfOptions.intervalMs, perfOptions.events, perfOptions.metricGroups, { hasCachegrind: false });
     counters = built.counters;
+    // The default events' note is said once in a process, by the first window that counts them: a
+    // timeit first in a session took it here and dropped it, so neither it nor any later line, cell
+    // or report said what the counts were of. Passed on, it is said once with the timeit's warnings.
+    warnings.push(...built.notes.filter(isDefaultEventsNote));
     if (counters.events.length === 0 && counters.unsupported.length === 0) perfWorked = false;
   }
   if (failure !== null) {
