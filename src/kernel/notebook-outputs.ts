@@ -11,7 +11,7 @@ export interface NotebookRun {
 
 /**
  * The notebook's JSON with each run cell's error (if it failed) and report, as the kernel shows
- * them (display_data: text, HTML table, report JSON), numbered `In [N]` in run order, in place of
+ * them (display_data: text and HTML table with the report's warnings under it, report JSON), numbered `In [N]` in run order, in place of
  * its earlier report and error. Its other outputs (values and prints a kernel made: `cells` does
  * not capture them) stay, renumbered; cells not run keep all theirs. Indented by one space, as Jupyter saves.
  */
@@ -30,7 +30,8 @@ export function withReports(notebookText: string, runs: readonly NotebookRun[]):
       const [ename, ...rest] = run.failure.message.split(': ');
       outputs.push({ output_type: 'error', ename: rest.length > 0 ? ename : 'Error', evalue: rest.length > 0 ? rest.join(': ') : run.failure.message, traceback: run.failure.stack.split('\n') });
     }
-    if (!ranNothing(run.failure)) outputs.push({ output_type: 'display_data', data: reportBundle(report), metadata: {} });
+    // the report's warnings under it, as the kernel shows a cell's (they had been in its JSON alone)
+    if (!ranNothing(run.failure)) outputs.push({ output_type: 'display_data', data: reportBundle(report, { notes: report.warnings.map((warning) => `warning: ${warning}`) }), metadata: {} });
     cell['outputs'] = outputs;
     cell['execution_count'] = count;
   });

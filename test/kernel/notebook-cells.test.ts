@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitNotebook } from '../../parsers/notebook.ts';
+import { escapeHtml } from '../../src/kernel/report-html.ts';
 import { cliPath } from '../support/fixtures.ts';
 import { perfAttachedTo, waitUntil } from './jupyter.ts';
 
@@ -114,6 +115,23 @@ describe('perfcell cells NOTEBOOK.ipynb', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     const document = JSON.parse(result.stdout) as { cells: { report: { memory: { usedBytes: number } } }[] };
     expect(document.cells[1]!.report.memory.usedBytes).toBeLessThan(-27 * 1024 * 1024);
+  });
+
+  it("--write's report text and table carry the report's warnings, as the kernel shows them under a cell", async () => {
+    const path = join(dir, 'warned.ipynb');
+    // a timeit in a cell is a measurement inside the cell's own: its report says so (with perf), or why perf could not count
+    writeFileSync(path, notebookOf([{ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: 'await perfcell.timeit(() => Math.sqrt(2), { runs: 1, minTime: 0.001 })' }]));
+    const result = await perfcell(['cells', path, '--write']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const written = JSON.parse(readFileSync(path, 'utf8')) as { cells: { outputs: { data: Record<string, unknown> }[] }[] };
+    const data = written.cells[0]!.outputs.at(-1)!.data;
+    const warnings = (data['application/vnd.perfcell.report+json'] as { warnings: string[] }).warnings;
+    expect(warnings.length).toBeGreaterThan(0);
+    // before: in the report's JSON only, where the kernel's text and table say each one
+    for (const warning of warnings) {
+      expect(data['text/plain']).toContain(`warning: ${warning}`);
+      expect(data['text/html']).toContain(escapeHtml(`warning: ${warning}`));
+    }
   });
 
   it('--write stores a cell that did not compile as its error alone: it ran nothing, so no report', async () => {
