@@ -1,11 +1,10 @@
 import { execa } from 'execa';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../support/fixtures.ts';
 import { leakedPerfPidsSettled, perfPidsNow } from '../support/leaked-perf.ts';
+import { linkedUserProject } from '../support/user-project.ts';
 import { perfStatPageFaults, perfUsable } from '../support/perf.ts';
 
 /**
@@ -15,15 +14,11 @@ import { perfStatPageFaults, perfUsable } from '../support/perf.ts';
  * against ground truth (pages touched, plain perf stat, the program's own allocation).
  */
 const MIB = 1024 * 1024;
-const root = fileURLToPath(new URL('../../', import.meta.url));
 let project = '';
 const perfBefore = perfPidsNow();
 
 beforeAll(() => {
-  project = mkdtempSync(join(tmpdir(), 'perfcell-user-'));
-  mkdirSync(join(project, 'node_modules'));
-  symlinkSync(root, join(project, 'node_modules', 'perfcell'), 'dir');
-  writeFileSync(join(project, 'package.json'), '{ "type": "module", "private": true }\n');
+  project = linkedUserProject('perfcell-user-');
 });
 afterAll(async () => {
   rmSync(project, { recursive: true, force: true });

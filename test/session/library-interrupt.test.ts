@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leakedPerfPidsSettled, perfPidsNow } from '../support/leaked-perf.ts';
+import { linkedUserProject } from '../support/user-project.ts';
 
 /**
  * A script of the user's that measures programs in a loop, Ctrl-C'd as a terminal does (SIGINT to
@@ -13,15 +12,11 @@ import { leakedPerfPidsSettled, perfPidsNow } from '../support/leaked-perf.ts';
  * loop went on and the script exited 0 (a QA pass). A script with a SIGINT handler of its own
  * handles it. Real perfcell (the built library), real sleep, real signals.
  */
-const root = fileURLToPath(new URL('../../', import.meta.url));
 let project = '';
 const perfBefore = perfPidsNow();
 
 beforeAll(() => {
-  project = mkdtempSync(join(tmpdir(), 'perfcell-library-interrupt-'));
-  mkdirSync(join(project, 'node_modules'));
-  symlinkSync(root, join(project, 'node_modules', 'perfcell'), 'dir');
-  writeFileSync(join(project, 'package.json'), '{ "type": "module", "private": true }\n');
+  project = linkedUserProject('perfcell-library-interrupt-');
 });
 afterAll(async () => {
   rmSync(project, { recursive: true, force: true });

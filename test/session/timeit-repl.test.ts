@@ -82,40 +82,37 @@ describe('perfcell.timeit and perfcell.compare in scope', () => {
     expect(await repl.send('6 * 7')).toMatch(/\n42\n/);
   });
 
+  /**
+   * Starts `line` (which calls slow(), 0.1 s a call, for some seconds) in a pty REPL, Ctrl-C at
+   * 0.5 s, and gives how many calls there were at the next prompt, checking that none came after.
+   */
+  async function callsAfterCtrlC(line: string): Promise<number> {
+    repl = await startPtyRepl(['repl', '--no-perf']);
+    await repl.send('globalThis.calls = 0; function slow() { calls++; const end = Date.now() + 100; while (Date.now() < end); }');
+    const from = repl.text().length;
+    repl.write(`${line}\r`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    repl.write('\x03');
+    await repl.waitFor(/interrupted by Ctrl-C[\s\S]*In \[3\]: $/, from, 20_000);
+    const callsAt = async (): Promise<number> => Number(/\n(\d+)\n/.exec(await repl!.send('calls'))?.[1]);
+    const atPrompt = await callsAt();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await callsAt()).toBe(atPrompt);
+    return atPrompt;
+  }
+
   // A QA pass: Ctrl-C in a line that awaits perfcell.timeit ended the line (node:repl rejects an
   // interrupted await), but the timing went on behind the prompt, batch after batch, its perfs and
   // CPU among the next lines', and its result shown nowhere.
   it("Ctrl-C during a line's await perfcell.timeit stops the timing with the line", { timeout: 60_000 }, async () => {
-    repl = await startPtyRepl(['repl', '--no-perf']);
-    await repl.send('globalThis.calls = 0; function slow() { calls++; const end = Date.now() + 100; while (Date.now() < end); }');
-    const from = repl.text().length;
     // 30 runs of one 0.1 s call: some 3 s, stopped at 0.5 s
-    repl.write('await perfcell.timeit(slow, { loops: 1, runs: 30, warmup: 0 })\r');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    repl.write('\x03');
-    await repl.waitFor(/interrupted by Ctrl-C[\s\S]*In \[3\]: $/, from, 20_000);
-    const callsAt = async (): Promise<number> => Number(/\n(\d+)\n/.exec(await repl!.send('calls'))?.[1]);
-    const atPrompt = await callsAt();
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(await callsAt()).toBe(atPrompt);
-    expect(atPrompt).toBeLessThan(30);
+    expect(await callsAfterCtrlC('await perfcell.timeit(slow, { loops: 1, runs: 30, warmup: 0 })')).toBeLessThan(30);
   });
 
   // The same QA pass: perfcell.compare went on behind the prompt too (its function called 23, then 35 times).
   it("Ctrl-C during a line's await perfcell.compare stops its rounds with the line", { timeout: 60_000 }, async () => {
-    repl = await startPtyRepl(['repl', '--no-perf']);
-    await repl.send('globalThis.calls = 0; function slow() { calls++; const end = Date.now() + 100; while (Date.now() < end); }');
-    const from = repl.text().length;
     // 20 rounds of two runs of one 0.1 s call: some 4 s, stopped at 0.5 s
-    repl.write('await perfcell.compare({ a: slow, b: slow }, { loops: 1, runs: 20, warmup: 0 })\r');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    repl.write('\x03');
-    await repl.waitFor(/interrupted by Ctrl-C[\s\S]*In \[3\]: $/, from, 20_000);
-    const callsAt = async (): Promise<number> => Number(/\n(\d+)\n/.exec(await repl!.send('calls'))?.[1]);
-    const atPrompt = await callsAt();
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(await callsAt()).toBe(atPrompt);
-    expect(atPrompt).toBeLessThan(40);
+    expect(await callsAfterCtrlC('await perfcell.compare({ a: slow, b: slow }, { loops: 1, runs: 20, warmup: 0 })')).toBeLessThan(40);
   });
 
   // A QA pass: .timeit compiled its code as JavaScript alone, so TypeScript the REPL takes as a line
