@@ -112,6 +112,34 @@ file('binary.bin', Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 791
 file('words.txt', 'hello\nworld\n');
 file('long.txt', `${'x'.repeat(100_000)}\n`);
 
+
+/**
+ * perfcell writing its results into a FIFO (`fifo` names it in `args`, under dir), which holds it in
+ * the file's open once everything else is out: SIGINT to its group once `ready` is seen on the
+ * stream `on` (and `afterMs` more), then the FIFO read. What a Ctrl-C during the results' writing leaves: what was
+ * written there, the signal perfcell ended by, and its stderr.
+ */
+async function lateSignal(args: (fifo: string) => readonly string[], name: string, on: 'stdout' | 'stderr', ready: RegExp, afterMs = 0): Promise<{ written: string; signal: NodeJS.Signals | null; stderr: string }> {
+  const fifo = join(dir, name);
+  execFileSync('mkfifo', [fifo]);
+  const child = spawn(process.execPath, [cliPath, ...args(fifo)], { detached: true, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+  const seen = { stdout: '', stderr: '' };
+  const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+  await new Promise<void>((resolve) => {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      child[stream].on('data', (chunk: Buffer) => {
+        seen[stream] += chunk.toString();
+        if (stream === on && ready.test(seen[stream])) resolve();
+      });
+    }
+  });
+  await new Promise((resolve) => setTimeout(resolve, afterMs));
+  process.kill(-child.pid!, 'SIGINT');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const written = await fsPromises.readFile(fifo, 'utf8');
+  return { written, signal: await ended, stderr: seen.stderr };
+}
+
 describe.concurrent('fault matrix: run', () => {
   it('a missing program: exit 127 (as timeout and env), named', async () => {
     expectOutcome(await perfcell(['run', '--no-perf', '--', 'no-such-program-xyz']), 127, /^error: cannot run no-such-program-xyz: no such file or directory \(check the name, PATH and permissions\)$/);
@@ -197,33 +225,18 @@ describe.concurrent('fault matrix: run', () => {
   // as compare's (fault matrix: compare): a Ctrl-C once run -r's last run was over, as its page was
   // written, was swallowed (exit 0, not a word), where one between runs ends the series by it
   it('run -r: SIGINT while the page is written after the last run: written, complete, then ends by it', async () => {
-    const fifo = join(dir, 'late-signal-run.fifo');
-    execFileSync('mkfifo', [fifo]);
-    const child = spawn(process.execPath, [cliPath, 'run', '--no-perf', '-r', '2', '--html', fifo, '--', 'true'], { detached: true, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
-    let stderr = '';
-    const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
     // the summary is out: run now waits in the page's open for a reader
-    await new Promise<void>((resolve) => child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); if (/^ {2}peak RSS /m.test(stderr)) resolve(); }));
-    process.kill(-child.pid!, 'SIGINT');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await fsPromises.readFile(fifo, 'utf8')).toMatch(/^<!DOCTYPE html>/i);
-    expect(await ended, stderr).toBe('SIGINT');
+    const { written, signal, stderr } = await lateSignal((fifo) => ['run', '--no-perf', '-r', '2', '--html', fifo, '--', 'true'], 'late-signal-run.fifo', 'stderr', /^ {2}peak RSS /m);
+    expect(written).toMatch(/^<!DOCTYPE html>/i);
+    expect(signal, stderr).toBe('SIGINT');
     expect(stderr.trimEnd().split('\n').at(-1)).toBe('perfcell: interrupted by SIGINT after the last run: the results are complete');
   }, 30_000);
   // the same for one run (a review): its page written after the program's end swallowed the Ctrl-C
   it('run: SIGINT while the page is written after the program ended: written, complete, then ends by it', async () => {
-    const fifo = join(dir, 'late-signal-one-run.fifo');
-    execFileSync('mkfifo', [fifo]);
-    const child = spawn(process.execPath, [cliPath, 'run', '--no-perf', '--html', fifo, '--', 'true'], { detached: true, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
-    let stderr = '';
-    const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
-    // the report is out: run now waits in the page's open for a reader
-    await new Promise<void>((resolve) => child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); if (/^true peaked /m.test(stderr)) resolve(); }));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    process.kill(-child.pid!, 'SIGINT');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await fsPromises.readFile(fifo, 'utf8')).toMatch(/^<!DOCTYPE html>/i);
-    expect(await ended, stderr).toBe('SIGINT');
+    // the report is out, and run, once it has looked for a signal the program's end brought, waits in the page's open for a reader
+    const { written, signal, stderr } = await lateSignal((fifo) => ['run', '--no-perf', '--html', fifo, '--', 'true'], 'late-signal-one-run.fifo', 'stderr', /^true peaked /m, 200);
+    expect(written).toMatch(/^<!DOCTYPE html>/i);
+    expect(signal, stderr).toBe('SIGINT');
     expect(stderr.trimEnd().split('\n').at(-1)).toBe('perfcell: interrupted by SIGINT after the program had ended: the results are complete');
   }, 30_000);
   it('a program that ignores SIGTERM is still reported once it ends, and its status is perfcell\'s (as under timeout)', async () => {
@@ -492,20 +505,10 @@ describe.concurrent('fault matrix: compare', () => {
   // swallowed: everything written, exit 0, not a word, and a shell's loop of compares went on (a QA
   // pass). The export into a FIFO holds compare in its writing until the test reads it, after its SIGINT.
   it('SIGINT while the results are written: all of them written, complete, then ends by it', async () => {
-    const fifo = join(dir, 'late-signal.fifo');
-    execFileSync('mkfifo', [fifo]);
-    const child = spawn(process.execPath, [cliPath, 'compare', '--no-perf', '--runs', '2', '--export-json', fifo, '--', 'true', '/bin/true'], { detached: true, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
     // the summary is out: compare now waits in the export's open for a reader
-    await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); if (stdout.includes('Summary')) resolve(); }));
-    process.kill(-child.pid!, 'SIGINT');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const exported = await fsPromises.readFile(fifo, 'utf8');
-    expect(await ended, stderr).toBe('SIGINT');
-    expect(json(exported).partial).toBeUndefined();
+    const { written, signal, stderr } = await lateSignal((fifo) => ['compare', '--no-perf', '--runs', '2', '--export-json', fifo, '--', 'true', '/bin/true'], 'late-signal.fifo', 'stdout', /Summary/);
+    expect(signal, stderr).toBe('SIGINT');
+    expect(json(written).partial).toBeUndefined();
     expect(stderr.trimEnd().split('\n').at(-1)).toBe('perfcell: interrupted by SIGINT after the last run: the results are complete');
   }, 30_000);
   it('an alternative failing on its 5th call keeps the finished rounds (printed, exported), then fails with the cause', async () => {
@@ -571,19 +574,10 @@ describe.concurrent('fault matrix: Ctrl-C while the cells compile', () => {
 describe.concurrent('fault matrix: cells', () => {
   // as compare's (fault matrix: compare): a Ctrl-C as the results were written was swallowed, exit 0
   it('SIGINT while the page is written after the last cell: written, complete, then ends by it', async () => {
-    const fifo = join(dir, 'late-signal-cells.fifo');
-    execFileSync('mkfifo', [fifo]);
-    const child = spawn(process.execPath, [cliPath, 'cells', '--no-perf', '--html', fifo, lateCells], { detached: true, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
     // the summary table is out: cells now waits in the page's open for a reader
-    await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); if (/^cell +line/m.test(stdout)) resolve(); }));
-    process.kill(-child.pid!, 'SIGINT');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await fsPromises.readFile(fifo, 'utf8')).toMatch(/^<!DOCTYPE html>/i);
-    expect(await ended, stderr).toBe('SIGINT');
+    const { written, signal, stderr } = await lateSignal((fifo) => ['cells', '--no-perf', '--html', fifo, lateCells], 'late-signal-cells.fifo', 'stdout', /^cell +line/m);
+    expect(written).toMatch(/^<!DOCTYPE html>/i);
+    expect(signal, stderr).toBe('SIGINT');
     expect(stderr.trimEnd().split('\n').at(-1)).toBe('perfcell: interrupted by SIGINT after the last cell: the results are complete');
   }, 30_000);
   it('process.exit(4) in a cell: reports and outputs written, exit 4, later cells named as not run', async () => {
