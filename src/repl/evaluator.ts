@@ -58,11 +58,20 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
     },
   });
   const server = repl.start({ prompt: '', input: new PassThrough(), output, terminal: false, useGlobal: true, ignoreUndefined: true });
+  // local TypeScript modules from the working directory, as the REPL loads them (it refused './matrix.ts')
+  const typescriptImports = createLineTypeScriptImports();
+  /** Errors whose stack is mapped already: one thrown again would be mapped a second time. */
+  const mapped = new WeakSet<Error>();
   const originalWriter = server.writer;
   const originalEval = server.eval as (code: string, context: object, file: string, callback: EvalCallback) => void;
   const originalDisplayPrompt = server.displayPrompt.bind(server);
   Object.assign(server, {
     writer: Object.assign((value: unknown): string => {
+      // a stack through a TypeScript module names its own lines, as the REPL's does (the compiled code's had been named)
+      if (value instanceof Error && typeof value.stack === 'string' && !mapped.has(value)) {
+        mapped.add(value);
+        value.stack = typescriptImports.rewriteStack(value.stack);
+      }
       if (pending !== null && pending.thrown === null) pending.thrown = { value };
       return originalWriter.call(server, value);
     }, { options: (originalWriter as { options?: unknown }).options }),
@@ -78,8 +87,6 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
     },
   });
 
-  // local TypeScript modules from the working directory, as the REPL loads them (it refused './matrix.ts')
-  const typescriptImports = createLineTypeScriptImports();
   let queue: Promise<unknown> = Promise.resolve();
   let isClosed = false;
   const run = async (code: string): Promise<unknown> => {

@@ -28,6 +28,18 @@ describe('createEvaluator: the REPL evaluation, one scope for many sources', () 
     }
   });
 
+  it("names a TypeScript module's own line in a stack through it, as the REPL does (the compiled one's had been named)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-evaluator-ts-'));
+    try {
+      const file = join(dir, 'thrower.ts');
+      writeFileSync(file, 'export function fail(n: number): number {\n  const x: number = n;\n  if (x > 1) throw new Error(`boom ${x}`);\n  return x;\n}\n');
+      const thrown = await evaluator.evaluate(`(await import(${JSON.stringify(file)})).fail(2)`).catch((error: unknown) => error);
+      expect(String((thrown as Error).stack)).toContain(`${file}:3:20`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses an evaluate() after close(), naming the fix (it had run on in the closed REPL)', async () => {
     const closed = createEvaluator();
     expect(await closed.evaluate('1 + 1')).toBe(2);
