@@ -31,7 +31,10 @@ export function mappedFileRelativeDynamicImports(
   directory: string,
   findTypeScript: (specifier: string, directory: string) => string | undefined = resolveTypeScriptFile,
 ): { code: string; originalColumn(line: number, column: number): number } {
-  const rewritten = rewriteDynamicImports(code, directory, findTypeScript, (_match, call, quote, specifier) => `${call}${quote}${pathToFileURL(resolve(directory, specifier)).href}${quote}`);
+  // resolved as a URL, as Node's import() reads a specifier: a path's '?v=2' is a query and '%20' a
+  // space ('/data/mod.mjs?v=2', which Node loads, had become the file 'mod.mjs%3Fv=2')
+  const folder = pathToFileURL(`${resolve(directory)}/`);
+  const rewritten = rewriteDynamicImports(code, directory, findTypeScript, (_match, call, quote, specifier) => `${call}${quote}${new URL(specifier, folder).href}${quote}`);
   return { code: rewritten.code, originalColumn: columnsBack(code, rewritten.edits) };
 }
 

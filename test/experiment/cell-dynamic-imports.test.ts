@@ -7,6 +7,12 @@ describe('fileRelativeDynamicImports', () => {
     expect(fileRelativeDynamicImports('await import ( "../up/x.js", { with: {} })', '/exp/sub')).toBe('await import ( "file:///exp/up/x.js", { with: {} })');
   });
 
+  it("reads the specifier as Node's import() reads it, a URL: its query and its %-escapes kept (an absolute one had been left to Node, which loaded it)", () => {
+    expect(fileRelativeDynamicImports("await import('/data/mod.mjs?v=2')", '/exp')).toBe("await import('file:///data/mod.mjs?v=2')");
+    expect(fileRelativeDynamicImports("await import('./mod.mjs?v=2#x')", '/my exp')).toBe("await import('file:///my%20exp/mod.mjs?v=2#x')");
+    expect(fileRelativeDynamicImports("await import('/data/a%20b.mjs')", '/exp')).toBe("await import('file:///data/a%20b.mjs')");
+  });
+
   it('leaves bare specifiers, built ones, other calls named import, and code without import()', () => {
     for (const code of ["await import('node:path')", "await import('pkg')", 'await import(`./${name}.js`)', "await import(base + './x.js')", "loader.import('./x.js')", 'const n = 1']) {
       expect(fileRelativeDynamicImports(code, '/exp')).toBe(code);
