@@ -239,6 +239,15 @@ describe.concurrent('fault matrix: run', () => {
     expect(signal, stderr).toBe('SIGINT');
     expect(stderr.trimEnd().split('\n').at(-1)).toBe('perfcell: interrupted by SIGINT after the program had ended: the results are complete');
   }, 30_000);
+  // the same for -o FILE's text report, written after the program's end: a Ctrl-C in its write
+  // (a FIFO here) was taken for one during the program: 'passed it on to the program', exit 0
+  it('run -o FILE: SIGINT while the report is written after the program ended: written, complete, then ends by it', async () => {
+    // the program has said done and ended; run waits in the report file's open for a reader
+    const { written, signal, stderr } = await lateSignal((fifo) => ['run', '--no-perf', '-o', fifo, '--', 'sh', '-c', 'echo done'], 'late-signal-output.fifo', 'stdout', /^done$/m, 300);
+    expect(written).toMatch(/^sh -c 'echo done' peaked /);
+    expect(signal, stderr).toBe('SIGINT');
+    expect(stderr.trimEnd().split('\n').at(-1)).toBe('perfcell: interrupted by SIGINT after the program had ended: the results are complete');
+  }, 30_000);
   it('a program that ignores SIGTERM is still reported once it ends, and its status is perfcell\'s (as under timeout)', async () => {
     const outcome = await perfcell(['run', '--no-perf', '--', 'sh', '-c', 'trap "" TERM; sleep 1'], { signal: { name: 'SIGTERM', toGroup: false, when: 'sleep 1' } });
     expectOutcome(outcome, 0, /^perfcell: interrupted by SIGTERM; passed it on to the program \(exit code 0\)$/);

@@ -159,9 +159,12 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
         const interruptedLineOf = (stop: Interruption): string => `perfcell: interrupted by ${stop.signal}; ${passedOnText(stop.signal)} (${endingText(report)})`;
         // Whether perfcell was interrupted takes some loop turns to know (stopDuring), in which the
         // gate's and perf's exits are handled: 1-3 ms here. The JSON document says it, so it waits;
-        // the text report does not (the interrupted line follows it), so it goes out first.
+        // the text report does not (the interrupted line follows it), so it goes out first, unless
+        // it goes to -o FILE, whose write may block (a FIFO, a slow disk): a Ctrl-C in that write,
+        // the program long ended, was taken for one during it ('passed it on to the program', exit
+        // 0) where --json's and --html's say the results are complete and end by it (a QA pass)
         const isDocument = flags.json === true;
-        let stop = isDocument ? await stopDuring(report) : null;
+        let stop = isDocument || flags.output !== undefined ? await stopDuring(report) : null;
         for (const warning of report.warnings) process.stderr.write(warningText(warning, process.stderr));
         const document = stop === null ? report : { ...report, interruption: { signal: stop.signal, message: interruptedLineOf(stop) } };
         const rendered = flags.json === true ? `${JSON.stringify(toJsonDocument('perfcell-report', document), null, 2)}\n` : `${renderReportText(report, flags.output === undefined ? fitted(process.stderr) : {})}\n`;
@@ -181,7 +184,7 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
         } else {
           process.stderr.write(rendered);
         }
-        if (!isDocument) stop = await stopDuring(report);
+        if (!isDocument && flags.output === undefined) stop = await stopDuring(report);
         if (flags.html !== undefined) {
           try {
             // Loaded only for --html: the page's charts and statistics are no part of a plain run's start-up.
