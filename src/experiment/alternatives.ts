@@ -170,7 +170,10 @@ export function commandAlternatives(
       if (stop !== null) throw new InterruptedError(stop);
       if ((report.signal !== null || report.exitCode !== 0) && options.ignoreFailure !== true) {
         const how = report.signal !== null ? `was killed by ${report.signal}` : `exited with code ${report.exitCode ?? '?'}`;
-        throw new AlternativeFailedError(`${quoteName(name)} ${how} (run it alone to see why: perfcell run -- ${shellQuote(argv)}; or -i to go on, its runs listed as failures)`);
+        // run alone under the same backend: under cachegrind, valgrind's own failure (an instruction
+        // it cannot decode raises SIGILL) is the why, and the program alone, natively, ran fine
+        const backendFlag = runOptions.backend === 'cachegrind' ? '--backend cachegrind ' : '';
+        throw new AlternativeFailedError(`${quoteName(name)} ${how} (run it alone to see why: perfcell run ${backendFlag}-- ${shellQuote(argv)}; or -i to go on, its runs listed as failures)`);
       }
       return report;
     },

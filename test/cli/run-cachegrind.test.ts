@@ -75,6 +75,15 @@ describe.runIf(runsWith('valgrind', hasValgrind, 'the cachegrind run tests'))('p
     expect(shell.stderr).not.toContain('forked without exec');
   });
 
+  // A QA pass: compare's failure hint sent the user to `perfcell run -- PROG`, natively, where the
+  // program ran fine; the SIGILL was valgrind's, which only a run under cachegrind explains
+  it('compare: an alternative valgrind cannot run is to be run alone under cachegrind', async () => {
+    const result = await perfcell(['compare', '--backend', 'cachegrind', '-w', '0', '-r', '2', undecodable, 'true']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.trimEnd().split('\n').at(-1)).toBe(
+      `error: '${undecodable}' was killed by SIGILL (run it alone to see why: perfcell run --backend cachegrind -- ${undecodable}; or -i to go on, its runs listed as failures)`,
+    );
+  });
   // A QA pass: under compare the same warning named neither alternative, and only one of the two forked.
   it('compare names the alternative whose runs forked without exec', async () => {
     const result = await perfcell(['compare', '--backend', 'cachegrind', '-w', '0', '-r', '2', forker, `${rowcol} col 16 1`]);
