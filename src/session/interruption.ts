@@ -25,6 +25,8 @@ const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const listeners = new Set<(interruption: Interruption) => void>();
 let received: Interruption | null = null;
 let holders = 0;
+/** Whether the outermost hold now held is the library's (measure() in someone else's program): its last release passes the signal on to the host. */
+let heldForLibrary = false;
 
 const onSignal = (signal: NodeJS.Signals): void => {
   noteInterruption();
@@ -40,6 +42,7 @@ const onSignal = (signal: NodeJS.Signals): void => {
  */
 export function holdInterruptions(options: { readonly isLibrary?: boolean } = {}): () => void {
   const isOutermost = holders++ === 0;
+  if (isOutermost) heldForLibrary = options.isLibrary === true;
   // not a signal perfcell was started with ignored (nohup's SIGHUP): neither stopped on nor passed on
   if (isOutermost) for (const signal of SIGNALS) if (!isIgnoredSignal(signal)) process.on(signal, onSignal);
   let released = false;
@@ -56,7 +59,9 @@ export function holdInterruptions(options: { readonly isLibrary?: boolean } = {}
     // kernel's, handles it). Ctrl-C too: absorbed, a script that measured programs in a loop went
     // on through a Ctrl-C that ended one program, and exited 0 (a QA pass); a REPL on a terminal
     // gets no SIGINT from Ctrl-C (raw mode), and perfcell's commands hold the signals themselves.
-    if (isOutermost && options.isLibrary === true && stop !== null && process.listenerCount(stop.signal) === 0) {
+    // By whichever hold is released last: measure() calls run at once (Promise.all) end in any
+    // order, and where the first begun ended first, the signal had been swallowed (the host went on, exit 0).
+    if (heldForLibrary && stop !== null && process.listenerCount(stop.signal) === 0) {
       process.kill(process.pid, stop.signal);
     }
   };

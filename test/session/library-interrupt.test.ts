@@ -67,4 +67,16 @@ describe('measure() in a script of the user\'s: Ctrl-C', () => {
     expect({ code, signal }, stdout).toEqual({ code: 0, signal: null });
     expect(stdout).toBe('measuring 1\nmeasured 1: exit null signal SIGINT\nloop finished\n');
   });
+
+  it('ends the script where two measurements ran at once and the first begun ended first (it went on, and exited 0)', { timeout: 40_000 }, async () => {
+    const script = [
+      "import { measure } from 'perfcell';",
+      "console.log('measuring 1');",
+      "await Promise.all([measure(['sleep', '0.1'], { perf: false }), measure(['sleep', '5'], { perf: false })]);",
+      "console.log('went on');",
+    ].join('\n');
+    const { stdout, code, signal } = await interruptFirstRound('together.mjs', script);
+    expect({ code, signal }, stdout).toEqual({ code: null, signal: 'SIGINT' });
+    expect(stdout).toBe('measuring 1\n');
+  });
 });
