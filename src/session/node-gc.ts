@@ -13,17 +13,27 @@ export function isNodeProgram(file: string): boolean {
   return name === 'node' || name === 'nodejs' || file === process.execPath;
 }
 
+/** Node's options that take the next word as their value (`-r mod`, `-e code`): that word is no script's name. */
+const NODE_VALUE_OPTIONS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-e', '--eval', '-p', '--print', '-C', '--conditions', '--title', '--input-type', '--allow-fs-read', '--allow-fs-write', '--env-file', '--redirect-warnings', '--diagnostic-dir', '--icu-data-dir', '--openssl-config']);
+
 /**
  * Whether a Node program runs under Node's permission model (`--experimental-permission`, Node 22's
- * `--permission`), among its arguments before any `--` or in its NODE_OPTIONS: it may read only the
- * files it is allowed, and the GC preload, not among them, stops it before its first line
- * ('Access to this API has been restricted', exit 1).
+ * `--permission`), among Node's own options (those before the script's name, or any `--`) or in its
+ * NODE_OPTIONS: it may read only the files it is allowed, and the GC preload, not among them, stops
+ * it before its first line ('Access to this API has been restricted', exit 1). The script's own
+ * arguments are its: `node prog.js --permission` runs with the preload, which it had gone without.
  * @example usesPermissionModel(['--experimental-permission', '--allow-fs-read=/app', '/app/main.js']) // true
+ * @example usesPermissionModel(['/app/main.js', '--permission']) // false
  */
 export function usesPermissionModel(args: readonly string[], nodeOptions: string | undefined): boolean {
-  const end = args.indexOf('--');
-  const own = [...(end === -1 ? args : args.slice(0, end)), ...(nodeOptions ?? '').split(/\s+/)];
-  return own.some((arg) => arg === '--experimental-permission' || arg === '--permission');
+  const own: string[] = [];
+  for (let at = 0; at < args.length; at++) {
+    const arg = args[at]!;
+    if (arg === '--' || !arg.startsWith('-') || arg === '-') break;
+    own.push(arg);
+    if (NODE_VALUE_OPTIONS.has(arg)) at++;
+  }
+  return [...own, ...(nodeOptions ?? '').split(/\s+/)].some((arg) => arg === '--experimental-permission' || arg === '--permission');
 }
 
 /** The preload shipped in dist (session/gc-preload.cts compiled to .cjs). */

@@ -91,6 +91,26 @@ describe('perfcell run of a real node program (built CLI, real preload)', () => 
     }
   });
 
+  // A review: the permission model's flag among the script's own arguments is the script's, and
+  // `run -- node prog.js --permission` had gone without its gc row (with --node-gc, a warning that
+  // the program ran under the permission model, which it did not).
+  it("gives the gc row to a program whose own arguments name --permission (Node's options end at the script)", { timeout: 60_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-permission-arg-'));
+    try {
+      const program = join(dir, 'prog.js');
+      writeFileSync(program, `${GARBAGE} console.log(process.argv.slice(2).join(' '))\n`);
+      for (const flag of ['--permission', '--experimental-permission']) {
+        const result = spawnSync(process.execPath, [cliPath, 'run', '--json', '-o', join(dir, 'report.json'), '--no-perf', '--node-gc', '--', process.execPath, program, flag], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+        expect([result.status, result.stdout], result.stderr).toEqual([0, `${flag}\n`]);
+        const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as RunJson & { warnings: string[] };
+        expect(report.warnings.filter((warning) => warning.includes('permission model'))).toEqual([]);
+        expect(report.gc?.counts.minor ?? 0).toBeGreaterThan(0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   // A QA pass: where perfcell was started without NODE_OPTIONS, the program (and every process it
   // started) had NODE_OPTIONS='' where it runs bare without one: the preload took its own words out
   // and left the variable, which `'NODE_OPTIONS' in process.env` and `env` show.
