@@ -19,7 +19,9 @@ export function firstCommandWord(argv: readonly string[]): string | undefined {
 export function helpAsFlag(argv: readonly string[]): readonly string[] {
   const at = argv.indexOf('help', 2);
   if (at === -1 || firstCommandWord(argv) !== 'help') return argv;
-  return [...argv.slice(0, at), ...argv.slice(at + 1), '--help'];
+  const read = [...argv.slice(0, at), ...argv.slice(at + 1)];
+  // `help help`: the listing's own `help [command]`, which had been refused as an unknown command
+  return firstCommandWord(read) === 'help' ? helpAsFlag(read) : [...read, '--help'];
 }
 
 /** perfcell's own words: argv up to `--` (after it, the command perfcell runs). */

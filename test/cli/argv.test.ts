@@ -11,6 +11,8 @@ describe("perfcell's argv, read before commander parses it", () => {
     expect(helpAsFlag(['node', 'perfcell', 'help', 'kernel', 'install'])).toEqual(['node', 'perfcell', 'kernel', 'install', '--help']);
     expect(helpAsFlag(['node', 'perfcell', '--debug', 'help', 'run'])).toEqual(['node', 'perfcell', '--debug', 'run', '--help']);
     expect(helpAsFlag(['node', 'perfcell', 'help'])).toEqual(['node', 'perfcell', '--help']);
+    // the listing names `help [command]`: `help help` is the listing ('unknown command 'help' (did you mean repl?)')
+    expect(helpAsFlag(['node', 'perfcell', 'help', 'help'])).toEqual(['node', 'perfcell', '--help']);
     // a program or a cell named help stays as given
     expect(helpAsFlag(['node', 'perfcell', 'run', '--', 'help'])).toEqual(['node', 'perfcell', 'run', '--', 'help']);
     expect(helpAsFlag(['node', 'perfcell', 'compare', 'x.ts', '--cells', 'help', 'b'])).toEqual(['node', 'perfcell', 'compare', 'x.ts', '--cells', 'help', 'b']);
