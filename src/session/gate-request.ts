@@ -10,7 +10,9 @@ import { environmentFields, fieldsRequest } from './request-fields.ts';
  * child's pid). `fileFields`: the server's "stdin-file=" and "stdout-file=" (program-files.ts).
  */
 export function gateRequest(command: readonly string[], options: MeasureOptions, perfOptions: ResolvedPerfOptions, nodeGc: boolean, startsPerf: boolean, fileFields: readonly string[] = []): Buffer {
-  const environment = { ...(nodeGc ? addedEnvironment(nodeGcEnvironment()) : {}), ...options.programEnvironment };
+  // the caller's NODE_OPTIONS (the library's programEnvironment) takes the preload too: laid over
+  // the preload's, it had left the program without it (no GC row, not a word) and with PERFCELL_GC_* in its environment
+  const environment = nodeGc ? addedEnvironment(nodeGcEnvironment({ ...process.env, ...options.programEnvironment })) : { ...options.programEnvironment };
   const fields = [
     ...(options.programStdout === 'stderr' ? ['stdout=stderr'] : []),
     ...(nodeGc ? ['gc'] : []),

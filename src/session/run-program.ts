@@ -140,7 +140,8 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
         'pipe', 'pipe',
         ...(nodeGc ? (['pipe'] as const) : []),
       ],
-      ...(nodeGc || options.programEnvironment !== undefined ? { env: { ...(nodeGc ? nodeGcEnvironment() : process.env), ...options.programEnvironment } } : {}),
+      // the caller's NODE_OPTIONS takes the preload too (it replaced the preload's, and the GC row went without a word)
+      ...(nodeGc || options.programEnvironment !== undefined ? { env: nodeGc ? nodeGcEnvironment({ ...process.env, ...options.programEnvironment }) : { ...process.env, ...options.programEnvironment } } : {}),
     });
   } catch (error: unknown) {
     files?.close();

@@ -111,6 +111,26 @@ describe('perfcell run of a real node program (built CLI, real preload)', () => 
     }
   });
 
+  // A review: the library's programEnvironment with a NODE_OPTIONS of its own was laid over the
+  // preload's, so the program ran without the preload (no gc, not a word) and with perfcell's
+  // PERFCELL_GC_FD, PERFCELL_GC_PRELOAD and PERFCELL_GC_NO_NODE_OPTIONS in its environment.
+  it("gives the gc row to a program whose programEnvironment (the library's) names a NODE_OPTIONS of its own, and keeps perfcell's variables out of it", { timeout: 60_000 }, () => {
+    const library = new URL('../../dist/app/index.js', import.meta.url).href;
+    const program = `${GARBAGE} console.log(JSON.stringify([process.env.NODE_OPTIONS, Object.keys(process.env).filter((name) => name.startsWith('PERFCELL_GC'))]))`;
+    const script = [
+      `import { measure } from ${JSON.stringify(library)};`,
+      `const report = await measure([process.execPath, '-e', ${JSON.stringify(program)}], { perf: false, programEnvironment: { NODE_OPTIONS: '--no-warnings' } });`,
+      "console.log(JSON.stringify(report.gc?.counts.minor ?? 0));",
+    ].join('\n');
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    delete env['NODE_OPTIONS'];
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env, timeout: 60_000 });
+    expect(result.status, result.stderr).toBe(0);
+    const [seen, minor] = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as unknown);
+    expect(seen).toEqual(['--no-warnings', []]);
+    expect(minor).toBeGreaterThan(0);
+  });
+
   // A QA pass: where perfcell was started without NODE_OPTIONS, the program (and every process it
   // started) had NODE_OPTIONS='' where it runs bare without one: the preload took its own words out
   // and left the variable, which `'NODE_OPTIONS' in process.env` and `env` show.
