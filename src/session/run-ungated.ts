@@ -81,7 +81,9 @@ export async function runUngated(command: readonly string[], options: MeasureOpt
       resolve({ code: null, signal: null, error });
     });
   });
-  const releaseSignals = holdInterruptions();
+  // the library's hold, as the gated run's (run-program.ts): measure() in a script of the user's
+  // passes the signal on to it once the program has ended, where it had been absorbed here
+  const releaseSignals = holdInterruptions({ isLibrary: true });
   const pid = child.pid;
   const stopForwarding = forwardInterruptions(() => pid);
   const treeMemory = pid === undefined ? null : watchTreeMemory(pid, () => null);

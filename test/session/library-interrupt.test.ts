@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leakedPerfPidsSettled, perfPidsNow } from '../support/leaked-perf.ts';
 import { linkedUserProject } from '../support/user-project.ts';
@@ -13,6 +14,7 @@ import { linkedUserProject } from '../support/user-project.ts';
  * handles it. Real perfcell (the built library), real sleep, real signals.
  */
 let project = '';
+const root = fileURLToPath(new URL('../../', import.meta.url));
 const perfBefore = perfPidsNow();
 
 beforeAll(() => {
@@ -34,10 +36,10 @@ const LOOP = [
 ].join('\n');
 
 /** Runs `script` in a group of its own, SIGINTs the group once it says 'measuring 1', and gives what it printed and how it ended. */
-async function interruptFirstRound(name: string, script: string): Promise<{ stdout: string; code: number | null; signal: NodeJS.Signals | null }> {
+async function interruptFirstRound(name: string, script: string, env: NodeJS.ProcessEnv = process.env): Promise<{ stdout: string; code: number | null; signal: NodeJS.Signals | null }> {
   const file = join(project, name);
   writeFileSync(file, script);
-  const child = spawn(process.execPath, [file], { cwd: project, detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [file], { cwd: project, detached: true, stdio: ['ignore', 'pipe', 'inherit'], env });
   let stdout = '';
   let signalled = false;
   child.stdout.setEncoding('utf8').on('data', (text: string) => {
@@ -66,6 +68,19 @@ describe('measure() in a script of the user\'s: Ctrl-C', () => {
     const { stdout, code, signal } = await interruptFirstRound('handled.mjs', script);
     expect({ code, signal }, stdout).toEqual({ code: 0, signal: null });
     expect(stdout).toBe('measuring 1\nmeasured 1: exit null signal SIGINT\nloop finished\n');
+  });
+
+  it('ends the script where its program ran without the exec gate (none built, no compiler), as with it (it went on, and exited 0)', { timeout: 40_000 }, async () => {
+    // the package without dist/perfcell-exec, and no C compiler to build one: programs run ungated
+    const ungated = join(project, 'node_modules', 'perfcell-ungated');
+    mkdirSync(join(ungated, 'dist'), { recursive: true });
+    cpSync(join(root, 'dist', 'app'), join(ungated, 'dist', 'app'), { recursive: true });
+    cpSync(join(root, 'native'), join(ungated, 'native'), { recursive: true });
+    cpSync(join(root, 'package.json'), join(ungated, 'package.json'));
+    const script = LOOP.replace("from 'perfcell'", "from 'perfcell-ungated'");
+    const { stdout, code, signal } = await interruptFirstRound('ungated.mjs', script, { ...process.env, CC: join(project, 'no-such-cc'), XDG_CACHE_HOME: join(project, 'cache') });
+    expect({ code, signal }, stdout).toEqual({ code: null, signal: 'SIGINT' });
+    expect(stdout).toBe('measuring 1\n');
   });
 
   it('ends the script where two measurements ran at once and the first begun ended first (it went on, and exited 0)', { timeout: 40_000 }, async () => {
