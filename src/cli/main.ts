@@ -3,7 +3,7 @@ import { UsageError } from '../errors.ts';
 import { version } from '../version.ts';
 import { commandTable, findCommand, suggestCommands } from './command-table.ts';
 import type { LoadCommand } from './command-loaders.ts';
-import { firstCommandWord, helpAsFlag, saysNoPerf, hyperfineSpellings } from './argv.ts';
+import { beforeCommand, firstCommandWord, helpAsFlag, saysNoPerf, hyperfineSpellings } from './argv.ts';
 import { markFullRun } from './full-run.ts';
 import { readDefaults } from './defaults.ts';
 import { formatError, exitCodeOf } from './errors.ts';
@@ -37,6 +37,15 @@ export async function createProgram(argv: readonly string[], load: LoadCommand):
   }
   if (first === '-V' || first === '--version') return program;
   const isDefaultRepl = first === undefined || first.startsWith('-');
+  // `perfcell --no-perf compare -- a b`: a command named after an option meant for it (it was
+  // "no command before --" with a `perfcell run` line, or "too many arguments for 'repl'")
+  const words = beforeCommand(argv).slice(2);
+  const named = isDefaultRepl ? words.find((word) => findCommand(word) !== undefined) : undefined;
+  if (named !== undefined) {
+    const rest = words.filter((_, at) => at !== words.indexOf(named));
+    const after = argv.indexOf('--') === -1 ? [] : argv.slice(argv.indexOf('--'));
+    throw new UsageError(`the command's name comes before its options: perfcell ${shellQuote([named, ...rest, ...after])}`);
+  }
   // `perfcell -- ls`: a program after -- with no command before it is one to run, not the REPL's
   // (commander said "too many arguments for 'repl'")
   const end = argv.indexOf('--');

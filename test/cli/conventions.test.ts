@@ -91,6 +91,9 @@ describe('perfcell speaks the shell conventions', () => {
       // no command before --: the program is one to run (it was "too many arguments for 'repl'")
       [['--', 'ls', '-l'], 'error: no command before -- (to measure a program: perfcell run -- ls -l)'],
       [['--json', '--', 'sh', '-c', 'echo a b'], "error: no command before -- (to measure a program: perfcell run -- sh -c 'echo a b')"],
+      // a command named after an option meant for it: 'no command before --' pointed to run
+      [['--no-perf', 'compare', '--', 'sleep 1', 'sleep 2'], "error: the command's name comes before its options: perfcell compare --no-perf -- 'sleep 1' 'sleep 2'"],
+      [['--json', 'cells', 'f.js'], "error: the command's name comes before its options: perfcell cells --json f.js"],
     ];
     for (const [args, line] of refusals) expect(perfcell(args), args.join(' ')).toEqual({ exitCode: 2, stdout: '', stderr: `${line}\n` });
   });
