@@ -7,7 +7,7 @@ import type { GcReport } from './gc.ts';
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
 import { awaitBackgroundCompiles } from './background-compiles.ts';
 import type { CountersReport } from './report.ts';
-import { noteNestedMeasurement } from './window.ts';
+import { noteNestedMeasurement, openSelfWindowLabel } from './window.ts';
 import { isDefaultEventsNote } from '../perf/default-events.ts';
 
 /** What one synchronous batch of calls cost: its time, perf's counters and the collections in it. */
@@ -62,7 +62,11 @@ export async function measureBatch(body: () => void, options: MeasureOptions = {
   if (perf !== null) {
     const window = await perf.stop({ startNs, endNs, awaitExit: false });
     if (window.problem) warnings.push(window.problem.message);
-    const built = buildPerfCounters(window, perfOptions.intervalMs, perfOptions.events, perfOptions.metricGroups, { hasCachegrind: false });
+    // Inside a window over this process (a cell, a REPL line, measure(fn)), the note is left to
+    // that window's report, which counts the same events: taken here, it was said in the timeit's
+    // text alone, and cells --json's document said nothing of the events its cells counted.
+    const saysDefaultNote = openSelfWindowLabel() === null;
+    const built = buildPerfCounters(window, perfOptions.intervalMs, perfOptions.events, perfOptions.metricGroups, { hasCachegrind: false, saysDefaultNote });
     counters = built.counters;
     // The default events' note is said once in a process, by the first window that counts them: a
     // timeit first in a session took it here and dropped it, so neither it nor any later line, cell

@@ -266,11 +266,11 @@ export function buildPerfCounters(
   intervalMs: number,
   requestedEvents: readonly string[] = [],
   requestedMetricGroups: readonly string[] = [],
-  { hasCachegrind = true }: { readonly hasCachegrind?: boolean } = {},
+  { hasCachegrind = true, saysDefaultNote = true }: { readonly hasCachegrind?: boolean; readonly saysDefaultNote?: boolean } = {},
 ): { counters: CountersReport; notes: string[] } {
   const aggregates = aggregateRecords(window.records, window.enabledFromS === null ? {} : { startTimeS: window.enabledFromS });
   const events = aggregates.map((aggregate) => fromCountingStart(withEnabledSpan(aggregate, window), window.enabledFromS, window.enabledS));
-  const built = countersFromAggregates(events, { intervalMs, pauseS: window.pauseS, requestedEvents, hasCachegrind });
+  const built = countersFromAggregates(events, { intervalMs, pauseS: window.pauseS, requestedEvents, hasCachegrind, saysDefaultNote });
   // what stopped perf from counting, first
   if (window.problem) built.notes.unshift(window.problem.message);
   const metrics = summarizeMetricRows(window.records);
@@ -281,7 +281,7 @@ export function buildPerfCounters(
 /** The counter block from per-event aggregates (a live watch keeps them running rather than as records). */
 export function countersFromAggregates(
   events: readonly EventAggregate[],
-  { intervalMs, pauseS, notCountedReason = NOT_COUNTED_REASON, requestedEvents = [], hasCachegrind = true }: { intervalMs: number; pauseS: number; notCountedReason?: string; readonly requestedEvents?: readonly string[]; readonly hasCachegrind?: boolean },
+  { intervalMs, pauseS, notCountedReason = NOT_COUNTED_REASON, requestedEvents = [], hasCachegrind = true, saysDefaultNote = true }: { intervalMs: number; pauseS: number; notCountedReason?: string; readonly requestedEvents?: readonly string[]; readonly hasCachegrind?: boolean; readonly saysDefaultNote?: boolean },
 ): { counters: CountersReport; notes: string[] } {
   const notSupported = hasCachegrind ? NOT_SUPPORTED_REASON : NOT_SUPPORTED_REASON.replace(CACHEGRIND_TRY, '');
   const unsupported: UnsupportedEvent[] = events
@@ -294,7 +294,7 @@ export function countersFromAggregates(
   }
   notes.push(...idlePmuNotes(events));
   // the software default set on a machine without hardware counters: said on the first report only
-  const defaultNote = takeDefaultEventsNote(requestedEvents.length > 0 ? requestedEvents : events.map((event) => event.event));
+  const defaultNote = saysDefaultNote ? takeDefaultEventsNote(requestedEvents.length > 0 ? requestedEvents : events.map((event) => event.event)) : null;
   if (defaultNote !== null) notes.push(hasCachegrind ? defaultNote : defaultNote.replace(DEFAULT_NOTE_CACHEGRIND, ''));
   const multiplexed = multiplexNote(events);
   if (multiplexed !== null) notes.push(multiplexed);

@@ -42,5 +42,12 @@ describe("a timeit first in a session and the default events' note", () => {
     const cells = await perfcell(['cells', file]);
     expect(cells.exitCode, cells.stderr).toBe(0);
     expect(defaultNotes(`${cells.stdout}\n${cells.stderr}`)).toHaveLength(said.length);
+
+    // a review: cells --json's document said nothing of it (the timeit's text on stderr did)
+    const cellsJson = await perfcell(['cells', file, '--json']);
+    expect(cellsJson.exitCode, cellsJson.stderr).toBe(0);
+    const document = JSON.parse(cellsJson.stdout) as { cells: Array<{ report: { warnings: string[] } }> };
+    expect(document.cells.flatMap((cell) => cell.report.warnings).filter((warning) => warning.includes(NOTE))).toHaveLength(said.length);
+    expect(defaultNotes(cellsJson.stderr)).toHaveLength(said.length);
   });
 });
