@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leakedPerfPidsSettled, perfPidsNow } from '../support/leaked-perf.ts';
 import { linkedUserProject } from '../support/user-project.ts';
+import { pidsInSession } from '../support/proc-scan.ts';
 
 /**
  * A script of the user's that measures programs in a loop, Ctrl-C'd as a terminal does (SIGINT to
@@ -44,10 +45,15 @@ async function interruptFirstRound(name: string, script: string, env: NodeJS.Pro
   let signalled = false;
   child.stdout.setEncoding('utf8').on('data', (text: string) => {
     stdout += text;
-    // once the program has started (its measurement is under way)
+    // once the program runs (its measurement under way): not a fixed wait, which under load could
+    // come before the program did (the run without the gate builds nothing first, and took longer)
     if (!signalled && stdout.includes('measuring 1')) {
       signalled = true;
-      setTimeout(() => process.kill(-child.pid!, 'SIGINT'), 500);
+      void (async () => {
+        for (let tries = 0; tries < 400 && pidsInSession(child.pid!, 'sleep').length === 0; tries++) await new Promise((resolve) => setTimeout(resolve, 25));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        process.kill(-child.pid!, 'SIGINT');
+      })();
     }
   });
   const guard = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 30_000);
