@@ -24,8 +24,11 @@ function touchOverTime(): number {
 }
 
 /**
- * Measures `command` in `windows` windows over perf at `perfPath`: each counts at least PAGES
- * page-faults and has no warning that perf lost its last interval (`noWarnings`: none at all).
+ * Measures `command` in `windows` windows over perf at `perfPath`: each counts its PAGES page-faults
+ * to within 1% and has no warning that perf lost its last interval (`noWarnings`: none at all). The
+ * counts are fn's own since measure(fn) switches perf in the command (b1ada36), where the window's
+ * own faults had come on top: a page the allocator had resident reads one short (2,559 in a CI run).
+ * A lost last interval reads 8% short or more (2,349), or nothing.
  */
 async function expectEveryPageCounted(command: () => number, perfPath: string, intervalMs: number, windows: number, noWarnings = false): Promise<void> {
   const seen: string[] = [];
@@ -33,7 +36,7 @@ async function expectEveryPageCounted(command: () => number, perfPath: string, i
     const report = await measure(command, { events: ['page-faults'], intervalMs, perfPath });
     const total = report.counters.events.find((event) => event.event.startsWith('page-faults'))?.total ?? NaN;
     seen.push(`${total} ${JSON.stringify(report.warnings)}`);
-    expect(total, seen.join('\n')).toBeGreaterThanOrEqual(PAGES);
+    expect(total, seen.join('\n')).toBeGreaterThanOrEqual(PAGES * 0.99);
     expect(report.warnings.filter((warning) => noWarnings || warning.startsWith('perf ended without')), seen.join('\n')).toEqual([]);
   }
 }
@@ -45,7 +48,7 @@ describe.runIf(perfUsable && runsWith('strace', hasStrace, 'the test of measure(
   // A window stopped without a disable ends counting at the SIGINT; perf caught printing a tick then
   // ended without another read. Before perfcell disabled such a perf first (its ack awaited idle),
   // 3 of 6 windows like these lost their last 15-54 ms (2,349 page-faults for 2,560 pages) and warned.
-  it('every window counts at least its 2,560 fresh pages, and none says perf lost its last interval', async () => {
+  it('every window counts its 2,560 fresh pages, and none says perf lost its last interval', async () => {
     await expectEveryPageCounted(touchOverTime, slowedPerf(tempFolder('perfcell-measure-last-'), 'perf'), 10, 4);
   }, 60_000);
 
