@@ -1,4 +1,4 @@
-import { interruptionExitCode, type Interruption } from '../session/interruption.ts';
+import { interruptionExitCode, settleAfterExit, type Interruption } from '../session/interruption.ts';
 
 /**
  * Ends perfcell by the signal that interrupted it, once everything is out: its shell then sees a
@@ -15,6 +15,21 @@ let endingSignal: NodeJS.Signals | null = null;
 export function endByInterruption(stop: Interruption): void {
   process.exitCode = interruptionExitCode(stop);
   endBySignal(stop.signal);
+}
+
+/**
+ * A signal that came once the work was over, as its results were written (`after`: the last run,
+ * the last cell, the program's end): nothing was cut short, and perfcell still ends by it, saying
+ * the results are complete, so a shell's loop stops there (it had been swallowed: exit 0, not a
+ * word). Its handler waits for a turn of the event loop, which a synchronous write (the page)
+ * holds back. Null where none came.
+ */
+export async function endIfInterruptedAfter(after: string): Promise<Interruption | null> {
+  const late = await settleAfterExit();
+  if (late === null) return null;
+  process.stderr.write(`perfcell: interrupted by ${late.signal} after ${after}: the results are complete\n`);
+  endByInterruption(late);
+  return late;
 }
 
 /**

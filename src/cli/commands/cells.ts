@@ -8,8 +8,8 @@ import { isWritable } from '../../is-writable.ts';
 import { createCellEvaluator, ranNothing } from '../../experiment/cell-evaluator.ts';
 import { isCommentOnlyPrelude, runCells, type CellRun } from '../../experiment/run-cells.ts';
 import type { CellFailure } from '../../experiment/cell-evaluator.ts';
-import { holdInterruptions, interruptedOr, InterruptedError, settleAfterExit } from '../../session/interruption.ts';
-import { endByInterruption, endBySignal } from '../end-by-signal.ts';
+import { holdInterruptions, interruptedOr, InterruptedError } from '../../session/interruption.ts';
+import { endByInterruption, endBySignal, endIfInterruptedAfter } from '../end-by-signal.ts';
 import { SECONDS_ABOVE_ZERO } from '../../session/option-rules.ts';
 import { formatCellFailure } from '../../render/cell-failure.ts';
 import { renderCellsSummary } from '../../render/cells-summary.ts';
@@ -220,11 +220,7 @@ export function registerCells(program: Command): void {
         }
         // A cell's process.exit(n) ends perfcell with n (after the reports), unless --keep-going.
         const exited = runs.find((run) => run.failure?.exitCode !== undefined)?.failure?.exitCode;
-        // A signal once the last cell had run, as the results were written: nothing was cut short,
-        // and perfcell still ends by it (it had been swallowed: exit 0, not a word). Its handler waits
-        // for a turn of the event loop, which a synchronous write (the page) held back.
-        const late = stop === undefined ? await settleAfterExit() : null;
-        if (late !== null) process.stderr.write(`perfcell: interrupted by ${late.signal} after the last cell: the results are complete\n`);
+        const late = stop === undefined ? await endIfInterruptedAfter('the last cell') : null;
         // stopped by a signal: perfcell ends by it once everything is out ($? 128+n), so a shell's loop stops there (end-by-signal.ts)
         const ending = stop ?? late;
         if (ending !== null) {

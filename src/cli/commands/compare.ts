@@ -10,8 +10,8 @@ import { costOf } from '../../experiment/compare-cost.ts';
 import { runHook } from '../../experiment/hook-command.ts';
 import { runInterleavedUntilStopped, type InterleaveProgress } from '../../experiment/interleave.ts';
 import { describePartial, partialCause, withoutComparison } from '../../experiment/partial-run.ts';
-import { holdInterruptions, interruptedOr, interruption, InterruptedError, settleAfterExit, throwIfInterrupted } from '../../session/interruption.ts';
-import { endByInterruption } from '../end-by-signal.ts';
+import { holdInterruptions, interruptedOr, interruption, InterruptedError, throwIfInterrupted } from '../../session/interruption.ts';
+import { endByInterruption, endIfInterruptedAfter } from '../end-by-signal.ts';
 import { machineDifferences, perfVersionText, readMachineInfo } from '../../experiment/machine.ts';
 import { metricsOfReport } from '../../experiment/metrics.ts';
 import { releaseArmedPerf } from '../../experiment/run-cells.ts';
@@ -728,17 +728,7 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
         sayFailedWrites();
         if (partial !== null) process.stderr.write(`${partial.message}\n`);
         if (stopError !== null) finishStopped(stopError);
-        else {
-          // A signal once the runs were over, as the results were analysed and written: nothing was
-          // cut short, and perfcell still ends by it, so a shell's loop of compares stops there (it
-          // had been swallowed: exit 0, not a word)
-          // (its handler waits for a turn of the event loop, which a synchronous write, the page, held back)
-          const late = await settleAfterExit();
-          if (late !== null) {
-            process.stderr.write(`perfcell: interrupted by ${late.signal} after the last run: the results are complete\n`);
-            endByInterruption(late);
-          }
-        }
+        else await endIfInterruptedAfter('the last run');
       } finally {
         cellStdout?.restore();
         releaseSignals();

@@ -6,7 +6,7 @@ import { armEarlyGate } from '../../session/early-gate.ts';
 import { holdInterruptions, InterruptedError, interruption, settleAfterExit, settleInterruption, type Interruption, wasPassedOn } from '../../session/interruption.ts';
 import { LaunchError } from '../../session/exec-failure.ts';
 import { formatError } from '../errors.ts';
-import { endByInterruption, endBySignal } from '../end-by-signal.ts';
+import { endBySignal, endIfInterruptedAfter } from '../end-by-signal.ts';
 import { endingText, renderReportText } from '../../render/report-text.ts';
 import { moveToFreshRow } from '../../live/fresh-row.ts';
 import { prepareFormatters } from '../../render/units.ts';
@@ -129,14 +129,8 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
           }
           await writeRepeatedRuns(command, series.reports, { json: flags.json === true, ...(flags.output === undefined ? {} : { output: flags.output }), ...(flags.html === undefined ? {} : { html: flags.html }) }, series.partial, series.runsRerun);
           if (series.launchFailure !== null) failLaunch(series.launchFailure, cmd);
-          // A signal once the last run was over, as the results were written: nothing was cut short,
-          // and perfcell still ends by it, as a signal between runs ends the series (it had been
-          // swallowed: exit 0, not a word), as compare's and cells' are (a synchronous write, the page, holds its handler back)
-          const late = series.partial === null ? await settleAfterExit() : null;
-          if (late !== null) {
-            process.stderr.write(`perfcell: interrupted by ${late.signal} after the last run: the results are complete\n`);
-            endByInterruption(late);
-          }
+          // as a signal between runs ends the series
+          if (series.partial === null) await endIfInterruptedAfter('the last run');
           return;
         }
         let report: CommandReport;
@@ -196,18 +190,13 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
         }
         // A report file that cannot be written is said, but the exit status stays the program's.
         for (const failure of failures) process.stderr.write(`error: ${failure}\n`);
-        // A signal once the program had ended, as the page was written: nothing was cut short, and
-        // perfcell still ends by it, as run -r, compare and cells do (it had been swallowed: the
-        // program's status, not a word, and a shell's loop of runs went on)
-        const late = stop === null ? await settleAfterExit() : null;
-        if (late !== null) {
-          process.stderr.write(`perfcell: interrupted by ${late.signal} after the program had ended: the results are complete\n`);
-          endByInterruption(late);
-        } else if (stop !== null) {
+        // a signal once the program had ended ends perfcell by it, not with the program's status
+        const late = stop === null ? await endIfInterruptedAfter('the program had ended') : null;
+        if (stop !== null) {
           process.stderr.write(messageText(interruptedLineOf(stop), process.stderr));
           // the program died of perfcell's signal: perfcell dies of it too, as perf stat and timeout do
           if (report.signal === stop.signal) endBySignal(stop.signal);
-        } else if ((failures.length > 0 || hasLostReportFile) && programStatus === 0) process.exitCode = 1;
+        } else if (late === null && (failures.length > 0 || hasLostReportFile) && programStatus === 0) process.exitCode = 1;
       } finally {
         stopFollowing();
         releaseSignals();
