@@ -7,15 +7,13 @@
  * reaches the kernel on any machine here. The cells are real busy loops, run by nbclient (the
  * client nbconvert --execute uses) through an installed kernelspec.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliPath } from '../support/fixtures.ts';
 import { perfPidsNow } from '../support/leaked-perf.ts';
 import { buildReplayPerf, replayEnv, type Scenario } from '../support/replay-perf/replay-perf.ts';
-import { jupyterMissing, PYTHON } from '../kernel/jupyter.ts';
+import { codeCell, jupyterMissing, runNotebook } from '../kernel/jupyter.ts';
 import { EVENT_LIST, EVENTS, RATES, leftRunningPerf } from './hw-scenarios.ts';
 
 const REPORT_MIME = 'application/vnd.perfcell.report+json';
@@ -38,24 +36,9 @@ describe.skipIf(jupyterMissing !== null)('the kernel\'s report of a cell on a re
   beforeAll(() => {
     buildReplayPerf();
     dir = mkdtempSync(join(tmpdir(), 'perfcell-hw-kernel-'));
-    const install = spawnSync(process.execPath, [cliPath, 'kernel', 'install', '--prefix', dir, '--name', 'perfcell-hw'], { encoding: 'utf8' });
-    expect(install.status, install.stderr).toBe(0);
     const busy = (name: string) => `const ${name} = Date.now() + 400; while (Date.now() < ${name}) {}`;
-    const cells = [busy('a'), busy('b')];
-    const notebook = {
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: { kernelspec: { name: 'perfcell-hw', display_name: 'TypeScript (perfcell)', language: 'typescript' } },
-      cells: cells.map((source, index) => ({ cell_type: 'code', id: `c${index}`, metadata: {}, source, outputs: [], execution_count: null })),
-    };
-    writeFileSync(join(dir, 'in.ipynb'), JSON.stringify(notebook));
-    const run = spawnSync(PYTHON, [join(import.meta.dirname, '..', 'kernel', 'run_notebook.py'), join(dir, 'in.ipynb'), join(dir, 'out.ipynb'), 'perfcell-hw'], {
-      encoding: 'utf8',
-      env: { ...process.env, ...replayEnv(HYBRID_MULTIPLEXED), JUPYTER_PATH: join(dir, 'share', 'jupyter'), PERFCELL_EVENTS: EVENT_LIST },
-      timeout: 120_000,
-    });
-    expect(run.status, run.stderr).toBe(0);
-    const executed = JSON.parse(readFileSync(join(dir, 'out.ipynb'), 'utf8')) as { cells: { outputs: Output[] }[] };
+    const out = runNotebook(dir, 'perfcell-hw', [busy('a'), busy('b')].map(codeCell), { env: { ...replayEnv(HYBRID_MULTIPLEXED), PERFCELL_EVENTS: EVENT_LIST } });
+    const executed = JSON.parse(out) as { cells: { outputs: Output[] }[] };
     reports = executed.cells.map((cell) => {
       const data = cell.outputs.find((output) => output.data?.[REPORT_MIME] !== undefined)?.data ?? {};
       return { html: joined(data['text/html']), plain: joined(data['text/plain']) };

@@ -1,10 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliPath } from '../support/fixtures.ts';
-import { jupyterMissing, perfAttachedTo, PYTHON, waitUntil } from './jupyter.ts';
+import { codeCell, jupyterMissing, perfAttachedTo, runNotebook, waitUntil } from './jupyter.ts';
 
 const REPORT_MIME = 'application/vnd.perfcell.report+json';
 const MIB = 1024 * 1024;
@@ -40,26 +38,9 @@ describe.skipIf(jupyterMissing !== null)('perfcell kernel under nbclient (the re
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'perfcell-kernel-nb-'));
-    const install = spawnSync(process.execPath, [cliPath, 'kernel', 'install', '--prefix', dir, '--name', 'perfcell-test'], { encoding: 'utf8' });
-    expect(install.status, install.stderr).toBe(0);
-    const notebook = {
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: { kernelspec: { name: 'perfcell-test', display_name: 'TypeScript (perfcell)', language: 'typescript' } },
-      cells: [
-        { cell_type: 'markdown', id: 'intro', metadata: {}, source: '# not code' },
-        ...cells.map((source, index) => ({ cell_type: 'code', id: `c${index}`, metadata: {}, source, outputs: [], execution_count: null })),
-      ],
-    };
-    writeFileSync(join(dir, 'in.ipynb'), JSON.stringify(notebook));
-    const run = spawnSync(PYTHON, [join(import.meta.dirname, 'run_notebook.py'), join(dir, 'in.ipynb'), join(dir, 'out.ipynb'), 'perfcell-test', '--allow-errors'], {
-      encoding: 'utf8',
-      env: { ...process.env, JUPYTER_PATH: join(dir, 'share', 'jupyter') },
-      timeout: 180_000,
-    });
-    expect(run.status, run.stderr).toBe(0);
+    const out = runNotebook(dir, 'perfcell-test', [{ cell_type: 'markdown', id: 'intro', metadata: {}, source: '# not code' }, ...cells.map(codeCell)], { allowErrors: true, timeoutMs: 180_000 });
     // nbformat stores multi-line text as a list of lines; joined here.
-    executed = (JSON.parse(readFileSync(join(dir, 'out.ipynb'), 'utf8'), (key, value: unknown) => (Array.isArray(value) && MULTILINE.has(key) ? value.join('') : value)) as { cells: Cell[] }).cells.filter((cell) => cell.cell_type === 'code');
+    executed = (JSON.parse(out, (key, value: unknown) => (Array.isArray(value) && MULTILINE.has(key) ? value.join('') : value)) as { cells: Cell[] }).cells.filter((cell) => cell.cell_type === 'code');
   }, 200_000);
 
   afterAll(async () => {

@@ -1,10 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliPath } from '../support/fixtures.ts';
-import { jupyterMissing, PYTHON } from './jupyter.ts';
+import { codeCell, jupyterMissing, runNotebook } from './jupyter.ts';
 
 const REPORT_MIME = 'application/vnd.perfcell.report+json';
 const MIB = 1024 * 1024;
@@ -34,23 +32,8 @@ describe.skipIf(jupyterMissing !== null)('perfcell kernel: local TypeScript modu
     dir = mkdtempSync(join(tmpdir(), 'perfcell-kernel-ts-'));
     writeFileSync(join(dir, 'matrix.ts'), "import { scale } from './scale.js';\nexport function makeMatrix(n: number): number[][] {\n  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => scale(i * n + j)));\n}\n");
     writeFileSync(join(dir, 'scale.ts'), 'export const scale = (x: number): number => x * 2;\n');
-    const install = spawnSync(process.execPath, [cliPath, 'kernel', 'install', '--prefix', dir, '--name', 'perfcell-ts'], { encoding: 'utf8' });
-    expect(install.status, install.stderr).toBe(0);
-    const notebook = {
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: { kernelspec: { name: 'perfcell-ts', display_name: 'TypeScript (perfcell)', language: 'typescript' } },
-      cells: cells.map((source, index) => ({ cell_type: 'code', id: `c${index}`, metadata: {}, source, outputs: [], execution_count: null })),
-    };
-    writeFileSync(join(dir, 'in.ipynb'), JSON.stringify(notebook));
-    const run = spawnSync(PYTHON, [join(import.meta.dirname, 'run_notebook.py'), 'in.ipynb', 'out.ipynb', 'perfcell-ts', '--allow-errors'], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { ...process.env, JUPYTER_PATH: join(dir, 'share', 'jupyter') },
-      timeout: 120_000,
-    });
-    expect(run.status, run.stderr).toBe(0);
-    executed = (JSON.parse(readFileSync(join(dir, 'out.ipynb'), 'utf8')) as { cells: { outputs: Output[] }[] }).cells;
+    const out = runNotebook(dir, 'perfcell-ts', cells.map(codeCell), { allowErrors: true, cwd: dir });
+    executed = (JSON.parse(out) as { cells: { outputs: Output[] }[] }).cells;
   }, 150_000);
 
   afterAll(() => {
