@@ -1,5 +1,5 @@
 import { quoteName } from '../render/quote-name.ts';
-import { isRanDuringNote } from '../proc/child-processes.ts';
+import { isLeftRunningNote, isRanDuringNote } from '../proc/child-processes.ts';
 import { isMultiplexNote } from '../session/counters.ts';
 import { isDefaultEventsNote } from '../perf/default-events.ts';
 import { isUngatedWarning } from '../session/run-ungated.ts';
@@ -40,5 +40,5 @@ function isOncePerProcess(warning: string): boolean {
 }
 
 function passesThrough(warning: string): boolean {
-  return isMultiplexNote(warning) || isRanDuringNote(warning) || /^cell '.*' left (?:a process|\d+ processes) running /.test(warning);
+  return isMultiplexNote(warning) || isRanDuringNote(warning) || isLeftRunningNote(warning);
 }

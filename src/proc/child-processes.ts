@@ -114,6 +114,11 @@ export function isRanDuringNote(warning: string): boolean {
   return DURING.test(warning);
 }
 
+/** Whether a warning is a cell's note of processes it left running (mergeStrayNotes makes one line of many runs' such notes). */
+export function isLeftRunningNote(warning: string): boolean {
+  return LEFT.test(warning);
+}
+
 /**
  * Many runs' notes of processes left running (compare's runs of cells) as one line per cell that
  * left them; other warnings pass as they are, in order.
