@@ -34,7 +34,7 @@ export function mappedFileRelativeDynamicImports(
   // resolved as a URL, as Node's import() reads a specifier: a path's '?v=2' is a query and '%20' a
   // space ('/data/mod.mjs?v=2', which Node loads, had become the file 'mod.mjs%3Fv=2')
   const folder = pathToFileURL(`${resolve(directory)}/`);
-  const rewritten = rewriteDynamicImports(code, directory, findTypeScript, (_match, call, quote, specifier) => `${call}${quote}${new URL(specifier, folder).href}${quote}`);
+  const rewritten = rewriteCalls(code, directory, findTypeScript, IMPORTS, (_match, call, quote, specifier) => `${call}${quote}${new URL(specifier, folder).href}${quote}`);
   return { code: rewritten.code, originalColumn: columnsBack(code, rewritten.edits) };
 }
 
@@ -88,7 +88,7 @@ function columnsBack(code: string, edits: readonly Edit[]): (line: number, colum
  * @example typeScriptDynamicImports("await import('./matrix.ts')", '/exp') // { code: 'await __perfcellImportTypeScript("/exp/matrix.ts")', files: ['/exp/matrix.ts'] } where matrix.ts is there
  */
 export function typeScriptDynamicImports(code: string, directory: string, findTypeScript: (specifier: string, directory: string) => string | undefined = resolveTypeScriptFile): { code: string; files: string[] } {
-  const { code: rewritten, files } = rewriteDynamicImports(code, directory, findTypeScript, (match) => match);
+  const { code: rewritten, files } = rewriteCalls(code, directory, findTypeScript, IMPORTS, (match) => match);
   return { code: rewritten, files };
 }
 
@@ -100,34 +100,36 @@ export function typeScriptDynamicImports(code: string, directory: string, findTy
  * @example typeScriptRequires("const { f } = require('./matrix')", '/exp') // { code: 'const { f } = __perfcellRequireTypeScript(\'/exp/matrix.ts\')', files: ['/exp/matrix.ts'] } where matrix.ts is there
  */
 export function typeScriptRequires(code: string, directory: string, findTypeScript: (specifier: string, directory: string) => string | undefined = resolveTypeScriptFile): { code: string; files: string[] } {
-  const files: string[] = [];
-  if (!code.includes('require')) return { code, files };
-  const rewritten = code.replace(REQUIRE_CALL, (match, _call: string, quote: string, specifier: string) => {
-    const typescript = findTypeScript(specifier, directory);
-    if (typescript === undefined) return match;
-    files.push(typescript);
-    return `${LINE_REQUIRE_TYPESCRIPT}(${quoted(typescript, quote)}`;
-  });
+  const { code: rewritten, files } = rewriteCalls(code, directory, findTypeScript, REQUIRES, (match) => match);
   return { code: rewritten, files };
 }
 
+/** The import() calls of a line or cell, and its require() calls: the word that names them, their pattern, and what a local TypeScript module's becomes. */
+interface Calls {
+  readonly word: string;
+  readonly pattern: RegExp;
+  readonly loader: string;
+}
+
 /**
- * Each quoted relative import() of `code`: a local TypeScript module's loaded through
- * CELL_IMPORT_TYPESCRIPT by its path (the files so named listed), any other as `other` writes it.
+ * Each of `calls` in `code` with a quoted relative (or absolute) specifier: a local TypeScript
+ * module's through `calls.loader` by its path (the files so named listed), any other as `other`
+ * writes it, and where each replacement was (its edits).
  */
-function rewriteDynamicImports(
+function rewriteCalls(
   code: string,
   directory: string,
   findTypeScript: (specifier: string, directory: string) => string | undefined,
+  calls: Calls,
   other: (match: string, call: string, quote: string, specifier: string) => string,
 ): { code: string; files: string[]; edits: Edit[] } {
   const files: string[] = [];
   const edits: Edit[] = [];
-  if (!code.includes('import')) return { code, files, edits };
-  const rewritten = code.replace(DYNAMIC_IMPORT, (match, call: string, quote: string, specifier: string, offset: number) => {
+  if (!code.includes(calls.word)) return { code, files, edits };
+  const rewritten = code.replace(calls.pattern, (match, call: string, quote: string, specifier: string, offset: number) => {
     const typescript = findTypeScript(specifier, directory);
     if (typescript !== undefined) files.push(typescript);
-    const replacement = typescript === undefined ? other(match, call, quote, specifier) : `${CELL_IMPORT_TYPESCRIPT}(${quoted(typescript, quote)}`;
+    const replacement = typescript === undefined ? other(match, call, quote, specifier) : `${calls.loader}(${quoted(typescript, quote)}`;
     edits.push({ offset, before: match.length, after: replacement.length });
     return replacement;
   });
@@ -154,3 +156,6 @@ export const LINE_REQUIRE_TYPESCRIPT = '__perfcellRequireTypeScript';
 
 /** The function a cell's `import()` of a local TypeScript module becomes: its path in, a promise of its namespace out. */
 export const CELL_IMPORT_TYPESCRIPT = '__perfcellImportTypeScript';
+
+const IMPORTS: Calls = { word: 'import', pattern: DYNAMIC_IMPORT, loader: CELL_IMPORT_TYPESCRIPT };
+const REQUIRES: Calls = { word: 'require', pattern: REQUIRE_CALL, loader: LINE_REQUIRE_TYPESCRIPT };
