@@ -12,7 +12,7 @@ import type { CommandReport } from '../session/report.ts';
 import { formatCellFailure } from '../render/cell-failure.ts';
 import { shellQuote } from '../render/shell-quote.ts';
 import { iterationEnvironment } from './iteration-env.ts';
-import { InterruptedError, interruption, settleInterruption, throwIfInterrupted } from '../session/interruption.ts';
+import { InterruptedError, interruption, isStopSignal, settleInterruption, throwIfInterrupted } from '../session/interruption.ts';
 import type { CellEvaluator, PreparedCell } from './cell-evaluator.ts';
 import { measureCell, type CellRun } from './run-cells.ts';
 import { quoteName } from '../render/quote-name.ts';
@@ -165,8 +165,7 @@ export function commandAlternatives(
         : await measure(argv, withIteration(hooks.iteration));
       if (server === null && !perfOff && perfGaveUp(report, runOptions)) perfOff = true;
       // A run cut short by Ctrl-C (or SIGTERM) is the interruption's, not the program's failure.
-      const isStopSignal = report.signal === 'SIGINT' || report.signal === 'SIGTERM' || report.signal === 'SIGHUP';
-      const stop = isStopSignal ? await settleInterruption() : interruption();
+      const stop = isStopSignal(report.signal) ? await settleInterruption() : interruption();
       if (stop !== null) throw new InterruptedError(stop);
       if ((report.signal !== null || report.exitCode !== 0) && options.ignoreFailure !== true) {
         const how = report.signal !== null ? `was killed by ${report.signal}` : `exited with code ${report.exitCode ?? '?'}`;

@@ -160,6 +160,21 @@ export async function settleAfterExit(ms = 100): Promise<Interruption | null> {
   return received;
 }
 
+/** Whether `signal` is one that asks perfcell to stop (SIGINT, SIGTERM, SIGHUP): a program it killed may have died of the user's Ctrl-C. */
+export function isStopSignal(signal: string | null): boolean {
+  return signal !== null && (SIGNALS as readonly string[]).includes(signal);
+}
+
+/**
+ * The interruption that reached perfcell while a program ran that ended by `signal` (null: it
+ * exited), or null. A program killed by Ctrl-C dies at the moment perfcell gets its own SIGINT,
+ * whose handler may run some turns later; one that caught it and exited at once may be reported
+ * before that handler has run.
+ */
+export async function settleStopAfterEnd(signal: string | null): Promise<Interruption | null> {
+  return isStopSignal(signal) ? settleInterruption() : settleAfterExit();
+}
+
 /**
  * What `work` gives; where it fails and an interruption came (or comes within 100 ms), an
  * InterruptedError instead. A child process in perfcell's process group gets the same Ctrl-C and

@@ -8,7 +8,7 @@ import { resolvePerfOptions, type MeasureOptions } from './options.ts';
 import type { CommandReport, CountersReport } from './report.ts';
 import { monotonicNs } from './clock.ts';
 import { programMemory, watchTreeMemory } from './tree-memory.ts';
-import { forwardInterruptions, holdInterruptions } from './interruption.ts';
+import { forwardInterruptions, holdInterruptions, settleStopAfterEnd } from './interruption.ts';
 import { emptyProgramError, launchError } from './exec-failure.ts';
 import { shellQuote } from '../render/shell-quote.ts';
 import type { HelperProblem } from './exec-helper.ts';
@@ -103,6 +103,11 @@ export async function runUngated(command: readonly string[], options: MeasureOpt
     const exit = await ended;
     const cpuAfter = readCpuTicks();
     const cpuChildrenAfter = childrenCpuS();
+    // A program the group's Ctrl-C killed dies as perfcell gets its own SIGINT, whose handler runs
+    // some turns later: waited for (after the readings), so that the release below passes it on to
+    // a script that called measure() (the gated run's gate reports it). Unwaited, under a loaded
+    // CI the script's loop went on past the Ctrl-C and exited 0.
+    await settleStopAfterEnd(exit.signal);
     if (exit.error !== undefined) {
       perf?.kill();
       // the gate's messages and statuses (127 not found, 126 found but not runnable)

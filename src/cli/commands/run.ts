@@ -3,7 +3,7 @@ import { constants } from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { runProgram, type RunHooks } from '../../session/run-program.ts';
 import { armEarlyGate } from '../../session/early-gate.ts';
-import { holdInterruptions, InterruptedError, interruption, settleAfterExit, settleInterruption, type Interruption, wasPassedOn } from '../../session/interruption.ts';
+import { holdInterruptions, InterruptedError, interruption, settleStopAfterEnd, type Interruption, wasPassedOn } from '../../session/interruption.ts';
 import { LaunchError } from '../../session/exec-failure.ts';
 import { formatError } from '../errors.ts';
 import { endBySignal, endIfInterruptedAfter } from '../end-by-signal.ts';
@@ -151,14 +151,14 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
         // the line had said 'passed it on' there too (a QA pass)
         const passedOnText = (signal: NodeJS.Signals): string => (wasPassedOn(signal) === false ? 'the program had it too' : 'passed it on to the program');
         const interruptedLineOf = (stop: Interruption): string => `perfcell: interrupted by ${stop.signal}; ${passedOnText(stop.signal)} (${endingText(report)})`;
-        // Whether perfcell was interrupted takes some loop turns to know (stopDuring), in which the
-        // gate's and perf's exits are handled: 1-3 ms here. The JSON document says it, so it waits;
+        // Whether perfcell was interrupted takes some loop turns to know (settleStopAfterEnd), in which
+        // the gate's and perf's exits are handled: 1-3 ms here. The JSON document says it, so it waits;
         // the text report does not (the interrupted line follows it), so it goes out first, unless
         // it goes to -o FILE, whose write may block (a FIFO, a slow disk): a Ctrl-C in that write,
         // the program long ended, was taken for one during it ('passed it on to the program', exit
         // 0) where --json's and --html's say the results are complete and end by it (a QA pass)
         const isDocument = flags.json === true;
-        let stop = isDocument || flags.output !== undefined ? await stopDuring(report) : null;
+        let stop = isDocument || flags.output !== undefined ? await settleStopAfterEnd(report.signal) : null;
         for (const warning of report.warnings) process.stderr.write(warningText(warning, process.stderr));
         const document = stop === null ? report : { ...report, interruption: { signal: stop.signal, message: interruptedLineOf(stop) } };
         const rendered = flags.json === true ? `${JSON.stringify(toJsonDocument('perfcell-report', document), null, 2)}\n` : `${renderReportText(report, flags.output === undefined ? fitted(process.stderr) : {})}\n`;
@@ -178,7 +178,7 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
         } else {
           process.stderr.write(rendered);
         }
-        if (!isDocument && flags.output === undefined) stop = await stopDuring(report);
+        if (!isDocument && flags.output === undefined) stop = await settleStopAfterEnd(report.signal);
         if (flags.html !== undefined) {
           try {
             // Loaded only for --html: the page's charts and statistics are no part of a plain run's start-up.
@@ -218,16 +218,6 @@ function statusOf(report: CommandReport): number {
 }
 
 /**
- * The interruption that reached perfcell while `report`'s program ran, or null. A program killed
- * by Ctrl-C dies at the moment perfcell gets its own SIGINT, whose handler may run some turns
- * later; one that caught it and exited at once may be reported before that handler has run.
- */
-async function stopDuring(report: CommandReport): Promise<Interruption | null> {
-  const isStopSignal = report.signal === 'SIGINT' || report.signal === 'SIGTERM' || report.signal === 'SIGHUP';
-  return isStopSignal ? settleInterruption() : settleAfterExit();
-}
-
-/**
  * `-r N`'s runs until the N-th or an interruption: only complete runs are kept for the statistics;
  * a run the signal cut short (its program killed, or ended early by its own handler) is set apart.
  * A program that cannot be started stops the series with what finished before.
@@ -253,7 +243,7 @@ async function measureSeries(command: readonly string[], options: MeasureOptions
       // asked to stop while the next run was being set up: it never ran
       if (!(error instanceof InterruptedError)) throw error;
     }
-    const stop = report === null ? interruption() : await stopDuring(report);
+    const stop = report === null ? interruption() : await settleStopAfterEnd(report.signal);
     if (stop !== null) return { reports, partial: describeInterruptedSeries(stop, reports.length, requested, report), launchFailure: null, runsRerun };
     // a Ctrl-Z stop fell into this run, whose time holds it: left out of the statistics, and run again
     if (report !== null && (await continuedSince(continues))) {
