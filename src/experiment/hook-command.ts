@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readChildPids } from '../proc/child-processes.ts';
-import { InterruptedError, onInterruption, type Interruption } from '../session/interruption.ts';
+import { InterruptedError, isStopSignal, onInterruption, type Interruption } from '../session/interruption.ts';
 import { AlternativeFailedError } from './alternatives.ts';
 import { ignoringTrap } from '../session/ignored-signals.ts';
 
@@ -8,7 +8,6 @@ import { ignoringTrap } from '../session/ignored-signals.ts';
 export type HookKind = 'setup' | 'prepare' | 'conclude' | 'cleanup';
 
 const STDERR_TAIL_CHARS = 400;
-const STOP_SIGNALS: ReadonlySet<string> = new Set(['SIGINT', 'SIGTERM', 'SIGHUP']);
 /** How long a hook killed by a stop signal waits for perfcell's own (see settleInterruption). */
 const SETTLE_MS = 100;
 
@@ -71,7 +70,7 @@ export function runHook(kind: HookKind, command: string, alternative: string, en
       isEnded = true;
       // A terminal's Ctrl-C kills the hook at the moment perfcell's own SIGINT arrives, whose
       // handler runs a few turns later: wait for it before blaming the hook.
-      for (const deadline = Date.now() + SETTLE_MS; stopped === null && signal !== null && STOP_SIGNALS.has(signal) && Date.now() < deadline;) {
+      for (const deadline = Date.now() + SETTLE_MS; stopped === null && signal !== null && isStopSignal(signal) && Date.now() < deadline;) {
         await new Promise((wait) => setTimeout(wait, 5));
       }
       stopForwarding();
