@@ -23,6 +23,11 @@ export const EVENT_LIST = EVENTS.join(',');
 export const PLAIN: Scenario = { events: RATES };
 /** More events than counters: each ran half of the enabled time. */
 export const MULTIPLEXED_50: Scenario = { runningPct: 50, events: RATES };
+/**
+ * Multiplexing whose turns are as long as perf's ticks (compare's 4 ms ones, a window's last few ms):
+ * each counter runs every other tick, whole, and reads `<not counted>` at 0% in the others.
+ */
+export const ROTATED_2: Scenario = { rotate: 2, events: RATES };
 /** Hybrid Intel: the task ran 75% of the time on P-cores (cpu_core), 25% on E-cores (cpu_atom). */
 export const HYBRID_75_25: Scenario = { hybridCorePct: 75, events: RATES };
 /** Hybrid Intel, the task pinned to P-cores: cpu_atom rows are <not counted>. */

@@ -15,7 +15,7 @@ import { fixture } from '../support/fixtures.ts';
 import { perfPidsNow } from '../support/leaked-perf.ts';
 import { buildReplayPerf } from '../support/replay-perf/replay-perf.ts';
 import {
-  EVENT_LIST, EVENTS, HYBRID_75_25, HYBRID_CORE_ONLY, LOAD_BAND, MULTIPLEXED_50, ONE_NOT_COUNTED, PLAIN, RATES,
+  EVENT_LIST, EVENTS, HYBRID_75_25, HYBRID_CORE_ONLY, LOAD_BAND, MULTIPLEXED_50, ONE_NOT_COUNTED, PLAIN, RATES, ROTATED_2,
   eventLine, expectNear, expectTrueCounts, expectTrueDerived, lineRateAndTotal, perfcellOnReplay, type CountersJson,
   leftRunningPerf,
 } from './hw-scenarios.ts';
@@ -132,6 +132,23 @@ describe('perfcell run on a replayed PMU (0.5 s program; cache-misses 1e6/s, cac
     expect(eventLine(text, 'cache-references')).toMatch(/not counted/);
     expectNear(lineRateAndTotal(eventLine(text, 'cache-misses')).perSecond, RATES['cache-misses'], 'cache-misses per second (text)', LOAD_BAND);
     expect(text).toMatch(/IPC 2\.00\s+MPKI 0\.50/);
+  });
+
+  it('counters multiplexed in turns as long as a tick (<not counted> at 0% every other tick): totals scaled to the whole time, the share said, the ratios marked', async () => {
+    // before: totals 40-60% of the truth, lowestRunningPct 100, "miss ratio 16.7%  IPC 1.33" unmarked
+    const { report, countedS } = await runJson(ROTATED_2);
+    for (const name of EVENTS) {
+      const event = report.counters.events.find((candidate) => candidate.event === name);
+      expect(event?.status, name).toBe('counted');
+      expectNear(event?.total, RATES[name] * countedS, `${name} total, scaled from the ticks that counted`, LOAD_BAND);
+      expect(event?.lowestRunningPct, name).toBeGreaterThan(0);
+      expect(event?.lowestRunningPct, name).toBeLessThan(100);
+    }
+    expectNear(report.counters.derived.missRatio, 0.25, 'miss ratio', LOAD_BAND);
+    expectNear(report.counters.derived.ipc, 2, 'IPC', LOAD_BAND);
+    const { text } = await runText(ROTATED_2);
+    for (const event of EVENTS) expect(eventLine(text, event)).toMatch(/scaled from \d+% of the time/);
+    expect(text).toMatch(/IPC \d\.\d\d\s+MPKI \d\.\d\d {2}\(of counts scaled from \d+% of the time\)/);
   });
 });
 

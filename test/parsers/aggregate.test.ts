@@ -197,3 +197,31 @@ describe('createAggregator', () => {
     expect(aggregator.result()[0]?.total).toBe(550);
   });
 });
+
+describe('aggregateRecords: intervals in which perf never ran the counter', () => {
+  // perf 6.1 -x, -I rows: `<not counted>` with run 0 of an enabled time prints 0.00
+  // (lkml-2024-jclark-hybrid-not-counted-before.json.txt), with nothing enabled 100.00
+  const rows = (missedPct: number): PerfRecord[] =>
+    parsePerfStat(
+      [
+        `     0.100000000,1000,,cycles,100000000,100.00,,`,
+        `     0.200000000,<not counted>,,cycles,0,${missedPct.toFixed(2)},,`,
+        `     0.300000000,1000,,cycles,100000000,100.00,,`,
+        '',
+      ].join('\n'),
+    ).records;
+
+  it('scales the total from the intervals that counted to those it was enabled and never ran in, and says the share', () => {
+    const cycles = only(aggregateRecords(rows(0)), 'cycles');
+    expect(cycles.total).toBeCloseTo(3000, 6);
+    expect(cycles.perSecond).toBeCloseTo(10_000, 6);
+    expect(cycles.lowestRunningPct).toBeCloseTo(200 / 3, 6);
+    expect(cycles.samples.map((sample) => sample.value)).toEqual([1000, 0, 1000]);
+  });
+
+  it('leaves an interval with nothing enabled (counting off, 100.00) as a count of 0', () => {
+    const cycles = only(aggregateRecords(rows(100)), 'cycles');
+    expect(cycles.total).toBe(2000);
+    expect(cycles.lowestRunningPct).toBe(100);
+  });
+});

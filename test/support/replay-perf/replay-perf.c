@@ -74,6 +74,11 @@ static double global_running_pct = 100; /* multiplexing: share of the enabled ti
  * counts: as the kernel does where a thread's counters were handed to another thread of the
  * process that folds them in only as it exits (src/perf/late-tail.ts). */
 static int late_tail_window = 0;
+/* `rotate N` (0: none): perf's multiplexing seen through intervals as short as its rotation: hardware
+ * row K (in -e order) runs all of interval T where (K + T) % N == 0 and none of the others, which perf
+ * prints `<not counted>` with 0.00 (run 0 of an enabled time) */
+static int rotate_turns = 0;
+static long interval_number = 0;
 static double hybrid_core_pct = -1;     /* < 0: not a hybrid machine */
 
 /* `metric NAME VALUE [UNIT]`: a metric-only row each counted interval, printed only under -M */
@@ -152,6 +157,7 @@ static void parse_scenario_line(char *line) {
   }
   if (strcmp(name, "running") == 0) { global_running_pct = atof(rest); return; }
   if (strcmp(name, "hybrid") == 0) { hybrid_core_pct = atof(rest); return; }
+  if (strcmp(name, "rotate") == 0) { rotate_turns = atoi(rest); return; }
   if (strcmp(name, "late-tail") == 0) { late_tail_window = strcmp(rest, "every") == 0 ? -1 : atoi(rest); return; }
   if (strcmp(name, "metric") == 0) {
     if (metric_count == MAX_METRICS) return;
@@ -333,11 +339,14 @@ static void metric_columns(const struct row *row, char *out, size_t size, double
 static void print_rows(const char *prefix, double counted_s, double interval_s) {
   uint64_t enabled_ns = (uint64_t)llround(counted_s * 1e9);
   if (trace) fprintf(trace, "counted %.9f s\n", counted_s);
-  for (int i = 0; i < row_count; i++) {
+  if (enabled_ns > 0) interval_number++;
+  for (int i = 0, hardware_index = 0; i < row_count; i++) {
     struct row *row = &rows[i];
     enum status status = row->source ? row->source->status : (row->hardware ? NOT_SUPPORTED : COUNTED);
     double pct = running_pct_of(row);
-    row->counted = status == COUNTED && enabled_ns > 0 && pct > 0;
+    int its_turn = !row->hardware || rotate_turns <= 0 || (hardware_index + interval_number) % rotate_turns == 0;
+    if (row->hardware) hardware_index++;
+    row->counted = status == COUNTED && enabled_ns > 0 && pct > 0 && its_turn;
     row->value = row->counted && row->source ? row->source->rate_per_s * counted_s : 0;
   }
   for (int i = 0; i < row_count; i++) {

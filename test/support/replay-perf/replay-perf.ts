@@ -28,6 +28,11 @@ export interface Scenario {
   readonly hybridCorePct?: number;
   /** perf's metric-only rows, printed each counted interval when perfcell passes -M (`,,,,,70.1,%  tma_backend_bound`). */
   readonly metrics?: readonly { readonly name: string; readonly value: number; readonly unit?: string }[];
+  /**
+   * Multiplexing in turns as long as an interval (perf's rotation seen through short ticks): hardware
+   * row K (in -e order) runs all of tick T where (K + T) % rotate === 0, and reads `<not counted>` at 0% in the others.
+   */
+  readonly rotate?: number;
   /** Window K's counts (1-based, by disables; `every`: each window's) come a tick late: its first tick after the disable all `<not counted>`. */
   readonly lateTail?: number | 'every';
 }
@@ -37,6 +42,7 @@ export function scenarioText(scenario: Scenario): string {
   const lines: string[] = [];
   if (scenario.runningPct !== undefined) lines.push(`running ${scenario.runningPct}`);
   if (scenario.hybridCorePct !== undefined) lines.push(`hybrid ${scenario.hybridCorePct}`);
+  if (scenario.rotate !== undefined) lines.push(`rotate ${scenario.rotate}`);
   if (scenario.lateTail !== undefined) lines.push(`late-tail ${scenario.lateTail}`);
   for (const [event, value] of Object.entries(scenario.events)) lines.push(`${event} ${value}`);
   for (const metric of scenario.metrics ?? []) lines.push(`metric ${metric.name} ${metric.value}${metric.unit === undefined ? '' : ` ${metric.unit}`}`);
