@@ -33,6 +33,9 @@ interface Sum {
   shareWeighted: number;
   shareWeight: number;
   lowestShare: number | null;
+  /** Ticks that counted, and ticks perf had it enabled in and never ran it (`<not counted>` at 0%). */
+  countedTicks: number;
+  missedTicks: number;
   metricCount: number;
   metricBase: number;
   metricUnit: string | undefined;
@@ -93,7 +96,7 @@ export function createRegrouper(options: RegroupOptions): Regrouper {
       const key = keyOf(record);
       let sum = sums.get(key);
       if (sum === undefined) {
-        sum = { first: record, value: null, status: record.status, shareWeighted: 0, shareWeight: 0, lowestShare: null, metricCount: 0, metricBase: 0, metricUnit: undefined };
+        sum = { first: record, value: null, status: record.status, shareWeighted: 0, shareWeight: 0, lowestShare: null, countedTicks: 0, missedTicks: 0, metricCount: 0, metricBase: 0, metricUnit: undefined };
         sums.set(key, sum);
       }
       add(sum, record);
@@ -107,7 +110,9 @@ export function createRegrouper(options: RegroupOptions): Regrouper {
 
 function add(sum: Sum, record: PerfRecord): void {
   sum.status = mergedStatus(sum.status, record.status);
+  if (record.status === 'not counted' && record.runningPct === 0) sum.missedTicks += 1;
   if (record.status !== 'counted' || record.value === null) return;
+  sum.countedTicks += 1;
   sum.value = (sum.value ?? 0) + record.value;
   if (record.runningPct !== null) {
     sum.shareWeighted += record.value * record.runningPct;
@@ -126,7 +131,12 @@ function recordOf(sum: Sum, timeS: number): PerfRecord {
   const { first } = sum;
   // to perf's two decimals: 100 stays 100 exactly, not 99.99999 of floating-point sums
   const weighted = sum.shareWeight > 0 ? Math.round((100 * sum.shareWeighted) / sum.shareWeight) / 100 : null;
-  const runningPct = weighted ?? sum.lowestShare ?? (sum.status === 'counted' ? first.runningPct : null);
+  const counted = weighted ?? sum.lowestShare ?? (sum.status === 'counted' ? first.runningPct : null);
+  // ticks in which perf never ran the counter (multiplexing's turns as long as a tick) hold none of
+  // its counts: the interval's count is scaled from the ticks that counted, as perf scales within a
+  // tick, and its share says so (the ticks are of one length: the count of them stands for the time)
+  const coverage = sum.countedTicks > 0 && sum.missedTicks > 0 ? sum.countedTicks / (sum.countedTicks + sum.missedTicks) : 1;
+  const runningPct = coverage < 1 ? Math.round(100 * (counted ?? 100) * coverage) / 100 : counted;
   const {
     metricValue: _metricValue,
     metricUnit: _metricUnit,
@@ -135,7 +145,7 @@ function recordOf(sum: Sum, timeS: number): PerfRecord {
   return {
     ...rest,
     time: timeS,
-    value: sum.status === 'counted' ? sum.value ?? 0 : null,
+    value: sum.status === 'counted' ? (sum.value ?? 0) / coverage : null,
     status: sum.status,
     runningPct: sum.status === 'counted' ? runningPct : first.runningPct,
     ...(sum.metricBase > 0 ? { metricValue: sum.metricCount / sum.metricBase, metricUnit: sum.metricUnit ?? '' } : {}),

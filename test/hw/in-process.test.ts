@@ -10,7 +10,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildReplayPerf } from '../support/replay-perf/replay-perf.ts';
 import { fixture } from '../support/fixtures.ts';
-import { EVENT_LIST, EVENTS, LOAD_BAND, MULTIPLEXED_50, PLAIN, RATES, expectNear, expectTrueCounts, expectTrueDerived, perfcellOnReplay } from './hw-scenarios.ts';
+import { EVENT_LIST, EVENTS, LOAD_BAND, MULTIPLEXED_50, PLAIN, RATES, ROTATED_2, expectNear, expectTrueCounts, expectTrueDerived, perfcellOnReplay } from './hw-scenarios.ts';
 import { busyCell, busyHalfSecond, counterOnReplLine, killRepls, measureOnReplay, replReport } from './in-process.ts';
 
 afterEach(() => killRepls());
@@ -53,5 +53,15 @@ describe('compare shows multiplexing where it prints counters (issue 9)', () => 
     // the footnote wraps at the terminal width: read it as one line
     // (the ratios of two scaled counts named too: scaled-ratios.test.ts)
     expect(result.stdout.replace(/\n +/g, ' ')).toMatch(/^\* scaled from 50% of the time in some runs \(cache-misses, cache-references, instructions, cycles, miss ratio, IPC, MPKI\): perf multiplexed more events than the PMU has counters; a ratio's two counts came from time slices of their own unless grouped$/m);
+  });
+  it("counts of compare's 4 ms ticks in which perf never ran the counter (every other one, ROTATED_2) are scaled and marked, not summed as zeros", async () => {
+    // before: cache-misses about 470,000/s of the 1,000,000/s, and no table marked
+    const result = await perfcellOnReplay(['compare', '--runs', '3', '--warmup', '0', '--json', '-e', EVENT_LIST, '--names', 'a', 'b', '--', `${fixture('spin')} 0.1`, `${fixture('spin')} 0.1`], ROTATED_2, { timeoutMs: 120_000 });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const document = JSON.parse(result.stdout) as { alternatives: { name: string; runs: Record<string, number>[]; lowestRunningPct?: Record<string, number> }[] };
+    for (const alternative of document.alternatives) {
+      for (const run of alternative.runs) expectNear(run['cache-misses/s'], RATES['cache-misses'], `${alternative.name}: cache-misses per second`, 0.25);
+      for (const event of EVENTS) expect(alternative.lowestRunningPct?.[event], `${alternative.name}: ${event}`).toBeLessThan(100);
+    }
   });
 });

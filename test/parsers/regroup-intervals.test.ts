@@ -103,3 +103,26 @@ describe('regroupIntervals (fine ticks into the asked-for interval)', () => {
     expect(regroupIntervals(rows, { intervalS: 0.1, fromS: 0, untilS: null }).map((record) => record.event)).toEqual(['cycles']);
   });
 });
+
+describe('regroupIntervals: ticks in which perf never ran the counter (multiplexing in turns of a tick)', () => {
+  // 4 ms ticks: cycles ran all of the first and third, none of the second (run 0 of an enabled time: 0.00)
+  const ticks = (missedPct: string) =>
+    csv([
+      '     0.004000000,4000,,cycles,4000000,100.00,,',
+      `     0.008000000,<not counted>,,cycles,0,${missedPct},,`,
+      '     0.012000000,4000,,cycles,4000000,100.00,,',
+    ]);
+
+  it('scales the interval\'s count from the ticks that counted to those perf never ran it in, and says the share', () => {
+    const [cycles] = regroupIntervals(ticks('0.00'), { intervalS: 0.1, fromS: 0, untilS: null });
+    expect(cycles?.status).toBe('counted');
+    expect(cycles?.value).toBeCloseTo(12_000, 6);
+    expect(cycles?.runningPct).toBeCloseTo(66.67, 2);
+  });
+
+  it('leaves a tick with nothing enabled (100.00) as none counted', () => {
+    const [cycles] = regroupIntervals(ticks('100.00'), { intervalS: 0.1, fromS: 0, untilS: null });
+    expect(cycles?.value).toBe(8000);
+    expect(cycles?.runningPct).toBe(100);
+  });
+});
