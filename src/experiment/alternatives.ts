@@ -265,6 +265,12 @@ export function planCells(cells: readonly Cell[], titles: readonly string[], fil
     if (cell === undefined) {
       throw new UsageError(`no cell titled '${title}' in ${file} (its cells: ${cells.map((candidate) => `'${candidate.title}'`).join(', ')})`);
     }
+    // Two cells of one title (a cell copied to try a variant): the first was measured and the
+    // second ran once as set-up or check without a word, so an error there was blamed on the name.
+    const namesakes = cells.filter((candidate) => candidate.title === title);
+    if (namesakes.length > 1) {
+      throw new UsageError(`${namesakes.length} cells are titled '${title}' in ${file} (${namesakes.map(cellPlace).join(', ')}): give each its own title after // %%`);
+    }
     return cell;
   });
   const repeated = titles.find((title, index) => titles.indexOf(title) !== index);
@@ -272,6 +278,12 @@ export function planCells(cells: readonly Cell[], titles: readonly string[], fil
   const last = Math.max(...alternatives.map((cell) => cell.index));
   const others = cells.filter((cell) => !alternatives.includes(cell));
   return { alternatives, before: others.filter((cell) => cell.index < last), after: others.filter((cell) => cell.index > last) };
+}
+
+/** Where a cell is: its marker's line, a notebook's cell by its place among all of them, or the prelude. */
+function cellPlace(cell: Cell | (Cell & { readonly notebookIndex: number })): string {
+  if (cell.markerLine !== null) return `line ${cell.markerLine}`;
+  return 'notebookIndex' in cell ? `notebook cell ${cell.notebookIndex + 1}` : 'the code before the first // %%';
 }
 
 /** A plan's cells and the noise floor, compiled at once (prepareAll), in the plan's groups. */

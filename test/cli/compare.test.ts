@@ -88,6 +88,19 @@ describe('perfcell compare: cells', () => {
     expect(result.stderr).toBe(`error: no cell titled 'three' in ${file} (its cells: 'one', 'two')`);
   });
 
+  it('refuses a title two cells share, naming their lines, before any cell runs, exit 2', async () => {
+    // A cell copied to try a variant keeps its title: the first was measured, the second ran once
+    // as set-up before it, and its error (mk, defined by the first, not yet there) was blamed on the name.
+    const log = join(dir, 'namesakes.log');
+    const file = join(dir, 'namesakes.js');
+    const logged = `require('node:fs').appendFileSync(${JSON.stringify(log)}, 'ran\\n');`;
+    writeFileSync(file, ['// %% setup', logged, '// %% work', 'function mk(n) { return n; }', '// %% work', 'mk(2);', '// %% other', '3;'].join('\n'));
+    const result = await perfcell(['compare', file, '--cells', 'work', 'other', '--runs', '2', '--no-perf']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe(`error: 2 cells are titled 'work' in ${file} (line 3, line 5): give each its own title after // %%`);
+    expect(existsSync(log)).toBe(false);
+  });
+
   it.runIf(perfUsable)("compiles every cell before perf attaches: esbuild's compiler, a child process, never inherits perf's counters", async () => {
     // A TypeScript file: every cell goes through esbuild. Each alternative writes the pids of this
     // process's esbuild children and of the perfs counting it (OWN_PIDS_PROBE). The cells' perf is
