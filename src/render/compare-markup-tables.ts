@@ -47,6 +47,19 @@ function decimalsFor(scaledReference: number): number {
 }
 
 /**
+ * The noise floor's numbers where the alternatives' decimals would write its mean as 0: an empty
+ * cell's 5.2 µs beside cells of 28 and 52 ms read "0.0 ± 0.0" in ms, where the text said 5.20 µs.
+ * It gets two significant digits of its own; undefined where the column's decimals show it.
+ * @example floorNumber(5.2e-6, 1e-3, 1)?.(2.5e-6) // '0.0025'
+ */
+function floorNumber(mean: number | null, divisor: number, decimals: number): ((value: number | null) => string) | undefined {
+  if (mean === null || mean === 0 || Math.abs(mean / divisor) >= 0.5 * 10 ** -decimals) return undefined;
+  const own = 1 - Math.floor(Math.log10(Math.abs(mean / divisor)));
+  const format = new Intl.NumberFormat('en-US', { minimumFractionDigits: own, maximumFractionDigits: own });
+  return (value) => (value === null ? '–' : format.format(value / divisor));
+}
+
+/**
  * "1.52 ± 0.03" (B ÷ A ± half its interval), or where the interval is lopsided around the ratio
  * (see isNearlySymmetric), or a significant ratio's ± would read as reaching 1 (see isClearOfOne),
  * the interval itself, "1.89 (1.13–3.16)"; "1.00" for the first, "2.00" for a rate (no interval).
@@ -82,12 +95,12 @@ function metricSection(document: CompareDocument, result: MetricResult, unitS: n
   const number = (value: number | null) => (value === null ? '–' : format.format(value / scale.divisor));
   const unit = scale.label === '' ? '' : ` [${scale.label}]`;
   const isCommands = document.settings.source === 'commands';
-  const row = (name: TableCell, summary: RunSummary, relative: string): TableCell[] => {
-    const mean = summary.stdDev === null ? number(summary.mean) : `${number(summary.mean)} ± ${number(summary.stdDev)}`;
-    return [name, mean, number(summary.min), number(summary.max), relative];
+  const row = (name: TableCell, summary: RunSummary, relative: string, write = number): TableCell[] => {
+    const mean = summary.stdDev === null ? write(summary.mean) : `${write(summary.mean)} ± ${write(summary.stdDev)}`;
+    return [name, mean, write(summary.min), write(summary.max), relative];
   };
   const rows = result.summaries.map(({ name, summary }, index) => row(isCommands ? { code: name } : name, summary, relativeCell(result.comparisons[index - 1], index === 0)));
-  if (result.noiseFloor !== null) rows.push(row('noise floor', result.noiseFloor, ''));
+  if (result.noiseFloor !== null) rows.push(row('noise floor', result.noiseFloor, '', floorNumber(result.noiseFloor.mean, scale.divisor, decimals) ?? number));
   return {
     // counts perf scaled up from part of the time (multiplexing) are estimates: the title and each verdict say so
     title: `${metric.label}${scaledNote(document, metric.key)}`,

@@ -112,6 +112,18 @@ describe('displayScale', () => {
   });
 });
 
+describe('renderCompareMarkdown: the noise floor row', () => {
+  // A QA pass: compare cmp.ts --cells rows cols printed the empty cell's floor as 5.20 µs ± 2.49 µs,
+  // and --export-markdown, in the alternatives' ms at one decimal, as "0.0 ± 0.0 | 0.0 | 0.0"
+  it('writes a floor far below the alternatives with digits of its own, not as 0', () => {
+    const times = (values: readonly number[]) => values.map((durationS) => ({ durationS }));
+    const document = documentOfRuns(times([0.028, 0.026, 0.031, 0.027]), times([0.052, 0.049, 0.055, 0.051]), times([5.2e-6, 2.1e-6, 8.9e-6, 4.6e-6]));
+    const lines = renderCompareMarkdown(document).split('\n');
+    expect(lines.find((line) => line.startsWith('| `a`'))).toBe('| `a` | 28.0 ± 2.2 | 26.0 | 31.0 | 1.00 |');
+    expect(lines.find((line) => line.startsWith('| noise floor'))).toBe('| noise floor | 0.0052 ± 0.0028 | 0.0021 | 0.0089 |  |');
+  });
+});
+
 describe('renderCompareMarkdown: the Relative column', () => {
   it('gives a lopsided interval as low–high, not as a ± that runs below its low end', () => {
     // wide log-normal-ish spread: the log-scale interval is far from symmetric once exponentiated
