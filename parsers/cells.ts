@@ -36,6 +36,12 @@ export interface Cell {
   readonly code: string;
   /** True when the cell has nothing but whitespace. */
   readonly isBlank: boolean;
+  /**
+   * The 1-based line of the marker that ends this cell where that line is inside a template
+   * literal or a block comment (linesInLiterals): any `// %%` line is a marker, as Jupytext reads
+   * them, so it cut the literal in two and the cell cannot compile. Absent otherwise.
+   */
+  readonly cutAtMarkerLine?: number;
 }
 
 const CELL_MARKER = /^\s*\/\/\s*%%(.*)$/;
@@ -144,12 +150,15 @@ export function splitCells(source: string): readonly Cell[] {
   let body: string[] = [];
   let markerCount = 0;
   let isProse = false;
+  let inLiterals: Set<number> | undefined;
 
-  const close = (): void => {
+  const close = (nextMarkerLine?: number): void => {
     const code = body.join('\n');
     const isBlank = code.trim() === '';
     if ((markerLine === null && isBlank) || isProse) return;
-    cells.push({ title, index: cells.length, markerLine, startLine: (markerLine ?? 0) + 1, code, isBlank });
+    inLiterals ??= nextMarkerLine === undefined ? undefined : linesInLiterals(source);
+    const isCut = nextMarkerLine !== undefined && inLiterals !== undefined && inLiterals.has(nextMarkerLine);
+    cells.push({ title, index: cells.length, markerLine, startLine: (markerLine ?? 0) + 1, code, isBlank, ...(isCut ? { cutAtMarkerLine: nextMarkerLine } : {}) });
   };
 
   lines.forEach((line, index) => {
@@ -158,7 +167,7 @@ export function splitCells(source: string): readonly Cell[] {
       body.push(line);
       return;
     }
-    close();
+    close(index + 1);
     markerCount++;
     isProse = isProseMarker(markerText);
     const named = markerTitle(markerText);

@@ -25,6 +25,8 @@ export interface CellSource {
   readonly code: string;
   /** 1-based file line of the cell's first code line. */
   readonly startLine: number;
+  /** The line of the marker that ends the cell inside a template literal or a block comment (parsers/cells.ts). */
+  readonly cutAtMarkerLine?: number;
 }
 
 /** Why a cell failed, located in its file. */
@@ -71,6 +73,15 @@ export interface PreparedCell {
   readonly compiled: TranspiledCell | null;
   /** Set when the cell does not compile; running it reports this failure at once. */
   readonly compileFailure: CellFailure | null;
+}
+
+/**
+ * What to add to the syntax error of a cell whose end marker is inside a template literal or a
+ * block comment it opened: the marker, not the code, broke it; '' for any other cell.
+ */
+function cutNote(source: CellSource): string {
+  if (source.cutAtMarkerLine === undefined) return '';
+  return `; the // %% at line ${source.cutAtMarkerLine} is inside a template literal or block comment and ends the cell there (any // %% line is a marker): move it out, or write it \\/\\/ %% in a template literal`;
 }
 
 export interface CellEvaluator {
@@ -243,7 +254,7 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
     },
 
     async run(cell, switchedBy) {
-      if (cell.compileFailure !== null) return { ok: false, failure: { ...cell.compileFailure, reason: 'syntax' } };
+      if (cell.compileFailure !== null) return { ok: false, failure: { ...cell.compileFailure, message: cell.compileFailure.message + cutNote(cell.source), reason: 'syntax' } };
       if (cell.compiled === null) throw new Error('run() of a cell that was not prepared');
       if (context === null) throw new Error('run() after close()');
       // a cell whose window was dropped unread (run-cells' cancel) left its GC recording running
@@ -278,14 +289,14 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
       const didNotCompile = description.startsWith('SyntaxError') && cellMarks.startNs === undefined;
       const syntax = didNotCompile ? { reason: 'syntax' as const } : {};
       if (didNotCompile && classifyJavaScript(cell.compiled.code) === 'incomplete') {
-        const message = 'SyntaxError: unexpected end of input (the cell ends too early)';
+        const message = `SyntaxError: unexpected end of input (the cell ends too early)${cutNote(cell.source)}`;
         const line = cell.source.startLine + cell.source.code.replace(/\s+$/, '').split('\n').length - 1;
         return { ok: false, failure: { message, line, column: null, stack: `${message}\n    at ${path}:${line}`, ...syntax }, marks: cellMarks };
       }
       const { stack, first } = rewriteStack(description);
       // A syntax error V8 finds has no frame; the details point into the cell's generated code.
       const position = first ?? toFilePosition(cell.sourceUrl, details.lineNumber + 1, details.columnNumber + 1);
-      const message = description.split(/\n\s+at /)[0] ?? description;
+      const message = (description.split(/\n\s+at /)[0] ?? description) + (didNotCompile ? cutNote(cell.source) : '');
       return { ok: false, failure: { message, line: position?.line ?? null, column: position?.column ?? null, stack, ...syntax }, marks: cellMarks };
     },
 

@@ -102,6 +102,19 @@ describe('perfcell cells', () => {
     expect(result.stdout).toMatch(/^sum +11 .* failed at line 13$/m);
   });
 
+  // A QA pass: the error said the cell ended too early, not that its marker had cut a literal in two
+  it('says a syntax error comes of a // %% line inside a template literal or block comment, and how to keep it text', async () => {
+    const note = (line: number) => `; the // %% at line ${line} is inside a template literal or block comment and ends the cell there (any // %% line is a marker): move it out, or write it \\/\\/ %% in a template literal`;
+    const js = cellFile('cut.js', '// %% template\nconst t = `one\n// %% inside\nthree`;\n');
+    const jsResult = await perfcell(['cells', '--no-perf', js]);
+    expect(jsResult.exitCode).toBe(1);
+    expect(jsResult.stderr.split('\n')[0]).toBe(`error: cell 'template' failed at ${js}:2: SyntaxError: unexpected end of input (the cell ends too early)${note(3)}`);
+    const ts = cellFile('cut.ts', '// %% fine\nconst n: number = 1;\n// %% comment\n/*\n// %% old\n*/\n');
+    const tsResult = await perfcell(['cells', '--no-perf', ts]);
+    expect(tsResult.exitCode).toBe(1);
+    expect(tsResult.stderr.split('\n')[0]).toBe(`error: cell 'comment' failed at ${ts}:4:3: SyntaxError: expected "*/" to terminate multi-line comment${note(5)}`);
+  });
+
   it('a cell that does not compile gets its error and no figures: it ran nothing (a SyntaxError its code throws is a failure like any other)', async () => {
     const file = cellFile('syntax.js', '// %% ok\nconst a = 1;\n// %% broken\nconst b = (\n// %% thrown\neval("(");\n');
     const result = await perfcell(['cells', '--no-perf', '--keep-going', file]);

@@ -177,6 +177,20 @@ describe('splitCells', () => {
     const cells = splitCells('const s = "// %% not a marker";\n/*\n// %% inside a comment\n*/');
     expect(cells.map((cell) => cell.title)).toEqual(['prelude', 'inside a comment']);
   });
+
+  // A QA pass: a // %% line inside a template literal failed its cell as "unexpected end of input
+  // (the cell ends too early)", nothing saying that the marker had cut the literal in two
+  it('marks a cell whose end marker is inside a template literal or block comment it opened, and no other', () => {
+    const source = '// %% t\nconst t = `a\n// %% inside\nb`;\n// %% c\n/*\n// %% commented\n*/\n// %% fine\nconst s = "// %% text";\n// %% last\n1;\n';
+    expect(splitCells(source).map((cell) => [cell.title, cell.cutAtMarkerLine])).toEqual([
+      ['t', 3],
+      ['inside', undefined],
+      ['c', 7],
+      ['commented', undefined],
+      ['fine', undefined],
+      ['last', undefined],
+    ]);
+  });
 });
 
 describe('isCommentsOnly', () => {
