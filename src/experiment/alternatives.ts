@@ -263,7 +263,9 @@ export function planCells(cells: readonly Cell[], titles: readonly string[], fil
   const alternatives = titles.map((title) => {
     const cell = cells.find((candidate) => candidate.title === title);
     if (cell === undefined) {
-      throw new UsageError(`no cell titled '${title}' in ${file} (its cells: ${cells.map((candidate) => `'${candidate.title}'`).join(', ')})`);
+      // a file of no code had listed '(its cells: )', naming no fix
+      const listed = cells.length > 0 ? `its cells: ${cells.map((candidate) => `'${candidate.title}'`).join(', ')}` : file.endsWith('.ipynb') ? 'it has no code cells: write JavaScript or TypeScript in them' : 'it has no code: write cells separated by // %% lines';
+      throw new UsageError(`no cell titled '${title}' in ${file} (${listed})`);
     }
     // Two cells of one title (a cell copied to try a variant): the first was measured and the
     // second ran once as set-up or check without a word, so an error there was blamed on the name.

@@ -86,6 +86,11 @@ describe('perfcell compare: cells', () => {
     const result = await perfcell(['compare', file, '--cells', 'one', 'three']);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toBe(`error: no cell titled 'three' in ${file} (its cells: 'one', 'two')`);
+    // A QA pass: a file of comments only listed '(its cells: )'
+    const empty = join(dir, 'comments.js');
+    writeFileSync(empty, '// rows against columns, to come\n');
+    const none = await perfcell(['compare', empty, '--cells', 'rows', 'cols']);
+    expect([none.exitCode, none.stderr]).toEqual([2, `error: no cell titled 'rows' in ${empty} (it has no code: write cells separated by // %% lines)`]);
   });
 
   it('refuses a title two cells share, naming their lines, before any cell runs, exit 2', async () => {
