@@ -102,6 +102,18 @@ describe('perfcell cells', () => {
     expect(result.stdout).toMatch(/^sum +11 .* failed at line 13$/m);
   });
 
+  // A QA pass: the report began on the cell's open row, "partialp used 0.3 MiB RAM …", its title misread
+  it("starts a cell's report on a row of its own where the cell's last output had no newline", async () => {
+    const file = cellFile('partial.js', '// %% p\nprocess.stdout.write("partial");\n// %% q\nconsole.log("whole");\n// %% r\nprocess.stdout.write(Buffer.from("bytes"));\n');
+    const result = await perfcell(['cells', '--no-perf', file]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const rows = result.stdout.split('\n');
+    expect(rows.slice(0, 2).map((row) => row.split(' used ')[0])).toEqual(['partial', 'p']);
+    expect(rows.filter((row) => / used \S+ MiB RAM in /.test(row)).map((row) => row.split(' used ')[0])).toEqual(['p', 'q', 'r']);
+    expect(rows).toContain('whole');
+    expect(rows).toContain('bytes');
+  });
+
   // A QA pass: the error said the cell ended too early, not that its marker had cut a literal in two
   it('says a syntax error comes of a // %% line inside a template literal or block comment, and how to keep it text', async () => {
     const note = (line: number) => `; the // %% at line ${line} is inside a template literal or block comment and ends the cell there (any // %% line is a marker): move it out, or write it \\/\\/ %% in a template literal`;

@@ -24,6 +24,7 @@ import { outputWidth, warningText } from '../../render/terminal-width.ts';
 import { checkOutputPaths } from '../output-paths.ts';
 import { isRanDuringNote } from '../../proc/child-processes.ts';
 import { sendCellStdout } from '../../own-stdout.ts';
+import { watchStdoutRow } from '../stdout-row.ts';
 
 /** Columns the cells' reports fit on stdout. */
 const textWidth = outputWidth(process.stdout);
@@ -153,6 +154,8 @@ export function registerCells(program: Command): void {
       let endNow = false;
       // With --json, what a cell writes to process.stdout goes to stderr too: stdout is the document's.
       const ownStdout = flags.json === true ? sendCellStdout(process.stderr) : null;
+      // a cell's last line without its newline (process.stdout.write('partial')) is ended before its report
+      const stdoutRow = flags.json === true ? null : watchStdoutRow();
       try {
         // a long cell's live line goes on the terminal's last row: what a cell's programs print
         // (stdio inherited) cannot land on it
@@ -176,7 +179,7 @@ export function registerCells(program: Command): void {
               if (!seenWarnings.has(warning) || isRanDuringNote(warning)) process.stderr.write(warningText(warning, process.stderr));
               seenWarnings.add(warning);
             }
-            if (flags.json !== true && !ranNothing(run.failure)) process.stdout.write(`${printed++ === 0 ? '' : '\n'}${renderReportText(run.report, textWidth === undefined ? {} : { width: textWidth })}\n`);
+            if (flags.json !== true && !ranNothing(run.failure)) process.stdout.write(`${stdoutRow?.isMidRow() === true ? '\n' : ''}${printed++ === 0 ? '' : '\n'}${renderReportText(run.report, textWidth === undefined ? {} : { width: textWidth })}\n`);
             if (run.failure !== null) {
               process.stderr.write(`error: ${formatCellFailure(file, run.title, run.failure)}\n`);
               if (debug) process.stderr.write(`${run.failure.stack}\n`);
@@ -235,6 +238,7 @@ export function registerCells(program: Command): void {
       } finally {
         releaseSignals();
         evaluator.close();
+        stdoutRow?.restore();
       }
       // Stopped by a signal or a cell's process.exit(n): everything is out, so perfcell ends now,
       // as node ends on a Ctrl-C or process.exit, whatever a cell left pending (a 20 s timer had
