@@ -13,6 +13,8 @@ const RECORD_COLUMNS = ['time', 'event', 'value', 'unit', 'status', 'runningPct'
 
 /**
  * Prints records as they come: NDJSON lines, CSV rows, or the `records` array of one document.
+ * Every form starts with its first record, so an input without any prints nothing and its error
+ * comes alone, exit 1 (as a failed hyperfine or perf stat writes no document for `jq` to read).
  * `continuing`: the records follow others already printed (a later piece of a stream read in
  * pieces: parse-segments.ts), so no header and no first-record form.
  */
@@ -27,9 +29,6 @@ export class RecordPrinter {
   ) {
     this.count = continuing ? 1 : 0;
     this.json = new RecordJsonBytes(mode === 'ndjson' ? '}\n' : '}');
-    if (continuing) return;
-    if (mode === 'json') output.writeText(`{${jsonHeaderFields('perfcell-parse-records')}"records":[`);
-    if (mode === 'csv') output.writeText(RECORD_COLUMNS.join(',') + '\n');
   }
 
   /** How many records it printed (counting the ones before it when continuing). */
@@ -38,9 +37,8 @@ export class RecordPrinter {
   }
 
   record(record: PerfRecord): void {
+    if (this.count === 0) this.output.writeText(this.header());
     if (this.mode === 'ndjson') {
-      // The stream's header line comes with its first record (json-document.ts, NDJSON_FORMATS).
-      if (this.count === 0) this.output.writeText(ndjsonHeaderLine('perfcell-parse-records-ndjson'));
       this.json.write(record, this.output);
     } else if (this.mode === 'json') {
       this.json.write(record, this.output, this.count === 0 ? NEWLINE : COMMA_NEWLINE);
@@ -50,10 +48,18 @@ export class RecordPrinter {
     this.count++;
   }
 
+  /** Ends the document; without a record there is none to end (parse says so on stderr). */
   finish(skippedLines: number, format: PerfFormat | undefined): void {
-    if (this.mode === 'json') {
-      this.output.writeText(`${this.count === 0 ? '' : '\n'}],"skippedLines":${skippedLines},"perfFormat":${JSON.stringify(format ?? null)}}\n`);
+    if (this.mode === 'json' && this.count > 0) {
+      this.output.writeText(`\n],"skippedLines":${skippedLines},"perfFormat":${JSON.stringify(format ?? null)}}\n`);
     }
+  }
+
+  /** What goes before the first record; the NDJSON stream's header line comes with it too (json-document.ts, NDJSON_FORMATS). */
+  private header(): string {
+    if (this.mode === 'ndjson') return ndjsonHeaderLine('perfcell-parse-records-ndjson');
+    if (this.mode === 'json') return `{${jsonHeaderFields('perfcell-parse-records')}"records":[`;
+    return RECORD_COLUMNS.join(',') + '\n';
   }
 }
 

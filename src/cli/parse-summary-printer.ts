@@ -45,15 +45,17 @@ export class SummaryPrinter {
   async finish(skippedLines: number, format: PerfFormat | undefined): Promise<void> {
     const events = this.aggregator.result();
     try {
+      // no event, no document (nor table): parse's error comes alone, as the records' does
+      if (events.length === 0) return;
       if (this.mode === 'json') {
         this.output.write(`{${jsonHeaderFields('perfcell-parse-summary')}"events":[`);
         for (const [index, event] of events.entries()) {
           this.output.write(index === 0 ? '\n' : ',\n');
           await this.writeEvent(event);
         }
-        this.output.write(`${events.length === 0 ? '' : '\n'}],"skippedLines":${skippedLines},"perfFormat":${JSON.stringify(format ?? null)}}\n`);
+        this.output.write(`\n],"skippedLines":${skippedLines},"perfFormat":${JSON.stringify(format ?? null)}}\n`);
       } else if (this.mode === 'ndjson') {
-        if (events.length > 0) this.output.write(ndjsonHeaderLine('perfcell-parse-summary-ndjson'));
+        this.output.write(ndjsonHeaderLine('perfcell-parse-summary-ndjson'));
         for (const event of events) {
           await this.writeEvent(event);
           this.output.write('\n');

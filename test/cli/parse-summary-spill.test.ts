@@ -51,9 +51,11 @@ function heldSummary(text: string, mode: 'json' | 'ndjson'): string {
   if (last !== '') records.push(...parser.pushLast(last));
   records.push(...parser.end());
   const events = aggregateRecords(records);
-  if (mode === 'ndjson') return (events.length > 0 ? ndjsonHeaderLine('perfcell-parse-summary-ndjson') : '') + events.map((event) => JSON.stringify(event) + '\n').join('');
+  // an input without rows prints nothing, only its error
+  if (events.length === 0) return '';
+  if (mode === 'ndjson') return ndjsonHeaderLine('perfcell-parse-summary-ndjson') + events.map((event) => JSON.stringify(event) + '\n').join('');
   const body = events.map((event) => JSON.stringify(event)).join(',\n');
-  return `{${jsonHeaderFields('perfcell-parse-summary')}"events":[${body === '' ? '' : `\n${body}\n`}],"skippedLines":${parser.skippedLines},"perfFormat":${JSON.stringify(parser.format ?? null)}}\n`;
+  return `{${jsonHeaderFields('perfcell-parse-summary')}"events":[\n${body}\n],"skippedLines":${parser.skippedLines},"perfFormat":${JSON.stringify(parser.format ?? null)}}\n`;
 }
 
 class Collect extends Writable {
@@ -79,7 +81,7 @@ async function summary(path: string, mode: 'json' | 'ndjson', memoryChars: numbe
     openFile: openFileChunks,
     summarySpill: { memoryChars, chunkChars: Math.max(1, memoryChars >> 2), openFile },
   }).catch((error: unknown) => {
-    // an input with no rows prints its (empty) document, then says so
+    // an input with no rows prints nothing, then says so
     if (!String(error).includes('no perf stat counter rows')) throw error;
   });
   return { stdout: Buffer.concat(stdout.chunks).toString('utf8'), opened };

@@ -162,6 +162,24 @@ describe('perfcell parse', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('says an input without counter rows with the error alone, in every output form: no empty document or table, exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-no-rows-'));
+    const noRows = (name: string): string => `error: no perf stat counter rows in ${name} (is it the output of perf stat? try --format)`;
+    // small: judged at its end; over 64 KiB: stdout is released after the first read, before the end
+    const inputs: Array<[name: string, text: string]> = [['empty.txt', ''], ['words.txt', 'hello\nworld\n'], ['many-words.txt', 'hello, world\n'.repeat(20_000)]];
+    for (const [name, text] of inputs) {
+      const path = join(dir, name);
+      writeFileSync(path, text);
+      for (const form of [[], ['--json'], ['--csv'], ['--summary'], ['--summary', '--json'], ['--summary', '--csv']]) {
+        const result = await perfcell(['parse', ...form, path]);
+        expect([result.exitCode, result.stdout, result.stderr], `${name} ${form.join(' ')}`).toEqual([1, '', noRows(path)]);
+      }
+    }
+    const fromStdin = await perfcell(['parse', '--json', '-'], '');
+    expect([fromStdin.exitCode, fromStdin.stdout, fromStdin.stderr]).toEqual([1, '', noRows('stdin')]);
+    rmSync(dir, { recursive: true });
+  });
+
   it('says UTF-16 and UTF-32 input (a Windows shell\'s `>`) is such, and the iconv it names makes it parse as the original', async () => {
     const original = sample('local-perf61-vm-per-cpu-A.csv.txt');
     const text = readFileSync(original, 'utf8');
