@@ -41,6 +41,11 @@ describe('summarizeGc (pure)', () => {
     expect(addGc([report, report]).pauseLongestMs).toBeCloseTo(3.1, 9);
   });
 
+  it('groups its counts as every other count in a report is grouped (6,055 minor)', () => {
+    const report = summarizeGc([...Array.from({ length: 6055 }, () => statistic('Scavenge', 100, 2048, 1024)), statistic('MarkSweepCompact', 1000, 2048, 1024)]);
+    expect(renderGcLine(report)).toBe('gc  6,055 minor, 1 major  pause 606.5 ms total, longest 1.0 ms  reclaimed 5.9 MiB');
+  });
+
   it('names the young-generation collectors minor, whatever V8 calls them', () => {
     expect(['Scavenge', 'MinorMarkCompact', 'MinorMarkSweep', 'SomeFutureMinorThing'].map(gcKindOf)).toEqual(['minor', 'minor', 'minor', 'minor']);
     expect(gcKindOf('MarkSweepCompact')).toBe('major');
