@@ -89,6 +89,8 @@ describe('diagnose on this VM (recorded facts)', () => {
     expect(pmu.status).toBe('fail');
     expect(pmu.summary).toBe("no hardware PMU: the kernel's event sources are breakpoint, msr, software, tracepoint, uprobe");
     expect(pmu.fix).toBe('on the host: qemu -cpu host,pmu=on (libvirt: <pmu state="on"/>, VMware: "virtualize CPU performance counters")');
+    // the backend that traces the program's children and simulates the caches, not a bare valgrind that counts the parent alone
+    expect(pmu.details.at(-1)).toBe('without a PMU, perfcell run --backend cachegrind -- PROG can simulate the caches instead (its children too)');
     const result = byCheck(verdicts, 'hardware-counting');
     expect(result).toEqual({
       check: 'hardware-counting',
@@ -137,7 +139,8 @@ describe('diagnose on this VM (recorded facts)', () => {
                            this is a virtual machine (hypervisor cpu flag) whose hypervisor gives it no
                            PMU: cycles, instructions and cache-misses cannot be counted here; software
                            events still count
-                           without a PMU, valgrind --tool=cachegrind can simulate the caches instead
+                           without a PMU, perfcell run --backend cachegrind -- PROG can simulate the
+                           caches instead (its children too)
                            fix: on the host: qemu -cpu host,pmu=on (libvirt: <pmu state="on"/>, VMware:
                                 "virtualize CPU performance counters")
       [ok]   core types    no hardware PMU, so no core types to tell apart
