@@ -68,7 +68,7 @@ export interface PmuShare {
 }
 
 export interface AggregatorOptions {
-  /** Raw samples kept per event (the most recent); running totals, min and max still see all. Default: all. */
+  /** Raw samples kept per event (the most recent); running totals, min and max still see all. Default: all (Infinity). */
   readonly maxSamples?: number;
   /** perf timestamp (s) at which counting started; perf's own timestamps count from its start. Default 0. */
   readonly startTimeS?: number;

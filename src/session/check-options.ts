@@ -134,10 +134,19 @@ export function checkParserOptions(options: unknown): void {
   check('metrics', given['metrics'], BOOLEAN);
 }
 
+/**
+ * createAggregator's samples kept: a whole number (0 keeps none), or Infinity for every one, its
+ * default ("Default: all", which the aggregator holds as Infinity), said outright.
+ */
+const SAMPLES_KEPT: ValueRule = {
+  holds: (value) => value === Number.POSITIVE_INFINITY || wholeNumberFrom(0).holds(value),
+  wants: 'a whole number ≥ 0, or Infinity for all',
+};
+
 /** createAggregator's and aggregateRecords': samples kept (0 keeps none) and perf's time the window starts at. */
 export function checkAggregatorOptions(options: unknown): void {
   const given = (options ?? {}) as Record<string, unknown>;
-  check('maxSamples', given['maxSamples'], wholeNumberFrom(0));
+  check('maxSamples', given['maxSamples'], SAMPLES_KEPT);
   check('startTimeS', given['startTimeS'], SECONDS_FROM_ZERO);
 }
 

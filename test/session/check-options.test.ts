@@ -146,10 +146,21 @@ describe('the parsers\' and aggregators\' values (JavaScript callers)', () => {
     expect(await refusal(() => perfcell.createPerfStatParser({ format: js('CSV') }))).toEqual(usage("format must be 'auto', 'csv', 'human' or 'json', not 'CSV'"));
     expect(await refusal(() => perfcell.parsePerfStat(csv, { separator: '' }))).toEqual(usage("separator must be the separator given to perf stat -x (e.g. ','), not ''"));
     expect(await refusal(() => perfcell.parsePerfStat(csv, { metrics: js('yes') }))).toEqual(usage("metrics must be true or false, not 'yes'"));
-    expect(await refusal(() => perfcell.createAggregator({ maxSamples: -1 }))).toEqual(usage('maxSamples must be a whole number ≥ 0, not -1'));
+    expect(await refusal(() => perfcell.createAggregator({ maxSamples: -1 }))).toEqual(usage('maxSamples must be a whole number ≥ 0, or Infinity for all, not -1'));
+    expect(await refusal(() => perfcell.createAggregator({ maxSamples: 1.5 }))).toEqual(usage('maxSamples must be a whole number ≥ 0, or Infinity for all, not 1.5'));
     expect(await refusal(() => perfcell.createAggregator({ startTimeS: js('x') }))).toEqual(usage("startTimeS must be a number of seconds ≥ 0, not 'x'"));
     expect(await refusal(() => perfcell.aggregateRecords([], { startTimeS: -1 }))).toEqual(usage('startTimeS must be a number of seconds ≥ 0, not -1'));
     expect(perfcell.parsePerfStat(csv, { format: 'csv', separator: ',' }).records).toHaveLength(1);
+  });
+
+  // A QA pass: the check refused Infinity, which is the aggregator's own default ("Default: all")
+  it('take maxSamples: Infinity as every sample, the default said outright', () => {
+    const records = perfcell.parsePerfStat(Array.from({ length: 5 }, (_, index) => `${index + 1}.001,${100 + index},,page-faults,1000,100.00,,\n`).join('')).records;
+    for (const maxSamples of [Number.POSITIVE_INFINITY, undefined]) {
+      const aggregator = perfcell.createAggregator(maxSamples === undefined ? {} : { maxSamples });
+      for (const record of records) aggregator.add(record);
+      expect(aggregator.result()[0]?.samples.map((sample) => sample.value)).toEqual([100, 101, 102, 103, 104]);
+    }
   });
 });
 
