@@ -16,6 +16,7 @@ import { createEvaluator as createEvaluatorBehind, type Evaluator, type Evaluato
 import { startRepl as startReplBehind, type StartedRepl, type StartReplOptions } from './repl/start-repl.ts';
 import { checkAggregatorOptions, checkMeasureOptions, checkMeasureTarget, checkParserOptions, checkProgramNamed, checkRenderOptions } from './session/check-options.ts';
 import { compareInProcess as compareBehind, type InProcessCompareOptions, type InProcessCompareResult } from './session/compare-inprocess.ts';
+import { inLibraryWords } from './library-words.ts';
 import { measure as measureBehind, type MeasuredReport } from './session/measure.ts';
 import type { MeasureOptions } from './session/options.ts';
 import type { CommandReport } from './session/report.ts';
@@ -40,7 +41,7 @@ export async function measure(target: (() => unknown) | readonly string[], optio
   checkMeasureTarget(target, 'measure');
   if (typeof target !== 'function') checkProgramNamed(target, 'measure');
   refuseUnknownOptions(options, MEASURE_OPTIONS, 'measure');
-  return measureBehind(target, options);
+  return inLibraryWords(measureBehind(target, options));
 }
 
 /** See session/run-program.ts runProgram. */
@@ -49,7 +50,7 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
   checkProgramNamed(command, 'runProgram');
   refuseUnknownOptions(options, MEASURE_OPTIONS, 'runProgram');
   checkMeasureOptions(options);
-  return measureNestedProgram(() => runChecked(command, options, hooks));
+  return inLibraryWords(measureNestedProgram(() => runChecked(command, options, hooks)));
 }
 
 /** See session/window.ts prepareWindow. */
@@ -62,19 +63,19 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
 /** See session/timeit.ts timeit. */
 export async function timeit(fn: () => unknown, options: TimeitOptions = {}): Promise<TimeitResult> {
   refuseUnknownOptions(options, TIMEIT_OPTIONS, 'timeit');
-  return timeitBehind(fn, options);
+  return inLibraryWords(timeitBehind(fn, options));
 }
 
 /** See session/compare-inprocess.ts compareInProcess. */
 export async function compareInProcess(alternatives: Readonly<Record<string, () => unknown>>, options: InProcessCompareOptions = {}): Promise<InProcessCompareResult> {
   refuseUnknownOptions(options, COMPARE_OPTIONS, 'compareInProcess');
-  return compareBehind(alternatives, options);
+  return inLibraryWords(compareBehind(alternatives, options));
 }
 
 /** See attach/attach.ts attachToProcess. */
 export async function attachToProcess(pid: number, options: AttachOptions = {}, source?: Parameters<typeof attachBehind>[2]): Promise<AttachResult> {
   refuseUnknownOptions(options, ATTACH_OPTIONS, 'attachToProcess');
-  return attachBehind(pid, options, source);
+  return inLibraryWords(attachBehind(pid, options, source));
 }
 
 /** See repl/start-repl.ts startRepl; its `measure` takes measure()'s options. */

@@ -11,6 +11,7 @@ import { measure } from '../../src/session/measure.ts';
 import { timeit } from '../../src/session/timeit.ts';
 import { prepareWindow, runProgram } from '../../src/library-entries.ts';
 import * as perfcell from '../../src/index.ts';
+import { perfUsable } from '../support/perf.ts';
 
 /** What a JavaScript caller may pass, past the types. */
 const js = (value: unknown): never => value as never;
@@ -171,6 +172,24 @@ describe('a perfPath that is not there', () => {
     expect(await refusal(() => perfcell.measure(() => 1, { perfPath: '/nonexistent/perf', events: ['task-clock'] }))).toEqual({ name: 'PerfError', message });
     expect(await refusal(() => perfcell.measure(['true'], { perfPath: '/nonexistent/perf', events: ['task-clock'] }))).toEqual({ name: 'PerfError', message });
   });
+});
+
+describe.runIf(perfUsable)('an event perf refuses (JavaScript callers)', () => {
+  // A QA pass: the library's refusal said the command line's fix, 'drop it from -e', to a caller
+  // who gave no -e but the events option
+  it('is named as the events option, for a function, a program, timeit, compareInProcess and attach', async () => {
+    const events = ['bogus-event'];
+    const refused = { name: 'PerfError', message: "unknown perf event 'bogus-event' (see perf list, or drop it from events)" };
+    expect(await refusal(() => perfcell.measure(() => 1, { events }))).toEqual(refused);
+    expect(await refusal(() => perfcell.measure(['true'], { events }))).toEqual(refused);
+    expect(await refusal(() => perfcell.runProgram(['true'], { events }))).toEqual(refused);
+    expect(await refusal(() => perfcell.timeit(() => 1, { events, runs: 1, loops: 1 }))).toEqual(refused);
+    expect(await refusal(() => perfcell.compareInProcess({ a: () => 1, b: () => 2 }, { events, runs: 1 }))).toEqual(refused);
+    expect(await refusal(() => perfcell.attachToProcess(process.pid, { events, durationS: 0.2 }))).toEqual(refused);
+    // what a printed error shows, its stack, says it too
+    const error = await perfcell.measure(() => 1, { events }).then(() => undefined, (caught: unknown) => caught as Error);
+    expect(String(error?.stack).split('\n')[0]).toBe(`PerfError: ${refused.message}`);
+  }, 30_000);
 });
 
 describe('a string where the program\'s argv goes (JavaScript callers)', () => {
