@@ -16,7 +16,7 @@ import { createEvaluator as createEvaluatorBehind, type Evaluator, type Evaluato
 import { startRepl as startReplBehind, type StartedRepl, type StartReplOptions } from './repl/start-repl.ts';
 import { checkAggregatorOptions, checkMeasureOptions, checkMeasureTarget, checkParserOptions, checkProgramNamed, checkRenderOptions } from './session/check-options.ts';
 import { compareInProcess as compareBehind, type InProcessCompareOptions, type InProcessCompareResult } from './session/compare-inprocess.ts';
-import { inLibraryWords } from './library-words.ts';
+import { inLibraryWords, reportInLibraryWords } from './library-words.ts';
 import { measure as measureBehind, type MeasuredReport } from './session/measure.ts';
 import type { MeasureOptions } from './session/options.ts';
 import type { CommandReport } from './session/report.ts';
@@ -41,7 +41,7 @@ export async function measure(target: (() => unknown) | readonly string[], optio
   checkMeasureTarget(target, 'measure');
   if (typeof target !== 'function') checkProgramNamed(target, 'measure');
   refuseUnknownOptions(options, MEASURE_OPTIONS, 'measure');
-  return inLibraryWords(measureBehind(target, options));
+  return reportInLibraryWords(measureBehind(target, options));
 }
 
 /** See session/run-program.ts runProgram. */
@@ -50,7 +50,7 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
   checkProgramNamed(command, 'runProgram');
   refuseUnknownOptions(options, MEASURE_OPTIONS, 'runProgram');
   checkMeasureOptions(options);
-  return inLibraryWords(measureNestedProgram(() => runChecked(command, options, hooks)));
+  return reportInLibraryWords(measureNestedProgram(() => runChecked(command, options, hooks)));
 }
 
 /** See session/window.ts prepareWindow. */

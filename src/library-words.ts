@@ -1,5 +1,8 @@
 import { DROP_FROM_EVENTS } from '../parsers/perf-errors.ts';
 import { PerfError } from './errors.ts';
+import { DEFAULT_NOTE_CACHEGRIND } from './perf/default-events.ts';
+import { CACHEGRIND_TRY } from './session/counters.ts';
+import type { CommandReport } from './session/report.ts';
 
 /**
  * perf's refusal of an event names the command line's fix (`drop it from -e`, parsers/perf-errors.ts);
@@ -25,4 +28,26 @@ function sayInLibraryWords(error: PerfError): void {
   error.message = after;
   // what a printed error shows: the stack was written with the first message
   if (typeof error.stack === 'string') error.stack = error.stack.replace(before, after);
+}
+
+/**
+ * A program's report, its notes in the library's words: they point at the command line's
+ * `--backend cachegrind` and `-M`, where measure(argv)'s caller passes `backend: 'cachegrind'`
+ * and `metricGroups`. The report itself, reworded (measure(fn)'s `value` rides on it).
+ */
+export async function reportInLibraryWords<R extends CommandReport>(work: Promise<R>): Promise<R> {
+  const report = await inLibraryWords(work);
+  const mutable = report as unknown as { warnings: string[]; counters: { unsupported: { reason: string }[] } };
+  mutable.warnings = report.warnings.map(optionWords);
+  for (const unsupported of mutable.counters.unsupported) unsupported.reason = optionWords(unsupported.reason);
+  return report;
+}
+
+/** A note's command-line words as the options that say the same. */
+function optionWords(note: string): string {
+  return note
+    .replace(DEFAULT_NOTE_CACHEGRIND, ", or use backend: 'cachegrind' (simulated caches)")
+    .replace(CACHEGRIND_TRY, "; try backend: 'cachegrind'")
+    .replace(/, so -M (.+) gave nothing \(/, (_, group: string) => `, so metricGroups: ['${group}'] gave nothing (`)
+    .replace('the events of an -M metric group', 'the events of a metricGroups group');
 }

@@ -256,7 +256,7 @@ export function lowestOfBaseName(byPrinted: Readonly<Record<string, number | nul
 }
 
 /** The hint to simulated caches, left out where the command has no --backend (attach: cachegrind cannot join a running process; the REPL, cells and the kernel: it runs programs, not code in perfcell's process). */
-const CACHEGRIND_TRY = '; try --backend cachegrind';
+export const CACHEGRIND_TRY = '; try --backend cachegrind';
 const NOT_SUPPORTED_REASON = `not supported on this machine (no hardware PMU exposed: a VM or a locked-down CPU${CACHEGRIND_TRY})`;
 const NOT_COUNTED_REASON = 'never counted (the command ran too briefly to be scheduled, or counters were taken by others)';
 

@@ -190,6 +190,16 @@ describe.runIf(perfUsable)('an event perf refuses (JavaScript callers)', () => {
     const error = await perfcell.measure(() => 1, { events }).then(() => undefined, (caught: unknown) => caught as Error);
     expect(String(error?.stack).split('\n')[0]).toBe(`PerfError: ${refused.message}`);
   }, 30_000);
+
+  // A QA pass: a program's report told the library's caller of '-M Bogus' and '--backend cachegrind'
+  it('and a program\'s report names the options in its notes: metricGroups, backend', async () => {
+    const report = await perfcell.measure(['true'], { metricGroups: ['Bogus'], events: ['cycles', 'page-faults'] });
+    expect(report.warnings).toContain("perf has no metric or group 'Bogus' here, so metricGroups: ['Bogus'] gave nothing (perf list metricgroups names those it has)");
+    const notes = [...report.warnings, ...report.counters.unsupported.map((unsupported) => unsupported.reason)];
+    expect(notes.filter((note) => / -M |-e |--backend/.test(note))).toEqual([]);
+    // without a PMU (this VM), cycles is not supported, and its reason points at the simulated caches
+    for (const unsupported of report.counters.unsupported) expect(unsupported.reason).toContain("try backend: 'cachegrind'");
+  }, 30_000);
 });
 
 describe('a string where the program\'s argv goes (JavaScript callers)', () => {
