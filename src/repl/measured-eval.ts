@@ -62,6 +62,8 @@ export interface ReplMeasurement {
   readonly last: CommandReport | undefined;
   /** The number the next command gets (`In [N]`). */
   readonly commandNumber: number;
+  /** Whether a command's synchronous part is over and it waits on a top-level await (a Ctrl-C ends that wait). */
+  readonly awaiting: boolean;
   /** Turns reporting on; false when it already was. */
   start(): boolean;
   stop(): boolean;
@@ -92,6 +94,8 @@ interface Command {
   marks: CommandMarks;
   /** Whether the command carries a start mark: then a throw before it ran means none of its code ran. */
   isMarked: boolean;
+  /** Still running once node:repl's eval returned: a top-level await waits. */
+  awaits?: boolean;
 }
 
 /**
@@ -240,6 +244,8 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
         giveUp(command, problem);
       }
     });
+    // a value, a throw or a Ctrl-C of the synchronous part has ended it by now
+    if (command.phase === 'running') command.awaits = true;
   }
 
   /** The command's window, opened; with its switch where the command turns perf on and off itself (`switchInCommand`). */
@@ -418,6 +424,9 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     },
     get commandNumber() {
       return commandNumber;
+    },
+    get awaiting() {
+      return active?.phase === 'running' && active.awaits === true;
     },
     start() {
       if (reporting) return false;

@@ -20,6 +20,7 @@ import { timeitDocument } from '../render/timeit-json.ts';
 import type { TimeitResult } from '../session/timeit.ts';
 import { checkReplOptions } from '../session/check-options.ts';
 import { sendCellStdout } from '../own-stdout.ts';
+import { endAwaitsOnSigint } from './await-sigint.ts';
 
 export interface StartReplOptions {
   /** perf set-up (events, intervalMs, perf: false for RAM/time/CPU only). */
@@ -124,6 +125,8 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
     historySize: 1000,
   };
   const server = repl.start(replOptions);
+  // around node:repl's own eval, inside the measured one: a SIGINT ends a waiting line as Ctrl-C does
+  const stopEndingAwaits = endAwaitsOnSigint(server, () => measurement.awaiting);
 
   const said = new Set<string>();
   const measurement = measureReplCommands(server, {
@@ -191,6 +194,7 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
 
   const closed = new Promise<void>((resolve) => {
     server.on('exit', () => {
+      stopEndingAwaits();
       measurement.close();
       ownStdout?.restore();
       // a program that started the REPL printed into errorOutput for good (a QA pass); a console set since is left as set

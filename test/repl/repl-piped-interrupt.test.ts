@@ -1,0 +1,40 @@
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import type { CommandReport } from '../../src/session/report.ts';
+import { cliPath } from '../support/fixtures.ts';
+
+/**
+ * Ctrl-C where the REPL's input is not a terminal (`perfcell repl < script.js` run from a shell, or
+ * a script's pipe): SIGINT reaches perfcell's process, not readline as a keystroke. A line waiting on
+ * a top-level await stops there, gets its report, and the session goes on, as on a terminal and as a
+ * synchronous loop does (node:repl's watchdog). A QA pass: the process died of it (130), the line's
+ * report lost and the lines after it never run.
+ */
+describe('perfcell repl with piped input, SIGINT', () => {
+  it('ends a waiting await with its report, and the lines after it run', { timeout: 60_000 }, async () => {
+    const repl = execa(process.execPath, [cliPath, 'repl', '--json', '--no-perf'], { reject: false, timeout: 50_000, env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: '' } });
+    let stderr = '';
+    const waiting = new Promise<void>((resolve) => {
+      repl.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('waiting now')) resolve();
+      });
+    });
+    // said from a timer: the line's synchronous part is over, and its await waits (a SIGINT during the
+    // synchronous part is node:repl's watchdog's)
+    repl.stdin?.write('setTimeout(() => console.log("waiting " + "now"), 50); await new Promise((resolve) => setTimeout(resolve, 30_000))\n');
+    await waiting;
+    repl.kill('SIGINT');
+    repl.stdin?.end('6 * 7\n');
+    const result = await repl;
+    expect(result.exitCode, stderr).toBe(0);
+    const reports = result.stdout.split('\n').map((line) => JSON.parse(line) as CommandReport);
+    expect(reports.map((report) => [report.label, report.exitCode, report.signal])).toEqual([
+      ['In [1]', null, 'SIGINT'],
+      ['In [2]', 0, null],
+    ]);
+    expect(reports[0]?.durationS).toBeLessThan(20);
+    expect(stderr).toContain('note: In [1]: interrupted by Ctrl-C after');
+    expect(stderr).toMatch(/^In \[2\]: 42$/m);
+  });
+});
