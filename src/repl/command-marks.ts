@@ -22,6 +22,13 @@ export const MARK = '__perfcellMark';
  */
 export const START_MARK = `var {} = ${MARK}(0);`;
 
+/**
+ * The start mark as node:repl runs a line with top-level await: its rewrite (lib/internal/repl/await.js)
+ * turns a top-level `var` declaration into `void (…)`, three characters longer, so such a line's
+ * first-line columns shift by this length instead.
+ */
+export const AWAITED_START_MARK = `void ({} = ${MARK}(0));`;
+
 /** After the command's last statement, on a line of its own (the command may end in a comment). */
 export const END_MARK = `\n;var {} = ${MARK}(1);`;
 
@@ -98,10 +105,13 @@ function compiles(source: string): boolean {
 
 /**
  * A stack with the columns of the marked commands' first lines (frames `FILE:1:COLUMN` of the
- * given files) moved back by the start mark's length: the columns as typed.
+ * given files) moved back by the length of the start mark as it ran (START_MARK, or
+ * AWAITED_START_MARK in a line node:repl ran as top-level await): the columns node:repl shows for
+ * the line as typed.
  */
-export function unmarkStack(stack: string, markedFiles: ReadonlySet<string>): string {
-  return stack.replace(/([^\s()]+):1:(\d+)/g, (whole, file: string, column: string) =>
-    markedFiles.has(file) ? `${file}:1:${Math.max(1, Number(column) - START_MARK.length)}` : whole,
-  );
+export function unmarkStack(stack: string, markedFiles: ReadonlyMap<string, number>): string {
+  return stack.replace(/([^\s()]+):1:(\d+)/g, (whole, file: string, column: string) => {
+    const markLength = markedFiles.get(file);
+    return markLength === undefined ? whole : `${file}:1:${Math.max(1, Number(column) - markLength)}`;
+  });
 }

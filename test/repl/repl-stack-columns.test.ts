@@ -1,0 +1,31 @@
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { cliPath } from '../support/fixtures.ts';
+
+/**
+ * The stack of an error the REPL prints names the columns node's own REPL names for the same line:
+ * perfcell's start mark on a line's first row is taken back out. A QA pass: in a line with top-level
+ * await, node:repl rewrites the mark (`var {} = …;` becomes `void ({} = …);`, three characters
+ * longer), so such a line's first-row columns read 3 more than node's (REPL1:1:57 for node's 54).
+ */
+describe('perfcell repl, stack columns', () => {
+  it("names the columns node's REPL names, in lines with and without top-level await", { timeout: 60_000 }, async () => {
+    const input = [
+      'await Promise.reject(new Error("rejected"))',
+      'function thrower() { throw new Error("thrown") }',
+      'thrower()',
+      'await 1; null.x',
+      'await null; thrower()',
+      '',
+    ].join('\n');
+    const env = { NO_COLOR: '1', NODE_REPL_HISTORY: '', PERFCELL_REPL_HISTORY: '' };
+    const frames = (text: string): string[] => text.match(/REPL\d+:\d+:\d+/g) ?? [];
+    const node = await execa(process.execPath, ['-i'], { input, reject: false, timeout: 30_000, env });
+    const perfcell = await execa(process.execPath, [cliPath, 'repl', '--no-perf'], { input, reject: false, timeout: 50_000, env });
+    expect(perfcell.exitCode, perfcell.stderr).toBe(0);
+    // the rejection, the throw in line 2's function (from lines 3 and 5), line 4's TypeError: node's
+    // columns (its piped REPL runs the next line before an await settles, so its order differs)
+    expect(frames(perfcell.stdout)).toEqual(['REPL1:1:54', 'REPL2:1:28', 'REPL4:1:47', 'REPL2:1:28', 'REPL5:1:45']);
+    expect(frames(perfcell.stdout).sort()).toEqual(frames(node.stdout).sort());
+  });
+});
