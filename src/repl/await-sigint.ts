@@ -12,7 +12,8 @@ export interface SigintSource {
 }
 
 /**
- * A SIGINT sent to the REPL's process ends a line's top-level await, as a terminal's Ctrl-C does.
+ * A SIGINT sent to the REPL's process ends a line's top-level await (or a `.timeit`: whatever
+ * `isWaiting` says the REPL's 'SIGINT' would end), as a terminal's Ctrl-C does.
  * On a terminal readline reads Ctrl-C as a key and node:repl ends the await; where the input is not
  * a terminal (`perfcell repl < script.js` run from a shell, a script's pipe) the Ctrl-C is a signal,
  * which node:repl takes only while a line's synchronous part runs (its watchdog), so the process died
@@ -23,10 +24,10 @@ export interface SigintSource {
  * listener off around a breakOnSigint run, which resets the signal to its default (kill) over the
  * watchdog node:repl started just before (as the kernel's cell-engine.ts does). Returns the undo.
  */
-export function endAwaitsOnSigint(server: REPLServer, isAwaiting: () => boolean, signals: SigintSource = process): () => void {
+export function endAwaitsOnSigint(server: REPLServer, isWaiting: () => boolean, signals: SigintSource = process): () => void {
   let closed = false;
   const onSigint = (): void => {
-    if (isAwaiting()) {
+    if (isWaiting()) {
       server.emit('SIGINT');
       return;
     }

@@ -11,9 +11,9 @@ import type { TypeScriptMode } from './typescript.ts';
 /**
  * `.start`, `.stop`, `.events`, `.interval` and `.settle`: reporting on and off (each safe to
  * repeat), the perf set-up and settling, which take effect from the next command (its perf is
- * attached anew).
+ * attached anew); and `.timeit` and `.live` (timing-commands.ts). Returns whether a `.timeit` times now.
  */
-export function defineDotCommands(server: REPLServer, measurement: ReplMeasurement, gate?: { hold(): void; release(): void }, onTimed?: OnTimed, typescript?: TypeScriptMode): void {
+export function defineDotCommands(server: REPLServer, measurement: ReplMeasurement, gate?: { hold(): void; release(): void }, onTimed?: OnTimed, typescript?: TypeScriptMode): () => boolean {
   const say = (text: string): void => {
     server.output.write(`${text}\n`);
     server.displayPrompt();
@@ -107,7 +107,7 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
     },
   });
 
-  defineTimingCommands(server, measurement, undefined, gate, onTimed, typescript);
+  return defineTimingCommands(server, measurement, undefined, gate, onTimed, typescript);
 }
 
 /**

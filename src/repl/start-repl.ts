@@ -125,8 +125,8 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
     historySize: 1000,
   };
   const server = repl.start(replOptions);
-  // around node:repl's own eval, inside the measured one: a SIGINT ends a waiting line as Ctrl-C does
-  const stopEndingAwaits = endAwaitsOnSigint(server, () => measurement.awaiting);
+  // around node:repl's own eval, inside the measured one: a SIGINT ends a waiting line, or a .timeit, as Ctrl-C does
+  const stopEndingAwaits = endAwaitsOnSigint(server, () => measurement.awaiting || isTiming());
 
   const said = new Set<string>();
   const measurement = measureReplCommands(server, {
@@ -162,7 +162,7 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
   const onTimed = isJson
     ? (code: string, result: TimeitResult): void => writeOutput(`${JSON.stringify(timeitDocument(code, result))}\n`)
     : undefined;
-  defineDotCommands(server, measurement, gate, onTimed, options.typescript ?? 'auto');
+  const isTiming = defineDotCommands(server, measurement, gate, onTimed, options.typescript ?? 'auto');
   installCompleter(server);
 
   const api: ReplScopeApi = {

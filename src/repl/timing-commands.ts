@@ -11,7 +11,8 @@ export type OnTimed = (code: string, result: TimeitResult) => void;
 
 /**
  * `.timeit CODE` (IPython's %timeit line magic: the code run as a function, in batches, with each
- * counter and the GC per call) and `.live on|off` (the live status line of long commands).
+ * counter and the GC per call) and `.live on|off` (the live status line of long commands). Returns
+ * whether a `.timeit` times now (the REPL's 'SIGINT' stops it).
  */
 export function defineTimingCommands(
   server: REPLServer,
@@ -20,7 +21,8 @@ export function defineTimingCommands(
   gate?: { hold(): void; release(): void },
   onTimed?: OnTimed,
   typescript: TypeScriptMode = 'auto',
-): void {
+): () => boolean {
+  let isTiming = false;
   const say = (text: string): void => {
     server.output.write(`${text}\n`);
     server.displayPrompt();
@@ -60,6 +62,7 @@ export function defineTimingCommands(
       server.removeAllListeners('SIGINT');
       const onSigint = (): void => stop.abort();
       server.on('SIGINT', onSigint);
+      isTiming = true;
       const compiled = fn !== undefined ? Promise.resolve(fn) : compileTypeScript(code, server, syntaxError as SyntaxError);
       compiled.then((timed) => tools.timeit(timed, { signal: stop.signal })).then(
         (result) => {
@@ -68,6 +71,7 @@ export function defineTimingCommands(
         },
         (error: unknown) => say(`.timeit: ${error instanceof Error ? error.message : String(error)}`),
       ).finally(() => {
+        isTiming = false;
         server.off('SIGINT', onSigint);
         for (const listener of replSigint) server.on('SIGINT', listener);
         gate?.release();
@@ -95,6 +99,7 @@ export function defineTimingCommands(
       say(`live: ${wanted} (from the next command)`);
     },
   });
+  return () => isTiming;
 }
 
 /** Runs a function's source in the REPL's scope, returning the function. */

@@ -37,4 +37,30 @@ describe('perfcell repl with piped input, SIGINT', () => {
     expect(stderr).toContain('note: In [1]: interrupted by Ctrl-C after');
     expect(stderr).toMatch(/^In \[2\]: 42$/m);
   });
+
+  it('stops a .timeit after the batch it falls into, as Ctrl-C does on a terminal', { timeout: 60_000 }, async () => {
+    const repl = execa(process.execPath, [cliPath, 'repl', '--json', '--no-perf'], { reject: false, timeout: 50_000, env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: '' } });
+    let stderr = '';
+    const timing = new Promise<void>((resolve) => {
+      repl.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('timing now')) resolve();
+      });
+    });
+    // each call spins 50 ms; the first says so
+    repl.stdin?.write('.timeit { if (globalThis.said === undefined) { globalThis.said = 1; console.log("timing " + "now") } const end = Date.now() + 50; while (Date.now() < end); }\n');
+    await timing;
+    repl.kill('SIGINT');
+    repl.stdin?.end('6 * 7\n');
+    const result = await repl;
+    expect(result.exitCode, stderr).toBe(0);
+    const lines = result.stdout.split('\n').map((line) => JSON.parse(line) as { format: string; label?: string; runs?: number });
+    expect(lines.map((line) => [line.format, line.label])).toEqual([
+      ['perfcell-timeit', undefined],
+      ['perfcell-report', 'In [1]'],
+    ]);
+    expect(lines[0]?.runs).toBeLessThan(7);
+    expect(stderr).toMatch(/^warning: interrupted after \d of 7 runs: the figures are of those$/m);
+    expect(stderr).toMatch(/^In \[1\]: 42$/m);
+  });
 });
