@@ -63,4 +63,34 @@ describe('perfcell repl with piped input, SIGINT', () => {
     expect(stderr).toMatch(/^warning: interrupted after \d of 7 runs: the figures are of those$/m);
     expect(stderr).toMatch(/^In \[1\]: 42$/m);
   });
+
+  // A QA pass: node:repl's watchdog, stopped after each line, leaves SIGINT to its own handler, which
+  // ends the process; the listener that keeps the signal ignored was put back before and did not
+  // take it back, so a REPL started with SIGINT ignored (a script's background job) died of the first
+  // SIGINT after a line.
+  it('keeps SIGINT ignored where perfcell was started with it ignored, after lines have run', { timeout: 60_000 }, async () => {
+    const repl = execa(process.execPath, [cliPath, 'repl', '--json', '--no-perf'], { reject: false, timeout: 50_000, env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: '', PERFCELL_SIGIGN: '0000000000000002' } });
+    let stderr = '';
+    const waiting = new Promise<void>((resolve) => {
+      repl.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('waiting now')) resolve();
+      });
+    });
+    repl.stdin?.write('1 + 1\nsetTimeout(() => console.log("waiting " + "now"), 50); await new Promise((resolve) => setTimeout(resolve, 1_500)); "waited"\n');
+    await waiting;
+    repl.kill('SIGINT');
+    repl.stdin?.end('6 * 7\n');
+    const result = await repl;
+    expect(result.exitCode, stderr).toBe(0);
+    const reports = result.stdout.split('\n').map((line) => JSON.parse(line) as CommandReport);
+    expect(reports.map((report) => [report.label, report.exitCode, report.signal])).toEqual([
+      ['In [1]', 0, null],
+      ['In [2]', 0, null],
+      ['In [3]', 0, null],
+    ]);
+    // the await ran its course
+    expect(stderr).toMatch(/^'waited'$/m);
+    expect(stderr).not.toContain('interrupted');
+  });
 });
