@@ -28,7 +28,8 @@ export interface SigintSource {
  * vm takes them off around a breakOnSigint run, which resets the signal to its default (kill) over
  * the watchdog node:repl started just before (as the kernel's cell-engine.ts says), and the watchdog,
  * stopped, leaves the signal to a handler of node's that ends the process; a listener vm had put
- * back before that did not take it back (only a first listener installs Node's handler). Returns the undo.
+ * back before that, or one the line added, did not take it back (only a first listener installs Node's
+ * handler). Returns the undo.
  */
 export function endAwaitsOnSigint(server: REPLServer, isWaiting: () => boolean, signals: SigintSource = process): () => void {
   let closed = false;
@@ -51,7 +52,10 @@ export function endAwaitsOnSigint(server: REPLServer, isWaiting: () => boolean, 
     try {
       innerEval.call(this, code, context, file, callback);
     } finally {
-      for (const listener of listeners) if (listener !== onSigint || !closed) signals.on('SIGINT', listener);
+      // with those the line added (process.on('SIGINT', …)), which had come before the watchdog stopped
+      const added = signals.rawListeners('SIGINT') as Listener[];
+      for (const listener of added) signals.off('SIGINT', listener);
+      for (const listener of [...listeners, ...added]) if (listener !== onSigint || !closed) signals.on('SIGINT', listener);
     }
   };
   Object.assign(server, { eval: hookedEval });

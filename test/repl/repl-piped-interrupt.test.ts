@@ -93,4 +93,29 @@ describe('perfcell repl with piped input, SIGINT', () => {
     expect(stderr).toMatch(/^'waited'$/m);
     expect(stderr).not.toContain('interrupted');
   });
+
+  // A QA pass: a listener a line added was made before node:repl's watchdog stopped, and so did not
+  // take the signal back from node's handler that ends the process (node's own REPL dies of it too)
+  it("leaves a SIGINT between lines to the listener a line added", { timeout: 60_000 }, async () => {
+    const repl = execa(process.execPath, [cliPath, 'repl', '--json', '--no-perf'], { reject: false, timeout: 50_000, env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: '' } });
+    let stderr = '';
+    const waiters: { text: string; resolve: () => void }[] = [];
+    repl.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      for (const waiter of waiters.filter((each) => stderr.includes(each.text))) waiter.resolve();
+    });
+    // the text on stderr, or the REPL's end (the test then fails on its exit status)
+    const heard = (text: string): Promise<unknown> => Promise.race([new Promise<void>((resolve) => waiters.push({ text, resolve })), repl]);
+    const reported = new Promise<void>((resolve) => repl.stdout?.once('data', () => resolve()));
+    repl.stdin?.write('process.on("SIGINT", () => console.log("heard " + "SIGINT")); "listening"\n');
+    // the line's report, which comes after node:repl's eval has returned (its value is printed inside it)
+    await Promise.race([reported, repl]);
+    repl.kill('SIGINT');
+    await heard('heard SIGINT');
+    repl.stdin?.end('6 * 7\n');
+    const result = await repl;
+    expect(result.exitCode, stderr).toBe(0);
+    expect(result.stdout.split('\n').map((line) => (JSON.parse(line) as CommandReport).label)).toEqual(['In [1]', 'In [2]']);
+    expect(stderr).toMatch(/^42$/m);
+  });
 });
