@@ -121,6 +121,13 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
   let closed = false;
   const history: CommandReport[] = [];
   const said = new Set<string>();
+  /**
+   * A set-up asked for while a command runs (perfcell.interval() or .events() in a notebook cell):
+   * it takes effect from the next command on, once this one has ended, as does a stop(). Applied at
+   * once, it closed the session's one perf, which was counting the command (its counters `<not
+   * counted>`, short, or gone from its report).
+   */
+  let nextMeasure: MeasureOptions | null = null;
 
   const label = (): string => `In [${commandNumber}]`;
   const prepareNext = (): void => {
@@ -390,6 +397,9 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     if (command.ran) commandNumber++;
     server.setPrompt(`${label()}: `);
     if (command.prompt !== null) originalDisplayPrompt(command.prompt.preserveCursor);
+    if (nextMeasure !== null) slot.configure(nextMeasure);
+    else if (!reporting) slot.drop();
+    nextMeasure = null;
     slot.afterCommand();
     prepareNext();
     options.gate?.release();
@@ -420,7 +430,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
       return reporting;
     },
     get measure() {
-      return slot.measure;
+      return nextMeasure ?? slot.measure;
     },
     history,
     get last() {
@@ -435,16 +445,20 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     start() {
       if (reporting) return false;
       reporting = true;
-      prepareNext();
+      if (active === null) prepareNext();
       return true;
     },
     stop() {
       if (!reporting) return false;
       reporting = false;
-      slot.drop();
+      if (active === null) slot.drop();
       return true;
     },
     configure(replacement) {
+      if (active !== null) {
+        nextMeasure = replacement;
+        return;
+      }
       slot.configure(replacement);
       prepareNext();
     },
