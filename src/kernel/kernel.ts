@@ -213,6 +213,10 @@ export async function runKernel(options: KernelOptions): Promise<number> {
           return;
         }
         case 'comm_open':
+          // No comm targets here: the messaging spec (Opening a comm) has a kernel without the
+          // target close the comm at once, so the front end does not keep one no one answers.
+          await publish('comm_close', { comm_id: content['comm_id'] ?? '', data: {} }, request.header);
+          break;
         case 'comm_msg':
         case 'comm_close':
           break;

@@ -3,7 +3,7 @@ line per scenario on stdout, for test/kernel/kernel-client.test.ts to assert on.
 
 Usage: /usr/bin/python3 drive_kernel.py KERNEL_NAME SCENARIO...
 Scenarios: basic, complete_unicode, history, expressions, gc, exit, rerun, interrupt, interrupt_child, restart, shutdown,
-    shutdown_spinning, shutdown_held, badsig, api, empty, oneperf, held
+    shutdown_spinning, shutdown_held, badsig, api, empty, oneperf, held, comm
 JUPYTER_PATH must point at the share/jupyter holding the kernelspec.
 """
 import fcntl
@@ -172,6 +172,24 @@ def scenario_rerun(km, kc):
     first = summary(*run_cell(kc, cell))
     again = summary(*run_cell(kc, cell))
     emit("rerun", first=first, again=again)
+
+
+def scenario_comm(km, kc):
+    # comm_open for a target the kernel has none of (a widget's front end opening one): the iopub
+    # messages of that request, up to its idle
+    msg = kc.session.msg("comm_open", {"comm_id": "c0ffee", "target_name": "jupyter.widget", "data": {}})
+    kc.shell_channel.send(msg)
+    outputs = []
+    while True:
+        reply = kc.get_iopub_msg(timeout=TIMEOUT_S)
+        if reply["parent_header"].get("msg_id") != msg["header"]["msg_id"]:
+            continue
+        if reply["msg_type"] == "status":
+            if reply["content"]["execution_state"] == "idle":
+                break
+            continue
+        outputs.append({"type": reply["msg_type"], "content": reply["content"]})
+    emit("comm", outputs=outputs, after=summary(*run_cell(kc, "1 + 1")))
 
 
 def heartbeat(km):

@@ -97,6 +97,15 @@ describe.skipIf(jupyterMissing !== null).concurrent('perfcell kernel driven by j
     expect((basic!['ran_after'] as CellSummary).outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': "'undefined'" });
   }, 160_000);
 
+  // A QA pass: the kernel has no comm targets, and took a comm_open without a word, where the
+  // messaging spec (Opening a comm) says a kernel without the target replies with a comm_close
+  // at once, so the front end does not keep a comm open that no one answers.
+  it('closes at once a comm_open for a target it does not have, as the messaging spec asks', async ({ expect }) => {
+    const { comm } = await drive('comm');
+    expect(comm!['outputs']).toEqual([{ type: 'comm_close', content: { comm_id: 'c0ffee', data: {} } }]);
+    expect((comm!['after'] as CellSummary).status).toBe('ok');
+  });
+
   it("completes the members of a non-ASCII name, the cursor counted in code points", async ({ expect }) => {
     // before: node:repl's completer reads names as ASCII, so `é.a` got the globals that start with `a` (async, await, AbortController…)
     const { complete_unicode: completion } = await drive('complete_unicode');
