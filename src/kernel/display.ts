@@ -32,14 +32,16 @@ const RICH_METHODS: readonly (readonly [string, string])[] = [
   ['_repr_latex_', 'text/latex'],
 ];
 
-/** The execute_result of a cell's value: util.inspect text, plus what the value offers. */
+/** The execute_result of a cell's value: util.inspect text, plus what the value offers. Throws what util.inspect throws (a value's own inspect.custom). */
 export function valueBundle(value: unknown): MimeBundle {
   const bundle: MimeBundle = { 'text/plain': typeof value === 'string' ? inspect(value) : inspect(value, { depth: 4, breakLength: 100 }) };
   if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return bundle;
   for (const [method, mime] of RICH_METHODS) {
-    const render = (value as Record<string, unknown>)[method];
-    if (typeof render !== 'function' || mime in bundle) continue;
+    if (mime in bundle) continue;
     try {
+      // read inside the try too: a Proxy's get trap may throw for any name
+      const render = (value as Record<string, unknown>)[method];
+      if (typeof render !== 'function') continue;
       const text: unknown = render.call(value);
       if (typeof text === 'string') bundle[mime] = text;
     } catch {

@@ -8,7 +8,7 @@ import { version } from '../version.ts';
 import { createCellEngine, type CellEngine } from './cell-engine.ts';
 import { bindChannels, type Channels } from './channels.ts';
 import { ConnectionFileError, parseConnectionFile, type Channel } from './connection.ts';
-import { errorContent, reportBundle, valueBundle } from './display.ts';
+import { errorContent, reportBundle, valueBundle, type MimeBundle } from './display.ts';
 import { completeUnicodePath } from '../repl/complete-unicode.ts';
 import { createHistory } from './history.ts';
 import { inspectAt } from './inspect.ts';
@@ -128,11 +128,15 @@ export async function runKernel(options: KernelOptions): Promise<number> {
     capture.flush();
     const { outcome } = run;
     // A silent cell (never stored) shows no value: its _repr_*_ methods are not called.
-    const result = !silent && outcome.kind === 'value' && outcome.value !== undefined ? valueBundle(outcome.value) : null;
+    const showing = !silent && outcome.kind === 'value' && outcome.value !== undefined ? showValue(outcome.value) : null;
+    const result = showing !== null && 'data' in showing ? showing.data : null;
     if (storeHistory) history.record(count, code, result === null ? null : String(result['text/plain']));
     if (result !== null) {
       await publish('execute_result', { execution_count: count, data: result, metadata: {} }, request.header);
     }
+    // A value whose showing throws (its own inspect.custom): the throw is shown in its place, as
+    // IPython shows a broken __repr__'s, and the cell, which ran, stays a success with its report.
+    if (showing !== null && 'failure' in showing) await publish('error', showing.failure, request.header);
     const error = outcome.kind === 'thrown' ? errorContent(outcome.value) : null;
     if (error !== null && !silent) await publish('error', error, request.header);
     if (run.report !== null && !silent) {
@@ -154,6 +158,14 @@ export async function runKernel(options: KernelOptions): Promise<number> {
     }
     if (stopOnError) failedAtMs = Date.now();
     await reply('shell', request, 'execute_reply', { status: 'error', execution_count: count, ...error });
+  }
+
+  function showValue(value: unknown): { readonly data: MimeBundle } | { readonly failure: ReturnType<typeof errorContent> } {
+    try {
+      return { data: valueBundle(value) };
+    } catch (problem: unknown) {
+      return { failure: errorContent(problem) };
+    }
   }
 
   async function isComplete(code: string): Promise<Content> {

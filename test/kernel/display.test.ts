@@ -99,6 +99,8 @@ describe('values and errors as Jupyter outputs', () => {
     expect(valueBundle({ toHTML: () => '<i>x</i>' })['text/html']).toBe('<i>x</i>');
     expect(valueBundle({ _repr_markdown_: () => '**x**', _repr_html_: () => 7 })).toEqual({ 'text/plain': '{ _repr_markdown_: [Function: _repr_markdown_], _repr_html_: [Function: _repr_html_] }', 'text/markdown': '**x**' });
     expect(valueBundle({ toHTML: () => { throw new Error('broken'); } })).not.toHaveProperty('text/html');
+    // a Proxy whose get trap throws for every name: asking it for _repr_html_ is no rich value either
+    expect(valueBundle(new Proxy({}, { get() { throw new Error('trap'); } }))).toEqual({ 'text/plain': '{}' });
   });
 
   it('turns a throw into ename, evalue and the traceback without perfcell frames', () => {

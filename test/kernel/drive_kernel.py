@@ -3,7 +3,8 @@ line per scenario on stdout, for test/kernel/kernel-client.test.ts to assert on.
 
 Usage: /usr/bin/python3 drive_kernel.py KERNEL_NAME SCENARIO...
 Scenarios: basic, complete_unicode, history, expressions, gc, exit, rerun, interrupt, interrupt_child, restart, shutdown,
-    shutdown_spinning, shutdown_held, badsig, api, empty, oneperf, held, comm
+    shutdown_spinning, shutdown_held, badsig, api, empty, oneperf, held, comm,
+    unshowable
 JUPYTER_PATH must point at the share/jupyter holding the kernelspec.
 """
 import fcntl
@@ -190,6 +191,22 @@ def scenario_comm(km, kc):
             continue
         outputs.append({"type": reply["msg_type"], "content": reply["content"]})
     emit("comm", outputs=outputs, after=summary(*run_cell(kc, "1 + 1")))
+
+
+def scenario_unshowable(km, kc):
+    # values whose showing throws: a Proxy whose get trap throws (asked for its _repr_html_), and an
+    # object whose util.inspect.custom throws; each must still get its reply and its report
+    cells = [
+        "new Proxy({}, { get() { throw new Error('trap') } })",
+        "({ [Symbol.for('nodejs.util.inspect.custom')]() { throw new Error('inspect broke') } })",
+    ]
+    results = []
+    for code in cells:
+        try:
+            results.append(summary(*run_cell(kc, code, timeout=8)))
+        except Exception as error:
+            results.append({"status": f"no reply ({type(error).__name__})"})
+    emit("unshowable", results=results, after=summary(*run_cell(kc, "perfcell.history.map((report) => report.label).join()")))
 
 
 def heartbeat(km):
