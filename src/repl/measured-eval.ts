@@ -175,6 +175,8 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
   // the first moment a throw or an interruption is visible (the eval callback never sees it).
   const writer = Object.assign((value: unknown): string => {
     const command = active;
+    // a running command's value comes to the callback: here, it is its throw
+    const isThrow = command?.phase === 'running';
     if (command?.phase === 'running') {
       // V8 refused the line before its first statement (a `let` declared twice): none of it ran, so,
       // as with a syntax error, nothing is reported and the prompt keeps its number
@@ -184,11 +186,24 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
         startEnding(command, outcomeOfThrow(value), (report) => command.notes.push(throwNote(value, report)));
       }
     }
-    if (value instanceof Error && typeof value.stack === 'string' && !unmarked.has(value)) {
-      unmarked.add(value);
-      value.stack = typescriptImports.rewriteStack(unmarkStack(value.stack, markedFiles));
+    try {
+      if (value instanceof Error && typeof value.stack === 'string' && !unmarked.has(value)) {
+        unmarked.add(value);
+        value.stack = typescriptImports.rewriteStack(unmarkStack(value.stack, markedFiles));
+      }
+      return originalWriter.call(server, value);
+    } catch (problem: unknown) {
+      // A value that cannot be shown (its inspect.custom throws): what showing it threw is shown,
+      // as Node's REPL shows it. Thrown from here, it had ended the command as perfcell's own
+      // failure, with no report, and left its window open for every later line.
+      let shown: string;
+      try {
+        shown = originalWriter.call(server, problem);
+      } catch {
+        shown = '[a value that cannot be shown]';
+      }
+      return isThrow ? shown : `Uncaught ${shown}`;
     }
-    return originalWriter.call(server, value);
   }, { options: (originalWriter as { options?: unknown }).options });
 
   const measuredEval: Eval = function (code, context, file, callback) {
