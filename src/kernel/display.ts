@@ -53,8 +53,24 @@ export function valueBundle(value: unknown): MimeBundle {
 
 const OWN_DIR = fileURLToPath(new URL('../', import.meta.url));
 
-/** A thrown value as Jupyter's error content: name, message and the stack as traceback lines. */
+/**
+ * A thrown value as Jupyter's error content: name, message and the stack as traceback lines. A
+ * value that cannot be shown (its inspect.custom throws) is shown by what showing it threw, as
+ * Node's REPL shows it.
+ */
 export function errorContent(value: unknown): { ename: string; evalue: string; traceback: string[] } {
+  try {
+    return showThrown(value);
+  } catch (problem: unknown) {
+    try {
+      return showThrown(problem);
+    } catch {
+      return { ename: 'Uncaught', evalue: '[a thrown value that cannot be shown]', traceback: ['Uncaught [a thrown value that cannot be shown]'] };
+    }
+  }
+}
+
+function showThrown(value: unknown): { ename: string; evalue: string; traceback: string[] } {
   if (value instanceof Error) {
     // A cell's child killed by the interrupt's SIGINT (execSync, spawnSync: the kernel's process
     // group gets it) ends the cell with the child's error where the child's end comes before the

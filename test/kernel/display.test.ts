@@ -108,6 +108,8 @@ describe('values and errors as Jupyter outputs', () => {
     error.stack = 'RangeError: too far\n    at cell:1:7\n    at Script.runInThisContext (node:vm:137:12)\n    at REPLServer.defaultEval (node:repl:598:29)';
     expect(errorContent(error)).toEqual({ ename: 'RangeError', evalue: 'too far', traceback: ['RangeError: too far', '    at cell:1:7'] });
     expect(errorContent('plain')).toEqual({ ename: 'Uncaught', evalue: "'plain'", traceback: ["Uncaught 'plain'"] });
+    // a thrown value whose inspect throws is shown by that throw, as Node's REPL shows it
+    expect(errorContent({ [Symbol.for('nodejs.util.inspect.custom')]: () => { throw new TypeError('cannot show'); } })).toMatchObject({ ename: 'TypeError', evalue: 'cannot show' });
     const interrupted = Object.assign(new Error('Script execution was interrupted by `SIGINT`'), { code: 'ERR_SCRIPT_EXECUTION_INTERRUPTED' });
     expect(errorContent(interrupted).ename).toBe('Interrupted');
     // a child the interrupt's SIGINT killed (the kernel's group gets it), its error thrown before the

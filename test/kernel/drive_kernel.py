@@ -195,10 +195,11 @@ def scenario_comm(km, kc):
 
 def scenario_unshowable(km, kc):
     # values whose showing throws: a Proxy whose get trap throws (asked for its _repr_html_), and an
-    # object whose util.inspect.custom throws; each must still get its reply and its report
+    # object whose util.inspect.custom throws, returned and thrown; each must still get its reply and its report
     cells = [
         "new Proxy({}, { get() { throw new Error('trap') } })",
         "({ [Symbol.for('nodejs.util.inspect.custom')]() { throw new Error('inspect broke') } })",
+        "throw { [Symbol.for('nodejs.util.inspect.custom')]() { throw new Error('thrown inspect broke') } }",
     ]
     results = []
     for code in cells:

@@ -106,19 +106,22 @@ describe.skipIf(jupyterMissing !== null).concurrent('perfcell kernel driven by j
     expect((comm!['after'] as CellSummary).status).toBe('ok');
   });
 
-  // A QA pass: showing the value threw inside the kernel's own handling (valueBundle read a Proxy's
-  // _repr_html_ outside its try; util.inspect ran a throwing inspect.custom), so the cell got no
+  // A QA pass: showing the value (or the throw) threw inside the kernel's own handling (valueBundle
+  // read a Proxy's _repr_html_ outside its try; util.inspect ran a throwing inspect.custom), so the cell got no
   // execute_reply at all (a client waits for it until its timeout) and its report was lost.
-  it("answers a cell whose value cannot be shown, with its report: a throwing Proxy trap is no rich value, a throwing inspect is the value's error output", async ({ expect }) => {
+  it("answers a cell whose value cannot be shown, with its report: a throwing Proxy trap is no rich value, a throwing inspect is the value's error output, and a throw's too", async ({ expect }) => {
     const { unshowable } = await drive('unshowable');
-    const [proxy, inspected] = unshowable!['results'] as CellSummary[];
+    const [proxy, inspected, thrown] = unshowable!['results'] as CellSummary[];
     const types = (cell: CellSummary): string[] => (cell.outputs ?? []).map((output) => output.type);
     expect([proxy!.status, types(proxy!)]).toEqual(['ok', ['execute_input', 'execute_result', 'display_data']]);
     expect(proxy!.outputs[1]!.content['data']).toEqual({ 'text/plain': '{}' });
     expect([inspected!.status, types(inspected!)]).toEqual(['ok', ['execute_input', 'error', 'display_data']]);
     expect(inspected!.outputs[1]!.content).toMatchObject({ ename: 'Error', evalue: 'inspect broke' });
+    // a throw that cannot be shown is the cell's error all the same, shown by what showing it threw (Node's REPL's way)
+    expect([thrown!.status, thrown!.ename, types(thrown!)]).toEqual(['error', 'Error', ['execute_input', 'error', 'display_data']]);
+    expect(thrown!.outputs[1]!.content).toMatchObject({ ename: 'Error', evalue: 'thrown inspect broke' });
     const after = (unshowable!['after'] as CellSummary).outputs.find((output) => output.type === 'execute_result');
-    expect(after?.content['data']).toEqual({ 'text/plain': "'In [1],In [2]'" });
+    expect(after?.content['data']).toEqual({ 'text/plain': "'In [1],In [2],In [3]'" });
   });
 
   it("completes the members of a non-ASCII name, the cursor counted in code points", async ({ expect }) => {
