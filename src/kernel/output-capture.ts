@@ -14,7 +14,9 @@ export interface OutputCapture {
 /**
  * Takes over process.stdout and process.stderr writes (console.log and friends of the cells) and
  * hands the text to `onText`, coalesced per turn of the event loop so that a loop of many
- * console.log calls is a few messages, not thousands.
+ * console.log calls is a few messages, not thousands. Only a run of writes to one stream is
+ * gathered: a write to the other sends what came before it, so the notebook shows them in the
+ * order the cell wrote them (gathered apart, stdout's whole turn had come before stderr's).
  */
 export function captureOutput(onText: (name: StreamName, text: string) => void): OutputCapture {
   const originals: Record<StreamName, Write> = { stdout: process.stdout.write, stderr: process.stderr.write };
@@ -32,6 +34,12 @@ export function captureOutput(onText: (name: StreamName, text: string) => void):
   const hook = (name: StreamName): Write =>
     function (chunk: unknown, encodingOrDone?: unknown, done?: unknown): boolean {
       const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString(typeof encodingOrDone === 'string' ? (encodingOrDone as BufferEncoding) : 'utf8');
+      const other = name === 'stdout' ? 'stderr' : 'stdout';
+      if (pending[other] !== '') {
+        const before = pending[other];
+        pending[other] = '';
+        onText(other, before);
+      }
       pending[name] += text;
       if (!scheduled) {
         scheduled = true;
