@@ -1,4 +1,4 @@
-import { onInterruption } from '../session/interruption.ts';
+import { onInterruption, settleAfterExit } from '../session/interruption.ts';
 import type { CountingSwitch } from '../perf/controller.ts';
 import type { CellEvaluator, CellFailure, CellOutcome, PreparedCell } from './cell-evaluator.ts';
 
@@ -101,7 +101,12 @@ export function guardCells(inner: CellEvaluator, options: CellGuardOptions): Cel
             // the event loop (not at once after an inspector evaluation): the cell ends after one, so
             // the rejection fails this cell, not a later one, with the cell's own marks kept.
             failRunning = (failure) => finish({ ok: false, failure, ...(outcome.marks === undefined ? {} : { marks: outcome.marks }) });
-            setImmediate(() => finish(outcome));
+            // A child process the group's Ctrl-C killed (execSync('sleep 5')) fails the cell as
+            // perfcell gets its own SIGINT, whose handler runs some turns later: a failure waits for
+            // it, so that the cell is the interruption's (the listener above ends it so). Unwaited,
+            // the cell was 'failed at line 2: Command failed', and perfcell said the Ctrl-C had
+            // come after the last cell, the results complete, with the next cell not run.
+            setImmediate(() => (outcome.ok ? finish(outcome) : void settleAfterExit().then(() => finish(outcome))));
           },
           (error: unknown) => {
             // The inspector's own timeout ended a synchronous loop: the same failure as the timer's.
