@@ -445,6 +445,9 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           hooks.onEnded?.();
           if (resultLine === undefined) throw new Error('perfcell-serve ended without a report (was it killed?)');
           const result = JSON.parse(resultLine) as ReaperResult;
+          // a program that took the group's Ctrl-C and exited by it (its trap) before perfcell's own
+          // handler ran, as run() waits: unwaited, compare said it 'exited with code 3' and exited 1
+          await settleReportedStop(result);
           if (result.execErrno !== 0) throw new UsageError(describeExecFailure(command[0] ?? '', result.execErrno, result.execError));
           const warnings: string[] = [];
           const strays = result.strays ?? 0;
