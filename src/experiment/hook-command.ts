@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readChildPids } from '../proc/child-processes.ts';
-import { InterruptedError, isStopSignal, onInterruption, type Interruption } from '../session/interruption.ts';
+import { InterruptedError, onInterruption, settleInterruption, type Interruption } from '../session/interruption.ts';
 import { AlternativeFailedError } from './alternatives.ts';
 import { ignoringTrap } from '../session/ignored-signals.ts';
 
@@ -8,8 +8,6 @@ import { ignoringTrap } from '../session/ignored-signals.ts';
 export type HookKind = 'setup' | 'prepare' | 'conclude' | 'cleanup';
 
 const STDERR_TAIL_CHARS = 400;
-/** How long a hook killed by a stop signal waits for perfcell's own (see settleInterruption). */
-const SETTLE_MS = 100;
 
 /** A hook command failed (exit code, death or no shell); `hook` and `alternative` say which. */
 export class HookFailedError extends AlternativeFailedError {
@@ -69,10 +67,12 @@ export function runHook(kind: HookKind, command: string, alternative: string, en
       if (isEnded) return;
       isEnded = true;
       // A terminal's Ctrl-C kills the hook at the moment perfcell's own SIGINT arrives, whose
-      // handler runs a few turns later: wait for it before blaming the hook.
-      for (const deadline = Date.now() + SETTLE_MS; stopped === null && signal !== null && isStopSignal(signal) && Date.now() < deadline;) {
-        await new Promise((wait) => setTimeout(wait, 5));
-      }
+      // handler runs a few turns later: wait for it before blaming the hook. A hook that takes it
+      // and exits by it (`trap 'exit 3' INT`) too: it had been 'exited with code 3', compare's exit
+      // 1, the Ctrl-C lost. Up to 100 ms, not settleAfterExit's two turns: the thread that took
+      // the signal may not have run its handler yet (4 of 7 runs with perfcell held back read the
+      // hook's end first, and two turns missed it in 2 of 4); only a failure, which ends compare, waits.
+      if (stopped === null && (code !== 0 || signal !== null)) await settleInterruption();
       stopForwarding();
       if (stopped !== null) {
         // a process the hook started and that ignored the signal may hold its stderr open: not waited for

@@ -37,8 +37,11 @@ interface Outcome {
 /**
  * Runs `perfcell ARGS` in a process group of its own; once `marker` exists (a hook writes it when
  * it starts) and a little later, sends `signal` to the group (Ctrl-C in a terminal) or to perfcell alone.
+ * `heldBackUntil`: perfcell is stopped over the signal until that file exists (the hook's trap
+ * writes it as it exits), as a loaded machine's scheduler holds it back, so that its own handler
+ * runs only after the hook has ended.
  */
-async function interrupted(args: readonly string[], marker: string, signal: { readonly name: NodeJS.Signals; readonly toGroup: boolean }): Promise<Outcome> {
+async function interrupted(args: readonly string[], marker: string, signal: { readonly name: NodeJS.Signals; readonly toGroup: boolean; readonly heldBackUntil?: string }): Promise<Outcome> {
   const startedS = performance.now() / 1000;
   const child = spawn(process.execPath, [cliPath, ...args], { detached: true, cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -54,9 +57,16 @@ async function interrupted(args: readonly string[], marker: string, signal: { re
   // defers it until its next command ends
   await new Promise((resolve) => setTimeout(resolve, 300));
   try {
+    if (signal.heldBackUntil !== undefined) process.kill(child.pid!, 'SIGSTOP');
     process.kill(signal.toGroup ? -child.pid! : child.pid!, signal.name);
   } catch {
     // already ended
+  }
+  if (signal.heldBackUntil !== undefined) {
+    for (let tries = 0; tries < 250 && !existsSync(signal.heldBackUntil); tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+    // the hook's shell exits right after its trap's touch
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    process.kill(child.pid!, 'SIGCONT');
   }
   const { code: exitCode, signal: endingSignal } = await ended;
   clearTimeout(guard);
@@ -127,6 +137,20 @@ describe.concurrent('perfcell compare: Ctrl-C during its hook commands', () => {
     expect(lastLine(outcome.stderr)).toBe("perfcell: interrupted by SIGINT in the --prepare command for 'sleep 0.001' after 1 complete round; the results above are partial (the run in progress was dropped)");
     expect(outcome.stderr).not.toContain('error:');
     expect(readDocument(exported).partial).toMatchObject({ reason: 'interrupted', signal: 'SIGINT', completedRounds: 1, stoppedAt: { phase: 'measure', round: 2, alternative: 'sleep 0.001' } });
+  });
+
+  it("Ctrl-C to the group during a --prepare that takes it and exits by it (a trap), perfcell held back meanwhile: compare ends by the interruption, not by the hook's failure", async () => {
+    // The hook's end and perfcell's own SIGINT reach perfcell's loop in either order (4 of 7 runs
+    // had the end first here): before, that run blamed the hook ('exited with code 3') and exited
+    // 1, the Ctrl-C lost. Four runs, each of which must end as interrupted.
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      const marker = join(dir, `prepare-trap-${attempt}`);
+      const prepare = `trap 'touch ${marker}-ended; exit 3' INT; touch ${marker}; sleep 5`;
+      const outcome = await interrupted(['compare', '--no-perf', '--runs', '3', '--prepare', prepare, '--', 'true'], marker, { name: 'SIGINT', toGroup: true, heldBackUntil: `${marker}-ended` });
+      expect(outcome.signal, outcome.stderr).toBe('SIGINT');
+      expect(outcome.stderr).not.toContain('error:');
+      expect(lastLine(outcome.stderr)).toBe('perfcell: interrupted by SIGINT before any round finished: no results to report');
+    }
   });
 
   it('Ctrl-C before the second alternative finished a run: the first\'s finished run is reported and in the JSON, not lost, and why there is no comparison', async () => {
