@@ -1,3 +1,5 @@
+import { lastByte } from '../live/output-guard.ts';
+
 /**
  * Whether what was last written to a stream through its write() ended in the middle of a row: a
  * cell's `process.stdout.write('partial')` had its report start right after it, on the same row
@@ -11,13 +13,6 @@ export interface StdoutRow {
   restore(): void;
 }
 
-/** The last character of a chunk as write() takes it (a string or bytes); undefined for an empty one. */
-function lastCharacter(chunk: unknown): string | undefined {
-  if (typeof chunk === 'string') return chunk.length === 0 ? undefined : chunk.charAt(chunk.length - 1);
-  if (chunk instanceof Uint8Array) return chunk.length === 0 ? undefined : String.fromCharCode(chunk[chunk.length - 1]!);
-  return undefined;
-}
-
 /**
  * Watches `stream.write` (process.stdout by default) for rows left open.
  * @example const row = watchStdoutRow(); process.stdout.write('partial'); row.isMidRow() // true
@@ -26,8 +21,8 @@ export function watchStdoutRow(stream: NodeJS.WriteStream = process.stdout): Std
   const original = stream.write;
   let isOpen = false;
   const write = function (this: unknown, chunk: unknown, ...rest: unknown[]): boolean {
-    const last = lastCharacter(chunk);
-    if (last !== undefined) isOpen = last !== '\n';
+    const last = lastByte(chunk);
+    if (last !== null) isOpen = last !== 0x0a;
     return (original as (...args: unknown[]) => boolean).call(stream, chunk, ...rest);
   } as typeof stream.write;
   stream.write = write;

@@ -49,7 +49,7 @@ function withErase(chunk: unknown, encoding: unknown): unknown {
 }
 
 /** The last byte (of a string, its last UTF-16 unit, which is a newline's only as 0x0a); null for an empty chunk. */
-function lastByte(chunk: unknown): number | null {
+export function lastByte(chunk: unknown): number | null {
   if (typeof chunk === 'string') return chunk.length === 0 ? null : chunk.charCodeAt(chunk.length - 1);
   if (chunk instanceof Uint8Array) return chunk.length === 0 ? null : chunk[chunk.length - 1]!;
   return null;
