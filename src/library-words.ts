@@ -33,14 +33,39 @@ function sayInLibraryWords(error: PerfError): void {
 /**
  * A program's report, its notes in the library's words: they point at the command line's
  * `--backend cachegrind` and `-M`, where measure(argv)'s caller passes `backend: 'cachegrind'`
- * and `metricGroups`. The report itself, reworded (measure(fn)'s `value` rides on it).
+ * and `metricGroups`. The report itself, reworded (measure(fn)'s `value` rides on it); where fn
+ * threw, the report measure(fn) put on its error (`error.report`), and the error rethrown as it was.
  */
 export async function reportInLibraryWords<R extends CommandReport>(work: Promise<R>): Promise<R> {
-  const report = await inLibraryWords(work);
+  let report: R;
+  try {
+    report = await inLibraryWords(work);
+  } catch (error: unknown) {
+    rewordHeldReport(error);
+    throw error;
+  }
+  rewordReport(report);
+  return report;
+}
+
+function rewordReport(report: CommandReport): void {
   const mutable = report as unknown as { warnings: string[]; counters: { unsupported: { reason: string }[] } };
   mutable.warnings = report.warnings.map(optionWords);
   for (const unsupported of mutable.counters.unsupported) unsupported.reason = optionWords(unsupported.reason);
-  return report;
+}
+
+/**
+ * The report on a thrown value, reworded where it is one (measure.ts attachReport); nothing where
+ * there is none, or where it refuses it (a frozen error kept a report of its own): fn's error goes
+ * on as it was, not as the TypeError of the rewording.
+ */
+function rewordHeldReport(error: unknown): void {
+  try {
+    const held = (error as { readonly report?: unknown } | null | undefined)?.report as Partial<CommandReport> | null | undefined;
+    if (typeof held === 'object' && held !== null && Array.isArray(held.warnings) && Array.isArray(held.counters?.unsupported)) rewordReport(held as CommandReport);
+  } catch {
+    // fn's own error goes on as it is
+  }
 }
 
 /** A note's command-line words as the options that say the same. */

@@ -200,6 +200,19 @@ describe.runIf(perfUsable)('an event perf refuses (JavaScript callers)', () => {
     // without a PMU (this VM), cycles is not supported, and its reason points at the simulated caches
     for (const unsupported of report.counters.unsupported) expect(unsupported.reason).toContain("try backend: 'cachegrind'");
   }, 30_000);
+
+  // A review: the report on the error of a function that threw (error.report, README) still said '-M Bogus'
+  it('and so does the report on the error of a function that threw, which is rethrown as it was', async () => {
+    const thrown = new Error('boom');
+    const caught = await perfcell.measure(() => { throw thrown; }, { metricGroups: ['Bogus'] }).then(() => undefined, (error: unknown) => error);
+    expect(caught).toBe(thrown);
+    const { warnings } = (caught as Error & { report: perfcell.CommandReport }).report;
+    expect(warnings).toContain("perf has no metric or group 'Bogus' here, so metricGroups: ['Bogus'] gave nothing (perf list metricgroups names those it has)");
+    expect(warnings.filter((note) => / -M /.test(note))).toEqual([]);
+    // a frozen error holds no report of perfcell's: it is rethrown as it is, not as a TypeError
+    const frozen = Object.freeze({ report: Object.freeze({ warnings: Object.freeze(['so -M Mine gave nothing (']), counters: { unsupported: [] } }) });
+    expect(await perfcell.measure(() => { throw frozen; }, { metricGroups: ['Bogus'] }).then(() => undefined, (error: unknown) => error)).toBe(frozen);
+  }, 30_000);
 });
 
 describe('a string where the program\'s argv goes (JavaScript callers)', () => {
