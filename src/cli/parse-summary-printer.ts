@@ -21,6 +21,7 @@ const EMPTY_SAMPLES = '"samples":[]';
 export class SummaryPrinter {
   private readonly aggregator: Aggregator;
   private readonly spill: TextSpill | undefined;
+  private counterRowCount = 0;
 
   constructor(
     private readonly output: BufferedOutput,
@@ -39,7 +40,14 @@ export class SummaryPrinter {
   }
 
   record(record: PerfRecord): void {
+    // perf's metric-only rows (-M) are read for the summary, but are no counters: the aggregator passes them over
+    if (record.isMetricRow !== true) this.counterRowCount++;
     this.aggregator.add(record);
+  }
+
+  /** How many of the records were counter rows, metric-only rows left out (parse's "no perf stat counter rows"). */
+  get counterRows(): number {
+    return this.counterRowCount;
   }
 
   async finish(skippedLines: number, format: PerfFormat | undefined): Promise<void> {

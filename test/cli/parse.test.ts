@@ -180,6 +180,22 @@ describe('perfcell parse', () => {
     rmSync(dir, { recursive: true });
   });
 
+  it('says an input of perf -M\'s metric-only rows alone has no counter rows under --summary too, rather than printing nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-metric-rows-'));
+    const path = join(dir, 'metric-rows.csv');
+    // the rows perf 6.1 -x, -M prints after the counters (lkml-2023-kanliang-spr-default-topdown.csv.txt)
+    writeFileSync(path, ',,,,,70.1,%  tma_backend_bound\n,,,,,20.3,%  tma_retiring\n');
+    for (const form of [['--summary'], ['--summary', '--json'], ['--summary', '--csv']]) {
+      const result = await perfcell(['parse', ...form, path]);
+      expect([result.exitCode, result.stdout, result.stderr], form.join(' ')).toEqual([
+        1,
+        '',
+        `error: no perf stat counter rows in ${path} (is it the output of perf stat? try --format)`,
+      ]);
+    }
+    rmSync(dir, { recursive: true });
+  });
+
   it('says UTF-16 and UTF-32 input (a Windows shell\'s `>`) is such, and the iconv it names makes it parse as the original', async () => {
     const original = sample('local-perf61-vm-per-cpu-A.csv.txt');
     const text = readFileSync(original, 'utf8');

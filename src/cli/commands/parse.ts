@@ -246,7 +246,8 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
       `warning: skipped ${skippedLines} ${lineWord} of ${name} that looked like perf stat data but could not be read (check --format and --sep)\n`,
     );
   }
-  if (recordCount === 0) {
+  // a summary reads metric-only rows too (perfMetric), which alone are no counter rows: it would print nothing
+  if (recordCount === 0 || (printer instanceof SummaryPrinter && printer.counterRows === 0)) {
     const fix = options.format === 'auto' ? 'try --format' : `it was read as --format ${options.format}: try --format auto`;
     throw new Error(`no perf stat counter rows in ${name} (is it the output of perf stat? ${fix})`);
   }
