@@ -305,12 +305,14 @@ class EventState {
 
   /**
    * perf scales a count up from the part of an interval its counter ran, but an interval in which
-   * the counter never ran at all (multiplexing's turns as long as the interval: compare's 4 ms
-   * ticks, a window's last few ms) reads `<not counted>` at 0%, and its counts are missing from
-   * the sum. The total is then scaled as perf scales within an interval, from the seconds of the
-   * intervals that counted to those too, and the share is said, so that neither the count nor a
-   * ratio of it passes for one counted all of the time (a replay of such turns, `rotate 2`, read
-   * miss ratio 16.7% and IPC 1.33 for 25% and 2.00, unmarked).
+   * the counter never ran at all (multiplexing's turns as long as the interval: a window's last few
+   * ms) reads `<not counted>` at 0%, and its counts are missing from the sum. (A shared perf's 4 ms
+   * ticks are scaled as they are regrouped, regroup-intervals.ts: an interval of them reaches here
+   * `<not counted>` only where none of its ticks ran the counter.) The total is then scaled as perf
+   * scales within an interval, from the seconds of the intervals that counted to those too, and the
+   * share is said, so that neither the count nor a ratio of it passes for one counted all of the
+   * time (a replay of such turns, `rotate 2`, read miss ratio 16.7% and IPC 1.33 for 25% and 2.00,
+   * unmarked).
    */
   private withMissedIntervals(aggregate: EventAggregate, open: OpenSample): EventAggregate {
     const openS = Math.max(0, open.timeS - this.closedUntilS);

@@ -134,7 +134,8 @@ function recordOf(sum: Sum, timeS: number): PerfRecord {
   const counted = weighted ?? sum.lowestShare ?? (sum.status === 'counted' ? first.runningPct : null);
   // ticks in which perf never ran the counter (multiplexing's turns as long as a tick) hold none of
   // its counts: the interval's count is scaled from the ticks that counted, as perf scales within a
-  // tick, and its share says so (the ticks are of one length: the count of them stands for the time)
+  // tick, and its share says so (the count of ticks stands for the time: they are of one length but
+  // the window's first, cut by its enable, and its tail, cut by its disable, each weighed as whole)
   const coverage = sum.countedTicks > 0 && sum.missedTicks > 0 ? sum.countedTicks / (sum.countedTicks + sum.missedTicks) : 1;
   const runningPct = coverage < 1 ? Math.round(100 * (counted ?? 100) * coverage) / 100 : counted;
   const {
