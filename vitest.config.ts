@@ -24,6 +24,7 @@ const IN_PROCESS = [
   'test/live/follower.test.ts',
   'test/kernel/kernel-client.test.ts',
   'test/kernel/cell-engine-memory.test.ts',
+  'test/kernel/cell-engine-sigint.test.ts',
 ];
 
 export default defineConfig({

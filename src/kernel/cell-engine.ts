@@ -2,6 +2,7 @@ import repl, { type REPLServer } from 'node:repl';
 import { PassThrough, Writable } from 'node:stream';
 import { exposeGc } from '../repl/expose-gc.ts';
 import { createScopeTools, interruptsOf, type OnInterrupt } from '../repl/scope-tools.ts';
+import { putSigintListenersBack, takeSigintListenersOff } from '../repl/sigint-listeners-off.ts';
 import { measureReplCommands, type ReplMeasurement, type ReplReportEvent } from '../repl/measured-eval.ts';
 import type { MeasureOptions } from '../session/options.ts';
 import { prepareWindow, type MeasurementWindow } from '../session/window.ts';
@@ -96,21 +97,20 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
   const replEval = server.eval as Eval;
   const originalWriter = server.writer;
   // SIGINT: while a cell's synchronous code runs, node:repl's watchdog (breakEvalOnSigint) takes
-  // it and stops the code. A process listener must not exist then: vm takes every SIGINT
-  // listener off around a breakOnSigint run, which resets the signal to its default (kill) over
-  // the watchdog node:repl started just before. Outside that, the listener interrupts a cell
-  // waiting on an await, and otherwise keeps the kernel alive.
+  // it and stops the code. No process listener may exist then, the kernel's or one an earlier cell
+  // added (sigint-listeners-off.ts: the Jupyter interrupt had ended the kernel). Outside that, the
+  // listener interrupts a cell waiting on an await, and otherwise keeps the kernel alive.
   const onSigint = (): void => {
     if (!interruptAwait()) options.onIdleInterrupt?.();
   };
   process.on('SIGINT', onSigint);
   const hookedEval: Eval = function (code, context, file, callback) {
     const cell = pending;
-    process.off('SIGINT', onSigint);
+    const listeners = takeSigintListenersOff();
     try {
       replEval.call(this, code, context, file, callback);
     } finally {
-      if (!closed) process.on('SIGINT', onSigint);
+      putSigintListenersBack(listeners, (listener) => listener !== onSigint || !closed);
     }
     // Still unsettled after the synchronous part: a top-level await is waiting (and listens for Ctrl-C).
     if (cell !== null && cell.outcome === null && cell.thrown === null) cell.awaiting = true;

@@ -1,14 +1,11 @@
 import type { REPLServer } from 'node:repl';
 import { isIgnoredSignal } from '../session/ignored-signals.ts';
+import { putSigintListenersBack, takeSigintListenersOff, type SigintListeners } from './sigint-listeners-off.ts';
 
 type Eval = REPLServer['eval'];
-type Listener = (...args: unknown[]) => void;
 
 /** The process's signals as this module uses them (process, or a fake in tests). */
-export interface SigintSource {
-  on(signal: 'SIGINT', listener: Listener): unknown;
-  off(signal: 'SIGINT', listener: Listener): unknown;
-  rawListeners(signal: 'SIGINT'): Function[];
+export interface SigintSource extends SigintListeners {
   listenerCount(signal: 'SIGINT'): number;
   kill(pid: number, signal: 'SIGINT'): unknown;
   readonly pid: number;
@@ -24,12 +21,8 @@ export interface SigintSource {
  * signal does what it did (the process dies of it), unless another listener of perfcell's takes it;
  * where perfcell was started with SIGINT ignored (session/ignored-signals.ts), it stays ignored.
  *
- * Every SIGINT listener is off while node:repl's eval runs the synchronous part, and put back after:
- * vm takes them off around a breakOnSigint run, which resets the signal to its default (kill) over
- * the watchdog node:repl started just before (as the kernel's cell-engine.ts says), and the watchdog,
- * stopped, leaves the signal to a handler of node's that ends the process; a listener vm had put
- * back before that, or one the line added, did not take it back (only a first listener installs Node's
- * handler). Returns the undo.
+ * Every SIGINT listener is off while node:repl's eval runs the synchronous part, and put back after,
+ * with those the line added (sigint-listeners-off.ts). Returns the undo.
  */
 export function endAwaitsOnSigint(server: REPLServer, isWaiting: () => boolean, signals: SigintSource = process): () => void {
   let closed = false;
@@ -47,15 +40,11 @@ export function endAwaitsOnSigint(server: REPLServer, isWaiting: () => boolean, 
   };
   const innerEval = server.eval as Eval;
   const hookedEval: Eval = function (this: REPLServer, code, context, file, callback) {
-    const listeners = signals.rawListeners('SIGINT') as Listener[];
-    for (const listener of listeners) signals.off('SIGINT', listener);
+    const listeners = takeSigintListenersOff(signals);
     try {
       innerEval.call(this, code, context, file, callback);
     } finally {
-      // with those the line added (process.on('SIGINT', …)), which had come before the watchdog stopped
-      const added = signals.rawListeners('SIGINT') as Listener[];
-      for (const listener of added) signals.off('SIGINT', listener);
-      for (const listener of [...listeners, ...added]) if (listener !== onSigint || !closed) signals.on('SIGINT', listener);
+      putSigintListenersBack(listeners, (listener) => listener !== onSigint || !closed, signals);
     }
   };
   Object.assign(server, { eval: hookedEval });
