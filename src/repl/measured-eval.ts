@@ -161,6 +161,8 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     return 0;
   };
   const unmarked = new WeakSet<object>();
+  // node:repl shows a command's value with the writer while the eval callback runs; a throw it shows from its domain's handler
+  let isShowingValue = false;
   /**
    * The command's end as its end mark would read it, first thing where node:repl hands back a line
    * whose end mark did not run (top-level await, a throw): perf goes off before perfcell's own work
@@ -175,8 +177,6 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
   // the first moment a throw or an interruption is visible (the eval callback never sees it).
   const writer = Object.assign((value: unknown): string => {
     const command = active;
-    // a running command's value comes to the callback: here, it is its throw
-    const isThrow = command?.phase === 'running';
     if (command?.phase === 'running') {
       // V8 refused the line before its first statement (a `let` declared twice): none of it ran, so,
       // as with a syntax error, nothing is reported and the prompt keeps its number
@@ -202,7 +202,9 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
       } catch {
         shown = '[a value that cannot be shown]';
       }
-      return isThrow ? shown : `Uncaught ${shown}`;
+      // node:repl says 'Uncaught' before a throw itself, not before a value (a throw outside any
+      // command too: a timer's, between lines)
+      return isShowingValue ? `Uncaught ${shown}` : shown;
     }
   }, { options: (originalWriter as { options?: unknown }).options });
 
@@ -334,7 +336,15 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     // The REPL prints the value (or the error) now and asks for its prompt, which waits for the report.
     // After a command long enough to have shown the live line, the value waits until the relay has
     // erased it (the report waits for that too), so it is not printed over the line.
-    const deliver = (): void => (error === null ? callback(null, result) : callback(error));
+    const deliver = (): void => {
+      if (error !== null) return callback(error);
+      isShowingValue = true;
+      try {
+        callback(null, result);
+      } finally {
+        isShowingValue = false;
+      }
+    };
     if (wasLive && command.ending !== null) void command.ending.then(deliver, deliver);
     else deliver();
     finishWhenReported(command);

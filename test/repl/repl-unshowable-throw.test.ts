@@ -24,4 +24,18 @@ describe('perfcell repl: a value or a throw that cannot be shown', () => {
     expect(next).toMatch(/In \[3\] used /);
     expect(next).not.toContain('already open');
   });
+
+  // A review: a throw outside any command (a timer's, between lines) that cannot be shown read
+  // 'Uncaught:' and then 'Uncaught Error: …', the writer taking it for a value and node:repl saying
+  // 'Uncaught' before it again.
+  it("is shown once as 'Uncaught' where a timer throws it between lines", { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl(['repl', '--no-perf']);
+    await repl.send("setTimeout(() => { throw { [Symbol.for('nodejs.util.inspect.custom')]() { throw new Error('timer broke') } } }, 200); 1");
+    const from = repl.text().length;
+    const shown = await repl.waitFor(/timer broke[\s\S]*In \[2\]: /, from);
+    expect(shown).toMatch(/^Uncaught Error: timer broke$/m);
+    expect(shown).not.toContain('Uncaught:');
+    const next = await repl.send('1 + 1');
+    expect(next).toMatch(/In \[2\] used /);
+  });
 });
