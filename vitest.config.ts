@@ -25,6 +25,7 @@ const IN_PROCESS = [
   'test/kernel/kernel-client.test.ts',
   'test/kernel/cell-engine-memory.test.ts',
   'test/kernel/cell-engine-sigint.test.ts',
+  'test/kernel/configure-in-cell.test.ts',
 ];
 
 export default defineConfig({
