@@ -18,8 +18,9 @@ export interface SigintSource extends SigintListeners {
  * a terminal (`perfcell repl < script.js` run from a shell, a script's pipe) the Ctrl-C is a signal,
  * which node:repl takes only while a line's synchronous part runs (its watchdog), so the process died
  * of it in an await: the line's report lost, the lines after it never run. Where nothing waits, the
- * signal does what it did (the process dies of it), unless another listener of perfcell's takes it;
- * where perfcell was started with SIGINT ignored (session/ignored-signals.ts), it stays ignored.
+ * signal does what it did (the process dies of it), unless another listener takes it (one a line
+ * added: process.on('SIGINT', …)); where perfcell was started with SIGINT ignored
+ * (session/ignored-signals.ts), it stays ignored.
  *
  * Every SIGINT listener is off while node:repl's eval runs the synchronous part, and put back after,
  * with those the line added (sigint-listeners-off.ts). Returns the undo.
