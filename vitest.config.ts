@@ -26,6 +26,7 @@ const IN_PROCESS = [
   'test/kernel/cell-engine-memory.test.ts',
   'test/kernel/cell-engine-sigint.test.ts',
   'test/kernel/configure-in-cell.test.ts',
+  'test/kernel/cell-engine-stack-columns.test.ts',
 ];
 
 export default defineConfig({

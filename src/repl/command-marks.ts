@@ -15,21 +15,21 @@ export const MARK = '__perfcellMark';
 
 /**
  * On the command's first line, so its lines stay as typed; columns on that line shift by its length.
- * Both marks are declarations whose pattern binds nothing: they leave the completion value, which
- * the REPL prints, as the command makes it (a call statement would set it: `const q = 5` would
- * print the mark's value), and declare no name. The host function returns 0 (the pattern needs
- * a value it can destructure).
+ * Its value, undefined, is the one a command of declarations alone ends with (their completion is
+ * empty), and a statement of the command with a value comes after it and sets the value the REPL
+ * prints (a bare call would leave its 0: `const q = 5` would print 0). node:repl's top-level await
+ * rewrite (lib/internal/repl/await.js) leaves it as it is, so the shift is one length however a
+ * line ran; it rewrites top-level `var` declarations, and the mark was one (`var {} = …` became
+ * `void ({} = …)`, three characters longer): the kernel, whose cells share one file name, moved a
+ * plain cell's frames back by the last cell's length (`thrower (cell:1:25)` for node's 28).
  */
-export const START_MARK = `var {} = ${MARK}(0);`;
+export const START_MARK = `void ${MARK}(0);`;
 
 /**
- * The start mark as node:repl runs a line with top-level await: its rewrite (lib/internal/repl/await.js)
- * turns a top-level `var` declaration into `void (…)`, three characters longer, so such a line's
- * first-line columns shift by this length instead.
+ * After the command's last statement, on a line of its own (the command may end in a comment). A
+ * declaration whose pattern binds nothing: it leaves the command's value as the command made it, and
+ * declares no name (the host function returns 0, a value the pattern can destructure).
  */
-export const AWAITED_START_MARK = `void ({} = ${MARK}(0));`;
-
-/** After the command's last statement, on a line of its own (the command may end in a comment). */
 export const END_MARK = `\n;var {} = ${MARK}(1);`;
 
 /** What the marks read: the command's start and end on the monotonic clock, its process's CPU at each, and the collections between. */
@@ -105,13 +105,10 @@ function compiles(source: string): boolean {
 
 /**
  * A stack with the columns of the marked commands' first lines (frames `FILE:1:COLUMN` of the
- * given files) moved back by the length of the start mark as it ran (START_MARK, or
- * AWAITED_START_MARK in a line node:repl ran as top-level await): the columns node:repl shows for
- * the line as typed.
+ * given files) moved back by the start mark's length: the columns node:repl shows for the line as typed.
  */
-export function unmarkStack(stack: string, markedFiles: ReadonlyMap<string, number>): string {
-  return stack.replace(/([^\s()]+):1:(\d+)/g, (whole, file: string, column: string) => {
-    const markLength = markedFiles.get(file);
-    return markLength === undefined ? whole : `${file}:1:${Math.max(1, Number(column) - markLength)}`;
-  });
+export function unmarkStack(stack: string, markedFiles: ReadonlySet<string>): string {
+  return stack.replace(/([^\s()]+):1:(\d+)/g, (whole, file: string, column: string) =>
+    markedFiles.has(file) ? `${file}:1:${Math.max(1, Number(column) - START_MARK.length)}` : whole,
+  );
 }

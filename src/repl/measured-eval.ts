@@ -2,7 +2,7 @@ import { Recoverable, type REPLServer } from 'node:repl';
 import type { Context } from 'node:vm';
 import { prepareWindow, type MeasurementWindow } from '../session/window.ts';
 import type { CountingSwitch } from '../perf/controller.ts';
-import { AWAITED_START_MARK, markCommand, MARK, recordMark, START_MARK, unmarkStack, type CommandMarks } from './command-marks.ts';
+import { markCommand, MARK, recordMark, unmarkStack, type CommandMarks } from './command-marks.ts';
 import type { MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
 import { classifyJavaScript, onCompilerStart, stripTypes, type TypeScriptMode } from './typescript.ts';
@@ -151,9 +151,9 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
   const originalWriter = server.writer;
 
   // The command's marks (command-marks.ts) call this; it turns perf on and off where the window has
-  // a switch. Named files are those of marked commands, with the length their first lines' columns are moved back by.
+  // a switch. Named files are those of marked commands, whose first lines' columns are moved back by the mark's length.
   let marking: { marks: CommandMarks; counting: CountingSwitch | null } | null = null;
-  const markedFiles = new Map<string, number>();
+  const markedFiles = new Set<string>();
   const mark = (which: 0 | 1): 0 => {
     if (marking === null) return 0;
     recordMark(which, marking.marks, marking.counting);
@@ -247,7 +247,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     const marked = markCommand(source);
     command.isMarked = marked.started;
     if (marked.started) {
-      markedFiles.set(file, START_MARK.length);
+      markedFiles.add(file);
       if (!Object.hasOwn(context, MARK)) Object.defineProperty(context, MARK, { value: mark, enumerable: false });
     }
     // the line before's perf launcher is reaped outside this line's window (its perf's CPU is not the line's)
@@ -268,12 +268,8 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
         giveUp(command, problem);
       }
     });
-    // a value, a throw or a Ctrl-C of the synchronous part has ended it by now: still running, node:repl
-    // ran it as top-level await, its start mark rewritten
-    if (command.phase === 'running') {
-      command.awaits = true;
-      if (marked.started) markedFiles.set(file, AWAITED_START_MARK.length);
-    }
+    // a value, a throw or a Ctrl-C of the synchronous part has ended it by now: still running, node:repl ran it as top-level await
+    if (command.phase === 'running') command.awaits = true;
   }
 
   /** The command's window, opened; with its switch where the command turns perf on and off itself (`switchInCommand`). */
