@@ -77,11 +77,13 @@ export interface MarkedCommand {
 /**
  * `code` (valid JavaScript) with the marks around it. node:repl reads `{ a: 1 }` as an object, not a
  * block, and would no longer see one behind the start mark: that wrap is made here first, as node:repl
- * makes it. Code that opens with a directive (`'use strict'`) is left as it is: a call before it would
- * make it a plain string.
+ * makes it. Code that opens with a directive (`'use strict'`) gets no marks, as a call before it would
+ * make it a plain string, but a comment of the start mark's length: every command's first line is
+ * shifted alike, as the kernel's cells, which share one file name, need (unmarkStack moved an unmarked
+ * cell's frames back as well: `s (cell:1:9)` for node's 36).
  */
 export function markCommand(code: string): MarkedCommand {
-  if (/^\s*(['"])use strict\1/.test(code)) return { code, started: false, ended: false };
+  if (/^\s*(['"])use strict\1/.test(code)) return { code: `/*${' '.repeat(START_MARK.length - 4)}*/${code}`, started: false, ended: false };
   const hasAwait = code.includes('await');
   const source = isObjectLiteral(code, hasAwait) ? `(${code.trim()})\n` : code;
   return hasAwait ? { code: `${START_MARK}${source}`, started: true, ended: false } : { code: `${START_MARK}${source}${END_MARK}`, started: true, ended: true };
@@ -104,7 +106,7 @@ function compiles(source: string): boolean {
 }
 
 /**
- * A stack with the columns of the marked commands' first lines (frames `FILE:1:COLUMN` of the
+ * A stack with the columns of the first lines of commands markCommand made (frames `FILE:1:COLUMN` of the
  * given files) moved back by the start mark's length: the columns node:repl shows for the line as typed.
  */
 export function unmarkStack(stack: string, markedFiles: ReadonlySet<string>): string {

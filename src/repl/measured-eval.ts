@@ -151,7 +151,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
   const originalWriter = server.writer;
 
   // The command's marks (command-marks.ts) call this; it turns perf on and off where the window has
-  // a switch. Named files are those of marked commands, whose first lines' columns are moved back by the mark's length.
+  // a switch. Named files are those of commands markCommand made, whose first lines' columns are moved back by the mark's length.
   let marking: { marks: CommandMarks; counting: CountingSwitch | null } | null = null;
   const markedFiles = new Set<string>();
   const mark = (which: 0 | 1): 0 => {
@@ -246,10 +246,8 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     if (options.beforeRun !== undefined) source = options.beforeRun(source);
     const marked = markCommand(source);
     command.isMarked = marked.started;
-    if (marked.started) {
-      markedFiles.add(file);
-      if (!Object.hasOwn(context, MARK)) Object.defineProperty(context, MARK, { value: mark, enumerable: false });
-    }
+    markedFiles.add(file);
+    if (marked.started && !Object.hasOwn(context, MARK)) Object.defineProperty(context, MARK, { value: mark, enumerable: false });
     // the line before's perf launcher is reaped outside this line's window (its perf's CPU is not the line's)
     await untilEndedLaunchersExit();
     command.beganNs = monotonicNs();

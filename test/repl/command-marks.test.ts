@@ -52,8 +52,12 @@ describe('the marks around a REPL command (node:repl evaluates it, real)', () =>
     }
   });
 
-  it("leaves code that opens with a directive as it is ('use strict' would become a plain string)", () => {
-    expect(markCommand("'use strict'; undefinedName = 1")).toEqual({ code: "'use strict'; undefinedName = 1", started: false, ended: false });
+  it("puts no mark before a directive ('use strict' would become a plain string), and shifts its first line by the mark's length all the same", () => {
+    const command = markCommand("'use strict'; undefinedName = 1");
+    expect(command).toMatchObject({ started: false, ended: false });
+    expect(command.code.length).toBe("'use strict'; undefinedName = 1".length + START_MARK.length);
+    // still strict: the assignment to an undeclared name throws
+    expect(() => vm.runInContext(command.code, vm.createContext({}))).toThrow(/undefinedName is not defined/);
   });
 
   it('moves the first-line columns of marked files back to the columns as typed, and only theirs', () => {
