@@ -33,9 +33,9 @@ interface Sum {
   shareWeighted: number;
   shareWeight: number;
   lowestShare: number | null;
-  /** Ticks that counted, and ticks perf had it enabled in and never ran it (`<not counted>` at 0%). */
-  countedTicks: number;
-  missedTicks: number;
+  /** Seconds of the ticks that counted, and of those perf had it enabled in and never ran it (`<not counted>` at 0%). */
+  countedS: number;
+  missedS: number;
   metricCount: number;
   metricBase: number;
   metricUnit: string | undefined;
@@ -79,6 +79,10 @@ export function createRegrouper(options: RegroupOptions): Regrouper {
   const out: PerfRecord[] = [];
   let group = -1;
   let lastTimeS = 0;
+  // the tick being read ends at tickEndS, and began where the one before it ended (the window's
+  // first at fromS; unknown without one: 0 s, its count kept and its time weighed as none)
+  let tickEndS: number | null = null;
+  let tickS = 0;
   let sums = new Map<string, Sum>();
   const flush = (): void => {
     for (const sum of sums.values()) out.push(recordOf(sum, lastTimeS));
@@ -93,13 +97,18 @@ export function createRegrouper(options: RegroupOptions): Regrouper {
       if (recordGroup !== group && sums.size > 0) flush();
       group = recordGroup;
       lastTimeS = timeS;
+      if (timeS !== tickEndS) {
+        const tickStartS = tickEndS ?? options.fromS;
+        tickS = tickStartS === null ? 0 : Math.max(0, timeS - tickStartS);
+        tickEndS = timeS;
+      }
       const key = keyOf(record);
       let sum = sums.get(key);
       if (sum === undefined) {
-        sum = { first: record, value: null, status: record.status, shareWeighted: 0, shareWeight: 0, lowestShare: null, countedTicks: 0, missedTicks: 0, metricCount: 0, metricBase: 0, metricUnit: undefined };
+        sum = { first: record, value: null, status: record.status, shareWeighted: 0, shareWeight: 0, lowestShare: null, countedS: 0, missedS: 0, metricCount: 0, metricBase: 0, metricUnit: undefined };
         sums.set(key, sum);
       }
-      add(sum, record);
+      add(sum, record, tickS);
     },
     end() {
       flush();
@@ -108,11 +117,11 @@ export function createRegrouper(options: RegroupOptions): Regrouper {
   };
 }
 
-function add(sum: Sum, record: PerfRecord): void {
+function add(sum: Sum, record: PerfRecord, tickS: number): void {
   sum.status = mergedStatus(sum.status, record.status);
-  if (record.status === 'not counted' && record.runningPct === 0) sum.missedTicks += 1;
+  if (record.status === 'not counted' && record.runningPct === 0) sum.missedS += tickS;
   if (record.status !== 'counted' || record.value === null) return;
-  sum.countedTicks += 1;
+  sum.countedS += tickS;
   sum.value = (sum.value ?? 0) + record.value;
   if (record.runningPct !== null) {
     sum.shareWeighted += record.value * record.runningPct;
@@ -133,10 +142,11 @@ function recordOf(sum: Sum, timeS: number): PerfRecord {
   const weighted = sum.shareWeight > 0 ? Math.round((100 * sum.shareWeighted) / sum.shareWeight) / 100 : null;
   const counted = weighted ?? sum.lowestShare ?? (sum.status === 'counted' ? first.runningPct : null);
   // ticks in which perf never ran the counter (multiplexing's turns as long as a tick) hold none of
-  // its counts: the interval's count is scaled from the ticks that counted, as perf scales within a
-  // tick, and its share says so (the count of ticks stands for the time: they are of one length but
-  // the window's first, cut by its enable, and its tail, cut by its disable, each weighed as whole)
-  const coverage = sum.countedTicks > 0 && sum.missedTicks > 0 ? sum.countedTicks / (sum.countedTicks + sum.missedTicks) : 1;
+  // its counts: the interval's count is scaled from the seconds of the ticks that counted to those
+  // too, as perf scales within a tick, and its share says so. By the ticks' seconds, not their
+  // number: under load a late tick is long, and counting ticks read 2.4 times the rate once (a
+  // replay of turns of one tick, rotate 2, beside four helpers' tests)
+  const coverage = sum.countedS > 0 && sum.missedS > 0 ? sum.countedS / (sum.countedS + sum.missedS) : 1;
   const runningPct = coverage < 1 ? Math.round(100 * (counted ?? 100) * coverage) / 100 : counted;
   const {
     metricValue: _metricValue,

@@ -120,6 +120,19 @@ describe('regroupIntervals: ticks in which perf never ran the counter (multiplex
     expect(cycles?.runningPct).toBeCloseTo(66.67, 2);
   });
 
+  it('weighs each tick by its seconds, not as one of a count: a late tick is long', () => {
+    // under load: a 12 ms counted tick (1,000,000/s), a 4 ms missed one, a 4 ms counted one: by
+    // seconds 16 of 20 counted, 20,000 in all; counting ticks (2 of 3) had read 24,000 at 66.67%
+    const late = csv([
+      '     0.012000000,12000,,cycles,12000000,100.00,,',
+      '     0.016000000,<not counted>,,cycles,0,0.00,,',
+      '     0.020000000,4000,,cycles,4000000,100.00,,',
+    ]);
+    const [cycles] = regroupIntervals(late, { intervalS: 0.1, fromS: 0, untilS: null });
+    expect(cycles?.value).toBeCloseTo(20_000, 6);
+    expect(cycles?.runningPct).toBeCloseTo(80, 2);
+  });
+
   it('leaves a tick with nothing enabled (100.00) as none counted', () => {
     const [cycles] = regroupIntervals(ticks('100.00'), { intervalS: 0.1, fromS: 0, untilS: null });
     expect(cycles?.value).toBe(8000);
