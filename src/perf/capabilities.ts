@@ -208,6 +208,15 @@ export async function probePerfVersion(
     return { perfVersion: null, perfProblem: { code: 'PERF_NOT_FOUND', message: `${perfPath}, which PERFCELL_PERF names, cannot be run: permission denied (${fix})` } };
   }
   const text = result.spawnError === 'ENOENT' ? 'spawn perf ENOENT' : `${result.stderr}\n${result.stdout}`;
+  // A program that ran and succeeded but is not perf (PERFCELL_PERF=/bin/true) did not fail:
+  // saying 'failed with exit code 0' sent the user looking for an error it never had.
+  if (result.exitCode === 0) {
+    const printed = result.stdout.trim() === '' ? 'printed nothing' : `printed '${firstLine(result.stdout)}'`;
+    const message = fromEnv
+      ? `${perfPath}, which PERFCELL_PERF names, is not perf: its --version ${printed}, not 'perf version …' (${fix})`
+      : `the perf on PATH (${sources.locate(perfPath) ?? perfPath}) is not perf: its --version ${printed}, not 'perf version …' (put linux perf first on PATH, or export PERFCELL_PERF=/path/to/perf)`;
+    return { perfVersion: null, perfProblem: { code: 'PERF_FAILED', message } };
+  }
   const problem = classifyPerfStderr(text) ?? {
     code: 'PERF_FAILED',
     message: fromEnv

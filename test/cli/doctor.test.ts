@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { DoctorDocument } from '../../src/cli/commands/doctor.ts';
 import { ubuntuPerf } from '../support/ubuntu-perf.ts';
 
@@ -119,6 +119,33 @@ describe('perfcell doctor', () => {
       fix: 'unset PERFCELL_PERF',
     });
     expect(document.verdicts.at(-1)?.fix).toBe('unset PERFCELL_PERF');
+  });
+
+  it('says a PERFCELL_PERF program that runs and succeeds but is not perf is not perf, not that it failed with exit code 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-doctor-not-perf-'));
+    const silent = join(dir, 'silent');
+    writeFileSync(silent, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const other = join(dir, 'other');
+    writeFileSync(other, '#!/bin/sh\necho "other 1.0"\necho "second line"\n', { mode: 0o755 });
+    const cases = [
+      { program: silent, printed: 'printed nothing' },
+      { program: other, printed: "printed 'other 1.0'" },
+    ];
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    for (const { program, printed } of cases) {
+      const result = await doctor(['--json'], { env: { PERFCELL_PERF: program, PATH: process.env['PATH'] ?? '' } });
+      const document = JSON.parse(result.stdout) as DoctorDocument;
+      expect(result.exitCode).toBe(1);
+      expect(document.verdicts.find((verdict) => verdict.check === 'perf')).toEqual({
+        check: 'perf',
+        status: 'fail',
+        summary: `perf is not usable (${program}, from PERFCELL_PERF)`,
+        details: [
+          `${program}, which PERFCELL_PERF names, is not perf: its --version ${printed}, not 'perf version …' (run: unset PERFCELL_PERF, or point it at a perf binary: export PERFCELL_PERF=/path/to/perf)`,
+        ],
+        fix: 'unset PERFCELL_PERF',
+      });
+    }
   });
 
   it.runIf(spawnSync('perf', ['--version']).status === 0)('names the perf it checked: the one on PATH, or the one PERFCELL_PERF names', async () => {
