@@ -5,6 +5,7 @@ import { createPerfStatParser, type PerfRecord } from '../../parsers/perf-stat.t
 import type { PerfError } from '../errors.ts';
 import type { PerfErrorContext } from '../../parsers/perf-errors.ts';
 import type { PerfOptions } from './controller.ts';
+import { dyingWithPerfcell } from './die-with-perfcell.ts';
 import { perfProblem, spawnedPerfProcess, trackPerf } from './perf-process.ts';
 
 /** The same set-up as a window's perf: events, interval, perf binary. */
@@ -49,7 +50,10 @@ export function watchPerf(
   onRecord: (record: PerfRecord) => void,
   target: Pick<PerfErrorContext, 'isPidNotDumpable'> = {},
 ): PerfWatch {
-  const child = spawn(options.perfPath ?? 'perf', perfWatchArguments(pid, options), {
+  // it dies with this process (die-with-perfcell.ts): perf ends by itself only at its next row's
+  // write to a closed pipe, so a SIGKILLed `attach -I 20000` left it counting for up to 20 s
+  const { file, args } = dyingWithPerfcell(options.perfPath ?? 'perf', perfWatchArguments(pid, options));
+  const child = spawn(file, args, {
     env: { ...process.env, LC_ALL: 'C' },
     stdio: ['ignore', 'ignore', 'pipe'],
     // Its own process group: Ctrl-C reaches perfcell, which then stops perf so it prints the last interval.

@@ -216,7 +216,7 @@ describe('perfcell attach without perf', () => {
   });
 });
 
-describe.runIf(runsWithPerf('perfcell attach with real perf (11 tests)'))('perfcell attach with real perf', () => {
+describe.runIf(runsWithPerf('perfcell attach with real perf (12 tests)'))('perfcell attach with real perf', () => {
   it('a busy process: its CPU in the intervals it ran and none while stopped, totals equal to its own /proc CPU time and task-clock', async () => {
     // The target's CPU is held to its own clock, not to a fixed % that load defeats: it runs only
     // between two SIGSTOPs the test sends, and /proc/PID/stat read while it is stopped gives what
@@ -321,6 +321,25 @@ describe.runIf(runsWithPerf('perfcell attach with real perf (11 tests)'))('perfc
     expect(result.stderr).toMatch(new RegExp(`warning: pid ${pid} exited during the watch; its RAM and CPU time are as last seen alive, \\d+ ms or less before it exited`));
     expect(summary.report.memory.lastSeenBeforeExitS).toBeLessThan(1);
     expect(perfWatching(pid)).toEqual([]);
+  });
+
+  it('SIGKILL of perfcell ends its perf at once, not at perf\'s next tick (up to -I later), and leaves the target alone', async () => {
+    const pid = target('sleep-ms', '60000');
+    // a long interval: perf alone would notice perfcell's end only when it next writes its row
+    const watch = perfcell(['attach', String(pid), '-I', '20000', '--ndjson', '-e', 'task-clock']);
+    await waitForRecord(watch, (record) => record.kind === 'start');
+    const until = async (done: () => boolean): Promise<void> => {
+      const startMs = performance.now();
+      while (!done() && performance.now() - startMs < 3_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    // perf is exec'd by the gate (perfcell-exec --die-with) a moment after it is spawned
+    await until(() => perfWatching(pid).length === 1);
+    expect(perfWatching(pid).length).toBe(1);
+    watch.kill('SIGKILL');
+    await watch;
+    await until(() => perfWatching(pid).length === 0);
+    expect(perfWatching(pid), 'perf outlived the attach that SIGKILL ended').toEqual([]);
+    expect(() => process.kill(pid, 0)).not.toThrow();
   });
 
   it('a process that exits mid-interval: the watch ends at its exit, its last rates are over the time it lived, its CPU time is whole', async () => {
