@@ -1,5 +1,6 @@
 import { addToPart, emptyPart, foldParts, splitPmuEvent, type PmuPart } from './fold-hybrid.ts';
 import type { CounterStatus, PerfRecord } from './perf-stat-types.ts';
+import { addPrinted } from './printed-sum.ts';
 
 /** One interval of one event: perf's timestamp (s) and the count over all aggregation columns. */
 export interface EventSample {
@@ -335,7 +336,7 @@ class EventState {
   private intervalAggregate(open: OpenSample, openValue: number | null, startTimeS: number, lowestRunningPct: number | null): EventAggregate {
     const min = openValue === null ? this.closedMin : Math.min(this.closedMin, openValue);
     const max = openValue === null ? this.closedMax : Math.max(this.closedMax, openValue);
-    const total = this.intervalCounted ? this.closedTotal + (openValue ?? 0) : null;
+    const total = this.intervalCounted ? addPrinted(this.closedTotal, openValue ?? 0) : null;
     const countedSeconds = open.timeS - startTimeS;
     return {
       event: this.event,
@@ -425,7 +426,7 @@ class EventState {
       });
     }
     if (value !== null) {
-      this.closedTotal += value;
+      this.closedTotal = addPrinted(this.closedTotal, value);
       if (value < this.closedMin) this.closedMin = value;
       if (value > this.closedMax) this.closedMax = value;
     }

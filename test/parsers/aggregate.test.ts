@@ -43,6 +43,16 @@ describe('aggregateRecords', () => {
     });
   });
 
+  it("keeps a total of perf's two-decimal values to their decimals: a float's sum read 1980.1100000000001 in JSON", () => {
+    const msec = { unit: 'msec' };
+    // the last sample stays open and is added to the closed ones' total as it is read
+    const [open] = aggregateRecords([record(1, 'task-clock', 998.94, msec), record(2, 'task-clock', 981.17, msec)]);
+    expect(open?.total).toBe(1980.11);
+    // closed samples are summed as they close
+    const [closed] = aggregateRecords([record(1, 'task-clock', 998.94, msec), record(2, 'task-clock', 981.17, msec), record(3, 'task-clock', 0.01, msec)]);
+    expect(closed?.total).toBe(1980.12);
+  });
+
   it('counts from startTimeS when the caller says counting started later', () => {
     const [faults] = aggregateRecords([record(0.5, 'page-faults', 10), record(0.75, 'page-faults', 30)], { startTimeS: 0.25 });
     expect(faults?.countedSeconds).toBe(0.5);
