@@ -6,6 +6,7 @@ import { runCountsText } from './compare-run-counts.ts';
 import type { ChartAssets } from './chart-assets.ts';
 import { renderCompareHtml } from './html.ts';
 import type { HtmlCompareInput } from './html-data.ts';
+import { failureWarnings } from './failure-warnings.ts';
 import { verdictsOf } from './named-verdict.ts';
 import { scaledNote } from './scaled-metric.ts';
 import { TIME_UNIT_SECONDS, type TimeUnit } from './time-unit.ts';
@@ -18,7 +19,8 @@ export interface CompareHtmlOptions {
 /**
  * What the HTML page shows of a comparison: a spread chart and verdict per metric (a scan's at
  * each of its values), and as notes
- * how the runs were taken, the warnings and any verdicts against a baseline. Pure.
+ * how the runs were taken, the warnings, the runs -i kept that failed and any verdicts against a
+ * baseline. Pure.
  */
 export function compareHtmlInput(document: CompareDocument, options: CompareHtmlOptions = {}): HtmlCompareInput {
   const { settings, machine, alternatives } = document;
@@ -34,7 +36,8 @@ export function compareHtmlInput(document: CompareDocument, options: CompareHtml
         );
   return {
     title: `perfcell compare: ${alternatives.map((alternative) => alternative.name).join(' vs ')}`,
-    notes: [howRun, ...document.warnings, ...baselineNotes],
+    // -i's failed runs, as stderr says them: the page's numbers include them
+    notes: [howRun, ...document.warnings, ...failureWarnings(alternatives), ...baselineNotes],
     metrics: document.results.map((result) => {
       // a scan's verdicts are at each value (By value), as the text's summary gives them; against its --reference, those first.
       // Each is an item of its own, and names its alternative where there are several (verdictsOf).

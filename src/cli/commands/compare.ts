@@ -49,7 +49,8 @@ import { isMultiplexNote, mergeMultiplexNotes, runningPctsOf } from '../../sessi
 import { isRanDuringNote, mergeStrayNotes } from '../../proc/child-processes.ts';
 import { toJsonDocument } from '../../json-document.ts';
 import { fitted, messageText, outputWidth, warningText } from '../../render/terminal-width.ts';
-import { endingText, renderReportText } from '../../render/report-text.ts';
+import { renderReportText } from '../../render/report-text.ts';
+import { failureWarnings } from '../../render/failure-warnings.ts';
 import { exitWhenIdle } from '../exit-when-idle.ts';
 import { monotonicMs } from '../../session/clock.ts';
 import { continueCount, rerunRoundNote } from '../../session/job-stops.ts';
@@ -813,15 +814,7 @@ function hookedSlots(plan: { readonly alternatives: readonly Measurable[]; reado
 
 /** -i kept failing runs: say which alternative failed how often and how, once each. */
 function warnFailures(alternatives: readonly SavedAlternative[]): void {
-  for (const alternative of alternatives) {
-    const failed = alternative.failures ?? [];
-    if (failed.length === 0) continue;
-    const measured = failed.filter((failure) => failure.phase === 'measure').length;
-    const how = [...new Set(failed.map(endingText))].join(', ');
-    process.stderr.write(
-      `warning: '${alternative.name}' failed in ${measured} of ${alternative.runs.length} measured runs${failed.length > measured ? ` and ${failed.length - measured} warm-up runs` : ''} (${how}); kept under --ignore-failure, its numbers include them\n`,
-    );
-  }
+  for (const warning of failureWarnings(alternatives)) process.stderr.write(`warning: ${warning}\n`);
 }
 
 /**
