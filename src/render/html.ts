@@ -127,7 +127,7 @@ function compareSection(compare: HtmlCompareInput, firstChart: number): Rendered
       const summary = summarizeRuns(alternative.values);
       // as the text's --verbose table: each value in its own unit, σ in its mean's, all in -u's where given
       const show = (value: number | null, scaleOf = value): string => formatValue(value, metric.unit, metric.scaleOf ?? scaleOf);
-      return `<tr><td>${escapeHtml(metric.metric)}</td><td>${escapeHtml(alternative.name)}</td><td>${alternative.values.length}</td><td>${show(summary.mean)}</td><td>${summary.stdDev === null ? '' : `± ${show(summary.stdDev, summary.mean)}`}</td><td>${show(summary.min)}</td><td>${show(summary.max)}</td></tr>`;
+      return `<tr><td>${escapeHtml(metric.metric)}</td><td>${escapeHtml(alternative.name)}</td><td>${alternative.values.length}</td><td>${show(summary.mean)}</td><td>${summary.stdDev === null ? NO_VALUE : `± ${show(summary.stdDev, summary.mean)}`}</td><td>${show(summary.min)}</td><td>${show(summary.max)}</td></tr>`;
     }),
   );
   // a metric's one verdict on its line; several, each an item of a list under the metric
@@ -152,13 +152,19 @@ ${chartSlots(charts.length, firstChart)}
 }
 
 /**
+ * A figure the runs do not give (no run of the metric; a σ of one run), as --verbose marks it: the
+ * page had '?', which reads as unknown, and an empty σ.
+ */
+const NO_VALUE = '-';
+
+/**
  * A value of the compare table as the text report prints it: a MetricUnit's scaled for people
  * (formatMetricValue: 2.43 ms, 42.7 µs, 9.20 MiB, 2,114) in the unit `scaleOf`'s size picks; any
  * other unit's to three significant digits (whole from 100), then the unit. Decimals fixed in the
  * raw unit had shown a σ of 42 µs as "± 0 s".
  */
 function formatValue(value: number | null, unit: string, scaleOf: number | null): string {
-  if (value === null) return '?';
+  if (value === null) return NO_VALUE;
   if (isMetricUnit(unit)) return escapeHtml(formatMetricValue(value, unit, scaleOf));
   const text = value.toLocaleString('en-US', Math.abs(value) >= 100 ? { maximumFractionDigits: 0 } : { maximumSignificantDigits: 3 });
   if (unit === '') return escapeHtml(text);

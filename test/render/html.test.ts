@@ -137,7 +137,7 @@ describe('renderCompareHtml', () => {
     expect(charts.map((chart) => chart.type)).toEqual(['spread', 'spread', 'spread', 'spread']);
     expect(charts.map((chart) => chart.type === 'spread' && chart.yLabel)).toEqual(['ms', 'MiB', 'per s', '']);
     expect(html).toContain('<tr><td>page-faults per s</td><td>rows</td><td>2</td><td>2,000/s</td><td>± 707/s</td><td>1,500/s</td><td>2,500/s</td></tr>');
-    expect(html).toContain('<tr><td>D1 misses</td><td>rows</td><td>1</td><td>7</td><td></td><td>7</td><td>7</td></tr>');
+    expect(html).toContain('<tr><td>D1 misses</td><td>rows</td><td>1</td><td>7</td><td>-</td><td>7</td><td>7</td></tr>');
     const [time, peak] = charts;
     if (time?.type !== 'spread' || peak?.type !== 'spread') throw new Error('expected spread charts');
     expect(time.names).toEqual(['rows', HOSTILE]);
@@ -181,6 +181,19 @@ describe('renderCompareDocumentHtml: the numbers of the text report', () => {
       expect(html.get('system CPU | b')).toEqual(['10', '50.1 µs', '± 158 µs', '0 s', '501 µs']);
     },
   );
+
+  // A QA pass: `compare --verbose --html q.html -- true "sleep 0.05"` printed `a  -  -  -  -  -  0`
+  // for a rate `true` is too short to have, and the page `0 | ? |  | ? | ?`; a σ of one run, `-`
+  // in the text, was an empty cell.
+  it('marks a value the runs do not give as the --verbose text does (-): no run, or one run\'s σ', () => {
+    const withRate = (count: number) => (run: Record<string, number>, index: number) => (index < count ? { ...run, 'page-faults/s': 20_000 + index } : run);
+    const sparse = documentOfRuns(runs(0.00143, () => 0).map(withRate(0)), runs(0.00239, () => 0).map(withRate(1)));
+    const text = verboseTextRows(renderCompareText(sparse, { width: 300, verbose: true }));
+    const html = htmlTableRows(renderCompareDocumentHtml(sparse, assets));
+    expect(text.get('page-faults per s | a')).toEqual(['-', '-', '-', '-', '-', '0']);
+    expect(text.get('page-faults per s | b')).toEqual(['20,000/s', '-', '20,000/s', '20,000/s', '20,000/s', '1']);
+    for (const [key, [mean, stdDev, , min, max, n] = []] of text) expect(html.get(key), key).toEqual([n, mean, stdDev === '-' ? '-' : `± ${stdDev}`, min, max]);
+  });
 
   it('charts each metric in the unit of its smallest mean, as the markdown tables pick it, or in -u\'s', () => {
     const charts = chartData(renderCompareDocumentHtml(document, assets));
