@@ -94,7 +94,8 @@
  *
  * Page faults are counted from exec, as perf stat counts them: everything the child touches between
  * the release and execve (its stack, errno, the shared page, the vDSO, PATH's failed candidates) is
- * touched or resolved before perf is enabled, so the gate adds no fault of its own to the count.
+ * touched or resolved before perf is enabled, so the gate adds no fault of its own to the count:
+ * perf is started on the child only once it says, on a pipe of its own, that it has done so.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -562,8 +563,9 @@ static int relaunch_perf(const int perf_fds[3], pid_t *launcher, char **perf_arg
 }
 
 /* The held child: gives itself the program's stdio, resolves it on PATH and touches what it will
-   touch after the release, waits for the release, execs. Never returns. */
-static void run_child(char **argv, FILE *out, int gate, const int release[2], struct shared *sh, int stdout_to_stderr, int keep_gc_fd) {
+   touch after the release, says so on `readied` (the gate starts perf on it only then), waits for
+   the release, execs. Never returns. */
+static void run_child(char **argv, FILE *out, int gate, const int release[2], int readied, struct shared *sh, int stdout_to_stderr, int keep_gc_fd) {
   fclose(out);
   close(gate);
   close(release[1]);
@@ -581,8 +583,13 @@ static void run_child(char **argv, FILE *out, int gate, const int release[2], st
   sh->exec_errno = 0;
   clock_gettime(CLOCK_MONOTONIC, &sh->start);
   errno = 0;
-  char byte;
+  char byte = 0;
   ssize_t n;
+  /* Ready: nothing from here to the exec faults a page in. A perf enabled before this point
+     counted the set-up above (its copies on write: some 30 page-faults, doubling `true`'s). */
+  do n = write(readied, &byte, 1); while (n < 0 && errno == EINTR);
+  close(readied);
+  errno = 0;
   do n = read(release[0], &byte, 1); while (n < 0 && errno == EINTR);
   if (n != 1) _exit(125); /* perfcell went away before the start: run nothing */
   sh->released = 1;
@@ -913,7 +920,7 @@ int main(int argc, char **argv) {
   struct shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (sh == MAP_FAILED) return 2;
   memset(sh, 0, sizeof *sh);
-  int release[2];
+  int release[2], readied[2];
   if (pipe(release) != 0 || pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return 2;
 
   pid_t child;
@@ -946,9 +953,11 @@ int main(int argc, char **argv) {
       if (early) perf_fds[fd - 6] = fcntl(fd, F_DUPFD_CLOEXEC, 10);
       close(fd); /* perf's (the launcher's) alone */
     }
+    if (pipe2(readied, O_CLOEXEC) != 0) return 2;
     child = fork();
     if (child < 0) return 2;
     if (child == 0) {
+      close(readied[0]);
       close(commands[1]);
       close(launch_requests);
       close(launch_failed);
@@ -957,7 +966,7 @@ int main(int argc, char **argv) {
       char **command = read_command(argv, commands[0], &stdout_to_stderr, &keep_gc_fd, &unused, -1);
       close(commands[0]);
       if (command == NULL) _exit(125); /* perfcell went away before it had a command to run */
-      run_child(command, out, gate, release, sh, stdout_to_stderr, keep_gc_fd);
+      run_child(command, out, gate, release, readied[1], sh, stdout_to_stderr, keep_gc_fd);
     }
     close(commands[0]);
     fprintf(out, "ready %d\n", (int)child);
@@ -974,16 +983,28 @@ int main(int argc, char **argv) {
     }
     argv = command;
   } else {
+    if (pipe2(readied, O_CLOEXEC) != 0) return 2;
     child = fork();
     if (child < 0) return 2;
-    if (child == 0) run_child(argv, out, gate, release, sh, stdout_to_stderr, keep_gc_fd);
+    if (child == 0) {
+      close(readied[0]);
+      run_child(argv, out, gate, release, readied[1], sh, stdout_to_stderr, keep_gc_fd);
+    }
   }
   close(release[0]);
+  close(readied[1]);
 
   /* The reaper outlives the child's signals (Ctrl-C reaches the whole foreground group) so it can
      always report how the child ended; perfcell forwards SIGTERM and SIGHUP to the child itself.
      The child keeps default dispositions. */
   watch_children_and_parent(parent);
+
+  /* perf only once the child is held at its release (a byte, or EOF where it exited first): one
+     enabled sooner counted the child's own set-up as the program's page-faults. */
+  char readied_byte;
+  ssize_t readied_n;
+  do readied_n = read(readied[0], &readied_byte, 1); while (readied_n < 0 && errno == EINTR);
+  close(readied[0]);
 
   pid_t perf = 0;
   if (perf_argv != NULL) {
