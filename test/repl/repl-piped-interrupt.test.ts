@@ -10,16 +10,23 @@ import { cliPath } from '../support/fixtures.ts';
  * synchronous loop does (node:repl's watchdog). A QA pass: the process died of it (130), the line's
  * report lost and the lines after it never run.
  */
+/** `perfcell repl --json --no-perf` on a pipe; `heard(text)` resolves once stderr holds `text`, or once the REPL ends (the test then fails on its exit status). */
+function pipedRepl(env: Record<string, string> = {}) {
+  const repl = execa(process.execPath, [cliPath, 'repl', '--json', '--no-perf'], { reject: false, timeout: 50_000, env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: '', ...env } });
+  let stderr = '';
+  const waiters: { text: string; resolve: () => void }[] = [];
+  repl.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    for (const waiter of waiters.filter((each) => stderr.includes(each.text))) waiter.resolve();
+  });
+  const heard = (text: string): Promise<unknown> => Promise.race([new Promise<void>((resolve) => waiters.push({ text, resolve })), repl]);
+  return { repl, heard, stderr: () => stderr };
+}
+
 describe('perfcell repl with piped input, SIGINT', () => {
   it('ends a waiting await with its report, and the lines after it run', { timeout: 60_000 }, async () => {
-    const repl = execa(process.execPath, [cliPath, 'repl', '--json', '--no-perf'], { reject: false, timeout: 50_000, env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: '' } });
-    let stderr = '';
-    const waiting = new Promise<void>((resolve) => {
-      repl.stderr?.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (stderr.includes('waiting now')) resolve();
-      });
-    });
+    const { repl, heard, stderr } = pipedRepl();
+    const waiting = heard('waiting now');
     // said from a timer: the line's synchronous part is over, and its await waits (a SIGINT during the
     // synchronous part is node:repl's watchdog's)
     repl.stdin?.write('setTimeout(() => console.log("waiting " + "now"), 50); await new Promise((resolve) => setTimeout(resolve, 30_000))\n');
@@ -27,41 +34,35 @@ describe('perfcell repl with piped input, SIGINT', () => {
     repl.kill('SIGINT');
     repl.stdin?.end('6 * 7\n');
     const result = await repl;
-    expect(result.exitCode, stderr).toBe(0);
+    expect(result.exitCode, stderr()).toBe(0);
     const reports = result.stdout.split('\n').map((line) => JSON.parse(line) as CommandReport);
     expect(reports.map((report) => [report.label, report.exitCode, report.signal])).toEqual([
       ['In [1]', null, 'SIGINT'],
       ['In [2]', 0, null],
     ]);
     expect(reports[0]?.durationS).toBeLessThan(20);
-    expect(stderr).toContain('note: In [1]: interrupted by Ctrl-C after');
-    expect(stderr).toMatch(/^In \[2\]: 42$/m);
+    expect(stderr()).toContain('note: In [1]: interrupted by Ctrl-C after');
+    expect(stderr()).toMatch(/^In \[2\]: 42$/m);
   });
 
   it('stops a .timeit after the batch it falls into, as Ctrl-C does on a terminal', { timeout: 60_000 }, async () => {
-    const repl = execa(process.execPath, [cliPath, 'repl', '--json', '--no-perf'], { reject: false, timeout: 50_000, env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: '' } });
-    let stderr = '';
-    const timing = new Promise<void>((resolve) => {
-      repl.stderr?.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (stderr.includes('timing now')) resolve();
-      });
-    });
+    const { repl, heard, stderr } = pipedRepl();
+    const timing = heard('timing now');
     // each call spins 50 ms; the first says so
     repl.stdin?.write('.timeit { if (globalThis.said === undefined) { globalThis.said = 1; console.log("timing " + "now") } const end = Date.now() + 50; while (Date.now() < end); }\n');
     await timing;
     repl.kill('SIGINT');
     repl.stdin?.end('6 * 7\n');
     const result = await repl;
-    expect(result.exitCode, stderr).toBe(0);
+    expect(result.exitCode, stderr()).toBe(0);
     const lines = result.stdout.split('\n').map((line) => JSON.parse(line) as { format: string; label?: string; runs?: number });
     expect(lines.map((line) => [line.format, line.label])).toEqual([
       ['perfcell-timeit', undefined],
       ['perfcell-report', 'In [1]'],
     ]);
     expect(lines[0]?.runs).toBeLessThan(7);
-    expect(stderr).toMatch(/^warning: interrupted after \d of 7 runs: the figures are of those$/m);
-    expect(stderr).toMatch(/^In \[1\]: 42$/m);
+    expect(stderr()).toMatch(/^warning: interrupted after \d of 7 runs: the figures are of those$/m);
+    expect(stderr()).toMatch(/^In \[1\]: 42$/m);
   });
 
   // A QA pass: node:repl's watchdog, stopped after each line, leaves SIGINT to its own handler, which
@@ -69,20 +70,14 @@ describe('perfcell repl with piped input, SIGINT', () => {
   // take it back, so a REPL started with SIGINT ignored (a script's background job) died of the first
   // SIGINT after a line.
   it('keeps SIGINT ignored where perfcell was started with it ignored, after lines have run', { timeout: 60_000 }, async () => {
-    const repl = execa(process.execPath, [cliPath, 'repl', '--json', '--no-perf'], { reject: false, timeout: 50_000, env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: '', PERFCELL_SIGIGN: '0000000000000002' } });
-    let stderr = '';
-    const waiting = new Promise<void>((resolve) => {
-      repl.stderr?.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (stderr.includes('waiting now')) resolve();
-      });
-    });
+    const { repl, heard, stderr } = pipedRepl({ PERFCELL_SIGIGN: '0000000000000002' });
+    const waiting = heard('waiting now');
     repl.stdin?.write('1 + 1\nsetTimeout(() => console.log("waiting " + "now"), 50); await new Promise((resolve) => setTimeout(resolve, 1_500)); "waited"\n');
     await waiting;
     repl.kill('SIGINT');
     repl.stdin?.end('6 * 7\n');
     const result = await repl;
-    expect(result.exitCode, stderr).toBe(0);
+    expect(result.exitCode, stderr()).toBe(0);
     const reports = result.stdout.split('\n').map((line) => JSON.parse(line) as CommandReport);
     expect(reports.map((report) => [report.label, report.exitCode, report.signal])).toEqual([
       ['In [1]', 0, null],
@@ -90,22 +85,14 @@ describe('perfcell repl with piped input, SIGINT', () => {
       ['In [3]', 0, null],
     ]);
     // the await ran its course
-    expect(stderr).toMatch(/^'waited'$/m);
-    expect(stderr).not.toContain('interrupted');
+    expect(stderr()).toMatch(/^'waited'$/m);
+    expect(stderr()).not.toContain('interrupted');
   });
 
   // A QA pass: a listener a line added was made before node:repl's watchdog stopped, and so did not
   // take the signal back from node's handler that ends the process (node's own REPL dies of it too)
   it("leaves a SIGINT between lines to the listener a line added", { timeout: 60_000 }, async () => {
-    const repl = execa(process.execPath, [cliPath, 'repl', '--json', '--no-perf'], { reject: false, timeout: 50_000, env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: '' } });
-    let stderr = '';
-    const waiters: { text: string; resolve: () => void }[] = [];
-    repl.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      for (const waiter of waiters.filter((each) => stderr.includes(each.text))) waiter.resolve();
-    });
-    // the text on stderr, or the REPL's end (the test then fails on its exit status)
-    const heard = (text: string): Promise<unknown> => Promise.race([new Promise<void>((resolve) => waiters.push({ text, resolve })), repl]);
+    const { repl, heard, stderr } = pipedRepl();
     const reported = new Promise<void>((resolve) => repl.stdout?.once('data', () => resolve()));
     repl.stdin?.write('process.on("SIGINT", () => console.log("heard " + "SIGINT")); "listening"\n');
     // the line's report, which comes after node:repl's eval has returned (its value is printed inside it)
@@ -114,8 +101,8 @@ describe('perfcell repl with piped input, SIGINT', () => {
     await heard('heard SIGINT');
     repl.stdin?.end('6 * 7\n');
     const result = await repl;
-    expect(result.exitCode, stderr).toBe(0);
+    expect(result.exitCode, stderr()).toBe(0);
     expect(result.stdout.split('\n').map((line) => (JSON.parse(line) as CommandReport).label)).toEqual(['In [1]', 'In [2]']);
-    expect(stderr).toMatch(/^42$/m);
+    expect(stderr()).toMatch(/^42$/m);
   });
 });
