@@ -20,21 +20,26 @@ function pipedRepl(env: Record<string, string> = {}) {
     for (const waiter of waiters.filter((each) => stderr.includes(each.text))) waiter.resolve();
   });
   const heard = (text: string): Promise<unknown> => Promise.race([new Promise<void>((resolve) => waiters.push({ text, resolve })), repl]);
-  return { repl, heard, stderr: () => stderr };
+  /** Types `line`, sends SIGINT once stderr holds `text`, then types `6 * 7` and ends the input; the REPL's result, its exit status held to 0. */
+  const interruptedAt = async (line: string, text: string) => {
+    const said = heard(text);
+    repl.stdin?.write(`${line}\n`);
+    await said;
+    repl.kill('SIGINT');
+    repl.stdin?.end('6 * 7\n');
+    const result = await repl;
+    expect(result.exitCode, stderr).toBe(0);
+    return result;
+  };
+  return { repl, heard, interruptedAt, stderr: () => stderr };
 }
 
 describe('perfcell repl with piped input, SIGINT', () => {
   it('ends a waiting await with its report, and the lines after it run', { timeout: 60_000 }, async () => {
-    const { repl, heard, stderr } = pipedRepl();
-    const waiting = heard('waiting now');
+    const { interruptedAt, stderr } = pipedRepl();
     // said from a timer: the line's synchronous part is over, and its await waits (a SIGINT during the
     // synchronous part is node:repl's watchdog's)
-    repl.stdin?.write('setTimeout(() => console.log("waiting " + "now"), 50); await new Promise((resolve) => setTimeout(resolve, 30_000))\n');
-    await waiting;
-    repl.kill('SIGINT');
-    repl.stdin?.end('6 * 7\n');
-    const result = await repl;
-    expect(result.exitCode, stderr()).toBe(0);
+    const result = await interruptedAt('setTimeout(() => console.log("waiting " + "now"), 50); await new Promise((resolve) => setTimeout(resolve, 30_000))', 'waiting now');
     const reports = result.stdout.split('\n').map((line) => JSON.parse(line) as CommandReport);
     expect(reports.map((report) => [report.label, report.exitCode, report.signal])).toEqual([
       ['In [1]', null, 'SIGINT'],
@@ -46,15 +51,9 @@ describe('perfcell repl with piped input, SIGINT', () => {
   });
 
   it('stops a .timeit after the batch it falls into, as Ctrl-C does on a terminal', { timeout: 60_000 }, async () => {
-    const { repl, heard, stderr } = pipedRepl();
-    const timing = heard('timing now');
+    const { interruptedAt, stderr } = pipedRepl();
     // each call spins 50 ms; the first says so
-    repl.stdin?.write('.timeit { if (globalThis.said === undefined) { globalThis.said = 1; console.log("timing " + "now") } const end = Date.now() + 50; while (Date.now() < end); }\n');
-    await timing;
-    repl.kill('SIGINT');
-    repl.stdin?.end('6 * 7\n');
-    const result = await repl;
-    expect(result.exitCode, stderr()).toBe(0);
+    const result = await interruptedAt('.timeit { if (globalThis.said === undefined) { globalThis.said = 1; console.log("timing " + "now") } const end = Date.now() + 50; while (Date.now() < end); }', 'timing now');
     const lines = result.stdout.split('\n').map((line) => JSON.parse(line) as { format: string; label?: string; runs?: number });
     expect(lines.map((line) => [line.format, line.label])).toEqual([
       ['perfcell-timeit', undefined],
@@ -70,14 +69,8 @@ describe('perfcell repl with piped input, SIGINT', () => {
   // take it back, so a REPL started with SIGINT ignored (a script's background job) died of the first
   // SIGINT after a line.
   it('keeps SIGINT ignored where perfcell was started with it ignored, after lines have run', { timeout: 60_000 }, async () => {
-    const { repl, heard, stderr } = pipedRepl({ PERFCELL_SIGIGN: '0000000000000002' });
-    const waiting = heard('waiting now');
-    repl.stdin?.write('1 + 1\nsetTimeout(() => console.log("waiting " + "now"), 50); await new Promise((resolve) => setTimeout(resolve, 1_500)); "waited"\n');
-    await waiting;
-    repl.kill('SIGINT');
-    repl.stdin?.end('6 * 7\n');
-    const result = await repl;
-    expect(result.exitCode, stderr()).toBe(0);
+    const { interruptedAt, stderr } = pipedRepl({ PERFCELL_SIGIGN: '0000000000000002' });
+    const result = await interruptedAt('1 + 1\nsetTimeout(() => console.log("waiting " + "now"), 50); await new Promise((resolve) => setTimeout(resolve, 1_500)); "waited"', 'waiting now');
     const reports = result.stdout.split('\n').map((line) => JSON.parse(line) as CommandReport);
     expect(reports.map((report) => [report.label, report.exitCode, report.signal])).toEqual([
       ['In [1]', 0, null],
