@@ -1,6 +1,7 @@
 import { addToPart, emptyPart, foldParts, splitPmuEvent, type PmuPart } from './fold-hybrid.ts';
 import type { CounterStatus, PerfRecord } from './perf-stat-types.ts';
 import { addPrinted } from './printed-sum.ts';
+import { isNeverRun } from './perf-stat-record.ts';
 
 /** One interval of one event: perf's timestamp (s) and the count over all aggregation columns. */
 export interface EventSample {
@@ -224,7 +225,7 @@ class EventState {
       this.open = open;
     }
     if (record.status !== 'not supported') open.supported = true;
-    if (record.status === 'not counted' && record.runningPct === 0) open.missed = true;
+    if (isNeverRun(record)) open.missed = true;
     if (counted) {
       open.counted = true;
       open.value += record.value ?? 0;

@@ -144,3 +144,13 @@ export class EventNames {
     return own;
   }
 }
+
+/**
+ * Whether perf had `record`'s counter enabled in its interval and never ran it: `<not counted>` at
+ * 0.00% (perf 6.1 prints run/enabled; multiplexing's turns as long as the interval). A counter
+ * switched off (`--control`, `-D -1`: nothing enabled) reads `<not counted>` at 100.00 instead.
+ * The aggregator and the regrouper scale a count past such intervals.
+ */
+export function isNeverRun(record: PerfRecord): boolean {
+  return record.status === 'not counted' && record.runningPct === 0;
+}

@@ -1,4 +1,5 @@
 import type { CounterStatus, PerfRecord } from './perf-stat-types.ts';
+import { isNeverRun } from './perf-stat-record.ts';
 
 /**
  * Interval rows of a fine tick (a shared perf ticking every few ms, so that a window's last count
@@ -119,7 +120,7 @@ export function createRegrouper(options: RegroupOptions): Regrouper {
 
 function add(sum: Sum, record: PerfRecord, tickS: number): void {
   sum.status = mergedStatus(sum.status, record.status);
-  if (record.status === 'not counted' && record.runningPct === 0) sum.missedS += tickS;
+  if (isNeverRun(record)) sum.missedS += tickS;
   if (record.status !== 'counted' || record.value === null) return;
   sum.countedS += tickS;
   sum.value = (sum.value ?? 0) + record.value;
