@@ -111,7 +111,7 @@ function eventLine(event: EventAggregate, nameWidth: number, maxSamples: number)
   const values = event.samples.map((sample) => sample.value);
   // nanoseconds (perf's tool events) as times, as the total is
   const sampleText = event.unit === 'ns' ? (value: number) => formatMetricValue(value, 'ns').replace(' ', '') : formatCount;
-  const samplesText = values.length === 0 ? '' : `  (${values.length} sample${values.length === 1 ? '' : 's'}: ${shorten(values, maxSamples, sampleText)})`;
+  const samplesText = values.length === 0 ? '' : `  (${formatCount(values.length)} sample${values.length === 1 ? '' : 's'}: ${shorten(values, maxSamples, sampleText)})`;
   const spark = values.length > 1 ? `  ${sparkline(values)}` : '';
   const split = pmuSplitText(event);
   const scaled = scaledFromText(event.lowestRunningPct);

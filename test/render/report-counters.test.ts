@@ -155,3 +155,10 @@ describe('maxSamples elides the middle of the samples, printing at most that man
     expect(samplesOf(5)).toBe('100,000 100,001 100,002 100,003 100,004');
   });
 });
+
+describe('the count of samples is grouped as the counts are', () => {
+  it('a run of 1,200 intervals says "(1,200 samples:", not "(1200 samples:"', () => {
+    const many = Array.from({ length: 1200 }, (_, i) => row((i + 1) / 10, '1000', 'page-faults'));
+    expect(renderReportText(reportOf(many))).toMatch(/page-faults .*\(1,200 samples: 1,000 1,000 /);
+  });
+});
