@@ -83,8 +83,10 @@ let cachedGc: (() => void) | null | undefined;
  */
 export function v8Collect(): (() => void) | null {
   if (cachedGc !== undefined) return cachedGc;
+  // node's own (--expose-gc) is taken as it is; a script's function of that name is not V8's (a
+  // polyfill, `globalThis.gc ??= () => {}`, had been called as the collection: nothing collected)
   const existing = (globalThis as { gc?: unknown }).gc;
-  if (typeof existing === 'function') return (cachedGc = existing as () => void);
+  if (isV8Gc(existing)) return (cachedGc = existing);
   try {
     loadV8().setFlagsFromString('--expose-gc');
     const gc: unknown = runInNewContext('gc');
@@ -93,6 +95,11 @@ export function v8Collect(): (() => void) | null {
     cachedGc = null;
   }
   return cachedGc;
+}
+
+/** Whether a value is V8's own gc(): a native function of that name (a bound one is named `bound gc`). */
+function isV8Gc(value: unknown): value is () => void {
+  return typeof value === 'function' && value.name === 'gc' && /^function gc\(\) \{\s*\[native code\]\s*\}$/.test(Function.prototype.toString.call(value));
 }
 
 const defaultSource = (): SettleSource => ({
