@@ -19,6 +19,7 @@
 import { restoreLauncherEnv } from './launcher-env.ts';
 import { firstCommandWord } from './argv.ts';
 import { runLane } from './lane-loader.ts';
+import { stdoutFailure } from './stdout-failure.ts';
 
 /** The commands that have a lane bundle next to this file, comma-separated (scripts/build.mjs defines it; none when run from dist/src). */
 declare const __PERFCELL_LANES__: string | undefined;
@@ -27,6 +28,12 @@ const lanes: readonly string[] = typeof __PERFCELL_LANES__ === 'undefined' ? [] 
 restoreLauncherEnv(process.env);
 const first = firstCommandWord(process.argv);
 if (first === '-V' || first === '--version') {
+  // written here, before main() watches stdout: a reader gone ends it 0, a full disk is the error
+  // line every command says (without a listener Node threw the write's error with a stack trace)
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') process.stderr.write(`${stdoutFailure(error)}\n`);
+    process.exit(error.code === 'EPIPE' ? 0 : 1);
+  });
   void import('../version.ts').then(({ version }) => process.stdout.write(`${version}\n`));
 } else if (first !== undefined && lanes.includes(first)) {
   runLane(first, import.meta.url);

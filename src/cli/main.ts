@@ -13,6 +13,7 @@ import { parseEventList, parseIntervalMs } from './options.ts';
 import { refuseNotUtf8 } from './argv-bytes.ts';
 import { sayUsageErrorsInOneLine } from './usage-error-line.ts';
 import { shellQuote } from '../render/shell-quote.ts';
+import { stdoutFailure } from './stdout-failure.ts';
 
 /**
  * Builds the `perfcell` program with only the subcommand that runs, loaded by `load`
@@ -156,20 +157,6 @@ function endWhenStdoutFails(): () => void {
   };
   process.stdout.on('error', onError);
   return () => process.stdout.off('error', onError);
-}
-
-/**
- * The error line for a stdout that cannot be written, its hint by why.
- * @example stdoutFailure({ code: 'EIO' }) // "error: could not write the results to stdout (EIO): its terminal has gone (…)"
- */
-export function stdoutFailure(error: { readonly code?: string | undefined; readonly message?: string }): string {
-  const hint =
-    error.code === 'ENOSPC' || error.code === 'EDQUOT'
-      ? 'check where stdout goes (a full disk?)'
-      : error.code === 'EIO'
-        ? 'its terminal has gone (a hang-up); to keep the results, send them to a file, or start perfcell with nohup or in tmux'
-        : 'check where stdout goes';
-  return `error: could not write the results to stdout (${error.code ?? error.message ?? 'unknown'}): ${hint}`;
 }
 
 /**

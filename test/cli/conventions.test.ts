@@ -161,6 +161,17 @@ describe('a reader that goes away', () => {
     expect(full.stderr.trim()).toBe('error: could not write the results to stdout (ENOSPC): check where stdout goes (a full disk?)');
   });
 
+  // A README pass: the bin writes --version itself, before main() and its watch on stdout, and
+  // `perfcell --version > /dev/full` died of the ENOSPC with Node's stack trace (an unhandled
+  // 'error' event), where --help said one error line
+  it.each(['--version', '-V'])('of %s (`> /dev/full`) is the one error line the other commands say, and a reader gone ends it 0', (flag) => {
+    const full = spawnSync('bash', ['-c', `node ${cliPath} ${flag} > /dev/full`], { encoding: 'utf8', timeout: 60_000 });
+    expect(full.status).toBe(1);
+    expect(full.stderr.trim()).toBe('error: could not write the results to stdout (ENOSPC): check where stdout goes (a full disk?)');
+    const closed = spawnSync('bash', ['-c', `node ${cliPath} ${flag} | true; echo "status \${PIPESTATUS[0]}" >&2`], { encoding: 'utf8', timeout: 60_000 });
+    expect(closed.stderr.trim()).toBe('status 0');
+  });
+
   // A terminal gone (its master side closed, as a hang-up leaves it): writes fail with EIO, which
   // the line had blamed on a full disk. The pty from Debian's python (the Jupyter tests need it).
   it('says the terminal has gone when stdout is a pty whose other side was closed (EIO), not a full disk', () => {
