@@ -14,6 +14,7 @@ import { refuseNotUtf8 } from './argv-bytes.ts';
 import { sayUsageErrorsInOneLine } from './usage-error-line.ts';
 import { shellQuote } from '../render/shell-quote.ts';
 import { stdoutFailure } from './stdout-failure.ts';
+import { DROP_FROM_EVENTS } from '../../parsers/perf-errors.ts';
 
 /**
  * Builds the `perfcell` program with only the subcommand that runs, loaded by `load`
@@ -104,6 +105,19 @@ function refuseWhatCachegrindIgnores(command: Command): void {
   }
 }
 
+/** Where the events came from when no -e was typed (PERFCELL_EVENTS, a config file's path), for perf's refusal of one. */
+let eventsDefaultSource: string | undefined;
+
+/**
+ * perf's refusal of an event names `-e` as where to drop it; for events set once it names where
+ * they were set instead, `PERFCELL_EVENTS` or `"events" in …/.perfcellrc.json`, since no -e was typed.
+ */
+function namingEventsSource(message: string): string {
+  if (eventsDefaultSource === undefined) return message;
+  const where = eventsDefaultSource.startsWith('PERFCELL_') ? eventsDefaultSource : `"events" in ${eventsDefaultSource}`;
+  return message.replaceAll(`${DROP_FROM_EVENTS})`, `drop it from ${where})`);
+}
+
 /**
  * Fills `-e` and `-I` from the environment or a config file where the command line left them at
  * their defaults (flag > env > file > built-in); `-e` not under --backend cachegrind or --no-perf.
@@ -122,6 +136,7 @@ function applyDefaults(command: Command): void {
   const perfOff = command.getOptionValue('backend') === 'cachegrind' || command.getOptionValue('perf') === false;
   if (defaults.events !== undefined && hasOption('events') && isUnset('events') && !perfOff) {
     command.setOptionValueWithSource('events', fromSource(() => parseEventList(defaults.events!.value), defaults.events.source), 'env');
+    eventsDefaultSource = defaults.events.source;
   }
   if (defaults.intervalMs !== undefined && hasOption('interval') && isUnset('interval')) {
     command.setOptionValueWithSource('interval', fromSource(() => parseIntervalMs(defaults.intervalMs!.value), defaults.intervalMs.source), 'env');
@@ -189,7 +204,7 @@ export async function main(given: readonly string[], load: LoadCommand): Promise
       return;
     }
     const debug = program?.opts<{ debug?: boolean }>().debug === true || argv.includes('--debug');
-    process.stderr.write(formatError(error, { debug }) + '\n');
+    process.stderr.write(namingEventsSource(formatError(error, { debug })) + '\n');
     process.exitCode = exitCodeOf(error);
     // stopped by a signal before anything was measured: perfcell ends by it (end-by-signal.ts)
     if (error instanceof InterruptedError) endBySignal(error.interruption.signal);
