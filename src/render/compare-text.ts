@@ -236,16 +236,22 @@ function renderMetric(result: MetricResult, width: number | undefined, unitS: nu
 export function comparisonLine(comparison: Comparison): string {
   const { ratio, welch } = comparison;
   const parts: string[] = [];
-  if (ratio.ratio !== null) {
+  // Tested on the values with no interval: A's mean is not clear of 0, and the verdict gives the
+  // lower end or no factor; the point ratio ('228×' beside 'no factor') is left out as it is there.
+  const isUnbounded = ratio.scale === 'linear' && ratio.interval === null && welch !== null;
+  if (ratio.ratio !== null && !isUnbounded) {
     const interval = ratio.interval === null ? '' : ` (${formatConfidence(ratio.interval.confidence)} CI ${formatBounds(ratio.interval.low, ratio.interval.high)})`;
-    parts.push(`${formatRatioNumber(ratio.ratio)}×${interval}`);
+    // beside an interval clear of 1, a ratio that does not print as 1 (it read '1.00× (95% CI 1.004–1.01)')
+    const isClearOfOne = ratio.interval !== null && (ratio.interval.low > 1 || ratio.interval.high < 1);
+    parts.push(`${formatRatioNumber(ratio.ratio, isClearOfOne)}×${interval}`);
   }
   if (welch !== null) parts.push(formatPValue(welch.pValue, comparison.testAlpha));
   // The p-value and the interval are already in the line: leave them out of the verdict.
-  const verdict = comparison.verdict
+  const withoutP = comparison.verdict
     .replace(/; p [<=] [\d.]+$/, '')
     .replace(/ \(p [<=] [\d.]+\)$/, '')
-    .replace(/ \([\d.]+% CI [^)]*\)/, '');
+    .replace(/; p [<=] [\d.]+\)$/, ')');
+  const verdict = ratio.interval === null ? withoutP : withoutP.replace(/ \([\d.]+% CI [^)]*\)/, '');
   return `${comparison.alternativeName} / ${comparison.baselineName}: ${parts.join(', ')}${parts.length === 0 ? '' : ': '}${verdict}`;
 }
 

@@ -162,6 +162,19 @@ describe("formatVerdict: a baseline whose mean is not clear of 0 (Fieller's set 
     expect(comparison.ratio.interval).toBeNull();
     expect(comparison.verdict).toBe("b has more RAM used than a (a's mean RAM used is not clear of 0: no factor); p < 0.001");
   });
+
+  it("the ratio line (compare -v, the library's compare) leaves the point ratio out as the verdict does (a README pass)", () => {
+    // it read 'b / a: 22.6×, p < 0.001: b has more RAM used than a (…: no factor)', and the
+    // 'at least' line '10.0×, p < 0.001: sleep has at least 2.54× more' without its interval
+    const signed = compareRuns({ name: 'a', values: [-1, 1, 0, 0.5, -0.3] }, { name: 'b', values: [5, 5.1, 4.9, 5, 5] }, { kind: 'amount', noun: 'RAM used' });
+    expect(comparisonLine(signed)).toBe("b / a: p < 0.001: b has more RAM used than a (a's mean RAM used is not clear of 0: no factor)");
+    const atLeast = compareRuns({ name: 'a', values: [0, 0, 0, 0, 0, 0, 0, 0, 0, 1] }, { name: 'b', values: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1] }, counts);
+    // a p inside the verdict's parenthesis is not said twice, and a ratio of 1.005 does not print
+    // as '1.00×' beside its interval (it read '1.00× (95% CI 1.004–1.01), p < 0.001: … effect; p < 0.001)')
+    const small = compareRuns({ name: 'a', values: [100, 100.1, 99.9, 100, 100.05] }, { name: 'b', values: [100.5, 100.6, 100.4, 100.5, 100.55] }, { kind: 'time' });
+    expect(comparisonLine(small)).toBe('b / a: 1.005× (95% CI 1.004–1.01), p < 0.001: no meaningful difference (0.5%, under the 1% minimum effect)');
+    expect(comparisonLine(atLeast)).toBe("b / a: p < 0.001: b has at least 3.07× more context-switches (95% CI 3.07–∞: a's mean context-switches is not clear of 0)");
+  });
 });
 
 describe('formatVerdict: a p-value close to the alpha it was tested at', () => {
