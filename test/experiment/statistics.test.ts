@@ -477,6 +477,21 @@ describe('compareRuns', () => {
     expect(comparison.verdict).toMatch(/^no significant difference \(p = 0\.0\d\d > α 0\.0125, Holm-corrected\)$/);
   });
 
+  // The README: a difference is meaningful where it is at least the minimum effect, and user or
+  // system CPU time differing by under 10 ms is not; one whole tick apart in every run is a difference.
+  it('calls a difference of exactly the minimum effect, or of exactly the resolution, meaningful', () => {
+    const atEffect = compareRuns({ name: 'a', values: [2, 2, 2] }, { name: 'b', values: [3, 3, 3] }, time, { minimumEffect: 0.5 });
+    expect(atEffect.isMeaningful).toBe(true);
+    expect(atEffect.verdict).toBe('b is 1.50× ± 0.00 slower; p < 0.001');
+    const tick = { amount: 0.01, reason: '10 ms tick that splits CPU time into user and system' };
+    const userCpu = { kind: 'amount', noun: 'user CPU time' } as const;
+    const oneTick = compareRuns({ name: 'a', values: [0.01, 0.01, 0.01, 0.01] }, { name: 'b', values: [0.02, 0.02, 0.02, 0.02] }, userCpu, { resolution: tick });
+    expect(oneTick.isMeaningful).toBe(true);
+    expect(oneTick.verdict).toBe('b has 2.00× ± 0.00 more user CPU time; p < 0.001');
+    const underTick = compareRuns({ name: 'a', values: [0.01, 0.01, 0.01, 0.01] }, { name: 'b', values: [0.019, 0.019, 0.019, 0.019] }, userCpu, { resolution: tick });
+    expect(underTick.verdict).toBe('no meaningful difference (under the 10 ms tick that splits CPU time into user and system; p < 0.001)');
+  });
+
   it('calls identical constant alternatives no different, with no NaN anywhere', () => {
     const comparison = compareRuns({ name: 'a', values: [7, 7, 7] }, { name: 'b', values: [7, 7, 7] }, time);
     expect(comparison.verdict).toBe('no significant difference (p = 1.00)');
