@@ -230,6 +230,17 @@ describe('aggregateRecords: intervals in which perf never ran the counter', () =
     expect(cycles.samples.map((sample) => sample.value)).toEqual([1000, 0, 1000]);
   });
 
+  // the window's last interval is where multiplexing's turns most often outlast it: still open when the result is read
+  it('scales the total for a last interval perf never ran the counter in, as for an earlier one', () => {
+    const lastMissed = parsePerfStat(
+      [`     0.100000000,1000,,cycles,100000000,100.00,,`, `     0.200000000,1000,,cycles,100000000,100.00,,`, `     0.300000000,<not counted>,,cycles,0,0.00,,`, ''].join('\n'),
+    ).records;
+    const cycles = only(aggregateRecords(lastMissed), 'cycles');
+    expect(cycles.total).toBeCloseTo(3000, 6);
+    expect(cycles.perSecond).toBeCloseTo(10_000, 6);
+    expect(cycles.lowestRunningPct).toBe(66.67);
+  });
+
   it('leaves an interval with nothing enabled (counting off, 100.00) as a count of 0', () => {
     const cycles = only(aggregateRecords(rows(100)), 'cycles');
     expect(cycles.total).toBe(2000);
