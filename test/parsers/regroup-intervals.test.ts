@@ -37,6 +37,25 @@ describe('regroupIntervals (fine ticks into the asked-for interval)', () => {
     ]);
   });
 
+  // a tick ending exactly on a boundary closes that interval: by 10 ms from perf's zero, 0.110 and 0.120 end two
+  // (the floor of 0.110 / 0.01 is 11, the next interval's number)
+  it('puts a tick that ends exactly on an interval boundary in the interval it closes', () => {
+    const out = regroupIntervals(ticks, { intervalS: 0.01, fromS: 0, untilS: null });
+    expect(out.filter((record) => record.event === 'page-faults').map((record) => [record.time, record.value])).toEqual([
+      [0.11, 10],
+      [0.12, 37],
+    ]);
+  });
+
+  // the tail tick holds the window's last ms: past a boundary it is still the end's interval, not one of its own after the window
+  it('puts a tail tick that ends past an interval boundary in the interval of the end', () => {
+    const out = regroupIntervals(ticks.slice(0, 6), { intervalS: 0.01, fromS: 0.101, untilS: 0.11 });
+    expect(out.map((record) => [record.time, record.event, record.value])).toEqual([
+      [0.115, 'page-faults', 40],
+      [0.115, 'task-clock', 4],
+    ]);
+  });
+
   it("keeps perf's metric as Σ count / Σ (count / metric): K/sec over the ticks that counted", () => {
     const [faults] = regroupIntervals(ticks, { intervalS: 1, fromS: 0.1, untilS: 0.12 });
     // 47 faults over 1 + 5 + 2 ms of the ticks' metric base
