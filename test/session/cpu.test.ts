@@ -50,6 +50,19 @@ describe('buildCpuReport on recorded /proc/stat', () => {
     expect(report.ownPct).toBeNull();
     expect(cpuText(report)).toBe('(machine-wide: window too short to measure)');
   });
+
+  // proc(5): iowait "is not reliable" and may decrease; a CPU's idle + iowait can then fall while
+  // its busy ticks rise by more than its total did
+  it('reads a CPU at most 100 % busy where its iowait went backwards', () => {
+    const before = parseProcStat('cpu  0 0 0 0 0 0 0 0 0 0\ncpu0 1000 0 100 5000 40 0 0 0 0 0\ncpu1 1000 0 100 5000 0 0 0 0 0 0\n');
+    // cpu0: 10 ticks busy over a total of 6 (idle 1 up, iowait 5 down); cpu1: 5 of 10 ticks busy
+    const after = parseProcStat('cpu  0 0 0 0 0 0 0 0 0 0\ncpu0 1010 0 100 5001 35 0 0 0 0 0\ncpu1 1005 0 100 5005 0 0 0 0 0 0\n');
+    const report = buildCpuReport(before, after, { userS: 0.05, systemS: 0, wallS: 0.1 });
+    expect(report.perCpuPct).toEqual([100, 50]);
+    expect(report.singleMaxPct).toBe(100);
+    expect(report.systemMeanPct).toBe(75);
+    expect(cpuText(report)).toBe('(cpu 0.050s = 50% of one cpu; machine-wide mean 75%, busiest cpu 100%)');
+  });
 });
 
 describe('the own CPU as % of one cpu', () => {
