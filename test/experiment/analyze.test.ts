@@ -77,6 +77,13 @@ describe('analyzeRuns: primary, Holm, rates, minimum effect, outliers', () => {
     expect(byKey('durationS').minimumEffect).toBe(0.01);
   });
 
+  // The README: the floor's spread counts with 3 or more floor runs; two (`--runs 2`) have no robust
+  // spread, only half their difference (×1.4826), which here would make the minimum effect 14%.
+  it('keeps the 1% minimum effect where the noise floor ran only twice', () => {
+    const twice = { name: 'noise floor', runs: [0.1, 0.3].map((durationS) => ({ durationS })) };
+    expect(analyze([a, b], twice)[0]!.comparisons[0]!.minimumEffect).toBe(0.01);
+  });
+
   // A QA pass: the floor's spread 0.1186 ms, means 1 and 0.89 ms (0.11 ms, 12.4% apart): against
   // the slower, a threshold of 11.9% called it meaningful; against the faster, 13.3% called it not.
   it('gives the same verdict whichever alternative comes first: meaningful where the difference is at least the spread', () => {
