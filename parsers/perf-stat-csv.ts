@@ -33,10 +33,9 @@ const starts = new Int32Array(MAX_FIELDS);
 const ends = new Int32Array(MAX_FIELDS);
 let fieldCount = 0;
 
-/** Splits at every `separator` into the shared field arrays; false when there are too many fields. */
-function splitFields(text: string, separator: string): boolean {
+/** Splits at every `separator` from `from` into the shared field arrays; false when there are too many fields. */
+function splitFields(text: string, separator: string, from = 0): boolean {
   const width = separator.length;
-  let from = 0;
   fieldCount = 0;
   for (;;) {
     if (fieldCount === MAX_FIELDS) return false;
@@ -94,7 +93,8 @@ export class CsvLineParser {
     if (first === text.length) return 'blank';
     if (text.charCodeAt(first) === 35) return 'comment';
     if (text.indexOf(separator, first) === -1) return looksLikeData(text, first) ? 'unreadable' : 'comment';
-    if (!splitFields(text, separator)) return 'unreadable';
+    // under -x' ' the padding of perf's `%6lu.%09lu` time would be empty fields: split after it
+    if (!splitFields(text, separator, separator.charCodeAt(0) === 32 ? first : 0)) return 'unreadable';
     const splitComma = separator === ',';
     // only the first field is padded (perf <= 6.2 prints the time as %6lu.%09lu); authors indent lines
     starts[0] = first;
@@ -130,6 +130,10 @@ export class CsvLineParser {
       status = 'not counted';
     } else if (equals(text, i, '<not supported>')) {
       status = 'not supported';
+    } else if (equals(text, i, '<not') && (equals(text, i + 1, 'counted>') || equals(text, i + 1, 'supported>'))) {
+      // -x' ' splits perf's `<not counted>` itself
+      status = equals(text, i + 1, 'counted>') ? 'not counted' : 'not supported';
+      i++;
     } else if (splitComma && digitsAt(text, i + 1) && digitsAt(text, i)) {
       // a unit is never all digits: this is the fraction of a decimal-comma count (`524,10`)
       value = parsePlainNumberAt(text, start(i), end(i + 1));
@@ -144,16 +148,8 @@ export class CsvLineParser {
     // find the runtime and the running percentage, counted from the end
     const base = i;
     const last = fieldCount;
-    let runtimeAt = -1;
-    let runningPct: number | null = null;
-    for (const [at, width] of splitComma ? TAILS_SPLIT_COMMA : TAILS) {
-      const pct = tailPct(text, base, last - at, width, splitComma);
-      if (!Number.isNaN(pct)) {
-        runtimeAt = last - at;
-        runningPct = pct;
-        break;
-      }
-    }
+    const runtimeAt = findRuntime(text, base, splitComma);
+    const runningPct = runtimeAt === -1 ? null : foundPct;
 
     let unitField = -1;
     let nameFrom: number;
@@ -197,12 +193,13 @@ export class CsvLineParser {
     if (unit !== '' && isDigitCode(unit.charCodeAt(0))) return 'unreadable';
 
     this.record = makeRecord(time, event, value, unit, status, runningPct, aggregation, aggregationId, cgroup);
-    // `runtime pct metric unit`: exactly two fields after the percentage (a decimal-comma metric would be three)
-    if (this.keepMetrics && runtimeAt !== -1 && runtimeAt + 4 === last && !isEmpty(runtimeAt + 2)) {
+    // `runtime pct metric unit`: exactly two fields after the percentage (a decimal-comma metric would
+    // be three), or more where the separator is in the unit (`CPUs utilized` under -x' ': findRuntime)
+    if (this.keepMetrics && runtimeAt !== -1 && (runtimeAt + 4 === last || (runtimeAt + 4 < last && !splitComma)) && !isEmpty(runtimeAt + 2)) {
       const metric = parseFixedAt(text, start(runtimeAt + 2), end(runtimeAt + 2), 'dot');
       if (Number.isFinite(metric)) {
         this.record.metricValue = metric;
-        this.record.metricUnit = fieldText(text, runtimeAt + 3).trim();
+        this.record.metricUnit = text.slice(start(runtimeAt + 3), end(last - 1)).trim();
       }
     }
     return 'record';
@@ -308,6 +305,36 @@ function tailPct(text: string, base: number, at: number, width: 1 | 2, splitComm
   return parsePlainNumberAt(text, start(pct), end(pct + 1));
 }
 
+/** The running percentage findRuntime found (beside its index, without an object per row). */
+let foundPct = Number.NaN;
+
+/**
+ * The field of the runtime, counted from the end (TAILS), with the running percentage after it in
+ * foundPct; -1 where there is none. Where the separator is in perf's metric unit (`CPUs utilized`,
+ * `of all branches` under -x' '), the unit spans fields: then the runtime is the last field, further
+ * left, followed by a percentage and a metric value. Never under -x, (no unit holds a comma, and there
+ * a decimal comma splits numbers instead).
+ */
+function findRuntime(text: string, base: number, splitComma: boolean): number {
+  const last = fieldCount;
+  for (const [at, width] of splitComma ? TAILS_SPLIT_COMMA : TAILS) {
+    const pct = tailPct(text, base, last - at, width, splitComma);
+    if (!Number.isNaN(pct)) {
+      foundPct = pct;
+      return last - at;
+    }
+  }
+  if (splitComma) return -1;
+  for (let at = 5; last - at >= base + 2; at++) {
+    const pct = tailPct(text, base, last - at, 1, false);
+    if (!Number.isNaN(pct) && Number.isFinite(parseFixedAt(text, start(last - at + 2), end(last - at + 2), 'dot'))) {
+      foundPct = pct;
+      return last - at;
+    }
+  }
+  return -1;
+}
+
 /**
  * Whether a CSV row reaches perf's last columns, `runtime SEP pct SEP metric SEP metric-unit` (the
  * metric pair empty or not; the percentage split in two by a decimal comma under `-x,`): then no
@@ -321,13 +348,14 @@ function tailPct(text: string, base: number, at: number, width: 1 | 2, splitComm
  */
 export function reachesMetricColumns(line: string, separator: string): boolean {
   const text = cleanLine(line);
-  if (!splitFields(text, separator)) return false;
+  if (!splitFields(text, separator, separator.charCodeAt(0) === 32 ? skipBlanks(text, 0) : 0)) return false;
   const splitComma = separator === ',';
   for (const [at, width] of splitComma ? TAILS_SPLIT_COMMA : TAILS) {
     // the metric pair: two fields after the percentage
     if (!Number.isNaN(tailPct(text, 0, fieldCount - at, width, splitComma))) return at - width === 3;
   }
-  return false;
+  // a metric unit the separator splits (findRuntime): the row ends in it
+  return !splitComma && findRuntime(text, 0, false) !== -1;
 }
 
 /** `-r` variance, always `%.2f%%`: `3.22%` (`-nan%` when a count is zero in every run). */

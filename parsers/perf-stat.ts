@@ -317,6 +317,12 @@ class StreamingPerfStatParser implements PerfStatParser {
         }
         unreadable ||= kind === 'unreadable';
       }
+      // -x' ' last, and only on a row whole to its running percentage: a human line is spaced too
+      if (this.csvSeparator === undefined && this.csv.parse(line, ' ') === 'record' && this.csv.record?.runningPct !== null) {
+        this.locked = 'csv';
+        this.csvSeparator = ' ';
+        return this.afterCsv('record');
+      }
     }
     if (wanted === 'auto' && tabbed) {
       const kind = this.human.parse(line);

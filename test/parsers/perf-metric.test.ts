@@ -24,6 +24,17 @@ describe("perf's own metric columns", () => {
     expect(aggregate?.perfMetric?.value).toBeCloseTo(expected, 9);
   });
 
+  it("keep a unit with spaces whole under -x' ', where it spans fields (real capture: local-perf61-vm-per-core-interval-space)", () => {
+    const text = sample('local-perf61-vm-per-core-interval-space.csv.txt');
+    const records = parsePerfStat(text, { metrics: true }).records;
+    // independent reading: time id cpus count unit event runtime pct [metric unit words...]
+    const rows = text.split('\n').filter((line) => !line.includes('<not')).map((line) => line.trimStart().split(' ')).filter((fields) => fields.length > 8 && fields[8] !== '');
+    expect(records.filter((record) => record.metricValue !== undefined).map((record) => [record.event, record.core, record.metricValue, record.metricUnit])).toEqual(
+      rows.map((fields) => [fields[5], fields[1], Number(fields[8]), fields.slice(9).join(' ')]),
+    );
+    expect(records.some((record) => record.cgroup !== undefined)).toBe(false);
+  });
+
   it('give the window IPC from per-interval IPCs without knowing cycles, and fold K/M/G rates', () => {
     // perf 6.1 layout: time,count,unit,event,runtime,pct,metric,metric-unit
     const text = [

@@ -48,6 +48,9 @@ describe('perf stat corpus', () => {
     expect(detectPerfFormat(readCapture('local-perf61-vm-pid-interval-semicolon.csv'))).toBe('csv');
     expect(detectPerfStatSeparator(readCapture('local-perf61-vm-pid-interval-semicolon.csv'))).toBe(';');
     expect(detectPerfStatSeparator(readCapture('local-perf61-vm-pid-interval-comma.csv'))).toBe(',');
+    // -x' ': tried last, on a row whole to its running percentage (a human row is spaced too)
+    expect(detectPerfStatSeparator(readCapture('local-perf61-vm-per-core-interval-space.csv'))).toBe(' ');
+    expect(detectPerfStatSeparator(readCapture('local-perf61-vm-interval-not-counted-space.csv'))).toBe(' ');
     expect(detectPerfStatSeparator(readCapture('local-perf61-vm-totals.json'))).toBeUndefined();
     expect(detectPerfFormat('# started on Mon Apr 14 12:53:58 2025\n\n')).toBeUndefined();
   });
