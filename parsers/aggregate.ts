@@ -245,7 +245,9 @@ class EventState {
 
   private withMetric(aggregate: EventAggregate): EventAggregate {
     if (this.metricUnit === undefined || this.metricDenominator <= 0) return aggregate;
-    return { ...aggregate, perfMetric: { value: this.metricCounts / this.metricDenominator, unit: this.metricUnit } };
+    // to 15 digits, as normalizeMetric: count / (count / 0.466) is 0.4660000000000001, where perf printed 0.466
+    const value = Number((this.metricCounts / this.metricDenominator).toPrecision(15));
+    return { ...aggregate, perfMetric: { value, unit: this.metricUnit } };
   }
 
   /**

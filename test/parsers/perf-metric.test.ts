@@ -53,6 +53,26 @@ describe("perf's own metric columns", () => {
   });
 });
 
+describe("perf's metric over one row", () => {
+  // A QA pass: parse --summary of a plain `perf stat` printed `0.4660000000000001 CPUs utilized`
+  // where perf had printed 0.466, and 130916.00000000001 /sec for 130.916 K/sec
+  it.each(['local-perf61-vm-totals.csv.txt', 'local-perf61-vm-totals-en_US.human.txt', 'local-perf61-vm-per-core-interval-space.csv.txt'])(
+    '%s: each window of one row reads the figure perf printed, to its digits',
+    (name) => {
+      const records = parsePerfStat(sample(name), { metrics: true }).records;
+      const rows = records.filter((record) => record.metricValue !== undefined && record.value !== null && record.value > 0 && record.metricValue > 0);
+      expect(rows.length).toBeGreaterThan(2);
+      for (const row of rows) {
+        const [aggregate] = aggregateRecords([row]);
+        // the K/M/G of a rate moved into the exponent of its text, not multiplied in floating point
+        const prefix = /^([KMG])\/sec$/.exec(row.metricUnit ?? '')?.[1];
+        const printed = Number(`${row.metricValue}e${prefix === undefined ? 0 : { K: 3, M: 6, G: 9 }[prefix]}`);
+        expect(aggregate?.perfMetric?.value, `${row.event} ${row.metricValue} ${row.metricUnit}`).toBe(printed);
+      }
+    },
+  );
+});
+
 describe("perf's metric-only rows (-M metric groups, topdown)", () => {
   // Real capture: lkml-2023-kanliang-spr-default-topdown.csv.txt (perf stat -x, on Sapphire Rapids):
   // metric-only rows `,,,,,70.1,%  tma_backend_bound` and metricgroup rows `,225849327050,100.00,,,,TopdownL1`.
