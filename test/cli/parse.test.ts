@@ -196,6 +196,22 @@ describe('perfcell parse', () => {
     rmSync(dir, { recursive: true });
   });
 
+  it('says perf stat printed no counts where its output shows perf\'s layout without them (--metric-only), naming that fix rather than --format', async () => {
+    // real perf 6.1 captures (samples/perf-no-counts/README.md): header and footer, `#  time` rows, `{}`
+    const names = ['local-perf61-metric-only.human.txt', 'local-perf61-metric-only-interval.human.txt', 'local-perf61-metric-only-interval.csv.txt', 'local-perf61-metric-only.json.txt'];
+    for (const name of names) {
+      const path = `${root}samples/perf-no-counts/${name}`;
+      for (const form of [[], ['--json'], ['--csv'], ['--summary']]) {
+        const result = await perfcell(['parse', ...form, path]);
+        expect([result.exitCode, result.stdout, result.stderr.split('\n').at(-1)], `${name} ${form.join(' ')}`).toEqual([
+          1,
+          '',
+          `error: no perf stat counter rows in ${path} (perf stat printed no counts in it, as --metric-only does for events without a metric: save its output without --metric-only)`,
+        ]);
+      }
+    }
+  });
+
   it('says UTF-16 and UTF-32 input (a Windows shell\'s `>`) is such, and the iconv it names makes it parse as the original', async () => {
     const original = sample('local-perf61-vm-per-cpu-A.csv.txt');
     const text = readFileSync(original, 'utf8');

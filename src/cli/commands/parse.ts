@@ -146,14 +146,18 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
   // comes from pausing the input while stdout drains.
   const splitter = createBoundedLineSplitter(DEFAULT_MAX_LINE_BYTES);
   let lineCount = 0;
+  // perf stat's own lines seen while no record has come: an output without counts (--metric-only)
+  let hasPerfLayout = false;
   const takeLine = (line: string): void => {
     lineCount++;
+    if (recordCount === 0 && !hasPerfLayout) hasPerfLayout = isPerfLayoutLine(line);
     recordCount += pushRecordsTo(parser, line, printer);
   };
   // the input's last line, when no newline ended it: perf ends every line with one, so its record
   // is printed only where its layout shows it whole; a cut one is skipped and counted (pushLast)
   const takeLastLine = (line: string): void => {
     lineCount++;
+    if (recordCount === 0 && !hasPerfLayout) hasPerfLayout = isPerfLayoutLine(line);
     for (const record of parser.pushLast(line)) {
       printer.record(record);
       recordCount++;
@@ -248,9 +252,22 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
   }
   // a summary reads metric-only rows too (perfMetric), which alone are no counter rows: it would print nothing
   if (recordCount === 0 || (printer instanceof SummaryPrinter && printer.counterRows === 0)) {
+    if (hasPerfLayout && recordCount === 0) {
+      throw new Error(`no perf stat counter rows in ${name} (perf stat printed no counts in it, as --metric-only does for events without a metric: save its output without --metric-only)`);
+    }
     const fix = options.format === 'auto' ? 'try --format' : `it was read as --format ${options.format}: try --format auto`;
     throw new Error(`no perf stat counter rows in ${name} (is it the output of perf stat? ${fix})`);
   }
+}
+
+/**
+ * A line only perf stat prints, with or without counts: its header and footer, or the `time` header
+ * of --metric-only (`#           time `, ` time,`), which lists no `counts` column, or -j's `{}`.
+ */
+function isPerfLayoutLine(line: string): boolean {
+  if (line.includes('Performance counter stats for') || line.includes('seconds time elapsed')) return true;
+  // -j --metric-only prints an empty object where no event has a metric
+  return line.trim() === '{}' || /^\s*#?\s*time\s*[^\w\s]?\s*$/.test(line);
 }
 
 /**
