@@ -212,6 +212,25 @@ describe('perfcell parse', () => {
     }
   });
 
+  it('says a saved stderr of perf stat that failed holds perf\'s error, with its fix, rather than sending the user to --format', async () => {
+    // real perf 6.1 stderr (samples/perf-errors/README.md): `perf stat -e nosuchevent true`, `perf stat -e cpu/cycles/ true`
+    const cases: Array<[name: string, problem: string]> = [
+      ['local-perf61-unknown-event.txt', "unknown perf event 'nosuchevent' (see perf list, or drop it from -e)"],
+      ['local-perf61-missing-pmu.txt', "unknown perf event 'cpu/cycles/': this machine has no 'cpu' pmu (see perf list, or drop it from -e)"],
+    ];
+    for (const [name, problem] of cases) {
+      const path = `${root}samples/perf-errors/${name}`;
+      for (const form of [[], ['--json'], ['--summary', '--csv']]) {
+        const result = await perfcell(['parse', ...form, path]);
+        expect([result.exitCode, result.stdout, result.stderr], `${name} ${form.join(' ')}`).toEqual([
+          1,
+          '',
+          `error: no perf stat counter rows in ${path}: it holds perf's error instead, ${problem}`,
+        ]);
+      }
+    }
+  });
+
   it('says UTF-16 and UTF-32 input (a Windows shell\'s `>`) is such, and the iconv it names makes it parse as the original', async () => {
     const original = sample('local-perf61-vm-per-cpu-A.csv.txt');
     const text = readFileSync(original, 'utf8');

@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
 import { createBoundedLineSplitter, DEFAULT_MAX_LINE_BYTES, SNIFF_BYTES, type BoundedLineSplitter, type WideTextForm } from '../../../parsers/bounded-lines.ts';
 import { createPerfStatParser, pushRecordsTo, type PerfFormat } from '../../../parsers/perf-stat.ts';
+import { classifyPerfStderr } from '../../../parsers/perf-errors.ts';
 import { UsageError } from '../../errors.ts';
 import { globalFlags } from '../argv.ts';
 import { parseInSegments, SEGMENT_BYTES, stopEarlySegmentWorker, type SegmentTally } from '../parse-parallel.ts';
@@ -148,16 +149,22 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
   let lineCount = 0;
   // perf stat's own lines seen while no record has come: an output without counts (--metric-only)
   let hasPerfLayout = false;
+  // the start of an input without records, for perf's own error message (perf stat's stderr saved)
+  let startText = '';
+  const keepStart = (line: string): void => {
+    if (!hasPerfLayout) hasPerfLayout = isPerfLayoutLine(line);
+    if (startText.length < PERF_ERROR_BYTES) startText += `${line}\n`;
+  };
   const takeLine = (line: string): void => {
     lineCount++;
-    if (recordCount === 0 && !hasPerfLayout) hasPerfLayout = isPerfLayoutLine(line);
+    if (recordCount === 0) keepStart(line);
     recordCount += pushRecordsTo(parser, line, printer);
   };
   // the input's last line, when no newline ended it: perf ends every line with one, so its record
   // is printed only where its layout shows it whole; a cut one is skipped and counted (pushLast)
   const takeLastLine = (line: string): void => {
     lineCount++;
-    if (recordCount === 0 && !hasPerfLayout) hasPerfLayout = isPerfLayoutLine(line);
+    if (recordCount === 0) keepStart(line);
     for (const record of parser.pushLast(line)) {
       printer.record(record);
       recordCount++;
@@ -252,6 +259,8 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
   }
   // a summary reads metric-only rows too (perfMetric), which alone are no counter rows: it would print nothing
   if (recordCount === 0 || (printer instanceof SummaryPrinter && printer.counterRows === 0)) {
+    const perfError = recordCount === 0 ? classifyPerfStderr(startText) : undefined;
+    if (perfError !== undefined) throw new Error(`no perf stat counter rows in ${name}: it holds perf's error instead, ${perfError.message}`);
     if (hasPerfLayout && recordCount === 0) {
       throw new Error(`no perf stat counter rows in ${name} (perf stat printed no counts in it, as --metric-only does for events without a metric: save its output without --metric-only)`);
     }
@@ -259,6 +268,9 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
     throw new Error(`no perf stat counter rows in ${name} (is it the output of perf stat? ${fix})`);
   }
 }
+
+/** How much of an input without records is searched for perf's error message (which comes first, and is short). */
+const PERF_ERROR_BYTES = 16 << 10;
 
 /**
  * A line only perf stat prints, with or without counts: its header and footer, or the `time` header
