@@ -181,10 +181,10 @@ class EventState {
   private totalsCounted = false;
   private totalsSum = 0;
   private lowestTotalsPct: number | null = null;
-  // perf's metric: Σ count and Σ count / metric over the rows that printed one
-  private metricUnit: string | undefined;
-  private metricCounts = 0;
-  private metricDenominator = 0;
+  // perf's metric: Σ count and Σ count / metric over the rows that printed one, interval rows
+  // apart from totals rows, as the total is (a capture of -I --summary holds both, the same counts twice)
+  private readonly intervalMetric: MetricSum = { unit: undefined, counts: 0, denominator: 0 };
+  private readonly totalsMetric: MetricSum = { unit: undefined, counts: 0, denominator: 0 };
   // hybrid events: PMUs in order first seen, their totals over closed samples, and the totals rows per PMU
   private readonly pmus: PmuTotal[] = [];
   private totalsParts: PmuPart[] | undefined;
@@ -204,7 +204,9 @@ class EventState {
       this.addPerPmu(record, pmu);
       return;
     }
-    if (record.metricValue !== undefined && record.metricUnit !== undefined) this.addMetric(record.value, record.metricValue, record.metricUnit);
+    if (record.metricValue !== undefined && record.metricUnit !== undefined) {
+      addMetric(record.time === null ? this.totalsMetric : this.intervalMetric, record.value, record.metricValue, record.metricUnit);
+    }
     const counted = record.status === 'counted' && record.value !== null;
     if (record.status === 'not counted') this.notCountedSeen = true;
     const pct = counted ? record.runningPct : null;
@@ -234,20 +236,13 @@ class EventState {
     }
   }
 
-  private addMetric(count: number | null, metric: number, printedUnit: string): void {
-    const { value, unit } = normalizeMetric(metric, printedUnit);
-    if (count === null || count <= 0 || !(value > 0)) return;
-    if (this.metricUnit !== undefined && this.metricUnit !== unit) return;
-    this.metricUnit = unit;
-    this.metricCounts += count;
-    this.metricDenominator += count / value;
-  }
-
   private withMetric(aggregate: EventAggregate): EventAggregate {
-    if (this.metricUnit === undefined || this.metricDenominator <= 0) return aggregate;
+    // the interval rows where there are any, as plainAggregate takes the total from them
+    const sum = this.intervalMetric.unit === undefined ? this.totalsMetric : this.intervalMetric;
+    if (sum.unit === undefined || sum.denominator <= 0) return aggregate;
     // to 15 digits, as normalizeMetric: count / (count / 0.466) is 0.4660000000000001, where perf printed 0.466
-    const value = Number((this.metricCounts / this.metricDenominator).toPrecision(15));
-    return { ...aggregate, perfMetric: { value, unit: this.metricUnit } };
+    const value = Number((sum.counts / sum.denominator).toPrecision(15));
+    return { ...aggregate, perfMetric: { value, unit: sum.unit } };
   }
 
   /**
@@ -466,6 +461,22 @@ const RATE_PREFIX: Readonly<Record<string, number>> = { K: 1e3, M: 1e6, G: 1e9 }
  * The product is taken to 15 significant digits, more than perf prints: `32.322 K/sec` read
  * 32322.000000000004 in binary floating point.
  */
+/** perf's metric summed over some rows of one event: Σ count and Σ count / metric, in the first unit seen. */
+interface MetricSum {
+  unit: string | undefined;
+  counts: number;
+  denominator: number;
+}
+
+function addMetric(sum: MetricSum, count: number | null, metric: number, printedUnit: string): void {
+  const { value, unit } = normalizeMetric(metric, printedUnit);
+  if (count === null || count <= 0 || !(value > 0)) return;
+  if (sum.unit !== undefined && sum.unit !== unit) return;
+  sum.unit = unit;
+  sum.counts += count;
+  sum.denominator += count / value;
+}
+
 function normalizeMetric(value: number, unit: string): PerfMetric {
   const prefixed = /^([KMG])\/sec$/.exec(unit);
   return prefixed === null ? { value, unit } : { value: Number((value * (RATE_PREFIX[prefixed[1] ?? ''] ?? 1)).toPrecision(15)), unit: '/sec' };

@@ -73,6 +73,23 @@ describe("perf's metric over one row", () => {
   );
 });
 
+describe("perf's metric of an -I --summary capture", () => {
+  // A QA pass: parse --summary read 0.395 CPUs utilized from local-perf61-vm-interval-summary, whose
+  // intervals say 0.755 and 0.753 and whose summary row 0.268: both kinds of row went into one sum,
+  // the same counts twice over two different spans of time
+  it.each(['local-perf61-vm-interval-summary.csv.txt', 'local-perf61-vm-interval-summary.human.txt'])(
+    '%s: is the intervals\' own, as the total is', (name) => {
+      const records = parsePerfStat(sample(name), { metrics: true }).records;
+      expect(records.some((record) => record.time === null && record.metricValue !== undefined)).toBe(true);
+      const intervals = records.filter((record) => record.time !== null);
+      const both = aggregateRecords(records);
+      const alone = aggregateRecords(intervals);
+      expect(both.find((a) => a.event === 'task-clock')?.perfMetric?.unit).toBe('CPUs utilized');
+      expect(both.map((a) => [a.event, a.total, a.perfMetric])).toEqual(alone.map((a) => [a.event, a.total, a.perfMetric]));
+    },
+  );
+});
+
 describe("perf's metric-only rows (-M metric groups, topdown)", () => {
   // Real capture: lkml-2023-kanliang-spr-default-topdown.csv.txt (perf stat -x, on Sapphire Rapids):
   // metric-only rows `,,,,,70.1,%  tma_backend_bound` and metricgroup rows `,225849327050,100.00,,,,TopdownL1`.
