@@ -327,7 +327,9 @@ function findRuntime(text: string, base: number, splitComma: boolean): number {
   if (splitComma) return -1;
   for (let at = 5; last - at >= base + 2; at++) {
     const pct = tailPct(text, base, last - at, 1, false);
-    if (!Number.isNaN(pct) && Number.isFinite(parseFixedAt(text, start(last - at + 2), end(last - at + 2), 'dot'))) {
+    // the metric: `0.935`, or under a decimal-comma locale the `0` perf keeps of `0,935`
+    const metricAt = last - at + 2;
+    if (!Number.isNaN(pct) && (digitsAt(text, metricAt) || Number.isFinite(parseFixedAt(text, start(metricAt), end(metricAt), 'dot')))) {
       foundPct = pct;
       return last - at;
     }
