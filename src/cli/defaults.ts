@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { closestNames } from '../closest-names.ts';
 import { UsageError } from '../errors.ts';
 
 /**
@@ -8,7 +9,10 @@ import { UsageError } from '../errors.ts';
  * `"perfcell"` key of a package.json (from the working folder up), then perfcell's own defaults.
  */
 export interface Defaults {
-  /** Raw `-e` text, e.g. "cache,page-faults"; parsed like the flag. */
+  /**
+   * Raw `-e` text, e.g. "cache,page-faults"; parsed like the flag. `source` names where it was set
+   * as a fix names it: `PERFCELL_EVENTS`, or `"events" in /path/.perfcellrc.json`.
+   */
   readonly events?: { readonly value: string; readonly source: string };
   readonly intervalMs?: { readonly value: string; readonly source: string };
 }
@@ -55,16 +59,33 @@ function readConfig({ path, settings }: ConfigFile): Defaults {
   if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) {
     throw new UsageError(`${path}: perfcell settings must be an object like {"events": "page-faults", "interval": 100}`);
   }
+  refuseUnknownSettings(settings, path);
   const { events, interval } = settings as { events?: unknown; interval?: unknown };
   const out: { events?: { value: string; source: string }; intervalMs?: { value: string; source: string } } = {};
   if (events !== undefined) {
-    if (typeof events === 'string') out.events = { value: events, source: path };
-    else if (Array.isArray(events) && events.every((event) => typeof event === 'string')) out.events = { value: events.join(','), source: path };
+    const source = `"events" in ${path}`;
+    if (typeof events === 'string') out.events = { value: events, source };
+    else if (Array.isArray(events) && events.every((event) => typeof event === 'string')) out.events = { value: events.join(','), source };
     else throw new UsageError(`${path}: "events" must be a string or a list of strings, e.g. "cache,page-faults"`);
   }
   if (interval !== undefined) {
     if (typeof interval !== 'number' && typeof interval !== 'string') throw new UsageError(`${path}: "interval" must be a number of milliseconds, e.g. 100`);
-    out.intervalMs = { value: String(interval), source: path };
+    out.intervalMs = { value: String(interval), source: `"interval" in ${path}` };
   }
   return out;
+}
+
+const SETTINGS = ['events', 'interval'] as const;
+
+/**
+ * A key perfcell does not read is refused, the one meant named where one is close, as the
+ * library's options are (known-options.ts): `{"intervl": 50}` was passed over without a word, and
+ * every command measured at the default 100 ms.
+ */
+function refuseUnknownSettings(settings: object, path: string): void {
+  const unknown = Object.keys(settings).find((key) => !(SETTINGS as readonly string[]).includes(key));
+  if (unknown === undefined) return;
+  const meant = closestNames(unknown, SETTINGS)[0];
+  const fix = meant === undefined ? `remove it: perfcell's settings are ${SETTINGS.map((key) => `"${key}"`).join(' and ')}` : `did you mean "${meant}"?`;
+  throw new UsageError(`${path}: unknown setting "${unknown}" (${fix})`);
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -267,4 +267,26 @@ describe('defaults: flag > environment > config file > built-in', () => {
     expect(file.exitCode).toBe(2);
     expect(file.stderr).toMatch(/^error: cannot read .*\.perfcellrc\.json: .* \(fix the JSON or remove the file\)\n$/);
   });
+
+  // a QA pass: `{"intervl": 50}` was passed over without a word (every run at the default 100 ms),
+  // and a bad "interval" in the file was named by the file alone
+  it('refuses a setting it does not read, naming the one meant, and names the key of a bad one, exit 2, nothing run', () => {
+    const cwd = folder();
+    const marker = join(cwd, 'ran');
+    const cases = [
+      [{ events: 'page-faults', intervl: 50 }, 'unknown setting "intervl" (did you mean "interval"?)'],
+      [{ colour: true }, 'unknown setting "colour" (remove it: perfcell\'s settings are "events" and "interval")'],
+    ] as const;
+    for (const [settings, problem] of cases) {
+      writeFileSync(join(cwd, '.perfcellrc.json'), JSON.stringify(settings));
+      const result = perfcell(['run', '--', 'touch', marker], { cwd });
+      expect([result.exitCode, result.stdout, result.stderr]).toEqual([2, '', `error: ${join(cwd, '.perfcellrc.json')}: ${problem}\n`]);
+    }
+    rmSync(join(cwd, '.perfcellrc.json'));
+    writeFileSync(join(cwd, 'package.json'), JSON.stringify({ name: 'x', perfcell: { interval: 0 } }));
+    const zero = perfcell(['run', '--', 'touch', marker], { cwd });
+    expect([zero.exitCode, zero.stderr]).toEqual([2, `error: "interval" in ${join(cwd, 'package.json')} ("perfcell" key): give a whole number of milliseconds ≥ 10, e.g. -I 100\n`]);
+    expect(existsSync(marker)).toBe(false);
+  });
+
 });
