@@ -6,6 +6,8 @@ import type { LoadCommand } from './command-loaders.ts';
 import { beforeCommand, firstCommandWord, helpAsFlag, saysNoPerf, hyperfineSpellings } from './argv.ts';
 import { markFullRun } from './full-run.ts';
 import { readDefaults } from './defaults.ts';
+import { inEventSourceWords, noteEventsFrom } from './events-source.ts';
+import { toolEventProblem } from '../perf/tool-events.ts';
 import { formatError, exitCodeOf } from './errors.ts';
 import { InterruptedError } from '../session/interruption.ts';
 import { endBySignal } from './end-by-signal.ts';
@@ -14,7 +16,6 @@ import { refuseNotUtf8 } from './argv-bytes.ts';
 import { sayUsageErrorsInOneLine } from './usage-error-line.ts';
 import { shellQuote } from '../render/shell-quote.ts';
 import { stdoutFailure } from './stdout-failure.ts';
-import { DROP_FROM_EVENTS } from '../../parsers/perf-errors.ts';
 
 /**
  * Builds the `perfcell` program with only the subcommand that runs, loaded by `load`
@@ -105,19 +106,6 @@ function refuseWhatCachegrindIgnores(command: Command): void {
   }
 }
 
-/** Where the events came from when no -e was typed (PERFCELL_EVENTS, a config file's path), for perf's refusal of one. */
-let eventsDefaultSource: string | undefined;
-
-/**
- * perf's refusal of an event names `-e` as where to drop it; for events set once it names where
- * they were set instead, `PERFCELL_EVENTS` or `"events" in …/.perfcellrc.json`, since no -e was typed.
- */
-function namingEventsSource(message: string): string {
-  if (eventsDefaultSource === undefined) return message;
-  const where = eventsDefaultSource.startsWith('PERFCELL_') ? eventsDefaultSource : `"events" in ${eventsDefaultSource}`;
-  return message.replaceAll(`${DROP_FROM_EVENTS})`, `drop it from ${where})`);
-}
-
 /**
  * Fills `-e` and `-I` from the environment or a config file where the command line left them at
  * their defaults (flag > env > file > built-in); `-e` not under --backend cachegrind or --no-perf.
@@ -135,12 +123,24 @@ function applyDefaults(command: Command): void {
   // every --no-perf run ('drop -e', never given).
   const perfOff = command.getOptionValue('backend') === 'cachegrind' || command.getOptionValue('perf') === false;
   if (defaults.events !== undefined && hasOption('events') && isUnset('events') && !perfOff) {
-    command.setOptionValueWithSource('events', fromSource(() => parseEventList(defaults.events!.value), defaults.events.source), 'env');
-    eventsDefaultSource = defaults.events.source;
+    command.setOptionValueWithSource('events', fromSource(() => parseDefaultEvents(defaults.events!.value), defaults.events.source), 'env');
+    noteEventsFrom(defaults.events.source);
   }
   if (defaults.intervalMs !== undefined && hasOption('interval') && isUnset('interval')) {
     command.setOptionValueWithSource('interval', fromSource(() => parseIntervalMs(defaults.intervalMs!.value), defaults.intervalMs.source), 'env');
   }
+}
+
+/**
+ * A default's events as -e's, a perf tool event refused here, where the error can still name the
+ * source: `PERFCELL_EVENTS=duration_time` was refused later, in -e's words, without a word of
+ * where the event came from.
+ */
+function parseDefaultEvents(value: string): string[] {
+  const events = parseEventList(value);
+  const problem = toolEventProblem(events);
+  if (problem !== null) throw new InvalidArgumentError(problem);
+  return events;
 }
 
 function fromSource<T>(parse: () => T, source: string): T {
@@ -204,7 +204,8 @@ export async function main(given: readonly string[], load: LoadCommand): Promise
       return;
     }
     const debug = program?.opts<{ debug?: boolean }>().debug === true || argv.includes('--debug');
-    process.stderr.write(namingEventsSource(formatError(error, { debug })) + '\n');
+    // perf's refusal of an event from PERFCELL_EVENTS or a config file names that, not -e (events-source.ts)
+    process.stderr.write(inEventSourceWords(formatError(error, { debug })) + '\n');
     process.exitCode = exitCodeOf(error);
     // stopped by a signal before anything was measured: perfcell ends by it (end-by-signal.ts)
     if (error instanceof InterruptedError) endBySignal(error.interruption.signal);

@@ -23,8 +23,8 @@ afterAll(() => {
   expect(leakedPerfPids(perfBefore)).toEqual([]);
 });
 
-const perfcell = (args: readonly string[]) =>
-  execa(process.execPath, [cliPath, ...args], { reject: false, env: { NO_COLOR: '1' }, cwd: dir, timeout: 120_000, forceKillAfterDelay: 1_000 });
+const perfcell = (args: readonly string[], env: Record<string, string> = {}) =>
+  execa(process.execPath, [cliPath, ...args], { reject: false, env: { NO_COLOR: '1', ...env }, cwd: dir, timeout: 120_000, forceKillAfterDelay: 1_000 });
 
 interface Outcome {
   readonly exitCode: number | null;
@@ -239,6 +239,22 @@ describe.runIf(perfUsable)('perfcell compare: an -e event perf cannot count', ()
       expect(cycleWarnings).toEqual([]);
       expect(Object.keys(document.alternatives[0]?.runs[0] ?? {})).toContain('cycles');
     }
+  });
+
+  // a QA pass: `PERFCELL_EVENTS=cycles,page-faults perfcell compare …` said "drop it from -e", a flag
+  // never typed; the fix names the variable the events came from
+  it('cycles from PERFCELL_EVENTS: the fix names PERFCELL_EVENTS, not -e', async () => {
+    const says = await perfSays('cycles');
+    const result = await perfcell(['compare', '--runs', '2', '--json', '--', 'true', 'sleep 0'], { PERFCELL_EVENTS: 'cycles,page-faults' });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const warnings = (JSON.parse(result.stdout) as CompareDocument).warnings.filter((text) => /\bcycles\b/.test(text));
+    if (says !== 'not supported') {
+      expect(warnings).toEqual([]);
+      return;
+    }
+    const warning = 'cycles: not supported on this machine (no hardware PMU exposed: a VM or a locked-down CPU), so not compared (drop it from PERFCELL_EVENTS; perfcell doctor says what counts here)';
+    expect(warnings).toEqual([warning]);
+    expect(result.stderr.split('\n').filter((line) => /\bcycles\b/.test(line))).toEqual([`warning: ${warning}`]);
   });
 });
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliPath } from '../support/fixtures.ts';
+import { perfUsable } from '../support/perf.ts';
 import { temporaryFolders } from '../support/temp-folders.ts';
 
 const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -289,4 +290,20 @@ describe('defaults: flag > environment > config file > built-in', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
+  // a QA pass: an event perf refused from PERFCELL_EVENTS or the file said "drop it from -e", a
+  // flag never typed, and a perf tool event from them was refused in -e's words
+  it.runIf(perfUsable)('names the environment or the file as where to drop an event perf refuses', () => {
+    const env = perfcell(['run', '--', 'true'], { env: { PERFCELL_EVENTS: 'bogus' } });
+    expect([env.exitCode, env.stdout, env.stderr]).toEqual([1, '', "error: unknown perf event 'bogus' (see perf list, or drop it from PERFCELL_EVENTS)\n"]);
+    const cwd = folder();
+    writeFileSync(join(cwd, '.perfcellrc.json'), JSON.stringify({ events: ['page-faults', 'bogus'] }));
+    const file = perfcell(['run', '--', 'true'], { cwd });
+    expect([file.exitCode, file.stderr]).toEqual([1, `error: unknown perf event 'bogus' (see perf list, or drop it from "events" in ${join(cwd, '.perfcellrc.json')})\n`]);
+    const tool = perfcell(['run', '--', 'true'], { cwd, env: { PERFCELL_EVENTS: 'duration_time' } });
+    expect(tool.exitCode).toBe(2);
+    expect(tool.stderr).toMatch(/^error: PERFCELL_EVENTS: duration_time is perf's own wall clock, not a counter: .*\n$/);
+    // typed, -e is the list named
+    const typed = perfcell(['run', '-e', 'bogus', '--', 'true'], { cwd });
+    expect(typed.stderr).toBe("error: unknown perf event 'bogus' (see perf list, or drop it from -e)\n");
+  });
 });

@@ -36,6 +36,7 @@ import { TIME_UNIT_SECONDS, type TimeUnit } from '../../render/time-unit.ts';
 import { makeFolders } from '../../make-folders.ts';
 import { findExecutable } from '../../backends/find-executable.ts';
 import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions, refusePerfFlagsWithBackend, refusePerfFlagsWithoutPerf } from '../options.ts';
+import { eventListName } from '../events-source.ts';
 import { readCells } from './cells.ts';
 import { extensionOf, isCellFileExtension } from '../../../parsers/cells.ts';
 import { canRedraw, liveWanted } from '../../live/live-wanted.ts';
@@ -940,8 +941,9 @@ function renamed(alternatives: readonly Measurable[], names: readonly string[] |
 }
 
 /**
- * Events asked for with -e that perf could not count here: said once, as `run` says them on its
- * report, rather than left out of the comparison without a word.
+ * Events asked for with -e (or PERFCELL_EVENTS, a config file: the fix names which) that perf
+ * could not count here: said once, as `run` says them on its report, rather than left out of the
+ * comparison without a word.
  */
 function unsupportedEventNotes(reports: readonly CommandReport[], flags: CompareFlags, isCommands: boolean): string[] {
   if (flags.events === undefined || flags.backend !== 'perf' || !flags.perf) return [];
@@ -949,7 +951,7 @@ function unsupportedEventNotes(reports: readonly CommandReport[], flags: Compare
   if (missing.length === 0) return [];
   const cachegrind = isCommands && missing.some((event) => CACHE_EVENTS.test(event)) ? '; --backend cachegrind counts simulated cache misses' : '';
   return [
-    `${missing.join(', ')}: not supported on this machine (no hardware PMU exposed: a VM or a locked-down CPU), so not compared (drop ${missing.length === 1 ? 'it' : 'them'} from -e; perfcell doctor says what counts here${cachegrind})`,
+    `${missing.join(', ')}: not supported on this machine (no hardware PMU exposed: a VM or a locked-down CPU), so not compared (drop ${missing.length === 1 ? 'it' : 'them'} from ${eventListName()}; perfcell doctor says what counts here${cachegrind})`,
   ];
 }
 
