@@ -1,7 +1,10 @@
+import { InvalidArgumentError } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { closestNames } from '../closest-names.ts';
 import { UsageError } from '../errors.ts';
+import { toolEventProblem } from '../perf/tool-events.ts';
+import { parseEventList, parseIntervalMs } from './options.ts';
 
 /**
  * Defaults a person sets once instead of on every command line. Precedence: a flag, then the
@@ -13,8 +16,8 @@ export interface Defaults {
    * Raw `-e` text, e.g. "cache,page-faults"; parsed like the flag. `source` names where it was set
    * as a fix names it: `PERFCELL_EVENTS`, or `"events" in /path/.perfcellrc.json`.
    */
-  readonly events?: { readonly value: string; readonly source: string };
-  readonly intervalMs?: { readonly value: string; readonly source: string };
+  readonly events?: DefaultSetting;
+  readonly intervalMs?: DefaultSetting;
 }
 
 export function readDefaults(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Defaults {
@@ -23,6 +26,40 @@ export function readDefaults(env: NodeJS.ProcessEnv = process.env, cwd: string =
   const events = env.PERFCELL_EVENTS ? { value: env.PERFCELL_EVENTS, source: 'PERFCELL_EVENTS' } : fromFile.events;
   const intervalMs = env.PERFCELL_INTERVAL ? { value: env.PERFCELL_INTERVAL, source: 'PERFCELL_INTERVAL' } : fromFile.intervalMs;
   return { ...(events === undefined ? {} : { events }), ...(intervalMs === undefined ? {} : { intervalMs }) };
+}
+
+/** A default setting: its text, and where it was set, as a fix names it. */
+export interface DefaultSetting {
+  readonly value: string;
+  readonly source: string;
+}
+
+/**
+ * A default's events as -e reads them (presets expanded); a problem, a perf tool event among them
+ * too, is a UsageError that names the source: `PERFCELL_EVENTS=duration_time` was refused later,
+ * in -e's words, with no word of where the event came from.
+ */
+export function parseDefaultEvents({ value, source }: DefaultSetting): string[] {
+  return fromSource(() => {
+    const events = parseEventList(value);
+    const problem = toolEventProblem(events);
+    if (problem !== null) throw new InvalidArgumentError(problem);
+    return events;
+  }, source);
+}
+
+/** A default's interval as -I reads it; a problem is a UsageError that names the source. */
+export function parseDefaultIntervalMs({ value, source }: DefaultSetting): number {
+  return fromSource(() => parseIntervalMs(value), source);
+}
+
+function fromSource<T>(parse: () => T, source: string): T {
+  try {
+    return parse();
+  } catch (error: unknown) {
+    if (error instanceof InvalidArgumentError) throw new UsageError(`${source}: ${error.message}`);
+    throw error;
+  }
 }
 
 interface ConfigFile {

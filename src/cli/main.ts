@@ -1,17 +1,15 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../errors.ts';
 import { version } from '../version.ts';
 import { commandTable, findCommand, suggestCommands } from './command-table.ts';
 import type { LoadCommand } from './command-loaders.ts';
 import { beforeCommand, firstCommandWord, helpAsFlag, saysNoPerf, hyperfineSpellings } from './argv.ts';
 import { markFullRun } from './full-run.ts';
-import { readDefaults } from './defaults.ts';
+import { parseDefaultEvents, parseDefaultIntervalMs, readDefaults } from './defaults.ts';
 import { inEventSourceWords, noteEventsFrom } from './events-source.ts';
-import { toolEventProblem } from '../perf/tool-events.ts';
 import { formatError, exitCodeOf } from './errors.ts';
 import { InterruptedError } from '../session/interruption.ts';
 import { endBySignal } from './end-by-signal.ts';
-import { parseEventList, parseIntervalMs } from './options.ts';
 import { refuseNotUtf8 } from './argv-bytes.ts';
 import { sayUsageErrorsInOneLine } from './usage-error-line.ts';
 import { shellQuote } from '../render/shell-quote.ts';
@@ -123,32 +121,11 @@ function applyDefaults(command: Command): void {
   // every --no-perf run ('drop -e', never given).
   const perfOff = command.getOptionValue('backend') === 'cachegrind' || command.getOptionValue('perf') === false;
   if (defaults.events !== undefined && hasOption('events') && isUnset('events') && !perfOff) {
-    command.setOptionValueWithSource('events', fromSource(() => parseDefaultEvents(defaults.events!.value), defaults.events.source), 'env');
+    command.setOptionValueWithSource('events', parseDefaultEvents(defaults.events), 'env');
     noteEventsFrom(defaults.events.source);
   }
   if (defaults.intervalMs !== undefined && hasOption('interval') && isUnset('interval')) {
-    command.setOptionValueWithSource('interval', fromSource(() => parseIntervalMs(defaults.intervalMs!.value), defaults.intervalMs.source), 'env');
-  }
-}
-
-/**
- * A default's events as -e's, a perf tool event refused here, where the error can still name the
- * source: `PERFCELL_EVENTS=duration_time` was refused later, in -e's words, without a word of
- * where the event came from.
- */
-function parseDefaultEvents(value: string): string[] {
-  const events = parseEventList(value);
-  const problem = toolEventProblem(events);
-  if (problem !== null) throw new InvalidArgumentError(problem);
-  return events;
-}
-
-function fromSource<T>(parse: () => T, source: string): T {
-  try {
-    return parse();
-  } catch (error: unknown) {
-    if (error instanceof InvalidArgumentError) throw new UsageError(`${source}: ${error.message}`);
-    throw error;
+    command.setOptionValueWithSource('interval', parseDefaultIntervalMs(defaults.intervalMs), 'env');
   }
 }
 

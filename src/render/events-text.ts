@@ -11,6 +11,11 @@ export interface EventsOverview {
   readonly defaultEvents: readonly string[];
   /** Why the default set is not the usual one; null when it is. */
   readonly defaultNote: string | null;
+  /**
+   * The events PERFCELL_EVENTS or a config file sets (cli/defaults.ts), which every command counts
+   * without -e in place of defaultEvents; absent where neither sets any.
+   */
+  readonly defaultSetBy?: { readonly source: string; readonly events: readonly string[] };
   /** Why perf refused the probe; null when it ran. */
   readonly problem: string | null;
 }
@@ -33,7 +38,9 @@ export function renderEventsText(overview: EventsOverview, { width }: { readonly
   const lines = overview.presets.map((preset) => `${preset.name.padEnd(nameWidth)}${VERDICT[preset.counts].padEnd(13)}${statusGroups(preset.events)}`);
   lines.push('');
   lines.push(`software events, each by its name (-e page-faults,task-clock): ${statusGroups(overview.software)}`);
-  lines.push(`without -e: ${overview.defaultNote ?? overview.defaultEvents.join(', ')}`);
+  const builtIn = overview.defaultNote ?? overview.defaultEvents.join(', ');
+  const setBy = overview.defaultSetBy;
+  lines.push(setBy === undefined ? `without -e: ${builtIn}` : `without -e: ${setBy.events.join(', ')}, which ${setBy.source} sets (without it: ${builtIn})`);
   lines.push("use a preset by name (-e cache), mix it with events (-e ipc,page-faults), or group events so they count together: -e '{cache-misses,cache-references}'");
   if (overview.problem !== null) lines.push(`perf refused the probe: ${overview.problem}`);
   return `${(width === undefined ? lines : lines.flatMap((line) => wrapRow(line, width))).join('\n')}\n`;

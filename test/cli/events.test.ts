@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +49,36 @@ describe.runIf(perfUsable)('perfcell events (real perf)', () => {
     const result = await execa(process.execPath, [bin, 'events'], { reject: false, timeout: 60_000, env: { NO_COLOR: '1' } });
     expect(result.stderr).toBe('');
     expect(result.stdout.split('\n').slice(0, 6).map((line) => line.split(/\s+/)[0])).toEqual(['cache', 'ipc', 'tlb', 'branch', '', 'software']);
+  });
+});
+
+// a QA pass: `PERFCELL_EVENTS=task-clock perfcell events` said the commands count page-faults and
+// context-switches without -e (perf's default here), where every one of them counted task-clock
+describe.runIf(perfUsable)('perfcell events with a default set by PERFCELL_EVENTS or .perfcellrc.json', () => {
+  const events = (args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}) =>
+    execa(process.execPath, [bin, 'events', ...args], { reject: false, timeout: 60_000, env: { NO_COLOR: '1', ...options.env }, ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
+
+  it('names those events as what runs without -e, and where they are set, beside perfcell\'s own', async () => {
+    const json = await events(['--json'], { env: { PERFCELL_EVENTS: 'task-clock,ipc' } });
+    expect(json.exitCode, json.stderr).toBe(0);
+    const overview = JSON.parse(json.stdout) as EventsOverview;
+    expect(overview.defaultSetBy).toEqual({ source: 'PERFCELL_EVENTS', events: ['task-clock', 'instructions', 'cycles'] });
+    const cwd = tempFolder('perfcell-events-rc-');
+    writeFileSync(join(cwd, '.perfcellrc.json'), JSON.stringify({ events: ['page-faults'] }));
+    const text = await events([], { cwd });
+    expect(text.stdout).toMatch(new RegExp(`^without -e: page-faults, which "events" in ${join(cwd, '.perfcellrc.json')} sets \\(without it: .+\\)$`, 'm'));
+    // none set: no such key, and the line as before
+    const plain = JSON.parse((await events(['--json'])).stdout) as EventsOverview;
+    expect(plain.defaultSetBy).toBeUndefined();
+  });
+
+  it('refuses a bad one as the commands do, naming it, exit 2; the doctor, about the machine, goes on', async () => {
+    const bad = await events([], { env: { PERFCELL_EVENTS: 'duration_time' } });
+    expect([bad.exitCode, bad.stdout]).toEqual([2, '']);
+    expect(bad.stderr).toMatch(/^error: PERFCELL_EVENTS: duration_time is perf's own wall clock/);
+    const doctor = await execa(process.execPath, [bin, 'doctor', '--json'], { reject: false, timeout: 60_000, env: { NO_COLOR: '1', PERFCELL_EVENTS: 'duration_time' } });
+    expect([0, 1]).toContain(doctor.exitCode);
+    expect(JSON.parse(doctor.stdout).events.defaultSetBy).toBeUndefined();
   });
 });
 
@@ -113,6 +144,13 @@ describe('renderEventsText', () => {
     ]);
     // a sentence's word: on a line of its own, cut at column 40, the pieces under the sentence's start
     expect(lines.slice(-4)).toEqual(['perf refused the probe: perf stat wrote', 'nothing to', `/tmp/${'x'.repeat(35)}`, `${'x'.repeat(15)}/perf.out`]);
+  });
+
+  it('names the events a default sets as what runs without -e, and perfcell\'s own beside them', () => {
+    const overview = { presets: [], software: [], defaultEvents: ['page-faults'], defaultNote: null, problem: null };
+    expect(renderEventsText(overview).split('\n')).toContain('without -e: page-faults');
+    const set = renderEventsText({ ...overview, defaultSetBy: { source: 'PERFCELL_EVENTS', events: ['task-clock'] } });
+    expect(set.split('\n')).toContain('without -e: task-clock, which PERFCELL_EVENTS sets (without it: page-faults)');
   });
 
   it('says which software events read 0 for a user perf counts in user space only, and lists refused ones as refused', () => {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { gatherFacts, type CapabilityFacts } from '../../perf/capabilities.ts';
+import { gatherFacts, perfcellPerfPath, systemSources, type CapabilityFacts } from '../../perf/capabilities.ts';
 import { canCountHardware, canCountSoftware, diagnose, type Verdict } from '../../perf/diagnose.ts';
 import { renderDoctorText } from '../../render/doctor-text.ts';
 import { fitted } from '../../render/terminal-width.ts';
@@ -24,7 +24,7 @@ export interface DoctorDocument {
 export function registerDoctor(
   program: Command,
   gather: () => Promise<CapabilityFacts> = gatherFacts,
-  gatherEvents: () => Promise<EventsOverview> = gatherEventsOverview,
+  gatherEvents: () => Promise<EventsOverview> = gatherMachineEvents,
 ): void {
   program
     .command('doctor')
@@ -49,6 +49,15 @@ export function registerDoctor(
       process.stdout.write(output);
       process.exitCode = document.canCountHardware ? 0 : 1;
     });
+}
+
+/**
+ * The events overview of the machine alone, without PERFCELL_EVENTS or a config file's (which
+ * `perfcell events` names): the doctor's answer is about perf here, and a config file being
+ * edited (any package.json on the way up is read) must not stop it.
+ */
+function gatherMachineEvents(): Promise<EventsOverview> {
+  return gatherEventsOverview(systemSources, perfcellPerfPath(), () => ({}));
 }
 
 function useColor(stream: NodeJS.WriteStream): boolean {

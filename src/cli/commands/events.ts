@@ -5,6 +5,7 @@ import { defaultEventChoice } from '../../perf/default-events.ts';
 import { PerfError } from '../../errors.ts';
 import { renderEventsText, type EventsOverview } from '../../render/events-text.ts';
 import { toJsonDocument } from '../../json-document.ts';
+import { parseDefaultEvents, readDefaults, type Defaults } from '../defaults.ts';
 
 /** Software events worth listing: they count wherever perf runs. */
 const SOFTWARE_EVENTS = ['page-faults', 'minor-faults', 'major-faults', 'context-switches', 'cpu-migrations', 'task-clock'];
@@ -12,9 +13,18 @@ const SOFTWARE_EVENTS = ['page-faults', 'minor-faults', 'major-faults', 'context
 /**
  * Probes the presets, the software events and the default set (a few `perf stat -- true` runs)
  * with the perf every command runs (PERFCELL_PERF, else perf on PATH). A perf that cannot run
- * is a PerfError naming it and the fix: without it there is nothing to list.
+ * is a PerfError naming it and the fix: without it there is nothing to list. The events
+ * PERFCELL_EVENTS or a config file sets are what the commands count without -e, so they are
+ * named too (a QA pass: `PERFCELL_EVENTS=task-clock perfcell events` named page-faults and
+ * context-switches as the default, which no command counted); a bad one is its UsageError.
  */
-export async function gatherEventsOverview(sources: CapabilitySources = systemSources, perfPath: string = perfcellPerfPath()): Promise<EventsOverview> {
+export async function gatherEventsOverview(
+  sources: CapabilitySources = systemSources,
+  perfPath: string = perfcellPerfPath(),
+  defaults: () => Defaults = readDefaults,
+): Promise<EventsOverview> {
+  const setting = defaults().events;
+  const defaultSetBy = setting === undefined ? undefined : { source: setting.source, events: parseDefaultEvents(setting) };
   const perf = await probePerfVersion(sources, perfPath);
   if (perf.perfProblem !== null) throw new PerfError(perf.perfProblem.code, perf.perfProblem.message);
   const presets = await probePresets(sources, perfPath);
@@ -26,6 +36,7 @@ export async function gatherEventsOverview(sources: CapabilitySources = systemSo
     defaultEvents: choice.events,
     defaultNote: choice.note,
     problem: presets.problem?.message ?? software.eventsProblem?.message ?? null,
+    ...(defaultSetBy === undefined ? {} : { defaultSetBy }),
   };
 }
 
