@@ -7,6 +7,7 @@ import { beforeCommand, firstCommandWord, helpAsFlag, saysNoPerf, hyperfineSpell
 import { markFullRun } from './full-run.ts';
 import { parseDefaultEvents, parseDefaultIntervalMs, readDefaults } from './defaults.ts';
 import { inEventSourceWords, noteEventsFrom } from './events-source.ts';
+import { ackTimeoutProblem } from '../perf/control-channel.ts';
 import { formatError, exitCodeOf } from './errors.ts';
 import { InterruptedError } from '../session/interruption.ts';
 import { endBySignal } from './end-by-signal.ts';
@@ -107,6 +108,7 @@ function refuseWhatCachegrindIgnores(command: Command): void {
 /**
  * Fills `-e` and `-I` from the environment or a config file where the command line left them at
  * their defaults (flag > env > file > built-in); `-e` not under --backend cachegrind or --no-perf.
+ * A PERFCELL_PERF_ACK_TIMEOUT_S perf cannot wait by is refused here too, before anything runs.
  */
 function applyDefaults(command: Command): void {
   const hasOption = (name: string) => command.options.some((option) => option.attributeName() === name);
@@ -120,6 +122,9 @@ function applyDefaults(command: Command): void {
   // PERFCELL_EVENTS or .perfcellrc.json set once for perf stopped every --backend cachegrind and
   // every --no-perf run ('drop -e', never given).
   const perfOff = command.getOptionValue('backend') === 'cachegrind' || command.getOptionValue('perf') === false;
+  // a perf's acknowledgement waits this long (perf/control-channel.ts): a bad value had been 5 s, or no wait at all
+  const ackProblem = perfOff ? null : ackTimeoutProblem();
+  if (ackProblem !== null) throw new UsageError(ackProblem);
   if (defaults.events !== undefined && hasOption('events') && isUnset('events') && !perfOff) {
     command.setOptionValueWithSource('events', parseDefaultEvents(defaults.events), 'env');
     noteEventsFrom(defaults.events.source);

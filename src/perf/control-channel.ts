@@ -146,10 +146,32 @@ function fdOf(stream: Readable | Writable | null): number | null {
   return typeof fd === 'number' && fd >= 0 ? fd : null;
 }
 
-/** How long perf may take to acknowledge a control command; PERFCELL_PERF_ACK_TIMEOUT_S overrides the 5 s. */
+/**
+ * setTimeout's longest wait, 2^31 − 1 ms (24.8 days): a longer one fires at once, with Node's
+ * TimeoutOverflowWarning, so PERFCELL_PERF_ACK_TIMEOUT_S=1e9 (meant as "never") killed every perf
+ * 1 ms after its start, for not acknowledging "within 1000000000 s".
+ */
+const LONGEST_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** How long perf may take to acknowledge a control command; PERFCELL_PERF_ACK_TIMEOUT_S overrides the 5 s (at most setTimeout's longest wait). */
 export function ackTimeoutMs(): number {
   const seconds = Number(process.env['PERFCELL_PERF_ACK_TIMEOUT_S']);
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 5000;
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, LONGEST_TIMEOUT_MS) : 5000;
+}
+
+/**
+ * Why PERFCELL_PERF_ACK_TIMEOUT_S cannot be used, naming the fix; null where it is unset, empty
+ * or a number of seconds ackTimeoutMs takes as it is. The commands refuse it before they start
+ * (main.ts): `abc`, `0` or `-1` had been taken for 5 s without a word.
+ * @example ackTimeoutProblem({ PERFCELL_PERF_ACK_TIMEOUT_S: 'abc' })
+ *   // "PERFCELL_PERF_ACK_TIMEOUT_S: give a number of seconds > 0 and ≤ 2147483, e.g. 10 (or unset it for 5 s), not 'abc'"
+ */
+export function ackTimeoutProblem(environment: NodeJS.ProcessEnv = process.env): string | null {
+  const text = environment['PERFCELL_PERF_ACK_TIMEOUT_S'];
+  if (text === undefined || text.trim() === '') return null;
+  const seconds = Number(text);
+  if (Number.isFinite(seconds) && seconds > 0 && seconds * 1000 <= LONGEST_TIMEOUT_MS) return null;
+  return `PERFCELL_PERF_ACK_TIMEOUT_S: give a number of seconds > 0 and ≤ ${Math.floor(LONGEST_TIMEOUT_MS / 1000)}, e.g. 10 (or unset it for 5 s), not '${text}'`;
 }
 
 /** The error of a perf killed for not acknowledging (or, shared, for not starting to tick) within the ack timeout. */

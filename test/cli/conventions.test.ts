@@ -306,4 +306,18 @@ describe('defaults: flag > environment > config file > built-in', () => {
     const typed = perfcell(['run', '-e', 'bogus', '--', 'true'], { cwd });
     expect(typed.stderr).toBe("error: unknown perf event 'bogus' (see perf list, or drop it from -e)\n");
   });
+
+  // a QA pass: `abc` was taken for 5 s without a word, and 1e9 killed every perf at its start
+  it('refuses a PERFCELL_PERF_ACK_TIMEOUT_S perf cannot wait by before anything runs, exit 2; --no-perf starts no perf to wait for', () => {
+    const cwd = folder();
+    const marker = join(cwd, 'ran');
+    for (const command of [['run', '--', 'touch', marker], ['cells', join(cwd, 'none.js')]]) {
+      const result = perfcell(command, { cwd, env: { PERFCELL_PERF_ACK_TIMEOUT_S: '1e9' } });
+      expect([result.exitCode, result.stdout, result.stderr]).toEqual([2, '', "error: PERFCELL_PERF_ACK_TIMEOUT_S: give a number of seconds > 0 and ≤ 2147483, e.g. 10 (or unset it for 5 s), not '1e9'\n"]);
+    }
+    expect(existsSync(marker)).toBe(false);
+    const off = perfcell(['run', '--no-perf', '--', 'touch', marker], { cwd, env: { PERFCELL_PERF_ACK_TIMEOUT_S: 'abc' } });
+    expect(off.exitCode, off.stderr).toBe(0);
+    expect(existsSync(marker)).toBe(true);
+  });
 });
