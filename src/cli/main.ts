@@ -6,7 +6,7 @@ import type { LoadCommand } from './command-loaders.ts';
 import { beforeCommand, firstCommandWord, helpAsFlag, saysNoPerf, hyperfineSpellings } from './argv.ts';
 import { markFullRun } from './full-run.ts';
 import { parseDefaultEvents, parseDefaultIntervalMs, readDefaults } from './defaults.ts';
-import { inEventSourceWords, noteEventsFrom } from './events-source.ts';
+import { inEventSourceWords, noteEventsFrom } from '../events-source.ts';
 import { ackTimeoutProblem } from '../perf/control-channel.ts';
 import { formatError, exitCodeOf } from './errors.ts';
 import { InterruptedError } from '../session/interruption.ts';

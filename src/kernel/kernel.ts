@@ -17,6 +17,7 @@ import { parentPidFromEnv, watchParent } from './parent-watch.ts';
 import { createScopeApi } from './scope-api.ts';
 import { evaluateUserExpressions } from './user-expressions.ts';
 import { createHeader, PROTOCOL_VERSION, type JupyterMessage, type MessageHeader } from './wire.ts';
+import { inEventSourceWords } from '../events-source.ts';
 
 export interface KernelOptions {
   readonly connectionFile: string;
@@ -79,7 +80,8 @@ export async function runKernel(options: KernelOptions): Promise<number> {
   const bound = channels;
   const engine: CellEngine = createCellEngine({
     ...(options.measure === undefined ? {} : { measure: options.measure }),
-    onProblem: (message) => log(`error: ${message}`),
+    // perf's refusal of an event from PERFCELL_EVENTS or a config file names that, not -e
+    onProblem: (message) => log(`error: ${inEventSourceWords(message)}`),
     onIdleInterrupt: () => log('SIGINT while no cell runs: nothing to interrupt'),
     // Shown under the last cell, as the stderr it is.
     onStrayOutput: (text) => void process.stderr.write(text),

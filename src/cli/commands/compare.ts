@@ -36,7 +36,7 @@ import { TIME_UNIT_SECONDS, type TimeUnit } from '../../render/time-unit.ts';
 import { makeFolders } from '../../make-folders.ts';
 import { findExecutable } from '../../backends/find-executable.ts';
 import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions, refusePerfFlagsWithBackend, refusePerfFlagsWithoutPerf } from '../options.ts';
-import { eventListName } from '../events-source.ts';
+import { eventListName } from '../../events-source.ts';
 import { readCells } from './cells.ts';
 import { extensionOf, isCellFileExtension } from '../../../parsers/cells.ts';
 import { canRedraw, liveWanted } from '../../live/live-wanted.ts';

@@ -1,4 +1,4 @@
-import { DROP_FROM_EVENTS } from '../../parsers/perf-errors.ts';
+import { DROP_FROM_EVENTS } from '../parsers/perf-errors.ts';
 
 /**
  * Where the events of the command that runs came from, when no -e was typed: PERFCELL_EVENTS, or
@@ -6,7 +6,7 @@ import { DROP_FROM_EVENTS } from '../../parsers/perf-errors.ts';
  * refusal of an event (parsers/perf-errors.ts) and compare's note of events that do not count here
  * named `-e` as what to drop them from, a flag the user never typed: `PERFCELL_EVENTS=bogus
  * perfcell run -- true` said `drop it from -e`. One command runs a process, so this is set once,
- * by main's preAction hook (main.ts applyDefaults), before the command's action.
+ * by main's preAction hook (cli/main.ts applyDefaults), before the command's action.
  */
 let defaultedFrom: string | undefined;
 
