@@ -54,7 +54,22 @@ describe('perfcell completion', () => {
     expect(words(attachFlags)).toEqual(expect.arrayContaining(['-d', '--duration', '-M', '--metrics', '--no-perf', '--json']));
     expect(attachFlags.find((candidate) => candidate.word === '-M')?.description).toMatch(/^perf's own metric groups/);
     expect(words(completeInZsh(script, 'perfcell kernel ', dir))).toEqual(['install', 'uninstall', 'list']);
-    expect(words(completeInZsh(script, 'perfcell kernel list --', dir))).toEqual(['--prefix', '--json', '--help']);
+    // _arguments lists a flag that takes its value after = (--prefix=) after the others
+    expect(words(completeInZsh(script, 'perfcell kernel list --', dir))).toEqual(['--json', '--help', '--prefix']);
+  });
+
+  // a QA pass: zsh offered nothing after `--backend=` or `--output=`, which commander takes as
+  // bash and fish complete them (the value in the same word)
+  it.runIf(runsWithShell('zsh', 'the zsh completion script in zsh'))('zsh: a long flag\'s value after = in the same word, as commander takes it', () => {
+    const { stdout: script } = completion('zsh');
+    const dir = tempFolder('perfcell-zsh-');
+    writeFileSync(join(dir, 'report.txt'), '');
+    expect(words(completeInZsh(script, 'perfcell run --backend=', dir))).toEqual(['perf', 'cachegrind']);
+    expect(words(completeInZsh(script, 'perfcell compare --time-unit=milli', dir))).toEqual(['millisecond']);
+    expect(words(completeInZsh(script, 'perfcell run --output=rep', dir, 'source', dir))).toEqual(['report.txt']);
+    // the flag itself is still completed as before, and its value in the next word
+    expect(words(completeInZsh(script, 'perfcell run --back', dir))).toEqual(['--backend']);
+    expect(words(completeInZsh(script, 'perfcell run --backend ', dir))).toEqual(['perf', 'cachegrind']);
   });
 
   it.runIf(runsWithShell('zsh', 'the zsh completion script in zsh'))('zsh: installed as the script says, on fpath, it completes from the first Tab', () => {

@@ -78,15 +78,22 @@ function choiceAction(choices: readonly string[]): string {
   return `(${choices.map(escapeSpec).join(' ')})`;
 }
 
-/** One flag as _arguments takes it; a value one of its choices (--backend perf|cachegrind) offers them. */
+/**
+ * One flag as _arguments takes it; a value one of its choices (--backend perf|cachegrind) offers
+ * them. A long flag's value may follow an `=` in the same word, as commander takes it
+ * (`--backend=perf`, `--output=run.txt`): its name ends `=` (_arguments' `-optname=`: the next
+ * word, or after `=`), where `--backend=<Tab>` had offered nothing, though bash and fish offer
+ * the value there.
+ */
 function flagSpec(flag: CompletionFlag): string {
   const value = flag.value === null ? '' : flag.choices.length > 0 ? `:value:${choiceAction(flag.choices)}` : VALUE_SPECS[flag.value];
   const spec = `[${escapeSpec(flag.description)}]${value}`;
-  if (flag.names.length === 1) return quoteZsh(`${flag.names[0]}${spec}`);
-  // '(-e --events)'{-e,--events}'[…]': the braces outside the quotes, so that zsh expands them
+  const names = flag.names.map((name) => (flag.value !== null && name.startsWith('--') ? `${name}=` : name));
+  if (names.length === 1) return quoteZsh(`${names[0]}${spec}`);
+  // '(-e --events)'{-e,--events=}'[…]': the braces outside the quotes, so that zsh expands them
   // into one spec a name (inside, _arguments took the braces for the option's name); the list
   // ahead says that either name, once given, rules out both
-  return `${quoteZsh(`(${flag.names.join(' ')})`)}{${flag.names.join(',')}}${quoteZsh(spec)}`;
+  return `${quoteZsh(`(${flag.names.join(' ')})`)}{${names.join(',')}}${quoteZsh(spec)}`;
 }
 
 /**

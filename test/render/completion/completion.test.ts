@@ -52,10 +52,11 @@ describe('completion scripts', () => {
     ]);
     expect(words(completeInZsh(script, 'perfcell --debug c', dir))).toEqual(['cells', 'check']);
     // -e and --events are one flag: each is offered with the description, and neither once one is given
+    // (_arguments lists --events, whose value may follow an =, after the flags without one)
     expect(completeInZsh(script, 'perfcell cells -', dir)).toEqual([
       { word: '-e', description: `${hostile}` },
-      { word: '--events', description: `${hostile}` },
       { word: '--json', description: 'one JSON document' },
+      { word: '--events', description: `${hostile}` },
     ]);
     expect(completeInZsh(script, 'perfcell cells -e cache -', dir)).toEqual([{ word: '--json', description: 'one JSON document' }]);
     expect(completeInZsh(script, 'perfcell kernel ', dir)).toEqual([
