@@ -242,22 +242,6 @@ describe('defaults: flag > environment > config file > built-in', () => {
     expect(typed.stderr).toMatch(/drop --no-perf, or drop -e/);
   });
 
-  // A README pass: events set once (PERFCELL_EVENTS, .perfcellrc.json) stand in for -e, yet perf's
-  // refusal of one said 'drop it from -e', a flag the user never typed
-  it('names the default an unknown event came from as the place to drop it, not -e', () => {
-    const env = perfcell(['run', '--', 'true'], { env: { PERFCELL_EVENTS: 'bogus-ev' } });
-    expect(env.exitCode).toBe(1);
-    expect(env.stderr.trim()).toBe("error: unknown perf event 'bogus-ev' (see perf list, or drop it from PERFCELL_EVENTS)");
-    const cwd = folder();
-    writeFileSync(join(cwd, '.perfcellrc.json'), JSON.stringify({ events: 'page-faults,bogus-ev' }));
-    const file = perfcell(['run', '--', 'true'], { cwd });
-    expect(file.exitCode).toBe(1);
-    expect(file.stderr.trim()).toBe(`error: unknown perf event 'bogus-ev' (see perf list, or drop it from "events" in ${join(cwd, '.perfcellrc.json')})`);
-    // typed, -e is the place
-    const typed = perfcell(['run', '-e', 'bogus-ev', '--', 'true'], { env: { PERFCELL_EVENTS: 'page-faults' } });
-    expect(typed.stderr.trim()).toBe("error: unknown perf event 'bogus-ev' (see perf list, or drop it from -e)");
-  });
-
   it('names the source of a bad default and the fix, exit 2', () => {
     const env = perfcell(['run', '--', 'true'], { env: { PERFCELL_INTERVAL: '5' } });
     expect(env.exitCode).toBe(2);
