@@ -30,3 +30,13 @@ export function parseUnhandledInstruction(log: string): UnhandledInstruction | u
   const where = message === -1 ? undefined : /^(?:==\d+==)?\s+at (.+)$/.exec(lines[message + 1] ?? '')?.[1];
   return { bytes, location: where?.trim() ?? null };
 }
+
+/**
+ * The command a valgrind log says it ran (its `Command:` line), as valgrind writes it: spaces and
+ * backslashes within an argument escaped with a backslash, so arguments stay apart; undefined
+ * where the log has none (cut before it).
+ * @example parseLogCommand('==7== Command: /usr/bin/sh -c /bin/kill\\ -9\\ $$\n') // '/usr/bin/sh -c /bin/kill\\ -9\\ $$'
+ */
+export function parseLogCommand(log: string): string | undefined {
+  return /^==\d+== Command: (.*)$/m.exec(log)?.[1]?.trim();
+}

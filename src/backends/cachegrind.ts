@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LaunchError } from '../session/exec-failure.ts';
 import { mergeCachegrindProfiles, parseCachegrind, type CachegrindProfile } from '../../parsers/cachegrind.ts';
-import { parseUnhandledInstruction, type UnhandledInstruction } from '../../parsers/valgrind-log.ts';
+import { parseLogCommand, parseUnhandledInstruction, type UnhandledInstruction } from '../../parsers/valgrind-log.ts';
 import type { CountersReport } from '../session/report.ts';
 import { CachegrindError } from './cachegrind-error.ts';
 import { countersFromCachegrind } from './cachegrind-counters.ts';
@@ -53,6 +53,12 @@ export interface CachegrindRun {
    * that forks and execs, as a shell does, starts each exec'd program's counts afresh).
    */
   readonly forkedProcesses: number;
+  /**
+   * The commands of the processes valgrind started that had written no counts when the program
+   * ended (a log, no output file), as their logs name them: killed by SIGKILL, which gives valgrind
+   * no time to write them, or left running; the totals leave them out. Empty where none.
+   */
+  readonly unfinishedCommands: readonly string[];
   /**
    * The first instruction valgrind could not decode, in any process it started: it raised SIGILL in
    * the program there, which a native run may not (valgrind lacks some instructions); null where none.
@@ -192,8 +198,17 @@ export async function runUnderCachegrind(
     try {
       outFiles = await readOutFiles(tempDir);
     } catch (error: unknown) {
+      // a SIGKILL (kill -9, the OOM killer) ends valgrind before it can write: its log then has no
+      // error, and the line read as the reason was its banner's (`warning: L3 cache found, …`)
+      if (outcome.signal !== null) {
+        throw new CachegrindError(
+          'VALGRIND_FAILED',
+          `valgrind was killed by ${outcome.signal} before cachegrind wrote its counts, so there are none (end it with SIGINT or SIGTERM, after which cachegrind writes them)`,
+          { cause: error },
+        );
+      }
       const reason = await firstLogLine(tempDir, mainPid);
-      const status = outcome.signal ?? `exit ${outcome.code}`;
+      const status = `exit ${outcome.code}`;
       throw new CachegrindError(
         'VALGRIND_FAILED',
         // the whole command, pasteable: without its arguments (`./rowcol` for `./rowcol col 1024`) it ran another program
@@ -209,6 +224,7 @@ export async function runUnderCachegrind(
       counters: countersFromCachegrind(profile),
       profile,
       forkedProcesses: outFiles.forkedProcesses,
+      unfinishedCommands: outFiles.unfinishedCommands,
       unhandledInstruction: await findUnhandledInstruction(tempDir),
     };
   } finally {
@@ -241,6 +257,8 @@ interface OutFiles {
   readonly texts: string[];
   /** Output files without a log of their own: children forked without exec (--child-silent-after-fork). */
   readonly forkedProcesses: number;
+  /** The commands of the processes with a log and no output file (unfinished), the first started first. */
+  readonly unfinishedCommands: string[];
 }
 
 /** The processes' output files, and how many were forked without exec; throws (ENOENT) where there is none. */
@@ -253,7 +271,18 @@ async function readOutFiles(folder: string): Promise<OutFiles> {
     .sort((a, b) => a - b);
   if (pids.length === 0) throw Object.assign(new Error(`no ${OUT_PREFIX}PID file in ${folder}`), { code: 'ENOENT' });
   const texts = await Promise.all(pids.map((pid) => fsPromises.readFile(join(folder, `${OUT_PREFIX}${pid}`), 'utf8')));
-  return { texts, forkedProcesses: pids.filter((pid) => !names.includes(`${LOG_PREFIX}${pid}${LOG_SUFFIX}`)).length };
+  // valgrind writes a process's log as it starts and its output file as it ends: a log alone is a
+  // process that never ended (a SIGKILL's) or had not yet, whose counts were lost without a word
+  // (a QA pass: a shell whose sleep was killed with kill -9 read 649,312 D refs, 752,660 where the sleep ended)
+  const unfinished = names
+    .filter((name) => name.startsWith(LOG_PREFIX) && name.endsWith(LOG_SUFFIX))
+    .map((name) => ({ name, pid: Number(name.slice(LOG_PREFIX.length, -LOG_SUFFIX.length)) }))
+    .filter(({ name, pid }) => Number.isInteger(pid) && !names.includes(`${OUT_PREFIX}${pid}`) && name === `${LOG_PREFIX}${pid}${LOG_SUFFIX}`)
+    .sort((a, b) => a.pid - b.pid);
+  const unfinishedCommands = await Promise.all(
+    unfinished.map(async ({ name, pid }) => parseLogCommand(await fsPromises.readFile(join(folder, name), 'utf8')) ?? `process ${pid}`),
+  );
+  return { texts, forkedProcesses: pids.filter((pid) => !names.includes(`${LOG_PREFIX}${pid}${LOG_SUFFIX}`)).length, unfinishedCommands };
 }
 
 /**

@@ -125,7 +125,7 @@ async function runCachegrind(command: readonly string[], options: MeasureOptions
     memory: { ...unknownMemory, peakMethod: 'none' },
     cpu: { systemMeanPct: null, singleMaxPct: null, perCpuPct: [], userS: null, systemS: null },
     counters: result.counters,
-    warnings: ['counts are from cachegrind\'s simulated caches and the time is under valgrind (20-100× slower than native)', ...forkedWarning(result.forkedProcesses), ...unhandledWarning(result.unhandledInstruction)],
+    warnings: ['counts are from cachegrind\'s simulated caches and the time is under valgrind (20-100× slower than native)', ...forkedWarning(result.forkedProcesses), ...unfinishedWarning(result.unfinishedCommands), ...unhandledWarning(result.unhandledInstruction)],
   };
 }
 
@@ -138,6 +138,17 @@ function forkedWarning(count: number): string[] {
   if (count === 0) return [];
   const processes = count === 1 ? 'a process forked without exec' : `${count} processes forked without exec`;
   return [`${processes}: cachegrind starts such a child with its parent's counts so far, so the totals count those twice (run the child's work as a program of its own to count it alone)`];
+}
+
+/**
+ * The processes that had written no counts when the program ended: killed by SIGKILL (valgrind
+ * writes them as a process ends, and a SIGKILL gives it no time to) or left running. The totals
+ * leave them out: a shell whose child was killed with kill -9 read its own counts alone, in silence.
+ */
+function unfinishedWarning(commands: readonly string[]): string[] {
+  if (commands.length === 0) return [];
+  const processes = commands.length === 1 ? 'a process' : `${commands.length} processes`;
+  return [`${processes} had written no cachegrind counts when the program ended, so the totals leave them out: killed by SIGKILL, which gives valgrind no time to write them, or left running (${commands.join('; ')})`];
 }
 
 /**

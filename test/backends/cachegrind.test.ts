@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -35,6 +35,7 @@ describe.runIf(runsWith('valgrind', canRun, 'the runUnderCachegrind tests'))('ru
   let exiter: string;
   let forker: string;
   let undecodable: string;
+  let killPath: string;
   let output: { stdout: string; stderr: string; open(): ['ignore', number, number]; close(): void };
 
   beforeAll(() => {
@@ -65,6 +66,8 @@ describe.runIf(runsWith('valgrind', canRun, 'the runUnderCachegrind tests'))('ru
     undecodable = join(dir, 'undecodable');
     writeFileSync(`${undecodable}.c`, 'int main(void) { __asm__ volatile(".byte 0x0f, 0x38, 0xcb, 0xd1"); return 0; }\n');
     execFileSync('cc', ['-O2', '-static', '-o', undecodable, `${undecodable}.c`], { timeout: 60_000 });
+    // procps's kill, not the shell's builtin: a program of its own, which valgrind can skip
+    killPath = (process.env['PATH'] ?? '').split(':').map((folder) => join(folder, 'kill')).find((file) => existsSync(file)) ?? '/bin/kill';
     let fds: number[] = [];
     output = {
       stdout: join(dir, 'stdout.txt'),
@@ -184,6 +187,35 @@ describe.runIf(runsWith('valgrind', canRun, 'the runUnderCachegrind tests'))('ru
     const crashed = await runUnderCachegrind(exiter, ['segv'], { outDir, stdio });
     expect(crashed).toMatchObject({ exitCode: null, signal: 'SIGSEGV', unhandledInstruction: null });
     expect(totalOf(crashed, 'I refs')).toBeGreaterThan(0);
+    expect(readdirSync(outDir)).toEqual([]);
+  }, 120_000);
+
+  // A QA pass: a process killed by SIGKILL writes no counts (valgrind writes them as it ends), and
+  // the totals left it out without a word. `kill` runs natively (not under valgrind), as a shell's
+  // kill from outside would: valgrind writes the counts of a process that SIGKILLs itself.
+  it('names a process that had written no counts when the program ended (killed by SIGKILL), which the totals leave out', async () => {
+    const run = await runUnderCachegrind('/bin/sh', ['-c', `sh -c "${killPath} -9 \\$\\$"; exit 0`], {
+      outDir,
+      stdio: ['ignore', 'ignore', 'ignore'],
+      valgrindArgs: ['--trace-children-skip=*/kill'],
+    });
+    expect(run).toMatchObject({ exitCode: 0, signal: null, forkedProcesses: 0 });
+    expect(run.unfinishedCommands).toEqual([expect.stringMatching(new RegExp(`^\\S*/sh -c ${killPath}\\\\ -9\\\\ \\$\\$$`))]);
+    const whole = await runUnderCachegrind('/bin/sh', ['-c', 'sh -c "exit 0"; exit 0'], { outDir, stdio: ['ignore', 'ignore', 'ignore'] });
+    expect(whole.unfinishedCommands).toEqual([]);
+    expect(readdirSync(outDir)).toEqual([]);
+  }, 120_000);
+
+  // A QA pass: it said `valgrind wrote no cachegrind output (SIGKILL: warning: L3 cache found,
+  // using its data for the LL simulation.); run valgrind --tool=cachegrind sleep 5 to see why`.
+  it('says the program was killed by SIGKILL before cachegrind wrote its counts, not a banner line as the reason', async () => {
+    await expect(
+      runUnderCachegrind('/bin/sh', ['-c', `${killPath} -9 $$`], { outDir, stdio: ['ignore', 'ignore', 'ignore'], valgrindArgs: ['--trace-children-skip=*/kill'] }),
+    ).rejects.toMatchObject({
+      name: 'CachegrindError',
+      code: 'VALGRIND_FAILED',
+      message: 'valgrind was killed by SIGKILL before cachegrind wrote its counts, so there are none (end it with SIGINT or SIGTERM, after which cachegrind writes them)',
+    });
     expect(readdirSync(outDir)).toEqual([]);
   }, 120_000);
 

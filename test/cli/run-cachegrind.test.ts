@@ -75,6 +75,18 @@ describe.runIf(runsWith('valgrind', hasValgrind, 'the cachegrind run tests'))('p
     expect(shell.stderr).not.toContain('forked without exec');
   });
 
+  // A QA pass: a shell whose child was killed with kill -9 (by another process, env's kill: valgrind
+  // writes the counts of one that SIGKILLs itself, the shell's builtin) reported the shell's counts alone, without a word.
+  it('warns of a process killed by SIGKILL before cachegrind wrote its counts, naming it, and only there', async () => {
+    const killed = await perfcell(['run', '--backend', 'cachegrind', '--', 'sh', '-c', 'sh -c "env kill -9 \\$\\$"; exit 0']);
+    expect(killed.exitCode).toBe(0);
+    const warnings = killed.stderr.split('\n').filter((line) => line.includes('no cachegrind counts'));
+    expect(warnings).toEqual([expect.stringMatching(/^warning: a process had written no cachegrind counts when the program ended, so the totals leave them out: killed by SIGKILL, which gives valgrind no time to write them, or left running \(\S*\/sh -c env\\ kill\\ -9\\ \$\$\)$/)]);
+    const whole = await perfcell(['run', '--backend', 'cachegrind', '--', 'sh', '-c', 'sh -c "exit 0"; exit 0']);
+    expect(whole.exitCode).toBe(0);
+    expect(whole.stderr).not.toContain('no cachegrind counts');
+  });
+
   // A QA pass: compare's failure hint sent the user to `perfcell run -- PROG`, natively, where the
   // program ran fine; the SIGILL was valgrind's, which only a run under cachegrind explains
   it('compare: an alternative valgrind cannot run is to be run alone under cachegrind', async () => {

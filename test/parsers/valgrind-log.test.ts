@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseUnhandledInstruction } from '../../parsers/valgrind-log.ts';
+import { parseLogCommand, parseUnhandledInstruction } from '../../parsers/valgrind-log.ts';
 
 const readSample = (name: string) => readFileSync(join(import.meta.dirname, '../../samples/cachegrind', name), 'utf8');
 
@@ -23,5 +23,18 @@ describe('parseUnhandledInstruction', () => {
     const log = readSample('sha256rnds2.unhandled.valgrind.log');
     const cut = log.slice(0, log.indexOf('==', log.indexOf('unhandled instruction bytes')));
     expect(parseUnhandledInstruction(cut)).toEqual({ bytes: '0xF 0x38 0xCB 0xD1 0x31 0xC0 0xC3 0x66 0xF 0x1F', location: null });
+  });
+});
+
+describe('parseLogCommand', () => {
+  it('reads the command a recorded log ran, and a shell line as valgrind escapes it', () => {
+    expect(parseLogCommand(readSample('rowcol-row-64.dynamic.valgrind.log'))).toBe('./rowcol row 64');
+    expect(parseLogCommand('==27312== Parent PID: 27286\n==27312== Command: /usr/bin/sh -c /bin/kill\\ -9\\ $$\n')).toBe('/usr/bin/sh -c /bin/kill\\ -9\\ $$');
+  });
+
+  it('finds none in a log cut before its Command line', () => {
+    const log = readSample('rowcol-row-64.dynamic.valgrind.log');
+    expect(parseLogCommand(log.slice(0, log.indexOf('Command:')))).toBeUndefined();
+    expect(parseLogCommand('')).toBeUndefined();
   });
 });
