@@ -32,8 +32,8 @@ export interface CachegrindRunOptions {
   readonly stdio?: readonly [StdioTarget, StdioTarget, StdioTarget];
   /** Aborting kills valgrind and its program (SIGTERM) and rejects with the AbortError. */
   readonly abortSignal?: AbortSignal;
-  /** Called once valgrind has been spawned (the caller may close descriptors it passed in `stdio`). */
-  readonly onSpawn?: () => void;
+  /** Called once valgrind has been spawned, with its pid (the caller may close descriptors it passed in `stdio`). */
+  readonly onSpawn?: (pid: number | undefined) => void;
 }
 
 export interface CachegrindRun {
@@ -172,7 +172,7 @@ export async function runUnderCachegrind(
       });
       // valgrind's own pid: the shell of keepingIgnoredOnExec and Debian's valgrind script exec it
       mainPid = child.pid;
-      options.onSpawn?.();
+      options.onSpawn?.(child.pid);
       // Node emits 'error' (not found, aborted) and then 'close'; wait for 'close' so the child is gone.
       child.on('error', (error) => {
         spawnError ??= error;

@@ -10,6 +10,7 @@ import { shellQuote } from '../render/shell-quote.ts';
 import { emptyProgramError } from './exec-failure.ts';
 import { openProgramFiles } from './program-files.ts';
 import { programStdio } from './program-stdio.ts';
+import { forwardInterruptions, holdInterruptions, settleStopAfterEnd } from './interruption.ts';
 import { checkMeasureOptions, checkMeasureTarget } from './check-options.ts';
 import { recordMark, type CommandMarks } from '../repl/command-marks.ts';
 import type { CountingSwitch } from '../perf/controller.ts';
@@ -108,10 +109,27 @@ async function runCachegrind(command: readonly string[], options: MeasureOptions
   // read the run's end (a 2.7 s run of sleep 2 said it started 2.7 s after it had)
   const startedAt = new Date().toISOString();
   let result: Awaited<ReturnType<typeof runUnderCachegrind>>;
+  // SIGINT, SIGTERM and SIGHUP go on to valgrind, which passes them to its program, as the gated
+  // run passes them to its program: unforwarded, a `kill` of perfcell alone left the run going to
+  // its end (30 s of `sleep 30`, exit 0), while perfcell said it had passed it on. The library's
+  // hold, as run-ungated.ts's: measure() in a script passes the signal on to it once the run has ended.
+  const releaseSignals = holdInterruptions({ isLibrary: true });
+  let valgrindPid: number | undefined;
+  const stopForwarding = forwardInterruptions(() => valgrindPid);
   try {
-    result = await runUnderCachegrind(file, args, { stdio: programStdio(options, files), onSpawn: () => files.spawned(), ...(options.programEnvironment === undefined ? {} : { env: options.programEnvironment }) });
+    result = await runUnderCachegrind(file, args, {
+      stdio: programStdio(options, files),
+      onSpawn: (pid) => {
+        valgrindPid = pid;
+        files.spawned();
+      },
+      ...(options.programEnvironment === undefined ? {} : { env: options.programEnvironment }),
+    });
+    await settleStopAfterEnd(result.signal);
   } finally {
+    stopForwarding();
     files.close();
+    releaseSignals();
   }
   const unknownMemory = { rssBeforeBytes: null, rssAfterBytes: null, usedBytes: null, peakRssBytes: null, peakAboveFinalBytes: null } as const;
   return {

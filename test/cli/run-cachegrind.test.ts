@@ -87,6 +87,25 @@ describe.runIf(runsWith('valgrind', hasValgrind, 'the cachegrind run tests'))('p
     expect(whole.stderr).not.toContain('no cachegrind counts');
   });
 
+  // A QA pass: `kill PERFCELL` (a SIGTERM to perfcell alone, not its group) was passed on to the
+  // gated program, never to valgrind: the run went on to its end, 30 s, exit 0, and perfcell
+  // still said 'interrupted by SIGTERM; passed it on to the program (exit code 0)'.
+  it('passes a SIGTERM sent to perfcell alone on to valgrind and its program, as under perf', async () => {
+    const started = performance.now();
+    const run = execa(process.execPath, [cliPath, 'run', '--backend', 'cachegrind', '--', 'sh', '-c', 'echo ready; exec sleep 30'], { reject: false, env: { NO_COLOR: '1' }, timeout: 25_000, forceKillAfterDelay: 1_000 });
+    await new Promise<void>((resolve) => run.stdout?.on('data', (data: Buffer) => (data.toString().includes('ready') ? resolve() : undefined)));
+    // valgrind reads its command's symbols after the exec: let it reach sleep's wait
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    run.kill('SIGTERM');
+    const result = await run;
+    expect(result.timedOut).toBe(false);
+    expect(performance.now() - started).toBeLessThan(20_000);
+    // the program died of perfcell's signal, so perfcell dies of it too (a shell reads 143), as under perf
+    expect(result.signal).toBe('SIGTERM');
+    expect(result.stderr).toMatch(/ran under valgrind in [\d.]+s \(counts simulated by cachegrind; RAM and CPU not measured: they would be valgrind's\), killed by SIGTERM$/m);
+    expect(result.stderr.trimEnd().split('\n').at(-1)).toBe('perfcell: interrupted by SIGTERM; passed it on to the program (killed by SIGTERM)');
+  }, 40_000);
+
   // A QA pass: compare's failure hint sent the user to `perfcell run -- PROG`, natively, where the
   // program ran fine; the SIGILL was valgrind's, which only a run under cachegrind explains
   it('compare: an alternative valgrind cannot run is to be run alone under cachegrind', async () => {
