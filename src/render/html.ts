@@ -100,8 +100,14 @@ export function renderReportsHtml(
   return renderHtmlReport({ title, sections: reports.map((report) => ({ kind: 'command', report })), ...options }, assets);
 }
 
-function chartSlots(count: number, firstChart: number): string {
-  if (count === 0) return '<p class="empty">no time series to chart (too short for a perf interval, or no counters)</p>';
+/** Why a report has no chart: cachegrind counts once, at the end (its runs read 'too short for a perf interval', however long they ran). */
+const NO_SERIES_TEXT = {
+  perf: 'no time series to chart (too short for a perf interval, or no counters)',
+  cachegrind: 'no time series to chart (cachegrind counts once, as the program ends; RAM is not measured under valgrind)',
+} as const;
+
+function chartSlots(count: number, firstChart: number, backend: 'perf' | 'cachegrind' = 'perf'): string {
+  if (count === 0) return `<p class="empty">${NO_SERIES_TEXT[backend]}</p>`;
   const slots = Array.from({ length: count }, (_, index) => `<div class="chart" id="chart-${firstChart + index}"></div>`);
   return `<div class="charts">${slots.join('')}</div>`;
 }
@@ -114,7 +120,7 @@ function reportSection(report: CommandReport, charts: readonly ChartSpec[], firs
   const html = `<section class="report" data-kind="${kind}">
 <h2>${escapeHtml(report.label)}</h2>
 ${command}<pre class="text">${escapeHtml(renderReportText(report))}</pre>
-${warnings === '' ? '' : `<ul class="warnings">${warnings}</ul>\n`}${chartSlots(charts.length, firstChart)}
+${warnings === '' ? '' : `<ul class="warnings">${warnings}</ul>\n`}${chartSlots(charts.length, firstChart, report.counters.backend === 'cachegrind' ? 'cachegrind' : 'perf')}
 </section>`;
   return { html, charts };
 }

@@ -114,6 +114,26 @@ describe('renderHtmlReport', () => {
     expect(chartData(html)).toEqual([]);
   });
 
+  // A QA pass: a run under cachegrind said 'too short for a perf interval, or no counters'
+  // beside its counters, however long it ran; cachegrind counts once, as the program ends, and no RSS is read under valgrind.
+  it('says a cachegrind report has no time series because cachegrind counts once, at the end', () => {
+    const { rssSeries: _unused, ...base } = report();
+    const simulated: CommandReport = {
+      ...base,
+      counters: {
+        ...base.counters,
+        backend: 'cachegrind',
+        simulated: true,
+        intervalMs: null,
+        events: [{ event: 'D1 misses', unit: '', status: 'counted', total: 296692, countedSeconds: null, perSecond: null, samples: [], min: null, max: null, lowestRunningPct: null }],
+      },
+    };
+    const html = renderReportsHtml('t', [simulated], {}, assets);
+    expect(html).toContain('<p class="empty">no time series to chart (cachegrind counts once, as the program ends; RAM is not measured under valgrind)</p>');
+    expect(html).not.toContain('too short for a perf interval');
+    expect(chartData(html)).toEqual([]);
+  });
+
   it('numbers charts across sections so each slot gets its own spec', () => {
     const html = renderHtmlReport(
       {
