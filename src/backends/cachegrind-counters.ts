@@ -21,6 +21,19 @@ export const CACHEGRIND_EVENTS: ReadonlyArray<{ readonly event: string; readonly
 ];
 
 /**
+ * Every cachegrind report's note: of the backend, not of one program, so compare says it once
+ * unnamed, even where one alternative's runs alone have it (the other's failed or were cut short:
+ * it read `'./rowcol row 64 1': counts are from cachegrind's simulated caches …`, as if the other's
+ * were not).
+ */
+export const CACHEGRIND_NOTE = "counts are from cachegrind's simulated caches and the time is under valgrind (20-100× slower than native)";
+
+/** Whether a warning is CACHEGRIND_NOTE. */
+export function isCachegrindNote(warning: string): boolean {
+  return warning === CACHEGRIND_NOTE;
+}
+
+/**
  * The two counts each derived metric divides under cachegrind, numerator first, as perf's are in
  * session/counters.ts RATIO_COUNTS: a run's report and `run -r`'s ratios of the means both take
  * them from here. No IPC: cachegrind counts no cycles.

@@ -4,6 +4,7 @@ import { isMultiplexNote } from '../session/counters.ts';
 import { isDefaultEventsNote } from '../perf/default-events.ts';
 import { isUngatedWarning } from '../session/run-ungated.ts';
 import { isGaveUpNote } from '../session/perf-gave-up.ts';
+import { isCachegrindNote } from '../backends/cachegrind-counters.ts';
 import { mergeRunWarnings } from './repeat-warnings.ts';
 
 /**
@@ -13,7 +14,7 @@ import { mergeRunWarnings } from './repeat-warnings.ts';
  * said which. A warning every alternative had stays as it is; so does one
  * that names its alternative already (`'sh -c …' left 1 process running`), and one this process
  * says once, under whichever report comes first (the default events', the missing exec gate's,
- * perf given up on). Within one alternative, runs' warnings that differ only in their figures
+ * perf given up on, cachegrind's). Within one alternative, runs' warnings that differ only in their figures
  * merge as `run -r`'s do. Multiplexing notes and notes of processes left running pass through
  * unnamed, for their own merges (one line for all).
  * @example nameAlternativeNotes([[['forked'], ['forked']], [[]]], ['a', 'b']) // ["'a': forked"]
@@ -36,7 +37,7 @@ export function nameAlternativeNotes(runsByAlternative: ReadonlyArray<ReadonlyAr
 }
 
 function isOncePerProcess(warning: string): boolean {
-  return isDefaultEventsNote(warning) || isUngatedWarning(warning) || isGaveUpNote(warning);
+  return isDefaultEventsNote(warning) || isUngatedWarning(warning) || isGaveUpNote(warning) || isCachegrindNote(warning);
 }
 
 function passesThrough(warning: string): boolean {

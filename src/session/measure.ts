@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.ts';
 import { runUnderCachegrind } from '../backends/cachegrind.ts';
+import { CACHEGRIND_NOTE } from '../backends/cachegrind-counters.ts';
 import { runProgram, untilGatesExit } from './run-program.ts';
 import { measureNestedProgram, openSelfWindowLabel, overlapError, prepareWindow } from './window.ts';
 import { untilEndedLaunchersExit } from '../perf/perf-group-launcher.ts';
@@ -143,7 +144,7 @@ async function runCachegrind(command: readonly string[], options: MeasureOptions
     memory: { ...unknownMemory, peakMethod: 'none' },
     cpu: { systemMeanPct: null, singleMaxPct: null, perCpuPct: [], userS: null, systemS: null },
     counters: result.counters,
-    warnings: ['counts are from cachegrind\'s simulated caches and the time is under valgrind (20-100× slower than native)', ...forkedWarning(result.forkedProcesses), ...unfinishedWarning(result.unfinishedCommands), ...unhandledWarning(result.unhandledInstruction)],
+    warnings: [CACHEGRIND_NOTE, ...forkedWarning(result.forkedProcesses), ...unfinishedWarning(result.unfinishedCommands), ...unhandledWarning(result.unhandledInstruction)],
   };
 }
 

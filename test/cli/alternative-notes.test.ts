@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nameAlternativeNotes } from '../../src/cli/alternative-notes.ts';
+import { CACHEGRIND_NOTE } from '../../src/backends/cachegrind-counters.ts';
 
 const FORKED = "a process forked without exec: cachegrind starts such a child with its parent's counts so far, so the totals count those twice (run the child's work as a program of its own to count it alone)";
 const DEFAULTS = 'no hardware counters here (perf counts none of cycles: no PMU exposed, as in most VMs), so the default events are page-faults, context-switches; for hardware counts see perfcell doctor';
@@ -23,6 +24,12 @@ describe("nameAlternativeNotes: compare's warnings, named by the alternatives th
     expect(nameAlternativeNotes([[[gaveUp], []], [[], []]], ['a', 'b'])).toEqual([gaveUp]);
     expect(nameAlternativeNotes([[["'a' left 1 process running after it ended"]], [[]]], ['a', 'b'])).toEqual(["'a' left 1 process running after it ended"]);
     expect(nameAlternativeNotes([[[MULTIPLEXED], [MULTIPLEXED]], [[]]], ['a', 'b'])).toEqual([MULTIPLEXED, MULTIPLEXED]);
+  });
+
+  // A QA pass: where the other alternative failed on its first run, the backend's note read
+  // "'./rowcol row 64 1': counts are from cachegrind's simulated caches …", as if the other's were not.
+  it("cachegrind's note is the backend's, said once unnamed, where one alternative's runs alone have it", () => {
+    expect(nameAlternativeNotes([[[CACHEGRIND_NOTE]], [[]]], ['./rowcol row 64 1', './crash s'])).toEqual([CACHEGRIND_NOTE]);
   });
 
   it('a single alternative names none', () => {
