@@ -4,6 +4,7 @@
  *   perfcell-exec GATE_FD REPORT_FD COMMAND [ARG...]
  *   perfcell-exec GATE_FD REPORT_FD - [no-early-perf]
  *   perfcell-exec --die-with PID COMMAND [ARG...]
+ *   perfcell-exec --die-with-plain PID COMMAND [ARG...]
  *   perfcell-exec --perf-group PID TICKS PERF [ARG...]
  *   perfcell-exec --perf-group-early PID
  *   perfcell-exec --preload-plan PERF
@@ -17,6 +18,10 @@
  * checked after the prctl: a parent that died before it leaves nothing to run. (The kernel clears
  * the setting for a COMMAND with file capabilities, e.g. a perf given cap_perfmon by setcap.) Where COMMAND
  * cannot be executed: "perfcell-exec: COMMAND: not found" (or the error) on stderr, exit 127 (126).
+ *
+ * "--die-with-plain PID COMMAND [ARG...]": the same for a program that is not perf, exec'd as it
+ * is (no library in its LD_PRELOAD): valgrind under --backend cachegrind, which is the program's
+ * process, so a perfcell killed with SIGKILL took neither it nor the program down.
  *
  * "--perf-group PID TICKS PERF [ARG...]": starts the long-lived perfs that share the windows over
  * PID (perfcell's own process: cells) at once, or the one perf of a REPL line or notebook cell (a
@@ -615,6 +620,17 @@ static void exec_dying_with(pid_t parent, char **argv) {
   _exit(error == ENOENT ? 127 : 126);
 }
 
+/* "--die-with-plain PID COMMAND [ARG...]" (see the top of this file). Never returns. */
+static void exec_plain_dying_with(pid_t parent, char **argv) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(125);
+  execvp(argv[0], argv);
+  int error = errno;
+  if (error == ENOENT) fprintf(stderr, "perfcell-exec: %s: not found\n", argv[0]);
+  else fprintf(stderr, "perfcell-exec: %s: %s\n", argv[0], strerror(error));
+  _exit(error == ENOENT ? 127 : 126);
+}
+
 #define MAX_GROUP 16
 
 /*
@@ -888,6 +904,7 @@ static int early_perf_group(pid_t parent) {
 int main(int argc, char **argv) {
   take_inherited_ignored();
   if (argc >= 4 && strcmp(argv[1], "--die-with") == 0) exec_dying_with((pid_t)atol(argv[2]), argv + 3);
+  if (argc >= 4 && strcmp(argv[1], "--die-with-plain") == 0) exec_plain_dying_with((pid_t)atol(argv[2]), argv + 3);
   if (argc >= 5 && strcmp(argv[1], "--perf-group") == 0) return launch_perf_group((pid_t)atol(argv[2]), argv[3], argv + 4);
   if (argc == 3 && strcmp(argv[1], "--perf-group-early") == 0) return early_perf_group((pid_t)atol(argv[2]));
   if (argc == 3 && strcmp(argv[1], "--preload-plan") == 0) return print_preload_plan(argv[2]);

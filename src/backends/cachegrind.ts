@@ -11,6 +11,7 @@ import { CachegrindError } from './cachegrind-error.ts';
 import { countersFromCachegrind } from './cachegrind-counters.ts';
 import { findExecutable } from './find-executable.ts';
 import { keepingIgnoredOnExec } from '../session/ignored-signals.ts';
+import { plainDyingWithPerfcell } from '../perf/die-with-perfcell.ts';
 import { shellQuote } from '../render/shell-quote.ts';
 import { noFolderCode, noRoomCode, noRoomFix, noRoomText, probeRoom } from '../temp-room.ts';
 
@@ -163,14 +164,16 @@ export async function runUnderCachegrind(
     let mainPid: number | undefined;
     const outcome = await new Promise<ChildOutcome>((resolve) => {
       let spawnError: ChildOutcome['error'];
-      const started = keepingIgnoredOnExec(valgrindPath, valgrindArgs, env);
+      const ignoring = keepingIgnoredOnExec(valgrindPath, valgrindArgs, env);
+      // valgrind is the program's process: it dies with perfcell, as run's gate ends its program
+      const started = plainDyingWithPerfcell(ignoring.file, ignoring.args, env['PATH']);
       const child = spawn(started.file, started.args, {
         cwd,
         env,
         stdio: [...(options.stdio ?? ['inherit', 'inherit', 'inherit'])],
         ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }),
       });
-      // valgrind's own pid: the shell of keepingIgnoredOnExec and Debian's valgrind script exec it
+      // valgrind's own pid: the gate, the shell of keepingIgnoredOnExec and Debian's valgrind script exec it
       mainPid = child.pid;
       options.onSpawn?.(child.pid);
       // Node emits 'error' (not found, aborted) and then 'close'; wait for 'close' so the child is gone.

@@ -34,6 +34,20 @@ export function dyingWithPerfcell(file: string, args: readonly string[], path: s
   return { file: gate, args: ['--die-with', String(process.pid), file, ...args] };
 }
 
+/**
+ * `file ARGS` as spawned so that the kernel kills it (SIGKILL) when this process dies, for a
+ * program that is not perf: the gate's --die-with-plain form, which execs it as it is (no library
+ * in its LD_PRELOAD); else `file ARGS` as they are. valgrind under --backend cachegrind is spawned
+ * so: it is the program's process, and a perfcell killed with SIGKILL left it running to its end
+ * (and its output folder in TMPDIR), where run's gate ends the program it started.
+ * @example plainDyingWithPerfcell('valgrind', ['--tool=cachegrind', 'ls']) // { file: '/…/dist/perfcell-exec', args: ['--die-with-plain', '1234', 'valgrind', '--tool=cachegrind', 'ls'] }
+ */
+export function plainDyingWithPerfcell(file: string, args: readonly string[], path: string | undefined = process.env['PATH']): { file: string; args: string[] } {
+  const gate = execHelper();
+  if (gate === null || !isOnPath(file, path)) return { file, args: [...args] };
+  return { file: gate, args: ['--die-with-plain', String(process.pid), file, ...args] };
+}
+
 /** Whether execvp would find an executable file `file` (a name with a slash: that path). */
 export function isOnPath(file: string, path: string | undefined): boolean {
   if (file.includes('/')) return isExecutableFile(file);

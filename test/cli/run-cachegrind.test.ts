@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,6 +104,29 @@ describe.runIf(runsWith('valgrind', hasValgrind, 'the cachegrind run tests'))('p
     expect(result.signal).toBe('SIGTERM');
     expect(result.stderr).toMatch(/ran under valgrind in [\d.]+s \(counts simulated by cachegrind; RAM and CPU not measured: they would be valgrind's\), killed by SIGTERM$/m);
     expect(result.stderr.trimEnd().split('\n').at(-1)).toBe('perfcell: interrupted by SIGTERM; passed it on to the program (killed by SIGTERM)');
+  }, 40_000);
+
+  // A QA pass: valgrind, the program's process, ran on to its end after perfcell was killed with
+  // SIGKILL (30 s of `sleep 30`), where run's gate ends the program it started (README, Ctrl-C).
+  it('valgrind and its program die with a perfcell killed by SIGKILL', async () => {
+    const marker = `sleep 29.${process.pid % 1000}`;
+    const survivors = () => spawnSync('pgrep', ['-f', `valgrind.*${marker}$`], { encoding: 'utf8' }).stdout.trim();
+    const run = execa(process.execPath, [cliPath, 'run', '--backend', 'cachegrind', '--', 'sh', '-c', `echo ready; exec ${marker}`], { reject: false, env: { NO_COLOR: '1' }, timeout: 25_000 });
+    try {
+      await new Promise<void>((resolve) => run.stdout?.on('data', (data: Buffer) => (data.toString().includes('ready') ? resolve() : undefined)));
+      // valgrind's exec into sleep renames the process for a moment: seen running first
+      for (let tries = 0; tries < 100 && survivors() === ''; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(survivors()).not.toBe('');
+      const exited = new Promise((resolve) => run.once('exit', resolve));
+      run.kill('SIGKILL');
+      // its exit, not its streams' end: a valgrind left running holds them open
+      await exited;
+      for (let tries = 0; tries < 40 && survivors() !== ''; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(survivors()).toBe('');
+    } finally {
+      for (const pid of survivors().split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
+      await run;
+    }
   }, 40_000);
 
   // A QA pass: compare's failure hint sent the user to `perfcell run -- PROG`, natively, where the
