@@ -108,10 +108,11 @@ describe.runIf(runsWith('valgrind', hasValgrind, 'the cachegrind run tests'))('p
 
   // A QA pass: valgrind, the program's process, ran on to its end after perfcell was killed with
   // SIGKILL (30 s of `sleep 30`), where run's gate ends the program it started (README, Ctrl-C).
+  // TMPDIR is the test's folder: the dead perfcell leaves valgrind's output folder there.
   it('valgrind and its program die with a perfcell killed by SIGKILL', async () => {
     const marker = `sleep 29.${process.pid % 1000}`;
     const survivors = () => spawnSync('pgrep', ['-f', `valgrind.*${marker}$`], { encoding: 'utf8' }).stdout.trim();
-    const run = execa(process.execPath, [cliPath, 'run', '--backend', 'cachegrind', '--', 'sh', '-c', `echo ready; exec ${marker}`], { reject: false, env: { NO_COLOR: '1' }, timeout: 25_000 });
+    const run = execa(process.execPath, [cliPath, 'run', '--backend', 'cachegrind', '--', 'sh', '-c', `echo ready; exec ${marker}`], { reject: false, env: { NO_COLOR: '1', TMPDIR: dir }, timeout: 25_000 });
     try {
       await new Promise<void>((resolve) => run.stdout?.on('data', (data: Buffer) => (data.toString().includes('ready') ? resolve() : undefined)));
       // valgrind's exec into sleep renames the process for a moment: seen running first
