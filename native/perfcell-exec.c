@@ -607,24 +607,17 @@ static void run_child(char **argv, FILE *out, int gate, const int release[2], in
   _exit(errno == ENOENT ? 127 : 126);
 }
 
-/* "--die-with PID COMMAND [ARG...]" (see the top of this file). Never returns. */
-static void exec_dying_with(pid_t parent, char **argv) {
+/* "--die-with PID COMMAND [ARG...]" and "--die-with-plain …" (see the top of this file). Never returns. */
+static void exec_dying_with(pid_t parent, char **argv, int plain) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(125);
-  /* perf with the library that lets perfcell nudge it, where it can take it */
-  struct early_perf plan;
-  exec_perf(&plan, plan_nudged_perf(&plan, argv[0]), argv);
-  int error = errno;
-  if (error == ENOENT) fprintf(stderr, "perfcell-exec: %s: not found\n", argv[0]);
-  else fprintf(stderr, "perfcell-exec: %s: %s\n", argv[0], strerror(error));
-  _exit(error == ENOENT ? 127 : 126);
-}
-
-/* "--die-with-plain PID COMMAND [ARG...]" (see the top of this file). Never returns. */
-static void exec_plain_dying_with(pid_t parent, char **argv) {
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != parent) _exit(125);
-  execvp(argv[0], argv);
+  if (plain) {
+    execvp(argv[0], argv);
+  } else {
+    /* perf with the library that lets perfcell nudge it, where it can take it */
+    struct early_perf plan;
+    exec_perf(&plan, plan_nudged_perf(&plan, argv[0]), argv);
+  }
   int error = errno;
   if (error == ENOENT) fprintf(stderr, "perfcell-exec: %s: not found\n", argv[0]);
   else fprintf(stderr, "perfcell-exec: %s: %s\n", argv[0], strerror(error));
@@ -903,8 +896,8 @@ static int early_perf_group(pid_t parent) {
 
 int main(int argc, char **argv) {
   take_inherited_ignored();
-  if (argc >= 4 && strcmp(argv[1], "--die-with") == 0) exec_dying_with((pid_t)atol(argv[2]), argv + 3);
-  if (argc >= 4 && strcmp(argv[1], "--die-with-plain") == 0) exec_plain_dying_with((pid_t)atol(argv[2]), argv + 3);
+  if (argc >= 4 && strcmp(argv[1], "--die-with") == 0) exec_dying_with((pid_t)atol(argv[2]), argv + 3, 0);
+  if (argc >= 4 && strcmp(argv[1], "--die-with-plain") == 0) exec_dying_with((pid_t)atol(argv[2]), argv + 3, 1);
   if (argc >= 5 && strcmp(argv[1], "--perf-group") == 0) return launch_perf_group((pid_t)atol(argv[2]), argv[3], argv + 4);
   if (argc == 3 && strcmp(argv[1], "--perf-group-early") == 0) return early_perf_group((pid_t)atol(argv[2]));
   if (argc == 3 && strcmp(argv[1], "--preload-plan") == 0) return print_preload_plan(argv[2]);

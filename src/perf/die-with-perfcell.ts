@@ -29,9 +29,7 @@ export function execHelper(): string | null {
  * @example dyingWithPerfcell('perf', ['stat', '-p', '42']) // { file: '/…/dist/perfcell-exec', args: ['--die-with', '1234', 'perf', 'stat', '-p', '42'] }
  */
 export function dyingWithPerfcell(file: string, args: readonly string[], path: string | undefined = process.env['PATH']): { file: string; args: string[] } {
-  const gate = execHelper();
-  if (gate === null || !isOnPath(file, path)) return { file, args: [...args] };
-  return { file: gate, args: ['--die-with', String(process.pid), file, ...args] };
+  return throughGate('--die-with', file, args, path);
 }
 
 /**
@@ -43,9 +41,13 @@ export function dyingWithPerfcell(file: string, args: readonly string[], path: s
  * @example plainDyingWithPerfcell('valgrind', ['--tool=cachegrind', 'ls']) // { file: '/…/dist/perfcell-exec', args: ['--die-with-plain', '1234', 'valgrind', '--tool=cachegrind', 'ls'] }
  */
 export function plainDyingWithPerfcell(file: string, args: readonly string[], path: string | undefined = process.env['PATH']): { file: string; args: string[] } {
+  return throughGate('--die-with-plain', file, args, path);
+}
+
+function throughGate(form: '--die-with' | '--die-with-plain', file: string, args: readonly string[], path: string | undefined): { file: string; args: string[] } {
   const gate = execHelper();
   if (gate === null || !isOnPath(file, path)) return { file, args: [...args] };
-  return { file: gate, args: ['--die-with-plain', String(process.pid), file, ...args] };
+  return { file: gate, args: [form, String(process.pid), file, ...args] };
 }
 
 /** Whether execvp would find an executable file `file` (a name with a slash: that path). */
