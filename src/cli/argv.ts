@@ -41,6 +41,16 @@ export function saysNoPerf(argv: readonly string[]): boolean {
 }
 
 /**
+ * Whether perfcell's own options say --backend cachegrind, read from argv itself: run's lane arms
+ * no gate for it (lanes/run-early.ts), since valgrind runs the program instead.
+ * @example saysCachegrind(['node', 'perfcell', 'run', '--backend=cachegrind', '--', 'true']) // true
+ */
+export function saysCachegrind(argv: readonly string[]): boolean {
+  const own = beforeCommand(argv);
+  return own.includes('--backend=cachegrind') || own.some((word, index) => word === '--backend' && own[index + 1] === 'cachegrind');
+}
+
+/**
  * hyperfine's spellings in compare's own words, as compare takes them (other commands' argv, and
  * the words after `--`, are as given):
  * - `--shell=SHELL` is `-S SHELL` (compare's --shell takes no value, and sh is its shell);

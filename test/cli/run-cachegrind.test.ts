@@ -1,12 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandReport } from '../../src/session/report.ts';
 import { cliPath } from '../support/fixtures.ts';
-import { hasValgrind, runsWith } from '../support/tools.ts';
+import { hasStrace, hasValgrind, runsWith } from '../support/tools.ts';
 
 
 let dir = '';
@@ -208,5 +208,20 @@ describe.runIf(runsWith('valgrind', hasValgrind, 'the cachegrind run tests'))('p
     expect(document.derived.ipc).toBeNull();
     const text = await perfcell(['run', '-r', '2', '--backend', 'cachegrind', '--', rowcol, 'col', '64', '1']);
     expect(text.stderr).toMatch(/^ {2}ratios of the means: miss ratio \d+\.\d%  MPKI \d+\.\d\d$/m);
+  });
+
+  // A QA pass: run's lane armed its exec gate, a memory cgroup and a held perf for every cachegrind
+  // run (and again before each of -r's), which valgrind's runs never take
+  it.runIf(runsWith('strace', hasStrace, "the test of cachegrind's execs"))('starts no exec gate and no perf, once or with -r: valgrind runs the program', () => {
+    const trace = join(dir, 'execs.txt');
+    for (const args of [['run'], ['run', '-r', '2'], ['run', '--backend=cachegrind', '-r', '2']]) {
+      const backend = args.some((word) => word.startsWith('--backend=')) ? [] : ['--backend', 'cachegrind'];
+      const result = spawnSync('strace', ['-f', '-qq', '-e', 'trace=execve', '-o', trace, process.execPath, cliPath, ...args, ...backend, '--', 'true'], { encoding: 'utf8', timeout: 60_000 });
+      expect(result.status, result.stderr).toBe(0);
+      const execs = [...readFileSync(trace, 'utf8').matchAll(/execve\("([^"]+)", \[[^\]]*\]\S*, [^)]*\) = 0/g)].map((match) => match[1]!);
+      // the two valgrinds each through the gate's --die-with-plain, and nothing else of perfcell's
+      expect(execs.filter((file) => file.endsWith('/perfcell-exec')), args.join(' ')).toHaveLength(args.includes('-r') ? 2 : 1);
+      expect(execs.filter((file) => /\/perf$/.test(file)), args.join(' ')).toEqual([]);
+    }
   });
 });

@@ -231,10 +231,11 @@ async function measureSeries(command: readonly string[], options: MeasureOptions
     const continues = continueCount();
     // The next run's gate, as the first run's was: its held child moves into the next cgroup and its
     // perf loads (held at main()) while this run's report is made and the next run is set up. Armed
-    // the moment this program has ended, where the gate reports it (cachegrind's runs: after the
-    // report), never beside a program; a series that stops here leaves it to the lane's end.
+    // the moment this program has ended, where the gate reports it, never beside a program; a
+    // series that stops here leaves it to the lane's end. None under cachegrind: valgrind runs the
+    // program, without a gate.
     const armNext = (): void => {
-      if (round < requested) armEarlyGate(runOptions.perf !== false && runOptions.backend !== 'cachegrind');
+      if (round < requested && runOptions.backend !== 'cachegrind') armEarlyGate(runOptions.perf !== false);
     };
     try {
       if (interruption() === null) report = await measureProgram(command, runOptions, { onEnded: armNext });
