@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 // fs.promises, not node:fs/promises: Node loads it at its first use, not at every command's start
 import { promises as fsPromises } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { LaunchError } from '../session/exec-failure.ts';
+import { constants, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { launchError } from '../session/exec-failure.ts';
+import { isFolder } from '../make-folders.ts';
 import { mergeCachegrindProfiles, parseCachegrind, type CachegrindProfile } from '../../parsers/cachegrind.ts';
 import { parseLogCommand, parseUnhandledInstruction, type UnhandledInstruction } from '../../parsers/valgrind-log.ts';
 import type { CountersReport } from '../session/report.ts';
@@ -103,19 +104,16 @@ async function checkValgrind(valgrindPath: string, isGiven: boolean, cwd: string
   throw new CachegrindError('VALGRIND_NOT_FOUND', message);
 }
 
-/** A program that cannot be started: a LaunchError, so `run` exits 127 or 126 as with perf (and as timeout and env do). */
+/**
+ * A program that cannot be started: a LaunchError in the words the exec gate's failure gets under
+ * perf (exec-failure.ts), so `run` exits 127 or 126 and says the same as without cachegrind.
+ */
 async function checkProgram(file: string, cwd: string, path: string | undefined): Promise<void> {
   // valgrind reports a missing program on the program's stderr, mixed with its output; say it here instead.
   const lookup = await findExecutable(file, { cwd, path });
-  if (lookup.kind === 'missing') {
-    throw new LaunchError(
-      file.includes('/')
-        ? `${file}: no such program (check the path)`
-        : `${file}: not found on PATH (give its path, e.g. ./${file})`,
-      127,
-    );
-  }
-  if (lookup.kind === 'not executable') throw new LaunchError(`${file}: not executable (chmod +x ${lookup.path})`, 126);
+  // a folder is execvp's EACCES (`run -- /tmp`: 'it is a directory'), as it is under perf
+  if (lookup.kind === 'not executable' || (lookup.kind === 'missing' && file.includes('/') && isFolder(resolve(cwd, file)))) throw launchError(file, constants.errno.EACCES, 'Permission denied');
+  if (lookup.kind === 'missing') throw launchError(file, constants.errno.ENOENT, 'No such file or directory');
 }
 
 /**

@@ -263,15 +263,15 @@ describe.runIf(runsWith('valgrind', canRun, 'the runUnderCachegrind tests'))('ru
 
   it('says clearly when the program is missing or not executable, before starting valgrind: a launch failure, 127 or 126 as with perf', async () => {
     await expect(runUnderCachegrind('./no-such-program', [], { cwd: dir, outDir })).rejects.toThrow(
-      new LaunchError('./no-such-program: no such program (check the path)', 127),
+      new LaunchError('cannot run ./no-such-program: no such file or directory (check the name, PATH and permissions)', 127),
     );
     await expect(runUnderCachegrind('no-such-program-xyz', [], { outDir })).rejects.toThrow(
-      new LaunchError('no-such-program-xyz: not found on PATH (give its path, e.g. ./no-such-program-xyz)', 127),
+      new LaunchError('cannot run no-such-program-xyz: no such file or directory (check the name, PATH and permissions)', 127),
     );
     // still a UsageError to callers that only tell misuse apart (compare)
     await expect(runUnderCachegrind('no-such-program-xyz', [], { outDir })).rejects.toBeInstanceOf(UsageError);
     await expect(runUnderCachegrind(`${exiter}.c`, [], { outDir })).rejects.toThrow(
-      new LaunchError(`${exiter}.c: not executable (chmod +x ${exiter}.c)`, 126),
+      new LaunchError(`cannot run ${exiter}.c: permission denied (make it executable: chmod +x ${exiter}.c)`, 126),
     );
     expect(readdirSync(outDir)).toEqual([]);
   }, 60_000);

@@ -29,16 +29,22 @@ describe('run --backend cachegrind: what cannot be launched', () => {
     }
   });
 
-  it.runIf(runsWith('valgrind', hasValgrind, 'the cachegrind launch-status test'))('a program not found exits 127, one not runnable 126, as with perf', async () => {
+  it.runIf(runsWith('valgrind', hasValgrind, 'the cachegrind launch-status test'))('a program not found exits 127, one not runnable 126, in the words run says them in under perf', async () => {
     const notFound = await perfcell(['run', '--backend', 'cachegrind', '--', join(dir, 'no-such-program')]);
-    expect(notFound.stderr).toBe(`error: ${join(dir, 'no-such-program')}: no such program (check the path)`);
+    expect(notFound.stderr).toBe(`error: cannot run ${join(dir, 'no-such-program')}: no such file or directory (check the name, PATH and permissions)`);
     expect(notFound.exitCode).toBe(127);
     const script = join(dir, 'script.sh');
     writeFileSync(script, '#!/bin/sh\n', { mode: 0o644 });
     const notRunnable = await perfcell(['run', '--backend', 'cachegrind', '--json', '--', script]);
-    expect(notRunnable.stderr).toBe(`error: ${script}: not executable (chmod +x ${script})`);
+    expect(notRunnable.stderr).toBe(`error: cannot run ${script}: permission denied (make it executable: chmod +x ${script})`);
     expect(notRunnable.exitCode).toBe(126);
     expect(notRunnable.stdout).toBe('');
+    // A QA pass: cachegrind had words of its own ('x: not found on PATH (give its path…)', 'x: no such
+    // program', and a folder was 'no such program', 127): each now reads as run's under perf does
+    for (const program of ['no-such-program-xyz', script, dir]) {
+      const [cachegrind, perf] = await Promise.all([perfcell(['run', '--backend', 'cachegrind', '--', program]), perfcell(['run', '--no-perf', '--', program])]);
+      expect([cachegrind.exitCode, cachegrind.stderr], program).toEqual([perf.exitCode, perf.stderr]);
+    }
     const empty = await perfcell(['run', '--backend', 'cachegrind', '--', '']);
     expect(empty.stderr).toBe('error: cannot run a program with an empty name (the word after -- is ""; give a program, e.g. perfcell run -- ls)');
     expect(empty.exitCode).toBe(127);
