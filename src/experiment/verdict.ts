@@ -127,6 +127,15 @@ export function isClearOfOne(center: number, halfWidth: number, decimals: number
   return Number((printed - spread).toFixed(decimals)) > 1 || Number((printed + spread).toFixed(decimals)) < 1;
 }
 
+/**
+ * Whether a tested comparison has no point ratio to print: A's mean is not clear of 0 (a linear
+ * ratio without its interval), where the verdict gives the lower end or no factor, and the ratio
+ * line and the Relative column leave out the point ratio ('228×' beside 'no factor') as it does.
+ */
+export function isPointRatioLeftOut(comparison: { readonly ratio: RatioEstimate; readonly welch: unknown }): boolean {
+  return comparison.ratio.scale === 'linear' && comparison.ratio.interval === null && comparison.welch !== null;
+}
+
 /** "95%", "98.75%": an interval's confidence. */
 export function formatConfidence(confidence: number): string {
   return `${Number((confidence * 100).toPrecision(4))}%`;

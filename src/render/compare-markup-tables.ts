@@ -3,7 +3,7 @@ import type { MetricResult } from '../experiment/analyze.ts';
 import type { CompareDocument } from '../experiment/compare-document.ts';
 import { runCountsText } from './compare-run-counts.ts';
 import type { Comparison, RunSummary } from '../experiment/statistics.ts';
-import { formatBounds, isClearOfOne, isNearlySymmetric } from '../experiment/verdict.ts';
+import { formatBounds, isClearOfOne, isNearlySymmetric, isPointRatioLeftOut } from '../experiment/verdict.ts';
 import { displayScale } from './metric-units.ts';
 import { describeParameters } from '../../parsers/parameter-list.ts';
 import { namedVerdict } from './named-verdict.ts';
@@ -62,13 +62,15 @@ function floorNumber(mean: number | null, divisor: number, decimals: number): ((
 /**
  * "1.52 ± 0.03" (B ÷ A ± half its interval), or where the interval is lopsided around the ratio
  * (see isNearlySymmetric), or a significant ratio's ± would read as reaching 1 (see isClearOfOne),
- * the interval itself, "1.89 (1.13–3.16)"; "1.00" for the first, "2.00" for a rate (no interval).
+ * the interval itself, "1.89 (1.13–3.16)"; "1.00" for the first, "2.00" for a rate (no interval);
+ * "–" where the verdict gives no factor (see isPointRatioLeftOut).
  */
 function relativeCell(comparison: Comparison | undefined, isFirst: boolean): string {
   if (isFirst) return '1.00';
   const value = comparison?.ratio.ratio ?? null;
-  if (value === null) return '–';
-  const interval = comparison?.ratio.interval ?? null;
+  // A's mean not clear of 0: the verdict gives no factor or its lower end, not this ratio
+  if (comparison === undefined || value === null || isPointRatioLeftOut(comparison)) return '–';
+  const interval = comparison.ratio.interval;
   if (interval === null) return value.toFixed(2);
   if (!isNearlySymmetric(value, interval.low, interval.high)) return `${value.toFixed(2)} (${formatBounds(interval.low, interval.high)})`;
   let decimals = interval.halfWidth > 0 && interval.halfWidth < 0.005 ? 3 : 2;

@@ -5,7 +5,7 @@ import { describeParameters } from '../../parsers/parameter-list.ts';
 import { runCountsText } from './compare-run-counts.ts';
 import type { CompareDocument } from '../experiment/compare-document.ts';
 import type { Comparison, RunSummary } from '../experiment/statistics.ts';
-import { formatBounds, formatConfidence, formatPValue, formatRatioNumber } from '../experiment/verdict.ts';
+import { formatBounds, formatConfidence, formatPValue, formatRatioNumber, isPointRatioLeftOut } from '../experiment/verdict.ts';
 import { noiseFloorCostLine } from '../experiment/compare-cost.ts';
 import { alignColumns } from './align-columns.ts';
 import { fitTable, wrapLines } from './compare-fit.ts';
@@ -236,10 +236,7 @@ function renderMetric(result: MetricResult, width: number | undefined, unitS: nu
 export function comparisonLine(comparison: Comparison): string {
   const { ratio, welch } = comparison;
   const parts: string[] = [];
-  // Tested on the values with no interval: A's mean is not clear of 0, and the verdict gives the
-  // lower end or no factor; the point ratio ('228×' beside 'no factor') is left out as it is there.
-  const isUnbounded = ratio.scale === 'linear' && ratio.interval === null && welch !== null;
-  if (ratio.ratio !== null && !isUnbounded) {
+  if (ratio.ratio !== null && !isPointRatioLeftOut(comparison)) {
     const interval = ratio.interval === null ? '' : ` (${formatConfidence(ratio.interval.confidence)} CI ${formatBounds(ratio.interval.low, ratio.interval.high)})`;
     // beside an interval clear of 1, a ratio that does not print as 1 (it read '1.00× (95% CI 1.004–1.01)')
     const isClearOfOne = ratio.interval !== null && (ratio.interval.low > 1 || ratio.interval.high < 1);

@@ -154,4 +154,21 @@ describe('renderCompareMarkdown: the Relative column', () => {
     expect(second.results[0]!.comparisons[0]!.verdict).toBe('b is 1.031× ± 0.026 slower; p = 0.028');
     expect(relative(second)).toBe('1.031 ± 0.026 |');
   });
+
+  // A review of 19f15ed: the ratio line left out the point ratio where A's mean is not clear of 0,
+  // as the verdict does, and the Relative column still printed it: '125.00' above 'no factor', and
+  // '10.00' above 'at least 3.07×' (markdown, asciidoc and orgmode share the column)
+  it("leaves out the point ratio the verdict leaves out, where the first's mean is not clear of 0", () => {
+    const switches = (values: readonly number[]) => values.map((value, index) => ({ durationS: 0.01 + (index % 3) * 1e-4, 'context-switches': value }));
+    const relative = (document: ReturnType<typeof documentOfRuns>) => {
+      const section = renderCompareMarkdown(document).split('### context-switches')[1]!;
+      return section.split('\n').find((line) => line.startsWith('| `b`'))!.split(' | ').at(-1);
+    };
+    const noFactor = documentOfRuns(switches([-1000, 1000, 0, 500, -300]), switches([5000, 5100, 4900, 5000, 5000]));
+    expect(noFactor.results[1]!.comparisons[0]!.verdict).toBe("b has more context-switches than a (a's mean context-switches is not clear of 0: no factor); p < 0.001");
+    expect(relative(noFactor)).toBe('– |');
+    const atLeast = documentOfRuns(switches([0, 0, 0, 0, 0, 0, 0, 0, 0, 1]), switches([1, 1, 1, 1, 1, 1, 1, 1, 1, 1]));
+    expect(atLeast.results[1]!.comparisons[0]!.verdict).toBe("b has at least 3.07× more context-switches (95% CI 3.07–∞: a's mean context-switches is not clear of 0); p < 0.001");
+    expect(relative(atLeast)).toBe('– |');
+  });
 });
