@@ -162,7 +162,8 @@ export function ackTimeoutMs(): number {
 /**
  * Why PERFCELL_PERF_ACK_TIMEOUT_S cannot be used, naming the fix; null where it is unset, empty
  * or a number of seconds ackTimeoutMs takes as it is. The commands refuse it before they start
- * (main.ts): `abc`, `0` or `-1` had been taken for 5 s without a word.
+ * (main.ts), and so do the library's entries (session/check-options.ts): `abc`, `0` or `-1` had
+ * been taken for 5 s without a word.
  * @example ackTimeoutProblem({ PERFCELL_PERF_ACK_TIMEOUT_S: 'abc' })
  *   // "PERFCELL_PERF_ACK_TIMEOUT_S: give a number of seconds > 0 and ≤ 2147483, e.g. 10 (or unset it for 5 s), not 'abc'"
  */

@@ -1,5 +1,6 @@
 import { eventListProblem, splitEventList } from '../../parsers/event-list.ts';
 import { UsageError } from '../errors.ts';
+import { ackTimeoutProblem } from '../perf/control-channel.ts';
 import { toolEventProblem } from '../perf/tool-events.ts';
 import { INTERVAL_MS, PID, SECONDS_ABOVE_ZERO, SECONDS_FROM_ZERO, wholeNumberFrom, type ValueRule } from './option-rules.ts';
 
@@ -57,6 +58,7 @@ function checkNames(name: 'events' | 'metricGroups', value: unknown, example: st
 
 /** The options every measurement takes (MeasureOptions), from measure(), and the library's runProgram() and prepareWindow() (src/library-entries.ts). */
 export function checkMeasureOptions(options: unknown): void {
+  refuseAckTimeout(options);
   if (options === undefined) return;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new UsageError(`options must be an object, e.g. { events: ['page-faults'] }, not ${shown(options)}`);
@@ -72,6 +74,18 @@ export function checkMeasureOptions(options: unknown): void {
   check('programStdout', given['programStdout'], oneOf(['inherit', 'stderr', 'null', 'pipe'], true));
   check('programStdin', given['programStdin'], oneOf(['inherit', 'null'], true));
   check('programEnvironment', given['programEnvironment'], ENVIRONMENT);
+}
+
+/**
+ * PERFCELL_PERF_ACK_TIMEOUT_S that perf could not wait by, where the options start perf: the
+ * commands refuse it before they start (cli/main.ts), and the library took 'abc', 0 or -1 for 5 s
+ * without a word.
+ */
+function refuseAckTimeout(options: unknown): void {
+  const given = (typeof options === 'object' && options !== null ? options : {}) as Record<string, unknown>;
+  if (given['perf'] === false || given['backend'] === 'cachegrind') return;
+  const problem = ackTimeoutProblem();
+  if (problem !== null) throw new UsageError(problem);
 }
 
 /** timeit's options (IPython's %timeit: runs, minTime, warmup, loops) and the perf ones it takes. */

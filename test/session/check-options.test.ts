@@ -165,6 +165,41 @@ describe('the parsers\' and aggregators\' values (JavaScript callers)', () => {
   });
 });
 
+// A review of c7379a7: the commands refuse a PERFCELL_PERF_ACK_TIMEOUT_S perf cannot wait by
+// before anything runs (cli/main.ts), and the README says so; the library read the same variable
+// and took 'abc', 0 or -1 for 5 s without a word
+describe('a PERFCELL_PERF_ACK_TIMEOUT_S perf cannot wait by', () => {
+  const ackProblem = (text: string) =>
+    usage(`PERFCELL_PERF_ACK_TIMEOUT_S: give a number of seconds > 0 and ≤ 2147483, e.g. 10 (or unset it for 5 s), not '${text}'`);
+  const withAckTimeout = async <T>(text: string, call: () => Promise<T>): Promise<T> => {
+    const before = process.env['PERFCELL_PERF_ACK_TIMEOUT_S'];
+    process.env['PERFCELL_PERF_ACK_TIMEOUT_S'] = text;
+    try {
+      return await call();
+    } finally {
+      if (before === undefined) delete process.env['PERFCELL_PERF_ACK_TIMEOUT_S'];
+      else process.env['PERFCELL_PERF_ACK_TIMEOUT_S'] = before;
+    }
+  };
+
+  it('is refused by the entries that start perf, before anything runs; perf: false starts none to wait for', async () => {
+    let ran = 0;
+    const fn = () => { ran++; };
+    for (const text of ['abc', '0', '-1', '1e9']) {
+      expect(await withAckTimeout(text, () => refusal(() => perfcell.measure(fn)))).toEqual(ackProblem(text));
+    }
+    expect(await withAckTimeout('abc', () => refusal(() => perfcell.measure(fn, { events: ['page-faults'] })))).toEqual(ackProblem('abc'));
+    expect(await withAckTimeout('abc', () => refusal(() => perfcell.runProgram(['true'])))).toEqual(ackProblem('abc'));
+    expect(await withAckTimeout('abc', () => refusal(() => perfcell.timeit(fn, { runs: 1, loops: 1 })))).toEqual(ackProblem('abc'));
+    expect(await withAckTimeout('abc', () => refusal(() => perfcell.compareInProcess({ a: fn, b: fn }, { runs: 2 })))).toEqual(ackProblem('abc'));
+    expect(await withAckTimeout('abc', () => refusal(() => perfcell.attachToProcess(process.pid, { durationS: 0.1 })))).toEqual(ackProblem('abc'));
+    expect(ran).toBe(0);
+    expect(await withAckTimeout('abc', () => refusal(() => perfcell.measure(fn, { perf: false })))).toBe('resolved');
+    expect(await withAckTimeout('abc', () => refusal(() => perfcell.runProgram(['true'], { perf: false })))).toBe('resolved');
+    expect(ran).toBe(1);
+  });
+});
+
 describe('a perfPath that is not there', () => {
   // A QA pass: the refusal named PERFCELL_PERF ('unset PERFCELL_PERF'), which was not set
   it('is named as the perfPath option, for a function and a program', async () => {
