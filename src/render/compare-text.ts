@@ -242,13 +242,15 @@ export function comparisonLine(comparison: Comparison): string {
     const isClearOfOne = ratio.interval !== null && (ratio.interval.low > 1 || ratio.interval.high < 1);
     parts.push(`${formatRatioNumber(ratio.ratio, isClearOfOne)}×${interval}`);
   }
-  if (welch !== null) parts.push(formatPValue(welch.pValue, comparison.testAlpha));
   // The p-value and the interval are already in the line: leave them out of the verdict.
   const withoutP = comparison.verdict
     .replace(/; p [<=] [\d.]+$/, '')
     .replace(/ \(p [<=] [\d.]+\)$/, '')
     .replace(/; p [<=] [\d.]+\)$/, ')');
   const verdict = ratio.interval === null ? withoutP : withoutP.replace(/ \([\d.]+% CI [^)]*\)/, '');
+  // one the verdict keeps, beside its Holm-corrected alpha ('(p = 0.036 > α 0.0125, …)'), is said there alone
+  const pValue = welch === null ? null : formatPValue(welch.pValue, comparison.testAlpha);
+  if (pValue !== null && !verdict.includes(`${pValue} `)) parts.push(pValue);
   return `${comparison.alternativeName} / ${comparison.baselineName}: ${parts.join(', ')}${parts.length === 0 ? '' : ': '}${verdict}`;
 }
 

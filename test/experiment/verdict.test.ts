@@ -175,6 +175,16 @@ describe("formatVerdict: a baseline whose mean is not clear of 0 (Fieller's set 
     expect(comparisonLine(small)).toBe('b / a: 1.005× (95% CI 1.004–1.01), p < 0.001: no meaningful difference (0.5%, under the 1% minimum effect)');
     expect(comparisonLine(atLeast)).toBe("b / a: p < 0.001: b has at least 3.07× more context-switches (95% CI 3.07–∞: a's mean context-switches is not clear of 0)");
   });
+
+  // A review of 19f15ed: a p the verdict keeps beside Holm's alpha was said twice, 'p = 0.036: no
+  // significant difference (p = 0.036 > α 0.0125, Holm-corrected)'
+  it('the ratio line says a p the verdict keeps beside its Holm-corrected alpha once, there', () => {
+    const a = { name: 'a', values: [10, 11, 9, 10.5, 9.5, 10.2] };
+    const b = { name: 'b', values: [11, 12, 10, 11.5, 10.5, 11.2] };
+    const corrected = compareRuns(a, b, { kind: 'amount', noun: 'RAM used' }, { testAlpha: 0.0125, role: 'secondary' });
+    expect(corrected.verdict).toBe('no significant difference (p = 0.036 > α 0.0125, Holm-corrected)');
+    expect(comparisonLine(corrected)).toBe('b / a: 1.10× (98.75% CI 0.976–1.24): no significant difference (p = 0.036 > α 0.0125, Holm-corrected)');
+  });
 });
 
 describe('formatVerdict: a p-value close to the alpha it was tested at', () => {
