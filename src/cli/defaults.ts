@@ -120,7 +120,8 @@ const SETTINGS = ['events', 'interval'] as const;
  * every command measured at the default 100 ms.
  */
 function refuseUnknownSettings(settings: object, path: string): void {
-  const unknown = Object.keys(settings).find((key) => !(SETTINGS as readonly string[]).includes(key));
+  // JSON's conventions for what no program reads: a "//" comment (npm's), an editor's "$schema"
+  const unknown = Object.keys(settings).find((key) => !(SETTINGS as readonly string[]).includes(key) && !key.startsWith('//') && key !== '$schema');
   if (unknown === undefined) return;
   const meant = closestNames(unknown, SETTINGS)[0];
   const fix = meant === undefined ? `remove it: perfcell's settings are ${SETTINGS.map((key) => `"${key}"`).join(' and ')}` : `did you mean "${meant}"?`;

@@ -272,6 +272,11 @@ describe('defaults: flag > environment > config file > built-in', () => {
     const zero = perfcell(['run', '--', 'touch', marker], { cwd });
     expect([zero.exitCode, zero.stderr]).toEqual([2, `error: "interval" in ${join(cwd, 'package.json')} ("perfcell" key): give a whole number of milliseconds ≥ 10, e.g. -I 100\n`]);
     expect(existsSync(marker)).toBe(false);
+    // JSON's own conventions for what no program reads stay allowed: a "//" comment, an editor's "$schema"
+    writeFileSync(join(cwd, '.perfcellrc.json'), JSON.stringify({ '//': 'the cache runs', $schema: 'https://example.org/s.json', interval: 50 }));
+    const commented = perfcell(['run', '--no-perf', '--', 'touch', marker], { cwd });
+    expect([commented.exitCode, commented.stderr]).toEqual([0, expect.stringContaining('touch')]);
+    expect(existsSync(marker)).toBe(true);
   });
 
   // a QA pass: an event perf refused from PERFCELL_EVENTS or the file said "drop it from -e", a
