@@ -4,6 +4,15 @@ import { locateRejectedEvent, splitEventList } from './perf-errors-event.ts';
 /** The fix an event perf refuses names on the command line (-e); the REPL and the kernel say it in their terms (repl/dot-commands.ts refusedEvents). */
 export const DROP_FROM_EVENTS = 'drop it from -e';
 
+/**
+ * A message's fix `drop it from -e` naming another list: the REPL's, the library's, or where
+ * events set once came from (events-source.ts).
+ * @example dropFromList("unknown perf event 'x' (see perf list, or drop it from -e)", 'events') // "unknown perf event 'x' (see perf list, or drop it from events)"
+ */
+export function dropFromList(message: string, list: string): string {
+  return message.replaceAll(`${DROP_FROM_EVENTS})`, `drop it from ${list})`);
+}
+
 /** Why perf failed, as one lower-case line that names the cause and the fix. */
 export interface PerfProblem {
   readonly code: PerfErrorCode;

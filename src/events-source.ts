@@ -1,4 +1,4 @@
-import { DROP_FROM_EVENTS } from '../parsers/perf-errors.ts';
+import { dropFromList } from '../parsers/perf-errors.ts';
 
 /**
  * Where the events of the command that runs came from, when no -e was typed: PERFCELL_EVENTS, or
@@ -29,6 +29,5 @@ export function eventListName(): string {
  *   // with PERFCELL_EVENTS noted: "unknown perf event 'bogus' (see perf list, or drop it from PERFCELL_EVENTS)"
  */
 export function inEventSourceWords(message: string): string {
-  if (defaultedFrom === undefined) return message;
-  return message.replaceAll(`${DROP_FROM_EVENTS})`, `drop it from ${defaultedFrom})`);
+  return defaultedFrom === undefined ? message : dropFromList(message, defaultedFrom);
 }

@@ -1,4 +1,4 @@
-import { DROP_FROM_EVENTS } from '../parsers/perf-errors.ts';
+import { dropFromList } from '../parsers/perf-errors.ts';
 import { PerfError } from './errors.ts';
 import { DEFAULT_NOTE_CACHEGRIND } from './perf/default-events.ts';
 import { CACHEGRIND_TRY } from './session/counters.ts';
@@ -23,7 +23,7 @@ export async function inLibraryWords<T>(work: Promise<T>): Promise<T> {
 /** The error itself, reworded: a caller's handler may hold it already (measure(fn)'s error.report rides on it). */
 function sayInLibraryWords(error: PerfError): void {
   const before = error.message;
-  const after = before.replace(`${DROP_FROM_EVENTS})`, 'drop it from events)');
+  const after = dropFromList(before, 'events');
   if (after === before) return;
   error.message = after;
   // what a printed error shows: the stack was written with the first message

@@ -1,6 +1,6 @@
 import type { REPLServer } from 'node:repl';
 import { eventListProblem, expandEventPresets, splitEventList as splitEvents } from '../../parsers/event-list.ts';
-import { DROP_FROM_EVENTS } from '../../parsers/perf-errors.ts';
+import { dropFromList } from '../../parsers/perf-errors.ts';
 import { toolEventProblem } from '../perf/tool-events.ts';
 import { DEFAULT_INTERVAL_MS, resolvePerfOptions } from '../session/options.ts';
 import { INTERVAL_MS } from '../session/option-rules.ts';
@@ -117,7 +117,7 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
  *   // "unknown perf event 'bogus' (see perf list, or drop it from the list); events stay page-faults,context-switches"
  */
 export function refusedEvents(problem: string, measure: ReplMeasurement['measure']): string {
-  return `${problem.replace(`${DROP_FROM_EVENTS})`, 'drop it from the list)')}; ${keptEvents(measure)}`;
+  return `${dropFromList(problem, 'the list')}; ${keptEvents(measure)}`;
 }
 
 /** What a refused event list leaves: "events stay LIST", or "perf stays off" (the REPL's .events, the kernel's perfcell.events). */
