@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import type { CompareDocument, SavedAlternative } from '../experiment/compare-document.ts';
 import { summarizeRuns } from '../experiment/statistics.ts';
 
@@ -18,7 +19,10 @@ export interface HyperfineResult {
   readonly times: readonly number[];
   /** Each measured run's peak RSS in bytes (hyperfine 1.19's memory_usage_byte). */
   readonly memory_usage_byte: readonly (number | null)[];
-  /** Each measured run's exit code: 0, that of a failure kept under -i, null where it died of a signal. */
+  /**
+   * Each measured run's exit code: 0, that of a failure kept under -i, 128 + n where it died of
+   * signal n (as hyperfine writes it, and a shell's $? reads), null for a cell that threw.
+   */
   readonly exit_codes: readonly (number | null)[];
   /** The -L and -P values (hyperfine's, the same shape); absent without them. */
   readonly parameters?: Readonly<Record<string, string>>;
@@ -47,7 +51,10 @@ function hyperfineResult(alternative: SavedAlternative): HyperfineResult {
     memory_usage_byte: alternative.runs.map((run) => run['peakRssBytes'] ?? null),
     exit_codes: alternative.runs.map((_, index) => {
       const failure = failed.get(index + 1);
-      return failure === undefined ? 0 : failure.exitCode;
+      if (failure === undefined) return 0;
+      // hyperfine writes a run killed by a signal as its shell status (SIGKILL: 137), not null
+      const signalNumber = failure.signal === null ? undefined : (constants.signals as Record<string, number | undefined>)[failure.signal];
+      return failure.exitCode ?? (signalNumber === undefined ? null : 128 + signalNumber);
     }),
     ...(alternative.parameters === undefined ? {} : { parameters: alternative.parameters }),
   };

@@ -47,6 +47,19 @@ describe.runIf(runsWith('hyperfine', hasHyperfine, "the test of compare --export
     });
   }, 120_000);
 
+  it("writes a run kept under -i that died of a signal as hyperfine does, 128 + n (a QA pass: null)", async () => {
+    const line = ['-N', '-i', '-w', '0', '-r', '2', 'sh -c "exit 3"', 'sh -c "kill -9 $$"', 'sh -c "kill -TERM $$"'];
+    const ours = join(dir, 'signal-perfcell.json');
+    const theirs = join(dir, 'signal-hyperfine.json');
+    const perfcell = await execa(process.execPath, [cliPath, 'compare', '--no-perf', ...line, '--export-hyperfine', ours], { reject: false, timeout: 120_000, env: { NO_COLOR: '1' } });
+    expect(perfcell.exitCode, perfcell.stderr).toBe(0);
+    const hyperfine = await execa('hyperfine', [...line, '--export-json', theirs], { reject: false, timeout: 120_000 });
+    expect(hyperfine.exitCode, hyperfine.stderr).toBe(0);
+    const exitCodes = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { results: HyperfineResult[] }).results.map((result) => result.exit_codes);
+    expect(exitCodes(theirs)).toEqual([[3, 3], [137, 137], [143, 143]]);
+    expect(exitCodes(ours)).toEqual(exitCodes(theirs));
+  }, 120_000);
+
   it("takes hyperfine's own -n NAME CMD pairs, a command left unnamed named by itself, as hyperfine names them", async () => {
     const sleep = fixture('sleep-ms');
     const line = ['-N', '-w', '0', '-r', '2', '-n', 'fast', `${sleep} 1`, '-n', 'slow', `${sleep} 3`, `${sleep} 2`];

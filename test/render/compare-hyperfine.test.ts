@@ -23,16 +23,17 @@ describe("renderHyperfineJson: hyperfine's --export-json of a comparison", () =>
     expect(row?.parameters).toBeUndefined();
   });
 
-  it("gives a run kept under -i its exit code (null for a signal), and a scan's values as hyperfine's parameters", () => {
+  it("gives a run kept under -i its exit code (128 + n for signal n, as hyperfine writes it; null for a cell that threw), and a scan's values as hyperfine's parameters", () => {
     const document = rowColDocument();
     const failing = buildCompareDocument({
       ...document,
       alternatives: [
         document.alternatives[0]!,
-        { ...document.alternatives[1]!, failures: [{ phase: 'warmup', round: 1, exitCode: 9, signal: null }, { phase: 'measure', round: 2, exitCode: 3, signal: null }, { phase: 'measure', round: 5, exitCode: null, signal: 'SIGKILL' }] },
+        { ...document.alternatives[1]!, failures: [{ phase: 'warmup', round: 1, exitCode: 9, signal: null }, { phase: 'measure', round: 2, exitCode: 3, signal: null }, { phase: 'measure', round: 5, exitCode: null, signal: 'SIGKILL' }, { phase: 'measure', round: 7, exitCode: null, signal: null }] },
       ],
     });
-    expect(results(renderHyperfineJson(failing))[1]?.exit_codes).toEqual([0, 3, 0, 0, null, 0, 0, 0, 0, 0]);
+    // a QA pass: a signal's run read null, where hyperfine writes 137 for SIGKILL
+    expect(results(renderHyperfineJson(failing))[1]?.exit_codes).toEqual([0, 3, 0, 0, 137, 0, null, 0, 0, 0]);
     expect(results(renderHyperfineJson(scanDocument())).map((result) => result.parameters)).toEqual([{ n: '256' }, { n: '256' }, { n: '2048' }, { n: '2048' }]);
   });
 });
