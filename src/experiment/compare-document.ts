@@ -156,6 +156,18 @@ function isAlternative(value: unknown): value is SavedAlternative {
   return typeof name === 'string' && Array.isArray(runs) && runs.every(isRunValues);
 }
 
+function isMachine(value: unknown): value is MachineInfo {
+  if (typeof value !== 'object' || value === null) return false;
+  const { hostname, cpuModel, cpuCount, kernel, perfVersion, node } = value as Partial<Record<keyof MachineInfo, unknown>>;
+  const isTextOrNull = (entry: unknown): boolean => entry === null || typeof entry === 'string';
+  return typeof hostname === 'string' && isTextOrNull(cpuModel) && typeof cpuCount === 'number' && typeof kernel === 'string' && isTextOrNull(perfVersion) && typeof node === 'string';
+}
+
+/** Absent, or a note with its message: the one part of it a baseline's warning reads. */
+function isPartialNote(value: unknown): boolean {
+  return value === undefined || (typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string');
+}
+
 /**
  * Reads a saved comparison. Only the raw parts are trusted (format, version, machine,
  * alternatives and their runs); results are recomputed by whoever needs them.
@@ -174,8 +186,12 @@ export function parseCompareDocument(text: string, file: string): CompareDocumen
   if (document.version !== COMPARE_VERSION) {
     throw new UsageError(`${file} is perfcell-compare version ${String(document.version)}; this perfcell reads version ${COMPARE_VERSION} (upgrade perfcell, or record the baseline again)`);
   }
-  if (!Array.isArray(document.alternatives) || !document.alternatives.every(isAlternative) || typeof document.machine !== 'object') {
+  if (!Array.isArray(document.alternatives) || !document.alternatives.every(isAlternative)) {
     throw new UsageError(`${file} has no runs perfcell can read (record the baseline again with --save)`);
   }
+  // read after the runs (the machine, the date) or before them (partial): a damaged one is refused
+  // here, before the first run, not met as a TypeError once every run is done
+  const damaged = !isMachine(document.machine) ? 'machine' : typeof document.createdAt !== 'string' ? 'createdAt' : !isPartialNote(document.partial) ? 'partial' : null;
+  if (damaged !== null) throw new UsageError(`${file} is damaged: its "${damaged}" is not what perfcell writes (record the baseline again with --save)`);
   return document as CompareDocument;
 }

@@ -282,6 +282,20 @@ describe('perfcell compare: commands', () => {
     expect(missing.stderr).toBe('error: no saved comparison at nothing (save one first with --save NAME, then pass --baseline NAME)');
   });
 
+  it('refuses a saved comparison whose machine, date or partial note is damaged before the first run, with the fix (a QA pass: a TypeError after every run)', async () => {
+    const saved = await perfcell(['compare', '--names', 'x', '--runs', '2', '--warmup', '0', '--no-perf', '--save', 'whole', '--', 'true']);
+    expect(saved.exitCode, saved.stderr).toBe(0);
+    const whole = JSON.parse(readFileSync(join(dir, '.perfcell', 'whole.json'), 'utf8')) as Record<string, unknown>;
+    const log = join(dir, 'damaged-runs.log');
+    for (const [key, value] of [['machine', null], ['machine', { hostname: 'lab1' }], ['createdAt', undefined], ['partial', null]] as const) {
+      const file = join(dir, `damaged-${key}.json`);
+      writeFileSync(file, JSON.stringify({ ...whole, [key]: value }));
+      const result = await perfcell(['compare', '--names', 'x', '--runs', '2', '--warmup', '0', '--no-perf', '--baseline', file, '--', `sh -c "echo run >> ${log}"`]);
+      expect([key, result.exitCode, result.stderr]).toEqual([key, 2, `error: ${file} is damaged: its "${key}" is not what perfcell writes (record the baseline again with --save)`]);
+    }
+    expect(existsSync(log)).toBe(false);
+  });
+
   it('a command that fails stops the comparison, exit 1', async () => {
     const result = await perfcell(['compare', '--no-perf', '--', 'true', 'sh -c "exit 3"']);
     expect(result.exitCode).toBe(1);
