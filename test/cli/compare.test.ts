@@ -296,6 +296,22 @@ describe('perfcell compare: commands', () => {
     expect(existsSync(log)).toBe(false);
   });
 
+  it('says which alternatives a cut-short baseline holds no run of, and refuses one that holds none of this run\'s, before the first run (a QA pass: nothing said)', async () => {
+    // an --export-json cut short before b's first run: b is there, with runs: []
+    const file = join(dir, 'cut-before-b.json');
+    const cut = await perfcell(['compare', '--names', 'a', 'b', '--runs', '2', '--warmup', '0', '--no-perf', '--export-json', file, '--', 'true', 'sh -c "exit 1"']);
+    expect(cut.exitCode).toBe(1);
+    expect((JSON.parse(readFileSync(file, 'utf8')) as CompareDocument).alternatives.map((alternative) => [alternative.name, alternative.runs.length])).toEqual([['a', 1], ['b', 0]]);
+    const both = await perfcell(['compare', '--names', 'a', 'b', '--runs', '2', '--warmup', '0', '--no-perf', '--baseline', file, '--', 'true', 'true']);
+    expect(both.exitCode, both.stderr).toBe(0);
+    expect(both.stderr).toContain(`warning: the baseline holds no finished run of 'b' (it was cut short first); only alternatives with saved runs are compared with it`);
+    expect(both.stdout).toMatch(/against the baseline .*\n {2}a: time /);
+    const log = join(dir, 'unrun-baseline.log');
+    const onlyB = await perfcell(['compare', '--names', 'b', '--runs', '2', '--warmup', '0', '--no-perf', '--baseline', file, '--', `sh -c "echo run >> ${log}"`]);
+    expect([onlyB.exitCode, onlyB.stderr]).toEqual([2, `error: the baseline ${file} holds no finished run of 'b' (it was cut short first; record the baseline again with --save)`]);
+    expect(existsSync(log)).toBe(false);
+  });
+
   it('a command that fails stops the comparison, exit 1', async () => {
     const result = await perfcell(['compare', '--no-perf', '--', 'true', 'sh -c "exit 3"']);
     expect(result.exitCode).toBe(1);

@@ -414,7 +414,7 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
       const alternativeNames = flags.names ?? flags.cells ?? distinctNames(targets);
       const baseline = flags.baseline === undefined ? null : await loadBaseline(flags.baseline);
       if (baseline !== null) {
-        checkBaselineNames(alternativeNames, baseline.document.alternatives.map((alternative) => alternative.name), flags.baseline ?? '');
+        checkBaselineNames(alternativeNames, baseline.document.alternatives, flags.baseline ?? '');
         checkBaselineKind((baseline.document.settings as Partial<CompareSettings> | undefined) ?? {}, { backend: flags.backend, source: flags.cells === undefined ? 'commands' : 'cells' }, flags.baseline ?? '');
         // a baseline cut short holds fewer runs than it was asked for: said, as its own output said
         if (baseline.document.partial !== undefined) process.stderr.write(`warning: the baseline ${flags.baseline ?? ''} was cut short (${partialCause(baseline.document.partial)}); it holds only the runs that finished\n`);
@@ -661,6 +661,10 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
           const names = new Set(baseline.document.alternatives.map((alternative) => alternative.name));
           const unmatched = alternatives.filter((alternative) => !names.has(alternative.name)).map((alternative) => alternative.name);
           if (unmatched.length > 0) process.stderr.write(`warning: the baseline has no alternative named ${unmatched.map(quoteName).join(', ')}; only same-named alternatives are compared with it\n`);
+          // same-named, but cut short before it ran: nothing to compare with, which had gone unsaid
+          const withRuns = new Set(baseline.document.alternatives.filter((alternative) => alternative.runs.length > 0).map((alternative) => alternative.name));
+          const unrun = alternatives.filter((alternative) => names.has(alternative.name) && !withRuns.has(alternative.name)).map((alternative) => alternative.name);
+          if (unrun.length > 0) process.stderr.write(`warning: the baseline holds no finished run of ${unrun.map(quoteName).join(', ')} (it was cut short first); only alternatives with saved runs are compared with it\n`);
         }
 
         for (const warning of document.warnings) if (!warnings.includes(warning)) process.stderr.write(warningText(warning, process.stderr));
@@ -862,11 +866,17 @@ function operandsAfterDashes(command: Command): ReadonlySet<string> {
 
 /**
  * A baseline that has none of this run's names would compare nothing, and say so only after every
- * run: refused before the first, with its names.
+ * run: refused before the first, with its names. So is one whose same-named alternatives have no
+ * finished run (an --export-json cut short before they ran), which compared nothing without a word.
  */
-function checkBaselineNames(names: readonly string[], baselineNames: readonly string[], given: string): void {
-  if (names.some((name) => baselineNames.includes(name))) return;
+function checkBaselineNames(names: readonly string[], saved: readonly SavedAlternative[], given: string): void {
+  const baselineNames = saved.map((alternative) => alternative.name);
   const quoted = (list: readonly string[]): string => list.map(quoteName).join(', ');
+  const matched = names.filter((name) => baselineNames.includes(name));
+  if (matched.length > 0 && !saved.some((alternative) => matched.includes(alternative.name) && alternative.runs.length > 0)) {
+    throw new UsageError(`the baseline ${given} holds no finished run of ${quoted(matched)} (it was cut short first; record the baseline again with --save)`);
+  }
+  if (matched.length > 0) return;
   const fix = names.length <= baselineNames.length
     ? `pass --names ${shellQuote(baselineNames.slice(0, names.length))} to compare with them in order`
     : 'pass --names with names it has';
