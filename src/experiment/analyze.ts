@@ -131,6 +131,24 @@ export function outlierWarning(results: readonly MetricResult[]): string | null 
   );
 }
 
+/**
+ * The metrics (not rates, which mirror them) that this run's alternatives have and the baseline's
+ * same-named runs lack, by label: the events this run counted and the baseline did not.
+ * @example baselineLacks([{ name: 'a', runs: [{ durationS: 1, 'task-clock': 9 }] }], [{ name: 'a', runs: [{ durationS: 1 }] }]) // ['task-clock']
+ */
+export function baselineLacks(current: readonly AlternativeRuns[], baseline: readonly AlternativeRuns[]): string[] {
+  const lacking: string[] = [];
+  for (const alternative of current) {
+    const saved = baseline.find((candidate) => candidate.name === alternative.name);
+    if (saved === undefined || saved.runs.length === 0) continue;
+    for (const key of orderMetricKeys(alternative.runs)) {
+      const metric = describeMetric(key);
+      if (metric.role !== 'rate' && valuesOf(saved.runs, key).length === 0 && !lacking.includes(metric.label)) lacking.push(metric.label);
+    }
+  }
+  return lacking;
+}
+
 /** One alternative of this run against the runs of the same name in a saved baseline. */
 export interface BaselineComparison {
   readonly name: string;

@@ -312,6 +312,19 @@ describe('perfcell compare: commands', () => {
     expect(existsSync(log)).toBe(false);
   });
 
+  it.runIf(perfUsable)('says which of this run\'s events the baseline did not count, as they are left out of its comparison (a QA pass: nothing said)', async () => {
+    const saved = await perfcell(['compare', '--names', 'x', '--runs', '2', '--warmup', '0', '-e', 'page-faults', '--save', 'faults-only', '--', 'true']);
+    expect(saved.exitCode, saved.stderr).toBe(0);
+    const later = await perfcell(['compare', '--names', 'x', '--runs', '2', '--warmup', '0', '-e', 'page-faults,task-clock', '--json', '--baseline', 'faults-only', '--', 'true']);
+    expect(later.exitCode, later.stderr).toBe(0);
+    expect(later.stderr).toContain("warning: the baseline's runs have no task-clock (they counted other events, or none); only the metrics both have are compared with it");
+    const compared = (JSON.parse(later.stdout) as CompareDocument).baseline?.comparisons[0]?.metrics.map((entry) => entry.metric.key);
+    expect(compared).toContain('page-faults');
+    expect(compared).not.toContain('task-clock');
+    const same = await perfcell(['compare', '--names', 'x', '--runs', '2', '--warmup', '0', '-e', 'page-faults', '--baseline', 'faults-only', '--', 'true']);
+    expect(same.stderr).not.toContain("the baseline's runs have no");
+  });
+
   it('a command that fails stops the comparison, exit 1', async () => {
     const result = await perfcell(['compare', '--no-perf', '--', 'true', 'sh -c "exit 3"']);
     expect(result.exitCode).toBe(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeRuns, compareWithBaseline, type AlternativeRuns } from '../../src/experiment/analyze.ts';
+import { analyzeRuns, baselineLacks, compareWithBaseline, type AlternativeRuns } from '../../src/experiment/analyze.ts';
 import { describeMetric, metricsOfReport, orderMetricKeys } from '../../src/experiment/metrics.ts';
 import { analyzeRuns as analyze, outlierWarning } from '../../src/experiment/analyze.ts';
 import { compareRuns, ratioTest } from '../../src/experiment/statistics.ts';
@@ -40,6 +40,20 @@ describe('analyzeRuns', () => {
     const comparisons = compareWithBaseline(now, [row, col]);
     expect(comparisons.map((entry) => entry.name)).toEqual(['row']);
     expect(comparisons[0]?.metrics[0]?.comparison.verdict).toMatch(/^row \(now\) is 2\.\d+× ± [\d.]+ slower; p < 0\.001$/);
+  });
+});
+
+describe('baselineLacks', () => {
+  it("names the metrics this run has and the baseline's same-named runs lack, not their rates, not an alternative it has none of", () => {
+    const now = [
+      { name: 'a', runs: [{ durationS: 1, 'task-clock': 9, 'task-clock/s': 9, 'page-faults': 3 }] },
+      { name: 'b', runs: [{ durationS: 1, 'context-switches': 1 }] },
+      { name: 'new', runs: [{ durationS: 1, cycles: 5 }] },
+    ];
+    const saved = [{ name: 'a', runs: [{ durationS: 1, 'page-faults': 2 }] }, { name: 'b', runs: [] }];
+    expect(baselineLacks(now, saved)).toEqual(['task-clock']);
+    expect(baselineLacks(now, [...saved.slice(0, 1), { name: 'b', runs: [{ durationS: 2 }] }])).toEqual(['task-clock', 'context-switches']);
+    expect(baselineLacks(now.slice(0, 1), [{ name: 'a', runs: [{ durationS: 1, 'page-faults': 2, 'task-clock': 1, cycles: 1 }] }])).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UsageError } from '../../errors.ts';
 import { cellAlternatives, commandAlternatives, distinctNames, oneOrEach, shellWords, type CommandIo, planCells, prepareCellPlan, runOnce, type Measurable, type RunHooks } from '../../experiment/alternatives.ts';
-import { compareWithBaseline } from '../../experiment/analyze.ts';
+import { baselineLacks, compareWithBaseline } from '../../experiment/analyze.ts';
 import { createCellEvaluator, type CellEvaluator } from '../../experiment/cell-evaluator.ts';
 import { buildCompareDocument, type CompareDocument, type CompareSettings, type RunFailure, type SavedAlternative } from '../../experiment/compare-document.ts';
 import { costOf } from '../../experiment/compare-cost.ts';
@@ -665,6 +665,9 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
           const withRuns = new Set(baseline.document.alternatives.filter((alternative) => alternative.runs.length > 0).map((alternative) => alternative.name));
           const unrun = alternatives.filter((alternative) => names.has(alternative.name) && !withRuns.has(alternative.name)).map((alternative) => alternative.name);
           if (unrun.length > 0) process.stderr.write(`warning: the baseline holds no finished run of ${unrun.map(quoteName).join(', ')} (it was cut short first); only alternatives with saved runs are compared with it\n`);
+          // -e events the baseline did not count are left out of its comparison: said, as names are
+          const lacking = baselineLacks(alternatives, baseline.document.alternatives);
+          if (lacking.length > 0) process.stderr.write(`warning: the baseline's runs have no ${lacking.join(', ')} (they counted other events, or none); only the metrics both have are compared with it\n`);
         }
 
         for (const warning of document.warnings) if (!warnings.includes(warning)) process.stderr.write(warningText(warning, process.stderr));
