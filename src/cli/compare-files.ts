@@ -14,12 +14,23 @@ export function savePath(name: string, cwd = process.cwd()): string {
   return join(cwd, SAVE_DIR, `${name}.json`);
 }
 
-/** A baseline given as a path, or as the NAME of an earlier --save. */
+/**
+ * A baseline given as the NAME of an earlier --save, or as a path. The save comes first: --save
+ * NAME says to compare with it by `--baseline NAME`, which a file or folder of that name in the
+ * working directory (a `build` folder) had taken instead (EISDIR, or "is not JSON").
+ */
 export async function loadBaseline(fileOrName: string, cwd = process.cwd()): Promise<{ path: string; document: CompareDocument }> {
-  const candidates = [fileOrName, ...(/^[\w][\w.-]*$/.test(fileOrName) ? [join(cwd, SAVE_DIR, `${fileOrName}.json`)] : [])];
+  const candidates = [...(/^[\w][\w.-]*$/.test(fileOrName) ? [join(cwd, SAVE_DIR, `${fileOrName}.json`)] : []), fileOrName];
   const path = candidates.find((candidate) => existsSync(candidate));
   if (path === undefined) throw new UsageError(`no saved comparison at ${fileOrName} (save one first with --save NAME, then pass --baseline NAME)`);
-  return { path, document: parseCompareDocument(await fsPromises.readFile(path, 'utf8'), path) };
+  let text: string;
+  try {
+    text = await fsPromises.readFile(path, 'utf8');
+  } catch (error: unknown) {
+    const what = (error as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a folder' : `cannot be read (${(error as Error).message})`;
+    throw new UsageError(`${path} ${what}, not a saved comparison (pass a file written by perfcell compare --save or --export-json)`);
+  }
+  return { path, document: parseCompareDocument(text, path) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -323,6 +323,20 @@ describe('perfcell compare: commands', () => {
     expect(compared).not.toContain('task-clock');
     const same = await perfcell(['compare', '--names', 'x', '--runs', '2', '--warmup', '0', '-e', 'page-faults', '--baseline', 'faults-only', '--', 'true']);
     expect(same.stderr).not.toContain("the baseline's runs have no");
+  });
+
+  it('--baseline NAME reads the --save NAME even where a folder or file of that name is in the working directory, and a folder given is named as one (a QA pass: EISDIR)', async () => {
+    mkdirSync(join(dir, 'build'), { recursive: true });
+    writeFileSync(join(dir, 'notes'), 'not a comparison\n');
+    for (const name of ['build', 'notes']) {
+      const saved = await perfcell(['compare', '--names', 'x', '--runs', '2', '--warmup', '0', '--no-perf', '--save', name, '--', 'true']);
+      expect(withoutOutlierWarning(saved.stderr)).toBe(`saved to .perfcell/${name}.json (compare with it later: --baseline ${name})`);
+      const later = await perfcell(['compare', '--names', 'x', '--runs', '2', '--warmup', '0', '--no-perf', '--baseline', name, '--', 'true']);
+      expect([name, later.exitCode, withoutOutlierWarning(later.stderr)]).toEqual([name, 0, '']);
+      expect(later.stdout).toContain(`against the baseline .perfcell/${name}.json (`);
+    }
+    const folder = await perfcell(['compare', '--no-perf', '--baseline', './build', '--', 'true']);
+    expect([folder.exitCode, folder.stderr]).toEqual([2, 'error: ./build is a folder, not a saved comparison (pass a file written by perfcell compare --save or --export-json)']);
   });
 
   it('a command that fails stops the comparison, exit 1', async () => {
