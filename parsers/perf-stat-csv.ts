@@ -312,8 +312,8 @@ let foundPct = Number.NaN;
  * The field of the runtime, counted from the end (TAILS), with the running percentage after it in
  * foundPct; -1 where there is none. Where the separator is in perf's metric unit (`CPUs utilized`,
  * `of all branches` under -x' '), the unit spans fields: then the runtime is the last field, further
- * left, followed by a percentage and a metric value. Never under -x, (no unit holds a comma, and there
- * a decimal comma splits numbers instead).
+ * left, followed by a percentage and a metric value (an empty field where perf printed none of it).
+ * Never under -x, (no unit holds a comma, and there a decimal comma splits numbers instead).
  */
 function findRuntime(text: string, base: number, splitComma: boolean): number {
   const last = fieldCount;
@@ -327,9 +327,10 @@ function findRuntime(text: string, base: number, splitComma: boolean): number {
   if (splitComma) return -1;
   for (let at = 5; last - at >= base + 2; at++) {
     const pct = tailPct(text, base, last - at, 1, false);
-    // the metric: `0.935`, or under a decimal-comma locale the `0` perf keeps of `0,935`
+    // the metric: `0.935`, the `0` perf keeps of `0,935` under a decimal-comma locale, or nothing:
+    // perf's CSV printer keeps only the leading digits and points, so a nan (or negative) metric is empty
     const metricAt = last - at + 2;
-    if (!Number.isNaN(pct) && (digitsAt(text, metricAt) || Number.isFinite(parseFixedAt(text, start(metricAt), end(metricAt), 'dot')))) {
+    if (!Number.isNaN(pct) && (isEmpty(metricAt) || digitsAt(text, metricAt) || Number.isFinite(parseFixedAt(text, start(metricAt), end(metricAt), 'dot')))) {
       foundPct = pct;
       return last - at;
     }

@@ -35,6 +35,34 @@ describe("perf's own metric columns", () => {
     expect(records.some((record) => record.cgroup !== undefined)).toBe(false);
   });
 
+  // A review of the -x' ' reader: perf's CSV printer keeps only a metric's leading digits and points
+  // (print_metric_csv; the `0` of de_DE's `0,935`), so a nan metric (lkml-2025-ctshao: `nan CPUs
+  // CPUs_utilized`) is an empty field; before a unit with spaces the row read an invented cgroup
+  // '56414993 100.00  CPUs utilized' and no running percentage, where -x, reads it whole
+  it("find the runtime under -x' ' where perf left the metric empty before a unit with spaces", () => {
+    // local-perf61-vm-interval-not-counted-space's rows, task-clock's metric printed as perf prints a nan one
+    const rows = [
+      '     0.100597959 56.42 msec task-clock 56414993 100.00  CPUs utilized',
+      '     0.100597959 8310  page-faults 56425652 100.00 147.301 K/sec',
+      '     0.200866482 <not supported> msec cpu-clock:u 0 100.00  CPUs  CPUs_utilized',
+    ];
+    const expected = [
+      { time: 0.100597959, event: 'task-clock', value: 56.42, unit: 'msec', status: 'counted', runningPct: 100 },
+      { time: 0.100597959, event: 'page-faults', value: 8310, unit: '', status: 'counted', runningPct: 100 },
+      { time: 0.200866482, event: 'cpu-clock:u', value: null, unit: 'msec', status: 'not supported', runningPct: 100 },
+    ];
+    for (const metrics of [false, true]) {
+      // first (the separator found on it), after a row read already, and last without its newline
+      for (const text of [rows.join('\n'), [rows[1], rows[0], rows[2]].join('\n')]) {
+        const result = parsePerfStat(text, { metrics });
+        expect(result.skippedLines).toBe(0);
+        const records = result.records.map(({ metricValue: _value, metricUnit: _unit, ...record }) => record);
+        expect(records).toEqual(text.startsWith(rows[0] ?? '') ? expected : [expected[1], expected[0], expected[2]]);
+        expect(result.records.find((record) => record.event === 'page-faults')?.metricValue).toBe(metrics ? 147.301 : undefined);
+      }
+    }
+  });
+
   it('give the window IPC from per-interval IPCs without knowing cycles, and fold K/M/G rates', () => {
     // perf 6.1 layout: time,count,unit,event,runtime,pct,metric,metric-unit
     const text = [
