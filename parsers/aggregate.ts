@@ -456,11 +456,6 @@ class EventState {
 
 const RATE_PREFIX: Readonly<Record<string, number>> = { K: 1e3, M: 1e6, G: 1e9 };
 
-/**
- * `89.506 K/sec` → `89506 /sec`: perf picks the prefix per row, so rows compare only without it.
- * The product is taken to 15 significant digits, more than perf prints: `32.322 K/sec` read
- * 32322.000000000004 in binary floating point.
- */
 /** perf's metric summed over some rows of one event: Σ count and Σ count / metric, in the first unit seen. */
 interface MetricSum {
   unit: string | undefined;
@@ -477,6 +472,11 @@ function addMetric(sum: MetricSum, count: number | null, metric: number, printed
   sum.denominator += count / value;
 }
 
+/**
+ * `89.506 K/sec` → `89506 /sec`: perf picks the prefix per row, so rows compare only without it.
+ * The product is taken to 15 significant digits, more than perf prints: `32.322 K/sec` read
+ * 32322.000000000004 in binary floating point.
+ */
 function normalizeMetric(value: number, unit: string): PerfMetric {
   const prefixed = /^([KMG])\/sec$/.exec(unit);
   return prefixed === null ? { value, unit } : { value: Number((value * (RATE_PREFIX[prefixed[1] ?? ''] ?? 1)).toPrecision(15)), unit: '/sec' };
