@@ -212,6 +212,21 @@ describe('perfcell parse', () => {
     }
   });
 
+  // A review of 926d446: perf's header and footer were taken for --metric-only's wherever no record
+  // came, so a capture with counts read with the wrong --format or --sep, or cut after its header,
+  // was said to have been saved with --metric-only, and the fix named was to save it without
+  it('names --metric-only only where perf printed its layout and no row went unread, not for a wrong --format or a capture cut short', async () => {
+    const path = sample('local-perf61-vm-totals-en_US.human.txt');
+    for (const [given, fix] of [[['--format', 'json'], 'it was read as --format json: try --format auto'], [['--format', 'csv'], 'it was read as --format csv: try --format auto'], [['--sep', ';'], 'try --format']] as const) {
+      const result = await perfcell(['parse', ...given, path]);
+      expect([result.exitCode, result.stdout, result.stderr.split('\n').at(-1)], given.join(' ')).toEqual([1, '', `error: no perf stat counter rows in ${path} (is it the output of perf stat? ${fix})`]);
+    }
+    const text = readFileSync(path, 'utf8');
+    // a copy of it cut after its header (no counts yet, no footer)
+    const cut = await perfcell(['parse', '-'], text.slice(0, text.indexOf('task-clock') - 20));
+    expect([cut.exitCode, cut.stdout, cut.stderr]).toEqual([1, '', 'error: no perf stat counter rows in stdin (is it the output of perf stat? try --format)']);
+  });
+
   it('says a saved stderr of perf stat that failed holds perf\'s error, with its fix, rather than sending the user to --format', async () => {
     // real perf 6.1 stderr (samples/perf-errors/README.md): `perf stat -e nosuchevent true`, `perf stat -e cpu/cycles/ true`
     const cases: Array<[name: string, problem: string]> = [

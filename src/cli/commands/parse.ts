@@ -148,11 +148,13 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
   const splitter = createBoundedLineSplitter(DEFAULT_MAX_LINE_BYTES);
   let lineCount = 0;
   // perf stat's own lines seen while no record has come: an output without counts (--metric-only)
-  let hasPerfLayout = false;
+  let hasMetricOnlyLayout = false;
+  let hasPerfFooter = false;
   // the start of an input without records, for perf's own error message (perf stat's stderr saved)
   let startText = '';
   const keepStart = (line: string): void => {
-    if (!hasPerfLayout) hasPerfLayout = isPerfLayoutLine(line);
+    if (!hasMetricOnlyLayout) hasMetricOnlyLayout = isMetricOnlyLayoutLine(line);
+    if (!hasPerfFooter) hasPerfFooter = line.includes('seconds time elapsed');
     if (startText.length < PERF_ERROR_BYTES) startText += `${line}\n`;
   };
   const takeLine = (line: string): void => {
@@ -261,7 +263,9 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
   if (recordCount === 0 || (printer instanceof SummaryPrinter && printer.counterRows === 0)) {
     const perfError = recordCount === 0 ? classifyPerfStderr(startText) : undefined;
     if (perfError !== undefined) throw new Error(`no perf stat counter rows in ${name}: it holds perf's error instead, ${perfError.message}`);
-    if (hasPerfLayout && recordCount === 0) {
+    // perf's footer says it printed all it would only where no line looked like an unread row: a
+    // human capture read with --format json (or --sep ;) has the footer and rows this reader skipped
+    if (recordCount === 0 && (hasMetricOnlyLayout || (hasPerfFooter && skippedLines === 0))) {
       throw new Error(`no perf stat counter rows in ${name} (perf stat printed no counts in it, as --metric-only does for events without a metric: save its output without --metric-only)`);
     }
     const fix = options.format === 'auto' ? 'try --format' : `it was read as --format ${options.format}: try --format auto`;
@@ -273,11 +277,11 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
 const PERF_ERROR_BYTES = 16 << 10;
 
 /**
- * A line only perf stat prints, with or without counts: its header and footer, or the `time` header
- * of --metric-only (`#           time `, ` time,`), which lists no `counts` column, or -j's `{}`.
+ * A line only perf stat --metric-only prints: its `time` header under -I (`#           time `,
+ * ` time,`), which lists no `counts` column, or -j's `{}`. (Its header `Performance counter stats
+ * for` is every output's, and one cut after it has no counts either.)
  */
-function isPerfLayoutLine(line: string): boolean {
-  if (line.includes('Performance counter stats for') || line.includes('seconds time elapsed')) return true;
+function isMetricOnlyLayoutLine(line: string): boolean {
   // -j --metric-only prints an empty object where no event has a metric
   return line.trim() === '{}' || /^\s*#?\s*time\s*[^\w\s]?\s*$/.test(line);
 }
