@@ -11,7 +11,7 @@ import { shellQuote } from '../render/shell-quote.ts';
 import { emptyProgramError } from './exec-failure.ts';
 import { openProgramFiles } from './program-files.ts';
 import { programStdio } from './program-stdio.ts';
-import { forwardInterruptions, holdInterruptions, settleStopAfterEnd } from './interruption.ts';
+import { forwardInterruptions, holdInterruptions, interruptedOr, settleStopAfterEnd } from './interruption.ts';
 import { checkMeasureOptions, checkMeasureTarget } from './check-options.ts';
 import { recordMark, type CommandMarks } from '../repl/command-marks.ts';
 import type { CountingSwitch } from '../perf/controller.ts';
@@ -118,14 +118,19 @@ async function runCachegrind(command: readonly string[], options: MeasureOptions
   let valgrindPid: number | undefined;
   const stopForwarding = forwardInterruptions(() => valgrindPid);
   try {
-    result = await runUnderCachegrind(file, args, {
-      stdio: programStdio(options, files),
-      onSpawn: (pid) => {
-        valgrindPid = pid;
-        files.spawned();
-      },
-      ...(options.programEnvironment === undefined ? {} : { env: options.programEnvironment }),
-    });
+    // a signal passed on while valgrind was still starting kills it before it writes anything: the
+    // run was interrupted, not failed (it read 'valgrind was killed by SIGTERM before cachegrind
+    // wrote its counts … (end it with SIGINT or SIGTERM, …)', exit 1)
+    result = await interruptedOr(
+      runUnderCachegrind(file, args, {
+        stdio: programStdio(options, files),
+        onSpawn: (pid) => {
+          valgrindPid = pid;
+          files.spawned();
+        },
+        ...(options.programEnvironment === undefined ? {} : { env: options.programEnvironment }),
+      }),
+    );
     await settleStopAfterEnd(result.signal);
   } finally {
     stopForwarding();

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -104,6 +104,23 @@ describe.runIf(runsWith('valgrind', hasValgrind, 'the cachegrind run tests'))('p
     expect(result.signal).toBe('SIGTERM');
     expect(result.stderr).toMatch(/ran under valgrind in [\d.]+s \(counts simulated by cachegrind; RAM and CPU not measured: they would be valgrind's\), killed by SIGTERM$/m);
     expect(result.stderr.trimEnd().split('\n').at(-1)).toBe('perfcell: interrupted by SIGTERM; passed it on to the program (killed by SIGTERM)');
+  }, 40_000);
+
+  // A review of 5f2d8b5: a SIGTERM passed on to valgrind while it was still starting (before it runs
+  // the program and catches signals) kills it before it writes anything, and perfcell ended with
+  // 'error: valgrind was killed by SIGTERM before cachegrind wrote its counts, so there are none (end
+  // it with SIGINT or SIGTERM, after which cachegrind writes them)', exit 1, not as interrupted.
+  // valgrind's start is a few ms; the valgrind here is a real process that stays in it until killed.
+  it('ends as interrupted, by the signal, where the SIGTERM it passed on killed valgrind before it wrote anything', async () => {
+    const bin = join(dir, 'starting-valgrind');
+    mkdirSync(bin, { recursive: true });
+    const started = join(dir, 'valgrind-started');
+    writeFileSync(join(bin, 'valgrind'), `#!/bin/sh\n: > '${started}'\nexec sleep 30\n`, { mode: 0o755 });
+    const run = execa(process.execPath, [cliPath, 'run', '--backend', 'cachegrind', '--', 'true'], { reject: false, env: { NO_COLOR: '1', PATH: `${bin}:${process.env['PATH'] ?? ''}` }, timeout: 25_000, forceKillAfterDelay: 1_000 });
+    for (let tries = 0; tries < 400 && !existsSync(started); tries++) await new Promise((resolve) => setTimeout(resolve, 25));
+    run.kill('SIGTERM');
+    const result = await run;
+    expect([result.timedOut, result.signal, result.stdout, result.stderr]).toEqual([false, 'SIGTERM', '', 'error: interrupted by SIGTERM']);
   }, 40_000);
 
   // A QA pass: valgrind, the program's process, ran on to its end after perfcell was killed with
