@@ -146,11 +146,14 @@ export async function runUnderCachegrind(
     // shell alone (2,465 D1 misses for a script whose program had 296,692; a QA pass).
     // A log each too, but none for a child forked without exec (--child-silent-after-fork): an
     // out file without its log is such a child's, whose counts began as a copy of its parent's.
+    // No gdbserver: each process made its pipes (vgdb-pipe-…-PID-…) in TMPDIR, and one killed by
+    // SIGKILL left all three there for good.
     const valgrindArgs = [
       '--tool=cachegrind',
       '--cache-sim=yes',
       '--trace-children=yes',
       '--child-silent-after-fork=yes',
+      '--vgdb=no',
       `--cachegrind-out-file=${join(tempDir, `${OUT_PREFIX}%p`)}`,
       `--log-file=${join(tempDir, `${LOG_PREFIX}%p${LOG_SUFFIX}`)}`,
       ...(options.valgrindArgs ?? []),

@@ -206,6 +206,17 @@ describe.runIf(runsWith('valgrind', canRun, 'the runUnderCachegrind tests'))('ru
     expect(readdirSync(outDir)).toEqual([]);
   }, 120_000);
 
+  // A review of c61b55b: a process valgrind ran that a SIGKILL ends (kill -9, the OOM killer, a
+  // perfcell so killed: die-with-perfcell.ts) leaves valgrind's gdbserver pipes, three files named
+  // vgdb-pipe-…-PID-…, in TMPDIR for good; perfcell never uses the gdbserver
+  it('leaves nothing in TMPDIR of a process killed by SIGKILL', async () => {
+    const temp = mkdtempSync(join(dir, 'tmpdir-'));
+    const run = await runUnderCachegrind('/bin/sh', ['-c', 'sleep 3 & sleep 1; kill -9 $!; exit 0'], { outDir, stdio: ['ignore', 'ignore', 'ignore'], env: { TMPDIR: temp } });
+    expect(run.unfinishedCommands).toEqual([expect.stringMatching(/sleep 3$/)]);
+    expect(readdirSync(temp)).toEqual([]);
+    expect(readdirSync(outDir)).toEqual([]);
+  }, 120_000);
+
   // A QA pass: it said `valgrind wrote no cachegrind output (SIGKILL: warning: L3 cache found,
   // using its data for the LL simulation.); run valgrind --tool=cachegrind sleep 5 to see why`.
   it('says the program was killed by SIGKILL before cachegrind wrote its counts, not a banner line as the reason', async () => {
