@@ -43,7 +43,8 @@ export function isIgnoredSignal(signal: NodeJS.Signals, env: NodeJS.ProcessEnv =
  * `file args` as Node should spawn it so that it starts with the signals perfcell was started with
  * ignored still ignored (Node starts its children with every signal at its default): through
  * `sh -c`, which ignores them, drops the launcher's variable and execs it (the same pid). As given
- * where there are none. For the programs no gate starts (cachegrind's valgrind, run without a gate).
+ * where there are none. For the programs the exec gate does not start: run without a gate, and
+ * cachegrind's valgrind (perfcell-exec's --die-with-plain runs it as given, restoring no ignored signal).
  * @example keepingIgnoredOnExec('valgrind', ['./prog'], { PERFCELL_SIGIGN: '1' }) // { file: 'sh', args: ['-c', `trap '' HUP; unset PERFCELL_SIGIGN; exec "$0" "$@"`, 'valgrind', './prog'] }
  */
 export function keepingIgnoredOnExec(file: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): { file: string; args: readonly string[] } {
