@@ -53,6 +53,20 @@ describe('perfcell compare --reference', () => {
     expect(document.byValue?.map((group) => group.results[0]?.summaries.length)).toEqual([2, 2]);
   }, 120_000);
 
+  // A QA pass: a reference that is one of -L's commands was refused, '--names must differ from each
+  // other…', though no --names was given; a command given twice is numbered, and so is this one
+  it("numbers an -L command that reads as the reference, as a command given twice is; names given by hand stay refused", async () => {
+    const sleep = fixture('sleep-ms');
+    const result = await perfcell(['--json', '--reference', `${sleep} 2`, '-L', 'ms', '2,3', '--', `${sleep} {ms}`]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const document = JSON.parse(result.stdout) as CompareDocument;
+    expect(document.alternatives.map((alternative) => [alternative.name, alternative.parameters])).toEqual([
+      [`${sleep} 2`, undefined], [`${sleep} 2 #2`, { ms: '2' }], [`${sleep} 3`, { ms: '3' }],
+    ]);
+    const byHand = await perfcell(['--reference', `${sleep} 2`, '--reference-name', 'a', '--names', 'a', '--', `${sleep} 3`]);
+    expect([byHand.exitCode, byHand.stderr]).toEqual([2, "error: --names must differ from each other and from 'noise floor' (they key the results and a baseline)"]);
+  });
+
   it("takes --prepare (--conclude, --input, --output) once per command and the reference's first, as hyperfine does", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-reference-hooks-'));
     try {

@@ -253,9 +253,14 @@ function withReference(
     }
   }
   const names = flags.names ?? (given.referenceName === undefined ? undefined : distinctNames(targets));
+  const withItsName = names === undefined ? undefined : [given.referenceName ?? reference, ...names];
+  // names of perfcell's making (the commands, -L's) numbered where the reference's is one of them,
+  // as a command given twice is: `--reference 'sleep 0.001' -L n 1,2 'sleep 0.00{n}'` was refused
+  // with '--names must differ', no --names given; names given by hand stay as given (and checked)
+  const isMadeHere = given.names === undefined && given.commandName === undefined;
   return {
     targets: [reference, ...targets],
-    flags: { ...flags, ...(names === undefined ? {} : { names: [given.referenceName ?? reference, ...names] }) },
+    flags: { ...flags, ...(withItsName === undefined ? {} : { names: isMadeHere ? distinctNames(withItsName) : withItsName }) },
     afterDashes: new Set([...afterDashes, reference]),
     parameters: parameters === null ? null : [null, ...parameters],
   };
