@@ -74,8 +74,12 @@ export function readMachineInfo(perfText: string | null, sources: MachineSources
   };
 }
 
-/** What differs between two machines, for a warning: `kernel 6.1.0 → 6.5.0`; empty when none that matters. */
+/**
+ * What differs between two machines, for a warning: `kernel 6.1.0 → 6.5.0`; empty when none that
+ * matters. A figure not read (no model name in /proc/cpuinfo, no perf) is said so, not `null`.
+ */
 export function machineDifferences(saved: MachineInfo, current: MachineInfo): string[] {
   const keys = ['hostname', 'cpuModel', 'cpuCount', 'kernel', 'perfVersion', 'node'] as const;
-  return keys.filter((key) => saved[key] !== current[key]).map((key) => `${key} ${String(saved[key])} → ${String(current[key])}`);
+  const text = (value: string | number | null): string => (value === null ? '(unknown)' : String(value));
+  return keys.filter((key) => saved[key] !== current[key]).map((key) => `${key} ${text(saved[key])} → ${text(current[key])}`);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { perfVersionText } from '../../src/experiment/machine.ts';
+import { machineDifferences, perfVersionText } from '../../src/experiment/machine.ts';
 import { systemDefaultEventSources, type DefaultEventSources } from '../../src/perf/default-events.ts';
 import { perfUsable } from '../support/perf.ts';
 
@@ -26,5 +26,15 @@ describe.runIf(perfUsable)("perf's version for compare's document (real perf)", 
     // another binary (perf upgraded: a new mtime) is asked again
     expect(await perfVersionText(sourcesWith('/usr/bin/perf@2', files))).toBe(asked);
     expect(JSON.parse(files.get('/cache/perf-version.json') ?? '{}').binary).toBe('/usr/bin/perf@2');
+  });
+});
+
+describe('machineDifferences: what a baseline from another machine differs in', () => {
+  const lab = { hostname: 'lab1', cpuModel: 'AMD EPYC 7B13', cpuCount: 2, kernel: '6.1.0', perfVersion: '6.1.76', node: 'v20.19.0' };
+  it('names each figure that differs, and one not read as unknown, not null (a QA pass: "cpuModel null → AMD EPYC")', () => {
+    expect(machineDifferences(lab, lab)).toEqual([]);
+    expect(machineDifferences({ ...lab, cpuModel: null, kernel: '6.5.0' }, { ...lab, perfVersion: null })).toEqual([
+      'cpuModel (unknown) → AMD EPYC 7B13', 'kernel 6.5.0 → 6.1.0', 'perfVersion 6.1.76 → (unknown)',
+    ]);
   });
 });
