@@ -55,6 +55,16 @@ describe('JSON documents and their schemas', () => {
     expectValid('perfcell-report', reportBundle(report as never)[REPORT_MIME]);
   });
 
+  // An export pass: the sample notebook's reports had been made before reports said their format,
+  // version and perfcell's version, and no schema took them (its outputs, made again by the kernel)
+  it("the sample notebook's reports (samples/rowcol/rowcol.ipynb, made by the kernel) are perfcell-reports", () => {
+    const notebook = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'samples', 'rowcol', 'rowcol.ipynb'), 'utf8')) as { cells: { outputs?: { data?: Record<string, unknown> }[] }[] };
+    const reports = notebook.cells.flatMap((cell) => cell.outputs ?? []).map((output) => output.data?.[REPORT_MIME]).filter((report) => report !== undefined);
+    expect(reports).toHaveLength(5);
+    const validate = validator('perfcell-report');
+    for (const report of reports) expect(validate(report) ? [] : validate.errors).toEqual([]);
+  });
+
   it('run --json on a hybrid CPU is a perfcell-report whose events\' pmus (the cpu_core/cpu_atom split) the schema describes strictly', async () => {
     // A REPLAY (test/support/replay-perf; this VM has no PMU): its cpu_core/EV/ + cpu_atom/EV/ rows follow the
     // recorded captures samples/perf/lkml-2023-kanliang-adl-hybrid-default.human.txt and
