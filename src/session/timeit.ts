@@ -130,16 +130,30 @@ async function timeBatches(fn: () => unknown, options: TimeitOptions): Promise<T
   const loop = compileLoop(fn);
   refuseAsync(fn(), 'timeit times synchronous functions (this one returned a promise)');
 
+  // An abort is heard at a turn of the event loop (the REPL's Ctrl-C, a SIGINT): one after each
+  // untimed step, so that one in the first call or the calibration goes to the one batch measured,
+  // not through the calibration and warmup first (a function of 1 s a call went on 3 s).
+  const isStopped = async (): Promise<boolean> => {
+    if (options.signal === undefined) return false;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return options.signal.aborted;
+  };
+  let stopped = await isStopped();
   let loops = options.loops ?? 0;
   if (loops === 0) {
     // Timing only, no perf: calibration should be quick, and it warms the JIT up as well.
-    for (loops = 1; ; loops = nextLoopCount(loops)) {
+    for (loops = 1; !stopped; loops = nextLoopCount(loops)) {
       const startNs = process.hrtime.bigint();
       loop(fn, loops);
       if (Number(process.hrtime.bigint() - startNs) / 1e9 >= minTimeS || loops >= 1e10) break;
+      // stopped: the batch is of the calls this step made, too short for minTime but measured
+      if ((stopped = await isStopped())) break;
     }
   }
-  for (let index = 0; index < warmup; index++) loop(fn, loops);
+  for (let index = 0; index < warmup && !stopped; index++) {
+    loop(fn, loops);
+    stopped = await isStopped();
+  }
 
   const measureOptions: MeasureOptions = {
     ...(options.events === undefined ? {} : { events: options.events }),

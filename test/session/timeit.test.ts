@@ -142,6 +142,20 @@ describe('timeit and in-process compare measure functions in this process', () =
     await expect(timeit(() => 1, { signal: 'stop' as never })).rejects.toThrow(/^signal must be an AbortSignal, e\.g\. new AbortController\(\)\.signal, not /);
   });
 
+  // A QA pass: an abort heard only at a turn of the event loop (the REPL's Ctrl-C, a SIGINT, a
+  // timer), during the first call or the calibration, was heard after calibration and warmup, as
+  // the first batch awaited perf: a function of 1 s a call went on 3 s after a Ctrl-C in its first call.
+  it('hears an abort that comes during its first call or calibration before calibrating on or warming up: one batch then', async () => {
+    for (const minTime of [0, 0.2]) {
+      const stop = new AbortController();
+      let calls = 0;
+      const timed = await timeit(() => void (++calls === 1 && setImmediate(() => stop.abort())), { runs: 7, minTime, perf: false, signal: stop.signal });
+      // its first call (refusing a promise), then the one measured batch of one call
+      expect([timed.loops, timed.runs, calls], `minTime ${minTime}`).toEqual([1, 1, 2]);
+      expect(timed.warnings).toEqual(['interrupted after 1 of 7 runs: the figures are of those']);
+    }
+  });
+
   it("compareInProcess stops its rounds before the run after its signal's abort, throwing its reason", async () => {
     const stop = new AbortController();
     const calls = { a: 0, b: 0 };
