@@ -17,6 +17,7 @@ import type { CountingSwitch } from '../perf/controller.ts';
 import { MARK, recordMark, START_MARK, type CommandMarks } from '../repl/command-marks.ts';
 import { checkEvaluatorOptions } from '../session/check-options.ts';
 import { silenceWarning } from '../silence-warning.ts';
+import { onInterruption } from '../session/interruption.ts';
 import type { MeasureOptions } from '../session/options.ts';
 
 /** What a cell is: its code and where it sits in its file. */
@@ -175,7 +176,14 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
   const cellConsole = (context as { console: Console }).console;
   const show = (text: string): void => cellConsole.log(text);
   const measure = options.measure ?? {};
-  Object.defineProperty(context, 'perfcell', { value: createScopeTools(() => measure, show), configurable: true, writable: true, enumerable: false });
+  // perfcell's SIGINT, SIGTERM or SIGHUP, which ends an awaiting cell, stops its timing too, after
+  // the batch it falls into: it had gone on behind the interrupted cell until perfcell exited (a
+  // function of 1 s a call held the exit some 3 s), as it went on behind the REPL's prompt once
+  const interrupts = (listener: () => void): (() => void) => {
+    const stopListening = onInterruption(() => listener());
+    return () => void stopListening();
+  };
+  Object.defineProperty(context, 'perfcell', { value: createScopeTools(() => measure, show, interrupts), configurable: true, writable: true, enumerable: false });
   let marks: CommandMarks = {};
   let counting: CountingSwitch | undefined;
   Object.defineProperty(context, MARK, {
