@@ -130,12 +130,14 @@ async function timeBatches(fn: () => unknown, options: TimeitOptions): Promise<T
   const loop = compileLoop(fn);
   refuseAsync(fn(), 'timeit times synchronous functions (this one returned a promise)');
 
-  // An abort is heard at a turn of the event loop (the REPL's Ctrl-C, a SIGINT): one after each
-  // untimed step, so that one in the first call or the calibration goes to the one batch measured,
-  // not through the calibration and warmup first (a function of 1 s a call went on 3 s).
+  // An abort is heard at a turn of the event loop (the REPL's Ctrl-C, a SIGINT, a timer): one
+  // after each untimed step, so that one in the first call, the calibration or the warmup goes to
+  // the one batch measured, not through them first (a function of 1 s a call went on 3 s). Two
+  // immediates: the first, queued from the poll phase, runs in that turn's check phase, before
+  // any timer or signal is looked at again.
   const isStopped = async (): Promise<boolean> => {
     if (options.signal === undefined) return false;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
     return options.signal.aborted;
   };
   let stopped = await isStopped();
@@ -145,9 +147,10 @@ async function timeBatches(fn: () => unknown, options: TimeitOptions): Promise<T
     for (loops = 1; !stopped; loops = nextLoopCount(loops)) {
       const startNs = process.hrtime.bigint();
       loop(fn, loops);
-      if (Number(process.hrtime.bigint() - startNs) / 1e9 >= minTimeS || loops >= 1e10) break;
+      const isLongEnough = Number(process.hrtime.bigint() - startNs) / 1e9 >= minTimeS || loops >= 1e10;
       // stopped: the batch is of the calls this step made, too short for minTime but measured
-      if ((stopped = await isStopped())) break;
+      stopped = await isStopped();
+      if (isLongEnough || stopped) break;
     }
   }
   for (let index = 0; index < warmup && !stopped; index++) {

@@ -145,13 +145,23 @@ describe('timeit and in-process compare measure functions in this process', () =
   // A QA pass: an abort heard only at a turn of the event loop (the REPL's Ctrl-C, a SIGINT, a
   // timer), during the first call or the calibration, was heard after calibration and warmup, as
   // the first batch awaited perf: a function of 1 s a call went on 3 s after a Ctrl-C in its first call.
-  it('hears an abort that comes during its first call or calibration before calibrating on or warming up: one batch then', async () => {
-    for (const minTime of [0, 0.2]) {
+  it('hears an abort that comes during its first call, calibration or warmup before going on with them: one batch then', async () => {
+    // the abort is a timer's, as a signal's is heard at a turn of the event loop; each call lasts
+    // 5 ms after setting it, so that the timer is due as the call ends. Calls: the first (refusing a promise), one step of
+    // calibration where 5 ms is minTime's, one warmup, then the batches of one call.
+    const busy = (): void => {
+      const endMs = performance.now() + 5;
+      while (performance.now() < endMs);
+    };
+    for (const { minTime, abortingCall } of [{ minTime: 0.2, abortingCall: 1 }, { minTime: 0.001, abortingCall: 1 }, { minTime: 0.001, abortingCall: 2 }, { minTime: 0.001, abortingCall: 3 }]) {
       const stop = new AbortController();
       let calls = 0;
-      const timed = await timeit(() => void (++calls === 1 && setImmediate(() => stop.abort())), { runs: 7, minTime, perf: false, signal: stop.signal });
-      // its first call (refusing a promise), then the one measured batch of one call
-      expect([timed.loops, timed.runs, calls], `minTime ${minTime}`).toEqual([1, 1, 2]);
+      const timed = await timeit(() => {
+        if (++calls === abortingCall) setTimeout(() => stop.abort(), 0);
+        busy();
+      }, { runs: 7, minTime, perf: false, signal: stop.signal });
+      // the calls up to the abort's, then the one measured batch of one call
+      expect([timed.loops, timed.runs, calls], `minTime ${minTime}, abort in call ${abortingCall}`).toEqual([1, 1, abortingCall + 1]);
       expect(timed.warnings).toEqual(['interrupted after 1 of 7 runs: the figures are of those']);
     }
   });
