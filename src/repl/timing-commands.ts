@@ -5,6 +5,7 @@ import type { TimeitResult } from '../session/timeit.ts';
 import type { ReplMeasurement } from './measured-eval.ts';
 import { createScopeTools } from './scope-tools.ts';
 import { stripTypes, type TypeScriptMode } from './typescript.ts';
+import { ASYNC_WAYS } from '../session/async-ways.ts';
 
 /** Given each finished `.timeit`: `repl --json` prints its figures as a line among the reports. */
 export type OnTimed = (code: string, result: TimeitResult) => void;
@@ -46,7 +47,7 @@ export function defineTimingCommands(
         // ('.timeit (xs as number[]).length': Unexpected identifier 'as'; a QA pass)
         if (error instanceof SyntaxError && typescript !== false) syntaxError = error;
         else {
-          say(`.timeit: ${error instanceof Error ? error.message : String(error)}`);
+          say(`.timeit: ${compileErrorText(error)}`);
           return;
         }
       }
@@ -69,7 +70,7 @@ export function defineTimingCommands(
           onTimed?.(code, result);
           say(inspect(result));
         },
-        (error: unknown) => say(`.timeit: ${error instanceof Error ? error.message : String(error)}`),
+        (error: unknown) => say(`.timeit: ${compileErrorText(error)}`),
       ).finally(() => {
         isTiming = false;
         server.off('SIGINT', onSigint);
@@ -100,6 +101,16 @@ export function defineTimingCommands(
     },
   });
   return () => isTiming;
+}
+
+/**
+ * What `.timeit` says of code it could not compile, or of its timing's failure. Code that awaits is
+ * refused as an async function is, with the ways to measure it: V8's 'await is only valid in async
+ * functions and the top level bodies of modules' read as if the line could not await (a QA pass).
+ */
+function compileErrorText(error: unknown): string {
+  if (error instanceof Error && error.name === 'SyntaxError' && /\bawait is only valid\b/.test(error.message)) return `timeit times synchronous code (this code awaits): ${ASYNC_WAYS}`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Runs a function's source in the REPL's scope, returning the function. */

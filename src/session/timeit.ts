@@ -7,6 +7,7 @@ import type { MeasureOptions } from './options.ts';
 import { baseEventName } from './counters.ts';
 import { checkTimeitOptions } from './check-options.ts';
 import { whileTiming } from './timing-lock.ts';
+import { ASYNC_WAYS } from './async-ways.ts';
 
 export interface TimeitOptions extends Pick<MeasureOptions, 'events' | 'intervalMs' | 'perf' | 'perfPath'> {
   /** Measured batches (IPython's -r); default 7. */
@@ -60,7 +61,7 @@ export interface TimeitResult {
 export function refuseAsync(first: unknown, start: string): void {
   if (typeof (first as { then?: unknown } | null)?.then !== 'function') return;
   Promise.resolve(first).catch(() => undefined);
-  throw new UsageError(`${start}: measure an async function as a REPL line or cell of its own (await f()), whose report is its cost, or with the library's measure(fn)`);
+  throw new UsageError(`${start}: ${ASYNC_WAYS}`);
 }
 
 /** IPython's %timeit calibration: 1, 2, 5, 10, 20, 50 … calls until a batch lasts minTime. */

@@ -127,6 +127,16 @@ describe('perfcell.timeit and perfcell.compare in scope', () => {
     expect(javaScriptOnly).toContain(".timeit: Unexpected identifier 'as'");
   });
 
+  // A QA pass: `.timeit await f()` said V8's 'await is only valid in async functions and the top
+  // level bodies of modules', as if the line could not await, where a line can and .timeit cannot.
+  it('.timeit of code that awaits is refused as an async function is, naming the ways to measure it', { timeout: 60_000 }, () => {
+    const ways = ': measure an async function as a REPL line or cell of its own (await f()), whose report is its cost, or with the library\'s measure(fn)';
+    for (const flags of [[], ['--no-ts']]) {
+      const printed = execFileSync(process.execPath, [cliPath, 'repl', '--no-perf', ...flags], { input: '.timeit await 1\n.timeit const v = await Promise.resolve(1); v\n', encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
+      expect(printed.split('.timeit: timeit times synchronous code (this code awaits)' + ways), printed).toHaveLength(3);
+    }
+  });
+
   it('cells have perfcell.timeit too', { timeout: 60_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-timeit-'));
     try {
