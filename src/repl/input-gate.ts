@@ -48,14 +48,16 @@ export class InputGate extends EventEmitter {
     return this;
   }
 
-  /** Holds input from now on (a command started). */
+  /** Holds input from now on (a command started); 'hold' is emitted. */
   hold(): void {
     this.holding = true;
+    this.emit('hold');
   }
 
-  /** Lets held input through again, a line at a time (the prompt is out). */
+  /** Lets held input through again, a line at a time (the prompt is out); 'release' is emitted first. */
   release(): void {
     this.holding = false;
+    this.emit('release');
     this.pump();
   }
 

@@ -11,6 +11,7 @@ import { installCompleter } from './completer.ts';
 import { defineDotCommands } from './dot-commands.ts';
 import { exposeGc } from './expose-gc.ts';
 import { InputGate } from './input-gate.ts';
+import { deferResizeRedraws, resizeListenersAddedBy } from './resize-redraws.ts';
 import { measureReplCommands, type ReplMeasurement } from './measured-eval.ts';
 import { createScopeTools, interruptsOf, type ScopeTools } from './scope-tools.ts';
 import type { TypeScriptMode } from './typescript.ts';
@@ -124,7 +125,8 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
     // in the session and in the history file, so older lines were gone from the next session
     historySize: 1000,
   };
-  const server = repl.start(replOptions);
+  const { result: server, listeners: readlineRedraws } = resizeListenersAddedBy(sessionOutput, () => repl.start(replOptions));
+  deferResizeRedraws(sessionOutput, readlineRedraws, gate);
   // around node:repl's own eval, inside the measured one: a SIGINT ends a waiting line, or a .timeit, as Ctrl-C does
   const stopEndingAwaits = endAwaitsOnSigint(server, () => measurement.awaiting || isTiming());
 
