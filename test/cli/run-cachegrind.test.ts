@@ -128,18 +128,20 @@ describe.runIf(runsWith('valgrind', hasValgrind, 'the cachegrind run tests'))('p
   // TMPDIR is the test's folder: the dead perfcell leaves valgrind's output folder there.
   it('valgrind and its program die with a perfcell killed by SIGKILL', async () => {
     const marker = `sleep 29.${process.pid % 1000}`;
-    const survivors = () => spawnSync('pgrep', ['-f', `valgrind.*${marker}$`], { encoding: 'utf8' }).stdout.trim();
+    // valgrind once it has exec'd sleep (`valgrind.bin … /usr/bin/sleep 29.N`), not sh before it
+    // (`… sh -c echo ready; exec sleep 29.N`): a whole-suite run found sh, then nothing in the exec
+    const survivors = () => spawnSync('pgrep', ['-f', `valgrind.*/${marker}$`], { encoding: 'utf8' }).stdout.trim();
     const run = execa(process.execPath, [cliPath, 'run', '--backend', 'cachegrind', '--', 'sh', '-c', `echo ready; exec ${marker}`], { reject: false, env: { NO_COLOR: '1', TMPDIR: dir }, timeout: 25_000 });
     try {
       await new Promise<void>((resolve) => run.stdout?.on('data', (data: Buffer) => (data.toString().includes('ready') ? resolve() : undefined)));
-      // valgrind's exec into sleep renames the process for a moment: seen running first
-      for (let tries = 0; tries < 100 && survivors() === ''; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+      // seen running first (valgrind loads sleep anew: seconds under load)
+      for (let tries = 0; tries < 300 && survivors() === ''; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
       expect(survivors()).not.toBe('');
       const exited = new Promise((resolve) => run.once('exit', resolve));
       run.kill('SIGKILL');
       // its exit, not its streams' end: a valgrind left running holds them open
       await exited;
-      for (let tries = 0; tries < 40 && survivors() !== ''; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let tries = 0; tries < 100 && survivors() !== ''; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
       expect(survivors()).toBe('');
     } finally {
       for (const pid of survivors().split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
