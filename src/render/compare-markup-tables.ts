@@ -62,11 +62,12 @@ function floorNumber(mean: number | null, divisor: number, decimals: number): ((
 /**
  * "1.52 ± 0.03" (B ÷ A ± half its interval), or where the interval is lopsided around the ratio
  * (see isNearlySymmetric), or a significant ratio's ± would read as reaching 1 (see isClearOfOne),
- * the interval itself, "1.89 (1.13–3.16)"; "1.00" for the first, "2.00" for a rate (no interval);
+ * the interval itself, "1.89 (1.13–3.16)"; "1.00" for the first (– where it has no mean), "2.00" for a rate (no interval);
  * "–" where the verdict gives no factor (see isPointRatioLeftOut).
  */
-function relativeCell(comparison: Comparison | undefined, isFirst: boolean): string {
-  if (isFirst) return '1.00';
+function relativeCell(comparison: Comparison | undefined, isFirst: boolean, hasMean: boolean): string {
+  // the first is what the others are relative to: 1.00, unless it has no mean (no run gave a value)
+  if (isFirst) return hasMean ? '1.00' : '–';
   const value = comparison?.ratio.ratio ?? null;
   // A's mean not clear of 0: the verdict gives no factor or its lower end, not this ratio
   if (comparison === undefined || value === null || isPointRatioLeftOut(comparison)) return '–';
@@ -101,7 +102,7 @@ function metricSection(document: CompareDocument, result: MetricResult, unitS: n
     const mean = summary.stdDev === null ? write(summary.mean) : `${write(summary.mean)} ± ${write(summary.stdDev)}`;
     return [name, mean, write(summary.min), write(summary.max), relative];
   };
-  const rows = result.summaries.map(({ name, summary }, index) => row(isCommands ? { code: name } : name, summary, relativeCell(result.comparisons[index - 1], index === 0)));
+  const rows = result.summaries.map(({ name, summary }, index) => row(isCommands ? { code: name } : name, summary, relativeCell(result.comparisons[index - 1], index === 0, summary.mean !== null)));
   if (result.noiseFloor !== null) rows.push(row('noise floor', result.noiseFloor, '', floorNumber(result.noiseFloor.mean, scale.divisor, decimals) ?? number));
   return {
     // counts perf scaled up from part of the time (multiplexing) are estimates: the title and each verdict say so
@@ -131,8 +132,8 @@ function byValueSection(document: CompareDocument, unitS: number | null): TableS
     const values = describeParameters(parameters);
     const time = results.find((result) => result.metric.role === 'primary');
     time?.summaries.forEach(({ name, summary }, index) => {
-      const mean = summary.mean === null ? '—' : (summary.mean / scale.divisor).toFixed(2);
-      rows.push([values, { code: name }, mean, relativeCell(time.comparisons[index - 1], index === 0)]);
+      const mean = summary.mean === null ? '–' : (summary.mean / scale.divisor).toFixed(2);
+      rows.push([values, { code: name }, mean, relativeCell(time.comparisons[index - 1], index === 0, summary.mean !== null)]);
     });
     // time's verdict (as the metric tables word one of no difference), and every other meaningful one
     for (const result of results) {

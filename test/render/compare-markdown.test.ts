@@ -171,4 +171,11 @@ describe('renderCompareMarkdown: the Relative column', () => {
     expect(atLeast.results[1]!.comparisons[0]!.verdict).toBe("b has at least 3.07× more context-switches (95% CI 3.07–∞: a's mean context-switches is not clear of 0); p < 0.001");
     expect(relative(atLeast)).toBe('– |');
   });
+
+  it('gives the first no 1.00 where it has no mean (no run of it gave a value)', () => {
+    const runs = (switches: number | undefined) => [0, 1, 2, 3, 4].map((index) => ({ durationS: 0.01 + index * 1e-4, ...(switches === undefined ? {} : { 'context-switches': switches + index }) }));
+    const document = documentOfRuns(runs(undefined), runs(5));
+    const section = renderCompareMarkdown(document).split('### context-switches')[1]!;
+    expect(section.split('\n').find((line) => line.startsWith('| `a`'))).toMatch(/\| – \|$/);
+  });
 });
