@@ -3,6 +3,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { exposeGc } from './expose-gc.ts';
 import { prepareSource, type TypeScriptMode } from './typescript.ts';
 import { rewriteStaticImports } from './static-imports.ts';
+import { typeScriptSyntaxError } from './typescript-syntax-error.ts';
 import { endedTooEarly } from './recoverable-error.ts';
 import { createLineTypeScriptImports } from './typescript-imports.ts';
 import { checkEvaluatorOptions } from '../session/check-options.ts';
@@ -91,7 +92,7 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
   let isClosed = false;
   const run = async (code: string): Promise<unknown> => {
     const source = await prepareSource(rewriteStaticImports(code), typescript);
-    if (source.kind !== 'javascript') throw new SyntaxError(source.message);
+    if (source.kind !== 'javascript') throw source.kind === 'invalid' ? typeScriptSyntaxError(source, filename) : new SyntaxError(source.message);
     const prepared = await typescriptImports.prepare(source.code, server.context);
     return new Promise((resolve, reject) => {
       pending = { reject, thrown: null };

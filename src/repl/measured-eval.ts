@@ -5,7 +5,8 @@ import type { CountingSwitch } from '../perf/controller.ts';
 import { markCommand, MARK, recordMark, unmarkStack, type CommandMarks } from './command-marks.ts';
 import type { MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
-import { classifyJavaScript, onCompilerStart, stripTypes, type TypeScriptMode } from './typescript.ts';
+import { classifyJavaScript, isTypeScriptError, onCompilerStart, stripTypes, type TypeScriptMode } from './typescript.ts';
+import { typeScriptSyntaxError } from './typescript-syntax-error.ts';
 import { rewriteStaticImports } from './static-imports.ts';
 import { keptAliveNote, outcomeOfThrow, throwNote } from './report-notes.ts';
 import { createWindowSlot } from './window-slot.ts';
@@ -237,8 +238,8 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
       const stripped = await stripTypes(code);
       if (stripped.kind === 'incomplete') return handOver(command, () => callback(new Recoverable(new SyntaxError(stripped.message))));
       if (stripped.kind === 'invalid') {
-        if (typescript === 'auto') return passThrough(command, code, context, file, callback);
-        return handOver(command, () => callback(new SyntaxError(stripped.message)));
+        if (typescript === 'auto' && !(await isTypeScriptError(code, stripped))) return passThrough(command, code, context, file, callback);
+        return handOver(command, () => callback(typeScriptSyntaxError(stripped, file)));
       }
       source = stripped.code;
     }

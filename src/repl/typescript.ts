@@ -9,7 +9,14 @@ export type PreparedSource =
   | { readonly kind: 'javascript'; readonly code: string; readonly transformed: boolean }
   /** Unfinished input (an open brace): the REPL should ask for more lines. */
   | { readonly kind: 'incomplete'; readonly message: string }
-  | { readonly kind: 'invalid'; readonly message: string };
+  | { readonly kind: 'invalid'; readonly message: string; readonly location?: SourceLocation };
+
+/** Where a compile error lies in the code it was given: `line` 1-based, `column` 1-based in characters (UTF-16), and that line's text. */
+export interface SourceLocation {
+  readonly line: number;
+  readonly column: number;
+  readonly lineText: string;
+}
 
 /** How V8 reads a command as JavaScript. */
 export type JavaScriptVerdict = 'valid' | 'incomplete' | 'invalid';
@@ -39,6 +46,16 @@ export function classifyJavaScript(code: string): JavaScriptVerdict {
 
 interface EsbuildMessage {
   readonly text: string;
+  /** `column` is 0-based in UTF-8 bytes of `lineText`. */
+  readonly location?: { readonly line: number; readonly column: number; readonly lineText: string } | null;
+}
+
+/** esbuild's location as characters: its column counts bytes, so a line with 'é' before the error had pointed past it. */
+function locationOf(message: EsbuildMessage | undefined): SourceLocation | undefined {
+  const location = message?.location;
+  if (location === undefined || location === null) return undefined;
+  const column = Buffer.from(location.lineText).subarray(0, location.column).toString().length + 1;
+  return { line: location.line, column, lineText: location.lineText };
 }
 
 /** Whether esbuild's service process is running (started by the first transform, again after stop()). */
@@ -85,11 +102,34 @@ const ENDS_TOO_EARLY = /^(unexpected end of file|expected .* but found end of fi
  * worker thread inside the measured process.
  */
 export async function stripTypes(code: string, sourcefile = 'REPL'): Promise<PreparedSource> {
+  return transformAs('ts', code, sourcefile);
+}
+
+/** A compile error of code that is neither JavaScript nor TypeScript. */
+export type InvalidSource = Extract<PreparedSource, { kind: 'invalid' }>;
+
+/**
+ * Whether code that V8 refused and esbuild refused as TypeScript (`typeScriptError`) is TypeScript
+ * with an error of its own: esbuild reads it further as TypeScript than as JavaScript. Its
+ * JavaScript error is then at the first type (`let x: number = )` was "Unexpected token ':'", at
+ * the ':'), where TypeScript's names the real one; plain JavaScript fails at the same place both
+ * ways, and keeps V8's error, as node's REPL words it.
+ */
+export async function isTypeScriptError(code: string, typeScriptError: InvalidSource): Promise<boolean> {
+  const typeScriptAt = typeScriptError.location;
+  if (typeScriptAt === undefined) return false;
+  const asJavaScript = await transformAs('js', code, 'REPL');
+  if (asJavaScript.kind !== 'invalid' || asJavaScript.location === undefined) return false;
+  const javaScriptAt = asJavaScript.location;
+  return typeScriptAt.line > javaScriptAt.line || (typeScriptAt.line === javaScriptAt.line && typeScriptAt.column > javaScriptAt.column);
+}
+
+async function transformAs(loader: 'ts' | 'js', code: string, sourcefile: string): Promise<PreparedSource> {
   const esbuild = loadEsbuild();
   for (let attempt = 0; ; attempt++) {
     try {
       beforeCompilerUse();
-      const result = await esbuild.transform(code, { loader: 'ts', sourcefile });
+      const result = await esbuild.transform(code, { loader, sourcefile });
       return { kind: 'javascript', code: result.code, transformed: true };
     } catch (error: unknown) {
       const errors = (error as { errors?: readonly EsbuildMessage[] }).errors;
@@ -104,7 +144,8 @@ export async function stripTypes(code: string, sourcefile = 'REPL'): Promise<Pre
         throw error;
       }
       if (ENDS_TOO_EARLY.test(first)) return { kind: 'incomplete', message: first };
-      return { kind: 'invalid', message: first };
+      const location = locationOf(errors?.[0]);
+      return location === undefined ? { kind: 'invalid', message: first } : { kind: 'invalid', message: first, location };
     }
   }
 }

@@ -1,0 +1,46 @@
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { createEvaluator } from '../../src/repl/evaluator.ts';
+import { cliPath } from '../support/fixtures.ts';
+
+/**
+ * A QA pass: a TypeScript line with a syntax error of its own was shown V8's error at its first
+ * type (`let x: number = )` read "Unexpected token ':'", the caret under the ':', as if the REPL
+ * took no TypeScript), and under --ts esbuild's message alone, with no line or caret. Now the caret
+ * stands where the error is, as typed; plain JavaScript keeps V8's error, as node's REPL shows it.
+ */
+describe('perfcell repl, a TypeScript syntax error', () => {
+  const env = { NO_COLOR: '1', NODE_REPL_HISTORY: '', PERFCELL_REPL_HISTORY: '' };
+  const repl = async (lines: readonly string[], ...flags: string[]): Promise<string> => {
+    const run = await execa(process.execPath, [cliPath, 'repl', '--no-perf', ...flags], { input: `${lines.join('\n')}\n`, reject: false, timeout: 50_000, env });
+    expect(run.exitCode, run.stderr).toBe(0);
+    return run.stdout;
+  };
+
+  it('points at the error as typed, in TypeScript and in JavaScript, on one line and on two', { timeout: 60_000 }, async () => {
+    const stdout = await repl(['let x: number = )', 'const é: string = "é" + )', 'let y = )', 'const z: string = 1 +', ')']);
+    expect(stdout).toContain('let x: number = )\n                ^\n\nUncaught SyntaxError: Unexpected ")"\n');
+    // the column counts characters, not esbuild's bytes
+    expect(stdout).toContain('const é: string = "é" + )\n                        ^\n\nUncaught SyntaxError: Unexpected ")"\n');
+    expect(stdout).toContain('let y = )\n        ^\n\nUncaught SyntaxError: Unexpected token \')\'\n');
+    // the second line of the command, where its ')' is
+    expect(stdout).toContain(')\n^\n\nUncaught SyntaxError: Unexpected ")"\n');
+    expect(stdout).not.toContain("Unexpected token ':'");
+  });
+
+  it('shows the line and caret under --ts too', { timeout: 60_000 }, async () => {
+    const stdout = await repl(['let y = )'], '--ts');
+    expect(stdout).toContain('let y = )\n        ^\n\nUncaught SyntaxError: Unexpected ")"\n');
+  });
+
+  it("createEvaluator's SyntaxError names the line and column in its stack", { timeout: 30_000 }, async () => {
+    const evaluator = createEvaluator({ filename: 'cell' });
+    try {
+      const error = await evaluator.evaluate('interface I { a: number }\nlet s: string = 1 +;').then(() => null, (thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(SyntaxError);
+      expect((error as SyntaxError).stack).toBe('cell:2\nlet s: string = 1 +;\n                   ^\n\nSyntaxError: Unexpected ";"');
+    } finally {
+      evaluator.close();
+    }
+  });
+});
