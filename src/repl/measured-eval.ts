@@ -7,6 +7,7 @@ import type { MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
 import { classifyJavaScript, isTypeScriptError, onCompilerStart, stripTypes, type TypeScriptMode } from './typescript.ts';
 import { typeScriptSyntaxError } from './typescript-syntax-error.ts';
+import { createTypedPositions } from './typed-positions.ts';
 import { rewriteStaticImports } from './static-imports.ts';
 import { keptAliveNote, outcomeOfThrow, throwNote } from './report-notes.ts';
 import { createWindowSlot } from './window-slot.ts';
@@ -146,6 +147,8 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
   const stopWatchingCompiler = onCompilerStart(() => slot.drop());
   // a line's local TypeScript modules, compiled before its window opens
   const typescriptImports = createLineTypeScriptImports();
+  // a stripped line's frames, at its positions as typed
+  const typedPositions = createTypedPositions();
 
   const originalEval = server.eval as Eval;
   const originalDisplayPrompt = server.displayPrompt.bind(server);
@@ -190,7 +193,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     try {
       if (value instanceof Error && typeof value.stack === 'string' && !unmarked.has(value)) {
         unmarked.add(value);
-        value.stack = typescriptImports.rewriteStack(unmarkStack(value.stack, markedFiles));
+        value.stack = typescriptImports.rewriteStack(typedPositions.typedStack(unmarkStack(value.stack, markedFiles)));
       }
       return originalWriter.call(server, value);
     } catch (problem: unknown) {
@@ -232,17 +235,20 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     const code = rewriteStaticImports(typed);
     const verdict = typescript === true ? 'invalid' : classifyJavaScript(code);
     let source = code;
+    let map: string | undefined;
     if (verdict !== 'valid') {
       // Unfinished or invalid input runs nothing: the REPL itself asks for more lines or prints its SyntaxError.
       if (verdict === 'incomplete' || typescript === false) return passThrough(command, code, context, file, callback);
-      const stripped = await stripTypes(code);
+      const stripped = await stripTypes(code, 'REPL', true);
       if (stripped.kind === 'incomplete') return handOver(command, () => callback(new Recoverable(new SyntaxError(stripped.message))));
       if (stripped.kind === 'invalid') {
         if (typescript === 'auto' && !(await isTypeScriptError(code, stripped))) return passThrough(command, code, context, file, callback);
         return handOver(command, () => callback(typeScriptSyntaxError(stripped, file)));
       }
       source = stripped.code;
+      map = stripped.map;
     }
+    typedPositions.ran(file, map);
     source = await typescriptImports.prepare(source, context);
     if (options.beforeRun !== undefined) source = options.beforeRun(source);
     const marked = markCommand(source);

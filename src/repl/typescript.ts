@@ -6,7 +6,7 @@ export type TypeScriptMode = boolean | 'auto';
 
 /** A command's code ready to run, or why it cannot be yet. */
 export type PreparedSource =
-  | { readonly kind: 'javascript'; readonly code: string; readonly transformed: boolean }
+  | { readonly kind: 'javascript'; readonly code: string; readonly transformed: boolean; /** esbuild's source map (JSON) back to the code as typed, where asked for */ readonly map?: string }
   /** Unfinished input (an open brace): the REPL should ask for more lines. */
   | { readonly kind: 'incomplete'; readonly message: string }
   | { readonly kind: 'invalid'; readonly message: string; readonly location?: SourceLocation };
@@ -101,8 +101,8 @@ const ENDS_TOO_EARLY = /^(unexpected end of file|expected .* but found end of fi
  * process. The async transform talks to esbuild's service process; transformSync would start a
  * worker thread inside the measured process.
  */
-export async function stripTypes(code: string, sourcefile = 'REPL'): Promise<PreparedSource> {
-  return transformAs('ts', code, sourcefile);
+export async function stripTypes(code: string, sourcefile = 'REPL', withMap = false): Promise<PreparedSource> {
+  return transformAs('ts', code, sourcefile, withMap);
 }
 
 /** A compile error of code that is neither JavaScript nor TypeScript. */
@@ -124,11 +124,15 @@ export async function isTypeScriptError(code: string, typeScriptError: InvalidSo
   return typeScriptAt.line > javaScriptAt.line || (typeScriptAt.line === javaScriptAt.line && typeScriptAt.column > javaScriptAt.column);
 }
 
-async function transformAs(loader: 'ts' | 'js', code: string, sourcefile: string): Promise<PreparedSource> {
+async function transformAs(loader: 'ts' | 'js', code: string, sourcefile: string, withMap = false): Promise<PreparedSource> {
   const esbuild = loadEsbuild();
   for (let attempt = 0; ; attempt++) {
     try {
       beforeCompilerUse();
+      if (withMap) {
+        const mapped = await esbuild.transform(code, { loader, sourcefile, sourcemap: 'external' });
+        return { kind: 'javascript', code: mapped.code, transformed: true, map: mapped.map };
+      }
       const result = await esbuild.transform(code, { loader, sourcefile });
       return { kind: 'javascript', code: result.code, transformed: true };
     } catch (error: unknown) {

@@ -28,4 +28,25 @@ describe('perfcell repl, stack columns', () => {
     expect(frames(perfcell.stdout)).toEqual(['REPL1:1:54', 'REPL2:1:28', 'REPL4:1:47', 'REPL2:1:28', 'REPL5:1:45']);
     expect(frames(perfcell.stdout).sort()).toEqual(frames(node.stdout).sort());
   });
+
+  // A QA pass: a line whose types esbuild stripped named positions in esbuild's output (f (REPL1:1:22)
+  // for the `z` typed at column 51; g's throw a line early, its interface's line gone).
+  it('names the lines and columns of TypeScript lines as typed', { timeout: 60_000 }, async () => {
+    const input = [
+      'const f = (q: {x:number}): number => (q as any).y.z',
+      'f({x:1})',
+      'function g(a: number) {',
+      '  interface I { x: number }',
+      '  const o: I = { x: a };',
+      '  return (o as any).q.w;',
+      '}',
+      'g(1)',
+      'await 1; const k: number = (null as any).p',
+      '',
+    ].join('\n');
+    const env = { NO_COLOR: '1', NODE_REPL_HISTORY: '', PERFCELL_REPL_HISTORY: '' };
+    const perfcell = await execa(process.execPath, [cliPath, 'repl', '--no-perf'], { input, reject: false, timeout: 50_000, env });
+    expect(perfcell.exitCode, perfcell.stderr).toBe(0);
+    expect(perfcell.stdout.match(/REPL\d+:\d+:\d+/g)).toEqual(['REPL1:1:51', 'REPL7:4:23', 'REPL9:1:42']);
+  });
 });
