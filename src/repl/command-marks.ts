@@ -24,6 +24,8 @@ export const MARK = '__perfcellMark';
  * plain cell's frames back by the last cell's length (`thrower (cell:1:25)` for node's 28).
  */
 export const START_MARK = `void ${MARK}(0);`;
+/** What a command that opens with a directive gets instead of the start mark: a comment of its length. */
+const COMMENT_MARK = `/*${' '.repeat(START_MARK.length - 4)}*/`;
 
 /**
  * After the command's last statement, on a line of its own (the command may end in a comment). A
@@ -83,7 +85,7 @@ export interface MarkedCommand {
  * cell's frames back as well: `s (cell:1:9)` for node's 36).
  */
 export function markCommand(code: string): MarkedCommand {
-  if (/^\s*(['"])use strict\1/.test(code)) return { code: `/*${' '.repeat(START_MARK.length - 4)}*/${code}`, started: false, ended: false };
+  if (/^\s*(['"])use strict\1/.test(code)) return { code: `${COMMENT_MARK}${code}`, started: false, ended: false };
   const hasAwait = code.includes('await');
   const source = isObjectLiteral(code, hasAwait) ? `(${code.trim()})\n` : code;
   return hasAwait ? { code: `${START_MARK}${source}`, started: true, ended: false } : { code: `${START_MARK}${source}${END_MARK}`, started: true, ended: true };
@@ -110,7 +112,26 @@ function compiles(source: string): boolean {
  * given files) moved back by the start mark's length: the columns node:repl shows for the line as typed.
  */
 export function unmarkStack(stack: string, markedFiles: ReadonlySet<string>): string {
-  return stack.replace(/([^\s()]+):1:(\d+)/g, (whole, file: string, column: string) =>
+  return unmarkSourceLine(stack, markedFiles).replace(/([^\s()]+):1:(\d+)/g, (whole, file: string, column: string) =>
     markedFiles.has(file) ? `${file}:1:${Math.max(1, Number(column) - START_MARK.length)}` : whole,
   );
+}
+
+/**
+ * A SyntaxError V8 raised in the first line of a marked command (`@dec class D {}`, which esbuild
+ * passes through) heads its stack with that line and a caret under it (node:repl has taken off the
+ * `REPL1:1` above them by the time it shows it): the line as typed, the mark (or its comment) taken
+ * off and the caret moved back by its length, as node:repl shows it. It read
+ * `void __perfcellMark(0);@dec class D {`.
+ */
+function unmarkSourceLine(stack: string, markedFiles: ReadonlySet<string>): string {
+  const lines = stack.split('\n');
+  const name = /^(.+):1$/.exec(lines[0] ?? '')?.[1];
+  const at = name !== undefined && markedFiles.has(name) ? 1 : 0;
+  const [line, caret] = [lines[at], lines[at + 1]];
+  if (line === undefined || caret === undefined || !/^ *\^+$/.test(caret)) return stack;
+  const mark = [START_MARK, COMMENT_MARK].find((each) => line.startsWith(each));
+  if (mark === undefined || !caret.startsWith(' '.repeat(mark.length))) return stack;
+  lines.splice(at, 2, line.slice(mark.length), caret.slice(mark.length));
+  return lines.join('\n');
 }

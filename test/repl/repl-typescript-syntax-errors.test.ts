@@ -28,6 +28,15 @@ describe('perfcell repl, a TypeScript syntax error', () => {
     expect(stdout).not.toContain("Unexpected token ':'");
   });
 
+  // A TypeScript pass: a syntax error V8 raises in code esbuild let through (decorators, which Node
+  // 20 lacks) showed perfcell's start mark on the line: 'void __perfcellMark(0);@dec class D {'
+  it("shows V8's error in code esbuild let through without perfcell's mark, the caret where it is", { timeout: 60_000 }, async () => {
+    const stdout = await repl(['@dec class D {}', '"use strict"; @dec class E {}']);
+    expect(stdout).toContain('@dec class D {\n^\n\nUncaught SyntaxError: Invalid or unexpected token\n');
+    expect(stdout).toContain('@dec class E {\n^\n\nUncaught SyntaxError: Invalid or unexpected token\n');
+    expect(stdout).not.toContain('__perfcellMark');
+  });
+
   it('shows the line and caret under --ts too', { timeout: 60_000 }, async () => {
     const stdout = await repl(['let y = )'], '--ts');
     expect(stdout).toContain('let y = )\n        ^\n\nUncaught SyntaxError: Unexpected ")"\n');
