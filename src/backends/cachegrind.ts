@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { promises as fsPromises } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { launchError } from '../session/exec-failure.ts';
+import { lacksInterpreter, launchError } from '../session/exec-failure.ts';
 import { isFolder } from '../make-folders.ts';
 import { mergeCachegrindProfiles, parseCachegrind, type CachegrindProfile } from '../../parsers/cachegrind.ts';
 import { parseLogCommand, parseUnhandledInstruction, type UnhandledInstruction } from '../../parsers/valgrind-log.ts';
@@ -114,6 +114,8 @@ async function checkProgram(file: string, cwd: string, path: string | undefined)
   // a folder is execvp's EACCES (`run -- /tmp`: 'it is a directory'), as it is under perf
   if (lookup.kind === 'not executable' || (lookup.kind === 'missing' && file.includes('/') && isFolder(resolve(cwd, file)))) throw launchError(file, constants.errno.EACCES, 'Permission denied');
   if (lookup.kind === 'missing') throw launchError(file, constants.errno.ENOENT, 'No such file or directory');
+  // a #! interpreter (or ELF loader) not there is execve's ENOENT under perf, named as such
+  if (lacksInterpreter(lookup.path, cwd)) throw launchError(file, constants.errno.ENOENT, 'No such file or directory');
 }
 
 /**

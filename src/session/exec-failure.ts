@@ -1,5 +1,5 @@
-import { accessSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { isFolder } from '../make-folders.ts';
 
@@ -56,9 +56,8 @@ export function describeExecFailure(file: string, errno: number, message: string
 function missingInterpreter(file: string, found: { readonly path: string; readonly head: Buffer } | null): string | null {
   if (found === null) return null;
   const { head } = found;
-  if (head[0] === 0x23 && head[1] === 0x21) {
-    const line = head.subarray(2).toString('latin1').split('\n')[0] ?? '';
-    const interpreter = line.replace(/^[ \t]+/, '').split(/[ \t]/)[0] ?? '';
+  const interpreter = shebangInterpreter(head);
+  if (interpreter !== null) {
     if (interpreter.endsWith('\r')) {
       return `cannot run ${file}: its #! line ends in a Windows line break (\\r), so its interpreter ${interpreter.slice(0, -1)} is not found (convert the file: dos2unix ${found.path})`;
     }
@@ -70,6 +69,27 @@ function missingInterpreter(file: string, found: { readonly path: string; readon
     return `cannot run ${file}: its dynamic loader${loader === null ? '' : ` ${loader}`} was not found (a program built for another system? check it with: file ${found.path})`;
   }
   return null;
+}
+
+/**
+ * Whether the program at `path` names a `#!` interpreter or an ELF loader that is not there, so
+ * that execve fails with ENOENT, which `launchError(file, ENOENT, …)` then names. For valgrind,
+ * which starts the program itself: it said only 'bad interpreter' amid its output, and perfcell
+ * that cachegrind wrote nothing (exit 126), where run under perf names the interpreter, 127.
+ */
+export function lacksInterpreter(path: string, cwd: string, readHead: ReadProgramHead = readProgramHead): boolean {
+  const found = readHead(path);
+  if (found === null) return false;
+  const { head } = found;
+  const named = shebangInterpreter(head) ?? (head.subarray(0, 4).toString('latin1') === '\x7fELF' ? elfInterpreter(head) : null);
+  return named !== null && (named === '' || !existsSync(resolve(cwd, named)));
+}
+
+/** The interpreter a `#!` line names, as written ('' for none, a Windows line's with its \r); null without a #! line. */
+function shebangInterpreter(head: Buffer): string | null {
+  if (head[0] !== 0x23 || head[1] !== 0x21) return null;
+  const line = head.subarray(2).toString('latin1').split('\n')[0] ?? '';
+  return line.replace(/^[ \t]+/, '').split(/[ \t]/)[0] ?? '';
 }
 
 /** PT_INTERP of an ELF file's first bytes (the dynamic loader it asks for), or null. */

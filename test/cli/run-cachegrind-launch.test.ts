@@ -41,7 +41,13 @@ describe('run --backend cachegrind: what cannot be launched', () => {
     expect(notRunnable.stdout).toBe('');
     // A QA pass: cachegrind had words of its own ('x: not found on PATH (give its path…)', 'x: no such
     // program', and a folder was 'no such program', 127): each now reads as run's under perf does
-    for (const program of ['no-such-program-xyz', script, dir]) {
+    // and a script whose #! interpreter is not there (or ends in a Windows \r): valgrind said only
+    // 'valgrind wrote no cachegrind output (exit 126); run valgrind … to see why', exit 1 (a review)
+    const badInterpreter = join(dir, 'bad-interpreter.sh');
+    writeFileSync(badInterpreter, '#!/no/such/interpreter\n', { mode: 0o755 });
+    const windowsLineBreak = join(dir, 'crlf.sh');
+    writeFileSync(windowsLineBreak, '#!/bin/sh\r\nexit 0\r\n', { mode: 0o755 });
+    for (const program of ['no-such-program-xyz', script, dir, badInterpreter, windowsLineBreak]) {
       const [cachegrind, perf] = await Promise.all([perfcell(['run', '--backend', 'cachegrind', '--', program]), perfcell(['run', '--no-perf', '--', program])]);
       expect([cachegrind.exitCode, cachegrind.stderr], program).toEqual([perf.exitCode, perf.stderr]);
     }
