@@ -47,7 +47,7 @@ export function defineTimingCommands(
         // ('.timeit (xs as number[]).length': Unexpected identifier 'as'; a QA pass)
         if (error instanceof SyntaxError && typescript !== false) syntaxError = error;
         else {
-          say(`.timeit: ${compileErrorText(error)}`);
+          say(`.timeit: ${compileErrorText(error, code)}`);
           return;
         }
       }
@@ -70,7 +70,7 @@ export function defineTimingCommands(
           onTimed?.(code, result);
           say(inspect(result));
         },
-        (error: unknown) => say(`.timeit: ${compileErrorText(error)}`),
+        (error: unknown) => say(`.timeit: ${compileErrorText(error, code)}`),
       ).finally(() => {
         isTiming = false;
         server.off('SIGINT', onSigint);
@@ -106,11 +106,26 @@ export function defineTimingCommands(
 /**
  * What `.timeit` says of code it could not compile, or of its timing's failure. Code that awaits is
  * refused as an async function is, with the ways to measure it: V8's 'await is only valid in async
- * functions and the top level bodies of modules' read as if the line could not await (a QA pass).
+ * functions and the top level bodies of modules' read as if the line could not await (a QA pass),
+ * and its 'Unexpected reserved word' for a `for await` as if the code were wrong (a review).
  */
-function compileErrorText(error: unknown): string {
-  if (error instanceof Error && error.name === 'SyntaxError' && /\bawait is only valid\b/.test(error.message)) return `timeit times synchronous code (this code awaits): ${ASYNC_WAYS}`;
+function compileErrorText(error: unknown, code: string): string {
+  if (error instanceof Error && error.name === 'SyntaxError' && awaits(code)) return `timeit times synchronous code (this code awaits): ${ASYNC_WAYS}`;
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Whether code compiles only in an async function, as compile() makes it an expression or a block (compiled, never run). */
+function awaits(code: string): boolean {
+  const compiles = (body: string): boolean => {
+    try {
+      new Function(body);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const forms = [`(${code}\n)`, `{${code}\n}`];
+  return !forms.some((form) => compiles(`() => ${form}`)) && forms.some((form) => compiles(`async () => ${form}`));
 }
 
 /** Runs a function's source in the REPL's scope, returning the function. */
