@@ -179,11 +179,7 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
   // perfcell's SIGINT, SIGTERM or SIGHUP, which ends an awaiting cell, stops its timing too, after
   // the batch it falls into: it had gone on behind the interrupted cell until perfcell exited (a
   // function of 1 s a call held the exit some 3 s), as it went on behind the REPL's prompt once
-  const interrupts = (listener: () => void): (() => void) => {
-    const stopListening = onInterruption(() => listener());
-    return () => void stopListening();
-  };
-  Object.defineProperty(context, 'perfcell', { value: createScopeTools(() => measure, show, interrupts), configurable: true, writable: true, enumerable: false });
+  Object.defineProperty(context, 'perfcell', { value: createScopeTools(() => measure, show, onInterruption), configurable: true, writable: true, enumerable: false });
   let marks: CommandMarks = {};
   let counting: CountingSwitch | undefined;
   Object.defineProperty(context, MARK, {
