@@ -37,7 +37,8 @@ describe('perfcell compare --html of three programs of a few ms', () => {
     // each verdict an item of its own under the metric (they had been joined with '; ', as a verdict's own parts are)
     const items = (/<li><b>time<\/b><ul>(.*?)<\/ul><\/li>/.exec(html)?.[1] ?? '').replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))).split('</li>').filter((item) => item !== '');
     expect(items).toHaveLength(2);
-    expect(items[0]).toMatch(new RegExp(`^<li>${escapeRegExp(second)} is [^;]+ slower; p [^;]+$`));
+    // (5 runs of 5 ms against 20 read p = 0.74 once, in a whole-suite run beside a helper's: either names it)
+    expect(items[0]).toMatch(new RegExp(`^<li>${escapeRegExp(second)} (is [^;]+ slower; p [^;]+|against ${escapeRegExp(first)}: no significant difference \\(p = [\\d.]+\\))$`));
     expect(items[1]).toMatch(new RegExp(`^<li>${escapeRegExp(`${first} #2`)} (is |against ${escapeRegExp(first)}: )`));
   }, 90_000);
 });

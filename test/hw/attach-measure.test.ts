@@ -44,9 +44,11 @@ async function attachHalfSecond(scenario: Parameters<typeof perfcellOnReplay>[1]
   expect(result.exitCode, result.stderr).toBe(0);
   const report = JSON.parse(result.stdout) as AttachJson;
   // -d of whole intervals ends with perf's fifth, as perf stat -I 100 --interval-count 5 does: what
-  // the replay counted after it (perf is stopped once that interval is in) is past the watch
+  // the replay counted after it (perf is stopped once that interval is in) is past the watch. The
+  // replay counts from its first look that sees the target run, the rows' times from its start: a
+  // whole-suite run read rows of 0.6711 s against 0.6700 counted (1.1 ms of looks under load)
   const rowsS = Math.min(...report.counters.events.map((event) => event.countedSeconds ?? Number.POSITIVE_INFINITY));
-  expect(rowsS).toBeLessThanOrEqual(result.countedS);
+  expect(rowsS).toBeLessThanOrEqual(result.countedS + 0.005);
   return { report, countedS: rowsS };
 }
 
