@@ -21,6 +21,7 @@ const BOOLEAN: ValueRule = { holds: (value) => typeof value === 'boolean', wants
 const PATH: ValueRule = { holds: (value) => typeof value === 'string' && value !== '', wants: 'a path' };
 const TEXT: ValueRule = { holds: (value) => typeof value === 'string', wants: 'a string' };
 const ABORT_SIGNAL: ValueRule = { holds: (value) => value instanceof AbortSignal, wants: 'an AbortSignal, e.g. new AbortController().signal' };
+const FUNCTION: ValueRule = { holds: (value) => typeof value === 'function', wants: 'a function' };
 
 /** One of some strings, or `{ file }` where `withFile`: compare's --input and --output. */
 function oneOf(choices: readonly string[], withFile = false): ValueRule {
@@ -110,13 +111,20 @@ export function checkInProcessCompareOptions(options: unknown): void {
   check('signal', given['signal'], ABORT_SIGNAL);
 }
 
-/** attachToProcess' pid and options: attach's --duration, what the watch keeps, and the perf ones. */
+/**
+ * attachToProcess' pid and options: attach's --duration, what the watch keeps, the perf ones, and
+ * its signal and callbacks, which were called as they came once perf counted: a signal that was
+ * not an AbortSignal, or an onStart that was not a function, was a TypeError with perf left
+ * watching and the script held open, and an onRow that was not one an uncaught exception.
+ */
 export function checkAttachOptions(pid: unknown, options: unknown): void {
   if (!PID.holds(pid)) throw new UsageError(`pid must be ${PID.wants}, not ${shown(pid)}`);
   checkMeasureOptions(options);
   const given = (options ?? {}) as Record<string, unknown>;
   check('durationS', given['durationS'], SECONDS_ABOVE_ZERO);
   for (const name of ['maxSamples', 'recentRows', 'seriesPoints']) check(name, given[name], wholeNumberFrom(1));
+  check('signal', given['signal'], ABORT_SIGNAL);
+  for (const name of ['onStart', 'onRow', 'checkEvents']) check(name, given[name], FUNCTION);
 }
 
 /** `typescript` of the REPL and createEvaluator(): true, false or 'auto'. */

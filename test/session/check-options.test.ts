@@ -12,6 +12,7 @@ import { timeit } from '../../src/session/timeit.ts';
 import { prepareWindow, runProgram } from '../../src/library-entries.ts';
 import * as perfcell from '../../src/index.ts';
 import { perfUsable } from '../support/perf.ts';
+import { perfPidsNow, startedPerfPids } from '../support/leaked-perf.ts';
 
 /** What a JavaScript caller may pass, past the types. */
 const js = (value: unknown): never => value as never;
@@ -109,6 +110,20 @@ describe('the library refuses options outside the command line\'s rules, before 
     expect(await refusal(() => attachToProcess(process.pid, { durationS: 0 }))).toEqual(usage('durationS must be a number of seconds > 0, not 0'));
     expect(await refusal(() => attachToProcess(process.pid, { intervalMs: 0 }))).toEqual(INTERVAL('0'));
     expect(await refusal(() => attachToProcess(process.pid, { recentRows: 0 }))).toEqual(usage('recentRows must be a whole number ≥ 1, not 0'));
+  });
+
+  // Before: a signal not an AbortSignal, or an onStart not a function, was a TypeError once perf
+  // watched, and perf went on watching (the script never exited); an onRow not a function was an
+  // uncaught exception at the first row.
+  it('attachToProcess: its signal and callbacks, before perf starts', async () => {
+    const perfBefore = perfPidsNow();
+    const options = { durationS: 0.3, events: ['task-clock'] };
+    expect(await refusal(() => attachToProcess(process.pid, { ...options, signal: js('x') }))).toEqual(usage("signal must be an AbortSignal, e.g. new AbortController().signal, not 'x'"));
+    expect(await refusal(() => attachToProcess(process.pid, { ...options, signal: js({}) }))).toEqual(usage('signal must be an AbortSignal, e.g. new AbortController().signal, not an object'));
+    expect(await refusal(() => attachToProcess(process.pid, { ...options, onStart: js(5) }))).toEqual(usage('onStart must be a function, not 5'));
+    expect(await refusal(() => attachToProcess(process.pid, { ...options, onRow: js('print') }))).toEqual(usage("onRow must be a function, not 'print'"));
+    expect(await refusal(() => attachToProcess(process.pid, { ...options, checkEvents: js(true) }))).toEqual(usage('checkEvents must be a function, not true'));
+    expect(startedPerfPids(perfBefore)).toEqual([]);
   });
 
   it('the REPL and the evaluators: the measure set-up, TypeScript mode and the cell timeout', async () => {
