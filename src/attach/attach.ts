@@ -40,8 +40,9 @@ export interface AttachOptions extends Pick<MeasureOptions, 'events' | 'metricGr
   readonly durationS?: number;
   /** Abort (Ctrl-C) ends the watch with its summary, like the end of the duration. */
   readonly signal?: AbortSignal;
+  /** Once perf watches. What it throws ends the watch, perf stopped, and attachToProcess rejects with it. */
   readonly onStart?: (info: AttachStart) => void;
-  /** Each interval as it completes, with the state it was added to (for the live table). */
+  /** Each interval as it completes, with the state it was added to (for the live table). What it throws ends the watch as onStart's does. */
   readonly onRow?: (row: IntervalRow, state: WatchState) => void;
   /** Checks an explicit `-e` list before anything starts (perf-preflight.ts); tests pass a fake. */
   readonly checkEvents?: typeof checkPerfEvents;
@@ -245,6 +246,21 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
     endedBy ??= reason;
     resolveFinished(reason);
   };
+  /**
+   * What the caller's onStart or onRow threw: it ends the watch, perf stopped, and the watch
+   * rejects with it. Thrown where it was called, it left perf watching and the caller's script
+   * held open (onStart), or was an uncaught exception from perf's output (onRow).
+   */
+  let callbackFailure: { readonly error: unknown } | null = null;
+  const callCaller = (call: () => void): void => {
+    if (callbackFailure !== null) return;
+    try {
+      call();
+    } catch (error: unknown) {
+      callbackFailure = { error };
+      finish('exit');
+    }
+  };
   const durationIntervals = options.durationS === undefined ? null : intervalsInDuration(options.durationS, intervalMs);
   /** perf's intervals made rows so far. */
   let perfIntervals = 0;
@@ -278,7 +294,7 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
     if (!point.exited) previous = point;
     state.addRow(row, peakMethod === 'vmhwm-reset' ? point.peakRssBytes : null);
     if (arrived.records.length > 0) perfIntervals += 1;
-    options.onRow?.(row, state);
+    if (options.onRow !== undefined) callCaller(() => options.onRow?.(row, state));
     if (point.exited) finish('exit');
     else if (endedBy === null && perfIntervals === durationIntervals) {
       isEndedOnTick = true;
@@ -360,7 +376,7 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
   } else {
     startTicker();
   }
-  options.onStart?.({ pid, comm, intervalMs, events: countedEvents });
+  if (options.onStart !== undefined) callCaller(() => options.onStart?.({ pid, comm, intervalMs, events: countedEvents }));
 
   let durationTimer: NodeJS.Timeout | undefined;
   // -d on perfcell's clock, except that a duration of whole intervals ends with perf's last one
@@ -405,6 +421,7 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
   }
   clearTimeout(quietTimer);
   flushQuiet();
+  if (callbackFailure !== null) throw (callbackFailure as { readonly error: unknown }).error;
   // perf does not fail on an -M group it lacks: it says so and counts the -e events alone
   if (started !== null) warnings.push(...metricGroupNotes((await (started as PerfWatch).ended).messages, options.metricGroups ?? [], state.metrics().length > 0));
   if (failure !== null) throw failure instanceof PerfError ? failure : new Error(String(failure));
