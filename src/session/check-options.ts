@@ -196,6 +196,16 @@ export function checkMeasureTarget(target: unknown, caller: 'measure' | 'runProg
 }
 
 /**
+ * What compareInProcess and perfcell.compare compare: named functions in an object. null was
+ * V8's 'Cannot convert undefined or null to object', a string 'compare: 0 is not a function' (its
+ * letters), and an array was compared as alternatives named 0, 1, ….
+ */
+export function checkCompareAlternatives(alternatives: unknown): void {
+  if (typeof alternatives === 'object' && alternatives !== null && !Array.isArray(alternatives)) return;
+  throw new UsageError(`compare takes named functions in an object, e.g. perfcell.compare({ a: () => f(), b: () => g() }), not ${shown(alternatives)}`);
+}
+
+/**
  * The library's measure(argv) and runProgram(argv): an argv with a program's name, refused in the
  * library's words, where run's ('the word after -- is ""', 'perfcell run -- ls') name a command
  * line its caller has not. perfcell's own callers (run --backend cachegrind, compare) keep run's.

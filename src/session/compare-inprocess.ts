@@ -7,7 +7,7 @@ import { addGc, type GcReport } from './gc.ts';
 import { continueCount, rerunRoundNote } from './job-stops.ts';
 import type { MeasureOptions } from './options.ts';
 import { compileLoop, nextLoopCount, refuseAsync, type Loop } from './timeit.ts';
-import { checkInProcessCompareOptions } from './check-options.ts';
+import { checkCompareAlternatives, checkInProcessCompareOptions } from './check-options.ts';
 import { shownRate } from '../render/metric-units.ts';
 import { whileTiming } from './timing-lock.ts';
 
@@ -101,6 +101,7 @@ function calibrate(loop: Loop, fn: () => unknown): number {
  * @example const result = await compareInProcess({ rows: sumRows, columns: sumColumns }); result.verdicts[0] // 'columns is 3.9× ± 0.4 slower; p < 0.001'
  */
 export async function compareInProcess(alternatives: Readonly<Record<string, () => unknown>>, options: InProcessCompareOptions = {}): Promise<InProcessCompareResult> {
+  checkCompareAlternatives(alternatives);
   const entries = Object.entries(alternatives);
   if (entries.length < 2) throw new UsageError('compare needs at least two named functions (e.g. perfcell.compare({ a: () => f(), b: () => g() }))');
   for (const [name, fn] of entries) if (typeof fn !== 'function') throw new UsageError(`compare: ${name} is not a function`);

@@ -104,6 +104,19 @@ describe('the library refuses options outside the command line\'s rules, before 
     expect(calls).toBe(0);
   });
 
+  // Before: null was V8's 'Cannot convert undefined or null to object', a string 'compare: 0 is
+  // not a function', and an array was compared as alternatives named 0 and 1.
+  it('compareInProcess: the alternatives are named functions in an object', async () => {
+    let calls = 0;
+    const fn = () => { calls++; };
+    const refused = (what: string) => usage(`compare takes named functions in an object, e.g. perfcell.compare({ a: () => f(), b: () => g() }), not ${what}`);
+    expect(await refusal(() => compareInProcess(js(null), { runs: 2, perf: false }))).toEqual(refused('null'));
+    expect(await refusal(() => compareInProcess(js(undefined), { runs: 2, perf: false }))).toEqual(refused('undefined'));
+    expect(await refusal(() => compareInProcess(js('ab'), { runs: 2, perf: false }))).toEqual(refused("'ab'"));
+    expect(await refusal(() => compareInProcess(js([fn, fn]), { runs: 2, perf: false }))).toEqual(refused('[a function, a function]'));
+    expect(calls).toBe(0);
+  });
+
   it('attachToProcess: the pid, the duration, what the watch keeps and perf\'s interval', async () => {
     expect(await refusal(() => attachToProcess(0))).toEqual(usage('pid must be a process id (a whole number > 0), not 0'));
     expect(await refusal(() => attachToProcess(js('1234')))).toEqual(usage("pid must be a process id (a whole number > 0), not '1234'"));
