@@ -60,13 +60,27 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
   return prepareChecked(pid, options, attachPerf);
 }
 
+/**
+ * A function timeit and compareInProcess take: one whose result is not a promise, as they refuse
+ * one at run time (a UsageError). Typed `() => unknown`, an async function passed the compiler and
+ * failed only when run; now the compiler's error reads this message.
+ */
+export type SynchronousFunction<F extends () => unknown> = ReturnType<F> extends PromiseLike<unknown>
+  ? 'timeit and compareInProcess time synchronous functions: measure an async one with measure(fn)'
+  : unknown;
+
 /** See session/timeit.ts timeit. */
+export async function timeit<F extends () => unknown>(fn: F & SynchronousFunction<F>, options?: TimeitOptions): Promise<TimeitResult>;
 export async function timeit(fn: () => unknown, options: TimeitOptions = {}): Promise<TimeitResult> {
   refuseUnknownOptions(options, TIMEIT_OPTIONS, 'timeit');
   return inLibraryWords(timeitBehind(fn, options));
 }
 
 /** See session/compare-inprocess.ts compareInProcess. */
+export async function compareInProcess<A extends Readonly<Record<string, () => unknown>>>(
+  alternatives: A & { readonly [Name in keyof A]: SynchronousFunction<A[Name]> },
+  options?: InProcessCompareOptions,
+): Promise<InProcessCompareResult>;
 export async function compareInProcess(alternatives: Readonly<Record<string, () => unknown>>, options: InProcessCompareOptions = {}): Promise<InProcessCompareResult> {
   refuseUnknownOptions(options, COMPARE_OPTIONS, 'compareInProcess');
   return inLibraryWords(compareBehind(alternatives, options));

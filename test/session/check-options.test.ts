@@ -104,6 +104,18 @@ describe('the library refuses options outside the command line\'s rules, before 
     expect(calls).toBe(0);
   });
 
+  // Checked by the typecheck (npm run typecheck) as well as run: typed `() => unknown`, an async
+  // function passed the compiler and was refused only when run.
+  it('the library\'s timeit and compareInProcess refuse an async function in their types, as they do when run', async () => {
+    // @ts-expect-error timeit times synchronous functions
+    expect(await refusal(() => perfcell.timeit(async () => 1, { perf: false }))).toEqual(usage(expect.stringContaining('timeit times synchronous functions (this one returned a promise)')));
+    // @ts-expect-error compare times synchronous functions
+    expect(await refusal(() => perfcell.compareInProcess({ a: () => 1, b: async () => 2 }, { runs: 2, perf: false }))).toEqual(usage(expect.stringContaining('compare times synchronous functions (b returned a promise)')));
+    // what returns no promise passes, whatever its type says of its result
+    const unknownResult: () => unknown = () => 1;
+    expect((await perfcell.timeit(unknownResult, { runs: 1, loops: 1, warmup: 0, perf: false })).runs).toBe(1);
+  });
+
   // Before: null was V8's 'Cannot convert undefined or null to object', a string 'compare: 0 is
   // not a function', and an array was compared as alternatives named 0 and 1.
   it('compareInProcess: the alternatives are named functions in an object', async () => {
