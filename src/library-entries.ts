@@ -14,7 +14,7 @@ import { renderReplReport as renderReplBehind, type ReplRenderOptions } from './
 import { renderReportText as renderTextBehind, type RenderOptions } from './render/report-text.ts';
 import { createEvaluator as createEvaluatorBehind, type Evaluator, type EvaluatorOptions } from './repl/evaluator.ts';
 import { startRepl as startReplBehind, type StartedRepl, type StartReplOptions } from './repl/start-repl.ts';
-import { checkAggregatorOptions, checkMeasureOptions, checkMeasureTarget, checkParserOptions, checkProgramNamed, checkRenderOptions } from './session/check-options.ts';
+import { checkAggregatorOptions, checkMeasureOptions, checkMeasureTarget, checkParserOptions, checkProgramNamed, checkRenderOptions, refusePerfOptionsUncounted } from './session/check-options.ts';
 import { compareInProcess as compareBehind, type InProcessCompareOptions, type InProcessCompareResult } from './session/compare-inprocess.ts';
 import { inLibraryWords, reportInLibraryWords } from './library-words.ts';
 import { measure as measureBehind, type MeasuredReport } from './session/measure.ts';
@@ -41,6 +41,7 @@ export async function measure(target: (() => unknown) | readonly string[], optio
   checkMeasureTarget(target, 'measure');
   if (typeof target !== 'function') checkProgramNamed(target, 'measure');
   refuseUnknownOptions(options, MEASURE_OPTIONS, 'measure');
+  refusePerfOptionsUncounted(options);
   return reportInLibraryWords(measureBehind(target, options));
 }
 
@@ -50,6 +51,7 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
   checkProgramNamed(command, 'runProgram');
   refuseUnknownOptions(options, MEASURE_OPTIONS, 'runProgram');
   checkMeasureOptions(options);
+  refusePerfOptionsUncounted(options);
   return reportInLibraryWords(measureNestedProgram(() => runChecked(command, options, hooks)));
 }
 
@@ -73,6 +75,7 @@ export type SynchronousFunction<F extends () => unknown> = ReturnType<F> extends
 export async function timeit<F extends () => unknown>(fn: F & SynchronousFunction<F>, options?: TimeitOptions): Promise<TimeitResult>;
 export async function timeit(fn: () => unknown, options: TimeitOptions = {}): Promise<TimeitResult> {
   refuseUnknownOptions(options, TIMEIT_OPTIONS, 'timeit');
+  refusePerfOptionsUncounted(options);
   return inLibraryWords(timeitBehind(fn, options));
 }
 
@@ -83,12 +86,14 @@ export async function compareInProcess<A extends Readonly<Record<string, () => u
 ): Promise<InProcessCompareResult>;
 export async function compareInProcess(alternatives: Readonly<Record<string, () => unknown>>, options: InProcessCompareOptions = {}): Promise<InProcessCompareResult> {
   refuseUnknownOptions(options, COMPARE_OPTIONS, 'compareInProcess');
+  refusePerfOptionsUncounted(options);
   return inLibraryWords(compareBehind(alternatives, options));
 }
 
 /** See attach/attach.ts attachToProcess. */
 export async function attachToProcess(pid: number, options: AttachOptions = {}, source?: Parameters<typeof attachBehind>[2]): Promise<AttachResult> {
   refuseUnknownOptions(options, ATTACH_OPTIONS, 'attachToProcess');
+  refusePerfOptionsUncounted(options);
   return inLibraryWords(attachBehind(pid, options, source));
 }
 

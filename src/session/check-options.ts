@@ -196,6 +196,27 @@ export function checkMeasureTarget(target: unknown, caller: 'measure' | 'runProg
 }
 
 /**
+ * The library's `events` and `metricGroups` with what counts none of them: `perf: false`, or
+ * `backend: 'cachegrind'` (it simulates the caches). They were dropped without a word, where the
+ * command line refuses -e and -M with --no-perf and with --backend cachegrind (cli/options.ts); so
+ * are they here, in the options' words. Checked at the library's door only (library-entries.ts):
+ * perfcell's own callers pass a set-up they have made (the REPL's perfcell.timeit its session's
+ * events and perf), whose flags were checked where they were given.
+ */
+export function refusePerfOptionsUncounted(options: unknown): void {
+  if (typeof options !== 'object' || options === null) return;
+  const given = options as { events?: unknown; metricGroups?: unknown; perf?: unknown; backend?: unknown };
+  const named = (['events', 'metricGroups'] as const).filter((name) => Array.isArray(given[name]) && (given[name] as unknown[]).length > 0);
+  if (named.length === 0) return;
+  const names = named.join(' and ');
+  const one = named.length === 1;
+  if (given.perf === false) throw new UsageError(`${names} need${one ? 's' : ''} perf, which perf: false turns off (drop perf: false, or drop ${names})`);
+  if (given.backend === 'cachegrind') {
+    throw new UsageError(`${names} pick${one ? 's' : ''} perf's events, which backend: 'cachegrind' does not count (drop ${names}, or drop backend: 'cachegrind')`);
+  }
+}
+
+/**
  * What compareInProcess and perfcell.compare compare: named functions in an object. null was
  * V8's 'Cannot convert undefined or null to object', a string 'compare: 0 is not a function' (its
  * letters), and an array was compared as alternatives named 0, 1, ….

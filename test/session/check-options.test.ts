@@ -116,6 +116,25 @@ describe('the library refuses options outside the command line\'s rules, before 
     expect((await perfcell.timeit(unknownResult, { runs: 1, loops: 1, warmup: 0, perf: false })).runs).toBe(1);
   });
 
+  // Before: each measured without them and without a word, where run refuses -e with --no-perf
+  // and with --backend cachegrind.
+  it('events and metricGroups with perf: false or backend: \'cachegrind\', which count none of them', async () => {
+    let calls = 0;
+    const fn = () => { calls++; };
+    const noPerf = (names: string, verb: string) => usage(`${names} ${verb} perf, which perf: false turns off (drop perf: false, or drop ${names})`);
+    expect(await refusal(() => perfcell.measure(fn, { perf: false, events: ['page-faults'] }))).toEqual(noPerf('events', 'needs'));
+    expect(await refusal(() => perfcell.measure(['true'], { perf: false, events: ['page-faults'], metricGroups: ['TopdownL1'] }))).toEqual(noPerf('events and metricGroups', 'need'));
+    expect(await refusal(() => perfcell.runProgram(['true'], { perf: false, metricGroups: ['TopdownL1'] }))).toEqual(noPerf('metricGroups', 'needs'));
+    expect(await refusal(() => perfcell.timeit(fn, { perf: false, events: ['page-faults'] }))).toEqual(noPerf('events', 'needs'));
+    expect(await refusal(() => perfcell.compareInProcess({ a: fn, b: fn }, { perf: false, events: ['page-faults'] }))).toEqual(noPerf('events', 'needs'));
+    expect(await refusal(() => perfcell.attachToProcess(process.pid, { perf: false, events: ['page-faults'], durationS: 0.1 }))).toEqual(noPerf('events', 'needs'));
+    expect(await refusal(() => perfcell.measure(['true'], { backend: 'cachegrind', events: ['page-faults'] }))).toEqual(usage("events picks perf's events, which backend: 'cachegrind' does not count (drop events, or drop backend: 'cachegrind')"));
+    expect(await refusal(() => perfcell.runProgram(['true'], { backend: 'cachegrind', events: ['cycles'], metricGroups: ['TopdownL1'] }))).toEqual(usage("events and metricGroups pick perf's events, which backend: 'cachegrind' does not count (drop events and metricGroups, or drop backend: 'cachegrind')"));
+    expect(calls).toBe(0);
+    // an empty list names nothing: the default events, or none where perf is off
+    expect((await perfcell.measure(fn, { perf: false, events: [] })).counters.events).toEqual([]);
+  });
+
   // Before: null was V8's 'Cannot convert undefined or null to object', a string 'compare: 0 is
   // not a function', and an array was compared as alternatives named 0 and 1.
   it('compareInProcess: the alternatives are named functions in an object', async () => {
