@@ -52,7 +52,7 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
   refuseUnknownOptions(options, MEASURE_OPTIONS, 'runProgram');
   checkMeasureOptions(options);
   refusePerfOptionsUncounted(options);
-  return reportInLibraryWords(measureNestedProgram(() => runChecked(command, options, hooks)));
+  return reportInLibraryWords(measureNestedProgram(() => runChecked(command, options, hooks)), 'runProgram');
 }
 
 /** See session/window.ts prepareWindow. */

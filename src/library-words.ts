@@ -1,5 +1,5 @@
 import { dropFromList } from '../parsers/perf-errors.ts';
-import { PerfError } from './errors.ts';
+import { PerfError, UsageError } from './errors.ts';
 import { DEFAULT_NOTE_CACHEGRIND } from './perf/default-events.ts';
 import { CACHEGRIND_TRY } from './session/counters.ts';
 import type { CommandReport } from './session/report.ts';
@@ -36,11 +36,12 @@ function sayInLibraryWords(error: PerfError): void {
  * and `metricGroups`. The report itself, reworded (measure(fn)'s `value` rides on it); where fn
  * threw, the report measure(fn) put on its error (`error.report`), and the error rethrown as it was.
  */
-export async function reportInLibraryWords<R extends CommandReport>(work: Promise<R>): Promise<R> {
+export async function reportInLibraryWords<R extends CommandReport>(work: Promise<R>, caller: 'measure' | 'runProgram' = 'measure'): Promise<R> {
   let report: R;
   try {
     report = await inLibraryWords(work);
   } catch (error: unknown) {
+    if (error instanceof UsageError) rewordProgramExample(error, caller);
     rewordHeldReport(error);
     throw error;
   }
@@ -66,6 +67,18 @@ function rewordHeldReport(error: unknown): void {
   } catch {
     // fn's own error goes on as it is
   }
+}
+
+/**
+ * A program that cannot run, its example in the caller's words: `measure(['/tmp'])` said
+ * `give a program, e.g. perfcell run -- ls /tmp`, a command line the caller had not written.
+ */
+function rewordProgramExample(error: UsageError, caller: 'measure' | 'runProgram'): void {
+  const before = error.message;
+  const after = before.replace(/\(give a program, e\.g\. perfcell run -- ls (.+)\)$/, (_, file: string) => `(give a program, e.g. ${caller}(['ls', '${file.replace(/['\\]/g, '\\$&')}']))`);
+  if (after === before) return;
+  error.message = after;
+  if (typeof error.stack === 'string') error.stack = error.stack.replace(before, after);
 }
 
 /** A note's command-line words as the options that say the same. */

@@ -135,6 +135,13 @@ describe('the library refuses options outside the command line\'s rules, before 
     expect((await perfcell.measure(fn, { perf: false, events: [] })).counters.events).toEqual([]);
   });
 
+  // Before: 'cannot run /tmp: it is a directory (give a program, e.g. perfcell run -- ls /tmp)',
+  // a command line the caller had not written.
+  it('a folder given as the program is named in the caller\'s words', async () => {
+    expect(await refusal(() => perfcell.measure([dir], { perf: false }))).toEqual(usage(`cannot run ${dir}: it is a directory (give a program, e.g. measure(['ls', '${dir}']))`));
+    expect(await refusal(() => perfcell.runProgram([dir], { perf: false }))).toEqual(usage(`cannot run ${dir}: it is a directory (give a program, e.g. runProgram(['ls', '${dir}']))`));
+  });
+
   // Before: null was V8's 'Cannot convert undefined or null to object', a string 'compare: 0 is
   // not a function', and an array was compared as alternatives named 0 and 1.
   it('compareInProcess: the alternatives are named functions in an object', async () => {
