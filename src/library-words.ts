@@ -20,10 +20,15 @@ export async function inLibraryWords<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-/** The error itself, reworded: a caller's handler may hold it already (measure(fn)'s error.report rides on it). */
+/** perf's `drop it from -e` as the option the caller gave the events by. */
 function sayInLibraryWords(error: PerfError): void {
+  reword(error, (message) => dropFromList(message, 'events'));
+}
+
+/** The error itself, reworded: a caller's handler may hold it already (measure(fn)'s error.report rides on it). */
+function reword(error: Error, words: (message: string) => string): void {
   const before = error.message;
-  const after = dropFromList(before, 'events');
+  const after = words(before);
   if (after === before) return;
   error.message = after;
   // what a printed error shows: the stack was written with the first message
@@ -74,11 +79,7 @@ function rewordHeldReport(error: unknown): void {
  * `give a program, e.g. perfcell run -- ls /tmp`, a command line the caller had not written.
  */
 function rewordProgramExample(error: UsageError, caller: 'measure' | 'runProgram'): void {
-  const before = error.message;
-  const after = before.replace(/\(give a program, e\.g\. perfcell run -- ls (.+)\)$/, (_, file: string) => `(give a program, e.g. ${caller}(['ls', '${file.replace(/['\\]/g, '\\$&')}']))`);
-  if (after === before) return;
-  error.message = after;
-  if (typeof error.stack === 'string') error.stack = error.stack.replace(before, after);
+  reword(error, (message) => message.replace(/\(give a program, e\.g\. perfcell run -- ls (.+)\)$/, (_, file: string) => `(give a program, e.g. ${caller}(['ls', '${file.replace(/['\\]/g, '\\$&')}']))`));
 }
 
 /** A note's command-line words as the options that say the same. */
