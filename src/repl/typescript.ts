@@ -129,12 +129,8 @@ async function transformAs(loader: 'ts' | 'js', code: string, sourcefile: string
   for (let attempt = 0; ; attempt++) {
     try {
       beforeCompilerUse();
-      if (withMap) {
-        const mapped = await esbuild.transform(code, { loader, sourcefile, sourcemap: 'external' });
-        return { kind: 'javascript', code: mapped.code, transformed: true, map: mapped.map };
-      }
-      const result = await esbuild.transform(code, { loader, sourcefile });
-      return { kind: 'javascript', code: result.code, transformed: true };
+      const result = await esbuild.transform(code, { loader, sourcefile, ...(withMap ? { sourcemap: 'external' as const } : {}) });
+      return withMap ? { kind: 'javascript', code: result.code, transformed: true, map: result.map } : { kind: 'javascript', code: result.code, transformed: true };
     } catch (error: unknown) {
       const errors = (error as { errors?: readonly EsbuildMessage[] }).errors;
       const first = errors?.[0]?.text;
