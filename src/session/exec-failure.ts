@@ -82,7 +82,8 @@ export function lacksInterpreter(path: string, cwd: string, readHead: ReadProgra
   if (found === null) return false;
   const { head } = found;
   const named = shebangInterpreter(head) ?? (head.subarray(0, 4).toString('latin1') === '\x7fELF' ? elfInterpreter(head) : null);
-  return named !== null && (named === '' || !existsSync(resolve(cwd, named)));
+  // none named ('#!' alone) is execve's ENOEXEC, which execvp (perf) and valgrind run through sh
+  return named !== null && named !== '' && !existsSync(resolve(cwd, named));
 }
 
 /** The interpreter a `#!` line names, as written ('' for none, a Windows line's with its \r); null without a #! line. */

@@ -57,4 +57,13 @@ describe('run --backend cachegrind: what cannot be launched', () => {
     const repeated = await perfcell(['run', '-r', '2', '--backend', 'cachegrind', '--', join(dir, 'no-such-program')]);
     expect(repeated.exitCode).toBe(127);
   });
+
+  // A review: the #! check (842964c) refused a #! line naming no interpreter, 'its #! line names
+  // no interpreter', 127, where perf (execvp's ENOEXEC falls back to sh) and valgrind run it
+  it.runIf(runsWith('valgrind', hasValgrind, 'the cachegrind blank #! test'))('a #! line naming no interpreter runs under cachegrind as under perf', async () => {
+    const blank = join(dir, 'blank-interpreter.sh');
+    writeFileSync(blank, '#!\nexit 3\n', { mode: 0o755 });
+    const [cachegrind, perf] = await Promise.all([perfcell(['run', '--backend', 'cachegrind', '--json', '--', blank]), perfcell(['run', '--no-perf', '--json', '--', blank])]);
+    expect([cachegrind.exitCode, perf.exitCode], cachegrind.stderr).toEqual([3, 3]);
+  });
 });
