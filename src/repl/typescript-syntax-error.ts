@@ -12,7 +12,9 @@ export function typeScriptSyntaxError(invalid: InvalidSource, file: string): Syn
   const error = new SyntaxError(invalid.message);
   const location = invalid.location;
   if (location !== undefined) {
-    error.stack = `${file}:${location.line}\n${location.lineText}\n${' '.repeat(location.column - 1)}^\n\n${error.name}: ${error.message}`;
+    // a tab before the error stays a tab, as in node's caret line for V8's errors: a space for it stood a column a tab short
+    const indent = location.lineText.slice(0, location.column - 1).replace(/[^\t]/g, ' ');
+    error.stack = `${file}:${location.line}\n${location.lineText}\n${indent}^\n\n${error.name}: ${error.message}`;
   }
   return error;
 }

@@ -28,6 +28,14 @@ describe('perfcell repl, a TypeScript syntax error', () => {
     expect(stdout).not.toContain("Unexpected token ':'");
   });
 
+  // A review: the caret stood under the error only where the line had no tab before it, its
+  // spaces one column a tab; node:repl's caret keeps the line's tabs, and so does this one
+  it('keeps the tabs before the error in the caret line, as node:repl does', { timeout: 60_000 }, async () => {
+    const stdout = await repl(['\tlet x: number = )', '\tlet y = )']);
+    expect(stdout).toContain('\tlet x: number = )\n\t                ^\n\nUncaught SyntaxError: Unexpected ")"\n');
+    expect(stdout).toContain('\tlet y = )\n\t        ^\n\nUncaught SyntaxError: Unexpected token \')\'\n');
+  });
+
   // A TypeScript pass: a syntax error V8 raises in code esbuild let through (decorators, which Node
   // 20 lacks) showed perfcell's start mark on the line: 'void __perfcellMark(0);@dec class D {'
   it("shows V8's error in code esbuild let through without perfcell's mark, the caret where it is", { timeout: 60_000 }, async () => {
