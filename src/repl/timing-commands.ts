@@ -107,10 +107,11 @@ export function defineTimingCommands(
  * What `.timeit` says of code it could not compile, or of its timing's failure. Code that awaits is
  * refused as an async function is, with the ways to measure it: V8's 'await is only valid in async
  * functions and the top level bodies of modules' read as if the line could not await (a QA pass),
- * and its 'Unexpected reserved word' for a `for await` as if the code were wrong (a review).
+ * its 'Unexpected reserved word' for a `for await` as if the code were wrong (a review), and an
+ * `await (p)` ran and said 'await is not defined' (a review).
  */
 function compileErrorText(error: unknown, code: string): string {
-  if (error instanceof Error && error.name === 'SyntaxError' && awaits(code)) return `timeit times synchronous code (this code awaits): ${ASYNC_WAYS}`;
+  if (error instanceof Error && ((error.name === 'SyntaxError' && awaits(code)) || isAwaitCalled(error))) return `timeit times synchronous code (this code awaits): ${ASYNC_WAYS}`;
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -126,6 +127,15 @@ function awaits(code: string): boolean {
   };
   const forms = [`(${code}\n)`, `{${code}\n}`];
   return !forms.some((form) => compiles(`() => ${form}`)) && forms.some((form) => compiles(`async () => ${form}`));
+}
+
+/**
+ * Whether the timed code's first call threw as `await (p)` does outside an async function: it
+ * compiles there, a call of a function named await (a script's await is a name), and throws
+ * 'await is not defined' when run; so does TypeScript's `await (p as any)`, stripped to that call.
+ */
+function isAwaitCalled(error: Error): boolean {
+  return error.name === 'ReferenceError' && error.message === 'await is not defined';
 }
 
 /** Runs a function's source in the REPL's scope, returning the function. */
