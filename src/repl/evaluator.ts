@@ -92,7 +92,7 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
   let isClosed = false;
   const run = async (code: string): Promise<unknown> => {
     const source = await prepareSource(rewriteStaticImports(code), typescript);
-    if (source.kind !== 'javascript') throw source.kind === 'invalid' ? typeScriptSyntaxError(source, filename) : new SyntaxError(source.message);
+    if (source.kind !== 'javascript') throw source.kind === 'invalid' ? typeScriptSyntaxError(source, filename, code) : new SyntaxError(source.message);
     const prepared = await typescriptImports.prepare(source.code, server.context);
     return new Promise((resolve, reject) => {
       pending = { reject, thrown: null };

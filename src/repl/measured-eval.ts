@@ -243,7 +243,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
       if (stripped.kind === 'incomplete') return handOver(command, () => callback(new Recoverable(new SyntaxError(stripped.message))));
       if (stripped.kind === 'invalid') {
         if (typescript === 'auto' && !(await isTypeScriptError(code, stripped))) return passThrough(command, code, context, file, callback);
-        return handOver(command, () => callback(typeScriptSyntaxError(stripped, file)));
+        return handOver(command, () => callback(typeScriptSyntaxError(stripped, file, typed)));
       }
       source = stripped.code;
       map = stripped.map;

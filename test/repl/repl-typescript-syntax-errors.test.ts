@@ -36,6 +36,20 @@ describe('perfcell repl, a TypeScript syntax error', () => {
     expect(stdout).toContain('\tlet y = )\n\t        ^\n\nUncaught SyntaxError: Unexpected token \')\'\n');
   });
 
+  // A review: a line with a static import showed the line perfcell had made of it for node:repl,
+  // 'const { join } = await import("node:path"); let y: number = )', its caret ten columns on
+  it('shows a line that imports as typed, the caret under the error', { timeout: 60_000 }, async () => {
+    const stdout = await repl(['import { join } from "node:path"; let y: number = )']);
+    expect(stdout).toContain(`import { join } from "node:path"; let y: number = )\n${' '.repeat(50)}^\n\nUncaught SyntaxError: Unexpected ")"\n`);
+    const evaluator = createEvaluator({ filename: 'cell' });
+    try {
+      const error = await evaluator.evaluate('let a: number = 1;\nimport { join } from "node:path"; let y: number = )').then(() => null, (thrown: unknown) => thrown);
+      expect((error as SyntaxError).stack).toBe(`cell:2\nimport { join } from "node:path"; let y: number = )\n${' '.repeat(50)}^\n\nSyntaxError: Unexpected ")"`);
+    } finally {
+      evaluator.close();
+    }
+  });
+
   // A TypeScript pass: a syntax error V8 raises in code esbuild let through (decorators, which Node
   // 20 lacks) showed perfcell's start mark on the line: 'void __perfcellMark(0);@dec class D {'
   it("shows V8's error in code esbuild let through without perfcell's mark, the caret where it is", { timeout: 60_000 }, async () => {
