@@ -7,7 +7,7 @@ import type { MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
 import { classifyJavaScript, isTypeScriptError, onCompilerStart, stripTypes, type TypeScriptMode } from './typescript.ts';
 import { typeScriptSyntaxError } from './typescript-syntax-error.ts';
-import { createTypedPositions } from './typed-positions.ts';
+import { createTypedPositions, type PositionStep } from './typed-positions.ts';
 import { rewriteStaticImports } from './static-imports.ts';
 import { keptAliveNote, outcomeOfThrow, throwNote } from './report-notes.ts';
 import { createWindowSlot } from './window-slot.ts';
@@ -235,7 +235,8 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     const code = rewriteStaticImports(typed);
     const verdict = typescript === true ? 'invalid' : classifyJavaScript(code);
     let source = code;
-    let map: string | undefined;
+    // how the code that runs was made of the line as typed, to give its frames back (typed-positions.ts)
+    const steps: PositionStep[] = [{ kind: 'rewrite', before: typed, after: code }];
     if (verdict !== 'valid') {
       // Unfinished or invalid input runs nothing: the REPL itself asks for more lines or prints its SyntaxError.
       if (verdict === 'incomplete' || typescript === false) return passThrough(command, code, context, file, callback);
@@ -246,11 +247,13 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
         return handOver(command, () => callback(typeScriptSyntaxError(stripped, file, typed)));
       }
       source = stripped.code;
-      map = stripped.map;
+      if (stripped.map !== undefined) steps.push({ kind: 'map', map: stripped.map });
     }
-    typedPositions.ran(file, map);
+    const stripped = source;
     source = await typescriptImports.prepare(source, context);
     if (options.beforeRun !== undefined) source = options.beforeRun(source);
+    steps.push({ kind: 'rewrite', before: stripped, after: source });
+    typedPositions.ran(file, steps);
     const marked = markCommand(source);
     command.isMarked = marked.started;
     markedFiles.add(file);

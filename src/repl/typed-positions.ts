@@ -1,30 +1,54 @@
 import { createPositionMapper, type SourcePosition } from '../../parsers/source-map-lines.ts';
+import { columnBeforeRewrite } from './line-rewrite-columns.ts';
 
-/** The positions of commands whose TypeScript esbuild stripped, by the file name each ran under. */
+/**
+ * One step from a command as typed to the code that ran: a rewrite that keeps the lines (static
+ * imports, a local TypeScript module's import), or esbuild's strip, with its source map (JSON).
+ */
+export type PositionStep = { readonly kind: 'rewrite'; readonly before: string; readonly after: string } | { readonly kind: 'map'; readonly map: string };
+
+/** The positions of commands that ran as other code than typed, by the file name each ran under. */
 export interface TypedPositions {
-  /** Records that `file` ran code stripped with `map` (esbuild's JSON), or as written where `map` is undefined. */
-  ran(file: string, map: string | undefined): void;
-  /** A stack with the frames of stripped commands (`FILE:LINE:COLUMN`, its mark taken out) at the line and column as typed. */
+  /** Records that `file` ran the code that `steps`, in order, made of what was typed. */
+  ran(file: string, steps: readonly PositionStep[]): void;
+  /** A stack with the frames of such commands (`FILE:LINE:COLUMN`, its mark taken out) at the line and column as typed. */
   typedStack(stack: string): string;
+}
+
+type Back = (line: number, column: number) => SourcePosition | null;
+
+/** A step taken back: a position in the code it made to one in the code it was given. */
+function stepBack(step: PositionStep): Back {
+  if (step.kind === 'map') return createPositionMapper((JSON.parse(step.map) as { mappings: string }).mappings).map;
+  const before = step.before.split('\n');
+  const after = step.after.split('\n');
+  return (line, column) => {
+    const at = columnBeforeRewrite(before[line - 1] ?? '', after[line - 1] ?? '', column);
+    return at === null ? null : { line, column: at };
+  };
 }
 
 /**
  * esbuild rewrites the code it strips (`(o as any).b.c` is `o.b.c`, an interface's lines are gone),
- * so a REPL line's frames named positions in code nobody typed: `f (REPL1:1:22)` for a `c` typed at
- * column 51. Each REPL line runs under a file of its own (REPLn), whose map is exact; a name that
- * runs a second command (the kernel's every cell is `cell`) cannot tell which command a frame is
- * in, so its frames stay as they ran.
+ * and the imports' rewrites move the code after them on their line, so a REPL line's frames named
+ * positions in code nobody typed: `f (REPL1:1:22)` for a `c` typed at column 51. Each REPL line
+ * runs under a file of its own (REPLn), whose steps are exact; a name that runs a second command
+ * (the kernel's every cell is `cell`) cannot tell which command a frame is in, so its frames stay
+ * as they ran.
  */
 export function createTypedPositions(): TypedPositions {
-  const mappers = new Map<string, { map(line: number, column: number): SourcePosition | null } | null>();
+  const backs = new Map<string, Back | null>();
   return {
-    ran(file, map) {
-      const mapper = map === undefined ? null : createPositionMapper((JSON.parse(map) as { mappings: string }).mappings);
-      mappers.set(file, mappers.has(file) ? null : mapper);
+    ran(file, steps) {
+      const changing = steps.filter((step) => step.kind === 'map' || step.before !== step.after).map(stepBack).reverse();
+      const back: Back | null = changing.length === 0
+        ? null
+        : (line, column) => changing.reduce<SourcePosition | null>((position, each) => (position === null ? null : each(position.line, position.column)), { line, column });
+      backs.set(file, backs.has(file) ? null : back);
     },
     typedStack(stack) {
       return stack.replace(/([^\s()]+):(\d+):(\d+)/g, (whole, file: string, line: string, column: string) => {
-        const position = mappers.get(file)?.map(Number(line), Number(column));
+        const position = backs.get(file)?.(Number(line), Number(column));
         return position == null ? whole : `${file}:${position.line}:${position.column}`;
       });
     },

@@ -1,4 +1,5 @@
 import type { InvalidSource, SourceLocation } from './typescript.ts';
+import { columnBeforeRewrite } from './line-rewrite-columns.ts';
 
 /**
  * The SyntaxError of TypeScript that does not compile, shaped as V8's own for a script named `file`:
@@ -24,16 +25,11 @@ export function typeScriptSyntaxError(invalid: InvalidSource, file: string, type
 /**
  * The location on the line as typed, where the static imports' rewrite (which keeps the lines)
  * changed the line esbuild read: `const { join } = await import("node:path"); let y: number = )`
- * for `import { join } from "node:path"; …`. The error lies in the line's end, which the rewrite
- * left as it was; a line whose end differs up to the error is left as esbuild read it.
+ * for `import { join } from "node:path"; …`. An error inside the rewritten part keeps the line as read.
  */
 function locationAsTyped(location: SourceLocation, typed: string): SourceLocation {
   const typedLine = typed.split('\n')[location.line - 1];
-  const read = location.lineText;
-  if (typedLine === undefined || typedLine === read) return location;
-  let sameEnd = 0;
-  while (sameEnd < typedLine.length && sameEnd < read.length && typedLine[typedLine.length - 1 - sameEnd] === read[read.length - 1 - sameEnd]) sameEnd += 1;
-  const fromEnd = read.length - (location.column - 1);
-  if (fromEnd > sameEnd) return location;
-  return { line: location.line, column: typedLine.length - fromEnd + 1, lineText: typedLine };
+  if (typedLine === undefined) return location;
+  const column = columnBeforeRewrite(typedLine, location.lineText, location.column);
+  return column === null ? location : { line: location.line, column, lineText: typedLine };
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { cliPath } from '../support/fixtures.ts';
@@ -48,5 +51,26 @@ describe('perfcell repl, stack columns', () => {
     const perfcell = await execa(process.execPath, [cliPath, 'repl', '--no-perf'], { input, reject: false, timeout: 50_000, env });
     expect(perfcell.exitCode, perfcell.stderr).toBe(0);
     expect(perfcell.stdout.match(/REPL\d+:\d+:\d+/g)).toEqual(['REPL1:1:51', 'REPL7:4:23', 'REPL9:1:42']);
+  });
+
+  // A review: the imports' rewrites move what follows them on their line, so a line that imported
+  // threw at columns it did not have: k (REPL1:1:123) for the z typed at 59 (a .ts module's
+  // require, its path made absolute; JavaScript), h (REPL2:1:86) for 76 (an import statement, TypeScript)
+  it('names the columns as typed in a line that imports', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-stack-imports-'));
+    try {
+      writeFileSync(join(dir, 'mod.ts'), 'export const one: number = 1;\n');
+      const input = [
+        'const m = require("./mod.ts"); function k(o) { return o.y.z; } k({});',
+        'import { join } from "node:path"; function h(o: any) { return (o as any).y.z; } h({});',
+        '',
+      ].join('\n');
+      const env = { NO_COLOR: '1', NODE_REPL_HISTORY: '', PERFCELL_REPL_HISTORY: '' };
+      const perfcell = await execa(process.execPath, [cliPath, 'repl', '--no-perf'], { input, cwd: dir, reject: false, timeout: 50_000, env });
+      expect(perfcell.exitCode, perfcell.stderr).toBe(0);
+      expect(perfcell.stdout.match(/at [kh] \(REPL\d+:\d+:\d+\)/g)).toEqual(['at k (REPL1:1:59)', 'at h (REPL2:1:76)']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
