@@ -103,6 +103,9 @@ export function defineTimingCommands(
   return () => isTiming;
 }
 
+/** `.timeit`'s refusal of code that awaits, with the ways to measure it. */
+const AWAITS_REFUSED = `timeit times synchronous code (this code awaits): ${ASYNC_WAYS}`;
+
 /**
  * What `.timeit` says of code it could not compile, or of its timing's failure. Code that awaits is
  * refused as an async function is, with the ways to measure it: V8's 'await is only valid in async
@@ -111,7 +114,7 @@ export function defineTimingCommands(
  * `await (p)` ran and said 'await is not defined' (a review).
  */
 function compileErrorText(error: unknown, code: string): string {
-  if (error instanceof Error && ((error.name === 'SyntaxError' && awaits(code)) || isAwaitCalled(error))) return `timeit times synchronous code (this code awaits): ${ASYNC_WAYS}`;
+  if (error instanceof Error && ((error.name === 'SyntaxError' && awaits(code)) || isAwaitCalled(error))) return AWAITS_REFUSED;
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -153,11 +156,20 @@ function compile(code: string, server: REPLServer): () => unknown {
   }
 }
 
-/** compile() of TypeScript: its types stripped as the REPL strips a line's (esbuild); JavaScript's own SyntaxError where it is not TypeScript either. */
+/**
+ * compile() of TypeScript: its types stripped as the REPL strips a line's (esbuild); JavaScript's
+ * own SyntaxError where it is not TypeScript either. TypeScript that compiles only in an async
+ * function is refused as code that awaits: it had JavaScript's error for it ('.timeit const q:
+ * number = await p' said 'Missing initializer in const declaration').
+ */
 async function compileTypeScript(code: string, server: REPLServer, javaScriptError: SyntaxError): Promise<() => unknown> {
-  for (const source of [`(() => (${code}\n))`, `(() => {${code}\n})`]) {
-    const prepared = await stripTypes(source, '.timeit');
+  const forms = [`(${code}\n)`, `{${code}\n}`];
+  for (const form of forms) {
+    const prepared = await stripTypes(`(() => ${form})`, '.timeit');
     if (prepared.kind === 'javascript') return runIn(server, prepared.code);
+  }
+  for (const form of forms) {
+    if ((await stripTypes(`(async () => ${form})`, '.timeit')).kind === 'javascript') throw new SyntaxError(AWAITS_REFUSED);
   }
   throw javaScriptError;
 }
