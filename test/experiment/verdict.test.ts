@@ -201,4 +201,17 @@ describe('formatVerdict: a p-value close to the alpha it was tested at', () => {
     expect(formatPValue(0.0166, 0.05 / 3)).toBe('p = 0.0166');
     expect([formatPValue(0.012, 0.05), formatPValue(0.42, 0.05), formatPValue(0.0004, 0.05)]).toEqual(['p = 0.012', 'p = 0.42', 'p < 0.001']);
   });
+
+  // A QA pass (a simulation of thousands of comparisons near the edge): one more run of 12.128463
+  // put p 4e-10 under alpha and the interval's low end 3e-10 above 1, and the verdict read
+  // "slower" beside "CI 1.000000–1.30": seven digits were all that a value other than 1 got
+  it('prints an interval\'s end that is not 1, however close, as other than 1 beside a difference', () => {
+    const time = compareRuns({ name: 'a', values: [10, 11, 9, 10] }, { name: 'b', values: [10.5, 11, 12, 12.128463] }, { kind: 'time' });
+    expect(time.isSignificant).toBe(true);
+    const low = /95% CI ([\d.]+)–/.exec(time.verdict)?.[1];
+    expect(time.verdict).toMatch(/ slower; /);
+    expect(Number(low)).toBeGreaterThan(1);
+    expect(formatRatioNumber(1.0000000003116676, true)).toBe('1.0000000003');
+    expect(Number(formatRatioNumber(1 + Number.EPSILON, true))).toBeGreaterThan(1);
+  });
 });
