@@ -214,4 +214,12 @@ describe('formatVerdict: a p-value close to the alpha it was tested at', () => {
     expect(formatRatioNumber(1.0000000003116676, true)).toBe('1.0000000003');
     expect(Number(formatRatioNumber(1 + Number.EPSILON, true))).toBeGreaterThan(1);
   });
+
+  // The same: 12.12846293 put p 3e-12 under alpha, and ten decimals printed "p = 0.0500000000" beside "slower"
+  it('prints a significant p however close to its alpha as under it', () => {
+    const time = compareRuns({ name: 'a', values: [10, 11, 9, 10] }, { name: 'b', values: [10.5, 11, 12, 12.12846293] }, { kind: 'time' });
+    expect(time.isSignificant).toBe(true);
+    expect(Number(/p = ([\d.]+)/.exec(time.verdict)?.[1])).toBeLessThan(0.05);
+    expect(Number(/p = ([\d.]+)/.exec(formatPValue(0.05 - 2 ** -57, 0.05))?.[1])).toBeLessThan(0.05);
+  });
 });
