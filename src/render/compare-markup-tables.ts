@@ -60,6 +60,18 @@ function floorNumber(mean: number | null, divisor: number, decimals: number): ((
 }
 
 /**
+ * A ratio to two decimals, beside its interval as "ratio (low–high)"; where the interval is clear
+ * of 1, with the decimals that keep it from reading 1.00: 1.0012 read "1.00 (1.0004–1.002)", below
+ * its own interval (a QA pass).
+ */
+function ratioBesideBounds(value: number, interval: { readonly low: number; readonly high: number }): string {
+  let decimals = 2;
+  const isClearOfOne = interval.low > 1 || interval.high < 1;
+  while (isClearOfOne && value !== 1 && decimals < 17 && value.toFixed(decimals) === (1).toFixed(decimals)) decimals++;
+  return `${value.toFixed(decimals)} (${formatBounds(interval.low, interval.high)})`;
+}
+
+/**
  * "1.52 ± 0.03" (B ÷ A ± half its interval), or where the interval is lopsided around the ratio
  * (see isNearlySymmetric), or a significant ratio's ± would read as reaching 1 (see isClearOfOne),
  * the interval itself, "1.89 (1.13–3.16)"; "1.00" for the first (– where it has no mean), "2.00" for a rate (no interval);
@@ -73,12 +85,12 @@ function relativeCell(comparison: Comparison | undefined, isFirst: boolean, hasM
   if (comparison === undefined || value === null || isPointRatioLeftOut(comparison)) return '–';
   const interval = comparison.ratio.interval;
   if (interval === null) return value.toFixed(2);
-  if (!isNearlySymmetric(value, interval.low, interval.high)) return `${value.toFixed(2)} (${formatBounds(interval.low, interval.high)})`;
+  if (!isNearlySymmetric(value, interval.low, interval.high)) return ratioBesideBounds(value, interval);
   let decimals = interval.halfWidth > 0 && interval.halfWidth < 0.005 ? 3 : 2;
   // a significant ratio's ± read as reaching back to 1.00 ("1.02 ± 0.02" beside "slower"): a digit more, else its interval
   if (comparison?.isSignificant === true) {
     if (!isClearOfOne(value, interval.halfWidth, decimals)) decimals = 3;
-    if (!isClearOfOne(value, interval.halfWidth, decimals)) return `${value.toFixed(2)} (${formatBounds(interval.low, interval.high)})`;
+    if (!isClearOfOne(value, interval.halfWidth, decimals)) return ratioBesideBounds(value, interval);
   }
   return `${value.toFixed(decimals)} ± ${interval.halfWidth.toFixed(decimals)}`;
 }

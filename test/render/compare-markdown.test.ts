@@ -155,6 +155,19 @@ describe('renderCompareMarkdown: the Relative column', () => {
     expect(relative(second)).toBe('1.031 ± 0.026 |');
   });
 
+  // A QA pass (a simulation of compare's figures): times 0.12% apart, significant (p = 0.006),
+  // printed their ratio 1.0012 as "1.00 (1.0004–1.002)", a ratio below its own interval's low end,
+  // the figure the ratio line had been mended of ('1.00× (95% CI 1.004–1.01)')
+  it('gives a ratio beside an interval clear of 1 the digits that keep it from reading 1.00', () => {
+    const times = (scale: number) => [1, 1.001, 0.999, 1.0005, 0.9995, 1, 1.0008, 0.9992].map((value) => ({ durationS: value * scale }));
+    const document = documentOfRuns(times(1), times(1.0012));
+    const { ratio, isSignificant } = document.results[0]!.comparisons[0]!;
+    expect(isSignificant).toBe(true);
+    expect(ratio.interval!.low).toBeGreaterThan(1);
+    const relative = renderCompareMarkdown(document).split('\n').find((line) => line.startsWith('| `b`'))!.split(' | ').at(-1);
+    expect(relative).toBe('1.001 (1.0004–1.002) |');
+  });
+
   // A review of 19f15ed: the ratio line left out the point ratio where A's mean is not clear of 0,
   // as the verdict does, and the Relative column still printed it: '125.00' above 'no factor', and
   // '10.00' above 'at least 3.07×' (markdown, asciidoc and orgmode share the column)
