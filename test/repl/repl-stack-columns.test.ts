@@ -5,6 +5,15 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { cliPath } from '../support/fixtures.ts';
 
+const env = { NO_COLOR: '1', NODE_REPL_HISTORY: '', PERFCELL_REPL_HISTORY: '' };
+
+/** `perfcell repl --no-perf` with `input` piped in (in `cwd`), held to exit 0. */
+async function pipedRepl(input: string, cwd?: string) {
+  const perfcell = await execa(process.execPath, [cliPath, 'repl', '--no-perf'], { input, reject: false, timeout: 50_000, env, ...(cwd === undefined ? {} : { cwd }) });
+  expect(perfcell.exitCode, perfcell.stderr).toBe(0);
+  return perfcell;
+}
+
 /**
  * The stack of an error the REPL prints names the columns node's own REPL names for the same line:
  * perfcell's start mark on a line's first row is taken back out. A QA pass: in a line with top-level
@@ -21,11 +30,9 @@ describe('perfcell repl, stack columns', () => {
       'await null; thrower()',
       '',
     ].join('\n');
-    const env = { NO_COLOR: '1', NODE_REPL_HISTORY: '', PERFCELL_REPL_HISTORY: '' };
     const frames = (text: string): string[] => text.match(/REPL\d+:\d+:\d+/g) ?? [];
     const node = await execa(process.execPath, ['-i'], { input, reject: false, timeout: 30_000, env });
-    const perfcell = await execa(process.execPath, [cliPath, 'repl', '--no-perf'], { input, reject: false, timeout: 50_000, env });
-    expect(perfcell.exitCode, perfcell.stderr).toBe(0);
+    const perfcell = await pipedRepl(input);
     // the rejection, the throw in line 2's function (from lines 3 and 5), line 4's TypeError: node's
     // columns (its piped REPL runs the next line before an await settles, so its order differs)
     expect(frames(perfcell.stdout)).toEqual(['REPL1:1:54', 'REPL2:1:28', 'REPL4:1:47', 'REPL2:1:28', 'REPL5:1:45']);
@@ -47,9 +54,7 @@ describe('perfcell repl, stack columns', () => {
       'await 1; const k: number = (null as any).p',
       '',
     ].join('\n');
-    const env = { NO_COLOR: '1', NODE_REPL_HISTORY: '', PERFCELL_REPL_HISTORY: '' };
-    const perfcell = await execa(process.execPath, [cliPath, 'repl', '--no-perf'], { input, reject: false, timeout: 50_000, env });
-    expect(perfcell.exitCode, perfcell.stderr).toBe(0);
+    const perfcell = await pipedRepl(input);
     expect(perfcell.stdout.match(/REPL\d+:\d+:\d+/g)).toEqual(['REPL1:1:51', 'REPL7:4:23', 'REPL9:1:42']);
   });
 
@@ -65,9 +70,7 @@ describe('perfcell repl, stack columns', () => {
         'import { join } from "node:path"; function h(o: any) { return (o as any).y.z; } h({});',
         '',
       ].join('\n');
-      const env = { NO_COLOR: '1', NODE_REPL_HISTORY: '', PERFCELL_REPL_HISTORY: '' };
-      const perfcell = await execa(process.execPath, [cliPath, 'repl', '--no-perf'], { input, cwd: dir, reject: false, timeout: 50_000, env });
-      expect(perfcell.exitCode, perfcell.stderr).toBe(0);
+      const perfcell = await pipedRepl(input, dir);
       expect(perfcell.stdout.match(/at [kh] \(REPL\d+:\d+:\d+\)/g)).toEqual(['at k (REPL1:1:59)', 'at h (REPL2:1:76)']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
