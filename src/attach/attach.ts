@@ -264,18 +264,22 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
   const durationIntervals = options.durationS === undefined ? null : intervalsInDuration(options.durationS, intervalMs);
   /** perf's intervals made rows so far. */
   let perfIntervals = 0;
-  /** The watch ended with perf's interval at -d: all perf prints after it lies past the duration. */
-  let isEndedOnTick = false;
+  /**
+   * A -d of whole intervals has had perf's interval at its end: all perf prints after it lies past
+   * the duration, whichever ended the watch (that interval, or -d's timer while its row still
+   * waited out its quiet spell: a late last tick had then a row of the stop after it).
+   */
+  const isPastDuration = (): boolean => durationIntervals !== null && perfIntervals >= durationIntervals;
   /**
    * Whether perf printed `interval` only because perfcell stopped it, at its last tick or a few ms
-   * after: past the end of a -d that ended on perf's tick, or a stop (Ctrl-C, -d's timer) under
+   * after: past the end of a -d of whole intervals, or a stop (Ctrl-C, -d's timer) under
    * MIN_ROW_WINDOW_S after a tick. Its counts are the stop's latency; as a row its CPU % and rates
    * are noise, and as a sample of the summary it was the minimum of every event (a spinner's
    * task-clock: 0.03 msec). Such an interval is neither a row nor part of the summary.
    */
   const isStopSliver = (interval: PerfInterval): boolean =>
     interval.records.length > 0 &&
-    (isEndedOnTick || ((endedBy === 'signal' || endedBy === 'duration') && perfIntervals > 0 && interval.timeS - previousTimeS < MIN_ROW_WINDOW_S));
+    (isPastDuration() || ((endedBy === 'signal' || endedBy === 'duration') && perfIntervals > 0 && interval.timeS - previousTimeS < MIN_ROW_WINDOW_S));
   const emit = (arrived: PerfInterval): void => {
     if (isStopSliver(arrived)) return;
     const point = readProcPoint(pid, source);
@@ -296,10 +300,7 @@ export async function attachToProcess(pid: number, options: AttachOptions = {}, 
     if (arrived.records.length > 0) perfIntervals += 1;
     if (options.onRow !== undefined) callCaller(() => options.onRow?.(row, state));
     if (point.exited) finish('exit');
-    else if (endedBy === null && perfIntervals === durationIntervals) {
-      isEndedOnTick = true;
-      finish('duration');
-    }
+    else if (endedBy === null && isPastDuration()) finish('duration');
   };
 
   // perf prints one interval as a burst of lines: a short quiet spell after a record ends the burst.

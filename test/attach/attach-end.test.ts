@@ -14,7 +14,7 @@ import type { IntervalRow } from '../../src/attach/interval-row.ts';
  */
 const fakePerf = fileURLToPath(new URL('../fixtures/fake-perf-stop.mjs', import.meta.url));
 const targets: ReturnType<typeof spawn>[] = [];
-const variables = ['FAKE_PERF_CLOCK_S', 'FAKE_PERF_SIGINT_AFTER_TICK_S'];
+const variables = ['FAKE_PERF_CLOCK_S', 'FAKE_PERF_SIGINT_AFTER_TICK_S', 'FAKE_PERF_TICK_LATE'];
 
 afterEach(() => {
   for (const target of targets.splice(0)) target.kill('SIGKILL');
@@ -57,6 +57,16 @@ describe('attach -d a whole number of intervals: it ends with perf\'s interval a
     expect(rows.every((row) => row.intervalS > 0.17)).toBe(true);
     expect(taskClock?.samples.map((sample) => sample.timeS)).toEqual(rows.map((row) => row.timeS));
     expect(taskClock?.total).toBeCloseTo(1000 * (rows.at(-1)?.timeS ?? 0), 1);
+  });
+
+  // A fresh-clone CI run read three rows for `-d 1 -I 500` (test/cli/attach.test.ts): perf's last
+  // tick came so late that -d's timer ended the watch while that tick's row waited out its quiet
+  // spell, and the interval perf printed at the stop, past the duration, became a row of its own
+  it("perf's last tick so late that -d's timer ends the watch before its row: still three rows, nothing after", async () => {
+    const { result, rows, taskClock } = await watch({ FAKE_PERF_TICK_LATE: '3:0.06' }, { intervalMs: 200, durationS: 0.6 });
+    expect(result.endedBy).toBe('duration');
+    expect(rows.map((row) => Math.round(row.timeS / 0.2))).toEqual([1, 2, 3]);
+    expect(taskClock?.samples.map((sample) => sample.timeS)).toEqual(rows.map((row) => row.timeS));
   });
 });
 
