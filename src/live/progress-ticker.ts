@@ -8,7 +8,7 @@ import type { CounterStatus } from '../../parsers/perf-stat-types.ts';
  * The live part of compare's progress line, for runs of external commands (perfcell's own process
  * is idle while they run, so a timer here measures nothing): from 1 s into a run, every 250 ms,
  * `draw` gets `run 2.3s  RSS 41.2 MiB  page-faults 12.3k/s` (the programs perfcell started,
- * summed, and each counter's rate over perf's latest interval). In-process cells
+ * summed, and each counter's rate since the last draw). In-process cells
  * have the relay's line instead (their process is the measured one).
  */
 export interface ProgressTicker {
@@ -28,30 +28,51 @@ export interface LiveRecord {
 }
 
 /**
- * Each counter's rate over perf's latest interval: `value / (time − the event's previous time)`.
- * An event's first record starts its clock and gives no rate: how long it counted is not known (a
- * served run's first record sums perf's 4 ms ticks since the window opened, a perf of its own
- * began its interval before the window). An interval in which the program never ran reads
- * `<not counted>`: none of it, so 0/s over its span, as run's relay reads it (native/perfcell-live.c);
- * a rate had stayed at its last counted value while a program slept (`page-faults 720/s` to the end
- * of `sleep 1.6`).
+ * Each counter's rate over the intervals perf printed since the line was last drawn, as run's
+ * relay draws it (native/perfcell-live.c): their values summed over their spans, each span
+ * `time − the event's previous time`. The line is drawn every 250 ms and perf prints every 100 ms:
+ * a rate over the latest interval alone showed one in two or three of them, and a burst between
+ * two draws (200 MiB touched in 60 ms) never showed at all. With no interval since the last draw
+ * (`-I 1000`), the rate drawn last stays. An event's first record starts its clock and gives no
+ * rate: how long it counted is not known (a served run's first record sums perf's 4 ms ticks since
+ * the window opened, a perf of its own began its interval before the window). An interval in which
+ * the program never ran reads `<not counted>`: none of it, so 0/s over its span, as the relay
+ * reads it; a rate had stayed at its last counted value while a program slept (`page-faults 720/s`
+ * to the end of `sleep 1.6`).
  */
 export function createRateTracker() {
-  const last = new Map<string, { timeS: number; perSecond: number | null }>();
+  interface EventRate {
+    timeS: number;
+    /** Counted since the last draw, and over how long; null once perf gave no value (not supported). */
+    sinceDraw: { value: number; spanS: number } | null;
+    perSecond: number | null;
+  }
+  const events = new Map<string, EventRate>();
   return {
     reset(): void {
-      last.clear();
+      events.clear();
     },
     add(record: LiveRecord): void {
       if (record.time === null) return;
       const value = record.value ?? (record.status === 'not counted' ? 0 : null);
-      const previous = last.get(record.event);
-      const spanS = previous === undefined ? null : record.time - previous.timeS;
-      last.set(record.event, { timeS: record.time, perSecond: value === null || spanS === null || spanS <= 0 ? null : value / spanS });
+      const previous = events.get(record.event);
+      if (previous === undefined) {
+        events.set(record.event, { timeS: record.time, sinceDraw: { value: 0, spanS: 0 }, perSecond: null });
+        return;
+      }
+      const spanS = record.time - previous.timeS;
+      previous.timeS = record.time;
+      if (value === null) previous.sinceDraw = null;
+      else if (previous.sinceDraw !== null && spanS > 0) previous.sinceDraw = { value: previous.sinceDraw.value + value, spanS: previous.sinceDraw.spanS + spanS };
     },
-    /** `page-faults 12.3k/s  context-switches 210/s`, in the order events first came. */
+    /** `page-faults 12.3k/s  context-switches 210/s`, in the order events first came; a draw. */
     text(): string {
-      return [...last].filter(([, { perSecond }]) => perSecond !== null).map(([event, { perSecond }]) => `${event} ${compactRate(perSecond!)}/s`).join('  ');
+      for (const rate of events.values()) {
+        if (rate.sinceDraw === null) rate.perSecond = null;
+        else if (rate.sinceDraw.spanS > 0) rate.perSecond = rate.sinceDraw.value / rate.sinceDraw.spanS;
+        rate.sinceDraw = { value: 0, spanS: 0 };
+      }
+      return [...events].filter(([, { perSecond }]) => perSecond !== null).map(([event, { perSecond }]) => `${event} ${compactRate(perSecond!)}/s`).join('  ');
     },
   };
 }

@@ -23,7 +23,7 @@ describe('compare\'s progress line with the live part (pure)', () => {
     expect(formatRunLive(1.05, null)).toBe('run 1.1s');
   });
 
-  it('gives each counter its rate over perf\'s latest interval, from its second record (the first\'s span is not known)', () => {
+  it('gives each counter its rate over perf\'s intervals since the last draw, from its second record (the first\'s span is not known)', () => {
     const rates = createRateTracker();
     rates.add({ time: 0.1, event: 'page-faults', value: 1_234, status: 'counted' });
     rates.add({ time: 0.1, event: 'context-switches', value: 21, status: 'counted' });
@@ -35,6 +35,22 @@ describe('compare\'s progress line with the live part (pure)', () => {
     expect(rates.text()).toBe('page-faults 2.0M/s  context-switches 210/s');
     rates.reset();
     expect(rates.text()).toBe('');
+  });
+
+  it('draws each rate over every interval since the last draw, so a burst between two draws shows (a CI run: 200 MiB touched in one interval of three read 0/s at every draw)', () => {
+    const rates = createRateTracker();
+    rates.add({ time: 1.0, event: 'page-faults', value: 3, status: 'counted' });
+    rates.add({ time: 1.1, event: 'page-faults', value: 0, status: 'counted' });
+    expect(rates.text()).toBe('page-faults 0/s');
+    // three intervals before the next draw: the burst is the middle one
+    rates.add({ time: 1.2, event: 'page-faults', value: 0, status: 'counted' });
+    rates.add({ time: 1.3, event: 'page-faults', value: 51_200, status: 'counted' });
+    rates.add({ time: 1.4, event: 'page-faults', value: 0, status: 'counted' });
+    expect(rates.text()).toBe('page-faults 171k/s');
+    // no interval since (perf at -I 1000 prints less often than the line is drawn): the last rate stays
+    expect(rates.text()).toBe('page-faults 171k/s');
+    rates.add({ time: 1.5, event: 'page-faults', value: null, status: 'not counted' });
+    expect(rates.text()).toBe('page-faults 0/s');
   });
 
   it('reads an interval the program did not run in (<not counted>) as 0/s, not the last rate kept (a QA pass: sleep 1.6 showed page-faults 720/s to its end)', () => {
