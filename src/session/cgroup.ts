@@ -104,7 +104,8 @@ export interface CgroupFs {
   readonly isAlive?: (pid: number) => boolean;
 }
 
-const realFs: CgroupFs = {
+/** The real file system under /sys/fs/cgroup and /proc. */
+export const realCgroupFs: CgroupFs = {
   read: (path) => readFileSync(path, 'utf8'),
   write: (path, data) => writeFileSync(path, data),
   // node:fs's callback form: fs.promises would load node:fs/promises first, some 2 ms of this process's CPU
@@ -130,7 +131,7 @@ let made = 0;
  * exists (kernel ≥ 5.19) and the memory controller is enabled for children. null where neither
  * works (not root, no delegation, no memory controller): the caller samples the tree instead.
  */
-export function createMemoryCgroup(fs: CgroupFs = realFs): MemoryCgroup | null {
+export function createMemoryCgroup(fs: CgroupFs = realCgroupFs): MemoryCgroup | null {
   let mountinfo: string;
   let procCgroup: string;
   try {
@@ -160,7 +161,8 @@ export function createMemoryCgroup(fs: CgroupFs = realFs): MemoryCgroup | null {
   return null;
 }
 
-function candidateParents(mountPoint: string, own: string | null): string[] {
+/** Where a cgroup for a run may go: below this process's own cgroup (`own`), else below the hierarchy's root. */
+export function candidateParents(mountPoint: string, own: string | null): string[] {
   const parents = own !== null && own !== '/' ? [join(mountPoint, own)] : [];
   parents.push(mountPoint);
   return parents;
@@ -179,7 +181,8 @@ function removeStale(fs: CgroupFs, parent: string): void {
   }
 }
 
-function tryMake(fs: CgroupFs, parent: string, name: string, peakFile: string): string | null {
+/** Makes `parent/name` (stale perfcell-PID-N cgroups there removed first) and keeps it where `probeFile` is in it; its path, or null. */
+export function tryMake(fs: CgroupFs, parent: string, name: string, probeFile: string): string | null {
   removeStale(fs, parent);
   const path = join(parent, name);
   try {
@@ -187,7 +190,7 @@ function tryMake(fs: CgroupFs, parent: string, name: string, peakFile: string): 
   } catch {
     return null;
   }
-  if (fs.exists(join(path, peakFile))) return path;
+  if (fs.exists(join(path, probeFile))) return path;
   try {
     fs.rmdir(path);
   } catch {

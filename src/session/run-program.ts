@@ -10,6 +10,8 @@ import { hasOwnStdio, programStdio } from './program-stdio.ts';
 import { isPerfGoneOn, PerfError, UsageError } from '../errors.ts';
 import { readCpuTicks } from '../proc/read-proc.ts';
 import { buildCpuReport } from './cpu.ts';
+import { createCpuCgroup } from './cpu-cgroup.ts';
+import { watchTreeCpu, withUnwaitedCpu, type TreeCpu } from './tree-cpu.ts';
 import { buildPerfCounters, noCounters } from './counters.ts';
 import { locateNativeHelper } from './exec-helper.ts';
 import { resolvePerfOptions, type MeasureOptions } from './options.ts';
@@ -172,6 +174,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
   const releaseSignals = holdInterruptions({ isLibrary: true });
   let perf: PerfSession | null = null;
   let treeMemory: TreeMemory | null = null;
+  let treeCpu: TreeCpu | null = null;
   // The live line shows the tree's memory as the report reads it, not the program's own RSS only
   // (`sh -c 'node big.js'` had shown sh's 1.7 MiB under a 516.6 MiB peak).
   const treeNow = (): LiveMemory | null => treeMemory?.now() ?? null;
@@ -183,6 +186,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
     isSettled = true;
     files?.close();
     treeMemory?.dispose();
+    treeCpu?.dispose();
     releaseSignals();
     // After a report the gate, waiting for its perf, reads no more requests: its pipe closes once
     // the report is out (closing it took 0.3-0.4 ms of the hand-over).
@@ -225,6 +229,9 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
     // kernel's fork lock through an RCU grace period (10-20 ms here), and a fork started meanwhile
     // (perf's) waits it out. The release waits for it (ready).
     treeMemory = early === null ? watchTreeMemory(pid) : watchTreeMemory(pid, () => early.cgroup, { moving: early.moved });
+    // The tree's CPU from a cgroup too: wait4() holds only the children the program waited for.
+    const memoryPath = treeMemory.cgroupPath;
+    treeCpu = early === null ? watchTreeCpu(pid, () => createCpuCgroup(memoryPath), { after: treeMemory.ready }) : watchTreeCpu(pid, () => early.cpuCgroup, { moving: early.cpuMoved });
   } catch (error: unknown) {
     dispose();
     throw error;
@@ -272,10 +279,12 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
         }
 
         await treeMemory!.ready;
+        await treeCpu!.ready;
         trace.mark('cgroup-ready');
         // its output file emptied (compare --output FILE) before the window's clock starts
         files?.begin();
         const cpuBefore = readCpuTicks();
+        treeCpu!.start();
         const continuesBefore = continueCount();
         const startNs = monotonicNs();
         treeMemory!.start(startNs);
@@ -295,6 +304,8 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
         const line = perf === null && perfOptions.live === true ? openLiveLine(null, heldPid, treeNow) : null;
         const resultLine = await nextLine();
         trace.mark('ended');
+        // first: descendants left running go on being charged
+        const treeCpuUsage = treeCpu!.finish();
         await line?.close();
         const cpuAfter = readCpuTicks();
         hooks.onEnded?.();
@@ -337,7 +348,7 @@ export async function armProgram(command: readonly string[], options: MeasureOpt
         if ((tree.leftRunningPids?.length ?? 0) > 0) warnings.push(leftRunningNote(label, tree.leftRunningPids ?? []));
         if (await heldStop(continuesBefore, monotonicNs() - startNs)) warnings.push(HELD_STOP_NOTE);
         isReported = true;
-        return programReport({ label, command, startedAt, result, cpuBefore, cpuAfter, counters, warnings, tree, gc });
+        return programReport({ label, command, startedAt, result: { ...result, ...withUnwaitedCpu(result, treeCpuUsage) }, cpuBefore, cpuAfter, counters, warnings, tree, gc });
       } finally {
         stopForwarding();
         dispose();

@@ -53,6 +53,8 @@ export interface TreeMemoryResult {
  * largest process's exact ru_maxrss.
  */
 export interface TreeMemory {
+  /** The memory cgroup's folder (where its CPU cgroup may be the same: cpu-cgroup.ts); null without one. */
+  readonly cgroupPath: string | null;
   /** How the peak will be known; final once `ready` has settled. */
   readonly method: PeakMethod;
   /**
@@ -131,6 +133,9 @@ export function watchTreeMemory(pid: number, make: () => MemoryCgroup | null = c
   };
 
   return {
+    get cgroupPath() {
+      return cgroup?.path ?? null;
+    },
     get method() {
       return cgroup?.method ?? 'sampled-tree';
     },

@@ -1,10 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runProgram } from '../../src/session/run-program.ts';
 import { renderReportText } from '../../src/render/report-text.ts';
 import { execFileSync, spawn } from 'node:child_process';
 import { createMemoryCgroup } from '../../src/session/cgroup.ts';
+import { createCpuCgroup } from '../../src/session/cpu-cgroup.ts';
 import { watchTreeMemory } from '../../src/session/tree-memory.ts';
 import { monotonicNs } from '../../src/session/clock.ts';
 import { fixture } from '../support/fixtures.ts';
@@ -27,6 +29,11 @@ const staticLibc = (() => {
     return false;
   }
 })();
+// Where the tree's CPU can be read from a cgroup (cgroup v1 cpuacct, or v2's cpu.stat in the memory cgroup).
+const cpuProbe = createCpuCgroup(null);
+const cpuCgroupUsable = cpuProbe !== null || (probe !== null && probe.method === 'memory-cgroup-v2');
+cpuProbe?.remove();
+if (!cpuCgroupUsable) console.warn('run-memory-cpu: no CPU cgroup can be made here: the CPU is wait4()\'s, without children nobody waited for');
 if (!cgroupUsable) console.warn('run-memory-cpu: no memory cgroup can be made here (not root, or no memory controller): the tree peak is sampled');
 
 describe('run: the process tree\'s peak (no perf needed)', () => {
@@ -156,6 +163,24 @@ describe('run: the command\'s own CPU', () => {
     excessMs.sort((a, b) => a - b);
     expect(excessMs[2], `CPU over wall time, ms: ${excessMs.map((ms) => ms.toFixed(2)).join(' ')}`).toBeLessThan(0.3);
     expect(texts.filter((text) => text.includes('several threads')), texts.join('\n')).toHaveLength(0);
+  }, 30_000);
+
+  // A QA pass: `run -- sh -c '(spin 0.2 cpu &); sleep 1.5'` read cpu 0.002s beside a task-clock of
+  // 202 msec: wait4() holds only the children the program waited for, and this spin was left to init.
+  it.runIf(cpuCgroupUsable)('counts the CPU of a descendant nobody waited for, which ended within the run, from the run\'s cgroup', async () => {
+    const tmp = mkdtempSync(join(process.env['TMPDIR'] ?? tmpdir(), 'unwaited-'));
+    try {
+      const done = join(tmp, 'done');
+      // (… &): the subshell forks the background job and exits, so the job (and its spin, which
+      // uses 0.2 s of its own CPU) goes to init, whatever the load; sh waits for its file, not for it
+      const report = await runProgram(['sh', '-c', `(${fixture('spin')} 0.2 cpu && : > ${done} &); while [ ! -e ${done} ]; do sleep 0.01; done`], { perf: false });
+      expect(report.exitCode).toBe(0);
+      const ownS = (report.cpu.userS ?? 0) + (report.cpu.systemS ?? 0);
+      expect(ownS).toBeGreaterThanOrEqual(0.2);
+      expect(ownS).toBeLessThan(0.26);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   }, 30_000);
 
   it('says a 2 ms window is too short for machine-wide figures instead of printing 0 % or 100 %', async () => {

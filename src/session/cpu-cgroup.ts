@@ -1,0 +1,143 @@
+import { join } from 'node:path';
+import { candidateParents, ownCgroupPath, parseCgroupMounts, realCgroupFs, tryMake, type CgroupFs } from './cgroup.ts';
+
+/** Which cgroup interface gave the tree's CPU time. */
+export type CpuCgroupMethod = 'cpuacct-cgroup-v1' | 'cpu-stat-cgroup-v2';
+
+/**
+ * The CPU time charged to a cgroup so far, ns. `usageNs` is the scheduler's exact sum (v1
+ * cpuacct.usage, v2 cpu.stat usage_usec); the user/system split is the kernel's tick-sampled one
+ * (null where the kernel has none).
+ */
+export interface CpuUsage {
+  readonly usageNs: number;
+  readonly userNs: number | null;
+  readonly systemNs: number | null;
+}
+
+/**
+ * The cgroup whose CPU time is a run's process tree's: every descendant of the program is charged
+ * to it, waited for or not (a child left to init, a daemon), which wait4()'s rusage leaves out.
+ */
+export interface CpuCgroup {
+  readonly method: CpuCgroupMethod;
+  readonly path: string;
+  /** Moves a process in; false where the kernel refuses. A cgroup shared with the memory one needs no move (true). */
+  add(pid: number): Promise<boolean>;
+  /** What is charged now; null when unreadable. */
+  read(): CpuUsage | null;
+  /** Removes a cgroup made for the run (processes still in it go to its parent first); a shared one is left to its owner. */
+  remove(): void;
+}
+
+let made = 0;
+
+/**
+ * The run's CPU cgroup. `memoryPath`, the run's memory cgroup: where it counts CPU too (cgroup v2,
+ * whose cpu.stat every cgroup has; v1 with cpuacct mounted beside memory) it is that one, and
+ * nothing more is made or moved. Otherwise a cgroup v1 `cpuacct` hierarchy of its own gets one,
+ * below this process's own cgroup where allowed, else below its root, as the memory cgroup is
+ * made. null where neither is there (not root, no delegation, no cpuacct): the caller keeps
+ * wait4()'s figures, which cover the children the program waited for.
+ */
+export function createCpuCgroup(memoryPath: string | null, fs: CgroupFs = realCgroupFs): CpuCgroup | null {
+  if (memoryPath !== null) {
+    if (fs.exists(join(memoryPath, 'cpuacct.usage'))) return handle(fs, 'cpuacct-cgroup-v1', null, memoryPath);
+    if (fs.exists(join(memoryPath, 'cpu.stat')) && !fs.exists(join(memoryPath, 'memory.max_usage_in_bytes'))) return handle(fs, 'cpu-stat-cgroup-v2', null, memoryPath);
+  }
+  let mountinfo: string;
+  let procCgroup: string;
+  try {
+    mountinfo = fs.read('/proc/self/mountinfo');
+    procCgroup = fs.read('/proc/self/cgroup');
+  } catch {
+    return null;
+  }
+  // A hierarchy that holds memory too would move the program out of its memory cgroup: that one
+  // (memoryPath) counts CPU itself, above, or it is not the run's (no memory cgroup was made).
+  const v1 = parseCgroupMounts(mountinfo).find((mount) => mount.version === 1 && mount.controllers.includes('cpuacct') && !mount.controllers.includes('memory'));
+  if (v1 === undefined) return null;
+  const name = `perfcell-${process.pid}-${++made}`;
+  for (const parent of candidateParents(v1.mountPoint, ownCgroupPath(procCgroup, 'cpuacct'))) {
+    const path = tryMake(fs, parent, name, 'cpuacct.usage');
+    if (path !== null) return handle(fs, 'cpuacct-cgroup-v1', parent, path);
+  }
+  return null;
+}
+
+/**
+ * cpu.stat's fields, µs.
+ * @example parseCpuStat('usage_usec 1200\nuser_usec 1000\nsystem_usec 200\n') // { usage_usec: 1200, user_usec: 1000, system_usec: 200 }
+ */
+export function parseCpuStat(text: string): Record<string, number> {
+  const fields: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    const [key, value] = line.split(' ');
+    if (key !== undefined && key !== '' && value !== undefined && Number.isFinite(Number(value))) fields[key] = Number(value);
+  }
+  return fields;
+}
+
+/** `parent`: where a cgroup made for the run goes back to; null for the memory cgroup's, shared. */
+function handle(fs: CgroupFs, method: CpuCgroupMethod, parent: string | null, path: string): CpuCgroup {
+  const readNs = (file: string): number | null => {
+    try {
+      const value = Number(fs.read(join(path, file)).trim());
+      return Number.isFinite(value) ? value : null;
+    } catch {
+      return null;
+    }
+  };
+  let removed = parent === null;
+  return {
+    method,
+    path,
+    async add(pid) {
+      if (parent === null) return true;
+      try {
+        await fs.writeAsync(join(path, 'cgroup.procs'), String(pid));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    read() {
+      if (method === 'cpuacct-cgroup-v1') {
+        const usageNs = readNs('cpuacct.usage');
+        // usage_user and usage_sys: kernel 4.7 and later
+        return usageNs === null ? null : { usageNs, userNs: readNs('cpuacct.usage_user'), systemNs: readNs('cpuacct.usage_sys') };
+      }
+      let stat: Record<string, number>;
+      try {
+        stat = parseCpuStat(fs.read(join(path, 'cpu.stat')));
+      } catch {
+        return null;
+      }
+      const micros = (key: string): number | null => (stat[key] === undefined ? null : stat[key] * 1000);
+      const usageNs = micros('usage_usec');
+      return usageNs === null ? null : { usageNs, userNs: micros('user_usec'), systemNs: micros('system_usec') };
+    },
+    remove() {
+      if (removed || parent === null) return;
+      removed = true;
+      try {
+        fs.rmdir(path);
+        return;
+      } catch {
+        // Busy: a descendant outlived the program. It goes back to the parent, then the cgroup goes.
+      }
+      try {
+        for (const pid of fs.read(join(path, 'cgroup.procs')).split('\n').filter(Boolean)) {
+          try {
+            fs.write(join(parent, 'cgroup.procs'), pid);
+          } catch {
+            // exited meanwhile
+          }
+        }
+        fs.rmdir(path);
+      } catch {
+        // left behind; harmless, and named perfcell-PID-N so it can be found
+      }
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { createCpuCgroup, parseCpuStat } from '../../src/session/cpu-cgroup.ts';
+import type { CgroupFs } from '../../src/session/cgroup.ts';
+import { withUnwaitedCpu } from '../../src/session/tree-cpu.ts';
+
+/** A cgroup file system of `files` (path → text); mkdir makes a folder whose files are `made`. */
+function fakeFs(files: Record<string, string>, made: readonly string[] = []): CgroupFs & { readonly dirs: string[] } {
+  const dirs: string[] = [];
+  return {
+    dirs,
+    read: (path) => {
+      const text = files[path];
+      if (text === undefined) throw new Error(`ENOENT ${path}`);
+      return text;
+    },
+    write: () => undefined,
+    writeAsync: async () => undefined,
+    mkdir: (path) => {
+      dirs.push(path);
+      for (const name of made) files[`${path}/${name}`] = '0';
+    },
+    rmdir: (path) => {
+      dirs.splice(dirs.indexOf(path), 1);
+    },
+    exists: (path) => files[path] !== undefined,
+  };
+}
+
+const v1Mounts = '33 31 0:30 / /sys/fs/cgroup/cpuacct rw,relatime - cgroup cgroup rw,cpuacct\n35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n';
+
+describe('the CPU cgroup of a run', () => {
+  it('makes one in the cgroup v1 cpuacct hierarchy, below its own cgroup, where memory is mounted apart', () => {
+    const fs = fakeFs({ '/proc/self/mountinfo': v1Mounts, '/proc/self/cgroup': '2:cpuacct:/mine\n4:memory:/m\n' }, ['cpuacct.usage']);
+    const cgroup = createCpuCgroup('/sys/fs/cgroup/memory/m/perfcell-1-1', fs);
+    expect(cgroup?.method).toBe('cpuacct-cgroup-v1');
+    expect(cgroup?.path).toMatch(/^\/sys\/fs\/cgroup\/cpuacct\/mine\/perfcell-\d+-\d+$/);
+    cgroup?.remove();
+    expect(fs.dirs).toEqual([]);
+  });
+
+  it('is the memory cgroup itself on cgroup v2 (cpu.stat in every cgroup): nothing made, nothing moved, µs read as ns', async () => {
+    const fs = fakeFs({ '/m/cpu.stat': 'usage_usec 1500\nuser_usec 1000\nsystem_usec 500\nnr_periods 0\n', '/m/memory.peak': '0' });
+    const cgroup = createCpuCgroup('/m', fs);
+    expect(cgroup?.method).toBe('cpu-stat-cgroup-v2');
+    expect(await cgroup?.add(42)).toBe(true);
+    expect(cgroup?.read()).toEqual({ usageNs: 1_500_000, userNs: 1_000_000, systemNs: 500_000 });
+    cgroup?.remove();
+    expect(fs.dirs).toEqual([]);
+  });
+
+  it('is none where there is no cpuacct hierarchy, or it holds memory too (a move there would take the program out of its memory cgroup)', () => {
+    expect(createCpuCgroup(null, fakeFs({ '/proc/self/mountinfo': '35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n', '/proc/self/cgroup': '' }, ['cpuacct.usage']))).toBeNull();
+    expect(createCpuCgroup(null, fakeFs({ '/proc/self/mountinfo': '35 31 0:32 / /sys/fs/cgroup/x rw - cgroup cgroup rw,memory,cpuacct\n', '/proc/self/cgroup': '' }, ['cpuacct.usage']))).toBeNull();
+  });
+
+  it('reads cpu.stat', () => {
+    expect(parseCpuStat('usage_usec 1200\nuser_usec 1000\nsystem_usec 200\n')).toEqual({ usage_usec: 1200, user_usec: 1000, system_usec: 200 });
+  });
+});
+
+describe("a run's CPU with what nobody waited for", () => {
+  it("keeps wait4()'s figures where the tree used less than 1 ms more (the two agree to µs for a program that waits)", () => {
+    expect(withUnwaitedCpu({ userS: 0.3, systemS: 0.01 }, { usageNs: 310_500_000, userNs: 300e6, systemNs: 10e6 })).toEqual({ userS: 0.3, systemS: 0.01 });
+    expect(withUnwaitedCpu({ userS: 0.3, systemS: 0.01 }, null)).toEqual({ userS: 0.3, systemS: 0.01 });
+  });
+
+  it("adds the rest, split as the tree's ticks were; as wait4's split where no tick fell", () => {
+    const ticks = withUnwaitedCpu({ userS: 0.002, systemS: 0.001 }, { usageNs: 303e6, userNs: 300e6, systemNs: 0 });
+    expect(ticks.userS).toBeCloseTo(0.302, 9);
+    expect(ticks.systemS).toBeCloseTo(0.001, 9);
+    const noTicks = withUnwaitedCpu({ userS: 0.002, systemS: 0.002 }, { usageNs: 8e6, userNs: 0, systemNs: 0 });
+    expect(noTicks.userS).toBeCloseTo(0.004, 9);
+    expect(noTicks.systemS).toBeCloseTo(0.004, 9);
+  });
+});
