@@ -2,6 +2,7 @@ import { addToPart, emptyPart, foldParts, splitPmuEvent, type PmuPart } from './
 import type { CounterStatus, PerfRecord } from './perf-stat-types.ts';
 import { addPrinted } from './printed-sum.ts';
 import { isNeverRun } from './perf-stat-record.ts';
+import { perSecondMetric } from './rate-prefix.ts';
 
 /** One interval of one event: perf's timestamp (s) and the count over all aggregation columns. */
 export interface EventSample {
@@ -240,7 +241,7 @@ class EventState {
     // the interval rows where there are any, as plainAggregate takes the total from them
     const sum = this.intervalMetric.unit === undefined ? this.totalsMetric : this.intervalMetric;
     if (sum.unit === undefined || sum.denominator <= 0) return aggregate;
-    // to 15 digits, as normalizeMetric: count / (count / 0.466) is 0.4660000000000001, where perf printed 0.466
+    // to 15 digits, as perSecondMetric: count / (count / 0.466) is 0.4660000000000001, where perf printed 0.466
     const value = Number((sum.counts / sum.denominator).toPrecision(15));
     return { ...aggregate, perfMetric: { value, unit: sum.unit } };
   }
@@ -454,8 +455,6 @@ class EventState {
   }
 }
 
-const RATE_PREFIX: Readonly<Record<string, number>> = { K: 1e3, M: 1e6, G: 1e9 };
-
 /** perf's metric summed over some rows of one event: Σ count and Σ count / metric, in the first unit seen. */
 interface MetricSum {
   unit: string | undefined;
@@ -464,22 +463,12 @@ interface MetricSum {
 }
 
 function addMetric(sum: MetricSum, count: number | null, metric: number, printedUnit: string): void {
-  const { value, unit } = normalizeMetric(metric, printedUnit);
+  const { value, unit } = perSecondMetric(metric, printedUnit);
   if (count === null || count <= 0 || !(value > 0)) return;
   if (sum.unit !== undefined && sum.unit !== unit) return;
   sum.unit = unit;
   sum.counts += count;
   sum.denominator += count / value;
-}
-
-/**
- * `89.506 K/sec` → `89506 /sec`: perf picks the prefix per row, so rows compare only without it.
- * The product is taken to 15 significant digits, more than perf prints: `32.322 K/sec` read
- * 32322.000000000004 in binary floating point.
- */
-function normalizeMetric(value: number, unit: string): PerfMetric {
-  const prefixed = /^([KMG])\/sec$/.exec(unit);
-  return prefixed === null ? { value, unit } : { value: Number((value * (RATE_PREFIX[prefixed[1] ?? ''] ?? 1)).toPrecision(15)), unit: '/sec' };
 }
 
 function lowerOf(a: number | null, b: number | null): number | null {

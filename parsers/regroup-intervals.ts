@@ -1,5 +1,6 @@
 import type { CounterStatus, PerfRecord } from './perf-stat-types.ts';
 import { isNeverRun } from './perf-stat-record.ts';
+import { metricInUnit } from './rate-prefix.ts';
 
 /**
  * Interval rows of a fine tick (a shared perf ticking every few ms, so that a window's last count
@@ -131,9 +132,13 @@ function add(sum: Sum, record: PerfRecord, tickS: number): void {
   }
   const metric = record.metricValue;
   if (metric !== undefined && metric !== 0 && Number.isFinite(metric) && record.value !== 0) {
+    // in the first tick's unit: perf picks a rate's prefix per row (488.027 /sec, then 1.079 K/sec),
+    // and a row in a unit that is not the first's quantity is left out, as the aggregator leaves it
+    sum.metricUnit ??= record.metricUnit ?? '';
+    const inFirstUnit = metricInUnit(metric, record.metricUnit ?? '', sum.metricUnit);
+    if (inFirstUnit === undefined || inFirstUnit === 0) return;
     sum.metricCount += record.value;
-    sum.metricBase += record.value / metric;
-    sum.metricUnit ??= record.metricUnit;
+    sum.metricBase += record.value / inFirstUnit;
   }
 }
 

@@ -63,6 +63,22 @@ describe('regroupIntervals (fine ticks into the asked-for interval)', () => {
     expect(faults?.metricUnit).toBe('K/sec');
   });
 
+  // perf 6.1 picks the prefix per row: a cell's context-switches printed 488.027 /sec, 977.828 /sec
+  // and 1.079 K/sec in one window (a shared perf's 2 ms ticks, QA), and the cell's JSON read
+  // perfMetric 4.30 /sec, the K row's 1.079 taken as /sec, where parse of the same rows reads 797 /sec
+  it("keeps perf's metric across ticks that perf printed with different prefixes (/sec, K/sec)", () => {
+    const mixed = csv([
+      '     0.097401654,1,,context-switches,2049067,100.00,488.027,/sec',
+      '     0.099534528,2,,context-switches,2045350,100.00,977.828,/sec',
+      '     0.102624886,1,,context-switches,926966,100.00,1.079,K/sec',
+      '     0.104000000,5,,context-switches,2046913,100.00,2.443,K/sec',
+    ]);
+    const [switches] = regroupIntervals(mixed, { intervalS: 1, fromS: 0.09, untilS: 0.11 });
+    const perSecond = (switches?.metricValue ?? 0) * (switches?.metricUnit === 'K/sec' ? 1000 : 1);
+    expect(['/sec', 'K/sec']).toContain(switches?.metricUnit);
+    expect(perSecond).toBeCloseTo(9 / (1 / 488.027 + 2 / 977.828 + 1 / 1079 + 5 / 2443), 3);
+  });
+
   it('a window that never counted stays not counted; an unsupported event stays unsupported', () => {
     const idle = csv([
       '     0.005000000,<not counted>,,page-faults,0,100.00,,',
