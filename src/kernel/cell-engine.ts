@@ -23,8 +23,13 @@ export interface EngineRun {
 }
 
 export interface CellEngine {
-  /** Runs one cell in the shared scope, measured like a REPL command; settles once its report is ready. */
-  run(code: string): Promise<EngineRun>;
+  /**
+   * Runs one cell in the shared scope, measured like a REPL command; settles once its report is
+   * ready. `file` is the name its stack frames show, one of its own (default `cell[N]`, N counting
+   * this engine's runs): frames of a name that ran two cells cannot be told apart, and stay at the
+   * positions of the code that ran, not as typed (typed-positions.ts).
+   */
+  run(code: string, file?: string): Promise<EngineRun>;
   /**
    * Interrupts a cell that waits on a top-level await (node:repl's own Ctrl-C path). A cell busy
    * in synchronous code is stopped by SIGINT itself (breakEvalOnSigint); false when no cell waits.
@@ -208,11 +213,12 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
   }
 
   let queue: Promise<unknown> = Promise.resolve();
-  const runNow = (code: string): Promise<EngineRun> =>
+  let runs = 0;
+  const runNow = (code: string, file: string): Promise<EngineRun> =>
     new Promise((resolve) => {
       const cell: Pending = { resolve, outcome: null, thrown: null, report: null, awaiting: false };
       pending = cell;
-      server.eval(code, server.context, 'cell', (error, result) => {
+      server.eval(code, server.context, file, (error, result) => {
         if (cell.outcome === null) {
           cell.outcome = error === null ? { kind: 'value', value: result } : { kind: 'thrown', value: error instanceof repl.Recoverable ? endedTooEarly(error, 'the cell') : error };
         }
@@ -222,8 +228,9 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
     });
 
   return {
-    run(code) {
-      const result = queue.then(() => runNow(code));
+    run(code, file = `cell[${runs + 1}]`) {
+      runs += 1;
+      const result = queue.then(() => runNow(code, file));
       queue = result.catch(() => undefined);
       return result;
     },

@@ -91,6 +91,8 @@ export async function runKernel(options: KernelOptions): Promise<number> {
   Object.defineProperty(engine.server.context, 'perfcell', { value: api, configurable: true, writable: true, enumerable: false });
 
   let executionCount = 0;
+  /** Cells run with `store_history: false` (or silent), which take no execution count. */
+  let unstoredCount = 0;
   const history = createHistory();
   let failedAtMs = -Infinity;
   const said = new Set<string>();
@@ -126,7 +128,9 @@ export async function runKernel(options: KernelOptions): Promise<number> {
     if (storeHistory) executionCount++;
     const count = executionCount;
     if (!silent) await publish('execute_input', { code, execution_count: count }, request.header);
-    const run = await engine.run(code);
+    // Each cell its own file name in its stack, as IPython's `Cell In[3]`: a frame of an earlier
+    // cell (its function, called by this one) is mapped back to what that cell's author typed.
+    const run = await engine.run(code, storeHistory ? `cell[${count}]` : `unstored[${++unstoredCount}]`);
     capture.flush();
     const { outcome } = run;
     // A silent cell (never stored) shows no value: its _repr_*_ methods are not called.

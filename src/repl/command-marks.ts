@@ -20,7 +20,7 @@ export const MARK = '__perfcellMark';
  * prints (a bare call would leave its 0: `const q = 5` would print 0). node:repl's top-level await
  * rewrite (lib/internal/repl/await.js) leaves it as it is, so the shift is one length however a
  * line ran; it rewrites top-level `var` declarations, and the mark was one (`var {} = …` became
- * `void ({} = …)`, three characters longer): the kernel, whose cells share one file name, moved a
+ * `void ({} = …)`, three characters longer): the kernel, whose cells then shared one file name, moved a
  * plain cell's frames back by the last cell's length (`thrower (cell:1:25)` for node's 28).
  */
 export const START_MARK = `void ${MARK}(0);`;
@@ -81,7 +81,7 @@ export interface MarkedCommand {
  * block, and would no longer see one behind the start mark: that wrap is made here first, as node:repl
  * makes it. Code that opens with a directive (`'use strict'`) gets no marks, as a call before it would
  * make it a plain string, but a comment of the start mark's length: every command's first line is
- * shifted alike, as the kernel's cells, which share one file name, need (unmarkStack moved an unmarked
+ * shifted alike, as the kernel's cells needed while they shared one file name (unmarkStack moved an unmarked
  * cell's frames back as well: `s (cell:1:9)` for node's 36).
  */
 export function markCommand(code: string): MarkedCommand {

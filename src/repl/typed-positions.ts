@@ -32,8 +32,8 @@ function stepBack(step: PositionStep): Back {
  * esbuild rewrites the code it strips (`(o as any).b.c` is `o.b.c`, an interface's lines are gone),
  * and the imports' rewrites move the code after them on their line, so a REPL line's frames named
  * positions in code nobody typed: `f (REPL1:1:22)` for a `c` typed at column 51. Each REPL line
- * runs under a file of its own (REPLn), whose steps are exact; a name that runs a second command
- * (the kernel's every cell is `cell`) cannot tell which command a frame is in, so its frames stay
+ * runs under a file of its own (REPLn), as a notebook cell does (`cell[N]`), whose steps are exact;
+ * a name that runs a second command cannot tell which command a frame is in, so its frames stay
  * as they ran.
  */
 export function createTypedPositions(): TypedPositions {

@@ -18,6 +18,6 @@ describe("the kernel's traceback of a TypeScript cell that does not compile", ()
     if (run.outcome.kind !== 'thrown') return;
     const content = errorContent(run.outcome.value);
     expect(content.ename).toBe('SyntaxError');
-    expect(content.traceback.join('\n')).toBe('cell:3\nlet s: string = o.a +;\n                     ^\n\nSyntaxError: Unexpected ";"');
+    expect(content.traceback.join('\n')).toBe('cell[1]:3\nlet s: string = o.a +;\n                     ^\n\nSyntaxError: Unexpected ";"');
   });
 });

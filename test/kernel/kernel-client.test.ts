@@ -433,9 +433,10 @@ describe.skipIf(jupyterMissing !== null)('perfcell.* inside kernel cells', () =>
     expect(median(rows!.map((row) => row[1])), JSON.stringify(rows)).toBeLessThan(0.6);
     expect(median(rows!.map((row) => row[2])), JSON.stringify(rows)).toBeLessThanOrEqual(1);
     expect(median(rows!.map((row) => row[0])), JSON.stringify(rows)).toBeLessThan(0.0001);
-    // `new Error` is at column 22 of the cell's first line as typed (the start mark sits before it)
+    // `new Error` is at column 22 of the cell's first line as typed (the start mark sits before it), in the cell named by its count
     const thrown = empty!['thrown'] as CellSummary;
     const traceback = (thrown.outputs.find((output) => output.type === 'error')?.content['traceback'] as string[] | undefined) ?? [];
-    expect(traceback.join('\n')).toContain('at f (cell:1:22)');
+    expect(thrown.execution_count).toBe(28);
+    expect(traceback.join('\n')).toContain('at f (cell[28]:1:22)');
   }, 160_000);
 });
