@@ -6,6 +6,7 @@ import { rewriteStaticImports } from './static-imports.ts';
 import { typeScriptSyntaxError } from './typescript-syntax-error.ts';
 import { endedTooEarly } from './recoverable-error.ts';
 import { createLineTypeScriptImports } from './typescript-imports.ts';
+import { createTypedPositions, type PositionStep } from './typed-positions.ts';
 import { checkEvaluatorOptions } from '../session/check-options.ts';
 
 type EvalCallback = (error: Error | null, result?: unknown) => void;
@@ -13,7 +14,11 @@ type EvalCallback = (error: Error | null, result?: unknown) => void;
 export interface EvaluatorOptions {
   /** `'auto'` (default): TypeScript only where the code does not parse as JavaScript. */
   readonly typescript?: TypeScriptMode;
-  /** Name in stack traces (default `cell`). */
+  /**
+   * Stack traces name the nth evaluation `FILENAME[n]` (default `cell`: `cell[1]`, `cell[2]`, …),
+   * each one its own name, as a notebook's cells are named: a frame of an earlier evaluation (its
+   * function, called by a later one) is at the line and column of the code as given, TypeScript too.
+   */
   readonly filename?: string;
   /** Where errors thrown later by callbacks of earlier code go (default stderr). */
   readonly uncaughtOutput?: NodeJS.WritableStream;
@@ -63,6 +68,8 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
   const typescriptImports = createLineTypeScriptImports();
   /** Errors whose stack is mapped already: one thrown again would be mapped a second time. */
   const mapped = new WeakSet<Error>();
+  // a TypeScript source's frames, at its positions as given (esbuild's strip and the imports' rewrites taken back)
+  const typedPositions = createTypedPositions();
   const originalWriter = server.writer;
   const originalEval = server.eval as (code: string, context: object, file: string, callback: EvalCallback) => void;
   const originalDisplayPrompt = server.displayPrompt.bind(server);
@@ -71,7 +78,7 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
       // a stack through a TypeScript module names its own lines, as the REPL's does (the compiled code's had been named)
       if (value instanceof Error && typeof value.stack === 'string' && !mapped.has(value)) {
         mapped.add(value);
-        value.stack = typescriptImports.rewriteStack(value.stack);
+        value.stack = typescriptImports.rewriteStack(typedPositions.typedStack(value.stack));
       }
       if (pending !== null && pending.thrown === null) pending.thrown = { value };
       return originalWriter.call(server, value);
@@ -90,13 +97,20 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
 
   let queue: Promise<unknown> = Promise.resolve();
   let isClosed = false;
-  const run = async (code: string): Promise<unknown> => {
-    const source = await prepareSource(rewriteStaticImports(code), typescript);
-    if (source.kind !== 'javascript') throw source.kind === 'invalid' ? typeScriptSyntaxError(source, filename, code) : new SyntaxError(source.message);
+  let evaluations = 0;
+  const run = async (code: string, file: string): Promise<unknown> => {
+    const imported = rewriteStaticImports(code);
+    const source = await prepareSource(imported, typescript, true);
+    if (source.kind !== 'javascript') throw source.kind === 'invalid' ? typeScriptSyntaxError(source, file, code) : new SyntaxError(source.message);
     const prepared = await typescriptImports.prepare(source.code, server.context);
+    // how the code that runs was made of the source as given, as the REPL records a line's
+    const steps: PositionStep[] = [{ kind: 'rewrite', before: code, after: imported }];
+    if (source.map !== undefined) steps.push({ kind: 'map', map: source.map });
+    steps.push({ kind: 'rewrite', before: source.code, after: prepared });
+    typedPositions.ran(file, steps);
     return new Promise((resolve, reject) => {
       pending = { reject, thrown: null };
-      originalEval.call(server, prepared, server.context, filename, (error, result) => {
+      originalEval.call(server, prepared, server.context, file, (error, result) => {
         if (pending === null) return;
         pending = null;
         if (error === null) resolve(result);
@@ -109,7 +123,9 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
     evaluate(code) {
       // (its scope and REPL are gone: it had run on in them)
       if (isClosed) return Promise.reject(new Error('evaluate() after close(): create another evaluator (createEvaluator)'));
-      const result = queue.then(() => run(code));
+      evaluations += 1;
+      const file = `${filename}[${evaluations}]`;
+      const result = queue.then(() => run(code, file));
       queue = result.catch(() => undefined);
       return result;
     },

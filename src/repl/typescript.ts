@@ -152,9 +152,10 @@ async function transformAs(loader: 'ts' | 'js', code: string, sourcefile: string
 
 /**
  * The code a command runs. In `'auto'` mode JavaScript passes untouched (esbuild is never loaded
- * for it); code that does not parse as JavaScript is tried as TypeScript.
+ * for it); code that does not parse as JavaScript is tried as TypeScript, with esbuild's source
+ * map where `withMap`.
  */
-export async function prepareSource(code: string, mode: TypeScriptMode): Promise<PreparedSource> {
+export async function prepareSource(code: string, mode: TypeScriptMode, withMap = false): Promise<PreparedSource> {
   if (mode === false || (mode === 'auto' && classifyJavaScript(code) === 'valid')) return { kind: 'javascript', code, transformed: false };
-  return stripTypes(code);
+  return stripTypes(code, 'REPL', withMap);
 }

@@ -40,6 +40,24 @@ describe('createEvaluator: the REPL evaluation, one scope for many sources', () 
     }
   });
 
+  // A review: createEvaluator ran esbuild's strip without its source map, so a TypeScript
+  // source's frames were the stripped code's positions (`fail (cell:2:9)` for a throw typed at
+  // 2:32, `cell:4:1` for its call at 3:1), and every source ran under the one name `cell`, which no
+  // map could tell apart.
+  it("names each source's frames by its own name, at the lines and columns as typed, an earlier TypeScript source's too", async () => {
+    const typed = createEvaluator();
+    const framesOf = (error: unknown): string[] => String((error as Error).stack).split('\n').filter((line) => /^\s+at .*cell/.test(line));
+    try {
+      const first = await typed.evaluate("interface Shape { side: number }\nfunction fail(): never { throw new Error('typed') }\nfail()").catch((error: unknown) => error);
+      expect(framesOf(first)).toEqual(['    at fail (cell[1]:2:32)', '    at cell[1]:3:1']);
+      await typed.evaluate('interface Box { inner?: { size: number } }\nfunction sizeOf(box: Box): number {\n  return (box as any).inner.size;\n}');
+      const later = await typed.evaluate('type Unused = number;\nconst viaArrow = (box: Box): number => sizeOf(box);\nviaArrow({})').catch((error: unknown) => error);
+      expect(framesOf(later)).toEqual(['    at sizeOf (cell[2]:3:29)', '    at viaArrow (cell[3]:2:40)', '    at cell[3]:3:1']);
+    } finally {
+      typed.close();
+    }
+  });
+
   it('refuses an evaluate() after close(), naming the fix (it had run on in the closed REPL)', async () => {
     const closed = createEvaluator();
     expect(await closed.evaluate('1 + 1')).toBe(2);

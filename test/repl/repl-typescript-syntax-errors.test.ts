@@ -44,7 +44,7 @@ describe('perfcell repl, a TypeScript syntax error', () => {
     const evaluator = createEvaluator({ filename: 'cell' });
     try {
       const error = await evaluator.evaluate('let a: number = 1;\nimport { join } from "node:path"; let y: number = )').then(() => null, (thrown: unknown) => thrown);
-      expect((error as SyntaxError).stack).toBe(`cell:2\nimport { join } from "node:path"; let y: number = )\n${' '.repeat(50)}^\n\nSyntaxError: Unexpected ")"`);
+      expect((error as SyntaxError).stack).toBe(`cell[1]:2\nimport { join } from "node:path"; let y: number = )\n${' '.repeat(50)}^\n\nSyntaxError: Unexpected ")"`);
     } finally {
       evaluator.close();
     }
@@ -65,11 +65,11 @@ describe('perfcell repl, a TypeScript syntax error', () => {
   });
 
   it("createEvaluator's SyntaxError names the line and column in its stack", { timeout: 30_000 }, async () => {
-    const evaluator = createEvaluator({ filename: 'cell' });
+    const evaluator = createEvaluator({ filename: 'setup' });
     try {
       const error = await evaluator.evaluate('interface I { a: number }\nlet s: string = 1 +;').then(() => null, (thrown: unknown) => thrown);
       expect(error).toBeInstanceOf(SyntaxError);
-      expect((error as SyntaxError).stack).toBe('cell:2\nlet s: string = 1 +;\n                   ^\n\nSyntaxError: Unexpected ";"');
+      expect((error as SyntaxError).stack).toBe('setup[1]:2\nlet s: string = 1 +;\n                   ^\n\nSyntaxError: Unexpected ";"');
     } finally {
       evaluator.close();
     }
