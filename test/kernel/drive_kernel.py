@@ -4,7 +4,7 @@ line per scenario on stdout, for test/kernel/kernel-client.test.ts to assert on.
 Usage: /usr/bin/python3 drive_kernel.py KERNEL_NAME SCENARIO...
 Scenarios: basic, complete_unicode, history, expressions, gc, exit, rerun, interrupt, interrupt_child, restart, shutdown,
     shutdown_spinning, shutdown_held, badsig, api, empty, oneperf, held, comm,
-    unshowable
+    unshowable, frames
 JUPYTER_PATH must point at the share/jupyter holding the kernelspec.
 """
 import fcntl
@@ -191,6 +191,14 @@ def scenario_comm(km, kc):
             continue
         outputs.append({"type": reply["msg_type"], "content": reply["content"]})
     emit("comm", outputs=outputs, after=summary(*run_cell(kc, "1 + 1")))
+
+
+def scenario_frames(km, kc):
+    # a throw's frames, each named by the cell it is in: cell[N] for In [N], unstored[N] for a cell sent with store_history False
+    run_cell(kc, "function g(): void { throw new Error('u') }")
+    unstored, _ = run_cell(kc, "function h(): void { g() }\nh()", store_history=False)
+    stored, _ = run_cell(kc, "h()")
+    emit("frames", unstored=unstored.get("traceback"), stored=stored.get("traceback"), stored_count=stored.get("execution_count"))
 
 
 def scenario_unshowable(km, kc):

@@ -106,6 +106,15 @@ describe.skipIf(jupyterMissing !== null).concurrent('perfcell kernel driven by j
     expect((comm!['after'] as CellSummary).status).toBe('ok');
   });
 
+  // A review: every cell ran under the one file name `cell`, so a frame did not say which cell it was in
+  it('names each frame by the cell it is in: cell[N] for In [N], unstored[N] for a cell not stored, at the column as typed', async ({ expect }) => {
+    const { frames } = await drive('frames');
+    // h is typed in the unstored cell, which takes no execution count: the next cell is In [2]
+    expect(frames!['stored_count']).toBe(2);
+    const expected = ['Error: u', '    at g (cell[1]:1:28)', '    at h (unstored[1]:1:22)'];
+    expect([frames!['unstored'], frames!['stored']]).toEqual([expected, expected]);
+  });
+
   // A QA pass: showing the value (or the throw) threw inside the kernel's own handling (valueBundle
   // read a Proxy's _repr_html_ outside its try; util.inspect ran a throwing inspect.custom), so the cell got no
   // execute_reply at all (a client waits for it until its timeout) and its report was lost.
