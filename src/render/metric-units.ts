@@ -43,10 +43,16 @@ const COUNT_SCALES: readonly [number, string, number][] = [
  * The unit a metric's column is shown in, picked from its smallest mean so that every row reads in
  * the same unit: seconds → ms, bytes → MiB, counts → thousands (from 10,000) or millions, a
  * clock's ms per second → CPUs, perf's ns → ms (or the step of their size), ns per second → ms/s.
+ * A column of zeros is in its kind's unit, unprefixed.
  * @example displayScale('s', 0.0121) // { label: 'ms', divisor: 0.001 }
+ * @example displayScale('s', 0) // { label: 's', divisor: 1 }
  */
 export function displayScale(unit: MetricUnit, reference: number): DisplayScale {
   const magnitude = Math.abs(reference);
+  // a column of zeros (system CPU of short programs) has no size to pick a step by: its kind's own
+  // unit, as formatMetricValue writes a 0 ('0 s'), where the steps' last had headed it [ns] and
+  // its noise floor's 80 µs read '80,400.00 ± 179,779.87'
+  if (magnitude === 0) return unscaled(unit);
   const pick = (steps: readonly (readonly [number, string, number?])[], suffix = ''): DisplayScale => {
     const [from, label, divisor = from] = steps.find(([size]) => magnitude >= size) ?? steps[steps.length - 1]!;
     return { label: label === '' ? suffix.replace(/^\//, 'per ') : `${label}${suffix}`, divisor };
@@ -75,6 +81,29 @@ export function displayScale(unit: MetricUnit, reference: number): DisplayScale 
       return pick(COUNT_SCALES, '/s');
     case 'ratio':
       return { label: '', divisor: 1 };
+  }
+}
+
+/** A unit's column without a prefix: seconds for every time, bytes, plain counts. */
+function unscaled(unit: MetricUnit): DisplayScale {
+  switch (unit) {
+    case 's':
+      return { label: 's', divisor: 1 };
+    case 'ms':
+      return { label: 's', divisor: 1000 };
+    case 'ns':
+      return { label: 's', divisor: 1e9 };
+    case 'ns-per-s':
+      return { label: 's/s', divisor: 1e9 };
+    case 'ms-per-s':
+      return { label: 'CPUs', divisor: 1000 };
+    case 'bytes':
+      return { label: 'B', divisor: 1 };
+    case 'count':
+    case 'ratio':
+      return { label: '', divisor: 1 };
+    case 'per-s':
+      return { label: 'per s', divisor: 1 };
   }
 }
 

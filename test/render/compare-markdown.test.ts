@@ -124,6 +124,29 @@ describe('renderCompareMarkdown: the noise floor row', () => {
   });
 });
 
+describe('renderCompareMarkdown: a column of zeros', () => {
+  // A QA pass: compare -- true 'sleep 0.001' headed its system CPU, 0 in every run of both, [ns],
+  // the smallest step there is, and read the noise floor's 80 µs as "80,400.00 ± 179,779.87"
+  it('is headed by its kind’s own unit, seconds for a time, not by the smallest step', () => {
+    const runs = (systemCpuS: readonly number[]) => systemCpuS.map((cpu, index) => ({ durationS: 0.001 * (1 + index / 10), systemCpuS: cpu }));
+    const document = documentOfRuns(runs([0, 0, 0, 0]), runs([0, 0, 0, 0]), runs([0, 0.000402, 0, 0]));
+    const section = renderCompareMarkdown(document).split('### system CPU')[1]!;
+    expect(section).toContain('| Command | Mean [s] | Min [s] | Max [s] | Relative |');
+    expect(section).toContain('| `a` | 0.00 ± 0.00 | 0.00 | 0.00 | 1.00 |');
+    expect(section).toContain('| noise floor | 0.00010 ± 0.00020 | 0.00000 | 0.00040 |  |');
+  });
+
+  it('is in the unprefixed unit of each kind', () => {
+    expect(displayScale('s', 0)).toEqual({ label: 's', divisor: 1 });
+    expect(displayScale('ms', 0)).toEqual({ label: 's', divisor: 1000 });
+    expect(displayScale('ns', 0)).toEqual({ label: 's', divisor: 1e9 });
+    expect(displayScale('ns-per-s', 0)).toEqual({ label: 's/s', divisor: 1e9 });
+    expect(displayScale('bytes', 0)).toEqual({ label: 'B', divisor: 1 });
+    expect(displayScale('count', 0)).toEqual({ label: '', divisor: 1 });
+    expect(displayScale('per-s', 0)).toEqual({ label: 'per s', divisor: 1 });
+  });
+});
+
 describe('renderCompareMarkdown: the Relative column', () => {
   it('gives a lopsided interval as low–high, not as a ± that runs below its low end', () => {
     // wide log-normal-ish spread: the log-scale interval is far from symmetric once exponentiated
