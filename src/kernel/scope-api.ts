@@ -1,5 +1,5 @@
 import { probePerfEventsSync } from '../attach/perf-preflight.ts';
-import { eventsCounted, notSupportedHere, readEventList, refusedEvents } from '../repl/dot-commands.ts';
+import { eventsCounted, notSupportedHere, perfSwitchRefusal, readEventList, refusedEvents } from '../repl/dot-commands.ts';
 import type { ReplMeasurement } from '../repl/measured-eval.ts';
 import { DEFAULT_INTERVAL_MS, resolvePerfOptions } from '../session/options.ts';
 import { INTERVAL_MS } from '../session/option-rules.ts';
@@ -43,6 +43,8 @@ export function createScopeApi(measurement: ReplMeasurement, history: () => read
       if (names.length === 0) return eventsCounted(measurement.measure);
       const { events: _dropped, ...rest } = measurement.measure;
       void _dropped;
+      const ackRefused = perfSwitchRefusal(measurement.measure);
+      if (ackRefused !== null) throw new Error(ackRefused);
       if (names.length === 1 && names[0]?.trim() === 'default') {
         measurement.configure({ ...rest, perf: true });
         return eventsCounted(rest);

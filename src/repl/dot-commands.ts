@@ -1,6 +1,7 @@
 import type { REPLServer } from 'node:repl';
 import { eventListProblem, expandEventPresets, splitEventList as splitEvents } from '../../parsers/event-list.ts';
 import { dropFromList } from '../../parsers/perf-errors.ts';
+import { ackTimeoutProblem } from '../perf/control-channel.ts';
 import { toolEventProblem } from '../perf/tool-events.ts';
 import { DEFAULT_INTERVAL_MS, resolvePerfOptions } from '../session/options.ts';
 import { INTERVAL_MS } from '../session/option-rules.ts';
@@ -52,6 +53,11 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
       void _dropped;
       const next = { ...rest, ...(events === undefined ? {} : { events }), perf: true };
       const current = measurement.measure;
+      const ackRefused = perfSwitchRefusal(current);
+      if (ackRefused !== null) {
+        say(`error: ${ackRefused}`);
+        return;
+      }
       // perf is asked first (perf stat -e LIST true): a list it refuses had been taken, and the next
       // command turned perf off for the session, with the events that had counted until then (a QA
       // pass). The input waits meanwhile, as it does for a command.
@@ -123,6 +129,19 @@ export function refusedEvents(problem: string, measure: ReplMeasurement['measure
 /** What a refused event list leaves: "events stay LIST", or "perf stays off" (the REPL's .events, the kernel's perfcell.events). */
 export function keptEvents(measure: ReplMeasurement['measure']): string {
   return measure.perf === false ? 'perf stays off' : `events stay ${eventsOf(measure)}`;
+}
+
+/**
+ * Why perf cannot be started for these events, in the session's terms, or null: a
+ * PERFCELL_PERF_ACK_TIMEOUT_S perf could not wait by, which every command refuses before it
+ * starts (cli/main.ts), but a REPL or kernel started with --no-perf had not been asked for, and
+ * `.events LIST` then took 'abc' for 5 s without a word (a QA pass).
+ * @example perfSwitchRefusal({ perf: false }) // with PERFCELL_PERF_ACK_TIMEOUT_S=abc:
+ *   // "PERFCELL_PERF_ACK_TIMEOUT_S: give a number of seconds > 0 and ≤ 2147483, e.g. 10 (or unset it for 5 s), not 'abc'; perf stays off"
+ */
+export function perfSwitchRefusal(measure: ReplMeasurement['measure']): string | null {
+  const problem = ackTimeoutProblem();
+  return problem === null ? null : `${problem}; ${keptEvents(measure)}`;
 }
 
 /** Events perf takes but cannot count on this machine, named (the REPL's .events, the kernel's perfcell.events). */

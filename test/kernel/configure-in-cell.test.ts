@@ -36,3 +36,23 @@ describe.runIf(perfUsable)("a cell that changes perfcell's set-up keeps its own 
     expect((await engine.run('1')).report).toBeNull();
   });
 });
+
+// A QA pass: a kernel started with --no-perf took PERFCELL_PERF_ACK_TIMEOUT_S=abc for 5 s once
+// perfcell.events() switched perf on; every command refuses it before it starts
+describe('perfcell.events() in a kernel started without perf', () => {
+  it('refuses a PERFCELL_PERF_ACK_TIMEOUT_S perf cannot wait by, and perf stays off', { timeout: 60_000 }, async () => {
+    const saved = process.env['PERFCELL_PERF_ACK_TIMEOUT_S'];
+    process.env['PERFCELL_PERF_ACK_TIMEOUT_S'] = 'abc';
+    try {
+      engine = createCellEngine({ measure: { perf: false }, onProblem: (message) => console.warn(message) });
+      const api = createScopeApi(engine.measurement, undefined, engine.interrupts);
+      const refusal = "PERFCELL_PERF_ACK_TIMEOUT_S: give a number of seconds > 0 and ≤ 2147483, e.g. 10 (or unset it for 5 s), not 'abc'; perf stays off";
+      expect(() => api.events('page-faults')).toThrow(refusal);
+      expect(() => api.events('default')).toThrow(refusal);
+      expect(engine.measurement.measure.perf).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env['PERFCELL_PERF_ACK_TIMEOUT_S'];
+      else process.env['PERFCELL_PERF_ACK_TIMEOUT_S'] = saved;
+    }
+  });
+});

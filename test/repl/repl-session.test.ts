@@ -71,6 +71,23 @@ describe('perfcell repl session control (through a pty)', () => {
   });
 });
 
+// A QA pass: every command refuses a PERFCELL_PERF_ACK_TIMEOUT_S perf cannot wait by, but a REPL
+// started with --no-perf had not been asked for, and .events then took 'abc' for 5 s, as perf started
+describe('perfcell repl --no-perf switched on by .events', () => {
+  it('refuses a PERFCELL_PERF_ACK_TIMEOUT_S perf cannot wait by, as every command does, and perf stays off', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl(['repl', '--no-perf'], { PERFCELL_PERF_ACK_TIMEOUT_S: 'abc' });
+    expect(await repl.send('.events page-faults')).toContain(
+      "error: PERFCELL_PERF_ACK_TIMEOUT_S: give a number of seconds > 0 and ≤ 2147483, e.g. 10 (or unset it for 5 s), not 'abc'; perf stays off\n",
+    );
+    expect(await repl.send('.events default')).toContain("not 'abc'; perf stays off\n");
+    expect(await repl.send('.events')).toMatch(/events: [^\n]* \(perf off\)\n/);
+    const report = await repl.send('1+1');
+    expect(report).toContain(' used ');
+    expect(report).not.toContain('page-faults');
+    expect(repl.perfChildren()).toEqual([]);
+  });
+});
+
 // The REPL's own RSS against a bare node REPL is a budget, not a behaviour: scripts/bench-repl.mjs
 // measures it (BENCHMARKS.md, REPL latency).
 
