@@ -15,7 +15,12 @@ export interface EventsOverview {
    * The events PERFCELL_EVENTS or a config file sets (cli/defaults.ts), which every command counts
    * without -e in place of defaultEvents; absent where neither sets any.
    */
-  readonly defaultSetBy?: { readonly source: string; readonly events: readonly string[] };
+  readonly defaultSetBy?: {
+    readonly source: string;
+    readonly events: readonly string[];
+    /** perf's refusal of them here, its fix naming the source (`drop it from PERFCELL_EVENTS`), which every measuring command refuses them by; null where perf takes them. */
+    readonly problem: string | null;
+  };
   /** Why perf refused the probe; null when it ran. */
   readonly problem: string | null;
 }
@@ -41,6 +46,7 @@ export function renderEventsText(overview: EventsOverview, { width }: { readonly
   const builtIn = overview.defaultNote ?? overview.defaultEvents.join(', ');
   const setBy = overview.defaultSetBy;
   lines.push(setBy === undefined ? `without -e: ${builtIn}` : `without -e: ${setBy.events.join(', ')}, which ${setBy.source} sets (without it: ${builtIn})`);
+  if (setBy !== undefined && setBy.problem !== null) lines.push(`perf refuses the events ${setBy.source} sets here, and so does every command that measures: ${setBy.problem}`);
   lines.push("use a preset by name (-e cache), mix it with events (-e ipc,page-faults), or group events so they count together: -e '{cache-misses,cache-references}'");
   if (overview.problem !== null) lines.push(`perf refused the probe: ${overview.problem}`);
   return `${(width === undefined ? lines : lines.flatMap((line) => wrapRow(line, width))).join('\n')}\n`;

@@ -62,7 +62,7 @@ describe.runIf(perfUsable)('perfcell events with a default set by PERFCELL_EVENT
     const json = await events(['--json'], { env: { PERFCELL_EVENTS: 'task-clock,ipc' } });
     expect(json.exitCode, json.stderr).toBe(0);
     const overview = JSON.parse(json.stdout) as EventsOverview;
-    expect(overview.defaultSetBy).toEqual({ source: 'PERFCELL_EVENTS', events: ['task-clock', 'instructions', 'cycles'] });
+    expect(overview.defaultSetBy).toEqual({ source: 'PERFCELL_EVENTS', events: ['task-clock', 'instructions', 'cycles'], problem: null });
     const cwd = tempFolder('perfcell-events-rc-');
     writeFileSync(join(cwd, '.perfcellrc.json'), JSON.stringify({ events: ['page-faults'] }));
     const text = await events([], { cwd });
@@ -70,6 +70,27 @@ describe.runIf(perfUsable)('perfcell events with a default set by PERFCELL_EVENT
     // none set: no such key, and the line as before
     const plain = JSON.parse((await events(['--json'])).stdout) as EventsOverview;
     expect(plain.defaultSetBy).toBeUndefined();
+  });
+
+  // a QA pass: `PERFCELL_EVENTS=bogus perfcell events` listed bogus as the default without a word,
+  // where every command that measures refused it
+  it('says perf refuses one here, as every command that measures does, naming where it is set and the fix', async () => {
+    const refusal = "unknown perf event 'bogus' (see perf list, or drop it from PERFCELL_EVENTS)";
+    const json = await events(['--json'], { env: { PERFCELL_EVENTS: 'page-faults,bogus' } });
+    expect(json.exitCode, json.stderr).toBe(0);
+    expect((JSON.parse(json.stdout) as EventsOverview).defaultSetBy).toEqual({ source: 'PERFCELL_EVENTS', events: ['page-faults', 'bogus'], problem: refusal });
+    const run = await execa(process.execPath, [bin, 'run', '--', 'true'], { reject: false, timeout: 60_000, env: { NO_COLOR: '1', PERFCELL_EVENTS: 'page-faults,bogus' } });
+    expect(run.stderr).toBe(`error: ${refusal}`);
+    const cwd = tempFolder('perfcell-events-rc-');
+    const rc = join(cwd, '.perfcellrc.json');
+    writeFileSync(rc, JSON.stringify({ events: 'bogus' }));
+    const text = await events([], { cwd });
+    expect(text.exitCode, text.stderr).toBe(0);
+    expect(text.stdout.split('\n')).toContain(
+      `perf refuses the events "events" in ${rc} sets here, and so does every command that measures: unknown perf event 'bogus' (see perf list, or drop it from "events" in ${rc})`,
+    );
+    // events perf takes: no such line
+    expect((await events([], { env: { PERFCELL_EVENTS: 'page-faults' } })).stdout).not.toContain('perf refuses');
   });
 
   it('refuses a bad one as the commands do, naming it, exit 2; the doctor, about the machine, goes on', async () => {
@@ -149,7 +170,7 @@ describe('renderEventsText', () => {
   it('names the events a default sets as what runs without -e, and perfcell\'s own beside them', () => {
     const overview = { presets: [], software: [], defaultEvents: ['page-faults'], defaultNote: null, problem: null };
     expect(renderEventsText(overview).split('\n')).toContain('without -e: page-faults');
-    const set = renderEventsText({ ...overview, defaultSetBy: { source: 'PERFCELL_EVENTS', events: ['task-clock'] } });
+    const set = renderEventsText({ ...overview, defaultSetBy: { source: 'PERFCELL_EVENTS', events: ['task-clock'], problem: null } });
     expect(set.split('\n')).toContain('without -e: task-clock, which PERFCELL_EVENTS sets (without it: page-faults)');
   });
 

@@ -261,5 +261,10 @@ describe('JSON documents and their schemas', () => {
     const doctor = await run(process.execPath, [cliPath, 'doctor', '--json'], { encoding: 'utf8' }).then((result) => result.stdout, (error: { stdout: string }) => error.stdout);
     expectValid('perfcell-doctor', JSON.parse(doctor));
     expectValid('perfcell-events', JSON.parse(await perfcell(['events', '--json'])));
+    // with a default set, and perf's refusal of it
+    const withDefault = await run(process.execPath, [cliPath, 'events', '--json'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, PERFCELL_EVENTS: 'page-faults,bogus' } });
+    const document = JSON.parse(withDefault.stdout) as { defaultSetBy?: { problem: string | null } };
+    expect(document.defaultSetBy?.problem).toMatch(/bogus/);
+    expectValid('perfcell-events', document);
   });
 });

@@ -3,6 +3,9 @@ import { fitted } from '../../render/terminal-width.ts';
 import { perfcellPerfPath, probeEventList, probePerfVersion, probePresets, systemSources, type CapabilitySources } from '../../perf/capabilities.ts';
 import { defaultEventChoice } from '../../perf/default-events.ts';
 import { PerfError } from '../../errors.ts';
+import { probePerfEvents } from '../../attach/perf-preflight.ts';
+import { dropFromList } from '../../../parsers/perf-errors.ts';
+import { resolvePerfOptions } from '../../session/options.ts';
 import { renderEventsText, type EventsOverview } from '../../render/events-text.ts';
 import { toJsonDocument } from '../../json-document.ts';
 import { parseDefaultEvents, readDefaults, type Defaults } from '../defaults.ts';
@@ -16,17 +19,24 @@ const SOFTWARE_EVENTS = ['page-faults', 'minor-faults', 'major-faults', 'context
  * is a PerfError naming it and the fix: without it there is nothing to list. The events
  * PERFCELL_EVENTS or a config file sets are what the commands count without -e, so they are
  * named too (a QA pass: `PERFCELL_EVENTS=task-clock perfcell events` named page-faults and
- * context-switches as the default, which no command counted); a bad one is its UsageError.
+ * context-switches as the default, which no command counted), with perf's refusal of them, in the
+ * words of where they are set; a bad one is its UsageError.
  */
 export async function gatherEventsOverview(
   sources: CapabilitySources = systemSources,
   perfPath: string = perfcellPerfPath(),
   defaults: () => Defaults = readDefaults,
+  refusal: (events: readonly string[], perfPath: string) => Promise<string | null> = perfRefusal,
 ): Promise<EventsOverview> {
   const setting = defaults().events;
-  const defaultSetBy = setting === undefined ? undefined : { source: setting.source, events: parseDefaultEvents(setting) };
+  const setEvents = setting === undefined ? undefined : parseDefaultEvents(setting);
   const perf = await probePerfVersion(sources, perfPath);
   if (perf.perfProblem !== null) throw new PerfError(perf.perfProblem.code, perf.perfProblem.message);
+  // perf is asked of them as every command asks it before it counts (a QA pass: `PERFCELL_EVENTS=bogus
+  // perfcell events` named bogus as the default without a word, and every measuring command refused it)
+  const problem = setEvents === undefined ? null : await refusal(setEvents, perfPath);
+  const defaultSetBy =
+    setting === undefined || setEvents === undefined ? undefined : { source: setting.source, events: setEvents, problem: problem === null ? null : dropFromList(problem, setting.source) };
   const presets = await probePresets(sources, perfPath);
   const software = await probeEventList(sources, SOFTWARE_EVENTS, perfPath);
   const choice = defaultEventChoice(perfPath);
@@ -38,6 +48,12 @@ export async function gatherEventsOverview(
     problem: presets.problem?.message ?? software.eventsProblem?.message ?? null,
     ...(defaultSetBy === undefined ? {} : { defaultSetBy }),
   };
+}
+
+/** Why perf refuses these events (its one line, its fix naming -e), as the commands' check before they count; null where it takes them. */
+async function perfRefusal(events: readonly string[], perfPath: string): Promise<string | null> {
+  const { problem } = await probePerfEvents(resolvePerfOptions({ events, perfPath }));
+  return problem?.message ?? null;
 }
 
 /** `perfcell events`: which -e presets and events count on this machine; `--json` for one document. Exit 0; 1 when perf cannot run. */
