@@ -31,3 +31,22 @@ export function eventListName(): string {
 export function inEventSourceWords(message: string): string {
   return defaultedFrom === undefined ? message : dropFromList(message, defaultedFrom);
 }
+
+/**
+ * The default events PERFCELL_EVENTS or a config file sets (cli/defaults.ts), as text and where:
+ * what the REPL's `.events default` and the kernel's `perfcell.events('default')` go back to. Noted
+ * by main's preAction hook whether or not the command counts them (an -e typed, --no-perf): they had
+ * gone back to perfcell's own events, where a user who set PERFCELL_EVENTS meant that default (a
+ * QA pass). Undefined where neither sets any, and for the library, which reads neither.
+ */
+let configured: { readonly value: string; readonly source: string } | undefined;
+
+/** Records the default events set once (see above); undefined: none is. */
+export function noteConfiguredEvents(setting: { readonly value: string; readonly source: string } | undefined): void {
+  configured = setting;
+}
+
+/** The default events set once, as noted (see above); undefined where none is. */
+export function configuredEvents(): { readonly value: string; readonly source: string } | undefined {
+  return configured;
+}

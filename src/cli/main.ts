@@ -6,7 +6,7 @@ import type { LoadCommand } from './command-loaders.ts';
 import { beforeCommand, firstCommandWord, helpAsFlag, saysNoPerf, hyperfineSpellings } from './argv.ts';
 import { markFullRun } from './full-run.ts';
 import { parseDefaultEvents, parseDefaultIntervalMs, readDefaults } from './defaults.ts';
-import { inEventSourceWords, noteEventsFrom } from '../events-source.ts';
+import { inEventSourceWords, noteConfiguredEvents, noteEventsFrom } from '../events-source.ts';
 import { ackTimeoutProblem } from '../perf/control-channel.ts';
 import { formatError, exitCodeOf } from './errors.ts';
 import { InterruptedError } from '../session/interruption.ts';
@@ -125,6 +125,7 @@ function applyDefaults(command: Command): void {
   // a perf's acknowledgement waits this long (perf/control-channel.ts): a bad value had been 5 s, or no wait at all
   const ackProblem = perfOff ? null : ackTimeoutProblem();
   if (ackProblem !== null) throw new UsageError(ackProblem);
+  if (hasOption('events')) noteConfiguredEvents(defaults.events);
   if (defaults.events !== undefined && hasOption('events') && isUnset('events') && !perfOff) {
     command.setOptionValueWithSource('events', parseDefaultEvents(defaults.events), 'env');
     noteEventsFrom(defaults.events.source);

@@ -1,5 +1,6 @@
 import { probePerfEventsSync } from '../attach/perf-preflight.ts';
-import { eventsCounted, notSupportedHere, perfSwitchRefusal, readEventList, refusedEvents } from '../repl/dot-commands.ts';
+import { dropFromList } from '../../parsers/perf-errors.ts';
+import { eventsCounted, keptEvents, notSupportedHere, perfSwitchRefusal, readDefaultEvents, readEventList, refusedEvents } from '../repl/dot-commands.ts';
 import type { ReplMeasurement } from '../repl/measured-eval.ts';
 import { DEFAULT_INTERVAL_MS, resolvePerfOptions } from '../session/options.ts';
 import { INTERVAL_MS } from '../session/option-rules.ts';
@@ -14,7 +15,10 @@ export interface KernelScopeApi extends ScopeTools {
   /** Reports from the next cell on; false when it already did. */
   start(): boolean;
   stop(): boolean;
-  /** The perf events; with arguments (names or one comma list), sets them from the next cell on; `events('default')` resets. */
+  /**
+   * The perf events; with arguments (names or one comma list), sets them from the next cell on;
+   * `events('default')` goes back to the ones PERFCELL_EVENTS or a config file sets, else perfcell's own.
+   */
   events(...names: string[]): readonly string[];
   /** perf's sampling interval in ms; with an argument (whole ms ≥ 10), sets it from the next cell on. */
   interval(ms?: number): number;
@@ -45,18 +49,23 @@ export function createScopeApi(measurement: ReplMeasurement, history: () => read
       void _dropped;
       const ackRefused = perfSwitchRefusal(measurement.measure);
       if (ackRefused !== null) throw new Error(ackRefused);
-      if (names.length === 1 && names[0]?.trim() === 'default') {
+      const isDefault = names.length === 1 && names[0]?.trim() === 'default';
+      // 'default': the events PERFCELL_EVENTS or a config file sets, as the REPL's .events default, else perfcell's own
+      const defaults = isDefault ? readDefaultEvents() : undefined;
+      if (defaults !== undefined && 'problem' in defaults) throw new TypeError(`${defaults.problem}; ${keptEvents(measurement.measure)}`);
+      if (defaults !== undefined && defaults.events === undefined) {
         measurement.configure({ ...rest, perf: true });
         return eventsCounted(rest);
       }
-      const read = readEventList(names.join(','));
+      const read = defaults ?? readEventList(names.join(','));
       if ('problem' in read) throw new TypeError(read.problem ?? 'give event names, e.g. perfcell.events("page-faults", "task-clock")');
-      const wanted = read.events;
+      const wanted = read.events ?? [];
       const next = { ...rest, events: wanted, perf: true };
       // perf is asked first, as the REPL's .events does: a list it refuses would have turned the
       // counters off from the next cell on, said only in that cell's report
       const { problem, unsupported } = probePerfEventsSync(resolvePerfOptions(next));
-      if (problem !== null) throw new Error(refusedEvents(problem.message, measurement.measure));
+      const source = defaults?.source ?? null;
+      if (problem !== null) throw new Error(source === null ? refusedEvents(problem.message, measurement.measure) : `${dropFromList(problem.message, source)}; ${keptEvents(measurement.measure)}`);
       measurement.configure(next);
       if (unsupported.length > 0) process.stderr.write(`perfcell: ${notSupportedHere(unsupported)}\n`);
       return wanted;

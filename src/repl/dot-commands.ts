@@ -1,6 +1,7 @@
 import type { REPLServer } from 'node:repl';
 import { eventListProblem, expandEventPresets, splitEventList as splitEvents } from '../../parsers/event-list.ts';
 import { dropFromList } from '../../parsers/perf-errors.ts';
+import { configuredEvents } from '../events-source.ts';
 import { ackTimeoutProblem } from '../perf/control-channel.ts';
 import { toolEventProblem } from '../perf/tool-events.ts';
 import { DEFAULT_INTERVAL_MS, resolvePerfOptions } from '../session/options.ts';
@@ -35,7 +36,7 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
   });
 
   server.defineCommand('events', {
-    help: 'Show or set the perf events: .events page-faults,task-clock (.events default resets)',
+    help: 'Show or set the perf events: .events page-faults,task-clock (.events default: the ones PERFCELL_EVENTS or .perfcellrc.json sets, else perfcell\'s own)',
     action(text: string) {
       const wanted = text.trim();
       if (wanted === '') {
@@ -43,16 +44,17 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
         say(`events: ${eventsOf(current)}${current.perf === false ? ' (perf off)' : ''}`);
         return;
       }
-      const read = wanted === 'default' ? { events: undefined } : readEventList(wanted);
+      const current = measurement.measure;
+      const read = wanted === 'default' ? readDefaultEvents() : readEventList(wanted);
       if ('problem' in read) {
-        say(read.problem ?? 'give events separated by commas, e.g. .events page-faults,task-clock');
+        say(wanted === 'default' ? `error: ${read.problem}; ${keptEvents(current)}` : (read.problem ?? 'give events separated by commas, e.g. .events page-faults,task-clock'));
         return;
       }
       const { events } = read;
-      const { events: _dropped, ...rest } = measurement.measure;
+      const source = 'source' in read ? read.source : undefined;
+      const { events: _dropped, ...rest } = current;
       void _dropped;
       const next = { ...rest, ...(events === undefined ? {} : { events }), perf: true };
-      const current = measurement.measure;
       const ackRefused = perfSwitchRefusal(current);
       if (ackRefused !== null) {
         say(`error: ${ackRefused}`);
@@ -67,10 +69,10 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
           if (problem === null) {
             measurement.configure(next);
             const notHere = unsupported.length === 0 ? '' : `; ${notSupportedHere(unsupported)}`;
-            say(`events: ${eventsOf(next)} (from the next command)${notHere}`);
+            say(`events: ${eventsOf(next)}${source === undefined ? ' (from the next command)' : whichDefault(source, rest)}${notHere}`);
             return;
           }
-          say(`error: ${refusedEvents(problem, current)}`);
+          say(`error: ${source === undefined || source === null ? refusedEvents(problem, current) : `${dropFromList(problem, source)}; ${keptEvents(current)}`}`);
         },
         (error: unknown) => say(`.events: ${error instanceof Error ? error.message : String(error)}`),
       ).finally(() => gate?.release());
@@ -142,6 +144,32 @@ export function keptEvents(measure: ReplMeasurement['measure']): string {
 export function perfSwitchRefusal(measure: ReplMeasurement['measure']): string | null {
   const problem = ackTimeoutProblem();
   return problem === null ? null : `${problem}; ${keptEvents(measure)}`;
+}
+
+/**
+ * What `.events default` (the kernel's `perfcell.events('default')`) goes back to: the events
+ * PERFCELL_EVENTS or a config file sets, read as `.events` reads a list, and where they are set
+ * (events-source.ts); where neither sets any, perfcell's own (`events` undefined, `source` null).
+ * A list that cannot be counted is its problem, named by its source.
+ */
+export function readDefaultEvents(): { readonly events: string[] | undefined; readonly source: string | null } | { readonly problem: string } {
+  const setting = configuredEvents();
+  if (setting === undefined) return { events: undefined, source: null };
+  const read = readEventList(setting.value);
+  if ('problem' in read) return { problem: `${setting.source}: ${read.problem ?? 'no event in it (give events separated by commas, e.g. page-faults,task-clock)'}` };
+  return { events: read.events, source: setting.source };
+}
+
+/**
+ * Which default `.events default` went to, said after its events: `, the default PERFCELL_EVENTS
+ * sets (from the next command; perfcell's own: page-faults,context-switches)`, or `, perfcell's
+ * own default (from the next command)`.
+ */
+function whichDefault(source: string | null, measure: ReplMeasurement['measure']): string {
+  if (source === null) return ", perfcell's own default (from the next command)";
+  const { events: _set, ...builtIn } = measure;
+  void _set;
+  return `, the default ${source} sets (from the next command; perfcell's own: ${eventsOf(builtIn)})`;
 }
 
 /** Events perf takes but cannot count on this machine, named (the REPL's .events, the kernel's perfcell.events). */

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCellEngine, type CellEngine } from '../../src/kernel/cell-engine.ts';
 import { createScopeApi } from '../../src/kernel/scope-api.ts';
+import { noteConfiguredEvents } from '../../src/events-source.ts';
 import { touchFreshPages } from '../support/fresh-pages.ts';
 import { perfUsable } from '../support/perf.ts';
 
@@ -53,6 +54,28 @@ describe('perfcell.events() in a kernel started without perf', () => {
     } finally {
       if (saved === undefined) delete process.env['PERFCELL_PERF_ACK_TIMEOUT_S'];
       else process.env['PERFCELL_PERF_ACK_TIMEOUT_S'] = saved;
+    }
+  });
+});
+
+// A QA pass: perfcell.events('default') went back to perfcell's own events, where the kernel had
+// started with those PERFCELL_EVENTS (or a config file) sets, which main notes (events-source.ts)
+describe.runIf(perfUsable)("perfcell.events('default') in a kernel with PERFCELL_EVENTS", () => {
+  it('goes back to the events PERFCELL_EVENTS sets, and says perf\'s refusal of them in its words', { timeout: 60_000 }, async () => {
+    engine = createCellEngine({ measure: { events: ['page-faults'] }, onProblem: (message) => console.warn(message) });
+    const api = createScopeApi(engine.measurement, undefined, engine.interrupts);
+    try {
+      noteConfiguredEvents({ value: 'task-clock', source: 'PERFCELL_EVENTS' });
+      expect(api.events('default')).toEqual(['task-clock']);
+      expect(engine.measurement.measure.events).toEqual(['task-clock']);
+      noteConfiguredEvents({ value: 'page-faults,bogus', source: 'PERFCELL_EVENTS' });
+      expect(() => api.events('default')).toThrow("unknown perf event 'bogus' (see perf list, or drop it from PERFCELL_EVENTS); events stay task-clock");
+      noteConfiguredEvents(undefined);
+      // none set: perfcell's own (no -e)
+      expect(api.events('default')).toEqual(api.events());
+      expect(engine.measurement.measure.events).toBeUndefined();
+    } finally {
+      noteConfiguredEvents(undefined);
     }
   });
 });

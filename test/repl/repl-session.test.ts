@@ -123,6 +123,29 @@ describe.runIf(perfUsable)('perfcell repl perf set-up (real perf)', () => {
     expect(await repl.send('.events')).toMatch(/events: page-faults\r?\n/);
   });
 
+  // A QA pass: .events default went back to perfcell's own events, where a user who set
+  // PERFCELL_EVENTS (or .perfcellrc.json) meant that default, which the REPL had started with
+  it('.events default goes back to the events PERFCELL_EVENTS sets, says so, and names perfcell\'s own', { timeout: 60_000 }, async () => {
+    const builtIn = /perfcell's own: (page-faults[^)]*)\)\n/;
+    repl = await startPtyRepl(['repl', '-e', 'page-faults'], { PERFCELL_EVENTS: 'task-clock' });
+    const said = await repl.send('.events default');
+    expect(said).toMatch(/events: task-clock, the default PERFCELL_EVENTS sets \(from the next command; perfcell's own: page-faults[^)]*\)\n/);
+    const report = await repl.send('1+1');
+    expect(report).toMatch(/task-clock [\d.,]+ msec/);
+    expect(report).not.toMatch(/page-faults \d/);
+    // perfcell's own, typed as named
+    expect(await repl.send(`.events ${builtIn.exec(said)![1]}`)).toContain('(from the next command)');
+    expect(await repl.send('1+1')).toMatch(/page-faults \d/);
+    await endRepl(repl);
+    // where none is set, perfcell's own, said as such
+    repl = await startPtyRepl(['repl', '-e', 'task-clock']);
+    expect(await repl.send('.events default')).toMatch(/events: page-faults[^ ]*, perfcell's own default \(from the next command\)\n/);
+    await endRepl(repl);
+    // one perf refuses, in the words of where it is set
+    repl = await startPtyRepl(['repl', '-e', 'page-faults'], { PERFCELL_EVENTS: 'bogus' });
+    expect(await repl.send('.events default')).toContain("error: unknown perf event 'bogus' (see perf list, or drop it from PERFCELL_EVENTS); events stay page-faults\n");
+  });
+
   it('.events with a hardware event this machine cannot count (no PMU, as on this VM) takes it, and says so', { timeout: 60_000 }, async () => {
     const perfSays = spawnSync('perf', ['stat', '-x', ',', '-e', 'cycles', '--', 'true'], { env: { ...process.env, LC_ALL: 'C' }, encoding: 'utf8' }).stderr;
     repl = await startPtyRepl(['repl', '-e', 'page-faults']);
