@@ -4,6 +4,7 @@ import type { CommandReport } from '../session/report.ts';
 import type { ChartSpec, HtmlCompareInput, HtmlCompareMetric, LineChartSpec, SpreadChartSpec } from './html-data.ts';
 import { displayScale, isMetricUnit, type DisplayScale } from './metric-units.ts';
 import { scaledFromText } from './running-pct.ts';
+import { thinLine } from './thin-line.ts';
 
 const MIB = 1024 * 1024;
 
@@ -25,6 +26,8 @@ export function commandCharts(report: CommandReport): LineChartSpec[] {
   for (const event of report.counters.events) {
     if (event.status !== 'counted' || event.samples.length === 0) continue;
     const unit = event.unit === '' ? '' : ` (${event.unit})`;
+    // the page draws at most MAX_DRAWN_POINTS of them; the text report and --json keep every sample
+    const drawn = thinLine(event.samples.map((sample) => sample.timeS), event.samples.map((sample) => sample.value));
     charts.push({
       type: 'line',
       // a multiplexed count is perf's extrapolation: the chart says so as the text report does
@@ -32,8 +35,9 @@ export function commandCharts(report: CommandReport): LineChartSpec[] {
       // timed from where counting started, as the RSS chart is from the command's start (counters.ts)
       xLabel: 's',
       yLabel: event.unit === '' ? 'count' : event.unit,
-      x: event.samples.map((sample) => sample.timeS),
-      series: [{ label: event.event, values: event.samples.map((sample) => sample.value) }],
+      x: drawn.x,
+      series: [{ label: event.event, values: drawn.values }],
+      ...(drawn.x.length < event.samples.length ? { sampleCount: event.samples.length } : {}),
     });
   }
   return charts;

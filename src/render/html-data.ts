@@ -72,6 +72,11 @@ export interface LineChartSpec {
   readonly yLabel: string;
   readonly x: readonly number[];
   readonly series: readonly { readonly label: string; readonly values: readonly (number | null)[] }[];
+  /**
+   * How many samples the line stands for where fewer are drawn (thinLine: each stretch's lowest
+   * and highest); absent where every sample is drawn.
+   */
+  readonly sampleCount?: number;
 }
 
 /** Runs of each alternative as dots, the mean as a bar, ±σ as a box and min–max as a whisker. */

@@ -7,6 +7,7 @@ import { CHART_SCRIPT, ERROR_SCRIPT } from './html-page-script.ts';
 import { renderReportText } from './report-text.ts';
 import { formatMetricValue, isMetricUnit } from './metric-units.ts';
 import { shellQuote } from './shell-quote.ts';
+import { formatCount } from './units.ts';
 
 /** Text for HTML content and attribute values: the five characters that matter escaped. */
 export function escapeHtml(text: string): string {
@@ -106,10 +107,23 @@ const NO_SERIES_TEXT = {
   cachegrind: 'no time series to chart (cachegrind counts once, as the program ends; RAM is not measured under valgrind)',
 } as const;
 
-function chartSlots(count: number, firstChart: number, backend: 'perf' | 'cachegrind' = 'perf'): string {
-  if (count === 0) return `<p class="empty">${NO_SERIES_TEXT[backend]}</p>`;
-  const slots = Array.from({ length: count }, (_, index) => `<div class="chart" id="chart-${firstChart + index}"></div>`);
+function chartSlots(charts: readonly ChartSpec[], firstChart: number, backend: 'perf' | 'cachegrind' = 'perf'): string {
+  if (charts.length === 0) return `<p class="empty">${NO_SERIES_TEXT[backend]}</p>`;
+  const slots = charts.map((chart, index) => {
+    const slot = `<div class="chart" id="chart-${firstChart + index}"></div>`;
+    const drawn = drawnText(chart);
+    return drawn === null ? slot : `<div class="chart-cell">${slot}<p class="legend drawn">${escapeHtml(drawn)}</p></div>`;
+  });
   return `<div class="charts">${slots.join('')}</div>`;
+}
+
+/**
+ * What a thinned chart draws, under it: '6,000 samples, drawn as 1,999: …'; null for a chart
+ * that draws every sample. The extremes it keeps are what a reader looks for (a burst of misses).
+ */
+function drawnText(chart: ChartSpec): string | null {
+  if (chart.type !== 'line' || chart.sampleCount === undefined) return null;
+  return `${formatCount(chart.sampleCount)} samples, drawn as ${formatCount(chart.x.length)}: the lowest and highest of each stretch, so every peak shows (--json has every sample)`;
 }
 
 function reportSection(report: CommandReport, charts: readonly ChartSpec[], firstChart: number, kind: string): RenderedSection {
@@ -120,7 +134,7 @@ function reportSection(report: CommandReport, charts: readonly ChartSpec[], firs
   const html = `<section class="report" data-kind="${kind}">
 <h2>${escapeHtml(report.label)}</h2>
 ${command}<pre class="text">${escapeHtml(renderReportText(report))}</pre>
-${warnings === '' ? '' : `<ul class="warnings">${warnings}</ul>\n`}${chartSlots(charts.length, firstChart, report.counters.backend === 'cachegrind' ? 'cachegrind' : 'perf')}
+${warnings === '' ? '' : `<ul class="warnings">${warnings}</ul>\n`}${chartSlots(charts, firstChart, report.counters.backend === 'cachegrind' ? 'cachegrind' : 'perf')}
 </section>`;
   return { html, charts };
 }
@@ -152,7 +166,7 @@ ${notes === '' ? '' : `<ul class="warnings">${notes}</ul>\n`}${verdicts === '' ?
 <tbody>${rows.join('')}</tbody>
 </table>
 <p class="legend">dots: single runs; bar: mean; box: ± σ; whisker: min to max</p>
-${chartSlots(charts.length, firstChart)}
+${chartSlots(charts, firstChart)}
 </section>`;
   return { html, charts };
 }
@@ -191,6 +205,7 @@ code { font: 12.5px ui-monospace, "DejaVu Sans Mono", monospace; overflow-wrap: 
 .warnings { color: #8a5a00; font-size: 13px; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr)); gap: 12px 20px; }
 .chart { min-height: 240px; }
+.drawn { margin: 2px 0 0; }
 table { border-collapse: collapse; margin: 8px 0; font-variant-numeric: tabular-nums; }
 th, td { border-bottom: 1px solid #e3e5e8; padding: 3px 10px; text-align: right; }
 th:nth-child(-n+2), td:nth-child(-n+2) { text-align: left; }

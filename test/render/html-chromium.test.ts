@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import { isRunning } from '../../src/proc/child-processes.ts';
-import { renderCompareHtml } from '../../src/render/html.ts';
+import { renderCompareHtml, renderReportsHtml } from '../../src/render/html.ts';
+import type { CommandReport } from '../../src/session/report.ts';
 import { Chromium, CHROMIUM_MISSING, findChromium } from '../support/chromium.ts';
 import { runsWith } from '../support/tools.ts';
 import { cliPath, fixture } from '../support/fixtures.ts';
@@ -130,6 +131,40 @@ data.length = 0;
     expect(dom).not.toContain('<script>alert(1)</script>');
     // The 300 ms busy cell has ~15 task-clock samples: its line alone inks hundreds of pixels.
     expect(bluePixels).toBeGreaterThan(500);
+  }, 90_000);
+
+  // Ten minutes at -I 10: 60,000 intervals per event had gone into the page and into each chart
+  // whole (3.4 MiB for three events); each chart now draws 1,999 of them, its note beneath it.
+  it('renderReportsHtml: a long run\'s thinned counter charts draw, each with its note under the chart', async ({ expect }) => {
+    if (chromium === null) throw new Error(CHROMIUM_MISSING);
+    const count = 60_000;
+    const event = (name: string, valueAt: (index: number) => number) => {
+      const samples = Array.from({ length: count }, (_, index) => ({ timeS: (index + 1) * 0.01, value: valueAt(index) }));
+      const values = samples.map((sample) => sample.value);
+      const total = values.reduce((sum, value) => sum + value, 0);
+      return { event: name, unit: name === 'task-clock' ? 'msec' : '', status: 'counted' as const, total, countedSeconds: count * 0.01, perSecond: total / (count * 0.01), samples, min: Math.min(...values), max: Math.max(...values), lowestRunningPct: 100 };
+    };
+    const report: CommandReport = {
+      label: 'spin 600', command: ['spin', '600'], startedAt: '2026-01-01T00:00:00.000Z', durationS: 600, exitCode: 0, signal: null,
+      memory: { rssBeforeBytes: 0, rssAfterBytes: 1 << 20, usedBytes: 1 << 20, peakRssBytes: 1 << 20, peakAboveFinalBytes: 0, peakMethod: 'rusage-maxrss' },
+      cpu: { systemMeanPct: 50, singleMaxPct: 100, perCpuPct: [100, 0], userS: 600, systemS: 0 },
+      counters: {
+        backend: 'perf', simulated: false, intervalMs: 10, unsupported: [], derived: { missRatio: null, ipc: null, missesPerKiloInstruction: null }, pauseS: 0,
+        // a burst of page-faults in one interval of the sixty thousand
+        events: [event('task-clock', (index) => 9 + (index % 7) / 7), event('page-faults', (index) => (index === 43_210 ? 5000 : index % 3))],
+      },
+      warnings: [],
+      rssSeries: [{ timeS: 0.01, rssBytes: 1 << 20 }, { timeS: 600, rssBytes: 1 << 20 }],
+    };
+    const html = join(outDir, 'long-run.html');
+    writeFileSync(html, renderReportsHtml('perfcell run', [report]));
+    await checkPage(expect, html, 'long-run');
+    const { value } = await chromium.evaluate(html, `(() => [...document.querySelectorAll('.chart-cell')].map((cell) => {
+      const canvas = cell.querySelector('canvas').getBoundingClientRect(), note = cell.querySelector('.drawn').getBoundingClientRect();
+      return { note: cell.querySelector('.drawn').textContent.split(':')[0], below: note.top >= canvas.bottom, shown: note.height > 0 && note.right <= window.innerWidth };
+    }))()`);
+    const note = { note: '60,000 samples, drawn as 1,999', below: true, shown: true };
+    expect(value).toEqual([note, note]);
   }, 90_000);
 
   it('renderCompareHtml: a spread chart per metric, hostile alternative names as text', async ({ expect }) => {

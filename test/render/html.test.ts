@@ -10,6 +10,9 @@ import type { TimeUnit } from '../../src/render/time-unit.ts';
 import { htmlTableRows, verboseTextRows } from '../support/compare-rows.ts';
 import { buildCompareDocument } from '../../src/experiment/compare-document.ts';
 import { namedVerdict } from '../../src/render/named-verdict.ts';
+import { MAX_DRAWN_POINTS } from '../../src/render/thin-line.ts';
+import { formatCount } from '../../src/render/units.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 const HOSTILE = '<script>alert(1)</script> "&\'';
 
@@ -147,6 +150,72 @@ describe('renderHtmlReport', () => {
     );
     expect(chartData(html).map((chart) => chart.title)).toEqual(['RSS', `page-faults${HOSTILE} per 100 ms interval`, 'RSS', 'CPU', 'task-clock per second']);
     expect(html.match(/id="chart-\d+"/g)).toHaveLength(5);
+  });
+});
+
+/**
+ * A long run's counter: `count` intervals of -I 100 (6,000: ten minutes) of task-clock-like
+ * noise around 95 msec, one interval's burst of `peak` at `peakAt` and one idle 0 at `dipAt`, as
+ * perfcell run reports them (every sample kept, the aggregate's min, max and total of all).
+ */
+function longRun(count: number, peak: number, peakAt: number, dipAt: number): CommandReport {
+  const random = seededRandom(7);
+  const samples = Array.from({ length: count }, (_, index) => ({
+    timeS: Number(((index + 1) * 0.1 + random() * 1e-4).toFixed(9)),
+    value: index === peakAt ? peak : index === dipAt ? 0 : Number((90 + random() * 10).toFixed(2)),
+  }));
+  const total = samples.reduce((sum, sample) => sum + sample.value, 0);
+  const base = report();
+  return report({
+    label: 'spin 600',
+    command: ['spin', '600'],
+    counters: {
+      ...base.counters,
+      events: [{ event: 'task-clock', unit: 'msec', status: 'counted', total, countedSeconds: count * 0.1, perSecond: total / (count * 0.1), samples, min: 0, max: peak, lowestRunningPct: 100 }],
+    },
+    warnings: [],
+  });
+}
+
+// The page embedded and drew every interval: ten minutes at -I 100 put 6,000 points per event in a
+// chart 560 px wide, and an hour at -I 10 made a 20 MiB page (BENCHMARKS.md, HTML report size).
+describe('a long run\'s counter charts', () => {
+  const count = 6000;
+  const long = longRun(count, 400, 4321, 1234);
+  const html = renderReportsHtml('perfcell run', [long], {}, assets);
+  const chart = chartData(html).find((spec) => spec.title === 'task-clock per 100 ms interval (msec)');
+  if (chart?.type !== 'line') throw new Error('expected the task-clock line chart');
+  const drawn = chart.series[0]?.values ?? [];
+  const samples = long.counters.events[0]?.samples ?? [];
+
+  it('draw at most MAX_DRAWN_POINTS points, and say how many samples they stand for', () => {
+    expect(chart.x.length).toBeLessThanOrEqual(MAX_DRAWN_POINTS);
+    expect(chart.x.length).toBeGreaterThan(MAX_DRAWN_POINTS - 10);
+    expect(drawn).toHaveLength(chart.x.length);
+    expect(chart.sampleCount).toBe(count);
+    expect(html).toContain(`<p class="legend drawn">6,000 samples, drawn as ${chart.x.length.toLocaleString('en-US')}: the lowest and highest of each stretch, so every peak shows (--json has every sample)</p>`);
+  });
+
+  it('keep the burst and the dip at their own times, the first and the last interval, in time order', () => {
+    for (const index of [4321, 1234, 0, count - 1]) {
+      const at = chart.x.indexOf(samples[index]?.timeS ?? NaN);
+      expect(at, `sample ${index}`).toBeGreaterThanOrEqual(0);
+      expect(drawn[at]).toBe(samples[index]?.value);
+    }
+    expect(Math.max(...drawn.map(Number))).toBe(400);
+    expect(Math.min(...drawn.map(Number))).toBe(0);
+    expect(chart.x.every((time, index) => index === 0 || time > (chart.x[index - 1] ?? Infinity))).toBe(true);
+  });
+
+  it('leave the text report its figures from every sample', () => {
+    expect(html).toContain('6,000 samples: ');
+    expect(html).toContain(formatCount(long.counters.events[0]?.total ?? null));
+  });
+
+  it('draw a run of MAX_DRAWN_POINTS intervals whole, with no note', () => {
+    const whole = chartData(renderReportsHtml('perfcell run', [longRun(MAX_DRAWN_POINTS, 400, 10, 20)], {}, assets)).find((spec) => spec.type === 'line' && spec.title.startsWith('task-clock'));
+    expect(whole?.type === 'line' && whole.x.length).toBe(MAX_DRAWN_POINTS);
+    expect(whole).not.toHaveProperty('sampleCount');
   });
 });
 
