@@ -1,4 +1,5 @@
 import { onInterruption, settleAfterExit } from '../session/interruption.ts';
+import { timingEnded } from '../session/timing-lock.ts';
 import type { CountingSwitch } from '../perf/controller.ts';
 import type { CellEvaluator, CellFailure, CellOutcome, PreparedCell } from './cell-evaluator.ts';
 
@@ -89,7 +90,9 @@ export function guardCells(inner: CellEvaluator, options: CellGuardOptions): Cel
         // nothing reported. This timer keeps the loop alive until the cell ends or is stopped.
         const keepAlive = setInterval(() => undefined, 1 << 30);
         cleanups.push(() => clearInterval(keepAlive));
-        cleanups.push(onInterruption(({ signal }) => finish({ ok: false, failure: plainFailure(`interrupted by ${signal} while the cell ran`, 'interrupted') })));
+        // after a perfcell.timeit or perfcell.compare the cell awaits: it stops at the end of its
+        // batch or run, and shows what it measured first (timing-lock.ts)
+        cleanups.push(onInterruption(({ signal }) => void timingEnded().then(() => finish({ ok: false, failure: plainFailure(`interrupted by ${signal} while the cell ran`, 'interrupted') }))));
         if (options.timeoutS != null) {
           const timeoutS = options.timeoutS;
           const timer = setTimeout(() => finish({ ok: false, failure: timeoutFailure(timeoutS) }), timeoutS * 1000);
