@@ -17,8 +17,11 @@ const LEADS = ['perfcell: ', 'partial: '] as const;
  * --setup or --prepare command, or after the rounds, when `outcome.stop` is null, a check cell or a
  * --cleanup command: then every round is in, and the message says so). The message is what stopped
  * compare, then `; ` and what the results hold (partialCause() gives the first part).
+ * `isRunKept`: the run an interruption fell into finished and is kept (perfcell.compare's runs are
+ * synchronous batches, and the signal is heard after the one it fell into), where a command's run
+ * is cut short by it and dropped.
  */
-export function describePartial(outcome: InterleaveOutcome<unknown>, error: unknown, names: readonly string[]): PartialRun | null {
+export function describePartial(outcome: InterleaveOutcome<unknown>, error: unknown, names: readonly string[], isRunKept = false): PartialRun | null {
   if (error === null || error === undefined) return null;
   const runs = Object.fromEntries(names.map((name, index) => [name, outcome.results[index]?.length ?? 0]));
   const stop = outcome.stop;
@@ -35,7 +38,7 @@ export function describePartial(outcome: InterleaveOutcome<unknown>, error: unkn
     return {
       reason: 'interrupted',
       signal,
-      message: `perfcell: interrupted by ${signal}${inHook} after ${rounds}; ${kept ?? HOLDS_PARTIAL}`,
+      message: `perfcell: interrupted by ${signal}${inHook} after ${rounds}; ${kept ?? (isRunKept ? HOLDS_FINISHED_RUNS : HOLDS_PARTIAL)}`,
       completedRounds: outcome.completedRounds,
       runs,
       stoppedAt,
@@ -76,4 +79,13 @@ export function partialCause(partial: PartialRun): string {
     if (cause.endsWith(`; ${holds}`)) cause = cause.slice(0, -`; ${holds}`.length);
   }
   return cause;
+}
+
+/**
+ * A partial block's message without compare's `perfcell: ` lead, for text that is not compare's
+ * own stderr: the tables' exports end with it, and so does perfcell.compare's text in a cell.
+ * @example partialMessageText(partial) // 'interrupted by SIGINT after 3 complete rounds; the results above hold the runs that finished'
+ */
+export function partialMessageText(partial: PartialRun): string {
+  return partial.message.replace(/^perfcell: /, '');
 }

@@ -4,6 +4,7 @@ import { COMPARE_OPTIONS, refuseUnknownOptions, TIMEIT_OPTIONS } from '../known-
 import type { MeasureOptions } from '../session/options.ts';
 import type { TimeitOptions, TimeitResult } from '../session/timeit.ts';
 import type { InProcessCompareOptions, InProcessCompareResult } from '../session/compare-inprocess.ts';
+import { InterruptedError, type Interruption } from '../session/interruption.ts';
 
 /** `perfcell.timeit` and `perfcell.compare` as the REPL, cells and the kernel offer them in scope. */
 export interface ScopeTools {
@@ -14,9 +15,10 @@ export interface ScopeTools {
 }
 
 /**
- * Calls `listener` at each interruption (the REPL's Ctrl-C) until the function it returns is called.
+ * Calls `listener` at each interruption (the REPL's Ctrl-C) until the function it returns is called;
+ * with the signal where it is one perfcell caught (a file's cells: session/interruption.ts).
  */
-export type OnInterrupt = (listener: () => void) => () => void;
+export type OnInterrupt = (listener: (interruption?: Interruption) => void) => () => void;
 
 /** A node:repl server's interruptions: its 'SIGINT' (a terminal's Ctrl-C, the kernel's interrupt of an awaiting cell). */
 export function interruptsOf(server: REPLServer): OnInterrupt {
@@ -34,7 +36,9 @@ export function interruptsOf(server: REPLServer): OnInterrupt {
  * as each call ends, as IPython's %timeit prints its line wherever it runs. `onInterrupt`: an
  * interruption stops a timeit after the batch it falls into, as its `signal` would. node:repl
  * answers Ctrl-C in a line that awaits by rejecting the line's promise, and leaves the work it
- * awaited running: a timeit went on behind the prompt, batch after batch (a QA pass).
+ * awaited running: a timeit went on behind the prompt, batch after batch (a QA pass). An
+ * interruption that names its signal (a file's cells) stops a compare with an InterruptedError,
+ * and `show` is given the runs it had measured (timeit's are its result, shown as any result).
  */
 export function createScopeTools(measure: () => MeasureOptions = () => ({}), show?: (text: string) => void, onInterrupt?: OnInterrupt): ScopeTools {
   const defaults = (): Pick<MeasureOptions, 'events' | 'intervalMs' | 'perf' | 'perfPath'> => {
@@ -59,7 +63,9 @@ export function createScopeTools(measure: () => MeasureOptions = () => ({}), sho
         import('../session/compare-inprocess.ts'),
         import('../render/compare-inprocess-text.ts'),
       ]);
-      return printable(await untilInterrupted(options, (signal) => compareInProcess(alternatives, { ...defaults(), ...options, ...signal })), renderInProcessCompare, show);
+      // interrupted, the comparison throws; the runs it measured are shown first, where results are shown as they end
+      const showPartial = show === undefined ? undefined : (partial: InProcessCompareResult): void => show(renderInProcessCompare(partial));
+      return printable(await untilInterrupted(options, (signal) => compareInProcess(alternatives, { ...defaults(), ...options, ...signal }, showPartial)), renderInProcessCompare, show);
     },
   };
 
@@ -70,7 +76,7 @@ export function createScopeTools(measure: () => MeasureOptions = () => ({}), sho
     // the caller's signal joins by hand: AbortSignal.any() came in Node 20.3, and perfcell takes any Node 20
     const stopped = new AbortController();
     const stop = (): void => stopped.abort(options.signal?.reason);
-    const stopListening = onInterrupt(() => stopped.abort());
+    const stopListening = onInterrupt((interruption) => stopped.abort(interruption === undefined ? undefined : new InterruptedError(interruption)));
     if (options.signal?.aborted === true) stop();
     else options.signal?.addEventListener('abort', stop, { once: true });
     try {

@@ -1,6 +1,9 @@
 import { UsageError } from '../errors.ts';
 import { analyzeRuns, type AlternativeRuns, type MetricResult } from '../experiment/analyze.ts';
-import { runInterleavedUntilStopped } from '../experiment/interleave.ts';
+import { runInterleavedUntilStopped, type InterleaveOutcome } from '../experiment/interleave.ts';
+import type { PartialRun } from '../experiment/compare-document.ts';
+import { describePartial } from '../experiment/partial-run.ts';
+import { InterruptedError } from './interruption.ts';
 import type { RunValues } from '../experiment/metrics.ts';
 import { measureBatch, type BatchMeasurement } from './batch-window.ts';
 import { addGc, type GcReport } from './gc.ts';
@@ -49,6 +52,11 @@ export interface InProcessCompareResult {
   readonly warnings: readonly string[];
   /** Rounds a job-control stop (Ctrl-Z) fell into: their runs left out, and each round run again. */
   readonly roundsRerun: number;
+  /**
+   * Set on the runs an interruption left (see compareInProcess's `onInterrupted`): why the rounds
+   * stopped and how many runs each alternative finished, in the words of the compare command's own.
+   */
+  readonly partial?: PartialRun;
 }
 
 const CALIBRATION_TARGET_S = 0.01;
@@ -98,19 +106,23 @@ function calibrate(loop: Loop, fn: () => unknown): number {
  * after the warm-up), each run a measured batch (time, perf's counters, V8's collections), then
  * compare's own statistics (analyzeRuns): mean, σ, median, min, max per metric per call, and each
  * alternative against the first with its interval, test and verdict. The functions must be synchronous.
+ * Stopped by its `signal`, it throws the signal's reason; where that reason is an InterruptedError
+ * (a cell's Ctrl-C), `onInterrupted` is first given the runs measured so far, analysed, with
+ * `partial` saying so: a cell had thrown them away with the signal (a QA pass), as perfcell compare
+ * had not.
  * @example const result = await compareInProcess({ rows: sumRows, columns: sumColumns }); result.verdicts[0] // 'columns is 3.9× ± 0.4 slower; p < 0.001'
  */
-export async function compareInProcess(alternatives: Readonly<Record<string, () => unknown>>, options: InProcessCompareOptions = {}): Promise<InProcessCompareResult> {
+export async function compareInProcess(alternatives: Readonly<Record<string, () => unknown>>, options: InProcessCompareOptions = {}, onInterrupted?: (partial: InProcessCompareResult) => void): Promise<InProcessCompareResult> {
   checkCompareAlternatives(alternatives);
   const entries = Object.entries(alternatives);
   if (entries.length < 2) throw new UsageError('compare needs at least two named functions (e.g. perfcell.compare({ a: () => f(), b: () => g() }))');
   for (const [name, fn] of entries) if (typeof fn !== 'function') throw new UsageError(`compare: ${name} is not a function`);
   checkInProcessCompareOptions(options);
-  return whileTiming('compare', () => compareEntries(entries, options));
+  return whileTiming('compare', () => compareEntries(entries, options, onInterrupted));
 }
 
 /** compareInProcess once its arguments are checked and no other timing runs. */
-async function compareEntries(entries: readonly (readonly [string, () => unknown])[], options: InProcessCompareOptions): Promise<InProcessCompareResult> {
+async function compareEntries(entries: readonly (readonly [string, () => unknown])[], options: InProcessCompareOptions, onInterrupted?: (partial: InProcessCompareResult) => void): Promise<InProcessCompareResult> {
   for (const [name, fn] of entries) refuseAsync(fn(), `compare times synchronous functions (${name} returned a promise)`);
   const measureOptions: MeasureOptions = {
     ...(options.events === undefined ? {} : { events: options.events }),
@@ -142,10 +154,34 @@ async function compareEntries(entries: readonly (readonly [string, () => unknown
   const warmup = options.warmup ?? 1;
   // measured runs only: the warm-up rounds' and those of a round a Ctrl-Z stop fell into (run again) are left out
   const outcome = await runInterleavedUntilStopped([...slots, ...windowSlot], { warmup, runs: options.runs ?? 10, minTimeS: options.minTime ?? null, continues: continueCount, rotating: slots.length, shouldStop: () => (options.signal?.aborted === true ? options.signal.reason : undefined) });
-  if (outcome.stop !== null) throw outcome.stop.error;
+  if (outcome.stop !== null) {
+    const stopError = outcome.stop.error;
+    // before any measured run (the calibration, the warm-up) there is nothing to lose
+    const hasRuns = outcome.results.slice(0, entries.length).some((batches) => batches.length > 0);
+    if (stopError instanceof InterruptedError && onInterrupted !== undefined && hasRuns) {
+      const names = [...entries.map(([name]) => name), ...windowSlot.map((slot) => slot.name)];
+      const partial = describePartial(outcome, stopError, names, true);
+      if (partial !== null) onInterrupted({ ...resultOf(entries, loopsOf, outcome, windowSlot.length > 0, warnings), partial });
+    }
+    throw stopError;
+  }
+  return resultOf(entries, loopsOf, outcome, windowSlot.length > 0, warnings);
+}
+
+/**
+ * The measured runs analysed. A round an interruption cut short has no noise floor run (the floor
+ * runs last), so its runs keep their time and collections, not counts net of a floor they lack
+ * (gross counts beside net ones in one alternative's figures).
+ */
+function resultOf(entries: readonly (readonly [string, () => unknown])[], loopsOf: readonly number[], outcome: InterleaveOutcome<BatchMeasurement>, hasFloor: boolean, warnings: Set<string>): InProcessCompareResult {
   if (outcome.roundsRerun > 0) warnings.add(rerunRoundNote(outcome.roundsRerun));
-  const windows = windowSlot.length === 0 ? [] : (outcome.results[entries.length] ?? []);
-  const results = entries.map((_, index) => (outcome.results[index] ?? []).map((batch, round) => runValuesOfBatch(batch, loopsOf[index]!, windows[round] ?? null)));
+  const windows = hasFloor ? (outcome.results[entries.length] ?? []) : [];
+  const valuesOf = (batch: BatchMeasurement, index: number, round: number): RunValues => {
+    const window = windows[round];
+    if (hasFloor && window === undefined) return runValuesOfBatch({ ...batch, counters: { ...batch.counters, events: [] } }, loopsOf[index]!);
+    return runValuesOfBatch(batch, loopsOf[index]!, window ?? null);
+  };
+  const results = entries.map((_, index) => (outcome.results[index] ?? []).map((batch, round) => valuesOf(batch, index, round)));
   const gcOf = entries.map((_, index) => (outcome.results[index] ?? []).map((batch) => batch.gc));
   const runs: AlternativeRuns[] = entries.map(([name], index) => ({ name, runs: results[index] ?? [] }));
   const metrics = analyzeRuns(runs, null);

@@ -9,7 +9,7 @@ import { buildCompareDocument, type CompareDocument, type CompareSettings, type 
 import { costOf } from '../../experiment/compare-cost.ts';
 import { runHook } from '../../experiment/hook-command.ts';
 import { runInterleavedUntilStopped, type InterleaveProgress } from '../../experiment/interleave.ts';
-import { describePartial, partialCause, withoutComparison } from '../../experiment/partial-run.ts';
+import { describePartial, partialCause, partialMessageText, withoutComparison } from '../../experiment/partial-run.ts';
 import { holdInterruptions, interruptedOr, interruption, InterruptedError, throwIfInterrupted } from '../../session/interruption.ts';
 import { endByInterruption, endIfInterruptedAfter } from '../end-by-signal.ts';
 import { machineDifferences, perfVersionText, readMachineInfo } from '../../experiment/machine.ts';
@@ -709,7 +709,7 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
         // -u: the unit of the summary's and the tables' times
         const timeUnitOption = flags.timeUnit === undefined ? {} : { timeUnit: flags.timeUnit };
         // the tables' exports end with why the runs stopped early, where they did
-        const tableOptions = { ...timeUnitOption, ...(partial === null ? {} : { note: partial.message.replace(/^perfcell: /, '') }) };
+        const tableOptions = { ...timeUnitOption, ...(partial === null ? {} : { note: partialMessageText(partial) }) };
         if (flags.json === true || style.summary) process.stdout.write(flags.json === true ? json : `${renderCompareText(document, { ...fitted(process.stdout), verbose: flags.verbose === true, ...timeUnitOption })}\n`);
         const exports: readonly [string | undefined, () => string][] = [
           [flags.exportJson, () => json],
