@@ -416,13 +416,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     if (isDone(command)) return;
     command.phase = 'done';
     active = null;
-    const report = command.report;
-    if (report !== null) {
-      history.push(report);
-      const newWarnings = report.warnings.filter((warning) => !said.has(warning));
-      for (const warning of newWarnings) said.add(warning);
-      options.onReport({ report, notes: command.notes, newWarnings });
-    }
+    publish(command);
     if (command.ran) commandNumber++;
     server.setPrompt(`${label()}: `);
     if (command.prompt !== null) originalDisplayPrompt(command.prompt.preserveCursor);
@@ -433,6 +427,41 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     prepareNext();
     options.gate?.release();
   }
+
+  /** The command's report into the history, and out. */
+  function publish(command: Command): void {
+    const report = command.report;
+    if (report === null) return;
+    history.push(report);
+    const newWarnings = report.warnings.filter((warning) => !said.has(warning));
+    for (const warning of newWarnings) said.add(warning);
+    options.onReport({ report, notes: command.notes, newWarnings });
+  }
+
+  /**
+   * A line that ends the process (`work(); process.exit(0)`): its report is made and printed here,
+   * in the 'exit' event, where only synchronous code runs; the process ended before it (a QA pass).
+   * It holds what was measured up to the exit, and says what it lacks (window.ts endAtExit).
+   */
+  const reportAtExit = (code: number): void => {
+    const command = active;
+    const window = command?.window ?? null;
+    if (command === null || command.phase !== 'running' || window?.endAtExit === undefined) return;
+    const wasLive = mayShowLive(command);
+    command.window = null;
+    command.phase = 'done';
+    try {
+      const report = window.endAtExit({ exitCode: code }, command.marks);
+      if (report === null) return;
+      // the live view's relay is not told to erase its line (that is a round trip): the line goes here
+      if (wasLive) process.stderr.write('\r\x1b[K');
+      command.report = { ...report, label: label() };
+      publish(command);
+    } catch (error: unknown) {
+      options.onProblem(`perfcell could not finish this command's report: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  process.on('exit', reportAtExit);
 
   Object.assign(server, {
     eval: measuredEval,
@@ -493,6 +522,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     },
     close() {
       closed = true;
+      process.off('exit', reportAtExit);
       stopWatchingCompiler();
       slot.drop();
     },

@@ -33,6 +33,13 @@ export interface MeasurementWindow {
    * so the inspector's round trip stays out of its time).
    */
   end(outcome?: { exitCode?: number | null; signal?: string | null }, marks?: WindowMarks): Promise<CommandReport>;
+  /**
+   * Closes the window as this process exits (a REPL line's process.exit(), in the 'exit' event,
+   * where only synchronous code runs): the time, CPU, RAM and collections up to now, read
+   * synchronously, unsettled; perf's counts, which come from perf's file after its next tick, are
+   * left out, and a warning says so. Null where the window was never opened.
+   */
+  endAtExit?(outcome: { exitCode: number }, marks?: WindowMarks): CommandReport | null;
   /** Drops the window (perf stopped, nothing reported); safe to call twice. */
   cancel(): void;
 }
@@ -126,6 +133,24 @@ interface Start {
   readonly continues: number;
 }
 
+/** The command's own span, and the process's CPU over it (see spanOf). */
+interface Span {
+  readonly startMarked: boolean;
+  readonly startNs: bigint;
+  readonly commandEndNs: bigint;
+  readonly cpuUsage: NodeJS.CpuUsage | null;
+  readonly cpuWallNs: bigint;
+}
+
+/** The final memory: after settling, or as read at the end. */
+interface Settled {
+  readonly rssBytes: number | null;
+  readonly usage: NodeJS.MemoryUsage | null;
+  readonly report: SettleReport | null;
+}
+
+type Outcome = { readonly exitCode?: number | null; readonly signal?: string | null };
+
 /** What begin() reads before perf counts. */
 type StartReads = Omit<Start, 'gc' | 'cpuUsage' | 'ns' | 'continues'>;
 
@@ -218,6 +243,17 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
       }
     },
 
+    endAtExit(outcome, marks = {}) {
+      const endNs = monotonicNs();
+      if (start === null) return null;
+      const span = spanOf(start, endNs, marks);
+      const endReads = readEndPoint(start, marks, span.startMarked);
+      warnings.push(exitNote(outcome.exitCode, perf !== null));
+      const unsettled: Settled = { rssBytes: endReads.memory?.rssBytes ?? null, usage: endReads.endUsage, report: null };
+      // perf and the live line's relay end with this process (their exit hooks, PR_SET_PDEATHSIG)
+      return reportOf(start, span, endReads, noCounters(), unsettled, outcome);
+    },
+
     cancel() {
       void line?.close();
       line = null;
@@ -252,26 +288,33 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
     return { childrenCpu, gc, memory: readProcMemory(pid), cpuTicks: readCpuTicks(), endUsage: begun.heap ? process.memoryUsage() : null };
   }
 
-  async function finish(begun: Start, endNs: bigint, outcome: { exitCode?: number | null; signal?: string | null }, marks: WindowMarks): Promise<CommandReport> {
-    // perf is stopped first: its SIGINT or disable goes out now (perf idle in poll() takes it as
-    // soon as it runs), and the report does not wait for perf's teardown. /proc is read once perf
-    // counts no more: over perfcell's own process it counts perfcell's work too, and reads made
-    // while it takes the disable would be counted into the command (a SIGINTed perf reads its
-    // counters as it prints: its last interval is awaited only where its teardown needs it).
-    // The command's own span: its marks where it gave them (inside the window), else the window's.
-    // perf's counted seconds (the rates) are the same span.
+  /**
+   * The command's span: its marks where it gave them (inside the window), else the window's; and
+   * the process's CPU over that span where both marks read it, else over the window's, read first
+   * (a getrusage, about 1 µs): read after the end point's reads, it would count them into a window
+   * they are not in. perf's counted seconds (the rates) are the same span.
+   */
+  function spanOf(begun: Start, endNs: bigint, marks: WindowMarks): Span {
     const startMarked = marks.startNs !== undefined && marks.startNs >= begun.ns && marks.startNs <= endNs;
     const startNs = startMarked ? marks.startNs : begun.ns;
     const endMarked = marks.endNs !== undefined && marks.endNs >= startNs && marks.endNs <= endNs;
     const commandEndNs = endMarked ? marks.endNs : endNs;
-    // and the process's CPU over that span where both marks read it, else over the window's, read
-    // first (a getrusage, about 1 µs): read after the reads below, it would count them into a window
-    // they are not in.
     const markedCpu = begun.cpuUsage !== null && startMarked && endMarked && marks.startCpu !== undefined && marks.endCpu !== undefined;
     const cpuUsage = markedCpu
       ? { user: marks.endCpu.user - marks.startCpu.user, system: marks.endCpu.system - marks.startCpu.system }
       : begun.cpuUsage === null ? null : process.cpuUsage(begun.cpuUsage);
     const cpuWallNs = markedCpu ? commandEndNs - startNs : endNs - begun.ns;
+    return { startMarked, startNs, commandEndNs, cpuUsage, cpuWallNs };
+  }
+
+  async function finish(begun: Start, endNs: bigint, outcome: Outcome, marks: WindowMarks): Promise<CommandReport> {
+    // perf is stopped first: its SIGINT or disable goes out now (perf idle in poll() takes it as
+    // soon as it runs), and the report does not wait for perf's teardown. /proc is read once perf
+    // counts no more: over perfcell's own process it counts perfcell's work too, and reads made
+    // while it takes the disable would be counted into the command (a SIGINTed perf reads its
+    // counters as it prints: its last interval is awaited only where its teardown needs it).
+    const span = spanOf(begun, endNs, marks);
+    const { startNs, commandEndNs, startMarked } = span;
     // The end point is read once perf counts no more, and before stop() reads and parses the
     // window's lines: over perfcell's own process that parse is perfcell's work, its allocations
     // in RSS, the peak and the heap (a cell that waited 1 s, allocating nothing, read 5.3 MiB used
@@ -287,7 +330,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
         readEnd();
       }
     }
-    const { memory, cpuTicks, endUsage, childrenCpu, gc } = readEnd();
+    const endReads = readEnd();
 
     let counters: CountersReport = noCounters();
     if (window !== null) {
@@ -301,7 +344,13 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
     // a stop of perfcell is its own command's (cells, the REPL, the kernel): another process went on meanwhile
     if (isSelf && (await heldStop(begun.continues, endNs - begun.ns))) warnings.push(HELD_STOP_NOTE);
     // Settling runs only now, with perf gone: the collection and the reads are outside the counts.
-    const settled = await settleFinal(begun, endUsage, memory?.rssBytes ?? null);
+    const settled = await settleFinal(begun, endReads.endUsage, endReads.memory?.rssBytes ?? null);
+    return reportOf(begun, span, endReads, counters, settled, outcome);
+  }
+
+  /** The report of the window's figures, read and settled. */
+  function reportOf(begun: Start, span: Span, endReads: EndReads, counters: CountersReport, settled: Settled, outcome: Outcome): CommandReport {
+    const { memory, cpuTicks, childrenCpu, gc } = endReads;
     // Settling lets the command's garbage go; what it adds itself (the collection's own pages, its
     // reads) is not the command's: the final figure is never above the RSS at the window's end,
     // which its peak covers (a QA pass: peak 76.03 under final 76.31 MB, "used" 4.67 MiB for 3.91).
@@ -313,7 +362,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
         ? maxOrNull(memory?.peakRssBytes ?? null, memory?.rssBytes ?? null)
         : maxOrNull(begun.rssBytes, memory?.rssBytes ?? null);
     const heap = begun.heap && settled.usage ? heapDelta(begun.heap, settled.usage) : null;
-    const durationS = Number(commandEndNs - startNs) / 1e9;
+    const durationS = Number(span.commandEndNs - span.startNs) / 1e9;
     return {
       label,
       startedAt: startedAt.toISOString(),
@@ -331,9 +380,9 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
         ...(settled.report === null ? {} : { settle: settled.report }),
       },
       cpu: buildCpuReport(begun.cpuTicks, cpuTicks, {
-        userS: cpuUsage === null ? null : cpuUsage.user / 1e6,
-        systemS: cpuUsage === null ? null : cpuUsage.system / 1e6,
-        wallS: Number(cpuWallNs) / 1e9,
+        userS: span.cpuUsage === null ? null : span.cpuUsage.user / 1e6,
+        systemS: span.cpuUsage === null ? null : span.cpuUsage.system / 1e6,
+        wallS: Number(span.cpuWallNs) / 1e9,
         childrenS: childrenCpuDelta(begun.childrenCpu, childrenCpu),
       }),
       counters,
@@ -350,7 +399,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
     begun: Start,
     endUsage: NodeJS.MemoryUsage | null,
     endRssBytes: number | null,
-  ): Promise<{ rssBytes: number | null; usage: NodeJS.MemoryUsage | null; report: SettleReport | null }> {
+  ): Promise<Settled> {
     if (!isSelf || begun.heap === null || endUsage === null) return { rssBytes: endRssBytes, usage: endUsage, report: null };
     if (options.settle === false) {
       selfGarbageMayRemain = true;
@@ -364,6 +413,15 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
     const usage = process.memoryUsage();
     return { rssBytes: settled.rssBytes, usage, report: settled.report };
   }
+}
+
+/**
+ * What a report made as the process exits lacks, and why.
+ * @example exitNote(0, true) // 'process.exit(0) ended perfcell during this command: its report was made as it exited, with no perf counts (perf gives them after its next tick, which an exit does not wait for) and final RAM unsettled'
+ */
+export function exitNote(exitCode: number, hadPerf: boolean): string {
+  const lacks = hadPerf ? 'with no perf counts (perf gives them after its next tick, which an exit does not wait for) and final RAM unsettled' : 'with final RAM unsettled';
+  return `process.exit(${exitCode}) ended perfcell during this command: its report was made as it exited, ${lacks}`;
 }
 
 /** The CPU the children this process reaped in the window used, seconds (counted in whole ticks); null when unread. */
