@@ -128,6 +128,13 @@ export interface PerfSession {
    * stop()'s; without this call, stop() sets them.
    */
   bound?(window: { startNs: bigint; endNs: bigint }): void;
+  /**
+   * stop() in one synchronous step, for a window whose counting was switched off already (its
+   * CountingSwitch's off()) as this process exits: perf's lines are read, napping between reads,
+   * until the tail tick after the disable is in, for at most `limitMs`. Null where they cannot be
+   * (counting still on, no tail within the limit, a perf that has exited): the caller says so.
+   */
+  stopAtExit?(window: { startNs: bigint; endNs: bigint }, limitMs: number): PerfWindowResult | null;
   /** Ends perf at once, losing its data; for error paths. */
   kill(): void;
   /**

@@ -253,6 +253,9 @@ export function startSharedPerf(
         bound(window) {
           inner?.bound?.(window);
         },
+        stopAtExit(window, limitMs) {
+          return inner?.stopAtExit?.(window, limitMs) ?? null;
+        },
         kill() {
           inner?.kill();
         },

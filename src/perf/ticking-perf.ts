@@ -396,6 +396,20 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
   };
 
   /**
+   * readUntil in one synchronous step, for the 'exit' event, where no timer or turn of the loop
+   * comes: napping NAP_MS between reads until `done()` holds, perf has gone, or `limitMs` has passed.
+   */
+  const readUntilSync = (done: () => boolean, limitMs: number): boolean => {
+    const giveUpNs = monotonicNs() + BigInt(limitMs) * 1_000_000n;
+    for (;;) {
+      read();
+      if (done()) return true;
+      if (exited || monotonicNs() > giveUpNs) return false;
+      Atomics.wait(napCell, 0, 0, NAP_MS);
+    }
+  };
+
+  /**
    * A slotted perf switches events by name (perf 5.12 and later): null until its answer to a
    * `disable pcA0` is read (ready()). perf 5.10 and 5.11 take it for a plain `disable`, and would take
    * `enable pcA0` for an `enable` of every slot.
@@ -470,6 +484,23 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
       w.collector = regrouper;
       collecting = { regrouper, fromS, untilS };
       return collecting;
+    };
+
+    /** The window's counts, once its rows are collected (stop(), stopAtExit()). */
+    const resultOf = (window: { startNs?: bigint; endNs?: bigint }, stopFromNs: bigint): PerfWindowResult => {
+      const { regrouper, fromS, untilS } = collectInto(window);
+      const startNs = window.startNs ?? enableAckNs;
+      const endNs = window.endNs ?? disableAckNs;
+      return {
+        records: regrouper.end(),
+        enabledFromS: fromS,
+        enabledUntilS: untilS,
+        enabledS: startNs === null || endNs === null ? null : Math.max(0, Number(endNs - startNs) / 1e9),
+        messages: [...w.windowMessages],
+        skippedLines: 0,
+        pauseS: tailNs > stopFromNs ? Number(tailNs - stopFromNs) / 1e9 : 0,
+        problem,
+      };
     };
 
     const disable = (): Promise<boolean> => {
@@ -592,24 +623,24 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
         const erased = line?.close();
         const stopFromNs = window.endNs ?? disableAckNs ?? monotonicNs();
         // the window's lines are read only now (or since bound()): its ticks go straight into the asked-for intervals
-        const { regrouper, fromS, untilS } = collectInto(window);
+        collectInto(window);
         if (state !== 'new') await finish();
         await erased;
         w.collector = null;
         if (problem === null && ((!ok && enableAckNs === null) || switchFailed)) problem = await problemNow();
-        const startNs = window.startNs ?? enableAckNs;
-        const endNs = window.endNs ?? disableAckNs;
-        const result: PerfWindowResult = {
-          records: regrouper.end(),
-          enabledFromS: fromS,
-          enabledUntilS: untilS,
-          enabledS: startNs === null || endNs === null ? null : Math.max(0, Number(endNs - startNs) / 1e9),
-          messages: [...w.windowMessages],
-          skippedLines: 0,
-          pauseS: tailNs > stopFromNs ? Number(tailNs - stopFromNs) / 1e9 : 0,
-          problem,
-        };
-        return result;
+        return resultOf(window, stopFromNs);
+      },
+      stopAtExit(window, limitMs) {
+        // counting must be off already, by the switch's off() (synchronous), as the command's end mark turns it off
+        if (state !== 'disabled' || exited || switchFailed) return null;
+        const stopFromNs = window.endNs;
+        collectInto(window);
+        if (!readUntilSync(() => w.phase === 'tail-done', limitMs)) return null;
+        tailNs = tailAtNs(w);
+        state = 'done';
+        release();
+        w.collector = null;
+        return resultOf(window, stopFromNs);
       },
       bound(window) {
         if (state !== 'new' && state !== 'done') collectInto(window);

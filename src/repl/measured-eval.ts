@@ -441,13 +441,16 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
   /**
    * A line that ends the process (`work(); process.exit(0)`): its report is made and printed here,
    * in the 'exit' event, where only synchronous code runs; the process ended before it (a QA pass).
-   * It holds what was measured up to the exit, and says what it lacks (window.ts endAtExit).
+   * It holds what was measured up to the exit, perf's counts too where they can be read then, and
+   * says what it lacks (window.ts endAtExit).
    */
   const reportAtExit = (code: number): void => {
     const command = active;
     const window = command?.window ?? null;
     if (command === null || command.phase !== 'running' || window?.endAtExit === undefined) return;
     const wasLive = mayShowLive(command);
+    // the line's end, as its end mark would read it: perf goes off (its switch is synchronous)
+    endOwnCount(command);
     command.window = null;
     command.phase = 'done';
     try {
@@ -461,7 +464,8 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
       options.onProblem(`perfcell could not finish this command's report: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
-  process.on('exit', reportAtExit);
+  // before the exit hook that kills perfcell's perfs (perf-process.ts), which may be older: perf's tail is read here
+  process.prependListener('exit', reportAtExit);
 
   Object.assign(server, {
     eval: measuredEval,

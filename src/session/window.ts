@@ -35,9 +35,9 @@ export interface MeasurementWindow {
   end(outcome?: { exitCode?: number | null; signal?: string | null }, marks?: WindowMarks): Promise<CommandReport>;
   /**
    * Closes the window as this process exits (a REPL line's process.exit(), in the 'exit' event,
-   * where only synchronous code runs): the time, CPU, RAM and collections up to now, read
-   * synchronously, unsettled; perf's counts, which come from perf's file after its next tick, are
-   * left out, and a warning says so. Null where the window was never opened.
+   * where only synchronous code runs): the time, CPU, RAM and collections up to now, unsettled, and
+   * perf's counts where its switch is off already and its tail comes within EXIT_TAIL_LIMIT_MS
+   * (perf's stopAtExit); a warning says what the report lacks. Null where the window was never opened.
    */
   endAtExit?(outcome: { exitCode: number }, marks?: WindowMarks): CommandReport | null;
   /** Drops the window (perf stopped, nothing reported); safe to call twice. */
@@ -247,11 +247,19 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
       const endNs = monotonicNs();
       if (start === null) return null;
       const span = spanOf(start, endNs, marks);
+      // read once perf counts no more (the command's end mark switched it off), before perf's lines are parsed
       const endReads = readEndPoint(start, marks, span.startMarked);
-      warnings.push(exitNote(outcome.exitCode, perf !== null));
+      const window = perf?.stopAtExit?.({ startNs: span.startNs, endNs: span.commandEndNs }, EXIT_TAIL_LIMIT_MS) ?? null;
+      let counters = noCounters();
+      if (window !== null) {
+        const built = buildPerfCounters(window, perfOptions.intervalMs, perfOptions.events, perfOptions.metricGroups, { hasCachegrind: false });
+        counters = built.counters;
+        warnings.push(...built.notes);
+      }
+      warnings.push(exitNote(outcome.exitCode, perf !== null && window === null));
       const unsettled: Settled = { rssBytes: endReads.memory?.rssBytes ?? null, usage: endReads.endUsage, report: null };
       // perf and the live line's relay end with this process (their exit hooks, PR_SET_PDEATHSIG)
-      return reportOf(start, span, endReads, noCounters(), unsettled, outcome);
+      return reportOf(start, span, endReads, counters, unsettled, outcome);
     },
 
     cancel() {
@@ -416,11 +424,18 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
 }
 
 /**
- * What a report made as the process exits lacks, and why.
- * @example exitNote(0, true) // 'process.exit(0) ended perfcell during this command: its report was made as it exited, with no perf counts (perf gives them after its next tick, which an exit does not wait for) and final RAM unsettled'
+ * How long a report made as the process exits waits for perf's tail (its tick after the disable,
+ * nudged: 1-3 ms here), napping in the 'exit' event: a perf that does not answer costs the exit this.
  */
-export function exitNote(exitCode: number, hadPerf: boolean): string {
-  const lacks = hadPerf ? 'with no perf counts (perf gives them after its next tick, which an exit does not wait for) and final RAM unsettled' : 'with final RAM unsettled';
+const EXIT_TAIL_LIMIT_MS = 200;
+
+/**
+ * What a report made as the process exits lacks, and why. `countsMissing`: perf counted it, and
+ * its counts could not be read (no tail within EXIT_TAIL_LIMIT_MS, or a perf not switched by the command).
+ * @example exitNote(0, false) // 'process.exit(0) ended perfcell during this command: its report was made as it exited, with final RAM unsettled'
+ */
+export function exitNote(exitCode: number, countsMissing: boolean): string {
+  const lacks = countsMissing ? "with no perf counts (perf's last ones could not be read as it exited) and final RAM unsettled" : 'with final RAM unsettled';
   return `process.exit(${exitCode}) ended perfcell during this command: its report was made as it exited, ${lacks}`;
 }
 
