@@ -439,6 +439,16 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
   }
 
   /**
+   * Node emits 'beforeExit' where the process ends with nothing left to run, never at a
+   * process.exit(): a line awaiting a promise that cannot settle once a piped input has ended (the
+   * REPL, paused by the await, never closes). Its report had blamed a process.exit(0) nobody called.
+   */
+  let drained = false;
+  const onDrained = (): void => {
+    drained = true;
+  };
+
+  /**
    * A line that ends the process (`work(); process.exit(0)`): its report is made and printed here,
    * in the 'exit' event, where only synchronous code runs; the process ended before it (a QA pass).
    * It holds what was measured up to the exit, perf's counts too where they can be read then, and
@@ -454,7 +464,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     command.window = null;
     command.phase = 'done';
     try {
-      const report = window.endAtExit({ exitCode: code }, command.marks);
+      const report = window.endAtExit({ exitCode: code, calledExit: !drained }, command.marks);
       if (report === null) return;
       // the live view's relay is not told to erase its line (that is a round trip): the line goes here
       if (wasLive) process.stderr.write('\r\x1b[K');
@@ -466,6 +476,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
   };
   // before the exit hook that kills perfcell's perfs (perf-process.ts), which may be older: perf's tail is read here
   process.prependListener('exit', reportAtExit);
+  process.on('beforeExit', onDrained);
 
   Object.assign(server, {
     eval: measuredEval,
@@ -527,6 +538,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     close() {
       closed = true;
       process.off('exit', reportAtExit);
+      process.off('beforeExit', onDrained);
       stopWatchingCompiler();
       slot.drop();
     },

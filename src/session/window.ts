@@ -38,8 +38,10 @@ export interface MeasurementWindow {
    * where only synchronous code runs): the time, CPU, RAM and collections up to now, unsettled, and
    * perf's counts where its switch is off already and its tail comes within EXIT_TAIL_LIMIT_MS
    * (perf's stopAtExit); a warning says what the report lacks. Null where the window was never opened.
+   * `calledExit`: false where the process ends with nothing left to run (an await that never settles
+   * once the input has ended), not by process.exit(); the warning says which.
    */
-  endAtExit?(outcome: { exitCode: number }, marks?: WindowMarks): CommandReport | null;
+  endAtExit?(outcome: { exitCode: number; calledExit: boolean }, marks?: WindowMarks): CommandReport | null;
   /** Drops the window (perf stopped, nothing reported); safe to call twice. */
   cancel(): void;
 }
@@ -256,10 +258,10 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
         counters = built.counters;
         warnings.push(...built.notes);
       }
-      warnings.push(exitNote(outcome.exitCode, perf !== null && window === null));
+      warnings.push(exitNote(outcome.exitCode, perf !== null && window === null, outcome.calledExit));
       const unsettled: Settled = { rssBytes: endReads.memory?.rssBytes ?? null, usage: endReads.endUsage, report: null };
       // perf and the live line's relay end with this process (their exit hooks, PR_SET_PDEATHSIG)
-      return reportOf(start, span, endReads, counters, unsettled, outcome);
+      return reportOf(start, span, endReads, counters, unsettled, { exitCode: outcome.exitCode });
     },
 
     cancel() {
@@ -432,11 +434,14 @@ const EXIT_TAIL_LIMIT_MS = 200;
 /**
  * What a report made as the process exits lacks, and why. `countsMissing`: perf counted it, and
  * its counts could not be read (no tail within EXIT_TAIL_LIMIT_MS, or a perf not switched by the command).
+ * `calledExit`: the command called process.exit(); false where the process ended with nothing
+ * left to run while the command awaited (a promise that never settles, its input ended).
  * @example exitNote(0, false) // 'process.exit(0) ended perfcell during this command: its report was made as it exited, with final RAM unsettled'
  */
-export function exitNote(exitCode: number, countsMissing: boolean): string {
+export function exitNote(exitCode: number, countsMissing: boolean, calledExit = true): string {
   const lacks = countsMissing ? "with no perf counts (perf's last ones could not be read as it exited) and final RAM unsettled" : 'with final RAM unsettled';
-  return `process.exit(${exitCode}) ended perfcell during this command: its report was made as it exited, ${lacks}`;
+  const cause = calledExit ? `process.exit(${exitCode}) ended perfcell during this command` : "this command's promise had not settled when perfcell ended, with nothing left to run";
+  return `${cause}: its report was made as it exited, ${lacks}`;
 }
 
 /** The CPU the children this process reaped in the window used, seconds (counted in whole ticks); null when unread. */

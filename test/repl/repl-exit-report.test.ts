@@ -63,4 +63,16 @@ describe.runIf(perfUsable)('perfcell repl: a line that calls process.exit()', ()
     expect(faults, result.stdout).toBeLessThan(PAGES + 2_000);
     expect(report?.warnings).toContain(EXIT_NOTE(0));
   });
+
+  // A line whose promise never settles, on a pipe whose input ends: nothing is left to run, and
+  // the process ends without a process.exit() call. Its report had said 'process.exit(0) ended
+  // perfcell during this command', a call nobody made.
+  it("says a line that never settled ended with the input, not by a process.exit() it never called", { timeout: 30_000 }, async () => {
+    const result = await execa(process.execPath, [cliPath, 'repl', '--json', ...EVENTS], { input: 'await new Promise(() => {})\n', reject: false, env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: '' }, timeout: 20_000 });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const reports = result.stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { label: string; warnings: string[] });
+    expect(reports.map((report) => report.label), result.stdout).toEqual(['In [1]']);
+    expect(reports[0]?.warnings).toContain("this command's promise had not settled when perfcell ended, with nothing left to run: its report was made as it exited, with final RAM unsettled");
+    expect(result.stderr).not.toContain('process.exit(');
+  });
 });
