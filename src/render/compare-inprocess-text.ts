@@ -25,7 +25,7 @@ export function renderInProcessCompare(result: InProcessCompareResult): string {
         ? result.partial === undefined ? '?' : 'no finished run'
         : `${formatTimeit(summary.mean)}${summary.stdDev === null ? '' : ` ± ${formatTimeit(summary.stdDev)}`} per call ` +
           `(median ${formatTimeit(summary.median ?? summary.mean)}, ${formatTimeit(summary.min ?? summary.mean)} … ${formatTimeit(summary.max ?? summary.mean)}; ` +
-          `${summary.n} runs × ${alternative.loops} ${alternative.loops === 1 ? 'call' : 'calls'})`;
+          `${summary.n} ${summary.n === 1 ? 'run' : 'runs'} × ${alternative.loops} ${alternative.loops === 1 ? 'call' : 'calls'})`;
     lines.push(`${alternative.name.padEnd(width)}  ${text}`);
     const gc = renderGcLine(alternative.gc);
     if (gc !== null) lines.push(`${' '.repeat(width)}  ${gc}`);

@@ -42,7 +42,7 @@ describe.runIf(perfUsable)('cells: a Ctrl-C while a cell awaits perfcell.compare
     // a's runs are its calls but the first; b ran in each round a ran in, or in one fewer
     const calls = Number(/^a calls at exit: (\d+)$/m.exec(result.stderr)?.[1]);
     expect(calls, both).toBe(4);
-    const runsOf = (name: string): number => Number(new RegExp(`^${name}  .* per call \\(median .*; (\\d+) runs × 1 call\\)$`).exec(lines.find((line) => line.startsWith(`${name}  `)) ?? '')?.[1]);
+    const runsOf = (name: string): number => Number(new RegExp(`^${name}  .* per call \\(median .*; (\\d+) runs? × 1 call\\)$`).exec(lines.find((line) => line.startsWith(`${name}  `)) ?? '')?.[1]);
     expect(runsOf('a'), result.stdout).toBe(calls - 1);
     expect([calls - 2, calls - 1], result.stdout).toContain(runsOf('b'));
     const stopped = lines.findIndex((line) => /^interrupted by SIGINT after \d complete rounds?; the results above hold the runs that finished$/.test(line));

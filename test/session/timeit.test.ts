@@ -119,6 +119,13 @@ describe('timeit and in-process compare measure functions in this process', () =
     expect(ratios.at(-1), tries).toBeLessThan(2);
   });
 
+  it('says `1 run`, not `1 runs`, of an alternative measured once (an interrupted compare in a cell shows such counts)', async () => {
+    const compared = await compareInProcess({ a: () => Math.sqrt(2), b: () => Math.sqrt(3) }, { runs: 1, warmup: 0, loops: 10, perf: false });
+    const text = renderInProcessCompare(compared);
+    expect(text).toMatch(/^a {2}.*; 1 run × 10 calls\)$/m);
+    expect(text).not.toMatch(/1 runs/);
+  });
+
   it('says in its text, which is all the REPL shows, why its counts are missing: perf would not start', async () => {
     // default events (none named): a perf that cannot start leaves timing only, with a warning, where named ones throw
     const perfPath = '/nonexistent/perf';
