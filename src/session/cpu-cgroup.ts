@@ -26,6 +26,13 @@ export interface CpuCgroup {
   add(pid: number): Promise<boolean>;
   /** What is charged now; null when unreadable. */
   read(): CpuUsage | null;
+  /**
+   * Moves every process in it but `keepPid` back to its parent: what a run left running, which
+   * would else be charged to the next runs of a cgroup that serves many (compare's served runs,
+   * whose forker is `keepPid`). false where nothing can be moved (a cgroup shared with the memory
+   * one: a move would take them out of that one too) or some is still in it after a few tries.
+   */
+  evict(keepPid: number): Promise<boolean>;
   /** Removes a cgroup made for the run (processes still in it go to its parent first); a shared one is left to its owner. */
   remove(): void;
 }
@@ -89,6 +96,7 @@ function handle(fs: CgroupFs, method: CpuCgroupMethod, parent: string | null, pa
     }
   };
   let removed = parent === null;
+  const others = (keepPid: number): string[] => fs.read(join(path, 'cgroup.procs')).split('\n').filter((pid) => pid !== '' && pid !== String(keepPid));
   return {
     method,
     path,
@@ -97,6 +105,32 @@ function handle(fs: CgroupFs, method: CpuCgroupMethod, parent: string | null, pa
       try {
         await fs.writeAsync(join(path, 'cgroup.procs'), String(pid));
         return true;
+      } catch {
+        return false;
+      }
+    },
+    async evict(keepPid) {
+      if (parent === null) return false;
+      // again while some is left: a process may fork between the listing and its move
+      for (let tries = 0; tries < 3; tries++) {
+        let pids: string[];
+        try {
+          pids = others(keepPid);
+        } catch {
+          return false;
+        }
+        if (pids.length === 0) return true;
+        for (const pid of pids) {
+          try {
+            // off the event loop: a cgroup v1 move may wait out an RCU grace period
+            await fs.writeAsync(join(parent, 'cgroup.procs'), pid);
+          } catch {
+            // exited meanwhile
+          }
+        }
+      }
+      try {
+        return others(keepPid).length === 0;
       } catch {
         return false;
       }
@@ -127,7 +161,7 @@ function handle(fs: CgroupFs, method: CpuCgroupMethod, parent: string | null, pa
         // Busy: a descendant outlived the program. It goes back to the parent, then the cgroup goes.
       }
       try {
-        for (const pid of fs.read(join(path, 'cgroup.procs')).split('\n').filter(Boolean)) {
+        for (const pid of others(0)) {
           try {
             fs.write(join(parent, 'cgroup.procs'), pid);
           } catch {

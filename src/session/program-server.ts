@@ -6,6 +6,7 @@ import { currentLiveListener, type PerfSession } from '../perf/controller.ts';
 import { readCpuTicks } from '../proc/read-proc.ts';
 import type { CpuTicks } from '../../parsers/proc-stat.ts';
 import type { MemoryCgroup } from './cgroup.ts';
+import type { CpuCgroup } from './cpu-cgroup.ts';
 import { monotonicNs } from './clock.ts';
 import { buildPerfCounters, noCounters } from './counters.ts';
 import { describeExecFailure } from './exec-failure.ts';
@@ -18,6 +19,7 @@ import { enableFailureNote, programReport, settleReportedStop, type ArmedProgram
 import { startRunTrace } from './run-trace.ts';
 import { endEarlyServer, startServer, takeEarlyServer } from './serve-process.ts';
 import { watchTreeMemory, type TreeMemory } from './tree-memory.ts';
+import { watchTreeCpu, withUnwaitedCpu, type TreeCpu } from './tree-cpu.ts';
 import { quoteName } from '../render/quote-name.ts';
 
 /** Where a served run's stdin and stdout go, where not /dev/null (the server's own). */
@@ -28,8 +30,9 @@ export type ServedStdio = Pick<MeasureOptions, 'programStdin' | 'programStdout'>
  * and one long-lived group of perfs (shared-perf.ts: one perf of two slots where the events allow)
  * attached to the gate's forker, whose clones inherit its counters: a run is a clone, an enable, a
  * release and a disable, with no process spawned for it but the program. The forker sits in one
- * memory cgroup whose peak is reset before each run (cgroup v1), so no run waits for a cgroup move
- * either.
+ * memory cgroup whose peak is reset before each run (cgroup v1), and in one CPU cgroup read around
+ * each run (cpu-cgroup.ts: the tree's CPU, children nobody waited for too, as `run` reads it), so no
+ * run waits for a cgroup move either.
  *
  * Each run's counts are its program's alone: the forker forks only between windows (an arm waits
  * for the previous window's disable ack) and sleeps while one is open, and the held child touches
@@ -104,6 +107,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
   const server = early ?? startServer();
   if (server === null) return null;
   let cgroup = server.cgroup;
+  let cpuCgroup = server.cpuCgroup;
   const serverProcess = server.process;
   const { control, exit, nextLine } = serverProcess;
   /** Warm-up runs the early server was sent (startEarlyWarmups) whose answers are not read yet. */
@@ -161,10 +165,17 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
       // period), alongside perf's start-up.
       await perf?.spawned;
       const moved = cgroup === null ? Promise.resolve(true) : cgroup.add(forker);
-      const [added] = await Promise.all([moved, perf?.ready()]);
+      // into the CPU cgroup once in the memory one, as `run`'s held child (early-gate.ts): the
+      // kernel's grace period is behind the second move then
+      const cpuMoved = moved.then(() => (cpuCgroup === null ? false : cpuCgroup.add(forker)));
+      const [added, cpuAdded] = await Promise.all([moved, cpuMoved, perf?.ready()]);
       if (!added && cgroup !== null) {
         cgroup.remove();
         cgroup = null;
+      }
+      if (!cpuAdded && cpuCgroup !== null) {
+        cpuCgroup.remove();
+        cpuCgroup = null;
       }
     })());
   // the warm-ups run in the gate already: the perfs start now, while they run (and perfcell loads)
@@ -178,6 +189,11 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     const perf = startSharedPerf(forker, perfOptions, SERVED_PERFS, { shortestTickMs: SERVED_TICK_MS, slotted: true, onPerfs: tellPerfs });
     shared = perf;
     await perf.ready();
+  };
+  /** Moves what a program left running out of the CPU cgroup (its forker stays), so that no later run's CPU counts it. */
+  const evictStrays = async (): Promise<void> => {
+    const forker = forkerPid;
+    if (cpuCgroup !== null && forker !== null) await cpuCgroup.evict(forker);
   };
   /** Reading of the last tick of windows already closed (the runs' counters): see run(). */
   let tails: Array<() => Promise<void>> = [];
@@ -288,7 +304,10 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           const tree = cgroup === null || !counted ? null : runView(cgroup);
           const treeMemory = watchTreeMemory(pid, () => tree, { moving: Promise.resolve(true), sampled: counted });
           treeMemory.takeBaseline();
-          return { treeMemory, cpuBefore: readCpuTicks() };
+          const cpuView = cpuCgroup === null || !counted ? null : runCpuView(cpuCgroup);
+          const treeCpu = watchTreeCpu(pid, () => cpuView, { moving: Promise.resolve(true) });
+          treeCpu.start();
+          return { treeMemory, treeCpu, cpuBefore: readCpuTicks() };
         };
         // (typed so: TypeScript would take it for null after the callback that sets it)
         let starting = null as RunStart | null;
@@ -308,7 +327,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           }
           // no window (a warm-up, no perf), or perf failed before its enable went out
           starting ??= readStart();
-          const { treeMemory, cpuBefore } = starting;
+          const { treeMemory, treeCpu, cpuBefore } = starting;
           await treeMemory.ready;
           treeMemory.start(monotonicNs());
           const stop = interruption();
@@ -334,6 +353,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           // seen where it is awaited below; should a throw come first, it is not left unhandled)
           const disabling = session?.disable() ?? Promise.resolve();
           disabling.catch(() => undefined);
+          const treeCpuUsage = treeCpu.finish();
           const cpuAfter = readCpuTicks();
           state = 'done';
           const result = resultLine === undefined ? null : (JSON.parse(resultLine) as ReaperResult);
@@ -343,7 +363,10 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           // next program is cloned, so nothing of theirs counts in a later window. An uncounted
           // program may have been cloned after the perfs opened their counters: the same.
           const restart = strays > 0 && shared !== null;
-          const disabled = closeWindow(restart, disabling);
+          // and they are charged to the CPU cgroup, whose reads of the next runs would count them:
+          // they go back to its parent before the next clone
+          const evict = strays > 0 && cpuCgroup !== null;
+          const disabled = closeWindow(restart || evict, disabling);
           hooks.onEnded?.();
           if (result === null) throw new Error('perfcell-serve ended without a report (was it killed?)');
           await settleReportedStop(result);
@@ -352,7 +375,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           if (result.execErrno !== 0) throw new UsageError(describeExecFailure(command[0] ?? '', result.execErrno, result.execError));
           if (strays > 0) warnings.push(straysWarning(label, strays));
           const report = programReport({
-            label, command, startedAt, result, cpuBefore, cpuAfter, counters: noCounters(), warnings,
+            label, command, startedAt, result: { ...result, ...withUnwaitedCpu(result, treeCpuUsage) }, cpuBefore, cpuAfter, counters: noCounters(), warnings,
             tree: treeMemory.finish(result.maxRssKiB), gc: null,
           });
           if (session !== null) {
@@ -384,8 +407,9 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
             await settle();
             await started();
             await restartPerfs();
-            reopen();
           }
+          if (evict) await evictStrays();
+          reopen();
           trace.mark('report');
           return report;
         } catch (error: unknown) {
@@ -400,6 +424,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
         } finally {
           reopen();
           starting?.treeMemory.dispose();
+          starting?.treeCpu.dispose();
           stopForwarding();
         }
       },
@@ -456,6 +481,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
             // they may have been cloned after the perfs attached, and hold their counters (as run() does)
             await started();
             await restartPerfs();
+            await evictStrays();
           }
           // no cgroup and no reads: the peak is ru_maxrss alone, as for any warm-up
           const tree = watchTreeMemory(pid, () => null, { sampled: false });
@@ -487,6 +513,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
       await Promise.all([exit, (shared as SharedPerf | null)?.closeAndWait()]);
       stopFollowing?.();
       cgroup?.remove();
+      cpuCgroup?.remove();
     },
   };
 }
@@ -530,6 +557,7 @@ interface QueuedAnswer {
 /** What a run reads before its program's release. */
 interface RunStart {
   readonly treeMemory: TreeMemory;
+  readonly treeCpu: TreeCpu;
   readonly cpuBefore: CpuTicks[];
 }
 
@@ -554,6 +582,19 @@ function runView(cgroup: MemoryCgroup): MemoryCgroup | null {
     // the runs' cgroup outlives each run: close() removes it
     remove: () => undefined,
     removeIfEmpty: () => false,
+  };
+}
+
+/** One run's view of the runs' CPU cgroup: read around the run (tree-cpu.ts), moved into and removed by no run. */
+function runCpuView(cgroup: CpuCgroup): CpuCgroup {
+  return {
+    method: cgroup.method,
+    path: cgroup.path,
+    add: async () => true,
+    read: () => cgroup.read(),
+    evict: async () => false,
+    // the runs' cgroup outlives each run: close() removes it
+    remove: () => undefined,
   };
 }
 

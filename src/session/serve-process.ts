@@ -5,6 +5,7 @@ import type { EarlyWarmups } from '../cli/early-warmups.ts';
 import { iterationEnvironment, iterationValue } from '../experiment/iteration-env.ts';
 import { sharedPerfWanted } from '../perf/shared-perf-wanted.ts';
 import { createMemoryCgroup, type MemoryCgroup } from './cgroup.ts';
+import { createCpuCgroup, type CpuCgroup } from './cpu-cgroup.ts';
 import { findNativeHelper } from './exec-helper.ts';
 import { readGateLines } from './gate-lines.ts';
 import { environmentFields, fieldsRequest } from './request-fields.ts';
@@ -49,6 +50,7 @@ export function spawnServer(helper: string): ServerProcess {
 export interface EarlyServer {
   readonly process: ServerProcess;
   readonly cgroup: MemoryCgroup | null;
+  readonly cpuCgroup: CpuCgroup | null;
   /** The warm-up runs sent, in order, whose answers are not read yet. */
   readonly queued: Array<QueuedWarmup>;
 }
@@ -86,12 +88,20 @@ export function startEarlyWarmups(warmups: EarlyWarmups): void {
   earlyServer = { ...started, queued };
 }
 
+/** A server's process and the cgroups its forker goes into (program-server.ts, started()). */
+export interface StartedServer {
+  readonly process: ServerProcess;
+  /** The runs' memory cgroup; none where the machine has none (the peak is then sampled). */
+  readonly cgroup: MemoryCgroup | null;
+  /** The cgroup that counts the runs' trees' CPU (cpu-cgroup.ts); none where none can be made (wait4()'s figures then). */
+  readonly cpuCgroup: CpuCgroup | null;
+}
+
 /**
- * The server and the runs' memory cgroup (none where the machine has none: the peak is then
- * sampled), or null where runs cannot be served here: no gate built, or a cgroup whose peak cannot
- * be reset between runs (cgroup v2).
+ * The server and its runs' cgroups, or null where runs cannot be served here: no gate built, or a
+ * cgroup whose peak cannot be reset between runs (cgroup v2).
  */
-export function startServer(): { readonly process: ServerProcess; readonly cgroup: MemoryCgroup | null } | null {
+export function startServer(): StartedServer | null {
   const helper = findNativeHelper('perfcell-serve');
   if (helper === null) return null;
   const cgroup = createMemoryCgroup();
@@ -99,7 +109,7 @@ export function startServer(): { readonly process: ServerProcess; readonly cgrou
     cgroup.remove();
     return null;
   }
-  return { process: spawnServer(helper), cgroup };
+  return { process: spawnServer(helper), cgroup, cpuCgroup: createCpuCgroup(cgroup?.path ?? null) };
 }
 
 /** The server startEarlyWarmups started, for startProgramServer to take; null where none was. */
@@ -109,15 +119,16 @@ export function takeEarlyServer(): EarlyServer | null {
   return taken;
 }
 
-/** No server took the early one (compare ended before its runs: an error, --help): it ends, its queue with it, and its cgroup goes. */
+/** No server took the early one (compare ended before its runs: an error, --help): it ends, its queue with it, and its cgroups go. */
 export async function discardEarlyWarmups(): Promise<void> {
   const early = takeEarlyServer();
   if (early !== null) await endEarlyServer(early);
 }
 
-/** Ends an early server: the gate SIGTERMs a warm-up still running and drops the rest; then its cgroup goes. */
+/** Ends an early server: the gate SIGTERMs a warm-up still running and drops the rest; then its cgroups go. */
 export async function endEarlyServer(early: EarlyServer): Promise<void> {
   early.process.control.end();
   await early.process.exit;
   early.cgroup?.remove();
+  early.cpuCgroup?.remove();
 }

@@ -6,6 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { commandAlternatives, commandArgv } from '../../src/experiment/alternatives.ts';
 import { runInterleavedUntilStopped } from '../../src/experiment/interleave.ts';
 import { startProgramServer } from '../../src/session/program-server.ts';
+import { runProgram } from '../../src/session/run-program.ts';
+import { createMemoryCgroup } from '../../src/session/cgroup.ts';
+import { createCpuCgroup } from '../../src/session/cpu-cgroup.ts';
 import { findNativeHelper } from '../../src/session/exec-helper.ts';
 import { fieldsRequest } from '../../src/session/request-fields.ts';
 import { discardEarlyWarmups, spawnServer, startEarlyWarmups } from '../../src/session/serve-process.ts';
@@ -17,6 +20,16 @@ import { survivors, watchDescendants } from '../faults/process-tree.ts';
 
 // Real perf, the real server (native/perfcell-serve.c) and real programs: compare's runs through
 // one long-lived gate and one long-lived group of perfs attached to its forker.
+
+// Where the runs' tree CPU can be read from a cgroup (cgroup v1 cpuacct beside the memory one)
+const cpuCgroupUsable = (() => {
+  const memory = createMemoryCgroup();
+  const cpu = createCpuCgroup(memory?.path ?? null);
+  cpu?.remove();
+  memory?.remove();
+  return cpu !== null;
+})();
+if (!cpuCgroupUsable) console.warn('program-server: no CPU cgroup can be made here: a served run\'s CPU is wait4()\'s, without children nobody waited for');
 
 const pageFaults = (report: CommandReport): number => report.counters.events.find((event) => event.event.startsWith('page-faults'))?.total ?? Number.NaN;
 const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
@@ -251,6 +264,54 @@ describe.runIf(runsWithPerf('served compare runs'))('served runs: one gate and o
       expect(pageFaults(first)).toBeLessThan(1000);
     } finally {
       await plan.release();
+    }
+  }, 30_000);
+
+  // A QA pass: `compare` of `sh -c '(spin 0.1 cpu &); …'` read 0.009-0.018 s of CPU a run where
+  // `run` read 0.11 s (and PERFCELL_SERVED_RUNS=0 0.12): the served runs had wait4()'s figures
+  // alone, and the spin, left to the server (the subreaper), is in no wait4() of the program's.
+  it.runIf(cpuCgroupUsable)("each run's CPU is its tree's, a child nobody waited for too, as `run` reads it", async () => {
+    const tmp = mkdtempSync(join(process.env['TMPDIR'] ?? tmpdir(), 'unwaited-'));
+    // (… &): the subshell forks the job and exits, so the job and its spin (0.1 s of its own CPU)
+    // are left to the server; sh waits for its file, not for it
+    const unwaited = ['sh', '-c', `d=$(mktemp -u ${tmp}/done-XXXXXX); (${fixture('spin')} 0.1 cpu && : > "$d" &); while [ ! -e "$d" ]; do sleep 0.01; done; rm "$d"`];
+    const server = startProgramServer({ events: ['task-clock'], quiet: true });
+    expect(server).not.toBeNull();
+    const cpuS = (report: CommandReport): number => (report.cpu.userS ?? 0) + (report.cpu.systemS ?? 0);
+    try {
+      const served: CommandReport[] = [];
+      for (let run = 0; run < 3; run++) served.push(await (await server!.arm(unwaited)).run());
+      await server!.settle();
+      const ran = await runProgram(unwaited, { perf: false });
+      const said = JSON.stringify(served.map(cpuS)) + ` served, ${cpuS(ran)} run`;
+      for (const report of served) {
+        expect(report.exitCode).toBe(0);
+        expect(cpuS(report), said).toBeGreaterThanOrEqual(0.1);
+        // the spin's 0.1 s, sh's loop and its sleeps' few ms
+        expect(cpuS(report), said).toBeLessThan(0.16);
+        expect(Math.abs(cpuS(report) - cpuS(ran)), said).toBeLessThan(0.03);
+      }
+    } finally {
+      await server!.close();
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it.runIf(cpuCgroupUsable)("a process a program leaves running is not in the CPU of later runs: it leaves the runs' CPU cgroup", async () => {
+    // the stray spins 0.1 s of its own CPU 50 ms after its program ended, while the next run (300 ms) is read
+    const stray = ['sh', '-c', `(sleep 0.05; ${fixture('spin')} 0.1 cpu) & true`];
+    const server = startProgramServer({ events: ['task-clock'], quiet: true });
+    expect(server).not.toBeNull();
+    const cpuS = (report: CommandReport): number => (report.cpu.userS ?? 0) + (report.cpu.systemS ?? 0);
+    try {
+      const first = await (await server!.arm(stray)).run();
+      const after = await (await server!.arm([fixture('sleep-ms'), '300'])).run();
+      const again = await (await server!.arm([fixture('sleep-ms'), '300'])).run();
+      await server!.settle();
+      expect(first.warnings.filter((warning) => /left 1 process running after it ended; it was not counted after that/.test(warning))).toHaveLength(1);
+      for (const report of [first, after, again]) expect(cpuS(report), JSON.stringify([first, after, again].map(cpuS))).toBeLessThan(0.02);
+    } finally {
+      await server!.close();
     }
   }, 30_000);
 

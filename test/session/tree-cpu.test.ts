@@ -53,6 +53,29 @@ describe('the CPU cgroup of a run', () => {
     expect(createCpuCgroup(null, fakeFs({ '/proc/self/mountinfo': '35 31 0:32 / /sys/fs/cgroup/x rw - cgroup cgroup rw,memory,cpuacct\n', '/proc/self/cgroup': '' }, ['cpuacct.usage']))).toBeNull();
   });
 
+  it("moves what a run left running back to the parent, the forker staying (compare's served runs); a cgroup shared with the memory one moves nothing", async () => {
+    const files: Record<string, string> = { '/proc/self/mountinfo': v1Mounts, '/proc/self/cgroup': '2:cpuacct:/mine\n4:memory:/m\n' };
+    let procsFile = '';
+    const moved: string[] = [];
+    const fs: CgroupFs = {
+      ...fakeFs(files, ['cpuacct.usage']),
+      // the kernel's move: the pid leaves the cgroup's list
+      writeAsync: async (path, pid) => {
+        moved.push(`${path} ${pid}`);
+        files[procsFile] = (files[procsFile] ?? '').split('\n').filter((line) => line !== pid).join('\n');
+      },
+    };
+    const cgroup = createCpuCgroup('/sys/fs/cgroup/memory/m/perfcell-1-1', fs)!;
+    procsFile = `${cgroup.path}/cgroup.procs`;
+    files[procsFile] = '10\n11\n12\n';
+    expect(await cgroup.evict(11)).toBe(true);
+    expect(moved).toEqual(['/sys/fs/cgroup/cpuacct/mine/cgroup.procs 10', '/sys/fs/cgroup/cpuacct/mine/cgroup.procs 12']);
+    expect(files[procsFile]).toBe('11\n');
+
+    const shared = createCpuCgroup('/m', fakeFs({ '/m/cpuacct.usage': '0', '/m/cgroup.procs': '10\n11\n' }))!;
+    expect(await shared.evict(11)).toBe(false);
+  });
+
   it('reads cpu.stat', () => {
     expect(parseCpuStat('usage_usec 1200\nuser_usec 1000\nsystem_usec 200\n')).toEqual({ usage_usec: 1200, user_usec: 1000, system_usec: 200 });
   });

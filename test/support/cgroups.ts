@@ -6,9 +6,11 @@ import { pidsWhose } from './proc-scan.ts';
 /** Where the cgroup v1 memory hierarchy is mounted here; null where there is none. */
 export const memoryMount: string | null = parseCgroupMounts(readFileSync('/proc/self/mountinfo', 'utf8')).find((mount) => mount.version === 1 && mount.controllers.includes('memory'))?.mountPoint ?? null;
 
-/** Every cgroup folder named for perfcell process `pid` under the v1 memory hierarchy (walked to depth 4). */
+/** Where the cgroup v1 cpuacct hierarchy is mounted apart from memory (a run's CPU cgroup: cpu-cgroup.ts); null where there is none. */
+export const cpuacctMount: string | null = parseCgroupMounts(readFileSync('/proc/self/mountinfo', 'utf8')).find((mount) => mount.version === 1 && mount.controllers.includes('cpuacct') && !mount.controllers.includes('memory'))?.mountPoint ?? null;
+
+/** Every cgroup folder named for perfcell process `pid` under the v1 memory and cpuacct hierarchies (walked to depth 4). */
 export function cgroupsOf(pid: number): string[] {
-  if (memoryMount === null) return [];
   const found: string[] = [];
   const walk = (dir: string, depth: number): void => {
     let entries: string[];
@@ -22,7 +24,7 @@ export function cgroupsOf(pid: number): string[] {
       else if (depth < 4 && !entry.includes('.') && existsSync(join(dir, entry, 'cgroup.procs'))) walk(join(dir, entry), depth + 1);
     }
   };
-  walk(memoryMount, 0);
+  for (const mount of [memoryMount, cpuacctMount]) if (mount !== null) walk(mount, 0);
   return found;
 }
 
