@@ -71,17 +71,22 @@ export function watchTreeCpu(pid: number, make: () => CpuCgroup | null, placemen
 /**
  * A run's user and system CPU, seconds: wait4()'s (the program and the children it waited for),
  * plus what the cgroup charged its tree beyond that, the CPU of descendants nobody waited for
- * (`sh -c 'spin &'`'s spin, a daemon's). That part is split as the kernel's ticks split the
- * tree's time in the window (the kernel splits rusage's exact time by its ticks too); where no
- * tick fell in it, as wait4()'s figures are split, or all user where they are 0.
+ * (`sh -c 'spin &'`'s spin, a daemon's). That part is split as the kernel's ticks split it: the
+ * tree's user and system ticks less wait4()'s user and system (the kernel splits rusage's exact
+ * time by its ticks too), not as the whole tree's, whose waited part may be all user where the
+ * unwaited one is all system (a review: a waited 0.3 s spin, all user, beside an orphaned
+ * `dd bs=1M`, all system, read user 0.41 s, system 0.08 s). Where no such tick is left, as the tree's ticks split, then as
+ * wait4()'s figures are split, or all user where they are 0.
  * @example withUnwaitedCpu({ userS: 0.002, systemS: 0.001 }, { usageNs: 303e6, userNs: 300e6, systemNs: 0 }) // { userS: 0.302, systemS: 0.001 }
  */
 export function withUnwaitedCpu(waited: { readonly userS: number; readonly systemS: number }, tree: CpuUsage | null): { userS: number; systemS: number } {
   if (tree === null) return { userS: waited.userS, systemS: waited.systemS };
   const unwaitedS = tree.usageNs / 1e9 - (waited.userS + waited.systemS);
   if (unwaitedS < UNWAITED_MIN_S) return { userS: waited.userS, systemS: waited.systemS };
+  const unwaitedUserNs = Math.max(0, (tree.userNs ?? 0) - waited.userS * 1e9);
+  const unwaitedTicksNs = unwaitedUserNs + Math.max(0, (tree.systemNs ?? 0) - waited.systemS * 1e9);
   const ticksNs = (tree.userNs ?? 0) + (tree.systemNs ?? 0);
   const waitedS = waited.userS + waited.systemS;
-  const userShare = ticksNs > 0 ? (tree.userNs ?? 0) / ticksNs : waitedS > 0 ? waited.userS / waitedS : 1;
+  const userShare = unwaitedTicksNs > 0 ? unwaitedUserNs / unwaitedTicksNs : ticksNs > 0 ? (tree.userNs ?? 0) / ticksNs : waitedS > 0 ? waited.userS / waitedS : 1;
   return { userS: waited.userS + unwaitedS * userShare, systemS: waited.systemS + unwaitedS * (1 - userShare) };
 }

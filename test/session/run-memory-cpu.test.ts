@@ -183,6 +183,25 @@ describe('run: the command\'s own CPU', () => {
     }
   }, 30_000);
 
+  // A review: an orphan's CPU was split as the whole tree's ticks were, so an orphaned dd's system
+  // time, beside a waited spin's user time, read half as user (user 0.41 s, system 0.08 s).
+  it.runIf(cpuCgroupUsable)("splits an unwaited descendant's CPU into user and system as its own ticks do", async () => {
+    const tmp = mkdtempSync(join(process.env['TMPDIR'] ?? tmpdir(), 'unwaited-'));
+    try {
+      const done = join(tmp, 'done');
+      // dd's 1 MiB reads of /dev/zero are the kernel's memset: all system; the spin's 0.3 s, all user
+      const report = await runProgram(['sh', '-c', `((dd if=/dev/zero of=/dev/null bs=1M count=4000 2>/dev/null; : > ${done}) &); ${fixture('spin')} 0.3 cpu; while [ ! -e ${done} ]; do sleep 0.01; done`], { perf: false });
+      expect(report.exitCode).toBe(0);
+      const userS = report.cpu.userS ?? 0;
+      const systemS = report.cpu.systemS ?? 0;
+      const orphanS = userS + systemS - 0.3;
+      expect(orphanS, `user ${userS} s, system ${systemS} s`).toBeGreaterThan(0.05);
+      expect(systemS, `user ${userS} s, system ${systemS} s`).toBeGreaterThanOrEqual(0.75 * orphanS);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 30_000);
+
   it('says a 2 ms window is too short for machine-wide figures instead of printing 0 % or 100 %', async () => {
     const report = await runProgram([fixture('sleep-ms'), '2'], { perf: false });
     expect(report.cpu.machineWindowTooShort).toBe(true);

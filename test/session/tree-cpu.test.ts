@@ -95,4 +95,13 @@ describe("a run's CPU with what nobody waited for", () => {
     expect(noTicks.userS).toBeCloseTo(0.004, 9);
     expect(noTicks.systemS).toBeCloseTo(0.004, 9);
   });
+
+  // A review: a waited spin (0.4 s, all user) beside an orphaned dd (0.4 s, two thirds system)
+  // read user 0.64-0.65 s, system 0.15-0.16 s: the orphan's part was split as the whole tree's ticks were,
+  // the spin's user ticks among them, where the tree's ticks less wait4()'s are the orphan's own.
+  it("splits the rest as the tree's ticks beyond wait4()'s split, not as all the tree's", () => {
+    const split = withUnwaitedCpu({ userS: 0.4, systemS: 0.001 }, { usageNs: 800e6, userNs: 530e6, systemNs: 270e6 });
+    expect(split.userS).toBeCloseTo(0.53, 3);
+    expect(split.systemS).toBeCloseTo(0.27, 3);
+  });
 });
