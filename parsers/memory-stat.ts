@@ -1,7 +1,7 @@
 /**
  * A cgroup's memory.stat as name → bytes (or count): one `name value` pair a line, for cgroup v1
  * (local names and their hierarchical `total_` twins) and v2 alike. Lines without a number are
- * skipped.
+ * skipped. v2's cpu.stat is written the same way (cpu-cgroup.ts reads it with this).
  * @example parseMemoryStat('cache 8192\ntotal_cache 8192\n') // { cache: 8192, total_cache: 8192 }
  */
 export function parseMemoryStat(text: string): Record<string, number> {

@@ -199,15 +199,43 @@ export function tryMake(fs: CgroupFs, parent: string, name: string, probeFile: s
   return null;
 }
 
-function handle(fs: CgroupFs, method: CgroupMethod, parent: string, path: string, peakFile: string, usageFile: string): MemoryCgroup {
-  const readBytes = (file: string): number | null => {
-    try {
-      const value = Number(fs.read(join(path, file)).trim());
-      return Number.isFinite(value) ? value : null;
-    } catch {
-      return null;
+/** The number a cgroup file holds (memory.peak, cpuacct.usage); null when unreadable or not a number. */
+export function readCgroupNumber(fs: CgroupFs, path: string): number | null {
+  try {
+    const value = Number(fs.read(path).trim());
+    return Number.isFinite(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Removes a cgroup made for a run. Busy, a descendant outlived the program: its processes go back
+ * to `parent` first, then the cgroup goes; where that fails too it is left, named perfcell-PID-N.
+ */
+export function removeCgroup(fs: CgroupFs, parent: string, path: string): void {
+  try {
+    fs.rmdir(path);
+    return;
+  } catch {
+    // busy
+  }
+  try {
+    for (const pid of fs.read(join(path, 'cgroup.procs')).split('\n').filter(Boolean)) {
+      try {
+        fs.write(join(parent, 'cgroup.procs'), pid);
+      } catch {
+        // exited meanwhile
+      }
     }
-  };
+    fs.rmdir(path);
+  } catch {
+    // left behind; harmless, and named perfcell-PID-N so it can be found
+  }
+}
+
+function handle(fs: CgroupFs, method: CgroupMethod, parent: string, path: string, peakFile: string, usageFile: string): MemoryCgroup {
+  const readBytes = (file: string): number | null => readCgroupNumber(fs, join(path, file));
   let removed = false;
   return {
     method,
@@ -267,24 +295,7 @@ function handle(fs: CgroupFs, method: CgroupMethod, parent: string, path: string
     remove() {
       if (removed) return;
       removed = true;
-      try {
-        fs.rmdir(path);
-        return;
-      } catch {
-        // Busy: a descendant outlived the program. It goes back to the parent, then the cgroup goes.
-      }
-      try {
-        for (const pid of fs.read(join(path, 'cgroup.procs')).split('\n').filter(Boolean)) {
-          try {
-            fs.write(join(parent, 'cgroup.procs'), pid);
-          } catch {
-            // exited meanwhile
-          }
-        }
-        fs.rmdir(path);
-      } catch {
-        // left behind; harmless, and named perfcell-PID-N so it can be found
-      }
+      removeCgroup(fs, parent, path);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { candidateParents, ownCgroupPath, parseCgroupMounts, realCgroupFs, tryMake, type CgroupFs } from './cgroup.ts';
+import { parseMemoryStat as parseCgroupStat } from '../../parsers/memory-stat.ts';
+import { candidateParents, ownCgroupPath, parseCgroupMounts, readCgroupNumber, realCgroupFs, removeCgroup, tryMake, type CgroupFs } from './cgroup.ts';
 
 /** Which cgroup interface gave the tree's CPU time. */
 export type CpuCgroupMethod = 'cpuacct-cgroup-v1' | 'cpu-stat-cgroup-v2';
@@ -72,29 +73,9 @@ export function createCpuCgroup(memoryPath: string | null, fs: CgroupFs = realCg
   return null;
 }
 
-/**
- * cpu.stat's fields, µs.
- * @example parseCpuStat('usage_usec 1200\nuser_usec 1000\nsystem_usec 200\n') // { usage_usec: 1200, user_usec: 1000, system_usec: 200 }
- */
-export function parseCpuStat(text: string): Record<string, number> {
-  const fields: Record<string, number> = {};
-  for (const line of text.split('\n')) {
-    const [key, value] = line.split(' ');
-    if (key !== undefined && key !== '' && value !== undefined && Number.isFinite(Number(value))) fields[key] = Number(value);
-  }
-  return fields;
-}
-
 /** `parent`: where a cgroup made for the run goes back to; null for the memory cgroup's, shared. */
 function handle(fs: CgroupFs, method: CpuCgroupMethod, parent: string | null, path: string): CpuCgroup {
-  const readNs = (file: string): number | null => {
-    try {
-      const value = Number(fs.read(join(path, file)).trim());
-      return Number.isFinite(value) ? value : null;
-    } catch {
-      return null;
-    }
-  };
+  const readNs = (file: string): number | null => readCgroupNumber(fs, join(path, file));
   let removed = parent === null;
   const others = (keepPid: number): string[] => fs.read(join(path, 'cgroup.procs')).split('\n').filter((pid) => pid !== '' && pid !== String(keepPid));
   return {
@@ -143,7 +124,8 @@ function handle(fs: CgroupFs, method: CpuCgroupMethod, parent: string | null, pa
       }
       let stat: Record<string, number>;
       try {
-        stat = parseCpuStat(fs.read(join(path, 'cpu.stat')));
+        // one `name value` pair a line, as memory.stat
+        stat = parseCgroupStat(fs.read(join(path, 'cpu.stat')));
       } catch {
         return null;
       }
@@ -154,24 +136,7 @@ function handle(fs: CgroupFs, method: CpuCgroupMethod, parent: string | null, pa
     remove() {
       if (removed || parent === null) return;
       removed = true;
-      try {
-        fs.rmdir(path);
-        return;
-      } catch {
-        // Busy: a descendant outlived the program. It goes back to the parent, then the cgroup goes.
-      }
-      try {
-        for (const pid of others(0)) {
-          try {
-            fs.write(join(parent, 'cgroup.procs'), pid);
-          } catch {
-            // exited meanwhile
-          }
-        }
-        fs.rmdir(path);
-      } catch {
-        // left behind; harmless, and named perfcell-PID-N so it can be found
-      }
+      removeCgroup(fs, parent, path);
     },
   };
 }

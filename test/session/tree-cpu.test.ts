@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createCpuCgroup, parseCpuStat } from '../../src/session/cpu-cgroup.ts';
+import { createCpuCgroup } from '../../src/session/cpu-cgroup.ts';
+import { parseMemoryStat } from '../../parsers/memory-stat.ts';
 import type { CgroupFs } from '../../src/session/cgroup.ts';
 import { withUnwaitedCpu } from '../../src/session/tree-cpu.ts';
 
@@ -76,8 +77,8 @@ describe('the CPU cgroup of a run', () => {
     expect(await shared.evict(11)).toBe(false);
   });
 
-  it('reads cpu.stat', () => {
-    expect(parseCpuStat('usage_usec 1200\nuser_usec 1000\nsystem_usec 200\n')).toEqual({ usage_usec: 1200, user_usec: 1000, system_usec: 200 });
+  it('reads cpu.stat as memory.stat is read (one name and number a line)', () => {
+    expect(parseMemoryStat('usage_usec 1200\nuser_usec 1000\nsystem_usec 200\n')).toEqual({ usage_usec: 1200, user_usec: 1000, system_usec: 200 });
   });
 });
 
