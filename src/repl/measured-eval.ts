@@ -9,7 +9,8 @@ import { classifyJavaScript, isTypeScriptError, onCompilerStart, stripTypes, typ
 import { typeScriptSyntaxError } from './typescript-syntax-error.ts';
 import { createTypedPositions, type PositionStep } from './typed-positions.ts';
 import { rewriteStaticImports } from './static-imports.ts';
-import { keptAliveNote, outcomeOfThrow, throwNote } from './report-notes.ts';
+import { isInterruption, keptAliveNote, outcomeOfThrow, throwNote } from './report-notes.ts';
+import { timingEnded } from '../session/timing-lock.ts';
 import { createWindowSlot } from './window-slot.ts';
 import { monotonicNs } from '../session/clock.ts';
 import { LIVE_VISIBLE_AFTER_S } from '../live/relay.ts';
@@ -187,7 +188,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
       if (command.isMarked && command.marks.startNs === undefined) refused(command);
       else {
         endOwnCount(command);
-        startEnding(command, outcomeOfThrow(value), (report) => command.notes.push(throwNote(value, report)));
+        startEnding(command, outcomeOfThrow(value), (report) => command.notes.push(throwNote(value, report)), isInterruption(value));
       }
     }
     try {
@@ -354,14 +355,19 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     finishWhenReported(command);
   }
 
-  /** Reads the window's end point now; the report follows when perf has delivered its last sample. */
-  function startEnding(command: Command, outcome: Outcome, onReport: (report: CommandReport) => void = () => undefined): void {
+  /**
+   * Reads the window's end point now; the report follows when perf has delivered its last sample.
+   * An interrupted command's report (and its prompt) also waits for the perfcell.timeit or
+   * perfcell.compare it awaited: node:repl has ended the line, the timing stops after the batch or
+   * run it is in and then shows what it measured (scope-tools.ts), which had come after the prompt.
+   */
+  function startEnding(command: Command, outcome: Outcome, onReport: (report: CommandReport) => void = () => undefined, isInterrupted = false): void {
     if (command.ending !== null) return;
     const wasLive = mayShowLive(command);
     command.phase = 'ending';
     const window = command.window;
     command.window = null;
-    command.ending =
+    const reported =
       window === null
         ? Promise.resolve()
         : window.end(outcome, command.marks).then(
@@ -373,6 +379,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
               options.onProblem(`perfcell could not finish this command's report: ${error instanceof Error ? error.message : String(error)}`);
             },
           );
+    command.ending = isInterrupted ? Promise.all([reported, timingShown()]).then(() => undefined) : reported;
     // window.end() has told the relay to erase its line; a throw or Ctrl-C is printed right after
     // this, so the line is cleared here as well.
     if (wasLive) process.stderr.write('\r\x1b[K');
@@ -543,6 +550,14 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
       slot.drop();
     },
   };
+}
+
+/**
+ * Settles once no perfcell.timeit or perfcell.compare runs, and a turn of the event loop later:
+ * a timeit's text is shown a few promise steps after its timing has ended.
+ */
+function timingShown(): Promise<void> {
+  return timingEnded().then(() => new Promise((resolve) => setImmediate(resolve)));
 }
 
 /** Read through a function: TypeScript's narrowing does not know the REPL's calls change the phase. */

@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import type { REPLServer } from 'node:repl';
 import { inspect } from 'node:util';
 import { COMPARE_OPTIONS, refuseUnknownOptions, TIMEIT_OPTIONS } from '../known-options.ts';
@@ -15,16 +16,20 @@ export interface ScopeTools {
 }
 
 /**
- * Calls `listener` at each interruption (the REPL's Ctrl-C) until the function it returns is called;
- * with the signal where it is one perfcell caught (a file's cells: session/interruption.ts).
+ * Calls `listener` at each interruption until the function it returns is called, with the signal:
+ * one perfcell caught (a file's cells: session/interruption.ts), or SIGINT for a REPL's Ctrl-C.
  */
-export type OnInterrupt = (listener: (interruption?: Interruption) => void) => () => void;
+export type OnInterrupt = (listener: (interruption: Interruption) => void) => () => void;
+
+/** Ctrl-C as node:repl names it ('Script execution was interrupted by `SIGINT`'), key or signal. */
+const REPL_INTERRUPTION: Interruption = { signal: 'SIGINT', number: constants.signals.SIGINT };
 
 /** A node:repl server's interruptions: its 'SIGINT' (a terminal's Ctrl-C, the kernel's interrupt of an awaiting cell). */
 export function interruptsOf(server: REPLServer): OnInterrupt {
   return (listener) => {
-    server.on('SIGINT', listener);
-    return () => void server.off('SIGINT', listener);
+    const onSigint = (): void => listener(REPL_INTERRUPTION);
+    server.on('SIGINT', onSigint);
+    return () => void server.off('SIGINT', onSigint);
   };
 }
 
@@ -37,10 +42,13 @@ export function interruptsOf(server: REPLServer): OnInterrupt {
  * interruption stops a timeit after the batch it falls into, as its `signal` would. node:repl
  * answers Ctrl-C in a line that awaits by rejecting the line's promise, and leaves the work it
  * awaited running: a timeit went on behind the prompt, batch after batch (a QA pass). An
- * interruption that names its signal (a file's cells) stops a compare with an InterruptedError,
- * and `show` is given the runs it had measured (timeit's are its result, shown as any result).
+ * interruption stops a compare with an InterruptedError, and `show` is given the runs it had
+ * measured (timeit's are its result, shown as any result). `showInterrupted`, where results are
+ * printed as the line's value (the REPL, the kernel), is given the same text of a timing an
+ * interruption stopped: node:repl has ended the line at the Ctrl-C, so its value is printed
+ * nowhere, and the batches or runs measured were lost (a QA pass).
  */
-export function createScopeTools(measure: () => MeasureOptions = () => ({}), show?: (text: string) => void, onInterrupt?: OnInterrupt): ScopeTools {
+export function createScopeTools(measure: () => MeasureOptions = () => ({}), show?: (text: string) => void, onInterrupt?: OnInterrupt, showInterrupted?: (text: string) => void): ScopeTools {
   const defaults = (): Pick<MeasureOptions, 'events' | 'intervalMs' | 'perf' | 'perfPath'> => {
     const current = measure();
     return {
@@ -55,7 +63,8 @@ export function createScopeTools(measure: () => MeasureOptions = () => ({}), sho
       // the caller's names, before the session's are added
       refuseUnknownOptions(options, TIMEIT_OPTIONS, 'perfcell.timeit');
       const [{ timeit }, { renderTimeit }] = await Promise.all([import('../session/timeit.ts'), import('../render/timeit-text.ts')]);
-      return printable(await untilInterrupted(options, (signal) => timeit(fn, { ...defaults(), ...options, ...signal })), renderTimeit, show);
+      const { value, isInterrupted } = await untilInterrupted(options, (signal) => timeit(fn, { ...defaults(), ...options, ...signal }));
+      return printable(value, renderTimeit, show ?? (isInterrupted ? showInterrupted : undefined));
     },
     async compare(alternatives, options = {}) {
       refuseUnknownOptions(options, COMPARE_OPTIONS, 'perfcell.compare');
@@ -63,24 +72,35 @@ export function createScopeTools(measure: () => MeasureOptions = () => ({}), sho
         import('../session/compare-inprocess.ts'),
         import('../render/compare-inprocess-text.ts'),
       ]);
-      // interrupted, the comparison throws; the runs it measured are shown first, where results are shown as they end
-      const showPartial = show === undefined ? undefined : (partial: InProcessCompareResult): void => show(renderInProcessCompare(partial));
-      return printable(await untilInterrupted(options, (signal) => compareInProcess(alternatives, { ...defaults(), ...options, ...signal }, showPartial)), renderInProcessCompare, show);
+      // interrupted, the comparison throws; the runs it measured are shown first, where results are
+      // shown as they end, or where the interrupted line's value would have been
+      const showStopped = show ?? showInterrupted;
+      const showPartial = showStopped === undefined ? undefined : (partial: InProcessCompareResult): void => showStopped(renderInProcessCompare(partial));
+      const { value } = await untilInterrupted(options, (signal) => compareInProcess(alternatives, { ...defaults(), ...options, ...signal }, showPartial));
+      return printable(value, renderInProcessCompare, show);
     },
   };
 
-  /** Runs a timing with the caller's signal, and with an interruption's too where the session has them. */
-  async function untilInterrupted<T>(options: { readonly signal?: AbortSignal }, timing: (signal: { signal?: AbortSignal }) => Promise<T>): Promise<T> {
+  /**
+   * Runs a timing with the caller's signal, and with an interruption's too where the session has
+   * them; `isInterrupted`: an interruption stopped it (the caller's signal did not, first).
+   */
+  async function untilInterrupted<T>(options: { readonly signal?: AbortSignal }, timing: (signal: { signal?: AbortSignal }) => Promise<T>): Promise<{ value: T; isInterrupted: boolean }> {
     // a signal that is none is the timing's to refuse, by its option rules
-    if (onInterrupt === undefined || (options.signal !== undefined && !(options.signal instanceof AbortSignal))) return timing({});
+    if (onInterrupt === undefined || (options.signal !== undefined && !(options.signal instanceof AbortSignal))) return { value: await timing({}), isInterrupted: false };
     // the caller's signal joins by hand: AbortSignal.any() came in Node 20.3, and perfcell takes any Node 20
     const stopped = new AbortController();
+    let isInterrupted = false;
     const stop = (): void => stopped.abort(options.signal?.reason);
-    const stopListening = onInterrupt((interruption) => stopped.abort(interruption === undefined ? undefined : new InterruptedError(interruption)));
+    const stopListening = onInterrupt((interruption) => {
+      if (stopped.signal.aborted) return;
+      isInterrupted = true;
+      stopped.abort(new InterruptedError(interruption));
+    });
     if (options.signal?.aborted === true) stop();
     else options.signal?.addEventListener('abort', stop, { once: true });
     try {
-      return await timing({ signal: stopped.signal });
+      return { value: await timing({ signal: stopped.signal }), isInterrupted };
     } finally {
       stopListening();
       options.signal?.removeEventListener('abort', stop);

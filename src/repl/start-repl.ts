@@ -179,8 +179,9 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
     },
     start: () => void measurement.start(),
     stop: () => void measurement.stop(),
-    // a timeit or compare of a line Ctrl-C interrupts stops with it
-    ...createScopeTools(() => measurement.measure, undefined, interruptsOf(server)),
+    // a timeit or compare of a line Ctrl-C interrupts stops with it, and what it measured is printed
+    // where the line's value would have been, before the line's report and the next prompt
+    ...createScopeTools(() => measurement.measure, undefined, interruptsOf(server), (text) => void sessionOutput.write(`${text}\n`)),
   };
   const exposeApi = (context: object): void => {
     Object.defineProperty(context, 'perfcell', { value: api, configurable: true, writable: true, enumerable: false });

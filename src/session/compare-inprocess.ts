@@ -107,7 +107,7 @@ function calibrate(loop: Loop, fn: () => unknown): number {
  * compare's own statistics (analyzeRuns): mean, σ, median, min, max per metric per call, and each
  * alternative against the first with its interval, test and verdict. The functions must be synchronous.
  * Stopped by its `signal`, it throws the signal's reason; where that reason is an InterruptedError
- * (a cell's Ctrl-C), `onInterrupted` is first given the runs measured so far, analysed, with
+ * (a Ctrl-C in a file's cell, a REPL line or a notebook cell), `onInterrupted` is first given the runs measured so far, analysed, with
  * `partial` saying so: a cell had thrown them away with the signal (a QA pass), as perfcell compare
  * had not.
  * @example const result = await compareInProcess({ rows: sumRows, columns: sumColumns }); result.verdicts[0] // 'columns is 3.9× ± 0.4 slower; p < 0.001'
