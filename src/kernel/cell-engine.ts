@@ -37,6 +37,12 @@ export interface CellEngine {
   interruptAwait(): boolean;
   /** Calls a listener at each interruption of an awaiting cell: a timeit or compare it awaits stops with it. */
   readonly interrupts: OnInterrupt;
+  /**
+   * Shows the text of a timeit or compare an interruption stopped as the cell's output (its stdout,
+   * which the kernel sends as a stream): the interrupted cell has no value to show it. The cell's
+   * run settles after it.
+   */
+  readonly showInterrupted: (text: string) => void;
   /** Completions of `line` as node:repl's Tab finds them: [names, the text they replace]. */
   complete(line: string): Promise<readonly [readonly string[], string]>;
   /** Prepares the next cell's window now (perf attached); call once the cell's messages are out. */
@@ -179,7 +185,7 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
   // perfcell.timeit / perfcell.compare and the reports as data, as in the REPL.
   Object.defineProperty(server.context, 'perfcell', {
     value: {
-      ...createScopeTools(() => measurement.measure, undefined, interruptsOf(server)),
+      ...createScopeTools(() => measurement.measure, undefined, interruptsOf(server), showInterrupted),
       get last() {
         return measurement.last;
       },
@@ -191,6 +197,10 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
     writable: true,
     enumerable: false,
   });
+
+  function showInterrupted(text: string): void {
+    process.stdout.write(`${text}\n`);
+  }
 
   function interruptAwait(): boolean {
     if (pending === null || !pending.awaiting || pending.outcome !== null || pending.thrown !== null) return false;
@@ -236,6 +246,7 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
     },
     interruptAwait,
     interrupts: interruptsOf(server),
+    showInterrupted,
     preparedNow() {
       for (const start of [...heldBack]) start();
     },

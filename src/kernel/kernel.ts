@@ -87,7 +87,7 @@ export async function runKernel(options: KernelOptions): Promise<number> {
     onStrayOutput: (text) => void process.stderr.write(text),
   });
   const shown: CommandReport[] = [];
-  const api = createScopeApi(engine.measurement, () => shown, engine.interrupts);
+  const api = createScopeApi(engine.measurement, () => shown, engine.interrupts, engine.showInterrupted);
   Object.defineProperty(engine.server.context, 'perfcell', { value: api, configurable: true, writable: true, enumerable: false });
 
   let executionCount = 0;

@@ -26,12 +26,13 @@ export interface KernelScopeApi extends ScopeTools {
 
 /**
  * `history`: the reports as the notebook shows them (labelled `In [N]` by execution count); default the
- * measured eval's own. `interrupts`: the engine's, which stop a timeit or compare the interrupted cell awaits.
+ * measured eval's own. `interrupts`: the engine's, which stop a timeit or compare the interrupted cell
+ * awaits; `showInterrupted`: the engine's, which shows what such a timing measured as the cell's output.
  */
-export function createScopeApi(measurement: ReplMeasurement, history: () => readonly CommandReport[] = () => measurement.history, interrupts?: OnInterrupt): KernelScopeApi {
+export function createScopeApi(measurement: ReplMeasurement, history: () => readonly CommandReport[] = () => measurement.history, interrupts?: OnInterrupt, showInterrupted?: (text: string) => void): KernelScopeApi {
   return {
     // perfcell.timeit and perfcell.compare, as in the REPL (issue 14).
-    ...createScopeTools(() => measurement.measure, undefined, interrupts),
+    ...createScopeTools(() => measurement.measure, undefined, interrupts, showInterrupted),
     get last() {
       return history().at(-1);
     },

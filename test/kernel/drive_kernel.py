@@ -4,7 +4,7 @@ line per scenario on stdout, for test/kernel/kernel-client.test.ts to assert on.
 Usage: /usr/bin/python3 drive_kernel.py KERNEL_NAME SCENARIO...
 Scenarios: basic, complete_unicode, history, expressions, gc, exit, rerun, interrupt, interrupt_child, restart, shutdown,
     shutdown_spinning, shutdown_held, badsig, api, empty, oneperf, held, comm,
-    unshowable, frames
+    unshowable, frames, interrupt_timing
 JUPYTER_PATH must point at the share/jupyter holding the kernelspec.
 """
 import fcntl
@@ -261,6 +261,31 @@ def scenario_interrupt(km, kc):
         awaited = kc.get_shell_msg(timeout=TIMEOUT_S)
     after_await = summary(*run_cell(kc, "1 + 1"))
     emit("interrupt", hb_during_busy_cell=hb_busy, interrupted=summary(reply["content"], outputs), after=after, awaited={"status": awaited["content"]["status"], "ename": awaited["content"].get("ename")}, after_await=after_await)
+
+
+def interrupted_cell(km, kc, code, wait_s):
+    """Runs code, interrupts it after wait_s; returns its summary, outputs in order, once it is idle."""
+    msg_id = kc.execute(code)
+    time.sleep(wait_s)
+    km.interrupt_kernel()
+    outputs = []
+    while True:
+        msg = kc.get_iopub_msg(timeout=TIMEOUT_S)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            break
+        if msg["msg_type"] != "status":
+            outputs.append({"type": msg["msg_type"], "content": msg["content"]})
+    return summary(shell_reply(kc, msg_id), outputs)
+
+
+def scenario_interrupt_timing(km, kc):
+    # a cell awaiting perfcell.timeit, then one awaiting perfcell.compare, each interrupted some 1.5 s in
+    spin = "const end = Date.now() + 50; while (Date.now() < end);"
+    timeit = interrupted_cell(km, kc, f"await perfcell.timeit(() => {{ {spin} }}, {{ runs: 1000, loops: 1, warmup: 0 }})", 1.5)
+    compare = interrupted_cell(km, kc, f"await perfcell.compare({{ a: () => {{ {spin} }}, b: () => {{ {spin} }} }}, {{ runs: 1000, loops: 1, warmup: 0 }})", 1.5)
+    emit("interrupt_timing", timeit=timeit, compare=compare, after=summary(*run_cell(kc, "1 + 1")))
 
 
 def scenario_interrupt_child(km, kc):

@@ -247,6 +247,33 @@ describe.skipIf(jupyterMissing !== null).concurrent('perfcell kernel driven by j
     expect((interrupt!['after'] as CellSummary).outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': "'spun and went on'" });
   }, 160_000);
 
+  // A QA pass: an interrupted cell that awaited perfcell.timeit or perfcell.compare showed nothing
+  // of the runs measured before the interrupt (node:repl ends the cell, which then has no value),
+  // where a file's cells print them. They are its stdout stream now, in the cells' words, before
+  // the error and the report; the reply still says the cell was interrupted. Both interrupt modes.
+  it('shows what an interrupted perfcell.timeit or perfcell.compare measured as the cell\'s output, by SIGINT and by interrupt_request', async ({ expect }) => {
+    const [bySignal, byMessage] = await Promise.all([drive('interrupt_timing'), driveKernel('perfcell-client-message', 'interrupt_timing')]);
+    for (const { interrupt_timing: timing } of [bySignal!, byMessage!]) {
+      const stdoutOf = (cell: CellSummary): string => cell.outputs.filter((output) => output.type === 'stream' && output.content['name'] === 'stdout').map((output) => String(output.content['text'])).join('');
+      const timeit = timing!['timeit'] as CellSummary;
+      const compare = timing!['compare'] as CellSummary;
+      for (const cell of [timeit, compare]) {
+        expect(cell, JSON.stringify(cell)).toMatchObject({ status: 'error', ename: 'Interrupted' });
+        expect(cell.outputs.map((output) => output.type), JSON.stringify(cell)).toEqual(['execute_input', 'stream', 'error', 'display_data']);
+      }
+      const timeitLines = stdoutOf(timeit).split('\n');
+      const runs = Number(/^warning: interrupted after (\d+) of 1000 runs: the figures are of those$/m.exec(stdoutOf(timeit))?.[1]);
+      // some 1.5 s of 50 ms batches
+      expect(runs, stdoutOf(timeit)).toBeGreaterThan(5);
+      expect(timeitLines[0]).toMatch(new RegExp(`per loop \\(mean ± std\\. dev\\. of ${runs} runs, 1 loop each\\)$`));
+      const compareText = stdoutOf(compare);
+      expect(compareText).toMatch(/^a {2}.* per call \(.*; \d+ runs × 1 call\)$/m);
+      expect(compareText).toMatch(/^b {2}.* per call \(.*; \d+ runs × 1 call\)$/m);
+      expect(compareText).toMatch(/\ninterrupted by SIGINT after \d+ complete rounds; the results above hold the runs that finished\n$/);
+      expect(timing!['after']).toMatchObject({ status: 'ok' });
+    }
+  }, 160_000);
+
   it('interrupts a cell waiting on a child (execSync) by interrupt_request: the SIGINT goes to the kernel\'s process group, as ipykernel sends it', async ({ expect }) => {
     // before: the kernel alone got it, and the cell waited out its `sleep 8` (some 6.5 s more)
     const { interrupt_child: interrupted } = await driveKernel('perfcell-client-message', 'interrupt_child');
