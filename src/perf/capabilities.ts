@@ -9,6 +9,7 @@ import { parsePreloadPlan, type PreloadPlan } from '../../parsers/preload-plan.t
 import { findProgram } from './default-events.ts';
 import { execHelper } from './die-with-perfcell.ts';
 import { probePerfOutputFolder, type RefusedFolder } from './output-file.ts';
+import { probeTreeCgroups, type TreeCgroups } from '../session/cgroup-probe.ts';
 
 /** The events perfcell counts by default, hardware first, as `perf stat -e` names them. */
 export const DEFAULT_EVENTS = [
@@ -86,6 +87,8 @@ export interface CapabilityFacts {
   readonly preloadSwitchedOff: readonly PreloadSwitch[];
   /** Where a shared perf's output file goes (output-file.ts), the folders passed over on the way, and TMPDIR. */
   readonly perfOutput: PerfOutputFolder;
+  /** Which cgroups `run` and compare's commands can make here for the program's tree: exact peaks, every child's CPU. */
+  readonly treeCgroups: TreeCgroups;
 }
 
 /** Where perf's output goes: `folder` null where no folder takes a page; `refused` with each one's errno code. */
@@ -146,6 +149,7 @@ export async function gatherFacts(
   helper: string | null = execHelper(),
   env: NodeJS.ProcessEnv = process.env,
   probeOutput: () => PerfOutputFolder = () => ({ ...probePerfOutputFolder(), temporary: tmpdir() }),
+  probeCgroups: () => TreeCgroups = probeTreeCgroups,
 ): Promise<CapabilityFacts> {
   const [osRelease, paranoid, status, cpuinfo, watchdog, eventSources] = await Promise.all([
     sources.readText('/etc/os-release'),
@@ -185,6 +189,7 @@ export async function gatherFacts(
       return env[name] === value;
     }),
     perfOutput: probeOutput(),
+    treeCgroups: probeCgroups(),
   };
 }
 

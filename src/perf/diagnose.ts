@@ -2,6 +2,7 @@ import type { CapabilityFacts, EventProbe, PreloadSwitch } from './capabilities.
 import { HARDWARE_EVENTS } from './capabilities.ts';
 import { readsZeroForUser } from './default-events.ts';
 import { noRoomFix, noRoomText } from '../temp-room.ts';
+import { treeCgroups } from './tree-cgroups-verdict.ts';
 
 export type CheckId =
   | 'perf'
@@ -15,6 +16,7 @@ export type CheckId =
   | 'valgrind'
   | 'hand-over'
   | 'perf-output'
+  | 'tree-cgroups'
   | 'hardware-counting';
 
 /** `fail` stops hardware counting, `warn` degrades it, `info` explains, `ok` is fine. */
@@ -49,7 +51,7 @@ export function isHardwarePmu(name: string): boolean {
 
 /** Everything `perfcell doctor` says about these facts, in screen order, ending with the overall verdict. */
 export function diagnose(facts: CapabilityFacts): Verdict[] {
-  const checks = [perf, privilege, paranoid, pmu, hybrid, nmiWatchdog, events, cacheMisses, valgrind, handOver, perfOutput].map((check) => check(facts));
+  const checks = [perf, privilege, paranoid, pmu, hybrid, nmiWatchdog, events, cacheMisses, valgrind, handOver, perfOutput, treeCgroups].map((check) => check(facts));
   return [...checks, hardwareCounting(facts, checks)];
 }
 

@@ -32,6 +32,7 @@ const TITLE: Record<CheckId, string> = {
   valgrind: 'valgrind',
   'hand-over': 'hand-over',
   'perf-output': 'perf output',
+  'tree-cgroups': 'cgroups',
   'hardware-counting': 'result',
 };
 

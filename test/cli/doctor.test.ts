@@ -1,6 +1,6 @@
 import { nobodyCanRun, warnNobodySkipped } from '../support/nobody.ts';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,8 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { DoctorDocument } from '../../src/cli/commands/doctor.ts';
 import { ubuntuPerf } from '../support/ubuntu-perf.ts';
+import { cgroupsOf, cpuacctMount, memoryMount } from '../support/cgroups.ts';
+import { ownCgroupPath } from '../../src/session/cgroup.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = `${root}dist/app/cli.cjs`;
@@ -223,7 +225,72 @@ describe('perfcell doctor', () => {
     expect(option.stderr).toBe("error: unknown option '--bogus' (perfcell doctor --help lists its options)");
   });
 
+  // A QA pass: doctor said nothing of the cgroups, so a user whose runs could make none did not
+  // learn that their peaks are sampled and their CPU may leave out children
+  it.runIf(process.getuid?.() === 0 && memoryMount !== null && cpuacctMount !== null)('as root on cgroup v1: the memory and CPU cgroups a run makes, made and removed again', async ({ onTestFinished }) => {
+    const result = execa(process.execPath, [bin, 'doctor', '--json'], { reject: false, timeout: 60_000, forceKillAfterDelay: 1_000, env: { NO_COLOR: '1' }, cwd: '/tmp' });
+    const { stdout } = await result;
+    // read before the next perfcell, which would remove what a gone one left (cgroup.ts, removeStale)
+    const left = cgroupsOf(result.pid!);
+    onTestFinished(() => left.forEach((folder) => rmdirSync(folder)));
+    expect(left).toEqual([]);
+    const document = JSON.parse(stdout) as DoctorDocument;
+    expect(document.facts.treeCgroups).toEqual({ memory: 'memory-cgroup-v1', cpu: 'cpuacct-cgroup-v1' });
+    expect(document.verdicts.find((verdict) => verdict.check === 'tree-cgroups')).toMatchObject({ status: 'ok', fix: null });
+    const text = (await doctor([])).stdout;
+    expect(text).toMatch(/^\[ok\] +cgroups +perfcell run and compare make a memory cgroup \(cgroup v1 memory\.max_usage_in_bytes\) and a CPU cgroup \(cgroup v1 cpuacct\.usage\)/m);
+  });
+
   warnNobodySkipped('doctor as nobody');
+  it.runIf(nobodyCanRun)('as an unprivileged user: no cgroup can be made, so peaks are sampled and CPU may leave out children; the fix is root', async ({ onTestFinished }) => {
+    const home = mkdtempSync(join(tmpdir(), 'perfcell-nobody-home-'));
+    onTestFinished(() => rmSync(home, { recursive: true, force: true }));
+    chownSync(home, 65534, 65534);
+    const document = JSON.parse((await doctor(['--json'], { user: 65534, env: { HOME: home, PATH: process.env['PATH'] ?? '' } })).stdout) as DoctorDocument;
+    expect(document.facts.treeCgroups).toEqual({ memory: null, cpu: null });
+    expect(document.verdicts.find((verdict) => verdict.check === 'tree-cgroups')).toMatchObject({
+      status: 'warn',
+      summary: 'no memory or CPU cgroup can be made here (uid 65534): peaks are sampled, and CPU may leave out children',
+      fix: 'run perfcell as root: sudo perfcell run -- PROG',
+    });
+    const text = (await doctor([], { user: 65534, env: { HOME: home, PATH: process.env['PATH'] ?? '' } })).stdout;
+    expect(text).toContain("[warn] cgroups       no memory or CPU cgroup can be made here (uid 65534): peaks are sampled, and CPU may leave out children\n                     peak RAM: without a memory cgroup the process tree's RSS is sampled from /proc every 10 ms, which can miss a shorter peak\n");
+    expect(text).toContain('\n                     fix: run perfcell as root: sudo perfcell run -- PROG\n');
+  });
+
+  it.runIf(nobodyCanRun && memoryMount !== null && cpuacctMount !== null)("as an unprivileged user in a memory and a cpuacct cgroup of its own (cgroup v1): both made below them, as the details say", async ({ onTestFinished }) => {
+    const home = mkdtempSync(join(tmpdir(), 'perfcell-nobody-home-'));
+    chownSync(home, 65534, 65534);
+    const own = readFileSync('/proc/self/cgroup', 'utf8');
+    const name = `perfcell-test-own-${process.pid}`;
+    const folders = [join(memoryMount!, ownCgroupPath(own, 'memory') ?? '/', name), join(cpuacctMount!, ownCgroupPath(own, 'cpuacct') ?? '/', name)];
+    for (const folder of folders) {
+      mkdirSync(folder);
+      chownSync(folder, 65534, 65534);
+    }
+    onTestFinished(() => {
+      rmSync(home, { recursive: true, force: true });
+      // what the doctor left in them, had it left any (the test fails then), goes first
+      for (const folder of folders) {
+        for (const entry of readdirSync(folder).filter((entry) => entry.startsWith('perfcell-'))) rmdirSync(join(folder, entry));
+        rmdirSync(folder);
+      }
+    });
+    const moves = folders.map((folder) => `echo $$ > ${folder}/cgroup.procs`).join('; ');
+    const { stdout } = await execa('sh', ['-c', `${moves}; exec setpriv --reuid=65534 --regid=65534 --clear-groups "$@"`, 'sh', process.execPath, bin, 'doctor', '--json'], {
+      reject: false,
+      timeout: 60_000,
+      forceKillAfterDelay: 1_000,
+      env: { NO_COLOR: '1', HOME: home },
+      cwd: '/tmp',
+    });
+    const document = JSON.parse(stdout) as DoctorDocument;
+    expect(folders.flatMap((folder) => readdirSync(folder).filter((entry) => entry.startsWith('perfcell-')))).toEqual([]);
+    expect(document.facts.uid).toBe(65534);
+    expect(document.facts.treeCgroups).toEqual({ memory: 'memory-cgroup-v1', cpu: 'cpuacct-cgroup-v1' });
+    expect(document.verdicts.find((verdict) => verdict.check === 'tree-cgroups')?.status).toBe('ok');
+  });
+
   it.runIf(nobodyCanRun)('as an unprivileged user: says so, and paranoid decides', async ({ onTestFinished }) => {
     // a home of its own, nobody's: with HOME=/tmp its cache folder stayed in /tmp, owned by nobody
     const home = mkdtempSync(join(tmpdir(), 'perfcell-nobody-home-'));

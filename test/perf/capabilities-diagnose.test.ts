@@ -42,6 +42,7 @@ const THIS_VM: CapabilityFacts = {
   perfPreload: { file: '/usr/bin/perf', viaUbuntuWrapper: false, reason: null },
   preloadSwitchedOff: [],
   perfOutput: { folder: '/tmp', refused: [], temporary: '/tmp' },
+  treeCgroups: { memory: 'memory-cgroup-v1', cpu: 'cpuacct-cgroup-v1' },
 };
 
 const ALL_COUNTED: readonly EventProbe[] = THIS_VM.events.map((probe) => ({ ...probe, status: 'counted', count: 1000 }));
@@ -80,6 +81,7 @@ describe('diagnose on this VM (recorded facts)', () => {
       'valgrind',
       'hand-over',
       'perf-output',
+      'tree-cgroups',
       'hardware-counting',
     ]);
   });
@@ -166,6 +168,12 @@ describe('diagnose on this VM (recorded facts)', () => {
       [ok]   hand-over     perf takes perfcell's library (/usr/bin/perf): started ahead and held by run,
                            nudged for each window's last counts
       [ok]   perf output   perf's output goes to TMPDIR (/tmp), which has room
+      [ok]   cgroups       perfcell run and compare make a memory cgroup (cgroup v1
+                           memory.max_usage_in_bytes) and a CPU cgroup (cgroup v1 cpuacct.usage) for the
+                           program's tree
+                           peak RAM: the process tree's high-water mark, which the kernel keeps: exact,
+                           with no polling
+                           CPU: every descendant's, waited for or not (a child left running, a daemon)
 
       [FAIL] result        hardware counting does not work here
                            cause: no hardware PMU: the kernel's event sources are breakpoint, msr,
@@ -308,6 +316,7 @@ describe('diagnose on other machines', () => {
       { check: 'valgrind', status: 'warn', fix: 'sudo apt-get install valgrind' },
       { check: 'hand-over', status: 'info', fix: null },
       { check: 'perf-output', status: 'ok', fix: null },
+      { check: 'tree-cgroups', status: 'ok', fix: null },
       { check: 'hardware-counting', status: 'fail', fix: 'sudo apt-get install linux-tools-6.18.44-fc-v657-gpu' },
     ]);
   });
@@ -449,5 +458,52 @@ describe('perf output (a QA pass: a full TMPDIR took perf\'s file, not its lines
       fix,
     });
     expect(perfOutputOf({ folder: null, refused: [{ folder: '/ro', code: 'EROFS' }], temporary: '/ro' })).toMatchObject({ fix: 'point TMPDIR at a folder that can be written' });
+  });
+});
+
+describe('cgroups (a QA pass: doctor said nothing of them, so a user whose runs could make none did not learn that their peaks are sampled and their CPU may leave out children)', () => {
+  const cgroupsOf = (facts: CapabilityFacts): Verdict => byCheck(diagnose(facts), 'tree-cgroups');
+  const sampled = "peak RAM: without a memory cgroup the process tree's RSS is sampled from /proc every 10 ms, which can miss a shorter peak";
+  const waited = 'CPU: without a CPU cgroup only the children the program waited for are in it, as under time -v; a child left running or a daemon is not';
+
+  it('ok where a run makes both, saying what each gives', () => {
+    expect(cgroupsOf(THIS_VM)).toEqual({
+      check: 'tree-cgroups',
+      status: 'ok',
+      summary: "perfcell run and compare make a memory cgroup (cgroup v1 memory.max_usage_in_bytes) and a CPU cgroup (cgroup v1 cpuacct.usage) for the program's tree",
+      details: ["peak RAM: the process tree's high-water mark, which the kernel keeps: exact, with no polling", "CPU: every descendant's, waited for or not (a child left running, a daemon)"],
+      fix: null,
+    });
+    expect(cgroupsOf({ ...THIS_VM, treeCgroups: { memory: 'memory-cgroup-v2', cpu: 'cpu-stat-cgroup-v2' } }).summary).toBe(
+      "perfcell run and compare make a memory cgroup (cgroup v2 memory.peak) and a CPU cgroup (cgroup v2 cpu.stat, the memory cgroup's own) for the program's tree",
+    );
+  });
+
+  it('warns an unprivileged user that peaks are sampled and CPU may leave out children, with the fix', () => {
+    expect(cgroupsOf({ ...THIS_VM, uid: 1000, hasCapPerfmon: false, hasCapSysAdmin: false, treeCgroups: { memory: null, cpu: null } })).toEqual({
+      check: 'tree-cgroups',
+      status: 'warn',
+      summary: 'no memory or CPU cgroup can be made here (uid 1000): peaks are sampled, and CPU may leave out children',
+      details: [
+        sampled,
+        waited,
+        "perfcell makes them below its own cgroup (/proc/self/cgroup) where it may, else below the hierarchy's root, which takes root: on cgroup v1 a memory and cpuacct cgroup of this user's own serves too",
+      ],
+      fix: 'run perfcell as root: sudo perfcell run -- PROG',
+    });
+  });
+
+  it('names the one missing, and for root, which sudo cannot help, where to look', () => {
+    const noCpu = cgroupsOf({ ...THIS_VM, treeCgroups: { memory: 'memory-cgroup-v1', cpu: null } });
+    expect(noCpu).toMatchObject({ status: 'warn', summary: 'a memory cgroup (cgroup v1 memory.max_usage_in_bytes) but no CPU cgroup can be made here (root): CPU may leave out children', fix: 'grep cgroup /proc/self/mountinfo' });
+    expect(noCpu.details).toEqual(["peak RAM: the process tree's high-water mark, which the kernel keeps: exact, with no polling", waited, 'root, yet none was made: no cgroup v1 cpuacct hierarchy mounted, or /sys/fs/cgroup read-only (a container)']);
+    const noMemory = cgroupsOf({ ...THIS_VM, treeCgroups: { memory: null, cpu: 'cpuacct-cgroup-v1' } });
+    expect(noMemory).toMatchObject({ status: 'warn', summary: 'a CPU cgroup (cgroup v1 cpuacct.usage) but no memory cgroup can be made here (root): peaks are sampled', fix: 'grep cgroup /proc/self/mountinfo' });
+    expect(noMemory.details.at(-1)).toBe('root, yet none was made: no memory hierarchy mounted (cgroup v1 memory, or v2 with memory.peak, kernel 5.19 and later), or /sys/fs/cgroup read-only (a container)');
+  });
+
+  it('leaves the overall result to the counters: cgroups only warn', () => {
+    const without = diagnose({ ...INTEL_METAL, treeCgroups: { memory: null, cpu: null } });
+    expect(byCheck(without, 'hardware-counting')).toMatchObject({ status: 'ok' });
   });
 });
