@@ -40,6 +40,15 @@ export interface MemoryCgroup {
    * resets only for the descriptor that wrote it (kernel 6.12 and later).
    */
   resetPeak?(): boolean;
+  /**
+   * Moves every process in it but `keepPid` back to its parent (evictFromCgroup): what a run left
+   * running, which would else be charged to the next runs of a cgroup that serves many (compare's
+   * served runs, whose forker is `keepPid`). On cgroup v1 what they were charged before stays
+   * charged to this cgroup: the kernel moves no charge with a process (memory.move_charge_at_immigrate,
+   * which did, refuses a 1 on recent kernels: EINVAL on 6.18). false where some is still in it after
+   * a few tries.
+   */
+  evict?(keepPid: number): Promise<boolean>;
   /** Removes the cgroup; processes still in it (orphans) are moved to its parent first. */
   remove(): void;
   /** Removes the cgroup if nothing is in it; whether it is gone. */
@@ -234,6 +243,36 @@ export function removeCgroup(fs: CgroupFs, parent: string, path: string): void {
   }
 }
 
+/**
+ * Moves every process in cgroup `path` but `keepPid` to `parent`, off the event loop (a cgroup v1
+ * move may wait out an RCU grace period); whether none is left in it. Listed again while some is
+ * left: a process may fork between the listing and its move.
+ */
+export async function evictFromCgroup(fs: CgroupFs, parent: string, path: string, keepPid: number): Promise<boolean> {
+  const others = (): string[] => fs.read(join(path, 'cgroup.procs')).split('\n').filter((pid) => pid !== '' && pid !== String(keepPid));
+  for (let tries = 0; tries < 3; tries++) {
+    let pids: string[];
+    try {
+      pids = others();
+    } catch {
+      return false;
+    }
+    if (pids.length === 0) return true;
+    for (const pid of pids) {
+      try {
+        await fs.writeAsync(join(parent, 'cgroup.procs'), pid);
+      } catch {
+        // exited meanwhile
+      }
+    }
+  }
+  try {
+    return others().length === 0;
+  } catch {
+    return false;
+  }
+}
+
 function handle(fs: CgroupFs, method: CgroupMethod, parent: string, path: string, peakFile: string, usageFile: string): MemoryCgroup {
   const readBytes = (file: string): number | null => readCgroupNumber(fs, join(path, file));
   let removed = false;
@@ -292,6 +331,7 @@ function handle(fs: CgroupFs, method: CgroupMethod, parent: string, path: string
         return false;
       }
     },
+    evict: (keepPid) => evictFromCgroup(fs, parent, path, keepPid),
     remove() {
       if (removed) return;
       removed = true;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parseMemoryStat as parseCgroupStat } from '../../parsers/memory-stat.ts';
-import { candidateParents, ownCgroupPath, parseCgroupMounts, readCgroupNumber, realCgroupFs, removeCgroup, tryMake, type CgroupFs } from './cgroup.ts';
+import { candidateParents, evictFromCgroup, ownCgroupPath, parseCgroupMounts, readCgroupNumber, realCgroupFs, removeCgroup, tryMake, type CgroupFs } from './cgroup.ts';
 
 /** Which cgroup interface gave the tree's CPU time. */
 export type CpuCgroupMethod = 'cpuacct-cgroup-v1' | 'cpu-stat-cgroup-v2';
@@ -30,8 +30,9 @@ export interface CpuCgroup {
   /**
    * Moves every process in it but `keepPid` back to its parent: what a run left running, which
    * would else be charged to the next runs of a cgroup that serves many (compare's served runs,
-   * whose forker is `keepPid`). false where nothing can be moved (a cgroup shared with the memory
-   * one: a move would take them out of that one too) or some is still in it after a few tries.
+   * whose forker is `keepPid`), as MemoryCgroup.evict. false where nothing can be moved (a cgroup
+   * shared with the memory one: that one's evict moves them out of both) or some is still in it
+   * after a few tries.
    */
   evict(keepPid: number): Promise<boolean>;
   /** Removes a cgroup made for the run (processes still in it go to its parent first); a shared one is left to its owner. */
@@ -77,7 +78,6 @@ export function createCpuCgroup(memoryPath: string | null, fs: CgroupFs = realCg
 function handle(fs: CgroupFs, method: CpuCgroupMethod, parent: string | null, path: string): CpuCgroup {
   const readNs = (file: string): number | null => readCgroupNumber(fs, join(path, file));
   let removed = parent === null;
-  const others = (keepPid: number): string[] => fs.read(join(path, 'cgroup.procs')).split('\n').filter((pid) => pid !== '' && pid !== String(keepPid));
   return {
     method,
     path,
@@ -90,32 +90,7 @@ function handle(fs: CgroupFs, method: CpuCgroupMethod, parent: string | null, pa
         return false;
       }
     },
-    async evict(keepPid) {
-      if (parent === null) return false;
-      // again while some is left: a process may fork between the listing and its move
-      for (let tries = 0; tries < 3; tries++) {
-        let pids: string[];
-        try {
-          pids = others(keepPid);
-        } catch {
-          return false;
-        }
-        if (pids.length === 0) return true;
-        for (const pid of pids) {
-          try {
-            // off the event loop: a cgroup v1 move may wait out an RCU grace period
-            await fs.writeAsync(join(parent, 'cgroup.procs'), pid);
-          } catch {
-            // exited meanwhile
-          }
-        }
-      }
-      try {
-        return others(keepPid).length === 0;
-      } catch {
-        return false;
-      }
-    },
+    evict: async (keepPid) => (parent === null ? false : evictFromCgroup(fs, parent, path, keepPid)),
     read() {
       if (method === 'cpuacct-cgroup-v1') {
         const usageNs = readNs('cpuacct.usage');

@@ -190,10 +190,13 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     shared = perf;
     await perf.ready();
   };
-  /** Moves what a program left running out of the CPU cgroup (its forker stays), so that no later run's CPU counts it. */
+  /**
+   * Moves what a program left running out of the memory and CPU cgroups (its forker stays), so that
+   * no later run's peak or CPU counts it: the two moves at once, each waits out a grace period.
+   */
   const evictStrays = async (): Promise<void> => {
     const forker = forkerPid;
-    if (cpuCgroup !== null && forker !== null) await cpuCgroup.evict(forker);
+    if (forker !== null) await Promise.all([cgroup?.evict?.(forker), cpuCgroup?.evict(forker)]);
   };
   /** Reading of the last tick of windows already closed (the runs' counters): see run(). */
   let tails: Array<() => Promise<void>> = [];
@@ -363,9 +366,9 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           // next program is cloned, so nothing of theirs counts in a later window. An uncounted
           // program may have been cloned after the perfs opened their counters: the same.
           const restart = strays > 0 && shared !== null;
-          // and they are charged to the CPU cgroup, whose reads of the next runs would count them:
-          // they go back to its parent before the next clone
-          const evict = strays > 0 && cpuCgroup !== null;
+          // and they are charged to the memory and CPU cgroups, whose reads of the next runs would
+          // count them: they go back to their parents before the next clone
+          const evict = strays > 0 && (cgroup !== null || cpuCgroup !== null);
           const disabled = closeWindow(restart || evict, disabling);
           hooks.onEnded?.();
           if (result === null) throw new Error('perfcell-serve ended without a report (was it killed?)');

@@ -29,6 +29,12 @@ const cpuCgroupUsable = (() => {
   memory?.remove();
   return cpu !== null;
 })();
+// Where the runs' peak can be read from a memory cgroup reset between them (cgroup v1)
+const memoryCgroupUsable = (() => {
+  const memory = createMemoryCgroup();
+  memory?.remove();
+  return memory?.method === 'memory-cgroup-v1';
+})();
 if (!cpuCgroupUsable) console.warn('program-server: no CPU cgroup can be made here: a served run\'s CPU is wait4()\'s, without children nobody waited for');
 
 const pageFaults = (report: CommandReport): number => report.counters.events.find((event) => event.event.startsWith('page-faults'))?.total ?? Number.NaN;
@@ -310,6 +316,32 @@ describe.runIf(runsWithPerf('served compare runs'))('served runs: one gate and o
       await server!.settle();
       expect(first.warnings.filter((warning) => /left 1 process running after it ended; it was not counted after that/.test(warning))).toHaveLength(1);
       for (const report of [first, after, again]) expect(cpuS(report), JSON.stringify([first, after, again].map(cpuS))).toBeLessThan(0.02);
+    } finally {
+      await server!.close();
+    }
+  }, 30_000);
+
+  // A QA pass: `compare` of `sh -c '(sleep 0.05; peak-then-idle 100 300 0) & true'` and `sleep-ms
+  // 500` read 54-129 MiB for sleep-ms's runs after the first's, as its leftover stayed in the
+  // runs' memory cgroup and touched its 100 MiB while they went on; now 0.9-1.2 MiB.
+  it.runIf(memoryCgroupUsable)("a process a program leaves running is not in the peak of later runs: it leaves the runs' memory cgroup", async () => {
+    // the stray touches 100 MiB 50 ms after its program ended and holds it 300 ms, while the next run (500 ms) is read
+    const stray = ['sh', '-c', `(sleep 0.05; ${fixture('peak-then-idle')} 100 300 0) & true`];
+    const server = startProgramServer({ events: ['page-faults'], quiet: true });
+    expect(server).not.toBeNull();
+    const mib = (report: CommandReport): number => (report.memory.peakRssBytes ?? Number.NaN) / 2 ** 20;
+    try {
+      const first = await (await server!.arm(stray)).run();
+      const after = await (await server!.arm([fixture('sleep-ms'), '500'])).run();
+      const again = await (await server!.arm([fixture('sleep-ms'), '500'])).run();
+      await server!.settle();
+      const said = JSON.stringify([first, after, again].map(mib));
+      expect(first.warnings.filter((warning) => /left 1 process running after it ended; it was not counted after that/.test(warning))).toHaveLength(1);
+      // sh's own peak (its stray touched nothing before sh ended), and sleep-ms's alone
+      for (const report of [first, after, again]) {
+        expect(mib(report), said).toBeGreaterThan(0.3);
+        expect(mib(report), said).toBeLessThan(5);
+      }
     } finally {
       await server!.close();
     }
