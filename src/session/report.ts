@@ -56,7 +56,11 @@ export interface CpuReport {
   readonly singleMaxPct: number | null;
   /** Machine-wide: busy % per CPU (empty when the window was too short). */
   readonly perCpuPct: readonly number[];
-  /** The target's own CPU time in the window, seconds (`run`: the program and its waited-for children, from wait4()). */
+  /**
+   * The target's own CPU time in the window, seconds. `run` and compare's runs of commands: the
+   * program's tree, wait4()'s figures (the program and the children it waited for) plus what a CPU
+   * cgroup charged its other descendants (tree-cpu.ts); wait4()'s alone where no cgroup can be made.
+   */
   readonly userS: number | null;
   readonly systemS: number | null;
   /** (userS + systemS) / wall time × 100: the command's own CPU as % of one CPU (may exceed 100 with threads); null when unknown. */
