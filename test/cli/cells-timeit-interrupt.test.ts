@@ -56,7 +56,8 @@ describe.runIf(perfUsable)('cells: a Ctrl-C while a cell awaits perfcell.timeit,
     const result = await execa(process.execPath, [cliPath, 'cells', '--no-settle', file], { reject: false, env: { NO_COLOR: '1' }, timeout: 20_000 });
     expect(result.signal, result.stderr).toBe('SIGINT');
     const lines = result.stdout.split('\n');
-    const stopped = lines.indexOf('warning: interrupted after 4 of 1000 runs: the figures are of those');
+    // 4 runs where the signal is seen in the batch it came in; a loaded machine (the whole suite, two files at a time) has seen it a batch later
+    const stopped = lines.findIndex((line) => /^warning: interrupted after [45] of 1000 runs: the figures are of those$/.test(line));
     expect(stopped, result.stdout).toBeGreaterThan(-1);
     expect(lines.findIndex((line) => line.startsWith('timed used ')), result.stdout).toBeGreaterThan(stopped);
   });
