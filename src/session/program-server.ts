@@ -5,8 +5,8 @@ import { sharedPerfWanted } from '../perf/shared-perf-wanted.ts';
 import { currentLiveListener, type PerfSession } from '../perf/controller.ts';
 import { readCpuTicks } from '../proc/read-proc.ts';
 import type { CpuTicks } from '../../parsers/proc-stat.ts';
-import type { MemoryCgroup } from './cgroup.ts';
-import type { CpuCgroup } from './cpu-cgroup.ts';
+import { createMemoryCgroup, type MemoryCgroup } from './cgroup.ts';
+import { createCpuCgroup, type CpuCgroup } from './cpu-cgroup.ts';
 import { monotonicNs } from './clock.ts';
 import { buildPerfCounters, noCounters } from './counters.ts';
 import { describeExecFailure } from './exec-failure.ts';
@@ -32,7 +32,8 @@ export type ServedStdio = Pick<MeasureOptions, 'programStdin' | 'programStdout'>
  * release and a disable, with no process spawned for it but the program. The forker sits in one
  * memory cgroup whose peak is reset before each run (cgroup v1), and in one CPU cgroup read around
  * each run (cpu-cgroup.ts: the tree's CPU, children nobody waited for too, as `run` reads it), so no
- * run waits for a cgroup move either.
+ * run waits for a cgroup move either; only after a run that left processes running does the forker
+ * move, into a fresh memory cgroup, before the next clone (leaveStrays).
  *
  * Each run's counts are its program's alone: the forker forks only between windows (an arm waits
  * for the previous window's disable ack) and sleeps while one is open, and the held child touches
@@ -52,7 +53,7 @@ export interface ProgramServer {
    * read (once the next program has ended, or here). Call it before reading the last reports' counters.
    */
   settle(): Promise<void>;
-  /** settle(), then ends the gate, its forker and the perfs, and removes the cgroup; resolves once they have exited. */
+  /** settle(), then ends the gate, its forker and the perfs, and removes the cgroups; resolves once they have exited. */
   close(): Promise<void>;
 }
 
@@ -191,12 +192,42 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     await perf.ready();
   };
   /**
-   * Moves what a program left running out of the memory and CPU cgroups (its forker stays), so that
-   * no later run's peak or CPU counts it: the two moves at once, each waits out a grace period.
+   * The runs' memory cgroups the forker left for a fresh one (leaveStrays), with what a program
+   * left running still in them; removed once empty, or at close() (its leftovers go to its parent).
    */
-  const evictStrays = async (): Promise<void> => {
+  const retired: MemoryCgroup[] = [];
+  /**
+   * Moves the forker out of the memory cgroup where a program left processes running, into a fresh
+   * one (the CPU cgroup too, where it is the memory one's), and moves them out of a CPU cgroup of
+   * its own, so that no later run's peak or CPU counts them: the moves at once, each waits out a
+   * grace period. A fresh memory cgroup, not the leftovers moved out of this one: on cgroup v1 what
+   * they had touched stays charged where it was (the kernel moves no charge with a process), and
+   * what they freed during a later run took as much off that run's growth (`sh -c '(peak-then-idle
+   * 100 200 0 &); sleep 0.1'` beside a program of two 20 MiB children read 21.4 MiB for it in half
+   * its runs, 40.1-40.4 in the others). Where none can be made or entered, they are moved out
+   * instead, as they were.
+   */
+  const leaveStrays = async (): Promise<void> => {
     const forker = forkerPid;
-    if (forker !== null) await Promise.all([cgroup?.evict?.(forker), cpuCgroup?.evict(forker)]);
+    if (forker === null) return;
+    // where they have ended already (perfs restarted meanwhile), the pages they had are uncharged:
+    // nothing moves, as before
+    const strayed = cgroup?.pids()?.some((pid) => pid !== forker) ?? true;
+    const old = strayed ? cgroup : null;
+    const sharedCpu = old !== null && cpuCgroup?.path === old.path;
+    const fresh = old === null ? null : createMemoryCgroup();
+    const [entered] = await Promise.all([fresh?.add(forker) ?? false, sharedCpu ? undefined : cpuCgroup?.evict(forker)]);
+    if (old === null) return;
+    if (fresh === null || !entered) {
+      fresh?.remove();
+      await old.evict?.(forker);
+      return;
+    }
+    cgroup = fresh;
+    if (sharedCpu) cpuCgroup = createCpuCgroup(fresh.path);
+    retired.push(old);
+    // gone at once where its leftovers have ended already; else kept until they have, or close()
+    for (const [index, left] of [...retired.entries()].reverse()) if (left.removeIfEmpty()) retired.splice(index, 1);
   };
   /** Reading of the last tick of windows already closed (the runs' counters): see run(). */
   let tails: Array<() => Promise<void>> = [];
@@ -367,7 +398,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           // program may have been cloned after the perfs opened their counters: the same.
           const restart = strays > 0 && shared !== null;
           // and they are charged to the memory and CPU cgroups, whose reads of the next runs would
-          // count them: they go back to their parents before the next clone
+          // count them: the forker leaves them behind (leaveStrays) before the next clone
           const evict = strays > 0 && (cgroup !== null || cpuCgroup !== null);
           const disabled = closeWindow(restart || evict, disabling);
           hooks.onEnded?.();
@@ -411,7 +442,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
             await started();
             await restartPerfs();
           }
-          if (evict) await evictStrays();
+          if (evict) await leaveStrays();
           reopen();
           trace.mark('report');
           return report;
@@ -484,7 +515,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
             // they may have been cloned after the perfs attached, and hold their counters (as run() does)
             await started();
             await restartPerfs();
-            await evictStrays();
+            await leaveStrays();
           }
           // no cgroup and no reads: the peak is ru_maxrss alone, as for any warm-up
           const tree = watchTreeMemory(pid, () => null, { sampled: false });
@@ -517,6 +548,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
       stopFollowing?.();
       cgroup?.remove();
       cpuCgroup?.remove();
+      for (const left of retired) left.remove();
     },
   };
 }

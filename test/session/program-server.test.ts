@@ -347,6 +347,40 @@ describe.runIf(runsWithPerf('served compare runs'))('served runs: one gate and o
     }
   }, 30_000);
 
+  // A QA pass: `compare` of `sh -c '(peak-then-idle 100 200 0 &); sleep 0.1'` and a program of two
+  // 20 MiB children (40.1-40.4 MiB alone) read 21.4 MiB for it in half its runs: its leftover's
+  // 100 MiB stayed charged to the runs' cgroup after the leftover was moved out (cgroup v1), and
+  // its free during the next run took as much off that run's growth. The forker now moves to a
+  // fresh cgroup instead.
+  it.runIf(memoryCgroupUsable)("memory a leftover frees during a later run hides none of that run's peak: the forker leaves its cgroup for a fresh one", async () => {
+    // the leftover touches 100 MiB at once, holds it 200 ms (past its program's 100 ms) and frees it
+    const stray = ['sh', '-c', `(${fixture('peak-then-idle')} 100 200 0 &); sleep 0.1`];
+    // two children touch 20 MiB each 300 ms in, and hold it together (a barrier) 300 ms
+    const barrier = mkdtempSync(join(process.env['TMPDIR'] ?? tmpdir(), 'two-children-'));
+    const child = `${fixture('peak-then-idle')} 20 300 0 "$d" 2`;
+    const twoChildren = ['sh', '-c', `sleep 0.3; d=$(mktemp -d ${barrier}/XXXXXX); ${child} & ${child} & wait; rm -rf "$d"`];
+    const server = startProgramServer({ events: ['page-faults'], quiet: true });
+    expect(server).not.toBeNull();
+    const mib = (report: CommandReport): number => (report.memory.peakRssBytes ?? Number.NaN) / 2 ** 20;
+    const peaks: CommandReport[] = [];
+    try {
+      for (let round = 0; round < 3; round++) {
+        const leaves = await (await server!.arm(stray)).run();
+        expect(leaves.warnings.filter((warning) => /left 1 process running after it ended/.test(warning))).toHaveLength(1);
+        peaks.push(await (await server!.arm(twoChildren)).run());
+      }
+      // the last one's leftover still holds its 100 MiB when the server closes
+      await (await server!.arm(stray)).run();
+      await server!.settle();
+    } finally {
+      await server!.close();
+      rmSync(barrier, { recursive: true, force: true });
+    }
+    for (const report of peaks) expect(mib(report), JSON.stringify(peaks.map(mib))).toBeGreaterThanOrEqual(39);
+    // the cgroups the forker left, the one the leftover still ran in too, are gone
+    expect(cgroupsOf(process.pid)).toEqual([]);
+  }, 30_000);
+
   it('a Node program compared: every run, the noise floor\'s too, gets a gate of its own (its GC channel), none is served', async () => {
     const plan = commandAlternatives([`${process.execPath} -e 0`, 'true'], { shell: false, measureOptions: { events: ['page-faults'] } });
     const tree = watchDescendants(process.pid, 5);
