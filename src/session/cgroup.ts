@@ -218,6 +218,11 @@ export function readCgroupNumber(fs: CgroupFs, path: string): number | null {
   }
 }
 
+/** The pids in cgroup `path` (its cgroup.procs, one a line), as written; throws where it cannot be read. */
+function readCgroupPids(fs: CgroupFs, path: string): string[] {
+  return fs.read(join(path, 'cgroup.procs')).split('\n').filter(Boolean);
+}
+
 /**
  * Removes a cgroup made for a run. Busy, a descendant outlived the program: its processes go back
  * to `parent` first, then the cgroup goes; where that fails too it is left, named perfcell-PID-N.
@@ -230,7 +235,7 @@ export function removeCgroup(fs: CgroupFs, parent: string, path: string): void {
     // busy
   }
   try {
-    for (const pid of fs.read(join(path, 'cgroup.procs')).split('\n').filter(Boolean)) {
+    for (const pid of readCgroupPids(fs, path)) {
       try {
         fs.write(join(parent, 'cgroup.procs'), pid);
       } catch {
@@ -249,7 +254,7 @@ export function removeCgroup(fs: CgroupFs, parent: string, path: string): void {
  * left: a process may fork between the listing and its move.
  */
 export async function evictFromCgroup(fs: CgroupFs, parent: string, path: string, keepPid: number): Promise<boolean> {
-  const others = (): string[] => fs.read(join(path, 'cgroup.procs')).split('\n').filter((pid) => pid !== '' && pid !== String(keepPid));
+  const others = (): string[] => readCgroupPids(fs, path).filter((pid) => pid !== String(keepPid));
   for (let tries = 0; tries < 3; tries++) {
     let pids: string[];
     try {
@@ -301,7 +306,7 @@ function handle(fs: CgroupFs, method: CgroupMethod, parent: string, path: string
     usageBytes: () => readBytes(usageFile),
     pids() {
       try {
-        return fs.read(join(path, 'cgroup.procs')).split('\n').filter(Boolean).map(Number);
+        return readCgroupPids(fs, path).map(Number);
       } catch {
         return null;
       }
