@@ -223,6 +223,16 @@ function readCgroupPids(fs: CgroupFs, path: string): string[] {
   return fs.read(join(path, 'cgroup.procs')).split('\n').filter(Boolean);
 }
 
+/** Moves process `pid` into cgroup `path`, off the event loop; false where the kernel refuses. */
+export async function addToCgroup(fs: CgroupFs, path: string, pid: number): Promise<boolean> {
+  try {
+    await fs.writeAsync(join(path, 'cgroup.procs'), String(pid));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Removes a cgroup made for a run. Busy, a descendant outlived the program: its processes go back
  * to `parent` first, then the cgroup goes; where that fails too it is left, named perfcell-PID-N.
@@ -284,14 +294,7 @@ function handle(fs: CgroupFs, method: CgroupMethod, parent: string, path: string
   return {
     method,
     path,
-    async add(pid) {
-      try {
-        await fs.writeAsync(join(path, 'cgroup.procs'), String(pid));
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    add: (pid) => addToCgroup(fs, path, pid),
     removeIfEmpty() {
       if (removed) return true;
       try {

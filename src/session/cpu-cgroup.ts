@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parseMemoryStat as parseCgroupStat } from '../../parsers/memory-stat.ts';
-import { candidateParents, evictFromCgroup, ownCgroupPath, parseCgroupMounts, readCgroupNumber, realCgroupFs, removeCgroup, tryMake, type CgroupFs } from './cgroup.ts';
+import { addToCgroup, candidateParents, evictFromCgroup, ownCgroupPath, parseCgroupMounts, readCgroupNumber, realCgroupFs, removeCgroup, tryMake, type CgroupFs } from './cgroup.ts';
 
 /** Which cgroup interface gave the tree's CPU time. */
 export type CpuCgroupMethod = 'cpuacct-cgroup-v1' | 'cpu-stat-cgroup-v2';
@@ -81,15 +81,7 @@ function handle(fs: CgroupFs, method: CpuCgroupMethod, parent: string | null, pa
   return {
     method,
     path,
-    async add(pid) {
-      if (parent === null) return true;
-      try {
-        await fs.writeAsync(join(path, 'cgroup.procs'), String(pid));
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    add: async (pid) => (parent === null ? true : addToCgroup(fs, path, pid)),
     evict: async (keepPid) => (parent === null ? false : evictFromCgroup(fs, parent, path, keepPid)),
     read() {
       if (method === 'cpuacct-cgroup-v1') {
