@@ -141,16 +141,10 @@ let made = 0;
  * works (not root, no delegation, no memory controller): the caller samples the tree instead.
  */
 export function createMemoryCgroup(fs: CgroupFs = realCgroupFs): MemoryCgroup | null {
-  let mountinfo: string;
-  let procCgroup: string;
-  try {
-    mountinfo = fs.read('/proc/self/mountinfo');
-    procCgroup = fs.read('/proc/self/cgroup');
-  } catch {
-    return null;
-  }
+  const cgroups = readOwnCgroups(fs);
+  if (cgroups === null) return null;
+  const { mounts, procCgroup } = cgroups;
   const name = `perfcell-${process.pid}-${++made}`;
-  const mounts = parseCgroupMounts(mountinfo);
   const v1 = mounts.find((mount) => mount.version === 1 && mount.controllers.includes('memory'));
   if (v1 !== undefined) {
     const own = ownCgroupPath(procCgroup, 'memory');
@@ -168,6 +162,15 @@ export function createMemoryCgroup(fs: CgroupFs = realCgroupFs): MemoryCgroup | 
     }
   }
   return null;
+}
+
+/** The cgroup hierarchies mounted here and this process's /proc/self/cgroup, where a cgroup for a run is made; null where either cannot be read. */
+export function readOwnCgroups(fs: CgroupFs): { readonly mounts: CgroupMount[]; readonly procCgroup: string } | null {
+  try {
+    return { mounts: parseCgroupMounts(fs.read('/proc/self/mountinfo')), procCgroup: fs.read('/proc/self/cgroup') };
+  } catch {
+    return null;
+  }
 }
 
 /** Where a cgroup for a run may go: below this process's own cgroup (`own`), else below the hierarchy's root. */

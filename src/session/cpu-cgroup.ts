@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parseMemoryStat as parseCgroupStat } from '../../parsers/memory-stat.ts';
-import { addToCgroup, candidateParents, evictFromCgroup, ownCgroupPath, parseCgroupMounts, readCgroupNumber, realCgroupFs, removeCgroup, tryMake, type CgroupFs } from './cgroup.ts';
+import { addToCgroup, candidateParents, evictFromCgroup, ownCgroupPath, readCgroupNumber, readOwnCgroups, realCgroupFs, removeCgroup, tryMake, type CgroupFs } from './cgroup.ts';
 
 /** Which cgroup interface gave the tree's CPU time. */
 export type CpuCgroupMethod = 'cpuacct-cgroup-v1' | 'cpu-stat-cgroup-v2';
@@ -54,20 +54,14 @@ export function createCpuCgroup(memoryPath: string | null, fs: CgroupFs = realCg
     if (fs.exists(join(memoryPath, 'cpuacct.usage'))) return handle(fs, 'cpuacct-cgroup-v1', null, memoryPath);
     if (fs.exists(join(memoryPath, 'cpu.stat')) && !fs.exists(join(memoryPath, 'memory.max_usage_in_bytes'))) return handle(fs, 'cpu-stat-cgroup-v2', null, memoryPath);
   }
-  let mountinfo: string;
-  let procCgroup: string;
-  try {
-    mountinfo = fs.read('/proc/self/mountinfo');
-    procCgroup = fs.read('/proc/self/cgroup');
-  } catch {
-    return null;
-  }
+  const cgroups = readOwnCgroups(fs);
+  if (cgroups === null) return null;
   // A hierarchy that holds memory too would move the program out of its memory cgroup: that one
   // (memoryPath) counts CPU itself, above, or it is not the run's (no memory cgroup was made).
-  const v1 = parseCgroupMounts(mountinfo).find((mount) => mount.version === 1 && mount.controllers.includes('cpuacct') && !mount.controllers.includes('memory'));
+  const v1 = cgroups.mounts.find((mount) => mount.version === 1 && mount.controllers.includes('cpuacct') && !mount.controllers.includes('memory'));
   if (v1 === undefined) return null;
   const name = `perfcell-${process.pid}-${++made}`;
-  for (const parent of candidateParents(v1.mountPoint, ownCgroupPath(procCgroup, 'cpuacct'))) {
+  for (const parent of candidateParents(v1.mountPoint, ownCgroupPath(cgroups.procCgroup, 'cpuacct'))) {
     const path = tryMake(fs, parent, name, 'cpuacct.usage');
     if (path !== null) return handle(fs, 'cpuacct-cgroup-v1', parent, path);
   }
