@@ -6,7 +6,7 @@ import { currentLiveListener, type PerfSession } from '../perf/controller.ts';
 import { readCpuTicks } from '../proc/read-proc.ts';
 import type { CpuTicks } from '../../parsers/proc-stat.ts';
 import { createMemoryCgroup, type MemoryCgroup } from './cgroup.ts';
-import { createCpuCgroup, type CpuCgroup } from './cpu-cgroup.ts';
+import { createCpuCgroup, type CpuCgroup, type CpuUsage } from './cpu-cgroup.ts';
 import { monotonicNs } from './clock.ts';
 import { buildPerfCounters, noCounters } from './counters.ts';
 import { describeExecFailure } from './exec-failure.ts';
@@ -19,7 +19,7 @@ import { enableFailureNote, programReport, settleReportedStop, type ArmedProgram
 import { startRunTrace } from './run-trace.ts';
 import { endEarlyServer, startServer, takeEarlyServer } from './serve-process.ts';
 import { watchTreeMemory, type TreeMemory } from './tree-memory.ts';
-import { watchTreeCpu, withUnwaitedCpu, type TreeCpu } from './tree-cpu.ts';
+import { cpuUsageSince, withUnwaitedCpu } from './tree-cpu.ts';
 import { quoteName } from '../render/quote-name.ts';
 
 /** Where a served run's stdin and stdout go, where not /dev/null (the server's own). */
@@ -338,10 +338,9 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           const tree = cgroup === null || !counted ? null : runView(cgroup);
           const treeMemory = watchTreeMemory(pid, () => tree, { moving: Promise.resolve(true), sampled: counted });
           treeMemory.takeBaseline();
-          const cpuView = cpuCgroup === null || !counted ? null : runCpuView(cpuCgroup);
-          const treeCpu = watchTreeCpu(pid, () => cpuView, { moving: Promise.resolve(true) });
-          treeCpu.start();
-          return { treeMemory, treeCpu, cpuBefore: readCpuTicks() };
+          // a counted run reads the runs' CPU cgroup before and after it (no cgroup of its own: none moved into, none removed)
+          const treeCpu = counted ? cpuCgroup : null;
+          return { treeMemory, treeCpu, treeCpuBefore: treeCpu?.read() ?? null, cpuBefore: readCpuTicks() };
         };
         // (typed so: TypeScript would take it for null after the callback that sets it)
         let starting = null as RunStart | null;
@@ -361,7 +360,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           }
           // no window (a warm-up, no perf), or perf failed before its enable went out
           starting ??= readStart();
-          const { treeMemory, treeCpu, cpuBefore } = starting;
+          const { treeMemory, treeCpu, treeCpuBefore, cpuBefore } = starting;
           await treeMemory.ready;
           treeMemory.start(monotonicNs());
           const stop = interruption();
@@ -387,7 +386,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
           // seen where it is awaited below; should a throw come first, it is not left unhandled)
           const disabling = session?.disable() ?? Promise.resolve();
           disabling.catch(() => undefined);
-          const treeCpuUsage = treeCpu.finish();
+          const treeCpuUsage = cpuUsageSince(treeCpuBefore, treeCpu?.read() ?? null);
           const cpuAfter = readCpuTicks();
           state = 'done';
           const result = resultLine === undefined ? null : (JSON.parse(resultLine) as ReaperResult);
@@ -458,7 +457,6 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
         } finally {
           reopen();
           starting?.treeMemory.dispose();
-          starting?.treeCpu.dispose();
           stopForwarding();
         }
       },
@@ -592,7 +590,9 @@ interface QueuedAnswer {
 /** What a run reads before its program's release. */
 interface RunStart {
   readonly treeMemory: TreeMemory;
-  readonly treeCpu: TreeCpu;
+  /** The runs' CPU cgroup where this run's CPU is read from it (a counted run's); its charge at the start. */
+  readonly treeCpu: CpuCgroup | null;
+  readonly treeCpuBefore: CpuUsage | null;
   readonly cpuBefore: CpuTicks[];
 }
 
@@ -617,19 +617,6 @@ function runView(cgroup: MemoryCgroup): MemoryCgroup | null {
     // the runs' cgroup outlives each run: close() removes it
     remove: () => undefined,
     removeIfEmpty: () => false,
-  };
-}
-
-/** One run's view of the runs' CPU cgroup: read around the run (tree-cpu.ts), moved into and removed by no run. */
-function runCpuView(cgroup: CpuCgroup): CpuCgroup {
-  return {
-    method: cgroup.method,
-    path: cgroup.path,
-    add: async () => true,
-    read: () => cgroup.read(),
-    evict: async () => false,
-    // the runs' cgroup outlives each run: close() removes it
-    remove: () => undefined,
   };
 }
 

@@ -54,9 +54,7 @@ export function watchTreeCpu(pid: number, make: () => CpuCgroup | null, placemen
       const done = cgroup;
       cgroup = null;
       if (done !== null) afterReport(() => done.remove());
-      if (before === null || after === null) return null;
-      const since = (end: number | null, start: number | null): number | null => (end === null || start === null ? null : Math.max(0, end - start));
-      return { usageNs: Math.max(0, after.usageNs - before.usageNs), userNs: since(after.userNs, before.userNs), systemNs: since(after.systemNs, before.systemNs) };
+      return cpuUsageSince(before, after);
     },
     dispose() {
       isDisposed = true;
@@ -66,6 +64,13 @@ export function watchTreeCpu(pid: number, make: () => CpuCgroup | null, placemen
       if (current !== null) void ready.then(() => current.remove());
     },
   };
+}
+
+/** The CPU charged between two readings of a cgroup, ns, none below 0; null where either is missing. */
+export function cpuUsageSince(before: CpuUsage | null, after: CpuUsage | null): CpuUsage | null {
+  if (before === null || after === null) return null;
+  const since = (end: number | null, start: number | null): number | null => (end === null || start === null ? null : Math.max(0, end - start));
+  return { usageNs: Math.max(0, after.usageNs - before.usageNs), userNs: since(after.userNs, before.userNs), systemNs: since(after.systemNs, before.systemNs) };
 }
 
 /**
