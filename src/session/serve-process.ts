@@ -47,10 +47,7 @@ export function spawnServer(helper: string): ServerProcess {
 }
 
 /** A server started before compare's options were parsed, running its warm-ups (startEarlyWarmups). */
-export interface EarlyServer {
-  readonly process: ServerProcess;
-  readonly cgroup: MemoryCgroup | null;
-  readonly cpuCgroup: CpuCgroup | null;
+export interface EarlyServer extends StartedServer {
   /** The warm-up runs sent, in order, whose answers are not read yet. */
   readonly queued: Array<QueuedWarmup>;
 }
