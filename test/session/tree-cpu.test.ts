@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { createCpuCgroup } from '../../src/session/cpu-cgroup.ts';
-import { parseMemoryStat } from '../../parsers/memory-stat.ts';
 import type { CgroupFs } from '../../src/session/cgroup.ts';
 import { withUnwaitedCpu } from '../../src/session/tree-cpu.ts';
 
@@ -75,10 +74,6 @@ describe('the CPU cgroup of a run', () => {
 
     const shared = createCpuCgroup('/m', fakeFs({ '/m/cpuacct.usage': '0', '/m/cgroup.procs': '10\n11\n' }))!;
     expect(await shared.evict(11)).toBe(false);
-  });
-
-  it('reads cpu.stat as memory.stat is read (one name and number a line)', () => {
-    expect(parseMemoryStat('usage_usec 1200\nuser_usec 1000\nsystem_usec 200\n')).toEqual({ usage_usec: 1200, user_usec: 1000, system_usec: 200 });
   });
 });
 
