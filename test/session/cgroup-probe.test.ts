@@ -1,37 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CgroupFs } from '../../src/session/cgroup.ts';
 import { probeTreeCgroups } from '../../src/session/cgroup-probe.ts';
-
-/**
- * A cgroup file system of `files` (path → text); mkdir makes a folder with the files `made` names
- * for the hierarchy it is in (its mount point → file names), or throws EACCES where `denied`.
- */
-function fakeFs(files: Record<string, string>, made: Readonly<Record<string, readonly string[]>>, denied = false): CgroupFs & { readonly dirs: string[]; readonly madeCount: () => number } {
-  const dirs: string[] = [];
-  let count = 0;
-  return {
-    dirs,
-    madeCount: () => count,
-    read: (path) => {
-      const text = files[path];
-      if (text === undefined) throw new Error(`ENOENT ${path}`);
-      return text;
-    },
-    write: () => undefined,
-    writeAsync: async () => undefined,
-    mkdir: (path) => {
-      if (denied) throw Object.assign(new Error(`EACCES ${path}`), { code: 'EACCES' });
-      count += 1;
-      dirs.push(path);
-      const [, names = []] = Object.entries(made).find(([mount]) => path.startsWith(`${mount}/`)) ?? [];
-      for (const name of names) files[`${path}/${name}`] = '0';
-    },
-    rmdir: (path) => {
-      dirs.splice(dirs.indexOf(path), 1);
-    },
-    exists: (path) => files[path] !== undefined,
-  };
-}
+import { fakeCgroupFs as fakeFs } from '../support/fake-cgroup-fs.ts';
 
 const v1Mounts = '33 31 0:30 / /sys/fs/cgroup/cpuacct rw,relatime - cgroup cgroup rw,cpuacct\n35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n';
 const v1Files = { '/sys/fs/cgroup/memory': ['memory.max_usage_in_bytes', 'memory.usage_in_bytes'], '/sys/fs/cgroup/cpuacct': ['cpuacct.usage'] };

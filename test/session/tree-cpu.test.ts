@@ -2,35 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { createCpuCgroup } from '../../src/session/cpu-cgroup.ts';
 import type { CgroupFs } from '../../src/session/cgroup.ts';
 import { withUnwaitedCpu } from '../../src/session/tree-cpu.ts';
+import { fakeCgroupFs as fakeFs } from '../support/fake-cgroup-fs.ts';
 
-/** A cgroup file system of `files` (path → text); mkdir makes a folder whose files are `made`. */
-function fakeFs(files: Record<string, string>, made: readonly string[] = []): CgroupFs & { readonly dirs: string[] } {
-  const dirs: string[] = [];
-  return {
-    dirs,
-    read: (path) => {
-      const text = files[path];
-      if (text === undefined) throw new Error(`ENOENT ${path}`);
-      return text;
-    },
-    write: () => undefined,
-    writeAsync: async () => undefined,
-    mkdir: (path) => {
-      dirs.push(path);
-      for (const name of made) files[`${path}/${name}`] = '0';
-    },
-    rmdir: (path) => {
-      dirs.splice(dirs.indexOf(path), 1);
-    },
-    exists: (path) => files[path] !== undefined,
-  };
-}
-
+/** mkdir anywhere below /sys/fs/cgroup makes a cpuacct cgroup. */
+const cpuacctFiles = { '/sys/fs/cgroup': ['cpuacct.usage'] };
 const v1Mounts = '33 31 0:30 / /sys/fs/cgroup/cpuacct rw,relatime - cgroup cgroup rw,cpuacct\n35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n';
 
 describe('the CPU cgroup of a run', () => {
   it('makes one in the cgroup v1 cpuacct hierarchy, below its own cgroup, where memory is mounted apart', () => {
-    const fs = fakeFs({ '/proc/self/mountinfo': v1Mounts, '/proc/self/cgroup': '2:cpuacct:/mine\n4:memory:/m\n' }, ['cpuacct.usage']);
+    const fs = fakeFs({ '/proc/self/mountinfo': v1Mounts, '/proc/self/cgroup': '2:cpuacct:/mine\n4:memory:/m\n' }, cpuacctFiles);
     const cgroup = createCpuCgroup('/sys/fs/cgroup/memory/m/perfcell-1-1', fs);
     expect(cgroup?.method).toBe('cpuacct-cgroup-v1');
     expect(cgroup?.path).toMatch(/^\/sys\/fs\/cgroup\/cpuacct\/mine\/perfcell-\d+-\d+$/);
@@ -49,8 +29,8 @@ describe('the CPU cgroup of a run', () => {
   });
 
   it('is none where there is no cpuacct hierarchy, or it holds memory too (a move there would take the program out of its memory cgroup)', () => {
-    expect(createCpuCgroup(null, fakeFs({ '/proc/self/mountinfo': '35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n', '/proc/self/cgroup': '' }, ['cpuacct.usage']))).toBeNull();
-    expect(createCpuCgroup(null, fakeFs({ '/proc/self/mountinfo': '35 31 0:32 / /sys/fs/cgroup/x rw - cgroup cgroup rw,memory,cpuacct\n', '/proc/self/cgroup': '' }, ['cpuacct.usage']))).toBeNull();
+    expect(createCpuCgroup(null, fakeFs({ '/proc/self/mountinfo': '35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n', '/proc/self/cgroup': '' }, cpuacctFiles))).toBeNull();
+    expect(createCpuCgroup(null, fakeFs({ '/proc/self/mountinfo': '35 31 0:32 / /sys/fs/cgroup/x rw - cgroup cgroup rw,memory,cpuacct\n', '/proc/self/cgroup': '' }, cpuacctFiles))).toBeNull();
   });
 
   it("moves what a run left running back to the parent, the forker staying (compare's served runs); a cgroup shared with the memory one moves nothing", async () => {
@@ -58,7 +38,7 @@ describe('the CPU cgroup of a run', () => {
     let procsFile = '';
     const moved: string[] = [];
     const fs: CgroupFs = {
-      ...fakeFs(files, ['cpuacct.usage']),
+      ...fakeFs(files, cpuacctFiles),
       // the kernel's move: the pid leaves the cgroup's list
       writeAsync: async (path, pid) => {
         moved.push(`${path} ${pid}`);

@@ -1,0 +1,33 @@
+import type { CgroupFs } from '../../src/session/cgroup.ts';
+
+/**
+ * A cgroup file system of `files` (path → text); mkdir makes a folder with the files `made` names
+ * for the hierarchy it is in (its mount point → file names), or throws EACCES where `denied`.
+ * `dirs`: the folders made and not removed; `madeCount`: how many were made.
+ */
+export function fakeCgroupFs(files: Record<string, string>, made: Readonly<Record<string, readonly string[]>> = {}, denied = false): CgroupFs & { readonly dirs: string[]; readonly madeCount: () => number } {
+  const dirs: string[] = [];
+  let count = 0;
+  return {
+    dirs,
+    madeCount: () => count,
+    read: (path) => {
+      const text = files[path];
+      if (text === undefined) throw new Error(`ENOENT ${path}`);
+      return text;
+    },
+    write: () => undefined,
+    writeAsync: async () => undefined,
+    mkdir: (path) => {
+      if (denied) throw Object.assign(new Error(`EACCES ${path}`), { code: 'EACCES' });
+      count += 1;
+      dirs.push(path);
+      const [, names = []] = Object.entries(made).find(([mount]) => path.startsWith(`${mount}/`)) ?? [];
+      for (const name of names) files[`${path}/${name}`] = '0';
+    },
+    rmdir: (path) => {
+      dirs.splice(dirs.indexOf(path), 1);
+    },
+    exists: (path) => files[path] !== undefined,
+  };
+}
