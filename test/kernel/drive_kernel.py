@@ -232,6 +232,19 @@ def heartbeat(km):
         socket.close()
 
 
+def outputs_until_idle(kc, msg_id):
+    """The outputs of the cell msg_id sent, in order, read from iopub until it is idle."""
+    outputs = []
+    while True:
+        msg = kc.get_iopub_msg(timeout=TIMEOUT_S)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return outputs
+        if msg["msg_type"] != "status":
+            outputs.append({"type": msg["msg_type"], "content": msg["content"]})
+
+
 def scenario_interrupt(km, kc):
     msg_id = kc.execute("let spins = 0; while (true) { spins++ }")
     time.sleep(1.0)
@@ -242,15 +255,7 @@ def scenario_interrupt(km, kc):
     reply = kc.get_shell_msg(timeout=TIMEOUT_S)
     while reply["parent_header"].get("msg_id") != msg_id:
         reply = kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
-    outputs = []
-    while True:
-        msg = kc.get_iopub_msg(timeout=TIMEOUT_S)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            break
-        if msg["msg_type"] != "status":
-            outputs.append({"type": msg["msg_type"], "content": msg["content"]})
+    outputs = outputs_until_idle(kc, msg_id)
     after = summary(*run_cell(kc, "spins > 0 ? 'spun and went on' : 'never spun'"))
     # An awaiting cell is interrupted too (node:repl's Ctrl-C path for top-level await).
     msg_id = kc.execute("await new Promise(() => {})")
@@ -268,15 +273,7 @@ def interrupted_cell(km, kc, code, wait_s):
     msg_id = kc.execute(code)
     time.sleep(wait_s)
     km.interrupt_kernel()
-    outputs = []
-    while True:
-        msg = kc.get_iopub_msg(timeout=TIMEOUT_S)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            break
-        if msg["msg_type"] != "status":
-            outputs.append({"type": msg["msg_type"], "content": msg["content"]})
+    outputs = outputs_until_idle(kc, msg_id)
     return summary(shell_reply(kc, msg_id), outputs)
 
 
