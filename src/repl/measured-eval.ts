@@ -67,6 +67,12 @@ export interface ReplMeasurement {
   readonly commandNumber: number;
   /** Whether a command's synchronous part is over and it waits on a top-level await (a Ctrl-C ends that wait). */
   readonly awaiting: boolean;
+  /**
+   * Whether a command interrupted by Ctrl-C waits for a perfcell.timeit or perfcell.compare to end
+   * before its report and prompt: the timing's text then has its place, where the line's value
+   * would have been. Not at an idle prompt, whose Ctrl-C stops a timing no line awaits.
+   */
+  readonly isWaitingForTiming: boolean;
   /** Turns reporting on; false when it already was. */
   start(): boolean;
   stop(): boolean;
@@ -119,6 +125,8 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
   const typing = options.oneTickingPerf === true && sharedPerfWanted() ? createTypingPerf(pid) : null;
   const slot = createWindowSlot(pid, options.measure ?? {}, options.prepare, typing);
   let reporting = options.reporting ?? true;
+  /** Interrupted commands whose report waits for a timing's end (startEnding). */
+  let waitingForTiming = 0;
   let commandNumber = 1;
   let active: Command | null = null;
   let closed = false;
@@ -379,7 +387,10 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
               options.onProblem(`perfcell could not finish this command's report: ${error instanceof Error ? error.message : String(error)}`);
             },
           );
-    command.ending = isInterrupted ? Promise.all([reported, timingShown()]).then(() => undefined) : reported;
+    if (isInterrupted) {
+      waitingForTiming++;
+      command.ending = Promise.all([reported, timingShown()]).then(() => void waitingForTiming--);
+    } else command.ending = reported;
     // window.end() has told the relay to erase its line; a throw or Ctrl-C is printed right after
     // this, so the line is cleared here as well.
     if (wasLive) process.stderr.write('\r\x1b[K');
@@ -521,6 +532,9 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     },
     get awaiting() {
       return active?.phase === 'running' && active.awaits === true;
+    },
+    get isWaitingForTiming() {
+      return waitingForTiming > 0;
     },
     start() {
       if (reporting) return false;

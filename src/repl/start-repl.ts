@@ -180,8 +180,12 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
     start: () => void measurement.start(),
     stop: () => void measurement.stop(),
     // a timeit or compare of a line Ctrl-C interrupts stops with it, and what it measured is printed
-    // where the line's value would have been, before the line's report and the next prompt
-    ...createScopeTools(() => measurement.measure, undefined, interruptsOf(server), (text) => void sessionOutput.write(`${text}\n`)),
+    // where the line's value would have been, before the line's report and the next prompt; one no
+    // line awaits (stopped by a Ctrl-C at the prompt) is its caller's value, as any, and was printed
+    // after the prompt and again where the caller showed it
+    ...createScopeTools(() => measurement.measure, undefined, interruptsOf(server), (text) => {
+      if (measurement.isWaitingForTiming) sessionOutput.write(`${text}\n`);
+    }),
   };
   const exposeApi = (context: object): void => {
     Object.defineProperty(context, 'perfcell', { value: api, configurable: true, writable: true, enumerable: false });

@@ -52,4 +52,20 @@ describe('perfcell repl: Ctrl-C while a line awaits a timing', () => {
     // a's fourth run was measured before the Ctrl-C (its first call is compare's check for a promise)
     expect(Number(/; (\d+) runs × 1 call/.exec(lines[first]!)?.[1])).toBeGreaterThanOrEqual(4);
   });
+
+  it.concurrent('leaves a timing no line awaits, stopped by Ctrl-C at the prompt, to its caller', { timeout: 60_000 }, async ({ expect, onTestFinished }) => {
+    // printed where the line's value would have been, it came after the idle prompt, and again
+    // where the caller awaited it (a review)
+    const repl = await startTestPtyRepl({ expect, onTestFinished }, ['repl']);
+    await repl.send('globalThis.calls = 0');
+    const from = repl.text().length;
+    repl.write(`p = perfcell.timeit(() => { ${SPIN} ${MARK} }, { runs: 1000, loops: 1, warmup: 0 })\r`);
+    await repl.waitFor(/called five times/, from);
+    repl.write('\x03');
+    await repl.waitFor(/To exit, press Ctrl\+C again/, from);
+    repl.write('await p\r');
+    const text = await repl.waitFor(/In \[3\] used[\s\S]*In \[4\]: $/, from);
+    expect(text.match(/warning: interrupted after \d+ of 1000 runs/g), text).toHaveLength(1);
+    expect(text.indexOf('await p'), text).toBeLessThan(text.indexOf('warning: interrupted after'));
+  });
 });
