@@ -6,6 +6,7 @@ import { createMemoryCgroup, type MemoryCgroup } from './cgroup.ts';
 import { createCpuCgroup, type CpuCgroup } from './cpu-cgroup.ts';
 import { findExecHelper } from './exec-helper.ts';
 import { holdEventLoop } from '../proc/child-processes.ts';
+import { isIgnoredSignal } from './ignored-signals.ts';
 
 /**
  * The exec gate of `perfcell run`, spawned first thing, before perfcell has parsed its options or
@@ -60,6 +61,8 @@ export function armEarlyGate(perf: boolean): void {
   // Until a run takes it, it keeps nothing alive: a usage error ends perfcell, and the gate reads EOF and exits.
   gate.unref();
   holdEventLoop(gate.stdio.slice(3), false);
+  // before the cgroups are made: until a signal has a listener, its default action ends perfcell at once
+  stopUntakenOnSignals();
   const cgroup = createMemoryCgroup();
   const cpuCgroup = createCpuCgroup(cgroup?.path ?? null);
   // "ready PID", the gate's first line, is this module's: the gate has forked its perf launcher and
@@ -117,6 +120,7 @@ function discardUntaken(): void {
  * zombie (the exit hook's SIGKILL left all three to init to reap).
  */
 export async function discardEarlyGate(graceMs = 1000): Promise<void> {
+  dropStopListeners();
   const untaken = waiting;
   if (untaken === null) return;
   waiting = null;
@@ -134,8 +138,41 @@ export async function discardEarlyGate(graceMs = 1000): Promise<void> {
   for (let attempt = 0; attempt < 50 && !untaken.cgroup.removeIfEmpty(); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 1));
 }
 
+const STOPS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * A Ctrl-C, SIGTERM or SIGHUP before the run holds the signals (interruption.ts), while perfcell
+ * still loads: Node's default action ended perfcell at once, without a word, its exit hooks unrun,
+ * so the gate's cgroups stayed behind (perfcell-PID-N, empty). The untaken gate is now discarded
+ * as at a usage error, the stop said, and perfcell ends by the signal. Only where nothing else
+ * listens (`run -r N` arms a gate a run, under the run's own hold) and not for a signal perfcell
+ * was started with ignored (nohup's SIGHUP).
+ */
+function stopUntakenOnSignals(): void {
+  for (const signal of STOPS) {
+    if (isIgnoredSignal(signal) || process.listenerCount(signal) > 0) continue;
+    process.once(signal, stopUntaken);
+  }
+}
+
+function dropStopListeners(): void {
+  for (const signal of STOPS) process.off(signal, stopUntaken);
+}
+
+function stopUntaken(signal: NodeJS.Signals): void {
+  dropStopListeners();
+  // the run holds the signals already: it stops, and takes or discards the gate, itself
+  if (process.listenerCount(signal) > 0) return;
+  // synchronously, as at exit: no later turn of the loop lets the run start meanwhile
+  discardUntaken();
+  process.stderr.write(`error: interrupted by ${signal}\n`);
+  // no listener left: Node gives the signal back to its default action, which ends perfcell
+  process.kill(process.pid, signal);
+}
+
 /** The early gate, once (a second run spawns its own); null where none was armed. */
 export function takeEarlyGate(): EarlyGate | null {
+  dropStopListeners();
   const taken = waiting;
   waiting = null;
   if (taken === null) return null;
