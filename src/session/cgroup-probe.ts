@@ -1,6 +1,6 @@
 import { createMemoryCgroup, realCgroupFs, type CgroupFs, type CgroupMethod } from './cgroup.ts';
 import { createCpuCgroup, type CpuCgroupMethod } from './cpu-cgroup.ts';
-import { isIgnoredSignal } from './ignored-signals.ts';
+import { endBySignal, listenForStopsBeforeHold } from './stops-before-hold.ts';
 
 /** Which cgroups a run can make here for its program's tree (`perfcell doctor`). */
 export interface TreeCgroups {
@@ -24,27 +24,15 @@ export function probeTreeCgroups(fs: CgroupFs = realCgroupFs): TreeCgroups {
   return { memory: memory?.method ?? null, cpu: cpu?.method ?? null };
 }
 
-const STOPS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-
 /**
- * A Ctrl-C, SIGTERM or SIGHUP while the probe's cgroups exist: with no listener, the signal's
- * default action ended perfcell doctor between their mkdir and rmdir, without a word, and both
- * stayed behind (perfcell-PID-1 in the memory and cpuacct hierarchies). A listener now holds such
- * a signal until the probe is done, which is synchronous; it is heard once the loop turns, said,
- * and ends perfcell by its default action, as it would have. The listener stays `lingerMs` after
- * the probe, which a signal sent during it, handed over late, still finds. Only for a signal
- * nothing else listens for, and not one perfcell was started with ignored (nohup's SIGHUP).
+ * A Ctrl-C, SIGTERM or SIGHUP while the probe's cgroups exist: doctor listened for none, so the
+ * signal's default action ended it between their mkdir and rmdir, and both stayed behind. The
+ * probe is synchronous: a signal is heard once the loop turns, said, and ends doctor by its
+ * default action (stops-before-hold.ts). The listener stays `lingerMs` after the probe, which a
+ * signal sent during it, handed over late, still finds.
  */
 function deferStopsPastProbe(lingerMs = 50): void {
-  const held = STOPS.filter((signal) => !isIgnoredSignal(signal) && process.listenerCount(signal) === 0);
-  const release = (): void => {
-    for (const signal of held) process.off(signal, onStop);
-  };
-  const onStop = (signal: NodeJS.Signals): void => {
-    release();
-    process.stderr.write(`error: interrupted by ${signal}\n`);
-    process.kill(process.pid, signal);
-  };
-  for (const signal of held) process.on(signal, onStop);
-  setTimeout(release, lingerMs).unref();
+  // the stop is the probe's to say even where a perf check of doctor's holds the signals meanwhile
+  const stopListening = listenForStopsBeforeHold(endBySignal, { yieldToHold: false });
+  setTimeout(stopListening, lingerMs).unref();
 }

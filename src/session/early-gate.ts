@@ -6,7 +6,7 @@ import { createMemoryCgroup, type MemoryCgroup } from './cgroup.ts';
 import { createCpuCgroup, type CpuCgroup } from './cpu-cgroup.ts';
 import { findExecHelper } from './exec-helper.ts';
 import { holdEventLoop } from '../proc/child-processes.ts';
-import { isIgnoredSignal } from './ignored-signals.ts';
+import { endBySignal, listenForStopsBeforeHold } from './stops-before-hold.ts';
 
 /**
  * The exec gate of `perfcell run`, spawned first thing, before perfcell has parsed its options or
@@ -138,36 +138,20 @@ export async function discardEarlyGate(graceMs = 1000): Promise<void> {
   for (let attempt = 0; attempt < 50 && !untaken.cgroup.removeIfEmpty(); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 1));
 }
 
-const STOPS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** Stops listening for a stop before the run holds the signals (stops-before-hold.ts); nothing until armed. */
+let dropStopListeners: () => void = () => undefined;
 
 /**
- * A Ctrl-C, SIGTERM or SIGHUP before the run holds the signals (interruption.ts), while perfcell
- * still loads: Node's default action ended perfcell at once, without a word, its exit hooks unrun,
- * so the gate's cgroups stayed behind (perfcell-PID-N, empty). The untaken gate is now discarded
- * as at a usage error, the stop said, and perfcell ends by the signal. Only where nothing else
- * listens (`run -r N` arms a gate a run, under the run's own hold) and not for a signal perfcell
- * was started with ignored (nohup's SIGHUP).
+ * A Ctrl-C, SIGTERM or SIGHUP while perfcell still loads, the gate's cgroups made: the untaken gate
+ * is discarded as at a usage error, synchronously (no later turn of the loop lets the run start
+ * meanwhile), and perfcell ends by the signal (stops-before-hold.ts). `run -r N` arms a gate a
+ * run, under the run's own hold: nothing is listened for then.
  */
 function stopUntakenOnSignals(): void {
-  for (const signal of STOPS) {
-    if (isIgnoredSignal(signal) || process.listenerCount(signal) > 0) continue;
-    process.once(signal, stopUntaken);
-  }
-}
-
-function dropStopListeners(): void {
-  for (const signal of STOPS) process.off(signal, stopUntaken);
-}
-
-function stopUntaken(signal: NodeJS.Signals): void {
-  dropStopListeners();
-  // the run holds the signals already: it stops, and takes or discards the gate, itself
-  if (process.listenerCount(signal) > 0) return;
-  // synchronously, as at exit: no later turn of the loop lets the run start meanwhile
-  discardUntaken();
-  process.stderr.write(`error: interrupted by ${signal}\n`);
-  // no listener left: Node gives the signal back to its default action, which ends perfcell
-  process.kill(process.pid, signal);
+  dropStopListeners = listenForStopsBeforeHold((signal) => {
+    discardUntaken();
+    endBySignal(signal);
+  });
 }
 
 /** The early gate, once (a second run spawns its own); null where none was armed. */

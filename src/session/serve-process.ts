@@ -7,7 +7,7 @@ import { sharedPerfWanted } from '../perf/shared-perf-wanted.ts';
 import { createMemoryCgroup, type MemoryCgroup } from './cgroup.ts';
 import { createCpuCgroup, type CpuCgroup } from './cpu-cgroup.ts';
 import { findNativeHelper } from './exec-helper.ts';
-import { isIgnoredSignal } from './ignored-signals.ts';
+import { endBySignal, listenForStopsBeforeHold } from './stops-before-hold.ts';
 import { readGateLines } from './gate-lines.ts';
 import { environmentFields, fieldsRequest } from './request-fields.ts';
 
@@ -115,35 +115,23 @@ export function startServer(): StartedServer | null {
   return { process: spawnServer(helper), cgroup, cpuCgroup: createCpuCgroup(cgroup?.path ?? null) };
 }
 
-const STOPS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** Stops listening for a stop before compare holds the signals (stops-before-hold.ts); nothing until armed. */
+let dropStopListeners: () => void = () => undefined;
 
 /**
- * A Ctrl-C, SIGTERM or SIGHUP before compare holds the signals (interruption.ts), while perfcell
- * still loads: Node's default action ended perfcell at once, without a word, so the early server's
- * cgroups stayed behind (perfcell-PID-1). The untaken server is now ended as at a usage error (its
- * warm-ups stopped, its cgroups removed), the stop said, and perfcell ends by the signal. Only where
- * nothing else listens for it, and not for a signal perfcell was started with ignored (nohup's SIGHUP).
+ * A Ctrl-C, SIGTERM or SIGHUP while perfcell still loads, the early server's cgroups made: the
+ * untaken server is ended as at a usage error (its warm-ups stopped, its cgroups removed), and
+ * perfcell ends by the signal (stops-before-hold.ts).
  */
 function stopEarlyServerOnSignals(): void {
-  for (const signal of STOPS) {
-    if (isIgnoredSignal(signal) || process.listenerCount(signal) > 0) continue;
-    process.once(signal, stopEarlyServer);
-  }
-}
-
-function dropStopListeners(): void {
-  for (const signal of STOPS) process.off(signal, stopEarlyServer);
-}
-
-function stopEarlyServer(signal: NodeJS.Signals): void {
-  dropStopListeners();
-  // compare holds the signals already: it stops, and takes or ends the server, itself
-  if (process.listenerCount(signal) > 0) return;
-  void discardEarlyWarmups().then(() => {
-    // where compare has begun to hold them meanwhile, the signal is its to handle and to say
-    if (process.listenerCount(signal) === 0) process.stderr.write(`error: interrupted by ${signal}\n`);
-    process.kill(process.pid, signal);
-  });
+  dropStopListeners = listenForStopsBeforeHold(
+    (signal) =>
+      void discardEarlyWarmups().then(() => {
+        // where compare has begun to hold them meanwhile, the signal is its to handle and to say
+        if (process.listenerCount(signal) === 0) endBySignal(signal);
+        else process.kill(process.pid, signal);
+      }),
+  );
 }
 
 /** The server startEarlyWarmups started, for startProgramServer to take; null where none was. */
