@@ -82,17 +82,25 @@ interface Pending {
  */
 export function createCellEngine(options: CellEngineOptions): CellEngine {
   exposeGc();
-  // process.exit(n) in a cell ends the cell, not the kernel, as IPython takes sys.exit(): a real
-  // exit aborted the kernel (its ZeroMQ sockets still open: "terminate called after throwing an
-  // instance of 'Napi::Error'"), with no reply, so Jupyter only saw it die.
-  const realExit = process.exit;
-  const cellExit = ((code?: number | string | null) => {
-    throw new Error(`process.exit(${code ?? ''}) in a cell: the kernel goes on (restart the kernel to start afresh)`);
-  }) as typeof process.exit;
-  process.exit = cellExit;
   // What node:repl prints: a cell's own throw is its outcome; anything printed while no cell runs
   // (a timer of an earlier cell throwing, an unhandled rejection) goes to onStrayOutput.
   let pending: Pending | null = null;
+  // process.exit(n) in a cell ends the cell, not the kernel, as IPython takes sys.exit() (it shows
+  // `SystemExit: n` and keeps the kernel and its state): a real exit aborted the kernel (its ZeroMQ
+  // sockets still open: "terminate called after throwing an instance of 'Napi::Error'"), with no
+  // reply, so Jupyter only saw it die; and a kernel that exited on purpose would lose every
+  // variable of the notebook for what is often a script's habit. The throw stops the cell like any
+  // other, so its output and its report (perf stopped as for a throw) go out as usual. The same
+  // throw in a timer or callback while no cell runs is shown as such a throw is (stderr).
+  const realExit = process.exit;
+  const cellExit = ((code?: number | string | null) => {
+    const isInCell = pending !== null && pending.outcome === null && pending.thrown === null;
+    const error = new Error(exitMessage(code, process.exitCode, isInCell));
+    // The stack starts where exit was called (the cell's line, a library's, a timer's), not in this hook.
+    Error.captureStackTrace(error, cellExit);
+    throw error;
+  }) as typeof process.exit;
+  process.exit = cellExit;
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       // Once a cell's outcome is known, what follows is not its own (a timer firing before its report is out).
@@ -268,4 +276,15 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
       server.close();
     },
   };
+}
+
+/**
+ * The error a cell's process.exit() throws: the call as made, the exit code Node would have used
+ * where the call names none (process.exitCode), and that the kernel goes on.
+ * @example exitMessage(undefined, 3, true) // 'process.exit() with process.exitCode 3 in a cell: the kernel goes on (restart the kernel to start afresh)'
+ */
+export function exitMessage(code: number | string | null | undefined, exitCode: number | string | null | undefined, isInCell: boolean): string {
+  const fromExitCode = code == null && exitCode != null ? ` with process.exitCode ${exitCode}` : '';
+  const where = isInCell ? 'in a cell' : 'outside a cell (a timer or callback)';
+  return `process.exit(${code ?? ''})${fromExitCode} ${where}: the kernel goes on (restart the kernel to start afresh)`;
 }

@@ -162,9 +162,26 @@ def scenario_gc(km, kc):
 
 def scenario_exit(km, kc):
     # process.exit in a cell: an error under the cell, and the kernel goes on
+    pid = km.provisioner.process.pid
     exited = summary(*run_cell(kc, "console.log('bye'); process.exit(2)"))
     after = summary(*run_cell(kc, "21 * 2"))
-    emit("exit", exited=exited, after=after, alive=km.is_alive())
+    # a cell that touches 5,000 fresh pages (as scenario_oneperf's) and exits: its report counts them
+    touched = summary(*run_cell(kc, "var exitPages = new Float64Array(9216 * 512); for (let page = 0; page < 5000; page++) exitPages[page * 512] = 1; process.exit(0)"))
+    perfs_after_touched = perfs_counting(pid)
+    coded = summary(*run_cell(kc, "process.exitCode = 3; process.exit()"))
+    # a timer's exit once its cell has ended: the kernel's stderr, as a timer's throw is
+    scheduled = summary(*run_cell(kc, "setTimeout(() => process.exit(5), 50); 'scheduled'"))
+    late = []
+    try:
+        while True:
+            msg = kc.get_iopub_msg(timeout=1.0)
+            if msg["msg_type"] == "stream":
+                late.append(msg["content"]["text"])
+    except Exception:
+        pass
+    after_timer = summary(*run_cell(kc, "'still here'"))
+    emit("exit", exited=exited, after=after, touched=touched, perfs_after_touched=perfs_after_touched, coded=coded,
+         scheduled=scheduled, late_stderr="".join(late), after_timer=after_timer, alive=km.is_alive())
 
 
 def scenario_rerun(km, kc):

@@ -203,14 +203,35 @@ describe.skipIf(jupyterMissing !== null).concurrent('perfcell kernel driven by j
 
   it('takes process.exit(2) in a cell as that cell\'s error, and goes on', async ({ expect }) => {
     // before: the kernel aborted (its sockets open at exit), with no reply to the cell
-    const { exit } = await drive('exit');
+    const { exit, _pids } = await drive('exit');
     const exited = exit!['exited'] as CellSummary;
     expect(exited).toMatchObject({ status: 'error', ename: 'Error' });
     const error = exited.outputs.find((output) => output.type === 'error')?.content;
     expect(error?.['evalue']).toMatch(/^process\.exit\(2\) in a cell: the kernel goes on/);
     expect(exited.outputs.find((output) => output.type === 'stream')?.content['text']).toBe('bye\n');
     expect((exit!['after'] as CellSummary).outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': '42' });
+    // A cell that touched memory and exited gets its report as a throwing cell does: 5,000 fresh
+    // pages counted, and the kernel's one perf stopped after it as after any cell.
+    const touched = exit!['touched'] as CellSummary;
+    expect(touched.outputs.find((output) => output.type === 'error')?.content['evalue']).toMatch(/^process\.exit\(0\) in a cell: the kernel goes on/);
+    const report = (touched.outputs.find((output) => output.type === 'display_data')?.content['data'] as Record<string, { counters: { events: { event: string; total: number }[] } }> | undefined)?.[REPORT_MIME];
+    const faults = report?.counters.events.find((event) => event.event === 'page-faults')?.total ?? NaN;
+    expect(Math.abs(faults - 5000) / 5000, reportText(touched)).toBeLessThan(0.04);
+    expect(reportText(touched)).toMatch(/threw: the report covers the command up to the throw/);
+    expect((exit!['perfs_after_touched'] as Array<[number, string]>).map(([, state]) => state)).toEqual(['T']);
+    // before: 'process.exit() in a cell', without the code Node would have exited with
+    expect((exit!['coded'] as CellSummary).outputs.find((output) => output.type === 'error')?.content['evalue']).toMatch(/^process\.exit\(\) with process\.exitCode 3 in a cell: the kernel goes on/);
+    // A timer's exit after its cell: said as such on stderr, without perfcell's own frame. Before:
+    // 'process.exit(5) in a cell', 'at process.cellExit [as exit] (file:///…/dist/app/chunk-….js:10:3632)'
+    expect(exit!['scheduled']).toMatchObject({ status: 'ok' });
+    expect(exit!['late_stderr']).toMatch(/process\.exit\(5\) outside a cell \(a timer or callback\): the kernel goes on/);
+    expect(exit!['late_stderr']).not.toMatch(/cellExit|dist\/app/);
+    expect((exit!['after_timer'] as CellSummary).outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': "'still here'" });
     expect(exit!['alive']).toBe(true);
+    // no perf of the kernel outlives its shutdown
+    const pids = new Set(_pids!['pids'] as number[]);
+    expect(pids.size).toBe(1);
+    expect(await waitUntil(() => perfAttachedTo(pids).length === 0, 5_000)).not.toBeNull();
   }, 160_000);
 
   it('runs a cell again that declares const, let and class (a notebook\'s way), each time with its value', async ({ expect }) => {
