@@ -20,6 +20,8 @@ export interface EventsOverview {
     readonly events: readonly string[];
     /** perf's refusal of them here, its fix naming the source (`drop it from PERFCELL_EVENTS`), which every measuring command refuses them by; null where perf takes them. */
     readonly problem: string | null;
+    /** Those perf takes but cannot count here (`cycles` in a VM without a PMU), which every report shows `<not supported>`; empty where all count, or where perf refuses the set. */
+    readonly notSupported?: readonly string[];
   };
   /** Why perf refused the probe; null when it ran. */
   readonly problem: string | null;
@@ -47,6 +49,11 @@ export function renderEventsText(overview: EventsOverview, { width }: { readonly
   const setBy = overview.defaultSetBy;
   lines.push(setBy === undefined ? `without -e: ${builtIn}` : `without -e: ${setBy.events.join(', ')}, which ${setBy.source} sets (without it: ${builtIn})`);
   if (setBy !== undefined && setBy.problem !== null) lines.push(`perf refuses the events ${setBy.source} sets here, and so does every command that measures: ${setBy.problem}`);
+  const notSupported = setBy?.notSupported ?? [];
+  if (setBy !== undefined && notSupported.length > 0) {
+    const them = notSupported.length === 1 ? 'it' : 'them';
+    lines.push(`${notSupported.join(', ')}, which ${setBy.source} sets: not supported on this machine, and every report will say so (drop ${them} from ${setBy.source}; perfcell doctor says what counts here)`);
+  }
   lines.push("use a preset by name (-e cache), mix it with events (-e ipc,page-faults), or group events so they count together: -e '{cache-misses,cache-references}'");
   if (overview.problem !== null) lines.push(`perf refused the probe: ${overview.problem}`);
   return `${(width === undefined ? lines : lines.flatMap((line) => wrapRow(line, width))).join('\n')}\n`;

@@ -62,7 +62,7 @@ describe.runIf(perfUsable)('perfcell events with a default set by PERFCELL_EVENT
     const json = await events(['--json'], { env: { PERFCELL_EVENTS: 'task-clock,ipc' } });
     expect(json.exitCode, json.stderr).toBe(0);
     const overview = JSON.parse(json.stdout) as EventsOverview;
-    expect(overview.defaultSetBy).toEqual({ source: 'PERFCELL_EVENTS', events: ['task-clock', 'instructions', 'cycles'], problem: null });
+    expect(overview.defaultSetBy).toMatchObject({ source: 'PERFCELL_EVENTS', events: ['task-clock', 'instructions', 'cycles'], problem: null });
     const cwd = tempFolder('perfcell-events-rc-');
     writeFileSync(join(cwd, '.perfcellrc.json'), JSON.stringify({ events: ['page-faults'] }));
     const text = await events([], { cwd });
@@ -78,7 +78,7 @@ describe.runIf(perfUsable)('perfcell events with a default set by PERFCELL_EVENT
     const refusal = "unknown perf event 'bogus' (see perf list, or drop it from PERFCELL_EVENTS)";
     const json = await events(['--json'], { env: { PERFCELL_EVENTS: 'page-faults,bogus' } });
     expect(json.exitCode, json.stderr).toBe(0);
-    expect((JSON.parse(json.stdout) as EventsOverview).defaultSetBy).toEqual({ source: 'PERFCELL_EVENTS', events: ['page-faults', 'bogus'], problem: refusal });
+    expect((JSON.parse(json.stdout) as EventsOverview).defaultSetBy).toEqual({ source: 'PERFCELL_EVENTS', events: ['page-faults', 'bogus'], problem: refusal, notSupported: [] });
     const run = await execa(process.execPath, [bin, 'run', '--', 'true'], { reject: false, timeout: 60_000, env: { NO_COLOR: '1', PERFCELL_EVENTS: 'page-faults,bogus' } });
     expect(run.stderr).toBe(`error: ${refusal}`);
     const cwd = tempFolder('perfcell-events-rc-');
@@ -91,6 +91,24 @@ describe.runIf(perfUsable)('perfcell events with a default set by PERFCELL_EVENT
     );
     // events perf takes: no such line
     expect((await events([], { env: { PERFCELL_EVENTS: 'page-faults' } })).stdout).not.toContain('perf refuses');
+  });
+
+  // a QA pass: `PERFCELL_EVENTS=cycles,page-faults perfcell events` named cycles as counted without -e
+  // and said nothing more, where perf takes it but cannot count it in a VM, and every report of
+  // `run` said `cycles: not supported on this machine`
+  it('names those perf takes but cannot count here, as every report of them says <not supported>', async () => {
+    const env = { PERFCELL_EVENTS: 'page-faults,cycles' };
+    const run = await execa(process.execPath, [bin, 'run', '--json', '--', 'true'], { reject: false, timeout: 60_000, env: { NO_COLOR: '1', ...env } });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const unsupported = (JSON.parse(run.stdout) as { counters: { unsupported: { event: string }[] } }).counters.unsupported.map((event) => event.event);
+    expect(unsupported).toEqual(perfSays('cycles') === 'not supported' ? ['cycles'] : []);
+    const json = await events(['--json'], { env });
+    expect(json.exitCode, json.stderr).toBe(0);
+    expect((JSON.parse(json.stdout) as EventsOverview).defaultSetBy).toEqual({ source: 'PERFCELL_EVENTS', events: ['page-faults', 'cycles'], problem: null, notSupported: unsupported });
+    const text = (await events([], { env })).stdout.split('\n');
+    const line = 'cycles, which PERFCELL_EVENTS sets: not supported on this machine, and every report will say so (drop it from PERFCELL_EVENTS; perfcell doctor says what counts here)';
+    if (unsupported.length > 0) expect(text).toContain(line);
+    else expect(text).not.toContain(line);
   });
 
   it('refuses a bad one as the commands do, naming it, exit 2; the doctor, about the machine, goes on', async () => {
@@ -172,6 +190,16 @@ describe('renderEventsText', () => {
     expect(renderEventsText(overview).split('\n')).toContain('without -e: page-faults');
     const set = renderEventsText({ ...overview, defaultSetBy: { source: 'PERFCELL_EVENTS', events: ['task-clock'], problem: null } });
     expect(set.split('\n')).toContain('without -e: task-clock, which PERFCELL_EVENTS sets (without it: page-faults)');
+  });
+
+  it('says which events a default sets that perf takes but cannot count here, with the fix naming where they are set', () => {
+    const overview = { presets: [], software: [], defaultEvents: ['page-faults'], defaultNote: null, problem: null };
+    const setBy = { source: '"events" in /w/.perfcellrc.json', events: ['cycles', 'instructions', 'page-faults'], problem: null };
+    expect(renderEventsText({ ...overview, defaultSetBy: { ...setBy, notSupported: ['cycles', 'instructions'] } }).split('\n')).toContain(
+      'cycles, instructions, which "events" in /w/.perfcellrc.json sets: not supported on this machine, and every report will say so (drop them from "events" in /w/.perfcellrc.json; perfcell doctor says what counts here)',
+    );
+    // all of them count: no such line
+    expect(renderEventsText({ ...overview, defaultSetBy: { ...setBy, notSupported: [] } })).not.toContain('not supported');
   });
 
   it('says which software events read 0 for a user perf counts in user space only, and lists refused ones as refused', () => {

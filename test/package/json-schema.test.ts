@@ -266,5 +266,8 @@ describe('JSON documents and their schemas', () => {
     const document = JSON.parse(withDefault.stdout) as { defaultSetBy?: { problem: string | null } };
     expect(document.defaultSetBy?.problem).toMatch(/bogus/);
     expectValid('perfcell-events', document);
+    // with a default set that perf takes, and the events of it it cannot count here named
+    const counted = await run(process.execPath, [cliPath, 'events', '--json'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, PERFCELL_EVENTS: 'page-faults,cycles' } });
+    expectValid('perfcell-events', JSON.parse(counted.stdout));
   });
 });

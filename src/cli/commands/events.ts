@@ -35,8 +35,14 @@ export async function gatherEventsOverview(
   // perf is asked of them as every command asks it before it counts (a QA pass: `PERFCELL_EVENTS=bogus
   // perfcell events` named bogus as the default without a word, and every measuring command refused it)
   const problem = setEvents === undefined ? null : await refusal(setEvents, perfPath);
+  // and which of them perf takes but cannot count here, as every report of them says (a QA pass:
+  // `PERFCELL_EVENTS=cycles,page-faults perfcell events` named cycles without a word, where each
+  // run's report said `cycles: not supported on this machine`)
+  const notSupported = setEvents === undefined || problem !== null ? [] : await unsupportedOf(setEvents, sources, perfPath);
   const defaultSetBy =
-    setting === undefined || setEvents === undefined ? undefined : { source: setting.source, events: setEvents, problem: problem === null ? null : dropFromList(problem, setting.source) };
+    setting === undefined || setEvents === undefined
+      ? undefined
+      : { source: setting.source, events: setEvents, problem: problem === null ? null : dropFromList(problem, setting.source), notSupported };
   const presets = await probePresets(sources, perfPath);
   const software = await probeEventList(sources, SOFTWARE_EVENTS, perfPath);
   const choice = defaultEventChoice(perfPath);
@@ -54,6 +60,15 @@ export async function gatherEventsOverview(
 async function perfRefusal(events: readonly string[], perfPath: string): Promise<string | null> {
   const { problem } = await probePerfEvents(resolvePerfOptions({ events, perfPath }));
   return problem?.message ?? null;
+}
+
+/**
+ * The events of a list that perf prints `<not supported>` for over `true`, as a report shows them.
+ * A group (`{cycles,page-faults}`) is probed as given and named by its members' rows, so it is not named here.
+ */
+async function unsupportedOf(events: readonly string[], sources: CapabilitySources, perfPath: string): Promise<string[]> {
+  const probed = await probeEventList(sources, events, perfPath);
+  return probed.events.filter((probe) => probe.status === 'not supported').map((probe) => probe.event);
 }
 
 /** `perfcell events`: which -e presets and events count on this machine; `--json` for one document. Exit 0; 1 when perf cannot run. */
