@@ -10,6 +10,7 @@ import { createTypeScriptModules, type TypeScriptModules } from './typescript-mo
 import { cellImport, importTypeScriptBy } from './cell-import.ts';
 import { CELL_IMPORT, CELL_IMPORT_META, transpileCell, transpileCells, type TranspiledCell, type TranspileResult } from './transpile-cell.ts';
 import { createScopeTools } from '../repl/scope-tools.ts';
+import { addKernelOnlyCalls } from './kernel-only-names.ts';
 import { exposeGc } from '../repl/expose-gc.ts';
 import { classifyJavaScript } from '../repl/typescript.ts';
 import { guardCells } from './cell-guard.ts';
@@ -179,7 +180,7 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
   // perfcell's SIGINT, SIGTERM or SIGHUP, which ends an awaiting cell, stops its timing too, after
   // the batch it falls into: it had gone on behind the interrupted cell until perfcell exited (a
   // function of 1 s a call held the exit some 3 s), as it went on behind the REPL's prompt once
-  Object.defineProperty(context, 'perfcell', { value: createScopeTools(() => measure, show, onInterruption), configurable: true, writable: true, enumerable: false });
+  Object.defineProperty(context, 'perfcell', { value: addKernelOnlyCalls(createScopeTools(() => measure, show, onInterruption)), configurable: true, writable: true, enumerable: false });
   let marks: CommandMarks = {};
   let counting: CountingSwitch | undefined;
   Object.defineProperty(context, MARK, {

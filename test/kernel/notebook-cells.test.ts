@@ -117,6 +117,25 @@ describe('perfcell cells NOTEBOOK.ipynb', () => {
     expect(document.cells[1]!.report.memory.usedBytes).toBeLessThan(-27 * 1024 * 1024);
   });
 
+  // a QA pass: a notebook the kernel ran with perfcell.events(…) failed under perfcell cells with
+  // 'TypeError: perfcell.events is not a function', which named no way on: the cells have only
+  // timeit and compare (last and history stay absent: the rowcol notebook reads them where it can)
+  it("names the fix where a cell calls the kernel's perfcell.events, .interval, .start or .stop", async () => {
+    const said = async (source: string): Promise<string> => {
+      const path = join(dir, 'kernel-only.ipynb');
+      writeFileSync(path, notebookOf([{ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source }]));
+      const result = await perfcell(['cells', path, '--no-perf']);
+      expect(result.exitCode, source).toBe(1);
+      return result.stderr.split('\n').find((line) => line.startsWith('error: ')) ?? result.stderr;
+    };
+    const at = `error: cell 'cell 1' of ${join(dir, 'kernel-only.ipynb')} failed at its line 1:`;
+    expect(await said('perfcell.events("page-faults")')).toBe(
+      `${at}10: Error: perfcell.events() sets a REPL's or a Jupyter kernel's events; a file's cells count the command's for every cell (perfcell cells -e EVENTS FILE)`,
+    );
+    expect(await said('perfcell.interval(50)')).toBe(`${at}10: Error: perfcell.interval() sets a REPL's or a Jupyter kernel's interval; a file's cells count at the command's for every cell (perfcell cells -I MS FILE)`);
+    expect(await said('perfcell.stop()')).toBe(`${at}10: Error: perfcell.stop() turns a REPL's or a Jupyter kernel's reports off and on; a file's cells are each reported (drop the call)`);
+  });
+
   it("--write's report text and table carry the report's warnings, as the kernel shows them under a cell", async () => {
     const path = join(dir, 'warned.ipynb');
     // a timeit in a cell is a measurement inside the cell's own: its report says so (with perf), or why perf could not count
