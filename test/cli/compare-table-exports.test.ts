@@ -34,6 +34,22 @@ describe('perfcell compare --export-asciidoc, --export-orgmode', () => {
     for (const [file, heading] of [[files.adoc, '== page-faults'], [files.org, '* page-faults']] as const) expect(readFileSync(file, 'utf8')).toContain(`\n${heading}\n`);
   });
 
+  // A QA pass: `compare -r 5 -- 'sleep 0.2' true` printed true's Relative as '0.00 (0.000838–0.0108)'
+  // or '0.002 ± 0.000': two decimals, or three for a ±, for a program some 500× faster than the first
+  it('give a ratio far below 1 the digits that keep it inside its interval and its ± above 0', async () => {
+    const dir = tempFolder('perfcell-table-exports-');
+    const json = join(dir, 'runs.json');
+    const result = await perfcell(['compare', '--no-perf', '-w', '0', '-r', '5', '--style', 'none', '--export-markdown', '-', '--export-json', json, '--', 'sleep 0.2', 'true']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const ratio = JSON.parse(readFileSync(json, 'utf8')).results[0].comparisons[0].ratio as { ratio: number; interval: { low: number; high: number } };
+    const relative = result.stdout.split('\n').find((line) => line.startsWith('| `true`'))!.split(' | ').at(-1)!.replace(/ \|$/, '');
+    const [printed, spread] = relative.includes('±') ? relative.split(' ± ').map(Number) : [Number(relative.split(' (')[0]), null];
+    expect(printed, relative).toBeGreaterThan(0);
+    expect(Math.abs(printed! - ratio.ratio) / ratio.ratio, relative).toBeLessThan(0.5);
+    if (spread !== null) expect(spread, relative).toBeGreaterThan(0);
+    else expect([printed! >= ratio.interval.low, printed! <= ratio.interval.high], relative).toEqual([true, true]);
+  });
+
   it("go to stdout for -, as hyperfine's exports do: after the summary, or alone under --style none", async () => {
     const dir = tempFolder('perfcell-table-exports-');
     const alone = await perfcell(['compare', '--no-perf', '-w', '0', '-r', '2', '--style', 'none', '--export-markdown', '-', '--', 'sleep 0.002']);

@@ -52,7 +52,7 @@ describe('renderCompareMarkdown', () => {
       | Command | Mean [millions] | Min [millions] | Max [millions] | Relative |
       |:---|---:|---:|---:|---:|
       | \`./rowcol row 1024 20\` | 41.0 ± 0.0 | 41.0 | 41.0 | 1.00 |
-      | \`./rowcol col 1024 20\` | 41.0 ± 0.0 | 41.0 | 41.0 | 1.000 ± 0.000 |
+      | \`./rowcol col 1024 20\` | 41.0 ± 0.0 | 41.0 | 41.0 | 1.0000 ± 0.0001 |
       | noise floor | 41.0 ± 0.0 | 41.0 | 41.0 |  |
 
       ./rowcol col 1024 20 against ./rowcol row 1024 20: no significant difference (p = 0.85).
@@ -189,6 +189,20 @@ describe('renderCompareMarkdown: the Relative column', () => {
     expect(ratio.interval!.low).toBeGreaterThan(1);
     const relative = renderCompareMarkdown(document).split('\n').find((line) => line.startsWith('| `b`'))!.split(' | ').at(-1);
     expect(relative).toBe('1.001 (1.0004–1.002) |');
+  });
+
+  // A QA pass: `compare -r 5 -- 'sleep 0.2' true` recorded these times (s); true's Relative read
+  // "0.00 (0.000838–0.0108)" for a ratio 0.00301, and "0.002 ± 0.000" for 0.00193 within 0.00165–0.00225
+  // (scipy: exp of the difference of log means ± t(0.975, Welch df)·se gives the same ratios and ends)
+  it('gives a ratio far below 1 the digits that keep it inside its interval, and its ± above 0', () => {
+    const times = (values: readonly number[]) => values.map((durationS) => ({ durationS }));
+    const lopsided = documentOfRuns(times([0.200717083, 0.208842201, 0.201307709, 0.200706794, 0.20071527]), times([0.000424796, 0.00382817, 0.000385001, 0.000330268, 0.000408996]));
+    const narrow = documentOfRuns(times([0.200747971, 0.200668762, 0.200678881, 0.20067831, 0.200702055]), times([0.000454891, 0.00032549, 0.000382146, 0.000367588, 0.000415749]));
+    const relative = (document: typeof lopsided) => renderCompareMarkdown(document).split('\n').find((line) => line.startsWith('| `b`'))!.split(' | ').at(-1);
+    expect(lopsided.results[0]!.comparisons[0]!.ratio.ratio).toBeCloseTo(0.003014135, 8);
+    expect(relative(lopsided)).toBe('0.003 (0.000838–0.0108) |');
+    expect(narrow.results[0]!.comparisons[0]!.ratio.interval!.halfWidth).toBeCloseTo(0.000303929, 8);
+    expect(relative(narrow)).toBe('0.0019 ± 0.0003 |');
   });
 
   // A review of 19f15ed: the ratio line left out the point ratio where A's mean is not clear of 0,
