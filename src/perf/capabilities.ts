@@ -149,8 +149,10 @@ export async function gatherFacts(
   helper: string | null = execHelper(),
   env: NodeJS.ProcessEnv = process.env,
   probeOutput: () => PerfOutputFolder = () => ({ ...probePerfOutputFolder(), temporary: tmpdir() }),
-  probeCgroups: () => TreeCgroups = probeTreeCgroups,
+  probeCgroups: () => Promise<TreeCgroups> = probeTreeCgroups,
 ): Promise<CapabilityFacts> {
+  // first: its moves wait out the kernel's grace period (cgroup v1, 8-16 ms here) while perf's checks run
+  const treeCgroups = probeCgroups();
   const [osRelease, paranoid, status, cpuinfo, watchdog, eventSources] = await Promise.all([
     sources.readText('/etc/os-release'),
     sources.readText('/proc/sys/kernel/perf_event_paranoid'),
@@ -189,7 +191,7 @@ export async function gatherFacts(
       return env[name] === value;
     }),
     perfOutput: probeOutput(),
-    treeCgroups: probeCgroups(),
+    treeCgroups: await treeCgroups,
   };
 }
 

@@ -24,6 +24,8 @@ const CPU_WAITED = 'CPU: without a CPU cgroup only the children the program wait
  * which the reports do not repeat at every run. `warn`, never `fail`: everything is still measured.
  */
 export function treeCgroups(facts: CapabilityFacts): Verdict {
+  const refused = facts.treeCgroups.moveRefused;
+  if (refused.length > 0) return moveRefused(facts);
   const { memory, cpu } = facts.treeCgroups;
   const details = [memory === null ? PEAK_SAMPLED : PEAK_EXACT, cpu === null ? CPU_WAITED : CPU_TREE];
   if (memory !== null && cpu !== null) {
@@ -52,5 +54,29 @@ export function treeCgroups(facts: CapabilityFacts): Verdict {
     summary,
     details: [...details, 'perfcell makes them below its own cgroup (/proc/self/cgroup) where it may, else below the hierarchy\'s root, which takes root: on cgroup v1 a memory and cpuacct cgroup of this user\'s own serves too'],
     fix: 'run perfcell as root: sudo perfcell run -- PROG',
+  };
+}
+
+/**
+ * The cgroups are made but the kernel refuses a process in one (its cgroup.procs): a run falls
+ * back then as where none is made, so the check says which one and what the run loses.
+ */
+function moveRefused(facts: CapabilityFacts): Verdict {
+  const { memory, cpu, moveRefused: refused } = facts.treeCgroups;
+  const who = facts.uid === 0 ? 'root' : `uid ${facts.uid}`;
+  const memoryMoves = memory !== null && !refused.includes('memory');
+  const cpuMoves = cpu !== null && !refused.includes('cpu');
+  const names = refused.map((kind) => (kind === 'memory' && memory !== null ? `the memory cgroup (${MEMORY[memory]})` : cpu !== null ? `the CPU cgroup (${CPU[cpu]})` : 'the CPU cgroup'));
+  const loses = [...(memoryMoves ? [] : ['peaks are sampled']), ...(cpuMoves ? [] : ['CPU may leave out children'])].join(', and ');
+  return {
+    check: 'tree-cgroups',
+    status: 'warn',
+    summary: `perfcell run and compare make ${names.join(' and ')} here but cannot move a process into ${refused.length === 1 ? 'it' : 'them'} (${who}): ${loses}`,
+    details: [
+      memoryMoves ? PEAK_EXACT : PEAK_SAMPLED,
+      cpuMoves ? CPU_TREE : CPU_WAITED,
+      "the kernel refused the program's pid in the new cgroup's cgroup.procs: on cgroup v2 the writer needs the cgroup.procs of the common ancestor of the cgroup it leaves and the one it enters too; else a security module (SELinux, AppArmor) refused it",
+    ],
+    fix: facts.uid === 0 ? 'dmesg | grep -i -e denied -e cgroup' : 'run perfcell as root: sudo perfcell run -- PROG',
   };
 }

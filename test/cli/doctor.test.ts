@@ -235,7 +235,7 @@ describe('perfcell doctor', () => {
     onTestFinished(() => left.forEach((folder) => rmdirSync(folder)));
     expect(left).toEqual([]);
     const document = JSON.parse(stdout) as DoctorDocument;
-    expect(document.facts.treeCgroups).toEqual({ memory: 'memory-cgroup-v1', cpu: 'cpuacct-cgroup-v1' });
+    expect(document.facts.treeCgroups).toEqual({ memory: 'memory-cgroup-v1', cpu: 'cpuacct-cgroup-v1', moveRefused: [] });
     expect(document.verdicts.find((verdict) => verdict.check === 'tree-cgroups')).toMatchObject({ status: 'ok', fix: null });
     const text = (await doctor([])).stdout;
     expect(text).toMatch(/^\[ok\] +cgroups +perfcell run and compare make a memory cgroup \(cgroup v1 memory\.max_usage_in_bytes\) and a CPU cgroup \(cgroup v1 cpuacct\.usage\)/m);
@@ -247,7 +247,7 @@ describe('perfcell doctor', () => {
     onTestFinished(() => rmSync(home, { recursive: true, force: true }));
     chownSync(home, 65534, 65534);
     const document = JSON.parse((await doctor(['--json'], { user: 65534, env: { HOME: home, PATH: process.env['PATH'] ?? '' } })).stdout) as DoctorDocument;
-    expect(document.facts.treeCgroups).toEqual({ memory: null, cpu: null });
+    expect(document.facts.treeCgroups).toEqual({ memory: null, cpu: null, moveRefused: [] });
     expect(document.verdicts.find((verdict) => verdict.check === 'tree-cgroups')).toMatchObject({
       status: 'warn',
       summary: 'no memory or CPU cgroup can be made here (uid 65534): peaks are sampled, and CPU may leave out children',
@@ -287,7 +287,7 @@ describe('perfcell doctor', () => {
     const document = JSON.parse(stdout) as DoctorDocument;
     expect(folders.flatMap((folder) => readdirSync(folder).filter((entry) => entry.startsWith('perfcell-')))).toEqual([]);
     expect(document.facts.uid).toBe(65534);
-    expect(document.facts.treeCgroups).toEqual({ memory: 'memory-cgroup-v1', cpu: 'cpuacct-cgroup-v1' });
+    expect(document.facts.treeCgroups).toEqual({ memory: 'memory-cgroup-v1', cpu: 'cpuacct-cgroup-v1', moveRefused: [] });
     expect(document.verdicts.find((verdict) => verdict.check === 'tree-cgroups')?.status).toBe('ok');
   });
 

@@ -42,7 +42,7 @@ const THIS_VM: CapabilityFacts = {
   perfPreload: { file: '/usr/bin/perf', viaUbuntuWrapper: false, reason: null },
   preloadSwitchedOff: [],
   perfOutput: { folder: '/tmp', refused: [], temporary: '/tmp' },
-  treeCgroups: { memory: 'memory-cgroup-v1', cpu: 'cpuacct-cgroup-v1' },
+  treeCgroups: { memory: 'memory-cgroup-v1', cpu: 'cpuacct-cgroup-v1', moveRefused: [] },
 };
 
 const ALL_COUNTED: readonly EventProbe[] = THIS_VM.events.map((probe) => ({ ...probe, status: 'counted', count: 1000 }));
@@ -474,13 +474,13 @@ describe('cgroups (a QA pass: doctor said nothing of them, so a user whose runs 
       details: ["peak RAM: the process tree's high-water mark, which the kernel keeps: exact, with no polling", "CPU: every descendant's, waited for or not (a child left running, a daemon)"],
       fix: null,
     });
-    expect(cgroupsOf({ ...THIS_VM, treeCgroups: { memory: 'memory-cgroup-v2', cpu: 'cpu-stat-cgroup-v2' } }).summary).toBe(
+    expect(cgroupsOf({ ...THIS_VM, treeCgroups: { memory: 'memory-cgroup-v2', cpu: 'cpu-stat-cgroup-v2', moveRefused: [] } }).summary).toBe(
       "perfcell run and compare make a memory cgroup (cgroup v2 memory.peak) and a CPU cgroup (cgroup v2 cpu.stat, the memory cgroup's own) for the program's tree",
     );
   });
 
   it('warns an unprivileged user that peaks are sampled and CPU may leave out children, with the fix', () => {
-    expect(cgroupsOf({ ...THIS_VM, uid: 1000, hasCapPerfmon: false, hasCapSysAdmin: false, treeCgroups: { memory: null, cpu: null } })).toEqual({
+    expect(cgroupsOf({ ...THIS_VM, uid: 1000, hasCapPerfmon: false, hasCapSysAdmin: false, treeCgroups: { memory: null, cpu: null, moveRefused: [] } })).toEqual({
       check: 'tree-cgroups',
       status: 'warn',
       summary: 'no memory or CPU cgroup can be made here (uid 1000): peaks are sampled, and CPU may leave out children',
@@ -494,16 +494,36 @@ describe('cgroups (a QA pass: doctor said nothing of them, so a user whose runs 
   });
 
   it('names the one missing, and for root, which sudo cannot help, where to look', () => {
-    const noCpu = cgroupsOf({ ...THIS_VM, treeCgroups: { memory: 'memory-cgroup-v1', cpu: null } });
+    const noCpu = cgroupsOf({ ...THIS_VM, treeCgroups: { memory: 'memory-cgroup-v1', cpu: null, moveRefused: [] } });
     expect(noCpu).toMatchObject({ status: 'warn', summary: 'a memory cgroup (cgroup v1 memory.max_usage_in_bytes) but no CPU cgroup can be made here (root): CPU may leave out children', fix: 'grep cgroup /proc/self/mountinfo' });
     expect(noCpu.details).toEqual(["peak RAM: the process tree's high-water mark, which the kernel keeps: exact, with no polling", waited, 'root, yet none was made: no cgroup v1 cpuacct hierarchy mounted, or /sys/fs/cgroup read-only (a container)']);
-    const noMemory = cgroupsOf({ ...THIS_VM, treeCgroups: { memory: null, cpu: 'cpuacct-cgroup-v1' } });
+    const noMemory = cgroupsOf({ ...THIS_VM, treeCgroups: { memory: null, cpu: 'cpuacct-cgroup-v1', moveRefused: [] } });
     expect(noMemory).toMatchObject({ status: 'warn', summary: 'a CPU cgroup (cgroup v1 cpuacct.usage) but no memory cgroup can be made here (root): peaks are sampled', fix: 'grep cgroup /proc/self/mountinfo' });
     expect(noMemory.details.at(-1)).toBe('root, yet none was made: no memory hierarchy mounted (cgroup v1 memory, or v2 with memory.peak, kernel 5.19 and later), or /sys/fs/cgroup read-only (a container)');
   });
 
+  // A QA pass: the probe moved nothing, so cgroups the kernel lets a user make but not enter read `ok`
+  it('warns where the cgroups are made but the kernel refuses a process in one, naming it and what the run loses', () => {
+    const refusal = "the kernel refused the program's pid in the new cgroup's cgroup.procs: on cgroup v2 the writer needs the cgroup.procs of the common ancestor of the cgroup it leaves and the one it enters too; else a security module (SELinux, AppArmor) refused it";
+    expect(cgroupsOf({ ...THIS_VM, uid: 1000, treeCgroups: { memory: 'memory-cgroup-v2', cpu: 'cpu-stat-cgroup-v2', moveRefused: ['memory', 'cpu'] } })).toEqual({
+      check: 'tree-cgroups',
+      status: 'warn',
+      summary: "perfcell run and compare make the memory cgroup (cgroup v2 memory.peak) and the CPU cgroup (cgroup v2 cpu.stat, the memory cgroup's own) here but cannot move a process into them (uid 1000): peaks are sampled, and CPU may leave out children",
+      details: [sampled, waited, refusal],
+      fix: 'run perfcell as root: sudo perfcell run -- PROG',
+    });
+    const cpuOnly = cgroupsOf({ ...THIS_VM, treeCgroups: { memory: 'memory-cgroup-v1', cpu: 'cpuacct-cgroup-v1', moveRefused: ['cpu'] } });
+    expect(cpuOnly).toEqual({
+      check: 'tree-cgroups',
+      status: 'warn',
+      summary: 'perfcell run and compare make the CPU cgroup (cgroup v1 cpuacct.usage) here but cannot move a process into it (root): CPU may leave out children',
+      details: ["peak RAM: the process tree's high-water mark, which the kernel keeps: exact, with no polling", waited, refusal],
+      fix: 'dmesg | grep -i -e denied -e cgroup',
+    });
+  });
+
   it('leaves the overall result to the counters: cgroups only warn', () => {
-    const without = diagnose({ ...INTEL_METAL, treeCgroups: { memory: null, cpu: null } });
+    const without = diagnose({ ...INTEL_METAL, treeCgroups: { memory: null, cpu: null, moveRefused: [] } });
     expect(byCheck(without, 'hardware-counting')).toMatchObject({ status: 'ok' });
   });
 });
