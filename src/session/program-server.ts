@@ -93,8 +93,9 @@ export function servedRunsWanted(environment: NodeJS.ProcessEnv = process.env): 
  * its arm() names files, the drained pipe or perfcell's stderr: ServedStdio), or null where runs
  * need a gate each: served runs are off, cachegrind, the live view, perf that cannot be shared
  * (`-M`), no gate can be built here, or a cgroup v2 machine (its peak cannot be reset between runs).
+ * `makeFreshCgroup`: where the forker goes after a run that left processes (leaveStrays).
  */
-export function startProgramServer(options: MeasureOptions): ProgramServer | null {
+export function startProgramServer(options: MeasureOptions, makeFreshCgroup: () => MemoryCgroup | null = createMemoryCgroup): ProgramServer | null {
   const early = takeEarlyServer();
   /** Not served after all (the early warm-ups are sent only where runs are served: a safeguard): the early server ends. */
   const refuse = (): null => {
@@ -215,7 +216,7 @@ export function startProgramServer(options: MeasureOptions): ProgramServer | nul
     const strayed = cgroup?.pids()?.some((pid) => pid !== forker) ?? true;
     const old = strayed ? cgroup : null;
     const sharedCpu = old !== null && cpuCgroup?.path === old.path;
-    const fresh = old === null ? null : createMemoryCgroup();
+    const fresh = old === null ? null : makeFreshCgroup();
     const [entered] = await Promise.all([fresh?.add(forker) ?? false, sharedCpu ? undefined : cpuCgroup?.evict(forker)]);
     if (old === null) return;
     if (fresh === null || !entered) {

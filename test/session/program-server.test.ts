@@ -7,7 +7,7 @@ import { commandAlternatives, commandArgv } from '../../src/experiment/alternati
 import { runInterleavedUntilStopped } from '../../src/experiment/interleave.ts';
 import { startProgramServer } from '../../src/session/program-server.ts';
 import { runProgram } from '../../src/session/run-program.ts';
-import { createMemoryCgroup } from '../../src/session/cgroup.ts';
+import { createMemoryCgroup, type MemoryCgroup } from '../../src/session/cgroup.ts';
 import { createCpuCgroup } from '../../src/session/cpu-cgroup.ts';
 import { findNativeHelper } from '../../src/session/exec-helper.ts';
 import { fieldsRequest } from '../../src/session/request-fields.ts';
@@ -345,6 +345,43 @@ describe.runIf(runsWithPerf('served compare runs'))('served runs: one gate and o
     } finally {
       await server!.close();
     }
+  }, 30_000);
+
+  // The fallback of the fresh cgroup below: where none can be made (null) or the forker cannot
+  // enter it, the leftovers are moved out of the runs' cgroup instead (on cgroup v1 what they had
+  // touched stays charged to it; this leftover touches its 100 MiB only after the move)
+  it.runIf(memoryCgroupUsable).each([
+    ['none can be made', (): MemoryCgroup | null => null],
+    ['the forker cannot enter it', (): MemoryCgroup | null => {
+      const made = createMemoryCgroup();
+      return made === null ? null : { ...made, add: async () => false };
+    }],
+  ] as const)("no fresh cgroup for the forker (%s): the leftover is moved out of the runs' memory cgroup instead, and not in the peak of later runs", async (_, makeFresh) => {
+    const stray = ['sh', '-c', `(sleep 0.05; ${fixture('peak-then-idle')} 100 300 0) & true`];
+    let freshOnes = 0;
+    const server = startProgramServer({ events: ['page-faults'], quiet: true }, () => {
+      freshOnes += 1;
+      return makeFresh();
+    });
+    expect(server).not.toBeNull();
+    const mib = (report: CommandReport): number => (report.memory.peakRssBytes ?? Number.NaN) / 2 ** 20;
+    try {
+      const first = await (await server!.arm(stray)).run();
+      const after = await (await server!.arm([fixture('sleep-ms'), '500'])).run();
+      const again = await (await server!.arm([fixture('sleep-ms'), '500'])).run();
+      await server!.settle();
+      const said = JSON.stringify([first, after, again].map(mib));
+      expect(first.warnings.filter((warning) => /left 1 process running after it ended; it was not counted after that/.test(warning))).toHaveLength(1);
+      expect(freshOnes).toBe(1);
+      for (const report of [first, after, again]) {
+        expect(mib(report), said).toBeGreaterThan(0.3);
+        expect(mib(report), said).toBeLessThan(5);
+      }
+    } finally {
+      await server!.close();
+    }
+    // the fresh one that could not be entered is gone, and the runs' one at close()
+    expect(cgroupsOf(process.pid)).toEqual([]);
   }, 30_000);
 
   // A QA pass: `compare` of `sh -c '(peak-then-idle 100 200 0 &); sleep 0.1'` and a program of two
