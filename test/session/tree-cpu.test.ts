@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCpuCgroup } from '../../src/session/cpu-cgroup.ts';
+import { createMemoryCgroup } from '../../src/session/cgroup.ts';
 import type { CgroupFs } from '../../src/session/cgroup.ts';
 import { withUnwaitedCpu } from '../../src/session/tree-cpu.ts';
 import { fakeCgroupFs as fakeFs } from '../support/fake-cgroup-fs.ts';
@@ -25,6 +26,32 @@ describe('the CPU cgroup of a run', () => {
     expect(await cgroup?.add(42)).toBe(true);
     expect(cgroup?.read()).toEqual({ usageNs: 1_500_000, userNs: 1_000_000, systemNs: 500_000 });
     cgroup?.remove();
+    expect(fs.dirs).toEqual([]);
+  });
+
+  // cpuacct mounted with memory (a cgroup v1 'memory,cpuacct' hierarchy; the kernel refuses to
+  // mount that here, EBUSY, where both are mounted apart already): the run's memory cgroup counts its CPU
+  it("is the memory cgroup itself where cpuacct is mounted with memory (cgroup v1 'memory,cpuacct'): its cpuacct.usage read, nothing more made or moved, removed with it", async () => {
+    const mountinfo = '35 31 0:32 / /sys/fs/cgroup/memory,cpuacct rw,relatime - cgroup cgroup rw,memory,cpuacct\n';
+    const fs = fakeFs(
+      { '/proc/self/mountinfo': mountinfo, '/proc/self/cgroup': '4:memory,cpuacct:/mine\n0::/\n' },
+      { '/sys/fs/cgroup/memory,cpuacct': ['memory.max_usage_in_bytes', 'memory.usage_in_bytes', 'cpuacct.usage', 'cpuacct.usage_user', 'cpuacct.usage_sys'] },
+    );
+    const memory = createMemoryCgroup(fs)!;
+    expect(memory.method).toBe('memory-cgroup-v1');
+    expect(memory.path).toMatch(/^\/sys\/fs\/cgroup\/memory,cpuacct\/mine\/perfcell-\d+-\d+$/);
+    const cpu = createCpuCgroup(memory.path, fs)!;
+    expect(cpu.method).toBe('cpuacct-cgroup-v1');
+    expect(cpu.path).toBe(memory.path);
+    expect(fs.madeCount()).toBe(1);
+    expect(await memory.add(42)).toBe(true);
+    expect(await cpu.add(42)).toBe(true);
+    expect(fs.moves).toEqual([`${memory.path}/cgroup.procs 42`]);
+    Object.assign(fs.files, { [`${memory.path}/cpuacct.usage`]: '2500000\n', [`${memory.path}/cpuacct.usage_user`]: '2000000\n', [`${memory.path}/cpuacct.usage_sys`]: '500000\n' });
+    expect(cpu.read()).toEqual({ usageNs: 2_500_000, userNs: 2_000_000, systemNs: 500_000 });
+    cpu.remove();
+    expect(fs.dirs).toEqual([memory.path]);
+    memory.remove();
     expect(fs.dirs).toEqual([]);
   });
 

@@ -3,7 +3,7 @@ import type { CgroupFs } from '../../src/session/cgroup.ts';
 /**
  * A cgroup file system of `files` (path → text); mkdir makes a folder with the files `made` names
  * for the hierarchy it is in (its mount point → file names), or throws EACCES where `denied`.
- * `dirs`: the folders made and not removed; `madeCount`: how many were made. A write to a
+ * `files` is kept and changed in place. `dirs`: the folders made and not removed; `madeCount`: how many were made. A write to a
  * cgroup.procs (a move) is noted in `moves` (the file and the pid), or throws EACCES where
  * `refusesMove` says so for that file.
  */
@@ -12,7 +12,7 @@ export function fakeCgroupFs(
   made: Readonly<Record<string, readonly string[]>> = {},
   denied = false,
   refusesMove: (procsPath: string) => boolean = () => false,
-): CgroupFs & { readonly dirs: string[]; readonly madeCount: () => number; readonly moves: string[] } {
+): CgroupFs & { readonly files: Record<string, string>; readonly dirs: string[]; readonly madeCount: () => number; readonly moves: string[] } {
   const dirs: string[] = [];
   const moves: string[] = [];
   let count = 0;
@@ -22,6 +22,7 @@ export function fakeCgroupFs(
     moves.push(`${path} ${data}`);
   };
   return {
+    files,
     dirs,
     moves,
     madeCount: () => count,
