@@ -8,7 +8,8 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { DoctorDocument } from '../../src/cli/commands/doctor.ts';
 import { ubuntuPerf } from '../support/ubuntu-perf.ts';
-import { cgroupsOf, cpuacctMount, memoryMount } from '../support/cgroups.ts';
+import { cgroupsOf, cpuacctMount, memoryMount, processesInCgroupsOf } from '../support/cgroups.ts';
+import { hasStrace, runsWith } from '../support/tools.ts';
 import { ownCgroupPath } from '../../src/session/cgroup.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -239,6 +240,33 @@ describe('perfcell doctor', () => {
     expect(document.verdicts.find((verdict) => verdict.check === 'tree-cgroups')).toMatchObject({ status: 'ok', fix: null });
     const text = (await doctor([])).stdout;
     expect(text).toMatch(/^\[ok\] +cgroups +perfcell run and compare make a memory cgroup \(cgroup v1 memory\.max_usage_in_bytes\) and a CPU cgroup \(cgroup v1 cpuacct\.usage\)/m);
+  });
+
+  // A QA pass: the check made the cgroups and moved nothing into them, so where the kernel refused
+  // a process in one doctor read `ok` while run fell back (its peak 'sampled-tree'). The refusal
+  // here is strace's: EACCES injected into the write of a pid to the memory cgroup's cgroup.procs
+  // (run's own under the same injection reads 'sampled-tree')
+  it.runIf(process.getuid?.() === 0 && memoryMount !== null && cpuacctMount !== null && runsWith('strace', hasStrace, "the cgroups check's refused move"))('as root on cgroup v1, the move into the memory cgroup refused: warns that peaks are sampled, and leaves no cgroup or child behind', async ({ onTestFinished }) => {
+    const ownMemory = join(memoryMount!, ownCgroupPath(readFileSync('/proc/self/cgroup', 'utf8'), 'memory') ?? '/');
+    // the shell execs doctor once strace has attached to it: doctor's pid is the shell's, and its cgroups perfcell-PID-1
+    const script = [
+      `strace -f -qq -o /dev/null -P "${ownMemory}/perfcell-$$-1/cgroup.procs" -e trace=write -e inject=write:error=EACCES -p $$ &`,
+      'until grep -q "^TracerPid:[[:space:]]*[1-9]" /proc/$$/status; do sleep 0.01; done',
+      'exec "$@"',
+    ].join('\n');
+    const result = execa('sh', ['-c', script, 'sh', process.execPath, bin, 'doctor', '--json'], { reject: false, timeout: 60_000, forceKillAfterDelay: 1_000, env: { NO_COLOR: '1' }, cwd: '/tmp' });
+    const { stdout } = await result;
+    const left = cgroupsOf(result.pid!);
+    onTestFinished(() => left.forEach((folder) => rmdirSync(folder)));
+    expect(left).toEqual([]);
+    expect(processesInCgroupsOf(result.pid!)).toEqual([]);
+    const document = JSON.parse(stdout) as DoctorDocument;
+    expect(document.facts.treeCgroups).toEqual({ memory: 'memory-cgroup-v1', cpu: 'cpuacct-cgroup-v1', moveRefused: ['memory'] });
+    expect(document.verdicts.find((verdict) => verdict.check === 'tree-cgroups')).toMatchObject({
+      status: 'warn',
+      summary: 'perfcell run and compare make the memory cgroup (cgroup v1 memory.max_usage_in_bytes) here but cannot move a process into it (root): peaks are sampled',
+      fix: 'dmesg | grep -i -e denied -e cgroup',
+    });
   });
 
   warnNobodySkipped('doctor as nobody');
