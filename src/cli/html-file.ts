@@ -11,6 +11,24 @@ export function ensureFolderOf(file: string): void {
   makeFolders(dirname(file));
 }
 
+/** The code of a failed write (`ENOSPC`), or 'write failed' where it has none. */
+export function writeErrorCode(error: unknown): string {
+  return error instanceof Error && 'code' in error ? String(error.code) : 'write failed';
+}
+
+/**
+ * What to do about an output file's failed write, by its code: a full disk needs room, not another
+ * path kind (as writeOutput says for the exports); a file it may not write (a folder made
+ * read-only during the run) needs permissions, not a file in place of a folder, which is what
+ * EISDIR alone means.
+ * @example writeErrorFix('ENOSPC') // 'free space on its disk, or give a path on another'
+ */
+export function writeErrorFix(code: string): string {
+  return code === 'ENOSPC' || code === 'EDQUOT' ? 'free space on its disk, or give a path on another'
+    : code === 'EISDIR' ? 'check that the path is a writable file, not a folder'
+      : 'check the path and its permissions';
+}
+
 /**
  * Writes an HTML report for `--html FILE` (making its folder) and says so on stderr. A path that
  * cannot be written is one line naming the file and the fix.
@@ -20,14 +38,8 @@ export function writeHtmlFile(file: string, html: string, write: (path: string, 
     if (write === writeFileSync) ensureFolderOf(file);
     write(file, html);
   } catch (error: unknown) {
-    const reason = error instanceof Error && 'code' in error ? String(error.code) : 'write failed';
-    // a full disk needs room, not another path kind (as writeOutput says for the exports); a file
-    // it may not write (a folder made read-only during the run) needs permissions, not a file in
-    // place of a folder, which is what EISDIR alone means
-    const fix = reason === 'ENOSPC' || reason === 'EDQUOT' ? 'free space on its disk, or give a path on another'
-      : reason === 'EISDIR' ? 'check that the path is a writable file, not a folder'
-        : 'check the path and its permissions';
-    throw new Error(`cannot write the HTML report to ${file}: ${reason} (${fix})`, { cause: error });
+    const reason = writeErrorCode(error);
+    throw new Error(`cannot write the HTML report to ${file}: ${reason} (${writeErrorFix(reason)})`, { cause: error });
   }
   process.stderr.write(`wrote ${file}\n`);
 }

@@ -7,7 +7,7 @@ import { shellQuote } from '../render/shell-quote.ts';
 import type { CommandReport, UnsupportedEvent } from '../session/report.ts';
 import { summarizeRuns } from '../session/run-repeat.ts';
 import { deriveMetricsOverRuns } from '../session/counters.ts';
-import { writeHtmlFile } from './html-file.ts';
+import { writeErrorCode, writeErrorFix, writeHtmlFile } from './html-file.ts';
 import { writeStdout } from './stdout-guard.ts';
 import { endBySignal } from './end-by-signal.ts';
 import { mergeRunWarnings } from './repeat-warnings.ts';
@@ -167,7 +167,8 @@ export async function writeRepeatedRuns(command: readonly string[], reports: rea
     try {
       writeFileSync(flags.output, rendered);
     } catch (error: unknown) {
-      process.stderr.write(`error: cannot write the report to ${flags.output}: ${(error as NodeJS.ErrnoException).code ?? 'write failed'} (check the path and its permissions); the report follows on stderr\n${text}`);
+      const reason = writeErrorCode(error);
+      process.stderr.write(`error: cannot write the report to ${flags.output}: ${reason} (${writeErrorFix(reason)}); the report follows on stderr\n${text}`);
       if (process.exitCode === 0) process.exitCode = 1;
     }
   } else if (flags.json) {

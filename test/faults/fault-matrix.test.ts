@@ -187,13 +187,13 @@ describe.concurrent('fault matrix: run', () => {
   });
   it('-o to a file that cannot be written: the report on stderr, exit 1 for a program that succeeded', async () => {
     const outcome = await perfcell(['run', '--no-perf', '-o', '/dev/full', '--', 'true']);
-    expectOutcome(outcome, 1, /^error: cannot write the report to \/dev\/full: ENOSPC \(check the path and its permissions\); the report follows on stderr$/);
+    expectOutcome(outcome, 1, /^error: cannot write the report to \/dev\/full: ENOSPC \(free space on its disk, or give a path on another\); the report follows on stderr$/);
     // follows it, as the line says and as run -r has it (a QA pass: the report came first, the line after it)
     expect(outcome.stderr).toMatch(/the report follows on stderr\ntrue peaked /);
   });
   it('run -r 2 -o to a file that cannot be written: the line, then the report on stderr', async () => {
     const outcome = await perfcell(['run', '-r', '2', '--no-perf', '-o', '/dev/full', '--', 'true']);
-    expectOutcome(outcome, 1, /^error: cannot write the report to \/dev\/full: ENOSPC \(check the path and its permissions\); the report follows on stderr$/);
+    expectOutcome(outcome, 1, /^error: cannot write the report to \/dev\/full: ENOSPC \(free space on its disk, or give a path on another\); the report follows on stderr$/);
     expect(outcome.stderr).toMatch(/the report follows on stderr\ntrue: 2 runs /);
   });
   for (const [name, number] of [['SIGTERM', 15], ['SIGHUP', 1], ['SIGINT', 2]] as const) {

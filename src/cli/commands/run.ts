@@ -10,7 +10,7 @@ import { endBySignal, endIfInterruptedAfter } from '../end-by-signal.ts';
 import { endingText, renderReportText } from '../../render/report-text.ts';
 import { moveToFreshRow } from '../../live/fresh-row.ts';
 import { prepareFormatters } from '../../render/units.ts';
-import { ensureFolderOf, writeHtmlFile } from '../html-file.ts';
+import { ensureFolderOf, writeErrorCode, writeErrorFix, writeHtmlFile } from '../html-file.ts';
 import { writeStdout } from '../stdout-guard.ts';
 import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions, refusePerfFlagsWithBackend } from '../options.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
@@ -170,7 +170,8 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
           } catch (error: unknown) {
             // said before the report it sends to stderr instead, as the line says and run -r has it
             hasLostReportFile = true;
-            process.stderr.write(`error: cannot write the report to ${flags.output}: ${(error as NodeJS.ErrnoException).code ?? 'write failed'} (check the path and its permissions); the report follows on stderr\n${renderReportText(report)}\n`);
+            const reason = writeErrorCode(error);
+            process.stderr.write(`error: cannot write the report to ${flags.output}: ${reason} (${writeErrorFix(reason)}); the report follows on stderr\n${renderReportText(report)}\n`);
           }
         } else if (jsonOnStdout) {
           // stdout closed or full: the document cannot be delivered; the report still reaches stderr.
