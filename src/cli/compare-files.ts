@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { ensureFolderOf } from './html-file.ts';
 import { parseCompareDocument, type CompareDocument } from '../experiment/compare-document.ts';
+import { writeWholeFileAsync } from '../whole-file.ts';
 
 /** Where `--save NAME` writes, relative to the working directory (git-ignored). */
 export const SAVE_DIR = '.perfcell';
@@ -55,7 +56,7 @@ export async function replacedSave(path: string): Promise<string | null> {
 export async function writeOutput(path: string, text: string): Promise<void> {
   try {
     ensureFolderOf(path);
-    await fsPromises.writeFile(path, text);
+    await writeWholeFileAsync(path, text);
   } catch (error: unknown) {
     // a full disk needs room, not other permissions
     const fix = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'free space on its disk, or give a path on another' : 'check the path and its permissions';

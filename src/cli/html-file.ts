@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { makeFolders } from '../make-folders.ts';
+import { writeWholeFile } from '../whole-file.ts';
 
 /**
  * Makes the folder of an output file (`--html`, `--export-*`, `-o`), as every output flag does:
@@ -30,12 +30,12 @@ export function writeErrorFix(code: string): string {
 }
 
 /**
- * Writes an HTML report for `--html FILE` (making its folder) and says so on stderr. A path that
- * cannot be written is one line naming the file and the fix.
+ * Writes an HTML report for `--html FILE` (making its folder), whole or not at all, and says so on
+ * stderr. A path that cannot be written is one line naming the file and the fix.
  */
-export function writeHtmlFile(file: string, html: string, write: (path: string, data: string) => void = writeFileSync): void {
+export function writeHtmlFile(file: string, html: string, write: (path: string, data: string) => void = writeWholeFile): void {
   try {
-    if (write === writeFileSync) ensureFolderOf(file);
+    if (write === writeWholeFile) ensureFolderOf(file);
     write(file, html);
   } catch (error: unknown) {
     const reason = writeErrorCode(error);

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 import { constants } from 'node:os';
 import { toJsonDocument } from '../json-document.ts';
@@ -14,6 +13,7 @@ import { mergeRunWarnings } from './repeat-warnings.ts';
 import { messageText, outputWidth, warningText } from '../render/terminal-width.ts';
 import { fitToWidth } from '../render/report-repl.ts';
 import { endingText, renderReportText } from '../render/report-text.ts';
+import { writeWholeFile } from '../whole-file.ts';
 import type { Interruption } from '../session/interruption.ts';
 import { rerunRunNote } from '../session/job-stops.ts';
 import { median } from 'simple-statistics';
@@ -165,7 +165,7 @@ export async function writeRepeatedRuns(command: readonly string[], reports: rea
   const rendered = flags.json ? `${JSON.stringify(toJsonDocument('perfcell-run-repeat', { command, runs: reports, runsRerun, metrics, derived, ...(partial === null ? {} : { partial }) }), null, 2)}\n` : text;
   if (flags.output !== undefined) {
     try {
-      writeFileSync(flags.output, rendered);
+      writeWholeFile(flags.output, rendered);
     } catch (error: unknown) {
       const reason = writeErrorCode(error);
       process.stderr.write(`error: cannot write the report to ${flags.output}: ${reason} (${writeErrorFix(reason)}); the report follows on stderr\n${text}`);

@@ -15,7 +15,7 @@ import { formatCellFailure } from '../../render/cell-failure.ts';
 import { renderCellsSummary } from '../../render/cells-summary.ts';
 import { renderReportsHtml } from '../../render/html.ts';
 import { renderReportText } from '../../render/report-text.ts';
-import { writeHtmlFile } from '../html-file.ts';
+import { writeErrorCode, writeErrorFix, writeHtmlFile } from '../html-file.ts';
 import { EVENTS_HELP, METRICS_HELP, parseEventList, parseIntervalMs, parseMetricList, perfFlagOptions } from '../options.ts';
 import { liveWanted } from '../../live/live-wanted.ts';
 import { placeOwnLinesOnBottomRow } from '../../live/follower.ts';
@@ -25,6 +25,7 @@ import { checkOutputPaths } from '../output-paths.ts';
 import { isRanDuringNote } from '../../proc/child-processes.ts';
 import { sendCellStdout } from '../../own-stdout.ts';
 import { watchStdoutRow } from '../stdout-row.ts';
+import { writeWholeFileAsync } from '../../whole-file.ts';
 
 /** Columns the cells' reports fit on stdout. */
 const textWidth = outputWidth(process.stdout);
@@ -219,7 +220,15 @@ export function registerCells(program: Command): void {
         }
         if (notebook !== null && flags.write === true) {
           const { withReports } = await import('../../kernel/notebook-outputs.ts');
-          await fsPromises.writeFile(file, withReports(source, runs.map((run, index) => ({ ...run, notebookIndex: notebook.cells[index]!.notebookIndex }))));
+          try {
+            await writeWholeFileAsync(file, withReports(source, runs.map((run, index) => ({ ...run, notebookIndex: notebook.cells[index]!.notebookIndex }))));
+          } catch (error: unknown) {
+            // the reports are out already; the notebook is as it was (written whole or not at all,
+            // but for one with hard links, written in place), which is checked before it is said
+            const reason = writeErrorCode(error);
+            const isUnchanged = await fsPromises.readFile(file, 'utf8').then((text) => text === source, () => false);
+            throw new Error(`cannot write the reports into ${file}: ${reason} (${writeErrorFix(reason)})${isUnchanged ? '; the notebook is unchanged' : ''}`, { cause: error });
+          }
         }
         // A cell's process.exit(n) ends perfcell with n (after the reports), unless --keep-going.
         const exited = runs.find((run) => run.failure?.exitCode !== undefined)?.failure?.exitCode;

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { runProgram, type RunHooks } from '../../session/run-program.ts';
@@ -23,6 +22,7 @@ import { describeInterruptedSeries, parseRepeat, writeRepeatedRuns, type RepeatP
 import { checkOutputPaths } from '../output-paths.ts';
 import { followStopsOnTheEventLoop } from '../../perf/follow-stop.ts';
 import { continuedSince, continueCount } from '../../session/job-stops.ts';
+import { writeWholeFile } from '../../whole-file.ts';
 
 interface RunFlags {
   readonly events?: readonly string[];
@@ -166,7 +166,7 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
         let hasLostReportFile = false;
         if (flags.output !== undefined) {
           try {
-            writeFileSync(flags.output, rendered);
+            writeWholeFile(flags.output, rendered);
           } catch (error: unknown) {
             // said before the report it sends to stderr instead, as the line says and run -r has it
             hasLostReportFile = true;
