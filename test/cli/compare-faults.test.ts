@@ -182,6 +182,20 @@ describe.concurrent('perfcell compare: Ctrl-C during its hook commands', () => {
     expect(lastLine(outcome.stderr)).toBe("perfcell: interrupted by SIGINT before 'slow' had a finished run, so no comparison is made (the report above is the run that finished)");
   });
 
+  // A QA pass: the commands' --output file was named among the results not written, 'the file
+  // there is an earlier one', while it held the failing run's own output
+  it('a first run that fails says nothing of --output\'s file, which holds that run\'s output; an export there is an earlier one', async () => {
+    const output = join(dir, 'commands-out.txt');
+    const csv = join(dir, 'earlier-too.csv');
+    writeFileSync(output, 'earlier\n');
+    writeFileSync(csv, 'earlier\n');
+    const outcome = await perfcell(['compare', '--no-perf', '--shell', '-r', '2', '--output', output, '--export-csv', csv, '--', 'echo this-run; exit 3', 'true']);
+    expect(outcome.exitCode).toBe(1);
+    expect(readFileSync(output, 'utf8')).toBe('this-run\n');
+    expect(outcome.stderr).not.toContain('--output');
+    expect(outcome.stderr).toContain(`perfcell: --export-csv ${csv} was not written (no comparison was made); the file there is an earlier one`);
+  });
+
   it('Ctrl-C during --setup: ends by SIGINT, nothing measured, said in one line', async () => {
     const marker = join(dir, 'setup-int-started');
     const outcome = await interrupted(['compare', '--no-perf', '--runs', '3', '--setup', `touch ${marker}; sleep 5`, '--', 'true'], marker, { name: 'SIGINT', toGroup: true });

@@ -992,11 +992,12 @@ function nothingFinished(error: InterruptedError): string {
 /**
  * The files compare was asked to write and, cut short, does not (`notWritten`): one already at its
  * path is said to be an earlier one, not this run's (and where --export-json was written, that it
- * holds the runs).
+ * holds the runs). Not --output's: the commands write it as each runs, so it holds this run's
+ * output (it had been said to be an earlier one, holding the failed run's).
  */
 function warnEarlierFiles(notWritten: readonly { readonly flag: string; readonly path: string }[], isJsonWritten: boolean): void {
   const reason = isJsonWritten ? 'no comparison was made; --export-json holds the runs that finished' : 'no comparison was made';
-  for (const { flag, path } of notWritten.filter((output) => output.path !== '-' && existsSync(output.path))) {
+  for (const { flag, path } of notWritten.filter((output) => output.flag !== '--output' && output.path !== '-' && existsSync(output.path))) {
     process.stderr.write(messageText(`perfcell: ${flag} ${path} was not written (${reason}); the file there is an earlier one`, process.stderr));
   }
 }
