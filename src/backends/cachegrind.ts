@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 // fs.promises, not node:fs/promises: Node loads it at its first use, not at every command's start
-import { promises as fsPromises } from 'node:fs';
+import { existsSync, promises as fsPromises } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { lacksInterpreter, launchError } from '../session/exec-failure.ts';
@@ -291,14 +291,42 @@ async function readOutFiles(folder: string): Promise<OutFiles> {
   return { texts, forkedProcesses: pids.filter((pid) => !names.includes(`${LOG_PREFIX}${pid}${LOG_SUFFIX}`)).length, unfinishedCommands };
 }
 
+/** The output folders' names, before the pid of the perfcell that made each: perfcell-cachegrind-PID-XXXXXX. */
+const OUT_DIR_PREFIX = 'perfcell-cachegrind-';
+/** An output folder's name as makeOutDir gives it (mkdtemp's six letters or digits last), the pid caught. */
+const STALE_OUT_DIR = /^perfcell-cachegrind-(\d+)-[A-Za-z0-9]{6}$/;
+
+/**
+ * Removes the output folders of perfcells that are gone (PID no longer running): a perfcell killed
+ * by SIGKILL has no time to remove its own, so each one left its folder, valgrind's logs and any
+ * counts written in it, in TMPDIR for good (a QA pass). The next cachegrind run clears them, as
+ * the next run clears a killed perfcell's cgroups (cgroup.ts); a folder named without a pid is
+ * not perfcell's now and is left alone.
+ */
+async function removeStaleOutDirs(parent: string, isAlive = (pid: number) => existsSync(`/proc/${pid}`)): Promise<void> {
+  let names: string[];
+  try {
+    names = await fsPromises.readdir(parent);
+  } catch {
+    // a TMPDIR that is not there: makeOutDir says so
+    return;
+  }
+  for (const name of names) {
+    const match = STALE_OUT_DIR.exec(name);
+    if (match === null || isAlive(Number(match[1]))) continue;
+    await fsPromises.rm(join(parent, name), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
 /**
  * valgrind's folder for its output and log, with room for them: in a full folder valgrind only
  * said it could not write them, which perfcell read as "valgrind wrote no cachegrind output".
  */
 async function makeOutDir(parent: string): Promise<string> {
+  await removeStaleOutDirs(parent);
   let folder: string | null = null;
   try {
-    folder = await fsPromises.mkdtemp(join(parent, 'perfcell-cachegrind-'));
+    folder = await fsPromises.mkdtemp(join(parent, `${OUT_DIR_PREFIX}${process.pid}-`));
     await probeRoom(folder);
     return folder;
   } catch (error: unknown) {

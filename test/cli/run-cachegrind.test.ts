@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -148,6 +148,27 @@ describe.runIf(runsWith('valgrind', hasValgrind, 'the cachegrind run tests'))('p
       await run;
     }
   }, 40_000);
+
+  // A QA pass: a perfcell killed by SIGKILL has no time to remove valgrind's output folder, and each
+  // such kill left one (perfcell-cachegrind-*, logs in it) in TMPDIR for good; the next run clears
+  // the folders of perfcells that are gone, and keeps a running one's.
+  it('clears the output folder a perfcell killed by SIGKILL left, at the next cachegrind run', async () => {
+    const temp = mkdtempSync(join(dir, 'killed-tmpdir-'));
+    const outDirs = () => readdirSync(temp).filter((name) => name.startsWith('perfcell-cachegrind-'));
+    const run = execa(process.execPath, [cliPath, 'run', '--backend', 'cachegrind', '--', 'sh', '-c', 'echo ready; exec sleep 30'], { reject: false, env: { NO_COLOR: '1', TMPDIR: temp }, timeout: 25_000 });
+    await new Promise<void>((resolve) => run.stdout?.on('data', (data: Buffer) => (data.toString().includes('ready') ? resolve() : undefined)));
+    const exited = new Promise((resolve) => run.once('exit', resolve));
+    run.kill('SIGKILL');
+    await exited;
+    await run;
+    expect(outDirs()).toHaveLength(1);
+    // a running perfcell's folder (this process stands for it) stays
+    const running = `perfcell-cachegrind-${process.pid}-AbC123`;
+    mkdirSync(join(temp, running));
+    const next = await execa(process.execPath, [cliPath, 'run', '--backend', 'cachegrind', '--', 'true'], { reject: false, env: { NO_COLOR: '1', TMPDIR: temp }, timeout: 60_000 });
+    expect(next.exitCode).toBe(0);
+    expect(outDirs()).toEqual([running]);
+  }, 90_000);
 
   // A QA pass: compare's failure hint sent the user to `perfcell run -- PROG`, natively, where the
   // program ran fine; the SIGILL was valgrind's, which only a run under cachegrind explains
