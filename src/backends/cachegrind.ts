@@ -47,8 +47,12 @@ export interface CachegrindRun {
   readonly durationS: number;
   /** backend 'cachegrind', simulated: true; see countersFromCachegrind for the events. */
   readonly counters: CountersReport;
-  /** The parsed output file: raw totals per cachegrind event and the simulated cache geometry. */
-  readonly profile: CachegrindProfile;
+  /**
+   * The parsed output file: raw totals per cachegrind event and the simulated cache geometry; null
+   * where valgrind, the program's process, was killed (SIGKILL) before it wrote any: `counters`
+   * then holds no events, and `signal` says what killed it.
+   */
+  readonly profile: CachegrindProfile | null;
   /**
    * Processes that forked without exec: cachegrind starts such a child with a copy of its parent's
    * counts so far, so the summed counters hold those twice. 0 for a program that forks none (one
@@ -204,14 +208,21 @@ export async function runUnderCachegrind(
     try {
       outFiles = await readOutFiles(tempDir);
     } catch (error: unknown) {
-      // a SIGKILL (kill -9, the OOM killer) ends valgrind before it can write: its log then has no
-      // error, and the line read as the reason was its banner's (`warning: L3 cache found, …`)
+      // a SIGKILL (kill -9, the OOM killer) ends valgrind, the program's process, before it can
+      // write: the program was killed, as it is under perf, with no counts. Thrown, it was perfcell's
+      // failure (exit 1, where run without cachegrind exits 137, as a shell does; a QA pass), and
+      // the line read as the reason before that was the log's banner (`warning: L3 cache found, …`)
       if (outcome.signal !== null) {
-        throw new CachegrindError(
-          'VALGRIND_FAILED',
-          `valgrind was killed by ${outcome.signal} before cachegrind wrote its counts, so there are none (end it with SIGINT or SIGTERM, after which cachegrind writes them)`,
-          { cause: error },
-        );
+        return {
+          exitCode: null,
+          signal: outcome.signal,
+          durationS,
+          counters: NO_COUNTERS,
+          profile: null,
+          forkedProcesses: 0,
+          unfinishedCommands: [],
+          unhandledInstruction: await findUnhandledInstruction(tempDir),
+        };
       }
       const reason = await firstLogLine(tempDir, mainPid);
       const status = `exit ${outcome.code}`;
@@ -237,6 +248,17 @@ export async function runUnderCachegrind(
     await fsPromises.rm(tempDir, { recursive: true, force: true });
   }
 }
+
+/** The counters of a run valgrind wrote none for: no events, no ratios. */
+const NO_COUNTERS: CountersReport = {
+  backend: 'cachegrind',
+  simulated: true,
+  intervalMs: null,
+  events: [],
+  unsupported: [],
+  derived: { missRatio: null, ipc: null, missesPerKiloInstruction: null },
+  pauseS: 0,
+};
 
 /** cachegrind's output files' names, before each process's pid. */
 const OUT_PREFIX = 'cachegrind.out.';

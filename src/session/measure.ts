@@ -11,7 +11,7 @@ import { shellQuote } from '../render/shell-quote.ts';
 import { emptyProgramError } from './exec-failure.ts';
 import { openProgramFiles } from './program-files.ts';
 import { programStdio } from './program-stdio.ts';
-import { forwardInterruptions, holdInterruptions, interruptedOr, settleStopAfterEnd } from './interruption.ts';
+import { forwardInterruptions, holdInterruptions, InterruptedError, interruptedOr, settleStopAfterEnd } from './interruption.ts';
 import { checkMeasureOptions, checkMeasureTarget } from './check-options.ts';
 import { recordMark, type CommandMarks } from '../repl/command-marks.ts';
 import type { CountingSwitch } from '../perf/controller.ts';
@@ -131,7 +131,10 @@ async function runCachegrind(command: readonly string[], options: MeasureOptions
         ...(options.programEnvironment === undefined ? {} : { env: options.programEnvironment }),
       }),
     );
-    await settleStopAfterEnd(result.signal);
+    const stop = await settleStopAfterEnd(result.signal);
+    // no counts after a stop passed on: it killed valgrind while it was starting (it writes them
+    // after SIGINT or SIGTERM once running), so the run was interrupted, not a program's end
+    if (result.profile === null && stop !== null) throw new InterruptedError(stop);
   } finally {
     stopForwarding();
     files.close();
@@ -149,8 +152,20 @@ async function runCachegrind(command: readonly string[], options: MeasureOptions
     memory: { ...unknownMemory, peakMethod: 'none' },
     cpu: { systemMeanPct: null, singleMaxPct: null, perCpuPct: [], userS: null, systemS: null },
     counters: result.counters,
-    warnings: [CACHEGRIND_NOTE, ...forkedWarning(result.forkedProcesses), ...unfinishedWarning(result.unfinishedCommands), ...unhandledWarning(result.unhandledInstruction)],
+    warnings: [
+      CACHEGRIND_NOTE,
+      ...lostCountsWarning(result.profile === null ? result.signal : null),
+      ...forkedWarning(result.forkedProcesses),
+      ...unfinishedWarning(result.unfinishedCommands),
+      ...unhandledWarning(result.unhandledInstruction),
+    ],
   };
+}
+
+/** A program (valgrind, its process) killed by a signal before cachegrind wrote any counts: there are none. */
+function lostCountsWarning(signal: string | null): string[] {
+  if (signal === null) return [];
+  return [`the program was killed by ${signal} before cachegrind wrote its counts, so there are none (end it with SIGINT or SIGTERM, after which cachegrind writes them)`];
 }
 
 /**

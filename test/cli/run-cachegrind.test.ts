@@ -149,6 +149,28 @@ describe.runIf(runsWith('valgrind', hasValgrind, 'the cachegrind run tests'))('p
     }
   }, 40_000);
 
+  // A QA pass: valgrind, the program's process, killed by SIGKILL from outside (kill -9, the OOM
+  // killer) writes no counts, and run ended 'error: valgrind was killed by SIGKILL before …', exit
+  // 1, where run without cachegrind reports the program killed and exits 137, as a shell does.
+  it('reports a program killed by SIGKILL before cachegrind wrote its counts as killed, exit 137, saying there are no counts', async () => {
+    const marker = `sleep 28.${process.pid % 1000}`;
+    const valgrind = () => spawnSync('pgrep', ['-f', `valgrind.*/${marker}$`], { encoding: 'utf8' }).stdout.trim();
+    const run = execa(process.execPath, [cliPath, 'run', '--backend', 'cachegrind', '--', 'sh', '-c', `exec ${marker}`], { reject: false, env: { NO_COLOR: '1' }, timeout: 25_000, forceKillAfterDelay: 1_000 });
+    try {
+      for (let tries = 0; tries < 300 && valgrind() === ''; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(valgrind()).not.toBe('');
+      for (const pid of valgrind().split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
+      const result = await run;
+      expect(result.exitCode).toBe(137);
+      expect(result.stderr).toContain("warning: the program was killed by SIGKILL before cachegrind wrote its counts, so there are none (end it with SIGINT or SIGTERM, after which cachegrind writes them)\n");
+      expect(result.stderr).toMatch(/ran under valgrind in [\d.]+s \(counts simulated by cachegrind; RAM and CPU not measured: they would be valgrind's\), killed by SIGKILL$/);
+      expect(result.stderr).not.toContain('error:');
+    } finally {
+      for (const pid of valgrind().split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
+      await run;
+    }
+  }, 40_000);
+
   // A QA pass: a perfcell killed by SIGKILL has no time to remove valgrind's output folder, and each
   // such kill left one (perfcell-cachegrind-*, logs in it) in TMPDIR for good; the next run clears
   // the folders of perfcells that are gone, and keeps a running one's.
