@@ -12,7 +12,7 @@ import { INTERVAL_MS, PID, SECONDS_ABOVE_ZERO, SECONDS_FROM_ZERO, wholeNumberFro
  * A value outside the rule is a UsageError naming the option and the fix; `undefined` is the default.
  */
 
-/** `intervalMs must be a whole number of milliseconds ≥ 10, not 0`. */
+/** `intervalMs must be a whole number of milliseconds from 10 to 2147483647, not 0`. */
 function check(name: string, value: unknown, rule: ValueRule): void {
   if (value !== undefined && !rule.holds(value)) throw new UsageError(`${name} must be ${rule.wants}, not ${shown(value)}`);
 }

@@ -2,8 +2,8 @@
  * What an option's value must be, written once for the command line's flags, the REPL's
  * dot-commands, the kernel's `perfcell.interval()` and the library's options: a test and the words
  * for what it takes, which each caller puts in its own sentence (`run -I 0`: "give a whole number of
- * milliseconds ≥ 10, e.g. -I 100"; `measure(fn, { intervalMs: 0 })`: "intervalMs must be a whole
- * number of milliseconds ≥ 10, not 0").
+ * milliseconds from 10 to 2147483647, e.g. -I 100"; `measure(fn, { intervalMs: 0 })`: "intervalMs
+ * must be a whole number of milliseconds from 10 to 2147483647, not 0").
  */
 export interface ValueRule {
   readonly holds: (value: unknown) => boolean;
@@ -13,10 +13,18 @@ export interface ValueRule {
 
 const isNumber = (value: unknown): value is number => typeof value === 'number';
 
-/** perf stat's -I: whole milliseconds, none under 10 (perf refuses them: "interval too small"). */
+/**
+ * perf's longest -I: an int's largest. perf reads -I into an unsigned int through strtol, so 2^32 ms
+ * became 0 (no intervals: "perf ended without its last interval") and 1e12 another number, and
+ * perfcell-exec reads a window's tick with atoi, where 2^31 failed ("switch `I' expects an unsigned
+ * numerical value"), the counters lost (a QA pass: `intervalMs: 1e12`, meant as one interval).
+ */
+export const MAX_INTERVAL_MS = 2 ** 31 - 1;
+
+/** perf stat's -I: whole milliseconds, none under 10 (perf refuses them: "interval too small") nor over MAX_INTERVAL_MS (24.8 days). */
 export const INTERVAL_MS: ValueRule = {
-  holds: (value) => isNumber(value) && Number.isInteger(value) && value >= 10,
-  wants: 'a whole number of milliseconds ≥ 10',
+  holds: (value) => isNumber(value) && Number.isInteger(value) && value >= 10 && value <= MAX_INTERVAL_MS,
+  wants: `a whole number of milliseconds from 10 to ${MAX_INTERVAL_MS}`,
 };
 
 /** A count: runs, rounds, calls per batch, points kept. */

@@ -15,7 +15,7 @@ export interface MeasureOptions {
    * default: DEFAULT_EVENTS where this machine counts them. An explicit list makes a perf failure an error, not a warning.
    */
   readonly events?: readonly string[];
-  /** perf's interval (`perf stat -I`, `run -I`), in whole milliseconds ≥ 10; default DEFAULT_INTERVAL_MS. */
+  /** perf's interval (`perf stat -I`, `run -I`), in whole milliseconds from 10 to 2147483647; default DEFAULT_INTERVAL_MS. */
   readonly intervalMs?: number;
   /** perf's own metric groups or metrics (`perf stat -M`, see `perf list metricgroups`), passed through; their metric-only rows become `counters.metrics`. */
   readonly metricGroups?: readonly string[];

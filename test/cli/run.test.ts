@@ -151,7 +151,14 @@ describe('perfcell run', () => {
   it('rejects a too-small interval as misuse', async () => {
     const result = await perfcell(['run', '-I', '5', '--', 'true']);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain('give a whole number of milliseconds ≥ 10, e.g. -I 100');
+    expect(result.stderr).toContain('give a whole number of milliseconds from 10 to 2147483647, e.g. -I 100');
+  });
+
+  // A QA pass: perf reads -I into an unsigned int through strtol, so -I 4294967296 was -I 0 (no
+  // intervals) and run warned that 'perf ended without its last interval'
+  it('rejects an interval over perf\'s longest as misuse', async () => {
+    const result = await perfcell(['run', '-I', '4294967296', '--', 'true']);
+    expect([result.exitCode, result.stderr]).toEqual([2, "error: option '-I, --interval <ms>' argument '4294967296' is invalid. give a whole number of milliseconds from 10 to 2147483647, e.g. -I 100"]);
   });
 });
 

@@ -12,7 +12,7 @@ describe('usageErrorLine', () => {
 
   it('leaves the messages that name their fix already as commander wrote them', () => {
     for (const text of [
-      "error: option '-I, --interval <ms>' argument '5' is invalid. give a whole number of milliseconds ≥ 10, e.g. -I 100\n",
+      "error: option '-I, --interval <ms>' argument '5' is invalid. give a whole number of milliseconds from 10 to 2147483647, e.g. -I 100\n",
       "error: option '--json' cannot be used with option '--csv'\n",
       "error: option '--style <type>' argument 'x' is invalid. Allowed choices are auto, basic.\n",
     ]) expect(usageErrorLine(text, 'perfcell compare', '[options] [targets...]')).toBe(text);

@@ -145,8 +145,8 @@ console.log(JSON.stringify(seen));
     expect(out).toEqual([
       ['UsageError', true, "pass the program as an argv array: measure(['ls'])"],
       ['UsageError', true, "events is an array of names: events: ['page-faults'], not 'page-faults'"],
-      ['UsageError', true, 'intervalMs must be a whole number of milliseconds ≥ 10, not 0'],
-      ['UsageError', true, 'intervalMs must be a whole number of milliseconds ≥ 10, not -5'],
+      ['UsageError', true, 'intervalMs must be a whole number of milliseconds from 10 to 2147483647, not 0'],
+      ['UsageError', true, 'intervalMs must be a whole number of milliseconds from 10 to 2147483647, not -5'],
       ['UsageError', true, 'runs must be a whole number ≥ 1, not 0'],
       ['calls', true, '0'],
     ]);

@@ -28,7 +28,7 @@ async function refusal(call: () => unknown): Promise<{ name: string; message: st
 }
 
 const usage = (message: string) => ({ name: 'UsageError', message });
-const INTERVAL = (value: string) => usage(`intervalMs must be a whole number of milliseconds ≥ 10, not ${value}`);
+const INTERVAL = (value: string) => usage(`intervalMs must be a whole number of milliseconds from 10 to 2147483647, not ${value}`);
 
 const dir = mkdtempSync(join(tmpdir(), 'perfcell-check-options-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -48,6 +48,24 @@ describe('the library refuses options outside the command line\'s rules, before 
     // the rule's edge is taken, as `run -I 10` is
     expect(await refusal(() => measure(fn, { intervalMs: 10, perf: false }))).toBe('resolved');
     expect(ran).toBe(1);
+  });
+
+  // A QA pass: perf reads -I into an unsigned int (2^32 became 0: no intervals, the counts missing)
+  // and perfcell-exec a window's tick into an int (2^31 and 1e12 failed in perf, the counters lost
+  // behind 'perf stopped before counting … (run: perfcell doctor)'); 2^31 - 1 counts.
+  it('measure(fn): intervalMs over perf\'s longest, 2147483647, refused before anything runs', async () => {
+    let ran = 0;
+    const fn = () => { ran++; };
+    expect(await refusal(() => measure(fn, js({ intervalMs: 2 ** 31 })))).toEqual(INTERVAL('2147483648'));
+    expect(await refusal(() => measure(fn, js({ intervalMs: 1e12 })))).toEqual(INTERVAL('1000000000000'));
+    expect(await refusal(() => measure(fn, js({ intervalMs: Number.POSITIVE_INFINITY })))).toEqual(INTERVAL('Infinity'));
+    expect(ran).toBe(0);
+  });
+
+  it.runIf(perfUsable)('measure(fn) counts at intervalMs 2147483647, the longest', async () => {
+    const report = await measure(() => new Float64Array(1 << 18).fill(1), { intervalMs: 2 ** 31 - 1, events: ['page-faults'] });
+    expect(report.warnings.filter((warning) => warning.includes('perf'))).toEqual([]);
+    expect(report.counters.events[0]?.total).toBeGreaterThanOrEqual(512);
   });
 
   it('measure(argv) and runProgram: the same rule, before the program is started', async () => {
@@ -81,7 +99,7 @@ describe('the library refuses options outside the command line\'s rules, before 
     expect(await refusal(() => measure(['true'], js({ programStdin: 'pipe' })))).toEqual(usage("programStdin must be 'inherit', 'null' or { file: PATH }, not 'pipe'"));
     expect(await refusal(() => measure(['true'], js({ programEnvironment: { N: 1 } })))).toEqual(usage("programEnvironment must be an object of strings, e.g. { LC_ALL: 'C' }, not an object"));
     expect(await refusal(() => measure(fn, js('page-faults')))).toEqual(usage("options must be an object, e.g. { events: ['page-faults'] }, not 'page-faults'"));
-    expect(() => prepareWindow(process.pid, js({ intervalMs: 0 }))).toThrow('intervalMs must be a whole number of milliseconds ≥ 10, not 0');
+    expect(() => prepareWindow(process.pid, js({ intervalMs: 0 }))).toThrow('intervalMs must be a whole number of milliseconds from 10 to 2147483647, not 0');
   });
 
   it('timeit and compareInProcess: their counts and seconds, and the perf options they pass on', async () => {
