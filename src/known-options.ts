@@ -11,6 +11,7 @@ import type { EvaluatorOptions } from './repl/evaluator.ts';
 import type { StartReplOptions } from './repl/start-repl.ts';
 import type { InProcessCompareOptions } from './session/compare-inprocess.ts';
 import type { MeasureOptions } from './session/options.ts';
+import type { RunHooks } from './session/run-program.ts';
 import type { TimeitOptions } from './session/timeit.ts';
 
 /**
@@ -51,6 +52,8 @@ export const MEASURE_OPTIONS = optionNames<MeasureOptions>()([
   'events', 'intervalMs', 'metricGroups', 'perf', 'perfPath', 'label', 'live', 'backend', 'settle', 'nodeGc', 'quiet',
   'programStdout', 'programStdin', 'programEnvironment',
 ]);
+/** runProgram's hooks (its third argument), checked by checkRunHooks. */
+export const RUN_HOOKS = optionNames<RunHooks>()(['onStarted', 'onEnded']);
 export const TIMEIT_OPTIONS = optionNames<TimeitOptions>()(['runs', 'minTime', 'warmup', 'loops', 'events', 'intervalMs', 'perf', 'perfPath', 'signal']);
 export const COMPARE_OPTIONS = optionNames<InProcessCompareOptions>()(['runs', 'warmup', 'minTime', 'loops', 'events', 'intervalMs', 'perf', 'perfPath', 'signal']);
 export const ATTACH_OPTIONS = optionNames<AttachOptions>()([

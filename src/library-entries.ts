@@ -14,7 +14,7 @@ import { renderReplReport as renderReplBehind, type ReplRenderOptions } from './
 import { renderReportText as renderTextBehind, type RenderOptions } from './render/report-text.ts';
 import { createEvaluator as createEvaluatorBehind, type Evaluator, type EvaluatorOptions } from './repl/evaluator.ts';
 import { startRepl as startReplBehind, type StartedRepl, type StartReplOptions } from './repl/start-repl.ts';
-import { checkAggregatorOptions, checkMeasureOptions, checkMeasureTarget, checkParserOptions, checkProgramNamed, checkRenderOptions, refusePerfOptionsUncounted } from './session/check-options.ts';
+import { checkAggregatorOptions, checkMeasureOptions, checkMeasureTarget, checkParserOptions, checkProgramNamed, checkRenderOptions, checkRunHooks, refusePerfOptionsUncounted } from './session/check-options.ts';
 import { compareInProcess as compareBehind, type InProcessCompareOptions, type InProcessCompareResult } from './session/compare-inprocess.ts';
 import { inLibraryWords, reportInLibraryWords } from './library-words.ts';
 import { measure as measureBehind, type MeasuredReport } from './session/measure.ts';
@@ -51,6 +51,7 @@ export async function runProgram(command: readonly string[], options: MeasureOpt
   checkProgramNamed(command, 'runProgram');
   refuseUnknownOptions(options, MEASURE_OPTIONS, 'runProgram');
   checkMeasureOptions(options);
+  checkRunHooks(hooks);
   refusePerfOptionsUncounted(options);
   return reportInLibraryWords(measureNestedProgram(() => runChecked(command, options, hooks)), 'runProgram');
 }

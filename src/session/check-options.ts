@@ -1,4 +1,6 @@
 import { eventListProblem, splitEventList } from '../../parsers/event-list.ts';
+import { closestNames } from '../closest-names.ts';
+import { RUN_HOOKS } from '../known-options.ts';
 import { UsageError } from '../errors.ts';
 import { ackTimeoutProblem } from '../perf/control-channel.ts';
 import { toolEventProblem } from '../perf/tool-events.ts';
@@ -125,6 +127,26 @@ export function checkAttachOptions(pid: unknown, options: unknown): void {
   for (const name of ['maxSamples', 'recentRows', 'seriesPoints']) check(name, given[name], wholeNumberFrom(1));
   check('signal', given['signal'], ABORT_SIGNAL);
   for (const name of ['onStart', 'onRow', 'checkEvents']) check(name, given[name], FUNCTION);
+}
+
+/**
+ * runProgram's third argument, its hooks: nothing, or an object of RUN_HOOKS' functions. A
+ * hook that was not a function was a TypeError thrown where the run called it, the program started
+ * and, for onEnded, its whole measurement lost ('hooks.onEnded is not a function'); a misspelt name
+ * (`onStart`, attachToProcess' word) and hooks that were not an object were passed over in silence.
+ */
+export function checkRunHooks(hooks: unknown): void {
+  if (hooks === undefined) return;
+  if (typeof hooks !== 'object' || hooks === null || Array.isArray(hooks)) {
+    throw new UsageError(`hooks must be an object, e.g. { onStarted() {} }, not ${shown(hooks)}`);
+  }
+  const given = hooks as Record<string, unknown>;
+  const unknown = Object.keys(given).find((name) => !RUN_HOOKS.includes(name));
+  if (unknown !== undefined) {
+    const meant = closestNames(unknown, RUN_HOOKS)[0];
+    throw new UsageError(`unknown hook '${unknown}'${meant === undefined ? '' : `: did you mean '${meant}'?`} (runProgram's hooks are ${RUN_HOOKS.join(', ')})`);
+  }
+  for (const name of RUN_HOOKS) check(name, given[name], FUNCTION);
 }
 
 /** `typescript` of the REPL and createEvaluator(): true, false or 'auto'. */

@@ -77,6 +77,22 @@ describe('the library refuses options outside the command line\'s rules, before 
     expect(existsSync(marker)).toBe(false);
   });
 
+  // A QA pass: runProgram's hooks were not looked at. { onStarted: 5 } threw 'hooks.onStarted is not
+  // a function' with the program started, { onEnded: 'x' } the same once the program had run (its
+  // measurement lost), and { onStart } (attachToProcess' word) or hooks of 5 were passed over.
+  it('runProgram: its hooks an object of functions named onStarted and onEnded, before the program is started', async () => {
+    const marker = join(dir, 'hooked');
+    const argv = ['sh', '-c', `touch ${marker}`];
+    expect(await refusal(() => runProgram(argv, {}, js({ onStarted: 5 })))).toEqual(usage('onStarted must be a function, not 5'));
+    expect(await refusal(() => runProgram(argv, {}, js({ onEnded: 'x' })))).toEqual(usage("onEnded must be a function, not 'x'"));
+    expect(await refusal(() => runProgram(argv, {}, js({ onStart: () => undefined })))).toEqual(usage("unknown hook 'onStart': did you mean 'onStarted'? (runProgram's hooks are onStarted, onEnded)"));
+    expect(await refusal(() => runProgram(argv, {}, js(5)))).toEqual(usage('hooks must be an object, e.g. { onStarted() {} }, not 5'));
+    expect(existsSync(marker)).toBe(false);
+    const called: string[] = [];
+    expect(await refusal(() => runProgram(argv, { perf: false }, js({ onStarted: () => called.push('started'), onEnded: undefined })))).toBe('resolved');
+    expect([existsSync(marker), called]).toEqual([true, ['started']]);
+  });
+
   it('events and metricGroups are arrays of names: a string was split into letters (unknown perf event \'p\')', async () => {
     const fn = () => 1;
     expect(await refusal(() => measure(fn, js({ events: 'page-faults' })))).toEqual(usage("events is an array of names: events: ['page-faults'], not 'page-faults'"));
