@@ -70,16 +70,20 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
   const mapped = new WeakSet<Error>();
   // a TypeScript source's frames, at its positions as given (esbuild's strip and the imports' rewrites taken back)
   const typedPositions = createTypedPositions();
+  /** The error, its stack at the positions as given: a stack through a TypeScript module names its own lines, as the REPL's does (the compiled code's had been named). */
+  const typedError = (error: Error): Error => {
+    if (typeof error.stack === 'string' && !mapped.has(error)) {
+      mapped.add(error);
+      error.stack = typescriptImports.rewriteStack(typedPositions.typedStack(error.stack));
+    }
+    return error;
+  };
   const originalWriter = server.writer;
   const originalEval = server.eval as (code: string, context: object, file: string, callback: EvalCallback) => void;
   const originalDisplayPrompt = server.displayPrompt.bind(server);
   Object.assign(server, {
     writer: Object.assign((value: unknown): string => {
-      // a stack through a TypeScript module names its own lines, as the REPL's does (the compiled code's had been named)
-      if (value instanceof Error && typeof value.stack === 'string' && !mapped.has(value)) {
-        mapped.add(value);
-        value.stack = typescriptImports.rewriteStack(typedPositions.typedStack(value.stack));
-      }
+      if (value instanceof Error) typedError(value);
       if (pending !== null && pending.thrown === null) pending.thrown = { value };
       return originalWriter.call(server, value);
     }, { options: (originalWriter as { options?: unknown }).options }),
@@ -107,14 +111,15 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
     const steps: PositionStep[] = [{ kind: 'rewrite', before: code, after: imported }];
     if (source.map !== undefined) steps.push({ kind: 'map', map: source.map });
     steps.push({ kind: 'rewrite', before: source.code, after: prepared });
-    typedPositions.ran(file, steps);
+    typedPositions.ran(file, steps, code);
     return new Promise((resolve, reject) => {
       pending = { reject, thrown: null };
       originalEval.call(server, prepared, server.context, file, (error, result) => {
         if (pending === null) return;
         pending = null;
         if (error === null) resolve(result);
-        else reject(error instanceof Recoverable ? endedTooEarly(error, 'the code') : error);
+        // V8's SyntaxError in code esbuild let through comes here, not through the writer
+        else reject(error instanceof Recoverable ? endedTooEarly(error, 'the code') : typedError(error));
       });
     });
   };

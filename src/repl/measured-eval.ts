@@ -174,6 +174,12 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     return 0;
   };
   const unmarked = new WeakSet<object>();
+  /** The error, its stack at the command's positions as typed (its mark out, esbuild's strip and the imports' rewrites taken back), once. */
+  const typedError = (error: Error): void => {
+    if (typeof error.stack !== 'string' || unmarked.has(error)) return;
+    unmarked.add(error);
+    error.stack = typescriptImports.rewriteStack(typedPositions.typedStack(unmarkStack(error.stack, markedFiles)));
+  };
   // node:repl shows a command's value with the writer while the eval callback runs; a throw it shows from its domain's handler
   let isShowingValue = false;
   /**
@@ -200,10 +206,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
       }
     }
     try {
-      if (value instanceof Error && typeof value.stack === 'string' && !unmarked.has(value)) {
-        unmarked.add(value);
-        value.stack = typescriptImports.rewriteStack(typedPositions.typedStack(unmarkStack(value.stack, markedFiles)));
-      }
+      if (value instanceof Error) typedError(value);
       return originalWriter.call(server, value);
     } catch (problem: unknown) {
       // A value that cannot be shown (its inspect.custom throws): what showing it threw is shown,
@@ -262,7 +265,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     source = await typescriptImports.prepare(source, context);
     if (options.beforeRun !== undefined) source = options.beforeRun(source);
     steps.push({ kind: 'rewrite', before: stripped, after: source });
-    typedPositions.ran(file, steps);
+    typedPositions.ran(file, steps, typed);
     const marked = markCommand(source);
     command.isMarked = marked.started;
     markedFiles.add(file);
@@ -335,6 +338,9 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     // nothing ran, so there is nothing to report.
     if (error instanceof Recoverable || error?.name === 'SyntaxError') {
       command.ran = false;
+      // V8's SyntaxError still heads its stack with `REPLn:LINE` here (node:repl takes it off before
+      // the writer sees it): the line to give back as typed, where esbuild let a decorator through
+      if (error !== null && !(error instanceof Recoverable)) typedError(error);
       handOver(command, () => callback(error));
       return;
     }

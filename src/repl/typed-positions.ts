@@ -9,11 +9,20 @@ export type PositionStep = { readonly kind: 'rewrite'; readonly before: string; 
 
 /** The positions of commands that ran as other code than typed, by the file name each ran under. */
 export interface TypedPositions {
-  /** Records that `file` ran the code that `steps`, in order, made of what was typed. */
-  ran(file: string, steps: readonly PositionStep[]): void;
-  /** A stack with the frames of such commands (`FILE:LINE:COLUMN`, its mark taken out) at the line and column as typed. */
+  /** Records that `file` ran the code that `steps`, in order, made of what was typed (`typed`, where given, for a SyntaxError's line). */
+  ran(file: string, steps: readonly PositionStep[], typed?: string): void;
+  /**
+   * A stack with the frames of such commands (`FILE:LINE:COLUMN`, its mark taken out) at the line
+   * and column as typed, and a SyntaxError's head (`FILE:LINE`, the line, a caret) at the line as typed.
+   */
   typedStack(stack: string): string;
 }
+
+/**
+ * V8's SyntaxError head, as a stack begins with it before node:repl takes off its first line:
+ * `FILE:LINE`, the line of the code that ran, and a caret (after the line's tabs and spaces) under the error.
+ */
+const SYNTAX_HEAD = /^([^\s()]+):(\d+)\n(.*)\n([ \t]*)(\^+)\n/;
 
 type Back = (line: number, column: number) => SourcePosition | null;
 
@@ -38,16 +47,34 @@ function stepBack(step: PositionStep): Back {
  */
 export function createTypedPositions(): TypedPositions {
   const backs = new Map<string, Back | null>();
+  const typedLines = new Map<string, readonly string[]>();
+  /**
+   * A SyntaxError V8 raised in code esbuild let through (a decorator, which Node 20 lacks) showed
+   * esbuild's reprint of the code, at its line: `@dec class D {` for `@dec class D { size: number = 1 }`,
+   * `cell[3]:1` for a decorator typed on line 2 under an interface. TypeScript's own syntax errors
+   * show the line as typed (typescript-syntax-error.ts); so does this one now, the caret under it.
+   */
+  const typedHead = (stack: string): string => {
+    const head = SYNTAX_HEAD.exec(stack);
+    if (head === null) return stack;
+    const [whole, file = '', line = '', , before = '', caret = ''] = head;
+    const position = backs.get(file)?.(Number(line), before.length + 1);
+    const typedLine = position == null ? undefined : typedLines.get(file)?.[position.line - 1];
+    if (position == null || typedLine === undefined) return stack;
+    const indent = typedLine.slice(0, position.column - 1).replace(/[^\t]/g, ' ');
+    return `${file}:${position.line}\n${typedLine}\n${indent}${caret}\n${stack.slice(whole.length)}`;
+  };
   return {
-    ran(file, steps) {
+    ran(file, steps, typed) {
       const changing = steps.filter((step) => step.kind === 'map' || step.before !== step.after).map(stepBack).reverse();
       const back: Back | null = changing.length === 0
         ? null
         : (line, column) => changing.reduce<SourcePosition | null>((position, each) => (position === null ? null : each(position.line, position.column)), { line, column });
       backs.set(file, backs.has(file) ? null : back);
+      if (typed !== undefined) typedLines.set(file, typed.split('\n'));
     },
     typedStack(stack) {
-      return stack.replace(/([^\s()]+):(\d+):(\d+)/g, (whole, file: string, line: string, column: string) => {
+      return typedHead(stack).replace(/([^\s()]+):(\d+):(\d+)/g, (whole, file: string, line: string, column: string) => {
         const position = backs.get(file)?.(Number(line), Number(column));
         return position == null ? whole : `${file}:${position.line}:${position.column}`;
       });

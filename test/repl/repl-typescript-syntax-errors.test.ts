@@ -54,9 +54,25 @@ describe('perfcell repl, a TypeScript syntax error', () => {
   // 20 lacks) showed perfcell's start mark on the line: 'void __perfcellMark(0);@dec class D {'
   it("shows V8's error in code esbuild let through without perfcell's mark, the caret where it is", { timeout: 60_000 }, async () => {
     const stdout = await repl(['@dec class D {}', '"use strict"; @dec class E {}']);
-    expect(stdout).toContain('@dec class D {\n^\n\nUncaught SyntaxError: Invalid or unexpected token\n');
-    expect(stdout).toContain('@dec class E {\n^\n\nUncaught SyntaxError: Invalid or unexpected token\n');
+    expect(stdout).toContain('@dec class D {}\n^\n\nUncaught SyntaxError: Invalid or unexpected token\n');
+    expect(stdout).toContain(`"use strict"; @dec class E {}\n${' '.repeat(14)}^\n\nUncaught SyntaxError: Invalid or unexpected token\n`);
     expect(stdout).not.toContain('__perfcellMark');
+  });
+
+  // A QA pass: such an error in TypeScript showed esbuild's reprint of the code, not the line as
+  // typed: '@dec class Box {' for '@dec class Box { size: number = 1 }', and for a decorator after
+  // an interface on its line, the interface gone and the caret at the reprint's column 1
+  it('shows V8\'s error in TypeScript esbuild let through on the line as typed, the caret under the decorator', { timeout: 60_000 }, async () => {
+    const stdout = await repl(['@dec class Box { size: number = 1 }', 'interface I { a: number }; @dec class F { x: number = 1 }']);
+    expect(stdout).toContain('@dec class Box { size: number = 1 }\n^\n\nUncaught SyntaxError: Invalid or unexpected token\n');
+    expect(stdout).toContain(`interface I { a: number }; @dec class F { x: number = 1 }\n${' '.repeat(27)}^\n\nUncaught SyntaxError: Invalid or unexpected token\n`);
+    const evaluator = createEvaluator({ filename: 'cell' });
+    try {
+      const error = await evaluator.evaluate('interface I { a: number }\n\t@dec class G { x: number = 1 }').then(() => null, (thrown: unknown) => thrown);
+      expect(((error as SyntaxError).stack ?? '').split('\n').slice(0, 5).join('\n')).toBe('cell[1]:2\n\t@dec class G { x: number = 1 }\n\t^\n\nSyntaxError: Invalid or unexpected token');
+    } finally {
+      evaluator.close();
+    }
   });
 
   it('shows the line and caret under --ts too', { timeout: 60_000 }, async () => {
