@@ -51,12 +51,14 @@ function temporaryBeside(path: string): string {
 
 /**
  * Whether making the new file, or renaming it over the old, was refused where a write in place may
- * not be: a folder this process may not create files in holds a file it may write, and a sticky
- * folder (/tmp) lets only a file's owner replace it (EPERM), not those its mode lets write it.
+ * not be: a folder this process may not create files in holds a file it may write, a sticky
+ * folder (/tmp) lets only a file's owner replace it (EPERM), not those its mode lets write it, and
+ * a file bind-mounted over the path (a container's `-v ./report.txt:/out/report.txt`) is a mount
+ * point no rename may replace (EBUSY).
  */
 function isFolderRefusal(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
-  return code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENAMETOOLONG';
+  return code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENAMETOOLONG' || code === 'EBUSY';
 }
 
 function removeQuietly(path: string): void {
@@ -71,8 +73,8 @@ function removeQuietly(path: string): void {
  * Writes `text` to `path` whole or not at all: into a new file beside it, renamed over it once
  * every byte is in, so a full disk (ENOSPC) leaves the earlier file, or none, never a cut one
  * that looks complete (a --save the next --baseline reads, a notebook `cells --write` rewrites).
- * A path that cannot be renamed over (a device, a FIFO, a file with hard links) is written
- * directly. A failure throws the write's own error, the partial file removed.
+ * A path that cannot be renamed over (a device, a FIFO, a file with hard links, a mount point) is
+ * written directly. A failure throws the write's own error, the partial file removed.
  * @example writeWholeFile('out/report.html', html)
  */
 export function writeWholeFile(path: string, text: string): void {

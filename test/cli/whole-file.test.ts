@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeWholeFile, writeWholeFileAsync } from '../../src/whole-file.ts';
 import { cliPath } from '../support/fixtures.ts';
+import { mountProblem } from '../support/full-tmpdir.ts';
 import { nobodyCanRun, warnNobodySkipped } from '../support/nobody.ts';
 import { temporaryFolders } from '../support/temp-folders.ts';
 
@@ -84,5 +85,30 @@ describe.runIf(nobodyCanRun)('run -o, as another user, to a file that user may w
     expect(readFileSync(file, 'utf8')).toMatch(/^true peaked /);
     expect(statSync(file).uid).toBe(process.getuid?.());
     chmodSync(folder, 0o700);
+  });
+});
+
+// A file bind-mounted over another (a container's `-v ./report.txt:/out/report.txt`) is a mount
+// point, which no rename may replace (EBUSY, from the same file system or another): it is written
+// in place, as before whole files, where the rename said 'cannot write the report to out.txt:
+// EBUSY' and left the file as it was. In a mount namespace of its own (unshare -m), so no mount
+// outlives the test.
+describe.runIf(mountProblem === null)('run -o to a file bind-mounted over another', () => {
+  it('is written in place through the mount, exit 0', () => {
+    const folder = tempFolder('perfcell-whole-mount-');
+    const source = join(folder, 'source.txt');
+    const file = join(folder, 'out.txt');
+    writeFileSync(source, 'earlier\n');
+    writeFileSync(file, 'under the mount\n');
+    const script = 'mount --bind "$0" "$1" || exit 99; shift; exec "$@"';
+    const result = spawnSync('unshare', ['-m', 'sh', '-c', script, source, file, process.execPath, cliPath, 'run', '--no-perf', '-o', file, '--', 'true'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+    });
+    expect([result.status, result.stderr]).toEqual([0, '']);
+    expect(readFileSync(source, 'utf8')).toMatch(/^true peaked /);
+    expect(readFileSync(file, 'utf8')).toBe('under the mount\n');
+    expect(readdirSync(folder).sort()).toEqual(['out.txt', 'source.txt']);
   });
 });
