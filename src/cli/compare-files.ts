@@ -2,7 +2,7 @@
 import { existsSync, promises as fsPromises } from 'node:fs';
 import { join, relative } from 'node:path';
 import { UsageError } from '../errors.ts';
-import { ensureFolderOf } from './html-file.ts';
+import { ensureFolderOf, writeErrorCode, writeErrorFix } from './html-file.ts';
 import { parseCompareDocument, type CompareDocument } from '../experiment/compare-document.ts';
 import { writeWholeFileAsync } from '../whole-file.ts';
 
@@ -58,9 +58,7 @@ export async function writeOutput(path: string, text: string): Promise<void> {
     ensureFolderOf(path);
     await writeWholeFileAsync(path, text);
   } catch (error: unknown) {
-    // a full disk needs room, not other permissions
-    const fix = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'free space on its disk, or give a path on another' : 'check the path and its permissions';
-    throw new UsageError(`cannot write ${path}: ${(error as Error).message} (${fix})`);
+    throw new UsageError(`cannot write ${path}: ${(error as Error).message} (${writeErrorFix(writeErrorCode(error))})`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { dirname } from 'node:path';
 import { makeFolders } from '../make-folders.ts';
 import { writeWholeFile } from '../whole-file.ts';
@@ -11,16 +12,22 @@ export function ensureFolderOf(file: string): void {
   makeFolders(dirname(file));
 }
 
-/** The code of a failed write (`ENOSPC`), or 'write failed' where it has none. */
+/**
+ * The code of a failed write (`ENOSPC`), or 'write failed' where it has none. A code libuv does not
+ * name is named by its errno: over a disk quota Node 20 says 'Unknown system error -122', not EDQUOT.
+ */
 export function writeErrorCode(error: unknown): string {
-  return error instanceof Error && 'code' in error ? String(error.code) : 'write failed';
+  if (!(error instanceof Error && 'code' in error)) return 'write failed';
+  const errno = 'errno' in error && typeof error.errno === 'number' ? -error.errno : null;
+  const named = Object.entries(constants.errno).find(([, value]) => value === errno)?.[0];
+  return String(error.code).startsWith('Unknown system error') && named !== undefined ? named : String(error.code);
 }
 
 /**
- * What to do about an output file's failed write, by its code: a full disk needs room, not another
- * path kind (as writeOutput says for the exports); a file it may not write (a folder made
- * read-only during the run) needs permissions, not a file in place of a folder, which is what
- * EISDIR alone means.
+ * What to do about an output file's failed write, by its code (writeErrorCode), for every output,
+ * the exports too: a full disk or quota needs room, not other permissions; a file it may not
+ * write (a folder made read-only during the run) needs permissions, not a file in place of a
+ * folder, which is what EISDIR alone means.
  * @example writeErrorFix('ENOSPC') // 'free space on its disk, or give a path on another'
  */
 export function writeErrorFix(code: string): string {

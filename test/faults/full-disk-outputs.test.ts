@@ -1,10 +1,11 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { cliPath } from '../support/fixtures.ts';
 import { runsWithFullTmpdir } from '../support/full-tmpdir.ts';
 import { temporaryFolders } from '../support/temp-folders.ts';
+import { hasStrace, runsWith } from '../support/tools.ts';
 
 /*
  * Output files on a full disk (a QA pass): every output was written in place, so a write that ran
@@ -112,5 +113,48 @@ describe.runIf(runsWithFullTmpdir('output files on a full disk'))('output files 
     ]);
     expect(result.stderr).toMatch(/^true( peaked|: 2 runs)/m);
     expect(filesIn(result.after)).toEqual({});
+  }, 60_000);
+});
+
+// A user over their disk quota: the write fails with EDQUOT, which libuv does not name (Node 20
+// calls it 'Unknown system error -122'), so writeErrorFix's EDQUOT never matched and every output
+// line sent the user to permissions: 'cannot write the HTML report to r.html: Unknown system
+// error -122 (check the path and its permissions)', and compare's exports had a fix of their own
+// that knew ENOSPC alone. strace injects EDQUOT into the open of each output file: one with a
+// second name, which is written in place, so the open names its path (a new file's temporary
+// name is not known here).
+describe.runIf(runsWith('strace', hasStrace, 'output files over a disk quota'))('output files over a disk quota (EDQUOT)', () => {
+  const overQuota = (folder: string, files: readonly string[], args: (folder: string) => readonly string[]) => {
+    const paths = files.map((file) => join(folder, file));
+    for (const path of paths) {
+      writeFileSync(path, 'earlier\n');
+      linkSync(path, `${path}.link`);
+    }
+    const traced = paths.flatMap((path) => ['-P', path]);
+    // strace -P matches the path as the open gives it: the outputs are named whole
+    return execa('strace', ['-f', '-qq', '-o', '/dev/null', ...traced, '-e', 'trace=openat', '-e', 'inject=openat:error=EDQUOT', process.execPath, cliPath, ...args(folder)], {
+      cwd: folder,
+      reject: false,
+      timeout: 60_000,
+      env: { NO_COLOR: '1' },
+    });
+  };
+
+  it('run -o and --html name EDQUOT and the fix a full disk needs, exit 1', async () => {
+    const folder = tempFolder('perfcell-quota-');
+    const result = await overQuota(folder, ['r.txt', 'r.html'], (at) => ['run', '--no-perf', '-o', join(at, 'r.txt'), '--html', join(at, 'r.html'), '--', 'true']);
+    expect(errorLines(result.stderr)).toEqual([
+      `error: cannot write the report to ${join(folder, 'r.txt')}: EDQUOT (free space on its disk, or give a path on another); the report follows on stderr`,
+      `error: cannot write the HTML report to ${join(folder, 'r.html')}: EDQUOT (free space on its disk, or give a path on another)`,
+    ]);
+    expect(result.exitCode).toBe(1);
+  }, 60_000);
+
+  it("compare's export names the fix a full disk needs, exit 1, the earlier file kept", async () => {
+    const folder = tempFolder('perfcell-quota-');
+    const result = await overQuota(folder, ['e.json'], (at) => ['compare', '--no-perf', '-r', '2', '--export-json', join(at, 'e.json'), '--', 'true']);
+    expect(errorLines(result.stderr)).toEqual([expect.stringMatching(/^error: cannot write \S+\/e\.json: .* \(free space on its disk, or give a path on another\)$/)]);
+    expect(result.exitCode).toBe(1);
+    expect(readFileSync(join(folder, 'e.json'), 'utf8')).toBe('earlier\n');
   }, 60_000);
 });
