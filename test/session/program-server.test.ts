@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commandAlternatives, commandArgv } from '../../src/experiment/alternatives.ts';
 import { runInterleavedUntilStopped } from '../../src/experiment/interleave.ts';
-import { startProgramServer } from '../../src/session/program-server.ts';
+import { startProgramServer, type ProgramServer } from '../../src/session/program-server.ts';
 import { runProgram } from '../../src/session/run-program.ts';
 import { createMemoryCgroup, type MemoryCgroup } from '../../src/session/cgroup.ts';
 import { createCpuCgroup } from '../../src/session/cpu-cgroup.ts';
@@ -36,6 +36,27 @@ const memoryCgroupUsable = (() => {
   return memory?.method === 'memory-cgroup-v1';
 })();
 if (!cpuCgroupUsable) console.warn('program-server: no CPU cgroup can be made here: a served run\'s CPU is wait4()\'s, without children nobody waited for');
+
+/**
+ * Runs, on `server`, a program that leaves a process behind (it touches 100 MiB 50 ms after its
+ * program ended and holds it 300 ms, while the next run, 500 ms, is read), then sleep-ms 500
+ * twice: the first says it left one process, and no run's peak holds the leftover's 100 MiB.
+ */
+async function expectLeftoverOutOfLaterPeaks(server: ProgramServer): Promise<void> {
+  const stray = ['sh', '-c', `(sleep 0.05; ${fixture('peak-then-idle')} 100 300 0) & true`];
+  const mib = (report: CommandReport): number => (report.memory.peakRssBytes ?? Number.NaN) / 2 ** 20;
+  const first = await (await server.arm(stray)).run();
+  const after = await (await server.arm([fixture('sleep-ms'), '500'])).run();
+  const again = await (await server.arm([fixture('sleep-ms'), '500'])).run();
+  await server.settle();
+  const said = JSON.stringify([first, after, again].map(mib));
+  expect(first.warnings.filter((warning) => /left 1 process running after it ended; it was not counted after that/.test(warning))).toHaveLength(1);
+  // sh's own peak (its stray touched nothing before sh ended), and sleep-ms's alone
+  for (const report of [first, after, again]) {
+    expect(mib(report), said).toBeGreaterThan(0.3);
+    expect(mib(report), said).toBeLessThan(5);
+  }
+}
 
 const pageFaults = (report: CommandReport): number => report.counters.events.find((event) => event.event.startsWith('page-faults'))?.total ?? Number.NaN;
 const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
@@ -325,23 +346,10 @@ describe.runIf(runsWithPerf('served compare runs'))('served runs: one gate and o
   // 500` read 54-129 MiB for sleep-ms's runs after the first's, as its leftover stayed in the
   // runs' memory cgroup and touched its 100 MiB while they went on; now 0.9-1.2 MiB.
   it.runIf(memoryCgroupUsable)("a process a program leaves running is not in the peak of later runs: it leaves the runs' memory cgroup", async () => {
-    // the stray touches 100 MiB 50 ms after its program ended and holds it 300 ms, while the next run (500 ms) is read
-    const stray = ['sh', '-c', `(sleep 0.05; ${fixture('peak-then-idle')} 100 300 0) & true`];
     const server = startProgramServer({ events: ['page-faults'], quiet: true });
     expect(server).not.toBeNull();
-    const mib = (report: CommandReport): number => (report.memory.peakRssBytes ?? Number.NaN) / 2 ** 20;
     try {
-      const first = await (await server!.arm(stray)).run();
-      const after = await (await server!.arm([fixture('sleep-ms'), '500'])).run();
-      const again = await (await server!.arm([fixture('sleep-ms'), '500'])).run();
-      await server!.settle();
-      const said = JSON.stringify([first, after, again].map(mib));
-      expect(first.warnings.filter((warning) => /left 1 process running after it ended; it was not counted after that/.test(warning))).toHaveLength(1);
-      // sh's own peak (its stray touched nothing before sh ended), and sleep-ms's alone
-      for (const report of [first, after, again]) {
-        expect(mib(report), said).toBeGreaterThan(0.3);
-        expect(mib(report), said).toBeLessThan(5);
-      }
+      await expectLeftoverOutOfLaterPeaks(server!);
     } finally {
       await server!.close();
     }
@@ -357,26 +365,15 @@ describe.runIf(runsWithPerf('served compare runs'))('served runs: one gate and o
       return made === null ? null : { ...made, add: async () => false };
     }],
   ] as const)("no fresh cgroup for the forker (%s): the leftover is moved out of the runs' memory cgroup instead, and not in the peak of later runs", async (_, makeFresh) => {
-    const stray = ['sh', '-c', `(sleep 0.05; ${fixture('peak-then-idle')} 100 300 0) & true`];
     let freshOnes = 0;
     const server = startProgramServer({ events: ['page-faults'], quiet: true }, () => {
       freshOnes += 1;
       return makeFresh();
     });
     expect(server).not.toBeNull();
-    const mib = (report: CommandReport): number => (report.memory.peakRssBytes ?? Number.NaN) / 2 ** 20;
     try {
-      const first = await (await server!.arm(stray)).run();
-      const after = await (await server!.arm([fixture('sleep-ms'), '500'])).run();
-      const again = await (await server!.arm([fixture('sleep-ms'), '500'])).run();
-      await server!.settle();
-      const said = JSON.stringify([first, after, again].map(mib));
-      expect(first.warnings.filter((warning) => /left 1 process running after it ended; it was not counted after that/.test(warning))).toHaveLength(1);
+      await expectLeftoverOutOfLaterPeaks(server!);
       expect(freshOnes).toBe(1);
-      for (const report of [first, after, again]) {
-        expect(mib(report), said).toBeGreaterThan(0.3);
-        expect(mib(report), said).toBeLessThan(5);
-      }
     } finally {
       await server!.close();
     }
