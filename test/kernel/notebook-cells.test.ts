@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -115,6 +115,22 @@ describe('perfcell cells NOTEBOOK.ipynb', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     const document = JSON.parse(result.stdout) as { cells: { report: { memory: { usedBytes: number } } }[] };
     expect(document.cells[1]!.report.memory.usedBytes).toBeLessThan(-27 * 1024 * 1024);
+  });
+
+  // A QA pass: `cells --write --html nb.ipynb nb.ipynb` wrote the page over the notebook, said
+  // 'wrote nb.ipynb', then wrote the notebook over the page: the page lost, and where the notebook's
+  // write failed (a full disk) the notebook too, the page in its place. compare and run refuse two
+  // flags naming one file; so does cells now, before any cell runs.
+  it('refuses --html naming the notebook --write fills, by its name or a link, exit 2, the notebook unchanged', async () => {
+    const path = join(dir, 'one-file.ipynb');
+    const text = notebookOf([{ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: '6 * 7' }]);
+    writeFileSync(path, text);
+    const same = await perfcell(['cells', path, '--no-perf', '--write', '--html', path]);
+    expect([same.exitCode, same.stdout, same.stderr]).toEqual([2, '', `error: --write and --html both name ${path} (give each its own file)`]);
+    symlinkSync(path, join(dir, 'one-file-link.ipynb'));
+    const linked = await perfcell(['cells', path, '--no-perf', '--write', '--html', join(dir, 'one-file-link.ipynb')]);
+    expect([linked.exitCode, linked.stderr]).toEqual([2, `error: --write ${path} and --html ${join(dir, 'one-file-link.ipynb')} are one file (a link: give each its own file)`]);
+    expect(readFileSync(path, 'utf8')).toBe(text);
   });
 
   // a QA pass: a notebook the kernel ran with perfcell.events(…) failed under perfcell cells with

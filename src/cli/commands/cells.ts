@@ -125,6 +125,9 @@ export function registerCells(program: Command): void {
       // the notebook is written after its cells: one the user may not write is refused before them
       // (it had been 'error: EACCES: permission denied, open …' once every cell had run)
       if (flags.write === true && !isWritable(file, false)) throw new UsageError(`--write stores the reports in ${file}, which may not be written (make it writable, or leave out --write)`);
+      // nor a page over the notebook, as run and compare refuse two flags naming one file (it had
+      // been written there and said, then the notebook written over it: the page lost)
+      if (flags.write === true && flags.html !== undefined) checkOutputPaths([{ flag: '--write', path: file, command: 'cells' }, { flag: '--html', path: flags.html, command: 'cells' }]);
       if (cells.length === 0) throw new UsageError(`${file} has no code (write cells separated by // %% lines)`);
       // With --json, stdout is the document: the cells' console output goes to stderr.
       // A throw in a timer or an unhandled rejection between cells is the last cell's failure.
