@@ -25,6 +25,10 @@ function planOf(path: string): WholeFilePlan {
     // refused as writeFileSync refuses it (root may write any file; the rename would replace a read-only one)
     return { direct: true };
   }
+  // another owner's file, which this user may write but could not give back to its owner: written
+  // in place, as an editor writes it, where the replacement was this user's (a 0666 file of root's
+  // in a folder anyone may write became nobody's)
+  if (!canKeepOwner(stat)) return { direct: true };
   // a link to the file: the file is replaced, the link kept
   let target: string;
   try {
@@ -33,6 +37,13 @@ function planOf(path: string): WholeFilePlan {
     return { direct: true };
   }
   return { direct: false, target, temporary: temporaryBeside(target), mode: stat.mode & 0o7777, owner: { uid: stat.uid, gid: stat.gid } };
+}
+
+/** Whether a replacement may be given the file's owner and group: root's may; another user's only its own uid and one of its groups. */
+function canKeepOwner(stat: Stats): boolean {
+  const uid = process.getuid?.();
+  if (uid === undefined || uid === 0) return true;
+  return stat.uid === uid && (stat.gid === process.getegid?.() || (process.getgroups?.() ?? []).includes(stat.gid));
 }
 
 function isLink(path: string): boolean {
@@ -153,6 +164,6 @@ function keepOwnerAndMode(fd: number, plan: Extract<WholeFilePlan, { direct: fal
     fchmodSync(fd, plan.mode);
     if (plan.owner.uid !== process.getuid?.() || plan.owner.gid !== process.getgid?.()) fchownSync(fd, plan.owner.uid, plan.owner.gid);
   } catch {
-    // another owner's file: the replacement is this user's, as a new file would be
+    // a file system that keeps no owners or modes (vfat): the replacement is as a new file would be
   }
 }

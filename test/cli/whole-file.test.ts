@@ -65,11 +65,14 @@ warnNobodySkipped('the output files another user owns');
 // Where a file may be written but not replaced, it is written in place, as before whole files: a
 // sticky folder (/tmp) lets only a file's owner rename over it, whatever its mode says (the first
 // try at whole files said 'cannot write the report to …/r.txt: EPERM' there), and a folder that
-// refuses new files can hold a file that takes writes
+// refuses new files can hold a file that takes writes; and where a rename would work but the
+// replacement could not keep the file's owner (a folder anyone may write, not sticky), root's file
+// became nobody's
 describe.runIf(nobodyCanRun)('run -o, as another user, to a file that user may write', () => {
   it.each([
     ['in a sticky folder', 0o1777],
     ['in a folder it may not create files in', 0o555],
+    ['in a folder anyone may write, the owner kept', 0o777],
   ])('%s: written in place, exit 0', (_name, folderMode) => {
     const folder = tempFolder('perfcell-whole-other-');
     const file = join(folder, 'r.txt');
