@@ -150,6 +150,12 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
       resolve({ outcome, report });
     },
   });
+  // node:repl loads its top-level await parser (acorn) at the first line that holds `await`: some
+  // 10-20 ms during which hookedEval has every SIGINT listener off and node:repl's watchdog has not
+  // started, so the signal's default action was on, and a Jupyter interrupt sent as a notebook's
+  // first await cell began ended the kernel by SIGINT. Loaded now, before any cell: what is left
+  // of that span in a cell is its parse and compile.
+  hookedEval.call(server, 'await 0', server.context, 'perfcell-warm-up', () => undefined);
 
   // Where the session's one perf cannot serve a window (an interval under its tick, -M, or
   // PERFCELL_SHARED_PERF=0: typing-perf.ts), the measured eval prepares the next cell's window

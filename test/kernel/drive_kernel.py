@@ -4,7 +4,7 @@ line per scenario on stdout, for test/kernel/kernel-client.test.ts to assert on.
 Usage: /usr/bin/python3 drive_kernel.py KERNEL_NAME SCENARIO...
 Scenarios: basic, complete_unicode, history, expressions, gc, exit, rerun, interrupt, interrupt_child, restart, shutdown,
     shutdown_spinning, shutdown_held, badsig, api, empty, oneperf, held, comm,
-    unshowable, frames, interrupt_timing
+    unshowable, frames, interrupt_timing, interrupt_first_await
 JUPYTER_PATH must point at the share/jupyter holding the kernelspec.
 """
 import fcntl
@@ -292,6 +292,33 @@ def interrupted_cell(km, kc, code, wait_s):
     km.interrupt_kernel()
     outputs = outputs_until_idle(kc, msg_id)
     return summary(shell_reply(kc, msg_id), outputs)
+
+
+def scenario_interrupt_first_await(km, kc):
+    # the kernel's first cell holding await (and a var, which node:repl hoists out of its await
+    # wrapper), interrupted 15 ms after it was sent: node:repl was then loading its await parser,
+    # with the signal's default action on; read while the kernel lives
+    msg_id = kc.execute("await new Promise((resolve) => setTimeout(resolve, 2000)); var firstPages = new Float64Array(9216 * 512); for (let page = 0; page < 5000; page++) firstPages[page * 512] = 1; 'not interrupted'")
+    time.sleep(0.015)
+    km.interrupt_kernel()
+    outputs = []
+    deadline = time.monotonic() + TIMEOUT_S
+    while km.is_alive() and time.monotonic() < deadline:
+        try:
+            msg = kc.get_iopub_msg(timeout=0.2)
+        except Exception:
+            continue
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            break
+        if msg["msg_type"] != "status":
+            outputs.append({"type": msg["msg_type"], "content": msg["content"]})
+    if not km.is_alive():
+        emit("interrupt_first_await", alive=False, exit_code=km.provisioner.process.poll(), outputs=outputs)
+        return
+    interrupted = summary(shell_reply(kc, msg_id), outputs)
+    emit("interrupt_first_await", alive=True, interrupted=interrupted, after=summary(*run_cell(kc, "21 * 2")))
 
 
 def scenario_interrupt_timing(km, kc):

@@ -272,6 +272,19 @@ describe.skipIf(jupyterMissing !== null).concurrent('perfcell kernel driven by j
   // of the runs measured before the interrupt (node:repl ends the cell, which then has no value),
   // where a file's cells print them. They are its stdout stream now, in the cells' words, before
   // the error and the report; the reply still says the cell was interrupted. Both interrupt modes.
+  it('lives through an interrupt sent as its first await cell begins, and answers the cell', async ({ expect }) => {
+    // before: node:repl loaded its await parser (10-20 ms) with every SIGINT listener off and its
+    // watchdog not started, so the kernel died of the SIGINT (exit_code -2), the cell unanswered.
+    // The cell is interrupted, or, where the signal came before the kernel took the request (a
+    // loaded machine), runs on: a SIGINT while no cell runs interrupts nothing.
+    const { interrupt_first_await: first } = await drive('interrupt_first_await');
+    expect(first, JSON.stringify(first)).toMatchObject({ alive: true });
+    const interrupted = first!['interrupted'] as CellSummary;
+    if (interrupted.status === 'error') expect(interrupted.ename).toBe('Interrupted');
+    else expect(interrupted.outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': "'not interrupted'" });
+    expect((first!['after'] as CellSummary).outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': '42' });
+  });
+
   it('shows what an interrupted perfcell.timeit or perfcell.compare measured as the cell\'s output, by SIGINT and by interrupt_request', async ({ expect }) => {
     const [bySignal, byMessage] = await Promise.all([drive('interrupt_timing'), driveKernel('perfcell-client-message', 'interrupt_timing')]);
     for (const { interrupt_timing: timing } of [bySignal!, byMessage!]) {
