@@ -2,7 +2,7 @@ import repl, { type REPLServer } from 'node:repl';
 import { PassThrough, Writable } from 'node:stream';
 import { exposeGc } from '../repl/expose-gc.ts';
 import { createScopeTools, interruptsOf, type OnInterrupt } from '../repl/scope-tools.ts';
-import { putSigintListenersBack, takeSigintListenersOff } from '../repl/sigint-listeners-off.ts';
+import { evaluateWithSigintListenersOff } from '../repl/sigint-listeners-off.ts';
 import { measureReplCommands, type ReplMeasurement, type ReplReportEvent } from '../repl/measured-eval.ts';
 import type { MeasureOptions } from '../session/options.ts';
 import { prepareWindow, type MeasurementWindow } from '../session/window.ts';
@@ -125,12 +125,10 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
   process.on('SIGINT', onSigint);
   const hookedEval: Eval = function (code, context, file, callback) {
     const cell = pending;
-    const listeners = takeSigintListenersOff();
-    try {
-      replEval.call(this, code, context, file, callback);
-    } finally {
-      putSigintListenersBack(listeners, (listener) => listener !== onSigint || !closed);
-    }
+    evaluateWithSigintListenersOff(server, (done) => replEval.call(this, code, context, file, (error, result) => {
+      done();
+      callback(error, result);
+    }), (listener) => listener !== onSigint || !closed);
     // Still unsettled after the synchronous part: a top-level await is waiting (and listens for Ctrl-C).
     if (cell !== null && cell.outcome === null && cell.thrown === null) cell.awaiting = true;
   };
@@ -150,12 +148,6 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
       resolve({ outcome, report });
     },
   });
-  // node:repl loads its top-level await parser (acorn) at the first line that holds `await`: some
-  // 10-20 ms during which hookedEval has every SIGINT listener off and node:repl's watchdog has not
-  // started, so the signal's default action was on, and a Jupyter interrupt sent as a notebook's
-  // first await cell began ended the kernel by SIGINT. Loaded now, before any cell: what is left
-  // of that span in a cell is its parse and compile.
-  hookedEval.call(server, 'await 0', server.context, 'perfcell-warm-up', () => undefined);
 
   // Where the session's one perf cannot serve a window (an interval under its tick, -M, or
   // PERFCELL_SHARED_PERF=0: typing-perf.ts), the measured eval prepares the next cell's window

@@ -29,3 +29,42 @@ export function putSigintListenersBack(listeners: readonly Listener[], isKept: (
   for (const listener of added) signals.off('SIGINT', listener);
   for (const listener of [...listeners, ...added]) if (isKept(listener)) signals.on('SIGINT', listener);
 }
+
+/**
+ * Calls `evaluate` (node:repl's own eval on `server`) with every SIGINT listener off only while
+ * node:repl's watchdog runs: taken off when node:repl reads `server.breakEvalOnSigint`, just before
+ * it starts its watchdog, once it has parsed the code for top-level await (acorn: 10-20 ms at the
+ * first line holding await, a few ms for a long cell) and compiled it; put back as `putSigintListenersBack`
+ * does at the eval's callback (`done`, which node:repl calls once the watchdog has stopped), or as
+ * the eval returns. Taken off around the whole eval, they left the signal's default action on
+ * through that parse and compile, and node's exiting handler through the callback (the value
+ * shown), and a SIGINT then ended the process. Code that does not compile reaches no watchdog and
+ * keeps them on throughout.
+ * @example evaluateWithSigintListenersOff(server, (done) => eval(code, context, file, (e, r) => { done(); callback(e, r) }), () => true)
+ */
+export function evaluateWithSigintListenersOff(server: object, evaluate: (done: () => void) => void, isKept: (listener: Listener) => boolean, signals: SigintListeners = process): void {
+  let listeners: Listener[] | null = null;
+  const done = (): void => {
+    if (listeners === null) return;
+    const taken = listeners;
+    listeners = null;
+    putSigintListenersBack(taken, isKept, signals);
+  };
+  let isTaken = false;
+  Object.defineProperty(server, 'breakEvalOnSigint', {
+    configurable: true,
+    get: () => {
+      if (!isTaken) {
+        isTaken = true;
+        listeners = takeSigintListenersOff(signals);
+      }
+      return true;
+    },
+  });
+  try {
+    evaluate(done);
+  } finally {
+    Object.defineProperty(server, 'breakEvalOnSigint', { configurable: true, enumerable: true, writable: true, value: true });
+    done();
+  }
+}

@@ -4,7 +4,7 @@ line per scenario on stdout, for test/kernel/kernel-client.test.ts to assert on.
 Usage: /usr/bin/python3 drive_kernel.py KERNEL_NAME SCENARIO...
 Scenarios: basic, complete_unicode, history, expressions, gc, exit, rerun, interrupt, interrupt_child, restart, shutdown,
     shutdown_spinning, shutdown_held, badsig, api, empty, oneperf, held, comm,
-    unshowable, frames, interrupt_timing, interrupt_first_await
+    unshowable, frames, interrupt_timing, interrupt_first_await, interrupt_sweep
 JUPYTER_PATH must point at the share/jupyter holding the kernelspec.
 """
 import fcntl
@@ -319,6 +319,34 @@ def scenario_interrupt_first_await(km, kc):
         return
     interrupted = summary(shell_reply(kc, msg_id), outputs)
     emit("interrupt_first_await", alive=True, interrupted=interrupted, after=summary(*run_cell(kc, "21 * 2")))
+
+
+def scenario_interrupt_sweep(km, kc):
+    # a long cell holding await (300 statements: node:repl parses it for the await, then compiles it),
+    # interrupted 0 to 20 ms after it was sent, every 0.5 ms: the SIGINT's default action was on
+    # through that parse and compile; read while the kernel lives
+    body = "; ".join(f"var sweep{i} = [{i}, {i} + 1, {{ a: {i} }}].map((x) => x)" for i in range(300))
+    code = f"await new Promise((resolve) => setTimeout(resolve, 100)); {body}; 'not interrupted'"
+    run_cell(kc, "await 1")
+    answered = []
+    for step in range(40):
+        msg_id = kc.execute(code)
+        time.sleep(step / 2000)
+        km.interrupt_kernel()
+        deadline = time.monotonic() + 20
+        status = None
+        while km.is_alive() and time.monotonic() < deadline and status is None:
+            try:
+                msg = kc.get_iopub_msg(timeout=0.2)
+            except Exception:
+                continue
+            if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                status = shell_reply(kc, msg_id)["status"]
+        if not km.is_alive():
+            emit("interrupt_sweep", alive=False, died_after_ms=step / 2, exit_code=km.provisioner.process.poll(), answered=answered)
+            return
+        answered.append(status)
+    emit("interrupt_sweep", alive=True, answered=answered, after=summary(*run_cell(kc, "21 * 2")))
 
 
 def scenario_interrupt_timing(km, kc):

@@ -272,6 +272,18 @@ describe.skipIf(jupyterMissing !== null).concurrent('perfcell kernel driven by j
   // of the runs measured before the interrupt (node:repl ends the cell, which then has no value),
   // where a file's cells print them. They are its stdout stream now, in the cells' words, before
   // the error and the report; the reply still says the cell was interrupted. Both interrupt modes.
+  it('lives through interrupts sent while a long cell holding await is parsed and compiled, and answers each cell', { timeout: 120_000 }, async ({ expect }) => {
+    // before: every SIGINT listener was off from the start of node:repl's eval, its watchdog not
+    // yet started while it parsed the cell for the await and compiled it, so the kernel died of
+    // an interrupt some ms in (died_after_ms 2 and 10.5 in two sweeps, exit_code -2)
+    const { interrupt_sweep: sweep } = await drive('interrupt_sweep');
+    expect(sweep, JSON.stringify(sweep)).toMatchObject({ alive: true });
+    const answered = sweep!['answered'] as string[];
+    expect(answered).toHaveLength(40);
+    for (const status of answered) expect(['ok', 'error']).toContain(status);
+    expect((sweep!['after'] as CellSummary).outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': '42' });
+  });
+
   it('lives through an interrupt sent as its first await cell begins, and answers the cell', async ({ expect }) => {
     // before: node:repl loaded its await parser (10-20 ms) with every SIGINT listener off and its
     // watchdog not started, so the kernel died of the SIGINT (exit_code -2), the cell unanswered.
