@@ -167,6 +167,8 @@ def scenario_exit(km, kc):
     after = summary(*run_cell(kc, "21 * 2"))
     # a cell that touches 5,000 fresh pages (as scenario_oneperf's) and exits: its report counts them
     touched = summary(*run_cell(kc, "var exitPages = new Float64Array(9216 * 512); for (let page = 0; page < 5000; page++) exitPages[page * 512] = 1; process.exit(0)"))
+    # as scenario_oneperf reads it: the perf is stopped just after the reply, which under load came first ('R' once)
+    time.sleep(0.2)
     perfs_after_touched = perfs_counting(pid)
     coded = summary(*run_cell(kc, "process.exitCode = 3; process.exit()"))
     # a timer's exit once its cell has ended: the kernel's stderr, as a timer's throw is
