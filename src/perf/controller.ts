@@ -600,13 +600,25 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
       // of run's hand-over (BENCHMARKS.md, Pace notes).
       window.whenCountingEnds?.();
       if (!isFinalIn) subprocess.deferReading?.(false);
+      let killedUnfinished = false;
       const timer = setTimeout(() => {
         // (killed, it may have ended between a tick and its print)
         lastReadAfterEnd = false;
+        killedUnfinished = true;
         subprocess.kill('SIGKILL');
       }, 2000);
       await Promise.race([finalGroup, exit.then(() => done)]);
       clearTimeout(timer);
+      // perf's zero from below. perf -D -1 prints "Events disabled" and only then reads the clock its
+      // stamps count from, so a perf preempted in between put the zero taken from that line early, and
+      // its intervals before where they were: a whole run read "the counts may miss up to the command's
+      // last 6 ms", its last sample before the end (5 of 100 runs of `run -I 10 -r 5` beside four busy
+      // loops; 295 ms with strace holding that write). A perf the gate signalled (sigintSent) was seen in
+      // poll() after the program's end: the last group it printed was read, and stamped, after that end.
+      if (window.sigintSent === true && window.endNs !== undefined && groupTimeS !== null && !killedUnfinished) {
+        const atLeastNs = window.endNs - BigInt(Math.round(groupTimeS * 1e9));
+        if (perfZeroNs === null || perfZeroNs < atLeastNs) perfZeroNs = atLeastNs;
+      }
       // (a window too short to have shown a line waits for nothing)
       await erased;
       // Everything perf had to say is in: its own teardown takes a few more ms, which SIGKILL

@@ -11,12 +11,13 @@ import { join } from 'node:path';
  * Options: `delayMs` (10), `syscalls` to delay instead of write (strace's list, delayed as they
  * return: `poll,ppoll` is a perf slow to come back from its wait), and `preload`, a library the
  * wrapper puts in perf's LD_PRELOAD itself (perfcell's launchers put theirs only in an ELF perf's,
- * or in the perf that Ubuntu's script would exec). Returns the wrapper's path, for PERFCELL_PERF or
- * a perfPath option.
+ * or in the perf that Ubuntu's script would exec), and `when`, which of those calls to delay (strace's
+ * `when=`: `1` is the first only). Returns the wrapper's path, for PERFCELL_PERF or a perfPath option.
  */
-export function slowedPerf(dir: string, name: string, options: { delayMs?: number; syscalls?: string; preload?: string } = {}): string {
-  const { delayMs = 10, syscalls, preload } = options;
-  const delay = syscalls === undefined ? `-e trace=write -e inject=write:delay_enter=${delayMs * 1000}` : `-e trace=${syscalls} -e inject=${syscalls}:delay_exit=${delayMs * 1000}`;
+export function slowedPerf(dir: string, name: string, options: { delayMs?: number; syscalls?: string; preload?: string; when?: string } = {}): string {
+  const { delayMs = 10, syscalls, preload, when } = options;
+  const which = when === undefined ? '' : `:when=${when}`;
+  const delay = syscalls === undefined ? `-e trace=write -e inject=write:delay_enter=${delayMs * 1000}${which}` : `-e trace=${syscalls} -e inject=${syscalls}:delay_exit=${delayMs * 1000}${which}`;
   const perf = execFileSync('sh', ['-c', 'command -v perf'], { encoding: 'utf8' }).trim();
   const target = join(dir, name);
   symlinkSync(perf, target);
