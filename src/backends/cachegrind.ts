@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 // fs.promises, not node:fs/promises: Node loads it at its first use, not at every command's start
-import { existsSync, promises as fsPromises } from 'node:fs';
+import { existsSync, promises as fsPromises, readlinkSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { lacksInterpreter, launchError } from '../session/exec-failure.ts';
@@ -313,19 +313,35 @@ async function readOutFiles(folder: string): Promise<OutFiles> {
   return { texts, forkedProcesses: pids.filter((pid) => !names.includes(`${LOG_PREFIX}${pid}${LOG_SUFFIX}`)).length, unfinishedCommands };
 }
 
-/** The output folders' names, before the pid of the perfcell that made each: perfcell-cachegrind-PID-XXXXXX. */
+/** The output folders' names, before the pid namespace and pid of the perfcell that made each: perfcell-cachegrind-NS-PID-XXXXXX. */
 const OUT_DIR_PREFIX = 'perfcell-cachegrind-';
-/** An output folder's name as makeOutDir gives it (mkdtemp's six letters or digits last), the pid caught. */
-const STALE_OUT_DIR = /^perfcell-cachegrind-(\d+)-[A-Za-z0-9]{6}$/;
+/** An output folder's name as makeOutDir gives it (mkdtemp's six letters or digits last), its pid namespace and pid caught. */
+const STALE_OUT_DIR = /^perfcell-cachegrind-(\d+)-(\d+)-[A-Za-z0-9]{6}$/;
 
 /**
- * Removes the output folders of perfcells that are gone (PID no longer running): a perfcell killed
- * by SIGKILL has no time to remove its own, so each one left its folder, valgrind's logs and any
- * counts written in it, in TMPDIR for good (a QA pass). The next cachegrind run clears them, as
- * the next run clears a killed perfcell's cgroups (cgroup.ts); a folder named without a pid is
- * not perfcell's now and is left alone.
+ * This process's pid namespace (the inode of /proc/self/ns/pid), within which alone a pid names a
+ * process: a perfcell in a container that shares TMPDIR with the host sees no host pid in its
+ * /proc. null where it cannot be read: then no folder is known to be stale.
  */
-async function removeStaleOutDirs(parent: string, isAlive = (pid: number) => existsSync(`/proc/${pid}`)): Promise<void> {
+function pidNamespace(): string | null {
+  try {
+    return /\[(\d+)\]$/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Removes the output folders of perfcells that are gone (PID no longer running in this pid
+ * namespace): a perfcell killed by SIGKILL has no time to remove its own, so each one left its
+ * folder, valgrind's logs and any counts written in it, in TMPDIR for good (a QA pass). The next
+ * cachegrind run clears them, as the next run clears a killed perfcell's cgroups (cgroup.ts); a
+ * folder named without a pid is not perfcell's now and is left alone, and so is one of another
+ * pid namespace, whose pid this one cannot see: a container's perfcell sharing the host's /tmp
+ * removed a running host perfcell's folder, which then ended 'valgrind wrote no cachegrind
+ * output', exit 1 (a review's note).
+ */
+async function removeStaleOutDirs(parent: string, namespace: string, isAlive = (pid: number) => existsSync(`/proc/${pid}`)): Promise<void> {
   let names: string[];
   try {
     names = await fsPromises.readdir(parent);
@@ -335,7 +351,7 @@ async function removeStaleOutDirs(parent: string, isAlive = (pid: number) => exi
   }
   for (const name of names) {
     const match = STALE_OUT_DIR.exec(name);
-    if (match === null || isAlive(Number(match[1]))) continue;
+    if (match === null || match[1] !== namespace || isAlive(Number(match[2]))) continue;
     await fsPromises.rm(join(parent, name), { recursive: true, force: true }).catch(() => undefined);
   }
 }
@@ -345,10 +361,11 @@ async function removeStaleOutDirs(parent: string, isAlive = (pid: number) => exi
  * said it could not write them, which perfcell read as "valgrind wrote no cachegrind output".
  */
 async function makeOutDir(parent: string): Promise<string> {
-  await removeStaleOutDirs(parent);
+  const namespace = pidNamespace();
+  if (namespace !== null) await removeStaleOutDirs(parent, namespace);
   let folder: string | null = null;
   try {
-    folder = await fsPromises.mkdtemp(join(parent, `${OUT_DIR_PREFIX}${process.pid}-`));
+    folder = await fsPromises.mkdtemp(join(parent, `${OUT_DIR_PREFIX}${namespace === null ? '' : `${namespace}-`}${process.pid}-`));
     await probeRoom(folder);
     return folder;
   } catch (error: unknown) {
