@@ -268,10 +268,6 @@ describe.skipIf(jupyterMissing !== null).concurrent('perfcell kernel driven by j
     expect((interrupt!['after'] as CellSummary).outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': "'spun and went on'" });
   }, 160_000);
 
-  // A QA pass: an interrupted cell that awaited perfcell.timeit or perfcell.compare showed nothing
-  // of the runs measured before the interrupt (node:repl ends the cell, which then has no value),
-  // where a file's cells print them. They are its stdout stream now, in the cells' words, before
-  // the error and the report; the reply still says the cell was interrupted. Both interrupt modes.
   it('lives through interrupts sent while a long cell holding await is parsed and compiled, and answers each cell', { timeout: 120_000 }, async ({ expect }) => {
     // before: every SIGINT listener was off from the start of node:repl's eval, its watchdog not
     // yet started while it parsed the cell for the await and compiled it, so the kernel died of
@@ -297,6 +293,10 @@ describe.skipIf(jupyterMissing !== null).concurrent('perfcell kernel driven by j
     expect((first!['after'] as CellSummary).outputs.find((output) => output.type === 'execute_result')?.content['data']).toEqual({ 'text/plain': '42' });
   });
 
+  // A QA pass: an interrupted cell that awaited perfcell.timeit or perfcell.compare showed nothing
+  // of the runs measured before the interrupt (node:repl ends the cell, which then has no value),
+  // where a file's cells print them. They are its stdout stream now, in the cells' words, before
+  // the error and the report; the reply still says the cell was interrupted. Both interrupt modes.
   it('shows what an interrupted perfcell.timeit or perfcell.compare measured as the cell\'s output, by SIGINT and by interrupt_request', async ({ expect }) => {
     const [bySignal, byMessage] = await Promise.all([drive('interrupt_timing'), driveKernel('perfcell-client-message', 'interrupt_timing')]);
     for (const { interrupt_timing: timing } of [bySignal!, byMessage!]) {
