@@ -301,7 +301,9 @@ export function createCellEvaluator(file: string, options: CellEvaluatorOptions 
       const { stack, first } = rewriteStack(description);
       // A syntax error V8 finds has no frame; the details point into the cell's generated code.
       const position = first ?? toFilePosition(cell.sourceUrl, details.lineNumber + 1, details.columnNumber + 1);
-      const message = (description.split(/\n\s+at /)[0] ?? description) + (didNotCompile ? cutNote(cell.source) : '');
+      // from the stack taken back: a SyntaxError in an imported module's code esbuild let through
+      // (a decorator) heads it with the line as typed, where the description has the compiled one
+      const message = (stack.split(/\n\s+at /)[0] ?? stack) + (didNotCompile ? cutNote(cell.source) : '');
       return { ok: false, failure: { message, line: position?.line ?? null, column: position?.column ?? null, stack, ...syntax }, marks: cellMarks };
     },
 

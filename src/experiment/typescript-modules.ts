@@ -10,6 +10,7 @@ import { silenceWarning } from '../silence-warning.ts';
 import { CELL_IMPORT_TYPESCRIPT, mappedFileRelativeDynamicImports } from './cell-dynamic-imports.ts';
 import { cellImport, importTypeScriptBy } from './cell-import.ts';
 import { createPositionMapper, type SourcePosition } from '../../parsers/source-map-lines.ts';
+import { typedSyntaxHead } from '../repl/typed-positions.ts';
 
 const TYPESCRIPT_FILE = /\.[cm]?tsx?$/;
 /** A JavaScript extension and the TypeScript ones its file is compiled from, as tsc's NodeNext resolution maps them. */
@@ -91,7 +92,7 @@ export interface TypeScriptModules {
  */
 export function createTypeScriptModules(): TypeScriptModules {
   const loaded = new Map<string, { exports: unknown }>();
-  const mappers = new Map<string, { map(line: number, column: number): SourcePosition | null }>();
+  const mappers = new Map<string, { map(line: number, column: number): SourcePosition | null; readonly typedLines: readonly string[] }>();
   /** Compiled ahead by precompile(), by file; taken by the module's load. */
   const compiling = new Map<string, Promise<void>>();
   /** Compiles ever started: precompile waits until a round starts none (a failed one leaves `compiling`, so its size cannot tell). */
@@ -150,8 +151,9 @@ export function createTypeScriptModules(): TypeScriptModules {
     // its import() through node's own loader, as a cell's (it had no loader: ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING),
     // a relative specifier written as the file beside it and a TypeScript module's loaded as its imports are
     const rewritten = mappedFileRelativeDynamicImports(result.code, dirname(file));
-    const mapper = createPositionMapper((JSON.parse(result.map) as { mappings: string }).mappings);
-    mappers.set(file, { map: (line, column) => mapper.map(line, rewritten.originalColumn(line, column)) });
+    const map = JSON.parse(result.map) as { mappings: string; sourcesContent?: string[] };
+    const mapper = createPositionMapper(map.mappings);
+    mappers.set(file, { map: (line, column) => mapper.map(line, rewritten.originalColumn(line, column)), typedLines: (map.sourcesContent?.[0] ?? '').split('\n') });
     const module = { exports: {} as unknown, id: file, filename: file, loaded: false };
     // before it runs, as CommonJS does: a cycle of imports gets the exports so far
     loaded.set(file, module);
@@ -211,7 +213,15 @@ export function createTypeScriptModules(): TypeScriptModules {
       // (/home/me/my lab (v2)/matrix.ts:3:9)`), which a pattern for any path stopped at
       const files = [...mappers.keys()].sort((a, b) => b.length - a.length).map((file) => file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
       const frame = new RegExp(`(?<=^\\s+at (?:.*\\()?)(${files.join('|')}):(\\d+):(\\d+)(?=\\)?$)`, 'gm');
-      return stack.replace(frame, (whole, file: string, line: string, column: string) => {
+      // a SyntaxError V8 raised in a module's code that esbuild let through (a decorator) names
+      // the compiled line ('mod.ts:24', esbuild's helpers above it) and shows its reprint
+      const headed = typedSyntaxHead(stack, (file, line, column) => {
+        const module = mappers.get(file);
+        const position = module?.map(line, column);
+        const text = position == null ? undefined : module?.typedLines[position.line - 1];
+        return position == null || text === undefined ? null : { ...position, text };
+      });
+      return headed.replace(frame, (whole, file: string, line: string, column: string) => {
         const position = mappers.get(file)?.map(Number(line), Number(column));
         return position == null ? whole : `${file}:${position.line}:${position.column}`;
       });

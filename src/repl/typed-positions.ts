@@ -24,6 +24,27 @@ export interface TypedPositions {
  */
 const SYNTAX_HEAD = /^([^\s()]+):(\d+)\n(.*)\n([ \t]*)(\^+)\n/;
 
+/** Where a position in code that ran was typed: its line and column, and that line's text. */
+export type TypedAt = (file: string, line: number, column: number) => (SourcePosition & { readonly text: string }) | null;
+
+/**
+ * `stack` with its SyntaxError head (SYNTAX_HEAD) at the line as typed, the caret under the error,
+ * where `typedAt` takes its file's position back; else `stack` as it was. A SyntaxError V8 raised in
+ * code esbuild let through (a decorator, which Node 20 lacks) showed esbuild's reprint of the code,
+ * at its line: `@dec class D {` for `@dec class D { size: number = 1 }`, `cell[3]:1` for a decorator
+ * typed on line 2 under an interface, `mod.ts:24` for one on line 2 of an imported module.
+ * TypeScript's own syntax errors show the line as typed (typescript-syntax-error.ts); so does this one.
+ */
+export function typedSyntaxHead(stack: string, typedAt: TypedAt): string {
+  const head = SYNTAX_HEAD.exec(stack);
+  if (head === null) return stack;
+  const [whole, file = '', line = '', , before = '', caret = ''] = head;
+  const typed = typedAt(file, Number(line), before.length + 1);
+  if (typed === null) return stack;
+  const indent = typed.text.slice(0, typed.column - 1).replace(/[^\t]/g, ' ');
+  return `${file}:${typed.line}\n${typed.text}\n${indent}${caret}\n${stack.slice(whole.length)}`;
+}
+
 type Back = (line: number, column: number) => SourcePosition | null;
 
 /** A step taken back: a position in the code it made to one in the code it was given. */
@@ -48,21 +69,10 @@ function stepBack(step: PositionStep): Back {
 export function createTypedPositions(): TypedPositions {
   const backs = new Map<string, Back | null>();
   const typedLines = new Map<string, readonly string[]>();
-  /**
-   * A SyntaxError V8 raised in code esbuild let through (a decorator, which Node 20 lacks) showed
-   * esbuild's reprint of the code, at its line: `@dec class D {` for `@dec class D { size: number = 1 }`,
-   * `cell[3]:1` for a decorator typed on line 2 under an interface. TypeScript's own syntax errors
-   * show the line as typed (typescript-syntax-error.ts); so does this one now, the caret under it.
-   */
-  const typedHead = (stack: string): string => {
-    const head = SYNTAX_HEAD.exec(stack);
-    if (head === null) return stack;
-    const [whole, file = '', line = '', , before = '', caret = ''] = head;
-    const position = backs.get(file)?.(Number(line), before.length + 1);
-    const typedLine = position == null ? undefined : typedLines.get(file)?.[position.line - 1];
-    if (position == null || typedLine === undefined) return stack;
-    const indent = typedLine.slice(0, position.column - 1).replace(/[^\t]/g, ' ');
-    return `${file}:${position.line}\n${typedLine}\n${indent}${caret}\n${stack.slice(whole.length)}`;
+  const typedAt: TypedAt = (file, line, column) => {
+    const position = backs.get(file)?.(line, column);
+    const text = position == null ? undefined : typedLines.get(file)?.[position.line - 1];
+    return position == null || text === undefined ? null : { ...position, text };
   };
   return {
     ran(file, steps, typed) {
@@ -74,7 +84,7 @@ export function createTypedPositions(): TypedPositions {
       if (typed !== undefined) typedLines.set(file, typed.split('\n'));
     },
     typedStack(stack) {
-      return typedHead(stack).replace(/([^\s()]+):(\d+):(\d+)/g, (whole, file: string, line: string, column: string) => {
+      return typedSyntaxHead(stack, typedAt).replace(/([^\s()]+):(\d+):(\d+)/g, (whole, file: string, line: string, column: string) => {
         const position = backs.get(file)?.(Number(line), Number(column));
         return position == null ? whole : `${file}:${position.line}:${position.column}`;
       });

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { createEvaluator } from '../../src/repl/evaluator.ts';
@@ -72,6 +75,24 @@ describe('perfcell repl, a TypeScript syntax error', () => {
       expect(((error as SyntaxError).stack ?? '').split('\n').slice(0, 5).join('\n')).toBe('cell[1]:2\n\t@dec class G { x: number = 1 }\n\t^\n\nSyntaxError: Invalid or unexpected token');
     } finally {
       evaluator.close();
+    }
+  });
+
+  // A review's note: in an imported TypeScript module, such an error named the module's compiled
+  // line and showed esbuild's reprint ('mod.ts:24', '@dec class M {', esbuild's helpers above it),
+  // in the REPL and in a file's cells (its message taken from the stack before it was mapped)
+  it("shows V8's error in an imported TypeScript module on the module's line as typed, in the REPL and in cells", { timeout: 60_000 }, async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'perfcell-decorated-module-'));
+    try {
+      writeFileSync(join(folder, 'mod.ts'), 'export const v: number = 1;\n\n\tinterface Q { a: number }; @dec class M { x: number = 1 }\n');
+      const typed = `${join(folder, 'mod.ts')}:3\n\tinterface Q { a: number }; @dec class M { x: number = 1 }\n\t${' '.repeat(27)}^\n\n`;
+      const stdout = await repl([`import { v } from ${JSON.stringify(join(folder, 'mod.ts'))}`]);
+      expect(stdout).toContain(`${typed}Uncaught SyntaxError: Invalid or unexpected token\n`);
+      writeFileSync(join(folder, 'cells.ts'), `// %%\nimport { v } from "./mod.ts";\n`);
+      const cells = await execa(process.execPath, [cliPath, 'cells', '--no-perf', join(folder, 'cells.ts')], { reject: false, timeout: 50_000, env });
+      expect(cells.stderr).toContain(`error: cell 'cell 1' failed at ${join(folder, 'cells.ts')}:2:15: ${typed}SyntaxError: Invalid or unexpected token`);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 
