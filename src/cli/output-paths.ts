@@ -137,6 +137,18 @@ function danglingLinkTarget(path: string, probe: PathProbe): string {
 }
 
 /**
+ * Refuses an output naming the file the cells are read from (by its name or a link): written once
+ * the cells had run, the page or export took the file's place, its cells lost without a word
+ * (`cells nb.ipynb --html nb.ipynb` left a page where the notebook was, exit 0: a review's note).
+ * `cells --write` fills that notebook on purpose, and is not among `outputs`.
+ */
+export function refuseOutputOverCells(cellsFile: string, outputs: readonly OutputPath[], probe: PathProbe = realProbe): void {
+  const cellsKey = fileKey(cellsFile, probe);
+  const over = outputs.find((output) => !(output.path === '-' && output.dashIsStdout === true) && fileKey(output.path, probe) === cellsKey);
+  if (over !== undefined) throw new UsageError(`${over.flag} ${over.path} would be written over ${cellsFile}, the file of the cells (give it another file)`);
+}
+
+/**
  * Refuses outputs that could not be written after the work, before it starts: a usage error
  * (exit 2) naming the flag, the path and the fix, rather than a long comparison measured and then
  * lost to a typo. Two flags naming the same file are refused too (the second would overwrite the first).

@@ -55,6 +55,22 @@ describe('compare checks its output paths before the first run', () => {
     expect(readFileSync(notes, 'utf8')).toBe('kept\n');
   });
 
+  // A review's note: an export naming the file of the cells compared was written over it once
+  // every run was done, the cells lost without a word (exit 0); refused before the first run
+  it('an export naming the file of the cells, by its name or a link, is refused, nothing runs, the file kept', async () => {
+    const cells = join(dir, 'compared.js');
+    const text = '// %% one\nlet a = 1\n// %% two\nlet b = 2\n';
+    writeFileSync(cells, text);
+    symlinkSync(cells, join(dir, 'compared-link.js'));
+    const args = ['compare', cells, '--cells', 'one', 'two', '--no-perf', '--runs', '2', '--warmup', '0'];
+    const named = await perfcell([...args, '--html', cells]);
+    expect([named.exitCode, named.stdout, named.stderr]).toEqual([2, '', `error: --html ${cells} would be written over ${cells}, the file of the cells (give it another file)`]);
+    const linked = await perfcell([...args, '--export-json', 'fine.json', '--export-csv', 'compared-link.js']);
+    expect([linked.exitCode, linked.stderr]).toEqual([2, `error: --export-csv compared-link.js would be written over ${cells}, the file of the cells (give it another file)`]);
+    expect(readFileSync(cells, 'utf8')).toBe(text);
+    expect(existsSync(join(dir, 'fine.json'))).toBe(false);
+  });
+
   it('two exports naming one file are refused', async () => {
     const log = join(dir, 'same.log');
     const result = await perfcell(compareArgs(log, '--export-json', 'out.txt', '--export-markdown', 'out.txt'));

@@ -133,6 +133,20 @@ describe('perfcell cells NOTEBOOK.ipynb', () => {
     expect(readFileSync(path, 'utf8')).toBe(text);
   });
 
+  // A review's note: without --write, --html naming the notebook wrote the page over it once its
+  // cells had run, said 'wrote nb.ipynb', exit 0: the notebook lost. Refused before any cell runs.
+  it('refuses --html naming the notebook it runs, by its name or a link, exit 2, the notebook unchanged', async () => {
+    const path = join(dir, 'page-over.ipynb');
+    const text = notebookOf([{ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: '6 * 7' }]);
+    writeFileSync(path, text);
+    const same = await perfcell(['cells', path, '--no-perf', '--html', path]);
+    expect([same.exitCode, same.stdout, same.stderr]).toEqual([2, '', `error: --html ${path} would be written over ${path}, the file of the cells (give it another file)`]);
+    symlinkSync(path, join(dir, 'page-over-link.ipynb'));
+    const linked = await perfcell(['cells', path, '--no-perf', '--html', join(dir, 'page-over-link.ipynb')]);
+    expect([linked.exitCode, linked.stderr]).toEqual([2, `error: --html ${join(dir, 'page-over-link.ipynb')} would be written over ${path}, the file of the cells (give it another file)`]);
+    expect(readFileSync(path, 'utf8')).toBe(text);
+  });
+
   // a QA pass: a notebook the kernel ran with perfcell.events(…) failed under perfcell cells with
   // 'TypeError: perfcell.events is not a function', which named no way on: the cells have only
   // timeit and compare (last and history stay absent: the rowcol notebook reads them where it can)

@@ -21,7 +21,7 @@ import { liveWanted } from '../../live/live-wanted.ts';
 import { placeOwnLinesOnBottomRow } from '../../live/follower.ts';
 import { toJsonDocument } from '../../json-document.ts';
 import { outputWidth, warningText } from '../../render/terminal-width.ts';
-import { checkOutputPaths } from '../output-paths.ts';
+import { checkOutputPaths, refuseOutputOverCells } from '../output-paths.ts';
 import { isRanDuringNote } from '../../proc/child-processes.ts';
 import { sendCellStdout } from '../../own-stdout.ts';
 import { watchStdoutRow } from '../stdout-row.ts';
@@ -128,6 +128,7 @@ export function registerCells(program: Command): void {
       // nor a page over the notebook, as run and compare refuse two flags naming one file (it had
       // been written there and said, then the notebook written over it: the page lost)
       if (flags.write === true && flags.html !== undefined) checkOutputPaths([{ flag: '--write', path: file, command: 'cells' }, { flag: '--html', path: flags.html, command: 'cells' }]);
+      if (flags.html !== undefined) refuseOutputOverCells(file, [{ flag: '--html', path: flags.html }]);
       if (cells.length === 0) throw new UsageError(`${file} has no code (write cells separated by // %% lines)`);
       // With --json, stdout is the document: the cells' console output goes to stderr.
       // A throw in a timer or an unhandled rejection between cells is the last cell's failure.

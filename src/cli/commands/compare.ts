@@ -29,7 +29,7 @@ import { shellQuote } from '../../render/shell-quote.ts';
 import { formatMetricValue } from '../../render/metric-units.ts';
 import { displayPath, loadBaseline, replacedSave, savePath, writeOutput } from '../compare-files.ts';
 import { writeHtmlFile } from '../html-file.ts';
-import { checkOutputPaths } from '../output-paths.ts';
+import { checkOutputPaths, refuseOutputOverCells } from '../output-paths.ts';
 import { parseInputWhere, parseOutputWhere } from '../program-io.ts';
 import { runSchedule } from '../run-schedule.ts';
 import { TIME_UNIT_SECONDS, type TimeUnit } from '../../render/time-unit.ts';
@@ -439,6 +439,7 @@ Each --export-* and --html takes - for stdout. A command with a pipe, ; or $ nee
       const io = commandIos(flags, outputs);
       // every file written after the runs is checked before the first: a typo must not cost the comparison
       checkOutputPaths(outputs);
+      if (flags.cells !== undefined && targets[0] !== undefined) refuseOutputOverCells(targets[0], outputs);
       makeOutputFolders(io);
       // --style and --no-progress: whether the progress line is drawn, and the summary printed
       const style = styleEffects(flags.style);
