@@ -58,7 +58,11 @@ export async function writeOutput(path: string, text: string): Promise<void> {
     ensureFolderOf(path);
     await writeWholeFileAsync(path, text);
   } catch (error: unknown) {
-    throw new UsageError(`cannot write ${path}: ${(error as Error).message} (${writeErrorFix(writeErrorCode(error))})`);
+    const code = writeErrorCode(error);
+    // a code libuv leaves unnamed (EDQUOT) is said by its name, as run's outputs say it: Node's
+    // message for it was 'Unknown system error -122: Unknown system error -122, open …'
+    const reason = code === (error as NodeJS.ErrnoException).code ? (error as Error).message : code;
+    throw new UsageError(`cannot write ${path}: ${reason} (${writeErrorFix(code)})`);
   }
 }
 
