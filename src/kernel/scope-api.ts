@@ -20,7 +20,7 @@ export interface KernelScopeApi extends ScopeTools {
    * `events('default')` goes back to the ones PERFCELL_EVENTS or a config file sets, else perfcell's own.
    */
   events(...names: string[]): readonly string[];
-  /** perf's sampling interval in ms; with an argument (whole ms ≥ 10), sets it from the next cell on. */
+  /** perf's sampling interval in ms; with an argument (whole ms from 10 to 2147483647), sets it from the next cell on. */
   interval(ms?: number): number;
 }
 

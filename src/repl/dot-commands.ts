@@ -5,7 +5,7 @@ import { configuredEvents } from '../events-source.ts';
 import { ackTimeoutProblem } from '../perf/control-channel.ts';
 import { toolEventProblem } from '../perf/tool-events.ts';
 import { DEFAULT_INTERVAL_MS, resolvePerfOptions } from '../session/options.ts';
-import { INTERVAL_MS } from '../session/option-rules.ts';
+import { INTERVAL_MS, MAX_INTERVAL_MS } from '../session/option-rules.ts';
 import type { ReplMeasurement } from './measured-eval.ts';
 import { defineTimingCommands, type OnTimed } from './timing-commands.ts';
 import type { TypeScriptMode } from './typescript.ts';
@@ -98,7 +98,7 @@ export function defineDotCommands(server: REPLServer, measurement: ReplMeasureme
   });
 
   server.defineCommand('interval', {
-    help: `Show or set perf's sampling interval in ms (≥ 10, default ${DEFAULT_INTERVAL_MS})`,
+    help: `Show or set perf's sampling interval in ms (10 to ${MAX_INTERVAL_MS}, default ${DEFAULT_INTERVAL_MS})`,
     action(text: string) {
       const wanted = text.trim();
       if (wanted === '') {

@@ -21,7 +21,7 @@ import type { UnhandledInstruction } from '../../parsers/valgrind-log.ts';
  * Measures one command and returns its report: a function run in this process (sync or async;
  * the window closes when its promise settles), or an external program given as an argv array
  * (no shell: `measure(['ls', '-l'])`; a string is refused). The options are checked first, by the
- * command line's rules (`intervalMs` a whole number ≥ 10, `events` an array of names …): a value
+ * command line's rules (`intervalMs` a whole number from 10 to 2147483647, `events` an array of names …): a value
  * outside them is a UsageError naming the fix. A function that throws still gets its report: the
  * error is rethrown with the report attached as `error.report` (where it takes one: an object, not
  * frozen; a thrown string is rethrown bare). A function's final memory is

@@ -102,6 +102,8 @@ describe.runIf(perfUsable)('perfcell repl perf set-up (real perf)', () => {
     // (a rate per second only where the line counted for a millisecond or more: 2+2 takes a few µs)
     expect(after).toMatch(/page-faults [\d,]+(?: \([\d,.]+\/s\))?   task-clock [\d.,]+ msec/);
     expect(after).not.toContain('cache-misses');
+    // the help names the range .interval takes (it said '≥ 10', where 2147483648 is refused)
+    expect(await repl.send('.help')).toContain("Show or set perf's sampling interval in ms (10 to 2147483647, default 100)");
     expect(await repl.send('.interval 5')).toContain('give a whole number of milliseconds from 10 to 2147483647');
     expect(await repl.send('.interval 20')).toContain('interval: 20 ms');
     const sampled = await repl.send('await new Promise(r => setTimeout(r, 150))');
