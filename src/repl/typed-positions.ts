@@ -20,9 +20,11 @@ export interface TypedPositions {
 
 /**
  * V8's SyntaxError head, as a stack begins with it before node:repl takes off its first line:
- * `FILE:LINE`, the line of the code that ran, and a caret (after the line's tabs and spaces) under the error.
+ * `FILE:LINE`, the line of the code that ran, and a caret (after the line's tabs and spaces) under
+ * the error. FILE is all of the line before its last `:LINE`: a module's path may hold spaces and
+ * parentheses (`/home/me/my lab (v2)/mod.ts:24`).
  */
-const SYNTAX_HEAD = /^([^\s()]+):(\d+)\n(.*)\n([ \t]*)(\^+)\n/;
+const SYNTAX_HEAD = /^(.+):(\d+)\n(.*)\n([ \t]*)(\^+)\n/;
 
 /** Where a position in code that ran was typed: its line and column, and that line's text. */
 export type TypedAt = (file: string, line: number, column: number) => (SourcePosition & { readonly text: string }) | null;

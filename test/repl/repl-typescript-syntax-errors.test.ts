@@ -82,7 +82,8 @@ describe('perfcell repl, a TypeScript syntax error', () => {
   // line and showed esbuild's reprint ('mod.ts:24', '@dec class M {', esbuild's helpers above it),
   // in the REPL and in a file's cells (its message taken from the stack before it was mapped)
   it("shows V8's error in an imported TypeScript module on the module's line as typed, in the REPL and in cells", { timeout: 60_000 }, async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'perfcell-decorated-module-'));
+    // in a folder whose name holds a space and parentheses, as a module's path may
+    const folder = mkdtempSync(join(tmpdir(), 'perfcell-decorated module (v2)-'));
     try {
       writeFileSync(join(folder, 'mod.ts'), 'export const v: number = 1;\n\n\tinterface Q { a: number }; @dec class M { x: number = 1 }\n');
       const typed = `${join(folder, 'mod.ts')}:3\n\tinterface Q { a: number }; @dec class M { x: number = 1 }\n\t${' '.repeat(27)}^\n\n`;
