@@ -1,6 +1,6 @@
 import type { REPLServer } from 'node:repl';
 import { isIgnoredSignal } from '../session/ignored-signals.ts';
-import { putSigintListenersBack, takeSigintListenersOff, type SigintListeners } from './sigint-listeners-off.ts';
+import { evaluateWithSigintListenersOff, type SigintListeners } from './sigint-listeners-off.ts';
 
 type Eval = REPLServer['eval'];
 
@@ -22,8 +22,11 @@ export interface SigintSource extends SigintListeners {
  * added: process.on('SIGINT', …)); where perfcell was started with SIGINT ignored
  * (session/ignored-signals.ts), it stays ignored.
  *
- * Every SIGINT listener is off while node:repl's eval runs the synchronous part, and put back after,
- * with those the line added (sigint-listeners-off.ts). Returns the undo.
+ * Every SIGINT listener is off while node:repl's watchdog runs the synchronous part, and put back
+ * after, with those the line added (sigint-listeners-off.ts). Taken off from the start of node:repl's
+ * eval, they left the signal's default action on while it parsed the line for await (acorn, 10-20
+ * ms at the first line holding await) and compiled it, and a SIGINT then ended the process. Returns
+ * the undo.
  */
 export function endAwaitsOnSigint(server: REPLServer, isWaiting: () => boolean, signals: SigintSource = process): () => void {
   let closed = false;
@@ -41,12 +44,10 @@ export function endAwaitsOnSigint(server: REPLServer, isWaiting: () => boolean, 
   };
   const innerEval = server.eval as Eval;
   const hookedEval: Eval = function (this: REPLServer, code, context, file, callback) {
-    const listeners = takeSigintListenersOff(signals);
-    try {
-      innerEval.call(this, code, context, file, callback);
-    } finally {
-      putSigintListenersBack(listeners, (listener) => listener !== onSigint || !closed, signals);
-    }
+    evaluateWithSigintListenersOff(server, (done) => innerEval.call(this, code, context, file, (error, result) => {
+      done();
+      callback(error, result);
+    }), (listener) => listener !== onSigint || !closed, signals);
   };
   Object.assign(server, { eval: hookedEval });
   signals.on('SIGINT', onSigint);

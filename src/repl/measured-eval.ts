@@ -7,6 +7,7 @@ import type { MeasureOptions } from '../session/options.ts';
 import type { CommandReport } from '../session/report.ts';
 import { classifyJavaScript, isTypeScriptError, onCompilerStart, stripTypes, type TypeScriptMode } from './typescript.ts';
 import { typeScriptSyntaxError } from './typescript-syntax-error.ts';
+import { HELD_CTRL_C_NOTE, holdCtrlC } from './held-ctrl-c.ts';
 import { createTypedPositions, type PositionStep } from './typed-positions.ts';
 import { rewriteStaticImports } from './static-imports.ts';
 import { isInterruption, keptAliveNote, outcomeOfThrow, throwNote } from './report-notes.ts';
@@ -55,6 +56,8 @@ export interface MeasuredEvalOptions {
   readonly prepare?: typeof prepareWindow;
   /** A last change to a command's JavaScript before it runs (the kernel's: cells that may run again). */
   readonly beforeRun?: (code: string) => string;
+  /** Holds a Ctrl-C that comes while a command's code cannot be interrupted (held-ctrl-c.ts); the REPL's. Default false. */
+  readonly holdsCtrlC?: boolean;
 }
 
 /** The REPL's measuring state, as dot-commands and `perfcell.*` see it. */
@@ -67,6 +70,8 @@ export interface ReplMeasurement {
   readonly commandNumber: number;
   /** Whether a command's synchronous part is over and it waits on a top-level await (a Ctrl-C ends that wait). */
   readonly awaiting: boolean;
+  /** Whether a command is in hand, from its eval to its report (not input node:repl finishes itself: unfinished, refused): a Ctrl-C then is the command's. */
+  readonly isInCommand: boolean;
   /**
    * Whether a command interrupted by Ctrl-C waits for a perfcell.timeit or perfcell.compare to end
    * before its report and prompt: the timing's text then has its place, where the line's value
@@ -160,6 +165,8 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
   const typedPositions = createTypedPositions();
 
   const originalEval = server.eval as Eval;
+  const isInCommand = (): boolean => active !== null && active.phase !== 'handing-over' && active.phase !== 'done';
+  const heldCtrlC = options.holdsCtrlC === true ? holdCtrlC(server, () => isInCommand() && active?.awaits !== true) : null;
   const originalDisplayPrompt = server.displayPrompt.bind(server);
   const originalWriter = server.writer;
 
@@ -290,6 +297,8 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     });
     // a value, a throw or a Ctrl-C of the synchronous part has ended it by now: still running, node:repl ran it as top-level await
     if (command.phase === 'running') command.awaits = true;
+    // a Ctrl-C held while the line was prepared or compiled ends the await it now waits on
+    if (command.awaits === true && heldCtrlC?.take() === true) server.emit('SIGINT');
   }
 
   /** The command's window, opened; with its switch where the command turns perf on and off itself (`switchInCommand`). */
@@ -438,6 +447,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
 
   function complete(command: Command): void {
     if (isDone(command)) return;
+    if (heldCtrlC?.take() === true && command.ran) command.notes.push(HELD_CTRL_C_NOTE);
     command.phase = 'done';
     active = null;
     publish(command);
@@ -538,6 +548,9 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     },
     get awaiting() {
       return active?.phase === 'running' && active.awaits === true;
+    },
+    get isInCommand() {
+      return isInCommand();
     },
     get isWaitingForTiming() {
       return waitingForTiming > 0;

@@ -128,7 +128,8 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
   const { result: server, listeners: readlineRedraws } = resizeListenersAddedBy(sessionOutput, () => repl.start(replOptions));
   deferResizeRedraws(sessionOutput, readlineRedraws, gate);
   // around node:repl's own eval, inside the measured one: a SIGINT ends a waiting line, or a .timeit, as Ctrl-C does
-  const stopEndingAwaits = endAwaitsOnSigint(server, () => measurement.awaiting || isTiming());
+  // (or is held for the line in hand: held-ctrl-c.ts)
+  const stopEndingAwaits = endAwaitsOnSigint(server, () => measurement.isInCommand || isTiming());
 
   const said = new Set<string>();
   const measurement = measureReplCommands(server, {
@@ -137,6 +138,7 @@ export function startRepl(options: StartReplOptions = {}): StartedRepl {
     reporting: options.reporting ?? true,
     gate,
     oneTickingPerf: true,
+    holdsCtrlC: true,
     onReport({ report, notes, newWarnings }) {
       if (isJson) {
         writeOutput(`${JSON.stringify(toJsonDocument('perfcell-report', report))}\n`);

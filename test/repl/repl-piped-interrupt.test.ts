@@ -11,8 +11,8 @@ import { cliPath } from '../support/fixtures.ts';
  * report lost and the lines after it never run.
  */
 /** `perfcell repl --json --no-perf` on a pipe; `heard(text)` resolves once stderr holds `text`, or once the REPL ends (the test then fails on its exit status). */
-function pipedRepl(env: Record<string, string> = {}) {
-  const repl = execa(process.execPath, [cliPath, 'repl', '--json', '--no-perf'], { reject: false, timeout: 50_000, env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: '', ...env } });
+function pipedRepl(env: Record<string, string> = {}, args: readonly string[] = []) {
+  const repl = execa(process.execPath, [cliPath, 'repl', '--json', '--no-perf', ...args], { reject: false, timeout: 50_000, env: { NO_COLOR: '1', PERFCELL_REPL_HISTORY: '', ...env } });
   let stderr = '';
   const waiters: { text: string; resolve: () => void }[] = [];
   repl.stderr?.on('data', (chunk: Buffer) => {
@@ -62,6 +62,57 @@ describe('perfcell repl with piped input, SIGINT', () => {
     expect(lines[0]?.runs).toBeLessThan(7);
     expect(stderr()).toMatch(/^warning: interrupted after \d of 7 runs: the figures are of those$/m);
     expect(stderr()).toMatch(/^In \[1\]: 42$/m);
+  });
+
+  // A QA pass: every SIGINT listener was off from the start of node:repl's eval, whose watchdog starts
+  // only once it has parsed the line for await (acorn, loaded at the first line that holds one) and
+  // compiled it, so a SIGINT some ms after a line was sent ended the process by the signal's default
+  // action (exit by SIGINT, the line's report lost: 0 to 6 ms after the first await line, 9 to 30
+  // after a 300-statement one). A line in hand is interrupted now, or its report says the SIGINT
+  // came before its code ran, or the SIGINT is lost in node:repl's compile; never the process ended.
+  it('lives through a SIGINT sent while a line is prepared, parsed for await and compiled', { timeout: 90_000 }, async () => {
+    const { repl, heard, stderr } = pipedRepl();
+    await heard('In [1]: ');
+    const prompts = (): number => stderr().match(/In \[\d+\]: /g)?.length ?? 0;
+    const body = Array.from({ length: 300 }, (_, index) => `var s${index} = [${index}, { a: ${index} }].map((x) => x)`).join('; ');
+    // from 3 ms: the line read by then (a SIGINT before it is one between lines, which ends the REPL)
+    const delaysMs = [3, 4, 5, 6, 8, 10, 12, 15];
+    for (const [index, delayMs] of delaysMs.entries()) {
+      const before = prompts();
+      repl.stdin?.write(`await new Promise((resolve) => setTimeout(resolve, 1_000)); ${body}; 'line ${index}'\n`);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      repl.kill('SIGINT');
+      // the prompt after the line (one interrupted before its first statement has no report: repl-reports)
+      while (prompts() === before && repl.exitCode === null && repl.signalCode === null) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect([repl.exitCode, repl.signalCode], `${delayMs} ms after line ${index + 1}; ${stderr()}`).toEqual([null, null]);
+    }
+    repl.stdin?.end('6 * 7\n');
+    const result = await repl;
+    expect(result.exitCode, stderr()).toBe(0);
+    const reports = result.stdout.split('\n').map((line) => JSON.parse(line) as CommandReport);
+    for (const report of reports) expect([[0, null], [null, 'SIGINT']]).toContainEqual([report.exitCode, report.signal]);
+    expect(reports.at(-1)?.exitCode).toBe(0);
+    expect(stderr()).toMatch(/^In \[\d+\]: 42$/m);
+  });
+
+  // A QA pass: a SIGINT while perfcell prepared a line (esbuild's strip of a TypeScript line, perf's
+  // window) or made its report found no await waiting and ended the process by the signal (every
+  // try 0 to 3 ms after a --ts line was sent); it is the line's now, and its report says so
+  it('lives through a SIGINT sent while a TypeScript line is stripped, and its report says so', { timeout: 60_000 }, async () => {
+    const { repl, heard, stderr } = pipedRepl({}, ['--ts']);
+    await heard('In [1]: ');
+    repl.stdin?.write('let typed: number = 5; typed\n');
+    // read by then, and esbuild's service still starting (some 100 ms)
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    repl.kill('SIGINT');
+    await heard('In [2]: ');
+    repl.stdin?.end('6 * 7\n');
+    const result = await repl;
+    expect(result.exitCode, stderr()).toBe(0);
+    expect(result.stdout.split('\n').map((line) => (JSON.parse(line) as CommandReport).label)).toEqual(['In [1]', 'In [2]']);
+    expect(stderr()).toContain('note: In [1]: a Ctrl-C came while the line was prepared, compiled or reported, not while its code ran: nothing was interrupted');
+    expect(stderr()).toMatch(/^In \[1\]: 5$/m);
+    expect(stderr()).toMatch(/^In \[2\]: 42$/m);
   });
 
   // A QA pass: node:repl's watchdog, stopped after each line, leaves SIGINT to its own handler, which
