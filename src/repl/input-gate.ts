@@ -48,10 +48,24 @@ export class InputGate extends EventEmitter {
     return this;
   }
 
-  /** Holds input from now on (a command started); 'hold' is emitted. */
+  /**
+   * Holds input from now on (a command started); 'hold' is emitted. A Ctrl-C already here, right
+   * after the line that started the command, is let through as one that comes while it runs: a long
+   * line reaches the terminal's reader in pieces, and a Ctrl-C typed some ms after its Enter came in
+   * the piece with its end, so it was held behind the command (a 2 s await ran its 2 s) and read at
+   * the prompt after it ('(To exit, press Ctrl+C again …)'). Let through on the next tick: readline is
+   * still reading the line's Enter here, and its key reader cannot be entered again.
+   */
   hold(): void {
     this.holding = true;
     this.emit('hold');
+    const first = this.held[0];
+    let count = 0;
+    while (first !== undefined && first[count] === CTRL_C) count++;
+    if (first === undefined || count === 0) return;
+    if (count === first.length) this.held.shift();
+    else this.held[0] = first.subarray(count);
+    process.nextTick(() => this.emit('data', Buffer.alloc(count, CTRL_C)));
   }
 
   /** Lets held input through again, a line at a time (the prompt is out); 'release' is emitted first. */

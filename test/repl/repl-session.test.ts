@@ -59,6 +59,25 @@ describe('perfcell repl session control (through a pty)', () => {
     repl = null;
   });
 
+  // A QA pass: a long line reaches the REPL in pieces, and a Ctrl-C typed some ms after its Enter came
+  // in the piece with its end; the input gate held it behind the command, so the line ran on (its
+  // 2 s await, all of it) and node:repl read it at the prompt after ('(To exit, press Ctrl+C again
+  // …)'), where the next Ctrl-C ended the session. node's own REPL ends that await.
+  it('ends a long line\'s await at a Ctrl-C typed right after its Enter', { timeout: 60_000 }, async () => {
+    repl = await startPtyRepl();
+    const body = Array.from({ length: 300 }, (_, index) => `var s${index} = [${index}, { a: ${index} }].map((x) => x)`).join('; ');
+    for (const delayMs of [0, 10]) {
+      const from = repl.text().length;
+      repl.write(`await new Promise((resolve) => setTimeout(resolve, 2_000)); ${body}; 'awaited'\r`);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      repl.write('\x03');
+      const printed = await repl.waitFor(/interrupted by Ctrl-C after 0\.\d+s[\s\S]*In \[\d+\]: $/, from, 15_000);
+      expect(printed).not.toContain('To exit');
+      expect(printed).not.toMatch(/^'awaited'$/m);
+    }
+    expect(await repl.send('6 * 7')).toMatch(/\n42\n/);
+  });
+
   it('leaves no perf behind when the REPL is killed (perf --pid ends with its target)', { timeout: 30_000 }, async () => {
     repl = await startPtyRepl();
     await repl.send('1+1');
