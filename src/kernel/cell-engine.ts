@@ -125,10 +125,16 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
   process.on('SIGINT', onSigint);
   const hookedEval: Eval = function (code, context, file, callback) {
     const cell = pending;
-    evaluateWithSigintListenersOff(server, (done) => replEval.call(this, code, context, file, (error, result) => {
-      done();
-      callback(error, result);
-    }), (listener) => listener !== onSigint || !closed);
+    const self = this;
+    // a function declaration, so its frame has a name: node:repl cuts a throw's stack at its lowest
+    // frame without a name, which must be the cell's own (see await-sigint.ts)
+    function evaluateCell(done: () => void): void {
+      replEval.call(self, code, context, file, (error, result) => {
+        done();
+        callback(error, result);
+      });
+    }
+    evaluateWithSigintListenersOff(server, evaluateCell, (listener) => listener !== onSigint || !closed);
     // Still unsettled after the synchronous part: a top-level await is waiting (and listens for Ctrl-C).
     if (cell !== null && cell.outcome === null && cell.thrown === null) cell.awaiting = true;
   };

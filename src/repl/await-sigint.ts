@@ -44,10 +44,17 @@ export function endAwaitsOnSigint(server: REPLServer, isWaiting: () => boolean, 
   };
   const innerEval = server.eval as Eval;
   const hookedEval: Eval = function (this: REPLServer, code, context, file, callback) {
-    evaluateWithSigintListenersOff(server, (done) => innerEval.call(this, code, context, file, (error, result) => {
-      done();
-      callback(error, result);
-    }), (listener) => listener !== onSigint || !closed, signals);
+    const self = this;
+    // a function declaration, so its frame has a name (esbuild puts a single-use arrow in its place):
+    // node:repl cuts a throw's stack at its lowest frame without a name, which must be the line's own
+    // (an arrow here was lower, and left `at REPL3:1:1` and node's frames under a throw's)
+    function evaluateLine(done: () => void): void {
+      innerEval.call(self, code, context, file, (error, result) => {
+        done();
+        callback(error, result);
+      });
+    }
+    evaluateWithSigintListenersOff(server, evaluateLine, (listener) => listener !== onSigint || !closed, signals);
   };
   Object.assign(server, { eval: hookedEval });
   signals.on('SIGINT', onSigint);
