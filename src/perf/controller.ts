@@ -18,6 +18,7 @@ import { dyingWithPerfcell } from './die-with-perfcell.ts';
 import { withinWindow } from './window-records.ts';
 import { runPerfSync } from './run-perf-sync.ts';
 import { withSoftwareGroups } from './software-groups.ts';
+import { zeroAtLeastNs } from './zero-bound.ts';
 import { ownChild } from '../proc/own-children.ts';
 
 
@@ -609,15 +610,12 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
       }, 2000);
       await Promise.race([finalGroup, exit.then(() => done)]);
       clearTimeout(timer);
-      // perf's zero from below. perf -D -1 prints "Events disabled" and only then reads the clock its
-      // stamps count from, so a perf preempted in between put the zero taken from that line early, and
-      // its intervals before where they were: a whole run read "the counts may miss up to the command's
-      // last 6 ms", its last sample before the end (5 of 100 runs of `run -I 10 -r 5` beside four busy
-      // loops; 295 ms with strace holding that write). A perf the gate signalled (sigintSent) was seen in
-      // poll() after the program's end: the last group it printed was read, and stamped, after that end.
+      // perf's zero from below (zero-bound.ts): a zero taken from "Events disabled" came out early where
+      // perf was preempted before it read its clock, and a whole run read "the counts may miss up to the
+      // command's last 6 ms", its last sample before the end. A perf the gate signalled (sigintSent) was
+      // seen in poll() after the program's end: the last group it printed was read, and stamped, after that end.
       if (window.sigintSent === true && window.endNs !== undefined && groupTimeS !== null && !killedUnfinished) {
-        const atLeastNs = window.endNs - BigInt(Math.round(groupTimeS * 1e9));
-        if (perfZeroNs === null || perfZeroNs < atLeastNs) perfZeroNs = atLeastNs;
+        perfZeroNs = zeroAtLeastNs(perfZeroNs, window.endNs, groupTimeS);
       }
       // (a window too short to have shown a line waits for nothing)
       await erased;

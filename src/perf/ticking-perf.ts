@@ -12,6 +12,7 @@ import { createPerfOutputFile } from './output-file.ts';
 import type { LaunchedPerf } from './perf-group-launcher.ts';
 import type { LiveFollower, LiveLine } from '../live/follower.ts';
 import { perfProblem, spawnedPerfProcess, trackPerf } from './perf-process.ts';
+import { zeroAtLeastNs } from './zero-bound.ts';
 import { holdEventLoop } from '../proc/child-processes.ts';
 import { catchesSignalNow } from '../proc/read-proc.ts';
 
@@ -123,6 +124,9 @@ interface WindowSlot {
   /** A window's tail must be read before the next window enables: until then the slot is not free. */
   free: Promise<void>;
   openWindows: number;
+  /** When the window's enable and disable went out, on our clock: a tick perf printed after its answer was stamped later. */
+  enableSentNs: bigint | null;
+  disableSentNs: bigint | null;
 }
 
 function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, named: EventSlots | null, launched?: LaunchedPerf, follower: LiveFollower | null = null): TickingPerf[] {
@@ -138,8 +142,22 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
   // ---- what perf printed, read on demand ----
   let partial = '';
   let zeroSeen = false;
-  /** Our monotonic clock at perf's interval time 0: the least (read time − tick time) seen. */
+  /**
+   * Our monotonic clock at perf's interval time 0: the least (read time − tick time) seen, and no
+   * earlier than a tick perf printed after answering a command says (zero-bound.ts).
+   */
   let perfZeroNs: bigint | null = null;
+  /**
+   * When the last command whose answer (a marker line) was read went out: the next tick perf
+   * printed was read, and stamped, after that. perf -D -1 prints "Events disabled" before it reads
+   * its zero, so the zero taken from that line came out early where perf was preempted in between:
+   * every sample of a cell or a REPL line was put at 0 s, as one interval (a strace holding that
+   * write 300 ms); a window's first tick puts the zero at most a tick early before its rows are placed.
+   */
+  let stampedAfterNs: bigint | null = null;
+  const answered = (sentNs: bigint | null): void => {
+    if (sentNs !== null && (stampedAfterNs === null || sentNs > stampedAfterNs)) stampedAfterNs = sentNs;
+  };
   let tickTimeS: number | null = null;
   let tickRows = 0;
   /** Rows of one whole tick, learned from the first tick perf completes (null until then: not ready). */
@@ -162,6 +180,8 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
     liveSums: null,
     free: Promise.resolve(),
     openWindows: 0,
+    enableSentNs: null,
+    disableSentNs: null,
   }));
   const collect = (w: WindowSlot, record: PerfRecord): void => {
     if (w.collector === null) w.early.push(record);
@@ -175,6 +195,10 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
     const timeS = record.time ?? 0;
     const estimate = readNs - BigInt(Math.round(timeS * 1e9));
     if (perfZeroNs === null || estimate < perfZeroNs) perfZeroNs = estimate;
+    if (stampedAfterNs !== null) {
+      perfZeroNs = zeroAtLeastNs(perfZeroNs, stampedAfterNs, timeS);
+      stampedAfterNs = null;
+    }
     if (timeS !== tickTimeS) {
       if (tickTimeS !== null) rowsPerTick = Math.max(rowsPerTick ?? 0, tickRows);
       tickTimeS = timeS;
@@ -239,7 +263,10 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
     for (const line of lines) {
       const trimmed = line.trim();
       if (trimmed === MARKER_ENABLED) {
-        if (named === null && single.phase === 'idle') single.phase = 'enabled';
+        if (named === null && single.phase === 'idle') {
+          single.phase = 'enabled';
+          answered(single.enableSentNs);
+        }
         continue;
       }
       // a slot's window opens with its first event's enable and closes with its last event's disable
@@ -247,12 +274,20 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
       if (marker !== null) {
         namedSwitch ??= true;
         const w = windows[marker.slot] as WindowSlot;
-        if (marker.enabled && marker.first && w.phase === 'idle') w.phase = 'enabled';
-        else if (!marker.enabled && marker.last && w.phase === 'enabled') w.phase = 'after';
+        if (marker.enabled && marker.first && w.phase === 'idle') {
+          w.phase = 'enabled';
+          answered(w.enableSentNs);
+        } else if (!marker.enabled && marker.last && w.phase === 'enabled') {
+          w.phase = 'after';
+          answered(w.disableSentNs);
+        }
         continue;
       }
       if (trimmed === MARKER_DISABLED) {
-        if (named === null && single.phase === 'enabled') single.phase = 'after';
+        if (named === null && single.phase === 'enabled') {
+          single.phase = 'after';
+          answered(single.disableSentNs);
+        }
         // a slotted perf's `disable pcA0` taken for a plain `disable` (perf before 5.12)
         else if (named !== null && zeroSeen) namedSwitch ??= false;
         else if (!zeroSeen) {
@@ -472,23 +507,34 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
     let tailNs = 0n;
     /** The live view's line of this window, following its file once claimed. */
     let line: LiveLine | null = null;
-    /** Where the window's rows go, once its bounds are known (bound() or stop()). */
-    let collecting: { readonly regrouper: Regrouper; readonly fromS: number | null; readonly untilS: number | null } | null = null;
+    /**
+     * Where the window's rows go, once its bounds are known (bound() or stop()). They are put on
+     * perf's clock at the window's first row: perf's zero is bounded from below by then, by the
+     * tick after the enable's answer (stampedAfterNs).
+     */
+    let collecting: { readonly regrouper: Regrouper; readonly bounds: () => { readonly fromS: number | null; readonly untilS: number | null } } | null = null;
     const collectInto = (window: { startNs?: bigint; endNs?: bigint }): NonNullable<typeof collecting> => {
       if (collecting !== null) return collecting;
-      const fromS = toPerfS(window.startNs ?? enableAckNs);
-      const untilS = toPerfS(window.endNs ?? disableAckNs);
-      const regrouper = createRegrouper({ intervalS: options.intervalMs / 1000, fromS, untilS });
+      let placed: { readonly fromS: number | null; readonly untilS: number | null; readonly regrouper: Regrouper } | null = null;
+      const place = (): NonNullable<typeof placed> => {
+        if (placed !== null) return placed;
+        const fromS = toPerfS(window.startNs ?? enableAckNs);
+        const untilS = toPerfS(window.endNs ?? disableAckNs);
+        placed = { fromS, untilS, regrouper: createRegrouper({ intervalS: options.intervalMs / 1000, fromS, untilS }) };
+        return placed;
+      };
+      const regrouper: Regrouper = { add: (record) => place().regrouper.add(record), end: () => place().regrouper.end() };
       for (const record of w.early) regrouper.add(record);
       w.early = [];
       w.collector = regrouper;
-      collecting = { regrouper, fromS, untilS };
+      collecting = { regrouper, bounds: place };
       return collecting;
     };
 
     /** The window's counts, once its rows are collected (stop(), stopAtExit()). */
     const resultOf = (window: { startNs?: bigint; endNs?: bigint }, stopFromNs: bigint): PerfWindowResult => {
-      const { regrouper, fromS, untilS } = collectInto(window);
+      const { regrouper, bounds } = collectInto(window);
+      const { fromS, untilS } = bounds();
       const startNs = window.startNs ?? enableAckNs;
       const endNs = window.endNs ?? disableAckNs;
       return {
@@ -504,6 +550,7 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
     };
 
     const disable = (): Promise<boolean> => {
+      if (disabling === null) w.disableSentNs = monotonicNs();
       disabling ??= switchSlot(slot, 'disable').then((ok) => {
         disableAckNs = monotonicNs();
         state = 'disabled';
@@ -551,6 +598,8 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
       w.tailReadNs = 0n;
       w.tailHeld = [];
       w.lateTails = 0;
+      w.enableSentNs = null;
+      w.disableSentNs = null;
       w.liveSums = currentLiveListener() === null ? null : new Map();
       line = follower?.open(file.fd) ?? null;
       try {
@@ -568,6 +617,7 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
       async enable(beforeEnable, whileAcknowledging) {
         await claim(beforeEnable);
         state = 'enabled';
+        w.enableSentNs = monotonicNs();
         const acknowledged = switchSlot(slot, 'enable');
         whileAcknowledging?.();
         const ok = await acknowledged;
@@ -587,6 +637,7 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
           on() {
             if (state !== 'new') return false;
             state = 'enabled';
+            w.enableSentNs = monotonicNs();
             const ok = channel.sendSync('enable');
             enableAckNs = monotonicNs();
             // stop() says why (problemNow: it waits for perf's exit)
@@ -598,6 +649,7 @@ function startWindowSlots(pid: number, options: PerfOptions, tickMs: number, nam
           },
           off() {
             if (state !== 'enabled') return false;
+            w.disableSentNs = monotonicNs();
             const ok = channel.sendSync('disable');
             disableAckNs = monotonicNs();
             state = 'disabled';
