@@ -97,22 +97,30 @@ describe('perfcell repl with piped input, SIGINT', () => {
 
   // A QA pass: a SIGINT while perfcell prepared a line (esbuild's strip of a TypeScript line, perf's
   // window) or made its report found no await waiting and ended the process by the signal (every
-  // try 0 to 3 ms after a --ts line was sent); it is the line's now, and its report says so
-  it('lives through a SIGINT sent while a TypeScript line is stripped, and its report says so', { timeout: 60_000 }, async () => {
-    const { repl, heard, stderr } = pipedRepl({}, ['--ts']);
-    await heard('In [1]: ');
-    repl.stdin?.write('let typed: number = 5; typed\n');
-    // read by then, and esbuild's service still starting (some 100 ms)
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    repl.kill('SIGINT');
-    await heard('In [2]: ');
-    repl.stdin?.end('6 * 7\n');
-    const result = await repl;
-    expect(result.exitCode, stderr()).toBe(0);
-    expect(result.stdout.split('\n').map((line) => (JSON.parse(line) as CommandReport).label)).toEqual(['In [1]', 'In [2]']);
-    expect(stderr()).toContain('note: In [1]: a Ctrl-C came while the line was prepared, compiled or reported, not while its code ran: nothing was interrupted');
-    expect(stderr()).toMatch(/^In \[1\]: 5$/m);
-    expect(stderr()).toMatch(/^In \[2\]: 42$/m);
+  // try 0 to 3 ms after a --ts line was sent); it is the line's now, and its report says so. A
+  // SIGINT that libuv took just before node:repl's watchdog took the listeners off is lost with them
+  // (the line runs on, without the note: once in a whole loaded suite), so up to three REPLs are tried
+  // for the note; each of them must live
+  it('lives through a SIGINT sent while a TypeScript line is stripped, and its report says so', { timeout: 90_000 }, async () => {
+    const note = 'note: In [1]: a Ctrl-C came while the line was prepared, compiled or reported, not while its code ran: nothing was interrupted';
+    let noted = false;
+    for (let attempt = 0; attempt < 3 && !noted; attempt++) {
+      const { repl, heard, stderr } = pipedRepl({}, ['--ts']);
+      await heard('In [1]: ');
+      repl.stdin?.write('let typed: number = 5; typed\n');
+      // read by then, and esbuild's service still starting (some 100 ms)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      repl.kill('SIGINT');
+      await heard('In [2]: ');
+      repl.stdin?.end('6 * 7\n');
+      const result = await repl;
+      expect(result.exitCode, stderr()).toBe(0);
+      expect(result.stdout.split('\n').map((line) => (JSON.parse(line) as CommandReport).label)).toEqual(['In [1]', 'In [2]']);
+      expect(stderr()).toMatch(/^In \[1\]: 5$/m);
+      expect(stderr()).toMatch(/^In \[2\]: 42$/m);
+      noted = stderr().includes(note);
+    }
+    expect(noted, 'the note in none of three REPLs').toBe(true);
   });
 
   // A QA pass: node:repl's watchdog, stopped after each line, leaves SIGINT to its own handler, which
