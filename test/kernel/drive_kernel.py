@@ -173,17 +173,10 @@ def scenario_exit(km, kc):
     coded = summary(*run_cell(kc, "process.exitCode = 3; process.exit()"))
     # a timer's exit once its cell has ended: the kernel's stderr, as a timer's throw is
     scheduled = summary(*run_cell(kc, "setTimeout(() => process.exit(5), 50); 'scheduled'"))
-    late = []
-    try:
-        while True:
-            msg = kc.get_iopub_msg(timeout=1.0)
-            if msg["msg_type"] == "stream":
-                late.append(msg["content"]["text"])
-    except Exception:
-        pass
+    late = late_streams(kc)
     after_timer = summary(*run_cell(kc, "'still here'"))
     emit("exit", exited=exited, after=after, touched=touched, perfs_after_touched=perfs_after_touched, coded=coded,
-         scheduled=scheduled, late_stderr="".join(late), after_timer=after_timer, alive=km.is_alive())
+         scheduled=scheduled, late_stderr=late, after_timer=after_timer, alive=km.is_alive())
 
 
 def scenario_rerun(km, kc):
@@ -456,16 +449,9 @@ def scenario_api(km, kc):
     results = [summary(*run_cell(kc, code)) for code in cells]
     # An earlier cell's timer throwing after the cell ended: shown as stderr, and the kernel goes on.
     stray = summary(*run_cell(kc, "setTimeout(() => { throw new Error('thrown by a timer') }, 0); 'scheduled'"))
-    late = []
-    try:
-        while True:
-            msg = kc.get_iopub_msg(timeout=1.0)
-            if msg["msg_type"] == "stream":
-                late.append(msg["content"]["text"])
-    except Exception:
-        pass
+    late = late_streams(kc)
     after_stray = summary(*run_cell(kc, "'still here'"))
-    emit("api", results=results, stray=stray, late_stderr="".join(late), after_stray=after_stray)
+    emit("api", results=results, stray=stray, late_stderr=late, after_stray=after_stray)
 
 
 def scenario_empty(km, kc):
@@ -476,6 +462,19 @@ def scenario_empty(km, kc):
     history = summary(*run_cell(kc, "JSON.stringify(perfcell.history.slice(6).map((r) => [r.durationS, ...r.counters.events.map((e) => e.total)]))"))
     thrown = summary(*run_cell(kc, "function f() { throw new Error('boom') }\nf()"))
     emit("empty", history=history, thrown=thrown)
+
+
+def late_streams(kc):
+    """The stream text the kernel sends once no cell runs (a timer's), until it is quiet for a second."""
+    late = []
+    try:
+        while True:
+            msg = kc.get_iopub_msg(timeout=1.0)
+            if msg["msg_type"] == "stream":
+                late.append(msg["content"]["text"])
+    except Exception:
+        pass
+    return "".join(late)
 
 
 def perfs_counting(pid):
