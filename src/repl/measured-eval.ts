@@ -166,7 +166,9 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
 
   const originalEval = server.eval as Eval;
   const isInCommand = (): boolean => active !== null && active.phase !== 'handing-over' && active.phase !== 'done';
-  const heldCtrlC = options.holdsCtrlC === true ? holdCtrlC(server, () => isInCommand() && active?.awaits !== true) : null;
+  // held but where an await waits (its Ctrl-C ends it) or a timing it awaited still runs (the Ctrl-C
+  // stops it): an await line's report, made after its promise settled, holds it as a plain line's does
+  const heldCtrlC = options.holdsCtrlC === true ? holdCtrlC(server, () => isInCommand() && !(active?.phase === 'running' && active.awaits === true) && waitingForTiming === 0) : null;
   const originalDisplayPrompt = server.displayPrompt.bind(server);
   const originalWriter = server.writer;
 

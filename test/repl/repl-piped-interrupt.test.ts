@@ -123,6 +123,20 @@ describe('perfcell repl with piped input, SIGINT', () => {
     expect(noted, 'the note in none of three REPLs').toBe(true);
   });
 
+  // A review: a SIGINT after an await line's promise settled, while its report was made, went on to
+  // node:repl as one at an empty prompt, '(To exit, press Ctrl+C again or Ctrl+D or type .exit)',
+  // where a plain line's report says it came (every try). The line sends it itself once its await is
+  // over: the signal is read after its promise has settled, while its report is made.
+  it('gives a SIGINT that comes while an await line is reported to its report, as a plain line\'s', { timeout: 60_000 }, async () => {
+    const { repl, stderr } = pipedRepl();
+    repl.stdin?.end('await new Promise((resolve) => setTimeout(resolve, 50)); queueMicrotask(() => process.kill(process.pid, "SIGINT")); "done"\n6 * 7\n');
+    const result = await repl;
+    expect(result.exitCode, stderr()).toBe(0);
+    expect(stderr()).toContain('note: In [1]: a Ctrl-C came while the line was prepared, compiled or reported, not while its code ran: nothing was interrupted');
+    expect(stderr()).not.toContain('(To exit');
+    expect(stderr()).toMatch(/^In \[2\]: 42$/m);
+  });
+
   // A QA pass: node:repl's watchdog, stopped after each line, leaves SIGINT to its own handler, which
   // ends the process; the listener that keeps the signal ignored was put back before and did not
   // take it back, so a REPL started with SIGINT ignored (a script's background job) died of the first
