@@ -14,8 +14,7 @@ export interface SigintListeners {
  * synchronous part ended the process; and a listener vm put back, or one the code added, came
  * before the watchdog stopped and left the signal to a handler of node's that ends the process
  * (only a first listener installs Node's handler), so a SIGINT after it did too. The REPL and the
- * kernel's cells run their code so. Not a wrapper of the eval: node:repl cuts a throw's stack below
- * its last frame without a function name (the line's own), and a wrapper's callback may be one.
+ * kernel's cells run their code so, through evaluateWithSigintListenersOff.
  */
 export function takeSigintListenersOff(signals: SigintListeners = process): Listener[] {
   const listeners = signals.rawListeners('SIGINT') as Listener[];
@@ -40,7 +39,11 @@ export function putSigintListenersBack(listeners: readonly Listener[], isKept: (
  * through that parse and compile, and node's exiting handler through the callback (the value
  * shown), and a SIGINT then ended the process. Code that does not compile reaches no watchdog and
  * keeps them on throughout.
- * @example evaluateWithSigintListenersOff(server, (done) => eval(code, context, file, (e, r) => { done(); callback(e, r) }), () => true)
+ * `evaluate` must be a function declaration, not an arrow: node:repl cuts a throw's stack at its
+ * lowest frame without a function name, which must be the line's own, and esbuild's bundle leaves an
+ * arrow passed here without one (36bdd7e: 'at REPL2:1:1' and node's frames under a throw's).
+ * @example function evaluateLine(done) { eval(code, context, file, (e, r) => { done(); callback(e, r) }) }
+ * evaluateWithSigintListenersOff(server, evaluateLine, () => true)
  */
 export function evaluateWithSigintListenersOff(server: object, evaluate: (done: () => void) => void, isKept: (listener: Listener) => boolean, signals: SigintListeners = process): void {
   let listeners: Listener[] | null = null;
