@@ -17,9 +17,21 @@ describe('perfcell doctor: a signal during the cgroups check', () => {
         console.log('no cgroup v1 cpuacct hierarchy here: the check makes no CPU cgroup to watch for');
         return;
       }
-      const doctor = execa(process.execPath, [cliPath, 'doctor'], { reject: false, timeout: 30_000 });
+      // doctor (a shell that execs it, its pid the same) starts once the watcher watches: the probe now
+      // starts first among doctor's checks, and under a loaded CI the watcher, started after it, once
+      // began to watch after the cgroups had come and gone ('watching' and nothing more)
+      const doctor = execa('sh', ['-c', 'read _ && exec "$0" "$@"', process.execPath, cliPath, 'doctor'], { reject: false, timeout: 30_000 });
       const pid = doctor.pid!;
       const watcher = execa(fixture('signal-on-cgroup'), [String(pid), String(constants.signals[signal]), cpuacctMount], { reject: false });
+      await new Promise<void>((resolve) => {
+        let said = '';
+        watcher.stdout?.on('data', (chunk: Buffer) => {
+          said += chunk.toString();
+          if (said.includes('watching')) resolve();
+        });
+        void watcher.then(() => resolve());
+      });
+      doctor.stdin?.end('go\n');
       const [result, watched] = await Promise.all([doctor, watcher]);
       expect(watched.stdout, 'the watcher saw the cgroup').toContain(`perfcell-${pid}-`);
       expect(result.signal).toBe(signal);
