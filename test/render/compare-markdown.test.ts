@@ -191,6 +191,22 @@ describe('renderCompareMarkdown: the Relative column', () => {
     expect(relative).toBe('1.001 (1.0004–1.002) |');
   });
 
+  // A QA pass: `compare --backend cachegrind -- "./stride 1 8" "./stride 64 8"` (a program that
+  // touches one byte every 1 or 64 bytes of 8 MiB) counted 526,011 and 526,007 D1 misses in every
+  // run, a ratio 0.99999240 with an interval of no width, significant; the Relative column of the
+  // markdown, AsciiDoc and Org tables read "0.9999923955962898 (0.99999–0.99999)", to the 16
+  // decimals that printed the ratio inside its interval's exact ends, where --verbose reads
+  // "0.99999× (99.55% CI 0.99999–0.99999)"
+  it('gives a ratio beside an interval of no width the digits of its printed ends, not 16 decimals', () => {
+    const misses = (count: number) => [0.74, 0.88, 0.55].map((durationS) => ({ durationS, 'cache-misses': count }));
+    const document = documentOfRuns(misses(526011), misses(526007));
+    const comparison = document.results.find((result) => result.metric.key === 'cache-misses')!.comparisons[0]!;
+    expect(comparison.isSignificant).toBe(true);
+    expect(comparison.ratio.interval!.halfWidth).toBe(0);
+    const section = renderCompareMarkdown(document).split('### cache-misses')[1]!;
+    expect(section.split('\n').find((line) => line.startsWith('| `b`'))!.split(' | ').at(-1)).toBe('0.99999 (0.99999–0.99999) |');
+  });
+
   // A QA pass: `compare -r 5 -- 'sleep 0.2' true` recorded these times (s); true's Relative read
   // "0.00 (0.000838–0.0108)" for a ratio 0.00301, and "0.002 ± 0.000" for 0.00193 within 0.00165–0.00225
   // (scipy: exp of the difference of log means ± t(0.975, Welch df)·se gives the same ratios and ends)
