@@ -60,7 +60,7 @@ function floorNumber(mean: number | null, divisor: number, decimals: number): ((
 }
 
 /**
- * A ratio to two decimals, beside its interval as "ratio (low–high)"; with the decimals that keep
+ * A ratio to its decimals (ratioDecimals), beside its interval as "ratio (low–high)"; with the decimals that keep
  * it inside that interval (its exact ends, or its ends as printed): 1.0012 read "1.00 (1.0004–1.002)", below its own interval (a QA pass),
  * and so did a program 473× faster than the first, 0.00211 as "0.00 (0.00160–0.00279)" (a QA pass).
  */
@@ -75,7 +75,7 @@ function ratioBesideBounds(value: number, interval: { readonly low: number; read
     const isInside = (low: number, high: number) => printed >= low && printed <= high;
     return !isInside(interval.low, interval.high) && !isInside(printedLow!, printedHigh!);
   };
-  let decimals = 2;
+  let decimals = ratioDecimals(value);
   while (decimals < 17 && isOutside(decimals)) decimals++;
   return `${value.toFixed(decimals)} (${bounds})`;
 }
@@ -85,7 +85,16 @@ function readPrintedBound(text: string): number {
   return text === '∞' ? Infinity : Number(text.replaceAll(',', ''));
 }
 
-/** Two decimals, or more where a figure other than 0 would print as 0.00: a ratio 0.002, a ± 0.0004. */
+/**
+ * A ratio's decimals: two, or two significant digits below 0.1. Two decimals printed 0.0053 beside
+ * its interval 0.00197–0.0142 as "0.01", inside the interval and 88% off (a QA pass).
+ * @example ratioDecimals(0.0053) // 4
+ */
+function ratioDecimals(value: number): number {
+  return value > 0 ? Math.max(2, 1 - Math.floor(Math.log10(value))) : 2;
+}
+
+/** Two decimals, or more where a figure other than 0 would print as 0.00: a ± 0.0004. */
 function decimalsShowing(value: number): number {
   let decimals = 2;
   while (value !== 0 && decimals < 17 && Number(value.toFixed(decimals)) === 0) decimals++;
@@ -105,11 +114,11 @@ function relativeCell(comparison: Comparison | undefined, isFirst: boolean, hasM
   // A's mean not clear of 0: the verdict gives no factor or its lower end, not this ratio
   if (comparison === undefined || value === null || isPointRatioLeftOut(comparison)) return '–';
   const interval = comparison.ratio.interval;
-  if (interval === null) return value.toFixed(decimalsShowing(value));
+  if (interval === null) return value.toFixed(ratioDecimals(value));
   if (!isNearlySymmetric(value, interval.low, interval.high)) return ratioBesideBounds(value, interval);
   // a ± under 0.005 gets one significant digit, as the verdict's has: at three decimals, a program
   // 250× faster than the first read "0.004 ± 0.000", an interval of no width (a QA pass)
-  let decimals = Math.max(decimalsShowing(interval.halfWidth), decimalsShowing(value));
+  let decimals = Math.max(decimalsShowing(interval.halfWidth), ratioDecimals(value));
   // a significant ratio's ± read as reaching back to 1.00 ("1.02 ± 0.02" beside "slower"): a digit more, else its interval
   if (comparison?.isSignificant === true) {
     if (!isClearOfOne(value, interval.halfWidth, decimals)) decimals = Math.max(decimals, 3);

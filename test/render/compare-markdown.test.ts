@@ -216,9 +216,23 @@ describe('renderCompareMarkdown: the Relative column', () => {
     const narrow = documentOfRuns(times([0.200747971, 0.200668762, 0.200678881, 0.20067831, 0.200702055]), times([0.000454891, 0.00032549, 0.000382146, 0.000367588, 0.000415749]));
     const relative = (document: typeof lopsided) => renderCompareMarkdown(document).split('\n').find((line) => line.startsWith('| `b`'))!.split(' | ').at(-1);
     expect(lopsided.results[0]!.comparisons[0]!.ratio.ratio).toBeCloseTo(0.003014135, 8);
-    expect(relative(lopsided)).toBe('0.003 (0.000838–0.0108) |');
+    expect(relative(lopsided)).toBe('0.0030 (0.000838–0.0108) |');
     expect(narrow.results[0]!.comparisons[0]!.ratio.interval!.halfWidth).toBeCloseTo(0.000303929, 8);
     expect(relative(narrow)).toBe('0.0019 ± 0.0003 |');
+  });
+
+  // A QA pass saw a ratio of 0.0053 beside its interval 0.00197–0.0142 read "0.01": two decimals put
+  // it inside the interval, and 88% off the ratio. It gets two significant digits, as its ± form does.
+  it('gives a ratio far below 1 beside its interval two significant digits, not the two decimals that round it away', () => {
+    const times = (values: readonly number[]) => values.map((durationS) => ({ durationS }));
+    const document = documentOfRuns(times([0.2, 0.2008, 0.2001, 0.2003, 0.2]), times([0.0005, 0.004, 0.0004, 0.0016, 0.0009]));
+    const ratio = document.results[0]!.comparisons[0]!.ratio;
+    const line = renderCompareMarkdown(document).split('\n').find((text) => text.startsWith('| `b`'))!.split(' | ').at(-1)!;
+    const [printed, low, high] = line.match(/^([\d.]+) \(([\d.]+)–([\d.]+)\) \|$/)!.slice(1).map(Number);
+    expect(Math.abs(printed! - ratio.ratio!) / ratio.ratio!).toBeLessThan(0.05);
+    expect(printed).toBeGreaterThanOrEqual(low!);
+    expect(printed).toBeLessThanOrEqual(high!);
+    expect(line).toBe(`${ratio.ratio!.toFixed(4)} (${low}–${high}) |`);
   });
 
   // A review of 19f15ed: the ratio line left out the point ratio where A's mean is not clear of 0,
