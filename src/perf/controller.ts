@@ -352,6 +352,8 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
   let perfZeroNs: bigint | null = null; // our monotonic clock at perf's interval time 0
   let enableAckNs: bigint | null = null;
   let disableAckNs: bigint | null = null;
+  /** When our disable went out (before its ack): perf reads its counters again only after it (zero-bound.ts). */
+  let disableSentNs: bigint | null = null;
 
   // The final interval perf prints on SIGINT: once all its rows are in, stop() need not wait for
   // perf's own exit (a few ms of teardown), which then happens in the background.
@@ -542,6 +544,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
         off() {
           if (switched !== 'on' || enableAckNs === null) return false;
           switched = 'off';
+          disableSentNs = monotonicNs();
           const ok = channel.sendSync('disable');
           disableAckNs = monotonicNs();
           return ok;
@@ -550,6 +553,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
     },
     async disable() {
       // Never after the target has exited: perf then exits without printing the final interval.
+      disableSentNs = monotonicNs();
       const ok = await send('disable');
       disableAckNs = monotonicNs();
       // perf that ended by itself (its target exited) has already flushed its final interval.
@@ -557,6 +561,8 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
     },
     async stop(window = {}) {
       let lastReadAfterEnd = false;
+      /** Just before the look that saw perf waiting in poll() after the window's end (null where it was not seen there): its next read, and its last, came after. */
+      let lookedNs: bigint | null = null;
       const stopFromNs = window.endNs ?? disableAckNs ?? monotonicNs();
       // the live line goes now, while perf's last lines are read: it is off the terminal before the report
       const erased = line?.close();
@@ -575,6 +581,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
         // and, on a loaded machine, not always enough). Where it already waits, the SIGINT goes now,
         // in this synchronous step: a window stopped without disable() ends counting right here.
         const perfPid = subprocess.pid === undefined ? undefined : perfInSession(subprocess.pid);
+        lookedNs = monotonicNs();
         let polling = perfPid !== undefined && isInPoll(perfPid) === true;
         if (perfPid !== undefined && !polling) {
           // Still counting, and perf busy (most often printing a tick it read before the command's
@@ -582,6 +589,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
           // is taken once it is back in poll(); its ack is awaited idle, where the wait costs the
           // window nothing, and any read after it holds the whole window.
           if (disableAckNs === null && enableAckNs !== null && switched !== 'on') {
+            disableSentNs = monotonicNs();
             await send('disable');
             disableAckNs = monotonicNs();
           }
@@ -592,6 +600,7 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
         // whatever its stamp reads against a zero known only roughly: over this process, whose end
         // cannot end perf first.
         lastReadAfterEnd = polling && pid === process.pid;
+        if (!polling) lookedNs = null;
         sigintNs = monotonicNs();
         subprocess.kill('SIGINT');
       }
@@ -617,6 +626,14 @@ export function startPerf(pid: number, options: PerfOptions, forked?: GateForked
       if (window.sigintSent === true && window.endNs !== undefined && groupTimeS !== null && !killedUnfinished) {
         perfZeroNs = zeroAtLeastNs(perfZeroNs, window.endNs, groupTimeS);
       }
+      // The same bound for perfs stopped here (the REPL's perf per line, timeit's batches, run without
+      // the gate), whose zero was known from above only: all of a line's samples came out at 0 s with
+      // strace holding that write 300 ms, and run without the gate read "may miss up to the command's
+      // last 297 ms". A group after the disable's "Events disabled" was read, and stamped, after the
+      // disable went out (perf answers a command before it reads its counters again); perf's last group,
+      // where it was seen in poll() after the window's end and its exit then awaited, after that look.
+      if (groupTimeS !== null && groupAfterDisable && disableSentNs !== null) perfZeroNs = zeroAtLeastNs(perfZeroNs, disableSentNs, groupTimeS);
+      if (groupTimeS !== null && lookedNs !== null && !isFinalIn && !killedUnfinished) perfZeroNs = zeroAtLeastNs(perfZeroNs, lookedNs, groupTimeS);
       // (a window too short to have shown a line waits for nothing)
       await erased;
       // Everything perf had to say is in: its own teardown takes a few more ms, which SIGKILL
