@@ -13,8 +13,11 @@ type AsyncCompleter = (line: string, callback: (error: Error | null | undefined,
 type EvalCallback = (error: Error | null, result?: unknown) => void;
 type Eval = (this: REPLServer, code: string, context: object, file: string, callback: EvalCallback) => void;
 
-/** How a cell ended: its value, or what it threw (a SyntaxError, an interruption, …). */
-export type CellOutcome = { readonly kind: 'value'; readonly value: unknown } | { readonly kind: 'thrown'; readonly value: unknown };
+/**
+ * How a cell ended: its value, or what it threw (a SyntaxError, an interruption, …); `shown`: its
+ * value, handed to run's `show` and no longer held by the engine.
+ */
+export type CellOutcome = { readonly kind: 'value'; readonly value: unknown } | { readonly kind: 'thrown'; readonly value: unknown } | { readonly kind: 'shown'; readonly value?: undefined };
 
 export interface EngineRun {
   readonly outcome: CellOutcome;
@@ -28,8 +31,14 @@ export interface CellEngine {
    * ready. `file` is the name its stack frames show, one of its own (default `cell[N]`, N counting
    * this engine's runs): frames of a name that ran two cells cannot be told apart, and stay at the
    * positions of the code that ran, not as typed (typed-positions.ts).
+   *
+   * `show`, where given, is handed the cell's value (undefined too) once, and the run's outcome is
+   * then `shown`: as soon as the cell's window has read its end point and before its final memory
+   * is settled, so a value nothing else references is not RAM the cell kept (as under `perfcell
+   * cells`, which drops it), and what showing it costs is in none of the cell's figures; else (no
+   * window, reporting off, perfcell's own failure) as the run settles.
    */
-  run(code: string, file?: string): Promise<EngineRun>;
+  run(code: string, file?: string, show?: (value: unknown) => void): Promise<EngineRun>;
   /**
    * Interrupts a cell that waits on a top-level await (node:repl's own Ctrl-C path). A cell busy
    * in synchronous code is stopped by SIGINT itself (breakEvalOnSigint); false when no cell waits.
@@ -66,6 +75,8 @@ interface Pending {
   /** Emptied with the rest once the cell has ended (releaseCell). */
   resolve: (run: EngineRun) => void;
   outcome: CellOutcome | null;
+  /** run's `show`, until the value is handed to it (handValueOn). */
+  show: ((value: unknown) => void) | null;
   thrown: { value: unknown } | null;
   report: ReplReportEvent | null;
   awaiting: boolean;
@@ -109,7 +120,10 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
     },
   });
   const server = repl.start({ prompt: '', input: new PassThrough(), output: sink, terminal: false, useGlobal: true, ignoreUndefined: true, breakEvalOnSigint: true });
-  // Cells do not feed `_` (the notebook shows the value; nothing of the kernel keeps it), so the REPL's `_` hint does not apply.
+  // Cells do not feed `_`: the notebook shows the value, which the kernel builds its display of and
+  // lets go of before the cell's final memory is settled (run's `show`), so the REPL's `_` note
+  // does not apply. (Before, the cell's outcome held the value until its report was out, through
+  // the settling: a 64 MiB value read 64 MiB used, and the next cell -64 MiB.)
   Object.assign(server, { underscoreAssigned: true });
   let closed = false;
 
@@ -148,8 +162,9 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
       const cell = pending;
       if (cell === null) return;
       pending = null;
-      const outcome: CellOutcome = cell.outcome ?? (cell.thrown !== null ? { kind: 'thrown', value: cell.thrown.value } : { kind: 'value', value: undefined });
-      const { resolve, report } = cell;
+      cell.outcome ??= cell.thrown !== null ? { kind: 'thrown', value: cell.thrown.value } : { kind: 'value', value: undefined };
+      handValueOn(cell);
+      const { resolve, report, outcome } = cell;
       releaseCell(cell);
       resolve({ outcome, report });
     },
@@ -173,7 +188,7 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
     heldBack.add(start);
     return {
       begin: (how) => ready().begin(how),
-      end: (outcome, marks) => ready().end(outcome, marks),
+      end: (outcome, marks, hooks) => ready().end(outcome, marks, hooks),
       cancel() {
         heldBack.delete(start);
         window?.cancel();
@@ -191,6 +206,10 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
     beforeRun: redeclarableTopLevel,
     onReport(event) {
       if (pending !== null) pending.report = event;
+    },
+    // the cell's window has read its end point: its value is shown now and let go before the settling
+    beforeSettle() {
+      if (pending !== null) handValueOn(pending);
     },
     onProblem: options.onProblem,
   });
@@ -229,16 +248,26 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
    */
   function releaseCell(cell: Pending): void {
     cell.outcome = null;
+    cell.show = null;
     cell.thrown = null;
     cell.report = null;
     cell.resolve = () => undefined;
   }
 
+  /** A cell's value, once known, to run's `show`; the cell then holds it no more. */
+  function handValueOn(cell: Pending): void {
+    const { outcome, show } = cell;
+    if (show === null || outcome?.kind !== 'value') return;
+    cell.show = null;
+    cell.outcome = SHOWN;
+    show(outcome.value);
+  }
+
   let queue: Promise<unknown> = Promise.resolve();
   let runs = 0;
-  const runNow = (code: string, file: string): Promise<EngineRun> =>
+  const runNow = (code: string, file: string, show: ((value: unknown) => void) | null): Promise<EngineRun> =>
     new Promise((resolve) => {
-      const cell: Pending = { resolve, outcome: null, thrown: null, report: null, awaiting: false };
+      const cell: Pending = { resolve, outcome: null, show, thrown: null, report: null, awaiting: false };
       pending = cell;
       server.eval(code, server.context, file, (error, result) => {
         if (cell.outcome === null) {
@@ -250,9 +279,9 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
     });
 
   return {
-    run(code, file = `cell[${runs + 1}]`) {
+    run(code, file = `cell[${runs + 1}]`, show) {
       runs += 1;
-      const result = queue.then(() => runNow(code, file));
+      const result = queue.then(() => runNow(code, file, show ?? null));
       queue = result.catch(() => undefined);
       return result;
     },
@@ -281,6 +310,8 @@ export function createCellEngine(options: CellEngineOptions): CellEngine {
     },
   };
 }
+
+const SHOWN: CellOutcome = { kind: 'shown' };
 
 /**
  * The error a cell's process.exit() throws: the call as made, the exit code Node would have used

@@ -25,6 +25,8 @@ export interface KernelOptions {
 }
 
 type Content = Record<string, unknown>;
+/** A cell value's execute_result bundle, or the error showing it threw (its own inspect.custom). */
+type Showing = { readonly data: MimeBundle } | { readonly failure: ReturnType<typeof errorContent> };
 const NOT_SUPPORTED = /^not supported on this machine \((.*)\)$/;
 
 /** Reads and checks the connection file, naming the file and the fix. */
@@ -130,11 +132,16 @@ export async function runKernel(options: KernelOptions): Promise<number> {
     if (!silent) await publish('execute_input', { code, execution_count: count }, request.header);
     // Each cell its own file name in its stack, as IPython's `Cell In[3]`: a frame of an earlier
     // cell (its function, called by this one) is mapped back to what that cell's author typed.
-    const run = await engine.run(code, storeHistory ? `cell[${count}]` : `unstored[${++unstoredCount}]`);
+    // The value's display is made as soon as the value is known (before the cell's memory is
+    // settled: see CellEngine.run), so neither the kernel nor the engine holds the value through
+    // the settling. A silent cell (never stored) shows no value: its _repr_*_ methods are not called.
+    let showing = null as Showing | null;
+    const show = (value: unknown): void => {
+      if (!silent && value !== undefined) showing = showValue(value);
+    };
+    const run = await engine.run(code, storeHistory ? `cell[${count}]` : `unstored[${++unstoredCount}]`, show);
     capture.flush();
     const { outcome } = run;
-    // A silent cell (never stored) shows no value: its _repr_*_ methods are not called.
-    const showing = !silent && outcome.kind === 'value' && outcome.value !== undefined ? showValue(outcome.value) : null;
     const result = showing !== null && 'data' in showing ? showing.data : null;
     if (storeHistory) history.record(count, code, result === null ? null : String(result['text/plain']));
     if (result !== null) {
@@ -166,7 +173,7 @@ export async function runKernel(options: KernelOptions): Promise<number> {
     await reply('shell', request, 'execute_reply', { status: 'error', execution_count: count, ...error });
   }
 
-  function showValue(value: unknown): { readonly data: MimeBundle } | { readonly failure: ReturnType<typeof errorContent> } {
+  function showValue(value: unknown): Showing {
     try {
       return { data: valueBundle(value) };
     } catch (problem: unknown) {

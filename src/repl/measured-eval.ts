@@ -58,6 +58,11 @@ export interface MeasuredEvalOptions {
   readonly beforeRun?: (code: string) => string;
   /** Holds a Ctrl-C that comes while a command's code cannot be interrupted (held-ctrl-c.ts); the REPL's. Default false. */
   readonly holdsCtrlC?: boolean;
+  /**
+   * Called as each command's window closes, once its end point is read and just before its final
+   * memory is settled (WindowEndHooks): the kernel shows a cell's value there and lets go of it.
+   */
+  readonly beforeSettle?: () => void;
 }
 
 /** The REPL's measuring state, as dot-commands and `perfcell.*` see it. */
@@ -359,10 +364,12 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     // The value takes the previous one's place in `_` now, as the REPL will when it prints it (later,
     // after a live line): the window's settled final memory must not count a previous result that
     // only `_` still held.
-    if (error === null && !server.underscoreAssigned) (server as unknown as { last: unknown }).last = result;
-    startEnding(command, { exitCode: error === null ? 0 : 1 }, (report) => {
-      if (error === null) keptAliveHint(command, report, result);
-    });
+    const feedsUnderscore = error === null && !server.underscoreAssigned;
+    if (feedsUnderscore) (server as unknown as { last: unknown }).last = result;
+    // The hint's closure holds the value until the report: only where `_` holds it anyway. A
+    // closure that held it everywhere kept a kernel cell's value through the settling (another
+    // closure of this call holding `result` keeps it in their shared context: hence the helper).
+    startEnding(command, { exitCode: error === null ? 0 : 1 }, feedsUnderscore ? keptAliveHintOf(command, result) : undefined);
     // The REPL prints the value (or the error) now and asks for its prompt, which waits for the report.
     // After a command long enough to have shown the live line, the value waits until the relay has
     // erased it (the report waits for that too), so it is not printed over the line.
@@ -395,7 +402,7 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     const reported =
       window === null
         ? Promise.resolve()
-        : window.end(outcome, command.marks).then(
+        : window.end(outcome, command.marks, options.beforeSettle === undefined ? {} : { beforeSettle: options.beforeSettle }).then(
             (report) => {
               command.report = slot.learn({ ...report, label: label() });
               onReport(command.report);
@@ -439,12 +446,15 @@ export function measureReplCommands(server: REPLServer, options: MeasuredEvalOpt
     if (!isDone(command)) complete(command);
   }
 
-  function keptAliveHint(command: Command, report: CommandReport, result: unknown): void {
-    if (said.has('kept-alive') || server.underscoreAssigned) return;
-    const note = keptAliveNote(report, result);
-    if (note === null) return;
-    said.add('kept-alive');
-    command.notes.push(note);
+  /** The REPL's note, once, that `_` keeps the command's value (and its memory) alive. */
+  function keptAliveHintOf(command: Command, result: unknown): (report: CommandReport) => void {
+    return (report) => {
+      if (said.has('kept-alive') || server.underscoreAssigned) return;
+      const note = keptAliveNote(report, result);
+      if (note === null) return;
+      said.add('kept-alive');
+      command.notes.push(note);
+    };
   }
 
   function complete(command: Command): void {

@@ -32,7 +32,7 @@ export interface MeasurementWindow {
    * the caller knows them closer than begin()/end() (a cell marks its first and last statement,
    * so the inspector's round trip stays out of its time).
    */
-  end(outcome?: { exitCode?: number | null; signal?: string | null }, marks?: WindowMarks): Promise<CommandReport>;
+  end(outcome?: { exitCode?: number | null; signal?: string | null }, marks?: WindowMarks, hooks?: WindowEndHooks): Promise<CommandReport>;
   /**
    * Closes the window as this process exits (a REPL line's process.exit(), in the 'exit' event,
    * where only synchronous code runs): the time, CPU, RAM and collections up to now, unsettled, and
@@ -44,6 +44,18 @@ export interface MeasurementWindow {
   endAtExit?(outcome: { exitCode: number; calledExit: boolean }, marks?: WindowMarks): CommandReport | null;
   /** Drops the window (perf stopped, nothing reported); safe to call twice. */
   cancel(): void;
+}
+
+/** What the caller of end() does at a point of the window's closing. */
+export interface WindowEndHooks {
+  /**
+   * Called once the end point is read and perf's counts are in, just before the final memory is
+   * settled (not where end() fails before): what runs here is in none of the window's figures, and
+   * the settling collection sees what it let go. The notebook kernel shows a cell's value here and
+   * drops it, so the value is not counted as RAM the cell kept (the display's garbage is collected
+   * with the cell's). Must not throw.
+   */
+  readonly beforeSettle?: () => void;
 }
 
 export interface WindowMarks {
@@ -230,14 +242,14 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
       return counting;
     },
 
-    async end(outcome = {}, marks = {}) {
+    async end(outcome = {}, marks = {}, hooks = {}) {
       const endNs = monotonicNs();
       if (start === null) throw new Error('end() before begin()');
       // the report waits until the relay has erased the line
       const erased = line?.close();
       line = null;
       try {
-        const report = await finish(start, endNs, outcome, marks);
+        const report = await finish(start, endNs, outcome, marks, hooks);
         await erased;
         return report;
       } finally {
@@ -317,7 +329,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
     return { startMarked, startNs, commandEndNs, cpuUsage, cpuWallNs };
   }
 
-  async function finish(begun: Start, endNs: bigint, outcome: Outcome, marks: WindowMarks): Promise<CommandReport> {
+  async function finish(begun: Start, endNs: bigint, outcome: Outcome, marks: WindowMarks, hooks: WindowEndHooks): Promise<CommandReport> {
     // perf is stopped first: its SIGINT or disable goes out now (perf idle in poll() takes it as
     // soon as it runs), and the report does not wait for perf's teardown. /proc is read once perf
     // counts no more: over perfcell's own process it counts perfcell's work too, and reads made
@@ -353,6 +365,7 @@ export function prepareWindow(pid: number, options: MeasureOptions = {}, attachP
     if (holdsSelf && nestedInSelfWindow) warnings.push(NESTED_NOTE);
     // a stop of perfcell is its own command's (cells, the REPL, the kernel): another process went on meanwhile
     if (isSelf && (await heldStop(begun.continues, endNs - begun.ns))) warnings.push(HELD_STOP_NOTE);
+    hooks.beforeSettle?.();
     // Settling runs only now, with perf gone: the collection and the reads are outside the counts.
     const settled = await settleFinal(begun, endReads.endUsage, endReads.memory?.rssBytes ?? null);
     return reportOf(begun, span, endReads, counters, settled, outcome);

@@ -2,7 +2,7 @@
 line per scenario on stdout, for test/kernel/kernel-client.test.ts to assert on.
 
 Usage: /usr/bin/python3 drive_kernel.py KERNEL_NAME SCENARIO...
-Scenarios: basic, complete_unicode, history, expressions, gc, exit, rerun, interrupt, interrupt_child, restart, shutdown,
+Scenarios: basic, complete_unicode, history, expressions, gc, shown, exit, rerun, interrupt, interrupt_child, restart, shutdown,
     shutdown_spinning, shutdown_held, badsig, api, empty, oneperf, held, comm,
     unshowable, frames, interrupt_timing, interrupt_first_await, interrupt_sweep
 JUPYTER_PATH must point at the share/jupyter holding the kernelspec.
@@ -158,6 +158,21 @@ def scenario_gc(km, kc):
     run_cell(kc, "globalThis.kept = Buffer.alloc(64 * 1024 * 1024, 1); 0")
     freed = summary(*run_cell(kc, "globalThis.kept = null; 0"))
     emit("gc", garbage=garbage, freed=freed)
+
+
+def scenario_shown(km, kc):
+    # 64 MiB values that only the notebook shows (nothing of the cells' scope names them), each
+    # followed by a cell that keeps nothing; then a value whose showing allocates 64 MiB and spins 1 s
+    cells = [
+        "new Float64Array(8 << 20).fill(1)",
+        "1",
+        "await Promise.resolve(new Float64Array(8 << 20).fill(2))",
+        "2",
+        "Promise.resolve(new Float64Array(8 << 20).fill(3))",
+        "3",
+        "({ _repr_html_() { new Float64Array(8 << 20).fill(4); const end = Date.now() + 1000; while (Date.now() < end); return '<b>4</b>' } })",
+    ]
+    emit("shown", cells=[summary(*run_cell(kc, code)) for code in cells])
 
 
 def scenario_exit(km, kc):

@@ -201,6 +201,43 @@ describe.skipIf(jupyterMissing !== null).concurrent('perfcell kernel driven by j
     expect(used![2]).toBe('at its start, ');
   }, 160_000);
 
+  // A memory truth pass: a cell's value was held by the kernel (the cell's outcome, and a closure
+  // of the measured eval) until its report was out, through the settling that lets a cell's garbage
+  // go: a 64 MiB value only the notebook shows read 'used 64.1 MiB', and the next cell '-64.1 MiB,
+  // peaked at its start', where `perfcell cells` reads 0.3 MiB. The display is made before the
+  // settling now, and outside the cell's figures.
+  it("counts no RAM for a value only the notebook shows (as perfcell cells does), and none of showing it in the cell", async ({ expect }) => {
+    const { shown } = await drive('shown');
+    const cells = shown!['cells'] as CellSummary[];
+    const reportOf = (cell: CellSummary) =>
+      (cell.outputs.find((output) => output.type === 'display_data')?.content['data'] as Record<string, { memory: { usedBytes: number; peakAboveFinalBytes: number }; durationS: number; counters: { events: { event: string; total: number }[] } }>)[REPORT_MIME]!;
+    const resultOf = (cell: CellSummary) => cell.outputs.find((output) => output.type === 'execute_result')?.content['data'] as Record<string, string> | undefined;
+    const MIB = 1024 * 1024;
+    // the value, awaited, and a promise holding it: each shown as before, its RAM not kept, its peak seen
+    const values = [
+      { shownAs: /^Float64Array\(8388608\) \[\n +1, 1,/, valueCell: cells[0]!, nextCell: cells[1]! },
+      { shownAs: /^Float64Array\(8388608\) \[\n +2, 2,/, valueCell: cells[2]!, nextCell: cells[3]! },
+      { shownAs: /^Promise \{\n +Float64Array\(8388608\) \[\n +3, 3,/, valueCell: cells[4]!, nextCell: cells[5]! },
+    ];
+    for (const { shownAs, valueCell, nextCell } of values) {
+      expect([valueCell.status, resultOf(valueCell)?.['text/plain']]).toEqual(['ok', expect.stringMatching(shownAs)]);
+      const value = reportOf(valueCell);
+      expect(value.memory.usedBytes, reportText(valueCell)).toBeLessThan(8 * MIB);
+      expect(value.memory.peakAboveFinalBytes, reportText(valueCell)).toBeGreaterThan(56 * MIB);
+      expect(reportText(valueCell)).not.toMatch(/kept alive/);
+      // before: -64.1 MiB, peaked at its start
+      expect(reportOf(nextCell).memory.usedBytes, reportText(nextCell)).toBeGreaterThan(-8 * MIB);
+    }
+    // showing a value runs its _repr_html_ after the cell's window: its 64 MiB, 16,384 fresh pages and 1 s are not the cell's
+    const rich = cells[6]!;
+    expect([rich.status, rich.outputs.map((output) => output.type), resultOf(rich)]).toEqual(['ok', ['execute_input', 'execute_result', 'display_data'], { 'text/plain': expect.stringMatching(/^\{ _repr_html_: /), 'text/html': '<b>4</b>' }]);
+    const richReport = reportOf(rich);
+    expect(richReport.durationS, reportText(rich)).toBeLessThan(0.5);
+    expect(richReport.memory.peakAboveFinalBytes + Math.max(0, richReport.memory.usedBytes), reportText(rich)).toBeLessThan(8 * MIB);
+    const faults = richReport.counters.events.find((event) => event.event === 'page-faults')?.total;
+    if (faults !== undefined) expect(faults, reportText(rich)).toBeLessThan(2000);
+  }, 160_000);
+
   it('takes process.exit(2) in a cell as that cell\'s error, and goes on', async ({ expect }) => {
     // before: the kernel aborted (its sockets open at exit), with no reply to the cell
     const { exit, _pids } = await drive('exit');
