@@ -70,12 +70,21 @@ describe.runIf(perfUsable && runsWith('strace', hasStrace, 'the tests of the clo
 
   it('run without the exec gate (runUngated): the last interval ends where the program did, and the report does not say it was lost', { timeout: 60_000 }, async () => {
     const perfPath = slowedPerf(dir, 'perf-ungated', { syscalls: 'write', delayMs: 300, when: '1' });
-    for (let runs = 0; runs < 2; runs += 1) {
+    // The bound needs perf still running when the run stops: on a loaded machine perf may see the
+    // program gone and exit first (1 run in 8 beside six busy loops), and then its zero is known from
+    // above only, as before. Every run is placed, and one of up to four must not say its last
+    // interval was lost (before: every run said so, strace's hold being in each).
+    const warned: string[][] = [];
+    for (let runs = 0; runs < 4; runs += 1) {
       // 1.5 s: perf attaches to a running program, held 300 ms and more before it counts
       const report = await runUngated([fixture('touch-pages'), String(PAGES), '1500'], { events: ['page-faults'], perfPath }, noCompiler('cc: ENOENT'));
       expect(report.exitCode).toBe(0);
+      const lost = report.warnings.filter((warning) => warning.startsWith('perf ended without'));
       // before: `perf ended without its last interval … may miss up to the command's last 297 ms`, every page perf could see counted
-      expectPlaced(report.counters, report.durationS, report.warnings.filter((warning) => !warning.startsWith('perfcell-exec')), PAGES * 0.3);
+      expectPlaced(report.counters, report.durationS, report.warnings.filter((warning) => !warning.startsWith('perfcell-exec') && !warning.startsWith('perf ended without')), PAGES * 0.3);
+      warned.push(lost);
+      if (lost.length === 0) break;
     }
+    expect(warned.some((lost) => lost.length === 0), JSON.stringify(warned)).toBe(true);
   });
 });
