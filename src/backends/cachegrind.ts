@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 // fs.promises, not node:fs/promises: Node loads it at its first use, not at every command's start
-import { existsSync, promises as fsPromises, readlinkSync } from 'node:fs';
+import { promises as fsPromises } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { lacksInterpreter, launchError } from '../session/exec-failure.ts';
@@ -11,6 +11,7 @@ import type { CountersReport } from '../session/report.ts';
 import { CachegrindError } from './cachegrind-error.ts';
 import { countersFromCachegrind } from './cachegrind-counters.ts';
 import { findExecutable } from './find-executable.ts';
+import { isPerfcellGone, readPidNamespace } from '../proc/gone-perfcell.ts';
 import { keepingIgnoredOnExec } from '../session/ignored-signals.ts';
 import { plainDyingWithPerfcell } from '../perf/die-with-perfcell.ts';
 import { shellQuote } from '../render/shell-quote.ts';
@@ -319,19 +320,6 @@ const OUT_DIR_PREFIX = 'perfcell-cachegrind-';
 const STALE_OUT_DIR = /^perfcell-cachegrind-(\d+)-(\d+)-[A-Za-z0-9]{6}$/;
 
 /**
- * This process's pid namespace (the inode of /proc/self/ns/pid), within which alone a pid names a
- * process: a perfcell in a container that shares TMPDIR with the host sees no host pid in its
- * /proc. null where it cannot be read: then no folder is known to be stale.
- */
-function pidNamespace(): string | null {
-  try {
-    return /\[(\d+)\]$/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/**
  * Removes the output folders of perfcells that are gone (PID no longer running in this pid
  * namespace): a perfcell killed by SIGKILL has no time to remove its own, so each one left its
  * folder, valgrind's logs and any counts written in it, in TMPDIR for good (a QA pass). The next
@@ -341,7 +329,7 @@ function pidNamespace(): string | null {
  * removed a running host perfcell's folder, which then ended 'valgrind wrote no cachegrind
  * output', exit 1 (a review's note).
  */
-async function removeStaleOutDirs(parent: string, namespace: string, isAlive = (pid: number) => existsSync(`/proc/${pid}`)): Promise<void> {
+async function removeStaleOutDirs(parent: string, namespace: string): Promise<void> {
   let names: string[];
   try {
     names = await fsPromises.readdir(parent);
@@ -351,7 +339,7 @@ async function removeStaleOutDirs(parent: string, namespace: string, isAlive = (
   }
   for (const name of names) {
     const match = STALE_OUT_DIR.exec(name);
-    if (match === null || match[1] !== namespace || isAlive(Number(match[2]))) continue;
+    if (match === null || !isPerfcellGone({ namespace: match[1]!, pid: Number(match[2]) }, namespace)) continue;
     await fsPromises.rm(join(parent, name), { recursive: true, force: true }).catch(() => undefined);
   }
 }
@@ -361,7 +349,7 @@ async function removeStaleOutDirs(parent: string, namespace: string, isAlive = (
  * said it could not write them, which perfcell read as "valgrind wrote no cachegrind output".
  */
 async function makeOutDir(parent: string): Promise<string> {
-  const namespace = pidNamespace();
+  const namespace = readPidNamespace();
   if (namespace !== null) await removeStaleOutDirs(parent, namespace);
   let folder: string | null = null;
   try {

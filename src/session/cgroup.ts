@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, readdirSync, rmdirSync, writeFile, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelBytesV2, parseMemoryStat, unmappedFileCacheBytes } from '../../parsers/memory-stat.ts';
+import { isPerfcellGone, isPidRunning, readPidNamespace } from '../proc/gone-perfcell.ts';
 
 /** Which cgroup interface gave the tree's peak. */
 export type CgroupMethod = 'memory-cgroup-v1' | 'memory-cgroup-v2';
@@ -111,6 +112,8 @@ export interface CgroupFs {
   readonly list?: (path: string) => string[];
   /** Whether a pid runs. */
   readonly isAlive?: (pid: number) => boolean;
+  /** This process's pid namespace (gone-perfcell.ts's readPidNamespace); absent or null: none known, no cgroup is stale. */
+  readonly pidNamespace?: () => string | null;
 }
 
 /** The real file system under /sys/fs/cgroup and /proc. */
@@ -129,8 +132,20 @@ export const realCgroupFs: CgroupFs = {
       return [];
     }
   },
-  isAlive: (pid) => existsSync(`/proc/${pid}`),
+  isAlive: isPidRunning,
+  pidNamespace: readPidNamespace,
 };
+
+/**
+ * The name of a cgroup made for a run: perfcell-NS-PID-N, this perfcell's pid namespace and pid in
+ * it, so that a later perfcell of the same namespace can tell it gone (removeStale) and one of
+ * another namespace leaves it be. Where the namespace is unknown, perfcell-PID-N, the name before
+ * namespaces, which no perfcell removes.
+ * @example cgroupName('4026531836', 812, 1) // 'perfcell-4026531836-812-1'
+ */
+export function cgroupName(namespace: string | null, sequence: number, pid = process.pid): string {
+  return namespace === null ? `perfcell-${pid}-${sequence}` : `perfcell-${namespace}-${pid}-${sequence}`;
+}
 
 let made = 0;
 
@@ -144,7 +159,7 @@ export function createMemoryCgroup(fs: CgroupFs = realCgroupFs): MemoryCgroup | 
   const cgroups = readOwnCgroups(fs);
   if (cgroups === null) return null;
   const { mounts, procCgroup } = cgroups;
-  const name = `perfcell-${process.pid}-${++made}`;
+  const name = cgroupName(fs.pidNamespace?.() ?? null, ++made);
   const v1 = mounts.find((mount) => mount.version === 1 && mount.controllers.includes('memory'));
   if (v1 !== undefined) {
     const own = ownCgroupPath(procCgroup, 'memory');
@@ -180,11 +195,21 @@ export function candidateParents(mountPoint: string, own: string | null): string
   return parents;
 }
 
-/** Removes empty cgroups left by a perfcell that was killed mid-run (named perfcell-PID-N, PID gone). */
+/**
+ * Removes empty cgroups left by a perfcell that was killed mid-run: perfcell-NS-PID-N of this pid
+ * namespace NS whose PID is gone. One of another namespace is kept: a container's perfcell sharing
+ * the cgroup tree, whose pid this /proc cannot see, and whose cgroup is empty until its program
+ * moves in and once it has ended, until its peak is read. So is one named perfcell-PID-N (by a
+ * perfcell before namespaces were named), whose namespace is not known: it may be such a
+ * container's too (rmdir it by hand).
+ */
 function removeStale(fs: CgroupFs, parent: string): void {
+  const namespace = fs.pidNamespace?.() ?? null;
+  if (namespace === null) return;
+  const isRunning = fs.isAlive ?? (() => true);
   for (const entry of fs.list?.(parent) ?? []) {
-    const match = /^perfcell-(\d+)-\d+$/.exec(entry);
-    if (match === null || fs.isAlive?.(Number(match[1])) !== false) continue;
+    const match = /^perfcell-(\d+)-(\d+)-\d+$/.exec(entry);
+    if (match === null || !isPerfcellGone({ namespace: match[1]!, pid: Number(match[2]) }, namespace, isRunning)) continue;
     try {
       fs.rmdir(join(parent, entry));
     } catch {
@@ -193,7 +218,7 @@ function removeStale(fs: CgroupFs, parent: string): void {
   }
 }
 
-/** Makes `parent/name` (stale perfcell-PID-N cgroups there removed first) and keeps it where `probeFile` is in it; its path, or null. */
+/** Makes `parent/name` (stale perfcell-NS-PID-N cgroups there removed first) and keeps it where `probeFile` is in it; its path, or null. */
 export function tryMake(fs: CgroupFs, parent: string, name: string, probeFile: string): string | null {
   removeStale(fs, parent);
   const path = join(parent, name);
@@ -238,7 +263,7 @@ export async function addToCgroup(fs: CgroupFs, path: string, pid: number): Prom
 
 /**
  * Removes a cgroup made for a run. Busy, a descendant outlived the program: its processes go back
- * to `parent` first, then the cgroup goes; where that fails too it is left, named perfcell-PID-N.
+ * to `parent` first, then the cgroup goes; where that fails too it is left, named perfcell-NS-PID-N.
  */
 export function removeCgroup(fs: CgroupFs, parent: string, path: string): void {
   try {
@@ -257,7 +282,7 @@ export function removeCgroup(fs: CgroupFs, parent: string, path: string): void {
     }
     fs.rmdir(path);
   } catch {
-    // left behind; harmless, and named perfcell-PID-N so it can be found
+    // left behind; harmless, and named perfcell-NS-PID-N so it can be found
   }
 }
 

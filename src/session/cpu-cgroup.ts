@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parseMemoryStat as parseCgroupStat } from '../../parsers/memory-stat.ts';
-import { addToCgroup, candidateParents, evictFromCgroup, ownCgroupPath, readCgroupNumber, readOwnCgroups, realCgroupFs, removeCgroup, tryMake, type CgroupFs } from './cgroup.ts';
+import { addToCgroup, candidateParents, cgroupName, evictFromCgroup, ownCgroupPath, readCgroupNumber, readOwnCgroups, realCgroupFs, removeCgroup, tryMake, type CgroupFs } from './cgroup.ts';
 
 /** Which cgroup interface gave the tree's CPU time. */
 export type CpuCgroupMethod = 'cpuacct-cgroup-v1' | 'cpu-stat-cgroup-v2';
@@ -60,7 +60,7 @@ export function createCpuCgroup(memoryPath: string | null, fs: CgroupFs = realCg
   // (memoryPath) counts CPU itself, above, or it is not the run's (no memory cgroup was made).
   const v1 = cgroups.mounts.find((mount) => mount.version === 1 && mount.controllers.includes('cpuacct') && !mount.controllers.includes('memory'));
   if (v1 === undefined) return null;
-  const name = `perfcell-${process.pid}-${++made}`;
+  const name = cgroupName(fs.pidNamespace?.() ?? null, ++made);
   for (const parent of candidateParents(v1.mountPoint, ownCgroupPath(cgroups.procCgroup, 'cpuacct'))) {
     const path = tryMake(fs, parent, name, 'cpuacct.usage');
     if (path !== null) return handle(fs, 'cpuacct-cgroup-v1', parent, path);

@@ -8,7 +8,7 @@ const STOPS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
  * (interruption.ts), while perfcell still loads and has made cgroups for what it starts early (the
  * early gate of `run`, compare's early server, doctor's probe): with no listener, Node's default
  * action ended perfcell at once, without a word and its exit hooks unrun, and those cgroups stayed
- * behind (perfcell-PID-N). `onStop` is called once, with the signal; it cleans up, then calls
+ * behind (perfcell-NS-PID-N). `onStop` is called once, with the signal; it cleans up, then calls
  * `endBySignal`. With `yieldToHold` (the default), only where nothing else listens for it by then:
  * a command that holds the signals stops and cleans up itself. Not for a signal that had a listener
  * when this was called: one perfcell was started with ignored (nohup's SIGHUP), or one another

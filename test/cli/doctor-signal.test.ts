@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { constants } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { cliPath, fixture } from '../support/fixtures.ts';
-import { cgroupsOf, cpuacctMount } from '../support/cgroups.ts';
+import { cgroupPrefix, cgroupsOf, cpuacctMount } from '../support/cgroups.ts';
 
 /**
  * perfcell doctor's cgroups check makes a run's memory and CPU cgroups and removes them at once
@@ -33,7 +33,7 @@ describe('perfcell doctor: a signal during the cgroups check', () => {
       });
       doctor.stdin?.end('go\n');
       const [result, watched] = await Promise.all([doctor, watcher]);
-      expect(watched.stdout, 'the watcher saw the cgroup').toContain(`perfcell-${pid}-`);
+      expect(watched.stdout, 'the watcher saw the cgroup').toContain(cgroupPrefix(pid));
       expect(result.signal).toBe(signal);
       expect(result.stderr.trim().split('\n').at(-1)).toBe(`error: interrupted by ${signal}`);
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -11,6 +11,7 @@ import { ubuntuPerf } from '../support/ubuntu-perf.ts';
 import { cgroupsOf, cpuacctMount, memoryMount, processesInCgroupsOf } from '../support/cgroups.ts';
 import { hasStrace, runsWith } from '../support/tools.ts';
 import { ownCgroupPath } from '../../src/session/cgroup.ts';
+import { readPidNamespace } from '../../src/proc/gone-perfcell.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = `${root}dist/app/cli.cjs`;
@@ -248,9 +249,9 @@ describe('perfcell doctor', () => {
   // (run's own under the same injection reads 'sampled-tree')
   it.runIf(process.getuid?.() === 0 && memoryMount !== null && cpuacctMount !== null && runsWith('strace', hasStrace, "the cgroups check's refused move"))('as root on cgroup v1, the move into the memory cgroup refused: warns that peaks are sampled, and leaves no cgroup or child behind', async ({ onTestFinished }) => {
     const ownMemory = join(memoryMount!, ownCgroupPath(readFileSync('/proc/self/cgroup', 'utf8'), 'memory') ?? '/');
-    // the shell execs doctor once strace has attached to it: doctor's pid is the shell's, and its cgroups perfcell-PID-1
+    // the shell execs doctor once strace has attached to it: doctor's pid is the shell's, and its cgroups perfcell-NS-PID-1
     const script = [
-      `strace -f -qq -o /dev/null -P "${ownMemory}/perfcell-$$-1/cgroup.procs" -e trace=write -e inject=write:error=EACCES -p $$ &`,
+      `strace -f -qq -o /dev/null -P "${ownMemory}/perfcell-${readPidNamespace()}-$$-1/cgroup.procs" -e trace=write -e inject=write:error=EACCES -p $$ &`,
       'until grep -q "^TracerPid:[[:space:]]*[1-9]" /proc/$$/status; do sleep 0.01; done',
       'exec "$@"',
     ].join('\n');

@@ -73,21 +73,35 @@ describe('createMemoryCgroup (a file system in memory: making cgroups needs root
     expect(Object.keys(fs.files).some((path) => path.includes('perfcell-'))).toBe(false);
   });
 
-  it('removes the empty cgroups of a perfcell that died mid-run, and leaves those of a living one', () => {
+  // A task's note: a pid names a perfcell only in its pid namespace, so the cgroups carry it
+  // (perfcell-NS-PID-N) and only this namespace's are known to be gone; one named the old way
+  // (perfcell-PID-N) may be another namespace's, and is kept (test/session/stale-cgroups.test.ts: real ones)
+  it('removes the empty cgroups of a perfcell of this pid namespace that died mid-run, and leaves a living one\'s, another namespace\'s and the old names', () => {
     const root = '/sys/fs/cgroup/user.slice/user-1000.slice/session-2.scope';
-    const fs = fakeFs({ '/proc/self/mountinfo': V2_MOUNTINFO, '/proc/self/cgroup': V2_CGROUP, [`${root}/perfcell-7-1/memory.peak`]: '0', [`${root}/perfcell-8-1/memory.peak`]: '0' });
+    const names = ['perfcell-11-7-1', 'perfcell-11-8-1', 'perfcell-12-7-1', 'perfcell-7-1', 'other'];
+    const fs = fakeFs({ '/proc/self/mountinfo': V2_MOUNTINFO, '/proc/self/cgroup': V2_CGROUP, ...Object.fromEntries(names.map((name) => [`${root}/${name}/memory.peak`, '0'])) });
     const removed: string[] = [];
     const cgroup = createMemoryCgroup({
       ...fs,
-      list: (path) => (path === root ? ['perfcell-7-1', 'perfcell-8-1', 'other'] : []),
+      list: (path) => (path === root ? names : []),
       isAlive: (pid) => pid === 8,
+      pidNamespace: () => '11',
       rmdir: (path) => {
         removed.push(path);
         fs.rmdir(path);
       },
     });
-    expect(cgroup).not.toBeNull();
-    expect(removed).toEqual([`${root}/perfcell-7-1`]);
+    expect(cgroup?.path).toMatch(new RegExp(`^${root}/perfcell-11-${process.pid}-\\d+$`));
+    expect(removed).toEqual([`${root}/perfcell-11-7-1`]);
+  });
+
+  it('removes none where its pid namespace is unknown, and names its cgroup perfcell-PID-N then', () => {
+    const root = '/sys/fs/cgroup/user.slice/user-1000.slice/session-2.scope';
+    const fs = fakeFs({ '/proc/self/mountinfo': V2_MOUNTINFO, '/proc/self/cgroup': V2_CGROUP, [`${root}/perfcell-11-7-1/memory.peak`]: '0' });
+    const removed: string[] = [];
+    const cgroup = createMemoryCgroup({ ...fs, list: () => ['perfcell-11-7-1'], isAlive: () => false, pidNamespace: () => null, rmdir: (path) => removed.push(path) });
+    expect(cgroup?.path).toMatch(new RegExp(`^${root}/perfcell-${process.pid}-\\d+$`));
+    expect(removed).toEqual([]);
   });
 
   it('falls back to the hierarchy\'s root, and gives up (null) where no cgroup can be made', () => {

@@ -10,6 +10,7 @@ import { createCpuCgroup } from '../../src/session/cpu-cgroup.ts';
 import { watchTreeMemory } from '../../src/session/tree-memory.ts';
 import { monotonicNs } from '../../src/session/clock.ts';
 import { fixture } from '../support/fixtures.ts';
+import { readPidNamespace } from '../../src/proc/gone-perfcell.ts';
 
 const MIB = 1024 * 1024;
 const fourChildren = join(import.meta.dirname, '..', 'fixtures', 'four-children.sh');
@@ -125,7 +126,7 @@ describe('run: the process tree\'s peak (no perf needed)', () => {
     await runProgram(['true'], { perf: false });
     // the rmdir waits for the report (after-report.ts): the text report is written in this turn
     await new Promise((resolve) => setImmediate(resolve));
-    const own = readdirSync('/sys/fs/cgroup/memory', { recursive: true }).map(String).filter((path) => path.includes(`perfcell-${process.pid}-`));
+    const own = readdirSync('/sys/fs/cgroup/memory', { recursive: true }).map(String).filter((path) => path.includes(`perfcell-${readPidNamespace()}-${process.pid}-`));
     expect(own).toEqual([]);
     expect(existsSync('/sys/fs/cgroup/memory')).toBe(true);
   });

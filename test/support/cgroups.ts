@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readPidNamespace } from '../../src/proc/gone-perfcell.ts';
 import { parseCgroupMounts } from '../../src/session/cgroup.ts';
 import { pidsWhose } from './proc-scan.ts';
 
@@ -9,7 +10,12 @@ export const memoryMount: string | null = parseCgroupMounts(readFileSync('/proc/
 /** Where the cgroup v1 cpuacct hierarchy is mounted apart from memory (a run's CPU cgroup: cpu-cgroup.ts); null where there is none. */
 export const cpuacctMount: string | null = parseCgroupMounts(readFileSync('/proc/self/mountinfo', 'utf8')).find((mount) => mount.version === 1 && mount.controllers.includes('cpuacct') && !mount.controllers.includes('memory'))?.mountPoint ?? null;
 
-/** Every cgroup folder named for perfcell process `pid` under the v1 memory and cpuacct hierarchies (walked to depth 4). */
+/** The start of the names of the cgroups a perfcell `pid` of this pid namespace makes (cgroup.ts, cgroupName). */
+export function cgroupPrefix(pid: number): string {
+  return `perfcell-${readPidNamespace()}-${pid}-`;
+}
+
+/** Every cgroup folder named for perfcell process `pid` (of this pid namespace) under the v1 memory and cpuacct hierarchies (walked to depth 4). */
 export function cgroupsOf(pid: number): string[] {
   const found: string[] = [];
   const walk = (dir: string, depth: number): void => {
@@ -20,7 +26,7 @@ export function cgroupsOf(pid: number): string[] {
       return;
     }
     for (const entry of entries) {
-      if (entry.startsWith(`perfcell-${pid}-`)) found.push(join(dir, entry));
+      if (entry.startsWith(cgroupPrefix(pid))) found.push(join(dir, entry));
       else if (depth < 4 && !entry.includes('.') && existsSync(join(dir, entry, 'cgroup.procs'))) walk(join(dir, entry), depth + 1);
     }
   };
@@ -30,5 +36,5 @@ export function cgroupsOf(pid: number): string[] {
 
 /** Processes still in a cgroup named for perfcell process `pid` (its gate, had it been left behind). */
 export function processesInCgroupsOf(pid: number): number[] {
-  return pidsWhose('cgroup', (text) => text.includes(`/perfcell-${pid}-`));
+  return pidsWhose('cgroup', (text) => text.includes(`/${cgroupPrefix(pid)}`));
 }
