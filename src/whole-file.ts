@@ -1,5 +1,6 @@
-import { accessSync, closeSync, constants, fchmodSync, fchownSync, lstatSync, openSync, promises as fsPromises, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, lstatSync, openSync, promises as fsPromises, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { isPerfcellGone, readPidNamespace } from './proc/gone-perfcell.ts';
 
 /**
  * How a file is written whole: `direct` where it cannot be renamed over (a device such as
@@ -55,9 +56,48 @@ function isLink(path: string): boolean {
   }
 }
 
-/** A hidden name beside `path` no other writer takes: 'wx' refuses one that exists. Not node:crypto, which run's start-up does not load. */
+/**
+ * A hidden name beside `path` no other writer takes ('wx' refuses one that exists):
+ * .NAME.perfcell-NS-PID-RANDOM, this perfcell's pid namespace and pid, so that a later write of
+ * NAME can tell a killed writer's leftover (staleTemporaries); .NAME.perfcell-PID-RANDOM where the
+ * namespace is unknown, which no write removes. Not node:crypto, which run's start-up does not load.
+ */
 function temporaryBeside(path: string): string {
-  return join(dirname(path), `.${basename(path)}.perfcell-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
+  const namespace = readPidNamespace();
+  const owner = namespace === null ? `${process.pid}` : `${namespace}-${process.pid}`;
+  return join(dirname(path), `.${basename(path)}.perfcell-${owner}-${Math.random().toString(36).slice(2, 8)}`);
+}
+
+/**
+ * The names among `names` (a folder's) that are a gone perfcell's temporary for file `base`:
+ * .BASE.perfcell-NS-PID-RANDOM of this pid namespace whose PID no longer runs (a perfcell killed
+ * by SIGKILL between its write and its rename left it for good). A live writer's is not, nor one
+ * of another namespace (a container's perfcell writing to the same folder, whose pid this /proc
+ * cannot see), nor one named without a namespace (.BASE.perfcell-PID-RANDOM, before names carried
+ * it), which may be such a container's too.
+ * @example staleTemporaries(['.r.txt.perfcell-4026531836-7-k3j5x9', 'r.txt'], 'r.txt', '4026531836', () => false) // ['.r.txt.perfcell-4026531836-7-k3j5x9']
+ */
+export function staleTemporaries(names: readonly string[], base: string, namespace: string | null, isRunning?: (pid: number) => boolean): string[] {
+  const prefix = `.${base}.perfcell-`;
+  return names.filter((name) => {
+    if (!name.startsWith(prefix)) return false;
+    const match = /^(\d+)-(\d+)-[a-z0-9]+$/.exec(name.slice(prefix.length));
+    return match !== null && isPerfcellGone({ namespace: match[1]!, pid: Number(match[2]) }, namespace, isRunning);
+  });
+}
+
+/** Removes the temporaries beside `target` that gone perfcells left (staleTemporaries). */
+function removeStaleTemporaries(target: string, names: readonly string[]): void {
+  for (const name of staleTemporaries(names, basename(target), readPidNamespace())) removeQuietly(join(dirname(target), name));
+}
+
+function listQuietly(folder: string): string[] {
+  try {
+    return readdirSync(folder);
+  } catch {
+    // a folder this process may not list: its own write says what is wrong, if anything
+    return [];
+  }
 }
 
 /**
@@ -85,7 +125,8 @@ function removeQuietly(path: string): void {
  * every byte is in, so a full disk (ENOSPC) leaves the earlier file, or none, never a cut one
  * that looks complete (a --save the next --baseline reads, a notebook `cells --write` rewrites).
  * A path that cannot be renamed over (a device, a FIFO, a file with hard links, a mount point) is
- * written directly. A failure throws the write's own error, the partial file removed.
+ * written directly. A failure throws the write's own error, the partial file removed. The
+ * temporaries beside the file that killed perfcells left are removed first (staleTemporaries).
  * @example writeWholeFile('out/report.html', html)
  */
 export function writeWholeFile(path: string, text: string): void {
@@ -94,6 +135,7 @@ export function writeWholeFile(path: string, text: string): void {
     writeFileSync(path, text);
     return;
   }
+  removeStaleTemporaries(plan.target, listQuietly(dirname(plan.target)));
   let fd: number;
   try {
     fd = openSync(plan.temporary, 'wx', plan.mode);
@@ -129,6 +171,7 @@ export async function writeWholeFileAsync(path: string, text: string): Promise<v
     await fsPromises.writeFile(path, text);
     return;
   }
+  removeStaleTemporaries(plan.target, await fsPromises.readdir(dirname(plan.target)).catch(() => []));
   let handle: fsPromises.FileHandle;
   try {
     handle = await fsPromises.open(plan.temporary, 'wx', plan.mode);

@@ -1,12 +1,14 @@
+import { execa } from 'execa';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, linkSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeWholeFile, writeWholeFileAsync } from '../../src/whole-file.ts';
+import { staleTemporaries, writeWholeFile, writeWholeFileAsync } from '../../src/whole-file.ts';
 import { cliPath } from '../support/fixtures.ts';
 import { mountProblem } from '../support/full-tmpdir.ts';
 import { nobodyCanRun, warnNobodySkipped } from '../support/nobody.ts';
 import { temporaryFolders } from '../support/temp-folders.ts';
+import { hasStrace, runsWith } from '../support/tools.ts';
 
 /*
  * writeWholeFile replaces a file by renaming a new one over it (a full disk leaves the earlier
@@ -113,5 +115,71 @@ describe.runIf(mountProblem === null)('run -o to a file bind-mounted over anothe
     expect(readFileSync(source, 'utf8')).toMatch(/^true peaked /);
     expect(readFileSync(file, 'utf8')).toBe('under the mount\n');
     expect(readdirSync(folder).sort()).toEqual(['out.txt', 'source.txt']);
+  });
+});
+
+// A task's note: a perfcell killed by SIGKILL between writing the hidden temporary and renaming it
+// over the file left .NAME.perfcell-… beside it for good. The next write of the same file removes
+// those whose perfcell is gone, in its own pid namespace alone (the temporary carries it: a
+// container's perfcell writing to the same folder sees no host pid in its /proc), never a running
+// writer's. Real perfcells held (strace's delay) or killed (strace's SIGKILL) at the rename, a real
+// second pid namespace (unshare).
+describe.runIf(process.getuid?.() === 0 && spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true']).status === 0 && runsWith('strace', hasStrace, 'the held writes'))('run -o: the temporaries a killed perfcell left', () => {
+  const runOut = (file: string, wrap: readonly string[] = []) =>
+    execa(wrap[0] ?? process.execPath, [...wrap.slice(1), ...(wrap.length > 0 ? [process.execPath] : []), cliPath, 'run', '--no-perf', '-o', file, '--', 'true'], { reject: false, timeout: 90_000, env: { NO_COLOR: '1' } });
+  const atRename = (inject: string) => ['strace', '-f', '-qq', '-o', '/dev/null', '-e', 'trace=rename,renameat,renameat2', '-e', `inject=rename,renameat,renameat2:${inject}`];
+  const inOtherNamespace = ['unshare', '--pid', '--fork', '--mount-proc'];
+  const temporaries = (folder: string) => readdirSync(folder).filter((name) => name.startsWith('.out.txt.perfcell-'));
+
+  it("keeps a running writer's, here and from another pid namespace; removes a killed one's at the next write here", async ({ onTestFinished }) => {
+    const folder = tempFolder('perfcell-whole-stale-');
+    const file = join(folder, 'out.txt');
+    writeFileSync(file, 'earlier\n');
+    const held = runOut(file, atRename('delay_enter=60000000'));
+    onTestFinished(() => void held.kill('SIGKILL'));
+    for (const started = Date.now(); temporaries(folder).length === 0; await new Promise((resolve) => setTimeout(resolve, 20))) {
+      if (Date.now() - started > 30_000) throw new Error('the held perfcell wrote no temporary within 30 s');
+    }
+    const [temporary] = temporaries(folder);
+    const writer = Number(/^\.out\.txt\.perfcell-\d+-(\d+)-[a-z0-9]+$/.exec(temporary!)?.[1]);
+    expect(readFileSync(`/proc/${writer}/cmdline`, 'utf8')).toContain(cliPath);
+    for (const wrap of [[], inOtherNamespace]) {
+      const result = await runOut(file, wrap);
+      expect([result.exitCode, result.stderr]).toEqual([0, '']);
+      expect(temporaries(folder), `a running writer's, after a write ${wrap.length === 0 ? 'here' : 'from another pid namespace'}`).toEqual([temporary]);
+    }
+    process.kill(writer, 'SIGKILL');
+    // strace waits out its delay unless ended itself
+    held.kill('SIGTERM');
+    await held;
+    for (const started = Date.now(); existsSync(`/proc/${writer}`); await new Promise((resolve) => setTimeout(resolve, 20))) {
+      if (Date.now() - started > 30_000) throw new Error(`perfcell ${writer}, killed, still there after 30 s`);
+    }
+    // killed: another namespace's perfcell cannot tell, and keeps it; this one's removes it
+    await runOut(file, inOtherNamespace);
+    expect(temporaries(folder)).toEqual([temporary]);
+    const next = await runOut(file);
+    expect([next.exitCode, next.stderr]).toEqual([0, '']);
+    expect(readdirSync(folder)).toEqual(['out.txt']);
+    expect(readFileSync(file, 'utf8')).toMatch(/^true peaked /);
+  }, 150_000);
+
+  it('a perfcell SIGKILLed at its rename leaves its temporary; the next write of the file removes it', async () => {
+    const folder = tempFolder('perfcell-whole-stale-');
+    const file = join(folder, 'out.txt');
+    const killed = await runOut(file, atRename('signal=KILL'));
+    expect(killed.signal).toBe('SIGKILL');
+    expect(temporaries(folder)).toHaveLength(1);
+    const next = await runOut(file);
+    expect([next.exitCode, next.stderr]).toEqual([0, '']);
+    expect(readdirSync(folder)).toEqual(['out.txt']);
+  }, 60_000);
+});
+
+describe('staleTemporaries', () => {
+  it("names a gone perfcell's temporaries of that file alone, of this pid namespace alone", () => {
+    const names = ['.r.txt.perfcell-11-7-k3j5x9', '.r.txt.perfcell-11-8-a1b2c3', '.r.txt.perfcell-12-7-a1b2c3', '.r.txt.perfcell-7-a1b2c3d4', '.q.txt.perfcell-11-7-a1b2c3', 'r.txt'];
+    expect(staleTemporaries(names, 'r.txt', '11', (pid) => pid === 8)).toEqual(['.r.txt.perfcell-11-7-k3j5x9']);
+    expect(staleTemporaries(names, 'r.txt', null, () => false)).toEqual([]);
   });
 });
