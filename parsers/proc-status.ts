@@ -31,3 +31,17 @@ export function catchesSignal(text: string, signo: number): boolean {
   if (match?.[1] === undefined || signo < 1 || signo > 64) return false;
   return ((BigInt(`0x${match[1]}`) >> BigInt(signo - 1)) & 1n) === 1n;
 }
+
+/**
+ * Whether signal `signo` takes its default action on the process whose /proc/PID/status is `text`:
+ * neither caught (SigCgt), ignored (SigIgn) nor blocked (SigBlk); false where a mask is missing.
+ * @example takesDefaultAction('SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\nSigCgt:\t0000000000000000', 15) // true
+ */
+export function takesDefaultAction(text: string, signo: number): boolean {
+  if (signo < 1 || signo > 64) return false;
+  for (const mask of ['SigBlk', 'SigIgn', 'SigCgt']) {
+    const hex = new RegExp(`^${mask}:\\s*([0-9a-f]+)$`, 'im').exec(text)?.[1];
+    if (hex === undefined || ((BigInt(`0x${hex}`) >> BigInt(signo - 1)) & 1n) === 1n) return false;
+  }
+  return true;
+}

@@ -27,9 +27,19 @@ export function endByInterruption(stop: Interruption): void {
 export async function endIfInterruptedAfter(after: string): Promise<Interruption | null> {
   const late = await settleAfterExit();
   if (late === null) return null;
-  process.stderr.write(`perfcell: interrupted by ${late.signal} after ${after}: the results are complete\n`);
-  endByInterruption(late);
+  endByLateInterruption(late, after);
   return late;
+}
+
+/** The line of a signal that came once the work was over (`after`), whose results are complete. */
+export function lateInterruptionLine(late: Interruption, after: string): string {
+  return `perfcell: interrupted by ${late.signal} after ${after}: the results are complete`;
+}
+
+/** Says that `late` came once the work was over (`after`) and ends perfcell by it. */
+export function endByLateInterruption(late: Interruption, after: string): void {
+  process.stderr.write(`${lateInterruptionLine(late, after)}\n`);
+  endByInterruption(late);
 }
 
 /**

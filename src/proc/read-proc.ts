@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { catchesSignal, parseProcStatus, type ProcMemory } from '../../parsers/proc-status.ts';
+import { catchesSignal, parseProcStatus, takesDefaultAction, type ProcMemory } from '../../parsers/proc-status.ts';
 import { parseProcStat, type CpuTicks } from '../../parsers/proc-stat.ts';
 import { parseChildrenCpuTicks, parsePidStat } from '../../parsers/proc-pid-stat.ts';
 
@@ -19,6 +19,15 @@ export function readProcMemory(pid: number, read: ReadText = readText): ProcMemo
 export function catchesSignalNow(pid: number, signo: number, read: ReadText = readText): boolean {
   try {
     return catchesSignal(read(`/proc/${pid}/status`), signo);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether signal `signo` would take its default action on process `pid` (not caught, ignored or blocked); false once it has gone. */
+export function takesDefaultActionNow(pid: number, signo: number, read: ReadText = readText): boolean {
+  try {
+    return takesDefaultAction(read(`/proc/${pid}/status`), signo);
   } catch {
     return false;
   }
@@ -68,6 +77,16 @@ export function isProcessStopped(pid: number, read: ReadText = readText): boolea
     return parsePidStat(read(`/proc/${pid}/stat`))?.state === 'T';
   } catch {
     return false;
+  }
+}
+
+/** Whether process `pid` has ended: gone, or a zombie its parent has not reaped yet (a signal sent to it now is not acted on). */
+export function hasProcessEnded(pid: number, read: ReadText = readText): boolean {
+  try {
+    const state = parsePidStat(read(`/proc/${pid}/stat`))?.state;
+    return state === 'Z' || state === 'X';
+  } catch {
+    return true;
   }
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { noteInterruption } from './job-stops.ts';
 import { isIgnoredSignal } from './ignored-signals.ts';
-import { isProcessStopped } from '../proc/read-proc.ts';
+import { hasProcessEnded, isProcessStopped, takesDefaultActionNow } from '../proc/read-proc.ts';
 import { sharesForegroundGroup } from '../proc/terminal-group.ts';
 
 /** A signal that asked perfcell to stop: SIGINT (Ctrl-C), SIGTERM (kill, a CI cancel) or SIGHUP. */
@@ -78,12 +78,41 @@ export function onInterruption(listener: (interruption: Interruption) => void): 
   return () => listeners.delete(listener);
 }
 
-/** The last signal forwardInterruptions saw, and whether it passed it on (false: the terminal's Ctrl-C, which the process had, or a process gone already). */
-let lastForward: { readonly signal: NodeJS.Signals; readonly passedOn: boolean } | null = null;
+/**
+ * What forwardInterruptions did with the last signal it saw: passed it on; left it, as the
+ * terminal's Ctrl-C, which the process had already; or found the process ended (gone, or a zombie
+ * not yet reaped), so that the signal came as it exited and it never had it. `wouldEnd`: passed on
+ * to a process on which it takes its default action (not caught, ignored or blocked), which it
+ * ends unless that process was already exiting.
+ */
+type ForwardOutcome = 'passed' | 'terminal' | 'ended';
+let lastForward: { readonly signal: NodeJS.Signals; readonly outcome: ForwardOutcome; readonly wouldEnd?: boolean } | null = null;
+/** The stop signal the gate's end report says the process group got while the program ran (0: none), or null where no gate reported. */
+let groupStopSignal: number | null = null;
 
 /** Whether `signal`, the last one forwardInterruptions saw, was passed on by perfcell (false: the process had the terminal's, or had gone), or null where it saw none. */
 export function wasPassedOn(signal: NodeJS.Signals): boolean | null {
-  return lastForward?.signal === signal ? lastForward.passedOn : null;
+  return lastForward?.signal === signal ? lastForward.outcome === 'passed' : null;
+}
+
+/** Notes the stop signal (its number, 0 for none) that the gate's end report says the program's process group got while the program ran. */
+export function noteGroupStopSignal(number: number): void {
+  groupStopSignal = number;
+}
+
+/**
+ * Whether `stop`, held once a program exited by itself (not killed by it), came as that program
+ * exited or after: the gate, which the group's signals reach (a Ctrl-C, `kill -- -PGID`), did not
+ * get it, so it was perfcell's alone, and perfcell either never passed it on (its handler ran once
+ * the program's end was known), found the program gone (or a zombie), or passed it on to a program
+ * on which it takes its default action, which had begun its exit (a live one dies of it). The
+ * program never had it. False where no gate reported (a run without one cannot tell a signal to
+ * the group from perfcell's own).
+ */
+export function cameAfterProgramEnded(stop: Interruption): boolean {
+  if (groupStopSignal === null || groupStopSignal === stop.number) return false;
+  if (lastForward?.signal !== stop.signal) return true;
+  return lastForward.outcome === 'ended' || (lastForward.outcome === 'passed' && lastForward.wouldEnd === true);
 }
 
 /**
@@ -92,20 +121,32 @@ export function wasPassedOn(signal: NodeJS.Signals): boolean | null {
  * is not passed on where perfcell and the process are the terminal's foreground group: that is
  * where a Ctrl-C goes, so the process has it already (passed on, it got two, and a Python program's
  * KeyboardInterrupt handler was cut short by the second), as under perf stat and time, which pass
- * nothing on.
+ * nothing on. Nor to a process that has ended (a zombie takes a signal without a word).
  */
-export function forwardInterruptions(pid: () => number | undefined, hasTerminalsSignal = sharesForegroundGroup, isStopped = isProcessStopped): () => void {
-  return onInterruption(({ signal }) => {
+export function forwardInterruptions(pid: () => number | undefined, hasTerminalsSignal = sharesForegroundGroup, isStopped = isProcessStopped, hasEnded = hasProcessEnded, takesDefault = takesDefaultActionNow): () => void {
+  lastForward = null;
+  groupStopSignal = null;
+  return onInterruption(({ signal, number }) => {
     const target = pid();
     if (target === undefined || target <= 0) return;
     // passed on only where it was sent: a Ctrl-C typed at the terminal is the process's already,
     // and a process it ended first is gone by the time this runs (sleep, killed by it, was)
-    lastForward = { signal, passedOn: false };
-    try {
-      if (signal !== 'SIGINT' || !hasTerminalsSignal(target)) {
+    if (signal === 'SIGINT' && hasTerminalsSignal(target)) {
+      lastForward = { signal, outcome: 'terminal' };
+    } else if (hasEnded(target)) {
+      lastForward = { signal, outcome: 'ended' };
+      return;
+    } else {
+      try {
+        const wouldEnd = takesDefault(target, number);
         process.kill(target, signal);
-        lastForward = { signal, passedOn: true };
+        lastForward = { signal, outcome: 'passed', wouldEnd };
+      } catch {
+        lastForward = { signal, outcome: 'ended' };
+        return;
       }
+    }
+    try {
       // A stopped process (SIGSTOP, a debugger's stop, SIGTTIN) holds the signal unacted until it
       // is continued: perfcell waited on it for ever, Ctrl-C and kill alike. timeout(1) sends a
       // SIGCONT after its signal for this; here only to a stopped one (a running editor redraws on it).

@@ -20,7 +20,7 @@ import type { CommandReport, CountersReport } from './report.ts';
 import { monotonicNs } from './clock.ts';
 import { afterReport } from './after-report.ts';
 import { programMemory, watchTreeMemory, type TreeMemory, type TreeMemoryResult } from './tree-memory.ts';
-import { forwardInterruptions, holdInterruptions, InterruptedError, interruption, onInterruption, settleInterruption } from './interruption.ts';
+import { forwardInterruptions, holdInterruptions, InterruptedError, interruption, noteGroupStopSignal, onInterruption, settleInterruption } from './interruption.ts';
 import { emptyProgramError, launchError } from './exec-failure.ts';
 import { startRunTrace } from './run-trace.ts';
 import { dropGatePerf, gatePerfStreams, parsePidLine, sendGateCommand, takeEarlyGate } from './early-gate.ts';
@@ -60,6 +60,7 @@ export interface ReaperResult {
  * (a program that caught it and exited at once): waits for it, so that the run is seen as interrupted.
  */
 export async function settleReportedStop(result: ReaperResult): Promise<void> {
+  noteGroupStopSignal(result.stopSignal ?? 0);
   if ((result.stopSignal ?? 0) > 0 && interruption() === null) await settleInterruption();
 }
 

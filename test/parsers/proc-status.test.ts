@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catchesSignal, parseProcStatus } from '../../parsers/proc-status.ts';
+import { catchesSignal, parseProcStatus, takesDefaultAction } from '../../parsers/proc-status.ts';
 
 // Lines as /proc/PID/status prints them (Linux 6.1), a perf with perfcell's library in it:
 // SIGINT, SIGABRT, SIGALRM, SIGCHLD and SIGURG caught.
@@ -25,5 +25,18 @@ describe('catchesSignal', () => {
     expect(catchesSignal('Name:\tperf\n', 23)).toBe(false);
     expect(catchesSignal(PERF_STATUS, 0)).toBe(false);
     expect(catchesSignal(PERF_STATUS, 65)).toBe(false);
+  });
+});
+
+describe('takesDefaultAction', () => {
+  it('is true only where the signal is neither caught, ignored nor blocked', () => {
+    // SIGHUP and SIGTERM take their default action; SIGINT is caught, SIGPIPE ignored, SIGIO (29, bit 28) blocked
+    expect([1, 15].map((signo) => takesDefaultAction(PERF_STATUS, signo))).toEqual([true, true]);
+    expect([2, 13, 29].map((signo) => takesDefaultAction(PERF_STATUS, signo))).toEqual([false, false, false]);
+  });
+
+  it('is false where a mask is missing or the number is no signal', () => {
+    expect(takesDefaultAction('SigIgn:\t0000000000000000\nSigCgt:\t0000000000000000\n', 15)).toBe(false);
+    expect(takesDefaultAction(PERF_STATUS, 0)).toBe(false);
   });
 });

@@ -2,10 +2,10 @@ import { constants } from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { runProgram, type RunHooks } from '../../session/run-program.ts';
 import { armEarlyGate } from '../../session/early-gate.ts';
-import { holdInterruptions, InterruptedError, interruption, settleStopAfterEnd, type Interruption, wasPassedOn } from '../../session/interruption.ts';
+import { cameAfterProgramEnded, holdInterruptions, InterruptedError, interruption, settleStopAfterEnd, type Interruption, wasPassedOn } from '../../session/interruption.ts';
 import { LaunchError } from '../../session/exec-failure.ts';
 import { formatError } from '../errors.ts';
-import { endBySignal, endIfInterruptedAfter } from '../end-by-signal.ts';
+import { endByLateInterruption, endBySignal, endIfInterruptedAfter, lateInterruptionLine } from '../end-by-signal.ts';
 import { endingText, renderReportText } from '../../render/report-text.ts';
 import { moveToFreshRow } from '../../live/fresh-row.ts';
 import { prepareFormatters } from '../../render/units.ts';
@@ -150,7 +150,13 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
         // itself: it is not passed on at the terminal, nor to a program it has ended already, and
         // the line had said 'passed it on' there too (a QA pass)
         const passedOnText = (signal: NodeJS.Signals): string => (wasPassedOn(signal) === false ? 'the program had it too' : 'passed it on to the program');
-        const interruptedLineOf = (stop: Interruption): string => `perfcell: interrupted by ${stop.signal}; ${passedOnText(stop.signal)} (${endingText(report)})`;
+        // A signal perfcell saw before it heard of the program's end, but that came as the program
+        // exited by itself (perfcell found it gone as it passed it on, and the group never had it):
+        // the program never had it, so it is one after the program's end, as a later one is, and
+        // ends perfcell by it; it had ended perfcell with the program's status, 0 (a QA pass)
+        const isAfterEnd = (stop: Interruption): boolean => report.signal !== stop.signal && cameAfterProgramEnded(stop);
+        const afterEnd = 'the program had ended';
+        const interruptedLineOf = (stop: Interruption): string => (isAfterEnd(stop) ? lateInterruptionLine(stop, afterEnd) : `perfcell: interrupted by ${stop.signal}; ${passedOnText(stop.signal)} (${endingText(report)})`);
         // Whether perfcell was interrupted takes some loop turns to know (settleStopAfterEnd), in which
         // the gate's and perf's exits are handled: 1-3 ms here. The JSON document says it, so it waits;
         // the text report does not (the interrupted line follows it), so it goes out first, unless
@@ -192,8 +198,10 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
         // A report file that cannot be written is said, but the exit status stays the program's.
         for (const failure of failures) process.stderr.write(`error: ${failure}\n`);
         // a signal once the program had ended ends perfcell by it, not with the program's status
-        const late = stop === null ? await endIfInterruptedAfter('the program had ended') : null;
-        if (stop !== null) {
+        const late = stop === null ? await endIfInterruptedAfter(afterEnd) : null;
+        if (stop !== null && isAfterEnd(stop)) {
+          endByLateInterruption(stop, afterEnd);
+        } else if (stop !== null) {
           process.stderr.write(messageText(interruptedLineOf(stop), process.stderr));
           // the program died of perfcell's signal: perfcell dies of it too, as perf stat and timeout do
           if (report.signal === stop.signal) endBySignal(stop.signal);
