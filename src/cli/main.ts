@@ -15,6 +15,7 @@ import { refuseNotUtf8 } from './argv-bytes.ts';
 import { sayUsageErrorsInOneLine } from './usage-error-line.ts';
 import { shellQuote } from '../render/shell-quote.ts';
 import { stdoutFailure } from './stdout-failure.ts';
+import { watchStdoutRow } from './stdout-row.ts';
 
 /**
  * Builds the `perfcell` program with only the subcommand that runs, loaded by `load`
@@ -146,15 +147,21 @@ function endWhenStdoutFails(): () => void {
   // Node's own exit: the cells' guard replaces process.exit while cells run (a cell's exit ends
   // only that cell), and took this one for a cell's, which made every later cell fail.
   const exit = process.exit.bind(process);
+  // the line starts a row of its own: `repl --json > /dev/full` had it after the prompt on stderr
+  // ('In [3]: error: could not write …', a QA pass)
+  const stderrRow = watchStdoutRow(process.stderr);
   const onError = (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
     // a full disk (`> /dev/full`), a terminal gone: the results cannot be written, so say so and
     // fail, as GNU tools do, instead of ending 0 with nothing written
-    process.stderr.write(`${stdoutFailure(error)}\n`);
+    process.stderr.write(`${stderrRow.isMidRow() ? '\n' : ''}${stdoutFailure(error)}\n`);
     exit(1);
   };
   process.stdout.on('error', onError);
-  return () => process.stdout.off('error', onError);
+  return () => {
+    process.stdout.off('error', onError);
+    stderrRow.restore();
+  };
 }
 
 /**

@@ -148,6 +148,15 @@ describe('a reader that goes away', () => {
     expect(result.stderr.trim()).toBe('error: could not write the results to stdout (ENOSPC): check where stdout goes (a full disk?)');
   });
 
+  // A QA pass: the piped REPL's prompt goes to stderr with --json, and the line came after it,
+  // on its row ('In [3]: error: could not write …')
+  it('says so on a row of its own where stderr was left mid-row (`repl --json > /dev/full`, a prompt out)', () => {
+    const result = spawnSync('bash', ['-c', `printf '1+1\\n2+2\\n' | timeout -s KILL 50 node ${cliPath} repl --json --no-perf > /dev/full`], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/\nerror: could not write the results to stdout \(ENOSPC\): check where stdout goes \(a full disk\?\)\n$/);
+    expect(result.stderr).not.toMatch(/\S[^\S\n]*error: could not write/);
+  });
+
   // A QA pass: run's stdout is its program's, so main() left it unwatched, and run's own --help,
   // written before any program, died of the EPIPE with a stack trace (18 of 20 tries here, when
   // head had gone before commander's second write) and of /dev/full's ENOSPC the same way
