@@ -32,4 +32,20 @@ describe('perfcell run: a signal to perfcell as its program exits 0', () => {
       }
     });
   }
+
+  // run -r: the run whose program exited 0 as the signal came is whole, not 'the run cut short'
+  it('run -r 2 keeps that run among the complete ones and ends the series after it', { timeout: 60_000 }, async () => {
+    for (let tries = 0; tries < 3; tries += 1) {
+      const result = await execa('sh', ['-c', 'exec "$0" "$1" run -r 2 --json --no-perf -- sh -c "kill -TERM $$; exit 0"', process.execPath, cliPath], { reject: false, env, timeout: 30_000 });
+      expect(result.signal, result.stderr).toBe('SIGTERM');
+      const document = JSON.parse(result.stdout) as { partial: { completedRuns: number; stoppedAt: { run: number | null }; droppedRun?: { exitCode: number | null; signal: string | null } } };
+      if (document.partial.completedRuns === 0) {
+        // perfcell's handler ran while the program lived: it died of the signal, a run cut short
+        expect(document.partial.droppedRun?.signal, result.stderr).toBe('SIGTERM');
+      } else {
+        expect(document.partial).toMatchObject({ completedRuns: 1, stoppedAt: { run: null } });
+        expect(result.stderr).toMatch(/^perfcell: interrupted by SIGTERM after 1 of 2 runs; the statistics hold the 1 complete run$/m);
+      }
+    }
+  });
 });

@@ -254,6 +254,12 @@ async function measureSeries(command: readonly string[], options: MeasureOptions
       if (!(error instanceof InterruptedError)) throw error;
     }
     const stop = report === null ? interruption() : await settleStopAfterEnd(report.signal);
+    // one that came as the program exited by itself (perfcell's alone): the run is whole, and the
+    // series ends after it; it had been set apart as cut short ('no run finished', a QA pass)
+    if (stop !== null && report !== null && report.signal !== stop.signal && cameAfterProgramEnded(stop)) {
+      reports.push(report);
+      return { reports, partial: round === requested ? null : describeInterruptedSeries(stop, reports.length, requested, null), launchFailure: null, runsRerun };
+    }
     if (stop !== null) return { reports, partial: describeInterruptedSeries(stop, reports.length, requested, report), launchFailure: null, runsRerun };
     // a Ctrl-Z stop fell into this run, whose time holds it: left out of the statistics, and run again
     if (report !== null && (await continuedSince(continues))) {
