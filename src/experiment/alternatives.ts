@@ -12,7 +12,7 @@ import type { CommandReport } from '../session/report.ts';
 import { formatCellFailure } from '../render/cell-failure.ts';
 import { shellQuote } from '../render/shell-quote.ts';
 import { iterationEnvironment } from './iteration-env.ts';
-import { InterruptedError, interruption, isStopSignal, settleInterruption, throwIfInterrupted } from '../session/interruption.ts';
+import { cameAfterProgramEnded, InterruptedError, interruption, isStopSignal, settleInterruption, throwIfInterrupted } from '../session/interruption.ts';
 import type { CellEvaluator, PreparedCell } from './cell-evaluator.ts';
 import { measureCell, type CellRun } from './run-cells.ts';
 import { quoteName } from '../render/quote-name.ts';
@@ -166,7 +166,10 @@ export function commandAlternatives(
       if (server === null && !perfOff && perfGaveUp(report, runOptions)) perfOff = true;
       // A run cut short by Ctrl-C (or SIGTERM) is the interruption's, not the program's failure.
       const stop = isStopSignal(report.signal) ? await settleInterruption() : interruption();
-      if (stop !== null) throw new InterruptedError(stop);
+      // one that came as the program exited by itself (perfcell's alone, run.ts has the same) leaves
+      // the run whole: kept, the next run is the one it stops; it had been dropped, and a compare
+      // whose first run it was said 'no results to report', nothing on stdout (a QA pass)
+      if (stop !== null && !(report.signal !== stop.signal && cameAfterProgramEnded(stop))) throw new InterruptedError(stop);
       if ((report.signal !== null || report.exitCode !== 0) && options.ignoreFailure !== true) {
         const how = report.signal !== null ? `was killed by ${report.signal}` : `exited with code ${report.exitCode ?? '?'}`;
         // run alone under the same backend: under cachegrind, valgrind's own failure (an instruction
