@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 
 /**
  * Whether what a perfcell left (a cgroup perfcell-NS-PID-N, a cachegrind folder
@@ -13,9 +13,18 @@ export function isPerfcellGone(owner: { readonly namespace: string; readonly pid
   return ownNamespace !== null && owner.namespace === ownNamespace && !isRunning(owner.pid);
 }
 
-/** Whether `pid` runs in the namespace of /proc. */
+/**
+ * Whether `pid` runs in this process's pid namespace: kill(pid, 0), which another user's process
+ * answers EPERM. Not /proc/PID, which a /proc mounted hidepid=2 hides from other users: a perfcell
+ * took another user's running one for gone and removed its temporary, whose rename then failed (ENOENT).
+ */
 export function isPidRunning(pid: number): boolean {
-  return existsSync(`/proc/${pid}`);
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error: unknown) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }
 
 /**

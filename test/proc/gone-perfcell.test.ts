@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { isPerfcellGone, parsePidNamespace } from '../../src/proc/gone-perfcell.ts';
+import { nobodyCanRun, warnNobodySkipped } from '../support/nobody.ts';
 
 describe('gone-perfcell', () => {
   it('a leftover is gone only where it is of this pid namespace and its pid no longer runs', () => {
@@ -26,5 +27,19 @@ describe('gone-perfcell', () => {
     const run = (wrap: string[]) => execFileSync(wrap[0]!, [...wrap.slice(1), process.execPath, '--input-type=module', '-e', script, module], { encoding: 'utf8' }).trim();
     expect(run(['unshare', '--pid', '--fork'])).toBe('null');
     expect(run(['unshare', '--pid', '--fork', '--mount-proc'])).toMatch(/^"\d+"$/);
+  });
+
+  // A review: isPidRunning looked for /proc/PID, which a /proc mounted hidepid=2 hides from other
+  // users, so a perfcell run by one user took another's running perfcell for gone and removed the
+  // temporary of its -o (its rename then failed, ENOENT). Here a new pid and mount namespace whose
+  // /proc is mounted hidepid=2: pid 1 is root's shell, asked about by nobody.
+  warnNobodySkipped('isPidRunning under hidepid=2');
+  it.runIf(nobodyCanRun && spawnSync('unshare', ['--mount', '--pid', '--fork', 'true']).status === 0)("a process of another user runs where /proc hides it (hidepid=2); a pid that names none does not", () => {
+    // [whether nobody sees /proc/1, whether pid 1 runs, whether pid 4000000, which no process of a namespace just made has, runs]
+    const script = "const { existsSync } = await import('node:fs'); const { isPidRunning } = await import(process.argv[1]); console.log(JSON.stringify([existsSync('/proc/1'), isPidRunning(1), isPidRunning(4_000_000)]))";
+    const module = new URL('../../dist/src/proc/gone-perfcell.js', import.meta.url).pathname;
+    const shell = 'mount -t proc -o hidepid=2 proc /proc && setpriv --reuid=65534 --regid=65534 --clear-groups "$@"';
+    const output = execFileSync('unshare', ['--mount', '--pid', '--fork', 'sh', '-c', shell, 'sh', process.execPath, '--input-type=module', '-e', script, module], { encoding: 'utf8' });
+    expect(output.trim()).toBe('[false,true,false]');
   });
 });
