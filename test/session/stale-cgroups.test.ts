@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readPidNamespace } from '../../src/proc/gone-perfcell.ts';
 import { ownCgroupPath } from '../../src/session/cgroup.ts';
@@ -30,6 +31,38 @@ function heldRun(inject: string) {
     'exec "$@"',
   ].join('\n');
   return execa('sh', ['-c', script, 'sh', process.execPath, cliPath, 'run', '--no-perf', '--json', '--', 'true'], { reject: false, timeout: 90_000, env: { NO_COLOR: '1' } });
+}
+
+/**
+ * In a new pid namespace (sh its init; $1 node, $2 perfcell, $3 the memory cgroup its cgroups go
+ * under): a `perfcell run` that strace kills at the move of its program into its memory cgroup,
+ * then, once a line comes on stdin, the next `perfcell run` of that namespace. Says "killed NS PID
+ * STATUS" and "next STATUS".
+ */
+const KILLED_THEN_NEXT = [
+  'ns=$(readlink /proc/self/ns/pid | tr -dc 0-9)',
+  `sh -c 'strace -f -qq -o /dev/null -P "$0/perfcell-$1-$$-1/cgroup.procs" -e trace=write -e inject=write:signal=KILL -p $$ &`,
+  'until grep -q "^TracerPid:[[:space:]]*[1-9]" /proc/$$/status; do sleep 0.01; done',
+  `shift 2; exec "$@"' "$3" "$ns" "$1" "$2" run --no-perf --json -- true >/dev/null 2>&1 &`,
+  'pid=$!; wait $pid; echo "killed $ns $pid $?"',
+  'read go; "$1" "$2" run --no-perf -- true; echo "next $?"',
+].join('\n');
+
+/** The match of `pattern` in the first line of `stdout` it matches; undefined where it ends first. */
+function lineOf(stdout: Readable, pattern: RegExp): Promise<RegExpExecArray | undefined> {
+  return new Promise((resolve) => {
+    let text = '';
+    const look = (chunk: Buffer) => {
+      text += chunk.toString();
+      const found = text.split('\n').slice(0, -1).map((line) => pattern.exec(line)).find((match) => match !== null);
+      if (found !== undefined) {
+        stdout.off('data', look);
+        resolve(found);
+      }
+    };
+    stdout.on('data', look);
+    stdout.once('end', () => resolve(undefined));
+  });
 }
 
 /** Waits for `condition`, 30 s at most (then throws `what`): a perfcell's start on a loaded machine takes a second or two. */
@@ -62,18 +95,23 @@ describe('stale cgroups', () => {
       expect(JSON.parse(result.stdout)).toMatchObject({ memory: { peakMethod: 'memory-cgroup-v1' } });
       expect(cgroupsOf(pid)).toEqual([]);
 
-      // killed at the same write: its cgroup stays until a perfcell of this namespace runs
-      const killed = heldRun('signal=KILL');
-      const killedPid = killed.pid!;
-      onTestFinished(() => cgroupsOf(killedPid).forEach((folder) => rmdirSync(folder)));
-      expect((await killed).signal).toBe('SIGKILL');
-      expect(cgroupsOf(killedPid)).toContain(join(ownMemory!, `perfcell-${namespace}-${killedPid}-1`));
-      const outside = await execa('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, cliPath, 'run', '--no-perf', '--', 'true'], { reject: false, timeout: 60_000 });
+      // killed at the same write: its cgroup stays until a perfcell of its namespace runs. Killed in a
+      // pid namespace of its own, so that the perfcells other test files run beside this one (of
+      // this namespace) keep it too: killed here, any of them removed it before it was looked at
+      const killed = execa('unshare', ['--pid', '--fork', '--mount-proc', 'sh', '-c', KILLED_THEN_NEXT, 'sh', process.execPath, cliPath, ownMemory!], { reject: false, timeout: 90_000, env: { NO_COLOR: '1' } });
+      onTestFinished(() => void killed.kill('SIGKILL'));
+      const [, killedNamespace, killedPid, killedStatus] = (await lineOf(killed.stdout!, /^killed (\d+) (\d+) (\d+)$/))!;
+      onTestFinished(() => cgroupsOf(Number(killedPid), killedNamespace).forEach((folder) => rmdirSync(folder)));
+      expect(killedStatus, 'the perfcell strace killed: 128 + SIGKILL').toBe('137');
+      expect(killedNamespace).not.toBe(namespace);
+      expect(cgroupsOf(Number(killedPid), killedNamespace)).toContain(join(ownMemory!, `perfcell-${killedNamespace}-${killedPid}-1`));
+      const outside = await execa(process.execPath, [cliPath, 'run', '--no-perf', '--', 'true'], { reject: false, timeout: 60_000 });
       expect(outside.exitCode).toBe(0);
-      expect(cgroupsOf(killedPid), 'kept by a perfcell of another namespace, which cannot tell').not.toEqual([]);
-      const next = await execa(process.execPath, [cliPath, 'run', '--no-perf', '--', 'true'], { reject: false, timeout: 60_000 });
-      expect(next.exitCode).toBe(0);
-      expect(cgroupsOf(killedPid)).toEqual([]);
+      expect(cgroupsOf(Number(killedPid), killedNamespace), 'kept by a perfcell of another namespace, which cannot tell').not.toEqual([]);
+      killed.stdin!.end('go\n');
+      const next = await killed;
+      expect(next.stdout, next.stderr).toMatch(/^next 0$/m);
+      expect(cgroupsOf(Number(killedPid), killedNamespace)).toEqual([]);
     },
     150_000,
   );
