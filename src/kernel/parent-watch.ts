@@ -1,3 +1,5 @@
+import { isPidRunning } from '../proc/gone-perfcell.ts';
+
 /**
  * Calls `onGone` once when the Jupyter process that started the kernel is gone: the pid in
  * JPY_PARENT_PID (jupyter_client sets it) no longer exists, or the kernel was re-parented (its
@@ -8,7 +10,7 @@ export function watchParent(onGone: (why: string) => void, options: { readonly p
   const parentPid = options.parentPid;
   const timer = setInterval(() => {
     if (process.ppid !== startPpid) return stop(`the parent process ${startPpid} went away`);
-    if (parentPid !== undefined && !isAlive(parentPid)) return stop(`the Jupyter process ${parentPid} (JPY_PARENT_PID) went away`);
+    if (parentPid !== undefined && !isPidRunning(parentPid)) return stop(`the Jupyter process ${parentPid} (JPY_PARENT_PID) went away`);
     return undefined;
   }, options.intervalMs ?? 1000);
   timer.unref();
@@ -17,16 +19,6 @@ export function watchParent(onGone: (why: string) => void, options: { readonly p
     onGone(why);
   }
   return () => clearInterval(timer);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error: unknown) {
-    // EPERM: it exists, we just may not signal it.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** JPY_PARENT_PID as a pid, or undefined when unset or not a positive integer. */
