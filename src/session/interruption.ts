@@ -4,6 +4,7 @@ import { noteInterruption } from './job-stops.ts';
 import { isIgnoredSignal } from './ignored-signals.ts';
 import { hasProcessEnded, isProcessStopped, takesDefaultActionNow } from '../proc/read-proc.ts';
 import { sharesForegroundGroup } from '../proc/terminal-group.ts';
+import { readPidNamespace } from '../proc/gone-perfcell.ts';
 
 /** A signal that asked perfcell to stop: SIGINT (Ctrl-C), SIGTERM (kill, a CI cancel) or SIGHUP. */
 export interface Interruption {
@@ -116,6 +117,17 @@ export function cameAfterProgramEnded(stop: Interruption): boolean {
 }
 
 /**
+ * /proc tells of the process only where it is this pid namespace's (gone-perfcell.ts): under `unshare
+ * --pid --fork` without --mount-proc, a pid of ours names another process there, or none. There a
+ * process that /proc lacked was taken for ended and never passed its signal: a SIGTERM to perfcell
+ * left its program running to its end, and was then said to have come after it (a QA pass).
+ */
+let procIsOurs: boolean | undefined;
+const readsOwnProc = (): boolean => (procIsOurs ??= readPidNamespace() !== null);
+const hasEndedOnOwnProc = (pid: number): boolean => readsOwnProc() && hasProcessEnded(pid);
+const takesDefaultOnOwnProc = (pid: number, signo: number): boolean => readsOwnProc() && takesDefaultActionNow(pid, signo);
+
+/**
  * Passes every interruption signal on to process `pid()` (none while it returns undefined or 0), as
  * a terminal passes Ctrl-C to its foreground job, until the returned function is called. A SIGINT
  * is not passed on where perfcell and the process are the terminal's foreground group: that is
@@ -123,7 +135,7 @@ export function cameAfterProgramEnded(stop: Interruption): boolean {
  * KeyboardInterrupt handler was cut short by the second), as under perf stat and time, which pass
  * nothing on. Nor to a process that has ended (a zombie takes a signal without a word).
  */
-export function forwardInterruptions(pid: () => number | undefined, hasTerminalsSignal = sharesForegroundGroup, isStopped = isProcessStopped, hasEnded = hasProcessEnded, takesDefault = takesDefaultActionNow): () => void {
+export function forwardInterruptions(pid: () => number | undefined, hasTerminalsSignal = sharesForegroundGroup, isStopped = isProcessStopped, hasEnded = hasEndedOnOwnProc, takesDefault = takesDefaultOnOwnProc): () => void {
   lastForward = null;
   groupStopSignal = null;
   return onInterruption(({ signal, number }) => {
