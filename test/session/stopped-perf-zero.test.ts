@@ -26,14 +26,16 @@ const spreadTouch = (): void => {
 };
 const spreadTouchLine = `{ const a = new Uint8Array(${PAGES} * 4096); const t = performance.now(); for (let p = 0; p < ${PAGES}; p += 1) { while (performance.now() - t < (p * 250) / ${PAGES}); a[p * 4096] = 1; } }`;
 
-/** The page-faults samples of a window of `durationS`: more than one, the first well after 0 s, the last at its end. */
+/** The page-faults samples of a window of `durationS`: at least two placed after its start, spread over it. */
 function expectPlaced(counters: CountersReport, durationS: number, warnings: readonly string[], minimumPages: number): void {
   const pageFaults = counters.events.find((event) => event.event === 'page-faults');
   const times = pageFaults!.samples.map((sample) => sample.timeS);
   const context = JSON.stringify({ durationS, total: pageFaults!.total, times, warnings });
-  // before: every sample at 0 s (the window's intervals put 300 ms before its start)
-  expect(times.length, context).toBeGreaterThanOrEqual(2);
-  expect(times[0], context).toBeGreaterThan(0.05);
+  // before: every sample at 0 s (the window's intervals put 300 ms before its start). Not the first
+  // sample past 50 ms: perf's ticks count from its zero, and a window that began over 50 ms after it
+  // (perf's ack read late, a loaded machine: 58 ms) has its first tick, or one before its start
+  // (placed at 0 s), earlier
+  expect(times.filter((time) => time > 0).length, context).toBeGreaterThanOrEqual(2);
   expect(Math.max(...times), context).toBeGreaterThan(Math.min(...times) + 0.05);
   expect(warnings.filter((warning) => warning.startsWith('perf ended without')), context).toEqual([]);
   expect(pageFaults!.total!, context).toBeGreaterThan(minimumPages);
