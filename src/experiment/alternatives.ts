@@ -169,7 +169,7 @@ export function commandAlternatives(
       // one that came as the program exited by itself (perfcell's alone, run.ts has the same) leaves
       // the run whole: kept, the next run is the one it stops; it had been dropped, and a compare
       // whose first run it was said 'no results to report', nothing on stdout (a QA pass)
-      if (stop !== null && !(report.signal !== stop.signal && cameAfterProgramEnded(stop))) throw new InterruptedError(stop);
+      if (stop !== null && !(report.signal !== stop.signal && cameAfterProgramEnded())) throw new InterruptedError(stop);
       if ((report.signal !== null || report.exitCode !== 0) && options.ignoreFailure !== true) {
         const how = report.signal !== null ? `was killed by ${report.signal}` : `exited with code ${report.exitCode ?? '?'}`;
         // run alone under the same backend: under cachegrind, valgrind's own failure (an instruction

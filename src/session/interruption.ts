@@ -82,14 +82,19 @@ export function onInterruption(listener: (interruption: Interruption) => void): 
 /**
  * What forwardInterruptions did with the last signal it saw: passed it on; left it, as the
  * terminal's Ctrl-C, which the process had already; or found the process ended (gone, or a zombie
- * not yet reaped), so that the signal came as it exited and it never had it. `wouldEnd`: passed on
- * to a process on which it takes its default action (not caught, ignored or blocked), which it
- * ends unless that process was already exiting.
+ * not yet reaped), so that the signal came as it exited and it never had it.
  */
 type ForwardOutcome = 'passed' | 'terminal' | 'ended';
-let lastForward: { readonly signal: NodeJS.Signals; readonly outcome: ForwardOutcome; readonly wouldEnd?: boolean } | null = null;
+let lastForward: { readonly signal: NodeJS.Signals; readonly outcome: ForwardOutcome } | null = null;
 /** The stop signal the gate's end report says the process group got while the program ran (0: none), or null where no gate reported. */
 let groupStopSignal: number | null = null;
+/**
+ * Whether forwardInterruptions, since it began, left a stop signal to the process as the terminal's,
+ * or passed one on to it live, which does not die of it (caught, ignored or blocked): it may have
+ * ended by it. Every signal counts, not the last only: a SIGINT the program trapped and a SIGTERM
+ * after it had the SIGINT said to come after the program's end.
+ */
+let programHadOne = false;
 
 /** Whether `signal`, the last one forwardInterruptions saw, was passed on by perfcell (false: the process had the terminal's, or had gone), or null where it saw none. */
 export function wasPassedOn(signal: NodeJS.Signals): boolean | null {
@@ -102,18 +107,17 @@ export function noteGroupStopSignal(number: number): void {
 }
 
 /**
- * Whether `stop`, held once a program exited by itself (not killed by it), came as that program
- * exited or after: the gate, which the group's signals reach (a Ctrl-C, `kill -- -PGID`), did not
- * get it, so it was perfcell's alone, and perfcell either never passed it on (its handler ran once
- * the program's end was known), found the program gone (or a zombie), or passed it on to a program
- * on which it takes its default action, which had begun its exit (a live one dies of it). The
- * program never had it. False where no gate reported (a run without one cannot tell a signal to
- * the group from perfcell's own).
+ * Whether the interruption held once a program exited by itself (not killed by it) came as that
+ * program exited or after: the gate, which the group's signals reach (a Ctrl-C, `kill -- -PGID`),
+ * got none (it reports the last only, so any one counts), so it was perfcell's alone, and perfcell
+ * either never passed it on (its handler ran once the program's end was known), found the program
+ * gone (or a zombie), or passed it on to a program on which it takes its default action, which had
+ * begun its exit (a live one dies of it); and no other stop signal reached the program live
+ * (programHadOne). The program never had one. False where no gate reported (a run without one
+ * cannot tell a signal to the group from perfcell's own).
  */
-export function cameAfterProgramEnded(stop: Interruption): boolean {
-  if (groupStopSignal === null || groupStopSignal === stop.number) return false;
-  if (lastForward?.signal !== stop.signal) return true;
-  return lastForward.outcome === 'ended' || (lastForward.outcome === 'passed' && lastForward.wouldEnd === true);
+export function cameAfterProgramEnded(): boolean {
+  return groupStopSignal === 0 && !programHadOne;
 }
 
 /**
@@ -138,6 +142,7 @@ const takesDefaultOnOwnProc = (pid: number, signo: number): boolean => readsOwnP
 export function forwardInterruptions(pid: () => number | undefined, hasTerminalsSignal = sharesForegroundGroup, isStopped = isProcessStopped, hasEnded = hasEndedOnOwnProc, takesDefault = takesDefaultOnOwnProc): () => void {
   lastForward = null;
   groupStopSignal = null;
+  programHadOne = false;
   return onInterruption(({ signal, number }) => {
     const target = pid();
     if (target === undefined || target <= 0) return;
@@ -145,14 +150,17 @@ export function forwardInterruptions(pid: () => number | undefined, hasTerminals
     // and a process it ended first is gone by the time this runs (sleep, killed by it, was)
     if (signal === 'SIGINT' && hasTerminalsSignal(target)) {
       lastForward = { signal, outcome: 'terminal' };
+      programHadOne = true;
     } else if (hasEnded(target)) {
       lastForward = { signal, outcome: 'ended' };
       return;
     } else {
       try {
+        // one it takes by default action a live process dies of; exiting 0 after it, it was already exiting
         const wouldEnd = takesDefault(target, number);
         process.kill(target, signal);
-        lastForward = { signal, outcome: 'passed', wouldEnd };
+        lastForward = { signal, outcome: 'passed' };
+        if (!wouldEnd) programHadOne = true;
       } catch {
         lastForward = { signal, outcome: 'ended' };
         return;

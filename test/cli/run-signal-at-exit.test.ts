@@ -33,6 +33,20 @@ describe('perfcell run: a signal to perfcell as its program exits 0', () => {
     });
   }
 
+  // A QA pass: the group's SIGINT, which the program trapped, then the group's SIGTERM: the gate
+  // reports its last signal only, and perfcell looked at the last one it passed on, so the SIGINT
+  // that interrupted the program was said to come 'after the program had ended' (4 of 4 tries),
+  // perfcell ending by it (130) where it had ended with the program's 0.
+  it('takes a signal to the group that the program trapped, then another, for one the program had', { timeout: 60_000 }, async () => {
+    for (let tries = 0; tries < 2; tries += 1) {
+      // a session of its own: the program's `kill 0` reaches perfcell, its gate and itself, no more
+      const program = 'trap : INT TERM; kill -INT 0; sleep 0.2; kill -TERM 0; sleep 0.3; exit 0';
+      const result = await execa('setsid', ['sh', '-c', 'exec "$0" "$1" run --no-perf -- sh -c "$2"', process.execPath, cliPath, program], { reject: false, env, timeout: 30_000 });
+      expect(result.stderr).toMatch(/^perfcell: interrupted by SIGINT; passed it on to the program \(exit code 0\)$/m);
+      expect([result.exitCode, result.signal], result.stderr).toEqual([0, undefined]);
+    }
+  });
+
   // run -r: the run whose program exited 0 as the signal came is whole, not 'the run cut short'
   it('run -r 2 keeps that run among the complete ones and ends the series after it', { timeout: 60_000 }, async () => {
     for (let tries = 0; tries < 3; tries += 1) {

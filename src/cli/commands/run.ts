@@ -154,7 +154,7 @@ cannot be started exits 127 (not found) or 126 (found, but not runnable).`,
         // exited by itself (perfcell found it gone as it passed it on, and the group never had it):
         // the program never had it, so it is one after the program's end, as a later one is, and
         // ends perfcell by it; it had ended perfcell with the program's status, 0 (a QA pass)
-        const isAfterEnd = (stop: Interruption): boolean => report.signal !== stop.signal && cameAfterProgramEnded(stop);
+        const isAfterEnd = (stop: Interruption): boolean => report.signal !== stop.signal && cameAfterProgramEnded();
         const afterEnd = 'the program had ended';
         const interruptedLineOf = (stop: Interruption): string => (isAfterEnd(stop) ? lateInterruptionLine(stop, afterEnd) : `perfcell: interrupted by ${stop.signal}; ${passedOnText(stop.signal)} (${endingText(report)})`);
         // Whether perfcell was interrupted takes some loop turns to know (settleStopAfterEnd), in which
@@ -256,7 +256,7 @@ async function measureSeries(command: readonly string[], options: MeasureOptions
     const stop = report === null ? interruption() : await settleStopAfterEnd(report.signal);
     // one that came as the program exited by itself (perfcell's alone): the run is whole, and the
     // series ends after it; it had been set apart as cut short ('no run finished', a QA pass)
-    if (stop !== null && report !== null && report.signal !== stop.signal && cameAfterProgramEnded(stop)) {
+    if (stop !== null && report !== null && report.signal !== stop.signal && cameAfterProgramEnded()) {
       reports.push(report);
       return { reports, partial: round === requested ? null : describeInterruptedSeries(stop, reports.length, requested, null), launchFailure: null, runsRerun };
     }
