@@ -55,6 +55,8 @@ export interface SegmentOutput {
 export interface SegmentTally {
   records: number;
   skippedLines: number;
+  /** Of skippedLines, the file's last line, cut short (no newline at its end): 0 or 1. */
+  skippedCutLines: number;
   longLines: number;
   /** How many segments the file was cut into. */
   segments: number;
@@ -72,7 +74,7 @@ export async function parseInSegments(input: SegmentedInput): Promise<SegmentTal
     state: input.state,
     mode: input.mode,
   }));
-  const tally: SegmentTally = { records: 0, skippedLines: 0, longLines: 0, segments: count, inSequenceFrom: undefined };
+  const tally: SegmentTally = { records: 0, skippedLines: 0, skippedCutLines: 0, longLines: 0, segments: count, inSequenceFrom: undefined };
   const results = new Map<number, SegmentResult>();
   const helper = startHelper(input.workerUrl, input.fd, results);
   const isTaken = new Uint8Array(count);
@@ -89,6 +91,7 @@ export async function parseInSegments(input: SegmentedInput): Promise<SegmentTal
   const account = (result: SegmentResult): void => {
     tally.records += result.records;
     tally.skippedLines += result.skippedLines;
+    tally.skippedCutLines += result.skippedCutLines;
     tally.longLines += result.longLines;
     expected = result.endState;
     nextWrite++;
@@ -168,7 +171,7 @@ function readOnInSequence(input: SegmentedInput, tasks: readonly SegmentTask[], 
     readPiece(input.fd, task.from, task.to, parser, createResumePoints(format, parser), ignore, true);
   }
   const skippedBefore = parser.skippedLines;
-  tally.longLines += readPiece(
+  const piece = readPiece(
     input.fd,
     tasks[from]!.from,
     -1,
@@ -182,7 +185,9 @@ function readOnInSequence(input: SegmentedInput, tasks: readonly SegmentTask[], 
     },
     true,
   );
+  tally.longLines += piece.longLines;
   tally.skippedLines += parser.skippedLines - skippedBefore;
+  tally.skippedCutLines += piece.skippedCutLines;
 }
 
 /** The worker thread, seen from here. */

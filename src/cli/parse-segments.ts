@@ -43,6 +43,8 @@ export interface SegmentResult {
   readonly output: readonly Uint8Array[];
   readonly records: number;
   readonly skippedLines: number;
+  /** Of skippedLines, the file's last line, cut short (no newline at its end): 0 or 1. */
+  readonly skippedCutLines: number;
   /** Lines over 64 KiB among the ones it owns (dropped). */
   readonly longLines: number;
   readonly state: PerfStatResumeState;
@@ -123,11 +125,18 @@ function readToResumePoint(fd: number, from: number, points: ResumePoints, onLin
   }
 }
 
+/** What a piece's reading dropped that its parser's skippedLines do not say. */
+export interface PieceTally {
+  /** Lines over 64 KiB among the ones it owns (dropped). */
+  readonly longLines: number;
+  /** Of the parser's skipped lines, the file's last line, cut short (no newline at its end): 0 or 1. */
+  readonly skippedCutLines: number;
+}
+
 /**
  * Reads the lines that start in [from, to) through `parser`, from the first resume point among
  * them on (or from the first line, unless `awaitResumePoint`), then the lines after them up to the
- * next resume point, and ends the parser's pending row. Returns the lines over 64 KiB it dropped
- * among the ones it owns.
+ * next resume point, and ends the parser's pending row.
  */
 export function readPiece(
   fd: number,
@@ -137,16 +146,19 @@ export function readPiece(
   points: ResumePoints,
   sink: RecordSink,
   awaitResumePoint: boolean,
-): number {
+): PieceTally {
   const start = lineStartAtOrAfter(fd, from);
-  if (start === -1 || (to !== -1 && start >= to)) return 0;
+  if (start === -1 || (to !== -1 && start >= to)) return { longLines: 0, skippedCutLines: 0 };
   let isResumed = !awaitResumePoint;
   const push = (line: string): void => {
     pushRecordsTo(parser, line, sink);
   };
   // the file's last line, when no newline ended it: its record only where it shows it is whole
+  let skippedCutLines = 0;
   const pushLast = (line: string): void => {
+    const skippedBefore = parser.skippedLines;
     for (const record of parser.pushLast(line)) sink.record(record);
+    if (parser.skippedLines > skippedBefore) skippedCutLines = 1;
   };
   const take = (line: string): void => {
     if (!isResumed) {
@@ -165,7 +177,7 @@ export function readPiece(
   const end = readLinesTo(fd, start, to, splitter, take, takeLast);
   if (isResumed && end !== -1 && parser.format === 'human') readToResumePoint(fd, end, points, push, pushLast);
   for (const record of parser.end()) sink.record(record);
-  return splitter.longLines - longLinesBefore;
+  return { longLines: splitter.longLines - longLinesBefore, skippedCutLines };
 }
 
 /** Where a piece's records go. */
@@ -209,7 +221,7 @@ export function readSegment(fd: number, task: SegmentTask, into?: ByteBuffer, po
   const printer = new RecordPrinter(sink, task.mode, true);
   const parser = resumePerfStatParser(task.state);
   const points = createResumePoints(task.state.format);
-  const longLines = readPiece(fd, task.from, task.to, parser, points, printer, true);
+  const { longLines, skippedCutLines } = readPiece(fd, task.from, task.to, parser, points, printer, true);
   // a continuing printer counts from 1
   const records = printer.printed - 1;
   if (into === undefined) sink.spill();
@@ -218,6 +230,7 @@ export function readSegment(fd: number, task: SegmentTask, into?: ByteBuffer, po
     output,
     records,
     skippedLines: parser.skippedLines,
+    skippedCutLines,
     longLines,
     state: task.state,
     endState: perfStatResumeState(parser) ?? task.state,

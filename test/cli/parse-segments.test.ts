@@ -111,6 +111,10 @@ function straightforward(text: string): string {
   return lines.length === 0 ? '' : ndjsonHeaderLine('perfcell-parse-records-ndjson') + lines.map((line) => `${line}\n`).join('');
 }
 
+/** What parse says of a file whose last line, without a newline, it skipped. */
+const cutWarning = (path: string): string =>
+  `warning: skipped the last line of ${path}, cut short: it has no newline at its end (the file was cut, or perf was still writing it? parse it once perf has ended)`;
+
 interface Printed {
   stdout: string;
   stderr: string;
@@ -206,23 +210,27 @@ describe('parse in segments', () => {
     expect(sequential.stdout).toBe(straightforward(text.replaceAll(long.trimEnd(), '')));
   });
 
-  it('skips a last line cut short as in sequence, whichever segment or piece reads it', async () => {
-    const inputs: Array<{ name: string; text: string; firstPieceEnds?: boolean }> = [];
+  it('skips a last line cut short as in sequence, whichever segment or piece reads it, and says it was cut', async () => {
+    const inputs: Array<{ name: string; text: string; firstPieceEnds?: boolean; isCut: boolean }> = [];
     for (const name of ['local-perf61-vm-pid-interval-comma.csv.txt', 'local-perf61-vm-pid-interval-en_US.human.txt', 'local-perf61-vm-pid-interval.json.txt']) {
       const whole = repeated(readFileSync(join(root, 'samples/perf', name), 'utf8'), 200_000);
       // cut in the last line's event name; and only its newline gone (whole, kept)
-      inputs.push({ name, text: whole.slice(0, whole.indexOf('stalled', whole.lastIndexOf('\n', whole.length - 2)) + 7) }, { name, text: whole.slice(0, -1) });
+      inputs.push(
+        { name, text: whole.slice(0, whole.indexOf('stalled', whole.lastIndexOf('\n', whole.length - 2)) + 7), isCut: true },
+        { name, text: whole.slice(0, -1), isCut: false },
+      );
     }
     // the first read (128 KiB) ends in the last line, which the first piece reads on to the file's end
     const row = '     0.100150932,7,,context-switches,85717810,100.00,81.659,/sec\n';
     const long = `     0.200150932,7,,${'unc_cha_tor_occupancy.ia_miss_drd_local_ddr'.repeat(3)},85717810,100.00,,`;
     const head = row.repeat(Math.floor((131_072 - 20) / row.length));
-    inputs.push({ name: 'first piece, cut', text: head + long.slice(0, 120), firstPieceEnds: true }, { name: 'first piece, whole', text: head + long, firstPieceEnds: true });
-    for (const { name, text, firstPieceEnds } of inputs) {
+    inputs.push({ name: 'first piece, cut', text: head + long.slice(0, 120), firstPieceEnds: true, isCut: true }, { name: 'first piece, whole', text: head + long, firstPieceEnds: true, isCut: false });
+    for (const { name, text, firstPieceEnds, isCut } of inputs) {
       const path = fileOf(text);
       const expected = straightforward(text);
       const sequential = await parse(path);
       expect(sequential.stdout, name).toBe(expected);
+      expect(sequential.stderr, name).toBe(isCut ? `${cutWarning(path)}\n` : '');
       for (const segmentBytes of [1000, 7777, 50_000]) {
         const result = await parse(path, {}, segmentBytes);
         expect(result.report?.from, name).toEqual(firstPieceEnds === true ? -1 : expect.any(Number));
@@ -336,6 +344,19 @@ describe('perfcell parse on a large file (two threads)', () => {
       expect(stdout === expected, name).toBe(true);
     }
   }, 120_000);
+
+  it('says a large file\'s last line was cut short where it was, as a small file\'s', async () => {
+    const input = largeInput('local-perf61-vm-pid-interval-comma.csv.txt');
+    // cut in the last row's event name, after a row read but not printed as perf's
+    const text = `${input.text}     9.999999999,12345,,page-faul`;
+    const path = fileOf(text);
+    // two threads, as a user's large file is read
+    const result = await execa(process.execPath, [bin, 'parse', '--json', path], { reject: false, timeout: 60_000, maxBuffer: 1 << 30 });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toBe(cutWarning(path));
+    expect(result.stdout.endsWith('],"skippedLines":1,"perfFormat":"csv"}')).toBe(true);
+    rmSync(path);
+  }, 60_000);
 
   it('prints the same through a pipe (whose writes may queue, so no piece is filled again while queued)', async () => {
     const input = largeInput('local-perf61-vm-per-cpu-A-interval.json.txt');

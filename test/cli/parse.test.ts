@@ -286,12 +286,44 @@ describe('perfcell parse', () => {
     const text = ['     0.100150932,85.72,msec,task-clock,85720814,100.00,0.857,CPUs utilized', '     0.100150932,x1,,page-faults', '12,34'].join('\n');
     const result = await perfcell(['parse', '--json', '-'], text);
     expect(result.exitCode).toBe(0);
-    expect(result.stderr).toBe('warning: skipped 2 lines of stdin that looked like perf stat data but could not be read (check --format and --sep)');
+    // its last line, `12,34`, has no newline at its end: said apart, as cut short
+    expect(result.stderr.split('\n')).toEqual([
+      'warning: skipped the last line of stdin, cut short: it has no newline at its end (the input was cut, or perf was still writing it? parse it once perf has ended)',
+      'warning: skipped 1 other line of stdin that looked like perf stat data but could not be read (check --format and --sep)',
+    ]);
     expect(JSON.parse(result.stdout)).toMatchObject({ skippedLines: 2, perfFormat: 'csv' });
+    const ended = await perfcell(['parse', '--json', '-'], `${text}\n`);
+    expect(ended.stderr).toBe('warning: skipped 2 lines of stdin that looked like perf stat data but could not be read (check --format and --sep)');
+    expect(JSON.parse(ended.stdout)).toMatchObject({ skippedLines: 2, perfFormat: 'csv' });
+  });
+
+  it('says a perf stat file cut in a row (head -c, or perf still writing it) was cut short, not that --format or --sep is wrong', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfcell-cut-perf-'));
+    const path = join(dir, 'F');
+    await execa('perf', ['stat', '-x,', '-I', '100', '-e', 'task-clock,page-faults', '-o', path, '--', 'sleep', '0.35'], { env: { LC_ALL: 'C' } });
+    const whole = readFileSync(path, 'utf8');
+    // the new user's `head -c 500`, wherever its rows end: cut in the event name of the last row
+    const cut = whole.slice(0, whole.lastIndexOf('page-faults') + 4);
+    expect(cut.slice(cut.lastIndexOf('\n') + 1)).toMatch(/^ +[\d.]+,[^,]+,,page$/);
+    writeFileSync(path, cut);
+    const rows = parsePerfStat(whole).records.length;
+    const cutWarning = (name: string, input: string): string =>
+      `warning: skipped the last line of ${name}, cut short: it has no newline at its end (${input} was cut, or perf was still writing it? parse it once perf has ended)`;
+    const file = await perfcell(['parse', '--json', path]);
+    expect([file.exitCode, file.stderr]).toEqual([0, cutWarning(path, 'the file')]);
+    expect(JSON.parse(file.stdout)).toMatchObject({ skippedLines: 1, perfFormat: 'csv' });
+    expect((JSON.parse(file.stdout) as { records: unknown[] }).records).toHaveLength(rows - 1);
+    const piped = await perfcell(['parse', '-'], cut);
+    expect([piped.exitCode, piped.stderr, ndjson(piped.stdout).length]).toEqual([0, cutWarning('stdin', 'the input'), rows - 1]);
+    // read whole, nothing is said
+    const wholeRead = await perfcell(['parse', '-'], whole);
+    expect([wholeRead.exitCode, wholeRead.stderr, ndjson(wholeRead.stdout).length]).toEqual([0, '', rows]);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('skips a last line cut short (perf ends every line with a newline) with the warning, and keeps one that shows it is whole', async () => {
-    const warning = (name: string): string => `warning: skipped 1 line of ${name} that looked like perf stat data but could not be read (check --format and --sep)`;
+    const warning = (name: string): string =>
+      `warning: skipped the last line of ${name}, cut short: it has no newline at its end (${name === 'stdin' ? 'the input' : 'the file'} was cut, or perf was still writing it? parse it once perf has ended)`;
     const taskClock = { event: 'task-clock', value: 96.13, unit: 'msec', status: 'counted', runningPct: null, time: 0.100130464 };
     // the QA report's two: cut in the event name, in a file and on stdin
     const dir = mkdtempSync(join(tmpdir(), 'perfcell-cut-'));

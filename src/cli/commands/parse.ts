@@ -164,13 +164,16 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
   };
   // the input's last line, when no newline ended it: perf ends every line with one, so its record
   // is printed only where its layout shows it whole; a cut one is skipped and counted (pushLast)
+  let skippedCutLines = 0;
   const takeLastLine = (line: string): void => {
     lineCount++;
     if (recordCount === 0) keepStart(line);
+    const skippedBefore = parser.skippedLines;
     for (const record of parser.pushLast(line)) {
       printer.record(record);
       recordCount++;
     }
+    if (parser.skippedLines > skippedBefore) skippedCutLines = 1;
   };
   const name = inputName(file);
   const segments = io.segments;
@@ -206,7 +209,7 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
           recordCount++;
         }
         firstSkipped = parser.skippedLines;
-        segmented = { records: 0, skippedLines: 0, longLines: 0, segments: 0, inSequenceFrom: undefined };
+        segmented = { records: 0, skippedLines: 0, skippedCutLines: 0, longLines: 0, segments: 0, inSequenceFrom: undefined };
         if (first.next !== -1) {
           segmented = await parseInSegments({
             fd: fileInput.fd,
@@ -244,6 +247,8 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
   output.release();
   // read in segments, the main parser may have read some lines twice (parse-parallel.ts): count each once
   const skippedLines = segmented === undefined ? parser.skippedLines : firstSkipped + segmented.skippedLines;
+  // of those, the input's last line, cut short (0 or 1): the first piece's or a segment's
+  const cutLines = Math.min(1, skippedCutLines + (segmented?.skippedCutLines ?? 0));
   const longLines = splitter.longLines + (segmented?.longLines ?? 0);
   await printer.finish(skippedLines, parser.format);
   await output.flush();
@@ -253,12 +258,7 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
     const lineWord = longLines === 1 ? 'line' : 'lines';
     io.stderr.write(`warning: skipped ${longLines} ${lineWord} of ${name} longer than 64 KiB (no perf stat line is that long; is it the right file?)\n`);
   }
-  if (skippedLines > 0) {
-    const lineWord = skippedLines === 1 ? 'line' : 'lines';
-    io.stderr.write(
-      `warning: skipped ${skippedLines} ${lineWord} of ${name} that looked like perf stat data but could not be read (check --format and --sep)\n`,
-    );
-  }
+  for (const warning of skippedLinesWarnings(name, file === '-', skippedLines, cutLines)) io.stderr.write(`warning: ${warning}\n`);
   // a summary reads metric-only rows too (perfMetric), which alone are no counter rows: it would print nothing
   if (recordCount === 0 || (printer instanceof SummaryPrinter && printer.counterRows === 0)) {
     const perfError = recordCount === 0 ? classifyPerfStderr(startText) : undefined;
@@ -271,6 +271,26 @@ export async function runParse(file: string, options: ParseOptions, io: ParseIo 
     const fix = options.format === 'auto' ? 'try --format' : `it was read as --format ${options.format}: try --format auto`;
     throw new Error(`no perf stat counter rows in ${name} (is it the output of perf stat? ${fix})`);
   }
+}
+
+/**
+ * What parse says of the lines it skipped: the input's last line cut short (no newline at its end,
+ * where perf ends every line with one) is said apart, with its own cause, from lines it could not
+ * read, whose cause is the way they were read. `cutLines` (0 or 1) are among `skippedLines`.
+ */
+function skippedLinesWarnings(name: string, isStdin: boolean, skippedLines: number, cutLines: number): string[] {
+  const warnings: string[] = [];
+  if (cutLines > 0) {
+    const input = isStdin ? 'the input' : 'the file';
+    warnings.push(`skipped the last line of ${name}, cut short: it has no newline at its end (${input} was cut, or perf was still writing it? parse it once perf has ended)`);
+  }
+  const unreadable = skippedLines - cutLines;
+  if (unreadable > 0) {
+    const lineWord = unreadable === 1 ? 'line' : 'lines';
+    const other = cutLines > 0 ? ' other' : '';
+    warnings.push(`skipped ${unreadable}${other} ${lineWord} of ${name} that looked like perf stat data but could not be read (check --format and --sep)`);
+  }
+  return warnings;
 }
 
 /** How much of an input without records is searched for perf's error message (which comes first, and is short). */
