@@ -157,9 +157,11 @@ export interface BaselineComparison {
 }
 
 /**
- * Each alternative (matched by name) now against the same alternative in the baseline: "sum rows
- * (now) is 1.1× ± 0.1 slower; p = 0.01" or "no significant difference", with the same primary,
- * Holm and rate rules as analyzeRuns. Unmatched names are left out.
+ * Each alternative (matched by name) now against the same alternative in the baseline: "now is
+ * 1.1× ± 0.1 slower; p = 0.01" or "no significant difference", with the same primary, Holm and
+ * rate rules as analyzeRuns. Unmatched names are left out. The verdicts name the two sides `now`
+ * and `the baseline`, not the alternative, which BaselineComparison.name gives and every line that
+ * shows them says first (`sum rows, time: now is …`): they read `sum rows: time  sum rows (now) is …`.
  */
 export function compareWithBaseline(current: readonly AlternativeRuns[], baseline: readonly AlternativeRuns[], alpha = 0.05): BaselineComparison[] {
   checkAlpha(alpha);
@@ -171,8 +173,8 @@ export function compareWithBaseline(current: readonly AlternativeRuns[], baselin
       .filter((key) => valuesOf(saved.runs, key).length > 0)
       .map(describeMetric);
     const comparisons = compareMetrics(
-      `${alternative.name} (saved)`,
-      `${alternative.name} (now)`,
+      'the baseline',
+      'now',
       metrics.map((metric) => ({ metric, baseline: valuesOf(saved.runs, metric.key), alternative: valuesOf(alternative.runs, metric.key), floorValues: [] })),
       alpha,
     );

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compareWithBaseline } from '../../src/experiment/analyze.ts';
 import { renderCompareText } from '../../src/render/compare-text.ts';
 import { fitTable, wrapLine } from '../../src/render/compare-fit.ts';
 import { documentOfRuns, rowColDocument, threeCommandsDocument } from './compare-fixture.ts';
@@ -305,5 +306,37 @@ describe('renderCompareText: three alternatives', () => {
         peak RSS  ./sleepms 10 against ./sleepms 5: no significant difference (p = 1.00)
         peak RSS  ./sleepms 5 #2 against ./sleepms 5: no significant difference (p = 1.00)"
     `);
+  });
+});
+
+// A new-user pass: `compare --baseline` printed `  sleep 0.01: time  sleep 0.01 (now) is 1.70× (95%
+// CI 1.02–2.82) slower; p = 0.046`, a double space and the alternative's name twice.
+describe('renderCompareText: against a baseline', () => {
+  it('names each alternative once, then the metric, then its verdict of now against the baseline', () => {
+    const now = threeCommandsDocument();
+    // saved when the 10 ms command took 5 ms: now it is twice as slow, the others as they were
+    const saved = now.alternatives.map((alternative) => ({
+      name: alternative.name,
+      runs: alternative.runs.map((run) => (alternative.name === './sleepms 10' ? { ...run, durationS: run['durationS']! / 2 } : run)),
+    }));
+    const document = { ...now, baseline: { file: '.perfcell/before.json', createdAt: '2026-11-30T10:00:00.000Z', machine: now.machine, comparisons: compareWithBaseline(now.alternatives, saved.slice(0, 2)) } };
+    const baselineBlock = (text: string): string => text.slice(text.indexOf('\nagainst the baseline') + 1);
+    expect(baselineBlock(renderCompareText(document, { width: 120 }))).toBe(
+      [
+        'against the baseline .perfcell/before.json (2026-11-30T10:00:00.000Z)',
+        '  ./sleepms 5, time: no significant difference (p = 1.00)',
+        '  ./sleepms 10, time: now is 2.00× ± 0.03 slower; p < 0.001',
+      ].join('\n'),
+    );
+    // --verbose: every metric, the verdicts one under another
+    expect(baselineBlock(renderCompareText(document, { width: 120, verbose: true }))).toBe(
+      [
+        'against the baseline .perfcell/before.json (2026-11-30T10:00:00.000Z)',
+        '  ./sleepms 5, time:     no significant difference (p = 1.00)',
+        '  ./sleepms 5, peak RSS: no significant difference (p = 1.00)',
+        '  ./sleepms 10, time:     now is 2.00× ± 0.03 slower; p < 0.001',
+        '  ./sleepms 10, peak RSS: no significant difference (p = 1.00)',
+      ].join('\n'),
+    );
   });
 });
