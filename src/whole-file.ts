@@ -91,11 +91,34 @@ function removeStaleTemporaries(target: string, names: readonly string[]): void 
   for (const name of staleTemporaries(names, basename(target), readPidNamespace())) removeQuietly(join(dirname(target), name));
 }
 
+/**
+ * The largest folder, by its own size (stat's st_size: some 20-40 bytes a name on ext4, tmpfs and
+ * btrfs), whose names a write lists to find a gone perfcell's temporaries: some 10,000 names. A
+ * larger one is not listed and keeps them (remove them by hand): listing 100,000 names cost every
+ * `run -o` into that folder a median 85 ms on top of its 127 ms (BENCHMARKS.md), for temporaries
+ * only a SIGKILL at the rename leaves. A folder whose size says nothing (0) is listed.
+ */
+export const LISTED_FOLDER_MAX_BYTES = 256 * 1024;
+
+/** Whether a folder of `sizeBytes` (its st_size) is small enough to list for temporaries (LISTED_FOLDER_MAX_BYTES). */
+export function isListedFolder(sizeBytes: number): boolean {
+  return sizeBytes <= LISTED_FOLDER_MAX_BYTES;
+}
+
 function listQuietly(folder: string): string[] {
   try {
-    return readdirSync(folder);
+    return isListedFolder(statSync(folder).size) ? readdirSync(folder) : [];
   } catch {
     // a folder this process may not list: its own write says what is wrong, if anything
+    return [];
+  }
+}
+
+async function listQuietlyAsync(folder: string): Promise<string[]> {
+  try {
+    return isListedFolder((await fsPromises.stat(folder)).size) ? await fsPromises.readdir(folder) : [];
+  } catch {
+    // as listQuietly
     return [];
   }
 }
@@ -126,7 +149,8 @@ function removeQuietly(path: string): void {
  * that looks complete (a --save the next --baseline reads, a notebook `cells --write` rewrites).
  * A path that cannot be renamed over (a device, a FIFO, a file with hard links, a mount point) is
  * written directly. A failure throws the write's own error, the partial file removed. The
- * temporaries beside the file that killed perfcells left are removed first (staleTemporaries).
+ * temporaries beside the file that killed perfcells left are removed first (staleTemporaries),
+ * where the folder is not too large to list (LISTED_FOLDER_MAX_BYTES).
  * @example writeWholeFile('out/report.html', html)
  */
 export function writeWholeFile(path: string, text: string): void {
@@ -171,7 +195,7 @@ export async function writeWholeFileAsync(path: string, text: string): Promise<v
     await fsPromises.writeFile(path, text);
     return;
   }
-  removeStaleTemporaries(plan.target, await fsPromises.readdir(dirname(plan.target)).catch(() => []));
+  removeStaleTemporaries(plan.target, await listQuietlyAsync(dirname(plan.target)));
   let handle: fsPromises.FileHandle;
   try {
     handle = await fsPromises.open(plan.temporary, 'wx', plan.mode);
