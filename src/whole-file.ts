@@ -86,9 +86,25 @@ export function staleTemporaries(names: readonly string[], base: string, namespa
   });
 }
 
-/** Removes the temporaries beside `target` that gone perfcells left (staleTemporaries). */
+/**
+ * Removes the temporaries beside `target` that gone perfcells left (staleTemporaries): plain files
+ * alone, as perfcell makes them ('wx'); a link or folder of that name is the user's and stays (a
+ * link was unlinked).
+ */
 function removeStaleTemporaries(target: string, names: readonly string[]): void {
-  for (const name of staleTemporaries(names, basename(target), readPidNamespace())) removeQuietly(join(dirname(target), name));
+  for (const name of staleTemporaries(names, basename(target), readPidNamespace())) {
+    const path = join(dirname(target), name);
+    if (isPlainFile(path)) removeQuietly(path);
+  }
+}
+
+function isPlainFile(path: string): boolean {
+  try {
+    return lstatSync(path).isFile();
+  } catch {
+    // already gone
+    return false;
+  }
 }
 
 /**

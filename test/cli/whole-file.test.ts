@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPidNamespace } from '../../src/proc/gone-perfcell.ts';
@@ -185,15 +185,20 @@ describe.runIf(readPidNamespace() !== null).each([
   ['writeWholeFile', async (path: string, text: string) => writeWholeFile(path, text)],
   ['writeWholeFileAsync', writeWholeFileAsync],
 ] as const)('%s: the temporaries of gone perfcells', (_name, write) => {
-  it('go at the next write in a folder of a few names; stay in one too large to list', async () => {
+  it('go at the next write in a folder of a few names (a link or folder so named stays); stay in one too large to list', async () => {
     const folder = tempFolder('perfcell-whole-large-');
     const file = join(folder, 'out.txt');
     // a gone perfcell of this pid namespace: a process that has ended
     const gone = spawnSync('true').pid;
     const temporary = (suffix: string) => join(folder, `.out.txt.perfcell-${readPidNamespace()}-${gone}-${suffix}`);
     writeFileSync(temporary('aaaaaa'), 'left');
+    // a link and a folder of such a name are the user's, not perfcell's (its are plain files): kept
+    writeFileSync(join(folder, 'linked'), 'kept');
+    symlinkSync('linked', temporary('linked'));
+    mkdirSync(temporary('folder'));
     await write(file, 'first');
-    expect(existsSync(temporary('aaaaaa')), 'removed in a folder of two names').toBe(false);
+    expect(existsSync(temporary('aaaaaa')), 'removed in a folder of a few names').toBe(false);
+    expect([lstatSync(temporary('linked')).isSymbolicLink(), readFileSync(join(folder, 'linked'), 'utf8'), statSync(temporary('folder')).isDirectory()]).toEqual([true, 'kept', true]);
     const long = 'n'.repeat(200);
     for (let index = 0; statSync(folder).size <= LISTED_FOLDER_MAX_BYTES; index++) {
       if (index > 200_000) throw new Error(`the folder's size stays ${statSync(folder).size} bytes with ${index} names`);
