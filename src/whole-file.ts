@@ -1,6 +1,7 @@
-import { accessSync, closeSync, constants, fchmodSync, fchownSync, lstatSync, openSync, promises as fsPromises, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, lstatSync, openSync, promises as fsPromises, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { isPerfcellGone, readPidNamespace } from './proc/gone-perfcell.ts';
+import { readPidNamespace } from './proc/gone-perfcell.ts';
+import { removeStaleTemporaries, removeStaleTemporariesAsync } from './stale-temporaries.ts';
 
 /**
  * How a file is written whole: `direct` where it cannot be renamed over (a device such as
@@ -59,84 +60,13 @@ function isLink(path: string): boolean {
 /**
  * A hidden name beside `path` no other writer takes ('wx' refuses one that exists):
  * .NAME.perfcell-NS-PID-RANDOM, this perfcell's pid namespace and pid, so that a later write of
- * NAME can tell a killed writer's leftover (staleTemporaries); .NAME.perfcell-PID-RANDOM where the
+ * NAME can tell a killed writer's leftover (stale-temporaries.ts); .NAME.perfcell-PID-RANDOM where the
  * namespace is unknown, which no write removes. Not node:crypto, which run's start-up does not load.
  */
 function temporaryBeside(path: string): string {
   const namespace = readPidNamespace();
   const owner = namespace === null ? `${process.pid}` : `${namespace}-${process.pid}`;
   return join(dirname(path), `.${basename(path)}.perfcell-${owner}-${Math.random().toString(36).slice(2, 8)}`);
-}
-
-/**
- * The names among `names` (a folder's) that are a gone perfcell's temporary for file `base`:
- * .BASE.perfcell-NS-PID-RANDOM of this pid namespace whose PID no longer runs (a perfcell killed
- * by SIGKILL between its write and its rename left it for good). A live writer's is not, nor one
- * of another namespace (a container's perfcell writing to the same folder, whose pid this /proc
- * cannot see), nor one named without a namespace (.BASE.perfcell-PID-RANDOM, before names carried
- * it), which may be such a container's too.
- * @example staleTemporaries(['.r.txt.perfcell-4026531836-7-k3j5x9', 'r.txt'], 'r.txt', '4026531836', () => false) // ['.r.txt.perfcell-4026531836-7-k3j5x9']
- */
-export function staleTemporaries(names: readonly string[], base: string, namespace: string | null, isRunning?: (pid: number) => boolean): string[] {
-  const prefix = `.${base}.perfcell-`;
-  return names.filter((name) => {
-    if (!name.startsWith(prefix)) return false;
-    const match = /^(\d+)-(\d+)-[a-z0-9]+$/.exec(name.slice(prefix.length));
-    return match !== null && isPerfcellGone({ namespace: match[1]!, pid: Number(match[2]) }, namespace, isRunning);
-  });
-}
-
-/**
- * Removes the temporaries beside `target` that gone perfcells left (staleTemporaries): plain files
- * alone, as perfcell makes them ('wx'); a link or folder of that name is the user's and stays (a
- * link was unlinked).
- */
-function removeStaleTemporaries(target: string, names: readonly string[]): void {
-  for (const name of staleTemporaries(names, basename(target), readPidNamespace())) {
-    const path = join(dirname(target), name);
-    if (isPlainFile(path)) removeQuietly(path);
-  }
-}
-
-function isPlainFile(path: string): boolean {
-  try {
-    return lstatSync(path).isFile();
-  } catch {
-    // already gone
-    return false;
-  }
-}
-
-/**
- * The largest folder, by its own size (stat's st_size: some 20-40 bytes a name on ext4, tmpfs and
- * btrfs), whose names a write lists to find a gone perfcell's temporaries: some 10,000 names. A
- * larger one is not listed and keeps them (remove them by hand): listing 100,000 names cost every
- * `run -o` into that folder a median 85 ms on top of its 127 ms (BENCHMARKS.md), for temporaries
- * only a SIGKILL at the rename leaves. A folder whose size says nothing (0) is listed.
- */
-export const LISTED_FOLDER_MAX_BYTES = 256 * 1024;
-
-/** Whether a folder of `sizeBytes` (its st_size) is small enough to list for temporaries (LISTED_FOLDER_MAX_BYTES). */
-export function isListedFolder(sizeBytes: number): boolean {
-  return sizeBytes <= LISTED_FOLDER_MAX_BYTES;
-}
-
-function listQuietly(folder: string): string[] {
-  try {
-    return isListedFolder(statSync(folder).size) ? readdirSync(folder) : [];
-  } catch {
-    // a folder this process may not list: its own write says what is wrong, if anything
-    return [];
-  }
-}
-
-async function listQuietlyAsync(folder: string): Promise<string[]> {
-  try {
-    return isListedFolder((await fsPromises.stat(folder)).size) ? await fsPromises.readdir(folder) : [];
-  } catch {
-    // as listQuietly
-    return [];
-  }
 }
 
 /**
@@ -165,8 +95,7 @@ function removeQuietly(path: string): void {
  * that looks complete (a --save the next --baseline reads, a notebook `cells --write` rewrites).
  * A path that cannot be renamed over (a device, a FIFO, a file with hard links, a mount point) is
  * written directly. A failure throws the write's own error, the partial file removed. The
- * temporaries beside the file that killed perfcells left are removed first (staleTemporaries),
- * where the folder is not too large to list (LISTED_FOLDER_MAX_BYTES).
+ * temporaries beside the file that killed perfcells left are removed first (stale-temporaries.ts).
  * @example writeWholeFile('out/report.html', html)
  */
 export function writeWholeFile(path: string, text: string): void {
@@ -175,7 +104,7 @@ export function writeWholeFile(path: string, text: string): void {
     writeFileSync(path, text);
     return;
   }
-  removeStaleTemporaries(plan.target, listQuietly(dirname(plan.target)));
+  removeStaleTemporaries(plan.target);
   let fd: number;
   try {
     fd = openSync(plan.temporary, 'wx', plan.mode);
@@ -211,7 +140,7 @@ export async function writeWholeFileAsync(path: string, text: string): Promise<v
     await fsPromises.writeFile(path, text);
     return;
   }
-  removeStaleTemporaries(plan.target, await listQuietlyAsync(dirname(plan.target)));
+  await removeStaleTemporariesAsync(plan.target);
   let handle: fsPromises.FileHandle;
   try {
     handle = await fsPromises.open(plan.temporary, 'wx', plan.mode);

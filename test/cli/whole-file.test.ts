@@ -4,7 +4,8 @@ import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, rea
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPidNamespace } from '../../src/proc/gone-perfcell.ts';
-import { LISTED_FOLDER_MAX_BYTES, staleTemporaries, writeWholeFile, writeWholeFileAsync } from '../../src/whole-file.ts';
+import { LISTED_FOLDER_MAX_BYTES, staleTemporaries } from '../../src/stale-temporaries.ts';
+import { writeWholeFile, writeWholeFileAsync } from '../../src/whole-file.ts';
 import { cliPath } from '../support/fixtures.ts';
 import { mountProblem } from '../support/full-tmpdir.ts';
 import { nobodyCanRun, warnNobodySkipped } from '../support/nobody.ts';
