@@ -74,12 +74,14 @@ describe('attach stopped a few ms after a tick: the interval perf prints then is
   it('a Ctrl-C 2 ms after a tick: not a row, nor a sample of the summary', async () => {
     const { result, rows, taskClock } = await watch({ FAKE_PERF_SIGINT_AFTER_TICK_S: '0.002' }, { intervalMs: 100, stopAfterRows: 3 });
     expect(result.endedBy).toBe('signal');
-    expect(rows).toHaveLength(3);
-    expect(result.rowCount).toBe(3);
-    expect(taskClock?.samples).toHaveLength(3);
+    // three, or four where the stop reached perf after its next tick (a loaded fresh-clone CI): whole intervals only
+    expect([3, 4]).toContain(rows.length);
+    for (const row of rows) expect(row.intervalS).toBeGreaterThan(0.05);
+    expect(result.rowCount).toBe(rows.length);
+    expect(taskClock?.samples).toHaveLength(rows.length);
     // one busy thread: some 100 msec each interval; the 2 ms one had been the minimum
     expect(taskClock?.min).toBeGreaterThan(90);
-    expect(result.series.timeS).toHaveLength(3);
+    expect(result.series.timeS).toHaveLength(rows.length);
   });
 
   it('a Ctrl-C 40 ms after a tick: a last row of 40 ms, with its rates', async () => {

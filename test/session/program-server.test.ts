@@ -314,8 +314,8 @@ describe.runIf(runsWithPerf('served compare runs'))('served runs: one gate and o
       for (const report of served) {
         expect(report.exitCode).toBe(0);
         expect(cpuS(report), said).toBeGreaterThanOrEqual(0.1);
-        // the spin's 0.1 s, sh's loop and its sleeps' few ms
-        expect(cpuS(report), said).toBeLessThan(0.16);
+        // the spin's 0.1 s, sh's loop and its sleeps' few ms (0.161 beside a loaded suite), not the spin twice
+        expect(cpuS(report), said).toBeLessThan(0.18);
         expect(Math.abs(cpuS(report) - cpuS(ran)), said).toBeLessThan(0.03);
       }
     } finally {
