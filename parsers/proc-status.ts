@@ -27,9 +27,7 @@ function readKiBField(text: string, key: string): number | null {
  * @example catchesSignal('SigCgt:\t0000000000400000\n', 23) // true: SIGURG
  */
 export function catchesSignal(text: string, signo: number): boolean {
-  const match = /^SigCgt:\s*([0-9a-f]+)$/im.exec(text);
-  if (match?.[1] === undefined || signo < 1 || signo > 64) return false;
-  return ((BigInt(`0x${match[1]}`) >> BigInt(signo - 1)) & 1n) === 1n;
+  return maskHasSignal(text, 'SigCgt', signo) === true;
 }
 
 /**
@@ -38,10 +36,12 @@ export function catchesSignal(text: string, signo: number): boolean {
  * @example takesDefaultAction('SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\nSigCgt:\t0000000000000000', 15) // true
  */
 export function takesDefaultAction(text: string, signo: number): boolean {
-  if (signo < 1 || signo > 64) return false;
-  for (const mask of ['SigBlk', 'SigIgn', 'SigCgt']) {
-    const hex = new RegExp(`^${mask}:\\s*([0-9a-f]+)$`, 'im').exec(text)?.[1];
-    if (hex === undefined || ((BigInt(`0x${hex}`) >> BigInt(signo - 1)) & 1n) === 1n) return false;
-  }
-  return true;
+  return ['SigBlk', 'SigIgn', 'SigCgt'].every((mask) => maskHasSignal(text, mask, signo) === false);
+}
+
+/** Whether the signal mask line `mask` (SigCgt, SigIgn, SigBlk: hex, bit signo − 1) holds signal `signo`; null where the line is missing or `signo` is out of 1-64. */
+function maskHasSignal(text: string, mask: string, signo: number): boolean | null {
+  const hex = new RegExp(`^${mask}:\\s*([0-9a-f]+)$`, 'im').exec(text)?.[1];
+  if (hex === undefined || signo < 1 || signo > 64) return null;
+  return ((BigInt(`0x${hex}`) >> BigInt(signo - 1)) & 1n) === 1n;
 }
