@@ -42,11 +42,20 @@ export function parsePidNamespace(link: string, status: string, pid: number): st
   return namespace;
 }
 
-/** This process's pid namespace (parsePidNamespace), read from /proc/self; null where it cannot be read or /proc is not its namespace's. */
+/**
+ * This process's pid namespace (parsePidNamespace), read from /proc/self once: it is the same for
+ * the process's life, and a run asked it four times (its cgroups' names and their stale ones), a
+ * write of an output twice. null where it cannot be read or /proc is not its namespace's.
+ */
 export function readPidNamespace(): string | null {
-  try {
-    return parsePidNamespace(readlinkSync('/proc/self/ns/pid'), readFileSync('/proc/self/status', 'utf8'), process.pid);
-  } catch {
-    return null;
+  if (ownNamespace === undefined) {
+    try {
+      ownNamespace = parsePidNamespace(readlinkSync('/proc/self/ns/pid'), readFileSync('/proc/self/status', 'utf8'), process.pid);
+    } catch {
+      ownNamespace = null;
+    }
   }
+  return ownNamespace;
 }
+
+let ownNamespace: string | null | undefined;
