@@ -126,8 +126,7 @@ export function cameAfterProgramEnded(): boolean {
  * process that /proc lacked was taken for ended and never passed its signal: a SIGTERM to perfcell
  * left its program running to its end, and was then said to have come after it (a QA pass).
  */
-let procIsOurs: boolean | undefined;
-const readsOwnProc = (): boolean => (procIsOurs ??= readPidNamespace() !== null);
+const readsOwnProc = (): boolean => readPidNamespace() !== null;
 const hasEndedOnOwnProc = (pid: number): boolean => readsOwnProc() && hasProcessEnded(pid);
 const takesDefaultOnOwnProc = (pid: number, signo: number): boolean => readsOwnProc() && takesDefaultActionNow(pid, signo);
 
